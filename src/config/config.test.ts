@@ -1,0 +1,115 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generateEncryptionKey } from '../db/token-cipher.js';
+import { loadConfig } from './config.js';
+import { ConfigError } from './config-error.js';
+import { environmentWithDotEnv } from './env-file.js';
+
+const workdir = () => mkdtempSync(join(tmpdir(), 'tk-config-'));
+const productionSecrets = { NODE_ENV: 'production', SECRET_KEY: 'x'.repeat(40), TOKEN_ENCRYPTION_KEYS: generateEncryptionKey() };
+
+function configError(env: Record<string, string>, cwd = workdir()): ConfigError {
+  try {
+    loadConfig(env, cwd);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error('loadConfig did not throw');
+}
+
+describe('configuration', () => {
+  it('defaults to SQLite, port 3000 and the local dev provider registered as toolkit', () => {
+    const config = loadConfig({}, workdir());
+    expect(config.databaseUrl).toBe('sqlite:./data/tokenkeeper.db');
+    expect(config.port).toBe(3000);
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.baseUrl.origin).toBe('http://localhost:3000');
+    expect(config.devProvider?.port).toBe(4000);
+    expect(config.providers.map((p) => p.name)).toEqual(['toolkit']);
+    expect(config.loginRateLimit).toBe(60);
+  });
+
+  it('a missing <NAME>_CLIENT_ID gives one line naming the variable', () => {
+    const error = configError({ OAUTH_PROVIDERS: 'toolkit', TOOLKIT_ISSUER: 'https://id.example.com' });
+    expect(error.message).toBe('Configuration error: TOOLKIT_CLIENT_ID is missing (OAUTH_PROVIDERS lists "toolkit")');
+    expect(error.message).not.toContain('\n');
+    expect(error.variable).toBe('TOOLKIT_CLIENT_ID');
+  });
+
+  it('a provider with neither discovery nor endpoints names what to set', () => {
+    const error = configError({ OAUTH_PROVIDERS: 'acme', ACME_CLIENT_ID: 'id', ACME_CLIENT_SECRET: 'secret' });
+    expect(error.variable).toBe('ACME_ISSUER');
+    expect(error.message).toContain('ACME_AUTHORIZE_URL');
+  });
+
+  it('production refuses to start without SECRET_KEY and TOKEN_ENCRYPTION_KEYS', () => {
+    expect(configError({ NODE_ENV: 'production' }).variable).toBe('SECRET_KEY');
+    expect(configError({ NODE_ENV: 'production', SECRET_KEY: 'x'.repeat(40) }).variable).toBe('TOKEN_ENCRYPTION_KEYS');
+  });
+
+  it('production refuses http: provider URLs and the dev provider', () => {
+    expect(configError(productionSecrets).variable).toBe('OAUTH_PROVIDERS');
+    const error = configError({
+      ...productionSecrets,
+      OAUTH_PROVIDERS: 'toolkit',
+      TOOLKIT_CLIENT_ID: 'id',
+      TOOLKIT_CLIENT_SECRET: 'secret',
+      TOOLKIT_ISSUER: 'http://id.example.com',
+    });
+    expect(error.variable).toBe('TOOLKIT_ISSUER');
+    expect(error.message).toContain('https');
+  });
+
+  it('malformed values are named: PORT, DATABASE_URL, TOKEN_ENCRYPTION_KEYS, LOG_LEVEL, BASE_URL', () => {
+    expect(configError({ PORT: 'eighty' }).variable).toBe('PORT');
+    expect(configError({ DATABASE_URL: 'mysql://x' }).variable).toBe('DATABASE_URL');
+    expect(configError({ TOKEN_ENCRYPTION_KEYS: 'not-a-key' }).variable).toBe('TOKEN_ENCRYPTION_KEYS');
+    expect(configError({ LOG_LEVEL: 'loud' }).variable).toBe('LOG_LEVEL');
+    expect(configError({ BASE_URL: 'https://app.example.com/sub' }).variable).toBe('BASE_URL');
+    expect(configError({ CA_FILE: '/nonexistent/ca.pem' }).variable).toBe('CA_FILE');
+    expect(configError({ OAUTH_PROVIDERS: 'a b' }).variable).toBe('OAUTH_PROVIDERS');
+  });
+
+  it('in development the secrets are generated once into the data folder and reused', () => {
+    const cwd = workdir();
+    const first = loadConfig({}, cwd);
+    const second = loadConfig({}, cwd);
+    expect(second.secretKey).toBe(first.secretKey);
+    expect(second.tokenEncryptionKeys).toBe(first.tokenEncryptionKeys);
+    expect(readFileSync(join(cwd, 'data', 'secret-key'), 'utf8').trim()).toBe(first.secretKey);
+  });
+
+  it('reads explicit endpoints, client_secret_post and presets', () => {
+    const config = loadConfig(
+      {
+        OAUTH_PROVIDERS: 'plain,github',
+        PLAIN_CLIENT_ID: 'id',
+        PLAIN_CLIENT_SECRET: 'secret',
+        PLAIN_AUTHORIZE_URL: 'https://auth.example.com/authorize',
+        PLAIN_ACCESS_TOKEN_URL: 'https://auth.example.com/token',
+        PLAIN_TOKEN_ENDPOINT_AUTH_METHOD: 'client_secret_post',
+        GITHUB_CLIENT_ID: 'gh',
+        GITHUB_CLIENT_SECRET: 'ghs',
+        GITHUB_PRESET: 'github',
+      },
+      workdir(),
+    );
+    const [plain, github] = config.providers;
+    expect(plain?.endpoints?.tokenEndpoint).toBe('https://auth.example.com/token');
+    expect(plain?.tokenEndpointAuthMethod).toBe('client_secret_post');
+    expect(config.devProvider).toBeNull();
+    expect(github?.endpoints?.authorizationEndpoint).toBe('https://github.com/login/oauth/authorize');
+    expect(github?.subjectClaim).toBe('id');
+  });
+
+  it('.env in the working folder is read, and the real environment wins over it', () => {
+    const cwd = workdir();
+    writeFileSync(join(cwd, '.env'), 'PORT=4100\nHOST=0.0.0.0\n');
+    const env = environmentWithDotEnv(cwd, { PORT: '4200' });
+    expect(env.PORT).toBe('4200');
+    expect(env.HOST).toBe('0.0.0.0');
+  });
+});

@@ -1,0 +1,255 @@
+import { resolve } from 'node:path';
+import { readCaBundle } from '../client/outbound-fetch.js';
+import { findPreset } from '../client/presets.js';
+import type { ProviderSettings, TokenEndpointAuthMethod } from '../client/provider-settings.js';
+import { parseDatabaseUrl } from '../db/database.js';
+import { generateEncryptionKey, parseEncryptionKeys } from '../db/token-cipher.js';
+import { ConfigError } from './config-error.js';
+import { generateSecretKey, readOrCreateDevSecret } from './dev-secrets.js';
+import type { Environment } from './env-file.js';
+
+export const DEV_PROVIDER_NAME = 'toolkit';
+export const DEV_PROVIDER_CLIENT_ID = 'tokenkeeper';
+export const DEV_PROVIDER_CLIENT_SECRET = 'tokenkeeper-dev-secret';
+const DEV_PROVIDER_SCOPE = 'openid profile email offline_access notes:read';
+
+export interface DevProviderConfig {
+  port: number;
+  issuer: string;
+  accessTokenTtl: number;
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface AppConfig {
+  production: boolean;
+  dataDir: string;
+  databaseUrl: string;
+  port: number;
+  host: string;
+  baseUrl: URL;
+  secretKey: string;
+  tokenEncryptionKeys: string;
+  providers: ProviderSettings[];
+  /** Set when OAUTH_PROVIDERS is unset: the local dev provider is started and registered as `toolkit`. */
+  devProvider: DevProviderConfig | null;
+  caFile: string | null;
+  loginRateLimit: number;
+  logLevel: string;
+  providerTimeoutSeconds: number;
+  sessionIdleTimeoutSeconds: number;
+  sessionMaxAgeSeconds: number;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const PROVIDER_NAME = /^[a-z][a-z0-9_]{0,31}$/;
+
+function integer(env: Environment, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(name, `must be a whole number from ${min} to ${max} (got "${raw}")`);
+  }
+  return Number(raw);
+}
+
+function url(env: Environment, name: string, production: boolean, value = env[name]?.trim()): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError(name, `must be an absolute URL (got "${value}")`);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new ConfigError(name, `must be an http(s) URL (got "${value}")`);
+  }
+  if (parsed.protocol === 'http:' && production) {
+    throw new ConfigError(name, `must use https in production (got "${value}")`);
+  }
+  return value;
+}
+
+function providerSettings(env: Environment, name: string, production: boolean): ProviderSettings {
+  const prefix = name.toUpperCase();
+  const v = (suffix: string) => env[`${prefix}_${suffix}`]?.trim() || undefined;
+  const presetName = v('PRESET');
+  const preset = presetName === undefined ? {} : findPreset(presetName.toLowerCase());
+  if (!preset) throw new ConfigError(`${prefix}_PRESET`, `names no known preset (got "${presetName}"; known: github, google)`);
+
+  const clientId = v('CLIENT_ID');
+  if (!clientId) throw new ConfigError(`${prefix}_CLIENT_ID`, `is missing (OAUTH_PROVIDERS lists "${name}")`);
+  const clientSecret = v('CLIENT_SECRET');
+  if (!clientSecret) throw new ConfigError(`${prefix}_CLIENT_SECRET`, `is missing (OAUTH_PROVIDERS lists "${name}")`);
+
+  const authMethod = v('TOKEN_ENDPOINT_AUTH_METHOD') ?? preset.tokenEndpointAuthMethod ?? 'client_secret_basic';
+  if (authMethod !== 'client_secret_basic' && authMethod !== 'client_secret_post') {
+    throw new ConfigError(`${prefix}_TOKEN_ENDPOINT_AUTH_METHOD`, `must be client_secret_basic or client_secret_post (got "${authMethod}")`);
+  }
+
+  const metadataUrl = url(env, `${prefix}_SERVER_METADATA_URL`, production);
+  const issuer = url(env, `${prefix}_ISSUER`, production);
+  const authorizeUrl = url(env, `${prefix}_AUTHORIZE_URL`, production);
+  const accessTokenUrl = url(env, `${prefix}_ACCESS_TOKEN_URL`, production);
+  const userinfoUrl = url(env, `${prefix}_USERINFO_URL`, production);
+  const revocationUrl = url(env, `${prefix}_REVOCATION_URL`, production);
+  const apiBaseUrl = url(env, `${prefix}_API_BASE_URL`, production) ?? preset.apiBaseUrl;
+
+  let discovery: ProviderSettings['discovery'];
+  let endpoints: ProviderSettings['endpoints'];
+  if (metadataUrl) discovery = { metadataUrl };
+  else if (issuer && !authorizeUrl) discovery = { issuer };
+  else if (authorizeUrl || accessTokenUrl) {
+    if (!authorizeUrl) throw new ConfigError(`${prefix}_AUTHORIZE_URL`, `is missing (${prefix}_ACCESS_TOKEN_URL is set; give both, or ${prefix}_ISSUER for discovery)`);
+    if (!accessTokenUrl) throw new ConfigError(`${prefix}_ACCESS_TOKEN_URL`, `is missing (${prefix}_AUTHORIZE_URL is set; give both, or ${prefix}_ISSUER for discovery)`);
+    endpoints = {
+      ...(issuer ? { issuer } : {}),
+      authorizationEndpoint: authorizeUrl,
+      tokenEndpoint: accessTokenUrl,
+      ...(userinfoUrl ? { userinfoEndpoint: userinfoUrl } : {}),
+      ...(revocationUrl ? { revocationEndpoint: revocationUrl } : {}),
+    };
+  } else if (preset.discovery) discovery = preset.discovery;
+  else if (preset.endpoints) endpoints = preset.endpoints;
+  else {
+    throw new ConfigError(
+      `${prefix}_ISSUER`,
+      `is missing: set ${prefix}_ISSUER or ${prefix}_SERVER_METADATA_URL (OpenID discovery), or ${prefix}_AUTHORIZE_URL and ${prefix}_ACCESS_TOKEN_URL, or ${prefix}_PRESET`,
+    );
+  }
+
+  return {
+    name,
+    displayName: v('DISPLAY_NAME') ?? preset.displayName ?? name.charAt(0).toUpperCase() + name.slice(1),
+    clientId,
+    clientSecret,
+    tokenEndpointAuthMethod: authMethod as TokenEndpointAuthMethod,
+    ...(discovery ? { discovery } : {}),
+    ...(endpoints ? { endpoints } : {}),
+    scope: v('SCOPE') ?? preset.scope ?? (discovery ? 'openid profile email' : ''),
+    ...(apiBaseUrl ? { apiBaseUrl } : {}),
+    ...(preset.authorizationParams ? { authorizationParams: preset.authorizationParams } : {}),
+    ...(preset.subjectClaim ? { subjectClaim: preset.subjectClaim } : {}),
+    ...(preset.claimNames ? { claimNames: preset.claimNames } : {}),
+    allowInsecureHttp: !production,
+  };
+}
+
+function devProviderSettings(devProvider: DevProviderConfig): ProviderSettings {
+  return {
+    name: DEV_PROVIDER_NAME,
+    displayName: 'Toolkit',
+    clientId: devProvider.clientId,
+    clientSecret: devProvider.clientSecret,
+    tokenEndpointAuthMethod: 'client_secret_basic',
+    discovery: { issuer: devProvider.issuer },
+    scope: DEV_PROVIDER_SCOPE,
+    apiBaseUrl: `${devProvider.issuer}/api`,
+    allowInsecureHttp: true,
+  };
+}
+
+/** Settings of the local dev provider (DEV_PROVIDER_PORT, DEV_PROVIDER_ACCESS_TOKEN_TTL). */
+export function loadDevProviderConfig(env: Environment): DevProviderConfig {
+  const port = integer(env, 'DEV_PROVIDER_PORT', 4000, 1, 65535);
+  return {
+    port,
+    issuer: `http://localhost:${port}`,
+    accessTokenTtl: integer(env, 'DEV_PROVIDER_ACCESS_TOKEN_TTL', 300, 10, 86_400),
+    clientId: DEV_PROVIDER_CLIENT_ID,
+    clientSecret: DEV_PROVIDER_CLIENT_SECRET,
+  };
+}
+
+/**
+ * Reads and validates the whole configuration (PRODUCT.md's contract). The
+ * first problem found throws a ConfigError naming the variable.
+ */
+export function loadConfig(env: Environment, cwd: string): AppConfig {
+  const nodeEnv = env.NODE_ENV?.trim() || 'development';
+  const production = nodeEnv === 'production';
+  const dataDir = resolve(cwd, 'data');
+
+  const databaseUrl = env.DATABASE_URL?.trim() || 'sqlite:./data/tokenkeeper.db';
+  try {
+    parseDatabaseUrl(databaseUrl);
+  } catch (error) {
+    throw new ConfigError('DATABASE_URL', `is not usable: ${(error as Error).message}`, { cause: error });
+  }
+
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const host = env.HOST?.trim() || '127.0.0.1';
+  const baseUrlText = env.BASE_URL?.trim() || `http://localhost:${port}`;
+  const baseUrl = new URL(url(env, 'BASE_URL', false, baseUrlText) ?? baseUrlText);
+  if (baseUrl.pathname !== '/' || baseUrl.search || baseUrl.hash) {
+    throw new ConfigError('BASE_URL', `must be an origin such as https://app.example.com, without a path (got "${baseUrlText}")`);
+  }
+
+  let secretKey = env.SECRET_KEY?.trim();
+  if (!secretKey) {
+    if (production) throw new ConfigError('SECRET_KEY', 'is required in production (32 or more random characters)');
+    secretKey = readOrCreateDevSecret(dataDir, 'secret-key', generateSecretKey);
+  } else if (secretKey.length < 32) {
+    throw new ConfigError('SECRET_KEY', 'is too short: use 32 or more random characters');
+  }
+
+  let tokenEncryptionKeys = env.TOKEN_ENCRYPTION_KEYS?.trim();
+  if (!tokenEncryptionKeys) {
+    if (production) throw new ConfigError('TOKEN_ENCRYPTION_KEYS', 'is required in production (comma-separated base64 32-byte keys, newest first)');
+    tokenEncryptionKeys = readOrCreateDevSecret(dataDir, 'token-encryption-keys', generateEncryptionKey);
+  }
+  try {
+    parseEncryptionKeys(tokenEncryptionKeys);
+  } catch (error) {
+    throw new ConfigError('TOKEN_ENCRYPTION_KEYS', `is invalid: ${(error as Error).message}`, { cause: error });
+  }
+
+  const providerList = env.OAUTH_PROVIDERS?.trim();
+  let providers: ProviderSettings[];
+  let devProvider: DevProviderConfig | null = null;
+  if (providerList) {
+    const names = providerList.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean);
+    for (const name of names) {
+      if (!PROVIDER_NAME.test(name)) {
+        throw new ConfigError('OAUTH_PROVIDERS', `has an invalid provider name "${name}" (letters, digits and _, starting with a letter)`);
+      }
+    }
+    if (new Set(names).size !== names.length) throw new ConfigError('OAUTH_PROVIDERS', 'lists a provider twice');
+    providers = names.map((name) => providerSettings(env, name, production));
+  } else {
+    if (production) throw new ConfigError('OAUTH_PROVIDERS', 'is required in production (the local dev provider is for development only)');
+    devProvider = loadDevProviderConfig(env);
+    providers = [devProviderSettings(devProvider)];
+  }
+
+  const caFile = env.CA_FILE?.trim() || null;
+  if (caFile) {
+    try {
+      readCaBundle(resolve(cwd, caFile));
+    } catch (error) {
+      throw new ConfigError('CA_FILE', `is not usable: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  const logLevel = env.LOG_LEVEL?.trim() || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+
+  return {
+    production,
+    dataDir,
+    databaseUrl,
+    port,
+    host,
+    baseUrl,
+    secretKey,
+    tokenEncryptionKeys,
+    providers,
+    devProvider,
+    caFile: caFile ? resolve(cwd, caFile) : null,
+    loginRateLimit: integer(env, 'LOGIN_RATE_LIMIT', 60, 0, 1_000_000),
+    logLevel,
+    providerTimeoutSeconds: integer(env, 'PROVIDER_TIMEOUT_SECONDS', 10, 1, 300),
+    sessionIdleTimeoutSeconds: integer(env, 'SESSION_IDLE_TIMEOUT_SECONDS', 2 * 3600, 60, 365 * 86_400),
+    sessionMaxAgeSeconds: integer(env, 'SESSION_MAX_AGE_SECONDS', 7 * 86_400, 60, 365 * 86_400),
+  };
+}

@@ -1,0 +1,27 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * In development SECRET_KEY and TOKEN_ENCRYPTION_KEYS are generated once
+ * into the data folder and reused, so sessions and stored tokens survive a
+ * restart. Files are created with mode 0600 and never overwritten.
+ */
+export function readOrCreateDevSecret(dataDir: string, fileName: string, generate: () => string): string {
+  const file = join(dataDir, fileName);
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const value = generate();
+  try {
+    writeFileSync(file, `${value}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    // Another process created it first: use theirs.
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(file, 'utf8').trim();
+    throw error;
+  }
+  return value;
+}
+
+export function generateSecretKey(): string {
+  return randomBytes(32).toString('base64url');
+}

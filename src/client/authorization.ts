@@ -1,0 +1,169 @@
+import * as oidc from 'openid-client';
+import { describeProviderFailure, SignInError } from './errors.js';
+import type { ProviderRegistry } from './provider-registry.js';
+import { tokenSetFromResponse, type TokenSet } from './token-set.js';
+
+/**
+ * What must be kept server-side between the redirect to the provider and the
+ * callback. The checks at the callback are decided by this record, never by
+ * what comes back (SECURITY.md).
+ */
+export interface AuthorizationTransaction {
+  provider: string;
+  state: string;
+  /** Null for plain OAuth 2.0 providers (no `openid` scope, so no ID token). */
+  nonce: string | null;
+  codeVerifier: string;
+  issuer: string;
+  clientId: string;
+  redirectUri: string;
+  scope: string;
+}
+
+export interface StartedAuthorization {
+  authorizationUrl: URL;
+  transaction: AuthorizationTransaction;
+}
+
+/** The profile of the person who signed in, normalised across providers. */
+export interface SignedInIdentity {
+  provider: string;
+  issuer: string;
+  subject: string;
+  name: string | null;
+  email: string | null;
+  emailVerified: boolean | null;
+  preferredUsername: string | null;
+  /** ID token claims merged with userinfo, for display and the accounts table. */
+  claims: Record<string, unknown>;
+}
+
+export interface CompletedAuthorization {
+  identity: SignedInIdentity;
+  tokens: TokenSet;
+}
+
+function requestsOpenId(scope: string): boolean {
+  return scope.split(' ').includes('openid');
+}
+
+/** Builds the authorization request: PKCE S256, state and (for OIDC) nonce, all fresh. */
+export async function startAuthorization(registry: ProviderRegistry, providerName: string, redirectUri: string): Promise<StartedAuthorization> {
+  const provider = registry.get(providerName);
+  const config = await provider.configuration();
+  const { settings } = provider;
+  const codeVerifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const nonce = requestsOpenId(settings.scope) ? oidc.randomNonce() : null;
+  const authorizationUrl = oidc.buildAuthorizationUrl(config, {
+    ...settings.authorizationParams,
+    redirect_uri: redirectUri,
+    scope: settings.scope,
+    code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
+    code_challenge_method: 'S256',
+    state,
+    ...(nonce ? { nonce } : {}),
+  });
+  return {
+    authorizationUrl,
+    transaction: {
+      provider: settings.name,
+      state,
+      nonce,
+      codeVerifier,
+      issuer: config.serverMetadata().issuer,
+      clientId: settings.clientId,
+      redirectUri,
+      scope: settings.scope,
+    },
+  };
+}
+
+function stringClaim(source: Record<string, unknown>, name: string | undefined): string | null {
+  if (!name) return null;
+  const value = source[name];
+  return typeof value === 'string' && value.length > 0 ? value : null;
+}
+
+/**
+ * Finishes the authorization code flow: validates the callback (state, RFC 9207
+ * `iss`, `error`), exchanges the code with the PKCE verifier, validates the ID
+ * token in full (signature included), and reads userinfo, whose `sub` must
+ * equal the ID token's.
+ */
+export async function finishAuthorization(
+  registry: ProviderRegistry,
+  transaction: AuthorizationTransaction,
+  callbackParameters: URLSearchParams,
+  now: () => number = () => Math.floor(Date.now() / 1000),
+): Promise<CompletedAuthorization> {
+  const provider = registry.get(transaction.provider);
+  const { settings } = provider;
+  const config = await provider.configuration();
+  if (config.serverMetadata().issuer !== transaction.issuer || config.clientMetadata().client_id !== transaction.clientId) {
+    throw new SignInError('transaction_mismatch', 'This sign-in was started with a different provider configuration. Please sign in again.');
+  }
+
+  const callbackUrl = new URL(transaction.redirectUri);
+  callbackUrl.search = callbackParameters.toString();
+
+  let response: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
+  try {
+    response = await oidc.authorizationCodeGrant(config, callbackUrl, {
+      pkceCodeVerifier: transaction.codeVerifier,
+      expectedState: transaction.state,
+      ...(transaction.nonce ? { expectedNonce: transaction.nonce } : {}),
+      idTokenExpected: transaction.nonce !== null,
+    });
+  } catch (error) {
+    if (error instanceof oidc.AuthorizationResponseError) {
+      throw new SignInError(
+        error.error === 'access_denied' ? 'access_denied' : 'authorization_error',
+        error.error === 'access_denied'
+          ? `Sign-in with ${settings.displayName} was cancelled.`
+          : `${settings.displayName} could not complete the sign-in (${error.error}).`,
+        { cause: error },
+      );
+    }
+    const failure = describeProviderFailure(settings.displayName, 'sign-in', error);
+    if (failure.code === 'invalid_grant') {
+      throw new SignInError('invalid_grant', `${settings.displayName} did not accept this sign-in (it may have been used already or expired). Please sign in again.`, { cause: error });
+    }
+    throw failure;
+  }
+  const receivedAt = now();
+  const idClaims = (response.claims() ?? {}) as Record<string, unknown>;
+  const idSubject = typeof idClaims.sub === 'string' ? idClaims.sub : undefined;
+
+  let userinfo: Record<string, unknown> = {};
+  if (config.serverMetadata().userinfo_endpoint) {
+    try {
+      userinfo = (await oidc.fetchUserInfo(config, response.access_token, idSubject ?? oidc.skipSubjectCheck)) as Record<string, unknown>;
+    } catch (error) {
+      throw describeProviderFailure(settings.displayName, 'userinfo request', error);
+    }
+  }
+
+  const subjectValue = idSubject ?? (settings.subjectClaim ? userinfo[settings.subjectClaim] : userinfo.sub);
+  const subject = typeof subjectValue === 'number' ? String(subjectValue) : subjectValue;
+  if (typeof subject !== 'string' || subject.length === 0) {
+    throw describeProviderFailure(settings.displayName, 'sign-in', new oidc.ClientError('the provider did not identify the user (no subject)'));
+  }
+
+  // Userinfo is the fresher profile; its `sub` was checked against the ID token above.
+  const claims = { ...idClaims, ...userinfo };
+  const names = settings.claimNames ?? {};
+  return {
+    identity: {
+      provider: settings.name,
+      issuer: transaction.issuer,
+      subject,
+      name: stringClaim(claims, names.name ?? 'name'),
+      email: stringClaim(claims, names.email ?? 'email'),
+      emailVerified: typeof claims.email_verified === 'boolean' ? claims.email_verified : null,
+      preferredUsername: stringClaim(claims, names.preferredUsername ?? 'preferred_username'),
+      claims,
+    },
+    tokens: tokenSetFromResponse(response, receivedAt, transaction.scope),
+  };
+}

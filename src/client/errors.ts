@@ -1,0 +1,108 @@
+import * as oidc from 'openid-client';
+
+/**
+ * The error family of Tokenkeeper. Every error that crosses a layer carries a
+ * stable `code`, the HTTP `status` it should become, and its `cause`, so that
+ * `invalid_grant` and a network failure can be told apart downstream.
+ */
+export class TokenkeeperError extends Error {
+  readonly code: string;
+  readonly status: number;
+
+  constructor(code: string, status: number, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+    this.status = status;
+  }
+}
+
+/** The provider name is not registered. */
+export class UnknownProviderError extends TokenkeeperError {
+  constructor(provider: string) {
+    super('unknown_provider', 404, `No provider named "${provider}" is configured.`);
+  }
+}
+
+/** A sign-in callback that cannot be accepted: bad state, an `error` from the provider, a rejected code. */
+export class SignInError extends TokenkeeperError {
+  constructor(code: string, message: string, options?: { cause?: unknown; status?: number }) {
+    super(code, options?.status ?? 400, message, options);
+  }
+}
+
+/** The provider could not be reached, was too slow, or answered something we cannot use. */
+export class ProviderUnavailableError extends TokenkeeperError {
+  constructor(code: 'provider_unreachable' | 'provider_timeout' | 'provider_error' | 'provider_bad_response' | 'provider_untrusted_certificate', message: string, options?: { cause?: unknown }) {
+    super(code, code === 'provider_timeout' ? 504 : code === 'provider_unreachable' ? 503 : 502, message, options);
+  }
+}
+
+const TLS_TRUST_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_HAS_EXPIRED',
+]);
+
+function causeChain(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  let current: unknown = error;
+  while (current !== undefined && current !== null && chain.length < 8) {
+    chain.push(current);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return chain;
+}
+
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * Turns a failure of a request to the provider into a TokenkeeperError. A
+ * protocol-level refusal (a JSON `error` body, e.g. `invalid_grant`) is kept
+ * apart from transport faults, which become 502/503/504.
+ */
+export function describeProviderFailure(provider: string, step: string, error: unknown): TokenkeeperError {
+  if (error instanceof TokenkeeperError) return error;
+  const chain = causeChain(error);
+  if (chain.some((e) => e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError'))) {
+    return new ProviderUnavailableError('provider_timeout', `${provider} did not answer the ${step} in time.`, { cause: error });
+  }
+  const tlsCode = chain.map(errorCode).find((code) => code !== undefined && TLS_TRUST_CODES.has(code));
+  if (tlsCode) {
+    return new ProviderUnavailableError(
+      'provider_untrusted_certificate',
+      `The TLS certificate of ${provider} is not trusted (${tlsCode}); set CA_FILE to the CA bundle that signed it.`,
+      { cause: error },
+    );
+  }
+  if (error instanceof oidc.ResponseBodyError) {
+    if (error.status >= 500) {
+      return new ProviderUnavailableError('provider_error', `${provider} failed the ${step} (HTTP ${error.status}).`, { cause: error });
+    }
+    return new SignInError(error.error, `${provider} refused the ${step}: ${error.error}.`, { cause: error });
+  }
+  if (error instanceof oidc.WWWAuthenticateChallengeError) {
+    return new SignInError('provider_challenge', `${provider} refused the ${step} (HTTP ${error.response.status}).`, { cause: error });
+  }
+  if (error instanceof TypeError && chain.some((e) => errorCode(e) !== undefined || (e as Error).message === 'fetch failed')) {
+    return new ProviderUnavailableError('provider_unreachable', `${provider} could not be reached for the ${step}.`, { cause: error });
+  }
+  const code = errorCode(error);
+  if (code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' && (error as { cause?: unknown }).cause instanceof Response) {
+    const status = ((error as { cause: Response }).cause).status;
+    if (status >= 500) {
+      return new ProviderUnavailableError('provider_error', `${provider} failed the ${step} (HTTP ${status}).`, { cause: error });
+    }
+  }
+  if (code?.startsWith('OAUTH_') || error instanceof oidc.ClientError) {
+    return new ProviderUnavailableError('provider_bad_response', `${provider} gave an answer to the ${step} that failed validation (${code ?? 'invalid response'}).`, { cause: error });
+  }
+  return new ProviderUnavailableError('provider_bad_response', `The ${step} with ${provider} failed.`, { cause: error });
+}

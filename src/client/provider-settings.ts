@@ -1,0 +1,35 @@
+/** How a client authenticates at the token endpoint (RFC 6749 §2.3.1). */
+export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post';
+
+/** Endpoints of a plain OAuth 2.0 server that has no discovery document. */
+export interface ExplicitEndpoints {
+  authorizationEndpoint: string;
+  tokenEndpoint: string;
+  userinfoEndpoint?: string;
+  revocationEndpoint?: string;
+}
+
+/** Everything Tokenkeeper needs to know about one provider, registered by name. */
+export interface ProviderSettings {
+  /** Lower-case name used in routes and storage, e.g. `toolkit`. */
+  name: string;
+  /** Shown on the sign-in button. */
+  displayName: string;
+  clientId: string;
+  clientSecret: string;
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  /** OIDC discovery (`issuer`, or a full metadata URL) or explicit endpoints; exactly one of them. */
+  discovery?: { issuer: string } | { metadataUrl: string };
+  endpoints?: ExplicitEndpoints & { issuer?: string };
+  scope: string;
+  /** Origin (and optional path prefix) of the API that accepts this provider's access tokens. */
+  apiBaseUrl?: string;
+  /** Extra parameters for the authorization request, e.g. `{ prompt: 'consent' }`. */
+  authorizationParams?: Record<string, string>;
+  /** Userinfo member holding the stable subject when there is no ID token (plain OAuth 2.0), e.g. GitHub's `id`. */
+  subjectClaim?: string;
+  /** Userinfo member names to read profile claims from, for non-OIDC providers. */
+  claimNames?: { name?: string; email?: string; preferredUsername?: string };
+  /** `http:` URLs are accepted only when this is true (outside production). */
+  allowInsecureHttp: boolean;
+}

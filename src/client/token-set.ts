@@ -1,0 +1,36 @@
+/** The values a provider issued for one (user, provider), as Tokenkeeper keeps them. */
+export interface TokenSet {
+  accessToken: string;
+  refreshToken: string | null;
+  idToken: string | null;
+  tokenType: string;
+  scope: string | null;
+  /** Epoch seconds; null when the provider gave no `expires_in`. */
+  expiresAt: number | null;
+}
+
+interface TokenEndpointAnswer {
+  access_token: string;
+  refresh_token?: string;
+  id_token?: string;
+  token_type: string;
+  scope?: string;
+  expires_in?: number;
+}
+
+/**
+ * Converts a validated token endpoint response. `expires_in` is relative
+ * (RFC 6749 §5.1); we store only the absolute `expiresAt`, computed from the
+ * time the response was received.
+ */
+export function tokenSetFromResponse(response: TokenEndpointAnswer, receivedAt: number, requestedScope: string | null): TokenSet {
+  return {
+    accessToken: response.access_token,
+    refreshToken: response.refresh_token ?? null,
+    idToken: response.id_token ?? null,
+    tokenType: response.token_type,
+    // RFC 6749 §5.1: scope may be omitted when it equals what was requested.
+    scope: response.scope ?? requestedScope,
+    expiresAt: typeof response.expires_in === 'number' ? receivedAt + response.expires_in : null,
+  };
+}

@@ -1,0 +1,52 @@
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { ConfigError } from '../config/config-error.js';
+import { runDevProvider } from './dev-provider.command.js';
+import { runMigrate } from './migrate.command.js';
+import { runServe } from './serve.command.js';
+
+const USAGE = `Usage: tokenkeeper <command>
+
+Commands:
+  serve           run the web app (applies pending migrations first)
+  migrate         apply pending database migrations
+  dev-provider    run the local OpenID provider alone (demo accounts alice, bob)
+  help            show this help
+
+Configuration comes from the environment and .env in the working folder (see README).`;
+
+/** Runs the CLI and returns the process exit code. Known failures print one line, no stack trace. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'serve':
+        return await runServe(rest);
+      case 'migrate':
+        return await runMigrate(rest);
+      case 'dev-provider':
+        return await runDevProvider(rest);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        console.log(USAGE);
+        return 0;
+      default:
+        console.error(`tokenkeeper: unknown command "${command}"\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      return 78; // EX_CONFIG
+    }
+    console.error(`tokenkeeper ${command}: ${(error as Error).message ?? String(error)}`);
+    return 1;
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
+if (invokedDirectly) {
+  process.exitCode = await main(process.argv.slice(2));
+}

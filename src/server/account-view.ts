@@ -1,0 +1,35 @@
+import type { Kysely } from 'kysely';
+import type { ProviderRegistry } from '../client/provider-registry.js';
+import { listAccountsForUser } from '../db/account.repository.js';
+import type { DatabaseSchema } from '../db/schema.js';
+import type { SqlTokenStore } from '../db/token-store.js';
+import type { User } from '../db/user.repository.js';
+import type { AccountView, ConnectionView } from './views/pages.js';
+
+/**
+ * What the account page and /api/me show of a user: their profile and, per
+ * provider, the token's status — never a token value (the summaries used
+ * here are read without decrypting anything).
+ */
+export async function loadAccountView(db: Kysely<DatabaseSchema>, tokenStore: SqlTokenStore, registry: ProviderRegistry, user: User): Promise<AccountView> {
+  const [accounts, tokens] = await Promise.all([listAccountsForUser(db, user.id), tokenStore.listTokenSummariesForUser(user.id)]);
+  const connections: ConnectionView[] = tokens.map((token) => {
+    const account = accounts.find((a) => a.provider === token.provider);
+    return {
+      provider: token.provider,
+      displayName: registry.has(token.provider) ? registry.get(token.provider).settings.displayName : token.provider,
+      subject: account?.subject ?? '',
+      status: token.status,
+      scope: token.scope,
+      expiresAt: token.expiresAt,
+      lastRefreshedAt: token.lastRefreshedAt,
+      hasRefreshToken: token.hasRefreshToken,
+    };
+  });
+  const primary = accounts.find((a) => a.provider === user.provider) ?? accounts[0];
+  return {
+    user,
+    connections,
+    claims: (primary?.claims ?? {}) as Record<string, unknown>,
+  };
+}

@@ -1,0 +1,67 @@
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { AppDependencies } from './dependencies.js';
+import { installErrorHandlers } from './error-handler.js';
+import csrf from './plugins/csrf.js';
+import sessions from './plugins/sessions.js';
+import { apiRoutes } from './routes/api.routes.js';
+import { authRoutes } from './routes/auth.routes.js';
+import { pageRoutes } from './routes/page.routes.js';
+
+export interface BuildAppOptions extends AppDependencies {
+  logger: Logger;
+}
+
+/** Builds the Fastify app; listening is the caller's job (serve, or `app.inject()` in tests). */
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const { logger, ...deps } = options;
+  const https = deps.config.baseUrl.protocol === 'https:';
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: 64 * 1024,
+    maxParamLength: 200,
+    trustProxy: false,
+    disableRequestLogging: false,
+  });
+
+  installErrorHandlers(app);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        scriptSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        frameAncestors: ["'none'"],
+        ...(https ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    // HSTS only means something over https; on http://localhost it would be ignored or worse.
+    strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: 'same-origin' },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(cookie);
+  await app.register(formbody);
+  await app.register(rateLimit, { global: false });
+  await app.register(sessions, {
+    db: deps.database.db,
+    secure: https,
+    idleTimeoutSeconds: deps.config.sessionIdleTimeoutSeconds,
+    maxAgeSeconds: deps.config.sessionMaxAgeSeconds,
+    now: deps.now,
+  });
+  await app.register(csrf);
+
+  await app.register(pageRoutes, deps);
+  await app.register(authRoutes, deps);
+  await app.register(apiRoutes, deps);
+  return app;
+}

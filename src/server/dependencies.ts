@@ -1,0 +1,16 @@
+import type { ProviderRegistry } from '../client/provider-registry.js';
+import type { AppConfig } from '../config/config.js';
+import type { Database } from '../db/database.js';
+import type { TokenCipher } from '../db/token-cipher.js';
+import type { SqlTokenStore } from '../db/token-store.js';
+
+/** What the routes need, given to each route plugin as its options. */
+export interface AppDependencies {
+  config: AppConfig;
+  database: Database;
+  registry: ProviderRegistry;
+  cipher: TokenCipher;
+  tokenStore: SqlTokenStore;
+  /** Epoch seconds; replaceable in tests. */
+  now: () => number;
+}

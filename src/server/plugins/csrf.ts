@@ -1,0 +1,32 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { TokenkeeperError } from '../../client/errors.js';
+import { sameSecret } from './sessions.js';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function submittedToken(request: FastifyRequest): string | undefined {
+  const header = request.headers['x-csrf-token'];
+  if (typeof header === 'string') return header;
+  const body = request.body as Record<string, unknown> | null | undefined;
+  const field = body && typeof body === 'object' ? body._csrf : undefined;
+  return typeof field === 'string' ? field : undefined;
+}
+
+/**
+ * Synchronizer-token CSRF defence: every state-changing request must carry
+ * the session's token, in the `_csrf` form field or the `X-CSRF-Token` header.
+ * Routes opt out with `config: { csrf: false }` (none do today).
+ */
+async function csrfPlugin(app: FastifyInstance): Promise<void> {
+  app.addHook('preHandler', async (request) => {
+    if (SAFE_METHODS.has(request.method)) return;
+    if ((request.routeOptions.config as { csrf?: boolean } | undefined)?.csrf === false) return;
+    const token = submittedToken(request);
+    if (!request.session || !token || !sameSecret(token, request.session.csrfToken)) {
+      throw new TokenkeeperError('csrf_failed', 403, 'This form has expired or did not come from this site. Go back, reload the page and try again.');
+    }
+  });
+}
+
+export default fp(csrfPlugin, { name: 'tokenkeeper-csrf', dependencies: ['tokenkeeper-sessions'] });

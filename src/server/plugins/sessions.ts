@@ -1,0 +1,141 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Kysely } from 'kysely';
+import type { DatabaseSchema } from '../../db/schema.js';
+import { createSession, deleteSession, findSession, touchSession } from '../../db/session.repository.js';
+
+export interface SessionState {
+  /** SHA-256 of the cookie secret: what the database stores. */
+  id: string;
+  userId: string | null;
+  csrfToken: string;
+  createdAt: number;
+  lastSeenAt: number;
+}
+
+export interface SessionOptions {
+  db: Kysely<DatabaseSchema>;
+  secure: boolean;
+  idleTimeoutSeconds: number;
+  maxAgeSeconds: number;
+  now: () => number;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    session: SessionState | null;
+  }
+  interface FastifyInstance {
+    sessions: SessionManager;
+  }
+}
+
+/** Touching last_seen_at on every request would be a write per request; a minute is precise enough for an idle timeout. */
+const TOUCH_INTERVAL_SECONDS = 60;
+
+function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+export function sameSecret(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/**
+ * Server-side sessions. The cookie holds a random secret; the database holds
+ * only its hash, so a leaked database gives no usable session. A new id is
+ * issued at sign-in and sign-out (no fixation), with idle and absolute timeouts.
+ */
+export class SessionManager {
+  readonly cookieName: string;
+  readonly #options: SessionOptions;
+
+  constructor(options: SessionOptions) {
+    this.#options = options;
+    // The __Host- prefix pins the cookie to this origin, https only (RFC 6265bis §4.1.3.2).
+    this.cookieName = options.secure ? '__Host-tokenkeeper_session' : 'tokenkeeper_session';
+  }
+
+  async load(request: FastifyRequest, reply: FastifyReply): Promise<SessionState | null> {
+    const secret = request.cookies[this.cookieName];
+    if (!secret || secret.length > 100) return null;
+    const id = hashSecret(secret);
+    const row = await findSession(this.#options.db, id);
+    const now = this.#options.now();
+    if (!row) {
+      this.#clearCookie(reply);
+      return null;
+    }
+    if (row.expiresAt <= now || row.lastSeenAt + this.#options.idleTimeoutSeconds <= now) {
+      await deleteSession(this.#options.db, id);
+      this.#clearCookie(reply);
+      return null;
+    }
+    if (now - row.lastSeenAt >= TOUCH_INTERVAL_SECONDS) await touchSession(this.#options.db, id, now);
+    return { id, userId: row.userId, csrfToken: row.csrfToken, createdAt: row.createdAt, lastSeenAt: now };
+  }
+
+  /** The current session, creating an anonymous one (for a sign-in in progress) when there is none. */
+  async ensure(request: FastifyRequest, reply: FastifyReply): Promise<SessionState> {
+    return request.session ?? (await this.#start(request, reply, null));
+  }
+
+  /** Replaces whatever session the browser had with a new one for this user. */
+  async signIn(request: FastifyRequest, reply: FastifyReply, userId: string): Promise<SessionState> {
+    if (request.session) await deleteSession(this.#options.db, request.session.id);
+    return this.#start(request, reply, userId);
+  }
+
+  async destroy(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    if (request.session) await deleteSession(this.#options.db, request.session.id);
+    request.session = null;
+    this.#clearCookie(reply);
+  }
+
+  async #start(request: FastifyRequest, reply: FastifyReply, userId: string | null): Promise<SessionState> {
+    const secret = randomBytes(32).toString('base64url');
+    const now = this.#options.now();
+    const session: SessionState = {
+      id: hashSecret(secret),
+      userId,
+      csrfToken: randomBytes(32).toString('base64url'),
+      createdAt: now,
+      lastSeenAt: now,
+    };
+    await createSession(this.#options.db, {
+      id: session.id,
+      userId,
+      csrfToken: session.csrfToken,
+      data: {},
+      now,
+      absoluteExpiresAt: now + this.#options.maxAgeSeconds,
+    });
+    reply.setCookie(this.cookieName, secret, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: this.#options.secure,
+      maxAge: this.#options.maxAgeSeconds,
+    });
+    request.session = session;
+    return session;
+  }
+
+  #clearCookie(reply: FastifyReply): void {
+    reply.clearCookie(this.cookieName, { path: '/', httpOnly: true, sameSite: 'lax', secure: this.#options.secure });
+  }
+}
+
+async function sessionsPlugin(app: FastifyInstance, options: SessionOptions): Promise<void> {
+  const manager = new SessionManager(options);
+  app.decorate('sessions', manager);
+  app.decorateRequest('session', null);
+  app.addHook('preHandler', async (request, reply) => {
+    request.session = await manager.load(request, reply);
+  });
+}
+
+export default fp(sessionsPlugin, { name: 'tokenkeeper-sessions', dependencies: ['@fastify/cookie'] });

@@ -1,0 +1,52 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { sql } from 'kysely';
+import { findUserById, type User } from '../../db/user.repository.js';
+import { loadAccountView } from '../account-view.js';
+import type { AppDependencies } from '../dependencies.js';
+import { safeNextPath } from '../safe-next.js';
+import { layout } from '../views/layout.js';
+import { accountPage, homeSignedIn, signInPage } from '../views/pages.js';
+import { STYLESHEET } from '../views/stylesheet.js';
+
+export async function currentUser(request: FastifyRequest, deps: AppDependencies): Promise<User | null> {
+  if (!request.session?.userId) return null;
+  const user = await findUserById(deps.database.db, request.session.userId);
+  return user && user.isActive ? user : null;
+}
+
+/** GET /, GET /account, the stylesheet and /healthz. */
+export async function pageRoutes(app: FastifyInstance, deps: AppDependencies): Promise<void> {
+  app.get('/', async (request, reply) => {
+    const user = await currentUser(request, deps);
+    const next = (request.query as Record<string, unknown>).next;
+    const body = user ? homeSignedIn(user.name ?? user.username) : signInPage(deps.registry.list(), next === undefined ? null : safeNextPath(next, deps.config.baseUrl));
+    return reply.type('text/html; charset=utf-8').send(
+      layout({ title: user ? 'Home' : 'Sign in', signedInAs: user ? (user.name ?? user.username) : null, csrfToken: request.session?.csrfToken ?? null }, body),
+    );
+  });
+
+  app.get('/account', async (request, reply) => {
+    const user = await currentUser(request, deps);
+    if (!user) return reply.redirect('/?next=%2Faccount', 303);
+    const view = await loadAccountView(deps.database.db, deps.tokenStore, deps.registry, user);
+    reply.header('cache-control', 'no-store');
+    return reply
+      .type('text/html; charset=utf-8')
+      .send(layout({ title: 'Account', signedInAs: user.name ?? user.username, csrfToken: request.session?.csrfToken ?? null }, accountPage(view, deps.now())));
+  });
+
+  app.get('/static/style.css', async (_request, reply) => {
+    reply.header('cache-control', 'public, max-age=3600');
+    return reply.type('text/css; charset=utf-8').send(STYLESHEET);
+  });
+
+  app.get('/healthz', async (request, reply) => {
+    try {
+      await sql`select 1`.execute(deps.database.db);
+      return { status: 'ok' };
+    } catch (error) {
+      request.log.error({ err: error }, 'health check: database did not answer');
+      return reply.code(503).send({ status: 'unavailable', error: 'database did not answer' });
+    }
+  });
+}

@@ -1,0 +1,83 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { createOutboundFetch } from '../client/outbound-fetch.js';
+import { ProviderRegistry } from '../client/provider-registry.js';
+import { DEV_PROVIDER_NAME, type AppConfig } from '../config/config.js';
+import { openDatabase, type Database } from '../db/database.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { parseEncryptionKeys, TokenCipher } from '../db/token-cipher.js';
+import { SqlTokenStore } from '../db/token-store.js';
+import { startDevProvider, type DevProvider } from '../dev-provider/index.js';
+import { buildApp } from './app.js';
+import { redirectUri } from './routes/auth.routes.js';
+
+export interface Runtime {
+  app: FastifyInstance;
+  database: Database;
+  registry: ProviderRegistry;
+  tokenStore: SqlTokenStore;
+  devProvider: DevProvider | null;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  config: AppConfig;
+  logger: Logger;
+  /** Apply pending migrations first (serve does; tests of an unmigrated database don't). */
+  migrate?: boolean;
+  now?: () => number;
+}
+
+/**
+ * Everything `serve` runs, assembled in one place so tests run exactly the
+ * same wiring: database (migrated), the local dev provider when no provider
+ * is configured, the provider registry and the Fastify app.
+ */
+export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const { config, logger } = options;
+  const now = options.now ?? (() => Math.floor(Date.now() / 1000));
+  const database = await openDatabase(config.databaseUrl);
+  const closers: Array<() => Promise<void>> = [() => database.close()];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close().catch((error: unknown) => logger.warn({ err: error }, 'shutdown step failed'));
+  };
+  try {
+    if (options.migrate !== false) {
+      const { applied } = await migrateToLatest(database);
+      if (applied.length > 0) logger.info({ applied }, `applied ${applied.length} database migration(s)`);
+    }
+
+    let devProvider: DevProvider | null = null;
+    if (config.devProvider) {
+      devProvider = await startDevProvider({
+        port: config.devProvider.port,
+        issuer: config.devProvider.issuer,
+        accessTokenTtl: config.devProvider.accessTokenTtl,
+        clients: [
+          {
+            clientId: config.devProvider.clientId,
+            clientSecret: config.devProvider.clientSecret,
+            redirectUris: [redirectUri(config.baseUrl, DEV_PROVIDER_NAME)],
+          },
+        ],
+        dataDir: `${config.dataDir}/dev-provider`,
+        logger,
+      });
+      const started = devProvider;
+      closers.push(() => started.close());
+    }
+
+    const outboundFetch = createOutboundFetch(config.caFile ? { caFile: config.caFile } : {});
+    closers.push(() => outboundFetch.close());
+    const registry = new ProviderRegistry(config.providers, { fetch: outboundFetch, timeoutSeconds: config.providerTimeoutSeconds });
+    const cipher = new TokenCipher(parseEncryptionKeys(config.tokenEncryptionKeys));
+    const tokenStore = new SqlTokenStore(database.db, cipher);
+    const app = await buildApp({ config, database, registry, cipher, tokenStore, now, logger });
+    closers.push(() => app.close());
+
+    return { app, database, registry, tokenStore, devProvider, close: closeAll };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

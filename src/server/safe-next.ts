@@ -1,0 +1,20 @@
+/**
+ * Where to go after sign-in: only a same-origin relative path. Anything else
+ * (`//evil.com`, `https://evil.com`, `/\evil.com`, `javascript:`, control
+ * characters, encoded variants) becomes `/`. Never throws.
+ */
+export function safeNextPath(next: unknown, baseUrl: URL): string {
+  if (typeof next !== 'string' || next.length === 0 || next.length > 2000) return '/';
+  // Browsers treat `\` like `/` and drop tabs and newlines, so `/\evil.com` and `/\t/evil.com` would leave the origin.
+  if (!next.startsWith('/') || next.startsWith('//') || /[\\\u0000-\u001f\u007f]/.test(next)) return '/';
+  let resolved: URL;
+  try {
+    resolved = new URL(next, baseUrl);
+  } catch {
+    return '/';
+  }
+  if (resolved.origin !== baseUrl.origin) return '/';
+  const path = `${resolved.pathname}${resolved.search}${resolved.hash}`;
+  // Encoded slashes or backslashes at the start could be decoded by a later hop.
+  return /^\/(%2f|%5c)/i.test(path) ? '/' : path;
+}

@@ -1,0 +1,89 @@
+import type { Kysely } from 'kysely';
+import type { CompletedAuthorization } from '../client/authorization.js';
+import { TokenkeeperError } from '../client/errors.js';
+import { createAccount, findAccount, updateAccountClaims } from '../db/account.repository.js';
+import { writeAuditEvent } from '../db/audit.repository.js';
+import { isUniqueViolation } from '../db/database.js';
+import type { DatabaseSchema } from '../db/schema.js';
+import type { SqlTokenStore } from '../db/token-store.js';
+import { createUser, findUserById, uniqueUsername, recordLogin, updateUserProfile, type User } from '../db/user.repository.js';
+
+export interface SignInContext {
+  db: Kysely<DatabaseSchema>;
+  tokenStore: SqlTokenStore;
+  now: number;
+  ip: string | null;
+}
+
+function wantedUsername(completed: CompletedAuthorization): string {
+  const { identity } = completed;
+  const base = identity.preferredUsername ?? identity.email?.split('@')[0] ?? `${identity.provider}-${identity.subject}`;
+  const cleaned = base.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40);
+  return cleaned || `${identity.provider}-user`;
+}
+
+async function signInOnce(context: SignInContext, completed: CompletedAuthorization): Promise<{ user: User; created: boolean }> {
+  const { identity, tokens } = completed;
+  return context.db.transaction().execute(async (trx) => {
+    const account = await findAccount(trx, identity.provider, identity.subject);
+    let user: User | undefined;
+    let created = false;
+    if (account) {
+      user = await findUserById(trx, account.userId);
+      if (!user) throw new Error(`account ${account.id} has no user`);
+      if (!user.isActive) throw new TokenkeeperError('account_inactive', 403, 'This account has been deactivated. Contact the site administrator.');
+      await updateAccountClaims(trx, account.id, identity.claims as never, context.now);
+      await updateUserProfile(trx, user.id, { email: identity.email ?? user.email, name: identity.name ?? user.name });
+    } else {
+      // Identity is (provider, sub): a new subject is a new user, even when the e-mail matches someone.
+      user = await createUser(trx, {
+        username: await uniqueUsername(trx, wantedUsername(completed)),
+        email: identity.email,
+        name: identity.name,
+        isTokenUser: true,
+        provider: identity.provider,
+        dateJoined: context.now,
+      });
+      await createAccount(trx, {
+        userId: user.id,
+        provider: identity.provider,
+        issuer: identity.issuer,
+        subject: identity.subject,
+        claims: identity.claims as never,
+        now: context.now,
+      });
+      created = true;
+    }
+    await context.tokenStore.saveTokenSet(user.id, identity.provider, tokens, context.now, trx);
+    await recordLogin(trx, user.id, context.now);
+    await writeAuditEvent(trx, {
+      event: 'user.signed_in',
+      actorUserId: user.id,
+      targetType: 'user',
+      targetId: user.id,
+      ip: context.ip,
+      detail: { provider: identity.provider, created },
+      at: context.now,
+    });
+    return { user, created };
+  });
+}
+
+const SIGN_IN_ATTEMPTS = 3;
+
+/**
+ * Finds or creates the user for (provider, subject) and stores their tokens,
+ * all in one transaction: either everything is saved or nothing is. When a
+ * concurrent sign-in wins a unique key (the same person's account, or the
+ * chosen username), the whole transaction runs again: PostgreSQL aborts a
+ * transaction at its first failed statement, so retrying inside it is no use.
+ */
+export async function completeSignIn(context: SignInContext, completed: CompletedAuthorization): Promise<{ user: User; created: boolean }> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await signInOnce(context, completed);
+    } catch (error) {
+      if (!isUniqueViolation(error) || attempt >= SIGN_IN_ATTEMPTS) throw error;
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import type { ProviderSettings } from '../../client/provider-settings.js';
+import { absoluteTime, relativeTime } from './format.js';
+import { html, type SafeHtml } from './html.js';
+
+export interface AccountView {
+  user: { username: string; name: string | null; email: string | null; provider: string | null; dateJoined: number; lastLogin: number | null };
+  connections: ConnectionView[];
+  claims: Record<string, unknown>;
+}
+
+export interface ConnectionView {
+  provider: string;
+  displayName: string;
+  subject: string;
+  status: 'active' | 'needs_reauth';
+  scope: string | null;
+  expiresAt: number | null;
+  lastRefreshedAt: number | null;
+  hasRefreshToken: boolean;
+}
+
+export function signInPage(providers: readonly ProviderSettings[], next: string | null): SafeHtml {
+  const query = next ? `?next=${encodeURIComponent(next)}` : '';
+  return html`<h1>Sign in</h1>
+<div class="card">
+<p>Choose a provider to sign in with. Tokenkeeper keeps your tokens encrypted and fresh, and never shows them.</p>
+<div class="providers">
+${providers.map((p) => html`<a class="button" href="/login/${encodeURIComponent(p.name)}${query}">Sign in with ${p.displayName}</a>`)}
+</div>
+</div>`;
+}
+
+function expiry(expiresAt: number | null, now: number): SafeHtml {
+  if (expiresAt === null) return html`<span class="muted">no expiry given</span>`;
+  const cls = expiresAt <= now ? 'status-expired' : expiresAt - now < 120 ? 'status-expiring' : '';
+  return html`<span class="${cls}" title="${absoluteTime(expiresAt)}">${expiresAt <= now ? 'expired ' : 'expires '}${relativeTime(expiresAt, now)}</span>
+<span class="muted">(${absoluteTime(expiresAt)})</span>`;
+}
+
+function connectionCard(connection: ConnectionView, now: number): SafeHtml {
+  return html`<div class="card connection" data-provider="${connection.provider}">
+<h3>${connection.displayName}</h3>
+<dl class="fields">
+<dt>Status</dt><dd class="status-${connection.status}">${connection.status === 'active' ? 'connected' : 'needs re-auth: sign in again'}</dd>
+<dt>Access token</dt><dd class="token-expiry">${expiry(connection.expiresAt, now)}</dd>
+<dt>Scopes</dt><dd>${connection.scope ?? '—'}</dd>
+<dt>Refresh token</dt><dd>${connection.hasRefreshToken ? 'yes' : 'no'}</dd>
+<dt>Last refreshed</dt><dd>${connection.lastRefreshedAt === null ? 'never' : html`${relativeTime(connection.lastRefreshedAt, now)} <span class="muted">(${absoluteTime(connection.lastRefreshedAt)})</span>`}</dd>
+<dt>Subject</dt><dd><code>${connection.subject}</code></dd>
+</dl>
+</div>`;
+}
+
+export function accountPage(view: AccountView, now: number): SafeHtml {
+  const { user } = view;
+  const claims = Object.entries(view.claims).filter(([key]) => !['aud', 'azp', 'nonce', 'at_hash', 'c_hash', 'sid', 'jti'].includes(key));
+  return html`<h1>Your account</h1>
+<div class="card">
+<dl class="fields">
+<dt>Name</dt><dd class="profile-name">${user.name ?? '—'}</dd>
+<dt>E-mail</dt><dd class="profile-email">${user.email ?? '—'}</dd>
+<dt>Username</dt><dd>${user.username}</dd>
+<dt>Signed up with</dt><dd>${user.provider ?? '—'}</dd>
+<dt>Joined</dt><dd>${absoluteTime(user.dateJoined)}</dd>
+<dt>Last sign-in</dt><dd>${user.lastLogin === null ? '—' : absoluteTime(user.lastLogin)}</dd>
+</dl>
+</div>
+<h2>Connected providers</h2>
+${view.connections.length === 0 ? html`<p class="muted">No provider connected.</p>` : view.connections.map((c) => connectionCard(c, now))}
+<h2>Profile claims</h2>
+<div class="card"><dl class="fields">
+${claims.map(([key, value]) => html`<dt>${key}</dt><dd>${typeof value === 'string' ? value : JSON.stringify(value)}</dd>`)}
+</dl></div>`;
+}
+
+export function homeSignedIn(name: string): SafeHtml {
+  return html`<h1>Welcome, ${name}</h1>
+<div class="card"><p>You are signed in. <a href="/account">See your account and connected providers</a>.</p></div>`;
+}
+
+export function errorPage(status: number, message: string, signInAgain: boolean): SafeHtml {
+  return html`<h1>${status >= 500 ? 'Something went wrong upstream' : 'That did not work'}</h1>
+<div class="card error"><p class="error-message">${message}</p>
+<p><a href="/">${signInAgain ? 'Back to sign-in' : 'Back to the start page'}</a></p></div>`;
+}

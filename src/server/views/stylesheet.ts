@@ -1,0 +1,29 @@
+/** The app's only stylesheet, served at /static/style.css (no external assets). */
+export const STYLESHEET = `
+:root { --fg: #1d2330; --muted: #5b6475; --bg: #f6f7f9; --card: #fff; --line: #dde1e8; --accent: #2450d8; --warn: #a15c00; --bad: #b3261e; --good: #1b7a3d; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); }
+header.top { background: var(--card); border-bottom: 1px solid var(--line); }
+header.top .bar { max-width: 960px; margin: 0 auto; padding: .75rem 1rem; display: flex; gap: 1rem; align-items: center; justify-content: space-between; }
+header.top a.brand { font-weight: 700; color: var(--fg); text-decoration: none; }
+main { max-width: 960px; margin: 0 auto; padding: 1.5rem 1rem 3rem; }
+h1 { font-size: 1.6rem; margin: 0 0 1rem; }
+h2 { font-size: 1.2rem; margin: 1.5rem 0 .5rem; }
+.card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 1rem 1.25rem; margin: 0 0 1rem; }
+.muted { color: var(--muted); }
+.button, button { display: inline-block; font: inherit; padding: .5rem 1rem; border-radius: 6px; border: 1px solid var(--accent); background: var(--accent); color: #fff; text-decoration: none; cursor: pointer; }
+.button.secondary, button.secondary { background: var(--card); color: var(--accent); }
+.providers { display: flex; flex-direction: column; gap: .5rem; max-width: 320px; }
+dl.fields { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; margin: 0; }
+dl.fields dt { color: var(--muted); }
+dl.fields dd { margin: 0; overflow-wrap: anywhere; }
+table { width: 100%; border-collapse: collapse; }
+th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+.status-active { color: var(--good); }
+.status-needs_reauth, .status-expired { color: var(--bad); }
+.status-expiring { color: var(--warn); }
+.error { border-color: var(--bad); }
+form.inline { display: inline; }
+code { font-size: .9em; }
+@media (max-width: 600px) { dl.fields { grid-template-columns: 1fr; } th, td { padding: .3rem .25rem; } }
+`;

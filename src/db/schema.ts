@@ -1,0 +1,119 @@
+import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely';
+
+// Row shapes as stored. Conventions shared by both dialects:
+// - timestamps are integers in epoch seconds (bigint in PostgreSQL, parsed to JS numbers);
+// - booleans are integers 0/1 (mapped to boolean by each repository's rowToX);
+// - JSON is text (parsed by rowToX);
+// - ids are text from newId().
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  email: string | null;
+  name: string | null;
+  is_token_user: ColumnType<number, number | undefined, number>;
+  provider: string | null;
+  is_staff: ColumnType<number, number | undefined, number>;
+  is_superuser: ColumnType<number, number | undefined, number>;
+  is_active: ColumnType<number, number | undefined, number>;
+  /** scrypt/argon2 hash; staff users only. */
+  password_hash: string | null;
+  date_joined: number;
+  last_login: number | null;
+}
+
+export interface AccountsTable {
+  id: string;
+  user_id: string;
+  provider: string;
+  issuer: string;
+  subject: string;
+  /** JSON text of the latest ID token / userinfo claims. */
+  claims: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export type TokenStatus = 'active' | 'needs_reauth';
+
+export interface TokensTable {
+  id: string;
+  user_id: string;
+  provider: string;
+  token_type: string;
+  scope: string | null;
+  /** Ciphertext (TokenCipher), never plaintext. */
+  access_token: string;
+  refresh_token: string | null;
+  id_token: string | null;
+  expires_at: number | null;
+  status: ColumnType<TokenStatus, TokenStatus | undefined, TokenStatus>;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+  last_refreshed_at: number | null;
+  /** Who is refreshing this token set right now (see SqlTokenStore.acquireRefreshLease). */
+  refresh_lease_id: ColumnType<string | null, string | null | undefined, string | null>;
+  refresh_lease_expires_at: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+export interface SessionsTable {
+  /** SHA-256 hex of the cookie's secret; the cookie value itself is never stored. */
+  id: string;
+  user_id: string | null;
+  csrf_token: string;
+  /** JSON text. */
+  data: string;
+  created_at: number;
+  last_seen_at: number;
+  /** Absolute expiry; the idle timeout is applied against last_seen_at. */
+  expires_at: number;
+}
+
+export interface LoginTransactionsTable {
+  state: string;
+  session_id: string;
+  provider: string;
+  issuer: string;
+  client_id: string;
+  redirect_uri: string;
+  /** Ciphertext (TokenCipher). */
+  code_verifier: string;
+  nonce: string;
+  next_path: string;
+  link_user_id: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface AuditLogTable {
+  id: string;
+  at: number;
+  event: string;
+  /** No foreign key: the log outlives users. */
+  actor_user_id: string | null;
+  target_type: string | null;
+  target_id: string | null;
+  ip: string | null;
+  /** JSON text. */
+  detail: string | null;
+}
+
+export interface DatabaseSchema {
+  users: UsersTable;
+  accounts: AccountsTable;
+  tokens: TokensTable;
+  sessions: SessionsTable;
+  login_transactions: LoginTransactionsTable;
+  audit_log: AuditLogTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type AccountRow = Selectable<AccountsTable>;
+export type TokenRow = Selectable<TokensTable>;
+export type SessionRow = Selectable<SessionsTable>;
+export type LoginTransactionRow = Selectable<LoginTransactionsTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;
+
+export type NewUserRow = Insertable<UsersTable>;
+export type UserRowUpdate = Updateable<UsersTable>;

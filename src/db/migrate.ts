@@ -1,0 +1,62 @@
+import { type Migration, type MigrationResultSet, Migrator } from 'kysely';
+import type { Database } from './database.js';
+import * as initial from './migrations/2026-11-28T0000-initial.js';
+
+// Listed in code rather than read from a folder, so migrations travel with the
+// compiled dist/ build and no file-system scanning is needed at run time.
+// Add new migrations here; names sort by their timestamp prefix.
+const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '2026-11-28T0000-initial': initial,
+};
+
+function createMigrator(database: Database): Migrator {
+  return new Migrator({
+    db: database.db,
+    provider: { getMigrations: async () => MIGRATIONS },
+  });
+}
+
+/**
+ * Applies every pending migration, in order. On PostgreSQL the whole run is one
+ * transaction; Kysely runs SQLite migrations outside a transaction, so a
+ * failing SQLite migration can leave its earlier statements applied.
+ */
+export async function migrateToLatest(database: Database): Promise<{ applied: string[] }> {
+  const result = await createMigrator(database).migrateToLatest();
+  return { applied: namesOrThrow(result, 'Up') };
+}
+
+/** Reverts the most recently applied migration; `reverted` is empty when none is applied. */
+export async function migrateDown(database: Database): Promise<{ reverted: string[] }> {
+  const result = await createMigrator(database).migrateDown();
+  return { reverted: namesOrThrow(result, 'Down') };
+}
+
+/** Names of migrations not yet applied, oldest first. */
+export async function pendingMigrations(database: Database): Promise<string[]> {
+  try {
+    const migrations = await createMigrator(database).getMigrations();
+    return migrations.filter((m) => m.executedAt === undefined).map((m) => m.name);
+  } catch (error) {
+    throw new Error(`Could not read the migration state: ${messageOf(error)}`, { cause: error });
+  }
+}
+
+/** Every migration known to this build, oldest first. */
+export function knownMigrations(): string[] {
+  return Object.keys(MIGRATIONS).sort();
+}
+
+function namesOrThrow({ error, results = [] }: MigrationResultSet, direction: 'Up' | 'Down'): string[] {
+  if (error !== undefined) {
+    const failed = results.find((r) => r.status === 'Error')?.migrationName;
+    const where = failed === undefined ? '' : ` in ${failed}`;
+    const verb = direction === 'Up' ? 'Migration' : 'Reverting a migration';
+    throw new Error(`${verb} failed${where}: ${messageOf(error)}`, { cause: error });
+  }
+  return results.filter((r) => r.status === 'Success' && r.direction === direction).map((r) => r.migrationName);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,117 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeEachDialect } from '../../test/support/postgres.js';
+import { type Database, isUniqueViolation, newId, openDatabase, parseDatabaseUrl } from './database.js';
+import { createUser } from './user.repository.js';
+
+describe('parseDatabaseUrl', () => {
+  it('reads the dialect from the scheme', () => {
+    expect(parseDatabaseUrl('sqlite:./data/x.db')).toEqual({ dialect: 'sqlite', path: './data/x.db' });
+    expect(parseDatabaseUrl('sqlite::memory:')).toEqual({ dialect: 'sqlite', path: ':memory:' });
+    expect(parseDatabaseUrl('sqlite:///var/lib/tk.db')).toEqual({ dialect: 'sqlite', path: '/var/lib/tk.db' });
+    expect(parseDatabaseUrl('postgres://u:p@db:5432/tk')).toEqual({
+      dialect: 'postgres',
+      connectionString: 'postgres://u:p@db:5432/tk',
+    });
+    expect(parseDatabaseUrl('postgresql://db/tk').dialect).toBe('postgres');
+  });
+
+  it('refuses anything else, saying what is accepted and not echoing secrets', () => {
+    for (const url of ['mysql://root:hunter2@db/tk', 'hunter2', '', 'sqlite:']) {
+      expect(() => parseDatabaseUrl(url)).toThrow(/expected 'sqlite:<path>'.*'postgres:\/\//);
+      try {
+        parseDatabaseUrl(url);
+      } catch (error) {
+        expect((error as Error).message).not.toContain('hunter2');
+      }
+    }
+  });
+});
+
+describe('newId', () => {
+  it('gives 26-character Crockford base32 ids that sort in creation order', () => {
+    const ids = Array.from({ length: 2000 }, () => newId());
+    for (const id of ids) expect(id).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('starts with the creation time', () => {
+    const before = Date.now();
+    const id = newId();
+    const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+    const millis = [...id.slice(0, 10)].reduce((n, c) => n * 32 + alphabet.indexOf(c), 0);
+    expect(millis).toBeGreaterThanOrEqual(before);
+    expect(millis).toBeLessThanOrEqual(Date.now());
+  });
+});
+
+describe('openDatabase (sqlite)', () => {
+  let folder: string;
+  beforeAll(() => {
+    folder = mkdtempSync(join(tmpdir(), 'tokenkeeper-open-'));
+  });
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  it('creates the parent folder and sets WAL, busy_timeout and foreign_keys', async () => {
+    const path = join(folder, 'nested', 'deeper', 'tk.db');
+    const database = await openDatabase(`sqlite:${path}`);
+    try {
+      expect(existsSync(path)).toBe(true);
+      const pragma = async (name: string) =>
+        Object.values((await sql.raw(`pragma ${name}`).execute(database.db)).rows[0] as object)[0];
+      expect(await pragma('journal_mode')).toBe('wal');
+      expect(await pragma('busy_timeout')).toBe(5000);
+      expect(await pragma('foreign_keys')).toBe(1);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('opens an in-memory database', async () => {
+    const database = await openDatabase('sqlite::memory:');
+    expect(database.dialect).toBe('sqlite');
+    await database.close();
+  });
+});
+
+describe('openDatabase (postgres)', () => {
+  it('fails with a message naming the server but not the password', async () => {
+    const promise = openDatabase('postgres://tk:hunter2@127.0.0.1:1/tk');
+    await expect(promise).rejects.toThrow(/Could not connect to PostgreSQL at 127\.0\.0\.1:1\/tk/);
+    await expect(promise).rejects.not.toThrow(/hunter2/);
+  });
+});
+
+describeEachDialect('database', (dialect) => {
+  let database: Database;
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+  });
+  afterAll(() => database.close());
+
+  it('reports its dialect', () => {
+    expect(database.dialect).toBe(dialect.name);
+  });
+
+  it('returns bigint columns and counts as JS numbers', async () => {
+    const now = 1_790_000_000;
+    await createUser(database.db, { username: 'numbers', dateJoined: now });
+    const row = await database.db
+      .selectFrom('users')
+      .select((eb) => ['date_joined', eb.fn.countAll<number>().as('count')])
+      .groupBy('date_joined')
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ date_joined: now, count: 1 });
+  });
+
+  it('recognises a unique violation', async () => {
+    await createUser(database.db, { username: 'twice', dateJoined: 1 });
+    const error = await createUser(database.db, { username: 'twice', dateJoined: 1 }).catch((e: unknown) => e);
+    expect(isUniqueViolation(error)).toBe(true);
+    expect(isUniqueViolation(new Error('other'))).toBe(false);
+  });
+});

@@ -1,0 +1,57 @@
+import { sql } from 'kysely';
+import { afterEach, beforeEach, expect, it, test } from 'vitest';
+import { describeEachDialect } from '../../test/support/postgres.js';
+import type { Database } from './database.js';
+import { knownMigrations, migrateDown, migrateToLatest, pendingMigrations } from './migrate.js';
+
+const TABLES = ['accounts', 'audit_log', 'login_transactions', 'sessions', 'tokens', 'users'];
+
+async function userTables(database: Database): Promise<string[]> {
+  const tables = await database.db.introspection.getTables();
+  return tables.map((t) => t.name).filter((name) => !name.startsWith('kysely_')).sort();
+}
+
+test('migration names are timestamped and in order', () => {
+  for (const name of knownMigrations()) expect(name).toMatch(/^\d{4}-\d{2}-\d{2}T\d{4}-[a-z0-9-]+$/);
+  expect(knownMigrations()).toEqual([...knownMigrations()].sort());
+});
+
+describeEachDialect('migrations', (dialect) => {
+  let database: Database;
+  beforeEach(async () => {
+    database = await dialect.openTestDatabase({ migrate: false });
+  });
+  afterEach(() => database.close());
+
+  it('apply on an empty database, then have nothing left to do', async () => {
+    expect(await pendingMigrations(database)).toEqual(knownMigrations());
+    expect(await migrateToLatest(database)).toEqual({ applied: knownMigrations() });
+    expect(await userTables(database)).toEqual(TABLES);
+    expect(await pendingMigrations(database)).toEqual([]);
+    expect(await migrateToLatest(database)).toEqual({ applied: [] });
+  });
+
+  it('revert down to an empty schema and apply again', async () => {
+    await migrateToLatest(database);
+    const reverted: string[] = [];
+    for (;;) {
+      const step = await migrateDown(database);
+      if (step.reverted.length === 0) break;
+      reverted.push(...step.reverted);
+    }
+    expect(reverted).toEqual([...knownMigrations()].reverse());
+    expect(await userTables(database)).toEqual([]);
+    expect(await pendingMigrations(database)).toEqual(knownMigrations());
+    expect(await migrateToLatest(database)).toEqual({ applied: knownMigrations() });
+    expect(await userTables(database)).toEqual(TABLES);
+  });
+
+  it('fail with an Error naming the migration and keeping the cause', async () => {
+    // A table in the way makes the initial migration fail.
+    await sql`create table users (id text)`.execute(database.db);
+    const error = await migrateToLatest(database).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/^Migration failed in 2026-11-28T0000-initial: /);
+    expect((error as Error).cause).toBeDefined();
+  });
+});

@@ -1,0 +1,147 @@
+import { errors } from 'oidc-provider';
+import type {
+  Adapter,
+  BaseToken,
+  Client,
+  Configuration,
+  ErrorOut,
+  KoaContextWithOIDC,
+} from 'oidc-provider';
+
+import { claimsOf, findAccountBySub } from './accounts.js';
+import { escapeHtml, renderPage } from './html.js';
+import type { ProviderKeys } from './keys.js';
+import type { DevProviderClient } from './types.js';
+
+/**
+ * The scopes the provider grants. oidc-provider drops any other requested
+ * scope from the request (it is not granted, and the token response's `scope`
+ * says so); a client whose registered `scope` metadata lists another one is
+ * refused at start-up (invalid_client_metadata).
+ */
+export const SUPPORTED_SCOPES = ['openid', 'profile', 'email', 'offline_access', 'notes:read'] as const;
+
+const MINUTE = 60;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+export interface ConfigurationSettings {
+  clients: DevProviderClient[];
+  accessTokenTtl: number;
+  refreshTokenTtl: number;
+  rotateRefreshTokens: boolean;
+  keys: ProviderKeys;
+  adapter: (model: string) => Adapter;
+}
+
+function clientMetadata(client: DevProviderClient) {
+  return {
+    client_id: client.clientId,
+    client_secret: client.clientSecret,
+    redirect_uris: client.redirectUris,
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    // client_secret_post is accepted too: oidc-provider treats the two as interchangeable.
+    token_endpoint_auth_method: 'client_secret_basic',
+  };
+}
+
+function setPageHeaders(ctx: KoaContextWithOIDC): void {
+  ctx.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'");
+  ctx.set('Cache-Control', 'no-store');
+}
+
+/** oidc-provider's error page, in our look. `out` only holds exposable fields. */
+async function renderError(ctx: KoaContextWithOIDC, out: ErrorOut): Promise<void> {
+  const rows = Object.entries(out)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => `<p><strong>${escapeHtml(key)}</strong>: ${escapeHtml(value)}</p>`)
+    .join('\n');
+  setPageHeaders(ctx);
+  ctx.type = 'html';
+  ctx.body = renderPage('Something went wrong', rows);
+}
+
+/** RP-initiated logout confirmation; `form` is oidc-provider's own hidden form (xsrf). */
+async function logoutSource(ctx: KoaContextWithOIDC, form: string): Promise<void> {
+  setPageHeaders(ctx);
+  ctx.type = 'html';
+  ctx.body = renderPage('Sign out', `${form}
+<p>Do you want to sign out of ${escapeHtml(ctx.host)}?</p>
+<button type="submit" form="op.logoutForm" name="logout" value="yes">Yes, sign me out</button>
+<button type="submit" form="op.logoutForm">No, stay signed in</button>`);
+}
+
+async function postLogoutSuccessSource(ctx: KoaContextWithOIDC): Promise<void> {
+  setPageHeaders(ctx);
+  ctx.type = 'html';
+  ctx.body = renderPage('Signed out', '<p>You have been signed out.</p>');
+}
+
+/** RFC 7009 §2.1: a client may only revoke its own tokens. */
+async function revocationAllowedPolicy(_ctx: KoaContextWithOIDC, client: Client, token: BaseToken): Promise<boolean> {
+  if (token.clientId !== client.clientId) {
+    throw new errors.InvalidRequest('client is not authorized to revoke the presented token');
+  }
+  return true;
+}
+
+export function buildConfiguration(settings: ConfigurationSettings): Configuration {
+  return {
+    adapter: settings.adapter,
+    clients: settings.clients.map(clientMetadata),
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post'],
+    responseTypes: ['code'],
+    scopes: [...SUPPORTED_SCOPES],
+    claims: {
+      openid: ['sub'],
+      profile: ['name', 'preferred_username'],
+      email: ['email', 'email_verified'],
+    },
+    // Put the granted profile/email claims in the ID token too (as most real
+    // providers do), not only in the userinfo response.
+    conformIdTokenClaims: false,
+    pkce: { required: () => true },
+    cookies: { keys: settings.keys.cookieKeys },
+    jwks: settings.keys.jwks,
+    features: {
+      devInteractions: { enabled: false },
+      revocation: { enabled: true, allowedPolicy: revocationAllowedPolicy },
+      userinfo: { enabled: true },
+      rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
+      // Sender-constrained tokens would need proof checks in the protected API.
+      dPoP: { enabled: false },
+      // Without resource indicators every scope is an OpenID scope on one opaque token.
+      resourceIndicators: { enabled: false },
+    },
+    findAccount: async (_ctx: KoaContextWithOIDC, sub: string) => {
+      const account = findAccountBySub(sub);
+      return account ? { accountId: account.sub, claims: () => claimsOf(account) } : undefined;
+    },
+    // Every client that may use the refresh_token grant gets a refresh token,
+    // without having to ask for offline_access with prompt=consent.
+    issueRefreshToken: async (_ctx: KoaContextWithOIDC, client: Client) => client.grantTypeAllowed('refresh_token'),
+    // Codes and tokens outlive the browser session at the provider: otherwise
+    // oidc-provider ties them to it (and revokes them at logout) unless
+    // offline_access was granted.
+    expiresWithSession: async () => false,
+    rotateRefreshToken: () => settings.rotateRefreshTokens,
+    ttl: {
+      AccessToken: settings.accessTokenTtl,
+      AuthorizationCode: MINUTE,
+      IdToken: HOUR,
+      Interaction: HOUR,
+      RefreshToken: settings.refreshTokenTtl,
+      Session: 14 * DAY,
+      // The grant must outlive every refresh token issued under it, rotated ones included.
+      Grant: Math.max(365 * DAY, settings.refreshTokenTtl),
+      ClientCredentials: 10 * MINUTE,
+      DeviceCode: 10 * MINUTE,
+      BackchannelAuthenticationRequest: 10 * MINUTE,
+      PreAuthorizedCode: 10 * MINUTE,
+    },
+    // Our clients are server-side; no browser needs CORS on the token endpoint.
+    clientBasedCORS: () => false,
+    renderError,
+  };
+}

@@ -1,0 +1,11 @@
+export { startDevProvider } from './dev-provider.js';
+export { DEMO_ACCOUNTS } from './accounts.js';
+export type { DemoAccount } from './accounts.js';
+export { SUPPORTED_SCOPES } from './configuration.js';
+export type {
+  DevProvider,
+  DevProviderClient,
+  DevProviderLogger,
+  DevProviderOptions,
+  DevProviderStats,
+} from './types.js';

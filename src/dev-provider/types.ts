@@ -1,0 +1,65 @@
+import type Provider from 'oidc-provider';
+
+/** A confidential client registered at start-up (authorization_code + refresh_token). */
+export interface DevProviderClient {
+  clientId: string;
+  clientSecret: string;
+  redirectUris: string[];
+}
+
+/** pino-compatible; the dev provider never passes token values to it. */
+export interface DevProviderLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+}
+
+export interface DevProviderOptions {
+  /** 0 picks a free port. */
+  port: number;
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** Default `http://localhost:${actualPort}`. */
+  issuer?: string;
+  clients: DevProviderClient[];
+  /** Seconds, default 300. */
+  accessTokenTtl?: number;
+  /** Seconds, default 14 days. */
+  refreshTokenTtl?: number;
+  /**
+   * Default true: each refresh returns a new refresh token, and presenting a
+   * used one revokes the whole grant (oidc-provider does that itself).
+   */
+  rotateRefreshTokens?: boolean;
+  /**
+   * When set, signing keys, cookie keys and the provider's state (sessions,
+   * grants, tokens) persist in files there, so a restart keeps every token
+   * valid. When unset, everything is in memory.
+   */
+  dataDir?: string;
+  logger?: DevProviderLogger;
+}
+
+/** Live counters, for tests ("exactly one refresh request"). */
+export interface DevProviderStats {
+  /** Successful token requests with grant_type=authorization_code. */
+  authorizationCodeGrants: number;
+  /** Successful token requests with grant_type=refresh_token. */
+  refreshTokenGrants: number;
+  /** Failed token requests, whatever the grant type (invalid_grant, invalid_client, …). */
+  grantErrors: number;
+  /** RFC 7009 revocation requests that revoked a token. */
+  revocations: number;
+  /** Requests to the protected API under /api, answered or refused. */
+  apiRequests: number;
+}
+
+export interface DevProvider {
+  /** e.g. http://localhost:4000 */
+  issuer: string;
+  port: number;
+  stats: DevProviderStats;
+  /** The oidc-provider instance, for tests. */
+  provider: Provider;
+  /** Stops listening, closes every connection and saves the state file. */
+  close(): Promise<void>;
+}

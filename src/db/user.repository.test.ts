@@ -1,0 +1,185 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type TestDatabase, describeEachDialect } from '../../test/support/postgres.js';
+import { createAccount, listAccountsForUser } from './account.repository.js';
+import { listAuditEvents, writeAuditEvent } from './audit.repository.js';
+import { createLoginTransaction } from './login-transaction.repository.js';
+import { createSession, findSession } from './session.repository.js';
+import {
+  createUser,
+  createUserWithUniqueUsername,
+  deleteUser,
+  findUserById,
+  findUserByUsername,
+  findUserCredentials,
+  listUsers,
+  recordLogin,
+  setPassword,
+  setUserFlags,
+  uniqueUsername,
+  updateUserProfile,
+} from './user.repository.js';
+
+const NOW = 1_790_000_000;
+
+describeEachDialect('user repository', (dialect) => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+  });
+  afterAll(() => database.close());
+
+  it('creates a user with defaults and finds it by id and username', async () => {
+    const user = await createUser(database.db, { username: 'ada', email: 'ada@example.com', dateJoined: NOW });
+    expect(user).toEqual({
+      id: expect.stringMatching(/^[0-9A-Z]{26}$/),
+      username: 'ada',
+      email: 'ada@example.com',
+      name: null,
+      isTokenUser: false,
+      provider: null,
+      isStaff: false,
+      isSuperuser: false,
+      isActive: true,
+      dateJoined: NOW,
+      lastLogin: null,
+    });
+    expect(await findUserById(database.db, user.id)).toEqual(user);
+    expect(await findUserByUsername(database.db, 'ada')).toEqual(user);
+    expect(await findUserByUsername(database.db, 'ADA')).toBeUndefined();
+    expect(await findUserById(database.db, 'missing')).toBeUndefined();
+  });
+
+  it('updates the profile, last login, flags and password; the hash stays out of User', async () => {
+    const user = await createUser(database.db, {
+      username: 'grace',
+      isTokenUser: true,
+      provider: 'toolkit',
+      dateJoined: NOW,
+    });
+    await updateUserProfile(database.db, user.id, { email: 'g@example.com', name: 'Grace <b>H</b>' });
+    await recordLogin(database.db, user.id, NOW + 60);
+    await setUserFlags(database.db, user.id, { isStaff: true, isActive: false });
+    await setPassword(database.db, user.id, 'scrypt$hash');
+    const found = await findUserById(database.db, user.id);
+    expect(found).toMatchObject({
+      email: 'g@example.com',
+      name: 'Grace <b>H</b>',
+      lastLogin: NOW + 60,
+      isTokenUser: true,
+      provider: 'toolkit',
+      isStaff: true,
+      isSuperuser: false,
+      isActive: false,
+    });
+    expect(found).not.toHaveProperty('passwordHash');
+    expect(await findUserCredentials(database.db, 'grace')).toEqual({ user: found, passwordHash: 'scrypt$hash' });
+  });
+
+  it('uniqueUsername gives wanted, then wanted-2, wanted-3… whichever is free', async () => {
+    expect(await uniqueUsername(database.db, 'linus')).toBe('linus');
+    await createUser(database.db, { username: 'linus', dateJoined: NOW });
+    expect(await uniqueUsername(database.db, 'linus')).toBe('linus-2');
+    await createUser(database.db, { username: 'linus-2', dateJoined: NOW });
+    await createUser(database.db, { username: 'linus-4', dateJoined: NOW });
+    expect(await uniqueUsername(database.db, 'linus')).toBe('linus-3');
+    // Case matters, and LIKE wildcards in the wanted name match only themselves.
+    expect(await uniqueUsername(database.db, 'Linus')).toBe('Linus');
+    await createUser(database.db, { username: 'a_b', dateJoined: NOW });
+    await createUser(database.db, { username: 'axb-2', dateJoined: NOW });
+    expect(await uniqueUsername(database.db, 'a_b')).toBe('a_b-2');
+    await createUser(database.db, { username: '100%', dateJoined: NOW });
+    expect(await uniqueUsername(database.db, '100%')).toBe('100%-2');
+  });
+
+  it('createUserWithUniqueUsername gives 10 concurrent sign-ins 10 distinct names', async () => {
+    const users = await Promise.all(
+      Array.from({ length: 10 }, () => createUserWithUniqueUsername(database.db, { username: 'rush', dateJoined: NOW })),
+    );
+    expect(new Set(users.map((u) => u.username)).size).toBe(10);
+    expect(users.map((u) => u.username)).toContain('rush');
+  });
+
+  it('lists users newest first, searching username and email without case', async () => {
+    await createUser(database.db, { username: 'search-one', email: 'FINDME@example.com', dateJoined: NOW + 1 });
+    await createUser(database.db, { username: 'Search-FindMe', dateJoined: NOW + 2 });
+    const found = await listUsers(database.db, { limit: 10, search: 'findme' });
+    expect(found.map((u) => u.username)).toEqual(['Search-FindMe', 'search-one']);
+    expect(await listUsers(database.db, { limit: 10, search: 'findme%' })).toEqual([]);
+    expect(await listUsers(database.db, { limit: 1, offset: 1, search: 'findme' })).toHaveLength(1);
+  });
+
+  it('deleting a user deletes their accounts, tokens, sessions and pending sign-ins, not the audit log', async () => {
+    const user = await createUser(database.db, { username: 'leaving', dateJoined: NOW });
+    await createAccount(database.db, {
+      userId: user.id,
+      provider: 'toolkit',
+      issuer: 'https://idp.example',
+      subject: 'sub-leaving',
+      claims: {},
+      now: NOW,
+    });
+    await database.db
+      .insertInto('tokens')
+      .values({
+        id: 'token-leaving',
+        user_id: user.id,
+        provider: 'toolkit',
+        token_type: 'Bearer',
+        scope: null,
+        access_token: 'ciphertext',
+        refresh_token: null,
+        id_token: null,
+        expires_at: null,
+        last_error: null,
+        created_at: NOW,
+        updated_at: NOW,
+        last_refreshed_at: null,
+      })
+      .execute();
+    await createSession(database.db, {
+      id: 'session-leaving',
+      userId: user.id,
+      csrfToken: 'csrf',
+      data: {},
+      now: NOW,
+      absoluteExpiresAt: NOW + 3600,
+    });
+    await createSession(database.db, {
+      id: 'anonymous-session',
+      userId: null,
+      csrfToken: 'csrf',
+      data: {},
+      now: NOW,
+      absoluteExpiresAt: NOW + 3600,
+    });
+    await createLoginTransaction(database.db, {
+      state: 'state-link',
+      sessionId: 'anonymous-session',
+      provider: 'github',
+      issuer: 'https://github.com',
+      clientId: 'client',
+      redirectUri: 'http://localhost/auth/github/callback',
+      codeVerifier: 'ciphertext',
+      nonce: null,
+      nextPath: '/account',
+      linkUserId: user.id,
+      createdAt: NOW,
+      expiresAt: NOW + 600,
+    });
+    await writeAuditEvent(database.db, { event: 'user.deleted', actorUserId: user.id, at: NOW });
+
+    expect(await deleteUser(database.db, user.id)).toBe(true);
+    expect(await deleteUser(database.db, user.id)).toBe(false);
+    expect(await listAccountsForUser(database.db, user.id)).toEqual([]);
+    const count = async (table: 'tokens' | 'sessions' | 'login_transactions') =>
+      (await database.db.selectFrom(table).selectAll().execute()).filter(
+        (row) => ('user_id' in row && row.user_id === user.id) || ('link_user_id' in row && row.link_user_id === user.id),
+      ).length;
+    expect(await count('tokens')).toBe(0);
+    expect(await count('sessions')).toBe(0);
+    expect(await count('login_transactions')).toBe(0);
+    expect(await findSession(database.db, 'anonymous-session')).toBeDefined();
+    const audit = await listAuditEvents(database.db, { limit: 10, event: 'user.deleted' });
+    expect(audit.map((e) => e.actorUserId)).toEqual([user.id]);
+  });
+});

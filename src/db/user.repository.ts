@@ -1,0 +1,199 @@
+import { randomBytes } from 'node:crypto';
+import { type Kysely, sql } from 'kysely';
+import { isUniqueViolation, newId } from './database.js';
+import type { DatabaseSchema, UserRow } from './schema.js';
+
+/** A user, without the password hash (so it can't leak into a page or JSON by accident). */
+export interface User {
+  id: string;
+  username: string;
+  email: string | null;
+  name: string | null;
+  isTokenUser: boolean;
+  provider: string | null;
+  isStaff: boolean;
+  isSuperuser: boolean;
+  isActive: boolean;
+  dateJoined: number;
+  lastLogin: number | null;
+}
+
+export interface NewUser {
+  username: string;
+  email?: string | null;
+  name?: string | null;
+  isTokenUser?: boolean;
+  provider?: string | null;
+  isStaff?: boolean;
+  isSuperuser?: boolean;
+  isActive?: boolean;
+  passwordHash?: string | null;
+  /** Epoch seconds. */
+  dateJoined: number;
+}
+
+export function rowToUser(row: UserRow): User {
+  return {
+    id: row.id,
+    username: row.username,
+    email: row.email,
+    name: row.name,
+    isTokenUser: row.is_token_user === 1,
+    provider: row.provider,
+    isStaff: row.is_staff === 1,
+    isSuperuser: row.is_superuser === 1,
+    isActive: row.is_active === 1,
+    dateJoined: row.date_joined,
+    lastLogin: row.last_login,
+  };
+}
+
+export async function findUserById(db: Kysely<DatabaseSchema>, id: string): Promise<User | undefined> {
+  const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && rowToUser(row);
+}
+
+export async function findUserByUsername(db: Kysely<DatabaseSchema>, username: string): Promise<User | undefined> {
+  const row = await db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+  return row && rowToUser(row);
+}
+
+/** For password sign-in (admin): the user with their hash, or undefined. */
+export async function findUserCredentials(
+  db: Kysely<DatabaseSchema>,
+  username: string,
+): Promise<{ user: User; passwordHash: string | null } | undefined> {
+  const row = await db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+  return row && { user: rowToUser(row), passwordHash: row.password_hash };
+}
+
+/** Throws (a unique violation, see isUniqueViolation) when the username is taken. */
+export async function createUser(db: Kysely<DatabaseSchema>, input: NewUser): Promise<User> {
+  const row = await db
+    .insertInto('users')
+    .values({
+      id: newId(),
+      username: input.username,
+      email: input.email ?? null,
+      name: input.name ?? null,
+      is_token_user: input.isTokenUser ? 1 : 0,
+      provider: input.provider ?? null,
+      is_staff: input.isStaff ? 1 : 0,
+      is_superuser: input.isSuperuser ? 1 : 0,
+      is_active: input.isActive === false ? 0 : 1,
+      password_hash: input.passwordHash ?? null,
+      date_joined: input.dateJoined,
+      last_login: null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return rowToUser(row);
+}
+
+/**
+ * Creates a user named `input.username`, or `-2`, `-3`… when taken. When a
+ * concurrent sign-in takes the chosen name between check and insert, it looks
+ * again; after a few such collisions it adds a random suffix instead, so a
+ * crowd of sign-ins wanting one name doesn't retry in lockstep.
+ * Not for use inside a PostgreSQL transaction: there the first failed insert
+ * aborts the transaction, so retry the whole transaction instead.
+ */
+export async function createUserWithUniqueUsername(db: Kysely<DatabaseSchema>, input: NewUser): Promise<User> {
+  const sequentialAttempts = 3;
+  const totalAttempts = 8;
+  for (let attempt = 1; ; attempt += 1) {
+    const username =
+      attempt <= sequentialAttempts
+        ? await uniqueUsername(db, input.username)
+        : `${input.username}-${randomBytes(4).toString('hex')}`;
+    try {
+      return await createUser(db, { ...input, username });
+    } catch (error) {
+      if (!isUniqueViolation(error) || attempt >= totalAttempts) throw error;
+    }
+  }
+}
+
+export async function updateUserProfile(
+  db: Kysely<DatabaseSchema>,
+  id: string,
+  profile: { email: string | null; name: string | null },
+): Promise<void> {
+  await db.updateTable('users').set({ email: profile.email, name: profile.name }).where('id', '=', id).execute();
+}
+
+export async function recordLogin(db: Kysely<DatabaseSchema>, id: string, at: number): Promise<void> {
+  await db.updateTable('users').set({ last_login: at }).where('id', '=', id).execute();
+}
+
+export async function setPassword(db: Kysely<DatabaseSchema>, id: string, passwordHash: string | null): Promise<void> {
+  await db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id).execute();
+}
+
+export async function setUserFlags(
+  db: Kysely<DatabaseSchema>,
+  id: string,
+  flags: { isStaff?: boolean; isSuperuser?: boolean; isActive?: boolean },
+): Promise<void> {
+  const set: { is_staff?: number; is_superuser?: number; is_active?: number } = {};
+  if (flags.isStaff !== undefined) set.is_staff = flags.isStaff ? 1 : 0;
+  if (flags.isSuperuser !== undefined) set.is_superuser = flags.isSuperuser ? 1 : 0;
+  if (flags.isActive !== undefined) set.is_active = flags.isActive ? 1 : 0;
+  if (Object.keys(set).length === 0) return;
+  await db.updateTable('users').set(set).where('id', '=', id).execute();
+}
+
+/** Deletes the user; accounts, tokens, sessions and pending sign-ins go with it (ON DELETE CASCADE). */
+export async function deleteUser(db: Kysely<DatabaseSchema>, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+/** Newest first; `search` matches a substring of username or email, case-insensitively. */
+export async function listUsers(
+  db: Kysely<DatabaseSchema>,
+  options: { limit: number; offset?: number; search?: string },
+): Promise<User[]> {
+  let query = db.selectFrom('users').selectAll();
+  if (options.search !== undefined && options.search !== '') {
+    const pattern = `%${escapeLike(options.search.toLowerCase())}%`;
+    query = query.where((eb) =>
+      eb.or([
+        sql<boolean>`lower(username) like ${pattern} escape '\\'`,
+        sql<boolean>`lower(email) like ${pattern} escape '\\'`,
+      ]),
+    );
+  }
+  const rows = await query
+    .orderBy('date_joined', 'desc')
+    .orderBy('id', 'desc')
+    .limit(options.limit)
+    .offset(options.offset ?? 0)
+    .execute();
+  return rows.map(rowToUser);
+}
+
+/**
+ * `wanted` when free, else the first free of `wanted-2`, `wanted-3`…
+ * (Another writer may take it before you insert: see createUserWithUniqueUsername.)
+ */
+export async function uniqueUsername(db: Kysely<DatabaseSchema>, wanted: string): Promise<string> {
+  const rows = await db
+    .selectFrom('users')
+    .select('username')
+    .where((eb) =>
+      eb.or([eb('username', '=', wanted), sql<boolean>`username like ${`${escapeLike(wanted)}-%`} escape '\\'`]),
+    )
+    .execute();
+  // SQLite's LIKE ignores ASCII case; compare exactly here.
+  const taken = new Set(rows.map((r) => r.username));
+  if (!taken.has(wanted)) return wanted;
+  for (let n = 2; ; n += 1) {
+    const candidate = `${wanted}-${n}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,92 @@
+import type { Kysely } from 'kysely';
+import type { DatabaseSchema, LoginTransactionRow } from './schema.js';
+
+/** A pending sign-in, from the redirect to the provider until its callback. */
+export interface LoginTransaction {
+  state: string;
+  /** sessions.id of the browser session that started the sign-in. */
+  sessionId: string;
+  provider: string;
+  issuer: string;
+  clientId: string;
+  redirectUri: string;
+  /** Ciphertext: encrypt with TokenCipher and loginTransactionAssociatedData(state). */
+  codeVerifier: string;
+  /** null for plain OAuth 2.0 providers (no ID token). */
+  nonce: string | null;
+  /** Same-origin path to return to after sign-in. */
+  nextPath: string;
+  /** Set when a signed-in user links another provider. */
+  linkUserId: string | null;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** Associated data for the encrypted code_verifier: binds it to its transaction. */
+export function loginTransactionAssociatedData(state: string): string {
+  return `login_transactions:${state}:code_verifier`;
+}
+
+export function rowToLoginTransaction(row: LoginTransactionRow): LoginTransaction {
+  return {
+    state: row.state,
+    sessionId: row.session_id,
+    provider: row.provider,
+    issuer: row.issuer,
+    clientId: row.client_id,
+    redirectUri: row.redirect_uri,
+    codeVerifier: row.code_verifier,
+    nonce: row.nonce,
+    nextPath: row.next_path,
+    linkUserId: row.link_user_id,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+  };
+}
+
+export async function createLoginTransaction(db: Kysely<DatabaseSchema>, tx: LoginTransaction): Promise<void> {
+  await db
+    .insertInto('login_transactions')
+    .values({
+      state: tx.state,
+      session_id: tx.sessionId,
+      provider: tx.provider,
+      issuer: tx.issuer,
+      client_id: tx.clientId,
+      redirect_uri: tx.redirectUri,
+      code_verifier: tx.codeVerifier,
+      nonce: tx.nonce,
+      next_path: tx.nextPath,
+      link_user_id: tx.linkUserId,
+      created_at: tx.createdAt,
+      expires_at: tx.expiresAt,
+    })
+    .execute();
+}
+
+/**
+ * Deletes and returns the transaction only when `state` and `sessionId` both
+ * match and it has not expired. One statement (DELETE … RETURNING), so of
+ * any number of concurrent callbacks carrying the same state exactly one gets
+ * the row; a replay gets undefined and must make no code exchange.
+ */
+export async function consumeLoginTransaction(
+  db: Kysely<DatabaseSchema>,
+  state: string,
+  sessionId: string,
+  now: number,
+): Promise<LoginTransaction | undefined> {
+  const row = await db
+    .deleteFrom('login_transactions')
+    .where('state', '=', state)
+    .where('session_id', '=', sessionId)
+    .where('expires_at', '>', now)
+    .returningAll()
+    .executeTakeFirst();
+  return row && rowToLoginTransaction(row);
+}
+
+export async function deleteExpiredLoginTransactions(db: Kysely<DatabaseSchema>, now: number): Promise<number> {
+  const result = await db.deleteFrom('login_transactions').where('expires_at', '<=', now).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

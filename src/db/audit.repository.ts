@@ -1,0 +1,71 @@
+import type { Kysely } from 'kysely';
+import { newId } from './database.js';
+import { type JsonObject, parseJsonObject, stringifyJsonObject } from './json-column.js';
+import type { AuditLogRow, DatabaseSchema } from './schema.js';
+
+export interface AuditEvent {
+  id: string;
+  at: number;
+  /** e.g. 'user.signed_in', 'admin.token_revoked'. */
+  event: string;
+  actorUserId: string | null;
+  targetType: string | null;
+  targetId: string | null;
+  ip: string | null;
+  detail: JsonObject | null;
+}
+
+export interface NewAuditEvent {
+  event: string;
+  actorUserId?: string | null;
+  targetType?: string | null;
+  targetId?: string | null;
+  ip?: string | null;
+  /** Never put token values or secrets here. */
+  detail?: JsonObject | null;
+  at: number;
+}
+
+export function rowToAuditEvent(row: AuditLogRow): AuditEvent {
+  return {
+    id: row.id,
+    at: row.at,
+    event: row.event,
+    actorUserId: row.actor_user_id,
+    targetType: row.target_type,
+    targetId: row.target_id,
+    ip: row.ip,
+    detail: row.detail === null ? null : parseJsonObject(row.detail, `audit_log.detail of ${row.id}`),
+  };
+}
+
+export async function writeAuditEvent(db: Kysely<DatabaseSchema>, input: NewAuditEvent): Promise<AuditEvent> {
+  const row = await db
+    .insertInto('audit_log')
+    .values({
+      id: newId(),
+      at: input.at,
+      event: input.event,
+      actor_user_id: input.actorUserId ?? null,
+      target_type: input.targetType ?? null,
+      target_id: input.targetId ?? null,
+      ip: input.ip ?? null,
+      detail: input.detail == null ? null : stringifyJsonObject(input.detail),
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return rowToAuditEvent(row);
+}
+
+/** Newest first. `beforeId` pages backwards: pass the last id of the previous page. */
+export async function listAuditEvents(
+  db: Kysely<DatabaseSchema>,
+  options: { limit: number; event?: string; beforeId?: string },
+): Promise<AuditEvent[]> {
+  let query = db.selectFrom('audit_log').selectAll();
+  if (options.event !== undefined) query = query.where('event', '=', options.event);
+  if (options.beforeId !== undefined) query = query.where('id', '<', options.beforeId);
+  // Ids are time-ordered, so id order is creation order (and unique, unlike `at`).
+  const rows = await query.orderBy('id', 'desc').limit(options.limit).execute();
+  return rows.map(rowToAuditEvent);
+}

@@ -79,7 +79,8 @@ export interface LoginTransactionsTable {
   redirect_uri: string;
   /** Ciphertext (TokenCipher). */
   code_verifier: string;
-  nonce: string;
+  /** null for plain OAuth 2.0 providers. */
+  nonce: string | null;
   next_path: string;
   link_user_id: string | null;
   created_at: number;

@@ -86,7 +86,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('client_id', 'text', (col) => col.notNull())
     .addColumn('redirect_uri', 'text', (col) => col.notNull())
     .addColumn('code_verifier', 'text', (col) => col.notNull())
-    .addColumn('nonce', 'text', (col) => col.notNull())
+    // null for plain OAuth 2.0 providers (no ID token, so no nonce).
+    .addColumn('nonce', 'text')
     .addColumn('next_path', 'text', (col) => col.notNull().defaultTo('/'))
     .addColumn('link_user_id', 'text', (col) => col.references('users.id').onDelete('cascade'))
     .addColumn('created_at', 'bigint', (col) => col.notNull())

@@ -1,0 +1,270 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestDatabase, describeEachDialect } from '../../test/support/postgres.js';
+import { openDatabase } from './database.js';
+import { type TokenSet, SqlTokenStore } from './token-store.js';
+import { TokenCipher, TokenDecryptionError, generateEncryptionKey, parseEncryptionKeys } from './token-cipher.js';
+import { createUser } from './user.repository.js';
+
+const NOW = 1_790_000_000;
+
+function tokenSet(overrides: Partial<TokenSet> = {}): TokenSet {
+  return {
+    accessToken: 'AT-plaintext-4f9c2e',
+    refreshToken: 'RT-plaintext-8a1d77',
+    idToken: 'eyJhbGciOiJSUzI1NiJ9.id-token-plaintext.sig',
+    tokenType: 'Bearer',
+    scope: 'openid profile offline_access',
+    expiresAt: NOW + 3600,
+    ...overrides,
+  };
+}
+
+describeEachDialect('SqlTokenStore', (dialect) => {
+  let database: TestDatabase;
+  let cipher: TokenCipher;
+  let store: SqlTokenStore;
+  let userCount = 0;
+  const newUser = async () => (await createUser(database.db, { username: `tok-${(userCount += 1)}`, dateJoined: NOW })).id;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    cipher = new TokenCipher(parseEncryptionKeys(generateEncryptionKey()));
+    store = new SqlTokenStore(database.db, cipher);
+  });
+  afterAll(() => database.close());
+
+  it('saves a token set and reads it back decrypted', async () => {
+    const userId = await newUser();
+    const set = tokenSet();
+    const saved = await store.saveTokenSet(userId, 'toolkit', set, NOW);
+    expect(saved).toEqual({
+      ...set,
+      id: expect.stringMatching(/^[0-9A-Z]{26}$/),
+      userId,
+      provider: 'toolkit',
+      status: 'active',
+      lastError: null,
+      createdAt: NOW,
+      updatedAt: NOW,
+      lastRefreshedAt: null,
+    });
+    expect(await store.findToken(userId, 'toolkit')).toEqual(saved);
+    expect(await store.findToken(userId, 'github')).toBeUndefined();
+  });
+
+  it('stores no plaintext token value in the row', async () => {
+    const userId = await newUser();
+    const set = tokenSet();
+    await store.saveTokenSet(userId, 'toolkit', set, NOW);
+    const row = await database.db.selectFrom('tokens').selectAll().where('user_id', '=', userId).executeTakeFirstOrThrow();
+    const raw = JSON.stringify(row);
+    for (const secret of [set.accessToken, set.refreshToken!, set.idToken!, 'plaintext']) expect(raw).not.toContain(secret);
+    for (const column of [row.access_token, row.refresh_token, row.id_token]) expect(column).toMatch(/^v1\.[0-9a-f]{8}\./);
+  });
+
+  it('keeps one row per (user, provider) under 20 concurrent saves', async () => {
+    const userId = await newUser();
+    const sets = Array.from({ length: 20 }, (_, i) => tokenSet({ accessToken: `AT-${i}` }));
+    // Spread over separate Database objects too, as separate processes would be.
+    const others = await Promise.all(Array.from({ length: 3 }, () => openDatabase(database.url)));
+    const stores = [store, ...others.map((o) => new SqlTokenStore(o.db, cipher))];
+    try {
+      await Promise.all(sets.map((set, i) => stores[i % stores.length]!.saveTokenSet(userId, 'toolkit', set, NOW + i)));
+    } finally {
+      await Promise.all(others.map((o) => o.close()));
+    }
+    const rows = await database.db.selectFrom('tokens').select('id').where('user_id', '=', userId).execute();
+    expect(rows).toHaveLength(1);
+    const stored = await store.findToken(userId, 'toolkit');
+    expect(sets.map((s) => s.accessToken)).toContain(stored?.accessToken);
+  });
+
+  it('a new sign-in replaces every value, reactivates, and keeps id and createdAt', async () => {
+    const userId = await newUser();
+    const first = await store.saveTokenSet(userId, 'toolkit', tokenSet(), NOW);
+    await store.markNeedsReauth(userId, 'toolkit', 'invalid_grant', NOW + 10);
+    expect(await store.findTokenSummary(userId, 'toolkit')).toMatchObject({ status: 'needs_reauth', lastError: 'invalid_grant' });
+
+    const replacement = tokenSet({ accessToken: 'AT-new', refreshToken: null, idToken: null, scope: null, expiresAt: null });
+    const second = await store.saveTokenSet(userId, 'toolkit', replacement, NOW + 20);
+    expect(second).toMatchObject({ ...replacement, id: first.id, createdAt: NOW, updatedAt: NOW + 20, status: 'active', lastError: null });
+    expect(await store.findToken(userId, 'toolkit')).toEqual(second);
+  });
+
+  it('saves inside the caller’s transaction and rolls back with it', async () => {
+    const userId = await newUser();
+    await expect(
+      database.db.transaction().execute(async (trx) => {
+        await store.saveTokenSet(userId, 'toolkit', tokenSet(), NOW, trx);
+        expect(await store.findToken(userId, 'toolkit', trx)).toBeDefined();
+        throw new Error('sign-in failed later');
+      }),
+    ).rejects.toThrow('sign-in failed later');
+    expect(await store.findToken(userId, 'toolkit')).toBeUndefined();
+  });
+
+  it('refuses a value copied into another row or column', async () => {
+    const victim = await newUser();
+    const attacker = await newUser();
+    await store.saveTokenSet(victim, 'toolkit', tokenSet({ accessToken: 'victim-AT' }), NOW);
+    await store.saveTokenSet(attacker, 'toolkit', tokenSet({ accessToken: 'attacker-AT' }), NOW);
+    const victimRow = await database.db.selectFrom('tokens').selectAll().where('user_id', '=', victim).executeTakeFirstOrThrow();
+
+    await database.db.updateTable('tokens').set({ access_token: victimRow.access_token }).where('user_id', '=', attacker).execute();
+    await expect(store.findToken(attacker, 'toolkit')).rejects.toThrow(TokenDecryptionError);
+
+    await database.db.updateTable('tokens').set({ access_token: victimRow.refresh_token! }).where('user_id', '=', victim).execute();
+    const error = await store.findToken(victim, 'toolkit').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TokenDecryptionError);
+    expect((error as TokenDecryptionError).code).toBe('AUTHENTICATION_FAILED');
+  });
+
+  it('summaries never decrypt and carry no token values', async () => {
+    const userId = await newUser();
+    await store.saveTokenSet(userId, 'toolkit', tokenSet(), NOW);
+    await store.saveTokenSet(userId, 'github', tokenSet({ refreshToken: null, idToken: null }), NOW);
+    // A store whose key can decrypt nothing still lists summaries.
+    const blind = new SqlTokenStore(database.db, new TokenCipher(parseEncryptionKeys(generateEncryptionKey())));
+    await expect(blind.findToken(userId, 'toolkit')).rejects.toMatchObject({ code: 'UNKNOWN_KEY' });
+
+    const summaries = await blind.listTokenSummariesForUser(userId);
+    expect(summaries.map((s) => [s.provider, s.hasRefreshToken, s.hasIdToken])).toEqual([
+      ['github', false, false],
+      ['toolkit', true, true],
+    ]);
+    const summary = await blind.findTokenSummary(userId, 'toolkit');
+    expect(summary).toMatchObject({ userId, provider: 'toolkit', tokenType: 'Bearer', expiresAt: NOW + 3600 });
+    expect(await blind.findTokenSummaryById(summary!.id)).toEqual(summary);
+    for (const key of ['accessToken', 'refreshToken', 'idToken']) expect(summary).not.toHaveProperty(key);
+    expect(JSON.stringify(summaries)).not.toMatch(/plaintext|v1\./);
+  });
+
+  it('lists summaries by status, provider and expiry', async () => {
+    const userId = await newUser();
+    await store.saveTokenSet(userId, 'listing-a', tokenSet({ expiresAt: NOW + 60 }), NOW);
+    await store.saveTokenSet(userId, 'listing-b', tokenSet({ expiresAt: null }), NOW);
+    await store.markNeedsReauth(userId, 'listing-b', 'invalid_grant', NOW);
+    const byProvider = await store.listTokenSummaries({ limit: 10, provider: 'listing-a', expiringBefore: NOW + 60 });
+    expect(byProvider.map((s) => s.userId)).toEqual([userId]);
+    const needsReauth = await store.listTokenSummaries({ limit: 100, status: 'needs_reauth' });
+    expect(needsReauth.map((s) => s.provider)).toContain('listing-b');
+    expect(needsReauth.every((s) => s.status === 'needs_reauth')).toBe(true);
+  });
+
+  it('deletes a token set', async () => {
+    const userId = await newUser();
+    await store.saveTokenSet(userId, 'toolkit', tokenSet(), NOW);
+    expect(await store.deleteToken(userId, 'toolkit')).toBe(true);
+    expect(await store.deleteToken(userId, 'toolkit')).toBe(false);
+    expect(await store.findToken(userId, 'toolkit')).toBeUndefined();
+  });
+
+  describe('refresh lease', () => {
+    it('is granted to exactly one of 20 concurrent callers until released or expired', async () => {
+      const userId = await newUser();
+      await store.saveTokenSet(userId, 'toolkit', tokenSet(), NOW);
+      const leases = await Promise.all(Array.from({ length: 20 }, () => store.acquireRefreshLease(userId, 'toolkit', NOW, 30)));
+      const granted = leases.filter((l) => l !== undefined);
+      expect(granted).toHaveLength(1);
+      expect(await store.acquireRefreshLease(userId, 'toolkit', NOW + 29, 30)).toBeUndefined();
+      // A crashed refresher's lease can be taken over once it expires.
+      const takeover = await store.acquireRefreshLease(userId, 'toolkit', NOW + 30, 30);
+      expect(takeover).toBeDefined();
+      await store.releaseRefreshLease(userId, 'toolkit', granted[0]!); // stale holder: no effect
+      expect(await store.acquireRefreshLease(userId, 'toolkit', NOW + 31, 30)).toBeUndefined();
+      await store.releaseRefreshLease(userId, 'toolkit', takeover!);
+      expect(await store.acquireRefreshLease(userId, 'toolkit', NOW + 31, 30)).toBeDefined();
+      expect(await store.acquireRefreshLease(userId, 'missing-provider', NOW, 30)).toBeUndefined();
+    });
+
+    it('saves a refresh, keeping the stored refresh and ID tokens when none came back', async () => {
+      const userId = await newUser();
+      const original = tokenSet();
+      await store.saveTokenSet(userId, 'toolkit', original, NOW);
+      const lease = await store.acquireRefreshLease(userId, 'toolkit', NOW + 100, 30);
+      const refreshed = await store.saveRefreshedTokenSet(
+        userId,
+        'toolkit',
+        lease!,
+        tokenSet({ accessToken: 'AT-refreshed', refreshToken: null, idToken: null, expiresAt: NOW + 3700 }),
+        NOW + 100,
+      );
+      expect(refreshed).toMatchObject({
+        accessToken: 'AT-refreshed',
+        refreshToken: original.refreshToken,
+        idToken: original.idToken,
+        expiresAt: NOW + 3700,
+        lastRefreshedAt: NOW + 100,
+        updatedAt: NOW + 100,
+      });
+      expect(await store.findToken(userId, 'toolkit')).toEqual(refreshed);
+      // The lease was released by the save.
+      expect(await store.acquireRefreshLease(userId, 'toolkit', NOW + 101, 30)).toBeDefined();
+    });
+
+    it('saves a rotated refresh token', async () => {
+      const userId = await newUser();
+      await store.saveTokenSet(userId, 'toolkit', tokenSet(), NOW);
+      const lease = await store.acquireRefreshLease(userId, 'toolkit', NOW, 30);
+      await store.saveRefreshedTokenSet(userId, 'toolkit', lease!, tokenSet({ refreshToken: 'RT-rotated' }), NOW);
+      expect((await store.findToken(userId, 'toolkit'))?.refreshToken).toBe('RT-rotated');
+    });
+
+    it('saves nothing for a lost lease (a sign-in replaced the tokens meanwhile)', async () => {
+      const userId = await newUser();
+      await store.saveTokenSet(userId, 'toolkit', tokenSet(), NOW);
+      const lease = await store.acquireRefreshLease(userId, 'toolkit', NOW, 30);
+      await store.saveTokenSet(userId, 'toolkit', tokenSet({ accessToken: 'AT-from-sign-in' }), NOW + 1);
+      expect(await store.saveRefreshedTokenSet(userId, 'toolkit', lease!, tokenSet({ accessToken: 'AT-stale' }), NOW + 2)).toBeUndefined();
+      expect(await store.recordRefreshFailure(userId, 'toolkit', lease!, { error: 'x', needsReauth: true }, NOW + 2)).toBe(false);
+      expect(await store.findToken(userId, 'toolkit')).toMatchObject({ accessToken: 'AT-from-sign-in', status: 'active' });
+    });
+
+    it('records invalid_grant as needs_reauth, keeping the old tokens', async () => {
+      const userId = await newUser();
+      const original = tokenSet();
+      await store.saveTokenSet(userId, 'toolkit', original, NOW);
+      const lease = await store.acquireRefreshLease(userId, 'toolkit', NOW, 30);
+      expect(await store.recordRefreshFailure(userId, 'toolkit', lease!, { error: 'invalid_grant', needsReauth: true }, NOW + 5)).toBe(true);
+      expect(await store.findToken(userId, 'toolkit')).toMatchObject({
+        ...original,
+        status: 'needs_reauth',
+        lastError: 'invalid_grant',
+        updatedAt: NOW + 5,
+      });
+    });
+
+    it('records a temporary failure without changing the status', async () => {
+      const userId = await newUser();
+      await store.saveTokenSet(userId, 'toolkit', tokenSet(), NOW);
+      const lease = await store.acquireRefreshLease(userId, 'toolkit', NOW, 30);
+      await store.recordRefreshFailure(userId, 'toolkit', lease!, { error: 'provider answered 503', needsReauth: false }, NOW + 5);
+      expect(await store.findTokenSummary(userId, 'toolkit')).toMatchObject({ status: 'active', lastError: 'provider answered 503' });
+      expect(await store.acquireRefreshLease(userId, 'toolkit', NOW + 6, 30)).toBeDefined();
+    });
+  });
+
+  it('reencryptAll moves every value to the newest key and old keys can then be dropped', async () => {
+    const oldKey = generateEncryptionKey();
+    const newKey = generateEncryptionKey();
+    const oldStore = new SqlTokenStore(database.db, new TokenCipher(parseEncryptionKeys(oldKey)));
+    const rotatedCipher = new TokenCipher(parseEncryptionKeys(`${newKey},${oldKey}`));
+    const rotated = new SqlTokenStore(database.db, rotatedCipher);
+    const newOnly = new SqlTokenStore(database.db, new TokenCipher(parseEncryptionKeys(newKey)));
+
+    // Start from a table holding only old-key values.
+    await database.db.deleteFrom('tokens').execute();
+    const users = [await newUser(), await newUser(), await newUser()];
+    await oldStore.saveTokenSet(users[0]!, 'toolkit', tokenSet(), NOW);
+    await oldStore.saveTokenSet(users[1]!, 'toolkit', tokenSet({ refreshToken: null, idToken: null }), NOW);
+    await rotated.saveTokenSet(users[2]!, 'toolkit', tokenSet(), NOW); // already on the new key
+
+    expect(await rotated.reencryptAll(2)).toEqual({ reencrypted: 2, skipped: 0 });
+    expect(await rotated.reencryptAll()).toEqual({ reencrypted: 0, skipped: 0 });
+    for (const userId of users) {
+      const token = await newOnly.findToken(userId, 'toolkit');
+      expect(token?.accessToken).toBe(tokenSet().accessToken);
+    }
+    expect((await newOnly.findToken(users[1]!, 'toolkit'))?.refreshToken).toBeNull();
+  });
+});

@@ -1,0 +1,381 @@
+import type { Expression, ExpressionBuilder, Kysely, SqlBool } from 'kysely';
+import { newId } from './database.js';
+import type { DatabaseSchema, TokenRow, TokenStatus } from './schema.js';
+import { type TokenCipher, type TokenColumn, tokenAssociatedData } from './token-cipher.js';
+
+export type { TokenStatus } from './schema.js';
+
+export interface TokenSet {
+  accessToken: string;
+  refreshToken: string | null;
+  idToken: string | null;
+  tokenType: string;
+  scope: string | null;
+  /** Epoch seconds; null when the provider gave no expiry. */
+  expiresAt: number | null;
+}
+
+export interface StoredToken extends TokenSet {
+  id: string;
+  userId: string;
+  provider: string;
+  status: TokenStatus;
+  lastError: string | null;
+  createdAt: number;
+  updatedAt: number;
+  lastRefreshedAt: number | null;
+}
+
+/** A stored token set without its values: safe for pages, JSON and logs. */
+export type TokenSummary = Omit<StoredToken, 'accessToken' | 'refreshToken' | 'idToken'> & {
+  hasRefreshToken: boolean;
+  hasIdToken: boolean;
+};
+
+export interface ListTokenSummariesOptions {
+  limit: number;
+  offset?: number;
+  status?: TokenStatus;
+  provider?: string;
+  /** Only tokens expiring at or before this time (epoch seconds); tokens without expiry are left out. */
+  expiringBefore?: number;
+}
+
+type Executor = Kysely<DatabaseSchema>;
+
+export function rowToTokenSummary(row: TokenRow): TokenSummary {
+  return {
+    ...rowToTokenSummaryFields(row),
+    tokenType: row.token_type,
+    scope: row.scope,
+    expiresAt: row.expires_at,
+    hasRefreshToken: row.refresh_token !== null,
+    hasIdToken: row.id_token !== null,
+  };
+}
+
+/**
+ * The encrypted token store: one token set per (user, provider). Token values
+ * are encrypted with the row's identity as associated data, so a value moved
+ * to another row or column does not decrypt. Summaries never decrypt.
+ *
+ * Methods taking `trx` run inside the caller's transaction when given.
+ */
+export class SqlTokenStore {
+  readonly #db: Kysely<DatabaseSchema>;
+  readonly #cipher: TokenCipher;
+
+  constructor(db: Kysely<DatabaseSchema>, cipher: TokenCipher) {
+    this.#db = db;
+    this.#cipher = cipher;
+  }
+
+  /**
+   * Saves the token set from a sign-in: inserts, or replaces every value of the
+   * existing (user, provider) row in the same statement (INSERT … ON CONFLICT),
+   * so racing sign-ins leave one row. Status goes back to 'active', the error
+   * is cleared, and any refresh in flight loses its lease (its result would be
+   * older than this one).
+   */
+  async saveTokenSet(userId: string, provider: string, set: TokenSet, now: number, trx?: Executor): Promise<StoredToken> {
+    const encrypted = this.#encryptSet(userId, provider, set);
+    const row = await (trx ?? this.#db)
+      .insertInto('tokens')
+      .values({
+        id: newId(),
+        user_id: userId,
+        provider,
+        token_type: set.tokenType,
+        scope: set.scope,
+        ...encrypted,
+        expires_at: set.expiresAt,
+        status: 'active',
+        last_error: null,
+        created_at: now,
+        updated_at: now,
+        last_refreshed_at: null,
+      })
+      .onConflict((oc) =>
+        oc.columns(['user_id', 'provider']).doUpdateSet({
+          token_type: set.tokenType,
+          scope: set.scope,
+          ...encrypted,
+          expires_at: set.expiresAt,
+          status: 'active',
+          last_error: null,
+          updated_at: now,
+          refresh_lease_id: null,
+          refresh_lease_expires_at: null,
+        }),
+      )
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return { ...rowToTokenSummaryFields(row), ...set };
+  }
+
+  /**
+   * Takes the right to refresh this token set for `leaseSeconds`, atomically:
+   * of concurrent callers in any process, one gets a lease id, the others
+   * undefined (they should wait and re-read the token). An expired lease
+   * (a crashed refresher) can be taken over.
+   */
+  async acquireRefreshLease(
+    userId: string,
+    provider: string,
+    now: number,
+    leaseSeconds: number,
+  ): Promise<string | undefined> {
+    const leaseId = newId();
+    const result = await this.#db
+      .updateTable('tokens')
+      .set({ refresh_lease_id: leaseId, refresh_lease_expires_at: now + leaseSeconds })
+      .where('user_id', '=', userId)
+      .where('provider', '=', provider)
+      .where((eb) => eb.or([eb('refresh_lease_id', 'is', null), eb('refresh_lease_expires_at', '<=', now)]))
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n ? leaseId : undefined;
+  }
+
+  /**
+   * Saves the result of a refresh made under `leaseId` and releases the lease.
+   * A null refresh or ID token keeps the stored one (providers that don't
+   * rotate send none). Returns undefined, saving nothing, when the lease was
+   * lost (expired and taken over, a new sign-in, or the token was deleted).
+   */
+  async saveRefreshedTokenSet(
+    userId: string,
+    provider: string,
+    leaseId: string,
+    set: TokenSet,
+    now: number,
+  ): Promise<StoredToken | undefined> {
+    const encrypted = this.#encryptSet(userId, provider, set);
+    const row = await this.#db
+      .updateTable('tokens')
+      .set((eb) => ({
+        token_type: set.tokenType,
+        scope: set.scope,
+        access_token: encrypted.access_token,
+        refresh_token: encrypted.refresh_token ?? eb.ref('refresh_token'),
+        id_token: encrypted.id_token ?? eb.ref('id_token'),
+        expires_at: set.expiresAt,
+        status: 'active',
+        last_error: null,
+        updated_at: now,
+        last_refreshed_at: now,
+        refresh_lease_id: null,
+        refresh_lease_expires_at: null,
+      }))
+      .where('user_id', '=', userId)
+      .where('provider', '=', provider)
+      .where('refresh_lease_id', '=', leaseId)
+      .returningAll()
+      .executeTakeFirst();
+    return row && this.#rowToStoredToken(row);
+  }
+
+  /**
+   * Records a failed refresh made under `leaseId` and releases the lease. With
+   * `needsReauth` (the provider said invalid_grant) the status becomes
+   * 'needs_reauth'; the old tokens stay for the admin to see.
+   */
+  async recordRefreshFailure(
+    userId: string,
+    provider: string,
+    leaseId: string,
+    failure: { error: string; needsReauth: boolean },
+    now: number,
+  ): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('tokens')
+      .set({
+        ...(failure.needsReauth ? { status: 'needs_reauth' as const } : {}),
+        last_error: failure.error,
+        updated_at: now,
+        refresh_lease_id: null,
+        refresh_lease_expires_at: null,
+      })
+      .where('user_id', '=', userId)
+      .where('provider', '=', provider)
+      .where('refresh_lease_id', '=', leaseId)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  /** Gives the lease back without saving (e.g. the token turned out to be fresh). */
+  async releaseRefreshLease(userId: string, provider: string, leaseId: string): Promise<void> {
+    await this.#db
+      .updateTable('tokens')
+      .set({ refresh_lease_id: null, refresh_lease_expires_at: null })
+      .where('user_id', '=', userId)
+      .where('provider', '=', provider)
+      .where('refresh_lease_id', '=', leaseId)
+      .execute();
+  }
+
+  /** Marks the token set as needing a new sign-in, outside any refresh (e.g. an admin action). */
+  async markNeedsReauth(userId: string, provider: string, error: string, now: number, trx?: Executor): Promise<boolean> {
+    const result = await (trx ?? this.#db)
+      .updateTable('tokens')
+      .set({ status: 'needs_reauth', last_error: error, updated_at: now })
+      .where('user_id', '=', userId)
+      .where('provider', '=', provider)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  /** The token set with its values decrypted; throws TokenDecryptionError when a value doesn't decrypt. */
+  async findToken(userId: string, provider: string, trx?: Executor): Promise<StoredToken | undefined> {
+    const row = await (trx ?? this.#db)
+      .selectFrom('tokens')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('provider', '=', provider)
+      .executeTakeFirst();
+    return row && this.#rowToStoredToken(row);
+  }
+
+  async findTokenSummary(userId: string, provider: string): Promise<TokenSummary | undefined> {
+    const row = await this.#db
+      .selectFrom('tokens')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('provider', '=', provider)
+      .executeTakeFirst();
+    return row && rowToTokenSummary(row);
+  }
+
+  async findTokenSummaryById(id: string): Promise<TokenSummary | undefined> {
+    const row = await this.#db.selectFrom('tokens').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && rowToTokenSummary(row);
+  }
+
+  async listTokenSummariesForUser(userId: string): Promise<TokenSummary[]> {
+    const rows = await this.#db
+      .selectFrom('tokens')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .orderBy('provider')
+      .execute();
+    return rows.map(rowToTokenSummary);
+  }
+
+  /** For the admin site and `tokens list`: newest first. */
+  async listTokenSummaries(options: ListTokenSummariesOptions): Promise<TokenSummary[]> {
+    let query = this.#db.selectFrom('tokens').selectAll();
+    if (options.status !== undefined) query = query.where('status', '=', options.status);
+    if (options.provider !== undefined) query = query.where('provider', '=', options.provider);
+    if (options.expiringBefore !== undefined) query = query.where('expires_at', '<=', options.expiringBefore);
+    const rows = await query
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(options.limit)
+      .offset(options.offset ?? 0)
+      .execute();
+    return rows.map(rowToTokenSummary);
+  }
+
+  async deleteToken(userId: string, provider: string, trx?: Executor): Promise<boolean> {
+    const result = await (trx ?? this.#db)
+      .deleteFrom('tokens')
+      .where('user_id', '=', userId)
+      .where('provider', '=', provider)
+      .executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+
+  /**
+   * Re-encrypts every value not encrypted with the newest key (`keys rotate`).
+   * Each row is rewritten only if it still holds the values read, so a
+   * concurrent save (already under the newest key) is never overwritten.
+   */
+  async reencryptAll(batchSize = 200): Promise<{ reencrypted: number; skipped: number }> {
+    let reencrypted = 0;
+    let skipped = 0;
+    let afterId = '';
+    for (;;) {
+      const rows = await this.#db
+        .selectFrom('tokens')
+        .select(['id', 'user_id', 'provider', 'access_token', 'refresh_token', 'id_token'])
+        .where('id', '>', afterId)
+        .orderBy('id')
+        .limit(batchSize)
+        .execute();
+      const last = rows.at(-1);
+      if (last === undefined) return { reencrypted, skipped };
+      afterId = last.id;
+      for (const row of rows) {
+        const values = { access_token: row.access_token, refresh_token: row.refresh_token, id_token: row.id_token };
+        const stale = Object.values(values).some((v) => v !== null && this.#cipher.needsReencryption(v));
+        if (!stale) continue;
+        const rewrite = (column: TokenColumn, value: string | null): string | null =>
+          value === null || !this.#cipher.needsReencryption(value)
+            ? value
+            : this.#cipher.reencrypt(value, tokenAssociatedData(row.user_id, row.provider, column));
+        const result = await this.#db
+          .updateTable('tokens')
+          .set({
+            access_token: rewrite('access_token', values.access_token) ?? values.access_token,
+            refresh_token: rewrite('refresh_token', values.refresh_token),
+            id_token: rewrite('id_token', values.id_token),
+          })
+          .where('id', '=', row.id)
+          .where('access_token', '=', values.access_token)
+          .where((eb) => matchesOrBothNull(eb, 'refresh_token', values.refresh_token))
+          .where((eb) => matchesOrBothNull(eb, 'id_token', values.id_token))
+          .executeTakeFirst();
+        if (result.numUpdatedRows > 0n) reencrypted += 1;
+        else skipped += 1;
+      }
+    }
+  }
+
+  #encryptSet(
+    userId: string,
+    provider: string,
+    set: TokenSet,
+  ): { access_token: string; refresh_token: string | null; id_token: string | null } {
+    const encrypt = (column: TokenColumn, value: string) =>
+      this.#cipher.encrypt(value, tokenAssociatedData(userId, provider, column));
+    return {
+      access_token: encrypt('access_token', set.accessToken),
+      refresh_token: set.refreshToken === null ? null : encrypt('refresh_token', set.refreshToken),
+      id_token: set.idToken === null ? null : encrypt('id_token', set.idToken),
+    };
+  }
+
+  #rowToStoredToken(row: TokenRow): StoredToken {
+    const decrypt = (column: TokenColumn, value: string) =>
+      this.#cipher.decrypt(value, tokenAssociatedData(row.user_id, row.provider, column));
+    return {
+      ...rowToTokenSummaryFields(row),
+      accessToken: decrypt('access_token', row.access_token),
+      refreshToken: row.refresh_token === null ? null : decrypt('refresh_token', row.refresh_token),
+      idToken: row.id_token === null ? null : decrypt('id_token', row.id_token),
+      tokenType: row.token_type,
+      scope: row.scope,
+      expiresAt: row.expires_at,
+    };
+  }
+}
+
+function rowToTokenSummaryFields(row: TokenRow): Omit<StoredToken, keyof TokenSet> {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    provider: row.provider,
+    status: row.status,
+    lastError: row.last_error,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    lastRefreshedAt: row.last_refreshed_at,
+  };
+}
+
+function matchesOrBothNull(
+  eb: ExpressionBuilder<DatabaseSchema, 'tokens'>,
+  column: 'refresh_token' | 'id_token',
+  value: string | null,
+): Expression<SqlBool> {
+  return value === null ? eb(column, 'is', null) : eb(column, '=', value);
+}

@@ -25,11 +25,16 @@ export interface OpenTestDatabaseOptions {
   migrate?: boolean;
 }
 
+export interface TestDatabase extends Database {
+  /** Its DATABASE_URL: open more connections with openDatabase(url), as a second process would. */
+  url: string;
+}
+
 export interface TestDialect {
   readonly name: Dialect;
   /** False only for PostgreSQL when global-setup found no server. */
   readonly available: boolean;
-  openTestDatabase(options?: OpenTestDatabaseOptions): Promise<Database>;
+  openTestDatabase(options?: OpenTestDatabaseOptions): Promise<TestDatabase>;
 }
 
 /** True when global-setup found or started a PostgreSQL server. */
@@ -62,7 +67,8 @@ export const DIALECTS: readonly TestDialect[] = [
     available: true,
     async openTestDatabase(options) {
       const folder = mkdtempSync(join(tmpdir(), 'tokenkeeper-sqlite-'));
-      return prepare(await openDatabase(`sqlite:${join(folder, 'test.db')}`), options, async () => {
+      const url = `sqlite:${join(folder, 'test.db')}`;
+      return prepare(url, options, async () => {
         rmSync(folder, { recursive: true, force: true });
       });
     },
@@ -74,7 +80,7 @@ export const DIALECTS: readonly TestDialect[] = [
     },
     async openTestDatabase(options) {
       const url = await createTestDatabase();
-      return prepare(await openDatabase(url), options, () => dropTestDatabase(url));
+      return prepare(url, options, () => dropTestDatabase(url));
     },
   },
 ];
@@ -87,10 +93,17 @@ export function describeEachDialect(title: string, body: (dialect: TestDialect) 
 }
 
 async function prepare(
-  database: Database,
+  url: string,
   options: OpenTestDatabaseOptions = {},
   cleanUp: () => Promise<void>,
-): Promise<Database> {
+): Promise<TestDatabase> {
+  let database: Database;
+  try {
+    database = await openDatabase(url);
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
   const close = async () => {
     await database.close();
     await cleanUp();
@@ -101,7 +114,7 @@ async function prepare(
     await close();
     throw error;
   }
-  return { ...database, close };
+  return { ...database, url, close };
 }
 
 function requirePostgresUrl(): string {

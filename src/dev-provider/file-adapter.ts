@@ -50,6 +50,9 @@ const epochSeconds = (): number => Math.floor(Date.now() / 1000);
 
 export class ProviderStateStore {
   readonly #models = new Map<string, ModelEntries>();
+  /** Secondary indexes: `${model}:${uid}` → id and `${model}:${userCode}` → id. */
+  readonly #idByUid = new Map<string, string>();
+  readonly #idByUserCode = new Map<string, string>();
   readonly #file: string | undefined;
   #changes = 0;
   #savedChanges = 0;
@@ -89,11 +92,10 @@ export class ProviderStateStore {
     }
     const now = Date.now();
     for (const [model, entries] of Object.entries(parsed.models)) {
-      const map = this.#entries(model);
       for (const [id, entry] of Object.entries(entries)) {
         if (typeof entry?.payload !== 'object' || entry.payload === null) continue;
         if (entry.expiresAt !== null && !(entry.expiresAt > now)) continue;
-        map.set(id, { payload: entry.payload, expiresAt: entry.expiresAt });
+        this.#put(model, id, { payload: entry.payload, expiresAt: entry.expiresAt });
       }
     }
   }
@@ -107,27 +109,40 @@ export class ProviderStateStore {
     return entries;
   }
 
+  #put(model: string, id: string, entry: StoredEntry): void {
+    this.#remove(model, id);
+    this.#entries(model).set(id, entry);
+    if (typeof entry.payload.uid === 'string') this.#idByUid.set(`${model}:${entry.payload.uid}`, id);
+    if (typeof entry.payload.userCode === 'string') this.#idByUserCode.set(`${model}:${entry.payload.userCode}`, id);
+  }
+
+  #remove(model: string, id: string): boolean {
+    const entries = this.#entries(model);
+    const entry = entries.get(id);
+    if (!entry) return false;
+    entries.delete(id);
+    const { uid, userCode } = entry.payload;
+    if (typeof uid === 'string' && this.#idByUid.get(`${model}:${uid}`) === id) this.#idByUid.delete(`${model}:${uid}`);
+    if (typeof userCode === 'string' && this.#idByUserCode.get(`${model}:${userCode}`) === id) {
+      this.#idByUserCode.delete(`${model}:${userCode}`);
+    }
+    return true;
+  }
+
   /** The live entry, dropping it when expired. */
   #live(model: string, id: string): StoredEntry | undefined {
     const entries = this.#entries(model);
     const entry = entries.get(id);
     if (entry && entry.expiresAt !== null && entry.expiresAt <= Date.now()) {
-      entries.delete(id);
+      this.#remove(model, id);
       return undefined;
     }
     return entry;
   }
 
-  #findWhere(model: string, matches: (payload: AdapterPayload) => boolean): AdapterPayload | undefined {
-    for (const [id, entry] of this.#entries(model)) {
-      if (matches(entry.payload) && this.#live(model, id)) return structuredClone(entry.payload);
-    }
-    return undefined;
-  }
-
   async upsert(model: string, id: string, payload: AdapterPayload, expiresIn: number | undefined): Promise<void> {
     const expiresAt = typeof expiresIn === 'number' ? Date.now() + expiresIn * 1000 : null;
-    this.#entries(model).set(id, { payload: structuredClone(payload), expiresAt });
+    this.#put(model, id, { payload: structuredClone(payload), expiresAt });
     await this.#changed();
   }
 
@@ -137,11 +152,13 @@ export class ProviderStateStore {
   }
 
   findByUid(model: string, uid: string): AdapterPayload | undefined {
-    return this.#findWhere(model, (payload) => payload.uid === uid);
+    const id = this.#idByUid.get(`${model}:${uid}`);
+    return id === undefined ? undefined : this.find(model, id);
   }
 
   findByUserCode(model: string, userCode: string): AdapterPayload | undefined {
-    return this.#findWhere(model, (payload) => payload.userCode === userCode);
+    const id = this.#idByUserCode.get(`${model}:${userCode}`);
+    return id === undefined ? undefined : this.find(model, id);
   }
 
   async consume(model: string, id: string): Promise<void> {
@@ -152,18 +169,14 @@ export class ProviderStateStore {
   }
 
   async destroy(model: string, id: string): Promise<void> {
-    if (this.#entries(model).delete(id)) await this.#changed();
+    if (this.#remove(model, id)) await this.#changed();
   }
 
   async revokeByGrantId(model: string, grantId: string): Promise<void> {
     if (!GRANT_BOUND_MODELS.has(model)) return;
-    const entries = this.#entries(model);
     let removed = 0;
-    for (const [id, entry] of entries) {
-      if (entry.payload.grantId === grantId) {
-        entries.delete(id);
-        removed += 1;
-      }
+    for (const [id, entry] of this.#entries(model)) {
+      if (entry.payload.grantId === grantId && this.#remove(model, id)) removed += 1;
     }
     if (removed > 0) await this.#changed();
   }

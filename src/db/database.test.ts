@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -69,6 +69,14 @@ describe('openDatabase (sqlite)', () => {
     } finally {
       await database.close();
     }
+  });
+
+  it('fails with a message naming the path, keeping the cause', async () => {
+    const blocker = join(folder, 'a-file');
+    writeFileSync(blocker, '');
+    const error = await openDatabase(`sqlite:${join(blocker, 'tk.db')}`).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/^Could not open SQLite database at .*a-file\/tk\.db: /);
+    expect((error as Error).cause).toBeDefined();
   });
 
   it('opens an in-memory database', async () => {

@@ -73,7 +73,7 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
 
 function openSqlite(path: string): Database {
   const inMemory = path === ':memory:';
-  let connection: SqliteDatabase.Database;
+  let connection: SqliteDatabase.Database | undefined;
   try {
     if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true });
     connection = new SqliteDatabase(path);
@@ -84,6 +84,7 @@ function openSqlite(path: string): Database {
     // SQLite leaves foreign keys (and so ON DELETE CASCADE) off unless asked, per connection.
     connection.pragma('foreign_keys = ON');
   } catch (error) {
+    connection?.close();
     throw new Error(`Could not open SQLite database at ${path}: ${messageOf(error)}`, { cause: error });
   }
   const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: connection }) });

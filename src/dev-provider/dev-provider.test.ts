@@ -283,6 +283,38 @@ describe('dev provider without rotation', () => {
   });
 });
 
+describe('dev provider errors and logs', () => {
+  it('answers an unexpected error with a generic server_error page, and logs the detail, never a token', async () => {
+    const lines: Array<{ level: string; obj: object; msg?: string }> = [];
+    const logger = {
+      info: (obj: object, msg?: string) => lines.push({ level: 'info', obj, msg }),
+      warn: (obj: object, msg?: string) => lines.push({ level: 'warn', obj, msg }),
+    };
+    const devProvider = await startDevProvider({ port: 0, clients: [TEST_CLIENT], logger });
+    try {
+      const config = await discoverTestClient(devProvider.issuer);
+      const { tokens } = await signIn(config);
+      await oidc.refreshTokenGrant(config, tokens.refresh_token!);
+      await oidc.tokenRevocation(config, tokens.refresh_token!);
+
+      devProvider.provider.interactionDetails = async () => {
+        throw new Error('internal detail 1234');
+      };
+      const page = await newBrowser().get(`${devProvider.issuer}/interaction/some-uid`);
+      expect(page.status).toBe(500);
+      expect(page.text).toContain('server_error');
+      expect(page.text).not.toContain('internal detail 1234');
+
+      expect(lines.some((line) => line.level === 'warn' && String((line.obj as { err?: Error }).err?.message) === 'internal detail 1234')).toBe(true);
+      expect(lines.some((line) => line.msg === 'dev provider listening')).toBe(true);
+      const logged = JSON.stringify(lines);
+      for (const token of [tokens.access_token, tokens.refresh_token!, tokens.id_token!]) expect(logged).not.toContain(token);
+    } finally {
+      await devProvider.close();
+    }
+  });
+});
+
 describe('startDevProvider options', () => {
   it('refuses bad options with a message naming the option', async () => {
     await expect(startDevProvider({ port: 0, clients: [] })).rejects.toThrow('option clients must list at least one client');

@@ -28,6 +28,8 @@ export type StopAt = string | string[] | ((url: URL) => boolean);
 export interface TestBrowserOptions {
   /** Redirects to matching URLs are returned instead of followed. */
   stopAt?: StopAt;
+  /** The transport (default: the global fetch); e.g. injectFetch to reach a Fastify app in-process. */
+  fetch?: typeof fetch;
   /** Default 20. */
   maxRedirects?: number;
 }
@@ -247,9 +249,11 @@ export class TestBrowser {
   readonly cookies = new CookieJar();
   readonly #stopAt: StopAt | undefined;
   readonly #maxRedirects: number;
+  readonly #fetch: typeof fetch;
 
   constructor(options: TestBrowserOptions = {}) {
     this.#stopAt = options.stopAt;
+    this.#fetch = options.fetch ?? fetch;
     this.#maxRedirects = options.maxRedirects ?? 20;
   }
 
@@ -289,7 +293,7 @@ export class TestBrowser {
       if (cookie) headers.cookie = cookie;
       if (body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
 
-      const response = await fetch(current, { method, headers, body, redirect: 'manual' });
+      const response = await this.#fetch(current, { method, headers, body, redirect: 'manual' });
       for (const setCookie of response.headers.getSetCookie()) this.cookies.setCookie(setCookie, current);
       const text = await response.text();
       const answer: BrowserResponse = { status: response.status, url: current.href, headers: response.headers, text };

@@ -1,0 +1,90 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { loadConfig, type AppConfig } from '../../src/config/config.js';
+import { generateEncryptionKey } from '../../src/db/token-cipher.js';
+import { startDevProvider, type DevProvider, type DevProviderOptions } from '../../src/dev-provider/index.js';
+import { createRuntime, type Runtime } from '../../src/server/runtime.js';
+import { TestBrowser, type BrowserResponse } from './browser.js';
+import { injectFetch } from './inject-fetch.js';
+
+/** The app's public origin in tests; requests to it go through app.inject(). */
+export const APP_ORIGIN = 'http://app.test';
+export const CLIENT_ID = 'tokenkeeper-test';
+export const CLIENT_SECRET = 'tokenkeeper-test-secret';
+
+export interface TestApp {
+  runtime: Runtime;
+  config: AppConfig;
+  provider: DevProvider;
+  /** A new browser whose requests to APP_ORIGIN reach the app in-process. */
+  browser(): TestBrowser;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  databaseUrl: string;
+  /** Extra environment (e.g. LOGIN_RATE_LIMIT). */
+  env?: Record<string, string>;
+  provider?: Partial<Omit<DevProviderOptions, 'clients' | 'port'>>;
+  /** Where log lines go (default: discarded). */
+  logDestination?: pino.DestinationStream;
+  logLevel?: string;
+}
+
+/**
+ * The real app wired as `serve` wires it, on the given database, with the
+ * dev provider started separately on a free port and registered through the
+ * same OAUTH_PROVIDERS variables a real provider would use.
+ */
+export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
+  const provider = await startDevProvider({
+    port: 0,
+    clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [`${APP_ORIGIN}/auth/toolkit/callback`] }],
+    ...options.provider,
+  });
+  try {
+    const config = loadConfig(
+      {
+        BASE_URL: APP_ORIGIN,
+        DATABASE_URL: options.databaseUrl,
+        SECRET_KEY: 'test-secret-key-that-is-long-enough-0123456789',
+        TOKEN_ENCRYPTION_KEYS: generateEncryptionKey(),
+        OAUTH_PROVIDERS: 'toolkit',
+        TOOLKIT_ISSUER: provider.issuer,
+        TOOLKIT_CLIENT_ID: CLIENT_ID,
+        TOOLKIT_CLIENT_SECRET: CLIENT_SECRET,
+        TOOLKIT_SCOPE: 'openid profile email offline_access notes:read',
+        TOOLKIT_API_BASE_URL: `${provider.issuer}/api`,
+        LOGIN_RATE_LIMIT: '0',
+        ...options.env,
+      },
+      mkdtempSync(join(tmpdir(), 'tokenkeeper-app-')),
+    );
+    const logger = pino({ level: options.logLevel ?? 'silent' }, options.logDestination ?? pino.destination('/dev/null'));
+    const runtime = await createRuntime({ config, logger });
+    return {
+      runtime,
+      config,
+      provider,
+      browser: () => new TestBrowser({ fetch: injectFetch(runtime.app, APP_ORIGIN) }),
+      close: async () => {
+        await runtime.close();
+        await provider.close();
+      },
+    };
+  } catch (error) {
+    await provider.close();
+    throw error;
+  }
+}
+
+/** Signs in through the provider's real login and consent pages; returns the page the app finally shows. */
+export async function signIn(browser: TestBrowser, username: string, password = username, next?: string): Promise<BrowserResponse> {
+  const login = await browser.get(`${APP_ORIGIN}/login/toolkit${next ? `?next=${encodeURIComponent(next)}` : ''}`);
+  if (!login.text.includes('name="password"')) throw new Error(`expected the provider's login page, got ${login.status} at ${login.url}`);
+  const afterLogin = await browser.submitForm(login, { username, password });
+  // The consent page shows up on a first sign-in only.
+  return afterLogin.url.startsWith(APP_ORIGIN) ? afterLogin : browser.submitForm(afterLogin);
+}

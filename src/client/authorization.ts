@@ -79,6 +79,17 @@ export async function startAuthorization(registry: ProviderRegistry, providerNam
   };
 }
 
+/**
+ * openid-client's validation of the authorization response failed: it throws
+ * a ClientError (OAUTH_INVALID_RESPONSE) whose cause is oauth4webapi's error,
+ * which carries the callback parameters as its own cause.
+ */
+function isRejectedCallback(error: unknown): boolean {
+  if ((error as { code?: unknown } | null)?.code !== 'OAUTH_INVALID_RESPONSE') return false;
+  const inner = (error as { cause?: { cause?: { parameters?: unknown } } }).cause;
+  return inner?.cause?.parameters instanceof URLSearchParams;
+}
+
 function stringClaim(source: Record<string, unknown>, name: string | undefined): string | null {
   if (!name) return null;
   const value = source[name];
@@ -124,6 +135,10 @@ export async function finishAuthorization(
           : `${settings.displayName} could not complete the sign-in (${error.error}).`,
         { cause: error },
       );
+    }
+    if (isRejectedCallback(error)) {
+      // The callback's own parameters failed the RFC 9207 `iss` or `state` checks: bad input, not a provider fault.
+      throw new SignInError('invalid_callback', `This sign-in response did not come from ${settings.displayName} as expected. Please sign in again.`, { cause: error });
     }
     const failure = describeProviderFailure(settings.displayName, 'sign-in', error);
     if (failure.code === 'invalid_grant') {

@@ -1,0 +1,211 @@
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestBrowser } from './support/browser.js';
+import { describeEachDialect, DIALECTS, type TestDatabase } from './support/postgres.js';
+import { APP_ORIGIN, startTestApp, type TestApp } from './support/test-app.js';
+
+const CALLBACK_PREFIX = `${APP_ORIGIN}/auth/`;
+
+/** Runs a sign-in up to the provider's redirect back to the app, and returns that callback URL without following it. */
+async function callbackUrlFor(browser: TestBrowser, username = 'alice'): Promise<URL> {
+  const login = await browser.get(`${APP_ORIGIN}/login/toolkit`, { stopAt: CALLBACK_PREFIX });
+  // Signed in at the provider already: it redirects straight back.
+  if (login.location) return new URL(login.location);
+  let page = await browser.submitForm(login, { username, password: username }, { stopAt: CALLBACK_PREFIX });
+  if (!page.location) page = await browser.submitForm(page, {}, { stopAt: CALLBACK_PREFIX });
+  if (!page.location) throw new Error(`no redirect to the callback (status ${page.status} at ${page.url})`);
+  return new URL(page.location);
+}
+
+async function tokenRows(database: TestDatabase): Promise<number> {
+  const row = await database.db.selectFrom('tokens').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+function withParams(url: URL, change: (params: URLSearchParams) => void): string {
+  const copy = new URL(url);
+  change(copy.searchParams);
+  return copy.toString();
+}
+
+describeEachDialect('a sign-in callback that cannot be accepted', (dialect) => {
+  let database: TestDatabase;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase({ migrate: false });
+    app = await startTestApp({ databaseUrl: database.url });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await database?.close();
+  });
+
+  it('without state: 400, nothing stored', async () => {
+    const browser = app.browser();
+    const page = await browser.get(`${APP_ORIGIN}/auth/toolkit/callback?code=abc`);
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('not valid in this browser');
+    expect(await tokenRows(database)).toBe(0);
+  });
+
+  it('with a wrong state: 400, and the real callback still works afterwards', async () => {
+    const browser = app.browser();
+    const callback = await callbackUrlFor(browser);
+    const grants = app.provider.stats.authorizationCodeGrants;
+    const wrong = await browser.get(withParams(callback, (p) => p.set('state', 'forged-state')));
+    expect(wrong.status).toBe(400);
+    expect(app.provider.stats.authorizationCodeGrants).toBe(grants);
+    expect(await tokenRows(database)).toBe(0);
+
+    const right = await browser.get(callback);
+    expect(right.status).toBe(200);
+    expect(right.url).toBe(`${APP_ORIGIN}/`);
+    expect(await tokenRows(database)).toBe(1);
+    await database.db.deleteFrom('users').execute();
+  });
+
+  it('opened in another browser (another session): 400, no code exchange', async () => {
+    const callback = await callbackUrlFor(app.browser());
+    const grants = app.provider.stats.authorizationCodeGrants;
+    const page = await app.browser().get(callback);
+    expect(page.status).toBe(400);
+    expect(app.provider.stats.authorizationCodeGrants).toBe(grants);
+    expect(await tokenRows(database)).toBe(0);
+  });
+
+  it('replayed after success: 400, and the code is exchanged only once', async () => {
+    const browser = app.browser();
+    const callback = await callbackUrlFor(browser);
+    const grants = app.provider.stats.authorizationCodeGrants;
+    expect((await browser.get(callback, { followRedirects: false })).status).toBe(303);
+    const replay = await browser.get(callback, { followRedirects: false });
+    expect(replay.status).toBe(400);
+    expect(app.provider.stats.authorizationCodeGrants).toBe(grants + 1);
+    await database.db.deleteFrom('users').execute();
+  });
+
+  it('double-submitted at the same time: one succeeds, one gets 400, one code exchange', async () => {
+    const browser = app.browser();
+    const callback = await callbackUrlFor(browser);
+    const grants = app.provider.stats.authorizationCodeGrants;
+    const answers = await Promise.all([browser.get(callback, { followRedirects: false }), browser.get(callback, { followRedirects: false })]);
+    expect(answers.map((a) => a.status).sort()).toEqual([303, 400]);
+    expect(app.provider.stats.authorizationCodeGrants).toBe(grants + 1);
+    expect(await tokenRows(database)).toBe(1);
+    await database.db.deleteFrom('users').execute();
+  });
+
+  it('carrying an error from the provider: an escaped message, no token request', async () => {
+    const browser = app.browser();
+    const callback = await callbackUrlFor(browser);
+    const before = { ...app.provider.stats };
+    const page = await browser.get(
+      withParams(callback, (p) => {
+        p.delete('code');
+        p.set('error', 'access_denied');
+        p.set('error_description', '<script>alert(1)</script>');
+      }),
+    );
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('was cancelled');
+    expect(page.text).not.toContain('<script>alert(1)');
+    expect(app.provider.stats.authorizationCodeGrants).toBe(before.authorizationCodeGrants);
+    expect(app.provider.stats.grantErrors).toBe(before.grantErrors);
+    expect(await tokenRows(database)).toBe(0);
+
+    const other = await callbackUrlFor(browser);
+    const odd = await browser.get(withParams(other, (p) => { p.delete('code'); p.set('error', '<b>server_error</b>'); }));
+    expect(odd.status).toBe(400);
+    expect(odd.text).toContain('&lt;b&gt;server_error&lt;/b&gt;');
+  });
+
+  it('with an issuer (RFC 9207 iss) missing or different: 400, no code exchange', async () => {
+    const browser = app.browser();
+    for (const change of [(p: URLSearchParams) => p.delete('iss'), (p: URLSearchParams) => p.set('iss', 'https://evil.example')]) {
+      const callback = await callbackUrlFor(browser);
+      expect(callback.searchParams.get('iss')).toBe(app.provider.issuer);
+      const grants = app.provider.stats.authorizationCodeGrants;
+      const page = await browser.get(withParams(callback, change));
+      expect(page.status).toBe(400);
+      expect(page.text).toContain('did not come from Toolkit');
+      expect(app.provider.stats.authorizationCodeGrants).toBe(grants);
+    }
+    expect(await tokenRows(database)).toBe(0);
+  });
+
+  it('with a code that was already used, under a fresh state: the provider refuses, 400, nothing changes', async () => {
+    const browser = app.browser();
+    const first = await callbackUrlFor(browser);
+    await browser.get(first);
+    const stored = await database.db.selectFrom('tokens').select(['id', 'updated_at', 'access_token']).executeTakeFirstOrThrow();
+
+    const second = await callbackUrlFor(browser);
+    const errors = app.provider.stats.grantErrors;
+    const page = await browser.get(withParams(second, (p) => p.set('code', first.searchParams.get('code')!)));
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('did not accept this sign-in');
+    expect(app.provider.stats.grantErrors).toBe(errors + 1);
+    const after = await database.db.selectFrom('tokens').select(['id', 'updated_at', 'access_token']).execute();
+    expect(after).toEqual([stored]);
+    await database.db.deleteFrom('users').execute();
+  });
+
+  it('for an unknown provider: 404 page, and JSON under /api', async () => {
+    const browser = app.browser();
+    expect((await browser.get(`${APP_ORIGIN}/login/nope`)).status).toBe(404);
+    const callback = await browser.get(`${APP_ORIGIN}/auth/nope/callback?code=x&state=y`);
+    expect(callback.status).toBe(404);
+    expect(callback.text).toContain('No provider named');
+    const api = await browser.get(`${APP_ORIGIN}/api/nothing-here`);
+    expect(api.status).toBe(404);
+    expect(JSON.parse(api.text)).toMatchObject({ error: 'not_found' });
+    expect(JSON.parse((await browser.get(`${APP_ORIGIN}/api/me`)).text)).toMatchObject({ error: 'unauthorized' });
+  });
+});
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('a provider that is down', () => {
+  const sqlite = DIALECTS[0]!;
+
+  it('at sign-in start: 503 with a clear page, nothing stored', async () => {
+    const database = await sqlite.openTestDatabase({ migrate: false });
+    const port = await closedPort();
+    const app = await startTestApp({ databaseUrl: database.url, env: { TOOLKIT_ISSUER: `http://127.0.0.1:${port}` } });
+    try {
+      const page = await app.browser().get(`${APP_ORIGIN}/login/toolkit`);
+      expect(page.status).toBe(503);
+      expect(page.text).toContain('Toolkit could not be reached');
+      const sessions = await database.db.selectFrom('login_transactions').selectAll().execute();
+      expect(sessions).toHaveLength(0);
+    } finally {
+      await app.close();
+      await database.close();
+    }
+  });
+
+  it('at the callback: 503, no token stored, and the app keeps serving', async () => {
+    const database = await sqlite.openTestDatabase({ migrate: false });
+    const app = await startTestApp({ databaseUrl: database.url });
+    try {
+      const browser = app.browser();
+      const callback = await callbackUrlFor(browser);
+      await app.provider.close();
+      const page = await browser.get(callback);
+      expect(page.status).toBe(503);
+      expect(page.text).toContain('could not be reached');
+      expect(await tokenRows(database)).toBe(0);
+      expect((await browser.get(`${APP_ORIGIN}/healthz`)).status).toBe(200);
+    } finally {
+      await app.close();
+      await database.close();
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { DEV_PROVIDER_NAME } from '../config/config.js';
-import { DEMO_ACCOUNTS, startDevProvider } from '../dev-provider/index.js';
+import { DEMO_ACCOUNTS } from '../dev-provider/accounts.js';
 import { redirectUri } from '../server/routes/auth.routes.js';
 import { createLogger } from '../server/logger.js';
 import { configFromEnvironment, devProviderConfigFromEnvironment } from './load-config.js';
@@ -9,6 +9,7 @@ export async function runDevProvider(_args: string[]): Promise<number> {
   const config = configFromEnvironment();
   const logger = createLogger(config.logLevel);
   const settings = devProviderConfigFromEnvironment();
+  const { startDevProvider } = await import('../dev-provider/index.js');
   const provider = await startDevProvider({
     port: settings.port,
     issuer: settings.issuer,

@@ -1,4 +1,4 @@
-import { DEMO_ACCOUNTS } from '../dev-provider/index.js';
+import { DEMO_ACCOUNTS } from '../dev-provider/accounts.js';
 import { createLogger } from '../server/logger.js';
 import { createRuntime } from '../server/runtime.js';
 import { configFromEnvironment } from './load-config.js';
@@ -9,14 +9,18 @@ export async function runServe(_args: string[]): Promise<number> {
   const logger = createLogger(config.logLevel);
   const runtime = await createRuntime({ config, logger });
   await runtime.app.listen({ port: config.port, host: config.host });
-  logger.info(`Tokenkeeper is running at ${config.baseUrl.origin}/`);
+  logger.info({ url: config.baseUrl.origin, providers: runtime.registry.names }, 'Tokenkeeper is running');
+  const banner = [`\n  Tokenkeeper is running at ${config.baseUrl.origin}/`];
   if (runtime.devProvider) {
-    const accounts = DEMO_ACCOUNTS.filter((a) => a.username !== 'mallory').map((a) => `${a.username} / ${a.password}`);
-    logger.info(
-      `No OAUTH_PROVIDERS configured: the local dev provider runs at ${runtime.devProvider.issuer} as "toolkit". ` +
-        `Open ${config.baseUrl.origin}/ and sign in with a demo account: ${accounts.join(', ')}.`,
+    const accounts = DEMO_ACCOUNTS.map((a) => `${a.username} / ${a.password}`);
+    logger.info({ issuer: runtime.devProvider.issuer }, 'no OAUTH_PROVIDERS configured: the local dev provider is registered as "toolkit"');
+    banner.push(
+      `  No OAUTH_PROVIDERS configured: the local dev provider runs at ${runtime.devProvider.issuer} as "toolkit".`,
+      `  Open ${config.baseUrl.origin}/, press "Sign in with Toolkit" and use a demo account (username / password):`,
+      `  ${accounts.join(', ')}\n`,
     );
   }
+  console.log(banner.join('\n'));
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       logger.info(`${signal} received, shutting down`);

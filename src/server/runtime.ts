@@ -7,7 +7,7 @@ import { openDatabase, type Database } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { parseEncryptionKeys, TokenCipher } from '../db/token-cipher.js';
 import { SqlTokenStore } from '../db/token-store.js';
-import { startDevProvider, type DevProvider } from '../dev-provider/index.js';
+import type { DevProvider } from '../dev-provider/index.js';
 import { buildApp } from './app.js';
 import { redirectUri } from './routes/auth.routes.js';
 
@@ -49,6 +49,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
 
     let devProvider: DevProvider | null = null;
     if (config.devProvider) {
+      // Loaded only when used: oidc-provider is a development tool here, and it warns on import under Node 20.
+      const { startDevProvider } = await import('../dev-provider/index.js');
       devProvider = await startDevProvider({
         port: config.devProvider.port,
         issuer: config.devProvider.issuer,

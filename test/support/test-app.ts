@@ -28,6 +28,8 @@ export interface TestAppOptions {
   /** Extra environment (e.g. LOGIN_RATE_LIMIT). */
   env?: Record<string, string>;
   provider?: Partial<Omit<DevProviderOptions, 'clients' | 'port'>>;
+  /** Environment that depends on the dev provider's issuer, e.g. explicit endpoints. */
+  configure?: (issuer: string) => Record<string, string>;
   /** Where log lines go (default: discarded). */
   logDestination?: pino.DestinationStream;
   logLevel?: string;
@@ -59,6 +61,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
         TOOLKIT_API_BASE_URL: `${provider.issuer}/api`,
         LOGIN_RATE_LIMIT: '0',
         ...options.env,
+        ...options.configure?.(provider.issuer),
       },
       mkdtempSync(join(tmpdir(), 'tokenkeeper-app-')),
     );

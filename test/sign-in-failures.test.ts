@@ -209,3 +209,24 @@ describe('a provider that is down', () => {
     }
   });
 });
+
+describe('sign-in rate limit', () => {
+  it('LOGIN_RATE_LIMIT sign-in starts and callbacks per minute per client IP, then 429 with a clear page', async () => {
+    const database = await DIALECTS[0]!.openTestDatabase({ migrate: false });
+    const app = await startTestApp({ databaseUrl: database.url, env: { LOGIN_RATE_LIMIT: '2' } });
+    try {
+      const browser = app.browser();
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i += 1) statuses.push((await browser.get(`${APP_ORIGIN}/login/toolkit`, { followRedirects: false })).status);
+      expect(statuses).toEqual([303, 303, 429]);
+      const callbacks: number[] = [];
+      for (let i = 0; i < 3; i += 1) callbacks.push((await browser.get(`${APP_ORIGIN}/auth/toolkit/callback?state=x`)).status);
+      expect(callbacks).toEqual([400, 400, 429]);
+      expect((await browser.get(`${APP_ORIGIN}/login/toolkit`)).text).toContain('Too many requests');
+      expect((await browser.get(`${APP_ORIGIN}/`)).status).toBe(200);
+    } finally {
+      await app.close();
+      await database.close();
+    }
+  });
+});

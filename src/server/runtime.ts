@@ -9,6 +9,7 @@ import { parseEncryptionKeys, TokenCipher } from '../db/token-cipher.js';
 import { SqlTokenStore } from '../db/token-store.js';
 import type { DevProvider } from '../dev-provider/index.js';
 import { buildApp } from './app.js';
+import { startHousekeeping } from './housekeeping.js';
 import { redirectUri } from './routes/auth.routes.js';
 
 export interface Runtime {
@@ -76,6 +77,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const tokenStore = new SqlTokenStore(database.db, cipher);
     const app = await buildApp({ config, database, registry, cipher, tokenStore, now, logger });
     closers.push(() => app.close());
+    closers.push(startHousekeeping({ db: database.db, logger, now, sessionIdleTimeoutSeconds: config.sessionIdleTimeoutSeconds }));
 
     return { app, database, registry, tokenStore, devProvider, close: closeAll };
   } catch (error) {

@@ -1,0 +1,26 @@
+import pino from 'pino';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createSession, findSession } from '../db/session.repository.js';
+import { describeEachDialect, type TestDatabase } from '../../test/support/postgres.js';
+import { startHousekeeping } from './housekeeping.js';
+
+describeEachDialect('housekeeping', (dialect) => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+  });
+  afterAll(() => database?.close());
+
+  it('deletes sessions past their absolute or idle timeout and keeps live ones', async () => {
+    const now = 1_000_000;
+    const base = { userId: null, csrfToken: 'c', data: {} };
+    await createSession(database.db, { ...base, id: 'expired', now: now - 100, absoluteExpiresAt: now - 1 });
+    await createSession(database.db, { ...base, id: 'idle', now: now - 7200, absoluteExpiresAt: now + 3600 });
+    await createSession(database.db, { ...base, id: 'live', now: now - 10, absoluteExpiresAt: now + 3600 });
+    const stop = startHousekeeping({ db: database.db, logger: pino({ level: 'silent' }), now: () => now, sessionIdleTimeoutSeconds: 3600 });
+    await stop();
+    expect(await findSession(database.db, 'expired')).toBeUndefined();
+    expect(await findSession(database.db, 'idle')).toBeUndefined();
+    expect(await findSession(database.db, 'live')).toBeDefined();
+  });
+});

@@ -31,6 +31,23 @@ export class SignInError extends TokenkeeperError {
   }
 }
 
+/** The user has no tokens for this provider (never connected, or disconnected). */
+export class NotConnectedError extends TokenkeeperError {
+  constructor(provider: string) {
+    super('not_connected', 409, `You have not connected ${provider}. Sign in with it first.`);
+  }
+}
+
+/**
+ * The provider no longer accepts the stored grant (`invalid_grant` on
+ * refresh, or an expired token with no refresh token): only a new sign-in helps.
+ */
+export class ReauthRequiredError extends TokenkeeperError {
+  constructor(provider: string, options?: { cause?: unknown }) {
+    super('needs_reauth', 401, `Your ${provider} connection has expired. Sign in with ${provider} again.`, options);
+  }
+}
+
 /** The provider could not be reached, was too slow, or answered something we cannot use. */
 export class ProviderUnavailableError extends TokenkeeperError {
   constructor(code: 'provider_unreachable' | 'provider_timeout' | 'provider_error' | 'provider_bad_response' | 'provider_untrusted_certificate', message: string, options?: { cause?: unknown }) {

@@ -36,7 +36,7 @@ export function readCaBundle(caFile: string): string {
  * so a hostile or broken provider cannot exhaust memory. It returns a global
  * `Response`, which openid-client requires.
  */
-export function createOutboundFetch(options: OutboundOptions = {}): CustomFetch & { close(): Promise<void> } {
+export function createOutboundFetch(options: OutboundOptions = {}) {
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const ca = options.caFile ? [...rootCertificates, readCaBundle(options.caFile)] : undefined;
   const agent = new Agent({ connect: ca ? { ca } : {}, keepAliveTimeout: 10_000 });
@@ -73,5 +73,23 @@ export function createOutboundFetch(options: OutboundOptions = {}): CustomFetch 
       headers: new Headers([...upstream.headers]),
     });
   };
-  return Object.assign(outboundFetch, { close: () => agent.close() });
+  return Object.assign(outboundFetch, {
+    /**
+     * A streaming fetch over the same connections and trust, for calls to a
+     * provider's API on the user's behalf: no size cap (the body is passed
+     * through), no redirects followed.
+     */
+    stream: (url: string, init: StreamInit) =>
+      undiciFetch(url, { ...init, redirect: 'manual', dispatcher: agent, ...(init.body ? { duplex: 'half' } : {}) } as never) as unknown as Promise<Response>,
+    close: () => agent.close(),
+  });
 }
+
+export interface StreamInit {
+  method: string;
+  headers: Record<string, string>;
+  body?: Uint8Array | string;
+  signal?: AbortSignal;
+}
+
+export type OutboundFetch = ReturnType<typeof createOutboundFetch>;

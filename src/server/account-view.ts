@@ -24,6 +24,7 @@ export async function loadAccountView(db: Kysely<DatabaseSchema>, tokenStore: Sq
       expiresAt: token.expiresAt,
       lastRefreshedAt: token.lastRefreshedAt,
       hasRefreshToken: token.hasRefreshToken,
+      lastError: token.lastError,
     };
   });
   const primary = accounts.find((a) => a.provider === user.provider) ?? accounts[0];

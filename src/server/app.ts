@@ -10,7 +10,9 @@ import csrf from './plugins/csrf.js';
 import sessions from './plugins/sessions.js';
 import { apiRoutes } from './routes/api.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
+import { connectionRoutes } from './routes/connection.routes.js';
 import { pageRoutes } from './routes/page.routes.js';
+import { proxyRoutes } from './routes/proxy.routes.js';
 
 export interface BuildAppOptions extends AppDependencies {
   logger: Logger;
@@ -62,5 +64,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(pageRoutes, deps);
   await app.register(authRoutes, deps);
   await app.register(apiRoutes, deps);
+  await app.register(proxyRoutes, deps);
+  await app.register(connectionRoutes, deps);
   return app;
 }

@@ -1,4 +1,6 @@
+import type { ProviderApi } from '../client/provider-api.js';
 import type { ProviderRegistry } from '../client/provider-registry.js';
+import type { TokenManager } from '../client/token-manager.js';
 import type { AppConfig } from '../config/config.js';
 import type { Database } from '../db/database.js';
 import type { TokenCipher } from '../db/token-cipher.js';
@@ -11,6 +13,10 @@ export interface AppDependencies {
   registry: ProviderRegistry;
   cipher: TokenCipher;
   tokenStore: SqlTokenStore;
+  /** Access tokens kept fresh (single-flight refresh, revocation). */
+  tokens: TokenManager;
+  /** Calls to provider APIs on the user's behalf. */
+  providerApi: ProviderApi;
   /** Epoch seconds; replaceable in tests. */
   now: () => number;
 }

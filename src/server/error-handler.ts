@@ -10,7 +10,7 @@ function wantsJson(request: FastifyRequest): boolean {
 function send(request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string) {
   reply.code(status).header('cache-control', 'no-store');
   if (wantsJson(request)) return reply.send({ error: code, message });
-  const signInAgain = ['invalid_state', 'invalid_grant', 'access_denied', 'authorization_error', 'transaction_mismatch'].includes(code);
+  const signInAgain = ['invalid_state', 'invalid_grant', 'access_denied', 'authorization_error', 'transaction_mismatch', 'needs_reauth'].includes(code);
   return reply
     .type('text/html; charset=utf-8')
     .send(layout({ title: status >= 500 ? 'Upstream error' : 'Error', signedInAs: null, csrfToken: null }, errorPage(status, message, signInAgain)));

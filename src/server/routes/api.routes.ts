@@ -34,6 +34,7 @@ export async function apiRoutes(app: FastifyInstance, deps: AppDependencies): Pr
         expiresIn: c.expiresAt === null ? null : c.expiresAt - now,
         hasRefreshToken: c.hasRefreshToken,
         lastRefreshedAt: c.lastRefreshedAt,
+        lastError: c.lastError,
       })),
     };
   });

@@ -32,7 +32,7 @@ export async function pageRoutes(app: FastifyInstance, deps: AppDependencies): P
     reply.header('cache-control', 'no-store');
     return reply
       .type('text/html; charset=utf-8')
-      .send(layout({ title: 'Account', signedInAs: user.name ?? user.username, csrfToken: request.session?.csrfToken ?? null }, accountPage(view, deps.now())));
+      .send(layout({ title: 'Account', signedInAs: user.name ?? user.username, csrfToken: request.session?.csrfToken ?? null }, accountPage(view, deps.now(), request.session?.csrfToken ?? '')));
   });
 
   app.get('/static/style.css', async (_request, reply) => {

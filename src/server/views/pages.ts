@@ -17,6 +17,7 @@ export interface ConnectionView {
   expiresAt: number | null;
   lastRefreshedAt: number | null;
   hasRefreshToken: boolean;
+  lastError: string | null;
 }
 
 export function signInPage(providers: readonly ProviderSettings[], next: string | null): SafeHtml {
@@ -37,21 +38,41 @@ function expiry(expiresAt: number | null, now: number): SafeHtml {
 <span class="muted">(${absoluteTime(expiresAt)})</span>`;
 }
 
-function connectionCard(connection: ConnectionView, now: number): SafeHtml {
+/** Defaults for the "Call the API" form: the dev provider's protected API has these. */
+const SAMPLE_API_PATHS: Record<string, string> = { toolkit: 'notes' };
+
+function connectionActions(connection: ConnectionView, csrfToken: string): SafeHtml {
+  const base = `/account/connections/${encodeURIComponent(connection.provider)}`;
+  if (connection.status === 'needs_reauth') {
+    return html`<div class="actions"><a class="button" href="/login/${encodeURIComponent(connection.provider)}?next=%2Faccount">Sign in with ${connection.displayName} again</a>
+<form class="inline" method="post" action="${base}/disconnect"><input type="hidden" name="_csrf" value="${csrfToken}"><button class="secondary" type="submit">Disconnect</button></form></div>`;
+  }
+  return html`<form class="call-api" method="get" action="${base}/call">
+<label>API path <input name="path" value="${SAMPLE_API_PATHS[connection.provider] ?? ''}" size="24"></label> <button type="submit">Call the API</button>
+</form>
+<div class="actions">
+<form class="inline" method="post" action="${base}/refresh"><input type="hidden" name="_csrf" value="${csrfToken}"><button class="secondary" type="submit"${connection.hasRefreshToken ? '' : ' disabled'}>Refresh now</button></form>
+<form class="inline" method="post" action="${base}/disconnect"><input type="hidden" name="_csrf" value="${csrfToken}"><button class="secondary" type="submit">Disconnect</button></form>
+</div>`;
+}
+
+function connectionCard(connection: ConnectionView, now: number, csrfToken: string): SafeHtml {
   return html`<div class="card connection" data-provider="${connection.provider}">
 <h3>${connection.displayName}</h3>
 <dl class="fields">
-<dt>Status</dt><dd class="status-${connection.status}">${connection.status === 'active' ? 'connected' : 'needs re-auth: sign in again'}</dd>
+<dt>Status</dt><dd class="status status-${connection.status}">${connection.status === 'active' ? 'connected' : 'needs re-auth: sign in again'}</dd>
 <dt>Access token</dt><dd class="token-expiry">${expiry(connection.expiresAt, now)}</dd>
 <dt>Scopes</dt><dd>${connection.scope ?? '—'}</dd>
 <dt>Refresh token</dt><dd>${connection.hasRefreshToken ? 'yes' : 'no'}</dd>
 <dt>Last refreshed</dt><dd>${connection.lastRefreshedAt === null ? 'never' : html`${relativeTime(connection.lastRefreshedAt, now)} <span class="muted">(${absoluteTime(connection.lastRefreshedAt)})</span>`}</dd>
 <dt>Subject</dt><dd><code>${connection.subject}</code></dd>
+${connection.lastError ? html`<dt>Last error</dt><dd class="last-error">${connection.lastError}</dd>` : null}
 </dl>
+${connectionActions(connection, csrfToken)}
 </div>`;
 }
 
-export function accountPage(view: AccountView, now: number): SafeHtml {
+export function accountPage(view: AccountView, now: number, csrfToken: string): SafeHtml {
   const { user } = view;
   const claims = Object.entries(view.claims).filter(([key]) => !['aud', 'azp', 'nonce', 'at_hash', 'c_hash', 'sid', 'jti'].includes(key));
   return html`<h1>Your account</h1>
@@ -66,7 +87,7 @@ export function accountPage(view: AccountView, now: number): SafeHtml {
 </dl>
 </div>
 <h2>Connected providers</h2>
-${view.connections.length === 0 ? html`<p class="muted">No provider connected.</p>` : view.connections.map((c) => connectionCard(c, now))}
+${view.connections.length === 0 ? html`<p class="muted">No provider connected.</p>` : view.connections.map((c) => connectionCard(c, now, csrfToken))}
 <h2>Profile claims</h2>
 <div class="card"><dl class="fields">
 ${claims.map(([key, value]) => html`<dt>${key}</dt><dd>${typeof value === 'string' ? value : JSON.stringify(value)}</dd>`)}
@@ -82,4 +103,13 @@ export function errorPage(status: number, message: string, signInAgain: boolean)
   return html`<h1>${status >= 500 ? 'Something went wrong upstream' : 'That did not work'}</h1>
 <div class="card error"><p class="error-message">${message}</p>
 <p><a href="/">${signInAgain ? 'Back to sign-in' : 'Back to the start page'}</a></p></div>`;
+}
+
+export function apiResultPage(displayName: string, path: string, status: number, body: string): SafeHtml {
+  return html`<h1>${displayName} API</h1>
+<div class="card">
+<p>GET <code>/${path}</code> answered <strong class="api-status">${status}</strong>, called with your access token (refreshed first when needed).</p>
+<pre class="api-body">${body}</pre>
+<p><a href="/account">Back to your account</a></p>
+</div>`;
 }

@@ -25,5 +25,9 @@ th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid var(--
 .error { border-color: var(--bad); }
 form.inline { display: inline; }
 code { font-size: .9em; }
+pre.api-body { background: var(--bg); border: 1px solid var(--line); border-radius: 6px; padding: .75rem; overflow: auto; max-height: 60vh; }
+form.call-api { margin: .75rem 0 .25rem; }
+div.actions { display: flex; gap: .5rem; flex-wrap: wrap; }
+button[disabled] { opacity: .5; cursor: not-allowed; }
 @media (max-width: 600px) { dl.fields { grid-template-columns: 1fr; } th, td { padding: .3rem .25rem; } }
 `;

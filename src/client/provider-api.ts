@@ -1,0 +1,105 @@
+import { describeProviderFailure, TokenkeeperError } from './errors.js';
+import type { StreamInit } from './outbound-fetch.js';
+import type { ProviderRegistry } from './provider-registry.js';
+import type { TokenManager } from './token-manager.js';
+
+export interface ProviderApiRequest {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: Uint8Array | string;
+}
+
+export type StreamingFetch = (url: string, init: StreamInit) => Promise<Response>;
+
+export interface ProviderApiOptions {
+  registry: ProviderRegistry;
+  tokens: TokenManager;
+  fetch: StreamingFetch;
+  /** Seconds to wait for the API's response headers (default 10). */
+  timeoutSeconds?: number;
+}
+
+const MAX_SAME_ORIGIN_REDIRECTS = 3;
+
+function apiBase(apiBaseUrl: string): URL {
+  return new URL(apiBaseUrl.endsWith('/') ? apiBaseUrl : `${apiBaseUrl}/`);
+}
+
+function isWithin(base: URL, url: URL): boolean {
+  return url.origin === base.origin && url.pathname.startsWith(base.pathname);
+}
+
+/**
+ * The URL of `path` under the provider's API base, refusing anything that
+ * would leave it (another origin, `..` out of the base path): access tokens
+ * go only to the configured API (SECURITY.md).
+ */
+export function apiUrl(apiBaseUrl: string, path: string): URL {
+  const base = apiBase(apiBaseUrl);
+  const relative = path.replace(/^\/+/, '');
+  if (/^[a-z][a-z0-9+.-]*:/i.test(relative) || relative.startsWith('\\')) {
+    throw new TokenkeeperError('invalid_api_path', 400, 'The API path must be relative to the provider API.');
+  }
+  const url = new URL(relative, base);
+  if (!isWithin(base, url)) throw new TokenkeeperError('invalid_api_path', 400, 'The API path leaves the provider API.');
+  return url;
+}
+
+/**
+ * Calls a provider's API with the user's access token — refreshed first when
+ * needed, and after a 401 refreshed once more and retried once. Redirects
+ * are followed only within the API base (at most 3); any other is returned
+ * as it is, so the token never travels to another host.
+ */
+export class ProviderApi {
+  readonly #options: ProviderApiOptions;
+
+  constructor(options: ProviderApiOptions) {
+    this.#options = options;
+  }
+
+  async fetch(userId: string, provider: string, path: string, request: ProviderApiRequest = {}): Promise<Response> {
+    const { settings } = this.#options.registry.get(provider);
+    if (!settings.apiBaseUrl) {
+      throw new TokenkeeperError('no_api', 404, `${settings.displayName} has no API configured (${provider.toUpperCase()}_API_BASE_URL).`);
+    }
+    const url = apiUrl(settings.apiBaseUrl, path);
+    const token = await this.#options.tokens.getAccessToken(userId, provider);
+    const first = await this.#send(settings.displayName, settings.apiBaseUrl, url, token.accessToken, request);
+    if (first.status !== 401) return first;
+    await first.body?.cancel().catch(() => {});
+    const renewed = await this.#options.tokens.refresh(userId, provider, { rejectedAccessToken: token.accessToken });
+    return this.#send(settings.displayName, settings.apiBaseUrl, url, renewed.accessToken, request);
+  }
+
+  async #send(displayName: string, apiBaseUrl: string, url: URL, accessToken: string, request: ProviderApiRequest): Promise<Response> {
+    const method = (request.method ?? 'GET').toUpperCase();
+    let target = url;
+    for (let hop = 0; ; hop += 1) {
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(new DOMException('API call timed out', 'TimeoutError')), (this.#options.timeoutSeconds ?? 10) * 1000);
+      let response: Response;
+      try {
+        response = await this.#options.fetch(target.toString(), {
+          method,
+          // RFC 6750 §2.1: the token goes in the Authorization header only.
+          headers: { ...request.headers, authorization: `Bearer ${accessToken}` },
+          ...(request.body !== undefined && method !== 'GET' && method !== 'HEAD' ? { body: request.body } : {}),
+          signal: controller.signal,
+        });
+      } catch (error) {
+        throw describeProviderFailure(displayName, 'API call', error);
+      } finally {
+        clearTimeout(timer);
+      }
+      const location = response.headers.get('location');
+      if (![301, 302, 303, 307, 308].includes(response.status) || !location || hop >= MAX_SAME_ORIGIN_REDIRECTS || (method !== 'GET' && method !== 'HEAD')) {
+        return response;
+      }
+      const next = new URL(location, target);
+      if (!isWithin(apiBase(apiBaseUrl), next)) return response;
+      await response.body?.cancel().catch(() => {});
+      target = next;
+    }
+  }
+}

@@ -1,0 +1,60 @@
+import { decodeJwt, type JWTPayload } from 'jose';
+import * as oidc from 'openid-client';
+import { describeProviderFailure, ProviderUnavailableError, TokenkeeperError } from './errors.js';
+import type { ProviderRegistry } from './provider-registry.js';
+import type { StoredTokenSet } from './token-store.js';
+import { tokenSetFromResponse, type TokenSet } from './token-set.js';
+
+/** The provider refused the refresh token itself (RFC 6749 §5.2 `invalid_grant`): only a new sign-in helps. */
+export class InvalidGrantError extends TokenkeeperError {
+  constructor(provider: string, options: { cause: unknown }) {
+    super('invalid_grant', 401, `${provider} no longer accepts the stored refresh token.`, options);
+  }
+}
+
+function audiences(aud: JWTPayload['aud']): string[] {
+  return aud === undefined ? [] : Array.isArray(aud) ? [...aud].sort() : [aud];
+}
+
+/**
+ * OIDC Core §12.2: a refreshed ID token must name the same issuer, subject
+ * and audience as the one issued at sign-in. openid-client checks `iss` and
+ * `aud` against the configuration; the comparison with the stored identity
+ * is ours.
+ */
+function assertSameIdentity(provider: string, storedIdToken: string, refreshed: oidc.IDToken): void {
+  const original = decodeJwt(storedIdToken);
+  const same =
+    refreshed.iss === original.iss &&
+    refreshed.sub === original.sub &&
+    audiences(refreshed.aud).join(' ') === audiences(original.aud).join(' ');
+  if (!same) {
+    throw new ProviderUnavailableError('provider_bad_response', `${provider} returned an ID token for a different identity on refresh; it was rejected.`);
+  }
+}
+
+/**
+ * One refresh token grant (RFC 6749 §6): the request and the validation of
+ * its answer. Stores nothing; the caller saves the result under its lease.
+ */
+export async function requestTokenRefresh(registry: ProviderRegistry, token: StoredTokenSet, now: () => number): Promise<TokenSet> {
+  const { settings } = registry.get(token.provider);
+  if (!token.refreshToken) throw new Error('requestTokenRefresh needs a refresh token');
+  const config = await registry.get(token.provider).configuration();
+  let response: Awaited<ReturnType<typeof oidc.refreshTokenGrant>>;
+  try {
+    response = await oidc.refreshTokenGrant(config, token.refreshToken);
+  } catch (error) {
+    if (error instanceof oidc.ResponseBodyError && error.error === 'invalid_grant') {
+      throw new InvalidGrantError(settings.displayName, { cause: error });
+    }
+    const failure = describeProviderFailure(settings.displayName, 'token refresh', error);
+    // Any other refusal (invalid_client, unauthorized_client…) is a configuration fault, not the user's: 502.
+    throw failure instanceof ProviderUnavailableError
+      ? failure
+      : new ProviderUnavailableError('provider_error', `${settings.displayName} refused the token refresh (${failure.code}).`, { cause: error });
+  }
+  const refreshedIdToken = response.claims();
+  if (refreshedIdToken && token.idToken) assertSameIdentity(settings.displayName, token.idToken, refreshedIdToken);
+  return tokenSetFromResponse(response, now(), token.scope);
+}

@@ -1,0 +1,37 @@
+/**
+ * What happens to tokens, for the audit log and for library users — the
+ * seed's `update_token` hook, done properly. Events never carry token values.
+ */
+export type TokenEvent =
+  | { type: 'user.signed_in'; userId: string; provider: string; created: boolean }
+  | { type: 'token.refreshed'; userId: string; provider: string; expiresAt: number | null; refreshTokenRotated: boolean }
+  | { type: 'token.refresh_failed'; userId: string; provider: string; code: string; message: string }
+  | { type: 'token.needs_reauth'; userId: string; provider: string; code: string; message: string }
+  | { type: 'token.revoked'; userId: string; provider: string; revokedAtProvider: boolean; revocationError: string | null };
+
+export type TokenEventListener = (event: TokenEvent) => void | Promise<void>;
+
+/** Calls every listener; a listener that throws is reported and never breaks the caller. */
+export class TokenEventBus {
+  readonly #listeners = new Set<TokenEventListener>();
+  readonly #onListenerError: (error: unknown, event: TokenEvent) => void;
+
+  constructor(onListenerError: (error: unknown, event: TokenEvent) => void = () => {}) {
+    this.#onListenerError = onListenerError;
+  }
+
+  on(listener: TokenEventListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  async emit(event: TokenEvent): Promise<void> {
+    for (const listener of this.#listeners) {
+      try {
+        await listener(event);
+      } catch (error) {
+        this.#onListenerError(error, event);
+      }
+    }
+  }
+}

@@ -1,0 +1,236 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { NotConnectedError, ProviderUnavailableError, ReauthRequiredError, TokenkeeperError, describeProviderFailure } from './errors.js';
+import type { ProviderRegistry } from './provider-registry.js';
+import { InvalidGrantError, requestTokenRefresh } from './refresh-grant.js';
+import { revokeAtProvider, type RevocationResult } from './revocation.js';
+import { TokenEventBus, type TokenEvent, type TokenEventListener } from './token-events.js';
+import type { StoredTokenSet, TokenStore } from './token-store.js';
+
+/** What callers get: enough to call the API, nothing they could persist by mistake. */
+export interface AccessToken {
+  accessToken: string;
+  tokenType: string;
+  scope: string | null;
+  expiresAt: number | null;
+}
+
+export interface TokenManagerOptions {
+  registry: ProviderRegistry;
+  store: TokenStore;
+  /** Epoch seconds. */
+  now?: () => number;
+  /** Refresh when the access token expires within this many seconds (default 60). */
+  leewaySeconds?: number;
+  /** How long a refresh may hold the cross-process lease (default 3 × the provider timeout, at least 30 s). */
+  leaseSeconds?: number;
+  /** How long a caller waits for another process's refresh before giving up (default: the lease). */
+  waitSeconds?: number;
+  /** First back-off after a failed refresh (5xx, timeout, nonsense), doubled on each failure up to 5 minutes (default 2 s). */
+  backoffSeconds?: number;
+  onListenerError?: (error: unknown, event: TokenEvent) => void;
+}
+
+export interface RefreshOptions {
+  /** Refresh even when the stored token is still fresh ("refresh now"). */
+  force?: boolean;
+  /**
+   * The access token an API just refused with 401: refresh unless the store
+   * already holds a different one (someone else refreshed meanwhile).
+   */
+  rejectedAccessToken?: string;
+}
+
+interface Backoff {
+  until: number;
+  seconds: number;
+}
+
+const MAX_BACKOFF_SECONDS = 300;
+
+function toAccessToken(token: StoredTokenSet): AccessToken {
+  return { accessToken: token.accessToken, tokenType: token.tokenType, scope: token.scope, expiresAt: token.expiresAt };
+}
+
+/**
+ * Keeps access tokens fresh: `getAccessToken` refreshes when the token
+ * expires within the leeway, and a refresh of one (user, provider) runs at
+ * most once at a time — in this process by sharing one promise, across
+ * processes through the store's lease. Whoever takes the lease reads the
+ * store again first, so a refresh another process just finished is used,
+ * not repeated. `invalid_grant` marks the connection "needs re-auth" and
+ * later calls fail fast; provider faults leave the tokens as they are and
+ * back off.
+ */
+export class TokenManager {
+  readonly #registry: ProviderRegistry;
+  readonly #store: TokenStore;
+  readonly #now: () => number;
+  readonly #leeway: number;
+  readonly #leaseSeconds: number;
+  readonly #waitSeconds: number;
+  readonly #backoffSeconds: number;
+  readonly #events: TokenEventBus;
+  readonly #inFlight = new Map<string, Promise<StoredTokenSet>>();
+  readonly #backoffs = new Map<string, Backoff>();
+
+  constructor(options: TokenManagerOptions) {
+    this.#registry = options.registry;
+    this.#store = options.store;
+    this.#now = options.now ?? (() => Math.floor(Date.now() / 1000));
+    this.#leeway = options.leewaySeconds ?? 60;
+    this.#leaseSeconds = options.leaseSeconds ?? 30;
+    this.#waitSeconds = options.waitSeconds ?? this.#leaseSeconds;
+    this.#backoffSeconds = options.backoffSeconds ?? 2;
+    this.#events = new TokenEventBus(options.onListenerError);
+  }
+
+  /** Subscribes to token events; returns the unsubscribe function. */
+  on(listener: TokenEventListener): () => void {
+    return this.#events.on(listener);
+  }
+
+  emit(event: TokenEvent): Promise<void> {
+    return this.#events.emit(event);
+  }
+
+  /** A valid access token for (user, provider), refreshed first when it is about to expire. */
+  async getAccessToken(userId: string, provider: string): Promise<AccessToken> {
+    return toAccessToken(await this.#validToken(userId, provider, {}));
+  }
+
+  /** Refreshes now (or after a 401, see RefreshOptions) through the same single-flight path. */
+  async refresh(userId: string, provider: string, options: RefreshOptions = { force: true }): Promise<AccessToken> {
+    return toAccessToken(await this.#validToken(userId, provider, options));
+  }
+
+  /**
+   * Disconnects: revokes the tokens at the provider when it can (RFC 7009),
+   * then deletes them whatever the provider said. Returns what happened at
+   * the provider; throws NotConnectedError when there was nothing to revoke.
+   */
+  async revoke(userId: string, provider: string): Promise<RevocationResult> {
+    const displayName = this.#registry.get(provider).settings.displayName;
+    const token = await this.#store.findToken(userId, provider);
+    if (!token) throw new NotConnectedError(displayName);
+    const result = await revokeAtProvider(this.#registry, token);
+    await this.#store.deleteToken(userId, provider);
+    this.#backoffs.delete(`${userId}\u0000${provider}`);
+    await this.#events.emit({ type: 'token.revoked', userId, provider, revokedAtProvider: result.revokedAtProvider, revocationError: result.error });
+    return result;
+  }
+
+  async #validToken(userId: string, provider: string, options: RefreshOptions): Promise<StoredTokenSet> {
+    this.#registry.get(provider);
+    const token = await this.#store.findToken(userId, provider);
+    const usable = this.#usable(token, provider, options);
+    if (usable) return usable;
+    return this.#singleFlight(userId, provider, options);
+  }
+
+  /** The token when it can be used as it is; throws when it never can; undefined when it needs a refresh. */
+  #usable(token: StoredTokenSet | undefined, provider: string, options: RefreshOptions): StoredTokenSet | undefined {
+    const displayName = this.#registry.get(provider).settings.displayName;
+    if (!token) throw new NotConnectedError(displayName);
+    if (token.status === 'needs_reauth') throw new ReauthRequiredError(displayName);
+    const rejected = options.rejectedAccessToken !== undefined && options.rejectedAccessToken === token.accessToken;
+    const fresh = token.expiresAt === null || token.expiresAt - this.#now() > this.#leeway;
+    if (fresh && !rejected && !options.force) return token;
+    if (!token.refreshToken) {
+      // Nothing to refresh with: use it while it lasts, then only a new sign-in helps.
+      if (!rejected && (token.expiresAt === null || token.expiresAt > this.#now())) return token;
+      throw new ReauthRequiredError(displayName);
+    }
+    return undefined;
+  }
+
+  #singleFlight(userId: string, provider: string, options: RefreshOptions): Promise<StoredTokenSet> {
+    const key = `${userId}\u0000${provider}`;
+    const running = this.#inFlight.get(key);
+    if (running) return running;
+    const flight = this.#refreshUnderLease(userId, provider, options).finally(() => this.#inFlight.delete(key));
+    this.#inFlight.set(key, flight);
+    return flight;
+  }
+
+  async #refreshUnderLease(userId: string, provider: string, options: RefreshOptions): Promise<StoredTokenSet> {
+    const deadline = this.#now() + this.#waitSeconds;
+    let pause = 20;
+    for (;;) {
+      const leaseId = await this.#store.acquireRefreshLease(userId, provider, this.#now(), this.#leaseSeconds);
+      if (leaseId) return this.#refreshHoldingLease(userId, provider, leaseId, options);
+      // Another process is refreshing: wait for its result instead of sending the same refresh token again.
+      await sleep(pause);
+      pause = Math.min(pause * 2, 250);
+      const token = await this.#store.findToken(userId, provider);
+      const usable = this.#usable(token, provider, { ...options, force: false });
+      if (usable) return usable;
+      if (this.#now() >= deadline) {
+        throw new ProviderUnavailableError('provider_timeout', `A refresh of the ${provider} token by another server did not finish in time.`);
+      }
+    }
+  }
+
+  async #refreshHoldingLease(userId: string, provider: string, leaseId: string, options: RefreshOptions): Promise<StoredTokenSet> {
+    const key = `${userId}\u0000${provider}`;
+    const displayName = this.#registry.get(provider).settings.displayName;
+    let leaseOpen = true;
+    try {
+      // Read again under the lease: another process may have refreshed while we waited for it.
+      const token = await this.#store.findToken(userId, provider);
+      const usable = this.#usable(token, provider, { ...options, force: false });
+      if (usable && !options.force) return usable;
+      const current = token!;
+      if (!current.refreshToken) {
+        throw new TokenkeeperError('no_refresh_token', 409, `${displayName} gave no refresh token; sign in with ${displayName} again for a new access token.`);
+      }
+
+      const backoff = this.#backoffs.get(key);
+      if (backoff && backoff.until > this.#now()) {
+        if (current.expiresAt !== null && current.expiresAt > this.#now() && options.rejectedAccessToken !== current.accessToken) return current;
+        throw new ProviderUnavailableError('provider_unreachable', `${displayName} failed recently; trying again in ${backoff.until - this.#now()} s.`);
+      }
+
+      let saved: StoredTokenSet | undefined;
+      try {
+        const refreshed = await requestTokenRefresh(this.#registry, current, this.#now);
+        saved = await this.#store.saveRefreshedTokenSet(userId, provider, leaseId, refreshed, this.#now());
+        leaseOpen = false;
+        if (!saved) {
+          // The lease was lost (a new sign-in replaced the tokens): use what is stored now.
+          const latest = await this.#store.findToken(userId, provider);
+          const usableNow = this.#usable(latest, provider, { force: false });
+          if (usableNow) return usableNow;
+          throw new ProviderUnavailableError('provider_error', `The ${displayName} token changed during the refresh; try again.`);
+        }
+        this.#backoffs.delete(key);
+        await this.#events.emit({
+          type: 'token.refreshed',
+          userId,
+          provider,
+          expiresAt: saved.expiresAt,
+          refreshTokenRotated: refreshed.refreshToken !== null && refreshed.refreshToken !== current.refreshToken,
+        });
+        return saved;
+      } catch (error) {
+        if (!leaseOpen) throw error;
+        if (error instanceof InvalidGrantError) {
+          await this.#store.recordRefreshFailure(userId, provider, leaseId, { error: 'invalid_grant', needsReauth: true }, this.#now());
+          leaseOpen = false;
+          await this.#events.emit({ type: 'token.needs_reauth', userId, provider, code: error.code, message: error.message });
+          throw new ReauthRequiredError(displayName, { cause: error });
+        }
+        const failure = error instanceof TokenkeeperError ? error : describeProviderFailure(displayName, 'token refresh', error);
+        await this.#store.recordRefreshFailure(userId, provider, leaseId, { error: failure.code, needsReauth: false }, this.#now());
+        leaseOpen = false;
+        const seconds = Math.min((backoff?.seconds ?? this.#backoffSeconds / 2) * 2, MAX_BACKOFF_SECONDS);
+        this.#backoffs.set(key, { until: this.#now() + seconds, seconds });
+        await this.#events.emit({ type: 'token.refresh_failed', userId, provider, code: failure.code, message: failure.message });
+        // A token that has not actually expired still works: better than an error.
+        if (current.expiresAt !== null && current.expiresAt > this.#now() && options.rejectedAccessToken !== current.accessToken && !options.force) return current;
+        throw failure;
+      }
+    } finally {
+      if (leaseOpen) await this.#store.releaseRefreshLease(userId, provider, leaseId);
+    }
+  }
+}

@@ -1,0 +1,84 @@
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { TokenkeeperError } from '../../client/errors.js';
+import type { AppDependencies } from '../dependencies.js';
+import { currentUser } from './page.routes.js';
+
+/** Request headers passed to the provider's API; everything else (cookies, our auth, hop-by-hop) stays here. */
+const FORWARDED_REQUEST_HEADERS = [
+  'accept',
+  'accept-language',
+  'content-type',
+  'content-language',
+  'if-match',
+  'if-none-match',
+  'if-modified-since',
+  'if-unmodified-since',
+  'range',
+  'user-agent',
+];
+
+/**
+ * Response headers not passed back: hop-by-hop headers (RFC 9110 §7.6.1),
+ * cookies of the provider's origin, and the encoding/length of a body that
+ * the fetch has already decoded.
+ */
+const DROPPED_RESPONSE_HEADERS = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'set-cookie',
+  'content-encoding',
+  'content-length',
+]);
+
+const PROXY_BODY_LIMIT = 1024 * 1024;
+
+function forwardedHeaders(request: FastifyRequest): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const name of FORWARDED_REQUEST_HEADERS) {
+    const value = request.headers[name];
+    if (typeof value === 'string') headers[name] = value;
+  }
+  return headers;
+}
+
+/**
+ * ANY /api/providers/:provider/proxy/* — calls `<NAME>_API_BASE_URL/*` with
+ * the signed-in user's access token and streams the answer back. Non-GET
+ * calls need the CSRF token in an `X-CSRF-Token` header.
+ */
+export async function proxyRoutes(app: FastifyInstance, deps: AppDependencies): Promise<void> {
+  // Bodies are passed through as they are, whatever their type.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: PROXY_BODY_LIMIT }, (_request, body, done) => done(null, body));
+
+  app.all<{ Params: { provider: string; '*': string } }>('/api/providers/:provider/proxy/*', async (request, reply) => {
+    const user = await currentUser(request, deps);
+    if (!user) throw new TokenkeeperError('unauthorized', 401, 'Sign in first.');
+    const { provider } = request.params;
+    const queryAt = request.url.indexOf('?');
+    const path = request.params['*'] + (queryAt === -1 ? '' : request.url.slice(queryAt));
+    const body = Buffer.isBuffer(request.body) ? request.body : undefined;
+
+    const upstream = await deps.providerApi.fetch(user.id, provider, path, {
+      method: request.method,
+      headers: forwardedHeaders(request),
+      ...(body ? { body } : {}),
+    });
+
+    reply.code(upstream.status);
+    upstream.headers.forEach((value, name) => {
+      if (!DROPPED_RESPONSE_HEADERS.has(name)) reply.header(name, value);
+    });
+    // The answer belongs to this user: no shared cache may keep it.
+    reply.header('cache-control', 'private, no-store');
+    if (!upstream.body || request.method === 'HEAD') return reply.send();
+    return reply.send(Readable.fromWeb(upstream.body as never));
+  });
+}

@@ -13,6 +13,17 @@ import { injectFetch } from './inject-fetch.js';
 export const APP_ORIGIN = 'http://app.test';
 export const CLIENT_ID = 'tokenkeeper-test';
 export const CLIENT_SECRET = 'tokenkeeper-test-secret';
+/** One key per test run, so several app instances on one database can read each other's rows. */
+export const TEST_ENCRYPTION_KEY = generateEncryptionKey();
+
+/** The dev provider as the test apps expect it (client, redirect URI), for sharing between app instances. */
+export function startTestProvider(options: Partial<Omit<DevProviderOptions, 'clients' | 'port'>> = {}): Promise<DevProvider> {
+  return startDevProvider({
+    port: 0,
+    clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [`${APP_ORIGIN}/auth/toolkit/callback`] }],
+    ...options,
+  });
+}
 
 export interface TestApp {
   runtime: Runtime;
@@ -28,6 +39,8 @@ export interface TestAppOptions {
   /** Extra environment (e.g. LOGIN_RATE_LIMIT). */
   env?: Record<string, string>;
   provider?: Partial<Omit<DevProviderOptions, 'clients' | 'port'>>;
+  /** A dev provider shared with other app instances (e.g. several "servers" on one database); not closed by close(). */
+  sharedProvider?: DevProvider;
   /** Environment that depends on the dev provider's issuer, e.g. explicit endpoints. */
   configure?: (issuer: string) => Record<string, string>;
   /** Where log lines go (default: discarded). */
@@ -41,18 +54,17 @@ export interface TestAppOptions {
  * same OAUTH_PROVIDERS variables a real provider would use.
  */
 export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
-  const provider = await startDevProvider({
-    port: 0,
-    clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [`${APP_ORIGIN}/auth/toolkit/callback`] }],
-    ...options.provider,
-  });
+  const ownProvider = !options.sharedProvider;
+  const provider =
+    options.sharedProvider ??
+    (await startTestProvider(options.provider));
   try {
     const config = loadConfig(
       {
         BASE_URL: APP_ORIGIN,
         DATABASE_URL: options.databaseUrl,
         SECRET_KEY: 'test-secret-key-that-is-long-enough-0123456789',
-        TOKEN_ENCRYPTION_KEYS: generateEncryptionKey(),
+        TOKEN_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEY,
         OAUTH_PROVIDERS: 'toolkit',
         TOOLKIT_ISSUER: provider.issuer,
         TOOLKIT_CLIENT_ID: CLIENT_ID,
@@ -74,11 +86,11 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
       browser: () => new TestBrowser({ fetch: injectFetch(runtime.app, APP_ORIGIN) }),
       close: async () => {
         await runtime.close();
-        await provider.close();
+        if (ownProvider) await provider.close();
       },
     };
   } catch (error) {
-    await provider.close();
+    if (ownProvider) await provider.close();
     throw error;
   }
 }

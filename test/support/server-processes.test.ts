@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateEncryptionKey } from '../../src/db/token-cipher.js';
+import { startDevProvider, type DevProvider } from '../../src/dev-provider/index.js';
+import { TestBrowser } from './browser.js';
+import { DIALECTS, type TestDatabase } from './postgres.js';
+import { ensureBuilt, freePort, signInAt, startServerProcesses, type ServerProcess } from './server-processes.js';
+import { CLIENT_ID, CLIENT_SECRET } from './test-app.js';
+
+const postgres = DIALECTS.find((dialect) => dialect.name === 'postgres');
+if (postgres === undefined) throw new Error('DIALECTS has no postgres entry');
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe.skipIf(!postgres.available)('tokenkeeper serve processes sharing one PostgreSQL database', () => {
+  let database: TestDatabase;
+  let provider: DevProvider;
+  let servers: ServerProcess[] = [];
+
+  beforeAll(async () => {
+    await ensureBuilt();
+    database = await postgres.openTestDatabase({ migrate: false });
+    // The browser comes back to process 1, so its origin is everyone's BASE_URL.
+    const ports = [await freePort(), await freePort()];
+    const baseUrl = `http://127.0.0.1:${ports[0]}`;
+    provider = await startDevProvider({
+      port: 0,
+      clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [`${baseUrl}/auth/toolkit/callback`] }],
+    });
+    servers = await startServerProcesses({
+      count: 2,
+      ports,
+      env: {
+        BASE_URL: baseUrl,
+        DATABASE_URL: database.url,
+        SECRET_KEY: 'test-secret-key-that-is-long-enough-0123456789',
+        TOKEN_ENCRYPTION_KEYS: generateEncryptionKey(),
+        OAUTH_PROVIDERS: 'toolkit',
+        TOOLKIT_ISSUER: provider.issuer,
+        TOOLKIT_CLIENT_ID: CLIENT_ID,
+        TOOLKIT_CLIENT_SECRET: CLIENT_SECRET,
+        TOOLKIT_SCOPE: 'openid profile email offline_access notes:read',
+        TOOLKIT_API_BASE_URL: `${provider.issuer}/api`,
+        LOGIN_RATE_LIMIT: '0',
+        LOG_LEVEL: 'info',
+      },
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(servers.map((server) => server.stop()));
+    await provider?.close();
+    await database?.close();
+  });
+
+  it('starts both on their own ports, the first one alone applying the migrations', async () => {
+    expect(servers.map((server) => server.origin)).toEqual(servers.map((server) => `http://127.0.0.1:${server.port}`));
+    expect(new Set(servers.map((server) => server.port)).size).toBe(2);
+    for (const server of servers) {
+      const health = await fetch(`${server.origin}/healthz`);
+      expect(health.status, server.logs()).toBe(200);
+    }
+    expect(servers[0]?.logs()).toMatch(/applied \d+ database migration/);
+    expect(servers[1]?.logs()).not.toMatch(/applied \d+ database migration/);
+  });
+
+  it('a session from signing in on process 1 is accepted by process 2', async () => {
+    const [first, second] = servers as [ServerProcess, ServerProcess];
+    const browser = new TestBrowser();
+    const landed = await signInAt(browser, first.origin, 'alice', 'alice', '/account');
+    expect(landed.url, first.logs()).toBe(`${first.origin}/account`);
+    expect(landed.text).toContain('Alice Liddell');
+
+    const me = await browser.get(`${second.origin}/api/me`);
+    expect(me.status, second.logs()).toBe(200);
+    expect(JSON.parse(me.text).user).toMatchObject({ username: 'alice', provider: 'toolkit' });
+
+    const stranger = await new TestBrowser().get(`${second.origin}/api/me`);
+    expect(stranger.status).toBe(401);
+  });
+
+  it('stop() ends the process', async () => {
+    const last = servers.at(-1) as ServerProcess;
+    await last.stop();
+    expect(isAlive(last.pid)).toBe(false);
+    await expect(fetch(`${last.origin}/healthz`)).rejects.toThrow();
+    await last.stop(); // a second stop is harmless
+  });
+});
+
+describe('startServerProcesses when a child cannot start', () => {
+  beforeAll(() => ensureBuilt(), 120_000);
+
+  it('fails with the exit code and the child output', async () => {
+    const failure = await startServerProcesses({
+      count: 2,
+      env: { DATABASE_URL: 'sqlite:./data/never.db', OAUTH_PROVIDERS: 'toolkit', SECRET_KEY: 'x'.repeat(40), TOKEN_ENCRYPTION_KEYS: generateEncryptionKey() },
+    }).catch((error: unknown) => error as Error);
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).message).toMatch(/tokenkeeper serve #1 \(pid \d+, http:\/\/127\.0\.0\.1:\d+\) exited with code 78 before answering \/healthz/);
+    expect((failure as Error).message).toContain('Configuration error: TOOLKIT_CLIENT_ID is missing');
+  });
+});

@@ -38,6 +38,8 @@ export interface RefreshOptions {
    * already holds a different one (someone else refreshed meanwhile).
    */
   rejectedAccessToken?: string;
+  /** Refresh when the token expires within this many seconds (instead of the leeway), e.g. for refresh-ahead. */
+  minValiditySeconds?: number;
 }
 
 interface Backoff {
@@ -133,7 +135,7 @@ export class TokenManager {
     if (!token) throw new NotConnectedError(displayName);
     if (token.status === 'needs_reauth') throw new ReauthRequiredError(displayName);
     const rejected = options.rejectedAccessToken !== undefined && options.rejectedAccessToken === token.accessToken;
-    const fresh = token.expiresAt === null || token.expiresAt - this.#now() > this.#leeway;
+    const fresh = token.expiresAt === null || token.expiresAt - this.#now() > (options.minValiditySeconds ?? this.#leeway);
     if (fresh && !rejected && !options.force) return token;
     if (!token.refreshToken) {
       // Nothing to refresh with: use it while it lasts, then only a new sign-in helps.

@@ -39,6 +39,10 @@ export interface AppConfig {
   providerTimeoutSeconds: number;
   sessionIdleTimeoutSeconds: number;
   sessionMaxAgeSeconds: number;
+  /** getAccessToken refreshes tokens expiring within this many seconds. */
+  refreshLeewaySeconds: number;
+  /** 0: off; else the background job refreshes tokens expiring within this many seconds. */
+  refreshAheadSeconds: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -251,5 +255,7 @@ export function loadConfig(env: Environment, cwd: string): AppConfig {
     providerTimeoutSeconds: integer(env, 'PROVIDER_TIMEOUT_SECONDS', 10, 1, 300),
     sessionIdleTimeoutSeconds: integer(env, 'SESSION_IDLE_TIMEOUT_SECONDS', 2 * 3600, 60, 365 * 86_400),
     sessionMaxAgeSeconds: integer(env, 'SESSION_MAX_AGE_SECONDS', 7 * 86_400, 60, 365 * 86_400),
+    refreshLeewaySeconds: integer(env, 'TOKEN_REFRESH_LEEWAY_SECONDS', 60, 0, 3600),
+    refreshAheadSeconds: integer(env, 'REFRESH_AHEAD_SECONDS', 0, 0, 86_400),
   };
 }

@@ -39,6 +39,10 @@ export interface ListTokenSummariesOptions {
   provider?: string;
   /** Only tokens expiring at or before this time (epoch seconds); tokens without expiry are left out. */
   expiringBefore?: number;
+  /** Only tokens still valid after this time (epoch seconds). */
+  expiringAfter?: number;
+  /** Only tokens that have a refresh token. */
+  refreshable?: boolean;
 }
 
 type Executor = Kysely<DatabaseSchema>;
@@ -266,6 +270,8 @@ export class SqlTokenStore {
     if (options.status !== undefined) query = query.where('status', '=', options.status);
     if (options.provider !== undefined) query = query.where('provider', '=', options.provider);
     if (options.expiringBefore !== undefined) query = query.where('expires_at', '<=', options.expiringBefore);
+    if (options.expiringAfter !== undefined) query = query.where('expires_at', '>', options.expiringAfter);
+    if (options.refreshable) query = query.where('refresh_token', 'is not', null);
     const rows = await query
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')

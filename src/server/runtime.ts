@@ -13,6 +13,7 @@ import type { DevProvider } from '../dev-provider/index.js';
 import { buildApp } from './app.js';
 import { auditTokenEvents } from './audit-events.js';
 import { startHousekeeping } from './housekeeping.js';
+import { startRefreshAhead, type RefreshAheadJob } from './refresh-ahead.js';
 import { redirectUri } from './routes/auth.routes.js';
 
 export interface Runtime {
@@ -23,6 +24,8 @@ export interface Runtime {
   tokens: TokenManager;
   providerApi: ProviderApi;
   devProvider: DevProvider | null;
+  /** The ahead-of-time refresh job, when REFRESH_AHEAD_SECONDS is set. */
+  refreshAhead: RefreshAheadJob | null;
   close(): Promise<void>;
 }
 
@@ -86,6 +89,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       now,
       // The lease must outlive the slowest refresh, or a second server could take it over mid-flight.
       leaseSeconds: Math.max(30, config.providerTimeoutSeconds * 3),
+      leewaySeconds: config.refreshLeewaySeconds,
       onListenerError: (error, event) => logger.error({ err: error, event: event.type }, 'token event listener failed'),
     });
     tokens.on(auditTokenEvents(database.db, now));
@@ -94,8 +98,14 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const app = await buildApp({ config, database, registry, cipher, tokenStore, tokens, providerApi, now, logger });
     closers.push(() => app.close());
     closers.push(startHousekeeping({ db: database.db, logger, now, sessionIdleTimeoutSeconds: config.sessionIdleTimeoutSeconds }));
+    let refreshAhead: RefreshAheadJob | null = null;
+    if (config.refreshAheadSeconds > 0) {
+      const job = startRefreshAhead({ store: tokenStore, tokens, logger, now, windowSeconds: config.refreshAheadSeconds });
+      closers.push(() => job.stop());
+      refreshAhead = job;
+    }
 
-    return { app, database, registry, tokenStore, tokens, providerApi, devProvider, close: closeAll };
+    return { app, database, registry, tokenStore, tokens, providerApi, devProvider, refreshAhead, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

@@ -1,0 +1,92 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import type { TokenManager } from '../client/token-manager.js';
+import type { SqlTokenStore } from '../db/token-store.js';
+
+export interface RefreshAheadOptions {
+  store: SqlTokenStore;
+  tokens: TokenManager;
+  logger: Logger;
+  now: () => number;
+  /** Refresh tokens that expire within this many seconds. */
+  windowSeconds: number;
+  /** Tokens looked at per sweep (default 100). */
+  batchSize?: number;
+  /** Refreshes running at once (default 4). */
+  concurrency?: number;
+  /** Random delay before each refresh, so many servers don't hit the provider in step (default 1000 ms). */
+  jitterMs?: number;
+  /** Time between sweeps (default: a quarter of the window, between 5 s and 60 s). */
+  intervalMs?: number;
+}
+
+export interface RefreshAheadJob {
+  /** One sweep now; resolves with how many tokens were refreshed and how many failed. */
+  sweep(): Promise<{ refreshed: number; failed: number }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Refreshes tokens shortly before they expire (REFRESH_AHEAD_SECONDS), so
+ * users rarely wait for a refresh. It uses TokenManager's single-flight path,
+ * so a refresh the job makes never races one made by a request, here or on
+ * another server.
+ */
+export function startRefreshAhead(options: RefreshAheadOptions): RefreshAheadJob {
+  const batchSize = options.batchSize ?? 100;
+  const concurrency = options.concurrency ?? 4;
+  const jitterMs = options.jitterMs ?? 1000;
+  const intervalMs = options.intervalMs ?? Math.min(60_000, Math.max(5_000, (options.windowSeconds * 1000) / 4));
+  let stopped = false;
+  let current: Promise<{ refreshed: number; failed: number }> | null = null;
+
+  const sweepOnce = async () => {
+    const now = options.now();
+    const due = await options.store.listTokenSummaries({
+      status: 'active',
+      refreshable: true,
+      expiringAfter: now,
+      expiringBefore: now + options.windowSeconds,
+      limit: batchSize,
+    });
+    let refreshed = 0;
+    let failed = 0;
+    const queue = [...due];
+    const worker = async () => {
+      for (let token = queue.shift(); token && !stopped; token = queue.shift()) {
+        await sleep(Math.floor(Math.random() * jitterMs));
+        try {
+          await options.tokens.refresh(token.userId, token.provider, { minValiditySeconds: options.windowSeconds });
+          refreshed += 1;
+        } catch (error) {
+          failed += 1;
+          options.logger.warn({ tokenId: token.id, provider: token.provider, code: (error as { code?: string }).code }, 'refresh-ahead failed');
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, due.length) }, worker));
+    if (due.length > 0) options.logger.info({ due: due.length, refreshed, failed }, 'refresh-ahead sweep');
+    return { refreshed, failed };
+  };
+
+  const sweep = () => {
+    current ??= sweepOnce().finally(() => {
+      current = null;
+    });
+    return current;
+  };
+
+  const timer = setInterval(() => {
+    sweep().catch((error: unknown) => options.logger.warn({ err: error }, 'refresh-ahead sweep failed'));
+  }, intervalMs);
+  timer.unref();
+
+  return {
+    sweep,
+    stop: async () => {
+      stopped = true;
+      clearInterval(timer);
+      await current?.catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS, type TestDatabase } from './support/postgres.js';
+import { startEchoApi, type EchoApi } from './support/echo-api.js';
+import { signedInUser, type SignedInUser } from './support/signed-in.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+describe('calls on the user\'s behalf through /api/providers/:provider/proxy/*', () => {
+  let database: TestDatabase;
+  let app: TestApp;
+  let api: EchoApi;
+  let alice: SignedInUser;
+
+  beforeAll(async () => {
+    database = await DIALECTS[0]!.openTestDatabase({ migrate: false });
+    api = await startEchoApi();
+    app = await startTestApp({ databaseUrl: database.url, env: { TOOLKIT_API_BASE_URL: `${api.origin}/v1` } });
+    alice = await signedInUser(app, 'alice');
+  });
+  afterAll(async () => {
+    await app?.close();
+    await api?.close();
+    await database?.close();
+  });
+
+  const call = (method: string, path: string, headers: Record<string, string> = {}, payload?: string) =>
+    app.runtime.app.inject({ method: method as 'GET', url: `/api/providers/toolkit/proxy/${path}`, headers: { cookie: alice.cookie, ...headers }, ...(payload ? { payload } : {}) });
+
+  it('passes method, path, query, body and safe headers, with the access token in Authorization only', async () => {
+    const stored = await app.runtime.tokenStore.findToken(alice.userId, 'toolkit');
+    const answer = await call('POST', 'items/42?sort=asc&x=%2F', {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      'x-csrf-token': alice.csrfToken,
+      'x-forwarded-for': '10.0.0.1',
+      authorization: 'Bearer attacker',
+      connection: 'keep-alive',
+    }, '{"a":1}');
+    expect(answer.statusCode).toBe(200);
+    const echoed = JSON.parse(answer.body);
+    expect(echoed).toMatchObject({ method: 'POST', url: '/v1/items/42?sort=asc&x=%2F', body: '{"a":1}' });
+    expect(echoed.headers.authorization).toBe(`Bearer ${stored!.accessToken}`);
+    expect(echoed.headers['content-type']).toBe('application/json');
+    expect(echoed.headers.cookie).toBeUndefined();
+    expect(echoed.headers['x-csrf-token']).toBeUndefined();
+    expect(echoed.headers['x-forwarded-for']).toBeUndefined();
+    expect(answer.headers['x-api-header']).toBe('kept');
+    expect(answer.headers['cache-control']).toBe('private, no-store');
+  });
+
+  it('needs the CSRF token for anything but GET and HEAD', async () => {
+    const before = api.requests.length;
+    expect((await call('DELETE', 'items/42')).statusCode).toBe(403);
+    expect(api.requests.length).toBe(before);
+  });
+
+  it('passes the API\'s status through, and drops its cookies and hop-by-hop headers', async () => {
+    expect((await call('GET', 'teapot')).statusCode).toBe(418);
+    const cookie = await call('GET', 'set-cookie');
+    expect(cookie.headers['set-cookie']).toBeUndefined();
+    const hop = await call('GET', 'hop');
+    expect(hop.headers['keep-alive']).toBeUndefined();
+    expect(hop.headers['proxy-authenticate']).toBeUndefined();
+  });
+
+  it('follows a redirect within the API, never one to another host', async () => {
+    const inside = await call('GET', 'redirect-here');
+    expect(inside.statusCode).toBe(200);
+    expect(JSON.parse(inside.body).url).toBe('/v1/hello');
+    const away = await call('GET', 'redirect-away');
+    expect(away.statusCode).toBe(302);
+    expect(api.requests.some((r) => r.url === '/steal')).toBe(false);
+  });
+
+  it('refuses paths that leave the API base', async () => {
+    const before = api.requests.length;
+    for (const path of ['..%2F..%2Fadmin', 'http:%2F%2Fevil.example/x', '%5C%5Cevil.example/x']) {
+      const answer = await call('GET', path);
+      expect(answer.statusCode, path).toBe(400);
+      expect(JSON.parse(answer.body)).toMatchObject({ error: 'invalid_api_path' });
+    }
+    // Dot segments that are not encoded slashes are resolved by the URL parser before routing: no proxy route matches.
+    expect((await call('GET', '%2e%2e/%2e%2e/secret')).statusCode).toBe(404);
+    expect(api.requests.length).toBe(before);
+  });
+
+  it('answers 401 when signed out and 404 for an unknown provider', async () => {
+    expect((await app.runtime.app.inject({ method: 'GET', url: '/api/providers/toolkit/proxy/x' })).statusCode).toBe(401);
+    expect((await call('GET', '../nope/proxy/x')).statusCode).toBe(404);
+    expect((await app.runtime.app.inject({ method: 'GET', url: '/api/providers/nope/proxy/x', headers: { cookie: alice.cookie } })).statusCode).toBe(404);
+  });
+});
+
+describe('a provider with no API base URL', () => {
+  it('is refused by the proxy', async () => {
+    const database = await DIALECTS[0]!.openTestDatabase({ migrate: false });
+    const app = await startTestApp({ databaseUrl: database.url, env: { TOOLKIT_API_BASE_URL: '' } });
+    try {
+      const alice = await signedInUser(app, 'alice');
+      const answer = await app.runtime.app.inject({ method: 'GET', url: '/api/providers/toolkit/proxy/profile', headers: { cookie: alice.cookie } });
+      expect(answer.statusCode).toBe(404);
+      expect(JSON.parse(answer.body)).toMatchObject({ error: 'no_api' });
+    } finally {
+      await app.close();
+      await database.close();
+    }
+  });
+});

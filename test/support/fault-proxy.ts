@@ -83,7 +83,16 @@ interface QueuedRule {
 // each hop frames its own messages (both bodies are re-sent by Node).
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
-export async function startFaultProxy(target: string): Promise<FaultProxy> {
+export interface FaultProxyOptions {
+  /**
+   * Forward the client's Host header instead of the target's. Needed in front
+   * of oidc-provider, which builds its endpoint URLs from the Host it is
+   * asked on: with the proxy's host they keep pointing at the proxy.
+   */
+  preserveHost?: boolean;
+}
+
+export async function startFaultProxy(target: string, options: FaultProxyOptions = {}): Promise<FaultProxy> {
   const targetUrl = new URL(target);
   if (targetUrl.protocol !== 'http:' && targetUrl.protocol !== 'https:') {
     throw new Error(`startFaultProxy: target must be an http(s) origin, got ${target}`);
@@ -114,7 +123,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       if (HOP_BY_HOP.has(lower) || lower === 'host' || lower === 'content-length') continue;
       headers.push([name, request.rawHeaders[i + 1] as string]);
     }
-    headers.push(['Host', targetUrl.host]);
+    headers.push(['Host', options.preserveHost && request.headers.host ? request.headers.host : targetUrl.host]);
     if (body.length > 0 || request.headers['content-length'] !== undefined) headers.push(['Content-Length', String(body.length)]);
 
     const send = isHttps ? httpsRequest : httpRequest;

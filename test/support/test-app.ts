@@ -17,7 +17,7 @@ export const CLIENT_SECRET = 'tokenkeeper-test-secret';
 export const TEST_ENCRYPTION_KEY = generateEncryptionKey();
 
 /** The dev provider as the test apps expect it (client, redirect URI), for sharing between app instances. */
-export function startTestProvider(options: Partial<Omit<DevProviderOptions, 'clients' | 'port'>> = {}): Promise<DevProvider> {
+export function startTestProvider(options: Partial<Omit<DevProviderOptions, 'clients'>> = {}): Promise<DevProvider> {
   return startDevProvider({
     port: 0,
     clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [`${APP_ORIGIN}/auth/toolkit/callback`] }],

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateEncryptionKey } from '../../src/db/token-cipher.js';
-import { startDevProvider, type DevProvider } from '../../src/dev-provider/index.js';
-import { TestBrowser } from './browser.js';
-import { DIALECTS, type TestDatabase } from './postgres.js';
-import { ensureBuilt, freePort, signInAt, startServerProcesses, type ServerProcess } from './server-processes.js';
-import { CLIENT_ID, CLIENT_SECRET } from './test-app.js';
+import { generateEncryptionKey } from '../src/db/token-cipher.js';
+import { startDevProvider, type DevProvider } from '../src/dev-provider/index.js';
+import { TestBrowser } from './support/browser.js';
+import { DIALECTS, type TestDatabase } from './support/postgres.js';
+import { ensureBuilt, freePort, signInAt, startServerProcesses, type ServerProcess } from './support/server-processes.js';
+import { CLIENT_ID, CLIENT_SECRET } from './support/test-app.js';
 
 const postgres = DIALECTS.find((dialect) => dialect.name === 'postgres');
 if (postgres === undefined) throw new Error('DIALECTS has no postgres entry');
@@ -27,14 +27,14 @@ describe.skipIf(!postgres.available)('tokenkeeper serve processes sharing one Po
     await ensureBuilt();
     database = await postgres.openTestDatabase({ migrate: false });
     // The browser comes back to process 1, so its origin is everyone's BASE_URL.
-    const ports = [await freePort(), await freePort()];
+    const ports = [await freePort(), await freePort(), await freePort(), await freePort()];
     const baseUrl = `http://127.0.0.1:${ports[0]}`;
     provider = await startDevProvider({
       port: 0,
       clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [`${baseUrl}/auth/toolkit/callback`] }],
     });
     servers = await startServerProcesses({
-      count: 2,
+      count: 4,
       ports,
       env: {
         BASE_URL: baseUrl,
@@ -59,15 +59,15 @@ describe.skipIf(!postgres.available)('tokenkeeper serve processes sharing one Po
     await database?.close();
   });
 
-  it('starts both on their own ports, the first one alone applying the migrations', async () => {
+  it('starts each on its own port, the first one alone applying the migrations', async () => {
     expect(servers.map((server) => server.origin)).toEqual(servers.map((server) => `http://127.0.0.1:${server.port}`));
-    expect(new Set(servers.map((server) => server.port)).size).toBe(2);
+    expect(new Set(servers.map((server) => server.port)).size).toBe(4);
     for (const server of servers) {
       const health = await fetch(`${server.origin}/healthz`);
       expect(health.status, server.logs()).toBe(200);
     }
     expect(servers[0]?.logs()).toMatch(/applied \d+ database migration/);
-    expect(servers[1]?.logs()).not.toMatch(/applied \d+ database migration/);
+    for (const server of servers.slice(1)) expect(server.logs()).not.toMatch(/applied \d+ database migration/);
   });
 
   it('a session from signing in on process 1 is accepted by process 2', async () => {
@@ -83,6 +83,24 @@ describe.skipIf(!postgres.available)('tokenkeeper serve processes sharing one Po
 
     const stranger = await new TestBrowser().get(`${second.origin}/api/me`);
     expect(stranger.status).toBe(401);
+  });
+
+  it('refresh runs once for 4 processes × 50 concurrent calls with an expired token', async () => {
+    const browser = new TestBrowser();
+    await signInAt(browser, servers[0]!.origin, 'bob');
+    const cookie = browser.cookies.cookieHeader(new URL(servers[0]!.origin))!;
+    const bob = await database.db.selectFrom('users').select('id').where('username', '=', 'bob').executeTakeFirstOrThrow();
+    await database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', bob.id).execute();
+    const refreshes = provider.stats.refreshTokenGrants;
+
+    const calls = servers.flatMap((server) =>
+      Array.from({ length: 50 }, () => fetch(`${server.origin}/api/providers/toolkit/proxy/profile`, { headers: { cookie } }).then(async (r) => ({ status: r.status, body: await r.text() }))),
+    );
+    const answers = await Promise.all(calls);
+    expect(answers.filter((a) => a.status !== 200), servers.map((s) => s.logs()).join('\n')).toEqual([]);
+    expect(JSON.parse(answers[0]!.body)).toMatchObject({ name: 'Bob Builder' });
+    expect(provider.stats.refreshTokenGrants).toBe(refreshes + 1);
+    expect(provider.stats.grantErrors).toBe(0);
   });
 
   it('stop() ends the process', async () => {

@@ -1,0 +1,60 @@
+import { createOutboundFetch } from './outbound-fetch.js';
+import { ProviderApi, type ProviderApiRequest } from './provider-api.js';
+import { ProviderRegistry } from './provider-registry.js';
+import type { ProviderSettings } from './provider-settings.js';
+import type { TokenEventListener } from './token-events.js';
+import { TokenManager, type AccessToken, type RefreshOptions, type TokenManagerOptions } from './token-manager.js';
+import type { TokenStore } from './token-store.js';
+import type { RevocationResult } from './revocation.js';
+
+export interface ClientOptions {
+  providers: readonly ProviderSettings[];
+  store: TokenStore;
+  /** Extra trusted CA bundle (PEM file) for provider TLS. */
+  caFile?: string;
+  /** Timeout of each request to a provider, in seconds (default 10). */
+  timeoutSeconds?: number;
+  /** See TokenManagerOptions. */
+  tokens?: Omit<TokenManagerOptions, 'registry' | 'store'>;
+}
+
+/** The library's front door: providers by name, fresh access tokens, and API calls on a user's behalf. */
+export interface TokenkeeperClient {
+  registry: ProviderRegistry;
+  tokens: TokenManager;
+  getAccessToken(userId: string, provider: string): Promise<AccessToken>;
+  refresh(userId: string, provider: string, options?: RefreshOptions): Promise<AccessToken>;
+  revoke(userId: string, provider: string): Promise<RevocationResult>;
+  /** Calls `path` under the provider's API base with the user's token (refreshed when needed, retried once after a 401). */
+  fetch(userId: string, provider: string, path: string, init?: ProviderApiRequest): Promise<Response>;
+  on(listener: TokenEventListener): () => void;
+  close(): Promise<void>;
+}
+
+/**
+ * Wires the client for use in any Node app (Express, Hono, a worker): give
+ * it the providers and a TokenStore (src/db's SqlTokenStore, or your own).
+ */
+export function createClient(options: ClientOptions): TokenkeeperClient {
+  const timeoutSeconds = options.timeoutSeconds ?? 10;
+  const outboundFetch = createOutboundFetch(options.caFile ? { caFile: options.caFile } : {});
+  const registry = new ProviderRegistry(options.providers, { fetch: outboundFetch, timeoutSeconds });
+  const tokens = new TokenManager({
+    // The lease must outlive the slowest refresh, or a second process could take it over mid-flight.
+    leaseSeconds: Math.max(30, timeoutSeconds * 3),
+    ...options.tokens,
+    registry,
+    store: options.store,
+  });
+  const api = new ProviderApi({ registry, tokens, fetch: outboundFetch.stream, timeoutSeconds });
+  return {
+    registry,
+    tokens,
+    getAccessToken: (userId, provider) => tokens.getAccessToken(userId, provider),
+    refresh: (userId, provider, refreshOptions) => tokens.refresh(userId, provider, refreshOptions),
+    revoke: (userId, provider) => tokens.revoke(userId, provider),
+    fetch: (userId, provider, path, init) => api.fetch(userId, provider, path, init),
+    on: (listener) => tokens.on(listener),
+    close: () => outboundFetch.close(),
+  };
+}

@@ -1,0 +1,21 @@
+/** Tokenkeeper's OAuth/OIDC client, usable on its own: no web framework, no SQL. */
+export { createClient, type ClientOptions, type TokenkeeperClient } from './client.js';
+export { startAuthorization, finishAuthorization } from './authorization.js';
+export type { AuthorizationTransaction, CompletedAuthorization, SignedInIdentity, StartedAuthorization } from './authorization.js';
+export {
+  TokenkeeperError,
+  UnknownProviderError,
+  SignInError,
+  NotConnectedError,
+  ReauthRequiredError,
+  ProviderUnavailableError,
+} from './errors.js';
+export { PROVIDER_PRESETS, type ProviderPreset } from './presets.js';
+export { ProviderApi, type ProviderApiRequest } from './provider-api.js';
+export { ProviderRegistry, type RegisteredProvider } from './provider-registry.js';
+export type { ProviderSettings, TokenEndpointAuthMethod, ExplicitEndpoints } from './provider-settings.js';
+export type { RevocationResult } from './revocation.js';
+export type { TokenEvent, TokenEventListener } from './token-events.js';
+export { TokenManager, type AccessToken, type RefreshOptions, type TokenManagerOptions } from './token-manager.js';
+export type { TokenSet } from './token-set.js';
+export type { StoredTokenSet, TokenStore } from './token-store.js';

@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, type TokenEvent } from '../src/client/index.js';
+import { parseEncryptionKeys, SqlTokenStore, TokenCipher } from '../src/db/index.js';
+import { DIALECTS, type TestDatabase } from './support/postgres.js';
+import { expireStoredAccessToken, signedInUser } from './support/signed-in.js';
+import { startTestApp, TEST_ENCRYPTION_KEY, type TestApp } from './support/test-app.js';
+
+describe('the client library on its own (createClient + a TokenStore)', () => {
+  let database: TestDatabase;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    database = await DIALECTS[0]!.openTestDatabase({ migrate: false });
+    app = await startTestApp({ databaseUrl: database.url });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await database?.close();
+  });
+
+  it('calls the API on a user\'s behalf, refreshing first, and reports the refresh to listeners', async () => {
+    const alice = await signedInUser(app, 'alice');
+    const client = createClient({
+      providers: app.config.providers,
+      store: new SqlTokenStore(database.db, new TokenCipher(parseEncryptionKeys(TEST_ENCRYPTION_KEY))),
+    });
+    const events: TokenEvent[] = [];
+    client.on((event) => {
+      events.push(event);
+    });
+    try {
+      await expireStoredAccessToken(database, alice.userId);
+      const response = await client.fetch(alice.userId, 'toolkit', '/profile');
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ name: 'Alice Liddell' });
+      expect(events).toEqual([expect.objectContaining({ type: 'token.refreshed', userId: alice.userId, provider: 'toolkit', refreshTokenRotated: true })]);
+      const token = await client.getAccessToken(alice.userId, 'toolkit');
+      expect(token.expiresAt).toBeGreaterThan(Math.floor(Date.now() / 1000));
+      expect(JSON.stringify(events)).not.toContain(token.accessToken);
+    } finally {
+      await client.close();
+    }
+  });
+});

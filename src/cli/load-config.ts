@@ -1,10 +1,9 @@
 import { loadConfig, loadDevProviderConfig, type AppConfig, type DevProviderConfig } from '../config/config.js';
-import { environmentWithDotEnv } from '../config/env-file.js';
+import { environmentWithDotEnv, type Environment } from '../config/env-file.js';
 
 /** The configuration for a CLI command: environment over `.env` in the working folder. */
-export function configFromEnvironment(): AppConfig {
-  const cwd = process.cwd();
-  return loadConfig(environmentWithDotEnv(cwd), cwd);
+export function configFromEnvironment(env: Environment = process.env, cwd: string = process.cwd()): AppConfig {
+  return loadConfig(environmentWithDotEnv(cwd, env), cwd);
 }
 
 /** The dev provider's settings, whether or not OAUTH_PROVIDERS is set. */

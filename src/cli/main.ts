@@ -4,12 +4,19 @@ import { ConfigError } from '../config/config-error.js';
 import { runDevProvider } from './dev-provider.command.js';
 import { runMigrate } from './migrate.command.js';
 import { runServe } from './serve.command.js';
+import { runTokens } from './tokens.command.js';
 
 const USAGE = `Usage: tokenkeeper <command>
 
 Commands:
   serve           run the web app (applies pending migrations first)
   migrate         apply pending database migrations
+  tokens list [--json] [--provider <name>] [--status active|needs_reauth] [--limit N]
+                  list stored tokens, newest first (never their values)
+  tokens refresh <id>
+                  refresh a token now and print its new expiry
+  tokens revoke <id>
+                  revoke a token at its provider and delete it
   dev-provider    run the local OpenID provider alone (demo accounts alice, bob)
   help            show this help
 
@@ -26,6 +33,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runMigrate(rest);
       case 'dev-provider':
         return await runDevProvider(rest);
+      case 'tokens':
+        return await runTokens(rest);
       case undefined:
       case 'help':
       case '--help':

@@ -1,0 +1,247 @@
+import { parseArgs } from 'node:util';
+import type { Logger } from 'pino';
+import { ReauthRequiredError, TokenkeeperError } from '../client/errors.js';
+import { ConfigError } from '../config/config-error.js';
+import type { AppConfig } from '../config/config.js';
+import { openDatabase, type Database } from '../db/database.js';
+import { pendingMigrations } from '../db/migrate.js';
+import type { TokenStatus, TokenSummary } from '../db/token-store.js';
+import { findUserById } from '../db/user.repository.js';
+import { createLogger } from '../server/logger.js';
+import { createTokenServices, type TokenServices } from '../server/token-services.js';
+import { processIo, type CommandIo } from './command-io.js';
+import { configFromEnvironment } from './load-config.js';
+import { describeExpiry, formatTokenTable, toTokenListing, type TokenListing } from './token-listing.js';
+
+export const TOKENS_USAGE = `Usage: tokenkeeper tokens list [--json] [--provider <name>] [--status active|needs_reauth] [--limit N]
+       tokenkeeper tokens refresh <id>
+       tokenkeeper tokens revoke <id>`;
+
+const DEFAULT_LIMIT = 100;
+const MAX_LIMIT = 10_000;
+const STATUSES: readonly TokenStatus[] = ['active', 'needs_reauth'];
+
+export type TokensCommand =
+  | { action: 'help' }
+  | { action: 'list'; json: boolean; provider?: string; status?: TokenStatus; limit: number }
+  | { action: 'refresh' | 'revoke'; id: string };
+
+/** Wrong arguments: the command prints the usage and exits 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** An expected failure (unknown id, pending migrations, provider refused): one line, exit 1. */
+class CommandFailure extends Error {
+  override readonly name = 'CommandFailure';
+}
+
+/** Parses `tokens …` arguments; throws UsageError on anything it does not know. */
+export function parseTokensArguments(args: readonly string[]): TokensCommand {
+  const [subcommand, ...rest] = args;
+  switch (subcommand) {
+    case 'help':
+    case '--help':
+    case '-h':
+      return { action: 'help' };
+    case 'list': {
+      const { values } = strictParse(rest, {
+        json: { type: 'boolean' },
+        provider: { type: 'string' },
+        status: { type: 'string' },
+        limit: { type: 'string' },
+      });
+      const status = values.status as string | undefined;
+      if (status !== undefined && !STATUSES.includes(status as TokenStatus)) {
+        throw new UsageError(`--status must be ${STATUSES.join(' or ')} (got "${status}")`);
+      }
+      const limitText = values.limit as string | undefined;
+      const limit = limitText === undefined ? DEFAULT_LIMIT : Number(limitText);
+      if (limitText !== undefined && (!/^\d+$/.test(limitText) || limit < 1 || limit > MAX_LIMIT)) {
+        throw new UsageError(`--limit must be a whole number from 1 to ${MAX_LIMIT} (got "${limitText}")`);
+      }
+      const provider = values.provider as string | undefined;
+      return {
+        action: 'list',
+        json: values.json === true,
+        limit,
+        ...(provider !== undefined ? { provider } : {}),
+        ...(status !== undefined ? { status: status as TokenStatus } : {}),
+      };
+    }
+    case 'refresh':
+    case 'revoke': {
+      const { positionals } = strictParse(rest, {}, true);
+      if (positionals.length !== 1 || positionals[0] === '') throw new UsageError(`${subcommand} takes exactly one token id (see \`tokenkeeper tokens list\`)`);
+      return { action: subcommand, id: positionals[0]! };
+    }
+    case undefined:
+      throw new UsageError('missing subcommand');
+    default:
+      throw new UsageError(`unknown subcommand "${subcommand}"`);
+  }
+}
+
+type OptionSpec = Record<string, { type: 'string' | 'boolean' }>;
+
+function strictParse(args: string[], options: OptionSpec, allowPositionals = false) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals });
+  } catch (error) {
+    // parseArgs explains in several sentences; the first names the problem.
+    const message = (error as Error).message.split(/\.\s/)[0] ?? String(error);
+    throw new UsageError(message, { cause: error });
+  }
+}
+
+/**
+ * `tokenkeeper tokens list|refresh|revoke`: the token store from the command
+ * line, configured like `serve` but without the web app. Returns the exit
+ * code: 0 done, 1 failed (one line on stderr), 2 bad usage. A ConfigError is
+ * left to main(), which prints it as every command does.
+ */
+export async function runTokens(args: string[], io: CommandIo = processIo()): Promise<number> {
+  let command: TokensCommand;
+  try {
+    command = parseTokensArguments(args);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`tokenkeeper tokens: ${error.message}\n\n${TOKENS_USAGE}\n`);
+    return 2;
+  }
+  if (command.action === 'help') {
+    io.stdout.write(`${TOKENS_USAGE}\n`);
+    return 0;
+  }
+
+  const config = configFromEnvironment(io.env, io.cwd);
+  const now = io.now ?? (() => Math.floor(Date.now() / 1000));
+  // stdout is the command's answer (scripts parse `--json`): logs go to stderr,
+  // and only warnings unless LOG_LEVEL asks for more.
+  const logger = createLogger(io.env.LOG_LEVEL?.trim() ? config.logLevel : 'warn', { write: (line: string) => io.stderr.write(line) });
+  try {
+    const services = await openTokenServices(config, logger, now);
+    try {
+      switch (command.action) {
+        case 'list':
+          await listTokens(services, command, io, now());
+          break;
+        case 'refresh':
+          await refreshToken(services, config, command.id, io, now());
+          break;
+        case 'revoke':
+          await revokeToken(services, command.id, io);
+          break;
+      }
+      return 0;
+    } finally {
+      await services.close();
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    const message = error instanceof CommandFailure || error instanceof TokenkeeperError ? error.message : `${(error as Error).message ?? String(error)}`;
+    io.stderr.write(`tokenkeeper tokens ${command.action}: ${message}\n`);
+    return 1;
+  }
+}
+
+interface OpenTokenServices extends TokenServices {
+  database: Database;
+}
+
+/** The database (checked, never migrated: that is `migrate`'s job) and the token services on it. */
+async function openTokenServices(config: AppConfig, logger: Logger, now: () => number): Promise<OpenTokenServices> {
+  const database = await openDatabase(config.databaseUrl, {
+    onBackgroundError: (error) => logger.warn({ err: error }, 'database connection failed in the background'),
+  });
+  try {
+    const pending = await pendingMigrations(database);
+    if (pending.length > 0) {
+      const what = pending.length === 1 ? `a pending migration (${pending[0]})` : `${pending.length} pending migrations (${pending.join(', ')})`;
+      throw new CommandFailure(`the database has ${what}; run \`tokenkeeper migrate\` first.`);
+    }
+    const services = createTokenServices({ config, database, logger, now });
+    return {
+      ...services,
+      database,
+      close: async () => {
+        await services.close();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+async function usernamesOf(database: Database, userIds: Iterable<string>): Promise<Map<string, string>> {
+  const unique = [...new Set(userIds)];
+  const users = await Promise.all(unique.map((id) => findUserById(database.db, id)));
+  return new Map(users.flatMap((user) => (user ? [[user.id, user.username] as const] : [])));
+}
+
+async function listTokens(services: OpenTokenServices, command: Extract<TokensCommand, { action: 'list' }>, io: CommandIo, now: number): Promise<void> {
+  // Summaries: nothing is decrypted to list tokens.
+  const summaries = await services.tokenStore.listTokenSummaries({
+    limit: command.limit,
+    ...(command.provider !== undefined ? { provider: command.provider } : {}),
+    ...(command.status !== undefined ? { status: command.status } : {}),
+  });
+  const usernames = await usernamesOf(services.database, summaries.map((s) => s.userId));
+  const listings: TokenListing[] = summaries.map((s) => toTokenListing(s, usernames.get(s.userId) ?? null));
+  if (command.json) {
+    io.stdout.write(`${JSON.stringify(listings, null, 2)}\n`);
+  } else {
+    io.stdout.write(listings.length === 0 ? 'No tokens.\n' : `${formatTokenTable(listings, now)}\n`);
+  }
+}
+
+interface FoundToken {
+  summary: TokenSummary;
+  /** "alice, toolkit", for messages. */
+  owner: string;
+  username: string;
+}
+
+async function findTokenOrFail(services: OpenTokenServices, id: string): Promise<FoundToken> {
+  const summary = await services.tokenStore.findTokenSummaryById(id);
+  if (!summary) throw new CommandFailure(`no token with id "${id}" (see \`tokenkeeper tokens list\`).`);
+  const username = (await findUserById(services.database.db, summary.userId))?.username ?? summary.userId;
+  return { summary, owner: `${username}, ${summary.provider}`, username };
+}
+
+async function refreshToken(services: OpenTokenServices, config: AppConfig, id: string, io: CommandIo, now: number): Promise<void> {
+  const { summary, owner, username } = await findTokenOrFail(services, id);
+  const displayName = services.registry.get(summary.provider).settings.displayName;
+  let expiresAt: number | null;
+  try {
+    ({ expiresAt } = await services.tokens.refresh(summary.userId, summary.provider, { force: true }));
+  } catch (error) {
+    if (error instanceof ReauthRequiredError) {
+      throw new CommandFailure(`token ${id} (${owner}) needs re-auth: ${username} must sign in with ${displayName} again.`, { cause: error });
+    }
+    if (error instanceof TokenkeeperError) {
+      // Without OAUTH_PROVIDERS the provider is the dev provider inside a running `serve`; this command does not start one.
+      const hint =
+        config.devProvider && error.code === 'provider_unreachable'
+          ? ` Is \`tokenkeeper serve\` running? Without OAUTH_PROVIDERS the provider is its local dev provider at ${config.devProvider.issuer}.`
+          : '';
+      throw new CommandFailure(`could not refresh token ${id} (${owner}): ${error.message}${hint}`, { cause: error });
+    }
+    throw error;
+  }
+  const expiry = expiresAt === null ? 'has no expiry' : `expires ${describeExpiry(expiresAt, now)}`;
+  io.stdout.write(`Refreshed token ${id} (${owner}): the new access token ${expiry}.\n`);
+}
+
+async function revokeToken(services: OpenTokenServices, id: string, io: CommandIo): Promise<void> {
+  const { summary, owner } = await findTokenOrFail(services, id);
+  const displayName = services.registry.get(summary.provider).settings.displayName;
+  const result = await services.tokens.revoke(summary.userId, summary.provider);
+  io.stdout.write(
+    result.revokedAtProvider
+      ? `Revoked token ${id} (${owner}): ${displayName} confirmed the revocation; the stored tokens are deleted.\n`
+      : `Deleted token ${id} (${owner}) locally; ${displayName} did not confirm the revocation: ${(result.error ?? 'no reason given').replace(/\.$/, '')}.\n`,
+  );
+}

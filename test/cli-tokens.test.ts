@@ -1,0 +1,261 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as oidc from 'openid-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CommandIo } from '../src/cli/command-io.js';
+import { runTokens } from '../src/cli/tokens.command.js';
+import type { Environment } from '../src/config/env-file.js';
+import { openDatabase } from '../src/db/database.js';
+import { knownMigrations, pendingMigrations } from '../src/db/migrate.js';
+import { describeEachDialect, type TestDatabase } from './support/postgres.js';
+import { signedInUser } from './support/signed-in.js';
+import { APP_ORIGIN, CLIENT_ID, CLIENT_SECRET, startTestApp, TEST_ENCRYPTION_KEY, type TestApp } from './support/test-app.js';
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+// A working folder without .env, so only the environment given here counts.
+const cwd = mkdtempSync(join(tmpdir(), 'tokenkeeper-cli-'));
+afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+
+/** Runs `tokenkeeper tokens …` in-process with its own environment and captured output. */
+async function tokensCli(args: string[], env: Environment): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const io: CommandIo = {
+    env,
+    cwd,
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+  };
+  const code = await runTokens(args, io);
+  return { code, stdout, stderr };
+}
+
+/** The environment the test app was configured from (see startTestApp), for the CLI. */
+function cliEnvironment(app: TestApp, databaseUrl: string): Environment {
+  return {
+    BASE_URL: APP_ORIGIN,
+    DATABASE_URL: databaseUrl,
+    SECRET_KEY: 'test-secret-key-that-is-long-enough-0123456789',
+    TOKEN_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEY,
+    OAUTH_PROVIDERS: 'toolkit',
+    TOOLKIT_ISSUER: app.provider.issuer,
+    TOOLKIT_CLIENT_ID: CLIENT_ID,
+    TOOLKIT_CLIENT_SECRET: CLIENT_SECRET,
+    TOOLKIT_SCOPE: 'openid profile email offline_access notes:read',
+    TOOLKIT_API_BASE_URL: `${app.provider.issuer}/api`,
+  };
+}
+
+/** A port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('tokens: bad usage', () => {
+  // Usage is checked before any configuration is read, so no environment is needed.
+  it.each([
+    [['refresh'], /takes exactly one token id/],
+    [['revoke', 'a', 'b'], /takes exactly one token id/],
+    [['list', '--bogus'], /Unknown option '--bogus'/],
+    [['list', '--status', 'expired'], /--status must be active or needs_reauth/],
+    [['list', '--limit', '0'], /--limit must be a whole number/],
+    [['list', '--limit'], /--limit/],
+    [['frobnicate'], /unknown subcommand "frobnicate"/],
+    [[], /missing subcommand/],
+  ])('tokens %j prints the usage and exits 2', async (args, problem) => {
+    const result = await tokensCli(args, {});
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(problem);
+    expect(result.stderr).toContain('Usage: tokenkeeper tokens list [--json]');
+  });
+});
+
+describeEachDialect('tokenkeeper tokens', (dialect) => {
+  let database: TestDatabase;
+  let app: TestApp;
+  let env: Environment;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase({ migrate: false });
+    app = await startTestApp({ databaseUrl: database.url });
+    env = cliEnvironment(app, database.url);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await database?.close();
+  });
+
+  async function tokenValues(userId: string): Promise<string[]> {
+    const stored = await app.runtime.tokenStore.findToken(userId, 'toolkit');
+    return [stored!.accessToken, stored!.refreshToken, stored!.idToken].filter((v): v is string => v !== null);
+  }
+
+  async function tokenIdOf(userId: string): Promise<string> {
+    return (await app.runtime.tokenStore.findTokenSummary(userId, 'toolkit'))!.id;
+  }
+
+  it('list shows the signed-in user\'s token in a table, and no token value', async () => {
+    const alice = await signedInUser(app, 'alice');
+    const { id, scope } = (await app.runtime.tokenStore.findTokenSummary(alice.userId, 'toolkit'))!;
+
+    const result = await tokensCli(['list'], env);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    const [header, ...rows] = result.stdout.trimEnd().split('\n');
+    expect(header).toMatch(/^ID\s+USER\s+PROVIDER\s+STATUS\s+EXPIRES\s+SCOPE\s+LAST REFRESHED\s+LAST ERROR$/);
+    const row = rows.find((line) => line.startsWith(id));
+    expect(row).toMatch(new RegExp(`^${id}\\s+alice\\s+toolkit\\s+active\\s+in \\d+ (s|min) \\(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC\\)\\s+${scope}\\s+never\\s+-$`));
+    for (const value of await tokenValues(alice.userId)) expect(result.stdout).not.toContain(value);
+  });
+
+  it('list --json prints an array of the same fields (epoch seconds), newest first, never a token value', async () => {
+    const bob = await signedInUser(app, 'bob');
+    const alice = (await app.runtime.tokenStore.listTokenSummaries({ limit: 10 })).find((t) => t.userId !== bob.userId)!;
+
+    const result = await tokensCli(['list', '--json'], env);
+    expect(result.code).toBe(0);
+    const listed = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
+    expect(listed.map((t) => t.username)).toEqual(['bob', 'alice']);
+    expect(Object.keys(listed[0]!)).toEqual([
+      'id', 'userId', 'username', 'provider', 'status', 'expiresAt', 'scope', 'hasRefreshToken', 'lastRefreshedAt', 'lastError', 'createdAt',
+    ]);
+    expect(listed[0]).toMatchObject({
+      id: await tokenIdOf(bob.userId),
+      userId: bob.userId,
+      provider: 'toolkit',
+      status: 'active',
+      scope: (await app.runtime.tokenStore.findTokenSummary(bob.userId, 'toolkit'))!.scope,
+      hasRefreshToken: true,
+      lastRefreshedAt: null,
+      lastError: null,
+    });
+    expect(listed[0]!.expiresAt).toBeGreaterThan(Math.floor(Date.now() / 1000));
+    for (const value of [...(await tokenValues(bob.userId)), ...(await tokenValues(alice.userId))]) expect(result.stdout).not.toContain(value);
+
+    expect(JSON.parse((await tokensCli(['list', '--json', '--limit', '1'], env)).stdout)).toHaveLength(1);
+    expect(JSON.parse((await tokensCli(['list', '--json', '--provider', 'github'], env)).stdout)).toEqual([]);
+    expect(JSON.parse((await tokensCli(['list', '--json', '--status', 'needs_reauth'], env)).stdout)).toEqual([]);
+  });
+
+  it('refresh gets a new access token from the provider (one refresh) and prints the new expiry, not the token', async () => {
+    const bob = await signedInUser(app, 'bob');
+    const id = await tokenIdOf(bob.userId);
+    const before = await app.runtime.tokenStore.findToken(bob.userId, 'toolkit');
+    const refreshes = app.provider.stats.refreshTokenGrants;
+
+    const result = await tokensCli(['refresh', id], env);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^Refreshed token ${id} \\(bob, toolkit\\): the new access token expires in \\d+ (s|min) \\(.* UTC\\)\\.\\n$`));
+    expect(app.provider.stats.refreshTokenGrants).toBe(refreshes + 1);
+
+    const after = await app.runtime.tokenStore.findToken(bob.userId, 'toolkit');
+    expect(after!.accessToken).not.toBe(before!.accessToken);
+    expect(after!.lastRefreshedAt).not.toBeNull();
+    for (const value of [...(await tokenValues(bob.userId)), before!.accessToken]) expect(result.stdout).not.toContain(value);
+    // Audited like a refresh in the app.
+    const audit = await database.db.selectFrom('audit_log').select('target_id').where('event', '=', 'token.refreshed').execute();
+    expect(audit.map((a) => a.target_id)).toContain(`${bob.userId}:toolkit`);
+  });
+
+  it('refresh of a connection that needs re-auth fails with one line and asks the provider nothing', async () => {
+    const alice = await signedInUser(app, 'alice');
+    const id = await tokenIdOf(alice.userId);
+    await database.db.updateTable('tokens').set({ status: 'needs_reauth', last_error: 'invalid_grant' }).where('id', '=', id).execute();
+    const refreshes = app.provider.stats.refreshTokenGrants;
+
+    const result = await tokensCli(['refresh', id], env);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(`tokenkeeper tokens refresh: token ${id} (alice, toolkit) needs re-auth: alice must sign in with Toolkit again.\n`);
+    expect(app.provider.stats.refreshTokenGrants).toBe(refreshes);
+
+    const listed = JSON.parse((await tokensCli(['list', '--json', '--status', 'needs_reauth'], env)).stdout) as Array<{ id: string; lastError: string }>;
+    expect(listed).toEqual([expect.objectContaining({ id, lastError: 'invalid_grant' })]);
+  });
+
+  it('without OAUTH_PROVIDERS, refresh uses the dev provider of a running serve and says so when it is down', async () => {
+    const bob = await signedInUser(app, 'bob');
+    const id = await tokenIdOf(bob.userId);
+    const { OAUTH_PROVIDERS: _, ...withoutProviders } = env;
+
+    const result = await tokensCli(['refresh', id], { ...withoutProviders, DEV_PROVIDER_PORT: String(await closedPort()) });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/^tokenkeeper tokens refresh: could not refresh token \S+ \(bob, toolkit\): Toolkit could not be reached for the discovery\. Is `tokenkeeper serve` running\?/);
+  });
+
+  it('revoke revokes at the provider, deletes the row and says the provider confirmed', async () => {
+    const mallory = await signedInUser(app, 'mallory');
+    const id = await tokenIdOf(mallory.userId);
+    const stored = await app.runtime.tokenStore.findToken(mallory.userId, 'toolkit');
+    const revocations = app.provider.stats.revocations;
+
+    const result = await tokensCli(['revoke', id], env);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`Revoked token ${id} (mallory, toolkit): Toolkit confirmed the revocation; the stored tokens are deleted.\n`);
+    expect(app.provider.stats.revocations).toBeGreaterThan(revocations);
+    expect(await app.runtime.tokenStore.findTokenSummaryById(id)).toBeUndefined();
+
+    // The provider no longer accepts the refresh token.
+    const config = await oidc.discovery(new URL(app.provider.issuer), CLIENT_ID, CLIENT_SECRET, undefined, { execute: [oidc.allowInsecureRequests] });
+    await expect(oidc.refreshTokenGrant(config, stored!.refreshToken!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    const audit = await database.db.selectFrom('audit_log').select('target_id').where('event', '=', 'token.revoked').execute();
+    expect(audit.map((a) => a.target_id)).toContain(`${mallory.userId}:toolkit`);
+  });
+
+  it('revoke deletes the tokens even when the provider cannot confirm, and says so', async () => {
+    const bob = await signedInUser(app, 'bob');
+    const id = await tokenIdOf(bob.userId);
+    const unreachable = { ...env, TOOLKIT_ISSUER: `http://127.0.0.1:${await closedPort()}` };
+
+    const result = await tokensCli(['revoke', id], unreachable);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^Deleted token ${id} \\(bob, toolkit\\) locally; Toolkit did not confirm the revocation: .+\\.\\n$`));
+    expect(await app.runtime.tokenStore.findTokenSummaryById(id)).toBeUndefined();
+  });
+
+  it.each(['refresh', 'revoke'])('%s of an unknown id exits 1 with a clear message', async (action) => {
+    const result = await tokensCli([action, 'no-such-token'], env);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(`tokenkeeper tokens ${action}: no token with id "no-such-token" (see \`tokenkeeper tokens list\`).\n`);
+  });
+
+  it('with pending migrations every command says to run `tokenkeeper migrate`, and migrates nothing', async () => {
+    const unmigrated = await dialect.openTestDatabase({ migrate: false });
+    try {
+      const unmigratedEnv = { ...env, DATABASE_URL: unmigrated.url };
+      for (const args of [['list'], ['list', '--json'], ['refresh', 'x'], ['revoke', 'x']]) {
+        const result = await tokensCli(args, unmigratedEnv);
+        expect(result.code).toBe(1);
+        expect(result.stdout).toBe('');
+        expect(result.stderr).toMatch(
+          new RegExp(`^tokenkeeper tokens ${args[0]}: the database has (a pending migration|\\d+ pending migrations) \\(${knownMigrations()[0]}.*\\); run \`tokenkeeper migrate\` first\\.\\n$`),
+        );
+      }
+      const check = await openDatabase(unmigrated.url);
+      try {
+        expect(await pendingMigrations(check)).toEqual(knownMigrations());
+      } finally {
+        await check.close();
+      }
+    } finally {
+      await unmigrated.close();
+    }
+  });
+});

@@ -22,6 +22,7 @@ export interface ClientOptions {
 export interface TokenkeeperClient {
   registry: ProviderRegistry;
   tokens: TokenManager;
+  api: ProviderApi;
   getAccessToken(userId: string, provider: string): Promise<AccessToken>;
   refresh(userId: string, provider: string, options?: RefreshOptions): Promise<AccessToken>;
   revoke(userId: string, provider: string): Promise<RevocationResult>;
@@ -50,6 +51,7 @@ export function createClient(options: ClientOptions): TokenkeeperClient {
   return {
     registry,
     tokens,
+    api,
     getAccessToken: (userId, provider) => tokens.getAccessToken(userId, provider),
     refresh: (userId, provider, refreshOptions) => tokens.refresh(userId, provider, refreshOptions),
     revoke: (userId, provider) => tokens.revoke(userId, provider),

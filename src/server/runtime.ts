@@ -1,20 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { createOutboundFetch } from '../client/outbound-fetch.js';
-import { ProviderApi } from '../client/provider-api.js';
-import { ProviderRegistry } from '../client/provider-registry.js';
-import { TokenManager } from '../client/token-manager.js';
+import type { ProviderApi } from '../client/provider-api.js';
+import type { ProviderRegistry } from '../client/provider-registry.js';
+import type { TokenManager } from '../client/token-manager.js';
 import { DEV_PROVIDER_NAME, type AppConfig } from '../config/config.js';
 import { openDatabase, type Database } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { parseEncryptionKeys, TokenCipher } from '../db/token-cipher.js';
-import { SqlTokenStore } from '../db/token-store.js';
+import type { SqlTokenStore } from '../db/token-store.js';
 import type { DevProvider } from '../dev-provider/index.js';
 import { buildApp } from './app.js';
-import { auditTokenEvents } from './audit-events.js';
 import { startHousekeeping } from './housekeeping.js';
 import { startRefreshAhead, type RefreshAheadJob } from './refresh-ahead.js';
 import { redirectUri } from './routes/auth.routes.js';
+import { createTokenServices } from './token-services.js';
 
 export interface Runtime {
   app: FastifyInstance;
@@ -78,23 +76,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       closers.push(() => started.close());
     }
 
-    const outboundFetch = createOutboundFetch(config.caFile ? { caFile: config.caFile } : {});
-    closers.push(() => outboundFetch.close());
-    const registry = new ProviderRegistry(config.providers, { fetch: outboundFetch, timeoutSeconds: config.providerTimeoutSeconds });
-    const cipher = new TokenCipher(parseEncryptionKeys(config.tokenEncryptionKeys));
-    const tokenStore = new SqlTokenStore(database.db, cipher);
-    const tokens = new TokenManager({
-      registry,
-      store: tokenStore,
-      now,
-      // The lease must outlive the slowest refresh, or a second server could take it over mid-flight.
-      leaseSeconds: Math.max(30, config.providerTimeoutSeconds * 3),
-      leewaySeconds: config.refreshLeewaySeconds,
-      onListenerError: (error, event) => logger.error({ err: error, event: event.type }, 'token event listener failed'),
-    });
-    tokens.on(auditTokenEvents(database.db, now));
-    tokens.on((event) => logger.info({ event: event.type, userId: event.userId, provider: event.provider }, 'token event'));
-    const providerApi = new ProviderApi({ registry, tokens, fetch: outboundFetch.stream, timeoutSeconds: config.providerTimeoutSeconds });
+    const services = createTokenServices({ config, database, logger, now });
+    closers.push(() => services.close());
+    const { registry, cipher, tokenStore, tokens, providerApi } = services;
     const app = await buildApp({ config, database, registry, cipher, tokenStore, tokens, providerApi, now, logger });
     closers.push(() => app.close());
     closers.push(startHousekeeping({ db: database.db, logger, now, sessionIdleTimeoutSeconds: config.sessionIdleTimeoutSeconds }));

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import { createOutboundFetch, type OutboundFetch } from '../client/outbound-fetch.js';
-import { ProviderApi } from '../client/provider-api.js';
-import { ProviderRegistry } from '../client/provider-registry.js';
-import { TokenManager } from '../client/token-manager.js';
+import { createClient } from '../client/client.js';
+import type { ProviderApi } from '../client/provider-api.js';
+import type { ProviderRegistry } from '../client/provider-registry.js';
+import type { TokenManager } from '../client/token-manager.js';
 import type { AppConfig } from '../config/config.js';
 import type { Database } from '../db/database.js';
 import { parseEncryptionKeys, TokenCipher } from '../db/token-cipher.js';
@@ -16,13 +16,12 @@ export interface TokenServicesOptions {
   logger: Logger;
   /** Epoch seconds. */
   now?: () => number;
-  /** getAccessToken refreshes tokens expiring within this many seconds (TokenManager's default when unset). */
+  /** getAccessToken refreshes tokens expiring within this many seconds (default TOKEN_REFRESH_LEEWAY_SECONDS). */
   leewaySeconds?: number;
 }
 
 /** Everything that reads, refreshes and revokes tokens, without the web app around it. */
 export interface TokenServices {
-  outboundFetch: OutboundFetch;
   registry: ProviderRegistry;
   cipher: TokenCipher;
   tokenStore: SqlTokenStore;
@@ -41,21 +40,20 @@ export interface TokenServices {
 export function createTokenServices(options: TokenServicesOptions): TokenServices {
   const { config, database, logger } = options;
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
-  const outboundFetch = createOutboundFetch(config.caFile ? { caFile: config.caFile } : {});
-  const registry = new ProviderRegistry(config.providers, { fetch: outboundFetch, timeoutSeconds: config.providerTimeoutSeconds });
   const cipher = new TokenCipher(parseEncryptionKeys(config.tokenEncryptionKeys));
   const tokenStore = new SqlTokenStore(database.db, cipher);
-  const tokens = new TokenManager({
-    registry,
+  const client = createClient({
+    providers: config.providers,
     store: tokenStore,
-    now,
-    // The lease must outlive the slowest refresh, or a second process could take it over mid-flight.
-    leaseSeconds: Math.max(30, config.providerTimeoutSeconds * 3),
-    ...(options.leewaySeconds !== undefined ? { leewaySeconds: options.leewaySeconds } : {}),
-    onListenerError: (error, event) => logger.error({ err: error, event: event.type }, 'token event listener failed'),
+    ...(config.caFile ? { caFile: config.caFile } : {}),
+    timeoutSeconds: config.providerTimeoutSeconds,
+    tokens: {
+      now,
+      leewaySeconds: options.leewaySeconds ?? config.refreshLeewaySeconds,
+      onListenerError: (error, event) => logger.error({ err: error, event: event.type }, 'token event listener failed'),
+    },
   });
-  tokens.on(auditTokenEvents(database.db, now));
-  tokens.on((event) => logger.info({ event: event.type, userId: event.userId, provider: event.provider }, 'token event'));
-  const providerApi = new ProviderApi({ registry, tokens, fetch: outboundFetch.stream, timeoutSeconds: config.providerTimeoutSeconds });
-  return { outboundFetch, registry, cipher, tokenStore, tokens, providerApi, close: () => outboundFetch.close() };
+  client.on(auditTokenEvents(database.db, now));
+  client.on((event) => logger.info({ event: event.type, userId: event.userId, provider: event.provider }, 'token event'));
+  return { registry: client.registry, cipher, tokenStore, tokens: client.tokens, providerApi: client.api, close: () => client.close() };
 }

@@ -1,18 +1,23 @@
 import { type Migration, type MigrationResultSet, Migrator } from 'kysely';
-import type { Database } from './database.js';
+import type { Database, Dialect } from './database.js';
 import * as initial from './migrations/2026-11-28T0000-initial.js';
+import { adminSearchIndexes } from './migrations/2026-11-28T0100-admin-search.js';
 
 // Listed in code rather than read from a folder, so migrations travel with the
 // compiled dist/ build and no file-system scanning is needed at run time.
-// Add new migrations here; names sort by their timestamp prefix.
-const MIGRATIONS: Readonly<Record<string, Migration>> = {
-  '2026-11-28T0000-initial': initial,
-};
+// Add new migrations here; names sort by their timestamp prefix. A migration
+// whose SQL differs by dialect is a function of the configured dialect.
+function migrationsFor(dialect: Dialect): Readonly<Record<string, Migration>> {
+  return {
+    '2026-11-28T0000-initial': initial,
+    '2026-11-28T0100-admin-search': adminSearchIndexes(dialect),
+  };
+}
 
 function createMigrator(database: Database): Migrator {
   return new Migrator({
     db: database.db,
-    provider: { getMigrations: async () => MIGRATIONS },
+    provider: { getMigrations: async () => migrationsFor(database.dialect) },
   });
 }
 
@@ -44,7 +49,7 @@ export async function pendingMigrations(database: Database): Promise<string[]> {
 
 /** Every migration known to this build, oldest first. */
 export function knownMigrations(): string[] {
-  return Object.keys(MIGRATIONS).sort();
+  return Object.keys(migrationsFor('sqlite')).sort();
 }
 
 function namesOrThrow({ error, results = [] }: MigrationResultSet, direction: 'Up' | 'Down'): string[] {

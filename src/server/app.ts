@@ -4,6 +4,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { adminSite } from './admin/index.js';
 import type { AppDependencies } from './dependencies.js';
 import { installErrorHandlers } from './error-handler.js';
 import csrf from './plugins/csrf.js';
@@ -66,5 +67,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(apiRoutes, deps);
   await app.register(proxyRoutes, deps);
   await app.register(connectionRoutes, deps);
+  await app.register(adminSite, { ...deps, prefix: '/admin' });
   return app;
 }

@@ -3,7 +3,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Kysely } from 'kysely';
 import type { DatabaseSchema } from '../../db/schema.js';
-import { createSession, deleteSession, findSession, touchSession } from '../../db/session.repository.js';
+import { createSession, deleteSession, findSession, touchSession, updateSessionData } from '../../db/session.repository.js';
+import type { JsonObject } from '../../db/json-column.js';
 
 export interface SessionState {
   /** SHA-256 of the cookie secret: what the database stores. */
@@ -12,6 +13,8 @@ export interface SessionState {
   csrfToken: string;
   createdAt: number;
   lastSeenAt: number;
+  /** Small server-side values, e.g. a flash message. */
+  data: JsonObject;
 }
 
 export interface SessionOptions {
@@ -75,7 +78,7 @@ export class SessionManager {
       return null;
     }
     if (now - row.lastSeenAt >= TOUCH_INTERVAL_SECONDS) await touchSession(this.#options.db, id, now);
-    return { id, userId: row.userId, csrfToken: row.csrfToken, createdAt: row.createdAt, lastSeenAt: now };
+    return { id, userId: row.userId, csrfToken: row.csrfToken, createdAt: row.createdAt, lastSeenAt: now, data: row.data };
   }
 
   /** The current session, creating an anonymous one (for a sign-in in progress) when there is none. */
@@ -87,6 +90,23 @@ export class SessionManager {
   async signIn(request: FastifyRequest, reply: FastifyReply, userId: string): Promise<SessionState> {
     if (request.session) await deleteSession(this.#options.db, request.session.id);
     return this.#start(request, reply, userId);
+  }
+
+  /** Keeps a one-line message for the next page this session shows (after a redirect). */
+  async setFlash(request: FastifyRequest, message: string): Promise<void> {
+    if (!request.session) return;
+    request.session.data = { ...request.session.data, flash: message.slice(0, 300) };
+    await updateSessionData(this.#options.db, request.session.id, request.session.data);
+  }
+
+  /** The flash message, removed as it is read. */
+  async takeFlash(request: FastifyRequest): Promise<string | null> {
+    const flash = request.session?.data.flash;
+    if (!request.session || typeof flash !== 'string') return null;
+    const { flash: _taken, ...rest } = request.session.data;
+    request.session.data = rest;
+    await updateSessionData(this.#options.db, request.session.id, rest);
+    return flash;
   }
 
   async destroy(request: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -104,6 +124,7 @@ export class SessionManager {
       csrfToken: randomBytes(32).toString('base64url'),
       createdAt: now,
       lastSeenAt: now,
+      data: {},
     };
     await createSession(this.#options.db, {
       id: session.id,

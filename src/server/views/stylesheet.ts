@@ -29,5 +29,26 @@ pre.api-body { background: var(--bg); border: 1px solid var(--line); border-radi
 form.call-api { margin: .75rem 0 .25rem; }
 div.actions { display: flex; gap: .5rem; flex-wrap: wrap; }
 button[disabled] { opacity: .5; cursor: not-allowed; }
+main.wide { max-width: 1200px; }
+.admin-nav { display: flex; gap: 1rem; flex-wrap: wrap; }
+.admin-nav a { color: var(--fg); text-decoration: none; padding: .25rem 0; }
+.admin-nav a[aria-current] { border-bottom: 2px solid var(--accent); font-weight: 600; }
+.who { display: flex; gap: .5rem; align-items: center; color: var(--muted); }
+.flash { background: #e8f0fe; border: 1px solid #b6c8f5; border-radius: 6px; padding: .5rem .75rem; }
+.tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(180px, 1fr)); gap: 1rem; }
+.tile { display: flex; flex-direction: column; text-decoration: none; color: var(--fg); }
+.tile-value { font-size: 2rem; font-weight: 700; }
+.tile-label { color: var(--muted); }
+form.search { display: flex; gap: .5rem; align-items: center; margin: 0 0 .5rem; }
+form.search input[type=search] { flex: 1; max-width: 420px; font: inherit; padding: .45rem .6rem; border: 1px solid var(--line); border-radius: 6px; }
+.filters { display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; margin: .5rem 0; }
+.filter a { margin-left: .35rem; }
+.filter a[aria-current] { font-weight: 700; color: var(--fg); text-decoration: none; }
+.table-wrap { overflow-x: auto; background: var(--card); border: 1px solid var(--line); border-radius: 8px; }
+table.list th a { color: var(--fg); }
+table.list td { font-size: .95rem; }
+code.masked { color: var(--muted); }
+nav.pages { display: flex; gap: 1rem; align-items: center; margin: .75rem 0; }
+button.danger { background: var(--bad); border-color: var(--bad); }
 @media (max-width: 600px) { dl.fields { grid-template-columns: 1fr; } th, td { padding: .3rem .25rem; } }
 `;

@@ -1,0 +1,196 @@
+import type { Kysely, SelectQueryBuilder } from 'kysely';
+import { type AuditEvent, rowToAuditEvent } from './audit.repository.js';
+import type { Database } from './database.js';
+import type { DatabaseSchema } from './schema.js';
+import { lowerKey, prefixRange } from './text-search.js';
+import { tokenAssociatedData, type TokenCipher } from './token-cipher.js';
+import { rowToTokenSummary, type TokenSummary } from './token-store.js';
+import { rowToUser, type User } from './user.repository.js';
+
+export type SortDirection = 'asc' | 'desc';
+
+export interface Page<Row> {
+  rows: Row[];
+  total: number;
+}
+
+interface Paging {
+  offset: number;
+  limit: number;
+  direction: SortDirection;
+}
+
+export interface UserListOptions extends Paging {
+  /** Prefix of the username or e-mail, case-insensitive. */
+  search?: string;
+  provider?: string;
+  isStaff?: boolean;
+  isActive?: boolean;
+  sort: 'date_joined' | 'username' | 'last_login';
+}
+
+export interface TokenListOptions extends Paging {
+  /** Prefix of the user's username or e-mail, or a provider name. */
+  search?: string;
+  provider?: string;
+  state?: 'expiring' | 'expired' | 'needs_reauth';
+  now: number;
+  /** "Expiring" means within this many seconds (default 600). */
+  expiringWithinSeconds?: number;
+  sort: 'expires_at' | 'updated_at' | 'last_refreshed_at';
+}
+
+export interface AdminTokenRow extends TokenSummary {
+  username: string;
+  email: string | null;
+  /** A short prefix and the length, e.g. "Xk3q… (43 chars)": enough to tell tokens apart, never the value. */
+  maskedAccessToken: string;
+}
+
+export interface AuditListOptions {
+  /** An event name prefix (e.g. "token."), or an exact user, target or actor id. */
+  search?: string;
+  event?: string;
+  targetType?: string;
+  targetId?: string;
+  offset: number;
+  limit: number;
+}
+
+export interface AdminCounts {
+  users: number;
+  connectedTokens: number;
+  expiringSoon: number;
+  needsReauth: number;
+}
+
+async function countOf<T extends keyof DatabaseSchema>(query: SelectQueryBuilder<DatabaseSchema, T, object>): Promise<number> {
+  const row = await query.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+  return Number((row as { n: number | string }).n);
+}
+
+function matchingUserIds(database: Database, search: string) {
+  const { from, to } = prefixRange(search);
+  const username = lowerKey(database.dialect, 'username');
+  const email = lowerKey(database.dialect, 'email');
+  // Two index range scans joined by UNION: an OR across two expressions would not use both indexes.
+  return database.db
+    .selectFrom('users')
+    .select('id')
+    .where(username, '>=', from)
+    .where(username, '<', to)
+    .union(database.db.selectFrom('users').select('id').where(email, '>=', from).where(email, '<', to));
+}
+
+export async function listUsersForAdmin(database: Database, options: UserListOptions): Promise<Page<User>> {
+  let query = database.db.selectFrom('users');
+  if (options.search) query = query.where('id', 'in', matchingUserIds(database, options.search));
+  if (options.provider !== undefined) query = query.where('provider', '=', options.provider);
+  if (options.isStaff !== undefined) query = query.where('is_staff', '=', options.isStaff ? 1 : 0);
+  if (options.isActive !== undefined) query = query.where('is_active', '=', options.isActive ? 1 : 0);
+  const [rows, total] = await Promise.all([
+    query.selectAll().orderBy(options.sort, options.direction).orderBy('id', options.direction).limit(options.limit).offset(options.offset).execute(),
+    countOf(query),
+  ]);
+  return { rows: rows.map(rowToUser), total };
+}
+
+function maskToken(cipher: TokenCipher, userId: string, provider: string, ciphertext: string): string {
+  try {
+    const value = cipher.decrypt(ciphertext, tokenAssociatedData(userId, provider, 'access_token'));
+    return `${value.slice(0, 4)}… (${value.length} chars)`;
+  } catch {
+    return 'unreadable (wrong key?)';
+  }
+}
+
+export async function listTokensForAdmin(database: Database, cipher: TokenCipher, options: TokenListOptions): Promise<Page<AdminTokenRow>> {
+  let query = database.db.selectFrom('tokens').innerJoin('users', 'users.id', 'tokens.user_id');
+  if (options.search) {
+    const search = options.search;
+    query = query.where((eb) => eb.or([eb('tokens.user_id', 'in', matchingUserIds(database, search)), eb('tokens.provider', '=', search.toLowerCase())]));
+  }
+  if (options.provider !== undefined) query = query.where('tokens.provider', '=', options.provider);
+  const within = options.expiringWithinSeconds ?? 600;
+  if (options.state === 'expiring') query = query.where('tokens.expires_at', '>', options.now).where('tokens.expires_at', '<=', options.now + within);
+  if (options.state === 'expired') query = query.where('tokens.expires_at', '<=', options.now);
+  if (options.state === 'needs_reauth') query = query.where('tokens.status', '=', 'needs_reauth');
+  const [rows, total] = await Promise.all([
+    query
+      .selectAll('tokens')
+      .select(['users.username', 'users.email'])
+      .orderBy(`tokens.${options.sort}`, options.direction)
+      .orderBy('tokens.id', options.direction)
+      .limit(options.limit)
+      .offset(options.offset)
+      .execute(),
+    countOf(query),
+  ]);
+  return {
+    rows: rows.map((row) => ({
+      ...rowToTokenSummary(row),
+      username: row.username,
+      email: row.email,
+      maskedAccessToken: maskToken(cipher, row.user_id, row.provider, row.access_token),
+    })),
+    total,
+  };
+}
+
+export async function findTokenForAdmin(database: Database, cipher: TokenCipher, id: string): Promise<AdminTokenRow | undefined> {
+  const row = await database.db
+    .selectFrom('tokens')
+    .innerJoin('users', 'users.id', 'tokens.user_id')
+    .selectAll('tokens')
+    .select(['users.username', 'users.email'])
+    .where('tokens.id', '=', id)
+    .executeTakeFirst();
+  return row && { ...rowToTokenSummary(row), username: row.username, email: row.email, maskedAccessToken: maskToken(cipher, row.user_id, row.provider, row.access_token) };
+}
+
+export async function listAuditForAdmin(db: Kysely<DatabaseSchema>, options: AuditListOptions): Promise<Page<AuditEvent>> {
+  let query = db.selectFrom('audit_log');
+  if (options.event !== undefined) query = query.where('event', '=', options.event);
+  if (options.targetType !== undefined) query = query.where('target_type', '=', options.targetType);
+  if (options.targetId !== undefined) query = query.where('target_id', '=', options.targetId);
+  if (options.search) {
+    const { from, to } = prefixRange(options.search);
+    const exact = options.search;
+    query = query.where((eb) =>
+      eb.or([eb.and([eb('event', '>=', from), eb('event', '<', to)]), eb('target_id', '=', exact), eb('actor_user_id', '=', exact)]),
+    );
+  }
+  const [rows, total] = await Promise.all([
+    query.selectAll().orderBy('id', 'desc').limit(options.limit).offset(options.offset).execute(),
+    countOf(query),
+  ]);
+  return { rows: rows.map(rowToAuditEvent), total };
+}
+
+export async function findAuditEventById(db: Kysely<DatabaseSchema>, id: string): Promise<AuditEvent | undefined> {
+  const row = await db.selectFrom('audit_log').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && rowToAuditEvent(row);
+}
+
+/** The event names that occur in the log, for the audit filter. */
+export async function auditEventNames(db: Kysely<DatabaseSchema>): Promise<string[]> {
+  const rows = await db.selectFrom('audit_log').select('event').distinct().orderBy('event').execute();
+  return rows.map((row) => row.event);
+}
+
+export async function adminCounts(db: Kysely<DatabaseSchema>, now: number, expiringWithinSeconds = 600): Promise<AdminCounts> {
+  const [users, connectedTokens, expiringSoon, needsReauth] = await Promise.all([
+    countOf(db.selectFrom('users')),
+    countOf(db.selectFrom('tokens').where('status', '=', 'active')),
+    countOf(db.selectFrom('tokens').where('status', '=', 'active').where('expires_at', '>', now).where('expires_at', '<=', now + expiringWithinSeconds)),
+    countOf(db.selectFrom('tokens').where('status', '=', 'needs_reauth')),
+  ]);
+  return { users, connectedTokens, expiringSoon, needsReauth };
+}
+
+/** The providers users signed up with, for the users filter. */
+export async function userProviders(db: Kysely<DatabaseSchema>): Promise<string[]> {
+  const rows = await db.selectFrom('users').select('provider').distinct().where('provider', 'is not', null).orderBy('provider').execute();
+  return rows.map((row) => row.provider as string);
+}
+

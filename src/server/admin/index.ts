@@ -1,0 +1,18 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppDependencies } from '../dependencies.js';
+import { adminAuthRoutes } from './auth/admin-auth.routes.js';
+import { requireStaff } from './auth/staff-guard.js';
+import { adminResourceRoutes } from './resource.routes.js';
+
+/**
+ * The admin site under /admin, in its own encapsulated scope: the staff
+ * check is a hook of this scope, so it runs on every admin route and on no
+ * other. /admin/login and /admin/logout are the only routes it lets through.
+ */
+export async function adminSite(app: FastifyInstance, options: AppDependencies & { prefix?: string }): Promise<void> {
+  // The options carry the /admin prefix; passed on as they are, nested plugins would add it again.
+  const { prefix: _prefix, ...deps } = options;
+  app.addHook('preHandler', requireStaff(deps));
+  await app.register(adminAuthRoutes, deps);
+  await app.register(adminResourceRoutes, deps);
+}

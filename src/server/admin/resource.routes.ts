@@ -1,0 +1,100 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { TokenkeeperError } from '../../client/errors.js';
+import { adminCounts, listAuditForAdmin } from '../../db/admin-lists.js';
+import { writeAuditEvent } from '../../db/audit.repository.js';
+import type { User } from '../../db/user.repository.js';
+import type { AppDependencies } from '../dependencies.js';
+import { parseListQuery } from './list-query.js';
+import type { AdminContext, AnyAdminResource } from './resource.js';
+import { adminResources } from './resources/index.js';
+import { adminLayout } from './views/admin-layout.js';
+import { dashboardPage } from './views/dashboard-page.js';
+import { detailPage } from './views/detail-page.js';
+import { listPage } from './views/list-page.js';
+
+function contextOf(request: FastifyRequest, deps: AppDependencies): AdminContext {
+  const admin = request.adminUser;
+  if (!admin) throw new TokenkeeperError('unauthorized', 401, 'Sign in as staff first.');
+  return { deps, request, admin: admin as User, now: deps.now() };
+}
+
+function resourceNamed(name: string): AnyAdminResource {
+  const resource = adminResources.find((candidate) => candidate.name === name);
+  if (!resource) throw new TokenkeeperError('not_found', 404, 'There is no such admin page.');
+  return resource;
+}
+
+async function page(app: FastifyInstance, request: FastifyRequest, title: string, section: 'dashboard' | 'users' | 'tokens' | 'audit', body: Parameters<typeof adminLayout>[1]): Promise<string> {
+  const admin = request.adminUser;
+  const flash = await app.sessions.takeFlash(request);
+  return adminLayout({ title, adminName: admin ? (admin.name ?? admin.username) : null, csrfToken: request.session?.csrfToken ?? null, section, flash }, body);
+}
+
+/** The dashboard and, for every declared resource, its list, detail and action routes. */
+export async function adminResourceRoutes(app: FastifyInstance, deps: AppDependencies): Promise<void> {
+  app.get('/', async (request, reply) => {
+    const context = contextOf(request, deps);
+    const [counts, recent] = await Promise.all([adminCounts(deps.database.db, context.now), listAuditForAdmin(deps.database.db, { offset: 0, limit: 15 })]);
+    return reply.type('text/html; charset=utf-8').send(await page(app, request, 'Dashboard', 'dashboard', dashboardPage(counts, recent.rows, context.now)));
+  });
+
+  app.get<{ Params: { resource: string } }>('/:resource', async (request, reply) => {
+    const resource = resourceNamed(request.params.resource);
+    const context = contextOf(request, deps);
+    const filterOptions: Record<string, ReadonlyArray<{ value: string; label: string }>> = {};
+    for (const filter of resource.filters) filterOptions[filter.key] = typeof filter.options === 'function' ? await filter.options(context) : filter.options;
+    const allowed = Object.fromEntries(Object.entries(filterOptions).map(([key, options]) => [key, new Set(options.map((o) => o.value))]));
+    const query = parseListQuery(resource, request.query as Record<string, unknown>, allowed);
+    const { rows, total } = await resource.list(query, context);
+    return reply
+      .type('text/html; charset=utf-8')
+      .send(await page(app, request, resource.label, resource.name as never, listPage({ resource, query, rows, total, filterOptions, context })));
+  });
+
+  app.get<{ Params: { resource: string; id: string } }>('/:resource/:id', async (request, reply) => {
+    const resource = resourceNamed(request.params.resource);
+    const context = contextOf(request, deps);
+    const row = await resource.find(request.params.id, context);
+    if (row === undefined) throw new TokenkeeperError('not_found', 404, `No such ${resource.singular}.`);
+    const related = resource.related ? await resource.related(row, context) : null;
+    return reply.type('text/html; charset=utf-8').send(await page(app, request, resource.titleOf(row), resource.name as never, detailPage(resource, row, related, context)));
+  });
+
+  app.post<{ Params: { resource: string; id: string; action: string } }>('/:resource/:id/:action', async (request, reply) => {
+    const resource = resourceNamed(request.params.resource);
+    const context = contextOf(request, deps);
+    const action = resource.actions.find((candidate) => candidate.name === request.params.action);
+    if (!action) throw new TokenkeeperError('not_found', 404, 'There is no such action.');
+    const row = await resource.find(request.params.id, context);
+    if (row === undefined) throw new TokenkeeperError('not_found', 404, `No such ${resource.singular}.`);
+    if (action.appliesTo && !action.appliesTo(row, context)) throw new TokenkeeperError('action_not_applicable', 409, `“${action.label}” does not apply to this ${resource.singular}.`);
+    const id = resource.idOf(row);
+    let outcome: string;
+    try {
+      outcome = await action.run(row, context);
+    } catch (error) {
+      await writeAuditEvent(deps.database.db, {
+        event: `admin.${resource.name}.${action.name}_failed`,
+        actorUserId: context.admin.id,
+        targetType: resource.auditTargetType,
+        targetId: id,
+        ip: request.ip,
+        detail: { code: (error as { code?: string }).code ?? 'error' },
+        at: deps.now(),
+      });
+      throw error;
+    }
+    await writeAuditEvent(deps.database.db, {
+      event: `admin.${resource.name}.${action.name}`,
+      actorUserId: context.admin.id,
+      targetType: resource.auditTargetType,
+      targetId: id,
+      ip: request.ip,
+      detail: { outcome },
+      at: deps.now(),
+    });
+    const stillThere = await resource.find(id, context);
+    await app.sessions.setFlash(request, outcome);
+    return reply.redirect(stillThere === undefined ? `/admin/${resource.name}` : `/admin/${resource.name}/${encodeURIComponent(id)}`, 303);
+  });
+}

@@ -1,0 +1,83 @@
+import type { FastifyRequest } from 'fastify';
+import type { User } from '../../db/user.repository.js';
+import type { AppDependencies } from '../dependencies.js';
+import type { SafeHtml } from '../views/html.js';
+
+/** What a list page asks for, parsed and checked from the query string (see list-query.ts). */
+export interface ListQuery {
+  search: string;
+  /** Only keys and values the resource declares. */
+  filters: Record<string, string>;
+  sort: string;
+  direction: 'asc' | 'desc';
+  page: number;
+  pageSize: number;
+}
+
+export interface AdminContext {
+  deps: AppDependencies;
+  request: FastifyRequest;
+  /** The signed-in staff user. */
+  admin: User;
+  now: number;
+}
+
+export interface Column<Row> {
+  label: string;
+  render: (row: Row, context: AdminContext) => SafeHtml | string | number | null;
+  /** Set when the list can be sorted by this column. */
+  sortKey?: string;
+}
+
+export interface Filter {
+  key: string;
+  label: string;
+  options: ReadonlyArray<{ value: string; label: string }> | ((context: AdminContext) => Promise<ReadonlyArray<{ value: string; label: string }>>);
+}
+
+export interface Field<Row> {
+  label: string;
+  render: (row: Row, context: AdminContext) => SafeHtml | string | number | null;
+}
+
+export interface Action<Row> {
+  name: string;
+  label: string;
+  /** Shown in red. */
+  dangerous?: boolean;
+  /** Whether the button is shown for this row. */
+  appliesTo?: (row: Row, context: AdminContext) => boolean;
+  /** Does the work and returns a sentence for the flash message. The audit entry is written by the caller. */
+  run: (row: Row, context: AdminContext) => Promise<string>;
+}
+
+/**
+ * A resource of the admin site, in the spirit of Django's ModelAdmin: the
+ * pages are rendered from this declaration. Queries live in src/db; the
+ * resource says what to show and what can be done.
+ */
+export interface AdminResource<Row> {
+  /** URL segment: /admin/<name>. */
+  name: string;
+  label: string;
+  singular: string;
+  /** Placeholder of the search box, saying what it matches. */
+  searchHelp: string;
+  columns: ReadonlyArray<Column<Row>>;
+  filters: ReadonlyArray<Filter>;
+  sortKeys: readonly string[];
+  defaultSort: { key: string; direction: 'asc' | 'desc' };
+  list: (query: ListQuery, context: AdminContext) => Promise<{ rows: Row[]; total: number }>;
+  find: (id: string, context: AdminContext) => Promise<Row | undefined>;
+  idOf: (row: Row) => string;
+  titleOf: (row: Row) => string;
+  detail: ReadonlyArray<Field<Row>>;
+  /** Extra sections under the detail (related objects). */
+  related?: (row: Row, context: AdminContext) => Promise<SafeHtml>;
+  actions: ReadonlyArray<Action<Row>>;
+  /** The audit log's target_type for this resource's objects. */
+  auditTargetType: string;
+}
+
+/** Erases the row type so resources of different rows share one registry. */
+export type AnyAdminResource = AdminResource<any>;

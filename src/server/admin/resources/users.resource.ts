@@ -1,0 +1,146 @@
+import { listAccountsForUser } from '../../../db/account.repository.js';
+import { listAuditForAdmin, listUsersForAdmin, userProviders } from '../../../db/admin-lists.js';
+import { findUserById, setUserFlags, type User } from '../../../db/user.repository.js';
+import { deleteSessionsForUser } from '../../../db/session.repository.js';
+import { absoluteTime, relativeTime } from '../../views/format.js';
+import { html } from '../../views/html.js';
+import { deleteUserEverywhere } from '../../user-deletion.js';
+import type { AdminContext, AdminResource } from '../resource.js';
+import { auditTable } from '../views/dashboard-page.js';
+
+const yesNo = (value: boolean) => (value ? 'yes' : 'no');
+const when = (at: number | null, context: AdminContext) =>
+  at === null ? '—' : html`<span title="${absoluteTime(at)}">${relativeTime(at, context.now)}</span>`;
+const YES_NO = [
+  { value: 'yes', label: 'yes' },
+  { value: 'no', label: 'no' },
+];
+
+export const usersResource: AdminResource<User> = {
+  name: 'users',
+  label: 'Users',
+  singular: 'user',
+  searchHelp: 'username or e-mail starts with…',
+  auditTargetType: 'user',
+  columns: [
+    { label: 'Username', render: (user) => user.username, sortKey: 'username' },
+    { label: 'E-mail', render: (user) => user.email ?? '—' },
+    { label: 'Provider', render: (user) => user.provider ?? '—' },
+    { label: 'Token user', render: (user) => yesNo(user.isTokenUser) },
+    { label: 'Staff', render: (user) => yesNo(user.isStaff) },
+    { label: 'Active', render: (user) => yesNo(user.isActive) },
+    { label: 'Joined', render: (user, context) => when(user.dateJoined, context), sortKey: 'date_joined' },
+    { label: 'Last login', render: (user, context) => when(user.lastLogin, context), sortKey: 'last_login' },
+  ],
+  filters: [
+    { key: 'provider', label: 'Provider', options: async (context) => (await userProviders(context.deps.database.db)).map((p) => ({ value: p, label: p })) },
+    { key: 'staff', label: 'Staff', options: YES_NO },
+    { key: 'active', label: 'Active', options: YES_NO },
+  ],
+  sortKeys: ['username', 'date_joined', 'last_login'],
+  defaultSort: { key: 'date_joined', direction: 'desc' },
+  list: (query, context) =>
+    listUsersForAdmin(context.deps.database, {
+      ...(query.search ? { search: query.search } : {}),
+      ...(query.filters.provider ? { provider: query.filters.provider } : {}),
+      ...(query.filters.staff ? { isStaff: query.filters.staff === 'yes' } : {}),
+      ...(query.filters.active ? { isActive: query.filters.active === 'yes' } : {}),
+      sort: query.sort as 'username',
+      direction: query.direction,
+      offset: (query.page - 1) * query.pageSize,
+      limit: query.pageSize,
+    }),
+  find: (id, context) => findUserById(context.deps.database.db, id),
+  idOf: (user) => user.id,
+  titleOf: (user) => user.username,
+  detail: [
+    { label: 'Username', render: (user) => user.username },
+    { label: 'Name', render: (user) => user.name ?? '—' },
+    { label: 'E-mail', render: (user) => user.email ?? '—' },
+    { label: 'Signed up with', render: (user) => user.provider ?? '—' },
+    { label: 'Token user', render: (user) => yesNo(user.isTokenUser) },
+    { label: 'Staff', render: (user) => yesNo(user.isStaff) },
+    { label: 'Superuser', render: (user) => yesNo(user.isSuperuser) },
+    { label: 'Active', render: (user) => yesNo(user.isActive) },
+    { label: 'Joined', render: (user) => absoluteTime(user.dateJoined) },
+    { label: 'Last login', render: (user) => (user.lastLogin === null ? '—' : absoluteTime(user.lastLogin)) },
+    { label: 'Id', render: (user) => html`<code>${user.id}</code>` },
+  ],
+  related: async (user, context) => {
+    const [accounts, tokens, audit] = await Promise.all([
+      listAccountsForUser(context.deps.database.db, user.id),
+      context.deps.tokenStore.listTokenSummariesForUser(user.id),
+      listAuditForAdmin(context.deps.database.db, { search: user.id, offset: 0, limit: 20 }),
+    ]);
+    return html`<h2>Connected providers</h2>
+${
+  accounts.length === 0
+    ? html`<p class="muted">None.</p>`
+    : html`<div class="table-wrap"><table class="list"><thead><tr><th>Provider</th><th>Subject</th><th>Token</th><th>Status</th><th>Expires</th></tr></thead><tbody>
+${accounts.map((account) => {
+  const token = tokens.find((t) => t.provider === account.provider);
+  return html`<tr><td>${account.provider}</td><td><code>${account.subject}</code></td>
+<td>${token ? html`<a href="/admin/tokens/${encodeURIComponent(token.id)}">open</a>` : 'disconnected'}</td>
+<td>${token?.status ?? '—'}</td><td>${token?.expiresAt ? when(token.expiresAt, context) : '—'}</td></tr>`;
+})}
+</tbody></table></div>`
+}
+<h2>Recent activity</h2>
+${auditTable(audit.rows, context.now)}`;
+  },
+  actions: [
+    {
+      name: 'deactivate',
+      label: 'Deactivate',
+      dangerous: true,
+      appliesTo: (user, context) => user.isActive && user.id !== context.admin.id,
+      run: async (user, context) => {
+        await setUserFlags(context.deps.database.db, user.id, { isActive: false });
+        // A deactivated user is signed out everywhere at once.
+        await deleteSessionsForUser(context.deps.database.db, user.id);
+        return `${user.username} is deactivated and signed out.`;
+      },
+    },
+    {
+      name: 'activate',
+      label: 'Activate',
+      appliesTo: (user) => !user.isActive,
+      run: async (user, context) => {
+        await setUserFlags(context.deps.database.db, user.id, { isActive: true });
+        return `${user.username} is active again.`;
+      },
+    },
+    {
+      name: 'make-staff',
+      label: 'Make staff',
+      appliesTo: (user) => !user.isStaff,
+      run: async (user, context) => {
+        await setUserFlags(context.deps.database.db, user.id, { isStaff: true });
+        return `${user.username} is now staff.`;
+      },
+    },
+    {
+      name: 'remove-staff',
+      label: 'Remove staff',
+      appliesTo: (user, context) => user.isStaff && user.id !== context.admin.id,
+      run: async (user, context) => {
+        await setUserFlags(context.deps.database.db, user.id, { isStaff: false, isSuperuser: false });
+        return `${user.username} is no longer staff.`;
+      },
+    },
+    {
+      name: 'delete',
+      label: 'Delete user',
+      dangerous: true,
+      appliesTo: (user, context) => user.id !== context.admin.id,
+      run: async (user, context) => {
+        const { revoked } = await deleteUserEverywhere(
+          { database: context.deps.database, tokenStore: context.deps.tokenStore, tokens: context.deps.tokens, logger: context.request.log as never, now: context.deps.now },
+          user.id,
+          context.admin.id,
+        );
+        return `${user.username} is deleted${revoked.length > 0 ? `; tokens revoked at ${revoked.join(', ')}` : ''}.`;
+      },
+    },
+  ],
+};

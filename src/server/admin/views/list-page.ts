@@ -1,0 +1,67 @@
+import { html, type SafeHtml } from '../../views/html.js';
+import { listHref } from '../list-query.js';
+import type { AdminContext, AnyAdminResource, ListQuery } from '../resource.js';
+
+export interface ListPageData {
+  resource: AnyAdminResource;
+  query: ListQuery;
+  rows: unknown[];
+  total: number;
+  filterOptions: Record<string, ReadonlyArray<{ value: string; label: string }>>;
+  context: AdminContext;
+}
+
+function sortLink(data: ListPageData, label: string, sortKey: string | undefined): SafeHtml {
+  if (!sortKey) return html`${label}`;
+  const { resource, query } = data;
+  const current = query.sort === sortKey;
+  const direction = current && query.direction === 'asc' ? 'desc' : 'asc';
+  const arrow = current ? (query.direction === 'asc' ? ' ▲' : ' ▼') : '';
+  return html`<a href="${listHref(resource, query, { sort: sortKey, direction, page: 1 })}">${label}${arrow}</a>`;
+}
+
+function filterBar(data: ListPageData): SafeHtml {
+  const { resource, query } = data;
+  return html`<div class="filters">${resource.filters.map(
+    (filter) => html`<div class="filter"><span class="muted">${filter.label}:</span>
+<a href="${listHref(resource, query, { filters: { [filter.key]: '' }, page: 1 })}"${query.filters[filter.key] === undefined ? html` aria-current="true"` : null}>all</a>
+${(data.filterOptions[filter.key] ?? []).map(
+  (option) =>
+    html`<a href="${listHref(resource, query, { filters: { [filter.key]: option.value }, page: 1 })}"${query.filters[filter.key] === option.value ? html` aria-current="true"` : null}>${option.label}</a>`,
+)}</div>`,
+  )}</div>`;
+}
+
+/** A resource's list: search, filters, sortable columns, pagination — all plain links and a GET form. */
+export function listPage(data: ListPageData): SafeHtml {
+  const { resource, query, rows, total, context } = data;
+  const pages = Math.max(1, Math.ceil(total / query.pageSize));
+  const first = total === 0 ? 0 : (query.page - 1) * query.pageSize + 1;
+  const last = Math.min(total, query.page * query.pageSize);
+  const hidden = Object.entries(query.filters).map(([key, value]) => html`<input type="hidden" name="${key}" value="${value}">`);
+  return html`<h1>${resource.label}</h1>
+<form class="search" method="get" action="/admin/${resource.name}">
+${hidden}
+<input type="search" name="q" value="${query.search}" placeholder="${resource.searchHelp}" aria-label="Search ${resource.label}">
+<button type="submit">Search</button>
+${query.search ? html`<a href="${listHref(resource, query, { search: '', page: 1 })}">clear</a>` : null}
+</form>
+${filterBar(data)}
+<p class="muted count">${total === 0 ? 'Nothing matches.' : `${first}–${last} of ${total}`}</p>
+<div class="table-wrap"><table class="list">
+<thead><tr>${resource.columns.map((column) => html`<th>${sortLink(data, column.label, column.sortKey)}</th>`)}</tr></thead>
+<tbody>
+${rows.map(
+  (row) => html`<tr>${resource.columns.map((column, index) => {
+    const cell = column.render(row, context);
+    return index === 0 ? html`<td><a href="/admin/${resource.name}/${encodeURIComponent(resource.idOf(row))}">${cell}</a></td>` : html`<td>${cell}</td>`;
+  })}</tr>`,
+)}
+</tbody>
+</table></div>
+<nav class="pages">
+${query.page > 1 ? html`<a rel="prev" href="${listHref(resource, query, { page: query.page - 1 })}">← Previous</a>` : null}
+<span class="muted">page ${query.page} of ${pages}</span>
+${query.page < pages ? html`<a rel="next" href="${listHref(resource, query, { page: query.page + 1 })}">Next →</a>` : null}
+</nav>`;
+}

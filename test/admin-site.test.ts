@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setUserFlags } from '../src/db/user.repository.js';
+import { DIALECTS, describeEachDialect, type TestDatabase } from './support/postgres.js';
+import { expireStoredAccessToken, signedInUser, type SignedInUser } from './support/signed-in.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+describeEachDialect('the admin site', (dialect) => {
+  let database: TestDatabase;
+  let app: TestApp;
+  let staff: SignedInUser;
+  let member: SignedInUser;
+  let mallory: SignedInUser;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase({ migrate: false });
+    app = await startTestApp({ databaseUrl: database.url });
+    staff = await signedInUser(app, 'alice');
+    await setUserFlags(database.db, staff.userId, { isStaff: true });
+    member = await signedInUser(app, 'bob');
+    mallory = await signedInUser(app, 'mallory');
+  });
+  afterAll(async () => {
+    await app?.close();
+    await database?.close();
+  });
+
+  const get = (url: string, cookie?: string) => app.runtime.app.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} });
+  const post = (url: string, user: SignedInUser, csrf: string | null = user.csrfToken) =>
+    app.runtime.app.inject({
+      method: 'POST',
+      url,
+      headers: { cookie: user.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: csrf === null ? '' : `_csrf=${encodeURIComponent(csrf)}`,
+    });
+
+  async function adminRoutes(): Promise<string[]> {
+    const token = await app.runtime.tokenStore.listTokenSummariesForUser(member.userId);
+    const audit = await database.db.selectFrom('audit_log').select('id').limit(1).executeTakeFirstOrThrow();
+    return ['/admin', '/admin/users', `/admin/users/${member.userId}`, '/admin/tokens', `/admin/tokens/${token[0]!.id}`, '/admin/audit', `/admin/audit/${audit.id}`];
+  }
+
+  it('sends signed-out visitors to the login page and refuses non-staff on every page', async () => {
+    for (const url of await adminRoutes()) {
+      const signedOut = await get(url);
+      expect(signedOut.statusCode, url).toBe(302);
+      expect(signedOut.headers.location, url).toBe(`/admin/login?next=${encodeURIComponent(url)}`);
+      expect((await get(url, member.cookie)).statusCode, url).toBe(403);
+      expect((await get(url, staff.cookie)).statusCode, url).toBe(200);
+    }
+    const token = await app.runtime.tokenStore.listTokenSummariesForUser(member.userId);
+    for (const url of [`/admin/tokens/${token[0]!.id}/refresh`, `/admin/users/${member.userId}/deactivate`]) {
+      expect((await post(url, member)).statusCode, url).toBe(403);
+      expect((await app.runtime.app.inject({ method: 'POST', url })).statusCode, url).toBe(403);
+    }
+  });
+
+  it('refuses actions without the CSRF token', async () => {
+    const answer = await post(`/admin/users/${member.userId}/deactivate`, staff, null);
+    expect(answer.statusCode).toBe(403);
+    const user = await database.db.selectFrom('users').select('is_active').where('id', '=', member.userId).executeTakeFirstOrThrow();
+    expect(user.is_active).toBe(1);
+  });
+
+  it('shows provider-supplied markup as text', async () => {
+    const page = await get(`/admin/users/${mallory.userId}`, staff.cookie);
+    expect(page.body).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(page.body).not.toContain('<img src=x');
+    const list = await get('/admin/users', staff.cookie);
+    expect(list.body).not.toContain('<img src=x');
+  });
+
+  it('searches by username or e-mail prefix, and hostile search text is harmless and shown as text', async () => {
+    const byName = await get('/admin/users?q=BO', staff.cookie);
+    expect(byName.body).toContain('bob@example.test');
+    expect(byName.body).not.toContain('alice@example.test');
+    const byEmail = await get('/admin/users?q=mallory%40', staff.cookie);
+    expect(byEmail.body).toContain('mallory@example.test');
+    for (const hostile of ['%', "'", '"', '<script>alert(1)</script>', "' or 1=1 --", '_']) {
+      const page = await get(`/admin/users?q=${encodeURIComponent(hostile)}`, staff.cookie);
+      expect(page.statusCode, hostile).toBe(200);
+      expect(page.body, hostile).toContain('Nothing matches.');
+      expect(page.body, hostile).not.toContain('<script>alert(1)</script>');
+    }
+    const tokens = await get('/admin/tokens?q=%25', staff.cookie);
+    expect(tokens.body).toContain('Nothing matches.');
+  });
+
+  it('lists tokens masked, filters them, and never shows a token value', async () => {
+    const stored = await app.runtime.tokenStore.findToken(member.userId, 'toolkit');
+    const list = await get('/admin/tokens', staff.cookie);
+    expect(list.body).toContain(`${stored!.accessToken.slice(0, 4)}… (${stored!.accessToken.length} chars)`);
+    await expireStoredAccessToken(database, member.userId);
+    const expired = await get('/admin/tokens?state=expired', staff.cookie);
+    expect(expired.body).toContain('>bob<');
+    expect(expired.body).not.toContain('>alice<');
+    for (const page of [list, expired, await get(`/admin/users/${member.userId}`, staff.cookie)]) {
+      for (const value of [stored!.accessToken, stored!.refreshToken!, stored!.idToken!]) expect(page.body).not.toContain(value);
+    }
+  });
+
+  it('refresh now and revoke work from the token page, and are audited', async () => {
+    const [summary] = await app.runtime.tokenStore.listTokenSummariesForUser(member.userId);
+    const before = await app.runtime.tokenStore.findToken(member.userId, 'toolkit');
+    const refreshed = await post(`/admin/tokens/${summary!.id}/refresh`, staff);
+    expect(refreshed.statusCode).toBe(303);
+    expect(refreshed.headers.location).toBe(`/admin/tokens/${summary!.id}`);
+    const after = await app.runtime.tokenStore.findToken(member.userId, 'toolkit');
+    expect(after!.accessToken).not.toBe(before!.accessToken);
+    const detail = await get(`/admin/tokens/${summary!.id}`, staff.cookie);
+    expect(detail.body).toContain('Refreshed: expires');
+
+    const revoked = await post(`/admin/tokens/${summary!.id}/revoke`, staff);
+    expect(revoked.headers.location).toBe('/admin/tokens');
+    expect(await app.runtime.tokenStore.findToken(member.userId, 'toolkit')).toBeUndefined();
+    const audit = await database.db.selectFrom('audit_log').select(['event', 'actor_user_id']).where('event', 'like', 'admin.tokens.%').execute();
+    expect(audit).toEqual(
+      expect.arrayContaining([
+        { event: 'admin.tokens.refresh', actor_user_id: staff.userId },
+        { event: 'admin.tokens.revoke', actor_user_id: staff.userId },
+      ]),
+    );
+  });
+
+  it('deactivating a user signs them out; activating lets them back', async () => {
+    const target = await signedInUser(app, 'bob');
+    expect((await post(`/admin/users/${target.userId}/deactivate`, staff)).statusCode).toBe(303);
+    expect((await get('/api/me', target.cookie)).statusCode).toBe(401);
+    expect((await post(`/admin/users/${target.userId}/activate`, staff)).statusCode).toBe(303);
+    const user = await database.db.selectFrom('users').select('is_active').where('id', '=', target.userId).executeTakeFirstOrThrow();
+    expect(user.is_active).toBe(1);
+  });
+
+  it('answers malformed list parameters with a normal page, and unknown pages with 404', async () => {
+    for (const url of ['/admin/users?page=-1&sort=password_hash&staff=maybe', '/admin/tokens?page=abc&sort=--x&state=%00', '/admin/audit?page=99999999999&event[]=x']) {
+      expect((await get(url, staff.cookie)).statusCode, url).toBe(200);
+    }
+    expect((await get('/admin/nothing', staff.cookie)).statusCode).toBe(404);
+    expect((await get('/admin/users/not-an-id', staff.cookie)).statusCode).toBe(404);
+    expect((await post(`/admin/users/${member.userId}/explode`, staff)).statusCode).toBe(404);
+  });
+});
+
+describe('the admin search indexes', () => {
+  for (const dialect of DIALECTS) {
+    it.skipIf(!dialect.available)(`serve the username prefix search [${dialect.name}]`, async () => {
+      const database = await dialect.openTestDatabase();
+      try {
+        const { listUsersForAdmin } = await import('../src/db/admin-lists.js');
+        const { sql } = await import('kysely');
+        if (dialect.name === 'postgres') {
+          await sql`set enable_seqscan = off`.execute(database.db);
+          const plan = await sql<{ 'QUERY PLAN': string }>`explain select id from users where lower(username) collate "C" >= 'ab' and lower(username) collate "C" < ${'ab\u{10FFFF}'}`.execute(database.db);
+          expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toContain('users_username_lower_idx');
+        } else {
+          const plan = await sql<{ detail: string }>`explain query plan select id from users where lower(username) >= 'ab' and lower(username) < ${'ab\u{10FFFF}'}`.execute(database.db);
+          expect(plan.rows.map((r) => r.detail).join('\n')).toContain('users_username_lower_idx');
+        }
+        expect((await listUsersForAdmin(database, { search: 'x', sort: 'username', direction: 'asc', offset: 0, limit: 10 })).total).toBe(0);
+      } finally {
+        await database.close();
+      }
+    });
+  }
+});

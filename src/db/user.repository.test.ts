@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type TestDatabase, describeEachDialect } from '../../test/support/postgres.js';
 import { createAccount, listAccountsForUser } from './account.repository.js';
+import { listUsersForAdmin } from './admin-lists.js';
 import { listAuditEvents, writeAuditEvent } from './audit.repository.js';
 import { createLoginTransaction } from './login-transaction.repository.js';
 import { createSession, findSession } from './session.repository.js';
@@ -11,7 +12,6 @@ import {
   findUserById,
   findUserByUsername,
   findUserCredentials,
-  listUsers,
   recordLogin,
   setPassword,
   setUserFlags,
@@ -99,13 +99,16 @@ describeEachDialect('user repository', (dialect) => {
     expect(users.map((u) => u.username)).toContain('rush');
   });
 
-  it('lists users newest first, searching username and email without case', async () => {
+  it('lists users newest first for the admin, by username or e-mail prefix without case', async () => {
     await createUser(database.db, { username: 'search-one', email: 'FINDME@example.com', dateJoined: NOW + 1 });
-    await createUser(database.db, { username: 'Search-FindMe', dateJoined: NOW + 2 });
-    const found = await listUsers(database.db, { limit: 10, search: 'findme' });
-    expect(found.map((u) => u.username)).toEqual(['Search-FindMe', 'search-one']);
-    expect(await listUsers(database.db, { limit: 10, search: 'findme%' })).toEqual([]);
-    expect(await listUsers(database.db, { limit: 1, offset: 1, search: 'findme' })).toHaveLength(1);
+    await createUser(database.db, { username: 'FindMe-two', dateJoined: NOW + 2 });
+    await createUser(database.db, { username: 'not-findme', dateJoined: NOW + 3 });
+    const page = { sort: 'date_joined', direction: 'desc', offset: 0, limit: 10 } as const;
+    const found = await listUsersForAdmin(database, { ...page, search: 'findme' });
+    expect(found.rows.map((u) => u.username)).toEqual(['FindMe-two', 'search-one']);
+    expect(found.total).toBe(2);
+    expect((await listUsersForAdmin(database, { ...page, search: 'findme%' })).rows).toEqual([]);
+    expect((await listUsersForAdmin(database, { ...page, search: 'findme', offset: 1, limit: 1 })).rows).toHaveLength(1);
   });
 
   it('deleting a user deletes their accounts, tokens, sessions and pending sign-ins, not the audit log', async () => {

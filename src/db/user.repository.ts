@@ -149,30 +149,6 @@ export async function deleteUser(db: Kysely<DatabaseSchema>, id: string): Promis
   return result.numDeletedRows > 0n;
 }
 
-/** Newest first; `search` matches a substring of username or email, case-insensitively. */
-export async function listUsers(
-  db: Kysely<DatabaseSchema>,
-  options: { limit: number; offset?: number; search?: string },
-): Promise<User[]> {
-  let query = db.selectFrom('users').selectAll();
-  if (options.search !== undefined && options.search !== '') {
-    const pattern = `%${escapeLike(options.search.toLowerCase())}%`;
-    query = query.where((eb) =>
-      eb.or([
-        sql<boolean>`lower(username) like ${pattern} escape '\\'`,
-        sql<boolean>`lower(email) like ${pattern} escape '\\'`,
-      ]),
-    );
-  }
-  const rows = await query
-    .orderBy('date_joined', 'desc')
-    .orderBy('id', 'desc')
-    .limit(options.limit)
-    .offset(options.offset ?? 0)
-    .execute();
-  return rows.map(rowToUser);
-}
-
 /**
  * `wanted` when free, else the first free of `wanted-2`, `wanted-3`…
  * (Another writer may take it before you insert: see createUserWithUniqueUsername.)

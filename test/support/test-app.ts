@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig, type AppConfig } from '../../src/config/config.js';
 import { generateEncryptionKey } from '../../src/db/token-cipher.js';
-import { startDevProvider, type DevProvider, type DevProviderOptions } from '../../src/dev-provider/index.js';
+import { startDevProvider, type DevProvider, type DevProviderClient, type DevProviderOptions } from '../../src/dev-provider/index.js';
 import { createRuntime, type Runtime } from '../../src/server/runtime.js';
 import { TestBrowser, type BrowserResponse } from './browser.js';
 import { injectFetch } from './inject-fetch.js';
@@ -16,13 +16,48 @@ export const CLIENT_SECRET = 'tokenkeeper-test-secret';
 /** One key per test run, so several app instances on one database can read each other's rows. */
 export const TEST_ENCRYPTION_KEY = generateEncryptionKey();
 
+/** The test app's client at the dev provider, for an app whose public origin is appOrigin. */
+export function testProviderClient(appOrigin: string = APP_ORIGIN): DevProviderClient {
+  return { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [`${appOrigin}/auth/toolkit/callback`] };
+}
+
 /** The dev provider as the test apps expect it (client, redirect URI), for sharing between app instances. */
 export function startTestProvider(options: Partial<Omit<DevProviderOptions, 'clients'>> = {}): Promise<DevProvider> {
   return startDevProvider({
     port: 0,
-    clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [`${APP_ORIGIN}/auth/toolkit/callback`] }],
+    clients: [testProviderClient()],
     ...options,
   });
+}
+
+/**
+ * The environment a test app is configured from: the dev provider at
+ * `issuer` registered as "toolkit" through OAUTH_PROVIDERS, the test secrets,
+ * no login rate limit, then `env` and `configure(issuer)` on top.
+ */
+export function testAppEnv(options: {
+  baseUrl: string;
+  databaseUrl: string;
+  issuer: string;
+  env?: Record<string, string>;
+  configure?: (issuer: string) => Record<string, string>;
+}): Record<string, string> {
+  const { issuer } = options;
+  return {
+    BASE_URL: options.baseUrl,
+    DATABASE_URL: options.databaseUrl,
+    SECRET_KEY: 'test-secret-key-that-is-long-enough-0123456789',
+    TOKEN_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEY,
+    OAUTH_PROVIDERS: 'toolkit',
+    TOOLKIT_ISSUER: issuer,
+    TOOLKIT_CLIENT_ID: CLIENT_ID,
+    TOOLKIT_CLIENT_SECRET: CLIENT_SECRET,
+    TOOLKIT_SCOPE: 'openid profile email offline_access notes:read',
+    TOOLKIT_API_BASE_URL: `${issuer}/api`,
+    LOGIN_RATE_LIMIT: '0',
+    ...options.env,
+    ...options.configure?.(issuer),
+  };
 }
 
 export interface TestApp {
@@ -60,21 +95,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     (await startTestProvider(options.provider));
   try {
     const config = loadConfig(
-      {
-        BASE_URL: APP_ORIGIN,
-        DATABASE_URL: options.databaseUrl,
-        SECRET_KEY: 'test-secret-key-that-is-long-enough-0123456789',
-        TOKEN_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEY,
-        OAUTH_PROVIDERS: 'toolkit',
-        TOOLKIT_ISSUER: provider.issuer,
-        TOOLKIT_CLIENT_ID: CLIENT_ID,
-        TOOLKIT_CLIENT_SECRET: CLIENT_SECRET,
-        TOOLKIT_SCOPE: 'openid profile email offline_access notes:read',
-        TOOLKIT_API_BASE_URL: `${provider.issuer}/api`,
-        LOGIN_RATE_LIMIT: '0',
-        ...options.env,
-        ...options.configure?.(provider.issuer),
-      },
+      testAppEnv({ baseUrl: APP_ORIGIN, databaseUrl: options.databaseUrl, issuer: provider.issuer, env: options.env, configure: options.configure }),
       mkdtempSync(join(tmpdir(), 'tokenkeeper-app-')),
     );
     const logger = pino({ level: options.logLevel ?? 'silent' }, options.logDestination ?? pino.destination('/dev/null'));

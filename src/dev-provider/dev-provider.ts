@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
@@ -103,9 +104,9 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
     ? ProviderStateStore.inMemory()
     : await ProviderStateStore.fromFile(join(dataDir, STATE_FILE_NAME));
 
-  const server = createServer();
+  const server: Server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }) : createServer();
   const port = await listen(server, options.port, host);
-  const issuer = options.issuer ?? `http://localhost:${port}`;
+  const issuer = options.issuer ?? `${options.tls ? 'https' : 'http'}://localhost:${port}`;
 
   let provider: Provider;
   try {

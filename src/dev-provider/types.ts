@@ -37,6 +37,11 @@ export interface DevProviderOptions {
    */
   dataDir?: string;
   logger?: DevProviderLogger;
+  /**
+   * PEM key and certificate: serve HTTPS instead of HTTP (the default issuer
+   * becomes `https://localhost:${port}`). For tests of TLS trust (CA_FILE).
+   */
+  tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
 /** Live counters, for tests ("exactly one refresh request"). */

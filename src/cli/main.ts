@@ -2,6 +2,7 @@ import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../config/config-error.js';
 import { runDevProvider } from './dev-provider.command.js';
+import { runKeys } from './keys.command.js';
 import { runMigrate } from './migrate.command.js';
 import { runServe } from './serve.command.js';
 import { runTokens } from './tokens.command.js';
@@ -17,6 +18,9 @@ Commands:
                   refresh a token now and print its new expiry
   tokens revoke <id>
                   revoke a token at its provider and delete it
+  keys rotate [--batch-size N]
+                  re-encrypt every stored secret with the newest TOKEN_ENCRYPTION_KEYS key
+  keys generate   print a new encryption key
   dev-provider    run the local OpenID provider alone (demo accounts alice, bob)
   help            show this help
 
@@ -35,6 +39,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runDevProvider(rest);
       case 'tokens':
         return await runTokens(rest);
+      case 'keys':
+        return await runKeys(rest);
       case undefined:
       case 'help':
       case '--help':

@@ -1,0 +1,157 @@
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../config/config-error.js';
+import { openDatabase } from '../db/database.js';
+import { rotateEncryptionKeys, type TableRotation } from '../db/key-rotation.js';
+import { pendingMigrations } from '../db/migrate.js';
+import { generateEncryptionKey, parseEncryptionKeys, TokenCipher } from '../db/token-cipher.js';
+import { processIo, type CommandIo } from './command-io.js';
+import { configFromEnvironment } from './load-config.js';
+
+export const KEYS_USAGE = `Usage: tokenkeeper keys rotate [--batch-size N]
+       tokenkeeper keys generate
+
+Rotating the encryption key:
+  1. tokenkeeper keys generate, and put the new key first in TOKEN_ENCRYPTION_KEYS
+     (keep the old keys after it: TOKEN_ENCRYPTION_KEYS=<new>,<old>)
+  2. restart every server, so new values are written with the new key
+  3. tokenkeeper keys rotate: re-encrypts every stored value with the new key
+  4. remove the old key from TOKEN_ENCRYPTION_KEYS and restart again`;
+
+const DEFAULT_BATCH_SIZE = 200;
+const MAX_BATCH_SIZE = 10_000;
+
+export type KeysCommand = { action: 'help' } | { action: 'generate' } | { action: 'rotate'; batchSize: number };
+
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** Parses `keys …` arguments; throws UsageError on anything it does not know. */
+export function parseKeysArguments(args: readonly string[]): KeysCommand {
+  const [subcommand, ...rest] = args;
+  switch (subcommand) {
+    case 'help':
+    case '--help':
+    case '-h':
+      return { action: 'help' };
+    case 'generate':
+      strictParse(rest, {});
+      return { action: 'generate' };
+    case 'rotate': {
+      const { values } = strictParse(rest, { 'batch-size': { type: 'string' } });
+      const text = values['batch-size'] as string | undefined;
+      const batchSize = text === undefined ? DEFAULT_BATCH_SIZE : Number(text);
+      if (text !== undefined && (!/^\d+$/.test(text) || batchSize < 1 || batchSize > MAX_BATCH_SIZE)) {
+        throw new UsageError(`--batch-size must be a whole number from 1 to ${MAX_BATCH_SIZE} (got "${text}")`);
+      }
+      return { action: 'rotate', batchSize };
+    }
+    case undefined:
+      throw new UsageError('missing subcommand');
+    default:
+      throw new UsageError(`unknown subcommand "${subcommand}"`);
+  }
+}
+
+function strictParse(args: string[], options: Record<string, { type: 'string' | 'boolean' }>) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false });
+  } catch (error) {
+    const message = (error as Error).message.split(/\.\s/)[0] ?? String(error);
+    throw new UsageError(message, { cause: error });
+  }
+}
+
+/**
+ * `tokenkeeper keys rotate|generate`. Returns the exit code: 0 done, 1 some
+ * rows could not be re-encrypted (listed by id on stderr) or another failure,
+ * 2 bad usage. A ConfigError is left to main(), like every command.
+ */
+export async function runKeys(args: string[], io: CommandIo = processIo()): Promise<number> {
+  let command: KeysCommand;
+  try {
+    command = parseKeysArguments(args);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`tokenkeeper keys: ${error.message}\n\n${KEYS_USAGE}\n`);
+    return 2;
+  }
+  switch (command.action) {
+    case 'help':
+      io.stdout.write(`${KEYS_USAGE}\n`);
+      return 0;
+    case 'generate':
+      // stdout is the key alone, so `$(tokenkeeper keys generate)` works.
+      io.stdout.write(`${generateEncryptionKey()}\n`);
+      return 0;
+    case 'rotate':
+      return rotate(command.batchSize, io);
+  }
+}
+
+async function rotate(batchSize: number, io: CommandIo): Promise<number> {
+  const config = configFromEnvironment(io.env, io.cwd);
+  const now = io.now ?? (() => Math.floor(Date.now() / 1000));
+  // The configuration already checked the keys; parsing again cannot fail.
+  const keys = parseEncryptionKeys(config.tokenEncryptionKeys);
+  const cipher = new TokenCipher(keys);
+  try {
+    const database = await openDatabase(config.databaseUrl);
+    try {
+      const pending = await pendingMigrations(database);
+      if (pending.length > 0) {
+        io.stderr.write(`tokenkeeper keys rotate: the database has ${pending.length} pending migration(s); run \`tokenkeeper migrate\` first.\n`);
+        return 1;
+      }
+      const result = await rotateEncryptionKeys(database.db, cipher, {
+        batchSize,
+        now: now(),
+        onBatch: (table, progress) => io.stderr.write(`  ${table}: ${progress.checked} checked so far\n`),
+      });
+      io.stdout.write(`Newest key: ${result.keyId} (${keys.length} key${keys.length === 1 ? '' : 's'} configured).\n`);
+      io.stdout.write(`Tokens: ${describe(result.tokens)}.\n`);
+      io.stdout.write(`Sign-ins in progress: ${describe(result.loginTransactions)}.\n`);
+
+      const failed = [...result.tokens.failed.map((f) => ({ ...f, what: 'token' })), ...result.loginTransactions.failed.map((f) => ({ ...f, what: 'sign-in in progress' }))];
+      for (const failure of failed) {
+        io.stderr.write(`tokenkeeper keys rotate: ${failure.what} ${failure.id} left as it is: ${reason(failure.code)}\n`);
+      }
+      const changed = result.tokens.changedConcurrently + result.loginTransactions.changedConcurrently;
+      if (changed > 0) {
+        io.stderr.write(`tokenkeeper keys rotate: ${changed} row(s) kept changing while being rotated; run \`tokenkeeper keys rotate\` again.\n`);
+      }
+      if (failed.length > 0) {
+        io.stderr.write(
+          `tokenkeeper keys rotate: ${failed.length} row(s) could not be decrypted with the configured keys; keep the old keys until they are dealt with (sign-ins in progress expire within minutes).\n`,
+        );
+        return 1;
+      }
+      if (changed > 0) return 1;
+      io.stdout.write('Every stored value is encrypted with the newest key: older keys can be removed from TOKEN_ENCRYPTION_KEYS.\n');
+      return 0;
+    } finally {
+      await database.close();
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    io.stderr.write(`tokenkeeper keys rotate: ${(error as Error).message ?? String(error)}\n`);
+    return 1;
+  }
+}
+
+function describe(rotation: TableRotation): string {
+  return `${rotation.checked} checked, ${rotation.reencrypted} re-encrypted, ${rotation.alreadyCurrent} already current, ${rotation.failed.length} failed`;
+}
+
+function reason(code: TableRotation['failed'][number]['code']): string {
+  switch (code) {
+    case 'UNKNOWN_KEY':
+      return 'it was encrypted with a key that is not in TOKEN_ENCRYPTION_KEYS';
+    case 'AUTHENTICATION_FAILED':
+      return 'it failed authentication (altered, or moved from another row)';
+    case 'MALFORMED_CIPHERTEXT':
+      return 'it is not in the encrypted format';
+    case 'UNEXPECTED':
+      return 'an unexpected error while decrypting it';
+  }
+}

@@ -1,0 +1,178 @@
+import type { Kysely } from 'kysely';
+import { loginTransactionAssociatedData } from './login-transaction.repository.js';
+import type { DatabaseSchema } from './schema.js';
+import { type TokenCipher, type TokenColumn, TokenDecryptionError, tokenAssociatedData } from './token-cipher.js';
+
+// `keys rotate`: every encrypted value re-encrypted with the newest key, in
+// batches, row by row. Unlike SqlTokenStore.reencryptAll, a row that no
+// configured key decrypts is reported and left as it is, and the rotation
+// goes on: one lost key must not stop every other row from moving.
+
+/** What happened to one table's rows. */
+export interface TableRotation {
+  /** Rows read. */
+  checked: number;
+  /** Rows rewritten with the newest key. */
+  reencrypted: number;
+  /** Rows whose values were all already under the newest key. */
+  alreadyCurrent: number;
+  /** Rows that changed under us on every attempt (a save raced the rotation): run again. */
+  changedConcurrently: number;
+  /** Rows left untouched because a value would not decrypt: the row id and why (never a value). */
+  failed: Array<{ id: string; code: TokenDecryptionError['code'] | 'UNEXPECTED' }>;
+}
+
+export interface KeyRotationResult {
+  /** Id of the key everything is now encrypted with. */
+  keyId: string;
+  tokens: TableRotation;
+  /** Pending sign-ins (their PKCE code_verifier); expired ones are skipped, housekeeping deletes them. */
+  loginTransactions: TableRotation;
+}
+
+export interface KeyRotationOptions {
+  /** Rows read per query (default 200). */
+  batchSize?: number;
+  /** Epoch seconds, to skip expired login transactions. */
+  now: number;
+  /** Called after each batch, e.g. to print progress. */
+  onBatch?: (table: 'tokens' | 'login_transactions', result: TableRotation) => void;
+}
+
+/** How often a row that changed between read and write is read again. */
+const ATTEMPTS_PER_ROW = 3;
+
+type Outcome = 'reencrypted' | 'alreadyCurrent' | 'changed' | { failed: TableRotation['failed'][number]['code'] };
+
+/**
+ * Re-encrypts every token value and every pending sign-in's code_verifier
+ * that is not under the newest key of `cipher`. Idempotent: a second run
+ * rewrites nothing. Each write is conditional on the row still holding the
+ * values read, so a concurrent save is never overwritten.
+ */
+export async function rotateEncryptionKeys(
+  db: Kysely<DatabaseSchema>,
+  cipher: TokenCipher,
+  options: KeyRotationOptions,
+): Promise<KeyRotationResult> {
+  const batchSize = options.batchSize ?? 200;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+
+  const tokens = emptyRotation();
+  let afterId = '';
+  for (;;) {
+    const ids = await db.selectFrom('tokens').select('id').where('id', '>', afterId).orderBy('id').limit(batchSize).execute();
+    const last = ids.at(-1);
+    if (last === undefined) break;
+    afterId = last.id;
+    for (const { id } of ids) record(tokens, await rotateTokenRow(db, cipher, id), id);
+    options.onBatch?.('tokens', tokens);
+  }
+
+  const loginTransactions = emptyRotation();
+  let afterState = '';
+  for (;;) {
+    const states = await db
+      .selectFrom('login_transactions')
+      .select('state')
+      .where('state', '>', afterState)
+      .where('expires_at', '>', options.now)
+      .orderBy('state')
+      .limit(batchSize)
+      .execute();
+    const last = states.at(-1);
+    if (last === undefined) break;
+    afterState = last.state;
+    for (const { state } of states) record(loginTransactions, await rotateLoginTransactionRow(db, cipher, state), loginTransactionLabel(state));
+    options.onBatch?.('login_transactions', loginTransactions);
+  }
+
+  return { keyId: cipher.currentKeyId, tokens, loginTransactions };
+}
+
+/**
+ * A login transaction's primary key is its `state`, which the browser still
+ * has to present: reports name it by a prefix only.
+ */
+function loginTransactionLabel(state: string): string {
+  return `${state.slice(0, 6)}…`;
+}
+
+function emptyRotation(): TableRotation {
+  return { checked: 0, reencrypted: 0, alreadyCurrent: 0, changedConcurrently: 0, failed: [] };
+}
+
+function record(rotation: TableRotation, outcome: Outcome | undefined, label: string): void {
+  if (outcome === undefined) return; // deleted since the batch was read
+  rotation.checked += 1;
+  if (outcome === 'reencrypted') rotation.reencrypted += 1;
+  else if (outcome === 'alreadyCurrent') rotation.alreadyCurrent += 1;
+  else if (outcome === 'changed') rotation.changedConcurrently += 1;
+  else rotation.failed.push({ id: label, code: outcome.failed });
+}
+
+function failureOf(error: unknown): Outcome {
+  return { failed: error instanceof TokenDecryptionError ? error.code : 'UNEXPECTED' };
+}
+
+/** The value under the newest key, or null when it already is; throws TokenDecryptionError. */
+function rewritten(cipher: TokenCipher, value: string, associatedData: string): string | null {
+  return cipher.needsReencryption(value) ? cipher.reencrypt(value, associatedData) : null;
+}
+
+async function rotateTokenRow(db: Kysely<DatabaseSchema>, cipher: TokenCipher, id: string): Promise<Outcome | undefined> {
+  for (let attempt = 0; attempt < ATTEMPTS_PER_ROW; attempt += 1) {
+    const row = await db
+      .selectFrom('tokens')
+      .select(['id', 'user_id', 'provider', 'access_token', 'refresh_token', 'id_token'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (row === undefined) return undefined;
+    const next: Record<TokenColumn, string | null> = { access_token: null, refresh_token: null, id_token: null };
+    try {
+      for (const column of ['access_token', 'refresh_token', 'id_token'] as const) {
+        const value = row[column];
+        if (value !== null) next[column] = rewritten(cipher, value, tokenAssociatedData(row.user_id, row.provider, column));
+      }
+    } catch (error) {
+      return failureOf(error);
+    }
+    if (next.access_token === null && next.refresh_token === null && next.id_token === null) return 'alreadyCurrent';
+    const result = await db
+      .updateTable('tokens')
+      .set({
+        access_token: next.access_token ?? row.access_token,
+        refresh_token: next.refresh_token ?? row.refresh_token,
+        id_token: next.id_token ?? row.id_token,
+      })
+      .where('id', '=', row.id)
+      .where('access_token', '=', row.access_token)
+      .where((eb) => (row.refresh_token === null ? eb('refresh_token', 'is', null) : eb('refresh_token', '=', row.refresh_token)))
+      .where((eb) => (row.id_token === null ? eb('id_token', 'is', null) : eb('id_token', '=', row.id_token)))
+      .executeTakeFirst();
+    if (result.numUpdatedRows > 0n) return 'reencrypted';
+  }
+  return 'changed';
+}
+
+async function rotateLoginTransactionRow(db: Kysely<DatabaseSchema>, cipher: TokenCipher, state: string): Promise<Outcome | undefined> {
+  for (let attempt = 0; attempt < ATTEMPTS_PER_ROW; attempt += 1) {
+    const row = await db.selectFrom('login_transactions').select(['state', 'code_verifier']).where('state', '=', state).executeTakeFirst();
+    if (row === undefined) return undefined; // consumed by its callback meanwhile
+    let codeVerifier: string | null;
+    try {
+      codeVerifier = rewritten(cipher, row.code_verifier, loginTransactionAssociatedData(row.state));
+    } catch (error) {
+      return failureOf(error);
+    }
+    if (codeVerifier === null) return 'alreadyCurrent';
+    const result = await db
+      .updateTable('login_transactions')
+      .set({ code_verifier: codeVerifier })
+      .where('state', '=', row.state)
+      .where('code_verifier', '=', row.code_verifier)
+      .executeTakeFirst();
+    if (result.numUpdatedRows > 0n) return 'reencrypted';
+  }
+  return 'changed';
+}

@@ -1,0 +1,186 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CommandIo } from '../src/cli/command-io.js';
+import { runKeys } from '../src/cli/keys.command.js';
+import type { Environment } from '../src/config/env-file.js';
+import { loginTransactionAssociatedData } from '../src/db/login-transaction.repository.js';
+import { encryptionKeyId, generateEncryptionKey, parseEncryptionKeys, TokenCipher, tokenAssociatedData } from '../src/db/token-cipher.js';
+import type { DevProvider } from '../src/dev-provider/index.js';
+import { TestBrowser } from './support/browser.js';
+import { injectFetch } from './support/inject-fetch.js';
+import { describeEachDialect, type TestDatabase } from './support/postgres.js';
+import { expireStoredAccessToken, signedInUser, type SignedInUser } from './support/signed-in.js';
+import { APP_ORIGIN, CLIENT_ID, CLIENT_SECRET, startTestApp, startTestProvider, TEST_ENCRYPTION_KEY, type TestApp } from './support/test-app.js';
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const cwd = mkdtempSync(join(tmpdir(), 'tokenkeeper-keys-'));
+afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+
+async function keysCli(args: string[], env: Environment): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const io: CommandIo = {
+    env,
+    cwd,
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+  };
+  const code = await runKeys(args, io);
+  return { code, stdout, stderr };
+}
+
+function cliEnvironment(provider: DevProvider, databaseUrl: string, keys: string): Environment {
+  return {
+    BASE_URL: APP_ORIGIN,
+    DATABASE_URL: databaseUrl,
+    SECRET_KEY: 'test-secret-key-that-is-long-enough-0123456789',
+    TOKEN_ENCRYPTION_KEYS: keys,
+    OAUTH_PROVIDERS: 'toolkit',
+    TOOLKIT_ISSUER: provider.issuer,
+    TOOLKIT_CLIENT_ID: CLIENT_ID,
+    TOOLKIT_CLIENT_SECRET: CLIENT_SECRET,
+    TOOLKIT_API_BASE_URL: `${provider.issuer}/api`,
+  };
+}
+
+const keyIdOf = (base64Key: string) => encryptionKeyId(Buffer.from(base64Key, 'base64'));
+/** The key id inside a stored `v1.<keyId>.…` value. */
+const keyIdIn = (ciphertext: string) => ciphertext.split('.')[1];
+
+describe('keys: usage and generate', () => {
+  it.each([
+    [[], /missing subcommand/],
+    [['spin'], /unknown subcommand "spin"/],
+    [['rotate', '--batch-size', '0'], /--batch-size must be a whole number/],
+    [['rotate', '--bogus'], /Unknown option '--bogus'/],
+    [['generate', 'extra'], /Unexpected argument|positional/i],
+  ])('keys %j prints the usage and exits 2', async (args, problem) => {
+    const result = await keysCli(args, {});
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(problem);
+    expect(result.stderr).toContain('Usage: tokenkeeper keys rotate');
+  });
+
+  it('generate prints a fresh base64 32-byte key that TOKEN_ENCRYPTION_KEYS accepts', async () => {
+    const first = await keysCli(['generate'], {});
+    const second = await keysCli(['generate'], {});
+    expect(first.code).toBe(0);
+    const key = first.stdout.trim();
+    expect(Buffer.from(key, 'base64')).toHaveLength(32);
+    expect(parseEncryptionKeys(key)).toHaveLength(1);
+    expect(second.stdout.trim()).not.toBe(key);
+  });
+});
+
+describeEachDialect('keys rotate', (dialect) => {
+  let database: TestDatabase;
+  let provider: DevProvider;
+  let oldApp: TestApp;
+  let alice: SignedInUser;
+  let bob: SignedInUser;
+  const newKey = generateEncryptionKey();
+  const rotatedKeys = `${newKey},${TEST_ENCRYPTION_KEY}`;
+  const apps: TestApp[] = [];
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase({ migrate: false });
+    provider = await startTestProvider();
+    oldApp = await startTestApp({ databaseUrl: database.url, sharedProvider: provider });
+    apps.push(oldApp);
+    alice = await signedInUser(oldApp, 'alice');
+    bob = await signedInUser(oldApp, 'bob');
+  });
+  afterAll(async () => {
+    for (const app of apps) await app.close();
+    await provider?.close();
+    await database?.close();
+  });
+
+  it('re-encrypts every token and pending sign-in with the new key; the app then works with the new key alone', async () => {
+    // A sign-in started under the old key and finished after the rotation.
+    let transport = injectFetch(oldApp.runtime.app, APP_ORIGIN);
+    const mallory = new TestBrowser({ fetch: (input, init) => transport(input, init) });
+    const loginPage = await mallory.get(`${APP_ORIGIN}/login/toolkit`);
+    expect(loginPage.text).toContain('name="password"');
+
+    // Step 1 and 2 of the README: the new key first, servers restarted.
+    const restarted = await startTestApp({ databaseUrl: database.url, sharedProvider: provider, env: { TOKEN_ENCRYPTION_KEYS: rotatedKeys } });
+    apps.push(restarted);
+
+    const rotation = await keysCli(['rotate', '--batch-size', '1'], cliEnvironment(provider, database.url, rotatedKeys));
+    expect(rotation.stderr).not.toMatch(/left as it is/);
+    expect(rotation.code).toBe(0);
+    expect(rotation.stdout).toContain(`Newest key: ${keyIdOf(newKey)}`);
+    expect(rotation.stdout).toContain('Tokens: 2 checked, 2 re-encrypted, 0 already current, 0 failed.');
+    expect(rotation.stdout).toContain('Sign-ins in progress: 1 checked, 1 re-encrypted, 0 already current, 0 failed.');
+
+    const newOnly = new TokenCipher(parseEncryptionKeys(newKey));
+    const rows = await database.db.selectFrom('tokens').selectAll().execute();
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      for (const column of ['access_token', 'refresh_token', 'id_token'] as const) {
+        const value = row[column];
+        expect(value, column).not.toBeNull();
+        expect(keyIdIn(value!)).toBe(keyIdOf(newKey));
+        expect(newOnly.decrypt(value!, tokenAssociatedData(row.user_id, row.provider, column)).length).toBeGreaterThan(10);
+      }
+    }
+    const [transaction] = await database.db.selectFrom('login_transactions').selectAll().execute();
+    expect(keyIdIn(transaction!.code_verifier)).toBe(keyIdOf(newKey));
+    expect(() => newOnly.decrypt(transaction!.code_verifier, loginTransactionAssociatedData(transaction!.state))).not.toThrow();
+
+    // Idempotent: a second run rewrites nothing.
+    const again = await keysCli(['rotate'], cliEnvironment(provider, database.url, rotatedKeys));
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('Tokens: 2 checked, 0 re-encrypted, 2 already current, 0 failed.');
+    const rowsAgain = await database.db.selectFrom('tokens').selectAll().orderBy('id').execute();
+    expect(rowsAgain.map((r) => r.access_token)).toEqual(rows.sort((a, b) => (a.id < b.id ? -1 : 1)).map((r) => r.access_token));
+
+    // Step 4: the old key removed. Proxy calls, a refresh and the pending sign-in all work.
+    const newKeyOnly = await startTestApp({ databaseUrl: database.url, sharedProvider: provider, env: { TOKEN_ENCRYPTION_KEYS: newKey } });
+    apps.push(newKeyOnly);
+    const call = (user: SignedInUser) =>
+      newKeyOnly.runtime.app.inject({ method: 'GET', url: '/api/providers/toolkit/proxy/profile', headers: { cookie: user.cookie } });
+    expect((await call(alice)).statusCode).toBe(200);
+    const refreshesBefore = provider.stats.refreshTokenGrants;
+    await expireStoredAccessToken(database, bob.userId);
+    expect((await call(bob)).statusCode).toBe(200);
+    expect(provider.stats.refreshTokenGrants).toBe(refreshesBefore + 1);
+
+    transport = injectFetch(newKeyOnly.runtime.app, APP_ORIGIN);
+    const afterLogin = await mallory.submitForm(loginPage, { username: 'mallory', password: 'mallory' });
+    const landed = afterLogin.url.startsWith(APP_ORIGIN) ? afterLogin : await mallory.submitForm(afterLogin);
+    expect(landed.status).toBe(200);
+    expect(landed.url.startsWith(APP_ORIGIN)).toBe(true);
+    const me = await mallory.get(`${APP_ORIGIN}/api/me`);
+    expect(me.status).toBe(200);
+  });
+
+  it('a row no configured key decrypts is reported by id, left untouched, and the command exits 1', async () => {
+    const strayKey = generateEncryptionKey();
+    const [victim] = await database.db.selectFrom('tokens').selectAll().where('user_id', '=', alice.userId).execute();
+    const stray = new TokenCipher(parseEncryptionKeys(strayKey)).encrypt('secret-from-elsewhere', tokenAssociatedData(victim!.user_id, victim!.provider, 'access_token'));
+    await database.db.updateTable('tokens').set({ access_token: stray }).where('id', '=', victim!.id).execute();
+
+    // Rotate again to a third key: every other row moves, the stray one cannot.
+    const thirdKey = generateEncryptionKey();
+    const result = await keysCli(['rotate'], cliEnvironment(provider, database.url, `${thirdKey},${newKey}`));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`token ${victim!.id} left as it is: it was encrypted with a key that is not in TOKEN_ENCRYPTION_KEYS`);
+    expect(result.stdout).toMatch(/Tokens: \d+ checked, \d+ re-encrypted, 0 already current, 1 failed\./);
+    expect(`${result.stdout}${result.stderr}`).not.toContain('secret-from-elsewhere');
+
+    const after = await database.db.selectFrom('tokens').selectAll().execute();
+    expect(after.find((r) => r.id === victim!.id)!.access_token).toBe(stray);
+    // Its other columns were not rewritten either: the row is left as a whole.
+    expect(keyIdIn(after.find((r) => r.id === victim!.id)!.refresh_token!)).toBe(keyIdOf(newKey));
+    for (const row of after.filter((r) => r.id !== victim!.id)) expect(keyIdIn(row.access_token)).toBe(keyIdOf(thirdKey));
+  });
+});

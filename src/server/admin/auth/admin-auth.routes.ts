@@ -1,0 +1,141 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { writeAuditEvent } from '../../../db/audit.repository.js';
+import { findUserById, findUserCredentials, recordLogin, setPassword, type User } from '../../../db/user.repository.js';
+import type { AppDependencies } from '../../dependencies.js';
+import { safeNextPath } from '../../safe-next.js';
+import { adminLayout } from '../views/admin-layout.js';
+import { adminLoginPage, type AdminLoginForm } from './login-page.js';
+import { hashPassword, passwordHashNeedsUpgrade, verifyPassword } from './passwords.js';
+import { ADMIN_HOME_PATH, ADMIN_LOGIN_PATH, ADMIN_LOGOUT_PATH } from './staff-guard.js';
+
+/** Password attempts per client IP per minute (SECURITY.md: admin login is rate-limited). */
+export const ADMIN_LOGIN_ATTEMPTS_PER_MINUTE = 10;
+
+const WRONG_CREDENTIALS = 'Wrong username or password, or this account may not use the admin site.';
+/** Usernames are at most 150 characters (createsuperuser); longer input is not looked up, nor stored whole in the audit log. */
+const MAX_USERNAME_LENGTH = 150;
+
+type FailureReason = 'unknown_user' | 'no_password' | 'wrong_password' | 'inactive' | 'not_staff';
+
+/** Where to go after staff sign-in: a same-origin path under /admin (never the login or logout route), else /admin. */
+export function adminNextPath(next: unknown, baseUrl: URL): string {
+  const path = safeNextPath(next, baseUrl);
+  const pathname = path.split(/[?#]/, 1)[0] ?? '';
+  const underAdmin = pathname === ADMIN_HOME_PATH || pathname.startsWith(`${ADMIN_HOME_PATH}/`);
+  if (!underAdmin || pathname === ADMIN_LOGIN_PATH || pathname === ADMIN_LOGOUT_PATH) return ADMIN_HOME_PATH;
+  return path;
+}
+
+function field(source: unknown, name: string): string | undefined {
+  const value = source && typeof source === 'object' ? (source as Record<string, unknown>)[name] : undefined;
+  return typeof value === 'string' ? value : undefined;
+}
+
+function sendLoginPage(reply: FastifyReply, status: number, form: AdminLoginForm): FastifyReply {
+  return reply
+    .code(status)
+    .header('cache-control', 'no-store')
+    .type('text/html; charset=utf-8')
+    .send(adminLayout({ title: 'Staff sign-in', adminName: null, csrfToken: null, section: null }, adminLoginPage(form)));
+}
+
+function failureReason(credentials: { user: User; passwordHash: string | null } | undefined, matches: boolean): FailureReason | null {
+  if (!credentials) return 'unknown_user';
+  if (credentials.passwordHash === null) return 'no_password';
+  if (!matches) return 'wrong_password';
+  if (!credentials.user.isActive) return 'inactive';
+  if (!credentials.user.isStaff) return 'not_staff';
+  return null;
+}
+
+/**
+ * GET/POST /login and POST /logout of the admin site. Register it inside the
+ * /admin scope. It is wrapped with fastify-plugin so its routes join that
+ * scope (and its staff guard) directly: a `prefix` in the options, as when
+ * the scope passes on its own options, is then ignored rather than doubled.
+ */
+async function adminAuthRoutesPlugin(app: FastifyInstance, deps: AppDependencies): Promise<void> {
+  const { db } = deps.database;
+  app.decorateRequest('adminUser', null);
+
+  // Unknown users and users without a password are checked against this hash, so a
+  // failed attempt takes as long whether or not the username exists. Made now, not at
+  // the first such attempt, which would otherwise take twice as long.
+  const dummyHash = hashPassword(randomBytes(16).toString('base64'));
+
+  app.get('/login', async (request, reply) => {
+    const next = adminNextPath(field(request.query, 'next'), deps.config.baseUrl);
+    const signedIn = request.session?.userId ? await findUserById(db, request.session.userId) : undefined;
+    if (signedIn?.isActive && signedIn.isStaff) return reply.redirect(next, 303);
+    // The form's CSRF token lives in the session, so even an anonymous visitor needs one.
+    const session = await app.sessions.ensure(request, reply);
+    return sendLoginPage(reply, 200, { csrfToken: session.csrfToken, next, username: '', error: null });
+  });
+
+  app.post(
+    '/login',
+    // Counted per client IP before anything else runs (CSRF, the database, scrypt).
+    { config: { rateLimit: { max: ADMIN_LOGIN_ATTEMPTS_PER_MINUTE, timeWindow: 60_000, keyGenerator: (request: FastifyRequest) => request.ip } } },
+    async (request, reply) => {
+      const username = (field(request.body, 'username') ?? '').trim();
+      const password = field(request.body, 'password') ?? '';
+      const next = adminNextPath(field(request.body, 'next'), deps.config.baseUrl);
+
+      const credentials = username !== '' && username.length <= MAX_USERNAME_LENGTH ? await findUserCredentials(db, username) : undefined;
+      const storedHash = credentials?.passwordHash ?? null;
+      // Always one scrypt, whatever is wrong, so timing does not tell which usernames exist.
+      const matches = await verifyPassword(password, storedHash ?? (await dummyHash));
+      const reason = failureReason(credentials, matches);
+      const now = deps.now();
+
+      if (reason !== null || !credentials || storedHash === null) {
+        await writeAuditEvent(db, {
+          event: 'admin.sign_in_failed',
+          actorUserId: null,
+          targetType: credentials ? 'user' : null,
+          targetId: credentials?.user.id ?? null,
+          ip: request.ip,
+          // The username as typed, never the password.
+          detail: { username: username.slice(0, MAX_USERNAME_LENGTH), reason: reason ?? 'unknown_user' },
+          at: now,
+        });
+        request.log.info({ reason }, 'admin sign-in failed');
+        const session = await app.sessions.ensure(request, reply);
+        return sendLoginPage(reply, 401, { csrfToken: session.csrfToken, next, username: username.slice(0, MAX_USERNAME_LENGTH), error: WRONG_CREDENTIALS });
+      }
+
+      const { user } = credentials;
+      // A new session id at sign-in: whatever id the browser had before is worthless (no fixation).
+      await app.sessions.signIn(request, reply, user.id);
+      await recordLogin(db, user.id, now);
+      if (passwordHashNeedsUpgrade(storedHash)) await setPassword(db, user.id, await hashPassword(password));
+      await writeAuditEvent(db, {
+        event: 'admin.signed_in',
+        actorUserId: user.id,
+        targetType: 'user',
+        targetId: user.id,
+        ip: request.ip,
+        detail: { username: user.username, method: 'password' },
+        at: now,
+      });
+      return reply.redirect(next, 303);
+    },
+  );
+
+  app.post('/logout', async (request, reply) => {
+    const userId = request.session?.userId ?? null;
+    await app.sessions.destroy(request, reply);
+    if (userId !== null) {
+      await writeAuditEvent(db, { event: 'admin.signed_out', actorUserId: userId, targetType: 'user', targetId: userId, ip: request.ip, at: deps.now() });
+    }
+    return reply.redirect(ADMIN_LOGIN_PATH, 303);
+  });
+}
+
+export const adminAuthRoutes = fp(adminAuthRoutesPlugin, {
+  name: 'tokenkeeper-admin-auth',
+  fastify: '5.x',
+  dependencies: ['tokenkeeper-sessions', 'tokenkeeper-csrf', '@fastify/rate-limit'],
+});

@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../config/config-error.js';
+import { runCreateSuperuser } from './createsuperuser.command.js';
 import { runDevProvider } from './dev-provider.command.js';
 import { runKeys } from './keys.command.js';
 import { runMigrate } from './migrate.command.js';
@@ -12,6 +13,8 @@ const USAGE = `Usage: tokenkeeper <command>
 Commands:
   serve           run the web app (applies pending migrations first)
   migrate         apply pending database migrations
+  createsuperuser [--username U --email E [--password-stdin]] [--update]
+                  create a staff superuser who signs in at /admin/login (asks on a terminal)
   tokens list [--json] [--provider <name>] [--status active|needs_reauth] [--limit N]
                   list stored tokens, newest first (never their values)
   tokens refresh <id>
@@ -41,6 +44,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runTokens(rest);
       case 'keys':
         return await runKeys(rest);
+      case 'createsuperuser':
+        return await runCreateSuperuser(rest);
       case undefined:
       case 'help':
       case '--help':

@@ -1,0 +1,200 @@
+import { createServer as createHttpServer, request as httpRequest, type Server as HttpServer } from 'node:http';
+import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOutboundFetch, ResponseTooLargeError } from '../src/client/outbound-fetch.js';
+import { DIALECTS, type TestDatabase } from './support/postgres.js';
+import { signedInUser } from './support/signed-in.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+const dialect = DIALECTS[0]!;
+const TWO_MIB = 2 * 1024 * 1024;
+
+/** A TCP server that accepts connections and never says a word. */
+async function startSilentServer(): Promise<{ origin: string; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server: NetServer = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+/** An HTTP server answering every request with `size` bytes of JSON-ish text, with or without Content-Length. */
+async function startHugeServer(size: number): Promise<{ origin: string; close(): Promise<void> }> {
+  const server: HttpServer = createHttpServer((request, response) => {
+    const chunked = request.url?.includes('chunked') ?? false;
+    response.writeHead(200, { 'content-type': 'application/json', ...(chunked ? {} : { 'content-length': String(size) }) });
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    let sent = 0;
+    const pump = () => {
+      while (sent < size) {
+        const piece = chunk.subarray(0, Math.min(chunk.length, size - sent));
+        sent += piece.length;
+        if (!response.write(piece)) return void response.once('drain', pump);
+      }
+      response.end();
+    };
+    response.on('error', () => {});
+    pump();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+describe('a provider that accepts connections and never answers (PROVIDER_TIMEOUT_SECONDS=1)', () => {
+  let silent: Awaited<ReturnType<typeof startSilentServer>>;
+  const opened: Array<{ app: TestApp; database: TestDatabase }> = [];
+  async function appWith(env: Record<string, string>): Promise<TestApp> {
+    const database = await dialect.openTestDatabase({ migrate: false });
+    const app = await startTestApp({ databaseUrl: database.url, env: { PROVIDER_TIMEOUT_SECONDS: '1', ...env } });
+    opened.push({ app, database });
+    return app;
+  }
+
+  beforeAll(async () => {
+    silent = await startSilentServer();
+  });
+  afterAll(async () => {
+    for (const { app, database } of opened) {
+      await app.close();
+      await database.close();
+    }
+    await silent?.close();
+  });
+
+  it('at sign-in (discovery): 504 within a few seconds, and the app serves others meanwhile', async () => {
+    const app = await appWith({ TOOLKIT_ISSUER: silent.origin, TOOLKIT_API_BASE_URL: `${silent.origin}/api` });
+    const started = Date.now();
+    const pending = app.runtime.app.inject({ method: 'GET', url: '/login/toolkit' });
+    const health = await app.runtime.app.inject({ method: 'GET', url: '/healthz' });
+    expect(health.statusCode).toBeLessThan(500);
+    const response = await pending;
+    const elapsed = Date.now() - started;
+    expect(response.statusCode).toBe(504);
+    expect(response.body).toContain('did not answer');
+    expect(elapsed).toBeGreaterThanOrEqual(900);
+    expect(elapsed).toBeLessThan(5000);
+  });
+
+  it('on a proxied API call: 504 within a few seconds', async () => {
+    const app = await appWith({ TOOLKIT_API_BASE_URL: `${silent.origin}/api` });
+    const alice = await signedInUser(app, 'alice');
+    const started = Date.now();
+    const response = await app.runtime.app.inject({ method: 'GET', url: '/api/providers/toolkit/proxy/notes', headers: { cookie: alice.cookie } });
+    expect(response.statusCode).toBe(504);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
+
+describe('request size limits', () => {
+  let database: TestDatabase;
+  let app: TestApp;
+  let origin: string;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase({ migrate: false });
+    app = await startTestApp({ databaseUrl: database.url });
+    origin = await app.runtime.app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await database?.close();
+  });
+
+  it('a 2 MB form POST to /logout is refused with 413, not 500', async () => {
+    const alice = await signedInUser(app, 'alice');
+    const body = `_csrf=${alice.csrfToken}&filler=${'a'.repeat(TWO_MIB)}`;
+    const response = await app.runtime.app.inject({
+      method: 'POST',
+      url: '/logout',
+      headers: { cookie: alice.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: body,
+    });
+    expect(response.statusCode).toBe(413);
+    // Not signed out by the refused request.
+    expect((await app.runtime.app.inject({ method: 'GET', url: '/api/me', headers: { cookie: alice.cookie } })).statusCode).toBe(200);
+  });
+
+  it('a 2 MB JSON POST over a real socket: 413', async () => {
+    const response = await fetch(`${origin}/logout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ filler: 'a'.repeat(TWO_MIB) }) });
+    expect(response.status).toBe(413);
+  });
+
+  it('a 64 KB cookie header over a real socket: 431 (or 400), never 500, and the server keeps serving', async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const request = httpRequest(`${origin}/`, { headers: { cookie: `tokenkeeper_session=${'x'.repeat(64 * 1024)}` } }, (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      });
+      request.on('error', reject);
+      request.end();
+    });
+    expect([400, 431]).toContain(status);
+    expect((await fetch(`${origin}/healthz`)).status).toBeLessThan(500);
+  });
+
+  it('a 64 KB cookie that gets past the socket (inject skips the parser limit) is ignored, not a 500', async () => {
+    const response = await app.runtime.app.inject({ method: 'GET', url: '/account', headers: { cookie: `tokenkeeper_session=${'x'.repeat(64 * 1024)}` } });
+    expect(response.statusCode).toBeLessThan(500);
+    expect((await app.runtime.app.inject({ method: 'GET', url: '/api/me', headers: { cookie: `tokenkeeper_session=${'x'.repeat(64 * 1024)}` } })).statusCode).toBe(401);
+  });
+});
+
+describe('a provider response over 1 MiB', () => {
+  let huge: Awaited<ReturnType<typeof startHugeServer>>;
+  beforeAll(async () => {
+    huge = await startHugeServer(TWO_MIB);
+  });
+  afterAll(async () => {
+    await huge?.close();
+  });
+
+  it('is refused by createOutboundFetch, whether Content-Length announces it or not', async () => {
+    const outbound = createOutboundFetch();
+    try {
+      for (const path of ['/declared', '/chunked']) {
+        const failure = await outbound(`${huge.origin}${path}`, { method: 'GET', headers: {} } as never).then(() => null, (error: unknown) => error);
+        expect(failure, path).toBeInstanceOf(ResponseTooLargeError);
+        expect((failure as ResponseTooLargeError).code).toBe('RESPONSE_TOO_LARGE');
+      }
+      // A body just under the cap passes.
+      const small = await startHugeServer(1024 * 1024);
+      try {
+        const ok = await outbound(`${small.origin}/chunked`, { method: 'GET', headers: {} } as never);
+        expect((await ok.arrayBuffer()).byteLength).toBe(1024 * 1024);
+      } finally {
+        await small.close();
+      }
+    } finally {
+      await outbound.close();
+    }
+  });
+
+  it('as a discovery document: sign-in answers a clear 502, not 500', async () => {
+    const database = await dialect.openTestDatabase({ migrate: false });
+    const app = await startTestApp({ databaseUrl: database.url, env: { TOOLKIT_ISSUER: huge.origin, TOOLKIT_API_BASE_URL: `${huge.origin}/api` } });
+    try {
+      const response = await app.runtime.app.inject({ method: 'GET', url: '/login/toolkit' });
+      expect(response.statusCode).toBe(502);
+      expect(response.body).toContain('Toolkit');
+    } finally {
+      await app.close();
+      await database.close();
+    }
+  });
+});

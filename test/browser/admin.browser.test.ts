@@ -186,7 +186,7 @@ describeBrowser('the admin site in Chromium', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await saveScreenshot(page, 'admin-token-list-phone');
     // On the phone the page itself does not scroll sideways (only the table's wrapper may).
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await page.setViewportSize({ width: 1280, height: 800 });
 
     // "Revoke": back to the list, which no longer has bob's token.

@@ -29,7 +29,7 @@ pre.api-body { background: var(--bg); border: 1px solid var(--line); border-radi
 form.call-api { margin: .75rem 0 .25rem; }
 div.actions { display: flex; gap: .5rem; flex-wrap: wrap; }
 button[disabled] { opacity: .5; cursor: not-allowed; }
-main.wide { max-width: 1200px; }
+main.wide, body.admin header.top .bar { max-width: 1200px; }
 .admin-nav { display: flex; gap: 1rem; flex-wrap: wrap; }
 .admin-nav a { color: var(--fg); text-decoration: none; padding: .25rem 0; }
 .admin-nav a[aria-current] { border-bottom: 2px solid var(--accent); font-weight: 600; }
@@ -51,4 +51,6 @@ code.masked { color: var(--muted); }
 nav.pages { display: flex; gap: 1rem; align-items: center; margin: .75rem 0; }
 button.danger { background: var(--bad); border-color: var(--bad); }
 @media (max-width: 600px) { dl.fields { grid-template-columns: 1fr; } th, td { padding: .3rem .25rem; } }
+/* On a phone the admin bar wraps: brand and sign-out on one line, the navigation in a row below. */
+@media (max-width: 600px) { header.top .bar { flex-wrap: wrap; } .admin-nav { order: 3; width: 100%; } }
 `;

@@ -49,8 +49,6 @@ describeBrowser('the admin site in Chromium', () => {
     const page = await chromium.newPage();
     page.on('console', (message) => {
       if (message.type() !== 'error') return;
-      // Chromium asks for /favicon.ico by itself; the app has none, and that 404 is no page's fault.
-      if (new URL(message.location().url).pathname === '/favicon.ico') return;
       consoleErrors.push(`${message.text()} at ${message.location().url}`);
     });
     page.on('pageerror', (error) => consoleErrors.push(String(error)));

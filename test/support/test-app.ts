@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
+import { createLogger } from '../../src/server/logger.js';
 import { loadConfig, type AppConfig } from '../../src/config/config.js';
 import { generateEncryptionKey } from '../../src/db/token-cipher.js';
 import { startDevProvider, type DevProvider, type DevProviderClient, type DevProviderOptions } from '../../src/dev-provider/index.js';
@@ -98,7 +99,8 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
       testAppEnv({ baseUrl: APP_ORIGIN, databaseUrl: options.databaseUrl, issuer: provider.issuer, env: options.env, configure: options.configure }),
       mkdtempSync(join(tmpdir(), 'tokenkeeper-app-')),
     );
-    const logger = pino({ level: options.logLevel ?? 'silent' }, options.logDestination ?? pino.destination('/dev/null'));
+    // The app's own logger settings (redaction, serializers), as serve uses them.
+    const logger = createLogger(options.logLevel ?? 'silent', options.logDestination ?? pino.destination('/dev/null'));
     const runtime = await createRuntime({ config, logger });
     return {
       runtime,

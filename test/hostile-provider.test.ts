@@ -87,7 +87,7 @@ const BAD_TOKEN_RESPONSES: Array<{ name: string; misbehaviour: Misbehaviour; sta
   { name: 'a body over 1 MiB (Content-Length)', misbehaviour: { tokenEndpoint: { kind: 'raw', contentType: 'application/json', body: HUGE } }, status: 502, code: 'provider_bad_response', message: /failed/ },
   { name: 'a body over 1 MiB (chunked)', misbehaviour: { tokenEndpoint: { kind: 'raw', contentType: 'application/json', body: HUGE, chunked: true } }, status: 502, code: 'provider_bad_response', message: /failed/ },
   { name: '500', misbehaviour: { tokenEndpoint: { kind: 'json', status: 500, body: { error: 'server_error' } } }, status: 502, code: 'provider_error', message: /HTTP 500/ },
-  { name: '503 with Retry-After', misbehaviour: { tokenEndpoint: { kind: 'raw', status: 503, contentType: 'text/html', body: 'busy', headers: { 'retry-after': '120' } } }, status: 502, code: 'provider_error', message: /HTTP 503/ },
+  { name: '503 with Retry-After', misbehaviour: { tokenEndpoint: { kind: 'raw', status: 503, contentType: 'text/html', body: 'busy', headers: { 'retry-after': '120' } } }, status: 503, code: 'provider_unavailable', message: /temporarily unavailable \(HTTP 503\)/ },
   { name: 'an answer slower than PROVIDER_TIMEOUT_SECONDS', misbehaviour: { tokenEndpoint: { kind: 'slow', ms: 1_500 } }, status: 504, code: 'provider_timeout', message: /did not answer .* in time/ },
   { name: 'a connection reset', misbehaviour: { tokenEndpoint: { kind: 'reset' } }, status: 503, code: 'provider_unreachable', message: /could not be reached/ },
 ];

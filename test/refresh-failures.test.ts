@@ -67,6 +67,17 @@ describeEachDialect('a refresh the provider answers badly', (dialect) => {
     expect(events.map((e) => e.event).slice(-2)).toEqual(['token.refresh_failed', 'token.refreshed']);
   });
 
+  it('503 with Retry-After: 503 passed on with Retry-After, and the provider is left alone that long', async () => {
+    const user = await signedInUser(app, 'mallory');
+    proxy.inject({ ...REFRESH, fault: { kind: 'status', status: 503, contentType: 'text/plain', body: 'busy', headers: { 'retry-after': '120' } } });
+    await expectUnchangedAfterFailure(user, 503, 'provider_unavailable');
+    const seen = proxy.count(REFRESH);
+    const again = await callApi(user);
+    expect(again.statusCode).toBe(503);
+    expect(Number(again.headers['retry-after'])).toBeGreaterThan(100);
+    expect(proxy.count(REFRESH)).toBe(seen);
+  });
+
   it('a timeout: 504, tokens untouched', async () => {
     const user = await signedInUser(app, 'bob');
     proxy.inject({ ...REFRESH, fault: { kind: 'hang' } });
@@ -74,7 +85,7 @@ describeEachDialect('a refresh the provider answers badly', (dialect) => {
   });
 
   it('an HTML page instead of JSON: 502, tokens untouched', async () => {
-    const user = await signedInUser(app, 'mallory');
+    const user = await signedInUser(app, 'bob');
     proxy.inject({ ...REFRESH, fault: { kind: 'status', status: 200, contentType: 'text/html', body: '<html><body>Maintenance</body></html>' } });
     await expectUnchangedAfterFailure(user, 502, 'provider_bad_response');
   });

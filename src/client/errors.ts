@@ -48,11 +48,51 @@ export class ReauthRequiredError extends TokenkeeperError {
   }
 }
 
+type ProviderFaultCode =
+  | 'provider_unreachable'
+  | 'provider_unavailable'
+  | 'provider_timeout'
+  | 'provider_error'
+  | 'provider_bad_response'
+  | 'provider_untrusted_certificate';
+
+const FAULT_STATUS: Record<ProviderFaultCode, number> = {
+  provider_unreachable: 503,
+  provider_unavailable: 503,
+  provider_timeout: 504,
+  provider_error: 502,
+  provider_bad_response: 502,
+  provider_untrusted_certificate: 502,
+};
+
 /** The provider could not be reached, was too slow, or answered something we cannot use. */
 export class ProviderUnavailableError extends TokenkeeperError {
-  constructor(code: 'provider_unreachable' | 'provider_timeout' | 'provider_error' | 'provider_bad_response' | 'provider_untrusted_certificate', message: string, options?: { cause?: unknown }) {
-    super(code, code === 'provider_timeout' ? 504 : code === 'provider_unreachable' ? 503 : 502, message, options);
+  /** From the provider's Retry-After (RFC 9110 §10.2.3), when it sent one: how long to leave it alone. */
+  readonly retryAfterSeconds: number | null;
+
+  constructor(code: ProviderFaultCode, message: string, options?: { cause?: unknown; retryAfterSeconds?: number | null }) {
+    super(code, FAULT_STATUS[code], message, options);
+    this.retryAfterSeconds = options?.retryAfterSeconds ?? null;
   }
+}
+
+/** Retry-After as seconds from now: delta-seconds or an HTTP date; null when absent or unreadable. */
+export function parseRetryAfter(value: string | null, nowMs = Date.now()): number | null {
+  if (value === null) return null;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? null : Math.max(0, Math.ceil((date - nowMs) / 1000));
+}
+
+/** The provider's HTTP response somewhere in an openid-client error, if any. */
+function upstreamResponse(chain: unknown[]): Response | undefined {
+  for (const item of chain) {
+    if (item instanceof Response) return item;
+    const response = (item as { response?: unknown } | null)?.response;
+    if (response instanceof Response) return response;
+  }
+  return undefined;
 }
 
 const TLS_TRUST_CODES = new Set([
@@ -98,6 +138,13 @@ export function describeProviderFailure(provider: string, step: string, error: u
       `The TLS certificate of ${provider} is not trusted (${tlsCode}); set CA_FILE to the CA bundle that signed it.`,
       { cause: error },
     );
+  }
+  const response = upstreamResponse(chain);
+  if (response?.status === 503) {
+    return new ProviderUnavailableError('provider_unavailable', `${provider} is temporarily unavailable (HTTP 503) for the ${step}.`, {
+      cause: error,
+      retryAfterSeconds: parseRetryAfter(response.headers.get('retry-after')),
+    });
   }
   if (error instanceof oidc.ResponseBodyError) {
     if (error.status >= 500) {

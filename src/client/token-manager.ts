@@ -92,6 +92,8 @@ export class TokenManager {
   }
 
   emit(event: TokenEvent): Promise<void> {
+    // A new sign-in brings new tokens: an earlier back-off no longer applies to them.
+    if (event.type === 'user.signed_in') this.#backoffs.delete(`${event.userId}\u0000${event.provider}`);
     return this.#events.emit(event);
   }
 
@@ -189,7 +191,8 @@ export class TokenManager {
       const backoff = this.#backoffs.get(key);
       if (backoff && backoff.until > this.#now()) {
         if (current.expiresAt !== null && current.expiresAt > this.#now() && options.rejectedAccessToken !== current.accessToken) return current;
-        throw new ProviderUnavailableError('provider_unreachable', `${displayName} failed recently; trying again in ${backoff.until - this.#now()} s.`);
+        const wait = backoff.until - this.#now();
+        throw new ProviderUnavailableError('provider_unavailable', `${displayName} failed recently; trying again in ${wait} s.`, { retryAfterSeconds: wait });
       }
 
       let saved: StoredTokenSet | undefined;
@@ -224,8 +227,10 @@ export class TokenManager {
         const failure = error instanceof TokenkeeperError ? error : describeProviderFailure(displayName, 'token refresh', error);
         await this.#store.recordRefreshFailure(userId, provider, leaseId, { error: failure.code, needsReauth: false }, this.#now());
         leaseOpen = false;
-        const seconds = Math.min((backoff?.seconds ?? this.#backoffSeconds / 2) * 2, MAX_BACKOFF_SECONDS);
-        this.#backoffs.set(key, { until: this.#now() + seconds, seconds });
+        const doubled = Math.min((backoff?.seconds ?? this.#backoffSeconds / 2) * 2, MAX_BACKOFF_SECONDS);
+        // A provider that says when to come back is believed, within the same cap.
+        const asked = failure instanceof ProviderUnavailableError && failure.retryAfterSeconds !== null ? Math.min(failure.retryAfterSeconds, MAX_BACKOFF_SECONDS) : 0;
+        this.#backoffs.set(key, { until: this.#now() + Math.max(doubled, asked), seconds: doubled });
         await this.#events.emit({ type: 'token.refresh_failed', userId, provider, code: failure.code, message: failure.message });
         // A token that has not actually expired still works: better than an error.
         if (current.expiresAt !== null && current.expiresAt > this.#now() && options.rejectedAccessToken !== current.accessToken && !options.force) return current;

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { TokenkeeperError } from '../client/errors.js';
+import { ProviderUnavailableError, TokenkeeperError } from '../client/errors.js';
 import { layout } from './views/layout.js';
 import { errorPage } from './views/pages.js';
 
@@ -26,6 +26,7 @@ export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof TokenkeeperError) {
       const level = error.status >= 500 ? 'warn' : 'info';
+      if (error instanceof ProviderUnavailableError && error.retryAfterSeconds !== null) reply.header('retry-after', String(error.retryAfterSeconds));
       request.log[level]({ code: error.code, err: error.cause ?? error }, error.message);
       return send(request, reply, error.status, error.code, error.message);
     }

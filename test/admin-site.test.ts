@@ -134,6 +134,7 @@ describeEachDialect('the admin site', (dialect) => {
     for (const url of ['/admin/users?page=-1&sort=password_hash&staff=maybe', '/admin/tokens?page=abc&sort=--x&state=%00', '/admin/audit?page=99999999999&event[]=x']) {
       expect((await get(url, staff.cookie)).statusCode, url).toBe(200);
     }
+    expect((await get('/admin/users?page=999', staff.cookie)).body).toMatch(/Nothing on this page \(\d+ in all\)/);
     expect((await get('/admin/nothing', staff.cookie)).statusCode).toBe(404);
     expect((await get('/admin/users/not-an-id', staff.cookie)).statusCode).toBe(404);
     expect((await post(`/admin/users/${member.userId}/explode`, staff)).statusCode).toBe(404);

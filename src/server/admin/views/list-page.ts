@@ -47,7 +47,7 @@ ${hidden}
 ${query.search ? html`<a href="${listHref(resource, query, { search: '', page: 1 })}">clear</a>` : null}
 </form>
 ${filterBar(data)}
-<p class="muted count">${total === 0 ? 'Nothing matches.' : `${first}–${last} of ${total}`}</p>
+<p class="muted count">${total === 0 ? 'Nothing matches.' : first > total ? `Nothing on this page (${total} in all).` : `${first}–${last} of ${total}`}</p>
 <div class="table-wrap"><table class="list">
 <thead><tr>${resource.columns.map((column) => html`<th>${sortLink(data, column.label, column.sortKey)}</th>`)}</tr></thead>
 <tbody>

@@ -102,6 +102,24 @@ describeEachDialect('a refresh the provider answers badly', (dialect) => {
     expect(after).toMatchObject({ accessToken: 'issued-without-rotation', refreshToken: before!.refreshToken, idToken: before!.idToken, status: 'active' });
   });
 
+  it('an API connection reset before any answer: a GET is retried once, a POST is not', async () => {
+    const user = await signedInUser(app, 'alice');
+    const calls = proxy.count({ path: '/api/profile' });
+    proxy.inject({ path: '/api/profile', fault: { kind: 'reset' } });
+    expect((await callApi(user)).statusCode).toBe(200);
+    expect(proxy.count({ path: '/api/profile' })).toBe(calls + 2);
+
+    proxy.inject({ path: '/api/notes', method: 'POST', fault: { kind: 'reset' } });
+    const post = await app.runtime.app.inject({
+      method: 'POST',
+      url: '/api/providers/toolkit/proxy/notes',
+      headers: { cookie: user.cookie, 'x-csrf-token': user.csrfToken, 'content-type': 'application/json' },
+      payload: '{}',
+    });
+    expect(post.statusCode).toBe(503);
+    expect(proxy.count({ path: '/api/notes', method: 'POST' })).toBe(1);
+  });
+
   it('a 401 from the API: one refresh, one retry, then the answer', async () => {
     const user = await signedInUser(app, 'bob');
     const refreshes = proxy.count(REFRESH);

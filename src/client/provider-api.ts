@@ -20,6 +20,16 @@ export interface ProviderApiOptions {
 }
 
 const MAX_SAME_ORIGIN_REDIRECTS = 3;
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+
+function isConnectionReset(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current && depth < 6; current = (current as { cause?: unknown }).cause, depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && RESET_CODES.has(code)) return true;
+  }
+  return false;
+}
 
 function apiBase(apiBaseUrl: string): URL {
   return new URL(apiBaseUrl.endsWith('/') ? apiBaseUrl : `${apiBaseUrl}/`);
@@ -72,15 +82,17 @@ export class ProviderApi {
     return this.#send(settings.displayName, settings.apiBaseUrl, url, renewed.accessToken, request);
   }
 
-  async #send(displayName: string, apiBaseUrl: string, url: URL, accessToken: string, request: ProviderApiRequest): Promise<Response> {
-    const method = (request.method ?? 'GET').toUpperCase();
-    let target = url;
-    for (let hop = 0; ; hop += 1) {
+  /**
+   * One request, with a single retry for an idempotent method whose
+   * connection failed before any answer: a keep-alive connection the server
+   * had just closed is a routine race, not a provider fault.
+   */
+  async #fetchRetryingReset(displayName: string, method: string, target: URL, accessToken: string, request: ProviderApiRequest): Promise<Response> {
+    for (let attempt = 1; ; attempt += 1) {
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(new DOMException('API call timed out', 'TimeoutError')), (this.#options.timeoutSeconds ?? 10) * 1000);
-      let response: Response;
       try {
-        response = await this.#options.fetch(target.toString(), {
+        return await this.#options.fetch(target.toString(), {
           method,
           // RFC 6750 §2.1: the token goes in the Authorization header only.
           headers: { ...request.headers, authorization: `Bearer ${accessToken}` },
@@ -88,10 +100,19 @@ export class ProviderApi {
           signal: controller.signal,
         });
       } catch (error) {
+        if (attempt === 1 && IDEMPOTENT_METHODS.has(method) && isConnectionReset(error)) continue;
         throw describeProviderFailure(displayName, 'API call', error);
       } finally {
         clearTimeout(timer);
       }
+    }
+  }
+
+  async #send(displayName: string, apiBaseUrl: string, url: URL, accessToken: string, request: ProviderApiRequest): Promise<Response> {
+    const method = (request.method ?? 'GET').toUpperCase();
+    let target = url;
+    for (let hop = 0; ; hop += 1) {
+      const response = await this.#fetchRetryingReset(displayName, method, target, accessToken, request);
       const location = response.headers.get('location');
       if (![301, 302, 303, 307, 308].includes(response.status) || !location || hop >= MAX_SAME_ORIGIN_REDIRECTS || (method !== 'GET' && method !== 'HEAD')) {
         return response;

@@ -105,18 +105,20 @@ function maskToken(cipher: TokenCipher, userId: string, provider: string, cipher
 }
 
 export async function listTokensForAdmin(database: Database, cipher: TokenCipher, options: TokenListOptions): Promise<Page<AdminTokenRow>> {
-  let query = database.db.selectFrom('tokens').innerJoin('users', 'users.id', 'tokens.user_id');
+  // Filter and count on tokens alone (the user search is a subquery of ids); join users only for the page shown.
+  let filtered = database.db.selectFrom('tokens');
   if (options.search) {
     const search = options.search;
-    query = query.where((eb) => eb.or([eb('tokens.user_id', 'in', matchingUserIds(database, search)), eb('tokens.provider', '=', search.toLowerCase())]));
+    filtered = filtered.where((eb) => eb.or([eb('tokens.user_id', 'in', matchingUserIds(database, search)), eb('tokens.provider', '=', search.toLowerCase())]));
   }
-  if (options.provider !== undefined) query = query.where('tokens.provider', '=', options.provider);
+  if (options.provider !== undefined) filtered = filtered.where('tokens.provider', '=', options.provider);
   const within = options.expiringWithinSeconds ?? 600;
-  if (options.state === 'expiring') query = query.where('tokens.expires_at', '>', options.now).where('tokens.expires_at', '<=', options.now + within);
-  if (options.state === 'expired') query = query.where('tokens.expires_at', '<=', options.now);
-  if (options.state === 'needs_reauth') query = query.where('tokens.status', '=', 'needs_reauth');
+  if (options.state === 'expiring') filtered = filtered.where('tokens.expires_at', '>', options.now).where('tokens.expires_at', '<=', options.now + within);
+  if (options.state === 'expired') filtered = filtered.where('tokens.expires_at', '<=', options.now);
+  if (options.state === 'needs_reauth') filtered = filtered.where('tokens.status', '=', 'needs_reauth');
   const [rows, total] = await Promise.all([
-    query
+    filtered
+      .innerJoin('users', 'users.id', 'tokens.user_id')
       .selectAll('tokens')
       .select(['users.username', 'users.email'])
       .orderBy(`tokens.${options.sort}`, options.direction)
@@ -124,7 +126,7 @@ export async function listTokensForAdmin(database: Database, cipher: TokenCipher
       .limit(options.limit)
       .offset(options.offset)
       .execute(),
-    countOf(query),
+    countOf(filtered),
   ]);
   return {
     rows: rows.map((row) => ({
@@ -187,10 +189,3 @@ export async function adminCounts(db: Kysely<DatabaseSchema>, now: number, expir
   ]);
   return { users, connectedTokens, expiringSoon, needsReauth };
 }
-
-/** The providers users signed up with, for the users filter. */
-export async function userProviders(db: Kysely<DatabaseSchema>): Promise<string[]> {
-  const rows = await db.selectFrom('users').select('provider').distinct().where('provider', 'is not', null).orderBy('provider').execute();
-  return rows.map((row) => row.provider as string);
-}
-

@@ -1,0 +1,95 @@
+import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import { machineSnapshot, otherProcessesShare } from './machine.js';
+import type { FromWorker, LoadOptions, LoadResult, ToWorker } from './load-protocol.js';
+
+export type { LoadOptions, LoadResult } from './load-protocol.js';
+
+export interface MeasuredLoad extends LoadResult {
+  /** Event-loop utilisation of the main thread (the servers under test) during the measured window, 0..1. */
+  mainElu: number;
+  /** CPU time (user + system, ms) of the whole process — servers, client, local API — during the measured window. */
+  processCpuMs: number;
+  /** Share of the machine's CPU (0..1) that other processes used during the measured window. */
+  othersShare: number;
+}
+
+export interface LoadWorker {
+  /** The local API the worker serves, e.g. http://127.0.0.1:43210 */
+  apiUrl: string;
+  run(options: LoadOptions): Promise<MeasuredLoad>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the load worker (local API + HTTP client on their own thread). The
+ * worker is TypeScript: Node 20 does not pass tsx's loader to workers, so a
+ * tiny bootstrap registers it there before importing load-worker.ts.
+ */
+export async function startLoadWorker(): Promise<LoadWorker> {
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const workerModule = new URL('./load-worker.ts', import.meta.url).href;
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(workerModule)}); });`;
+  const worker = new Worker(bootstrap, { eval: true });
+
+  let failure: Error | undefined;
+  const waiters = new Set<(message: FromWorker) => void>();
+  const rejecters = new Set<(error: Error) => void>();
+  worker.on('message', (message: FromWorker) => {
+    for (const waiter of [...waiters]) waiter(message);
+  });
+  worker.on('error', (error) => {
+    failure = error;
+    for (const reject of [...rejecters]) reject(error);
+  });
+
+  const next = <T extends FromWorker['type']>(type: T, id?: number) =>
+    new Promise<Extract<FromWorker, { type: T }>>((resolve, reject) => {
+      if (failure) return reject(failure);
+      const waiter = (message: FromWorker) => {
+        if (message.type !== type || ('id' in message && id !== undefined && message.id !== id)) return;
+        waiters.delete(waiter);
+        rejecters.delete(reject);
+        resolve(message as Extract<FromWorker, { type: T }>);
+      };
+      waiters.add(waiter);
+      rejecters.add(reject);
+    });
+  const post = (message: ToWorker) => worker.postMessage(message);
+
+  const { apiUrl } = await next('ready');
+  let runs = 0;
+  return {
+    apiUrl,
+    async run(options) {
+      const id = ++runs;
+      const measuring = next('measuring', id);
+      const done = Promise.race([
+        next('result', id),
+        next('failed', id).then((failed) => {
+          throw new Error(`load run failed: ${failed.message}`);
+        }),
+      ]);
+      void done.catch(() => {}); // awaited below; this only keeps an early failure from being "unhandled"
+      post({ type: 'run', id, options });
+      await measuring;
+      const eluAtStart = performance.eventLoopUtilization();
+      const cpuAtStart = process.cpuUsage();
+      const machineAtStart = machineSnapshot();
+      const { result } = await done;
+      const cpu = process.cpuUsage(cpuAtStart);
+      return {
+        ...result,
+        mainElu: performance.eventLoopUtilization(eluAtStart).utilization,
+        processCpuMs: (cpu.user + cpu.system) / 1000,
+        othersShare: otherProcessesShare(machineAtStart, machineSnapshot()),
+      };
+    },
+    async close() {
+      const closed = next('closed');
+      post({ type: 'close' });
+      await closed.catch(() => {});
+      await worker.terminate();
+    },
+  };
+}

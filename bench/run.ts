@@ -1,0 +1,69 @@
+// npm run bench — the benchmarks of issue 3, in order, then one table.
+// Everything runs in this process and talks to 127.0.0.1 only. Progress goes
+// to stderr, the results (Markdown) to stdout. Not part of `npm test`.
+import { readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { getAccessTokenThroughput } from './get-access-token.js';
+import { machineSnapshot, otherProcessesShare, quietBudget, waitForQuiet, type Settle } from './lib/machine.js';
+import { openPostgres } from './lib/postgres.js';
+import { formatTable, type Row } from './lib/table.js';
+import { proxyThroughput } from './proxy-throughput.js';
+import { refreshStorm } from './refresh-storm.js';
+
+const started = performance.now();
+const loadAtStart = loadavg()[0]!;
+const machineAtStart = machineSnapshot();
+const log = (line: string) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(1)} s] ${line}\n`);
+
+function cpuModel(): string {
+  try {
+    return /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? 'unknown CPU';
+  } catch {
+    return 'unknown CPU';
+  }
+}
+
+async function attempt(name: string, run: () => Promise<Row[]>): Promise<Row[]> {
+  try {
+    return await run();
+  } catch (error) {
+    process.exitCode = 1;
+    log(`${name} failed: ${(error as Error).stack ?? String(error)}`);
+    return [{ name, notes: `FAILED: ${(error as Error).message}` }];
+  }
+}
+
+// Before each measurement, wait (15 s in all at most) for other processes to leave the machine alone.
+const budget = quietBudget(15_000);
+const settle: Settle = (options) => waitForQuiet(budget, options);
+
+const rows: Row[] = [];
+log('starting PostgreSQL (or finding TEST_DATABASE_URL)');
+const postgres = await openPostgres();
+if (postgres.server === null) log(`PostgreSQL rows skipped: ${postgres.reason}`);
+try {
+  rows.push(...(await attempt('proxy throughput', () => proxyThroughput({ log, settle }))));
+  rows.push(...(await attempt('getAccessToken', () => getAccessTokenThroughput({ postgres, log, settle }))));
+  rows.push(...(await attempt('refresh storm', () => refreshStorm({ postgres, log }))));
+} finally {
+  await postgres.server?.close();
+}
+if (rows.some((row) => row.notes.startsWith('FAILED'))) process.exitCode = 1;
+
+const seconds = (performance.now() - started) / 1000;
+// Other work on the machine skews every number: the 1-minute load average before and after says how busy it was.
+console.log(
+  `Node ${process.version}, ${availableParallelism()} CPUs (${cpuModel()}), ${new Date().toISOString()}, ${seconds.toFixed(0)} s in all, ` +
+    `load average ${loadAtStart.toFixed(2)} at start, ${loadavg()[0]!.toFixed(2)} at end, ` +
+    `other processes used ${Math.round(otherProcessesShare(machineAtStart, machineSnapshot()) * 100)}% of the machine's CPU during the run (the benchmark's own PostgreSQL included), ` +
+    `${(budget.waitedMs / 1000).toFixed(0)} s spent waiting for quiet moments (${budget.gaveUp} waits gave up)`,
+);
+console.log('');
+console.log(formatTable(rows));
+
+// Everything above closes what it opened; if something still holds the process open, say what and stop.
+setTimeout(() => {
+  console.error(`bench: still running 10 s after the results; open handles: ${process.getActiveResourcesInfo().join(', ')}`);
+  process.exit(1);
+}, 10_000).unref();

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDialectConfig, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseSchema } from './schema.js';
 
@@ -87,7 +87,7 @@ function openSqlite(path: string): Database {
     connection?.close();
     throw new Error(`Could not open SQLite database at ${path}: ${messageOf(error)}`, { cause: error });
   }
-  const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: connection }) });
+  const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 
@@ -151,4 +151,34 @@ export function isUniqueViolation(error: unknown): boolean {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely prepares every query anew; with better-sqlite3, preparing costs
+ * about as much as running a small query. The app sends a few hundred
+ * distinct statements, so keep them prepared (least recently used out
+ * first). Kysely runs them synchronously with all()/run(), never leaving
+ * one busy, so sharing a statement between calls is safe.
+ */
+function withStatementCache(connection: SqliteDatabase.Database): SqliteDialectConfig['database'] {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => {
+      cache.clear();
+      connection.close();
+    },
+    prepare: (sqlText: string) => {
+      let statement = cache.get(sqlText);
+      if (statement) {
+        cache.delete(sqlText);
+      } else {
+        statement = connection.prepare(sqlText);
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+      }
+      cache.set(sqlText, statement);
+      return statement as never;
+    },
+  };
 }

@@ -350,18 +350,32 @@ export class SqlTokenStore {
     };
   }
 
+  /**
+   * The access token is decrypted at once; the refresh and ID tokens only
+   * when read (they are needed for a refresh, not for the common case of a
+   * fresh access token), then kept.
+   */
   #rowToStoredToken(row: TokenRow): StoredToken {
     const decrypt = (column: TokenColumn, value: string) =>
       this.#cipher.decrypt(value, tokenAssociatedData(row.user_id, row.provider, column));
-    return {
+    const lazy = (column: TokenColumn, value: string | null) => {
+      let plain: string | null | undefined;
+      return {
+        enumerable: true,
+        get: () => (plain === undefined ? (plain = value === null ? null : decrypt(column, value)) : plain),
+      };
+    };
+    const token = {
       ...rowToTokenSummaryFields(row),
       accessToken: decrypt('access_token', row.access_token),
-      refreshToken: row.refresh_token === null ? null : decrypt('refresh_token', row.refresh_token),
-      idToken: row.id_token === null ? null : decrypt('id_token', row.id_token),
       tokenType: row.token_type,
       scope: row.scope,
       expiresAt: row.expires_at,
     };
+    return Object.defineProperties(token, {
+      refreshToken: lazy('refresh_token', row.refresh_token),
+      idToken: lazy('id_token', row.id_token),
+    }) as StoredToken;
   }
 }
 

@@ -90,6 +90,9 @@ const BAD_TOKEN_RESPONSES: Array<{ name: string; misbehaviour: Misbehaviour; sta
   { name: '503 with Retry-After', misbehaviour: { tokenEndpoint: { kind: 'raw', status: 503, contentType: 'text/html', body: 'busy', headers: { 'retry-after': '120' } } }, status: 503, code: 'provider_unavailable', message: /temporarily unavailable \(HTTP 503\)/ },
   { name: 'an answer slower than PROVIDER_TIMEOUT_SECONDS', misbehaviour: { tokenEndpoint: { kind: 'slow', ms: 1_500 } }, status: 504, code: 'provider_timeout', message: /did not answer .* in time/ },
   { name: 'a connection reset', misbehaviour: { tokenEndpoint: { kind: 'reset' } }, status: 503, code: 'provider_unreachable', message: /could not be reached/ },
+  // Outbound requests go only to the provider's own endpoints: a redirect elsewhere is not followed.
+  // Were it followed, port 9 would refuse the connection and the answer would be 503 provider_unreachable.
+  { name: 'a redirect to another host', misbehaviour: { tokenEndpoint: { kind: 'raw', status: 307, contentType: 'text/plain', body: '', headers: { location: 'http://127.0.0.1:9/token' } } }, status: 502, code: 'provider_bad_response', message: /failed validation/ },
 ];
 
 describeEachDialect('a hostile provider', (dialect) => {

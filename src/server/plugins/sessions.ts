@@ -3,7 +3,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Kysely } from 'kysely';
 import type { DatabaseSchema } from '../../db/schema.js';
-import { createSession, deleteSession, findSession, touchSession, updateSessionData } from '../../db/session.repository.js';
+import { createSession, deleteSession, findSessionWithUser, touchSession, updateSessionData } from '../../db/session.repository.js';
+import type { User } from '../../db/user.repository.js';
 import type { JsonObject } from '../../db/json-column.js';
 
 export interface SessionState {
@@ -15,6 +16,8 @@ export interface SessionState {
   lastSeenAt: number;
   /** Small server-side values, e.g. a flash message. */
   data: JsonObject;
+  /** The signed-in user as read with the session (null when anonymous); see currentUser for the active check. */
+  user: User | null;
 }
 
 export interface SessionOptions {
@@ -66,7 +69,8 @@ export class SessionManager {
     const secret = request.cookies[this.cookieName];
     if (!secret || secret.length > 100) return null;
     const id = hashSecret(secret);
-    const row = await findSession(this.#options.db, id);
+    const found = await findSessionWithUser(this.#options.db, id);
+    const row = found?.session;
     const now = this.#options.now();
     if (!row) {
       this.#clearCookie(reply);
@@ -78,7 +82,7 @@ export class SessionManager {
       return null;
     }
     if (now - row.lastSeenAt >= TOUCH_INTERVAL_SECONDS) await touchSession(this.#options.db, id, now);
-    return { id, userId: row.userId, csrfToken: row.csrfToken, createdAt: row.createdAt, lastSeenAt: now, data: row.data };
+    return { id, userId: row.userId, csrfToken: row.csrfToken, createdAt: row.createdAt, lastSeenAt: now, data: row.data, user: found.user };
   }
 
   /** The current session, creating an anonymous one (for a sign-in in progress) when there is none. */
@@ -87,9 +91,9 @@ export class SessionManager {
   }
 
   /** Replaces whatever session the browser had with a new one for this user. */
-  async signIn(request: FastifyRequest, reply: FastifyReply, userId: string): Promise<SessionState> {
+  async signIn(request: FastifyRequest, reply: FastifyReply, user: User): Promise<SessionState> {
     if (request.session) await deleteSession(this.#options.db, request.session.id);
-    return this.#start(request, reply, userId);
+    return this.#start(request, reply, user);
   }
 
   /** Keeps a one-line message for the next page this session shows (after a redirect). */
@@ -115,7 +119,8 @@ export class SessionManager {
     this.#clearCookie(reply);
   }
 
-  async #start(request: FastifyRequest, reply: FastifyReply, userId: string | null): Promise<SessionState> {
+  async #start(request: FastifyRequest, reply: FastifyReply, user: User | null): Promise<SessionState> {
+    const userId = user?.id ?? null;
     const secret = randomBytes(32).toString('base64url');
     const now = this.#options.now();
     const session: SessionState = {
@@ -125,6 +130,7 @@ export class SessionManager {
       createdAt: now,
       lastSeenAt: now,
       data: {},
+      user,
     };
     await createSession(this.#options.db, {
       id: session.id,

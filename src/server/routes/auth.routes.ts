@@ -86,7 +86,7 @@ export async function authRoutes(app: FastifyInstance, deps: AppDependencies): P
       deps.now,
     );
     const { user, created } = await completeSignIn({ db, tokenStore: deps.tokenStore, now: deps.now(), ip: request.ip }, completed);
-    await app.sessions.signIn(request, reply, user.id);
+    await app.sessions.signIn(request, reply, user);
     await deps.tokens.emit({ type: 'user.signed_in', userId: user.id, provider: providerName, created });
     request.log.info({ userId: user.id, provider: providerName, created }, 'user signed in');
     return reply.redirect(stored.nextPath, 303);

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
-import { findUserById, type User } from '../../db/user.repository.js';
+import type { User } from '../../db/user.repository.js';
 import { loadAccountView } from '../account-view.js';
 import type { AppDependencies } from '../dependencies.js';
 import { safeNextPath } from '../safe-next.js';
@@ -8,9 +8,9 @@ import { layout } from '../views/layout.js';
 import { accountPage, homeSignedIn, signInPage } from '../views/pages.js';
 import { STYLESHEET } from '../views/stylesheet.js';
 
-export async function currentUser(request: FastifyRequest, deps: AppDependencies): Promise<User | null> {
-  if (!request.session?.userId) return null;
-  const user = await findUserById(deps.database.db, request.session.userId);
+/** The signed-in, active user of this request (read together with the session), or null. */
+export async function currentUser(request: FastifyRequest, _deps?: AppDependencies): Promise<User | null> {
+  const user = request.session?.user;
   return user && user.isActive ? user : null;
 }
 

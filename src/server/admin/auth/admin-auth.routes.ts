@@ -108,7 +108,7 @@ async function adminAuthRoutesPlugin(app: FastifyInstance, deps: AppDependencies
 
       const { user } = credentials;
       // A new session id at sign-in: whatever id the browser had before is worthless (no fixation).
-      await app.sessions.signIn(request, reply, user.id);
+      await app.sessions.signIn(request, reply, user);
       await recordLogin(db, user.id, now);
       if (passwordHashNeedsUpgrade(storedHash)) await setPassword(db, user.id, await hashPassword(password));
       await writeAuditEvent(db, {

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { TokenkeeperError } from '../../../client/errors.js';
-import { findUserById, type User } from '../../../db/user.repository.js';
+import type { User } from '../../../db/user.repository.js';
 import type { AppDependencies } from '../../dependencies.js';
 
 declare module 'fastify' {
@@ -35,7 +35,8 @@ export function requireStaff(deps: AppDependencies): preHandlerAsyncHookHandler 
     reply.header('cache-control', 'no-store');
     if (OPEN_ROUTES.has(request.routeOptions.url ?? '')) return undefined;
 
-    const user = request.session?.userId ? await findUserById(deps.database.db, request.session.userId) : undefined;
+    // Read together with the session, on this request.
+    const user = request.session?.user ?? undefined;
     if (!user) {
       if (request.method === 'GET' || request.method === 'HEAD') {
         return reply.redirect(adminLoginUrl(request.url), 302);

@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // global.gc lets the soak test measure the heap after a collection and assert that it stays bounded.
+    execArgv: ['--expose-gc'],
   },
 });

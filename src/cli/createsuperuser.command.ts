@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { CommandFailure, strictParse, UsageError } from './arguments.js';
 import { ConfigError } from '../config/config-error.js';
 import { writeAuditEvent } from '../db/audit.repository.js';
 import { isUniqueViolation, openDatabase, type Database } from '../db/database.js';
@@ -39,16 +39,6 @@ export interface CreateSuperuserArguments {
   help: boolean;
 }
 
-/** Wrong arguments: usage and exit 2. */
-class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
-/** An expected failure (bad value, name taken, pending migrations): one line, exit 1. */
-class CommandFailure extends Error {
-  override readonly name = 'CommandFailure';
-}
-
 export function usernameProblem(username: string): string | null {
   return USERNAME_PATTERN.test(username)
     ? null
@@ -60,24 +50,13 @@ export function emailProblem(email: string): string | null {
 }
 
 export function parseCreateSuperuserArguments(args: readonly string[]): CreateSuperuserArguments {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      options: {
-        username: { type: 'string' },
-        email: { type: 'string' },
-        'password-stdin': { type: 'boolean' },
-        update: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    // parseArgs explains in several sentences; the first names the problem.
-    throw new UsageError((error as Error).message.split(/\.\s/)[0] ?? String(error), { cause: error });
-  }
+  const { values } = strictParse(args, {
+    username: { type: 'string' },
+    email: { type: 'string' },
+    'password-stdin': { type: 'boolean' },
+    update: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
   return {
     ...(typeof values.username === 'string' ? { username: values.username } : {}),
     ...(typeof values.email === 'string' ? { email: values.email } : {}),

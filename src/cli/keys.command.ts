@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { strictParse, UsageError } from './arguments.js';
 import { ConfigError } from '../config/config-error.js';
 import { openDatabase } from '../db/database.js';
 import { rotateEncryptionKeys, type TableRotation } from '../db/key-rotation.js';
@@ -21,10 +21,6 @@ const DEFAULT_BATCH_SIZE = 200;
 const MAX_BATCH_SIZE = 10_000;
 
 export type KeysCommand = { action: 'help' } | { action: 'generate' } | { action: 'rotate'; batchSize: number };
-
-class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
 
 /** Parses `keys …` arguments; throws UsageError on anything it does not know. */
 export function parseKeysArguments(args: readonly string[]): KeysCommand {
@@ -50,15 +46,6 @@ export function parseKeysArguments(args: readonly string[]): KeysCommand {
       throw new UsageError('missing subcommand');
     default:
       throw new UsageError(`unknown subcommand "${subcommand}"`);
-  }
-}
-
-function strictParse(args: string[], options: Record<string, { type: 'string' | 'boolean' }>) {
-  try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false });
-  } catch (error) {
-    const message = (error as Error).message.split(/\.\s/)[0] ?? String(error);
-    throw new UsageError(message, { cause: error });
   }
 }
 

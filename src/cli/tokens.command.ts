@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { CommandFailure, strictParse, UsageError } from './arguments.js';
 import type { Logger } from 'pino';
 import { ReauthRequiredError, TokenkeeperError } from '../client/errors.js';
 import { ConfigError } from '../config/config-error.js';
@@ -25,16 +25,6 @@ export type TokensCommand =
   | { action: 'help' }
   | { action: 'list'; json: boolean; provider?: string; status?: TokenStatus; limit: number }
   | { action: 'refresh' | 'revoke'; id: string };
-
-/** Wrong arguments: the command prints the usage and exits 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
-/** An expected failure (unknown id, pending migrations, provider refused): one line, exit 1. */
-class CommandFailure extends Error {
-  override readonly name = 'CommandFailure';
-}
 
 /** Parses `tokens …` arguments; throws UsageError on anything it does not know. */
 export function parseTokensArguments(args: readonly string[]): TokensCommand {
@@ -79,18 +69,6 @@ export function parseTokensArguments(args: readonly string[]): TokensCommand {
       throw new UsageError('missing subcommand');
     default:
       throw new UsageError(`unknown subcommand "${subcommand}"`);
-  }
-}
-
-type OptionSpec = Record<string, { type: 'string' | 'boolean' }>;
-
-function strictParse(args: string[], options: OptionSpec, allowPositionals = false) {
-  try {
-    return parseArgs({ args, options, strict: true, allowPositionals });
-  } catch (error) {
-    // parseArgs explains in several sentences; the first names the problem.
-    const message = (error as Error).message.split(/\.\s/)[0] ?? String(error);
-    throw new UsageError(message, { cause: error });
   }
 }
 

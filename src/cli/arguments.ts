@@ -1,0 +1,24 @@
+import { parseArgs } from 'node:util';
+
+/** Wrong arguments: the command prints its usage and exits 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** An expected failure (unknown id, pending migrations, a provider refusing): one line, exit 1. */
+export class CommandFailure extends Error {
+  override readonly name = 'CommandFailure';
+}
+
+export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+
+/** node:util's parseArgs in strict mode, its failures turned into a one-sentence UsageError. */
+export function strictParse(args: readonly string[], options: OptionSpec, allowPositionals = false) {
+  try {
+    return parseArgs({ args: [...args], options, strict: true, allowPositionals });
+  } catch (error) {
+    // parseArgs explains in several sentences; the first names the problem.
+    const message = (error as Error).message.split(/\.\s/)[0] ?? String(error);
+    throw new UsageError(message, { cause: error });
+  }
+}

@@ -28,9 +28,11 @@ export async function loadAccountView(db: Kysely<DatabaseSchema>, tokenStore: Sq
     };
   });
   const primary = accounts.find((a) => a.provider === user.provider) ?? accounts[0];
+  const connected = new Set(connections.map((c) => c.provider));
   return {
     user,
     connections,
+    connectable: registry.list().filter((p) => !connected.has(p.name)).map((p) => ({ name: p.name, displayName: p.displayName })),
     claims: (primary?.claims ?? {}) as Record<string, unknown>,
   };
 }

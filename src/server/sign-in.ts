@@ -87,3 +87,42 @@ export async function completeSignIn(context: SignInContext, completed: Complete
     }
   }
 }
+
+/**
+ * Links the identity that just signed in at a provider to an existing user
+ * (POST /account/connections/:provider), and stores its tokens, in one
+ * transaction. An identity already linked to another user is refused:
+ * accounts are never merged.
+ */
+export async function completeLink(context: SignInContext, completed: CompletedAuthorization, userId: string): Promise<void> {
+  const { identity, tokens } = completed;
+  await context.db.transaction().execute(async (trx) => {
+    const user = await findUserById(trx, userId);
+    if (!user || !user.isActive) throw new TokenkeeperError('unauthorized', 401, 'Sign in first.');
+    const account = await findAccount(trx, identity.provider, identity.subject);
+    if (account && account.userId !== userId) {
+      throw new TokenkeeperError('identity_taken', 409, `This ${identity.provider} account is already connected to another user.`);
+    }
+    if (account) await updateAccountClaims(trx, account.id, identity.claims as never, context.now);
+    else {
+      await createAccount(trx, {
+        userId,
+        provider: identity.provider,
+        issuer: identity.issuer,
+        subject: identity.subject,
+        claims: identity.claims as never,
+        now: context.now,
+      });
+    }
+    await context.tokenStore.saveTokenSet(userId, identity.provider, tokens, context.now, trx);
+    await writeAuditEvent(trx, {
+      event: 'account.linked',
+      actorUserId: userId,
+      targetType: 'user',
+      targetId: userId,
+      ip: context.ip,
+      detail: { provider: identity.provider },
+      at: context.now,
+    });
+  });
+}

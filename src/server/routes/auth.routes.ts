@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { finishAuthorization, startAuthorization } from '../../client/authorization.js';
-import { SignInError } from '../../client/errors.js';
+import { SignInError, TokenkeeperError } from '../../client/errors.js';
 import { consumeLoginTransaction, createLoginTransaction, loginTransactionAssociatedData } from '../../db/login-transaction.repository.js';
 import type { AppDependencies } from '../dependencies.js';
 import { safeNextPath } from '../safe-next.js';
-import { completeSignIn } from '../sign-in.js';
+import { completeLink, completeSignIn } from '../sign-in.js';
+import { currentUser } from './page.routes.js';
 
 /** A sign-in must come back within this time (SECURITY.md: about 10 minutes). */
 const LOGIN_TRANSACTION_TTL_SECONDS = 600;
@@ -27,14 +28,13 @@ function singleQueryValue(request: FastifyRequest, name: string): string | undef
   return typeof value === 'string' ? value : undefined;
 }
 
-/** GET /login/:provider, GET /auth/:provider/callback, POST /logout. */
+/** GET /login/:provider, POST /account/connections/:provider, GET /auth/:provider/callback, POST /logout. */
 export async function authRoutes(app: FastifyInstance, deps: AppDependencies): Promise<void> {
   const { db } = deps.database;
 
-  app.get<{ Params: ProviderParams }>('/login/:provider', { config: rateLimit(deps) }, async (request, reply) => {
-    const providerName = request.params.provider;
+  /** Starts the authorization code flow: a single-use transaction bound to this browser session, then 303 to the provider. */
+  const startSignIn = async (request: FastifyRequest, reply: FastifyReply, providerName: string, next: string, linkUserId: string | null) => {
     deps.registry.get(providerName); // 404 for an unknown provider before any session is made
-    const next = safeNextPath(singleQueryValue(request, 'next'), deps.config.baseUrl);
     const started = await startAuthorization(deps.registry, providerName, redirectUri(deps.config.baseUrl, providerName));
     const session = await app.sessions.ensure(request, reply);
     const { transaction } = started;
@@ -49,11 +49,22 @@ export async function authRoutes(app: FastifyInstance, deps: AppDependencies): P
       codeVerifier: deps.cipher.encrypt(transaction.codeVerifier, loginTransactionAssociatedData(transaction.state)),
       nonce: transaction.nonce,
       nextPath: next,
-      linkUserId: null,
+      linkUserId,
       createdAt: now,
       expiresAt: now + LOGIN_TRANSACTION_TTL_SECONDS,
     });
     return reply.redirect(started.authorizationUrl.toString(), 303);
+  };
+
+  app.get<{ Params: ProviderParams }>('/login/:provider', { config: rateLimit(deps) }, async (request, reply) =>
+    startSignIn(request, reply, request.params.provider, safeNextPath(singleQueryValue(request, 'next'), deps.config.baseUrl), null),
+  );
+
+  // Links another provider to the signed-in user (CSRF-checked by the global hook).
+  app.post<{ Params: ProviderParams }>('/account/connections/:provider', { config: rateLimit(deps) }, async (request, reply) => {
+    const user = await currentUser(request);
+    if (!user) throw new TokenkeeperError('unauthorized', 401, 'Sign in first.');
+    return startSignIn(request, reply, request.params.provider, '/account', user.id);
   });
 
   app.get<{ Params: ProviderParams }>('/auth/:provider/callback', { config: rateLimit(deps) }, async (request, reply) => {
@@ -85,7 +96,15 @@ export async function authRoutes(app: FastifyInstance, deps: AppDependencies): P
       new URL(request.url, deps.config.baseUrl).searchParams,
       deps.now,
     );
-    const { user, created } = await completeSignIn({ db, tokenStore: deps.tokenStore, now: deps.now(), ip: request.ip }, completed);
+    const context = { db, tokenStore: deps.tokenStore, now: deps.now(), ip: request.ip };
+    if (stored.linkUserId !== null) {
+      // Linking: the session stays the signed-in user's own; the transaction was bound to it.
+      await completeLink(context, completed, stored.linkUserId);
+      await deps.tokens.emit({ type: 'user.signed_in', userId: stored.linkUserId, provider: providerName, created: false });
+      request.log.info({ userId: stored.linkUserId, provider: providerName }, 'provider linked');
+      return reply.redirect(stored.nextPath, 303);
+    }
+    const { user, created } = await completeSignIn(context, completed);
     await app.sessions.signIn(request, reply, user);
     await deps.tokens.emit({ type: 'user.signed_in', userId: user.id, provider: providerName, created });
     request.log.info({ userId: user.id, provider: providerName, created }, 'user signed in');

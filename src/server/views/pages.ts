@@ -5,6 +5,8 @@ import { html, type SafeHtml } from './html.js';
 export interface AccountView {
   user: { username: string; name: string | null; email: string | null; provider: string | null; dateJoined: number; lastLogin: number | null };
   connections: ConnectionView[];
+  /** Registered providers this user has no tokens for. */
+  connectable: Array<{ name: string; displayName: string }>;
   claims: Record<string, unknown>;
 }
 
@@ -88,6 +90,13 @@ export function accountPage(view: AccountView, now: number, csrfToken: string): 
 </div>
 <h2>Connected providers</h2>
 ${view.connections.length === 0 ? html`<p class="muted">No provider connected.</p>` : view.connections.map((c) => connectionCard(c, now, csrfToken))}
+${
+  view.connectable.length === 0
+    ? null
+    : html`<div class="actions connect">${view.connectable.map(
+        (p) => html`<form class="inline" method="post" action="/account/connections/${encodeURIComponent(p.name)}"><input type="hidden" name="_csrf" value="${csrfToken}"><button type="submit">Connect ${p.displayName}</button></form>`,
+      )}</div>`
+}
 <h2>Profile claims</h2>
 <div class="card"><dl class="fields">
 ${claims.map(([key, value]) => html`<dt>${key}</dt><dd>${typeof value === 'string' ? value : JSON.stringify(value)}</dd>`)}

@@ -12,7 +12,7 @@ import { adminResourceRoutes } from './resource.routes.js';
 export async function adminSite(app: FastifyInstance, options: AppDependencies & { prefix?: string }): Promise<void> {
   // The options carry the /admin prefix; passed on as they are, nested plugins would add it again.
   const { prefix: _prefix, ...deps } = options;
-  app.addHook('preHandler', requireStaff(deps));
+  app.addHook('preHandler', requireStaff());
   await app.register(adminAuthRoutes, deps);
   await app.register(adminResourceRoutes, deps);
 }

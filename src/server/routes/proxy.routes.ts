@@ -59,7 +59,7 @@ export async function proxyRoutes(app: FastifyInstance, deps: AppDependencies): 
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: PROXY_BODY_LIMIT }, (_request, body, done) => done(null, body));
 
   app.all<{ Params: { provider: string; '*': string } }>('/api/providers/:provider/proxy/*', async (request, reply) => {
-    const user = await currentUser(request, deps);
+    const user = await currentUser(request);
     if (!user) throw new TokenkeeperError('unauthorized', 401, 'Sign in first.');
     const { provider } = request.params;
     const queryAt = request.url.indexOf('?');

@@ -1,7 +1,6 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { TokenkeeperError } from '../../../client/errors.js';
 import type { User } from '../../../db/user.repository.js';
-import type { AppDependencies } from '../../dependencies.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -28,7 +27,7 @@ export function adminLoginUrl(next: string): string {
  * Signed in but inactive or not staff: 403. How the staff user signed in
  * (password or provider) does not matter: the session's user must be staff.
  */
-export function requireStaff(deps: AppDependencies): preHandlerAsyncHookHandler {
+export function requireStaff(): preHandlerAsyncHookHandler {
   return async function requireStaffHook(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
     request.adminUser = null;
     // Admin pages show users and tokens: never keep them in a shared or browser cache.

@@ -4,9 +4,9 @@ import type { DatabaseSchema } from './schema.js';
 import { type TokenCipher, type TokenColumn, TokenDecryptionError, tokenAssociatedData } from './token-cipher.js';
 
 // `keys rotate`: every encrypted value re-encrypted with the newest key, in
-// batches, row by row. Unlike SqlTokenStore.reencryptAll, a row that no
-// configured key decrypts is reported and left as it is, and the rotation
-// goes on: one lost key must not stop every other row from moving.
+// batches, row by row. A row that no configured key decrypts is reported and
+// left as it is, and the rotation goes on: one lost key must not stop every
+// other row from moving.
 
 /** What happened to one table's rows. */
 export interface TableRotation {

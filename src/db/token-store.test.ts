@@ -243,28 +243,4 @@ describeEachDialect('SqlTokenStore', (dialect) => {
       expect(await store.acquireRefreshLease(userId, 'toolkit', NOW + 6, 30)).toBeDefined();
     });
   });
-
-  it('reencryptAll moves every value to the newest key and old keys can then be dropped', async () => {
-    const oldKey = generateEncryptionKey();
-    const newKey = generateEncryptionKey();
-    const oldStore = new SqlTokenStore(database.db, new TokenCipher(parseEncryptionKeys(oldKey)));
-    const rotatedCipher = new TokenCipher(parseEncryptionKeys(`${newKey},${oldKey}`));
-    const rotated = new SqlTokenStore(database.db, rotatedCipher);
-    const newOnly = new SqlTokenStore(database.db, new TokenCipher(parseEncryptionKeys(newKey)));
-
-    // Start from a table holding only old-key values.
-    await database.db.deleteFrom('tokens').execute();
-    const users = [await newUser(), await newUser(), await newUser()];
-    await oldStore.saveTokenSet(users[0]!, 'toolkit', tokenSet(), NOW);
-    await oldStore.saveTokenSet(users[1]!, 'toolkit', tokenSet({ refreshToken: null, idToken: null }), NOW);
-    await rotated.saveTokenSet(users[2]!, 'toolkit', tokenSet(), NOW); // already on the new key
-
-    expect(await rotated.reencryptAll(2)).toEqual({ reencrypted: 2, skipped: 0 });
-    expect(await rotated.reencryptAll()).toEqual({ reencrypted: 0, skipped: 0 });
-    for (const userId of users) {
-      const token = await newOnly.findToken(userId, 'toolkit');
-      expect(token?.accessToken).toBe(tokenSet().accessToken);
-    }
-    expect((await newOnly.findToken(users[1]!, 'toolkit'))?.refreshToken).toBeNull();
-  });
 });

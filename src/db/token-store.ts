@@ -1,4 +1,4 @@
-import type { Expression, ExpressionBuilder, Kysely, SqlBool } from 'kysely';
+import type { Kysely } from 'kysely';
 import { newId } from './database.js';
 import type { DatabaseSchema, TokenRow, TokenStatus } from './schema.js';
 import { type TokenCipher, type TokenColumn, tokenAssociatedData } from './token-cipher.js';
@@ -290,52 +290,6 @@ export class SqlTokenStore {
     return result.numDeletedRows > 0n;
   }
 
-  /**
-   * Re-encrypts every value not encrypted with the newest key (`keys rotate`).
-   * Each row is rewritten only if it still holds the values read, so a
-   * concurrent save (already under the newest key) is never overwritten.
-   */
-  async reencryptAll(batchSize = 200): Promise<{ reencrypted: number; skipped: number }> {
-    let reencrypted = 0;
-    let skipped = 0;
-    let afterId = '';
-    for (;;) {
-      const rows = await this.#db
-        .selectFrom('tokens')
-        .select(['id', 'user_id', 'provider', 'access_token', 'refresh_token', 'id_token'])
-        .where('id', '>', afterId)
-        .orderBy('id')
-        .limit(batchSize)
-        .execute();
-      const last = rows.at(-1);
-      if (last === undefined) return { reencrypted, skipped };
-      afterId = last.id;
-      for (const row of rows) {
-        const values = { access_token: row.access_token, refresh_token: row.refresh_token, id_token: row.id_token };
-        const stale = Object.values(values).some((v) => v !== null && this.#cipher.needsReencryption(v));
-        if (!stale) continue;
-        const rewrite = (column: TokenColumn, value: string | null): string | null =>
-          value === null || !this.#cipher.needsReencryption(value)
-            ? value
-            : this.#cipher.reencrypt(value, tokenAssociatedData(row.user_id, row.provider, column));
-        const result = await this.#db
-          .updateTable('tokens')
-          .set({
-            access_token: rewrite('access_token', values.access_token) ?? values.access_token,
-            refresh_token: rewrite('refresh_token', values.refresh_token),
-            id_token: rewrite('id_token', values.id_token),
-          })
-          .where('id', '=', row.id)
-          .where('access_token', '=', values.access_token)
-          .where((eb) => matchesOrBothNull(eb, 'refresh_token', values.refresh_token))
-          .where((eb) => matchesOrBothNull(eb, 'id_token', values.id_token))
-          .executeTakeFirst();
-        if (result.numUpdatedRows > 0n) reencrypted += 1;
-        else skipped += 1;
-      }
-    }
-  }
-
   #encryptSet(
     userId: string,
     provider: string,
@@ -390,12 +344,4 @@ function rowToTokenSummaryFields(row: TokenRow): Omit<StoredToken, keyof TokenSe
     updatedAt: row.updated_at,
     lastRefreshedAt: row.last_refreshed_at,
   };
-}
-
-function matchesOrBothNull(
-  eb: ExpressionBuilder<DatabaseSchema, 'tokens'>,
-  column: 'refresh_token' | 'id_token',
-  value: string | null,
-): Expression<SqlBool> {
-  return value === null ? eb(column, 'is', null) : eb(column, '=', value);
 }

@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as oidc from 'openid-client';
@@ -12,6 +11,7 @@ import { knownMigrations, pendingMigrations } from '../src/db/migrate.js';
 import { describeEachDialect, type TestDatabase } from './support/postgres.js';
 import { signedInUser } from './support/signed-in.js';
 import { APP_ORIGIN, CLIENT_ID, CLIENT_SECRET, startTestApp, TEST_ENCRYPTION_KEY, type TestApp } from './support/test-app.js';
+import { freePort } from './support/free-port.js';
 
 interface CliResult {
   code: number;
@@ -53,14 +53,6 @@ function cliEnvironment(app: TestApp, databaseUrl: string): Environment {
   };
 }
 
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('tokens: bad usage', () => {
   // Usage is checked before any configuration is read, so no environment is needed.
@@ -191,7 +183,7 @@ describeEachDialect('tokenkeeper tokens', (dialect) => {
     const id = await tokenIdOf(bob.userId);
     const { OAUTH_PROVIDERS: _, ...withoutProviders } = env;
 
-    const result = await tokensCli(['refresh', id], { ...withoutProviders, DEV_PROVIDER_PORT: String(await closedPort()) });
+    const result = await tokensCli(['refresh', id], { ...withoutProviders, DEV_PROVIDER_PORT: String(await freePort()) });
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
@@ -221,7 +213,7 @@ describeEachDialect('tokenkeeper tokens', (dialect) => {
   it('revoke deletes the tokens even when the provider cannot confirm, and says so', async () => {
     const bob = await signedInUser(app, 'bob');
     const id = await tokenIdOf(bob.userId);
-    const unreachable = { ...env, TOOLKIT_ISSUER: `http://127.0.0.1:${await closedPort()}` };
+    const unreachable = { ...env, TOOLKIT_ISSUER: `http://127.0.0.1:${await freePort()}` };
 
     const result = await tokensCli(['revoke', id], unreachable);
     expect(result.code).toBe(0);

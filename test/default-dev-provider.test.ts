@@ -1,5 +1,4 @@
 import { mkdtempSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -9,14 +8,8 @@ import { createRuntime, type Runtime } from '../src/server/runtime.js';
 import { TestBrowser } from './support/browser.js';
 import { injectFetch } from './support/inject-fetch.js';
 import { APP_ORIGIN, signIn } from './support/test-app.js';
+import { freePort } from './support/free-port.js';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('with no provider configured (what `npm start` does)', () => {
   let runtime: Runtime;

@@ -1,8 +1,8 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestBrowser } from './support/browser.js';
 import { describeEachDialect, DIALECTS, type TestDatabase } from './support/postgres.js';
 import { APP_ORIGIN, startTestApp, type TestApp } from './support/test-app.js';
+import { freePort } from './support/free-port.js';
 
 const CALLBACK_PREFIX = `${APP_ORIGIN}/auth/`;
 
@@ -164,20 +164,13 @@ describeEachDialect('a sign-in callback that cannot be accepted', (dialect) => {
   });
 });
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('a provider that is down', () => {
   const sqlite = DIALECTS[0]!;
 
   it('at sign-in start: 503 with a clear page, nothing stored', async () => {
     const database = await sqlite.openTestDatabase({ migrate: false });
-    const port = await closedPort();
+    const port = await freePort();
     const app = await startTestApp({ databaseUrl: database.url, env: { TOOLKIT_ISSUER: `http://127.0.0.1:${port}` } });
     try {
       const page = await app.browser().get(`${APP_ORIGIN}/login/toolkit`);

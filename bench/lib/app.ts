@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { startDevProvider, type DevProvider } from '../../src/dev-provider/index.js';
 import { expireStoredAccessToken, signedInUser } from '../../test/support/signed-in.js';
 import { APP_ORIGIN, CLIENT_ID, CLIENT_SECRET, startTestApp, type TestApp } from '../../test/support/test-app.js';
+import { freePort } from '../../test/support/free-port.js';
 
 export interface BenchApp {
   app: TestApp;
@@ -29,16 +29,6 @@ export interface BenchAppOptions {
   listen?: boolean;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * The dev provider on 127.0.0.1 with an issuer spelled 127.0.0.1 (not

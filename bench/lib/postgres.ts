@@ -6,10 +6,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { freePort } from '../../test/support/free-port.js';
 
 const INSTALL_ROOTS = ['/usr/lib/postgresql', '/usr/local/lib/postgresql'];
 const SUPERUSER = 'postgres';
@@ -72,16 +72,6 @@ function findBinDir(): string | undefined {
   return undefined;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export async function openPostgres(): Promise<PostgresResult> {
   const external = process.env.TEST_DATABASE_URL;

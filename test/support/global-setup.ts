@@ -6,13 +6,13 @@
 // in CI (CI=true), otherwise PostgreSQL tests are skipped with one notice.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // Loads vitest's types so the ProvidedContext augmentation below has a module to merge into
 // (without it TypeScript 7 reports "module 'vitest' cannot be found").
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
+import { freePort } from './free-port.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -122,7 +122,7 @@ async function startThrowawayCluster(binDir: string): Promise<Cluster> {
     ]);
     // The port is free when chosen but could be taken before the server binds: retry.
     for (let attempt = 1; ; attempt += 1) {
-      const port = await findFreePort();
+      const port = await freePort();
       const serverOptions = [
         '-c listen_addresses=127.0.0.1',
         `-c port=${port}`,
@@ -147,17 +147,3 @@ async function startThrowawayCluster(binDir: string): Promise<Cluster> {
   }
 }
 
-function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (address !== null && typeof address === 'object') resolve(address.port);
-        else reject(new Error('could not find a free port'));
-      });
-    });
-  });
-}

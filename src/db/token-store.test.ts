@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase, describeEachDialect } from '../../test/support/postgres.js';
 import { openDatabase } from './database.js';
-import { type TokenSet, SqlTokenStore } from './token-store.js';
+import { type StoredToken, type TokenSet, SqlTokenStore } from './token-store.js';
 import { TokenCipher, TokenDecryptionError, generateEncryptionKey, parseEncryptionKeys } from './token-cipher.js';
 import { createUser } from './user.repository.js';
 
@@ -17,6 +17,11 @@ function tokenSet(overrides: Partial<TokenSet> = {}): TokenSet {
     expiresAt: NOW + 3600,
     ...overrides,
   };
+}
+
+/** Every field of a stored token, the lazily decrypted ones included (they are getters, not own properties). */
+function allFields(token: StoredToken | undefined) {
+  return token && { ...token, refreshToken: token.refreshToken, idToken: token.idToken };
 }
 
 describeEachDialect('SqlTokenStore', (dialect) => {
@@ -37,7 +42,7 @@ describeEachDialect('SqlTokenStore', (dialect) => {
     const userId = await newUser();
     const set = tokenSet();
     const saved = await store.saveTokenSet(userId, 'toolkit', set, NOW);
-    expect(saved).toEqual({
+    expect(allFields(saved)).toEqual({
       ...set,
       id: expect.stringMatching(/^[0-9A-Z]{26}$/),
       userId,
@@ -48,8 +53,20 @@ describeEachDialect('SqlTokenStore', (dialect) => {
       updatedAt: NOW,
       lastRefreshedAt: null,
     });
-    expect(await store.findToken(userId, 'toolkit')).toEqual(saved);
+    expect(allFields(await store.findToken(userId, 'toolkit'))).toEqual(allFields(saved));
     expect(await store.findToken(userId, 'github')).toBeUndefined();
+  });
+
+  it('leaves the refresh and ID tokens out of a spread or JSON of a stored token', async () => {
+    const userId = await newUser();
+    const set = tokenSet();
+    await store.saveTokenSet(userId, 'toolkit', set, NOW);
+    const stored = (await store.findToken(userId, 'toolkit'))!;
+    expect(stored.refreshToken).toBe(set.refreshToken);
+    const json = JSON.stringify(stored);
+    expect(json).not.toContain(set.refreshToken!);
+    expect(json).not.toContain(set.idToken!);
+    expect(Object.keys({ ...stored })).not.toContain('refreshToken');
   });
 
   it('stores no plaintext token value in the row', async () => {
@@ -88,7 +105,7 @@ describeEachDialect('SqlTokenStore', (dialect) => {
     const replacement = tokenSet({ accessToken: 'AT-new', refreshToken: null, idToken: null, scope: null, expiresAt: null });
     const second = await store.saveTokenSet(userId, 'toolkit', replacement, NOW + 20);
     expect(second).toMatchObject({ ...replacement, id: first.id, createdAt: NOW, updatedAt: NOW + 20, status: 'active', lastError: null });
-    expect(await store.findToken(userId, 'toolkit')).toEqual(second);
+    expect(allFields(await store.findToken(userId, 'toolkit'))).toEqual(allFields(second));
   });
 
   it('saves inside the caller’s transaction and rolls back with it', async () => {

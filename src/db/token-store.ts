@@ -1,6 +1,9 @@
 import type { Kysely } from 'kysely';
 import { newId } from './database.js';
+import { DecryptionMemo } from './decryption-memo.js';
+import { type PreparedQuery, prepareQuery } from './prepared-query.js';
 import type { DatabaseSchema, TokenRow, TokenStatus } from './schema.js';
+import { type ColumnDecrypter, DecryptedToken } from './stored-token.js';
 import { type TokenCipher, type TokenColumn, tokenAssociatedData } from './token-cipher.js';
 
 export type { TokenStatus } from './schema.js';
@@ -68,10 +71,20 @@ export function rowToTokenSummary(row: TokenRow): TokenSummary {
 export class SqlTokenStore {
   readonly #db: Kysely<DatabaseSchema>;
   readonly #cipher: TokenCipher;
+  /** Access tokens are decrypted on every proxied call; the memo spares repeating it for an unchanged value. */
+  readonly #accessTokens: DecryptionMemo;
+  readonly #decryptColumn: ColumnDecrypter;
+  readonly #findToken: PreparedQuery<TokenRow>;
 
   constructor(db: Kysely<DatabaseSchema>, cipher: TokenCipher) {
     this.#db = db;
     this.#cipher = cipher;
+    this.#accessTokens = new DecryptionMemo(cipher);
+    this.#decryptColumn = (column, value, associatedData) =>
+      column === 'access_token' ? this.#accessTokens.decrypt(value, associatedData) : cipher.decrypt(value, associatedData);
+    this.#findToken = prepareQuery(db, (param) =>
+      db.selectFrom('tokens').selectAll().where('user_id', '=', param(0)).where('provider', '=', param(1)),
+    );
   }
 
   /**
@@ -230,12 +243,7 @@ export class SqlTokenStore {
 
   /** The token set with its values decrypted; throws TokenDecryptionError when a value doesn't decrypt. */
   async findToken(userId: string, provider: string, trx?: Executor): Promise<StoredToken | undefined> {
-    const row = await (trx ?? this.#db)
-      .selectFrom('tokens')
-      .selectAll()
-      .where('user_id', '=', userId)
-      .where('provider', '=', provider)
-      .executeTakeFirst();
+    const row = await this.#findToken.first([userId, provider], trx);
     return row && this.#rowToStoredToken(row);
   }
 
@@ -304,32 +312,8 @@ export class SqlTokenStore {
     };
   }
 
-  /**
-   * The access token is decrypted at once; the refresh and ID tokens only
-   * when read (they are needed for a refresh, not for the common case of a
-   * fresh access token), then kept.
-   */
   #rowToStoredToken(row: TokenRow): StoredToken {
-    const decrypt = (column: TokenColumn, value: string) =>
-      this.#cipher.decrypt(value, tokenAssociatedData(row.user_id, row.provider, column));
-    const lazy = (column: TokenColumn, value: string | null) => {
-      let plain: string | null | undefined;
-      return {
-        enumerable: true,
-        get: () => (plain === undefined ? (plain = value === null ? null : decrypt(column, value)) : plain),
-      };
-    };
-    const token = {
-      ...rowToTokenSummaryFields(row),
-      accessToken: decrypt('access_token', row.access_token),
-      tokenType: row.token_type,
-      scope: row.scope,
-      expiresAt: row.expires_at,
-    };
-    return Object.defineProperties(token, {
-      refreshToken: lazy('refresh_token', row.refresh_token),
-      idToken: lazy('id_token', row.id_token),
-    }) as StoredToken;
+    return new DecryptedToken(row, this.#decryptColumn);
   }
 }
 

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type TestDatabase, describeEachDialect } from '../../test/support/postgres.js';
-import { prepareQuery } from './prepared-query.js';
+import { preparedPerDatabase, prepareQuery } from './prepared-query.js';
 import { createUser } from './user.repository.js';
 
 const NOW = 1_790_000_000;
@@ -63,5 +63,22 @@ describeEachDialect('prepareQuery', (dialect) => {
     expect(() =>
       prepareQuery(database.db, (param) => database.db.selectFrom('users').select('username').where(sql.lit(param(0)), '=', 'x')),
     ).toThrow(/param\(0\) is not a parameter of/);
+  });
+
+  it('preparedPerDatabase prepares once per database and runs on the one it is given', async () => {
+    let builds = 0;
+    const byName = preparedPerDatabase((db: typeof database.db, param) => {
+      builds += 1;
+      return db.selectFrom('users').select('username').where('username', '=', param(0));
+    });
+    expect(byName(database.db)).toBe(byName(database.db));
+    expect(await byName(database.db).first(['pq-bob'])).toEqual({ username: 'pq-bob' });
+    const other = await dialect.openTestDatabase();
+    try {
+      expect(await byName(other.db).first(['pq-bob'])).toBeUndefined();
+    } finally {
+      await other.close();
+    }
+    expect(builds).toBe(2);
   });
 });

@@ -46,3 +46,20 @@ export function prepareQuery<DB, Row>(db: Kysely<DB>, build: (param: Param) => C
     first: async (values, executor) => (await run(values, executor))[0],
   };
 }
+
+/**
+ * For repository functions that take the database as an argument: the query
+ * is prepared on first use with each database (or transaction) and kept
+ * with it.
+ */
+export function preparedPerDatabase<DB, Row>(build: (db: Kysely<DB>, param: Param) => Compilable<Row>): (db: Kysely<DB>) => PreparedQuery<Row> {
+  const prepared = new WeakMap<Kysely<DB>, PreparedQuery<Row>>();
+  return (db) => {
+    let query = prepared.get(db);
+    if (query === undefined) {
+      query = prepareQuery(db, (param) => build(db, param));
+      prepared.set(db, query);
+    }
+    return query;
+  };
+}

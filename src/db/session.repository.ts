@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { type JsonObject, parseJsonObject, stringifyJsonObject } from './json-column.js';
+import { preparedPerDatabase } from './prepared-query.js';
 import type { DatabaseSchema, SessionRow } from './schema.js';
 import { rowToUser, type User } from './user.repository.js';
 
@@ -63,12 +64,8 @@ export async function findSession(db: Kysely<DatabaseSchema>, id: string): Promi
   return row && rowToSession(row);
 }
 
-/**
- * The session and its user in one query (the user is null for an anonymous
- * session): a signed-in request needs both, and this is on every request.
- */
-export async function findSessionWithUser(db: Kysely<DatabaseSchema>, id: string): Promise<{ session: Session; user: User | null } | undefined> {
-  const row = await db
+const sessionWithUser = preparedPerDatabase((db: Kysely<DatabaseSchema>, param) =>
+  db
     .selectFrom('sessions')
     .leftJoin('users', 'users.id', 'sessions.user_id')
     .selectAll('sessions')
@@ -84,8 +81,15 @@ export async function findSessionWithUser(db: Kysely<DatabaseSchema>, id: string
       'users.date_joined',
       'users.last_login',
     ])
-    .where('sessions.id', '=', id)
-    .executeTakeFirst();
+    .where('sessions.id', '=', param(0)),
+);
+
+/**
+ * The session and its user in one query (the user is null for an anonymous
+ * session): a signed-in request needs both, and this is on every request.
+ */
+export async function findSessionWithUser(db: Kysely<DatabaseSchema>, id: string): Promise<{ session: Session; user: User | null } | undefined> {
+  const row = await sessionWithUser(db).first([id]);
   if (!row) return undefined;
   const user =
     row.user_id !== null && row.username !== null

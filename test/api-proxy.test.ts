@@ -62,6 +62,21 @@ describe('calls on the user\'s behalf through /api/providers/:provider/proxy/*',
     expect(hop.headers['proxy-authenticate']).toBeUndefined();
   });
 
+  it('serves the API\'s answer as foreign content: a sandboxed CSP that allows nothing, none of the API\'s own security or CORS headers', async () => {
+    const page = await call('GET', 'html-page');
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toBe('text/html');
+    expect(page.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'; sandbox");
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
+    expect(page.headers['referrer-policy']).toBe('no-referrer');
+    for (const name of ['access-control-allow-origin', 'access-control-allow-credentials', 'clear-site-data', 'strict-transport-security']) {
+      expect(page.headers[name], name).toBeUndefined();
+    }
+    // The app's own responses keep the pages' policy.
+    const me = await app.runtime.app.inject({ method: 'GET', url: '/api/me', headers: { cookie: alice.cookie } });
+    expect(String(me.headers['content-security-policy'])).toContain("default-src 'self'");
+  });
+
   it('follows a redirect within the API, never one to another host', async () => {
     const inside = await call('GET', 'redirect-here');
     expect(inside.statusCode).toBe(200);

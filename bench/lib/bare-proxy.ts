@@ -2,15 +2,15 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import Fastify from 'fastify';
 import { Agent, fetch } from 'undici';
+import { FORWARDED_REQUEST_HEADERS, passedBack } from '../../src/server/routes/proxy.routes.js';
 
 /** The bearer token the bare proxy always sends: no session, no store, no decryption. */
 export const FIXED_BEARER = 'bench-fixed-access-token';
 
 // The same request-header allowlist and response-header filter as the real
-// proxy route, so the baseline does the same HTTP work and only Tokenkeeper's
-// own work (session, user, token lookup and decryption, freshness) is missing.
-const FORWARDED_REQUEST_HEADERS = ['accept', 'accept-language', 'content-type', 'content-language', 'if-match', 'if-none-match', 'if-modified-since', 'if-unmodified-since', 'range', 'user-agent'];
-const DROPPED_RESPONSE_HEADERS = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'set-cookie', 'content-encoding', 'content-length']);
+// proxy route (imported from it), so the baseline does the same HTTP work and
+// only Tokenkeeper's own work (session, user, token lookup and decryption,
+// freshness, security headers) is missing.
 
 export interface BareProxy {
   /** e.g. http://127.0.0.1:43211 */
@@ -48,7 +48,7 @@ export async function startBareProxy(apiBaseUrl: string): Promise<BareProxy> {
     }
     reply.code(upstream.status);
     upstream.headers.forEach((value, name) => {
-      if (!DROPPED_RESPONSE_HEADERS.has(name)) reply.header(name, value);
+      if (passedBack(name)) reply.header(name, value);
     });
     reply.header('cache-control', 'private, no-store');
     if (!upstream.body) return reply.send();

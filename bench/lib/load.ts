@@ -22,15 +22,17 @@ export interface LoadWorker {
 }
 
 /**
- * Starts the load worker (local API + HTTP client on their own thread). The
- * worker is TypeScript: Node 20 does not pass tsx's loader to workers, so a
+ * Starts the load worker (local API + HTTP client on their own thread).
+ * `npm run bench` runs the compiled JavaScript (dist-bench/), so the worker is
+ * the compiled load-worker.js. Run through tsx instead (this file is .ts), the
+ * worker is TypeScript too: Node 20 does not pass tsx's loader to workers, so a
  * tiny bootstrap registers it there before importing load-worker.ts.
  */
 export async function startLoadWorker(): Promise<LoadWorker> {
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const workerModule = new URL('./load-worker.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(workerModule)}); });`;
-  const worker = new Worker(bootstrap, { eval: true });
+  const compiled = import.meta.url.endsWith('.js');
+  const workerModule = new URL(compiled ? './load-worker.js' : './load-worker.ts', import.meta.url);
+  const bootstrap = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(({ register }) => { register(); return import(${JSON.stringify(workerModule.href)}); });`;
+  const worker = compiled ? new Worker(workerModule) : new Worker(bootstrap, { eval: true });
 
   let failure: Error | undefined;
   const waiters = new Set<(message: FromWorker) => void>();

@@ -17,7 +17,9 @@ export interface EchoApi {
  * A stand-in for a provider's API: answers every request with what it
  * received, as JSON. `/redirect-away` redirects to another origin,
  * `/redirect-here` to `/hello` on itself, `/gzip` sends a compressed body,
- * `/set-cookie` sets a cookie, `/hop` sends hop-by-hop headers.
+ * `/set-cookie` sets a cookie, `/hop` sends hop-by-hop headers, `/html-page`
+ * answers an HTML page with a script and headers that would loosen the
+ * proxy's (its own CSP, CORS, Clear-Site-Data).
  */
 export async function startEchoApi(): Promise<EchoApi> {
   const requests: EchoedRequest[] = [];
@@ -42,6 +44,16 @@ export async function startEchoApi(): Promise<EchoApi> {
         headers.connection = 'keep-alive, x-secret-hop';
         headers['keep-alive'] = 'timeout=5';
         headers['proxy-authenticate'] = 'Basic';
+      }
+      if (path.endsWith('/html-page')) {
+        headers['content-type'] = 'text/html';
+        headers['content-security-policy'] = "script-src 'unsafe-inline'";
+        headers['access-control-allow-origin'] = 'https://evil.example';
+        headers['access-control-allow-credentials'] = 'true';
+        headers['clear-site-data'] = '"cookies"';
+        headers['strict-transport-security'] = 'max-age=0';
+        res.writeHead(200, headers).end('<!doctype html><script>fetch("/api/me")</script>');
+        return;
       }
       res.writeHead(path.endsWith('/teapot') ? 418 : 200, headers).end(JSON.stringify(echoed));
     });

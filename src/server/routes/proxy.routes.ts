@@ -5,7 +5,7 @@ import type { AppDependencies } from '../dependencies.js';
 import { currentUser } from './page.routes.js';
 
 /** Request headers passed to the provider's API; everything else (cookies, our auth, hop-by-hop) stays here. */
-const FORWARDED_REQUEST_HEADERS = [
+export const FORWARDED_REQUEST_HEADERS = [
   'accept',
   'accept-language',
   'content-type',
@@ -20,8 +20,10 @@ const FORWARDED_REQUEST_HEADERS = [
 
 /**
  * Response headers not passed back: hop-by-hop headers (RFC 9110 §7.6.1),
- * cookies of the provider's origin, and the encoding/length of a body that
- * the fetch has already decoded.
+ * cookies of the provider's origin, the encoding/length of a body that the
+ * fetch has already decoded, and headers that would speak for this origin:
+ * its security policy (the proxy sets its own), site data and transport
+ * settings. CORS headers (access-control-*) are dropped as well.
  */
 const DROPPED_RESPONSE_HEADERS = new Set([
   'connection',
@@ -35,7 +37,23 @@ const DROPPED_RESPONSE_HEADERS = new Set([
   'set-cookie',
   'content-encoding',
   'content-length',
+  'content-security-policy',
+  'content-security-policy-report-only',
+  'cross-origin-embedder-policy',
+  'cross-origin-opener-policy',
+  'cross-origin-resource-policy',
+  'referrer-policy',
+  'x-content-type-options',
+  'x-frame-options',
+  'strict-transport-security',
+  'clear-site-data',
+  'alt-svc',
 ]);
+
+/** Whether a header of the API's answer goes back to the browser. */
+export function passedBack(name: string): boolean {
+  return !DROPPED_RESPONSE_HEADERS.has(name) && !name.startsWith('access-control-');
+}
 
 const PROXY_BODY_LIMIT = 1024 * 1024;
 
@@ -58,7 +76,8 @@ export async function proxyRoutes(app: FastifyInstance, deps: AppDependencies): 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: PROXY_BODY_LIMIT }, (_request, body, done) => done(null, body));
 
-  app.all<{ Params: { provider: string; '*': string } }>('/api/providers/:provider/proxy/*', async (request, reply) => {
+  const route = { config: { securityHeaders: 'proxied' as const } };
+  app.all<{ Params: { provider: string; '*': string } }>('/api/providers/:provider/proxy/*', route, async (request, reply) => {
     const user = await currentUser(request);
     if (!user) throw new TokenkeeperError('unauthorized', 401, 'Sign in first.');
     const { provider } = request.params;
@@ -74,7 +93,7 @@ export async function proxyRoutes(app: FastifyInstance, deps: AppDependencies): 
 
     reply.code(upstream.status);
     upstream.headers.forEach((value, name) => {
-      if (!DROPPED_RESPONSE_HEADERS.has(name)) reply.header(name, value);
+      if (passedBack(name)) reply.header(name, value);
     });
     // The answer belongs to this user: no shared cache may keep it.
     reply.header('cache-control', 'private, no-store');

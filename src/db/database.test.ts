@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachDialect } from '../../test/support/postgres.js';
-import { type Database, isUniqueViolation, newId, openDatabase, parseDatabaseUrl } from './database.js';
+import { type Database, isUniqueViolation, newId, openDatabase, parseDatabaseUrl, sqliteReader } from './database.js';
 import { createUser } from './user.repository.js';
 
 describe('parseDatabaseUrl', () => {
@@ -79,10 +79,25 @@ describe('openDatabase (sqlite)', () => {
     expect((error as Error).cause).toBeDefined();
   });
 
-  it('opens an in-memory database', async () => {
+  it('opens an in-memory database, with no read connection (another connection could not see it)', async () => {
     const database = await openDatabase('sqlite::memory:');
     expect(database.dialect).toBe('sqlite');
+    expect(sqliteReader(database.db)).toBeUndefined();
     await database.close();
+  });
+
+  it('keeps a read-only connection beside a file database that sees committed writes, and closes it with the database', async () => {
+    const database = await openDatabase(`sqlite:${join(folder, 'reader.db')}`);
+    const reader = sqliteReader(database.db)!;
+    try {
+      await sql`create table t (n integer)`.execute(database.db);
+      await sql`insert into t values (1)`.execute(database.db);
+      expect(reader.all('select n from t where n >= ?', [1])).toEqual([{ n: 1 }]);
+      expect(() => reader.all('insert into t values (2) returning n', [])).toThrow(/readonly/);
+    } finally {
+      await database.close();
+    }
+    expect(() => reader.all('select n from t', [])).toThrow(/not open/);
   });
 });
 

@@ -87,8 +87,50 @@ function openSqlite(path: string): Database {
     connection?.close();
     throw new Error(`Could not open SQLite database at ${path}: ${messageOf(error)}`, { cause: error });
   }
-  const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: withStatementCache(connection) as unknown as SqliteDialectConfig['database'] }) });
+  const reader = inMemory ? undefined : openSqliteReader(path);
+  if (reader) sqliteReaders.set(db, reader);
+  return {
+    db,
+    dialect: 'sqlite',
+    close: async () => {
+      reader?.close();
+      await db.destroy();
+    },
+  };
+}
+
+/** Runs a read on its own SQLite connection, synchronously. */
+export interface SqliteReader {
+  all(sqlText: string, parameters: readonly unknown[]): unknown[];
+  close(): void;
+}
+
+const sqliteReaders = new WeakMap<Kysely<DatabaseSchema>, SqliteReader>();
+
+/**
+ * The read-only connection beside a SQLite database's Kysely instance (none
+ * for an in-memory database, which another connection cannot see).
+ *
+ * Kysely runs every SQLite query through one connection behind a mutex, a
+ * chain of promises that costs more than the read itself. The reads on every
+ * request (session, token) use this connection instead. In WAL mode it sees
+ * what is committed, like a second server process would: never a
+ * transaction's uncommitted writes, which Kysely's connection would show to
+ * a read made while the transaction is open.
+ */
+export function sqliteReader(db: Kysely<DatabaseSchema>): SqliteReader | undefined {
+  return sqliteReaders.get(db);
+}
+
+function openSqliteReader(path: string): SqliteReader {
+  const connection = new SqliteDatabase(path, { readonly: true });
+  connection.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+  const statements = withStatementCache(connection);
+  return {
+    all: (sqlText, parameters) => statements.prepare(sqlText).all(...parameters),
+    close: () => statements.close(),
+  };
 }
 
 async function openPostgres(connectionString: string, options: OpenDatabaseOptions): Promise<Database> {
@@ -162,7 +204,12 @@ const STATEMENT_CACHE_SIZE = 500;
  * first). Kysely runs them synchronously with all()/run(), never leaving
  * one busy, so sharing a statement between calls is safe.
  */
-function withStatementCache(connection: SqliteDatabase.Database): SqliteDialectConfig['database'] {
+interface CachedStatements {
+  prepare(sqlText: string): SqliteDatabase.Statement;
+  close(): void;
+}
+
+function withStatementCache(connection: SqliteDatabase.Database): CachedStatements {
   const cache = new Map<string, SqliteDatabase.Statement>();
   return {
     close: () => {
@@ -178,7 +225,7 @@ function withStatementCache(connection: SqliteDatabase.Database): SqliteDialectC
         if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
       }
       cache.set(sqlText, statement);
-      return statement as never;
+      return statement;
     },
   };
 }

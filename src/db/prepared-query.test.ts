@@ -54,6 +54,16 @@ describeEachDialect('prepareQuery', (dialect) => {
     expect(await query.first(['pq-dee'])).toBeUndefined();
   });
 
+  it('outside a transaction, reads what is committed: not the open transaction’s rows, then its committed ones', async () => {
+    // On SQLite this read goes through the read connection; through Kysely's single connection it would wait for the transaction, which waits for it.
+    const query = staffNamed();
+    await database.db.transaction().execute(async (trx) => {
+      await createUser(trx, { username: 'pq-eve', isStaff: true, dateJoined: NOW });
+      expect(await query.first(['pq-eve'])).toBeUndefined();
+    });
+    expect(await query.first(['pq-eve'])).toEqual({ username: 'pq-eve', is_staff: 1 });
+  });
+
   it('refuses a wrong number of values', async () => {
     await expect(staffNamed().first([])).rejects.toThrow('prepared query expects 1 values, got 0');
     await expect(staffNamed().first(['a', 'b'])).rejects.toThrow('prepared query expects 1 values, got 2');

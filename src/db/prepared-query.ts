@@ -1,4 +1,5 @@
-import { type Compilable, CompiledQuery, type Kysely } from 'kysely';
+import { type Compilable, CompiledQuery, type Kysely, SelectQueryNode } from 'kysely';
+import { sqliteReader } from './database.js';
 
 /** What a prepared query's builder receives: `param(i)` stands for the i-th value of each run. */
 export type Param = (index: number) => string;
@@ -19,6 +20,9 @@ export interface PreparedQuery<Row> {
  * building and compiling a query costs more than SQLite takes to run it, and
  * the same SQL string each time also finds its prepared statement faster.
  *
+ * On a SQLite file, a SELECT run outside a transaction reads through the
+ * database's read connection, synchronously (`sqliteReader`).
+ *
  * `build` gets `param(i)`, a marker to use wherever the i-th value goes; the
  * SQL is compiled for `db`'s dialect, so run it on `db` or on a transaction
  * of it. A marker the compiled query does not carry as a parameter (used in
@@ -34,10 +38,13 @@ export function prepareQuery<DB, Row>(db: Kysely<DB>, build: (param: Param) => C
     if (marker !== undefined && !slots.includes(index)) throw new Error(`prepared query: param(${index}) is not a parameter of ${compiled.sql}`);
   });
   const constants = compiled.parameters;
+  // A SELECT on a SQLite file runs on its read connection (see sqliteReader), unless it must see a transaction.
+  const reader = SelectQueryNode.is(compiled.query) ? sqliteReader(db as never) : undefined;
 
   const run = async (values: readonly unknown[], executor: QueryExecutor = db): Promise<Row[]> => {
     if (values.length !== markers.length) throw new Error(`prepared query expects ${markers.length} values, got ${values.length}`);
     const parameters = slots.map((slot, position) => (slot === -1 ? constants[position] : values[slot]));
+    if (reader && executor === db) return reader.all(compiled.sql, parameters) as Row[];
     const result = await executor.executeQuery<Row>(CompiledQuery.raw(compiled.sql, parameters));
     return result.rows;
   };

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sqliteReader } from '../src/db/database.js';
 import { DIALECTS, type TestDatabase } from './support/postgres.js';
 import { startEchoApi, type EchoApi } from './support/echo-api.js';
 import { signedInUser, type SignedInUser } from './support/signed-in.js';
@@ -45,6 +46,24 @@ describe('calls on the user\'s behalf through /api/providers/:provider/proxy/*',
     expect(echoed.headers['x-forwarded-for']).toBeUndefined();
     expect(answer.headers['x-api-header']).toBe('kept');
     expect(answer.headers['cache-control']).toBe('private, no-store');
+  });
+
+  it('reads the database once per call: the session, its user and the token in one query', async () => {
+    const reader = sqliteReader(app.runtime.database.db)!;
+    const all = reader.all;
+    const statements: string[] = [];
+    reader.all = (sqlText, parameters) => {
+      statements.push(sqlText);
+      return all(sqlText, parameters);
+    };
+    try {
+      const answer = await call('GET', 'items/1');
+      expect(answer.statusCode).toBe(200);
+    } finally {
+      reader.all = all;
+    }
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toMatch(/from "sessions".*join "users".*join "tokens"/);
   });
 
   it('needs the CSRF token for anything but GET and HEAD', async () => {

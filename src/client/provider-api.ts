@@ -2,6 +2,7 @@ import { describeProviderFailure, TokenkeeperError } from './errors.js';
 import type { StreamInit } from './outbound-fetch.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import type { TokenManager } from './token-manager.js';
+import type { StoredTokenSet } from './token-store.js';
 
 export interface ProviderApiRequest {
   method?: string;
@@ -68,13 +69,14 @@ export class ProviderApi {
     this.#options = options;
   }
 
-  async fetch(userId: string, provider: string, path: string, request: ProviderApiRequest = {}): Promise<Response> {
+  /** `current`: the user's stored token set when the caller has just read it (see TokenManager.getAccessToken). */
+  async fetch(userId: string, provider: string, path: string, request: ProviderApiRequest = {}, current?: StoredTokenSet | null): Promise<Response> {
     const { settings } = this.#options.registry.get(provider);
     if (!settings.apiBaseUrl) {
       throw new TokenkeeperError('no_api', 404, `${settings.displayName} has no API configured (${provider.toUpperCase()}_API_BASE_URL).`);
     }
     const url = apiUrl(settings.apiBaseUrl, path);
-    const token = await this.#options.tokens.getAccessToken(userId, provider);
+    const token = await this.#options.tokens.getAccessToken(userId, provider, current);
     const first = await this.#send(settings.displayName, settings.apiBaseUrl, url, token.accessToken, request);
     if (first.status !== 401) return first;
     await first.body?.cancel().catch(() => {});

@@ -97,9 +97,14 @@ export class TokenManager {
     return this.#events.emit(event);
   }
 
-  /** A valid access token for (user, provider), refreshed first when it is about to expire. */
-  async getAccessToken(userId: string, provider: string): Promise<AccessToken> {
-    return toAccessToken(await this.#validToken(userId, provider, {}));
+  /**
+   * A valid access token for (user, provider), refreshed first when it is
+   * about to expire. `current` is the stored token set when the caller has
+   * just read it (null: it found none), which spares reading it again; a
+   * refresh reads the store anyway, under its lease.
+   */
+  async getAccessToken(userId: string, provider: string, current?: StoredTokenSet | null): Promise<AccessToken> {
+    return toAccessToken(await this.#validToken(userId, provider, {}, current));
   }
 
   /** Refreshes now (or after a 401, see RefreshOptions) through the same single-flight path. */
@@ -123,9 +128,9 @@ export class TokenManager {
     return result;
   }
 
-  async #validToken(userId: string, provider: string, options: RefreshOptions): Promise<StoredTokenSet> {
+  async #validToken(userId: string, provider: string, options: RefreshOptions, current?: StoredTokenSet | null): Promise<StoredTokenSet> {
     this.#registry.get(provider);
-    const token = await this.#store.findToken(userId, provider);
+    const token = current === undefined ? await this.#store.findToken(userId, provider) : (current ?? undefined);
     const usable = this.#usable(token, provider, options);
     if (usable) return usable;
     return this.#singleFlight(userId, provider, options);

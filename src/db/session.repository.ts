@@ -1,8 +1,6 @@
 import type { Kysely } from 'kysely';
 import { type JsonObject, parseJsonObject, stringifyJsonObject } from './json-column.js';
-import { preparedPerDatabase } from './prepared-query.js';
 import type { DatabaseSchema, SessionRow } from './schema.js';
-import { rowToUser, type User } from './user.repository.js';
 
 export interface Session {
   /** SHA-256 hex of the cookie's secret; the cookie value is never stored. */
@@ -62,53 +60,6 @@ export async function createSession(db: Kysely<DatabaseSchema>, input: NewSessio
 export async function findSession(db: Kysely<DatabaseSchema>, id: string): Promise<Session | undefined> {
   const row = await db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
   return row && rowToSession(row);
-}
-
-const sessionWithUser = preparedPerDatabase((db: Kysely<DatabaseSchema>, param) =>
-  db
-    .selectFrom('sessions')
-    .leftJoin('users', 'users.id', 'sessions.user_id')
-    .selectAll('sessions')
-    .select([
-      'users.username',
-      'users.email',
-      'users.name',
-      'users.is_token_user',
-      'users.provider',
-      'users.is_staff',
-      'users.is_superuser',
-      'users.is_active',
-      'users.date_joined',
-      'users.last_login',
-    ])
-    .where('sessions.id', '=', param(0)),
-);
-
-/**
- * The session and its user in one query (the user is null for an anonymous
- * session): a signed-in request needs both, and this is on every request.
- */
-export async function findSessionWithUser(db: Kysely<DatabaseSchema>, id: string): Promise<{ session: Session; user: User | null } | undefined> {
-  const row = await sessionWithUser(db).first([id]);
-  if (!row) return undefined;
-  const user =
-    row.user_id !== null && row.username !== null
-      ? rowToUser({
-          id: row.user_id,
-          username: row.username,
-          email: row.email,
-          name: row.name,
-          is_token_user: row.is_token_user ?? 0,
-          provider: row.provider,
-          is_staff: row.is_staff ?? 0,
-          is_superuser: row.is_superuser ?? 0,
-          is_active: row.is_active ?? 0,
-          password_hash: null,
-          date_joined: row.date_joined ?? 0,
-          last_login: row.last_login,
-        })
-      : null;
-  return { session: rowToSession(row), user };
 }
 
 export async function touchSession(db: Kysely<DatabaseSchema>, id: string, now: number): Promise<void> {

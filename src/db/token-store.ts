@@ -312,6 +312,11 @@ export class SqlTokenStore {
     };
   }
 
+  /** A token row read elsewhere (e.g. with the session, see findSessionContext), decrypted as findToken would. */
+  fromRow(row: TokenRow): StoredToken {
+    return this.#rowToStoredToken(row);
+  }
+
   #rowToStoredToken(row: TokenRow): StoredToken {
     return new DecryptedToken(row, this.#decryptColumn);
   }

@@ -3,7 +3,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Kysely } from 'kysely';
 import type { DatabaseSchema } from '../../db/schema.js';
-import { createSession, deleteSession, findSessionWithUser, touchSession, updateSessionData } from '../../db/session.repository.js';
+import type { TokenRow } from '../../db/schema.js';
+import { findSessionContext } from '../../db/session-context.js';
+import { createSession, deleteSession, touchSession, updateSessionData } from '../../db/session.repository.js';
 import type { User } from '../../db/user.repository.js';
 import type { JsonObject } from '../../db/json-column.js';
 
@@ -18,6 +20,12 @@ export interface SessionState {
   data: JsonObject;
   /** The signed-in user as read with the session (null when anonymous); see currentUser for the active check. */
   user: User | null;
+  /**
+   * The user's token row (encrypted) for the provider named by the route's
+   * `sessionTokenParam`, read with the session: null when the user has none,
+   * undefined when the route asked for none.
+   */
+  token?: TokenRow | null;
 }
 
 export interface SessionOptions {
@@ -29,6 +37,13 @@ export interface SessionOptions {
 }
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The route parameter that names a provider: the user's token for it is
+     * read in the same query as the session (request.session.token).
+     */
+    sessionTokenParam?: string;
+  }
   interface FastifyRequest {
     session: SessionState | null;
   }
@@ -65,11 +80,12 @@ export class SessionManager {
     this.cookieName = options.secure ? '__Host-tokenkeeper_session' : 'tokenkeeper_session';
   }
 
-  async load(request: FastifyRequest, reply: FastifyReply): Promise<SessionState | null> {
+  /** The request's session, with the user's token for `tokenProvider` when given. */
+  async load(request: FastifyRequest, reply: FastifyReply, tokenProvider?: string): Promise<SessionState | null> {
     const secret = request.cookies[this.cookieName];
     if (!secret || secret.length > 100) return null;
     const id = hashSecret(secret);
-    const found = await findSessionWithUser(this.#options.db, id);
+    const found = await findSessionContext(this.#options.db, id, tokenProvider);
     const row = found?.session;
     const now = this.#options.now();
     if (!row) {
@@ -82,7 +98,7 @@ export class SessionManager {
       return null;
     }
     if (now - row.lastSeenAt >= TOUCH_INTERVAL_SECONDS) await touchSession(this.#options.db, id, now);
-    return { id, userId: row.userId, csrfToken: row.csrfToken, createdAt: row.createdAt, lastSeenAt: now, data: row.data, user: found.user };
+    return { id, userId: row.userId, csrfToken: row.csrfToken, createdAt: row.createdAt, lastSeenAt: now, data: row.data, user: found.user, ...(tokenProvider === undefined ? {} : { token: found.token }) };
   }
 
   /** The current session, creating an anonymous one (for a sign-in in progress) when there is none. */
@@ -161,7 +177,9 @@ async function sessionsPlugin(app: FastifyInstance, options: SessionOptions): Pr
   app.decorate('sessions', manager);
   app.decorateRequest('session', null);
   app.addHook('preHandler', async (request, reply) => {
-    request.session = await manager.load(request, reply);
+    const tokenParam = request.routeOptions.config.sessionTokenParam;
+    const tokenProvider = tokenParam === undefined ? undefined : (request.params as Record<string, string | undefined>)[tokenParam];
+    request.session = await manager.load(request, reply, tokenProvider);
   });
 }
 

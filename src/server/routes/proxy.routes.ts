@@ -76,7 +76,8 @@ export async function proxyRoutes(app: FastifyInstance, deps: AppDependencies): 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: PROXY_BODY_LIMIT }, (_request, body, done) => done(null, body));
 
-  const route = { config: { securityHeaders: 'proxied' as const } };
+  // The user's token for :provider is read with the session, in one query: this is the hot path.
+  const route = { config: { securityHeaders: 'proxied' as const, sessionTokenParam: 'provider' } };
   app.all<{ Params: { provider: string; '*': string } }>('/api/providers/:provider/proxy/*', route, async (request, reply) => {
     const user = await currentUser(request);
     if (!user) throw new TokenkeeperError('unauthorized', 401, 'Sign in first.');
@@ -85,11 +86,16 @@ export async function proxyRoutes(app: FastifyInstance, deps: AppDependencies): 
     const path = request.params['*'] + (queryAt === -1 ? '' : request.url.slice(queryAt));
     const body = Buffer.isBuffer(request.body) ? request.body : undefined;
 
-    const upstream = await deps.providerApi.fetch(user.id, provider, path, {
-      method: request.method,
-      headers: forwardedHeaders(request),
-      ...(body ? { body } : {}),
-    });
+    // undefined (not read with the session) lets the token manager read it.
+    const tokenRow = request.session?.token;
+    const current = tokenRow === undefined ? undefined : tokenRow && deps.tokenStore.fromRow(tokenRow);
+    const upstream = await deps.providerApi.fetch(
+      user.id,
+      provider,
+      path,
+      { method: request.method, headers: forwardedHeaders(request), ...(body ? { body } : {}) },
+      current,
+    );
 
     reply.code(upstream.status);
     upstream.headers.forEach((value, name) => {

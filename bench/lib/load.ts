@@ -21,6 +21,11 @@ export interface LoadWorker {
   close(): Promise<void>;
 }
 
+function tsxBootstrap(workerModule: URL): string {
+  const tsxApi = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  return `import(${tsxApi}).then(({ register }) => { register(); return import(${JSON.stringify(workerModule.href)}); });`;
+}
+
 /**
  * Starts the load worker (local API + HTTP client on their own thread).
  * `npm run bench` runs the compiled JavaScript (dist-bench/), so the worker is
@@ -31,8 +36,7 @@ export interface LoadWorker {
 export async function startLoadWorker(): Promise<LoadWorker> {
   const compiled = import.meta.url.endsWith('.js');
   const workerModule = new URL(compiled ? './load-worker.js' : './load-worker.ts', import.meta.url);
-  const bootstrap = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(({ register }) => { register(); return import(${JSON.stringify(workerModule.href)}); });`;
-  const worker = compiled ? new Worker(workerModule) : new Worker(bootstrap, { eval: true });
+  const worker = compiled ? new Worker(workerModule) : new Worker(tsxBootstrap(workerModule), { eval: true });
 
   let failure: Error | undefined;
   const waiters = new Set<(message: FromWorker) => void>();

@@ -67,6 +67,8 @@ export interface FaultProxy {
   inject(rule: FaultRule): void;
   /** Removes every queued rule (the requests seen are kept). */
   clear(): void;
+  /** The rules still waiting for a matching request. */
+  queued(): FaultRule[];
   /** Every request seen, in order of arrival. */
   requests: SeenRequest[];
   count(filter: RequestFilter): number;
@@ -245,6 +247,9 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
     },
     clear() {
       rules.length = 0;
+    },
+    queued() {
+      return rules.filter((entry) => entry.remaining > 0).map((entry) => entry.rule);
     },
     count(filter) {
       return requests.filter((seen) => matches(filter, seen)).length;

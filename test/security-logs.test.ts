@@ -122,6 +122,9 @@ describe('the debug log of a whole session', () => {
     expect(log).toContain('dev-provider');
     expect(log).toContain('/auth/toolkit/callback?code=%5Bredacted%5D');
     expect(log).toContain('user signed in');
+    // Request lines carry the request id (see requestChildLogger).
+    const callbackLine = lines.map((line) => JSON.parse(line) as { reqId?: string; req?: { url?: string } }).find((line) => line.req?.url?.startsWith('/auth/toolkit/callback'));
+    expect(callbackLine?.reqId).toMatch(/^req-/);
     for (const [what, value] of secrets) {
       expect(value.length, what).toBeGreaterThanOrEqual(16);
       expect(log.includes(value), `${what} appears in the log`).toBe(false);

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { adminSite } from './admin/index.js';
 import type { AppDependencies } from './dependencies.js';
 import { installErrorHandlers } from './error-handler.js';
+import { requestChildLogger } from './logger.js';
 import csrf from './plugins/csrf.js';
 import securityHeaders from './plugins/security-headers.js';
 import sessions from './plugins/sessions.js';
@@ -28,6 +29,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     bodyLimit: 64 * 1024,
     routerOptions: { maxParamLength: 200 },
     trustProxy: false,
+    childLoggerFactory: requestChildLogger,
   });
 
   installErrorHandlers(app);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { redactUrl } from './logger.js';
+import pino from 'pino';
+import { createLogger, redactUrl, requestChildLogger } from './logger.js';
 
 describe('logged request URLs', () => {
   it('replace the callback code and state, keep the rest', () => {
@@ -8,5 +9,55 @@ describe('logged request URLs', () => {
     expect(logged).not.toContain('SECRETSTATE');
     expect(logged).toContain('iss=http');
     expect(redactUrl('/account')).toBe('/account');
+  });
+});
+
+describe('redaction', () => {
+  it('hides a secret field at the top of a logged object and one level down', () => {
+    const lines: string[] = [];
+    const logger = createLogger('info', { write: (line: string) => void lines.push(line) });
+    logger.info({ accessToken: 'TOP-SECRET-1', token: { refresh_token: 'NESTED-SECRET-2' }, password: 'TOP-SECRET-3' }, 'tokens');
+    expect(lines[0]).not.toMatch(/SECRET/);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ accessToken: '[redacted]', token: { refresh_token: '[redacted]' }, password: '[redacted]' });
+  });
+});
+
+describe('per-request child loggers', () => {
+  const capture = () => {
+    const lines: Record<string, unknown>[] = [];
+    return { lines, destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } };
+  };
+
+  it('carry reqId into every line of the request and of its own children, never onto the root', () => {
+    const { lines, destination } = capture();
+    const root = createLogger('info', destination);
+    const request = requestChildLogger(root, { reqId: 'req-7' }, {});
+    const other = requestChildLogger(root, { reqId: 'req-8', route: '/x' }, {});
+    request.info('first');
+    request.child({ step: 'refresh' }).info({ accessToken: 'SECRET' }, 'nested');
+    other.info('other');
+    root.info('root');
+    expect(lines.map(({ reqId, msg }) => [reqId, msg])).toEqual([
+      ['req-7', 'first'],
+      ['req-7', 'nested'],
+      ['req-8', 'other'],
+      [undefined, 'root'],
+    ]);
+    expect(lines[1]).toMatchObject({ step: 'refresh', accessToken: '[redacted]' });
+    expect(lines[2]).toMatchObject({ route: '/x' });
+  });
+
+  it('keep a child option such as a route log level', () => {
+    const { lines, destination } = capture();
+    const quiet = requestChildLogger(createLogger('info', destination), { reqId: 'req-1' }, { level: 'warn' });
+    quiet.info('dropped');
+    quiet.warn('kept');
+    expect(lines.map((line) => line.msg)).toEqual(['kept']);
+  });
+
+  it('bind reqId the ordinary way on a logger not made by createLogger', () => {
+    const { lines, destination } = capture();
+    requestChildLogger(pino({}, destination), { reqId: 'req-9' }, {}).info('plain');
+    expect(lines[0]).toMatchObject({ reqId: 'req-9', msg: 'plain' });
   });
 });

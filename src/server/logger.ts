@@ -1,4 +1,5 @@
-import pino, { type Logger, type LoggerOptions } from 'pino';
+import type { FastifyBaseLogger } from 'fastify';
+import pino, { type Bindings, type ChildLoggerOptions, type Logger, type LoggerOptions } from 'pino';
 
 /** Query parameters whose values are secrets or one-time credentials. */
 const SECRET_PARAMS = /^(code|state|access_token|refresh_token|id_token|token|client_secret|code_verifier|session_state|_csrf)$/i;
@@ -14,25 +15,46 @@ export function redactUrl(url: string): string {
   return `${url.slice(0, queryAt)}?${params.toString()}`;
 }
 
+/** Field names whose values are secrets wherever they appear in a logged object. */
+const SECRET_FIELDS = ['accessToken', 'refreshToken', 'idToken', 'access_token', 'refresh_token', 'id_token', 'clientSecret', 'client_secret', 'codeVerifier', 'password'];
+
+const REQUEST_ID = Symbol('tokenkeeper.requestId');
+const STAMPS_REQUEST_ID = Symbol('tokenkeeper.stampsRequestId');
+
+type RequestIdCarrier = { [REQUEST_ID]?: unknown; [STAMPS_REQUEST_ID]?: boolean };
+
+/**
+ * Fastify's per-request child logger. Binding `reqId` the usual way makes pino
+ * run the redaction over the binding for every request (about 4 µs, on the
+ * proxy's hot path); on a logger made by createLogger the child carries the
+ * id instead, and the root's mixin adds `reqId` to the lines it writes.
+ * Any other logger gets an ordinary child.
+ */
+export function requestChildLogger(logger: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions): FastifyBaseLogger {
+  const childOptions = Object.keys(options).length > 0 ? options : undefined;
+  if ((logger as RequestIdCarrier)[STAMPS_REQUEST_ID] !== true) return logger.child(bindings, childOptions);
+  const { reqId, ...others } = bindings;
+  const child = logger.child(others, childOptions) as FastifyBaseLogger & RequestIdCarrier;
+  child[REQUEST_ID] = reqId;
+  return child;
+}
+
 export function loggerOptions(level: string): LoggerOptions {
   return {
     level,
+    mixin: (_mergeObject, _level, instance) => {
+      const reqId = (instance as RequestIdCarrier | undefined)?.[REQUEST_ID];
+      return reqId === undefined ? {} : { reqId };
+    },
     // Belt and braces: the serializers below already leave these out.
     redact: {
       paths: [
         'req.headers.authorization',
         'req.headers.cookie',
         'res.headers["set-cookie"]',
-        '*.accessToken',
-        '*.refreshToken',
-        '*.idToken',
-        '*.access_token',
-        '*.refresh_token',
-        '*.id_token',
-        '*.clientSecret',
-        '*.client_secret',
-        '*.codeVerifier',
-        '*.password',
+        // A secret at the top of a logged object, and one level down (`*.x` alone misses the top).
+        ...SECRET_FIELDS,
+        ...SECRET_FIELDS.map((field) => `*.${field}`),
       ],
       censor: '[redacted]',
     },
@@ -45,5 +67,7 @@ export function loggerOptions(level: string): LoggerOptions {
 }
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return destination ? pino(loggerOptions(level), destination) : pino(loggerOptions(level));
+  const logger = destination ? pino(loggerOptions(level), destination) : pino(loggerOptions(level));
+  (logger as RequestIdCarrier)[STAMPS_REQUEST_ID] = true;
+  return logger;
 }

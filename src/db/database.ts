@@ -197,6 +197,11 @@ function messageOf(error: unknown): string {
 
 const STATEMENT_CACHE_SIZE = 500;
 
+interface CachedStatements {
+  prepare(sqlText: string): SqliteDatabase.Statement;
+  close(): void;
+}
+
 /**
  * Kysely prepares every query anew; with better-sqlite3, preparing costs
  * about as much as running a small query. The app sends a few hundred
@@ -204,11 +209,6 @@ const STATEMENT_CACHE_SIZE = 500;
  * first). Kysely runs them synchronously with all()/run(), never leaving
  * one busy, so sharing a statement between calls is safe.
  */
-interface CachedStatements {
-  prepare(sqlText: string): SqliteDatabase.Statement;
-  close(): void;
-}
-
 function withStatementCache(connection: SqliteDatabase.Database): CachedStatements {
   const cache = new Map<string, SqliteDatabase.Statement>();
   return {

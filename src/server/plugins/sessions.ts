@@ -2,8 +2,7 @@ import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Kysely } from 'kysely';
-import type { DatabaseSchema } from '../../db/schema.js';
-import type { TokenRow } from '../../db/schema.js';
+import type { DatabaseSchema, TokenRow } from '../../db/schema.js';
 import { findSessionContext } from '../../db/session-context.js';
 import { createSession, deleteSession, touchSession, updateSessionData } from '../../db/session.repository.js';
 import type { User } from '../../db/user.repository.js';
@@ -99,7 +98,9 @@ export class SessionManager {
       return null;
     }
     if (now - row.lastSeenAt >= TOUCH_INTERVAL_SECONDS) await touchSession(this.#options.db, id, now);
-    return { id, userId: row.userId, csrfToken: row.csrfToken, createdAt: row.createdAt, lastSeenAt: now, data: row.data, user: found.user, ...(tokenProvider === undefined ? {} : { token: found.token }) };
+    const state: SessionState = { id, userId: row.userId, csrfToken: row.csrfToken, createdAt: row.createdAt, lastSeenAt: now, data: row.data, user: found.user };
+    if (tokenProvider !== undefined) state.token = found.token;
+    return state;
   }
 
   /** The current session, creating an anonymous one (for a sign-in in progress) when there is none. */

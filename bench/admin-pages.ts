@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Insertable } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import pino from 'pino';
 import { loadConfig } from '../src/config/config.js';
 import { newId } from '../src/db/database.js';
@@ -105,6 +105,9 @@ async function seed(runtime: Runtime, key: string): Promise<void> {
       last_login: null,
     })
     .execute();
+  // A bulk load leaves PostgreSQL without statistics until autovacuum gets to it (a minute or more); a database
+  // that grew in use has them, and without them the planner scans whole tables for a one-row search.
+  if (runtime.database.dialect === 'postgres') await sql`analyze`.execute(db);
   log(`seeded ${USERS} users and ${USERS} tokens in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { TextOutput } from './command-io.js';
 
 /** Wrong arguments: the command prints its usage and exits 2. */
 export class UsageError extends Error {
@@ -20,5 +21,19 @@ export function strictParse(args: readonly string[], options: OptionSpec, allowP
     // parseArgs explains in several sentences; the first names the problem.
     const message = (error as Error).message.split(/\.\s/)[0] ?? String(error);
     throw new UsageError(message, { cause: error });
+  }
+}
+
+/**
+ * Runs a command's argument checks. A UsageError is written to `stderr` with
+ * the command's usage and gives undefined: the command then exits 2.
+ */
+export function parseOrReportUsage<T>(command: string, usage: string, stderr: TextOutput, parse: () => T): T | undefined {
+  try {
+    return parse();
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    stderr.write(`tokenkeeper ${command}: ${error.message}\n\n${usage}\n`);
+    return undefined;
   }
 }

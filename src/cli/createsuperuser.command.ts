@@ -1,4 +1,4 @@
-import { CommandFailure, strictParse, UsageError } from './arguments.js';
+import { CommandFailure, parseOrReportUsage, strictParse, UsageError } from './arguments.js';
 import { ConfigError } from '../config/config-error.js';
 import { writeAuditEvent } from '../db/audit.repository.js';
 import { isUniqueViolation, openDatabase, type Database } from '../db/database.js';
@@ -81,18 +81,15 @@ interface Superuser {
  * Returns the exit code: 0 done, 1 failed (one line on stderr), 2 bad usage.
  */
 export async function runCreateSuperuser(args: string[], io: CreateSuperuserIo = processCreateSuperuserIo()): Promise<number> {
-  let parsed: CreateSuperuserArguments;
-  try {
-    parsed = parseCreateSuperuserArguments(args);
-    if (parsed.help) {
-      io.stdout.write(`${CREATESUPERUSER_USAGE}\n`);
-      return 0;
-    }
-    checkNonInteractiveArguments(parsed, io);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.stderr.write(`tokenkeeper createsuperuser: ${error.message}\n\n${CREATESUPERUSER_USAGE}\n`);
-    return 2;
+  const parsed = parseOrReportUsage('createsuperuser', CREATESUPERUSER_USAGE, io.stderr, () => {
+    const result = parseCreateSuperuserArguments(args);
+    if (!result.help) checkNonInteractiveArguments(result, io);
+    return result;
+  });
+  if (!parsed) return 2;
+  if (parsed.help) {
+    io.stdout.write(`${CREATESUPERUSER_USAGE}\n`);
+    return 0;
   }
 
   const config = configFromEnvironment(io.env, io.cwd);

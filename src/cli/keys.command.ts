@@ -1,4 +1,4 @@
-import { strictParse, UsageError } from './arguments.js';
+import { parseOrReportUsage, strictParse, UsageError } from './arguments.js';
 import { ConfigError } from '../config/config-error.js';
 import { openDatabase } from '../db/database.js';
 import { rotateEncryptionKeys, type TableRotation } from '../db/key-rotation.js';
@@ -55,14 +55,8 @@ export function parseKeysArguments(args: readonly string[]): KeysCommand {
  * 2 bad usage. A ConfigError is left to main(), like every command.
  */
 export async function runKeys(args: string[], io: CommandIo = processIo()): Promise<number> {
-  let command: KeysCommand;
-  try {
-    command = parseKeysArguments(args);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.stderr.write(`tokenkeeper keys: ${error.message}\n\n${KEYS_USAGE}\n`);
-    return 2;
-  }
+  const command = parseOrReportUsage('keys', KEYS_USAGE, io.stderr, () => parseKeysArguments(args));
+  if (!command) return 2;
   switch (command.action) {
     case 'help':
       io.stdout.write(`${KEYS_USAGE}\n`);

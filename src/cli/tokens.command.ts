@@ -1,4 +1,4 @@
-import { CommandFailure, strictParse, UsageError } from './arguments.js';
+import { CommandFailure, parseOrReportUsage, strictParse, UsageError } from './arguments.js';
 import type { Logger } from 'pino';
 import { ReauthRequiredError, TokenkeeperError } from '../client/errors.js';
 import { ConfigError } from '../config/config-error.js';
@@ -79,14 +79,8 @@ export function parseTokensArguments(args: readonly string[]): TokensCommand {
  * left to main(), which prints it as every command does.
  */
 export async function runTokens(args: string[], io: CommandIo = processIo()): Promise<number> {
-  let command: TokensCommand;
-  try {
-    command = parseTokensArguments(args);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.stderr.write(`tokenkeeper tokens: ${error.message}\n\n${TOKENS_USAGE}\n`);
-    return 2;
-  }
+  const command = parseOrReportUsage('tokens', TOKENS_USAGE, io.stderr, () => parseTokensArguments(args));
+  if (!command) return 2;
   if (command.action === 'help') {
     io.stdout.write(`${TOKENS_USAGE}\n`);
     return 0;

@@ -15,10 +15,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { describe, inject } from 'vitest';
 import { type Database, type Dialect, openDatabase } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
+import { withClient } from './postgres-cluster.js';
 
 export interface OpenTestDatabaseOptions {
   /** Apply all migrations first (default true). */
@@ -46,7 +46,7 @@ export function postgresAvailable(): boolean {
 export async function createTestDatabase(): Promise<string> {
   const serverUrl = requirePostgresUrl();
   const name = `tokenkeeper_test_${Date.now().toString(36)}_${randomBytes(5).toString('hex')}`;
-  await withAdminClient(serverUrl, (client) => client.query(`create database ${name}`));
+  await withClient(serverUrl, (client) => client.query(`create database ${name}`));
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return url.toString();
@@ -58,7 +58,7 @@ export async function dropTestDatabase(url: string): Promise<void> {
   if (!/^tokenkeeper_test_[a-z0-9_]+$/.test(name)) {
     throw new Error(`refusing to drop ${name}: not a database made by createTestDatabase`);
   }
-  await withAdminClient(requirePostgresUrl(), (client) => client.query(`drop database if exists ${name} with (force)`));
+  await withClient(requirePostgresUrl(), (client) => client.query(`drop database if exists ${name} with (force)`));
 }
 
 export const DIALECTS: readonly TestDialect[] = [
@@ -123,14 +123,4 @@ function requirePostgresUrl(): string {
     throw new Error('PostgreSQL is not available in this test run (see the notice from global-setup)');
   }
   return url;
-}
-
-async function withAdminClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    await client.end();
-  }
 }

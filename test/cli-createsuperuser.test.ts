@@ -7,6 +7,7 @@ import { runCreateSuperuser, type CreateSuperuserIo } from '../src/cli/createsup
 import type { Environment } from '../src/config/env-file.js';
 import { createUser, findUserCredentials } from '../src/db/user.repository.js';
 import { verifyPassword } from '../src/server/admin/auth/passwords.js';
+import { runCaptured } from './support/cli.js';
 import { describeEachDialect, type TestDatabase } from './support/postgres.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -15,12 +16,6 @@ const PASSWORD = 'correct horse battery';
 // A working folder without .env, so only the environment given here counts.
 const cwd = mkdtempSync(join(tmpdir(), 'tokenkeeper-cli-'));
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 function environment(databaseUrl: string, extra: Environment = {}): Environment {
   return {
@@ -35,19 +30,8 @@ function environment(databaseUrl: string, extra: Environment = {}): Environment 
 }
 
 /** Runs `tokenkeeper createsuperuser …` in-process; stdin is a pipe (not a terminal) holding `stdin`. */
-async function createsuperuser(args: string[], env: Environment, stdin = ''): Promise<CliResult> {
-  let stdout = '';
-  let stderr = '';
-  const io: CreateSuperuserIo = {
-    env,
-    cwd,
-    stdin: Readable.from([stdin]),
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-  };
-  const code = await runCreateSuperuser(args, io);
-  return { code, stdout, stderr };
-}
+const createsuperuser = (args: string[], env: Environment, stdin = '') =>
+  runCaptured<CreateSuperuserIo>(runCreateSuperuser, args, { env, cwd, stdin: Readable.from([stdin]) });
 
 /**
  * A terminal for the interactive prompts: answers are typed only once their

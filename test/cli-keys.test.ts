@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CommandIo } from '../src/cli/command-io.js';
+import { runCaptured } from './support/cli.js';
 import { runKeys } from '../src/cli/keys.command.js';
 import type { Environment } from '../src/config/env-file.js';
 import { loginTransactionAssociatedData } from '../src/db/login-transaction.repository.js';
@@ -12,43 +12,16 @@ import { TestBrowser } from './support/browser.js';
 import { injectFetch } from './support/inject-fetch.js';
 import { describeEachDialect, type TestDatabase } from './support/postgres.js';
 import { expireStoredAccessToken, signedInUser, type SignedInUser } from './support/signed-in.js';
-import { APP_ORIGIN, CLIENT_ID, CLIENT_SECRET, startTestApp, startTestProvider, TEST_ENCRYPTION_KEY, type TestApp } from './support/test-app.js';
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { APP_ORIGIN, startTestApp, startTestProvider, TEST_ENCRYPTION_KEY, testAppEnv, type TestApp } from './support/test-app.js';
 
 const cwd = mkdtempSync(join(tmpdir(), 'tokenkeeper-keys-'));
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
-async function keysCli(args: string[], env: Environment): Promise<CliResult> {
-  let stdout = '';
-  let stderr = '';
-  const io: CommandIo = {
-    env,
-    cwd,
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-  };
-  const code = await runKeys(args, io);
-  return { code, stdout, stderr };
-}
+const keysCli = (args: string[], env: Environment) => runCaptured(runKeys, args, { env, cwd });
 
-function cliEnvironment(provider: DevProvider, databaseUrl: string, keys: string): Environment {
-  return {
-    BASE_URL: APP_ORIGIN,
-    DATABASE_URL: databaseUrl,
-    SECRET_KEY: 'test-secret-key-that-is-long-enough-0123456789',
-    TOKEN_ENCRYPTION_KEYS: keys,
-    OAUTH_PROVIDERS: 'toolkit',
-    TOOLKIT_ISSUER: provider.issuer,
-    TOOLKIT_CLIENT_ID: CLIENT_ID,
-    TOOLKIT_CLIENT_SECRET: CLIENT_SECRET,
-    TOOLKIT_API_BASE_URL: `${provider.issuer}/api`,
-  };
-}
+/** The app's test environment (testAppEnv) with these encryption keys, for the CLI. */
+const cliEnvironment = (provider: DevProvider, databaseUrl: string, keys: string): Environment =>
+  testAppEnv({ baseUrl: APP_ORIGIN, databaseUrl, issuer: provider.issuer, env: { TOKEN_ENCRYPTION_KEYS: keys } });
 
 const keyIdOf = (base64Key: string) => encryptionKeyId(Buffer.from(base64Key, 'base64'));
 /** The key id inside a stored `v1.<keyId>.…` value. */

@@ -3,55 +3,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CommandIo } from '../src/cli/command-io.js';
+import { runCaptured } from './support/cli.js';
 import { runTokens } from '../src/cli/tokens.command.js';
 import type { Environment } from '../src/config/env-file.js';
 import { openDatabase } from '../src/db/database.js';
 import { knownMigrations, pendingMigrations } from '../src/db/migrate.js';
 import { describeEachDialect, type TestDatabase } from './support/postgres.js';
 import { signedInUser } from './support/signed-in.js';
-import { APP_ORIGIN, CLIENT_ID, CLIENT_SECRET, startTestApp, TEST_ENCRYPTION_KEY, type TestApp } from './support/test-app.js';
+import { APP_ORIGIN, CLIENT_ID, CLIENT_SECRET, startTestApp, testAppEnv, type TestApp } from './support/test-app.js';
 import { freePort } from './support/free-port.js';
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 // A working folder without .env, so only the environment given here counts.
 const cwd = mkdtempSync(join(tmpdir(), 'tokenkeeper-cli-'));
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
 /** Runs `tokenkeeper tokens …` in-process with its own environment and captured output. */
-async function tokensCli(args: string[], env: Environment): Promise<CliResult> {
-  let stdout = '';
-  let stderr = '';
-  const io: CommandIo = {
-    env,
-    cwd,
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-  };
-  const code = await runTokens(args, io);
-  return { code, stdout, stderr };
-}
+const tokensCli = (args: string[], env: Environment) => runCaptured(runTokens, args, { env, cwd });
 
 /** The environment the test app was configured from (see startTestApp), for the CLI. */
-function cliEnvironment(app: TestApp, databaseUrl: string): Environment {
-  return {
-    BASE_URL: APP_ORIGIN,
-    DATABASE_URL: databaseUrl,
-    SECRET_KEY: 'test-secret-key-that-is-long-enough-0123456789',
-    TOKEN_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEY,
-    OAUTH_PROVIDERS: 'toolkit',
-    TOOLKIT_ISSUER: app.provider.issuer,
-    TOOLKIT_CLIENT_ID: CLIENT_ID,
-    TOOLKIT_CLIENT_SECRET: CLIENT_SECRET,
-    TOOLKIT_SCOPE: 'openid profile email offline_access notes:read',
-    TOOLKIT_API_BASE_URL: `${app.provider.issuer}/api`,
-  };
-}
+const cliEnvironment = (app: TestApp, databaseUrl: string): Environment => testAppEnv({ baseUrl: APP_ORIGIN, databaseUrl, issuer: app.provider.issuer });
 
 
 describe('tokens: bad usage', () => {

@@ -6,7 +6,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { getAccessTokenThroughput } from './get-access-token.js';
 import { machineSnapshot, otherProcessesShare, quietBudget, waitForQuiet, type Settle } from './lib/machine.js';
-import { openPostgres } from './lib/postgres.js';
+import { openPostgres, type PostgresResult } from './lib/postgres.js';
 import { formatTable, type Row } from './lib/table.js';
 import { proxyThroughput } from './proxy-throughput.js';
 import { refreshStorm } from './refresh-storm.js';
@@ -38,14 +38,24 @@ async function attempt(name: string, run: () => Promise<Row[]>): Promise<Row[]> 
 const budget = quietBudget(15_000);
 const settle: Settle = (options) => waitForQuiet(budget, options);
 
+// BENCH_CASES=proxy,storm (say) runs only those cases; all three by default.
+const CASES = ['proxy', 'token', 'storm'] as const;
+const chosen = (process.env.BENCH_CASES ?? CASES.join(',')).split(',').map((name) => name.trim());
+const unknown = chosen.filter((name) => !(CASES as readonly string[]).includes(name));
+if (unknown.length > 0) {
+  console.error(`BENCH_CASES: unknown case ${unknown.join(', ')}; the cases are ${CASES.join(', ')}`);
+  process.exit(2);
+}
+const runs = (name: (typeof CASES)[number]) => chosen.includes(name);
+
 const rows: Row[] = [];
 log('starting PostgreSQL (or finding TEST_DATABASE_URL)');
-const postgres = await openPostgres();
+const postgres: PostgresResult = runs('token') || runs('storm') ? await openPostgres() : { server: null, reason: 'not needed by BENCH_CASES' };
 if (postgres.server === null) log(`PostgreSQL rows skipped: ${postgres.reason}`);
 try {
-  rows.push(...(await attempt('proxy throughput', () => proxyThroughput({ log, settle }))));
-  rows.push(...(await attempt('getAccessToken', () => getAccessTokenThroughput({ postgres, log, settle }))));
-  rows.push(...(await attempt('refresh storm', () => refreshStorm({ postgres, log }))));
+  if (runs('proxy')) rows.push(...(await attempt('proxy throughput', () => proxyThroughput({ log, settle }))));
+  if (runs('token')) rows.push(...(await attempt('getAccessToken', () => getAccessTokenThroughput({ postgres, log, settle }))));
+  if (runs('storm')) rows.push(...(await attempt('refresh storm', () => refreshStorm({ postgres, log }))));
 } finally {
   await postgres.server?.close();
 }

@@ -4,9 +4,12 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDialectConfig, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseSchema } from './schema.js';
+import { attachSqliteReader } from './sqlite-reader.js';
+import { withStatementCache } from './statement-cache.js';
 
 export { newId } from './id.js';
 export type { DatabaseSchema } from './schema.js';
+export { sqliteReader, type SqliteReader } from './sqlite-reader.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -88,8 +91,8 @@ function openSqlite(path: string): Database {
     throw new Error(`Could not open SQLite database at ${path}: ${messageOf(error)}`, { cause: error });
   }
   const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: withStatementCache(connection) as unknown as SqliteDialectConfig['database'] }) });
-  const reader = inMemory ? undefined : openSqliteReader(path);
-  if (reader) sqliteReaders.set(db, reader);
+  // An in-memory database has no read connection: another connection could not see it.
+  const reader = inMemory ? undefined : attachSqliteReader(db, path, SQLITE_BUSY_TIMEOUT_MS);
   return {
     db,
     dialect: 'sqlite',
@@ -97,39 +100,6 @@ function openSqlite(path: string): Database {
       reader?.close();
       await db.destroy();
     },
-  };
-}
-
-/** Runs a read on its own SQLite connection, synchronously. */
-export interface SqliteReader {
-  all(sqlText: string, parameters: readonly unknown[]): unknown[];
-  close(): void;
-}
-
-const sqliteReaders = new WeakMap<Kysely<DatabaseSchema>, SqliteReader>();
-
-/**
- * The read-only connection beside a SQLite database's Kysely instance (none
- * for an in-memory database, which another connection cannot see).
- *
- * Kysely runs every SQLite query through one connection behind a mutex, a
- * chain of promises that costs more than the read itself. The reads on every
- * request (session, token) use this connection instead. In WAL mode it sees
- * what is committed, like a second server process would: never a
- * transaction's uncommitted writes, which Kysely's connection would show to
- * a read made while the transaction is open.
- */
-export function sqliteReader(db: Kysely<DatabaseSchema>): SqliteReader | undefined {
-  return sqliteReaders.get(db);
-}
-
-function openSqliteReader(path: string): SqliteReader {
-  const connection = new SqliteDatabase(path, { readonly: true });
-  connection.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-  const statements = withStatementCache(connection);
-  return {
-    all: (sqlText, parameters) => statements.prepare(sqlText).all(...parameters),
-    close: () => statements.close(),
   };
 }
 
@@ -193,39 +163,4 @@ export function isUniqueViolation(error: unknown): boolean {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-const STATEMENT_CACHE_SIZE = 500;
-
-interface CachedStatements {
-  prepare(sqlText: string): SqliteDatabase.Statement;
-  close(): void;
-}
-
-/**
- * Kysely prepares every query anew; with better-sqlite3, preparing costs
- * about as much as running a small query. The app sends a few hundred
- * distinct statements, so keep them prepared (least recently used out
- * first). Kysely runs them synchronously with all()/run(), never leaving
- * one busy, so sharing a statement between calls is safe.
- */
-function withStatementCache(connection: SqliteDatabase.Database): CachedStatements {
-  const cache = new Map<string, SqliteDatabase.Statement>();
-  return {
-    close: () => {
-      cache.clear();
-      connection.close();
-    },
-    prepare: (sqlText: string) => {
-      let statement = cache.get(sqlText);
-      if (statement) {
-        cache.delete(sqlText);
-      } else {
-        statement = connection.prepare(sqlText);
-        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-      }
-      cache.set(sqlText, statement);
-      return statement;
-    },
-  };
 }

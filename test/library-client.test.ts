@@ -41,4 +41,19 @@ describe('the client library on its own (createClient + a TokenStore)', () => {
       await client.close();
     }
   });
+
+  it('usableAccessToken: the stored token when it can be used as it is, undefined when it needs a refresh, the same errors as getAccessToken otherwise', async () => {
+    const bob = await signedInUser(app, 'bob');
+    const tokens = app.runtime.tokens;
+    const stored = (await app.runtime.tokenStore.findToken(bob.userId, 'toolkit'))!;
+    expect(tokens.usableAccessToken('toolkit', stored)).toEqual(await tokens.getAccessToken(bob.userId, 'toolkit'));
+
+    await expireStoredAccessToken(database, bob.userId);
+    const expired = (await app.runtime.tokenStore.findToken(bob.userId, 'toolkit'))!;
+    expect(tokens.usableAccessToken('toolkit', expired)).toBeUndefined();
+
+    expect(() => tokens.usableAccessToken('toolkit', null)).toThrow(expect.objectContaining({ code: 'not_connected' }));
+    expect(() => tokens.usableAccessToken('toolkit', { ...stored, status: 'needs_reauth' })).toThrow(expect.objectContaining({ code: 'needs_reauth' }));
+    expect(() => tokens.usableAccessToken('nope', stored)).toThrow();
+  });
 });

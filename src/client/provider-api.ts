@@ -76,7 +76,8 @@ export class ProviderApi {
       throw new TokenkeeperError('no_api', 404, `${settings.displayName} has no API configured (${provider.toUpperCase()}_API_BASE_URL).`);
     }
     const url = apiUrl(settings.apiBaseUrl, path);
-    const token = await this.#options.tokens.getAccessToken(userId, provider, current);
+    const tokens = this.#options.tokens;
+    const token = (current !== undefined && tokens.usableAccessToken(provider, current)) || (await tokens.getAccessToken(userId, provider, current));
     const first = await this.#send(settings.displayName, settings.apiBaseUrl, url, token.accessToken, request);
     if (first.status !== 401) return first;
     await first.body?.cancel().catch(() => {});

@@ -107,6 +107,18 @@ export class TokenManager {
     return toAccessToken(await this.#validToken(userId, provider, {}, current));
   }
 
+  /**
+   * The access token of `current`, the stored set the caller has just read
+   * (null: none), when it can be used as it is: no I/O and no promise, for
+   * the proxy's hot path. Undefined when it needs a refresh, which
+   * getAccessToken does; throws what getAccessToken would for a missing
+   * connection or one that needs re-auth.
+   */
+  usableAccessToken(provider: string, current: StoredTokenSet | null): AccessToken | undefined {
+    const usable = this.#usable(current ?? undefined, provider, {});
+    return usable && toAccessToken(usable);
+  }
+
   /** Refreshes now (or after a 401, see RefreshOptions) through the same single-flight path. */
   async refresh(userId: string, provider: string, options: RefreshOptions = { force: true }): Promise<AccessToken> {
     return toAccessToken(await this.#validToken(userId, provider, options));

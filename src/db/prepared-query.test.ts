@@ -64,6 +64,14 @@ describeEachDialect('prepareQuery', (dialect) => {
     expect(await query.first(['pq-eve'])).toEqual({ username: 'pq-eve', is_staff: 1 });
   });
 
+  it('firstNow answers without a promise where the read is synchronous (a SQLite file), with a promise elsewhere, with the same row', async () => {
+    const query = staffNamed();
+    const now = query.firstNow(['pq-ada']);
+    expect(now instanceof Promise).toBe(dialect.name !== 'sqlite');
+    expect(await now).toEqual({ username: 'pq-ada', is_staff: 1 });
+    expect(await query.firstNow(['pq-bob'])).toBeUndefined();
+  });
+
   it('refuses a wrong number of values', async () => {
     await expect(staffNamed().first([])).rejects.toThrow('prepared query expects 1 values, got 0');
     await expect(staffNamed().first(['a', 'b'])).rejects.toThrow('prepared query expects 1 values, got 2');

@@ -12,6 +12,13 @@ export interface PreparedQuery<Row> {
   all(values: readonly unknown[], executor?: QueryExecutor): Promise<Row[]>;
   /** The first row, or undefined. */
   first(values: readonly unknown[], executor?: QueryExecutor): Promise<Row | undefined>;
+  /**
+   * The first row like first(), but without a promise when the query can run
+   * synchronously (a SELECT on a SQLite file's read connection): on the
+   * request path every promise costs, and a read that needs none should not
+   * make one.
+   */
+  firstNow(values: readonly unknown[]): Row | undefined | Promise<Row | undefined>;
 }
 
 /**
@@ -41,9 +48,12 @@ export function prepareQuery<DB, Row>(db: Kysely<DB>, build: (param: Param) => C
   // A SELECT on a SQLite file runs on its read connection (see sqliteReader), unless it must see a transaction.
   const reader = SelectQueryNode.is(compiled.query) ? sqliteReader(db as never) : undefined;
 
-  const run = async (values: readonly unknown[], executor: QueryExecutor = db): Promise<Row[]> => {
+  const parametersFor = (values: readonly unknown[]) => {
     if (values.length !== markers.length) throw new Error(`prepared query expects ${markers.length} values, got ${values.length}`);
-    const parameters = slots.map((slot, position) => (slot === -1 ? constants[position] : values[slot]));
+    return slots.map((slot, position) => (slot === -1 ? constants[position] : values[slot]));
+  };
+  const run = async (values: readonly unknown[], executor: QueryExecutor = db): Promise<Row[]> => {
+    const parameters = parametersFor(values);
     if (reader && executor === db) return reader.all(compiled.sql, parameters) as Row[];
     const result = await executor.executeQuery<Row>(CompiledQuery.raw(compiled.sql, parameters));
     return result.rows;
@@ -51,6 +61,7 @@ export function prepareQuery<DB, Row>(db: Kysely<DB>, build: (param: Param) => C
   return {
     all: (values, executor) => run(values, executor),
     first: async (values, executor) => (await run(values, executor))[0],
+    firstNow: (values) => (reader ? (reader.all(compiled.sql, parametersFor(values)) as Row[])[0] : run(values).then((rows) => rows[0])),
   };
 }
 

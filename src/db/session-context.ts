@@ -102,12 +102,24 @@ function tokenOf(row: SessionWithUserAndTokenRow): TokenRow | null {
  * session), and with `tokenProvider` also the user's token row for that
  * provider: a proxied API call needs all three, and it is the hot path, so
  * one read instead of two.
+ *
+ * Every request runs this, so on a SQLite file it answers synchronously
+ * (see PreparedQuery.firstNow); otherwise it gives a promise. `await` takes
+ * either.
  */
-export async function findSessionContext(db: Kysely<DatabaseSchema>, id: string, tokenProvider?: string): Promise<SessionContext | undefined> {
+export function findSessionContext(db: Kysely<DatabaseSchema>, id: string, tokenProvider?: string): SessionContext | undefined | Promise<SessionContext | undefined> {
   if (tokenProvider === undefined) {
-    const row = await sessionWithUser(db).first([id]);
-    return row && { session: rowToSession(row), user: userOf(row), token: null };
+    const row = sessionWithUser(db).firstNow([id]);
+    return row instanceof Promise ? row.then(withUser) : withUser(row);
   }
-  const row = await sessionWithUserAndToken(db).first([id, tokenProvider]);
+  const row = sessionWithUserAndToken(db).firstNow([id, tokenProvider]);
+  return row instanceof Promise ? row.then(withUserAndToken) : withUserAndToken(row);
+}
+
+function withUser(row: SessionWithUserRow | undefined): SessionContext | undefined {
+  return row && { session: rowToSession(row), user: userOf(row), token: null };
+}
+
+function withUserAndToken(row: SessionWithUserAndTokenRow | undefined): SessionContext | undefined {
   return row && { session: rowToSession(row), user: userOf(row), token: tokenOf(row) };
 }

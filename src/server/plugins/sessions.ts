@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Kysely } from 'kysely';
 import type { DatabaseSchema, TokenRow } from '../../db/schema.js';
-import { findSessionContext } from '../../db/session-context.js';
+import { findSessionContext, type SessionContext } from '../../db/session-context.js';
 import { createSession, deleteSession, touchSession, updateSessionData } from '../../db/session.repository.js';
 import type { User } from '../../db/user.repository.js';
 import type { JsonObject } from '../../db/json-column.js';
@@ -80,12 +80,21 @@ export class SessionManager {
     this.cookieName = options.secure ? '__Host-tokenkeeper_session' : 'tokenkeeper_session';
   }
 
-  /** The request's session, with the user's token for `tokenProvider` when given. */
-  async load(request: FastifyRequest, reply: FastifyReply, tokenProvider?: string): Promise<SessionState | null> {
+  /**
+   * The request's session, with the user's token for `tokenProvider` when
+   * given. Synchronous when the read is (SQLite) and nothing needs writing;
+   * a promise otherwise.
+   */
+  load(request: FastifyRequest, reply: FastifyReply, tokenProvider?: string): SessionState | null | Promise<SessionState | null> {
     const secret = request.cookies[this.cookieName];
     if (!secret || secret.length > 100) return null;
     const id = hashSecret(secret);
-    const found = await findSessionContext(this.#options.db, id, tokenProvider);
+    const found = findSessionContext(this.#options.db, id, tokenProvider);
+    return found instanceof Promise ? found.then((context) => this.#open(context, id, reply, tokenProvider)) : this.#open(found, id, reply, tokenProvider);
+  }
+
+  /** The session read from the database, checked against its timeouts. */
+  #open(found: SessionContext | undefined, id: string, reply: FastifyReply, tokenProvider: string | undefined): SessionState | null | Promise<SessionState | null> {
     const row = found?.session;
     const now = this.#options.now();
     if (!row) {
@@ -93,13 +102,14 @@ export class SessionManager {
       return null;
     }
     if (row.expiresAt <= now || row.lastSeenAt + this.#options.idleTimeoutSeconds <= now) {
-      await deleteSession(this.#options.db, id);
-      this.#clearCookie(reply);
-      return null;
+      return deleteSession(this.#options.db, id).then(() => {
+        this.#clearCookie(reply);
+        return null;
+      });
     }
-    if (now - row.lastSeenAt >= TOUCH_INTERVAL_SECONDS) await touchSession(this.#options.db, id, now);
     const state: SessionState = { id, userId: row.userId, csrfToken: row.csrfToken, createdAt: row.createdAt, lastSeenAt: now, data: row.data, user: found.user };
     if (tokenProvider !== undefined) state.token = found.token;
+    if (now - row.lastSeenAt >= TOUCH_INTERVAL_SECONDS) return touchSession(this.#options.db, id, now).then(() => state);
     return state;
   }
 
@@ -178,10 +188,26 @@ async function sessionsPlugin(app: FastifyInstance, options: SessionOptions): Pr
   const manager = new SessionManager(options);
   app.decorate('sessions', manager);
   app.decorateRequest('session', null);
-  app.addHook('preHandler', async (request, reply) => {
-    const tokenParam = request.routeOptions.config.sessionTokenParam;
-    const tokenProvider = tokenParam === undefined ? undefined : (request.params as Record<string, string | undefined>)[tokenParam];
-    request.session = await manager.load(request, reply, tokenProvider);
+  // A callback hook: when the session is read synchronously, no promise is made.
+  app.addHook('preHandler', (request, reply, done) => {
+    let loaded: ReturnType<SessionManager['load']>;
+    try {
+      const tokenParam = request.routeOptions.config.sessionTokenParam;
+      const tokenProvider = tokenParam === undefined ? undefined : (request.params as Record<string, string | undefined>)[tokenParam];
+      loaded = manager.load(request, reply, tokenProvider);
+    } catch (error) {
+      done(error as Error);
+      return;
+    }
+    if (!(loaded instanceof Promise)) {
+      request.session = loaded;
+      done();
+      return;
+    }
+    loaded.then((session) => {
+      request.session = session;
+      done();
+    }, done);
   });
 }
 

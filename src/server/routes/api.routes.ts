@@ -7,7 +7,7 @@ import { currentUser } from './page.routes.js';
 /** GET /api/me: the signed-in user and their connections, never a token value. */
 export async function apiRoutes(app: FastifyInstance, deps: AppDependencies): Promise<void> {
   app.get('/api/me', async (request, reply) => {
-    const user = await currentUser(request);
+    const user = currentUser(request);
     if (!user) throw new TokenkeeperError('unauthorized', 401, 'Sign in first.');
     const view = await loadAccountView(deps.database.db, deps.tokenStore, deps.registry, user);
     const now = deps.now();

@@ -62,7 +62,7 @@ export async function authRoutes(app: FastifyInstance, deps: AppDependencies): P
 
   // Links another provider to the signed-in user (CSRF-checked by the global hook).
   app.post<{ Params: ProviderParams }>('/account/connections/:provider', { config: rateLimit(deps) }, async (request, reply) => {
-    const user = await currentUser(request);
+    const user = currentUser(request);
     if (!user) throw new TokenkeeperError('unauthorized', 401, 'Sign in first.');
     return startSignIn(request, reply, request.params.provider, '/account', user.id);
   });

@@ -13,7 +13,7 @@ interface ProviderParams {
 const API_RESULT_PREVIEW_BYTES = 64 * 1024;
 
 async function requireUser(request: FastifyRequest, deps: AppDependencies): Promise<User> {
-  const user = await currentUser(request);
+  const user = currentUser(request);
   if (!user) throw new TokenkeeperError('unauthorized', 401, 'Sign in first.');
   return user;
 }

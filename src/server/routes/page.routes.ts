@@ -9,7 +9,7 @@ import { accountPage, homeSignedIn, signInPage } from '../views/pages.js';
 import { STYLESHEET } from '../views/stylesheet.js';
 
 /** The signed-in, active user of this request (read together with the session), or null. */
-export async function currentUser(request: FastifyRequest): Promise<User | null> {
+export function currentUser(request: FastifyRequest): User | null {
   const user = request.session?.user;
   return user && user.isActive ? user : null;
 }
@@ -17,7 +17,7 @@ export async function currentUser(request: FastifyRequest): Promise<User | null>
 /** GET /, GET /account, the stylesheet and /healthz. */
 export async function pageRoutes(app: FastifyInstance, deps: AppDependencies): Promise<void> {
   app.get('/', async (request, reply) => {
-    const user = await currentUser(request);
+    const user = currentUser(request);
     const next = (request.query as Record<string, unknown>).next;
     const body = user ? homeSignedIn(user.name ?? user.username) : signInPage(deps.registry.list(), next === undefined ? null : safeNextPath(next, deps.config.baseUrl));
     return reply.type('text/html; charset=utf-8').send(
@@ -26,7 +26,7 @@ export async function pageRoutes(app: FastifyInstance, deps: AppDependencies): P
   });
 
   app.get('/account', async (request, reply) => {
-    const user = await currentUser(request);
+    const user = currentUser(request);
     if (!user) return reply.redirect('/?next=%2Faccount', 303);
     const view = await loadAccountView(deps.database.db, deps.tokenStore, deps.registry, user);
     reply.header('cache-control', 'no-store');

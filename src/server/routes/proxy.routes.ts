@@ -79,7 +79,7 @@ export async function proxyRoutes(app: FastifyInstance, deps: AppDependencies): 
   // The user's token for :provider is read with the session, in one query: this is the hot path.
   const route = { config: { securityHeaders: 'proxied' as const, sessionTokenParam: 'provider' } };
   app.all<{ Params: { provider: string; '*': string } }>('/api/providers/:provider/proxy/*', route, async (request, reply) => {
-    const user = await currentUser(request);
+    const user = currentUser(request);
     if (!user) throw new TokenkeeperError('unauthorized', 401, 'Sign in first.');
     const { provider } = request.params;
     const queryAt = request.url.indexOf('?');

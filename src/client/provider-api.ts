@@ -21,6 +21,7 @@ export interface ProviderApiOptions {
 }
 
 const MAX_SAME_ORIGIN_REDIRECTS = 3;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 
@@ -45,8 +46,7 @@ function isWithin(base: URL, url: URL): boolean {
  * would leave it (another origin, `..` out of the base path): access tokens
  * go only to the configured API (SECURITY.md).
  */
-export function apiUrl(apiBaseUrl: string, path: string): URL {
-  const base = apiBase(apiBaseUrl);
+export function apiUrl(base: URL, path: string): URL {
   const relative = path.replace(/^\/+/, '');
   if (/^[a-z][a-z0-9+.-]*:/i.test(relative) || relative.startsWith('\\')) {
     throw new TokenkeeperError('invalid_api_path', 400, 'The API path must be relative to the provider API.');
@@ -64,9 +64,17 @@ export function apiUrl(apiBaseUrl: string, path: string): URL {
  */
 export class ProviderApi {
   readonly #options: ProviderApiOptions;
+  /** Each provider's API base, parsed once (by its configured URL). */
+  readonly #bases = new Map<string, URL>();
 
   constructor(options: ProviderApiOptions) {
     this.#options = options;
+  }
+
+  #base(apiBaseUrl: string): URL {
+    let base = this.#bases.get(apiBaseUrl);
+    if (base === undefined) this.#bases.set(apiBaseUrl, (base = apiBase(apiBaseUrl)));
+    return base;
   }
 
   /** `current`: the user's stored token set when the caller has just read it (see TokenManager.getAccessToken). */
@@ -75,7 +83,7 @@ export class ProviderApi {
     if (!settings.apiBaseUrl) {
       throw new TokenkeeperError('no_api', 404, `${settings.displayName} has no API configured (${provider.toUpperCase()}_API_BASE_URL).`);
     }
-    const url = apiUrl(settings.apiBaseUrl, path);
+    const url = apiUrl(this.#base(settings.apiBaseUrl), path);
     const tokens = this.#options.tokens;
     const token = (current !== undefined && tokens.usableAccessToken(provider, current)) || (await tokens.getAccessToken(userId, provider, current));
     const first = await this.#send(settings.displayName, settings.apiBaseUrl, url, token.accessToken, request);
@@ -86,44 +94,48 @@ export class ProviderApi {
   }
 
   /**
-   * One request, with a single retry for an idempotent method whose
-   * connection failed before any answer: a keep-alive connection the server
-   * had just closed is a routine race, not a provider fault.
+   * The request, following redirects within the API base. A request whose
+   * connection failed before any answer is sent once more when its method is
+   * idempotent: a keep-alive connection the server had just closed is a
+   * routine race, not a provider fault. (One function, not two: on the hot
+   * path every async layer is one more promise.)
    */
-  async #fetchRetryingReset(displayName: string, method: string, target: URL, accessToken: string, request: ProviderApiRequest): Promise<Response> {
-    for (let attempt = 1; ; attempt += 1) {
+  async #send(displayName: string, apiBaseUrl: string, url: URL, accessToken: string, request: ProviderApiRequest): Promise<Response> {
+    const method = (request.method ?? 'GET').toUpperCase();
+    const body = request.body !== undefined && method !== 'GET' && method !== 'HEAD' ? { body: request.body } : {};
+    let target = url;
+    let hop = 0;
+    let resent = false;
+    for (;;) {
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(new DOMException('API call timed out', 'TimeoutError')), (this.#options.timeoutSeconds ?? 10) * 1000);
+      let response: Response;
       try {
-        return await this.#options.fetch(target.toString(), {
+        response = await this.#options.fetch(target.toString(), {
           method,
           // RFC 6750 §2.1: the token goes in the Authorization header only.
           headers: { ...request.headers, authorization: `Bearer ${accessToken}` },
-          ...(request.body !== undefined && method !== 'GET' && method !== 'HEAD' ? { body: request.body } : {}),
+          ...body,
           signal: controller.signal,
         });
       } catch (error) {
-        if (attempt === 1 && IDEMPOTENT_METHODS.has(method) && isConnectionReset(error)) continue;
+        if (!resent && IDEMPOTENT_METHODS.has(method) && isConnectionReset(error)) {
+          resent = true;
+          continue;
+        }
         throw describeProviderFailure(displayName, 'API call', error);
       } finally {
         clearTimeout(timer);
       }
-    }
-  }
-
-  async #send(displayName: string, apiBaseUrl: string, url: URL, accessToken: string, request: ProviderApiRequest): Promise<Response> {
-    const method = (request.method ?? 'GET').toUpperCase();
-    let target = url;
-    for (let hop = 0; ; hop += 1) {
-      const response = await this.#fetchRetryingReset(displayName, method, target, accessToken, request);
+      if (!REDIRECT_STATUSES.has(response.status) || hop >= MAX_SAME_ORIGIN_REDIRECTS || (method !== 'GET' && method !== 'HEAD')) return response;
       const location = response.headers.get('location');
-      if (![301, 302, 303, 307, 308].includes(response.status) || !location || hop >= MAX_SAME_ORIGIN_REDIRECTS || (method !== 'GET' && method !== 'HEAD')) {
-        return response;
-      }
+      if (!location) return response;
       const next = new URL(location, target);
-      if (!isWithin(apiBase(apiBaseUrl), next)) return response;
+      if (!isWithin(this.#base(apiBaseUrl), next)) return response;
       await response.body?.cancel().catch(() => {});
       target = next;
+      hop += 1;
+      resent = false;
     }
   }
 }

@@ -57,4 +57,24 @@ describeEachDialect('findSessionContext', (dialect) => {
     expect(await findSessionContext(database.db, 'no-such-session', 'toolkit')).toBeUndefined();
     expect(await findSessionContext(database.db, 'no-such-session')).toBeUndefined();
   });
+
+  it('on a SQLite file, gives the same frozen context (and decrypted token) again while nothing changed, and a new one after a write', async () => {
+    const first = await findSessionContext(database.db, 's-alice', 'toolkit');
+    const again = await findSessionContext(database.db, 's-alice', 'toolkit');
+    if (dialect.name !== 'sqlite') {
+      // Every read makes new objects on PostgreSQL: nothing is kept there.
+      expect(again).not.toBe(first);
+      expect(again).toEqual(first);
+      return;
+    }
+    expect(again).toBe(first);
+    for (const part of [first, first!.session, first!.session.data, first!.user, first!.token]) expect(Object.isFrozen(part)).toBe(true);
+    expect(store.fromRow(again!.token!)).toBe(store.fromRow(first!.token!));
+    expect(Object.isFrozen(store.fromRow(first!.token!))).toBe(true);
+
+    await database.db.updateTable('users').set({ name: 'Alice' }).where('id', '=', aliceId).execute();
+    const changed = await findSessionContext(database.db, 's-alice', 'toolkit');
+    expect(changed).not.toBe(first);
+    expect(changed?.user?.name).toBe('Alice');
+  });
 });

@@ -75,6 +75,7 @@ export class SqlTokenStore {
   readonly #accessTokens: DecryptionMemo;
   readonly #decryptColumn: ColumnDecrypter;
   readonly #findToken: PreparedQuery<TokenRow>;
+  readonly #tokensOfKeptRows = new WeakMap<TokenRow, StoredToken>();
 
   constructor(db: Kysely<DatabaseSchema>, cipher: TokenCipher) {
     this.#db = db;
@@ -317,8 +318,19 @@ export class SqlTokenStore {
     return this.#rowToStoredToken(row);
   }
 
+  /**
+   * A row the SQLite read connection keeps (frozen, given again while the
+   * database is unchanged) makes the same token every time: made once,
+   * frozen, and shared.
+   */
   #rowToStoredToken(row: TokenRow): StoredToken {
-    return new DecryptedToken(row, this.#decryptColumn);
+    if (!Object.isFrozen(row)) return new DecryptedToken(row, this.#decryptColumn);
+    let token = this.#tokensOfKeptRows.get(row);
+    if (token === undefined) {
+      token = Object.freeze(new DecryptedToken(row, this.#decryptColumn));
+      this.#tokensOfKeptRows.set(row, token);
+    }
+    return token;
   }
 }
 

@@ -28,13 +28,16 @@ type RequestIdCarrier = { [REQUEST_ID]?: unknown; [STAMPS_REQUEST_ID]?: boolean 
  * run the redaction over the binding for every request (about 4 µs, on the
  * proxy's hot path); on a logger made by createLogger the child carries the
  * id instead, and the root's mixin adds `reqId` to the lines it writes.
+ * With no other binding or option (the usual case) the child is a bare
+ * object whose prototype is the logger, as pino makes its own children,
+ * without pino's setup for bindings it does not have: 0.06 µs against 1.1.
  * Any other logger gets an ordinary child.
  */
 export function requestChildLogger(logger: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions): FastifyBaseLogger {
   const childOptions = Object.keys(options).length > 0 ? options : undefined;
   if ((logger as RequestIdCarrier)[STAMPS_REQUEST_ID] !== true) return logger.child(bindings, childOptions);
   const { reqId, ...others } = bindings;
-  const child = logger.child(others, childOptions) as FastifyBaseLogger & RequestIdCarrier;
+  const child = (childOptions === undefined && Object.keys(others).length === 0 ? Object.create(logger) : logger.child(others, childOptions)) as FastifyBaseLogger & RequestIdCarrier;
   child[REQUEST_ID] = reqId;
   return child;
 }

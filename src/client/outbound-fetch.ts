@@ -80,7 +80,16 @@ export function createOutboundFetch(options: OutboundOptions = {}) {
      * through), no redirects followed.
      */
     stream: (url: string, init: StreamInit) =>
-      undiciFetch(url, { ...init, redirect: 'manual', dispatcher: agent, ...(init.body ? { duplex: 'half' } : {}) } as never) as unknown as Promise<Response>,
+      // One object of one shape (undefined members count as absent): this runs for every proxied call.
+      undiciFetch(url, {
+        method: init.method,
+        headers: init.headers,
+        body: init.body,
+        signal: init.signal,
+        redirect: 'manual',
+        dispatcher: agent,
+        duplex: init.body === undefined ? undefined : 'half',
+      } as never) as unknown as Promise<Response>,
     close: () => agent.close(),
   });
 }

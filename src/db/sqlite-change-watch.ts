@@ -24,6 +24,13 @@ export const UNKNOWN_GENERATION = -1;
  * number exactly as long as no transaction commits. A read made after
  * `generation()` returned g therefore stays current while `generation()`
  * keeps returning g.
+ *
+ * It holds for every connection that shares the -shm file, i.e. every
+ * process that opens the database in WAL mode with the normal locking mode,
+ * as Tokenkeeper and the sqlite3 shell do. A connection that sets
+ * `locking_mode = EXCLUSIVE` before its first read keeps its wal-index in
+ * private memory instead, so its commits would go unseen: nothing should
+ * open Tokenkeeper's database that way while servers run.
  */
 export class SqliteChangeWatch {
   readonly #fd: number;

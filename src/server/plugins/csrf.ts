@@ -3,6 +3,13 @@ import fp from 'fastify-plugin';
 import { TokenkeeperError } from '../../client/errors.js';
 import { sameSecret } from './sessions.js';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** false: this route takes state-changing requests without the CSRF token. */
+    csrf?: boolean;
+  }
+}
+
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 function submittedToken(request: FastifyRequest): string | undefined {
@@ -18,13 +25,6 @@ function submittedToken(request: FastifyRequest): string | undefined {
  * the session's token, in the `_csrf` form field or the `X-CSRF-Token` header.
  * Routes opt out with `config: { csrf: false }` (none do today).
  */
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** false: this route takes state-changing requests without the CSRF token. */
-    csrf?: boolean;
-  }
-}
-
 async function csrfPlugin(app: FastifyInstance): Promise<void> {
   // A callback hook, not an async one: every request passes it, and most are GETs it lets through at once.
   app.addHook('preHandler', (request, _reply, done) => {

@@ -83,14 +83,15 @@ export class ProviderApi {
     if (!settings.apiBaseUrl) {
       throw new TokenkeeperError('no_api', 404, `${settings.displayName} has no API configured (${provider.toUpperCase()}_API_BASE_URL).`);
     }
-    const url = apiUrl(this.#base(settings.apiBaseUrl), path);
+    const base = this.#base(settings.apiBaseUrl);
+    const url = apiUrl(base, path);
     const tokens = this.#options.tokens;
     const token = (current !== undefined && tokens.usableAccessToken(provider, current)) || (await tokens.getAccessToken(userId, provider, current));
-    const first = await this.#send(settings.displayName, settings.apiBaseUrl, url, token.accessToken, request);
+    const first = await this.#send(settings.displayName, base, url, token.accessToken, request);
     if (first.status !== 401) return first;
     await first.body?.cancel().catch(() => {});
     const renewed = await this.#options.tokens.refresh(userId, provider, { rejectedAccessToken: token.accessToken });
-    return this.#send(settings.displayName, settings.apiBaseUrl, url, renewed.accessToken, request);
+    return this.#send(settings.displayName, base, url, renewed.accessToken, request);
   }
 
   /**
@@ -100,7 +101,7 @@ export class ProviderApi {
    * routine race, not a provider fault. (One function, not two: on the hot
    * path every async layer is one more promise.)
    */
-  async #send(displayName: string, apiBaseUrl: string, url: URL, accessToken: string, request: ProviderApiRequest): Promise<Response> {
+  async #send(displayName: string, base: URL, url: URL, accessToken: string, request: ProviderApiRequest): Promise<Response> {
     const method = (request.method ?? 'GET').toUpperCase();
     const body = request.body !== undefined && method !== 'GET' && method !== 'HEAD' ? { body: request.body } : {};
     let target = url;
@@ -131,7 +132,7 @@ export class ProviderApi {
       const location = response.headers.get('location');
       if (!location) return response;
       const next = new URL(location, target);
-      if (!isWithin(this.#base(apiBaseUrl), next)) return response;
+      if (!isWithin(base, next)) return response;
       await response.body?.cancel().catch(() => {});
       target = next;
       hop += 1;

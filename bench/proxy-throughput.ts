@@ -75,15 +75,15 @@ export async function proxyThroughput(options: ProxyThroughputOptions = {}): Pro
     const baseline: Series = { runs: [] };
     const app: Series = { runs: [] };
     // Rounds alternate which of the two runs first (ABBA…), so neither always inherits the other's garbage or warm caches.
-    for (let round = 1; round <= rounds; round += 1) {
+    for (let turn = 1; turn <= rounds; turn += 1) {
       const order: [string, Series, LoadOptions][] = [
         ['bare proxy', baseline, baselineRun],
         ['Tokenkeeper', app, appRun],
       ];
-      if (round % 2 === 0) order.reverse();
+      if (turn % 2 === 0) order.reverse();
       for (const [name, series, run] of order) {
         await settle();
-        log(`proxy throughput: round ${round}/${rounds}, ${name}`);
+        log(`proxy throughput: round ${turn}/${rounds}, ${name}`);
         series.runs.push(await worker.run(run));
       }
     }

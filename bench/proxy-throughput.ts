@@ -1,11 +1,15 @@
 // Case 1: requests/s through GET /api/providers/toolkit/proxy/notes, the real
-// app vs a bare Fastify proxy, both forwarding to the same local API.
-import { startBareProxy } from './lib/bare-proxy.js';
-import { startBenchApp, type BenchApp } from './lib/app.js';
+// app vs a bare Fastify proxy, both forwarding to the same local API. Each
+// server runs in a process of its own, as deployed; the load, the local API
+// and the provider run in this one.
+import { freePort } from '../test/support/free-port.js';
+import { startBenchProvider } from './lib/app.js';
 import { LOCAL_API_BODY } from './lib/local-api.js';
 import { startLoadWorker, type LoadOptions, type MeasuredLoad } from './lib/load.js';
 import { percent } from './lib/loop.js';
 import type { Settle } from './lib/machine.js';
+import { startServedApp, type ServedApp } from './lib/served-app.js';
+import { startServerProcess, type ServerProcess } from './lib/server-process.js';
 import { median, round, summarize } from './lib/stats.js';
 import type { Row } from './lib/table.js';
 
@@ -32,13 +36,14 @@ function describe(series: Series) {
   const latencies = series.runs.flatMap((run) => run.latenciesMs);
   const seconds = series.runs.reduce((sum, run) => sum + run.seconds, 0);
   const summary = summarize(latencies, seconds);
-  const cpuMsPerRequest = series.runs.reduce((sum, run) => sum + run.processCpuMs, 0) / latencies.length;
+  // The server process only: its own CPU (every thread: event loop, GC, JIT) per request it answered.
+  const cpuMsPerRequest = series.runs.reduce((sum, run) => sum + run.serverCpuMs, 0) / latencies.length;
   const statuses: Record<string, number> = {};
   for (const run of series.runs) for (const [status, count] of Object.entries(run.statuses)) statuses[status] = (statuses[status] ?? 0) + count;
   const failures = Object.entries(statuses).filter(([status]) => status !== '200');
   const wrongBody = series.runs.some((run) => run.sampleBody !== LOCAL_API_BODY);
   const perRound = series.runs.map((run) => round(run.latenciesMs.length / run.seconds)).join(' / ');
-  const mainElu = series.runs.map((run) => percent(run.mainElu)).join(' / ');
+  const serverCpu = series.runs.map((run) => percent(run.serverCpuMs / 1000 / run.seconds)).join(' / ');
   const workerElu = series.runs.map((run) => percent(run.workerElu)).join(' / ');
   const others = series.runs.map((run) => percent(run.othersShare)).join(' / ');
   const problems = [
@@ -49,7 +54,7 @@ function describe(series: Series) {
     summary,
     cpuMsPerRequest,
     rounds: series.runs.map((run) => run.latenciesMs.length / run.seconds),
-    notes: `rounds ${perRound} ops/s; process CPU ${round(cpuMsPerRequest, 2)} ms/req (server + client + API); server thread busy ${mainElu}, client+API thread ${workerElu}; other processes ${others} of the machine; ${problems}`,
+    notes: `rounds ${perRound} ops/s; server process CPU ${round(cpuMsPerRequest, 3)} ms/req, ${serverCpu} of one core; client+API thread busy ${workerElu}; other processes ${others} of the machine; ${problems}`,
   };
 }
 
@@ -59,18 +64,30 @@ export async function proxyThroughput(options: ProxyThroughputOptions = {}): Pro
   const settle = options.settle ?? (async () => {});
   const load = { concurrency: options.concurrency ?? 32, warmupMs: options.warmupMs ?? 500, durationMs: options.durationMs ?? 3000 };
   const worker = await startLoadWorker();
-  let bare: Awaited<ReturnType<typeof startBareProxy>> | undefined;
-  let tokenkeeper: BenchApp | undefined;
+  let provider: Awaited<ReturnType<typeof startBenchProvider>> | undefined;
+  let bare: ServerProcess | undefined;
+  let tokenkeeper: ServedApp | undefined;
   try {
-    bare = await startBareProxy(worker.apiUrl);
-    tokenkeeper = await startBenchApp({ databaseUrl: null, env: { TOOLKIT_API_BASE_URL: worker.apiUrl }, listen: true });
+    provider = await startBenchProvider();
+    const barePort = await freePort();
+    bare = await startServerProcess({
+      name: 'bare proxy',
+      module: new URL(import.meta.url.endsWith('.js') ? './lib/bare-proxy-main.js' : './lib/bare-proxy-main.ts', import.meta.url),
+      port: barePort,
+      env: { API_BASE_URL: worker.apiUrl, PORT: String(barePort) },
+    });
+    tokenkeeper = await startServedApp({ provider, env: { TOOLKIT_API_BASE_URL: worker.apiUrl } });
     const baselineRun: LoadOptions = { ...load, url: `${bare.url}${PATH}`, headers: { accept: 'application/json' } };
     const appRun: LoadOptions = { ...load, url: `${tokenkeeper.url}${PATH}`, headers: { accept: 'application/json', cookie: tokenkeeper.cookie } };
+    const serverOf = new Map<LoadOptions, ServerProcess>([
+      [baselineRun, bare],
+      [appRun, tokenkeeper],
+    ]);
 
-    // Two unmeasured passes over both first, 3 s each: whichever ran first would otherwise pay for warming up the
-    // shared code (undici, http), and with less the app's first measured round was still its slowest (JIT tier-up).
+    // Two unmeasured passes over both first, 3 s each: with less, a server's first measured round was still its
+    // slowest (JIT tier-up).
     log('proxy throughput: warming up both');
-    for (let pass = 0; pass < 2; pass += 1) for (const run of [baselineRun, appRun]) await worker.run({ ...run, warmupMs: 2500, durationMs: 500 });
+    for (let pass = 0; pass < 2; pass += 1) for (const run of [baselineRun, appRun]) await worker.run({ ...run, warmupMs: 2500, durationMs: 500 }, serverOf.get(run));
 
     const baseline: Series = { runs: [] };
     const app: Series = { runs: [] };
@@ -84,7 +101,7 @@ export async function proxyThroughput(options: ProxyThroughputOptions = {}): Pro
       for (const [name, series, run] of order) {
         await settle();
         log(`proxy throughput: round ${turn}/${rounds}, ${name}`);
-        series.runs.push(await worker.run(run));
+        series.runs.push(await worker.run(run, serverOf.get(run)));
       }
     }
     const base = describe(baseline);
@@ -95,7 +112,7 @@ export async function proxyThroughput(options: ProxyThroughputOptions = {}): Pro
     const ratio = median(pairs);
     const totalsRatio = tk.summary.opsPerSec / base.summary.opsPerSec;
     const pairRatios = `${pairs.map((pair) => round(pair, 2)).join(' / ')}; ratio of the totals ${round(totalsRatio, 2)}`;
-    const setup = `${load.concurrency} keep-alive conns, 2×3 s warm-up of both, then ${rounds}×(${load.warmupMs / 1000} s warm-up + ${load.durationMs / 1000} s) of each, alternating, order swapped every round; load + local API on a worker thread of the same process`;
+    const setup = `${load.concurrency} keep-alive conns, 2×3 s warm-up of both, then ${rounds}×(${load.warmupMs / 1000} s warm-up + ${load.durationMs / 1000} s) of each, alternating, order swapped every round; each server in a process of its own (Tokenkeeper: \`tokenkeeper serve\`, SQLite, LOG_LEVEL=warn), load + local API on a worker thread of the bench process`;
     return [
       {
         name: 'proxy: bare Fastify (baseline)',
@@ -116,6 +133,7 @@ export async function proxyThroughput(options: ProxyThroughputOptions = {}): Pro
   } finally {
     await tokenkeeper?.close();
     await bare?.close();
+    await provider?.close();
     await worker.close();
   }
 }

@@ -1,6 +1,7 @@
 // npm run bench — the benchmarks of issue 3, in order, then one table.
-// Everything runs in this process and talks to 127.0.0.1 only. Progress goes
-// to stderr, the results (Markdown) to stdout. Not part of `npm test`.
+// Everything talks to 127.0.0.1 only; the proxy case starts its two servers as
+// processes of their own. Progress goes to stderr, the results (Markdown) to
+// stdout. Not part of `npm test`.
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -66,7 +67,7 @@ const seconds = (performance.now() - started) / 1000;
 console.log(
   `Node ${process.version}, ${availableParallelism()} CPUs (${cpuModel()}), ${new Date().toISOString()}, ${seconds.toFixed(0)} s in all, ` +
     `load average ${loadAtStart.toFixed(2)} at start, ${loadavg()[0]!.toFixed(2)} at end, ` +
-    `other processes used ${Math.round(otherProcessesShare(machineAtStart, machineSnapshot()) * 100)}% of the machine's CPU during the run (the benchmark's own PostgreSQL included), ` +
+    `other processes used ${Math.round(otherProcessesShare(machineAtStart, machineSnapshot()) * 100)}% of the machine's CPU during the run (the benchmark's own PostgreSQL and server processes included), ` +
     `${(budget.waitedMs / 1000).toFixed(0)} s spent waiting for quiet moments (${budget.gaveUp} waits gave up)`,
 );
 console.log('');

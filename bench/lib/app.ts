@@ -35,7 +35,7 @@ export interface BenchAppOptions {
  * localhost), so every request of the run stays on 127.0.0.1. Access tokens
  * live an hour: nothing expires during a case unless the case says so.
  */
-async function startProvider(): Promise<DevProvider> {
+export async function startBenchProvider(): Promise<DevProvider> {
   for (let attempt = 1; ; attempt += 1) {
     const port = await freePort();
     try {
@@ -63,7 +63,7 @@ export async function startBenchApp(options: BenchAppOptions): Promise<BenchApp>
   };
   let provider: DevProvider;
   try {
-    provider = await startProvider();
+    provider = await startBenchProvider();
   } catch (error) {
     cleanUpFolder();
     throw error;

@@ -24,7 +24,7 @@ export interface BareProxy {
  * and streams the API's answer back through undici's fetch on a keep-alive
  * Agent and `Readable.fromWeb`, as the real route does.
  */
-export async function startBareProxy(apiBaseUrl: string): Promise<BareProxy> {
+export async function startBareProxy(apiBaseUrl: string, port = 0): Promise<BareProxy> {
   const agent = new Agent({ keepAliveTimeout: 10_000 });
   const base = new URL(apiBaseUrl.endsWith('/') ? apiBaseUrl : `${apiBaseUrl}/`);
   const app = Fastify({ logger: false });
@@ -55,7 +55,7 @@ export async function startBareProxy(apiBaseUrl: string): Promise<BareProxy> {
     return reply.send(Readable.fromWeb(upstream.body as never));
   });
 
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.listen({ port, host: '127.0.0.1' });
   return {
     url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
     close: async () => {

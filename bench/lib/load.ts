@@ -12,12 +12,19 @@ export interface MeasuredLoad extends LoadResult {
   processCpuMs: number;
   /** Share of the machine's CPU (0..1) that other processes used during the measured window. */
   othersShare: number;
+  /** CPU time (ms) of the server process given to run() during the measured window; NaN without one. */
+  serverCpuMs: number;
+}
+
+/** A server in a process of its own, whose CPU time a run measures. */
+export interface MeasuredServer {
+  cpuMs(): number;
 }
 
 export interface LoadWorker {
   /** The local API the worker serves, e.g. http://127.0.0.1:43210 */
   apiUrl: string;
-  run(options: LoadOptions): Promise<MeasuredLoad>;
+  run(options: LoadOptions, server?: MeasuredServer): Promise<MeasuredLoad>;
   close(): Promise<void>;
 }
 
@@ -67,7 +74,7 @@ export async function startLoadWorker(): Promise<LoadWorker> {
   let runs = 0;
   return {
     apiUrl,
-    async run(options) {
+    async run(options, server) {
       const id = ++runs;
       const measuring = next('measuring', id);
       const done = Promise.race([
@@ -82,13 +89,16 @@ export async function startLoadWorker(): Promise<LoadWorker> {
       const eluAtStart = performance.eventLoopUtilization();
       const cpuAtStart = process.cpuUsage();
       const machineAtStart = machineSnapshot();
+      const serverCpuAtStart = server?.cpuMs() ?? Number.NaN;
       const { result } = await done;
+      const serverCpuMs = (server?.cpuMs() ?? Number.NaN) - serverCpuAtStart;
       const cpu = process.cpuUsage(cpuAtStart);
       return {
         ...result,
         mainElu: performance.eventLoopUtilization(eluAtStart).utilization,
         processCpuMs: (cpu.user + cpu.system) / 1000,
-        othersShare: otherProcessesShare(machineAtStart, machineSnapshot()),
+        othersShare: otherProcessesShare(machineAtStart, machineSnapshot(), Number.isNaN(serverCpuMs) ? 0 : serverCpuMs / 1000),
+        serverCpuMs,
       };
     },
     async close() {

@@ -29,11 +29,12 @@ export function machineSnapshot(): MachineSnapshot {
 /**
  * The share of the machine's CPU (0..1 of all cores) used by other processes
  * between two snapshots: other work on a shared machine skews every number,
- * and this says how much there was.
+ * and this says how much there was. `childSeconds`: CPU time of the
+ * benchmark's own server processes in between, which is not other work.
  */
-export function otherProcessesShare(before: MachineSnapshot, after: MachineSnapshot): number {
+export function otherProcessesShare(before: MachineSnapshot, after: MachineSnapshot, childSeconds = 0): number {
   const total = after.totalSeconds - before.totalSeconds;
-  const others = after.busySeconds - before.busySeconds - (after.ownSeconds - before.ownSeconds);
+  const others = after.busySeconds - before.busySeconds - (after.ownSeconds - before.ownSeconds) - childSeconds;
   return total > 0 ? Math.max(0, others / total) : Number.NaN;
 }
 

@@ -2,6 +2,7 @@
 // app vs a bare Fastify proxy, both forwarding to the same local API. Each
 // server runs in a process of its own, as deployed; the load, the local API
 // and the provider run in this one.
+import type { DevProvider } from '../src/dev-provider/index.js';
 import { freePort } from '../test/support/free-port.js';
 import { startBenchProvider } from './lib/app.js';
 import { LOCAL_API_BODY } from './lib/local-api.js';
@@ -64,7 +65,7 @@ export async function proxyThroughput(options: ProxyThroughputOptions = {}): Pro
   const settle = options.settle ?? (async () => {});
   const load = { concurrency: options.concurrency ?? 32, warmupMs: options.warmupMs ?? 500, durationMs: options.durationMs ?? 3000 };
   const worker = await startLoadWorker();
-  let provider: Awaited<ReturnType<typeof startBenchProvider>> | undefined;
+  let provider: DevProvider | undefined;
   let bare: ServerProcess | undefined;
   let tokenkeeper: ServedApp | undefined;
   try {
@@ -79,29 +80,26 @@ export async function proxyThroughput(options: ProxyThroughputOptions = {}): Pro
     tokenkeeper = await startServedApp({ provider, env: { TOOLKIT_API_BASE_URL: worker.apiUrl } });
     const baselineRun: LoadOptions = { ...load, url: `${bare.url}${PATH}`, headers: { accept: 'application/json' } };
     const appRun: LoadOptions = { ...load, url: `${tokenkeeper.url}${PATH}`, headers: { accept: 'application/json', cookie: tokenkeeper.cookie } };
-    const serverOf = new Map<LoadOptions, ServerProcess>([
-      [baselineRun, bare],
-      [appRun, tokenkeeper],
-    ]);
+
+    const baseline: Series = { runs: [] };
+    const app: Series = { runs: [] };
+    const sides: [string, LoadOptions, ServerProcess, Series][] = [
+      ['bare proxy', baselineRun, bare, baseline],
+      ['Tokenkeeper', appRun, tokenkeeper, app],
+    ];
 
     // Two unmeasured passes over both first, 3 s each: with less, a server's first measured round was still its
     // slowest (JIT tier-up).
     log('proxy throughput: warming up both');
-    for (let pass = 0; pass < 2; pass += 1) for (const run of [baselineRun, appRun]) await worker.run({ ...run, warmupMs: 2500, durationMs: 500 }, serverOf.get(run));
+    for (let pass = 0; pass < 2; pass += 1) for (const [, run, server] of sides) await worker.run({ ...run, warmupMs: 2500, durationMs: 500 }, server);
 
-    const baseline: Series = { runs: [] };
-    const app: Series = { runs: [] };
     // Rounds alternate which of the two runs first (ABBA…), so neither always inherits the other's garbage or warm caches.
     for (let turn = 1; turn <= rounds; turn += 1) {
-      const order: [string, Series, LoadOptions][] = [
-        ['bare proxy', baseline, baselineRun],
-        ['Tokenkeeper', app, appRun],
-      ];
-      if (turn % 2 === 0) order.reverse();
-      for (const [name, series, run] of order) {
+      const order = turn % 2 === 0 ? [...sides].reverse() : sides;
+      for (const [name, run, server, series] of order) {
         await settle();
         log(`proxy throughput: round ${turn}/${rounds}, ${name}`);
-        series.runs.push(await worker.run(run, serverOf.get(run)));
+        series.runs.push(await worker.run(run, server));
       }
     }
     const base = describe(baseline);

@@ -33,7 +33,7 @@ function browserFor(url: string): TestBrowser {
  * successful request writes no log line. alice is signed in through the
  * provider's real pages.
  */
-export async function startServedApp(options: { provider: DevProvider; env?: Record<string, string>; nodeArgs?: string[] }): Promise<ServedApp> {
+export async function startServedApp(options: { provider: DevProvider; env?: Record<string, string> }): Promise<ServedApp> {
   const folder = mkdtempSync(join(tmpdir(), 'tokenkeeper-bench-served-'));
   const port = await freePort();
   let server: ServerProcess | undefined;
@@ -42,7 +42,6 @@ export async function startServedApp(options: { provider: DevProvider; env?: Rec
       name: 'tokenkeeper serve',
       module: new URL(import.meta.url.endsWith('.js') ? '../../src/cli/main.js' : '../../src/cli/main.ts', import.meta.url),
       args: ['serve'],
-      ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
       cwd: folder,
       port,
       env: {

@@ -20,11 +20,9 @@ export interface ServerProcess {
 export interface ServerProcessOptions {
   /** For messages: "bare proxy", "Tokenkeeper". */
   name: string;
-  /** The entry module, as a URL relative to the caller's (compiled .js, or .ts under tsx). */
+  /** The entry module's URL: compiled .js, or .ts (then run through tsx). */
   module: URL;
   args?: string[];
-  /** Options for node itself, before the module (e.g. V8 flags). */
-  nodeArgs?: string[];
   /** The whole environment of the process (nothing is inherited but PATH). */
   env: Record<string, string>;
   cwd?: string;
@@ -52,7 +50,7 @@ export function processCpuMs(pid: number): number {
  */
 export async function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {
   const compiled = options.module.pathname.endsWith('.js');
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...(compiled ? [] : ['--import', 'tsx']), fileURLToPath(options.module), ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [...(compiled ? [] : ['--import', 'tsx']), fileURLToPath(options.module), ...(options.args ?? [])], {
     cwd: options.cwd,
     env: { PATH: process.env.PATH ?? '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 
-/** Jiffies per second in /proc/stat (USER_HZ, 100 on Linux). */
+/** Jiffies per second in /proc/stat and /proc/<pid>/stat (USER_HZ, 100 on Linux). */
 const TICKS_PER_SECOND = 100;
 
 export interface MachineSnapshot {
@@ -23,6 +23,18 @@ export function machineSnapshot(): MachineSnapshot {
     return { busySeconds: busy / TICKS_PER_SECOND, totalSeconds: (busy + idle + iowait) / TICKS_PER_SECOND, ownSeconds };
   } catch {
     return { busySeconds: Number.NaN, totalSeconds: Number.NaN, ownSeconds };
+  }
+}
+
+/** CPU time of process `pid` in ms, from /proc/<pid>/stat; NaN if unreadable. */
+export function processCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The fields after the command name (which may hold spaces) start with the state; utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return Number.NaN;
   }
 }
 

@@ -2,11 +2,12 @@ import type { Kysely } from 'kysely';
 import { preparedPerDatabase } from './prepared-query.js';
 import type { DatabaseSchema, TokenRow } from './schema.js';
 import { rowToSession, type Session } from './session.repository.js';
+import { oncePerKeptRow } from './sqlite-reader.js';
 import { rowToUser, type User } from './user.repository.js';
 
 /** What a request needs to know about its session: the session, its user, and maybe one of the user's tokens. */
 export interface SessionContext {
-  /** Read-only: a context may be shared between requests (see contextOf). */
+  /** Read-only: a context may be shared between requests (see oncePerKeptRow). */
   session: Session;
   /** Null for an anonymous session (a sign-in in progress). */
   user: User | null;
@@ -117,30 +118,23 @@ export function findSessionContext(db: Kysely<DatabaseSchema>, id: string, token
   return row instanceof Promise ? row.then(withUserAndToken) : withUserAndToken(row);
 }
 
-/**
- * Contexts made from rows the SQLite read connection keeps (frozen, given
- * again while the database is unchanged): the same row makes the same
- * context, so it is made once. Those contexts are frozen too.
- */
-const contextsOfKeptRows = new WeakMap<object, SessionContext>();
-
-function contextOf<Row extends SessionWithUserRow>(row: Row | undefined, make: (row: Row) => SessionContext): SessionContext | undefined {
-  if (row === undefined) return undefined;
-  if (!Object.isFrozen(row)) return make(row);
-  let context = contextsOfKeptRows.get(row);
-  if (context === undefined) {
-    context = make(row);
-    Object.freeze(context.session.data);
-    for (const part of [context.session, context.user, context.token]) if (part) Object.freeze(part);
-    contextsOfKeptRows.set(row, Object.freeze(context));
-  }
-  return context;
+/** A context shared between requests (made from a kept row): it and its parts are frozen. */
+function frozenContext(context: SessionContext): SessionContext {
+  Object.freeze(context.session.data);
+  for (const part of [context.session, context.user, context.token]) if (part) Object.freeze(part);
+  return Object.freeze(context);
 }
 
+const contextWithUser = oncePerKeptRow((row: SessionWithUserRow): SessionContext => ({ session: rowToSession(row), user: userOf(row), token: null }), frozenContext);
+const contextWithUserAndToken = oncePerKeptRow(
+  (row: SessionWithUserAndTokenRow): SessionContext => ({ session: rowToSession(row), user: userOf(row), token: tokenOf(row) }),
+  frozenContext,
+);
+
 function withUser(row: SessionWithUserRow | undefined): SessionContext | undefined {
-  return contextOf(row, (found) => ({ session: rowToSession(found), user: userOf(found), token: null }));
+  return row && contextWithUser(row);
 }
 
 function withUserAndToken(row: SessionWithUserAndTokenRow | undefined): SessionContext | undefined {
-  return contextOf(row, (found) => ({ session: rowToSession(found), user: userOf(found), token: tokenOf(found) }));
+  return row && contextWithUserAndToken(row);
 }

@@ -6,7 +6,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, sql, SqliteDialect } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseSchema } from './schema.js';
-import { attachSqliteReader, type SqliteReader } from './sqlite-reader.js';
+import { attachSqliteReader, oncePerKeptRow, type SqliteReader } from './sqlite-reader.js';
 
 let folder: string;
 beforeAll(() => {
@@ -108,5 +108,26 @@ describe('the SQLite read connection keeps results while the database is unchang
     reader.all(SELECT, [1]);
     reader.close();
     expect(() => reader.all(SELECT, [1])).toThrow(/not open/);
+  });
+});
+
+describe('oncePerKeptRow', () => {
+  it('makes once and seals what a kept (frozen) row makes, and makes anew for any other row', () => {
+    let made = 0;
+    const labelOf = oncePerKeptRow(
+      (row: { n: number }) => ({ label: `n${row.n}`, serial: (made += 1) }),
+      (label) => Object.freeze(label),
+    );
+    const kept = Object.freeze({ n: 1 });
+    const first = labelOf(kept);
+    expect(labelOf(kept)).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(labelOf(Object.freeze({ n: 1 }))).not.toBe(first);
+
+    const loose = { n: 2 };
+    const once = labelOf(loose);
+    expect(labelOf(loose)).not.toBe(once);
+    expect(labelOf(loose)).toEqual({ label: 'n2', serial: made });
+    expect(Object.isFrozen(once)).toBe(false);
   });
 });

@@ -111,6 +111,22 @@ export function attachSqliteReader(db: Kysely<DatabaseSchema>, path: string, bus
   return reader;
 }
 
+/**
+ * `make` for rows, made once per row the read connection keeps: a kept row
+ * is frozen and given again while the database is unchanged, so the same
+ * row makes the same result, which is then shared (and `seal`ed, e.g.
+ * frozen). Any other row (PostgreSQL, a transaction) is made anew each time.
+ */
+export function oncePerKeptRow<Row extends object, Made>(make: (row: Row) => Made, seal: (made: Made) => Made): (row: Row) => Made {
+  const madeOf = new WeakMap<Row, Made>();
+  return (row) => {
+    if (!Object.isFrozen(row)) return make(row);
+    let made = madeOf.get(row);
+    if (made === undefined) madeOf.set(row, (made = seal(make(row))));
+    return made;
+  };
+}
+
 /** A key for parameter values that are strings or numbers (what the hot reads use); undefined for anything else. */
 function keyOf(parameters: readonly unknown[]): string | undefined {
   let key = '';

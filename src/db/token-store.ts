@@ -3,6 +3,7 @@ import { newId } from './database.js';
 import { DecryptionMemo } from './decryption-memo.js';
 import { type PreparedQuery, prepareQuery } from './prepared-query.js';
 import type { DatabaseSchema, TokenRow, TokenStatus } from './schema.js';
+import { oncePerKeptRow } from './sqlite-reader.js';
 import { type ColumnDecrypter, DecryptedToken } from './stored-token.js';
 import { type TokenCipher, type TokenColumn, tokenAssociatedData } from './token-cipher.js';
 
@@ -75,7 +76,8 @@ export class SqlTokenStore {
   readonly #accessTokens: DecryptionMemo;
   readonly #decryptColumn: ColumnDecrypter;
   readonly #findToken: PreparedQuery<TokenRow>;
-  readonly #tokensOfKeptRows = new WeakMap<TokenRow, StoredToken>();
+  /** A row the SQLite read connection keeps makes the same token every time: made once, frozen, and shared. */
+  readonly #storedTokenOf = oncePerKeptRow<TokenRow, StoredToken>((row) => new DecryptedToken(row, this.#decryptColumn), Object.freeze);
 
   constructor(db: Kysely<DatabaseSchema>, cipher: TokenCipher) {
     this.#db = db;
@@ -189,7 +191,7 @@ export class SqlTokenStore {
       .where('refresh_lease_id', '=', leaseId)
       .returningAll()
       .executeTakeFirst();
-    return row && this.#rowToStoredToken(row);
+    return row && this.#storedTokenOf(row);
   }
 
   /**
@@ -245,7 +247,7 @@ export class SqlTokenStore {
   /** The token set with its values decrypted; throws TokenDecryptionError when a value doesn't decrypt. */
   async findToken(userId: string, provider: string, trx?: Executor): Promise<StoredToken | undefined> {
     const row = await this.#findToken.first([userId, provider], trx);
-    return row && this.#rowToStoredToken(row);
+    return row && this.#storedTokenOf(row);
   }
 
   async findTokenSummary(userId: string, provider: string): Promise<TokenSummary | undefined> {
@@ -315,22 +317,7 @@ export class SqlTokenStore {
 
   /** A token row read elsewhere (e.g. with the session, see findSessionContext), decrypted as findToken would. */
   fromRow(row: TokenRow): StoredToken {
-    return this.#rowToStoredToken(row);
-  }
-
-  /**
-   * A row the SQLite read connection keeps (frozen, given again while the
-   * database is unchanged) makes the same token every time: made once,
-   * frozen, and shared.
-   */
-  #rowToStoredToken(row: TokenRow): StoredToken {
-    if (!Object.isFrozen(row)) return new DecryptedToken(row, this.#decryptColumn);
-    let token = this.#tokensOfKeptRows.get(row);
-    if (token === undefined) {
-      token = Object.freeze(new DecryptedToken(row, this.#decryptColumn));
-      this.#tokensOfKeptRows.set(row, token);
-    }
-    return token;
+    return this.#storedTokenOf(row);
   }
 }
 

@@ -11,7 +11,7 @@ import { percent } from './lib/loop.js';
 import type { Settle } from './lib/machine.js';
 import { startServedApp, type ServedApp } from './lib/served-app.js';
 import { startServerProcess, type ServerProcess } from './lib/server-process.js';
-import { median, round, summarize } from './lib/stats.js';
+import { median, medianInterval, round, summarize } from './lib/stats.js';
 import type { Row } from './lib/table.js';
 
 export const PROXY_TARGET_RATIO = 0.85;
@@ -57,6 +57,14 @@ function describe(series: Series) {
     rounds: series.runs.map((run) => run.latenciesMs.length / run.seconds),
     notes: `rounds ${perRound} ops/s; server process CPU ${round(cpuMsPerRequest, 3)} ms/req, ${serverCpu} of one core; client+API thread busy ${workerElu}; other processes ${others} of the machine; ${problems}`,
   };
+}
+
+/** How sure one run is of the median ratio: its distribution-free interval, and whether that settles the target. */
+function describeInterval(interval: ReturnType<typeof medianInterval>): string {
+  if (!interval) return 'too few rounds for an interval';
+  const { low, high, coverage } = interval;
+  const verdict = low >= PROXY_TARGET_RATIO ? 'wholly above the target' : high < PROXY_TARGET_RATIO ? 'wholly below the target' : 'the target inside it: this run alone does not settle it';
+  return `${round(coverage * 100, 1)} % interval for the median ${round(low, 2)}–${round(high, 2)}, ${verdict}`;
 }
 
 export async function proxyThroughput(options: ProxyThroughputOptions = {}): Promise<Row[]> {
@@ -108,6 +116,7 @@ export async function proxyThroughput(options: ProxyThroughputOptions = {}): Pro
     // machine a slow spell hits a round or two, and the median leaves those out, where the ratio of the totals does not.
     const pairs = tk.rounds.map((opsPerSec, index) => opsPerSec / base.rounds[index]!);
     const ratio = median(pairs);
+    const interval = medianInterval(pairs);
     const totalsRatio = tk.summary.opsPerSec / base.summary.opsPerSec;
     const pairRatios = `${pairs.map((pair) => round(pair, 2)).join(' / ')}; ratio of the totals ${round(totalsRatio, 2)}`;
     const setup = `${load.concurrency} keep-alive conns, 2×3 s warm-up of both, then ${rounds}×(${load.warmupMs / 1000} s warm-up + ${load.durationMs / 1000} s) of each, alternating, order swapped every round; each server in a process of its own (Tokenkeeper: \`tokenkeeper serve\`, SQLite, LOG_LEVEL=warn), load + local API on a worker thread of the bench process`;
@@ -125,7 +134,7 @@ export async function proxyThroughput(options: ProxyThroughputOptions = {}): Pro
         p50Ms: tk.summary.p50,
         p99Ms: tk.summary.p99,
         ratio,
-        notes: `vs baseline = median of the per-round ratios; target ≥ ${PROXY_TARGET_RATIO}×: ${ratio >= PROXY_TARGET_RATIO ? 'met' : 'NOT met'} (per round ${pairRatios}); CPU/req ${round(tk.cpuMsPerRequest / base.cpuMsPerRequest, 2)}× baseline; ${tk.notes}`,
+        notes: `vs baseline = median of the per-round ratios; target ≥ ${PROXY_TARGET_RATIO}×: ${ratio >= PROXY_TARGET_RATIO ? 'met' : 'NOT met'}; ${describeInterval(interval)} (per round ${pairRatios}); CPU/req ${round(tk.cpuMsPerRequest / base.cpuMsPerRequest, 2)}× baseline; ${tk.notes}`,
       },
     ];
   } finally {

@@ -38,3 +38,27 @@ export function median(values: readonly number[]): number {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
+
+/**
+ * A distribution-free confidence interval for the median: the k-th smallest
+ * and k-th largest values, with k the largest for which the interval covers
+ * the true median with at least `confidence` (a sign test: each value falls
+ * below the median with probability ½, so the count below is binomial).
+ * Null when there are too few values for that confidence (fewer than 6 for 95 %).
+ */
+export function medianInterval(values: readonly number[], confidence = 0.95): { low: number; high: number; coverage: number } | null {
+  const n = values.length;
+  const sorted = [...values].sort((a, b) => a - b);
+  // cumulative = P(B <= k - 1) for B ~ Binomial(n, 1/2); choose = C(n, k - 1) before the update.
+  let choose = 1;
+  let cumulative = 0;
+  let best: { low: number; high: number; coverage: number } | null = null;
+  for (let k = 1; 2 * k <= n; k += 1) {
+    cumulative += choose / 2 ** n;
+    choose = (choose * (n - k + 1)) / k;
+    const coverage = 1 - 2 * cumulative;
+    if (coverage < confidence) break;
+    best = { low: sorted[k - 1]!, high: sorted[n - k]!, coverage };
+  }
+  return best;
+}

@@ -50,10 +50,10 @@ export function otherProcessesShare(before: MachineSnapshot, after: MachineSnaps
   return total > 0 ? Math.max(0, others / total) : Number.NaN;
 }
 
-/** Time the whole run may spend waiting for quiet moments, shared by every wait. */
 /** Called before each measurement: waits for a quiet moment (see waitForQuiet). */
 export type Settle = (options?: { windowMs?: number }) => Promise<void>;
 
+/** Time the whole run may spend waiting for quiet moments, shared by every wait. */
 export interface QuietBudget {
   remainingMs: number;
   waitedMs: number;

@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEchoApi, type EchoApi } from '../../test/support/echo-api.js';
+import { freePort } from '../../test/support/free-port.js';
+import { FIXED_BEARER } from './bare-proxy.js';
+import { startServerProcess, type ServerProcess } from './server-process.js';
+
+const BARE_PROXY_MAIN = new URL('./bare-proxy-main.ts', import.meta.url);
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('the baseline proxy as a server process of its own', () => {
+  let api: EchoApi;
+  let proxy: ServerProcess;
+
+  beforeAll(async () => {
+    api = await startEchoApi();
+    const port = await freePort();
+    proxy = await startServerProcess({ name: 'bare proxy', module: BARE_PROXY_MAIN, port, env: { API_BASE_URL: `${api.origin}/v1`, PORT: String(port) } });
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await api?.close();
+  });
+
+  it('forwards with the fixed token, and filters headers as the real proxy route does', async () => {
+    const response = await fetch(`${proxy.url}/api/providers/toolkit/proxy/hop?page=2`, { headers: { accept: 'application/json', cookie: 'tokenkeeper_session=secret' } });
+    expect(response.status).toBe(200);
+    const seen = api.requests.at(-1)!;
+    expect(seen.url).toBe('/v1/hop?page=2');
+    expect(seen.headers.authorization).toBe(`Bearer ${FIXED_BEARER}`);
+    expect(seen.headers.cookie).toBeUndefined();
+    expect(seen.headers.accept).toBe('application/json');
+    expect(response.headers.get('x-api-header')).toBe('kept');
+    expect(response.headers.get('proxy-authenticate')).toBeNull();
+    expect(response.headers.get('cache-control')).toBe('private, no-store');
+    expect(JSON.parse(await response.text())).toMatchObject({ method: 'GET', url: '/v1/hop?page=2' });
+  });
+
+  it('reports its CPU time, and is gone after close', async () => {
+    expect(proxy.cpuMs()).toBeGreaterThan(0);
+    const { pid } = proxy;
+    expect(isRunning(pid)).toBe(true);
+    await proxy.close();
+    expect(isRunning(pid)).toBe(false);
+    await proxy.close();
+  });
+
+  it('fails with the child\'s own words when it exits before listening', async () => {
+    const port = await freePort();
+    await expect(startServerProcess({ name: 'unconfigured proxy', module: BARE_PROXY_MAIN, port, env: {} })).rejects.toThrow(
+      /unconfigured proxy exited before listening \(code 2\):\n.*set API_BASE_URL and PORT/,
+    );
+  });
+});

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { median, medianInterval, percentile, summarize } from './stats.js';
+
+describe('bench statistics', () => {
+  it('takes nearest-rank percentiles and medians', () => {
+    const sorted = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+    expect(percentile(sorted, 50)).toBe(5);
+    expect(percentile(sorted, 99)).toBe(10);
+    expect(percentile(sorted, 0)).toBe(1);
+    expect(percentile([], 50)).toBeNaN();
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([])).toBeNaN();
+  });
+
+  it('summarizes latencies and the rate over the measured seconds', () => {
+    expect(summarize([5, 1, 3, 2, 4], 2)).toEqual({ count: 5, opsPerSec: 2.5, p50: 3, p99: 5 });
+  });
+
+  it('gives the sign-test interval for a median: order statistics whose coverage is at least the confidence asked', () => {
+    // The textbook values: for 10 values the 2nd and 9th (97.9 %), for 20 the 6th and 15th (95.9 %).
+    const ten = [0.9, 0.7, 1.0, 0.8, 0.95, 0.85, 0.75, 0.88, 0.92, 0.82];
+    expect(medianInterval(ten)).toEqual({ low: 0.75, high: 0.95, coverage: 1 - 22 / 1024 });
+    const twenty = Array.from({ length: 20 }, (_, index) => 20 - index);
+    expect(medianInterval(twenty)).toMatchObject({ low: 6, high: 15 });
+    expect(medianInterval(twenty)!.coverage).toBeCloseTo(0.9586, 4);
+    // Lower confidence, narrower interval.
+    expect(medianInterval(ten, 0.8)).toMatchObject({ low: 0.8, high: 0.92 });
+  });
+
+  it('gives no interval when there are too few values for the confidence', () => {
+    expect(medianInterval([1, 2, 3, 4, 5])).toBeNull();
+    expect(medianInterval([1, 2, 3, 4, 5, 6])).toEqual({ low: 1, high: 6, coverage: 1 - 2 / 64 });
+    expect(medianInterval([])).toBeNull();
+  });
+});

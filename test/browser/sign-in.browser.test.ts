@@ -4,6 +4,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { describeBrowser, launchChromium, saveScreenshot, type LaunchedChromium } from '../support/chromium.js';
+import { callTheApi, signInAs } from '../support/chromium-pages.js';
 import { startLiveApp, type LiveApp } from '../support/live-app.js';
 import { DIALECTS, type TestDatabase } from '../support/postgres.js';
 
@@ -45,28 +46,6 @@ describeBrowser('sign-in in Chromium', () => {
     return page;
   }
 
-  /** From the account link, signed out, through the provider's pages and back to /account. */
-  async function signInAs(page: Page, username: string): Promise<void> {
-    await page.goto(`${app.origin}/account`);
-    expect(new URL(page.url()).pathname).toBe('/'); // signed out: the sign-in page, remembering /account
-    await page.getByRole('link', { name: 'Sign in with Toolkit' }).click();
-
-    await page.waitForURL((url) => url.origin === app.provider.issuer);
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(username);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-
-    await page.getByRole('button', { name: 'Allow' }).click(); // consent: a first sign-in
-    await page.waitForURL(`${app.origin}/account`);
-  }
-
-  async function callTheApi(page: Page): Promise<unknown> {
-    await page.getByRole('button', { name: 'Call the API' }).click();
-    await page.waitForURL((url) => url.pathname === '/account/connections/toolkit/call');
-    expect(await page.locator('.api-status').textContent()).toBe('200');
-    return JSON.parse((await page.locator('pre.api-body').textContent()) ?? '');
-  }
-
   async function signOut(page: Page): Promise<void> {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(`${app.origin}/`);
@@ -83,7 +62,7 @@ describeBrowser('sign-in in Chromium', () => {
 
   it('alice signs in through the provider, sees her account, calls the API and signs out', async () => {
     const page = await openBrowser();
-    await signInAs(page, 'alice');
+    await signInAs(page, app, 'alice');
 
     expect(await page.locator('.profile-name').textContent()).toBe('Alice Liddell');
     expect(await page.locator('.profile-email').textContent()).toBe('alice@example.test');
@@ -103,7 +82,7 @@ describeBrowser('sign-in in Chromium', () => {
 
   it("mallory's name and notes are shown as text: no element, no script, no dialog", async () => {
     const page = await openBrowser();
-    await signInAs(page, 'mallory');
+    await signInAs(page, app, 'mallory');
 
     const name = page.locator('.profile-name');
     expect(await name.textContent()).toBe(MALLORY_NAME);

@@ -1,0 +1,79 @@
+// Issue 3's "done when", as a person tries it in Chromium: sign in on the
+// demo, wait past the access token's lifetime, press "Call the API". It
+// works, and the account page then shows a later expiry and when the token
+// was refreshed.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBrowser, launchChromium, saveScreenshot, type LaunchedChromium } from '../support/chromium.js';
+import { callTheApi, signInAs } from '../support/chromium-pages.js';
+import { startLiveApp, type LiveApp } from '../support/live-app.js';
+import { DIALECTS, type TestDatabase } from '../support/postgres.js';
+
+/** Short enough to wait out in a test; the leeway below keeps it usable until it has really expired. */
+const ACCESS_TOKEN_SECONDS = 6;
+
+describeBrowser('an expired access token, in Chromium', () => {
+  let database: TestDatabase;
+  let app: LiveApp;
+  let chromium: LaunchedChromium | undefined;
+
+  beforeAll(async () => {
+    const sqlite = DIALECTS.find((dialect) => dialect.name === 'sqlite');
+    database = await sqlite!.openTestDatabase({ migrate: false });
+    app = await startLiveApp({ databaseUrl: database.url, provider: { accessTokenTtl: ACCESS_TOKEN_SECONDS }, env: { TOKEN_REFRESH_LEEWAY_SECONDS: '1' } });
+  });
+  afterAll(async () => {
+    await chromium?.close();
+    await app?.close();
+    await database?.close();
+  });
+
+  /** The access token's expiry as the account page shows it (its title: the absolute time). */
+  async function shownExpiry(page: Page): Promise<{ at: string; text: string; expired: boolean }> {
+    const expiry = page.locator('.connection .token-expiry span[title]');
+    return {
+      at: (await expiry.getAttribute('title')) ?? '',
+      text: await expiry.innerText(),
+      expired: ((await expiry.getAttribute('class')) ?? '').includes('status-expired'),
+    };
+  }
+
+  const lastRefreshed = (page: Page) => page.locator('.connection dt:text-is("Last refreshed") + dd').innerText();
+
+  it('is refreshed by "Call the API", which answers; the account page shows the later expiry and the refresh time', async () => {
+    chromium = await launchChromium();
+    const page = await chromium.newPage();
+    await signInAs(page, app, 'alice');
+    const signedIn = await shownExpiry(page);
+    expect(signedIn.expired).toBe(false);
+    expect(await lastRefreshed(page)).toBe('never');
+
+    // Wait past the token's lifetime, reloading the page as a person would, until it says so.
+    const deadline = Date.now() + (ACCESS_TOKEN_SECONDS + 10) * 1000;
+    let now = signedIn;
+    while (!now.expired) {
+      expect(Date.now()).toBeLessThan(deadline);
+      await page.waitForTimeout(500);
+      await page.reload();
+      now = await shownExpiry(page);
+    }
+    expect(now.text).toMatch(/^expired /);
+    expect(now.at).toBe(signedIn.at);
+    await saveScreenshot(page, 'browser-token-expired');
+
+    const refreshesBefore = app.provider.stats.refreshTokenGrants;
+    const answer = await callTheApi(page);
+    expect(answer).toMatchObject({ notes: [{ id: 'alice-1', title: 'Tea party' }, { id: 'alice-2' }] });
+    expect(app.provider.stats.refreshTokenGrants).toBe(refreshesBefore + 1);
+
+    await page.getByRole('link', { name: 'Back to your account' }).click();
+    await page.waitForURL(`${app.origin}/account`);
+    const refreshed = await shownExpiry(page);
+    expect(refreshed.expired).toBe(false);
+    // The titles are ISO-like UTC times ("2026-11-28 10:15:03 UTC"), so they compare as strings.
+    expect(refreshed.at > signedIn.at).toBe(true);
+    expect(await lastRefreshed(page)).toMatch(/^(just now|\d+ s ago) \(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\)$/);
+    await expect(page.locator('.connection .status').innerText()).resolves.toBe('connected');
+    await saveScreenshot(page, 'browser-token-refreshed');
+  });
+});

@@ -3,20 +3,12 @@ import { generateEncryptionKey } from '../src/db/token-cipher.js';
 import { startDevProvider, type DevProvider } from '../src/dev-provider/index.js';
 import { TestBrowser } from './support/browser.js';
 import { DIALECTS, type TestDatabase } from './support/postgres.js';
+import { isAlive } from './support/process-alive.js';
 import { ensureBuilt, freePort, signInAt, startServerProcesses, type ServerProcess } from './support/server-processes.js';
 import { CLIENT_ID, CLIENT_SECRET } from './support/test-app.js';
 
 const postgres = DIALECTS.find((dialect) => dialect.name === 'postgres');
 if (postgres === undefined) throw new Error('DIALECTS has no postgres entry');
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe.skipIf(!postgres.available)('tokenkeeper serve processes sharing one PostgreSQL database', () => {
   let database: TestDatabase;

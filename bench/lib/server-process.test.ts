@@ -1,19 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEchoApi, type EchoApi } from '../../test/support/echo-api.js';
 import { freePort } from '../../test/support/free-port.js';
+import { isAlive } from '../../test/support/process-alive.js';
 import { FIXED_BEARER } from './bare-proxy.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 
 const BARE_PROXY_MAIN = new URL('./bare-proxy-main.ts', import.meta.url);
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('the baseline proxy as a server process of its own', () => {
   let api: EchoApi;
@@ -46,9 +38,9 @@ describe('the baseline proxy as a server process of its own', () => {
   it('reports its CPU time, and is gone after close', async () => {
     expect(proxy.cpuMs()).toBeGreaterThan(0);
     const { pid } = proxy;
-    expect(isRunning(pid)).toBe(true);
+    expect(isAlive(pid)).toBe(true);
     await proxy.close();
-    expect(isRunning(pid)).toBe(false);
+    expect(isAlive(pid)).toBe(false);
     await proxy.close();
   });
 

@@ -9,6 +9,11 @@ import { type TokenCipher, type TokenColumn, tokenAssociatedData } from './token
 
 export type { TokenStatus } from './schema.js';
 
+/**
+ * The values one token set holds. The same shape as client/'s TokenSet, which
+ * db/ may not import (PRODUCT.md's layers); TypeScript checks that the two
+ * agree where the server hands this store to the client as its TokenStore.
+ */
 export interface TokenSet {
   accessToken: string;
   refreshToken: string | null;

@@ -11,8 +11,8 @@ export type { TokenStatus } from './schema.js';
 
 /**
  * The values one token set holds. The same shape as client/'s TokenSet, which
- * db/ may not import (PRODUCT.md's layers); TypeScript checks that the two
- * agree where the server hands this store to the client as its TokenStore.
+ * db/ may not import (PRODUCT.md's layers); src/server/token-services.ts,
+ * where the two meet, fails to compile unless each is assignable to the other.
  */
 export interface TokenSet {
   accessToken: string;

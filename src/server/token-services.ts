@@ -3,11 +3,17 @@ import { createClient } from '../client/client.js';
 import type { ProviderApi } from '../client/provider-api.js';
 import type { ProviderRegistry } from '../client/provider-registry.js';
 import type { TokenManager } from '../client/token-manager.js';
+import type { TokenSet as ClientTokenSet } from '../client/token-set.js';
 import type { AppConfig } from '../config/config.js';
 import type { Database } from '../db/database.js';
 import { parseEncryptionKeys, TokenCipher } from '../db/token-cipher.js';
-import { SqlTokenStore } from '../db/token-store.js';
+import { SqlTokenStore, type TokenSet as StoredTokenSetValues } from '../db/token-store.js';
 import { auditTokenEvents } from './audit-events.js';
+
+type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// client/ and db/ each declare TokenSet (db may not import client); this stops the build unless each is assignable to
+// the other, which handing the store to the client alone does not check (method parameters are compared bivariantly).
+true satisfies SameShape<ClientTokenSet, StoredTokenSetValues>;
 
 export interface TokenServicesOptions {
   config: AppConfig;

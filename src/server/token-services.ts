@@ -7,13 +7,13 @@ import type { TokenSet as ClientTokenSet } from '../client/token-set.js';
 import type { AppConfig } from '../config/config.js';
 import type { Database } from '../db/database.js';
 import { parseEncryptionKeys, TokenCipher } from '../db/token-cipher.js';
-import { SqlTokenStore, type TokenSet as StoredTokenSetValues } from '../db/token-store.js';
+import { SqlTokenStore, type TokenSet as DbTokenSet } from '../db/token-store.js';
 import { auditTokenEvents } from './audit-events.js';
 
 type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 // client/ and db/ each declare TokenSet (db may not import client); this stops the build unless each is assignable to
 // the other, which handing the store to the client alone does not check (method parameters are compared bivariantly).
-true satisfies SameShape<ClientTokenSet, StoredTokenSetValues>;
+true satisfies SameShape<ClientTokenSet, DbTokenSet>;
 
 export interface TokenServicesOptions {
   config: AppConfig;

@@ -28,6 +28,17 @@ describe('bench statistics', () => {
     expect(medianInterval(ten, 0.8)).toMatchObject({ low: 0.8, high: 0.92 });
   });
 
+  it('stays exact for many values (2^n would overflow)', () => {
+    const many = Array.from({ length: 2000 }, (_, index) => index + 1);
+    const interval = medianInterval(many)!;
+    // The normal approximation: 1000 ± 1.96 × √2000 / 2, about 956 to 1044.
+    expect(interval.low).toBeGreaterThanOrEqual(954);
+    expect(interval.low).toBeLessThanOrEqual(958);
+    expect(interval.high).toBe(2001 - interval.low);
+    expect(interval.coverage).toBeGreaterThanOrEqual(0.95);
+    expect(interval.coverage).toBeLessThan(0.96);
+  });
+
   it('gives no interval when there are too few values for the confidence', () => {
     expect(medianInterval([1, 2, 3, 4, 5])).toBeNull();
     expect(medianInterval([1, 2, 3, 4, 5, 6])).toEqual({ low: 1, high: 6, coverage: 1 - 2 / 64 });

@@ -49,13 +49,14 @@ export function median(values: readonly number[]): number {
 export function medianInterval(values: readonly number[], confidence = 0.95): { low: number; high: number; coverage: number } | null {
   const n = values.length;
   const sorted = [...values].sort((a, b) => a - b);
-  // cumulative = P(B <= k - 1) for B ~ Binomial(n, 1/2); choose = C(n, k - 1) before the update.
-  let choose = 1;
+  // cumulative = P(B <= k - 1) for B ~ Binomial(n, 1/2), adding P(B = k - 1) = C(n, k - 1) / 2^n each step; in
+  // logarithms, since 2^n overflows past n = 1023.
+  let logTerm = -n * Math.LN2;
   let cumulative = 0;
   let best: { low: number; high: number; coverage: number } | null = null;
   for (let k = 1; 2 * k <= n; k += 1) {
-    cumulative += choose / 2 ** n;
-    choose = (choose * (n - k + 1)) / k;
+    cumulative += Math.exp(logTerm);
+    logTerm += Math.log(n - k + 1) - Math.log(k);
     const coverage = 1 - 2 * cumulative;
     if (coverage < confidence) break;
     best = { low: sorted[k - 1]!, high: sorted[n - k]!, coverage };

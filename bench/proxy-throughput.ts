@@ -83,7 +83,7 @@ export async function proxyThroughput(options: ProxyThroughputOptions = {}): Pro
       name: 'bare proxy',
       module: new URL(import.meta.url.endsWith('.js') ? './lib/bare-proxy-main.js' : './lib/bare-proxy-main.ts', import.meta.url),
       port: barePort,
-      env: { API_BASE_URL: worker.apiUrl, PORT: String(barePort) },
+      env: { API_BASE_URL: worker.apiUrl },
     });
     tokenkeeper = await startServedApp({ provider, env: { TOOLKIT_API_BASE_URL: worker.apiUrl } });
     const baselineRun: LoadOptions = { ...load, url: `${bare.url}${PATH}`, headers: { accept: 'application/json' } };

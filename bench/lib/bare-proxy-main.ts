@@ -1,5 +1,5 @@
 // The bare proxy as a server process of its own (see server-process.ts):
-// API_BASE_URL and PORT from the environment, stops on SIGTERM.
+// API_BASE_URL and PORT from the environment (PORT set by spawnServer), stops on SIGTERM.
 import { startBareProxy } from './bare-proxy.js';
 
 const apiBaseUrl = process.env.API_BASE_URL;

@@ -46,10 +46,9 @@ export async function startServedApp(options: { provider: DevProvider; env?: Rec
       port,
       env: {
         ...testAppEnv({ baseUrl: APP_ORIGIN, databaseUrl: `sqlite:${join(folder, 'bench.db')}`, issuer: options.provider.issuer, env: options.env }),
-        HOST: '127.0.0.1',
-        PORT: String(port),
         LOG_LEVEL: 'warn',
       },
+      healthz: true,
     });
     const browser = browserFor(server.url);
     const landed = await signIn(browser, 'alice');

@@ -47,7 +47,7 @@ describe('the baseline proxy as a server process of its own', () => {
   it('fails with the child\'s own words when it exits before listening', async () => {
     const port = await freePort();
     await expect(startServerProcess({ name: 'unconfigured proxy', module: BARE_PROXY_MAIN, port, env: {} })).rejects.toThrow(
-      /unconfigured proxy exited before listening \(code 2\):\n.*set API_BASE_URL and PORT/,
+      /unconfigured proxy \(pid \d+, http:\/\/127\.0\.0\.1:\d+\) exited with code 2 before answering \/healthz\. Its output:\n.*set API_BASE_URL and PORT/,
     );
   });
 });

@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { spawnServer } from '../../test/support/server-processes.js';
 import { processCpuMs } from './machine.js';
 
 const STARTUP_TIMEOUT_MS = 30_000;
-const STOP_TIMEOUT_MS = 5_000;
 
 export interface ServerProcess {
   /** e.g. http://127.0.0.1:43211 */
@@ -16,64 +15,36 @@ export interface ServerProcess {
 }
 
 export interface ServerProcessOptions {
-  /** For messages: "bare proxy", "Tokenkeeper". */
+  /** For messages: "bare proxy", "tokenkeeper serve". */
   name: string;
   /** The entry module's URL: compiled .js, or .ts (then run through tsx). */
   module: URL;
   args?: string[];
-  /** The whole environment of the process (nothing is inherited but PATH). */
+  /** The process's environment on top of PATH, HOME and the like (test/support's spawnServer); PORT and HOST are set from `port`. */
   env: Record<string, string>;
+  /** Default: this process's working folder. */
   cwd?: string;
   /** The port it listens on, on 127.0.0.1. */
   port: number;
+  /** It answers GET /healthz with 200 once up (`tokenkeeper serve`); otherwise any answer there means it listens. */
+  healthz?: boolean;
 }
 
 /**
  * Starts a server under test as a process of its own, as it would run in
  * production: its own heap, JIT and event loop, shared with nothing else of
- * the benchmark. Resolves once it answers HTTP on `port`; fails with its
- * output when it exits or does not answer within 30 s.
+ * the benchmark. Resolves once it is up; fails with its output when it exits
+ * or does not answer within 30 s.
  */
 export async function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {
   const compiled = options.module.pathname.endsWith('.js');
-  const child = spawn(process.execPath, [...(compiled ? [] : ['--import', 'tsx']), fileURLToPath(options.module), ...(options.args ?? [])], {
-    cwd: options.cwd,
-    env: { PATH: process.env.PATH ?? '', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const server = spawnServer({
+    name: options.name,
+    nodeArgs: [...(compiled ? [] : ['--import', 'tsx']), fileURLToPath(options.module), ...(options.args ?? [])],
+    env: options.env,
+    cwd: options.cwd ?? process.cwd(),
+    port: options.port,
   });
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-4000);
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  let hasExited = false;
-  void exited.then(() => (hasExited = true));
-
-  const stop = async () => {
-    if (hasExited) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-    await exited;
-    clearTimeout(timer);
-  };
-
-  const url = `http://127.0.0.1:${options.port}`;
-  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
-  for (;;) {
-    if (hasExited) throw new Error(`${options.name} exited before listening (code ${await exited}):\n${output}`);
-    try {
-      // Any answer means it listens; a 404 is fine.
-      await (await fetch(`${url}/`, { signal: AbortSignal.timeout(1000) })).arrayBuffer();
-      break;
-    } catch {
-      if (Date.now() > deadline) {
-        await stop();
-        throw new Error(`${options.name} did not answer on ${url} within ${STARTUP_TIMEOUT_MS / 1000} s:\n${output}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-  return { url, pid: child.pid!, cpuMs: () => processCpuMs(child.pid!), close: stop };
+  await server.ready(STARTUP_TIMEOUT_MS, { anyAnswer: options.healthz !== true });
+  return { url: server.origin, pid: server.pid, cpuMs: () => processCpuMs(server.pid), close: () => server.stop() };
 }

@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { machineSnapshot, otherProcessesShare } from './machine.js';
 import type { FromWorker, LoadOptions, LoadResult, ToWorker } from './load-protocol.js';
@@ -6,10 +5,6 @@ import type { FromWorker, LoadOptions, LoadResult, ToWorker } from './load-proto
 export type { LoadOptions, LoadResult } from './load-protocol.js';
 
 export interface MeasuredLoad extends LoadResult {
-  /** Event-loop utilisation of the main thread (the servers under test) during the measured window, 0..1. */
-  mainElu: number;
-  /** CPU time (user + system, ms) of the whole process — servers, client, local API — during the measured window. */
-  processCpuMs: number;
   /** Share of the machine's CPU (0..1) that other processes used during the measured window. */
   othersShare: number;
   /** CPU time (ms) of the server process given to run() during the measured window; NaN without one. */
@@ -86,17 +81,12 @@ export async function startLoadWorker(): Promise<LoadWorker> {
       void done.catch(() => {}); // awaited below; this only keeps an early failure from being "unhandled"
       post({ type: 'run', id, options });
       await measuring;
-      const eluAtStart = performance.eventLoopUtilization();
-      const cpuAtStart = process.cpuUsage();
       const machineAtStart = machineSnapshot();
       const serverCpuAtStart = server?.cpuMs() ?? Number.NaN;
       const { result } = await done;
       const serverCpuMs = (server?.cpuMs() ?? Number.NaN) - serverCpuAtStart;
-      const cpu = process.cpuUsage(cpuAtStart);
       return {
         ...result,
-        mainElu: performance.eventLoopUtilization(eluAtStart).utilization,
-        processCpuMs: (cpu.user + cpu.system) / 1000,
         othersShare: otherProcessesShare(machineAtStart, machineSnapshot(), Number.isNaN(serverCpuMs) ? 0 : serverCpuMs / 1000),
         serverCpuMs,
       };

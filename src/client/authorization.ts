@@ -1,5 +1,6 @@
 import * as oidc from 'openid-client';
-import { describeProviderFailure, SignInError } from './errors.js';
+import { describeProviderFailure, ProviderUnavailableError, SignInError } from './errors.js';
+import { readProfile } from './profile.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import { tokenSetFromResponse, type TokenSet } from './token-set.js';
 
@@ -144,20 +145,17 @@ export async function finishAuthorization(
     if (failure.code === 'invalid_grant') {
       throw new SignInError('invalid_grant', `${settings.displayName} did not accept this sign-in (it may have been used already or expired). Please sign in again.`, { cause: error });
     }
+    // Any other refusal of the code exchange (invalid_client, unauthorized_client…) is our configuration's fault, not the person's.
+    if (failure instanceof SignInError) {
+      throw new ProviderUnavailableError('provider_error', `${settings.displayName} refused the sign-in (${failure.code}); check the client id, secret and redirect URI registered there.`, { cause: error });
+    }
     throw failure;
   }
   const receivedAt = now();
   const idClaims = (response.claims() ?? {}) as Record<string, unknown>;
   const idSubject = typeof idClaims.sub === 'string' ? idClaims.sub : undefined;
-
-  let userinfo: Record<string, unknown> = {};
-  if (config.serverMetadata().userinfo_endpoint) {
-    try {
-      userinfo = (await oidc.fetchUserInfo(config, response.access_token, idSubject ?? oidc.skipSubjectCheck)) as Record<string, unknown>;
-    } catch (error) {
-      throw describeProviderFailure(settings.displayName, 'userinfo request', error);
-    }
-  }
+  const profile = await readProfile(config, settings, response.access_token, idSubject);
+  const userinfo = profile.claims;
 
   const subjectValue = idSubject ?? (settings.subjectClaim ? userinfo[settings.subjectClaim] : userinfo.sub);
   const subject = typeof subjectValue === 'number' ? String(subjectValue) : subjectValue;
@@ -174,8 +172,8 @@ export async function finishAuthorization(
       issuer: transaction.issuer,
       subject,
       name: stringClaim(claims, names.name ?? 'name'),
-      email: stringClaim(claims, names.email ?? 'email'),
-      emailVerified: typeof claims.email_verified === 'boolean' ? claims.email_verified : null,
+      email: stringClaim(claims, names.email ?? 'email') ?? profile.foundEmail?.email ?? null,
+      emailVerified: typeof claims.email_verified === 'boolean' ? claims.email_verified : (profile.foundEmail?.verified ?? null),
       preferredUsername: stringClaim(claims, names.preferredUsername ?? 'preferred_username'),
       claims,
     },

@@ -10,10 +10,11 @@ export {
   ReauthRequiredError,
   ProviderUnavailableError,
 } from './errors.js';
-export { PROVIDER_PRESETS, type ProviderPreset } from './presets.js';
+export { PROVIDER_PRESETS, findPreset, type ProviderPreset, type PresetValues } from './providers/index.js';
+export type { ProviderHooks, ProfileReader, RevocationRequest, RevocationOutcome, FoundEmail } from './provider-hooks.js';
 export { ProviderApi, type ProviderApiRequest } from './provider-api.js';
 export { ProviderRegistry, type RegisteredProvider } from './provider-registry.js';
-export type { ProviderSettings, TokenEndpointAuthMethod, ExplicitEndpoints } from './provider-settings.js';
+export type { ProviderSettings, TokenEndpointAuthMethod, ExplicitEndpoints, ProviderEndpoints } from './provider-settings.js';
 export type { RevocationResult } from './revocation.js';
 export type { TokenEvent, TokenEventListener } from './token-events.js';
 export { TokenManager, type AccessToken, type RefreshOptions, type TokenManagerOptions } from './token-manager.js';

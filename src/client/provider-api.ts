@@ -41,6 +41,13 @@ function isWithin(base: URL, url: URL): boolean {
   return url.origin === base.origin && url.pathname.startsWith(base.pathname);
 }
 
+/** The provider's default API headers (lower-case names) under the caller's own, whatever their case. */
+function withDefaultHeaders(defaults: Record<string, string>, own: Record<string, string> | undefined): Record<string, string> {
+  const headers = { ...defaults };
+  if (own) for (const [name, value] of Object.entries(own)) headers[name.toLowerCase()] = value;
+  return headers;
+}
+
 /**
  * The URL of `path` under the provider's API base, refusing anything that
  * would leave it (another origin, `..` out of the base path): access tokens
@@ -87,11 +94,12 @@ export class ProviderApi {
     const url = apiUrl(base, path);
     const tokens = this.#options.tokens;
     const token = (current !== undefined && tokens.usableAccessToken(provider, current)) || (await tokens.getAccessToken(userId, provider, current));
-    const first = await this.#send(settings.displayName, base, url, token.accessToken, request);
+    const sent = settings.apiHeaders ? { ...request, headers: withDefaultHeaders(settings.apiHeaders, request.headers) } : request;
+    const first = await this.#send(settings.displayName, base, url, token.accessToken, sent);
     if (first.status !== 401) return first;
     await first.body?.cancel().catch(() => {});
     const renewed = await this.#options.tokens.refresh(userId, provider, { rejectedAccessToken: token.accessToken });
-    return this.#send(settings.displayName, base, url, renewed.accessToken, request);
+    return this.#send(settings.displayName, base, url, renewed.accessToken, sent);
   }
 
   /**

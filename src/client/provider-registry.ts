@@ -1,6 +1,6 @@
 import * as oidc from 'openid-client';
 import { describeProviderFailure, UnknownProviderError } from './errors.js';
-import type { ProviderSettings } from './provider-settings.js';
+import type { ProviderEndpoints, ProviderSettings } from './provider-settings.js';
 
 export interface RegistryOptions {
   /** The fetch used for every provider request (see createOutboundFetch). */
@@ -9,11 +9,21 @@ export interface RegistryOptions {
   timeoutSeconds?: number;
 }
 
+export interface SendInit {
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
 /** A registered provider: its settings and, once resolved, its openid-client Configuration. */
 export interface RegisteredProvider {
   settings: ProviderSettings;
   configuration(): Promise<oidc.Configuration>;
+  /** A request to one of the provider's own URLs (not a protocol step openid-client makes), with the provider timeout. */
+  send(url: string, init: SendInit): Promise<Response>;
 }
+
+const DEFAULT_TIMEOUT_SECONDS = 10;
 
 function clientAuth(settings: ProviderSettings): oidc.ClientAuth {
   return settings.tokenEndpointAuthMethod === 'client_secret_post'
@@ -21,50 +31,112 @@ function clientAuth(settings: ProviderSettings): oidc.ClientAuth {
     : oidc.ClientSecretBasic(settings.clientSecret);
 }
 
-function applyOptions(settings: ProviderSettings, options: RegistryOptions): Array<(config: oidc.Configuration) => void> {
+/** Our endpoint names as RFC 8414 metadata, leaving out the ones not given. */
+function serverMetadataOf(endpoints: Partial<ProviderEndpoints>): Partial<oidc.ServerMetadata> {
+  const metadata: { -readonly [K in keyof oidc.ServerMetadata]?: oidc.ServerMetadata[K] } = {};
+  if (endpoints.authorizationEndpoint) metadata.authorization_endpoint = endpoints.authorizationEndpoint;
+  if (endpoints.tokenEndpoint) metadata.token_endpoint = endpoints.tokenEndpoint;
+  if (endpoints.userinfoEndpoint) metadata.userinfo_endpoint = endpoints.userinfoEndpoint;
+  if (endpoints.revocationEndpoint) metadata.revocation_endpoint = endpoints.revocationEndpoint;
+  if (endpoints.jwksUri) metadata.jwks_uri = endpoints.jwksUri;
+  return metadata;
+}
+
+/**
+ * The fetch openid-client uses for this provider: the outbound fetch, with
+ * the preset's rewrite of token endpoint answers (tokenResponse hook) on the
+ * one URL it concerns.
+ */
+function providerFetch(settings: ProviderSettings, base: oidc.CustomFetch | undefined, tokenEndpoint: () => string | undefined): oidc.CustomFetch | undefined {
+  const rewrite = settings.hooks?.tokenResponse;
+  if (!rewrite) return base;
+  const send: oidc.CustomFetch = base ?? ((url, init) => fetch(url, init as RequestInit));
+  return async (url, init) => {
+    const response = await send(url, init);
+    return url === tokenEndpoint() ? rewrite(response) : response;
+  };
+}
+
+function applyOptions(settings: ProviderSettings, customFetch: oidc.CustomFetch | undefined, options: RegistryOptions): Array<(config: oidc.Configuration) => void> {
   const steps: Array<(config: oidc.Configuration) => void> = [];
   if (settings.allowInsecureHttp) steps.push(oidc.allowInsecureRequests);
   // openid-client trusts an ID token from the token endpoint on TLS alone unless asked;
-  // SECURITY.md wants its signature checked against the provider's JWKS too.
+  // its signature is checked against the provider's JWKS too.
   steps.push(oidc.enableNonRepudiationChecks);
   steps.push((config) => {
-    if (options.fetch) config[oidc.customFetch] = options.fetch;
+    if (customFetch) config[oidc.customFetch] = customFetch;
     if (options.timeoutSeconds !== undefined) config.timeout = options.timeoutSeconds;
   });
   return steps;
 }
 
-async function resolveConfiguration(settings: ProviderSettings, options: RegistryOptions): Promise<oidc.Configuration> {
-  const execute = applyOptions(settings, options);
+async function resolveConfiguration(
+  settings: ProviderSettings,
+  options: RegistryOptions,
+  customFetch: oidc.CustomFetch | undefined,
+): Promise<oidc.Configuration> {
+  const execute = applyOptions(settings, customFetch, options);
   if (settings.discovery) {
     const url = 'issuer' in settings.discovery ? settings.discovery.issuer : settings.discovery.metadataUrl;
+    let discovered: oidc.Configuration;
     try {
       // Given an issuer, openid-client checks that the document's `issuer` equals it.
-      return await oidc.discovery(new URL(url), settings.clientId, undefined, clientAuth(settings), {
+      discovered = await oidc.discovery(new URL(url), settings.clientId, undefined, clientAuth(settings), {
         execute,
-        ...(options.fetch ? { [oidc.customFetch]: options.fetch } : {}),
+        ...(customFetch ? { [oidc.customFetch]: customFetch } : {}),
         ...(options.timeoutSeconds !== undefined ? { timeout: options.timeoutSeconds } : {}),
       });
     } catch (error) {
       throw describeProviderFailure(settings.displayName, 'discovery', error);
     }
+    if (!settings.metadataOverrides) return discovered;
+    // Configured endpoints win over the document (e.g. a revocation endpoint it does not list).
+    const config = new oidc.Configuration(
+      { ...discovered.serverMetadata(), ...serverMetadataOf(settings.metadataOverrides) },
+      settings.clientId,
+      undefined,
+      clientAuth(settings),
+    );
+    for (const step of execute) step(config);
+    return config;
   }
   const endpoints = settings.endpoints;
   if (!endpoints) throw new Error(`provider ${settings.name} has neither discovery nor endpoints`);
   const config = new oidc.Configuration(
-    {
-      issuer: endpoints.issuer ?? new URL(endpoints.authorizationEndpoint).origin,
-      authorization_endpoint: endpoints.authorizationEndpoint,
-      token_endpoint: endpoints.tokenEndpoint,
-      ...(endpoints.userinfoEndpoint ? { userinfo_endpoint: endpoints.userinfoEndpoint } : {}),
-      ...(endpoints.revocationEndpoint ? { revocation_endpoint: endpoints.revocationEndpoint } : {}),
-    },
+    { issuer: endpoints.issuer ?? new URL(endpoints.authorizationEndpoint).origin, ...serverMetadataOf(endpoints) },
     settings.clientId,
     undefined,
     clientAuth(settings),
   );
   for (const step of execute) step(config);
   return config;
+}
+
+function register(settings: ProviderSettings, options: RegistryOptions): RegisteredProvider {
+  let pending: Promise<oidc.Configuration> | undefined;
+  let tokenEndpoint: string | undefined;
+  const customFetch = providerFetch(settings, options.fetch, () => tokenEndpoint);
+  const send: oidc.CustomFetch = options.fetch ?? ((url, init) => fetch(url, init as RequestInit));
+  const timeoutMs = (options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
+  return {
+    settings,
+    configuration: () => {
+      pending ??= resolveConfiguration(settings, options, customFetch).then(
+        (config) => {
+          const endpoint = config.serverMetadata().token_endpoint;
+          tokenEndpoint = endpoint === undefined ? undefined : new URL(endpoint).href;
+          return config;
+        },
+        (error: unknown) => {
+          pending = undefined;
+          throw error;
+        },
+      );
+      return pending;
+    },
+    send: (url, init) =>
+      send(url, { method: init.method, headers: init.headers, body: init.body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) }),
+  };
 }
 
 /**
@@ -76,19 +148,7 @@ export class ProviderRegistry {
   readonly #providers = new Map<string, RegisteredProvider>();
 
   constructor(settings: readonly ProviderSettings[], options: RegistryOptions = {}) {
-    for (const provider of settings) {
-      let pending: Promise<oidc.Configuration> | undefined;
-      this.#providers.set(provider.name, {
-        settings: provider,
-        configuration: () => {
-          pending ??= resolveConfiguration(provider, options).catch((error: unknown) => {
-            pending = undefined;
-            throw error;
-          });
-          return pending;
-        },
-      });
-    }
+    for (const provider of settings) this.#providers.set(provider.name, register(provider, options));
   }
 
   get names(): string[] {

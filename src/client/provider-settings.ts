@@ -1,13 +1,20 @@
+import type { ProviderHooks } from './provider-hooks.js';
+
 /** How a client authenticates at the token endpoint (RFC 6749 §2.3.1). */
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post';
 
-/** Endpoints of a plain OAuth 2.0 server that has no discovery document. */
-export interface ExplicitEndpoints {
+/** Endpoints of an OAuth 2.0 server (RFC 8414 names in camelCase). */
+export interface ProviderEndpoints {
   authorizationEndpoint: string;
   tokenEndpoint: string;
   userinfoEndpoint?: string;
   revocationEndpoint?: string;
+  /** Where the ID token signing keys are, for an OpenID provider configured without discovery. */
+  jwksUri?: string;
 }
+
+/** Endpoints of a plain OAuth 2.0 server that has no discovery document. */
+export type ExplicitEndpoints = ProviderEndpoints;
 
 /** Everything Tokenkeeper needs to know about one provider, registered by name. */
 export interface ProviderSettings {
@@ -20,16 +27,23 @@ export interface ProviderSettings {
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
   /** OIDC discovery (`issuer`, or a full metadata URL) or explicit endpoints; exactly one of them. */
   discovery?: { issuer: string } | { metadataUrl: string };
-  endpoints?: ExplicitEndpoints & { issuer?: string };
+  /** With discovery: endpoints that replace what the discovery document says (or adds what it leaves out). */
+  metadataOverrides?: Partial<ProviderEndpoints>;
+  /** Without discovery: the endpoints, and the issuer the server names in its redirects (RFC 9207). */
+  endpoints?: ProviderEndpoints & { issuer?: string };
   scope: string;
   /** Origin (and optional path prefix) of the API that accepts this provider's access tokens. */
   apiBaseUrl?: string;
+  /** Headers sent with every call to the API (and userinfo) unless the caller sets them, e.g. GitHub's required User-Agent. */
+  apiHeaders?: Record<string, string>;
   /** Extra parameters for the authorization request, e.g. `{ prompt: 'consent' }`. */
   authorizationParams?: Record<string, string>;
   /** Userinfo member holding the stable subject when there is no ID token (plain OAuth 2.0), e.g. GitHub's `id`. */
   subjectClaim?: string;
   /** Userinfo member names to read profile claims from, for non-OIDC providers. */
   claimNames?: { name?: string; email?: string; preferredUsername?: string };
+  /** Where the provider departs from the specifications (see ProviderHooks). */
+  hooks?: ProviderHooks;
   /** `http:` URLs are accepted only when this is true (outside production). */
   allowInsecureHttp: boolean;
 }

@@ -4,20 +4,50 @@ import type { ProviderRegistry } from './provider-registry.js';
 import type { StoredTokenSet } from './token-store.js';
 
 export interface RevocationResult {
-  /** True when the provider has a revocation endpoint and accepted every request. */
+  /** True when the provider confirmed that the grant is gone (revoked now, or already). */
   revokedAtProvider: boolean;
   /** Why revocation at the provider failed or did not happen; null on success. */
   error: string | null;
 }
 
 /**
- * RFC 7009: revokes the refresh token (which, at most providers, ends the
- * whole grant) and then the access token. A provider without a revocation
- * endpoint, or one that fails, is reported, not thrown: disconnecting must
- * not depend on the provider answering.
+ * RFC 7009 §2.2: a token the provider no longer knows is not an error
+ * (Google answers 400 `invalid_token` for one already revoked, for example
+ * the access token of a grant its refresh token just ended).
+ */
+function isAlreadyRevoked(error: unknown): boolean {
+  return error instanceof oidc.ResponseBodyError && error.error === 'invalid_token';
+}
+
+/**
+ * Revokes a stored grant at its provider: through the preset's revoke hook
+ * when the provider has its own way (GitHub), else RFC 7009 — the refresh
+ * token first (which, at most providers, ends the whole grant), then the
+ * access token. A provider without a revocation endpoint, or one that fails,
+ * is reported, not thrown: disconnecting must not depend on the provider
+ * answering.
  */
 export async function revokeAtProvider(registry: ProviderRegistry, token: StoredTokenSet): Promise<RevocationResult> {
   const provider = registry.get(token.provider);
+  const { settings } = provider;
+  const revokeHook = settings.hooks?.revoke;
+  if (revokeHook) {
+    try {
+      await revokeHook({
+        clientId: settings.clientId,
+        clientSecret: settings.clientSecret,
+        apiBaseUrl: settings.apiBaseUrl,
+        apiHeaders: settings.apiHeaders ?? {},
+        accessToken: token.accessToken,
+        refreshToken: token.refreshToken,
+        send: (url, init) => provider.send(url, init),
+      });
+    } catch (error) {
+      return { revokedAtProvider: false, error: describeProviderFailure(settings.displayName, 'token revocation', error).message };
+    }
+    return { revokedAtProvider: true, error: null };
+  }
+
   let config: oidc.Configuration;
   try {
     config = await provider.configuration();
@@ -25,17 +55,19 @@ export async function revokeAtProvider(registry: ProviderRegistry, token: Stored
     return { revokedAtProvider: false, error: (error as Error).message };
   }
   if (!config.serverMetadata().revocation_endpoint) {
-    return { revokedAtProvider: false, error: `${provider.settings.displayName} has no revocation endpoint` };
+    return { revokedAtProvider: false, error: `${settings.displayName} has no revocation endpoint` };
   }
   const requests: Array<[string, 'refresh_token' | 'access_token']> = [];
   if (token.refreshToken) requests.push([token.refreshToken, 'refresh_token']);
   requests.push([token.accessToken, 'access_token']);
   try {
     for (const [value, hint] of requests) {
-      await oidc.tokenRevocation(config, value, { token_type_hint: hint });
+      await oidc.tokenRevocation(config, value, { token_type_hint: hint }).catch((error: unknown) => {
+        if (!isAlreadyRevoked(error)) throw error;
+      });
     }
   } catch (error) {
-    return { revokedAtProvider: false, error: describeProviderFailure(provider.settings.displayName, 'token revocation', error).message };
+    return { revokedAtProvider: false, error: describeProviderFailure(settings.displayName, 'token revocation', error).message };
   }
   return { revokedAtProvider: true, error: null };
 }

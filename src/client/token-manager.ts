@@ -130,9 +130,13 @@ export class TokenManager {
    * the provider; throws NotConnectedError when there was nothing to revoke.
    */
   async revoke(userId: string, provider: string): Promise<RevocationResult> {
-    const displayName = this.#registry.get(provider).settings.displayName;
-    const token = await this.#store.findToken(userId, provider);
-    if (!token) throw new NotConnectedError(displayName);
+    const { settings } = this.#registry.get(provider);
+    let token = await this.#store.findToken(userId, provider);
+    if (!token) throw new NotConnectedError(settings.displayName);
+    if (settings.hooks?.revoke && token.refreshToken && token.expiresAt !== null && token.expiresAt <= this.#now()) {
+      // A provider-specific revocation (GitHub's grant deletion) is authenticated by a live access token: refresh first.
+      token = await this.#validToken(userId, provider, {}, token).catch(() => token!);
+    }
     const result = await revokeAtProvider(this.#registry, token);
     await this.#store.deleteToken(userId, provider);
     this.#backoffs.delete(`${userId}\u0000${provider}`);

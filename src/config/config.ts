@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
 import { readCaBundle } from '../client/outbound-fetch.js';
-import { findPreset } from '../client/presets.js';
-import type { ProviderSettings, TokenEndpointAuthMethod } from '../client/provider-settings.js';
+import type { ProviderSettings } from '../client/provider-settings.js';
 import { parseDatabaseUrl } from '../db/database.js';
 import { generateEncryptionKey, parseEncryptionKeys } from '../db/token-cipher.js';
 import { ConfigError } from './config-error.js';
 import { generateSecretKey, readOrCreateDevSecret } from './dev-secrets.js';
+import { integer, url } from './env-values.js';
+import { providerSettings } from './provider-config.js';
 import type { Environment } from './env-file.js';
 
 export const DEV_PROVIDER_NAME = 'toolkit';
@@ -47,97 +48,6 @@ export interface AppConfig {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const PROVIDER_NAME = /^[a-z][a-z0-9_]{0,31}$/;
-
-function integer(env: Environment, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    throw new ConfigError(name, `must be a whole number from ${min} to ${max} (got "${raw}")`);
-  }
-  return Number(raw);
-}
-
-function url(env: Environment, name: string, production: boolean, value = env[name]?.trim()): string | undefined {
-  if (value === undefined || value === '') return undefined;
-  let parsed: URL;
-  try {
-    parsed = new URL(value);
-  } catch {
-    throw new ConfigError(name, `must be an absolute URL (got "${value}")`);
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new ConfigError(name, `must be an http(s) URL (got "${value}")`);
-  }
-  if (parsed.protocol === 'http:' && production) {
-    throw new ConfigError(name, `must use https in production (got "${value}")`);
-  }
-  return value;
-}
-
-function providerSettings(env: Environment, name: string, production: boolean): ProviderSettings {
-  const prefix = name.toUpperCase();
-  const v = (suffix: string) => env[`${prefix}_${suffix}`]?.trim() || undefined;
-  const presetName = v('PRESET');
-  const preset = presetName === undefined ? {} : findPreset(presetName.toLowerCase());
-  if (!preset) throw new ConfigError(`${prefix}_PRESET`, `names no known preset (got "${presetName}"; known: github, google)`);
-
-  const clientId = v('CLIENT_ID');
-  if (!clientId) throw new ConfigError(`${prefix}_CLIENT_ID`, `is missing (OAUTH_PROVIDERS lists "${name}")`);
-  const clientSecret = v('CLIENT_SECRET');
-  if (!clientSecret) throw new ConfigError(`${prefix}_CLIENT_SECRET`, `is missing (OAUTH_PROVIDERS lists "${name}")`);
-
-  const authMethod = v('TOKEN_ENDPOINT_AUTH_METHOD') ?? preset.tokenEndpointAuthMethod ?? 'client_secret_basic';
-  if (authMethod !== 'client_secret_basic' && authMethod !== 'client_secret_post') {
-    throw new ConfigError(`${prefix}_TOKEN_ENDPOINT_AUTH_METHOD`, `must be client_secret_basic or client_secret_post (got "${authMethod}")`);
-  }
-
-  const metadataUrl = url(env, `${prefix}_SERVER_METADATA_URL`, production);
-  const issuer = url(env, `${prefix}_ISSUER`, production);
-  const authorizeUrl = url(env, `${prefix}_AUTHORIZE_URL`, production);
-  const accessTokenUrl = url(env, `${prefix}_ACCESS_TOKEN_URL`, production);
-  const userinfoUrl = url(env, `${prefix}_USERINFO_URL`, production);
-  const revocationUrl = url(env, `${prefix}_REVOCATION_URL`, production);
-  const apiBaseUrl = url(env, `${prefix}_API_BASE_URL`, production) ?? preset.apiBaseUrl;
-
-  let discovery: ProviderSettings['discovery'];
-  let endpoints: ProviderSettings['endpoints'];
-  if (metadataUrl) discovery = { metadataUrl };
-  else if (issuer && !authorizeUrl) discovery = { issuer };
-  else if (authorizeUrl || accessTokenUrl) {
-    if (!authorizeUrl) throw new ConfigError(`${prefix}_AUTHORIZE_URL`, `is missing (${prefix}_ACCESS_TOKEN_URL is set; give both, or ${prefix}_ISSUER for discovery)`);
-    if (!accessTokenUrl) throw new ConfigError(`${prefix}_ACCESS_TOKEN_URL`, `is missing (${prefix}_AUTHORIZE_URL is set; give both, or ${prefix}_ISSUER for discovery)`);
-    endpoints = {
-      ...(issuer ? { issuer } : {}),
-      authorizationEndpoint: authorizeUrl,
-      tokenEndpoint: accessTokenUrl,
-      ...(userinfoUrl ? { userinfoEndpoint: userinfoUrl } : {}),
-      ...(revocationUrl ? { revocationEndpoint: revocationUrl } : {}),
-    };
-  } else if (preset.discovery) discovery = preset.discovery;
-  else if (preset.endpoints) endpoints = preset.endpoints;
-  else {
-    throw new ConfigError(
-      `${prefix}_ISSUER`,
-      `is missing: set ${prefix}_ISSUER or ${prefix}_SERVER_METADATA_URL (OpenID discovery), or ${prefix}_AUTHORIZE_URL and ${prefix}_ACCESS_TOKEN_URL, or ${prefix}_PRESET`,
-    );
-  }
-
-  return {
-    name,
-    displayName: v('DISPLAY_NAME') ?? preset.displayName ?? name.charAt(0).toUpperCase() + name.slice(1),
-    clientId,
-    clientSecret,
-    tokenEndpointAuthMethod: authMethod as TokenEndpointAuthMethod,
-    ...(discovery ? { discovery } : {}),
-    ...(endpoints ? { endpoints } : {}),
-    scope: v('SCOPE') ?? preset.scope ?? (discovery ? 'openid profile email' : ''),
-    ...(apiBaseUrl ? { apiBaseUrl } : {}),
-    ...(preset.authorizationParams ? { authorizationParams: preset.authorizationParams } : {}),
-    ...(preset.subjectClaim ? { subjectClaim: preset.subjectClaim } : {}),
-    ...(preset.claimNames ? { claimNames: preset.claimNames } : {}),
-    allowInsecureHttp: !production,
-  };
-}
 
 function devProviderSettings(devProvider: DevProviderConfig): ProviderSettings {
   return {

@@ -1,0 +1,92 @@
+import * as oidc from 'openid-client';
+import { describeProviderFailure, ProviderUnavailableError } from './errors.js';
+import type { ProfileReader } from './provider-hooks.js';
+import type { ProviderSettings } from './provider-settings.js';
+
+/** The person's claims from the provider's userinfo (or user API), and an e-mail a hook found elsewhere. */
+export interface ReadProfile {
+  claims: Record<string, unknown>;
+  foundEmail: { email: string; verified: boolean } | null;
+}
+
+function faultOf(displayName: string, step: string, status: number): ProviderUnavailableError {
+  if (status === 503) return new ProviderUnavailableError('provider_unavailable', `${displayName} is temporarily unavailable (HTTP 503) for the ${step}.`);
+  if (status >= 500) return new ProviderUnavailableError('provider_error', `${displayName} failed the ${step} (HTTP ${status}).`);
+  return new ProviderUnavailableError('provider_bad_response', `${displayName} refused the ${step} (HTTP ${status}).`);
+}
+
+/**
+ * GETs a JSON resource with the access token through openid-client (so the
+ * provider's fetch, timeout and TLS settings apply). 403 and 404 are
+ * "not visible to this token": undefined. Any other non-2xx, or a body
+ * that is not JSON, is a provider fault.
+ */
+async function getProtectedJson(
+  config: oidc.Configuration,
+  settings: ProviderSettings,
+  accessToken: string,
+  url: string,
+  step: string,
+): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await oidc.fetchProtectedResource(config, accessToken, new URL(url), 'GET', undefined, new Headers({ accept: 'application/json', ...settings.apiHeaders }));
+  } catch (error) {
+    throw describeProviderFailure(settings.displayName, step, error);
+  }
+  if (response.status === 403 || response.status === 404) {
+    await response.body?.cancel().catch(() => {});
+    return undefined;
+  }
+  if (response.status < 200 || response.status > 299) {
+    await response.body?.cancel().catch(() => {});
+    throw faultOf(settings.displayName, step, response.status);
+  }
+  try {
+    return (await response.json()) as unknown;
+  } catch (error) {
+    throw new ProviderUnavailableError('provider_bad_response', `${settings.displayName} answered the ${step} with something that is not JSON.`, { cause: error });
+  }
+}
+
+/**
+ * Reads who signed in. With an ID token, OpenID userinfo, whose `sub` must
+ * equal the ID token's (OIDC Core §5.3.4). Without one (plain OAuth 2.0,
+ * e.g. GitHub), the userinfo URL is a user API that may have no `sub` at
+ * all: it is read as a protected resource and the subject is taken from
+ * `subjectClaim`. A preset's findEmail hook runs when no e-mail came.
+ */
+export async function readProfile(
+  config: oidc.Configuration,
+  settings: ProviderSettings,
+  accessToken: string,
+  idSubject: string | undefined,
+): Promise<ReadProfile> {
+  const userinfoEndpoint = config.serverMetadata().userinfo_endpoint;
+  let claims: Record<string, unknown> = {};
+  if (userinfoEndpoint && idSubject !== undefined) {
+    try {
+      claims = (await oidc.fetchUserInfo(config, accessToken, idSubject)) as Record<string, unknown>;
+    } catch (error) {
+      throw describeProviderFailure(settings.displayName, 'userinfo request', error);
+    }
+  } else if (userinfoEndpoint) {
+    const body = await getProtectedJson(config, settings, accessToken, userinfoEndpoint, 'userinfo request');
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+      throw new ProviderUnavailableError('provider_bad_response', `${settings.displayName} did not answer the userinfo request with a profile.`);
+    }
+    claims = body as Record<string, unknown>;
+  }
+
+  const emailClaim = settings.claimNames?.email ?? 'email';
+  const hasEmail = typeof claims[emailClaim] === 'string' && claims[emailClaim] !== '';
+  let foundEmail: ReadProfile['foundEmail'] = null;
+  if (!hasEmail && settings.hooks?.findEmail) {
+    const reader: ProfileReader = {
+      userinfoEndpoint,
+      getJson: (url) => getProtectedJson(config, settings, accessToken, url, 'e-mail request'),
+    };
+    foundEmail = await settings.hooks.findEmail(reader);
+  }
+  return { claims, foundEmail };
+}

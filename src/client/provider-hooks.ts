@@ -1,0 +1,83 @@
+/**
+ * The few places where a real provider departs from the specifications that
+ * openid-client implements. A preset (src/client/providers/) fills in the
+ * hooks its provider needs; every other step stays the one tested core.
+ */
+
+/** Requests on the signed-in person's behalf while their profile is read. */
+export interface ProfileReader {
+  /** The userinfo endpoint in use (a preset default or `<NAME>_USERINFO_URL`). */
+  userinfoEndpoint: string | undefined;
+  /**
+   * GETs `url` with the person's access token (and the provider's API
+   * headers): the parsed JSON of a 2xx answer, or undefined when the
+   * provider answers 403 or 404 (the token may not see it). Other answers
+   * throw a ProviderUnavailableError.
+   */
+  getJson(url: string): Promise<unknown>;
+}
+
+export interface FoundEmail {
+  email: string;
+  verified: boolean;
+}
+
+/** What a revocation hook is given. */
+export interface RevocationRequest {
+  clientId: string;
+  clientSecret: string;
+  apiBaseUrl: string | undefined;
+  apiHeaders: Record<string, string>;
+  accessToken: string;
+  refreshToken: string | null;
+  /** Sends a request over the provider connections, with the provider timeout; no redirects are followed. */
+  send(url: string, init: { method: string; headers: Record<string, string>; body?: string }): Promise<Response>;
+}
+
+/** `revoked`: the provider ended the grant now; `already_revoked`: it no longer knew the token, which is as good. */
+export type RevocationOutcome = 'revoked' | 'already_revoked';
+
+export interface ProviderHooks {
+  /**
+   * Rewrites an answer of the token endpoint into the shape of RFC 6749
+   * §5.1/§5.2 before openid-client validates it: errors sent with HTTP 200,
+   * a comma-separated `scope`, a form-encoded body.
+   */
+  tokenResponse?(response: Response): Promise<Response>;
+  /** Finds the person's e-mail when the profile has none (e.g. GitHub keeps a private one at /user/emails). */
+  findEmail?(reader: ProfileReader): Promise<FoundEmail | null>;
+  /**
+   * Revokes the grant at a provider that has no RFC 7009 endpoint. It is
+   * given a live access token (refreshed first when the stored one expired).
+   * Throws when the provider refused.
+   */
+  revoke?(request: RevocationRequest): Promise<RevocationOutcome>;
+}
+
+/**
+ * The body of a token endpoint answer as an object (JSON, or form-encoded:
+ * RFC 6749 §5.1 says JSON; some providers send forms), with its text for
+ * rebuilding an answer that is left as it was. `fields` is undefined when
+ * the body is neither.
+ */
+export async function readTokenEndpointBody(response: Response): Promise<{ text: string; fields: Record<string, unknown> | undefined }> {
+  const text = await response.text();
+  const type = response.headers.get('content-type') ?? '';
+  if (type.includes('application/x-www-form-urlencoded')) return { text, fields: Object.fromEntries(new URLSearchParams(text)) };
+  try {
+    const parsed: unknown = JSON.parse(text);
+    const isObject = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed);
+    return { text, fields: isObject ? (parsed as Record<string, unknown>) : undefined };
+  } catch {
+    return { text, fields: undefined };
+  }
+}
+
+/** The answer `original` with another body (and status), keeping its other headers. */
+export function rebuiltAnswer(original: Response, status: number, body: string, contentType?: string): Response {
+  const headers = new Headers(original.headers);
+  if (contentType) headers.set('content-type', contentType);
+  headers.delete('content-length');
+  headers.delete('content-encoding');
+  return new Response(body, { status, statusText: status === original.status ? original.statusText : '', headers });
+}

@@ -1,0 +1,110 @@
+/**
+ * GitHub (OAuth apps, and GitHub Apps acting for a user). Plain OAuth 2.0:
+ * no ID token; the person is the numeric `id` of `GET /user`, never the
+ * login, which its owner may change. Its departures, from GitHub's docs:
+ * - the issuer named in redirects (RFC 9207) is `https://github.com/login/oauth`
+ *   (https://docs.github.com/en/apps/github-authentication-discovery-endpoints);
+ * - the token endpoint answers errors with HTTP 200, under its own names
+ *   (https://docs.github.com/en/apps/oauth-apps/maintaining-oauth-apps/troubleshooting-oauth-app-access-token-request-errors),
+ *   and a dead refresh token as `bad_refresh_token`
+ *   (https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/refreshing-user-access-tokens);
+ *   the granted `scope` is comma-separated;
+ * - a private e-mail is only at `GET /user/emails`, with the `user:email` scope
+ *   (https://docs.github.com/en/rest/users/emails);
+ * - every API request needs a User-Agent
+ *   (https://docs.github.com/en/rest/using-the-rest-api/getting-started-with-the-rest-api);
+ * - no RFC 7009 endpoint: an app ends a grant with `DELETE /applications/{client_id}/grant`,
+ *   Basic-authenticated with its id and secret
+ *   (https://docs.github.com/en/rest/apps/oauth-applications#delete-an-app-authorization).
+ * GitHub Enterprise Server: `<NAME>_BASE_URL=https://github.example.com`
+ * (its API is under /api/v3).
+ */
+import { ProviderUnavailableError } from '../errors.js';
+import { readTokenEndpointBody, rebuiltAnswer, type FoundEmail, type ProfileReader, type RevocationOutcome, type RevocationRequest } from '../provider-hooks.js';
+import { withoutTrailingSlash, type ProviderPreset } from './preset.js';
+
+/** GitHub's token endpoint error names, as the RFC 6749 §5.2 codes they mean. */
+const ERROR_CODES: Readonly<Record<string, string>> = {
+  bad_verification_code: 'invalid_grant',
+  bad_refresh_token: 'invalid_grant',
+  redirect_uri_mismatch: 'invalid_grant',
+  incorrect_client_credentials: 'invalid_client',
+  unverified_user_email: 'invalid_grant',
+};
+
+const NUMERIC_FIELDS = ['expires_in', 'refresh_token_expires_in'];
+
+/** GitHub's token answer in RFC 6749 §5.1/§5.2 shape: errors as 400/401, a space-separated scope, numeric lifetimes. */
+async function tokenResponse(response: Response): Promise<Response> {
+  const { text, fields } = await readTokenEndpointBody(response);
+  if (!fields) return rebuiltAnswer(response, response.status, text);
+  if (response.status === 200 && typeof fields.error === 'string') {
+    const code = ERROR_CODES[fields.error] ?? 'invalid_request';
+    const description = typeof fields.error_description === 'string' ? `${fields.error}: ${fields.error_description}` : fields.error;
+    // RFC 6749 §5.2: 401 for a failed client authentication, 400 otherwise.
+    const answer = { error: code, error_description: description, github_error: fields.error };
+    return rebuiltAnswer(response, code === 'invalid_client' ? 401 : 400, JSON.stringify(answer), 'application/json');
+  }
+  const normalised: Record<string, unknown> = { ...fields };
+  if (typeof fields.scope === 'string') normalised.scope = fields.scope.split(',').map((scope) => scope.trim()).filter(Boolean).join(' ');
+  for (const name of NUMERIC_FIELDS) {
+    if (typeof fields[name] === 'string' && /^\d+$/.test(fields[name])) normalised[name] = Number(fields[name]);
+  }
+  return rebuiltAnswer(response, response.status, JSON.stringify(normalised), 'application/json');
+}
+
+interface GitHubEmail {
+  email?: unknown;
+  primary?: unknown;
+  verified?: unknown;
+}
+
+/** The primary, verified address from `/user/emails`; null without the scope to read it. */
+async function findEmail(reader: ProfileReader): Promise<FoundEmail | null> {
+  if (!reader.userinfoEndpoint) return null;
+  const emails = await reader.getJson(`${withoutTrailingSlash(reader.userinfoEndpoint)}/emails`);
+  if (!Array.isArray(emails)) return null;
+  const primary = (emails as GitHubEmail[]).find((entry) => entry?.primary === true && entry.verified === true && typeof entry.email === 'string');
+  return primary ? { email: primary.email as string, verified: true } : null;
+}
+
+/** Ends the whole grant (every token of this app for this person). */
+async function revoke(request: RevocationRequest): Promise<RevocationOutcome> {
+  if (!request.apiBaseUrl) throw new Error('GitHub revocation needs the API base URL');
+  const url = `${withoutTrailingSlash(request.apiBaseUrl)}/applications/${encodeURIComponent(request.clientId)}/grant`;
+  const credentials = Buffer.from(`${request.clientId}:${request.clientSecret}`).toString('base64');
+  const response = await request.send(url, {
+    method: 'DELETE',
+    headers: { ...request.apiHeaders, authorization: `Basic ${credentials}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ access_token: request.accessToken }),
+  });
+  await response.body?.cancel().catch(() => {});
+  if (response.status === 204) return 'revoked';
+  // GitHub answers 404 for a token it no longer knows: the grant is gone already.
+  if (response.status === 404) return 'already_revoked';
+  throw new ProviderUnavailableError(response.status >= 500 ? 'provider_error' : 'provider_bad_response', `GitHub answered HTTP ${response.status} to the grant deletion.`);
+}
+
+export const github: ProviderPreset = {
+  displayName: 'GitHub',
+  values: { baseUrl: 'optional' },
+  settings: ({ baseUrl }) => {
+    const web = baseUrl ? withoutTrailingSlash(baseUrl) : 'https://github.com';
+    const api = baseUrl ? `${web}/api/v3` : 'https://api.github.com';
+    return {
+      endpoints: {
+        issuer: `${web}/login/oauth`,
+        authorizationEndpoint: `${web}/login/oauth/authorize`,
+        tokenEndpoint: `${web}/login/oauth/access_token`,
+        userinfoEndpoint: `${api}/user`,
+      },
+      scope: 'read:user user:email',
+      apiBaseUrl: api,
+      apiHeaders: { 'user-agent': 'Tokenkeeper', accept: 'application/vnd.github+json' },
+      tokenEndpointAuthMethod: 'client_secret_post',
+      subjectClaim: 'id',
+      claimNames: { name: 'name', email: 'email', preferredUsername: 'login' },
+      hooks: { tokenResponse, findEmail, revoke },
+    };
+  },
+};

@@ -1,0 +1,45 @@
+import type { ProviderSettings } from '../provider-settings.js';
+
+/** Values a preset is templated on, each from a `<NAME>_…` variable. */
+export interface PresetValues {
+  /** `<NAME>_BASE_URL`: the host of a self-run server (GitHub Enterprise Server, self-managed GitLab, Keycloak). */
+  baseUrl?: string;
+  /** `<NAME>_TENANT`: a Microsoft Entra tenant (`common`, `organizations`, `consumers` or a tenant id). */
+  tenant?: string;
+  /** `<NAME>_DOMAIN`: an Okta or Auth0 domain. */
+  domain?: string;
+  /** `<NAME>_REALM`: a Keycloak realm. */
+  realm?: string;
+  /** `<NAME>_AUDIENCE`: the API an Auth0 access token is for. */
+  audience?: string;
+}
+
+export type PresetValueName = keyof PresetValues;
+
+/** The variable suffix of each template value. */
+export const PRESET_VALUE_VARIABLES: Readonly<Record<PresetValueName, string>> = {
+  baseUrl: 'BASE_URL',
+  tenant: 'TENANT',
+  domain: 'DOMAIN',
+  realm: 'REALM',
+  audience: 'AUDIENCE',
+};
+
+/** The part of ProviderSettings a preset fills in; `<NAME>_…` variables still win. */
+export type PresetSettings = Partial<Omit<ProviderSettings, 'name' | 'displayName' | 'clientId' | 'clientSecret' | 'allowInsecureHttp'>>;
+
+/**
+ * A well-known provider as data over the one tested core, plus the hooks
+ * for where it departs from the specifications.
+ */
+export interface ProviderPreset {
+  displayName: string;
+  /** The template values it reads, and whether each is required. */
+  values?: Partial<Record<PresetValueName, 'required' | 'optional'>>;
+  settings(values: PresetValues): PresetSettings;
+}
+
+/** `https://host/` → `https://host`, so paths can be appended. */
+export function withoutTrailingSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from './config-error.js';
+import { providerSettings } from './provider-config.js';
+
+const client = { ACME_CLIENT_ID: 'id', ACME_CLIENT_SECRET: 'secret' };
+const github = { GITHUB_CLIENT_ID: 'gh', GITHUB_CLIENT_SECRET: 'ghs', GITHUB_PRESET: 'github' };
+
+function refusal(env: Record<string, string>, name = 'acme', production = false): ConfigError {
+  try {
+    providerSettings(env, name, production);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).not.toContain('\n');
+    return error as ConfigError;
+  }
+  throw new Error('providerSettings did not throw');
+}
+
+describe('provider settings from <NAME>_… variables', () => {
+  it('the github preset: GitHub’s issuer for RFC 9207, its endpoints, client_secret_post and the numeric id as subject', () => {
+    const settings = providerSettings(github, 'github', true);
+    expect(settings.endpoints).toEqual({
+      issuer: 'https://github.com/login/oauth',
+      authorizationEndpoint: 'https://github.com/login/oauth/authorize',
+      tokenEndpoint: 'https://github.com/login/oauth/access_token',
+      userinfoEndpoint: 'https://api.github.com/user',
+    });
+    expect(settings).toMatchObject({ apiBaseUrl: 'https://api.github.com', tokenEndpointAuthMethod: 'client_secret_post', subjectClaim: 'id' });
+    expect(settings.hooks?.revoke).toBeTypeOf('function');
+  });
+
+  it('GitHub Enterprise Server through <NAME>_BASE_URL, with or without a trailing slash', () => {
+    for (const baseUrl of ['https://github.example.com', 'https://github.example.com/']) {
+      const settings = providerSettings({ ...github, GITHUB_BASE_URL: baseUrl }, 'github', true);
+      expect(settings.endpoints).toMatchObject({
+        issuer: 'https://github.example.com/login/oauth',
+        authorizationEndpoint: 'https://github.example.com/login/oauth/authorize',
+        userinfoEndpoint: 'https://github.example.com/api/v3/user',
+      });
+      expect(settings.apiBaseUrl).toBe('https://github.example.com/api/v3');
+    }
+  });
+
+  it('each endpoint variable replaces one of a preset’s endpoints, keeping the rest and the issuer', () => {
+    const settings = providerSettings({ ...github, GITHUB_ACCESS_TOKEN_URL: 'http://127.0.0.1:9/token' }, 'github', false);
+    expect(settings.endpoints).toMatchObject({ issuer: 'https://github.com/login/oauth', tokenEndpoint: 'http://127.0.0.1:9/token', authorizationEndpoint: 'https://github.com/login/oauth/authorize' });
+  });
+
+  it('endpoint variables override what discovery finds (a revocation endpoint the document leaves out)', () => {
+    const settings = providerSettings({ ...client, ACME_SERVER_METADATA_URL: 'https://id.example.com/o/.well-known/openid-configuration/', ACME_REVOCATION_URL: 'https://id.example.com/o/revoke_token/' }, 'acme', true);
+    expect(settings.discovery).toEqual({ metadataUrl: 'https://id.example.com/o/.well-known/openid-configuration/' });
+    expect(settings.metadataOverrides).toEqual({ revocationEndpoint: 'https://id.example.com/o/revoke_token/' });
+    const withIssuer = providerSettings({ ...client, ACME_ISSUER: 'https://id.example.com', ACME_USERINFO_URL: 'https://id.example.com/me' }, 'acme', true);
+    expect(withIssuer.discovery).toEqual({ issuer: 'https://id.example.com' });
+    expect(withIssuer.metadataOverrides).toEqual({ userinfoEndpoint: 'https://id.example.com/me' });
+  });
+
+  it('explicit endpoints with the openid scope need <NAME>_JWKS_URL; with it they are accepted', () => {
+    const explicit = { ...client, ACME_AUTHORIZE_URL: 'https://id.example.com/authorize', ACME_ACCESS_TOKEN_URL: 'https://id.example.com/token', ACME_SCOPE: 'openid email' };
+    expect(refusal(explicit).variable).toBe('ACME_JWKS_URL');
+    const settings = providerSettings({ ...explicit, ACME_JWKS_URL: 'https://id.example.com/jwks' }, 'acme', true);
+    expect(settings.endpoints?.jwksUri).toBe('https://id.example.com/jwks');
+  });
+
+  it('<NAME>_AUTHORIZATION_PARAMS adds parameters over the preset’s, and may not replace ours', () => {
+    const settings = providerSettings({ ...client, ACME_ISSUER: 'https://id.example.com', ACME_AUTHORIZATION_PARAMS: 'access_type=offline&hd=example.com' }, 'acme', true);
+    expect(settings.authorizationParams).toEqual({ access_type: 'offline', hd: 'example.com' });
+    const error = refusal({ ...client, ACME_ISSUER: 'https://id.example.com', ACME_AUTHORIZATION_PARAMS: 'redirect_uri=https://evil.example' });
+    expect(error.message).toBe('Configuration error: ACME_AUTHORIZATION_PARAMS may not set redirect_uri: Tokenkeeper sets it');
+  });
+
+  it('a variable that would not be used stops start-up: a template value the preset does not take, or both issuer and metadata URL', () => {
+    expect(refusal({ ...github, GITHUB_TENANT: 'common' }, 'github').message).toBe('Configuration error: GITHUB_TENANT is not used by the github preset; remove it');
+    expect(refusal({ ...client, ACME_ISSUER: 'https://id.example.com', ACME_BASE_URL: 'https://id.example.com' }).variable).toBe('ACME_BASE_URL');
+    expect(refusal({ ...client, ACME_ISSUER: 'https://id.example.com', ACME_SERVER_METADATA_URL: 'https://id.example.com/.well-known/openid-configuration' }).variable).toBe('ACME_ISSUER');
+  });
+
+  it('bad values are named: an unknown preset lists the known ones, an http base URL in production, an unknown auth method', () => {
+    expect(refusal({ ...client, ACME_PRESET: 'nope' }).message).toMatch(/^Configuration error: ACME_PRESET names no known preset \(got "nope"; known: .*github.*google/);
+    expect(refusal({ ...github, GITHUB_BASE_URL: 'http://github.example.com' }, 'github', true).variable).toBe('GITHUB_BASE_URL');
+    expect(refusal({ ...client, ACME_ISSUER: 'https://id.example.com', ACME_TOKEN_ENDPOINT_AUTH_METHOD: 'magic' }).variable).toBe('ACME_TOKEN_ENDPOINT_AUTH_METHOD');
+  });
+});

@@ -1,0 +1,152 @@
+import { findPreset, PRESET_VALUE_VARIABLES, PROVIDER_PRESETS, type PresetValueName, type PresetValues } from '../client/providers/index.js';
+import type { ProviderEndpoints, ProviderSettings, TokenEndpointAuthMethod } from '../client/provider-settings.js';
+import { ConfigError } from './config-error.js';
+import type { Environment } from './env-file.js';
+import { url } from './env-values.js';
+
+const AUTH_METHODS: readonly TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post'];
+
+/** Authorization-request parameters Tokenkeeper sets itself; `<NAME>_AUTHORIZATION_PARAMS` may not replace them. */
+const RESERVED_AUTHORIZATION_PARAMS = new Set(['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method']);
+
+/** Tenant ids, realms: letters, digits and `.`, `_`, `-`. Domains: a host name. */
+const TEMPLATE_VALUE_PATTERNS: Readonly<Record<Exclude<PresetValueName, 'baseUrl' | 'audience'>, RegExp>> = {
+  tenant: /^[A-Za-z0-9._-]{1,100}$/,
+  realm: /^[A-Za-z0-9._-]{1,100}$/,
+  domain: /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/,
+};
+
+function definedOnly(value: Record<keyof ProviderEndpoints, string | undefined>): Partial<ProviderEndpoints> {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined));
+}
+
+/** The `<NAME>_BASE_URL`, `_TENANT`… values of the preset, each checked, and each set one used by it. */
+function presetValues(env: Environment, prefix: string, presetName: string | undefined, production: boolean): PresetValues {
+  const wanted = presetName === undefined ? undefined : findPreset(presetName)?.values;
+  const values: PresetValues = {};
+  for (const [key, suffix] of Object.entries(PRESET_VALUE_VARIABLES) as Array<[PresetValueName, string]>) {
+    const variable = `${prefix}_${suffix}`;
+    const raw = env[variable]?.trim() || undefined;
+    const need = wanted?.[key];
+    if (raw === undefined) {
+      if (need === 'required') throw new ConfigError(variable, `is missing (the ${presetName} preset needs it)`);
+      continue;
+    }
+    if (!need) {
+      throw new ConfigError(variable, presetName ? `is not used by the ${presetName} preset; remove it` : `is only used by a preset (${prefix}_PRESET) that takes it; remove it`);
+    }
+    if (key === 'baseUrl') values.baseUrl = url(env, variable, production);
+    else if (key === 'audience') values.audience = raw;
+    else if (!TEMPLATE_VALUE_PATTERNS[key].test(raw)) throw new ConfigError(variable, `is not a valid ${key} (got "${raw}")`);
+    else values[key] = raw;
+  }
+  return values;
+}
+
+function authorizationParams(raw: string | undefined, variable: string): Record<string, string> {
+  if (raw === undefined) return {};
+  const params: Record<string, string> = {};
+  for (const [name, value] of new URLSearchParams(raw)) {
+    if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new ConfigError(variable, `has an invalid parameter name "${name}" (write it as a query string, e.g. access_type=offline&hd=example.com)`);
+    if (RESERVED_AUTHORIZATION_PARAMS.has(name)) throw new ConfigError(variable, `may not set ${name}: Tokenkeeper sets it`);
+    params[name] = value;
+  }
+  return params;
+}
+
+/**
+ * One provider's settings from its `<NAME>_…` variables over its preset
+ * (if any). Every endpoint variable wins over the preset and over what
+ * discovery finds; a variable that is set but would not be used stops
+ * start-up, as does anything malformed.
+ */
+export function providerSettings(env: Environment, name: string, production: boolean): ProviderSettings {
+  const prefix = name.toUpperCase();
+  const v = (suffix: string) => env[`${prefix}_${suffix}`]?.trim() || undefined;
+  const presetName = v('PRESET')?.toLowerCase();
+  const preset = presetName === undefined ? undefined : findPreset(presetName);
+  if (presetName !== undefined && !preset) {
+    throw new ConfigError(`${prefix}_PRESET`, `names no known preset (got "${v('PRESET')}"; known: ${Object.keys(PROVIDER_PRESETS).join(', ')})`);
+  }
+  const values = presetValues(env, prefix, presetName, production);
+  const fromPreset = preset?.settings(values) ?? {};
+
+  const clientId = v('CLIENT_ID');
+  if (!clientId) throw new ConfigError(`${prefix}_CLIENT_ID`, `is missing (OAUTH_PROVIDERS lists "${name}")`);
+  const clientSecret = v('CLIENT_SECRET');
+  if (!clientSecret) throw new ConfigError(`${prefix}_CLIENT_SECRET`, `is missing (OAUTH_PROVIDERS lists "${name}")`);
+
+  const authMethod = v('TOKEN_ENDPOINT_AUTH_METHOD') ?? fromPreset.tokenEndpointAuthMethod ?? 'client_secret_basic';
+  if (!AUTH_METHODS.includes(authMethod as TokenEndpointAuthMethod)) {
+    throw new ConfigError(`${prefix}_TOKEN_ENDPOINT_AUTH_METHOD`, `must be one of ${AUTH_METHODS.join(', ')} (got "${authMethod}")`);
+  }
+
+  const metadataUrl = url(env, `${prefix}_SERVER_METADATA_URL`, production);
+  const issuer = url(env, `${prefix}_ISSUER`, production);
+  const overrides = definedOnly({
+    authorizationEndpoint: url(env, `${prefix}_AUTHORIZE_URL`, production),
+    tokenEndpoint: url(env, `${prefix}_ACCESS_TOKEN_URL`, production),
+    userinfoEndpoint: url(env, `${prefix}_USERINFO_URL`, production),
+    revocationEndpoint: url(env, `${prefix}_REVOCATION_URL`, production),
+    jwksUri: url(env, `${prefix}_JWKS_URL`, production),
+  });
+  if (metadataUrl && issuer) {
+    throw new ConfigError(`${prefix}_ISSUER`, `is set with ${prefix}_SERVER_METADATA_URL: set one of them (the metadata URL names the issuer)`);
+  }
+
+  let discovery: ProviderSettings['discovery'];
+  let endpoints: ProviderSettings['endpoints'];
+  let metadataOverrides: Partial<ProviderEndpoints> | undefined;
+  if (metadataUrl) {
+    discovery = { metadataUrl };
+    metadataOverrides = overrides;
+  } else if (fromPreset.endpoints) {
+    // A preset without discovery (GitHub): each variable replaces one of its endpoints, or the issuer.
+    endpoints = { ...fromPreset.endpoints, ...(issuer ? { issuer } : {}), ...overrides };
+  } else if (issuer && overrides.authorizationEndpoint && overrides.tokenEndpoint && !fromPreset.discovery) {
+    // A server without discovery that names itself in its redirects (RFC 9207).
+    endpoints = { issuer, ...overrides } as ProviderSettings['endpoints'];
+  } else if (issuer || fromPreset.discovery) {
+    discovery = issuer ? { issuer } : fromPreset.discovery;
+    metadataOverrides = { ...fromPreset.metadataOverrides, ...overrides };
+  } else if (overrides.authorizationEndpoint || overrides.tokenEndpoint) {
+    if (!overrides.authorizationEndpoint) throw new ConfigError(`${prefix}_AUTHORIZE_URL`, `is missing (${prefix}_ACCESS_TOKEN_URL is set; give both, or ${prefix}_ISSUER for discovery)`);
+    if (!overrides.tokenEndpoint) throw new ConfigError(`${prefix}_ACCESS_TOKEN_URL`, `is missing (${prefix}_AUTHORIZE_URL is set; give both, or ${prefix}_ISSUER for discovery)`);
+    endpoints = overrides as ProviderSettings['endpoints'];
+  } else {
+    throw new ConfigError(
+      `${prefix}_ISSUER`,
+      `is missing: set ${prefix}_ISSUER or ${prefix}_SERVER_METADATA_URL (OpenID discovery), or ${prefix}_AUTHORIZE_URL and ${prefix}_ACCESS_TOKEN_URL, or ${prefix}_PRESET`,
+    );
+  }
+
+  const scope = v('SCOPE') ?? fromPreset.scope ?? (discovery ? 'openid profile email' : '');
+  if (endpoints && !endpoints.jwksUri && scope.split(' ').includes('openid')) {
+    throw new ConfigError(
+      `${prefix}_JWKS_URL`,
+      `is missing: the scope asks for an ID token (openid), whose signature is checked with the provider's keys; set ${prefix}_JWKS_URL, or use discovery (${prefix}_ISSUER)`,
+    );
+  }
+  const apiBaseUrl = url(env, `${prefix}_API_BASE_URL`, production) ?? fromPreset.apiBaseUrl;
+  const extraParams = authorizationParams(v('AUTHORIZATION_PARAMS'), `${prefix}_AUTHORIZATION_PARAMS`);
+  const params = { ...fromPreset.authorizationParams, ...extraParams };
+
+  return {
+    name,
+    displayName: v('DISPLAY_NAME') ?? preset?.displayName ?? name.charAt(0).toUpperCase() + name.slice(1),
+    clientId,
+    clientSecret,
+    tokenEndpointAuthMethod: authMethod as TokenEndpointAuthMethod,
+    ...(discovery ? { discovery } : {}),
+    ...(metadataOverrides && Object.keys(metadataOverrides).length > 0 ? { metadataOverrides } : {}),
+    ...(endpoints ? { endpoints } : {}),
+    scope,
+    ...(apiBaseUrl ? { apiBaseUrl } : {}),
+    ...(fromPreset.apiHeaders ? { apiHeaders: fromPreset.apiHeaders } : {}),
+    ...(Object.keys(params).length > 0 ? { authorizationParams: params } : {}),
+    ...(fromPreset.subjectClaim ? { subjectClaim: fromPreset.subjectClaim } : {}),
+    ...(fromPreset.claimNames ? { claimNames: fromPreset.claimNames } : {}),
+    ...(fromPreset.hooks ? { hooks: fromPreset.hooks } : {}),
+    allowInsecureHttp: !production,
+  };
+}

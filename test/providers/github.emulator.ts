@@ -1,0 +1,249 @@
+/**
+ * An emulator of GitHub's OAuth web application flow and the parts of its
+ * REST API that sign-in touches, written from GitHub's documentation:
+ * - Authorizing OAuth apps (web application flow, PKCE S256 only):
+ *   https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps
+ * - The `iss` on every redirect back, `https://github.com/login/oauth`:
+ *   https://docs.github.com/en/apps/github-authentication-discovery-endpoints
+ * - Token endpoint errors answered with HTTP 200:
+ *   https://docs.github.com/en/apps/oauth-apps/maintaining-oauth-apps/troubleshooting-oauth-app-access-token-request-errors
+ * - Authorization errors (`access_denied`, `redirect_uri_mismatch`) redirected back:
+ *   https://docs.github.com/en/apps/oauth-apps/maintaining-oauth-apps/troubleshooting-authorization-request-errors
+ * - GitHub App user access tokens: 8 h, with a rotating 6-month refresh token, `bad_refresh_token`:
+ *   https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/refreshing-user-access-tokens
+ * - `GET /user`, `GET /user/emails` (needs `user:email`), the required User-Agent, 401 "Bad credentials",
+ *   404 for a resource the token may not see:
+ *   https://docs.github.com/en/rest/users/users, https://docs.github.com/en/rest/users/emails,
+ *   https://docs.github.com/en/rest/using-the-rest-api/getting-started-with-the-rest-api
+ * - `DELETE /applications/{client_id}/grant` with Basic auth (client id and secret), 204:
+ *   https://docs.github.com/en/rest/apps/oauth-applications#delete-an-app-authorization
+ *
+ * The authorization page approves at once for the user set with signInAs()
+ * (a real GitHub asks the user to sign in and to authorize the app).
+ */
+import { formEncoded, html, json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
+import { GrantStore } from './kit/grants.js';
+
+export const GITHUB_ISSUER = 'https://github.com/login/oauth';
+
+export interface GitHubEmail {
+  email: string;
+  primary: boolean;
+  verified: boolean;
+  visibility: 'public' | 'private' | null;
+}
+
+export interface GitHubUser {
+  id: number;
+  login: string;
+  name: string | null;
+  /** The public e-mail shown on /user; null when the user keeps it private. */
+  email: string | null;
+  emails: GitHubEmail[];
+}
+
+export interface GitHubEmulatorOptions {
+  clientId: string;
+  clientSecret: string;
+  /** The app's registered callback URL. */
+  callbackUrl: string;
+  /** `oauth-app`: tokens that never expire, no refresh token. `github-app` with expiring user tokens: 8 h, rotating refresh token. */
+  kind: 'oauth-app' | 'github-app';
+  now?: () => number;
+}
+
+export interface GitHubEmulator {
+  readonly origin: string;
+  readonly server: EmulatorServer;
+  signInAs(user: GitHubUser): void;
+  /** The next authorization is refused by the user (redirects back with `error=access_denied`). */
+  denyNextAuthorization(): void;
+  /** Revokes the grant behind a token on GitHub's side, as a user does in their settings. */
+  revokeGrantOf(token: string): void;
+  /** Whether GitHub still accepts this access token. */
+  accepts(accessToken: string): boolean;
+  /** How many grants of this app the user with this id still has. */
+  liveGrants(userId: number): number;
+  close(): Promise<void>;
+}
+
+const DOCS = 'https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors';
+
+/** Errors of the token endpoint come with HTTP 200, in the format the client asked for. */
+function tokenEndpointAnswer(request: EmulatorRequest, values: Record<string, string>): EmulatorReply {
+  const accept = request.headers.accept ?? '';
+  return accept.includes('application/json') ? json(200, values) : formEncoded(200, values);
+}
+
+function tokenError(request: EmulatorRequest, error: string, description: string): EmulatorReply {
+  return tokenEndpointAnswer(request, { error, error_description: description, error_uri: `${DOCS}/#${error.replace(/_/g, '-')}` });
+}
+
+export async function startGitHubEmulator(options: GitHubEmulatorOptions): Promise<GitHubEmulator> {
+  const server = await startEmulatorServer();
+  const githubApp = options.kind === 'github-app';
+  const grants = new GrantStore<GitHubUser>({
+    ...(options.now ? { now: options.now } : {}),
+    accessTokenTtl: githubApp ? 28_800 : null,
+    refreshPolicy: githubApp ? 'rotating' : 'none',
+    refreshTokenTtl: githubApp ? 15_897_600 : null,
+    prefixes: githubApp ? { access: 'ghu_', refresh: 'ghr_' } : { access: 'gho_' },
+  });
+  let user: GitHubUser | undefined;
+  let denyNext = false;
+
+  server.route('GET', '/login/oauth/authorize', (request) => {
+    server.count('authorize');
+    const query = request.url.searchParams;
+    if (query.get('client_id') !== options.clientId) return html(404, '<h1>Not Found</h1>');
+    const redirectUri = query.get('redirect_uri') ?? options.callbackUrl;
+    const back = new URL(options.callbackUrl);
+    const state = query.get('state');
+    const reply = (params: Record<string, string>) => {
+      for (const [name, value] of Object.entries(params)) back.searchParams.set(name, value);
+      if (state !== null) back.searchParams.set('state', state);
+      back.searchParams.set('iss', GITHUB_ISSUER);
+      return redirect(back);
+    };
+    if (redirectUri !== options.callbackUrl) {
+      return reply({ error: 'redirect_uri_mismatch', error_description: 'The redirect_uri MUST match the registered callback URL for this application.' });
+    }
+    const challengeMethod = query.get('code_challenge_method');
+    if (query.has('code_challenge') && challengeMethod !== 'S256') {
+      return reply({ error: 'invalid_request', error_description: 'code_challenge_method must be S256.' });
+    }
+    if (denyNext || !user) {
+      denyNext = false;
+      return reply({ error: 'access_denied', error_description: 'The user has denied your application access.' });
+    }
+    // Scopes are asked space-separated; a GitHub App ignores them (its permissions are set on the app).
+    const scope = githubApp ? '' : (query.get('scope') ?? '').split(/[ ,]+/).filter(Boolean).join(',');
+    const code = grants.issueCode({
+      clientId: options.clientId,
+      redirectUri: query.get('redirect_uri') ?? undefined,
+      scope,
+      codeChallenge: query.get('code_challenge') ?? undefined,
+      codeChallengeMethod: challengeMethod ?? undefined,
+      user,
+    });
+    return reply({ code });
+  });
+
+  server.route('POST', '/login/oauth/access_token', (request) => {
+    const params = request.form();
+    if (params.get('client_id') !== options.clientId || params.get('client_secret') !== options.clientSecret) {
+      server.count('token_error');
+      return tokenError(request, 'incorrect_client_credentials', 'The client_id and/or client_secret passed are incorrect.');
+    }
+    if (params.get('grant_type') === 'refresh_token') {
+      server.count('refresh_token');
+      const refreshed = githubApp ? grants.refresh(params.get('refresh_token') ?? '', options.clientId) : undefined;
+      if (!refreshed?.ok) return tokenError(request, 'bad_refresh_token', 'The refresh token passed is incorrect or expired.');
+      const { tokens } = refreshed;
+      return tokenEndpointAnswer(request, {
+        access_token: tokens.accessToken,
+        expires_in: String(tokens.expiresIn),
+        refresh_token: tokens.refreshToken!,
+        refresh_token_expires_in: String(tokens.refreshTokenExpiresIn),
+        scope: '',
+        token_type: 'bearer',
+      });
+    }
+    server.count('authorization_code');
+    const redeemed = grants.redeemCode(params.get('code') ?? '', {
+      clientId: options.clientId,
+      redirectUri: params.get('redirect_uri'),
+      codeVerifier: params.get('code_verifier'),
+    });
+    if (!redeemed.ok) {
+      if (redeemed.reason === 'redirect_uri_mismatch') {
+        return tokenError(request, 'redirect_uri_mismatch', 'The redirect_uri MUST match the registered callback URL for this application.');
+      }
+      return tokenError(request, 'bad_verification_code', 'The code passed is incorrect or expired.');
+    }
+    const { tokens, grant } = redeemed;
+    const answer: Record<string, string> = { access_token: tokens.accessToken, scope: grant.scope, token_type: 'bearer' };
+    if (githubApp) {
+      answer.expires_in = String(tokens.expiresIn);
+      answer.refresh_token = tokens.refreshToken!;
+      answer.refresh_token_expires_in = String(tokens.refreshTokenExpiresIn);
+    }
+    // In JSON, GitHub sends the lifetimes as numbers.
+    const accept = request.headers.accept ?? '';
+    if (accept.includes('application/json')) {
+      return json(200, Object.fromEntries(Object.entries(answer).map(([name, value]) => [name, name.endsWith('expires_in') ? Number(value) : value])));
+    }
+    return formEncoded(200, answer);
+  });
+
+  /** The REST API's checks common to every route: a User-Agent, then a live token. */
+  const authenticated = (request: EmulatorRequest): { user: GitHubUser; scopes: string[] } | EmulatorReply => {
+    if (!request.headers['user-agent']) {
+      return { status: 403, headers: { 'content-type': 'text/plain' }, body: 'Request forbidden by administrative rules. Please make sure your request has a User-Agent header.\n' };
+    }
+    const authorization = request.headers.authorization ?? '';
+    const token = /^(?:Bearer|token) (.+)$/i.exec(authorization)?.[1];
+    const grant = token ? grants.grantOfAccessToken(token) : undefined;
+    if (!grant) return json(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' });
+    return { user: grant.user, scopes: grant.scope.split(',').filter(Boolean) };
+  };
+
+  server.route('GET', '/user', (request) => {
+    server.count('api_user');
+    const caller = authenticated(request);
+    if ('status' in caller) return caller;
+    const { id, login, name, email } = caller.user;
+    return json(200, { login, id, node_id: `U_${id}`, type: 'User', site_admin: false, name, email, html_url: `https://github.com/${login}` });
+  });
+
+  server.route('GET', '/user/emails', (request) => {
+    server.count('api_emails');
+    const caller = authenticated(request);
+    if ('status' in caller) return caller;
+    if (!githubApp && !caller.scopes.includes('user:email') && !caller.scopes.includes('user')) {
+      return json(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/users/emails#list-email-addresses-for-the-authenticated-user', status: '404' });
+    }
+    return json(200, caller.user.emails);
+  });
+
+  server.route('GET', '/user/repos', (request) => {
+    server.count('api_repos');
+    const caller = authenticated(request);
+    if ('status' in caller) return caller;
+    return json(200, [{ id: 1, name: 'hello-world', full_name: `${caller.user.login}/hello-world`, private: false }]);
+  });
+
+  server.route('DELETE', '/applications/:client_id/grant', (request) => {
+    server.count('delete_grant');
+    const credentials = request.basicAuth();
+    if (request.params.client_id !== options.clientId || credentials?.username !== options.clientId || credentials.password !== options.clientSecret) {
+      return json(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/apps/oauth-applications#delete-an-app-authorization', status: '404' });
+    }
+    const body = request.json() as { access_token?: unknown } | undefined;
+    if (typeof body?.access_token !== 'string') {
+      return json(422, { message: 'Invalid request.\n\n"access_token" wasn\'t supplied.', documentation_url: 'https://docs.github.com/rest/apps/oauth-applications#delete-an-app-authorization', status: '422' });
+    }
+    const grant = grants.grantOfToken(body.access_token);
+    if (!grant || grant.revoked) return json(404, { message: 'Not Found', status: '404' });
+    grants.revokeGrant(grant.id);
+    return { status: 204 };
+  });
+
+  return {
+    origin: server.origin,
+    server,
+    signInAs: (next) => {
+      user = next;
+    },
+    denyNextAuthorization: () => {
+      denyNext = true;
+    },
+    revokeGrantOf: (token) => {
+      const grant = grants.grantOfToken(token);
+      if (grant) grants.revokeGrant(grant.id);
+    },
+    accepts: (accessToken) => grants.grantOfAccessToken(accessToken) !== undefined,
+    liveGrants: (userId) => grants.liveGrants(options.clientId).filter((grant) => grant.user.id === userId).length,
+    close: () => server.close(),
+  };
+}

@@ -1,0 +1,263 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { startGitHubEmulator, type GitHubEmulator, type GitHubUser } from './github.emulator.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+
+const CLIENT_ID = 'Iv1.0123456789abcdef';
+const CLIENT_SECRET = 'github-test-secret';
+
+const OCTOCAT: GitHubUser = {
+  id: 583231,
+  login: 'octocat',
+  name: 'The Octocat',
+  email: 'octocat@github.com',
+  emails: [{ email: 'octocat@github.com', primary: true, verified: true, visibility: 'public' }],
+};
+
+/** A user whose e-mail is private: /user says null, /user/emails has the primary one. */
+const PRIVATE: GitHubUser = {
+  id: 9_000_001,
+  login: 'quiet',
+  name: null,
+  email: null,
+  emails: [
+    { email: 'old@example.com', primary: false, verified: true, visibility: null },
+    { email: 'quiet@example.com', primary: true, verified: true, visibility: 'private' },
+  ],
+};
+
+/** Only the documented variables: the preset, the client, and the endpoints pointed at the emulator. */
+function githubEnv(github: GitHubEmulator, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    OAUTH_PROVIDERS: 'github',
+    GITHUB_PRESET: 'github',
+    GITHUB_CLIENT_ID: CLIENT_ID,
+    GITHUB_CLIENT_SECRET: CLIENT_SECRET,
+    GITHUB_AUTHORIZE_URL: `${github.origin}/login/oauth/authorize`,
+    GITHUB_ACCESS_TOKEN_URL: `${github.origin}/login/oauth/access_token`,
+    GITHUB_USERINFO_URL: `${github.origin}/user`,
+    GITHUB_API_BASE_URL: github.origin,
+    ...extra,
+  };
+}
+
+async function countRows(database: TestDatabase, table: 'users' | 'tokens' | 'accounts'): Promise<number> {
+  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+describeEachDialect('GitHub OAuth app, against an emulator of GitHub', (dialect) => {
+  let database: TestDatabase;
+  let github: GitHubEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    github = await startGitHubEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackUrl: `${APP_ORIGIN}/auth/github/callback`, kind: 'oauth-app' });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: githubEnv(github) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await github?.close();
+    await database?.close();
+  });
+
+  it('signs in with the iss GitHub sends, as the numeric id, with PKCE, and reads the public e-mail from /user', async () => {
+    github.signInAs(OCTOCAT);
+    const browser = app.browser();
+    const page = await signInThrough(browser, 'github');
+    expect(page.url).toBe(`${APP_ORIGIN}/account`);
+    expect(page.text).toContain('The Octocat');
+
+    const authorize = github.server.requests.find((request) => request.path.startsWith('/login/oauth/authorize'))!;
+    const query = new URL(authorize.path, github.origin).searchParams;
+    expect(query.get('code_challenge_method')).toBe('S256');
+    expect(query.get('scope')).toBe('read:user user:email');
+    const account = await database.db.selectFrom('accounts').select(['provider', 'issuer', 'subject']).where('subject', '=', '583231').executeTakeFirstOrThrow();
+    expect(account).toEqual({ provider: 'github', issuer: 'https://github.com/login/oauth', subject: '583231' });
+    const user = await database.db.selectFrom('users').select(['id', 'username', 'email']).where('username', '=', 'octocat').executeTakeFirstOrThrow();
+    expect(user.email).toBe('octocat@github.com');
+    const token = await app.runtime.tokenStore.findToken(user.id, 'github');
+    expect(token).toMatchObject({ tokenType: 'bearer', refreshToken: null, expiresAt: null, scope: 'read:user user:email' });
+    expect(token!.accessToken).toMatch(/^gho_/);
+    // Every call to GitHub's API carried a User-Agent, which GitHub requires.
+    for (const request of github.server.requests.filter((r) => r.path.startsWith('/user'))) expect(request.headers['user-agent']).toBe('Tokenkeeper');
+  });
+
+  it('finds a private e-mail at /user/emails: the primary, verified one', async () => {
+    github.signInAs(PRIVATE);
+    await signInThrough(app.browser(), 'github');
+    const user = await database.db.selectFrom('users').select(['email', 'username']).where('username', '=', 'quiet').executeTakeFirstOrThrow();
+    expect(user.email).toBe('quiet@example.com');
+  });
+
+  it("the proxy reaches the API with the token, a User-Agent (the caller's, else the preset's) and GitHub's media type", async () => {
+    github.signInAs(OCTOCAT);
+    const browser = app.browser();
+    await signInThrough(browser, 'github');
+    const answer = await browser.get(`${APP_ORIGIN}/api/providers/github/proxy/user/repos`);
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual([expect.objectContaining({ full_name: 'octocat/hello-world' })]);
+    const call = github.server.requests.findLast((request) => request.path === '/user/repos')!;
+    expect(call.headers.authorization).toMatch(/^Bearer gho_/);
+    // The browser's own User-Agent is passed on (light-my-request's, here); the preset's fills in when a caller sends none.
+    expect(call.headers['user-agent']).toBe('lightMyRequest');
+    expect(call.headers.accept).toBe('application/vnd.github+json');
+    const userId = (await database.db.selectFrom('users').select('id').where('username', '=', 'octocat').executeTakeFirstOrThrow()).id;
+    const direct = await app.runtime.providerApi.fetch(userId, 'github', '/user');
+    expect(direct.status).toBe(200);
+    expect(github.server.requests.findLast((request) => request.path === '/user')!.headers['user-agent']).toBe('Tokenkeeper');
+  });
+
+  it('a cancelled sign-in (error=access_denied with iss) says so, asks for no token, and stores nothing', async () => {
+    const users = await countRows(database, 'users');
+    const exchanges = github.server.counts.authorization_code ?? 0;
+    github.denyNextAuthorization();
+    const page = await signInThrough(app.browser(), 'github');
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('Sign-in with GitHub was cancelled.');
+    expect(github.server.counts.authorization_code ?? 0).toBe(exchanges);
+    expect(await countRows(database, 'users')).toBe(users);
+  });
+
+  it('a callback naming another issuer is refused before any token request', async () => {
+    github.signInAs(OCTOCAT);
+    const browser = app.browser();
+    const stopped = await browser.get(`${APP_ORIGIN}/login/github`, { stopAt: `${APP_ORIGIN}/auth/github/callback` });
+    const callback = new URL(stopped.location!);
+    callback.searchParams.set('iss', 'https://github.example.net/login/oauth');
+    const exchanges = github.server.counts.authorization_code ?? 0;
+    const page = await browser.get(callback);
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('did not come from GitHub as expected');
+    expect(github.server.counts.authorization_code ?? 0).toBe(exchanges);
+  });
+
+  it('bad_verification_code, sent by GitHub with HTTP 200, is a clear 400 and nothing is stored', async () => {
+    github.signInAs({ ...OCTOCAT, id: 77, login: 'badcode' });
+    const browser = app.browser();
+    const stopped = await browser.get(`${APP_ORIGIN}/login/github`, { stopAt: `${APP_ORIGIN}/auth/github/callback` });
+    const callback = new URL(stopped.location!);
+    callback.searchParams.set('code', 'not-a-code-github-issued');
+    const page = await browser.get(callback);
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('GitHub did not accept this sign-in');
+    expect(await database.db.selectFrom('accounts').select('id').where('subject', '=', '77').execute()).toEqual([]);
+  });
+});
+
+describe('GitHub with a wrong client secret', () => {
+  let database: TestDatabase;
+  let github: GitHubEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    const { DIALECTS } = await import('../support/postgres.js');
+    database = await DIALECTS[0]!.openTestDatabase();
+    github = await startGitHubEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackUrl: `${APP_ORIGIN}/auth/github/callback`, kind: 'oauth-app' });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: githubEnv(github, { GITHUB_CLIENT_SECRET: 'not-the-secret' }) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await github?.close();
+    await database?.close();
+  });
+
+  it('incorrect_client_credentials (HTTP 200 at GitHub) is a 502 that points at the configuration, and nothing is stored', async () => {
+    github.signInAs(OCTOCAT);
+    const page = await signInThrough(app.browser(), 'github');
+    expect(page.status).toBe(502);
+    expect(page.text).toContain('GitHub refused the sign-in (invalid_client)');
+    expect(await countRows(database, 'users')).toBe(0);
+    expect(await countRows(database, 'tokens')).toBe(0);
+  });
+});
+
+describeEachDialect('GitHub App with expiring user tokens, against an emulator of GitHub', (dialect) => {
+  let database: TestDatabase;
+  let github: GitHubEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    github = await startGitHubEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackUrl: `${APP_ORIGIN}/auth/github/callback`, kind: 'github-app' });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: githubEnv(github) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await github?.close();
+    await database?.close();
+  });
+  afterEach(() => github.signInAs(OCTOCAT));
+
+  async function signedIn(user: GitHubUser) {
+    github.signInAs(user);
+    const browser = app.browser();
+    await signInThrough(browser, 'github');
+    const row = await database.db
+      .selectFrom('accounts')
+      .select('user_id')
+      .where('provider', '=', 'github')
+      .where('subject', '=', String(user.id))
+      .executeTakeFirstOrThrow();
+    return { browser, userId: row.user_id };
+  }
+
+  async function expireAccessToken(userId: string) {
+    await database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+  }
+
+  it('stores an 8-hour token and its refresh token; 20 concurrent calls on an expired one make exactly one refresh, and the rotation is kept', async () => {
+    const { browser, userId } = await signedIn({ ...OCTOCAT, id: 1001, login: 'storm' });
+    const before = await app.runtime.tokenStore.findToken(userId, 'github');
+    expect(before!.accessToken).toMatch(/^ghu_/);
+    expect(before!.refreshToken).toMatch(/^ghr_/);
+    expect(before!.expiresAt! - Math.floor(Date.now() / 1000)).toBeGreaterThan(28_700);
+
+    await expireAccessToken(userId);
+    const refreshes = github.server.counts.refresh_token ?? 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => browser.get(`${APP_ORIGIN}/api/providers/github/proxy/user`)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(github.server.counts.refresh_token).toBe(refreshes + 1);
+
+    const after = await app.runtime.tokenStore.findToken(userId, 'github');
+    expect(after!.refreshToken).toMatch(/^ghr_/);
+    expect(after!.refreshToken).not.toBe(before!.refreshToken);
+    expect(github.accepts(after!.accessToken)).toBe(true);
+  });
+
+  it('bad_refresh_token (HTTP 200 at GitHub) marks the connection "needs re-auth" with no retries', async () => {
+    const { browser, userId } = await signedIn({ ...OCTOCAT, id: 1002, login: 'revoked' });
+    const stored = await app.runtime.tokenStore.findToken(userId, 'github');
+    github.revokeGrantOf(stored!.refreshToken!);
+    await expireAccessToken(userId);
+    const refreshes = github.server.counts.refresh_token ?? 0;
+
+    const first = await browser.get(`${APP_ORIGIN}/api/providers/github/proxy/user`);
+    expect(first.status).toBe(401);
+    expect(JSON.parse(first.text)).toMatchObject({ error: 'needs_reauth' });
+    const second = await browser.get(`${APP_ORIGIN}/api/providers/github/proxy/user`);
+    expect(second.status).toBe(401);
+    expect(github.server.counts.refresh_token).toBe(refreshes + 1);
+    expect((await app.runtime.tokenStore.findToken(userId, 'github'))!.status).toBe('needs_reauth');
+  });
+
+  it('disconnect deletes the grant at GitHub (refreshing an expired token first), so the tokens stop working there', async () => {
+    const { browser, userId } = await signedIn({ ...OCTOCAT, id: 1003, login: 'leaving' });
+    const signedInWith = await app.runtime.tokenStore.findToken(userId, 'github');
+    await expireAccessToken(userId);
+    const refreshes = github.server.counts.refresh_token ?? 0;
+    const csrf = await csrfTokenOf(browser);
+    const answer = await browser.request(`${APP_ORIGIN}/account/connections/github`, { method: 'DELETE', headers: { 'x-csrf-token': csrf } });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    const deletion = github.server.requests.findLast((request) => request.path === `/applications/${encodeURIComponent(CLIENT_ID)}/grant`)!;
+    expect(deletion.method).toBe('DELETE');
+    expect(deletion.headers.authorization).toBe(`Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`);
+    expect(await app.runtime.tokenStore.findToken(userId, 'github')).toBeUndefined();
+    expect(github.server.counts.refresh_token).toBe(refreshes + 1);
+    // Nothing issued under that grant works any more.
+    expect(github.liveGrants(1003)).toBe(0);
+    expect(github.accepts(signedInWith!.accessToken)).toBe(false);
+  });
+});

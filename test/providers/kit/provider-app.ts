@@ -1,0 +1,57 @@
+/**
+ * The real app, wired as `serve` wires it, configured for a provider
+ * emulator through the same `<NAME>_…` variables a deployment would set
+ * (no dev provider), and helpers to act as a signed-in browser.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { loadConfig } from '../../../src/config/config.js';
+import { createLogger } from '../../../src/server/logger.js';
+import { createRuntime, type Runtime } from '../../../src/server/runtime.js';
+import { TestBrowser, type BrowserResponse } from '../../support/browser.js';
+import { injectFetch } from '../../support/inject-fetch.js';
+import { APP_ORIGIN, TEST_ENCRYPTION_KEY } from '../../support/test-app.js';
+
+export interface ProviderTestApp {
+  runtime: Runtime;
+  browser(): TestBrowser;
+  close(): Promise<void>;
+}
+
+export async function startProviderTestApp(options: { databaseUrl: string; env: Record<string, string>; now?: () => number }): Promise<ProviderTestApp> {
+  const config = loadConfig(
+    {
+      BASE_URL: APP_ORIGIN,
+      DATABASE_URL: options.databaseUrl,
+      SECRET_KEY: 'test-secret-key-that-is-long-enough-0123456789',
+      TOKEN_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEY,
+      LOGIN_RATE_LIMIT: '0',
+      ...options.env,
+    },
+    mkdtempSync(join(tmpdir(), 'tokenkeeper-app-')),
+  );
+  const logger = createLogger('silent', pino.destination('/dev/null'));
+  const runtime = await createRuntime({ config, logger, ...(options.now ? { now: options.now } : {}) });
+  return {
+    runtime,
+    browser: () => new TestBrowser({ fetch: injectFetch(runtime.app, APP_ORIGIN) }),
+    close: () => runtime.close(),
+  };
+}
+
+/** The CSRF token of the signed-in browser's session, from the account page. */
+export async function csrfTokenOf(browser: TestBrowser): Promise<string> {
+  const account = await browser.get(`${APP_ORIGIN}/account`);
+  const token = /name="_csrf" value="([^"]+)"/.exec(account.text)?.[1];
+  if (!token) throw new Error(`no CSRF token on the account page (${account.status})`);
+  return token;
+}
+
+/** Starts sign-in with `provider` and follows every redirect (the emulator approves at once). */
+export function signInThrough(browser: TestBrowser, provider: string, next = '/account'): Promise<BrowserResponse> {
+  return browser.get(`${APP_ORIGIN}/login/${provider}?next=${encodeURIComponent(next)}`);
+}
+
+export { APP_ORIGIN };

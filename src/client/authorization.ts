@@ -2,6 +2,7 @@ import * as oidc from 'openid-client';
 import { describeProviderFailure, ProviderUnavailableError, SignInError } from './errors.js';
 import { readProfile } from './profile.js';
 import type { ProviderRegistry } from './provider-registry.js';
+import type { ProviderSettings } from './provider-settings.js';
 import { tokenSetFromResponse, type TokenSet } from './token-set.js';
 
 /**
@@ -48,8 +49,33 @@ function requestsOpenId(scope: string): boolean {
   return scope.split(' ').includes('openid');
 }
 
+export interface StartOptions {
+  /**
+   * The person signing in already has a connection to this provider with a
+   * refresh token that has not been refused: no need to ask for consent again
+   * (see ProviderSettings.refreshTokenNeedsConsent). Unknown: false.
+   */
+  hasLiveRefreshToken?: boolean;
+}
+
+/** The configured `prompt` values, with `consent` added when a refresh token is needed and only consent brings one. */
+function promptFor(settings: ProviderSettings, options: StartOptions): Record<string, string> {
+  const configured = settings.authorizationParams?.prompt;
+  if (!settings.refreshTokenNeedsConsent || options.hasLiveRefreshToken) return {};
+  const prompts = new Set((configured ?? '').split(' ').filter(Boolean));
+  // OIDC Core §3.1.2.1: `none` cannot be combined with another value.
+  if (prompts.has('none')) return {};
+  prompts.add('consent');
+  return { prompt: [...prompts].join(' ') };
+}
+
 /** Builds the authorization request: PKCE S256, state and (for OIDC) nonce, all fresh. */
-export async function startAuthorization(registry: ProviderRegistry, providerName: string, redirectUri: string): Promise<StartedAuthorization> {
+export async function startAuthorization(
+  registry: ProviderRegistry,
+  providerName: string,
+  redirectUri: string,
+  options: StartOptions = {},
+): Promise<StartedAuthorization> {
   const provider = registry.get(providerName);
   const config = await provider.configuration();
   const { settings } = provider;
@@ -58,6 +84,7 @@ export async function startAuthorization(registry: ProviderRegistry, providerNam
   const nonce = requestsOpenId(settings.scope) ? oidc.randomNonce() : null;
   const authorizationUrl = oidc.buildAuthorizationUrl(config, {
     ...settings.authorizationParams,
+    ...promptFor(settings, options),
     redirect_uri: redirectUri,
     scope: settings.scope,
     code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),

@@ -1,7 +1,7 @@
 /** Tokenkeeper's OAuth/OIDC client, usable on its own: no web framework, no SQL. */
 export { createClient, type ClientOptions, type TokenkeeperClient } from './client.js';
 export { startAuthorization, finishAuthorization } from './authorization.js';
-export type { AuthorizationTransaction, CompletedAuthorization, SignedInIdentity, StartedAuthorization } from './authorization.js';
+export type { AuthorizationTransaction, CompletedAuthorization, SignedInIdentity, StartedAuthorization, StartOptions } from './authorization.js';
 export {
   TokenkeeperError,
   UnknownProviderError,

@@ -62,7 +62,7 @@ export async function readProfile(
   accessToken: string,
   idSubject: string | undefined,
 ): Promise<ReadProfile> {
-  const userinfoEndpoint = config.serverMetadata().userinfo_endpoint;
+  const userinfoEndpoint = settings.skipUserinfo && idSubject !== undefined ? undefined : config.serverMetadata().userinfo_endpoint;
   let claims: Record<string, unknown> = {};
   if (userinfoEndpoint && idSubject !== undefined) {
     try {
@@ -72,10 +72,16 @@ export async function readProfile(
     }
   } else if (userinfoEndpoint) {
     const body = await getProtectedJson(config, settings, accessToken, userinfoEndpoint, 'userinfo request');
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    let profile: unknown = body;
+    try {
+      if (settings.hooks?.profileClaims) profile = settings.hooks.profileClaims(body);
+    } catch (error) {
+      throw new ProviderUnavailableError('provider_bad_response', `${settings.displayName} did not answer the userinfo request with a profile.`, { cause: error });
+    }
+    if (profile === null || typeof profile !== 'object' || Array.isArray(profile)) {
       throw new ProviderUnavailableError('provider_bad_response', `${settings.displayName} did not answer the userinfo request with a profile.`);
     }
-    claims = body as Record<string, unknown>;
+    claims = profile as Record<string, unknown>;
   }
 
   const emailClaim = settings.claimNames?.email ?? 'email';

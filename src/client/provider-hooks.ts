@@ -44,6 +44,12 @@ export interface ProviderHooks {
    * a comma-separated `scope`, a form-encoded body.
    */
   tokenResponse?(response: Response): Promise<Response>;
+  /**
+   * The profile claims in a plain OAuth 2.0 user API's answer, when they are
+   * not its top-level members (e.g. X wraps them in `data`). Throws, or
+   * returns a non-object, when the answer holds no profile.
+   */
+  profileClaims?(body: unknown): Record<string, unknown> | undefined;
   /** Finds the person's e-mail when the profile has none (e.g. GitHub keeps a private one at /user/emails). */
   findEmail?(reader: ProfileReader): Promise<FoundEmail | null>;
   /**

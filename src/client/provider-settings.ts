@@ -36,8 +36,21 @@ export interface ProviderSettings {
   apiBaseUrl?: string;
   /** Headers sent with every call to the API (and userinfo) unless the caller sets them, e.g. GitHub's required User-Agent. */
   apiHeaders?: Record<string, string>;
-  /** Extra parameters for the authorization request, e.g. `{ prompt: 'consent' }`. */
+  /** Extra parameters for the authorization request, e.g. `{ access_type: 'offline' }`. */
   authorizationParams?: Record<string, string>;
+  /**
+   * The provider issues a refresh token only when the authorization request
+   * asks for consent (`prompt=consent`): OpenID Connect Core §11 lets a
+   * provider ignore `offline_access` otherwise, and Google issues one only on
+   * a fresh offline consent. Then sign-in asks for consent when the person's
+   * connection has no live refresh token, and only then.
+   */
+  refreshTokenNeedsConsent?: boolean;
+  /**
+   * The ID token carries the whole profile and the userinfo endpoint is not
+   * called (e.g. Dropbox's answers POST only, where OpenID Connect Core §5.3.1 uses GET).
+   */
+  skipUserinfo?: boolean;
   /** Userinfo member holding the stable subject when there is no ID token (plain OAuth 2.0), e.g. GitHub's `id`. */
   subjectClaim?: string;
   /** Userinfo member names to read profile claims from, for non-OIDC providers. */

@@ -58,6 +58,7 @@ function devProviderSettings(devProvider: DevProviderConfig): ProviderSettings {
     tokenEndpointAuthMethod: 'client_secret_basic',
     discovery: { issuer: devProvider.issuer },
     scope: DEV_PROVIDER_SCOPE,
+    refreshTokenNeedsConsent: true,
     apiBaseUrl: `${devProvider.issuer}/api`,
     allowInsecureHttp: true,
   };

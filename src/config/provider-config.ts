@@ -144,6 +144,8 @@ export function providerSettings(env: Environment, name: string, production: boo
     ...(apiBaseUrl ? { apiBaseUrl } : {}),
     ...(fromPreset.apiHeaders ? { apiHeaders: fromPreset.apiHeaders } : {}),
     ...(Object.keys(params).length > 0 ? { authorizationParams: params } : {}),
+    refreshTokenNeedsConsent: fromPreset.refreshTokenNeedsConsent ?? scope.split(' ').includes('offline_access'),
+    ...(fromPreset.skipUserinfo ? { skipUserinfo: true } : {}),
     ...(fromPreset.subjectClaim ? { subjectClaim: fromPreset.subjectClaim } : {}),
     ...(fromPreset.claimNames ? { claimNames: fromPreset.claimNames } : {}),
     ...(fromPreset.hooks ? { hooks: fromPreset.hooks } : {}),

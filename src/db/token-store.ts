@@ -121,21 +121,41 @@ export class SqlTokenStore {
         last_refreshed_at: null,
       })
       .onConflict((oc) =>
-        oc.columns(['user_id', 'provider']).doUpdateSet({
+        oc.columns(['user_id', 'provider']).doUpdateSet((eb) => ({
           token_type: set.tokenType,
           scope: set.scope,
           ...encrypted,
+          // A sign-in without a refresh token (a provider sends one only on first consent) keeps the one
+          // stored, unless that one was already refused: the grant it belongs to is still the person's.
+          refresh_token:
+            encrypted.refresh_token ?? eb.case().when('tokens.status', '=', 'active').then(eb.ref('tokens.refresh_token')).else(null).end(),
           expires_at: set.expiresAt,
           status: 'active',
           last_error: null,
           updated_at: now,
           refresh_lease_id: null,
           refresh_lease_expires_at: null,
-        }),
+        })),
       )
       .returningAll()
       .executeTakeFirstOrThrow();
-    return { ...rowToTokenSummaryFields(row), ...set };
+    return set.refreshToken === null && row.refresh_token !== null ? this.#storedTokenOf(row) : { ...rowToTokenSummaryFields(row), ...set };
+  }
+
+  /**
+   * Whether the user's connection to `provider` holds a refresh token the
+   * provider has not refused: sign-in need not ask for offline consent again.
+   */
+  async hasLiveRefreshToken(userId: string, provider: string): Promise<boolean> {
+    const row = await this.#db
+      .selectFrom('tokens')
+      .select('id')
+      .where('user_id', '=', userId)
+      .where('provider', '=', provider)
+      .where('status', '=', 'active')
+      .where('refresh_token', 'is not', null)
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
   /**

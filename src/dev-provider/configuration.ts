@@ -118,13 +118,9 @@ export function buildConfiguration(settings: ConfigurationSettings): Configurati
       const account = findAccountBySub(sub);
       return account ? { accountId: account.sub, claims: () => claimsOf(account) } : undefined;
     },
-    // Every client that may use the refresh_token grant gets a refresh token,
-    // without having to ask for offline_access with prompt=consent.
-    issueRefreshToken: async (_ctx: KoaContextWithOIDC, client: Client) => client.grantTypeAllowed('refresh_token'),
-    // Codes and tokens outlive the browser session at the provider: otherwise
-    // oidc-provider ties them to it (and revokes them at logout) unless
-    // offline_access was granted.
-    expiresWithSession: async () => false,
+    // issueRefreshToken and expiresWithSession keep oidc-provider's defaults, as OpenID Connect Core §11
+    // allows: offline_access is granted only with prompt=consent, a refresh token is issued only for it,
+    // and tokens without it end with the person's session at the provider.
     rotateRefreshToken: () => settings.rotateRefreshTokens,
     ttl: {
       AccessToken: settings.accessTokenTtl,

@@ -51,7 +51,7 @@ describe('dev provider', () => {
     expect(tokens.access_token).toEqual(expect.any(String));
     expect(tokens.refresh_token).toEqual(expect.any(String));
     expect(tokens.token_type.toLowerCase()).toBe('bearer');
-    expect(tokens.scope?.split(' ').sort()).toEqual(['email', 'notes:read', 'openid', 'profile']);
+    expect(tokens.scope?.split(' ').sort()).toEqual(['email', 'notes:read', 'offline_access', 'openid', 'profile']);
     expect(tokens.claims()).toMatchObject({
       iss: devProvider.issuer,
       aud: TEST_CLIENT.clientId,
@@ -154,9 +154,12 @@ describe('dev provider', () => {
   it('asks for consent once per grant, and a cancelled consent gives access_denied', async () => {
     const first = await signIn(config);
     expect(first.pages).toHaveLength(2);
-    // Same browser, same scopes: already signed in and consented.
-    const again = await signIn(config, { browser: first.browser });
+    // Same browser, scopes already granted, no prompt: already signed in and consented.
+    const again = await signIn(config, { browser: first.browser, prompt: null });
     expect(again.pages).toHaveLength(0);
+    // prompt=consent asks again, even for scopes already granted.
+    const asked = await signIn(config, { browser: first.browser, prompt: 'consent' });
+    expect(asked.pages.map((page) => /<title>([^<]*)<\/title>/.exec(page.text)?.[1])).toEqual(['Authorize']);
 
     const browser = newBrowser();
     const login = await browser.get((await buildAuthorizationRequest(config)).url);
@@ -224,8 +227,16 @@ describe('dev provider refresh tokens', () => {
     expect(devProvider.stats.refreshTokenGrants).toBe(before + 3);
   });
 
-  it('issues a refresh token without offline_access that outlives the provider session (logout)', async () => {
-    const { tokens, browser } = await signIn(config, { scope: 'openid profile' });
+  it('drops offline_access without prompt=consent (OpenID Connect Core §11): no refresh token', async () => {
+    const { tokens } = await signIn(config, { prompt: null });
+    expect(tokens.scope?.split(' ')).not.toContain('offline_access');
+    expect(tokens.refresh_token).toBeUndefined();
+    const withoutOffline = await signIn(config, { scope: 'openid profile' });
+    expect(withoutOffline.tokens.refresh_token).toBeUndefined();
+  });
+
+  it('a refresh token for offline_access granted with consent outlives the provider session (logout)', async () => {
+    const { tokens, browser } = await signIn(config);
     expect(tokens.refresh_token).toEqual(expect.any(String));
 
     // End the session at the provider (RP-initiated logout, "Yes, sign me out").

@@ -43,6 +43,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     idleTimeoutSeconds: deps.config.sessionIdleTimeoutSeconds,
     maxAgeSeconds: deps.config.sessionMaxAgeSeconds,
     now: deps.now,
+    secretKey: deps.config.secretKey,
   });
   await app.register(csrf);
 

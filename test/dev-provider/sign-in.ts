@@ -29,7 +29,13 @@ export interface AuthorizationRequest {
   nonce: string;
 }
 
-export async function buildAuthorizationRequest(config: oidc.Configuration, scope = DEFAULT_SCOPE): Promise<AuthorizationRequest> {
+/**
+ * An authorization request as a careful client makes it: asking for
+ * offline_access, it also asks for consent (OpenID Connect Core §11 lets the
+ * provider ignore offline_access otherwise, and the dev provider does).
+ */
+export async function buildAuthorizationRequest(config: oidc.Configuration, scope = DEFAULT_SCOPE, prompt?: string | null): Promise<AuthorizationRequest> {
+  const chosenPrompt = prompt === undefined ? (scope.split(' ').includes('offline_access') ? 'consent' : null) : prompt;
   const codeVerifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
   const nonce = oidc.randomNonce();
@@ -40,6 +46,7 @@ export async function buildAuthorizationRequest(config: oidc.Configuration, scop
     code_challenge_method: 'S256',
     state,
     nonce,
+    ...(chosenPrompt === null ? {} : { prompt: chosenPrompt }),
   });
   return { url, codeVerifier, state, nonce };
 }
@@ -52,6 +59,8 @@ export interface SignInOptions {
   username?: string;
   password?: string;
   scope?: string;
+  /** The `prompt` parameter; null leaves it out (default: consent when asking for offline_access). */
+  prompt?: string | null;
   browser?: TestBrowser;
 }
 
@@ -65,7 +74,7 @@ export interface SignInResult {
 /** Signs in (alice by default), consenting when asked, and redeems the code. */
 export async function signIn(config: oidc.Configuration, options: SignInOptions = {}): Promise<SignInResult> {
   const browser = options.browser ?? newBrowser();
-  const request = await buildAuthorizationRequest(config, options.scope);
+  const request = await buildAuthorizationRequest(config, options.scope, options.prompt);
   const pages: BrowserResponse[] = [];
 
   let response = await browser.get(request.url);

@@ -1,7 +1,12 @@
 /**
  * Google (OpenID Connect, with discovery). A refresh token is issued only
- * for `access_type=offline`, and again only with fresh consent
- * (https://developers.google.com/identity/protocols/oauth2/web-server#offline).
+ * for `access_type=offline`, on the first consent, and later only when the
+ * request has `prompt=consent`; each one issued counts against a limit of
+ * 100 per account and client, past which the oldest stops working
+ * (https://developers.google.com/identity/protocols/oauth2/web-server#offline,
+ * https://developers.google.com/identity/protocols/oauth2#expiration). So
+ * consent is asked only when the connection has no live refresh token.
+ * Refresh tokens do not rotate; revoking either token ends the grant.
  */
 import type { ProviderPreset } from './preset.js';
 
@@ -11,6 +16,7 @@ export const google: ProviderPreset = {
     discovery: { issuer: 'https://accounts.google.com' },
     scope: 'openid email profile',
     apiBaseUrl: 'https://www.googleapis.com',
-    authorizationParams: { access_type: 'offline', prompt: 'consent' },
+    authorizationParams: { access_type: 'offline' },
+    refreshTokenNeedsConsent: true,
   }),
 };

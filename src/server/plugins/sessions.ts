@@ -1,4 +1,4 @@
-import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Kysely } from 'kysely';
@@ -33,6 +33,8 @@ export interface SessionOptions {
   idleTimeoutSeconds: number;
   maxAgeSeconds: number;
   now: () => number;
+  /** SECRET_KEY: signs the returning-user cookie. */
+  secretKey: string;
 }
 
 declare module 'fastify' {
@@ -50,6 +52,9 @@ declare module 'fastify' {
     sessions: SessionManager;
   }
 }
+
+/** How long a browser remembers who last signed in with it (see returningUserId). */
+const RETURNING_MAX_AGE_SECONDS = 365 * 86_400;
 
 /** Touching last_seen_at on every request would be a write per request; a minute is precise enough for an idle timeout. */
 const TOUCH_INTERVAL_SECONDS = 60;
@@ -88,12 +93,33 @@ export function sameSecret(a: string, b: string): boolean {
  */
 export class SessionManager {
   readonly cookieName: string;
+  readonly returningCookieName: string;
   readonly #options: SessionOptions;
 
   constructor(options: SessionOptions) {
     this.#options = options;
     // The __Host- prefix pins the cookie to this origin, https only (RFC 6265bis §4.1.3.2).
     this.cookieName = options.secure ? '__Host-tokenkeeper_session' : 'tokenkeeper_session';
+    this.returningCookieName = options.secure ? '__Host-tokenkeeper_returning' : 'tokenkeeper_returning';
+  }
+
+  /**
+   * Who last signed in with this browser, when it is still signed in or has
+   * signed out since: a signed user id kept for a year. It is only a hint
+   * (whether the next sign-in needs to ask the provider for offline consent
+   * again); it grants nothing.
+   */
+  returningUserId(request: FastifyRequest): string | null {
+    if (request.session?.userId) return request.session.userId;
+    const value = request.cookies[this.returningCookieName];
+    const dot = value?.lastIndexOf('.') ?? -1;
+    if (!value || dot <= 0 || value.length > 200) return null;
+    const userId = value.slice(0, dot);
+    return sameSecret(value.slice(dot + 1), this.#returningSignature(userId)) ? userId : null;
+  }
+
+  #returningSignature(userId: string): string {
+    return createHmac('sha256', this.#options.secretKey).update(`returning-user:${userId}`).digest('base64url');
   }
 
   /**
@@ -137,6 +163,13 @@ export class SessionManager {
   /** Replaces whatever session the browser had with a new one for this user. */
   async signIn(request: FastifyRequest, reply: FastifyReply, user: User): Promise<SessionState> {
     if (request.session) await deleteSession(this.#options.db, request.session.id);
+    reply.setCookie(this.returningCookieName, `${user.id}.${this.#returningSignature(user.id)}`, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: this.#options.secure,
+      maxAge: RETURNING_MAX_AGE_SECONDS,
+    });
     return this.#start(request, reply, user);
   }
 

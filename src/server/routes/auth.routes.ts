@@ -34,8 +34,10 @@ export async function authRoutes(app: FastifyInstance, deps: AppDependencies): P
 
   /** Starts the authorization code flow: a single-use transaction bound to this browser session, then 303 to the provider. */
   const startSignIn = async (request: FastifyRequest, reply: FastifyReply, providerName: string, next: string, linkUserId: string | null) => {
-    deps.registry.get(providerName); // 404 for an unknown provider before any session is made
-    const started = await startAuthorization(deps.registry, providerName, redirectUri(deps.config.baseUrl, providerName));
+    const { settings } = deps.registry.get(providerName); // 404 for an unknown provider before any session is made
+    const knownUserId = settings.refreshTokenNeedsConsent ? (linkUserId ?? app.sessions.returningUserId(request)) : null;
+    const hasLiveRefreshToken = knownUserId !== null && (await deps.tokenStore.hasLiveRefreshToken(knownUserId, providerName));
+    const started = await startAuthorization(deps.registry, providerName, redirectUri(deps.config.baseUrl, providerName), { hasLiveRefreshToken });
     const session = await app.sessions.ensure(request, reply);
     const { transaction } = started;
     const now = deps.now();

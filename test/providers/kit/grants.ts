@@ -55,6 +55,8 @@ export interface CodeRequest<User> {
   codeChallengeMethod: string | undefined;
   nonce?: string | undefined;
   user: User;
+  /** False: this grant gets no refresh token whatever the policy (e.g. Google without fresh offline consent). */
+  refreshToken?: boolean;
 }
 
 export type CodeRedemption<User> =
@@ -129,7 +131,7 @@ export class GrantStore<User> {
     const grant: Grant<User> = { id: randomBytes(8).toString('hex'), clientId: stored.clientId, user: stored.user, scope: stored.scope, nonce: stored.nonce, revoked: false };
     this.#grants.set(grant.id, grant);
     stored.grantId = grant.id;
-    return { ok: true, grant, tokens: this.#issue(grant, true) };
+    return { ok: true, grant, tokens: this.#issue(grant, stored.refreshToken !== false) };
   }
 
   /** A refresh token grant (RFC 6749 §6) under the store's refresh policy. */
@@ -177,6 +179,17 @@ export class GrantStore<User> {
     if (!stored || stored.kind !== 'access') return false;
     stored.retired = true;
     return true;
+  }
+
+  /** Grants (revoked or not) in the order they were made. */
+  allGrants(): Array<Grant<User>> {
+    return [...this.#grants.values()];
+  }
+
+  /** Whether this grant was issued a refresh token (rotated ones included). */
+  hasRefreshToken(grantId: string): boolean {
+    for (const token of this.#tokens.values()) if (token.grantId === grantId && token.kind === 'refresh') return true;
+    return false;
   }
 
   /** Live grants of a client (not revoked), e.g. to count how many a user has. */

@@ -1,0 +1,225 @@
+/**
+ * An emulator of Google's OAuth 2.0 for web server apps and its OpenID
+ * Connect endpoints, written from Google's documentation:
+ * - Using OAuth 2.0 for Web Server Applications (access_type=offline, prompt=consent,
+ *   the refresh token only on the first offline consent, the 100-token limit, revocation):
+ *   https://developers.google.com/identity/protocols/oauth2/web-server
+ * - OpenID Connect (discovery, ID token claims, userinfo):
+ *   https://developers.google.com/identity/openid-connect/openid-connect
+ * - Refresh token expiration (the limit per account and client; the oldest dies first):
+ *   https://developers.google.com/identity/protocols/oauth2#expiration
+ * Google's refresh tokens do not rotate. Revoking either token of a grant
+ * ends the grant; revoking a token already revoked answers 400 `invalid_token`.
+ * The emulator's issuer is its own origin (a deployment points the preset at it with `<NAME>_ISSUER`).
+ */
+import { createHash } from 'node:crypto';
+import { json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
+import { GrantStore } from './kit/grants.js';
+import { createSigningKey } from './kit/signing.js';
+
+export interface GoogleUser {
+  sub: string;
+  name: string;
+  email: string;
+  emailVerified: boolean;
+}
+
+export interface GoogleEmulatorOptions {
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  /** Refresh tokens kept per account and client before the oldest is revoked (Google: 100). */
+  refreshTokenLimit?: number;
+  now?: () => number;
+}
+
+export interface GoogleEmulator {
+  readonly origin: string;
+  readonly server: EmulatorServer;
+  signInAs(user: GoogleUser): void;
+  /** How many live refresh tokens (grants holding one) the user has for the client. */
+  liveRefreshTokens(sub: string): number;
+  /** Whether Google still accepts this access token. */
+  accepts(accessToken: string): boolean;
+  /** The consent screens shown so far (Google shows one on a first offline grant and on every prompt=consent). */
+  readonly consentScreens: number;
+  close(): Promise<void>;
+}
+
+/** Google expands the short scopes into URLs in its token answer. */
+const SCOPE_URLS: Readonly<Record<string, string>> = {
+  email: 'https://www.googleapis.com/auth/userinfo.email',
+  profile: 'https://www.googleapis.com/auth/userinfo.profile',
+};
+
+function atHash(accessToken: string): string {
+  return createHash('sha256').update(accessToken).digest().subarray(0, 16).toString('base64url');
+}
+
+export async function startGoogleEmulator(options: GoogleEmulatorOptions): Promise<GoogleEmulator> {
+  const server = await startEmulatorServer();
+  const issuer = server.origin;
+  const now = options.now ?? (() => Math.floor(Date.now() / 1000));
+  const key = await createSigningKey('RS256', now);
+  const grants = new GrantStore<GoogleUser>({ now, accessTokenTtl: 3599, refreshPolicy: 'static' });
+  const limit = options.refreshTokenLimit ?? 100;
+  /** Accounts that have granted this client offline access (until they revoke it). */
+  const offlineConsent = new Set<string>();
+  let user: GoogleUser | undefined;
+  let consentScreens = 0;
+
+  const liveRefreshGrants = (sub: string) =>
+    grants.allGrants().filter((grant) => !grant.revoked && grant.user.sub === sub && grants.hasRefreshToken(grant.id));
+
+  server.route('GET', '/.well-known/openid-configuration', () =>
+    json(200, {
+      issuer,
+      authorization_endpoint: `${issuer}/o/oauth2/v2/auth`,
+      token_endpoint: `${issuer}/token`,
+      userinfo_endpoint: `${issuer}/v1/userinfo`,
+      revocation_endpoint: `${issuer}/revoke`,
+      jwks_uri: `${issuer}/oauth2/v3/certs`,
+      response_types_supported: ['code', 'token', 'id_token', 'code token', 'code id_token', 'token id_token', 'code token id_token', 'none'],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: ['RS256'],
+      scopes_supported: ['openid', 'email', 'profile'],
+      token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
+      claims_supported: ['aud', 'email', 'email_verified', 'exp', 'family_name', 'given_name', 'iat', 'iss', 'name', 'picture', 'sub'],
+      code_challenge_methods_supported: ['plain', 'S256'],
+      grant_types_supported: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code', 'urn:ietf:params:oauth:grant-type:jwt-bearer'],
+    }),
+  );
+  server.route('GET', '/oauth2/v3/certs', () => json(200, key.jwks));
+
+  server.route('GET', '/o/oauth2/v2/auth', (request) => {
+    server.count('authorize');
+    const query = request.url.searchParams;
+    if (query.get('client_id') !== options.clientId || query.get('redirect_uri') !== options.redirectUri) {
+      return json(400, { error: 'redirect_uri_mismatch' });
+    }
+    const back = new URL(options.redirectUri);
+    const state = query.get('state');
+    if (state !== null) back.searchParams.set('state', state);
+    if (!user) {
+      back.searchParams.set('error', 'access_denied');
+      return redirect(back);
+    }
+    const offline = query.get('access_type') === 'offline';
+    const prompts = (query.get('prompt') ?? '').split(' ');
+    // A first offline grant, or prompt=consent, shows the consent screen; only then is a refresh token issued.
+    const consent = prompts.includes('consent') || (offline && !offlineConsent.has(user.sub));
+    if (consent) consentScreens += 1;
+    const issueRefreshToken = offline && consent;
+    if (issueRefreshToken) offlineConsent.add(user.sub);
+    const scope = (query.get('scope') ?? '').split(' ').filter(Boolean);
+    const code = grants.issueCode({
+      clientId: options.clientId,
+      redirectUri: options.redirectUri,
+      scope: scope.map((name) => SCOPE_URLS[name] ?? name).join(' '),
+      codeChallenge: query.get('code_challenge') ?? undefined,
+      codeChallengeMethod: query.get('code_challenge_method') ?? undefined,
+      nonce: query.get('nonce') ?? undefined,
+      user,
+      refreshToken: issueRefreshToken,
+    });
+    back.searchParams.set('code', code);
+    back.searchParams.set('scope', scope.join(' '));
+    return redirect(back);
+  });
+
+  const authenticatedClient = (request: EmulatorRequest): boolean => {
+    const basic = request.basicAuth();
+    const form = request.form();
+    const id = basic?.username ?? form.get('client_id');
+    const secret = basic?.password ?? form.get('client_secret');
+    return id === options.clientId && secret === options.clientSecret;
+  };
+
+  const tokenAnswer = async (grantUser: GoogleUser, nonce: string | undefined, scope: string, tokens: { accessToken: string; refreshToken: string | undefined; expiresIn: number | undefined }): Promise<EmulatorReply> => {
+    const answer: Record<string, unknown> = { access_token: tokens.accessToken, expires_in: tokens.expiresIn, scope, token_type: 'Bearer' };
+    if (tokens.refreshToken) answer.refresh_token = tokens.refreshToken;
+    if (scope.split(' ').includes('openid')) {
+      answer.id_token = await key.signIdToken({
+        iss: issuer,
+        azp: options.clientId,
+        aud: options.clientId,
+        sub: grantUser.sub,
+        email: grantUser.email,
+        email_verified: grantUser.emailVerified,
+        at_hash: atHash(tokens.accessToken),
+        name: grantUser.name,
+        ...(nonce ? { nonce } : {}),
+      });
+    }
+    return json(200, answer, { 'cache-control': 'no-cache, no-store, max-age=0, must-revalidate', pragma: 'no-cache' });
+  };
+
+  server.route('POST', '/token', async (request) => {
+    if (!authenticatedClient(request)) return json(401, { error: 'invalid_client', error_description: 'Unauthorized' });
+    const form = request.form();
+    const grantType = form.get('grant_type');
+    if (grantType === 'refresh_token') {
+      server.count('refresh_token');
+      const refreshed = grants.refresh(form.get('refresh_token') ?? '', options.clientId);
+      if (!refreshed.ok) return json(400, { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' });
+      return tokenAnswer(refreshed.grant.user, undefined, refreshed.grant.scope, refreshed.tokens);
+    }
+    if (grantType !== 'authorization_code') return json(400, { error: 'unsupported_grant_type', error_description: `Invalid grant_type: ${grantType}` });
+    server.count('authorization_code');
+    const redeemed = grants.redeemCode(form.get('code') ?? '', { clientId: options.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: form.get('code_verifier') });
+    if (!redeemed.ok) return json(400, { error: 'invalid_grant', error_description: 'Bad Request' });
+    const { grant, tokens } = redeemed;
+    // Past the limit, the oldest refresh token of this account and client stops working, without notice.
+    const live = liveRefreshGrants(grant.user.sub);
+    for (const old of live.slice(0, Math.max(0, live.length - limit))) grants.revokeGrant(old.id);
+    return tokenAnswer(grant.user, grant.nonce, grant.scope, tokens);
+  });
+
+  server.route('POST', '/revoke', (request) => {
+    server.count('revoke');
+    const token = request.form().get('token') ?? request.url.searchParams.get('token') ?? '';
+    const grant = grants.grantOfToken(token);
+    if (!grant || grant.revoked) return json(400, { error: 'invalid_token', error_description: 'Token expired or revoked' });
+    grants.revokeGrant(grant.id);
+    if (liveRefreshGrants(grant.user.sub).length === 0) offlineConsent.delete(grant.user.sub);
+    return json(200, {});
+  });
+
+  const bearerUser = (request: EmulatorRequest): GoogleUser | EmulatorReply => {
+    const grant = grants.grantOfAccessToken(request.bearer() ?? '');
+    if (grant) return grant.user;
+    return {
+      status: 401,
+      headers: { 'content-type': 'application/json; charset=UTF-8', 'www-authenticate': `Bearer realm="https://accounts.google.com/", error="invalid_token"` },
+      body: JSON.stringify({ error: { code: 401, message: 'Request had invalid authentication credentials.', status: 'UNAUTHENTICATED' } }),
+    };
+  };
+
+  server.route('GET', '/v1/userinfo', (request) => {
+    server.count('userinfo');
+    const found = bearerUser(request);
+    if ('status' in found) return found;
+    return json(200, { sub: found.sub, name: found.name, email: found.email, email_verified: found.emailVerified });
+  });
+
+  server.route('GET', '/drive/v3/about', (request) => {
+    server.count('api_about');
+    const found = bearerUser(request);
+    if ('status' in found) return found;
+    return json(200, { kind: 'drive#about', user: { displayName: found.name, emailAddress: found.email } });
+  });
+
+  return {
+    origin: issuer,
+    server,
+    signInAs: (next) => {
+      user = next;
+    },
+    liveRefreshTokens: (sub) => liveRefreshGrants(sub).length,
+    accepts: (accessToken) => grants.grantOfAccessToken(accessToken) !== undefined,
+    get consentScreens() {
+      return consentScreens;
+    },
+    close: () => server.close(),
+  };
+}

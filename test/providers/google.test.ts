@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { TestBrowser } from '../support/browser.js';
+import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { startGoogleEmulator, type GoogleEmulator, type GoogleUser } from './google.emulator.js';
+import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+
+const CLIENT_ID = '123456789-test.apps.googleusercontent.com';
+const CLIENT_SECRET = 'GOCSPX-test-secret';
+
+function person(sub: string, name: string): GoogleUser {
+  return { sub, name, email: `${name.toLowerCase().replace(/ /g, '.')}@gmail.test`, emailVerified: true };
+}
+
+describeEachDialect('Google, against an emulator of Google', (dialect) => {
+  let database: TestDatabase;
+  let google: GoogleEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    google = await startGoogleEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: `${APP_ORIGIN}/auth/google/callback` });
+    app = await startProviderTestApp({
+      databaseUrl: database.url,
+      env: {
+        OAUTH_PROVIDERS: 'google',
+        GOOGLE_PRESET: 'google',
+        GOOGLE_CLIENT_ID: CLIENT_ID,
+        GOOGLE_CLIENT_SECRET: CLIENT_SECRET,
+        GOOGLE_ISSUER: google.origin,
+        GOOGLE_API_BASE_URL: google.origin,
+      },
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await google?.close();
+    await database?.close();
+  });
+
+  /** Signs in (the emulator approves at once); returns the authorization request's parameters and the user id. */
+  async function signIn(browser: TestBrowser, user: GoogleUser) {
+    google.signInAs(user);
+    const start = await browser.get(`${APP_ORIGIN}/login/google?next=/api/me`, { followRedirects: false });
+    const request = new URL(start.location!).searchParams;
+    const page = await browser.get(start.location!);
+    expect(page.status).toBe(200);
+    return { request, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id };
+  }
+
+  async function signOut(browser: TestBrowser) {
+    await browser.post(`${APP_ORIGIN}/logout`, { _csrf: await csrfTokenOf(browser) });
+  }
+
+  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+
+  it('a first sign-in asks for offline access with consent and stores the refresh token; the ID token names the person', async () => {
+    const ada = person('110169484474386276334', 'Ada Lovelace');
+    const { request, userId } = await signIn(app.browser(), ada);
+    expect(request.get('access_type')).toBe('offline');
+    expect(request.get('prompt')).toBe('consent');
+    expect(request.get('code_challenge_method')).toBe('S256');
+    const stored = await app.runtime.tokenStore.findToken(userId, 'google');
+    expect(stored!.refreshToken).toEqual(expect.any(String));
+    expect(stored!.scope).toContain('https://www.googleapis.com/auth/userinfo.email');
+    const user = await database.db.selectFrom('users').select(['email', 'name']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toEqual({ email: 'ada.lovelace@gmail.test', name: 'Ada Lovelace' });
+    expect(google.liveRefreshTokens(ada.sub)).toBe(1);
+  });
+
+  it('a returning user is not asked for consent again: Google issues no new refresh token, and the stored one is kept', async () => {
+    const grace = person('2001', 'Grace Hopper');
+    const browser = app.browser();
+    const first = await signIn(browser, grace);
+    const before = await app.runtime.tokenStore.findToken(first.userId, 'google');
+    await signOut(browser);
+    const screens = google.consentScreens;
+
+    const again = await signIn(browser, grace);
+    expect(again.userId).toBe(first.userId);
+    expect(again.request.get('prompt')).toBeNull();
+    expect(google.consentScreens).toBe(screens);
+    expect(google.liveRefreshTokens(grace.sub)).toBe(1);
+    const after = await app.runtime.tokenStore.findToken(first.userId, 'google');
+    expect(after!.accessToken).not.toBe(before!.accessToken);
+    expect(after!.refreshToken).toBe(before!.refreshToken);
+  });
+
+  it('the proxy reaches the API; 20 concurrent calls on an expired token make one refresh, and the refresh token (not rotated) stays', async () => {
+    const browser = app.browser();
+    const { userId } = await signIn(browser, person('2002', 'Alan Turing'));
+    const before = await app.runtime.tokenStore.findToken(userId, 'google');
+    await expire(userId);
+    const refreshes = google.server.counts.refresh_token ?? 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => browser.get(`${APP_ORIGIN}/api/providers/google/proxy/drive/v3/about`)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(JSON.parse(answers[0]!.text)).toMatchObject({ user: { displayName: 'Alan Turing' } });
+    expect(google.server.counts.refresh_token).toBe(refreshes + 1);
+    const after = await app.runtime.tokenStore.findToken(userId, 'google');
+    expect(after!.refreshToken).toBe(before!.refreshToken);
+    expect(after!.accessToken).not.toBe(before!.accessToken);
+  });
+
+  it('disconnect revokes the grant; the access token Google already dropped with it (400 invalid_token) still counts as revoked', async () => {
+    const browser = app.browser();
+    const { userId } = await signIn(browser, person('2003', 'Barbara Liskov'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'google');
+    const revocations = google.server.counts.revoke ?? 0;
+    const answer = await browser.request(`${APP_ORIGIN}/account/connections/google`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(google.server.counts.revoke).toBe(revocations + 2);
+    expect(google.accepts(stored!.accessToken)).toBe(false);
+    expect(google.liveRefreshTokens('2003')).toBe(0);
+  });
+
+  it('access revoked at Google: needs re-auth, then the next sign-in asks for consent and brings a new refresh token', async () => {
+    const browser = app.browser();
+    const edsger = person('2004', 'Edsger Dijkstra');
+    const { userId } = await signIn(browser, edsger);
+    const stored = await app.runtime.tokenStore.findToken(userId, 'google');
+    // The person removes the app at myaccount.google.com: the grant ends.
+    await fetch(`${google.origin}/revoke`, { method: 'POST', body: new URLSearchParams({ token: stored!.refreshToken! }) });
+    await expire(userId);
+    const call = await browser.get(`${APP_ORIGIN}/api/providers/google/proxy/drive/v3/about`);
+    expect(call.status).toBe(401);
+    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
+
+    const again = await signIn(browser, edsger);
+    expect(again.request.get('prompt')).toBe('consent');
+    const renewed = await app.runtime.tokenStore.findToken(userId, 'google');
+    expect(renewed!.status).toBe('active');
+    expect(renewed!.refreshToken).not.toBe(stored!.refreshToken);
+    expect(google.liveRefreshTokens(edsger.sub)).toBe(1);
+  });
+});

@@ -1,0 +1,146 @@
+// Starts the Django OAuth Toolkit server of test/interop/dot/ for one test
+// suite: a fresh state folder (SQLite database, keys), its users and client,
+// then `manage.py runserver` on a free port, stopped and deleted by close().
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, it } from 'vitest';
+import { freePort } from '../support/free-port.js';
+import { DIALECTS, type TestDialect } from '../support/postgres.js';
+
+/** Debian's python3-django-oauth-toolkit installs for this interpreter (a pyenv python on PATH lacks it). */
+export const SYSTEM_PYTHON = '/usr/bin/python3';
+const PROJECT_DIR = fileURLToPath(new URL('./dot/', import.meta.url));
+const SKIP_NOTICE = 'Django OAuth Toolkit not found: its interop tests are skipped (apt-get install python3-django-oauth-toolkit)';
+
+export interface DotOptions {
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  password: string;
+  usernames: string[];
+  accessTokenSeconds: number;
+}
+
+export interface DotServer {
+  /** http://127.0.0.1:<port>; the issuer is `${origin}/o`. */
+  origin: string;
+  /** Each user's `sub` (their primary key at DOT). */
+  subjects: Record<string, string>;
+  /** DOT's SQLite database file. */
+  databasePath: string;
+  /** Requests DOT's token and revocation endpoints received: `token:<grant_type>`, `token:<grant_type>:<status>`, `revoke`, `revoke:<status>`. */
+  counts(): Promise<Record<string, number>>;
+  close(): Promise<void>;
+}
+
+export function dotInstalled(): boolean {
+  return spawnSync(SYSTEM_PYTHON, ['-c', 'import oauth2_provider'], { stdio: 'ignore' }).status === 0;
+}
+
+let noticeShown = false;
+
+/**
+ * describeEachDialect for tests that need DOT: skipped with one notice when
+ * it is not installed, but failing when CI=true.
+ */
+export function describeEachDialectWithDot(title: string, body: (dialect: TestDialect) => void): void {
+  const installed = dotInstalled();
+  if (!installed && process.env.CI === 'true') {
+    describe(title, () => {
+      it('needs Django OAuth Toolkit', () => {
+        throw new Error(`Django OAuth Toolkit is required in CI: ${SYSTEM_PYTHON} cannot import oauth2_provider (apt-get install python3-django-oauth-toolkit)`);
+      });
+    });
+  } else if (!installed && !noticeShown) {
+    noticeShown = true;
+    console.warn(SKIP_NOTICE);
+  }
+  for (const dialect of DIALECTS) describe.skipIf(!installed || !dialect.available)(`${title} [${dialect.name}]`, () => body(dialect));
+}
+
+async function waitUntilAnswering(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`DOT exited with ${child.exitCode}:\n${output()}`);
+    const ok = await fetch(url).then((response) => response.ok, () => false);
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`DOT did not answer ${url} within 30 s:\n${output()}`);
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+export async function startDot(options: DotOptions): Promise<DotServer> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'tokenkeeper-dot-'));
+  const env = {
+    ...process.env,
+    DOT_STATE_DIR: stateDir,
+    DOT_ACCESS_TOKEN_EXPIRE_SECONDS: String(options.accessTokenSeconds),
+    // No __pycache__ folders in the repository.
+    PYTHONDONTWRITEBYTECODE: '1',
+  };
+  let child: ChildProcess | undefined;
+  try {
+    const setup = await promisify(execFile)(
+      SYSTEM_PYTHON,
+      [
+        'manage.py',
+        'dot_setup',
+        `--client-id=${options.clientId}`,
+        `--client-secret=${options.clientSecret}`,
+        `--redirect-uri=${options.redirectUri}`,
+        `--password=${options.password}`,
+        ...options.usernames,
+      ],
+      { cwd: PROJECT_DIR, env },
+    );
+    const { subjects } = JSON.parse(setup.stdout) as { subjects: Record<string, string> };
+
+    const port = await freePort();
+    const origin = `http://127.0.0.1:${port}`;
+    child = spawn(SYSTEM_PYTHON, ['manage.py', 'runserver', '--noreload', `127.0.0.1:${port}`], { cwd: PROJECT_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The last 20 kB of its output, for the error when it does not start.
+    let output = '';
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-20_000);
+    };
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
+    await waitUntilAnswering(`${origin}/o/.well-known/openid-configuration/`, child, () => output);
+
+    const running = child;
+    return {
+      origin,
+      subjects,
+      databasePath: join(stateDir, 'dot.sqlite3'),
+      async counts() {
+        const response = await fetch(`${origin}/test/counts`);
+        if (!response.ok) throw new Error(`DOT's /test/counts answered ${response.status}`);
+        return (await response.json()) as Record<string, number>;
+      },
+      async close() {
+        await stop(running);
+        rmSync(stateDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    if (child) await stop(child);
+    rmSync(stateDir, { recursive: true, force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,253 @@
+// Tokenkeeper against a real third-party server: Django OAuth Toolkit as
+// Debian packages it (test/interop/dot/), configured only through the
+// documented TOOLKIT_* variables. DOT publishes no revocation_endpoint in its
+// discovery document, so TOOLKIT_REVOCATION_URL adds it.
+import { randomBytes } from 'node:crypto';
+import Sqlite from 'better-sqlite3';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from '../providers/kit/provider-app.js';
+import type { BrowserResponse, TestBrowser } from '../support/browser.js';
+import type { TestDatabase } from '../support/postgres.js';
+import { expireStoredAccessToken } from '../support/signed-in.js';
+import { describeEachDialectWithDot, startDot, type DotServer } from './dot-server.js';
+
+const CLIENT_ID = 'tokenkeeper-interop';
+const CLIENT_SECRET = randomBytes(24).toString('hex');
+/** RFC 6749 §2.3.1 client_secret_basic (both values are URL-safe as they are). */
+const CLIENT_BASIC = `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`;
+const PASSWORD = 'correct horse battery staple';
+const SCOPE = 'openid profile email read';
+/** One DOT user per test, so no test depends on another's tokens. */
+const USERNAMES = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'];
+/** Longer than TOKEN_REFRESH_LEEWAY_SECONDS (60), or every use of a fresh token would refresh it. */
+const ACCESS_TOKEN_SECONDS = 120;
+const STORM = 30;
+
+describeEachDialectWithDot('Django OAuth Toolkit 1.7, a real OpenID provider', (dialect) => {
+  let dot: DotServer;
+  let database: TestDatabase;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    dot = await startDot({
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      redirectUri: `${APP_ORIGIN}/auth/toolkit/callback`,
+      password: PASSWORD,
+      usernames: USERNAMES,
+      accessTokenSeconds: ACCESS_TOKEN_SECONDS,
+    });
+    database = await dialect.openTestDatabase();
+    app = await startProviderTestApp({
+      databaseUrl: database.url,
+      env: {
+        OAUTH_PROVIDERS: 'toolkit',
+        TOOLKIT_CLIENT_ID: CLIENT_ID,
+        TOOLKIT_CLIENT_SECRET: CLIENT_SECRET,
+        // With the trailing slash: DOT answers the URL without it with a 301.
+        TOOLKIT_SERVER_METADATA_URL: `${dot.origin}/o/.well-known/openid-configuration/`,
+        TOOLKIT_REVOCATION_URL: `${dot.origin}/o/revoke_token/`,
+        TOOLKIT_SCOPE: SCOPE,
+        TOOLKIT_API_BASE_URL: `${dot.origin}/api`,
+      },
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await database?.close();
+    await dot?.close();
+  });
+
+  /** Signs `username` in through DOT's own login and consent forms. */
+  async function signIn(username: string): Promise<{ browser: TestBrowser; userId: string; consentUrl: URL; landed: BrowserResponse }> {
+    const browser = app.browser();
+    const login = await browser.get(`${APP_ORIGIN}/login/toolkit?next=/account`);
+    expect(login.url).toContain(`${dot.origin}/accounts/login/?next=/o/authorize/`);
+    const consent = await browser.submitForm(login, { username, password: PASSWORD });
+    expect(consent.url).toContain(`${dot.origin}/o/authorize/?`);
+    expect(consent.text).toContain('Authorize Tokenkeeper?');
+    // The consent form's "Authorize" button is a submit control named allow.
+    const landed = await browser.submitForm(consent, { allow: 'Authorize' });
+    const account = await database.db
+      .selectFrom('accounts')
+      .select('user_id')
+      .where('provider', '=', 'toolkit')
+      .where('subject', '=', dot.subjects[username]!)
+      .executeTakeFirstOrThrow();
+    return { browser, userId: account.user_id, consentUrl: new URL(consent.url), landed };
+  }
+
+  async function countsDelta(action: () => Promise<unknown>): Promise<Record<string, number>> {
+    const before = await dot.counts();
+    await action();
+    const after = await dot.counts();
+    return Object.fromEntries(Object.entries(after).map(([key, n]) => [key, n - (before[key] ?? 0)]).filter(([, n]) => n !== 0));
+  }
+
+  function callApiAtDot(accessToken: string): Promise<Response> {
+    return fetch(`${dot.origin}/api/notes`, { headers: { authorization: `Bearer ${accessToken}` } });
+  }
+
+  /** A refresh grant sent straight to DOT, as the app would send it. */
+  function refreshAtDot(refreshToken: string): Promise<Response> {
+    return fetch(`${dot.origin}/o/token/`, {
+      method: 'POST',
+      headers: { authorization: CLIENT_BASIC },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
+    });
+  }
+
+  /** DOT's own record of a refresh token: undefined when unknown, `revoked` null while it is live. */
+  function refreshTokenAtDot(token: string): { revoked: string | null } | undefined {
+    const dotDb = new Sqlite(dot.databasePath, { readonly: true, fileMustExist: true });
+    try {
+      return dotDb.prepare('select revoked from oauth2_provider_refreshtoken where token = ?').get(token) as { revoked: string | null } | undefined;
+    } finally {
+      dotDb.close();
+    }
+  }
+
+  it("signs in through DOT's login and consent forms with PKCE, as DOT's sub, and stores the refresh token DOT issued", async () => {
+    let signedIn!: Awaited<ReturnType<typeof signIn>>;
+    const delta = await countsDelta(async () => {
+      signedIn = await signIn('alice');
+    });
+    const { landed, userId, consentUrl } = signedIn;
+    expect(landed.status).toBe(200);
+    expect(landed.url).toBe(`${APP_ORIGIN}/account`);
+    expect(landed.text).toContain('Alice Example');
+    expect(consentUrl.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(consentUrl.searchParams.get('scope')).toBe(SCOPE);
+    expect(delta).toEqual({ 'token:authorization_code': 1, 'token:authorization_code:200': 1 });
+
+    const account = await database.db.selectFrom('accounts').select(['issuer', 'subject']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account).toEqual({ issuer: `${dot.origin}/o`, subject: dot.subjects.alice });
+    const user = await database.db.selectFrom('users').select(['email']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user.email).toBe('alice@example.test');
+
+    const token = (await app.runtime.tokenStore.findToken(userId, 'toolkit'))!;
+    expect(token).toMatchObject({ status: 'active', scope: SCOPE });
+    expect(token.refreshToken).toEqual(expect.any(String));
+    expect(refreshTokenAtDot(token.refreshToken!)).toEqual({ revoked: null });
+    expect(Math.abs(token.expiresAt! - (Math.floor(Date.now() / 1000) + ACCESS_TOKEN_SECONDS))).toBeLessThan(15);
+    // DOT's own userinfo names the same subject for the stored access token.
+    const userinfo = await fetch(`${dot.origin}/o/userinfo/`, { headers: { authorization: `Bearer ${token.accessToken}` } });
+    expect(userinfo.status).toBe(200);
+    expect(await userinfo.json()).toMatchObject({ sub: dot.subjects.alice, preferred_username: 'alice' });
+  });
+
+  it("the proxy calls DOT's protected API with the user's token, without a refresh", async () => {
+    const { browser } = await signIn('bob');
+    let answer!: BrowserResponse;
+    const delta = await countsDelta(async () => {
+      answer = await browser.get(`${APP_ORIGIN}/api/providers/toolkit/proxy/notes`);
+    });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ username: 'bob', name: 'Bob Example', notes: ["bob's first note", "bob's second note"] });
+    expect(delta).toEqual({});
+  });
+
+  it(`${STORM} concurrent calls with an expired token make exactly one refresh at DOT, and the rotated refresh token is saved`, async () => {
+    const { browser, userId } = await signIn('carol');
+    const before = (await app.runtime.tokenStore.findToken(userId, 'toolkit'))!;
+    await expireStoredAccessToken(database, userId);
+
+    let answers: BrowserResponse[] = [];
+    const delta = await countsDelta(async () => {
+      answers = await Promise.all(Array.from({ length: STORM }, () => browser.get(`${APP_ORIGIN}/api/providers/toolkit/proxy/notes`)));
+    });
+    expect(answers.map((answer) => answer.status)).toEqual(Array(STORM).fill(200));
+    for (const answer of answers) expect(JSON.parse(answer.text)).toMatchObject({ username: 'carol' });
+    expect(delta).toEqual({ 'token:refresh_token': 1, 'token:refresh_token:200': 1 });
+
+    const after = (await app.runtime.tokenStore.findToken(userId, 'toolkit'))!;
+    expect(after.accessToken).not.toBe(before.accessToken);
+    expect(after.refreshToken).not.toBe(before.refreshToken);
+    expect(after.expiresAt! - Math.floor(Date.now() / 1000)).toBeGreaterThan(ACCESS_TOKEN_SECONDS - 15);
+    // DOT rotated: the saved refresh token is the live one, the old one is revoked there.
+    expect(refreshTokenAtDot(after.refreshToken!)).toEqual({ revoked: null });
+    expect(refreshTokenAtDot(before.refreshToken!)?.revoked).toEqual(expect.any(String));
+    expect((await callApiAtDot(after.accessToken)).status).toBe(200);
+    const replay = await refreshAtDot(before.refreshToken!);
+    expect(replay.status).toBe(400);
+    expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('disconnect revokes the grant at DOT (RFC 7009), so neither token works there any more', async () => {
+    const { browser, userId } = await signIn('dave');
+    const stored = (await app.runtime.tokenStore.findToken(userId, 'toolkit'))!;
+    expect((await callApiAtDot(stored.accessToken)).status).toBe(200);
+    const csrf = await csrfTokenOf(browser);
+
+    let answer!: BrowserResponse;
+    const delta = await countsDelta(async () => {
+      answer = await browser.request(`${APP_ORIGIN}/account/connections/toolkit`, { method: 'DELETE', headers: { 'x-csrf-token': csrf } });
+    });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    // The refresh token, then the access token: two RFC 7009 requests, both accepted.
+    expect(delta).toEqual({ revoke: 2, 'revoke:200': 2 });
+    expect(await app.runtime.tokenStore.findToken(userId, 'toolkit')).toBeUndefined();
+
+    const call = await callApiAtDot(stored.accessToken);
+    expect(call.status).toBe(401);
+    expect(call.headers.get('www-authenticate')).toContain('error="invalid_token"');
+    const refresh = await refreshAtDot(stored.refreshToken!);
+    expect(refresh.status).toBe(400);
+    expect(await refresh.json()).toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('a refresh token revoked at DOT turns an expired token into 401 needs_reauth, with one refresh attempt only', async () => {
+    const { browser, userId } = await signIn('erin');
+    const stored = (await app.runtime.tokenStore.findToken(userId, 'toolkit'))!;
+    const revoke = await fetch(`${dot.origin}/o/revoke_token/`, {
+      method: 'POST',
+      headers: { authorization: CLIENT_BASIC },
+      body: new URLSearchParams({ token: stored.refreshToken!, token_type_hint: 'refresh_token' }),
+    });
+    expect(revoke.status).toBe(200);
+    expect(refreshTokenAtDot(stored.refreshToken!)?.revoked).toEqual(expect.any(String));
+    await expireStoredAccessToken(database, userId);
+
+    const proxied = () => browser.get(`${APP_ORIGIN}/api/providers/toolkit/proxy/notes`);
+    let first!: BrowserResponse;
+    let second!: BrowserResponse;
+    const delta = await countsDelta(async () => {
+      first = await proxied();
+      second = await proxied();
+    });
+    expect(first.status).toBe(401);
+    expect(JSON.parse(first.text)).toMatchObject({ error: 'needs_reauth' });
+    expect(second.status).toBe(401);
+    expect(JSON.parse(second.text)).toMatchObject({ error: 'needs_reauth' });
+    // DOT refused the one refresh (400 invalid_grant); the second call did not ask again.
+    expect(delta).toEqual({ 'token:refresh_token': 1, 'token:refresh_token:400': 1 });
+
+    expect((await app.runtime.tokenStore.findToken(userId, 'toolkit'))!.status).toBe('needs_reauth');
+    const me = JSON.parse((await browser.get(`${APP_ORIGIN}/api/me`)).text) as { connections: Array<{ provider: string; status: string }> };
+    expect(me.connections).toEqual([expect.objectContaining({ provider: 'toolkit', status: 'needs_reauth' })]);
+  });
+
+  it('a token DOT expired before the app expected is refreshed once after DOT answers 401, and the call retried', async () => {
+    const { browser, userId } = await signIn('frank');
+    const stored = (await app.runtime.tokenStore.findToken(userId, 'toolkit'))!;
+    // Expire it on DOT's side only: the app still thinks it has two minutes left.
+    const dotDb = new Sqlite(dot.databasePath, { fileMustExist: true, timeout: 10_000 });
+    try {
+      const changed = dotDb.prepare("update oauth2_provider_accesstoken set expires = '2000-01-01 00:00:00' where token = ?").run(stored.accessToken);
+      expect(changed.changes).toBe(1);
+    } finally {
+      dotDb.close();
+    }
+    expect((await callApiAtDot(stored.accessToken)).status).toBe(401);
+
+    let answer!: BrowserResponse;
+    const delta = await countsDelta(async () => {
+      answer = await browser.get(`${APP_ORIGIN}/api/providers/toolkit/proxy/notes`);
+    });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toMatchObject({ username: 'frank' });
+    expect(delta).toEqual({ 'token:refresh_token': 1, 'token:refresh_token:200': 1 });
+    expect((await app.runtime.tokenStore.findToken(userId, 'toolkit'))!.accessToken).not.toBe(stored.accessToken);
+  });
+});

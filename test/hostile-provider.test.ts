@@ -92,7 +92,7 @@ const BAD_TOKEN_RESPONSES: Array<{ name: string; misbehaviour: Misbehaviour; sta
   { name: 'a connection reset', misbehaviour: { tokenEndpoint: { kind: 'reset' } }, status: 503, code: 'provider_unreachable', message: /could not be reached/ },
   // Outbound requests go only to the provider's own endpoints: a redirect elsewhere is not followed.
   // Were it followed, port 9 would refuse the connection and the answer would be 503 provider_unreachable.
-  { name: 'a redirect to another host', misbehaviour: { tokenEndpoint: { kind: 'raw', status: 307, contentType: 'text/plain', body: '', headers: { location: 'http://127.0.0.1:9/token' } } }, status: 502, code: 'provider_bad_response', message: /failed validation/ },
+  { name: 'a redirect to another host', misbehaviour: { tokenEndpoint: { kind: 'raw', status: 307, contentType: 'text/plain', body: '', headers: { location: 'http://127.0.0.1:9/token' } } }, status: 502, code: 'provider_bad_response', message: /HTTP 307, a redirect to http:\/\/127\.0\.0\.1:9\/token, which is not followed/ },
 ];
 
 describeEachDialect('a hostile provider', (dialect) => {

@@ -164,6 +164,12 @@ export function describeProviderFailure(provider: string, step: string, error: u
     if (status >= 500) {
       return new ProviderUnavailableError('provider_error', `${provider} failed the ${step} (HTTP ${status}).`, { cause: error });
     }
+    const location = ((error as { cause: Response }).cause).headers.get('location');
+    if (status >= 300 && status < 400 && location) {
+      // Redirects are never followed to a provider; saying where it pointed lets the operator configure that URL.
+      return new ProviderUnavailableError('provider_bad_response', `${provider} answered the ${step} with HTTP ${status}, a redirect to ${location.slice(0, 300)}, which is not followed; configure that URL instead.`, { cause: error });
+    }
+    return new ProviderUnavailableError('provider_bad_response', `${provider} answered the ${step} with HTTP ${status}.`, { cause: error });
   }
   if (code?.startsWith('OAUTH_') || error instanceof oidc.ClientError) {
     return new ProviderUnavailableError('provider_bad_response', `${provider} gave an answer to the ${step} that failed validation (${code ?? 'invalid response'}).`, { cause: error });

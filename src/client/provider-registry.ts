@@ -57,6 +57,31 @@ function providerFetch(settings: ProviderSettings, base: oidc.CustomFetch | unde
   };
 }
 
+/**
+ * The fetch for the discovery request only: configured endpoints replace (or
+ * add to) what the document says, before openid-client reads it, so every
+ * check it makes of the document (issuer, Microsoft's tenant issuers) still applies.
+ */
+function withMetadataOverrides(base: oidc.CustomFetch | undefined, overrides: Partial<ProviderEndpoints>): oidc.CustomFetch {
+  const send: oidc.CustomFetch = base ?? ((url, init) => fetch(url, init as RequestInit));
+  return async (url, init) => {
+    const response = await send(url, init);
+    if (response.status !== 200) return response;
+    const text = await response.text();
+    let document: unknown;
+    try {
+      document = JSON.parse(text);
+    } catch {
+      document = undefined;
+    }
+    const body = document !== null && typeof document === 'object' && !Array.isArray(document) ? JSON.stringify({ ...document, ...serverMetadataOf(overrides) }) : text;
+    const headers = new Headers(response.headers);
+    headers.delete('content-length');
+    headers.delete('content-encoding');
+    return new Response(body, { status: response.status, statusText: response.statusText, headers });
+  };
+}
+
 function applyOptions(settings: ProviderSettings, customFetch: oidc.CustomFetch | undefined, options: RegistryOptions): Array<(config: oidc.Configuration) => void> {
   const steps: Array<(config: oidc.Configuration) => void> = [];
   if (settings.allowInsecureHttp) steps.push(oidc.allowInsecureRequests);
@@ -78,27 +103,17 @@ async function resolveConfiguration(
   const execute = applyOptions(settings, customFetch, options);
   if (settings.discovery) {
     const url = 'issuer' in settings.discovery ? settings.discovery.issuer : settings.discovery.metadataUrl;
-    let discovered: oidc.Configuration;
+    const discoveryFetch = settings.metadataOverrides ? withMetadataOverrides(customFetch, settings.metadataOverrides) : customFetch;
     try {
       // Given an issuer, openid-client checks that the document's `issuer` equals it.
-      discovered = await oidc.discovery(new URL(url), settings.clientId, undefined, clientAuth(settings), {
+      return await oidc.discovery(new URL(url), settings.clientId, undefined, clientAuth(settings), {
         execute,
-        ...(customFetch ? { [oidc.customFetch]: customFetch } : {}),
+        ...(discoveryFetch ? { [oidc.customFetch]: discoveryFetch } : {}),
         ...(options.timeoutSeconds !== undefined ? { timeout: options.timeoutSeconds } : {}),
       });
     } catch (error) {
       throw describeProviderFailure(settings.displayName, 'discovery', error);
     }
-    if (!settings.metadataOverrides) return discovered;
-    // Configured endpoints win over the document (e.g. a revocation endpoint it does not list).
-    const config = new oidc.Configuration(
-      { ...discovered.serverMetadata(), ...serverMetadataOf(settings.metadataOverrides) },
-      settings.clientId,
-      undefined,
-      clientAuth(settings),
-    );
-    for (const step of execute) step(config);
-    return config;
   }
   const endpoints = settings.endpoints;
   if (!endpoints) throw new Error(`provider ${settings.name} has neither discovery nor endpoints`);

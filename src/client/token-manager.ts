@@ -158,7 +158,7 @@ export class TokenManager {
     if (!token) throw new NotConnectedError(displayName);
     if (token.status === 'needs_reauth') throw new ReauthRequiredError(displayName);
     const rejected = options.rejectedAccessToken !== undefined && options.rejectedAccessToken === token.accessToken;
-    const fresh = token.expiresAt === null || token.expiresAt - this.#now() > (options.minValiditySeconds ?? this.#leeway);
+    const fresh = token.expiresAt === null || token.expiresAt - this.#now() > (options.minValiditySeconds ?? this.#leewayFor(token));
     if (fresh && !rejected && !options.force) return token;
     if (!token.refreshToken) {
       // Nothing to refresh with: use it while it lasts, then only a new sign-in helps.
@@ -166,6 +166,15 @@ export class TokenManager {
       throw new ReauthRequiredError(displayName);
     }
     return undefined;
+  }
+
+  /**
+   * The leeway, but never more than half the token's lifetime: a provider
+   * issuing 60 s tokens with a 60 s leeway would have every call refresh.
+   */
+  #leewayFor(token: StoredTokenSet): number {
+    if (token.expiresAt === null || token.issuedAt === undefined || token.issuedAt === null) return this.#leeway;
+    return Math.min(this.#leeway, Math.floor((token.expiresAt - token.issuedAt) / 2));
   }
 
   #singleFlight(userId: string, provider: string, options: RefreshOptions): Promise<StoredTokenSet> {

@@ -7,6 +7,8 @@ export interface TokenSet {
   scope: string | null;
   /** Epoch seconds; null when the provider gave no `expires_in`. */
   expiresAt: number | null;
+  /** When the access token was issued (epoch seconds), if known: with expiresAt, its lifetime. */
+  issuedAt?: number | null;
 }
 
 interface TokenEndpointAnswer {
@@ -32,5 +34,6 @@ export function tokenSetFromResponse(response: TokenEndpointAnswer, receivedAt: 
     // RFC 6749 §5.1: scope may be omitted when it equals what was requested.
     scope: response.scope ?? requestedScope,
     expiresAt: typeof response.expires_in === 'number' ? receivedAt + response.expires_in : null,
+    issuedAt: receivedAt,
   };
 }

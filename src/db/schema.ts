@@ -47,6 +47,8 @@ export interface TokensTable {
   refresh_token: string | null;
   id_token: string | null;
   expires_at: number | null;
+  /** When the access token was issued (epoch seconds); null for tokens stored before this was kept. */
+  issued_at: ColumnType<number | null, number | null | undefined, number | null>;
   status: ColumnType<TokenStatus, TokenStatus | undefined, TokenStatus>;
   last_error: string | null;
   created_at: number;

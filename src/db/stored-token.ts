@@ -25,6 +25,7 @@ export class DecryptedToken {
   readonly tokenType: string;
   readonly scope: string | null;
   readonly expiresAt: number | null;
+  readonly issuedAt: number | null;
   readonly #row: TokenRow;
   readonly #decrypt: ColumnDecrypter;
   #refreshToken: string | null | undefined;
@@ -45,6 +46,7 @@ export class DecryptedToken {
     this.tokenType = row.token_type;
     this.scope = row.scope;
     this.expiresAt = row.expires_at;
+    this.issuedAt = row.issued_at;
   }
 
   get refreshToken(): string | null {

@@ -15,6 +15,7 @@ function tokenSet(overrides: Partial<TokenSet> = {}): TokenSet {
     tokenType: 'Bearer',
     scope: 'openid profile offline_access',
     expiresAt: NOW + 3600,
+    issuedAt: NOW,
     ...overrides,
   };
 }
@@ -106,6 +107,18 @@ describeEachDialect('SqlTokenStore', (dialect) => {
     const second = await store.saveTokenSet(userId, 'toolkit', replacement, NOW + 20);
     expect(second).toMatchObject({ ...replacement, id: first.id, createdAt: NOW, updatedAt: NOW + 20, status: 'active', lastError: null });
     expect(allFields(await store.findToken(userId, 'toolkit'))).toEqual(allFields(second));
+  });
+
+  it('a new sign-in without a refresh token keeps the live one stored (providers send one only on first consent)', async () => {
+    const userId = await newUser();
+    await store.saveTokenSet(userId, 'toolkit', tokenSet({ refreshToken: 'RT-first' }), NOW);
+    const second = await store.saveTokenSet(userId, 'toolkit', tokenSet({ accessToken: 'AT-second', refreshToken: null }), NOW + 20);
+    expect(second.refreshToken).toBe('RT-first');
+    expect(second.accessToken).toBe('AT-second');
+    expect(allFields(await store.findToken(userId, 'toolkit'))).toEqual(allFields(second));
+    expect(await store.hasLiveRefreshToken(userId, 'toolkit')).toBe(true);
+    await store.markNeedsReauth(userId, 'toolkit', 'invalid_grant', NOW + 30);
+    expect(await store.hasLiveRefreshToken(userId, 'toolkit')).toBe(false);
   });
 
   it('saves inside the caller’s transaction and rolls back with it', async () => {

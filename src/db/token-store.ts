@@ -22,6 +22,8 @@ export interface TokenSet {
   scope: string | null;
   /** Epoch seconds; null when the provider gave no expiry. */
   expiresAt: number | null;
+  /** When the access token was issued (epoch seconds), if known: with expiresAt, its lifetime. */
+  issuedAt?: number | null;
 }
 
 export interface StoredToken extends TokenSet {
@@ -114,6 +116,7 @@ export class SqlTokenStore {
         scope: set.scope,
         ...encrypted,
         expires_at: set.expiresAt,
+        issued_at: set.issuedAt ?? null,
         status: 'active',
         last_error: null,
         created_at: now,
@@ -130,6 +133,7 @@ export class SqlTokenStore {
           refresh_token:
             encrypted.refresh_token ?? eb.case().when('tokens.status', '=', 'active').then(eb.ref('tokens.refresh_token')).else(null).end(),
           expires_at: set.expiresAt,
+          issued_at: set.issuedAt ?? null,
           status: 'active',
           last_error: null,
           updated_at: now,
@@ -139,7 +143,9 @@ export class SqlTokenStore {
       )
       .returningAll()
       .executeTakeFirstOrThrow();
-    return set.refreshToken === null && row.refresh_token !== null ? this.#storedTokenOf(row) : { ...rowToTokenSummaryFields(row), ...set };
+    return set.refreshToken === null && row.refresh_token !== null
+      ? this.#storedTokenOf(row)
+      : { ...rowToTokenSummaryFields(row), ...set, issuedAt: set.issuedAt ?? null };
   }
 
   /**
@@ -204,6 +210,7 @@ export class SqlTokenStore {
         refresh_token: encrypted.refresh_token ?? eb.ref('refresh_token'),
         id_token: encrypted.id_token ?? eb.ref('id_token'),
         expires_at: set.expiresAt,
+        issued_at: set.issuedAt ?? null,
         status: 'active',
         last_error: null,
         updated_at: now,

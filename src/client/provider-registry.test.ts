@@ -1,0 +1,77 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProviderUnavailableError } from './errors.js';
+import { ProviderRegistry } from './provider-registry.js';
+import type { ProviderSettings } from './provider-settings.js';
+
+/** A discovery server whose answers the tests choose: `/o` redirects (as Django OAuth Toolkit's does without its trailing slash). */
+let server: Server;
+let origin: string;
+let discoveryRequests = 0;
+let discoveryStatus = 200;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    if (req.url === '/o/.well-known/openid-configuration') {
+      res.writeHead(301, { location: '/o/.well-known/openid-configuration/' }).end();
+      return;
+    }
+    discoveryRequests += 1;
+    if (discoveryStatus !== 200) {
+      res.writeHead(discoveryStatus).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' }).end(
+      JSON.stringify({
+        issuer: `${origin}/p`,
+        authorization_endpoint: `${origin}/p/authorize`,
+        token_endpoint: `${origin}/p/token`,
+        jwks_uri: `${origin}/p/jwks`,
+        response_types_supported: ['code'],
+      }),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+function settings(overrides: Partial<ProviderSettings>): ProviderSettings {
+  return { name: 'acme', displayName: 'Acme', clientId: 'id', clientSecret: 'secret', tokenEndpointAuthMethod: 'client_secret_basic', scope: 'openid', allowInsecureHttp: true, ...overrides };
+}
+
+describe('ProviderRegistry', () => {
+  it('a discovery answered with a redirect names the status and where it points (not followed)', async () => {
+    const registry = new ProviderRegistry([settings({ discovery: { issuer: `${origin}/o` } })]);
+    const error = await registry.get('acme').configuration().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ProviderUnavailableError);
+    expect((error as ProviderUnavailableError).code).toBe('provider_bad_response');
+    expect((error as Error).message).toBe('Acme answered the discovery with HTTP 301, a redirect to /o/.well-known/openid-configuration/, which is not followed; configure that URL instead.');
+  });
+
+  it('discovers once, keeps the result, and applies configured endpoints over the document', async () => {
+    discoveryStatus = 200;
+    const registry = new ProviderRegistry([settings({ discovery: { issuer: `${origin}/p` }, metadataOverrides: { revocationEndpoint: `${origin}/p/revoke` } })]);
+    const before = discoveryRequests;
+    const [first, second] = await Promise.all([registry.get('acme').configuration(), registry.get('acme').configuration()]);
+    expect(first).toBe(second);
+    expect(discoveryRequests).toBe(before + 1);
+    expect(first.serverMetadata()).toMatchObject({ issuer: `${origin}/p`, token_endpoint: `${origin}/p/token`, revocation_endpoint: `${origin}/p/revoke` });
+  });
+
+  it('a failed discovery is not kept: the next use tries again', async () => {
+    discoveryStatus = 503;
+    const registry = new ProviderRegistry([settings({ discovery: { issuer: `${origin}/p` } })]);
+    await expect(registry.get('acme').configuration()).rejects.toMatchObject({ code: 'provider_unavailable' });
+    discoveryStatus = 200;
+    const before = discoveryRequests;
+    await expect(registry.get('acme').configuration()).resolves.toBeDefined();
+    expect(discoveryRequests).toBe(before + 1);
+  });
+
+  it('an unknown provider is a 404 unknown_provider', () => {
+    const registry = new ProviderRegistry([]);
+    expect(() => registry.get('nope')).toThrow(expect.objectContaining({ code: 'unknown_provider', status: 404 }));
+  });
+});

@@ -12,7 +12,9 @@ export type RefreshPolicy =
   /** One refresh token for the life of the grant (e.g. Google). */
   | 'static'
   /** A new refresh token with every refresh; the old one stops working (e.g. a GitHub App, Atlassian). */
-  | 'rotating';
+  | 'rotating'
+  /** A new refresh token with every refresh; the old one keeps working until it expires (e.g. Microsoft). */
+  | 'reissued';
 
 export interface GrantStoreOptions {
   /** Epoch seconds (default: the real clock). */
@@ -146,10 +148,10 @@ export class GrantStore<User> {
       return { ok: false, reason: 'reused_token' };
     }
     if (stored.expiresAt !== null && stored.expiresAt <= this.#now()) return { ok: false, reason: 'expired_token' };
-    const rotating = this.#options.refreshPolicy === 'rotating';
-    if (rotating) stored.retired = true;
+    const { refreshPolicy } = this.#options;
+    if (refreshPolicy === 'rotating') stored.retired = true;
     // A static refresh token is not sent again: the client keeps the one it has.
-    return { ok: true, grant, tokens: this.#issue(grant, rotating) };
+    return { ok: true, grant, tokens: this.#issue(grant, refreshPolicy === 'rotating' || refreshPolicy === 'reissued') };
   }
 
   /** The grant behind a live access token; undefined when the token is unknown, expired or revoked. */

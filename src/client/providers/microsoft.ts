@@ -1,0 +1,32 @@
+/**
+ * Microsoft Entra ID (the Microsoft identity platform, v2.0 endpoints), for
+ * work or school accounts and personal Microsoft accounts. `<NAME>_TENANT`
+ * is `common` (the default: any account), `organizations`, `consumers`, or
+ * a tenant's id or domain
+ * (https://learn.microsoft.com/en-us/entra/identity-platform/v2-protocols#endpoints).
+ * Its departures, from Microsoft's docs:
+ * - the discovery document of `common` and `organizations` names the issuer
+ *   `https://login.microsoftonline.com/{tenantid}/v2.0`, a template: each ID
+ *   token's `iss` carries the person's own tenant (its `tid` claim)
+ *   (https://learn.microsoft.com/en-us/entra/identity-platform/id-token-claims-reference).
+ *   openid-client accepts exactly this for login.microsoftonline.com, checking
+ *   every ID token's `iss` against the template filled with its `tid`;
+ * - `offline_access` brings a refresh token without `prompt=consent`, and
+ *   refresh tokens are replaced on every refresh
+ *   (https://learn.microsoft.com/en-us/entra/identity-platform/refresh-tokens);
+ * - the `email` claim is not verified by Microsoft, so it is not marked verified;
+ * - there is no revocation endpoint: disconnecting deletes the tokens here only.
+ * The API base is Microsoft Graph; userinfo is Graph's /oidc/userinfo.
+ */
+import type { ProviderPreset } from './preset.js';
+
+export const microsoft: ProviderPreset = {
+  displayName: 'Microsoft',
+  values: { tenant: 'optional' },
+  settings: ({ tenant }) => ({
+    discovery: { issuer: `https://login.microsoftonline.com/${tenant ?? 'common'}/v2.0` },
+    scope: 'openid profile email offline_access User.Read',
+    apiBaseUrl: 'https://graph.microsoft.com',
+    refreshTokenNeedsConsent: false,
+  }),
+};

@@ -1,0 +1,219 @@
+/**
+ * An emulator of the Microsoft identity platform's v2.0 endpoints and the
+ * parts of Microsoft Graph that sign-in touches, written from Microsoft's docs:
+ * - Endpoints per tenant (`common`, `organizations`, `consumers`, a tenant id), discovery:
+ *   https://learn.microsoft.com/en-us/entra/identity-platform/v2-protocols-oidc
+ * - The authorization code flow, its token answer and errors (`error_codes`, `trace_id`…):
+ *   https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow
+ * - ID token claims (`tid`, `oid`, pairwise `sub`; `iss` holds the user's tenant even when
+ *   the discovery document of `common` says `{tenantid}`):
+ *   https://learn.microsoft.com/en-us/entra/identity-platform/id-token-claims-reference
+ * - Refresh tokens: issued for `offline_access`, a new one with every refresh, the old
+ *   one still valid until it expires:
+ *   https://learn.microsoft.com/en-us/entra/identity-platform/refresh-tokens
+ * - Graph's OpenID userinfo and `/v1.0/me`, 401 `InvalidAuthenticationToken`:
+ *   https://learn.microsoft.com/en-us/entra/identity-platform/userinfo,
+ *   https://learn.microsoft.com/en-us/graph/api/user-get
+ * The sign-in endpoints and Graph are served on one origin.
+ */
+import { randomUUID } from 'node:crypto';
+import { json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
+import { GrantStore } from './kit/grants.js';
+import { createSigningKey } from './kit/signing.js';
+
+export interface MicrosoftUser {
+  /** The pairwise subject for this app. */
+  sub: string;
+  /** The object id in the user's tenant. */
+  oid: string;
+  /** The user's own tenant id. */
+  tid: string;
+  name: string;
+  preferredUsername: string;
+  email: string;
+  /** For a forged token only: the tenant its `iss` names, when not `tid`. */
+  issuerTenant?: string;
+}
+
+export interface MicrosoftEmulatorOptions {
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  /**
+   * The origin the emulator is known by in the URLs it publishes: its own (a test points
+   * `<NAME>_ISSUER` at it), or https://login.microsoftonline.com when a test maps that host onto it.
+   */
+  publicOrigin?: (emulatorOrigin: string) => { login: string; graph: string };
+  now?: () => number;
+}
+
+export interface MicrosoftEmulator {
+  readonly origin: string;
+  readonly server: EmulatorServer;
+  signInAs(user: MicrosoftUser): void;
+  accepts(accessToken: string): boolean;
+  close(): Promise<void>;
+}
+
+const MULTI_TENANT = new Set(['common', 'organizations']);
+/** The tenant of personal Microsoft accounts; `consumers` is issued as this id. */
+export const CONSUMERS_TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
+
+function aadError(status: number, error: string, code: number, description: string): EmulatorReply {
+  const timestamp = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  return json(status, {
+    error,
+    error_description: `AADSTS${code}: ${description} Trace ID: ${randomUUID()} Correlation ID: ${randomUUID()} Timestamp: ${timestamp}`,
+    error_codes: [code],
+    timestamp,
+    trace_id: randomUUID(),
+    correlation_id: randomUUID(),
+  });
+}
+
+export async function startMicrosoftEmulator(options: MicrosoftEmulatorOptions): Promise<MicrosoftEmulator> {
+  const server = await startEmulatorServer();
+  const now = options.now ?? (() => Math.floor(Date.now() / 1000));
+  const { login, graph } = options.publicOrigin?.(server.origin) ?? { login: server.origin, graph: server.origin };
+  const key = await createSigningKey('RS256', now);
+  const grants = new GrantStore<MicrosoftUser>({ now, accessTokenTtl: 3599, refreshPolicy: 'reissued', refreshTokenTtl: 90 * 86_400 });
+  let user: MicrosoftUser | undefined;
+
+  const issuerOf = (tenant: string) => `${login}/${tenant}/v2.0`;
+
+  server.route('GET', '/:tenant/v2.0/.well-known/openid-configuration', (request) => {
+    const tenant = request.params.tenant!;
+    const published = MULTI_TENANT.has(tenant) ? '{tenantid}' : tenant === 'consumers' ? CONSUMERS_TENANT : tenant;
+    return json(200, {
+      issuer: issuerOf(published),
+      authorization_endpoint: `${login}/${tenant}/oauth2/v2.0/authorize`,
+      token_endpoint: `${login}/${tenant}/oauth2/v2.0/token`,
+      jwks_uri: `${login}/${tenant}/discovery/v2.0/keys`,
+      userinfo_endpoint: `${graph}/oidc/userinfo`,
+      end_session_endpoint: `${login}/${tenant}/oauth2/v2.0/logout`,
+      response_modes_supported: ['query', 'fragment', 'form_post'],
+      response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
+      scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+      subject_types_supported: ['pairwise'],
+      id_token_signing_alg_values_supported: ['RS256'],
+      token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
+      claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'preferred_username', 'name', 'tid', 'ver', 'oid', 'email'],
+      tenant_region_scope: null,
+      request_uri_parameter_supported: false,
+    });
+  });
+  server.route('GET', '/:tenant/discovery/v2.0/keys', () => json(200, key.jwks));
+
+  server.route('GET', '/:tenant/oauth2/v2.0/authorize', (request) => {
+    server.count('authorize');
+    const query = request.url.searchParams;
+    if (query.get('client_id') !== options.clientId) return aadError(400, 'unauthorized_client', 700016, `Application with identifier '${query.get('client_id')}' was not found in the directory.`);
+    if (query.get('redirect_uri') !== options.redirectUri) return aadError(400, 'invalid_request', 50011, 'The redirect URI specified in the request does not match the redirect URIs configured for the application.');
+    const back = new URL(options.redirectUri);
+    const state = query.get('state');
+    if (state !== null) back.searchParams.set('state', state);
+    if (!user) {
+      back.searchParams.set('error', 'access_denied');
+      back.searchParams.set('error_description', 'AADSTS65004: User declined to consent to access the app.');
+      return redirect(back);
+    }
+    const scope = (query.get('scope') ?? '').split(' ').filter(Boolean);
+    const code = grants.issueCode({
+      clientId: options.clientId,
+      redirectUri: options.redirectUri,
+      scope: scope.join(' '),
+      codeChallenge: query.get('code_challenge') ?? undefined,
+      codeChallengeMethod: query.get('code_challenge_method') ?? undefined,
+      nonce: query.get('nonce') ?? undefined,
+      user,
+      refreshToken: scope.includes('offline_access'),
+    });
+    back.searchParams.set('code', code);
+    return redirect(back);
+  });
+
+  const tokenAnswer = async (grantUser: MicrosoftUser, nonce: string | undefined, scope: string, tokens: { accessToken: string; refreshToken: string | undefined; expiresIn: number | undefined }) => {
+    const scopes = scope.split(' ');
+    const answer: Record<string, unknown> = {
+      token_type: 'Bearer',
+      // Microsoft lists the granted resource scopes, and openid/profile/email/offline_access as asked.
+      scope: scopes.map((name) => (name === 'User.Read' ? 'https://graph.microsoft.com/User.Read' : name)).join(' '),
+      expires_in: tokens.expiresIn,
+      ext_expires_in: tokens.expiresIn,
+      access_token: tokens.accessToken,
+    };
+    if (tokens.refreshToken) answer.refresh_token = tokens.refreshToken;
+    if (scopes.includes('openid')) {
+      answer.id_token = await key.signIdToken({
+        ver: '2.0',
+        iss: issuerOf(grantUser.issuerTenant ?? grantUser.tid),
+        aud: options.clientId,
+        sub: grantUser.sub,
+        oid: grantUser.oid,
+        tid: grantUser.tid,
+        nbf: now(),
+        name: grantUser.name,
+        preferred_username: grantUser.preferredUsername,
+        email: grantUser.email,
+        ...(nonce ? { nonce } : {}),
+      });
+    }
+    return json(200, answer);
+  };
+
+  const clientAuthenticated = (request: EmulatorRequest) => {
+    const basic = request.basicAuth();
+    const form = request.form();
+    return (basic?.username ?? form.get('client_id')) === options.clientId && (basic?.password ?? form.get('client_secret')) === options.clientSecret;
+  };
+
+  server.route('POST', '/:tenant/oauth2/v2.0/token', async (request) => {
+    if (!clientAuthenticated(request)) return aadError(401, 'invalid_client', 7000215, 'Invalid client secret provided.');
+    const form = request.form();
+    if (form.get('grant_type') === 'refresh_token') {
+      server.count('refresh_token');
+      const refreshed = grants.refresh(form.get('refresh_token') ?? '', options.clientId);
+      if (!refreshed.ok) return aadError(400, 'invalid_grant', 70000, 'The provided value for the input parameter \'refresh_token\' or \'assertion\' is not valid.');
+      return tokenAnswer(refreshed.grant.user, undefined, refreshed.grant.scope, refreshed.tokens);
+    }
+    server.count('authorization_code');
+    const redeemed = grants.redeemCode(form.get('code') ?? '', { clientId: options.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: form.get('code_verifier') });
+    if (!redeemed.ok) return aadError(400, 'invalid_grant', 70008, 'The provided authorization code or refresh token has expired due to inactivity.');
+    return tokenAnswer(redeemed.grant.user, redeemed.grant.nonce, redeemed.grant.scope, redeemed.tokens);
+  });
+
+  const graphUser = (request: EmulatorRequest): MicrosoftUser | EmulatorReply => {
+    const grant = grants.grantOfAccessToken(request.bearer() ?? '');
+    if (grant) return grant.user;
+    return {
+      status: 401,
+      headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"' },
+      body: JSON.stringify({ error: { code: 'InvalidAuthenticationToken', message: 'Access token is empty or invalid.' } }),
+    };
+  };
+
+  server.route('GET', '/oidc/userinfo', (request) => {
+    server.count('userinfo');
+    const found = graphUser(request);
+    if ('status' in found) return found;
+    const [givenName, ...rest] = found.name.split(' ');
+    return json(200, { sub: found.sub, name: found.name, given_name: givenName, family_name: rest.join(' '), email: found.email });
+  });
+
+  server.route('GET', '/v1.0/me', (request) => {
+    server.count('api_me');
+    const found = graphUser(request);
+    if ('status' in found) return found;
+    return json(200, { '@odata.context': `${graph}/v1.0/$metadata#users/$entity`, id: found.oid, displayName: found.name, mail: found.email, userPrincipalName: found.preferredUsername });
+  });
+
+  return {
+    origin: server.origin,
+    server,
+    signInAs: (next) => {
+      user = next;
+    },
+    accepts: (accessToken) => grants.grantOfAccessToken(accessToken) !== undefined,
+    close: () => server.close(),
+  };
+}

@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { finishAuthorization, startAuthorization } from '../../src/client/authorization.js';
+import { ProviderRegistry } from '../../src/client/provider-registry.js';
+import { providerSettings } from '../../src/config/provider-config.js';
+import type { TestBrowser } from '../support/browser.js';
+import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { startMicrosoftEmulator, type MicrosoftEmulator, type MicrosoftUser } from './microsoft.emulator.js';
+
+const CLIENT_ID = '6731de76-14a6-49ae-97bc-6eba6914391e';
+const CLIENT_SECRET = 'microsoft-test-secret';
+const CONTOSO = 'd5ee1c08-df48-41ab-9948-80530002a9a8';
+const FABRIKAM = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+
+function member(tid: string, n: number, name: string): MicrosoftUser {
+  return { sub: `AAAAAAAAAAAAAAAAAAAAA${n}`, oid: `00000000-0000-0000-0000-00000000000${n}`, tid, name, preferredUsername: `${name.split(' ')[0]!.toLowerCase()}@contoso.test`, email: `${name.split(' ')[0]!.toLowerCase()}@contoso.test` };
+}
+
+describeEachDialect('Microsoft Entra ID, one tenant, against an emulator of Microsoft', (dialect) => {
+  let database: TestDatabase;
+  let microsoft: MicrosoftEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    microsoft = await startMicrosoftEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: `${APP_ORIGIN}/auth/microsoft/callback` });
+    app = await startProviderTestApp({
+      databaseUrl: database.url,
+      env: {
+        OAUTH_PROVIDERS: 'microsoft',
+        MICROSOFT_PRESET: 'microsoft',
+        MICROSOFT_CLIENT_ID: CLIENT_ID,
+        MICROSOFT_CLIENT_SECRET: CLIENT_SECRET,
+        // A single-tenant app: the tenant's own issuer, here the emulator's.
+        MICROSOFT_ISSUER: `${microsoft.origin}/${CONTOSO}/v2.0`,
+        MICROSOFT_API_BASE_URL: microsoft.origin,
+      },
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await microsoft?.close();
+    await database?.close();
+  });
+
+  async function signIn(browser: TestBrowser, user: MicrosoftUser) {
+    microsoft.signInAs(user);
+    const start = await browser.get(`${APP_ORIGIN}/login/microsoft?next=/api/me`, { followRedirects: false });
+    const page = await browser.get(start.location!);
+    expect(page.status).toBe(200);
+    return { request: new URL(start.location!).searchParams, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id };
+  }
+
+  it('signs in as the pairwise sub with offline_access and no consent prompt; the unverified e-mail is kept as it is', async () => {
+    const megan = member(CONTOSO, 1, 'Megan Bowen');
+    const { request, userId } = await signIn(app.browser(), megan);
+    expect(request.get('scope')).toBe('openid profile email offline_access User.Read');
+    expect(request.get('prompt')).toBeNull();
+    const account = await database.db.selectFrom('accounts').select(['subject', 'issuer']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account).toEqual({ subject: megan.sub, issuer: `${microsoft.origin}/${CONTOSO}/v2.0` });
+    const stored = await app.runtime.tokenStore.findToken(userId, 'microsoft');
+    expect(stored!.refreshToken).toEqual(expect.any(String));
+    expect(stored!.scope).toContain('https://graph.microsoft.com/User.Read');
+    const user = await database.db.selectFrom('users').select(['name', 'email']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toEqual({ name: 'Megan Bowen', email: 'megan@contoso.test' });
+  });
+
+  it('the proxy reaches Graph; 20 concurrent calls on an expired token make one refresh, and the new refresh token replaces the old', async () => {
+    const browser = app.browser();
+    const { userId } = await signIn(browser, member(CONTOSO, 2, 'Alex Wilber'));
+    const before = await app.runtime.tokenStore.findToken(userId, 'microsoft');
+    await database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+    const refreshes = microsoft.server.counts.refresh_token ?? 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => browser.get(`${APP_ORIGIN}/api/providers/microsoft/proxy/v1.0/me`)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(JSON.parse(answers[0]!.text)).toMatchObject({ displayName: 'Alex Wilber' });
+    expect(microsoft.server.counts.refresh_token).toBe(refreshes + 1);
+    const after = await app.runtime.tokenStore.findToken(userId, 'microsoft');
+    expect(after!.refreshToken).not.toBe(before!.refreshToken);
+  });
+
+  it('disconnect deletes the tokens and says Microsoft has no revocation endpoint', async () => {
+    const browser = app.browser();
+    const { userId } = await signIn(browser, member(CONTOSO, 3, 'Diego Siciliani'));
+    const answer = await browser.request(`${APP_ORIGIN}/account/connections/microsoft`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: false });
+    expect(await app.runtime.tokenStore.findToken(userId, 'microsoft')).toBeUndefined();
+  });
+
+  it('an ID token from another tenant than the configured one is refused, and nothing is stored', async () => {
+    const users = await database.db.selectFrom('users').select('id').execute();
+    microsoft.signInAs(member(FABRIKAM, 4, 'Intruder Example'));
+    const browser = app.browser();
+    const start = await browser.get(`${APP_ORIGIN}/login/microsoft`, { followRedirects: false });
+    const page = await browser.get(start.location!);
+    expect(page.status).toBe(502);
+    expect(await database.db.selectFrom('users').select('id').execute()).toHaveLength(users.length);
+  });
+});
+
+/**
+ * `common`: any tenant. Microsoft's discovery document names the issuer
+ * `https://login.microsoftonline.com/{tenantid}/v2.0`, which openid-client
+ * accepts for that host only, so the real hosts are kept and the registry's
+ * fetch carries them to the emulator.
+ */
+describe('Microsoft Entra ID, multi-tenant (common), against an emulator of Microsoft', () => {
+  let microsoft: MicrosoftEmulator;
+  let registry: ProviderRegistry;
+  const redirectUri = 'https://app.test/auth/microsoft/callback';
+
+  beforeAll(async () => {
+    microsoft = await startMicrosoftEmulator({
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      redirectUri,
+      publicOrigin: () => ({ login: 'https://login.microsoftonline.com', graph: 'https://graph.microsoft.com' }),
+    });
+    const settings = providerSettings({ MICROSOFT_PRESET: 'microsoft', MICROSOFT_CLIENT_ID: CLIENT_ID, MICROSOFT_CLIENT_SECRET: CLIENT_SECRET }, 'microsoft', true);
+    const toEmulator = (url: string) => url.replace(/^https:\/\/(login\.microsoftonline|graph\.microsoft)\.com/, microsoft.origin);
+    registry = new ProviderRegistry([settings], { fetch: (url, init) => fetch(toEmulator(url), init as RequestInit) });
+  });
+  afterAll(() => microsoft?.close());
+
+  async function signIn(user: MicrosoftUser) {
+    microsoft.signInAs(user);
+    const started = await startAuthorization(registry, 'microsoft', redirectUri);
+    expect(started.authorizationUrl.origin).toBe('https://login.microsoftonline.com');
+    expect(started.authorizationUrl.pathname).toBe('/common/oauth2/v2.0/authorize');
+    const answer = await fetch(started.authorizationUrl.href.replace('https://login.microsoftonline.com', microsoft.origin), { redirect: 'manual' });
+    const callback = new URL(answer.headers.get('location')!);
+    return finishAuthorization(registry, started.transaction, callback.searchParams);
+  }
+
+  it('people of two different tenants sign in, each ID token checked against its own tenant’s issuer', async () => {
+    const contoso = await signIn(member(CONTOSO, 5, 'Adele Vance'));
+    const fabrikam = await signIn(member(FABRIKAM, 6, 'Lee Gu'));
+    expect(contoso.identity).toMatchObject({ subject: 'AAAAAAAAAAAAAAAAAAAAA5', name: 'Adele Vance' });
+    expect(contoso.identity.claims).toMatchObject({ iss: `https://login.microsoftonline.com/${CONTOSO}/v2.0`, tid: CONTOSO });
+    expect(fabrikam.identity.claims).toMatchObject({ iss: `https://login.microsoftonline.com/${FABRIKAM}/v2.0`, tid: FABRIKAM });
+    expect(contoso.tokens.refreshToken).toEqual(expect.any(String));
+  });
+
+  it('a configured endpoint over the discovery document keeps the tenant issuers working', async () => {
+    const settings = providerSettings(
+      { MICROSOFT_PRESET: 'microsoft', MICROSOFT_CLIENT_ID: CLIENT_ID, MICROSOFT_CLIENT_SECRET: CLIENT_SECRET, MICROSOFT_USERINFO_URL: 'https://graph.microsoft.com/oidc/userinfo?override=1' },
+      'microsoft',
+      true,
+    );
+    const toEmulator = (url: string) => url.replace(/^https:\/\/(login\.microsoftonline|graph\.microsoft)\.com/, microsoft.origin);
+    const overridden = new ProviderRegistry([settings], { fetch: (url, init) => fetch(toEmulator(url), init as RequestInit) });
+    const config = await overridden.get('microsoft').configuration();
+    expect(config.serverMetadata().userinfo_endpoint).toBe('https://graph.microsoft.com/oidc/userinfo?override=1');
+    const previous = registry;
+    registry = overridden;
+    try {
+      const signedIn = await signIn(member(FABRIKAM, 8, 'Pradeep Gupta'));
+      expect(signedIn.identity.claims).toMatchObject({ tid: FABRIKAM });
+    } finally {
+      registry = previous;
+    }
+  });
+
+  it('an ID token whose iss names another tenant than its tid is refused', async () => {
+    await expect(signIn({ ...member(FABRIKAM, 7, 'Forged Person'), issuerTenant: CONTOSO })).rejects.toMatchObject({ code: 'provider_bad_response', status: 502 });
+  });
+});

@@ -14,7 +14,7 @@ export { PROVIDER_PRESETS, findPreset, type ProviderPreset, type PresetValues } 
 export type { ProviderHooks, ProfileReader, RevocationRequest, RevocationOutcome, FoundEmail } from './provider-hooks.js';
 export { ProviderApi, type ProviderApiRequest } from './provider-api.js';
 export { ProviderRegistry, type RegisteredProvider } from './provider-registry.js';
-export type { ProviderSettings, TokenEndpointAuthMethod, ExplicitEndpoints, ProviderEndpoints } from './provider-settings.js';
+export type { ProviderSettings, TokenEndpointAuthMethod, ExplicitEndpoints, ProviderEndpoints, ClientPrivateKey } from './provider-settings.js';
 export type { RevocationResult } from './revocation.js';
 export type { TokenEvent, TokenEventListener } from './token-events.js';
 export { TokenManager, type AccessToken, type RefreshOptions, type TokenManagerOptions } from './token-manager.js';

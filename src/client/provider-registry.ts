@@ -1,4 +1,5 @@
 import * as oidc from 'openid-client';
+import { clientAuthentication } from './client-auth.js';
 import { describeProviderFailure, UnknownProviderError } from './errors.js';
 import type { ProviderEndpoints, ProviderSettings } from './provider-settings.js';
 
@@ -24,12 +25,6 @@ export interface RegisteredProvider {
 }
 
 const DEFAULT_TIMEOUT_SECONDS = 10;
-
-function clientAuth(settings: ProviderSettings): oidc.ClientAuth {
-  return settings.tokenEndpointAuthMethod === 'client_secret_post'
-    ? oidc.ClientSecretPost(settings.clientSecret)
-    : oidc.ClientSecretBasic(settings.clientSecret);
-}
 
 /** Our endpoint names as RFC 8414 metadata, leaving out the ones not given. */
 function serverMetadataOf(endpoints: Partial<ProviderEndpoints>): Partial<oidc.ServerMetadata> {
@@ -101,12 +96,13 @@ async function resolveConfiguration(
   customFetch: oidc.CustomFetch | undefined,
 ): Promise<oidc.Configuration> {
   const execute = applyOptions(settings, customFetch, options);
+  const clientAuth = await clientAuthentication(settings);
   if (settings.discovery) {
     const url = 'issuer' in settings.discovery ? settings.discovery.issuer : settings.discovery.metadataUrl;
     const discoveryFetch = settings.metadataOverrides ? withMetadataOverrides(customFetch, settings.metadataOverrides) : customFetch;
     try {
       // Given an issuer, openid-client checks that the document's `issuer` equals it.
-      return await oidc.discovery(new URL(url), settings.clientId, undefined, clientAuth(settings), {
+      return await oidc.discovery(new URL(url), settings.clientId, undefined, clientAuth, {
         execute,
         ...(discoveryFetch ? { [oidc.customFetch]: discoveryFetch } : {}),
         ...(options.timeoutSeconds !== undefined ? { timeout: options.timeoutSeconds } : {}),
@@ -121,7 +117,7 @@ async function resolveConfiguration(
     { issuer: endpoints.issuer ?? new URL(endpoints.authorizationEndpoint).origin, ...serverMetadataOf(endpoints) },
     settings.clientId,
     undefined,
-    clientAuth(settings),
+    clientAuth,
   );
   for (const step of execute) step(config);
   return config;

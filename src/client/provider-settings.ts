@@ -1,7 +1,19 @@
 import type { ProviderHooks } from './provider-hooks.js';
 
-/** How a client authenticates at the token endpoint (RFC 6749 §2.3.1). */
-export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post';
+/**
+ * How a client authenticates at the token endpoint: with its secret (RFC 6749
+ * §2.3.1), with a JWT signed by its secret or its private key (RFC 7523 §2.2,
+ * OIDC Core §9), or not at all (`none`: a public client, PKCE only).
+ */
+export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt' | 'none';
+
+/** A client's private key for private_key_jwt. */
+export interface ClientPrivateKey {
+  /** PEM (PKCS#8 or PKCS#1/SEC1) or a private JWK as JSON text. */
+  key: string;
+  /** The `kid` the provider knows the key by, if it needs one. */
+  keyId?: string;
+}
 
 /** Endpoints of an OAuth 2.0 server (RFC 8414 names in camelCase). */
 export interface ProviderEndpoints {
@@ -23,8 +35,11 @@ export interface ProviderSettings {
   /** Shown on the sign-in button. */
   displayName: string;
   clientId: string;
+  /** Empty for methods that use no secret (private_key_jwt, none). */
   clientSecret: string;
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  /** For private_key_jwt. */
+  privateKey?: ClientPrivateKey;
   /** OIDC discovery (`issuer`, or a full metadata URL) or explicit endpoints; exactly one of them. */
   discovery?: { issuer: string } | { metadataUrl: string };
   /** With discovery: endpoints that replace what the discovery document says (or adds what it leaves out). */

@@ -130,7 +130,7 @@ export function loadConfig(env: Environment, cwd: string): AppConfig {
       }
     }
     if (new Set(names).size !== names.length) throw new ConfigError('OAUTH_PROVIDERS', 'lists a provider twice');
-    providers = names.map((name) => providerSettings(env, name, production));
+    providers = names.map((name) => providerSettings(env, name, production, cwd));
   } else {
     if (production) throw new ConfigError('OAUTH_PROVIDERS', 'is required in production (the local dev provider is for development only)');
     devProvider = loadDevProviderConfig(env);

@@ -1,3 +1,7 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './config-error.js';
 import { providerSettings } from './provider-config.js';
@@ -73,6 +77,24 @@ describe('provider settings from <NAME>_… variables', () => {
     expect(refusal({ ...github, GITHUB_TENANT: 'common' }, 'github').message).toBe('Configuration error: GITHUB_TENANT is not used by the github preset; remove it');
     expect(refusal({ ...client, ACME_ISSUER: 'https://id.example.com', ACME_BASE_URL: 'https://id.example.com' }).variable).toBe('ACME_BASE_URL');
     expect(refusal({ ...client, ACME_ISSUER: 'https://id.example.com', ACME_SERVER_METADATA_URL: 'https://id.example.com/.well-known/openid-configuration' }).variable).toBe('ACME_ISSUER');
+  });
+
+  it('client authentication: each method takes exactly the credentials it uses, and a key file is checked at start-up', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'tk-keys-'));
+    const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' });
+    writeFileSync(join(folder, 'key.pem'), pem);
+    writeFileSync(join(folder, 'public.pem'), generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }));
+    const issuer = { ACME_CLIENT_ID: 'id', ACME_ISSUER: 'https://id.example.com' };
+    const keyed = providerSettings({ ...issuer, ACME_TOKEN_ENDPOINT_AUTH_METHOD: 'private_key_jwt', ACME_PRIVATE_KEY_FILE: 'key.pem', ACME_PRIVATE_KEY_ID: 'k1' }, 'acme', true, folder);
+    expect(keyed).toMatchObject({ tokenEndpointAuthMethod: 'private_key_jwt', clientSecret: '', privateKey: { key: pem, keyId: 'k1' } });
+    expect(providerSettings({ ...issuer, ACME_TOKEN_ENDPOINT_AUTH_METHOD: 'none' }, 'acme', true)).toMatchObject({ tokenEndpointAuthMethod: 'none', clientSecret: '' });
+
+    expect(refusal({ ...issuer, ACME_TOKEN_ENDPOINT_AUTH_METHOD: 'private_key_jwt' }).variable).toBe('ACME_PRIVATE_KEY_FILE');
+    expect(refusal({ ...issuer, ACME_TOKEN_ENDPOINT_AUTH_METHOD: 'private_key_jwt', ACME_PRIVATE_KEY_FILE: join(folder, 'missing.pem') }).message).toContain('cannot be read: ENOENT');
+    expect(refusal({ ...issuer, ACME_TOKEN_ENDPOINT_AUTH_METHOD: 'private_key_jwt', ACME_PRIVATE_KEY_FILE: join(folder, 'public.pem') }).message).toContain('ACME_PRIVATE_KEY_FILE is not usable');
+    expect(refusal({ ...issuer, ACME_TOKEN_ENDPOINT_AUTH_METHOD: 'none', ACME_CLIENT_SECRET: 's' }).message).toBe('Configuration error: ACME_CLIENT_SECRET is not used with ACME_TOKEN_ENDPOINT_AUTH_METHOD=none; remove it');
+    expect(refusal({ ...issuer, ACME_CLIENT_SECRET: 's', ACME_PRIVATE_KEY_FILE: 'key.pem' }).variable).toBe('ACME_PRIVATE_KEY_FILE');
+    expect(refusal({ ...issuer, ACME_TOKEN_ENDPOINT_AUTH_METHOD: 'client_secret_jwt' }).variable).toBe('ACME_CLIENT_SECRET');
   });
 
   it('bad values are named: an unknown preset lists the known ones, an http base URL in production, an unknown auth method', () => {

@@ -1,10 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { findPreset, PRESET_VALUE_VARIABLES, PROVIDER_PRESETS, type PresetValueName, type PresetValues } from '../client/providers/index.js';
-import type { ProviderEndpoints, ProviderSettings, TokenEndpointAuthMethod } from '../client/provider-settings.js';
+import { readClientPrivateKey } from '../client/client-auth.js';
+import type { ClientPrivateKey, ProviderEndpoints, ProviderSettings, TokenEndpointAuthMethod } from '../client/provider-settings.js';
 import { ConfigError } from './config-error.js';
 import type { Environment } from './env-file.js';
 import { url } from './env-values.js';
 
-const AUTH_METHODS: readonly TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post'];
+const AUTH_METHODS: readonly TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'];
+/** Methods that authenticate with the client secret; the others take none. */
+const SECRET_METHODS: ReadonlySet<TokenEndpointAuthMethod> = new Set(['client_secret_basic', 'client_secret_post', 'client_secret_jwt']);
 
 /** Authorization-request parameters Tokenkeeper sets itself; `<NAME>_AUTHORIZATION_PARAMS` may not replace them. */
 const RESERVED_AUTHORIZATION_PARAMS = new Set(['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method']);
@@ -60,7 +65,27 @@ function authorizationParams(raw: string | undefined, variable: string): Record<
  * discovery finds; a variable that is set but would not be used stops
  * start-up, as does anything malformed.
  */
-export function providerSettings(env: Environment, name: string, production: boolean): ProviderSettings {
+/** The private key for private_key_jwt, read and checked now so a bad file stops start-up. */
+function clientPrivateKey(env: Environment, prefix: string, cwd: string): ClientPrivateKey {
+  const variable = `${prefix}_PRIVATE_KEY_FILE`;
+  const file = env[variable]?.trim();
+  if (!file) throw new ConfigError(variable, `is missing (${prefix}_TOKEN_ENDPOINT_AUTH_METHOD is private_key_jwt)`);
+  let key: string;
+  try {
+    key = readFileSync(resolve(cwd, file), 'utf8');
+  } catch (error) {
+    throw new ConfigError(variable, `cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'} (${file})`, { cause: error });
+  }
+  try {
+    readClientPrivateKey(key);
+  } catch (error) {
+    throw new ConfigError(variable, `is not usable: ${(error as Error).message}`, { cause: error });
+  }
+  const keyId = env[`${prefix}_PRIVATE_KEY_ID`]?.trim();
+  return keyId ? { key, keyId } : { key };
+}
+
+export function providerSettings(env: Environment, name: string, production: boolean, cwd = process.cwd()): ProviderSettings {
   const prefix = name.toUpperCase();
   const v = (suffix: string) => env[`${prefix}_${suffix}`]?.trim() || undefined;
   const presetName = v('PRESET')?.toLowerCase();
@@ -73,12 +98,20 @@ export function providerSettings(env: Environment, name: string, production: boo
 
   const clientId = v('CLIENT_ID');
   if (!clientId) throw new ConfigError(`${prefix}_CLIENT_ID`, `is missing (OAUTH_PROVIDERS lists "${name}")`);
-  const clientSecret = v('CLIENT_SECRET');
-  if (!clientSecret) throw new ConfigError(`${prefix}_CLIENT_SECRET`, `is missing (OAUTH_PROVIDERS lists "${name}")`);
-
-  const authMethod = v('TOKEN_ENDPOINT_AUTH_METHOD') ?? fromPreset.tokenEndpointAuthMethod ?? 'client_secret_basic';
-  if (!AUTH_METHODS.includes(authMethod as TokenEndpointAuthMethod)) {
+  const authMethod = (v('TOKEN_ENDPOINT_AUTH_METHOD') ?? fromPreset.tokenEndpointAuthMethod ?? 'client_secret_basic') as TokenEndpointAuthMethod;
+  if (!AUTH_METHODS.includes(authMethod)) {
     throw new ConfigError(`${prefix}_TOKEN_ENDPOINT_AUTH_METHOD`, `must be one of ${AUTH_METHODS.join(', ')} (got "${authMethod}")`);
+  }
+  const clientSecret = v('CLIENT_SECRET');
+  if (SECRET_METHODS.has(authMethod) && !clientSecret) {
+    throw new ConfigError(`${prefix}_CLIENT_SECRET`, `is missing (OAUTH_PROVIDERS lists "${name}"; ${authMethod} needs it)`);
+  }
+  if (!SECRET_METHODS.has(authMethod) && clientSecret) {
+    throw new ConfigError(`${prefix}_CLIENT_SECRET`, `is not used with ${prefix}_TOKEN_ENDPOINT_AUTH_METHOD=${authMethod}; remove it`);
+  }
+  const privateKey = authMethod === 'private_key_jwt' ? clientPrivateKey(env, prefix, cwd) : undefined;
+  for (const suffix of ['PRIVATE_KEY_FILE', 'PRIVATE_KEY_ID']) {
+    if (!privateKey && v(suffix)) throw new ConfigError(`${prefix}_${suffix}`, `is only used with ${prefix}_TOKEN_ENDPOINT_AUTH_METHOD=private_key_jwt; remove it`);
   }
 
   const metadataUrl = url(env, `${prefix}_SERVER_METADATA_URL`, production);
@@ -135,8 +168,9 @@ export function providerSettings(env: Environment, name: string, production: boo
     name,
     displayName: v('DISPLAY_NAME') ?? preset?.displayName ?? name.charAt(0).toUpperCase() + name.slice(1),
     clientId,
-    clientSecret,
-    tokenEndpointAuthMethod: authMethod as TokenEndpointAuthMethod,
+    clientSecret: clientSecret ?? '',
+    tokenEndpointAuthMethod: authMethod,
+    ...(privateKey ? { privateKey } : {}),
     ...(discovery ? { discovery } : {}),
     ...(metadataOverrides && Object.keys(metadataOverrides).length > 0 ? { metadataOverrides } : {}),
     ...(endpoints ? { endpoints } : {}),

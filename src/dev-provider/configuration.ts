@@ -37,12 +37,13 @@ export interface ConfigurationSettings {
 function clientMetadata(client: DevProviderClient) {
   return {
     client_id: client.clientId,
-    client_secret: client.clientSecret,
+    ...(client.clientSecret ? { client_secret: client.clientSecret } : {}),
+    ...(client.jwks ? { jwks: client.jwks } : {}),
     redirect_uris: client.redirectUris,
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
-    // client_secret_post is accepted too: oidc-provider treats the two as interchangeable.
-    token_endpoint_auth_method: 'client_secret_basic',
+    // client_secret_post is accepted for client_secret_basic too: oidc-provider treats the two as interchangeable.
+    token_endpoint_auth_method: client.tokenEndpointAuthMethod ?? 'client_secret_basic',
   };
 }
 
@@ -90,7 +91,7 @@ export function buildConfiguration(settings: ConfigurationSettings): Configurati
   return {
     adapter: settings.adapter,
     clients: settings.clients.map(clientMetadata),
-    clientAuthMethods: ['client_secret_basic', 'client_secret_post'],
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'],
     responseTypes: ['code'],
     scopes: [...SUPPORTED_SCOPES],
     claims: {

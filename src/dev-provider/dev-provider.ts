@@ -38,7 +38,10 @@ function checkOptions(options: DevProviderOptions): void {
     throw invalidOption('clients', 'must list at least one client');
   }
   options.clients.forEach((client, index) => {
-    if (!client.clientId || !client.clientSecret) throw invalidOption(`clients[${index}]`, 'needs a clientId and a clientSecret');
+    const method = client.tokenEndpointAuthMethod ?? 'client_secret_basic';
+    if (!client.clientId) throw invalidOption(`clients[${index}]`, 'needs a clientId');
+    if (method === 'private_key_jwt' && !client.jwks) throw invalidOption(`clients[${index}]`, 'needs jwks for private_key_jwt');
+    if (method !== 'private_key_jwt' && method !== 'none' && !client.clientSecret) throw invalidOption(`clients[${index}]`, `needs a clientSecret for ${method}`);
     if (!Array.isArray(client.redirectUris) || client.redirectUris.length === 0) {
       throw invalidOption(`clients[${index}].redirectUris`, 'must list at least one redirect URI');
     }

@@ -1,10 +1,18 @@
 import type Provider from 'oidc-provider';
 
-/** A confidential client registered at start-up (authorization_code + refresh_token). */
+/** How a client authenticates at the token endpoint (RFC 6749 §2.3, RFC 7523 §2.2, OIDC Core §9). */
+export type DevProviderClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt' | 'none';
+
+/** A client registered at start-up (authorization_code + refresh_token). */
 export interface DevProviderClient {
   clientId: string;
-  clientSecret: string;
+  /** Required unless the client authenticates with a key (private_key_jwt) or not at all (none: a public client). */
+  clientSecret?: string;
   redirectUris: string[];
+  /** Default client_secret_basic (client_secret_post is accepted as well). */
+  tokenEndpointAuthMethod?: DevProviderClientAuthMethod;
+  /** The client's public keys, for private_key_jwt. */
+  jwks?: { keys: Array<Record<string, unknown>> };
 }
 
 /** pino-compatible; the dev provider never passes token values to it. */

@@ -1,0 +1,56 @@
+import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { importJWK, type CryptoKey, type JWK } from 'jose';
+import * as oidc from 'openid-client';
+import type { ProviderSettings } from './provider-settings.js';
+
+/** The JWS algorithm a private key signs client assertions with (RFC 7518 §3.1). */
+export function signingAlgorithmOf(key: KeyObject): string {
+  switch (key.asymmetricKeyType) {
+    case 'rsa':
+      return 'RS256';
+    case 'ec': {
+      const curve = key.asymmetricKeyDetails?.namedCurve;
+      if (curve === 'prime256v1') return 'ES256';
+      if (curve === 'secp384r1') return 'ES384';
+      if (curve === 'secp521r1') return 'ES512';
+      throw new Error(`an EC key on curve ${curve ?? 'unknown'} cannot sign a client assertion (P-256, P-384 or P-521 can)`);
+    }
+    case 'ed25519':
+      return 'EdDSA';
+    default:
+      throw new Error(`a ${key.asymmetricKeyType ?? 'symmetric'} key cannot sign a client assertion (RSA, EC or Ed25519 can)`);
+  }
+}
+
+/** Parses a private key given as PEM or as a private JWK (JSON), checking that it can sign. */
+export function readClientPrivateKey(text: string): KeyObject {
+  const trimmed = text.trim();
+  let key: KeyObject;
+  try {
+    key = trimmed.startsWith('{') ? createPrivateKey({ key: JSON.parse(trimmed) as JWK & { kty: string }, format: 'jwk' }) : createPrivateKey(trimmed);
+  } catch (error) {
+    throw new Error(`it holds no private key in PEM or JWK form (${(error as Error).message})`, { cause: error });
+  }
+  signingAlgorithmOf(key);
+  return key;
+}
+
+/** openid-client's client authentication for the configured method (RFC 6749 §2.3, RFC 7523 §2.2). */
+export async function clientAuthentication(settings: ProviderSettings): Promise<oidc.ClientAuth> {
+  switch (settings.tokenEndpointAuthMethod) {
+    case 'client_secret_post':
+      return oidc.ClientSecretPost(settings.clientSecret);
+    case 'client_secret_jwt':
+      return oidc.ClientSecretJwt(settings.clientSecret);
+    case 'none':
+      return oidc.None();
+    case 'private_key_jwt': {
+      if (!settings.privateKey) throw new Error(`provider ${settings.name} uses private_key_jwt without a private key`);
+      const keyObject = readClientPrivateKey(settings.privateKey.key);
+      const key = (await importJWK(keyObject.export({ format: 'jwk' }), signingAlgorithmOf(keyObject))) as CryptoKey;
+      return oidc.PrivateKeyJwt(settings.privateKey.keyId ? { key, kid: settings.privateKey.keyId } : key);
+    }
+    default:
+      return oidc.ClientSecretBasic(settings.clientSecret);
+  }
+}

@@ -31,7 +31,7 @@ describe('dev provider', () => {
     expect(metadata.issuer).toBe(devProvider.issuer);
     expect(metadata.response_types_supported).toEqual(['code']);
     expect(metadata.code_challenge_methods_supported).toEqual(['S256']);
-    expect(metadata.token_endpoint_auth_methods_supported).toEqual(['client_secret_basic', 'client_secret_post']);
+    expect(metadata.token_endpoint_auth_methods_supported).toEqual(['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none']);
     expect(metadata.scopes_supported).toEqual(['openid', 'profile', 'email', 'offline_access', 'notes:read']);
     expect(metadata.authorization_response_iss_parameter_supported).toBe(true);
     expect(metadata.revocation_endpoint).toBe(`${devProvider.issuer}/token/revocation`);

@@ -65,4 +65,61 @@ describe('linking another provider (POST /account/connections/:provider)', () =>
     expect((await app.runtime.app.inject({ method: 'POST', url: '/account/connections/second', headers: { cookie: bob.cookie } })).statusCode).toBe(403);
     expect(await accountsOf(bob.userId)).toEqual([{ provider: 'toolkit' }]);
   });
+
+  /** A browser with only `cookie` (the app session), none of the provider's: the provider asks who signs in. */
+  function withAppSessionOnly(cookie: string) {
+    const browser = app.browser();
+    for (const pair of cookie.split('; ')) browser.cookies.setCookie(`${pair}; Path=/`, new URL(APP_ORIGIN));
+    return browser;
+  }
+
+  /** Follows a link flow through the provider's login (as `username`) and consent pages. */
+  async function throughProvider(browser: ReturnType<typeof app.browser>, start: Awaited<ReturnType<typeof browser.post>>, username: string) {
+    let page = start;
+    for (let step = 0; !page.url.startsWith(APP_ORIGIN) && step < 3; step += 1) {
+      page = await browser.submitForm(page, /name="password"/.test(page.text) ? { username, password: username } : {});
+    }
+    return page;
+  }
+
+  it('refuses a second identity at a provider already connected with another, and shows every identity', async () => {
+    // alice linked "second" in the first test.
+    const alice = await signedInUser(app, 'alice');
+    const linked = await database.db.selectFrom('accounts').select(['provider', 'subject']).where('user_id', '=', alice.userId).orderBy('provider').execute();
+    expect(linked.map((account) => account.provider)).toEqual(['second', 'toolkit']);
+
+    // alice's session, but at the provider someone else (bob) signs in for the link.
+    const browser = withAppSessionOnly(alice.cookie);
+    const tokensBefore = await database.db.selectFrom('tokens').select(['id', 'updated_at']).where('user_id', '=', alice.userId).orderBy('id').execute();
+    const start = await browser.post(`${APP_ORIGIN}/account/connections/second`, { _csrf: alice.csrfToken });
+    const refused = await throughProvider(browser, start, 'bob');
+    expect(refused.status).toBe(409);
+    expect(refused.text).toContain('Another second account is already connected to you; disconnect it first.');
+    expect(await database.db.selectFrom('accounts').select(['provider', 'subject']).where('user_id', '=', alice.userId).orderBy('provider').execute()).toEqual(linked);
+    expect(await database.db.selectFrom('tokens').select(['id', 'updated_at']).where('user_id', '=', alice.userId).orderBy('id').execute()).toEqual(tokensBefore);
+
+    const page = await alice.browser.get(`${APP_ORIGIN}/account`);
+    for (const account of linked) expect(page.text).toContain(`<code>${account.subject}</code>`);
+  });
+
+  it('disconnect removes the identity link, so that identity no longer signs in as the user; the only identity stays', async () => {
+    const alice2 = await signedInUser(app, 'alice');
+    expect(await accountsOf(alice2.userId)).toEqual([{ provider: 'second' }, { provider: 'toolkit' }]);
+    await alice2.browser.post(`${APP_ORIGIN}/account/connections/second/disconnect`, { _csrf: alice2.csrfToken });
+    expect(await accountsOf(alice2.userId)).toEqual([{ provider: 'toolkit' }]);
+    const audit = await database.db.selectFrom('audit_log').select('event').where('event', '=', 'account.unlinked').where('target_id', '=', alice2.userId).execute();
+    expect(audit).toHaveLength(1);
+
+    // Signing in with that identity now makes a new user, not alice.
+    const elsewhere = app.browser();
+    const page = await throughProvider(elsewhere, await elsewhere.get(`${APP_ORIGIN}/login/second?next=/api/me`), 'alice');
+    expect((JSON.parse(page.text) as { user: { id: string } }).user.id).not.toBe(alice2.userId);
+
+    // The last identity stays linked: disconnecting it revokes the tokens, and signing in again finds the same user.
+    await alice2.browser.post(`${APP_ORIGIN}/account/connections/toolkit/disconnect`, { _csrf: alice2.csrfToken });
+    expect(await accountsOf(alice2.userId)).toEqual([{ provider: 'toolkit' }]);
+    expect(await app.runtime.tokenStore.findToken(alice2.userId, 'toolkit')).toBeUndefined();
+    const again = await signedInUser(app, 'alice');
+    expect(again.userId).toBe(alice2.userId);
+  });
 });

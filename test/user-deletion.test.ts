@@ -1,7 +1,7 @@
 import * as oidc from 'openid-client';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deleteUserEverywhere } from '../src/server/user-deletion.js';
+import { deleteUserEverywhere } from '../src/core/user-deletion.js';
 import { DIALECTS, type TestDatabase } from './support/postgres.js';
 import { signedInUser } from './support/signed-in.js';
 import { CLIENT_ID, CLIENT_SECRET, startTestApp, type TestApp } from './support/test-app.js';

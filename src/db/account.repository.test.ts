@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type TestDatabase, describeEachDialect } from '../../test/support/postgres.js';
-import { createAccount, deleteAccount, findAccount, listAccountsForUser, updateAccountClaims } from './account.repository.js';
+import { createAccount, deleteAccount, deleteAccountUnlessLast, findAccount, listAccountsForUser, updateAccountClaims } from './account.repository.js';
 import { isUniqueViolation } from './database.js';
 import { createUser } from './user.repository.js';
 
@@ -64,5 +64,15 @@ describeEachDialect('account repository', (dialect) => {
     await createAccount(database.db, { ...input, userId: first.id });
     const error = await createAccount(database.db, { ...input, userId: second.id }).catch((e: unknown) => e);
     expect(isUniqueViolation(error)).toBe(true);
+  });
+
+  it('deleteAccountUnlessLast removes an identity but never the user\'s last one', async () => {
+    const user = await createUser(database.db, { username: 'two-ids', dateJoined: NOW });
+    const base = { userId: user.id, issuer: 'https://idp.example', claims: {}, now: NOW };
+    await createAccount(database.db, { ...base, provider: 'toolkit', subject: 'unless-last-1' });
+    await createAccount(database.db, { ...base, provider: 'github', subject: 'unless-last-2' });
+    expect(await deleteAccountUnlessLast(database.db, user.id, 'github')).toBe(true);
+    expect(await deleteAccountUnlessLast(database.db, user.id, 'toolkit')).toBe(false);
+    expect((await listAccountsForUser(database.db, user.id)).map((account) => account.provider)).toEqual(['toolkit']);
   });
 });

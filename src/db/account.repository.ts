@@ -95,6 +95,21 @@ export async function listAccountsForUser(db: Kysely<DatabaseSchema>, userId: st
   return rows.map(rowToAccount);
 }
 
+/**
+ * Removes the user's identity at `provider`, unless it is their only one
+ * (then it is how they sign in, and stays). One statement, so two
+ * concurrent unlinks cannot both pass the check. True when removed.
+ */
+export async function deleteAccountUnlessLast(db: Kysely<DatabaseSchema>, userId: string, provider: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('accounts')
+    .where('user_id', '=', userId)
+    .where('provider', '=', provider)
+    .where((eb) => eb(eb.selectFrom('accounts as others').select((inner) => inner.fn.countAll().as('n')).where('others.user_id', '=', userId), '>', 1))
+    .executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
 export async function deleteAccount(db: Kysely<DatabaseSchema>, id: string): Promise<boolean> {
   const result = await db.deleteFrom('accounts').where('id', '=', id).executeTakeFirst();
   return result.numDeletedRows > 0n;

@@ -13,11 +13,12 @@ import type { AccountView, ConnectionView } from './views/pages.js';
  */
 export async function loadAccountView(db: Kysely<DatabaseSchema>, tokenStore: SqlTokenStore, registry: ProviderRegistry, user: User): Promise<AccountView> {
   const [accounts, tokens] = await Promise.all([listAccountsForUser(db, user.id), tokenStore.listTokenSummariesForUser(user.id)]);
+  const displayName = (provider: string) => (registry.has(provider) ? registry.get(provider).settings.displayName : provider);
   const connections: ConnectionView[] = tokens.map((token) => {
     const account = accounts.find((a) => a.provider === token.provider);
     return {
       provider: token.provider,
-      displayName: registry.has(token.provider) ? registry.get(token.provider).settings.displayName : token.provider,
+      displayName: displayName(token.provider),
       subject: account?.subject ?? '',
       status: token.status,
       scope: token.scope,
@@ -32,6 +33,7 @@ export async function loadAccountView(db: Kysely<DatabaseSchema>, tokenStore: Sq
   return {
     user,
     connections,
+    identities: accounts.map((account) => ({ provider: account.provider, displayName: displayName(account.provider), subject: account.subject, linkedAt: account.createdAt })),
     connectable: registry.list().filter((p) => !connected.has(p.name)).map((p) => ({ name: p.name, displayName: p.displayName })),
     claims: (primary?.claims ?? {}) as Record<string, unknown>,
   };

@@ -4,7 +4,7 @@ import { SignInError, TokenkeeperError } from '../../client/errors.js';
 import { consumeLoginTransaction, createLoginTransaction, loginTransactionAssociatedData } from '../../db/login-transaction.repository.js';
 import type { AppDependencies } from '../dependencies.js';
 import { safeNextPath } from '../safe-next.js';
-import { completeLink, completeSignIn } from '../sign-in.js';
+import { completeLink, completeSignIn } from '../../core/sign-in.js';
 import { currentUser } from './page.routes.js';
 
 /** A sign-in must come back within this time (SECURITY.md: about 10 minutes). */

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { disconnectProvider } from '../../core/connections.js';
 import { TokenkeeperError } from '../../client/errors.js';
 import type { User } from '../../db/user.repository.js';
 import type { AppDependencies } from '../dependencies.js';
@@ -28,7 +29,7 @@ export async function connectionRoutes(app: FastifyInstance, deps: AppDependenci
 
   const disconnect = async (request: FastifyRequest<{ Params: ProviderParams }>, reply: FastifyReply, answer: 'page' | 'json') => {
     const user = await requireUser(request, deps);
-    const result = await deps.tokens.revoke(user.id, request.params.provider);
+    const result = await disconnectProvider({ db: deps.database.db, tokens: deps.tokens, now: deps.now, ip: request.ip }, user.id, request.params.provider);
     if (!result.revokedAtProvider) request.log.warn({ provider: request.params.provider, reason: result.error }, 'tokens deleted without revocation at the provider');
     if (answer === 'json') return reply.send({ disconnected: true, revokedAtProvider: result.revokedAtProvider });
     return reply.redirect('/account', 303);

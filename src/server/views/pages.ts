@@ -5,6 +5,8 @@ import { html, type SafeHtml } from './html.js';
 export interface AccountView {
   user: { username: string; name: string | null; email: string | null; provider: string | null; dateJoined: number; lastLogin: number | null };
   connections: ConnectionView[];
+  /** Every identity that signs in as this user: (provider, subject). */
+  identities: Array<{ provider: string; displayName: string; subject: string; linkedAt: number }>;
   /** Registered providers this user has no tokens for. */
   connectable: Array<{ name: string; displayName: string }>;
   claims: Record<string, unknown>;
@@ -88,6 +90,9 @@ export function accountPage(view: AccountView, now: number, csrfToken: string): 
 <dt>Last sign-in</dt><dd>${user.lastLogin === null ? '—' : absoluteTime(user.lastLogin)}</dd>
 </dl>
 </div>
+<h2>Sign-in identities</h2>
+<div class="card"><p class="muted">Each of these signs in as you. Disconnecting a provider removes its identity, unless it is your only one.</p>
+<ul class="identities">${view.identities.map((identity) => html`<li>${identity.displayName} <code>${identity.subject}</code>, linked ${absoluteTime(identity.linkedAt)}</li>`)}</ul></div>
 <h2>Connected providers</h2>
 ${view.connections.length === 0 ? html`<p class="muted">No provider connected.</p>` : view.connections.map((c) => connectionCard(c, now, csrfToken))}
 ${

@@ -4,7 +4,7 @@ import { findUserById, setUserFlags, type User } from '../../../db/user.reposito
 import { deleteSessionsForUser } from '../../../db/session.repository.js';
 import { absoluteTime, relativeTime } from '../../views/format.js';
 import { html } from '../../views/html.js';
-import { deleteUserEverywhere } from '../../user-deletion.js';
+import { deleteUserEverywhere } from '../../../core/user-deletion.js';
 import type { AdminContext, AdminResource } from '../resource.js';
 import { auditTable } from '../views/dashboard-page.js';
 

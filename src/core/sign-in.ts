@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { CompletedAuthorization } from '../client/authorization.js';
 import { TokenkeeperError } from '../client/errors.js';
-import { createAccount, findAccount, updateAccountClaims } from '../db/account.repository.js';
+import { createAccount, findAccount, listAccountsForUser, updateAccountClaims } from '../db/account.repository.js';
 import { writeAuditEvent } from '../db/audit.repository.js';
 import { isUniqueViolation } from '../db/database.js';
 import type { DatabaseSchema } from '../db/schema.js';
@@ -102,6 +102,11 @@ export async function completeLink(context: SignInContext, completed: CompletedA
     const account = await findAccount(trx, identity.provider, identity.subject);
     if (account && account.userId !== userId) {
       throw new TokenkeeperError('identity_taken', 409, `This ${identity.provider} account is already connected to another user.`);
+    }
+    // One identity per provider: a second one would sign in as this user unseen (the page and the API show the first).
+    const other = (await listAccountsForUser(trx, userId)).find((linked) => linked.provider === identity.provider && linked.subject !== identity.subject);
+    if (other) {
+      throw new TokenkeeperError('provider_already_connected', 409, `Another ${identity.provider} account is already connected to you; disconnect it first.`);
     }
     if (account) await updateAccountClaims(trx, account.id, identity.claims as never, context.now);
     else {

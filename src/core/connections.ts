@@ -1,0 +1,41 @@
+import type { Kysely } from 'kysely';
+import type { RevocationResult } from '../client/revocation.js';
+import type { TokenManager } from '../client/token-manager.js';
+import { deleteAccountUnlessLast } from '../db/account.repository.js';
+import { writeAuditEvent } from '../db/audit.repository.js';
+import type { DatabaseSchema } from '../db/schema.js';
+
+export interface DisconnectContext {
+  db: Kysely<DatabaseSchema>;
+  tokens: TokenManager;
+  now: () => number;
+  ip: string | null;
+}
+
+export interface DisconnectResult extends RevocationResult {
+  /** The identity link was removed too: that identity no longer signs in as this user. */
+  unlinked: boolean;
+}
+
+/**
+ * Disconnects a provider from a user: its tokens are revoked at the provider
+ * (when it can) and deleted, and the identity link goes with them, so the
+ * identity no longer signs in as this user — unless it is the user's only
+ * identity, which stays as their way to sign in.
+ */
+export async function disconnectProvider(context: DisconnectContext, userId: string, provider: string): Promise<DisconnectResult> {
+  const revocation = await context.tokens.revoke(userId, provider);
+  const unlinked = await deleteAccountUnlessLast(context.db, userId, provider);
+  if (unlinked) {
+    await writeAuditEvent(context.db, {
+      event: 'account.unlinked',
+      actorUserId: userId,
+      targetType: 'user',
+      targetId: userId,
+      ip: context.ip,
+      detail: { provider },
+      at: context.now(),
+    });
+  }
+  return { ...revocation, unlinked };
+}

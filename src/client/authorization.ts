@@ -81,14 +81,14 @@ export async function startAuthorization(
   const { settings } = provider;
   const codeVerifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
-  const nonce = requestsOpenId(settings.scope) ? oidc.randomNonce() : null;
+  const nonce = requestsOpenId(settings.scope) && settings.idTokenNonce !== false ? oidc.randomNonce() : null;
+  const pkce = settings.pkce !== false;
   const authorizationUrl = oidc.buildAuthorizationUrl(config, {
     ...settings.authorizationParams,
     ...promptFor(settings, options),
     redirect_uri: redirectUri,
     scope: settings.scope,
-    code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
-    code_challenge_method: 'S256',
+    ...(pkce ? { code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier), code_challenge_method: 'S256' } : {}),
     state,
     ...(nonce ? { nonce } : {}),
   });
@@ -124,6 +124,11 @@ function stringClaim(source: Record<string, unknown>, name: string | undefined):
   return typeof value === 'string' && value.length > 0 ? value : null;
 }
 
+function fullName(claims: Record<string, unknown>): string | null {
+  const parts = [stringClaim(claims, 'given_name'), stringClaim(claims, 'family_name')].filter((part) => part !== null);
+  return parts.length > 0 ? parts.join(' ') : null;
+}
+
 /**
  * Finishes the authorization code flow: validates the callback (state, RFC 9207
  * `iss`, `error`), exchanges the code with the PKCE verifier, validates the ID
@@ -149,10 +154,10 @@ export async function finishAuthorization(
   let response: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
   try {
     response = await oidc.authorizationCodeGrant(config, callbackUrl, {
-      pkceCodeVerifier: transaction.codeVerifier,
+      ...(settings.pkce !== false ? { pkceCodeVerifier: transaction.codeVerifier } : {}),
       expectedState: transaction.state,
       ...(transaction.nonce ? { expectedNonce: transaction.nonce } : {}),
-      idTokenExpected: transaction.nonce !== null,
+      idTokenExpected: requestsOpenId(transaction.scope),
     });
   } catch (error) {
     if (error instanceof oidc.AuthorizationResponseError) {
@@ -198,7 +203,8 @@ export async function finishAuthorization(
       provider: settings.name,
       issuer: transaction.issuer,
       subject,
-      name: stringClaim(claims, names.name ?? 'name'),
+      // OIDC Core §5.1: `name` may be absent where `given_name` and `family_name` are sent (Dropbox).
+      name: stringClaim(claims, names.name ?? 'name') ?? fullName(claims),
       email: stringClaim(claims, names.email ?? 'email') ?? profile.foundEmail?.email ?? null,
       emailVerified: typeof claims.email_verified === 'boolean' ? claims.email_verified : (profile.foundEmail?.verified ?? null),
       preferredUsername: stringClaim(claims, names.preferredUsername ?? 'preferred_username'),

@@ -35,6 +35,13 @@ export function readClientPrivateKey(text: string): KeyObject {
   return key;
 }
 
+/** HTTP Basic with `client_id:secret` as they are (RFC 7617), not form-encoded first. */
+function plainBasic(clientSecret: string): oidc.ClientAuth {
+  return (_server, client, _body, headers) => {
+    headers.set('authorization', `Basic ${Buffer.from(`${client.client_id}:${clientSecret}`).toString('base64')}`);
+  };
+}
+
 /** openid-client's client authentication for the configured method (RFC 6749 §2.3, RFC 7523 §2.2). */
 export async function clientAuthentication(settings: ProviderSettings): Promise<oidc.ClientAuth> {
   switch (settings.tokenEndpointAuthMethod) {
@@ -51,6 +58,6 @@ export async function clientAuthentication(settings: ProviderSettings): Promise<
       return oidc.PrivateKeyJwt(settings.privateKey.keyId ? { key, kid: settings.privateKey.keyId } : key);
     }
     default:
-      return oidc.ClientSecretBasic(settings.clientSecret);
+      return settings.basicCredentials === 'plain' ? plainBasic(settings.clientSecret) : oidc.ClientSecretBasic(settings.clientSecret);
   }
 }

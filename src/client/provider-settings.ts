@@ -40,6 +40,13 @@ export interface ProviderSettings {
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
   /** For private_key_jwt. */
   privateKey?: ClientPrivateKey;
+  /**
+   * For client_secret_basic: `plain` sends `id:secret` in the Basic header as
+   * RFC 7617 does, where RFC 6749 §2.3.1 has both form-encoded first (the
+   * default). They differ only for ids or secrets with characters such as
+   * `-`, `_` or `.`; a provider that documents the plain scheme (X) needs it.
+   */
+  basicCredentials?: 'form-encoded' | 'plain';
   /** OIDC discovery (`issuer`, or a full metadata URL) or explicit endpoints; exactly one of them. */
   discovery?: { issuer: string } | { metadataUrl: string };
   /** With discovery: endpoints that replace what the discovery document says (or adds what it leaves out). */
@@ -61,6 +68,18 @@ export interface ProviderSettings {
    * connection has no live refresh token, and only then.
    */
   refreshTokenNeedsConsent?: boolean;
+  /**
+   * False: the authorization request carries no PKCE challenge and the token
+   * request no `code_verifier` (RFC 7636 §4.5 expects a server without PKCE to
+   * ignore them; LinkedIn's web flow refuses the verifier instead). Default true.
+   */
+  pkce?: boolean;
+  /**
+   * False: no `nonce` is sent and the ID token is expected without one
+   * (OIDC Core §3.1.2.1 makes it optional in the code flow; LinkedIn's ID
+   * token never carries one). Default true.
+   */
+  idTokenNonce?: boolean;
   /**
    * The ID token carries the whole profile and the userinfo endpoint is not
    * called (e.g. Dropbox's answers POST only, where OpenID Connect Core §5.3.1 uses GET).

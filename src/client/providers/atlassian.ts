@@ -1,0 +1,40 @@
+/**
+ * Atlassian Cloud (OAuth 2.0 "3LO" apps: Jira, Confluence…). Plain OAuth 2.0
+ * without an ID token: the person is the `account_id` of
+ * `GET https://api.atlassian.com/me` (scope `read:me`), which identifies
+ * them across every Atlassian product. From Atlassian's docs:
+ * - the authorization request names `audience=api.atlassian.com` and
+ *   `prompt=consent`; scopes are space-separated; the token endpoint takes
+ *   the client id and secret in the request body
+ *   (https://developer.atlassian.com/cloud/jira/platform/oauth-2-3lo-apps/,
+ *   https://developer.atlassian.com/cloud/oauth/getting-started/implementing-oauth-3lo);
+ * - `offline_access` brings a refresh token, and refresh tokens rotate: every
+ *   refresh answers a new one and disables the one used; a dead one is
+ *   refused with 403 `invalid_grant`
+ *   (https://developer.atlassian.com/cloud/oauth/getting-started/refresh-tokens);
+ * - `/me` and its fields (https://developer.atlassian.com/cloud/oauth/getting-started/faq).
+ * Atlassian asks for consent on every authorization (`prompt=consent` is part
+ * of the request it documents), so consent is never added on top of it, and
+ * it issues a refresh token for `offline_access` each time. It documents no
+ * revocation endpoint: a person removes the app under their account's
+ * connected apps, so disconnecting deletes the tokens here only.
+ */
+import type { ProviderPreset } from './preset.js';
+
+export const atlassian: ProviderPreset = {
+  displayName: 'Atlassian',
+  settings: () => ({
+    endpoints: {
+      authorizationEndpoint: 'https://auth.atlassian.com/authorize',
+      tokenEndpoint: 'https://auth.atlassian.com/oauth/token',
+      userinfoEndpoint: 'https://api.atlassian.com/me',
+    },
+    scope: 'read:me offline_access',
+    apiBaseUrl: 'https://api.atlassian.com',
+    authorizationParams: { audience: 'api.atlassian.com', prompt: 'consent' },
+    refreshTokenNeedsConsent: false,
+    tokenEndpointAuthMethod: 'client_secret_post',
+    subjectClaim: 'account_id',
+    claimNames: { name: 'name', email: 'email', preferredUsername: 'nickname' },
+  }),
+};

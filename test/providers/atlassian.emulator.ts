@@ -1,0 +1,179 @@
+/**
+ * An emulator of Atlassian's OAuth 2.0 (3LO) authorization server
+ * (auth.atlassian.com) and the parts of api.atlassian.com that sign-in
+ * touches, written from Atlassian's documentation:
+ * - OAuth 2.0 (3LO) apps (https://developer.atlassian.com/cloud/jira/platform/oauth-2-3lo-apps/,
+ *   https://developer.atlassian.com/cloud/oauth/getting-started/implementing-oauth-3lo):
+ *   `GET /authorize` with `audience=api.atlassian.com`, `client_id`, space-separated
+ *   `scope`, `redirect_uri`, `state`, `response_type=code` and `prompt=consent`;
+ *   the redirect back carries `code` and `state`; `POST /oauth/token` with
+ *   `client_id` and `client_secret` in the body (the docs send JSON; a form,
+ *   RFC 6749 §4.1.3, is taken too); access tokens of an hour (`expires_in`);
+ *   `GET /oauth/token/accessible-resources`, the sites a token may reach.
+ * - Refresh tokens (https://developer.atlassian.com/cloud/oauth/getting-started/refresh-tokens):
+ *   only with `offline_access`; rotating: each refresh answers a new refresh
+ *   token and disables the one used; a dead one is refused with 403
+ *   `{"error": "invalid_grant", "error_description": "Unknown or invalid refresh token."}`.
+ *   Rotating refresh tokens expire after 90 days unused, and a disabled one
+ *   used again invalidates them all (Atlassian's announcement of rotating
+ *   refresh tokens, https://community.developer.atlassian.com/t/updated-31-january-2022-action-required-deprecating-persistent-refresh-tokens/54172);
+ *   its 10-minute leeway for such reuse and the 365-day absolute expiry are
+ *   not reproduced (reuse is always treated as outside the leeway, the stricter case).
+ * - `GET /me` with `read:me`: `account_id`, `email`, `name`, `nickname`…
+ *   (https://developer.atlassian.com/cloud/oauth/getting-started/faq).
+ * Atlassian documents no revocation endpoint and no PKCE for 3LO: there is no
+ * revocation route, and `code_challenge` is ignored. A refused code gets the
+ * same 403 `invalid_grant` as a refused refresh token. The consent screen
+ * approves at once for the user set with signInAs().
+ */
+import { html, json, redirect, startEmulatorServer, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
+import { GrantStore } from './kit/grants.js';
+
+export interface AtlassianUser {
+  accountId: string;
+  name: string;
+  nickname: string;
+  email: string;
+}
+
+export interface AtlassianEmulatorOptions {
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  now?: () => number;
+}
+
+export interface AtlassianEmulator {
+  readonly origin: string;
+  readonly server: EmulatorServer;
+  signInAs(user: AtlassianUser): void;
+  /** The next token request (any grant) is answered with this HTTP status and no token. */
+  failNextTokenRequest(status: number): void;
+  /** Whether Atlassian still accepts this access token. */
+  accepts(accessToken: string): boolean;
+  close(): Promise<void>;
+}
+
+const ACCESS_TOKEN_TTL = 3600;
+const REFRESH_INACTIVITY_TTL = 90 * 24 * 3600;
+
+export async function startAtlassianEmulator(options: AtlassianEmulatorOptions): Promise<AtlassianEmulator> {
+  const server = await startEmulatorServer();
+  const grants = new GrantStore<AtlassianUser>({
+    ...(options.now ? { now: options.now } : {}),
+    accessTokenTtl: ACCESS_TOKEN_TTL,
+    refreshPolicy: 'rotating',
+    refreshTokenTtl: REFRESH_INACTIVITY_TTL,
+    revokeGrantOnReuse: true,
+  });
+  let user: AtlassianUser | undefined;
+  let failNext: number | undefined;
+
+  server.route('GET', '/authorize', (request) => {
+    server.count('authorize');
+    const query = request.url.searchParams;
+    if (query.get('audience') !== 'api.atlassian.com') return html(400, '<h1>Something went wrong</h1><p>audience is required</p>');
+    if (query.get('client_id') !== options.clientId || query.get('redirect_uri') !== options.redirectUri) {
+      return html(400, '<h1>Something went wrong</h1><p>Invalid client or callback URL</p>');
+    }
+    const back = new URL(options.redirectUri);
+    const state = query.get('state');
+    if (state !== null) back.searchParams.set('state', state);
+    if (!user) {
+      back.searchParams.set('error', 'access_denied');
+      back.searchParams.set('error_description', 'User did not authorize the request');
+      return redirect(back);
+    }
+    const scopes = (query.get('scope') ?? '').split(' ').filter(Boolean);
+    const code = grants.issueCode({
+      clientId: options.clientId,
+      redirectUri: options.redirectUri,
+      scope: scopes.join(' '),
+      codeChallenge: undefined,
+      codeChallengeMethod: undefined,
+      user,
+      refreshToken: scopes.includes('offline_access'),
+    });
+    back.searchParams.set('code', code);
+    return redirect(back);
+  });
+
+  /** The token request's parameters, from a JSON body (as documented) or a form. */
+  const paramsOf = (request: EmulatorRequest): URLSearchParams => {
+    const body = request.json();
+    if (body && typeof body === 'object' && !Array.isArray(body)) {
+      return new URLSearchParams(Object.entries(body).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+    }
+    return request.form();
+  };
+
+  server.route('POST', '/oauth/token', (request) => {
+    server.count('token_request');
+    if (failNext !== undefined) {
+      const status = failNext;
+      failNext = undefined;
+      return html(status, '<h1>Service unavailable</h1>');
+    }
+    const params = paramsOf(request);
+    if (params.get('client_id') !== options.clientId || params.get('client_secret') !== options.clientSecret) {
+      return json(401, { error: 'invalid_client', error_description: 'Unauthorized' });
+    }
+    const answer = (tokens: { accessToken: string; refreshToken: string | undefined }, scope: string) =>
+      json(200, { access_token: tokens.accessToken, expires_in: ACCESS_TOKEN_TTL, token_type: 'Bearer', scope, ...(tokens.refreshToken ? { refresh_token: tokens.refreshToken } : {}) });
+    const grantType = params.get('grant_type');
+    if (grantType === 'refresh_token') {
+      server.count('refresh_token');
+      const refreshed = grants.refresh(params.get('refresh_token') ?? '', options.clientId);
+      if (!refreshed.ok) return json(403, { error: 'invalid_grant', error_description: 'Unknown or invalid refresh token.' });
+      return answer(refreshed.tokens, refreshed.grant.scope);
+    }
+    if (grantType !== 'authorization_code') return json(403, { error: 'unsupported_grant_type', error_description: 'Unsupported grant type' });
+    server.count('authorization_code');
+    const redeemed = grants.redeemCode(params.get('code') ?? '', { clientId: options.clientId, redirectUri: params.get('redirect_uri'), codeVerifier: null });
+    if (!redeemed.ok) return json(403, { error: 'invalid_grant', error_description: 'Invalid authorization code' });
+    return answer(redeemed.tokens, redeemed.grant.scope);
+  });
+
+  const caller = (request: EmulatorRequest) => grants.grantOfAccessToken(request.bearer() ?? '') ?? json(401, { code: 401, message: 'Unauthorized' });
+
+  server.route('GET', '/me', (request) => {
+    server.count('me');
+    const grant = caller(request);
+    if ('status' in grant) return grant;
+    if (!grant.scope.split(' ').includes('read:me')) return json(403, { code: 403, message: 'Forbidden' });
+    const { accountId, name, nickname, email } = grant.user;
+    return json(200, {
+      account_type: 'atlassian',
+      account_id: accountId,
+      email,
+      name,
+      picture: `https://avatar-management.example/${accountId}`,
+      account_status: 'active',
+      nickname,
+      zoneinfo: 'Australia/Sydney',
+      locale: 'en-US',
+      extended_profile: {},
+    });
+  });
+
+  server.route('GET', '/oauth/token/accessible-resources', (request) => {
+    server.count('accessible_resources');
+    const grant = caller(request);
+    if ('status' in grant) return grant;
+    const scopes = grant.scope.split(' ').filter((scope) => scope !== 'offline_access');
+    return json(200, [{ id: '1324a887-45db-1bf4-1e99-ef0ff456d421', url: 'https://example.atlassian.net', name: 'example', scopes, avatarUrl: 'https://site-admin-avatar-cdn.example/avatar.png' }]);
+  });
+
+  return {
+    origin: server.origin,
+    server,
+    signInAs: (next) => {
+      user = next;
+    },
+    failNextTokenRequest: (status) => {
+      failNext = status;
+    },
+    accepts: (accessToken) => grants.grantOfAccessToken(accessToken) !== undefined,
+    close: () => server.close(),
+  };
+}

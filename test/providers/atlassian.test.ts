@@ -1,0 +1,182 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestBrowser } from '../support/browser.js';
+import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { startAtlassianEmulator, type AtlassianEmulator, type AtlassianUser } from './atlassian.emulator.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+
+const CLIENT_ID = 'aTlAsSiAnClIeNtId0123456789';
+const CLIENT_SECRET = 'ATOA-atlassian-test-secret';
+const REDIRECT_URI = `${APP_ORIGIN}/auth/atlassian/callback`;
+
+function person(accountId: string, name: string, nickname: string): AtlassianUser {
+  return { accountId, name, nickname, email: `${nickname}@atlassian.test` };
+}
+
+/** Only the documented variables: the preset, the client, and the endpoints pointed at the emulator. */
+function atlassianEnv(atlassian: AtlassianEmulator, secret = CLIENT_SECRET): Record<string, string> {
+  return {
+    OAUTH_PROVIDERS: 'atlassian',
+    ATLASSIAN_PRESET: 'atlassian',
+    ATLASSIAN_CLIENT_ID: CLIENT_ID,
+    ATLASSIAN_CLIENT_SECRET: secret,
+    ATLASSIAN_AUTHORIZE_URL: `${atlassian.origin}/authorize`,
+    ATLASSIAN_ACCESS_TOKEN_URL: `${atlassian.origin}/oauth/token`,
+    ATLASSIAN_USERINFO_URL: `${atlassian.origin}/me`,
+    ATLASSIAN_API_BASE_URL: atlassian.origin,
+  };
+}
+
+async function countRows(database: TestDatabase, table: 'users' | 'tokens' | 'accounts'): Promise<number> {
+  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+describeEachDialect('Atlassian (3LO), against an emulator of Atlassian', (dialect) => {
+  let database: TestDatabase;
+  let atlassian: AtlassianEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    atlassian = await startAtlassianEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: atlassianEnv(atlassian) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await atlassian?.close();
+    await database?.close();
+  });
+
+  async function signIn(user: AtlassianUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    atlassian.signInAs(user);
+    const browser = app.browser();
+    const start = await browser.get(`${APP_ORIGIN}/login/atlassian?next=/api/me`, { followRedirects: false });
+    const page = await browser.get(start.location!);
+    expect(page.status).toBe(200);
+    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
+  }
+
+  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+
+  it('asks for the api.atlassian.com audience with consent, and signs in as the account_id with name and e-mail', async () => {
+    const { userId, request } = await signIn(person('557058:f58131cb-b67d-43c7-b30d-6b58d40bd077', 'Mia Krystof', 'mkrystof'));
+    expect(request.get('audience')).toBe('api.atlassian.com');
+    expect(request.get('prompt')).toBe('consent');
+    expect(request.get('scope')).toBe('read:me offline_access');
+    const account = await database.db.selectFrom('accounts').select(['subject']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account.subject).toBe('557058:f58131cb-b67d-43c7-b30d-6b58d40bd077');
+    const user = await database.db.selectFrom('users').select(['username', 'name', 'email']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toEqual({ username: 'mkrystof', name: 'Mia Krystof', email: 'mkrystof@atlassian.test' });
+    const token = await app.runtime.tokenStore.findToken(userId, 'atlassian');
+    expect(token).toMatchObject({ scope: 'read:me offline_access', refreshToken: expect.any(String) });
+    expect(token!.expiresAt! - Math.floor(Date.now() / 1000)).toBeGreaterThan(3500);
+    // The client's credentials went in the body, as Atlassian documents.
+    const exchange = atlassian.server.requests.find((r) => r.path === '/oauth/token')!;
+    expect(exchange.headers.authorization).toBeUndefined();
+  });
+
+  it('a returning person is asked for consent again (part of every request Atlassian documents)', async () => {
+    const grace = person('557058:0000-returning', 'Grace Returning', 'grace');
+    const first = await signIn(grace);
+    await first.browser.post(`${APP_ORIGIN}/logout`, { _csrf: await csrfTokenOf(first.browser) });
+    const start = await first.browser.get(`${APP_ORIGIN}/login/atlassian`, { followRedirects: false });
+    expect(new URL(start.location!).searchParams.get('prompt')).toBe('consent');
+  });
+
+  it('the proxy reaches the API; 20 concurrent calls on an expired token make one refresh, and the rotated refresh token is kept', async () => {
+    const { browser, userId } = await signIn(person('557058:storm', 'Storm Rotating', 'storm'));
+    const before = await app.runtime.tokenStore.findToken(userId, 'atlassian');
+    await expire(userId);
+    const refreshes = atlassian.server.counts.refresh_token ?? 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => browser.get(`${APP_ORIGIN}/api/providers/atlassian/proxy/oauth/token/accessible-resources`)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(JSON.parse(answers[0]!.text)).toEqual([expect.objectContaining({ url: 'https://example.atlassian.net', scopes: ['read:me'] })]);
+    expect(atlassian.server.counts.refresh_token).toBe(refreshes + 1);
+    const after = await app.runtime.tokenStore.findToken(userId, 'atlassian');
+    expect(after!.refreshToken).not.toBe(before!.refreshToken);
+    expect(atlassian.accepts(after!.accessToken)).toBe(true);
+  });
+
+  it("a refresh token Atlassian refuses (403 invalid_grant) marks the connection 'needs re-auth', with one attempt", async () => {
+    const { browser, userId } = await signIn(person('557058:reused', 'Reused Token', 'reused'));
+    const first = await app.runtime.tokenStore.findToken(userId, 'atlassian');
+    await expire(userId);
+    expect((await browser.get(`${APP_ORIGIN}/api/providers/atlassian/proxy/me`)).status).toBe(200);
+    // The refresh token rotated out is used again elsewhere: Atlassian invalidates every refresh token of the grant.
+    const reuse = await fetch(`${atlassian.origin}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'refresh_token', client_id: CLIENT_ID, client_secret: CLIENT_SECRET, refresh_token: first!.refreshToken }),
+    });
+    expect(reuse.status).toBe(403);
+    await expire(userId);
+    const refreshes = atlassian.server.counts.refresh_token ?? 0;
+    const call = await browser.get(`${APP_ORIGIN}/api/providers/atlassian/proxy/me`);
+    expect(call.status).toBe(401);
+    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
+    expect((await browser.get(`${APP_ORIGIN}/api/providers/atlassian/proxy/me`)).status).toBe(401);
+    expect(atlassian.server.counts.refresh_token).toBe(refreshes + 1);
+    expect((await app.runtime.tokenStore.findToken(userId, 'atlassian'))!.status).toBe('needs_reauth');
+  });
+
+  it('disconnect deletes the tokens; Atlassian has no revocation endpoint, and the answer says it was not revoked there', async () => {
+    const { browser, userId } = await signIn(person('557058:leaving', 'Leaving Person', 'leaving'));
+    const requests = atlassian.server.requests.length;
+    const answer = await browser.request(`${APP_ORIGIN}/account/connections/atlassian`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: false });
+    expect(atlassian.server.requests.length).toBe(requests);
+    expect(await app.runtime.tokenStore.findToken(userId, 'atlassian')).toBeUndefined();
+  });
+
+  it('a code Atlassian refuses (403 invalid_grant) is a clear 400, and nothing is stored', async () => {
+    atlassian.signInAs(person('557058:refused', 'Refused Code', 'refused'));
+    const browser = app.browser();
+    const stopped = await browser.get(`${APP_ORIGIN}/login/atlassian`, { stopAt: REDIRECT_URI });
+    const callback = new URL(stopped.location!);
+    callback.searchParams.set('code', 'not-a-code-atlassian-issued');
+    const page = await browser.get(callback);
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('Atlassian did not accept this sign-in');
+    expect(await database.db.selectFrom('accounts').select('id').where('subject', '=', '557058:refused').execute()).toEqual([]);
+  });
+});
+
+describe('Atlassian refusing the client or failing', () => {
+  let database: TestDatabase;
+  let atlassian: AtlassianEmulator;
+  let app: ProviderTestApp;
+  let misconfigured: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await DIALECTS[0]!.openTestDatabase();
+    atlassian = await startAtlassianEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: atlassianEnv(atlassian) });
+    misconfigured = await startProviderTestApp({ databaseUrl: database.url, env: atlassianEnv(atlassian, 'not-the-secret') });
+  });
+  afterAll(async () => {
+    await misconfigured?.close();
+    await app?.close();
+    await atlassian?.close();
+    await database?.close();
+  });
+
+  it('a wrong client secret is a 502 that points at the configuration, and nothing is stored', async () => {
+    atlassian.signInAs(person('557058:wrong', 'Wrong Secret', 'wrong'));
+    const page = await signInThrough(misconfigured.browser(), 'atlassian');
+    expect(page.status).toBe(502);
+    expect(page.text).toContain('Atlassian refused the sign-in (invalid_client)');
+    expect(await countRows(database, 'users')).toBe(0);
+    expect(await countRows(database, 'tokens')).toBe(0);
+  });
+
+  it('Atlassian failing the code exchange answers 502 (HTTP 500) or 503 (HTTP 503), and nothing is stored', async () => {
+    atlassian.signInAs(person('557058:outage', 'Outage', 'outage'));
+    atlassian.failNextTokenRequest(500);
+    expect((await signInThrough(app.browser(), 'atlassian')).status).toBe(502);
+    atlassian.failNextTokenRequest(503);
+    expect((await signInThrough(app.browser(), 'atlassian')).status).toBe(503);
+    expect(await countRows(database, 'users')).toBe(0);
+    expect(await countRows(database, 'tokens')).toBe(0);
+  });
+});

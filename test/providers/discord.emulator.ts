@@ -1,0 +1,182 @@
+/**
+ * An emulator of Discord's OAuth2 authorization code grant and the parts of
+ * its API that sign-in touches, written from Discord's documentation:
+ * - OAuth2 (https://discord.com/developers/docs/topics/oauth2): the URLs
+ *   (/oauth2/authorize, /api/oauth2/token, /api/oauth2/token/revoke); the token
+ *   and revocation URLs take `application/x-www-form-urlencoded` only; client
+ *   authentication by HTTP Basic or `client_id`/`client_secret` in the body;
+ *   scopes separated by spaces; the redirect back carries `code` and `state`
+ *   (no `iss`); the token answer `{ access_token, token_type: "Bearer",
+ *   expires_in: 604800, refresh_token, scope }`, and the same on refresh, with
+ *   a new refresh token; revoking either token revokes every token of that
+ *   authorization; `GET /oauth2/@me`, the current authorization.
+ * - Users (https://discord.com/developers/docs/resources/user): `GET /users/@me`,
+ *   the snowflake `id` as a string, `global_name` (null when unset), and
+ *   `email`/`verified` only with the `email` scope.
+ * - Errors: RFC 6749 §5.2 bodies at the token URL, as the OAuth2 page refers
+ *   to RFC 6749; the API's JSON error `{ message, code }` with 401
+ *   (https://discord.com/developers/docs/topics/opcodes-and-status-codes#json).
+ * Discord's docs describe no PKCE for this grant: `code_challenge` is ignored.
+ * The rotated-out refresh token is refused (it is not documented to revoke the
+ * authorization). The authorization page approves at once for signInAs()'s user.
+ */
+import { html, json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
+import { GrantStore } from './kit/grants.js';
+
+export interface DiscordUser {
+  /** A snowflake, sent as a string. */
+  id: string;
+  username: string;
+  globalName: string | null;
+  email: string | null;
+  verified: boolean;
+}
+
+export interface DiscordEmulatorOptions {
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  now?: () => number;
+}
+
+export interface DiscordEmulator {
+  readonly origin: string;
+  readonly server: EmulatorServer;
+  signInAs(user: DiscordUser): void;
+  denyNextAuthorization(): void;
+  /** The next token request (any grant) is answered with this HTTP status and no token. */
+  failNextTokenRequest(status: number): void;
+  /** Whether Discord still accepts this access token. */
+  accepts(accessToken: string): boolean;
+  close(): Promise<void>;
+}
+
+const TOKEN_TTL = 604_800;
+
+export async function startDiscordEmulator(options: DiscordEmulatorOptions): Promise<DiscordEmulator> {
+  const server = await startEmulatorServer();
+  const grants = new GrantStore<DiscordUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: TOKEN_TTL, refreshPolicy: 'rotating' });
+  let user: DiscordUser | undefined;
+  let denyNext = false;
+  let failNext: number | undefined;
+
+  server.route('GET', '/oauth2/authorize', (request) => {
+    server.count('authorize');
+    const query = request.url.searchParams;
+    // A wrong application or redirect URI is an error page at Discord, not a redirect.
+    if (query.get('client_id') !== options.clientId) return html(400, '<h1>Unknown application</h1>');
+    if (query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>Invalid OAuth2 redirect_uri</h1>');
+    const back = new URL(options.redirectUri);
+    const state = query.get('state');
+    if (state !== null) back.searchParams.set('state', state);
+    if (denyNext || !user) {
+      denyNext = false;
+      back.searchParams.set('error', 'access_denied');
+      back.searchParams.set('error_description', 'The resource owner or authorization server denied the request');
+      return redirect(back);
+    }
+    const code = grants.issueCode({
+      clientId: options.clientId,
+      redirectUri: options.redirectUri,
+      scope: (query.get('scope') ?? '').split(' ').filter(Boolean).join(' '),
+      codeChallenge: undefined,
+      codeChallengeMethod: undefined,
+      user,
+    });
+    back.searchParams.set('code', code);
+    return redirect(back);
+  });
+
+  /** HTTP Basic or body credentials (Discord takes either) of this client. */
+  const clientOf = (request: EmulatorRequest): boolean => {
+    const basic = request.basicAuth();
+    const form = request.form();
+    const id = basic?.username ?? form.get('client_id');
+    const secret = basic?.password ?? form.get('client_secret');
+    return id === options.clientId && secret === options.clientSecret;
+  };
+  const formOnly = (request: EmulatorRequest): EmulatorReply | undefined =>
+    (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')
+      ? undefined
+      : json(400, { error: 'invalid_request', error_description: 'Content-Type must be application/x-www-form-urlencoded' });
+
+  server.route('POST', '/api/oauth2/token', (request) => {
+    server.count('token_request');
+    if (failNext !== undefined) {
+      const status = failNext;
+      failNext = undefined;
+      return json(status, { message: status === 503 ? 'Service Unavailable' : 'Internal Server Error', code: 0 });
+    }
+    const refused = formOnly(request);
+    if (refused) return refused;
+    if (!clientOf(request)) return json(401, { error: 'invalid_client' });
+    const form = request.form();
+    const grantType = form.get('grant_type');
+    const answer = (tokens: { accessToken: string; refreshToken: string | undefined }, scope: string) =>
+      json(200, { token_type: 'Bearer', access_token: tokens.accessToken, expires_in: TOKEN_TTL, refresh_token: tokens.refreshToken, scope });
+    if (grantType === 'refresh_token') {
+      server.count('refresh_token');
+      const refreshed = grants.refresh(form.get('refresh_token') ?? '', options.clientId);
+      if (!refreshed.ok) return json(400, { error: 'invalid_grant', error_description: 'Invalid "refresh_token" in request.' });
+      return answer(refreshed.tokens, refreshed.grant.scope);
+    }
+    if (grantType !== 'authorization_code') return json(400, { error: 'unsupported_grant_type' });
+    server.count('authorization_code');
+    const redeemed = grants.redeemCode(form.get('code') ?? '', { clientId: options.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: null });
+    if (!redeemed.ok) return json(400, { error: 'invalid_grant', error_description: 'Invalid "code" in request.' });
+    return answer(redeemed.tokens, redeemed.grant.scope);
+  });
+
+  server.route('POST', '/api/oauth2/token/revoke', (request) => {
+    server.count('revoke');
+    const refused = formOnly(request);
+    if (refused) return refused;
+    if (!clientOf(request)) return json(401, { error: 'invalid_client' });
+    // Either token ends the whole authorization; one Discord no longer knows is not an error (RFC 7009 §2.2).
+    const grant = grants.grantOfToken(request.form().get('token') ?? '');
+    if (grant) grants.revokeGrant(grant.id);
+    return json(200, {});
+  });
+
+  const caller = (request: EmulatorRequest) => {
+    const grant = grants.grantOfAccessToken(request.bearer() ?? '');
+    return grant ?? json(401, { message: '401: Unauthorized', code: 0 });
+  };
+
+  server.route('GET', '/api/v10/users/@me', (request) => {
+    server.count('users_me');
+    const grant = caller(request);
+    if ('status' in grant) return grant;
+    const { id, username, globalName, email, verified } = grant.user;
+    const body: Record<string, unknown> = { id, username, discriminator: '0', global_name: globalName, avatar: null, mfa_enabled: false, locale: 'en-US', flags: 0, public_flags: 0 };
+    if (grant.scope.split(' ').includes('email')) Object.assign(body, { email, verified });
+    return json(200, body);
+  });
+
+  server.route('GET', '/api/v10/oauth2/@me', (request) => {
+    server.count('authorization_info');
+    const grant = caller(request);
+    if ('status' in grant) return grant;
+    return json(200, {
+      application: { id: options.clientId, name: 'Tokenkeeper test' },
+      scopes: grant.scope.split(' '),
+      user: { id: grant.user.id, username: grant.user.username, global_name: grant.user.globalName },
+    });
+  });
+
+  return {
+    origin: server.origin,
+    server,
+    signInAs: (next) => {
+      user = next;
+    },
+    denyNextAuthorization: () => {
+      denyNext = true;
+    },
+    failNextTokenRequest: (status) => {
+      failNext = status;
+    },
+    accepts: (accessToken) => grants.grantOfAccessToken(accessToken) !== undefined,
+    close: () => server.close(),
+  };
+}

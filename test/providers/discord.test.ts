@@ -1,0 +1,178 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestBrowser } from '../support/browser.js';
+import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { startDiscordEmulator, type DiscordEmulator, type DiscordUser } from './discord.emulator.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+
+const CLIENT_ID = '157730590492196864';
+const CLIENT_SECRET = 'discord-test-secret';
+const REDIRECT_URI = `${APP_ORIGIN}/auth/discord/callback`;
+
+function person(id: string, username: string, globalName: string | null): DiscordUser {
+  return { id, username, globalName, email: `${username}@discord.test`, verified: true };
+}
+
+/** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator. */
+function discordEnv(discord: DiscordEmulator, secret = CLIENT_SECRET): Record<string, string> {
+  return {
+    OAUTH_PROVIDERS: 'discord',
+    DISCORD_PRESET: 'discord',
+    DISCORD_CLIENT_ID: CLIENT_ID,
+    DISCORD_CLIENT_SECRET: secret,
+    DISCORD_AUTHORIZE_URL: `${discord.origin}/oauth2/authorize`,
+    DISCORD_ACCESS_TOKEN_URL: `${discord.origin}/api/oauth2/token`,
+    DISCORD_USERINFO_URL: `${discord.origin}/api/v10/users/@me`,
+    DISCORD_REVOCATION_URL: `${discord.origin}/api/oauth2/token/revoke`,
+    DISCORD_API_BASE_URL: `${discord.origin}/api/v10`,
+  };
+}
+
+async function countRows(database: TestDatabase, table: 'users' | 'tokens' | 'accounts'): Promise<number> {
+  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+describeEachDialect('Discord, against an emulator of Discord', (dialect) => {
+  let database: TestDatabase;
+  let discord: DiscordEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    discord = await startDiscordEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: discordEnv(discord) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await discord?.close();
+    await database?.close();
+  });
+
+  async function signIn(user: DiscordUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    discord.signInAs(user);
+    const browser = app.browser();
+    const start = await browser.get(`${APP_ORIGIN}/login/discord?next=/api/me`, { followRedirects: false });
+    const page = await browser.get(start.location!);
+    expect(page.status).toBe(200);
+    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
+  }
+
+  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+
+  it('signs in as the snowflake id (not the username), with the display name, a verified e-mail and a 7-day token', async () => {
+    const { userId, request } = await signIn(person('80351110224678912', 'nelly', 'Nelly'));
+    expect(request.get('scope')).toBe('identify email');
+    expect(request.get('response_type')).toBe('code');
+    const account = await database.db.selectFrom('accounts').select(['issuer', 'subject', 'claims']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account.subject).toBe('80351110224678912');
+    expect(JSON.parse(account.claims)).toMatchObject({ email_verified: true, verified: true });
+    const user = await database.db.selectFrom('users').select(['username', 'name', 'email']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toEqual({ username: 'nelly', name: 'Nelly', email: 'nelly@discord.test' });
+    const token = await app.runtime.tokenStore.findToken(userId, 'discord');
+    expect(token).toMatchObject({ scope: 'identify email', refreshToken: expect.any(String) });
+    expect(token!.expiresAt! - Math.floor(Date.now() / 1000)).toBeGreaterThan(604_000);
+    // The code was exchanged as a form, the client's credentials in it (no Basic header).
+    const exchange = discord.server.requests.find((r) => r.path === '/api/oauth2/token')!;
+    expect(exchange.headers.authorization).toBeUndefined();
+    expect(exchange.headers['content-type']).toMatch(/^application\/x-www-form-urlencoded/);
+  });
+
+  it('a person without a display name gets none (the username stays the username)', async () => {
+    const { userId } = await signIn(person('80351110224678913', 'plain', null));
+    const user = await database.db.selectFrom('users').select(['username', 'name']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toEqual({ username: 'plain', name: null });
+  });
+
+  it('the proxy reaches the API; 20 concurrent calls on an expired token make one refresh, and the rotated refresh token is kept', async () => {
+    const { browser, userId } = await signIn(person('80351110224678914', 'storm', 'Storm'));
+    const before = await app.runtime.tokenStore.findToken(userId, 'discord');
+    await expire(userId);
+    const refreshes = discord.server.counts.refresh_token ?? 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => browser.get(`${APP_ORIGIN}/api/providers/discord/proxy/oauth2/@me`)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(JSON.parse(answers[0]!.text)).toMatchObject({ scopes: ['identify', 'email'], user: { id: '80351110224678914' } });
+    expect(discord.server.counts.refresh_token).toBe(refreshes + 1);
+    const after = await app.runtime.tokenStore.findToken(userId, 'discord');
+    expect(after!.refreshToken).not.toBe(before!.refreshToken);
+    expect(discord.accepts(after!.accessToken)).toBe(true);
+    // Discord no longer takes the refresh token it rotated out.
+    const replay = await fetch(`${discord.origin}/api/oauth2/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: before!.refreshToken!, client_id: CLIENT_ID, client_secret: CLIENT_SECRET }),
+    });
+    expect(replay.status).toBe(400);
+    expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('disconnect revokes at Discord (RFC 7009): the whole authorization ends', async () => {
+    const { browser, userId } = await signIn(person('80351110224678915', 'leaving', 'Leaving'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'discord');
+    const revocations = discord.server.counts.revoke ?? 0;
+    const answer = await browser.request(`${APP_ORIGIN}/account/connections/discord`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(discord.server.counts.revoke).toBe(revocations + 2);
+    expect(discord.accepts(stored!.accessToken)).toBe(false);
+    expect(await app.runtime.tokenStore.findToken(userId, 'discord')).toBeUndefined();
+  });
+
+  it('a code Discord refuses (invalid_grant) is a clear 400, and nothing is stored', async () => {
+    discord.signInAs(person('80351110224678916', 'refused', 'Refused'));
+    const browser = app.browser();
+    const stopped = await browser.get(`${APP_ORIGIN}/login/discord`, { stopAt: REDIRECT_URI });
+    const callback = new URL(stopped.location!);
+    callback.searchParams.set('code', 'not-a-code-discord-issued');
+    const page = await browser.get(callback);
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('Discord did not accept this sign-in');
+    expect(await database.db.selectFrom('accounts').select('id').where('subject', '=', '80351110224678916').execute()).toEqual([]);
+  });
+
+  it('a cancelled sign-in says so and asks for no token', async () => {
+    const exchanges = discord.server.counts.authorization_code ?? 0;
+    discord.denyNextAuthorization();
+    const page = await signInThrough(app.browser(), 'discord');
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('Sign-in with Discord was cancelled.');
+    expect(discord.server.counts.authorization_code ?? 0).toBe(exchanges);
+  });
+});
+
+describe('Discord refusing the client or failing', () => {
+  let database: TestDatabase;
+  let discord: DiscordEmulator;
+  let app: ProviderTestApp;
+  let misconfigured: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await DIALECTS[0]!.openTestDatabase();
+    discord = await startDiscordEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: discordEnv(discord) });
+    misconfigured = await startProviderTestApp({ databaseUrl: database.url, env: discordEnv(discord, 'not-the-secret') });
+  });
+  afterAll(async () => {
+    await misconfigured?.close();
+    await app?.close();
+    await discord?.close();
+    await database?.close();
+  });
+
+  it('a wrong client secret (401 invalid_client) is a 502 that points at the configuration, and nothing is stored', async () => {
+    discord.signInAs(person('900', 'wrongsecret', 'Wrong'));
+    const page = await signInThrough(misconfigured.browser(), 'discord');
+    expect(page.status).toBe(502);
+    expect(page.text).toContain('Discord refused the sign-in (invalid_client)');
+    expect(await countRows(database, 'users')).toBe(0);
+    expect(await countRows(database, 'tokens')).toBe(0);
+  });
+
+  it('Discord failing the code exchange answers 502 (HTTP 500) or 503 (HTTP 503), and nothing is stored', async () => {
+    discord.signInAs(person('901', 'outage', 'Outage'));
+    discord.failNextTokenRequest(500);
+    expect((await signInThrough(app.browser(), 'discord')).status).toBe(502);
+    discord.failNextTokenRequest(503);
+    expect((await signInThrough(app.browser(), 'discord')).status).toBe(503);
+    expect(await countRows(database, 'users')).toBe(0);
+    expect(await countRows(database, 'tokens')).toBe(0);
+  });
+});

@@ -1,0 +1,234 @@
+/**
+ * An emulator of Dropbox's OAuth 2.0 / OpenID Connect endpoints and the parts
+ * of its API that sign-in touches, written from Dropbox's documentation:
+ * - OAuth guide and HTTP API docs (https://developers.dropbox.com/oauth-guide,
+ *   https://www.dropbox.com/developers/documentation/http/documentation):
+ *   `/oauth2/authorize` with `token_access_type` (`offline` adds a refresh
+ *   token, `online` or none gives a short-lived access token only), PKCE
+ *   (S256 or plain), space-separated `scope`; a refusal redirects back with
+ *   `error=access_denied`; `/oauth2/token` takes a form, the client's
+ *   credentials by HTTP Basic or in the body, and answers `{ access_token,
+ *   expires_in: 14400, token_type: "bearer", scope, refresh_token, account_id,
+ *   uid }`; a refresh answers a new access token only (the refresh token does
+ *   not rotate); API errors are 400 with a plain-text body for bad input, 401
+ *   with `{ error_summary, error: { ".tag" } }` for a bad token; RPC endpoints
+ *   take POST with a JSON body, or no body when they have no arguments.
+ * - `POST /2/auth/token/revoke`, authenticated with the access token: it
+ *   disables that token, its refresh token and every access token of that
+ *   refresh token (#auth-token-revoke in the HTTP docs).
+ * - OpenID Connect guide (https://developers.dropbox.com/oidc-guide):
+ *   `openid` with `email` and `profile`; an ID token with `iss`, `sub` (the
+ *   `dbid:` account id), `aud`, `exp`, `iat`, `auth_time`, `email`,
+ *   `email_verified`, `given_name`, `family_name`; `/2/openid/userinfo`
+ *   repeats it, as an RPC endpoint (POST only).
+ * Dropbox publishes a discovery document at its issuer; here the issuer is
+ * the emulator's origin, and every endpoint lives on it (Dropbox splits them
+ * between www.dropbox.com and api.dropboxapi.com). The authorization page
+ * approves at once for the user set with signInAs().
+ */
+import { html, json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
+import { GrantStore, type Grant } from './kit/grants.js';
+import { createSigningKey } from './kit/signing.js';
+
+export interface DropboxUser {
+  /** `dbid:…` */
+  accountId: string;
+  givenName: string;
+  familyName: string;
+  email: string;
+  emailVerified: boolean;
+}
+
+export interface DropboxEmulatorOptions {
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  now?: () => number;
+}
+
+export interface DropboxEmulator {
+  readonly origin: string;
+  readonly server: EmulatorServer;
+  signInAs(user: DropboxUser): void;
+  /** The next token request (any grant) is answered with this HTTP status and no token. */
+  failNextTokenRequest(status: number): void;
+  /** The person removes the app at dropbox.com: every token of their grant stops working. */
+  unlinkApp(token: string): void;
+  /** Whether Dropbox still accepts this access token. */
+  accepts(accessToken: string): boolean;
+  close(): Promise<void>;
+}
+
+const ACCESS_TOKEN_TTL = 14_400;
+
+const text = (status: number, body: string): EmulatorReply => ({ status, headers: { 'content-type': 'text/plain; charset=utf-8' }, body });
+
+export async function startDropboxEmulator(options: DropboxEmulatorOptions): Promise<DropboxEmulator> {
+  const server = await startEmulatorServer();
+  const issuer = server.origin;
+  const now = options.now ?? (() => Math.floor(Date.now() / 1000));
+  const key = await createSigningKey('RS256', now);
+  const grants = new GrantStore<DropboxUser>({ now, accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'static', prefixes: { access: 'sl.u.' } });
+  let user: DropboxUser | undefined;
+  let failNext: number | undefined;
+
+  server.route('GET', '/.well-known/openid-configuration', () =>
+    json(200, {
+      issuer,
+      authorization_endpoint: `${issuer}/oauth2/authorize`,
+      token_endpoint: `${issuer}/oauth2/token`,
+      userinfo_endpoint: `${issuer}/2/openid/userinfo`,
+      jwks_uri: `${issuer}/oauth2/jwks`,
+      response_types_supported: ['code'],
+      scopes_supported: ['openid', 'email', 'profile'],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: ['RS256'],
+      token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
+      code_challenge_methods_supported: ['S256', 'plain'],
+      claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'email', 'email_verified', 'given_name', 'family_name'],
+    }),
+  );
+  server.route('GET', '/oauth2/jwks', () => json(200, key.jwks));
+
+  server.route('GET', '/oauth2/authorize', (request) => {
+    server.count('authorize');
+    const query = request.url.searchParams;
+    if (query.get('client_id') !== options.clientId || query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>Invalid redirect_uri or client_id</h1>');
+    const back = new URL(options.redirectUri);
+    const state = query.get('state');
+    if (state !== null) back.searchParams.set('state', state);
+    if (!user) {
+      back.searchParams.set('error', 'access_denied');
+      back.searchParams.set('error_description', 'The user chose not to give your app access to their Dropbox account.');
+      return redirect(back);
+    }
+    const code = grants.issueCode({
+      clientId: options.clientId,
+      redirectUri: options.redirectUri,
+      scope: (query.get('scope') ?? '').split(' ').filter(Boolean).join(' '),
+      codeChallenge: query.get('code_challenge') ?? undefined,
+      codeChallengeMethod: query.get('code_challenge_method') ?? undefined,
+      nonce: query.get('nonce') ?? undefined,
+      user,
+      refreshToken: query.get('token_access_type') === 'offline',
+    });
+    back.searchParams.set('code', code);
+    return redirect(back);
+  });
+
+  const authenticatedClient = (request: EmulatorRequest): boolean => {
+    const basic = request.basicAuth();
+    const form = request.form();
+    return (basic?.username ?? form.get('client_id')) === options.clientId && (basic?.password ?? form.get('client_secret')) === options.clientSecret;
+  };
+
+  const idToken = (grant: Grant<DropboxUser>): Promise<string> => {
+    const scopes = grant.scope.split(' ');
+    const { accountId, givenName, familyName, email, emailVerified } = grant.user;
+    return key.signIdToken({
+      iss: issuer,
+      sub: accountId,
+      aud: options.clientId,
+      auth_time: now(),
+      ...(scopes.includes('profile') ? { given_name: givenName, family_name: familyName } : {}),
+      ...(scopes.includes('email') ? { email, email_verified: emailVerified } : {}),
+      ...(grant.nonce ? { nonce: grant.nonce } : {}),
+    });
+  };
+
+  server.route('POST', '/oauth2/token', async (request) => {
+    server.count('token_request');
+    if (failNext !== undefined) {
+      const status = failNext;
+      failNext = undefined;
+      return text(status, status === 503 ? 'Service Unavailable' : 'Internal Server Error');
+    }
+    if (!authenticatedClient(request)) return json(400, { error: 'invalid_client', error_description: 'Invalid client_id or client_secret' });
+    const form = request.form();
+    const grantType = form.get('grant_type');
+    if (grantType === 'refresh_token') {
+      server.count('refresh_token');
+      const refreshed = grants.refresh(form.get('refresh_token') ?? '', options.clientId);
+      if (!refreshed.ok) return json(400, { error: 'invalid_grant', error_description: 'refresh token is invalid or revoked' });
+      return json(200, { access_token: refreshed.tokens.accessToken, token_type: 'bearer', expires_in: ACCESS_TOKEN_TTL });
+    }
+    if (grantType !== 'authorization_code') return json(400, { error: 'unsupported_grant_type' });
+    server.count('authorization_code');
+    const redeemed = grants.redeemCode(form.get('code') ?? '', { clientId: options.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: form.get('code_verifier') });
+    if (!redeemed.ok) return json(400, { error: 'invalid_grant', error_description: "code doesn't exist or has expired" });
+    const { grant, tokens } = redeemed;
+    return json(200, {
+      access_token: tokens.accessToken,
+      token_type: 'bearer',
+      expires_in: ACCESS_TOKEN_TTL,
+      scope: grant.scope,
+      account_id: grant.user.accountId,
+      uid: '12345',
+      ...(tokens.refreshToken ? { refresh_token: tokens.refreshToken } : {}),
+      ...(grant.scope.split(' ').includes('openid') ? { id_token: await idToken(grant) } : {}),
+    });
+  });
+
+  /** An RPC call: its access token's grant, or Dropbox's error answer (bad body, bad token). */
+  const rpcCaller = (request: EmulatorRequest, route: string): Grant<DropboxUser> | EmulatorReply => {
+    const body = request.body.toString('utf8').trim();
+    if (body !== '' && body !== 'null') return text(400, `Error in call to API function "${route}": request body: could not decode input as JSON`);
+    const grant = grants.grantOfAccessToken(request.bearer() ?? '');
+    return grant ?? json(401, { error_summary: 'invalid_access_token/', error: { '.tag': 'invalid_access_token' } });
+  };
+
+  server.route('POST', '/2/openid/userinfo', (request) => {
+    server.count('userinfo');
+    const grant = rpcCaller(request, 'openid/userinfo');
+    if ('status' in grant) return grant;
+    const { accountId, givenName, familyName, email, emailVerified } = grant.user;
+    return json(200, { family_name: familyName, given_name: givenName, email, email_verified: emailVerified, iss: issuer, sub: accountId });
+  });
+  server.route('GET', '/2/openid/userinfo', () => {
+    server.count('userinfo');
+    return text(400, 'Error in call to API function "openid/userinfo": Expected POST request.');
+  });
+
+  server.route('POST', '/2/users/get_current_account', (request) => {
+    server.count('get_current_account');
+    const grant = rpcCaller(request, 'users/get_current_account');
+    if ('status' in grant) return grant;
+    const { accountId, givenName, familyName, email, emailVerified } = grant.user;
+    const displayName = `${givenName} ${familyName}`;
+    return json(200, {
+      account_id: accountId,
+      name: { given_name: givenName, surname: familyName, familiar_name: givenName, display_name: displayName, abbreviated_name: `${givenName[0]}${familyName[0]}` },
+      email,
+      email_verified: emailVerified,
+      disabled: false,
+      locale: 'en',
+      is_paired: false,
+      account_type: { '.tag': 'basic' },
+    });
+  });
+
+  server.route('POST', '/2/auth/token/revoke', (request) => {
+    server.count('revoke');
+    const grant = rpcCaller(request, 'auth/token/revoke');
+    if ('status' in grant) return grant;
+    grants.revokeGrant(grant.id);
+    return json(200, null);
+  });
+
+  return {
+    origin: issuer,
+    server,
+    signInAs: (next) => {
+      user = next;
+    },
+    failNextTokenRequest: (status) => {
+      failNext = status;
+    },
+    unlinkApp: (token) => {
+      const grant = grants.grantOfToken(token);
+      if (grant) grants.revokeGrant(grant.id);
+    },
+    accepts: (accessToken) => grants.grantOfAccessToken(accessToken) !== undefined,
+    close: () => server.close(),
+  };
+}

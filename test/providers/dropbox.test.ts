@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestBrowser } from '../support/browser.js';
+import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { startDropboxEmulator, type DropboxEmulator, type DropboxUser } from './dropbox.emulator.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+
+const CLIENT_ID = 'a12fbpq596acfbc';
+const CLIENT_SECRET = 'dropbox-test-secret';
+const REDIRECT_URI = `${APP_ORIGIN}/auth/dropbox/callback`;
+
+function person(accountId: string, givenName: string, familyName: string): DropboxUser {
+  return { accountId, givenName, familyName, email: `${givenName.toLowerCase()}@dropbox.test`, emailVerified: true };
+}
+
+/** Only the documented variables: the preset, the client, its issuer (discovery) and API pointed at the emulator. */
+function dropboxEnv(dropbox: DropboxEmulator, secret = CLIENT_SECRET): Record<string, string> {
+  return {
+    OAUTH_PROVIDERS: 'dropbox',
+    DROPBOX_PRESET: 'dropbox',
+    DROPBOX_CLIENT_ID: CLIENT_ID,
+    DROPBOX_CLIENT_SECRET: secret,
+    DROPBOX_ISSUER: dropbox.origin,
+    DROPBOX_API_BASE_URL: dropbox.origin,
+  };
+}
+
+async function countRows(database: TestDatabase, table: 'users' | 'tokens' | 'accounts'): Promise<number> {
+  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+describeEachDialect('Dropbox, against an emulator of Dropbox', (dialect) => {
+  let database: TestDatabase;
+  let dropbox: DropboxEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    dropbox = await startDropboxEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: dropboxEnv(dropbox) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await dropbox?.close();
+    await database?.close();
+  });
+
+  async function signIn(user: DropboxUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    dropbox.signInAs(user);
+    const browser = app.browser();
+    const start = await browser.get(`${APP_ORIGIN}/login/dropbox?next=/api/me`, { followRedirects: false });
+    const page = await browser.get(start.location!);
+    expect(page.status).toBe(200);
+    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
+  }
+
+  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+  const rpc = (browser: TestBrowser, csrf: string, route: string) =>
+    browser.request(`${APP_ORIGIN}/api/providers/dropbox/proxy/2/${route}`, { method: 'POST', headers: { 'x-csrf-token': csrf } });
+
+  it('asks for offline access with PKCE, signs in as the ID token sub (dbid:…) and never calls the POST-only userinfo', async () => {
+    const { userId, request } = await signIn(person('dbid:AAH4f99T0taONIb-OurWxbNQ6ywGRopQngc', 'Franz', 'Ferdinand'));
+    expect(request.get('token_access_type')).toBe('offline');
+    expect(request.get('scope')).toBe('openid email profile account_info.read');
+    expect(request.get('code_challenge_method')).toBe('S256');
+    const account = await database.db.selectFrom('accounts').select(['issuer', 'subject']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account).toEqual({ issuer: dropbox.origin, subject: 'dbid:AAH4f99T0taONIb-OurWxbNQ6ywGRopQngc' });
+    const user = await database.db.selectFrom('users').select(['name', 'email']).where('id', '=', userId).executeTakeFirstOrThrow();
+    // No `name` claim: the given and family names make it (OIDC Core §5.1).
+    expect(user).toEqual({ name: 'Franz Ferdinand', email: 'franz@dropbox.test' });
+    const token = await app.runtime.tokenStore.findToken(userId, 'dropbox');
+    expect(token).toMatchObject({ refreshToken: expect.any(String), idToken: expect.any(String) });
+    expect(token!.expiresAt! - Math.floor(Date.now() / 1000)).toBeGreaterThan(14_000);
+    expect(dropbox.server.counts.userinfo).toBeUndefined();
+    // The app key and secret went as form parameters.
+    expect(dropbox.server.requests.find((r) => r.path === '/oauth2/token')!.headers.authorization).toBeUndefined();
+  });
+
+  it('the proxy reaches the RPC API; 20 concurrent calls on an expired token make one refresh, and the refresh token (not rotated) stays', async () => {
+    const { browser, userId } = await signIn(person('dbid:storm', 'Storm', 'Static'));
+    const csrf = await csrfTokenOf(browser);
+    const before = await app.runtime.tokenStore.findToken(userId, 'dropbox');
+    await expire(userId);
+    const refreshes = dropbox.server.counts.refresh_token ?? 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => rpc(browser, csrf, 'users/get_current_account')));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(JSON.parse(answers[0]!.text)).toMatchObject({ account_id: 'dbid:storm', name: { display_name: 'Storm Static' } });
+    expect(dropbox.server.counts.refresh_token).toBe(refreshes + 1);
+    const after = await app.runtime.tokenStore.findToken(userId, 'dropbox');
+    expect(after!.refreshToken).toBe(before!.refreshToken);
+    expect(after!.accessToken).not.toBe(before!.accessToken);
+    expect(dropbox.accepts(after!.accessToken)).toBe(true);
+  });
+
+  it('disconnect refreshes an expired token, then revokes with it at /2/auth/token/revoke: the grant ends', async () => {
+    const { browser, userId } = await signIn(person('dbid:leaving', 'Leaving', 'Person'));
+    const signedInWith = await app.runtime.tokenStore.findToken(userId, 'dropbox');
+    await expire(userId);
+    const refreshes = dropbox.server.counts.refresh_token ?? 0;
+    const answer = await browser.request(`${APP_ORIGIN}/account/connections/dropbox`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(dropbox.server.counts.refresh_token).toBe(refreshes + 1);
+    const revocation = dropbox.server.requests.findLast((r) => r.path === '/2/auth/token/revoke')!;
+    expect(revocation.headers.authorization).toMatch(/^Bearer sl\.u\./);
+    expect(revocation.headers.authorization).not.toBe(`Bearer ${signedInWith!.accessToken}`);
+    // The refresh token went with it.
+    const refresh = await fetch(`${dropbox.origin}/oauth2/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: signedInWith!.refreshToken!, client_id: CLIENT_ID, client_secret: CLIENT_SECRET }),
+    });
+    expect(refresh.status).toBe(400);
+    expect(await app.runtime.tokenStore.findToken(userId, 'dropbox')).toBeUndefined();
+  });
+
+  it('a grant the person already ended at Dropbox (401 invalid_access_token) still counts as revoked', async () => {
+    const { browser, userId } = await signIn(person('dbid:unlinked', 'Unlinked', 'Elsewhere'));
+    dropbox.unlinkApp((await app.runtime.tokenStore.findToken(userId, 'dropbox'))!.accessToken);
+    const answer = await browser.request(`${APP_ORIGIN}/account/connections/dropbox`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await app.runtime.tokenStore.findToken(userId, 'dropbox')).toBeUndefined();
+  });
+
+  it('a code Dropbox refuses (invalid_grant) is a clear 400, and nothing is stored', async () => {
+    dropbox.signInAs(person('dbid:refused', 'Refused', 'Code'));
+    const browser = app.browser();
+    const stopped = await browser.get(`${APP_ORIGIN}/login/dropbox`, { stopAt: REDIRECT_URI });
+    const callback = new URL(stopped.location!);
+    callback.searchParams.set('code', 'not-a-code-dropbox-issued');
+    const page = await browser.get(callback);
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('Dropbox did not accept this sign-in');
+    expect(await database.db.selectFrom('accounts').select('id').where('subject', '=', 'dbid:refused').execute()).toEqual([]);
+  });
+});
+
+describe('Dropbox refusing the client or failing', () => {
+  let database: TestDatabase;
+  let dropbox: DropboxEmulator;
+  let app: ProviderTestApp;
+  let misconfigured: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await DIALECTS[0]!.openTestDatabase();
+    dropbox = await startDropboxEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: dropboxEnv(dropbox) });
+    misconfigured = await startProviderTestApp({ databaseUrl: database.url, env: dropboxEnv(dropbox, 'not-the-secret') });
+  });
+  afterAll(async () => {
+    await misconfigured?.close();
+    await app?.close();
+    await dropbox?.close();
+    await database?.close();
+  });
+
+  it('a wrong client secret (invalid_client) is a 502 that points at the configuration, and nothing is stored', async () => {
+    dropbox.signInAs(person('dbid:wrong', 'Wrong', 'Secret'));
+    const page = await signInThrough(misconfigured.browser(), 'dropbox');
+    expect(page.status).toBe(502);
+    expect(page.text).toContain('Dropbox refused the sign-in (invalid_client)');
+    expect(await countRows(database, 'users')).toBe(0);
+    expect(await countRows(database, 'tokens')).toBe(0);
+  });
+
+  it('Dropbox failing the code exchange answers 502 (HTTP 500) or 503 (HTTP 503), and nothing is stored', async () => {
+    dropbox.signInAs(person('dbid:outage', 'Outage', 'Person'));
+    dropbox.failNextTokenRequest(500);
+    expect((await signInThrough(app.browser(), 'dropbox')).status).toBe(502);
+    dropbox.failNextTokenRequest(503);
+    expect((await signInThrough(app.browser(), 'dropbox')).status).toBe(503);
+    expect(await countRows(database, 'users')).toBe(0);
+    expect(await countRows(database, 'tokens')).toBe(0);
+  });
+});

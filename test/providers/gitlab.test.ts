@@ -1,0 +1,201 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { providerSettings } from '../../src/config/provider-config.js';
+import type { TestBrowser } from '../support/browser.js';
+import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { startGitLabEmulator, type GitLabEmulator, type GitLabUser } from './gitlab.emulator.js';
+import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+
+const CLIENT_ID = '2f1c6a3e9b7d4c8a5e0f1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6';
+const CLIENT_SECRET = 'gloas-0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab';
+
+function person(id: number, username: string, name: string): GitLabUser {
+  return { id, username, name, email: `${username}@example.com` };
+}
+
+async function countRows(database: TestDatabase, table: 'users' | 'tokens' | 'accounts'): Promise<number> {
+  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+describeEachDialect('GitLab (self-managed), against an emulator of GitLab', (dialect) => {
+  let database: TestDatabase;
+  let gitlab: GitLabEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    gitlab = await startGitLabEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: `${APP_ORIGIN}/auth/gitlab/callback` });
+    // Only the documented variables: a self-managed instance is named by its URL, nothing else.
+    app = await startProviderTestApp({
+      databaseUrl: database.url,
+      env: { OAUTH_PROVIDERS: 'gitlab', GITLAB_PRESET: 'gitlab', GITLAB_CLIENT_ID: CLIENT_ID, GITLAB_CLIENT_SECRET: CLIENT_SECRET, GITLAB_BASE_URL: gitlab.origin },
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await gitlab?.close();
+    await database?.close();
+  });
+  afterEach(() => {
+    gitlab.renewClientSecret(CLIENT_SECRET);
+    gitlab.failTokenRequests(null);
+  });
+
+  async function signIn(browser: TestBrowser, user: GitLabUser) {
+    gitlab.signInAs(user);
+    const start = await browser.get(`${APP_ORIGIN}/login/gitlab?next=/api/me`, { followRedirects: false });
+    const request = new URL(start.location!).searchParams;
+    const page = await browser.get(start.location!);
+    expect(page.status).toBe(200);
+    return { request, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id };
+  }
+
+  /** Stops at the callback, lets `edit` change it, then delivers it. */
+  async function callbackWith(user: GitLabUser, edit: (callback: URL) => void = () => {}) {
+    gitlab.signInAs(user);
+    const browser = app.browser();
+    const stopped = await browser.get(`${APP_ORIGIN}/login/gitlab`, { stopAt: `${APP_ORIGIN}/auth/gitlab/callback` });
+    const callback = new URL(stopped.location!);
+    edit(callback);
+    return browser.get(callback);
+  }
+
+  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+
+  it('signs in as the numeric user id (not the username), with the name and e-mail, a 2-hour token and a refresh token', async () => {
+    const { request, userId } = await signIn(app.browser(), person(4021, 'ada', 'Ada Lovelace'));
+    expect(request.get('scope')).toBe('openid profile email read_user');
+    expect(request.get('code_challenge_method')).toBe('S256');
+    // GitLab issues refresh tokens without consent or offline_access.
+    expect(request.get('prompt')).toBeNull();
+    const account = await database.db.selectFrom('accounts').select(['issuer', 'subject']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account).toEqual({ issuer: gitlab.origin, subject: '4021' });
+    const user = await database.db.selectFrom('users').select(['name', 'email', 'username']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toEqual({ name: 'Ada Lovelace', email: 'ada@example.com', username: 'ada' });
+    const token = await app.runtime.tokenStore.findToken(userId, 'gitlab');
+    expect(token!.refreshToken).toEqual(expect.any(String));
+    expect(token!.scope).toBe('openid profile email read_user');
+    expect(token!.expiresAt! - Math.floor(Date.now() / 1000)).toBeGreaterThan(7100);
+    // The client authenticated with its id and secret in the form, as GitLab documents.
+    expect(gitlab.server.counts.client_secret_post).toBeGreaterThan(0);
+    expect(gitlab.server.counts.client_secret_basic).toBeUndefined();
+  });
+
+  it('the proxy reaches the REST API (/api/v4/user) with the token', async () => {
+    const browser = app.browser();
+    await signIn(browser, person(4022, 'grace', 'Grace Hopper'));
+    const answer = await browser.get(`${APP_ORIGIN}/api/providers/gitlab/proxy/user`);
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toMatchObject({ id: 4022, username: 'grace' });
+    expect(gitlab.server.requests.findLast((request) => request.path === '/api/v4/user')!.headers.authorization).toMatch(/^Bearer /);
+  });
+
+  it('20 concurrent calls on an expired token make one refresh; the rotated refresh token is kept and the old access token is dead at GitLab', async () => {
+    const browser = app.browser();
+    const { userId } = await signIn(browser, person(4023, 'alan', 'Alan Turing'));
+    const before = await app.runtime.tokenStore.findToken(userId, 'gitlab');
+    await expire(userId);
+    const refreshes = gitlab.server.counts.refresh_token ?? 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => browser.get(`${APP_ORIGIN}/api/providers/gitlab/proxy/user`)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(gitlab.server.counts.refresh_token).toBe(refreshes + 1);
+    const after = await app.runtime.tokenStore.findToken(userId, 'gitlab');
+    expect(after!.refreshToken).not.toBe(before!.refreshToken);
+    expect(gitlab.accepts(after!.accessToken)).toBe(true);
+    expect(gitlab.accepts(before!.accessToken)).toBe(false);
+  });
+
+  it('disconnect revokes at /oauth/revoke: the grant ends at GitLab and the tokens are deleted', async () => {
+    const browser = app.browser();
+    const { userId } = await signIn(browser, person(4024, 'barbara', 'Barbara Liskov'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'gitlab');
+    const revocations = gitlab.server.counts.revoke ?? 0;
+    const answer = await browser.request(`${APP_ORIGIN}/account/connections/gitlab`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    // The refresh token, then the access token (which GitLab already ended with it, and answers 200 for).
+    expect(gitlab.server.counts.revoke).toBe(revocations + 2);
+    expect(gitlab.accepts(stored!.accessToken)).toBe(false);
+    expect(gitlab.liveGrants(4024)).toBe(0);
+    expect(await app.runtime.tokenStore.findToken(userId, 'gitlab')).toBeUndefined();
+  });
+
+  it('a grant revoked at GitLab: the refresh is refused (invalid_grant) and the connection needs re-auth, with one try', async () => {
+    const browser = app.browser();
+    const { userId } = await signIn(browser, person(4025, 'edsger', 'Edsger Dijkstra'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'gitlab');
+    // The person revokes the application under "Applications" in their GitLab settings.
+    await fetch(`${gitlab.origin}/oauth/revoke`, { method: 'POST', body: new URLSearchParams({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, token: stored!.refreshToken! }) });
+    await expire(userId);
+    const refreshes = gitlab.server.counts.refresh_token ?? 0;
+    const first = await browser.get(`${APP_ORIGIN}/api/providers/gitlab/proxy/user`);
+    expect(first.status).toBe(401);
+    expect(JSON.parse(first.text)).toMatchObject({ error: 'needs_reauth' });
+    expect((await browser.get(`${APP_ORIGIN}/api/providers/gitlab/proxy/user`)).status).toBe(401);
+    expect(gitlab.server.counts.refresh_token).toBe(refreshes + 1);
+    expect((await app.runtime.tokenStore.findToken(userId, 'gitlab'))!.status).toBe('needs_reauth');
+  });
+
+  it('a cancelled sign-in (error=access_denied) says so and asks for no token', async () => {
+    const exchanges = gitlab.server.counts.authorization_code ?? 0;
+    gitlab.denyNextAuthorization();
+    const page = await callbackWith(person(4026, 'cancel', 'Cancel'));
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('Sign-in with GitLab was cancelled.');
+    expect(gitlab.server.counts.authorization_code ?? 0).toBe(exchanges);
+  });
+
+  it('a code GitLab refuses (invalid_grant) is a clear 400, and nothing is stored', async () => {
+    const users = await countRows(database, 'users');
+    const page = await callbackWith(person(4027, 'badcode', 'Bad Code'), (callback) => callback.searchParams.set('code', 'not-a-code-gitlab-issued'));
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('GitLab did not accept this sign-in');
+    expect(await countRows(database, 'users')).toBe(users);
+  });
+
+  it('a client secret GitLab no longer accepts (invalid_client, 401) is a 502 naming the configuration, and nothing is stored', async () => {
+    const [users, tokens] = [await countRows(database, 'users'), await countRows(database, 'tokens')];
+    gitlab.renewClientSecret('gloas-renewed-secret');
+    const page = await callbackWith(person(4028, 'secret', 'Secret'));
+    expect(page.status).toBe(502);
+    expect(page.text).toContain('GitLab refused the sign-in (invalid_client)');
+    expect([await countRows(database, 'users'), await countRows(database, 'tokens')]).toEqual([users, tokens]);
+  });
+
+  it('GitLab failing the code exchange (500, 503) is a 502 or 503, never a 500, and nothing is stored', async () => {
+    const [users, tokens] = [await countRows(database, 'users'), await countRows(database, 'tokens')];
+    gitlab.failTokenRequests(500);
+    expect((await callbackWith(person(4029, 'down', 'Down'))).status).toBe(502);
+    gitlab.failTokenRequests(503);
+    expect((await callbackWith(person(4029, 'down', 'Down'))).status).toBe(503);
+    expect([await countRows(database, 'users'), await countRows(database, 'tokens')]).toEqual([users, tokens]);
+  });
+
+  it('GitLab failing a refresh (503) answers 503 and keeps the stored tokens as they were', async () => {
+    const browser = app.browser();
+    const { userId } = await signIn(browser, person(4030, 'outage', 'Outage'));
+    await expire(userId);
+    const before = await app.runtime.tokenStore.findToken(userId, 'gitlab');
+    gitlab.failTokenRequests(503);
+    const answer = await browser.get(`${APP_ORIGIN}/api/providers/gitlab/proxy/user`);
+    expect(answer.status).toBe(503);
+    const after = await app.runtime.tokenStore.findToken(userId, 'gitlab');
+    expect(after).toMatchObject({ status: 'active', accessToken: before!.accessToken, refreshToken: before!.refreshToken });
+  });
+});
+
+describe('the gitlab preset in production', () => {
+  const env = { GITLAB_PRESET: 'gitlab', GITLAB_CLIENT_ID: CLIENT_ID, GITLAB_CLIENT_SECRET: CLIENT_SECRET };
+
+  it('is gitlab.com by default, and a self-managed instance is named by GITLAB_BASE_URL alone', () => {
+    expect(providerSettings(env, 'gitlab', true)).toMatchObject({
+      displayName: 'GitLab',
+      discovery: { issuer: 'https://gitlab.com' },
+      apiBaseUrl: 'https://gitlab.com/api/v4',
+      tokenEndpointAuthMethod: 'client_secret_post',
+      refreshTokenNeedsConsent: false,
+    });
+    const selfManaged = providerSettings({ ...env, GITLAB_BASE_URL: 'https://gitlab.example.com/' }, 'gitlab', true);
+    expect(selfManaged).toMatchObject({ discovery: { issuer: 'https://gitlab.example.com' }, apiBaseUrl: 'https://gitlab.example.com/api/v4' });
+  });
+});

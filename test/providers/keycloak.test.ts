@@ -1,0 +1,236 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { providerSettings } from '../../src/config/provider-config.js';
+import type { TestBrowser } from '../support/browser.js';
+import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { startKeycloakEmulator, type KeycloakEmulator, type KeycloakUser } from './keycloak.emulator.js';
+import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+
+const REALM = 'tokenkeeper';
+const CLIENT_ID = 'tokenkeeper-web';
+const CLIENT_SECRET = 'kc-client-secret-0123456789';
+
+function person(id: string, username: string, firstName: string, lastName: string): KeycloakUser {
+  return { id, username, firstName, lastName, email: `${username}@example.org` };
+}
+
+async function countRows(database: TestDatabase, table: 'users' | 'tokens' | 'accounts'): Promise<number> {
+  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Only the documented variables: the preset, the client, the server's URL and the realm. */
+function keycloakEnv(keycloak: KeycloakEmulator): Record<string, string> {
+  return {
+    OAUTH_PROVIDERS: 'keycloak',
+    KEYCLOAK_PRESET: 'keycloak',
+    KEYCLOAK_CLIENT_ID: CLIENT_ID,
+    KEYCLOAK_CLIENT_SECRET: CLIENT_SECRET,
+    KEYCLOAK_BASE_URL: keycloak.origin,
+    KEYCLOAK_REALM: REALM,
+  };
+}
+
+function helpers(get: () => { app: ProviderTestApp; keycloak: KeycloakEmulator; database: TestDatabase }) {
+  return {
+    async signIn(browser: TestBrowser, user: KeycloakUser) {
+      const { keycloak } = get();
+      keycloak.signInAs(user);
+      const start = await browser.get(`${APP_ORIGIN}/login/keycloak?next=/api/me`, { followRedirects: false });
+      const request = new URL(start.location!).searchParams;
+      const page = await browser.get(start.location!);
+      expect(page.status).toBe(200);
+      return { request, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id };
+    },
+    expire: (userId: string) => get().database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute(),
+  };
+}
+
+describeEachDialect('Keycloak, against an emulator of a Keycloak realm', (dialect) => {
+  let database: TestDatabase;
+  let keycloak: KeycloakEmulator;
+  let app: ProviderTestApp;
+  const { signIn, expire } = helpers(() => ({ app, keycloak, database }));
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    keycloak = await startKeycloakEmulator({ realm: REALM, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: `${APP_ORIGIN}/auth/keycloak/callback` });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: keycloakEnv(keycloak) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await keycloak?.close();
+    await database?.close();
+  });
+  afterEach(() => {
+    keycloak.regenerateClientSecret(CLIENT_SECRET);
+    keycloak.failTokenRequests(null);
+  });
+
+  async function callbackWith(user: KeycloakUser, edit: (callback: URL) => void = () => {}) {
+    keycloak.signInAs(user);
+    const browser = app.browser();
+    const stopped = await browser.get(`${APP_ORIGIN}/login/keycloak`, { stopAt: `${APP_ORIGIN}/auth/keycloak/callback` });
+    const callback = new URL(stopped.location!);
+    edit(callback);
+    return browser.get(callback);
+  }
+
+  it('signs in at <base>/realms/<realm> as the user id, asking for an offline token without a consent prompt', async () => {
+    const { request, userId } = await signIn(app.browser(), person('6f1d2c3b-0a9e-4f8d-b7c6-5e4d3c2b1a00', 'ada', 'Ada', 'Lovelace'));
+    expect(request.get('scope')).toBe('openid profile email offline_access');
+    expect(request.get('prompt')).toBeNull();
+    expect(request.get('code_challenge_method')).toBe('S256');
+    const account = await database.db.selectFrom('accounts').select(['issuer', 'subject']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account).toEqual({ issuer: `${keycloak.origin}/realms/${REALM}`, subject: '6f1d2c3b-0a9e-4f8d-b7c6-5e4d3c2b1a00' });
+    const user = await database.db.selectFrom('users').select(['name', 'email', 'username']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toEqual({ name: 'Ada Lovelace', email: 'ada@example.org', username: 'ada' });
+    const token = await app.runtime.tokenStore.findToken(userId, 'keycloak');
+    expect(token!.refreshToken).toEqual(expect.any(String));
+    expect(token!.expiresAt! - Math.floor(Date.now() / 1000)).toBeLessThanOrEqual(300);
+    expect(keycloak.sessions('6f1d2c3b-0a9e-4f8d-b7c6-5e4d3c2b1a00')).toEqual({ live: 1, offline: 1 });
+  });
+
+  it('a callback whose iss is not the realm is refused before any token request', async () => {
+    const exchanges = keycloak.server.counts.authorization_code ?? 0;
+    const page = await callbackWith(person('00000000-0000-4000-8000-000000000002', 'mallory', 'Mal', 'Lory'), (callback) =>
+      callback.searchParams.set('iss', `${keycloak.origin}/realms/other`),
+    );
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('did not come from Keycloak as expected');
+    expect(keycloak.server.counts.authorization_code ?? 0).toBe(exchanges);
+  });
+
+  it('the proxy reaches the realm (userinfo) with the token', async () => {
+    const browser = app.browser();
+    await signIn(browser, person('00000000-0000-4000-8000-000000000003', 'grace', 'Grace', 'Hopper'));
+    const answer = await browser.get(`${APP_ORIGIN}/api/providers/keycloak/proxy/protocol/openid-connect/userinfo`);
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toMatchObject({ sub: '00000000-0000-4000-8000-000000000003', preferred_username: 'grace' });
+  });
+
+  it('20 concurrent calls on an expired token make one refresh, and the new refresh token Keycloak sends is stored', async () => {
+    const browser = app.browser();
+    const { userId } = await signIn(browser, person('00000000-0000-4000-8000-000000000004', 'alan', 'Alan', 'Turing'));
+    const before = await app.runtime.tokenStore.findToken(userId, 'keycloak');
+    await expire(userId);
+    const refreshes = keycloak.server.counts.refresh_token ?? 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => browser.get(`${APP_ORIGIN}/api/providers/keycloak/proxy/protocol/openid-connect/userinfo`)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(keycloak.server.counts.refresh_token).toBe(refreshes + 1);
+    const after = await app.runtime.tokenStore.findToken(userId, 'keycloak');
+    expect(after!.refreshToken).not.toBe(before!.refreshToken);
+    expect(keycloak.accepts(after!.refreshToken!)).toBe(true);
+  });
+
+  it('disconnect revokes the offline token (ending the session) and the access token, then deletes them', async () => {
+    const browser = app.browser();
+    const id = '00000000-0000-4000-8000-000000000005';
+    const { userId } = await signIn(browser, person(id, 'barbara', 'Barbara', 'Liskov'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'keycloak');
+    const revocations = keycloak.server.counts.revoke ?? 0;
+    const answer = await browser.request(`${APP_ORIGIN}/account/connections/keycloak`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(keycloak.server.counts.revoke).toBe(revocations + 2);
+    expect(keycloak.sessions(id)).toEqual({ live: 0, offline: 0 });
+    expect(keycloak.accepts(stored!.accessToken)).toBe(false);
+    expect(await app.runtime.tokenStore.findToken(userId, 'keycloak')).toBeUndefined();
+  });
+
+  it('an offline session ended at Keycloak: the refresh is refused ("Token is not active") and the connection needs re-auth', async () => {
+    const browser = app.browser();
+    const { userId } = await signIn(browser, person('00000000-0000-4000-8000-000000000006', 'edsger', 'Edsger', 'Dijkstra'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'keycloak');
+    // An admin revokes the user's offline session (or the user does, in the account console).
+    await fetch(`${keycloak.issuer}/protocol/openid-connect/revoke`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}` },
+      body: new URLSearchParams({ token: stored!.refreshToken! }),
+    });
+    await expire(userId);
+    const call = await browser.get(`${APP_ORIGIN}/api/providers/keycloak/proxy/protocol/openid-connect/userinfo`);
+    expect(call.status).toBe(401);
+    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
+    expect((await app.runtime.tokenStore.findToken(userId, 'keycloak'))!.status).toBe('needs_reauth');
+  });
+
+  it('a code Keycloak refuses ("Code not valid") is a clear 400, and nothing is stored', async () => {
+    const users = await countRows(database, 'users');
+    const page = await callbackWith(person('00000000-0000-4000-8000-000000000007', 'badcode', 'Bad', 'Code'), (callback) => callback.searchParams.set('code', 'not-a-keycloak-code'));
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('Keycloak did not accept this sign-in');
+    expect(await countRows(database, 'users')).toBe(users);
+  });
+
+  it('a regenerated client secret (invalid_client, 401) is a 502 naming the configuration, and nothing is stored', async () => {
+    const [users, tokens] = [await countRows(database, 'users'), await countRows(database, 'tokens')];
+    keycloak.regenerateClientSecret('kc-regenerated-secret');
+    const page = await callbackWith(person('00000000-0000-4000-8000-000000000008', 'secret', 'Se', 'Cret'));
+    expect(page.status).toBe(502);
+    expect(page.text).toContain('Keycloak refused the sign-in (invalid_client)');
+    expect([await countRows(database, 'users'), await countRows(database, 'tokens')]).toEqual([users, tokens]);
+  });
+
+  it('Keycloak failing the code exchange (500, 503) is a 502 or 503, never a 500, and nothing is stored', async () => {
+    const [users, tokens] = [await countRows(database, 'users'), await countRows(database, 'tokens')];
+    const down = person('00000000-0000-4000-8000-000000000009', 'down', 'Do', 'Wn');
+    keycloak.failTokenRequests(500);
+    expect((await callbackWith(down)).status).toBe(502);
+    keycloak.failTokenRequests(503);
+    expect((await callbackWith(down)).status).toBe(503);
+    expect([await countRows(database, 'users'), await countRows(database, 'tokens')]).toEqual([users, tokens]);
+  });
+});
+
+describe('Keycloak with "Revoke Refresh Token" on (single-use refresh tokens)', () => {
+  let database: TestDatabase;
+  let keycloak: KeycloakEmulator;
+  let app: ProviderTestApp;
+  const { signIn, expire } = helpers(() => ({ app, keycloak, database }));
+
+  beforeAll(async () => {
+    database = await DIALECTS[0]!.openTestDatabase();
+    keycloak = await startKeycloakEmulator({ realm: REALM, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: `${APP_ORIGIN}/auth/keycloak/callback`, revokeRefreshToken: true });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: keycloakEnv(keycloak) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await keycloak?.close();
+    await database?.close();
+  });
+
+  it('a storm makes one refresh, the used offline token dies, and the next refresh works with the one stored', async () => {
+    const browser = app.browser();
+    const { userId } = await signIn(browser, person('00000000-0000-4000-8000-000000000010', 'rotate', 'Ro', 'Tate'));
+    const first = await app.runtime.tokenStore.findToken(userId, 'keycloak');
+    await expire(userId);
+    const answers = await Promise.all(Array.from({ length: 20 }, () => browser.get(`${APP_ORIGIN}/api/providers/keycloak/proxy/protocol/openid-connect/userinfo`)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(keycloak.server.counts.refresh_token).toBe(1);
+    expect(keycloak.accepts(first!.refreshToken!)).toBe(false);
+    const second = await app.runtime.tokenStore.findToken(userId, 'keycloak');
+    await expire(userId);
+    expect((await browser.get(`${APP_ORIGIN}/api/providers/keycloak/proxy/protocol/openid-connect/userinfo`)).status).toBe(200);
+    expect(keycloak.server.counts.refresh_token).toBe(2);
+    const third = await app.runtime.tokenStore.findToken(userId, 'keycloak');
+    expect(new Set([first!.refreshToken, second!.refreshToken, third!.refreshToken]).size).toBe(3);
+    expect(third!.status).toBe('active');
+  });
+});
+
+describe('the keycloak preset in production', () => {
+  const env = { KEYCLOAK_PRESET: 'keycloak', KEYCLOAK_CLIENT_ID: CLIENT_ID, KEYCLOAK_CLIENT_SECRET: CLIENT_SECRET, KEYCLOAK_BASE_URL: 'https://sso.example.com/' };
+
+  it('takes the issuer <base>/realms/<realm>, asks for offline_access without a consent prompt, and needs both values', () => {
+    expect(providerSettings({ ...env, KEYCLOAK_REALM: 'acme' }, 'keycloak', true)).toMatchObject({
+      displayName: 'Keycloak',
+      discovery: { issuer: 'https://sso.example.com/realms/acme' },
+      scope: 'openid profile email offline_access',
+      apiBaseUrl: 'https://sso.example.com/realms/acme',
+      tokenEndpointAuthMethod: 'client_secret_basic',
+      refreshTokenNeedsConsent: false,
+    });
+    expect(() => providerSettings(env, 'keycloak', true)).toThrow('KEYCLOAK_REALM is missing');
+    expect(() => providerSettings({ ...env, KEYCLOAK_REALM: 'a/b' }, 'keycloak', true)).toThrow('KEYCLOAK_REALM is not a valid realm');
+  });
+});

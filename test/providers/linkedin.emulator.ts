@@ -1,0 +1,229 @@
+/**
+ * An emulator of Sign In with LinkedIn using OpenID Connect, written from
+ * LinkedIn's documentation:
+ * - Sign In with LinkedIn using OpenID Connect (scopes `openid profile email`,
+ *   discovery under the issuer https://www.linkedin.com/oauth, the ID token,
+ *   userinfo at https://api.linkedin.com/v2/userinfo and its members):
+ *   https://learn.microsoft.com/en-us/linkedin/consumer/integrations/self-serve/sign-in-with-linkedin-v2
+ * - Authorization Code Flow (/oauth/v2/authorization with `response_type`,
+ *   `client_id`, `redirect_uri`, `state`, `scope`; codes live 30 minutes; the
+ *   token request is a form with `client_id` and `client_secret` in the body;
+ *   access tokens live 60 days; a cancelled request redirects back with
+ *   `error=user_cancelled_login` or `user_cancelled_authorize`):
+ *   https://learn.microsoft.com/en-us/linkedin/shared/authentication/authorization-code-flow
+ * - PKCE only in the separate native-client flow LinkedIn enables per app:
+ *   https://learn.microsoft.com/en-us/linkedin/shared/authentication/authorization-code-flow-native
+ *   (the web flow answers a `code_verifier` with 401 `invalid_client`, "Client authentication failed");
+ * - Programmatic refresh tokens, for approved partners only: 365 days from the
+ *   first authorization, not renewed by a refresh, which answers the same refresh token
+ *   (the documented refresh answer has no `token_type`):
+ *   https://learn.microsoft.com/en-us/linkedin/shared/authentication/programmatic-refresh-tokens
+ * - Scopes listed comma-separated: https://learn.microsoft.com/en-us/linkedin/shared/authentication/token-introspection
+ * - API errors `{"status", "serviceErrorCode", "code", "message"}` (65600 invalid,
+ *   65601 expired, 65602 revoked): https://learn.microsoft.com/en-us/linkedin/shared/api-guide/concepts/error-handling
+ * The authorization request has no nonce parameter, and the ID token names none.
+ * There is no revocation endpoint. A code LinkedIn will not redeem is answered
+ * 400 `invalid_request` with its "Unable to retrieve access token" description.
+ * The issuer is `<origin>/oauth`; the authorization page approves at once for
+ * the member set with signInAs().
+ */
+import { html, json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
+import { GrantStore } from './kit/grants.js';
+import { createSigningKey } from './kit/signing.js';
+
+export interface LinkedInMember {
+  /** The app-specific member id LinkedIn gives as `sub`. */
+  sub: string;
+  givenName: string;
+  familyName: string;
+  email: string;
+}
+
+export interface LinkedInEmulatorOptions {
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  /** The app is an approved partner that gets programmatic refresh tokens. */
+  programmaticRefresh: boolean;
+}
+
+export interface LinkedInEmulator {
+  readonly origin: string;
+  readonly issuer: string;
+  readonly server: EmulatorServer;
+  signInAs(member: LinkedInMember): void;
+  /** The member cancels the next authorization. */
+  cancelNextAuthorization(error: 'user_cancelled_login' | 'user_cancelled_authorize'): void;
+  /** The next token request fails with this HTTP status. */
+  failNextTokenRequest(status: 500 | 503): void;
+  /** Whether LinkedIn still accepts this access token. */
+  accepts(accessToken: string): boolean;
+  close(): Promise<void>;
+}
+
+const DAY = 86_400;
+const CODE_REFUSED =
+  'Unable to retrieve access token: appid/redirect uri/code verifier does not match authorization code. Or authorization code expired. Or external member binding exists';
+
+function apiError(serviceErrorCode: number, code: string, message: string): EmulatorReply {
+  return json(401, { status: 401, serviceErrorCode, code, message });
+}
+
+export async function startLinkedInEmulator(options: LinkedInEmulatorOptions): Promise<LinkedInEmulator> {
+  const server = await startEmulatorServer();
+  const issuer = `${server.origin}/oauth`;
+  const key = await createSigningKey('RS256');
+  const now = () => Math.floor(Date.now() / 1000);
+  const grants = new GrantStore<LinkedInMember>({
+    accessTokenTtl: 60 * DAY,
+    refreshPolicy: options.programmaticRefresh ? 'static' : 'none',
+    refreshTokenTtl: 365 * DAY,
+    codeTtl: 30 * 60,
+  });
+  /** When each refresh token stops working: fixed at the first authorization. */
+  const refreshExpiry = new Map<string, number>();
+  let member: LinkedInMember | undefined;
+  let cancel: string | undefined;
+  let fault: number | undefined;
+
+  server.route('GET', '/oauth/.well-known/openid-configuration', () =>
+    json(200, {
+      issuer,
+      authorization_endpoint: `${issuer}/v2/authorization`,
+      token_endpoint: `${issuer}/v2/accessToken`,
+      userinfo_endpoint: `${server.origin}/v2/userinfo`,
+      jwks_uri: `${issuer}/openid/jwks`,
+      response_types_supported: ['code'],
+      subject_types_supported: ['pairwise'],
+      id_token_signing_alg_values_supported: ['RS256'],
+      scopes_supported: ['openid', 'profile', 'email'],
+      claims_supported: ['iss', 'aud', 'iat', 'exp', 'sub', 'name', 'given_name', 'family_name', 'picture', 'email', 'email_verified', 'locale'],
+      token_endpoint_auth_methods_supported: ['client_secret_post'],
+    }),
+  );
+  server.route('GET', '/oauth/openid/jwks', () => json(200, key.jwks));
+
+  server.route('GET', '/oauth/v2/authorization', (request) => {
+    server.count('authorize');
+    const query = request.url.searchParams;
+    if (query.get('client_id') !== options.clientId) return html(400, '<h1>Invalid client id</h1>');
+    if (query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>The redirect_uri does not match the registered value</h1>');
+    const back = new URL(options.redirectUri);
+    const reply = (params: Record<string, string>) => {
+      for (const [name, value] of Object.entries(params)) back.searchParams.set(name, value);
+      const state = query.get('state');
+      if (state !== null) back.searchParams.set('state', state);
+      return redirect(back);
+    };
+    if (query.get('response_type') !== 'code') return reply({ error: 'invalid_request', error_description: 'Invalid response_type' });
+    if (cancel || !member) {
+      const error = cancel ?? 'user_cancelled_login';
+      cancel = undefined;
+      return reply({ error, error_description: error === 'user_cancelled_login' ? 'The user cancelled LinkedIn login' : 'The user cancelled the authorization' });
+    }
+    // The web flow has no nonce and no PKCE: both are left out of the grant.
+    const code = grants.issueCode({
+      clientId: options.clientId,
+      redirectUri: options.redirectUri,
+      scope: (query.get('scope') ?? '').split(' ').filter(Boolean).join(','),
+      codeChallenge: undefined,
+      codeChallengeMethod: undefined,
+      user: member,
+    });
+    return reply({ code });
+  });
+
+  const tokenAnswer = (body: Record<string, unknown>) => json(200, body);
+
+  server.route('POST', '/oauth/v2/accessToken', async (request) => {
+    server.count('token');
+    if (fault) {
+      const status = fault;
+      fault = undefined;
+      return html(status, `<h1>${status === 503 ? 'Service Unavailable' : 'Internal Server Error'}</h1>`);
+    }
+    const form = request.form();
+    const clientAuthenticated = form.get('client_id') === options.clientId && form.get('client_secret') === options.clientSecret;
+    if (!clientAuthenticated || request.basicAuth() || form.has('code_verifier')) {
+      return json(401, { error: 'invalid_client', error_description: 'Client authentication failed' });
+    }
+    if (form.get('grant_type') === 'refresh_token') {
+      server.count('refresh_token');
+      const presented = form.get('refresh_token') ?? '';
+      const refreshed = options.programmaticRefresh ? grants.refresh(presented, options.clientId) : undefined;
+      if (!refreshed?.ok) return json(400, { error: 'invalid_grant', error_description: 'The provided refresh token is invalid, expired or revoked' });
+      return tokenAnswer({
+        access_token: refreshed.tokens.accessToken,
+        expires_in: refreshed.tokens.expiresIn,
+        refresh_token: presented,
+        refresh_token_expires_in: refreshExpiry.get(presented)! - now(),
+        scope: refreshed.grant.scope,
+      });
+    }
+    if (form.get('grant_type') !== 'authorization_code') return json(400, { error: 'unsupported_grant_type', error_description: 'Invalid grant type' });
+    server.count('authorization_code');
+    const redeemed = grants.redeemCode(form.get('code') ?? '', { clientId: options.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: null });
+    if (!redeemed.ok) return json(400, { error: 'invalid_request', error_description: CODE_REFUSED });
+    const { grant, tokens } = redeemed;
+    const scopes = grant.scope.split(',');
+    const person = grant.user;
+    const answer: Record<string, unknown> = { access_token: tokens.accessToken, expires_in: tokens.expiresIn, scope: grant.scope, token_type: 'Bearer' };
+    if (tokens.refreshToken) {
+      answer.refresh_token = tokens.refreshToken;
+      answer.refresh_token_expires_in = tokens.refreshTokenExpiresIn;
+      refreshExpiry.set(tokens.refreshToken, now() + tokens.refreshTokenExpiresIn!);
+    }
+    if (scopes.includes('openid')) {
+      answer.id_token = await key.signIdToken({
+        iss: issuer,
+        aud: options.clientId,
+        sub: person.sub,
+        ...(scopes.includes('profile') ? { name: `${person.givenName} ${person.familyName}`, given_name: person.givenName, family_name: person.familyName, locale: 'en-US' } : {}),
+        ...(scopes.includes('email') ? { email: person.email, email_verified: true } : {}),
+      });
+    }
+    return tokenAnswer(answer);
+  });
+
+  const bearerMember = (request: EmulatorRequest): LinkedInMember | EmulatorReply => {
+    const token = request.bearer();
+    if (!token) return apiError(401, 'EMPTY_ACCESS_TOKEN', 'Empty oauth2_access_token');
+    const live = grants.grantOfAccessToken(token);
+    if (live) return live.user;
+    const grant = grants.grantOfToken(token);
+    if (grant?.revoked) return apiError(65602, 'REVOKED_ACCESS_TOKEN', 'The token used in the request has been revoked by the user');
+    return grant ? apiError(65601, 'EXPIRED_ACCESS_TOKEN', 'The token used in the request has expired') : apiError(65600, 'INVALID_ACCESS_TOKEN', 'Invalid access token');
+  };
+
+  server.route('GET', '/v2/userinfo', (request) => {
+    server.count('userinfo');
+    const found = bearerMember(request);
+    if ('status' in found) return found;
+    return json(200, {
+      sub: found.sub,
+      email_verified: true,
+      name: `${found.givenName} ${found.familyName}`,
+      locale: { country: 'US', language: 'en' },
+      given_name: found.givenName,
+      family_name: found.familyName,
+      email: found.email,
+    });
+  });
+
+  return {
+    origin: server.origin,
+    issuer,
+    server,
+    signInAs: (next) => {
+      member = next;
+    },
+    cancelNextAuthorization: (error) => {
+      cancel = error;
+    },
+    failNextTokenRequest: (status) => {
+      fault = status;
+    },
+    accepts: (accessToken) => grants.grantOfAccessToken(accessToken) !== undefined,
+    close: () => server.close(),
+  };
+}

@@ -1,0 +1,183 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findPreset } from '../../src/client/providers/index.js';
+import type { TestBrowser } from '../support/browser.js';
+import { DIALECTS, describeEachDialect, type TestDatabase, type TestDialect } from '../support/postgres.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { startLinkedInEmulator, type LinkedInEmulator, type LinkedInMember } from './linkedin.emulator.js';
+
+const CLIENT_ID = '86o7njo0ccd8y6';
+const CLIENT_SECRET = 'WPL_AP1.linkedin-test-secret';
+const REDIRECT_URI = `${APP_ORIGIN}/auth/linkedin/callback`;
+
+function member(sub: string, givenName: string, familyName: string): LinkedInMember {
+  return { sub, givenName, familyName, email: `${givenName}.${familyName}@example.test`.toLowerCase() };
+}
+
+/** Only the documented variables: the preset, the client, and the issuer and API pointed at the emulator. */
+function linkedinEnv(linkedin: LinkedInEmulator, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    OAUTH_PROVIDERS: 'linkedin',
+    LINKEDIN_PRESET: 'linkedin',
+    LINKEDIN_CLIENT_ID: CLIENT_ID,
+    LINKEDIN_CLIENT_SECRET: CLIENT_SECRET,
+    LINKEDIN_ISSUER: linkedin.issuer,
+    LINKEDIN_API_BASE_URL: linkedin.origin,
+    ...extra,
+  };
+}
+
+async function rowCounts(database: TestDatabase) {
+  const count = async (table: 'users' | 'accounts' | 'tokens') =>
+    Number((await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  return { users: await count('users'), accounts: await count('accounts'), tokens: await count('tokens') };
+}
+
+interface Context {
+  database: TestDatabase;
+  linkedin: LinkedInEmulator;
+  app: ProviderTestApp;
+}
+
+function started(dialect: TestDialect, programmaticRefresh: boolean, extra: Record<string, string> = {}): Context {
+  const context = {} as Context;
+  beforeAll(async () => {
+    context.database = await dialect.openTestDatabase();
+    context.linkedin = await startLinkedInEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, programmaticRefresh });
+    context.app = await startProviderTestApp({ databaseUrl: context.database.url, env: linkedinEnv(context.linkedin, extra) });
+  });
+  afterAll(async () => {
+    await context.app?.close();
+    await context.linkedin?.close();
+    await context.database?.close();
+  });
+  return context;
+}
+
+async function signIn({ linkedin, app }: Context, person: LinkedInMember): Promise<{ browser: TestBrowser; userId: string }> {
+  linkedin.signInAs(person);
+  const browser = app.browser();
+  const page = await signInThrough(browser, 'linkedin', '/api/me');
+  expect(page.status).toBe(200);
+  return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id };
+}
+
+const expire = (database: TestDatabase, userId: string) =>
+  database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+
+// The preset is registered once the core can leave out PKCE and the nonce, which LinkedIn's web flow refuses (see linkedin.ts).
+describe.skipIf(findPreset('linkedin') === undefined)('LinkedIn', () => {
+  describeEachDialect('LinkedIn (no refresh tokens), against an emulator of LinkedIn', (dialect) => {
+    const context = started(dialect, false);
+
+    it('signs in through discovery under /oauth as the member’s sub, with name and e-mail, without PKCE or nonce; a 60-day token, no refresh token', async () => {
+      const { userId } = await signIn(context, member('782bbtaQ', 'John', 'Doe'));
+      const { linkedin, database, app } = context;
+      const authorize = new URL(linkedin.server.requests.find((request) => request.path.startsWith('/oauth/v2/authorization'))!.path, linkedin.origin).searchParams;
+      expect(authorize.get('scope')).toBe('openid profile email');
+      expect(authorize.has('code_challenge')).toBe(false);
+      expect(authorize.has('nonce')).toBe(false);
+      // client_secret_post: the credentials went in the form body.
+      expect(linkedin.server.requests.find((request) => request.path === '/oauth/v2/accessToken')!.headers.authorization).toBeUndefined();
+
+      const account = await database.db.selectFrom('accounts').select(['provider', 'issuer', 'subject']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+      expect(account).toEqual({ provider: 'linkedin', issuer: linkedin.issuer, subject: '782bbtaQ' });
+      const user = await database.db.selectFrom('users').select(['name', 'email']).where('id', '=', userId).executeTakeFirstOrThrow();
+      expect(user).toEqual({ name: 'John Doe', email: 'john.doe@example.test' });
+      const token = await app.runtime.tokenStore.findToken(userId, 'linkedin');
+      expect(token).toMatchObject({ refreshToken: null, scope: 'openid profile email' });
+      expect(token!.expiresAt! - Math.floor(Date.now() / 1000)).toBeGreaterThan(60 * 86_400 - 100);
+    });
+
+    it('the proxy reaches the API (userinfo on api.linkedin.com) with the token', async () => {
+      const { browser } = await signIn(context, member('9aZx01', 'Ada', 'Lovelace'));
+      const answer = await browser.get(`${APP_ORIGIN}/api/providers/linkedin/proxy/v2/userinfo`);
+      expect(answer.status).toBe(200);
+      expect(JSON.parse(answer.text)).toMatchObject({ sub: '9aZx01', locale: { country: 'US', language: 'en' } });
+    });
+
+    it('without a refresh token, an expired token means signing in again: 401 needs_reauth, and no request to LinkedIn', async () => {
+      const { browser, userId } = await signIn(context, member('9aZx02', 'Grace', 'Hopper'));
+      await expire(context.database, userId);
+      const tokenRequests = context.linkedin.server.counts.token ?? 0;
+      const call = await browser.get(`${APP_ORIGIN}/api/providers/linkedin/proxy/v2/userinfo`);
+      expect(call.status).toBe(401);
+      expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
+      expect(context.linkedin.server.counts.token).toBe(tokenRequests);
+    });
+
+    it('disconnect deletes the tokens and says LinkedIn revoked nothing (it has no revocation endpoint)', async () => {
+      const { browser, userId } = await signIn(context, member('9aZx03', 'Alan', 'Turing'));
+      const stored = await context.app.runtime.tokenStore.findToken(userId, 'linkedin');
+      const answer = await browser.request(`${APP_ORIGIN}/account/connections/linkedin`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+      expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: false });
+      expect(await context.app.runtime.tokenStore.findToken(userId, 'linkedin')).toBeUndefined();
+      expect(context.linkedin.accepts(stored!.accessToken)).toBe(true);
+    });
+
+    it('a cancelled authorization (user_cancelled_authorize) is a 400, asks for no token and stores nothing', async () => {
+      const before = await rowCounts(context.database);
+      const exchanges = context.linkedin.server.counts.authorization_code ?? 0;
+      context.linkedin.cancelNextAuthorization('user_cancelled_authorize');
+      const page = await signInThrough(context.app.browser(), 'linkedin');
+      expect(page.status).toBe(400);
+      expect(context.linkedin.server.counts.authorization_code ?? 0).toBe(exchanges);
+      expect(await rowCounts(context.database)).toEqual(before);
+    });
+
+    it('a code LinkedIn refuses (400 invalid_request) is a clear 400 and nothing is stored', async () => {
+      context.linkedin.signInAs(member('9aZx04', 'Code', 'Refused'));
+      const before = await rowCounts(context.database);
+      const browser = context.app.browser();
+      const stopped = await browser.get(`${APP_ORIGIN}/login/linkedin`, { stopAt: REDIRECT_URI });
+      const callback = new URL(stopped.location!);
+      callback.searchParams.set('code', 'AQ-not-a-code-linkedin-issued');
+      const page = await browser.get(callback);
+      expect(page.status).toBe(400);
+      expect(page.text).toContain('LinkedIn did not accept this sign-in');
+      expect(await rowCounts(context.database)).toEqual(before);
+    });
+
+    it.each([
+      [500, 502],
+      [503, 503],
+    ] as const)('LinkedIn answering the code exchange with HTTP %i is a %i and nothing is stored', async (fault, status) => {
+      context.linkedin.signInAs(member('9aZx05', 'Fault', 'Line'));
+      const before = await rowCounts(context.database);
+      context.linkedin.failNextTokenRequest(fault);
+      const page = await signInThrough(context.app.browser(), 'linkedin');
+      expect(page.status).toBe(status);
+      expect(await rowCounts(context.database)).toEqual(before);
+    });
+  });
+
+  describeEachDialect('LinkedIn partner app with programmatic refresh tokens, against an emulator of LinkedIn', (dialect) => {
+    const context = started(dialect, true);
+
+    it('20 concurrent calls on an expired token make exactly one refresh, which keeps the same refresh token', async () => {
+      const { browser, userId } = await signIn(context, member('pRt001', 'Storm', 'Front'));
+      const before = await context.app.runtime.tokenStore.findToken(userId, 'linkedin');
+      expect(before!.refreshToken).toEqual(expect.any(String));
+      await expire(context.database, userId);
+      const refreshes = context.linkedin.server.counts.refresh_token ?? 0;
+      const answers = await Promise.all(Array.from({ length: 20 }, () => browser.get(`${APP_ORIGIN}/api/providers/linkedin/proxy/v2/userinfo`)));
+      expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+      expect(context.linkedin.server.counts.refresh_token).toBe(refreshes + 1);
+      const after = await context.app.runtime.tokenStore.findToken(userId, 'linkedin');
+      expect(after!.accessToken).not.toBe(before!.accessToken);
+      expect(after!.refreshToken).toBe(before!.refreshToken);
+      expect(context.linkedin.accepts(after!.accessToken)).toBe(true);
+    });
+  });
+
+  describe('LinkedIn with a wrong client secret', () => {
+    const context = started(DIALECTS[0]!, false, { LINKEDIN_CLIENT_SECRET: 'not-the-secret' });
+
+    it('401 invalid_client is a 502 that points at the configuration, and nothing is stored', async () => {
+      context.linkedin.signInAs(member('782bbtaQ', 'John', 'Doe'));
+      const page = await signInThrough(context.app.browser(), 'linkedin');
+      expect(page.status).toBe(502);
+      expect(page.text).toContain('LinkedIn refused the sign-in (invalid_client)');
+      expect(await rowCounts(context.database)).toEqual({ users: 0, accounts: 0, tokens: 0 });
+    });
+  });
+});

@@ -1,0 +1,241 @@
+/**
+ * An emulator of an Okta org's default custom authorization server
+ * (`/oauth2/default`), written from Okta's documentation:
+ * - Endpoints and discovery: /oauth2/default/.well-known/openid-configuration,
+ *   /v1/authorize, /v1/token, /v1/userinfo, /v1/keys, /v1/revoke:
+ *   https://developer.okta.com/docs/api/openapi/okta-oauth/guides/overview/,
+ *   https://developer.okta.com/docs/concepts/auth-servers/
+ * - Refresh tokens only for `offline_access` when the app allows the Refresh Token grant;
+ *   persistent by default for a web app, or rotated after every use:
+ *   https://developer.okta.com/docs/guides/refresh-tokens/main/
+ * - Token claims (ID token `sub` = the user id `00u…`, `ver`, `auth_time`, `at_hash`, `amr`)
+ *   and the one-hour default lifetimes:
+ *   https://developer.okta.com/docs/api/openapi/okta-oauth/guides/tokens/
+ * - Errors: `invalid_grant` 400 "The authorization code is invalid or has expired." /
+ *   "The refresh token is invalid or expired.", `invalid_client` 401; a user not assigned
+ *   to the app is redirected back with `error=access_denied`; revocation answers 200 even
+ *   for a token it does not know; userinfo with a bad token is a 401 `WWW-Authenticate`
+ *   challenge; server faults are Okta API errors (`errorCode`, `errorSummary`):
+ *   https://developer.okta.com/docs/api/openapi/okta-oauth/oauth/customas/revokecustomas,
+ *   https://developer.okta.com/docs/reference/error-codes/
+ * The emulator's issuer is `<origin>/oauth2/default` (a deployment points the preset at it
+ * with `<NAME>_ISSUER`). Access tokens here are opaque; Okta's are JWTs the client treats as opaque.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
+import { GrantStore, type Grant } from './kit/grants.js';
+import { createSigningKey } from './kit/signing.js';
+
+export interface OktaUser {
+  /** The Okta user id, e.g. `00u1ab2cd3EF4gh5i6j7`. */
+  id: string;
+  login: string;
+  name: string;
+  email: string;
+}
+
+export interface OktaEmulatorOptions {
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  /** The app's "Refresh token behavior": rotate after every use (default: persistent). */
+  rotateRefreshTokens?: boolean;
+  now?: () => number;
+}
+
+export interface OktaEmulator {
+  readonly origin: string;
+  readonly issuer: string;
+  readonly server: EmulatorServer;
+  signInAs(user: OktaUser): void;
+  /** The next person is not assigned to the app: Okta redirects back with access_denied. */
+  unassignNextUser(): void;
+  /** The app's client secret is rotated in the Admin Console: the old one stops working. */
+  rotateClientSecret(secret: string): void;
+  /** While set, the token endpoint answers this HTTP status with an Okta API error. */
+  failTokenRequests(status: number | null): void;
+  accepts(accessToken: string): boolean;
+  liveGrants(userId: string): number;
+  close(): Promise<void>;
+}
+
+const atHash = (token: string) => createHash('sha256').update(token).digest().subarray(0, 16).toString('base64url');
+
+export async function startOktaEmulator(options: OktaEmulatorOptions): Promise<OktaEmulator> {
+  const server = await startEmulatorServer();
+  const base = '/oauth2/default';
+  const issuer = `${server.origin}${base}`;
+  const now = options.now ?? (() => Math.floor(Date.now() / 1000));
+  const key = await createSigningKey('RS256', now);
+  const grants = new GrantStore<OktaUser>({ now, accessTokenTtl: 3600, refreshPolicy: options.rotateRefreshTokens ? 'rotating' : 'static' });
+  let clientSecret = options.clientSecret;
+  let user: OktaUser | undefined;
+  let unassigned = false;
+  let failStatus: number | null = null;
+
+  const metadata = () => ({
+    issuer,
+    authorization_endpoint: `${issuer}/v1/authorize`,
+    token_endpoint: `${issuer}/v1/token`,
+    userinfo_endpoint: `${issuer}/v1/userinfo`,
+    registration_endpoint: `${server.origin}/oauth2/v1/clients`,
+    jwks_uri: `${issuer}/v1/keys`,
+    response_types_supported: ['code', 'id_token', 'code id_token', 'code token', 'id_token token', 'code id_token token'],
+    response_modes_supported: ['query', 'fragment', 'form_post', 'okta_post_message'],
+    grant_types_supported: ['authorization_code', 'implicit', 'refresh_token', 'password', 'client_credentials', 'urn:ietf:params:oauth:grant-type:device_code'],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: ['RS256'],
+    scopes_supported: ['openid', 'profile', 'email', 'address', 'phone', 'offline_access', 'device_sso'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'],
+    claims_supported: ['iss', 'ver', 'sub', 'aud', 'iat', 'exp', 'jti', 'auth_time', 'amr', 'idp', 'nonce', 'name', 'email', 'email_verified', 'preferred_username', 'at_hash'],
+    code_challenge_methods_supported: ['S256'],
+    introspection_endpoint: `${issuer}/v1/introspect`,
+    revocation_endpoint: `${issuer}/v1/revoke`,
+    end_session_endpoint: `${issuer}/v1/logout`,
+    request_parameter_supported: true,
+  });
+  server.route('GET', `${base}/.well-known/openid-configuration`, () => json(200, metadata()));
+  server.route('GET', `${base}/.well-known/oauth-authorization-server`, () => json(200, metadata()));
+  server.route('GET', `${base}/v1/keys`, () => json(200, key.jwks));
+
+  server.route('GET', `${base}/v1/authorize`, (request) => {
+    server.count('authorize');
+    const query = request.url.searchParams;
+    if (query.get('client_id') !== options.clientId || query.get('redirect_uri') !== options.redirectUri) {
+      return json(400, { errorCode: 'invalid_client', errorSummary: 'Invalid value for \'client_id\' parameter.' });
+    }
+    const back = new URL(options.redirectUri);
+    const state = query.get('state');
+    if (state !== null) back.searchParams.set('state', state);
+    if (unassigned || !user) {
+      unassigned = false;
+      back.searchParams.set('error', 'access_denied');
+      back.searchParams.set('error_description', 'User is not assigned to the client application.');
+      return redirect(back);
+    }
+    const scope = query.get('scope') ?? '';
+    const code = grants.issueCode({
+      clientId: options.clientId,
+      redirectUri: options.redirectUri,
+      scope,
+      codeChallenge: query.get('code_challenge') ?? undefined,
+      codeChallengeMethod: query.get('code_challenge_method') ?? undefined,
+      nonce: query.get('nonce') ?? undefined,
+      user,
+      // A refresh token only with offline_access (the app allows the Refresh Token grant).
+      refreshToken: scope.split(' ').includes('offline_access'),
+    });
+    back.searchParams.set('code', code);
+    return redirect(back);
+  });
+
+  const authenticatedClient = (request: EmulatorRequest): boolean => {
+    const basic = request.basicAuth();
+    const form = request.form();
+    server.count(basic ? 'client_secret_basic' : 'client_secret_post');
+    const id = basic?.username ?? form.get('client_id');
+    const secret = basic?.password ?? form.get('client_secret');
+    return id === options.clientId && secret === clientSecret;
+  };
+  const invalidClient = () => json(401, { error: 'invalid_client', error_description: 'The client secret supplied for a confidential client is invalid.' });
+
+  const tokenAnswer = async (grant: Grant<OktaUser>, tokens: { accessToken: string; refreshToken: string | undefined; expiresIn: number | undefined }, nonce: string | undefined): Promise<EmulatorReply> => {
+    const answer: Record<string, unknown> = { token_type: 'Bearer', expires_in: tokens.expiresIn, access_token: tokens.accessToken, scope: grant.scope };
+    if (tokens.refreshToken) answer.refresh_token = tokens.refreshToken;
+    if (grant.scope.split(' ').includes('openid')) {
+      answer.id_token = await key.signIdToken({
+        sub: grant.user.id,
+        name: grant.user.name,
+        email: grant.user.email,
+        ver: 1,
+        iss: issuer,
+        aud: options.clientId,
+        jti: `ID.${randomUUID()}`,
+        amr: ['pwd'],
+        idp: '00o1abcdefghijklmno1',
+        preferred_username: grant.user.login,
+        auth_time: now(),
+        at_hash: atHash(tokens.accessToken),
+        ...(nonce ? { nonce } : {}),
+      });
+    }
+    return json(200, answer, { 'cache-control': 'no-cache, no-store', pragma: 'no-cache' });
+  };
+
+  server.route('POST', `${base}/v1/token`, async (request) => {
+    if (failStatus !== null) {
+      return json(failStatus, { errorCode: 'E0000009', errorSummary: 'Internal Server Error', errorLink: 'E0000009', errorId: `oae${randomUUID().slice(0, 8)}`, errorCauses: [] });
+    }
+    if (!authenticatedClient(request)) return invalidClient();
+    const form = request.form();
+    const grantType = form.get('grant_type');
+    if (grantType === 'refresh_token') {
+      server.count('refresh_token');
+      const refreshed = grants.refresh(form.get('refresh_token') ?? '', options.clientId);
+      if (!refreshed.ok) return json(400, { error: 'invalid_grant', error_description: 'The refresh token is invalid or expired.' });
+      return tokenAnswer(refreshed.grant, refreshed.tokens, undefined);
+    }
+    if (grantType !== 'authorization_code') {
+      return json(400, { error: 'unsupported_grant_type', error_description: `The authorization grant type is not supported by the authorization server. Configured grant types: [authorization_code, refresh_token].` });
+    }
+    server.count('authorization_code');
+    const redeemed = grants.redeemCode(form.get('code') ?? '', { clientId: options.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: form.get('code_verifier') });
+    if (!redeemed.ok) {
+      const description = redeemed.reason === 'pkce_failed' ? 'PKCE verification failed.' : 'The authorization code is invalid or has expired.';
+      return json(400, { error: 'invalid_grant', error_description: description });
+    }
+    return tokenAnswer(redeemed.grant, redeemed.tokens, redeemed.grant.nonce);
+  });
+
+  server.route('POST', `${base}/v1/revoke`, (request) => {
+    server.count('revoke');
+    if (!authenticatedClient(request)) return invalidClient();
+    const token = request.form().get('token') ?? '';
+    const grant = grants.grantOfToken(token);
+    // A refresh token ends the grant (and the access tokens minted with it); an access token ends alone.
+    if (grant && !grants.revokeAccessToken(token)) grants.revokeGrant(grant.id);
+    return { status: 200 };
+  });
+
+  server.route('GET', `${base}/v1/userinfo`, (request) => {
+    server.count('userinfo');
+    const grant = grants.grantOfAccessToken(request.bearer() ?? '');
+    if (!grant) {
+      return { status: 401, headers: { 'www-authenticate': `Bearer authorization_uri="${issuer}/v1/authorize", realm="${issuer}", scope="openid", error="invalid_token", error_description="The access token is invalid."` } };
+    }
+    const person = grant.user;
+    return json(200, {
+      sub: person.id,
+      name: person.name,
+      locale: 'en_US',
+      email: person.email,
+      preferred_username: person.login,
+      given_name: person.name.split(' ')[0],
+      family_name: person.name.split(' ').slice(1).join(' '),
+      zoneinfo: 'America/Los_Angeles',
+      updated_at: now() - 86_400,
+      email_verified: true,
+    });
+  });
+
+  return {
+    origin: server.origin,
+    issuer,
+    server,
+    signInAs: (next) => {
+      user = next;
+    },
+    unassignNextUser: () => {
+      unassigned = true;
+    },
+    rotateClientSecret: (secret) => {
+      clientSecret = secret;
+    },
+    failTokenRequests: (status) => {
+      failStatus = status;
+    },
+    accepts: (accessToken) => grants.grantOfAccessToken(accessToken) !== undefined,
+    liveGrants: (userId) => grants.liveGrants(options.clientId).filter((grant) => grant.user.id === userId).length,
+    close: () => server.close(),
+  };
+}

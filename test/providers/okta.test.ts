@@ -1,0 +1,194 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { providerSettings } from '../../src/config/provider-config.js';
+import type { TestBrowser } from '../support/browser.js';
+import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { startOktaEmulator, type OktaEmulator, type OktaUser } from './okta.emulator.js';
+
+const CLIENT_ID = '0oa1b2c3d4e5f6g7h8i9';
+const CLIENT_SECRET = 'okta-client-secret-0123456789abcdef';
+
+function person(id: string, login: string, name: string): OktaUser {
+  return { id, login, name, email: login };
+}
+
+async function countRows(database: TestDatabase, table: 'users' | 'tokens' | 'accounts'): Promise<number> {
+  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+describeEachDialect('Okta (default authorization server, rotating refresh tokens), against an emulator of Okta', (dialect) => {
+  let database: TestDatabase;
+  let okta: OktaEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    okta = await startOktaEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: `${APP_ORIGIN}/auth/okta/callback`, rotateRefreshTokens: true });
+    // The documented variables: the domain the preset needs, and the issuer and API base pointed at the emulator.
+    app = await startProviderTestApp({
+      databaseUrl: database.url,
+      env: {
+        OAUTH_PROVIDERS: 'okta',
+        OKTA_PRESET: 'okta',
+        OKTA_DOMAIN: 'dev-12345678.okta.com',
+        OKTA_CLIENT_ID: CLIENT_ID,
+        OKTA_CLIENT_SECRET: CLIENT_SECRET,
+        OKTA_ISSUER: okta.issuer,
+        OKTA_API_BASE_URL: okta.issuer,
+      },
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await okta?.close();
+    await database?.close();
+  });
+  afterEach(() => {
+    okta.rotateClientSecret(CLIENT_SECRET);
+    okta.failTokenRequests(null);
+  });
+
+  async function signIn(browser: TestBrowser, user: OktaUser) {
+    okta.signInAs(user);
+    const start = await browser.get(`${APP_ORIGIN}/login/okta?next=/api/me`, { followRedirects: false });
+    const request = new URL(start.location!).searchParams;
+    const page = await browser.get(start.location!);
+    expect(page.status).toBe(200);
+    return { request, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id };
+  }
+
+  async function callbackWith(user: OktaUser, edit: (callback: URL) => void = () => {}) {
+    okta.signInAs(user);
+    const browser = app.browser();
+    const stopped = await browser.get(`${APP_ORIGIN}/login/okta`, { stopAt: `${APP_ORIGIN}/auth/okta/callback` });
+    const callback = new URL(stopped.location!);
+    edit(callback);
+    return browser.get(callback);
+  }
+
+  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+  const proxy = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/okta/proxy/v1/userinfo`);
+
+  it('signs in as the Okta user id with offline_access (no consent prompt), Basic client authentication and a one-hour token', async () => {
+    const { request, userId } = await signIn(app.browser(), person('00u1ada2lovelace3abc', 'ada@example.com', 'Ada Lovelace'));
+    expect(request.get('scope')).toBe('openid profile email offline_access');
+    expect(request.get('prompt')).toBeNull();
+    const account = await database.db.selectFrom('accounts').select(['issuer', 'subject']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account).toEqual({ issuer: okta.issuer, subject: '00u1ada2lovelace3abc' });
+    const user = await database.db.selectFrom('users').select(['name', 'email']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toEqual({ name: 'Ada Lovelace', email: 'ada@example.com' });
+    const token = await app.runtime.tokenStore.findToken(userId, 'okta');
+    expect(token!.refreshToken).toEqual(expect.any(String));
+    expect(token!.expiresAt! - Math.floor(Date.now() / 1000)).toBeGreaterThan(3500);
+    expect(okta.server.counts.client_secret_basic).toBeGreaterThan(0);
+    expect(okta.server.counts.client_secret_post).toBeUndefined();
+  });
+
+  it('the proxy reaches the authorization server (userinfo) with the token', async () => {
+    const browser = app.browser();
+    await signIn(browser, person('00u1grace2hopper3abc', 'grace@example.com', 'Grace Hopper'));
+    const answer = await proxy(browser);
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toMatchObject({ sub: '00u1grace2hopper3abc', preferred_username: 'grace@example.com' });
+  });
+
+  it('20 concurrent calls on an expired token make one refresh; the rotated refresh token is kept and works for the next refresh', async () => {
+    const browser = app.browser();
+    const { userId } = await signIn(browser, person('00u1alan2turing3abcd', 'alan@example.com', 'Alan Turing'));
+    const before = await app.runtime.tokenStore.findToken(userId, 'okta');
+    await expire(userId);
+    const refreshes = okta.server.counts.refresh_token ?? 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => proxy(browser)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(okta.server.counts.refresh_token).toBe(refreshes + 1);
+    const after = await app.runtime.tokenStore.findToken(userId, 'okta');
+    expect(after!.refreshToken).not.toBe(before!.refreshToken);
+    // The used refresh token is dead at Okta: a second refresh succeeds only with the stored rotation.
+    await expire(userId);
+    expect((await proxy(browser)).status).toBe(200);
+    expect(okta.server.counts.refresh_token).toBe(refreshes + 2);
+  });
+
+  it('disconnect revokes at /v1/revoke (refresh token, then access token) and deletes the tokens', async () => {
+    const browser = app.browser();
+    const { userId } = await signIn(browser, person('00u1barbara2liskov3a', 'barbara@example.com', 'Barbara Liskov'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'okta');
+    const revocations = okta.server.counts.revoke ?? 0;
+    const answer = await browser.request(`${APP_ORIGIN}/account/connections/okta`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(okta.server.counts.revoke).toBe(revocations + 2);
+    expect(okta.liveGrants('00u1barbara2liskov3a')).toBe(0);
+    expect(okta.accepts(stored!.accessToken)).toBe(false);
+    expect(await app.runtime.tokenStore.findToken(userId, 'okta')).toBeUndefined();
+  });
+
+  it('a refresh token revoked at Okta: invalid_grant marks the connection "needs re-auth"', async () => {
+    const browser = app.browser();
+    const { userId } = await signIn(browser, person('00u1edsger2dijkstra3', 'edsger@example.com', 'Edsger Dijkstra'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'okta');
+    // An admin clears the user's sessions and tokens for the app.
+    await fetch(`${okta.issuer}/v1/revoke`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}` },
+      body: new URLSearchParams({ token: stored!.refreshToken!, token_type_hint: 'refresh_token' }),
+    });
+    await expire(userId);
+    const call = await proxy(browser);
+    expect(call.status).toBe(401);
+    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
+    expect((await app.runtime.tokenStore.findToken(userId, 'okta'))!.status).toBe('needs_reauth');
+  });
+
+  it('a person not assigned to the app (error=access_denied) is turned away with a 400 and no token request', async () => {
+    const exchanges = okta.server.counts.authorization_code ?? 0;
+    okta.unassignNextUser();
+    const page = await callbackWith(person('00u1not2assigned3abc', 'nobody@example.com', 'No Body'));
+    expect(page.status).toBe(400);
+    expect(okta.server.counts.authorization_code ?? 0).toBe(exchanges);
+  });
+
+  it('a code Okta refuses (invalid_grant) is a clear 400, and nothing is stored', async () => {
+    const users = await countRows(database, 'users');
+    const page = await callbackWith(person('00u1bad2code3abcdefg', 'badcode@example.com', 'Bad Code'), (callback) => callback.searchParams.set('code', 'not-an-okta-code'));
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('Okta did not accept this sign-in');
+    expect(await countRows(database, 'users')).toBe(users);
+  });
+
+  it('a rotated client secret (invalid_client, 401) is a 502 naming the configuration, and nothing is stored', async () => {
+    const [users, tokens] = [await countRows(database, 'users'), await countRows(database, 'tokens')];
+    okta.rotateClientSecret('okta-new-secret');
+    const page = await callbackWith(person('00u1secret2rotated3a', 'secret@example.com', 'Se Cret'));
+    expect(page.status).toBe(502);
+    expect(page.text).toContain('Okta refused the sign-in (invalid_client)');
+    expect([await countRows(database, 'users'), await countRows(database, 'tokens')]).toEqual([users, tokens]);
+  });
+
+  it('Okta failing the code exchange (500 E0000009, 503) is a 502 or 503, never a 500, and nothing is stored', async () => {
+    const [users, tokens] = [await countRows(database, 'users'), await countRows(database, 'tokens')];
+    const down = person('00u1down2abcdefghijk', 'down@example.com', 'Down');
+    okta.failTokenRequests(500);
+    expect((await callbackWith(down)).status).toBe(502);
+    okta.failTokenRequests(503);
+    expect((await callbackWith(down)).status).toBe(503);
+    expect([await countRows(database, 'users'), await countRows(database, 'tokens')]).toEqual([users, tokens]);
+  });
+});
+
+describe('the okta preset in production', () => {
+  const env = { OKTA_PRESET: 'okta', OKTA_CLIENT_ID: CLIENT_ID, OKTA_CLIENT_SECRET: CLIENT_SECRET };
+
+  it('takes the default custom authorization server of OKTA_DOMAIN, offline_access without a consent prompt, and needs the domain', () => {
+    expect(providerSettings({ ...env, OKTA_DOMAIN: 'dev-12345678.okta.com' }, 'okta', true)).toMatchObject({
+      displayName: 'Okta',
+      discovery: { issuer: 'https://dev-12345678.okta.com/oauth2/default' },
+      scope: 'openid profile email offline_access',
+      tokenEndpointAuthMethod: 'client_secret_basic',
+      refreshTokenNeedsConsent: false,
+    });
+    expect(() => providerSettings(env, 'okta', true)).toThrow('OKTA_DOMAIN is missing');
+    expect(() => providerSettings({ ...env, OKTA_DOMAIN: 'https://dev-1.okta.com' }, 'okta', true)).toThrow('OKTA_DOMAIN is not a valid domain');
+  });
+});

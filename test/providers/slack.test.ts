@@ -1,0 +1,245 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestBrowser } from '../support/browser.js';
+import { DIALECTS, describeEachDialect, type TestDatabase, type TestDialect } from '../support/postgres.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { startSlackEmulator, type SlackEmulator, type SlackFault, type SlackUser } from './slack.emulator.js';
+
+const CLIENT_ID = '2141029472.691202649728';
+const CLIENT_SECRET = 'e1b9e11dfcd19c1982d5de12921e17e8c';
+const REDIRECT_URI = `${APP_ORIGIN}/auth/slack/callback`;
+
+function member(userId: string, name: string): SlackUser {
+  return { userId, teamId: 'T0R7GR', teamDomain: 'kraneflannel', name, email: `${name.toLowerCase().replace(/ /g, '.')}@kraneflannel.test` };
+}
+
+/** Only the documented variables: the preset, the client, and the issuer and API pointed at the emulator. */
+function slackEnv(slack: SlackEmulator, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    OAUTH_PROVIDERS: 'slack',
+    SLACK_PRESET: 'slack',
+    SLACK_CLIENT_ID: CLIENT_ID,
+    SLACK_CLIENT_SECRET: CLIENT_SECRET,
+    SLACK_ISSUER: slack.origin,
+    SLACK_API_BASE_URL: `${slack.origin}/api`,
+    ...extra,
+  };
+}
+
+async function countRows(database: TestDatabase, table: 'users' | 'tokens' | 'accounts'): Promise<number> {
+  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+async function rowCounts(database: TestDatabase) {
+  return { users: await countRows(database, 'users'), accounts: await countRows(database, 'accounts'), tokens: await countRows(database, 'tokens') };
+}
+
+interface Context {
+  database: TestDatabase;
+  slack: SlackEmulator;
+  app: ProviderTestApp;
+}
+
+function started(dialect: TestDialect, tokenRotation: boolean): Context {
+  const context = {} as Context;
+  beforeAll(async () => {
+    context.database = await dialect.openTestDatabase();
+    context.slack = await startSlackEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, tokenRotation });
+    context.app = await startProviderTestApp({ databaseUrl: context.database.url, env: slackEnv(context.slack) });
+  });
+  afterAll(async () => {
+    await context.app?.close();
+    await context.slack?.close();
+    await context.database?.close();
+  });
+  return context;
+}
+
+/** Signs in (the emulator approves at once) and returns the browser and the user id. */
+async function signIn(context: Context, user: SlackUser): Promise<{ browser: TestBrowser; userId: string }> {
+  context.slack.signInAs(user);
+  const browser = context.app.browser();
+  const page = await signInThrough(browser, 'slack', '/api/me');
+  expect(page.status).toBe(200);
+  return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id };
+}
+
+const expire = (database: TestDatabase, userId: string) =>
+  database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+
+const disconnect = async (browser: TestBrowser) =>
+  browser.request(`${APP_ORIGIN}/account/connections/slack`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+
+describeEachDialect('Slack (no token rotation), against an emulator of Slack', (dialect) => {
+  const context = started(dialect, false);
+
+  it("signs in through discovery as the ID token's sub, the Slack user ID, with name and e-mail; the token never expires", async () => {
+    const { userId } = await signIn(context, member('U0R7JM', 'Bront Labradoodle'));
+    const { slack, database, app } = context;
+    const authorize = new URL(slack.server.requests.find((request) => request.path.startsWith('/openid/connect/authorize'))!.path, slack.origin).searchParams;
+    expect(authorize.get('scope')).toBe('openid profile email');
+    expect(authorize.get('response_type')).toBe('code');
+    expect(authorize.get('nonce')).toEqual(expect.any(String));
+    // client_secret_post: the credentials went in the form body, not in an Authorization header.
+    const exchange = slack.server.requests.find((request) => request.path === '/api/openid.connect.token')!;
+    expect(exchange.headers.authorization).toBeUndefined();
+
+    const account = await database.db.selectFrom('accounts').select(['provider', 'issuer', 'subject']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account).toEqual({ provider: 'slack', issuer: slack.origin, subject: 'U0R7JM' });
+    const user = await database.db.selectFrom('users').select(['name', 'email']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toEqual({ name: 'Bront Labradoodle', email: 'bront.labradoodle@kraneflannel.test' });
+    const token = await app.runtime.tokenStore.findToken(userId, 'slack');
+    expect(token).toMatchObject({ refreshToken: null, expiresAt: null, tokenType: 'bearer' });
+    expect(token!.accessToken).toMatch(/^xoxp-/);
+  });
+
+  it('the proxy calls the Web API (auth.test) with the token as a Bearer header', async () => {
+    const { browser, userId } = await signIn(context, member('U0R7K1', 'Ada Lovelace'));
+    const answer = await browser.get(`${APP_ORIGIN}/api/providers/slack/proxy/auth.test`);
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toMatchObject({ ok: true, user_id: 'U0R7K1', team_id: 'T0R7GR' });
+    const stored = await context.app.runtime.tokenStore.findToken(userId, 'slack');
+    expect(context.slack.server.requests.findLast((request) => request.path === '/api/auth.test')!.headers.authorization).toBe(`Bearer ${stored!.accessToken}`);
+  });
+
+  it('disconnect revokes the token with auth.revoke; Slack no longer accepts it', async () => {
+    const { browser, userId } = await signIn(context, member('U0R7K2', 'Grace Hopper'));
+    const stored = await context.app.runtime.tokenStore.findToken(userId, 'slack');
+    const revocations = context.slack.server.counts.auth_revoke ?? 0;
+    const answer = await disconnect(browser);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(context.slack.server.counts.auth_revoke).toBe(revocations + 1);
+    expect(context.slack.accepts(stored!.accessToken)).toBe(false);
+    expect(await context.app.runtime.tokenStore.findToken(userId, 'slack')).toBeUndefined();
+  });
+
+  it('a token Slack already revoked (token_revoked, with HTTP 200) still counts as revoked on disconnect', async () => {
+    const { browser, userId } = await signIn(context, member('U0R7K3', 'Alan Turing'));
+    context.slack.revokeGrantOf((await context.app.runtime.tokenStore.findToken(userId, 'slack'))!.accessToken);
+    const answer = await disconnect(browser);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await context.app.runtime.tokenStore.findToken(userId, 'slack')).toBeUndefined();
+  });
+
+  it('a cancelled sign-in (error=access_denied) says so, asks for no token and stores nothing', async () => {
+    const before = await rowCounts(context.database);
+    const exchanges = context.slack.server.counts.authorization_code ?? 0;
+    context.slack.denyNextAuthorization();
+    const page = await signInThrough(context.app.browser(), 'slack');
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('Sign-in with Slack was cancelled.');
+    expect(context.slack.server.counts.authorization_code ?? 0).toBe(exchanges);
+    expect(await rowCounts(context.database)).toEqual(before);
+  });
+
+  it('a code Slack refuses (invalid_code, with HTTP 200) is a clear 400 and nothing is stored', async () => {
+    context.slack.signInAs(member('U0R7K4', 'Code Refused'));
+    const before = await rowCounts(context.database);
+    const browser = context.app.browser();
+    const stopped = await browser.get(`${APP_ORIGIN}/login/slack`, { stopAt: REDIRECT_URI });
+    const callback = new URL(stopped.location!);
+    callback.searchParams.set('code', 'not-a-code-slack-issued');
+    const page = await browser.get(callback);
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('Slack did not accept this sign-in');
+    expect(await rowCounts(context.database)).toEqual(before);
+  });
+
+  it.each<[SlackFault, number]>([
+    ['internal_error', 502],
+    ['service_unavailable', 503],
+    ['http_503', 503],
+  ])('Slack failing the code exchange (%s) is a %i and nothing is stored', async (fault, status) => {
+    context.slack.signInAs(member('U0R7K5', 'Fault Line'));
+    const before = await rowCounts(context.database);
+    context.slack.failNextTokenRequest(fault);
+    const page = await signInThrough(context.app.browser(), 'slack');
+    expect(page.status).toBe(status);
+    expect(await rowCounts(context.database)).toEqual(before);
+  });
+});
+
+describeEachDialect('Slack with token rotation, against an emulator of Slack', (dialect) => {
+  const context = started(dialect, true);
+
+  it('stores a 12-hour token and its refresh token; 20 concurrent calls on an expired one make exactly one refresh, and the rotation is kept', async () => {
+    const { browser, userId } = await signIn(context, member('U1000A', 'Storm Front'));
+    const { slack, app, database } = context;
+    const before = await app.runtime.tokenStore.findToken(userId, 'slack');
+    expect(before!.accessToken).toMatch(/^xoxe\.xoxp-/);
+    expect(before!.refreshToken).toMatch(/^xoxe-1-/);
+    expect(before!.expiresAt! - Math.floor(Date.now() / 1000)).toBeGreaterThan(43_100);
+
+    await expire(database, userId);
+    const refreshes = slack.server.counts.refresh_token ?? 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => browser.get(`${APP_ORIGIN}/api/providers/slack/proxy/auth.test`)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(answers.map((answer) => (JSON.parse(answer.text) as { ok: boolean }).ok)).toEqual(Array(20).fill(true));
+    expect(slack.server.counts.refresh_token).toBe(refreshes + 1);
+
+    const after = await app.runtime.tokenStore.findToken(userId, 'slack');
+    expect(after!.refreshToken).toMatch(/^xoxe-1-/);
+    expect(after!.refreshToken).not.toBe(before!.refreshToken);
+    // Slack revoked the refresh token that was used.
+    const reuse = await fetch(`${slack.origin}/api/openid.connect.token`, {
+      method: 'POST',
+      body: new URLSearchParams({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, grant_type: 'refresh_token', refresh_token: before!.refreshToken! }),
+    });
+    expect(await reuse.json()).toEqual({ ok: false, error: 'invalid_refresh_token' });
+  });
+
+  it('invalid_refresh_token (HTTP 200 at Slack) marks the connection "needs re-auth" with no retries', async () => {
+    const { browser, userId } = await signIn(context, member('U1000B', 'Gone Away'));
+    const { slack, app, database } = context;
+    slack.revokeGrantOf((await app.runtime.tokenStore.findToken(userId, 'slack'))!.refreshToken!);
+    await expire(database, userId);
+    const refreshes = slack.server.counts.refresh_token ?? 0;
+    const first = await browser.get(`${APP_ORIGIN}/api/providers/slack/proxy/auth.test`);
+    expect(first.status).toBe(401);
+    expect(JSON.parse(first.text)).toMatchObject({ error: 'needs_reauth' });
+    expect((await browser.get(`${APP_ORIGIN}/api/providers/slack/proxy/auth.test`)).status).toBe(401);
+    expect(slack.server.counts.refresh_token).toBe(refreshes + 1);
+    expect((await app.runtime.tokenStore.findToken(userId, 'slack'))!.status).toBe('needs_reauth');
+  });
+
+  it('disconnect on an expired token refreshes first, then auth.revoke ends the grant', async () => {
+    const { browser, userId } = await signIn(context, member('U1000C', 'Leaving Soon'));
+    const { slack, app, database } = context;
+    const signedInWith = await app.runtime.tokenStore.findToken(userId, 'slack');
+    await expire(database, userId);
+    const refreshes = slack.server.counts.refresh_token ?? 0;
+    const answer = await disconnect(browser);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(slack.server.counts.refresh_token).toBe(refreshes + 1);
+    const revocation = slack.server.requests.findLast((request) => request.path === '/api/auth.revoke')!;
+    expect(revocation.headers.authorization).toMatch(/^Bearer xoxe\.xoxp-/);
+    expect(revocation.headers.authorization).not.toBe(`Bearer ${signedInWith!.accessToken}`);
+    expect(slack.accepts(signedInWith!.accessToken)).toBe(false);
+    expect(await app.runtime.tokenStore.findToken(userId, 'slack')).toBeUndefined();
+  });
+});
+
+describe('Slack with a wrong client secret', () => {
+  let database: TestDatabase;
+  let slack: SlackEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await DIALECTS[0]!.openTestDatabase();
+    slack = await startSlackEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, tokenRotation: false });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: slackEnv(slack, { SLACK_CLIENT_SECRET: 'not-the-secret' }) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await slack?.close();
+    await database?.close();
+  });
+
+  it('bad_client_secret (HTTP 200 at Slack) is a 502 that points at the configuration, and nothing is stored', async () => {
+    slack.signInAs(member('U0R7JM', 'Bront Labradoodle'));
+    const page = await signInThrough(app.browser(), 'slack');
+    expect(page.status).toBe(502);
+    expect(page.text).toContain('Slack refused the sign-in (invalid_client)');
+    expect(await rowCounts(database)).toEqual({ users: 0, accounts: 0, tokens: 0 });
+  });
+});

@@ -1,0 +1,170 @@
+/**
+ * An emulator of X's OAuth 2.0 Authorization Code Flow with PKCE (for a
+ * confidential client) and the part of the X API v2 that sign-in touches,
+ * written from X's documentation:
+ * - https://docs.x.com/fundamentals/authentication/oauth-2-0/authorization-code:
+ *   PKCE (`code_challenge`, S256 or plain) on every authorization; scopes
+ *   space-separated; a refresh token only with `offline.access`; access tokens
+ *   of two hours; codes that expire after 30 seconds; redirect URIs matched exactly;
+ *   `users.email` for the e-mail.
+ * - https://docs.x.com/fundamentals/authentication/oauth-2-0/user-access-token:
+ *   GET /i/oauth2/authorize; the redirect back carries `state` and `code`;
+ *   POST /2/oauth2/token and POST /2/oauth2/revoke, form-encoded; a
+ *   confidential client authenticates with HTTP Basic per RFC 2617 (base64 of
+ *   `client_id:client_secret`, nothing else encoded) and needs no `client_id`
+ *   in the body; revoking invalidates the token given (access or refresh).
+ * - https://docs.x.com/x-ads-api/mcp: refresh tokens rotate.
+ * - https://docs.x.com/x-api/fundamentals/data-dictionary and
+ *   https://docs.x.com/x-api/fundamentals/response-codes-and-errors:
+ *   GET /2/users/me answers `{ data: { id, name, username } }`, with
+ *   `confirmed_email` when `user.fields=confirmed_email` is asked for;
+ *   errors are `{ title, detail, type }` problems.
+ * X does not document its token endpoint's error bodies; this emulator sends
+ * the ones its endpoint gives: 400 `invalid_request` "Value passed for the
+ * authorization code was invalid." (or "…code verifier did not match the code
+ * challenge.", or "…token was invalid." on refresh) and 401
+ * `unauthorized_client` "Missing valid authorization header". Its revocation
+ * answer is `{ "revoked": true }`. The rotated-out refresh token is refused.
+ * The consent screen approves at once for the user set with signInAs().
+ */
+import { html, json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
+import { GrantStore } from './kit/grants.js';
+
+export interface XUser {
+  id: string;
+  name: string;
+  username: string;
+  confirmedEmail: string | null;
+}
+
+export interface XEmulatorOptions {
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  now?: () => number;
+}
+
+export interface XEmulator {
+  readonly origin: string;
+  readonly server: EmulatorServer;
+  signInAs(user: XUser): void;
+  /** The next token request (any grant) is answered with this HTTP status and no token. */
+  failNextTokenRequest(status: number): void;
+  /** Whether X still accepts this access token. */
+  accepts(accessToken: string): boolean;
+  close(): Promise<void>;
+}
+
+const ACCESS_TOKEN_TTL = 7200;
+
+function problem(status: number, title: string, detail: string): EmulatorReply {
+  return json(status, { title, detail, type: 'about:blank', status });
+}
+
+export async function startXEmulator(options: XEmulatorOptions): Promise<XEmulator> {
+  const server = await startEmulatorServer();
+  const grants = new GrantStore<XUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'rotating', codeTtl: 30 });
+  /** Refresh tokens revoked one by one at /2/oauth2/revoke (the grant's other tokens stay). */
+  const revokedRefreshTokens = new Set<string>();
+  let user: XUser | undefined;
+  let failNext: number | undefined;
+
+  server.route('GET', '/i/oauth2/authorize', (request) => {
+    server.count('authorize');
+    const query = request.url.searchParams;
+    if (query.get('client_id') !== options.clientId || query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>Something went wrong</h1>');
+    const method = query.get('code_challenge_method') ?? 'plain';
+    if (!query.get('code_challenge') || !['S256', 'plain'].includes(method)) return html(400, '<h1>Something went wrong</h1>');
+    const back = new URL(options.redirectUri);
+    const state = query.get('state');
+    if (state !== null) back.searchParams.set('state', state);
+    if (!user) {
+      back.searchParams.set('error', 'access_denied');
+      return redirect(back);
+    }
+    const scope = (query.get('scope') ?? '').split(' ').filter(Boolean);
+    const code = grants.issueCode({
+      clientId: options.clientId,
+      redirectUri: options.redirectUri,
+      scope: scope.join(' '),
+      codeChallenge: query.get('code_challenge')!,
+      codeChallengeMethod: method,
+      user,
+      refreshToken: scope.includes('offline.access'),
+    });
+    back.searchParams.set('code', code);
+    return redirect(back);
+  });
+
+  /** RFC 2617 Basic credentials as X documents them: base64 of `id:secret`, not form-decoded. */
+  const confidentialClient = (request: EmulatorRequest): boolean => {
+    const encoded = /^Basic (.+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    if (!encoded) return false;
+    const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+    return decoded === `${options.clientId}:${options.clientSecret}`;
+  };
+  const unauthorized = () => json(401, { error: 'unauthorized_client', error_description: 'Missing valid authorization header' });
+  const invalid = (description: string) => json(400, { error: 'invalid_request', error_description: description });
+
+  server.route('POST', '/2/oauth2/token', (request) => {
+    server.count('token_request');
+    if (failNext !== undefined) {
+      const status = failNext;
+      failNext = undefined;
+      return problem(status, status === 503 ? 'Service Unavailable' : 'Internal Server Error', 'Please try again later.');
+    }
+    if (!confidentialClient(request)) return unauthorized();
+    const form = request.form();
+    const answer = (tokens: { accessToken: string; refreshToken: string | undefined }, scope: string) =>
+      json(200, { token_type: 'bearer', expires_in: ACCESS_TOKEN_TTL, access_token: tokens.accessToken, scope, ...(tokens.refreshToken ? { refresh_token: tokens.refreshToken } : {}) });
+    if (form.get('grant_type') === 'refresh_token') {
+      server.count('refresh_token');
+      const presented = form.get('refresh_token') ?? '';
+      const refreshed = revokedRefreshTokens.has(presented) ? undefined : grants.refresh(presented, options.clientId);
+      if (!refreshed?.ok) return invalid('Value passed for the token was invalid.');
+      return answer(refreshed.tokens, refreshed.grant.scope);
+    }
+    if (form.get('grant_type') !== 'authorization_code') return invalid('Value passed for the grant_type was invalid.');
+    server.count('authorization_code');
+    const redeemed = grants.redeemCode(form.get('code') ?? '', { clientId: options.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: form.get('code_verifier') });
+    if (!redeemed.ok) {
+      return invalid(redeemed.reason === 'pkce_failed' ? 'Value passed for the code verifier did not match the code challenge.' : 'Value passed for the authorization code was invalid.');
+    }
+    return answer(redeemed.tokens, redeemed.grant.scope);
+  });
+
+  server.route('POST', '/2/oauth2/revoke', (request) => {
+    server.count('revoke');
+    if (!confidentialClient(request)) return unauthorized();
+    const token = request.form().get('token') ?? '';
+    // The token given, and only it: an access token alone, or a refresh token alone.
+    if (!grants.revokeAccessToken(token) && grants.grantOfToken(token)) revokedRefreshTokens.add(token);
+    return json(200, { revoked: true });
+  });
+
+  server.route('GET', '/2/users/me', (request) => {
+    server.count('users_me');
+    const grant = grants.grantOfAccessToken(request.bearer() ?? '');
+    if (!grant) return problem(401, 'Unauthorized', 'Unauthorized');
+    const scopes = grant.scope.split(' ');
+    if (!scopes.includes('users.read') || !scopes.includes('tweet.read')) return problem(403, 'Forbidden', 'The token lacks the users.read and tweet.read scopes.');
+    const fields = (request.url.searchParams.get('user.fields') ?? '').split(',');
+    const { id, name, username, confirmedEmail } = grant.user;
+    const data: Record<string, unknown> = { id, name, username };
+    if (fields.includes('confirmed_email') && scopes.includes('users.email') && confirmedEmail) data.confirmed_email = confirmedEmail;
+    return json(200, { data });
+  });
+
+  return {
+    origin: server.origin,
+    server,
+    signInAs: (next) => {
+      user = next;
+    },
+    failNextTokenRequest: (status) => {
+      failNext = status;
+    },
+    accepts: (accessToken) => grants.grantOfAccessToken(accessToken) !== undefined,
+    close: () => server.close(),
+  };
+}

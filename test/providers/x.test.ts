@@ -1,0 +1,203 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestBrowser } from '../support/browser.js';
+import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { startXEmulator, type XEmulator, type XUser } from './x.emulator.js';
+
+const CLIENT_ID = 'M1M5R3BMVy13QmpScXkzTUt5OE46MTpjaQ';
+/**
+ * Letters and digits only: the same under RFC 2617 Basic (what X documents)
+ * and under the RFC 6749 §2.3.1 form-encoding openid-client applies first.
+ * A secret with `-` or `_`, as X issues them, is the last test of this file.
+ */
+const CLIENT_SECRET = 'RoKx3x58JA8Sm9JIt2fmAjq3q5GXbqZ3vjJxSeGsdmGtXEbP';
+const REDIRECT_URI = `${APP_ORIGIN}/auth/x/callback`;
+
+function person(id: string, name: string, username: string): XUser {
+  return { id, name, username, confirmedEmail: `${username}@x.test` };
+}
+
+/** Only the documented variables: the preset, the client, and the endpoints pointed at the emulator. */
+function xEnv(x: XEmulator, secret = CLIENT_SECRET): Record<string, string> {
+  return {
+    OAUTH_PROVIDERS: 'x',
+    X_PRESET: 'x',
+    X_CLIENT_ID: CLIENT_ID,
+    X_CLIENT_SECRET: secret,
+    X_AUTHORIZE_URL: `${x.origin}/i/oauth2/authorize`,
+    X_ACCESS_TOKEN_URL: `${x.origin}/2/oauth2/token`,
+    X_USERINFO_URL: `${x.origin}/2/users/me?user.fields=confirmed_email`,
+    X_REVOCATION_URL: `${x.origin}/2/oauth2/revoke`,
+    X_API_BASE_URL: x.origin,
+  };
+}
+
+async function countRows(database: TestDatabase, table: 'users' | 'tokens' | 'accounts'): Promise<number> {
+  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+const basic = `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`;
+
+describeEachDialect('X, against an emulator of X', (dialect) => {
+  let database: TestDatabase;
+  let x: XEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    x = await startXEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: xEnv(x) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await x?.close();
+    await database?.close();
+  });
+
+  async function signIn(user: XUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    x.signInAs(user);
+    const browser = app.browser();
+    const start = await browser.get(`${APP_ORIGIN}/login/x?next=/api/me`, { followRedirects: false });
+    const page = await browser.get(start.location!);
+    expect(page.status).toBe(200);
+    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
+  }
+
+  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+
+  it('signs in with PKCE and Basic client credentials as the user id under data, with name, username and the confirmed e-mail', async () => {
+    const { userId, request } = await signIn(person('2244994945', 'X Dev', 'XDevelopers'));
+    expect(request.get('scope')).toBe('tweet.read users.read users.email offline.access');
+    expect(request.get('code_challenge_method')).toBe('S256');
+    const account = await database.db.selectFrom('accounts').select(['subject', 'claims']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account.subject).toBe('2244994945');
+    expect(JSON.parse(account.claims)).toMatchObject({ email_verified: true });
+    const user = await database.db.selectFrom('users').select(['username', 'name', 'email']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toEqual({ username: 'xdevelopers', name: 'X Dev', email: 'XDevelopers@x.test' });
+    const token = await app.runtime.tokenStore.findToken(userId, 'x');
+    expect(token).toMatchObject({ refreshToken: expect.any(String), scope: 'tweet.read users.read users.email offline.access' });
+    expect(token!.expiresAt! - Math.floor(Date.now() / 1000)).toBeGreaterThan(7000);
+    const exchange = x.server.requests.find((r) => r.path === '/2/oauth2/token')!;
+    expect(exchange.headers.authorization).toBe(basic);
+  });
+
+  it('the proxy reaches the API; 20 concurrent calls on an expired token make one refresh, and the rotated refresh token is kept', async () => {
+    const { browser, userId } = await signIn(person('1001', 'Storm Rotating', 'storm'));
+    const before = await app.runtime.tokenStore.findToken(userId, 'x');
+    await expire(userId);
+    const refreshes = x.server.counts.refresh_token ?? 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => browser.get(`${APP_ORIGIN}/api/providers/x/proxy/2/users/me`)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(JSON.parse(answers[0]!.text)).toEqual({ data: { id: '1001', name: 'Storm Rotating', username: 'storm' } });
+    expect(x.server.counts.refresh_token).toBe(refreshes + 1);
+    const after = await app.runtime.tokenStore.findToken(userId, 'x');
+    expect(after!.refreshToken).not.toBe(before!.refreshToken);
+    expect(x.accepts(after!.accessToken)).toBe(true);
+  });
+
+  it("a refresh token X refuses (400 invalid_request, 'Value passed for the token was invalid.') marks the connection 'needs re-auth'", async () => {
+    const { browser, userId } = await signIn(person('1002', 'Revoked Elsewhere', 'revoked'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'x');
+    const revoke = await fetch(`${x.origin}/2/oauth2/revoke`, { method: 'POST', headers: { authorization: basic }, body: new URLSearchParams({ token: stored!.refreshToken! }) });
+    expect(await revoke.json()).toEqual({ revoked: true });
+    await expire(userId);
+    const refreshes = x.server.counts.refresh_token ?? 0;
+    const call = await browser.get(`${APP_ORIGIN}/api/providers/x/proxy/2/users/me`);
+    expect(call.status).toBe(401);
+    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
+    expect((await browser.get(`${APP_ORIGIN}/api/providers/x/proxy/2/users/me`)).status).toBe(401);
+    expect(x.server.counts.refresh_token).toBe(refreshes + 1);
+    expect((await app.runtime.tokenStore.findToken(userId, 'x'))!.status).toBe('needs_reauth');
+  });
+
+  it('disconnect revokes both tokens at /2/oauth2/revoke with Basic credentials, so neither works at X', async () => {
+    const { browser, userId } = await signIn(person('1003', 'Leaving', 'leaving'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'x');
+    const revocations = x.server.counts.revoke ?? 0;
+    const answer = await browser.request(`${APP_ORIGIN}/account/connections/x`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(x.server.counts.revoke).toBe(revocations + 2);
+    expect(x.server.requests.findLast((r) => r.path === '/2/oauth2/revoke')!.headers.authorization).toBe(basic);
+    expect(x.accepts(stored!.accessToken)).toBe(false);
+    const refresh = await fetch(`${x.origin}/2/oauth2/token`, { method: 'POST', headers: { authorization: basic }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: stored!.refreshToken! }) });
+    expect(refresh.status).toBe(400);
+    expect(await app.runtime.tokenStore.findToken(userId, 'x')).toBeUndefined();
+  });
+
+  it("a code X refuses (400 invalid_request, 'Value passed for the authorization code was invalid.') is a clear 400, and nothing is stored", async () => {
+    x.signInAs(person('1004', 'Refused Code', 'refused'));
+    const browser = app.browser();
+    const stopped = await browser.get(`${APP_ORIGIN}/login/x`, { stopAt: REDIRECT_URI });
+    const callback = new URL(stopped.location!);
+    callback.searchParams.set('code', 'not-a-code-x-issued');
+    const page = await browser.get(callback);
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('X did not accept this sign-in');
+    expect(await database.db.selectFrom('accounts').select('id').where('subject', '=', '1004').execute()).toEqual([]);
+  });
+});
+
+describe('X refusing the client or failing', () => {
+  let database: TestDatabase;
+  let x: XEmulator;
+  let app: ProviderTestApp;
+  let misconfigured: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await DIALECTS[0]!.openTestDatabase();
+    x = await startXEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: xEnv(x) });
+    misconfigured = await startProviderTestApp({ databaseUrl: database.url, env: xEnv(x, 'notTheSecret') });
+  });
+  afterAll(async () => {
+    await misconfigured?.close();
+    await app?.close();
+    await x?.close();
+    await database?.close();
+  });
+
+  it('a wrong client secret (401 unauthorized_client) is a 502 that points at the configuration, and nothing is stored', async () => {
+    x.signInAs(person('2001', 'Wrong Secret', 'wrong'));
+    const page = await signInThrough(misconfigured.browser(), 'x');
+    expect(page.status).toBe(502);
+    expect(page.text).toContain('X refused the sign-in (unauthorized_client)');
+    expect(await countRows(database, 'users')).toBe(0);
+    expect(await countRows(database, 'tokens')).toBe(0);
+  });
+
+  it('X failing the code exchange answers 502 (HTTP 500) or 503 (HTTP 503), and nothing is stored', async () => {
+    x.signInAs(person('2002', 'Outage', 'outage'));
+    x.failNextTokenRequest(500);
+    expect((await signInThrough(app.browser(), 'x')).status).toBe(502);
+    x.failNextTokenRequest(503);
+    expect((await signInThrough(app.browser(), 'x')).status).toBe(503);
+    expect(await countRows(database, 'users')).toBe(0);
+    expect(await countRows(database, 'tokens')).toBe(0);
+  });
+});
+
+describe('X with a client secret holding "-" and "_", as X issues them', () => {
+  const secret = '-RoKx3x58JA8Sm9JIt2fmAjq3q5GX-bqZ3vjJxSeGs_mGtXEbP';
+  let database: TestDatabase;
+  let x: XEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await DIALECTS[0]!.openTestDatabase();
+    x = await startXEmulator({ clientId: CLIENT_ID, clientSecret: secret, redirectUri: REDIRECT_URI });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: xEnv(x, secret) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await x?.close();
+    await database?.close();
+  });
+
+  // X decodes Basic as RFC 2617 (its documented scheme): form-encoded first (RFC 6749 §2.3.1), `-` would arrive as `%2D`.
+  it('signs in with a client secret holding `-`, `_` and `.`: Basic credentials go plain', async () => {
+    x.signInAs(person('3001', 'Dash Secret', 'dash'));
+    const page = await signInThrough(app.browser(), 'x');
+    expect(page.status).toBe(200);
+  });
+});

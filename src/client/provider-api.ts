@@ -96,10 +96,12 @@ export class ProviderApi {
     const token = (current !== undefined && tokens.usableAccessToken(provider, current)) || (await tokens.getAccessToken(userId, provider, current));
     const sent = settings.apiHeaders ? { ...request, headers: withDefaultHeaders(settings.apiHeaders, request.headers) } : request;
     const first = await this.#send(settings.displayName, base, url, token.accessToken, sent);
-    if (first.status !== 401) return first;
+    if (first.status !== 401 || !tokens.mayRefreshAfterRejection(userId, provider)) return first;
     await first.body?.cancel().catch(() => {});
-    const renewed = await this.#options.tokens.refresh(userId, provider, { rejectedAccessToken: token.accessToken });
-    return this.#send(settings.displayName, base, url, renewed.accessToken, sent);
+    const renewed = await tokens.refresh(userId, provider, { rejectedAccessToken: token.accessToken });
+    const second = await this.#send(settings.displayName, base, url, renewed.accessToken, sent);
+    tokens.noteRetryAfterRefresh(userId, provider, second.status === 401);
+    return second;
   }
 
   /**

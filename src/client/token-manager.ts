@@ -48,6 +48,9 @@ interface Backoff {
 }
 
 const MAX_BACKOFF_SECONDS = 300;
+const REJECTION_BACKOFF_SECONDS = 30;
+/** Connections remembered as refused after a refresh, at most (oldest out first). */
+const MAX_TRACKED_REJECTIONS = 10_000;
 
 function toAccessToken(token: StoredTokenSet): AccessToken {
   return { accessToken: token.accessToken, tokenType: token.tokenType, scope: token.scope, expiresAt: token.expiresAt };
@@ -74,6 +77,8 @@ export class TokenManager {
   readonly #events: TokenEventBus;
   readonly #inFlight = new Map<string, Promise<StoredTokenSet>>();
   readonly #backoffs = new Map<string, Backoff>();
+  /** Connections whose freshly refreshed token the API refused too: no refresh on a 401 until `until`. */
+  readonly #rejections = new Map<string, Backoff>();
 
   constructor(options: TokenManagerOptions) {
     this.#registry = options.registry;
@@ -93,7 +98,10 @@ export class TokenManager {
 
   emit(event: TokenEvent): Promise<void> {
     // A new sign-in brings new tokens: an earlier back-off no longer applies to them.
-    if (event.type === 'user.signed_in') this.#backoffs.delete(`${event.userId}\u0000${event.provider}`);
+    if (event.type === 'user.signed_in') {
+      this.#backoffs.delete(`${event.userId}\u0000${event.provider}`);
+      this.#rejections.delete(`${event.userId}\u0000${event.provider}`);
+    }
     return this.#events.emit(event);
   }
 
@@ -117,6 +125,33 @@ export class TokenManager {
   usableAccessToken(provider: string, current: StoredTokenSet | null): AccessToken | undefined {
     const usable = this.#usable(current ?? undefined, provider, {});
     return usable && toAccessToken(usable);
+  }
+
+  /**
+   * Whether a 401 from the API may be answered with a refresh and a retry:
+   * not while the API is refusing tokens that were just refreshed for it
+   * (its fault, or a token that lacks a permission), or every call would
+   * rotate the refresh token again.
+   */
+  mayRefreshAfterRejection(userId: string, provider: string): boolean {
+    const rejection = this.#rejections.get(`${userId}\u0000${provider}`);
+    return rejection === undefined || rejection.until <= this.#now();
+  }
+
+  /**
+   * The API refused (401) a token refreshed because of its previous 401, or
+   * accepted it: the next such refresh waits a back-off that doubles from
+   * 30 s up to 5 minutes while the refusals go on.
+   */
+  noteRetryAfterRefresh(userId: string, provider: string, refused: boolean): void {
+    const key = `${userId}\u0000${provider}`;
+    if (!refused) {
+      this.#rejections.delete(key);
+      return;
+    }
+    const seconds = Math.min((this.#rejections.get(key)?.seconds ?? REJECTION_BACKOFF_SECONDS / 2) * 2, MAX_BACKOFF_SECONDS);
+    if (this.#rejections.size >= MAX_TRACKED_REJECTIONS) this.#rejections.delete(this.#rejections.keys().next().value as string);
+    this.#rejections.set(key, { until: this.#now() + seconds, seconds });
   }
 
   /** Refreshes now (or after a 401, see RefreshOptions) through the same single-flight path. */

@@ -83,6 +83,8 @@ export interface TestAppOptions {
   /** Where log lines go (default: discarded). */
   logDestination?: pino.DestinationStream;
   logLevel?: string;
+  /** The app's clock (epoch seconds), for tests of time-based behaviour without waiting. */
+  now?: () => number;
 }
 
 /**
@@ -102,7 +104,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     );
     // The app's own logger settings (redaction, serializers), as serve uses them.
     const logger = createLogger(options.logLevel ?? 'silent', options.logDestination ?? pino.destination('/dev/null'));
-    const runtime = await createRuntime({ config, logger });
+    const runtime = await createRuntime({ config, logger, ...(options.now ? { now: options.now } : {}) });
     return {
       runtime,
       config,

@@ -1,5 +1,6 @@
 import * as oidc from 'openid-client';
 import { describeProviderFailure, ProviderUnavailableError, SignInError } from './errors.js';
+import { connectionApiBase } from './connection-api-base.js';
 import { readProfile } from './profile.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import type { ProviderSettings } from './provider-settings.js';
@@ -210,6 +211,6 @@ export async function finishAuthorization(
       preferredUsername: stringClaim(claims, names.preferredUsername ?? 'preferred_username'),
       claims,
     },
-    tokens: tokenSetFromResponse(response, receivedAt, transaction.scope),
+    tokens: tokenSetFromResponse(response, receivedAt, transaction.scope, connectionApiBase(settings, response)),
   };
 }

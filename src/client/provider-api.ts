@@ -87,13 +87,16 @@ export class ProviderApi {
   /** `current`: the user's stored token set when the caller has just read it (see TokenManager.getAccessToken). */
   async fetch(userId: string, provider: string, path: string, request: ProviderApiRequest = {}, current?: StoredTokenSet | null): Promise<Response> {
     const { settings } = this.#options.registry.get(provider);
-    if (!settings.apiBaseUrl) {
+    if (!settings.apiBaseUrl && !settings.connectionApiBase) {
       throw new TokenkeeperError('no_api', 404, `${settings.displayName} has no API configured (${provider.toUpperCase()}_API_BASE_URL).`);
     }
-    const base = this.#base(settings.apiBaseUrl);
-    const url = apiUrl(base, path);
     const tokens = this.#options.tokens;
     const token = (current !== undefined && tokens.usableAccessToken(provider, current)) || (await tokens.getAccessToken(userId, provider, current));
+    // A connection that has its own API origin (Salesforce's instance_url) is called there.
+    const apiBaseUrl = token.apiBaseUrl ?? settings.apiBaseUrl;
+    if (!apiBaseUrl) throw new TokenkeeperError('no_api', 404, `${settings.displayName} named no API origin for this connection; sign in with it again.`);
+    const base = this.#base(apiBaseUrl);
+    const url = apiUrl(base, path);
     const sent = settings.apiHeaders ? { ...request, headers: withDefaultHeaders(settings.apiHeaders, request.headers) } : request;
     const first = await this.#send(settings.displayName, base, url, token.accessToken, sent);
     if (first.status !== 401 || !tokens.mayRefreshAfterRejection(userId, provider)) return first;

@@ -56,6 +56,12 @@ export interface ProviderSettings {
   scope: string;
   /** Origin (and optional path prefix) of the API that accepts this provider's access tokens. */
   apiBaseUrl?: string;
+  /**
+   * A token response member naming this connection's own API origin, used
+   * instead of apiBaseUrl (Salesforce's `instance_url`: each organisation's
+   * API is on its own host), and the domains it must be on.
+   */
+  connectionApiBase?: { member: string; domains: string[] };
   /** Headers sent with every call to the API (and userinfo) unless the caller sets them, e.g. GitHub's required User-Agent. */
   apiHeaders?: Record<string, string>;
   /** Extra parameters for the authorization request, e.g. `{ access_type: 'offline' }`. */

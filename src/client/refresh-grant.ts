@@ -1,5 +1,6 @@
 import { decodeJwt, type JWTPayload } from 'jose';
 import * as oidc from 'openid-client';
+import { connectionApiBase } from './connection-api-base.js';
 import { describeProviderFailure, ProviderUnavailableError, TokenkeeperError } from './errors.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import type { StoredTokenSet } from './token-store.js';
@@ -56,5 +57,5 @@ export async function requestTokenRefresh(registry: ProviderRegistry, token: Sto
   }
   const refreshedIdToken = response.claims();
   if (refreshedIdToken && token.idToken) assertSameIdentity(settings.displayName, token.idToken, refreshedIdToken);
-  return tokenSetFromResponse(response, now(), token.scope);
+  return tokenSetFromResponse(response, now(), token.scope, connectionApiBase(settings, response));
 }

@@ -12,6 +12,8 @@ export interface AccessToken {
   tokenType: string;
   scope: string | null;
   expiresAt: number | null;
+  /** This connection's own API origin, when the provider names one per connection. */
+  apiBaseUrl?: string | null;
 }
 
 export interface TokenManagerOptions {
@@ -53,7 +55,7 @@ const REJECTION_BACKOFF_SECONDS = 30;
 const MAX_TRACKED_REJECTIONS = 10_000;
 
 function toAccessToken(token: StoredTokenSet): AccessToken {
-  return { accessToken: token.accessToken, tokenType: token.tokenType, scope: token.scope, expiresAt: token.expiresAt };
+  return { accessToken: token.accessToken, tokenType: token.tokenType, scope: token.scope, expiresAt: token.expiresAt, apiBaseUrl: token.apiBaseUrl ?? null };
 }
 
 /**

@@ -9,6 +9,8 @@ export interface TokenSet {
   expiresAt: number | null;
   /** When the access token was issued (epoch seconds), if known: with expiresAt, its lifetime. */
   issuedAt?: number | null;
+  /** This connection's own API origin, when the provider names one (Salesforce's instance_url). */
+  apiBaseUrl?: string | null;
 }
 
 interface TokenEndpointAnswer {
@@ -25,7 +27,7 @@ interface TokenEndpointAnswer {
  * (RFC 6749 §5.1); we store only the absolute `expiresAt`, computed from the
  * time the response was received.
  */
-export function tokenSetFromResponse(response: TokenEndpointAnswer, receivedAt: number, requestedScope: string | null): TokenSet {
+export function tokenSetFromResponse(response: TokenEndpointAnswer, receivedAt: number, requestedScope: string | null, apiBaseUrl: string | null = null): TokenSet {
   return {
     accessToken: response.access_token,
     refreshToken: response.refresh_token ?? null,
@@ -35,5 +37,6 @@ export function tokenSetFromResponse(response: TokenEndpointAnswer, receivedAt: 
     scope: response.scope ?? requestedScope,
     expiresAt: typeof response.expires_in === 'number' ? receivedAt + response.expires_in : null,
     issuedAt: receivedAt,
+    ...(apiBaseUrl ? { apiBaseUrl } : {}),
   };
 }

@@ -178,6 +178,7 @@ export function providerSettings(env: Environment, name: string, production: boo
     scope,
     ...(apiBaseUrl ? { apiBaseUrl } : {}),
     ...(fromPreset.apiHeaders ? { apiHeaders: fromPreset.apiHeaders } : {}),
+    ...(fromPreset.connectionApiBase ? { connectionApiBase: fromPreset.connectionApiBase } : {}),
     ...(Object.keys(params).length > 0 ? { authorizationParams: params } : {}),
     refreshTokenNeedsConsent: fromPreset.refreshTokenNeedsConsent ?? scope.split(' ').includes('offline_access'),
     ...(fromPreset.skipUserinfo ? { skipUserinfo: true } : {}),

@@ -3,6 +3,7 @@ import type { Database, Dialect } from './database.js';
 import * as initial from './migrations/2026-11-28T0000-initial.js';
 import { adminSearchIndexes } from './migrations/2026-11-28T0100-admin-search.js';
 import * as tokenIssuedAt from './migrations/2026-12-03T0000-token-issued-at.js';
+import * as connectionApiBase from './migrations/2026-12-03T0100-connection-api-base.js';
 
 // Listed in code rather than read from a folder, so migrations travel with the
 // compiled dist/ build and no file-system scanning is needed at run time.
@@ -13,6 +14,7 @@ function migrationsFor(dialect: Dialect): Readonly<Record<string, Migration>> {
     '2026-11-28T0000-initial': initial,
     '2026-11-28T0100-admin-search': adminSearchIndexes(dialect),
     '2026-12-03T0000-token-issued-at': tokenIssuedAt,
+    '2026-12-03T0100-connection-api-base': connectionApiBase,
   };
 }
 

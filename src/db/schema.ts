@@ -49,6 +49,8 @@ export interface TokensTable {
   expires_at: number | null;
   /** When the access token was issued (epoch seconds); null for tokens stored before this was kept. */
   issued_at: ColumnType<number | null, number | null | undefined, number | null>;
+  /** This connection's own API origin, when the provider names one per connection (Salesforce's instance_url). */
+  api_base_url: ColumnType<string | null, string | null | undefined, string | null>;
   status: ColumnType<TokenStatus, TokenStatus | undefined, TokenStatus>;
   last_error: string | null;
   created_at: number;

@@ -26,6 +26,7 @@ export class DecryptedToken {
   readonly scope: string | null;
   readonly expiresAt: number | null;
   readonly issuedAt: number | null;
+  readonly apiBaseUrl: string | null;
   readonly #row: TokenRow;
   readonly #decrypt: ColumnDecrypter;
   #refreshToken: string | null | undefined;
@@ -47,6 +48,7 @@ export class DecryptedToken {
     this.scope = row.scope;
     this.expiresAt = row.expires_at;
     this.issuedAt = row.issued_at;
+    this.apiBaseUrl = row.api_base_url;
   }
 
   get refreshToken(): string | null {

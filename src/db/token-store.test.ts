@@ -16,6 +16,7 @@ function tokenSet(overrides: Partial<TokenSet> = {}): TokenSet {
     scope: 'openid profile offline_access',
     expiresAt: NOW + 3600,
     issuedAt: NOW,
+    apiBaseUrl: null,
     ...overrides,
   };
 }

@@ -24,6 +24,8 @@ export interface TokenSet {
   expiresAt: number | null;
   /** When the access token was issued (epoch seconds), if known: with expiresAt, its lifetime. */
   issuedAt?: number | null;
+  /** This connection's own API origin, when the provider names one (Salesforce's instance_url). */
+  apiBaseUrl?: string | null;
 }
 
 export interface StoredToken extends TokenSet {
@@ -117,6 +119,7 @@ export class SqlTokenStore {
         ...encrypted,
         expires_at: set.expiresAt,
         issued_at: set.issuedAt ?? null,
+        api_base_url: set.apiBaseUrl ?? null,
         status: 'active',
         last_error: null,
         created_at: now,
@@ -134,6 +137,7 @@ export class SqlTokenStore {
             encrypted.refresh_token ?? eb.case().when('tokens.status', '=', 'active').then(eb.ref('tokens.refresh_token')).else(null).end(),
           expires_at: set.expiresAt,
           issued_at: set.issuedAt ?? null,
+          api_base_url: set.apiBaseUrl ?? null,
           status: 'active',
           last_error: null,
           updated_at: now,
@@ -145,7 +149,7 @@ export class SqlTokenStore {
       .executeTakeFirstOrThrow();
     return set.refreshToken === null && row.refresh_token !== null
       ? this.#storedTokenOf(row)
-      : { ...rowToTokenSummaryFields(row), ...set, issuedAt: set.issuedAt ?? null };
+      : { ...rowToTokenSummaryFields(row), ...set, issuedAt: set.issuedAt ?? null, apiBaseUrl: set.apiBaseUrl ?? null };
   }
 
   /**
@@ -211,6 +215,8 @@ export class SqlTokenStore {
         id_token: encrypted.id_token ?? eb.ref('id_token'),
         expires_at: set.expiresAt,
         issued_at: set.issuedAt ?? null,
+        // A refresh answer that names no API origin keeps the one the sign-in named.
+        api_base_url: set.apiBaseUrl ?? eb.ref('api_base_url'),
         status: 'active',
         last_error: null,
         updated_at: now,

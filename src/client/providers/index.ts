@@ -9,6 +9,7 @@ import { keycloak } from './keycloak.js';
 import { linkedin } from './linkedin.js';
 import { microsoft } from './microsoft.js';
 import { okta } from './okta.js';
+import { salesforce } from './salesforce.js';
 import { slack } from './slack.js';
 import { x } from './x.js';
 import type { ProviderPreset } from './preset.js';
@@ -16,7 +17,7 @@ import type { ProviderPreset } from './preset.js';
 export { PRESET_VALUE_VARIABLES, type PresetSettings, type PresetValueName, type PresetValues, type ProviderPreset } from './preset.js';
 
 /** Presets by the name `<NAME>_PRESET` takes. */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { atlassian, auth0, discord, dropbox, github, gitlab, google, keycloak, linkedin, microsoft, okta, slack, x };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { atlassian, auth0, discord, dropbox, github, gitlab, google, keycloak, linkedin, microsoft, okta, salesforce, slack, x };
 
 export function findPreset(name: string): ProviderPreset | undefined {
   return Object.hasOwn(PROVIDER_PRESETS, name) ? PROVIDER_PRESETS[name] : undefined;

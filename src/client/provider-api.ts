@@ -48,17 +48,47 @@ function withDefaultHeaders(defaults: Record<string, string>, own: Record<string
   return headers;
 }
 
+/** A dot-segment (RFC 3986 §3.3) or a backslash, which some servers read as a slash. */
+const LEAVING_PIECE = /\\|(?:^|\/)\.\.?(?:\/|$)/;
+/** Raw characters the URL parser removes or trims (WHATWG URL): `.<TAB>.` would become `..` after the check. */
+const STRIPPED_BY_URL_PARSER = /[\x00-\x20\x7f]/;
+const PERCENT_ENCODED = /%([0-9A-Fa-f]{2})/g;
+const decodeByte = (_match: string, hex: string) => String.fromCharCode(Number.parseInt(hex, 16));
+
 /**
- * The URL of `path` under the provider's API base, refusing anything that
- * would leave it (another origin, `..` out of the base path): access tokens
- * go only to the configured API (SECURITY.md).
+ * Whether the (still encoded) path, as it is or decoded once or more, holds a
+ * dot-segment or a backslash. A front end that decodes and normalises the
+ * path (RFC 3986 §5.2.4, as nginx does before matching a location) would
+ * resolve `..%2f` to `../` and serve the request from outside the API base.
+ * A decoded `/` alone stays inside (e.g. GitLab's `group%2Fproject`).
+ * Bytes are decoded one by one: only ASCII `.`, `/` and `\` matter here.
+ */
+function leavesApiPath(path: string): boolean {
+  for (let decoded = path; ; ) {
+    if (LEAVING_PIECE.test(decoded)) return true;
+    if (!decoded.includes('%')) return false;
+    const next = decoded.replace(PERCENT_ENCODED, decodeByte);
+    if (next === decoded) return false;
+    decoded = next;
+  }
+}
+
+/**
+ * The URL of `path` (a URL path as sent, percent-encoding kept, with an
+ * optional query) under the provider's API base. Each segment's encoding is
+ * kept (`%2F`, `%23`, `%25` reach the API as they are), and a path that
+ * could leave the base is refused: access tokens go only to the configured
+ * API.
  */
 export function apiUrl(base: URL, path: string): URL {
   const relative = path.replace(/^\/+/, '');
-  if (/^[a-z][a-z0-9+.-]*:/i.test(relative) || relative.startsWith('\\')) {
-    throw new TokenkeeperError('invalid_api_path', 400, 'The API path must be relative to the provider API.');
+  const pathEnd = relative.search(/[?#]/);
+  const pathOnly = pathEnd === -1 ? relative : relative.slice(0, pathEnd);
+  if (/^[a-z][a-z0-9+.-]*:/i.test(relative) || STRIPPED_BY_URL_PARSER.test(pathOnly) || leavesApiPath(pathOnly)) {
+    throw new TokenkeeperError('invalid_api_path', 400, 'The API path must stay under the provider API: no dot-segments or backslashes, encoded or not.');
   }
-  const url = new URL(relative, base);
+  // Appended, not resolved against the base: the segments reach the API as they were given.
+  const url = new URL(base.origin + base.pathname + relative);
   if (!isWithin(base, url)) throw new TokenkeeperError('invalid_api_path', 400, 'The API path leaves the provider API.');
   return url;
 }

@@ -19,6 +19,32 @@ async function requireUser(request: FastifyRequest, deps: AppDependencies): Prom
   return user;
 }
 
+/**
+ * The first `limit` bytes of the answer, as UTF-8 text (a character cut in
+ * two is left out), and whether there was more. The rest is never read: the
+ * body is cancelled, so an endless or huge answer costs no more memory than
+ * the page shows.
+ */
+async function readPreview(response: Response, limit: number): Promise<{ text: string; truncated: boolean }> {
+  if (!response.body) return { text: '', truncated: false };
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let received = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return { text: text + decoder.decode(), truncated: false };
+      const room = limit - received;
+      if (value.byteLength > room) return { text: text + decoder.decode(value.subarray(0, room), { stream: true }), truncated: true };
+      received += value.byteLength;
+      text += decoder.decode(value, { stream: true });
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+}
+
 /** The account page's actions on one connected provider: refresh now, disconnect, call its API. */
 export async function connectionRoutes(app: FastifyInstance, deps: AppDependencies): Promise<void> {
   app.post<{ Params: ProviderParams }>('/account/connections/:provider/refresh', async (request, reply) => {
@@ -43,8 +69,8 @@ export async function connectionRoutes(app: FastifyInstance, deps: AppDependenci
     const { provider } = request.params;
     const path = typeof request.query.path === 'string' ? request.query.path : '';
     const response = await deps.providerApi.fetch(user.id, provider, path, { headers: { accept: 'application/json' } });
-    const text = await response.text();
-    const preview = text.length > API_RESULT_PREVIEW_BYTES ? `${text.slice(0, API_RESULT_PREVIEW_BYTES)}\n…` : text;
+    const { text, truncated } = await readPreview(response, API_RESULT_PREVIEW_BYTES);
+    const preview = truncated ? `${text}\n…` : text;
     let pretty = preview;
     try {
       pretty = JSON.stringify(JSON.parse(preview), null, 2);

@@ -19,40 +19,83 @@ export const FORWARDED_REQUEST_HEADERS = [
 ];
 
 /**
- * Response headers not passed back: hop-by-hop headers (RFC 9110 §7.6.1),
- * cookies of the provider's origin, the encoding/length of a body that the
- * fetch has already decoded, and headers that would speak for this origin:
- * its security policy (the proxy sets its own), site data and transport
- * settings. CORS headers (access-control-*) are dropped as well.
+ * Response headers passed back, an allowlist: what describes the answer
+ * (type, language, range), cache validators, and retry and rate-limit hints.
+ * Anything else could act for this origin: `Refresh` and `Location` navigate
+ * the page, `NEL`/`Report-To` set up reporting, `WWW-Authenticate` prompts for
+ * credentials, `Service-Worker-Allowed` and `Permissions-Policy` widen what
+ * the origin allows, `Set-Cookie` sets its cookies. `Content-Encoding` and
+ * `Content-Length` are not passed either: fetch has already decoded the body.
+ * `Cache-Control` is the proxy's own (private, no-store).
  */
-const DROPPED_RESPONSE_HEADERS = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-authenticate',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'set-cookie',
-  'content-encoding',
-  'content-length',
-  'content-security-policy',
-  'content-security-policy-report-only',
-  'cross-origin-embedder-policy',
-  'cross-origin-opener-policy',
-  'cross-origin-resource-policy',
-  'referrer-policy',
-  'x-content-type-options',
-  'x-frame-options',
-  'strict-transport-security',
-  'clear-site-data',
-  'alt-svc',
+const PASSED_BACK_HEADERS = new Set([
+  'content-type',
+  'content-language',
+  'content-range',
+  'accept-ranges',
+  'etag',
+  'last-modified',
+  'retry-after',
+  // The IETF RateLimit header fields draft; the vendor forms (GitHub, GitLab, X, Discord…) by prefix below.
+  'ratelimit',
+  'ratelimit-policy',
 ]);
 
-/** Whether a header of the API's answer goes back to the browser. */
+/** Whether a header of the API's answer goes back to the browser (`Link` aside: see paginationLinks). */
 export function passedBack(name: string): boolean {
-  return !DROPPED_RESPONSE_HEADERS.has(name) && !name.startsWith('access-control-');
+  return PASSED_BACK_HEADERS.has(name) || name.startsWith('x-ratelimit-') || name.startsWith('ratelimit-') || name.startsWith('x-rate-limit-');
+}
+
+const PAGINATION_RELATIONS = new Set(['first', 'last', 'next', 'prev', 'previous']);
+// RFC 8288 §3: `<target>`, then `; name=value` parameters (a token or a quoted string, here without escapes), comma-separated.
+const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+const LINK_TARGET = /\s*<[^<>]*>/y;
+const LINK_PARAMETER = new RegExp(`\\s*;\\s*(${TOKEN})(?:\\s*=\\s*(?:"([^"\\\\]*)"|(${TOKEN})))?`, 'y');
+const LINK_END = /\s*(?:,|$)/y;
+
+/**
+ * A `Link` header passed back only when it names pagination alone (RFC 8288
+ * `first`, `last`, `next`, `prev`; GitHub's and GitLab's APIs page this way):
+ * other relations (`preload`, `preconnect`, `stylesheet`…) ask the browser to
+ * fetch or connect for this origin. A value that does not parse is dropped.
+ */
+export function paginationLinks(value: string): string | undefined {
+  let at = 0;
+  do {
+    LINK_TARGET.lastIndex = at;
+    if (!LINK_TARGET.test(value)) return undefined;
+    at = LINK_TARGET.lastIndex;
+    let rel: string | undefined;
+    for (;;) {
+      LINK_PARAMETER.lastIndex = at;
+      const parameter = LINK_PARAMETER.exec(value);
+      if (!parameter) break;
+      at = LINK_PARAMETER.lastIndex;
+      if (rel === undefined && parameter[1]!.toLowerCase() === 'rel') rel = parameter[2] ?? parameter[3] ?? '';
+    }
+    if (rel === undefined || !rel.trim().toLowerCase().split(/\s+/).every((relation) => PAGINATION_RELATIONS.has(relation))) return undefined;
+    LINK_END.lastIndex = at;
+    if (!LINK_END.test(value)) return undefined;
+    at = LINK_END.lastIndex;
+  } while (at < value.length);
+  return value;
+}
+
+/**
+ * The `*` of /api/providers/:provider/proxy/* as the client sent it, with the
+ * query: the router's decoded copy would turn `..%252f` into `..%2f` (which a
+ * normalising front end reads as `../`) and `%23` into a fragment.
+ */
+export function rawWildcard(url: string): string {
+  const pathEnd = url.search(/[?#]/);
+  const limit = pathEnd === -1 ? url.length : pathEnd;
+  let at = 1;
+  for (let slashes = 0; slashes < 4; slashes += 1) {
+    const slash = url.indexOf('/', at);
+    if (slash === -1 || slash >= limit) return pathEnd === -1 ? '' : url.slice(pathEnd);
+    at = slash + 1;
+  }
+  return url.slice(at);
 }
 
 const PROXY_BODY_LIMIT = 1024 * 1024;
@@ -82,8 +125,7 @@ export async function proxyRoutes(app: FastifyInstance, deps: AppDependencies): 
     const user = currentUser(request);
     if (!user) throw new TokenkeeperError('unauthorized', 401, 'Sign in first.');
     const { provider } = request.params;
-    const queryAt = request.url.indexOf('?');
-    const path = request.params['*'] + (queryAt === -1 ? '' : request.url.slice(queryAt));
+    const path = rawWildcard(request.url);
     const body = Buffer.isBuffer(request.body) ? request.body : undefined;
 
     // undefined (not read with the session) lets the token manager read it.
@@ -100,6 +142,10 @@ export async function proxyRoutes(app: FastifyInstance, deps: AppDependencies): 
     reply.code(upstream.status);
     upstream.headers.forEach((value, name) => {
       if (passedBack(name)) reply.header(name, value);
+      else if (name === 'link') {
+        const links = paginationLinks(value);
+        if (links !== undefined) reply.header(name, links);
+      }
     });
     // The answer belongs to this user: no shared cache may keep it.
     reply.header('cache-control', 'private, no-store');

@@ -1,0 +1,49 @@
+// The account page's "Call the API": it shows at most a preview of the
+// answer, and reads no more of it than that.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS, type TestDatabase } from './support/postgres.js';
+import { startEchoApi, type EchoApi } from './support/echo-api.js';
+import { decodeHtmlEntities } from './support/browser.js';
+import { signedInUser, type SignedInUser } from './support/signed-in.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+const PREVIEW_BYTES = 64 * 1024;
+
+describe('"Call the API" with a huge answer', () => {
+  let database: TestDatabase;
+  let app: TestApp;
+  let api: EchoApi;
+  let alice: SignedInUser;
+
+  beforeAll(async () => {
+    database = await DIALECTS[0]!.openTestDatabase({ migrate: false });
+    api = await startEchoApi();
+    app = await startTestApp({ databaseUrl: database.url, env: { TOOLKIT_API_BASE_URL: `${api.origin}/v1` } });
+    alice = await signedInUser(app, 'alice');
+  });
+  afterAll(async () => {
+    await app?.close();
+    await api?.close();
+    await database?.close();
+  });
+
+  const call = (path: string) =>
+    app.runtime.app.inject({ method: 'GET', url: `/account/connections/toolkit/call?path=${encodeURIComponent(path)}`, headers: { cookie: alice.cookie } });
+  const shownBody = (page: string) => decodeHtmlEntities(/<pre class="api-body">([^<]*)<\/pre>/.exec(page)?.[1] ?? '');
+
+  it('shows the first 64 KiB and stops reading: the API sees the connection closed long before the end', async () => {
+    const bytes = 64 * 1024 * 1024;
+    const answer = await call(`large?bytes=${bytes}`);
+    expect(answer.statusCode).toBe(200);
+    expect(shownBody(answer.body)).toBe(`${'x'.repeat(PREVIEW_BYTES)}\n…`);
+    const [large] = api.largeBodies;
+    expect(await large!.completed).toBe(false);
+    expect(large!.sent).toBeLessThan(bytes);
+  });
+
+  it('shows an answer of exactly 64 KiB whole, and a small JSON answer pretty-printed', async () => {
+    expect(shownBody((await call(`large?bytes=${PREVIEW_BYTES}`)).body)).toBe('x'.repeat(PREVIEW_BYTES));
+    const json = JSON.parse(shownBody((await call('notes?x=1')).body));
+    expect(json).toMatchObject({ method: 'GET', url: '/v1/notes?x=1' });
+  });
+});

@@ -10,7 +10,7 @@ const SESSION_COOKIE = 'tokenkeeper_session';
 const PASSWORD = 'correct horse battery';
 const GENERIC_FAILURE = 'Wrong username or password, or this account may not use the admin site.';
 
-/** A browser's view of one admin visit: its session cookie and the login form's CSRF token. */
+/** A browser's view of one admin visit: its CSRF cookie and the login form's CSRF token. */
 interface LoginForm {
   cookie: string;
   csrfToken: string;
@@ -19,6 +19,12 @@ interface LoginForm {
 function sessionCookieOf(response: LightMyRequestResponse): string | undefined {
   const cookie = response.cookies.find((c) => c.name === SESSION_COOKIE);
   return cookie && cookie.value !== '' ? `${SESSION_COOKIE}=${cookie.value}` : undefined;
+}
+
+/** The anonymous CSRF cookie the login form comes with (showing the form stores no session). */
+function csrfCookieOf(response: LightMyRequestResponse): string | undefined {
+  const cookie = response.cookies.find((c) => c.name === 'tokenkeeper_csrf');
+  return cookie && cookie.value !== '' ? `tokenkeeper_csrf=${cookie.value}` : undefined;
 }
 
 function errorMessageOf(body: string): string | undefined {
@@ -47,8 +53,9 @@ describeEachDialect('admin sign-in', (dialect) => {
     const page = await get(`/admin/login${next === undefined ? '' : `?next=${encodeURIComponent(next)}`}`);
     expect(page.statusCode).toBe(200);
     const csrfToken = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
-    const cookie = sessionCookieOf(page);
-    if (!csrfToken || !cookie) throw new Error('the login page gave no session or no CSRF token');
+    expect(sessionCookieOf(page)).toBeUndefined();
+    const cookie = csrfCookieOf(page);
+    if (!csrfToken || !cookie) throw new Error('the login page gave no CSRF cookie or no CSRF token');
     return { cookie, csrfToken };
   }
 
@@ -198,7 +205,7 @@ describeEachDialect('admin sign-in', (dialect) => {
     const page = await get('/admin/users?q=a%26b');
     expect(page.statusCode).toBe(302);
     expect(page.headers.location).toBe(`/admin/login?next=${encodeURIComponent('/admin/users?q=a%26b')}`);
-    // An anonymous session with a valid CSRF token passes the CSRF check, and the staff check still stops it.
+    // An anonymous visitor with a valid CSRF token passes the CSRF check, and the staff check still stops it.
     const form = await openLoginForm();
     const action = await app.runtime.app.inject({
       method: 'POST',
@@ -241,11 +248,41 @@ describeEachDialect('admin sign-in', (dialect) => {
 
     const limited = await postLogin(form, { username: 'ops-anna', password: PASSWORD }, ip);
     expect(limited.statusCode).toBe(429);
-    expect(limited.body).toContain('Too many requests');
-    expect(limited.headers['retry-after']).toBeDefined();
+    expect(errorMessageOf(limited.body)).toBe('Too many failed sign-in attempts: wait a minute and try again.');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(sessionCookieOf(limited)).toBeUndefined();
     // The limit is on password attempts from that IP, not on the form or on other clients.
     expect((await get('/admin/login')).statusCode).toBe(200);
     expect((await postLogin(form, { username: 'guess', password: 'wrong password 123' }, nextIp())).statusCode).toBe(401);
+  });
+
+  it('requests refused before the password check (no CSRF token) do not count: after 20 from one IP, staff still sign in from it', async () => {
+    await createStaff('ops-gus');
+    const ip = nextIp();
+    for (let i = 0; i < 20; i += 1) expect((await postLogin(null, { username: 'ops-gus', password: 'junk' }, ip)).statusCode).toBe(403);
+    const signedIn = await postLogin(await openLoginForm(), { username: 'ops-gus', password: PASSWORD }, ip);
+    expect(signedIn.statusCode).toBe(303);
+    expect(sessionCookieOf(signedIn)).toBeDefined();
+  });
+
+  it('10 failed password checks for one account, from 10 IPs, hold that account (any case of its name) for a minute, and no other', async () => {
+    await createStaff('ops-hal');
+    await createStaff('ops-ida');
+    for (let i = 0; i < 10; i += 1) expect((await postLogin(await openLoginForm(), { username: 'ops-hal', password: `wrong password ${i}` }, nextIp())).statusCode).toBe(401);
+    const ip = nextIp();
+    for (const username of ['ops-hal', 'OPS-HAL']) {
+      const held = await postLogin(await openLoginForm(), { username, password: PASSWORD }, ip);
+      expect(held.statusCode, username).toBe(429);
+      expect(errorMessageOf(held.body)).toBe('Too many failed sign-in attempts: wait a minute and try again.');
+      expect(sessionCookieOf(held)).toBeUndefined();
+    }
+    expect((await postLogin(await openLoginForm(), { username: 'ops-ida', password: PASSWORD }, ip)).statusCode).toBe(303);
+  });
+
+  it('a right password is not counted as a failure', async () => {
+    await createStaff('ops-jon');
+    const ip = nextIp();
+    for (let i = 0; i < 12; i += 1) expect((await postLogin(await openLoginForm(), { username: 'ops-jon', password: PASSWORD }, ip)).statusCode).toBe(303);
   });
 
   it('logout ends the session and goes back to the login form', async () => {

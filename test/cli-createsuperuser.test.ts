@@ -83,6 +83,7 @@ describe('createsuperuser: bad usage', () => {
     [['--password-stdin', '--username', 'root'], /with --password-stdin give --email/],
     [['--password', 'x'], /Unknown option '--password'/],
     [['extra'], /Unexpected argument 'extra'/],
+    [['--username', 'ops', '--allow-provider-user', '--password-stdin'], /--allow-provider-user goes with --update/],
   ])('%j prints the usage and exits 2', async (args, problem) => {
     const result = await createsuperuser(args, {});
     expect(result.code).toBe(2);
@@ -161,25 +162,81 @@ describeEachDialect('tokenkeeper createsuperuser', (dialect) => {
     const updated = await createsuperuser(['--username', 'dupe', '--update', '--password-stdin'], env, 'a different password\n');
     expect(updated.stderr).toBe('');
     expect(updated.code).toBe(0);
-    expect(updated.stdout).toBe('Superuser "dupe" updated: new password, staff and superuser.\n');
+    expect(updated.stdout).toBe('Superuser "dupe" updated: new password, staff and superuser; 0 sessions ended.\n');
     const after = (await findUserCredentials(database.db, 'dupe'))!;
     expect(after.user).toMatchObject({ id: user.id, email: 'dupe@example.com', isStaff: true, isSuperuser: true, isActive: true });
     expect(await verifyPassword('a different password', after.passwordHash!)).toBe(true);
   });
 
-  it('the superuser it creates can sign in at /admin/login', async () => {
-    expect((await createsuperuser(['--username', 'signer', '--email', 'signer@example.com', '--password-stdin'], env, `${PASSWORD}\n`)).code).toBe(0);
+  /** Signs in at /admin/login; returns the response (303 and a session cookie when it worked). */
+  async function adminSignIn(username: string, password: string) {
     const form = await app.runtime.app.inject({ method: 'GET', url: '/admin/login' });
     const cookie = form.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
     const csrfToken = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!;
-    const login = await app.runtime.app.inject({
+    return app.runtime.app.inject({
       method: 'POST',
       url: '/admin/login',
       headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ _csrf: csrfToken, username: 'signer', password: PASSWORD, next: '/admin' }).toString(),
+      payload: new URLSearchParams({ _csrf: csrfToken, username, password, next: '/admin' }).toString(),
     });
+  }
+
+  it('the superuser it creates can sign in at /admin/login', async () => {
+    expect((await createsuperuser(['--username', 'signer', '--email', 'signer@example.com', '--password-stdin'], env, `${PASSWORD}\n`)).code).toBe(0);
+    const login = await adminSignIn('signer', PASSWORD);
     expect(login.statusCode).toBe(303);
     expect(login.headers.location).toBe('/admin');
+  });
+
+  it('--update ends the sessions the user had, so the old password signs no one in any more', async () => {
+    expect((await createsuperuser(['--username', 'rotated', '--email', 'rotated@example.com', '--password-stdin'], env, `${PASSWORD}\n`)).code).toBe(0);
+    const cookies: string[] = [];
+    for (let i = 0; i < 2; i += 1) {
+      const login = await adminSignIn('rotated', PASSWORD);
+      expect(login.statusCode).toBe(303);
+      const session = login.cookies.find((c) => c.name === 'tokenkeeper_session')!;
+      cookies.push(`${session.name}=${session.value}`);
+    }
+    for (const cookie of cookies) expect((await app.runtime.app.inject({ method: 'GET', url: '/admin', headers: { cookie } })).statusCode).toBe(200);
+
+    const updated = await createsuperuser(['--username', 'rotated', '--update', '--password-stdin'], env, 'a brand new passphrase\n');
+    expect(updated.stderr).toBe('');
+    expect(updated.stdout).toBe('Superuser "rotated" updated: new password, staff and superuser; 2 sessions ended.\n');
+    for (const cookie of cookies) expect((await app.runtime.app.inject({ method: 'GET', url: '/admin', headers: { cookie } })).statusCode).toBe(302);
+    const { user } = (await findUserCredentials(database.db, 'rotated'))!;
+    expect(await database.db.selectFrom('sessions').select('id').where('user_id', '=', user.id).execute()).toEqual([]);
+    expect((await adminSignIn('rotated', PASSWORD)).statusCode).toBe(401);
+    expect((await adminSignIn('rotated', 'a brand new passphrase')).statusCode).toBe(303);
+  });
+
+  it('--update refuses a user who signed up through a provider, saying so, unless --allow-provider-user is given', async () => {
+    // Anyone can sign up through the provider first with the username the operator will choose.
+    const squatter = await createUser(database.db, { username: 'ops', email: 'ops@evil.example', isTokenUser: true, provider: 'toolkit', dateJoined: 0 });
+    const refusal = 'tokenkeeper createsuperuser: "ops" signed up through toolkit, so whoever holds that identity chose the name; not making them a superuser. If that account is yours, run again with --allow-provider-user.\n';
+
+    const plain = await createsuperuser(['--username', 'ops', '--email', 'ops@example.com', '--password-stdin'], env, `${PASSWORD}\n`);
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toBe(
+      'tokenkeeper createsuperuser: a user named "ops" already exists and signed up through toolkit; choose another username (to make that provider account a superuser, use --update --allow-provider-user).\n',
+    );
+    const updated = await createsuperuser(['--username', 'ops', '--update', '--password-stdin'], env, `${PASSWORD}\n`);
+    expect(updated.code).toBe(1);
+    expect(updated.stdout).toBe('');
+    expect(updated.stderr).toBe(refusal);
+    const terminal = new FakeTerminal();
+    expect(await runCreateSuperuser(['--username', 'ops', '--update'], terminal.io(env))).toBe(1);
+    expect(terminal.errors).toBe(refusal);
+    expect(terminal.shown).not.toContain('Password');
+
+    const untouched = (await findUserCredentials(database.db, 'ops'))!;
+    expect(untouched.user).toMatchObject({ isStaff: false, isSuperuser: false, email: 'ops@evil.example' });
+    expect(untouched.passwordHash).toBeNull();
+    expect(await database.db.selectFrom('audit_log').select('event').where('target_id', '=', squatter.id).execute()).toEqual([]);
+
+    const allowed = await createsuperuser(['--username', 'ops', '--update', '--allow-provider-user', '--password-stdin'], env, `${PASSWORD}\n`);
+    expect(allowed.stderr).toBe('');
+    expect(allowed.code).toBe(0);
+    expect((await findUserCredentials(database.db, 'ops'))!.user).toMatchObject({ id: squatter.id, isStaff: true, isSuperuser: true });
   });
 
   it('asks on a terminal: re-asks after a taken name, a weak password and a mismatch, and never shows the password', async () => {

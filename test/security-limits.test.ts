@@ -1,5 +1,5 @@
 import { createServer as createHttpServer, request as httpRequest, type Server as HttpServer } from 'node:http';
-import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
+import { connect, createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOutboundFetch, ResponseTooLargeError } from '../src/client/outbound-fetch.js';
@@ -152,6 +152,81 @@ describe('request size limits', () => {
     const response = await app.runtime.app.inject({ method: 'GET', url: '/account', headers: { cookie: `tokenkeeper_session=${'x'.repeat(64 * 1024)}` } });
     expect(response.statusCode).toBeLessThan(500);
     expect((await app.runtime.app.inject({ method: 'GET', url: '/api/me', headers: { cookie: `tokenkeeper_session=${'x'.repeat(64 * 1024)}` } })).statusCode).toBe(401);
+  });
+});
+
+/**
+ * Opens a connection to `origin` and sends `head`; with `drip`, then sends a
+ * body one byte per `gapMs`, up to `length` bytes. Resolves when the server
+ * closes the connection, with what it answered and how many body bytes went
+ * through; fails if the whole body went through, or if a silent connection is
+ * still open after `silentLimitMs`.
+ */
+function untilServerCloses(origin: string, head: string, drip: { length: number; gapMs: number } | null, silentLimitMs = 10_000): Promise<{ answer: string; sent: number }> {
+  const { hostname, port } = new URL(origin);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    let answer = '';
+    let sent = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const giveUp = (why: string) => {
+      socket.destroy();
+      reject(new Error(why));
+    };
+    const next = () => {
+      if (!drip) return giveUp(`the silent connection was still open after ${silentLimitMs} ms`);
+      if (sent >= drip.length) return giveUp(`all ${drip.length} bytes of the slow body went through: the client was not cut`);
+      socket.write('a');
+      sent += 1;
+      timer = setTimeout(next, drip.gapMs);
+    };
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => {
+      answer += chunk;
+    });
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve({ answer, sent });
+    });
+    socket.on('connect', () => {
+      if (head !== '') socket.write(head);
+      timer = drip ? setTimeout(next, 0) : setTimeout(next, silentLimitMs);
+    });
+  });
+}
+
+describe('slow clients', () => {
+  const opened: Array<{ app: TestApp; database: TestDatabase }> = [];
+  async function listening(env: Record<string, string>): Promise<string> {
+    const database = await dialect.openTestDatabase({ migrate: false });
+    const app = await startTestApp({ databaseUrl: database.url, env });
+    opened.push({ app, database });
+    return app.runtime.app.listen({ port: 0, host: '127.0.0.1' });
+  }
+  afterAll(async () => {
+    for (const { app, database } of opened) {
+      await app.close();
+      await database.close();
+    }
+  });
+
+  it('a body sent a byte at a time is cut with 408 once REQUEST_TIMEOUT_SECONDS is spent, and the server keeps serving', async () => {
+    const origin = await listening({ REQUEST_TIMEOUT_SECONDS: '1' });
+    const length = 300;
+    const head = `POST /logout HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${length}\r\n\r\n`;
+    // Each byte comes well within any idle timeout; only the total time is too long.
+    const { answer, sent } = await untilServerCloses(origin, head, { length, gapMs: 50 });
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(sent).toBeLessThan(length);
+    expect((await fetch(`${origin}/healthz`)).status).toBe(200);
+  });
+
+  it('a connection that sends nothing is closed after CONNECTION_TIMEOUT_SECONDS', async () => {
+    const origin = await listening({ CONNECTION_TIMEOUT_SECONDS: '1' });
+    const { answer } = await untilServerCloses(origin, '', null);
+    expect(answer).toBe('');
+    expect((await fetch(`${origin}/healthz`)).status).toBe(200);
   });
 });
 

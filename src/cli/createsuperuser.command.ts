@@ -3,6 +3,7 @@ import { ConfigError } from '../config/config-error.js';
 import { writeAuditEvent } from '../db/audit.repository.js';
 import { isUniqueViolation, openDatabase, type Database } from '../db/database.js';
 import { pendingMigrations } from '../db/migrate.js';
+import { deleteSessionsForUser } from '../db/session.repository.js';
 import { createUser, findUserByUsername, setPassword, setUserFlags, updateUserProfile, type User } from '../db/user.repository.js';
 import { hashPassword, passwordProblem } from '../server/admin/auth/passwords.js';
 import { processIo, type CommandIo } from './command-io.js';
@@ -12,7 +13,9 @@ import { InputEndedError, Prompter, readFirstLine } from './prompter.js';
 export const CREATESUPERUSER_USAGE = `Usage: tokenkeeper createsuperuser                      (asks for each value on a terminal)
        tokenkeeper createsuperuser --username U --email E --password-stdin
        TOKENKEEPER_SUPERUSER_PASSWORD=… tokenkeeper createsuperuser --username U --email E
-  --update   set the password and staff flags of an existing user instead of failing`;
+  --update                set the password and staff flags of an existing user instead of failing,
+                          and end that user's sessions
+  --allow-provider-user   with --update: also for a user who signed up through a provider`;
 
 export const PASSWORD_VARIABLE = 'TOKENKEEPER_SUPERUSER_PASSWORD';
 
@@ -36,6 +39,7 @@ export interface CreateSuperuserArguments {
   email?: string;
   passwordStdin: boolean;
   update: boolean;
+  allowProviderUser: boolean;
   help: boolean;
 }
 
@@ -55,13 +59,16 @@ export function parseCreateSuperuserArguments(args: readonly string[]): CreateSu
     email: { type: 'string' },
     'password-stdin': { type: 'boolean' },
     update: { type: 'boolean' },
+    'allow-provider-user': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
+  if (values['allow-provider-user'] === true && values.update !== true) throw new UsageError('--allow-provider-user goes with --update');
   return {
     ...(typeof values.username === 'string' ? { username: values.username } : {}),
     ...(typeof values.email === 'string' ? { email: values.email } : {}),
     passwordStdin: values['password-stdin'] === true,
     update: values.update === true,
+    allowProviderUser: values['allow-provider-user'] === true,
     help: values.help === true,
   };
 }
@@ -102,11 +109,17 @@ export async function runCreateSuperuser(args: string[], io: CreateSuperuserIo =
     await requireMigrated(database);
     const wanted = interactive(parsed, io) ? await askForSuperuser(database, parsed, io) : await superuserFromArguments(parsed, io);
     const existing = await findUserByUsername(database.db, wanted.username);
-    if (existing && !parsed.update) throw alreadyExists(wanted.username);
+    if (existing && !parsed.update) throw alreadyExists(existing);
+    if (existing) failIf(providerUserProblem(existing, parsed));
     if (!existing && wanted.email === null) throw new CommandFailure('give --email: a new user needs an e-mail address.');
     const passwordHash = await hashPassword(wanted.password);
-    const user = existing ? await updateSuperuser(database, existing, wanted, passwordHash, now()) : await createSuperuser(database, wanted, passwordHash, now());
-    io.stdout.write(existing ? `Superuser "${user.username}" updated: new password, staff and superuser.\n` : `Superuser "${user.username}" created. Sign in at ${new URL('/admin/login', config.baseUrl)}\n`);
+    if (existing) {
+      const sessionsEnded = await updateSuperuser(database, existing, wanted, passwordHash, now());
+      io.stdout.write(`Superuser "${existing.username}" updated: new password, staff and superuser; ${sessionsEnded === 1 ? '1 session' : `${sessionsEnded} sessions`} ended.\n`);
+      return 0;
+    }
+    const user = await createSuperuser(database, wanted, passwordHash, now());
+    io.stdout.write(`Superuser "${user.username}" created. Sign in at ${new URL('/admin/login', config.baseUrl)}\n`);
     return 0;
   } catch (error) {
     if (error instanceof ConfigError) throw error;
@@ -150,8 +163,23 @@ async function requireMigrated(database: Database): Promise<void> {
   throw new CommandFailure(`the database has ${what}; run \`tokenkeeper migrate\` first.`);
 }
 
-function alreadyExists(username: string): CommandFailure {
-  return new CommandFailure(`a user named "${username}" already exists (use --update to set their password and make them a superuser).`);
+function alreadyExists(user: User): CommandFailure {
+  if (user.isTokenUser) {
+    return new CommandFailure(
+      `a user named "${user.username}" already exists and signed up through ${user.provider ?? 'a provider'}; choose another username (to make that provider account a superuser, use --update --allow-provider-user).`,
+    );
+  }
+  return new CommandFailure(`a user named "${user.username}" already exists (use --update to set their password and make them a superuser).`);
+}
+
+/**
+ * A user who signed up through a provider picked their own username: anyone
+ * may sign up as "ops" before the operator runs this. Promoting them needs
+ * --allow-provider-user, so it is never done by accident.
+ */
+function providerUserProblem(user: User, parsed: CreateSuperuserArguments): string | null {
+  if (!user.isTokenUser || parsed.allowProviderUser) return null;
+  return `"${user.username}" signed up through ${user.provider ?? 'a provider'}, so whoever holds that identity chose the name; not making them a superuser. If that account is yours, run again with --allow-provider-user.`;
 }
 
 function failIf(problem: string | null): void {
@@ -186,7 +214,8 @@ async function askForSuperuser(database: Database, parsed: CreateSuperuserArgume
     if (username !== undefined) {
       failIf(usernameProblem(username));
       existing = await findUserByUsername(database.db, username);
-      if (existing && !parsed.update) throw alreadyExists(username);
+      if (existing && !parsed.update) throw alreadyExists(existing);
+      if (existing) failIf(providerUserProblem(existing, parsed));
     }
     while (username === undefined) {
       const answer = (await prompter.ask('Username: ')).trim();
@@ -198,6 +227,11 @@ async function askForSuperuser(database: Database, parsed: CreateSuperuserArgume
       existing = await findUserByUsername(database.db, answer);
       if (existing && !parsed.update) {
         tell(`a user named "${answer}" already exists; choose another username.`);
+        continue;
+      }
+      const refusal = existing ? providerUserProblem(existing, parsed) : null;
+      if (refusal !== null) {
+        tell(refusal);
         continue;
       }
       username = answer;
@@ -265,19 +299,23 @@ async function createSuperuser(database: Database, wanted: Superuser, passwordHa
   return user;
 }
 
-async function updateSuperuser(database: Database, existing: User, wanted: Superuser, passwordHash: string, now: number): Promise<User> {
-  await database.db.transaction().execute(async (trx) => {
+/** Returns how many of the user's sessions were ended. */
+async function updateSuperuser(database: Database, existing: User, wanted: Superuser, passwordHash: string, now: number): Promise<number> {
+  return database.db.transaction().execute(async (trx) => {
     await setPassword(trx, existing.id, passwordHash);
     await setUserFlags(trx, existing.id, { isStaff: true, isSuperuser: true, isActive: true });
     if (wanted.email !== null) await updateUserProfile(trx, existing.id, { email: wanted.email, name: existing.name });
+    // A new password is often set because the old one leaked: whoever signed in with it is signed out
+    // (the OWASP Forgot Password Cheat Sheet's advice after a reset).
+    const sessionsEnded = await deleteSessionsForUser(trx, existing.id);
     await writeAuditEvent(trx, {
       event: 'admin.superuser_updated',
       actorUserId: null,
       targetType: 'user',
       targetId: existing.id,
-      detail: { username: existing.username, via: 'cli' },
+      detail: { username: existing.username, via: 'cli', sessionsEnded, ...(existing.isTokenUser ? { providerUser: true } : {}) },
       at: now,
     });
+    return sessionsEnded;
   });
-  return existing;
 }

@@ -73,6 +73,20 @@ describe('configuration', () => {
     expect(configError({ OAUTH_PROVIDERS: 'a b' }).variable).toBe('OAUTH_PROVIDERS');
   });
 
+  it('REQUEST_TIMEOUT_SECONDS and CONNECTION_TIMEOUT_SECONDS: 30 and 120 by default, whole seconds from 1, else one line naming them', () => {
+    const defaults = loadConfig({}, workdir());
+    expect([defaults.requestTimeoutSeconds, defaults.connectionTimeoutSeconds]).toEqual([30, 120]);
+    const set = loadConfig({ REQUEST_TIMEOUT_SECONDS: '5', CONNECTION_TIMEOUT_SECONDS: '600' }, workdir());
+    expect([set.requestTimeoutSeconds, set.connectionTimeoutSeconds]).toEqual([5, 600]);
+    for (const variable of ['REQUEST_TIMEOUT_SECONDS', 'CONNECTION_TIMEOUT_SECONDS']) {
+      for (const bad of ['0', '-1', '2.5', 'soon', '3601']) {
+        const error = configError({ [variable]: bad });
+        expect(error.variable).toBe(variable);
+        expect(error.message).toBe(`Configuration error: ${variable} must be a whole number from 1 to 3600 (got "${bad}")`);
+      }
+    }
+  });
+
   it('in development the secrets are generated once into the data folder and reused', () => {
     const cwd = workdir();
     const first = loadConfig({}, cwd);

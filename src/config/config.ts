@@ -38,6 +38,10 @@ export interface AppConfig {
   loginRateLimit: number;
   logLevel: string;
   providerTimeoutSeconds: number;
+  /** A client must send its whole request (headers and body) within this time. */
+  requestTimeoutSeconds: number;
+  /** A connection on which nothing is sent or received for this long is closed. */
+  connectionTimeoutSeconds: number;
   sessionIdleTimeoutSeconds: number;
   sessionMaxAgeSeconds: number;
   /** getAccessToken refreshes tokens expiring within this many seconds. */
@@ -77,7 +81,7 @@ export function loadDevProviderConfig(env: Environment): DevProviderConfig {
 }
 
 /**
- * Reads and validates the whole configuration (PRODUCT.md's contract). The
+ * Reads and validates the whole configuration (the contract README documents). The
  * first problem found throws a ConfigError naming the variable.
  */
 export function loadConfig(env: Environment, cwd: string): AppConfig {
@@ -164,6 +168,8 @@ export function loadConfig(env: Environment, cwd: string): AppConfig {
     loginRateLimit: integer(env, 'LOGIN_RATE_LIMIT', 60, 0, 1_000_000),
     logLevel,
     providerTimeoutSeconds: integer(env, 'PROVIDER_TIMEOUT_SECONDS', 10, 1, 300),
+    requestTimeoutSeconds: integer(env, 'REQUEST_TIMEOUT_SECONDS', 30, 1, 3600),
+    connectionTimeoutSeconds: integer(env, 'CONNECTION_TIMEOUT_SECONDS', 120, 1, 3600),
     sessionIdleTimeoutSeconds: integer(env, 'SESSION_IDLE_TIMEOUT_SECONDS', 2 * 3600, 60, 365 * 86_400),
     sessionMaxAgeSeconds: integer(env, 'SESSION_MAX_AGE_SECONDS', 7 * 86_400, 60, 365 * 86_400),
     refreshLeewaySeconds: integer(env, 'TOKEN_REFRESH_LEEWAY_SECONDS', 60, 0, 3600),

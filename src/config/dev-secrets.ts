@@ -5,12 +5,13 @@ import { join } from 'node:path';
 /**
  * In development SECRET_KEY and TOKEN_ENCRYPTION_KEYS are generated once
  * into the data folder and reused, so sessions and stored tokens survive a
- * restart. Files are created with mode 0600 and never overwritten.
+ * restart. The folder is created 0700 and the files 0600 (only this user
+ * reads them), and files are never overwritten.
  */
 export function readOrCreateDevSecret(dataDir: string, fileName: string, generate: () => string): string {
   const file = join(dataDir, fileName);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const value = generate();
   try {
     writeFileSync(file, `${value}\n`, { mode: 0o600, flag: 'wx' });

@@ -10,6 +10,8 @@ export interface DisconnectContext {
   tokens: TokenManager;
   now: () => number;
   ip: string | null;
+  /** Who does it, for the audit log: the user themself unless given (an admin). */
+  actorUserId?: string;
 }
 
 export interface DisconnectResult extends RevocationResult {
@@ -29,7 +31,7 @@ export async function disconnectProvider(context: DisconnectContext, userId: str
   if (unlinked) {
     await writeAuditEvent(context.db, {
       event: 'account.unlinked',
-      actorUserId: userId,
+      actorUserId: context.actorUserId ?? userId,
       targetType: 'user',
       targetId: userId,
       ip: context.ip,

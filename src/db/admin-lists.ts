@@ -45,6 +45,8 @@ export interface AdminTokenRow extends TokenSummary {
   email: string | null;
   /** A short prefix and the length, e.g. "Xk3q… (43 chars)": enough to tell tokens apart, never the value. */
   maskedAccessToken: string;
+  /** The token's user is staff or a superuser: another admin's tokens are revoked by superusers only. */
+  ownerIsAdmin: boolean;
 }
 
 export interface AuditListOptions {
@@ -127,7 +129,7 @@ export async function listTokensForAdmin(database: Database, cipher: TokenCipher
     filtered
       .innerJoin('users', 'users.id', 'tokens.user_id')
       .selectAll('tokens')
-      .select(['users.username', 'users.email'])
+      .select(['users.username', 'users.email', 'users.is_staff', 'users.is_superuser'])
       .orderBy(`tokens.${options.sort}`, options.direction)
       .orderBy('tokens.id', options.direction)
       .limit(options.limit)
@@ -141,6 +143,7 @@ export async function listTokensForAdmin(database: Database, cipher: TokenCipher
       username: row.username,
       email: row.email,
       maskedAccessToken: maskToken(cipher, row.user_id, row.provider, row.access_token),
+      ownerIsAdmin: row.is_staff === 1 || row.is_superuser === 1,
     })),
     total,
   };
@@ -151,10 +154,18 @@ export async function findTokenForAdmin(database: Database, cipher: TokenCipher,
     .selectFrom('tokens')
     .innerJoin('users', 'users.id', 'tokens.user_id')
     .selectAll('tokens')
-    .select(['users.username', 'users.email'])
+    .select(['users.username', 'users.email', 'users.is_staff', 'users.is_superuser'])
     .where('tokens.id', '=', id)
     .executeTakeFirst();
-  return row && { ...rowToTokenSummary(row), username: row.username, email: row.email, maskedAccessToken: maskToken(cipher, row.user_id, row.provider, row.access_token) };
+  return (
+    row && {
+      ...rowToTokenSummary(row),
+      username: row.username,
+      email: row.email,
+      maskedAccessToken: maskToken(cipher, row.user_id, row.provider, row.access_token),
+      ownerIsAdmin: row.is_staff === 1 || row.is_superuser === 1,
+    }
+  );
 }
 
 export async function listAuditForAdmin(db: Kysely<DatabaseSchema>, options: AuditListOptions): Promise<Page<AuditEvent>> {

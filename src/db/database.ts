@@ -1,9 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDialectConfig, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseSchema } from './schema.js';
+import { makeSqliteFilesPrivate } from './sqlite-files.js';
 import { attachSqliteReader } from './sqlite-reader.js';
 import { withStatementCache } from './statement-cache.js';
 
@@ -78,7 +77,7 @@ function openSqlite(path: string): Database {
   const inMemory = path === ':memory:';
   let connection: SqliteDatabase.Database | undefined;
   try {
-    if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true });
+    if (!inMemory) makeSqliteFilesPrivate(path);
     connection = new SqliteDatabase(path);
     // WAL lets readers proceed during a write; busy_timeout makes a second
     // process wait for the write lock instead of failing with SQLITE_BUSY.

@@ -3,6 +3,7 @@ import { type TestDatabase, describeEachDialect } from '../../test/support/postg
 import { type Database, openDatabase } from './database.js';
 import {
   type LoginTransaction,
+  MAX_PENDING_SIGN_INS_PER_SESSION,
   consumeLoginTransaction,
   createLoginTransaction,
   deleteExpiredLoginTransactions,
@@ -15,7 +16,7 @@ describeEachDialect('login transaction repository', (dialect) => {
   let database: TestDatabase;
   beforeAll(async () => {
     database = await dialect.openTestDatabase();
-    for (const id of ['browser-a', 'browser-b']) {
+    for (const id of ['browser-a', 'browser-b', 'browser-c', 'browser-d']) {
       await createSession(database.db, { id, userId: null, csrfToken: 'c', data: {}, now: NOW, absoluteExpiresAt: NOW + 86_400 });
     }
   });
@@ -75,6 +76,26 @@ describeEachDialect('login transaction repository', (dialect) => {
     await createLoginTransaction(database.db, transaction('state-old', { expiresAt: NOW + 600 }));
     expect(await consumeLoginTransaction(database.db, 'state-old', 'browser-a', NOW + 600)).toBeUndefined();
     expect(await consumeLoginTransaction(database.db, 'unknown-state', 'browser-a', NOW)).toBeUndefined();
+  });
+
+  it(`keeps at most ${MAX_PENDING_SIGN_INS_PER_SESSION} per browser session, dropping the oldest, and leaves other sessions alone`, async () => {
+    await createLoginTransaction(database.db, transaction('state-other', { sessionId: 'browser-d' }));
+    const states = Array.from({ length: MAX_PENDING_SIGN_INS_PER_SESSION + 3 }, (_, i) => `state-cap-${i}`);
+    // Created out of order: the oldest are the ones with the smallest created_at, not the first inserted.
+    const order = [2, 0, 1, 3, 4, 5, 6, 7];
+    for (const i of order) await createLoginTransaction(database.db, transaction(states[i]!, { sessionId: 'browser-c', createdAt: NOW + i }));
+    const kept = await database.db.selectFrom('login_transactions').select('state').where('session_id', '=', 'browser-c').orderBy('created_at').execute();
+    expect(kept.map((row) => row.state)).toEqual(states.slice(-MAX_PENDING_SIGN_INS_PER_SESSION));
+    expect(await consumeLoginTransaction(database.db, 'state-other', 'browser-d', NOW)).toBeDefined();
+  });
+
+  it('a new sign-in is kept even when older ones share its second', async () => {
+    for (let i = 0; i < MAX_PENDING_SIGN_INS_PER_SESSION + 2; i += 1) {
+      await createLoginTransaction(database.db, transaction(`state-tie-${i}`, { sessionId: 'browser-c', createdAt: NOW + 100 }));
+      expect(await database.db.selectFrom('login_transactions').select('state').where('state', '=', `state-tie-${i}`).executeTakeFirst()).toBeDefined();
+    }
+    const kept = await database.db.selectFrom('login_transactions').select('state').where('session_id', '=', 'browser-c').execute();
+    expect(kept).toHaveLength(MAX_PENDING_SIGN_INS_PER_SESSION);
   });
 
   it('deleteExpiredLoginTransactions removes only expired ones', async () => {

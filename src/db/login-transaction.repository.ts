@@ -1,6 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { DatabaseSchema, LoginTransactionRow } from './schema.js';
 
+/**
+ * Pending sign-ins kept per browser session: enough for a few tabs; a script
+ * reusing one session cookie cannot pile up rows (the oldest are dropped).
+ */
+export const MAX_PENDING_SIGN_INS_PER_SESSION = 5;
+
 /** A pending sign-in, from the redirect to the provider until its callback. */
 export interface LoginTransaction {
   state: string;
@@ -44,6 +50,7 @@ export function rowToLoginTransaction(row: LoginTransactionRow): LoginTransactio
   };
 }
 
+/** Stores a pending sign-in and drops that session's oldest beyond MAX_PENDING_SIGN_INS_PER_SESSION. */
 export async function createLoginTransaction(db: Kysely<DatabaseSchema>, tx: LoginTransaction): Promise<void> {
   await db
     .insertInto('login_transactions')
@@ -61,6 +68,21 @@ export async function createLoginTransaction(db: Kysely<DatabaseSchema>, tx: Log
       created_at: tx.createdAt,
       expires_at: tx.expiresAt,
     })
+    .execute();
+  // One statement after the insert, keeping the new row and the newest others.
+  await db
+    .deleteFrom('login_transactions')
+    .where('session_id', '=', tx.sessionId)
+    .where('state', '<>', tx.state)
+    .where('state', 'not in', (eb) =>
+      eb
+        .selectFrom('login_transactions')
+        .select('state')
+        .where('session_id', '=', tx.sessionId)
+        .where('state', '<>', tx.state)
+        .orderBy('created_at', 'desc')
+        .limit(MAX_PENDING_SIGN_INS_PER_SESSION - 1),
+    )
     .execute();
 }
 

@@ -8,6 +8,7 @@ import type { AppDependencies } from './dependencies.js';
 import { installErrorHandlers } from './error-handler.js';
 import { requestChildLogger } from './logger.js';
 import csrf from './plugins/csrf.js';
+import nulGuard from './plugins/nul-guard.js';
 import securityHeaders from './plugins/security-headers.js';
 import sessions from './plugins/sessions.js';
 import { apiRoutes } from './routes/api.routes.js';
@@ -24,9 +25,19 @@ export interface BuildAppOptions extends AppDependencies {
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { logger, ...deps } = options;
   const https = deps.config.baseUrl.protocol === 'https:';
+  const requestTimeoutMs = deps.config.requestTimeoutSeconds * 1000;
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: 64 * 1024,
+    // A client that trickles its request in (a byte every few seconds) is cut
+    // with 408 once the whole request has taken requestTimeout; a silent
+    // connection is closed after connectionTimeout (Node's http.Server
+    // requestTimeout and setTimeout; Fastify leaves both off by default).
+    requestTimeout: requestTimeoutMs,
+    connectionTimeout: deps.config.connectionTimeoutSeconds * 1000,
+    // Node checks for expired requests every connectionsCheckingInterval (30 s
+    // by default); its headersTimeout must not exceed requestTimeout.
+    http: { connectionsCheckingInterval: Math.min(5_000, requestTimeoutMs), headersTimeout: Math.min(60_000, requestTimeoutMs) },
     routerOptions: { maxParamLength: 200 },
     trustProxy: false,
     childLoggerFactory: requestChildLogger,
@@ -34,6 +45,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   installErrorHandlers(app);
   await app.register(securityHeaders, { https });
+  await app.register(nulGuard);
   await app.register(cookie);
   await app.register(formbody);
   await app.register(rateLimit, { global: false });

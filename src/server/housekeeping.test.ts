@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createLoginTransaction } from '../db/login-transaction.repository.js';
 import { createSession, findSession } from '../db/session.repository.js';
 import { describeEachDialect, type TestDatabase } from '../../test/support/postgres.js';
 import { startHousekeeping } from './housekeeping.js';
@@ -22,5 +23,32 @@ describeEachDialect('housekeeping', (dialect) => {
     expect(await findSession(database.db, 'expired')).toBeUndefined();
     expect(await findSession(database.db, 'idle')).toBeUndefined();
     expect(await findSession(database.db, 'live')).toBeDefined();
+  });
+
+  it('deletes expired pending sign-ins of a live session and keeps the others', async () => {
+    const now = 2_000_000;
+    await createSession(database.db, { id: 'signing-in', userId: null, csrfToken: 'c', data: {}, now, absoluteExpiresAt: now + 3600 });
+    const pending = (state: string, expiresAt: number) =>
+      createLoginTransaction(database.db, {
+        state,
+        sessionId: 'signing-in',
+        provider: 'toolkit',
+        issuer: 'https://idp.example',
+        clientId: 'client',
+        redirectUri: 'http://localhost:3000/auth/toolkit/callback',
+        codeVerifier: 'v1.ciphertext',
+        nonce: null,
+        nextPath: '/',
+        linkUserId: null,
+        createdAt: expiresAt - 600,
+        expiresAt,
+      });
+    await pending('abandoned', now);
+    await pending('in-progress', now + 1);
+    const stop = startHousekeeping({ db: database.db, logger: pino({ level: 'silent' }), now: () => now, sessionIdleTimeoutSeconds: 3600 });
+    await stop();
+    const left = await database.db.selectFrom('login_transactions').select('state').execute();
+    expect(left.map((row) => row.state)).toEqual(['in-progress']);
+    expect(await findSession(database.db, 'signing-in')).toBeDefined();
   });
 });

@@ -3,6 +3,7 @@ import type { AppDependencies } from '../dependencies.js';
 import { adminAuthRoutes } from './auth/admin-auth.routes.js';
 import { requireStaff } from './auth/staff-guard.js';
 import { adminResourceRoutes } from './resource.routes.js';
+import { userIdentityRoutes } from './resources/user-identities.routes.js';
 
 /**
  * The admin site under /admin, in its own encapsulated scope: the staff
@@ -15,4 +16,5 @@ export async function adminSite(app: FastifyInstance, options: AppDependencies &
   app.addHook('preHandler', requireStaff());
   await app.register(adminAuthRoutes, deps);
   await app.register(adminResourceRoutes, deps);
+  await app.register(userIdentityRoutes, deps);
 }

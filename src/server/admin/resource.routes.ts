@@ -5,7 +5,7 @@ import { writeAuditEvent } from '../../db/audit.repository.js';
 import type { User } from '../../db/user.repository.js';
 import type { AppDependencies } from '../dependencies.js';
 import { parseListQuery } from './list-query.js';
-import type { AdminContext, AnyAdminResource } from './resource.js';
+import { mayRun, type AdminContext, type AnyAdminResource } from './resource.js';
 import { adminResources } from './resources/index.js';
 import { adminLayout } from './views/admin-layout.js';
 import { dashboardPage } from './views/dashboard-page.js';
@@ -67,6 +67,18 @@ export async function adminResourceRoutes(app: FastifyInstance, deps: AppDepende
     if (!action) throw new TokenkeeperError('not_found', 404, 'There is no such action.');
     const row = await resource.find(request.params.id, context);
     if (row === undefined) throw new TokenkeeperError('not_found', 404, `No such ${resource.singular}.`);
+    if (!mayRun(action, row, context)) {
+      await writeAuditEvent(deps.database.db, {
+        event: `admin.${resource.name}.${action.name}_denied`,
+        actorUserId: context.admin.id,
+        targetType: resource.auditTargetType,
+        targetId: resource.idOf(row),
+        ip: request.ip,
+        detail: { code: 'superuser_only' },
+        at: deps.now(),
+      });
+      throw new TokenkeeperError('superuser_only', 403, `Only a superuser may use “${action.label}” on this ${resource.singular}.`);
+    }
     if (action.appliesTo && !action.appliesTo(row, context)) throw new TokenkeeperError('action_not_applicable', 409, `“${action.label}” does not apply to this ${resource.singular}.`);
     const id = resource.idOf(row);
     let outcome: string;

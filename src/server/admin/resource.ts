@@ -47,6 +47,8 @@ export interface Action<Row> {
   dangerous?: boolean;
   /** Whether the button is shown for this row. */
   appliesTo?: (row: Row, context: AdminContext) => boolean;
+  /** True when only a superuser may do it to this row (the button is hidden from other staff, and the request refused with 403). */
+  superuserOnly?: (row: Row, context: AdminContext) => boolean;
   /** Does the work and returns a sentence for the flash message. The audit entry is written by the caller. */
   run: (row: Row, context: AdminContext) => Promise<string>;
 }
@@ -81,3 +83,8 @@ export interface AdminResource<Row> {
 
 /** Erases the row type so resources of different rows share one registry. */
 export type AnyAdminResource = AdminResource<any>;
+
+/** Whether the signed-in admin may run `action` on `row`: staff may run an action unless it is superuser-only for that row. */
+export function mayRun<Row>(action: Action<Row>, row: Row, context: AdminContext): boolean {
+  return context.admin.isSuperuser || !(action.superuserOnly?.(row, context) ?? false);
+}

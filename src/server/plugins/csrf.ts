@@ -22,7 +22,8 @@ function submittedToken(request: FastifyRequest): string | undefined {
 
 /**
  * Synchronizer-token CSRF defence: every state-changing request must carry
- * the session's token, in the `_csrf` form field or the `X-CSRF-Token` header.
+ * the session's token (without a session, the one bound to the anonymous CSRF
+ * cookie), in the `_csrf` form field or the `X-CSRF-Token` header.
  * Routes opt out with `config: { csrf: false }` (none do today).
  */
 async function csrfPlugin(app: FastifyInstance): Promise<void> {
@@ -30,7 +31,8 @@ async function csrfPlugin(app: FastifyInstance): Promise<void> {
   app.addHook('preHandler', (request, _reply, done) => {
     if (SAFE_METHODS.has(request.method) || request.routeOptions.config.csrf === false) return done();
     const token = submittedToken(request);
-    if (!request.session || !token || !sameSecret(token, request.session.csrfToken)) {
+    const expected = app.sessions.expectedCsrfToken(request);
+    if (!expected || !token || !sameSecret(token, expected)) {
       return done(new TokenkeeperError('csrf_failed', 403, 'This form has expired or did not come from this site. Go back, reload the page and try again.'));
     }
     done();

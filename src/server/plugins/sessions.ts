@@ -7,6 +7,7 @@ import { findSessionContext, type SessionContext } from '../../db/session-contex
 import { createSession, deleteSession, touchSession, updateSessionData } from '../../db/session.repository.js';
 import type { User } from '../../db/user.repository.js';
 import type { JsonObject } from '../../db/json-column.js';
+import { AnonymousCsrf } from './anonymous-csrf.js';
 
 export interface SessionState {
   /** SHA-256 of the cookie secret: what the database stores. */
@@ -95,9 +96,11 @@ export class SessionManager {
   readonly cookieName: string;
   readonly returningCookieName: string;
   readonly #options: SessionOptions;
+  readonly #anonymousCsrf: AnonymousCsrf;
 
   constructor(options: SessionOptions) {
     this.#options = options;
+    this.#anonymousCsrf = new AnonymousCsrf(options.secretKey, options.secure);
     // The __Host- prefix pins the cookie to this origin, https only (RFC 6265bis §4.1.3.2).
     this.cookieName = options.secure ? '__Host-tokenkeeper_session' : 'tokenkeeper_session';
     this.returningCookieName = options.secure ? '__Host-tokenkeeper_returning' : 'tokenkeeper_returning';
@@ -153,6 +156,20 @@ export class SessionManager {
     if (tokenProvider !== undefined) state.token = found.token;
     if (now - row.lastSeenAt >= TOUCH_INTERVAL_SECONDS) return touchSession(this.#options.db, id, now).then(() => state);
     return state;
+  }
+
+  /**
+   * The CSRF token for a form on this page: the session's, or for a visitor
+   * without a session one tied to a signed cookie, so an anonymous page
+   * (the admin login form) stores no session row per visit.
+   */
+  formCsrfToken(request: FastifyRequest, reply: FastifyReply): string {
+    return request.session?.csrfToken ?? this.#anonymousCsrf.issue(request, reply);
+  }
+
+  /** The CSRF token a state-changing request must carry (see formCsrfToken), or null when it can have none. */
+  expectedCsrfToken(request: FastifyRequest): string | null {
+    return request.session?.csrfToken ?? this.#anonymousCsrf.expected(request);
   }
 
   /** The current session, creating an anonymous one (for a sign-in in progress) when there is none. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import { writeAuditEvent } from '../../../db/audit.repository.js';
 import { findUserById, findUserCredentials, recordLogin, setPassword, type User } from '../../../db/user.repository.js';
@@ -7,11 +7,13 @@ import type { AppDependencies } from '../../dependencies.js';
 import { safeNextPath } from '../../safe-next.js';
 import { adminLayout } from '../views/admin-layout.js';
 import { adminLoginPage, type AdminLoginForm } from './login-page.js';
+import { LoginThrottle } from './login-throttle.js';
 import { hashPassword, passwordHashNeedsUpgrade, verifyPassword } from './passwords.js';
 import { ADMIN_HOME_PATH, ADMIN_LOGIN_PATH, ADMIN_LOGOUT_PATH } from './staff-guard.js';
 
-/** Password attempts per client IP per minute (SECURITY.md: admin login is rate-limited). */
+/** Failed password checks per client IP, and per username, per minute; the next attempt gets 429. */
 export const ADMIN_LOGIN_ATTEMPTS_PER_MINUTE = 10;
+const TOO_MANY_FAILURES = 'Too many failed sign-in attempts: wait a minute and try again.';
 
 const WRONG_CREDENTIALS = 'Wrong username or password, or this account may not use the admin site.';
 /** Usernames are at most 150 characters (createsuperuser); longer input is not looked up, nor stored whole in the audit log. */
@@ -64,29 +66,40 @@ async function adminAuthRoutesPlugin(app: FastifyInstance, deps: AppDependencies
   // failed attempt takes as long whether or not the username exists. Made now, not at
   // the first such attempt, which would otherwise take twice as long.
   const dummyHash = hashPassword(randomBytes(16).toString('base64'));
+  const throttle = new LoginThrottle({ maxFailures: ADMIN_LOGIN_ATTEMPTS_PER_MINUTE, windowSeconds: 60, now: deps.now });
 
   app.get('/login', async (request, reply) => {
     const next = adminNextPath(field(request.query, 'next'), deps.config.baseUrl);
     const signedIn = request.session?.userId ? await findUserById(db, request.session.userId) : undefined;
     if (signedIn?.isActive && signedIn.isStaff) return reply.redirect(next, 303);
-    // The form's CSRF token lives in the session, so even an anonymous visitor needs one.
-    const session = await app.sessions.ensure(request, reply);
-    return sendLoginPage(reply, 200, { csrfToken: session.csrfToken, next, username: '', error: null });
+    // An anonymous visitor's token lives in a signed cookie: showing the form stores nothing.
+    return sendLoginPage(reply, 200, { csrfToken: app.sessions.formCsrfToken(request, reply), next, username: '', error: null });
   });
 
   app.post(
     '/login',
-    // Counted per client IP before anything else runs (CSRF, the database, scrypt).
-    { config: { rateLimit: { max: ADMIN_LOGIN_ATTEMPTS_PER_MINUTE, timeWindow: 60_000, keyGenerator: (request: FastifyRequest) => request.ip } } },
     async (request, reply) => {
       const username = (field(request.body, 'username') ?? '').trim();
       const password = field(request.body, 'password') ?? '';
       const next = adminNextPath(field(request.body, 'next'), deps.config.baseUrl);
 
-      const credentials = username !== '' && username.length <= MAX_USERNAME_LENGTH ? await findUserCredentials(db, username) : undefined;
+      // Only password checks count, so a request the CSRF check refused never locks anyone out.
+      // Per username whether or not it exists, so a 429 does not tell which do.
+      const usable = username !== '' && username.length <= MAX_USERNAME_LENGTH;
+      const throttleKeys = [`ip:${request.ip}`, ...(usable ? [`user:${username.normalize('NFC').toLowerCase()}`] : [])];
+      const wait = throttle.retryAfter(throttleKeys);
+      if (wait > 0) {
+        request.log.info({ retryAfter: wait }, 'admin sign-in throttled');
+        reply.header('retry-after', String(wait));
+        return sendLoginPage(reply, 429, { csrfToken: app.sessions.formCsrfToken(request, reply), next, username: username.slice(0, MAX_USERNAME_LENGTH), error: TOO_MANY_FAILURES });
+      }
+      const notFailed = throttle.begin(throttleKeys);
+
+      const credentials = usable ? await findUserCredentials(db, username) : undefined;
       const storedHash = credentials?.passwordHash ?? null;
       // Always one scrypt, whatever is wrong, so timing does not tell which usernames exist.
       const matches = await verifyPassword(password, storedHash ?? (await dummyHash));
+      if (matches && storedHash !== null) notFailed();
       const reason = failureReason(credentials, matches);
       const now = deps.now();
 
@@ -102,8 +115,7 @@ async function adminAuthRoutesPlugin(app: FastifyInstance, deps: AppDependencies
           at: now,
         });
         request.log.info({ reason }, 'admin sign-in failed');
-        const session = await app.sessions.ensure(request, reply);
-        return sendLoginPage(reply, 401, { csrfToken: session.csrfToken, next, username: username.slice(0, MAX_USERNAME_LENGTH), error: WRONG_CREDENTIALS });
+        return sendLoginPage(reply, 401, { csrfToken: app.sessions.formCsrfToken(request, reply), next, username: username.slice(0, MAX_USERNAME_LENGTH), error: WRONG_CREDENTIALS });
       }
 
       const { user } = credentials;
@@ -137,5 +149,5 @@ async function adminAuthRoutesPlugin(app: FastifyInstance, deps: AppDependencies
 export const adminAuthRoutes = fp(adminAuthRoutesPlugin, {
   name: 'tokenkeeper-admin-auth',
   fastify: '5.x',
-  dependencies: ['tokenkeeper-sessions', 'tokenkeeper-csrf', '@fastify/rate-limit'],
+  dependencies: ['tokenkeeper-sessions', 'tokenkeeper-csrf'],
 });

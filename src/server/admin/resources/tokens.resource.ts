@@ -87,6 +87,7 @@ export const tokensResource: AdminResource<AdminTokenRow> = {
       name: 'revoke',
       label: 'Revoke',
       dangerous: true,
+      superuserOnly: (token, context) => token.ownerIsAdmin && token.userId !== context.admin.id,
       run: async (token, context) => {
         const result = await context.deps.tokens.revoke(token.userId, token.provider);
         return result.revokedAtProvider

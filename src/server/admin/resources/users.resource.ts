@@ -7,10 +7,16 @@ import { html } from '../../views/html.js';
 import { deleteUserEverywhere } from '../../../core/user-deletion.js';
 import type { AdminContext, AdminResource } from '../resource.js';
 import { auditTable } from '../views/dashboard-page.js';
+import { mayUnlinkIdentities, unlinkIdentityPath } from './user-identities.routes.js';
 
 const yesNo = (value: boolean) => (value ? 'yes' : 'no');
 const when = (at: number | null, context: AdminContext) =>
   at === null ? '—' : html`<span title="${absoluteTime(at)}">${relativeTime(at, context.now)}</span>`;
+/** Someone who may use the admin site, or could again once reactivated. */
+const isAdmin = (user: User) => user.isStaff || user.isSuperuser;
+/** Another admin's account is changed by superusers only, so a staff user cannot lock a superuser out. */
+const anotherAdmin = (user: User, context: AdminContext) => isAdmin(user) && user.id !== context.admin.id;
+const notSelf = (user: User, context: AdminContext) => user.id !== context.admin.id;
 const YES_NO = [
   { value: 'yes', label: 'yes' },
   { value: 'no', label: 'no' },
@@ -73,16 +79,24 @@ export const usersResource: AdminResource<User> = {
       context.deps.tokenStore.listTokenSummariesForUser(user.id),
       listAuditForAdmin(context.deps.database.db, { search: user.id, offset: 0, limit: 20 }),
     ]);
+    // The only identity is how the user signs in: it has no Unlink button (and the route refuses it).
+    const unlinkable = accounts.length > 1 && mayUnlinkIdentities(context.admin, user);
+    const csrfToken = context.request.session?.csrfToken ?? '';
     return html`<h2>Connected providers</h2>
 ${
   accounts.length === 0
     ? html`<p class="muted">None.</p>`
-    : html`<div class="table-wrap"><table class="list"><thead><tr><th>Provider</th><th>Subject</th><th>Token</th><th>Status</th><th>Expires</th></tr></thead><tbody>
+    : html`<div class="table-wrap"><table class="list"><thead><tr><th>Provider</th><th>Subject</th><th>Token</th><th>Status</th><th>Expires</th><th></th></tr></thead><tbody>
 ${accounts.map((account) => {
   const token = tokens.find((t) => t.provider === account.provider);
   return html`<tr><td>${account.provider}</td><td><code>${account.subject}</code></td>
 <td>${token ? html`<a href="/admin/tokens/${encodeURIComponent(token.id)}">open</a>` : 'disconnected'}</td>
-<td>${token?.status ?? '—'}</td><td>${token?.expiresAt ? when(token.expiresAt, context) : '—'}</td></tr>`;
+<td>${token?.status ?? '—'}</td><td>${token?.expiresAt ? when(token.expiresAt, context) : '—'}</td>
+<td>${
+    unlinkable
+      ? html`<form class="inline" method="post" action="${unlinkIdentityPath(user.id, account.id)}"><input type="hidden" name="_csrf" value="${csrfToken}"><button type="submit" class="danger" data-action="unlink">Unlink</button></form>`
+      : null
+  }</td></tr>`;
 })}
 </tbody></table></div>`
 }
@@ -94,7 +108,8 @@ ${auditTable(audit.rows, context.now)}`;
       name: 'deactivate',
       label: 'Deactivate',
       dangerous: true,
-      appliesTo: (user, context) => user.isActive && user.id !== context.admin.id,
+      appliesTo: (user, context) => user.isActive && notSelf(user, context),
+      superuserOnly: anotherAdmin,
       run: async (user, context) => {
         await setUserFlags(context.deps.database.db, user.id, { isActive: false });
         // A deactivated user is signed out everywhere at once.
@@ -105,7 +120,8 @@ ${auditTable(audit.rows, context.now)}`;
     {
       name: 'activate',
       label: 'Activate',
-      appliesTo: (user) => !user.isActive,
+      appliesTo: (user, context) => !user.isActive && notSelf(user, context),
+      superuserOnly: anotherAdmin,
       run: async (user, context) => {
         await setUserFlags(context.deps.database.db, user.id, { isActive: true });
         return `${user.username} is active again.`;
@@ -114,7 +130,9 @@ ${auditTable(audit.rows, context.now)}`;
     {
       name: 'make-staff',
       label: 'Make staff',
-      appliesTo: (user) => !user.isStaff,
+      // No one changes their own flags; only superusers change anyone's.
+      appliesTo: (user, context) => !user.isStaff && notSelf(user, context),
+      superuserOnly: () => true,
       run: async (user, context) => {
         await setUserFlags(context.deps.database.db, user.id, { isStaff: true });
         return `${user.username} is now staff.`;
@@ -123,7 +141,8 @@ ${auditTable(audit.rows, context.now)}`;
     {
       name: 'remove-staff',
       label: 'Remove staff',
-      appliesTo: (user, context) => user.isStaff && user.id !== context.admin.id,
+      appliesTo: (user, context) => user.isStaff && notSelf(user, context),
+      superuserOnly: () => true,
       run: async (user, context) => {
         await setUserFlags(context.deps.database.db, user.id, { isStaff: false, isSuperuser: false });
         return `${user.username} is no longer staff.`;
@@ -133,7 +152,8 @@ ${auditTable(audit.rows, context.now)}`;
       name: 'delete',
       label: 'Delete user',
       dangerous: true,
-      appliesTo: (user, context) => user.id !== context.admin.id,
+      appliesTo: notSelf,
+      superuserOnly: isAdmin,
       run: async (user, context) => {
         const { revoked } = await deleteUserEverywhere(
           { database: context.deps.database, tokenStore: context.deps.tokenStore, tokens: context.deps.tokens, logger: context.request.log as never, now: context.deps.now },

@@ -1,11 +1,11 @@
 import { html, type SafeHtml } from '../../views/html.js';
-import type { AdminContext, AnyAdminResource } from '../resource.js';
+import { mayRun, type AdminContext, type AnyAdminResource } from '../resource.js';
 
 /** One object, read-only, with its actions as POST buttons carrying the CSRF token. */
 export function detailPage(resource: AnyAdminResource, row: unknown, related: SafeHtml | null, context: AdminContext): SafeHtml {
   const id = resource.idOf(row);
   const csrfToken = context.request.session?.csrfToken ?? '';
-  const actions = resource.actions.filter((action) => action.appliesTo?.(row, context) ?? true);
+  const actions = resource.actions.filter((action) => (action.appliesTo?.(row, context) ?? true) && mayRun(action, row, context));
   return html`<p class="muted"><a href="/admin/${resource.name}">${resource.label}</a> ›</p>
 <h1>${resource.titleOf(row)}</h1>
 <div class="card"><dl class="fields">

@@ -1,0 +1,88 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { TokenkeeperError } from '../../../client/errors.js';
+import { disconnectProvider } from '../../../core/connections.js';
+import { deleteAccountUnlessLast, listAccountsForUser, type Account } from '../../../db/account.repository.js';
+import { writeAuditEvent } from '../../../db/audit.repository.js';
+import { findUserById, type User } from '../../../db/user.repository.js';
+import type { AppDependencies } from '../../dependencies.js';
+
+/** Where the user page's "Unlink" button for one identity (an accounts row) posts. */
+export function unlinkIdentityPath(userId: string, accountId: string): string {
+  return `/admin/users/${encodeURIComponent(userId)}/identities/${encodeURIComponent(accountId)}/unlink`;
+}
+
+/** Whether `admin` may unlink `user`'s identities: another admin's account is changed by superusers only. */
+export function mayUnlinkIdentities(admin: User, user: User): boolean {
+  return admin.isSuperuser || user.id === admin.id || !(user.isStaff || user.isSuperuser);
+}
+
+function lastIdentity(user: User): TokenkeeperError {
+  return new TokenkeeperError('last_identity', 409, `This is ${user.username}'s only identity: it is how they sign in, so it cannot be unlinked. Delete the user instead.`);
+}
+
+interface UnlinkOutcome {
+  unlinked: boolean;
+  /** Null when there was no token to revoke. */
+  revokedAtProvider: boolean | null;
+}
+
+/**
+ * Revokes and deletes the user's tokens at the identity's provider, then
+ * removes the link, as the user's own disconnect does. An identity without
+ * tokens (already revoked), or at a provider no longer configured, has
+ * nothing to revoke there: its link (and any token left) is just deleted.
+ */
+async function unlink(deps: AppDependencies, request: FastifyRequest, admin: User, user: User, account: Account): Promise<UnlinkOutcome> {
+  const { db } = deps.database;
+  const hasToken = (await deps.tokenStore.findTokenSummary(user.id, account.provider)) !== undefined;
+  if (hasToken && deps.registry.names.includes(account.provider)) {
+    const result = await disconnectProvider({ db, tokens: deps.tokens, now: deps.now, ip: request.ip, actorUserId: admin.id }, user.id, account.provider);
+    if (!result.revokedAtProvider) request.log.warn({ provider: account.provider, reason: result.error }, 'admin unlink: tokens deleted without revocation at the provider');
+    return { unlinked: result.unlinked, revokedAtProvider: result.revokedAtProvider };
+  }
+  if (hasToken) await deps.tokenStore.deleteToken(user.id, account.provider);
+  const unlinked = await deleteAccountUnlessLast(db, user.id, account.provider);
+  if (unlinked) {
+    await writeAuditEvent(db, { event: 'account.unlinked', actorUserId: admin.id, targetType: 'user', targetId: user.id, ip: request.ip, detail: { provider: account.provider }, at: deps.now() });
+  }
+  return { unlinked, revokedAtProvider: hasToken ? false : null };
+}
+
+/** POST /admin/users/:id/identities/:accountId/unlink (staff, CSRF-checked by the app's hooks), audited. */
+export async function userIdentityRoutes(app: FastifyInstance, deps: AppDependencies): Promise<void> {
+  const { db } = deps.database;
+
+  app.post<{ Params: { id: string; accountId: string } }>('/users/:id/identities/:accountId/unlink', async (request, reply) => {
+    const admin = request.adminUser;
+    if (!admin) throw new TokenkeeperError('unauthorized', 401, 'Sign in as staff first.');
+    const user = await findUserById(db, request.params.id);
+    if (!user) throw new TokenkeeperError('not_found', 404, 'No such user.');
+    const audit = (event: string, detail: Record<string, string | boolean | null>) =>
+      writeAuditEvent(db, { event, actorUserId: admin.id, targetType: 'user', targetId: user.id, ip: request.ip, detail, at: deps.now() });
+
+    if (!mayUnlinkIdentities(admin, user)) {
+      await audit('admin.users.unlink_denied', { code: 'superuser_only' });
+      throw new TokenkeeperError('superuser_only', 403, 'Only a superuser may unlink the identities of another admin.');
+    }
+    const accounts = await listAccountsForUser(db, user.id);
+    const account = accounts.find((candidate) => candidate.id === request.params.accountId);
+    if (!account) throw new TokenkeeperError('not_found', 404, 'This user has no such identity.');
+    // Checked before anything is revoked: the only identity keeps its tokens too.
+    if (accounts.length < 2) {
+      await audit('admin.users.unlink_failed', { code: 'last_identity', provider: account.provider });
+      throw lastIdentity(user);
+    }
+
+    const outcome = await unlink(deps, request, admin, user, account);
+    // Another unlink may have won the race for the last-but-one identity; the delete itself never removes the last.
+    if (!outcome.unlinked) {
+      await audit('admin.users.unlink_failed', { code: 'last_identity', provider: account.provider });
+      throw lastIdentity(user);
+    }
+    await audit('admin.users.unlink', { provider: account.provider, subject: account.subject, revokedAtProvider: outcome.revokedAtProvider });
+    const revocation =
+      outcome.revokedAtProvider === null ? 'it had no tokens' : outcome.revokedAtProvider ? 'its tokens were revoked and deleted' : `its tokens were deleted; ${account.provider} did not confirm the revocation`;
+    await app.sessions.setFlash(request, `${account.provider} identity ${account.subject} unlinked from ${user.username}; ${revocation}.`);
+    return reply.redirect(`/admin/users/${encodeURIComponent(user.id)}`, 303);
+  });
+}

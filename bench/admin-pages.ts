@@ -1,4 +1,4 @@
-// npm run bench:admin — the admin site at scale (issue 4): seeds 100,000 users
+// npm run bench:admin — the admin site at scale: seeds 100,000 users
 // and 100,000 tokens on SQLite and on PostgreSQL, signs in a superuser, and
 // times the list, search and filter pages through app.inject(). Prints p50/p95
 // per page. Not part of `npm test`; talks to 127.0.0.1 only.

@@ -1,4 +1,4 @@
-// SECURITY.md, "Sign-in" and "Tokens": every hostile answer of a provider is
+// The security checklist, "Sign-in" and "Tokens": every hostile answer of a provider is
 // refused, at sign-in and at refresh, with a clear page (4xx for a bad
 // callback, 502/503/504 for a provider fault, never 500), nothing stored, the
 // user not signed in, and whoever was signed in before left untouched.

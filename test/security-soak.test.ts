@@ -1,4 +1,4 @@
-// SECURITY.md, "Network and faults", under load: 50 simulated users sign in
+// The security checklist, "Network and faults", under load: 50 simulated users sign in
 // through the dev provider's real pages and call the proxy over and over
 // while a fault proxy in front of the provider answers 500/503, resets
 // connections and delays answers past the timeout, on the token endpoint and

@@ -9,7 +9,7 @@ import { tokenSetFromResponse, type TokenSet } from './token-set.js';
 /**
  * What must be kept server-side between the redirect to the provider and the
  * callback. The checks at the callback are decided by this record, never by
- * what comes back (SECURITY.md).
+ * what comes back.
  */
 export interface AuthorizationTransaction {
   provider: string;

@@ -10,7 +10,7 @@ export interface StoredTokenSet extends TokenSet {
 }
 
 /**
- * What the client needs from storage — the seed's `fetch_token` /
+ * What the client needs from storage — Authlib's `fetch_token` /
  * `update_token`, done so that a refresh runs once across every process
  * sharing the store. `src/db`'s SqlTokenStore implements it; any store that
  * keeps these promises works (all times are epoch seconds).

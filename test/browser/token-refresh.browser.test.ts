@@ -1,4 +1,4 @@
-// Issue 3's "done when", as a person tries it in Chromium: sign in on the
+// Tokens staying fresh, as a person tries it in Chromium: sign in on the
 // demo, wait past the access token's lifetime, press "Call the API". It
 // works, and the account page then shows a later expiry and when the token
 // was refreshed.

@@ -7,7 +7,7 @@ import { safeNextPath } from '../safe-next.js';
 import { completeLink, completeSignIn } from '../../core/sign-in.js';
 import { currentUser } from './page.routes.js';
 
-/** A sign-in must come back within this time (SECURITY.md: about 10 minutes). */
+/** A sign-in must come back within this time: long enough to sign in at the provider, short enough to keep a stolen state useless (about 10 minutes). */
 const LOGIN_TRANSACTION_TTL_SECONDS = 600;
 
 interface ProviderParams {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, expect, it, describe } from 'vitest';
+import { withDevelopmentSecrets } from '../src/config/dev-secrets.js';
 import { loadConfig } from '../src/config/config.js';
 import { createRuntime, type Runtime } from '../src/server/runtime.js';
 import { TestBrowser } from './support/browser.js';
@@ -17,7 +18,8 @@ describe('with no provider configured (what `npm start` does)', () => {
 
   beforeAll(async () => {
     cwd = mkdtempSync(join(tmpdir(), 'tokenkeeper-default-'));
-    const config = loadConfig({ BASE_URL: APP_ORIGIN, DEV_PROVIDER_PORT: String(await freePort()), DATABASE_URL: `sqlite:${cwd}/data/tokenkeeper.db` }, cwd);
+    const env = { BASE_URL: APP_ORIGIN, DEV_PROVIDER_PORT: String(await freePort()), DATABASE_URL: `sqlite:${cwd}/data/tokenkeeper.db` };
+    const config = loadConfig(withDevelopmentSecrets(env, cwd), cwd);
     runtime = await createRuntime({ config, logger: pino({ level: 'silent' }) });
   });
   afterAll(() => runtime?.close());

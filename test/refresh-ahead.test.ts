@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRefreshAhead } from '../src/server/refresh-ahead.js';
+import { startRefreshAhead } from '../src/core/refresh-ahead.js';
 import { DIALECTS, type TestDatabase } from './support/postgres.js';
 import { signedInUser } from './support/signed-in.js';
 import { startTestApp, type TestApp } from './support/test-app.js';

@@ -1,6 +1,6 @@
 import { DEV_PROVIDER_NAME } from '../config/config.js';
 import { DEMO_ACCOUNTS } from '../dev-provider/accounts.js';
-import { redirectUri } from '../server/routes/auth.routes.js';
+import { redirectUri } from '../server/urls.js';
 import { createLogger } from '../server/logger.js';
 import { configFromEnvironment, devProviderConfigFromEnvironment } from './load-config.js';
 

@@ -1,9 +1,10 @@
 import { loadConfig, loadDevProviderConfig, type AppConfig, type DevProviderConfig } from '../config/config.js';
+import { withDevelopmentSecrets } from '../config/dev-secrets.js';
 import { environmentWithDotEnv, type Environment } from '../config/env-file.js';
 
 /** The configuration for a CLI command: environment over `.env` in the working folder. */
 export function configFromEnvironment(env: Environment = process.env, cwd: string = process.cwd()): AppConfig {
-  return loadConfig(environmentWithDotEnv(cwd, env), cwd);
+  return loadConfig(withDevelopmentSecrets(environmentWithDotEnv(cwd, env), cwd), cwd);
 }
 
 /** The dev provider's settings, whether or not OAUTH_PROVIDERS is set. */

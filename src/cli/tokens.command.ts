@@ -3,12 +3,12 @@ import type { Logger } from 'pino';
 import { ReauthRequiredError, TokenkeeperError } from '../client/errors.js';
 import { ConfigError } from '../config/config-error.js';
 import type { AppConfig } from '../config/config.js';
-import { openDatabase, type Database } from '../db/database.js';
+import type { Database } from '../db/database.js';
 import { pendingMigrations } from '../db/migrate.js';
 import type { TokenStatus, TokenSummary } from '../db/token-store.js';
 import { findUserById } from '../db/user.repository.js';
 import { createLogger } from '../server/logger.js';
-import { createTokenServices, type TokenServices } from '../server/token-services.js';
+import { openTokenkeeper, type Tokenkeeper } from '../core/tokenkeeper.js';
 import { processIo, type CommandIo } from './command-io.js';
 import { configFromEnvironment } from './load-config.js';
 import { describeExpiry, formatTokenTable, toTokenListing, type TokenListing } from './token-listing.js';
@@ -92,7 +92,7 @@ export async function runTokens(args: string[], io: CommandIo = processIo()): Pr
   // and only warnings unless LOG_LEVEL asks for more.
   const logger = createLogger(io.env.LOG_LEVEL?.trim() ? config.logLevel : 'warn', { write: (line: string) => io.stderr.write(line) });
   try {
-    const services = await openTokenServices(config, logger, now);
+    const services = await openServices(config, logger, now);
     try {
       switch (command.action) {
         case 'list':
@@ -117,32 +117,18 @@ export async function runTokens(args: string[], io: CommandIo = processIo()): Pr
   }
 }
 
-interface OpenTokenServices extends TokenServices {
-  database: Database;
-}
-
-/** The database (checked, never migrated: that is `migrate`'s job) and the token services on it. */
-async function openTokenServices(config: AppConfig, logger: Logger, now: () => number): Promise<OpenTokenServices> {
-  const database = await openDatabase(config.databaseUrl, {
-    onBackgroundError: (error) => logger.warn({ err: error }, 'database connection failed in the background'),
-  });
+/** The application on the database (checked, never migrated: that is `migrate`'s job). */
+async function openServices(config: AppConfig, logger: Logger, now: () => number): Promise<Tokenkeeper> {
+  const tokenkeeper = await openTokenkeeper({ config, logger, now });
   try {
-    const pending = await pendingMigrations(database);
+    const pending = await pendingMigrations(tokenkeeper.database);
     if (pending.length > 0) {
       const what = pending.length === 1 ? `a pending migration (${pending[0]})` : `${pending.length} pending migrations (${pending.join(', ')})`;
       throw new CommandFailure(`the database has ${what}; run \`tokenkeeper migrate\` first.`);
     }
-    const services = createTokenServices({ config, database, logger, now });
-    return {
-      ...services,
-      database,
-      close: async () => {
-        await services.close();
-        await database.close();
-      },
-    };
+    return tokenkeeper;
   } catch (error) {
-    await database.close();
+    await tokenkeeper.close();
     throw error;
   }
 }
@@ -153,7 +139,7 @@ async function usernamesOf(database: Database, userIds: Iterable<string>): Promi
   return new Map(users.flatMap((user) => (user ? [[user.id, user.username] as const] : [])));
 }
 
-async function listTokens(services: OpenTokenServices, command: Extract<TokensCommand, { action: 'list' }>, io: CommandIo, now: number): Promise<void> {
+async function listTokens(services: Tokenkeeper, command: Extract<TokensCommand, { action: 'list' }>, io: CommandIo, now: number): Promise<void> {
   // Summaries: nothing is decrypted to list tokens.
   const summaries = await services.tokenStore.listTokenSummaries({
     limit: command.limit,
@@ -176,14 +162,14 @@ interface FoundToken {
   username: string;
 }
 
-async function findTokenOrFail(services: OpenTokenServices, id: string): Promise<FoundToken> {
+async function findTokenOrFail(services: Tokenkeeper, id: string): Promise<FoundToken> {
   const summary = await services.tokenStore.findTokenSummaryById(id);
   if (!summary) throw new CommandFailure(`no token with id "${id}" (see \`tokenkeeper tokens list\`).`);
   const username = (await findUserById(services.database.db, summary.userId))?.username ?? summary.userId;
   return { summary, owner: `${username}, ${summary.provider}`, username };
 }
 
-async function refreshToken(services: OpenTokenServices, config: AppConfig, id: string, io: CommandIo, now: number): Promise<void> {
+async function refreshToken(services: Tokenkeeper, config: AppConfig, id: string, io: CommandIo, now: number): Promise<void> {
   const { summary, owner, username } = await findTokenOrFail(services, id);
   const displayName = services.registry.get(summary.provider).settings.displayName;
   let expiresAt: number | null;
@@ -207,7 +193,7 @@ async function refreshToken(services: OpenTokenServices, config: AppConfig, id: 
   io.stdout.write(`Refreshed token ${id} (${owner}): the new access token ${expiry}.\n`);
 }
 
-async function revokeToken(services: OpenTokenServices, id: string, io: CommandIo): Promise<void> {
+async function revokeToken(services: Tokenkeeper, id: string, io: CommandIo): Promise<void> {
   const { summary, owner } = await findTokenOrFail(services, id);
   const displayName = services.registry.get(summary.provider).settings.displayName;
   const result = await services.tokens.revoke(summary.userId, summary.provider);

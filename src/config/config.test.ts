@@ -1,13 +1,16 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateEncryptionKey } from '../db/token-cipher.js';
-import { loadConfig } from './config.js';
+import { loadConfig as loadOnly } from './config.js';
+import { withDevelopmentSecrets } from './dev-secrets.js';
 import { ConfigError } from './config-error.js';
 import { environmentWithDotEnv } from './env-file.js';
 
 const workdir = () => mkdtempSync(join(tmpdir(), 'tk-config-'));
+/** As the CLI loads it: development secrets first (withDevelopmentSecrets), then the checks. */
+const loadConfig = (env: Record<string, string>, cwd: string) => loadOnly(withDevelopmentSecrets(env, cwd), cwd);
 const productionSecrets = { NODE_ENV: 'production', SECRET_KEY: 'x'.repeat(40), TOKEN_ENCRYPTION_KEYS: generateEncryptionKey() };
 
 function configError(env: Record<string, string>, cwd = workdir()): ConfigError {
@@ -85,6 +88,18 @@ describe('configuration', () => {
         expect(error.message).toBe(`Configuration error: ${variable} must be a whole number from 1 to 3600 (got "${bad}")`);
       }
     }
+  });
+
+  it('loading only checks: without the development step, missing secrets are named and nothing is written', () => {
+    const cwd = workdir();
+    let error: unknown;
+    try {
+      loadOnly({}, cwd);
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as ConfigError).message).toBe('Configuration error: SECRET_KEY is missing (32 or more random characters; in development `tokenkeeper` generates it into ./data/)');
+    expect(existsSync(join(cwd, 'data'))).toBe(false);
   });
 
   it('in development the secrets are generated once into the data folder and reused', () => {

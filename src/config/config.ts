@@ -2,9 +2,8 @@ import { resolve } from 'node:path';
 import { readCaBundle } from '../client/outbound-fetch.js';
 import type { ProviderSettings } from '../client/provider-settings.js';
 import { parseDatabaseUrl } from '../db/database.js';
-import { generateEncryptionKey, parseEncryptionKeys } from '../db/token-cipher.js';
+import { parseEncryptionKeys } from '../db/token-cipher.js';
 import { ConfigError } from './config-error.js';
-import { generateSecretKey, readOrCreateDevSecret } from './dev-secrets.js';
 import { integer, url } from './env-values.js';
 import { providerSettings } from './provider-config.js';
 import type { Environment } from './env-file.js';
@@ -104,18 +103,15 @@ export function loadConfig(env: Environment, cwd: string): AppConfig {
     throw new ConfigError('BASE_URL', `must be an origin such as https://app.example.com, without a path (got "${baseUrlText}")`);
   }
 
-  let secretKey = env.SECRET_KEY?.trim();
-  if (!secretKey) {
-    if (production) throw new ConfigError('SECRET_KEY', 'is required in production (32 or more random characters)');
-    secretKey = readOrCreateDevSecret(dataDir, 'secret-key', generateSecretKey);
-  } else if (secretKey.length < 32) {
-    throw new ConfigError('SECRET_KEY', 'is too short: use 32 or more random characters');
-  }
+  // In development the CLI fills these in first (withDevelopmentSecrets); loading only checks them.
+  const missing = (what: string) => (production ? `is required in production (${what})` : `is missing (${what}; in development \`tokenkeeper\` generates it into ./data/)`);
+  const secretKey = env.SECRET_KEY?.trim();
+  if (!secretKey) throw new ConfigError('SECRET_KEY', missing('32 or more random characters'));
+  if (secretKey.length < 32) throw new ConfigError('SECRET_KEY', 'is too short: use 32 or more random characters');
 
-  let tokenEncryptionKeys = env.TOKEN_ENCRYPTION_KEYS?.trim();
+  const tokenEncryptionKeys = env.TOKEN_ENCRYPTION_KEYS?.trim();
   if (!tokenEncryptionKeys) {
-    if (production) throw new ConfigError('TOKEN_ENCRYPTION_KEYS', 'is required in production (comma-separated base64 32-byte keys, newest first)');
-    tokenEncryptionKeys = readOrCreateDevSecret(dataDir, 'token-encryption-keys', generateEncryptionKey);
+    throw new ConfigError('TOKEN_ENCRYPTION_KEYS', missing('comma-separated base64 32-byte keys, newest first'));
   }
   try {
     parseEncryptionKeys(tokenEncryptionKeys);

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { generateEncryptionKey } from '../db/token-cipher.js';
+import type { Environment } from './env-file.js';
 
 /**
  * In development SECRET_KEY and TOKEN_ENCRYPTION_KEYS are generated once
@@ -25,4 +27,20 @@ export function readOrCreateDevSecret(dataDir: string, fileName: string, generat
 
 export function generateSecretKey(): string {
   return randomBytes(32).toString('base64url');
+}
+
+/**
+ * The step before loadConfig outside production: SECRET_KEY and
+ * TOKEN_ENCRYPTION_KEYS, when unset, are read from `<cwd>/data/` (generated
+ * there the first time). In production nothing is added: there both are
+ * required, and loadConfig says so.
+ */
+export function withDevelopmentSecrets(env: Environment, cwd: string): Environment {
+  if ((env.NODE_ENV?.trim() || 'development') === 'production') return env;
+  const dataDir = resolve(cwd, 'data');
+  return {
+    ...env,
+    SECRET_KEY: env.SECRET_KEY?.trim() || readOrCreateDevSecret(dataDir, 'secret-key', generateSecretKey),
+    TOKEN_ENCRYPTION_KEYS: env.TOKEN_ENCRYPTION_KEYS?.trim() || readOrCreateDevSecret(dataDir, 'token-encryption-keys', generateEncryptionKey),
+  };
 }

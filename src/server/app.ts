@@ -2,9 +2,8 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { Logger } from 'pino';
 import { adminSite } from './admin/index.js';
-import type { AppDependencies } from './dependencies.js';
+import type { Tokenkeeper } from '../core/tokenkeeper.js';
 import { installErrorHandlers } from './error-handler.js';
 import { requestChildLogger } from './logger.js';
 import csrf from './plugins/csrf.js';
@@ -17,13 +16,9 @@ import { connectionRoutes } from './routes/connection.routes.js';
 import { pageRoutes } from './routes/page.routes.js';
 import { proxyRoutes } from './routes/proxy.routes.js';
 
-export interface BuildAppOptions extends AppDependencies {
-  logger: Logger;
-}
-
-/** Builds the Fastify app; listening is the caller's job (serve, or `app.inject()` in tests). */
-export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
-  const { logger, ...deps } = options;
+/** Builds the Fastify app over the application; listening is the caller's job (serve, or `app.inject()` in tests). */
+export async function buildApp(deps: Tokenkeeper): Promise<FastifyInstance> {
+  const { logger } = deps;
   const https = deps.config.baseUrl.protocol === 'https:';
   const requestTimeoutMs = deps.config.requestTimeoutSeconds * 1000;
   const app = Fastify({

@@ -1,30 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { ProviderApi } from '../client/provider-api.js';
-import type { ProviderRegistry } from '../client/provider-registry.js';
-import type { TokenManager } from '../client/token-manager.js';
 import { DEV_PROVIDER_NAME, type AppConfig } from '../config/config.js';
-import { openDatabase, type Database } from '../db/database.js';
-import { migrateToLatest } from '../db/migrate.js';
-import type { SqlTokenStore } from '../db/token-store.js';
+import { startHousekeeping } from '../core/housekeeping.js';
+import { startRefreshAhead, type RefreshAheadJob } from '../core/refresh-ahead.js';
+import { openTokenkeeper, type Tokenkeeper } from '../core/tokenkeeper.js';
 import type { DevProvider } from '../dev-provider/index.js';
 import { buildApp } from './app.js';
-import { startHousekeeping } from './housekeeping.js';
-import { startRefreshAhead, type RefreshAheadJob } from './refresh-ahead.js';
-import { redirectUri } from './routes/auth.routes.js';
-import { createTokenServices } from './token-services.js';
+import { redirectUri } from './urls.js';
 
-export interface Runtime {
+/** What `serve` runs: the application (Tokenkeeper), its web app, the dev provider when used, and the background jobs. */
+export interface Runtime extends Tokenkeeper {
   app: FastifyInstance;
-  database: Database;
-  registry: ProviderRegistry;
-  tokenStore: SqlTokenStore;
-  tokens: TokenManager;
-  providerApi: ProviderApi;
   devProvider: DevProvider | null;
   /** The ahead-of-time refresh job, when REFRESH_AHEAD_SECONDS is set. */
   refreshAhead: RefreshAheadJob | null;
-  close(): Promise<void>;
 }
 
 export interface RuntimeOptions {
@@ -37,23 +26,16 @@ export interface RuntimeOptions {
 
 /**
  * Everything `serve` runs, assembled in one place so tests run exactly the
- * same wiring: database (migrated), the local dev provider when no provider
- * is configured, the provider registry and the Fastify app.
+ * same wiring: the application (migrated), the local dev provider when no
+ * provider is configured, the Fastify app and the background jobs.
  */
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { config, logger } = options;
-  const now = options.now ?? (() => Math.floor(Date.now() / 1000));
-  const database = await openDatabase(config.databaseUrl);
-  const closers: Array<() => Promise<void>> = [() => database.close()];
+  const closers: Array<() => Promise<void>> = [];
   const closeAll = async () => {
     for (const close of closers.reverse()) await close().catch((error: unknown) => logger.warn({ err: error }, 'shutdown step failed'));
   };
   try {
-    if (options.migrate !== false) {
-      const { applied } = await migrateToLatest(database);
-      if (applied.length > 0) logger.info({ applied }, `applied ${applied.length} database migration(s)`);
-    }
-
     let devProvider: DevProvider | null = null;
     if (config.devProvider) {
       // Loaded only when used: oidc-provider is a development tool here, and it warns on import under Node 20.
@@ -76,20 +58,20 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       closers.push(() => started.close());
     }
 
-    const services = createTokenServices({ config, database, logger, now });
-    closers.push(() => services.close());
-    const { registry, cipher, tokenStore, tokens, providerApi } = services;
-    const app = await buildApp({ config, database, registry, cipher, tokenStore, tokens, providerApi, now, logger });
+    const tokenkeeper = await openTokenkeeper({ config, logger, migrate: options.migrate !== false, ...(options.now ? { now: options.now } : {}) });
+    closers.push(() => tokenkeeper.close());
+    const { now } = tokenkeeper;
+    const app = await buildApp(tokenkeeper);
     closers.push(() => app.close());
-    closers.push(startHousekeeping({ db: database.db, logger, now, sessionIdleTimeoutSeconds: config.sessionIdleTimeoutSeconds }));
+    closers.push(startHousekeeping({ db: tokenkeeper.database.db, logger, now, sessionIdleTimeoutSeconds: config.sessionIdleTimeoutSeconds }));
     let refreshAhead: RefreshAheadJob | null = null;
     if (config.refreshAheadSeconds > 0) {
-      const job = startRefreshAhead({ store: tokenStore, tokens, logger, now, windowSeconds: config.refreshAheadSeconds });
+      const job = startRefreshAhead({ store: tokenkeeper.tokenStore, tokens: tokenkeeper.tokens, logger, now, windowSeconds: config.refreshAheadSeconds });
       closers.push(() => job.stop());
       refreshAhead = job;
     }
 
-    return { app, database, registry, tokenStore, tokens, providerApi, devProvider, refreshAhead, close: closeAll };
+    return { ...tokenkeeper, app, devProvider, refreshAhead, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppDependencies } from '../dependencies.js';
+import type { Tokenkeeper } from '../../core/tokenkeeper.js';
 import { adminAuthRoutes } from './auth/admin-auth.routes.js';
 import { requireStaff } from './auth/staff-guard.js';
 import { adminResourceRoutes } from './resource.routes.js';
@@ -10,7 +10,7 @@ import { userIdentityRoutes } from './resources/user-identities.routes.js';
  * check is a hook of this scope, so it runs on every admin route and on no
  * other. /admin/login and /admin/logout are the only routes it lets through.
  */
-export async function adminSite(app: FastifyInstance, options: AppDependencies & { prefix?: string }): Promise<void> {
+export async function adminSite(app: FastifyInstance, options: Tokenkeeper & { prefix?: string }): Promise<void> {
   // The options carry the /admin prefix; passed on as they are, nested plugins would add it again.
   const { prefix: _prefix, ...deps } = options;
   app.addHook('preHandler', requireStaff());

@@ -3,7 +3,7 @@ import { TokenkeeperError } from '../../client/errors.js';
 import { adminCounts, listAuditForAdmin } from '../../db/admin-lists.js';
 import { writeAuditEvent } from '../../db/audit.repository.js';
 import type { User } from '../../db/user.repository.js';
-import type { AppDependencies } from '../dependencies.js';
+import type { Tokenkeeper } from '../../core/tokenkeeper.js';
 import { parseListQuery } from './list-query.js';
 import { mayRun, type AdminContext, type AnyAdminResource } from './resource.js';
 import { adminResources } from './resources/index.js';
@@ -12,7 +12,7 @@ import { dashboardPage } from './views/dashboard-page.js';
 import { detailPage } from './views/detail-page.js';
 import { listPage } from './views/list-page.js';
 
-function contextOf(request: FastifyRequest, deps: AppDependencies): AdminContext {
+function contextOf(request: FastifyRequest, deps: Tokenkeeper): AdminContext {
   const admin = request.adminUser;
   if (!admin) throw new TokenkeeperError('unauthorized', 401, 'Sign in as staff first.');
   return { deps, request, admin: admin as User, now: deps.now() };
@@ -31,7 +31,7 @@ async function page(app: FastifyInstance, request: FastifyRequest, title: string
 }
 
 /** The dashboard and, for every declared resource, its list, detail and action routes. */
-export async function adminResourceRoutes(app: FastifyInstance, deps: AppDependencies): Promise<void> {
+export async function adminResourceRoutes(app: FastifyInstance, deps: Tokenkeeper): Promise<void> {
   app.get('/', async (request, reply) => {
     const context = contextOf(request, deps);
     const [counts, recent] = await Promise.all([adminCounts(deps.database.db, context.now), listAuditForAdmin(deps.database.db, { offset: 0, limit: 15 })]);

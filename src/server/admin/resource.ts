@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { User } from '../../db/user.repository.js';
-import type { AppDependencies } from '../dependencies.js';
+import type { Tokenkeeper } from '../../core/tokenkeeper.js';
 import type { SafeHtml } from '../views/html.js';
 
 /** What a list page asks for, parsed and checked from the query string (see list-query.ts). */
@@ -15,7 +15,7 @@ export interface ListQuery {
 }
 
 export interface AdminContext {
-  deps: AppDependencies;
+  deps: Tokenkeeper;
   request: FastifyRequest;
   /** The signed-in staff user. */
   admin: User;

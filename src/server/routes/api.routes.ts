@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { TokenkeeperError } from '../../client/errors.js';
 import { loadAccountView } from '../account-view.js';
-import type { AppDependencies } from '../dependencies.js';
-import { currentUser } from './page.routes.js';
+import type { Tokenkeeper } from '../../core/tokenkeeper.js';
+import { currentUser } from '../current-user.js';
 
 /** GET /api/me: the signed-in user and their connections, never a token value. */
-export async function apiRoutes(app: FastifyInstance, deps: AppDependencies): Promise<void> {
+export async function apiRoutes(app: FastifyInstance, deps: Tokenkeeper): Promise<void> {
   app.get('/api/me', async (request, reply) => {
     const user = currentUser(request);
     if (!user) throw new TokenkeeperError('unauthorized', 401, 'Sign in first.');

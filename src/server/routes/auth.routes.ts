@@ -2,10 +2,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { finishAuthorization, startAuthorization } from '../../client/authorization.js';
 import { SignInError, TokenkeeperError } from '../../client/errors.js';
 import { consumeLoginTransaction, createLoginTransaction, loginTransactionAssociatedData } from '../../db/login-transaction.repository.js';
-import type { AppDependencies } from '../dependencies.js';
+import type { Tokenkeeper } from '../../core/tokenkeeper.js';
 import { safeNextPath } from '../safe-next.js';
 import { completeLink, completeSignIn } from '../../core/sign-in.js';
-import { currentUser } from './page.routes.js';
+import { currentUser } from '../current-user.js';
+import { redirectUri } from '../urls.js';
 
 /** A sign-in must come back within this time: long enough to sign in at the provider, short enough to keep a stolen state useless (about 10 minutes). */
 const LOGIN_TRANSACTION_TTL_SECONDS = 600;
@@ -14,13 +15,8 @@ interface ProviderParams {
   provider: string;
 }
 
-function rateLimit(deps: AppDependencies) {
+function rateLimit(deps: Tokenkeeper) {
   return deps.config.loginRateLimit > 0 ? { rateLimit: { max: deps.config.loginRateLimit, timeWindow: 60_000 } } : {};
-}
-
-/** The redirect URI to register at the provider: `<BASE_URL>/auth/<name>/callback`. */
-export function redirectUri(baseUrl: URL, provider: string): string {
-  return new URL(`/auth/${encodeURIComponent(provider)}/callback`, baseUrl).toString();
 }
 
 function singleQueryValue(request: FastifyRequest, name: string): string | undefined {
@@ -29,7 +25,7 @@ function singleQueryValue(request: FastifyRequest, name: string): string | undef
 }
 
 /** GET /login/:provider, POST /account/connections/:provider, GET /auth/:provider/callback, POST /logout. */
-export async function authRoutes(app: FastifyInstance, deps: AppDependencies): Promise<void> {
+export async function authRoutes(app: FastifyInstance, deps: Tokenkeeper): Promise<void> {
   const { db } = deps.database;
 
   /** Starts the authorization code flow: a single-use transaction bound to this browser session, then 303 to the provider. */

@@ -2,10 +2,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { disconnectProvider } from '../../core/connections.js';
 import { TokenkeeperError } from '../../client/errors.js';
 import type { User } from '../../db/user.repository.js';
-import type { AppDependencies } from '../dependencies.js';
+import type { Tokenkeeper } from '../../core/tokenkeeper.js';
 import { layout } from '../views/layout.js';
 import { apiResultPage } from '../views/pages.js';
-import { currentUser } from './page.routes.js';
+import { currentUser } from '../current-user.js';
 
 interface ProviderParams {
   provider: string;
@@ -13,7 +13,7 @@ interface ProviderParams {
 
 const API_RESULT_PREVIEW_BYTES = 64 * 1024;
 
-async function requireUser(request: FastifyRequest, deps: AppDependencies): Promise<User> {
+async function requireUser(request: FastifyRequest, deps: Tokenkeeper): Promise<User> {
   const user = currentUser(request);
   if (!user) throw new TokenkeeperError('unauthorized', 401, 'Sign in first.');
   return user;
@@ -46,7 +46,7 @@ async function readPreview(response: Response, limit: number): Promise<{ text: s
 }
 
 /** The account page's actions on one connected provider: refresh now, disconnect, call its API. */
-export async function connectionRoutes(app: FastifyInstance, deps: AppDependencies): Promise<void> {
+export async function connectionRoutes(app: FastifyInstance, deps: Tokenkeeper): Promise<void> {
   app.post<{ Params: ProviderParams }>('/account/connections/:provider/refresh', async (request, reply) => {
     const user = await requireUser(request, deps);
     await deps.tokens.refresh(user.id, request.params.provider, { force: true });

@@ -1,21 +1,15 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import type { User } from '../../db/user.repository.js';
 import { loadAccountView } from '../account-view.js';
-import type { AppDependencies } from '../dependencies.js';
+import type { Tokenkeeper } from '../../core/tokenkeeper.js';
 import { safeNextPath } from '../safe-next.js';
 import { layout } from '../views/layout.js';
 import { accountPage, homeSignedIn, signInPage } from '../views/pages.js';
 import { STYLESHEET } from '../views/stylesheet.js';
-
-/** The signed-in, active user of this request (read together with the session), or null. */
-export function currentUser(request: FastifyRequest): User | null {
-  const user = request.session?.user;
-  return user && user.isActive ? user : null;
-}
+import { currentUser } from '../current-user.js';
 
 /** GET /, GET /account, the stylesheet and /healthz. */
-export async function pageRoutes(app: FastifyInstance, deps: AppDependencies): Promise<void> {
+export async function pageRoutes(app: FastifyInstance, deps: Tokenkeeper): Promise<void> {
   app.get('/', async (request, reply) => {
     const user = currentUser(request);
     const next = (request.query as Record<string, unknown>).next;

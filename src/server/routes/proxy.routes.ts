@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TokenkeeperError } from '../../client/errors.js';
-import type { AppDependencies } from '../dependencies.js';
-import { currentUser } from './page.routes.js';
+import type { Tokenkeeper } from '../../core/tokenkeeper.js';
+import { currentUser } from '../current-user.js';
 
 /** Request headers passed to the provider's API; everything else (cookies, our auth, hop-by-hop) stays here. */
 export const FORWARDED_REQUEST_HEADERS = [
@@ -114,7 +114,7 @@ function forwardedHeaders(request: FastifyRequest): Record<string, string> {
  * the signed-in user's access token and streams the answer back. Non-GET
  * calls need the CSRF token in an `X-CSRF-Token` header.
  */
-export async function proxyRoutes(app: FastifyInstance, deps: AppDependencies): Promise<void> {
+export async function proxyRoutes(app: FastifyInstance, deps: Tokenkeeper): Promise<void> {
   // Bodies are passed through as they are, whatever their type.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: PROXY_BODY_LIMIT }, (_request, body, done) => done(null, body));

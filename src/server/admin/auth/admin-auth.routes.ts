@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import { writeAuditEvent } from '../../../db/audit.repository.js';
 import { findUserById, findUserCredentials, recordLogin, setPassword, type User } from '../../../db/user.repository.js';
-import type { AppDependencies } from '../../dependencies.js';
+import type { Tokenkeeper } from '../../../core/tokenkeeper.js';
 import { safeNextPath } from '../../safe-next.js';
 import { adminLayout } from '../views/admin-layout.js';
 import { adminLoginPage, type AdminLoginForm } from './login-page.js';
@@ -58,7 +58,7 @@ function failureReason(credentials: { user: User; passwordHash: string | null } 
  * scope (and its staff guard) directly: a `prefix` in the options, as when
  * the scope passes on its own options, is then ignored rather than doubled.
  */
-async function adminAuthRoutesPlugin(app: FastifyInstance, deps: AppDependencies): Promise<void> {
+async function adminAuthRoutesPlugin(app: FastifyInstance, deps: Tokenkeeper): Promise<void> {
   const { db } = deps.database;
   app.decorateRequest('adminUser', null);
 

@@ -4,7 +4,7 @@ import { disconnectProvider } from '../../../core/connections.js';
 import { deleteAccountUnlessLast, listAccountsForUser, type Account } from '../../../db/account.repository.js';
 import { writeAuditEvent } from '../../../db/audit.repository.js';
 import { findUserById, type User } from '../../../db/user.repository.js';
-import type { AppDependencies } from '../../dependencies.js';
+import type { Tokenkeeper } from '../../../core/tokenkeeper.js';
 
 /** Where the user page's "Unlink" button for one identity (an accounts row) posts. */
 export function unlinkIdentityPath(userId: string, accountId: string): string {
@@ -32,7 +32,7 @@ interface UnlinkOutcome {
  * tokens (already revoked), or at a provider no longer configured, has
  * nothing to revoke there: its link (and any token left) is just deleted.
  */
-async function unlink(deps: AppDependencies, request: FastifyRequest, admin: User, user: User, account: Account): Promise<UnlinkOutcome> {
+async function unlink(deps: Tokenkeeper, request: FastifyRequest, admin: User, user: User, account: Account): Promise<UnlinkOutcome> {
   const { db } = deps.database;
   const hasToken = (await deps.tokenStore.findTokenSummary(user.id, account.provider)) !== undefined;
   if (hasToken && deps.registry.names.includes(account.provider)) {
@@ -49,7 +49,7 @@ async function unlink(deps: AppDependencies, request: FastifyRequest, admin: Use
 }
 
 /** POST /admin/users/:id/identities/:accountId/unlink (staff, CSRF-checked by the app's hooks), audited. */
-export async function userIdentityRoutes(app: FastifyInstance, deps: AppDependencies): Promise<void> {
+export async function userIdentityRoutes(app: FastifyInstance, deps: Tokenkeeper): Promise<void> {
   const { db } = deps.database;
 
   app.post<{ Params: { id: string; accountId: string } }>('/users/:id/identities/:accountId/unlink', async (request, reply) => {

@@ -1,0 +1,98 @@
+import type { Logger } from 'pino';
+import { createClient } from '../client/client.js';
+import type { ProviderApi } from '../client/provider-api.js';
+import type { ProviderRegistry } from '../client/provider-registry.js';
+import type { TokenManager } from '../client/token-manager.js';
+import type { TokenSet as ClientTokenSet } from '../client/token-set.js';
+import type { AppConfig } from '../config/config.js';
+import { openDatabase, type Database } from '../db/database.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { parseEncryptionKeys, TokenCipher } from '../db/token-cipher.js';
+import { SqlTokenStore, type TokenSet as DbTokenSet } from '../db/token-store.js';
+import { auditTokenEvents } from './audit-events.js';
+
+type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// client/ and db/ each declare TokenSet (db may not import client); this stops the build unless each is assignable to
+// the other, which handing the store to the client alone does not check (method parameters are compared bivariantly).
+true satisfies SameShape<ClientTokenSet, DbTokenSet>;
+
+/**
+ * The application's object graph, built in one place (openTokenkeeper) and
+ * handed as it is to the web server's routes, the CLI and the jobs: the
+ * database, token encryption and storage, the providers, fresh tokens, and
+ * calls to provider APIs.
+ */
+export interface Tokenkeeper {
+  config: AppConfig;
+  logger: Logger;
+  /** Epoch seconds; replaceable in tests. */
+  now: () => number;
+  database: Database;
+  cipher: TokenCipher;
+  tokenStore: SqlTokenStore;
+  registry: ProviderRegistry;
+  /** Access tokens kept fresh (single-flight refresh, revocation). */
+  tokens: TokenManager;
+  /** Calls to provider APIs on a user's behalf. */
+  providerApi: ProviderApi;
+  /** Closes the provider connections, then the database. */
+  close(): Promise<void>;
+}
+
+export interface OpenTokenkeeperOptions {
+  config: AppConfig;
+  logger: Logger;
+  now?: () => number;
+  /** Apply pending migrations first (`serve` does; the CLI's token commands check instead; tests of an unmigrated database skip). */
+  migrate?: boolean;
+  /** getAccessToken refreshes tokens expiring within this many seconds (default TOKEN_REFRESH_LEEWAY_SECONDS). */
+  leewaySeconds?: number;
+}
+
+/** Opens the database (migrating it when asked) and wires everything that works on it. */
+export async function openTokenkeeper(options: OpenTokenkeeperOptions): Promise<Tokenkeeper> {
+  const { config, logger } = options;
+  const now = options.now ?? (() => Math.floor(Date.now() / 1000));
+  const database = await openDatabase(config.databaseUrl, {
+    onBackgroundError: (error) => logger.warn({ err: error }, 'database connection failed in the background'),
+  });
+  try {
+    if (options.migrate) {
+      const { applied } = await migrateToLatest(database);
+      if (applied.length > 0) logger.info({ applied }, `applied ${applied.length} database migration(s)`);
+    }
+    const cipher = new TokenCipher(parseEncryptionKeys(config.tokenEncryptionKeys));
+    const tokenStore = new SqlTokenStore(database.db, cipher);
+    const client = createClient({
+      providers: config.providers,
+      store: tokenStore,
+      ...(config.caFile ? { caFile: config.caFile } : {}),
+      timeoutSeconds: config.providerTimeoutSeconds,
+      tokens: {
+        now,
+        leewaySeconds: options.leewaySeconds ?? config.refreshLeewaySeconds,
+        onListenerError: (error, event) => logger.error({ err: error, event: event.type }, 'token event listener failed'),
+      },
+    });
+    client.on(auditTokenEvents(database.db, now));
+    client.on((event) => logger.info({ event: event.type, userId: event.userId, provider: event.provider }, 'token event'));
+    return {
+      config,
+      logger,
+      now,
+      database,
+      cipher,
+      tokenStore,
+      registry: client.registry,
+      tokens: client.tokens,
+      providerApi: client.api,
+      close: async () => {
+        await client.close();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}

@@ -239,10 +239,11 @@ describeEachDialect('fuzzing every route', (dialect) => {
         if (response.statusCode >= 500) {
           throw new Error(`${options.method} ${options.url} answered ${describeResponse(response)}`);
         }
-        // A NUL anywhere in the address is refused before routing, whatever the route
-        // (the address as sent: light-my-request resolves "..", as a browser would).
+        // A NUL anywhere in the address is refused before any handler, whatever the route (the
+        // address as sent: light-my-request resolves "..", as a browser would): 400, or 414 when
+        // the router already refused a parameter longer than it takes.
         const sent = new URL(options.url as string, 'http://app.test');
-        if (`${sent.pathname}${sent.search}`.includes('%00')) expect(response.statusCode, options.url as string).toBe(400);
+        if (`${sent.pathname}${sent.search}`.includes('%00')) expect([400, 414], options.url as string).toContain(response.statusCode);
         if (c.signedIn && c.withCsrf) await keepSignedIn();
       }),
       { numRuns: Number(process.env.FUZZ_RUNS ?? 500), interruptAfterTimeLimit: 50_000, markInterruptAsFailure: false },

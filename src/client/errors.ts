@@ -81,6 +81,8 @@ export function parseRetryAfter(value: string | null, nowMs = Date.now()): numbe
   if (value === null) return null;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  // An HTTP-date names its month (RFC 9110 §5.6.7); Date.parse alone would also read "-5" or "1.5" as dates.
+  if (!/[A-Za-z]{3}/.test(trimmed)) return null;
   const date = Date.parse(trimmed);
   return Number.isNaN(date) ? null : Math.max(0, Math.ceil((date - nowMs) / 1000));
 }

@@ -41,10 +41,20 @@ function isWithin(base: URL, url: URL): boolean {
   return url.origin === base.origin && url.pathname.startsWith(base.pathname);
 }
 
-/** The provider's default API headers (lower-case names) under the caller's own, whatever their case. */
-function withDefaultHeaders(defaults: Record<string, string>, own: Record<string, string> | undefined): Record<string, string> {
-  const headers = { ...defaults };
-  if (own) for (const [name, value] of Object.entries(own)) headers[name.toLowerCase()] = value;
+/**
+ * The headers to send: the provider's defaults (lower-case names) under the
+ * caller's own, whatever their case, and never the caller's Authorization,
+ * which is the access token's place alone (RFC 6750 §2.1; two would be joined
+ * into one value).
+ */
+function requestHeaders(defaults: Record<string, string> | undefined, own: Record<string, string> | undefined): Record<string, string> {
+  const headers: Record<string, string> = { ...defaults };
+  if (own) {
+    for (const [name, value] of Object.entries(own)) {
+      const lower = name.toLowerCase();
+      if (lower !== 'authorization') headers[lower] = value;
+    }
+  }
   return headers;
 }
 
@@ -127,7 +137,7 @@ export class ProviderApi {
     if (!apiBaseUrl) throw new TokenkeeperError('no_api', 404, `${settings.displayName} named no API origin for this connection; sign in with it again.`);
     const base = this.#base(apiBaseUrl);
     const url = apiUrl(base, path);
-    const sent = settings.apiHeaders ? { ...request, headers: withDefaultHeaders(settings.apiHeaders, request.headers) } : request;
+    const sent = settings.apiHeaders || request.headers ? { ...request, headers: requestHeaders(settings.apiHeaders, request.headers) } : request;
     const first = await this.#send(settings.displayName, base, url, token.accessToken, sent);
     if (first.status !== 401 || !tokens.mayRefreshAfterRejection(userId, provider)) return first;
     await first.body?.cancel().catch(() => {});

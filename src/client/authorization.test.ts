@@ -1,0 +1,351 @@
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { finishAuthorization, startAuthorization, type AuthorizationTransaction } from './authorization.js';
+import { ProviderRegistry } from './provider-registry.js';
+import type { ProviderSettings } from './provider-settings.js';
+
+const REDIRECT_URI = 'https://app.acme.test/callback';
+const NOW = 1_800_000_000;
+
+interface Answer {
+  status: number;
+  body?: unknown;
+}
+
+/**
+ * An authorization server on 127.0.0.1 (discovery, token, userinfo and JWKS
+ * endpoints): what each answers is the test's choice. Its discovery document
+ * names ES256 for ID tokens (OIDC Discovery §3), whose keys are quick to make.
+ */
+let server: Server;
+let origin: string;
+let signingKey: CryptoKey;
+let publicJwk: JWK;
+let tokenForms: URLSearchParams[] = [];
+let userinfoHeaders: IncomingHttpHeaders[] = [];
+let answerToken: (form: URLSearchParams) => Promise<Answer> | Answer;
+let answerUserinfo: () => Answer;
+
+beforeAll(async () => {
+  const pair = await generateKeyPair('ES256');
+  signingKey = pair.privateKey;
+  publicJwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const send = (answer: Answer) => {
+        res.writeHead(answer.status, answer.body === undefined ? {} : { 'content-type': 'application/json' });
+        res.end(answer.body === undefined ? undefined : JSON.stringify(answer.body));
+      };
+      if (req.url === '/jwks') return send({ status: 200, body: { keys: [publicJwk] } });
+      if (req.url === '/.well-known/openid-configuration') {
+        return send({
+          status: 200,
+          body: {
+            issuer: origin,
+            authorization_endpoint: `${origin}/authorize`,
+            token_endpoint: `${origin}/token`,
+            userinfo_endpoint: `${origin}/userinfo`,
+            jwks_uri: `${origin}/jwks`,
+            response_types_supported: ['code'],
+            subject_types_supported: ['public'],
+            id_token_signing_alg_values_supported: ['ES256'],
+          },
+        });
+      }
+      if (req.url === '/userinfo') {
+        userinfoHeaders.push(req.headers);
+        return send(answerUserinfo());
+      }
+      if (req.url === '/token') {
+        const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+        tokenForms.push(form);
+        return void Promise.resolve(answerToken(form)).then(send);
+      }
+      send({ status: 404 });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+beforeEach(() => {
+  tokenForms = [];
+  userinfoHeaders = [];
+  answerToken = () => ({ status: 200, body: { access_token: 'at-1', token_type: 'Bearer', expires_in: 3600, refresh_token: 'rt-1' } });
+  answerUserinfo = () => ({ status: 200, body: { id: 42, login: 'ada', name: 'Ada Lovelace', email: 'ada@acme.test' } });
+});
+
+function settings(overrides: Partial<ProviderSettings> = {}): ProviderSettings {
+  return {
+    name: 'acme',
+    displayName: 'Acme',
+    clientId: 'client-1',
+    clientSecret: 'secret-1',
+    tokenEndpointAuthMethod: 'client_secret_post',
+    discovery: { issuer: origin },
+    scope: 'openid email profile',
+    allowInsecureHttp: true,
+    ...overrides,
+  };
+}
+
+/** A plain OAuth 2.0 provider without discovery: no openid scope, the subject is the user API's numeric `id`. */
+const plain = (overrides: Partial<ProviderSettings> = {}) =>
+  settings({
+    discovery: undefined,
+    endpoints: { issuer: origin, authorizationEndpoint: `${origin}/authorize`, tokenEndpoint: `${origin}/token`, userinfoEndpoint: `${origin}/userinfo` },
+    scope: 'read:user',
+    subjectClaim: 'id',
+    claimNames: { name: 'name', email: 'email', preferredUsername: 'login' },
+    ...overrides,
+  });
+
+/** An ID token for `transaction`, as the provider would sign it (OIDC Core §2). */
+async function idToken(transaction: AuthorizationTransaction, claims: Record<string, unknown> = {}): Promise<string> {
+  const seconds = Math.floor(Date.now() / 1000);
+  return new SignJWT({ nonce: transaction.nonce ?? undefined, ...claims })
+    .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+    .setIssuer(origin)
+    .setAudience('client-1')
+    .setSubject('user-1')
+    .setIssuedAt(seconds)
+    .setExpirationTime(seconds + 300)
+    .sign(signingKey);
+}
+
+function callback(transaction: AuthorizationTransaction, parameters: Record<string, string> = {}): URLSearchParams {
+  return new URLSearchParams({ code: 'code-1', state: transaction.state, ...parameters });
+}
+
+async function failure(promise: Promise<unknown>) {
+  return promise.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (error: unknown) => error as Error & { code: string; status: number },
+  );
+}
+
+describe('startAuthorization', () => {
+  it('builds the authorization request with PKCE S256 (RFC 7636), a fresh state and, for OpenID, a nonce', async () => {
+    const registry = new ProviderRegistry([settings({ authorizationParams: { access_type: 'offline' } })]);
+    const { authorizationUrl, transaction } = await startAuthorization(registry, 'acme', REDIRECT_URI);
+    expect(authorizationUrl.origin + authorizationUrl.pathname).toBe(`${origin}/authorize`);
+    const challenge = createHash('sha256').update(transaction.codeVerifier).digest('base64url');
+    expect(Object.fromEntries(authorizationUrl.searchParams)).toEqual({
+      access_type: 'offline',
+      client_id: 'client-1',
+      response_type: 'code',
+      redirect_uri: REDIRECT_URI,
+      scope: 'openid email profile',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      state: transaction.state,
+      nonce: transaction.nonce,
+    });
+    expect(transaction).toMatchObject({ provider: 'acme', issuer: origin, clientId: 'client-1', redirectUri: REDIRECT_URI, scope: 'openid email profile' });
+    const again = await startAuthorization(registry, 'acme', REDIRECT_URI);
+    expect(again.transaction.state).not.toBe(transaction.state);
+    expect(again.transaction.nonce).not.toBe(transaction.nonce);
+    expect(again.transaction.codeVerifier).not.toBe(transaction.codeVerifier);
+  });
+
+  it('no nonce without the openid scope or when the provider takes none; no PKCE when it takes none', async () => {
+    const registry = new ProviderRegistry([plain(), settings({ name: 'nononce', idTokenNonce: false, pkce: false })]);
+    const oauth = await startAuthorization(registry, 'acme', REDIRECT_URI);
+    expect(oauth.transaction.nonce).toBeNull();
+    expect(oauth.authorizationUrl.searchParams.has('nonce')).toBe(false);
+    const bare = await startAuthorization(registry, 'nononce', REDIRECT_URI);
+    expect(bare.transaction.nonce).toBeNull();
+    expect(bare.authorizationUrl.searchParams.has('code_challenge')).toBe(false);
+    expect(bare.authorizationUrl.searchParams.has('code_challenge_method')).toBe(false);
+  });
+
+  it('asks for consent when only consent brings a refresh token and the connection has no live one', async () => {
+    const registry = new ProviderRegistry([
+      settings({ refreshTokenNeedsConsent: true }),
+      settings({ name: 'login', refreshTokenNeedsConsent: true, authorizationParams: { prompt: 'login' } }),
+      settings({ name: 'silent', refreshTokenNeedsConsent: true, authorizationParams: { prompt: 'none' } }),
+      settings({ name: 'never' }),
+    ]);
+    const prompt = async (name: string, hasLiveRefreshToken?: boolean) =>
+      (await startAuthorization(registry, name, REDIRECT_URI, hasLiveRefreshToken === undefined ? {} : { hasLiveRefreshToken })).authorizationUrl.searchParams.get('prompt');
+    expect(await prompt('acme')).toBe('consent');
+    expect(await prompt('acme', true)).toBeNull();
+    expect(await prompt('login', false)).toBe('login consent');
+    expect(await prompt('login', true)).toBe('login');
+    // OIDC Core §3.1.2.1: `none` cannot be combined with another value.
+    expect(await prompt('silent')).toBe('none');
+    expect(await prompt('never')).toBeNull();
+  });
+
+  it('an unknown provider is unknown_provider', async () => {
+    expect(await failure(startAuthorization(new ProviderRegistry([]), 'acme', REDIRECT_URI))).toMatchObject({ code: 'unknown_provider', status: 404 });
+  });
+});
+
+describe('finishAuthorization with OpenID Connect', () => {
+  it('exchanges the code with the PKCE verifier, checks the ID token, reads userinfo and normalises the identity', async () => {
+    const registry = new ProviderRegistry([settings()]);
+    const { transaction } = await startAuthorization(registry, 'acme', REDIRECT_URI);
+    const signed = await idToken(transaction, { email: 'old@acme.test', email_verified: true });
+    answerToken = () => ({ status: 200, body: { access_token: 'at-1', token_type: 'Bearer', expires_in: 3600, refresh_token: 'rt-1', id_token: signed } });
+    answerUserinfo = () => ({ status: 200, body: { sub: 'user-1', name: 'Ada Lovelace', email: 'ada@acme.test', preferred_username: 'ada' } });
+
+    const completed = await finishAuthorization(registry, transaction, callback(transaction), () => NOW);
+    expect(Object.fromEntries(tokenForms[0]!)).toMatchObject({ grant_type: 'authorization_code', code: 'code-1', code_verifier: transaction.codeVerifier, redirect_uri: REDIRECT_URI, client_id: 'client-1' });
+    expect(userinfoHeaders[0]!.authorization).toBe('Bearer at-1');
+    expect(completed.identity).toMatchObject({
+      provider: 'acme',
+      issuer: origin,
+      subject: 'user-1',
+      name: 'Ada Lovelace',
+      // Userinfo is the fresher profile.
+      email: 'ada@acme.test',
+      emailVerified: true,
+      preferredUsername: 'ada',
+    });
+    expect(completed.tokens).toEqual({ accessToken: 'at-1', refreshToken: 'rt-1', idToken: signed, tokenType: 'bearer', scope: 'openid email profile', expiresAt: NOW + 3600, issuedAt: NOW });
+  });
+
+  it('a name made of given_name and family_name when there is no name (OIDC Core §5.1), none without either', async () => {
+    const registry = new ProviderRegistry([settings({ skipUserinfo: true }), settings({ name: 'bare', skipUserinfo: true })]);
+    const first = await startAuthorization(registry, 'acme', REDIRECT_URI);
+    const named = await idToken(first.transaction, { given_name: 'Ada', family_name: 'Lovelace' });
+    answerToken = () => ({ status: 200, body: { access_token: 'at-1', token_type: 'Bearer', id_token: named } });
+    expect((await finishAuthorization(registry, first.transaction, callback(first.transaction))).identity).toMatchObject({ name: 'Ada Lovelace', email: null, emailVerified: null, preferredUsername: null });
+    expect(userinfoHeaders).toHaveLength(0);
+
+    const second = await startAuthorization(registry, 'bare', REDIRECT_URI);
+    const unnamed = await idToken(second.transaction);
+    answerToken = () => ({ status: 200, body: { access_token: 'at-1', token_type: 'Bearer', id_token: unnamed } });
+    expect((await finishAuthorization(registry, second.transaction, callback(second.transaction))).identity.name).toBeNull();
+  });
+
+  it('an ID token for another sign-in (its nonce) is refused: provider_bad_response', async () => {
+    const registry = new ProviderRegistry([settings()]);
+    const { transaction } = await startAuthorization(registry, 'acme', REDIRECT_URI);
+    const other = await idToken({ ...transaction, nonce: 'another-nonce' });
+    answerToken = () => ({ status: 200, body: { access_token: 'at-1', token_type: 'Bearer', id_token: other } });
+    expect(await failure(finishAuthorization(registry, transaction, callback(transaction)))).toMatchObject({ code: 'provider_bad_response', status: 502 });
+  });
+
+  it('a token answer without the ID token the openid scope calls for is refused', async () => {
+    const registry = new ProviderRegistry([settings()]);
+    const { transaction } = await startAuthorization(registry, 'acme', REDIRECT_URI);
+    expect(await failure(finishAuthorization(registry, transaction, callback(transaction)))).toMatchObject({ code: 'provider_bad_response' });
+  });
+});
+
+describe('finishAuthorization with plain OAuth 2.0', () => {
+  it('takes the subject from the user API (a number as a string) and the claims under their configured names', async () => {
+    const registry = new ProviderRegistry([plain()]);
+    const { transaction } = await startAuthorization(registry, 'acme', REDIRECT_URI);
+    const completed = await finishAuthorization(registry, transaction, callback(transaction), () => NOW);
+    expect(completed.identity).toEqual({
+      provider: 'acme',
+      issuer: origin,
+      subject: '42',
+      name: 'Ada Lovelace',
+      email: 'ada@acme.test',
+      emailVerified: null,
+      preferredUsername: 'ada',
+      claims: { id: 42, login: 'ada', name: 'Ada Lovelace', email: 'ada@acme.test' },
+    });
+    expect(completed.tokens).toMatchObject({ accessToken: 'at-1', idToken: null, scope: 'read:user' });
+  });
+
+  it('an e-mail a findEmail hook found is used, with its verification', async () => {
+    answerUserinfo = () => ({ status: 200, body: { id: 42, login: 'ada' } });
+    const registry = new ProviderRegistry([plain({ hooks: { findEmail: async () => ({ email: 'private@acme.test', verified: true }) } })]);
+    const { transaction } = await startAuthorization(registry, 'acme', REDIRECT_URI);
+    expect((await finishAuthorization(registry, transaction, callback(transaction))).identity).toMatchObject({ email: 'private@acme.test', emailVerified: true, name: null });
+  });
+
+  it('without PKCE no code_verifier is sent', async () => {
+    const registry = new ProviderRegistry([plain({ pkce: false })]);
+    const { transaction } = await startAuthorization(registry, 'acme', REDIRECT_URI);
+    await finishAuthorization(registry, transaction, callback(transaction));
+    expect(tokenForms[0]!.has('code_verifier')).toBe(false);
+  });
+
+  it('a user API that names no subject is provider_bad_response', async () => {
+    answerUserinfo = () => ({ status: 200, body: { login: 'ada' } });
+    const registry = new ProviderRegistry([plain()]);
+    const { transaction } = await startAuthorization(registry, 'acme', REDIRECT_URI);
+    expect(await failure(finishAuthorization(registry, transaction, callback(transaction)))).toMatchObject({
+      code: 'provider_bad_response',
+      message: 'Acme gave an answer to the sign-in that failed validation (invalid response).',
+    });
+  });
+
+  it('the subject is `sub` when no subject claim is configured', async () => {
+    answerUserinfo = () => ({ status: 200, body: { sub: 'u-9' } });
+    const registry = new ProviderRegistry([plain({ subjectClaim: undefined })]);
+    const { transaction } = await startAuthorization(registry, 'acme', REDIRECT_URI);
+    expect((await finishAuthorization(registry, transaction, callback(transaction))).identity.subject).toBe('u-9');
+  });
+
+  it('keeps the API origin the token answer names for this connection', async () => {
+    answerToken = () => ({ status: 200, body: { access_token: 'at-1', token_type: 'Bearer', instance_url: 'https://eu1.acme.test' } });
+    const registry = new ProviderRegistry([plain({ connectionApiBase: { member: 'instance_url', domains: ['acme.test'] } })]);
+    const { transaction } = await startAuthorization(registry, 'acme', REDIRECT_URI);
+    expect((await finishAuthorization(registry, transaction, callback(transaction))).tokens.apiBaseUrl).toBe('https://eu1.acme.test');
+  });
+});
+
+describe('finishAuthorization refusals', () => {
+  async function started(overrides: Partial<ProviderSettings> = {}) {
+    const registry = new ProviderRegistry([plain(overrides)]);
+    return { registry, transaction: (await startAuthorization(registry, 'acme', REDIRECT_URI)).transaction };
+  }
+
+  it('access_denied from the provider is a cancelled sign-in; another error names it', async () => {
+    const { registry, transaction } = await started();
+    const denied = await failure(finishAuthorization(registry, transaction, new URLSearchParams({ error: 'access_denied', state: transaction.state })));
+    expect(denied).toMatchObject({ code: 'access_denied', status: 400, message: 'Sign-in with Acme was cancelled.' });
+    const other = await failure(finishAuthorization(registry, transaction, new URLSearchParams({ error: 'temporarily_unavailable', state: transaction.state })));
+    expect(other).toMatchObject({ code: 'authorization_error', status: 400, message: 'Acme could not complete the sign-in (temporarily_unavailable).' });
+    expect(tokenForms).toHaveLength(0);
+  });
+
+  it('a callback with another state, or another issuer (RFC 9207), is invalid_callback and no code is exchanged', async () => {
+    const { registry, transaction } = await started();
+    expect(await failure(finishAuthorization(registry, transaction, callback(transaction, { state: 'forged' })))).toMatchObject({ code: 'invalid_callback', status: 400 });
+    expect(await failure(finishAuthorization(registry, transaction, callback(transaction, { iss: 'https://evil.example' })))).toMatchObject({ code: 'invalid_callback' });
+    expect(tokenForms).toHaveLength(0);
+  });
+
+  it('a transaction started with another provider configuration is transaction_mismatch', async () => {
+    const { registry, transaction } = await started();
+    expect(await failure(finishAuthorization(registry, { ...transaction, issuer: 'https://elsewhere.example' }, callback(transaction)))).toMatchObject({ code: 'transaction_mismatch', status: 400 });
+    expect(await failure(finishAuthorization(registry, { ...transaction, clientId: 'other-client' }, callback(transaction)))).toMatchObject({ code: 'transaction_mismatch' });
+  });
+
+  it('a code the provider refuses (invalid_grant) is the person’s to retry: SignInError invalid_grant', async () => {
+    const { registry, transaction } = await started();
+    answerToken = () => ({ status: 400, body: { error: 'invalid_grant' } });
+    expect(await failure(finishAuthorization(registry, transaction, callback(transaction)))).toMatchObject({ code: 'invalid_grant', status: 400, name: 'SignInError' });
+  });
+
+  it('another refusal of the code exchange is our configuration’s fault: provider_error (502)', async () => {
+    const { registry, transaction } = await started();
+    answerToken = () => ({ status: 401, body: { error: 'invalid_client' } });
+    expect(await failure(finishAuthorization(registry, transaction, callback(transaction)))).toMatchObject({
+      code: 'provider_error',
+      status: 502,
+      message: 'Acme refused the sign-in (invalid_client); check the client id, secret and redirect URI registered there.',
+    });
+  });
+
+  it('a token endpoint that fails is the provider fault it is', async () => {
+    const { registry, transaction } = await started();
+    answerToken = () => ({ status: 503 });
+    expect(await failure(finishAuthorization(registry, transaction, callback(transaction)))).toMatchObject({ code: 'provider_unavailable', status: 503 });
+  });
+});

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { connectionApiBase } from './connection-api-base.js';
+import type { ProviderSettings } from './provider-settings.js';
+
+function settings(overrides: Partial<ProviderSettings> = {}): ProviderSettings {
+  return {
+    name: 'sf',
+    displayName: 'Salesforce',
+    clientId: 'id',
+    clientSecret: 'secret',
+    tokenEndpointAuthMethod: 'client_secret_post',
+    scope: 'api',
+    connectionApiBase: { member: 'instance_url', domains: ['salesforce.com', 'force.com'] },
+    allowInsecureHttp: false,
+    ...overrides,
+  };
+}
+
+const refused = { code: 'provider_bad_response', status: 502, message: 'Salesforce named an API origin (instance_url) outside its own domains; no token is sent there.' };
+
+describe('connectionApiBase', () => {
+  it('is null when the provider has no per-connection API, or the answer names none', () => {
+    expect(connectionApiBase(settings({ connectionApiBase: undefined }), { instance_url: 'https://acme.my.salesforce.com' })).toBeNull();
+    expect(connectionApiBase(settings(), {})).toBeNull();
+  });
+
+  it('accepts an https origin on one of the domains or their subdomains, without a trailing slash', () => {
+    expect(connectionApiBase(settings(), { instance_url: 'https://acme.my.salesforce.com/' })).toBe('https://acme.my.salesforce.com');
+    expect(connectionApiBase(settings(), { instance_url: 'https://force.com' })).toBe('https://force.com');
+    expect(connectionApiBase(settings(), { instance_url: 'https://eu1.force.com/services//' })).toBe('https://eu1.force.com/services');
+  });
+
+  it.each([
+    ['another domain', 'https://acme.example.com'],
+    ['a look-alike domain', 'https://evilsalesforce.com'],
+    ['a domain that only starts like one', 'https://salesforce.com.evil.test'],
+    ['http', 'http://acme.my.salesforce.com'],
+    ['credentials in the URL', 'https://user:pass@acme.my.salesforce.com'],
+    ['a user name alone in the URL', 'https://user@acme.my.salesforce.com'],
+    ['something that is no URL', 'acme.my.salesforce.com'],
+    ['another scheme', 'ftp://acme.my.salesforce.com'],
+  ])('refuses %s', (_name, value) => {
+    expect(() => connectionApiBase(settings(), { instance_url: value })).toThrow(expect.objectContaining(refused));
+  });
+
+  it('refuses a value that is not a string', () => {
+    expect(() => connectionApiBase(settings(), { instance_url: 42 })).toThrow(expect.objectContaining(refused));
+    expect(() => connectionApiBase(settings(), { instance_url: null })).toThrow(expect.objectContaining(refused));
+  });
+
+  it('accepts http only where the provider may use http (development)', () => {
+    expect(connectionApiBase(settings({ allowInsecureHttp: true }), { instance_url: 'http://acme.my.salesforce.com' })).toBe('http://acme.my.salesforce.com');
+  });
+});

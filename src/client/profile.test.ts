@@ -1,0 +1,180 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as oidc from 'openid-client';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readProfile } from './profile.js';
+import type { ProfileReader } from './provider-hooks.js';
+import type { ProviderSettings } from './provider-settings.js';
+
+interface Answer {
+  status: number;
+  body?: string;
+  headers?: Record<string, string>;
+}
+
+/** A userinfo (and user API) server on 127.0.0.1: each path answers what the test set, 404 otherwise. */
+let server: Server;
+let origin: string;
+let answers: Record<string, Answer> = {};
+let requests: Array<{ path: string; headers: IncomingHttpHeaders }> = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    requests.push({ path: req.url ?? '', headers: req.headers });
+    const answer = answers[req.url ?? ''] ?? { status: 404 };
+    res.writeHead(answer.status, answer.headers).end(answer.body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+beforeEach(() => {
+  answers = {};
+  requests = [];
+});
+
+const json = (body: unknown, status = 200): Answer => ({ status, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+
+/** `null`: a provider whose metadata names no userinfo endpoint. */
+function configuration(userinfo: string | null = `${origin}/userinfo`): oidc.Configuration {
+  const config = new oidc.Configuration({ issuer: origin, ...(userinfo ? { userinfo_endpoint: userinfo } : {}) }, 'client-1');
+  oidc.allowInsecureRequests(config);
+  return config;
+}
+
+function settings(overrides: Partial<ProviderSettings> = {}): ProviderSettings {
+  return { name: 'acme', displayName: 'Acme', clientId: 'client-1', clientSecret: 'secret', tokenEndpointAuthMethod: 'client_secret_basic', scope: 'read', allowInsecureHttp: true, ...overrides };
+}
+
+describe('readProfile without an ID token (a plain OAuth 2.0 user API)', () => {
+  it('reads the JSON profile with the access token, the API headers and Accept: application/json', async () => {
+    answers['/userinfo'] = json({ id: 42, login: 'ada', email: 'ada@acme.test' });
+    const profile = await readProfile(configuration(), settings({ apiHeaders: { 'user-agent': 'Tokenkeeper' } }), 'at-1', undefined);
+    expect(profile).toEqual({ claims: { id: 42, login: 'ada', email: 'ada@acme.test' }, foundEmail: null });
+    expect(requests).toHaveLength(1);
+    expect(requests[0]!.headers).toMatchObject({ authorization: 'Bearer at-1', accept: 'application/json', 'user-agent': 'Tokenkeeper' });
+  });
+
+  it('takes the claims a profileClaims hook finds in the answer', async () => {
+    answers['/userinfo'] = json({ data: { id: '7', name: 'Ada' } });
+    const hooks = { profileClaims: (body: unknown) => (body as { data: Record<string, unknown> }).data };
+    expect((await readProfile(configuration(), settings({ hooks }), 'at', undefined)).claims).toEqual({ id: '7', name: 'Ada' });
+  });
+
+  it.each([
+    ['a hook that throws', { profileClaims: () => { throw new Error('no data'); } }, json({})],
+    ['a hook that finds no object', { profileClaims: () => undefined }, json({})],
+    ['an answer that is an array', undefined, json([1, 2])],
+    ['a 403 (the token may not read it)', undefined, { status: 403 }],
+    ['a 404', undefined, { status: 404 }],
+  ])('%s is provider_bad_response: no profile', async (_name, hooks, answer) => {
+    answers['/userinfo'] = answer;
+    await expect(readProfile(configuration(), settings({ hooks }), 'at', undefined)).rejects.toMatchObject({
+      code: 'provider_bad_response',
+      status: 502,
+      message: 'Acme did not answer the userinfo request with a profile.',
+    });
+  });
+
+  it.each<[number, string, string]>([
+    [500, 'provider_error', 'Acme failed the userinfo request (HTTP 500).'],
+    [503, 'provider_unavailable', 'Acme is temporarily unavailable (HTTP 503) for the userinfo request.'],
+    [400, 'provider_bad_response', 'Acme refused the userinfo request (HTTP 400).'],
+    [401, 'provider_bad_response', 'Acme refused the userinfo request (HTTP 401).'],
+  ])('an HTTP %i is %s', async (status, code, message) => {
+    answers['/userinfo'] = { status, body: 'no' };
+    await expect(readProfile(configuration(), settings(), 'at', undefined)).rejects.toMatchObject({ code, message });
+  });
+
+  it('a 401 with a WWW-Authenticate challenge is provider_challenge', async () => {
+    answers['/userinfo'] = { status: 401, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } };
+    await expect(readProfile(configuration(), settings(), 'at', undefined)).rejects.toMatchObject({ code: 'provider_challenge' });
+  });
+
+  it('a 200 that is not JSON is provider_bad_response', async () => {
+    answers['/userinfo'] = { status: 200, body: '<html>hello</html>', headers: { 'content-type': 'text/html' } };
+    await expect(readProfile(configuration(), settings(), 'at', undefined)).rejects.toMatchObject({
+      code: 'provider_bad_response',
+      message: 'Acme answered the userinfo request with something that is not JSON.',
+    });
+  });
+
+  it('with no userinfo endpoint there are no claims and nothing is requested', async () => {
+    expect(await readProfile(configuration(null), settings(), 'at', undefined)).toEqual({ claims: {}, foundEmail: null });
+    expect(requests).toHaveLength(0);
+  });
+});
+
+describe('readProfile with the findEmail hook', () => {
+  /** A hook that asks for each of `paths` in turn, keeping what getJson gave, and returns the first string it finds. */
+  function findEmailReading(paths: string[], seen: unknown[]) {
+    return {
+      findEmail: async (reader: ProfileReader) => {
+        expect(reader.userinfoEndpoint).toBe(`${origin}/userinfo`);
+        for (const path of paths) {
+          const body = await reader.getJson(`${origin}${path}`);
+          seen.push(body);
+          if (typeof body === 'string') return { email: body, verified: true };
+        }
+        return null;
+      },
+    };
+  }
+
+  it('runs when the profile has no e-mail: 403 and 404 are undefined (not visible to this token), 200 its JSON', async () => {
+    answers['/userinfo'] = json({ id: 1 });
+    answers['/forbidden'] = { status: 403 };
+    answers['/emails'] = json('ada@acme.test');
+    const seen: unknown[] = [];
+    const profile = await readProfile(configuration(), settings({ hooks: findEmailReading(['/forbidden', '/missing', '/emails'], seen) }), 'at', undefined);
+    expect(seen).toEqual([undefined, undefined, 'ada@acme.test']);
+    expect(profile).toEqual({ claims: { id: 1 }, foundEmail: { email: 'ada@acme.test', verified: true } });
+    expect(requests.slice(1).map((request) => request.headers.authorization)).toEqual(['Bearer at', 'Bearer at', 'Bearer at']);
+  });
+
+  it('a 500 while it reads is provider_error for the e-mail request', async () => {
+    answers['/userinfo'] = json({ id: 1 });
+    answers['/emails'] = { status: 500 };
+    await expect(readProfile(configuration(), settings({ hooks: findEmailReading(['/emails'], []) }), 'at', undefined)).rejects.toMatchObject({
+      code: 'provider_error',
+      message: 'Acme failed the e-mail request (HTTP 500).',
+    });
+  });
+
+  it('does not run when the profile has an e-mail, under the claim name configured', async () => {
+    answers['/userinfo'] = json({ id: 1, mail: 'ada@acme.test' });
+    const seen: unknown[] = [];
+    const profile = await readProfile(configuration(), settings({ claimNames: { email: 'mail' }, hooks: findEmailReading(['/emails'], seen) }), 'at', undefined);
+    expect(profile.foundEmail).toBeNull();
+    expect(seen).toEqual([]);
+  });
+
+  it('runs when the e-mail claim is empty', async () => {
+    answers['/userinfo'] = json({ id: 1, email: '' });
+    const seen: unknown[] = [];
+    await readProfile(configuration(), settings({ hooks: findEmailReading(['/missing'], seen) }), 'at', undefined);
+    expect(seen).toEqual([undefined]);
+  });
+});
+
+describe('readProfile with an ID token (OpenID Connect userinfo)', () => {
+  it('reads userinfo whose sub is the ID token’s', async () => {
+    answers['/userinfo'] = json({ sub: 'user-1', name: 'Ada' });
+    expect(await readProfile(configuration(), settings(), 'at', 'user-1')).toEqual({ claims: { sub: 'user-1', name: 'Ada' }, foundEmail: null });
+  });
+
+  it('refuses userinfo for another subject (OIDC Core §5.3.4): provider_bad_response', async () => {
+    answers['/userinfo'] = json({ sub: 'someone-else' });
+    await expect(readProfile(configuration(), settings(), 'at', 'user-1')).rejects.toMatchObject({ code: 'provider_bad_response', status: 502 });
+  });
+
+  it('a failing userinfo endpoint is described as the provider fault it is', async () => {
+    answers['/userinfo'] = { status: 502 };
+    await expect(readProfile(configuration(), settings(), 'at', 'user-1')).rejects.toMatchObject({ code: 'provider_error', message: 'Acme failed the userinfo request (HTTP 502).' });
+  });
+
+  it('skipUserinfo: the ID token is the whole profile and nothing is requested', async () => {
+    expect(await readProfile(configuration(), settings({ skipUserinfo: true }), 'at', 'user-1')).toEqual({ claims: {}, foundEmail: null });
+    expect(requests).toHaveLength(0);
+  });
+});

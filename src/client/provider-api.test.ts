@@ -1,0 +1,290 @@
+import { createServer, type IncomingHttpHeaders, type ServerResponse, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createOutboundFetch, type OutboundFetch } from './outbound-fetch.js';
+import { apiUrl, ProviderApi } from './provider-api.js';
+import { ProviderRegistry } from './provider-registry.js';
+import type { ProviderSettings } from './provider-settings.js';
+import { MemoryTokenStore } from './testing/memory-token-store.js';
+import { TokenManager } from './token-manager.js';
+
+const NOW = 1_800_000_000;
+
+interface Seen {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+type Handler = (res: ServerResponse, seen: Seen) => void;
+
+/**
+ * An API (and token endpoint) on 127.0.0.1. Paths the test routes get their
+ * handler; /token issues a new access token; anything else is a 200 echo.
+ */
+let server: Server;
+let origin: string;
+let routes: Record<string, Handler> = {};
+let seen: Seen[] = [];
+let tokenRequests = 0;
+const hanging: ServerResponse[] = [];
+let outbound: OutboundFetch;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const request = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      if (request.path === '/token') {
+        tokenRequests += 1;
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: `at-${tokenRequests + 1}`, token_type: 'Bearer', expires_in: 3600 }));
+        return;
+      }
+      seen.push(request);
+      const route = routes[request.path.replace(/\?.*$/, '')];
+      if (route) route(res, request);
+      else res.writeHead(200, { 'content-type': 'text/plain' }).end(`echo ${request.method} ${request.path}`);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  outbound = createOutboundFetch();
+});
+afterAll(async () => {
+  await outbound.close();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+beforeEach(() => {
+  routes = {};
+  seen = [];
+  tokenRequests = 0;
+});
+afterEach(() => {
+  for (const res of hanging.splice(0)) res.destroy();
+});
+
+function settings(overrides: Partial<ProviderSettings> = {}): ProviderSettings {
+  return {
+    name: 'acme',
+    displayName: 'Acme',
+    clientId: 'id',
+    clientSecret: 'secret',
+    tokenEndpointAuthMethod: 'client_secret_basic',
+    endpoints: { authorizationEndpoint: `${origin}/authorize`, tokenEndpoint: `${origin}/token` },
+    scope: 'read',
+    apiBaseUrl: `${origin}/api`,
+    allowInsecureHttp: true,
+    ...overrides,
+  };
+}
+
+/** A ProviderApi over a MemoryTokenStore holding a fresh token `at-1` for u1 (with `apiBaseUrl` when given). */
+function setup(overrides: Partial<ProviderSettings> = {}, options: { timeoutSeconds?: number; apiBaseUrl?: string } = {}) {
+  const registry = new ProviderRegistry([settings(overrides)]);
+  const store = new MemoryTokenStore();
+  store.saveTokenSet('u1', 'acme', {
+    accessToken: 'at-1',
+    refreshToken: 'rt-1',
+    idToken: null,
+    tokenType: 'Bearer',
+    scope: 'read',
+    expiresAt: NOW + 3600,
+    issuedAt: NOW,
+    apiBaseUrl: options.apiBaseUrl ?? null,
+  });
+  const tokens = new TokenManager({ registry, store, now: () => NOW });
+  const api = new ProviderApi({ registry, tokens, fetch: outbound.stream, ...(options.timeoutSeconds !== undefined ? { timeoutSeconds: options.timeoutSeconds } : {}) });
+  return { api, tokens, store };
+}
+
+const redirectTo = (location: string, status = 302): Handler => (res) => res.writeHead(status, { location }).end();
+
+describe('ProviderApi.fetch', () => {
+  it('calls the path under the API base with the token as a Bearer header (RFC 6750 §2.1), query kept', async () => {
+    const { api } = setup();
+    const response = await api.fetch('u1', 'acme', '/v1/notes?limit=2');
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('echo GET /api/v1/notes?limit=2');
+    expect(seen[0]!.headers.authorization).toBe('Bearer at-1');
+  });
+
+  it('sends the body of a POST and none with a GET', async () => {
+    const { api } = setup();
+    await api.fetch('u1', 'acme', 'notes', { method: 'post', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
+    await api.fetch('u1', 'acme', 'notes', { method: 'GET', body: 'ignored' });
+    expect(seen.map((request) => [request.method, request.body])).toEqual([
+      ['POST', '{"a":1}'],
+      ['GET', ''],
+    ]);
+  });
+
+  it('puts the provider’s default API headers under the caller’s own, whatever their case', async () => {
+    const { api } = setup({ apiHeaders: { 'user-agent': 'Tokenkeeper', accept: 'application/vnd.acme+json' } });
+    await api.fetch('u1', 'acme', 'me', { headers: { 'User-Agent': 'my-app/1.0', 'X-Trace': 't1' } });
+    expect(seen[0]!.headers).toMatchObject({ 'user-agent': 'my-app/1.0', accept: 'application/vnd.acme+json', 'x-trace': 't1', authorization: 'Bearer at-1' });
+    await api.fetch('u1', 'acme', 'me');
+    expect(seen[1]!.headers).toMatchObject({ 'user-agent': 'Tokenkeeper', accept: 'application/vnd.acme+json' });
+  });
+
+  it('a caller’s own Authorization header, in any case, is never sent: only the token (with or without default API headers)', async () => {
+    const withDefaults = setup({ apiHeaders: { accept: 'application/json' } });
+    await withDefaults.api.fetch('u1', 'acme', 'me', { headers: { Authorization: 'Basic c2VjcmV0' } });
+    const withoutDefaults = setup();
+    await withoutDefaults.api.fetch('u1', 'acme', 'me', { headers: { Authorization: 'Basic c2VjcmV0', 'X-Trace': 't2' } });
+    expect(seen.map((request) => request.headers.authorization)).toEqual(['Bearer at-1', 'Bearer at-1']);
+    expect(seen[1]!.headers['x-trace']).toBe('t2');
+  });
+
+  it('a provider without an API is no_api (404), and so is a connection that named no API origin', async () => {
+    const noApi = setup({ apiBaseUrl: undefined });
+    await expect(noApi.api.fetch('u1', 'acme', 'x')).rejects.toMatchObject({ code: 'no_api', status: 404, message: 'Acme has no API configured (ACME_API_BASE_URL).' });
+    const perConnection = setup({ apiBaseUrl: undefined, connectionApiBase: { member: 'instance_url', domains: ['127.0.0.1'] } });
+    await expect(perConnection.api.fetch('u1', 'acme', 'x')).rejects.toMatchObject({ code: 'no_api', status: 404, message: 'Acme named no API origin for this connection; sign in with it again.' });
+    expect(seen).toHaveLength(0);
+  });
+
+  it('a connection with its own API origin is called there', async () => {
+    const { api } = setup({ apiBaseUrl: undefined, connectionApiBase: { member: 'instance_url', domains: ['127.0.0.1'] } }, { apiBaseUrl: `${origin}/tenant-7` });
+    expect(await (await api.fetch('u1', 'acme', 'records')).text()).toBe('echo GET /tenant-7/records');
+  });
+
+  it('uses the stored set the caller has just read without reading the store again', async () => {
+    const { api, store } = setup();
+    const current = await store.findToken('u1', 'acme');
+    store.findToken = () => Promise.reject(new Error('the store should not be read'));
+    expect((await api.fetch('u1', 'acme', 'x', {}, current)).status).toBe(200);
+    expect(seen[0]!.headers.authorization).toBe('Bearer at-1');
+  });
+
+  it('an API that does not answer in time is provider_timeout (504)', async () => {
+    const { api } = setup({}, { timeoutSeconds: 0.05 });
+    routes['/api/slow'] = (res) => hanging.push(res);
+    await expect(api.fetch('u1', 'acme', 'slow')).rejects.toMatchObject({ code: 'provider_timeout', status: 504, message: 'Acme did not answer the API call in time.' });
+  });
+});
+
+describe('ProviderApi: paths that would leave the API base are refused before anything is sent', () => {
+  it.each([
+    ['an absolute URL', 'https://evil.example/steal'],
+    ['another scheme', 'javascript:alert(1)'],
+    ['a dot-dot segment', '../admin'],
+    ['a dot-dot segment further in', 'v1/../../admin'],
+    ['a leading backslash', '\\\\evil.example/x'],
+  ])('%s: invalid_api_path (400)', async (_name, path) => {
+    const { api } = setup();
+    await expect(api.fetch('u1', 'acme', path)).rejects.toMatchObject({ code: 'invalid_api_path', status: 400 });
+    expect(seen).toHaveLength(0);
+  });
+
+  it('a protocol-relative path stays a path under the base', async () => {
+    const base = new URL('https://api.acme.test/v2/');
+    expect(apiUrl(base, '//evil.example/x').href).toBe('https://api.acme.test/v2/evil.example/x');
+    expect(apiUrl(base, 'users/me?fields=id').href).toBe('https://api.acme.test/v2/users/me?fields=id');
+  });
+});
+
+describe('ProviderApi: redirects', () => {
+  it('follows redirects within the API base, at most 3, each with the token', async () => {
+    const { api } = setup();
+    routes['/api/r1'] = redirectTo(`${origin}/api/r2`);
+    routes['/api/r2'] = redirectTo('/api/r3', 301);
+    routes['/api/r3'] = redirectTo('r4', 307);
+    routes['/api/r4'] = redirectTo('/api/r5', 308);
+    const response = await api.fetch('u1', 'acme', 'r1');
+    expect(response.status).toBe(308);
+    expect(response.headers.get('location')).toBe('/api/r5');
+    expect(seen.map((request) => request.path)).toEqual(['/api/r1', '/api/r2', '/api/r3', '/api/r4']);
+    expect(seen.every((request) => request.headers.authorization === 'Bearer at-1')).toBe(true);
+  });
+
+  it('follows a redirect to the end when there are 3 or fewer', async () => {
+    const { api } = setup();
+    routes['/api/old'] = redirectTo('/api/new', 303);
+    const response = await api.fetch('u1', 'acme', 'old');
+    expect(await response.text()).toBe('echo GET /api/new');
+  });
+
+  it.each([
+    ['outside the base path', () => `${origin}/admin`],
+    ['to another origin', () => `${origin.replace('127.0.0.1', 'localhost')}/api/x`],
+  ])('returns a redirect %s as it is, so the token goes nowhere else', async (_name, location) => {
+    const { api } = setup();
+    routes['/api/leave'] = redirectTo(location());
+    const response = await api.fetch('u1', 'acme', 'leave');
+    expect(response.status).toBe(302);
+    expect(seen.map((request) => request.path)).toEqual(['/api/leave']);
+  });
+
+  it('does not follow a redirect of a POST, nor one without a Location', async () => {
+    const { api } = setup();
+    routes['/api/moved'] = redirectTo('/api/elsewhere', 307);
+    routes['/api/nowhere'] = (res) => res.writeHead(302).end();
+    expect((await api.fetch('u1', 'acme', 'moved', { method: 'POST', body: 'x' })).status).toBe(307);
+    expect((await api.fetch('u1', 'acme', 'nowhere')).status).toBe(302);
+    expect(seen.map((request) => request.path)).toEqual(['/api/moved', '/api/nowhere']);
+  });
+});
+
+describe('ProviderApi: a connection reset before any answer', () => {
+  /** Resets the first `resets` requests to /api/flaky (the socket is destroyed, no answer), then answers 200. */
+  function flaky(resets: number) {
+    let count = 0;
+    routes['/api/flaky'] = (res) => {
+      count += 1;
+      if (count <= resets) res.socket?.destroy();
+      else res.writeHead(200).end('ok');
+    };
+  }
+
+  it.each(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'])('is sent once more for the idempotent %s', async (method) => {
+    const { api } = setup();
+    flaky(1);
+    expect((await api.fetch('u1', 'acme', 'flaky', { method })).status).toBe(200);
+    expect(seen).toHaveLength(2);
+  });
+
+  it.each(['POST', 'PATCH'])('is not sent again for %s: provider_unreachable (503)', async (method) => {
+    const { api } = setup();
+    flaky(1);
+    await expect(api.fetch('u1', 'acme', 'flaky', { method, body: 'x' })).rejects.toMatchObject({ code: 'provider_unreachable', status: 503 });
+    expect(seen).toHaveLength(1);
+  });
+
+  it('is sent once more only: a second reset is provider_unreachable', async () => {
+    const { api } = setup();
+    flaky(2);
+    await expect(api.fetch('u1', 'acme', 'flaky')).rejects.toMatchObject({ code: 'provider_unreachable' });
+    expect(seen).toHaveLength(2);
+  });
+});
+
+describe('ProviderApi: a 401 from the API', () => {
+  /** /api/me answers 401 to the listed tokens and 200 to any other. */
+  function refusing(...tokens: string[]) {
+    routes['/api/me'] = (res, request) => {
+      const refused = tokens.includes((request.headers.authorization ?? '').replace(/^Bearer /, ''));
+      res.writeHead(refused ? 401 : 200).end(refused ? 'no' : 'yes');
+    };
+  }
+
+  it('refreshes the refused token and retries once with the new one', async () => {
+    const { api } = setup();
+    refusing('at-1');
+    const response = await api.fetch('u1', 'acme', 'me');
+    expect(response.status).toBe(200);
+    expect(tokenRequests).toBe(1);
+    expect(seen.map((request) => request.headers.authorization)).toEqual(['Bearer at-1', 'Bearer at-2']);
+  });
+
+  it('a refreshed token refused too is returned as the 401, and the next 401 waits out the back-off without refreshing', async () => {
+    const { api } = setup();
+    refusing('at-1', 'at-2', 'at-3');
+    expect((await api.fetch('u1', 'acme', 'me')).status).toBe(401);
+    expect(tokenRequests).toBe(1);
+    expect((await api.fetch('u1', 'acme', 'me')).status).toBe(401);
+    expect(tokenRequests).toBe(1);
+    expect(seen).toHaveLength(3);
+  });
+});

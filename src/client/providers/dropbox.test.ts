@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import type { RevocationRequest } from '../provider-hooks.js';
+import { dropbox } from './dropbox.js';
+
+const revoke = dropbox.settings({}).hooks!.revoke!;
+
+/** `null`: no API base URL. */
+function request(status: number, apiBaseUrl: string | null = 'https://api.dropboxapi.com') {
+  const sent: Array<{ url: string; init: { method: string; headers: Record<string, string>; body?: string } }> = [];
+  const value: RevocationRequest = {
+    clientId: 'c',
+    clientSecret: 's',
+    apiBaseUrl: apiBaseUrl ?? undefined,
+    apiHeaders: {},
+    accessToken: 'sl.live',
+    refreshToken: 'rt',
+    send: async (url, init) => (sent.push({ url, init }), new Response(null, { status })),
+  };
+  return { value, sent };
+}
+
+describe('dropbox revoke: POST /2/auth/token/revoke with the access token', () => {
+  it('200 is revoked; the request has no body and so no content type', async () => {
+    const { value, sent } = request(200);
+    expect(await revoke(value)).toBe('revoked');
+    expect(sent).toEqual([{ url: 'https://api.dropboxapi.com/2/auth/token/revoke', init: { method: 'POST', headers: { authorization: 'Bearer sl.live' } } }]);
+  });
+
+  it('401 (Dropbox no longer knows the live token it was given) is already_revoked', async () => {
+    expect(await revoke(request(401).value)).toBe('already_revoked');
+  });
+
+  it('other answers are refusals', async () => {
+    await expect(revoke(request(503).value)).rejects.toMatchObject({ code: 'provider_error', message: 'Dropbox answered HTTP 503 to the token revocation.' });
+    await expect(revoke(request(400).value)).rejects.toMatchObject({ code: 'provider_bad_response' });
+  });
+
+  it('needs the API base URL', async () => {
+    await expect(revoke(request(200, null).value)).rejects.toThrow('Dropbox revocation needs the API base URL');
+  });
+});

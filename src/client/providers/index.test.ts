@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { findPreset, PROVIDER_PRESETS, type PresetValues } from './index.js';
+import { withoutTrailingSlash } from './preset.js';
+
+/** A value for each template variable a preset may read. */
+const VALUES: PresetValues = { baseUrl: 'https://id.acme.test/', tenant: 'contoso.onmicrosoft.com', domain: 'acme.example.com', realm: 'staff', audience: 'https://api.acme.test' };
+
+describe('provider presets', () => {
+  it.each(Object.keys(PROVIDER_PRESETS))('%s names one way to find its endpoints, https URLs only, a scope and a display name', (name) => {
+    const preset = findPreset(name)!;
+    const settings = preset.settings(VALUES);
+    expect(preset.displayName).not.toBe('');
+    expect(settings.scope).toMatch(/\S/);
+    expect([settings.discovery, settings.endpoints].filter((way) => way !== undefined)).toHaveLength(1);
+    const urls = [
+      ...Object.values(settings.discovery ?? {}),
+      ...Object.values(settings.endpoints ?? {}),
+      ...(settings.apiBaseUrl ? [settings.apiBaseUrl] : []),
+    ];
+    for (const url of urls) expect(new URL(url).protocol).toBe('https:');
+  });
+
+  it('findPreset knows only the presets, not what every object has', () => {
+    expect(findPreset('github')?.displayName).toBe('GitHub');
+    expect(findPreset('toString')).toBeUndefined();
+    expect(findPreset('nope')).toBeUndefined();
+  });
+
+  it('GitHub and GitHub Enterprise Server (its API under /api/v3)', () => {
+    expect(findPreset('github')!.settings({})).toMatchObject({
+      endpoints: { issuer: 'https://github.com/login/oauth', tokenEndpoint: 'https://github.com/login/oauth/access_token', userinfoEndpoint: 'https://api.github.com/user' },
+      apiBaseUrl: 'https://api.github.com',
+    });
+    expect(findPreset('github')!.settings({ baseUrl: 'https://ghe.acme.test//' })).toMatchObject({
+      endpoints: { issuer: 'https://ghe.acme.test/login/oauth', userinfoEndpoint: 'https://ghe.acme.test/api/v3/user' },
+      apiBaseUrl: 'https://ghe.acme.test/api/v3',
+    });
+  });
+
+  it('GitLab.com by default, a self-managed instance by its base URL', () => {
+    expect(findPreset('gitlab')!.settings({})).toMatchObject({ discovery: { issuer: 'https://gitlab.com' }, apiBaseUrl: 'https://gitlab.com/api/v4' });
+    expect(findPreset('gitlab')!.settings({ baseUrl: 'https://git.acme.test/' })).toMatchObject({ discovery: { issuer: 'https://git.acme.test' }, apiBaseUrl: 'https://git.acme.test/api/v4' });
+  });
+
+  it('Keycloak’s issuer is the realm under the base URL, the realm encoded', () => {
+    expect(findPreset('keycloak')!.settings({ baseUrl: 'https://sso.acme.test/auth/', realm: 'my realm' })).toMatchObject({
+      discovery: { issuer: 'https://sso.acme.test/auth/realms/my%20realm' },
+      apiBaseUrl: 'https://sso.acme.test/auth/realms/my%20realm',
+    });
+  });
+
+  it('Okta’s default authorization server, Auth0’s tenant with its trailing slash and optional audience', () => {
+    expect(findPreset('okta')!.settings({ domain: 'dev-1.okta.com' })).toMatchObject({ discovery: { issuer: 'https://dev-1.okta.com/oauth2/default' } });
+    expect(findPreset('auth0')!.settings({ domain: 'acme.eu.auth0.com' })).toEqual(expect.objectContaining({ discovery: { issuer: 'https://acme.eu.auth0.com/' } }));
+    expect(findPreset('auth0')!.settings({ domain: 'acme.eu.auth0.com' })).not.toHaveProperty('authorizationParams');
+    expect(findPreset('auth0')!.settings({ domain: 'a.auth0.com', audience: 'https://api.acme.test' }).authorizationParams).toEqual({ audience: 'https://api.acme.test' });
+  });
+
+  it('Microsoft’s tenant, common by default', () => {
+    expect(findPreset('microsoft')!.settings({}).discovery).toEqual({ issuer: 'https://login.microsoftonline.com/common/v2.0' });
+    expect(findPreset('microsoft')!.settings({ tenant: 'organizations' }).discovery).toEqual({ issuer: 'https://login.microsoftonline.com/organizations/v2.0' });
+  });
+
+  it('Salesforce’s per-connection API must be on its domains or the login host', () => {
+    expect(findPreset('salesforce')!.settings({}).connectionApiBase).toEqual({ member: 'instance_url', domains: ['salesforce.com', 'force.com', 'salesforce.mil', 'cloudforce.com', 'login.salesforce.com'] });
+    expect(findPreset('salesforce')!.settings({ baseUrl: 'https://acme.my.salesforce.com/' })).toMatchObject({
+      discovery: { issuer: 'https://acme.my.salesforce.com' },
+      connectionApiBase: { domains: expect.arrayContaining(['acme.my.salesforce.com']) },
+    });
+  });
+
+  it('withoutTrailingSlash removes every trailing slash and nothing else', () => {
+    expect(withoutTrailingSlash('https://host///')).toBe('https://host');
+    expect(withoutTrailingSlash('https://host/a')).toBe('https://host/a');
+  });
+});

@@ -1,0 +1,122 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT, type CryptoKey, type JWK } from 'jose';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ProviderRegistry } from './provider-registry.js';
+import type { ProviderSettings } from './provider-settings.js';
+import { InvalidGrantError, requestTokenRefresh } from './refresh-grant.js';
+import type { StoredTokenSet } from './token-store.js';
+
+const NOW = 1_800_000_000;
+
+/**
+ * A discovery document, token endpoint and JWKS on 127.0.0.1; the token
+ * endpoint answers what the test set. ID tokens are ES256, which discovery
+ * names (OIDC Discovery §3): its keys are quick to make.
+ */
+let server: Server;
+let origin: string;
+let signingKey: CryptoKey;
+let publicJwk: JWK;
+let answer: { status: number; body: unknown };
+
+beforeAll(async () => {
+  const pair = await generateKeyPair('ES256');
+  signingKey = pair.privateKey;
+  publicJwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES256' };
+  server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const metadata = { issuer: origin, authorization_endpoint: `${origin}/authorize`, token_endpoint: `${origin}/token`, jwks_uri: `${origin}/jwks`, id_token_signing_alg_values_supported: ['ES256'] };
+      const body =
+        req.url === '/jwks' ? { status: 200, body: { keys: [publicJwk] } } : req.url === '/.well-known/openid-configuration' ? { status: 200, body: metadata } : answer;
+      res.writeHead(body.status, { 'content-type': 'application/json' }).end(JSON.stringify(body.body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+beforeEach(() => {
+  answer = { status: 200, body: { access_token: 'at-2', token_type: 'Bearer', expires_in: 600 } };
+});
+
+function settings(overrides: Partial<ProviderSettings> = {}): ProviderSettings {
+  return {
+    name: 'acme',
+    displayName: 'Acme',
+    clientId: 'client-1',
+    clientSecret: 'secret-1',
+    tokenEndpointAuthMethod: 'client_secret_basic',
+    discovery: { issuer: origin },
+    scope: 'openid',
+    allowInsecureHttp: true,
+    ...overrides,
+  };
+}
+
+/** The ID token kept from the sign-in: only its claims are read, so it need not be signed here. */
+const signInIdToken = (claims: { sub: string; aud: string | string[] }) => new UnsecuredJWT({}).setIssuer(origin).setSubject(claims.sub).setAudience(claims.aud).encode();
+
+function stored(overrides: Partial<StoredTokenSet> = {}): StoredTokenSet {
+  return {
+    userId: 'u1',
+    provider: 'acme',
+    accessToken: 'at-1',
+    refreshToken: 'rt-1',
+    idToken: null,
+    tokenType: 'Bearer',
+    scope: 'openid',
+    expiresAt: NOW,
+    issuedAt: NOW - 600,
+    status: 'active',
+    lastError: null,
+    lastRefreshedAt: null,
+    ...overrides,
+  };
+}
+
+async function refreshedIdToken(sub: string): Promise<string> {
+  const seconds = Math.floor(Date.now() / 1000);
+  return new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setIssuer(origin).setAudience('client-1').setSubject(sub).setIssuedAt(seconds).setExpirationTime(seconds + 300).sign(signingKey);
+}
+
+describe('requestTokenRefresh', () => {
+  it('returns the refreshed set, its expiry from the injected clock, keeping the requested scope', async () => {
+    const set = await requestTokenRefresh(new ProviderRegistry([settings()]), stored(), () => NOW);
+    expect(set).toEqual({ accessToken: 'at-2', refreshToken: null, idToken: null, tokenType: 'bearer', scope: 'openid', expiresAt: NOW + 600, issuedAt: NOW });
+  });
+
+  it('accepts a refreshed ID token for the same identity (OIDC Core §12.2), whatever the form of its audience', async () => {
+    answer = { status: 200, body: { access_token: 'at-2', token_type: 'Bearer', id_token: await refreshedIdToken('user-1') } };
+    const set = await requestTokenRefresh(new ProviderRegistry([settings()]), stored({ idToken: signInIdToken({ sub: 'user-1', aud: ['client-1'] }) }), () => NOW);
+    expect(set.idToken).toBe((answer.body as { id_token: string }).id_token);
+  });
+
+  it('refuses a refreshed ID token for another subject: provider_bad_response', async () => {
+    answer = { status: 200, body: { access_token: 'at-2', token_type: 'Bearer', id_token: await refreshedIdToken('someone-else') } };
+    const refresh = requestTokenRefresh(new ProviderRegistry([settings()]), stored({ idToken: signInIdToken({ sub: 'user-1', aud: 'client-1' }) }), () => NOW);
+    await expect(refresh).rejects.toMatchObject({ code: 'provider_bad_response', status: 502, message: 'Acme returned an ID token for a different identity on refresh; it was rejected.' });
+  });
+
+  it('invalid_grant is an InvalidGrantError (401)', async () => {
+    answer = { status: 400, body: { error: 'invalid_grant' } };
+    const error = await requestTokenRefresh(new ProviderRegistry([settings()]), stored(), () => NOW).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InvalidGrantError);
+    expect(error).toMatchObject({ code: 'invalid_grant', status: 401 });
+  });
+
+  it('a preset’s tokenResponse hook rewrites the answer before it is read (an error sent with HTTP 200)', async () => {
+    answer = { status: 200, body: { error: 'bad_refresh_token' } };
+    const tokenResponse = async (response: Response) => {
+      const body = (await response.json()) as { error?: string };
+      return body.error ? new Response(JSON.stringify({ error: 'invalid_grant' }), { status: 400, headers: { 'content-type': 'application/json' } }) : response;
+    };
+    const refresh = requestTokenRefresh(new ProviderRegistry([settings({ hooks: { tokenResponse } })]), stored(), () => NOW);
+    await expect(refresh).rejects.toBeInstanceOf(InvalidGrantError);
+  });
+
+  it('a token without a refresh token is a programming error', async () => {
+    await expect(requestTokenRefresh(new ProviderRegistry([settings()]), stored({ refreshToken: null }), () => NOW)).rejects.toThrow('requestTokenRefresh needs a refresh token');
+  });
+});

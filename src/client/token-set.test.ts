@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { tokenSetFromResponse } from './token-set.js';
+
+const RECEIVED = 1_800_000_000;
+
+describe('tokenSetFromResponse', () => {
+  it('turns the relative expires_in into an absolute expiresAt from the time the answer came (RFC 6749 §5.1)', () => {
+    const set = tokenSetFromResponse({ access_token: 'at', refresh_token: 'rt', id_token: 'id', token_type: 'Bearer', scope: 'read', expires_in: 3600 }, RECEIVED, 'read write');
+    expect(set).toEqual({ accessToken: 'at', refreshToken: 'rt', idToken: 'id', tokenType: 'Bearer', scope: 'read', expiresAt: RECEIVED + 3600, issuedAt: RECEIVED });
+  });
+
+  it('an omitted scope is the one requested, an omitted expiry null, omitted tokens null', () => {
+    const set = tokenSetFromResponse({ access_token: 'at', token_type: 'Bearer' }, RECEIVED, 'read write');
+    expect(set).toEqual({ accessToken: 'at', refreshToken: null, idToken: null, tokenType: 'Bearer', scope: 'read write', expiresAt: null, issuedAt: RECEIVED });
+  });
+
+  it('expires_in of 0 is an expiry now, not none', () => {
+    expect(tokenSetFromResponse({ access_token: 'at', token_type: 'Bearer', expires_in: 0 }, RECEIVED, null).expiresAt).toBe(RECEIVED);
+  });
+
+  it('carries the connection API origin only when one is named', () => {
+    expect(tokenSetFromResponse({ access_token: 'at', token_type: 'Bearer' }, RECEIVED, null, 'https://eu1.acme.test')).toMatchObject({ apiBaseUrl: 'https://eu1.acme.test' });
+    expect(tokenSetFromResponse({ access_token: 'at', token_type: 'Bearer' }, RECEIVED, null, null)).not.toHaveProperty('apiBaseUrl');
+  });
+});

@@ -151,16 +151,23 @@ describeEachDialect('a sign-in callback that cannot be accepted', (dialect) => {
     await database.db.deleteFrom('users').execute();
   });
 
-  it('for an unknown provider: 404 page, and JSON under /api', async () => {
+  it('for an unknown provider: a 404 page; errors are JSON from JSON routes and for requests that ask for JSON, whatever the URL', async () => {
     const browser = app.browser();
     expect((await browser.get(`${APP_ORIGIN}/login/nope`)).status).toBe(404);
     const callback = await browser.get(`${APP_ORIGIN}/auth/nope/callback?code=x&state=y`);
     expect(callback.status).toBe(404);
     expect(callback.text).toContain('No provider named');
-    const api = await browser.get(`${APP_ORIGIN}/api/nothing-here`);
-    expect(api.status).toBe(404);
-    expect(JSON.parse(api.text)).toMatchObject({ error: 'not_found' });
+    const asked = await browser.get(`${APP_ORIGIN}/api/nothing-here`, { headers: { accept: 'application/json' } });
+    expect(asked.status).toBe(404);
+    expect(JSON.parse(asked.text)).toEqual({ error: 'not_found', message: 'There is nothing at this address.' });
+    const page = await browser.get(`${APP_ORIGIN}/somewhere`, { headers: { accept: 'text/html,application/xhtml+xml,application/json;q=0.9' } });
+    expect(page.headers.get('content-type')).toContain('text/html');
     expect(JSON.parse((await browser.get(`${APP_ORIGIN}/api/me`)).text)).toMatchObject({ error: 'unauthorized' });
+    // A JSON route outside /api/ answers its errors in JSON too.
+    const disconnect = await app.runtime.app.inject({ method: 'DELETE', url: '/account/connections/toolkit' });
+    expect(disconnect.headers['content-type']).toContain('application/json');
+    expect(disconnect.statusCode).toBe(403);
+    expect(JSON.parse(disconnect.body)).toMatchObject({ error: 'csrf_failed' });
   });
 });
 

@@ -167,20 +167,26 @@ export async function finishAuthorization(
         error.error === 'access_denied'
           ? `Sign-in with ${settings.displayName} was cancelled.`
           : `${settings.displayName} could not complete the sign-in (${error.error}).`,
-        { cause: error },
+        { cause: error, providerError: error.error },
       );
     }
     if (isRejectedCallback(error)) {
       // The callback's own parameters failed the RFC 9207 `iss` or `state` checks: bad input, not a provider fault.
       throw new SignInError('invalid_callback', `This sign-in response did not come from ${settings.displayName} as expected. Please sign in again.`, { cause: error });
     }
-    const failure = describeProviderFailure(settings.displayName, 'sign-in', error);
-    if (failure.code === 'invalid_grant') {
-      throw new SignInError('invalid_grant', `${settings.displayName} did not accept this sign-in (it may have been used already or expired). Please sign in again.`, { cause: error });
+    if (error instanceof oidc.ResponseBodyError && error.error === 'invalid_grant') {
+      throw new SignInError('invalid_grant', `${settings.displayName} did not accept this sign-in (it may have been used already or expired). Please sign in again.`, {
+        cause: error,
+        providerError: error.error,
+      });
     }
+    const failure = describeProviderFailure(settings.displayName, 'sign-in', error);
     // Any other refusal of the code exchange (invalid_client, unauthorized_client…) is our configuration's fault, not the person's.
-    if (failure instanceof SignInError) {
-      throw new ProviderUnavailableError('provider_error', `${settings.displayName} refused the sign-in (${failure.code}); check the client id, secret and redirect URI registered there.`, { cause: error });
+    if (failure.providerError !== null && failure.status < 503) {
+      throw new ProviderUnavailableError('provider_error', `${settings.displayName} refused the sign-in (${failure.providerError}); check the client id, secret and redirect URI registered there.`, {
+        cause: error,
+        providerError: failure.providerError,
+      });
     }
     throw failure;
   }

@@ -72,22 +72,22 @@ describe('describeProviderFailure', () => {
     expect(describe_(notConform(new Response('down', { status: 503 })))).toMatchObject({ code: 'provider_unavailable', status: 503, retryAfterSeconds: null });
   });
 
-  it('a 4xx error body keeps its OAuth error code as a SignInError (400)', () => {
-    const described = describe_(bodyError(400, 'invalid_grant'));
-    expect(described).toBeInstanceOf(SignInError);
-    expect(described).toMatchObject({ code: 'invalid_grant', status: 400, message: 'Acme refused the token refresh: invalid_grant.' });
+  it('a 4xx error body is provider_error (502), the provider\'s own code kept as providerError, never ours', () => {
+    const described = describe_(bodyError(400, 'unauthorized_client'));
+    expect(described).toBeInstanceOf(ProviderUnavailableError);
+    expect(described).toMatchObject({ code: 'provider_error', status: 502, providerError: 'unauthorized_client', message: 'Acme refused the token refresh (unauthorized_client).' });
   });
 
   it('a 5xx error body is provider_error (502)', () => {
     expect(describe_(bodyError(500, 'server_error'))).toMatchObject({ code: 'provider_error', status: 502, message: 'Acme failed the token refresh (HTTP 500).' });
   });
 
-  it('a WWW-Authenticate challenge is provider_challenge (400), naming the status', () => {
+  it('a WWW-Authenticate challenge is provider_error (502), naming the status, its error kept as providerError', () => {
     const error = new oidc.WWWAuthenticateChallengeError('server responded with a challenge', {
       cause: [{ scheme: 'bearer', parameters: { error: 'invalid_token' } }],
       response: new Response(null, { status: 401, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } }),
     });
-    expect(describe_(error)).toMatchObject({ code: 'provider_challenge', status: 400, message: 'Acme refused the token refresh (HTTP 401).' });
+    expect(describe_(error)).toMatchObject({ code: 'provider_error', status: 502, providerError: 'invalid_token', message: 'Acme refused the token refresh (HTTP 401).' });
   });
 
   it('fetch failed (connection refused, DNS) is provider_unreachable (503)', () => {
@@ -96,8 +96,9 @@ describe('describeProviderFailure', () => {
     expect(describe_(new TypeError('fetch failed'))).toMatchObject({ code: 'provider_unreachable' });
   });
 
-  it('a TypeError that is no network failure (a bug) is not reported as the provider being unreachable', () => {
-    expect(describe_(new TypeError('Cannot read properties of undefined'))).toMatchObject({ code: 'provider_bad_response', message: 'The token refresh with Acme failed.' });
+  it('a TypeError that is no network failure (our bug) is thrown again as it is, for a logged 500, not blamed on the provider', () => {
+    const bug = new TypeError('Cannot read properties of undefined');
+    expect(() => describe_(bug)).toThrow(bug);
   });
 
   it('an unexpected 5xx status is provider_error (502), naming it', () => {
@@ -131,11 +132,17 @@ describe('describeProviderFailure', () => {
     expect(describe_(new oidc.ClientError('no code'))).toMatchObject({ message: 'Acme gave an answer to the token refresh that failed validation (invalid response).' });
   });
 
-  it('an unknown error is provider_bad_response (502), keeping it as the cause', () => {
+  it('an error that is not a provider\'s failure is thrown again as it is', () => {
     const unknown = new Error('something else');
-    expect(describe_(unknown)).toMatchObject({ code: 'provider_bad_response', status: 502, message: 'The token refresh with Acme failed.', cause: unknown });
-    expect(describe_('a string')).toMatchObject({ code: 'provider_bad_response' });
-    expect(describe_(null)).toMatchObject({ code: 'provider_bad_response' });
+    expect(() => describe_(unknown)).toThrow(unknown);
+    expect(() => describe_('a string')).toThrow('a string');
+  });
+
+  it('a jose check of a token or key (ERR_J…) and an answer larger than we read are provider_bad_response', () => {
+    const jose = Object.assign(new Error('signature verification failed'), { code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' });
+    expect(describe_(jose)).toMatchObject({ code: 'provider_bad_response', status: 502 });
+    const large = Object.assign(new Error('too large'), { code: 'RESPONSE_TOO_LARGE' });
+    expect(describe_(large)).toMatchObject({ code: 'provider_bad_response', message: 'Acme answered the token refresh with more than we read.' });
   });
 });
 
@@ -169,7 +176,6 @@ describe('the error family', () => {
     expect(new NotConnectedError('Acme')).toMatchObject({ code: 'not_connected', status: 409, name: 'NotConnectedError' });
     expect(new ReauthRequiredError('Acme')).toMatchObject({ code: 'needs_reauth', status: 401, name: 'ReauthRequiredError' });
     expect(new SignInError('access_denied', 'no')).toMatchObject({ code: 'access_denied', status: 400 });
-    expect(new SignInError('x', 'no', { status: 403 })).toMatchObject({ status: 403 });
     expect(new ProviderUnavailableError('provider_unreachable', 'down')).toMatchObject({ status: 503, retryAfterSeconds: null });
     expect(new ProviderUnavailableError('provider_timeout', 'slow')).toBeInstanceOf(TokenkeeperError);
   });

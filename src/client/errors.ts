@@ -1,4 +1,5 @@
 import * as oidc from 'openid-client';
+import { ERROR_CODES, type ErrorCode } from './error-codes.js';
 
 /**
  * The error family of Tokenkeeper. Every error that crosses a layer carries a
@@ -6,35 +7,40 @@ import * as oidc from 'openid-client';
  * `invalid_grant` and a network failure can be told apart downstream.
  */
 export class TokenkeeperError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly status: number;
+  /** The provider's own `error` value, when it sent one: data for the log and the caller, never our code. */
+  readonly providerError: string | null;
 
-  constructor(code: string, status: number, message: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; providerError?: string | null }) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
-    this.status = status;
+    this.status = ERROR_CODES[code].status;
+    this.providerError = options?.providerError ?? null;
   }
 }
 
 /** The provider name is not registered. */
 export class UnknownProviderError extends TokenkeeperError {
   constructor(provider: string) {
-    super('unknown_provider', 404, `No provider named "${provider}" is configured.`);
+    super('unknown_provider', `No provider named "${provider}" is configured.`);
   }
 }
 
 /** A sign-in callback that cannot be accepted: bad state, an `error` from the provider, a rejected code. */
 export class SignInError extends TokenkeeperError {
-  constructor(code: string, message: string, options?: { cause?: unknown; status?: number }) {
-    super(code, options?.status ?? 400, message, options);
+  constructor(code: SignInErrorCode, message: string, options?: { cause?: unknown; providerError?: string | null }) {
+    super(code, message, options);
   }
 }
+
+type SignInErrorCode = 'invalid_state' | 'invalid_callback' | 'access_denied' | 'authorization_error' | 'invalid_grant' | 'transaction_mismatch';
 
 /** The user has no tokens for this provider (never connected, or disconnected). */
 export class NotConnectedError extends TokenkeeperError {
   constructor(provider: string) {
-    super('not_connected', 409, `You have not connected ${provider}. Sign in with it first.`);
+    super('not_connected', `You have not connected ${provider}. Sign in with it first.`);
   }
 }
 
@@ -44,34 +50,19 @@ export class NotConnectedError extends TokenkeeperError {
  */
 export class ReauthRequiredError extends TokenkeeperError {
   constructor(provider: string, options?: { cause?: unknown }) {
-    super('needs_reauth', 401, `Your ${provider} connection has expired. Sign in with ${provider} again.`, options);
+    super('needs_reauth', `Your ${provider} connection has expired. Sign in with ${provider} again.`, options);
   }
 }
 
-type ProviderFaultCode =
-  | 'provider_unreachable'
-  | 'provider_unavailable'
-  | 'provider_timeout'
-  | 'provider_error'
-  | 'provider_bad_response'
-  | 'provider_untrusted_certificate';
-
-const FAULT_STATUS: Record<ProviderFaultCode, number> = {
-  provider_unreachable: 503,
-  provider_unavailable: 503,
-  provider_timeout: 504,
-  provider_error: 502,
-  provider_bad_response: 502,
-  provider_untrusted_certificate: 502,
-};
+type ProviderFaultCode = Extract<ErrorCode, `provider_${string}`>;
 
 /** The provider could not be reached, was too slow, or answered something we cannot use. */
 export class ProviderUnavailableError extends TokenkeeperError {
   /** From the provider's Retry-After (RFC 9110 §10.2.3), when it sent one: how long to leave it alone. */
   readonly retryAfterSeconds: number | null;
 
-  constructor(code: ProviderFaultCode, message: string, options?: { cause?: unknown; retryAfterSeconds?: number | null }) {
-    super(code, FAULT_STATUS[code], message, options);
+  constructor(code: ProviderFaultCode, message: string, options?: { cause?: unknown; retryAfterSeconds?: number | null; providerError?: string | null }) {
+    super(code, message, options);
     this.retryAfterSeconds = options?.retryAfterSeconds ?? null;
   }
 }
@@ -123,9 +114,11 @@ function errorCode(error: unknown): string | undefined {
 }
 
 /**
- * Turns a failure of a request to the provider into a TokenkeeperError. A
- * protocol-level refusal (a JSON `error` body, e.g. `invalid_grant`) is kept
- * apart from transport faults, which become 502/503/504.
+ * Turns a failure of a request to the provider into a TokenkeeperError:
+ * transport faults and answers that fail validation become 502/503/504, and
+ * a refusal (a JSON `error` body) keeps the provider's own value as
+ * `providerError` (callers map `invalid_grant` before asking). Anything else
+ * is not the provider's doing and is thrown again as it is.
  */
 export function describeProviderFailure(provider: string, step: string, error: unknown): TokenkeeperError {
   if (error instanceof TokenkeeperError) return error;
@@ -152,10 +145,11 @@ export function describeProviderFailure(provider: string, step: string, error: u
     if (error.status >= 500) {
       return new ProviderUnavailableError('provider_error', `${provider} failed the ${step} (HTTP ${error.status}).`, { cause: error });
     }
-    return new SignInError(error.error, `${provider} refused the ${step}: ${error.error}.`, { cause: error });
+    return new ProviderUnavailableError('provider_error', `${provider} refused the ${step} (${error.error}).`, { cause: error, providerError: error.error });
   }
   if (error instanceof oidc.WWWAuthenticateChallengeError) {
-    return new SignInError('provider_challenge', `${provider} refused the ${step} (HTTP ${error.response.status}).`, { cause: error });
+    const challenge = error.cause[0]?.parameters.error;
+    return new ProviderUnavailableError('provider_error', `${provider} refused the ${step} (HTTP ${error.response.status}).`, { cause: error, providerError: challenge ?? null });
   }
   if (error instanceof TypeError && chain.some((e) => errorCode(e) !== undefined || (e as Error).message === 'fetch failed')) {
     return new ProviderUnavailableError('provider_unreachable', `${provider} could not be reached for the ${step}.`, { cause: error });
@@ -173,8 +167,13 @@ export function describeProviderFailure(provider: string, step: string, error: u
     }
     return new ProviderUnavailableError('provider_bad_response', `${provider} answered the ${step} with HTTP ${status}.`, { cause: error });
   }
-  if (code?.startsWith('OAUTH_') || error instanceof oidc.ClientError) {
+  if (code === 'RESPONSE_TOO_LARGE') {
+    return new ProviderUnavailableError('provider_bad_response', `${provider} answered the ${step} with more than we read.`, { cause: error });
+  }
+  // openid-client's and oauth4webapi's validation (OAUTH_…), jose's checks of tokens and keys (ERR_J…).
+  if (code?.startsWith('OAUTH_') || code?.startsWith('ERR_J') || error instanceof oidc.ClientError) {
     return new ProviderUnavailableError('provider_bad_response', `${provider} gave an answer to the ${step} that failed validation (${code ?? 'invalid response'}).`, { cause: error });
   }
-  return new ProviderUnavailableError('provider_bad_response', `The ${step} with ${provider} failed.`, { cause: error });
+  // Not a provider's answer: our own fault, which the caller's error handler logs with its stack as a 500.
+  throw error;
 }

@@ -86,9 +86,9 @@ describe('readProfile without an ID token (a plain OAuth 2.0 user API)', () => {
     await expect(readProfile(configuration(), settings(), 'at', undefined)).rejects.toMatchObject({ code, message });
   });
 
-  it('a 401 with a WWW-Authenticate challenge is provider_challenge', async () => {
+  it('a 401 with a WWW-Authenticate challenge is provider_error, the challenge\'s error kept as providerError', async () => {
     answers['/userinfo'] = { status: 401, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } };
-    await expect(readProfile(configuration(), settings(), 'at', undefined)).rejects.toMatchObject({ code: 'provider_challenge' });
+    await expect(readProfile(configuration(), settings(), 'at', undefined)).rejects.toMatchObject({ code: 'provider_error', status: 502 });
   });
 
   it('a 200 that is not JSON is provider_bad_response', async () => {

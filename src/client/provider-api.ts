@@ -95,11 +95,11 @@ export function apiUrl(base: URL, path: string): URL {
   const pathEnd = relative.search(/[?#]/);
   const pathOnly = pathEnd === -1 ? relative : relative.slice(0, pathEnd);
   if (/^[a-z][a-z0-9+.-]*:/i.test(relative) || STRIPPED_BY_URL_PARSER.test(pathOnly) || leavesApiPath(pathOnly)) {
-    throw new TokenkeeperError('invalid_api_path', 400, 'The API path must stay under the provider API: no dot-segments or backslashes, encoded or not.');
+    throw new TokenkeeperError('invalid_api_path', 'The API path must stay under the provider API: no dot-segments or backslashes, encoded or not.');
   }
   // Appended, not resolved against the base: the segments reach the API as they were given.
   const url = new URL(base.origin + base.pathname + relative);
-  if (!isWithin(base, url)) throw new TokenkeeperError('invalid_api_path', 400, 'The API path leaves the provider API.');
+  if (!isWithin(base, url)) throw new TokenkeeperError('invalid_api_path', 'The API path leaves the provider API.');
   return url;
 }
 
@@ -128,13 +128,13 @@ export class ProviderApi {
   async fetch(userId: string, provider: string, path: string, request: ProviderApiRequest = {}, current?: StoredTokenSet | null): Promise<Response> {
     const { settings } = this.#options.registry.get(provider);
     if (!settings.apiBaseUrl && !settings.connectionApiBase) {
-      throw new TokenkeeperError('no_api', 404, `${settings.displayName} has no API configured (${provider.toUpperCase()}_API_BASE_URL).`);
+      throw new TokenkeeperError('no_api', `${settings.displayName} has no API configured (${provider.toUpperCase()}_API_BASE_URL).`);
     }
     const tokens = this.#options.tokens;
     const token = (current !== undefined && tokens.usableAccessToken(provider, current)) || (await tokens.getAccessToken(userId, provider, current));
     // A connection that has its own API origin (Salesforce's instance_url) is called there.
     const apiBaseUrl = token.apiBaseUrl ?? settings.apiBaseUrl;
-    if (!apiBaseUrl) throw new TokenkeeperError('no_api', 404, `${settings.displayName} named no API origin for this connection; sign in with it again.`);
+    if (!apiBaseUrl) throw new TokenkeeperError('no_api', `${settings.displayName} named no API origin for this connection; sign in with it again.`);
     const base = this.#base(apiBaseUrl);
     const url = apiUrl(base, path);
     const sent = settings.apiHeaders || request.headers ? { ...request, headers: requestHeaders(settings.apiHeaders, request.headers) } : request;

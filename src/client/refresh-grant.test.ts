@@ -99,11 +99,11 @@ describe('requestTokenRefresh', () => {
     await expect(refresh).rejects.toMatchObject({ code: 'provider_bad_response', status: 502, message: 'Acme returned an ID token for a different identity on refresh; it was rejected.' });
   });
 
-  it('invalid_grant is an InvalidGrantError (401)', async () => {
+  it('invalid_grant is an InvalidGrantError, for the token manager to turn into needs_reauth', async () => {
     answer = { status: 400, body: { error: 'invalid_grant' } };
     const error = await requestTokenRefresh(new ProviderRegistry([settings()]), stored(), () => NOW).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InvalidGrantError);
-    expect(error).toMatchObject({ code: 'invalid_grant', status: 401 });
+    expect(error).toMatchObject({ code: 'invalid_grant' });
   });
 
   it('a preset’s tokenResponse hook rewrites the answer before it is read (an error sent with HTTP 200)', async () => {

@@ -9,7 +9,7 @@ import { tokenSetFromResponse, type TokenSet } from './token-set.js';
 /** The provider refused the refresh token itself (RFC 6749 §5.2 `invalid_grant`): only a new sign-in helps. */
 export class InvalidGrantError extends TokenkeeperError {
   constructor(provider: string, options: { cause: unknown }) {
-    super('invalid_grant', 401, `${provider} no longer accepts the stored refresh token.`, options);
+    super('invalid_grant', `${provider} no longer accepts the stored refresh token.`, options);
   }
 }
 

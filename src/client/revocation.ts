@@ -20,6 +20,19 @@ function isAlreadyRevoked(error: unknown): boolean {
 }
 
 /**
+ * Why a revocation failed. Disconnecting goes on whatever happened there, so
+ * even an error that is not the provider's (a preset hook's own) is reported
+ * rather than thrown.
+ */
+function failureReason(displayName: string, error: unknown): string {
+  try {
+    return describeProviderFailure(displayName, 'token revocation', error).message;
+  } catch {
+    return `The token revocation with ${displayName} failed: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+/**
  * Revokes a stored grant at its provider: through the preset's revoke hook
  * when the provider has its own way (GitHub), else RFC 7009 — the refresh
  * token first (which, at most providers, ends the whole grant), then the
@@ -43,7 +56,7 @@ export async function revokeAtProvider(registry: ProviderRegistry, token: Stored
         send: (url, init) => provider.send(url, init),
       });
     } catch (error) {
-      return { revokedAtProvider: false, error: describeProviderFailure(settings.displayName, 'token revocation', error).message };
+      return { revokedAtProvider: false, error: failureReason(settings.displayName, error) };
     }
     return { revokedAtProvider: true, error: null };
   }
@@ -67,7 +80,7 @@ export async function revokeAtProvider(registry: ProviderRegistry, token: Stored
       });
     }
   } catch (error) {
-    return { revokedAtProvider: false, error: describeProviderFailure(settings.displayName, 'token revocation', error).message };
+    return { revokedAtProvider: false, error: failureReason(settings.displayName, error) };
   }
   return { revokedAtProvider: true, error: null };
 }

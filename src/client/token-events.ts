@@ -16,7 +16,8 @@ export class TokenEventBus {
   readonly #listeners = new Set<TokenEventListener>();
   readonly #onListenerError: (error: unknown, event: TokenEvent) => void;
 
-  constructor(onListenerError: (error: unknown, event: TokenEvent) => void = () => {}) {
+  // Without a handler of the caller's, a failing listener is still reported, with its stack: never swallowed.
+  constructor(onListenerError: (error: unknown, event: TokenEvent) => void = (error, event) => console.error(`tokenkeeper: a ${event.type} listener failed:`, error)) {
     this.#onListenerError = onListenerError;
   }
 

@@ -563,7 +563,7 @@ describe('TokenManager.revoke', () => {
     const { store, tokens } = setup();
     store.saveTokenSet('u1', 'acme', storedSet());
     answerRevoke = () => ({ status: 401, body: { error: 'invalid_client' } });
-    expect(await tokens.revoke('u1', 'acme')).toEqual({ revokedAtProvider: false, error: 'Acme refused the token revocation: invalid_client.' });
+    expect(await tokens.revoke('u1', 'acme')).toEqual({ revokedAtProvider: false, error: 'Acme refused the token revocation (invalid_client).' });
   });
 
   it('nothing stored is not_connected', async () => {
@@ -601,7 +601,7 @@ describe('TokenManager.revoke', () => {
     store.saveTokenSet('u1', 'hooked', storedSet({ expiresAt: NOW + 100 }));
     clock.now = NOW + 100;
     answerToken = () => ({ status: 400, body: { error: 'invalid_grant' } });
-    expect(await tokens.revoke('u1', 'hooked')).toEqual({ revokedAtProvider: false, error: 'The token revocation with Hooked failed.' });
+    expect(await tokens.revoke('u1', 'hooked')).toEqual({ revokedAtProvider: false, error: 'The token revocation with Hooked failed: refused' });
     expect(seen).toEqual(['at-old']);
     expect(await store.findToken('u1', 'hooked')).toBeUndefined();
   });

@@ -252,7 +252,7 @@ export class TokenManager {
       if (usable && !options.force) return usable;
       const current = token!;
       if (!current.refreshToken) {
-        throw new TokenkeeperError('no_refresh_token', 409, `${displayName} gave no refresh token; sign in with ${displayName} again for a new access token.`);
+        throw new TokenkeeperError('no_refresh_token', `${displayName} gave no refresh token; sign in with ${displayName} again for a new access token.`);
       }
 
       const backoff = this.#backoffs.get(key);

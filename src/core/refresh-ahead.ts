@@ -60,7 +60,8 @@ export function startRefreshAhead(options: RefreshAheadOptions): RefreshAheadJob
           refreshed += 1;
         } catch (error) {
           failed += 1;
-          options.logger.warn({ tokenId: token.id, provider: token.provider, code: (error as { code?: string }).code }, 'refresh-ahead failed');
+          // A provider's refusal or fault says so in its code; anything else is ours, so the log keeps its stack.
+          options.logger.warn({ tokenId: token.id, provider: token.provider, code: (error as { code?: string }).code, err: error }, 'refresh-ahead failed');
         }
       }
     };

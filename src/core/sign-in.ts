@@ -31,7 +31,7 @@ async function signInOnce(context: SignInContext, completed: CompletedAuthorizat
     if (account) {
       user = await findUserById(trx, account.userId);
       if (!user) throw new Error(`account ${account.id} has no user`);
-      if (!user.isActive) throw new TokenkeeperError('account_inactive', 403, 'This account has been deactivated. Contact the site administrator.');
+      if (!user.isActive) throw new TokenkeeperError('account_inactive', 'This account has been deactivated. Contact the site administrator.');
       await updateAccountClaims(trx, account.id, identity.claims as never, context.now);
       await updateUserProfile(trx, user.id, { email: identity.email ?? user.email, name: identity.name ?? user.name });
     } else {
@@ -98,15 +98,15 @@ export async function completeLink(context: SignInContext, completed: CompletedA
   const { identity, tokens } = completed;
   await context.db.transaction().execute(async (trx) => {
     const user = await findUserById(trx, userId);
-    if (!user || !user.isActive) throw new TokenkeeperError('unauthorized', 401, 'Sign in first.');
+    if (!user || !user.isActive) throw new TokenkeeperError('unauthorized', 'Sign in first.');
     const account = await findAccount(trx, identity.provider, identity.subject);
     if (account && account.userId !== userId) {
-      throw new TokenkeeperError('identity_taken', 409, `This ${identity.provider} account is already connected to another user.`);
+      throw new TokenkeeperError('identity_taken', `This ${identity.provider} account is already connected to another user.`);
     }
     // One identity per provider: a second one would sign in as this user unseen (the page and the API show the first).
     const other = (await listAccountsForUser(trx, userId)).find((linked) => linked.provider === identity.provider && linked.subject !== identity.subject);
     if (other) {
-      throw new TokenkeeperError('provider_already_connected', 409, `Another ${identity.provider} account is already connected to you; disconnect it first.`);
+      throw new TokenkeeperError('provider_already_connected', `Another ${identity.provider} account is already connected to you; disconnect it first.`);
     }
     if (account) await updateAccountClaims(trx, account.id, identity.claims as never, context.now);
     else {

@@ -1,43 +1,76 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ERROR_CODES, type ErrorCode } from '../client/error-codes.js';
 import { ProviderUnavailableError, TokenkeeperError } from '../client/errors.js';
 import { layout } from './views/layout.js';
 import { errorPage } from './views/pages.js';
 
-function wantsJson(request: FastifyRequest): boolean {
-  return request.url.startsWith('/api/');
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** 'json': the route answers JSON, its errors included (the API); pages answer HTML unless the request asks for JSON. */
+    replies?: 'json';
+  }
 }
 
-function send(request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string) {
+/** JSON when the route answers JSON, or the request prefers JSON to HTML (an Accept without text/html); else an HTML page. */
+function wantsJson(request: FastifyRequest): boolean {
+  if (request.routeOptions.config?.replies === 'json') return true;
+  const accept = request.headers.accept ?? '';
+  return accept.includes('application/json') && !accept.includes('text/html');
+}
+
+const SIGN_IN_AGAIN: ReadonlySet<ErrorCode> = new Set(['invalid_state', 'invalid_grant', 'access_denied', 'authorization_error', 'transaction_mismatch', 'needs_reauth']);
+
+function send(request: FastifyRequest, reply: FastifyReply, code: ErrorCode, message: string) {
+  const { status } = ERROR_CODES[code];
   reply.code(status).header('cache-control', 'no-store');
   if (wantsJson(request)) return reply.send({ error: code, message });
-  const signInAgain = ['invalid_state', 'invalid_grant', 'access_denied', 'authorization_error', 'transaction_mismatch', 'needs_reauth'].includes(code);
   return reply
     .type('text/html; charset=utf-8')
-    .send(layout({ title: status >= 500 ? 'Upstream error' : 'Error', signedInAs: null, csrfToken: null }, errorPage(status, message, signInAgain)));
+    .send(layout({ title: status >= 500 ? 'Upstream error' : 'Error', signedInAs: null, csrfToken: null }, errorPage(status, message, SIGN_IN_AGAIN.has(code))));
+}
+
+/** Fastify's own refusals of a request (bad body, too large, slow…) as our codes; their messages are Fastify's, written for clients. */
+function codeOfClientError(status: number): ErrorCode {
+  switch (status) {
+    case 404:
+      return 'not_found';
+    case 408:
+      return 'request_timeout';
+    case 413:
+      return 'payload_too_large';
+    case 414:
+      return 'uri_too_long';
+    case 415:
+      return 'unsupported_media_type';
+    case 429:
+      return 'too_many_requests';
+    default:
+      return 'bad_request';
+  }
 }
 
 /**
- * One error handler for the whole app. Known errors keep their status and a
- * message written for the user; Fastify's own 4xx (bad body, too large…)
- * keep theirs; anything else is logged in full and shown as a generic 500,
- * so internals never leak.
+ * One error handler for the whole app. Known errors keep their code and a
+ * message written for the user; Fastify's own 4xx keep theirs under one of
+ * our codes; anything else — our own bugs included — is logged with its
+ * stack and shown as a generic 500, so internals never leak.
  */
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof TokenkeeperError) {
       const level = error.status >= 500 ? 'warn' : 'info';
       if (error instanceof ProviderUnavailableError && error.retryAfterSeconds !== null) reply.header('retry-after', String(error.retryAfterSeconds));
-      request.log[level]({ code: error.code, err: error.cause ?? error }, error.message);
-      return send(request, reply, error.status, error.code, error.message);
+      request.log[level]({ code: error.code, providerError: error.providerError ?? undefined, err: error.cause ?? error }, error.message);
+      return send(request, reply, error.code, error.message);
     }
     if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
-      request.log.info({ code: error.code }, error.message);
-      const message = error.statusCode === 429 ? 'Too many requests: wait a minute and try again.' : error.message;
-      return send(request, reply, error.statusCode, error.code ?? 'bad_request', message);
+      const code = codeOfClientError(error.statusCode);
+      request.log.info({ code, fastifyCode: error.code }, error.message);
+      return send(request, reply, code, code === 'too_many_requests' ? 'Too many requests: wait a minute and try again.' : error.message);
     }
     request.log.error({ err: error }, 'unexpected error');
-    return send(request, reply, 500, 'internal_error', 'Something went wrong on our side. Please try again.');
+    return send(request, reply, 'internal_error', 'Something went wrong on our side. Please try again.');
   });
 
-  app.setNotFoundHandler((request, reply) => send(request, reply, 404, 'not_found', 'There is nothing at this address.'));
+  app.setNotFoundHandler((request, reply) => send(request, reply, 'not_found', 'There is nothing at this address.'));
 }

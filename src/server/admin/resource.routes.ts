@@ -14,13 +14,13 @@ import { listPage } from './views/list-page.js';
 
 function contextOf(request: FastifyRequest, deps: Tokenkeeper): AdminContext {
   const admin = request.adminUser;
-  if (!admin) throw new TokenkeeperError('unauthorized', 401, 'Sign in as staff first.');
+  if (!admin) throw new TokenkeeperError('unauthorized', 'Sign in as staff first.');
   return { deps, request, admin: admin as User, now: deps.now() };
 }
 
 function resourceNamed(name: string): AnyAdminResource {
   const resource = adminResources.find((candidate) => candidate.name === name);
-  if (!resource) throw new TokenkeeperError('not_found', 404, 'There is no such admin page.');
+  if (!resource) throw new TokenkeeperError('not_found', 'There is no such admin page.');
   return resource;
 }
 
@@ -55,7 +55,7 @@ export async function adminResourceRoutes(app: FastifyInstance, deps: Tokenkeepe
     const resource = resourceNamed(request.params.resource);
     const context = contextOf(request, deps);
     const row = await resource.find(request.params.id, context);
-    if (row === undefined) throw new TokenkeeperError('not_found', 404, `No such ${resource.singular}.`);
+    if (row === undefined) throw new TokenkeeperError('not_found', `No such ${resource.singular}.`);
     const related = resource.related ? await resource.related(row, context) : null;
     return reply.type('text/html; charset=utf-8').send(await page(app, request, resource.titleOf(row), resource.name as never, detailPage(resource, row, related, context)));
   });
@@ -64,9 +64,9 @@ export async function adminResourceRoutes(app: FastifyInstance, deps: Tokenkeepe
     const resource = resourceNamed(request.params.resource);
     const context = contextOf(request, deps);
     const action = resource.actions.find((candidate) => candidate.name === request.params.action);
-    if (!action) throw new TokenkeeperError('not_found', 404, 'There is no such action.');
+    if (!action) throw new TokenkeeperError('not_found', 'There is no such action.');
     const row = await resource.find(request.params.id, context);
-    if (row === undefined) throw new TokenkeeperError('not_found', 404, `No such ${resource.singular}.`);
+    if (row === undefined) throw new TokenkeeperError('not_found', `No such ${resource.singular}.`);
     if (!mayRun(action, row, context)) {
       await writeAuditEvent(deps.database.db, {
         event: `admin.${resource.name}.${action.name}_denied`,
@@ -77,9 +77,9 @@ export async function adminResourceRoutes(app: FastifyInstance, deps: Tokenkeepe
         detail: { code: 'superuser_only' },
         at: deps.now(),
       });
-      throw new TokenkeeperError('superuser_only', 403, `Only a superuser may use “${action.label}” on this ${resource.singular}.`);
+      throw new TokenkeeperError('superuser_only', `Only a superuser may use “${action.label}” on this ${resource.singular}.`);
     }
-    if (action.appliesTo && !action.appliesTo(row, context)) throw new TokenkeeperError('action_not_applicable', 409, `“${action.label}” does not apply to this ${resource.singular}.`);
+    if (action.appliesTo && !action.appliesTo(row, context)) throw new TokenkeeperError('action_not_applicable', `“${action.label}” does not apply to this ${resource.singular}.`);
     const id = resource.idOf(row);
     let outcome: string;
     try {

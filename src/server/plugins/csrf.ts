@@ -33,7 +33,7 @@ async function csrfPlugin(app: FastifyInstance): Promise<void> {
     const token = submittedToken(request);
     const expected = app.sessions.expectedCsrfToken(request);
     if (!expected || !token || !sameSecret(token, expected)) {
-      return done(new TokenkeeperError('csrf_failed', 403, 'This form has expired or did not come from this site. Go back, reload the page and try again.'));
+      return done(new TokenkeeperError('csrf_failed', 'This form has expired or did not come from this site. Go back, reload the page and try again.'));
     }
     done();
   });

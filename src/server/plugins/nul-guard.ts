@@ -21,7 +21,7 @@ export function hasNul(value: unknown): boolean {
 }
 
 function nulError(): TokenkeeperError {
-  return new TokenkeeperError('invalid_character', 400, 'The request contains a NUL character (U+0000), which no address or form field here may hold.');
+  return new TokenkeeperError('invalid_character', 'The request contains a NUL character (U+0000), which no address or form field here may hold.');
 }
 
 /**

@@ -6,9 +6,9 @@ import { currentUser } from '../current-user.js';
 
 /** GET /api/me: the signed-in user and their connections, never a token value. */
 export async function apiRoutes(app: FastifyInstance, deps: Tokenkeeper): Promise<void> {
-  app.get('/api/me', async (request, reply) => {
+  app.get('/api/me', { config: { replies: 'json' } }, async (request, reply) => {
     const user = currentUser(request);
-    if (!user) throw new TokenkeeperError('unauthorized', 401, 'Sign in first.');
+    if (!user) throw new TokenkeeperError('unauthorized', 'Sign in first.');
     const view = await loadAccountView(deps.database.db, deps.tokenStore, deps.registry, user);
     const now = deps.now();
     reply.header('cache-control', 'no-store');

@@ -61,7 +61,7 @@ export async function authRoutes(app: FastifyInstance, deps: Tokenkeeper): Promi
   // Links another provider to the signed-in user (CSRF-checked by the global hook).
   app.post<{ Params: ProviderParams }>('/account/connections/:provider', { config: rateLimit(deps) }, async (request, reply) => {
     const user = currentUser(request);
-    if (!user) throw new TokenkeeperError('unauthorized', 401, 'Sign in first.');
+    if (!user) throw new TokenkeeperError('unauthorized', 'Sign in first.');
     return startSignIn(request, reply, request.params.provider, '/account', user.id);
   });
 

@@ -15,7 +15,7 @@ const API_RESULT_PREVIEW_BYTES = 64 * 1024;
 
 async function requireUser(request: FastifyRequest, deps: Tokenkeeper): Promise<User> {
   const user = currentUser(request);
-  if (!user) throw new TokenkeeperError('unauthorized', 401, 'Sign in first.');
+  if (!user) throw new TokenkeeperError('unauthorized', 'Sign in first.');
   return user;
 }
 
@@ -61,7 +61,7 @@ export async function connectionRoutes(app: FastifyInstance, deps: Tokenkeeper):
     return reply.redirect('/account', 303);
   };
   app.post<{ Params: ProviderParams }>('/account/connections/:provider/disconnect', (request, reply) => disconnect(request, reply, 'page'));
-  app.delete<{ Params: ProviderParams }>('/account/connections/:provider', (request, reply) => disconnect(request, reply, 'json'));
+  app.delete<{ Params: ProviderParams }>('/account/connections/:provider', { config: { replies: 'json' } }, (request, reply) => disconnect(request, reply, 'json'));
 
   // "Call the API": a GET form, since reading from the provider changes nothing here.
   app.get<{ Params: ProviderParams; Querystring: { path?: unknown } }>('/account/connections/:provider/call', async (request, reply) => {

@@ -120,10 +120,10 @@ export async function proxyRoutes(app: FastifyInstance, deps: Tokenkeeper): Prom
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: PROXY_BODY_LIMIT }, (_request, body, done) => done(null, body));
 
   // The user's token for :provider is read with the session, in one query: this is the hot path.
-  const route = { config: { securityHeaders: 'proxied' as const, sessionTokenParam: 'provider' } };
+  const route = { config: { securityHeaders: 'proxied' as const, sessionTokenParam: 'provider', replies: 'json' as const } };
   app.all<{ Params: { provider: string; '*': string } }>('/api/providers/:provider/proxy/*', route, async (request, reply) => {
     const user = currentUser(request);
-    if (!user) throw new TokenkeeperError('unauthorized', 401, 'Sign in first.');
+    if (!user) throw new TokenkeeperError('unauthorized', 'Sign in first.');
     const { provider } = request.params;
     const path = rawWildcard(request.url);
     const body = Buffer.isBuffer(request.body) ? request.body : undefined;

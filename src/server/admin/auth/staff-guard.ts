@@ -40,10 +40,10 @@ export function requireStaff(): preHandlerAsyncHookHandler {
       if (request.method === 'GET' || request.method === 'HEAD') {
         return reply.redirect(adminLoginUrl(request.url), 302);
       }
-      throw new TokenkeeperError('not_signed_in', 401, 'Sign in as a staff user to use the admin site.');
+      throw new TokenkeeperError('unauthorized', 'Sign in as a staff user to use the admin site.');
     }
     if (!user.isActive || !user.isStaff) {
-      throw new TokenkeeperError('staff_only', 403, 'Staff only: your account may not use the admin site.');
+      throw new TokenkeeperError('staff_only', 'Staff only: your account may not use the admin site.');
     }
     request.adminUser = user;
     return undefined;

@@ -17,7 +17,7 @@ export function mayUnlinkIdentities(admin: User, user: User): boolean {
 }
 
 function lastIdentity(user: User): TokenkeeperError {
-  return new TokenkeeperError('last_identity', 409, `This is ${user.username}'s only identity: it is how they sign in, so it cannot be unlinked. Delete the user instead.`);
+  return new TokenkeeperError('last_identity', `This is ${user.username}'s only identity: it is how they sign in, so it cannot be unlinked. Delete the user instead.`);
 }
 
 interface UnlinkOutcome {
@@ -54,19 +54,19 @@ export async function userIdentityRoutes(app: FastifyInstance, deps: Tokenkeeper
 
   app.post<{ Params: { id: string; accountId: string } }>('/users/:id/identities/:accountId/unlink', async (request, reply) => {
     const admin = request.adminUser;
-    if (!admin) throw new TokenkeeperError('unauthorized', 401, 'Sign in as staff first.');
+    if (!admin) throw new TokenkeeperError('unauthorized', 'Sign in as staff first.');
     const user = await findUserById(db, request.params.id);
-    if (!user) throw new TokenkeeperError('not_found', 404, 'No such user.');
+    if (!user) throw new TokenkeeperError('not_found', 'No such user.');
     const audit = (event: string, detail: Record<string, string | boolean | null>) =>
       writeAuditEvent(db, { event, actorUserId: admin.id, targetType: 'user', targetId: user.id, ip: request.ip, detail, at: deps.now() });
 
     if (!mayUnlinkIdentities(admin, user)) {
       await audit('admin.users.unlink_denied', { code: 'superuser_only' });
-      throw new TokenkeeperError('superuser_only', 403, 'Only a superuser may unlink the identities of another admin.');
+      throw new TokenkeeperError('superuser_only', 'Only a superuser may unlink the identities of another admin.');
     }
     const accounts = await listAccountsForUser(db, user.id);
     const account = accounts.find((candidate) => candidate.id === request.params.accountId);
-    if (!account) throw new TokenkeeperError('not_found', 404, 'This user has no such identity.');
+    if (!account) throw new TokenkeeperError('not_found', 'This user has no such identity.');
     // Checked before anything is revoked: the only identity keeps its tokens too.
     if (accounts.length < 2) {
       await audit('admin.users.unlink_failed', { code: 'last_identity', provider: account.provider });

@@ -1,0 +1,52 @@
+/**
+ * Every error code a client of Tokenkeeper can see — in the JSON `{ error,
+ * message }` of the HTTP API, on error pages, and as `code` on a
+ * TokenkeeperError in the library — with the HTTP status it comes with and
+ * what it means. The set is closed: a provider's own error value is kept as
+ * data (`providerError`), never used as one of these. README's table of
+ * error codes lists the same (a test checks that they agree).
+ */
+export const ERROR_CODES = {
+  bad_request: { status: 400, meaning: 'The request is malformed: its body, parameters or headers.' },
+  invalid_character: { status: 400, meaning: 'A NUL character in the address or the body.' },
+  invalid_state: { status: 400, meaning: 'The sign-in link is not valid in this browser: expired, used already, or started elsewhere.' },
+  invalid_callback: { status: 400, meaning: 'The sign-in response did not come from the provider as expected (its `iss` or `state`).' },
+  access_denied: { status: 400, meaning: 'The person cancelled the sign-in at the provider.' },
+  authorization_error: { status: 400, meaning: "The provider ended the sign-in with an error of its own (in `providerError`)." },
+  invalid_grant: { status: 400, meaning: 'The provider did not accept the authorization code: used already, or expired.' },
+  transaction_mismatch: { status: 400, meaning: 'The sign-in was started under another provider configuration.' },
+  invalid_api_path: { status: 400, meaning: "The API path would leave the provider's API base." },
+  unauthorized: { status: 401, meaning: 'Not signed in.' },
+  needs_reauth: { status: 401, meaning: 'The provider no longer accepts the stored grant: sign in with it again.' },
+  csrf_failed: { status: 403, meaning: 'The CSRF token is missing or wrong.' },
+  account_inactive: { status: 403, meaning: 'The account has been deactivated.' },
+  staff_only: { status: 403, meaning: 'Only staff users may do this.' },
+  superuser_only: { status: 403, meaning: 'Only superusers may do this.' },
+  not_found: { status: 404, meaning: 'There is nothing at this address.' },
+  unknown_provider: { status: 404, meaning: 'No provider of that name is configured.' },
+  no_api: { status: 404, meaning: 'The provider has no API configured (`<NAME>_API_BASE_URL`).' },
+  request_timeout: { status: 408, meaning: 'The request was not received whole in time (`REQUEST_TIMEOUT_SECONDS`).' },
+  not_connected: { status: 409, meaning: 'The user has not connected this provider.' },
+  no_refresh_token: { status: 409, meaning: 'The provider gave no refresh token: only a new sign-in brings a new access token.' },
+  identity_taken: { status: 409, meaning: 'This identity at the provider is connected to another user.' },
+  provider_already_connected: { status: 409, meaning: 'Another identity at this provider is connected to the user: disconnect it first.' },
+  last_identity: { status: 409, meaning: "This is the user's only identity, their way to sign in." },
+  action_not_applicable: { status: 409, meaning: 'The admin action does not apply to this record.' },
+  payload_too_large: { status: 413, meaning: 'The request body is larger than the route takes.' },
+  uri_too_long: { status: 414, meaning: 'A part of the address is longer than the route takes.' },
+  unsupported_media_type: { status: 415, meaning: 'The request body has a type the route does not read.' },
+  too_many_requests: { status: 429, meaning: 'Too many requests: wait a minute (`LOGIN_RATE_LIMIT`, the admin login limit).' },
+  internal_error: { status: 500, meaning: 'A fault on our side; the log has the details.' },
+  provider_error: { status: 502, meaning: 'The provider failed the request (HTTP 5xx), or refused one that should have worked (its reason in `providerError`).' },
+  provider_bad_response: { status: 502, meaning: 'The provider answered something that failed validation.' },
+  provider_untrusted_certificate: { status: 502, meaning: "The provider's TLS certificate is not trusted (`CA_FILE`)." },
+  provider_unreachable: { status: 503, meaning: 'The provider could not be reached.' },
+  provider_unavailable: { status: 503, meaning: 'The provider is temporarily unavailable, or failed recently and is left alone for a while (`Retry-After`).' },
+  provider_timeout: { status: 504, meaning: 'The provider did not answer in time (`PROVIDER_TIMEOUT_SECONDS`).' },
+} as const satisfies Record<string, { status: number; meaning: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.hasOwn(ERROR_CODES, value);
+}

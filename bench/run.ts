@@ -1,4 +1,4 @@
-// npm run bench — the benchmarks of issue 3, in order, then one table.
+// npm run bench — the benchmarks, in order, then one table.
 // Everything talks to 127.0.0.1 only; the proxy case starts its two servers as
 // processes of their own. Progress goes to stderr, the results (Markdown) to
 // stdout. Not part of `npm test`.
@@ -11,6 +11,7 @@ import { openPostgres, type PostgresResult } from './lib/postgres.js';
 import { formatTable, type Row } from './lib/table.js';
 import { proxyThroughput } from './proxy-throughput.js';
 import { refreshStorm } from './refresh-storm.js';
+import { signInThroughput } from './sign-in.js';
 
 const started = performance.now();
 const loadAtStart = loadavg()[0]!;
@@ -39,8 +40,8 @@ async function attempt(name: string, run: () => Promise<Row[]>): Promise<Row[]> 
 const budget = quietBudget(15_000);
 const settle: Settle = (options) => waitForQuiet(budget, options);
 
-// BENCH_CASES=proxy,storm (say) runs only those cases; all three by default.
-const CASES = ['proxy', 'token', 'storm'] as const;
+// BENCH_CASES=proxy,storm (say) runs only those cases; all of them by default.
+const CASES = ['proxy', 'token', 'storm', 'signin'] as const;
 const chosen = (process.env.BENCH_CASES ?? CASES.join(',')).split(',').map((name) => name.trim());
 const unknown = chosen.filter((name) => !(CASES as readonly string[]).includes(name));
 if (unknown.length > 0) {
@@ -51,12 +52,13 @@ const runs = (name: (typeof CASES)[number]) => chosen.includes(name);
 
 const rows: Row[] = [];
 log('starting PostgreSQL (or finding TEST_DATABASE_URL)');
-const postgres: PostgresResult = runs('token') || runs('storm') ? await openPostgres() : { server: null, reason: 'not needed by BENCH_CASES' };
+const postgres: PostgresResult = runs('token') || runs('storm') || runs('signin') ? await openPostgres() : { server: null, reason: 'not needed by BENCH_CASES' };
 if (postgres.server === null) log(`PostgreSQL rows skipped: ${postgres.reason}`);
 try {
   if (runs('proxy')) rows.push(...(await attempt('proxy throughput', () => proxyThroughput({ log, settle }))));
   if (runs('token')) rows.push(...(await attempt('getAccessToken', () => getAccessTokenThroughput({ postgres, log, settle }))));
   if (runs('storm')) rows.push(...(await attempt('refresh storm', () => refreshStorm({ postgres, log }))));
+  if (runs('signin')) rows.push(...(await attempt('sign-in', () => signInThroughput({ postgres, log, settle }))));
 } finally {
   await postgres.server?.close();
 }

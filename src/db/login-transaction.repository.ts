@@ -51,7 +51,7 @@ export function rowToLoginTransaction(row: LoginTransactionRow): LoginTransactio
 }
 
 /** Stores a pending sign-in and drops that session's oldest beyond MAX_PENDING_SIGN_INS_PER_SESSION. */
-export async function createLoginTransaction(db: Kysely<DatabaseSchema>, tx: LoginTransaction): Promise<void> {
+export async function createLoginTransaction(db: Kysely<DatabaseSchema>, tx: LoginTransaction, options: { sessionIsNew?: boolean } = {}): Promise<void> {
   await db
     .insertInto('login_transactions')
     .values({
@@ -69,6 +69,8 @@ export async function createLoginTransaction(db: Kysely<DatabaseSchema>, tx: Log
       expires_at: tx.expiresAt,
     })
     .execute();
+  // A session made for this sign-in has no other to drop.
+  if (options.sessionIsNew) return;
   // One statement after the insert, keeping the new row and the newest others.
   await db
     .deleteFrom('login_transactions')

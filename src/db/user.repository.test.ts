@@ -91,6 +91,12 @@ describeEachDialect('user repository', (dialect) => {
     expect(await uniqueUsername(database.db, '100%')).toBe('100%-2');
   });
 
+  it('uniqueUsername looks past a batch of taken names', async () => {
+    await createUser(database.db, { username: 'common', dateJoined: NOW });
+    for (let n = 2; n <= 25; n += 1) await createUser(database.db, { username: `common-${n}`, dateJoined: NOW });
+    expect(await uniqueUsername(database.db, 'common')).toBe('common-26');
+  });
+
   it('createUserWithUniqueUsername gives 10 concurrent sign-ins 10 distinct names', async () => {
     const users = await Promise.all(
       Array.from({ length: 10 }, () => createUserWithUniqueUsername(database.db, { username: 'rush', dateJoined: NOW })),

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { isUniqueViolation, newId } from './database.js';
 import type { DatabaseSchema, UserRow } from './schema.js';
 
@@ -153,23 +153,21 @@ export async function deleteUser(db: Kysely<DatabaseSchema>, id: string): Promis
  * `wanted` when free, else the first free of `wanted-2`, `wanted-3`…
  * (Another writer may take it before you insert: see createUserWithUniqueUsername.)
  */
-export async function uniqueUsername(db: Kysely<DatabaseSchema>, wanted: string): Promise<string> {
-  const rows = await db
-    .selectFrom('users')
-    .select('username')
-    .where((eb) =>
-      eb.or([eb('username', '=', wanted), sql<boolean>`username like ${`${escapeLike(wanted)}-%`} escape '\\'`]),
-    )
-    .execute();
-  // SQLite's LIKE ignores ASCII case; compare exactly here.
-  const taken = new Set(rows.map((r) => r.username));
-  if (!taken.has(wanted)) return wanted;
-  for (let n = 2; ; n += 1) {
-    const candidate = `${wanted}-${n}`;
-    if (!taken.has(candidate)) return candidate;
-  }
-}
+/** Names tried per query: `wanted`, then `wanted-2`, `wanted-3`… */
+const USERNAME_BATCH = 20;
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+/**
+ * The first of `wanted`, `wanted-2`, `wanted-3`… that no user has. Each
+ * query looks up a batch of exact names, which the unique index answers on
+ * both databases and under any collation; a prefix search (LIKE) would scan
+ * every username (SQLite's LIKE ignores case, so its index is no use).
+ */
+export async function uniqueUsername(db: Kysely<DatabaseSchema>, wanted: string): Promise<string> {
+  for (let first = 1; ; first += USERNAME_BATCH) {
+    const candidates = Array.from({ length: USERNAME_BATCH }, (_, i) => (first + i === 1 ? wanted : `${wanted}-${first + i}`));
+    const rows = await db.selectFrom('users').select('username').where('username', 'in', candidates).execute();
+    const taken = new Set(rows.map((row) => row.username));
+    const free = candidates.find((candidate) => !taken.has(candidate));
+    if (free !== undefined) return free;
+  }
 }

@@ -34,6 +34,7 @@ export async function authRoutes(app: FastifyInstance, deps: Tokenkeeper): Promi
     const knownUserId = settings.refreshTokenNeedsConsent ? (linkUserId ?? app.sessions.returningUserId(request)) : null;
     const hasLiveRefreshToken = knownUserId !== null && (await deps.tokenStore.hasLiveRefreshToken(knownUserId, providerName));
     const started = await startAuthorization(deps.registry, providerName, redirectUri(deps.config.baseUrl, providerName), { hasLiveRefreshToken });
+    const sessionIsNew = request.session === null;
     const session = await app.sessions.ensure(request, reply);
     const { transaction } = started;
     const now = deps.now();
@@ -50,7 +51,7 @@ export async function authRoutes(app: FastifyInstance, deps: Tokenkeeper): Promi
       linkUserId,
       createdAt: now,
       expiresAt: now + LOGIN_TRANSACTION_TTL_SECONDS,
-    });
+    }, { sessionIsNew });
     return reply.redirect(started.authorizationUrl.toString(), 303);
   };
 

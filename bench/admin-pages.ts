@@ -111,9 +111,14 @@ async function seed(runtime: Runtime, key: string): Promise<void> {
   log(`seeded ${USERS} users and ${USERS} tokens in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
+/** The `Cookie` header a browser would send back for these `Set-Cookie` headers (name=value of each). */
+function cookiesOf(setCookie: string | string[] | undefined): string {
+  return (Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : []).map((header) => header.split(';')[0]!).join('; ');
+}
+
 async function adminCookie(runtime: Runtime): Promise<string> {
   const form = await runtime.app.inject({ method: 'GET', url: '/admin/login' });
-  const cookie = String(form.headers['set-cookie']).split(';')[0]!;
+  const cookie = cookiesOf(form.headers['set-cookie']);
   const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1] ?? '';
   const login = await runtime.app.inject({
     method: 'POST',
@@ -122,7 +127,7 @@ async function adminCookie(runtime: Runtime): Promise<string> {
     payload: new URLSearchParams({ _csrf: csrf, username: 'admin', password: PASSWORD, next: '/admin' }).toString(),
   });
   if (login.statusCode !== 303) throw new Error(`admin login failed: ${login.statusCode} ${login.body.slice(0, 200)}`);
-  return String(login.headers['set-cookie']).split(';')[0]!;
+  return cookiesOf(login.headers['set-cookie']);
 }
 
 async function measure(runtime: Runtime, cookie: string, url: string): Promise<{ p50: number; p95: number; rows: string }> {

@@ -1,10 +1,10 @@
 import type { LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { hashPassword, verifyPassword } from '../src/server/admin/auth/passwords.js';
 import { createUser, findUserCredentials, setPassword, setUserFlags } from '../src/db/user.repository.js';
-import { describeEachDialect, type TestDatabase } from './support/postgres.js';
+import { describeEachDialect } from './support/postgres.js';
 import { signedInUser } from './support/signed-in.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { useTestApp } from './support/use-test-app.js';
 
 const SESSION_COOKIE = 'tokenkeeper_session';
 const PASSWORD = 'correct horse battery';
@@ -32,22 +32,12 @@ function errorMessageOf(body: string): string | undefined {
 }
 
 describeEachDialect('admin sign-in', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
+  const { app, database } = useTestApp(dialect);
   /** Each test attempts from its own client IP, so the per-IP rate limit only meets the test about it. */
   let ipCounter = 0;
   const nextIp = () => `198.51.100.${(ipCounter += 1)}`;
 
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase({ migrate: false });
-    app = await startTestApp({ databaseUrl: database.url });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.close();
-  });
-
-  const get = (url: string, cookie?: string) => app.runtime.app.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} });
+  const get = (url: string, cookie?: string) => app().runtime.app.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} });
 
   async function openLoginForm(next?: string): Promise<LoginForm> {
     const page = await get(`/admin/login${next === undefined ? '' : `?next=${encodeURIComponent(next)}`}`);
@@ -61,7 +51,7 @@ describeEachDialect('admin sign-in', (dialect) => {
 
   function postLogin(form: LoginForm | null, fields: Record<string, string>, ip: string) {
     const payload = new URLSearchParams({ ...(form ? { _csrf: form.csrfToken } : {}), ...fields }).toString();
-    return app.runtime.app.inject({
+    return app().runtime.app.inject({
       method: 'POST',
       url: '/admin/login',
       remoteAddress: ip,
@@ -71,7 +61,7 @@ describeEachDialect('admin sign-in', (dialect) => {
   }
 
   async function createStaff(username: string, flags: { isStaff?: boolean; isActive?: boolean } = {}): Promise<string> {
-    const user = await createUser(database.db, {
+    const user = await createUser(database().db, {
       username,
       email: `${username}@example.test`,
       isStaff: flags.isStaff ?? true,
@@ -84,7 +74,7 @@ describeEachDialect('admin sign-in', (dialect) => {
   }
 
   async function auditOf(event: string) {
-    return database.db.selectFrom('audit_log').selectAll().where('event', '=', event).orderBy('id').execute();
+    return database().db.selectFrom('audit_log').selectAll().where('event', '=', event).orderBy('id').execute();
   }
 
   it('shows a login form with the CSRF token and a next kept under /admin', async () => {
@@ -119,7 +109,7 @@ describeEachDialect('admin sign-in', (dialect) => {
     // Signed-in staff asking for the form again go straight on.
     expect((await get('/admin/login', cookie)).headers.location).toBe('/admin');
 
-    const user = await database.db.selectFrom('users').select('last_login').where('id', '=', userId).executeTakeFirstOrThrow();
+    const user = await database().db.selectFrom('users').select('last_login').where('id', '=', userId).executeTakeFirstOrThrow();
     expect(user.last_login).not.toBeNull();
     const signedIn = (await auditOf('admin.signed_in')).find((e) => e.actor_user_id === userId);
     expect(signedIn).toMatchObject({ target_type: 'user', target_id: userId, ip });
@@ -154,11 +144,11 @@ describeEachDialect('admin sign-in', (dialect) => {
   });
 
   it('a provider user who is not staff gets 403 on /admin and cannot sign in with a password, even one that is right', async () => {
-    const bob = await signedInUser(app, 'bob');
+    const bob = await signedInUser(app(), 'bob');
     const page = await get('/admin', bob.cookie);
     expect(page.statusCode).toBe(403);
     expect(page.body).toContain('Staff only');
-    const action = await app.runtime.app.inject({
+    const action = await app().runtime.app.inject({
       method: 'POST',
       url: `/admin/users/${bob.userId}/deactivate`,
       headers: { cookie: bob.cookie, 'content-type': 'application/x-www-form-urlencoded' },
@@ -166,12 +156,12 @@ describeEachDialect('admin sign-in', (dialect) => {
     });
     expect(action.statusCode).toBe(403);
 
-    const { user } = (await findUserCredentials(database.db, (await database.db.selectFrom('users').select('username').where('id', '=', bob.userId).executeTakeFirstOrThrow()).username))!;
+    const { user } = (await findUserCredentials(database().db, (await database().db.selectFrom('users').select('username').where('id', '=', bob.userId).executeTakeFirstOrThrow()).username))!;
     const noPassword = await postLogin(await openLoginForm(), { username: user.username, password: 'bob' }, nextIp());
     expect(noPassword.statusCode).toBe(401);
     expect(errorMessageOf(noPassword.body)).toBe(GENERIC_FAILURE);
 
-    await setPassword(database.db, user.id, await hashPassword(PASSWORD));
+    await setPassword(database().db, user.id, await hashPassword(PASSWORD));
     const rightPassword = await postLogin(await openLoginForm(), { username: user.username, password: PASSWORD }, nextIp());
     expect(rightPassword.statusCode).toBe(401);
     expect(errorMessageOf(rightPassword.body)).toBe(GENERIC_FAILURE);
@@ -180,9 +170,9 @@ describeEachDialect('admin sign-in', (dialect) => {
   });
 
   it('a staff user who signed in through the provider is admitted', async () => {
-    const alice = await signedInUser(app, 'alice');
+    const alice = await signedInUser(app(), 'alice');
     expect((await get('/admin', alice.cookie)).statusCode).toBe(403);
-    await setUserFlags(database.db, alice.userId, { isStaff: true });
+    await setUserFlags(database().db, alice.userId, { isStaff: true });
     const page = await get('/admin', alice.cookie);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Dashboard');
@@ -194,7 +184,7 @@ describeEachDialect('admin sign-in', (dialect) => {
     const cookie = sessionCookieOf(signedIn);
     expect((await get('/admin', cookie)).statusCode).toBe(200);
 
-    await setUserFlags(database.db, userId, { isActive: false });
+    await setUserFlags(database().db, userId, { isActive: false });
     expect((await get('/admin', cookie)).statusCode).toBe(403);
     const again = await postLogin(await openLoginForm(), { username: 'ops-carl', password: PASSWORD }, nextIp());
     expect(again.statusCode).toBe(401);
@@ -207,7 +197,7 @@ describeEachDialect('admin sign-in', (dialect) => {
     expect(page.headers.location).toBe(`/admin/login?next=${encodeURIComponent('/admin/users?q=a%26b')}`);
     // An anonymous visitor with a valid CSRF token passes the CSRF check, and the staff check still stops it.
     const form = await openLoginForm();
-    const action = await app.runtime.app.inject({
+    const action = await app().runtime.app.inject({
       method: 'POST',
       url: '/admin/users/someone/deactivate',
       headers: { cookie: form.cookie, 'content-type': 'application/x-www-form-urlencoded' },
@@ -222,7 +212,7 @@ describeEachDialect('admin sign-in', (dialect) => {
     const form = await openLoginForm();
     const other = await openLoginForm();
     const withoutToken = await postLogin(null, { username: 'ops-dora', password: PASSWORD }, ip);
-    const withoutTokenButSession = await app.runtime.app.inject({
+    const withoutTokenButSession = await app().runtime.app.inject({
       method: 'POST',
       url: '/admin/login',
       remoteAddress: ip,
@@ -235,7 +225,7 @@ describeEachDialect('admin sign-in', (dialect) => {
       expect(sessionCookieOf(answer)).toBeUndefined();
     }
     // Refused before the handler: neither a sign-in nor a failed attempt is recorded.
-    const audited = await database.db.selectFrom('audit_log').select('event').where('target_id', '=', userId).execute();
+    const audited = await database().db.selectFrom('audit_log').select('event').where('target_id', '=', userId).execute();
     expect(audited).toEqual([]);
   });
 
@@ -293,7 +283,7 @@ describeEachDialect('admin sign-in', (dialect) => {
     const csrfToken = /name="_csrf" value="([^"]+)"/.exec(dashboard.body)?.[1];
     expect(csrfToken).toBeDefined();
 
-    const logout = await app.runtime.app.inject({
+    const logout = await app().runtime.app.inject({
       method: 'POST',
       url: '/admin/logout',
       headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
@@ -303,17 +293,17 @@ describeEachDialect('admin sign-in', (dialect) => {
     expect(logout.headers.location).toBe('/admin/login');
     expect(logout.cookies.find((c) => c.name === SESSION_COOKIE)?.value).toBe('');
     expect((await get('/admin', cookie)).statusCode).toBe(302);
-    const sessions = await database.db.selectFrom('sessions').select('id').where('user_id', '=', userId).execute();
+    const sessions = await database().db.selectFrom('sessions').select('id').where('user_id', '=', userId).execute();
     expect(sessions).toEqual([]);
     expect((await auditOf('admin.signed_out')).map((e) => e.actor_user_id)).toContain(userId);
   });
 
   it('a hash made with older, cheaper parameters is upgraded at the next sign-in', async () => {
     const userId = await createStaff('ops-fay');
-    await setPassword(database.db, userId, await hashPassword(PASSWORD, { N: 1024, r: 8, p: 1 }));
+    await setPassword(database().db, userId, await hashPassword(PASSWORD, { N: 1024, r: 8, p: 1 }));
     const signedIn = await postLogin(await openLoginForm(), { username: 'ops-fay', password: PASSWORD }, nextIp());
     expect(signedIn.statusCode).toBe(303);
-    const { passwordHash } = (await findUserCredentials(database.db, 'ops-fay'))!;
+    const { passwordHash } = (await findUserCredentials(database().db, 'ops-fay'))!;
     expect(passwordHash).toMatch(/^scrypt\$32768\$8\$1\$/);
     expect(await verifyPassword(PASSWORD, passwordHash!)).toBe(true);
   });

@@ -1,13 +1,12 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { createUser, findUserById, setUserFlags } from '../src/db/user.repository.js';
-import { describeEachDialect, type TestDatabase } from './support/postgres.js';
+import { describeEachDialect } from './support/postgres.js';
 import { signedInUser, type SignedInUser } from './support/signed-in.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { useTestApp } from './support/use-test-app.js';
 
 /** Staff may look after members; only superusers manage admins (staff and superuser flags, other admins' accounts). */
 describeEachDialect('admin roles', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
+  const { app, database } = useTestApp(dialect);
   /** Staff, not superuser. */
   let staff: SignedInUser;
   /** Staff and superuser. */
@@ -16,37 +15,31 @@ describeEachDialect('admin roles', (dialect) => {
   let member: SignedInUser;
 
   beforeAll(async () => {
-    database = await dialect.openTestDatabase({ migrate: false });
-    app = await startTestApp({ databaseUrl: database.url });
-    staff = await signedInUser(app, 'alice');
-    await setUserFlags(database.db, staff.userId, { isStaff: true });
-    superuser = await signedInUser(app, 'bob');
-    await setUserFlags(database.db, superuser.userId, { isStaff: true, isSuperuser: true });
-    member = await signedInUser(app, 'mallory');
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.close();
+    staff = await signedInUser(app(), 'alice');
+    await setUserFlags(database().db, staff.userId, { isStaff: true });
+    superuser = await signedInUser(app(), 'bob');
+    await setUserFlags(database().db, superuser.userId, { isStaff: true, isSuperuser: true });
+    member = await signedInUser(app(), 'mallory');
   });
 
-  const get = (url: string, user: SignedInUser) => app.runtime.app.inject({ method: 'GET', url, headers: { cookie: user.cookie } });
+  const get = (url: string, user: SignedInUser) => app().runtime.app.inject({ method: 'GET', url, headers: { cookie: user.cookie } });
   const act = (user: SignedInUser, url: string) =>
-    app.runtime.app.inject({
+    app().runtime.app.inject({
       method: 'POST',
       url,
       headers: { cookie: user.cookie, 'content-type': 'application/x-www-form-urlencoded' },
       payload: `_csrf=${encodeURIComponent(user.csrfToken)}`,
     });
   const flagsOf = async (id: string) => {
-    const user = await findUserById(database.db, id);
+    const user = await findUserById(database().db, id);
     return user && { isStaff: user.isStaff, isSuperuser: user.isSuperuser, isActive: user.isActive };
   };
   let created = 0;
   const createTarget = async (flags: { isStaff?: boolean; isSuperuser?: boolean }) =>
-    (await createUser(database.db, { username: `target-${(created += 1)}`, dateJoined: 0, isActive: true, ...flags })).id;
+    (await createUser(database().db, { username: `target-${(created += 1)}`, dateJoined: 0, isActive: true, ...flags })).id;
 
   it("a staff user cannot remove a superuser's staff, deactivate or delete them, or revoke their tokens: 403, audited, and the superuser keeps the admin site", async () => {
-    const [token] = await app.runtime.tokenStore.listTokenSummariesForUser(superuser.userId);
+    const [token] = await app().runtime.tokenStore.listTokenSummariesForUser(superuser.userId);
     for (const url of [
       `/admin/users/${superuser.userId}/remove-staff`,
       `/admin/users/${superuser.userId}/deactivate`,
@@ -58,9 +51,9 @@ describeEachDialect('admin roles', (dialect) => {
       expect(answer.body, url).toContain('Only a superuser may use');
     }
     expect(await flagsOf(superuser.userId)).toEqual({ isStaff: true, isSuperuser: true, isActive: true });
-    expect(await app.runtime.tokenStore.findTokenSummary(superuser.userId, 'toolkit')).toBeDefined();
+    expect(await app().runtime.tokenStore.findTokenSummary(superuser.userId, 'toolkit')).toBeDefined();
     expect((await get('/admin', superuser)).statusCode).toBe(200);
-    const denied = await database.db.selectFrom('audit_log').select(['event', 'actor_user_id', 'detail']).where('event', 'like', 'admin.%_denied').orderBy('id').execute();
+    const denied = await database().db.selectFrom('audit_log').select(['event', 'actor_user_id', 'detail']).where('event', 'like', 'admin.%_denied').orderBy('id').execute();
     expect(denied.map((entry) => entry.event)).toEqual(['admin.users.remove-staff_denied', 'admin.users.deactivate_denied', 'admin.users.delete_denied', 'admin.tokens.revoke_denied']);
     for (const entry of denied) expect(entry).toMatchObject({ actor_user_id: staff.userId, detail: JSON.stringify({ code: 'superuser_only' }) });
   });
@@ -94,7 +87,7 @@ describeEachDialect('admin roles', (dialect) => {
     expect((await act(staff, `/admin/users/${someone}/activate`)).statusCode).toBe(303);
     expect(await flagsOf(someone)).toEqual({ isStaff: false, isSuperuser: false, isActive: true });
     expect((await act(staff, `/admin/users/${someone}/delete`)).statusCode).toBe(303);
-    expect(await findUserById(database.db, someone)).toBeUndefined();
+    expect(await findUserById(database().db, someone)).toBeUndefined();
   });
 
   it('a superuser makes and removes staff, and changes or deletes other admins', async () => {
@@ -108,6 +101,6 @@ describeEachDialect('admin roles', (dialect) => {
     expect(await flagsOf(promoted)).toEqual({ isStaff: false, isSuperuser: false, isActive: true });
     const otherSuperuser = await createTarget({ isStaff: true, isSuperuser: true });
     expect((await act(superuser, `/admin/users/${otherSuperuser}/delete`)).statusCode).toBe(303);
-    expect(await findUserById(database.db, otherSuperuser)).toBeUndefined();
+    expect(await findUserById(database().db, otherSuperuser)).toBeUndefined();
   });
 });

@@ -1,32 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { setUserFlags } from '../src/db/user.repository.js';
-import { DIALECTS, describeEachDialect, type TestDatabase } from './support/postgres.js';
+import { DIALECTS, describeEachDialect } from './support/postgres.js';
 import { expireStoredAccessToken, signedInUser, type SignedInUser } from './support/signed-in.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { useTestApp } from './support/use-test-app.js';
 
 describeEachDialect('the admin site', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
+  const { app, database } = useTestApp(dialect);
   let staff: SignedInUser;
   let member: SignedInUser;
   let mallory: SignedInUser;
 
   beforeAll(async () => {
-    database = await dialect.openTestDatabase({ migrate: false });
-    app = await startTestApp({ databaseUrl: database.url });
-    staff = await signedInUser(app, 'alice');
-    await setUserFlags(database.db, staff.userId, { isStaff: true });
-    member = await signedInUser(app, 'bob');
-    mallory = await signedInUser(app, 'mallory');
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.close();
+    staff = await signedInUser(app(), 'alice');
+    await setUserFlags(database().db, staff.userId, { isStaff: true });
+    member = await signedInUser(app(), 'bob');
+    mallory = await signedInUser(app(), 'mallory');
   });
 
-  const get = (url: string, cookie?: string) => app.runtime.app.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} });
+  const get = (url: string, cookie?: string) => app().runtime.app.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} });
   const post = (url: string, user: SignedInUser, csrf: string | null = user.csrfToken) =>
-    app.runtime.app.inject({
+    app().runtime.app.inject({
       method: 'POST',
       url,
       headers: { cookie: user.cookie, 'content-type': 'application/x-www-form-urlencoded' },
@@ -34,8 +27,8 @@ describeEachDialect('the admin site', (dialect) => {
     });
 
   async function adminRoutes(): Promise<string[]> {
-    const token = await app.runtime.tokenStore.listTokenSummariesForUser(member.userId);
-    const audit = await database.db.selectFrom('audit_log').select('id').limit(1).executeTakeFirstOrThrow();
+    const token = await app().runtime.tokenStore.listTokenSummariesForUser(member.userId);
+    const audit = await database().db.selectFrom('audit_log').select('id').limit(1).executeTakeFirstOrThrow();
     return ['/admin', '/admin/users', `/admin/users/${member.userId}`, '/admin/tokens', `/admin/tokens/${token[0]!.id}`, '/admin/audit', `/admin/audit/${audit.id}`];
   }
 
@@ -47,17 +40,17 @@ describeEachDialect('the admin site', (dialect) => {
       expect((await get(url, member.cookie)).statusCode, url).toBe(403);
       expect((await get(url, staff.cookie)).statusCode, url).toBe(200);
     }
-    const token = await app.runtime.tokenStore.listTokenSummariesForUser(member.userId);
+    const token = await app().runtime.tokenStore.listTokenSummariesForUser(member.userId);
     for (const url of [`/admin/tokens/${token[0]!.id}/refresh`, `/admin/users/${member.userId}/deactivate`]) {
       expect((await post(url, member)).statusCode, url).toBe(403);
-      expect((await app.runtime.app.inject({ method: 'POST', url })).statusCode, url).toBe(403);
+      expect((await app().runtime.app.inject({ method: 'POST', url })).statusCode, url).toBe(403);
     }
   });
 
   it('refuses actions without the CSRF token', async () => {
     const answer = await post(`/admin/users/${member.userId}/deactivate`, staff, null);
     expect(answer.statusCode).toBe(403);
-    const user = await database.db.selectFrom('users').select('is_active').where('id', '=', member.userId).executeTakeFirstOrThrow();
+    const user = await database().db.selectFrom('users').select('is_active').where('id', '=', member.userId).executeTakeFirstOrThrow();
     expect(user.is_active).toBe(1);
   });
 
@@ -86,10 +79,10 @@ describeEachDialect('the admin site', (dialect) => {
   });
 
   it('lists tokens masked, filters them, and never shows a token value', async () => {
-    const stored = await app.runtime.tokenStore.findToken(member.userId, 'toolkit');
+    const stored = await app().runtime.tokenStore.findToken(member.userId, 'toolkit');
     const list = await get('/admin/tokens', staff.cookie);
     expect(list.body).toContain(`${stored!.accessToken.slice(0, 4)}… (${stored!.accessToken.length} chars)`);
-    await expireStoredAccessToken(database, member.userId);
+    await expireStoredAccessToken(database(), member.userId);
     const expired = await get('/admin/tokens?state=expired', staff.cookie);
     expect(expired.body).toContain('>bob<');
     expect(expired.body).not.toContain('>alice<');
@@ -99,20 +92,20 @@ describeEachDialect('the admin site', (dialect) => {
   });
 
   it('refresh now and revoke work from the token page, and are audited', async () => {
-    const [summary] = await app.runtime.tokenStore.listTokenSummariesForUser(member.userId);
-    const before = await app.runtime.tokenStore.findToken(member.userId, 'toolkit');
+    const [summary] = await app().runtime.tokenStore.listTokenSummariesForUser(member.userId);
+    const before = await app().runtime.tokenStore.findToken(member.userId, 'toolkit');
     const refreshed = await post(`/admin/tokens/${summary!.id}/refresh`, staff);
     expect(refreshed.statusCode).toBe(303);
     expect(refreshed.headers.location).toBe(`/admin/tokens/${summary!.id}`);
-    const after = await app.runtime.tokenStore.findToken(member.userId, 'toolkit');
+    const after = await app().runtime.tokenStore.findToken(member.userId, 'toolkit');
     expect(after!.accessToken).not.toBe(before!.accessToken);
     const detail = await get(`/admin/tokens/${summary!.id}`, staff.cookie);
     expect(detail.body).toContain('Refreshed: expires');
 
     const revoked = await post(`/admin/tokens/${summary!.id}/revoke`, staff);
     expect(revoked.headers.location).toBe('/admin/tokens');
-    expect(await app.runtime.tokenStore.findToken(member.userId, 'toolkit')).toBeUndefined();
-    const audit = await database.db.selectFrom('audit_log').select(['event', 'actor_user_id']).where('event', 'like', 'admin.tokens.%').execute();
+    expect(await app().runtime.tokenStore.findToken(member.userId, 'toolkit')).toBeUndefined();
+    const audit = await database().db.selectFrom('audit_log').select(['event', 'actor_user_id']).where('event', 'like', 'admin.tokens.%').execute();
     expect(audit).toEqual(
       expect.arrayContaining([
         { event: 'admin.tokens.refresh', actor_user_id: staff.userId },
@@ -122,11 +115,11 @@ describeEachDialect('the admin site', (dialect) => {
   });
 
   it('deactivating a user signs them out; activating lets them back', async () => {
-    const target = await signedInUser(app, 'bob');
+    const target = await signedInUser(app(), 'bob');
     expect((await post(`/admin/users/${target.userId}/deactivate`, staff)).statusCode).toBe(303);
     expect((await get('/api/me', target.cookie)).statusCode).toBe(401);
     expect((await post(`/admin/users/${target.userId}/activate`, staff)).statusCode).toBe(303);
-    const user = await database.db.selectFrom('users').select('is_active').where('id', '=', target.userId).executeTakeFirstOrThrow();
+    const user = await database().db.selectFrom('users').select('is_active').where('id', '=', target.userId).executeTakeFirstOrThrow();
     expect(user.is_active).toBe(1);
   });
 

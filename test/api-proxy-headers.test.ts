@@ -3,10 +3,10 @@
 // report, widen the origin's permissions).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paginationLinks } from '../src/server/routes/proxy.routes.js';
-import { DIALECTS, type TestDatabase } from './support/postgres.js';
+import { DIALECTS } from './support/postgres.js';
 import { startEchoApi, type EchoApi } from './support/echo-api.js';
 import { signedInUser, type SignedInUser } from './support/signed-in.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { useTestApp } from './support/use-test-app.js';
 
 /** Headers that would act for this origin if served from it. */
 const ACTING: Record<string, string> = {
@@ -43,24 +43,19 @@ const withHeaders = (status: number, headers: Record<string, string>) => {
 };
 
 describe('the headers of a proxied answer', () => {
-  let database: TestDatabase;
-  let app: TestApp;
   let api: EchoApi;
   let alice: SignedInUser;
 
   beforeAll(async () => {
-    database = await DIALECTS[0]!.openTestDatabase({ migrate: false });
     api = await startEchoApi();
-    app = await startTestApp({ databaseUrl: database.url, env: { TOOLKIT_API_BASE_URL: `${api.origin}/v1` } });
-    alice = await signedInUser(app, 'alice');
   });
-  afterAll(async () => {
-    await app?.close();
-    await api?.close();
-    await database?.close();
+  afterAll(() => api?.close());
+  const { app } = useTestApp(DIALECTS[0]!, () => ({ env: { TOOLKIT_API_BASE_URL: `${api.origin}/v1` } }));
+  beforeAll(async () => {
+    alice = await signedInUser(app(), 'alice');
   });
 
-  const proxy = (path: string) => app.runtime.app.inject({ method: 'GET', url: `/api/providers/toolkit/proxy/${path}`, headers: { cookie: alice.cookie } });
+  const proxy = (path: string) => app().runtime.app.inject({ method: 'GET', url: `/api/providers/toolkit/proxy/${path}`, headers: { cookie: alice.cookie } });
 
   it.each([200, 302])('drop everything that could act for this site (status %i kept)', async (status) => {
     const answer = await proxy(withHeaders(status, ACTING));

@@ -3,11 +3,11 @@
 // front end in front of the API (nginx here) would resolve to outside
 // <NAME>_API_BASE_URL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS, type TestDatabase } from './support/postgres.js';
+import { DIALECTS } from './support/postgres.js';
 import { startEchoApi, type EchoApi } from './support/echo-api.js';
 import { describeWithNginx, startNginx, type Nginx } from './support/nginx.js';
 import { signedInUser, type SignedInUser } from './support/signed-in.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { useTestApp } from './support/use-test-app.js';
 
 /** Paths that a server decoding them once or more and resolving dot-segments would take out of the API base. */
 const LEAVING = [
@@ -33,24 +33,19 @@ const KEPT: Array<[path: string, reaches: string]> = [
 ];
 
 describe('the API path of the proxy and of "Call the API", straight to the API', () => {
-  let database: TestDatabase;
-  let app: TestApp;
   let api: EchoApi;
   let alice: SignedInUser;
 
   beforeAll(async () => {
-    database = await DIALECTS[0]!.openTestDatabase({ migrate: false });
     api = await startEchoApi();
-    app = await startTestApp({ databaseUrl: database.url, env: { TOOLKIT_API_BASE_URL: `${api.origin}/v1` } });
-    alice = await signedInUser(app, 'alice');
   });
-  afterAll(async () => {
-    await app?.close();
-    await api?.close();
-    await database?.close();
+  afterAll(() => api?.close());
+  const { app } = useTestApp(DIALECTS[0]!, () => ({ env: { TOOLKIT_API_BASE_URL: `${api.origin}/v1` } }));
+  beforeAll(async () => {
+    alice = await signedInUser(app(), 'alice');
   });
 
-  const get = (url: string) => app.runtime.app.inject({ method: 'GET', url, headers: { cookie: alice.cookie } });
+  const get = (url: string) => app().runtime.app.inject({ method: 'GET', url, headers: { cookie: alice.cookie } });
 
   it.each(LEAVING)('the proxy refuses %s with 400 invalid_api_path, and calls nothing', async (path) => {
     const before = api.requests.length;
@@ -84,30 +79,27 @@ describe('the API path of the proxy and of "Call the API", straight to the API',
 });
 
 describeWithNginx('the API behind nginx, which decodes and normalises the path before choosing a location', () => {
-  let database: TestDatabase;
-  let app: TestApp;
   let api: EchoApi;
   let nginx: Nginx;
   let alice: SignedInUser;
 
   beforeAll(async () => {
-    database = await DIALECTS[0]!.openTestDatabase({ migrate: false });
     api = await startEchoApi();
     // proxy_pass without a URI passes the request line as received; the location is chosen on the normalised path.
     nginx = await startNginx(`
     location /v1/ { proxy_pass ${api.origin}; proxy_set_header X-Location api; }
     location / { proxy_pass ${api.origin}; proxy_set_header X-Location outside-the-api; }`);
-    app = await startTestApp({ databaseUrl: database.url, env: { TOOLKIT_API_BASE_URL: `${nginx.origin}/v1` } });
-    alice = await signedInUser(app, 'alice');
   });
   afterAll(async () => {
-    await app?.close();
     await nginx?.close();
     await api?.close();
-    await database?.close();
+  });
+  const { app } = useTestApp(DIALECTS[0]!, () => ({ env: { TOOLKIT_API_BASE_URL: `${nginx.origin}/v1` } }));
+  beforeAll(async () => {
+    alice = await signedInUser(app(), 'alice');
   });
 
-  const proxy = (path: string) => app.runtime.app.inject({ method: 'GET', url: `/api/providers/toolkit/proxy/${path}`, headers: { cookie: alice.cookie } });
+  const proxy = (path: string) => app().runtime.app.inject({ method: 'GET', url: `/api/providers/toolkit/proxy/${path}`, headers: { cookie: alice.cookie } });
 
   it('a path nginx would serve from outside the API base is refused before anything is sent', async () => {
     for (const path of ['..%252fadmin/secret', '..%252Fadmin/secret', 'notes/..%252f..%252fadmin']) {
@@ -120,7 +112,7 @@ describeWithNginx('the API behind nginx, which decodes and normalises the path b
   });
 
   it('the API\'s own paths reach its location, with the access token, exactly as sent', async () => {
-    const stored = await app.runtime.tokenStore.findToken(alice.userId, 'toolkit');
+    const stored = await app().runtime.tokenStore.findToken(alice.userId, 'toolkit');
     for (const [path, reaches] of KEPT) {
       const answer = await proxy(path);
       expect(answer.statusCode, path).toBe(200);

@@ -1,33 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqliteReader } from '../src/db/database.js';
-import { DIALECTS, type TestDatabase } from './support/postgres.js';
+import { DIALECTS } from './support/postgres.js';
 import { startEchoApi, type EchoApi } from './support/echo-api.js';
 import { signedInUser, type SignedInUser } from './support/signed-in.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { startTestApp } from './support/test-app.js';
+import { useTestApp } from './support/use-test-app.js';
 
 describe('calls on the user\'s behalf through /api/providers/:provider/proxy/*', () => {
-  let database: TestDatabase;
-  let app: TestApp;
   let api: EchoApi;
   let alice: SignedInUser;
 
   beforeAll(async () => {
-    database = await DIALECTS[0]!.openTestDatabase({ migrate: false });
     api = await startEchoApi();
-    app = await startTestApp({ databaseUrl: database.url, env: { TOOLKIT_API_BASE_URL: `${api.origin}/v1` } });
-    alice = await signedInUser(app, 'alice');
   });
-  afterAll(async () => {
-    await app?.close();
-    await api?.close();
-    await database?.close();
+  afterAll(() => api?.close());
+  const { app } = useTestApp(DIALECTS[0]!, () => ({ env: { TOOLKIT_API_BASE_URL: `${api.origin}/v1` } }));
+  beforeAll(async () => {
+    alice = await signedInUser(app(), 'alice');
   });
 
   const call = (method: string, path: string, headers: Record<string, string> = {}, payload?: string) =>
-    app.runtime.app.inject({ method: method as 'GET', url: `/api/providers/toolkit/proxy/${path}`, headers: { cookie: alice.cookie, ...headers }, ...(payload ? { payload } : {}) });
+    app().runtime.app.inject({ method: method as 'GET', url: `/api/providers/toolkit/proxy/${path}`, headers: { cookie: alice.cookie, ...headers }, ...(payload ? { payload } : {}) });
 
   it('passes method, path, query, body and safe headers, with the access token in Authorization only', async () => {
-    const stored = await app.runtime.tokenStore.findToken(alice.userId, 'toolkit');
+    const stored = await app().runtime.tokenStore.findToken(alice.userId, 'toolkit');
     const answer = await call('POST', 'items/42?sort=asc&x=%2F', {
       'content-type': 'application/json',
       accept: 'application/json',
@@ -49,7 +45,7 @@ describe('calls on the user\'s behalf through /api/providers/:provider/proxy/*',
   });
 
   it('reads the database once per call: the session, its user and the token in one query', async () => {
-    const reader = sqliteReader(app.runtime.database.db)!;
+    const reader = sqliteReader(app().runtime.database.db)!;
     const all = reader.all;
     const statements: string[] = [];
     reader.all = (sqlText, parameters) => {
@@ -92,7 +88,7 @@ describe('calls on the user\'s behalf through /api/providers/:provider/proxy/*',
       expect(page.headers[name], name).toBeUndefined();
     }
     // The app's own responses keep the pages' policy.
-    const me = await app.runtime.app.inject({ method: 'GET', url: '/api/me', headers: { cookie: alice.cookie } });
+    const me = await app().runtime.app.inject({ method: 'GET', url: '/api/me', headers: { cookie: alice.cookie } });
     expect(String(me.headers['content-security-policy'])).toContain("default-src 'self'");
   });
 
@@ -118,9 +114,9 @@ describe('calls on the user\'s behalf through /api/providers/:provider/proxy/*',
   });
 
   it('answers 401 when signed out and 404 for an unknown provider', async () => {
-    expect((await app.runtime.app.inject({ method: 'GET', url: '/api/providers/toolkit/proxy/x' })).statusCode).toBe(401);
+    expect((await app().runtime.app.inject({ method: 'GET', url: '/api/providers/toolkit/proxy/x' })).statusCode).toBe(401);
     expect((await call('GET', '../nope/proxy/x')).statusCode).toBe(404);
-    expect((await app.runtime.app.inject({ method: 'GET', url: '/api/providers/nope/proxy/x', headers: { cookie: alice.cookie } })).statusCode).toBe(404);
+    expect((await app().runtime.app.inject({ method: 'GET', url: '/api/providers/nope/proxy/x', headers: { cookie: alice.cookie } })).statusCode).toBe(404);
   });
 });
 

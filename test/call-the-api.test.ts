@@ -1,34 +1,29 @@
 // The account page's "Call the API": it shows at most a preview of the
 // answer, and reads no more of it than that.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS, type TestDatabase } from './support/postgres.js';
+import { DIALECTS } from './support/postgres.js';
 import { startEchoApi, type EchoApi } from './support/echo-api.js';
 import { decodeHtmlEntities } from './support/browser.js';
 import { signedInUser, type SignedInUser } from './support/signed-in.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { useTestApp } from './support/use-test-app.js';
 
 const PREVIEW_BYTES = 64 * 1024;
 
 describe('"Call the API" with a huge answer', () => {
-  let database: TestDatabase;
-  let app: TestApp;
   let api: EchoApi;
   let alice: SignedInUser;
 
   beforeAll(async () => {
-    database = await DIALECTS[0]!.openTestDatabase({ migrate: false });
     api = await startEchoApi();
-    app = await startTestApp({ databaseUrl: database.url, env: { TOOLKIT_API_BASE_URL: `${api.origin}/v1` } });
-    alice = await signedInUser(app, 'alice');
   });
-  afterAll(async () => {
-    await app?.close();
-    await api?.close();
-    await database?.close();
+  afterAll(() => api?.close());
+  const { app } = useTestApp(DIALECTS[0]!, () => ({ env: { TOOLKIT_API_BASE_URL: `${api.origin}/v1` } }));
+  beforeAll(async () => {
+    alice = await signedInUser(app(), 'alice');
   });
 
   const call = (path: string) =>
-    app.runtime.app.inject({ method: 'GET', url: `/account/connections/toolkit/call?path=${encodeURIComponent(path)}`, headers: { cookie: alice.cookie } });
+    app().runtime.app.inject({ method: 'GET', url: `/account/connections/toolkit/call?path=${encodeURIComponent(path)}`, headers: { cookie: alice.cookie } });
   const shownBody = (page: string) => decodeHtmlEntities(/<pre class="api-body">([^<]*)<\/pre>/.exec(page)?.[1] ?? '');
 
   it('shows the first 64 KiB and stops reading: the API sees the connection closed long before the end', async () => {

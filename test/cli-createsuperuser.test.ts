@@ -8,8 +8,8 @@ import type { Environment } from '../src/config/env-file.js';
 import { createUser, findUserCredentials } from '../src/db/user.repository.js';
 import { verifyPassword } from '../src/server/admin/auth/passwords.js';
 import { runCaptured } from './support/cli.js';
-import { describeEachDialect, type TestDatabase } from './support/postgres.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { describeEachDialect } from './support/postgres.js';
+import { useTestApp } from './support/use-test-app.js';
 
 const PASSWORD = 'correct horse battery';
 
@@ -93,31 +93,24 @@ describe('createsuperuser: bad usage', () => {
 });
 
 describeEachDialect('tokenkeeper createsuperuser', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
+  const { app, database } = useTestApp(dialect);
   let env: Environment;
 
   beforeAll(async () => {
-    database = await dialect.openTestDatabase({ migrate: false });
-    app = await startTestApp({ databaseUrl: database.url });
-    env = environment(database.url);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.close();
+    env = environment(database().url);
   });
 
   async function expectSuperuser(username: string, email: string, password: string) {
-    const credentials = await findUserCredentials(database.db, username);
+    const credentials = await findUserCredentials(database().db, username);
     expect(credentials?.user).toMatchObject({ username, email, isStaff: true, isSuperuser: true, isActive: true, isTokenUser: false, provider: null });
     expect(await verifyPassword(password, credentials!.passwordHash!)).toBe(true);
-    const audit = await database.db.selectFrom('audit_log').selectAll().where('event', '=', 'admin.superuser_created').where('target_id', '=', credentials!.user.id).execute();
+    const audit = await database().db.selectFrom('audit_log').selectAll().where('event', '=', 'admin.superuser_created').where('target_id', '=', credentials!.user.id).execute();
     expect(audit).toHaveLength(1);
     expect(audit[0]!.detail).not.toContain(password);
   }
 
   async function userCount(): Promise<number> {
-    return (await database.db.selectFrom('users').select('id').execute()).length;
+    return (await database().db.selectFrom('users').select('id').execute()).length;
   }
 
   it('--password-stdin reads the password from the first line of stdin and creates an active staff superuser', async () => {
@@ -155,25 +148,25 @@ describeEachDialect('tokenkeeper createsuperuser', (dialect) => {
     const again = await createsuperuser(['--username', 'dupe', '--email', 'dupe2@example.com', '--password-stdin'], env, 'a different password\n');
     expect(again.code).toBe(1);
     expect(again.stderr).toBe('tokenkeeper createsuperuser: a user named "dupe" already exists (use --update to set their password and make them a superuser).\n');
-    const { user, passwordHash } = (await findUserCredentials(database.db, 'dupe'))!;
+    const { user, passwordHash } = (await findUserCredentials(database().db, 'dupe'))!;
     expect(await verifyPassword(PASSWORD, passwordHash!)).toBe(true);
 
-    await database.db.updateTable('users').set({ is_staff: 0, is_active: 0 }).where('id', '=', user.id).execute();
+    await database().db.updateTable('users').set({ is_staff: 0, is_active: 0 }).where('id', '=', user.id).execute();
     const updated = await createsuperuser(['--username', 'dupe', '--update', '--password-stdin'], env, 'a different password\n');
     expect(updated.stderr).toBe('');
     expect(updated.code).toBe(0);
     expect(updated.stdout).toBe('Superuser "dupe" updated: new password, staff and superuser; 0 sessions ended.\n');
-    const after = (await findUserCredentials(database.db, 'dupe'))!;
+    const after = (await findUserCredentials(database().db, 'dupe'))!;
     expect(after.user).toMatchObject({ id: user.id, email: 'dupe@example.com', isStaff: true, isSuperuser: true, isActive: true });
     expect(await verifyPassword('a different password', after.passwordHash!)).toBe(true);
   });
 
   /** Signs in at /admin/login; returns the response (303 and a session cookie when it worked). */
   async function adminSignIn(username: string, password: string) {
-    const form = await app.runtime.app.inject({ method: 'GET', url: '/admin/login' });
+    const form = await app().runtime.app.inject({ method: 'GET', url: '/admin/login' });
     const cookie = form.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
     const csrfToken = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!;
-    return app.runtime.app.inject({
+    return app().runtime.app.inject({
       method: 'POST',
       url: '/admin/login',
       headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
@@ -197,21 +190,21 @@ describeEachDialect('tokenkeeper createsuperuser', (dialect) => {
       const session = login.cookies.find((c) => c.name === 'tokenkeeper_session')!;
       cookies.push(`${session.name}=${session.value}`);
     }
-    for (const cookie of cookies) expect((await app.runtime.app.inject({ method: 'GET', url: '/admin', headers: { cookie } })).statusCode).toBe(200);
+    for (const cookie of cookies) expect((await app().runtime.app.inject({ method: 'GET', url: '/admin', headers: { cookie } })).statusCode).toBe(200);
 
     const updated = await createsuperuser(['--username', 'rotated', '--update', '--password-stdin'], env, 'a brand new passphrase\n');
     expect(updated.stderr).toBe('');
     expect(updated.stdout).toBe('Superuser "rotated" updated: new password, staff and superuser; 2 sessions ended.\n');
-    for (const cookie of cookies) expect((await app.runtime.app.inject({ method: 'GET', url: '/admin', headers: { cookie } })).statusCode).toBe(302);
-    const { user } = (await findUserCredentials(database.db, 'rotated'))!;
-    expect(await database.db.selectFrom('sessions').select('id').where('user_id', '=', user.id).execute()).toEqual([]);
+    for (const cookie of cookies) expect((await app().runtime.app.inject({ method: 'GET', url: '/admin', headers: { cookie } })).statusCode).toBe(302);
+    const { user } = (await findUserCredentials(database().db, 'rotated'))!;
+    expect(await database().db.selectFrom('sessions').select('id').where('user_id', '=', user.id).execute()).toEqual([]);
     expect((await adminSignIn('rotated', PASSWORD)).statusCode).toBe(401);
     expect((await adminSignIn('rotated', 'a brand new passphrase')).statusCode).toBe(303);
   });
 
   it('--update refuses a user who signed up through a provider, saying so, unless --allow-provider-user is given', async () => {
     // Anyone can sign up through the provider first with the username the operator will choose.
-    const squatter = await createUser(database.db, { username: 'ops', email: 'ops@evil.example', isTokenUser: true, provider: 'toolkit', dateJoined: 0 });
+    const squatter = await createUser(database().db, { username: 'ops', email: 'ops@evil.example', isTokenUser: true, provider: 'toolkit', dateJoined: 0 });
     const refusal = 'tokenkeeper createsuperuser: "ops" signed up through toolkit, so whoever holds that identity chose the name; not making them a superuser. If that account is yours, run again with --allow-provider-user.\n';
 
     const plain = await createsuperuser(['--username', 'ops', '--email', 'ops@example.com', '--password-stdin'], env, `${PASSWORD}\n`);
@@ -228,19 +221,19 @@ describeEachDialect('tokenkeeper createsuperuser', (dialect) => {
     expect(terminal.errors).toBe(refusal);
     expect(terminal.shown).not.toContain('Password');
 
-    const untouched = (await findUserCredentials(database.db, 'ops'))!;
+    const untouched = (await findUserCredentials(database().db, 'ops'))!;
     expect(untouched.user).toMatchObject({ isStaff: false, isSuperuser: false, email: 'ops@evil.example' });
     expect(untouched.passwordHash).toBeNull();
-    expect(await database.db.selectFrom('audit_log').select('event').where('target_id', '=', squatter.id).execute()).toEqual([]);
+    expect(await database().db.selectFrom('audit_log').select('event').where('target_id', '=', squatter.id).execute()).toEqual([]);
 
     const allowed = await createsuperuser(['--username', 'ops', '--update', '--allow-provider-user', '--password-stdin'], env, `${PASSWORD}\n`);
     expect(allowed.stderr).toBe('');
     expect(allowed.code).toBe(0);
-    expect((await findUserCredentials(database.db, 'ops'))!.user).toMatchObject({ id: squatter.id, isStaff: true, isSuperuser: true });
+    expect((await findUserCredentials(database().db, 'ops'))!.user).toMatchObject({ id: squatter.id, isStaff: true, isSuperuser: true });
   });
 
   it('asks on a terminal: re-asks after a taken name, a weak password and a mismatch, and never shows the password', async () => {
-    await createUser(database.db, { username: 'taken', dateJoined: 0 });
+    await createUser(database().db, { username: 'taken', dateJoined: 0 });
     const terminal = new FakeTerminal();
     const run = runCreateSuperuser([], terminal.io(env));
     await terminal.answer('Username: ', 'taken');

@@ -8,10 +8,11 @@ import { runTokens } from '../src/cli/tokens.command.js';
 import type { Environment } from '../src/config/env-file.js';
 import { openDatabase } from '../src/db/database.js';
 import { knownMigrations, pendingMigrations } from '../src/db/migrate.js';
-import { describeEachDialect, type TestDatabase } from './support/postgres.js';
+import { describeEachDialect } from './support/postgres.js';
 import { signedInUser } from './support/signed-in.js';
 import { APP_ORIGIN, CLIENT_ID, CLIENT_SECRET, startTestApp, testAppEnv, type TestApp } from './support/test-app.js';
 import { freePort } from './support/free-port.js';
+import { useTestApp } from './support/use-test-app.js';
 
 // A working folder without .env, so only the environment given here counts.
 const cwd = mkdtempSync(join(tmpdir(), 'tokenkeeper-cli-'));
@@ -22,7 +23,6 @@ const tokensCli = (args: string[], env: Environment) => runCaptured(runTokens, a
 
 /** The environment the test app was configured from (see startTestApp), for the CLI. */
 const cliEnvironment = (app: TestApp, databaseUrl: string): Environment => testAppEnv({ baseUrl: APP_ORIGIN, databaseUrl, issuer: app.provider.issuer });
-
 
 describe('tokens: bad usage', () => {
   // Usage is checked before any configuration is read, so no environment is needed.
@@ -45,32 +45,25 @@ describe('tokens: bad usage', () => {
 });
 
 describeEachDialect('tokenkeeper tokens', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
+  const { app, database } = useTestApp(dialect);
   let env: Environment;
 
   beforeAll(async () => {
-    database = await dialect.openTestDatabase({ migrate: false });
-    app = await startTestApp({ databaseUrl: database.url });
-    env = cliEnvironment(app, database.url);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.close();
+    env = cliEnvironment(app(), database().url);
   });
 
   async function tokenValues(userId: string): Promise<string[]> {
-    const stored = await app.runtime.tokenStore.findToken(userId, 'toolkit');
+    const stored = await app().runtime.tokenStore.findToken(userId, 'toolkit');
     return [stored!.accessToken, stored!.refreshToken, stored!.idToken].filter((v): v is string => v !== null);
   }
 
   async function tokenIdOf(userId: string): Promise<string> {
-    return (await app.runtime.tokenStore.findTokenSummary(userId, 'toolkit'))!.id;
+    return (await app().runtime.tokenStore.findTokenSummary(userId, 'toolkit'))!.id;
   }
 
   it('list shows the signed-in user\'s token in a table, and no token value', async () => {
-    const alice = await signedInUser(app, 'alice');
-    const { id, scope } = (await app.runtime.tokenStore.findTokenSummary(alice.userId, 'toolkit'))!;
+    const alice = await signedInUser(app(), 'alice');
+    const { id, scope } = (await app().runtime.tokenStore.findTokenSummary(alice.userId, 'toolkit'))!;
 
     const result = await tokensCli(['list'], env);
     expect(result.code).toBe(0);
@@ -83,8 +76,8 @@ describeEachDialect('tokenkeeper tokens', (dialect) => {
   });
 
   it('list --json prints an array of the same fields (epoch seconds), newest first, never a token value', async () => {
-    const bob = await signedInUser(app, 'bob');
-    const alice = (await app.runtime.tokenStore.listTokenSummaries({ limit: 10 })).find((t) => t.userId !== bob.userId)!;
+    const bob = await signedInUser(app(), 'bob');
+    const alice = (await app().runtime.tokenStore.listTokenSummaries({ limit: 10 })).find((t) => t.userId !== bob.userId)!;
 
     const result = await tokensCli(['list', '--json'], env);
     expect(result.code).toBe(0);
@@ -98,7 +91,7 @@ describeEachDialect('tokenkeeper tokens', (dialect) => {
       userId: bob.userId,
       provider: 'toolkit',
       status: 'active',
-      scope: (await app.runtime.tokenStore.findTokenSummary(bob.userId, 'toolkit'))!.scope,
+      scope: (await app().runtime.tokenStore.findTokenSummary(bob.userId, 'toolkit'))!.scope,
       hasRefreshToken: true,
       lastRefreshedAt: null,
       lastError: null,
@@ -112,44 +105,44 @@ describeEachDialect('tokenkeeper tokens', (dialect) => {
   });
 
   it('refresh gets a new access token from the provider (one refresh) and prints the new expiry, not the token', async () => {
-    const bob = await signedInUser(app, 'bob');
+    const bob = await signedInUser(app(), 'bob');
     const id = await tokenIdOf(bob.userId);
-    const before = await app.runtime.tokenStore.findToken(bob.userId, 'toolkit');
-    const refreshes = app.provider.stats.refreshTokenGrants;
+    const before = await app().runtime.tokenStore.findToken(bob.userId, 'toolkit');
+    const refreshes = app().provider.stats.refreshTokenGrants;
 
     const result = await tokensCli(['refresh', id], env);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`^Refreshed token ${id} \\(bob, toolkit\\): the new access token expires in \\d+ (s|min) \\(.* UTC\\)\\.\\n$`));
-    expect(app.provider.stats.refreshTokenGrants).toBe(refreshes + 1);
+    expect(app().provider.stats.refreshTokenGrants).toBe(refreshes + 1);
 
-    const after = await app.runtime.tokenStore.findToken(bob.userId, 'toolkit');
+    const after = await app().runtime.tokenStore.findToken(bob.userId, 'toolkit');
     expect(after!.accessToken).not.toBe(before!.accessToken);
     expect(after!.lastRefreshedAt).not.toBeNull();
     for (const value of [...(await tokenValues(bob.userId)), before!.accessToken]) expect(result.stdout).not.toContain(value);
     // Audited like a refresh in the app.
-    const audit = await database.db.selectFrom('audit_log').select('target_id').where('event', '=', 'token.refreshed').execute();
+    const audit = await database().db.selectFrom('audit_log').select('target_id').where('event', '=', 'token.refreshed').execute();
     expect(audit.map((a) => a.target_id)).toContain(`${bob.userId}:toolkit`);
   });
 
   it('refresh of a connection that needs re-auth fails with one line and asks the provider nothing', async () => {
-    const alice = await signedInUser(app, 'alice');
+    const alice = await signedInUser(app(), 'alice');
     const id = await tokenIdOf(alice.userId);
-    await database.db.updateTable('tokens').set({ status: 'needs_reauth', last_error: 'invalid_grant' }).where('id', '=', id).execute();
-    const refreshes = app.provider.stats.refreshTokenGrants;
+    await database().db.updateTable('tokens').set({ status: 'needs_reauth', last_error: 'invalid_grant' }).where('id', '=', id).execute();
+    const refreshes = app().provider.stats.refreshTokenGrants;
 
     const result = await tokensCli(['refresh', id], env);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(`tokenkeeper tokens refresh: token ${id} (alice, toolkit) needs re-auth: alice must sign in with Toolkit again.\n`);
-    expect(app.provider.stats.refreshTokenGrants).toBe(refreshes);
+    expect(app().provider.stats.refreshTokenGrants).toBe(refreshes);
 
     const listed = JSON.parse((await tokensCli(['list', '--json', '--status', 'needs_reauth'], env)).stdout) as Array<{ id: string; lastError: string }>;
     expect(listed).toEqual([expect.objectContaining({ id, lastError: 'invalid_grant' })]);
   });
 
   it('without OAUTH_PROVIDERS, refresh uses the dev provider of a running serve and says so when it is down', async () => {
-    const bob = await signedInUser(app, 'bob');
+    const bob = await signedInUser(app(), 'bob');
     const id = await tokenIdOf(bob.userId);
     const { OAUTH_PROVIDERS: _, ...withoutProviders } = env;
 
@@ -161,34 +154,34 @@ describeEachDialect('tokenkeeper tokens', (dialect) => {
   });
 
   it('revoke revokes at the provider, deletes the row and says the provider confirmed', async () => {
-    const mallory = await signedInUser(app, 'mallory');
+    const mallory = await signedInUser(app(), 'mallory');
     const id = await tokenIdOf(mallory.userId);
-    const stored = await app.runtime.tokenStore.findToken(mallory.userId, 'toolkit');
-    const revocations = app.provider.stats.revocations;
+    const stored = await app().runtime.tokenStore.findToken(mallory.userId, 'toolkit');
+    const revocations = app().provider.stats.revocations;
 
     const result = await tokensCli(['revoke', id], env);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(`Revoked token ${id} (mallory, toolkit): Toolkit confirmed the revocation; the stored tokens are deleted.\n`);
-    expect(app.provider.stats.revocations).toBeGreaterThan(revocations);
-    expect(await app.runtime.tokenStore.findTokenSummaryById(id)).toBeUndefined();
+    expect(app().provider.stats.revocations).toBeGreaterThan(revocations);
+    expect(await app().runtime.tokenStore.findTokenSummaryById(id)).toBeUndefined();
 
     // The provider no longer accepts the refresh token.
-    const config = await oidc.discovery(new URL(app.provider.issuer), CLIENT_ID, CLIENT_SECRET, undefined, { execute: [oidc.allowInsecureRequests] });
+    const config = await oidc.discovery(new URL(app().provider.issuer), CLIENT_ID, CLIENT_SECRET, undefined, { execute: [oidc.allowInsecureRequests] });
     await expect(oidc.refreshTokenGrant(config, stored!.refreshToken!)).rejects.toMatchObject({ error: 'invalid_grant' });
-    const audit = await database.db.selectFrom('audit_log').select('target_id').where('event', '=', 'token.revoked').execute();
+    const audit = await database().db.selectFrom('audit_log').select('target_id').where('event', '=', 'token.revoked').execute();
     expect(audit.map((a) => a.target_id)).toContain(`${mallory.userId}:toolkit`);
   });
 
   it('revoke deletes the tokens even when the provider cannot confirm, and says so', async () => {
-    const bob = await signedInUser(app, 'bob');
+    const bob = await signedInUser(app(), 'bob');
     const id = await tokenIdOf(bob.userId);
     const unreachable = { ...env, TOOLKIT_ISSUER: `http://127.0.0.1:${await freePort()}` };
 
     const result = await tokensCli(['revoke', id], unreachable);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`^Deleted token ${id} \\(bob, toolkit\\) locally; Toolkit did not confirm the revocation: .+\\.\\n$`));
-    expect(await app.runtime.tokenStore.findTokenSummaryById(id)).toBeUndefined();
+    expect(await app().runtime.tokenStore.findTokenSummaryById(id)).toBeUndefined();
   });
 
   it.each(['refresh', 'revoke'])('%s of an unknown id exits 1 with a clear message', async (action) => {

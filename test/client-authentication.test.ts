@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevProvider, type DevProvider } from '../src/dev-provider/index.js';
 import type { DevProviderClientAuthMethod } from '../src/dev-provider/types.js';
-import { DIALECTS, type TestDatabase } from './support/postgres.js';
-import { APP_ORIGIN, startTestApp, type TestApp } from './support/test-app.js';
+import { DIALECTS } from './support/postgres.js';
+import { APP_ORIGIN } from './support/test-app.js';
+import { useTestApp } from './support/use-test-app.js';
 
 /**
  * Every token endpoint authentication method, through the documented
@@ -46,8 +47,6 @@ function publicJwks(name: string) {
 
 describe('token endpoint authentication: every method, configured by variables', () => {
   let provider: DevProvider;
-  let database: TestDatabase;
-  let app: TestApp;
 
   beforeAll(async () => {
     provider = await startDevProvider({
@@ -59,7 +58,9 @@ describe('token endpoint authentication: every method, configured by variables',
         ...(method === 'private_key_jwt' ? { jwks: publicJwks(name) } : method === 'none' ? {} : { clientSecret: SECRET }),
       })),
     });
-    database = await DIALECTS[0]!.openTestDatabase();
+  });
+  afterAll(() => provider?.close());
+  const { app, database } = useTestApp(DIALECTS[0]!, () => {
     const env: Record<string, string> = { OAUTH_PROVIDERS: CASES.map((c) => c.name).join(',') };
     for (const { name, method, env: own } of CASES) {
       const prefix = name.toUpperCase();
@@ -69,16 +70,11 @@ describe('token endpoint authentication: every method, configured by variables',
       env[`${prefix}_SCOPE`] = 'openid profile offline_access';
       for (const [suffix, value] of Object.entries(own)) env[`${prefix}_${suffix}`] = value;
     }
-    app = await startTestApp({ databaseUrl: database.url, sharedProvider: provider, env });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await provider?.close();
-    await database?.close();
+    return { sharedProvider: provider, env };
   });
 
   async function signIn(name: string) {
-    const browser = app.browser();
+    const browser = app().browser();
     let page = await browser.get(`${APP_ORIGIN}/login/${name}?next=/api/me`);
     for (let step = 0; !page.url.startsWith(APP_ORIGIN) && step < 3; step += 1) {
       page = await browser.submitForm(page, /name="password"/.test(page.text) ? { username: 'alice', password: 'alice' } : {});
@@ -92,17 +88,17 @@ describe('token endpoint authentication: every method, configured by variables',
       expect(page.status).toBe(200);
       const userId = (JSON.parse(page.text) as { user: { id: string } }).user.id;
       const before = provider.stats.refreshTokenGrants;
-      const refreshed = await app.runtime.tokens.refresh(userId, name, { force: true });
+      const refreshed = await app().runtime.tokens.refresh(userId, name, { force: true });
       expect(refreshed.accessToken).toEqual(expect.any(String));
       expect(provider.stats.refreshTokenGrants).toBe(before + 1);
     });
   }
 
   it('a private key the provider does not know is refused: 502 naming the configuration, nothing stored', async () => {
-    const users = await database.db.selectFrom('users').select('id').execute();
+    const users = await database().db.selectFrom('users').select('id').execute();
     const page = await signIn('wrongkey');
     expect(page.status).toBe(502);
     expect(page.text).toContain('refused the sign-in (invalid_client)');
-    expect(await database.db.selectFrom('users').select('id').execute()).toHaveLength(users.length);
+    expect(await database().db.selectFrom('users').select('id').execute()).toHaveLength(users.length);
   });
 });

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { TestBrowser } from './support/browser.js';
-import { describeEachDialect, type TestDatabase } from './support/postgres.js';
-import { APP_ORIGIN, startTestApp, type TestApp } from './support/test-app.js';
+import { describeEachDialect } from './support/postgres.js';
+import { APP_ORIGIN } from './support/test-app.js';
+import { useTestApp } from './support/use-test-app.js';
 
 /**
  * OpenID Connect Core §11: the dev provider (oidc-provider) grants
@@ -10,17 +11,7 @@ import { APP_ORIGIN, startTestApp, type TestApp } from './support/test-app.js';
  * when the person has no live refresh token, and not otherwise.
  */
 describeEachDialect('offline access: consent asked only when a refresh token is needed', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    app = await startTestApp({ databaseUrl: database.url });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.close();
-  });
+  const { app, database } = useTestApp(dialect);
 
   /** Signs in through the provider's pages; returns the authorization request and the titles of the provider pages shown. */
   async function signInWatching(browser: TestBrowser, username: string) {
@@ -44,50 +35,50 @@ describeEachDialect('offline access: consent asked only when a refresh token is 
   }
 
   it('a first sign-in asks for consent and stores a refresh token for offline_access', async () => {
-    const first = await signInWatching(app.browser(), 'alice');
+    const first = await signInWatching(app().browser(), 'alice');
     expect(first.prompt).toBe('consent');
     expect(first.titles).toEqual(['Sign in to Toolkit', 'Authorize']);
-    const stored = await app.runtime.tokenStore.findToken(first.userId, 'toolkit');
+    const stored = await app().runtime.tokenStore.findToken(first.userId, 'toolkit');
     expect(stored!.refreshToken).toEqual(expect.any(String));
     expect(stored!.scope?.split(' ')).toContain('offline_access');
   });
 
   it('a returning user whose refresh token is alive is not asked again, and keeps the refresh token the provider did not resend', async () => {
-    const browser = app.browser();
+    const browser = app().browser();
     const first = await signInWatching(browser, 'bob');
-    const before = await app.runtime.tokenStore.findToken(first.userId, 'toolkit');
+    const before = await app().runtime.tokenStore.findToken(first.userId, 'toolkit');
     await signOut(browser);
 
     const again = await signInWatching(browser, 'bob');
     expect(again.userId).toBe(first.userId);
     expect(again.prompt).toBeNull();
     expect(again.titles).not.toContain('Authorize');
-    const after = await app.runtime.tokenStore.findToken(first.userId, 'toolkit');
+    const after = await app().runtime.tokenStore.findToken(first.userId, 'toolkit');
     expect(after!.accessToken).not.toBe(before!.accessToken);
     expect(after!.refreshToken).toBe(before!.refreshToken);
     // The kept refresh token still works at the provider.
-    const refreshes = app.provider.stats.refreshTokenGrants;
-    await app.runtime.tokens.refresh(first.userId, 'toolkit', { force: true });
-    expect(app.provider.stats.refreshTokenGrants).toBe(refreshes + 1);
+    const refreshes = app().provider.stats.refreshTokenGrants;
+    await app().runtime.tokens.refresh(first.userId, 'toolkit', { force: true });
+    expect(app().provider.stats.refreshTokenGrants).toBe(refreshes + 1);
   });
 
   it('asks for consent again when the connection needs re-auth, and in a browser that never signed in here', async () => {
-    const browser = app.browser();
+    const browser = app().browser();
     const first = await signInWatching(browser, 'mallory');
-    await database.db.updateTable('tokens').set({ status: 'needs_reauth' }).where('user_id', '=', first.userId).execute();
+    await database().db.updateTable('tokens').set({ status: 'needs_reauth' }).where('user_id', '=', first.userId).execute();
     await signOut(browser);
     const again = await signInWatching(browser, 'mallory');
     expect(again.prompt).toBe('consent');
-    const stored = await app.runtime.tokenStore.findToken(first.userId, 'toolkit');
+    const stored = await app().runtime.tokenStore.findToken(first.userId, 'toolkit');
     expect(stored!.status).toBe('active');
 
-    const elsewhere = await signInWatching(app.browser(), 'mallory');
+    const elsewhere = await signInWatching(app().browser(), 'mallory');
     expect(elsewhere.prompt).toBe('consent');
   });
 
   it('a forged returning-user cookie is ignored', async () => {
-    const alice = await database.db.selectFrom('users').select('id').where('username', '=', 'alice').executeTakeFirstOrThrow();
-    const browser = app.browser();
+    const alice = await database().db.selectFrom('users').select('id').where('username', '=', 'alice').executeTakeFirstOrThrow();
+    const browser = app().browser();
     browser.cookies.setCookie(`tokenkeeper_returning=${alice.id}.forged-signature; Path=/`, new URL(APP_ORIGIN));
     const start = await browser.get(`${APP_ORIGIN}/login/toolkit`, { followRedirects: false });
     expect(new URL(start.location!).searchParams.get('prompt')).toBe('consent');

@@ -1,61 +1,123 @@
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRefreshAhead } from '../src/core/refresh-ahead.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TokenEvent } from '../src/client/token-events.js';
+import { startRefreshAhead, type RefreshAheadJob } from '../src/core/refresh-ahead.js';
+import { testClock } from './support/clock.js';
 import { DIALECTS, type TestDatabase } from './support/postgres.js';
-import { signedInUser } from './support/signed-in.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { signedInUser, type SignedInUser } from './support/signed-in.js';
+import type { TestApp } from './support/test-app.js';
+import { useTestApp } from './support/use-test-app.js';
 
-describe('ahead-of-time refresh (REFRESH_AHEAD_SECONDS)', () => {
-  let database: TestDatabase;
-  let app: TestApp;
+const WINDOW = 120;
 
-  beforeAll(async () => {
-    database = await DIALECTS[0]!.openTestDatabase({ migrate: false });
-    app = await startTestApp({ databaseUrl: database.url, env: { REFRESH_AHEAD_SECONDS: '120' } });
+/** Sets the stored expiry (and status) of the user's toolkit token. */
+function setExpiry(database: TestDatabase, user: SignedInUser, expiresAt: number, status: 'active' | 'needs_reauth' = 'active') {
+  return database.db.updateTable('tokens').set({ expires_at: expiresAt, status }).where('user_id', '=', user.userId).execute();
+}
+
+/** The user ids of the token.refreshed events the app emits from now on. */
+function recordRefreshes(app: TestApp): { userIds: string[]; stop: () => void } {
+  const userIds: string[] = [];
+  const stop = app.runtime.tokens.on((event: TokenEvent) => {
+    if (event.type === 'token.refreshed') userIds.push(event.userId);
   });
-  afterAll(async () => {
-    await app?.close();
-    await database?.close();
+  return { userIds, stop };
+}
+
+describe('the refresh-ahead job serve starts (REFRESH_AHEAD_SECONDS=120)', () => {
+  const clock = testClock();
+  const { app, database } = useTestApp(DIALECTS[0]!, { env: { REFRESH_AHEAD_SECONDS: String(WINDOW) }, now: clock.now });
+
+  it("sweeps with the configured window on the app's clock: the token expiring at its end is refreshed, the one a second later is not", async () => {
+    const alice = await signedInUser(app(), 'alice');
+    const bob = await signedInUser(app(), 'bob');
+    await setExpiry(database(), alice, clock.now() + WINDOW);
+    await setExpiry(database(), bob, clock.now() + WINDOW + 1);
+    const refreshed = recordRefreshes(app());
+    try {
+      // serve's job waits a random jitter of up to 1 s before each refresh (so servers do not refresh in step): one refresh here.
+      expect(await app().runtime.refreshAhead!.sweep()).toEqual({ refreshed: 1, failed: 0 });
+      expect(refreshed.userIds).toEqual([alice.userId]);
+    } finally {
+      refreshed.stop();
+    }
   });
+});
 
-  const setExpiry = (userId: string, expiresAt: number) =>
-    database.db.updateTable('tokens').set({ expires_at: expiresAt }).where('user_id', '=', userId).execute();
+describe('a refresh-ahead sweep', () => {
+  // The app and the job share one clock that moves only when told, so the window's edges are exact. The app
+  // runs no job of its own (REFRESH_AHEAD_SECONDS unset), so every refresh seen here is the sweep's.
+  const clock = testClock();
+  const { app, database } = useTestApp(DIALECTS[0]!, { now: clock.now });
 
-  it('is started by serve when configured', () => {
-    expect(app.runtime.refreshAhead).not.toBeNull();
-  });
-
-  it('refreshes tokens about to expire, once, and leaves the rest alone', async () => {
-    const now = Math.floor(Date.now() / 1000);
-    const alice = await signedInUser(app, 'alice'); // expires within the window
-    const bob = await signedInUser(app, 'bob'); // already expired: left for the next request
-    const mallory = await signedInUser(app, 'mallory'); // needs re-auth: never touched
-    await setExpiry(alice.userId, now + 60);
-    await setExpiry(bob.userId, now - 30);
-    await database.db.updateTable('tokens').set({ status: 'needs_reauth', expires_at: now + 30 }).where('user_id', '=', mallory.userId).execute();
-    const aliceBefore = await app.runtime.tokenStore.findToken(alice.userId, 'toolkit');
-    const refreshes = app.provider.stats.refreshTokenGrants;
-
-    const job = startRefreshAhead({
-      store: app.runtime.tokenStore,
-      tokens: app.runtime.tokens,
+  let job: RefreshAheadJob;
+  let refreshed: string[];
+  let stopRecording: () => void;
+  beforeEach(() => {
+    ({ userIds: refreshed, stop: stopRecording } = recordRefreshes(app()));
+    job = startRefreshAhead({
+      store: app().runtime.tokenStore,
+      tokens: app().runtime.tokens,
       logger: pino({ level: 'silent' }),
-      now: () => Math.floor(Date.now() / 1000),
-      windowSeconds: 120,
+      now: clock.now,
+      windowSeconds: WINDOW,
       jitterMs: 0,
     });
-    try {
-      expect(await job.sweep()).toEqual({ refreshed: 1, failed: 0 });
-      expect(app.provider.stats.refreshTokenGrants).toBe(refreshes + 1);
-      const aliceAfter = await app.runtime.tokenStore.findToken(alice.userId, 'toolkit');
-      expect(aliceAfter!.accessToken).not.toBe(aliceBefore!.accessToken);
-      expect(aliceAfter!.expiresAt).toBeGreaterThan(now + 120);
+  });
+  afterEach(async () => {
+    await job.stop();
+    stopRecording();
+  });
 
-      // Now fresh beyond the window: the next sweep does nothing.
-      expect(await job.sweep()).toEqual({ refreshed: 0, failed: 0 });
-      expect(app.provider.stats.refreshTokenGrants).toBe(refreshes + 1);
-    } finally {
-      await job.stop();
-    }
+  const accessToken = async (user: SignedInUser) => (await app().runtime.tokenStore.findToken(user.userId, 'toolkit'))?.accessToken;
+
+  it('is not started by serve without REFRESH_AHEAD_SECONDS', () => {
+    expect(app().runtime.refreshAhead).toBeNull();
+  });
+
+  it('refreshes exactly the tokens that expire within the window (edges included), once, and leaves the rest alone', async () => {
+    const alice = await signedInUser(app(), 'alice');
+    const bob = await signedInUser(app(), 'bob');
+    const mallory = await signedInUser(app(), 'mallory');
+    const start = clock.now();
+    await setExpiry(database(), alice, start + 60); // within the window
+    await setExpiry(database(), bob, start + WINDOW + 1); // one second beyond it
+    await setExpiry(database(), mallory, start + 30, 'needs_reauth'); // within it, but needs re-auth: never touched
+    const before = { alice: await accessToken(alice), bob: await accessToken(bob), mallory: await accessToken(mallory) };
+    const refreshes = app().provider.stats.refreshTokenGrants;
+
+    expect(await job.sweep()).toEqual({ refreshed: 1, failed: 0 });
+    expect(refreshed).toEqual([alice.userId]);
+    expect(app().provider.stats.refreshTokenGrants).toBe(refreshes + 1);
+    expect(await accessToken(alice)).not.toBe(before.alice);
+    expect((await app().runtime.tokenStore.findToken(alice.userId, 'toolkit'))?.expiresAt).toBeGreaterThan(start + WINDOW);
+    expect(await accessToken(bob)).toBe(before.bob);
+    expect(await accessToken(mallory)).toBe(before.mallory);
+
+    // Alice is now fresh beyond the window, and bob not yet in it: the next sweep does nothing.
+    expect(await job.sweep()).toEqual({ refreshed: 0, failed: 0 });
+    expect(refreshed).toEqual([alice.userId]);
+
+    // A second later bob's expiry is exactly at the window's end, which is inside it.
+    clock.advance(1);
+    expect(await job.sweep()).toEqual({ refreshed: 1, failed: 0 });
+    expect(refreshed).toEqual([alice.userId, bob.userId]);
+    expect(await accessToken(bob)).not.toBe(before.bob);
+    expect(await accessToken(mallory)).toBe(before.mallory);
+    expect(app().provider.stats.refreshTokenGrants).toBe(refreshes + 2);
+  });
+
+  it('leaves a token that has already expired (even this very second) for the next request', async () => {
+    const alice = await signedInUser(app(), 'alice');
+    const bob = await signedInUser(app(), 'bob');
+    await setExpiry(database(), alice, clock.now());
+    await setExpiry(database(), bob, clock.now() - 30);
+    const before = { alice: await accessToken(alice), bob: await accessToken(bob) };
+    const refreshes = app().provider.stats.refreshTokenGrants;
+
+    expect(await job.sweep()).toEqual({ refreshed: 0, failed: 0 });
+    expect(refreshed).toEqual([]);
+    expect(app().provider.stats.refreshTokenGrants).toBe(refreshes);
+    expect({ alice: await accessToken(alice), bob: await accessToken(bob) }).toEqual(before);
   });
 });

@@ -1,30 +1,23 @@
 // A NUL character (U+0000) is bad input: PostgreSQL text cannot hold it, so
 // it is refused with 400 at the boundary, before any query, on both dialects.
 // Other control characters are ordinary (if odd) input.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { setUserFlags } from '../src/db/user.repository.js';
-import { describeEachDialect, type TestDatabase } from './support/postgres.js';
+import { describeEachDialect } from './support/postgres.js';
 import { signedInUser, type SignedInUser } from './support/signed-in.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { useTestApp } from './support/use-test-app.js';
 
 describeEachDialect('a NUL byte in the input', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
+  const { app, database } = useTestApp(dialect);
   let staff: SignedInUser;
 
   beforeAll(async () => {
-    database = await dialect.openTestDatabase({ migrate: false });
-    app = await startTestApp({ databaseUrl: database.url });
-    staff = await signedInUser(app, 'alice');
-    await setUserFlags(database.db, staff.userId, { isStaff: true });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.close();
+    staff = await signedInUser(app(), 'alice');
+    await setUserFlags(database().db, staff.userId, { isStaff: true });
   });
 
   const inject = (method: 'GET' | 'POST', url: string, cookie?: string, payload?: string | object) =>
-    app.runtime.app.inject({
+    app().runtime.app.inject({
       method,
       url,
       headers: {
@@ -68,7 +61,7 @@ describeEachDialect('a NUL byte in the input', (dialect) => {
     expectRefused(await inject('POST', '/admin/login', cookie, form), 'form');
     expectRefused(await inject('POST', '/admin/login', cookie, { _csrf: csrfToken, username: 'ad\0min', password: 'x' }), 'json');
     expectRefused(await inject('POST', '/admin/login', cookie, { _csrf: csrfToken, username: 'admin', password: 'x', ['key\0']: 1 }), 'json key');
-    const audited = await database.db.selectFrom('audit_log').select('event').where('event', '=', 'admin.sign_in_failed').execute();
+    const audited = await database().db.selectFrom('audit_log').select('event').where('event', '=', 'admin.sign_in_failed').execute();
     expect(audited).toEqual([]);
   });
 

@@ -6,9 +6,12 @@ import { createOutboundFetch, ResponseTooLargeError } from '../src/client/outbou
 import { DIALECTS, type TestDatabase } from './support/postgres.js';
 import { signedInUser } from './support/signed-in.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { useTestApp } from './support/use-test-app.js';
 
 const dialect = DIALECTS[0]!;
 const TWO_MIB = 2 * 1024 * 1024;
+/** A request that prefers JSON gets the error as `{ error, message }` (README, "Errors"). */
+const JSON_PLEASE = { accept: 'application/json' };
 
 /** A TCP server that accepts connections and never says a word. */
 async function startSilentServer(): Promise<{ origin: string; close(): Promise<void> }> {
@@ -77,65 +80,62 @@ describe('a provider that accepts connections and never answers (PROVIDER_TIMEOU
     await silent?.close();
   });
 
-  it('at sign-in (discovery): 504 within a few seconds, and the app serves others meanwhile', async () => {
+  // The provider timeout is a real one (an AbortSignal on each outbound request, on a real socket): these wait the 1 s it is set to.
+  it('at sign-in (discovery): 504 provider_timeout after PROVIDER_TIMEOUT_SECONDS, and the app serves others meanwhile', async () => {
     const app = await appWith({ TOOLKIT_ISSUER: silent.origin, TOOLKIT_API_BASE_URL: `${silent.origin}/api` });
     const started = Date.now();
-    const pending = app.runtime.app.inject({ method: 'GET', url: '/login/toolkit' });
+    const pending = app.runtime.app.inject({ method: 'GET', url: '/login/toolkit', headers: JSON_PLEASE });
     const health = await app.runtime.app.inject({ method: 'GET', url: '/healthz' });
-    expect(health.statusCode).toBeLessThan(500);
+    expect(health.statusCode).toBe(200);
     const response = await pending;
     const elapsed = Date.now() - started;
     expect(response.statusCode).toBe(504);
-    expect(response.body).toContain('did not answer');
+    expect(JSON.parse(response.body)).toEqual({ error: 'provider_timeout', message: 'Toolkit did not answer the discovery in time.' });
     expect(elapsed).toBeGreaterThanOrEqual(900);
     expect(elapsed).toBeLessThan(5000);
   });
 
-  it('on a proxied API call: 504 within a few seconds', async () => {
+  it('on a proxied API call: 504 provider_timeout within a few seconds', async () => {
     const app = await appWith({ TOOLKIT_API_BASE_URL: `${silent.origin}/api` });
     const alice = await signedInUser(app, 'alice');
     const started = Date.now();
     const response = await app.runtime.app.inject({ method: 'GET', url: '/api/providers/toolkit/proxy/notes', headers: { cookie: alice.cookie } });
     expect(response.statusCode).toBe(504);
+    expect(JSON.parse(response.body)).toEqual({ error: 'provider_timeout', message: expect.stringMatching(/^Toolkit did not answer .* in time\.$/) });
     expect(Date.now() - started).toBeLessThan(5000);
   });
 });
 
 describe('request size limits', () => {
-  let database: TestDatabase;
-  let app: TestApp;
+  const { app } = useTestApp(dialect);
   let origin: string;
 
   beforeAll(async () => {
-    database = await dialect.openTestDatabase({ migrate: false });
-    app = await startTestApp({ databaseUrl: database.url });
-    origin = await app.runtime.app.listen({ port: 0, host: '127.0.0.1' });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.close();
+    origin = await app().runtime.app.listen({ port: 0, host: '127.0.0.1' });
   });
 
-  it('a 2 MB form POST to /logout is refused with 413, not 500', async () => {
-    const alice = await signedInUser(app, 'alice');
+  it('a 2 MB form POST to /logout is refused with 413 payload_too_large, and does not sign out', async () => {
+    const alice = await signedInUser(app(), 'alice');
     const body = `_csrf=${alice.csrfToken}&filler=${'a'.repeat(TWO_MIB)}`;
-    const response = await app.runtime.app.inject({
+    const response = await app().runtime.app.inject({
       method: 'POST',
       url: '/logout',
-      headers: { cookie: alice.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { cookie: alice.cookie, 'content-type': 'application/x-www-form-urlencoded', ...JSON_PLEASE },
       payload: body,
     });
     expect(response.statusCode).toBe(413);
+    expect(JSON.parse(response.body)).toEqual({ error: 'payload_too_large', message: expect.any(String) });
     // Not signed out by the refused request.
-    expect((await app.runtime.app.inject({ method: 'GET', url: '/api/me', headers: { cookie: alice.cookie } })).statusCode).toBe(200);
+    expect((await app().runtime.app.inject({ method: 'GET', url: '/api/me', headers: { cookie: alice.cookie } })).statusCode).toBe(200);
   });
 
-  it('a 2 MB JSON POST over a real socket: 413', async () => {
-    const response = await fetch(`${origin}/logout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ filler: 'a'.repeat(TWO_MIB) }) });
+  it('a 2 MB JSON POST over a real socket: 413 payload_too_large', async () => {
+    const response = await fetch(`${origin}/logout`, { method: 'POST', headers: { 'content-type': 'application/json', ...JSON_PLEASE }, body: JSON.stringify({ filler: 'a'.repeat(TWO_MIB) }) });
     expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({ error: 'payload_too_large', message: expect.any(String) });
   });
 
-  it('a 64 KB cookie header over a real socket: 431 (or 400), never 500, and the server keeps serving', async () => {
+  it('a 64 KB cookie header over a real socket: 431 from the HTTP parser (its 16 KiB header limit), and the server keeps serving', async () => {
     const status = await new Promise<number>((resolve, reject) => {
       const request = httpRequest(`${origin}/`, { headers: { cookie: `tokenkeeper_session=${'x'.repeat(64 * 1024)}` } }, (response) => {
         response.resume();
@@ -144,14 +144,18 @@ describe('request size limits', () => {
       request.on('error', reject);
       request.end();
     });
-    expect([400, 431]).toContain(status);
-    expect((await fetch(`${origin}/healthz`)).status).toBeLessThan(500);
+    expect(status).toBe(431);
+    expect((await fetch(`${origin}/healthz`)).status).toBe(200);
   });
 
-  it('a 64 KB cookie that gets past the socket (inject skips the parser limit) is ignored, not a 500', async () => {
-    const response = await app.runtime.app.inject({ method: 'GET', url: '/account', headers: { cookie: `tokenkeeper_session=${'x'.repeat(64 * 1024)}` } });
-    expect(response.statusCode).toBeLessThan(500);
-    expect((await app.runtime.app.inject({ method: 'GET', url: '/api/me', headers: { cookie: `tokenkeeper_session=${'x'.repeat(64 * 1024)}` } })).statusCode).toBe(401);
+  it('a 64 KB cookie that gets past the socket (inject skips the parser limit) is ignored: signed out, not a 500', async () => {
+    const cookie = `tokenkeeper_session=${'x'.repeat(64 * 1024)}`;
+    const account = await app().runtime.app.inject({ method: 'GET', url: '/account', headers: { cookie } });
+    expect(account.statusCode).toBe(303);
+    expect(account.headers.location).toBe('/?next=%2Faccount');
+    const me = await app().runtime.app.inject({ method: 'GET', url: '/api/me', headers: { cookie } });
+    expect(me.statusCode).toBe(401);
+    expect(JSON.parse(me.body)).toEqual({ error: 'unauthorized', message: expect.any(String) });
   });
 });
 
@@ -211,15 +215,36 @@ describe('slow clients', () => {
     }
   });
 
+  // These timeouts are Node's own (http.Server's requestTimeout, checked every connectionsCheckingInterval, and
+  // socket idle timeouts), on real sockets: no clock can be injected, so each waits the 1 s it is set to, and a little more.
+  const SLOW_BODY_LENGTH = 300;
+  let slowPost: Promise<{ origin: string; answer: string; sent: number }> | undefined;
+  /** One POST whose body comes a byte every 50 ms, to a server with REQUEST_TIMEOUT_SECONDS=1; shared by the tests that read its answer. */
+  function slowPostAnswer() {
+    slowPost ??= (async () => {
+      const origin = await listening({ REQUEST_TIMEOUT_SECONDS: '1' });
+      const head = `POST /logout HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${SLOW_BODY_LENGTH}\r\n\r\n`;
+      // Each byte comes well within any idle timeout; only the total time is too long.
+      return { origin, ...(await untilServerCloses(origin, head, { length: SLOW_BODY_LENGTH, gapMs: 50 })) };
+    })();
+    return slowPost;
+  }
+
   it('a body sent a byte at a time is cut with 408 once REQUEST_TIMEOUT_SECONDS is spent, and the server keeps serving', async () => {
-    const origin = await listening({ REQUEST_TIMEOUT_SECONDS: '1' });
-    const length = 300;
-    const head = `POST /logout HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${length}\r\n\r\n`;
-    // Each byte comes well within any idle timeout; only the total time is too long.
-    const { answer, sent } = await untilServerCloses(origin, head, { length, gapMs: 50 });
-    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
-    expect(sent).toBeLessThan(length);
+    const { origin, answer, sent } = await slowPostAnswer();
+    expect(answer).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+    expect(sent).toBeLessThan(SLOW_BODY_LENGTH);
     expect((await fetch(`${origin}/healthz`)).status).toBe(200);
+  });
+
+  // README, "Errors": every JSON error body carries one of the closed set's codes, and 408 is `request_timeout`.
+  // It fails today: this answer is written by Fastify's default clientErrorHandler, outside the app's error handler,
+  // with Fastify's own body ({"error":"Request Timeout","message":"Client Timeout","statusCode":408}).
+  // When it is fixed, vitest reports this test as failing: turn it.fails into it.
+  it.fails('the 408 answer to a slow body carries the request_timeout code, like every JSON error', async () => {
+    const { answer } = await slowPostAnswer();
+    const body = answer.slice(answer.indexOf('\r\n\r\n') + 4);
+    expect(JSON.parse(body)).toEqual({ error: 'request_timeout', message: expect.any(String) });
   });
 
   it('a connection that sends nothing is closed after CONNECTION_TIMEOUT_SECONDS', async () => {
@@ -260,13 +285,13 @@ describe('a provider response over 1 MiB', () => {
     }
   });
 
-  it('as a discovery document: sign-in answers a clear 502, not 500', async () => {
+  it('as a discovery document: sign-in answers 502 provider_bad_response', async () => {
     const database = await dialect.openTestDatabase({ migrate: false });
     const app = await startTestApp({ databaseUrl: database.url, env: { TOOLKIT_ISSUER: huge.origin, TOOLKIT_API_BASE_URL: `${huge.origin}/api` } });
     try {
-      const response = await app.runtime.app.inject({ method: 'GET', url: '/login/toolkit' });
+      const response = await app.runtime.app.inject({ method: 'GET', url: '/login/toolkit', headers: JSON_PLEASE });
       expect(response.statusCode).toBe(502);
-      expect(response.body).toContain('Toolkit');
+      expect(JSON.parse(response.body)).toEqual({ error: 'provider_bad_response', message: expect.stringMatching(/^Toolkit /) });
     } finally {
       await app.close();
       await database.close();

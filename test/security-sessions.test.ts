@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { RouteOptions } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { TestBrowser } from './support/browser.js';
 import { DIALECTS, type TestDatabase } from './support/postgres.js';
 import { signedInUser } from './support/signed-in.js';
-import { APP_ORIGIN, startTestApp, type TestApp } from './support/test-app.js';
+import { APP_ORIGIN } from './support/test-app.js';
+import { useTestApp } from './support/use-test-app.js';
 
 /** Every route any Fastify instance registers in this file, collected with an onRoute hook added as the instance is created. */
 const registeredRoutes = vi.hoisted(() => [] as Array<{ method: string; url: string }>);
@@ -50,57 +51,47 @@ async function callbackUrlFor(browser: TestBrowser, loginUrl: string, username =
 }
 
 describe('sessions, CSRF and page headers', () => {
-  let database: TestDatabase;
-  let app: TestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase({ migrate: false });
-    app = await startTestApp({ databaseUrl: database.url, env: { SESSION_IDLE_TIMEOUT_SECONDS: '60', SESSION_MAX_AGE_SECONDS: '120' } });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.close();
-  });
+  const { app, database } = useTestApp(dialect, { env: { SESSION_IDLE_TIMEOUT_SECONDS: '60', SESSION_MAX_AGE_SECONDS: '120' } });
 
   it('sign-in replaces the anonymous session with a new id; the old one is gone from the database', async () => {
-    const browser = app.browser();
+    const browser = app().browser();
     const callback = await callbackUrlFor(browser, `${APP_ORIGIN}/login/toolkit`);
     const anonymous = browser.cookies.get(COOKIE, APP_ORIGIN)!;
     expect(anonymous).toBeTruthy();
-    expect(await sessionRow(database, anonymous)).toMatchObject({ user_id: null });
+    expect(await sessionRow(database(), anonymous)).toMatchObject({ user_id: null });
 
     const landed = await browser.get(callback, { followRedirects: false });
     expect(landed.status).toBe(303);
     const signedIn = browser.cookies.get(COOKIE, APP_ORIGIN)!;
     expect(signedIn).toBeTruthy();
     expect(signedIn).not.toBe(anonymous);
-    expect(await sessionRow(database, anonymous)).toBeUndefined();
-    expect((await sessionRow(database, signedIn))?.user_id).toBeTruthy();
+    expect(await sessionRow(database(), anonymous)).toBeUndefined();
+    expect((await sessionRow(database(), signedIn))?.user_id).toBeTruthy();
 
     // The old cookie, replayed, is nobody.
-    const replayed = await app.runtime.app.inject({ method: 'GET', url: '/api/me', cookies: { [COOKIE]: anonymous } });
+    const replayed = await app().runtime.app.inject({ method: 'GET', url: '/api/me', cookies: { [COOKIE]: anonymous } });
     expect(replayed.statusCode).toBe(401);
   });
 
   it('sign-out deletes the session and clears the cookie; the old cookie no longer works and the next session is new', async () => {
-    const user = await signedInUser(app, 'bob');
+    const user = await signedInUser(app(), 'bob');
     const secret = user.browser.cookies.get(COOKIE, APP_ORIGIN)!;
-    const out = await app.runtime.app.inject({ method: 'POST', url: '/logout', headers: { cookie: user.cookie }, payload: { _csrf: user.csrfToken } });
+    const out = await app().runtime.app.inject({ method: 'POST', url: '/logout', headers: { cookie: user.cookie }, payload: { _csrf: user.csrfToken } });
     expect(out.statusCode).toBe(303);
     const cleared = sessionSetCookie(out.headers)!;
     expect(cleared).toMatch(/^tokenkeeper_session=;/);
     expect(cleared).toMatch(/Expires=Thu, 01 Jan 1970|Max-Age=0/i);
-    expect(await sessionRow(database, secret)).toBeUndefined();
-    expect((await app.runtime.app.inject({ method: 'GET', url: '/api/me', headers: { cookie: user.cookie } })).statusCode).toBe(401);
+    expect(await sessionRow(database(), secret)).toBeUndefined();
+    expect((await app().runtime.app.inject({ method: 'GET', url: '/api/me', headers: { cookie: user.cookie } })).statusCode).toBe(401);
 
-    const again = await app.runtime.app.inject({ method: 'GET', url: '/login/toolkit', headers: { cookie: user.cookie } });
+    const again = await app().runtime.app.inject({ method: 'GET', url: '/login/toolkit', headers: { cookie: user.cookie } });
     const fresh = /^tokenkeeper_session=([^;]+)/.exec(sessionSetCookie(again.headers) ?? '')?.[1];
     expect(fresh).toBeTruthy();
     expect(fresh).not.toBe(secret);
   });
 
   it('the session cookie is HttpOnly, SameSite=Lax, Path=/, host-only and not Secure over http; Max-Age is SESSION_MAX_AGE_SECONDS', async () => {
-    const browser = app.browser();
+    const browser = app().browser();
     const callback = await callbackUrlFor(browser, `${APP_ORIGIN}/login/toolkit`, 'bob');
     const landed = await browser.get(callback, { followRedirects: false });
     const header = sessionSetCookie(landed.headers)!;
@@ -115,28 +106,28 @@ describe('sessions, CSRF and page headers', () => {
   });
 
   it('an idle session (last_seen_at older than SESSION_IDLE_TIMEOUT_SECONDS) is ended and deleted', async () => {
-    const user = await signedInUser(app, 'alice');
+    const user = await signedInUser(app(), 'alice');
     const secret = user.browser.cookies.get(COOKIE, APP_ORIGIN)!;
     const now = Math.floor(Date.now() / 1000);
-    await database.db.updateTable('sessions').set({ last_seen_at: now - 59 }).where('id', '=', sessionIdOf(secret)).execute();
-    expect((await app.runtime.app.inject({ method: 'GET', url: '/api/me', headers: { cookie: user.cookie } })).statusCode).toBe(200);
-    await database.db.updateTable('sessions').set({ last_seen_at: now - 61 }).where('id', '=', sessionIdOf(secret)).execute();
-    const idle = await app.runtime.app.inject({ method: 'GET', url: '/api/me', headers: { cookie: user.cookie } });
+    await database().db.updateTable('sessions').set({ last_seen_at: now - 59 }).where('id', '=', sessionIdOf(secret)).execute();
+    expect((await app().runtime.app.inject({ method: 'GET', url: '/api/me', headers: { cookie: user.cookie } })).statusCode).toBe(200);
+    await database().db.updateTable('sessions').set({ last_seen_at: now - 61 }).where('id', '=', sessionIdOf(secret)).execute();
+    const idle = await app().runtime.app.inject({ method: 'GET', url: '/api/me', headers: { cookie: user.cookie } });
     expect(idle.statusCode).toBe(401);
     expect(sessionSetCookie(idle.headers)).toMatch(/^tokenkeeper_session=;/);
-    expect(await sessionRow(database, secret)).toBeUndefined();
+    expect(await sessionRow(database(), secret)).toBeUndefined();
   });
 
   it('a session past its absolute expiry is ended even while in use', async () => {
-    const user = await signedInUser(app, 'alice');
+    const user = await signedInUser(app(), 'alice');
     const secret = user.browser.cookies.get(COOKIE, APP_ORIGIN)!;
-    const row = (await sessionRow(database, secret))!;
+    const row = (await sessionRow(database(), secret))!;
     expect(row.expires_at - row.created_at).toBe(120);
     const now = Math.floor(Date.now() / 1000);
-    await database.db.updateTable('sessions').set({ expires_at: now - 1, last_seen_at: now }).where('id', '=', sessionIdOf(secret)).execute();
-    const expired = await app.runtime.app.inject({ method: 'GET', url: '/api/me', headers: { cookie: user.cookie } });
+    await database().db.updateTable('sessions').set({ expires_at: now - 1, last_seen_at: now }).where('id', '=', sessionIdOf(secret)).execute();
+    const expired = await app().runtime.app.inject({ method: 'GET', url: '/api/me', headers: { cookie: user.cookie } });
     expect(expired.statusCode).toBe(401);
-    expect(await sessionRow(database, secret)).toBeUndefined();
+    expect(await sessionRow(database(), secret)).toBeUndefined();
   });
 
   it('every state-changing route refuses a missing or wrong CSRF token with 403, for a signed-in user', async () => {
@@ -146,26 +137,26 @@ describe('sessions, CSRF and page headers', () => {
     for (const known of ['POST /logout', 'POST /account/connections/:provider/refresh', 'POST /account/connections/:provider/disconnect', 'DELETE /account/connections/:provider', 'POST /api/providers/:provider/proxy/*']) {
       expect(urls, known).toContain(known);
     }
-    const user = await signedInUser(app, 'alice');
-    const tokensBefore = await database.db.selectFrom('tokens').select('id').execute();
+    const user = await signedInUser(app(), 'alice');
+    const tokensBefore = await database().db.selectFrom('tokens').select('id').execute();
     for (const route of stateChanging) {
       const url = route.url.replace(':provider', 'toolkit').replace(/:[a-z]+/gi, 'x').replace('*', 'notes');
       for (const attempt of [{}, { _csrf: 'wrong-token' }, { _csrf: user.csrfToken.slice(0, -1) }]) {
-        const response = await app.runtime.app.inject({ method: route.method as 'POST', url, headers: { cookie: user.cookie }, payload: attempt });
+        const response = await app().runtime.app.inject({ method: route.method as 'POST', url, headers: { cookie: user.cookie }, payload: attempt });
         expect(response.statusCode, `${route.method} ${route.url} with ${JSON.stringify(attempt)}`).toBe(403);
       }
-      const header = await app.runtime.app.inject({ method: route.method as 'POST', url, headers: { cookie: user.cookie, 'x-csrf-token': 'wrong-token' }, payload: {} });
+      const header = await app().runtime.app.inject({ method: route.method as 'POST', url, headers: { cookie: user.cookie, 'x-csrf-token': 'wrong-token' }, payload: {} });
       expect(header.statusCode, `${route.method} ${route.url} with a wrong header`).toBe(403);
     }
     // Nothing was done: still signed in, still connected.
-    expect((await app.runtime.app.inject({ method: 'GET', url: '/api/me', headers: { cookie: user.cookie } })).statusCode).toBe(200);
-    expect(await database.db.selectFrom('tokens').select('id').execute()).toEqual(tokensBefore);
+    expect((await app().runtime.app.inject({ method: 'GET', url: '/api/me', headers: { cookie: user.cookie } })).statusCode).toBe(200);
+    expect(await database().db.selectFrom('tokens').select('id').execute()).toEqual(tokensBefore);
   });
 
   it('pages carry CSP with frame-ancestors none, nosniff and a Referrer-Policy; no HSTS over http', async () => {
-    const user = await signedInUser(app, 'alice');
+    const user = await signedInUser(app(), 'alice');
     for (const [url, cookie] of [['/', undefined], ['/account', user.cookie], ['/no-such-page', undefined]] as const) {
-      const response = await app.runtime.app.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} });
+      const response = await app().runtime.app.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} });
       const csp = String(response.headers['content-security-policy']);
       expect(csp, url).toContain("frame-ancestors 'none'");
       expect(csp, url).toContain("default-src 'self'");
@@ -176,7 +167,7 @@ describe('sessions, CSRF and page headers', () => {
   });
 
   it('the callback answers with Referrer-Policy: no-referrer, on success and on failure', async () => {
-    const browser = app.browser();
+    const browser = app().browser();
     const callback = await callbackUrlFor(browser, `${APP_ORIGIN}/login/toolkit`);
     const success = await browser.get(callback, { followRedirects: false });
     expect(success.status).toBe(303);
@@ -190,7 +181,7 @@ describe('sessions, CSRF and page headers', () => {
   const hostileNext = ['//evil.com', 'https://evil.com', '/\\evil.com', 'javascript:alert(1)', '%2F%2Fevil.com', '/%09/evil.com', '/%2F%2Fevil.com', '%5C%5Cevil.com', 'https:%2F%2Fevil.com'];
   for (const next of hostileNext) {
     it(`next=${next} through a real sign-in lands on /`, async () => {
-      const browser = app.browser();
+      const browser = app().browser();
       const callback = await callbackUrlFor(browser, `${APP_ORIGIN}/login/toolkit?next=${next}`);
       const answer = await browser.get(callback, { followRedirects: false });
       expect(answer.status).toBe(303);
@@ -200,21 +191,11 @@ describe('sessions, CSRF and page headers', () => {
 });
 
 describe('an app whose BASE_URL is https', () => {
-  let database: TestDatabase;
-  let app: TestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase({ migrate: false });
-    app = await startTestApp({ databaseUrl: database.url, env: { BASE_URL: 'https://app.test' } });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.close();
-  });
+  const { app } = useTestApp(dialect, { env: { BASE_URL: 'https://app.test' } });
 
   it('names the session cookie __Host-… and marks it Secure, HttpOnly, SameSite=Lax, Path=/, without Domain', async () => {
     // The app decides from BASE_URL, not from any request header.
-    const response = await app.runtime.app.inject({ method: 'GET', url: '/login/toolkit', headers: { host: 'app.test' } });
+    const response = await app().runtime.app.inject({ method: 'GET', url: '/login/toolkit', headers: { host: 'app.test' } });
     expect(response.statusCode).toBe(303);
     const header = sessionSetCookie(response.headers, '__Host-tokenkeeper_session')!;
     expect(header).toBeTruthy();
@@ -225,7 +206,7 @@ describe('an app whose BASE_URL is https', () => {
   });
 
   it('sends HSTS and upgrade-insecure-requests on pages', async () => {
-    const response = await app.runtime.app.inject({ method: 'GET', url: '/', headers: { host: 'app.test' } });
+    const response = await app().runtime.app.inject({ method: 'GET', url: '/', headers: { host: 'app.test' } });
     expect(response.headers['strict-transport-security']).toMatch(/max-age=\d{7,}/);
     expect(String(response.headers['content-security-policy'])).toContain('upgrade-insecure-requests');
     expect(String(response.headers['content-security-policy'])).toContain("frame-ancestors 'none'");

@@ -3,12 +3,13 @@
 // cookie), and one browser session holds at most a few pending sign-ins.
 import { createHash } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { MAX_PENDING_SIGN_INS_PER_SESSION } from '../src/db/login-transaction.repository.js';
 import { createUser } from '../src/db/user.repository.js';
 import { hashPassword } from '../src/server/admin/auth/passwords.js';
-import { describeEachDialect, type TestDatabase } from './support/postgres.js';
-import { APP_ORIGIN, signIn, startTestApp, type TestApp } from './support/test-app.js';
+import { describeEachDialect } from './support/postgres.js';
+import { APP_ORIGIN, signIn } from './support/test-app.js';
+import { useTestApp } from './support/use-test-app.js';
 
 const PASSWORD = 'correct horse battery';
 
@@ -24,13 +25,10 @@ function csrfTokenOf(body: string): string {
 }
 
 describeEachDialect('bounded state for anonymous visitors', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
+  const { app, database } = useTestApp(dialect);
 
   beforeAll(async () => {
-    database = await dialect.openTestDatabase({ migrate: false });
-    app = await startTestApp({ databaseUrl: database.url });
-    await createUser(database.db, {
+    await createUser(database().db, {
       username: 'ops-state',
       email: 'ops-state@example.test',
       isStaff: true,
@@ -40,15 +38,11 @@ describeEachDialect('bounded state for anonymous visitors', (dialect) => {
       dateJoined: Math.floor(Date.now() / 1000),
     });
   });
-  afterAll(async () => {
-    await app?.close();
-    await database?.close();
-  });
 
-  const sessionCount = async () => Number((await database.db.selectFrom('sessions').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-  const loginForm = () => app.runtime.app.inject({ method: 'GET', url: '/admin/login' });
+  const sessionCount = async () => Number((await database().db.selectFrom('sessions').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const loginForm = () => app().runtime.app.inject({ method: 'GET', url: '/admin/login' });
   const postLogin = (cookie: string | undefined, fields: Record<string, string>, remoteAddress: string) =>
-    app.runtime.app.inject({
+    app().runtime.app.inject({
       method: 'POST',
       url: '/admin/login',
       remoteAddress,
@@ -105,17 +99,17 @@ describeEachDialect('bounded state for anonymous visitors', (dialect) => {
   });
 
   it(`one browser session holds at most ${MAX_PENDING_SIGN_INS_PER_SESSION} pending sign-ins: the oldest are dropped, the newest completes`, async () => {
-    const browser = app.browser();
+    const browser = app().browser();
     const states: string[] = [];
     for (let i = 0; i < MAX_PENDING_SIGN_INS_PER_SESSION + 2; i += 1) {
       const started = await browser.get(`${APP_ORIGIN}/login/toolkit`, { followRedirects: false });
       expect(started.status).toBe(303);
       states.push(new URL(started.location!).searchParams.get('state')!);
       // Back-date what is stored, so "oldest" is told apart within one second of the clock.
-      await database.db.updateTable('login_transactions').set((eb) => ({ created_at: eb('created_at', '-', 10) })).execute();
+      await database().db.updateTable('login_transactions').set((eb) => ({ created_at: eb('created_at', '-', 10) })).execute();
     }
     const sessionId = createHash('sha256').update(browser.cookies.get('tokenkeeper_session', APP_ORIGIN)!).digest('hex');
-    const kept = await database.db.selectFrom('login_transactions').select('state').where('session_id', '=', sessionId).execute();
+    const kept = await database().db.selectFrom('login_transactions').select('state').where('session_id', '=', sessionId).execute();
     expect(kept.map((row) => row.state).sort()).toEqual(states.slice(-MAX_PENDING_SIGN_INS_PER_SESSION).sort());
 
     // A dropped one is refused like any unknown state; starting once more and finishing works.

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TestBrowser } from './support/browser.js';
 import { describeEachDialect, DIALECTS, type TestDatabase } from './support/postgres.js';
-import { APP_ORIGIN, startTestApp, type TestApp } from './support/test-app.js';
+import { APP_ORIGIN, startTestApp } from './support/test-app.js';
 import { freePort } from './support/free-port.js';
+import { useTestApp } from './support/use-test-app.js';
 
 const CALLBACK_PREFIX = `${APP_ORIGIN}/auth/`;
 
@@ -29,77 +30,67 @@ function withParams(url: URL, change: (params: URLSearchParams) => void): string
 }
 
 describeEachDialect('a sign-in callback that cannot be accepted', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase({ migrate: false });
-    app = await startTestApp({ databaseUrl: database.url });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.close();
-  });
+  const { app, database } = useTestApp(dialect);
 
   it('without state: 400, nothing stored', async () => {
-    const browser = app.browser();
+    const browser = app().browser();
     const page = await browser.get(`${APP_ORIGIN}/auth/toolkit/callback?code=abc`);
     expect(page.status).toBe(400);
     expect(page.text).toContain('not valid in this browser');
-    expect(await tokenRows(database)).toBe(0);
+    expect(await tokenRows(database())).toBe(0);
   });
 
   it('with a wrong state: 400, and the real callback still works afterwards', async () => {
-    const browser = app.browser();
+    const browser = app().browser();
     const callback = await callbackUrlFor(browser);
-    const grants = app.provider.stats.authorizationCodeGrants;
+    const grants = app().provider.stats.authorizationCodeGrants;
     const wrong = await browser.get(withParams(callback, (p) => p.set('state', 'forged-state')));
     expect(wrong.status).toBe(400);
-    expect(app.provider.stats.authorizationCodeGrants).toBe(grants);
-    expect(await tokenRows(database)).toBe(0);
+    expect(app().provider.stats.authorizationCodeGrants).toBe(grants);
+    expect(await tokenRows(database())).toBe(0);
 
     const right = await browser.get(callback);
     expect(right.status).toBe(200);
     expect(right.url).toBe(`${APP_ORIGIN}/`);
-    expect(await tokenRows(database)).toBe(1);
-    await database.db.deleteFrom('users').execute();
+    expect(await tokenRows(database())).toBe(1);
+    await database().db.deleteFrom('users').execute();
   });
 
   it('opened in another browser (another session): 400, no code exchange', async () => {
-    const callback = await callbackUrlFor(app.browser());
-    const grants = app.provider.stats.authorizationCodeGrants;
-    const page = await app.browser().get(callback);
+    const callback = await callbackUrlFor(app().browser());
+    const grants = app().provider.stats.authorizationCodeGrants;
+    const page = await app().browser().get(callback);
     expect(page.status).toBe(400);
-    expect(app.provider.stats.authorizationCodeGrants).toBe(grants);
-    expect(await tokenRows(database)).toBe(0);
+    expect(app().provider.stats.authorizationCodeGrants).toBe(grants);
+    expect(await tokenRows(database())).toBe(0);
   });
 
   it('replayed after success: 400, and the code is exchanged only once', async () => {
-    const browser = app.browser();
+    const browser = app().browser();
     const callback = await callbackUrlFor(browser);
-    const grants = app.provider.stats.authorizationCodeGrants;
+    const grants = app().provider.stats.authorizationCodeGrants;
     expect((await browser.get(callback, { followRedirects: false })).status).toBe(303);
     const replay = await browser.get(callback, { followRedirects: false });
     expect(replay.status).toBe(400);
-    expect(app.provider.stats.authorizationCodeGrants).toBe(grants + 1);
-    await database.db.deleteFrom('users').execute();
+    expect(app().provider.stats.authorizationCodeGrants).toBe(grants + 1);
+    await database().db.deleteFrom('users').execute();
   });
 
   it('double-submitted at the same time: one succeeds, one gets 400, one code exchange', async () => {
-    const browser = app.browser();
+    const browser = app().browser();
     const callback = await callbackUrlFor(browser);
-    const grants = app.provider.stats.authorizationCodeGrants;
+    const grants = app().provider.stats.authorizationCodeGrants;
     const answers = await Promise.all([browser.get(callback, { followRedirects: false }), browser.get(callback, { followRedirects: false })]);
     expect(answers.map((a) => a.status).sort()).toEqual([303, 400]);
-    expect(app.provider.stats.authorizationCodeGrants).toBe(grants + 1);
-    expect(await tokenRows(database)).toBe(1);
-    await database.db.deleteFrom('users').execute();
+    expect(app().provider.stats.authorizationCodeGrants).toBe(grants + 1);
+    expect(await tokenRows(database())).toBe(1);
+    await database().db.deleteFrom('users').execute();
   });
 
   it('carrying an error from the provider: an escaped message, no token request', async () => {
-    const browser = app.browser();
+    const browser = app().browser();
     const callback = await callbackUrlFor(browser);
-    const before = { ...app.provider.stats };
+    const before = { ...app().provider.stats };
     const page = await browser.get(
       withParams(callback, (p) => {
         p.delete('code');
@@ -110,9 +101,9 @@ describeEachDialect('a sign-in callback that cannot be accepted', (dialect) => {
     expect(page.status).toBe(400);
     expect(page.text).toContain('was cancelled');
     expect(page.text).not.toContain('<script>alert(1)');
-    expect(app.provider.stats.authorizationCodeGrants).toBe(before.authorizationCodeGrants);
-    expect(app.provider.stats.grantErrors).toBe(before.grantErrors);
-    expect(await tokenRows(database)).toBe(0);
+    expect(app().provider.stats.authorizationCodeGrants).toBe(before.authorizationCodeGrants);
+    expect(app().provider.stats.grantErrors).toBe(before.grantErrors);
+    expect(await tokenRows(database())).toBe(0);
 
     const other = await callbackUrlFor(browser);
     const odd = await browser.get(withParams(other, (p) => { p.delete('code'); p.set('error', '<b>server_error</b>'); }));
@@ -121,38 +112,38 @@ describeEachDialect('a sign-in callback that cannot be accepted', (dialect) => {
   });
 
   it('with an issuer (RFC 9207 iss) missing or different: 400, no code exchange', async () => {
-    const browser = app.browser();
+    const browser = app().browser();
     for (const change of [(p: URLSearchParams) => p.delete('iss'), (p: URLSearchParams) => p.set('iss', 'https://evil.example')]) {
       const callback = await callbackUrlFor(browser);
-      expect(callback.searchParams.get('iss')).toBe(app.provider.issuer);
-      const grants = app.provider.stats.authorizationCodeGrants;
+      expect(callback.searchParams.get('iss')).toBe(app().provider.issuer);
+      const grants = app().provider.stats.authorizationCodeGrants;
       const page = await browser.get(withParams(callback, change));
       expect(page.status).toBe(400);
       expect(page.text).toContain('did not come from Toolkit');
-      expect(app.provider.stats.authorizationCodeGrants).toBe(grants);
+      expect(app().provider.stats.authorizationCodeGrants).toBe(grants);
     }
-    expect(await tokenRows(database)).toBe(0);
+    expect(await tokenRows(database())).toBe(0);
   });
 
   it('with a code that was already used, under a fresh state: the provider refuses, 400, nothing changes', async () => {
-    const browser = app.browser();
+    const browser = app().browser();
     const first = await callbackUrlFor(browser);
     await browser.get(first);
-    const stored = await database.db.selectFrom('tokens').select(['id', 'updated_at', 'access_token']).executeTakeFirstOrThrow();
+    const stored = await database().db.selectFrom('tokens').select(['id', 'updated_at', 'access_token']).executeTakeFirstOrThrow();
 
     const second = await callbackUrlFor(browser);
-    const errors = app.provider.stats.grantErrors;
+    const errors = app().provider.stats.grantErrors;
     const page = await browser.get(withParams(second, (p) => p.set('code', first.searchParams.get('code')!)));
     expect(page.status).toBe(400);
     expect(page.text).toContain('did not accept this sign-in');
-    expect(app.provider.stats.grantErrors).toBe(errors + 1);
-    const after = await database.db.selectFrom('tokens').select(['id', 'updated_at', 'access_token']).execute();
+    expect(app().provider.stats.grantErrors).toBe(errors + 1);
+    const after = await database().db.selectFrom('tokens').select(['id', 'updated_at', 'access_token']).execute();
     expect(after).toEqual([stored]);
-    await database.db.deleteFrom('users').execute();
+    await database().db.deleteFrom('users').execute();
   });
 
   it('for an unknown provider: a 404 page; errors are JSON from JSON routes and for requests that ask for JSON, whatever the URL', async () => {
-    const browser = app.browser();
+    const browser = app().browser();
     expect((await browser.get(`${APP_ORIGIN}/login/nope`)).status).toBe(404);
     const callback = await browser.get(`${APP_ORIGIN}/auth/nope/callback?code=x&state=y`);
     expect(callback.status).toBe(404);
@@ -164,13 +155,12 @@ describeEachDialect('a sign-in callback that cannot be accepted', (dialect) => {
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(JSON.parse((await browser.get(`${APP_ORIGIN}/api/me`)).text)).toMatchObject({ error: 'unauthorized' });
     // A JSON route outside /api/ answers its errors in JSON too.
-    const disconnect = await app.runtime.app.inject({ method: 'DELETE', url: '/account/connections/toolkit' });
+    const disconnect = await app().runtime.app.inject({ method: 'DELETE', url: '/account/connections/toolkit' });
     expect(disconnect.headers['content-type']).toContain('application/json');
     expect(disconnect.statusCode).toBe(403);
     expect(JSON.parse(disconnect.body)).toMatchObject({ error: 'csrf_failed' });
   });
 });
-
 
 describe('a provider that is down', () => {
   const sqlite = DIALECTS[0]!;

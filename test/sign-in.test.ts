@@ -1,24 +1,15 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { parseDatabaseUrl } from '../src/db/database.js';
-import { describeEachDialect, type TestDatabase } from './support/postgres.js';
-import { APP_ORIGIN, signIn, startTestApp, type TestApp } from './support/test-app.js';
+import { describeEachDialect } from './support/postgres.js';
+import { APP_ORIGIN, signIn } from './support/test-app.js';
+import { useTestApp } from './support/use-test-app.js';
 
 describeEachDialect('sign-in through the dev provider', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase({ migrate: false });
-    app = await startTestApp({ databaseUrl: database.url });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.close();
-  });
+  const { app, database } = useTestApp(dialect);
 
   it('creates the user, stores the tokens encrypted and lands on next', async () => {
-    const browser = app.browser();
+    const browser = app().browser();
     const page = await signIn(browser, 'alice', 'alice', '/account');
     expect(page.status).toBe(200);
     expect(page.url).toBe(`${APP_ORIGIN}/account`);
@@ -34,14 +25,14 @@ describeEachDialect('sign-in through the dev provider', (dialect) => {
     expect(body.connections[0]).toMatchObject({ provider: 'toolkit', status: 'active', hasRefreshToken: true });
     expect(body.connections[0].expiresIn).toBeGreaterThan(0);
 
-    const user = await database.db.selectFrom('users').selectAll().where('username', '=', 'alice').executeTakeFirstOrThrow();
-    const stored = await app.runtime.tokenStore.findToken(user.id, 'toolkit');
+    const user = await database().db.selectFrom('users').selectAll().where('username', '=', 'alice').executeTakeFirstOrThrow();
+    const stored = await app().runtime.tokenStore.findToken(user.id, 'toolkit');
     expect(stored?.accessToken.length).toBeGreaterThan(10);
     expect(stored?.refreshToken).toBeTruthy();
     expect(stored?.idToken).toBeTruthy();
 
     // No token value anywhere the user can see, nor in the raw rows.
-    const raw = await database.db.selectFrom('tokens').selectAll().execute();
+    const raw = await database().db.selectFrom('tokens').selectAll().execute();
     for (const value of [stored!.accessToken, stored!.refreshToken!, stored!.idToken!]) {
       expect(me.text).not.toContain(value);
       expect(page.text).not.toContain(value);
@@ -49,7 +40,7 @@ describeEachDialect('sign-in through the dev provider', (dialect) => {
     }
     if (dialect.name === 'sqlite') {
       // Read the database files themselves (main file and WAL) after a checkpoint-free write.
-      const { path } = parseDatabaseUrl(database.url) as { path: string };
+      const { path } = parseDatabaseUrl(database().url) as { path: string };
       const folder = path.slice(0, path.lastIndexOf('/'));
       const bytes = readdirSync(folder)
         .filter((name) => name.startsWith('test.db'))
@@ -61,11 +52,11 @@ describeEachDialect('sign-in through the dev provider', (dialect) => {
   });
 
   it('a second sign-in of the same person finds the same user and issues a new session id', async () => {
-    const first = app.browser();
+    const first = app().browser();
     await signIn(first, 'bob');
     const firstMe = JSON.parse((await first.get(`${APP_ORIGIN}/api/me`)).text);
 
-    const second = app.browser();
+    const second = app().browser();
     const anonymous = await second.get(`${APP_ORIGIN}/login/toolkit`);
     const sessionBefore = second.cookies.get('tokenkeeper_session', APP_ORIGIN);
     expect(sessionBefore).toBeTruthy();
@@ -76,14 +67,14 @@ describeEachDialect('sign-in through the dev provider', (dialect) => {
 
     const secondMe = JSON.parse((await second.get(`${APP_ORIGIN}/api/me`)).text);
     expect(secondMe.user.id).toBe(firstMe.user.id);
-    const users = await database.db.selectFrom('users').select('id').where('username', 'like', 'bob%').execute();
+    const users = await database().db.selectFrom('users').select('id').where('username', 'like', 'bob%').execute();
     expect(users).toHaveLength(1);
-    const tokens = await database.db.selectFrom('tokens').select('id').where('user_id', '=', firstMe.user.id).execute();
+    const tokens = await database().db.selectFrom('tokens').select('id').where('user_id', '=', firstMe.user.id).execute();
     expect(tokens).toHaveLength(1);
   });
 
   it('signing out ends the session', async () => {
-    const browser = app.browser();
+    const browser = app().browser();
     await signIn(browser, 'alice');
     const home = await browser.get(`${APP_ORIGIN}/`);
     const out = await browser.submitForm(home);

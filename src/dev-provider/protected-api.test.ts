@@ -1,7 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-
 import * as oidc from 'openid-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { discoverTestClient, signIn, TEST_CLIENT } from '../../test/dev-provider/sign-in.js';
 import { DEMO_ACCOUNTS } from './accounts.js';
@@ -119,16 +117,29 @@ describe('protected API', () => {
 });
 
 describe('protected API token expiry', () => {
-  it('answers 401 invalid_token once the access token has expired', async () => {
-    const devProvider = await startDevProvider({ port: 0, clients: [TEST_CLIENT], accessTokenTtl: 1 });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('answers 401 invalid_token once the access token has expired, and not a second before', async () => {
+    const ttl = 60;
+    const devProvider = await startDevProvider({ port: 0, clients: [TEST_CLIENT], accessTokenTtl: ttl });
     try {
       const config = await discoverTestClient(devProvider.issuer);
+      // The provider's clock is Date (oidc-provider's and the store's expiry checks): moved on instead of waited out.
+      vi.useFakeTimers({ toFake: ['Date'] });
       const { tokens } = await signIn(config);
-      expect(tokens.expires_in).toBe(1);
-      await sleep(2100);
-      const response = await fetch(`${devProvider.issuer}/api/profile`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+      expect(tokens.expires_in).toBe(ttl);
+      const profile = () => fetch(`${devProvider.issuer}/api/profile`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+
+      vi.setSystemTime(Date.now() + (ttl - 1) * 1000);
+      expect((await profile()).status).toBe(200);
+
+      vi.setSystemTime(Date.now() + 1000);
+      const response = await profile();
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toContain('error="invalid_token"');
+      expect(await response.json()).toMatchObject({ error: 'invalid_token' });
     } finally {
       await devProvider.close();
     }

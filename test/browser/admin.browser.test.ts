@@ -12,6 +12,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCreateSuperuser } from '../../src/cli/createsuperuser.command.js';
 import { findUserByUsername } from '../../src/db/user.repository.js';
 import { describeBrowser, launchChromium, saveScreenshot, type LaunchedChromium } from '../support/chromium.js';
+import { testClock, type TestClock } from '../support/clock.js';
 import { startLiveApp, type LiveApp } from '../support/live-app.js';
 import { DIALECTS, type TestDatabase } from '../support/postgres.js';
 import { testAppEnv } from '../support/test-app.js';
@@ -21,6 +22,8 @@ const ADMIN_PASSWORD = 'correct horse battery staple';
 describeBrowser('the admin site in Chromium', () => {
   let database: TestDatabase;
   let app: LiveApp;
+  /** The app's clock, moved on where the test needs time to pass. */
+  let clock: TestClock;
   let cwd: string;
   const browsers: LaunchedChromium[] = [];
   const requests: URL[] = [];
@@ -30,7 +33,8 @@ describeBrowser('the admin site in Chromium', () => {
   beforeAll(async () => {
     const sqlite = DIALECTS.find((dialect) => dialect.name === 'sqlite');
     database = await sqlite!.openTestDatabase({ migrate: false });
-    app = await startLiveApp({ databaseUrl: database.url });
+    clock = testClock();
+    app = await startLiveApp({ databaseUrl: database.url, now: () => clock.now() });
     // A working folder without .env: the CLI sees only the environment given to it.
     cwd = mkdtempSync(join(tmpdir(), 'tokenkeeper-admin-browser-'));
   });
@@ -157,7 +161,7 @@ describeBrowser('the admin site in Chromium', () => {
     const shownExpiry = async () => Date.parse(((await page.locator('.token-expiry .muted').textContent()) ?? '').replace(' UTC', 'Z').replace(' ', 'T'));
     const expiryBefore = await shownExpiry();
     expect(expiryBefore).toBe(stored!.expiresAt! * 1000);
-    await new Promise((resolve) => setTimeout(resolve, 1_100)); // the new expiry is at least a second later
+    clock.advance(60); // a minute on, so the refreshed token's expiry is later than the first one's
     await page.locator('button[data-action="refresh"]').click();
     await page.waitForURL(tokenUrl);
     await expectNoSecrets();

@@ -66,7 +66,7 @@ async function startOnce(options: LiveAppOptions, port: number): Promise<LiveApp
       dataDir,
     );
     const logger = pino({ level: options.logLevel ?? 'silent' }, options.logDestination ?? pino.destination('/dev/null'));
-    runtime = await createRuntime({ config, logger });
+    runtime = await createRuntime({ config, logger, ...(options.now ? { now: options.now } : {}) });
     await runtime.app.listen({ port, host: '127.0.0.1' });
     return { origin, port, runtime, config, provider, close };
   } catch (error) {

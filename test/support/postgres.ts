@@ -8,6 +8,7 @@
 //   });
 //
 // or loop yourself: `for (const dialect of DIALECTS) describe.skipIf(!dialect.available)(…)`.
+// For the app on such a database, useTestApp(dialect) (use-test-app.ts) opens both and closes them.
 // Each openTestDatabase() call gives a database of its own (SQLite: a temp
 // file; PostgreSQL: a fresh database in the cluster from global-setup.ts), so
 // test files run in parallel without sharing state. close() also deletes it.

@@ -21,8 +21,8 @@ export async function signedInUser(app: TestApp, username: string): Promise<Sign
   return { browser, userId: me.user.id, cookie: browser.cookies.cookieHeader(new URL(APP_ORIGIN)) ?? '', csrfToken };
 }
 
-/** Makes the stored access token look expired to the app (the provider still accepts it). */
-export async function expireStoredAccessToken(database: TestDatabase, userId: string, provider = 'toolkit'): Promise<void> {
-  const past = Math.floor(Date.now() / 1000) - 10;
+/** Makes the stored access token look expired to the app (the provider still accepts it); `now` is the app's clock. */
+export async function expireStoredAccessToken(database: TestDatabase, userId: string, provider = 'toolkit', now = Math.floor(Date.now() / 1000)): Promise<void> {
+  const past = now - 10;
   await database.db.updateTable('tokens').set({ expires_at: past }).where('user_id', '=', userId).where('provider', '=', provider).execute();
 }

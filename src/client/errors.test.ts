@@ -143,6 +143,9 @@ describe('describeProviderFailure', () => {
     expect(describe_(jose)).toMatchObject({ code: 'provider_bad_response', status: 502 });
     const large = Object.assign(new Error('too large'), { code: 'RESPONSE_TOO_LARGE' });
     expect(describe_(large)).toMatchObject({ code: 'provider_bad_response', message: 'Acme answered the token refresh with more than we read.' });
+    // As openid-client hands it on: wrapped in its own error.
+    const wrapped = new oidc.ClientError('something went wrong', { cause: large });
+    expect(describe_(wrapped)).toMatchObject({ code: 'provider_bad_response', message: 'Acme answered the token refresh with more than we read.' });
   });
 });
 

@@ -167,7 +167,8 @@ export function describeProviderFailure(provider: string, step: string, error: u
     }
     return new ProviderUnavailableError('provider_bad_response', `${provider} answered the ${step} with HTTP ${status}.`, { cause: error });
   }
-  if (code === 'RESPONSE_TOO_LARGE') {
+  // openid-client wraps our fetch's refusal of a large body in its own error: look along the chain.
+  if (chain.some((e) => errorCode(e) === 'RESPONSE_TOO_LARGE')) {
     return new ProviderUnavailableError('provider_bad_response', `${provider} answered the ${step} with more than we read.`, { cause: error });
   }
   // openid-client's and oauth4webapi's validation (OAUTH_…), jose's checks of tokens and keys (ERR_J…).

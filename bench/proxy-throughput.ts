@@ -85,7 +85,8 @@ export async function proxyThroughput(options: ProxyThroughputOptions = {}): Pro
       port: barePort,
       env: { API_BASE_URL: worker.apiUrl },
     });
-    tokenkeeper = await startServedApp({ provider, env: { TOOLKIT_API_BASE_URL: worker.apiUrl } });
+    // Metrics on, as in production: each call pays for its HTTP and proxy histogram observations.
+    tokenkeeper = await startServedApp({ provider, env: { TOOLKIT_API_BASE_URL: worker.apiUrl, METRICS_TOKEN: 'bench-metrics-token-0123456789abcdef' } });
     const baselineRun: LoadOptions = { ...load, url: `${bare.url}${PATH}`, headers: { accept: 'application/json' } };
     const appRun: LoadOptions = { ...load, url: `${tokenkeeper.url}${PATH}`, headers: { accept: 'application/json', cookie: tokenkeeper.cookie } };
 
@@ -119,7 +120,7 @@ export async function proxyThroughput(options: ProxyThroughputOptions = {}): Pro
     const interval = medianInterval(pairs);
     const totalsRatio = tk.summary.opsPerSec / base.summary.opsPerSec;
     const pairRatios = `${pairs.map((pair) => round(pair, 2)).join(' / ')}; ratio of the totals ${round(totalsRatio, 2)}`;
-    const setup = `${load.concurrency} keep-alive conns, 2×3 s warm-up of both, then ${rounds}×(${load.warmupMs / 1000} s warm-up + ${load.durationMs / 1000} s) of each, alternating, order swapped every round; each server in a process of its own (Tokenkeeper: \`tokenkeeper serve\`, SQLite, LOG_LEVEL=warn), load + local API on a worker thread of the bench process`;
+    const setup = `${load.concurrency} keep-alive conns, 2×3 s warm-up of both, then ${rounds}×(${load.warmupMs / 1000} s warm-up + ${load.durationMs / 1000} s) of each, alternating, order swapped every round; each server in a process of its own (Tokenkeeper: \`tokenkeeper serve\`, SQLite, LOG_LEVEL=warn, metrics on), load + local API on a worker thread of the bench process`;
     return [
       {
         name: 'proxy: bare Fastify (baseline)',

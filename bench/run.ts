@@ -11,6 +11,7 @@ import { openPostgres, type PostgresResult } from './lib/postgres.js';
 import { formatTable, type Row } from './lib/table.js';
 import { proxyThroughput } from './proxy-throughput.js';
 import { refreshStorm } from './refresh-storm.js';
+import { serviceTokenThroughput } from './service-token.js';
 import { signInThroughput } from './sign-in.js';
 
 const started = performance.now();
@@ -41,7 +42,7 @@ const budget = quietBudget(15_000);
 const settle: Settle = (options) => waitForQuiet(budget, options);
 
 // BENCH_CASES=proxy,storm (say) runs only those cases; all of them by default.
-const CASES = ['proxy', 'token', 'storm', 'signin'] as const;
+const CASES = ['proxy', 'service', 'token', 'storm', 'signin'] as const;
 const chosen = (process.env.BENCH_CASES ?? CASES.join(',')).split(',').map((name) => name.trim());
 const unknown = chosen.filter((name) => !(CASES as readonly string[]).includes(name));
 if (unknown.length > 0) {
@@ -56,6 +57,7 @@ const postgres: PostgresResult = runs('token') || runs('storm') || runs('signin'
 if (postgres.server === null) log(`PostgreSQL rows skipped: ${postgres.reason}`);
 try {
   if (runs('proxy')) rows.push(...(await attempt('proxy throughput', () => proxyThroughput({ log, settle }))));
+  if (runs('service')) rows.push(...(await attempt('service access-token', () => serviceTokenThroughput({ log, settle }))));
   if (runs('token')) rows.push(...(await attempt('getAccessToken', () => getAccessTokenThroughput({ postgres, log, settle }))));
   if (runs('storm')) rows.push(...(await attempt('refresh storm', () => refreshStorm({ postgres, log }))));
   if (runs('signin')) rows.push(...(await attempt('sign-in', () => signInThroughput({ postgres, log, settle }))));

@@ -40,6 +40,15 @@ describe('layer rules', () => {
     expect(folders.sort()).toEqual(Object.keys(ALLOWED).sort());
   });
 
+  it('client/ and db/ import no metrics library: the client reports through its observer hook, and core/ turns that into metrics', () => {
+    const breaches = ['client', 'db'].flatMap((layer) =>
+      sourceFiles(join(SRC, layer))
+        .filter((file) => /(?:from|import)\s*\(?\s*'prom-client'/.test(readFileSync(file, 'utf8')))
+        .map((file) => relative(SRC, file)),
+    );
+    expect(breaches).toEqual([]);
+  });
+
   for (const [layer, allowed] of Object.entries(ALLOWED)) {
     it(`${layer}/ imports only ${allowed.length === 0 ? 'itself' : allowed.join(', ')}`, () => {
       const breaches = sourceFiles(join(SRC, layer)).flatMap((file) =>

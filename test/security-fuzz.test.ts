@@ -8,6 +8,7 @@ import type { FastifyInstance, HTTPMethods, InjectOptions, LightMyRequestRespons
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachDialect, type TestDatabase } from './support/postgres.js';
+import { ALL_PERMISSIONS, newServiceKey } from './support/service-api.js';
 import { signedInUser, type SignedInUser } from './support/signed-in.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -58,11 +59,14 @@ const nastyString = fc.oneof(
   fc.constantFrom('', '%', '%zz', '%00', '%ff%fe', '..', '../..', '//evil.example', '\\evil', 'javascript:alert(1)', '<script>', '"\'', 'toolkit', 'users', 'tokens', 'audit', '0', '-1', '1e309', 'NaN', '__proto__', 'constructor', '[]', '{}', 'a'.repeat(300)),
 );
 
+/** Stands for alice's user id in a path, so that the service API's routes also reach a real user. */
+const ALICE = '@alice@';
+
 /** A path segment: sometimes percent-encoded, sometimes raw (light-my-request passes it as is). */
 const pathSegment = fc.oneof(
   nastyString.map((s) => encodeURIComponent(s)),
   fc.stringMatching(/^[A-Za-z0-9._~!$&'()*+,;=:@-]{0,20}$/),
-  fc.constantFrom('toolkit', 'users', 'tokens', 'audit', '%', '%2F', '..', '', '%00', 'a%00b', '%2500', '%01', '%1F', '%7F'),
+  fc.constantFrom('toolkit', 'users', 'tokens', 'audit', '%', '%2F', '..', '', '%00', 'a%00b', '%2500', '%01', '%1F', '%7F', ALICE),
 );
 
 const queryString = fc.oneof(
@@ -130,6 +134,8 @@ interface FuzzCase {
   signedIn: boolean;
   /** Send the session's real CSRF token (header or form field), so POST handlers run. */
   withCsrf: boolean;
+  /** Send a service key with every permission (`Authorization: Bearer tks_…`), so the service API's handlers run. */
+  withServiceKey: boolean;
   contentType: string | undefined;
   body: Body;
 }
@@ -145,6 +151,7 @@ function fuzzCase(routeCount: number): fc.Arbitrary<FuzzCase> {
     cookie: cookieHeader,
     signedIn: fc.boolean(),
     withCsrf: fc.boolean(),
+    withServiceKey: fc.boolean(),
     contentType,
     body,
   });
@@ -157,7 +164,7 @@ function fillPath(url: string, segments: string[]): string {
   return url.replace(/:[A-Za-z_][A-Za-z0-9_]*/g, () => take()).replace(/\*$/, () => `${take()}/${take()}`);
 }
 
-function toInjectOptions(route: RegisteredRoute, c: FuzzCase, user: SignedInUser): InjectOptions {
+function toInjectOptions(route: RegisteredRoute, c: FuzzCase, user: SignedInUser, serviceKey: string): InjectOptions {
   const own = route.methods.filter((m) => (METHODS as string[]).includes(m));
   const method = (c.ownMethod && own.length > 0 ? own[c.methodIndex % own.length] : METHODS[c.methodIndex % METHODS.length]) as HTTPMethods;
   const requestHeaders: Record<string, string> = { ...c.headers };
@@ -165,6 +172,7 @@ function toInjectOptions(route: RegisteredRoute, c: FuzzCase, user: SignedInUser
   const cookies = [c.signedIn ? user.cookie : undefined, c.cookie].filter((v): v is string => v !== undefined && v !== '');
   if (cookies.length > 0) requestHeaders.cookie = cookies.join('; ');
   if (c.withCsrf) requestHeaders['x-csrf-token'] = user.csrfToken;
+  if (c.withServiceKey) requestHeaders.authorization = `Bearer ${serviceKey}`;
   if (c.contentType !== undefined) requestHeaders['content-type'] = c.contentType;
 
   let payload: string | Buffer | undefined;
@@ -184,7 +192,7 @@ function toInjectOptions(route: RegisteredRoute, c: FuzzCase, user: SignedInUser
       payload = Buffer.from(c.body.bytes);
       break;
   }
-  const path = fillPath(route.url, c.segments);
+  const path = fillPath(route.url, c.segments).replaceAll(ALICE, user.userId);
   return {
     method,
     url: `${path.startsWith('/') ? path : `/${path}`}${c.query === '' ? '' : `?${c.query}`}`,
@@ -202,6 +210,7 @@ describeEachDialect('fuzzing every route', (dialect) => {
   let app: TestApp;
   let routes: RegisteredRoute[];
   let user: SignedInUser;
+  let serviceKey: string;
 
   beforeAll(async () => {
     database = await dialect.openTestDatabase({ migrate: false });
@@ -209,6 +218,7 @@ describeEachDialect('fuzzing every route', (dialect) => {
     app = collected.built;
     routes = collected.routesOf(app.runtime.app).filter((route) => !route.methods.every((m) => m === 'HEAD'));
     user = await signedInUser(app, 'alice');
+    serviceKey = await newServiceKey(app, 'fuzz', ALL_PERMISSIONS);
   });
   afterAll(async () => {
     await app?.close();
@@ -227,13 +237,14 @@ describeEachDialect('fuzzing every route', (dialect) => {
     expect(urls).toEqual(expect.arrayContaining(['/', '/healthz', '/api/me', '/login/:provider', '/auth/:provider/callback', '/logout', '/api/providers/:provider/proxy/*']));
     expect(urls.some((url) => url.startsWith('/admin'))).toBe(true);
     expect(urls.some((url) => url.startsWith('/account/connections/:provider'))).toBe(true);
+    expect(urls).toEqual(expect.arrayContaining(['/api/v1/users', '/api/v1/users/:id', '/api/v1/users/:id/connections/:provider/access-token', '/api/v1/users/:id/connections/:provider/proxy/*']));
   });
 
   it('random query strings, headers, cookies and bodies: never a 5xx, and the app keeps serving', async () => {
     const statuses = new Map<number, number>();
     await fc.assert(
       fc.asyncProperty(fuzzCase(routes.length), async (c) => {
-        const options = toInjectOptions(routes[c.routeIndex]!, c, user);
+        const options = toInjectOptions(routes[c.routeIndex]!, c, user, serviceKey);
         const response = await app.runtime.app.inject(options);
         statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
         if (response.statusCode >= 500) {
@@ -244,7 +255,7 @@ describeEachDialect('fuzzing every route', (dialect) => {
         // the router already refused a parameter longer than it takes.
         const sent = new URL(options.url as string, 'http://app.test');
         if (`${sent.pathname}${sent.search}`.includes('%00')) expect([400, 414], options.url as string).toContain(response.statusCode);
-        if (c.signedIn && c.withCsrf) await keepSignedIn();
+        if ((c.signedIn && c.withCsrf) || c.withServiceKey) await keepSignedIn();
       }),
       { numRuns: Number(process.env.FUZZ_RUNS ?? 500), interruptAfterTimeLimit: 50_000, markInterruptAsFailure: false },
     );

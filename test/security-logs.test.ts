@@ -55,6 +55,7 @@ describe('the debug log of a whole session', () => {
         TOOLKIT_API_BASE_URL: `${provider.issuer}/api`,
         LOGIN_RATE_LIMIT: '0',
         LOG_LEVEL: 'debug',
+        LOG_REQUESTS: 'true',
       },
       mkdtempSync(join(tmpdir(), 'tokenkeeper-app-')),
     );

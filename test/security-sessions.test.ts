@@ -131,7 +131,8 @@ describe('sessions, CSRF and page headers', () => {
   });
 
   it('every state-changing route refuses a missing or wrong CSRF token with 403, for a signed-in user', async () => {
-    const stateChanging = registeredRoutes.filter((route) => !['GET', 'HEAD', 'OPTIONS'].includes(route.method));
+    // The service API under /api/v1 is authorised by a bearer key, never by the session cookie; the next test proves the cookie opens none of it.
+    const stateChanging = registeredRoutes.filter((route) => !['GET', 'HEAD', 'OPTIONS'].includes(route.method) && !route.url.startsWith('/api/v1/'));
     // The routes this app is known to have must be among those found, so the enumeration itself cannot silently miss them.
     const urls = new Set(stateChanging.map((route) => `${route.method} ${route.url}`));
     for (const known of ['POST /logout', 'POST /account/connections/:provider/refresh', 'POST /account/connections/:provider/disconnect', 'DELETE /account/connections/:provider', 'POST /api/providers/:provider/proxy/*']) {
@@ -151,6 +152,18 @@ describe('sessions, CSRF and page headers', () => {
     // Nothing was done: still signed in, still connected.
     expect((await app().runtime.app.inject({ method: 'GET', url: '/api/me', headers: { cookie: user.cookie } })).statusCode).toBe(200);
     expect(await database().db.selectFrom('tokens').select('id').execute()).toEqual(tokensBefore);
+  });
+
+  it('a signed-in session cookie opens no route of the bearer-key service API', async () => {
+    const serviceRoutes = registeredRoutes.filter((route) => route.url.startsWith('/api/v1/') && route.url !== '/api/v1/openapi.json' && !['HEAD', 'OPTIONS'].includes(route.method));
+    expect(serviceRoutes.length).toBeGreaterThan(5);
+    const user = await signedInUser(app(), 'alice');
+    for (const route of serviceRoutes) {
+      const url = route.url.replace(':provider', 'toolkit').replace(':id', '1').replace(/:[a-z]+/gi, 'x').replace('*', 'notes');
+      const response = await app().runtime.app.inject({ method: route.method as 'POST', url, headers: { cookie: user.cookie, 'x-csrf-token': user.csrfToken }, payload: {} });
+      expect(response.statusCode, `${route.method} ${route.url}`).toBe(401);
+      expect(response.json().error, `${route.method} ${route.url}`).toBe('invalid_service_key');
+    }
   });
 
   it('pages carry CSP with frame-ancestors none, nosniff and a Referrer-Policy; no HSTS over http', async () => {

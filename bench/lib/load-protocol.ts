@@ -3,7 +3,11 @@
 export interface LoadOptions {
   /** Full URL to GET, e.g. http://127.0.0.1:1234/api/providers/toolkit/proxy/notes */
   url: string;
+  /** Default GET. */
+  method?: 'GET' | 'POST';
   headers: Record<string, string>;
+  /** Sent with every request, when given. */
+  body?: string;
   /** Concurrent request loops, each on its own keep-alive connection. */
   concurrency: number;
   warmupMs: number;

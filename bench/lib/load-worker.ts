@@ -35,7 +35,7 @@ async function runLoad(id: number, options: LoadOptions): Promise<LoadResult> {
       let status = 'error';
       let body = '';
       try {
-        const response = await agent.request({ origin: target.origin, path, method: 'GET', headers: options.headers });
+        const response = await agent.request({ origin: target.origin, path, method: options.method ?? 'GET', headers: options.headers, ...(options.body === undefined ? {} : { body: options.body }) });
         body = await response.body.text();
         status = String(response.statusCode);
       } catch {

@@ -10,6 +10,8 @@ import { startServerProcess, type ServerProcess } from './server-process.js';
 export interface ServedApp extends ServerProcess {
   /** alice's session cookie header. */
   cookie: string;
+  /** The environment it was started with (its DATABASE_URL among it), e.g. for the CLI on the same database. */
+  env: Record<string, string>;
 }
 
 /**
@@ -37,6 +39,10 @@ export async function startServedApp(options: { provider: DevProvider; env?: Rec
   const folder = mkdtempSync(join(tmpdir(), 'tokenkeeper-bench-served-'));
   const port = await freePort();
   let server: ServerProcess | undefined;
+  const env = {
+    ...testAppEnv({ baseUrl: APP_ORIGIN, databaseUrl: `sqlite:${join(folder, 'bench.db')}`, issuer: options.provider.issuer, env: options.env }),
+    LOG_LEVEL: 'warn',
+  };
   try {
     server = await startServerProcess({
       name: 'tokenkeeper serve',
@@ -44,10 +50,7 @@ export async function startServedApp(options: { provider: DevProvider; env?: Rec
       args: ['serve'],
       cwd: folder,
       port,
-      env: {
-        ...testAppEnv({ baseUrl: APP_ORIGIN, databaseUrl: `sqlite:${join(folder, 'bench.db')}`, issuer: options.provider.issuer, env: options.env }),
-        LOG_LEVEL: 'warn',
-      },
+      env,
       healthz: true,
     });
     const browser = browserFor(server.url);
@@ -58,6 +61,7 @@ export async function startServedApp(options: { provider: DevProvider; env?: Rec
     return {
       ...running,
       cookie,
+      env,
       close: async () => {
         await running.close();
         rmSync(folder, { recursive: true, force: true });

@@ -3,6 +3,8 @@ import type { Environment } from '../config/env-file.js';
 /** Where command output goes: process.stdout, or a buffer in tests. */
 export interface TextOutput {
   write(text: string): unknown;
+  /** True on a terminal (process.stdout and process.stderr set it): progress is then redrawn in place. */
+  isTTY?: boolean;
 }
 
 /**

@@ -1,11 +1,12 @@
 import { parseOrReportUsage, strictParse, UsageError } from './arguments.js';
 import { ConfigError } from '../config/config-error.js';
 import { openDatabase } from '../db/database.js';
-import { rotateEncryptionKeys, type TableRotation } from '../db/key-rotation.js';
+import { countRowsToRotate, rotateEncryptionKeys, type TableRotation } from '../db/key-rotation.js';
 import { pendingMigrations } from '../db/migrate.js';
 import { generateEncryptionKey, parseEncryptionKeys, TokenCipher } from '../db/token-cipher.js';
 import { processIo, type CommandIo } from './command-io.js';
 import { configFromEnvironment } from './load-config.js';
+import { createProgress } from './progress.js';
 
 export const KEYS_USAGE = `Usage: tokenkeeper keys rotate [--batch-size N]
        tokenkeeper keys generate
@@ -84,11 +85,21 @@ async function rotate(batchSize: number, io: CommandIo): Promise<number> {
         io.stderr.write(`tokenkeeper keys rotate: the database has ${pending.length} pending migration(s); run \`tokenkeeper migrate\` first.\n`);
         return 1;
       }
+      const total = await countRowsToRotate(database.db, now());
+      const clock = { now: () => now() * 1000 };
+      const progress = {
+        tokens: createProgress({ output: io.stderr, label: 'keys rotate: tokens', unit: 'rows', ...(io.now ? clock : {}) }),
+        login_transactions: createProgress({ output: io.stderr, label: 'keys rotate: sign-ins in progress', unit: 'rows', ...(io.now ? clock : {}) }),
+      };
       const result = await rotateEncryptionKeys(database.db, cipher, {
         batchSize,
         now: now(),
-        onBatch: (table, progress) => io.stderr.write(`  ${table}: ${progress.checked} checked so far\n`),
+        // Rows added since the count make `checked` pass the total: the total grows with it.
+        onBatch: (table, rotation) => progress[table].update(rotation.checked, Math.max(total[table], rotation.checked)),
       });
+      // At the end every row there is was checked (rows deleted meanwhile were counted but not seen).
+      progress.tokens.finish(result.tokens.checked, result.tokens.checked);
+      progress.login_transactions.finish(result.loginTransactions.checked, result.loginTransactions.checked);
       io.stdout.write(`Newest key: ${result.keyId} (${keys.length} key${keys.length === 1 ? '' : 's'} configured).\n`);
       io.stdout.write(`Tokens: ${describe(result.tokens)}.\n`);
       io.stdout.write(`Sign-ins in progress: ${describe(result.loginTransactions)}.\n`);

@@ -1,34 +1,41 @@
 import { DEMO_ACCOUNTS } from '../dev-provider/accounts.js';
-import { createLogger } from '../server/logger.js';
+import { resolveLogFormat } from '../config/log-config.js';
+import { createAppLogger } from '../server/log-output.js';
 import { createRuntime } from '../server/runtime.js';
 import { configFromEnvironment } from './load-config.js';
 
-/** `tokenkeeper serve`: migrate, start the dev provider when no provider is configured, listen; stop cleanly on SIGINT/SIGTERM. */
+/** `tokenkeeper serve`: migrate, start the dev provider when no provider is configured, listen; on SIGINT/SIGTERM shut down gracefully (exit 1 if SHUTDOWN_TIMEOUT_SECONDS cut work short). */
 export async function runServe(_args: string[]): Promise<number> {
   const config = configFromEnvironment();
-  const logger = createLogger(config.logLevel);
+  const { logger, format } = await createAppLogger({
+    level: config.logLevel,
+    format: resolveLogFormat(config.logFormat, config.production, process.stdout.isTTY === true),
+  });
   const runtime = await createRuntime({ config, logger });
   await runtime.app.listen({ port: config.port, host: config.host });
   logger.info({ url: config.baseUrl.origin, providers: runtime.registry.names }, 'Tokenkeeper is running');
   const banner = [`\n  Tokenkeeper is running at ${config.baseUrl.origin}/`];
   if (runtime.devProvider) {
     const accounts = DEMO_ACCOUNTS.map((a) => `${a.username} / ${a.password}`);
-    logger.info({ issuer: runtime.devProvider.issuer }, 'no OAUTH_PROVIDERS configured: the local dev provider is registered as "toolkit"');
+    logger.info({ issuer: runtime.devProvider.issuer, demoAccounts: accounts }, 'no OAUTH_PROVIDERS configured: the local dev provider is registered as "toolkit"');
     banner.push(
       `  No OAUTH_PROVIDERS configured: the local dev provider runs at ${runtime.devProvider.issuer} as "toolkit".`,
       `  Open ${config.baseUrl.origin}/, press "Sign in with Toolkit" and use a demo account (username / password):`,
       `  ${accounts.join(', ')}\n`,
     );
   }
-  console.log(banner.join('\n'));
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      logger.info(`${signal} received, shutting down`);
-      resolve();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+  // The banner is for a person at a terminal. JSON lines go to a collector that
+  // parses every line of stdout (or of stderr, often merged with it), so there
+  // the two log lines above carry the same facts, one JSON line each.
+  if (format === 'pretty') console.log(banner.join('\n'));
+  // `once`: a second SIGINT (Ctrl-C again) finds no handler and ends the process at once.
+  const signal = await new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
   });
-  await runtime.close();
-  return 0;
+  const { cutShort } = await runtime.shutdown({ cause: signal });
+  if (!cutShort) return 0;
+  // Work cut short may leave a handle open (a socket a provider never answered); nothing is left to finish, so don't wait for it.
+  setImmediate(() => process.exit(1)).unref();
+  return 1;
 }

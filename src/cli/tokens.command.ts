@@ -117,8 +117,8 @@ export async function runTokens(args: string[], io: CommandIo = processIo()): Pr
   }
 }
 
-/** The application on the database (checked, never migrated: that is `migrate`'s job). */
-async function openServices(config: AppConfig, logger: Logger, now: () => number): Promise<Tokenkeeper> {
+/** The application on the database (checked, never migrated: that is `migrate`'s job). Also for `services`. */
+export async function openServices(config: AppConfig, logger: Logger, now: () => number): Promise<Tokenkeeper> {
   const tokenkeeper = await openTokenkeeper({ config, logger, now });
   try {
     const pending = await pendingMigrations(tokenkeeper.database);

@@ -29,7 +29,10 @@ export interface TokenkeeperClient {
   /** Calls `path` under the provider's API base with the user's token (refreshed when needed, retried once after a 401). */
   fetch(userId: string, provider: string, path: string, init?: ProviderApiRequest): Promise<Response>;
   on(listener: TokenEventListener): () => void;
+  /** Closes the provider connections once the requests on them have finished. */
   close(): Promise<void>;
+  /** Closes the provider connections at once, failing the requests still on them. */
+  destroy(): Promise<void>;
 }
 
 /**
@@ -58,5 +61,6 @@ export function createClient(options: ClientOptions): TokenkeeperClient {
     fetch: (userId, provider, path, init) => api.fetch(userId, provider, path, init),
     on: (listener) => tokens.on(listener),
     close: () => outboundFetch.close(),
+    destroy: () => outboundFetch.destroy(),
   };
 }

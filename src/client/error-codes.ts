@@ -17,11 +17,14 @@ export const ERROR_CODES = {
   transaction_mismatch: { status: 400, meaning: 'The sign-in was started under another provider configuration.' },
   invalid_api_path: { status: 400, meaning: "The API path would leave the provider's API base." },
   unauthorized: { status: 401, meaning: 'Not signed in.' },
+  invalid_service_key: { status: 401, meaning: 'The service key is missing, malformed, unknown, revoked, or rotated out (`Authorization: Bearer tks_…`).' },
   needs_reauth: { status: 401, meaning: 'The provider no longer accepts the stored grant: sign in with it again.' },
   csrf_failed: { status: 403, meaning: 'The CSRF token is missing or wrong.' },
   account_inactive: { status: 403, meaning: 'The account has been deactivated.' },
   staff_only: { status: 403, meaning: 'Only staff users may do this.' },
   superuser_only: { status: 403, meaning: 'Only superusers may do this.' },
+  missing_permission: { status: 403, meaning: 'The service key does not have the permission this needs.' },
+  provider_not_allowed: { status: 403, meaning: 'The service key is limited to other providers.' },
   not_found: { status: 404, meaning: 'There is nothing at this address.' },
   unknown_provider: { status: 404, meaning: 'No provider of that name is configured.' },
   no_api: { status: 404, meaning: 'The provider has no API configured (`<NAME>_API_BASE_URL`).' },
@@ -32,20 +35,31 @@ export const ERROR_CODES = {
   provider_already_connected: { status: 409, meaning: 'Another identity at this provider is connected to the user: disconnect it first.' },
   last_identity: { status: 409, meaning: "This is the user's only identity, their way to sign in." },
   action_not_applicable: { status: 409, meaning: 'The admin action does not apply to this record.' },
+  external_id_taken: { status: 409, meaning: 'Another user has this `external_id`.' },
   payload_too_large: { status: 413, meaning: 'The request body is larger than the route takes.' },
   uri_too_long: { status: 414, meaning: 'A part of the address is longer than the route takes.' },
   unsupported_media_type: { status: 415, meaning: 'The request body has a type the route does not read.' },
-  too_many_requests: { status: 429, meaning: 'Too many requests: wait a minute (`LOGIN_RATE_LIMIT`, the admin login limit).' },
+  too_many_requests: { status: 429, meaning: 'Too many requests: wait a minute (`LOGIN_RATE_LIMIT`, the admin login limit, `SERVICE_RATE_LIMIT`).' },
   internal_error: { status: 500, meaning: 'A fault on our side; the log has the details.' },
   provider_error: { status: 502, meaning: 'The provider failed the request (HTTP 5xx), or refused one that should have worked (its reason in `providerError`).' },
   provider_bad_response: { status: 502, meaning: 'The provider answered something that failed validation.' },
   provider_untrusted_certificate: { status: 502, meaning: "The provider's TLS certificate is not trusted (`CA_FILE`)." },
+  not_ready: { status: 503, meaning: 'The server is not ready for traffic: shutting down, its database not answering, or migrations missing (`GET /readyz` says which).' },
   provider_unreachable: { status: 503, meaning: 'The provider could not be reached.' },
   provider_unavailable: { status: 503, meaning: 'The provider is temporarily unavailable, or failed recently and is left alone for a while (`Retry-After`).' },
   provider_timeout: { status: 504, meaning: 'The provider did not answer in time (`PROVIDER_TIMEOUT_SECONDS`).' },
 } as const satisfies Record<string, { status: number; meaning: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
+
+/**
+ * The service API (/api/v1) answers two codes with another status, so that
+ * its 401 always means the key and never the user's connection: a missing
+ * connection is a resource that is not there (404), and a connection that
+ * needs a new sign-in is a state the request conflicts with (409, RFC 9110
+ * §15.5.10). README's Errors section says the same.
+ */
+export const SERVICE_API_STATUSES: Readonly<Partial<Record<ErrorCode, number>>> = { not_connected: 404, needs_reauth: 409 };
 
 export function isErrorCode(value: string): value is ErrorCode {
   return Object.hasOwn(ERROR_CODES, value);

@@ -16,6 +16,7 @@ export { ProviderApi, type ProviderApiRequest } from './provider-api.js';
 export { ProviderRegistry, type RegisteredProvider } from './provider-registry.js';
 export type { ProviderSettings, TokenEndpointAuthMethod, ExplicitEndpoints, ProviderEndpoints, ClientPrivateKey } from './provider-settings.js';
 export type { RevocationResult } from './revocation.js';
+export type { LeaseWaitOutcome, RefreshObserver, RefreshOutcome } from './refresh-observer.js';
 export type { TokenEvent, TokenEventListener } from './token-events.js';
 export { TokenManager, type AccessToken, type RefreshOptions, type TokenManagerOptions } from './token-manager.js';
 export type { TokenSet } from './token-set.js';

@@ -40,6 +40,8 @@ export function createOutboundFetch(options: OutboundOptions = {}) {
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const ca = options.caFile ? [...rootCertificates, readCaBundle(options.caFile)] : undefined;
   const agent = new Agent({ connect: ca ? { ca } : {}, keepAliveTimeout: 10_000 });
+  /** After destroy, close has nothing left to wait for (undici would refuse it). */
+  let destroyed = false;
 
   const outboundFetch = async (url: string, init: Parameters<CustomFetch>[1]): Promise<Response> => {
     const upstream = await undiciFetch(url, {
@@ -90,7 +92,12 @@ export function createOutboundFetch(options: OutboundOptions = {}) {
         dispatcher: agent,
         duplex: init.body === undefined ? undefined : 'half',
       } as never) as unknown as Promise<Response>,
-    close: () => agent.close(),
+    close: () => (destroyed ? Promise.resolve() : agent.close()),
+    /** Drops every connection at once: requests still waiting on a provider fail instead of being waited for. */
+    destroy: () => {
+      destroyed = true;
+      return agent.destroy();
+    },
   });
 }
 

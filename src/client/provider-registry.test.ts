@@ -70,6 +70,25 @@ describe('ProviderRegistry', () => {
     expect(discoveryRequests).toBe(before + 1);
   });
 
+  it('says how discovery stands: pending, failed with why (kept while it is tried again), then ok; none without discovery', async () => {
+    discoveryStatus = 503;
+    const registry = new ProviderRegistry([
+      settings({ discovery: { issuer: `${origin}/p` } }),
+      settings({ name: 'plain', endpoints: { authorizationEndpoint: `${origin}/p/authorize`, tokenEndpoint: `${origin}/p/token` } }),
+    ]);
+    const acme = registry.get('acme');
+    expect(acme.discovery()).toEqual({ state: 'pending' });
+    expect(registry.get('plain').discovery()).toEqual({ state: 'none' });
+    await acme.configuration().catch(() => {});
+    const failed = { state: 'failed', error: 'provider_unavailable', message: 'Acme is temporarily unavailable (HTTP 503) for the discovery.' };
+    expect(acme.discovery()).toEqual(failed);
+    discoveryStatus = 200;
+    const retry = acme.configuration();
+    expect(acme.discovery()).toEqual(failed);
+    await retry;
+    expect(acme.discovery()).toEqual({ state: 'ok' });
+  });
+
   it('an unknown provider is a 404 unknown_provider', () => {
     const registry = new ProviderRegistry([]);
     expect(() => registry.get('nope')).toThrow(expect.objectContaining({ code: 'unknown_provider', status: 404 }));

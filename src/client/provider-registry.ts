@@ -1,6 +1,6 @@
 import * as oidc from 'openid-client';
 import { clientAuthentication } from './client-auth.js';
-import { describeProviderFailure, UnknownProviderError } from './errors.js';
+import { describeProviderFailure, TokenkeeperError, UnknownProviderError } from './errors.js';
 import type { ProviderEndpoints, ProviderSettings } from './provider-settings.js';
 
 export interface RegistryOptions {
@@ -16,10 +16,21 @@ export interface SendInit {
   body?: string;
 }
 
+/**
+ * How a provider's configuration stands: `none` when it has no discovery
+ * (its endpoints are configured), `pending` until its first discovery
+ * ends, then `ok`, or `failed` with why (kept while a new attempt runs, until
+ * one succeeds).
+ */
+export type DiscoveryState =
+  | { state: 'none' | 'pending' | 'ok' }
+  | { state: 'failed'; error: string; message: string };
+
 /** A registered provider: its settings and, once resolved, its openid-client Configuration. */
 export interface RegisteredProvider {
   settings: ProviderSettings;
   configuration(): Promise<oidc.Configuration>;
+  discovery(): DiscoveryState;
   /** A request to one of the provider's own URLs (not a protocol step openid-client makes), with the provider timeout. */
   send(url: string, init: SendInit): Promise<Response>;
 }
@@ -125,6 +136,7 @@ async function resolveConfiguration(
 
 function register(settings: ProviderSettings, options: RegistryOptions): RegisteredProvider {
   let pending: Promise<oidc.Configuration> | undefined;
+  let discovery: DiscoveryState = { state: settings.discovery ? 'pending' : 'none' };
   let tokenEndpoint: string | undefined;
   const customFetch = providerFetch(settings, options.fetch, () => tokenEndpoint);
   const send: oidc.CustomFetch = options.fetch ?? ((url, init) => fetch(url, init as RequestInit));
@@ -136,15 +148,22 @@ function register(settings: ProviderSettings, options: RegistryOptions): Registe
         (config) => {
           const endpoint = config.serverMetadata().token_endpoint;
           tokenEndpoint = endpoint === undefined ? undefined : new URL(endpoint).href;
+          if (settings.discovery) discovery = { state: 'ok' };
           return config;
         },
         (error: unknown) => {
           pending = undefined;
+          // Only our own described failures are shown as they are; anything else (a key file) is for the log.
+          discovery =
+            error instanceof TokenkeeperError
+              ? { state: 'failed', error: error.code, message: error.message }
+              : { state: 'failed', error: 'internal_error', message: `The ${settings.displayName} configuration could not be built.` };
           throw error;
         },
       );
       return pending;
     },
+    discovery: () => discovery,
     send: (url, init) =>
       send(url, { method: init.method, headers: init.headers, body: init.body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) }),
   };

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { NotConnectedError, ProviderUnavailableError, ReauthRequiredError, TokenkeeperError, describeProviderFailure } from './errors.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import { InvalidGrantError, requestTokenRefresh } from './refresh-grant.js';
+import type { LeaseWaitOutcome, RefreshObserver, RefreshOutcome } from './refresh-observer.js';
 import { revokeAtProvider, type RevocationResult } from './revocation.js';
 import { TokenEventBus, type TokenEvent, type TokenEventListener } from './token-events.js';
 import type { StoredTokenSet, TokenStore } from './token-store.js';
@@ -30,6 +31,10 @@ export interface TokenManagerOptions {
   /** First back-off after a failed refresh (5xx, timeout, nonsense), doubled on each failure up to 5 minutes (default 2 s). */
   backoffSeconds?: number;
   onListenerError?: (error: unknown, event: TokenEvent) => void;
+  /** Measurements of each refresh and lease wait, for metrics. */
+  observer?: RefreshObserver;
+  /** A monotonic clock in milliseconds for the observer's durations (default performance.now); replaceable in tests. */
+  monotonicMs?: () => number;
 }
 
 export interface RefreshOptions {
@@ -77,7 +82,13 @@ export class TokenManager {
   readonly #waitSeconds: number;
   readonly #backoffSeconds: number;
   readonly #events: TokenEventBus;
+  readonly #observer: RefreshObserver;
+  readonly #monotonicMs: () => number;
   readonly #inFlight = new Map<string, Promise<StoredTokenSet>>();
+  /** Refresh leases this process holds now, by lease id. */
+  readonly #heldLeases = new Map<string, { userId: string; provider: string }>();
+  /** Set by abandonRefreshes: no lease is taken any more. */
+  #abandoned = false;
   readonly #backoffs = new Map<string, Backoff>();
   /** Connections whose freshly refreshed token the API refused too: no refresh on a 401 until `until`. */
   readonly #rejections = new Map<string, Backoff>();
@@ -91,6 +102,8 @@ export class TokenManager {
     this.#waitSeconds = options.waitSeconds ?? this.#leaseSeconds;
     this.#backoffSeconds = options.backoffSeconds ?? 2;
     this.#events = new TokenEventBus(options.onListenerError);
+    this.#observer = options.observer ?? {};
+    this.#monotonicMs = options.monotonicMs ?? (() => performance.now());
   }
 
   /** Subscribes to token events; returns the unsubscribe function. */
@@ -122,10 +135,11 @@ export class TokenManager {
    * (null: none), when it can be used as it is: no I/O and no promise, for
    * the proxy's hot path. Undefined when it needs a refresh, which
    * getAccessToken does; throws what getAccessToken would for a missing
-   * connection or one that needs re-auth.
+   * connection or one that needs re-auth. `minValiditySeconds` replaces the
+   * leeway, as in RefreshOptions.
    */
-  usableAccessToken(provider: string, current: StoredTokenSet | null): AccessToken | undefined {
-    const usable = this.#usable(current ?? undefined, provider, {});
+  usableAccessToken(provider: string, current: StoredTokenSet | null, options: Pick<RefreshOptions, 'minValiditySeconds'> = {}): AccessToken | undefined {
+    const usable = this.#usable(current ?? undefined, provider, options);
     return usable && toAccessToken(usable);
   }
 
@@ -154,6 +168,32 @@ export class TokenManager {
     const seconds = Math.min((this.#rejections.get(key)?.seconds ?? REJECTION_BACKOFF_SECONDS / 2) * 2, MAX_BACKOFF_SECONDS);
     if (this.#rejections.size >= MAX_TRACKED_REJECTIONS) this.#rejections.delete(this.#rejections.keys().next().value as string);
     this.#rejections.set(key, { until: this.#now() + seconds, seconds });
+  }
+
+  /** How many refreshes this process is running now (one per user and provider). */
+  get refreshesInFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  /** Resolves once no refresh is running in this process, including any started while waiting. */
+  async settled(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight.values()]);
+  }
+
+  /**
+   * For a shutdown that cannot wait any longer: takes no new refresh lease
+   * and gives back the ones held, so another server can refresh those
+   * tokens at once instead of waiting for the leases to expire. A refresh
+   * still running then saves nothing (its lease is gone). Returns how many
+   * leases were given back.
+   */
+  async abandonRefreshes(): Promise<number> {
+    // Before any await: the leases held at the call are the ones given back.
+    this.#abandoned = true;
+    const held = [...this.#heldLeases];
+    this.#heldLeases.clear();
+    await Promise.all(held.map(([leaseId, { userId, provider }]) => this.#store.releaseRefreshLease(userId, provider, leaseId)));
+    return held.length;
   }
 
   /** Refreshes now (or after a 401, see RefreshOptions) through the same single-flight path. */
@@ -226,18 +266,49 @@ export class TokenManager {
   async #refreshUnderLease(userId: string, provider: string, options: RefreshOptions): Promise<StoredTokenSet> {
     const deadline = this.#now() + this.#waitSeconds;
     let pause = 20;
-    for (;;) {
+    for (let waited = false; ; waited = true) {
+      if (this.#abandoned) throw new ProviderUnavailableError('provider_unavailable', 'This server is shutting down and refreshes no more tokens; try again.');
       const leaseId = await this.#store.acquireRefreshLease(userId, provider, this.#now(), this.#leaseSeconds);
-      if (leaseId) return this.#refreshHoldingLease(userId, provider, leaseId, options);
+      if (leaseId) {
+        if (waited) this.#leaseWaited(provider, 'took_over');
+        return this.#refreshHoldingLease(userId, provider, leaseId, options);
+      }
       // Another process is refreshing: wait for its result instead of sending the same refresh token again.
       await sleep(pause);
       pause = Math.min(pause * 2, 250);
       const token = await this.#store.findToken(userId, provider);
-      const usable = this.#usable(token, provider, { ...options, force: false });
-      if (usable) return usable;
+      let usable: StoredTokenSet | undefined;
+      try {
+        usable = this.#usable(token, provider, { ...options, force: false });
+      } catch (error) {
+        // Its refresh ended the connection (needs re-auth): that result is ours too.
+        this.#leaseWaited(provider, 'joined');
+        throw error;
+      }
+      if (usable) {
+        this.#leaseWaited(provider, 'joined');
+        return usable;
+      }
       if (this.#now() >= deadline) {
+        this.#leaseWaited(provider, 'timed_out');
         throw new ProviderUnavailableError('provider_timeout', `A refresh of the ${provider} token by another server did not finish in time.`);
       }
+    }
+  }
+
+  #leaseWaited(provider: string, outcome: LeaseWaitOutcome): void {
+    try {
+      this.#observer.leaseWaited?.(provider, outcome);
+    } catch (error) {
+      console.error('tokenkeeper: a refresh observer failed:', error);
+    }
+  }
+
+  #refreshed(provider: string, outcome: RefreshOutcome, startedMs: number): void {
+    try {
+      this.#observer.refreshed?.(provider, outcome, (this.#monotonicMs() - startedMs) / 1000);
+    } catch (error) {
+      console.error('tokenkeeper: a refresh observer failed:', error);
     }
   }
 
@@ -245,6 +316,7 @@ export class TokenManager {
     const key = `${userId}\u0000${provider}`;
     const displayName = this.#registry.get(provider).settings.displayName;
     let leaseOpen = true;
+    this.#heldLeases.set(leaseId, { userId, provider });
     try {
       // Read again under the lease: another process may have refreshed while we waited for it.
       const token = await this.#store.findToken(userId, provider);
@@ -263,10 +335,12 @@ export class TokenManager {
       }
 
       let saved: StoredTokenSet | undefined;
+      const startedMs = this.#monotonicMs();
       try {
         const refreshed = await requestTokenRefresh(this.#registry, current, this.#now);
         saved = await this.#store.saveRefreshedTokenSet(userId, provider, leaseId, refreshed, this.#now());
         leaseOpen = false;
+        this.#refreshed(provider, saved ? 'ok' : 'superseded', startedMs);
         if (!saved) {
           // The lease was lost (a new sign-in replaced the tokens): use what is stored now.
           const latest = await this.#store.findToken(userId, provider);
@@ -286,12 +360,14 @@ export class TokenManager {
       } catch (error) {
         if (!leaseOpen) throw error;
         if (error instanceof InvalidGrantError) {
+          this.#refreshed(provider, 'needs_reauth', startedMs);
           await this.#store.recordRefreshFailure(userId, provider, leaseId, { error: 'invalid_grant', needsReauth: true }, this.#now());
           leaseOpen = false;
           await this.#events.emit({ type: 'token.needs_reauth', userId, provider, code: error.code, message: error.message });
           throw new ReauthRequiredError(displayName, { cause: error });
         }
         const failure = error instanceof TokenkeeperError ? error : describeProviderFailure(displayName, 'token refresh', error);
+        this.#refreshed(provider, failure.code, startedMs);
         await this.#store.recordRefreshFailure(userId, provider, leaseId, { error: failure.code, needsReauth: false }, this.#now());
         leaseOpen = false;
         const doubled = Math.min((backoff?.seconds ?? this.#backoffSeconds / 2) * 2, MAX_BACKOFF_SECONDS);
@@ -304,7 +380,9 @@ export class TokenManager {
         throw failure;
       }
     } finally {
-      if (leaseOpen) await this.#store.releaseRefreshLease(userId, provider, leaseId);
+      // Given back already when abandonRefreshes took it.
+      if (leaseOpen && this.#heldLeases.delete(leaseId)) await this.#store.releaseRefreshLease(userId, provider, leaseId);
+      this.#heldLeases.delete(leaseId);
     }
   }
 }

@@ -90,6 +90,17 @@ describe('configuration', () => {
     }
   });
 
+  it('SHUTDOWN_TIMEOUT_SECONDS: 25 by default, whole seconds from 1 to 3600; TRUST_PROXY: false by default, checked', () => {
+    const defaults = loadConfig({}, workdir());
+    expect([defaults.shutdownTimeoutSeconds, defaults.trustProxy]).toEqual([25, false]);
+    const set = loadConfig({ SHUTDOWN_TIMEOUT_SECONDS: '50', TRUST_PROXY: '10.0.0.0/8' }, workdir());
+    expect([set.shutdownTimeoutSeconds, set.trustProxy]).toEqual([50, ['10.0.0.0/8']]);
+    for (const bad of ['0', '2.5', 'soon', '3601']) {
+      expect(configError({ SHUTDOWN_TIMEOUT_SECONDS: bad }).message).toBe(`Configuration error: SHUTDOWN_TIMEOUT_SECONDS must be a whole number from 1 to 3600 (got "${bad}")`);
+    }
+    expect(configError({ TRUST_PROXY: 'nginx' }).variable).toBe('TRUST_PROXY');
+  });
+
   it('loading only checks: without the development step, missing secrets are named and nothing is written', () => {
     const cwd = workdir();
     let error: unknown;

@@ -5,7 +5,10 @@ import { parseDatabaseUrl } from '../db/database.js';
 import { parseEncryptionKeys } from '../db/token-cipher.js';
 import { ConfigError } from './config-error.js';
 import { integer, url } from './env-values.js';
+import { logSettings, type LogFormat } from './log-config.js';
+import { metricsConfig, type MetricsConfig } from './metrics-config.js';
 import { providerSettings } from './provider-config.js';
+import { trustProxy, type TrustProxy } from './trust-proxy.js';
 import type { Environment } from './env-file.js';
 
 export const DEV_PROVIDER_NAME = 'toolkit';
@@ -35,7 +38,13 @@ export interface AppConfig {
   devProvider: DevProviderConfig | null;
   caFile: string | null;
   loginRateLimit: number;
+  /** SERVICE_RATE_LIMIT: service API requests per key per minute, counted per process; 0: off. */
+  serviceRateLimit: number;
   logLevel: string;
+  /** LOG_FORMAT; null: pretty on a terminal outside production, else JSON (resolveLogFormat). */
+  logFormat: LogFormat | null;
+  /** LOG_REQUESTS: log each request (default: in production only). */
+  logRequests: boolean;
   providerTimeoutSeconds: number;
   /** A client must send its whole request (headers and body) within this time. */
   requestTimeoutSeconds: number;
@@ -47,6 +56,12 @@ export interface AppConfig {
   refreshLeewaySeconds: number;
   /** 0: off; else the background job refreshes tokens expiring within this many seconds. */
   refreshAheadSeconds: number;
+  /** METRICS_TOKEN, METRICS_PORT: where /metrics is served, if anywhere. */
+  metrics: MetricsConfig;
+  /** TRUST_PROXY: whose X-Forwarded-For and X-Forwarded-Proto are believed (Fastify's trustProxy). */
+  trustProxy: TrustProxy;
+  /** On SIGTERM/SIGINT, in-flight requests and refreshes get this long to finish. */
+  shutdownTimeoutSeconds: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -162,7 +177,9 @@ export function loadConfig(env: Environment, cwd: string): AppConfig {
     devProvider,
     caFile: caFile ? resolve(cwd, caFile) : null,
     loginRateLimit: integer(env, 'LOGIN_RATE_LIMIT', 60, 0, 1_000_000),
+    serviceRateLimit: integer(env, 'SERVICE_RATE_LIMIT', 6000, 0, 10_000_000),
     logLevel,
+    ...logSettings(env, production),
     providerTimeoutSeconds: integer(env, 'PROVIDER_TIMEOUT_SECONDS', 10, 1, 300),
     requestTimeoutSeconds: integer(env, 'REQUEST_TIMEOUT_SECONDS', 30, 1, 3600),
     connectionTimeoutSeconds: integer(env, 'CONNECTION_TIMEOUT_SECONDS', 120, 1, 3600),
@@ -170,5 +187,8 @@ export function loadConfig(env: Environment, cwd: string): AppConfig {
     sessionMaxAgeSeconds: integer(env, 'SESSION_MAX_AGE_SECONDS', 7 * 86_400, 60, 365 * 86_400),
     refreshLeewaySeconds: integer(env, 'TOKEN_REFRESH_LEEWAY_SECONDS', 60, 0, 3600),
     refreshAheadSeconds: integer(env, 'REFRESH_AHEAD_SECONDS', 0, 0, 86_400),
+    metrics: metricsConfig(env, { PORT: port, ...(devProvider ? { DEV_PROVIDER_PORT: devProvider.port } : {}) }),
+    trustProxy: trustProxy(env),
+    shutdownTimeoutSeconds: integer(env, 'SHUTDOWN_TIMEOUT_SECONDS', 25, 1, 3600),
   };
 }

@@ -10,6 +10,7 @@ import { migrateToLatest } from '../db/migrate.js';
 import { parseEncryptionKeys, TokenCipher } from '../db/token-cipher.js';
 import { SqlTokenStore, type TokenSet as DbTokenSet } from '../db/token-store.js';
 import { auditTokenEvents } from './audit-events.js';
+import { TokenkeeperMetrics } from './metrics.js';
 
 type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 // client/ and db/ each declare TokenSet (db may not import client); this stops the build unless each is assignable to
@@ -35,8 +36,12 @@ export interface Tokenkeeper {
   tokens: TokenManager;
   /** Calls to provider APIs on a user's behalf. */
   providerApi: ProviderApi;
+  /** Prometheus metrics (sign-ins, refreshes, proxied calls…), served by the server when METRICS_TOKEN or METRICS_PORT is set. */
+  metrics: TokenkeeperMetrics;
   /** Closes the provider connections, then the database. */
   close(): Promise<void>;
+  /** Drops the provider connections at once, failing the requests still on them (a shutdown out of time); close() still closes the database. */
+  dropProviderConnections(): Promise<void>;
 }
 
 export interface OpenTokenkeeperOptions {
@@ -63,6 +68,7 @@ export async function openTokenkeeper(options: OpenTokenkeeperOptions): Promise<
     }
     const cipher = new TokenCipher(parseEncryptionKeys(config.tokenEncryptionKeys));
     const tokenStore = new SqlTokenStore(database.db, cipher);
+    const metrics = new TokenkeeperMetrics(config.providers.map((provider) => provider.name));
     const client = createClient({
       providers: config.providers,
       store: tokenStore,
@@ -72,6 +78,7 @@ export async function openTokenkeeper(options: OpenTokenkeeperOptions): Promise<
         now,
         leewaySeconds: options.leewaySeconds ?? config.refreshLeewaySeconds,
         onListenerError: (error, event) => logger.error({ err: error, event: event.type }, 'token event listener failed'),
+        observer: metrics.refreshObserver,
       },
     });
     client.on(auditTokenEvents(database.db, now));
@@ -86,10 +93,12 @@ export async function openTokenkeeper(options: OpenTokenkeeperOptions): Promise<
       registry: client.registry,
       tokens: client.tokens,
       providerApi: client.api,
+      metrics,
       close: async () => {
         await client.close();
         await database.close();
       },
+      dropProviderConnections: () => client.destroy(),
     };
   } catch (error) {
     await database.close();

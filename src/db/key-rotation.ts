@@ -39,6 +39,17 @@ export interface KeyRotationOptions {
   onBatch?: (table: 'tokens' | 'login_transactions', result: TableRotation) => void;
 }
 
+/** How many rows a rotation will check, for its progress: every token, and the sign-ins in progress not yet expired. */
+export async function countRowsToRotate(db: Kysely<DatabaseSchema>, now: number): Promise<Record<'tokens' | 'login_transactions', number>> {
+  const tokens = await db.selectFrom('tokens').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const loginTransactions = await db
+    .selectFrom('login_transactions')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('expires_at', '>', now)
+    .executeTakeFirstOrThrow();
+  return { tokens: Number(tokens.n), login_transactions: Number(loginTransactions.n) };
+}
+
 /** How often a row that changed between read and write is read again. */
 const ATTEMPTS_PER_ROW = 3;
 

@@ -4,6 +4,8 @@ import * as initial from './migrations/2026-11-28T0000-initial.js';
 import { adminSearchIndexes } from './migrations/2026-11-28T0100-admin-search.js';
 import * as tokenIssuedAt from './migrations/2026-12-03T0000-token-issued-at.js';
 import * as connectionApiBase from './migrations/2026-12-03T0100-connection-api-base.js';
+import * as serviceKeys from './migrations/2026-12-03T0200-service-keys.js';
+import * as tokenCountsIndex from './migrations/2026-12-03T0300-token-counts-index.js';
 
 // Listed in code rather than read from a folder, so migrations travel with the
 // compiled dist/ build and no file-system scanning is needed at run time.
@@ -15,6 +17,8 @@ function migrationsFor(dialect: Dialect): Readonly<Record<string, Migration>> {
     '2026-11-28T0100-admin-search': adminSearchIndexes(dialect),
     '2026-12-03T0000-token-issued-at': tokenIssuedAt,
     '2026-12-03T0100-connection-api-base': connectionApiBase,
+    '2026-12-03T0200-service-keys': serviceKeys,
+    '2026-12-03T0300-token-counts-index': tokenCountsIndex,
   };
 }
 

@@ -20,6 +20,8 @@ export interface UsersTable {
   password_hash: string | null;
   date_joined: number;
   last_login: number | null;
+  /** The user's id in a calling system (set through the service API); unique where set. */
+  external_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface AccountsTable {
@@ -104,6 +106,24 @@ export interface AuditLogTable {
   detail: string | null;
 }
 
+/** A backend service's key for the service API (/api/v1): `tks_<id>_<secret>`, of which only the secret's SHA-256 is kept. */
+export interface ServiceKeysTable {
+  id: string;
+  name: string;
+  /** SHA-256 hex of the secret. */
+  secret_hash: string;
+  /** After a rotation: the old secret's hash, accepted until previous_secret_expires_at. */
+  previous_secret_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  previous_secret_expires_at: ColumnType<number | null, number | null | undefined, number | null>;
+  /** JSON array text of permission names. */
+  permissions: string;
+  /** JSON array text of provider names; null: every provider. */
+  providers: string | null;
+  created_at: number;
+  rotated_at: ColumnType<number | null, number | null | undefined, number | null>;
+  last_used_at: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
 export interface DatabaseSchema {
   users: UsersTable;
   accounts: AccountsTable;
@@ -111,6 +131,7 @@ export interface DatabaseSchema {
   sessions: SessionsTable;
   login_transactions: LoginTransactionsTable;
   audit_log: AuditLogTable;
+  service_keys: ServiceKeysTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -119,6 +140,7 @@ export type TokenRow = Selectable<TokensTable>;
 export type SessionRow = Selectable<SessionsTable>;
 export type LoginTransactionRow = Selectable<LoginTransactionsTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
+export type ServiceKeyRow = Selectable<ServiceKeysTable>;
 
 export type NewUserRow = Insertable<UsersTable>;
 export type UserRowUpdate = Updateable<UsersTable>;

@@ -32,7 +32,8 @@ export interface NewUser {
   dateJoined: number;
 }
 
-export function rowToUser(row: UserRow): User {
+/** external_id is left out: the service API reads it with its own queries (see service-users.repository.ts). */
+export function rowToUser(row: Omit<UserRow, 'external_id'>): User {
   return {
     id: row.id,
     username: row.username,

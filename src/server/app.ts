@@ -6,20 +6,28 @@ import { adminSite } from './admin/index.js';
 import type { Tokenkeeper } from '../core/tokenkeeper.js';
 import { installErrorHandlers } from './error-handler.js';
 import { requestChildLogger } from './logger.js';
+import { RequestLogging } from './request-logging.js';
 import csrf from './plugins/csrf.js';
+import httpMetrics from './plugins/http-metrics.js';
 import nulGuard from './plugins/nul-guard.js';
 import securityHeaders from './plugins/security-headers.js';
 import sessions from './plugins/sessions.js';
+import { fastifyTrustProxy, httpsRequestTest } from './proxy-trust.js';
+import type { Readiness } from './readiness.js';
 import { apiRoutes } from './routes/api.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { connectionRoutes } from './routes/connection.routes.js';
+import { healthRoutes } from './routes/health.routes.js';
+import { metricsRoutes } from './routes/metrics.routes.js';
 import { pageRoutes } from './routes/page.routes.js';
 import { proxyRoutes } from './routes/proxy.routes.js';
+import { serviceApiRoutes } from './routes/service-api.routes.js';
 
 /** Builds the Fastify app over the application; listening is the caller's job (serve, or `app.inject()` in tests). */
-export async function buildApp(deps: Tokenkeeper): Promise<FastifyInstance> {
+export async function buildApp(deps: Tokenkeeper, options: { readiness: Readiness }): Promise<FastifyInstance> {
   const { logger } = deps;
-  const https = deps.config.baseUrl.protocol === 'https:';
+  // Per request: BASE_URL https, or X-Forwarded-Proto https from a proxy TRUST_PROXY names.
+  const https = httpsRequestTest(deps.config.baseUrl, deps.config.trustProxy);
   const requestTimeoutMs = deps.config.requestTimeoutSeconds * 1000;
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -34,11 +42,19 @@ export async function buildApp(deps: Tokenkeeper): Promise<FastifyInstance> {
     // by default); its headersTimeout must not exceed requestTimeout.
     http: { connectionsCheckingInterval: Math.min(5_000, requestTimeoutMs), headersTimeout: Math.min(60_000, requestTimeoutMs) },
     routerOptions: { maxParamLength: 200 },
-    trustProxy: false,
+    // X-Forwarded-For (the client IP for rate limits, audit and logs) and
+    // X-Forwarded-Proto are believed only from the proxies TRUST_PROXY names.
+    trustProxy: fastifyTrustProxy(deps.config.trustProxy),
+    // During a graceful shutdown a request that still reaches us on a kept
+    // connection is served (and its connection closed), not refused with 503.
+    return503OnClosing: false,
     childLoggerFactory: requestChildLogger,
+    logController: new RequestLogging(deps.config.logRequests),
   });
 
   installErrorHandlers(app);
+  const metricsServed = deps.config.metrics;
+  if (metricsServed.token !== null || metricsServed.port !== null) await app.register(httpMetrics, { metrics: deps.metrics });
   await app.register(securityHeaders, { https });
   await app.register(nulGuard);
   await app.register(cookie);
@@ -54,11 +70,15 @@ export async function buildApp(deps: Tokenkeeper): Promise<FastifyInstance> {
   });
   await app.register(csrf);
 
+  await app.register(healthRoutes, { deps, readiness: options.readiness });
   await app.register(pageRoutes, deps);
   await app.register(authRoutes, deps);
   await app.register(apiRoutes, deps);
   await app.register(proxyRoutes, deps);
   await app.register(connectionRoutes, deps);
   await app.register(adminSite, { ...deps, prefix: '/admin' });
+  await app.register(serviceApiRoutes, { ...deps, prefix: '/api/v1' });
+  // With METRICS_PORT they are served there only (runtime.ts), never on the app's port.
+  if (metricsServed.token !== null && metricsServed.port === null) await app.register(metricsRoutes, { metrics: deps.metrics, token: metricsServed.token });
   return app;
 }

@@ -8,6 +8,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** 'json': the route answers JSON, its errors included (the API); pages answer HTML unless the request asks for JSON. */
     replies?: 'json';
+    /** Codes this route answers with another status than ERROR_CODES gives (the service API's SERVICE_API_STATUSES). */
+    errorStatuses?: Readonly<Partial<Record<ErrorCode, number>>>;
   }
 }
 
@@ -21,7 +23,7 @@ function wantsJson(request: FastifyRequest): boolean {
 const SIGN_IN_AGAIN: ReadonlySet<ErrorCode> = new Set(['invalid_state', 'invalid_grant', 'access_denied', 'authorization_error', 'transaction_mismatch', 'needs_reauth']);
 
 function send(request: FastifyRequest, reply: FastifyReply, code: ErrorCode, message: string) {
-  const { status } = ERROR_CODES[code];
+  const status = request.routeOptions.config?.errorStatuses?.[code] ?? ERROR_CODES[code].status;
   reply.code(status).header('cache-control', 'no-store');
   if (wantsJson(request)) return reply.send({ error: code, message });
   return reply
@@ -47,6 +49,13 @@ function codeOfClientError(status: number): ErrorCode {
     default:
       return 'bad_request';
   }
+}
+
+/** The code an error is answered with (as the handler below decides it): for counting failures by code. */
+export function errorCodeOf(error: unknown): ErrorCode {
+  if (error instanceof TokenkeeperError) return error.code;
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500 ? codeOfClientError(status) : 'internal_error';
 }
 
 /**

@@ -61,3 +61,24 @@ describe('per-request child loggers', () => {
     expect(lines[0]).toMatchObject({ reqId: 'req-9', msg: 'plain' });
   });
 });
+
+describe('service keys', () => {
+  const KEY = 'tks_01M8Y9K1MTF149H1CMXY53SSKF_csouS0qVCbuRE_ZwLSxBl7oyP0cX6SQmBjihA-v2R9c';
+
+  it('are redacted from logged URLs, in a key parameter or any other', () => {
+    for (const url of [`/api/v1/users?key=${KEY}`, `/api/v1/users?api_key=${KEY}`, `/api/v1/users?email=a%40b&whatever=${KEY}`, `/x?service_key=abc`]) {
+      const logged = redactUrl(url);
+      expect(logged, url).not.toContain(KEY.slice(4));
+      expect(logged, url).toContain('%5Bredacted%5D');
+    }
+    expect(redactUrl('/api/v1/users?email=a%40b')).toBe('/api/v1/users?email=a%40b');
+  });
+
+  it('are redacted from logged objects by field name, and from a logged Authorization header', () => {
+    const lines: string[] = [];
+    const logger = createLogger('info', { write: (line: string) => void lines.push(line) });
+    logger.info({ serviceKey: KEY, detail: { service_key: KEY }, headers: { authorization: `Bearer ${KEY}` } }, 'keys');
+    expect(lines[0]).not.toContain(KEY.slice(4));
+    expect(JSON.parse(lines[0]!)).toMatchObject({ serviceKey: '[redacted]', detail: { service_key: '[redacted]' }, headers: { authorization: '[redacted]' } });
+  });
+});

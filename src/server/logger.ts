@@ -2,7 +2,9 @@ import type { FastifyBaseLogger } from 'fastify';
 import pino, { type Bindings, type ChildLoggerOptions, type Logger, type LoggerOptions } from 'pino';
 
 /** Query parameters whose values are secrets or one-time credentials. */
-const SECRET_PARAMS = /^(code|state|access_token|refresh_token|id_token|token|client_secret|code_verifier|session_state|_csrf)$/i;
+const SECRET_PARAMS = /^(code|state|access_token|refresh_token|id_token|token|client_secret|code_verifier|session_state|_csrf|key|api_key|service_key)$/i;
+/** A service key (`tks_…`, see core/service-keys.ts) is a secret in whatever parameter a client put it. */
+const SERVICE_KEY_VALUE = /tks_/i;
 
 /** The request URL as logged: secret query values replaced, so a callback's `code` never reaches the log. */
 export function redactUrl(url: string): string {
@@ -10,13 +12,13 @@ export function redactUrl(url: string): string {
   if (queryAt === -1) return url;
   const params = new URLSearchParams(url.slice(queryAt + 1));
   for (const key of new Set(params.keys())) {
-    if (SECRET_PARAMS.test(key)) params.set(key, '[redacted]');
+    if (SECRET_PARAMS.test(key) || params.getAll(key).some((value) => SERVICE_KEY_VALUE.test(value))) params.set(key, '[redacted]');
   }
   return `${url.slice(0, queryAt)}?${params.toString()}`;
 }
 
 /** Field names whose values are secrets wherever they appear in a logged object. */
-const SECRET_FIELDS = ['accessToken', 'refreshToken', 'idToken', 'access_token', 'refresh_token', 'id_token', 'clientSecret', 'client_secret', 'codeVerifier', 'password'];
+const SECRET_FIELDS = ['accessToken', 'refreshToken', 'idToken', 'access_token', 'refresh_token', 'id_token', 'clientSecret', 'client_secret', 'codeVerifier', 'password', 'serviceKey', 'service_key', 'secret', 'authorization'];
 
 const REQUEST_ID = Symbol('tokenkeeper.requestId');
 const STAMPS_REQUEST_ID = Symbol('tokenkeeper.stampsRequestId');

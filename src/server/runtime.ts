@@ -3,9 +3,14 @@ import type { Logger } from 'pino';
 import { DEV_PROVIDER_NAME, type AppConfig } from '../config/config.js';
 import { startHousekeeping } from '../core/housekeeping.js';
 import { startRefreshAhead, type RefreshAheadJob } from '../core/refresh-ahead.js';
+import { startTokenGauge, type TokenGaugeJob } from '../core/token-gauge.js';
 import { openTokenkeeper, type Tokenkeeper } from '../core/tokenkeeper.js';
 import type { DevProvider } from '../dev-provider/index.js';
 import { buildApp } from './app.js';
+import { shutDownGracefully, type ShutdownOptions, type ShutdownResult } from './graceful-shutdown.js';
+import { Readiness } from './readiness.js';
+import { trackRequests } from './request-drain.js';
+import { startMetricsServer, type MetricsServer } from './metrics-server.js';
 import { redirectUri } from './urls.js';
 
 /** What `serve` runs: the application (Tokenkeeper), its web app, the dev provider when used, and the background jobs. */
@@ -14,6 +19,14 @@ export interface Runtime extends Tokenkeeper {
   devProvider: DevProvider | null;
   /** The ahead-of-time refresh job, when REFRESH_AHEAD_SECONDS is set. */
   refreshAhead: RefreshAheadJob | null;
+  /** The periodic count behind tokenkeeper_tokens, when metrics are served (METRICS_TOKEN or METRICS_PORT). */
+  tokenGauge: TokenGaugeJob | null;
+  /** The metrics' own server on 127.0.0.1, when METRICS_PORT is set. */
+  metricsServer: MetricsServer | null;
+  /** What GET /readyz reports. */
+  readiness: Readiness;
+  /** serve's answer to SIGTERM/SIGINT: see shutDownGracefully; the time is SHUTDOWN_TIMEOUT_SECONDS unless given. */
+  shutdown(options?: Partial<ShutdownOptions>): Promise<ShutdownResult>;
 }
 
 export interface RuntimeOptions {
@@ -32,9 +45,10 @@ export interface RuntimeOptions {
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { config, logger } = options;
   const closers: Array<() => Promise<void>> = [];
-  const closeAll = async () => {
-    for (const close of closers.reverse()) await close().catch((error: unknown) => logger.warn({ err: error }, 'shutdown step failed'));
+  const runClosers = async (list: Array<() => Promise<void>>) => {
+    for (const close of list) await close().catch((error: unknown) => logger.warn({ err: error }, 'shutdown step failed'));
   };
+  const closeAll = () => runClosers(closers.reverse());
   try {
     let devProvider: DevProvider | null = null;
     if (config.devProvider) {
@@ -61,8 +75,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const tokenkeeper = await openTokenkeeper({ config, logger, migrate: options.migrate !== false, ...(options.now ? { now: options.now } : {}) });
     closers.push(() => tokenkeeper.close());
     const { now } = tokenkeeper;
-    const app = await buildApp(tokenkeeper);
-    closers.push(() => app.close());
+    const readiness = new Readiness(tokenkeeper);
+    const app = await buildApp(tokenkeeper, { readiness });
+    const drain = trackRequests(app.server);
+    // What a graceful shutdown closes itself (the app), what was started before it and after it (the jobs).
+    const appCloser = closers.push(() => app.close()) - 1;
     closers.push(startHousekeeping({ db: tokenkeeper.database.db, logger, now, sessionIdleTimeoutSeconds: config.sessionIdleTimeoutSeconds }));
     let refreshAhead: RefreshAheadJob | null = null;
     if (config.refreshAheadSeconds > 0) {
@@ -71,7 +88,36 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       refreshAhead = job;
     }
 
-    return { ...tokenkeeper, app, devProvider, refreshAhead, close: closeAll };
+    let tokenGauge: TokenGaugeJob | null = null;
+    let metricsServer: MetricsServer | null = null;
+    if (config.metrics.token !== null || config.metrics.port !== null) {
+      tokenkeeper.metrics.collectProcessMetrics();
+      const job = startTokenGauge({ db: tokenkeeper.database.db, metrics: tokenkeeper.metrics, logger });
+      closers.push(() => job.stop());
+      tokenGauge = job;
+      if (config.metrics.port !== null) {
+        const server = await startMetricsServer({ port: config.metrics.port, metrics: tokenkeeper.metrics, logger, token: config.metrics.token });
+        closers.push(() => server.close());
+        metricsServer = server;
+      }
+    }
+
+    const shutdown = (shutdownOptions: Partial<ShutdownOptions> = {}) =>
+      shutDownGracefully(
+        {
+          app,
+          readiness,
+          drain,
+          tokens: tokenkeeper.tokens,
+          logger,
+          stopJobs: () => runClosers(closers.slice(appCloser + 1).reverse()),
+          dropProviderConnections: () => tokenkeeper.dropProviderConnections(),
+          closeRest: () => runClosers(closers.slice(0, appCloser).reverse()),
+        },
+        { timeoutSeconds: config.shutdownTimeoutSeconds, ...shutdownOptions },
+      );
+
+    return { ...tokenkeeper, app, devProvider, refreshAhead, tokenGauge, metricsServer, readiness, shutdown, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

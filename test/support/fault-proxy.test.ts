@@ -1,6 +1,6 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 
 interface TargetRequest {
@@ -147,7 +147,8 @@ describe('fault proxy', () => {
     const started = Date.now();
     await expect(fetch(`${proxy.origin}/slow`, { signal: AbortSignal.timeout(200) })).rejects.toMatchObject({ name: 'TimeoutError' });
     expect(Date.now() - started).toBeLessThan(2_000);
-    // The client gave up before the delay ended: nothing reached the target.
+    // The client gave up before the delay ended: nothing reached the target. The proxy learns of the client's
+    // close from its socket a moment later, and nothing here signals it: a short real wait.
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(target.received).toHaveLength(0);
     expect(proxy.requests[0]).toMatchObject({ path: '/slow', faulted: true, forwarded: false });
@@ -158,6 +159,18 @@ describe('fault proxy', () => {
     expect(answer.status).toBe(200);
     expect(Date.now() - waited).toBeGreaterThanOrEqual(140);
     expect(target.received.map((seen) => seen.url)).toEqual(['/slow']);
+  });
+
+  it('holds a request until the test lets it go, then forwards it', async () => {
+    proxy = await startFaultProxy(target.origin);
+    let release!: () => void;
+    proxy.inject({ path: '/held', fault: { kind: 'hold', until: new Promise<void>((resolve) => (release = resolve)) } });
+    const answer = fetch(`${proxy.origin}/held`);
+    await vi.waitFor(() => expect(proxy.requests).toEqual([{ method: 'GET', path: '/held', form: null, faulted: true, forwarded: false }]));
+    expect(target.received).toHaveLength(0);
+    release();
+    expect((await answer).status).toBe(200);
+    expect(target.received.map((seen) => seen.url)).toEqual(['/held']);
   });
 
   it('a hang times the client out, and a reset fails it at once', async () => {

@@ -1,7 +1,7 @@
 /**
  * An HTTP proxy in front of a real provider that misbehaves on request: a
  * test queues a fault for matching requests (a 500, `invalid_grant`, an HTML
- * page, a delay, a hung or reset connection) and everything else is
+ * page, a delay, a hold the test releases, a hung or reset connection) and everything else is
  * forwarded to the target and answered unchanged.
  *
  *   const proxy = await startFaultProxy(provider.issuer);
@@ -25,6 +25,8 @@ export type Fault =
   | { kind: 'delay'; ms: number }
   /** Never answer (until close). */
   | { kind: 'hang' }
+  /** Forward once `until` settles (the test decides when; a client that gave up first is not forwarded). */
+  | { kind: 'hold'; until: Promise<unknown> }
   /** Destroy the socket without answering. */
   | { kind: 'reset' }
   /** Any raw body (default status 200). */
@@ -209,6 +211,13 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
         }
         case 'hang':
           return; // close() destroys the socket
+        case 'hold': {
+          const release = () => {
+            if (!response.destroyed && !closing) forward(request, response, body, seen);
+          };
+          fault.until.then(release, release);
+          return;
+        }
         case 'reset':
           request.socket.destroy();
           return;

@@ -28,8 +28,14 @@ export interface ServerProcess {
   pid: number;
   /** Everything the child wrote to stdout and stderr, interleaved (the last 1 MB). */
   logs(): string;
+  /** What the child wrote to stdout alone (the last 1 MB). */
+  stdout(): string;
   /** SIGTERM, then SIGKILL after 5 s; resolves once the child has exited. */
   stop(): Promise<void>;
+  /** Sends the child a signal and returns at once (a graceful shutdown: SIGTERM, then watch `exited`). */
+  kill(signal: NodeJS.Signals): void;
+  /** Resolves once the child has exited: its exit code, or the signal that ended it. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 export interface StartServerProcessesOptions {
@@ -220,6 +226,7 @@ export function spawnServer(options: ServerSpawn): SpawnedServer {
   const { name, env, cwd, port } = options;
   const origin = `http://127.0.0.1:${port}`;
   const output = new CappedLog(LOG_LIMIT_BYTES);
+  const stdoutOnly = new CappedLog(LOG_LIMIT_BYTES);
   // Only what a shell needs plus the test's variables: the test process's own
   // environment (NODE_ENV=test, a developer's DATABASE_URL, …) must not leak in.
   const childEnv: Record<string, string> = {};
@@ -235,7 +242,10 @@ export function spawnServer(options: ServerSpawn): SpawnedServer {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   running.add(child);
-  child.stdout?.on('data', (chunk: Buffer) => output.append(chunk));
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output.append(chunk);
+    stdoutOnly.append(chunk);
+  });
   child.stderr?.on('data', (chunk: Buffer) => output.append(chunk));
   let exit: Exit | undefined;
   const exited = new Promise<Exit>((resolve) => {
@@ -266,7 +276,10 @@ export function spawnServer(options: ServerSpawn): SpawnedServer {
     port,
     pid: child.pid ?? -1,
     logs: () => output.text(),
+    stdout: () => stdoutOnly.text(),
     stop,
+    kill: (signal) => void child.kill(signal),
+    exited: exited.then(({ code, signal }) => ({ code, signal })),
     async ready(timeoutMs, readiness = {}) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {

@@ -35,7 +35,8 @@ export function startTestProvider(options: Partial<Omit<DevProviderOptions, 'cli
 /**
  * The environment a test app is configured from: the dev provider at
  * `issuer` registered as "toolkit" through OAUTH_PROVIDERS, the test secrets,
- * no login rate limit, then `env` and `configure(issuer)` on top.
+ * no login rate limit, request lines logged (for tests that read the log),
+ * then `env` and `configure(issuer)` on top.
  */
 export function testAppEnv(options: {
   baseUrl: string;
@@ -57,6 +58,7 @@ export function testAppEnv(options: {
     TOOLKIT_SCOPE: 'openid profile email offline_access notes:read',
     TOOLKIT_API_BASE_URL: `${issuer}/api`,
     LOGIN_RATE_LIMIT: '0',
+    LOG_REQUESTS: 'true',
     ...options.env,
     ...options.configure?.(issuer),
   };

@@ -3,6 +3,7 @@ import type { Tokenkeeper } from '../../core/tokenkeeper.js';
 import { adminAuthRoutes } from './auth/admin-auth.routes.js';
 import { requireStaff } from './auth/staff-guard.js';
 import { adminResourceRoutes } from './resource.routes.js';
+import { serviceKeyCreateRoutes } from './resources/service-key-create.routes.js';
 import { userIdentityRoutes } from './resources/user-identities.routes.js';
 
 /**
@@ -17,4 +18,5 @@ export async function adminSite(app: FastifyInstance, options: Tokenkeeper & { p
   await app.register(adminAuthRoutes, deps);
   await app.register(adminResourceRoutes, deps);
   await app.register(userIdentityRoutes, deps);
+  await app.register(serviceKeyCreateRoutes, deps);
 }

@@ -24,7 +24,7 @@ function resourceNamed(name: string): AnyAdminResource {
   return resource;
 }
 
-async function page(app: FastifyInstance, request: FastifyRequest, title: string, section: 'dashboard' | 'users' | 'tokens' | 'audit', body: Parameters<typeof adminLayout>[1]): Promise<string> {
+export async function page(app: FastifyInstance, request: FastifyRequest, title: string, section: 'dashboard' | 'users' | 'tokens' | 'services' | 'audit', body: Parameters<typeof adminLayout>[1]): Promise<string> {
   const admin = request.adminUser;
   const flash = await app.sessions.takeFlash(request);
   return adminLayout({ title, adminName: admin ? (admin.name ?? admin.username) : null, csrfToken: request.session?.csrfToken ?? null, section, flash }, body);

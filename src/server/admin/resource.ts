@@ -79,6 +79,8 @@ export interface AdminResource<Row> {
   actions: ReadonlyArray<Action<Row>>;
   /** The audit log's target_type for this resource's objects. */
   auditTargetType: string;
+  /** A link above the list to a page that creates one (its own routes), shown to superusers only when superuserOnly. */
+  create?: { href: string; label: string; superuserOnly?: boolean };
 }
 
 /** Erases the row type so resources of different rows share one registry. */

@@ -13,14 +13,16 @@ const NONCE = /^[A-Za-z0-9_-]{43}$/;
  * __Host- prefix keeps other hosts from planting the cookie (RFC 6265bis §4.1.3.2).
  */
 export class AnonymousCsrf {
-  readonly cookieName: string;
   readonly #secretKey: string;
-  readonly #secure: boolean;
+  readonly #secure: (request: FastifyRequest) => boolean;
 
-  constructor(secretKey: string, secure: boolean) {
+  constructor(secretKey: string, secure: (request: FastifyRequest) => boolean) {
     this.#secretKey = secretKey;
     this.#secure = secure;
-    this.cookieName = secure ? '__Host-tokenkeeper_csrf' : 'tokenkeeper_csrf';
+  }
+
+  cookieName(request: FastifyRequest): string {
+    return this.#secure(request) ? '__Host-tokenkeeper_csrf' : 'tokenkeeper_csrf';
   }
 
   /** The token a form of this page carries, setting the cookie when the browser has none yet. */
@@ -29,7 +31,7 @@ export class AnonymousCsrf {
     if (nonce === null) {
       nonce = randomBytes(32).toString('base64url');
       // No Max-Age: it lasts while the browser runs, like the form it serves.
-      reply.setCookie(this.cookieName, nonce, { path: '/', httpOnly: true, sameSite: 'lax', secure: this.#secure });
+      reply.setCookie(this.cookieName(request), nonce, { path: '/', httpOnly: true, sameSite: 'lax', secure: this.#secure(request) });
     }
     return this.#token(nonce);
   }
@@ -41,7 +43,7 @@ export class AnonymousCsrf {
   }
 
   #nonce(request: FastifyRequest): string | null {
-    const value = request.cookies[this.cookieName];
+    const value = request.cookies[this.cookieName(request)];
     return value !== undefined && NONCE.test(value) ? value : null;
   }
 

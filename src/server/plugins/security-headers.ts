@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 
 declare module 'fastify' {
@@ -67,12 +67,15 @@ export function proxiedResponseHeaders(https: boolean): Record<string, string> {
   };
 }
 
-async function securityHeadersPlugin(app: FastifyInstance, options: { https: boolean }): Promise<void> {
-  const own = securityHeaders(options.https);
-  const proxied = proxiedResponseHeaders(options.https);
+async function securityHeadersPlugin(app: FastifyInstance, options: { https: (request: FastifyRequest) => boolean }): Promise<void> {
+  const sets = {
+    https: { own: securityHeaders(true), proxied: proxiedResponseHeaders(true) },
+    http: { own: securityHeaders(false), proxied: proxiedResponseHeaders(false) },
+  };
   // A callback hook, not an async one: it runs on every request, and a promise per hook is measurable on the proxy path.
   app.addHook('onRequest', (request, reply, done) => {
-    reply.headers(request.routeOptions.config.securityHeaders === 'proxied' ? proxied : own);
+    const set = options.https(request) ? sets.https : sets.http;
+    reply.headers(request.routeOptions.config.securityHeaders === 'proxied' ? set.proxied : set.own);
     done();
   });
 }

@@ -30,7 +30,8 @@ export interface SessionState {
 
 export interface SessionOptions {
   db: Kysely<DatabaseSchema>;
-  secure: boolean;
+  /** Whether this request came over https: its cookies are then Secure, with the __Host- prefix (see httpsRequestTest). */
+  secure: (request: FastifyRequest) => boolean;
   idleTimeoutSeconds: number;
   maxAgeSeconds: number;
   now: () => number;
@@ -93,17 +94,21 @@ export function sameSecret(a: string, b: string): boolean {
  * issued at sign-in and sign-out (no fixation), with idle and absolute timeouts.
  */
 export class SessionManager {
-  readonly cookieName: string;
-  readonly returningCookieName: string;
   readonly #options: SessionOptions;
   readonly #anonymousCsrf: AnonymousCsrf;
 
   constructor(options: SessionOptions) {
     this.#options = options;
     this.#anonymousCsrf = new AnonymousCsrf(options.secretKey, options.secure);
-    // The __Host- prefix pins the cookie to this origin, https only (RFC 6265bis §4.1.3.2).
-    this.cookieName = options.secure ? '__Host-tokenkeeper_session' : 'tokenkeeper_session';
-    this.returningCookieName = options.secure ? '__Host-tokenkeeper_returning' : 'tokenkeeper_returning';
+  }
+
+  // The __Host- prefix pins the cookie to this origin, https only (RFC 6265bis §4.1.3.2).
+  cookieName(request: FastifyRequest): string {
+    return this.#options.secure(request) ? '__Host-tokenkeeper_session' : 'tokenkeeper_session';
+  }
+
+  returningCookieName(request: FastifyRequest): string {
+    return this.#options.secure(request) ? '__Host-tokenkeeper_returning' : 'tokenkeeper_returning';
   }
 
   /**
@@ -114,7 +119,7 @@ export class SessionManager {
    */
   returningUserId(request: FastifyRequest): string | null {
     if (request.session?.userId) return request.session.userId;
-    const value = request.cookies[this.returningCookieName];
+    const value = request.cookies[this.returningCookieName(request)];
     const dot = value?.lastIndexOf('.') ?? -1;
     if (!value || dot <= 0 || value.length > 200) return null;
     const userId = value.slice(0, dot);
@@ -131,7 +136,7 @@ export class SessionManager {
    * a promise otherwise.
    */
   load(request: FastifyRequest, reply: FastifyReply, tokenProvider?: string): SessionState | null | Promise<SessionState | null> {
-    const secret = request.cookies[this.cookieName];
+    const secret = request.cookies[this.cookieName(request)];
     if (!secret || secret.length > 100) return null;
     const id = hashSecret(secret);
     const found = findSessionContext(this.#options.db, id, tokenProvider);
@@ -180,11 +185,11 @@ export class SessionManager {
   /** Replaces whatever session the browser had with a new one for this user. */
   async signIn(request: FastifyRequest, reply: FastifyReply, user: User): Promise<SessionState> {
     if (request.session) await deleteSession(this.#options.db, request.session.id);
-    reply.setCookie(this.returningCookieName, `${user.id}.${this.#returningSignature(user.id)}`, {
+    reply.setCookie(this.returningCookieName(request), `${user.id}.${this.#returningSignature(user.id)}`, {
       path: '/',
       httpOnly: true,
       sameSite: 'lax',
-      secure: this.#options.secure,
+      secure: this.#options.secure(request),
       maxAge: RETURNING_MAX_AGE_SECONDS,
     });
     return this.#start(request, reply, user);
@@ -234,11 +239,11 @@ export class SessionManager {
       now,
       absoluteExpiresAt: now + this.#options.maxAgeSeconds,
     });
-    reply.setCookie(this.cookieName, secret, {
+    reply.setCookie(this.cookieName(request), secret, {
       path: '/',
       httpOnly: true,
       sameSite: 'lax',
-      secure: this.#options.secure,
+      secure: this.#options.secure(request),
       maxAge: this.#options.maxAgeSeconds,
     });
     request.session = session;
@@ -246,7 +251,8 @@ export class SessionManager {
   }
 
   #clearCookie(reply: FastifyReply): void {
-    reply.clearCookie(this.cookieName, { path: '/', httpOnly: true, sameSite: 'lax', secure: this.#options.secure });
+    const { request } = reply;
+    reply.clearCookie(this.cookieName(request), { path: '/', httpOnly: true, sameSite: 'lax', secure: this.#options.secure(request) });
   }
 }
 

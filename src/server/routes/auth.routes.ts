@@ -6,6 +6,7 @@ import type { Tokenkeeper } from '../../core/tokenkeeper.js';
 import { safeNextPath } from '../safe-next.js';
 import { completeLink, completeSignIn } from '../../core/sign-in.js';
 import { currentUser } from '../current-user.js';
+import { errorCodeOf } from '../error-handler.js';
 import { redirectUri } from '../urls.js';
 
 /** A sign-in must come back within this time: long enough to sign in at the provider, short enough to keep a stolen state useless (about 10 minutes). */
@@ -66,7 +67,11 @@ export async function authRoutes(app: FastifyInstance, deps: Tokenkeeper): Promi
     return startSignIn(request, reply, request.params.provider, '/account', user.id);
   });
 
-  app.get<{ Params: ProviderParams }>('/auth/:provider/callback', { config: rateLimit(deps) }, async (request, reply) => {
+  const countFailure = (request: FastifyRequest<{ Params: ProviderParams }>, _reply: FastifyReply, error: Error, done: () => void) => {
+    deps.metrics.signIn(request.params.provider, errorCodeOf(error));
+    done();
+  };
+  app.get<{ Params: ProviderParams }>('/auth/:provider/callback', { config: rateLimit(deps), onError: countFailure }, async (request, reply) => {
     // The callback URL holds the code: it must not leak to the next page's links.
     reply.header('referrer-policy', 'no-referrer');
     const providerName = request.params.provider;
@@ -100,12 +105,14 @@ export async function authRoutes(app: FastifyInstance, deps: Tokenkeeper): Promi
       // Linking: the session stays the signed-in user's own; the transaction was bound to it.
       await completeLink(context, completed, stored.linkUserId);
       await deps.tokens.emit({ type: 'user.signed_in', userId: stored.linkUserId, provider: providerName, created: false });
+      deps.metrics.signIn(providerName, 'linked');
       request.log.info({ userId: stored.linkUserId, provider: providerName }, 'provider linked');
       return reply.redirect(stored.nextPath, 303);
     }
     const { user, created } = await completeSignIn(context, completed);
     await app.sessions.signIn(request, reply, user);
     await deps.tokens.emit({ type: 'user.signed_in', userId: user.id, provider: providerName, created });
+    deps.metrics.signIn(providerName, created ? 'new_user' : 'ok');
     request.log.info({ userId: user.id, provider: providerName, created }, 'user signed in');
     return reply.redirect(stored.nextPath, 303);
   });

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import { loadAccountView } from '../account-view.js';
 import type { Tokenkeeper } from '../../core/tokenkeeper.js';
 import { safeNextPath } from '../safe-next.js';
@@ -8,7 +7,7 @@ import { accountPage, homeSignedIn, signInPage } from '../views/pages.js';
 import { STYLESHEET } from '../views/stylesheet.js';
 import { currentUser } from '../current-user.js';
 
-/** GET /, GET /account, the stylesheet and /healthz. */
+/** GET /, GET /account and the stylesheet (/healthz and /readyz: health.routes.ts). */
 export async function pageRoutes(app: FastifyInstance, deps: Tokenkeeper): Promise<void> {
   app.get('/', async (request, reply) => {
     const user = currentUser(request);
@@ -36,14 +35,4 @@ export async function pageRoutes(app: FastifyInstance, deps: Tokenkeeper): Promi
 
   // Browsers ask for it on every first visit; an empty answer keeps it out of the 404 log.
   app.get('/favicon.ico', async (_request, reply) => reply.header('cache-control', 'public, max-age=86400').code(204).send());
-
-  app.get('/healthz', async (request, reply) => {
-    try {
-      await sql`select 1`.execute(deps.database.db);
-      return { status: 'ok' };
-    } catch (error) {
-      request.log.error({ err: error }, 'health check: database did not answer');
-      return reply.code(503).send({ status: 'unavailable', error: 'database did not answer' });
-    }
-  });
 }

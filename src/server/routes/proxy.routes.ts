@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TokenkeeperError } from '../../client/errors.js';
 import type { Tokenkeeper } from '../../core/tokenkeeper.js';
 import { currentUser } from '../current-user.js';
@@ -82,15 +82,17 @@ export function paginationLinks(value: string): string | undefined {
 }
 
 /**
- * The `*` of /api/providers/:provider/proxy/* as the client sent it, with the
- * query: the router's decoded copy would turn `..%252f` into `..%2f` (which a
- * normalising front end reads as `../`) and `%23` into a fragment.
+ * The `*` of /api/providers/:provider/proxy/* (whose `*` comes after
+ * `segments` segments: 4 here, 7 in the service API's proxy) as the client
+ * sent it, with the query: the router's decoded copy would turn `..%252f`
+ * into `..%2f` (which a normalising front end reads as `../`) and `%23` into
+ * a fragment.
  */
-export function rawWildcard(url: string): string {
+export function rawWildcard(url: string, segments = 4): string {
   const pathEnd = url.search(/[?#]/);
   const limit = pathEnd === -1 ? url.length : pathEnd;
   let at = 1;
-  for (let slashes = 0; slashes < 4; slashes += 1) {
+  for (let slashes = 0; slashes < segments; slashes += 1) {
     const slash = url.indexOf('/', at);
     if (slash === -1 || slash >= limit) return pathEnd === -1 ? '' : url.slice(pathEnd);
     at = slash + 1;
@@ -98,9 +100,9 @@ export function rawWildcard(url: string): string {
   return url.slice(at);
 }
 
-const PROXY_BODY_LIMIT = 1024 * 1024;
+export const PROXY_BODY_LIMIT = 1024 * 1024;
 
-function forwardedHeaders(request: FastifyRequest): Record<string, string> {
+export function forwardedHeaders(request: FastifyRequest): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const name of FORWARDED_REQUEST_HEADERS) {
     const value = request.headers[name];
@@ -131,25 +133,38 @@ export async function proxyRoutes(app: FastifyInstance, deps: Tokenkeeper): Prom
     // undefined (not read with the session) lets the token manager read it.
     const tokenRow = request.session?.token;
     const current = tokenRow === undefined ? undefined : tokenRow && deps.tokenStore.fromRow(tokenRow);
-    const upstream = await deps.providerApi.fetch(
-      user.id,
-      provider,
-      path,
-      { method: request.method, headers: forwardedHeaders(request), ...(body ? { body } : {}) },
-      current,
-    );
+    const started = performance.now();
+    let upstream: Response;
+    try {
+      upstream = await deps.providerApi.fetch(
+        user.id,
+        provider,
+        path,
+        { method: request.method, headers: forwardedHeaders(request), ...(body ? { body } : {}) },
+        current,
+      );
+    } catch (error) {
+      deps.metrics.proxied(provider, null, (performance.now() - started) / 1000);
+      throw error;
+    }
+    deps.metrics.proxied(provider, upstream.status, (performance.now() - started) / 1000);
 
-    reply.code(upstream.status);
-    upstream.headers.forEach((value, name) => {
-      if (passedBack(name)) reply.header(name, value);
-      else if (name === 'link') {
-        const links = paginationLinks(value);
-        if (links !== undefined) reply.header(name, links);
-      }
-    });
-    // The answer belongs to this user: no shared cache may keep it.
-    reply.header('cache-control', 'private, no-store');
-    if (!upstream.body || request.method === 'HEAD') return reply.send();
-    return reply.send(Readable.fromWeb(upstream.body as never));
+    return sendUpstream(request, reply, upstream);
   });
+}
+
+/** The API's answer, streamed back: its status, the headers of the allowlist, and its body. */
+export function sendUpstream(request: FastifyRequest, reply: FastifyReply, upstream: Response): FastifyReply {
+  reply.code(upstream.status);
+  upstream.headers.forEach((value, name) => {
+    if (passedBack(name)) reply.header(name, value);
+    else if (name === 'link') {
+      const links = paginationLinks(value);
+      if (links !== undefined) reply.header(name, links);
+    }
+  });
+  // The answer belongs to this user: no shared cache may keep it.
+  reply.header('cache-control', 'private, no-store');
+  if (!upstream.body || request.method === 'HEAD') return reply.send();
+  return reply.send(Readable.fromWeb(upstream.body as never));
 }

@@ -6,7 +6,7 @@ export interface AdminLayoutContext {
   adminName: string | null;
   csrfToken: string | null;
   /** Which nav entry is current. */
-  section: 'dashboard' | 'users' | 'tokens' | 'audit' | null;
+  section: 'dashboard' | 'users' | 'tokens' | 'services' | 'audit' | null;
   /** A one-line outcome of the last action, shown once. */
   flash?: string | null;
 }
@@ -15,6 +15,7 @@ const NAV: ReadonlyArray<{ section: AdminLayoutContext['section']; href: string;
   { section: 'dashboard', href: '/admin', label: 'Dashboard' },
   { section: 'users', href: '/admin/users', label: 'Users' },
   { section: 'tokens', href: '/admin/tokens', label: 'Tokens' },
+  { section: 'services', href: '/admin/services', label: 'Service keys' },
   { section: 'audit', href: '/admin/audit', label: 'Audit log' },
 ];
 

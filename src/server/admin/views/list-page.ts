@@ -39,7 +39,9 @@ export function listPage(data: ListPageData): SafeHtml {
   const first = total === 0 ? 0 : (query.page - 1) * query.pageSize + 1;
   const last = Math.min(total, query.page * query.pageSize);
   const hidden = Object.entries(query.filters).map(([key, value]) => html`<input type="hidden" name="${key}" value="${value}">`);
+  const create = resource.create && (!resource.create.superuserOnly || context.admin.isSuperuser) ? resource.create : null;
   return html`<h1>${resource.label}</h1>
+${create ? html`<p><a class="button" href="${create.href}">${create.label}</a></p>` : null}
 <form class="search" method="get" action="/admin/${resource.name}">
 ${hidden}
 <input type="search" name="q" value="${query.search}" placeholder="${resource.searchHelp}" aria-label="Search ${resource.label}">

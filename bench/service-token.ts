@@ -1,0 +1,131 @@
+// Case: requests/s through the service API's POST …/access-token for a valid
+// token, the real app vs a bare Fastify route with the same bearer-key check
+// answering a fixed JSON. Each server runs in a process of its own; the load
+// runs on a worker thread of this one, on keep-alive connections.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runServices } from '../src/cli/services.command.js';
+import type { DevProvider } from '../src/dev-provider/index.js';
+import { freePort } from '../test/support/free-port.js';
+import { startBenchProvider } from './lib/app.js';
+import { startLoadWorker, type LoadOptions, type MeasuredLoad } from './lib/load.js';
+import { percent } from './lib/loop.js';
+import type { Settle } from './lib/machine.js';
+import { startServedApp, type ServedApp } from './lib/served-app.js';
+import { startServerProcess, type ServerProcess } from './lib/server-process.js';
+import { median, medianInterval, round, summarize } from './lib/stats.js';
+import type { Row } from './lib/table.js';
+
+export const SERVICE_TOKEN_TARGET_RATIO = 0.8;
+
+export interface ServiceTokenOptions {
+  concurrency?: number;
+  warmupMs?: number;
+  durationMs?: number;
+  /** Baseline and Tokenkeeper are measured alternately this many times each. */
+  rounds?: number;
+  log?: (line: string) => void;
+  settle?: Settle;
+}
+
+/** A key with `tokens:read`, made by `tokenkeeper services create` on the served app's database, from its last line. */
+async function createKey(app: ServedApp): Promise<string> {
+  const cwd = mkdtempSync(join(tmpdir(), 'tokenkeeper-bench-cli-'));
+  let stdout = '';
+  let stderr = '';
+  try {
+    const io = { env: app.env, cwd, stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } };
+    const code = await runServices(['create', 'bench', '--permissions', 'tokens:read'], io);
+    if (code !== 0) throw new Error(`services create exited ${code}: ${stderr}`);
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+  return stdout.trimEnd().split('\n').at(-1)!;
+}
+
+function describe(runs: MeasuredLoad[]) {
+  const latencies = runs.flatMap((run) => run.latenciesMs);
+  const seconds = runs.reduce((sum, run) => sum + run.seconds, 0);
+  const cpuMsPerRequest = runs.reduce((sum, run) => sum + run.serverCpuMs, 0) / latencies.length;
+  const statuses: Record<string, number> = {};
+  for (const run of runs) for (const [status, count] of Object.entries(run.statuses)) statuses[status] = (statuses[status] ?? 0) + count;
+  const failures = Object.entries(statuses).filter(([status]) => status !== '200');
+  const badBody = runs.some((run) => typeof (JSON.parse(run.sampleBody || '{}') as { access_token?: unknown }).access_token !== 'string');
+  return {
+    summary: summarize(latencies, seconds),
+    cpuMsPerRequest,
+    rounds: runs.map((run) => run.latenciesMs.length / run.seconds),
+    notes: [
+      `server process CPU ${round(cpuMsPerRequest, 3)} ms/req, ${runs.map((run) => percent(run.serverCpuMs / 1000 / run.seconds)).join(' / ')} of one core`,
+      `client thread busy ${runs.map((run) => percent(run.workerElu)).join(' / ')}`,
+      `other processes ${runs.map((run) => percent(run.othersShare)).join(' / ')} of the machine`,
+      failures.length > 0 ? `NON-200: ${failures.map(([status, count]) => `${count}× ${status}`).join(', ')}` : `all ${latencies.length} 200`,
+      ...(badBody ? ['UNEXPECTED BODY'] : []),
+    ].join('; '),
+  };
+}
+
+export async function serviceTokenThroughput(options: ServiceTokenOptions = {}): Promise<Row[]> {
+  const log = options.log ?? (() => {});
+  const rounds = options.rounds ?? 10;
+  const settle = options.settle ?? (async () => {});
+  const load = { concurrency: options.concurrency ?? 32, warmupMs: options.warmupMs ?? 500, durationMs: options.durationMs ?? 3000 };
+  const worker = await startLoadWorker();
+  let provider: DevProvider | undefined;
+  let bare: ServerProcess | undefined;
+  let tokenkeeper: ServedApp | undefined;
+  try {
+    provider = await startBenchProvider();
+    // The limit counted but never reached: its cost is measured, not its refusals.
+    tokenkeeper = await startServedApp({ provider, env: { SERVICE_RATE_LIMIT: '10000000' } });
+    const key = await createKey(tokenkeeper);
+    const me = (await (await fetch(`${tokenkeeper.url}/api/me`, { headers: { cookie: tokenkeeper.cookie } })).json()) as { user: { id: string } };
+    bare = await startServerProcess({
+      name: 'bare service',
+      module: new URL(import.meta.url.endsWith('.js') ? './lib/bare-service-main.js' : './lib/bare-service-main.ts', import.meta.url),
+      port: await freePort(),
+      env: { SERVICE_KEY: key },
+    });
+    const path = `/api/v1/users/${me.user.id}/connections/toolkit/access-token`;
+    const request = { method: 'POST' as const, headers: { authorization: `Bearer ${key}` } };
+    const sides: Array<[string, LoadOptions, ServerProcess, MeasuredLoad[]]> = [
+      ['bare service', { ...load, ...request, url: `${bare.url}${path}` }, bare, []],
+      ['Tokenkeeper', { ...load, ...request, url: `${tokenkeeper.url}${path}` }, tokenkeeper, []],
+    ];
+
+    log('service access-token: warming up both');
+    for (let pass = 0; pass < 2; pass += 1) for (const [, run, server] of sides) await worker.run({ ...run, warmupMs: 2500, durationMs: 500 }, server);
+    for (let turn = 1; turn <= rounds; turn += 1) {
+      const order = turn % 2 === 0 ? [...sides].reverse() : sides;
+      for (const [name, run, server, runs] of order) {
+        await settle();
+        log(`service access-token: round ${turn}/${rounds}, ${name}`);
+        runs.push(await worker.run(run, server));
+      }
+    }
+    const base = describe(sides[0]![3]);
+    const tk = describe(sides[1]![3]);
+    const pairs = tk.rounds.map((opsPerSec, index) => opsPerSec / base.rounds[index]!);
+    const ratio = median(pairs);
+    const interval = medianInterval(pairs);
+    const intervalText = interval ? `${round(interval.coverage * 100, 1)} % interval for the median ${round(interval.low, 2)}–${round(interval.high, 2)}` : 'too few rounds for an interval';
+    const setup = `POST with the key, no body, ${load.concurrency} keep-alive conns, 2×3 s warm-up of both, then ${rounds}×(${load.warmupMs / 1000} s warm-up + ${load.durationMs / 1000} s) of each, alternating; each server in a process of its own (Tokenkeeper: \`tokenkeeper serve\`, SQLite, LOG_LEVEL=warn)`;
+    return [
+      { name: 'service access-token: bare Fastify (baseline)', opsPerSec: base.summary.opsPerSec, p50Ms: base.summary.p50, p99Ms: base.summary.p99, notes: `same key check (format, SHA-256, constant-time compare), fixed JSON; ${setup}; ${base.notes}` },
+      {
+        name: 'service access-token: Tokenkeeper [sqlite]',
+        opsPerSec: tk.summary.opsPerSec,
+        p50Ms: tk.summary.p50,
+        p99Ms: tk.summary.p99,
+        ratio,
+        notes: `vs baseline = median of the per-round ratios; target ≥ ${SERVICE_TOKEN_TARGET_RATIO}×: ${ratio >= SERVICE_TOKEN_TARGET_RATIO ? 'met' : 'NOT met'}; ${intervalText} (per round ${pairs.map((pair) => round(pair, 2)).join(' / ')}); CPU/req ${round(tk.cpuMsPerRequest / base.cpuMsPerRequest, 2)}× baseline; each answer reads the key, the user and the token and writes an audit entry; ${tk.notes}`,
+      },
+    ];
+  } finally {
+    await tokenkeeper?.close();
+    await bare?.close();
+    await provider?.close();
+    await worker.close();
+  }
+}

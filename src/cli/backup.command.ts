@@ -1,0 +1,69 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describePostgresUrl, parseDatabaseUrl } from '../db/database.js';
+import { backupSqliteDatabase, BackupTargetExistsError } from '../db/sqlite-backup.js';
+import { parseOrReportUsage, strictParse, UsageError } from './arguments.js';
+import { processIo, type CommandIo } from './command-io.js';
+import { configFromEnvironment } from './load-config.js';
+import { createProgress } from './progress.js';
+
+export const BACKUP_USAGE = `Usage: tokenkeeper backup <file> [--force]
+
+Copies the SQLite database of DATABASE_URL to <file> while the server runs
+(SQLite's online backup API: a consistent snapshot), readable by this user
+only (0600). An existing <file> is refused unless --force is given.
+For PostgreSQL, use pg_dump and pg_restore.
+Keep TOKEN_ENCRYPTION_KEYS and SECRET_KEY too, apart from the copy: without
+the keys its tokens cannot be read.`;
+
+export type BackupCommand = { help: true } | { help: false; file: string; force: boolean };
+
+export function parseBackupArguments(args: readonly string[]): BackupCommand {
+  const { values, positionals } = strictParse(args, { force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, true);
+  if (values.help === true) return { help: true };
+  if (positionals.length === 0) throw new UsageError('missing the file to write the backup to');
+  if (positionals.length > 1) throw new UsageError(`one file only (got ${positionals.length})`);
+  return { help: false, file: positionals[0]!, force: values.force === true };
+}
+
+/**
+ * `tokenkeeper backup <file> [--force]`. Returns the exit code: 0 written,
+ * 1 failed (the destination exists, the copy failed), 2 bad usage or a
+ * database this command does not copy (PostgreSQL: pg_dump's job).
+ */
+export async function runBackup(args: string[], io: CommandIo = processIo()): Promise<number> {
+  const command = parseOrReportUsage('backup', BACKUP_USAGE, io.stderr, () => parseBackupArguments(args));
+  if (!command) return 2;
+  if (command.help) {
+    io.stdout.write(`${BACKUP_USAGE}\n`);
+    return 0;
+  }
+  const config = configFromEnvironment(io.env, io.cwd);
+  const location = parseDatabaseUrl(config.databaseUrl);
+  if (location.dialect === 'postgres') {
+    io.stderr.write(
+      `tokenkeeper backup: DATABASE_URL is PostgreSQL (${describePostgresUrl(location.connectionString)}): back it up with pg_dump, e.g. pg_dump --format=custom --file=tokenkeeper.dump "$DATABASE_URL", and restore it with pg_restore\n`,
+    );
+    return 2;
+  }
+  if (location.path === ':memory:') {
+    io.stderr.write('tokenkeeper backup: DATABASE_URL is an in-memory SQLite database: there is nothing on disk to back up\n');
+    return 2;
+  }
+  const source = resolve(io.cwd, location.path);
+  const destination = resolve(io.cwd, command.file);
+  const progress = createProgress({ output: io.stderr, label: 'backup', unit: 'pages', ...(io.now ? { now: () => io.now!() * 1000 } : {}) });
+  try {
+    const { totalPages } = await backupSqliteDatabase(source, destination, {
+      force: command.force,
+      onProgress: ({ totalPages: total, remainingPages }) => progress.update(total - remainingPages, total),
+    });
+    progress.finish(totalPages, totalPages);
+    io.stdout.write(`Backed up ${source} to ${destination} (${statSync(destination).size} bytes).\n`);
+    return 0;
+  } catch (error) {
+    const message = error instanceof BackupTargetExistsError ? error.message : `the backup failed: ${(error as Error).message ?? String(error)}`;
+    io.stderr.write(`tokenkeeper backup: ${message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,181 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { CustomFetch } from 'openid-client';
+import { createOutboundFetch } from '../client/outbound-fetch.js';
+import { ProviderRegistry } from '../client/provider-registry.js';
+import { DEV_PROVIDER_NAME, type AppConfig } from '../config/config.js';
+import { describePostgresUrl, openDatabase, parseDatabaseUrl, type Database } from '../db/database.js';
+import { knownMigrations, pendingMigrations } from '../db/migrate.js';
+import { parseEncryptionKeys, TokenCipher } from '../db/token-cipher.js';
+import { sampleTokenKeys } from '../db/token-key-sample.js';
+import { redirectUri } from '../server/urls.js';
+
+export type CheckStatus = 'ok' | 'warn' | 'fail';
+export interface CheckResult {
+  status: CheckStatus;
+  check: string;
+  detail: string;
+}
+export type Report = (result: CheckResult) => void;
+
+/** Clocks further apart than this make ID token and lease expiries unreliable. */
+export const CLOCK_SKEW_WARN_SECONDS = 60;
+/** Token rows sampled for the encryption key check. */
+const KEY_SAMPLE_SIZE = 50;
+
+/** An error's message, with the system code underneath it when there is one (ECONNREFUSED, ENOTFOUND). */
+export function describeError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  let code: string | undefined;
+  for (let cause: unknown = error, depth = 0; cause !== undefined && cause !== null && depth < 10; depth += 1) {
+    const found = (cause as { code?: unknown }).code;
+    if (typeof found === 'string' && /^E[A-Z]+$/.test(found)) code = found;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return code === undefined || message.includes(code) ? message : `${message} (${code})`;
+}
+
+/** The database: reachable, migrated, and its stored tokens readable with TOKEN_ENCRYPTION_KEYS. */
+export async function checkDatabase(config: AppConfig, cwd: string, report: Report): Promise<void> {
+  const location = parseDatabaseUrl(config.databaseUrl);
+  let url = config.databaseUrl;
+  let where: string;
+  if (location.dialect === 'sqlite') {
+    const path = location.path === ':memory:' ? location.path : resolve(cwd, location.path);
+    where = `SQLite ${path}`;
+    // Opening would create an empty file; a missing one is news, not something to make.
+    if (path !== ':memory:' && !existsSync(path)) {
+      report({ status: 'warn', check: 'database', detail: `${where} does not exist yet (serve creates and migrates it)` });
+      return;
+    }
+    url = `sqlite:${path}`;
+  } else {
+    where = `PostgreSQL ${describePostgresUrl(location.connectionString)}`;
+  }
+  let database: Database;
+  try {
+    database = await openDatabase(url);
+  } catch (error) {
+    report({ status: 'fail', check: 'database', detail: describeError(error) });
+    return;
+  }
+  try {
+    report({ status: 'ok', check: 'database', detail: `${where} answers` });
+    const known = knownMigrations();
+    const pending = await pendingMigrations(database);
+    if (pending.length > 0) {
+      report({
+        status: 'fail',
+        check: 'migrations',
+        detail: `${pending.length} of ${known.length} pending (${pending.join(', ')}): run \`tokenkeeper migrate\` (serve applies them when it starts)`,
+      });
+    } else {
+      report({ status: 'ok', check: 'migrations', detail: `all ${known.length} applied` });
+    }
+    if (pending.includes(known[0]!)) {
+      report({ status: 'warn', check: 'encryption keys', detail: 'not checked: the database has no tokens table yet' });
+      return;
+    }
+    await checkEncryptionKeys(database, config, report);
+  } finally {
+    await database.close();
+  }
+}
+
+async function checkEncryptionKeys(database: Database, config: AppConfig, report: Report): Promise<void> {
+  const keys = parseEncryptionKeys(config.tokenEncryptionKeys);
+  const sample = await sampleTokenKeys(database.db, new TokenCipher(keys), KEY_SAMPLE_SIZE);
+  const check = 'encryption keys';
+  if (sample.failed.length > 0) {
+    const why = (failure: (typeof sample.failed)[number]) =>
+      failure.code === 'UNKNOWN_KEY'
+        ? `token ${failure.id} is under key ${failure.keyId}, which is not in TOKEN_ENCRYPTION_KEYS`
+        : `token ${failure.id} does not decrypt (${failure.code})`;
+    const shown = sample.failed.slice(0, 3).map(why).join('; ');
+    const more = sample.failed.length > 3 ? `; and ${sample.failed.length - 3} more` : '';
+    report({ status: 'fail', check, detail: `${sample.failed.length} of the ${sample.sampled} most recent tokens do not decrypt: ${shown}${more}` });
+    return;
+  }
+  if (sample.sampled === 0) {
+    report({ status: 'ok', check, detail: `no stored tokens to check yet (newest key ${keys[0]!.id})` });
+    return;
+  }
+  const byKey = Object.entries(sample.decryptedByKey)
+    .sort(([a], [b]) => keys.findIndex((k) => k.id === a) - keys.findIndex((k) => k.id === b))
+    .map(([keyId, count]) => `${count} under key ${keyId}${keyId === keys[0]!.id ? ' (the newest)' : ' (an older key: `tokenkeeper keys rotate` moves them)'}`);
+  report({ status: 'ok', check, detail: `the ${sample.sampled} most recent tokens decrypt: ${byKey.join(', ')}` });
+}
+
+/**
+ * How far this machine's clock is from a provider's; `skewSeconds` > 0: the
+ * provider is ahead. A Date header counts whole seconds (RFC 9110 §5.6.7) and
+ * comes a round trip late, so small differences are not told apart.
+ */
+export function describeClockSkew(skewSeconds: number, provider: string): CheckResult {
+  const seconds = Math.round(Math.abs(skewSeconds));
+  const check = `clock ${provider}`;
+  if (seconds <= CLOCK_SKEW_WARN_SECONDS) return { status: 'ok', check, detail: `within ${CLOCK_SKEW_WARN_SECONDS} s of ${provider}'s (its Date header)` };
+  const amount = seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
+  return {
+    status: 'warn',
+    check,
+    detail: `this machine's clock is ${amount} ${skewSeconds > 0 ? 'behind' : 'ahead of'} ${provider}'s (its Date header): token and ID token expiries will be off; check NTP`,
+  };
+}
+
+/** Each provider: the redirect URI sent, discovery or the token endpoint reached, and the clock against its Date header. */
+export async function checkProviders(config: AppConfig, nowSeconds: () => number, report: Report): Promise<void> {
+  const outbound = createOutboundFetch(config.caFile ? { caFile: config.caFile } : {});
+  const dates = new Map<string, string>();
+  const recording: CustomFetch = async (url, init) => {
+    const response = await outbound(url, init);
+    const date = response.headers.get('date');
+    if (date !== null) dates.set(new URL(url).origin, date);
+    return response;
+  };
+  // The registry serve uses: discovery, its checks and the outbound fetch (TLS, CA_FILE) are the same.
+  const registry = new ProviderRegistry(config.providers, { fetch: recording, timeoutSeconds: config.providerTimeoutSeconds });
+  try {
+    for (const settings of config.providers) {
+      const { name } = settings;
+      report({ status: 'ok', check: `redirect URI ${name}`, detail: `${redirectUri(config.baseUrl, name)} (the provider must have it registered for this client)` });
+      if (config.devProvider && name === DEV_PROVIDER_NAME) {
+        report({ status: 'warn', check: `provider ${name}`, detail: `the local dev provider at ${config.devProvider.issuer}, which serve starts itself: not checked` });
+        continue;
+      }
+      const provider = registry.get(name);
+      let tokenEndpoint: string | undefined;
+      let found: string;
+      try {
+        const metadata = (await provider.configuration()).serverMetadata();
+        tokenEndpoint = metadata.token_endpoint;
+        found = settings.discovery ? `discovery found issuer ${metadata.issuer}` : 'endpoints configured';
+      } catch (error) {
+        report({ status: 'fail', check: `provider ${name}`, detail: describeError(error) });
+        continue;
+      }
+      if (tokenEndpoint === undefined) {
+        report({ status: 'fail', check: `provider ${name}`, detail: `${found}, but no token endpoint` });
+        continue;
+      }
+      try {
+        // Any HTTP answer shows the endpoint is reachable (a GET is usually refused: it takes POST).
+        const response = await provider.send(tokenEndpoint, { method: 'GET', headers: { accept: 'application/json' } });
+        const status = response.status >= 500 ? 'warn' : 'ok';
+        report({ status, check: `provider ${name}`, detail: `${found}; token endpoint ${tokenEndpoint} reached (a GET answered HTTP ${response.status})` });
+      } catch (error) {
+        report({ status: 'fail', check: `provider ${name}`, detail: `${found}; token endpoint ${tokenEndpoint} unreachable: ${describeError(error)}` });
+        continue;
+      }
+      const date = dates.get(new URL(tokenEndpoint).origin);
+      const providerTime = date === undefined ? Number.NaN : Date.parse(date) / 1000;
+      if (Number.isNaN(providerTime)) {
+        report({ status: 'warn', check: `clock ${name}`, detail: `${name} sent no usable Date header: not checked` });
+      } else {
+        report(describeClockSkew(providerTime - nowSeconds(), name));
+      }
+    }
+  } finally {
+    await outbound.destroy();
+  }
+}

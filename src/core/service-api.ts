@@ -1,0 +1,176 @@
+import { TokenkeeperError } from '../client/errors.js';
+import type { ProviderApiRequest } from '../client/provider-api.js';
+import type { AccessToken } from '../client/token-manager.js';
+import type { StoredTokenSet } from '../client/token-store.js';
+import { writeAuditEventBatched } from '../db/audit-batch.js';
+import { writeAuditEvent } from '../db/audit.repository.js';
+import {
+  findDirectoryUser,
+  findDirectoryUsers,
+  findUserTokenContext,
+  listDirectoryConnections,
+  setExternalId,
+  type DirectoryConnection,
+  type DirectoryUser,
+  type UserSelector,
+} from '../db/service-users.repository.js';
+import { disconnectProvider } from './connections.js';
+import type { ServiceKey } from './service-keys.js';
+import type { Tokenkeeper } from './tokenkeeper.js';
+
+/** The key a request was made with, and from where (for the audit log). */
+export interface ServiceCaller {
+  key: ServiceKey;
+  ip: string | null;
+}
+
+export interface UserWithConnections extends DirectoryUser {
+  /** Only the providers the key may use. */
+  connections: DirectoryConnection[];
+}
+
+/** Users found by one selector, at most this many. */
+const LOOKUP_LIMIT = 100;
+
+// Messages name the user by the id the caller sent, and nothing more: an error tells nothing about another user.
+const noSuchUser = () => new TokenkeeperError('not_found', 'There is no user with this id.');
+
+function notConnected(displayName: string): TokenkeeperError {
+  return new TokenkeeperError('not_connected', `This user has not connected ${displayName}.`);
+}
+
+/**
+ * The connection needs a new sign-in by the user. Connect links (a later
+ * change) will add `reconnect_url` to this answer: the link to send the user
+ * to; this is where it goes.
+ */
+function reauthRequired(displayName: string, cause?: unknown): TokenkeeperError {
+  return new TokenkeeperError('needs_reauth', `This user's ${displayName} connection needs a new sign-in: ${displayName} no longer accepts its grant.`, { cause });
+}
+
+/** The client's errors about the connection, reworded for a service (they were written for the signed-in person). */
+function forService(error: unknown, displayName: string): unknown {
+  if (!(error instanceof TokenkeeperError)) return error;
+  if (error.code === 'not_connected') return notConnected(displayName);
+  if (error.code === 'needs_reauth') return reauthRequired(displayName, error);
+  return error;
+}
+
+function visibleConnections(key: ServiceKey, connections: DirectoryConnection[] | undefined): DirectoryConnection[] {
+  const all = connections ?? [];
+  return key.providers === null ? all : all.filter((connection) => key.providers!.includes(connection.provider));
+}
+
+export async function findUsers(deps: Tokenkeeper, key: ServiceKey, selector: UserSelector): Promise<UserWithConnections[]> {
+  if ('provider' in selector && key.providers !== null && !key.providers.includes(selector.provider)) {
+    throw new TokenkeeperError('provider_not_allowed', `The service key "${key.name}" may use only ${key.providers.join(', ')}.`);
+  }
+  const users = await findDirectoryUsers(deps.database.db, deps.database.dialect, selector, LOOKUP_LIMIT);
+  const connections = await listDirectoryConnections(deps.database.db, users.map((user) => user.id));
+  return users.map((user) => ({ ...user, connections: visibleConnections(key, connections.get(user.id)) }));
+}
+
+export async function getUser(deps: Tokenkeeper, key: ServiceKey, userId: string): Promise<UserWithConnections> {
+  const user = await findDirectoryUser(deps.database.db, userId);
+  if (!user) throw noSuchUser();
+  const connections = await listDirectoryConnections(deps.database.db, [user.id]);
+  return { ...user, connections: visibleConnections(key, connections.get(user.id)) };
+}
+
+/** Sets the user's id in the calling system (null clears it); unique among users. Audited. */
+export async function updateExternalId(deps: Tokenkeeper, caller: ServiceCaller, userId: string, externalId: string | null): Promise<UserWithConnections> {
+  const outcome = await setExternalId(deps.database.db, userId, externalId);
+  if (outcome === 'taken') throw new TokenkeeperError('external_id_taken', 'Another user has this external_id.');
+  if (!outcome) throw noSuchUser();
+  await audit(deps, caller, 'service.user_updated', userId, { external_id: externalId });
+  return getUser(deps, caller.key, userId);
+}
+
+/** The user's stored tokens for `provider`, checked: the user exists and is active, the provider is configured and connected. */
+async function connectedToken(deps: Tokenkeeper, userId: string, provider: string): Promise<StoredTokenSet> {
+  const context = await findUserTokenContext(deps.database.db, userId, provider);
+  if (!context) throw noSuchUser();
+  const { displayName } = deps.registry.get(provider).settings;
+  if (!context.isActive) throw new TokenkeeperError('account_inactive', 'This user has been deactivated: their tokens are not handed out.');
+  if (!context.token) throw notConnected(displayName);
+  const token = deps.tokenStore.fromRow(context.token);
+  if (token.status === 'needs_reauth') throw reauthRequired(displayName);
+  return token;
+}
+
+export interface AccessTokenOptions {
+  /** The token must stay valid this long, capped at half its lifetime; else it is refreshed first. */
+  minTtlSeconds: number;
+  forceRefresh: boolean;
+}
+
+/**
+ * The minimum validity asked for, but never more than half the token's
+ * lifetime: a provider's 5-minute tokens cannot be made to last 10, and
+ * asking for it would refresh on every call.
+ */
+function minValidity(token: StoredTokenSet, minTtlSeconds: number): number {
+  if (token.expiresAt === null || token.issuedAt === undefined || token.issuedAt === null) return minTtlSeconds;
+  return Math.min(minTtlSeconds, Math.floor((token.expiresAt - token.issuedAt) / 2));
+}
+
+/**
+ * Hands out the user's access token for `provider`, refreshed first (through
+ * the token manager's single flight) when it would expire within
+ * `minTtlSeconds` or when asked. Every token handed out is audited: which
+ * service, which user, which provider (never the value).
+ */
+export async function issueAccessToken(deps: Tokenkeeper, caller: ServiceCaller, userId: string, provider: string, options: AccessTokenOptions): Promise<AccessToken> {
+  const current = await connectedToken(deps, userId, provider);
+  const minValiditySeconds = minValidity(current, options.minTtlSeconds);
+  let token: AccessToken | undefined;
+  try {
+    token = options.forceRefresh ? undefined : deps.tokens.usableAccessToken(provider, current, { minValiditySeconds });
+    token ??= await deps.tokens.refresh(userId, provider, { minValiditySeconds, force: options.forceRefresh });
+  } catch (error) {
+    throw forService(error, deps.registry.get(provider).settings.displayName);
+  }
+  // Answered only once the entry is committed; concurrent hand-outs share the commit.
+  await writeAuditEventBatched(deps.database.db, auditEntry(deps, caller, 'service.token_issued', userId, { provider, expires_at: token.expiresAt }));
+  return token;
+}
+
+/** Calls the provider's API as the user (refresh and 401-retry as for the browser's proxy). */
+export async function callProviderApi(deps: Tokenkeeper, userId: string, provider: string, path: string, request: ProviderApiRequest): Promise<Response> {
+  const current = await connectedToken(deps, userId, provider);
+  try {
+    return await deps.providerApi.fetch(userId, provider, path, request, current);
+  } catch (error) {
+    throw forService(error, deps.registry.get(provider).settings.displayName);
+  }
+}
+
+/** Revokes the user's tokens at the provider (when it can), deletes them and the identity link, as the user's own disconnect does. Audited. */
+export async function disconnectUser(deps: Tokenkeeper, caller: ServiceCaller, userId: string, provider: string): Promise<{ revoked: boolean }> {
+  if (!(await findDirectoryUser(deps.database.db, userId))) throw noSuchUser();
+  const { displayName } = deps.registry.get(provider).settings;
+  let revoked: boolean;
+  try {
+    ({ revokedAtProvider: revoked } = await disconnectProvider({ db: deps.database.db, tokens: deps.tokens, now: deps.now, ip: caller.ip }, userId, provider));
+  } catch (error) {
+    throw forService(error, displayName);
+  }
+  await audit(deps, caller, 'service.connection_deleted', userId, { provider, revoked });
+  return { revoked };
+}
+
+function auditEntry(deps: Tokenkeeper, caller: ServiceCaller, event: string, userId: string, detail: Record<string, string | number | boolean | null>) {
+  return {
+    event,
+    actorUserId: null,
+    targetType: 'user',
+    targetId: userId,
+    ip: caller.ip,
+    detail: { service: caller.key.name, service_key_id: caller.key.id, ...detail },
+    at: deps.now(),
+  };
+}
+
+async function audit(deps: Tokenkeeper, caller: ServiceCaller, event: string, userId: string, detail: Record<string, string | number | boolean | null>): Promise<void> {
+  await writeAuditEvent(deps.database.db, auditEntry(deps, caller, event, userId, detail));
+}

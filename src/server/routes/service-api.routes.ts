@@ -1,0 +1,108 @@
+import swagger from '@fastify/swagger';
+import { Ajv } from 'ajv';
+import type { FastifyInstance } from 'fastify';
+import { TokenkeeperError } from '../../client/errors.js';
+import { disconnectUser, findUsers, getUser, issueAccessToken, updateExternalId, type UserWithConnections } from '../../core/service-api.js';
+import type { Tokenkeeper } from '../../core/tokenkeeper.js';
+import type { UserSelector } from '../../db/service-users.repository.js';
+import { addServiceKeyCheck, serviceCaller, SERVICE_ROUTE_CONFIG } from './service-api.auth.js';
+import { accessTokenSchema, deleteConnectionSchema, getUserSchema, listUsersSchema, patchUserSchema } from './service-api.schemas.js';
+import { serviceProxyRoutes } from './service-proxy.routes.js';
+
+type UserParams = { Params: { id: string } };
+type ConnectionParams = { Params: { id: string; provider: string } };
+
+function userJson(user: UserWithConnections) {
+  return {
+    id: user.id,
+    external_id: user.externalId,
+    username: user.username,
+    email: user.email,
+    name: user.name,
+    is_active: user.isActive,
+    connections: user.connections.map((connection) => ({
+      provider: connection.provider,
+      subject: connection.subject,
+      status: connection.status,
+      scope: connection.scope,
+      expires_at: connection.expiresAt,
+      last_refreshed_at: connection.lastRefreshedAt,
+      has_refresh_token: connection.hasRefreshToken,
+    })),
+  };
+}
+
+/** The one selector of GET /users; bad_request for none, several, or provider without subject. */
+function selectorOf(query: { external_id?: string; email?: string; provider?: string; subject?: string }): UserSelector {
+  const given = [query.external_id !== undefined, query.email !== undefined, query.provider !== undefined || query.subject !== undefined].filter(Boolean).length;
+  if (given !== 1) throw new TokenkeeperError('bad_request', 'Give exactly one of: external_id; email; provider with subject.');
+  if (query.external_id !== undefined) return { externalId: query.external_id };
+  if (query.email !== undefined) return { email: query.email };
+  if (query.provider === undefined || query.subject === undefined) throw new TokenkeeperError('bad_request', 'provider and subject go together.');
+  return { provider: query.provider, subject: query.subject };
+}
+
+/**
+ * The service API under /api/v1: JSON for backend services holding a service
+ * key (README, Service API). The application logic is in core/service-api.ts;
+ * here are the HTTP shapes, whose schemas also make the OpenAPI document.
+ */
+export async function serviceApiRoutes(app: FastifyInstance, options: Tokenkeeper & { prefix?: string }): Promise<void> {
+  // The options carry the /api/v1 prefix; passed on as they are, nested plugins would add it again.
+  const { prefix: _prefix, ...deps } = options;
+  // Registered in this scope, so the document holds this API's routes and no others.
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Tokenkeeper service API', version: '1', description: 'Users, their connections and their access tokens, for backend services holding a service key.' },
+      servers: [{ url: deps.config.baseUrl.origin }],
+      components: { securitySchemes: { serviceKey: { type: 'http', scheme: 'bearer', description: 'A service key (`tks_…`) from `tokenkeeper services create` or the admin site' } } },
+    },
+  });
+  // Requests are checked as written: Fastify's default validator would turn `"external_id": 5` into "5" and drop
+  // unknown fields; a service's bad request should get a 400 instead, naming the field.
+  const ajv = new Ajv({ coerceTypes: false, useDefaults: true, removeAdditional: false, allErrors: false, allowUnionTypes: true });
+  app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
+  addServiceKeyCheck(app, deps);
+  // Answers hold access tokens and users' data: no cache may keep them.
+  app.addHook('onSend', (_request, reply, _payload, done) => {
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    done();
+  });
+
+  app.get('/openapi.json', { schema: { hide: true }, config: { replies: 'json' } }, async () => app.swagger());
+
+  app.get<{ Querystring: { external_id?: string; email?: string; provider?: string; subject?: string } }>(
+    '/users',
+    { schema: listUsersSchema, config: { ...SERVICE_ROUTE_CONFIG, servicePermission: 'connections:read' } },
+    async (request) => ({ users: (await findUsers(deps, serviceCaller(request).key, selectorOf(request.query))).map(userJson) }),
+  );
+
+  app.get<UserParams>('/users/:id', { schema: getUserSchema, config: { ...SERVICE_ROUTE_CONFIG, servicePermission: 'connections:read' } }, async (request) =>
+    userJson(await getUser(deps, serviceCaller(request).key, request.params.id)),
+  );
+
+  app.patch<UserParams & { Body: { external_id: string | null } }>(
+    '/users/:id',
+    { schema: patchUserSchema, config: { ...SERVICE_ROUTE_CONFIG, servicePermission: 'users:write' } },
+    async (request) => userJson(await updateExternalId(deps, serviceCaller(request), request.params.id, request.body.external_id)),
+  );
+
+  app.post<ConnectionParams & { Body: { min_ttl_seconds?: number; force_refresh?: boolean } | null | undefined }>(
+    '/users/:id/connections/:provider/access-token',
+    { schema: accessTokenSchema, config: { ...SERVICE_ROUTE_CONFIG, servicePermission: 'tokens:read' } },
+    async (request) => {
+      const options = { minTtlSeconds: request.body?.min_ttl_seconds ?? 60, forceRefresh: request.body?.force_refresh ?? false };
+      const token = await issueAccessToken(deps, serviceCaller(request), request.params.id, request.params.provider, options);
+      return { access_token: token.accessToken, token_type: token.tokenType, expires_at: token.expiresAt, scope: token.scope };
+    },
+  );
+
+  app.delete<ConnectionParams>(
+    '/users/:id/connections/:provider',
+    { schema: deleteConnectionSchema, config: { ...SERVICE_ROUTE_CONFIG, servicePermission: 'connections:write' } },
+    async (request) => disconnectUser(deps, serviceCaller(request), request.params.id, request.params.provider),
+  );
+
+  await app.register(serviceProxyRoutes, deps);
+}

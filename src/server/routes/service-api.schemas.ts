@@ -1,0 +1,182 @@
+import { ERROR_CODES, SERVICE_API_STATUSES, type ErrorCode } from '../../client/error-codes.js';
+
+// The JSON schemas of the service API's routes: Fastify validates requests
+// and serializes answers with them, and @fastify/swagger turns them into the
+// OpenAPI document (GET /api/v1/openapi.json). They are the one source.
+
+const SECURITY = [{ serviceKey: [] }];
+
+const epochSeconds = (description: string) => ({ type: ['integer', 'null'], description: `${description} (epoch seconds)` }) as const;
+
+export const connectionSchema = {
+  type: 'object',
+  required: ['provider', 'subject', 'status', 'scope', 'expires_at', 'last_refreshed_at', 'has_refresh_token'],
+  additionalProperties: false,
+  properties: {
+    provider: { type: 'string' },
+    subject: { type: ['string', 'null'], description: "The user's id at the provider; null when the identity is no longer linked" },
+    status: { type: 'string', enum: ['active', 'needs_reauth'] },
+    scope: { type: ['string', 'null'] },
+    expires_at: epochSeconds('When the access token expires; null: no expiry given'),
+    last_refreshed_at: epochSeconds('When it was last refreshed; null: never'),
+    has_refresh_token: { type: 'boolean' },
+  },
+} as const;
+
+export const userSchema = {
+  type: 'object',
+  required: ['id', 'external_id', 'username', 'email', 'name', 'is_active', 'connections'],
+  additionalProperties: false,
+  properties: {
+    id: { type: 'string' },
+    external_id: { type: ['string', 'null'], description: "The user's id in your system (PATCH sets it)" },
+    username: { type: 'string' },
+    email: { type: ['string', 'null'] },
+    name: { type: ['string', 'null'] },
+    is_active: { type: 'boolean' },
+    connections: { type: 'array', items: connectionSchema, description: 'Connected providers (only those the key may use); never a token value' },
+  },
+} as const;
+
+/** `{ error, message }` for the given statuses, each with the codes it can carry. */
+function errors(byStatus: Record<number, readonly ErrorCode[]>) {
+  const responses: Record<number, object> = {};
+  for (const [status, codes] of Object.entries(byStatus)) {
+    for (const code of codes) {
+      const expected = SERVICE_API_STATUSES[code] ?? ERROR_CODES[code].status;
+      if (expected !== Number(status)) throw new Error(`service API schema: ${code} is answered with ${expected}, not ${status}`);
+    }
+    responses[Number(status)] = {
+      description: codes.map((code) => `\`${code}\`: ${ERROR_CODES[code].meaning}`).join(' '),
+      type: 'object',
+      required: ['error', 'message'],
+      additionalProperties: false,
+      properties: { error: { type: 'string', enum: [...codes] }, message: { type: 'string' } },
+    };
+  }
+  return responses;
+}
+
+/** What every route that takes a key can answer. */
+const KEYED = { 400: ['bad_request', 'invalid_character'], 401: ['invalid_service_key'], 429: ['too_many_requests'], 500: ['internal_error'] } as const;
+const PROVIDER_FAULTS = {
+  502: ['provider_error', 'provider_bad_response', 'provider_untrusted_certificate'],
+  503: ['provider_unreachable', 'provider_unavailable'],
+  504: ['provider_timeout'],
+} as const;
+const BODY_FAULTS = { 413: ['payload_too_large'], 415: ['unsupported_media_type'] } as const;
+
+const userIdParam = { id: { type: 'string', minLength: 1, maxLength: 100, description: "The user's id (`id` of a User)" } } as const;
+const userParams = { type: 'object', required: ['id'], properties: userIdParam } as const;
+const connectionParams = {
+  type: 'object',
+  required: ['id', 'provider'],
+  properties: { ...userIdParam, provider: { type: 'string', minLength: 1, maxLength: 100, description: 'A provider name from OAUTH_PROVIDERS' } },
+} as const;
+
+const lookUpText = { type: 'string', minLength: 1, maxLength: 320 } as const;
+
+export const listUsersSchema = {
+  operationId: 'findUsers',
+  summary: 'Find users by external_id, by e-mail address, or by their identity at a provider',
+  description: 'Exactly one of: `external_id`; `email` (any case); `provider` with `subject`. At most 100 users, oldest first. Permission `connections:read`.',
+  tags: ['users'],
+  security: SECURITY,
+  querystring: {
+    type: 'object',
+    properties: { external_id: lookUpText, email: lookUpText, provider: lookUpText, subject: lookUpText },
+  },
+  response: {
+    200: { type: 'object', required: ['users'], additionalProperties: false, properties: { users: { type: 'array', items: userSchema } } },
+    ...errors({ ...KEYED, 403: ['missing_permission', 'provider_not_allowed'] }),
+  },
+} as const;
+
+export const getUserSchema = {
+  operationId: 'getUser',
+  summary: 'A user and their connections',
+  description: 'Permission `connections:read`.',
+  tags: ['users'],
+  security: SECURITY,
+  params: userParams,
+  response: { 200: userSchema, ...errors({ ...KEYED, 403: ['missing_permission'], 404: ['not_found'] }) },
+} as const;
+
+export const patchUserSchema = {
+  operationId: 'updateUser',
+  summary: "Set (or, with null, clear) the user's external_id",
+  description: 'Unique among users: 409 `external_id_taken` when another user has it. Permission `users:write`.',
+  tags: ['users'],
+  security: SECURITY,
+  params: userParams,
+  body: {
+    type: 'object',
+    required: ['external_id'],
+    additionalProperties: false,
+    properties: { external_id: { type: ['string', 'null'], minLength: 1, maxLength: 255 } },
+  },
+  response: { 200: userSchema, ...errors({ ...KEYED, ...BODY_FAULTS, 403: ['missing_permission'], 404: ['not_found'], 409: ['external_id_taken'] }) },
+} as const;
+
+export const accessTokenSchema = {
+  operationId: 'getAccessToken',
+  summary: "The user's access token for a provider, refreshed first when it would expire within min_ttl_seconds",
+  description:
+    'A refresh goes through the same single flight as every other use: concurrent calls share one refresh. `min_ttl_seconds` is capped at half the token\'s lifetime. Every token handed out is written to the audit log. Permission `tokens:read`.',
+  tags: ['connections'],
+  security: SECURITY,
+  params: connectionParams,
+  body: {
+    type: ['object', 'null'],
+    additionalProperties: false,
+    properties: {
+      min_ttl_seconds: { type: 'integer', minimum: 0, maximum: 86_400, default: 60, description: 'Refresh first when the token expires within this many seconds' },
+      force_refresh: { type: 'boolean', default: false, description: 'Refresh even when the token is fresh' },
+    },
+  },
+  response: {
+    200: {
+      type: 'object',
+      required: ['access_token', 'token_type', 'expires_at', 'scope'],
+      additionalProperties: false,
+      properties: {
+        access_token: { type: 'string' },
+        token_type: { type: 'string' },
+        expires_at: epochSeconds('When it expires; null: the provider gave no expiry'),
+        scope: { type: ['string', 'null'] },
+      },
+    },
+    ...errors({
+      ...KEYED,
+      ...BODY_FAULTS,
+      ...PROVIDER_FAULTS,
+      403: ['missing_permission', 'provider_not_allowed', 'account_inactive'],
+      404: ['not_found', 'unknown_provider', 'not_connected'],
+      409: ['needs_reauth', 'no_refresh_token'],
+    }),
+  },
+} as const;
+
+export const deleteConnectionSchema = {
+  operationId: 'deleteConnection',
+  summary: "Revoke the user's tokens at the provider, then delete them",
+  description: '`revoked`: whether the provider confirmed the revocation (the tokens are deleted either way). Permission `connections:write`.',
+  tags: ['connections'],
+  security: SECURITY,
+  params: connectionParams,
+  response: {
+    200: { type: 'object', required: ['revoked'], additionalProperties: false, properties: { revoked: { type: 'boolean' } } },
+    ...errors({ ...KEYED, 403: ['missing_permission', 'provider_not_allowed'], 404: ['not_found', 'unknown_provider', 'not_connected'] }),
+  },
+} as const;
+
+export const proxySchema = {
+  operationId: 'callProviderApi',
+  summary: "Call the provider's API as the user",
+  description:
+    "Any method. `<NAME>_API_BASE_URL/*` is called with the user's access token (refreshed first when needed, retried once after a 401), and its answer streamed back with an allowlist of its headers. Our own errors are `{ error, message }`: 400 `invalid_api_path`, 401 `invalid_service_key`, 403 `missing_permission`/`provider_not_allowed`/`account_inactive`, 404 `not_found`/`unknown_provider`/`not_connected`/`no_api`, 409 `needs_reauth`, 429, 502/503/504. Permission `proxy`.",
+  tags: ['connections'],
+  security: SECURITY,
+  params: { type: 'object', required: ['id', 'provider'], properties: { ...connectionParams.properties, '*': { type: 'string', description: 'The API path and query, as sent' } } },
+  response: { default: { description: "The provider API's answer, or one of our errors as `{ error, message }`" } },
+} as const;

@@ -1,0 +1,125 @@
+// Service keys in the admin site: staff see them; superusers create (the key
+// shown once) and revoke them; every change and refusal is audited.
+import { beforeAll, expect, it } from 'vitest';
+import { setUserFlags } from '../src/db/user.repository.js';
+import { describeEachDialect } from './support/postgres.js';
+import { signedInUser, type SignedInUser } from './support/signed-in.js';
+import { useTestApp } from './support/use-test-app.js';
+
+describeEachDialect('service keys in the admin site', (dialect) => {
+  const { app, database } = useTestApp(dialect);
+  let superuser: SignedInUser;
+  let staff: SignedInUser;
+  let member: SignedInUser;
+
+  beforeAll(async () => {
+    superuser = await signedInUser(app(), 'alice');
+    await setUserFlags(database().db, superuser.userId, { isStaff: true, isSuperuser: true });
+    staff = await signedInUser(app(), 'bob');
+    await setUserFlags(database().db, staff.userId, { isStaff: true });
+    member = await signedInUser(app(), 'mallory');
+  });
+
+  const get = (url: string, user?: SignedInUser) => app().runtime.app.inject({ method: 'GET', url, headers: user ? { cookie: user.cookie } : {} });
+  const post = (url: string, user: SignedInUser, fields: Array<[string, string]>, csrf = true) =>
+    app().runtime.app.inject({
+      method: 'POST',
+      url,
+      headers: { cookie: user.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams([...(csrf ? [['_csrf', user.csrfToken] as [string, string]] : []), ...fields]).toString(),
+    });
+  const callApi = (key: string) => app().runtime.app.inject({ method: 'GET', url: `/api/v1/users/${member.userId}`, headers: { authorization: `Bearer ${key}` } });
+  const events = async (event: string) => database().db.selectFrom('audit_log').selectAll().where('event', '=', event).orderBy('id').execute();
+
+  async function create(name: string, permissions: string[], providers: string[] = []): Promise<string> {
+    const answer = await post('/admin/services/new', superuser, [['name', name], ...permissions.map((p): [string, string] => ['permissions', p]), ...providers.map((p): [string, string] => ['providers', p])]);
+    expect(answer.statusCode).toBe(200);
+    const key = /<code class="service-key">(tks_[^<]+)<\/code>/.exec(answer.body)?.[1];
+    expect(key).toBeDefined();
+    return key!;
+  }
+
+  it('a superuser creates a key: shown once on the answer (not cached), working, audited with the admin as actor', async () => {
+    const form = await get('/admin/services/new', superuser);
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('value="connections:read"');
+    expect(form.body).toContain('value="toolkit"');
+
+    const answer = await post('/admin/services/new', superuser, [['name', 'crm'], ['permissions', 'connections:read'], ['permissions', 'tokens:read'], ['providers', 'toolkit']]);
+    expect(answer.statusCode).toBe(200);
+    expect(answer.headers['cache-control']).toBe('no-store');
+    const key = /<code class="service-key">(tks_[^<]+)<\/code>/.exec(answer.body)![1]!;
+    expect((await callApi(key)).statusCode).toBe(200);
+
+    const [created] = await events('service_key.created');
+    expect(created).toMatchObject({ actor_user_id: superuser.userId, target_type: 'service_key' });
+    expect(JSON.parse(created!.detail!)).toEqual({ name: 'crm', permissions: ['connections:read', 'tokens:read'], providers: ['toolkit'], via: 'admin' });
+    expect(await events('admin.services.create')).toHaveLength(1);
+
+    // Never again: not on the list, the detail page, nor the session's flash.
+    const list = await get('/admin/services', superuser);
+    const detail = await get(`/admin/services/${created!.target_id}`, superuser);
+    for (const page of [list, detail]) expect(page.body).not.toContain(key.slice(4, 40));
+    const sessions = await database().db.selectFrom('sessions').select('data').execute();
+    expect(JSON.stringify(sessions)).not.toContain(key.slice(31));
+  });
+
+  it('lists each key with its permissions, providers, creation and last use', async () => {
+    const key = await create('analytics', ['connections:read']);
+    expect((await callApi(key)).statusCode).toBe(200);
+    const list = await get('/admin/services', staff);
+    expect(list.statusCode).toBe(200);
+    const row = /<tr><td><a href="\/admin\/services\/[^"]+">analytics<\/a><\/td>(.*?)<\/tr>/s.exec(list.body)?.[1];
+    expect(row).toMatch(/<td>connections:read<\/td>\s*<td><span class="muted">all<\/span><\/td>\s*<td><span title="[^"]+">[^<]+<\/span><\/td>\s*<td><span title="[^"]+">[^<]+<\/span><\/td>/);
+    expect(list.body).toContain('href="/admin/services"');
+  });
+
+  it('a bad form is shown again with what is wrong (400), nothing created', async () => {
+    const before = (await events('service_key.created')).length;
+    const noPermission = await post('/admin/services/new', superuser, [['name', 'empty']]);
+    expect(noPermission.statusCode).toBe(400);
+    expect(noPermission.body).toContain('A service key needs at least one permission');
+    expect(noPermission.body).toContain('value="empty"');
+    const taken = await post('/admin/services/new', superuser, [['name', 'crm'], ['permissions', 'proxy']]);
+    expect(taken.statusCode).toBe(400);
+    expect(taken.body).toContain('A service key named &quot;crm&quot; exists already');
+    expect((await events('service_key.created')).length).toBe(before);
+  });
+
+  it('staff who are not superusers see keys but may not create or revoke one (403, audited); others are refused', async () => {
+    const list = await get('/admin/services', staff);
+    expect(list.statusCode).toBe(200);
+    expect(list.body).not.toContain('href="/admin/services/new"');
+    expect((await get('/admin/services', superuser)).body).toContain('href="/admin/services/new"');
+    expect((await get('/admin/services/new', staff)).statusCode).toBe(403);
+    expect((await post('/admin/services/new', staff, [['name', 'sneaky'], ['permissions', 'tokens:read']])).statusCode).toBe(403);
+    expect(await database().db.selectFrom('service_keys').select('id').where('name', '=', 'sneaky').executeTakeFirst()).toBeUndefined();
+    expect((await events('admin.services.create_denied')).map((row) => row.actor_user_id)).toEqual([staff.userId, staff.userId]);
+
+    const key = await create('kept', ['connections:read']);
+    const id = /^tks_([^_]+)_/.exec(key)![1]!;
+    expect((await post(`/admin/services/${id}/revoke`, staff, [])).statusCode).toBe(403);
+    expect((await callApi(key)).statusCode).toBe(200);
+    expect((await get('/admin/services', member)).statusCode).toBe(403);
+    expect((await get('/admin/services/new', member)).statusCode).toBe(403);
+  });
+
+  it('a superuser revokes a key (CSRF-checked): it stops working at once; audited', async () => {
+    const key = await create('revoked', ['connections:read']);
+    const id = /^tks_([^_]+)_/.exec(key)![1]!;
+    expect((await post(`/admin/services/${id}/revoke`, superuser, [], false)).statusCode).toBe(403);
+    expect((await callApi(key)).statusCode).toBe(200);
+    const answer = await post(`/admin/services/${id}/revoke`, superuser, []);
+    expect(answer.statusCode).toBe(303);
+    expect(answer.headers.location).toBe('/admin/services');
+    expect((await callApi(key)).statusCode).toBe(401);
+    expect((await events('service_key.revoked')).map((row) => [row.actor_user_id, row.target_id])).toEqual([[superuser.userId, id]]);
+    expect((await events('admin.services.revoke')).map((row) => row.target_id)).toEqual([id]);
+  });
+
+  it('creating needs the CSRF token', async () => {
+    const answer = await post('/admin/services/new', superuser, [['name', 'forged'], ['permissions', 'tokens:read']], false);
+    expect(answer.statusCode).toBe(403);
+    expect(await database().db.selectFrom('service_keys').select('id').where('name', '=', 'forged').executeTakeFirst()).toBeUndefined();
+  });
+});

@@ -1,0 +1,149 @@
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runBackup } from '../src/cli/backup.command.js';
+import type { Environment } from '../src/config/env-file.js';
+import { openDatabase } from '../src/db/database.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { backupSqliteDatabase, type BackupProgress } from '../src/db/sqlite-backup.js';
+import { runCaptured } from './support/cli.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'tokenkeeper-backup-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+const payload = (id: number) => `row ${id} `.padEnd(600, String.fromCharCode(97 + (id % 26)));
+
+describe('a backup taken while another connection writes', () => {
+  it('opens, and holds every row committed before its last pass, in a private file of its own', async () => {
+    const source = join(folder, 'live.db');
+    const server = new SqliteDatabase(source);
+    server.pragma('journal_mode = WAL');
+    server.exec('CREATE TABLE writes (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)');
+    const insert = server.prepare('INSERT INTO writes (id, payload) VALUES (?, ?)');
+    let committed = 0;
+    const commit = () => {
+      committed += 1;
+      insert.run(committed, payload(committed));
+    };
+    server.transaction(() => {
+      for (let i = 0; i < 2000; i += 1) commit();
+    })();
+
+    // A write committed after every step of the copy, by another connection (as the server would).
+    const steps: BackupProgress[] = [];
+    const destination = join(folder, 'copy.db');
+    const result = await backupSqliteDatabase(source, destination, {
+      pagesPerStep: 10,
+      onProgress: (progress) => {
+        steps.push(progress);
+        if (progress.remainingPages > 0) commit();
+      },
+    });
+    server.close();
+
+    // The writes restarted the copy (SQLite starts over when another connection writes), and it still finished.
+    const restarts = steps.filter((step, i) => i > 0 && step.remainingPages > steps[i - 1]!.remainingPages).length;
+    expect(restarts).toBeGreaterThan(0);
+    expect(steps.at(-1)).toEqual({ totalPages: result.totalPages, remainingPages: 0 });
+
+    const copy = new SqliteDatabase(destination, { readonly: true, fileMustExist: true });
+    try {
+      expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(copy.pragma('journal_mode', { simple: true })).toBe('delete');
+      const rows = copy.prepare('SELECT id, payload FROM writes ORDER BY id').all() as Array<{ id: number; payload: string }>;
+      // The last write came before the copy's last pass: every committed row is there, and nothing else.
+      expect(rows.length).toBe(committed);
+      expect(rows.every((row, i) => row.id === i + 1 && row.payload === payload(i + 1))).toBe(true);
+    } finally {
+      copy.close();
+    }
+    expect(statSync(destination).mode & 0o777).toBe(0o600);
+    expect(readdirSync(folder).filter((name) => name.includes('partial') || name.startsWith('copy.db-'))).toEqual([]);
+  });
+});
+
+describe('tokenkeeper backup', () => {
+  const cwd = mkdtempSync(join(folder, 'cwd-'));
+  const databasePath = join(folder, 'app.db');
+  const env: Environment = { DATABASE_URL: `sqlite:${databasePath}` };
+  const now = () => 1_800_000_000;
+  const backupCli = (args: string[], environment = env, isTTY = false) =>
+    runCaptured(
+      (argv, io) => runBackup(argv, { ...io, stderr: Object.assign(io.stderr, { isTTY }) }),
+      args,
+      { env: environment, cwd, now },
+    );
+
+  it('copies the app database: the copy has its tables and rows', async () => {
+    const database = await openDatabase(env.DATABASE_URL!);
+    await migrateToLatest(database);
+    await database.db.insertInto('users').values({ id: 'u1', username: 'alice', email: 'alice@example.test', name: 'Alice', date_joined: 1 }).execute();
+    await database.close();
+
+    const destination = join(folder, 'app-backup.db');
+    const result = await backupCli([destination]);
+    expect(result.code).toBe(0);
+    const pages = Number(/^backup: (\d+) \/ \1 pages \(100%\), 0 left$/m.exec(result.stderr)?.[1]);
+    expect(pages).toBeGreaterThan(1);
+    expect(result.stdout).toBe(`Backed up ${databasePath} to ${destination} (${statSync(destination).size} bytes).\n`);
+    expect(statSync(destination).size).toBe(pages * 4096);
+    const copy = await openDatabase(`sqlite:${destination}`);
+    try {
+      expect(await copy.db.selectFrom('users').select(['username', 'email']).execute()).toEqual([{ username: 'alice', email: 'alice@example.test' }]);
+    } finally {
+      await copy.close();
+    }
+  });
+
+  it('on a terminal, redraws one progress line in place', async () => {
+    const result = await backupCli([join(folder, 'terminal-backup.db')], env, true);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^\rbackup: (\d+) \/ \1 pages \(100%\), 0 left\x1b\[K\n$/);
+  });
+
+  it('refuses to replace an existing file, and replaces it with --force', async () => {
+    const destination = join(folder, 'taken.db');
+    writeFileSync(destination, 'precious', { mode: 0o644 });
+    chmodSync(destination, 0o644);
+    const refused = await backupCli([destination]);
+    expect(refused).toEqual({ code: 1, stdout: '', stderr: `tokenkeeper backup: ${destination} already exists (use --force to replace it)\n` });
+    expect(readFileSync(destination, 'utf8')).toBe('precious');
+
+    const forced = await backupCli([destination, '--force']);
+    expect(forced.code).toBe(0);
+    expect(readFileSync(destination).subarray(0, 16).toString('latin1')).toBe('SQLite format 3\0');
+    expect(statSync(destination).mode & 0o777).toBe(0o600);
+  });
+
+  it('never writes over the database itself, even with --force', async () => {
+    const before = readFileSync(databasePath);
+    const result = await backupCli([databasePath, '--force']);
+    expect(result).toEqual({ code: 1, stdout: '', stderr: `tokenkeeper backup: the backup failed: ${databasePath} is the database itself (or one of its files)\n` });
+    expect(readFileSync(databasePath).equals(before)).toBe(true);
+  });
+
+  it('for PostgreSQL, says to use pg_dump and exits 2', async () => {
+    const destination = join(folder, 'pg.dump');
+    const result = await backupCli([destination], { DATABASE_URL: 'postgres://tokenkeeper:s3cret@db.internal:5432/tokenkeeper' });
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'tokenkeeper backup: DATABASE_URL is PostgreSQL (db.internal:5432/tokenkeeper): back it up with pg_dump, e.g. pg_dump --format=custom --file=tokenkeeper.dump "$DATABASE_URL", and restore it with pg_restore\n',
+    });
+    expect(readdirSync(folder)).not.toContain('pg.dump');
+  });
+
+  it.each([
+    [[], 'missing the file to write the backup to'],
+    [['a.db', 'b.db'], 'one file only (got 2)'],
+    [['--bogus', 'a.db'], "Unknown option '--bogus'"],
+  ])('backup %j prints the usage and exits 2', async (args, problem) => {
+    const result = await backupCli(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`tokenkeeper backup: ${problem}`);
+    expect(result.stderr).toContain('Usage: tokenkeeper backup <file> [--force]');
+  });
+});

@@ -1,0 +1,142 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDoctor } from '../src/cli/doctor.command.js';
+import type { Environment } from '../src/config/env-file.js';
+import { parseDatabaseUrl } from '../src/db/database.js';
+import { knownMigrations, migrateDown } from '../src/db/migrate.js';
+import { encryptionKeyId, generateEncryptionKey } from '../src/db/token-cipher.js';
+import type { DevProvider } from '../src/dev-provider/index.js';
+import { runCaptured } from './support/cli.js';
+import { DIALECTS, type TestDatabase } from './support/postgres.js';
+import { freePort } from './support/free-port.js';
+import { signedInUser } from './support/signed-in.js';
+import { APP_ORIGIN, startTestApp, startTestProvider, TEST_ENCRYPTION_KEY, testAppEnv, type TestApp } from './support/test-app.js';
+
+const cwd = mkdtempSync(join(tmpdir(), 'tokenkeeper-doctor-'));
+const keyIdOf = (base64Key: string) => encryptionKeyId(Buffer.from(base64Key, 'base64'));
+const MIGRATIONS = knownMigrations();
+
+describe('tokenkeeper doctor', () => {
+  let database: TestDatabase;
+  let provider: DevProvider;
+  let app: TestApp;
+  let tokenId: string;
+  let path: string;
+
+  beforeAll(async () => {
+    database = await DIALECTS[0]!.openTestDatabase({ migrate: false });
+    path = (parseDatabaseUrl(database.url) as { path: string }).path;
+    provider = await startTestProvider();
+    app = await startTestApp({ databaseUrl: database.url, sharedProvider: provider });
+    const alice = await signedInUser(app, 'alice');
+    tokenId = (await database.db.selectFrom('tokens').select('id').where('user_id', '=', alice.userId).executeTakeFirstOrThrow()).id;
+  });
+  afterAll(async () => {
+    await app?.close();
+    await provider?.close();
+    await database?.close();
+    rmSync(cwd, { recursive: true, force: true });
+  });
+
+  const environment = (env: Record<string, string> = {}, issuer = provider.issuer, databaseUrl = database.url): Environment =>
+    testAppEnv({ baseUrl: APP_ORIGIN, databaseUrl, issuer, env });
+  const doctor = (env: Environment, now?: () => number) => runCaptured(runDoctor, [], { env, cwd, ...(now ? { now } : {}) });
+  const lines = (stdout: string) => stdout.trimEnd().split('\n');
+
+  it('against the dev provider: every check ok, one line each, exit 0', async () => {
+    const result = await doctor(environment());
+    expect(result.stderr).toBe('');
+    expect(lines(result.stdout)).toEqual([
+      `ok    configuration: development, BASE_URL ${APP_ORIGIN}, providers toolkit`,
+      `ok    database: SQLite ${path} answers`,
+      `ok    migrations: all ${MIGRATIONS.length} applied`,
+      `ok    encryption keys: the 1 most recent tokens decrypt: 1 under key ${keyIdOf(TEST_ENCRYPTION_KEY)} (the newest)`,
+      `ok    redirect URI toolkit: ${APP_ORIGIN}/auth/toolkit/callback (the provider must have it registered for this client)`,
+      `ok    provider toolkit: discovery found issuer ${provider.issuer}; token endpoint ${provider.issuer}/token reached (a GET answered HTTP 404)`,
+      `ok    clock toolkit: within 60 s of toolkit's (its Date header)`,
+      'doctor: 7 ok, 0 warnings, 0 failures',
+    ]);
+    expect(result.code).toBe(0);
+  });
+
+  it('warns, and still exits 0, when this machine is an hour behind the provider', async () => {
+    const result = await doctor(environment(), () => Date.now() / 1000 - 3600);
+    expect(lines(result.stdout)).toContain(
+      "warn  clock toolkit: this machine's clock is 60 min behind toolkit's (its Date header): token and ID token expiries will be off; check NTP",
+    );
+    expect(lines(result.stdout).at(-1)).toBe('doctor: 6 ok, 1 warning, 0 failures');
+    expect(result.code).toBe(0);
+  });
+
+  it('fails on an unreachable provider', async () => {
+    const down = `http://127.0.0.1:${await freePort()}`;
+    const result = await doctor(environment({}, down));
+    expect(lines(result.stdout).slice(4)).toEqual([
+      `ok    redirect URI toolkit: ${APP_ORIGIN}/auth/toolkit/callback (the provider must have it registered for this client)`,
+      'fail  provider toolkit: Toolkit could not be reached for the discovery. (ECONNREFUSED)',
+      'doctor: 5 ok, 0 warnings, 1 failure',
+    ]);
+    expect(result.code).toBe(1);
+  });
+
+  it('checks a provider without discovery at its token endpoint', async () => {
+    const explicit = (tokenUrl: string) =>
+      environment({ TOOLKIT_SCOPE: 'profile email', TOOLKIT_AUTHORIZE_URL: `${provider.issuer}/auth`, TOOLKIT_ACCESS_TOKEN_URL: tokenUrl });
+    const reached = await doctor(explicit(`${provider.issuer}/token`));
+    expect(lines(reached.stdout)[5]).toBe(`ok    provider toolkit: endpoints configured; token endpoint ${provider.issuer}/token reached (a GET answered HTTP 404)`);
+    expect(reached.code).toBe(0);
+
+    const down = `http://127.0.0.1:${await freePort()}/token`;
+    const unreachable = await doctor(explicit(down));
+    expect(lines(unreachable.stdout).slice(5)).toEqual([
+      `fail  provider toolkit: endpoints configured; token endpoint ${down} unreachable: fetch failed (ECONNREFUSED)`,
+      'doctor: 5 ok, 0 warnings, 1 failure',
+    ]);
+    expect(unreachable.code).toBe(1);
+  });
+
+  it('fails on a key that does not decrypt the stored tokens, and names the key they are under', async () => {
+    const otherKey = generateEncryptionKey();
+    const wrong = await doctor(environment({ TOKEN_ENCRYPTION_KEYS: otherKey }));
+    expect(lines(wrong.stdout)).toContain(
+      `fail  encryption keys: 1 of the 1 most recent tokens do not decrypt: token ${tokenId} is under key ${keyIdOf(TEST_ENCRYPTION_KEY)}, which is not in TOKEN_ENCRYPTION_KEYS`,
+    );
+    expect(wrong.code).toBe(1);
+
+    // A new key first, the old one kept after it (a rotation under way): readable, under the older key.
+    const rotating = await doctor(environment({ TOKEN_ENCRYPTION_KEYS: `${otherKey},${TEST_ENCRYPTION_KEY}` }));
+    expect(lines(rotating.stdout)).toContain(
+      `ok    encryption keys: the 1 most recent tokens decrypt: 1 under key ${keyIdOf(TEST_ENCRYPTION_KEY)} (an older key: \`tokenkeeper keys rotate\` moves them)`,
+    );
+    expect(rotating.code).toBe(0);
+  });
+
+  it('fails on a pending migration', async () => {
+    const behind = await DIALECTS[0]!.openTestDatabase({ migrate: true });
+    try {
+      const { reverted } = await migrateDown(behind);
+      expect(reverted).toEqual([MIGRATIONS.at(-1)]);
+      const result = await doctor(environment({}, provider.issuer, behind.url));
+      expect(lines(result.stdout).slice(2, 4)).toEqual([
+        `fail  migrations: 1 of ${MIGRATIONS.length} pending (${MIGRATIONS.at(-1)}): run \`tokenkeeper migrate\` (serve applies them when it starts)`,
+        `ok    encryption keys: no stored tokens to check yet (newest key ${keyIdOf(TEST_ENCRYPTION_KEY)})`,
+      ]);
+      expect(result.code).toBe(1);
+    } finally {
+      await behind.close();
+    }
+  });
+
+  it('fails on a configuration serve would refuse, with its one-line message', async () => {
+    const env = environment();
+    delete env.TOOLKIT_CLIENT_ID;
+    const result = await doctor(env);
+    expect(result).toEqual({
+      code: 1,
+      stdout: 'fail  configuration: TOOLKIT_CLIENT_ID is missing (OAUTH_PROVIDERS lists "toolkit")\ndoctor: 0 ok, 0 warnings, 1 failure\n',
+      stderr: '',
+    });
+  });
+});

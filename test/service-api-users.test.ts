@@ -1,0 +1,158 @@
+// The service API's users: finding them, reading one, setting external_id,
+// and the OpenAPI document every answer here is checked against (see
+// support/service-api.ts).
+import { beforeAll, expect, it } from 'vitest';
+import { describeEachDialect } from './support/postgres.js';
+import { ALL_PERMISSIONS, newServiceKey, serviceApiClient, withSecondProvider, type ServiceApiClient } from './support/service-api.js';
+import { signedInUser, type SignedInUser } from './support/signed-in.js';
+import { useTestApp } from './support/use-test-app.js';
+
+describeEachDialect('service API: users', (dialect) => {
+  const { app, database } = useTestApp(dialect, { configure: withSecondProvider });
+  let api: ServiceApiClient;
+  let key: string;
+  let alice: SignedInUser;
+  let bob: SignedInUser;
+
+  beforeAll(async () => {
+    api = await serviceApiClient(app());
+    key = await newServiceKey(app(), 'everything', ALL_PERMISSIONS);
+    alice = await signedInUser(app(), 'alice');
+    bob = await signedInUser(app(), 'bob');
+  });
+
+  const subjectOf = async (user: SignedInUser) =>
+    (await database().db.selectFrom('accounts').select('subject').where('user_id', '=', user.userId).executeTakeFirstOrThrow()).subject;
+
+  it('serves an OpenAPI 3.1 document of the service API alone, without a key, with the key as a bearer scheme', async () => {
+    expect(api.document.openapi).toBe('3.1.0');
+    expect(Object.keys(api.document.paths).sort()).toEqual([
+      '/api/v1/users',
+      '/api/v1/users/{id}',
+      '/api/v1/users/{id}/connections/{provider}',
+      '/api/v1/users/{id}/connections/{provider}/access-token',
+      '/api/v1/users/{id}/connections/{provider}/proxy/{path}',
+    ]);
+    expect(api.document).toMatchObject({ components: { securitySchemes: { serviceKey: { type: 'http', scheme: 'bearer' } } } });
+    expect(Object.keys(api.document.paths['/api/v1/users/{id}']!).sort()).toEqual(['get', 'patch']);
+    const answer = await app().runtime.app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
+    expect(answer.headers['content-type']).toMatch(/^application\/json/);
+  });
+
+  it('GET /users/:id: the user, their connections with metadata only, never a token value', async () => {
+    const answer = await api.call({ method: 'GET', template: '/users/{id}', params: { id: alice.userId }, key });
+    expect(answer.status).toBe(200);
+    const stored = (await app().runtime.tokenStore.findToken(alice.userId, 'toolkit'))!;
+    expect(answer.body).toEqual({
+      id: alice.userId,
+      external_id: null,
+      username: 'alice',
+      email: 'alice@example.test',
+      name: 'Alice Liddell',
+      is_active: true,
+      connections: [
+        {
+          provider: 'toolkit',
+          subject: await subjectOf(alice),
+          status: 'active',
+          scope: stored.scope,
+          expires_at: stored.expiresAt,
+          last_refreshed_at: null,
+          has_refresh_token: true,
+        },
+      ],
+    });
+    const text = JSON.stringify(answer.body);
+    for (const value of [stored.accessToken, stored.refreshToken, stored.idToken]) expect(text).not.toContain(value);
+    expect(answer.headers['cache-control']).toBe('no-store');
+  });
+
+  it('GET /users/:id of no such user: 404 not_found, saying nothing of anyone', async () => {
+    const answer = await api.call({ method: 'GET', template: '/users/{id}', params: { id: 'no-such-user' }, key });
+    expect(answer.status).toBe(404);
+    expect(answer.body).toEqual({ error: 'not_found', message: 'There is no user with this id.' });
+  });
+
+  it('GET /users finds by external_id, by e-mail in any case, and by provider and subject', async () => {
+    const patched = await api.call({ method: 'PATCH', template: '/users/{id}', params: { id: bob.userId }, key, body: { external_id: 'crm-42' } });
+    expect(patched.status).toBe(200);
+    const ids = (body: { users: Array<{ id: string }> }) => body.users.map((user) => user.id);
+
+    const byExternal = await api.call({ method: 'GET', template: '/users', query: { external_id: 'crm-42' }, key });
+    expect(byExternal.status).toBe(200);
+    expect(ids(byExternal.body)).toEqual([bob.userId]);
+    expect(byExternal.body.users[0]).toMatchObject({ username: 'bob', external_id: 'crm-42', connections: [{ provider: 'toolkit' }] });
+
+    const byEmail = await api.call({ method: 'GET', template: '/users', query: { email: 'ALICE@Example.TEST' }, key });
+    expect(ids(byEmail.body)).toEqual([alice.userId]);
+
+    const bySubject = await api.call({ method: 'GET', template: '/users', query: { provider: 'toolkit', subject: await subjectOf(bob) }, key });
+    expect(ids(bySubject.body)).toEqual([bob.userId]);
+
+    const misses: Array<Record<string, string>> = [{ external_id: 'nobody' }, { email: 'nobody@example.test' }, { provider: 'toolkit', subject: 'nobody' }];
+    for (const query of misses) {
+      const none = await api.call({ method: 'GET', template: '/users', query, key });
+      expect(none.status).toBe(200);
+      expect(none.body).toEqual({ users: [] });
+    }
+  });
+
+  it('GET /users without exactly one selector: 400 bad_request', async () => {
+    const queries: Array<Record<string, string>> = [{}, { external_id: 'a', email: 'b@c' }, { provider: 'toolkit' }, { subject: 'x' }, { email: '' }];
+    for (const query of queries) {
+      const answer = await api.call({ method: 'GET', template: '/users', query, key });
+      expect(answer.status, JSON.stringify(query)).toBe(400);
+      expect(answer.body.error).toBe('bad_request');
+    }
+  });
+
+  it('PATCH /users/:id sets and clears external_id; 409 external_id_taken when another user has it; audited', async () => {
+    const set = await api.call({ method: 'PATCH', template: '/users/{id}', params: { id: alice.userId }, key, body: { external_id: 'crm-7' } });
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({ id: alice.userId, external_id: 'crm-7' });
+
+    const taken = await api.call({ method: 'PATCH', template: '/users/{id}', params: { id: bob.userId }, key, body: { external_id: 'crm-7' } });
+    expect(taken.status).toBe(409);
+    expect(taken.body).toEqual({ error: 'external_id_taken', message: 'Another user has this external_id.' });
+    expect((await api.call({ method: 'GET', template: '/users/{id}', params: { id: bob.userId }, key })).body.external_id).not.toBe('crm-7');
+
+    const cleared = await api.call({ method: 'PATCH', template: '/users/{id}', params: { id: alice.userId }, key, body: { external_id: null } });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.external_id).toBeNull();
+    // Cleared, it is free again, and several users may have none.
+    expect((await api.call({ method: 'PATCH', template: '/users/{id}', params: { id: bob.userId }, key, body: { external_id: 'crm-7' } })).status).toBe(200);
+
+    const audit = await database()
+      .db.selectFrom('audit_log')
+      .select(['event', 'target_id', 'detail'])
+      .where('event', '=', 'service.user_updated')
+      .where('target_id', '=', alice.userId)
+      .orderBy('id')
+      .execute();
+    expect(audit.map((row) => JSON.parse(row.detail!))).toEqual([
+      { service: 'everything', service_key_id: expect.any(String), external_id: 'crm-7' },
+      { service: 'everything', service_key_id: expect.any(String), external_id: null },
+    ]);
+  });
+
+  it('PATCH with a bad body: 400 bad_request; of no such user: 404 not_found', async () => {
+    for (const body of [{}, { external_id: 5 }, { external_id: '' }, { external_id: 'x'.repeat(256) }, { external_id: 'a', is_staff: true }, 'not json']) {
+      const answer = await api.call({ method: 'PATCH', template: '/users/{id}', params: { id: alice.userId }, key, body });
+      expect(answer.status, JSON.stringify(body)).toBe(400);
+      expect(answer.body.error).toBe('bad_request');
+    }
+    const missing = await api.call({ method: 'PATCH', template: '/users/{id}', params: { id: 'no-such-user' }, key, body: { external_id: 'z' } });
+    expect(missing.status).toBe(404);
+    expect(missing.body.error).toBe('not_found');
+  });
+
+  it('a key limited to some providers sees only their connections, and may not look users up at another', async () => {
+    const limited = await newServiceKey(app(), 'second-only', ['connections:read'], ['second']);
+    const answer = await api.call({ method: 'GET', template: '/users/{id}', params: { id: alice.userId }, key: limited });
+    expect(answer.status).toBe(200);
+    expect(answer.body.connections).toEqual([]);
+    const lookup = await api.call({ method: 'GET', template: '/users', query: { provider: 'toolkit', subject: await subjectOf(alice) }, key: limited });
+    expect(lookup.status).toBe(403);
+    expect(lookup.body.error).toBe('provider_not_allowed');
+  });
+});

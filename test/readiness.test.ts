@@ -21,7 +21,8 @@ async function readyz(app: TestApp['runtime']['app']) {
 }
 
 async function healthz(app: TestApp['runtime']['app']) {
-  return (await app.inject({ method: 'GET', url: '/healthz' })).statusCode;
+  const answer = await app.inject({ method: 'GET', url: '/healthz' });
+  return { status: answer.statusCode, body: answer.json() as Record<string, unknown> };
 }
 
 const DISCOVERY_PATH = '/.well-known/openid-configuration';
@@ -41,7 +42,7 @@ describeEachDialect('GET /readyz', (dialect) => {
     const answer = await readyz(runtime.app);
     expect(answer.status).toBe(200);
     expect(answer.cacheControl).toBe('no-store');
-    expect(await healthz(runtime.app)).toBe(200);
+    expect((await healthz(runtime.app)).status).toBe(200);
   });
 
   it('a provider whose discovery fails makes it "degraded" with the provider and why, still 200; it is ready again once discovery works', async () => {
@@ -70,7 +71,7 @@ describeEachDialect('GET /readyz', (dialect) => {
     const answer = await readyz(runtime.app);
     expect(answer.status).toBe(503);
     expect(answer.body).toMatchObject({ status: 'unavailable', error: 'not_ready', reason: 'shutting_down', message: 'The server is shutting down.' });
-    expect(await healthz(runtime.app)).toBe(200);
+    expect((await healthz(runtime.app)).status).toBe(200);
   });
 
   /** A runtime of its own, on a database of its own, for the tests that break either. */
@@ -89,7 +90,7 @@ describeEachDialect('GET /readyz', (dialect) => {
       const answer = await readyz(runtime.app);
       expect(answer.status).toBe(503);
       expect(answer.body).toMatchObject({ status: 'unavailable', error: 'not_ready', reason: 'database_unavailable', message: 'The database did not answer.' });
-      expect(await healthz(runtime.app)).toBe(503);
+      expect(await healthz(runtime.app)).toEqual({ status: 503, body: { status: 'unavailable', error: 'not_ready', reason: 'database_unavailable', message: 'The database did not answer.' } });
     } finally {
       // Not runtime.close(): its database is closed already.
       await runtime.app.close();
@@ -110,7 +111,7 @@ describeEachDialect('GET /readyz', (dialect) => {
         message: `The database lacks ${knownMigrations().length} migration(s) this server needs: run \`tokenkeeper migrate\`.`,
         pending: knownMigrations(),
       });
-      expect(await healthz(runtime.app)).toBe(200);
+      expect((await healthz(runtime.app)).status).toBe(200);
       await migrateToLatest(unmigrated);
       expect((await readyz(runtime.app)).status).toBe(200);
     } finally {

@@ -39,6 +39,7 @@ export const ERROR_CODES = {
   payload_too_large: { status: 413, meaning: 'The request body is larger than the route takes.' },
   uri_too_long: { status: 414, meaning: 'A part of the address is longer than the route takes.' },
   unsupported_media_type: { status: 415, meaning: 'The request body has a type the route does not read.' },
+  headers_too_large: { status: 431, meaning: "The request headers are larger than the server reads (16 KiB in all, Node's limit)." },
   too_many_requests: { status: 429, meaning: 'Too many requests: wait a minute (`LOGIN_RATE_LIMIT`, the admin login limit, `SERVICE_RATE_LIMIT`).' },
   internal_error: { status: 500, meaning: 'A fault on our side; the log has the details.' },
   provider_error: { status: 502, meaning: 'The provider failed the request (HTTP 5xx), or refused one that should have worked (its reason in `providerError`).' },

@@ -4,6 +4,7 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { adminSite } from './admin/index.js';
 import type { Tokenkeeper } from '../core/tokenkeeper.js';
+import { clientErrorHandler } from './client-error.js';
 import { installErrorHandlers } from './error-handler.js';
 import { requestChildLogger } from './logger.js';
 import { RequestLogging } from './request-logging.js';
@@ -48,6 +49,8 @@ export async function buildApp(deps: Tokenkeeper, options: { readiness: Readines
     // During a graceful shutdown a request that still reaches us on a kept
     // connection is served (and its connection closed), not refused with 503.
     return503OnClosing: false,
+    // Requests Node's HTTP parser refuses (slow body, oversized headers) are answered in the app's error shape.
+    clientErrorHandler: clientErrorHandler(logger as FastifyBaseLogger),
     childLoggerFactory: requestChildLogger,
     logController: new RequestLogging(deps.config.logRequests),
   });

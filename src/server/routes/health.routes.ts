@@ -17,7 +17,7 @@ export async function healthRoutes(app: FastifyInstance, options: { deps: Tokenk
       return { status: 'ok' };
     } catch (error) {
       request.log.error({ err: error }, 'health check: database did not answer');
-      return reply.code(503).send({ status: 'unavailable', error: 'database did not answer' });
+      return reply.code(503).header('cache-control', 'no-store').send({ status: 'unavailable', error: 'not_ready', reason: 'database_unavailable', message: 'The database did not answer.' });
     }
   });
 

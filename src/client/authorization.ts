@@ -57,6 +57,12 @@ export interface StartOptions {
    * (see ProviderSettings.refreshTokenNeedsConsent). Unknown: false.
    */
   hasLiveRefreshToken?: boolean;
+  /**
+   * Incremental authorization: ask for this scope instead of the configured
+   * one (the caller gives the union of what was granted, the configured scope
+   * and the extra scope), with the provider's incrementalAuthorizationParams.
+   */
+  incrementalScope?: string;
 }
 
 /** The configured `prompt` values, with `consent` added when a refresh token is needed and only consent brings one. */
@@ -80,15 +86,17 @@ export async function startAuthorization(
   const provider = registry.get(providerName);
   const config = await provider.configuration();
   const { settings } = provider;
+  const scope = options.incrementalScope ?? settings.scope;
   const codeVerifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
-  const nonce = requestsOpenId(settings.scope) && settings.idTokenNonce !== false ? oidc.randomNonce() : null;
+  const nonce = requestsOpenId(scope) && settings.idTokenNonce !== false ? oidc.randomNonce() : null;
   const pkce = settings.pkce !== false;
   const authorizationUrl = oidc.buildAuthorizationUrl(config, {
     ...settings.authorizationParams,
+    ...(options.incrementalScope !== undefined ? settings.incrementalAuthorizationParams : {}),
     ...promptFor(settings, options),
     redirect_uri: redirectUri,
-    scope: settings.scope,
+    scope,
     ...(pkce ? { code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier), code_challenge_method: 'S256' } : {}),
     state,
     ...(nonce ? { nonce } : {}),
@@ -103,7 +111,7 @@ export async function startAuthorization(
       issuer: config.serverMetadata().issuer,
       clientId: settings.clientId,
       redirectUri,
-      scope: settings.scope,
+      scope,
     },
   };
 }

@@ -182,6 +182,9 @@ describe('startAuthorization', () => {
     // OIDC Core §3.1.2.1: `none` cannot be combined with another value.
     expect(await prompt('silent')).toBe('none');
     expect(await prompt('never')).toBeNull();
+    // Asking for more scope is a new consent: consent is asked for even with a live refresh token.
+    const incremental = await startAuthorization(registry, 'acme', REDIRECT_URI, { hasLiveRefreshToken: true, incrementalScope: 'openid email profile more' });
+    expect(incremental.authorizationUrl.searchParams.get('prompt')).toBe('consent');
   });
 
   it('incremental authorization asks for the given scope, with the preset incremental parameters, and keeps that scope in the transaction', async () => {

@@ -65,10 +65,16 @@ export interface StartOptions {
   incrementalScope?: string;
 }
 
-/** The configured `prompt` values, with `consent` added when a refresh token is needed and only consent brings one. */
+/**
+ * The configured `prompt` values, with `consent` added when a refresh token is
+ * needed and only consent brings one. An incremental authorization always
+ * asks for consent there: the person consents to the new scope anyway, and
+ * without `prompt=consent` a provider following OpenID Connect Core §11
+ * leaves `offline_access` out of the new grant.
+ */
 function promptFor(settings: ProviderSettings, options: StartOptions): Record<string, string> {
   const configured = settings.authorizationParams?.prompt;
-  if (!settings.refreshTokenNeedsConsent || options.hasLiveRefreshToken) return {};
+  if (!settings.refreshTokenNeedsConsent || (options.hasLiveRefreshToken && options.incrementalScope === undefined)) return {};
   const prompts = new Set((configured ?? '').split(' ').filter(Boolean));
   // OIDC Core §3.1.2.1: `none` cannot be combined with another value.
   if (prompts.has('none')) return {};

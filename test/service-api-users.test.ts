@@ -27,6 +27,7 @@ describeEachDialect('service API: users', (dialect) => {
   it('serves an OpenAPI 3.1 document of the service API alone, without a key, with the key as a bearer scheme', async () => {
     expect(api.document.openapi).toBe('3.1.0');
     expect(Object.keys(api.document.paths).sort()).toEqual([
+      '/api/v1/connect-links',
       '/api/v1/users',
       '/api/v1/users/{id}',
       '/api/v1/users/{id}/connections/{provider}',

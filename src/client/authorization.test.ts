@@ -182,6 +182,24 @@ describe('startAuthorization', () => {
     // OIDC Core §3.1.2.1: `none` cannot be combined with another value.
     expect(await prompt('silent')).toBe('none');
     expect(await prompt('never')).toBeNull();
+    // Asking for more scope is a new consent: consent is asked for even with a live refresh token.
+    const incremental = await startAuthorization(registry, 'acme', REDIRECT_URI, { hasLiveRefreshToken: true, incrementalScope: 'openid email profile more' });
+    expect(incremental.authorizationUrl.searchParams.get('prompt')).toBe('consent');
+  });
+
+  it('incremental authorization asks for the given scope, with the preset incremental parameters, and keeps that scope in the transaction', async () => {
+    const registry = new ProviderRegistry([settings({ incrementalAuthorizationParams: { include_granted_scopes: 'true' } }), plain({ name: 'plain' })]);
+    const { authorizationUrl, transaction } = await startAuthorization(registry, 'acme', REDIRECT_URI, { incrementalScope: 'openid email profile drive' });
+    expect(authorizationUrl.searchParams.get('scope')).toBe('openid email profile drive');
+    expect(authorizationUrl.searchParams.get('include_granted_scopes')).toBe('true');
+    expect(transaction.scope).toBe('openid email profile drive');
+    // An ordinary sign-in sends neither.
+    const ordinary = await startAuthorization(registry, 'acme', REDIRECT_URI);
+    expect(ordinary.authorizationUrl.searchParams.has('include_granted_scopes')).toBe(false);
+    // A provider without the option: the scope only; asking for openid brings a nonce.
+    const other = await startAuthorization(registry, 'plain', REDIRECT_URI, { incrementalScope: 'openid repo' });
+    expect(other.authorizationUrl.searchParams.has('include_granted_scopes')).toBe(false);
+    expect(other.transaction.nonce).not.toBeNull();
   });
 
   it('an unknown provider is unknown_provider', async () => {

@@ -57,12 +57,24 @@ export interface StartOptions {
    * (see ProviderSettings.refreshTokenNeedsConsent). Unknown: false.
    */
   hasLiveRefreshToken?: boolean;
+  /**
+   * Incremental authorization: ask for this scope instead of the configured
+   * one (the caller gives the union of what was granted, the configured scope
+   * and the extra scope), with the provider's incrementalAuthorizationParams.
+   */
+  incrementalScope?: string;
 }
 
-/** The configured `prompt` values, with `consent` added when a refresh token is needed and only consent brings one. */
+/**
+ * The configured `prompt` values, with `consent` added when a refresh token is
+ * needed and only consent brings one. An incremental authorization always
+ * asks for consent there: the person consents to the new scope anyway, and
+ * without `prompt=consent` a provider following OpenID Connect Core §11
+ * leaves `offline_access` out of the new grant.
+ */
 function promptFor(settings: ProviderSettings, options: StartOptions): Record<string, string> {
   const configured = settings.authorizationParams?.prompt;
-  if (!settings.refreshTokenNeedsConsent || options.hasLiveRefreshToken) return {};
+  if (!settings.refreshTokenNeedsConsent || (options.hasLiveRefreshToken && options.incrementalScope === undefined)) return {};
   const prompts = new Set((configured ?? '').split(' ').filter(Boolean));
   // OIDC Core §3.1.2.1: `none` cannot be combined with another value.
   if (prompts.has('none')) return {};
@@ -80,15 +92,17 @@ export async function startAuthorization(
   const provider = registry.get(providerName);
   const config = await provider.configuration();
   const { settings } = provider;
+  const scope = options.incrementalScope ?? settings.scope;
   const codeVerifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
-  const nonce = requestsOpenId(settings.scope) && settings.idTokenNonce !== false ? oidc.randomNonce() : null;
+  const nonce = requestsOpenId(scope) && settings.idTokenNonce !== false ? oidc.randomNonce() : null;
   const pkce = settings.pkce !== false;
   const authorizationUrl = oidc.buildAuthorizationUrl(config, {
     ...settings.authorizationParams,
+    ...(options.incrementalScope !== undefined ? settings.incrementalAuthorizationParams : {}),
     ...promptFor(settings, options),
     redirect_uri: redirectUri,
-    scope: settings.scope,
+    scope,
     ...(pkce ? { code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier), code_challenge_method: 'S256' } : {}),
     state,
     ...(nonce ? { nonce } : {}),
@@ -103,7 +117,7 @@ export async function startAuthorization(
       issuer: config.serverMetadata().issuer,
       clientId: settings.clientId,
       redirectUri,
-      scope: settings.scope,
+      scope,
     },
   };
 }

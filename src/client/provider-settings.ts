@@ -67,6 +67,12 @@ export interface ProviderSettings {
   /** Extra parameters for the authorization request, e.g. `{ access_type: 'offline' }`. */
   authorizationParams?: Record<string, string>;
   /**
+   * Extra parameters for an incremental authorization request, one that asks
+   * for more scope on top of a grant (connect links, "Ask for more access"),
+   * e.g. Google's `{ include_granted_scopes: 'true' }`.
+   */
+  incrementalAuthorizationParams?: Record<string, string>;
+  /**
    * The provider issues a refresh token only when the authorization request
    * asks for consent (`prompt=consent`): OpenID Connect Core §11 lets a
    * provider ignore `offline_access` otherwise, and Google issues one only on

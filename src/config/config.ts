@@ -4,6 +4,7 @@ import type { ProviderSettings } from '../client/provider-settings.js';
 import { parseDatabaseUrl } from '../db/database.js';
 import { parseEncryptionKeys } from '../db/token-cipher.js';
 import { ConfigError } from './config-error.js';
+import { connectReturnOrigins } from './connect-return-origins.js';
 import { integer, url } from './env-values.js';
 import { logSettings, type LogFormat } from './log-config.js';
 import { metricsConfig, type MetricsConfig } from './metrics-config.js';
@@ -62,6 +63,8 @@ export interface AppConfig {
   trustProxy: TrustProxy;
   /** On SIGTERM/SIGINT, in-flight requests and refreshes get this long to finish. */
   shutdownTimeoutSeconds: number;
+  /** CONNECT_RETURN_ORIGINS: the origins a connect link's return_to may be on (default: BASE_URL's). */
+  connectReturnOrigins: string[];
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -190,5 +193,6 @@ export function loadConfig(env: Environment, cwd: string): AppConfig {
     metrics: metricsConfig(env, { PORT: port, ...(devProvider ? { DEV_PROVIDER_PORT: devProvider.port } : {}) }),
     trustProxy: trustProxy(env),
     shutdownTimeoutSeconds: integer(env, 'SHUTDOWN_TIMEOUT_SECONDS', 25, 1, 3600),
+    connectReturnOrigins: connectReturnOrigins(env, baseUrl, production),
   };
 }

@@ -1,8 +1,10 @@
 import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { findConnectLink, insertConnectLink } from '../db/connect-link.repository.js';
 import { createLoginTransaction } from '../db/login-transaction.repository.js';
 import { createSession, findSession } from '../db/session.repository.js';
 import { describeEachDialect, type TestDatabase } from '../../test/support/postgres.js';
+import { CONNECT_LINK_KEPT_AFTER_EXPIRY_SECONDS } from './connect-links.js';
 import { startHousekeeping } from './housekeeping.js';
 
 describeEachDialect('housekeeping', (dialect) => {
@@ -50,5 +52,29 @@ describeEachDialect('housekeeping', (dialect) => {
     const left = await database.db.selectFrom('login_transactions').select('state').execute();
     expect(left.map((row) => row.state)).toEqual(['in-progress']);
     expect(await findSession(database.db, 'signing-in')).toBeDefined();
+  });
+
+  it('deletes connect links an hour past their expiry (an opened one is read until its sign-in ends) and keeps the others', async () => {
+    const now = 3_000_000;
+    const link = (id: string, expiresAt: number) =>
+      insertConnectLink(database.db, {
+        id,
+        secretHash: `hash-${id}`,
+        provider: 'toolkit',
+        userId: null,
+        externalId: 'cus_1',
+        scope: null,
+        returnTo: 'https://app.example/done',
+        serviceKeyId: 'key',
+        serviceName: 'billing',
+        createdAt: expiresAt - 900,
+        expiresAt,
+      });
+    await link('long-gone', now - CONNECT_LINK_KEPT_AFTER_EXPIRY_SECONDS);
+    await link('just-expired', now - 1);
+    const stop = startHousekeeping({ db: database.db, logger: pino({ level: 'silent' }), now: () => now, sessionIdleTimeoutSeconds: 3600 });
+    await stop();
+    expect(await findConnectLink(database.db, 'long-gone')).toBeUndefined();
+    expect(await findConnectLink(database.db, 'just-expired')).toBeDefined();
   });
 });

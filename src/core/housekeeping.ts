@@ -1,8 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import { deleteExpiredConnectLinks } from '../db/connect-link.repository.js';
 import { deleteExpiredLoginTransactions } from '../db/login-transaction.repository.js';
 import type { DatabaseSchema } from '../db/schema.js';
 import { deleteExpiredSessions } from '../db/session.repository.js';
+import { CONNECT_LINK_KEPT_AFTER_EXPIRY_SECONDS } from './connect-links.js';
 
 export interface HousekeepingOptions {
   db: Kysely<DatabaseSchema>;
@@ -12,7 +14,7 @@ export interface HousekeepingOptions {
   intervalMs?: number;
 }
 
-/** Deletes expired sessions and abandoned sign-ins once now and then every interval. Returns a stop function. */
+/** Deletes expired sessions, abandoned sign-ins and old connect links once now and then every interval. Returns a stop function. */
 export function startHousekeeping(options: HousekeepingOptions): () => Promise<void> {
   let running: Promise<void> = Promise.resolve();
   const sweep = async () => {
@@ -20,7 +22,8 @@ export function startHousekeeping(options: HousekeepingOptions): () => Promise<v
       const now = options.now();
       const sessions = await deleteExpiredSessions(options.db, now, options.sessionIdleTimeoutSeconds);
       const logins = await deleteExpiredLoginTransactions(options.db, now);
-      if (sessions + logins > 0) options.logger.debug({ sessions, logins }, 'deleted expired sessions and sign-ins');
+      const connectLinks = await deleteExpiredConnectLinks(options.db, now - CONNECT_LINK_KEPT_AFTER_EXPIRY_SECONDS);
+      if (sessions + logins + connectLinks > 0) options.logger.debug({ sessions, logins, connectLinks }, 'deleted expired sessions, sign-ins and connect links');
     } catch (error) {
       options.logger.warn({ err: error }, 'housekeeping failed; will try again');
     }

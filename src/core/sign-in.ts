@@ -22,7 +22,16 @@ function wantedUsername(completed: CompletedAuthorization): string {
   return cleaned || `${identity.provider}-user`;
 }
 
-async function signInOnce(context: SignInContext, completed: CompletedAuthorization): Promise<{ user: User; created: boolean }> {
+export interface SignInOptions {
+  /**
+   * Runs inside the sign-in's transaction once the user is found or made,
+   * before anything is stored: a connect link's external_id is checked and
+   * set here, so that a refusal stores nothing.
+   */
+  within?: (trx: Kysely<DatabaseSchema>, user: User, created: boolean) => Promise<void>;
+}
+
+async function signInOnce(context: SignInContext, completed: CompletedAuthorization, options: SignInOptions): Promise<{ user: User; created: boolean }> {
   const { identity, tokens } = completed;
   return context.db.transaction().execute(async (trx) => {
     const account = await findAccount(trx, identity.provider, identity.subject);
@@ -54,6 +63,7 @@ async function signInOnce(context: SignInContext, completed: CompletedAuthorizat
       });
       created = true;
     }
+    await options.within?.(trx, user, created);
     await context.tokenStore.saveTokenSet(user.id, identity.provider, tokens, context.now, trx);
     await recordLogin(trx, user.id, context.now);
     await writeAuditEvent(trx, {
@@ -78,10 +88,10 @@ const SIGN_IN_ATTEMPTS = 3;
  * chosen username), the whole transaction runs again: PostgreSQL aborts a
  * transaction at its first failed statement, so retrying inside it is no use.
  */
-export async function completeSignIn(context: SignInContext, completed: CompletedAuthorization): Promise<{ user: User; created: boolean }> {
+export async function completeSignIn(context: SignInContext, completed: CompletedAuthorization, options: SignInOptions = {}): Promise<{ user: User; created: boolean }> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await signInOnce(context, completed);
+      return await signInOnce(context, completed, options);
     } catch (error) {
       if (!isUniqueViolation(error) || attempt >= SIGN_IN_ATTEMPTS) throw error;
     }

@@ -35,6 +35,9 @@ describeEachDialect('login transaction repository', (dialect) => {
     linkUserId: null,
     createdAt: NOW,
     expiresAt: NOW + 600,
+    scope: null,
+    purpose: null,
+    connectLinkId: null,
     ...overrides,
   });
 
@@ -43,6 +46,12 @@ describeEachDialect('login transaction repository', (dialect) => {
     await createLoginTransaction(database.db, tx);
     expect(await consumeLoginTransaction(database.db, 'state-once', 'browser-a', NOW + 1)).toEqual(tx);
     expect(await consumeLoginTransaction(database.db, 'state-once', 'browser-a', NOW + 2)).toBeUndefined();
+  });
+
+  it("keeps an incremental sign-in's scope, purpose and connect link", async () => {
+    const tx = transaction('state-connect', { scope: 'openid notes:read', purpose: 'connect', connectLinkId: 'link-1' });
+    await createLoginTransaction(database.db, tx);
+    expect(await consumeLoginTransaction(database.db, 'state-connect', 'browser-a', NOW + 1)).toEqual(tx);
   });
 
   it('keeps a null nonce (plain OAuth 2.0 providers)', async () => {

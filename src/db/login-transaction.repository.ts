@@ -7,6 +7,15 @@ import type { DatabaseSchema, LoginTransactionRow } from './schema.js';
  */
 export const MAX_PENDING_SIGN_INS_PER_SESSION = 5;
 
+/**
+ * Why a sign-in was started, besides a plain sign-in (null) or linking a
+ * provider (linkUserId): asking for more scope from the account page, or a
+ * connect link's steps (signing in first as its user, then connecting).
+ */
+export type LoginPurpose = 'more_access' | 'connect_sign_in' | 'connect';
+
+const PURPOSES: ReadonlySet<string> = new Set<LoginPurpose>(['more_access', 'connect_sign_in', 'connect']);
+
 /** A pending sign-in, from the redirect to the provider until its callback. */
 export interface LoginTransaction {
   state: string;
@@ -26,6 +35,11 @@ export interface LoginTransaction {
   linkUserId: string | null;
   createdAt: number;
   expiresAt: number;
+  /** The scope asked for when it is not the provider's configured one (incremental authorization). */
+  scope?: string | null;
+  purpose?: LoginPurpose | null;
+  /** The connect link this sign-in serves (purpose connect_sign_in or connect). */
+  connectLinkId?: string | null;
 }
 
 /** Associated data for the encrypted code_verifier: binds it to its transaction. */
@@ -47,6 +61,9 @@ export function rowToLoginTransaction(row: LoginTransactionRow): LoginTransactio
     linkUserId: row.link_user_id,
     createdAt: row.created_at,
     expiresAt: row.expires_at,
+    scope: row.scope,
+    purpose: row.purpose !== null && PURPOSES.has(row.purpose) ? (row.purpose as LoginPurpose) : null,
+    connectLinkId: row.connect_link_id,
   };
 }
 
@@ -67,6 +84,9 @@ export async function createLoginTransaction(db: Kysely<DatabaseSchema>, tx: Log
       link_user_id: tx.linkUserId,
       created_at: tx.createdAt,
       expires_at: tx.expiresAt,
+      scope: tx.scope ?? null,
+      purpose: tx.purpose ?? null,
+      connect_link_id: tx.connectLinkId ?? null,
     })
     .execute();
   // A session made for this sign-in has no other to drop.

@@ -91,6 +91,11 @@ export interface LoginTransactionsTable {
   link_user_id: string | null;
   created_at: number;
   expires_at: number;
+  /** The scope asked for, when not the provider's configured one (an incremental authorization). */
+  scope: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Why the sign-in was started, when not a plain sign-in or link (see LoginPurpose). */
+  purpose: ColumnType<string | null, string | null | undefined, string | null>;
+  connect_link_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface AuditLogTable {
@@ -124,6 +129,26 @@ export interface ServiceKeysTable {
   last_used_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
+/** A single-use link to connect a provider (POST /api/v1/connect-links); only the secret's SHA-256 is kept. */
+export interface ConnectLinksTable {
+  id: string;
+  /** SHA-256 hex of the secret in the link's URL. */
+  secret_hash: string;
+  provider: string;
+  /** Exactly one of user_id and external_id is set. */
+  user_id: string | null;
+  external_id: string | null;
+  /** The extra scope asked for, space-separated; null: none. */
+  scope: string | null;
+  return_to: string;
+  service_key_id: string;
+  service_name: string;
+  created_at: number;
+  expires_at: number;
+  /** When it was opened (claimed); null: not yet. */
+  used_at: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
 export interface DatabaseSchema {
   users: UsersTable;
   accounts: AccountsTable;
@@ -132,6 +157,7 @@ export interface DatabaseSchema {
   login_transactions: LoginTransactionsTable;
   audit_log: AuditLogTable;
   service_keys: ServiceKeysTable;
+  connect_links: ConnectLinksTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -141,6 +167,7 @@ export type SessionRow = Selectable<SessionsTable>;
 export type LoginTransactionRow = Selectable<LoginTransactionsTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
 export type ServiceKeyRow = Selectable<ServiceKeysTable>;
+export type ConnectLinkRow = Selectable<ConnectLinksTable>;
 
 export type NewUserRow = Insertable<UsersTable>;
 export type UserRowUpdate = Updateable<UsersTable>;

@@ -18,6 +18,7 @@ import type { Readiness } from './readiness.js';
 import { apiRoutes } from './routes/api.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { connectionRoutes } from './routes/connection.routes.js';
+import { connectRoutes } from './routes/connect.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { metricsRoutes } from './routes/metrics.routes.js';
 import { pageRoutes } from './routes/page.routes.js';
@@ -79,6 +80,7 @@ export async function buildApp(deps: Tokenkeeper, options: { readiness: Readines
   await app.register(apiRoutes, deps);
   await app.register(proxyRoutes, deps);
   await app.register(connectionRoutes, deps);
+  await app.register(connectRoutes, deps);
   await app.register(adminSite, { ...deps, prefix: '/admin' });
   await app.register(serviceApiRoutes, { ...deps, prefix: '/api/v1' });
   // With METRICS_PORT they are served there only (runtime.ts), never on the app's port.

@@ -10,6 +10,13 @@ describe('logged request URLs', () => {
     expect(logged).toContain('iss=http');
     expect(redactUrl('/account')).toBe('/account');
   });
+
+  it("replace a connect link's secret, and keep its sign-in route", () => {
+    const secret = 'Xb4dQ1lA9x_-0123456789abcdefghijklmnopqrstu';
+    expect(redactUrl(`/connect/${secret}`)).toBe('/connect/[redacted]');
+    expect(redactUrl(`/connect/${secret}?x=1`)).toBe('/connect/[redacted]?x=1');
+    expect(redactUrl('/connect/sign-in/toolkit')).toBe('/connect/sign-in/toolkit');
+  });
 });
 
 describe('redaction', () => {

@@ -6,8 +6,12 @@ const SECRET_PARAMS = /^(code|state|access_token|refresh_token|id_token|token|cl
 /** A service key (`tks_…`, see core/service-keys.ts) is a secret in whatever parameter a client put it. */
 const SERVICE_KEY_VALUE = /tks_/i;
 
-/** The request URL as logged: secret query values replaced, so a callback's `code` never reaches the log. */
+/** A connect link's address holds its secret (server/routes/connect.routes.ts); its sign-in route does not. */
+const CONNECT_LINK_PATH = /^\/connect\/(?!sign-in(?:\/|$))[^/?]*/;
+
+/** The request URL as logged: secret query values (and a connect link's secret) replaced, so a callback's `code` never reaches the log. */
 export function redactUrl(url: string): string {
+  if (url.startsWith('/connect/')) url = url.replace(CONNECT_LINK_PATH, '/connect/[redacted]');
   const queryAt = url.indexOf('?');
   if (queryAt === -1) return url;
   const params = new URLSearchParams(url.slice(queryAt + 1));

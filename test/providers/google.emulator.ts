@@ -8,6 +8,9 @@
  *   https://developers.google.com/identity/openid-connect/openid-connect
  * - Refresh token expiration (the limit per account and client; the oldest dies first):
  *   https://developers.google.com/identity/protocols/oauth2#expiration
+ * - Incremental authorization (`include_granted_scopes=true`: the new grant
+ *   also covers the scopes the account granted the client before):
+ *   https://developers.google.com/identity/protocols/oauth2/web-server#incrementalAuth
  * Google's refresh tokens do not rotate. Revoking either token of a grant
  * ends the grant; revoking a token already revoked answers 400 `invalid_token`.
  * The emulator's issuer is its own origin (a deployment points the preset at it with `<NAME>_ISSUER`).
@@ -43,6 +46,8 @@ export interface GoogleEmulator {
   accepts(accessToken: string): boolean;
   /** The consent screens shown so far (Google shows one on a first offline grant and on every prompt=consent). */
   readonly consentScreens: number;
+  /** The parameters of every authorization request received, oldest first. */
+  readonly authorizationRequests: readonly URLSearchParams[];
   close(): Promise<void>;
 }
 
@@ -67,6 +72,9 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions): Promi
   const offlineConsent = new Set<string>();
   let user: GoogleUser | undefined;
   let consentScreens = 0;
+  const authorizationRequests: URLSearchParams[] = [];
+  /** The scopes each account has granted the client (until it revokes them). */
+  const grantedScopes = new Map<string, Set<string>>();
 
   const liveRefreshGrants = (sub: string) =>
     grants.allGrants().filter((grant) => !grant.revoked && grant.user.sub === sub && grants.hasRefreshToken(grant.id));
@@ -94,6 +102,7 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions): Promi
   server.route('GET', '/o/oauth2/v2/auth', (request) => {
     server.count('authorize');
     const query = request.url.searchParams;
+    authorizationRequests.push(new URLSearchParams(query));
     if (query.get('client_id') !== options.clientId || query.get('redirect_uri') !== options.redirectUri) {
       return json(400, { error: 'redirect_uri_mismatch' });
     }
@@ -111,7 +120,10 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions): Promi
     if (consent) consentScreens += 1;
     const issueRefreshToken = offline && consent;
     if (issueRefreshToken) offlineConsent.add(user.sub);
-    const scope = (query.get('scope') ?? '').split(' ').filter(Boolean);
+    const requested = (query.get('scope') ?? '').split(' ').filter(Boolean);
+    const before = grantedScopes.get(user.sub) ?? new Set<string>();
+    const scope = query.get('include_granted_scopes') === 'true' ? [...new Set([...before, ...requested])] : requested;
+    grantedScopes.set(user.sub, new Set([...before, ...requested]));
     const code = grants.issueCode({
       clientId: options.clientId,
       redirectUri: options.redirectUri,
@@ -181,7 +193,10 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions): Promi
     const grant = grants.grantOfToken(token);
     if (!grant || grant.revoked) return json(400, { error: 'invalid_token', error_description: 'Token expired or revoked' });
     grants.revokeGrant(grant.id);
-    if (liveRefreshGrants(grant.user.sub).length === 0) offlineConsent.delete(grant.user.sub);
+    if (liveRefreshGrants(grant.user.sub).length === 0) {
+      offlineConsent.delete(grant.user.sub);
+      grantedScopes.delete(grant.user.sub);
+    }
     return json(200, {});
   });
 
@@ -220,6 +235,7 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions): Promi
     get consentScreens() {
       return consentScreens;
     },
+    authorizationRequests,
     close: () => server.close(),
   };
 }

@@ -42,7 +42,7 @@ export interface ServiceApiClient {
   readonly checked: number;
 }
 
-export async function serviceApiClient(app: TestApp): Promise<ServiceApiClient> {
+export async function serviceApiClient(app: Pick<TestApp, 'runtime'>): Promise<ServiceApiClient> {
   const served = await app.runtime.app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
   expect(served.statusCode).toBe(200);
   const document = JSON.parse(served.body) as OpenApiDocument;
@@ -94,7 +94,7 @@ export async function serviceApiClient(app: TestApp): Promise<ServiceApiClient> 
 }
 
 /** A new service key on the app's database (as `services create` makes it); returns the key's value. */
-export async function newServiceKey(app: TestApp, name: string, permissions: readonly ServicePermission[], providers: readonly string[] | null = null): Promise<string> {
+export async function newServiceKey(app: Pick<TestApp, 'runtime'>, name: string, permissions: readonly ServicePermission[], providers: readonly string[] | null = null): Promise<string> {
   const { key } = await createServiceKey(app.runtime, { name, permissions, providers }, { cli: true });
   return key;
 }

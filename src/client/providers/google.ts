@@ -7,6 +7,9 @@
  * https://developers.google.com/identity/protocols/oauth2#expiration). So
  * consent is asked only when the connection has no live refresh token.
  * Refresh tokens do not rotate; revoking either token ends the grant.
+ * Asking for more scope later, `include_granted_scopes=true` makes the new
+ * grant cover the scopes granted before as well (incremental authorization:
+ * https://developers.google.com/identity/protocols/oauth2/web-server#incrementalAuth).
  */
 import type { ProviderPreset } from './preset.js';
 
@@ -18,5 +21,6 @@ export const google: ProviderPreset = {
     apiBaseUrl: 'https://www.googleapis.com',
     authorizationParams: { access_type: 'offline' },
     refreshTokenNeedsConsent: true,
+    incrementalAuthorizationParams: { include_granted_scopes: 'true' },
   }),
 };

@@ -1,16 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { finishAuthorization, startAuthorization } from '../../client/authorization.js';
 import { SignInError, TokenkeeperError } from '../../client/errors.js';
-import { consumeLoginTransaction, createLoginTransaction, loginTransactionAssociatedData } from '../../db/login-transaction.repository.js';
+import { consumeLoginTransaction } from '../../db/login-transaction.repository.js';
 import type { Tokenkeeper } from '../../core/tokenkeeper.js';
 import { safeNextPath } from '../safe-next.js';
 import { completeLink, completeSignIn } from '../../core/sign-in.js';
+import { checkScope, incrementalScope } from '../../core/connect-links.js';
+import { connectCallback } from '../connect-callback.js';
 import { currentUser } from '../current-user.js';
 import { errorCodeOf } from '../error-handler.js';
-import { redirectUri } from '../urls.js';
-
-/** A sign-in must come back within this time: long enough to sign in at the provider, short enough to keep a stolen state useless (about 10 minutes). */
-const LOGIN_TRANSACTION_TTL_SECONDS = 600;
+import { finishSignInFlow, startSignInFlow } from '../sign-in-flow.js';
 
 interface ProviderParams {
   provider: string;
@@ -29,32 +27,8 @@ function singleQueryValue(request: FastifyRequest, name: string): string | undef
 export async function authRoutes(app: FastifyInstance, deps: Tokenkeeper): Promise<void> {
   const { db } = deps.database;
 
-  /** Starts the authorization code flow: a single-use transaction bound to this browser session, then 303 to the provider. */
-  const startSignIn = async (request: FastifyRequest, reply: FastifyReply, providerName: string, next: string, linkUserId: string | null) => {
-    const { settings } = deps.registry.get(providerName); // 404 for an unknown provider before any session is made
-    const knownUserId = settings.refreshTokenNeedsConsent ? (linkUserId ?? app.sessions.returningUserId(request)) : null;
-    const hasLiveRefreshToken = knownUserId !== null && (await deps.tokenStore.hasLiveRefreshToken(knownUserId, providerName));
-    const started = await startAuthorization(deps.registry, providerName, redirectUri(deps.config.baseUrl, providerName), { hasLiveRefreshToken });
-    const sessionIsNew = request.session === null;
-    const session = await app.sessions.ensure(request, reply);
-    const { transaction } = started;
-    const now = deps.now();
-    await createLoginTransaction(db, {
-      state: transaction.state,
-      sessionId: session.id,
-      provider: transaction.provider,
-      issuer: transaction.issuer,
-      clientId: transaction.clientId,
-      redirectUri: transaction.redirectUri,
-      codeVerifier: deps.cipher.encrypt(transaction.codeVerifier, loginTransactionAssociatedData(transaction.state)),
-      nonce: transaction.nonce,
-      nextPath: next,
-      linkUserId,
-      createdAt: now,
-      expiresAt: now + LOGIN_TRANSACTION_TTL_SECONDS,
-    }, { sessionIsNew });
-    return reply.redirect(started.authorizationUrl.toString(), 303);
-  };
+  const startSignIn = (request: FastifyRequest, reply: FastifyReply, providerName: string, next: string, linkUserId: string | null) =>
+    startSignInFlow(app, deps, request, reply, providerName, { next, linkUserId });
 
   app.get<{ Params: ProviderParams }>('/login/:provider', { config: rateLimit(deps) }, async (request, reply) =>
     startSignIn(request, reply, request.params.provider, safeNextPath(singleQueryValue(request, 'next'), deps.config.baseUrl), null),
@@ -65,6 +39,23 @@ export async function authRoutes(app: FastifyInstance, deps: Tokenkeeper): Promi
     const user = currentUser(request);
     if (!user) throw new TokenkeeperError('unauthorized', 'Sign in first.');
     return startSignIn(request, reply, request.params.provider, '/account', user.id);
+  });
+
+  // "Ask for more access" on the account page: the same provider again, for what it granted plus the extra scope
+  // (incremental authorization); CSRF-checked by the global hook. The callback stores what it grants this time.
+  app.post<{ Params: ProviderParams }>('/account/connections/:provider/scope', { config: rateLimit(deps) }, async (request, reply) => {
+    const user = currentUser(request);
+    if (!user) throw new TokenkeeperError('unauthorized', 'Sign in first.');
+    const { provider } = request.params;
+    const { displayName } = deps.registry.get(provider).settings;
+    const field = (request.body as Record<string, unknown> | null | undefined)?.scope;
+    const extra = checkScope(typeof field === 'string' ? field : undefined);
+    if (extra === null) throw new TokenkeeperError('invalid_scope', 'Name at least one scope to ask for, e.g. "notes:read"; several are separated by spaces.');
+    if (!(await deps.tokenStore.listTokenSummariesForUser(user.id)).some((token) => token.provider === provider)) {
+      throw new TokenkeeperError('not_connected', `You have not connected ${displayName}: connect it first.`);
+    }
+    const scope = await incrementalScope(deps, user.id, provider, extra);
+    return startSignInFlow(app, deps, request, reply, provider, { next: '/account', linkUserId: user.id, purpose: 'more_access', incrementalScope: scope });
   });
 
   const countFailure = (request: FastifyRequest<{ Params: ProviderParams }>, _reply: FastifyReply, error: Error, done: () => void) => {
@@ -85,25 +76,13 @@ export async function authRoutes(app: FastifyInstance, deps: Tokenkeeper): Promi
     if (!stored || stored.provider !== provider.settings.name) {
       throw new SignInError('invalid_state', 'This sign-in link is not valid in this browser (it may have expired or been used already). Please sign in again.');
     }
-    const completed = await finishAuthorization(
-      deps.registry,
-      {
-        provider: stored.provider,
-        state: stored.state,
-        nonce: stored.nonce,
-        codeVerifier: deps.cipher.decrypt(stored.codeVerifier, loginTransactionAssociatedData(stored.state)),
-        issuer: stored.issuer,
-        clientId: stored.clientId,
-        redirectUri: stored.redirectUri,
-        scope: provider.settings.scope,
-      },
-      new URL(request.url, deps.config.baseUrl).searchParams,
-      deps.now,
-    );
+    if (stored.purpose === 'connect' || stored.purpose === 'connect_sign_in') return connectCallback(app, deps, request, reply, stored);
+    const completed = await finishSignInFlow(deps, request, stored);
     const context = { db, tokenStore: deps.tokenStore, now: deps.now(), ip: request.ip };
     if (stored.linkUserId !== null) {
       // Linking: the session stays the signed-in user's own; the transaction was bound to it.
       await completeLink(context, completed, stored.linkUserId);
+      if (stored.purpose === 'more_access') await app.sessions.setFlash(request, `${provider.settings.displayName} now grants: ${completed.tokens.scope ?? 'no scope named'}.`);
       await deps.tokens.emit({ type: 'user.signed_in', userId: stored.linkUserId, provider: providerName, created: false });
       deps.metrics.signIn(providerName, 'linked');
       request.log.info({ userId: stored.linkUserId, provider: providerName }, 'provider linked');

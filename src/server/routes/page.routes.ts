@@ -22,10 +22,11 @@ export async function pageRoutes(app: FastifyInstance, deps: Tokenkeeper): Promi
     const user = currentUser(request);
     if (!user) return reply.redirect('/?next=%2Faccount', 303);
     const view = await loadAccountView(deps.database.db, deps.tokenStore, deps.registry, user);
+    const notice = await app.sessions.takeFlash(request);
     reply.header('cache-control', 'no-store');
     return reply
       .type('text/html; charset=utf-8')
-      .send(layout({ title: 'Account', signedInAs: user.name ?? user.username, csrfToken: request.session?.csrfToken ?? null }, accountPage(view, deps.now(), request.session?.csrfToken ?? '')));
+      .send(layout({ title: 'Account', signedInAs: user.name ?? user.username, csrfToken: request.session?.csrfToken ?? null }, accountPage(view, deps.now(), request.session?.csrfToken ?? '', notice)));
   });
 
   app.get('/static/style.css', async (_request, reply) => {

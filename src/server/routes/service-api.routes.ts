@@ -2,11 +2,12 @@ import swagger from '@fastify/swagger';
 import { Ajv } from 'ajv';
 import type { FastifyInstance } from 'fastify';
 import { TokenkeeperError } from '../../client/errors.js';
+import { createConnectLink } from '../../core/connect-links.js';
 import { disconnectUser, findUsers, getUser, issueAccessToken, updateExternalId, type UserWithConnections } from '../../core/service-api.js';
 import type { Tokenkeeper } from '../../core/tokenkeeper.js';
 import type { UserSelector } from '../../db/service-users.repository.js';
 import { addServiceKeyCheck, serviceCaller, SERVICE_ROUTE_CONFIG } from './service-api.auth.js';
-import { accessTokenSchema, deleteConnectionSchema, getUserSchema, listUsersSchema, patchUserSchema } from './service-api.schemas.js';
+import { accessTokenSchema, createConnectLinkSchema, deleteConnectionSchema, getUserSchema, listUsersSchema, patchUserSchema } from './service-api.schemas.js';
 import { serviceProxyRoutes } from './service-proxy.routes.js';
 
 type UserParams = { Params: { id: string } };
@@ -102,6 +103,17 @@ export async function serviceApiRoutes(app: FastifyInstance, options: Tokenkeepe
     '/users/:id/connections/:provider',
     { schema: deleteConnectionSchema, config: { ...SERVICE_ROUTE_CONFIG, servicePermission: 'connections:write' } },
     async (request) => disconnectUser(deps, serviceCaller(request), request.params.id, request.params.provider),
+  );
+
+  app.post<{ Body: { provider: string; user_id?: string; external_id?: string; scope?: string; return_to: string } }>(
+    '/connect-links',
+    { schema: createConnectLinkSchema, config: { ...SERVICE_ROUTE_CONFIG, servicePermission: 'connections:write' } },
+    async (request, reply) => {
+      const { body } = request;
+      const link = await createConnectLink(deps, serviceCaller(request), { provider: body.provider, userId: body.user_id, externalId: body.external_id, scope: body.scope, returnTo: body.return_to });
+      // The link holds a secret: shown in this answer only (no-store, as every answer here).
+      return reply.code(201).send({ url: link.url, expires_at: link.expiresAt });
+    },
   );
 
   await app.register(serviceProxyRoutes, deps);

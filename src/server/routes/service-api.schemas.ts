@@ -170,6 +170,45 @@ export const deleteConnectionSchema = {
   },
 } as const;
 
+export const createConnectLinkSchema = {
+  operationId: 'createConnectLink',
+  summary: 'A single-use link for a person to connect (or reconnect) a provider in their browser, asking for more scope',
+  description:
+    'Exactly one of `user_id` (the browser must be signed in as that user; signed out, the person signs in first) and `external_id` (the user who has it; if none does, the user the provider identity belongs to, or a new one, gets it). The link works once, for 15 minutes, and asks for the scope already granted, the provider\'s configured scope and `scope`. The browser comes back to `return_to` (on an origin `CONNECT_RETURN_ORIGINS` allows) with `status=connected`, or `status=error&error=<code>`. Permission `connections:write`.',
+  tags: ['connections'],
+  security: SECURITY,
+  body: {
+    type: 'object',
+    required: ['provider', 'return_to'],
+    additionalProperties: false,
+    properties: {
+      provider: { type: 'string', minLength: 1, maxLength: 100, description: 'A provider name from OAUTH_PROVIDERS' },
+      user_id: { type: 'string', minLength: 1, maxLength: 100, description: "The user's id (`id` of a User)" },
+      external_id: { type: 'string', minLength: 1, maxLength: 255, description: 'Your id for the person' },
+      scope: { type: 'string', maxLength: 2000, description: 'Extra scope to ask for, space-separated (RFC 6749 §3.3)' },
+      return_to: { type: 'string', minLength: 1, maxLength: 2000, description: 'Where the browser goes afterwards: an absolute URL on an allowed origin' },
+    },
+  },
+  response: {
+    201: {
+      type: 'object',
+      required: ['url', 'expires_at'],
+      additionalProperties: false,
+      properties: {
+        url: { type: 'string', description: 'The link to open in the browser: `<BASE_URL>/connect/<secret>`; shown once' },
+        expires_at: { type: 'integer', description: 'When the link stops working (epoch seconds)' },
+      },
+    },
+    ...errors({
+      ...KEYED,
+      ...BODY_FAULTS,
+      400: ['bad_request', 'invalid_character', 'invalid_scope', 'return_to_not_allowed'],
+      403: ['missing_permission', 'provider_not_allowed', 'account_inactive'],
+      404: ['not_found', 'unknown_provider'],
+    }),
+  },
+} as const;
+
 export const proxySchema = {
   operationId: 'callProviderApi',
   summary: "Call the provider's API as the user",

@@ -54,6 +54,9 @@ function connectionActions(connection: ConnectionView, csrfToken: string): SafeH
   return html`<form class="call-api" method="get" action="${base}/call">
 <label>API path <input name="path" value="${SAMPLE_API_PATHS[connection.provider] ?? ''}" size="24"></label> <button type="submit">Call the API</button>
 </form>
+<form class="more-access" method="post" action="${base}/scope"><input type="hidden" name="_csrf" value="${csrfToken}">
+<label>More scopes <input name="scope" size="24" placeholder="space-separated, e.g. notes:read"></label> <button class="secondary" type="submit">Ask for more access</button>
+</form>
 <div class="actions">
 <form class="inline" method="post" action="${base}/refresh"><input type="hidden" name="_csrf" value="${csrfToken}"><button class="secondary" type="submit"${connection.hasRefreshToken ? '' : ' disabled'}>Refresh now</button></form>
 <form class="inline" method="post" action="${base}/disconnect"><input type="hidden" name="_csrf" value="${csrfToken}"><button class="secondary" type="submit">Disconnect</button></form>
@@ -76,10 +79,12 @@ ${connectionActions(connection, csrfToken)}
 </div>`;
 }
 
-export function accountPage(view: AccountView, now: number, csrfToken: string): SafeHtml {
+/** `notice`: a one-line flash from the last action (what "Ask for more access" was granted). */
+export function accountPage(view: AccountView, now: number, csrfToken: string, notice: string | null = null): SafeHtml {
   const { user } = view;
   const claims = Object.entries(view.claims).filter(([key]) => !['aud', 'azp', 'nonce', 'at_hash', 'c_hash', 'sid', 'jti'].includes(key));
   return html`<h1>Your account</h1>
+${notice ? html`<p class="flash" role="status">${notice}</p>` : null}
 <div class="card">
 <dl class="fields">
 <dt>Name</dt><dd class="profile-name">${user.name ?? '—'}</dd>

@@ -26,7 +26,7 @@ th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid var(--
 form.inline { display: inline; }
 code { font-size: .9em; }
 pre.api-body { background: var(--bg); border: 1px solid var(--line); border-radius: 6px; padding: .75rem; overflow: auto; max-height: 60vh; }
-form.call-api { margin: .75rem 0 .25rem; }
+form.call-api, form.more-access { margin: .75rem 0 .25rem; }
 input[type=text], input:not([type]), input[type=password], input[type=email] { font: inherit; padding: .4rem .55rem; border: 1px solid var(--line); border-radius: 6px; }
 div.actions { display: flex; gap: .5rem; flex-wrap: wrap; }
 button[disabled] { opacity: .5; cursor: not-allowed; }

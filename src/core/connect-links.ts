@@ -1,0 +1,198 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { CompletedAuthorization } from '../client/authorization.js';
+import type { ErrorCode } from '../client/error-codes.js';
+import { TokenkeeperError } from '../client/errors.js';
+import { parseScope, unionScope } from '../client/scope.js';
+import { findAccount } from '../db/account.repository.js';
+import { writeAuditEvent } from '../db/audit.repository.js';
+import { claimConnectLink, findConnectLink, insertConnectLink, type ConnectLink } from '../db/connect-link.repository.js';
+import { newId } from '../db/database.js';
+import { findDirectoryUser, findDirectoryUsers, setExternalId } from '../db/service-users.repository.js';
+import type { User } from '../db/user.repository.js';
+import type { ServiceCaller } from './service-api.js';
+import { authorizeServiceKey } from './service-auth.js';
+import { completeLink, completeSignIn, type SignInContext } from './sign-in.js';
+import type { Tokenkeeper } from './tokenkeeper.js';
+
+/** How long a connect link can be opened: long enough to pass it on to a person at once, short enough to be no standing credential. */
+export const CONNECT_LINK_TTL_SECONDS = 15 * 60;
+
+/**
+ * An opened link's row is read again at the end of its sign-in (where to go
+ * back to): up to two sign-in transactions of 10 minutes each after it was
+ * opened. Housekeeping deletes links this long after they expired.
+ */
+export const CONNECT_LINK_KEPT_AFTER_EXPIRY_SECONDS = 3600;
+
+/** 32 random bytes, base64url: the secret in /connect/<secret>. */
+const SECRET_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+function hashLinkSecret(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('hex');
+}
+
+export interface ConnectLinkRequest {
+  provider: string;
+  userId?: string | undefined;
+  externalId?: string | undefined;
+  /** Extra scope, space-separated. */
+  scope?: string | undefined;
+  returnTo: string;
+}
+
+/** The scope tokens of `text`, space-separated, or null for none; invalid_scope when a token breaks RFC 6749 §3.3. */
+export function checkScope(text: string | undefined): string | null {
+  const tokens = parseScope(text ?? '');
+  if (!tokens) throw new TokenkeeperError('invalid_scope', 'The scope must be scope tokens separated by spaces: printable ASCII characters other than space, " and \\ (RFC 6749 §3.3).');
+  return tokens.length > 0 ? tokens.join(' ') : null;
+}
+
+/** `returnTo` when it is an absolute http(s) URL whose origin is exactly one of `origins`; return_to_not_allowed otherwise. */
+export function checkReturnTo(origins: readonly string[], returnTo: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(returnTo);
+  } catch {
+    url = undefined;
+  }
+  // The whole origin is compared, never a prefix: https://app.example.com.evil.test is another origin.
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.username !== '' || url.password !== '' || !origins.includes(url.origin)) {
+    throw new TokenkeeperError('return_to_not_allowed', `return_to must be an absolute URL on one of the origins CONNECT_RETURN_ORIGINS allows (${origins.join(', ')}).`);
+  }
+  return url.href;
+}
+
+/**
+ * Makes a single-use connect link for a service (POST /api/v1/connect-links):
+ * a 256-bit secret of which only the SHA-256 is stored, valid
+ * CONNECT_LINK_TTL_SECONDS. Audited with the service's name.
+ */
+export async function createConnectLink(deps: Tokenkeeper, caller: ServiceCaller, request: ConnectLinkRequest): Promise<{ url: string; expiresAt: number }> {
+  if ((request.userId === undefined) === (request.externalId === undefined)) {
+    throw new TokenkeeperError('bad_request', 'Give exactly one of user_id (a user of Tokenkeeper) and external_id (your id for the person, given to whoever signs in if no user has it).');
+  }
+  authorizeServiceKey(caller.key, 'connections:write', request.provider);
+  deps.registry.get(request.provider); // unknown_provider
+  const scope = checkScope(request.scope);
+  const returnTo = checkReturnTo(deps.config.connectReturnOrigins, request.returnTo);
+  if (request.userId !== undefined) {
+    const user = await findDirectoryUser(deps.database.db, request.userId);
+    if (!user) throw new TokenkeeperError('not_found', 'There is no user with this id.');
+    if (!user.isActive) throw new TokenkeeperError('account_inactive', 'This user has been deactivated.');
+  }
+  const secret = randomBytes(32).toString('base64url');
+  const now = deps.now();
+  const link = {
+    id: newId(),
+    provider: request.provider,
+    userId: request.userId ?? null,
+    externalId: request.externalId ?? null,
+    scope,
+    returnTo,
+    serviceKeyId: caller.key.id,
+    serviceName: caller.key.name,
+    createdAt: now,
+    expiresAt: now + CONNECT_LINK_TTL_SECONDS,
+  };
+  await insertConnectLink(deps.database.db, { ...link, secretHash: hashLinkSecret(secret) });
+  await writeAuditEvent(deps.database.db, {
+    event: 'service.connect_link_created',
+    actorUserId: null,
+    targetType: link.userId !== null ? 'user' : 'external_id',
+    targetId: link.userId ?? link.externalId,
+    ip: caller.ip,
+    detail: { service: caller.key.name, service_key_id: caller.key.id, connect_link_id: link.id, provider: link.provider, scope, return_to: returnTo },
+    at: now,
+  });
+  return { url: new URL(`/connect/${secret}`, deps.config.baseUrl).href, expiresAt: link.expiresAt };
+}
+
+/** Claims the link of this secret (marks it used): not_found, connect_link_used or connect_link_expired otherwise. */
+export async function openConnectLink(deps: Tokenkeeper, secret: string): Promise<ConnectLink> {
+  const claimed = SECRET_PATTERN.test(secret) ? await claimConnectLink(deps.database.db, hashLinkSecret(secret), deps.now()) : ({ refused: 'unknown' } as const);
+  if ('link' in claimed) return claimed.link;
+  switch (claimed.refused) {
+    case 'used':
+      throw new TokenkeeperError('connect_link_used', 'This link was opened already: each connect link works once. Ask for a new one.');
+    case 'expired':
+      throw new TokenkeeperError('connect_link_expired', 'This link has expired. Ask for a new one.');
+    default:
+      throw new TokenkeeperError('not_found', 'There is no connect link at this address.');
+  }
+}
+
+/** An opened link, for the later steps of its sign-in; connect_link_expired once housekeeping has deleted it. */
+export async function openedConnectLink(deps: Tokenkeeper, id: string): Promise<ConnectLink> {
+  const link = await findConnectLink(deps.database.db, id);
+  if (!link || link.usedAt === null) throw new TokenkeeperError('connect_link_expired', 'This connect link has expired. Ask for a new one.');
+  return link;
+}
+
+/** The user the link is for: its user_id, or the user who has its external_id; null when no user has it yet (whoever signs in gets it). */
+export async function connectLinkUserId(deps: Tokenkeeper, link: ConnectLink): Promise<string | null> {
+  if (link.userId !== null) return link.userId;
+  const [user] = await findDirectoryUsers(deps.database.db, deps.database.dialect, { externalId: link.externalId! }, 1);
+  return user?.id ?? null;
+}
+
+/**
+ * What an incremental authorization asks for: the scope the user's
+ * connection was granted, the provider's configured scope and the extra
+ * scope, so the new grant is never narrower than the old one.
+ */
+export async function incrementalScope(deps: Tokenkeeper, userId: string | null, provider: string, extra: string | null): Promise<string> {
+  const granted = userId === null ? null : ((await deps.tokenStore.listTokenSummariesForUser(userId)).find((token) => token.provider === provider)?.scope ?? null);
+  return unionScope(granted, deps.registry.get(provider).settings.scope, extra);
+}
+
+/** The user id whose identity just signed in at the provider, if any user has it. */
+export async function identityOwner(deps: Tokenkeeper, completed: CompletedAuthorization): Promise<string | undefined> {
+  return (await findAccount(deps.database.db, completed.identity.provider, completed.identity.subject))?.userId;
+}
+
+/** return_to with the outcome appended to its query: `status=connected`, or `status=error&error=<code>`. */
+export function returnUrl(link: ConnectLink, error?: ErrorCode): string {
+  const url = new URL(link.returnTo);
+  url.searchParams.delete('error');
+  url.searchParams.set('status', error === undefined ? 'connected' : 'error');
+  if (error !== undefined) url.searchParams.set('error', error);
+  return url.href;
+}
+
+async function auditConnected(context: SignInContext, link: ConnectLink, userId: string, completed: CompletedAuthorization, created: boolean): Promise<void> {
+  await writeAuditEvent(context.db, {
+    event: 'connect_link.connected',
+    actorUserId: userId,
+    targetType: 'user',
+    targetId: userId,
+    ip: context.ip,
+    detail: { provider: link.provider, service: link.serviceName, connect_link_id: link.id, scope: completed.tokens.scope, created },
+    at: context.now,
+  });
+}
+
+/** The link's user connected the provider (linked, or reconnected with more scope): stored as a link of the signed-in user. */
+export async function completeConnectForUser(context: SignInContext, completed: CompletedAuthorization, link: ConnectLink, userId: string): Promise<void> {
+  await completeLink(context, completed, userId);
+  await auditConnected(context, link, userId, completed, false);
+}
+
+/**
+ * A link for an external_id no user had: the identity that signed in
+ * decides the user (found by (provider, subject), or new), who gets the
+ * external_id — unless they have another one (external_id_conflict), or
+ * another user took it meanwhile (external_id_taken). A refusal stores nothing.
+ */
+export async function completeConnectByExternalId(context: SignInContext, completed: CompletedAuthorization, link: ConnectLink): Promise<{ user: User; created: boolean }> {
+  const externalId = link.externalId!;
+  const result = await completeSignIn(context, completed, {
+    within: async (trx, user) => {
+      const current = (await findDirectoryUser(trx, user.id))?.externalId ?? null;
+      if (current === externalId) return;
+      if (current !== null) throw new TokenkeeperError('external_id_conflict', `This ${completed.identity.provider} account belongs to a user who already has another external_id; it was left as it is.`);
+      if ((await setExternalId(trx, user.id, externalId)) === 'taken') throw new TokenkeeperError('external_id_taken', 'Another user has this external_id.');
+    },
+  });
+  await auditConnected(context, link, result.user.id, completed, result.created);
+  return result;
+}

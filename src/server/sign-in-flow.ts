@@ -1,0 +1,84 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { finishAuthorization, startAuthorization, type CompletedAuthorization } from '../client/authorization.js';
+import { createLoginTransaction, loginTransactionAssociatedData, type LoginPurpose, type LoginTransaction } from '../db/login-transaction.repository.js';
+import type { Tokenkeeper } from '../core/tokenkeeper.js';
+import { redirectUri } from './urls.js';
+
+/** A sign-in must come back within this time: long enough to sign in at the provider, short enough to keep a stolen state useless (about 10 minutes). */
+export const LOGIN_TRANSACTION_TTL_SECONDS = 600;
+
+export interface SignInFlow {
+  /** Same-origin path to land on afterwards. */
+  next: string;
+  /** The signed-in user a provider is linked to (or asked for more scope for); null for a sign-in. */
+  linkUserId: string | null;
+  purpose?: LoginPurpose;
+  connectLinkId?: string;
+  /** Incremental authorization: the whole scope to ask for (see unionScope). */
+  incrementalScope?: string;
+}
+
+/**
+ * Starts the authorization code flow: a single-use transaction bound to this
+ * browser session (state, PKCE verifier, nonce, and why it was started), then
+ * 303 to the provider.
+ */
+export async function startSignInFlow(app: FastifyInstance, deps: Tokenkeeper, request: FastifyRequest, reply: FastifyReply, providerName: string, flow: SignInFlow): Promise<FastifyReply> {
+  const { settings } = deps.registry.get(providerName); // 404 for an unknown provider before any session is made
+  const knownUserId = settings.refreshTokenNeedsConsent ? (flow.linkUserId ?? app.sessions.returningUserId(request)) : null;
+  const hasLiveRefreshToken = knownUserId !== null && (await deps.tokenStore.hasLiveRefreshToken(knownUserId, providerName));
+  const started = await startAuthorization(deps.registry, providerName, redirectUri(deps.config.baseUrl, providerName), {
+    hasLiveRefreshToken,
+    ...(flow.incrementalScope !== undefined ? { incrementalScope: flow.incrementalScope } : {}),
+  });
+  const sessionIsNew = request.session === null;
+  const session = await app.sessions.ensure(request, reply);
+  const { transaction } = started;
+  const now = deps.now();
+  await createLoginTransaction(
+    deps.database.db,
+    {
+      state: transaction.state,
+      sessionId: session.id,
+      provider: transaction.provider,
+      issuer: transaction.issuer,
+      clientId: transaction.clientId,
+      redirectUri: transaction.redirectUri,
+      codeVerifier: deps.cipher.encrypt(transaction.codeVerifier, loginTransactionAssociatedData(transaction.state)),
+      nonce: transaction.nonce,
+      nextPath: flow.next,
+      linkUserId: flow.linkUserId,
+      createdAt: now,
+      expiresAt: now + LOGIN_TRANSACTION_TTL_SECONDS,
+      scope: flow.incrementalScope ?? null,
+      purpose: flow.purpose ?? null,
+      connectLinkId: flow.connectLinkId ?? null,
+    },
+    { sessionIsNew },
+  );
+  return reply.redirect(started.authorizationUrl.toString(), 303);
+}
+
+/**
+ * Finishes the flow a consumed transaction started: the code exchange and
+ * every check, against what was stored. The scope is the one the
+ * transaction asked for, which the token response may leave out when it was
+ * granted as asked (RFC 6749 §5.1).
+ */
+export function finishSignInFlow(deps: Tokenkeeper, request: FastifyRequest, stored: LoginTransaction): Promise<CompletedAuthorization> {
+  return finishAuthorization(
+    deps.registry,
+    {
+      provider: stored.provider,
+      state: stored.state,
+      nonce: stored.nonce,
+      codeVerifier: deps.cipher.decrypt(stored.codeVerifier, loginTransactionAssociatedData(stored.state)),
+      issuer: stored.issuer,
+      clientId: stored.clientId,
+      redirectUri: stored.redirectUri,
+      scope: stored.scope ?? deps.registry.get(stored.provider).settings.scope,
+    },
+    new URL(request.url, deps.config.baseUrl).searchParams,
+    deps.now,
+  );
+}

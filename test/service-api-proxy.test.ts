@@ -121,5 +121,6 @@ describeEachDialect('service API: the proxy', (dialect) => {
     const stale = await api.call({ method: 'GET', template: PROXY, params: { id: mallory.userId, provider: 'toolkit' }, rest: 'profile', key });
     expect(stale.status).toBe(409);
     expect(stale.body.error).toBe('needs_reauth');
+    expect(stale.body.reconnect_url).toMatch(/\/connect\/[A-Za-z0-9_-]{43}$/);
   });
 });

@@ -9,6 +9,7 @@ import { describeEachDialect } from './support/postgres.js';
 import { startProviderBehindProxy } from './support/provider-behind-proxy.js';
 import { ALL_PERMISSIONS, newServiceKey, serviceApiClient, type ServiceApiClient } from './support/service-api.js';
 import { expireStoredAccessToken, signedInUser, type SignedInUser } from './support/signed-in.js';
+import { APP_ORIGIN } from './support/test-app.js';
 import { useTestApp } from './support/use-test-app.js';
 
 const ACCESS_TOKEN = '/users/{id}/connections/{provider}/access-token';
@@ -145,7 +146,11 @@ describeEachDialect('service API: access tokens and disconnect', (dialect) => {
     const before = grants();
     const marked = await token(carol);
     expect(marked.status).toBe(409);
-    expect(marked.body).toEqual({ error: 'needs_reauth', message: "This user's Toolkit connection needs a new sign-in: Toolkit no longer accepts its grant." });
+    expect(marked.body).toEqual({
+      error: 'needs_reauth',
+      message: "This user's Toolkit connection needs a new sign-in: Toolkit no longer accepts its grant. Send them to reconnect_url.",
+      reconnect_url: expect.stringMatching(new RegExp(`^${APP_ORIGIN}/connect/[A-Za-z0-9_-]{43}$`)),
+    });
     expect(grants()).toBe(before);
 
     const dave = await signedInUser(app(), 'bob');
@@ -154,18 +159,43 @@ describeEachDialect('service API: access tokens and disconnect', (dialect) => {
     const refused = await token(dave);
     expect(refused.status).toBe(409);
     expect(refused.body.error).toBe('needs_reauth');
+    expect(refused.body.reconnect_url).toMatch(/\/connect\//);
     expect((await stored(dave))!.status).toBe('needs_reauth');
   });
 
+  it("needs_reauth's reconnect_url: the user opens it, signs in at the provider again, lands on their account page, and the service gets a fresh token", async () => {
+    const mallory = await signedInUser(app(), 'mallory');
+    await app().runtime.tokenStore.markNeedsReauth(mallory.userId, 'toolkit', 'invalid_grant', clock.now());
+    const refused = await token(mallory);
+    expect(refused.status).toBe(409);
+    const reconnectUrl = String(refused.body.reconnect_url);
+
+    const accountPage = `${APP_ORIGIN}/account`;
+    let page = await mallory.browser.get(reconnectUrl, { stopAt: (url) => url.href.startsWith(accountPage) });
+    for (let step = 0; step < 4 && page.location === undefined && page.text.includes('<form'); step += 1) {
+      page = await mallory.browser.submitForm(page, page.text.includes('name="password"') ? { username: 'mallory', password: 'mallory' } : {}, { stopAt: (url) => url.href.startsWith(accountPage) });
+    }
+    expect(page.location, `stopped at ${page.status} ${page.url}`).toBe(`${accountPage}?status=connected`);
+    expect((await stored(mallory))!.status).toBe('active');
+    const fresh = await token(mallory);
+    expect(fresh.status).toBe(200);
+    expect(fresh.body.access_token).toBe((await stored(mallory))!.accessToken);
+
+    const [created] = await database().db.selectFrom('audit_log').selectAll().where('event', '=', 'service.connect_link_created').where('target_id', '=', mallory.userId).execute();
+    expect(JSON.parse(created!.detail!)).toMatchObject({ service: 'billing', provider: 'toolkit', reason: 'needs_reauth', return_to: accountPage });
+    // Single use, like every connect link.
+    expect((await mallory.browser.get(reconnectUrl, { followRedirects: false })).status).toBe(410);
+  });
+
   it('a deactivated user: 403 account_inactive, no token', async () => {
-    const erin = await signedInUser(app(), 'alice');
-    await setUserFlags(database().db, erin.userId, { isActive: false });
+    const bob = await signedInUser(app(), 'alice');
+    await setUserFlags(database().db, bob.userId, { isActive: false });
     try {
-      const answer = await token(erin);
+      const answer = await token(bob);
       expect(answer.status).toBe(403);
       expect(answer.body.error).toBe('account_inactive');
     } finally {
-      await setUserFlags(database().db, erin.userId, { isActive: true });
+      await setUserFlags(database().db, bob.userId, { isActive: true });
     }
   });
 

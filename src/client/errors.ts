@@ -11,13 +11,16 @@ export class TokenkeeperError extends Error {
   readonly status: number;
   /** The provider's own `error` value, when it sent one: data for the log and the caller, never our code. */
   readonly providerError: string | null;
+  /** Fields the answer carries beside `error` and `message`, for the caller to act on (the service API's `reconnect_url`). */
+  readonly details: Readonly<Record<string, string>> | null;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; providerError?: string | null }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; providerError?: string | null; details?: Readonly<Record<string, string>> }) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
     this.status = ERROR_CODES[code].status;
     this.providerError = options?.providerError ?? null;
+    this.details = options?.details ?? null;
   }
 }
 

@@ -80,20 +80,31 @@ export async function createConnectLink(deps: Tokenkeeper, caller: ServiceCaller
     if (!user) throw new TokenkeeperError('not_found', 'There is no user with this id.');
     if (!user.isActive) throw new TokenkeeperError('account_inactive', 'This user has been deactivated.');
   }
+  return storeConnectLink(deps, caller, { provider: request.provider, userId: request.userId ?? null, externalId: request.externalId ?? null, scope, returnTo }, null);
+}
+
+/**
+ * A connect link for a connection that needs a new sign-in, handed out with
+ * the service API's 409 `needs_reauth` as `reconnect_url`: the user signs in
+ * again with the same scope, then lands on their account page (the app's own
+ * origin, so no CONNECT_RETURN_ORIGINS entry is needed). Each answer makes its
+ * own link: only the hash of a link's secret is stored, so an earlier one cannot be shown again.
+ */
+export async function createReconnectLink(deps: Tokenkeeper, caller: ServiceCaller, userId: string, provider: string): Promise<string> {
+  const returnTo = new URL('/account', deps.config.baseUrl).href;
+  const { url } = await storeConnectLink(deps, caller, { provider, userId, externalId: null, scope: null, returnTo }, 'needs_reauth');
+  return url;
+}
+
+async function storeConnectLink(
+  deps: Tokenkeeper,
+  caller: ServiceCaller,
+  target: { provider: string; userId: string | null; externalId: string | null; scope: string | null; returnTo: string },
+  reason: 'needs_reauth' | null,
+): Promise<{ url: string; expiresAt: number }> {
   const secret = randomBytes(32).toString('base64url');
   const now = deps.now();
-  const link = {
-    id: newId(),
-    provider: request.provider,
-    userId: request.userId ?? null,
-    externalId: request.externalId ?? null,
-    scope,
-    returnTo,
-    serviceKeyId: caller.key.id,
-    serviceName: caller.key.name,
-    createdAt: now,
-    expiresAt: now + CONNECT_LINK_TTL_SECONDS,
-  };
+  const link = { id: newId(), ...target, serviceKeyId: caller.key.id, serviceName: caller.key.name, createdAt: now, expiresAt: now + CONNECT_LINK_TTL_SECONDS };
   await insertConnectLink(deps.database.db, { ...link, secretHash: hashLinkSecret(secret) });
   await writeAuditEvent(deps.database.db, {
     event: 'service.connect_link_created',
@@ -101,7 +112,7 @@ export async function createConnectLink(deps: Tokenkeeper, caller: ServiceCaller
     targetType: link.userId !== null ? 'user' : 'external_id',
     targetId: link.userId ?? link.externalId,
     ip: caller.ip,
-    detail: { service: caller.key.name, service_key_id: caller.key.id, connect_link_id: link.id, provider: link.provider, scope, return_to: returnTo },
+    detail: { service: caller.key.name, service_key_id: caller.key.id, connect_link_id: link.id, provider: link.provider, scope: link.scope, return_to: link.returnTo, ...(reason ? { reason } : {}) },
     at: now,
   });
   return { url: new URL(`/connect/${secret}`, deps.config.baseUrl).href, expiresAt: link.expiresAt };

@@ -14,6 +14,7 @@ import {
   type DirectoryUser,
   type UserSelector,
 } from '../db/service-users.repository.js';
+import { createReconnectLink } from './connect-links.js';
 import { disconnectProvider } from './connections.js';
 import type { ServiceKey } from './service-keys.js';
 import type { Tokenkeeper } from './tokenkeeper.js';
@@ -40,19 +41,24 @@ function notConnected(displayName: string): TokenkeeperError {
 }
 
 /**
- * The connection needs a new sign-in by the user. Connect links (a later
- * change) will add `reconnect_url` to this answer: the link to send the user
- * to; this is where it goes.
+ * The connection needs a new sign-in by the user: the answer carries
+ * `reconnect_url`, a connect link (valid 15 minutes, single use) to send the
+ * user to, after which the tokens are fresh again.
  */
-function reauthRequired(displayName: string, cause?: unknown): TokenkeeperError {
-  return new TokenkeeperError('needs_reauth', `This user's ${displayName} connection needs a new sign-in: ${displayName} no longer accepts its grant.`, { cause });
+async function reauthRequired(deps: Tokenkeeper, caller: ServiceCaller, userId: string, provider: string, cause?: unknown): Promise<TokenkeeperError> {
+  const { displayName } = deps.registry.get(provider).settings;
+  const reconnectUrl = await createReconnectLink(deps, caller, userId, provider);
+  return new TokenkeeperError('needs_reauth', `This user's ${displayName} connection needs a new sign-in: ${displayName} no longer accepts its grant. Send them to reconnect_url.`, {
+    cause,
+    details: { reconnect_url: reconnectUrl },
+  });
 }
 
 /** The client's errors about the connection, reworded for a service (they were written for the signed-in person). */
-function forService(error: unknown, displayName: string): unknown {
+async function forService(deps: Tokenkeeper, caller: ServiceCaller, userId: string, provider: string, error: unknown): Promise<unknown> {
   if (!(error instanceof TokenkeeperError)) return error;
-  if (error.code === 'not_connected') return notConnected(displayName);
-  if (error.code === 'needs_reauth') return reauthRequired(displayName, error);
+  if (error.code === 'not_connected') return notConnected(deps.registry.get(provider).settings.displayName);
+  if (error.code === 'needs_reauth') return reauthRequired(deps, caller, userId, provider, error);
   return error;
 }
 
@@ -87,14 +93,14 @@ export async function updateExternalId(deps: Tokenkeeper, caller: ServiceCaller,
 }
 
 /** The user's stored tokens for `provider`, checked: the user exists and is active, the provider is configured and connected. */
-async function connectedToken(deps: Tokenkeeper, userId: string, provider: string): Promise<StoredTokenSet> {
+async function connectedToken(deps: Tokenkeeper, caller: ServiceCaller, userId: string, provider: string): Promise<StoredTokenSet> {
   const context = await findUserTokenContext(deps.database.db, userId, provider);
   if (!context) throw noSuchUser();
   const { displayName } = deps.registry.get(provider).settings;
   if (!context.isActive) throw new TokenkeeperError('account_inactive', 'This user has been deactivated: their tokens are not handed out.');
   if (!context.token) throw notConnected(displayName);
   const token = deps.tokenStore.fromRow(context.token);
-  if (token.status === 'needs_reauth') throw reauthRequired(displayName);
+  if (token.status === 'needs_reauth') throw await reauthRequired(deps, caller, userId, provider);
   return token;
 }
 
@@ -121,14 +127,14 @@ function minValidity(token: StoredTokenSet, minTtlSeconds: number): number {
  * service, which user, which provider (never the value).
  */
 export async function issueAccessToken(deps: Tokenkeeper, caller: ServiceCaller, userId: string, provider: string, options: AccessTokenOptions): Promise<AccessToken> {
-  const current = await connectedToken(deps, userId, provider);
+  const current = await connectedToken(deps, caller, userId, provider);
   const minValiditySeconds = minValidity(current, options.minTtlSeconds);
   let token: AccessToken | undefined;
   try {
     token = options.forceRefresh ? undefined : deps.tokens.usableAccessToken(provider, current, { minValiditySeconds });
     token ??= await deps.tokens.refresh(userId, provider, { minValiditySeconds, force: options.forceRefresh });
   } catch (error) {
-    throw forService(error, deps.registry.get(provider).settings.displayName);
+    throw await forService(deps, caller, userId, provider, error);
   }
   // Answered only once the entry is committed; concurrent hand-outs share the commit.
   await writeAuditEventBatched(deps.database.db, auditEntry(deps, caller, 'service.token_issued', userId, { provider, expires_at: token.expiresAt }));
@@ -136,24 +142,24 @@ export async function issueAccessToken(deps: Tokenkeeper, caller: ServiceCaller,
 }
 
 /** Calls the provider's API as the user (refresh and 401-retry as for the browser's proxy). */
-export async function callProviderApi(deps: Tokenkeeper, userId: string, provider: string, path: string, request: ProviderApiRequest): Promise<Response> {
-  const current = await connectedToken(deps, userId, provider);
+export async function callProviderApi(deps: Tokenkeeper, caller: ServiceCaller, userId: string, provider: string, path: string, request: ProviderApiRequest): Promise<Response> {
+  const current = await connectedToken(deps, caller, userId, provider);
   try {
     return await deps.providerApi.fetch(userId, provider, path, request, current);
   } catch (error) {
-    throw forService(error, deps.registry.get(provider).settings.displayName);
+    throw await forService(deps, caller, userId, provider, error);
   }
 }
 
 /** Revokes the user's tokens at the provider (when it can), deletes them and the identity link, as the user's own disconnect does. Audited. */
 export async function disconnectUser(deps: Tokenkeeper, caller: ServiceCaller, userId: string, provider: string): Promise<{ revoked: boolean }> {
   if (!(await findDirectoryUser(deps.database.db, userId))) throw noSuchUser();
-  const { displayName } = deps.registry.get(provider).settings;
+  deps.registry.get(provider); // unknown_provider, before anything is done
   let revoked: boolean;
   try {
     ({ revokedAtProvider: revoked } = await disconnectProvider({ db: deps.database.db, tokens: deps.tokens, now: deps.now, ip: caller.ip }, userId, provider));
   } catch (error) {
-    throw forService(error, displayName);
+    throw await forService(deps, caller, userId, provider, error);
   }
   await audit(deps, caller, 'service.connection_deleted', userId, { provider, revoked });
   return { revoked };

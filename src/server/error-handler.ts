@@ -22,10 +22,10 @@ function wantsJson(request: FastifyRequest): boolean {
 
 const SIGN_IN_AGAIN: ReadonlySet<ErrorCode> = new Set(['invalid_state', 'invalid_grant', 'access_denied', 'authorization_error', 'transaction_mismatch', 'needs_reauth']);
 
-function send(request: FastifyRequest, reply: FastifyReply, code: ErrorCode, message: string) {
+function send(request: FastifyRequest, reply: FastifyReply, code: ErrorCode, message: string, details: Readonly<Record<string, string>> | null = null) {
   const status = request.routeOptions.config?.errorStatuses?.[code] ?? ERROR_CODES[code].status;
   reply.code(status).header('cache-control', 'no-store');
-  if (wantsJson(request)) return reply.send({ error: code, message });
+  if (wantsJson(request)) return reply.send({ error: code, message, ...details });
   return reply
     .type('text/html; charset=utf-8')
     .send(layout({ title: status >= 500 ? 'Upstream error' : 'Error', signedInAs: null, csrfToken: null }, errorPage(status, message, SIGN_IN_AGAIN.has(code))));
@@ -70,7 +70,7 @@ export function installErrorHandlers(app: FastifyInstance): void {
       const level = error.status >= 500 ? 'warn' : 'info';
       if (error instanceof ProviderUnavailableError && error.retryAfterSeconds !== null) reply.header('retry-after', String(error.retryAfterSeconds));
       request.log[level]({ code: error.code, providerError: error.providerError ?? undefined, err: error.cause ?? error }, error.message);
-      return send(request, reply, error.code, error.message);
+      return send(request, reply, error.code, error.message, error.details);
     }
     if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
       const code = codeOfClientError(error.statusCode);

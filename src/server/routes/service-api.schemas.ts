@@ -51,7 +51,12 @@ function errors(byStatus: Record<number, readonly ErrorCode[]>) {
       type: 'object',
       required: ['error', 'message'],
       additionalProperties: false,
-      properties: { error: { type: 'string', enum: [...codes] }, message: { type: 'string' } },
+      properties: {
+        error: { type: 'string', enum: [...codes] },
+        message: { type: 'string' },
+        // A connection that needs a new sign-in comes with the link to send the user to (README, Service API).
+        ...(codes.includes('needs_reauth') ? { reconnect_url: { type: 'string', format: 'uri', description: '`needs_reauth` only: a connect link (single use, 15 minutes) for the user to sign in with the provider again.' } } : {}),
+      },
     };
   }
   return responses;

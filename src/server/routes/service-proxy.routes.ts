@@ -38,10 +38,10 @@ export async function serviceProxyRoutes(app: FastifyInstance, deps: Tokenkeeper
     config: { ...SERVICE_ROUTE_CONFIG, servicePermission: 'proxy', securityHeaders: 'proxied', swaggerTransform: namedWildcard },
     schema: proxySchema,
     handler: async (request, reply) => {
-      serviceCaller(request);
+      const caller = serviceCaller(request);
       const body = Buffer.isBuffer(request.body) ? request.body : undefined;
       const path = rawWildcard(request.url, SEGMENTS_BEFORE_PATH);
-      const upstream = await callProviderApi(deps, request.params.id, request.params.provider, path, {
+      const upstream = await callProviderApi(deps, caller, request.params.id, request.params.provider, path, {
         method: request.method,
         headers: forwardedHeaders(request),
         ...(body ? { body } : {}),

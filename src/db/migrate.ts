@@ -6,6 +6,7 @@ import * as tokenIssuedAt from './migrations/2026-12-03T0000-token-issued-at.js'
 import * as connectionApiBase from './migrations/2026-12-03T0100-connection-api-base.js';
 import * as serviceKeys from './migrations/2026-12-03T0200-service-keys.js';
 import * as tokenCountsIndex from './migrations/2026-12-03T0300-token-counts-index.js';
+import * as webhookOutbox from './migrations/2026-12-03T0500-webhook-outbox.js';
 
 // Listed in code rather than read from a folder, so migrations travel with the
 // compiled dist/ build and no file-system scanning is needed at run time.
@@ -19,6 +20,7 @@ function migrationsFor(dialect: Dialect): Readonly<Record<string, Migration>> {
     '2026-12-03T0100-connection-api-base': connectionApiBase,
     '2026-12-03T0200-service-keys': serviceKeys,
     '2026-12-03T0300-token-counts-index': tokenCountsIndex,
+    '2026-12-03T0500-webhook-outbox': webhookOutbox,
   };
 }
 

@@ -124,6 +124,28 @@ export interface ServiceKeysTable {
   last_used_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+/** One webhook message for one receiver URL (see the 2026-12-03T0500-webhook-outbox migration). */
+export interface WebhookDeliveriesTable {
+  id: string;
+  /** The `webhook-id` header: the same for every URL and every retry of one event. */
+  message_id: string;
+  event_type: string;
+  url: string;
+  /** The exact JSON body sent (and signed). */
+  payload: string;
+  status: ColumnType<WebhookDeliveryStatus, WebhookDeliveryStatus | undefined, WebhookDeliveryStatus>;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: number;
+  last_attempt_at: ColumnType<number | null, number | null | undefined, number | null>;
+  last_error: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Which server is sending this row now (see claimDueWebhookDeliveries). */
+  lease_id: ColumnType<string | null, string | null | undefined, string | null>;
+  lease_expires_at: ColumnType<number | null, number | null | undefined, number | null>;
+  created_at: number;
+}
+
 export interface DatabaseSchema {
   users: UsersTable;
   accounts: AccountsTable;
@@ -132,6 +154,7 @@ export interface DatabaseSchema {
   login_transactions: LoginTransactionsTable;
   audit_log: AuditLogTable;
   service_keys: ServiceKeysTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -141,6 +164,7 @@ export type SessionRow = Selectable<SessionsTable>;
 export type LoginTransactionRow = Selectable<LoginTransactionsTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
 export type ServiceKeyRow = Selectable<ServiceKeysTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
 
 export type NewUserRow = Insertable<UsersTable>;
 export type UserRowUpdate = Updateable<UsersTable>;

@@ -9,6 +9,7 @@ import { logSettings, type LogFormat } from './log-config.js';
 import { metricsConfig, type MetricsConfig } from './metrics-config.js';
 import { providerSettings } from './provider-config.js';
 import { trustProxy, type TrustProxy } from './trust-proxy.js';
+import { webhookConfig, type WebhookConfig } from './webhook-config.js';
 import type { Environment } from './env-file.js';
 
 export const DEV_PROVIDER_NAME = 'toolkit';
@@ -62,6 +63,8 @@ export interface AppConfig {
   trustProxy: TrustProxy;
   /** On SIGTERM/SIGINT, in-flight requests and refreshes get this long to finish. */
   shutdownTimeoutSeconds: number;
+  /** WEBHOOK_URLS and WEBHOOK_SECRET; null: no webhooks are sent. */
+  webhooks: WebhookConfig | null;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -190,5 +193,6 @@ export function loadConfig(env: Environment, cwd: string): AppConfig {
     metrics: metricsConfig(env, { PORT: port, ...(devProvider ? { DEV_PROVIDER_PORT: devProvider.port } : {}) }),
     trustProxy: trustProxy(env),
     shutdownTimeoutSeconds: integer(env, 'SHUTDOWN_TIMEOUT_SECONDS', 25, 1, 3600),
+    webhooks: webhookConfig(env, production),
   };
 }

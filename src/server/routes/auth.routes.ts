@@ -100,7 +100,7 @@ export async function authRoutes(app: FastifyInstance, deps: Tokenkeeper): Promi
       new URL(request.url, deps.config.baseUrl).searchParams,
       deps.now,
     );
-    const context = { db, tokenStore: deps.tokenStore, now: deps.now(), ip: request.ip };
+    const context = { db, tokenStore: deps.tokenStore, now: deps.now(), ip: request.ip, webhooks: deps.webhooks };
     if (stored.linkUserId !== null) {
       // Linking: the session stays the signed-in user's own; the transaction was bound to it.
       await completeLink(context, completed, stored.linkUserId);

@@ -217,3 +217,9 @@ export async function findConnectionState(
 ): Promise<{ status: string; scope: string | null } | undefined> {
   return db.selectFrom('tokens').select(['status', 'scope']).where('user_id', '=', userId).where('provider', '=', provider).executeTakeFirst();
 }
+
+/** Housekeeping: delivered rows older than `before` go (failed ones stay for the operator to see and retry). */
+export async function deleteDeliveredWebhooks(db: Kysely<DatabaseSchema>, before: number): Promise<number> {
+  const result = await db.deleteFrom('webhook_deliveries').where('status', '=', 'delivered').where('created_at', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -34,7 +34,7 @@ describeEachDialect('webhook delivery', (dialect) => {
   afterAll(() => receiver?.close());
   beforeEach(() => {
     clock = testClock();
-    receiver.received.length = 0;
+    receiver.reset();
   });
   const { app, database } = useTestApp(
     dialect,

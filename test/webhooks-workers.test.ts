@@ -2,7 +2,8 @@
 // with its own delivery job: the outbox's lease gives each message to one of
 // them, so a receiver that answers 200 gets each exactly once; and a message
 // written before a server stops is sent by the next one to start.
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
+import { newId } from '../src/db/id.js';
 import type { WebhookEventData } from '../src/core/webhook-outbox.js';
 import type { DevProvider } from '../src/dev-provider/index.js';
 import { describeEachDialect, type TestDatabase } from './support/postgres.js';
@@ -18,7 +19,8 @@ describeEachDialect('webhooks sent by several servers', (dialect) => {
   let receiver: WebhookReceiver;
   let servers: TestApp[] = [];
 
-  const start = () => startTestApp({ databaseUrl: database.url, sharedProvider: provider, env: { WEBHOOK_URLS: receiver.url, WEBHOOK_SECRET: secret } });
+  const start = (webhookTimeoutMs?: number) =>
+    startTestApp({ databaseUrl: database.url, sharedProvider: provider, env: { WEBHOOK_URLS: receiver.url, WEBHOOK_SECRET: secret }, ...(webhookTimeoutMs ? { webhookTimeoutMs } : {}) });
 
   beforeAll(async () => {
     database = await dialect.openTestDatabase();
@@ -29,7 +31,7 @@ describeEachDialect('webhooks sent by several servers', (dialect) => {
     for (const server of servers) await server.close();
     servers = [];
     await database.db.deleteFrom('webhook_deliveries').execute();
-    receiver.received.length = 0;
+    receiver.reset();
   });
   afterAll(async () => {
     await receiver?.close();
@@ -53,6 +55,29 @@ describeEachDialect('webhooks sent by several servers', (dialect) => {
     expect(receiver.received).toHaveLength(60);
     expect(new Set(receiver.received.map((request) => request.id))).toEqual(new Set(rows.map((row) => row.message_id)));
     expect(receiver.received.every((request) => request.verified)).toBe(true);
+  });
+
+  it('a graceful shutdown lets the attempts in flight finish and gives back the messages claimed and not sent', async () => {
+    const server = await start(300);
+    servers = [server];
+    receiver.answerNext('hang', 'hang', 'hang', 'hang');
+    // Ten messages made due in one statement (as another server would write them), so one pass claims them all.
+    const now = Math.floor(Date.now() / 1000);
+    await database.db
+      .insertInto('webhook_deliveries')
+      .values(Array.from({ length: 10 }, (_, n) => ({ id: newId(), message_id: `msg_shutdown${n}`, event_type: 'connection.created', url: receiver.url, payload: JSON.stringify({ n }), next_attempt_at: now, created_at: now })))
+      .execute();
+    void server.runtime.webhookDelivery!.runOnce();
+    // Four attempts at once (the job's concurrency), each left hanging by the receiver until the timeout.
+    await vi.waitFor(() => expect(receiver.received).toHaveLength(4));
+    const result = await server.runtime.shutdown();
+    servers = [];
+    expect(result.cutShort).toBe(false);
+    const rows = await database.db.selectFrom('webhook_deliveries').select(['status', 'attempts', 'lease_id', 'last_error']).execute();
+    expect(rows.filter((row) => Number(row.attempts) === 1 && row.status === 'pending' && row.last_error === 'no answer within 0.3 s')).toHaveLength(4);
+    expect(rows.filter((row) => Number(row.attempts) === 0 && row.status === 'pending')).toHaveLength(6);
+    expect(rows.every((row) => row.lease_id === null)).toBe(true);
+    expect(receiver.received).toHaveLength(4);
   });
 
   it('a message written before a restart is sent after it', async () => {

@@ -177,7 +177,9 @@ export function startWebhookDelivery(options: WebhookDeliveryOptions): WebhookDe
     const { leaseId, deliveries } = await claimDueWebhookDeliveries(db, { now: now(), leaseSeconds, limit: batchSize });
     const queue = [...deliveries];
     const worker = async () => {
-      for (let delivery = queue.shift(); delivery && !stopping; delivery = queue.shift()) {
+      // `stopping` is checked before a row leaves the queue: what is left there is given back below.
+      while (!stopping && queue.length > 0) {
+        const delivery = queue.shift()!;
         try {
           result[await deliver(delivery, leaseId)] += 1;
         } catch (error) {
@@ -214,14 +216,18 @@ export function startWebhookDelivery(options: WebhookDeliveryOptions): WebhookDe
   timer.unref();
   runQueued();
 
+  let stopped: Promise<void> | null = null;
   return {
     runOnce,
-    stop: async () => {
-      stopping = true;
-      clearInterval(timer);
-      unsubscribe();
-      await chain;
-      await agent.close();
+    stop: () => {
+      stopped ??= (async () => {
+        stopping = true;
+        clearInterval(timer);
+        unsubscribe();
+        await chain;
+        await agent.close();
+      })();
+      return stopped;
     },
   };
 }

@@ -37,6 +37,8 @@ export interface WebhookReceiver {
   /** Requests of one message (by `webhook-id`). */
   attemptsOf(id: string): ReceivedWebhook[];
   ofType(type: string): ReceivedWebhook[];
+  /** Forgets the requests received and the answers queued (between tests). */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -102,6 +104,10 @@ export async function startWebhookReceiver(secret: string, now: () => number = (
     answerNext: (...answers) => queued.push(...answers),
     attemptsOf: (id) => received.filter((request) => request.id === id),
     ofType: (type) => received.filter((request) => request.payload.type === type),
+    reset: () => {
+      received.length = 0;
+      queued.length = 0;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

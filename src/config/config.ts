@@ -10,6 +10,7 @@ import { logSettings, type LogFormat } from './log-config.js';
 import { metricsConfig, type MetricsConfig } from './metrics-config.js';
 import { providerSettings } from './provider-config.js';
 import { trustProxy, type TrustProxy } from './trust-proxy.js';
+import { webhookConfig, type WebhookConfig } from './webhook-config.js';
 import type { Environment } from './env-file.js';
 
 export const DEV_PROVIDER_NAME = 'toolkit';
@@ -65,6 +66,8 @@ export interface AppConfig {
   shutdownTimeoutSeconds: number;
   /** CONNECT_RETURN_ORIGINS: the origins a connect link's return_to may be on (default: BASE_URL's). */
   connectReturnOrigins: string[];
+  /** WEBHOOK_URLS and WEBHOOK_SECRET; null: no webhooks are sent. */
+  webhooks: WebhookConfig | null;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -194,5 +197,6 @@ export function loadConfig(env: Environment, cwd: string): AppConfig {
     trustProxy: trustProxy(env),
     shutdownTimeoutSeconds: integer(env, 'SHUTDOWN_TIMEOUT_SECONDS', 25, 1, 3600),
     connectReturnOrigins: connectReturnOrigins(env, baseUrl, production),
+    webhooks: webhookConfig(env, production),
   };
 }

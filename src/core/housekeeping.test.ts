@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { findConnectLink, insertConnectLink } from '../db/connect-link.repository.js';
 import { createLoginTransaction } from '../db/login-transaction.repository.js';
 import { createSession, findSession } from '../db/session.repository.js';
+import { insertWebhookMessage } from '../db/webhook-delivery.repository.js';
 import { describeEachDialect, type TestDatabase } from '../../test/support/postgres.js';
 import { CONNECT_LINK_KEPT_AFTER_EXPIRY_SECONDS } from './connect-links.js';
 import { startHousekeeping } from './housekeeping.js';
@@ -76,5 +77,25 @@ describeEachDialect('housekeeping', (dialect) => {
     await stop();
     expect(await findConnectLink(database.db, 'long-gone')).toBeUndefined();
     expect(await findConnectLink(database.db, 'just-expired')).toBeDefined();
+  });
+
+  it('deletes delivered webhooks over 30 days old; keeps newer ones, and failed and pending ones of any age', async () => {
+    const now = 3_000_000_000;
+    const old = now - 30 * 86_400 - 1;
+    for (const [messageId, createdAt] of [['msg_old', old], ['msg_recent', now - 86_400]] as const) {
+      await insertWebhookMessage(database.db, { messageId, eventType: 'connection.created', payload: '{}', urls: ['https://a.example/delivered', 'https://a.example/failed', 'https://a.example/pending'], now: createdAt });
+    }
+    await database.db.updateTable('webhook_deliveries').set({ status: 'delivered' }).where('url', '=', 'https://a.example/delivered').execute();
+    await database.db.updateTable('webhook_deliveries').set({ status: 'failed' }).where('url', '=', 'https://a.example/failed').execute();
+    const stop = startHousekeeping({ db: database.db, logger: pino({ level: 'silent' }), now: () => now, sessionIdleTimeoutSeconds: 3600 });
+    await stop();
+    const left = await database.db.selectFrom('webhook_deliveries').select(['message_id', 'status']).orderBy('message_id').orderBy('status').execute();
+    expect(left.map((row) => `${row.message_id} ${row.status}`)).toEqual([
+      'msg_old failed',
+      'msg_old pending',
+      'msg_recent delivered',
+      'msg_recent failed',
+      'msg_recent pending',
+    ]);
   });
 });

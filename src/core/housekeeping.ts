@@ -4,7 +4,11 @@ import { deleteExpiredConnectLinks } from '../db/connect-link.repository.js';
 import { deleteExpiredLoginTransactions } from '../db/login-transaction.repository.js';
 import type { DatabaseSchema } from '../db/schema.js';
 import { deleteExpiredSessions } from '../db/session.repository.js';
+import { deleteDeliveredWebhooks } from '../db/webhook-delivery.repository.js';
 import { CONNECT_LINK_KEPT_AFTER_EXPIRY_SECONDS } from './connect-links.js';
+
+/** Delivered webhooks are kept this long, for the admin site's list; failed ones until deleted by hand. */
+const DELIVERED_WEBHOOKS_KEPT_SECONDS = 30 * 86_400;
 
 export interface HousekeepingOptions {
   db: Kysely<DatabaseSchema>;
@@ -14,7 +18,7 @@ export interface HousekeepingOptions {
   intervalMs?: number;
 }
 
-/** Deletes expired sessions, abandoned sign-ins and old connect links once now and then every interval. Returns a stop function. */
+/** Deletes expired sessions, abandoned sign-ins, old connect links and delivered webhooks over 30 days old once now and then every interval. Returns a stop function. */
 export function startHousekeeping(options: HousekeepingOptions): () => Promise<void> {
   let running: Promise<void> = Promise.resolve();
   const sweep = async () => {
@@ -23,7 +27,8 @@ export function startHousekeeping(options: HousekeepingOptions): () => Promise<v
       const sessions = await deleteExpiredSessions(options.db, now, options.sessionIdleTimeoutSeconds);
       const logins = await deleteExpiredLoginTransactions(options.db, now);
       const connectLinks = await deleteExpiredConnectLinks(options.db, now - CONNECT_LINK_KEPT_AFTER_EXPIRY_SECONDS);
-      if (sessions + logins + connectLinks > 0) options.logger.debug({ sessions, logins, connectLinks }, 'deleted expired sessions, sign-ins and connect links');
+      const webhooks = await deleteDeliveredWebhooks(options.db, now - DELIVERED_WEBHOOKS_KEPT_SECONDS);
+      if (sessions + logins + connectLinks + webhooks > 0) options.logger.debug({ sessions, logins, connectLinks, webhooks }, 'deleted expired sessions, sign-ins and connect links, and old delivered webhooks');
     } catch (error) {
       options.logger.warn({ err: error }, 'housekeeping failed; will try again');
     }

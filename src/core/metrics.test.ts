@@ -67,6 +67,19 @@ describe('TokenkeeperMetrics', () => {
     expect(sampleValue(text, 'tokenkeeper_tokens', { provider: 'retired', status: 'needs_reauth' })).toBeUndefined();
   });
 
+  it('counts webhook attempts by outcome, each outcome shown from the start', async () => {
+    const metrics = new TokenkeeperMetrics([]);
+    let text = await scrape(metrics);
+    for (const outcome of ['delivered', 'retry', 'failed']) expect(sampleValue(text, 'tokenkeeper_webhook_deliveries_total', { outcome })).toBe(0);
+    metrics.webhookDelivery('retry');
+    metrics.webhookDelivery('delivered');
+    metrics.webhookDelivery('delivered');
+    text = await scrape(metrics);
+    expect(sampleValue(text, 'tokenkeeper_webhook_deliveries_total', { outcome: 'delivered' })).toBe(2);
+    expect(sampleValue(text, 'tokenkeeper_webhook_deliveries_total', { outcome: 'retry' })).toBe(1);
+    expect(sampleValue(text, 'tokenkeeper_webhook_deliveries_total', { outcome: 'failed' })).toBe(0);
+  });
+
   it("adds the process and Node.js metrics, prefixed, once however often it is asked", async () => {
     const metrics = new TokenkeeperMetrics(['github']);
     expect((await scrape(metrics)).families.has('tokenkeeper_process_cpu_seconds_total')).toBe(false);

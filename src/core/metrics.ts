@@ -14,6 +14,8 @@ export interface TokenCount {
 /** Statuses a token row can have (the tokens table's check constraint): each provider shows all, zero included. */
 const TOKEN_STATUSES = ['active', 'needs_reauth'];
 const PREFIX = 'tokenkeeper_';
+/** Outcomes of a webhook attempt: each shows from the start, 0 until it happens. */
+const WEBHOOK_OUTCOMES = ['delivered', 'retry', 'failed'] as const;
 
 /** The route label of a request no route matched (a 404): never its path, which could hold anything. */
 export const UNMATCHED_ROUTE = 'unmatched';
@@ -39,6 +41,7 @@ export class TokenkeeperMetrics {
   readonly #leaseWaits: Counter<'provider' | 'outcome'>;
   readonly #proxy: Histogram<'provider' | 'status_class'>;
   readonly #tokens: Gauge<'provider' | 'status'>;
+  readonly #webhookDeliveries: Counter<'outcome'>;
   #processMetrics = false;
 
   /** Feed for TokenManager (TokenManagerOptions.observer). */
@@ -90,6 +93,13 @@ export class TokenkeeperMetrics {
       labelNames: ['provider', 'status'],
       registers,
     });
+    this.#webhookDeliveries = new Counter({
+      name: `${PREFIX}webhook_deliveries_total`,
+      help: 'Webhook attempts by outcome: delivered (a 2xx answer), retry (failed, to be sent again), failed (no more retries).',
+      labelNames: ['outcome'],
+      registers,
+    });
+    for (const outcome of WEBHOOK_OUTCOMES) this.#webhookDeliveries.inc({ outcome }, 0);
     this.refreshObserver = {
       refreshed: (provider, outcome, seconds) => {
         if (!this.#providers.has(provider)) return;
@@ -135,6 +145,11 @@ export class TokenkeeperMetrics {
   /** A proxied API call: `status` is the API's answer, or null when none came (an error before or instead of it). */
   proxied(provider: string, status: number | null, seconds: number): void {
     if (this.#providers.has(provider)) this.#proxy.observe({ provider, status_class: status === null ? 'error' : statusClass(status) }, seconds);
+  }
+
+  /** One webhook attempt's outcome (core/webhook-delivery.ts). */
+  webhookDelivery(outcome: (typeof WEBHOOK_OUTCOMES)[number]): void {
+    this.#webhookDeliveries.inc({ outcome });
   }
 
   /** Replaces the token gauge with a fresh count; every configured provider shows every status, 0 when it has none. */

@@ -6,6 +6,8 @@ import { writeAuditEvent } from '../db/audit.repository.js';
 import { isUniqueViolation } from '../db/database.js';
 import type { DatabaseSchema } from '../db/schema.js';
 import type { SqlTokenStore } from '../db/token-store.js';
+import { trackConnectionChange } from './webhook-events.js';
+import type { WebhookOutbox } from './webhook-outbox.js';
 import { createUser, findUserById, uniqueUsername, recordLogin, updateUserProfile, type User } from '../db/user.repository.js';
 
 export interface SignInContext {
@@ -13,6 +15,8 @@ export interface SignInContext {
   tokenStore: SqlTokenStore;
   now: number;
   ip: string | null;
+  /** Where connection.created and connection.updated webhooks go, written in the sign-in's transaction. */
+  webhooks?: WebhookOutbox;
 }
 
 function wantedUsername(completed: CompletedAuthorization): string {
@@ -64,7 +68,9 @@ async function signInOnce(context: SignInContext, completed: CompletedAuthorizat
       created = true;
     }
     await options.within?.(trx, user, created);
+    const connection = await trackConnectionChange(context.webhooks, trx, user.id, identity.provider);
     await context.tokenStore.saveTokenSet(user.id, identity.provider, tokens, context.now, trx);
+    await connection.enqueueChange(tokens.scope);
     await recordLogin(trx, user.id, context.now);
     await writeAuditEvent(trx, {
       event: 'user.signed_in',
@@ -91,7 +97,9 @@ const SIGN_IN_ATTEMPTS = 3;
 export async function completeSignIn(context: SignInContext, completed: CompletedAuthorization, options: SignInOptions = {}): Promise<{ user: User; created: boolean }> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await signInOnce(context, completed, options);
+      const result = await signInOnce(context, completed, options);
+      context.webhooks?.notify();
+      return result;
     } catch (error) {
       if (!isUniqueViolation(error) || attempt >= SIGN_IN_ATTEMPTS) throw error;
     }
@@ -129,7 +137,9 @@ export async function completeLink(context: SignInContext, completed: CompletedA
         now: context.now,
       });
     }
+    const connection = await trackConnectionChange(context.webhooks, trx, userId, identity.provider);
     await context.tokenStore.saveTokenSet(userId, identity.provider, tokens, context.now, trx);
+    await connection.enqueueChange(tokens.scope);
     await writeAuditEvent(trx, {
       event: 'account.linked',
       actorUserId: userId,
@@ -140,4 +150,5 @@ export async function completeLink(context: SignInContext, completed: CompletedA
       at: context.now,
     });
   });
+  context.webhooks?.notify();
 }

@@ -11,6 +11,8 @@ import { parseEncryptionKeys, TokenCipher } from '../db/token-cipher.js';
 import { SqlTokenStore, type TokenSet as DbTokenSet } from '../db/token-store.js';
 import { auditTokenEvents } from './audit-events.js';
 import { TokenkeeperMetrics } from './metrics.js';
+import { webhookTokenEvents } from './webhook-events.js';
+import { WebhookOutbox } from './webhook-outbox.js';
 
 type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 // client/ and db/ each declare TokenSet (db may not import client); this stops the build unless each is assignable to
@@ -38,6 +40,8 @@ export interface Tokenkeeper {
   providerApi: ProviderApi;
   /** Prometheus metrics (sign-ins, refreshes, proxied calls…), served by the server when METRICS_TOKEN or METRICS_PORT is set. */
   metrics: TokenkeeperMetrics;
+  /** Where events become webhook messages (WEBHOOK_URLS; does nothing when unset); `serve` sends them (core/webhook-delivery.ts). */
+  webhooks: WebhookOutbox;
   /** Closes the provider connections, then the database. */
   close(): Promise<void>;
   /** Drops the provider connections at once, failing the requests still on them (a shutdown out of time); close() still closes the database. */
@@ -82,6 +86,8 @@ export async function openTokenkeeper(options: OpenTokenkeeperOptions): Promise<
       },
     });
     client.on(auditTokenEvents(database.db, now));
+    const webhooks = new WebhookOutbox(database.db, config.webhooks?.urls ?? [], now);
+    client.on(webhookTokenEvents(webhooks, database.db));
     client.on((event) => logger.info({ event: event.type, userId: event.userId, provider: event.provider }, 'token event'));
     return {
       config,
@@ -94,6 +100,7 @@ export async function openTokenkeeper(options: OpenTokenkeeperOptions): Promise<
       tokens: client.tokens,
       providerApi: client.api,
       metrics,
+      webhooks,
       close: async () => {
         await client.close();
         await database.close();

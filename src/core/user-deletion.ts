@@ -4,6 +4,8 @@ import { writeAuditEvent } from '../db/audit.repository.js';
 import type { Database } from '../db/database.js';
 import type { SqlTokenStore } from '../db/token-store.js';
 import { deleteUser } from '../db/user.repository.js';
+import { enqueueUserDeleted } from './webhook-events.js';
+import type { WebhookOutbox } from './webhook-outbox.js';
 
 export interface UserDeletionContext {
   database: Database;
@@ -11,6 +13,8 @@ export interface UserDeletionContext {
   tokens: TokenManager;
   logger: Logger;
   now: () => number;
+  /** Where the user.deleted webhook goes, written in the deletion's transaction. */
+  webhooks?: WebhookOutbox;
 }
 
 /**
@@ -30,7 +34,12 @@ export async function deleteUserEverywhere(context: UserDeletionContext, userId:
       context.logger.warn({ err: error, userId, provider: token.provider }, 'user deletion: revocation failed; deleting anyway');
     }
   }
-  const deleted = await deleteUser(context.database.db, userId);
+  const { webhooks } = context;
+  const deleted = await context.database.db.transaction().execute(async (trx) => {
+    if (webhooks) await enqueueUserDeleted(webhooks, trx, userId);
+    return deleteUser(trx, userId);
+  });
+  if (deleted) webhooks?.notify();
   if (deleted) {
     await writeAuditEvent(context.database.db, {
       event: 'user.deleted',

@@ -7,6 +7,7 @@ import * as connectionApiBase from './migrations/2026-12-03T0100-connection-api-
 import * as serviceKeys from './migrations/2026-12-03T0200-service-keys.js';
 import * as tokenCountsIndex from './migrations/2026-12-03T0300-token-counts-index.js';
 import * as connectLinks from './migrations/2026-12-03T0400-connect-links.js';
+import * as webhookOutbox from './migrations/2026-12-03T0500-webhook-outbox.js';
 
 // Listed in code rather than read from a folder, so migrations travel with the
 // compiled dist/ build and no file-system scanning is needed at run time.
@@ -21,6 +22,7 @@ function migrationsFor(dialect: Dialect): Readonly<Record<string, Migration>> {
     '2026-12-03T0200-service-keys': serviceKeys,
     '2026-12-03T0300-token-counts-index': tokenCountsIndex,
     '2026-12-03T0400-connect-links': connectLinks,
+    '2026-12-03T0500-webhook-outbox': webhookOutbox,
   };
 }
 

@@ -149,6 +149,28 @@ export interface ConnectLinksTable {
   used_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+/** One webhook message for one receiver URL (see the 2026-12-03T0500-webhook-outbox migration). */
+export interface WebhookDeliveriesTable {
+  id: string;
+  /** The `webhook-id` header: the same for every URL and every retry of one event. */
+  message_id: string;
+  event_type: string;
+  url: string;
+  /** The exact JSON body sent (and signed). */
+  payload: string;
+  status: ColumnType<WebhookDeliveryStatus, WebhookDeliveryStatus | undefined, WebhookDeliveryStatus>;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: number;
+  last_attempt_at: ColumnType<number | null, number | null | undefined, number | null>;
+  last_error: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Which server is sending this row now (see claimDueWebhookDeliveries). */
+  lease_id: ColumnType<string | null, string | null | undefined, string | null>;
+  lease_expires_at: ColumnType<number | null, number | null | undefined, number | null>;
+  created_at: number;
+}
+
 export interface DatabaseSchema {
   users: UsersTable;
   accounts: AccountsTable;
@@ -158,6 +180,7 @@ export interface DatabaseSchema {
   audit_log: AuditLogTable;
   service_keys: ServiceKeysTable;
   connect_links: ConnectLinksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -168,6 +191,7 @@ export type LoginTransactionRow = Selectable<LoginTransactionsTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
 export type ServiceKeyRow = Selectable<ServiceKeysTable>;
 export type ConnectLinkRow = Selectable<ConnectLinksTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
 
 export type NewUserRow = Insertable<UsersTable>;
 export type UserRowUpdate = Updateable<UsersTable>;

@@ -29,6 +29,20 @@ describe('redaction', () => {
   });
 });
 
+describe('webhook secrets', () => {
+  it('hide WEBHOOK_SECRET, the signing key and a signature, by field name, at the top, one level down, and in a logged config', () => {
+    const lines: string[] = [];
+    const logger = createLogger('info', { write: (line: string) => void lines.push(line) });
+    logger.info({ webhookSecret: 'whsec_SECRET1', env: { WEBHOOK_SECRET: 'whsec_SECRET2' }, signingKey: Buffer.from('SECRET3') }, 'settings');
+    logger.info({ headers: { 'webhook-signature': 'v1,SECRET4', 'webhook-id': 'msg_1' }, signature: 'v1,SECRET5' }, 'attempt');
+    logger.info({ config: { webhooks: { urls: ['https://hooks.example.com'], signingKey: Buffer.from('SECRET6') } } }, 'config');
+    logger.info({ 'webhook-signature': 'v1,SECRET7' }, 'top');
+    expect(lines.join('')).not.toMatch(/SECRET\d/);
+    expect(JSON.parse(lines[1]!)).toMatchObject({ headers: { 'webhook-signature': '[redacted]', 'webhook-id': 'msg_1' }, signature: '[redacted]' });
+    expect(JSON.parse(lines[2]!)).toMatchObject({ config: { webhooks: { urls: ['https://hooks.example.com'], signingKey: '[redacted]' } } });
+  });
+});
+
 describe('per-request child loggers', () => {
   const capture = () => {
     const lines: Record<string, unknown>[] = [];

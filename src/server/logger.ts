@@ -22,7 +22,12 @@ export function redactUrl(url: string): string {
 }
 
 /** Field names whose values are secrets wherever they appear in a logged object. */
-const SECRET_FIELDS = ['accessToken', 'refreshToken', 'idToken', 'access_token', 'refresh_token', 'id_token', 'clientSecret', 'client_secret', 'codeVerifier', 'password', 'serviceKey', 'service_key', 'secret', 'authorization'];
+const SECRET_FIELDS = ['accessToken', 'refreshToken', 'idToken', 'access_token', 'refresh_token', 'id_token', 'clientSecret', 'client_secret', 'codeVerifier', 'password', 'serviceKey', 'service_key', 'secret', 'authorization',
+  // Webhooks: WEBHOOK_SECRET, its decoded key (the config's webhooks.signingKey), and a request's signature,
+  // which an attacker holding one could replay within the receiver's tolerance.
+  'webhookSecret', 'webhook_secret', 'WEBHOOK_SECRET', 'signingKey', 'signature', 'webhook-signature'];
+/** A pino redaction path for a field name: names that are not identifiers (webhook-signature) in brackets. */
+const fieldPath = (prefix: string, field: string) => (/^[A-Za-z_$][\w$]*$/.test(field) ? `${prefix}${prefix ? '.' : ''}${field}` : `${prefix}["${field}"]`);
 
 const REQUEST_ID = Symbol('tokenkeeper.requestId');
 const STAMPS_REQUEST_ID = Symbol('tokenkeeper.stampsRequestId');
@@ -62,8 +67,10 @@ export function loggerOptions(level: string): LoggerOptions {
         'req.headers.cookie',
         'res.headers["set-cookie"]',
         // A secret at the top of a logged object, and one level down (`*.x` alone misses the top).
-        ...SECRET_FIELDS,
-        ...SECRET_FIELDS.map((field) => `*.${field}`),
+        ...SECRET_FIELDS.map((field) => fieldPath('', field)),
+        ...SECRET_FIELDS.map((field) => fieldPath('*', field)),
+        // The config's webhook settings, wherever a config is logged whole.
+        '*.webhooks.signingKey',
       ],
       censor: '[redacted]',
     },

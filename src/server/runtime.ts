@@ -5,6 +5,7 @@ import { startHousekeeping } from '../core/housekeeping.js';
 import { startRefreshAhead, type RefreshAheadJob } from '../core/refresh-ahead.js';
 import { startTokenGauge, type TokenGaugeJob } from '../core/token-gauge.js';
 import { openTokenkeeper, type Tokenkeeper } from '../core/tokenkeeper.js';
+import { startWebhookDelivery, type WebhookDeliveryJob } from '../core/webhook-delivery.js';
 import type { DevProvider } from '../dev-provider/index.js';
 import { buildApp } from './app.js';
 import { shutDownGracefully, type ShutdownOptions, type ShutdownResult } from './graceful-shutdown.js';
@@ -23,6 +24,8 @@ export interface Runtime extends Tokenkeeper {
   tokenGauge: TokenGaugeJob | null;
   /** The metrics' own server on 127.0.0.1, when METRICS_PORT is set. */
   metricsServer: MetricsServer | null;
+  /** The job sending the webhook outbox, when WEBHOOK_URLS is set. */
+  webhookDelivery: WebhookDeliveryJob | null;
   /** What GET /readyz reports. */
   readiness: Readiness;
   /** serve's answer to SIGTERM/SIGINT: see shutDownGracefully; the time is SHUTDOWN_TIMEOUT_SECONDS unless given. */
@@ -35,6 +38,8 @@ export interface RuntimeOptions {
   /** Apply pending migrations first (serve does; tests of an unmigrated database don't). */
   migrate?: boolean;
   now?: () => number;
+  /** Each webhook attempt is cut after this long (default 10 s); tests shorten it. */
+  webhookTimeoutMs?: number;
 }
 
 /**
@@ -88,6 +93,22 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       refreshAhead = job;
     }
 
+    let webhookDelivery: WebhookDeliveryJob | null = null;
+    if (config.webhooks) {
+      const job = startWebhookDelivery({
+        db: tokenkeeper.database.db,
+        outbox: tokenkeeper.webhooks,
+        signingKey: config.webhooks.signingKey,
+        logger,
+        metrics: tokenkeeper.metrics,
+        now,
+        caFile: config.caFile,
+        ...(options.webhookTimeoutMs === undefined ? {} : { timeoutMs: options.webhookTimeoutMs }),
+      });
+      closers.push(() => job.stop());
+      webhookDelivery = job;
+    }
+
     let tokenGauge: TokenGaugeJob | null = null;
     let metricsServer: MetricsServer | null = null;
     if (config.metrics.token !== null || config.metrics.port !== null) {
@@ -117,7 +138,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         { timeoutSeconds: config.shutdownTimeoutSeconds, ...shutdownOptions },
       );
 
-    return { ...tokenkeeper, app, devProvider, refreshAhead, tokenGauge, metricsServer, readiness, shutdown, close: closeAll };
+    return { ...tokenkeeper, app, devProvider, refreshAhead, tokenGauge, metricsServer, webhookDelivery, readiness, shutdown, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

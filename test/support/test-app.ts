@@ -87,6 +87,8 @@ export interface TestAppOptions {
   logLevel?: string;
   /** The app's clock (epoch seconds), for tests of time-based behaviour without waiting. */
   now?: () => number;
+  /** Each webhook attempt is cut after this long (the runtime's default: 10 s). */
+  webhookTimeoutMs?: number;
 }
 
 /**
@@ -106,7 +108,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     );
     // The app's own logger settings (redaction, serializers), as serve uses them.
     const logger = createLogger(options.logLevel ?? 'silent', options.logDestination ?? pino.destination('/dev/null'));
-    const runtime = await createRuntime({ config, logger, ...(options.now ? { now: options.now } : {}) });
+    const runtime = await createRuntime({ config, logger, ...(options.now ? { now: options.now } : {}), ...(options.webhookTimeoutMs ? { webhookTimeoutMs: options.webhookTimeoutMs } : {}) });
     return {
       runtime,
       config,

@@ -156,7 +156,7 @@ ${auditTable(audit.rows, context.now)}`;
       superuserOnly: isAdmin,
       run: async (user, context) => {
         const { revoked } = await deleteUserEverywhere(
-          { database: context.deps.database, tokenStore: context.deps.tokenStore, tokens: context.deps.tokens, logger: context.request.log as never, now: context.deps.now },
+          { database: context.deps.database, tokenStore: context.deps.tokenStore, tokens: context.deps.tokens, logger: context.request.log as never, now: context.deps.now, webhooks: context.deps.webhooks },
           user.id,
           context.admin.id,
         );

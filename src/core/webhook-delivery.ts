@@ -1,0 +1,233 @@
+import { rootCertificates } from 'node:tls';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { Agent, request } from 'undici';
+import { readCaBundle } from '../client/outbound-fetch.js';
+import type { DatabaseSchema } from '../db/schema.js';
+import {
+  claimDueWebhookDeliveries,
+  recordWebhookAttempt,
+  releaseWebhookLeases,
+  type WebhookAttemptOutcome,
+  type WebhookDelivery,
+} from '../db/webhook-delivery.repository.js';
+import type { TokenkeeperMetrics } from './metrics.js';
+import type { WebhookOutbox } from './webhook-outbox.js';
+import { signWebhook } from './webhook-signature.js';
+
+/**
+ * The wait before each retry, after the first attempt failed, then the
+ * second… : the example schedule of Standard Webhooks ("Deliverability and
+ * reliability", https://www.standardwebhooks.com/), Svix's own, spanning
+ * about three days — from seconds (a blip) to a day (an outage over a
+ * weekend night). After the last retry fails the row is marked failed;
+ * "Retry now" in the admin site sends it again.
+ */
+export const RETRY_DELAYS_SECONDS: readonly number[] = [5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 14 * 3600, 20 * 3600, 24 * 3600];
+/** Each retry waits up to this share longer, at random, so a receiver back from an outage is not hit by every message at once. */
+const JITTER = 0.1;
+const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_POLL_MS = 1000;
+/** Longest Retry-After honoured (429, 503): the schedule's longest wait. */
+const MAX_RETRY_AFTER_SECONDS = 24 * 3600;
+/** Of an answer's body, at most this much is read (and dropped) so the connection can be reused. */
+const MAX_ANSWER_BYTES = 64 * 1024;
+
+export type WebhookOutcome = 'delivered' | 'retry' | 'failed';
+
+export interface WebhookDeliveryOptions {
+  db: Kysely<DatabaseSchema>;
+  outbox: WebhookOutbox;
+  /** WEBHOOK_SECRET's key. */
+  signingKey: Buffer;
+  logger: Logger;
+  metrics: TokenkeeperMetrics;
+  /** Epoch seconds: the outbox's times and `webhook-timestamp`; replaceable in tests. */
+  now: () => number;
+  /** CA_FILE: receivers behind a private CA are trusted as providers are. */
+  caFile?: string | null;
+  /** Each attempt, connection to answer, is cut after this long (default 10 s). */
+  timeoutMs?: number;
+  /** How often the outbox is looked at for due rows (default 1 s); a message enqueued in this process wakes the job at once. */
+  pollMs?: number;
+  /** Rows claimed per pass (default 20) and sent at once (default 4). */
+  batchSize?: number;
+  concurrency?: number;
+  retryDelaysSeconds?: readonly number[];
+  /** [0, 1) for the jitter (default Math.random). */
+  random?: () => number;
+}
+
+export interface WebhookPassResult {
+  delivered: number;
+  retry: number;
+  failed: number;
+}
+
+export interface WebhookDeliveryJob {
+  /** Runs a pass over the due rows after any pass already running; resolves with what it sent. */
+  runOnce(): Promise<WebhookPassResult>;
+  /** Stops polling; rows claimed and not yet sent are given back, attempts in flight finish (each within the timeout). */
+  stop(): Promise<void>;
+}
+
+/** The URL for logs and pages: origin and path, without a query that may hold a receiver's own token. */
+export function displayWebhookUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.origin}${parsed.pathname}${parsed.search ? '?…' : ''}`;
+  } catch {
+    return '(not a URL)';
+  }
+}
+
+function retryAfterSeconds(header: string | string[] | undefined, now: number): number | null {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value === undefined) return null;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, Math.ceil(date / 1000) - now);
+}
+
+function describeError(error: unknown, timeoutMs: number): string {
+  const name = (error as { name?: string }).name;
+  if (name === 'TimeoutError' || name === 'AbortError') return `no answer within ${timeoutMs / 1000} s`;
+  const code = (error as { code?: string }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  return (code ? `${code}: ${message}` : message).slice(0, 200);
+}
+
+/**
+ * Sends the outbox's messages (Standard Webhooks): each due row under a lease,
+ * so one server at a time sends it, at least once; a 2xx answer is
+ * delivered, anything else (another status, a redirect — never followed —, a
+ * timeout, a refused connection) is retried on RETRY_DELAYS_SECONDS, then
+ * marked failed. Started by `serve` (server/runtime.ts) when WEBHOOK_URLS is set.
+ */
+export function startWebhookDelivery(options: WebhookDeliveryOptions): WebhookDeliveryJob {
+  const { db, outbox, logger, metrics, now } = options;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const batchSize = options.batchSize ?? 20;
+  const concurrency = options.concurrency ?? 4;
+  const delays = options.retryDelaysSeconds ?? RETRY_DELAYS_SECONDS;
+  const random = options.random ?? Math.random;
+  // Long enough for every row of a batch to be sent in turn, with room to save the result.
+  const leaseSeconds = Math.ceil((timeoutMs / 1000) * Math.ceil(batchSize / concurrency)) + 30;
+  const ca = options.caFile ? [...rootCertificates, readCaBundle(options.caFile)] : undefined;
+  const agent = new Agent({ connect: ca ? { ca } : {}, keepAliveTimeout: 10_000 });
+  let stopping = false;
+  let chain: Promise<unknown> = Promise.resolve();
+  let queued = 0;
+
+  async function send(delivery: WebhookDelivery): Promise<{ ok: boolean; error: string | null; retryAfter: number | null }> {
+    const timestamp = now();
+    const headers = {
+      'content-type': 'application/json',
+      'user-agent': 'Tokenkeeper-Webhooks',
+      'webhook-id': delivery.messageId,
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': signWebhook(options.signingKey, delivery.messageId, timestamp, delivery.payload),
+    };
+    try {
+      // undici's request follows no redirect: a 3xx is an answer like any other non-2xx.
+      const answer = await request(delivery.url, { method: 'POST', headers, body: delivery.payload, dispatcher: agent, signal: AbortSignal.timeout(timeoutMs) });
+      await answer.body.dump({ limit: MAX_ANSWER_BYTES }).catch(() => {});
+      if (answer.statusCode >= 200 && answer.statusCode < 300) return { ok: true, error: null, retryAfter: null };
+      const redirect = answer.statusCode >= 300 && answer.statusCode < 400 ? ' (redirects are not followed)' : '';
+      const asked = answer.statusCode === 429 || answer.statusCode === 503 ? retryAfterSeconds(answer.headers['retry-after'], timestamp) : null;
+      return { ok: false, error: `HTTP ${answer.statusCode}${redirect}`, retryAfter: asked };
+    } catch (error) {
+      return { ok: false, error: describeError(error, timeoutMs), retryAfter: null };
+    }
+  }
+
+  function outcomeOf(delivery: WebhookDelivery, result: { ok: boolean; error: string | null; retryAfter: number | null }, at: number): WebhookAttemptOutcome {
+    const attempts = delivery.attempts + 1;
+    if (result.ok) return { status: 'delivered', attempts, nextAttemptAt: delivery.nextAttemptAt, lastError: null, at };
+    // The first attempt and one per delay; a row retried by hand past the schedule gets one attempt each time.
+    const delay = delays[attempts - 1];
+    if (delay === undefined) return { status: 'failed', attempts, nextAttemptAt: delivery.nextAttemptAt, lastError: result.error, at };
+    const wait = Math.max(delay + Math.floor(random() * delay * JITTER), Math.min(result.retryAfter ?? 0, MAX_RETRY_AFTER_SECONDS));
+    return { status: 'pending', attempts, nextAttemptAt: at + wait, lastError: result.error, at };
+  }
+
+  async function deliver(delivery: WebhookDelivery, leaseId: string): Promise<WebhookOutcome> {
+    const where = { deliveryId: delivery.id, messageId: delivery.messageId, type: delivery.eventType, url: displayWebhookUrl(delivery.url) };
+    let outcome: WebhookAttemptOutcome;
+    if (!outbox.urls.includes(delivery.url)) {
+      // The operator took this URL out of WEBHOOK_URLS: its rows are not sent there any more.
+      outcome = { status: 'failed', attempts: delivery.attempts, nextAttemptAt: delivery.nextAttemptAt, lastError: 'the URL is no longer in WEBHOOK_URLS', at: now() };
+    } else {
+      const result = await send(delivery);
+      outcome = outcomeOf(delivery, result, now());
+    }
+    const saved = await recordWebhookAttempt(db, delivery.id, leaseId, outcome);
+    if (!saved) logger.warn(where, 'webhook attempt not recorded: its lease expired and another server took the message');
+    const label: WebhookOutcome = outcome.status === 'delivered' ? 'delivered' : outcome.status === 'failed' ? 'failed' : 'retry';
+    metrics.webhookDelivery(label);
+    if (label === 'delivered') logger.debug({ ...where, attempts: outcome.attempts }, 'webhook delivered');
+    else if (label === 'retry') logger.warn({ ...where, attempts: outcome.attempts, error: outcome.lastError, nextAttemptAt: outcome.nextAttemptAt }, 'webhook attempt failed; will retry');
+    else logger.error({ ...where, attempts: outcome.attempts, error: outcome.lastError }, 'webhook failed: no more retries');
+    return label;
+  }
+
+  async function pass(): Promise<WebhookPassResult> {
+    const result: WebhookPassResult = { delivered: 0, retry: 0, failed: 0 };
+    if (stopping) return result;
+    const { leaseId, deliveries } = await claimDueWebhookDeliveries(db, { now: now(), leaseSeconds, limit: batchSize });
+    const queue = [...deliveries];
+    const worker = async () => {
+      // `stopping` is checked before a row leaves the queue: what is left there is given back below.
+      while (!stopping && queue.length > 0) {
+        const delivery = queue.shift()!;
+        try {
+          result[await deliver(delivery, leaseId)] += 1;
+        } catch (error) {
+          // A database fault: the lease expires and the row is sent again, by this server or another.
+          logger.warn({ err: error, deliveryId: delivery.id }, 'webhook attempt could not be saved');
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, deliveries.length) }, worker));
+    // Stopping: what was claimed and not started goes back at once instead of waiting for the lease to expire.
+    if (queue.length > 0) await releaseWebhookLeases(db, queue.map((delivery) => delivery.id), leaseId);
+    // A full batch: more may be due.
+    if (deliveries.length === batchSize && !stopping) void runQueued();
+    return result;
+  }
+
+  function runOnce(): Promise<WebhookPassResult> {
+    queued += 1;
+    const run = chain.then(pass).finally(() => {
+      queued -= 1;
+    });
+    chain = run.catch(() => {});
+    return run;
+  }
+
+  /** For the timer and wake-ups: one pass waiting behind the running one is enough. */
+  function runQueued(): void {
+    if (stopping || queued > 1) return;
+    runOnce().catch((error: unknown) => logger.warn({ err: error }, 'webhook delivery pass failed; will try again'));
+  }
+
+  const unsubscribe = outbox.onEnqueued(runQueued);
+  const timer = setInterval(runQueued, options.pollMs ?? DEFAULT_POLL_MS);
+  timer.unref();
+  runQueued();
+
+  let stopped: Promise<void> | null = null;
+  return {
+    runOnce,
+    stop: () => {
+      stopped ??= (async () => {
+        stopping = true;
+        clearInterval(timer);
+        unsubscribe();
+        await chain;
+        await agent.close();
+      })();
+      return stopped;
+    },
+  };
+}

@@ -1,6 +1,7 @@
 // The service API's users: finding them, reading one, setting external_id,
 // and the OpenAPI document every answer here is checked against (see
 // support/service-api.ts).
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDialect } from './support/postgres.js';
 import { ALL_PERMISSIONS, newServiceKey, serviceApiClient, withSecondProvider, type ServiceApiClient } from './support/service-api.js';
@@ -38,6 +39,12 @@ describeEachDialect('service API: users', (dialect) => {
     expect(Object.keys(api.document.paths['/api/v1/users/{id}']!).sort()).toEqual(['get', 'patch']);
     const answer = await app().runtime.app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
     expect(answer.headers['content-type']).toMatch(/^application\/json/);
+  });
+
+  it('the document is valid OpenAPI 3.1 (checked against the specification\'s own JSON schema)', async () => {
+    const result = await new Validator().validate(structuredClone(api.document) as never);
+    expect(result.errors ?? [], JSON.stringify(result.errors)).toEqual([]);
+    expect(result.valid).toBe(true);
   });
 
   it('GET /users/:id: the user, their connections with metadata only, never a token value', async () => {

@@ -38,9 +38,11 @@ export interface ServerProcessOptions {
  */
 export async function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {
   const compiled = options.module.pathname.endsWith('.js');
+  // BENCH_CPU_PROF=<folder>: each server writes a V8 CPU profile there when it exits (open it in Chrome DevTools).
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const server = spawnServer({
     name: options.name,
-    nodeArgs: [...(compiled ? [] : ['--import', 'tsx']), fileURLToPath(options.module), ...(options.args ?? [])],
+    nodeArgs: [...profile, ...(compiled ? [] : ['--import', 'tsx']), fileURLToPath(options.module), ...(options.args ?? [])],
     env: options.env,
     cwd: options.cwd ?? process.cwd(),
     port: options.port,

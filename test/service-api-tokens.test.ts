@@ -7,6 +7,7 @@ import { setUserFlags } from '../src/db/user.repository.js';
 import { testClock, type TestClock } from './support/clock.js';
 import { describeEachDialect } from './support/postgres.js';
 import { startProviderBehindProxy } from './support/provider-behind-proxy.js';
+import { parsePrometheusText, sampleValue } from './support/prometheus-text.js';
 import { ALL_PERMISSIONS, newServiceKey, serviceApiClient, type ServiceApiClient } from './support/service-api.js';
 import { expireStoredAccessToken, signedInUser, type SignedInUser } from './support/signed-in.js';
 import { APP_ORIGIN } from './support/test-app.js';
@@ -115,6 +116,8 @@ describeEachDialect('service API: access tokens and disconnect', (dialect) => {
     expect([...handedOut][0]).toBe((await stored(bob))!.accessToken);
     const audited = await database().db.selectFrom('audit_log').select('id').where('event', '=', 'service.token_issued').where('target_id', '=', bob.userId).execute();
     expect(audited).toHaveLength(30);
+    const scrape = parsePrometheusText(await app().runtime.metrics.text());
+    expect(sampleValue(scrape, 'tokenkeeper_service_token_reads_total', { service: 'billing', provider: 'toolkit', outcome: 'ok' })).toBeGreaterThanOrEqual(30);
   });
 
   it('a bad body: 400 bad_request', async () => {

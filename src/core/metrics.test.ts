@@ -80,6 +80,18 @@ describe('TokenkeeperMetrics', () => {
     expect(sampleValue(text, 'tokenkeeper_webhook_deliveries_total', { outcome: 'failed' })).toBe(0);
   });
 
+  it('counts service token reads by key name, provider and outcome; an unconfigured provider is not counted', async () => {
+    const metrics = new TokenkeeperMetrics(['github']);
+    metrics.serviceTokenRead('billing', 'github', 'ok');
+    metrics.serviceTokenRead('billing', 'github', 'ok');
+    metrics.serviceTokenRead('billing', 'github', 'needs_reauth');
+    metrics.serviceTokenRead('billing', 'nope', 'unknown_provider');
+    const text = await scrape(metrics);
+    expect(sampleValue(text, 'tokenkeeper_service_token_reads_total', { service: 'billing', provider: 'github', outcome: 'ok' })).toBe(2);
+    expect(sampleValue(text, 'tokenkeeper_service_token_reads_total', { service: 'billing', provider: 'github', outcome: 'needs_reauth' })).toBe(1);
+    expect(sampleValue(text, 'tokenkeeper_service_token_reads_total', { service: 'billing', provider: 'nope', outcome: 'unknown_provider' })).toBeUndefined();
+  });
+
   it("adds the process and Node.js metrics, prefixed, once however often it is asked", async () => {
     const metrics = new TokenkeeperMetrics(['github']);
     expect((await scrape(metrics)).families.has('tokenkeeper_process_cpu_seconds_total')).toBe(false);

@@ -37,6 +37,7 @@ export class TokenkeeperMetrics {
   readonly #http: Histogram<'route' | 'method' | 'status_code'>;
   readonly #signIns: Counter<'provider' | 'outcome'>;
   readonly #refreshes: Counter<'provider' | 'outcome'>;
+  readonly #serviceTokenReads: Counter<'service' | 'provider' | 'outcome'>;
   readonly #refreshDuration: Histogram<'provider' | 'outcome'>;
   readonly #leaseWaits: Counter<'provider' | 'outcome'>;
   readonly #proxy: Histogram<'provider' | 'status_class'>;
@@ -100,6 +101,12 @@ export class TokenkeeperMetrics {
       registers,
     });
     for (const outcome of WEBHOOK_OUTCOMES) this.#webhookDeliveries.inc({ outcome }, 0);
+    this.#serviceTokenReads = new Counter({
+      name: `${PREFIX}service_token_reads_total`,
+      help: "Access tokens asked for through the service API, by service key name, provider and outcome (ok, or the answer's error code).",
+      labelNames: ['service', 'provider', 'outcome'],
+      registers,
+    });
     this.refreshObserver = {
       refreshed: (provider, outcome, seconds) => {
         if (!this.#providers.has(provider)) return;
@@ -145,6 +152,14 @@ export class TokenkeeperMetrics {
   /** A proxied API call: `status` is the API's answer, or null when none came (an error before or instead of it). */
   proxied(provider: string, status: number | null, seconds: number): void {
     if (this.#providers.has(provider)) this.#proxy.observe({ provider, status_class: status === null ? 'error' : statusClass(status) }, seconds);
+  }
+
+  /**
+   * A service's access-token request (POST /api/v1/…/access-token). `service`
+   * is the key's name: a label from a closed set too, the keys an operator made.
+   */
+  serviceTokenRead(service: string, provider: string, outcome: 'ok' | ErrorCode): void {
+    if (this.#providers.has(provider)) this.#serviceTokenReads.inc({ service, provider, outcome });
   }
 
   /** One webhook attempt's outcome (core/webhook-delivery.ts). */

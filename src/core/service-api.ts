@@ -127,6 +127,17 @@ function minValidity(token: StoredTokenSet, minTtlSeconds: number): number {
  * service, which user, which provider (never the value).
  */
 export async function issueAccessToken(deps: Tokenkeeper, caller: ServiceCaller, userId: string, provider: string, options: AccessTokenOptions): Promise<AccessToken> {
+  try {
+    const token = await handOut(deps, caller, userId, provider, options);
+    deps.metrics.serviceTokenRead(caller.key.name, provider, 'ok');
+    return token;
+  } catch (error) {
+    deps.metrics.serviceTokenRead(caller.key.name, provider, error instanceof TokenkeeperError ? error.code : 'internal_error');
+    throw error;
+  }
+}
+
+async function handOut(deps: Tokenkeeper, caller: ServiceCaller, userId: string, provider: string, options: AccessTokenOptions): Promise<AccessToken> {
   const current = await connectedToken(deps, caller, userId, provider);
   const minValiditySeconds = minValidity(current, options.minTtlSeconds);
   let token: AccessToken | undefined;

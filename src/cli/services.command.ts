@@ -1,13 +1,9 @@
-import { TokenkeeperError } from '../client/errors.js';
-import { ConfigError } from '../config/config-error.js';
 import { createServiceKey, listServiceKeys, revokeServiceKey, rotateServiceKey, SERVICE_PERMISSIONS, type ServiceKey } from '../core/service-keys.js';
 import type { Tokenkeeper } from '../core/tokenkeeper.js';
 import { absoluteTime } from '../server/views/format.js';
-import { createLogger } from '../server/logger.js';
-import { CommandFailure, parseOrReportUsage, strictParse, UsageError } from './arguments.js';
+import { parseOrReportUsage, strictParse, UsageError } from './arguments.js';
 import { processIo, type CommandIo } from './command-io.js';
-import { configFromEnvironment } from './load-config.js';
-import { openServices } from './tokens.command.js';
+import { runOnApplication } from './open-application.js';
 
 export const SERVICES_USAGE = `Usage: tokenkeeper services create <name> --permissions <list> [--providers <list>]
        tokenkeeper services list [--json]
@@ -146,22 +142,5 @@ export async function runServices(args: string[], io: CommandIo = processIo()): 
     io.stdout.write(`${SERVICES_USAGE}\n`);
     return 0;
   }
-  const config = configFromEnvironment(io.env, io.cwd);
-  const now = io.now ?? (() => Math.floor(Date.now() / 1000));
-  // stdout is the command's answer (scripts take the key from its last line): logs go to stderr, warnings only.
-  const logger = createLogger(io.env.LOG_LEVEL?.trim() ? config.logLevel : 'warn', { write: (line: string) => io.stderr.write(line) });
-  try {
-    const services = await openServices(config, logger, now);
-    try {
-      await run(services, command, io);
-      return 0;
-    } finally {
-      await services.close();
-    }
-  } catch (error) {
-    if (error instanceof ConfigError) throw error;
-    const message = error instanceof CommandFailure || error instanceof TokenkeeperError ? error.message : `${(error as Error).message ?? String(error)}`;
-    io.stderr.write(`tokenkeeper services ${command.action}: ${message}\n`);
-    return 1;
-  }
+  return runOnApplication(`services ${command.action}`, io, (services) => run(services, command, io));
 }

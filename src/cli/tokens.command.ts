@@ -1,16 +1,12 @@
 import { CommandFailure, parseOrReportUsage, strictParse, UsageError } from './arguments.js';
-import type { Logger } from 'pino';
 import { ReauthRequiredError, TokenkeeperError } from '../client/errors.js';
-import { ConfigError } from '../config/config-error.js';
 import type { AppConfig } from '../config/config.js';
 import type { Database } from '../db/database.js';
-import { pendingMigrations } from '../db/migrate.js';
 import type { TokenStatus, TokenSummary } from '../db/token-store.js';
 import { findUserById } from '../db/user.repository.js';
-import { createLogger } from '../server/logger.js';
-import { openTokenkeeper, type Tokenkeeper } from '../core/tokenkeeper.js';
+import type { Tokenkeeper } from '../core/tokenkeeper.js';
 import { processIo, type CommandIo } from './command-io.js';
-import { configFromEnvironment } from './load-config.js';
+import { runOnApplication } from './open-application.js';
 import { describeExpiry, formatTokenTable, toTokenListing, type TokenListing } from './token-listing.js';
 
 export const TOKENS_USAGE = `Usage: tokenkeeper tokens list [--json] [--provider <name>] [--status active|needs_reauth] [--limit N]
@@ -86,51 +82,16 @@ export async function runTokens(args: string[], io: CommandIo = processIo()): Pr
     return 0;
   }
 
-  const config = configFromEnvironment(io.env, io.cwd);
-  const now = io.now ?? (() => Math.floor(Date.now() / 1000));
-  // stdout is the command's answer (scripts parse `--json`): logs go to stderr,
-  // and only warnings unless LOG_LEVEL asks for more.
-  const logger = createLogger(io.env.LOG_LEVEL?.trim() ? config.logLevel : 'warn', { write: (line: string) => io.stderr.write(line) });
-  try {
-    const services = await openServices(config, logger, now);
-    try {
-      switch (command.action) {
-        case 'list':
-          await listTokens(services, command, io, now());
-          break;
-        case 'refresh':
-          await refreshToken(services, config, command.id, io, now());
-          break;
-        case 'revoke':
-          await revokeToken(services, command.id, io);
-          break;
-      }
-      return 0;
-    } finally {
-      await services.close();
+  return runOnApplication(`tokens ${command.action}`, io, async (services, config, now) => {
+    switch (command.action) {
+      case 'list':
+        return listTokens(services, command, io, now());
+      case 'refresh':
+        return refreshToken(services, config, command.id, io, now());
+      case 'revoke':
+        return revokeToken(services, command.id, io);
     }
-  } catch (error) {
-    if (error instanceof ConfigError) throw error;
-    const message = error instanceof CommandFailure || error instanceof TokenkeeperError ? error.message : `${(error as Error).message ?? String(error)}`;
-    io.stderr.write(`tokenkeeper tokens ${command.action}: ${message}\n`);
-    return 1;
-  }
-}
-
-/** The application on the database (checked, never migrated: that is `migrate`'s job). Also for `services`. */
-export async function openServices(config: AppConfig, logger: Logger, now: () => number): Promise<Tokenkeeper> {
-  const tokenkeeper = await openTokenkeeper({ config, logger, now });
-  try {
-    const pending = await pendingMigrations(tokenkeeper.database);
-    if (pending.length > 0) {
-      const what = pending.length === 1 ? `a pending migration (${pending[0]})` : `${pending.length} pending migrations (${pending.join(', ')})`;
-      throw new CommandFailure(`the database has ${what}; run \`tokenkeeper migrate\` first.`);
-    }
-    return tokenkeeper;
-  } catch (error) {
-    await tokenkeeper.close();
-    throw error;
-  }
+  });
 }
 
 async function usernamesOf(database: Database, userIds: Iterable<string>): Promise<Map<string, string>> {

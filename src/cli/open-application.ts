@@ -1,0 +1,58 @@
+import type { Logger } from 'pino';
+import { TokenkeeperError } from '../client/errors.js';
+import { ConfigError } from '../config/config-error.js';
+import type { AppConfig } from '../config/config.js';
+import { openTokenkeeper, type Tokenkeeper } from '../core/tokenkeeper.js';
+import { pendingMigrations } from '../db/migrate.js';
+import { createLogger } from '../server/logger.js';
+import { CommandFailure } from './arguments.js';
+import type { CommandIo } from './command-io.js';
+import { configFromEnvironment } from './load-config.js';
+
+/** The application on the database (checked, never migrated: that is `migrate`'s job). */
+export async function openApplication(config: AppConfig, logger: Logger, now: () => number): Promise<Tokenkeeper> {
+  const tokenkeeper = await openTokenkeeper({ config, logger, now });
+  try {
+    const pending = await pendingMigrations(tokenkeeper.database);
+    if (pending.length > 0) {
+      const what = pending.length === 1 ? `a pending migration (${pending[0]})` : `${pending.length} pending migrations (${pending.join(', ')})`;
+      throw new CommandFailure(`the database has ${what}; run \`tokenkeeper migrate\` first.`);
+    }
+    return tokenkeeper;
+  } catch (error) {
+    await tokenkeeper.close();
+    throw error;
+  }
+}
+
+/**
+ * Runs one command of `tokens` or `services` on the application configured
+ * like `serve` (without the web app), and closes it. stdout is the command's
+ * answer, which scripts parse: logs go to stderr, and only warnings unless
+ * LOG_LEVEL asks for more. Returns the exit code: 0 done, 1 failed (one line
+ * on stderr, `tokenkeeper <what>: <why>`). A ConfigError is left to main(),
+ * which prints it as every command does.
+ */
+export async function runOnApplication(
+  what: string,
+  io: CommandIo,
+  body: (application: Tokenkeeper, config: AppConfig, now: () => number) => Promise<void>,
+): Promise<number> {
+  const config = configFromEnvironment(io.env, io.cwd);
+  const now = io.now ?? (() => Math.floor(Date.now() / 1000));
+  const logger = createLogger(io.env.LOG_LEVEL?.trim() ? config.logLevel : 'warn', { write: (line: string) => io.stderr.write(line) });
+  try {
+    const application = await openApplication(config, logger, now);
+    try {
+      await body(application, config, now);
+      return 0;
+    } finally {
+      await application.close();
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    const message = error instanceof CommandFailure || error instanceof TokenkeeperError ? error.message : `${(error as Error).message ?? String(error)}`;
+    io.stderr.write(`tokenkeeper ${what}: ${message}\n`);
+    return 1;
+  }
+}

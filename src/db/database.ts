@@ -1,6 +1,6 @@
-import SqliteDatabase from 'better-sqlite3';
+import type SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDialectConfig, sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { DatabaseSchema } from './schema.js';
 import { makeSqliteFilesPrivate } from './sqlite-files.js';
 import { attachSqliteReader } from './sqlite-reader.js';
@@ -68,17 +68,18 @@ export function parseDatabaseUrl(url: string): DatabaseLocation {
 
 export async function openDatabase(url: string, options: OpenDatabaseOptions = {}): Promise<Database> {
   const location = parseDatabaseUrl(url);
+  // Each driver is loaded only when its dialect is configured: a SQLite app never loads pg, nor a PostgreSQL one the native SQLite module.
   return location.dialect === 'sqlite'
-    ? openSqlite(location.path)
-    : openPostgres(location.connectionString, options);
+    ? openSqlite((await import('better-sqlite3')).default, location.path)
+    : openPostgres((await import('pg')).default, location.connectionString, options);
 }
 
-function openSqlite(path: string): Database {
+function openSqlite(Driver: typeof SqliteDatabase, path: string): Database {
   const inMemory = path === ':memory:';
   let connection: SqliteDatabase.Database | undefined;
   try {
     if (!inMemory) makeSqliteFilesPrivate(path);
-    connection = new SqliteDatabase(path);
+    connection = new Driver(path);
     // WAL lets readers proceed during a write; busy_timeout makes a second
     // process wait for the write lock instead of failing with SQLITE_BUSY.
     connection.pragma('journal_mode = WAL');
@@ -91,7 +92,7 @@ function openSqlite(path: string): Database {
   }
   const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: withStatementCache(connection) as unknown as SqliteDialectConfig['database'] }) });
   // An in-memory database has no read connection: another connection could not see it.
-  const reader = inMemory ? undefined : attachSqliteReader(db, path, SQLITE_BUSY_TIMEOUT_MS);
+  const reader = inMemory ? undefined : attachSqliteReader(db, Driver, path, SQLITE_BUSY_TIMEOUT_MS);
   return {
     db,
     dialect: 'sqlite',
@@ -102,13 +103,14 @@ function openSqlite(path: string): Database {
   };
 }
 
-async function openPostgres(connectionString: string, options: OpenDatabaseOptions): Promise<Database> {
-  const pool = new pg.Pool({
+async function openPostgres(driver: typeof pg, connectionString: string, options: OpenDatabaseOptions): Promise<Database> {
+  const types = driver.types;
+  const pool = new driver.Pool({
     connectionString,
     max: POOL_SIZE,
     // Per pool, not pg.types.setTypeParser: a global parser would change every
     // other pg user in the process.
-    types: { getTypeParser: getTypeParser as typeof pg.types.getTypeParser },
+    types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => typeParser(types, oid, format)) as typeof pg.types.getTypeParser },
   });
   pool.on('error', (error) => options.onBackgroundError?.(error));
   const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
@@ -125,11 +127,11 @@ async function openPostgres(connectionString: string, options: OpenDatabaseOptio
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
 
-function getTypeParser(oid: number, format?: 'text' | 'binary'): unknown {
+function typeParser(types: typeof pg.types, oid: number, format?: 'text' | 'binary'): unknown {
   // Epoch-second timestamps and counts are bigint (int8); pg returns those as
   // strings by default. They fit in a double, so parse them to numbers.
   if (oid === PG_INT8_OID && format !== 'binary') return parseInt8;
-  return pg.types.getTypeParser(oid, format);
+  return types.getTypeParser(oid, format);
 }
 
 function parseInt8(value: string): number {

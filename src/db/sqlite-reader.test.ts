@@ -28,7 +28,7 @@ describe('the SQLite read connection keeps results while the database is unchang
     writer.pragma('journal_mode = WAL');
     writer.exec("create table t (n integer, label text); insert into t values (1, 'one')");
     const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: writer }) });
-    const reader: SqliteReader = attachSqliteReader(db, path, 5000, capacity);
+    const reader: SqliteReader = attachSqliteReader(db, SqliteDatabase, path, 5000, capacity);
     toClose.push(() => db.destroy(), () => reader.close());
     return { path, writer, db, reader };
   }

@@ -1,4 +1,4 @@
-import SqliteDatabase from 'better-sqlite3';
+import type SqliteDatabase from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { DatabaseSchema } from './schema.js';
 import { SqliteChangeWatch, UNKNOWN_GENERATION } from './sqlite-change-watch.js';
@@ -38,7 +38,8 @@ export function sqliteReader(db: Kysely<DatabaseSchema>): SqliteReader | undefin
 
 /**
  * Opens the read connection for the SQLite file at `path` (whose writer is
- * open in WAL mode) and attaches it to `db`.
+ * open in WAL mode) with `Driver` (better-sqlite3's Database, loaded by the
+ * caller only when a SQLite URL is configured) and attaches it to `db`.
  *
  * A result is kept and given again while the database has not changed since
  * just before it was read, which the -shm file's header tells for the cost of
@@ -50,8 +51,14 @@ export function sqliteReader(db: Kysely<DatabaseSchema>): SqliteReader | undefin
  * runs on every call. Empty results are not kept, so unknown ids cannot fill
  * the memory.
  */
-export function attachSqliteReader(db: Kysely<DatabaseSchema>, path: string, busyTimeoutMs: number, capacity = RESULT_CAPACITY): SqliteReader {
-  const connection = new SqliteDatabase(path, { readonly: true });
+export function attachSqliteReader(
+  db: Kysely<DatabaseSchema>,
+  Driver: typeof SqliteDatabase,
+  path: string,
+  busyTimeoutMs: number,
+  capacity = RESULT_CAPACITY,
+): SqliteReader {
+  const connection = new Driver(path, { readonly: true });
   connection.pragma(`busy_timeout = ${busyTimeoutMs}`);
   const statements = withStatementCache(connection);
   // A first read in WAL mode makes the -shm file if no connection has yet.

@@ -1,0 +1,41 @@
+// Importing the library loads what it uses and no more: neither the web
+// server (Fastify) nor the dev provider (oidc-provider), and of the two
+// database drivers only the one the database URL names.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const probe = new URL('./support/module-probe.ts', import.meta.url).pathname;
+const folder = mkdtempSync(join(tmpdir(), 'tokenkeeper-imports-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+async function loadedPackages(...args: string[]): Promise<string[]> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', probe, ...args], { cwd: new URL('..', import.meta.url).pathname, env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as string[];
+}
+
+describe('what an import of the library loads', () => {
+  it('(the probe sees both kinds of package: the server runtime loads Fastify, CommonJS, and oidc-provider, an ES module)', async () => {
+    expect(await loadedPackages('server')).toContain('fastify');
+    expect(await loadedPackages('dev-provider')).toContain('oidc-provider');
+  });
+
+  it('the main entry (tokenkeeper): openid-client, not Fastify, oidc-provider or a database driver', async () => {
+    const loaded = await loadedPackages('client');
+    expect(loaded).toContain('openid-client');
+    for (const name of ['fastify', 'oidc-provider', 'pg', 'better-sqlite3']) expect(loaded, name).not.toContain(name);
+  });
+
+  it('tokenkeeper/db: no driver until a database is opened, then only the one its URL names', async () => {
+    const imported = await loadedPackages('db');
+    expect(imported).toContain('kysely');
+    for (const name of ['pg', 'better-sqlite3', 'fastify', 'oidc-provider']) expect(imported, name).not.toContain(name);
+
+    const sqlite = await loadedPackages('db', `sqlite:${join(folder, 'probe.db')}`);
+    expect(sqlite).toContain('better-sqlite3');
+    expect(sqlite).not.toContain('pg');
+  });
+});

@@ -172,6 +172,10 @@ describeEachDialect('service API: access tokens and disconnect', (dialect) => {
     const refused = await token(mallory);
     expect(refused.status).toBe(409);
     const reconnectUrl = String(refused.body.reconnect_url);
+    // Asking again while the link is unused gives the same link, not a new one per answer.
+    const linksBefore = await database().db.selectFrom('connect_links').select('id').execute();
+    expect((await token(mallory)).body.reconnect_url).toBe(reconnectUrl);
+    expect(await database().db.selectFrom('connect_links').select('id').execute()).toHaveLength(linksBefore.length);
 
     const accountPage = `${APP_ORIGIN}/account`;
     let page = await mallory.browser.get(reconnectUrl, { stopAt: (url) => url.href.startsWith(accountPage) });
@@ -186,8 +190,13 @@ describeEachDialect('service API: access tokens and disconnect', (dialect) => {
 
     const [created] = await database().db.selectFrom('audit_log').selectAll().where('event', '=', 'service.connect_link_created').where('target_id', '=', mallory.userId).execute();
     expect(JSON.parse(created!.detail!)).toMatchObject({ service: 'billing', provider: 'toolkit', reason: 'needs_reauth', return_to: accountPage });
-    // Single use, like every connect link.
+    // Single use, like every connect link; the next needs_reauth answer brings a new one.
     expect((await mallory.browser.get(reconnectUrl, { followRedirects: false })).status).toBe(410);
+    await app().runtime.tokenStore.markNeedsReauth(mallory.userId, 'toolkit', 'invalid_grant', clock.now());
+    const next = await token(mallory);
+    expect(next.status).toBe(409);
+    expect(next.body.reconnect_url).toMatch(/\/connect\/[A-Za-z0-9_-]{43}$/);
+    expect(next.body.reconnect_url).not.toBe(reconnectUrl);
   });
 
   it('a deactivated user: 403 account_inactive, no token', async () => {

@@ -91,9 +91,34 @@ export async function createConnectLink(deps: Tokenkeeper, caller: ServiceCaller
  * own link: only the hash of a link's secret is stored, so an earlier one cannot be shown again.
  */
 export async function createReconnectLink(deps: Tokenkeeper, caller: ServiceCaller, userId: string, provider: string): Promise<string> {
+  // A service that keeps asking for a broken connection's token gets the same link while it is unused and has
+  // RECONNECT_LINK_REUSE_MIN_SECONDS left, instead of a new row (and audit entry) per answer.
+  const recent = reconnectLinks(deps);
+  const key = `${caller.key.id}\0${userId}\0${provider}`;
+  const known = recent.get(key);
+  if (known && known.expiresAt - deps.now() >= RECONNECT_LINK_REUSE_MIN_SECONDS) {
+    const stored = await findConnectLink(deps.database.db, known.id);
+    if (stored && stored.usedAt === null) return known.url;
+  }
   const returnTo = new URL('/account', deps.config.baseUrl).href;
-  const { url } = await storeConnectLink(deps, caller, { provider, userId, externalId: null, scope: null, returnTo }, 'needs_reauth');
-  return url;
+  const link = await storeConnectLink(deps, caller, { provider, userId, externalId: null, scope: null, returnTo }, 'needs_reauth');
+  recent.delete(key);
+  recent.set(key, link);
+  // The oldest go first; a link that falls out is only made again.
+  if (recent.size > RECONNECT_LINKS_KEPT) recent.delete(recent.keys().next().value!);
+  return link.url;
+}
+
+/** A reconnect link is handed out again only while it has at least this long left, so the person has time to open it. */
+const RECONNECT_LINK_REUSE_MIN_SECONDS = 5 * 60;
+const RECONNECT_LINKS_KEPT = 10_000;
+/** Per application: the reconnect links made lately, by service key, user and provider (their secrets only in memory, as when they are answered). */
+const reconnectLinksOf = new WeakMap<Tokenkeeper, Map<string, { id: string; url: string; expiresAt: number }>>();
+
+function reconnectLinks(deps: Tokenkeeper): Map<string, { id: string; url: string; expiresAt: number }> {
+  let links = reconnectLinksOf.get(deps);
+  if (!links) reconnectLinksOf.set(deps, (links = new Map()));
+  return links;
 }
 
 async function storeConnectLink(
@@ -101,7 +126,7 @@ async function storeConnectLink(
   caller: ServiceCaller,
   target: { provider: string; userId: string | null; externalId: string | null; scope: string | null; returnTo: string },
   reason: 'needs_reauth' | null,
-): Promise<{ url: string; expiresAt: number }> {
+): Promise<{ id: string; url: string; expiresAt: number }> {
   const secret = randomBytes(32).toString('base64url');
   const now = deps.now();
   const link = { id: newId(), ...target, serviceKeyId: caller.key.id, serviceName: caller.key.name, createdAt: now, expiresAt: now + CONNECT_LINK_TTL_SECONDS };
@@ -115,7 +140,7 @@ async function storeConnectLink(
     detail: { service: caller.key.name, service_key_id: caller.key.id, connect_link_id: link.id, provider: link.provider, scope: link.scope, return_to: link.returnTo, ...(reason ? { reason } : {}) },
     at: now,
   });
-  return { url: new URL(`/connect/${secret}`, deps.config.baseUrl).href, expiresAt: link.expiresAt };
+  return { id: link.id, url: new URL(`/connect/${secret}`, deps.config.baseUrl).href, expiresAt: link.expiresAt };
 }
 
 /** Claims the link of this secret (marks it used): not_found, connect_link_used or connect_link_expired otherwise. */

@@ -1,7 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { NewAuditEvent } from './audit.repository.js';
-import { newId } from './database.js';
-import { stringifyJsonObject } from './json-column.js';
+import { newAuditRow, type NewAuditEvent } from './audit.repository.js';
 import type { DatabaseSchema } from './schema.js';
 
 /** Rows per INSERT at most: 8 parameters each stays far below either dialect's limit on parameters per statement. */
@@ -35,16 +33,7 @@ class AuditBatch {
   }
 
   write(input: NewAuditEvent): Promise<void> {
-    const row = {
-      id: newId(),
-      at: input.at,
-      event: input.event,
-      actor_user_id: input.actorUserId ?? null,
-      target_type: input.targetType ?? null,
-      target_id: input.targetId ?? null,
-      ip: input.ip ?? null,
-      detail: input.detail == null ? null : stringifyJsonObject(input.detail),
-    };
+    const row = newAuditRow(input);
     const written = new Promise<void>((resolve, reject) => this.#waiting.push({ row, resolve, reject }));
     this.#schedule();
     return written;

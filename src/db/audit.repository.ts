@@ -39,21 +39,22 @@ export function rowToAuditEvent(row: AuditLogRow): AuditEvent {
   };
 }
 
+/** The audit_log row of a new event, with a new id: for one INSERT here, or many in db/audit-batch.ts. */
+export function newAuditRow(input: NewAuditEvent): DatabaseSchema['audit_log'] {
+  return {
+    id: newId(),
+    at: input.at,
+    event: input.event,
+    actor_user_id: input.actorUserId ?? null,
+    target_type: input.targetType ?? null,
+    target_id: input.targetId ?? null,
+    ip: input.ip ?? null,
+    detail: input.detail == null ? null : stringifyJsonObject(input.detail),
+  };
+}
+
 export async function writeAuditEvent(db: Kysely<DatabaseSchema>, input: NewAuditEvent): Promise<AuditEvent> {
-  const row = await db
-    .insertInto('audit_log')
-    .values({
-      id: newId(),
-      at: input.at,
-      event: input.event,
-      actor_user_id: input.actorUserId ?? null,
-      target_type: input.targetType ?? null,
-      target_id: input.targetId ?? null,
-      ip: input.ip ?? null,
-      detail: input.detail == null ? null : stringifyJsonObject(input.detail),
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const row = await db.insertInto('audit_log').values(newAuditRow(input)).returningAll().executeTakeFirstOrThrow();
   return rowToAuditEvent(row);
 }
 

@@ -13,6 +13,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   'dev-provider': [],
   config: ['client', 'db'],
   core: ['client', 'db', 'config'],
+  library: ['core', 'client', 'db', 'config'],
   server: ['core', 'client', 'db', 'config', 'dev-provider'],
   cli: ['core', 'server', 'client', 'db', 'config', 'dev-provider'],
 };

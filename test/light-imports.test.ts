@@ -24,9 +24,21 @@ describe('what an import of the library loads', () => {
   });
 
   it('the main entry (tokenkeeper): openid-client, not Fastify, oidc-provider or a database driver', async () => {
-    const loaded = await loadedPackages('client');
+    const loaded = await loadedPackages('library');
     expect(loaded).toContain('openid-client');
     for (const name of ['fastify', 'oidc-provider', 'pg', 'better-sqlite3']) expect(loaded, name).not.toContain(name);
+  });
+
+  it('createTokenkeeper on SQLite loads better-sqlite3, still not pg, Fastify or oidc-provider', async () => {
+    const loaded = await loadedPackages('library', `sqlite:${join(folder, 'library.db')}`);
+    expect(loaded).toContain('better-sqlite3');
+    for (const name of ['fastify', 'oidc-provider', 'pg']) expect(loaded, name).not.toContain(name);
+  });
+
+  it('the client alone (createClient and the providers): not even Kysely', async () => {
+    const loaded = await loadedPackages('client');
+    expect(loaded).toContain('openid-client');
+    for (const name of ['kysely', 'fastify', 'oidc-provider', 'pg', 'better-sqlite3']) expect(loaded, name).not.toContain(name);
   });
 
   it('tokenkeeper/db: no driver until a database is opened, then only the one its URL names', async () => {

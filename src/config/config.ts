@@ -16,7 +16,7 @@ import type { Environment } from './env-file.js';
 export const DEV_PROVIDER_NAME = 'toolkit';
 export const DEV_PROVIDER_CLIENT_ID = 'tokenkeeper';
 export const DEV_PROVIDER_CLIENT_SECRET = 'tokenkeeper-dev-secret';
-const DEV_PROVIDER_SCOPE = 'openid profile email offline_access notes:read';
+export const DEV_PROVIDER_SCOPE = 'openid profile email offline_access notes:read';
 
 export interface DevProviderConfig {
   port: number;

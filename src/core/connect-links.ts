@@ -7,10 +7,11 @@ import { findAccount } from '../db/account.repository.js';
 import { writeAuditEvent } from '../db/audit.repository.js';
 import { claimConnectLink, findConnectLink, insertConnectLink, type ConnectLink } from '../db/connect-link.repository.js';
 import { newId } from '../db/database.js';
-import { findDirectoryUser, findDirectoryUsers, setExternalId } from '../db/service-users.repository.js';
+import { findDirectoryUser, findDirectoryUsers } from '../db/service-users.repository.js';
 import type { User } from '../db/user.repository.js';
 import type { ServiceCaller } from './service-api.js';
 import { authorizeServiceKey } from './service-auth.js';
+import { claimExternalId } from './external-users.js';
 import { completeLink, completeSignIn, type SignInContext } from './sign-in.js';
 import type { Tokenkeeper } from './tokenkeeper.js';
 
@@ -220,15 +221,7 @@ export async function completeConnectForUser(context: SignInContext, completed: 
  * another user took it meanwhile (external_id_taken). A refusal stores nothing.
  */
 export async function completeConnectByExternalId(context: SignInContext, completed: CompletedAuthorization, link: ConnectLink): Promise<{ user: User; created: boolean }> {
-  const externalId = link.externalId!;
-  const result = await completeSignIn(context, completed, {
-    within: async (trx, user) => {
-      const current = (await findDirectoryUser(trx, user.id))?.externalId ?? null;
-      if (current === externalId) return;
-      if (current !== null) throw new TokenkeeperError('external_id_conflict', `This ${completed.identity.provider} account belongs to a user who already has another external_id; it was left as it is.`);
-      if ((await setExternalId(trx, user.id, externalId)) === 'taken') throw new TokenkeeperError('external_id_taken', 'Another user has this external_id.');
-    },
-  });
+  const result = await completeSignIn(context, completed, { within: claimExternalId(link.externalId!, completed.identity.provider) });
   await auditConnected(context, link, result.user.id, completed, result.created);
   return result;
 }

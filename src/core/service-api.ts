@@ -115,7 +115,7 @@ export interface AccessTokenOptions {
  * lifetime: a provider's 5-minute tokens cannot be made to last 10, and
  * asking for it would refresh on every call.
  */
-function minValidity(token: StoredTokenSet, minTtlSeconds: number): number {
+export function minValidity(token: StoredTokenSet, minTtlSeconds: number): number {
   if (token.expiresAt === null || token.issuedAt === undefined || token.issuedAt === null) return minTtlSeconds;
   return Math.min(minTtlSeconds, Math.floor((token.expiresAt - token.issuedAt) / 2));
 }

@@ -19,14 +19,17 @@ type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : fals
 // the other, which handing the store to the client alone does not check (method parameters are compared bivariantly).
 true satisfies SameShape<ClientTokenSet, DbTokenSet>;
 
+/** What the object graph needs of the configuration: the server's AppConfig has it all; the library builds just this. */
+export type CoreConfig = Pick<AppConfig, 'databaseUrl' | 'tokenEncryptionKeys' | 'providers' | 'caFile' | 'providerTimeoutSeconds' | 'refreshLeewaySeconds' | 'webhooks'>;
+
 /**
  * The application's object graph, built in one place (openTokenkeeper) and
  * handed as it is to the web server's routes, the CLI and the jobs: the
  * database, token encryption and storage, the providers, fresh tokens, and
  * calls to provider APIs.
  */
-export interface Tokenkeeper {
-  config: AppConfig;
+export interface Tokenkeeper<Config extends CoreConfig = AppConfig> {
+  config: Config;
   logger: Logger;
   /** Epoch seconds; replaceable in tests. */
   now: () => number;
@@ -48,8 +51,8 @@ export interface Tokenkeeper {
   dropProviderConnections(): Promise<void>;
 }
 
-export interface OpenTokenkeeperOptions {
-  config: AppConfig;
+export interface OpenTokenkeeperOptions<Config extends CoreConfig = AppConfig> {
+  config: Config;
   logger: Logger;
   now?: () => number;
   /** Apply pending migrations first (`serve` does; the CLI's token commands check instead; tests of an unmigrated database skip). */
@@ -59,7 +62,7 @@ export interface OpenTokenkeeperOptions {
 }
 
 /** Opens the database (migrating it when asked) and wires everything that works on it. */
-export async function openTokenkeeper(options: OpenTokenkeeperOptions): Promise<Tokenkeeper> {
+export async function openTokenkeeper<Config extends CoreConfig>(options: OpenTokenkeeperOptions<Config>): Promise<Tokenkeeper<Config>> {
   const { config, logger } = options;
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
   const database = await openDatabase(config.databaseUrl, {

@@ -102,6 +102,11 @@ export async function listDirectoryConnections(db: Kysely<DatabaseSchema>, userI
   return byUser;
 }
 
+/** The id of the user who has this external id, if any. */
+export async function findUserIdByExternalId(db: Kysely<DatabaseSchema>, externalId: string): Promise<string | undefined> {
+  return (await db.selectFrom('users').select('id').where('external_id', '=', externalId).executeTakeFirst())?.id;
+}
+
 /** Sets (or, with null, clears) the user's external id: false when there is no such user; 'taken' when another user has it. */
 export async function setExternalId(db: Kysely<DatabaseSchema>, id: string, externalId: string | null): Promise<boolean | 'taken'> {
   try {

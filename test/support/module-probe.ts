@@ -31,6 +31,7 @@ function packageOf(location: string): string | null {
 
 const [what, databaseUrl] = process.argv.slice(2);
 const entries: Record<string, string> = {
+  library: '../../src/library/index.ts',
   client: '../../src/client/index.ts',
   db: '../../src/db/index.ts',
   // The probe's own controls: these do load the web server and the provider.
@@ -38,7 +39,12 @@ const entries: Record<string, string> = {
   'dev-provider': '../../src/dev-provider/index.ts',
 };
 const entry = await import(entries[what!]!);
-if (databaseUrl) {
+if (databaseUrl && what === 'library') {
+  const { createTokenkeeper, devProvider } = entry as typeof import('../../src/library/index.js');
+  const { generateEncryptionKey } = await import('../../src/db/token-cipher.js');
+  const tokenkeeper = await createTokenkeeper({ database: databaseUrl, encryptionKeys: generateEncryptionKey(), providers: { toolkit: devProvider() } });
+  await tokenkeeper.close();
+} else if (databaseUrl) {
   const database = await (entry as typeof import('../../src/db/index.js')).openDatabase(databaseUrl);
   await database.close();
 }

@@ -1,0 +1,52 @@
+import type { CompletedAuthorization } from '../client/authorization.js';
+import { TokenkeeperError } from '../client/errors.js';
+import { findAccount } from '../db/account.repository.js';
+import { findDirectoryUser, findUserIdByExternalId, setExternalId } from '../db/service-users.repository.js';
+import { findUserById, type User } from '../db/user.repository.js';
+import { completeLink, completeSignIn, type SignInContext, type SignInOptions } from './sign-in.js';
+
+/**
+ * A sign-in's `within` step that gives the signed-in user `externalId`:
+ * nothing to do when they have it already; refused when they have another
+ * one (external_id_conflict) or another user has it (external_id_taken), so
+ * that nothing of the sign-in is stored.
+ */
+export function claimExternalId(externalId: string, provider: string): NonNullable<SignInOptions['within']> {
+  return async (trx, user) => {
+    const current = (await findDirectoryUser(trx, user.id))?.externalId ?? null;
+    if (current === externalId) return;
+    if (current !== null) throw new TokenkeeperError('external_id_conflict', `This ${provider} account belongs to a user who already has another external_id; it was left as it is.`);
+    if ((await setExternalId(trx, user.id, externalId)) === 'taken') throw new TokenkeeperError('external_id_taken', 'Another user has this external_id.');
+  };
+}
+
+export interface ExternalSignIn {
+  user: User;
+  /** A new Tokenkeeper user was made (the identity and the external id were both new). */
+  created: boolean;
+}
+
+/**
+ * A sign-in for a host application that names its own user (`externalId`)
+ * for the identity that just signed in. The external id is the person: an
+ * identity new to Tokenkeeper joins the user who already has that external
+ * id (a second provider for the same person), a known identity's user gets
+ * the external id, and a new identity with a new external id makes a new
+ * user. An identity already held by a user with another external id is
+ * refused (external_id_conflict): users are never merged.
+ */
+export async function completeExternalSignIn(context: SignInContext, completed: CompletedAuthorization, externalId: string): Promise<ExternalSignIn> {
+  const { provider, subject } = completed.identity;
+  const holderId = await findUserIdByExternalId(context.db, externalId);
+  const owner = await findAccount(context.db, provider, subject);
+  if (holderId !== undefined && owner && owner.userId !== holderId) {
+    throw new TokenkeeperError('external_id_conflict', `This ${provider} account belongs to another user than the one with this external_id; nothing was changed.`);
+  }
+  if (holderId !== undefined && !owner) {
+    const holder = await findUserById(context.db, holderId);
+    if (!holder?.isActive) throw new TokenkeeperError('account_inactive', 'This account has been deactivated. Contact the site administrator.');
+    await completeLink(context, completed, holderId);
+    return { user: holder, created: false };
+  }
+  return completeSignIn(context, completed, { within: claimExternalId(externalId, provider) });
+}

@@ -1,0 +1,268 @@
+import { randomBytes } from 'node:crypto';
+import pino, { type Logger } from 'pino';
+import { finishAuthorization, startAuthorization, type SignedInIdentity } from '../client/authorization.js';
+import { TokenkeeperError } from '../client/errors.js';
+import type { ProviderApiRequest } from '../client/provider-api.js';
+import type { RevocationResult } from '../client/revocation.js';
+import { parseScope, unionScope } from '../client/scope.js';
+import type { TokenEventListener } from '../client/token-events.js';
+import type { AccessToken } from '../client/token-manager.js';
+import { withDevelopmentSecrets } from '../config/dev-secrets.js';
+import { environmentWithDotEnv, type Environment } from '../config/env-file.js';
+import { loadConfig } from '../config/config.js';
+import { disconnectProvider, type DisconnectResult } from '../core/connections.js';
+import { completeExternalSignIn } from '../core/external-users.js';
+import { minValidity } from '../core/service-api.js';
+import { completeSignIn } from '../core/sign-in.js';
+import { openTokenkeeper, type CoreConfig, type Tokenkeeper as Application } from '../core/tokenkeeper.js';
+import { findDirectoryUser, findUserIdByExternalId, listDirectoryConnections, type DirectoryConnection, type DirectoryUser } from '../db/service-users.repository.js';
+import { parseEncryptionKeys } from '../db/token-cipher.js';
+import { configFromOptions, type TokenkeeperOptions } from './options.js';
+import { TransactionSealer } from './sealed-transaction.js';
+
+/** A Tokenkeeper user: Tokenkeeper's own id, and yours (`externalId`) once resolveUser or the service API gave one. */
+export type User = DirectoryUser;
+/** One provider a user has connected: the token's metadata, never its value. */
+export type Connection = DirectoryConnection;
+/** A user by Tokenkeeper's id (a string), or by your own id (`{ externalId }`). */
+export type UserRef = string | { externalId: string };
+
+/**
+ * Maps the identity that just signed in to your application's user id
+ * (create your user here if needed). Tokenkeeper stores it as the user's
+ * external id, and every method then takes `{ externalId }`. The same id
+ * for two providers makes them one Tokenkeeper user. Null: no mapping.
+ */
+export type ResolveUser = (identity: SignedInIdentity) => string | null | undefined | Promise<string | null | undefined>;
+
+/** What createTokenkeeper and fromEnv take besides the configuration. */
+export interface LibraryOptions {
+  resolveUser?: ResolveUser;
+  /** A pino logger for token events and failures (default: silent). */
+  logger?: Logger;
+}
+
+export interface SignInStartOptions {
+  /** Your callback route's absolute URL, exactly as registered at the provider. */
+  redirectUri: string;
+  /** Kept in the transaction and given back by finish(): where to send the person afterwards. */
+  next?: string;
+  /** Ask for this scope on top of the configured one (and of what the user granted already). */
+  scope?: string;
+  /** The user, if known (signed in to your app): one with a live refresh token is not asked to consent again. */
+  user?: UserRef;
+}
+
+export interface StartedSignIn {
+  /** Redirect the browser here. */
+  url: URL;
+  /** Opaque, sealed and valid for 10 minutes: keep it in the session or an HttpOnly cookie, and give it to finish(). */
+  transaction: string;
+}
+
+export interface SignInResult {
+  user: User;
+  connection: Connection;
+  isNewUser: boolean;
+  identity: SignedInIdentity;
+  /** The `next` given to start(), if any. */
+  next: string | null;
+}
+
+export interface AccessTokenOptions {
+  /** The token must stay valid at least this long (capped at half its lifetime), or it is refreshed first. */
+  minTtlSeconds?: number;
+  /** Refresh now, whatever the token's expiry. */
+  forceRefresh?: boolean;
+}
+
+/** Tokenkeeper in your application: sign-in that stores everything, fresh tokens, and API calls as the user. */
+export interface Tokenkeeper {
+  /** The configured providers, for sign-in buttons. */
+  readonly providers: ReadonlyArray<{ name: string; displayName: string }>;
+  readonly signIn: {
+    /** Starts a sign-in (or a connection of another provider): PKCE, state and nonce, sealed into `transaction`. */
+    start(provider: string, options: SignInStartOptions): Promise<StartedSignIn>;
+    /**
+     * Finishes it at your callback route: every check of the response, the
+     * code exchange, then the user (found by the identity, or made), the
+     * identity and the encrypted tokens stored in one transaction.
+     * `callbackUrl` is the request's URL (a path with its query is enough).
+     */
+    finish(provider: string, callbackUrl: string | URL, transaction: string): Promise<SignInResult>;
+  };
+  /** The user's access token for `provider`, refreshed first when it is about to expire (one refresh, however many callers). */
+  getAccessToken(user: UserRef, provider: string, options?: AccessTokenOptions): Promise<AccessToken>;
+  /** Calls `path` under the provider's API base as the user: token added, refreshed when needed, retried once after a 401. */
+  fetch(user: UserRef, provider: string, path: string, init?: ProviderApiRequest): Promise<Response>;
+  /** Refreshes now. */
+  refresh(user: UserRef, provider: string): Promise<AccessToken>;
+  /** Revokes the tokens at the provider (when it can) and deletes them; the identity stays linked. */
+  revoke(user: UserRef, provider: string): Promise<RevocationResult>;
+  /** Revokes and deletes the tokens and unlinks the identity (unless it is the user's only one). */
+  disconnect(user: UserRef, provider: string): Promise<DisconnectResult>;
+  /** The user, or undefined. */
+  findUser(user: UserRef): Promise<User | undefined>;
+  listConnections(user: UserRef): Promise<Connection[]>;
+  /** Token events: user.signed_in, token.refreshed, token.refresh_failed, token.needs_reauth, token.revoked. Returns the unsubscribe function. */
+  on(listener: TokenEventListener): () => void;
+  /** Waits for requests in flight, then closes the provider connections and the database. */
+  close(): Promise<void>;
+}
+
+const MAX_EXTERNAL_ID_LENGTH = 255;
+
+function checkedRedirectUri(value: unknown): string {
+  let url: URL | undefined;
+  try {
+    url = typeof value === 'string' ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.hash) {
+    throw new TokenkeeperError('bad_request', `signIn.start: redirectUri must be the absolute http(s) URL of your callback route, as registered at the provider (got ${JSON.stringify(value)})`);
+  }
+  return url.href;
+}
+
+function checkedExternalId(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_EXTERNAL_ID_LENGTH) {
+    throw new TypeError(`resolveUser must return your user's id as a string of 1 to ${MAX_EXTERNAL_ID_LENGTH} characters, or null (got ${typeof value === 'string' ? `${value.length} characters` : typeof value})`);
+  }
+  return value;
+}
+
+/** The library's object over the application layer: the same sign-in, disconnect and token paths as the server's. */
+function libraryOver(app: Application<CoreConfig>, options: LibraryOptions): Tokenkeeper {
+  const db = app.database.db;
+  const sealer = new TransactionSealer(parseEncryptionKeys(app.config.tokenEncryptionKeys), app.now);
+
+  const userId = async (user: UserRef): Promise<string> => {
+    if (typeof user === 'string') return user;
+    if (typeof user?.externalId !== 'string') throw new TypeError('A user is Tokenkeeper\'s user id (a string) or { externalId: "<your id>" }');
+    const id = await findUserIdByExternalId(db, user.externalId);
+    if (id === undefined) throw new TokenkeeperError('not_found', 'No user has this external id (resolveUser gives it at their first sign-in).');
+    return id;
+  };
+  const connectionOf = async (id: string, provider: string): Promise<Connection | undefined> =>
+    (await listDirectoryConnections(db, [id])).get(id)?.find((connection) => connection.provider === provider);
+
+  const start = async (provider: string, startOptions: SignInStartOptions): Promise<StartedSignIn> => {
+    const { settings } = app.registry.get(provider);
+    const redirectUri = checkedRedirectUri(startOptions?.redirectUri);
+    if (startOptions.scope !== undefined && parseScope(startOptions.scope) === undefined) {
+      throw new TokenkeeperError('invalid_scope', 'signIn.start: scope must be scope tokens separated by spaces (RFC 6749 §3.3).');
+    }
+    const knownId = startOptions.user === undefined ? undefined : await userId(startOptions.user).catch(() => undefined);
+    const granted = knownId === undefined ? null : ((await connectionOf(knownId, provider))?.scope ?? null);
+    const started = await startAuthorization(app.registry, provider, redirectUri, {
+      hasLiveRefreshToken: knownId !== undefined && settings.refreshTokenNeedsConsent === true && (await app.tokenStore.hasLiveRefreshToken(knownId, provider)),
+      ...(startOptions.scope !== undefined ? { incrementalScope: unionScope(granted, settings.scope, startOptions.scope) } : {}),
+    });
+    return { url: started.authorizationUrl, transaction: await sealer.seal({ ...started.transaction, next: startOptions.next ?? null }) };
+  };
+
+  const finish = async (provider: string, callbackUrl: string | URL, transaction: string): Promise<SignInResult> => {
+    app.registry.get(provider);
+    const opened = await sealer.open(transaction, provider);
+    const { next, ...authorization } = opened;
+    try {
+      const completed = await finishAuthorization(app.registry, authorization, new URL(callbackUrl, authorization.redirectUri).searchParams, app.now);
+      const externalId = options.resolveUser ? checkedExternalId(await options.resolveUser(completed.identity)) : null;
+      const context = { db, tokenStore: app.tokenStore, now: app.now(), ip: null, webhooks: app.webhooks };
+      const { user, created } = externalId === null ? await completeSignIn(context, completed) : await completeExternalSignIn(context, completed, externalId);
+      await app.tokens.emit({ type: 'user.signed_in', userId: user.id, provider, created });
+      app.metrics.signIn(provider, created ? 'new_user' : 'ok');
+      const [found, connection] = await Promise.all([findDirectoryUser(db, user.id), connectionOf(user.id, provider)]);
+      return { user: found!, connection: connection!, isNewUser: created, identity: completed.identity, next };
+    } catch (error) {
+      app.metrics.signIn(provider, error instanceof TokenkeeperError ? error.code : 'internal_error');
+      throw error;
+    }
+  };
+
+  const getAccessToken = async (user: UserRef, provider: string, tokenOptions: AccessTokenOptions = {}): Promise<AccessToken> => {
+    const id = await userId(user);
+    if (tokenOptions.minTtlSeconds === undefined && !tokenOptions.forceRefresh) return app.tokens.getAccessToken(id, provider);
+    const current = (await app.tokenStore.findToken(id, provider)) ?? null;
+    const minValiditySeconds = current && tokenOptions.minTtlSeconds !== undefined ? minValidity(current, tokenOptions.minTtlSeconds) : undefined;
+    const options = minValiditySeconds === undefined ? {} : { minValiditySeconds };
+    if (!tokenOptions.forceRefresh) {
+      const usable = app.tokens.usableAccessToken(provider, current, options);
+      if (usable) return usable;
+    }
+    return app.tokens.refresh(id, provider, { ...options, force: tokenOptions.forceRefresh === true });
+  };
+
+  return {
+    providers: app.registry.list().map((settings) => ({ name: settings.name, displayName: settings.displayName })),
+    signIn: { start, finish },
+    getAccessToken,
+    fetch: async (user, provider, path, init) => app.providerApi.fetch(await userId(user), provider, path, init),
+    refresh: async (user, provider) => app.tokens.refresh(await userId(user), provider, { force: true }),
+    revoke: async (user, provider) => app.tokens.revoke(await userId(user), provider),
+    disconnect: async (user, provider) => {
+      app.registry.get(provider);
+      return disconnectProvider({ db, tokens: app.tokens, now: app.now, ip: null }, await userId(user), provider);
+    },
+    findUser: async (user) => {
+      if (typeof user === 'string') return findDirectoryUser(db, user);
+      const id = await findUserIdByExternalId(db, user.externalId);
+      return id === undefined ? undefined : findDirectoryUser(db, id);
+    },
+    listConnections: async (user) => {
+      const id = await userId(user);
+      return (await listDirectoryConnections(db, [id])).get(id) ?? [];
+    },
+    on: (listener) => app.tokens.on(listener),
+    close: () => app.close(),
+  };
+}
+
+function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}
+
+/**
+ * Opens Tokenkeeper in your application: checks every option (a ConfigError
+ * names the first bad one), opens the database and applies its migrations.
+ *
+ * @example
+ * const tokenkeeper = await createTokenkeeper({
+ *   database: 'sqlite:./data/app.db',
+ *   encryptionKeys: process.env.TOKEN_ENCRYPTION_KEYS!,
+ *   providers: { github: { preset: 'github', clientId: '…', clientSecret: '…' } },
+ *   resolveUser: (identity) => myUsers.findOrCreateByEmail(identity.email).id,
+ * });
+ */
+export async function createTokenkeeper(options: TokenkeeperOptions & LibraryOptions): Promise<Tokenkeeper> {
+  const config = configFromOptions(options);
+  const app = await openTokenkeeper({ config, logger: options.logger ?? silentLogger(), migrate: options.migrate ?? true });
+  return libraryOver(app, options);
+}
+
+export interface FromEnvOptions extends LibraryOptions {
+  /** Default: process.env, over a `.env` file in `cwd`. */
+  env?: Environment;
+  /** Default: process.cwd(). */
+  cwd?: string;
+  /** Apply pending migrations (default true). */
+  migrate?: boolean;
+}
+
+/**
+ * Opens Tokenkeeper from the variables `tokenkeeper serve` reads
+ * (DATABASE_URL, TOKEN_ENCRYPTION_KEYS, OAUTH_PROVIDERS, `<NAME>_…`), with
+ * the same development defaults: the keys generated into ./data, and the
+ * local dev provider as `toolkit` when OAUTH_PROVIDERS is unset. A server
+ * and your code on the same database and keys share users and tokens.
+ */
+export async function fromEnv(options: FromEnvOptions = {}): Promise<Tokenkeeper> {
+  const cwd = options.cwd ?? process.cwd();
+  const env = environmentWithDotEnv(cwd, options.env ?? process.env);
+  // SECRET_KEY signs the server's sessions, which the library has none of: a worker need not be given it.
+  const config = loadConfig(withDevelopmentSecrets({ ...env, SECRET_KEY: env.SECRET_KEY?.trim() || randomBytes(32).toString('base64url') }, cwd), cwd);
+  const app = await openTokenkeeper({ config, logger: options.logger ?? silentLogger(), migrate: options.migrate ?? true });
+  return libraryOver(app, options);
+}

@@ -1,0 +1,28 @@
+/**
+ * Tokenkeeper as a library: `createTokenkeeper({…})` (or `fromEnv()`) opens
+ * everything a host application needs — sign-in that stores the user and
+ * their encrypted tokens, fresh access tokens, API calls as the user — and
+ * the client underneath (`createClient`, providers, errors) for those who
+ * bring their own token store. Importing it loads neither a web framework
+ * nor the dev provider, and only the database driver the URL names.
+ */
+export * from '../client/index.js';
+export {
+  createTokenkeeper,
+  fromEnv,
+  type AccessTokenOptions,
+  type Connection,
+  type FromEnvOptions,
+  type LibraryOptions,
+  type ResolveUser,
+  type SignInResult,
+  type SignInStartOptions,
+  type StartedSignIn,
+  type Tokenkeeper,
+  type User,
+  type UserRef,
+} from './create-tokenkeeper.js';
+export { devProvider, type ProviderOptions, type TokenkeeperOptions } from './options.js';
+export { ConfigError } from '../config/config-error.js';
+export type { DisconnectResult } from '../core/connections.js';
+export { SIGN_IN_TRANSACTION_TTL_SECONDS } from './sealed-transaction.js';

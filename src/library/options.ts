@@ -1,0 +1,203 @@
+import { resolve } from 'node:path';
+import type { ProviderSettings } from '../client/provider-settings.js';
+import { DEV_PROVIDER_CLIENT_ID, DEV_PROVIDER_CLIENT_SECRET, DEV_PROVIDER_SCOPE } from '../config/config.js';
+import { ConfigError } from '../config/config-error.js';
+import type { Environment } from '../config/env-file.js';
+import { url } from '../config/env-values.js';
+import { providerSettings } from '../config/provider-config.js';
+import { webhookSigningKey } from '../config/webhook-config.js';
+import type { CoreConfig } from '../core/tokenkeeper.js';
+import { parseDatabaseUrl } from '../db/database.js';
+import { parseEncryptionKeys } from '../db/token-cipher.js';
+
+/**
+ * One provider, as the `<NAME>_…` variables of `tokenkeeper serve` describe
+ * it (README, "Providers"), each variable an option: `GITHUB_CLIENT_ID` is
+ * `providers.github.clientId`. The same rules apply: a preset fills in what
+ * it knows, any endpoint given wins over it and over discovery, and an
+ * option that would not be used is an error.
+ */
+export interface ProviderOptions {
+  /** A preset's name: github, google, microsoft, gitlab, keycloak, okta… (README lists them). */
+  preset?: string;
+  clientId: string;
+  /** Needed by the client_secret_* methods, refused by the others. */
+  clientSecret?: string;
+  displayName?: string;
+  /** OpenID discovery at `<issuer>/.well-known/openid-configuration`. */
+  issuer?: string;
+  /** Discovery at this exact URL instead (RFC 8414 or OpenID). */
+  serverMetadataUrl?: string;
+  authorizeUrl?: string;
+  accessTokenUrl?: string;
+  userinfoUrl?: string;
+  revocationUrl?: string;
+  jwksUrl?: string;
+  /** Space-separated; default: the preset's, else `openid profile email` with discovery. */
+  scope?: string;
+  /** Where `fetch(user, provider, path)` sends `path`. */
+  apiBaseUrl?: string;
+  tokenEndpointAuthMethod?: 'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt' | 'none';
+  /** PEM file of the key for private_key_jwt. */
+  privateKeyFile?: string;
+  privateKeyId?: string;
+  /** Extra authorization request parameters, e.g. `{ hd: 'example.com' }`. */
+  authorizationParams?: Record<string, string>;
+  /** Values some presets take: a self-hosted base URL (gitlab, keycloak), tenant (microsoft), realm (keycloak), domain (okta, auth0), audience (auth0). */
+  baseUrl?: string;
+  tenant?: string;
+  realm?: string;
+  domain?: string;
+  audience?: string;
+}
+
+/** Options of createTokenkeeper. */
+export interface TokenkeeperOptions {
+  /** `sqlite:./data/app.db`, `sqlite::memory:` or `postgres://user:password@host/db`. */
+  database: string;
+  /** Base64 32-byte keys, newest first (`npx tokenkeeper keys generate` prints one): an array, or one comma-separated string. */
+  encryptionKeys: string | readonly string[];
+  /** Providers by the name your routes use (lower-case letters, digits and _). */
+  providers: Readonly<Record<string, ProviderOptions>>;
+  /** Apply pending database migrations when opening (default true). */
+  migrate?: boolean;
+  /** Refuse plain-http provider URLs (default: NODE_ENV is production). */
+  production?: boolean;
+  /** getAccessToken refreshes tokens expiring within this many seconds (default 60, capped at half a token's lifetime). */
+  refreshLeewaySeconds?: number;
+  /** Each request to a provider gives up after this long (default 10). */
+  providerTimeoutSeconds?: number;
+  /** An extra trusted CA bundle (PEM file) for the providers' TLS. */
+  caFile?: string;
+  /** Where connection.* webhooks are sent by `tokenkeeper serve` on the same database (Standard Webhooks; see README). */
+  webhooks?: { urls: readonly string[]; secret: string };
+}
+
+const PROVIDER_NAME = /^[a-z][a-z0-9_]{0,31}$/;
+
+/** Each option's variable suffix: `clientId` is `<NAME>_CLIENT_ID`. */
+const PROVIDER_OPTION_VARIABLES: Readonly<Record<Exclude<keyof ProviderOptions, 'authorizationParams'>, string>> = {
+  preset: 'PRESET',
+  clientId: 'CLIENT_ID',
+  clientSecret: 'CLIENT_SECRET',
+  displayName: 'DISPLAY_NAME',
+  issuer: 'ISSUER',
+  serverMetadataUrl: 'SERVER_METADATA_URL',
+  authorizeUrl: 'AUTHORIZE_URL',
+  accessTokenUrl: 'ACCESS_TOKEN_URL',
+  userinfoUrl: 'USERINFO_URL',
+  revocationUrl: 'REVOCATION_URL',
+  jwksUrl: 'JWKS_URL',
+  scope: 'SCOPE',
+  apiBaseUrl: 'API_BASE_URL',
+  tokenEndpointAuthMethod: 'TOKEN_ENDPOINT_AUTH_METHOD',
+  privateKeyFile: 'PRIVATE_KEY_FILE',
+  privateKeyId: 'PRIVATE_KEY_ID',
+  baseUrl: 'BASE_URL',
+  tenant: 'TENANT',
+  realm: 'REALM',
+  domain: 'DOMAIN',
+  audience: 'AUDIENCE',
+};
+const OPTION_OF_SUFFIX = new Map<string, string>([
+  ...Object.entries(PROVIDER_OPTION_VARIABLES).map(([option, suffix]) => [suffix, option] as [string, string]),
+  ['AUTHORIZATION_PARAMS', 'authorizationParams'],
+]);
+
+/**
+ * One provider's settings, checked by the same code as `<NAME>_…`
+ * variables; an error names the option (`providers.github.clientId`)
+ * instead of the variable, wherever its message names one.
+ */
+function providerFromOptions(name: string, options: ProviderOptions, production: boolean): ProviderSettings {
+  const path = `providers.${name}`;
+  if (!PROVIDER_NAME.test(name)) throw new ConfigError('providers', `has an invalid provider name "${name}" (lower-case letters, digits and _, starting with a letter)`);
+  if (typeof options !== 'object' || options === null) throw new ConfigError(path, 'must be an object ({ clientId, clientSecret, preset or issuer… })');
+  const prefix = name.toUpperCase();
+  const env: Environment = {};
+  for (const [option, value] of Object.entries(options)) {
+    if (value === undefined) continue;
+    if (option === 'authorizationParams') {
+      if (typeof value !== 'object' || value === null) throw new ConfigError(`${path}.authorizationParams`, 'must be an object of strings');
+      env[`${prefix}_AUTHORIZATION_PARAMS`] = new URLSearchParams(value as Record<string, string>).toString();
+      continue;
+    }
+    const suffix = PROVIDER_OPTION_VARIABLES[option as keyof typeof PROVIDER_OPTION_VARIABLES];
+    if (suffix === undefined) throw new ConfigError(`${path}.${option}`, `is not a provider option (known: ${[...OPTION_OF_SUFFIX.values()].join(', ')})`);
+    if (typeof value !== 'string') throw new ConfigError(`${path}.${option}`, `must be a string (got ${typeof value})`);
+    env[`${prefix}_${suffix}`] = value;
+  }
+  try {
+    return providerSettings(env, name, production);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const variables = new RegExp(`\\b${prefix}_([A-Z_]+)\\b`, 'g');
+    const renamed = error.message.replace(variables, (whole, suffix: string) => (OPTION_OF_SUFFIX.has(suffix) ? `${path}.${OPTION_OF_SUFFIX.get(suffix)}` : whole));
+    const problem = renamed.replace(/^Configuration error: \S+ /, '').replace(/OAUTH_PROVIDERS lists "[^"]+"/, `${path} is given`);
+    const variable = error.variable.startsWith(`${prefix}_`) ? `${path}.${OPTION_OF_SUFFIX.get(error.variable.slice(prefix.length + 1)) ?? error.variable}` : error.variable;
+    throw new ConfigError(variable, problem, { cause: error });
+  }
+}
+
+function seconds(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(name, `must be a whole number from ${min} to ${max} (got ${String(value)})`);
+  return value;
+}
+
+/** Checks every option as `tokenkeeper serve` checks its environment; the first problem throws a ConfigError naming the option. */
+export function configFromOptions(options: TokenkeeperOptions): CoreConfig {
+  if (typeof options !== 'object' || options === null) throw new ConfigError('options', 'must be an object ({ database, encryptionKeys, providers })');
+  const production = options.production ?? process.env.NODE_ENV === 'production';
+  if (typeof options.database !== 'string' || options.database.trim() === '') {
+    throw new ConfigError('database', 'is missing (e.g. sqlite:./data/app.db or postgres://user:password@host/db)');
+  }
+  try {
+    parseDatabaseUrl(options.database);
+  } catch (error) {
+    throw new ConfigError('database', `is not usable: ${(error as Error).message}`, { cause: error });
+  }
+  const keys = typeof options.encryptionKeys === 'string' ? options.encryptionKeys : Array.isArray(options.encryptionKeys) ? options.encryptionKeys.join(',') : '';
+  if (keys.trim() === '') throw new ConfigError('encryptionKeys', 'is missing: base64 32-byte keys, newest first (`npx tokenkeeper keys generate` prints one)');
+  try {
+    parseEncryptionKeys(keys);
+  } catch (error) {
+    throw new ConfigError('encryptionKeys', `is invalid: ${(error as Error).message}`, { cause: error });
+  }
+  if (typeof options.providers !== 'object' || options.providers === null || Object.keys(options.providers).length === 0) {
+    throw new ConfigError('providers', 'is missing: name at least one, e.g. { github: { preset: "github", clientId, clientSecret } }');
+  }
+  const providers = Object.entries(options.providers).map(([name, provider]) => providerFromOptions(name, provider, production));
+  let webhooks: CoreConfig['webhooks'] = null;
+  if (options.webhooks) {
+    const signingKey = webhookSigningKey(options.webhooks.secret ?? '');
+    if (typeof signingKey === 'string') throw new ConfigError('webhooks.secret', signingKey);
+    const urls = (options.webhooks.urls ?? []).map((entry, index) => url({}, `webhooks.urls[${index}]`, production, entry) ?? '');
+    webhooks = { urls, signingKey };
+  }
+  return {
+    databaseUrl: options.database,
+    tokenEncryptionKeys: keys,
+    providers,
+    caFile: options.caFile ? resolve(options.caFile) : null,
+    providerTimeoutSeconds: seconds('providerTimeoutSeconds', options.providerTimeoutSeconds, 10, 1, 300),
+    refreshLeewaySeconds: seconds('refreshLeewaySeconds', options.refreshLeewaySeconds, 60, 0, 3600),
+    webhooks,
+  };
+}
+
+/**
+ * The local dev provider (`npx tokenkeeper dev-provider`, or startDevProvider
+ * from `tokenkeeper/dev-provider`) as a provider: its demo accounts sign in,
+ * and its API answers under `<issuer>/api`. For development only.
+ */
+export function devProvider(issuer = 'http://localhost:4000'): ProviderOptions {
+  return {
+    displayName: 'Toolkit',
+    issuer,
+    clientId: DEV_PROVIDER_CLIENT_ID,
+    clientSecret: DEV_PROVIDER_CLIENT_SECRET,
+    scope: DEV_PROVIDER_SCOPE,
+    apiBaseUrl: `${issuer}/api`,
+  };
+}

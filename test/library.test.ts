@@ -1,0 +1,201 @@
+// The library as a host application uses it: createTokenkeeper({…}), a
+// sign-in through the dev provider's real pages finished by signIn.finish,
+// then tokens and API calls by Tokenkeeper's user id or the host's own.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTokenkeeper, devProvider, fromEnv, type ResolveUser, type TokenEvent, type Tokenkeeper } from '../src/library/index.js';
+import type { DevProvider } from '../src/dev-provider/index.js';
+import { generateEncryptionKey } from '../src/db/token-cipher.js';
+import { TestBrowser } from './support/browser.js';
+import { describeEachDialect, type TestDatabase } from './support/postgres.js';
+import { signedInUser } from './support/signed-in.js';
+import { APP_ORIGIN, CLIENT_ID, CLIENT_SECRET, startTestProvider, TEST_ENCRYPTION_KEY } from './support/test-app.js';
+import { useTestApp } from './support/use-test-app.js';
+
+const REDIRECT = (provider: string) => `${APP_ORIGIN}/auth/${provider}/callback`;
+
+function providersAt(provider: DevProvider) {
+  const toolkit = { ...devProvider(provider.issuer), clientId: CLIENT_ID, clientSecret: CLIENT_SECRET };
+  // The same dev provider under a second name: a second provider for the same person.
+  return { toolkit, second: { ...toolkit, displayName: 'Second' } };
+}
+
+/** Signs `username` in at the dev provider's pages from `url` and returns the callback URL the browser was sent to. */
+async function authorizeAt(url: URL, username: string, provider = 'toolkit'): Promise<string> {
+  const browser = new TestBrowser({ stopAt: REDIRECT(provider) });
+  const login = await browser.get(url.href);
+  const afterLogin = await browser.submitForm(login, { username, password: username });
+  const callback = afterLogin.location ?? (await browser.submitForm(afterLogin)).location;
+  if (!callback) throw new Error(`expected a redirect to ${REDIRECT(provider)}`);
+  return callback;
+}
+
+async function signInWith(tokenkeeper: Tokenkeeper, username: string, provider = 'toolkit', next?: string) {
+  const started = await tokenkeeper.signIn.start(provider, { redirectUri: REDIRECT(provider), ...(next ? { next } : {}) });
+  const callback = await authorizeAt(started.url, username, provider);
+  // A host app has the request's path and query; that is enough.
+  const { pathname, search } = new URL(callback);
+  return tokenkeeper.signIn.finish(provider, `${pathname}${search}`, started.transaction);
+}
+
+describeEachDialect('the library: createTokenkeeper', (dialect) => {
+  let provider: DevProvider;
+  let database: TestDatabase;
+  let tokenkeeper: Tokenkeeper;
+  const externalIds = new Map<string, string>();
+  const resolveUser: ResolveUser = (identity) => externalIds.get(identity.preferredUsername ?? '') ?? null;
+
+  beforeAll(async () => {
+    provider = await startTestProvider();
+    database = await dialect.openTestDatabase({ migrate: false });
+    tokenkeeper = await createTokenkeeper({ database: database.url, encryptionKeys: [TEST_ENCRYPTION_KEY], providers: providersAt(provider), resolveUser });
+  });
+  afterAll(async () => {
+    await tokenkeeper?.close();
+    await database?.close();
+    await provider?.close();
+  });
+
+  it('signs a person in and stores everything: the user, the identity, the tokens encrypted; a second sign-in finds the same user', async () => {
+    const events: TokenEvent[] = [];
+    const stop = tokenkeeper.on((event) => void events.push(event));
+    const first = await signInWith(tokenkeeper, 'alice', 'toolkit', '/welcome');
+    stop();
+    expect(first).toMatchObject({ isNewUser: true, next: '/welcome', user: { email: 'alice@example.test', externalId: null, isActive: true } });
+    expect(first.connection).toMatchObject({ provider: 'toolkit', status: 'active', hasRefreshToken: true, subject: first.identity.subject });
+    expect(first.connection.scope).toContain('notes:read');
+    expect(events).toEqual([{ type: 'user.signed_in', userId: first.user.id, provider: 'toolkit', created: true }]);
+
+    const token = await tokenkeeper.getAccessToken(first.user.id, 'toolkit');
+    const rows = await database.db.selectFrom('tokens').selectAll().where('user_id', '=', first.user.id).execute();
+    expect(rows).toHaveLength(1);
+    expect(JSON.stringify(rows)).not.toContain(token.accessToken);
+
+    const again = await signInWith(tokenkeeper, 'alice');
+    expect(again).toMatchObject({ isNewUser: false, next: null, user: { id: first.user.id } });
+    expect(await tokenkeeper.listConnections(first.user.id)).toEqual([expect.objectContaining({ provider: 'toolkit', status: 'active' })]);
+  });
+
+  it('calls the API as the user, and refreshes once however many callers ask for a token that is about to expire', async () => {
+    const bob = await signInWith(tokenkeeper, 'bob');
+    const response = await tokenkeeper.fetch(bob.user.id, 'toolkit', '/profile');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ name: 'Bob Builder' });
+
+    // A 10-minute token with 100 s left: fresh for the default leeway (60 s), not for a caller that needs 200 s.
+    const now = Math.floor(Date.now() / 1000);
+    await database.db.updateTable('tokens').set({ issued_at: now - 500, expires_at: now + 100 }).where('user_id', '=', bob.user.id).execute();
+    const before = provider.stats.refreshTokenGrants;
+    const current = await tokenkeeper.getAccessToken(bob.user.id, 'toolkit');
+    expect(provider.stats.refreshTokenGrants).toBe(before);
+    const fresh = await Promise.all(Array.from({ length: 10 }, () => tokenkeeper.getAccessToken(bob.user.id, 'toolkit', { minTtlSeconds: 200 })));
+    expect(provider.stats.refreshTokenGrants - before).toBe(1);
+    expect(new Set(fresh.map((token) => token.accessToken)).size).toBe(1);
+    expect(fresh[0]!.accessToken).not.toBe(current.accessToken);
+
+    await tokenkeeper.getAccessToken(bob.user.id, 'toolkit', { forceRefresh: true });
+    expect(provider.stats.refreshTokenGrants - before).toBe(2);
+  });
+
+  it('resolveUser: the host\'s own id is stored as external_id, every method takes it, and a second provider joins the same user', async () => {
+    externalIds.set('mallory', 'host-user-7');
+    const mallory = await signInWith(tokenkeeper, 'mallory');
+    expect(mallory.user.externalId).toBe('host-user-7');
+    expect((await tokenkeeper.getAccessToken({ externalId: 'host-user-7' }, 'toolkit')).accessToken).toEqual(expect.any(String));
+    expect((await tokenkeeper.findUser({ externalId: 'host-user-7' }))?.id).toBe(mallory.user.id);
+
+    const second = await signInWith(tokenkeeper, 'mallory', 'second');
+    expect(second).toMatchObject({ isNewUser: false, user: { id: mallory.user.id, externalId: 'host-user-7' } });
+    expect((await tokenkeeper.listConnections({ externalId: 'host-user-7' })).map((connection) => connection.provider).sort()).toEqual(['second', 'toolkit']);
+
+    const result = await tokenkeeper.disconnect({ externalId: 'host-user-7' }, 'second');
+    expect(result).toMatchObject({ revokedAtProvider: true, unlinked: true });
+    expect((await tokenkeeper.listConnections({ externalId: 'host-user-7' })).map((connection) => connection.provider)).toEqual(['toolkit']);
+    await expect(tokenkeeper.getAccessToken({ externalId: 'nobody' }, 'toolkit')).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('resolveUser naming another user than the one the identity belongs to: refused (users are never merged), and nothing of the sign-in is stored', async () => {
+    const bob = (await tokenkeeper.findUser((await signInWith(tokenkeeper, 'bob')).user.id))!;
+    const tokenBefore = await database.db.selectFrom('tokens').select('access_token').where('user_id', '=', bob.id).executeTakeFirstOrThrow();
+    externalIds.set('bob', 'host-user-7'); // mallory's id
+    await expect(signInWith(tokenkeeper, 'bob')).rejects.toMatchObject({ code: 'external_id_conflict' });
+    externalIds.delete('bob');
+    expect(await tokenkeeper.findUser(bob.id)).toEqual(bob);
+    expect(await database.db.selectFrom('tokens').select('access_token').where('user_id', '=', bob.id).executeTakeFirstOrThrow()).toEqual(tokenBefore);
+  });
+
+  it('refuses a transaction that was changed, is for another provider, or has expired (invalid_state), and a cancelled sign-in (access_denied)', async () => {
+    const started = await tokenkeeper.signIn.start('toolkit', { redirectUri: REDIRECT('toolkit') });
+    const flipped = `${started.transaction.slice(0, -3)}${started.transaction.endsWith('A') ? 'B' : 'A'}${started.transaction.slice(-2)}`;
+    const callback = `${REDIRECT('toolkit')}?code=x&state=${started.url.searchParams.get('state')}&iss=${encodeURIComponent(provider.issuer)}`;
+    await expect(tokenkeeper.signIn.finish('toolkit', callback, flipped)).rejects.toMatchObject({ code: 'invalid_state' });
+    await expect(tokenkeeper.signIn.finish('second', callback, started.transaction)).rejects.toMatchObject({ code: 'invalid_state' });
+    await expect(tokenkeeper.signIn.finish('toolkit', callback, 'not a transaction')).rejects.toMatchObject({ code: 'invalid_state' });
+
+    const other = await createTokenkeeper({ database: database.url, encryptionKeys: generateEncryptionKey(), providers: providersAt(provider), migrate: false });
+    try {
+      await expect(other.signIn.finish('toolkit', callback, started.transaction), 'sealed with another key').rejects.toMatchObject({ code: 'invalid_state' });
+    } finally {
+      await other.close();
+    }
+
+    const denied = `${REDIRECT('toolkit')}?error=access_denied&state=${started.url.searchParams.get('state')}&iss=${encodeURIComponent(provider.issuer)}`;
+    await expect(tokenkeeper.signIn.finish('toolkit', denied, started.transaction)).rejects.toMatchObject({ code: 'access_denied' });
+    await expect(tokenkeeper.signIn.start('nope', { redirectUri: REDIRECT('nope') })).rejects.toMatchObject({ code: 'unknown_provider' });
+    await expect(tokenkeeper.signIn.start('toolkit', { redirectUri: '/relative' })).rejects.toMatchObject({ code: 'bad_request' });
+  });
+});
+
+describe('the library: options are checked, each error naming the option', () => {
+  const valid = { database: 'sqlite::memory:', encryptionKeys: generateEncryptionKey(), providers: { github: { preset: 'github', clientId: 'id', clientSecret: 'secret' } } };
+  const cases: Array<[string, object, RegExp]> = [
+    ['no database', { ...valid, database: '' }, /^Configuration error: database is missing/],
+    ['a database URL of another kind', { ...valid, database: 'mysql://x' }, /^Configuration error: database is not usable: Unsupported database URL \(a 'mysql:' URL\)/],
+    ['no encryption key', { ...valid, encryptionKeys: [] }, /^Configuration error: encryptionKeys is missing/],
+    ['a key that is not base64', { ...valid, encryptionKeys: 'not a key!' }, /^Configuration error: encryptionKeys is invalid/],
+    ['no provider', { ...valid, providers: {} }, /^Configuration error: providers is missing/],
+    ['a bad provider name', { ...valid, providers: { 'Git Hub': { clientId: 'x' } } }, /^Configuration error: providers has an invalid provider name "Git Hub"/],
+    ['no client id', { ...valid, providers: { github: { preset: 'github', clientSecret: 's' } } }, /^Configuration error: providers\.github\.clientId is missing \(providers\.github is given\)/],
+    ['an unknown preset', { ...valid, providers: { github: { preset: 'githubb', clientId: 'x', clientSecret: 's' } } }, /^Configuration error: providers\.github\.preset names no known preset \(got "githubb"/],
+    ['an unknown option', { ...valid, providers: { github: { preset: 'github', clientId: 'x', clientSecret: 's', clientSecert: 't' } } }, /^Configuration error: providers\.github\.clientSecert is not a provider option/],
+    [
+      'an option the preset does not use',
+      { ...valid, providers: { github: { preset: 'github', clientId: 'x', clientSecret: 's', tenant: 'common' } } },
+      /^Configuration error: providers\.github\.tenant is not used by the github preset; remove it/,
+    ],
+    ['no way to find the endpoints', { ...valid, providers: { corp: { clientId: 'x', clientSecret: 's' } } }, /^Configuration error: providers\.corp\.issuer is missing: set providers\.corp\.issuer or providers\.corp\.serverMetadataUrl/],
+    ['plain http in production', { ...valid, production: true, providers: { corp: { issuer: 'http://corp.example', clientId: 'x', clientSecret: 's' } } }, /^Configuration error: providers\.corp\.issuer must use https in production/],
+    ['a leeway out of range', { ...valid, refreshLeewaySeconds: -1 }, /^Configuration error: refreshLeewaySeconds must be a whole number from 0 to 3600/],
+    ['a webhook secret of another form', { ...valid, webhooks: { urls: ['https://hooks.example/in'], secret: 'hunter2' } }, /^Configuration error: webhooks\.secret must start with whsec_/],
+  ];
+  for (const [what, options, message] of cases) {
+    it(what, async () => {
+      await expect(createTokenkeeper(options as never)).rejects.toThrow(message);
+    });
+  }
+});
+
+describeEachDialect('the library: fromEnv() beside the server', (dialect) => {
+  const { app, database } = useTestApp(dialect);
+
+  it('reads the variables `serve` reads and sees the users and tokens the server stored', async () => {
+    const alice = await signedInUser(app(), 'alice');
+    const tokenkeeper = await fromEnv({
+      env: {
+        DATABASE_URL: database().url,
+        TOKEN_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEY,
+        OAUTH_PROVIDERS: 'toolkit',
+        TOOLKIT_ISSUER: app().provider.issuer,
+        TOOLKIT_CLIENT_ID: CLIENT_ID,
+        TOOLKIT_CLIENT_SECRET: CLIENT_SECRET,
+        TOOLKIT_API_BASE_URL: `${app().provider.issuer}/api`,
+      },
+    });
+    try {
+      expect(tokenkeeper.providers).toEqual([{ name: 'toolkit', displayName: 'Toolkit' }]);
+      const response = await tokenkeeper.fetch(alice.userId, 'toolkit', '/profile');
+      expect(await response.json()).toMatchObject({ name: 'Alice Liddell' });
+    } finally {
+      await tokenkeeper.close();
+    }
+  });
+});

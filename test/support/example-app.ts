@@ -41,6 +41,19 @@ function link(folder: string, name: string, target: string): void {
   symlinkSync(target, path, 'dir');
 }
 
+/**
+ * Makes `folder` look as if `npm install` had installed `dependencies` there:
+ * node_modules links `tokenkeeper` to this repository (build it first:
+ * ensureBuilt) and every other package to this repository's node_modules.
+ */
+export function linkDependencies(folder: string, dependencies: readonly string[], what: string): void {
+  for (const dependency of dependencies) {
+    const target = dependency === 'tokenkeeper' ? REPO_ROOT : join(REPO_ROOT, 'node_modules', dependency);
+    if (!existsSync(target)) throw new Error(`${what} depends on ${dependency}, which this repository's node_modules lacks: add it to the devDependencies`);
+    link(folder, dependency, target);
+  }
+}
+
 /** Starts examples/<name> on free ports; resolves once it answers HTTP. */
 export async function startExample(name: string, env: Record<string, string> = {}): Promise<RunningExample> {
   await ensureBuilt();
@@ -48,11 +61,7 @@ export async function startExample(name: string, env: Record<string, string> = {
   const folder = mkdtempSync(join(tmpdir(), `tokenkeeper-example-${name}-`));
   cpSync(source, folder, { recursive: true, filter: (path) => !/\/(node_modules|data)(\/|$)/.test(path.slice(source.length)) });
   const pkg = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as ExamplePackage;
-  for (const dependency of Object.keys(pkg.dependencies ?? {})) {
-    const target = dependency === 'tokenkeeper' ? REPO_ROOT : join(REPO_ROOT, 'node_modules', dependency);
-    if (!existsSync(target)) throw new Error(`examples/${name} depends on ${dependency}, which this repository's node_modules lacks: add it to the devDependencies`);
-    link(folder, dependency, target);
-  }
+  linkDependencies(folder, Object.keys(pkg.dependencies ?? {}), `examples/${name}`);
   const start = pkg.scripts?.start ?? '';
   const main = /^node (\S+)$/.exec(start)?.[1];
   if (!main) throw new Error(`examples/${name}/package.json: "start" must be "node <file>" (got "${start}")`);

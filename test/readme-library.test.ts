@@ -1,0 +1,54 @@
+// README's "Use it as a library" program, run as a developer would run it
+// after installing this repository in an empty folder: the code block as it
+// stands in README (only its two ports changed to free ones), a sign-in
+// through its dev provider, and the API called with the user's token.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { TestBrowser } from './support/browser.js';
+import { linkDependencies } from './support/example-app.js';
+import { ensureBuilt, freePort, spawnServer, type SpawnedServer } from './support/server-processes.js';
+
+function readmeProgram(): string {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('## Use it as a library'));
+  const program = /```js\n([\s\S]*?)```/.exec(section)?.[1];
+  if (!program) throw new Error('README\'s "Use it as a library" section has no ```js block');
+  return program;
+}
+
+describe("README's library program", () => {
+  const folder = mkdtempSync(join(tmpdir(), 'tokenkeeper-readme-'));
+  let server: SpawnedServer | undefined;
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('runs from an empty folder with the package installed: sign in as alice, see her user, connection and notes', async () => {
+    const program = readmeProgram();
+    expect(program).toContain("from 'tokenkeeper'");
+    const [port, providerPort] = [await freePort(), await freePort()];
+    const moved = program.replaceAll('3000', String(port)).replaceAll('4000', String(providerPort));
+    writeFileSync(join(folder, 'app.mjs'), moved);
+    await ensureBuilt();
+    linkDependencies(folder, ['tokenkeeper'], "README's program");
+
+    server = spawnServer({ name: 'README app.mjs', nodeArgs: ['app.mjs'], env: {}, cwd: folder, port });
+    await server.ready(60_000, { anyAnswer: true });
+    const browser = new TestBrowser();
+    const login = await browser.get(`http://localhost:${port}/`);
+    expect(login.text).toContain('name="password"');
+    const consent = await browser.submitForm(login, { username: 'alice', password: 'alice' });
+    const page = await browser.submitForm(consent);
+    expect(page.status).toBe(200);
+    const body = JSON.parse(page.text) as { user: { name: string }; connection: { provider: string; status: string; hasRefreshToken: boolean }; isNewUser: boolean; notes: unknown };
+    expect(body).toMatchObject({ user: { name: 'Alice Liddell' }, connection: { provider: 'toolkit', status: 'active', hasRefreshToken: true }, isNewUser: true });
+    expect(JSON.stringify(body.notes)).toContain('Tea party');
+
+    const replayed = await browser.get(page.url);
+    expect(replayed.status).toBe(400);
+    expect(replayed.text).toMatch(/^invalid_/);
+  });
+});

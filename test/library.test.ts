@@ -1,7 +1,7 @@
 // The library as a host application uses it: createTokenkeeper({…}), a
 // sign-in through the dev provider's real pages finished by signIn.finish,
 // then tokens and API calls by Tokenkeeper's user id or the host's own.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTokenkeeper, devProvider, fromEnv, type ResolveUser, type TokenEvent, type Tokenkeeper } from '../src/library/index.js';
 import type { DevProvider } from '../src/dev-provider/index.js';
 import { generateEncryptionKey } from '../src/db/token-cipher.js';
@@ -10,6 +10,7 @@ import { describeEachDialect, type TestDatabase } from './support/postgres.js';
 import { signedInUser } from './support/signed-in.js';
 import { APP_ORIGIN, CLIENT_ID, CLIENT_SECRET, startTestProvider, TEST_ENCRYPTION_KEY } from './support/test-app.js';
 import { useTestApp } from './support/use-test-app.js';
+import { newWebhookSecret, startWebhookReceiver } from './support/webhook-receiver.js';
 
 const REDIRECT = (provider: string) => `${APP_ORIGIN}/auth/${provider}/callback`;
 
@@ -142,6 +143,31 @@ describeEachDialect('the library: createTokenkeeper', (dialect) => {
     await expect(tokenkeeper.signIn.finish('toolkit', denied, started.transaction)).rejects.toMatchObject({ code: 'access_denied' });
     await expect(tokenkeeper.signIn.start('nope', { redirectUri: REDIRECT('nope') })).rejects.toMatchObject({ code: 'unknown_provider' });
     await expect(tokenkeeper.signIn.start('toolkit', { redirectUri: '/relative' })).rejects.toMatchObject({ code: 'bad_request' });
+  });
+});
+
+describe('the library: webhooks', () => {
+  it('a sign-in and a disconnect made through the library send signed connection.created and connection.revoked webhooks from its own process', async () => {
+    const secret = newWebhookSecret();
+    const receiver = await startWebhookReceiver(secret);
+    const provider = await startTestProvider();
+    const tokenkeeper = await createTokenkeeper({
+      database: 'sqlite::memory:',
+      encryptionKeys: generateEncryptionKey(),
+      providers: providersAt(provider),
+      webhooks: { urls: [receiver.url], secret },
+    });
+    try {
+      const alice = await signInWith(tokenkeeper, 'alice');
+      await tokenkeeper.disconnect(alice.user.id, 'toolkit');
+      await vi.waitFor(() => expect(receiver.received.map((hook) => hook.payload.type)).toEqual(['connection.created', 'connection.revoked']), { timeout: 10_000 });
+      expect(receiver.received.every((hook) => hook.verified)).toBe(true);
+      expect(receiver.received[0]!.payload.data).toMatchObject({ user_id: alice.user.id, provider: 'toolkit', subject: alice.identity.subject });
+    } finally {
+      await tokenkeeper.close();
+      await provider.close();
+      await receiver.close();
+    }
   });
 });
 

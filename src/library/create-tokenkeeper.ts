@@ -13,6 +13,7 @@ import { loadConfig } from '../config/config.js';
 import { disconnectProvider, type DisconnectResult } from '../core/connections.js';
 import { completeExternalSignIn } from '../core/external-users.js';
 import { minValidity } from '../core/service-api.js';
+import { startWebhookDelivery, type WebhookDeliveryJob } from '../core/webhook-delivery.js';
 import { completeSignIn } from '../core/sign-in.js';
 import { openTokenkeeper, type CoreConfig, type Tokenkeeper as Application } from '../core/tokenkeeper.js';
 import { findDirectoryUser, findUserIdByExternalId, listDirectoryConnections, type DirectoryConnection, type DirectoryUser } from '../db/service-users.repository.js';
@@ -133,9 +134,28 @@ function checkedExternalId(value: unknown): string | null {
   return value;
 }
 
+/**
+ * Sends the outbox's webhooks from this process too when webhooks are
+ * configured: each message is claimed under a lease, so this process, other
+ * ones and `tokenkeeper serve` on the same database never send one twice.
+ */
+function deliverWebhooks(app: Application<CoreConfig>): WebhookDeliveryJob | null {
+  if (!app.config.webhooks) return null;
+  return startWebhookDelivery({
+    db: app.database.db,
+    outbox: app.webhooks,
+    signingKey: app.config.webhooks.signingKey,
+    logger: app.logger,
+    metrics: app.metrics,
+    now: app.now,
+    caFile: app.config.caFile,
+  });
+}
+
 /** The library's object over the application layer: the same sign-in, disconnect and token paths as the server's. */
 function libraryOver(app: Application<CoreConfig>, options: LibraryOptions): Tokenkeeper {
   const db = app.database.db;
+  const webhookDelivery = deliverWebhooks(app);
   const sealer = new TransactionSealer(parseEncryptionKeys(app.config.tokenEncryptionKeys), app.now);
 
   const userId = async (user: UserRef): Promise<string> => {
@@ -216,7 +236,10 @@ function libraryOver(app: Application<CoreConfig>, options: LibraryOptions): Tok
       return (await listDirectoryConnections(db, [id])).get(id) ?? [];
     },
     on: (listener) => app.tokens.on(listener),
-    close: () => app.close(),
+    close: async () => {
+      await webhookDelivery?.stop();
+      await app.close();
+    },
   };
 }
 

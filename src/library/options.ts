@@ -69,7 +69,7 @@ export interface TokenkeeperOptions {
   providerTimeoutSeconds?: number;
   /** An extra trusted CA bundle (PEM file) for the providers' TLS. */
   caFile?: string;
-  /** Where connection.* webhooks are sent by `tokenkeeper serve` on the same database (Standard Webhooks; see README). */
+  /** Where connection.* and user.deleted webhooks go (Standard Webhooks; README, Webhooks): sent from this process and any server on the same database, each message once. */
   webhooks?: { urls: readonly string[]; secret: string };
 }
 
@@ -172,7 +172,12 @@ export function configFromOptions(options: TokenkeeperOptions): CoreConfig {
   if (options.webhooks) {
     const signingKey = webhookSigningKey(options.webhooks.secret ?? '');
     if (typeof signingKey === 'string') throw new ConfigError('webhooks.secret', signingKey);
-    const urls = (options.webhooks.urls ?? []).map((entry, index) => url({}, `webhooks.urls[${index}]`, production, entry) ?? '');
+    if (!Array.isArray(options.webhooks.urls) || options.webhooks.urls.length === 0) throw new ConfigError('webhooks.urls', 'must list at least one http(s) URL');
+    const urls = options.webhooks.urls.map((entry, index) => {
+      const checked = url({}, `webhooks.urls[${index}]`, production, typeof entry === 'string' ? entry.trim() : String(entry));
+      if (checked === undefined) throw new ConfigError(`webhooks.urls[${index}]`, 'is empty');
+      return checked;
+    });
     webhooks = { urls, signingKey };
   }
   return {

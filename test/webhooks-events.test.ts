@@ -94,6 +94,25 @@ describeEachDialect('webhook events', (dialect) => {
     for (const message of updated) expectWellFormed(message, await tokenValues(bob.userId));
   });
 
+  it('a refresh that brings other scopes than the stored ones: connection.updated (scope_changed); one with the same scopes sends nothing', async () => {
+    const bob = await signedInUser(app(), 'bob');
+    const since = receiver.received.length;
+    const callApi = () => app().runtime.app.inject({ method: 'GET', url: '/api/providers/toolkit/proxy/profile', headers: { cookie: bob.cookie } });
+    // The provider grants what the grant holds; the stored scope says less, as after a provider narrowed it.
+    await database().db.updateTable('tokens').set({ scope: 'openid notes:read' }).where('user_id', '=', bob.userId).execute();
+    await expireStoredAccessToken(database(), bob.userId, 'toolkit', clock.now());
+    expect((await callApi()).statusCode).toBe(200);
+    const updated = await delivered('connection.updated', bob.userId, since);
+    expect(updated.map((message) => message.payload.data)).toEqual([
+      { user_id: bob.userId, external_id: 'cus_bob', provider: 'toolkit', subject: await subjectOf(bob.userId), status: 'active', reason: 'scope_changed' },
+    ]);
+    expectWellFormed(updated[0]!, await tokenValues(bob.userId));
+
+    await expireStoredAccessToken(database(), bob.userId, 'toolkit', clock.now());
+    expect((await callApi()).statusCode).toBe(200);
+    expect(await delivered('connection.updated', bob.userId, since)).toHaveLength(1);
+  });
+
   it('a refresh the provider fails: connection.refresh_failed with its code, at most once per back-off period', async () => {
     const user = await signedInUser(app(), 'mallory');
     const callApi = () => app().runtime.app.inject({ method: 'GET', url: '/api/providers/toolkit/proxy/profile', headers: { cookie: user.cookie } });

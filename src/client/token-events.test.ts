@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TokenEventBus, type TokenEvent } from './token-events.js';
 
-const event: TokenEvent = { type: 'token.refreshed', userId: 'u1', provider: 'acme', expiresAt: null, refreshTokenRotated: false };
+const event: TokenEvent = { type: 'token.refreshed', userId: 'u1', provider: 'acme', expiresAt: null, refreshTokenRotated: false, scopeChanged: false };
 
 describe('TokenEventBus', () => {
   afterEach(() => vi.restoreAllMocks());

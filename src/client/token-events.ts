@@ -4,7 +4,8 @@
  */
 export type TokenEvent =
   | { type: 'user.signed_in'; userId: string; provider: string; created: boolean }
-  | { type: 'token.refreshed'; userId: string; provider: string; expiresAt: number | null; refreshTokenRotated: boolean }
+  /** scopeChanged: the provider granted other scopes than the stored token had (RFC 6749 §6 lets a refresh narrow them). */
+  | { type: 'token.refreshed'; userId: string; provider: string; expiresAt: number | null; refreshTokenRotated: boolean; scopeChanged: boolean }
   | { type: 'token.refresh_failed'; userId: string; provider: string; code: string; message: string }
   | { type: 'token.needs_reauth'; userId: string; provider: string; code: string; message: string }
   | { type: 'token.revoked'; userId: string; provider: string; revokedAtProvider: boolean; revocationError: string | null };

@@ -467,7 +467,7 @@ describe('TokenManager.refresh', () => {
     answerToken = () => newTokens('rt-rotated', 1800);
     await tokens.refresh('u1', 'acme');
     expect((await store.findToken('u1', 'acme'))?.refreshToken).toBe('rt-rotated');
-    expect(events).toEqual([{ type: 'token.refreshed', userId: 'u1', provider: 'acme', expiresAt: NOW + 1800, refreshTokenRotated: true }]);
+    expect(events).toEqual([{ type: 'token.refreshed', userId: 'u1', provider: 'acme', expiresAt: NOW + 1800, refreshTokenRotated: true, scopeChanged: false }]);
     await tokens.refresh('u1', 'acme');
     expect(tokenRequests.map((form) => form.get('refresh_token'))).toEqual(['rt-old', 'rt-rotated']);
   });

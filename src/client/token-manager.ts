@@ -355,6 +355,7 @@ export class TokenManager {
           provider,
           expiresAt: saved.expiresAt,
           refreshTokenRotated: refreshed.refreshToken !== null && refreshed.refreshToken !== current.refreshToken,
+          scopeChanged: saved.scope !== current.scope,
         });
         return saved;
       } catch (error) {

@@ -18,7 +18,8 @@ async function connectionData(db: Kysely<DatabaseSchema>, userId: string, provid
 }
 
 /**
- * Token events as webhooks: a failed refresh (a provider fault; the token
+ * Token events as webhooks: a refresh that brought other scopes than the
+ * stored ones (connection.updated, scope_changed), a failed refresh (a provider fault; the token
  * manager makes at most one attempt per back-off period, so at most one such
  * message per period and server), a refresh the provider refused
  * (needs re-auth), and a disconnect from anywhere (account page, admin, CLI,
@@ -37,6 +38,11 @@ export function webhookTokenEvents(outbox: WebhookOutbox, db: Kysely<DatabaseSch
       case 'token.needs_reauth':
         type = 'connection.needs_reauth';
         data = await connectionData(db, event.userId, event.provider, 'needs_reauth', event.code);
+        break;
+      case 'token.refreshed':
+        if (!event.scopeChanged) return;
+        type = 'connection.updated';
+        data = await connectionData(db, event.userId, event.provider, 'active', 'scope_changed');
         break;
       case 'token.revoked':
         type = 'connection.revoked';

@@ -105,6 +105,28 @@ describeEachDialect('connect links', (dialect) => {
     expect((await alice.browser.get(fresh.url, { followRedirects: false })).status).toBe(303);
   });
 
+  it("a chat app's link preview or a browser's prefetch sees what the link is for without using it up", async () => {
+    const link = await linkFor({ user_id: alice.userId });
+    const path = new URL(link.url).pathname;
+    const previews = [
+      { 'user-agent': 'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)' },
+      { 'user-agent': 'Mozilla/5.0 (compatible; Discordbot/2.0; +https://discordapp.com)' },
+      { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0', 'sec-purpose': 'prefetch;prerender' },
+    ];
+    for (const headers of previews) {
+      const preview = await app().runtime.app.inject({ method: 'GET', url: path, headers });
+      expect(preview.statusCode, JSON.stringify(headers)).toBe(200);
+      expect(preview.body).toContain('billing asks you to connect your Toolkit account.');
+      expect(preview.headers['x-robots-tag']).toBe('noindex, nofollow');
+      expect(preview.headers['set-cookie']).toBeUndefined();
+    }
+    expect((await alice.browser.get(link.url, { followRedirects: false })).status).toBe(303);
+    const afterUse = await app().runtime.app.inject({ method: 'GET', url: path, headers: previews[0] });
+    expect(afterUse.body).toContain('This link was opened already.');
+    const unknown = await app().runtime.app.inject({ method: 'GET', url: '/connect/not-a-link', headers: previews[0] });
+    expect(unknown.body).toContain('There is no connect link at this address.');
+  });
+
   it('expires 15 minutes after it was made', async () => {
     const link = await linkFor({ user_id: alice.userId });
     clock.advance(15 * 60);

@@ -5,7 +5,7 @@ import { TokenkeeperError } from '../client/errors.js';
 import { parseScope, unionScope } from '../client/scope.js';
 import { findAccount } from '../db/account.repository.js';
 import { writeAuditEvent } from '../db/audit.repository.js';
-import { claimConnectLink, findConnectLink, insertConnectLink, type ConnectLink } from '../db/connect-link.repository.js';
+import { claimConnectLink, findConnectLink, findConnectLinkBySecretHash, insertConnectLink, type ConnectLink } from '../db/connect-link.repository.js';
 import { newId } from '../db/database.js';
 import { findDirectoryUser, findDirectoryUsers } from '../db/service-users.repository.js';
 import type { User } from '../db/user.repository.js';
@@ -156,6 +156,22 @@ export async function openConnectLink(deps: Tokenkeeper, secret: string): Promis
     default:
       throw new TokenkeeperError('not_found', 'There is no connect link at this address.');
   }
+}
+
+/** What a link preview may show of a link: the provider and the service that asks, and whether the link can still be opened. */
+export interface ConnectLinkPreview {
+  providerDisplayName: string | null;
+  serviceName: string | null;
+  state: 'open' | 'used' | 'expired' | 'unknown';
+}
+
+/** The link at `secret` as a preview sees it, leaving it as it is (unused links stay usable). */
+export async function previewConnectLink(deps: Tokenkeeper, secret: string): Promise<ConnectLinkPreview> {
+  const link = SECRET_PATTERN.test(secret) ? await findConnectLinkBySecretHash(deps.database.db, hashLinkSecret(secret)) : undefined;
+  if (!link) return { providerDisplayName: null, serviceName: null, state: 'unknown' };
+  const state = link.usedAt !== null ? 'used' : link.expiresAt <= deps.now() ? 'expired' : 'open';
+  const provider = deps.registry.list().find((settings) => settings.name === link.provider);
+  return { providerDisplayName: provider?.displayName ?? link.provider, serviceName: link.serviceName, state };
 }
 
 /** An opened link, for the later steps of its sign-in; connect_link_expired once housekeeping has deleted it. */

@@ -80,6 +80,12 @@ export async function claimConnectLink(db: Kysely<DatabaseSchema>, secretHash: s
   return { refused: found.used_at !== null ? 'used' : 'expired' };
 }
 
+/** The link with this secret's hash, used or not, without claiming it. */
+export async function findConnectLinkBySecretHash(db: Kysely<DatabaseSchema>, secretHash: string): Promise<ConnectLink | undefined> {
+  const row = await db.selectFrom('connect_links').selectAll().where('secret_hash', '=', secretHash).executeTakeFirst();
+  return row && rowToConnectLink(row);
+}
+
 export async function findConnectLink(db: Kysely<DatabaseSchema>, id: string): Promise<ConnectLink | undefined> {
   const row = await db.selectFrom('connect_links').selectAll().where('id', '=', id).executeTakeFirst();
   return row && rowToConnectLink(row);

@@ -1,13 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { SignInError } from '../../client/errors.js';
-import { connectLinkUserId, openConnectLink, openedConnectLink, returnUrl } from '../../core/connect-links.js';
+import { connectLinkUserId, openConnectLink, openedConnectLink, previewConnectLink, returnUrl } from '../../core/connect-links.js';
 import type { Tokenkeeper } from '../../core/tokenkeeper.js';
 import { updateSessionData } from '../../db/session.repository.js';
 import { startConnect } from '../connect-callback.js';
 import { currentUser } from '../current-user.js';
 import { LOGIN_TRANSACTION_TTL_SECONDS, startSignInFlow } from '../sign-in-flow.js';
 import { layout } from '../views/layout.js';
-import { connectSignInPage } from '../views/connect-pages.js';
+import { connectPreviewPage, connectSignInPage } from '../views/connect-pages.js';
+import { isPreviewRequest } from '../link-preview.js';
 
 /** Where a signed-out browser's opened link waits while it signs in (sessions.data). */
 const PENDING_LINK = 'connectLink';
@@ -30,6 +31,12 @@ export async function connectRoutes(app: FastifyInstance, deps: Tokenkeeper): Pr
   app.get<{ Params: { secret: string } }>('/connect/:secret', { config: rateLimit(deps), exposeHeadRoute: false }, async (request, reply) => {
     // The address holds the link's secret: no page it leads to may see it in a Referer.
     reply.header('referrer-policy', 'no-referrer').header('cache-control', 'no-store');
+    if (isPreviewRequest(request)) {
+      // A chat app's preview of the pasted link, or a browser's prefetch: answered without using the link up.
+      const preview = await previewConnectLink(deps, request.params.secret);
+      reply.header('x-robots-tag', 'noindex, nofollow');
+      return reply.type('text/html; charset=utf-8').send(layout({ title: 'Connect an account', signedInAs: null, csrfToken: null }, connectPreviewPage(preview)));
+    }
     const link = await openConnectLink(deps, request.params.secret); // marked used here, once
     const target = await connectLinkUserId(deps, link);
     const user = currentUser(request);

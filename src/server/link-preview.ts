@@ -7,7 +7,7 @@ import type { FastifyRequest } from 'fastify';
  * X, LinkedIn, Telegram, WhatsApp, Apple iMessage and Google), and search
  * engine crawlers.
  */
-const PREVIEW_AGENTS = /Slackbot|Slack-ImgProxy|Discordbot|SkypeUriPreview|MicrosoftPreview|Teams|facebookexternalhit|Facebot|meta-externalagent|Twitterbot|LinkedInBot|TelegramBot|WhatsApp|Applebot|Googlebot|Google-PageRenderer|bingbot|Embedly|redditbot|Mastodon|Pinterestbot|vkShare|Iframely/i;
+const PREVIEW_AGENTS = /Slackbot|Slack-ImgProxy|Discordbot|SkypeUriPreview|MicrosoftPreview|facebookexternalhit|Facebot|meta-externalagent|Twitterbot|LinkedInBot|TelegramBot|WhatsApp|Applebot|Googlebot|Google-PageRenderer|bingbot|Embedly|redditbot|Mastodon|Pinterestbot|vkShare|Iframely/i;
 
 /**
  * True for a request that is not a person opening the page: a link

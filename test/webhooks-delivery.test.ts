@@ -126,6 +126,18 @@ describeEachDialect('webhook delivery', (dialect) => {
     expect(receiver.received.map((request) => request.path)).toEqual(['/hooks']);
   });
 
+  it('410 Gone: the endpoint says it no longer exists, so the message is failed at once, not retried', async () => {
+    receiver.answerNext({ status: 410 });
+    await enqueueOne();
+    await job().runOnce();
+    const [row] = await rows();
+    expect(row).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(row!.last_error).toMatch(/^HTTP 410 Gone/);
+    clock.advance(86_400);
+    await job().runOnce();
+    expect(receiver.received).toHaveLength(1);
+  });
+
   it("a 503 with Retry-After longer than the schedule's wait is believed", async () => {
     receiver.answerNext({ status: 503, headers: { 'retry-after': '900' } });
     await enqueueOne();

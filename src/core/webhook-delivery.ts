@@ -35,6 +35,15 @@ const MAX_ANSWER_BYTES = 64 * 1024;
 
 export type WebhookOutcome = 'delivered' | 'retry' | 'failed';
 
+interface AttemptResult {
+  ok: boolean;
+  error: string | null;
+  /** Seconds the receiver asked to wait (429 or 503 with Retry-After). */
+  retryAfter: number | null;
+  /** The receiver answered 410 Gone: no retry. */
+  gone?: boolean;
+}
+
 export interface WebhookDeliveryOptions {
   db: Kysely<DatabaseSchema>;
   outbox: WebhookOutbox;
@@ -119,7 +128,7 @@ export function startWebhookDelivery(options: WebhookDeliveryOptions): WebhookDe
   let chain: Promise<unknown> = Promise.resolve();
   let queued = 0;
 
-  async function send(delivery: WebhookDelivery): Promise<{ ok: boolean; error: string | null; retryAfter: number | null }> {
+  async function send(delivery: WebhookDelivery): Promise<AttemptResult> {
     const timestamp = now();
     const headers = {
       'content-type': 'application/json',
@@ -135,15 +144,18 @@ export function startWebhookDelivery(options: WebhookDeliveryOptions): WebhookDe
       if (answer.statusCode >= 200 && answer.statusCode < 300) return { ok: true, error: null, retryAfter: null };
       const redirect = answer.statusCode >= 300 && answer.statusCode < 400 ? ' (redirects are not followed)' : '';
       const asked = answer.statusCode === 429 || answer.statusCode === 503 ? retryAfterSeconds(answer.headers['retry-after'], timestamp) : null;
+      // Standard Webhooks: 410 Gone says the endpoint is gone for good, so retrying is no use.
+      if (answer.statusCode === 410) return { ok: false, error: 'HTTP 410 Gone: the receiver says this endpoint no longer exists (remove it from WEBHOOK_URLS); not retried', retryAfter: null, gone: true };
       return { ok: false, error: `HTTP ${answer.statusCode}${redirect}`, retryAfter: asked };
     } catch (error) {
       return { ok: false, error: describeError(error, timeoutMs), retryAfter: null };
     }
   }
 
-  function outcomeOf(delivery: WebhookDelivery, result: { ok: boolean; error: string | null; retryAfter: number | null }, at: number): WebhookAttemptOutcome {
+  function outcomeOf(delivery: WebhookDelivery, result: AttemptResult, at: number): WebhookAttemptOutcome {
     const attempts = delivery.attempts + 1;
     if (result.ok) return { status: 'delivered', attempts, nextAttemptAt: delivery.nextAttemptAt, lastError: null, at };
+    if (result.gone) return { status: 'failed', attempts, nextAttemptAt: delivery.nextAttemptAt, lastError: result.error, at };
     // The first attempt and one per delay; a row retried by hand past the schedule gets one attempt each time.
     const delay = delays[attempts - 1];
     if (delay === undefined) return { status: 'failed', attempts, nextAttemptAt: delivery.nextAttemptAt, lastError: result.error, at };

@@ -106,6 +106,12 @@ function setCookie(reply: FastifyReply, name: string, value: string, attributes:
   reply.header('set-cookie', parts.join('; '));
 }
 
+/** A form field, whichever parser read the body: ours or @fastify/formbody's (an object), or a host's URLSearchParams. */
+function formField(body: unknown, name: string): unknown {
+  if (body instanceof URLSearchParams) return body.get(name) ?? undefined;
+  return typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
+}
+
 /** A browser asking for JSON only (fetch with `Accept: application/json`), not a form submission. */
 function acceptsJsonOnly(request: FastifyRequest): boolean {
   const accept = request.headers.accept ?? '';
@@ -210,8 +216,7 @@ async function tokenkeeperRoutes(fastify: FastifyInstance, options: TokenkeeperP
       if (user === undefined) throw new TokenkeeperError('unauthorized', 'Sign in first.');
       const result = await tokenkeeper.disconnect(user, provider);
       if (acceptsJsonOnly(request)) return reply.send({ revoked: result.revokedAtProvider, unlinked: result.unlinked });
-      const body = request.body as Record<string, unknown> | null | undefined;
-      const next = sameOriginPath(typeof body === 'object' && body !== null ? body.next : undefined, origin) ?? sameOriginPath(request.query.next, origin);
+      const next = sameOriginPath(formField(request.body, 'next'), origin) ?? sameOriginPath(request.query.next, origin);
       return reply.redirect(next ?? '/', 303);
     }));
   });

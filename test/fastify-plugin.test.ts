@@ -49,12 +49,15 @@ function hostApp(tokenkeeper: Tokenkeeper, options: Partial<TokenkeeperPluginOpt
 }
 
 /** Through the provider's pages until the browser is back at the app: login and consent when asked, straight through when not. */
-async function signIn(browser: TestBrowser, username: string, loginPath = '/auth/toolkit/login'): Promise<BrowserResponse> {
-  let page = await browser.get(`${APP_ORIGIN}${loginPath}`);
+async function throughProvider(browser: TestBrowser, page: BrowserResponse, username: string): Promise<BrowserResponse> {
   for (let step = 0; !page.url.startsWith(APP_ORIGIN) && step < 3; step += 1) {
     page = await browser.submitForm(page, page.text.includes('name="password"') ? { username, password: username } : {});
   }
   return page;
+}
+
+async function signIn(browser: TestBrowser, username: string, loginPath = '/auth/toolkit/login'): Promise<BrowserResponse> {
+  return throughProvider(browser, await browser.get(`${APP_ORIGIN}${loginPath}`), username);
 }
 
 /** The Set-Cookie values of an injected response. */
@@ -123,6 +126,15 @@ describe('tokenkeeper/fastify', () => {
       expect(host.signIns.at(-1)!.next).toBeNull();
     });
   }
+
+  it('checks next again at the callback: a sign-in the host started itself with a next off the site still lands on the site', async () => {
+    const started = await tokenkeeper.signIn.start('toolkit', { redirectUri: `${APP_ORIGIN}/auth/toolkit/callback`, next: '//evil.test/x' });
+    const browser = host.browser();
+    browser.cookies.setCookie(`tokenkeeper_sign_in_toolkit=${started.transaction}; Path=/auth/toolkit/callback`, new URL(APP_ORIGIN));
+    const page = await throughProvider(browser, await browser.get(started.url), 'bob');
+    expect(page.url).toBe(`${APP_ORIGIN}/`);
+    expect(host.signIns.at(-1)!.next).toBeNull();
+  });
 
   it('a callback without the sign-in cookie, or with another provider\'s, is refused with 400 invalid_state', async () => {
     const bare = await host.app.inject({ method: 'GET', url: '/auth/toolkit/callback?code=x&state=y' });

@@ -6,7 +6,7 @@
  * The host keeps its own session: onSignIn says who signed in, currentUser
  * says who is signed in.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ProviderUnavailableError, TokenkeeperError, UnknownProviderError } from '../client/errors.js';
 import { safeNextPath } from '../client/safe-next.js';
@@ -142,7 +142,7 @@ function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply)
   return reply.code(500).send({ error: 'internal_error', message: 'Something went wrong on our side; the log has the details.' });
 }
 
-async function tokenkeeperRoutes(fastify: FastifyInstance, options: TokenkeeperPluginOptions): Promise<void> {
+const tokenkeeperRoutes: FastifyPluginAsync<TokenkeeperPluginOptions> = async (fastify, options) => {
   const { origin, prefix } = checkedOptions(options);
   const { tokenkeeper } = options;
   const knownProviders = new Set(tokenkeeper.providers.map((provider) => provider.name));
@@ -204,7 +204,9 @@ async function tokenkeeperRoutes(fastify: FastifyInstance, options: TokenkeeperP
       setCookie(reply, cookieName(provider), '', { path: callbackPath(provider), maxAge: 0, secure });
       reply.header('cache-control', 'no-store');
       // No cookie (another browser, expired, used already) is refused by finish() as invalid_state.
-      const result = await tokenkeeper.signIn.finish(provider, request.url, transaction ?? '');
+      const finished = await tokenkeeper.signIn.finish(provider, request.url, transaction ?? '');
+      // Checked again: the host's own code may have started this sign-in with a next of its choosing.
+      const result = { ...finished, next: sameOriginPath(finished.next, origin) };
       if (options.onSignIn) return options.onSignIn(request, reply, result);
       return reply.redirect(result.next ?? '/', 303);
     }));
@@ -220,7 +222,7 @@ async function tokenkeeperRoutes(fastify: FastifyInstance, options: TokenkeeperP
       return reply.redirect(next ?? '/', 303);
     }));
   });
-}
+};
 
 /**
  * Sign-in with Tokenkeeper's providers in a Fastify 5 application:

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 /**
  * The layer rules (README, Layout): which folder of src/ may import which.
  * The client is usable alone (no web framework, no SQL), db knows nothing of
- * the client, and the application layer (core) knows nothing of HTTP.
+ * the client, and the application layer (core) knows nothing of HTTP. The
+ * framework adapters sit on the library (library never imports them).
  */
 const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   client: [],
@@ -14,6 +15,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   config: ['client', 'db'],
   core: ['client', 'db', 'config'],
   library: ['core', 'client', 'db', 'config'],
+  adapters: ['library', 'client'],
   server: ['core', 'client', 'db', 'config', 'dev-provider'],
   cli: ['core', 'server', 'client', 'db', 'config', 'dev-provider'],
 };

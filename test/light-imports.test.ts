@@ -35,6 +35,12 @@ describe('what an import of the library loads', () => {
     for (const name of ['fastify', 'oidc-provider', 'pg']) expect(loaded, name).not.toContain(name);
   });
 
+  it('tokenkeeper/fastify: fastify-plugin and the client\'s errors, not Fastify itself (the host brings it), oidc-provider, Kysely or a driver', async () => {
+    const loaded = await loadedPackages('fastify');
+    expect(loaded).toContain('fastify-plugin');
+    for (const name of ['fastify', 'oidc-provider', 'kysely', 'pg', 'better-sqlite3']) expect(loaded, name).not.toContain(name);
+  });
+
   it('the client alone (createClient and the providers): not even Kysely', async () => {
     const loaded = await loadedPackages('client');
     expect(loaded).toContain('openid-client');

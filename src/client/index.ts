@@ -13,6 +13,7 @@ export {
 export { PROVIDER_PRESETS, findPreset, type ProviderPreset, type PresetValues } from './providers/index.js';
 export type { ProviderHooks, ProfileReader, RevocationRequest, RevocationOutcome, FoundEmail } from './provider-hooks.js';
 export { ProviderApi, type ProviderApiRequest } from './provider-api.js';
+export { safeNextPath } from './safe-next.js';
 export { ProviderRegistry, type RegisteredProvider } from './provider-registry.js';
 export type { ProviderSettings, TokenEndpointAuthMethod, ExplicitEndpoints, ProviderEndpoints, ClientPrivateKey } from './provider-settings.js';
 export type { RevocationResult } from './revocation.js';

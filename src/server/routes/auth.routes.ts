@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SignInError, TokenkeeperError } from '../../client/errors.js';
 import { consumeLoginTransaction } from '../../db/login-transaction.repository.js';
 import type { Tokenkeeper } from '../../core/tokenkeeper.js';
-import { safeNextPath } from '../safe-next.js';
+import { safeNextPath } from '../../client/safe-next.js';
 import { completeLink, completeSignIn } from '../../core/sign-in.js';
 import { checkScope, incrementalScope } from '../../core/connect-links.js';
 import { connectCallback } from '../connect-callback.js';

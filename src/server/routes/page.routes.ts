@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { loadAccountView } from '../account-view.js';
 import type { Tokenkeeper } from '../../core/tokenkeeper.js';
-import { safeNextPath } from '../safe-next.js';
+import { safeNextPath } from '../../client/safe-next.js';
 import { layout } from '../views/layout.js';
 import { accountPage, homeSignedIn, signInPage } from '../views/pages.js';
 import { STYLESHEET } from '../views/stylesheet.js';

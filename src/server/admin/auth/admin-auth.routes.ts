@@ -4,7 +4,7 @@ import fp from 'fastify-plugin';
 import { writeAuditEvent } from '../../../db/audit.repository.js';
 import { findUserById, findUserCredentials, recordLogin, setPassword, type User } from '../../../db/user.repository.js';
 import type { Tokenkeeper } from '../../../core/tokenkeeper.js';
-import { safeNextPath } from '../../safe-next.js';
+import { safeNextPath } from '../../../client/safe-next.js';
 import { adminLayout } from '../views/admin-layout.js';
 import { adminLoginPage, type AdminLoginForm } from './login-page.js';
 import { LoginThrottle } from './login-throttle.js';

@@ -47,7 +47,7 @@ const tokenkeeper = await createTokenkeeper({
 // An example session store: a random id in a cookie → the user's e-mail, in memory.
 const sessions = new Map();
 const SESSION_COOKIE = { httpOnly: true, sameSite: 'lax', secure: BASE_URL.startsWith('https:'), path: '/' };
-const TRANSACTION_COOKIE = { ...SESSION_COOKIE, maxAge: 600_000 }; // the sign-in transaction is valid for 10 minutes
+const TRANSACTION_COOKIE = { ...SESSION_COOKIE, maxAge: 600_000 }; // in ms: the sign-in transaction is valid for 10 minutes
 
 const readCookie = (req, name) => req.headers.cookie?.match(new RegExp(`(?:^|;) *${name}=([^;]*)`))?.[1];
 const signedInUser = (req) => appUsers.get(sessions.get(readCookie(req, 'session')));

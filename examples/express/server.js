@@ -1,0 +1,140 @@
+// Tokenkeeper in an Express 5 app: sign in with a provider, show the stored
+// connection, call the provider's API as the signed-in person.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import express from 'express';
+import { createTokenkeeper, devProvider, TokenkeeperError } from 'tokenkeeper';
+import { generateEncryptionKey } from 'tokenkeeper/db';
+import { startDevProvider } from 'tokenkeeper/dev-provider';
+
+const PORT = Number(process.env.PORT ?? 3000);
+const HOST = process.env.HOST ?? '127.0.0.1';
+const BASE_URL = process.env.BASE_URL ?? `http://localhost:${PORT}`;
+const DEV_PROVIDER_PORT = Number(process.env.DEV_PROVIDER_PORT ?? 4000);
+const DATABASE_URL = process.env.DATABASE_URL ?? 'sqlite:./data/example.db';
+const REDIRECT_URI = `${BASE_URL}/auth/toolkit/callback`;
+
+// The tokens are encrypted with this key: it is kept in ./data, so that after a restart they can still be read.
+mkdirSync('data', { recursive: true, mode: 0o700 });
+const KEY_FILE = 'data/token-encryption-keys';
+if (!process.env.TOKEN_ENCRYPTION_KEYS && !existsSync(KEY_FILE)) writeFileSync(KEY_FILE, generateEncryptionKey(), { mode: 0o600 });
+const TOKEN_ENCRYPTION_KEYS = process.env.TOKEN_ENCRYPTION_KEYS || readFileSync(KEY_FILE, 'utf8').trim();
+
+// A local OpenID provider with demo accounts (alice/alice, bob/bob) and a small API, for development.
+const toolkit = devProvider(`http://localhost:${DEV_PROVIDER_PORT}`);
+const provider = await startDevProvider({
+  port: DEV_PROVIDER_PORT,
+  clients: [{ clientId: toolkit.clientId, clientSecret: toolkit.clientSecret, redirectUris: [REDIRECT_URI] }],
+  dataDir: 'data/dev-provider', // its grants outlive a restart, as the stored refresh tokens do
+});
+
+// Stands in for your app's user table. resolveUser returns your user's id, which Tokenkeeper stores
+// as the user's externalId; here the e-mail is that id, so it stays the same after a restart.
+const appUsers = new Map(); // e-mail → { email, name }
+function resolveUser(identity) {
+  if (!identity.email) throw new Error('This example keys its users by e-mail, and the provider gave none.');
+  appUsers.set(identity.email, { email: identity.email, name: identity.name ?? identity.email });
+  return identity.email;
+}
+
+const tokenkeeper = await createTokenkeeper({
+  database: DATABASE_URL,
+  encryptionKeys: TOKEN_ENCRYPTION_KEYS,
+  providers: { toolkit },
+  resolveUser,
+});
+
+// An example session store: a random id in a cookie → the user's e-mail, in memory.
+const sessions = new Map();
+const SESSION_COOKIE = { httpOnly: true, sameSite: 'lax', secure: BASE_URL.startsWith('https:'), path: '/' };
+const TRANSACTION_COOKIE = { ...SESSION_COOKIE, maxAge: 600_000 }; // in ms: the sign-in transaction is valid for 10 minutes
+
+const readCookie = (req, name) => req.headers.cookie?.match(new RegExp(`(?:^|;) *${name}=([^;]*)`))?.[1];
+const signedInUser = (req) => appUsers.get(sessions.get(readCookie(req, 'session')));
+
+// html`…`: every ${value} is escaped, except a fragment made by html`…` itself.
+class SafeHtml extends String {}
+const escape = (value) => (value instanceof SafeHtml ? value : String(value ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`));
+const html = (strings, ...values) => new SafeHtml(strings.reduce((out, string, i) => out + escape(values[i - 1]) + string));
+const page = (title, body) => String(html`<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head>
+<body style="font-family: sans-serif; max-width: 40rem; margin: 2rem auto"><h1>${title}</h1>${body}</body></html>`);
+
+// A form posted from another site does nothing (SameSite=Lax already keeps the session cookie off it).
+function sameOrigin(req, res, next) {
+  if (req.headers.origin && req.headers.origin !== new URL(BASE_URL).origin) return res.status(403).send(page('Forbidden', 'Cross-site request refused.'));
+  next();
+}
+
+const app = express();
+
+app.get('/', async (req, res) => {
+  const user = signedInUser(req);
+  if (!user) return res.send(page('Tokenkeeper + Express', html`<p><a href="/login">Sign in with Toolkit</a></p>`));
+  const connection = (await tokenkeeper.listConnections({ externalId: user.email })).find((c) => c.provider === 'toolkit');
+  res.send(page('Tokenkeeper + Express', html`
+    <p>Signed in as <strong>${user.name}</strong> (${user.email}).</p>
+    ${connection
+      ? html`<p>Toolkit connection: ${connection.status}, scope <code>${connection.scope}</code>,
+          expires ${connection.expiresAt ? new Date(connection.expiresAt * 1000).toISOString() : 'never'},
+          ${connection.hasRefreshToken ? 'with' : 'without'} a refresh token.</p>
+        <p><a href="/notes">Your notes at Toolkit</a></p>
+        <form method="post" action="/disconnect"><button>Disconnect Toolkit</button></form>`
+      : html`<p>Toolkit is not connected. <a href="/login">Connect it</a></p>`}
+    <form method="post" action="/logout"><button>Sign out</button></form>`));
+});
+
+app.get('/login', async (req, res) => {
+  const { url, transaction } = await tokenkeeper.signIn.start('toolkit', { redirectUri: REDIRECT_URI });
+  res.cookie('signin', transaction, TRANSACTION_COOKIE).redirect(303, url.href);
+});
+
+app.get('/auth/toolkit/callback', async (req, res) => {
+  const transaction = readCookie(req, 'signin') ?? '';
+  res.clearCookie('signin', SESSION_COOKIE); // used once, whatever the outcome
+  const { user } = await tokenkeeper.signIn.finish('toolkit', req.originalUrl, transaction);
+  sessions.delete(readCookie(req, 'session'));
+  const sessionId = randomBytes(32).toString('base64url'); // a new id at each sign-in
+  sessions.set(sessionId, user.externalId);
+  res.cookie('session', sessionId, SESSION_COOKIE).redirect(303, '/');
+});
+
+app.get('/notes', async (req, res) => {
+  const user = signedInUser(req);
+  if (!user) return res.redirect(303, '/');
+  // The access token is added, and refreshed first when it is about to expire.
+  const response = await tokenkeeper.fetch({ externalId: user.email }, 'toolkit', '/notes');
+  const body = await response.json();
+  res.status(response.ok ? 200 : 502).send(page('Your notes', html`<pre>${JSON.stringify(body, null, 2)}</pre><p><a href="/">Back</a></p>`));
+});
+
+app.post('/disconnect', sameOrigin, async (req, res) => {
+  const user = signedInUser(req);
+  // Revokes the tokens at the provider and deletes them here.
+  if (user) await tokenkeeper.disconnect({ externalId: user.email }, 'toolkit');
+  res.redirect(303, '/');
+});
+
+app.post('/logout', sameOrigin, (req, res) => {
+  sessions.delete(readCookie(req, 'session'));
+  res.clearCookie('session', SESSION_COOKIE).redirect(303, '/');
+});
+
+// A TokenkeeperError says what went wrong and which status it means (400 for a forged or expired sign-in);
+// anything else is logged, and the page says no more.
+app.use((error, req, res, next) => {
+  const known = error instanceof TokenkeeperError;
+  if (!known) console.error(error);
+  res.status(known ? error.status : 500).send(page('Something went wrong', html`<p>${known ? error.message : 'Please try again.'}</p><p><a href="/">Home</a></p>`));
+});
+
+const server = app.listen(PORT, HOST, (error) => {
+  if (error) throw error; // e.g. the port is taken
+  console.log(`Listening on ${BASE_URL}`);
+});
+
+// Stop taking requests, let those in flight finish, then close the database and the dev provider.
+const shutDown = () => server.close(async () => {
+  await tokenkeeper.close();
+  await provider.close();
+});
+process.once('SIGTERM', shutDown).once('SIGINT', shutDown);

@@ -13,6 +13,7 @@ import { signedInUser } from './support/signed-in.js';
 import { APP_ORIGIN, CLIENT_ID, CLIENT_SECRET, startTestApp, testAppEnv, type TestApp } from './support/test-app.js';
 import { freePort } from './support/free-port.js';
 import { useTestApp } from './support/use-test-app.js';
+import { newWebhookSecret, startWebhookReceiver } from './support/webhook-receiver.js';
 
 // A working folder without .env, so only the environment given here counts.
 const cwd = mkdtempSync(join(tmpdir(), 'tokenkeeper-cli-'));
@@ -171,6 +172,22 @@ describeEachDialect('tokenkeeper tokens', (dialect) => {
     await expect(oidc.refreshTokenGrant(config, stored!.refreshToken!)).rejects.toMatchObject({ error: 'invalid_grant' });
     const audit = await database().db.selectFrom('audit_log').select('target_id').where('event', '=', 'token.revoked').execute();
     expect(audit.map((a) => a.target_id)).toContain(`${mallory.userId}:toolkit`);
+  });
+
+  it('revoke with webhooks configured: the connection.revoked message it wrote is sent before the command exits', async () => {
+    const secret = newWebhookSecret();
+    const receiver = await startWebhookReceiver(secret);
+    try {
+      const alice = await signedInUser(app(), 'alice');
+      const id = await tokenIdOf(alice.userId);
+      const result = await tokensCli(['revoke', id], { ...env, WEBHOOK_URLS: receiver.url, WEBHOOK_SECRET: secret });
+      expect(result.code).toBe(0);
+      expect(receiver.received.map((hook) => [hook.payload.type, hook.payload.data.user_id, hook.verified])).toEqual([['connection.revoked', alice.userId, true]]);
+      const rows = await database().db.selectFrom('webhook_deliveries').select('status').execute();
+      expect(rows.map((row) => row.status)).toEqual(['delivered']);
+    } finally {
+      await receiver.close();
+    }
   });
 
   it('revoke deletes the tokens even when the provider cannot confirm, and says so', async () => {

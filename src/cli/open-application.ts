@@ -3,6 +3,7 @@ import { TokenkeeperError } from '../client/errors.js';
 import { ConfigError } from '../config/config-error.js';
 import type { AppConfig } from '../config/config.js';
 import { openTokenkeeper, type Tokenkeeper } from '../core/tokenkeeper.js';
+import { startWebhookDelivery } from '../core/webhook-delivery.js';
 import { pendingMigrations } from '../db/migrate.js';
 import { createLogger } from '../server/logger.js';
 import { CommandFailure } from './arguments.js';
@@ -26,6 +27,31 @@ export async function openApplication(config: AppConfig, logger: Logger, now: ()
 }
 
 /**
+ * One pass of the webhook delivery job, so that what the command wrote (a
+ * revocation's connection.revoked) goes out now instead of waiting for a
+ * server. Each message is leased, so a running server never sends it twice;
+ * one that fails here stays in the outbox and a server retries it.
+ */
+async function sendWebhooksNow(application: Tokenkeeper, config: AppConfig, logger: Logger, now: () => number): Promise<void> {
+  if (!config.webhooks) return;
+  const job = startWebhookDelivery({
+    db: application.database.db,
+    outbox: application.webhooks,
+    signingKey: config.webhooks.signingKey,
+    logger,
+    metrics: application.metrics,
+    now,
+    caFile: config.caFile,
+    pollMs: 3_600_000,
+  });
+  try {
+    await job.runOnce();
+  } finally {
+    await job.stop();
+  }
+}
+
+/**
  * Runs one command of `tokens` or `services` on the application configured
  * like `serve` (without the web app), and closes it. stdout is the command's
  * answer, which scripts parse: logs go to stderr, and only warnings unless
@@ -43,10 +69,14 @@ export async function runOnApplication(
   const logger = createLogger(io.env.LOG_LEVEL?.trim() ? config.logLevel : 'warn', { write: (line: string) => io.stderr.write(line) });
   try {
     const application = await openApplication(config, logger, now);
+    let wroteWebhooks = false;
+    const stopWatching = application.webhooks.onEnqueued(() => (wroteWebhooks = true));
     try {
       await body(application, config, now);
+      if (wroteWebhooks) await sendWebhooksNow(application, config, logger, now);
       return 0;
     } finally {
+      stopWatching();
       await application.close();
     }
   } catch (error) {

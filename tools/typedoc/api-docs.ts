@@ -45,8 +45,13 @@ export interface GenerateOptions {
   out?: string;
   /** Entry points (default: those of package.json "exports"). */
   entries?: readonly EntryPoint[];
-  /** Another tsconfig, for entries outside src (tests of the checks). */
-  tsconfig?: string;
+  /**
+   * Another TypeDoc configuration file instead of typedoc.json, e.g. one that
+   * extends it with another tsconfig for entries outside src (tests of the
+   * checks). The tsconfig cannot be given here: TypeDoc reads it with the
+   * configuration file, before options given here apply.
+   */
+  config?: string;
   /** Convert only: no Markdown written. */
   convertOnly?: boolean;
   logLevel?: LogLevel;
@@ -63,11 +68,10 @@ export async function generateApiDocs(options: GenerateOptions = {}): Promise<Ge
   const entries = options.entries ?? entryPoints();
   const specifierOf = new Map(entries.map((entry) => [resolve(ROOT, entry.source), entry.specifier]));
   const app = await Application.bootstrapWithPlugins({
-    options: join(ROOT, 'typedoc.json'),
+    options: options.config ?? join(ROOT, 'typedoc.json'),
     entryPoints: entries.map((entry) => resolve(ROOT, entry.source)),
     logLevel: options.logLevel ?? LogLevel.Warn,
     ...(options.out !== undefined ? { out: options.out } : {}),
-    ...(options.tsconfig !== undefined ? { tsconfig: options.tsconfig } : {}),
   });
   const modules = new Map<string, DeclarationReflection>();
   // A module is named by its import specifier, not by its path under src.

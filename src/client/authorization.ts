@@ -82,7 +82,15 @@ function promptFor(settings: ProviderSettings, options: StartOptions): Record<st
   return { prompt: [...prompts].join(' ') };
 }
 
-/** Builds the authorization request: PKCE S256, state and (for OIDC) nonce, all fresh. */
+/**
+ * Builds the authorization request: PKCE S256, state and (for OIDC) nonce, all fresh.
+ *
+ * @example
+ * // GET /login: keep the transaction server-side (it holds the PKCE verifier), then redirect.
+ * const { authorizationUrl, transaction } = await startAuthorization(client.registry, 'google', 'https://app.example.com/callback');
+ * req.session.authorization = transaction;
+ * res.redirect(authorizationUrl.href);
+ */
 export async function startAuthorization(
   registry: ProviderRegistry,
   providerName: string,
@@ -149,6 +157,14 @@ function fullName(claims: Record<string, unknown>): string | null {
  * `iss`, `error`), exchanges the code with the PKCE verifier, validates the ID
  * token in full (signature included), and reads userinfo, whose `sub` must
  * equal the ID token's.
+ *
+ * @example
+ * // GET /callback?code=…&state=…
+ * const transaction = req.session.authorization;
+ * delete req.session.authorization; // one use only
+ * const { identity, tokens } = await finishAuthorization(client.registry, transaction, new URL(req.url, 'https://app.example.com').searchParams);
+ * console.log(`${identity.email} signed in with ${identity.provider}`);
+ * // Keep `tokens` where your TokenStore's findToken finds them for this user.
  */
 export async function finishAuthorization(
   registry: ProviderRegistry,

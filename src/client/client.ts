@@ -38,6 +38,28 @@ export interface TokenkeeperClient {
 /**
  * Wires the client for use in any Node app (Express, Hono, a worker): give
  * it the providers and a TokenStore (src/db's SqlTokenStore, or your own).
+ *
+ * @example
+ * import { createClient } from 'tokenkeeper';
+ * import { openDatabase, parseEncryptionKeys, SqlTokenStore, TokenCipher } from 'tokenkeeper/db';
+ *
+ * // The database and keys `tokenkeeper serve` signs people in with:
+ * const database = await openDatabase(process.env.DATABASE_URL!);
+ * const client = createClient({
+ *   providers: [{
+ *     name: 'google', displayName: 'Google',
+ *     clientId: process.env.GOOGLE_CLIENT_ID!, clientSecret: process.env.GOOGLE_CLIENT_SECRET!,
+ *     tokenEndpointAuthMethod: 'client_secret_basic',
+ *     discovery: { issuer: 'https://accounts.google.com' },
+ *     scope: 'openid email profile https://www.googleapis.com/auth/drive.readonly',
+ *     apiBaseUrl: 'https://www.googleapis.com',
+ *     allowInsecureHttp: false,
+ *   }],
+ *   store: new SqlTokenStore(database.db, new TokenCipher(parseEncryptionKeys(process.env.TOKEN_ENCRYPTION_KEYS!))),
+ * });
+ * const files = await client.fetch(userId, 'google', '/drive/v3/files');
+ * await client.close();
+ * await database.close();
  */
 export function createClient(options: ClientOptions): TokenkeeperClient {
   const timeoutSeconds = options.timeoutSeconds ?? 10;

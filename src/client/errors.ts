@@ -5,6 +5,14 @@ import { ERROR_CODES, type ErrorCode } from './error-codes.js';
  * The error family of Tokenkeeper. Every error that crosses a layer carries a
  * stable `code`, the HTTP `status` it should become, and its `cause`, so that
  * `invalid_grant` and a network failure can be told apart downstream.
+ *
+ * @example
+ * try {
+ *   await tokenkeeper.fetch(userId, 'github', '/user');
+ * } catch (error) {
+ *   if (!(error instanceof TokenkeeperError)) throw error;
+ *   res.status(error.status).json({ error: error.code, message: error.message });
+ * }
  */
 export class TokenkeeperError extends Error {
   readonly code: ErrorCode;
@@ -24,14 +32,35 @@ export class TokenkeeperError extends Error {
   }
 }
 
-/** The provider name is not registered. */
+/**
+ * The provider name is not registered.
+ *
+ * @example
+ * try {
+ *   await tokenkeeper.signIn.start(req.params.provider, { redirectUri });
+ * } catch (error) {
+ *   if (error instanceof UnknownProviderError) return res.status(404).send('No such provider');
+ *   throw error;
+ * }
+ */
 export class UnknownProviderError extends TokenkeeperError {
   constructor(provider: string) {
     super('unknown_provider', `No provider named "${provider}" is configured.`);
   }
 }
 
-/** A sign-in callback that cannot be accepted: bad state, an `error` from the provider, a rejected code. */
+/**
+ * A sign-in callback that cannot be accepted: bad state, an `error` from the provider, a rejected code.
+ *
+ * @example
+ * try {
+ *   await tokenkeeper.signIn.finish('github', req.originalUrl, transaction);
+ * } catch (error) {
+ *   // access_denied: the person cancelled at the provider; the message says so and can be shown.
+ *   if (error instanceof SignInError) return res.status(error.status).render('sign-in', { error: error.message });
+ *   throw error;
+ * }
+ */
 export class SignInError extends TokenkeeperError {
   constructor(code: SignInErrorCode, message: string, options?: { cause?: unknown; providerError?: string | null }) {
     super(code, message, options);
@@ -40,7 +69,17 @@ export class SignInError extends TokenkeeperError {
 
 type SignInErrorCode = 'invalid_state' | 'invalid_callback' | 'access_denied' | 'authorization_error' | 'invalid_grant' | 'transaction_mismatch';
 
-/** The user has no tokens for this provider (never connected, or disconnected). */
+/**
+ * The user has no tokens for this provider (never connected, or disconnected).
+ *
+ * @example
+ * try {
+ *   await tokenkeeper.getAccessToken(userId, 'github');
+ * } catch (error) {
+ *   if (error instanceof NotConnectedError) return res.redirect('/connect/github');
+ *   throw error;
+ * }
+ */
 export class NotConnectedError extends TokenkeeperError {
   constructor(provider: string) {
     super('not_connected', `You have not connected ${provider}. Sign in with it first.`);
@@ -50,6 +89,14 @@ export class NotConnectedError extends TokenkeeperError {
 /**
  * The provider no longer accepts the stored grant (`invalid_grant` on
  * refresh, or an expired token with no refresh token): only a new sign-in helps.
+ *
+ * @example
+ * try {
+ *   await tokenkeeper.fetch(userId, 'google', '/drive/v3/files');
+ * } catch (error) {
+ *   if (error instanceof ReauthRequiredError) return res.redirect('/auth/google'); // sign in with Google again
+ *   throw error;
+ * }
  */
 export class ReauthRequiredError extends TokenkeeperError {
   constructor(provider: string, options?: { cause?: unknown }) {
@@ -59,7 +106,20 @@ export class ReauthRequiredError extends TokenkeeperError {
 
 type ProviderFaultCode = Extract<ErrorCode, `provider_${string}`>;
 
-/** The provider could not be reached, was too slow, or answered something we cannot use. */
+/**
+ * The provider could not be reached, was too slow, or answered something we cannot use.
+ *
+ * @example
+ * try {
+ *   await tokenkeeper.refresh(userId, 'github');
+ * } catch (error) {
+ *   if (error instanceof ProviderUnavailableError) {
+ *     // provider_timeout, provider_unreachable, provider_unavailable…: the tokens are kept; try again later.
+ *     return res.status(error.status).set('retry-after', String(error.retryAfterSeconds ?? 30)).end();
+ *   }
+ *   throw error;
+ * }
+ */
 export class ProviderUnavailableError extends TokenkeeperError {
   /** From the provider's Retry-After (RFC 9110 §10.2.3), when it sent one: how long to leave it alone. */
   readonly retryAfterSeconds: number | null;

@@ -107,7 +107,12 @@ export function apiUrl(base: URL, path: string): URL {
  * Calls a provider's API with the user's access token — refreshed first when
  * needed, and after a 401 refreshed once more and retried once. Redirects
  * are followed only within the API base (at most 3); any other is returned
- * as it is, so the token never travels to another host.
+ * as it is, so the token never travels to another host. createClient makes
+ * one (`client.api`, behind `client.fetch`).
+ *
+ * @example
+ * const response = await client.api.fetch(userId, 'github', '/user/repos', { headers: { accept: 'application/vnd.github+json' } });
+ * console.log(response.status, await response.json());
  */
 export class ProviderApi {
   readonly #options: ProviderApiOptions;
@@ -124,7 +129,17 @@ export class ProviderApi {
     return base;
   }
 
-  /** `current`: the user's stored token set when the caller has just read it (see TokenManager.getAccessToken). */
+  /**
+   * `path` under the provider's API base, as the user. `current`: the user's
+   * stored token set when the caller has just read it (see TokenManager.getAccessToken).
+   *
+   * @example
+   * const created = await client.api.fetch(userId, 'github', '/user/repos', {
+   *   method: 'POST',
+   *   headers: { 'content-type': 'application/json' },
+   *   body: JSON.stringify({ name: 'notes', private: true }),
+   * });
+   */
   async fetch(userId: string, provider: string, path: string, request: ProviderApiRequest = {}, current?: StoredTokenSet | null): Promise<Response> {
     const { settings } = this.#options.registry.get(provider);
     if (!settings.apiBaseUrl && !settings.connectionApiBase) {

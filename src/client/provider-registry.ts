@@ -173,6 +173,12 @@ function register(settings: ProviderSettings, options: RegistryOptions): Registe
  * Providers registered by name, like Authlib's `oauth.register(name=…)`.
  * Discovery runs on first use and is cached; a failed discovery is not
  * cached, so a provider that was down is tried again on the next sign-in.
+ * createClient makes one (`client.registry`).
+ *
+ * @example
+ * const registry = new ProviderRegistry([googleSettings], { timeoutSeconds: 5 });
+ * registry.has('google'); // true
+ * const { authorizationUrl, transaction } = await startAuthorization(registry, 'google', 'https://app.example.com/callback');
  */
 export class ProviderRegistry {
   readonly #providers = new Map<string, RegisteredProvider>();
@@ -193,6 +199,14 @@ export class ProviderRegistry {
     return this.#providers.has(name);
   }
 
+  /**
+   * The provider of that name; throws UnknownProviderError when none is.
+   *
+   * @example
+   * const google = client.registry.get('google');
+   * const metadata = (await google.configuration()).serverMetadata(); // discovery, on first use
+   * console.log(google.settings.displayName, metadata.token_endpoint);
+   */
   get(name: string): RegisteredProvider {
     const provider = this.#providers.get(name);
     if (!provider) throw new UnknownProviderError(name);

@@ -71,7 +71,12 @@ function toAccessToken(token: StoredTokenSet): AccessToken {
  * store again first, so a refresh another process just finished is used,
  * not repeated. `invalid_grant` marks the connection "needs re-auth" and
  * later calls fail fast; provider faults leave the tokens as they are and
- * back off.
+ * back off. createClient makes one (`client.tokens`).
+ *
+ * @example
+ * const tokens = new TokenManager({ registry, store, leewaySeconds: 120 });
+ * tokens.on((event) => console.log(event.type, event.provider));
+ * const { accessToken } = await tokens.getAccessToken(userId, 'google');
  */
 export class TokenManager {
   readonly #registry: ProviderRegistry;
@@ -125,6 +130,10 @@ export class TokenManager {
    * about to expire. `current` is the stored token set when the caller has
    * just read it (null: it found none), which spares reading it again; a
    * refresh reads the store anyway, under its lease.
+   *
+   * @example
+   * const { accessToken, tokenType, expiresAt } = await client.tokens.getAccessToken(userId, 'google');
+   * const headers = { authorization: `${tokenType} ${accessToken}` };
    */
   async getAccessToken(userId: string, provider: string, current?: StoredTokenSet | null): Promise<AccessToken> {
     return toAccessToken(await this.#validToken(userId, provider, {}, current));
@@ -196,7 +205,13 @@ export class TokenManager {
     return held.length;
   }
 
-  /** Refreshes now (or after a 401, see RefreshOptions) through the same single-flight path. */
+  /**
+   * Refreshes now (or after a 401, see RefreshOptions) through the same single-flight path.
+   *
+   * @example
+   * // The API refused the token with 401: refresh unless someone else already has.
+   * const renewed = await client.tokens.refresh(userId, 'google', { rejectedAccessToken: accessToken });
+   */
   async refresh(userId: string, provider: string, options: RefreshOptions = { force: true }): Promise<AccessToken> {
     return toAccessToken(await this.#validToken(userId, provider, options));
   }
@@ -205,6 +220,10 @@ export class TokenManager {
    * Disconnects: revokes the tokens at the provider when it can (RFC 7009),
    * then deletes them whatever the provider said. Returns what happened at
    * the provider; throws NotConnectedError when there was nothing to revoke.
+   *
+   * @example
+   * const { revokedAtProvider, error } = await client.tokens.revoke(userId, 'github');
+   * if (!revokedAtProvider) console.warn('GitHub kept the grant:', error ?? 'no revocation endpoint');
    */
   async revoke(userId: string, provider: string): Promise<RevocationResult> {
     const { settings } = this.#registry.get(provider);

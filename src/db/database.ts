@@ -42,6 +42,11 @@ const SQLITE_BUSY_TIMEOUT_MS = 5000;
 /**
  * Reads the dialect from the URL scheme: configuration decides the dialect,
  * nothing is guessed from a driver object.
+ *
+ * @example
+ * parseDatabaseUrl('sqlite:./data/app.db'); // { dialect: 'sqlite', path: './data/app.db' }
+ * parseDatabaseUrl('postgres://app:secret@db/app'); // { dialect: 'postgres', connectionString: 'postgres://app:secret@db/app' }
+ * parseDatabaseUrl('mysql://db/app'); // throws: Unsupported database URL (a 'mysql:' URL); expected …
  */
 export function parseDatabaseUrl(url: string): DatabaseLocation {
   const trimmed = url.trim();
@@ -66,6 +71,20 @@ export function parseDatabaseUrl(url: string): DatabaseLocation {
   throw new Error(`Unsupported database URL (${shown}); ${ACCEPTED_URLS}`);
 }
 
+/**
+ * Opens the database the URL names (see parseDatabaseUrl), loading only that
+ * dialect's driver: a SQLite file (WAL, foreign keys on) or a PostgreSQL
+ * pool, whose first query runs at once so a wrong URL fails here. Apply
+ * the migrations with migrateToLatest before use; `close()` when done.
+ *
+ * @example
+ * const database = await openDatabase(process.env.DATABASE_URL ?? 'sqlite:./data/tokenkeeper.db', {
+ *   onBackgroundError: (error) => console.error('database connection lost', error),
+ * });
+ * await migrateToLatest(database);
+ * // … database.db is a Kysely instance
+ * await database.close();
+ */
 export async function openDatabase(url: string, options: OpenDatabaseOptions = {}): Promise<Database> {
   const location = parseDatabaseUrl(url);
   // Each driver is loaded only when its dialect is configured: a SQLite app never loads pg, nor a PostgreSQL one the native SQLite module.

@@ -1,4 +1,8 @@
-/** Storage for Tokenkeeper: SQLite or PostgreSQL through Kysely, with tokens encrypted at rest. */
+/**
+ * Storage for Tokenkeeper: SQLite or PostgreSQL through Kysely, with tokens encrypted at rest.
+ *
+ * @packageDocumentation
+ */
 export { openDatabase, parseDatabaseUrl, type Database, type Dialect } from './database.js';
 export { migrateToLatest, pendingMigrations } from './migrate.js';
 export { generateEncryptionKey, parseEncryptionKeys, TokenCipher, TokenDecryptionError } from './token-cipher.js';

@@ -37,6 +37,11 @@ function createMigrator(database: Database): Migrator {
  * Applies every pending migration, in order. On PostgreSQL the whole run is one
  * transaction; Kysely runs SQLite migrations outside a transaction, so a
  * failing SQLite migration can leave its earlier statements applied.
+ *
+ * @example
+ * const database = await openDatabase('sqlite:./data/tokenkeeper.db');
+ * const { applied } = await migrateToLatest(database);
+ * console.log(applied.length > 0 ? `applied ${applied.join(', ')}` : 'up to date');
  */
 export async function migrateToLatest(database: Database): Promise<{ applied: string[] }> {
   const result = await createMigrator(database).migrateToLatest();
@@ -49,7 +54,13 @@ export async function migrateDown(database: Database): Promise<{ reverted: strin
   return { reverted: namesOrThrow(result, 'Down') };
 }
 
-/** Names of migrations not yet applied, oldest first. */
+/**
+ * Names of migrations not yet applied, oldest first.
+ *
+ * @example
+ * const pending = await pendingMigrations(database);
+ * if (pending.length > 0) throw new Error(`Run "npx tokenkeeper migrate" first (pending: ${pending.join(', ')})`);
+ */
 export async function pendingMigrations(database: Database): Promise<string[]> {
   try {
     const migrations = await createMigrator(database).getMigrations();

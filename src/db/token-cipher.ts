@@ -20,6 +20,22 @@ export interface EncryptionKey {
 
 export type TokenDecryptionErrorCode = 'MALFORMED_CIPHERTEXT' | 'UNKNOWN_KEY' | 'AUTHENTICATION_FAILED';
 
+/**
+ * A stored value that does not decrypt: not in the encrypted format
+ * (`MALFORMED_CIPHERTEXT`), encrypted with a key that is no longer
+ * configured (`UNKNOWN_KEY`), or altered or moved to another row or column
+ * (`AUTHENTICATION_FAILED`). The message never holds the value.
+ *
+ * @example
+ * try {
+ *   cipher.decrypt(stored, tokenAssociatedDataOfRow);
+ * } catch (error) {
+ *   if (error instanceof TokenDecryptionError && error.code === 'UNKNOWN_KEY') {
+ *     console.error('TOKEN_ENCRYPTION_KEYS lacks the key this value was encrypted with');
+ *   }
+ *   throw error;
+ * }
+ */
 export class TokenDecryptionError extends Error {
   readonly code: TokenDecryptionErrorCode;
 
@@ -40,7 +56,13 @@ export function tokenAssociatedData(userId: string, provider: string, column: To
   return `tokens:${userId}:${provider}:${column}`;
 }
 
-/** A new random key, base64, for TOKEN_ENCRYPTION_KEYS. */
+/**
+ * A new random key, base64, for TOKEN_ENCRYPTION_KEYS.
+ *
+ * @example
+ * // Rotation: the new key first, the old one kept until `npx tokenkeeper keys rotate` has re-encrypted everything.
+ * const keys = [generateEncryptionKey(), process.env.TOKEN_ENCRYPTION_KEYS!].join(',');
+ */
 export function generateEncryptionKey(): string {
   return randomBytes(KEY_BYTES).toString('base64');
 }
@@ -52,6 +74,11 @@ export function encryptionKeyId(key: Buffer): string {
 /**
  * Parses comma-separated base64 32-byte keys, newest first. Error messages
  * name the entry by position and never echo key material.
+ *
+ * @example
+ * const keys = parseEncryptionKeys(process.env.TOKEN_ENCRYPTION_KEYS!);
+ * console.log(keys.map((key) => key.id)); // e.g. ['3f9a0c12', 'b71e44d0']: ids, never the keys
+ * const cipher = new TokenCipher(keys);
  */
 export function parseEncryptionKeys(value: string): EncryptionKey[] {
   const entries = value.split(',').map((entry) => entry.trim());
@@ -80,6 +107,16 @@ export function parseEncryptionKeys(value: string): EncryptionKey[] {
   return keys;
 }
 
+/**
+ * AES-256-GCM encryption of token values, each bound to its place by
+ * associated data: the newest key encrypts, every configured key decrypts.
+ *
+ * @example
+ * const cipher = new TokenCipher(parseEncryptionKeys(process.env.TOKEN_ENCRYPTION_KEYS!));
+ * const sealed = cipher.encrypt('gho_secret', 'notes:42'); // 'v1.<key id>.<iv>.<ciphertext>.<tag>'
+ * cipher.decrypt(sealed, 'notes:42'); // 'gho_secret'
+ * cipher.decrypt(sealed, 'notes:43'); // throws TokenDecryptionError (AUTHENTICATION_FAILED)
+ */
 export class TokenCipher {
   readonly #keys: ReadonlyMap<string, Buffer>;
   readonly #current: EncryptionKey;
@@ -100,6 +137,13 @@ export class TokenCipher {
     return this.#current.id;
   }
 
+  /**
+   * Encrypts with the newest key; `associatedData` must be given again, the
+   * same, to decrypt.
+   *
+   * @example
+   * const sealed = cipher.encrypt(apiKey, `api-keys:${userId}`);
+   */
   encrypt(plaintext: string, associatedData: string): string {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv(ALGORITHM, this.#current.key, iv, { authTagLength: TAG_BYTES });
@@ -109,6 +153,13 @@ export class TokenCipher {
     return [FORMAT_VERSION, this.#current.id, b64url(iv), b64url(ciphertext), b64url(tag)].join('.');
   }
 
+  /**
+   * Decrypts with the key the value names; throws TokenDecryptionError when
+   * that key is not configured or the value or associated data differ.
+   *
+   * @example
+   * const apiKey = cipher.decrypt(sealed, `api-keys:${userId}`);
+   */
   decrypt(value: string, associatedData: string): string {
     const parts = parse(value);
     const key = this.#keys.get(parts.keyId);

@@ -77,6 +77,13 @@ export function rowToTokenSummary(row: TokenRow): TokenSummary {
  * to another row or column does not decrypt. Summaries never decrypt.
  *
  * Methods taking `trx` run inside the caller's transaction when given.
+ *
+ * @example
+ * // The TokenStore of createClient, over the database and keys `tokenkeeper serve` uses:
+ * const database = await openDatabase(process.env.DATABASE_URL!);
+ * const store = new SqlTokenStore(database.db, new TokenCipher(parseEncryptionKeys(process.env.TOKEN_ENCRYPTION_KEYS!)));
+ * const client = createClient({ providers, store });
+ * const summary = await store.findTokenSummary(userId, 'github'); // status, scope, expiry: no token values
  */
 export class SqlTokenStore {
   readonly #db: Kysely<DatabaseSchema>;

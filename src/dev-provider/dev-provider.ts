@@ -95,6 +95,17 @@ function describeError(error: unknown): ErrorAnswer | undefined {
 /**
  * Starts a local OpenID provider with a protected demo API and resolves once
  * it listens. For development and tests only.
+ *
+ * @example
+ * import { startDevProvider, DEMO_ACCOUNTS } from 'tokenkeeper/dev-provider';
+ *
+ * const dev = await startDevProvider({
+ *   port: 0, // any free port
+ *   clients: [{ clientId: 'my-app', clientSecret: 'my-app-secret', redirectUris: ['http://localhost:3000/auth/toolkit/callback'] }],
+ * });
+ * console.log(`${dev.issuer}: sign in as ${DEMO_ACCOUNTS[0]!.username} (password: the same)`);
+ * // … point your provider settings at dev.issuer; its API answers under `${dev.issuer}/api`
+ * await dev.close();
  */
 export async function startDevProvider(options: DevProviderOptions): Promise<DevProvider> {
   checkOptions(options);

@@ -77,24 +77,72 @@ export interface AccessTokenOptions {
   forceRefresh?: boolean;
 }
 
-/** Tokenkeeper in your application: sign-in that stores everything, fresh tokens, and API calls as the user. */
+/**
+ * Tokenkeeper in your application: sign-in that stores everything, fresh tokens, and API calls as the user.
+ *
+ * @example
+ * const tokenkeeper = await createTokenkeeper({
+ *   database: 'sqlite:./data/app.db',
+ *   encryptionKeys: process.env.TOKEN_ENCRYPTION_KEYS!,
+ *   providers: { github: { preset: 'github', clientId: process.env.GITHUB_CLIENT_ID!, clientSecret: process.env.GITHUB_CLIENT_SECRET! } },
+ * });
+ * const repos = await tokenkeeper.fetch({ externalId: 'user-42' }, 'github', '/user/repos');
+ * console.log(await repos.json());
+ * await tokenkeeper.close();
+ */
 export interface Tokenkeeper {
   /** The configured providers, for sign-in buttons. */
   readonly providers: ReadonlyArray<{ name: string; displayName: string }>;
   readonly signIn: {
-    /** Starts a sign-in (or a connection of another provider): PKCE, state and nonce, sealed into `transaction`. */
+    /**
+     * Starts a sign-in (or a connection of another provider): PKCE, state and nonce, sealed into `transaction`.
+     *
+     * @example
+     * // Express: GET /auth/github
+     * const { url, transaction } = await tokenkeeper.signIn.start('github', {
+     *   redirectUri: 'https://app.example.com/auth/github/callback',
+     *   next: '/settings',
+     * });
+     * res.cookie('tk_sign_in', transaction, { httpOnly: true, secure: true, sameSite: 'lax', maxAge: 600_000 });
+     * res.redirect(url.href);
+     */
     start(provider: string, options: SignInStartOptions): Promise<StartedSignIn>;
     /**
      * Finishes it at your callback route: every check of the response, the
      * code exchange, then the user (found by the identity, or made), the
      * identity and the encrypted tokens stored in one transaction.
      * `callbackUrl` is the request's URL (a path with its query is enough).
+     *
+     * @example
+     * // Express: GET /auth/github/callback
+     * const { user, isNewUser, next } = await tokenkeeper.signIn.finish('github', req.originalUrl, req.cookies.tk_sign_in);
+     * res.clearCookie('tk_sign_in');
+     * req.session.userId = user.id;
+     * res.redirect(next ?? (isNewUser ? '/welcome' : '/'));
      */
     finish(provider: string, callbackUrl: string | URL, transaction: string): Promise<SignInResult>;
   };
-  /** The user's access token for `provider`, refreshed first when it is about to expire (one refresh, however many callers). */
+  /**
+   * The user's access token for `provider`, refreshed first when it is about to expire (one refresh, however many callers).
+   *
+   * @example
+   * const { accessToken, expiresAt } = await tokenkeeper.getAccessToken({ externalId: 'user-42' }, 'google', { minTtlSeconds: 300 });
+   * await fetch('https://www.googleapis.com/drive/v3/files', { headers: { authorization: `Bearer ${accessToken}` } });
+   */
   getAccessToken(user: UserRef, provider: string, options?: AccessTokenOptions): Promise<AccessToken>;
-  /** Calls `path` under the provider's API base as the user: token added, refreshed when needed, retried once after a 401. */
+  /**
+   * Calls `path` under the provider's API base as the user: token added, refreshed when needed, retried once after a 401.
+   *
+   * @example
+   * const response = await tokenkeeper.fetch(userId, 'github', '/user/repos?per_page=10');
+   * if (response.ok) console.log(await response.json());
+   * // A write, with a JSON body:
+   * await tokenkeeper.fetch(userId, 'github', '/user/repos', {
+   *   method: 'POST',
+   *   headers: { 'content-type': 'application/json' },
+   *   body: JSON.stringify({ name: 'notes' }),
+   * });
+   */
   fetch(user: UserRef, provider: string, path: string, init?: ProviderApiRequest): Promise<Response>;
   /** Refreshes now. */
   refresh(user: UserRef, provider: string): Promise<AccessToken>;
@@ -105,7 +153,16 @@ export interface Tokenkeeper {
   /** The user, or undefined. */
   findUser(user: UserRef): Promise<User | undefined>;
   listConnections(user: UserRef): Promise<Connection[]>;
-  /** Token events: user.signed_in, token.refreshed, token.refresh_failed, token.needs_reauth, token.revoked. Returns the unsubscribe function. */
+  /**
+   * Token events: user.signed_in, token.refreshed, token.refresh_failed, token.needs_reauth, token.revoked. Returns the unsubscribe function.
+   *
+   * @example
+   * const unsubscribe = tokenkeeper.on((event) => {
+   *   if (event.type === 'token.needs_reauth') notifyUser(event.userId, `Please sign in with ${event.provider} again`);
+   * });
+   * // later:
+   * unsubscribe();
+   */
   on(listener: TokenEventListener): () => void;
   /** Waits for requests in flight, then closes the provider connections and the database. */
   close(): Promise<void>;
@@ -280,6 +337,16 @@ export interface FromEnvOptions extends LibraryOptions {
  * the same development defaults: the keys generated into ./data, and the
  * local dev provider as `toolkit` when OAUTH_PROVIDERS is unset. A server
  * and your code on the same database and keys share users and tokens.
+ *
+ * @example
+ * // A worker beside `tokenkeeper serve`, with its environment (or .env):
+ * // DATABASE_URL, TOKEN_ENCRYPTION_KEYS, OAUTH_PROVIDERS=github, GITHUB_PRESET=github, GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET
+ * const tokenkeeper = await fromEnv();
+ * for (const connection of await tokenkeeper.listConnections(userId)) {
+ *   const { accessToken } = await tokenkeeper.getAccessToken(userId, connection.provider);
+ *   await syncAccount(connection.provider, accessToken);
+ * }
+ * await tokenkeeper.close();
  */
 export async function fromEnv(options: FromEnvOptions = {}): Promise<Tokenkeeper> {
   const cwd = options.cwd ?? process.cwd();

@@ -5,6 +5,8 @@
  * the client underneath (`createClient`, providers, errors) for those who
  * bring their own token store. Importing it loads neither a web framework
  * nor the dev provider, and only the database driver the URL names.
+ *
+ * @packageDocumentation
  */
 export * from '../client/index.js';
 export {

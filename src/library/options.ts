@@ -195,6 +195,15 @@ export function configFromOptions(options: TokenkeeperOptions): CoreConfig {
  * The local dev provider (`npx tokenkeeper dev-provider`, or startDevProvider
  * from `tokenkeeper/dev-provider`) as a provider: its demo accounts sign in,
  * and its API answers under `<issuer>/api`. For development only.
+ *
+ * @example
+ * // With `npx tokenkeeper dev-provider` running on port 4000 (sign in as alice, password alice):
+ * const tokenkeeper = await createTokenkeeper({
+ *   database: 'sqlite:./data/dev.db',
+ *   encryptionKeys: process.env.TOKEN_ENCRYPTION_KEYS!,
+ *   providers: { toolkit: devProvider() },
+ * });
+ * const profile = await tokenkeeper.fetch(userId, 'toolkit', '/profile');
  */
 export function devProvider(issuer = 'http://localhost:4000'): ProviderOptions {
   return {

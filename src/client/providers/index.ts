@@ -16,9 +16,25 @@ import type { ProviderPreset } from './preset.js';
 
 export { PRESET_VALUE_VARIABLES, type PresetSettings, type PresetValueName, type PresetValues, type ProviderPreset } from './preset.js';
 
-/** Presets by the name `<NAME>_PRESET` takes. */
+/**
+ * Presets by the name `<NAME>_PRESET` takes.
+ *
+ * @example
+ * const names = Object.keys(PROVIDER_PRESETS); // ['atlassian', 'auth0', 'discord', …]
+ */
 export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { atlassian, auth0, discord, dropbox, github, gitlab, google, keycloak, linkedin, microsoft, okta, salesforce, slack, x };
 
+/**
+ * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`
+ * take it), or undefined; only the presets' own names, never inherited keys.
+ *
+ * @example
+ * const preset = findPreset('gitlab');
+ * if (preset) {
+ *   const settings = preset.settings({ baseUrl: 'https://gitlab.example.com' });
+ *   console.log(preset.displayName, settings.scope);
+ * }
+ */
 export function findPreset(name: string): ProviderPreset | undefined {
   return Object.hasOwn(PROVIDER_PRESETS, name) ? PROVIDER_PRESETS[name] : undefined;
 }

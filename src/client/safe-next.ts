@@ -2,6 +2,10 @@
  * Where to go after sign-in: only a same-origin relative path. Anything else
  * (`//evil.com`, `https://evil.com`, `/\evil.com`, `javascript:`, control
  * characters, encoded variants) becomes `/`. Never throws.
+ *
+ * @example
+ * safeNextPath('/notes?page=2', new URL('https://app.example.com')); // '/notes?page=2'
+ * safeNextPath('//evil.example/x', new URL('https://app.example.com')); // '/'
  */
 export function safeNextPath(next: unknown, baseUrl: URL): string {
   if (typeof next !== 'string' || next.length === 0 || next.length > 2000) return '/';

@@ -231,7 +231,14 @@ function libraryOver(app: Application<CoreConfig>, options: LibraryOptions): Tok
     if (startOptions.scope !== undefined && parseScope(startOptions.scope) === undefined) {
       throw new TokenkeeperError('invalid_scope', 'signIn.start: scope must be scope tokens separated by spaces (RFC 6749 §3.3).');
     }
-    const knownId = startOptions.user === undefined ? undefined : await userId(startOptions.user).catch(() => undefined);
+    // A user unknown here (a new person of the host app) simply signs in; any other failure is the caller's to see.
+    const knownId =
+      startOptions.user === undefined
+        ? undefined
+        : await userId(startOptions.user).catch((error: unknown) => {
+            if (error instanceof TokenkeeperError && error.code === 'not_found') return undefined;
+            throw error;
+          });
     const granted = knownId === undefined ? null : ((await connectionOf(knownId, provider))?.scope ?? null);
     const started = await startAuthorization(app.registry, provider, redirectUri, {
       hasLiveRefreshToken: knownId !== undefined && settings.refreshTokenNeedsConsent === true && (await app.tokenStore.hasLiveRefreshToken(knownId, provider)),

@@ -3,7 +3,7 @@ import { TokenkeeperError } from '../client/errors.js';
 import { ConfigError } from '../config/config-error.js';
 import type { AppConfig } from '../config/config.js';
 import { openTokenkeeper, type Tokenkeeper } from '../core/tokenkeeper.js';
-import { startWebhookDelivery } from '../core/webhook-delivery.js';
+import { startApplicationWebhookDelivery } from '../core/webhook-delivery.js';
 import { pendingMigrations } from '../db/migrate.js';
 import { createLogger } from '../server/logger.js';
 import { CommandFailure } from './arguments.js';
@@ -32,18 +32,9 @@ export async function openApplication(config: AppConfig, logger: Logger, now: ()
  * server. Each message is leased, so a running server never sends it twice;
  * one that fails here stays in the outbox and a server retries it.
  */
-async function sendWebhooksNow(application: Tokenkeeper, config: AppConfig, logger: Logger, now: () => number): Promise<void> {
-  if (!config.webhooks) return;
-  const job = startWebhookDelivery({
-    db: application.database.db,
-    outbox: application.webhooks,
-    signingKey: config.webhooks.signingKey,
-    logger,
-    metrics: application.metrics,
-    now,
-    caFile: config.caFile,
-    pollMs: 3_600_000,
-  });
+async function sendWebhooksNow(application: Tokenkeeper): Promise<void> {
+  const job = startApplicationWebhookDelivery(application, { pollMs: 3_600_000 });
+  if (!job) return;
   try {
     await job.runOnce();
   } finally {
@@ -73,7 +64,7 @@ export async function runOnApplication(
     const stopWatching = application.webhooks.onEnqueued(() => (wroteWebhooks = true));
     try {
       await body(application, config, now);
-      if (wroteWebhooks) await sendWebhooksNow(application, config, logger, now);
+      if (wroteWebhooks) await sendWebhooksNow(application);
       return 0;
     } finally {
       stopWatching();

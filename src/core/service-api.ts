@@ -1,6 +1,6 @@
 import { TokenkeeperError } from '../client/errors.js';
 import type { ProviderApiRequest } from '../client/provider-api.js';
-import type { AccessToken } from '../client/token-manager.js';
+import type { AccessToken, TokenManager } from '../client/token-manager.js';
 import type { StoredTokenSet } from '../client/token-store.js';
 import { writeAuditEventBatched } from '../db/audit-batch.js';
 import { writeAuditEvent } from '../db/audit.repository.js';
@@ -115,9 +115,29 @@ export interface AccessTokenOptions {
  * lifetime: a provider's 5-minute tokens cannot be made to last 10, and
  * asking for it would refresh on every call.
  */
-export function minValidity(token: StoredTokenSet, minTtlSeconds: number): number {
+function minValidity(token: StoredTokenSet, minTtlSeconds: number): number {
   if (token.expiresAt === null || token.issuedAt === undefined || token.issuedAt === null) return minTtlSeconds;
   return Math.min(minTtlSeconds, Math.floor((token.expiresAt - token.issuedAt) / 2));
+}
+
+/**
+ * The access token of `current` (the user's stored set, just read; null:
+ * none), refreshed first through the token manager's single flight when it
+ * would expire within `minTtlSeconds` (see minValidity) or when forced;
+ * without `minTtlSeconds`, within the manager's leeway. The service API's
+ * hand-out and the library's getAccessToken both ask this way.
+ */
+export async function accessTokenWithin(
+  tokens: TokenManager,
+  userId: string,
+  provider: string,
+  current: StoredTokenSet | null,
+  options: Partial<AccessTokenOptions>,
+): Promise<AccessToken> {
+  const minValiditySeconds = current && options.minTtlSeconds !== undefined ? minValidity(current, options.minTtlSeconds) : undefined;
+  const within = minValiditySeconds === undefined ? {} : { minValiditySeconds };
+  const usable = options.forceRefresh ? undefined : tokens.usableAccessToken(provider, current, within);
+  return usable ?? tokens.refresh(userId, provider, { ...within, force: options.forceRefresh === true });
 }
 
 /**
@@ -139,11 +159,9 @@ export async function issueAccessToken(deps: Tokenkeeper, caller: ServiceCaller,
 
 async function handOut(deps: Tokenkeeper, caller: ServiceCaller, userId: string, provider: string, options: AccessTokenOptions): Promise<AccessToken> {
   const current = await connectedToken(deps, caller, userId, provider);
-  const minValiditySeconds = minValidity(current, options.minTtlSeconds);
-  let token: AccessToken | undefined;
+  let token: AccessToken;
   try {
-    token = options.forceRefresh ? undefined : deps.tokens.usableAccessToken(provider, current, { minValiditySeconds });
-    token ??= await deps.tokens.refresh(userId, provider, { minValiditySeconds, force: options.forceRefresh });
+    token = await accessTokenWithin(deps.tokens, userId, provider, current, options);
   } catch (error) {
     throw await forService(deps, caller, userId, provider, error);
   }

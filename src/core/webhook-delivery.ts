@@ -13,6 +13,7 @@ import {
 } from '../db/webhook-delivery.repository.js';
 import type { TokenkeeperMetrics } from './metrics.js';
 import type { WebhookOutbox } from './webhook-outbox.js';
+import type { CoreConfig, Tokenkeeper } from './tokenkeeper.js';
 import { signWebhook } from './webhook-signature.js';
 
 /**
@@ -242,4 +243,27 @@ export function startWebhookDelivery(options: WebhookDeliveryOptions): WebhookDe
       return stopped;
     },
   };
+}
+
+/**
+ * The delivery job of an application whose configuration names webhook URLs
+ * (WEBHOOK_URLS, or the library's `webhooks` option), or null when it names
+ * none: `serve`, a library process and a CLI command each start it so.
+ */
+export function startApplicationWebhookDelivery(
+  application: Tokenkeeper<CoreConfig>,
+  options: Pick<WebhookDeliveryOptions, 'timeoutMs' | 'pollMs'> = {},
+): WebhookDeliveryJob | null {
+  const { config } = application;
+  if (!config.webhooks) return null;
+  return startWebhookDelivery({
+    db: application.database.db,
+    outbox: application.webhooks,
+    signingKey: config.webhooks.signingKey,
+    logger: application.logger,
+    metrics: application.metrics,
+    now: application.now,
+    caFile: config.caFile,
+    ...options,
+  });
 }

@@ -12,8 +12,8 @@ import { environmentWithDotEnv, type Environment } from '../config/env-file.js';
 import { loadConfig } from '../config/config.js';
 import { disconnectProvider, type DisconnectResult } from '../core/connections.js';
 import { completeExternalSignIn } from '../core/external-users.js';
-import { minValidity } from '../core/service-api.js';
-import { startWebhookDelivery, type WebhookDeliveryJob } from '../core/webhook-delivery.js';
+import { accessTokenWithin } from '../core/service-api.js';
+import { startApplicationWebhookDelivery } from '../core/webhook-delivery.js';
 import { completeSignIn } from '../core/sign-in.js';
 import { openTokenkeeper, type CoreConfig, type Tokenkeeper as Application } from '../core/tokenkeeper.js';
 import { findDirectoryUser, findUserIdByExternalId, listDirectoryConnections, type DirectoryConnection, type DirectoryUser } from '../db/service-users.repository.js';
@@ -191,34 +191,21 @@ function checkedExternalId(value: unknown): string | null {
   return value;
 }
 
-/**
- * Sends the outbox's webhooks from this process too when webhooks are
- * configured: each message is claimed under a lease, so this process, other
- * ones and `tokenkeeper serve` on the same database never send one twice.
- */
-function deliverWebhooks(app: Application<CoreConfig>): WebhookDeliveryJob | null {
-  if (!app.config.webhooks) return null;
-  return startWebhookDelivery({
-    db: app.database.db,
-    outbox: app.webhooks,
-    signingKey: app.config.webhooks.signingKey,
-    logger: app.logger,
-    metrics: app.metrics,
-    now: app.now,
-    caFile: app.config.caFile,
-  });
-}
-
 /** The library's object over the application layer: the same sign-in, disconnect and token paths as the server's. */
 function libraryOver(app: Application<CoreConfig>, options: LibraryOptions): Tokenkeeper {
   const db = app.database.db;
-  const webhookDelivery = deliverWebhooks(app);
+  // With webhooks configured this process sends the outbox too: each message is leased, so never twice with a server.
+  const webhookDelivery = startApplicationWebhookDelivery(app);
   const sealer = new TransactionSealer(parseEncryptionKeys(app.config.tokenEncryptionKeys), app.now);
 
-  const userId = async (user: UserRef): Promise<string> => {
+  /** Tokenkeeper's id of `user`; undefined when an external id is no user's. */
+  const knownUserId = async (user: UserRef): Promise<string | undefined> => {
     if (typeof user === 'string') return user;
     if (typeof user?.externalId !== 'string') throw new TypeError('A user is Tokenkeeper\'s user id (a string) or { externalId: "<your id>" }');
-    const id = await findUserIdByExternalId(db, user.externalId);
+    return findUserIdByExternalId(db, user.externalId);
+  };
+  const userId = async (user: UserRef): Promise<string> => {
+    const id = await knownUserId(user);
     if (id === undefined) throw new TokenkeeperError('not_found', 'No user has this external id (resolveUser gives it at their first sign-in).');
     return id;
   };
@@ -231,14 +218,8 @@ function libraryOver(app: Application<CoreConfig>, options: LibraryOptions): Tok
     if (startOptions.scope !== undefined && parseScope(startOptions.scope) === undefined) {
       throw new TokenkeeperError('invalid_scope', 'signIn.start: scope must be scope tokens separated by spaces (RFC 6749 §3.3).');
     }
-    // A user unknown here (a new person of the host app) simply signs in; any other failure is the caller's to see.
-    const knownId =
-      startOptions.user === undefined
-        ? undefined
-        : await userId(startOptions.user).catch((error: unknown) => {
-            if (error instanceof TokenkeeperError && error.code === 'not_found') return undefined;
-            throw error;
-          });
+    // A user unknown here (a new person of the host app) simply signs in.
+    const knownId = startOptions.user === undefined ? undefined : await knownUserId(startOptions.user);
     const granted = knownId === undefined ? null : ((await connectionOf(knownId, provider))?.scope ?? null);
     const started = await startAuthorization(app.registry, provider, redirectUri, {
       hasLiveRefreshToken: knownId !== undefined && settings.refreshTokenNeedsConsent === true && (await app.tokenStore.hasLiveRefreshToken(knownId, provider)),
@@ -269,14 +250,7 @@ function libraryOver(app: Application<CoreConfig>, options: LibraryOptions): Tok
   const getAccessToken = async (user: UserRef, provider: string, tokenOptions: AccessTokenOptions = {}): Promise<AccessToken> => {
     const id = await userId(user);
     if (tokenOptions.minTtlSeconds === undefined && !tokenOptions.forceRefresh) return app.tokens.getAccessToken(id, provider);
-    const current = (await app.tokenStore.findToken(id, provider)) ?? null;
-    const minValiditySeconds = current && tokenOptions.minTtlSeconds !== undefined ? minValidity(current, tokenOptions.minTtlSeconds) : undefined;
-    const options = minValiditySeconds === undefined ? {} : { minValiditySeconds };
-    if (!tokenOptions.forceRefresh) {
-      const usable = app.tokens.usableAccessToken(provider, current, options);
-      if (usable) return usable;
-    }
-    return app.tokens.refresh(id, provider, { ...options, force: tokenOptions.forceRefresh === true });
+    return accessTokenWithin(app.tokens, id, provider, (await app.tokenStore.findToken(id, provider)) ?? null, tokenOptions);
   };
 
   return {
@@ -291,8 +265,7 @@ function libraryOver(app: Application<CoreConfig>, options: LibraryOptions): Tok
       return disconnectProvider({ db, tokens: app.tokens, now: app.now, ip: null }, await userId(user), provider);
     },
     findUser: async (user) => {
-      if (typeof user === 'string') return findDirectoryUser(db, user);
-      const id = await findUserIdByExternalId(db, user.externalId);
+      const id = await knownUserId(user);
       return id === undefined ? undefined : findDirectoryUser(db, id);
     },
     listConnections: async (user) => {

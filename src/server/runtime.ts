@@ -5,7 +5,7 @@ import { startHousekeeping } from '../core/housekeeping.js';
 import { startRefreshAhead, type RefreshAheadJob } from '../core/refresh-ahead.js';
 import { startTokenGauge, type TokenGaugeJob } from '../core/token-gauge.js';
 import { openTokenkeeper, type Tokenkeeper } from '../core/tokenkeeper.js';
-import { startWebhookDelivery, type WebhookDeliveryJob } from '../core/webhook-delivery.js';
+import { startApplicationWebhookDelivery, type WebhookDeliveryJob } from '../core/webhook-delivery.js';
 import type { DevProvider } from '../dev-provider/index.js';
 import { buildApp } from './app.js';
 import { shutDownGracefully, type ShutdownOptions, type ShutdownResult } from './graceful-shutdown.js';
@@ -93,21 +93,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       refreshAhead = job;
     }
 
-    let webhookDelivery: WebhookDeliveryJob | null = null;
-    if (config.webhooks) {
-      const job = startWebhookDelivery({
-        db: tokenkeeper.database.db,
-        outbox: tokenkeeper.webhooks,
-        signingKey: config.webhooks.signingKey,
-        logger,
-        metrics: tokenkeeper.metrics,
-        now,
-        caFile: config.caFile,
-        ...(options.webhookTimeoutMs === undefined ? {} : { timeoutMs: options.webhookTimeoutMs }),
-      });
-      closers.push(() => job.stop());
-      webhookDelivery = job;
-    }
+    const webhookDelivery = startApplicationWebhookDelivery(tokenkeeper, options.webhookTimeoutMs === undefined ? {} : { timeoutMs: options.webhookTimeoutMs });
+    if (webhookDelivery) closers.push(() => webhookDelivery.stop());
 
     let tokenGauge: TokenGaugeJob | null = null;
     let metricsServer: MetricsServer | null = null;

@@ -126,7 +126,9 @@ describeEachDialect('the library: createTokenkeeper', (dialect) => {
 
   it('refuses a transaction that was changed, is for another provider, or has expired (invalid_state), and a cancelled sign-in (access_denied)', async () => {
     const started = await tokenkeeper.signIn.start('toolkit', { redirectUri: REDIRECT('toolkit') });
-    const flipped = `${started.transaction.slice(0, -3)}${started.transaction.endsWith('A') ? 'B' : 'A'}${started.transaction.slice(-2)}`;
+    // One character of the authentication tag changed (to another one, whatever it was).
+    const flipped = `${started.transaction.slice(0, -3)}${started.transaction.at(-3) === 'A' ? 'B' : 'A'}${started.transaction.slice(-2)}`;
+    expect(flipped).not.toBe(started.transaction);
     const callback = `${REDIRECT('toolkit')}?code=x&state=${started.url.searchParams.get('state')}&iss=${encodeURIComponent(provider.issuer)}`;
     await expect(tokenkeeper.signIn.finish('toolkit', callback, flipped)).rejects.toMatchObject({ code: 'invalid_state' });
     await expect(tokenkeeper.signIn.finish('second', callback, started.transaction)).rejects.toMatchObject({ code: 'invalid_state' });

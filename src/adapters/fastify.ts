@@ -11,7 +11,7 @@ import fp from 'fastify-plugin';
 import { ProviderUnavailableError, TokenkeeperError, UnknownProviderError } from '../client/errors.js';
 import { safeNextPath } from '../client/safe-next.js';
 import type { SignInResult, Tokenkeeper, UserRef } from '../library/create-tokenkeeper.js';
-import { SIGN_IN_TRANSACTION_TTL_SECONDS } from '../library/sealed-transaction.js';
+import { SIGN_IN_TRANSACTION_TTL_SECONDS } from '../client/authorization.js';
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -23,6 +23,9 @@ export interface AuthorizationTransaction {
   scope: string;
 }
 
+/** A sign-in must come back within this time: long enough to sign in at the provider, short enough to keep a stolen state useless (about 10 minutes). */
+export const SIGN_IN_TRANSACTION_TTL_SECONDS = 600;
+
 export interface StartedAuthorization {
   authorizationUrl: URL;
   transaction: AuthorizationTransaction;

@@ -1,6 +1,6 @@
 /** Tokenkeeper's OAuth/OIDC client, usable on its own: no web framework, no SQL. */
 export { createClient, type ClientOptions, type TokenkeeperClient } from './client.js';
-export { startAuthorization, finishAuthorization } from './authorization.js';
+export { startAuthorization, finishAuthorization, SIGN_IN_TRANSACTION_TTL_SECONDS } from './authorization.js';
 export type { AuthorizationTransaction, CompletedAuthorization, SignedInIdentity, StartedAuthorization, StartOptions } from './authorization.js';
 export {
   TokenkeeperError,

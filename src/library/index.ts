@@ -27,4 +27,3 @@ export {
 export { devProvider, type ProviderOptions, type TokenkeeperOptions } from './options.js';
 export { ConfigError } from '../config/config-error.js';
 export type { DisconnectResult } from '../core/connections.js';
-export { SIGN_IN_TRANSACTION_TTL_SECONDS } from './sealed-transaction.js';

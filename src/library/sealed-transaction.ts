@@ -1,11 +1,9 @@
 import { hkdfSync } from 'node:crypto';
 import { EncryptJWT, jwtDecrypt } from 'jose';
-import type { AuthorizationTransaction } from '../client/authorization.js';
+import { SIGN_IN_TRANSACTION_TTL_SECONDS, type AuthorizationTransaction } from '../client/authorization.js';
 import { SignInError } from '../client/errors.js';
 import type { EncryptionKey } from '../db/token-cipher.js';
 
-/** A sign-in must come back within this time (the server's login transactions last as long). */
-export const SIGN_IN_TRANSACTION_TTL_SECONDS = 600;
 
 /** What a sealed sign-in transaction holds: the checks of the callback, and where to go afterwards. */
 export interface OpenedTransaction extends AuthorizationTransaction {

@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { finishAuthorization, startAuthorization, type CompletedAuthorization } from '../client/authorization.js';
+import { finishAuthorization, SIGN_IN_TRANSACTION_TTL_SECONDS, startAuthorization, type CompletedAuthorization } from '../client/authorization.js';
 import { createLoginTransaction, loginTransactionAssociatedData, type LoginPurpose, type LoginTransaction } from '../db/login-transaction.repository.js';
 import type { Tokenkeeper } from '../core/tokenkeeper.js';
 import { redirectUri } from './urls.js';
 
-/** A sign-in must come back within this time: long enough to sign in at the provider, short enough to keep a stolen state useless (about 10 minutes). */
-export const LOGIN_TRANSACTION_TTL_SECONDS = 600;
+/** How long a login transaction lasts: as long as any sign-in's (client/authorization.ts). */
+export const LOGIN_TRANSACTION_TTL_SECONDS = SIGN_IN_TRANSACTION_TTL_SECONDS;
 
 export interface SignInFlow {
   /** Same-origin path to land on afterwards. */

@@ -82,7 +82,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const { now } = tokenkeeper;
     const readiness = new Readiness(tokenkeeper);
     const app = await buildApp(tokenkeeper, { readiness });
-    const drain = trackRequests(app.server);
+    const drain = trackRequests(app);
     // What a graceful shutdown closes itself (the app), what was started before it and after it (the jobs).
     const appCloser = closers.push(() => app.close()) - 1;
     closers.push(startHousekeeping({ db: tokenkeeper.database.db, logger, now, sessionIdleTimeoutSeconds: config.sessionIdleTimeoutSeconds }));

@@ -2,6 +2,7 @@ import type SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDialectConfig, sql } from 'kysely';
 import type pg from 'pg';
 import type { DatabaseSchema } from './schema.js';
+import { startBackgroundCheckpoints } from './sqlite-checkpoints.js';
 import { makeSqliteFilesPrivate } from './sqlite-files.js';
 import { attachSqliteReader } from './sqlite-reader.js';
 import { withStatementCache } from './statement-cache.js';
@@ -25,8 +26,9 @@ export type DatabaseLocation =
 export interface OpenDatabaseOptions {
   /**
    * Called when an idle PostgreSQL connection fails in the background (e.g. the
-   * server restarted). The pool replaces the connection; without a listener
-   * such an error would crash the process.
+   * server restarted; the pool replaces the connection, and without a listener
+   * such an error would crash the process), or when SQLite's checkpoint worker
+   * stops (the writer then checkpoints by itself).
    */
   onBackgroundError?: (error: Error) => void;
 }
@@ -89,11 +91,11 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
   const location = parseDatabaseUrl(url);
   // Each driver is loaded only when its dialect is configured: a SQLite app never loads pg, nor a PostgreSQL one the native SQLite module.
   return location.dialect === 'sqlite'
-    ? openSqlite((await import('better-sqlite3')).default, location.path)
+    ? openSqlite((await import('better-sqlite3')).default, location.path, options)
     : openPostgres((await import('pg')).default, location.connectionString, options);
 }
 
-function openSqlite(Driver: typeof SqliteDatabase, path: string): Database {
+function openSqlite(Driver: typeof SqliteDatabase, path: string, options: OpenDatabaseOptions): Database {
   const inMemory = path === ':memory:';
   let connection: SqliteDatabase.Database | undefined;
   try {
@@ -112,10 +114,13 @@ function openSqlite(Driver: typeof SqliteDatabase, path: string): Database {
   const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: withStatementCache(connection) as unknown as SqliteDialectConfig['database'] }) });
   // An in-memory database has no read connection: another connection could not see it.
   const reader = inMemory ? undefined : attachSqliteReader(db, Driver, path, SQLITE_BUSY_TIMEOUT_MS);
+  // WAL checkpoints on a worker thread once the WAL grows, not during a commit on this one.
+  const checkpoints = inMemory ? undefined : startBackgroundCheckpoints(path, connection, { onError: (error) => options.onBackgroundError?.(error) });
   return {
     db,
     dialect: 'sqlite',
     close: async () => {
+      await checkpoints?.close();
       reader?.close();
       await db.destroy();
     },

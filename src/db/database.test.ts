@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachDialect } from '../../test/support/postgres.js';
 import { type Database, isUniqueViolation, newId, openDatabase, parseDatabaseUrl, sqliteReader } from './database.js';
+import { encodeId } from './id.js';
 import { createUser } from './user.repository.js';
 
 describe('parseDatabaseUrl', () => {
@@ -46,6 +47,23 @@ describe('newId', () => {
     const millis = [...id.slice(0, 10)].reduce((n, c) => n * 32 + alphabet.indexOf(c), 0);
     expect(millis).toBeGreaterThanOrEqual(before);
     expect(millis).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('spells time and random bits as the ULID layout does: one 128-bit number in 26 base32 digits', () => {
+    const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+    const asBigInt = (millis: number, high: number, low: number) => {
+      let rest = (BigInt(millis) << 80n) | (BigInt(high) << 40n) | BigInt(low);
+      let text = '';
+      for (let i = 0; i < 26; i += 1) {
+        text = alphabet[Number(rest & 31n)] + text;
+        rest >>= 5n;
+      }
+      return text;
+    };
+    const top = 2 ** 40 - 1;
+    for (const [millis, high, low] of [[0, 0, 0], [2 ** 48 - 1, top, top], [1_796_352_996_123, 1, top], [1_796_352_996_123, top, 0], [123_456_789, 987_654_321, 555_555]] as const) {
+      expect(encodeId(millis, high, low)).toBe(asBigInt(millis, high, low));
+    }
   });
 });
 

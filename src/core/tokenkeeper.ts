@@ -66,7 +66,7 @@ export async function openTokenkeeper<Config extends CoreConfig>(options: OpenTo
   const { config, logger } = options;
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
   const database = await openDatabase(config.databaseUrl, {
-    onBackgroundError: (error) => logger.warn({ err: error }, 'database connection failed in the background'),
+    onBackgroundError: (error) => logger.warn({ err: error }, 'the database failed in the background (a PostgreSQL connection, or the SQLite checkpoint worker)'),
   });
   try {
     if (options.migrate) {

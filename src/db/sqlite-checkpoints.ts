@@ -35,7 +35,14 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Driver = require(workerData.driverPath);
 const connection = new Driver(workerData.path);
-const checkpoint = () => connection.pragma('wal_checkpoint(PASSIVE)');
+// Busy (another connection holds the database exclusively for a moment): the next turn tries again.
+const checkpoint = () => {
+  try {
+    connection.pragma('wal_checkpoint(PASSIVE)');
+  } catch (error) {
+    if (error.code !== 'SQLITE_BUSY') throw error;
+  }
+};
 checkpoint();
 parentPort.postMessage('started');
 const timer = setInterval(checkpoint, workerData.intervalMs);

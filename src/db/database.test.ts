@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { describeEachDialect } from '../../test/support/postgres.js';
 import { type Database, isUniqueViolation, newId, openDatabase, parseDatabaseUrl, sqliteReader } from './database.js';
 import { encodeId } from './id.js';
@@ -116,6 +116,23 @@ describe('openDatabase (sqlite)', () => {
       await database.close();
     }
     expect(() => reader.all('select n from t', [])).toThrow(/not open/);
+  });
+
+  it('has a worker thread checkpoint the WAL once it passes 1 MB, which the writer itself would do only at 1000 pages', async () => {
+    const path = join(folder, 'checkpoints.db');
+    const database = await openDatabase(`sqlite:${path}`);
+    try {
+      await sql`create table t (x blob)`.execute(database.db);
+      // About 2 MB (some 500 pages), all in the WAL at first.
+      await database.db.transaction().execute(async (trx) => {
+        for (let i = 0; i < 500; i += 1) await sql`insert into t values (${Buffer.alloc(4000, i)})`.execute(trx);
+      });
+      expect(statSync(path).size).toBeLessThan(1_000_000);
+      await vi.waitFor(() => expect(statSync(path).size).toBeGreaterThan(1_900_000), { timeout: 5000, interval: 50 });
+      expect(Object.values((await sql.raw('pragma wal_autocheckpoint').execute(database.db)).rows[0] as object)[0]).toBe(10_000);
+    } finally {
+      await database.close();
+    }
   });
 });
 

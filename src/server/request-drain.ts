@@ -31,8 +31,8 @@ export function trackRequests(app: FastifyInstance): RequestDrain {
   const server = app.server;
   let inFlight = 0;
   let draining = false;
-  // One function for every response (`this` is the response): nothing is allocated per request.
-  function answered(this: ServerResponse): void {
+  // One listener function for every response: nothing is allocated per request.
+  function answered(): void {
     inFlight -= 1;
     if (draining) server.closeIdleConnections();
   }

@@ -70,16 +70,16 @@ export function startBackgroundCheckpoints(path: string, writer: SqliteDatabase.
   const intervalMs = options.intervalMs ?? 500;
   let worker: Worker | undefined;
   let stopped: Promise<unknown> | undefined;
-  /** After a failure the writer checkpoints by itself for good: no second worker. */
-  let failed = false;
 
+  // After a failure the writer checkpoints by itself for good: the look below has stopped, so no second worker starts.
   const fallBack = (error: Error) => {
     worker = undefined;
-    failed = true;
     if (writer.open) writer.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES}`);
     options.onError?.(error);
   };
   const start = () => {
+    // Once started, the worker runs until close: the WAL's size need not be looked at again.
+    clearInterval(look);
     const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
     const started = new Worker(WORKER_SOURCE, { eval: true, workerData: { driverPath, path, intervalMs } });
     started.unref();
@@ -91,7 +91,6 @@ export function startBackgroundCheckpoints(path: string, writer: SqliteDatabase.
     worker = started;
   };
   const look = setInterval(() => {
-    if (worker !== undefined || failed || stopped !== undefined) return;
     let size: number;
     try {
       size = statSync(`${path}-wal`).size;

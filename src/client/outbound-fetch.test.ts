@@ -11,7 +11,7 @@ import { createOutboundFetch, readCaBundle, ResponseTooLargeError } from './outb
 /** A request as openid-client makes them: redirects are never followed. */
 const request = (init: Partial<CustomFetchOptions> = {}): CustomFetchOptions => ({ method: 'GET', headers: {}, body: undefined, redirect: 'manual', ...init });
 
-/** Paths: /small, /declared-large (a Content-Length over the cap), /chunked-large (no length), /empty (204), /moved (302), /echo. */
+/** Paths: /small, /declared-large (a Content-Length over the cap), /chunked-large (no length), /empty (204), /moved (302), /headers (the request's, and two cookies), /echo. */
 let server: Server;
 let origin: string;
 let folder: string;
@@ -33,6 +33,8 @@ beforeAll(async () => {
           return res.end();
         case '/empty':
           return res.writeHead(204).end();
+        case '/headers':
+          return res.writeHead(200, [['content-type', 'application/json'], ['set-cookie', 'a=1'], ['set-cookie', 'b=2']]).end(JSON.stringify(req.headers));
         case '/moved':
           return res.writeHead(302, { location: '/small' }).end();
         default:
@@ -62,6 +64,35 @@ describe('createOutboundFetch', () => {
   it('sends the method, headers and body it is given', async () => {
     const response = await outbound(`${origin}/echo`, request({ method: 'POST', headers: { 'x-caller': 'me' }, body: 'a=1' }));
     expect(await response.text()).toBe('POST me a=1');
+  });
+
+  it('sends a form as openid-client gives it (URLSearchParams), and bytes as they are', async () => {
+    const form = await outbound(`${origin}/echo`, request({ method: 'POST', body: new URLSearchParams({ grant_type: 'authorization_code', code: 'a b' }) }));
+    expect(await form.text()).toBe('POST  grant_type=authorization_code&code=a+b');
+    const bytes = await outbound(`${origin}/echo`, request({ method: 'PUT', body: new TextEncoder().encode('raw') }));
+    expect(await bytes.text()).toBe('PUT  raw');
+  });
+
+  it('asks for any media type as Tokenkeeper unless the caller says otherwise, and keeps every header of the answer', async () => {
+    const plain = await outbound(`${origin}/headers`, request());
+    expect(await plain.json()).toMatchObject({ accept: '*/*', 'user-agent': 'Tokenkeeper' });
+    expect(plain.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
+    const own = await outbound(`${origin}/headers`, request({ headers: { Accept: 'application/json', 'User-Agent': 'my-app/1.0' } }));
+    expect(await own.json()).toMatchObject({ accept: 'application/json', 'user-agent': 'my-app/1.0' });
+  });
+
+  it('refuses a body it cannot send, naming its kind', async () => {
+    await expect(outbound(`${origin}/echo`, request({ method: 'POST', body: new ReadableStream() }))).rejects.toThrow('a request to a provider cannot send a ReadableStream body');
+  });
+
+  it('a provider that cannot be reached fails as fetch() fails: a TypeError whose cause says why', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const error = await outbound(`http://127.0.0.1:${port}/`, request()).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error).toMatchObject({ message: 'fetch failed', cause: { code: 'ECONNREFUSED' } });
   });
 
   it('refuses an answer declared larger than the cap before reading it', async () => {

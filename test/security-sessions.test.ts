@@ -132,7 +132,13 @@ describe('sessions, CSRF and page headers', () => {
 
   it('every state-changing route refuses a missing or wrong CSRF token with 403, for a signed-in user', async () => {
     // The service API under /api/v1 is authorised by a bearer key, never by the session cookie; the next test proves the cookie opens none of it.
-    const stateChanging = registeredRoutes.filter((route) => !['GET', 'HEAD', 'OPTIONS'].includes(route.method) && !route.url.startsWith('/api/v1/'));
+    // The form_post sign-in callback is posted by the provider's page and carries no CSRF token: its state, bound to
+    // this browser's session, does that work (below, and test/form-post-callback.test.ts).
+    const FORM_POST_CALLBACK = 'POST /auth/:provider/callback';
+    const stateChanging = registeredRoutes.filter(
+      (route) => !['GET', 'HEAD', 'OPTIONS'].includes(route.method) && !route.url.startsWith('/api/v1/') && `${route.method} ${route.url}` !== FORM_POST_CALLBACK,
+    );
+    expect(registeredRoutes.map((route) => `${route.method} ${route.url}`)).toContain(FORM_POST_CALLBACK);
     // The routes this app is known to have must be among those found, so the enumeration itself cannot silently miss them.
     const urls = new Set(stateChanging.map((route) => `${route.method} ${route.url}`));
     for (const known of ['POST /logout', 'POST /account/connections/:provider/refresh', 'POST /account/connections/:provider/disconnect', 'DELETE /account/connections/:provider', 'POST /api/providers/:provider/proxy/*']) {
@@ -148,6 +154,10 @@ describe('sessions, CSRF and page headers', () => {
       }
       const header = await app().runtime.app.inject({ method: route.method as 'POST', url, headers: { cookie: user.cookie, 'x-csrf-token': 'wrong-token' }, payload: {} });
       expect(header.statusCode, `${route.method} ${route.url} with a wrong header`).toBe(403);
+    }
+    for (const state of [undefined, 'forged-state']) {
+      const posted = await app().runtime.app.inject({ method: 'POST', url: '/auth/toolkit/callback', headers: { cookie: user.cookie }, payload: { code: 'stolen', ...(state ? { state } : {}) } });
+      expect(posted.statusCode, `form_post callback with state ${state}`).toBe(400);
     }
     // Nothing was done: still signed in, still connected.
     expect((await app().runtime.app.inject({ method: 'GET', url: '/api/me', headers: { cookie: user.cookie } })).statusCode).toBe(200);

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { finishAuthorization, SIGN_IN_TRANSACTION_TTL_SECONDS, startAuthorization, type CompletedAuthorization } from '../client/authorization.js';
 import { createLoginTransaction, loginTransactionAssociatedData, type LoginPurpose, type LoginTransaction } from '../db/login-transaction.repository.js';
 import type { Tokenkeeper } from '../core/tokenkeeper.js';
+import { callbackParameters } from './form-post-callback.js';
 import { redirectUri } from './urls.js';
 
 /** How long a login transaction lasts: as long as any sign-in's (client/authorization.ts). */
@@ -78,7 +79,7 @@ export function finishSignInFlow(deps: Tokenkeeper, request: FastifyRequest, sto
       redirectUri: stored.redirectUri,
       scope: stored.scope ?? deps.registry.get(stored.provider).settings.scope,
     },
-    new URL(request.url, deps.config.baseUrl).searchParams,
+    callbackParameters(request),
     deps.now,
   );
 }

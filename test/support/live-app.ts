@@ -27,7 +27,10 @@ export interface LiveApp {
 }
 
 /** startTestApp()'s options, except a shared provider: the provider must know this app's port. */
-export type LiveAppOptions = Omit<TestAppOptions, 'sharedProvider'>;
+export type LiveAppOptions = Omit<TestAppOptions, 'sharedProvider'> & {
+  /** The provider at http://127.0.0.1:<port>, another site than the app's localhost (a browser then withholds SameSite cookies). */
+  providerOnAnotherSite?: boolean;
+};
 
 const ATTEMPTS = 3;
 
@@ -49,7 +52,13 @@ export async function startLiveApp(options: LiveAppOptions): Promise<LiveApp> {
 
 async function startOnce(options: LiveAppOptions, port: number): Promise<LiveApp> {
   const origin = `http://localhost:${port}`;
-  const provider = await startDevProvider({ port: 0, clients: [testProviderClient(origin)], ...options.provider });
+  const providerPort = options.providerOnAnotherSite ? await freePort() : 0;
+  const provider = await startDevProvider({
+    port: providerPort,
+    clients: [testProviderClient(origin)],
+    ...(options.providerOnAnotherSite ? { issuer: `http://127.0.0.1:${providerPort}` } : {}),
+    ...options.provider,
+  });
   const dataDir = mkdtempSync(join(tmpdir(), 'tokenkeeper-live-app-'));
   let runtime: Runtime | undefined;
   const close = async () => {

@@ -24,7 +24,7 @@ function submittedToken(request: FastifyRequest): string | undefined {
  * Synchronizer-token CSRF defence: every state-changing request must carry
  * the session's token (without a session, the one bound to the anonymous CSRF
  * cookie), in the `_csrf` form field or the `X-CSRF-Token` header.
- * Routes opt out with `config: { csrf: false }` (none do today).
+ * Routes opt out with `config: { csrf: false }`: the form_post sign-in callback, whose state does that work.
  */
 async function csrfPlugin(app: FastifyInstance): Promise<void> {
   // A callback hook, not an async one: every request passes it, and most are GETs it lets through at once.

@@ -8,6 +8,7 @@ import { checkScope, incrementalScope } from '../../core/connect-links.js';
 import { connectCallback } from '../connect-callback.js';
 import { currentUser } from '../current-user.js';
 import { errorCodeOf } from '../error-handler.js';
+import { callbackParameters, isRelayed, relayFormPost } from '../form-post-callback.js';
 import { finishSignInFlow, startSignInFlow } from '../sign-in-flow.js';
 
 interface ProviderParams {
@@ -23,7 +24,7 @@ function singleQueryValue(request: FastifyRequest, name: string): string | undef
   return typeof value === 'string' ? value : undefined;
 }
 
-/** GET /login/:provider, POST /account/connections/:provider, GET /auth/:provider/callback, POST /logout. */
+/** GET /login/:provider, POST /account/connections/:provider, GET and POST /auth/:provider/callback, POST /logout. */
 export async function authRoutes(app: FastifyInstance, deps: Tokenkeeper): Promise<void> {
   const { db } = deps.database;
 
@@ -62,12 +63,13 @@ export async function authRoutes(app: FastifyInstance, deps: Tokenkeeper): Promi
     deps.metrics.signIn(request.params.provider, errorCodeOf(error));
     done();
   };
-  app.get<{ Params: ProviderParams }>('/auth/:provider/callback', { config: rateLimit(deps), onError: countFailure }, async (request, reply) => {
+  const callback = async (request: FastifyRequest<{ Params: ProviderParams }>, reply: FastifyReply) => {
     // The callback URL holds the code: it must not leak to the next page's links.
     reply.header('referrer-policy', 'no-referrer');
     const providerName = request.params.provider;
     const provider = deps.registry.get(providerName);
-    const state = singleQueryValue(request, 'state');
+    const states = callbackParameters(request).getAll('state');
+    const state = states.length === 1 ? states[0] : undefined;
     if (!state || !request.session) {
       throw new SignInError('invalid_state', 'This sign-in link is not valid in this browser (it may have expired or been used already). Please sign in again.');
     }
@@ -94,6 +96,14 @@ export async function authRoutes(app: FastifyInstance, deps: Tokenkeeper): Promi
     deps.metrics.signIn(providerName, created ? 'new_user' : 'ok');
     request.log.info({ userId: user.id, provider: providerName, created }, 'user signed in');
     return reply.redirect(stored.nextPath, 303);
+  };
+  app.get<{ Params: ProviderParams }>('/auth/:provider/callback', { config: rateLimit(deps), onError: countFailure }, callback);
+  // response_mode=form_post (see form-post-callback.ts): the state binds the answer to this browser's sign-in, in place
+  // of a CSRF token. Posted from the provider's site, it comes without the session cookie: posted again from here.
+  app.post<{ Params: ProviderParams }>('/auth/:provider/callback', { config: { ...rateLimit(deps), csrf: false }, onError: countFailure }, async (request, reply) => {
+    deps.registry.get(request.params.provider); // 404 for an unknown provider, before any page
+    if (!request.session && !isRelayed(request)) return relayFormPost(request, reply);
+    return callback(request, reply);
   });
 
   app.post('/logout', async (request: FastifyRequest, reply: FastifyReply) => {

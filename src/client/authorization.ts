@@ -150,6 +150,12 @@ function stringClaim(source: Record<string, unknown>, name: string | undefined):
   return typeof value === 'string' && value.length > 0 ? value : null;
 }
 
+/** A boolean claim, also as the strings "true" and "false" (Sign in with Apple sends either form). */
+function booleanClaim(value: unknown): boolean | null {
+  if (typeof value === 'boolean') return value;
+  return value === 'true' ? true : value === 'false' ? false : null;
+}
+
 function fullName(claims: Record<string, unknown>): string | null {
   const parts = [stringClaim(claims, 'given_name'), stringClaim(claims, 'family_name')].filter((part) => part !== null);
   return parts.length > 0 ? parts.join(' ') : null;
@@ -235,8 +241,9 @@ export async function finishAuthorization(
     throw describeProviderFailure(settings.displayName, 'sign-in', new oidc.ClientError('the provider did not identify the user (no subject)'));
   }
 
-  // Userinfo is the fresher profile; its `sub` was checked against the ID token above.
-  const claims = { ...idClaims, ...userinfo };
+  // Userinfo is the fresher profile; its `sub` was checked against the ID token above. What came with the code
+  // through the browser (a preset's callbackClaims: a name) gives way to both.
+  const claims = { ...settings.hooks?.callbackClaims?.(callbackParameters), ...idClaims, ...userinfo };
   const names = settings.claimNames ?? {};
   return {
     identity: {
@@ -246,7 +253,7 @@ export async function finishAuthorization(
       // OIDC Core §5.1: `name` may be absent where `given_name` and `family_name` are sent (Dropbox).
       name: stringClaim(claims, names.name ?? 'name') ?? fullName(claims),
       email: stringClaim(claims, names.email ?? 'email') ?? profile.foundEmail?.email ?? null,
-      emailVerified: typeof claims.email_verified === 'boolean' ? claims.email_verified : (profile.foundEmail?.verified ?? null),
+      emailVerified: booleanClaim(claims.email_verified) ?? profile.foundEmail?.verified ?? null,
       preferredUsername: stringClaim(claims, names.preferredUsername ?? 'preferred_username'),
       claims,
     },

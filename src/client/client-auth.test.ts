@@ -113,4 +113,37 @@ describe('clientAuthentication (RFC 6749 §2.3, RFC 7523 §2.2)', () => {
   it('private_key_jwt without a key is refused', async () => {
     await expect(clientAuthentication(settings({ tokenEndpointAuthMethod: 'private_key_jwt' }))).rejects.toThrow('provider acme uses private_key_jwt without a private key');
   });
+
+  it('a signed client secret (Sign in with Apple): an ES256 JWT from the team for the client, in the body, made anew before it ends', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
+    let now = 1_800_000_000;
+    const auth = await clientAuthentication(
+      settings({ tokenEndpointAuthMethod: 'client_secret_post', clientSecret: '', privateKey: { key: pem, keyId: 'ABC123DEFG' }, signedClientSecret: { teamId: 'TEAM123456', audience: 'https://appleid.apple.com' } }),
+      () => now,
+    );
+    const secretAt = async (time: number) => {
+      now = time;
+      const body = new URLSearchParams();
+      const headers = new Headers();
+      await auth(server, { client_id: 'my-app' }, body, headers);
+      expect(headers.get('authorization')).toBeNull();
+      expect(body.get('client_id')).toBe('my-app');
+      return body.get('client_secret')!;
+    };
+    const first = await secretAt(1_800_000_000);
+    expect(decodeProtectedHeader(first)).toEqual({ alg: 'ES256', kid: 'ABC123DEFG' });
+    const verified = await jwtVerify(first, await importSPKI(publicKey.export({ format: 'pem', type: 'spki' }) as string, 'ES256'), { currentDate: new Date(now * 1000) });
+    expect(verified.payload).toEqual({ iss: 'TEAM123456', sub: 'my-app', aud: 'https://appleid.apple.com', iat: 1_800_000_000, exp: 1_800_003_600 });
+    // The same secret while it has more than five minutes left; a new one after.
+    expect(await secretAt(1_800_003_299)).toBe(first);
+    const renewed = await secretAt(1_800_003_300);
+    expect(renewed).not.toBe(first);
+    expect(decodeJwt(renewed)).toMatchObject({ iat: 1_800_003_300, exp: 1_800_006_900 });
+  });
+
+  it('a signed client secret without a key id is refused', async () => {
+    const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
+    await expect(clientAuthentication(settings({ privateKey: { key: pem }, signedClientSecret: { teamId: 'T', audience: 'a' } }))).rejects.toThrow('provider acme signs its client secret without a private key and key id');
+  });
 });

@@ -1,5 +1,5 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
-import { importJWK, type CryptoKey, type JWK } from 'jose';
+import { importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
 import * as oidc from 'openid-client';
 import type { ProviderSettings } from './provider-settings.js';
 
@@ -42,8 +42,46 @@ function plainBasic(clientSecret: string): oidc.ClientAuth {
   };
 }
 
+/** How long a signed client secret is made for, and how long before its end a new one is made. */
+const SIGNED_SECRET_SECONDS = 3600;
+const SIGNED_SECRET_RENEWAL_SECONDS = 300;
+
+/**
+ * client_secret_post with a secret signed here (see ProviderSettings.signedClientSecret): one JWT for an hour,
+ * then a new one (Apple accepts up to six months; a short one is worth less to whoever might see it).
+ */
+async function signedSecretPost(settings: ProviderSettings, now: () => number): Promise<oidc.ClientAuth> {
+  const { privateKey, signedClientSecret } = settings;
+  if (!privateKey?.keyId || !signedClientSecret) throw new Error(`provider ${settings.name} signs its client secret without a private key and key id`);
+  const keyObject = readClientPrivateKey(privateKey.key);
+  const alg = signingAlgorithmOf(keyObject);
+  const key = (await importJWK(keyObject.export({ format: 'jwk' }), alg)) as CryptoKey;
+  let current: { secret: Promise<string>; expiresAt: number } | undefined;
+  const secretFor = (clientId: string) => {
+    const issuedAt = now();
+    if (current === undefined || current.expiresAt - SIGNED_SECRET_RENEWAL_SECONDS <= issuedAt) {
+      const expiresAt = issuedAt + SIGNED_SECRET_SECONDS;
+      const secret = new SignJWT({})
+        .setProtectedHeader({ alg, kid: privateKey.keyId! })
+        .setIssuer(signedClientSecret.teamId)
+        .setSubject(clientId)
+        .setAudience(signedClientSecret.audience)
+        .setIssuedAt(issuedAt)
+        .setExpirationTime(expiresAt)
+        .sign(key);
+      current = { secret, expiresAt };
+    }
+    return current.secret;
+  };
+  return async (_server, client, body) => {
+    body.set('client_id', client.client_id);
+    body.set('client_secret', await secretFor(client.client_id));
+  };
+}
+
 /** openid-client's client authentication for the configured method (RFC 6749 §2.3, RFC 7523 §2.2). */
-export async function clientAuthentication(settings: ProviderSettings): Promise<oidc.ClientAuth> {
+export async function clientAuthentication(settings: ProviderSettings, now: () => number = () => Math.floor(Date.now() / 1000)): Promise<oidc.ClientAuth> {
+  if (settings.signedClientSecret) return signedSecretPost(settings, now);
   switch (settings.tokenEndpointAuthMethod) {
     case 'client_secret_post':
       return oidc.ClientSecretPost(settings.clientSecret);

@@ -50,6 +50,13 @@ export interface ProviderHooks {
    * returns a non-object, when the answer holds no profile.
    */
   profileClaims?(body: unknown): Record<string, unknown> | undefined;
+  /**
+   * Profile claims the provider sends in the authorization response itself,
+   * beside the code (Sign in with Apple's `user`, with the name, on a first
+   * authorization only). The response passes through the browser, so these
+   * are only ever a display name: never the subject or the e-mail.
+   */
+  callbackClaims?(parameters: URLSearchParams): Record<string, unknown>;
   /** Finds the person's e-mail when the profile has none (e.g. GitHub keeps a private one at /user/emails). */
   findEmail?(reader: ProfileReader): Promise<FoundEmail | null>;
   /**

@@ -38,8 +38,15 @@ export interface ProviderSettings {
   /** Empty for methods that use no secret (private_key_jwt, none). */
   clientSecret: string;
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
-  /** For private_key_jwt. */
+  /** For private_key_jwt, and the key that signs a `signedClientSecret`. */
   privateKey?: ClientPrivateKey;
+  /**
+   * The client secret is not configured but made: a JWT signed with
+   * `privateKey` (its `kid` in the header), whose `iss` is `teamId`, `sub` the
+   * client id and `aud` `audience`, sent as client_secret_post. Sign in with
+   * Apple authenticates clients this way.
+   */
+  signedClientSecret?: { teamId: string; audience: string };
   /**
    * For client_secret_basic: `plain` sends `id:secret` in the Basic header as
    * RFC 7617 does, where RFC 6749 §2.3.1 has both form-encoded first (the

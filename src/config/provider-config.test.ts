@@ -97,6 +97,45 @@ describe('provider settings from <NAME>_… variables', () => {
     expect(refusal({ ...issuer, ACME_TOKEN_ENDPOINT_AUTH_METHOD: 'client_secret_jwt' }).variable).toBe('ACME_CLIENT_SECRET');
   });
 
+  it('the apple preset: a team id and an ES256 key with its id instead of a client secret; anything else is refused', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'tk-apple-'));
+    const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' });
+    writeFileSync(join(folder, 'AuthKey.p8'), pem);
+    writeFileSync(join(folder, 'rsa.pem'), generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const apple = { APPLE_PRESET: 'apple', APPLE_CLIENT_ID: 'com.example.web', APPLE_TEAM_ID: 'TEAM123456', APPLE_PRIVATE_KEY_FILE: 'AuthKey.p8', APPLE_PRIVATE_KEY_ID: 'KEY1234567' };
+    const refused = (env: Record<string, string>) => {
+      try {
+        providerSettings(env, 'apple', true, folder);
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        return (error as Error).message;
+      }
+      throw new Error('providerSettings did not throw');
+    };
+    expect(providerSettings(apple, 'apple', true, folder)).toMatchObject({
+      discovery: { issuer: 'https://appleid.apple.com' },
+      scope: 'openid name email',
+      authorizationParams: { response_mode: 'form_post' },
+      tokenEndpointAuthMethod: 'client_secret_post',
+      clientSecret: '',
+      privateKey: { key: pem, keyId: 'KEY1234567' },
+      signedClientSecret: { teamId: 'TEAM123456', audience: 'https://appleid.apple.com' },
+      skipUserinfo: true,
+    });
+    const { APPLE_TEAM_ID: _team, ...noTeam } = apple;
+    expect(refused(noTeam)).toBe('Configuration error: APPLE_TEAM_ID is missing (the apple preset needs it)');
+    expect(refused({ ...apple, APPLE_TEAM_ID: 'team-1' })).toContain('APPLE_TEAM_ID is not a valid teamId (got "team-1")');
+    const { APPLE_PRIVATE_KEY_ID: _kid, ...noKeyId } = apple;
+    expect(refused(noKeyId)).toBe('Configuration error: APPLE_PRIVATE_KEY_ID is missing (the apple preset signs its client secret with APPLE_PRIVATE_KEY_FILE and names the key by this id)');
+    const { APPLE_PRIVATE_KEY_FILE: _file, ...noKey } = apple;
+    expect(refused(noKey)).toBe('Configuration error: APPLE_PRIVATE_KEY_FILE is missing (the apple preset signs its client secret with APPLE_PRIVATE_KEY_FILE)');
+    expect(refused({ ...apple, APPLE_PRIVATE_KEY_FILE: 'rsa.pem' })).toContain('APPLE_PRIVATE_KEY_FILE holds a key that signs RS256');
+    expect(refused({ ...apple, APPLE_CLIENT_SECRET: 'eyJ...' })).toBe('Configuration error: APPLE_CLIENT_SECRET is not used: the apple preset signs its client secret with APPLE_PRIVATE_KEY_FILE; remove it');
+    expect(refused({ ...apple, APPLE_TOKEN_ENDPOINT_AUTH_METHOD: 'client_secret_basic' })).toContain('APPLE_TOKEN_ENDPOINT_AUTH_METHOD is not used');
+    // Another preset does not take a team id.
+    expect(refusal({ ...github, GITHUB_TEAM_ID: 'TEAM123456' }, 'github').message).toContain('GITHUB_TEAM_ID is not used by the github preset');
+  });
+
   it('bad values are named: an unknown preset lists the known ones, an http base URL in production, an unknown auth method', () => {
     expect(refusal({ ...client, ACME_PRESET: 'nope' }).message).toMatch(/^Configuration error: ACME_PRESET names no known preset \(got "nope"; known: .*github.*google/);
     expect(refusal({ ...github, GITHUB_BASE_URL: 'http://github.example.com' }, 'github', true).variable).toBe('GITHUB_BASE_URL');

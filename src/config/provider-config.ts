@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { findPreset, PRESET_VALUE_VARIABLES, PROVIDER_PRESETS, type PresetValueName, type PresetValues } from '../client/providers/index.js';
-import { readClientPrivateKey } from '../client/client-auth.js';
+import { readClientPrivateKey, signingAlgorithmOf } from '../client/client-auth.js';
 import type { ClientPrivateKey, ProviderEndpoints, ProviderSettings, TokenEndpointAuthMethod } from '../client/provider-settings.js';
 import { ConfigError } from './config-error.js';
 import type { Environment } from './env-file.js';
@@ -18,6 +18,8 @@ const RESERVED_AUTHORIZATION_PARAMS = new Set(['client_id', 'redirect_uri', 'res
 const TEMPLATE_VALUE_PATTERNS: Readonly<Record<Exclude<PresetValueName, 'baseUrl' | 'audience'>, RegExp>> = {
   tenant: /^[A-Za-z0-9._-]{1,100}$/,
   realm: /^[A-Za-z0-9._-]{1,100}$/,
+  // Apple shows a team id as ten capital letters and digits.
+  teamId: /^[A-Z0-9]{10}$/,
   domain: /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/,
 };
 
@@ -65,23 +67,31 @@ function authorizationParams(raw: string | undefined, variable: string): Record<
  * discovery finds; a variable that is set but would not be used stops
  * start-up, as does anything malformed.
  */
-/** The private key for private_key_jwt, read and checked now so a bad file stops start-up. */
-function clientPrivateKey(env: Environment, prefix: string, cwd: string): ClientPrivateKey {
+/**
+ * The private key for private_key_jwt or for a signed client secret (`usedFor` says which, for the messages),
+ * read and checked now so a bad file stops start-up.
+ */
+function clientPrivateKey(env: Environment, prefix: string, cwd: string, usedFor: string, requiredAlgorithm?: string): ClientPrivateKey {
   const variable = `${prefix}_PRIVATE_KEY_FILE`;
   const file = env[variable]?.trim();
-  if (!file) throw new ConfigError(variable, `is missing (${prefix}_TOKEN_ENDPOINT_AUTH_METHOD is private_key_jwt)`);
+  if (!file) throw new ConfigError(variable, `is missing (${usedFor})`);
   let key: string;
   try {
     key = readFileSync(resolve(cwd, file), 'utf8');
   } catch (error) {
     throw new ConfigError(variable, `cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'} (${file})`, { cause: error });
   }
+  let algorithm: string;
   try {
-    readClientPrivateKey(key);
+    algorithm = signingAlgorithmOf(readClientPrivateKey(key));
   } catch (error) {
     throw new ConfigError(variable, `is not usable: ${(error as Error).message}`, { cause: error });
   }
+  if (requiredAlgorithm !== undefined && algorithm !== requiredAlgorithm) {
+    throw new ConfigError(variable, `holds a key that signs ${algorithm}; ${usedFor} needs ${requiredAlgorithm} (a P-256 EC key)`);
+  }
   const keyId = env[`${prefix}_PRIVATE_KEY_ID`]?.trim();
+  if (!keyId && requiredAlgorithm !== undefined) throw new ConfigError(`${prefix}_PRIVATE_KEY_ID`, `is missing (${usedFor} and names the key by this id)`);
   return keyId ? { key, keyId } : { key };
 }
 
@@ -98,18 +108,27 @@ export function providerSettings(env: Environment, name: string, production: boo
 
   const clientId = v('CLIENT_ID');
   if (!clientId) throw new ConfigError(`${prefix}_CLIENT_ID`, `is missing (OAUTH_PROVIDERS lists "${name}")`);
+  const { signedClientSecret } = fromPreset;
+  // A preset whose client secret is signed here (Apple) takes the key instead of a secret and a method.
+  const signs = `the ${presetName} preset signs its client secret with ${prefix}_PRIVATE_KEY_FILE`;
+  if (signedClientSecret && v('TOKEN_ENDPOINT_AUTH_METHOD')) throw new ConfigError(`${prefix}_TOKEN_ENDPOINT_AUTH_METHOD`, `is not used: ${signs}; remove it`);
   const authMethod = (v('TOKEN_ENDPOINT_AUTH_METHOD') ?? fromPreset.tokenEndpointAuthMethod ?? 'client_secret_basic') as TokenEndpointAuthMethod;
   if (!AUTH_METHODS.includes(authMethod)) {
     throw new ConfigError(`${prefix}_TOKEN_ENDPOINT_AUTH_METHOD`, `must be one of ${AUTH_METHODS.join(', ')} (got "${authMethod}")`);
   }
   const clientSecret = v('CLIENT_SECRET');
-  if (SECRET_METHODS.has(authMethod) && !clientSecret) {
+  if (signedClientSecret && clientSecret) throw new ConfigError(`${prefix}_CLIENT_SECRET`, `is not used: ${signs}; remove it`);
+  if (!signedClientSecret && SECRET_METHODS.has(authMethod) && !clientSecret) {
     throw new ConfigError(`${prefix}_CLIENT_SECRET`, `is missing (OAUTH_PROVIDERS lists "${name}"; ${authMethod} needs it)`);
   }
   if (!SECRET_METHODS.has(authMethod) && clientSecret) {
     throw new ConfigError(`${prefix}_CLIENT_SECRET`, `is not used with ${prefix}_TOKEN_ENDPOINT_AUTH_METHOD=${authMethod}; remove it`);
   }
-  const privateKey = authMethod === 'private_key_jwt' ? clientPrivateKey(env, prefix, cwd) : undefined;
+  const privateKey = signedClientSecret
+    ? clientPrivateKey(env, prefix, cwd, signs, 'ES256')
+    : authMethod === 'private_key_jwt'
+      ? clientPrivateKey(env, prefix, cwd, `${prefix}_TOKEN_ENDPOINT_AUTH_METHOD is private_key_jwt`)
+      : undefined;
   for (const suffix of ['PRIVATE_KEY_FILE', 'PRIVATE_KEY_ID']) {
     if (!privateKey && v(suffix)) throw new ConfigError(`${prefix}_${suffix}`, `is only used with ${prefix}_TOKEN_ENDPOINT_AUTH_METHOD=private_key_jwt; remove it`);
   }
@@ -171,6 +190,7 @@ export function providerSettings(env: Environment, name: string, production: boo
     clientSecret: clientSecret ?? '',
     tokenEndpointAuthMethod: authMethod,
     ...(privateKey ? { privateKey } : {}),
+    ...(signedClientSecret ? { signedClientSecret } : {}),
     ...(fromPreset.basicCredentials ? { basicCredentials: fromPreset.basicCredentials } : {}),
     ...(discovery ? { discovery } : {}),
     ...(metadataOverrides && Object.keys(metadataOverrides).length > 0 ? { metadataOverrides } : {}),

@@ -1,3 +1,4 @@
+import { apple } from './apple.js';
 import { atlassian } from './atlassian.js';
 import { auth0 } from './auth0.js';
 import { discord } from './discord.js';
@@ -20,9 +21,9 @@ export { PRESET_VALUE_VARIABLES, type PresetSettings, type PresetValueName, type
  * Presets by the name `<NAME>_PRESET` takes.
  *
  * @example
- * const names = Object.keys(PROVIDER_PRESETS); // ['atlassian', 'auth0', 'discord', …]
+ * const names = Object.keys(PROVIDER_PRESETS); // ['apple', 'atlassian', 'auth0', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { atlassian, auth0, discord, dropbox, github, gitlab, google, keycloak, linkedin, microsoft, okta, salesforce, slack, x };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { apple, atlassian, auth0, discord, dropbox, github, gitlab, google, keycloak, linkedin, microsoft, okta, salesforce, slack, x };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

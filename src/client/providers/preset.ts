@@ -12,6 +12,8 @@ export interface PresetValues {
   realm?: string;
   /** `<NAME>_AUDIENCE`: the API an Auth0 access token is for. */
   audience?: string;
+  /** `<NAME>_TEAM_ID`: the Apple developer team that signs the client secret. */
+  teamId?: string;
 }
 
 export type PresetValueName = keyof PresetValues;
@@ -23,6 +25,7 @@ export const PRESET_VALUE_VARIABLES: Readonly<Record<PresetValueName, string>> =
   domain: 'DOMAIN',
   realm: 'REALM',
   audience: 'AUDIENCE',
+  teamId: 'TEAM_ID',
 };
 
 /** The part of ProviderSettings a preset fills in; `<NAME>_…` variables still win. */

@@ -150,6 +150,12 @@ function stringClaim(source: Record<string, unknown>, name: string | undefined):
   return typeof value === 'string' && value.length > 0 ? value : null;
 }
 
+/**
+ * Authorization errors that mean the person said no: RFC 6749 §4.1.2.1's
+ * `access_denied`, and Sign in with Apple's own `user_cancelled_authorize`.
+ */
+const CANCELLED: ReadonlySet<string> = new Set(['access_denied', 'user_cancelled_authorize']);
+
 /** A boolean claim, also as the strings "true" and "false" (Sign in with Apple sends either form). */
 function booleanClaim(value: unknown): boolean | null {
   if (typeof value === 'boolean') return value;
@@ -201,9 +207,10 @@ export async function finishAuthorization(
     });
   } catch (error) {
     if (error instanceof oidc.AuthorizationResponseError) {
+      const cancelled = CANCELLED.has(error.error);
       throw new SignInError(
-        error.error === 'access_denied' ? 'access_denied' : 'authorization_error',
-        error.error === 'access_denied'
+        cancelled ? 'access_denied' : 'authorization_error',
+        cancelled
           ? `Sign-in with ${settings.displayName} was cancelled.`
           : `${settings.displayName} could not complete the sign-in (${error.error}).`,
         { cause: error, providerError: error.error },

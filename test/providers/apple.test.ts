@@ -1,0 +1,153 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { TestBrowser } from '../support/browser.js';
+import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { readFormPost, startAppleEmulator, type AppleEmulator, type AppleUser } from './apple.emulator.js';
+import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+
+const CLIENT_ID = 'com.example.tokenkeeper.web';
+const TEAM_ID = 'TEAM123456';
+const KEY_ID = 'KEY1234567';
+
+function person(sub: string, firstName: string, lastName: string): AppleUser {
+  return { sub, email: `${sub}@privaterelay.appleid.test`, emailVerified: true, isPrivateEmail: true, firstName, lastName };
+}
+
+describeEachDialect('Sign in with Apple, against an emulator of Apple', (dialect) => {
+  const clientKey = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  let folder: string;
+  let database: TestDatabase;
+  let apple: AppleEmulator;
+  let app: ProviderTestApp;
+
+  /** The app as a deployment configures it: the preset, the Services ID, the team and the key (a .p8 file). */
+  const env = (keyFile: string) => ({
+    OAUTH_PROVIDERS: 'apple',
+    APPLE_PRESET: 'apple',
+    APPLE_CLIENT_ID: CLIENT_ID,
+    APPLE_TEAM_ID: TEAM_ID,
+    APPLE_PRIVATE_KEY_FILE: keyFile,
+    APPLE_PRIVATE_KEY_ID: KEY_ID,
+    APPLE_ISSUER: apple.origin,
+  });
+
+  beforeAll(async () => {
+    folder = mkdtempSync(join(tmpdir(), 'tokenkeeper-apple-'));
+    writeFileSync(join(folder, 'AuthKey.p8'), clientKey.privateKey.export({ format: 'pem', type: 'pkcs8' }));
+    database = await dialect.openTestDatabase();
+    apple = await startAppleEmulator({ clientId: CLIENT_ID, teamId: TEAM_ID, keyId: KEY_ID, clientPublicKey: clientKey.publicKey, redirectUri: `${APP_ORIGIN}/auth/apple/callback` });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: env(join(folder, 'AuthKey.p8')) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await apple?.close();
+    await database?.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  /**
+   * Signs in through Apple's form_post answer: Apple's page posts it from Apple's site, so it reaches the app without
+   * the browser's cookies (a browser without them plays that post); the app's relay page then posts it again from the
+   * app's site, in the browser that signed in.
+   */
+  async function signIn(browser: TestBrowser, user: AppleUser, targetApp = app) {
+    apple.signInAs(user);
+    const start = await browser.get(`${APP_ORIGIN}/login/apple?next=/api/me`, { followRedirects: false });
+    const request = new URL(start.location!).searchParams;
+    const answer = readFormPost((await browser.get(start.location!)).text);
+    expect(answer.action).toBe(`${APP_ORIGIN}/auth/apple/callback`);
+    const relay = await targetApp.browser().post(answer.action, answer.fields);
+    expect(relay.status).toBe(200);
+    const page = await browser.submitForm(relay);
+    return { request, posted: answer.fields, page };
+  }
+
+  const signedIn = async (browser: TestBrowser, user: AppleUser) => {
+    const { request, posted, page } = await signIn(browser, user);
+    expect(page.status).toBe(200);
+    return { request, posted, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id };
+  };
+
+  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+
+  // The emulator checks the signed client secret on every token request (a wrong key: invalid_client, the last test).
+  it('a first sign-in: form_post with name and e-mail, a client secret signed for the team, the name from `user`, the e-mail from the ID token', async () => {
+    const ada = person('001234.ada', 'Ada', 'Lovelace');
+    const { request, posted, userId } = await signedIn(app.browser(), ada);
+    expect(Object.fromEntries(request)).toMatchObject({ response_mode: 'form_post', scope: 'openid name email', response_type: 'code', code_challenge_method: 'S256' });
+    expect(request.get('nonce')).toEqual(expect.any(String));
+    expect(JSON.parse(posted.get('user')!)).toMatchObject({ name: { firstName: 'Ada', lastName: 'Lovelace' } });
+
+    const user = await database.db.selectFrom('users').select(['email', 'name']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toEqual({ email: '001234.ada@privaterelay.appleid.test', name: 'Ada Lovelace' });
+    const account = await database.db.selectFrom('accounts').select(['subject', 'claims']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account.subject).toBe('001234.ada');
+    expect(JSON.parse(account.claims)).toMatchObject({ email_verified: 'true', is_private_email: 'true', given_name: 'Ada', family_name: 'Lovelace' });
+    const stored = await app.runtime.tokenStore.findToken(userId, 'apple');
+    expect(stored!.refreshToken).toEqual(expect.any(String));
+    expect(apple.liveRefreshTokens(ada.sub)).toBe(1);
+  });
+
+  it('a returning person gets no `user` field again: the name is kept, not emptied', async () => {
+    const grace = person('001234.grace', 'Grace', 'Hopper');
+    const browser = app.browser();
+    const first = await signedIn(browser, grace);
+    await browser.post(`${APP_ORIGIN}/logout`, { _csrf: await csrfTokenOf(browser) });
+    const again = await signedIn(browser, grace);
+    expect(again.userId).toBe(first.userId);
+    expect(again.posted.has('user')).toBe(false);
+    const user = await database.db.selectFrom('users').select(['name']).where('id', '=', first.userId).executeTakeFirstOrThrow();
+    expect(user.name).toBe('Grace Hopper');
+  });
+
+  it('20 concurrent requests for an expired token make one refresh; Apple sends no new refresh token and the stored one stays', async () => {
+    const { userId } = await signedIn(app.browser(), person('001234.alan', 'Alan', 'Turing'));
+    const before = await app.runtime.tokenStore.findToken(userId, 'apple');
+    await expire(userId);
+    const refreshes = apple.server.counts.refresh_token ?? 0;
+    const tokens = await Promise.all(Array.from({ length: 20 }, () => app.runtime.tokens.getAccessToken(userId, 'apple')));
+    expect(new Set(tokens.map((token) => token.accessToken)).size).toBe(1);
+    expect(apple.server.counts.refresh_token).toBe(refreshes + 1);
+    expect(apple.accepts(tokens[0]!.accessToken)).toBe(true);
+    const after = await app.runtime.tokenStore.findToken(userId, 'apple');
+    expect(after!.refreshToken).toBe(before!.refreshToken);
+    expect(after!.accessToken).not.toBe(before!.accessToken);
+  });
+
+  it('disconnect revokes the grant at Apple with the signed secret', async () => {
+    const browser = app.browser();
+    const { userId } = await signedIn(browser, person('001234.barbara', 'Barbara', 'Liskov'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'apple');
+    const answer = await browser.request(`${APP_ORIGIN}/account/connections/apple`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(apple.accepts(stored!.accessToken)).toBe(false);
+    expect(apple.liveRefreshTokens('001234.barbara')).toBe(0);
+  });
+
+  it('a sign-in the person cancels at Apple is "cancelled", and stores nothing', async () => {
+    const users = await database.db.selectFrom('users').select('id').execute();
+    apple.denyNext();
+    const { page } = await signIn(app.browser(), person('001234.nobody', 'No', 'Body'));
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('Sign-in with Apple was cancelled');
+    expect(await database.db.selectFrom('users').select('id').execute()).toHaveLength(users.length);
+  });
+
+  it('a key Apple does not know for the team is refused (invalid_client): a clear error, nothing stored', async () => {
+    const otherKey = join(folder, 'other.p8');
+    writeFileSync(otherKey, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }));
+    const wrong = await startProviderTestApp({ databaseUrl: database.url, env: env(otherKey) });
+    try {
+      const users = await database.db.selectFrom('users').select('id').execute();
+      const { page } = await signIn(wrong.browser(), person('001234.eve', 'Eve', 'Dropper'), wrong);
+      expect(page.status).toBe(502);
+      expect(page.text).toContain('Apple refused the sign-in (invalid_client)');
+      expect(await database.db.selectFrom('users').select('id').execute()).toHaveLength(users.length);
+    } finally {
+      await wrong.close();
+    }
+  });
+});

@@ -288,3 +288,56 @@ describe('tokenkeeper/fastify', () => {
     }
   });
 });
+
+describe('tokenkeeper/fastify with a provider that answers by form_post', () => {
+  let provider: DevProvider;
+  let tokenkeeper: Tokenkeeper;
+  let host: ReturnType<typeof hostApp>;
+  const folder = mkdtempSync(join(tmpdir(), 'tokenkeeper-fastify-form-post-'));
+
+  beforeAll(async () => {
+    provider = await startTestProvider();
+    // Registered as "second", one of the dev provider's redirect URIs, answering with response_mode=form_post.
+    const second = { ...devProvider(provider.issuer), clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, authorizationParams: { response_mode: 'form_post' } };
+    tokenkeeper = await createTokenkeeper({
+      database: `sqlite:${join(folder, 'app.db')}`,
+      encryptionKeys: [TEST_ENCRYPTION_KEY],
+      providers: { second },
+      resolveUser: (identity) => (identity.email === 'alice@example.test' ? 'host-alice' : null),
+    });
+    host = hostApp(tokenkeeper);
+    await host.app.ready();
+  });
+  afterAll(async () => {
+    await host?.app.close();
+    await tokenkeeper?.close();
+    await provider?.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('posted with the sign-in cookie (a provider on the same site), the answer finishes the sign-in at once', async () => {
+    const landed = await signIn(host.browser(), 'alice', '/auth/second/login');
+    expect(JSON.parse(landed.text)).toEqual({ path: '/', user: 'host-alice' });
+  });
+
+  it('posted from the provider’s site (no sign-in cookie), the answer is posted again from this one, and the sign-in completes', async () => {
+    const browser = host.browser();
+    let page = await browser.get(`${APP_ORIGIN}/auth/second/login`);
+    for (let step = 0; !page.text.includes('name="code"') && step < 3; step += 1) {
+      page = await browser.submitForm(page, page.text.includes('name="password"') ? { username: 'alice', password: 'alice' } : {});
+    }
+    // The provider's page posts across sites: a browser without this site's cookies plays that post.
+    const relay = await host.browser().submitForm(page);
+    expect(relay.status).toBe(200);
+    expect(relay.headers.get('content-security-policy')).toMatch(/^default-src 'none'; script-src 'sha256-/);
+    expect(relay.text).toContain('name="tokenkeeper_relayed" value="1"');
+    const landed = await browser.submitForm(relay);
+    expect(JSON.parse(landed.text)).toEqual({ path: '/', user: 'host-alice' });
+    expect(host.signIns.at(-1)).toMatchObject({ user: { externalId: 'host-alice' } });
+
+    // Relayed from a browser without the sign-in cookie: refused, not relayed again.
+    const elsewhere = await host.browser().submitForm(relay);
+    expect(elsewhere.status).toBe(400);
+    expect(JSON.parse(elsewhere.text)).toMatchObject({ error: 'invalid_state' });
+  });
+});

@@ -9,6 +9,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ProviderUnavailableError, TokenkeeperError, UnknownProviderError } from '../client/errors.js';
+import { formPostParameters, formPostRelayPage, isRelayedFormPost } from '../client/form-post-relay.js';
 import { safeNextPath } from '../client/safe-next.js';
 import type { SignInResult, Tokenkeeper, UserRef } from '../library/create-tokenkeeper.js';
 import { SIGN_IN_TRANSACTION_TTL_SECONDS } from '../client/authorization.js';
@@ -197,18 +198,33 @@ const tokenkeeperRoutes: FastifyPluginAsync<TokenkeeperPluginOptions> = async (f
       return reply.redirect(started.url.href, 303);
     }));
 
-    routes.get<ProviderRoute>(`${prefix}/:provider/callback`, { exposeHeadRoute: false }, answering(async (request, reply) => {
-      const provider = providerOf(request);
+    /** Finishes the sign-in with the provider's answer, given as the callback URL with its query. */
+    const finish = async (request: FastifyRequest<ProviderRoute>, reply: FastifyReply, provider: string, callbackUrl: string) => {
       const transaction = readCookie(request.headers.cookie, cookieName(provider));
       // Used once, whatever the outcome: a failed sign-in starts again from the login route.
       setCookie(reply, cookieName(provider), '', { path: callbackPath(provider), maxAge: 0, secure });
       reply.header('cache-control', 'no-store');
       // No cookie (another browser, expired, used already) is refused by finish() as invalid_state.
-      const finished = await tokenkeeper.signIn.finish(provider, request.url, transaction ?? '');
+      const finished = await tokenkeeper.signIn.finish(provider, callbackUrl, transaction ?? '');
       // Checked again: the host's own code may have started this sign-in with a next of its choosing.
       const result = { ...finished, next: sameOriginPath(finished.next, origin) };
       if (options.onSignIn) return options.onSignIn(request, reply, result);
       return reply.redirect(result.next ?? '/', 303);
+    };
+
+    routes.get<ProviderRoute>(`${prefix}/:provider/callback`, { exposeHeadRoute: false }, answering(async (request, reply) => finish(request, reply, providerOf(request), request.url)));
+
+    // response_mode=form_post (Sign in with Apple): posted from the provider's site, the answer comes without the
+    // sign-in cookie, so it is posted again from this site first (client/form-post-relay.ts). The state does the
+    // work of a CSRF check here.
+    routes.post<ProviderRoute>(`${prefix}/:provider/callback`, answering(async (request, reply) => {
+      const provider = providerOf(request);
+      const parameters = formPostParameters(request.body);
+      if (readCookie(request.headers.cookie, cookieName(provider)) === undefined && !isRelayedFormPost(request.body)) {
+        const page = formPostRelayPage(callbackPath(provider), parameters);
+        return reply.header('content-security-policy', page.contentSecurityPolicy).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(page.html);
+      }
+      return finish(request, reply, provider, `${callbackPath(provider)}?${parameters}`);
     }));
 
     routes.post<ProviderRoute>(`${prefix}/:provider/disconnect`, answering(async (request, reply) => {
@@ -231,7 +247,10 @@ const tokenkeeperRoutes: FastifyPluginAsync<TokenkeeperPluginOptions> = async (f
  *   provider), keeping the sealed transaction in an HttpOnly cookie for ten
  *   minutes; `next` is kept when it is a path on this site.
  * - `GET <prefix>/:provider/callback` finishes it (the user, identity and
- *   encrypted tokens stored), then calls onSignIn.
+ *   encrypted tokens stored), then calls onSignIn. `POST` does the same for a
+ *   provider that answers with `response_mode=form_post` (Sign in with
+ *   Apple): posted from the provider's site without the sign-in cookie, it
+ *   first answers with a page that posts it again from this site.
  * - `POST <prefix>/:provider/disconnect` revokes and deletes the signed-in
  *   user's tokens for the provider and unlinks it; 303 to `next` or `/`,
  *   or `{ revoked, unlinked }` to a request that accepts JSON only.

@@ -25,7 +25,7 @@ describe('the form_post relay', () => {
   });
 
   it('posts to the action with the marker; its one script is the one its CSP allows by hash; at most 20 fields', () => {
-    const many = new URLSearchParams(Array.from({ length: 30 }, (_, i) => [`f${i}`, String(i)]));
+    const many = new URLSearchParams(Array.from({ length: 30 }, (_, i): [string, string] => [`f${i}`, String(i)]));
     const { html, contentSecurityPolicy } = formPostRelayPage('/auth/apple/callback', many);
     expect(html).toContain('<form method="post" action="/auth/apple/callback">');
     expect(html.match(/<input type="hidden"/g)).toHaveLength(21);

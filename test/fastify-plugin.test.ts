@@ -79,7 +79,8 @@ describe('tokenkeeper/fastify', () => {
     tokenkeeper = await createTokenkeeper({
       database: `sqlite:${join(folder, 'app.db')}`,
       encryptionKeys: [TEST_ENCRYPTION_KEY],
-      providers: { toolkit, second: { ...toolkit, displayName: 'Second' } },
+      // "posted" asks the provider to answer with response_mode=form_post, as Sign in with Apple does.
+      providers: { toolkit, second: { ...toolkit, displayName: 'Second' }, posted: { ...toolkit, displayName: 'Posted', authorizationParams: { response_mode: 'form_post' } } },
       resolveUser: (identity) => hostIds.get(identity.email ?? '') ?? null,
     });
     host = hostApp(tokenkeeper);
@@ -287,42 +288,15 @@ describe('tokenkeeper/fastify', () => {
       await app.close();
     }
   });
-});
-
-describe('tokenkeeper/fastify with a provider that answers by form_post', () => {
-  let provider: DevProvider;
-  let tokenkeeper: Tokenkeeper;
-  let host: ReturnType<typeof hostApp>;
-  const folder = mkdtempSync(join(tmpdir(), 'tokenkeeper-fastify-form-post-'));
-
-  beforeAll(async () => {
-    provider = await startTestProvider();
-    // Registered as "second", one of the dev provider's redirect URIs, answering with response_mode=form_post.
-    const second = { ...devProvider(provider.issuer), clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, authorizationParams: { response_mode: 'form_post' } };
-    tokenkeeper = await createTokenkeeper({
-      database: `sqlite:${join(folder, 'app.db')}`,
-      encryptionKeys: [TEST_ENCRYPTION_KEY],
-      providers: { second },
-      resolveUser: (identity) => (identity.email === 'alice@example.test' ? 'host-alice' : null),
-    });
-    host = hostApp(tokenkeeper);
-    await host.app.ready();
-  });
-  afterAll(async () => {
-    await host?.app.close();
-    await tokenkeeper?.close();
-    await provider?.close();
-    rmSync(folder, { recursive: true, force: true });
-  });
 
   it('posted with the sign-in cookie (a provider on the same site), the answer finishes the sign-in at once', async () => {
-    const landed = await signIn(host.browser(), 'alice', '/auth/second/login');
+    const landed = await signIn(host.browser(), 'alice', '/auth/posted/login');
     expect(JSON.parse(landed.text)).toEqual({ path: '/', user: 'host-alice' });
   });
 
   it('posted from the provider’s site (no sign-in cookie), the answer is posted again from this one, and the sign-in completes', async () => {
     const browser = host.browser();
-    let page = await browser.get(`${APP_ORIGIN}/auth/second/login`);
+    let page = await browser.get(`${APP_ORIGIN}/auth/posted/login`);
     for (let step = 0; !page.text.includes('name="code"') && step < 3; step += 1) {
       page = await browser.submitForm(page, page.text.includes('name="password"') ? { username: 'alice', password: 'alice' } : {});
     }

@@ -19,8 +19,13 @@ export const TEST_ENCRYPTION_KEY = generateEncryptionKey();
 
 /** The test app's client at the dev provider, for an app whose public origin is appOrigin. */
 export function testProviderClient(appOrigin: string = APP_ORIGIN): DevProviderClient {
-  // "second" is for tests that register the same dev provider under a second name (linking providers).
-  return { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [`${appOrigin}/auth/toolkit/callback`, `${appOrigin}/auth/second/callback`] };
+  // "second" is for tests that register the same dev provider under a second name (linking providers);
+  // "posted" for one that asks it to answer with response_mode=form_post.
+  return {
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    redirectUris: [`${appOrigin}/auth/toolkit/callback`, `${appOrigin}/auth/second/callback`, `${appOrigin}/auth/posted/callback`],
+  };
 }
 
 /** The dev provider as the test apps expect it (client, redirect URI), for sharing between app instances. */

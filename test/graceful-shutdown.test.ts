@@ -7,7 +7,7 @@ import { startDevProvider, type DevProvider } from '../src/dev-provider/index.js
 import { TestBrowser } from './support/browser.js';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy.js';
 import { DIALECTS, type TestDatabase } from './support/postgres.js';
-import { ensureBuilt, freePort, signInAt, startServerProcesses, type ServerProcess } from './support/server-processes.js';
+import { ensureBuilt, freePorts, signInAt, startServerProcesses, type ServerProcess } from './support/server-processes.js';
 import { CLIENT_ID, CLIENT_SECRET } from './support/test-app.js';
 
 const postgres = DIALECTS.find((dialect) => dialect.name === 'postgres');
@@ -68,7 +68,7 @@ describe.skipIf(!postgres.available)('SIGTERM to `tokenkeeper serve` processes o
   beforeAll(async () => {
     await ensureBuilt();
     database = await postgres.openTestDatabase({ migrate: false });
-    const ports = [await freePort(), await freePort(), await freePort()];
+    const ports = await freePorts(3);
     baseUrl = `http://127.0.0.1:${ports[0]}`;
     provider = await startDevProvider({
       port: 0,

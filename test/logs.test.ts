@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DIALECTS, type TestDatabase } from './support/postgres.js';
-import { ensureBuilt, freePort, startServerProcesses, type ServerProcess } from './support/server-processes.js';
+import { ensureBuilt, freePorts, startServerProcesses, type ServerProcess } from './support/server-processes.js';
 import { startTestProvider, startTestApp, type TestApp } from './support/test-app.js';
 import type { DevProvider } from '../src/dev-provider/index.js';
 
@@ -62,10 +62,10 @@ describe('tokenkeeper serve output', () => {
   /** `serve` with no provider configured (the dev provider starts), stdout a pipe as under a process manager. */
   async function serve(env: Record<string, string>): Promise<{ server: ServerProcess; port: number }> {
     cwd = mkdtempSync(join(tmpdir(), 'tokenkeeper-logs-'));
-    const [port] = [await freePort()];
-    server = (await startServerProcesses({ count: 1, ports: [port!], cwd, env: { DEV_PROVIDER_PORT: String(await freePort()), ...env } }))[0]!;
+    const [port, providerPort] = (await freePorts(2)) as [number, number];
+    server = (await startServerProcesses({ count: 1, ports: [port], cwd, env: { DEV_PROVIDER_PORT: String(providerPort), ...env } }))[0]!;
     await vi.waitFor(() => expect(server!.stdout()).toContain('Tokenkeeper is running'), { timeout: 10_000 });
-    return { server, port: port! };
+    return { server, port };
   }
 
   it('is JSON lines only when stdout is not a terminal: the banner is one log line, no request lines in development', async () => {

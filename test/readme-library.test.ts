@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TestBrowser } from './support/browser.js';
 import { linkDependencies } from './support/example-app.js';
-import { ensureBuilt, freePort, spawnServer, type SpawnedServer } from './support/server-processes.js';
+import { ensureBuilt, freePorts, spawnServer, type SpawnedServer } from './support/server-processes.js';
 
 function readmeProgram(): string {
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
@@ -29,7 +29,7 @@ describe("README's library program", () => {
   it('runs from an empty folder with the package installed: sign in as alice, see her user, connection and notes', async () => {
     const program = readmeProgram();
     expect(program).toContain("from 'tokenkeeper'");
-    const [port, providerPort] = [await freePort(), await freePort()];
+    const [port, providerPort] = (await freePorts(2)) as [number, number];
     const moved = program.replaceAll('3000', String(port)).replaceAll('4000', String(providerPort));
     writeFileSync(join(folder, 'app.mjs'), moved);
     await ensureBuilt();

@@ -4,7 +4,7 @@ import { startDevProvider, type DevProvider } from '../src/dev-provider/index.js
 import { TestBrowser } from './support/browser.js';
 import { DIALECTS, type TestDatabase } from './support/postgres.js';
 import { isAlive } from './support/process-alive.js';
-import { ensureBuilt, freePort, signInAt, startServerProcesses, type ServerProcess } from './support/server-processes.js';
+import { ensureBuilt, freePorts, signInAt, startServerProcesses, type ServerProcess } from './support/server-processes.js';
 import { CLIENT_ID, CLIENT_SECRET } from './support/test-app.js';
 
 const postgres = DIALECTS.find((dialect) => dialect.name === 'postgres');
@@ -19,7 +19,7 @@ describe.skipIf(!postgres.available)('tokenkeeper serve processes sharing one Po
     await ensureBuilt();
     database = await postgres.openTestDatabase({ migrate: false });
     // The browser comes back to process 1, so its origin is everyone's BASE_URL.
-    const ports = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const ports = await freePorts(4);
     const baseUrl = `http://127.0.0.1:${ports[0]}`;
     provider = await startDevProvider({
       port: 0,

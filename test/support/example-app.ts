@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TestBrowser, type BrowserResponse } from './browser.js';
-import { ensureBuilt, freePort, spawnServer, type SpawnedServer } from './server-processes.js';
+import { ensureBuilt, freePorts, spawnServer, type SpawnedServer } from './server-processes.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -66,7 +66,7 @@ export async function startExample(name: string, env: Record<string, string> = {
   const main = /^node (\S+)$/.exec(start)?.[1];
   if (!main) throw new Error(`examples/${name}/package.json: "start" must be "node <file>" (got "${start}")`);
 
-  const [port, providerPort] = [await freePort(), await freePort()];
+  const [port, providerPort] = (await freePorts(2)) as [number, number];
   const baseUrl = `http://localhost:${port}`;
   const server = spawnServer({
     name: `examples/${name}`,

@@ -3,7 +3,7 @@
  * production behind a load balancer:
  *
  *   await ensureBuilt();
- *   const ports = [await freePort(), await freePort()];
+ *   const ports = await freePorts(2);
  *   const baseUrl = `http://127.0.0.1:${ports[0]}`;   // the origin the browser uses for the callback
  *   const servers = await startServerProcesses({ count: 2, ports, env: { BASE_URL: baseUrl, DATABASE_URL: url, … } });
  *   await signInAt(browser, servers[0].origin, 'alice');
@@ -42,7 +42,7 @@ export interface StartServerProcessesOptions {
   count: number;
   /** The environment of every child (DATABASE_URL, BASE_URL, OAUTH_PROVIDERS, …); PORT and HOST are set per child. */
   env: Record<string, string>;
-  /** The port of each child, when the caller needs them first (e.g. for BASE_URL); default: freePort() each. */
+  /** The port of each child, when the caller needs them first (e.g. for BASE_URL); default: distinct free ports. */
   ports?: number[];
   /** Working folder (where `.env` and `./data` would be read); default: a fresh temporary folder. */
   cwd?: string;
@@ -76,9 +76,9 @@ process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-import { freePort } from './free-port.js';
+import { freePort, freePorts } from './free-port.js';
 
-export { freePort };
+export { freePort, freePorts };
 
 let building: Promise<void> | undefined;
 
@@ -160,7 +160,7 @@ export async function startServerProcesses(options: StartServerProcessesOptions)
     throw new Error(`startServerProcesses: ${options.ports.length} ports given for ${count} processes`);
   }
   if (!existsSync(CLI_MAIN)) throw new Error(`${CLI_MAIN} is missing: call ensureBuilt() first`);
-  const ports = options.ports ?? (await Promise.all(Array.from({ length: count }, () => freePort())));
+  const ports = options.ports ?? (await freePorts(count));
   const temporaryCwd = options.cwd === undefined ? mkdtempSync(join(tmpdir(), 'tokenkeeper-serve-')) : undefined;
   const cwd = options.cwd ?? (temporaryCwd as string);
   const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;

@@ -1,6 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 
-const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+const sha256 = (value: string) => hash('sha256', value, 'buffer');
 
 /**
  * A check of `Authorization: Bearer <token>` (RFC 6750 §2.1; the scheme is

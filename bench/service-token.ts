@@ -1,13 +1,15 @@
 // Case: requests/s through the service API's POST …/access-token for a valid
 // token, the real app vs a bare Fastify route with the same bearer-key check
-// answering a fixed JSON. Each server runs in a process of its own; the load
-// runs on a worker thread of this one, on keep-alive connections.
+// answering a fixed JSON, and vs that route writing the audit entry the app
+// writes for every token it hands out (so the audit's share and the rest of
+// the app's work show apart). Each server runs in a process of its own; the
+// load runs on a worker thread of this one, on keep-alive connections.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runServices } from '../src/cli/services.command.js';
 import type { DevProvider } from '../src/dev-provider/index.js';
-import { freePort } from '../test/support/free-port.js';
+import { freePorts } from '../test/support/free-port.js';
 import { startBenchProvider } from './lib/app.js';
 import { startLoadWorker, type LoadOptions, type MeasuredLoad } from './lib/load.js';
 import { percent } from './lib/loop.js';
@@ -44,6 +46,8 @@ async function createKey(app: ServedApp): Promise<string> {
   return stdout.trimEnd().split('\n').at(-1)!;
 }
 
+type Described = ReturnType<typeof describe>;
+
 function describe(runs: MeasuredLoad[]) {
   const latencies = runs.flatMap((run) => run.latenciesMs);
   const seconds = runs.reduce((sum, run) => sum + run.seconds, 0);
@@ -74,57 +78,79 @@ export async function serviceTokenThroughput(options: ServiceTokenOptions = {}):
   const worker = await startLoadWorker();
   let provider: DevProvider | undefined;
   let bare: ServerProcess | undefined;
+  let audited: ServerProcess | undefined;
   let tokenkeeper: ServedApp | undefined;
+  const auditFolder = mkdtempSync(join(tmpdir(), 'tokenkeeper-bench-audit-'));
   try {
     provider = await startBenchProvider();
     // The limit counted but never reached: its cost is measured, not its refusals.
     tokenkeeper = await startServedApp({ provider, env: { SERVICE_RATE_LIMIT: '10000000' } });
     const key = await createKey(tokenkeeper);
     const me = (await (await fetch(`${tokenkeeper.url}/api/me`, { headers: { cookie: tokenkeeper.cookie } })).json()) as { user: { id: string } };
-    bare = await startServerProcess({
-      name: 'bare service',
-      module: new URL(import.meta.url.endsWith('.js') ? './lib/bare-service-main.js' : './lib/bare-service-main.ts', import.meta.url),
-      port: await freePort(),
-      env: { SERVICE_KEY: key },
-    });
+    const bareService = (name: string, env: Record<string, string>) =>
+      startServerProcess({
+        name,
+        module: new URL(import.meta.url.endsWith('.js') ? './lib/bare-service-main.js' : './lib/bare-service-main.ts', import.meta.url),
+        port: ports.shift()!,
+        env: { SERVICE_KEY: key, ...env },
+      });
+    const ports = await freePorts(2);
+    bare = await bareService('bare service', {});
+    audited = await bareService('bare service with the audit entry', { AUDIT_DATABASE_URL: `sqlite:${join(auditFolder, 'audit.db')}` });
     const path = `/api/v1/users/${me.user.id}/connections/toolkit/access-token`;
     const request = { method: 'POST' as const, headers: { authorization: `Bearer ${key}` } };
     const sides: Array<[string, LoadOptions, ServerProcess, MeasuredLoad[]]> = [
       ['bare service', { ...load, ...request, url: `${bare.url}${path}` }, bare, []],
+      ['bare service with the audit entry', { ...load, ...request, url: `${audited.url}${path}` }, audited, []],
       ['Tokenkeeper', { ...load, ...request, url: `${tokenkeeper.url}${path}` }, tokenkeeper, []],
     ];
 
-    log('service access-token: warming up both');
+    log('service access-token: warming up all three');
     for (let pass = 0; pass < 2; pass += 1) for (const [, run, server] of sides) await worker.run({ ...run, warmupMs: 2500, durationMs: 500 }, server);
+    // Each round rotates the order, so every server runs first, second and third equally often.
     for (let turn = 1; turn <= rounds; turn += 1) {
-      const order = turn % 2 === 0 ? [...sides].reverse() : sides;
+      const order = sides.map((_, index) => sides[(index + turn) % sides.length]!);
       for (const [name, run, server, runs] of order) {
         await settle();
         log(`service access-token: round ${turn}/${rounds}, ${name}`);
         runs.push(await worker.run(run, server));
       }
     }
-    const base = describe(sides[0]![3]);
-    const tk = describe(sides[1]![3]);
-    const pairs = tk.rounds.map((opsPerSec, index) => opsPerSec / base.rounds[index]!);
-    const ratio = median(pairs);
-    const interval = medianInterval(pairs);
-    const intervalText = interval ? `${round(interval.coverage * 100, 1)} % interval for the median ${round(interval.low, 2)}–${round(interval.high, 2)}` : 'too few rounds for an interval';
-    const setup = `POST with the key, no body, ${load.concurrency} keep-alive conns, 2×3 s warm-up of both, then ${rounds}×(${load.warmupMs / 1000} s warm-up + ${load.durationMs / 1000} s) of each, alternating; each server in a process of its own (Tokenkeeper: \`tokenkeeper serve\`, SQLite, LOG_LEVEL=warn)`;
+    const [base, withAudit, tk] = sides.map((side) => describe(side[3])) as [Described, Described, Described];
+    const versus = (side: Described, baseline: Described) => {
+      const pairs = side.rounds.map((opsPerSec, index) => opsPerSec / baseline.rounds[index]!);
+      const interval = medianInterval(pairs);
+      const intervalText = interval ? `${round(interval.coverage * 100, 1)} % interval for the median ${round(interval.low, 2)}–${round(interval.high, 2)}` : 'too few rounds for an interval';
+      return { ratio: median(pairs), text: `${intervalText} (per round ${pairs.map((pair) => round(pair, 2)).join(' / ')}); CPU/req ${round(side.cpuMsPerRequest / baseline.cpuMsPerRequest, 2)}×` };
+    };
+    const auditVsBase = versus(withAudit, base);
+    const tkVsBase = versus(tk, base);
+    const tkVsAudit = versus(tk, withAudit);
+    const setup = `POST with the key, no body, ${load.concurrency} keep-alive conns, 2×3 s warm-up of each, then ${rounds}×(${load.warmupMs / 1000} s warm-up + ${load.durationMs / 1000} s) of each, order rotated every round; each server in a process of its own (Tokenkeeper: \`tokenkeeper serve\`, SQLite, LOG_LEVEL=warn)`;
     return [
       { name: 'service access-token: bare Fastify (baseline)', opsPerSec: base.summary.opsPerSec, p50Ms: base.summary.p50, p99Ms: base.summary.p99, notes: `same key check (format, SHA-256, constant-time compare), fixed JSON; ${setup}; ${base.notes}` },
+      {
+        name: 'service access-token: bare + audit entry',
+        opsPerSec: withAudit.summary.opsPerSec,
+        p50Ms: withAudit.summary.p50,
+        p99Ms: withAudit.summary.p99,
+        ratio: auditVsBase.ratio,
+        notes: `the baseline, and before answering the audit entry Tokenkeeper writes for every token handed out, written as Tokenkeeper writes it (its audit_log table on a SQLite file of its own, its group commit); vs baseline = median of the per-round ratios; ${auditVsBase.text} baseline; ${withAudit.notes}`,
+      },
       {
         name: 'service access-token: Tokenkeeper [sqlite]',
         opsPerSec: tk.summary.opsPerSec,
         p50Ms: tk.summary.p50,
         p99Ms: tk.summary.p99,
-        ratio,
-        notes: `vs baseline = median of the per-round ratios; target ≥ ${SERVICE_TOKEN_TARGET_RATIO}×: ${ratio >= SERVICE_TOKEN_TARGET_RATIO ? 'met' : 'NOT met'}; ${intervalText} (per round ${pairs.map((pair) => round(pair, 2)).join(' / ')}); CPU/req ${round(tk.cpuMsPerRequest / base.cpuMsPerRequest, 2)}× baseline; each answer reads the key, the user and the token and writes an audit entry; ${tk.notes}`,
+        ratio: tkVsBase.ratio,
+        notes: `vs baseline = median of the per-round ratios; target ≥ ${SERVICE_TOKEN_TARGET_RATIO}×: ${tkVsBase.ratio >= SERVICE_TOKEN_TARGET_RATIO ? 'met' : 'NOT met'}; ${tkVsBase.text} baseline; vs bare + audit entry ${round(tkVsAudit.ratio, 2)}×, ${tkVsAudit.text}; each answer reads the key, the user and the token and writes an audit entry; ${tk.notes}`,
       },
     ];
   } finally {
     await tokenkeeper?.close();
     await bare?.close();
+    await audited?.close();
+    rmSync(auditFolder, { recursive: true, force: true });
     await provider?.close();
     await worker.close();
   }

@@ -87,6 +87,7 @@ export async function serviceTokenThroughput(options: ServiceTokenOptions = {}):
     tokenkeeper = await startServedApp({ provider, env: { SERVICE_RATE_LIMIT: '10000000' } });
     const key = await createKey(tokenkeeper);
     const me = (await (await fetch(`${tokenkeeper.url}/api/me`, { headers: { cookie: tokenkeeper.cookie } })).json()) as { user: { id: string } };
+    const ports = await freePorts(2);
     const bareService = (name: string, env: Record<string, string>) =>
       startServerProcess({
         name,
@@ -94,7 +95,6 @@ export async function serviceTokenThroughput(options: ServiceTokenOptions = {}):
         port: ports.shift()!,
         env: { SERVICE_KEY: key, ...env },
       });
-    const ports = await freePorts(2);
     bare = await bareService('bare service', {});
     audited = await bareService('bare service with the audit entry', { AUDIT_DATABASE_URL: `sqlite:${join(auditFolder, 'audit.db')}` });
     const path = `/api/v1/users/${me.user.id}/connections/toolkit/access-token`;

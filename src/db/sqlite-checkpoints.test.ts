@@ -1,6 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Driver from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startBackgroundCheckpoints, type BackgroundCheckpoints } from './sqlite-checkpoints.js';
@@ -81,5 +84,28 @@ describe('startBackgroundCheckpoints', () => {
     expect(checkpoints.running).toBe(false);
     expect(writer.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
     await checkpoints.close();
+  });
+
+  it('keeps its process alive until the worker has stopped, so a close awaited last is not cut short', () => {
+    const { path, folder, write } = walDatabase();
+    write();
+    // A process whose last work is the close: nothing else keeps its event loop going while the worker stops.
+    const script = join(folder, 'close-last.mjs');
+    writeFileSync(
+      script,
+      `
+      import Driver from ${JSON.stringify(pathToFileURL(createRequire(import.meta.url).resolve('better-sqlite3')).href)};
+      import { startBackgroundCheckpoints } from ${JSON.stringify(new URL('./sqlite-checkpoints.ts', import.meta.url).href)};
+      const writer = new Driver(${JSON.stringify(path)});
+      const checkpoints = startBackgroundCheckpoints(${JSON.stringify(path)}, writer, { startAtWalBytes: 100_000, intervalMs: 20 });
+      while (writer.pragma('wal_autocheckpoint', { simple: true }) !== 10_000) await new Promise((resolve) => setTimeout(resolve, 10));
+      await checkpoints.close();
+      writer.close();
+      console.log('closed');
+      `,
+    );
+    const child = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 20_000 });
+    // Cut short, Node ends with exit code 13 (a top-level await left pending) and the line is never printed.
+    expect({ status: child.status, stdout: child.stdout.trim() }, child.stderr).toEqual({ status: 0, stdout: 'closed' });
   });
 });

@@ -111,10 +111,15 @@ export function startBackgroundCheckpoints(path: string, writer: SqliteDatabase.
         const running = worker;
         worker = undefined;
         if (running && writer.open) writer.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES}`);
-        stopped = running ? new Promise((resolve) => {
-          running.once('exit', resolve);
-          running.postMessage('stop');
-        }) : Promise.resolve();
+        stopped = running
+          ? new Promise((resolve) => {
+              // Unref'd, the worker would not keep this process alive until its exit: with nothing else left to run,
+              // Node would end here with the close still pending (exit code 13 under a top-level await, as in the CLI).
+              running.ref();
+              running.once('exit', resolve);
+              running.postMessage('stop');
+            })
+          : Promise.resolve();
       }
       return stopped.then(() => undefined);
     },

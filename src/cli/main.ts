@@ -19,7 +19,7 @@ Commands:
   doctor          check the configuration, database, encryption keys and providers (ok/warn/fail per line)
   backup <file> [--force]
                   copy the SQLite database while the server runs (PostgreSQL: use pg_dump)
-  createsuperuser [--username U --email E [--password-stdin]] [--update]
+  createsuperuser [--username U --email E [--password-stdin]] [--update [--allow-provider-user]]
                   create a staff superuser who signs in at /admin/login (asks on a terminal)
   tokens list [--json] [--provider <name>] [--status active|needs_reauth] [--limit N]
                   list stored tokens, newest first (never their values)
@@ -34,7 +34,7 @@ Commands:
                   create a key for the service API; prints it once, alone on the last line
   services list [--json] | services revoke <name> | services rotate <name> [--grace-seconds N]
                   list, revoke or rotate service keys
-  dev-provider    run the local OpenID provider alone (demo accounts alice, bob)
+  dev-provider    run the local OpenID provider alone (demo accounts alice, bob, mallory)
   help            show this help
 
 Configuration comes from the environment and .env in the working folder (see README).`;

@@ -124,6 +124,24 @@ describe('tokenkeeper backup', () => {
     expect(readFileSync(databasePath).equals(before)).toBe(true);
   });
 
+  it('refuses a folder as the destination, even with --force, before copying anything', async () => {
+    const target = mkdtempSync(join(folder, 'a-folder-'));
+    const result = await backupCli([target, '--force']);
+    expect(result).toEqual({ code: 1, stdout: '', stderr: `tokenkeeper backup: the backup failed: ${target} is a folder: give the backup a file name, e.g. ${join(target, 'tokenkeeper-backup.db')}\n` });
+    expect(readdirSync(target)).toEqual([]);
+    expect(readdirSync(folder).filter((name) => name.includes('partial'))).toEqual([]);
+  });
+
+  it('names the folder it cannot write in, never the copy\'s temporary file', async () => {
+    const notAFolder = join(folder, 'plain-file');
+    writeFileSync(notAFolder, 'x');
+    expect(await backupCli([join(notAFolder, 'backup.db')])).toEqual({ code: 1, stdout: '', stderr: `tokenkeeper backup: the backup failed: ${notAFolder} is not a folder\n` });
+    // The copy is made under a longer temporary name beside the destination; when that cannot be created (here: a
+    // name that fits, whose temporary one is past the 255 bytes a file name may have), the error names the folder.
+    const longName = join(folder, `${'b'.repeat(240)}.db`);
+    expect(await backupCli([longName])).toEqual({ code: 1, stdout: '', stderr: `tokenkeeper backup: the backup failed: cannot write a file in ${folder} (ENAMETOOLONG)\n` });
+  });
+
   it('for PostgreSQL, says to use pg_dump and exits 2', async () => {
     const destination = join(folder, 'pg.dump');
     const result = await backupCli([destination], { DATABASE_URL: 'postgres://tokenkeeper:s3cret@db.internal:5432/tokenkeeper' });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, linkSync, openSync, realpathSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, openSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 
@@ -42,11 +42,17 @@ export async function backupSqliteDatabase(source: string, destination: string, 
   const live = realpathSync(sourcePath);
   const targetReal = existsSync(target) ? realpathSync(target) : join(realpathSync(dirnameOrThrow(target)), basename(target));
   if (targetReal === live || targetReal.startsWith(`${live}-`)) throw new Error(`${target} is the database itself (or one of its files)`);
+  if (existsSync(target) && statSync(target).isDirectory()) throw new Error(`${target} is a folder: give the backup a file name, e.g. ${join(target, 'tokenkeeper-backup.db')}`);
   if (existsSync(target) && !options.force) throw new BackupTargetExistsError(`${target} already exists (use --force to replace it)`);
 
   const partial = join(dirname(target), `.${basename(target)}.partial-${randomBytes(6).toString('hex')}`);
   // Made here, 0600 and exclusively, because SQLite would create it world-readable (SQLITE_DEFAULT_FILE_PERMISSIONS).
-  closeSync(openSync(partial, 'wx', 0o600));
+  try {
+    closeSync(openSync(partial, 'wx', 0o600));
+  } catch (error) {
+    // The copy's temporary name means nothing to the caller: the folder is what could not be written.
+    throw new Error(`cannot write a file in ${dirname(target)} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
+  }
   try {
     const result = await copyPages(sourcePath, partial, options);
     const copy = new SqliteDatabase(partial, { fileMustExist: true });
@@ -101,5 +107,6 @@ async function copyPages(sourcePath: string, partial: string, options: SqliteBac
 function dirnameOrThrow(target: string): string {
   const folder = dirname(target);
   if (!existsSync(folder)) throw new Error(`the folder ${folder} does not exist`);
+  if (!statSync(folder).isDirectory()) throw new Error(`${folder} is not a folder`);
   return folder;
 }

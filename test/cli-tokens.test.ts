@@ -105,6 +105,17 @@ describeEachDialect('tokenkeeper tokens', (dialect) => {
     expect(JSON.parse((await tokensCli(['list', '--json', '--status', 'needs_reauth'], env)).stdout)).toEqual([]);
   });
 
+  it('list --provider with a name no provider has says so on stderr; a configured one with no tokens lists nothing quietly', async () => {
+    await signedInUser(app(), 'alice');
+    expect(await tokensCli(['list', '--provider', 'tolkit'], env)).toEqual({
+      code: 0,
+      stdout: 'No tokens.\n',
+      stderr: 'tokenkeeper tokens list: no provider named "tolkit" is configured (configured: toolkit)\n',
+    });
+    expect(JSON.parse((await tokensCli(['list', '--json', '--provider', 'tolkit'], env)).stdout)).toEqual([]);
+    expect(await tokensCli(['list', '--provider', 'toolkit', '--status', 'needs_reauth'], env)).toEqual({ code: 0, stdout: 'No tokens.\n', stderr: '' });
+  });
+
   it('refresh gets a new access token from the provider (one refresh) and prints the new expiry, not the token', async () => {
     const bob = await signedInUser(app(), 'bob');
     const id = await tokenIdOf(bob.userId);

@@ -114,6 +114,11 @@ async function listTokens(services: Tokenkeeper, command: Extract<TokensCommand,
   } else {
     io.stdout.write(listings.length === 0 ? 'No tokens.\n' : `${formatTokenTable(listings, now)}\n`);
   }
+  // A mistyped --provider lists nothing, like a provider with no tokens: say which it is (stderr, so --json stays JSON).
+  // Tokens of a provider no longer configured are still listed under its name, so this is only a hint.
+  if (listings.length === 0 && command.provider !== undefined && !services.registry.has(command.provider)) {
+    io.stderr.write(`tokenkeeper tokens list: no provider named "${command.provider}" is configured (configured: ${services.registry.names.join(', ')})\n`);
+  }
 }
 
 interface FoundToken {

@@ -3,6 +3,7 @@ import type { AuditEvent } from '../../../db/audit.repository.js';
 import { absoluteTime, relativeTime } from '../../views/format.js';
 import { html } from '../../views/html.js';
 import type { AdminResource } from '../resource.js';
+import { auditObject } from '../views/audit-object.js';
 
 export const auditResource: AdminResource<AuditEvent> = {
   name: 'audit',
@@ -14,7 +15,7 @@ export const auditResource: AdminResource<AuditEvent> = {
     { label: 'When', render: (event, context) => html`<span title="${absoluteTime(event.at)}">${relativeTime(event.at, context.now)}</span> <span class="muted">${absoluteTime(event.at)}</span>` },
     { label: 'Event', render: (event) => html`<code>${event.event}</code>` },
     { label: 'Actor', render: (event) => event.actorUserId ?? '—' },
-    { label: 'Object', render: (event) => `${event.targetType ?? ''} ${event.targetId ?? ''}` },
+    { label: 'Object', render: auditObject },
     { label: 'IP', render: (event) => event.ip ?? '' },
     { label: 'Detail', render: (event) => (event.detail ? JSON.stringify(event.detail) : '') },
   ],
@@ -35,7 +36,7 @@ export const auditResource: AdminResource<AuditEvent> = {
     { label: 'Event', render: (event) => html`<code>${event.event}</code>` },
     { label: 'When', render: (event) => absoluteTime(event.at) },
     { label: 'Actor', render: (event) => (event.actorUserId ? html`<a href="/admin/users/${encodeURIComponent(event.actorUserId)}">${event.actorUserId}</a>` : '—') },
-    { label: 'Object', render: (event) => `${event.targetType ?? ''} ${event.targetId ?? ''}` },
+    { label: 'Object', render: auditObject },
     { label: 'IP', render: (event) => event.ip ?? '—' },
     { label: 'Detail', render: (event) => html`<pre>${event.detail ? JSON.stringify(event.detail, null, 2) : ''}</pre>` },
   ],

@@ -2,6 +2,7 @@ import type { AdminCounts } from '../../../db/admin-lists.js';
 import type { AuditEvent } from '../../../db/audit.repository.js';
 import { absoluteTime, relativeTime } from '../../views/format.js';
 import { html, type SafeHtml } from '../../views/html.js';
+import { auditObject } from './audit-object.js';
 
 export function auditTable(events: readonly AuditEvent[], now: number): SafeHtml {
   if (events.length === 0) return html`<p class="muted">No entries.</p>`;
@@ -9,7 +10,7 @@ export function auditTable(events: readonly AuditEvent[], now: number): SafeHtml
 <thead><tr><th>When</th><th>Event</th><th>Actor</th><th>Object</th><th>Detail</th></tr></thead>
 <tbody>${events.map(
     (event) => html`<tr><td><a href="/admin/audit/${encodeURIComponent(event.id)}" title="${absoluteTime(event.at)}">${relativeTime(event.at, now)}</a></td>
-<td><code>${event.event}</code></td><td>${event.actorUserId ?? '—'}</td><td>${event.targetType ?? ''} ${event.targetId ?? ''}</td>
+<td><code>${event.event}</code></td><td>${event.actorUserId ?? '—'}</td><td>${auditObject(event)}</td>
 <td class="muted">${event.detail ? JSON.stringify(event.detail) : ''}</td></tr>`,
   )}</tbody></table></div>`;
 }

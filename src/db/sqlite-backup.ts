@@ -40,10 +40,11 @@ export async function backupSqliteDatabase(source: string, destination: string, 
   const target = resolve(destination);
   if (!existsSync(sourcePath)) throw new Error(`there is no SQLite database at ${sourcePath}`);
   const live = realpathSync(sourcePath);
-  const targetReal = existsSync(target) ? realpathSync(target) : join(realpathSync(dirnameOrThrow(target)), basename(target));
+  const existing = existsSync(target) ? statSync(target) : undefined;
+  const targetReal = existing ? realpathSync(target) : join(realpathSync(dirnameOrThrow(target)), basename(target));
   if (targetReal === live || targetReal.startsWith(`${live}-`)) throw new Error(`${target} is the database itself (or one of its files)`);
-  if (existsSync(target) && statSync(target).isDirectory()) throw new Error(`${target} is a folder: give the backup a file name, e.g. ${join(target, 'tokenkeeper-backup.db')}`);
-  if (existsSync(target) && !options.force) throw new BackupTargetExistsError(`${target} already exists (use --force to replace it)`);
+  if (existing?.isDirectory()) throw new Error(`${target} is a folder: give the backup a file name, e.g. ${join(target, 'tokenkeeper-backup.db')}`);
+  if (existing && !options.force) throw new BackupTargetExistsError(`${target} already exists (use --force to replace it)`);
 
   const partial = join(dirname(target), `.${basename(target)}.partial-${randomBytes(6).toString('hex')}`);
   // Made here, 0600 and exclusively, because SQLite would create it world-readable (SQLITE_DEFAULT_FILE_PERMISSIONS).

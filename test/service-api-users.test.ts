@@ -37,6 +37,11 @@ describeEachDialect('service API: users', (dialect) => {
     ]);
     expect(api.document).toMatchObject({ components: { securitySchemes: { serviceKey: { type: 'http', scheme: 'bearer' } } } });
     expect(Object.keys(api.document.paths['/api/v1/users/{id}']!).sort()).toEqual(['get', 'patch']);
+    // A body is required where the route needs one; the access token's options all have defaults, so its body is optional.
+    const requestBody = (path: string, method: string) => (api.document.paths[path]![method] as { requestBody?: { required?: boolean } }).requestBody;
+    expect(requestBody('/api/v1/users/{id}', 'patch')?.required).toBe(true);
+    expect(requestBody('/api/v1/connect-links', 'post')?.required).toBe(true);
+    expect(requestBody('/api/v1/users/{id}/connections/{provider}/access-token', 'post')?.required).toBe(false);
     const answer = await app().runtime.app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
     expect(answer.headers['content-type']).toMatch(/^application\/json/);
   });
@@ -105,6 +110,12 @@ describeEachDialect('service API: users', (dialect) => {
     }
   });
 
+  it('GET /users by a provider not configured: 404 unknown_provider, as on every route naming a provider', async () => {
+    const answer = await api.call({ method: 'GET', template: '/users', query: { provider: 'github', subject: '1' }, key });
+    expect(answer.status).toBe(404);
+    expect(answer.body).toEqual({ error: 'unknown_provider', message: expect.stringContaining('github') });
+  });
+
   it('GET /users without exactly one selector: 400 bad_request', async () => {
     const queries: Array<Record<string, string>> = [{}, { external_id: 'a', email: 'b@c' }, { provider: 'toolkit' }, { subject: 'x' }, { email: '' }];
     for (const query of queries) {
@@ -152,6 +163,31 @@ describeEachDialect('service API: users', (dialect) => {
     const missing = await api.call({ method: 'PATCH', template: '/users/{id}', params: { id: 'no-such-user' }, key, body: { external_id: 'z' } });
     expect(missing.status).toBe(404);
     expect(missing.body.error).toBe('not_found');
+  });
+
+  it('PATCH with a body that is not JSON (a form, as curl -d sends without a Content-Type; text): 415 unsupported_media_type, saying to send JSON; nothing is changed', async () => {
+    const before = (await api.call({ method: 'GET', template: '/users/{id}', params: { id: alice.userId }, key })).body.external_id;
+    const bodies = [
+      ['application/x-www-form-urlencoded', 'external_id=from-a-form'],
+      ['text/plain', '{"external_id":"from-text"}'],
+    ] as const;
+    for (const [type, body] of bodies) {
+      const answer = await api.call({ method: 'PATCH', template: '/users/{id}', params: { id: alice.userId }, key, body, headers: { 'content-type': type } });
+      expect(answer.status, type).toBe(415);
+      expect(answer.body).toEqual({ error: 'unsupported_media_type', message: `Send the body as JSON, with Content-Type: application/json (this one came as ${type}).` });
+    }
+    expect((await api.call({ method: 'GET', template: '/users/{id}', params: { id: alice.userId }, key })).body.external_id).toBe(before);
+  });
+
+  it('PATCH without a body, or with a field the route does not take: 400 bad_request saying so', async () => {
+    const none = await api.call({ method: 'PATCH', template: '/users/{id}', params: { id: alice.userId }, key });
+    expect(none.status).toBe(400);
+    expect(none.body).toEqual({ error: 'bad_request', message: 'This request needs a JSON body, sent with Content-Type: application/json.' });
+    const unknown = await api.call({ method: 'PATCH', template: '/users/{id}', params: { id: alice.userId }, key, body: { external_id: 'crm-1', is_staff: true } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body).toEqual({ error: 'bad_request', message: 'body has a field this route does not take: "is_staff"' });
+    const wrongType = await api.call({ method: 'PATCH', template: '/users/{id}', params: { id: alice.userId }, key, body: { external_id: 5 } });
+    expect(wrongType.body.message).toBe('body.external_id must be string,null');
   });
 
   it('a key limited to some providers sees only their connections, and may not look users up at another', async () => {

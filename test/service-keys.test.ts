@@ -79,6 +79,23 @@ describeEachDialect('service keys', (dialect) => {
     expect((await getAlice(null, { authorization: `bearer ${key}` })).status).toBe(200);
   });
 
+  it('an address the API does not have (a typo, a wrong method), with a key: 404 not_found in JSON, never a CSRF refusal or a page', async () => {
+    const misses: Array<[string, string]> = [
+      ['POST', '/api/v1/users'],
+      ['DELETE', `/api/v1/users/${alice.userId}`],
+      ['PUT', `/api/v1/users/${alice.userId}`],
+      ['POST', `/api/v1/users/${alice.userId}/connections/toolkit/access-tokens`],
+      ['GET', `/api/v1/users/${alice.userId}/connections/toolkit/access-token`],
+      ['GET', '/api/v1/userz'],
+    ];
+    for (const [method, url] of misses) {
+      const answer = await app().runtime.app.inject({ method: method as 'GET', url, headers: { authorization: `Bearer ${key}`, accept: '*/*', 'content-type': 'application/json' }, payload: method === 'GET' ? undefined : '{}' });
+      expect(answer.statusCode, `${method} ${url}`).toBe(404);
+      expect(answer.headers['content-type'], `${method} ${url}`).toMatch(/^application\/json/);
+      expect(JSON.parse(answer.body)).toEqual({ error: 'not_found', message: 'There is nothing at this address.' });
+    }
+  });
+
   it('a key without the permission a route needs: 403 missing_permission, on every route', async () => {
     const keys = new Map<string, string>();
     for (const permission of ALL_PERMISSIONS) keys.set(permission, await newServiceKey(app(), `only-${permission.replace(':', '-')}`, [permission]));

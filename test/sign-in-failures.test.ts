@@ -151,6 +151,13 @@ describeEachDialect('a sign-in callback that cannot be accepted', (dialect) => {
     const asked = await browser.get(`${APP_ORIGIN}/api/nothing-here`, { headers: { accept: 'application/json' } });
     expect(asked.status).toBe(404);
     expect(JSON.parse(asked.text)).toEqual({ error: 'not_found', message: 'There is nothing at this address.' });
+    // Under /api/ every answer is JSON, whatever the request accepts.
+    const underApi = await browser.get(`${APP_ORIGIN}/api/nothing-here`, { headers: { accept: 'text/html,*/*' } });
+    expect(underApi.status).toBe(404);
+    expect(JSON.parse(underApi.text)).toEqual({ error: 'not_found', message: 'There is nothing at this address.' });
+    // A form posted to an address no route has changes nothing: 404, not a CSRF refusal.
+    const posted = await app().runtime.app.inject({ method: 'POST', url: '/acount/connections/toolkit', payload: { x: '1' } });
+    expect(posted.statusCode).toBe(404);
     const page = await browser.get(`${APP_ORIGIN}/somewhere`, { headers: { accept: 'text/html,application/xhtml+xml,application/json;q=0.9' } });
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(JSON.parse((await browser.get(`${APP_ORIGIN}/api/me`)).text)).toMatchObject({ error: 'unauthorized' });

@@ -71,6 +71,7 @@ export async function findUsers(deps: Tokenkeeper, key: ServiceKey, selector: Us
   if ('provider' in selector && key.providers !== null && !key.providers.includes(selector.provider)) {
     throw new TokenkeeperError('provider_not_allowed', `The service key "${key.name}" may use only ${key.providers.join(', ')}.`);
   }
+  if ('provider' in selector) deps.registry.get(selector.provider); // unknown_provider, as on every other route naming one
   const users = await findDirectoryUsers(deps.database.db, deps.database.dialect, selector, LOOKUP_LIMIT);
   const connections = await listDirectoryConnections(deps.database.db, users.map((user) => user.id));
   return users.map((user) => ({ ...user, connections: visibleConnections(key, connections.get(user.id)) }));

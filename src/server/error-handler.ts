@@ -13,9 +13,13 @@ declare module 'fastify' {
   }
 }
 
-/** JSON when the route answers JSON, or the request prefers JSON to HTML (an Accept without text/html); else an HTML page. */
+/**
+ * JSON when the route answers JSON, or the address is under /api/ (a typo in
+ * an API call gets JSON, not a page), or the request prefers JSON to HTML
+ * (an Accept without text/html); else an HTML page.
+ */
 function wantsJson(request: FastifyRequest): boolean {
-  if (request.routeOptions.config?.replies === 'json') return true;
+  if (request.routeOptions.config?.replies === 'json' || request.url.startsWith('/api/')) return true;
   const accept = request.headers.accept ?? '';
   return accept.includes('application/json') && !accept.includes('text/html');
 }
@@ -51,6 +55,16 @@ function codeOfClientError(status: number): ErrorCode {
   }
 }
 
+/** Fastify's message for a request it refused, or ours where a caller needs to be told what to send instead. */
+function clientErrorMessage(request: FastifyRequest, code: ErrorCode, error: FastifyError): string {
+  if (code === 'too_many_requests') return 'Too many requests: wait a minute and try again.';
+  if (code === 'unsupported_media_type' && request.routeOptions.config?.replies === 'json') {
+    const type = request.headers['content-type']?.split(';')[0]?.trim();
+    return `Send the body as JSON, with Content-Type: application/json${type ? ` (this one came as ${type.slice(0, 100)})` : ''}.`;
+  }
+  return error.message;
+}
+
 /** The code an error is answered with (as the handler below decides it): for counting failures by code. */
 export function errorCodeOf(error: unknown): ErrorCode {
   if (error instanceof TokenkeeperError) return error.code;
@@ -75,7 +89,7 @@ export function installErrorHandlers(app: FastifyInstance): void {
     if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
       const code = codeOfClientError(error.statusCode);
       request.log.info({ code, fastifyCode: error.code }, error.message);
-      return send(request, reply, code, code === 'too_many_requests' ? 'Too many requests: wait a minute and try again.' : error.message);
+      return send(request, reply, code, clientErrorMessage(request, code, error));
     }
     request.log.error({ err: error }, 'unexpected error');
     return send(request, reply, 'internal_error', 'Something went wrong on our side. Please try again.');

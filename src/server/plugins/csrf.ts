@@ -29,7 +29,8 @@ function submittedToken(request: FastifyRequest): string | undefined {
 async function csrfPlugin(app: FastifyInstance): Promise<void> {
   // A callback hook, not an async one: every request passes it, and most are GETs it lets through at once.
   app.addHook('preHandler', (request, _reply, done) => {
-    if (SAFE_METHODS.has(request.method) || request.routeOptions.config.csrf === false) return done();
+    // A request no route takes changes nothing: it gets its 404, not a CSRF refusal that would hide the typo.
+    if (SAFE_METHODS.has(request.method) || request.routeOptions.config.csrf === false || request.is404) return done();
     const token = submittedToken(request);
     const expected = app.sessions.expectedCsrfToken(request);
     if (!expected || !token || !sameSecret(token, expected)) {

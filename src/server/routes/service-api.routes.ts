@@ -1,13 +1,13 @@
 import swagger from '@fastify/swagger';
 import { Ajv } from 'ajv';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifySchemaValidationError } from 'fastify';
 import { TokenkeeperError } from '../../client/errors.js';
 import { createConnectLink } from '../../core/connect-links.js';
 import { disconnectUser, findUsers, getUser, issueAccessToken, updateExternalId, type UserWithConnections } from '../../core/service-api.js';
 import type { Tokenkeeper } from '../../core/tokenkeeper.js';
 import type { UserSelector } from '../../db/service-users.repository.js';
 import { addServiceKeyCheck, serviceCaller, SERVICE_ROUTE_CONFIG } from './service-api.auth.js';
-import { accessTokenSchema, createConnectLinkSchema, deleteConnectionSchema, getUserSchema, listUsersSchema, patchUserSchema } from './service-api.schemas.js';
+import { accessTokenSchema, createConnectLinkSchema, optionalNullableBodies, deleteConnectionSchema, getUserSchema, listUsersSchema, patchUserSchema } from './service-api.schemas.js';
 import { serviceProxyRoutes } from './service-proxy.routes.js';
 
 type UserParams = { Params: { id: string } };
@@ -44,6 +44,21 @@ function selectorOf(query: { external_id?: string; email?: string; provider?: st
 }
 
 /**
+ * A refused request's message, naming what is wrong as a caller would fix it:
+ * Ajv's own words, except for a missing body and an unknown field, whose
+ * messages ("body must be object", "must NOT have additional properties")
+ * do not say so.
+ */
+export function schemaErrorMessage(error: FastifySchemaValidationError & { data?: unknown }, dataVar: string): string {
+  const where = `${dataVar}${error.instancePath.replaceAll('/', '.')}`;
+  if (dataVar === 'body' && error.instancePath === '' && error.keyword === 'type' && (error.data === undefined || error.data === null)) {
+    return 'This request needs a JSON body, sent with Content-Type: application/json.';
+  }
+  if (error.keyword === 'additionalProperties') return `${where} has a field this route does not take: "${String(error.params.additionalProperty)}"`;
+  return `${where} ${error.message ?? 'is not valid'}`;
+}
+
+/**
  * The service API under /api/v1: JSON for backend services holding a service
  * key (README, Service API). The application logic is in core/service-api.ts;
  * here are the HTTP shapes, whose schemas also make the OpenAPI document.
@@ -59,11 +74,17 @@ export async function serviceApiRoutes(app: FastifyInstance, options: Tokenkeepe
       servers: [{ url: deps.config.baseUrl.origin }],
       components: { securitySchemes: { serviceKey: { type: 'http', scheme: 'bearer', description: 'A service key (`tks_…`) from `tokenkeeper services create` or the admin site' } } },
     },
+    transformObject: (document) => optionalNullableBodies('openapiObject' in document ? document.openapiObject : document.swaggerObject),
   });
   // Requests are checked as written: Fastify's default validator would turn `"external_id": 5` into "5" and drop
   // unknown fields; a service's bad request should get a 400 instead, naming the field.
-  const ajv = new Ajv({ coerceTypes: false, useDefaults: true, removeAdditional: false, allErrors: false, allowUnionTypes: true });
+  // `verbose` keeps the refused value on each error, for schemaErrorMessage.
+  const ajv = new Ajv({ coerceTypes: false, useDefaults: true, removeAdditional: false, allErrors: false, allowUnionTypes: true, verbose: true });
   app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
+  app.setSchemaErrorFormatter((errors, dataVar) => new Error(errors.map((error) => schemaErrorMessage(error, dataVar)).join('; ')));
+  // Bodies are JSON only, as the OpenAPI document says: a form (curl -d without a Content-Type header sends one) or
+  // text gets 415 instead of being read as something else and refused for a field it seems to lack.
+  app.removeContentTypeParser(['application/x-www-form-urlencoded', 'text/plain']);
   addServiceKeyCheck(app, deps);
   // Answers hold access tokens and users' data: no cache may keep them.
   app.addHook('onSend', (_request, reply, _payload, done) => {

@@ -93,7 +93,7 @@ export const listUsersSchema = {
   },
   response: {
     200: { type: 'object', required: ['users'], additionalProperties: false, properties: { users: { type: 'array', items: userSchema } } },
-    ...errors({ ...KEYED, 403: ['missing_permission', 'provider_not_allowed'] }),
+    ...errors({ ...KEYED, 403: ['missing_permission', 'provider_not_allowed'], 404: ['unknown_provider'] }),
   },
 } as const;
 
@@ -224,3 +224,20 @@ export const proxySchema = {
   params: { type: 'object', required: ['id', 'provider'], properties: { ...connectionParams.properties, '*': { type: 'string', description: 'The API path and query, as sent' } } },
   response: { default: { description: "The provider API's answer, or one of our errors as `{ error, message }`" } },
 } as const;
+
+/**
+ * @fastify/swagger marks every request body required, but Fastify takes a
+ * request without a body when the body schema allows null (the access-token
+ * route's options all have defaults): such bodies are optional in the
+ * document too, so generated clients do not force one.
+ */
+export function optionalNullableBodies<Document extends { paths?: object }>(document: Document): Document {
+  for (const operations of Object.values(document.paths ?? {}) as Record<string, { requestBody?: { required?: boolean; content?: Record<string, { schema?: { type?: unknown } }> } }>[]) {
+    for (const operation of Object.values(operations)) {
+      const body = operation.requestBody;
+      const schemas = Object.values(body?.content ?? {}).map((media) => media.schema);
+      if (body && schemas.length > 0 && schemas.every((schema) => Array.isArray(schema?.type) && schema.type.includes('null'))) body.required = false;
+    }
+  }
+  return document;
+}

@@ -88,9 +88,9 @@ describeEachDialect('service API: the proxy', (dialect) => {
   it('TRACE is not proxied (the API would echo the access token back)', async () => {
     const before = echo.requests.length;
     const answer = await app().runtime.app.inject({ method: 'TRACE' as 'GET', url: `/api/v1/users/${alice.userId}/connections/toolkit/proxy/x`, headers: { authorization: `Bearer ${key}`, accept: 'application/json' } });
-    // No route takes it: it gets what any address without a route gets for a method that is not safe (the CSRF check comes first).
-    expect(answer.statusCode).toBe(403);
-    expect(JSON.parse(answer.body)).toMatchObject({ error: 'csrf_failed' });
+    // No route takes it: it gets what any address without a route gets.
+    expect(answer.statusCode).toBe(404);
+    expect(JSON.parse(answer.body)).toEqual({ error: 'not_found', message: 'There is nothing at this address.' });
     expect(echo.requests.length).toBe(before);
   });
 

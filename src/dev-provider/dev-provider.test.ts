@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAuthorizationRequest, discoverTestClient, newBrowser, oauthErrorOf, signIn, TEST_CLIENT } from '../../test/dev-provider/sign-in.js';
 import { DEMO_ACCOUNTS } from './accounts.js';
 import { startDevProvider } from './dev-provider.js';
+import { oidcProviderOf } from './instances.js';
 import type { DevProvider } from './types.js';
 
 const alice = DEMO_ACCOUNTS.find((account) => account.username === 'alice')!;
@@ -308,7 +309,7 @@ describe('dev provider errors and logs', () => {
       await oidc.refreshTokenGrant(config, tokens.refresh_token!);
       await oidc.tokenRevocation(config, tokens.refresh_token!);
 
-      devProvider.provider.interactionDetails = async () => {
+      oidcProviderOf(devProvider).interactionDetails = async () => {
         throw new Error('internal detail 1234');
       };
       const page = await newBrowser().get(`${devProvider.issuer}/interaction/some-uid`);

@@ -10,6 +10,7 @@ import { createAdapterFactory, ProviderStateStore, STATE_FILE_NAME } from './fil
 import { renderPage, escapeHtml } from './html.js';
 import { FormBodyError, sendHtml, sendJson } from './http-io.js';
 import { handleInteractionRequest, INTERACTION_PATH_PREFIX } from './interactions.js';
+import { rememberOidcProvider } from './instances.js';
 import { loadOrCreateProviderKeys } from './keys.js';
 import { handleApiRequest } from './protected-api.js';
 import { countProviderEvents, createStats } from './stats.js';
@@ -181,11 +182,10 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
   logger.info({ issuer, port, persistent: dataDir !== undefined }, 'dev provider listening');
 
   let closing: Promise<void> | undefined;
-  return {
+  const devProvider: DevProvider = {
     issuer,
     port,
     stats,
-    provider,
     close() {
       closing ??= (async () => {
         await closeServer(server);
@@ -194,4 +194,6 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
       return closing;
     },
   };
+  rememberOidcProvider(devProvider, provider);
+  return devProvider;
 }

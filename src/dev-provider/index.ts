@@ -7,7 +7,7 @@
 export { startDevProvider } from './dev-provider.js';
 export { DEMO_ACCOUNTS } from './accounts.js';
 export type { DemoAccount } from './accounts.js';
-export { SUPPORTED_SCOPES } from './configuration.js';
+export { SUPPORTED_SCOPES } from './scopes.js';
 export type {
   DevProvider,
   DevProviderClient,

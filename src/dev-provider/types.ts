@@ -1,5 +1,3 @@
-import type Provider from 'oidc-provider';
-
 /** How a client authenticates at the token endpoint (RFC 6749 §2.3, RFC 7523 §2.2, OIDC Core §9). */
 export type DevProviderClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt' | 'none';
 
@@ -71,8 +69,6 @@ export interface DevProvider {
   issuer: string;
   port: number;
   stats: DevProviderStats;
-  /** The oidc-provider instance, for tests. */
-  provider: Provider;
   /** Stops listening, closes every connection and saves the state file. */
   close(): Promise<void>;
 }

@@ -1,0 +1,93 @@
+// The package's type declarations as a TypeScript user gets them: a program
+// importing every entry point, compiled with `strict` and without
+// `skipLibCheck` (TypeScript's defaults checks every declaration file the
+// program reaches), against a node_modules holding only what installing this
+// package brings: its dependencies, not its devDependencies. A declaration
+// that names a package whose types only this repository has (a devDependency,
+// or a declaration file of its own that is not shipped) fails here.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from './support/server-processes.js';
+
+const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+const PROGRAM = `
+import { createTokenkeeper, devProvider, TokenkeeperError, type Tokenkeeper, type TokenEvent, type User } from 'tokenkeeper';
+import { generateEncryptionKey, openDatabase, type Database } from 'tokenkeeper/db';
+import { startDevProvider, SUPPORTED_SCOPES, type DevProvider } from 'tokenkeeper/dev-provider';
+import { tokenkeeperPlugin } from 'tokenkeeper/fastify';
+
+const toolkit = devProvider('http://localhost:4000');
+const provider: DevProvider = await startDevProvider({ port: 4000, clients: [{ clientId: toolkit.clientId, clientSecret: 'secret', redirectUris: ['http://localhost:3000/callback'] }] });
+const tokenkeeper: Tokenkeeper = await createTokenkeeper({ database: 'sqlite::memory:', encryptionKeys: generateEncryptionKey(), providers: { toolkit } });
+tokenkeeper.on((event: TokenEvent) => console.log(event.type));
+const user: User | undefined = await tokenkeeper.findUser({ externalId: 'x' });
+const token: string = (await tokenkeeper.getAccessToken(user?.id ?? 'none', 'toolkit')).accessToken;
+const database: Database | undefined = undefined;
+console.log(token, database, openDatabase, tokenkeeperPlugin, SUPPORTED_SCOPES, provider.stats.refreshTokenGrants, TokenkeeperError);
+`;
+
+/** The top-level packages `npm install` of this one would bring, as npm lists them here (production dependencies, transitively). */
+function installedPackages(): string[] {
+  const parseable = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  const modules = join(REPO_ROOT, 'node_modules') + sep;
+  const names = new Set<string>();
+  for (const path of parseable.split('\n')) {
+    if (!path.startsWith(modules)) continue;
+    const parts = relative(modules, path).split(sep);
+    // Nested copies (a/node_modules/b) come with their parent's link.
+    const name = parts[0]!.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!;
+    if (parts.length === (name.includes('/') ? 2 : 1)) names.add(name);
+  }
+  return [...names];
+}
+
+describe('the type declarations a TypeScript user installs', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'tokenkeeper-types-'));
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  it('a strict program using every entry point compiles without skipLibCheck, with only the dependencies installed', { timeout: 120_000 }, async () => {
+    await ensureBuilt();
+    const modules = join(folder, 'node_modules');
+    // A TypeScript program for Node has Node's types of its own.
+    const packages = [...new Set([...installedPackages(), '@types/node'])];
+    expect(packages).toContain('fastify');
+    expect(packages).not.toContain('vitest');
+    for (const name of packages) {
+      mkdirSync(dirname(join(modules, name)), { recursive: true });
+      symlinkSync(join(REPO_ROOT, 'node_modules', name), join(modules, name), 'dir');
+    }
+    // The package itself as npm installs it: its package.json and dist/, not its own node_modules.
+    const installed = join(modules, 'tokenkeeper');
+    mkdirSync(installed);
+    writeFileSync(join(installed, 'package.json'), readFileSync(join(REPO_ROOT, 'package.json')));
+    symlinkSync(join(REPO_ROOT, 'dist'), join(installed, 'dist'), 'dir');
+
+    writeFileSync(join(folder, 'package.json'), JSON.stringify({ type: 'module', private: true }));
+    writeFileSync(join(folder, 'app.ts'), PROGRAM);
+    writeFileSync(
+      join(folder, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          skipLibCheck: false,
+          target: 'es2022',
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          noEmit: true,
+          // Resolve from where the links are, so a package found only in this repository's node_modules is not found.
+          preserveSymlinks: true,
+          types: ['node'],
+        },
+        files: ['app.ts'],
+      }),
+    );
+    const compiled = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', folder], { cwd: folder, encoding: 'utf8' });
+    expect(`${compiled.stdout}${compiled.stderr}`).toBe('');
+    expect(compiled.status).toBe(0);
+  });
+});

@@ -287,6 +287,22 @@ describe('TokenManager: refresh failures and back-off', () => {
     expect(tokenRequests).toHaveLength(2);
   });
 
+  it('a forced refresh while backing off is refused with provider_unavailable, never answered with the old token as if refreshed', async () => {
+    const { clock, store, tokens } = setup();
+    store.saveTokenSet('u1', 'acme', storedSet({ expiresAt: NOW + 30 }));
+    answerToken = () => ({ status: 500 });
+    expect(await failure(tokens.refresh('u1', 'acme'))).toMatchObject({ code: 'provider_error', status: 502 });
+    clock.now = NOW + 1;
+    expect(await failure(tokens.refresh('u1', 'acme'))).toMatchObject({ code: 'provider_unavailable', status: 503, retryAfterSeconds: 1 });
+    expect(tokenRequests).toHaveLength(1);
+    // Not forced, the still-valid token is used meanwhile.
+    expect((await tokens.getAccessToken('u1', 'acme')).accessToken).toBe('at-old');
+    clock.now = NOW + 2;
+    answerToken = () => newTokens();
+    expect((await tokens.refresh('u1', 'acme')).accessToken).toMatch(/^at-new-/);
+    expect(tokenRequests).toHaveLength(2);
+  });
+
   it('the back-off doubles after each failure, 2, 4, 8 … s, up to 300 s', async () => {
     const { clock, store, tokens } = setup();
     store.saveTokenSet('u1', 'acme', storedSet({ expiresAt: NOW - 1 }));

@@ -348,7 +348,8 @@ export class TokenManager {
 
       const backoff = this.#backoffs.get(key);
       if (backoff && backoff.until > this.#now()) {
-        if (current.expiresAt !== null && current.expiresAt > this.#now() && options.rejectedAccessToken !== current.accessToken) return current;
+        // Unless a new token was asked for, a token that has not expired still works meanwhile.
+        if (current.expiresAt !== null && current.expiresAt > this.#now() && options.rejectedAccessToken !== current.accessToken && !options.force) return current;
         const wait = backoff.until - this.#now();
         throw new ProviderUnavailableError('provider_unavailable', `${displayName} failed recently; trying again in ${wait} s.`, { retryAfterSeconds: wait });
       }

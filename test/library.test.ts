@@ -114,6 +114,26 @@ describeEachDialect('the library: createTokenkeeper', (dialect) => {
     await expect(tokenkeeper.getAccessToken({ externalId: 'nobody' }, 'toolkit')).rejects.toMatchObject({ code: 'not_found' });
   });
 
+  it('an id no user has is not_found on every method (the likely mistake: your own id passed without { externalId }); a user without the connection is not_connected', async () => {
+    const calls = {
+      getAccessToken: (user: string) => tokenkeeper.getAccessToken(user, 'toolkit'),
+      'getAccessToken with minTtlSeconds': (user: string) => tokenkeeper.getAccessToken(user, 'toolkit', { minTtlSeconds: 60 }),
+      fetch: (user: string) => tokenkeeper.fetch(user, 'toolkit', '/notes'),
+      refresh: (user: string) => tokenkeeper.refresh(user, 'toolkit'),
+      revoke: (user: string) => tokenkeeper.revoke(user, 'toolkit'),
+      disconnect: (user: string) => tokenkeeper.disconnect(user, 'toolkit'),
+      listConnections: (user: string) => tokenkeeper.listConnections(user),
+    };
+    for (const [name, call] of Object.entries(calls)) {
+      await expect(call('host-user-42'), name).rejects.toMatchObject({ code: 'not_found', message: expect.stringContaining('{ externalId') });
+    }
+    expect(await tokenkeeper.findUser('host-user-42')).toBeUndefined();
+    const alice = await signInWith(tokenkeeper, 'alice');
+    await tokenkeeper.revoke(alice.user.id, 'toolkit');
+    await expect(tokenkeeper.getAccessToken(alice.user.id, 'toolkit')).rejects.toMatchObject({ code: 'not_connected' });
+    await expect(tokenkeeper.fetch(alice.user.id, 'toolkit', '/notes')).rejects.toMatchObject({ code: 'not_connected' });
+  });
+
   it('resolveUser naming another user than the one the identity belongs to: refused (users are never merged), and nothing of the sign-in is stored', async () => {
     const bob = (await tokenkeeper.findUser((await signInWith(tokenkeeper, 'bob')).user.id))!;
     const tokenBefore = await database.db.selectFrom('tokens').select('access_token').where('user_id', '=', bob.id).executeTakeFirstOrThrow();
@@ -145,6 +165,31 @@ describeEachDialect('the library: createTokenkeeper', (dialect) => {
     await expect(tokenkeeper.signIn.finish('toolkit', denied, started.transaction)).rejects.toMatchObject({ code: 'access_denied' });
     await expect(tokenkeeper.signIn.start('nope', { redirectUri: REDIRECT('nope') })).rejects.toMatchObject({ code: 'unknown_provider' });
     await expect(tokenkeeper.signIn.start('toolkit', { redirectUri: '/relative' })).rejects.toMatchObject({ code: 'bad_request' });
+  });
+});
+
+describe('the library: a listener that throws, and use after close()', () => {
+  it('a failing listener is reported on stderr even with the default (silent) logger, and the sign-in goes on; after close() every method says it is closed', async () => {
+    const provider = await startTestProvider();
+    const tokenkeeper = await createTokenkeeper({ database: 'sqlite::memory:', encryptionKeys: [TEST_ENCRYPTION_KEY], providers: providersAt(provider) });
+    const reported = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      tokenkeeper.on(() => {
+        throw new Error('listener bug 1234');
+      });
+      const { user } = await signInWith(tokenkeeper, 'alice');
+      expect(reported).toHaveBeenCalledWith('tokenkeeper: a user.signed_in listener failed:', expect.objectContaining({ message: 'listener bug 1234' }));
+      await tokenkeeper.close();
+      await tokenkeeper.close(); // twice is harmless
+      await expect(tokenkeeper.getAccessToken(user.id, 'toolkit')).rejects.toThrow('This Tokenkeeper was closed');
+      await expect(tokenkeeper.findUser(user.id)).rejects.toThrow('This Tokenkeeper was closed');
+      await expect(tokenkeeper.signIn.start('toolkit', { redirectUri: REDIRECT('toolkit') })).rejects.toThrow('This Tokenkeeper was closed');
+      expect(() => tokenkeeper.on(() => {})).toThrow('This Tokenkeeper was closed');
+    } finally {
+      reported.mockRestore();
+      await tokenkeeper.close();
+      await provider.close();
+    }
   });
 });
 

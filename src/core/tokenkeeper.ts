@@ -84,7 +84,11 @@ export async function openTokenkeeper<Config extends CoreConfig>(options: OpenTo
       tokens: {
         now,
         leewaySeconds: options.leewaySeconds ?? config.refreshLeewaySeconds,
-        onListenerError: (error, event) => logger.error({ err: error, event: event.type }, 'token event listener failed'),
+        // A failing listener is a bug of its author's: never silenced, even when the logger is (the library's default).
+        onListenerError: (error, event) => {
+          if (logger.isLevelEnabled('error')) logger.error({ err: error, event: event.type }, 'token event listener failed');
+          else console.error(`tokenkeeper: a ${event.type} listener failed:`, error);
+        },
         observer: metrics.refreshObserver,
       },
     });

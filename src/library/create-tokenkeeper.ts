@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pino, { type Logger } from 'pino';
 import { finishAuthorization, startAuthorization, type SignedInIdentity } from '../client/authorization.js';
-import { TokenkeeperError } from '../client/errors.js';
+import { NotConnectedError, TokenkeeperError } from '../client/errors.js';
 import type { ProviderApiRequest } from '../client/provider-api.js';
 import type { RevocationResult } from '../client/revocation.js';
 import { parseScope, unionScope } from '../client/scope.js';
@@ -144,17 +144,20 @@ export interface Tokenkeeper {
    * });
    */
   fetch(user: UserRef, provider: string, path: string, init?: ProviderApiRequest): Promise<Response>;
-  /** Refreshes now. */
+  /** Refreshes now. While the provider is left alone after a failure, throws provider_unavailable (with `retryAfterSeconds`): never the old token as if refreshed. */
   refresh(user: UserRef, provider: string): Promise<AccessToken>;
   /** Revokes the tokens at the provider (when it can) and deletes them; the identity stays linked. */
   revoke(user: UserRef, provider: string): Promise<RevocationResult>;
   /** Revokes and deletes the tokens and unlinks the identity (unless it is the user's only one). */
   disconnect(user: UserRef, provider: string): Promise<DisconnectResult>;
-  /** The user, or undefined. */
+  /** The user, or undefined. (The other methods throw not_found for a user no one is.) */
   findUser(user: UserRef): Promise<User | undefined>;
   listConnections(user: UserRef): Promise<Connection[]>;
   /**
    * Token events: user.signed_in, token.refreshed, token.refresh_failed, token.needs_reauth, token.revoked. Returns the unsubscribe function.
+   * Events of this process only: a refresh another process (a server, a worker) makes is emitted there; for every
+   * process's, use webhooks. A listener that throws is reported (the logger, else stderr) and never breaks the caller.
+   * An event names Tokenkeeper's user id: findUser(event.userId) gives yours (`externalId`).
    *
    * @example
    * const unsubscribe = tokenkeeper.on((event) => {
@@ -164,7 +167,7 @@ export interface Tokenkeeper {
    * unsubscribe();
    */
   on(listener: TokenEventListener): () => void;
-  /** Waits for requests in flight, then closes the provider connections and the database. */
+  /** Waits for requests in flight, then closes the provider connections and the database. Every other method throws after it. */
   close(): Promise<void>;
 }
 
@@ -209,6 +212,20 @@ function libraryOver(app: Application<CoreConfig>, options: LibraryOptions): Tok
     if (id === undefined) throw new TokenkeeperError('not_found', 'No user has this external id (resolveUser gives it at their first sign-in).');
     return id;
   };
+  /**
+   * Runs `work` for the user with Tokenkeeper id `id`. "Not connected" for an
+   * id no user has is not_found: the likelier mistake is the id (your own id
+   * passed as a string rather than as { externalId }). Only a failure reads
+   * the users table again.
+   */
+  const forUser = async <T>(id: string, work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof NotConnectedError && !(await findDirectoryUser(db, id))) throw noUserWithId();
+      throw error;
+    }
+  };
   const connectionOf = async (id: string, provider: string): Promise<Connection | undefined> =>
     (await listDirectoryConnections(db, [id])).get(id)?.find((connection) => connection.provider === provider);
 
@@ -249,35 +266,68 @@ function libraryOver(app: Application<CoreConfig>, options: LibraryOptions): Tok
 
   const getAccessToken = async (user: UserRef, provider: string, tokenOptions: AccessTokenOptions = {}): Promise<AccessToken> => {
     const id = await userId(user);
-    if (tokenOptions.minTtlSeconds === undefined && !tokenOptions.forceRefresh) return app.tokens.getAccessToken(id, provider);
-    return accessTokenWithin(app.tokens, id, provider, (await app.tokenStore.findToken(id, provider)) ?? null, tokenOptions);
+    if (tokenOptions.minTtlSeconds === undefined && !tokenOptions.forceRefresh) return forUser(id, () => app.tokens.getAccessToken(id, provider));
+    return forUser(id, async () => accessTokenWithin(app.tokens, id, provider, (await app.tokenStore.findToken(id, provider)) ?? null, tokenOptions));
+  };
+
+  let closed = false;
+  /** Every method but close() first: after close() the database is gone, and Kysely's own message would not say why. */
+  const open = () => {
+    if (closed) throw new Error('This Tokenkeeper was closed (close() was called): open another with createTokenkeeper() or fromEnv() to go on.');
   };
 
   return {
     providers: app.registry.list().map((settings) => ({ name: settings.name, displayName: settings.displayName })),
-    signIn: { start, finish },
-    getAccessToken,
-    fetch: async (user, provider, path, init) => app.providerApi.fetch(await userId(user), provider, path, init),
-    refresh: async (user, provider) => app.tokens.refresh(await userId(user), provider, { force: true }),
-    revoke: async (user, provider) => app.tokens.revoke(await userId(user), provider),
+    signIn: {
+      start: async (provider, startOptions) => (open(), start(provider, startOptions)),
+      finish: async (provider, callbackUrl, transaction) => (open(), finish(provider, callbackUrl, transaction)),
+    },
+    getAccessToken: async (user, provider, tokenOptions) => (open(), getAccessToken(user, provider, tokenOptions)),
+    fetch: async (user, provider, path, init) => {
+      open();
+      const id = await userId(user);
+      return forUser(id, () => app.providerApi.fetch(id, provider, path, init));
+    },
+    refresh: async (user, provider) => {
+      open();
+      const id = await userId(user);
+      return forUser(id, () => app.tokens.refresh(id, provider, { force: true }));
+    },
+    revoke: async (user, provider) => {
+      open();
+      const id = await userId(user);
+      return forUser(id, () => app.tokens.revoke(id, provider));
+    },
     disconnect: async (user, provider) => {
+      open();
       app.registry.get(provider);
-      return disconnectProvider({ db, tokens: app.tokens, now: app.now, ip: null }, await userId(user), provider);
+      const id = await userId(user);
+      return forUser(id, () => disconnectProvider({ db, tokens: app.tokens, now: app.now, ip: null }, id, provider));
     },
     findUser: async (user) => {
+      open();
       const id = await knownUserId(user);
       return id === undefined ? undefined : findDirectoryUser(db, id);
     },
     listConnections: async (user) => {
+      open();
       const id = await userId(user);
-      return (await listDirectoryConnections(db, [id])).get(id) ?? [];
+      const connections = (await listDirectoryConnections(db, [id])).get(id);
+      if (connections === undefined && !(await findDirectoryUser(db, id))) throw noUserWithId();
+      return connections ?? [];
     },
-    on: (listener) => app.tokens.on(listener),
+    on: (listener) => (open(), app.tokens.on(listener)),
     close: async () => {
+      if (closed) return;
+      closed = true;
       await webhookDelivery?.stop();
       await app.close();
     },
   };
+}
+
+function noUserWithId(): TokenkeeperError {
+  return new TokenkeeperError('not_found', 'No user has this id. Your own id for a user goes as { externalId: "…" }; a string is Tokenkeeper\'s id.');
 }
 
 function silentLogger(): Logger {

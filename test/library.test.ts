@@ -3,7 +3,7 @@
 // then tokens and API calls by Tokenkeeper's user id or the host's own.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTokenkeeper, devProvider, fromEnv, type ResolveUser, type TokenEvent, type Tokenkeeper } from '../src/library/index.js';
-import type { DevProvider } from '../src/dev-provider/index.js';
+import { authorizeAs, type DevProvider } from '../src/dev-provider/index.js';
 import { generateEncryptionKey } from '../src/db/token-cipher.js';
 import { TestBrowser } from './support/browser.js';
 import { describeEachDialect, type TestDatabase } from './support/postgres.js';
@@ -132,6 +132,21 @@ describeEachDialect('the library: createTokenkeeper', (dialect) => {
     await tokenkeeper.revoke(alice.user.id, 'toolkit');
     await expect(tokenkeeper.getAccessToken(alice.user.id, 'toolkit')).rejects.toMatchObject({ code: 'not_connected' });
     await expect(tokenkeeper.fetch(alice.user.id, 'toolkit', '/notes')).rejects.toMatchObject({ code: 'not_connected' });
+  });
+
+  it('authorizeAs (for tests of a host app): the dev provider\'s sign-in and consent over plain HTTP, ready for signIn.finish; a wrong password or redirect URI throws, saying why', async () => {
+    const started = await tokenkeeper.signIn.start('toolkit', { redirectUri: REDIRECT('toolkit') });
+    const callback = await authorizeAs(started.url, 'bob');
+    expect(callback.href.startsWith(`${REDIRECT('toolkit')}?`)).toBe(true);
+    const { user, connection } = await tokenkeeper.signIn.finish('toolkit', callback, started.transaction);
+    expect(user.username).toBe('bob');
+    expect(connection).toMatchObject({ provider: 'toolkit', status: 'active', hasRefreshToken: true });
+
+    const again = await tokenkeeper.signIn.start('toolkit', { redirectUri: REDIRECT('toolkit') });
+    await expect(authorizeAs(again.url, 'bob', 'not-bob')).rejects.toThrow('The dev provider refused the sign-in of "bob": ');
+    const elsewhere = new URL(again.url);
+    elsewhere.searchParams.set('redirect_uri', 'https://attacker.example/callback');
+    await expect(authorizeAs(elsewhere, 'bob')).rejects.toThrow(/^The dev provider answered 400 at \/auth: .*redirect_uri/);
   });
 
   it('resolveUser naming another user than the one the identity belongs to: refused (users are never merged), and nothing of the sign-in is stored', async () => {

@@ -2,6 +2,7 @@
 // after installing this repository in an empty folder: the code block as it
 // stands in README (only its two ports changed to free ones), a sign-in
 // through its dev provider, and the API called with the user's token.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,12 +11,18 @@ import { TestBrowser } from './support/browser.js';
 import { linkDependencies } from './support/example-app.js';
 import { ensureBuilt, freePorts, spawnServer, type SpawnedServer } from './support/server-processes.js';
 
-function readmeProgram(): string {
+/** The section's ```js blocks, in order. */
+function readmePrograms(): string[] {
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-  const section = readme.slice(readme.indexOf('## Use it as a library'));
-  const program = /```js\n([\s\S]*?)```/.exec(section)?.[1];
-  if (!program) throw new Error('README\'s "Use it as a library" section has no ```js block');
-  return program;
+  const start = readme.indexOf('## Use it as a library');
+  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+  const programs = [...section.matchAll(/```js\n([\s\S]*?)```/g)].map((match) => match[1]!);
+  if (programs.length === 0) throw new Error('README\'s "Use it as a library" section has no ```js block');
+  return programs;
+}
+
+function readmeProgram(): string {
+  return readmePrograms()[0]!;
 }
 
 describe("README's library program", () => {
@@ -50,5 +57,22 @@ describe("README's library program", () => {
     const replayed = await browser.get(page.url);
     expect(replayed.status).toBe(400);
     expect(replayed.text).toMatch(/^invalid_/);
+  });
+
+  it('its testing program runs as written: alice signed in with authorizeAs, her notes fetched, no refresh', { timeout: 60_000 }, async () => {
+    const program = readmePrograms().find((block) => block.includes('authorizeAs('));
+    expect(program, 'a ```js block using authorizeAs').toBeDefined();
+    const own = mkdtempSync(join(tmpdir(), 'tokenkeeper-readme-testing-'));
+    try {
+      writeFileSync(join(own, 'testing.mjs'), program!);
+      await ensureBuilt();
+      linkDependencies(own, ['tokenkeeper'], "README's testing program");
+      const run = spawnSync(process.execPath, ['testing.mjs'], { cwd: own, encoding: 'utf8', timeout: 50_000 });
+      expect(run.stderr.replace(/^oidc-provider WARNING: .*\n/m, '')).toBe('');
+      expect(run.stdout).toBe('alice 200 0\n');
+      expect(run.status).toBe(0);
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
   });
 });

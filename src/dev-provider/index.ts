@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export { startDevProvider } from './dev-provider.js';
+export { authorizeAs } from './authorize-as.js';
 export { DEMO_ACCOUNTS } from './accounts.js';
 export type { DemoAccount } from './accounts.js';
 export { SUPPORTED_SCOPES } from './scopes.js';

@@ -18,14 +18,16 @@ const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 const PROGRAM = `
 import { createTokenkeeper, devProvider, TokenkeeperError, type Tokenkeeper, type TokenEvent, type User } from 'tokenkeeper';
 import { generateEncryptionKey, openDatabase, type Database } from 'tokenkeeper/db';
-import { startDevProvider, SUPPORTED_SCOPES, type DevProvider } from 'tokenkeeper/dev-provider';
+import { authorizeAs, startDevProvider, SUPPORTED_SCOPES, type DevProvider } from 'tokenkeeper/dev-provider';
 import { tokenkeeperPlugin } from 'tokenkeeper/fastify';
 
 const toolkit = devProvider('http://localhost:4000');
-const provider: DevProvider = await startDevProvider({ port: 4000, clients: [{ clientId: toolkit.clientId, clientSecret: 'secret', redirectUris: ['http://localhost:3000/callback'] }] });
+const provider: DevProvider = await startDevProvider({ port: 4000, clients: [{ clientId: toolkit.clientId, clientSecret: toolkit.clientSecret, redirectUris: ['http://localhost:3000/callback'] }] });
 const tokenkeeper: Tokenkeeper = await createTokenkeeper({ database: 'sqlite::memory:', encryptionKeys: generateEncryptionKey(), providers: { toolkit } });
 tokenkeeper.on((event: TokenEvent) => console.log(event.type));
-const user: User | undefined = await tokenkeeper.findUser({ externalId: 'x' });
+const started = await tokenkeeper.signIn.start('toolkit', { redirectUri: 'http://localhost:3000/callback' });
+const { user: signedIn } = await tokenkeeper.signIn.finish('toolkit', await authorizeAs(started.url, 'alice'), started.transaction);
+const user: User | undefined = await tokenkeeper.findUser({ externalId: signedIn.externalId ?? 'x' });
 const token: string = (await tokenkeeper.getAccessToken(user?.id ?? 'none', 'toolkit')).accessToken;
 const database: Database | undefined = undefined;
 console.log(token, database, openDatabase, tokenkeeperPlugin, SUPPORTED_SCOPES, provider.stats.refreshTokenGrants, TokenkeeperError);
@@ -74,6 +76,8 @@ describe('the type declarations a TypeScript user installs', () => {
       JSON.stringify({
         compilerOptions: {
           strict: true,
+          // The strictest a user may be: optional properties that cannot be given undefined.
+          exactOptionalPropertyTypes: true,
           skipLibCheck: false,
           target: 'es2022',
           module: 'nodenext',

@@ -132,6 +132,7 @@ export interface Tokenkeeper {
   getAccessToken(user: UserRef, provider: string, options?: AccessTokenOptions): Promise<AccessToken>;
   /**
    * Calls `path` under the provider's API base as the user: token added, refreshed when needed, retried once after a 401.
+   * The answer is undici's WHATWG Response (the same interface as the global one, but `instanceof Response` is false).
    *
    * @example
    * const response = await tokenkeeper.fetch(userId, 'github', '/user/repos?per_page=10');

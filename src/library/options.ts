@@ -205,7 +205,7 @@ export function configFromOptions(options: TokenkeeperOptions): CoreConfig {
  * });
  * const profile = await tokenkeeper.fetch(userId, 'toolkit', '/profile');
  */
-export function devProvider(issuer = 'http://localhost:4000'): ProviderOptions {
+export function devProvider(issuer = 'http://localhost:4000'): ProviderOptions & { issuer: string; clientId: string; clientSecret: string } {
   return {
     displayName: 'Toolkit',
     issuer,

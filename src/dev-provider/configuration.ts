@@ -14,7 +14,6 @@ import type { ProviderKeys } from './keys.js';
 import { SUPPORTED_SCOPES } from './scopes.js';
 import type { DevProviderClient } from './types.js';
 
-
 const MINUTE = 60;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;

@@ -7,7 +7,7 @@ import { disconnectUser, findUsers, getUser, issueAccessToken, updateExternalId,
 import type { Tokenkeeper } from '../../core/tokenkeeper.js';
 import type { UserSelector } from '../../db/service-users.repository.js';
 import { addServiceKeyCheck, serviceCaller, SERVICE_ROUTE_CONFIG } from './service-api.auth.js';
-import { accessTokenSchema, createConnectLinkSchema, optionalNullableBodies, deleteConnectionSchema, getUserSchema, listUsersSchema, patchUserSchema } from './service-api.schemas.js';
+import { accessTokenSchema, createConnectLinkSchema, deleteConnectionSchema, getUserSchema, listUsersSchema, optionalNullableBodies, patchUserSchema } from './service-api.schemas.js';
 import { serviceProxyRoutes } from './service-proxy.routes.js';
 
 type UserParams = { Params: { id: string } };
@@ -49,7 +49,7 @@ function selectorOf(query: { external_id?: string; email?: string; provider?: st
  * messages ("body must be object", "must NOT have additional properties")
  * do not say so.
  */
-export function schemaErrorMessage(error: FastifySchemaValidationError & { data?: unknown }, dataVar: string): string {
+function schemaErrorMessage(error: FastifySchemaValidationError & { data?: unknown }, dataVar: string): string {
   const where = `${dataVar}${error.instancePath.replaceAll('/', '.')}`;
   if (dataVar === 'body' && error.instancePath === '' && error.keyword === 'type' && (error.data === undefined || error.data === null)) {
     return 'This request needs a JSON body, sent with Content-Type: application/json.';

@@ -95,6 +95,16 @@ describe('a provider that accepts connections and never answers (PROVIDER_TIMEOU
     expect(elapsed).toBeLessThan(5000);
   });
 
+  it('at sign-in, over https, when the TLS handshake never ends: the same 504 after PROVIDER_TIMEOUT_SECONDS (not undici\'s 10 s connect timeout, then a "failed validation" 502)', async () => {
+    const hanging = silent.origin.replace('http:', 'https:');
+    const app = await appWith({ TOOLKIT_ISSUER: hanging, TOOLKIT_API_BASE_URL: `${hanging}/api` });
+    const started = Date.now();
+    const response = await app.runtime.app.inject({ method: 'GET', url: '/login/toolkit', headers: JSON_PLEASE });
+    expect(response.statusCode).toBe(504);
+    expect(JSON.parse(response.body)).toEqual({ error: 'provider_timeout', message: 'Toolkit did not answer the discovery in time.' });
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
   it('on a proxied API call: 504 provider_timeout within a few seconds', async () => {
     const app = await appWith({ TOOLKIT_API_BASE_URL: `${silent.origin}/api` });
     const alice = await signedInUser(app, 'alice');

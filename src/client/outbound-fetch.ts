@@ -50,7 +50,7 @@ export function createOutboundFetch(options: OutboundOptions = {}) {
   const outboundFetch = async (url: string, init: Parameters<CustomFetch>[1]): Promise<Response> => {
     const body = requestBody(init.body);
     try {
-      return await requestWhole(url, init, body);
+      return await untilAborted(requestWhole(url, init, body), init.signal);
     } catch (error) {
       // As fetch() does: an abort rejects with its reason, a transport fault with a TypeError whose cause says what.
       if (error instanceof ResponseTooLargeError || init.signal?.aborted) throw error;
@@ -113,6 +113,36 @@ export function createOutboundFetch(options: OutboundOptions = {}) {
       destroyed = true;
       return agent.destroy();
     },
+  });
+}
+
+/**
+ * `work`, or the signal's reason as soon as it aborts. undici's request()
+ * heeds an abort only once the request is on a connection: a provider that
+ * takes the TCP connection and never finishes the TLS handshake would hold
+ * the caller until undici's own connect timeout (10 s), whatever
+ * PROVIDER_TIMEOUT_SECONDS says, and then fail as something else.
+ */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | null | undefined): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => {
+      // What the request does afterwards (undici gives up on the connection by itself) is no one's concern.
+      work.catch(() => {});
+      reject(signal.reason);
+    };
+    if (signal.aborted) return abort();
+    signal.addEventListener('abort', abort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', abort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', abort);
+        reject(error);
+      },
+    );
   });
 }
 

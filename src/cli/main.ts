@@ -39,9 +39,27 @@ Commands:
 
 Configuration comes from the environment and .env in the working folder (see README).`;
 
+/** Commands without options of their own: `--help` after them shows their lines of USAGE instead of running them. */
+const PLAIN_COMMANDS: ReadonlySet<string> = new Set(['serve', 'migrate', 'doctor', 'dev-provider']);
+
+/** USAGE's entry for `command` (its line and the indented lines under it). */
+export function commandUsage(command: string): string {
+  const entries = USAGE.split('\n').reduce<string[][]>((all, line) => {
+    if (/^ {2}\S/.test(line)) all.push([line]);
+    else if (/^ {3,}\S/.test(line) && all.length > 0) all.at(-1)!.push(line);
+    return all;
+  }, []);
+  const entry = entries.find((lines) => lines[0]!.trim().split(/\s+/)[0] === command);
+  return `Usage: tokenkeeper ${command}\n\n${entry!.join('\n')}\n\nConfiguration comes from the environment and .env in the working folder (see README).`;
+}
+
 /** Runs the CLI and returns the process exit code. Known failures print one line, no stack trace. */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command !== undefined && PLAIN_COMMANDS.has(command) && rest.some((arg) => arg === '--help' || arg === '-h' || arg === 'help')) {
+    console.log(commandUsage(command));
+    return 0;
+  }
   try {
     switch (command) {
       case 'serve':
@@ -83,6 +101,15 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
-if (invokedDirectly) {
-  process.exitCode = await main(process.argv.slice(2));
+/** The CLI as a process runs it (bin/tokenkeeper.js): main, its exit code, and stdout's closing handled. */
+export async function runCli(argv: string[]): Promise<void> {
+  // Output piped to a reader that stopped early (`tokenkeeper doctor | head -3`): nobody is left to read the rest.
+  // The command goes on, unheard, to its own exit code (doctor's verdict), instead of dying of an unhandled EPIPE
+  // with a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+  });
+  process.exitCode = await main(argv);
 }
+
+if (invokedDirectly) await runCli(process.argv.slice(2));

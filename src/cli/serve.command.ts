@@ -1,4 +1,6 @@
 import { DEMO_ACCOUNTS } from '../dev-provider/accounts.js';
+import { configWarnings } from '../config/config-warnings.js';
+import { environmentWithDotEnv } from '../config/env-file.js';
 import { resolveLogFormat } from '../config/log-config.js';
 import { createAppLogger } from '../server/log-output.js';
 import { createRuntime } from '../server/runtime.js';
@@ -11,6 +13,7 @@ export async function runServe(_args: string[]): Promise<number> {
     level: config.logLevel,
     format: resolveLogFormat(config.logFormat, config.production, process.stdout.isTTY === true),
   });
+  for (const warning of configWarnings(config, environmentWithDotEnv(process.cwd(), process.env))) logger.warn(warning);
   const runtime = await createRuntime({ config, logger });
   await runtime.app.listen({ port: config.port, host: config.host });
   logger.info({ url: config.baseUrl.origin, providers: runtime.registry.names }, 'Tokenkeeper is running');

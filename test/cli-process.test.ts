@@ -1,0 +1,56 @@
+// The `tokenkeeper` command as a shell runs it (bin/tokenkeeper.js, in a
+// process of its own): what `--help` does for the commands without options,
+// and a reader of its output that stops early.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from './support/server-processes.js';
+
+const BIN = fileURLToPath(new URL('../bin/tokenkeeper.js', import.meta.url));
+
+describe('tokenkeeper as a process', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'tokenkeeper-cli-process-'));
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  it('--help after serve, migrate, doctor or dev-provider shows that command\'s usage and runs nothing (no server, no ./data)', { timeout: 60_000 }, async () => {
+    await ensureBuilt();
+    const empty = mkdtempSync(join(folder, 'help-'));
+    for (const command of ['serve', 'migrate', 'doctor', 'dev-provider']) {
+      for (const flag of ['--help', '-h']) {
+        const run = spawnSync(process.execPath, [BIN, command, flag], { cwd: empty, encoding: 'utf8', timeout: 20_000 });
+        expect(run.status, `${command} ${flag}`).toBe(0);
+        expect(run.stdout).toMatch(new RegExp(`^Usage: tokenkeeper ${command}\\n\\n  ${command} {2,}\\S`));
+        expect(run.stderr).toBe('');
+      }
+    }
+    expect(readdirSync(empty)).toEqual([]);
+  });
+
+  it('output piped to a reader that stops after the first line (doctor | head -1): no EPIPE error, no stack trace', { timeout: 60_000 }, async () => {
+    await ensureBuilt();
+    const cwd = mkdtempSync(join(folder, 'pipe-'));
+    // A provider that never answers: doctor writes its first lines, then waits a second for it before the last one,
+    // which then goes to a pipe nobody reads any more.
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const issuer = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    // Not this process's environment: Vite's BASE_URL ("/") would be read as the app's.
+    const env = { PATH: process.env.PATH, OAUTH_PROVIDERS: 'slow', SLOW_ISSUER: issuer, SLOW_CLIENT_ID: 'c', SLOW_CLIENT_SECRET: 's', PROVIDER_TIMEOUT_SECONDS: '1' };
+    const child = spawn(process.execPath, [BIN, 'doctor'], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // As head does: read the first line, then close the pipe.
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.stdout.destroy();
+    // 'close', not 'exit': the child's last words on stderr may still be on their way when it exits.
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    silent.close();
+    expect(stderr).not.toContain('EPIPE');
+    expect(stderr).not.toContain('    at ');
+    expect(code).toBe(1); // doctor's own verdict: the provider check failed
+  });
+});

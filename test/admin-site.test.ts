@@ -1,7 +1,9 @@
+import * as oidc from 'openid-client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setUserFlags } from '../src/db/user.repository.js';
 import { DIALECTS, describeEachDialect } from './support/postgres.js';
 import { expireStoredAccessToken, signedInUser, type SignedInUser } from './support/signed-in.js';
+import { CLIENT_ID, CLIENT_SECRET } from './support/test-app.js';
 import { useTestApp } from './support/use-test-app.js';
 
 describeEachDialect('the admin site', (dialect) => {
@@ -89,6 +91,23 @@ describeEachDialect('the admin site', (dialect) => {
     for (const page of [list, expired, await get(`/admin/users/${member.userId}`, staff.cookie)]) {
       for (const value of [stored!.accessToken, stored!.refreshToken!, stored!.idToken!]) expect(page.body).not.toContain(value);
     }
+  });
+
+  it('refresh now that the provider refuses (needs re-auth): back to the token page, saying so in words for the admin, and audited as failed', async () => {
+    const mallory = await signedInUser(app(), 'mallory');
+    const stored = await app().runtime.tokenStore.findToken(mallory.userId, 'toolkit');
+    // The grant ends at the provider behind Tokenkeeper's back.
+    const config = await oidc.discovery(new URL(app().provider.issuer), CLIENT_ID, CLIENT_SECRET, undefined, { execute: [oidc.allowInsecureRequests] });
+    await oidc.tokenRevocation(config, stored!.refreshToken!, { token_type_hint: 'refresh_token' });
+    const [summary] = await app().runtime.tokenStore.listTokenSummariesForUser(mallory.userId);
+    const refused = await post(`/admin/tokens/${summary!.id}/refresh`, staff);
+    expect(refused.statusCode).toBe(303);
+    expect(refused.headers.location).toBe(`/admin/tokens/${summary!.id}`);
+    const detail = await get(`/admin/tokens/${summary!.id}`, staff.cookie);
+    expect(detail.body).toContain('“Refresh now” failed: toolkit refused the refresh token; the connection needs re-auth until its user signs in with toolkit again. (needs_reauth)');
+    expect(detail.body).not.toContain('Your Toolkit connection has expired');
+    const audit = await database().db.selectFrom('audit_log').select(['event', 'detail']).where('event', '=', 'admin.tokens.refresh_failed').where('target_id', '=', summary!.id).execute();
+    expect(audit.map((row) => JSON.parse(row.detail!))).toEqual([{ code: 'needs_reauth' }]);
   });
 
   it('refresh now and revoke work from the token page, and are audited', async () => {

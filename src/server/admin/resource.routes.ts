@@ -94,7 +94,11 @@ export async function adminResourceRoutes(app: FastifyInstance, deps: Tokenkeepe
         detail: { code: (error as { code?: string }).code ?? 'error' },
         at: deps.now(),
       });
-      throw error;
+      // A refusal (a provider's, a rule's) is told on the object's page, in words for the admin; a bug is a 500.
+      if (!(error instanceof TokenkeeperError)) throw error;
+      const stillThere = await resource.find(id, context);
+      await app.sessions.setFlash(request, `“${action.label}” failed: ${action.failure?.(error, row) ?? error.message} (${error.code})`);
+      return reply.redirect(stillThere === undefined ? `/admin/${resource.name}` : `/admin/${resource.name}/${encodeURIComponent(id)}`, 303);
     }
     await writeAuditEvent(deps.database.db, {
       event: `admin.${resource.name}.${action.name}`,

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import type { TokenkeeperError } from '../../client/errors.js';
 import type { User } from '../../db/user.repository.js';
 import type { Tokenkeeper } from '../../core/tokenkeeper.js';
 import type { SafeHtml } from '../views/html.js';
@@ -51,6 +52,12 @@ export interface Action<Row> {
   superuserOnly?: (row: Row, context: AdminContext) => boolean;
   /** Does the work and returns a sentence for the flash message. The audit entry is written by the caller. */
   run: (row: Row, context: AdminContext) => Promise<string>;
+  /**
+   * The flash message's sentence when `run` fails with a TokenkeeperError,
+   * for an admin rather than the person the message was written for;
+   * undefined: the error's own message.
+   */
+  failure?: (error: TokenkeeperError, row: Row) => string | undefined;
 }
 
 /**

@@ -82,6 +82,8 @@ export const tokensResource: AdminResource<AdminTokenRow> = {
         const refreshed = await context.deps.tokens.refresh(token.userId, token.provider, { force: true });
         return refreshed.expiresAt === null ? 'Refreshed.' : `Refreshed: expires ${absoluteTime(refreshed.expiresAt)}.`;
       },
+      failure: (error, token) =>
+        error.code === 'needs_reauth' ? `${token.provider} refused the refresh token; the connection needs re-auth until its user signs in with ${token.provider} again.` : undefined,
     },
     {
       name: 'revoke',

@@ -5,10 +5,10 @@
 // package brings: its dependencies, not its devDependencies. A declaration
 // that names a package whose types only this repository has (a devDependency,
 // or a declaration file of its own that is not shipped) fails here.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from './support/server-processes.js';
@@ -33,19 +33,16 @@ const database: Database | undefined = undefined;
 console.log(token, database, openDatabase, tokenkeeperPlugin, SUPPORTED_SCOPES, provider.stats.refreshTokenGrants, TokenkeeperError);
 `;
 
-/** The top-level packages `npm install` of this one would bring, as npm lists them here (production dependencies, transitively). */
+/**
+ * The top-level packages `npm install` of this one would bring: package-lock.json's packages not marked `dev`
+ * (production dependencies, transitively). Nested copies (a/node_modules/b) come with their parent's link.
+ */
 function installedPackages(): string[] {
-  const parseable = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: REPO_ROOT, encoding: 'utf8' });
-  const modules = join(REPO_ROOT, 'node_modules') + sep;
-  const names = new Set<string>();
-  for (const path of parseable.split('\n')) {
-    if (!path.startsWith(modules)) continue;
-    const parts = relative(modules, path).split(sep);
-    // Nested copies (a/node_modules/b) come with their parent's link.
-    const name = parts[0]!.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!;
-    if (parts.length === (name.includes('/') ? 2 : 1)) names.add(name);
-  }
-  return [...names];
+  const lock = JSON.parse(readFileSync(join(REPO_ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
+  const prefix = 'node_modules/';
+  return Object.entries(lock.packages)
+    .filter(([path, entry]) => path.startsWith(prefix) && !path.slice(prefix.length).includes('/node_modules/') && entry.dev !== true)
+    .map(([path]) => path.slice(prefix.length));
 }
 
 describe('the type declarations a TypeScript user installs', () => {

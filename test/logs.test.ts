@@ -21,8 +21,8 @@ describe('LOG_REQUESTS', () => {
     await database?.close();
   });
 
-  /** The messages an app with this LOG_REQUESTS logs for one GET /healthz. */
-  async function messagesFor(logRequests: string): Promise<unknown[]> {
+  /** The messages an app with this LOG_REQUESTS logs for one GET of `path` (the home page by default). */
+  async function messagesFor(logRequests: string, path = '/'): Promise<unknown[]> {
     const lines: string[] = [];
     const app = await startTestApp({
       databaseUrl: database.url,
@@ -33,15 +33,20 @@ describe('LOG_REQUESTS', () => {
     });
     apps.push(app);
     lines.length = 0;
-    expect((await app.runtime.app.inject({ method: 'GET', url: '/healthz?code=SECRET' })).statusCode).toBe(200);
+    expect((await app.runtime.app.inject({ method: 'GET', url: `${path}?code=SECRET` })).statusCode).toBe(200);
     return lines.map((line) => JSON.parse(line) as { msg: string; req?: { url: string }; res?: { statusCode: number } }).map(({ msg, req, res }) => [msg, req?.url ?? res?.statusCode]);
   }
 
   it('true: the request is logged as it comes in and as it is answered, its secret parameters redacted', async () => {
     expect(await messagesFor('true')).toEqual([
-      ['incoming request', '/healthz?code=%5Bredacted%5D'],
+      ['incoming request', '/?code=%5Bredacted%5D'],
       ['request completed', 200],
     ]);
+  });
+
+  it('true: a passing health probe is not logged (a load balancer asks every few seconds)', async () => {
+    expect(await messagesFor('true', '/healthz')).toEqual([]);
+    expect(await messagesFor('true', '/readyz')).toEqual([]);
   });
 
   it('false: no line for it', async () => {

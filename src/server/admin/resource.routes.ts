@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TokenkeeperError } from '../../client/errors.js';
 import { adminCounts, listAuditForAdmin } from '../../db/admin-lists.js';
 import { writeAuditEvent } from '../../db/audit.repository.js';
+import type { JsonObject } from '../../db/json-column.js';
 import type { User } from '../../db/user.repository.js';
 import type { Tokenkeeper } from '../../core/tokenkeeper.js';
 import { parseListQuery } from './list-query.js';
@@ -67,50 +68,38 @@ export async function adminResourceRoutes(app: FastifyInstance, deps: Tokenkeepe
     if (!action) throw new TokenkeeperError('not_found', 'There is no such action.');
     const row = await resource.find(request.params.id, context);
     if (row === undefined) throw new TokenkeeperError('not_found', `No such ${resource.singular}.`);
-    if (!mayRun(action, row, context)) {
-      await writeAuditEvent(deps.database.db, {
-        event: `admin.${resource.name}.${action.name}_denied`,
-        actorUserId: context.admin.id,
-        targetType: resource.auditTargetType,
-        targetId: resource.idOf(row),
-        ip: request.ip,
-        detail: { code: 'superuser_only' },
-        at: deps.now(),
-      });
-      throw new TokenkeeperError('superuser_only', `Only a superuser may use “${action.label}” on this ${resource.singular}.`);
-    }
-    if (action.appliesTo && !action.appliesTo(row, context)) throw new TokenkeeperError('action_not_applicable', `“${action.label}” does not apply to this ${resource.singular}.`);
     const id = resource.idOf(row);
-    let outcome: string;
-    try {
-      outcome = await action.run(row, context);
-    } catch (error) {
-      await writeAuditEvent(deps.database.db, {
-        event: `admin.${resource.name}.${action.name}_failed`,
+    const audit = (suffix: '' | '_denied' | '_failed', detail: JsonObject) =>
+      writeAuditEvent(deps.database.db, {
+        event: `admin.${resource.name}.${action.name}${suffix}`,
         actorUserId: context.admin.id,
         targetType: resource.auditTargetType,
         targetId: id,
         ip: request.ip,
-        detail: { code: (error as { code?: string }).code ?? 'error' },
+        detail,
         at: deps.now(),
       });
+    /** Back to the object's page (to the list when the action removed it), `message` shown there. */
+    const backWith = async (message: string) => {
+      const stillThere = await resource.find(id, context);
+      await app.sessions.setFlash(request, message);
+      return reply.redirect(stillThere === undefined ? `/admin/${resource.name}` : `/admin/${resource.name}/${encodeURIComponent(id)}`, 303);
+    };
+    if (!mayRun(action, row, context)) {
+      await audit('_denied', { code: 'superuser_only' });
+      throw new TokenkeeperError('superuser_only', `Only a superuser may use “${action.label}” on this ${resource.singular}.`);
+    }
+    if (action.appliesTo && !action.appliesTo(row, context)) throw new TokenkeeperError('action_not_applicable', `“${action.label}” does not apply to this ${resource.singular}.`);
+    let outcome: string;
+    try {
+      outcome = await action.run(row, context);
+    } catch (error) {
+      await audit('_failed', { code: (error as { code?: string }).code ?? 'error' });
       // A refusal (a provider's, a rule's) is told on the object's page, in words for the admin; a bug is a 500.
       if (!(error instanceof TokenkeeperError)) throw error;
-      const stillThere = await resource.find(id, context);
-      await app.sessions.setFlash(request, `“${action.label}” failed: ${action.failure?.(error, row) ?? error.message} (${error.code})`);
-      return reply.redirect(stillThere === undefined ? `/admin/${resource.name}` : `/admin/${resource.name}/${encodeURIComponent(id)}`, 303);
+      return backWith(`“${action.label}” failed: ${action.failure?.(error, row) ?? error.message} (${error.code})`);
     }
-    await writeAuditEvent(deps.database.db, {
-      event: `admin.${resource.name}.${action.name}`,
-      actorUserId: context.admin.id,
-      targetType: resource.auditTargetType,
-      targetId: id,
-      ip: request.ip,
-      detail: { outcome },
-      at: deps.now(),
-    });
-    const stillThere = await resource.find(id, context);
-    await app.sessions.setFlash(request, outcome);
-    return reply.redirect(stillThere === undefined ? `/admin/${resource.name}` : `/admin/${resource.name}/${encodeURIComponent(id)}`, 303);
+    await audit('', { outcome });
+    return backWith(outcome);
   });
 }

@@ -213,15 +213,22 @@ function libraryOver(app: Application<CoreConfig>, options: LibraryOptions): Tok
     if (id === undefined) throw new TokenkeeperError('not_found', 'No user has this external id (resolveUser gives it at their first sign-in).');
     return id;
   };
+  let closed = false;
+  /** Every method but close() first: after close() the database is gone, and Kysely's own message would not say why. */
+  const open = () => {
+    if (closed) throw new Error('This Tokenkeeper was closed (close() was called): open another with createTokenkeeper() or fromEnv() to go on.');
+  };
   /**
-   * Runs `work` for the user with Tokenkeeper id `id`. "Not connected" for an
-   * id no user has is not_found: the likelier mistake is the id (your own id
-   * passed as a string rather than as { externalId }). Only a failure reads
-   * the users table again.
+   * Runs `work` with `user`'s Tokenkeeper id, once the object is known open.
+   * "Not connected" for an id no user has is not_found: the likelier mistake
+   * is the id (your own id passed as a string rather than as { externalId }).
+   * Only a failure reads the users table again.
    */
-  const forUser = async <T>(id: string, work: () => Promise<T>): Promise<T> => {
+  const asUser = async <T>(user: UserRef, work: (id: string) => Promise<T>): Promise<T> => {
+    open();
+    const id = await userId(user);
     try {
-      return await work();
+      return await work(id);
     } catch (error) {
       if (error instanceof NotConnectedError && !(await findDirectoryUser(db, id))) throw noUserWithId();
       throw error;
@@ -265,17 +272,12 @@ function libraryOver(app: Application<CoreConfig>, options: LibraryOptions): Tok
     }
   };
 
-  const getAccessToken = async (user: UserRef, provider: string, tokenOptions: AccessTokenOptions = {}): Promise<AccessToken> => {
-    const id = await userId(user);
-    if (tokenOptions.minTtlSeconds === undefined && !tokenOptions.forceRefresh) return forUser(id, () => app.tokens.getAccessToken(id, provider));
-    return forUser(id, async () => accessTokenWithin(app.tokens, id, provider, (await app.tokenStore.findToken(id, provider)) ?? null, tokenOptions));
-  };
-
-  let closed = false;
-  /** Every method but close() first: after close() the database is gone, and Kysely's own message would not say why. */
-  const open = () => {
-    if (closed) throw new Error('This Tokenkeeper was closed (close() was called): open another with createTokenkeeper() or fromEnv() to go on.');
-  };
+  const getAccessToken = (user: UserRef, provider: string, tokenOptions: AccessTokenOptions = {}): Promise<AccessToken> =>
+    asUser(user, async (id) =>
+      tokenOptions.minTtlSeconds === undefined && !tokenOptions.forceRefresh
+        ? app.tokens.getAccessToken(id, provider)
+        : accessTokenWithin(app.tokens, id, provider, (await app.tokenStore.findToken(id, provider)) ?? null, tokenOptions),
+    );
 
   return {
     providers: app.registry.list().map((settings) => ({ name: settings.name, displayName: settings.displayName })),
@@ -283,27 +285,14 @@ function libraryOver(app: Application<CoreConfig>, options: LibraryOptions): Tok
       start: async (provider, startOptions) => (open(), start(provider, startOptions)),
       finish: async (provider, callbackUrl, transaction) => (open(), finish(provider, callbackUrl, transaction)),
     },
-    getAccessToken: async (user, provider, tokenOptions) => (open(), getAccessToken(user, provider, tokenOptions)),
-    fetch: async (user, provider, path, init) => {
-      open();
-      const id = await userId(user);
-      return forUser(id, () => app.providerApi.fetch(id, provider, path, init));
-    },
-    refresh: async (user, provider) => {
-      open();
-      const id = await userId(user);
-      return forUser(id, () => app.tokens.refresh(id, provider, { force: true }));
-    },
-    revoke: async (user, provider) => {
-      open();
-      const id = await userId(user);
-      return forUser(id, () => app.tokens.revoke(id, provider));
-    },
+    getAccessToken,
+    fetch: (user, provider, path, init) => asUser(user, (id) => app.providerApi.fetch(id, provider, path, init)),
+    refresh: (user, provider) => asUser(user, (id) => app.tokens.refresh(id, provider, { force: true })),
+    revoke: (user, provider) => asUser(user, (id) => app.tokens.revoke(id, provider)),
     disconnect: async (user, provider) => {
       open();
       app.registry.get(provider);
-      const id = await userId(user);
-      return forUser(id, () => disconnectProvider({ db, tokens: app.tokens, now: app.now, ip: null }, id, provider));
+      return asUser(user, (id) => disconnectProvider({ db, tokens: app.tokens, now: app.now, ip: null }, id, provider));
     },
     findUser: async (user) => {
       open();

@@ -43,7 +43,7 @@ Configuration comes from the environment and .env in the working folder (see REA
 const PLAIN_COMMANDS: ReadonlySet<string> = new Set(['serve', 'migrate', 'doctor', 'dev-provider']);
 
 /** USAGE's entry for `command` (its line and the indented lines under it). */
-export function commandUsage(command: string): string {
+function commandUsage(command: string): string {
   const entries = USAGE.split('\n').reduce<string[][]>((all, line) => {
     if (/^ {2}\S/.test(line)) all.push([line]);
     else if (/^ {3,}\S/.test(line) && all.length > 0) all.at(-1)!.push(line);

@@ -1,16 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { configWarnings } from './config-warnings.js';
 
+const noProviders = { providers: [], devProvider: null };
+
 describe('configuration warnings', () => {
   it('in production, an http BASE_URL, or none (then http://localhost:<PORT>), is named', () => {
-    expect(configWarnings({ production: true, baseUrl: new URL('http://tokens.example.com') }, { BASE_URL: 'http://tokens.example.com' })).toEqual([
+    expect(configWarnings({ ...noProviders, production: true, baseUrl: new URL('http://tokens.example.com') }, { BASE_URL: 'http://tokens.example.com' })).toEqual([
       'BASE_URL is http://tokens.example.com in production: session cookies go without Secure, browsers get no HSTS, and the redirect URIs sent to providers are http. Set BASE_URL to the public https origin.',
     ]);
-    expect(configWarnings({ production: true, baseUrl: new URL('http://localhost:3000') }, {})[0]).toMatch(/^BASE_URL is not set, so it is http:\/\/localhost:3000 in production: /);
+    expect(configWarnings({ ...noProviders, production: true, baseUrl: new URL('http://localhost:3000') }, {})[0]).toMatch(/^BASE_URL is not set, so it is http:\/\/localhost:3000 in production: /);
   });
 
   it('none for https in production, nor for http in development', () => {
-    expect(configWarnings({ production: true, baseUrl: new URL('https://tokens.example.com') }, { BASE_URL: 'https://tokens.example.com' })).toEqual([]);
-    expect(configWarnings({ production: false, baseUrl: new URL('http://localhost:3000') }, {})).toEqual([]);
+    expect(configWarnings({ ...noProviders, production: true, baseUrl: new URL('https://tokens.example.com') }, { BASE_URL: 'https://tokens.example.com' })).toEqual([]);
+    expect(configWarnings({ ...noProviders, production: false, baseUrl: new URL('http://localhost:3000') }, {})).toEqual([]);
   });
 });

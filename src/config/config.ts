@@ -9,6 +9,7 @@ import { integer, url } from './env-values.js';
 import { logSettings, type LogFormat } from './log-config.js';
 import { metricsConfig, type MetricsConfig } from './metrics-config.js';
 import { providerSettings } from './provider-config.js';
+import { refuseMistypedDotEnvVariables, unusedProviderVariables } from './provider-variables.js';
 import { trustProxy, type TrustProxy } from './trust-proxy.js';
 import { webhookConfig, type WebhookConfig } from './webhook-config.js';
 import type { Environment } from './env-file.js';
@@ -102,9 +103,10 @@ export function loadDevProviderConfig(env: Environment): DevProviderConfig {
 
 /**
  * Reads and validates the whole configuration (the contract README documents). The
- * first problem found throws a ConfigError naming the variable.
+ * first problem found throws a ConfigError naming the variable. `fromDotEnv`: the
+ * variables `.env` set, where a provider variable nothing reads is an error.
  */
-export function loadConfig(env: Environment, cwd: string): AppConfig {
+export function loadConfig(env: Environment, cwd: string, { fromDotEnv }: { fromDotEnv?: ReadonlySet<string> } = {}): AppConfig {
   const nodeEnv = env.NODE_ENV?.trim() || 'development';
   const production = nodeEnv === 'production';
   const dataDir = resolve(cwd, 'data');
@@ -150,8 +152,10 @@ export function loadConfig(env: Environment, cwd: string): AppConfig {
         throw new ConfigError('OAUTH_PROVIDERS', `has an invalid provider name "${name}" (letters, digits and _, starting with a letter)`);
       }
     }
-    if (new Set(names).size !== names.length) throw new ConfigError('OAUTH_PROVIDERS', 'lists a provider twice');
+    const twice = names.find((name, index) => names.indexOf(name) !== index);
+    if (twice !== undefined) throw new ConfigError('OAUTH_PROVIDERS', `lists ${twice} twice`);
     providers = names.map((name) => providerSettings(env, name, production, cwd));
+    if (fromDotEnv) refuseMistypedDotEnvVariables(unusedProviderVariables(env, names), fromDotEnv);
   } else {
     if (production) throw new ConfigError('OAUTH_PROVIDERS', 'is required in production (the local dev provider is for development only)');
     devProvider = loadDevProviderConfig(env);

@@ -8,7 +8,7 @@ import { parseScope, unionScope } from '../client/scope.js';
 import type { TokenEventListener } from '../client/token-events.js';
 import type { AccessToken } from '../client/token-manager.js';
 import { withDevelopmentSecrets } from '../config/dev-secrets.js';
-import { environmentWithDotEnv, type Environment } from '../config/env-file.js';
+import { readDotEnv, type Environment } from '../config/env-file.js';
 import { loadConfig } from '../config/config.js';
 import { disconnectProvider, type DisconnectResult } from '../core/connections.js';
 import { completeExternalSignIn } from '../core/external-users.js';
@@ -370,9 +370,12 @@ export interface FromEnvOptions extends LibraryOptions {
  */
 export async function fromEnv(options: FromEnvOptions = {}): Promise<Tokenkeeper> {
   const cwd = options.cwd ?? process.cwd();
-  const env = environmentWithDotEnv(cwd, options.env ?? process.env);
+  const dotEnv = readDotEnv(cwd);
+  const env = { ...dotEnv, ...(options.env ?? process.env) };
   // SECRET_KEY signs the server's sessions, which the library has none of: a worker need not be given it.
-  const config = loadConfig(withDevelopmentSecrets({ ...env, SECRET_KEY: env.SECRET_KEY?.trim() || randomBytes(32).toString('base64url') }, cwd), cwd);
+  const config = loadConfig(withDevelopmentSecrets({ ...env, SECRET_KEY: env.SECRET_KEY?.trim() || randomBytes(32).toString('base64url') }, cwd), cwd, {
+    fromDotEnv: new Set(Object.keys(dotEnv)),
+  });
   const app = await openTokenkeeper({ config, logger: options.logger ?? silentLogger(), migrate: options.migrate ?? true });
   return libraryOver(app, options);
 }

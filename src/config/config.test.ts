@@ -35,6 +35,10 @@ describe('configuration', () => {
     expect(config.loginRateLimit).toBe(60);
   });
 
+  it('a provider listed twice is named', () => {
+    expect(configError({ OAUTH_PROVIDERS: 'github, google,GitHub' }).message).toBe('Configuration error: OAUTH_PROVIDERS lists github twice');
+  });
+
   it('a missing <NAME>_CLIENT_ID gives one line naming the variable', () => {
     const error = configError({ OAUTH_PROVIDERS: 'toolkit', TOOLKIT_ISSUER: 'https://id.example.com' });
     expect(error.message).toBe('Configuration error: TOOLKIT_CLIENT_ID is missing (OAUTH_PROVIDERS lists "toolkit")');

@@ -73,6 +73,16 @@ describe('provider settings from <NAME>_… variables', () => {
     expect(error.message).toBe('Configuration error: ACME_AUTHORIZATION_PARAMS may not set redirect_uri: Tokenkeeper sets it');
   });
 
+  it('<NAME>_AUTHORIZATION_PARAMS that is not a query string is refused, not sent half-read', () => {
+    const params = (value: string) => refusal({ ...client, ACME_ISSUER: 'https://id.example.com', ACME_AUTHORIZATION_PARAMS: value }).message;
+    expect(params('access_type')).toBe(
+      'Configuration error: ACME_AUTHORIZATION_PARAMS has "access_type" without a value (write it as a query string, e.g. access_type=offline&hd=example.com)',
+    );
+    expect(params('hd=example.com&login_hint=%E0%A4%A')).toMatch(/^Configuration error: ACME_AUTHORIZATION_PARAMS has "login_hint=%E0%A4%A", whose percent-encoding is broken/);
+    const settings = providerSettings({ ...client, ACME_ISSUER: 'https://id.example.com', ACME_AUTHORIZATION_PARAMS: 'prompt=&login_hint=a%2Bb%40example.com' }, 'acme', true);
+    expect(settings.authorizationParams).toEqual({ prompt: '', login_hint: 'a+b@example.com' });
+  });
+
   it('a variable that would not be used stops start-up: a template value the preset does not take, or both issuer and metadata URL', () => {
     expect(refusal({ ...github, GITHUB_TENANT: 'common' }, 'github').message).toBe('Configuration error: GITHUB_TENANT is not used by the github preset; remove it');
     expect(refusal({ ...client, ACME_ISSUER: 'https://id.example.com', ACME_BASE_URL: 'https://id.example.com' }).variable).toBe('ACME_BASE_URL');
@@ -140,5 +150,8 @@ describe('provider settings from <NAME>_… variables', () => {
     expect(refusal({ ...client, ACME_PRESET: 'nope' }).message).toMatch(/^Configuration error: ACME_PRESET names no known preset \(got "nope"; known: .*github.*google/);
     expect(refusal({ ...github, GITHUB_BASE_URL: 'http://github.example.com' }, 'github', true).variable).toBe('GITHUB_BASE_URL');
     expect(refusal({ ...client, ACME_ISSUER: 'https://id.example.com', ACME_TOKEN_ENDPOINT_AUTH_METHOD: 'magic' }).variable).toBe('ACME_TOKEN_ENDPOINT_AUTH_METHOD');
+    expect(refusal({ ...client, ACME_PRESET: 'okta', ACME_DOMAIN: 'https://dev-123.okta.com/' }).message).toBe(
+      'Configuration error: ACME_DOMAIN is not a valid domain (got "https://dev-123.okta.com/"); give the host name alone, e.g. dev-123.okta.com',
+    );
   });
 });

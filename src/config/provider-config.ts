@@ -44,7 +44,10 @@ function presetValues(env: Environment, prefix: string, presetName: string | und
     }
     if (key === 'baseUrl') values.baseUrl = url(env, variable, production);
     else if (key === 'audience') values.audience = raw;
-    else if (!TEMPLATE_VALUE_PATTERNS[key].test(raw)) throw new ConfigError(variable, `is not a valid ${key} (got "${raw}")`);
+    else if (!TEMPLATE_VALUE_PATTERNS[key].test(raw)) {
+      const hostOnly = key === 'domain' && /^[a-z]+:\/\//i.test(raw) ? `; give the host name alone, e.g. ${raw.replace(/^[a-z]+:\/\//i, '').split('/')[0]}` : '';
+      throw new ConfigError(variable, `is not a valid ${key} (got "${raw}")${hostOnly}`);
+    }
     else values[key] = raw;
   }
   return values;
@@ -53,20 +56,23 @@ function presetValues(env: Environment, prefix: string, presetName: string | und
 function authorizationParams(raw: string | undefined, variable: string): Record<string, string> {
   if (raw === undefined) return {};
   const params: Record<string, string> = {};
+  const example = 'write it as a query string, e.g. access_type=offline&hd=example.com';
+  for (const pair of raw.split('&').filter(Boolean)) {
+    if (!pair.includes('=')) throw new ConfigError(variable, `has "${pair}" without a value (${example})`);
+    try {
+      decodeURIComponent(pair.replaceAll('+', ' '));
+    } catch {
+      throw new ConfigError(variable, `has "${pair}", whose percent-encoding is broken (${example})`);
+    }
+  }
   for (const [name, value] of new URLSearchParams(raw)) {
-    if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new ConfigError(variable, `has an invalid parameter name "${name}" (write it as a query string, e.g. access_type=offline&hd=example.com)`);
+    if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new ConfigError(variable, `has an invalid parameter name "${name}" (${example})`);
     if (RESERVED_AUTHORIZATION_PARAMS.has(name)) throw new ConfigError(variable, `may not set ${name}: Tokenkeeper sets it`);
     params[name] = value;
   }
   return params;
 }
 
-/**
- * One provider's settings from its `<NAME>_…` variables over its preset
- * (if any). Every endpoint variable wins over the preset and over what
- * discovery finds; a variable that is set but would not be used stops
- * start-up, as does anything malformed.
- */
 /**
  * The private key for private_key_jwt or for a signed client secret (`usedFor` says which, for the messages),
  * read and checked now so a bad file stops start-up.
@@ -95,6 +101,12 @@ function clientPrivateKey(env: Environment, prefix: string, cwd: string, usedFor
   return keyId ? { key, keyId } : { key };
 }
 
+/**
+ * One provider's settings from its `<NAME>_…` variables over its preset
+ * (if any). Every endpoint variable wins over the preset and over what
+ * discovery finds; a variable that is set but would not be used stops
+ * start-up, as does anything malformed.
+ */
 export function providerSettings(env: Environment, name: string, production: boolean, cwd = process.cwd()): ProviderSettings {
   const prefix = name.toUpperCase();
   const v = (suffix: string) => env[`${prefix}_${suffix}`]?.trim() || undefined;

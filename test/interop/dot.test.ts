@@ -47,7 +47,7 @@ describeEachDialectWithDot('Django OAuth Toolkit 1.7, a real OpenID provider', (
         OAUTH_PROVIDERS: 'toolkit',
         TOOLKIT_CLIENT_ID: CLIENT_ID,
         TOOLKIT_CLIENT_SECRET: CLIENT_SECRET,
-        // With the trailing slash: DOT answers the URL without it with a 301.
+        // With the trailing slash: DOT serves the document only there (without it, 404 here; 301 where Django's CommonMiddleware runs).
         TOOLKIT_SERVER_METADATA_URL: `${dot.origin}/o/.well-known/openid-configuration/`,
         TOOLKIT_REVOCATION_URL: `${dot.origin}/o/revoke_token/`,
         TOOLKIT_SCOPE: SCOPE,

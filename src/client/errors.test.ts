@@ -21,6 +21,11 @@ function notConform(response: Response): oidc.ClientError {
   return Object.assign(new oidc.ClientError('unexpected HTTP response status code', { cause: response }), { code: 'OAUTH_RESPONSE_IS_NOT_CONFORM' });
 }
 
+/** oauth4webapi's error for an answer that is not JSON where JSON was due (an HTML 404 page): its cause is the Response. */
+function notJson(response: Response): oidc.ClientError {
+  return Object.assign(new oidc.ClientError('"response" content-type must be application/json', { cause: response }), { code: 'OAUTH_RESPONSE_IS_NOT_JSON' });
+}
+
 function bodyError(status: number, error: string, headers: Record<string, string> = {}): oidc.ResponseBodyError {
   return new oidc.ResponseBodyError('server responded with an error in the response body', {
     cause: { error },
@@ -124,6 +129,13 @@ describe('describeProviderFailure', () => {
   it('another unexpected status (a 3xx without Location, a 404) is provider_bad_response naming it', () => {
     expect(describe_(notConform(new Response(null, { status: 304 })))).toMatchObject({ code: 'provider_bad_response', status: 502, message: 'Acme answered the token refresh with HTTP 304.' });
     expect(describe_(notConform(new Response('no', { status: 404 })))).toMatchObject({ code: 'provider_bad_response', message: 'Acme answered the token refresh with HTTP 404.' });
+  });
+
+  it('an answer that is not JSON names its status: a 4xx page, or a 2xx that failed validation', () => {
+    const page = new Response('<html>Not Found</html>', { status: 404, headers: { 'content-type': 'text/html' } });
+    expect(describe_(notJson(page))).toMatchObject({ code: 'provider_bad_response', status: 502, message: 'Acme answered the token refresh with HTTP 404 (not JSON).' });
+    const ok = new Response('<html>Maintenance</html>', { status: 200, headers: { 'content-type': 'text/html' } });
+    expect(describe_(notJson(ok))).toMatchObject({ code: 'provider_bad_response', message: 'Acme answered the token refresh with HTTP 200, which failed validation (not JSON).' });
   });
 
   it('another openid-client validation failure is provider_bad_response naming its code', () => {

@@ -177,6 +177,29 @@ function errorCode(error: unknown): string | undefined {
 }
 
 /**
+ * An answer openid-client refused, by its HTTP status: the status is often
+ * the whole story (a 404 from a wrong URL), so it is always named.
+ */
+function describeAnswer(provider: string, step: string, response: Response, code: string | undefined, error: unknown): ProviderUnavailableError {
+  const { status } = response;
+  if (status >= 500) {
+    return new ProviderUnavailableError('provider_error', `${provider} failed the ${step} (HTTP ${status}).`, { cause: error });
+  }
+  const location = response.headers.get('location');
+  if (status >= 300 && status < 400 && location) {
+    // Redirects are never followed to a provider; saying where it pointed lets the operator configure that URL.
+    return new ProviderUnavailableError('provider_bad_response', `${provider} answered the ${step} with HTTP ${status}, a redirect to ${location.slice(0, 300)}, which is not followed; configure that URL instead.`, { cause: error });
+  }
+  // An unexpected status says it all; otherwise what was wrong with the body comes after it.
+  if (code === 'OAUTH_RESPONSE_IS_NOT_CONFORM') {
+    return new ProviderUnavailableError('provider_bad_response', `${provider} answered the ${step} with HTTP ${status}.`, { cause: error });
+  }
+  const reason = code === 'OAUTH_RESPONSE_IS_NOT_JSON' ? 'not JSON' : (code ?? 'invalid response');
+  const answered = status >= 200 && status < 300 ? `HTTP ${status}, which failed validation (${reason})` : `HTTP ${status} (${reason})`;
+  return new ProviderUnavailableError('provider_bad_response', `${provider} answered the ${step} with ${answered}.`, { cause: error });
+}
+
+/**
  * Turns a failure of a request to the provider into a TokenkeeperError:
  * transport faults and answers that fail validation become 502/503/504, and
  * a refusal (a JSON `error` body) keeps the provider's own value as
@@ -217,25 +240,14 @@ export function describeProviderFailure(provider: string, step: string, error: u
   if (error instanceof TypeError && chain.some((e) => errorCode(e) !== undefined || (e as Error).message === 'fetch failed')) {
     return new ProviderUnavailableError('provider_unreachable', `${provider} could not be reached for the ${step}.`, { cause: error });
   }
-  const code = errorCode(error);
-  if (code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' && (error as { cause?: unknown }).cause instanceof Response) {
-    const status = ((error as { cause: Response }).cause).status;
-    if (status >= 500) {
-      return new ProviderUnavailableError('provider_error', `${provider} failed the ${step} (HTTP ${status}).`, { cause: error });
-    }
-    const location = ((error as { cause: Response }).cause).headers.get('location');
-    if (status >= 300 && status < 400 && location) {
-      // Redirects are never followed to a provider; saying where it pointed lets the operator configure that URL.
-      return new ProviderUnavailableError('provider_bad_response', `${provider} answered the ${step} with HTTP ${status}, a redirect to ${location.slice(0, 300)}, which is not followed; configure that URL instead.`, { cause: error });
-    }
-    return new ProviderUnavailableError('provider_bad_response', `${provider} answered the ${step} with HTTP ${status}.`, { cause: error });
-  }
   // openid-client wraps our fetch's refusal of a large body in its own error: look along the chain.
   if (chain.some((e) => errorCode(e) === 'RESPONSE_TOO_LARGE')) {
     return new ProviderUnavailableError('provider_bad_response', `${provider} answered the ${step} with more than we read.`, { cause: error });
   }
   // openid-client's and oauth4webapi's validation (OAUTH_…), jose's checks of tokens and keys (ERR_J…).
+  const code = errorCode(error);
   if (code?.startsWith('OAUTH_') || code?.startsWith('ERR_J') || error instanceof oidc.ClientError) {
+    if (response) return describeAnswer(provider, step, response, code, error);
     return new ProviderUnavailableError('provider_bad_response', `${provider} gave an answer to the ${step} that failed validation (${code ?? 'invalid response'}).`, { cause: error });
   }
   // Not a provider's answer: our own fault, which the caller's error handler logs with its stack as a 500.

@@ -582,6 +582,13 @@ describe('TokenManager.revoke', () => {
     expect(await tokens.revoke('u1', 'acme')).toEqual({ revokedAtProvider: false, error: 'Acme refused the token revocation (invalid_client).' });
   });
 
+  it('a revocation endpoint that answers an HTML page is reported with its status (a wrong URL is a 404)', async () => {
+    const { store, tokens } = setup();
+    store.saveTokenSet('u1', 'acme', storedSet());
+    answerRevoke = () => ({ status: 404, headers: { 'content-type': 'text/html' }, body: '<html><body>Not Found</body></html>' });
+    expect(await tokens.revoke('u1', 'acme')).toEqual({ revokedAtProvider: false, error: 'Acme answered the token revocation with HTTP 404 (not JSON).' });
+  });
+
   it('nothing stored is not_connected', async () => {
     const { tokens } = setup();
     expect(await failure(tokens.revoke('u1', 'acme'))).toMatchObject({ code: 'not_connected', status: 409 });

@@ -79,6 +79,7 @@ describeEachDialect('tokens stay fresh', (dialect) => {
     const page = await alice.browser.post(`${APP_ORIGIN}/account/connections/toolkit/disconnect`, { _csrf: alice.csrfToken });
     expect(page.url).toBe(`${APP_ORIGIN}/account`);
     expect(page.text).toContain('No provider connected');
+    expect(page.text).toContain('Disconnected from Toolkit: its tokens are revoked there and deleted here.');
     expect(app().provider.stats.revocations).toBeGreaterThan(revocations);
     expect(await app().runtime.tokenStore.findToken(alice.userId, 'toolkit')).toBeUndefined();
 

@@ -87,6 +87,16 @@ describeEachDialect('Microsoft Entra ID, one tenant, against an emulator of Micr
     expect(await app.runtime.tokenStore.findToken(userId, 'microsoft')).toBeUndefined();
   });
 
+  it('disconnect from the account page says the tokens may still work at Microsoft, and how to end them', async () => {
+    const browser = app.browser();
+    await signIn(browser, member(CONTOSO, 5, 'Megan Bowen'));
+    const page = await browser.post(`${APP_ORIGIN}/account/connections/microsoft/disconnect`, { _csrf: await csrfTokenOf(browser) });
+    expect(page.url).toBe(`${APP_ORIGIN}/account`);
+    expect(page.text).toContain(
+      'Disconnected from Microsoft: its tokens are deleted here, but Microsoft did not confirm their revocation (Microsoft has no revocation endpoint), so they may work there until they expire. To end them now, remove this app&#39;s access in your Microsoft account.',
+    );
+  });
+
   it('an ID token from another tenant than the configured one is refused, and nothing is stored', async () => {
     const users = await database.db.selectFrom('users').select('id').execute();
     microsoft.signInAs(member(FABRIKAM, 4, 'Intruder Example'));

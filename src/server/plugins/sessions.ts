@@ -198,7 +198,7 @@ export class SessionManager {
   /** Keeps a one-line message for the next page this session shows (after a redirect). */
   async setFlash(request: FastifyRequest, message: string): Promise<void> {
     if (!request.session) return;
-    request.session.data = { ...request.session.data, flash: message.slice(0, 300) };
+    request.session.data = { ...request.session.data, flash: message.slice(0, 600) };
     await updateSessionData(this.#options.db, request.session.id, request.session.data);
   }
 

@@ -58,6 +58,13 @@ export async function connectionRoutes(app: FastifyInstance, deps: Tokenkeeper):
     const result = await disconnectProvider({ db: deps.database.db, tokens: deps.tokens, now: deps.now, ip: request.ip }, user.id, request.params.provider);
     if (!result.revokedAtProvider) request.log.warn({ provider: request.params.provider, reason: result.error }, 'tokens deleted without revocation at the provider');
     if (answer === 'json') return reply.send({ disconnected: true, revokedAtProvider: result.revokedAtProvider });
+    const name = deps.registry.get(request.params.provider).settings.displayName;
+    await app.sessions.setFlash(
+      request,
+      result.revokedAtProvider
+        ? `Disconnected from ${name}: its tokens are revoked there and deleted here.`
+        : `Disconnected from ${name}: its tokens are deleted here, but ${name} did not confirm their revocation (${result.error?.replace(/\.$/, '') ?? 'no answer'}), so they may work there until they expire. To end them now, remove this app's access in your ${name} account.`,
+    );
     return reply.redirect('/account', 303);
   };
   app.post<{ Params: ProviderParams }>('/account/connections/:provider/disconnect', (request, reply) => disconnect(request, reply, 'page'));

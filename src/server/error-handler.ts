@@ -81,9 +81,12 @@ export function errorCodeOf(error: unknown): ErrorCode {
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof TokenkeeperError) {
-      const level = error.status >= 500 ? 'warn' : 'info';
       if (error instanceof ProviderUnavailableError && error.retryAfterSeconds !== null) reply.header('retry-after', String(error.retryAfterSeconds));
-      request.log[level]({ code: error.code, providerError: error.providerError ?? undefined, err: error.cause ?? error }, error.message);
+      const fields = { code: error.code, providerError: error.providerError ?? undefined };
+      // A fault upstream logs what caused it. A refusal of the caller is expected, and says all in its code and
+      // message: no stack, and never its details, which may carry a secret (a needs_reauth's reconnect_url).
+      if (error.status >= 500) request.log.warn({ ...fields, err: error.cause ?? error }, error.message);
+      else request.log.info(fields, error.message);
       return send(request, reply, error.code, error.message, error.details);
     }
     if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {

@@ -75,7 +75,7 @@ describe('tokenkeeper doctor', () => {
     const result = await doctor(environment({}, down));
     expect(lines(result.stdout).slice(4)).toEqual([
       `ok    redirect URI toolkit: ${APP_ORIGIN}/auth/toolkit/callback (the provider must have it registered for this client)`,
-      'fail  provider toolkit: Toolkit could not be reached for the discovery. (ECONNREFUSED)',
+      `fail  provider toolkit: Toolkit could not be reached for the discovery at ${down}/.well-known/openid-configuration. (ECONNREFUSED)`,
       'doctor: 5 ok, 0 warnings, 1 failure',
     ]);
     expect(result.code).toBe(1);

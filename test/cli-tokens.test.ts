@@ -162,7 +162,7 @@ describeEachDialect('tokenkeeper tokens', (dialect) => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(result.stderr).toMatch(/^tokenkeeper tokens refresh: could not refresh token \S+ \(bob, toolkit\): Toolkit could not be reached for the discovery\. Is `tokenkeeper serve` running\?/);
+    expect(result.stderr).toMatch(/^tokenkeeper tokens refresh: could not refresh token \S+ \(bob, toolkit\): Toolkit could not be reached for the discovery at http:\/\/localhost:\d+\/\.well-known\/openid-configuration\. Is `tokenkeeper serve` running\?/);
   });
 
   it('revoke revokes at the provider, deletes the row and says the provider confirmed', async () => {

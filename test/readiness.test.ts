@@ -57,7 +57,7 @@ describeEachDialect('GET /readyz', (dialect) => {
       expect(degraded.status).toBe(200);
       expect(degraded.body).toEqual({
         status: 'degraded',
-        providers: { toolkit: { status: 'failed', error: 'provider_error', message: 'Toolkit failed the discovery (HTTP 500).' } },
+        providers: { toolkit: { status: 'failed', error: 'provider_error', message: `Toolkit failed the discovery at ${behindProxy.provider.issuer}${DISCOVERY_PATH} (HTTP 500).` } },
       });
     } finally {
       proxy.clear();

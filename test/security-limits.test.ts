@@ -90,7 +90,7 @@ describe('a provider that accepts connections and never answers (PROVIDER_TIMEOU
     const response = await pending;
     const elapsed = Date.now() - started;
     expect(response.statusCode).toBe(504);
-    expect(JSON.parse(response.body)).toEqual({ error: 'provider_timeout', message: 'Toolkit did not answer the discovery in time.' });
+    expect(JSON.parse(response.body)).toEqual({ error: 'provider_timeout', message: `Toolkit did not answer the discovery at ${silent.origin}/.well-known/openid-configuration in time.` });
     expect(elapsed).toBeGreaterThanOrEqual(900);
     expect(elapsed).toBeLessThan(5000);
   });
@@ -101,7 +101,7 @@ describe('a provider that accepts connections and never answers (PROVIDER_TIMEOU
     const started = Date.now();
     const response = await app.runtime.app.inject({ method: 'GET', url: '/login/toolkit', headers: JSON_PLEASE });
     expect(response.statusCode).toBe(504);
-    expect(JSON.parse(response.body)).toEqual({ error: 'provider_timeout', message: 'Toolkit did not answer the discovery in time.' });
+    expect(JSON.parse(response.body)).toEqual({ error: 'provider_timeout', message: `Toolkit did not answer the discovery at ${hanging}/.well-known/openid-configuration in time.` });
     expect(Date.now() - started).toBeLessThan(5000);
   });
 

@@ -5,7 +5,10 @@ import { ProviderUnavailableError } from './errors.js';
 import { ProviderRegistry } from './provider-registry.js';
 import type { ProviderSettings } from './provider-settings.js';
 
-/** A discovery server whose answers the tests choose: `/o` redirects (as Django OAuth Toolkit's does without its trailing slash). */
+/**
+ * A discovery server whose answers the tests choose: `/o` redirects (as Django OAuth Toolkit's does without its
+ * trailing slash), `/missing` answers 404.
+ */
 let server: Server;
 let origin: string;
 let discoveryRequests = 0;
@@ -15,6 +18,10 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     if (req.url === '/o/.well-known/openid-configuration') {
       res.writeHead(301, { location: '/o/.well-known/openid-configuration/' }).end();
+      return;
+    }
+    if (req.url?.startsWith('/missing/')) {
+      res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not Found</h1>');
       return;
     }
     discoveryRequests += 1;
@@ -47,7 +54,41 @@ describe('ProviderRegistry', () => {
     const error = await registry.get('acme').configuration().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ProviderUnavailableError);
     expect((error as ProviderUnavailableError).code).toBe('provider_bad_response');
-    expect((error as Error).message).toBe('Acme answered the discovery with HTTP 301, a redirect to /o/.well-known/openid-configuration/, which is not followed; configure that URL instead.');
+    expect((error as Error).message).toBe(
+      `Acme answered the discovery at ${origin}/o/.well-known/openid-configuration with HTTP 301, a redirect to /o/.well-known/openid-configuration/, which is not followed; configure that URL instead.`,
+    );
+  });
+
+  it('a discovery answered 404 names the URL fetched (the issuer with the well-known path) and, lacking a trailing slash, hints at one', async () => {
+    const registry = new ProviderRegistry([settings({ discovery: { issuer: `${origin}/missing` } })]);
+    await expect(registry.get('acme').configuration()).rejects.toMatchObject({
+      code: 'provider_bad_response',
+      message: `Acme answered the discovery at ${origin}/missing/.well-known/openid-configuration with HTTP 404. Some servers (Django OAuth Toolkit) serve it only with a trailing slash: try the metadata URL ${origin}/missing/.well-known/openid-configuration/`,
+    });
+    expect(registry.get('acme').discovery()).toMatchObject({ state: 'failed', message: expect.stringContaining(`at ${origin}/missing/.well-known/openid-configuration with HTTP 404.`) });
+
+    // A metadata URL that has the slash gets no hint.
+    const slashed = new ProviderRegistry([settings({ discovery: { metadataUrl: `${origin}/missing/.well-known/openid-configuration/` } })]);
+    await expect(slashed.get('acme').configuration()).rejects.toMatchObject({
+      message: `Acme answered the discovery at ${origin}/missing/.well-known/openid-configuration/ with HTTP 404.`,
+    });
+  });
+
+  it('the URL named leaves out a user and password written into it', async () => {
+    const withCredentials = new URL(`${origin}/missing/.well-known/openid-configuration/`);
+    withCredentials.username = 'operator';
+    withCredentials.password = 'hunter2';
+    // fetch refuses a URL with credentials: this one sends it without them.
+    const registry = new ProviderRegistry([settings({ discovery: { metadataUrl: withCredentials.href } })], {
+      fetch: (url, init) => {
+        const sent = new URL(url);
+        sent.username = '';
+        sent.password = '';
+        return fetch(sent, init as RequestInit);
+      },
+    });
+    const error = (await registry.get('acme').configuration().catch((caught: unknown) => caught)) as Error;
+    expect(error.message).toBe(`Acme answered the discovery at ${origin}/missing/.well-known/openid-configuration/ with HTTP 404.`);
   });
 
   it('discovers once, keeps the result, and applies configured endpoints over the document', async () => {
@@ -80,7 +121,7 @@ describe('ProviderRegistry', () => {
     expect(acme.discovery()).toEqual({ state: 'pending' });
     expect(registry.get('plain').discovery()).toEqual({ state: 'none' });
     await acme.configuration().catch(() => {});
-    const failed = { state: 'failed', error: 'provider_unavailable', message: 'Acme is temporarily unavailable (HTTP 503) for the discovery.' };
+    const failed = { state: 'failed', error: 'provider_unavailable', message: `Acme is temporarily unavailable (HTTP 503) for the discovery at ${origin}/p/.well-known/openid-configuration.` };
     expect(acme.discovery()).toEqual(failed);
     discoveryStatus = 200;
     const retry = acme.configuration();

@@ -1,6 +1,6 @@
 import * as oidc from 'openid-client';
 import { clientAuthentication } from './client-auth.js';
-import { describeProviderFailure, TokenkeeperError, UnknownProviderError } from './errors.js';
+import { describeProviderFailure, ProviderUnavailableError, TokenkeeperError, UnknownProviderError } from './errors.js';
 import type { ProviderEndpoints, ProviderSettings } from './provider-settings.js';
 
 export interface RegistryOptions {
@@ -88,6 +88,32 @@ function withMetadataOverrides(base: oidc.CustomFetch | undefined, overrides: Pa
   };
 }
 
+/** A URL as shown in a message: without the user and password it may carry (the query stays: Azure AD B2C names its policy there). */
+function shownUrl(url: string): string {
+  const shown = new URL(url);
+  shown.username = '';
+  shown.password = '';
+  return shown.href;
+}
+
+/**
+ * A failed discovery, naming the URL fetched. A 404 (or a redirect that says
+ * not where) at a URL without a trailing slash gets a hint: Django OAuth
+ * Toolkit serves its document only at `…/openid-configuration/`.
+ */
+function describeDiscoveryFailure(displayName: string, url: string, answer: Response | undefined, error: unknown): TokenkeeperError {
+  const shown = shownUrl(url);
+  const failure = describeProviderFailure(displayName, `discovery at ${shown}`, error);
+  const status = answer?.status ?? 0;
+  const notThere = status === 404 || (status >= 300 && status < 400 && !answer?.headers.has('location'));
+  const withSlash = new URL(shown);
+  if (failure.code !== 'provider_bad_response' || !notThere || withSlash.pathname.endsWith('/')) return failure;
+  withSlash.pathname += '/';
+  return new ProviderUnavailableError(failure.code, `${failure.message} Some servers (Django OAuth Toolkit) serve it only with a trailing slash: try the metadata URL ${withSlash.href}`, {
+    cause: error,
+  });
+}
+
 function applyOptions(settings: ProviderSettings, customFetch: oidc.CustomFetch | undefined, options: RegistryOptions): Array<(config: oidc.Configuration) => void> {
   const steps: Array<(config: oidc.Configuration) => void> = [];
   if (settings.allowInsecureHttp) steps.push(oidc.allowInsecureRequests);
@@ -110,16 +136,24 @@ async function resolveConfiguration(
   const clientAuth = await clientAuthentication(settings);
   if (settings.discovery) {
     const url = 'issuer' in settings.discovery ? settings.discovery.issuer : settings.discovery.metadataUrl;
-    const discoveryFetch = settings.metadataOverrides ? withMetadataOverrides(customFetch, settings.metadataOverrides) : customFetch;
+    const send = settings.metadataOverrides ? withMetadataOverrides(customFetch, settings.metadataOverrides) : (customFetch ?? ((to, init) => fetch(to, init as RequestInit)));
+    // Which URL openid-client asked (an issuer gets /.well-known/openid-configuration appended), and its answer, for the message.
+    let fetched: { url: string; answer?: Response } | undefined;
+    const discoveryFetch: oidc.CustomFetch = async (to, init) => {
+      fetched = { url: to };
+      const answer = await send(to, init);
+      fetched.answer = answer;
+      return answer;
+    };
     try {
       // Given an issuer, openid-client checks that the document's `issuer` equals it.
       return await oidc.discovery(new URL(url), settings.clientId, undefined, clientAuth, {
         execute,
-        ...(discoveryFetch ? { [oidc.customFetch]: discoveryFetch } : {}),
+        [oidc.customFetch]: discoveryFetch,
         ...(options.timeoutSeconds !== undefined ? { timeout: options.timeoutSeconds } : {}),
       });
     } catch (error) {
-      throw describeProviderFailure(settings.displayName, 'discovery', error);
+      throw describeDiscoveryFailure(settings.displayName, fetched?.url ?? url, fetched?.answer, error);
     }
   }
   const endpoints = settings.endpoints;

@@ -650,7 +650,8 @@ describe('TokenManager.revoke', () => {
     const undiscoverable = settings({ endpoints: undefined, discovery: { issuer: `${origin}/missing` } });
     const { store, tokens } = setup({ providers: [undiscoverable] });
     store.saveTokenSet('u1', 'acme', storedSet());
-    expect(await tokens.revoke('u1', 'acme')).toEqual({ revokedAtProvider: false, error: 'Acme answered the discovery with HTTP 404.' });
+    expect(await tokens.revoke('u1', 'acme')).toEqual({ revokedAtProvider: false, error: `Acme answered the discovery at ${origin}/missing/.well-known/openid-configuration with HTTP 404. Some servers (Django OAuth Toolkit) serve it only with a trailing slash: try the metadata URL ${origin}/missing/.well-known/openid-configuration/`,
+    });
     expect(await store.findToken('u1', 'acme')).toBeUndefined();
   });
 

@@ -56,10 +56,19 @@ describeEachDialect('offline access: consent asked only when a refresh token is 
     const after = await app().runtime.tokenStore.findToken(first.userId, 'toolkit');
     expect(after!.accessToken).not.toBe(before!.accessToken);
     expect(after!.refreshToken).toBe(before!.refreshToken);
+    // The provider left offline_access out of this sign-in's scope (no consent); the kept refresh token still
+    // carries it, so the stored scope is unchanged, and a refresh does not change it back either.
+    expect(after!.scope?.split(' ').sort()).toEqual(before!.scope?.split(' ').sort());
     // The kept refresh token still works at the provider.
     const refreshes = app().provider.stats.refreshTokenGrants;
+    const scopeEvents: boolean[] = [];
+    const stop = app().runtime.tokens.on((event) => {
+      if (event.type === 'token.refreshed') scopeEvents.push(event.scopeChanged);
+    });
     await app().runtime.tokens.refresh(first.userId, 'toolkit', { force: true });
+    stop();
     expect(app().provider.stats.refreshTokenGrants).toBe(refreshes + 1);
+    expect(scopeEvents).toEqual([false]);
   });
 
   it('asks for consent again when the connection needs re-auth, and in a browser that never signed in here', async () => {

@@ -32,3 +32,31 @@ export function unionScope(...scopes: ReadonlyArray<string | null | undefined>):
   for (const scope of scopes) for (const token of (scope ?? '').split(' ')) if (token !== '') tokens.add(token);
   return [...tokens].join(' ');
 }
+
+/** Whether two scopes name the same tokens, in whatever order; null and empty are the same (none named). */
+export function sameScope(a: string | null | undefined, b: string | null | undefined): boolean {
+  const left = new Set((a ?? '').split(' ').filter(Boolean));
+  const right = new Set((b ?? '').split(' ').filter(Boolean));
+  return left.size === right.size && [...left].every((token) => right.has(token));
+}
+
+/**
+ * The scope tokens that ask for a refresh token (OpenID Connect Core §11's
+ * `offline_access`; X's `offline.access`; Salesforce's `refresh_token`): a
+ * grant of one is carried by the refresh token, not by an access token.
+ */
+const OFFLINE_SCOPE_TOKENS: ReadonlySet<string> = new Set(['offline_access', 'offline.access', 'refresh_token']);
+
+/**
+ * The scope of a connection whose new access token came without a refresh
+ * token, so that the stored one is kept: the new access token's scope, plus
+ * the offline-access token the kept refresh token was granted with. (Without
+ * consent, a provider following OpenID Connect Core §11 leaves
+ * `offline_access` out of a returning sign-in's scope; the refresh token,
+ * and the offline access it carries, are unchanged.)
+ */
+export function scopeKeepingOfflineAccess(newScope: string | null, keptScope: string | null): string | null {
+  const kept = (keptScope ?? '').split(' ').filter((token) => OFFLINE_SCOPE_TOKENS.has(token));
+  if (newScope === null || kept.length === 0) return newScope;
+  return unionScope(newScope, kept.join(' '));
+}

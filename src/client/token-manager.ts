@@ -4,6 +4,7 @@ import type { ProviderRegistry } from './provider-registry.js';
 import { InvalidGrantError, requestTokenRefresh } from './refresh-grant.js';
 import type { LeaseWaitOutcome, RefreshObserver, RefreshOutcome } from './refresh-observer.js';
 import { revokeAtProvider, type RevocationResult } from './revocation.js';
+import { sameScope } from './scope.js';
 import { TokenEventBus, type TokenEvent, type TokenEventListener } from './token-events.js';
 import type { StoredTokenSet, TokenStore } from './token-store.js';
 
@@ -375,7 +376,7 @@ export class TokenManager {
           provider,
           expiresAt: saved.expiresAt,
           refreshTokenRotated: refreshed.refreshToken !== null && refreshed.refreshToken !== current.refreshToken,
-          scopeChanged: saved.scope !== current.scope,
+          scopeChanged: !sameScope(saved.scope, current.scope),
         });
         return saved;
       } catch (error) {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { CompletedAuthorization } from '../client/authorization.js';
+import { scopeKeepingOfflineAccess } from '../client/scope.js';
 import { TokenkeeperError } from '../client/errors.js';
 import { createAccount, findAccount, listAccountsForUser, updateAccountClaims } from '../db/account.repository.js';
 import { writeAuditEvent } from '../db/audit.repository.js';
@@ -35,8 +36,20 @@ export interface SignInOptions {
   within?: (trx: Kysely<DatabaseSchema>, user: User, created: boolean) => Promise<void>;
 }
 
+/**
+ * The token set to save: as the provider sent it, except that one without a refresh token, saved over
+ * a live one (which saveTokenSet keeps), keeps the offline access that refresh token was granted.
+ */
+async function tokensToSave(context: SignInContext, trx: Kysely<DatabaseSchema>, userId: string, completed: CompletedAuthorization): Promise<CompletedAuthorization['tokens']> {
+  const { tokens } = completed;
+  if (tokens.refreshToken !== null) return tokens;
+  const stored = await context.tokenStore.findTokenSummary(userId, completed.identity.provider, trx);
+  if (stored?.status !== 'active' || !stored.hasRefreshToken) return tokens;
+  return { ...tokens, scope: scopeKeepingOfflineAccess(tokens.scope, stored.scope) };
+}
+
 async function signInOnce(context: SignInContext, completed: CompletedAuthorization, options: SignInOptions): Promise<{ user: User; created: boolean }> {
-  const { identity, tokens } = completed;
+  const { identity } = completed;
   return context.db.transaction().execute(async (trx) => {
     const account = await findAccount(trx, identity.provider, identity.subject);
     let user: User | undefined;
@@ -69,8 +82,9 @@ async function signInOnce(context: SignInContext, completed: CompletedAuthorizat
     }
     await options.within?.(trx, user, created);
     const connection = await trackConnectionChange(context.webhooks, trx, user.id, identity.provider);
-    await context.tokenStore.saveTokenSet(user.id, identity.provider, tokens, context.now, trx);
-    await connection.enqueueChange(tokens.scope);
+    const saved = await tokensToSave(context, trx, user.id, completed);
+    await context.tokenStore.saveTokenSet(user.id, identity.provider, saved, context.now, trx);
+    await connection.enqueueChange(saved.scope);
     await recordLogin(trx, user.id, context.now);
     await writeAuditEvent(trx, {
       event: 'user.signed_in',
@@ -113,7 +127,7 @@ export async function completeSignIn(context: SignInContext, completed: Complete
  * accounts are never merged.
  */
 export async function completeLink(context: SignInContext, completed: CompletedAuthorization, userId: string): Promise<void> {
-  const { identity, tokens } = completed;
+  const { identity } = completed;
   await context.db.transaction().execute(async (trx) => {
     const user = await findUserById(trx, userId);
     if (!user || !user.isActive) throw new TokenkeeperError('unauthorized', 'Sign in first.');
@@ -138,8 +152,9 @@ export async function completeLink(context: SignInContext, completed: CompletedA
       });
     }
     const connection = await trackConnectionChange(context.webhooks, trx, userId, identity.provider);
-    await context.tokenStore.saveTokenSet(userId, identity.provider, tokens, context.now, trx);
-    await connection.enqueueChange(tokens.scope);
+    const saved = await tokensToSave(context, trx, userId, completed);
+    await context.tokenStore.saveTokenSet(userId, identity.provider, saved, context.now, trx);
+    await connection.enqueueChange(saved.scope);
     await writeAuditEvent(trx, {
       event: 'account.linked',
       actorUserId: userId,

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { sameScope } from '../client/scope.js';
 import type { TokenEvent } from '../client/token-events.js';
 import type { DatabaseSchema } from '../db/schema.js';
 import { findConnectionIdentity, findConnectionState } from '../db/webhook-delivery.repository.js';
@@ -77,7 +78,7 @@ export async function trackConnectionChange(
       let reason: string | undefined;
       if (before === undefined) type = 'connection.created';
       else if (before.status !== 'active') [type, reason] = ['connection.updated', 'reconnected'];
-      else if (before.scope !== scope) [type, reason] = ['connection.updated', 'scope_changed'];
+      else if (!sameScope(before.scope, scope)) [type, reason] = ['connection.updated', 'scope_changed'];
       else return;
       const data = await connectionData(trx, userId, provider, 'active', reason);
       if (data) await outbox.enqueue(type, data, trx);

@@ -295,8 +295,8 @@ export class SqlTokenStore {
     return row && this.#storedTokenOf(row);
   }
 
-  async findTokenSummary(userId: string, provider: string): Promise<TokenSummary | undefined> {
-    const row = await this.#db
+  async findTokenSummary(userId: string, provider: string, trx?: Executor): Promise<TokenSummary | undefined> {
+    const row = await (trx ?? this.#db)
       .selectFrom('tokens')
       .selectAll()
       .where('user_id', '=', userId)

@@ -41,4 +41,34 @@ describe('"Call the API" with a huge answer', () => {
     const json = JSON.parse(shownBody((await call('notes?x=1')).body));
     expect(json).toMatchObject({ method: 'GET', url: '/v1/notes?x=1' });
   });
+
+  it('names the path called once, with or without its leading slash', async () => {
+    for (const path of ['notes', '/notes']) {
+      const page = (await call(path)).body;
+      expect(page).toContain('GET <code>/notes</code> answered');
+    }
+  });
+});
+
+describe('a provider with no API configured', () => {
+  let alice: SignedInUser;
+  const { app, database } = useTestApp(DIALECTS[0]!, { env: { TOOLKIT_API_BASE_URL: '' } });
+  beforeAll(async () => {
+    alice = await signedInUser(app(), 'alice');
+  });
+  const page = async (url: string) => (await app().runtime.app.inject({ method: 'GET', url, headers: { cookie: alice.cookie } })).body;
+
+  it('the account page offers no "Call the API"; a call made anyway fails with a page that leads back to the account', async () => {
+    const account = await page('/account');
+    expect(account).toContain('Refresh now');
+    expect(account).not.toContain('Call the API');
+    const refused = await page('/account/connections/toolkit/call?path=notes');
+    expect(refused).toContain('Toolkit has no API configured (TOOLKIT_API_BASE_URL).');
+    expect(refused).toContain('<a href="/account">Back to your account</a>');
+  });
+
+  it('a connection whose scope names nothing (a GitHub App’s) says so instead of showing an empty field', async () => {
+    await database().db.updateTable('tokens').set({ scope: '' }).where('user_id', '=', alice.userId).execute();
+    expect(await page('/account')).toContain('<dt>Scopes</dt><dd><span class="muted">none named');
+  });
 });

@@ -1,6 +1,7 @@
 import { describeProviderFailure, TokenkeeperError } from './errors.js';
 import type { StreamInit } from './outbound-fetch.js';
 import type { ProviderRegistry } from './provider-registry.js';
+import { hasProviderApi } from './provider-settings.js';
 import type { TokenManager } from './token-manager.js';
 import type { StoredTokenSet } from './token-store.js';
 
@@ -142,7 +143,7 @@ export class ProviderApi {
    */
   async fetch(userId: string, provider: string, path: string, request: ProviderApiRequest = {}, current?: StoredTokenSet | null): Promise<Response> {
     const { settings } = this.#options.registry.get(provider);
-    if (!settings.apiBaseUrl && !settings.connectionApiBase) {
+    if (!hasProviderApi(settings)) {
       throw new TokenkeeperError('no_api', `${settings.displayName} has no API configured (${provider.toUpperCase()}_API_BASE_URL).`);
     }
     const tokens = this.#options.tokens;

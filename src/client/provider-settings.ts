@@ -113,3 +113,8 @@ export interface ProviderSettings {
   /** `http:` URLs are accepted only when this is true (outside production). */
   allowInsecureHttp: boolean;
 }
+
+/** Whether the provider has an API to call on a person's behalf: a configured base URL, or one per connection. */
+export function hasProviderApi(settings: Pick<ProviderSettings, 'apiBaseUrl' | 'connectionApiBase'>): boolean {
+  return Boolean(settings.apiBaseUrl || settings.connectionApiBase);
+}

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ProviderRegistry } from '../client/provider-registry.js';
+import { hasProviderApi } from '../client/provider-settings.js';
 import { listAccountsForUser } from '../db/account.repository.js';
 import type { DatabaseSchema } from '../db/schema.js';
 import type { SqlTokenStore } from '../db/token-store.js';
@@ -26,6 +27,7 @@ export async function loadAccountView(db: Kysely<DatabaseSchema>, tokenStore: Sq
       lastRefreshedAt: token.lastRefreshedAt,
       hasRefreshToken: token.hasRefreshToken,
       lastError: token.lastError,
+      hasApi: registry.has(token.provider) && hasProviderApi(registry.get(token.provider).settings),
     };
   });
   const primary = accounts.find((a) => a.provider === user.provider) ?? accounts[0];

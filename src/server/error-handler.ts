@@ -30,9 +30,11 @@ function send(request: FastifyRequest, reply: FastifyReply, code: ErrorCode, mes
   const status = request.routeOptions.config?.errorStatuses?.[code] ?? ERROR_CODES[code].status;
   reply.code(status).header('cache-control', 'no-store');
   if (wantsJson(request)) return reply.send({ error: code, message, ...details });
-  return reply
-    .type('text/html; charset=utf-8')
-    .send(layout({ title: status >= 500 ? 'Upstream error' : 'Error', signedInAs: null, csrfToken: null }, errorPage(status, message, SIGN_IN_AGAIN.has(code))));
+  // A person signed in keeps the page's navigation and is led back to their account, unless they must sign in again.
+  const user = SIGN_IN_AGAIN.has(code) ? null : (request.session?.user ?? null);
+  const context = { title: status >= 500 ? 'Upstream error' : 'Error', signedInAs: user ? (user.name ?? user.username) : null, csrfToken: user ? (request.session?.csrfToken ?? null) : null };
+  const back = SIGN_IN_AGAIN.has(code) ? 'sign-in' : user ? 'account' : 'start';
+  return reply.type('text/html; charset=utf-8').send(layout(context, errorPage(status, message, back)));
 }
 
 /** Fastify's own refusals of a request (bad body, too large, slow…) as our codes; their messages are Fastify's, written for clients. */

@@ -22,6 +22,8 @@ export interface ConnectionView {
   lastRefreshedAt: number | null;
   hasRefreshToken: boolean;
   lastError: string | null;
+  /** Whether the provider has an API to call (`<NAME>_API_BASE_URL`, or one per connection): else no "Call the API" form. */
+  hasApi: boolean;
 }
 
 export function signInPage(providers: readonly ProviderSettings[], next: string | null): SafeHtml {
@@ -51,9 +53,13 @@ function connectionActions(connection: ConnectionView, csrfToken: string): SafeH
     return html`<div class="actions"><a class="button" href="/login/${encodeURIComponent(connection.provider)}?next=%2Faccount">Sign in with ${connection.displayName} again</a>
 <form class="inline" method="post" action="${base}/disconnect"><input type="hidden" name="_csrf" value="${csrfToken}"><button class="secondary" type="submit">Disconnect</button></form></div>`;
   }
-  return html`<form class="call-api" method="get" action="${base}/call">
+  return html`${
+    connection.hasApi
+      ? html`<form class="call-api" method="get" action="${base}/call">
 <label>API path <input name="path" value="${SAMPLE_API_PATHS[connection.provider] ?? ''}" size="24"></label> <button type="submit">Call the API</button>
-</form>
+</form>`
+      : null
+  }
 <form class="more-access" method="post" action="${base}/scope"><input type="hidden" name="_csrf" value="${csrfToken}">
 <label>More scopes <input name="scope" size="24" placeholder="space-separated, e.g. notes:read"></label> <button class="secondary" type="submit">Ask for more access</button>
 </form>
@@ -69,7 +75,7 @@ function connectionCard(connection: ConnectionView, now: number, csrfToken: stri
 <dl class="fields">
 <dt>Status</dt><dd class="status status-${connection.status}">${connection.status === 'active' ? 'connected' : 'needs re-auth: sign in again'}</dd>
 <dt>Access token</dt><dd class="token-expiry">${expiry(connection.expiresAt, now)}</dd>
-<dt>Scopes</dt><dd>${connection.scope ?? '—'}</dd>
+<dt>Scopes</dt><dd>${connection.scope || html`<span class="muted">none named (the provider grants by its own settings, as a GitHub App does)</span>`}</dd>
 <dt>Refresh token</dt><dd>${connection.hasRefreshToken ? 'yes' : 'no'}</dd>
 <dt>Last refreshed</dt><dd>${connection.lastRefreshedAt === null ? 'never' : html`${relativeTime(connection.lastRefreshedAt, now)} <span class="muted">(${absoluteTime(connection.lastRefreshedAt)})</span>`}</dd>
 <dt>Subject</dt><dd><code>${connection.subject}</code></dd>
@@ -118,16 +124,18 @@ export function homeSignedIn(name: string): SafeHtml {
 <div class="card"><p>You are signed in. <a href="/account">See your account and connected providers</a>.</p></div>`;
 }
 
-export function errorPage(status: number, message: string, signInAgain: boolean): SafeHtml {
+/** `back`: where the page's one link leads (the start page, sign-in, or the person's account page). */
+export function errorPage(status: number, message: string, back: 'start' | 'sign-in' | 'account'): SafeHtml {
+  const link = back === 'account' ? html`<a href="/account">Back to your account</a>` : html`<a href="/">${back === 'sign-in' ? 'Back to sign-in' : 'Back to the start page'}</a>`;
   return html`<h1>${status >= 500 ? 'Something went wrong upstream' : 'That did not work'}</h1>
 <div class="card error"><p class="error-message">${message}</p>
-<p><a href="/">${signInAgain ? 'Back to sign-in' : 'Back to the start page'}</a></p></div>`;
+<p>${link}</p></div>`;
 }
 
 export function apiResultPage(displayName: string, path: string, status: number, body: string): SafeHtml {
   return html`<h1>${displayName} API</h1>
 <div class="card">
-<p>GET <code>/${path}</code> answered <strong class="api-status">${status}</strong>, called with your access token (refreshed first when needed).</p>
+<p>GET <code>/${path.replace(/^\/+/, '')}</code> answered <strong class="api-status">${status}</strong>, called with your access token (refreshed first when needed).</p>
 <pre class="api-body">${body}</pre>
 <p><a href="/account">Back to your account</a></p>
 </div>`;

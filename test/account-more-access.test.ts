@@ -51,6 +51,13 @@ describeEachDialect('account page: ask for more access', (dialect) => {
     expect((await alice.browser.get(`${APP_ORIGIN}/account`)).text).not.toContain('now grants:');
   });
 
+  it('asking for a scope the provider does not grant says which was not granted', async () => {
+    const start = await alice.browser.post(SCOPE_URL, { _csrf: alice.csrfToken, scope: 'notes:write' }, { followRedirects: false });
+    const back = await throughProvider(alice.browser, await alice.browser.get(start.location!), 'alice');
+    expect(back.url).toBe(`${APP_ORIGIN}/account`);
+    expect(back.text).toMatch(/Toolkit now grants: [^<]*notes:read[^<]*\. Not granted: notes:write\./);
+  });
+
   it('refuses a missing or wrong CSRF token with 403, starting nothing', async () => {
     const before = await pendingSignIns();
     for (const form of [{ scope: 'notes:read' }, { scope: 'notes:read', _csrf: 'wrong' }]) {

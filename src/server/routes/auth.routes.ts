@@ -25,6 +25,14 @@ function singleQueryValue(request: FastifyRequest, name: string): string | undef
 }
 
 /** GET /login/:provider, POST /account/connections/:provider, GET and POST /auth/:provider/callback, POST /logout. */
+/** What "Ask for more access" got: the scope now granted, and what was asked for but not granted, if anything. */
+function moreAccessNotice(displayName: string, asked: string | null | undefined, granted: string | null): string {
+  const grantedTokens = new Set((granted ?? '').split(' '));
+  const refused = (asked ?? '').split(' ').filter((token) => token !== '' && !grantedTokens.has(token));
+  const notice = `${displayName} now grants: ${granted || 'no scope named'}.`;
+  return refused.length === 0 ? notice : `${notice} Not granted: ${refused.join(' ')}.`;
+}
+
 export async function authRoutes(app: FastifyInstance, deps: Tokenkeeper): Promise<void> {
   const { db } = deps.database;
 
@@ -84,7 +92,7 @@ export async function authRoutes(app: FastifyInstance, deps: Tokenkeeper): Promi
     if (stored.linkUserId !== null) {
       // Linking: the session stays the signed-in user's own; the transaction was bound to it.
       await completeLink(context, completed, stored.linkUserId);
-      if (stored.purpose === 'more_access') await app.sessions.setFlash(request, `${provider.settings.displayName} now grants: ${completed.tokens.scope ?? 'no scope named'}.`);
+      if (stored.purpose === 'more_access') await app.sessions.setFlash(request, moreAccessNotice(provider.settings.displayName, stored.scope, completed.tokens.scope));
       await deps.tokens.emit({ type: 'user.signed_in', userId: stored.linkUserId, provider: providerName, created: false });
       deps.metrics.signIn(providerName, 'linked');
       request.log.info({ userId: stored.linkUserId, provider: providerName }, 'provider linked');

@@ -142,6 +142,41 @@ describeEachDialect('the admin site', (dialect) => {
     expect(user.is_active).toBe(1);
   });
 
+  it("a refusal shown to staff keeps the admin's navigation and leads back into the admin, not to the start page", async () => {
+    const adminPage = (answer: { body: string }) => ({
+      nav: answer.body.includes('<nav class="admin-nav">'),
+      back: /<p class="error-message">[^<]*<\/p>\s*<p><a href="([^"]+)">/.exec(answer.body)?.[1],
+    });
+    const missingUser = await get('/admin/users/not-an-id', staff.cookie);
+    expect(missingUser.statusCode).toBe(404);
+    expect(adminPage(missingUser)).toEqual({ nav: true, back: '/admin/users' });
+    expect(missingUser.body).not.toContain('Back to the start page');
+    const notApplicable = await post(`/admin/users/${staff.userId}/activate`, staff);
+    expect(notApplicable.statusCode).toBe(409);
+    expect(adminPage(notApplicable)).toEqual({ nav: true, back: `/admin/users/${staff.userId}` });
+    const noSuchAction = await post(`/admin/users/${member.userId}/explode`, staff);
+    expect(noSuchAction.statusCode).toBe(404);
+    expect(adminPage(noSuchAction)).toEqual({ nav: true, back: `/admin/users/${member.userId}` });
+    for (const url of ['/admin/nothing', `/admin/users/${member.userId}/deactivate`, '/admin/users/a/b/c']) {
+      const unknown = await get(url, staff.cookie);
+      expect(unknown.statusCode, url).toBe(404);
+      expect(adminPage(unknown), url).toEqual({ nav: true, back: '/admin' });
+    }
+    const forged = await post(`/admin/users/${member.userId}/deactivate`, staff, 'wrong');
+    expect(forged.statusCode).toBe(403);
+    expect(adminPage(forged)).toEqual({ nav: true, back: '/admin' });
+
+    // Not to anyone else, nor as JSON.
+    const outsider = await signedInUser(app(), 'mallory');
+    const notStaff = await get('/admin/users', outsider.cookie);
+    expect(notStaff.statusCode).toBe(403);
+    expect(adminPage(notStaff).nav).toBe(false);
+    expect((await get('/admin/users/a/b/c')).statusCode).toBe(302);
+    const json = await app().runtime.app.inject({ method: 'GET', url: '/admin/users/not-an-id', headers: { cookie: staff.cookie, accept: 'application/json' } });
+    expect(json.statusCode).toBe(404);
+    expect(JSON.parse(json.body)).toEqual({ error: 'not_found', message: 'No such user.' });
+  });
+
   it('answers malformed list parameters with a normal page, and unknown pages with 404', async () => {
     for (const url of ['/admin/users?page=-1&sort=password_hash&staff=maybe', '/admin/tokens?page=abc&sort=--x&state=%01', '/admin/audit?page=99999999999&event[]=x']) {
       expect((await get(url, staff.cookie)).statusCode, url).toBe(200);

@@ -5,6 +5,7 @@ import { writeAuditEvent } from '../../db/audit.repository.js';
 import type { JsonObject } from '../../db/json-column.js';
 import type { User } from '../../db/user.repository.js';
 import type { Tokenkeeper } from '../../core/tokenkeeper.js';
+import { AdminRefusal } from './admin-errors.js';
 import { parseListQuery } from './list-query.js';
 import { mayRun, type AdminContext, type AnyAdminResource } from './resource.js';
 import { adminResources } from './resources/index.js';
@@ -18,6 +19,15 @@ function contextOf(request: FastifyRequest, deps: Tokenkeeper): AdminContext {
   if (!admin) throw new TokenkeeperError('unauthorized', 'Sign in as staff first.');
   return { deps, request, admin: admin as User, now: deps.now() };
 }
+
+/** The list's page, for an error page's way back. */
+const backToList = (resource: AnyAdminResource) => ({ href: `/admin/${resource.name}`, label: `Back to ${resource.label}` });
+
+/** The object's page, for an error page's way back. */
+const backToObject = (resource: AnyAdminResource, row: unknown) => ({
+  href: `/admin/${resource.name}/${encodeURIComponent(resource.idOf(row))}`,
+  label: `Back to ${resource.titleOf(row)}`,
+});
 
 function resourceNamed(name: string): AnyAdminResource {
   const resource = adminResources.find((candidate) => candidate.name === name);
@@ -56,7 +66,7 @@ export async function adminResourceRoutes(app: FastifyInstance, deps: Tokenkeepe
     const resource = resourceNamed(request.params.resource);
     const context = contextOf(request, deps);
     const row = await resource.find(request.params.id, context);
-    if (row === undefined) throw new TokenkeeperError('not_found', `No such ${resource.singular}.`);
+    if (row === undefined) throw new AdminRefusal('not_found', `No such ${resource.singular}.`, backToList(resource));
     const related = resource.related ? await resource.related(row, context) : null;
     return reply.type('text/html; charset=utf-8').send(await page(app, request, resource.titleOf(row), resource.name as never, detailPage(resource, row, related, context)));
   });
@@ -64,10 +74,10 @@ export async function adminResourceRoutes(app: FastifyInstance, deps: Tokenkeepe
   app.post<{ Params: { resource: string; id: string; action: string } }>('/:resource/:id/:action', async (request, reply) => {
     const resource = resourceNamed(request.params.resource);
     const context = contextOf(request, deps);
-    const action = resource.actions.find((candidate) => candidate.name === request.params.action);
-    if (!action) throw new TokenkeeperError('not_found', 'There is no such action.');
     const row = await resource.find(request.params.id, context);
-    if (row === undefined) throw new TokenkeeperError('not_found', `No such ${resource.singular}.`);
+    if (row === undefined) throw new AdminRefusal('not_found', `No such ${resource.singular}.`, backToList(resource));
+    const action = resource.actions.find((candidate) => candidate.name === request.params.action);
+    if (!action) throw new AdminRefusal('not_found', 'There is no such action.', backToObject(resource, row));
     const id = resource.idOf(row);
     const audit = (suffix: '' | '_denied' | '_failed', detail: JsonObject) =>
       writeAuditEvent(deps.database.db, {
@@ -87,9 +97,11 @@ export async function adminResourceRoutes(app: FastifyInstance, deps: Tokenkeepe
     };
     if (!mayRun(action, row, context)) {
       await audit('_denied', { code: 'superuser_only' });
-      throw new TokenkeeperError('superuser_only', `Only a superuser may use “${action.label}” on this ${resource.singular}.`);
+      throw new AdminRefusal('superuser_only', `Only a superuser may use “${action.label}” on this ${resource.singular}.`, backToObject(resource, row));
     }
-    if (action.appliesTo && !action.appliesTo(row, context)) throw new TokenkeeperError('action_not_applicable', `“${action.label}” does not apply to this ${resource.singular}.`);
+    if (action.appliesTo && !action.appliesTo(row, context)) {
+      throw new AdminRefusal('action_not_applicable', `“${action.label}” does not apply to this ${resource.singular}.`, backToObject(resource, row));
+    }
     let outcome: string;
     try {
       outcome = await action.run(row, context);

@@ -16,6 +16,12 @@ export const ADMIN_LOGOUT_PATH = '/admin/logout';
 /** Routes anyone may reach: the login form itself, and signing out (harmless, and CSRF-checked). */
 const OPEN_ROUTES = new Set([ADMIN_LOGIN_PATH, ADMIN_LOGOUT_PATH]);
 
+/** The session's user when they may use the admin site (active staff), else null. */
+export function staffUserOf(request: FastifyRequest): User | null {
+  const user = request.session?.user ?? null;
+  return user !== null && user.isActive && user.isStaff ? user : null;
+}
+
 export function adminLoginUrl(next: string): string {
   return `${ADMIN_LOGIN_PATH}?next=${encodeURIComponent(next)}`;
 }

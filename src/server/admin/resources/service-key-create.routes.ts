@@ -5,6 +5,7 @@ import type { Tokenkeeper } from '../../../core/tokenkeeper.js';
 import { writeAuditEvent } from '../../../db/audit.repository.js';
 import type { User } from '../../../db/user.repository.js';
 import { html, type SafeHtml } from '../../views/html.js';
+import { AdminRefusal } from '../admin-errors.js';
 import { page } from '../resource.routes.js';
 
 const NEW_PATH = '/admin/services/new';
@@ -55,7 +56,7 @@ export async function serviceKeyCreateRoutes(app: FastifyInstance, deps: Tokenke
     if (!admin) throw new TokenkeeperError('unauthorized', 'Sign in as staff first.');
     if (!admin.isSuperuser) {
       await writeAuditEvent(deps.database.db, { event: 'admin.services.create_denied', actorUserId: admin.id, targetType: 'service_key', ip: request.ip, detail: { code: 'superuser_only' }, at: deps.now() });
-      throw new TokenkeeperError('superuser_only', 'Only a superuser may create service keys: a key can read every user’s tokens.');
+      throw new AdminRefusal('superuser_only', 'Only a superuser may create service keys: a key can read every user’s tokens.', { href: '/admin/services', label: 'Back to Service keys' });
     }
     return admin;
   };

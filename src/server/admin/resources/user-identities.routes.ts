@@ -5,6 +5,7 @@ import { deleteAccountUnlessLast, listAccountsForUser, type Account } from '../.
 import { writeAuditEvent } from '../../../db/audit.repository.js';
 import { findUserById, type User } from '../../../db/user.repository.js';
 import type { Tokenkeeper } from '../../../core/tokenkeeper.js';
+import { AdminRefusal } from '../admin-errors.js';
 
 /** Where the user page's "Unlink" button for one identity (an accounts row) posts. */
 export function unlinkIdentityPath(userId: string, accountId: string): string {
@@ -16,8 +17,10 @@ export function mayUnlinkIdentities(admin: User, user: User): boolean {
   return admin.isSuperuser || user.id === admin.id || !(user.isStaff || user.isSuperuser);
 }
 
-function lastIdentity(user: User): TokenkeeperError {
-  return new TokenkeeperError('last_identity', `This is ${user.username}'s only identity: it is how they sign in, so it cannot be unlinked. Delete the user instead.`);
+const backToUser = (user: User) => ({ href: `/admin/users/${encodeURIComponent(user.id)}`, label: `Back to ${user.username}` });
+
+function lastIdentity(user: User): AdminRefusal {
+  return new AdminRefusal('last_identity', `This is ${user.username}'s only identity: it is how they sign in, so it cannot be unlinked. Delete the user instead.`, backToUser(user));
 }
 
 interface UnlinkOutcome {
@@ -56,17 +59,17 @@ export async function userIdentityRoutes(app: FastifyInstance, deps: Tokenkeeper
     const admin = request.adminUser;
     if (!admin) throw new TokenkeeperError('unauthorized', 'Sign in as staff first.');
     const user = await findUserById(db, request.params.id);
-    if (!user) throw new TokenkeeperError('not_found', 'No such user.');
+    if (!user) throw new AdminRefusal('not_found', 'No such user.', { href: '/admin/users', label: 'Back to Users' });
     const audit = (event: string, detail: Record<string, string | boolean | null>) =>
       writeAuditEvent(db, { event, actorUserId: admin.id, targetType: 'user', targetId: user.id, ip: request.ip, detail, at: deps.now() });
 
     if (!mayUnlinkIdentities(admin, user)) {
       await audit('admin.users.unlink_denied', { code: 'superuser_only' });
-      throw new TokenkeeperError('superuser_only', 'Only a superuser may unlink the identities of another admin.');
+      throw new AdminRefusal('superuser_only', 'Only a superuser may unlink the identities of another admin.', backToUser(user));
     }
     const accounts = await listAccountsForUser(db, user.id);
     const account = accounts.find((candidate) => candidate.id === request.params.accountId);
-    if (!account) throw new TokenkeeperError('not_found', 'This user has no such identity.');
+    if (!account) throw new AdminRefusal('not_found', 'This user has no such identity.', backToUser(user));
     // Checked before anything is revoked: the only identity keeps its tokens too.
     if (accounts.length < 2) {
       await audit('admin.users.unlink_failed', { code: 'last_identity', provider: account.provider });

@@ -1,0 +1,14 @@
+import { html, type SafeHtml } from '../../views/html.js';
+
+/** Where an admin error page leads back to. */
+export interface WayBack {
+  href: string;
+  label: string;
+}
+
+/** A refusal inside the admin site, in the admin's frame, with a link back into it. */
+export function adminErrorPage(message: string, back: WayBack): SafeHtml {
+  return html`<h1>That did not work</h1>
+<div class="card error"><p class="error-message">${message}</p>
+<p><a href="${back.href}">${back.label}</a></p></div>`;
+}

@@ -73,10 +73,18 @@ describeEachDialect('admin roles', (dialect) => {
     for (const action of ['remove-staff', 'deactivate', 'delete']) expect(staffPage.body, action).not.toContain(`data-action="${action}"`);
   });
 
-  it('a staff user cannot change their own flags', async () => {
+  it('no admin changes their own flags or deletes themself; the refusal says it is because the account is theirs', async () => {
     expect((await act(staff, `/admin/users/${staff.userId}/remove-staff`)).statusCode).toBe(403);
-    expect((await act(staff, `/admin/users/${staff.userId}/deactivate`)).statusCode).toBe(409);
-    expect((await act(superuser, `/admin/users/${superuser.userId}/remove-staff`)).statusCode).toBe(409);
+    for (const [user, action, message] of [
+      [staff, 'deactivate', 'You cannot deactivate yourself: another superuser must.'],
+      [superuser, 'deactivate', 'You cannot deactivate yourself: another superuser must.'],
+      [superuser, 'remove-staff', 'You cannot remove your own staff status: another superuser must.'],
+      [superuser, 'delete', 'You cannot delete yourself: another superuser must.'],
+    ] as const) {
+      const refused = await act(user, `/admin/users/${user.userId}/${action}`);
+      expect(refused.statusCode, action).toBe(409);
+      expect(refused.body, action).toContain(message);
+    }
     expect(await flagsOf(staff.userId)).toEqual({ isStaff: true, isSuperuser: false, isActive: true });
     expect(await flagsOf(superuser.userId)).toEqual({ isStaff: true, isSuperuser: true, isActive: true });
   });

@@ -100,7 +100,8 @@ export async function adminResourceRoutes(app: FastifyInstance, deps: Tokenkeepe
       throw new AdminRefusal('superuser_only', `Only a superuser may use “${action.label}” on this ${resource.singular}.`, backToObject(resource, row));
     }
     if (action.appliesTo && !action.appliesTo(row, context)) {
-      throw new AdminRefusal('action_not_applicable', `“${action.label}” does not apply to this ${resource.singular}.`, backToObject(resource, row));
+      const message = action.refusal?.(row, context) ?? `“${action.label}” does not apply to this ${resource.singular}.`;
+      throw new AdminRefusal('action_not_applicable', message, backToObject(resource, row));
     }
     let outcome: string;
     try {

@@ -48,6 +48,8 @@ export interface Action<Row> {
   dangerous?: boolean;
   /** Whether the button is shown for this row. */
   appliesTo?: (row: Row, context: AdminContext) => boolean;
+  /** Why the action does not apply to this row, when there is more to say than that it does not (the 409's message). */
+  refusal?: (row: Row, context: AdminContext) => string | undefined;
   /** True when only a superuser may do it to this row (the button is hidden from other staff, and the request refused with 403). */
   superuserOnly?: (row: Row, context: AdminContext) => boolean;
   /** Does the work and returns a sentence for the flash message. The audit entry is written by the caller. */

@@ -17,6 +17,8 @@ const isAdmin = (user: User) => user.isStaff || user.isSuperuser;
 /** Another admin's account is changed by superusers only, so a staff user cannot lock a superuser out. */
 const anotherAdmin = (user: User, context: AdminContext) => isAdmin(user) && user.id !== context.admin.id;
 const notSelf = (user: User, context: AdminContext) => user.id !== context.admin.id;
+/** The refusal of an action on the admin's own account, `what` being "deactivate yourself". */
+const notOnYourself = (what: string) => (user: User, context: AdminContext) => (notSelf(user, context) ? undefined : `You cannot ${what}: another superuser must.`);
 const YES_NO = [
   { value: 'yes', label: 'yes' },
   { value: 'no', label: 'no' },
@@ -109,6 +111,7 @@ ${auditTable(audit.rows, context.now)}`;
       label: 'Deactivate',
       dangerous: true,
       appliesTo: (user, context) => user.isActive && notSelf(user, context),
+      refusal: notOnYourself('deactivate yourself'),
       superuserOnly: anotherAdmin,
       run: async (user, context) => {
         await setUserFlags(context.deps.database.db, user.id, { isActive: false });
@@ -142,6 +145,7 @@ ${auditTable(audit.rows, context.now)}`;
       name: 'remove-staff',
       label: 'Remove staff',
       appliesTo: (user, context) => user.isStaff && notSelf(user, context),
+      refusal: notOnYourself('remove your own staff status'),
       superuserOnly: () => true,
       run: async (user, context) => {
         await setUserFlags(context.deps.database.db, user.id, { isStaff: false, isSuperuser: false });
@@ -153,6 +157,7 @@ ${auditTable(audit.rows, context.now)}`;
       label: 'Delete user',
       dangerous: true,
       appliesTo: notSelf,
+      refusal: notOnYourself('delete yourself'),
       superuserOnly: isAdmin,
       run: async (user, context) => {
         const { revoked } = await deleteUserEverywhere(

@@ -65,8 +65,6 @@ describe('readProfile without an ID token (a plain OAuth 2.0 user API)', () => {
     ['a hook that throws', { profileClaims: () => { throw new Error('no data'); } }, json({})],
     ['a hook that finds no object', { profileClaims: () => undefined }, json({})],
     ['an answer that is an array', undefined, json([1, 2])],
-    ['a 403 (the token may not read it)', undefined, { status: 403 }],
-    ['a 404', undefined, { status: 404 }],
   ])('%s is provider_bad_response: no profile', async (_name, hooks, answer) => {
     answers['/userinfo'] = answer;
     await expect(readProfile(configuration(), settings({ hooks }), 'at', undefined)).rejects.toMatchObject({
@@ -84,6 +82,21 @@ describe('readProfile without an ID token (a plain OAuth 2.0 user API)', () => {
   ])('an HTTP %i is %s', async (status, code, message) => {
     answers['/userinfo'] = { status, body: 'no' };
     await expect(readProfile(configuration(), settings(), 'at', undefined)).rejects.toMatchObject({ code, message });
+  });
+
+  it('a 403 or 404 for the profile itself names its status, and for a 404 the URL (a wrong user URL), not "no profile"', async () => {
+    answers['/userinfo'] = { status: 403 };
+    await expect(readProfile(configuration(), settings(), 'at', undefined)).rejects.toMatchObject({
+      code: 'provider_bad_response',
+      status: 502,
+      message: 'Acme refused the userinfo request (HTTP 403).',
+    });
+    answers['/userinfo'] = { status: 404, body: '<html>Not Found</html>', headers: { 'content-type': 'text/html' } };
+    await expect(readProfile(configuration(), settings(), 'at', undefined)).rejects.toMatchObject({
+      code: 'provider_bad_response',
+      status: 502,
+      message: `Acme answered the userinfo request at ${origin}/userinfo with HTTP 404.`,
+    });
   });
 
   it('a 401 with a WWW-Authenticate challenge is provider_error, the challenge\'s error kept as providerError', async () => {

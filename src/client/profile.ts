@@ -9,17 +9,20 @@ export interface ReadProfile {
   foundEmail: { email: string; verified: boolean } | null;
 }
 
-function faultOf(displayName: string, step: string, status: number): ProviderUnavailableError {
+function faultOf(displayName: string, step: string, url: string, status: number): ProviderUnavailableError {
   if (status === 503) return new ProviderUnavailableError('provider_unavailable', `${displayName} is temporarily unavailable (HTTP 503) for the ${step}.`);
   if (status >= 500) return new ProviderUnavailableError('provider_error', `${displayName} failed the ${step} (HTTP ${status}).`);
+  // Nothing at that address: the configured URL is the likely fault, so it is named.
+  if (status === 404 || status === 410) return new ProviderUnavailableError('provider_bad_response', `${displayName} answered the ${step} at ${url} with HTTP ${status}.`);
   return new ProviderUnavailableError('provider_bad_response', `${displayName} refused the ${step} (HTTP ${status}).`);
 }
 
 /**
  * GETs a JSON resource with the access token through openid-client (so the
- * provider's fetch, timeout and TLS settings apply). 403 and 404 are
- * "not visible to this token": undefined. Any other non-2xx, or a body
- * that is not JSON, is a provider fault.
+ * provider's fetch, timeout and TLS settings apply). For an `optional`
+ * resource (one a hook looks for), 403 and 404 are "not visible to this
+ * token": undefined. Any other non-2xx, or a body that is not JSON, is a
+ * provider fault naming the status.
  */
 async function getProtectedJson(
   config: oidc.Configuration,
@@ -27,6 +30,7 @@ async function getProtectedJson(
   accessToken: string,
   url: string,
   step: string,
+  optional: boolean,
 ): Promise<unknown> {
   let response: Response;
   try {
@@ -34,13 +38,13 @@ async function getProtectedJson(
   } catch (error) {
     throw describeProviderFailure(settings.displayName, step, error);
   }
-  if (response.status === 403 || response.status === 404) {
+  if (optional && (response.status === 403 || response.status === 404)) {
     await response.body?.cancel().catch(() => {});
     return undefined;
   }
   if (response.status < 200 || response.status > 299) {
     await response.body?.cancel().catch(() => {});
-    throw faultOf(settings.displayName, step, response.status);
+    throw faultOf(settings.displayName, step, url, response.status);
   }
   try {
     return (await response.json()) as unknown;
@@ -71,7 +75,7 @@ export async function readProfile(
       throw describeProviderFailure(settings.displayName, 'userinfo request', error);
     }
   } else if (userinfoEndpoint) {
-    const body = await getProtectedJson(config, settings, accessToken, userinfoEndpoint, 'userinfo request');
+    const body = await getProtectedJson(config, settings, accessToken, userinfoEndpoint, 'userinfo request', false);
     let profile: unknown = body;
     try {
       if (settings.hooks?.profileClaims) profile = settings.hooks.profileClaims(body);
@@ -90,7 +94,7 @@ export async function readProfile(
   if (!hasEmail && settings.hooks?.findEmail) {
     const reader: ProfileReader = {
       userinfoEndpoint,
-      getJson: (url) => getProtectedJson(config, settings, accessToken, url, 'e-mail request'),
+      getJson: (url) => getProtectedJson(config, settings, accessToken, url, 'e-mail request', true),
     };
     foundEmail = await settings.hooks.findEmail(reader);
   }

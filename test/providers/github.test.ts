@@ -173,6 +173,32 @@ describe('GitHub with a wrong client secret', () => {
   });
 });
 
+describe('GitHub with a wrong user URL', () => {
+  let database: TestDatabase;
+  let github: GitHubEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    const { DIALECTS } = await import('../support/postgres.js');
+    database = await DIALECTS[0]!.openTestDatabase();
+    github = await startGitHubEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackUrl: `${APP_ORIGIN}/auth/github/callback`, kind: 'oauth-app' });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: githubEnv(github, { GITHUB_USERINFO_URL: `${github.origin}/users/me` }) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await github?.close();
+    await database?.close();
+  });
+
+  it('the 404 it answers is a 502 naming the status and the URL (not "did not answer with a profile"), and nothing is stored', async () => {
+    github.signInAs(OCTOCAT);
+    const page = await signInThrough(app.browser(), 'github');
+    expect(page.status).toBe(502);
+    expect(page.text).toContain(`GitHub answered the userinfo request at ${github.origin}/users/me with HTTP 404.`);
+    expect(await countRows(database, 'users')).toBe(0);
+  });
+});
+
 describeEachDialect('GitHub App with expiring user tokens, against an emulator of GitHub', (dialect) => {
   let database: TestDatabase;
   let github: GitHubEmulator;

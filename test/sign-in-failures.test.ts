@@ -30,7 +30,9 @@ function withParams(url: URL, change: (params: URLSearchParams) => void): string
 }
 
 describeEachDialect('a sign-in callback that cannot be accepted', (dialect) => {
-  const { app, database } = useTestApp(dialect);
+  /** The app's warnings and errors, as JSON lines. */
+  const warnings: string[] = [];
+  const { app, database } = useTestApp(dialect, { logLevel: 'warn', logDestination: { write: (line: string) => void warnings.push(line) } });
 
   it('without state: 400, nothing stored', async () => {
     const browser = app().browser();
@@ -111,16 +113,30 @@ describeEachDialect('a sign-in callback that cannot be accepted', (dialect) => {
     expect(odd.text).toContain('&lt;b&gt;server_error&lt;/b&gt;');
   });
 
-  it('with an issuer (RFC 9207 iss) missing or different: 400, no code exchange', async () => {
+  it('with an issuer (RFC 9207 iss) missing or different: 400, no code exchange, and a warning naming both issuers', async () => {
     const browser = app().browser();
-    for (const change of [(p: URLSearchParams) => p.delete('iss'), (p: URLSearchParams) => p.set('iss', 'https://evil.example')]) {
+    const cases: Array<[(p: URLSearchParams) => void, string | null]> = [
+      [(p) => p.delete('iss'), null],
+      [(p) => p.set('iss', 'https://evil.example'), 'https://evil.example'],
+    ];
+    for (const [change, receivedIssuer] of cases) {
       const callback = await callbackUrlFor(browser);
       expect(callback.searchParams.get('iss')).toBe(app().provider.issuer);
       const grants = app().provider.stats.authorizationCodeGrants;
+      warnings.length = 0;
       const page = await browser.get(withParams(callback, change));
       expect(page.status).toBe(400);
       expect(page.text).toContain('did not come from Toolkit');
       expect(app().provider.stats.authorizationCodeGrants).toBe(grants);
+      expect(warnings.map((line) => JSON.parse(line) as Record<string, unknown>)).toEqual([
+        expect.objectContaining({
+          level: 40,
+          msg: 'sign-in response refused: its issuer (RFC 9207 iss) is not the one the sign-in was started with',
+          provider: 'toolkit',
+          expectedIssuer: app().provider.issuer,
+          receivedIssuer,
+        }),
+      ]);
     }
     expect(await tokenRows(database())).toBe(0);
   });

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { finishAuthorization, SIGN_IN_TRANSACTION_TTL_SECONDS, startAuthorization, type CompletedAuthorization } from '../client/authorization.js';
+import { SignInError } from '../client/errors.js';
 import { createLoginTransaction, loginTransactionAssociatedData, type LoginPurpose, type LoginTransaction } from '../db/login-transaction.repository.js';
 import type { Tokenkeeper } from '../core/tokenkeeper.js';
 import { callbackParameters } from './form-post-callback.js';
@@ -64,22 +65,37 @@ export async function startSignInFlow(app: FastifyInstance, deps: Tokenkeeper, r
  * Finishes the flow a consumed transaction started: the code exchange and
  * every check, against what was stored. The scope is the one the
  * transaction asked for, which the token response may leave out when it was
- * granted as asked (RFC 6749 §5.1).
+ * granted as asked (RFC 6749 §5.1). A response refused for its `iss` is
+ * logged as a warning with both issuers.
  */
-export function finishSignInFlow(deps: Tokenkeeper, request: FastifyRequest, stored: LoginTransaction): Promise<CompletedAuthorization> {
-  return finishAuthorization(
-    deps.registry,
-    {
-      provider: stored.provider,
-      state: stored.state,
-      nonce: stored.nonce,
-      codeVerifier: deps.cipher.decrypt(stored.codeVerifier, loginTransactionAssociatedData(stored.state)),
-      issuer: stored.issuer,
-      clientId: stored.clientId,
-      redirectUri: stored.redirectUri,
-      scope: stored.scope ?? deps.registry.get(stored.provider).settings.scope,
-    },
-    callbackParameters(request),
-    deps.now,
-  );
+export async function finishSignInFlow(deps: Tokenkeeper, request: FastifyRequest, stored: LoginTransaction): Promise<CompletedAuthorization> {
+  const parameters = callbackParameters(request);
+  try {
+    return await finishAuthorization(
+      deps.registry,
+      {
+        provider: stored.provider,
+        state: stored.state,
+        nonce: stored.nonce,
+        codeVerifier: deps.cipher.decrypt(stored.codeVerifier, loginTransactionAssociatedData(stored.state)),
+        issuer: stored.issuer,
+        clientId: stored.clientId,
+        redirectUri: stored.redirectUri,
+        scope: stored.scope ?? deps.registry.get(stored.provider).settings.scope,
+      },
+      parameters,
+      deps.now,
+    );
+  } catch (error) {
+    const receivedIssuer = parameters.get('iss');
+    if (error instanceof SignInError && error.code === 'invalid_callback' && receivedIssuer !== stored.issuer) {
+      // RFC 9207 §2.4: a response that names another issuer, or none where the provider sends one, may be a mix-up
+      // attack, not a person's mistake. Issuers are public identifiers; what came is cut to a length a log line takes.
+      request.log.warn(
+        { provider: stored.provider, expectedIssuer: stored.issuer, receivedIssuer: receivedIssuer?.slice(0, 300) ?? null },
+        'sign-in response refused: its issuer (RFC 9207 iss) is not the one the sign-in was started with',
+      );
+    }
+    throw error;
+  }
 }

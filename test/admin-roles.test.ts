@@ -23,12 +23,13 @@ describeEachDialect('admin roles', (dialect) => {
   });
 
   const get = (url: string, user: SignedInUser) => app().runtime.app.inject({ method: 'GET', url, headers: { cookie: user.cookie } });
+  /** Posts an action, confirmed as from the confirmation page (test/admin-site.test.ts covers that page): these tests are about who may act. */
   const act = (user: SignedInUser, url: string) =>
     app().runtime.app.inject({
       method: 'POST',
       url,
       headers: { cookie: user.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      payload: `_csrf=${encodeURIComponent(user.csrfToken)}`,
+      payload: new URLSearchParams({ _csrf: user.csrfToken, confirmed: 'yes' }).toString(),
     });
   const flagsOf = async (id: string) => {
     const user = await findUserById(database().db, id);

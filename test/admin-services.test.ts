@@ -98,18 +98,22 @@ describeEachDialect('service keys in the admin site', (dialect) => {
 
     const key = await create('kept', ['connections:read']);
     const id = /^tks_([^_]+)_/.exec(key)![1]!;
-    expect((await post(`/admin/services/${id}/revoke`, staff, [])).statusCode).toBe(403);
+    expect((await post(`/admin/services/${id}/revoke`, staff, [['confirmed', 'yes']])).statusCode).toBe(403);
     expect((await callApi(key)).statusCode).toBe(200);
     expect((await get('/admin/services', member)).statusCode).toBe(403);
     expect((await get('/admin/services/new', member)).statusCode).toBe(403);
   });
 
-  it('a superuser revokes a key (CSRF-checked): it stops working at once; audited', async () => {
+  it('a superuser revokes a key (CSRF-checked, once confirmed): it stops working at once; audited', async () => {
     const key = await create('revoked', ['connections:read']);
     const id = /^tks_([^_]+)_/.exec(key)![1]!;
-    expect((await post(`/admin/services/${id}/revoke`, superuser, [], false)).statusCode).toBe(403);
+    expect((await post(`/admin/services/${id}/revoke`, superuser, [['confirmed', 'yes']], false)).statusCode).toBe(403);
     expect((await callApi(key)).statusCode).toBe(200);
-    const answer = await post(`/admin/services/${id}/revoke`, superuser, []);
+    const asked = await post(`/admin/services/${id}/revoke`, superuser, []);
+    expect(asked.statusCode).toBe(200);
+    expect(asked.body).toContain('<p class="consequence">Service key revoked will be deleted: every service that uses it is refused from its next request.</p>');
+    expect((await callApi(key)).statusCode).toBe(200);
+    const answer = await post(`/admin/services/${id}/revoke`, superuser, [['confirmed', 'yes']]);
     expect(answer.statusCode).toBe(303);
     expect(answer.headers.location).toBe('/admin/services');
     expect((await callApi(key)).statusCode).toBe(401);

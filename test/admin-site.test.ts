@@ -1,6 +1,6 @@
 import * as oidc from 'openid-client';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { setUserFlags } from '../src/db/user.repository.js';
+import { createUser, findUserById, setUserFlags } from '../src/db/user.repository.js';
 import { DIALECTS, describeEachDialect } from './support/postgres.js';
 import { expireStoredAccessToken, signedInUser, type SignedInUser } from './support/signed-in.js';
 import { CLIENT_ID, CLIENT_SECRET } from './support/test-app.js';
@@ -26,6 +26,14 @@ describeEachDialect('the admin site', (dialect) => {
       url,
       headers: { cookie: user.cookie, 'content-type': 'application/x-www-form-urlencoded' },
       payload: csrf === null ? '' : `_csrf=${encodeURIComponent(csrf)}`,
+    });
+  /** A dangerous action's second post, from its confirmation page. */
+  const postConfirmed = (url: string, user: SignedInUser) =>
+    app().runtime.app.inject({
+      method: 'POST',
+      url,
+      headers: { cookie: user.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: user.csrfToken, confirmed: 'yes' }).toString(),
     });
 
   async function adminRoutes(): Promise<string[]> {
@@ -121,7 +129,7 @@ describeEachDialect('the admin site', (dialect) => {
     const detail = await get(`/admin/tokens/${summary!.id}`, staff.cookie);
     expect(detail.body).toContain('Refreshed: expires');
 
-    const revoked = await post(`/admin/tokens/${summary!.id}/revoke`, staff);
+    const revoked = await postConfirmed(`/admin/tokens/${summary!.id}/revoke`, staff);
     expect(revoked.headers.location).toBe('/admin/tokens');
     expect(await app().runtime.tokenStore.findToken(member.userId, 'toolkit')).toBeUndefined();
     const audit = await database().db.selectFrom('audit_log').select(['event', 'actor_user_id']).where('event', 'like', 'admin.tokens.%').execute();
@@ -133,9 +141,62 @@ describeEachDialect('the admin site', (dialect) => {
     );
   });
 
+  it('a dangerous action asks first, without JavaScript: the first post answers a page saying what will happen; only the confirmed post acts, and is audited once', async () => {
+    const doomed = await createUser(database().db, { username: 'doomed', dateJoined: 0, isActive: true });
+    const url = `/admin/users/${doomed.id}/delete`;
+    const detail = await get(`/admin/users/${doomed.id}`, staff.cookie);
+    expect(detail.body).toContain(`<form class="inline" method="post" action="${url}">`);
+
+    const asked = await post(url, staff);
+    expect(asked.statusCode).toBe(200);
+    expect(asked.body).toContain('<nav class="admin-nav">');
+    expect(asked.body).toContain('<h1>Are you sure?</h1>');
+    expect(asked.body).toContain(
+      '<p class="consequence">doomed will be deleted for good: their tokens revoked at each provider, then their account, identities and sessions removed (the audit log keeps its record).</p>',
+    );
+    const form = /<form method="post" action="([^"]+)">(.*?)<\/form>/s.exec(asked.body);
+    expect(form?.[1]).toBe(url);
+    expect(form?.[2]).toContain(`<input type="hidden" name="_csrf" value="${staff.csrfToken}">`);
+    expect(form?.[2]).toContain('<input type="hidden" name="confirmed" value="yes">');
+    expect(form?.[2]).toMatch(/<button type="submit" class="danger" data-confirm="delete">Yes, delete user<\/button>/);
+    expect(form?.[2]).toContain(`<a class="button secondary" href="/admin/users/${doomed.id}">No, go back</a>`);
+    expect(await findUserById(database().db, doomed.id)).toBeDefined();
+    const audited = () => database().db.selectFrom('audit_log').select('event').where('target_id', '=', doomed.id).execute();
+    expect(await audited()).toEqual([]);
+    // Anything but "yes" is not a confirmation.
+    const unconfirmed = await app().runtime.app.inject({
+      method: 'POST',
+      url,
+      headers: { cookie: staff.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: staff.csrfToken, confirmed: 'no' }).toString(),
+    });
+    expect(unconfirmed.body).toContain('Are you sure?');
+    expect(await findUserById(database().db, doomed.id)).toBeDefined();
+
+    const done = await postConfirmed(url, staff);
+    expect(done.statusCode).toBe(303);
+    expect(done.headers.location).toBe('/admin/users');
+    expect(await findUserById(database().db, doomed.id)).toBeUndefined();
+    expect((await audited()).map((entry) => entry.event).sort()).toEqual(['admin.users.delete', 'user.deleted']);
+
+    // Each dangerous action asks; the others act at once.
+    const [token] = await app().runtime.tokenStore.listTokenSummariesForUser(staff.userId);
+    for (const [dangerous, consequence] of [
+      [`/admin/users/${member.userId}/deactivate`, 'bob will be signed out everywhere, and cannot sign in until activated again.'],
+      [`/admin/tokens/${token!.id}/revoke`, 'The toolkit token of alice will be revoked at toolkit and deleted: alice is no longer connected to toolkit until they sign in with it again.'],
+    ]) {
+      const page = await post(dangerous!, staff);
+      expect(page.statusCode, dangerous).toBe(200);
+      expect(page.body, dangerous).toContain(`<p class="consequence">${consequence}</p>`);
+    }
+    expect(await app().runtime.tokenStore.findTokenSummary(staff.userId, 'toolkit')).toBeDefined();
+    expect((await findUserById(database().db, member.userId))!.isActive).toBe(true);
+    expect((await post(`/admin/tokens/${token!.id}/refresh`, staff)).statusCode).toBe(303);
+  });
+
   it('deactivating a user signs them out; activating lets them back', async () => {
     const target = await signedInUser(app(), 'bob');
-    expect((await post(`/admin/users/${target.userId}/deactivate`, staff)).statusCode).toBe(303);
+    expect((await postConfirmed(`/admin/users/${target.userId}/deactivate`, staff)).statusCode).toBe(303);
     expect((await get('/api/me', target.cookie)).statusCode).toBe(401);
     expect((await post(`/admin/users/${target.userId}/activate`, staff)).statusCode).toBe(303);
     const user = await database().db.selectFrom('users').select('is_active').where('id', '=', target.userId).executeTakeFirstOrThrow();

@@ -26,12 +26,13 @@ describeEachDialect('unlinking an identity from the admin site', (dialect) => {
   });
 
   const accountsOf = (userId: string) => database().db.selectFrom('accounts').select(['id', 'provider', 'subject']).where('user_id', '=', userId).orderBy('provider').execute();
-  const unlink = (user: SignedInUser, userId: string, accountId: string, csrf: string | null = user.csrfToken) =>
+  /** Posts the unlink as confirmed (from its confirmation page) unless `confirmed` is false. */
+  const unlink = (user: SignedInUser, userId: string, accountId: string, csrf: string | null = user.csrfToken, confirmed = true) =>
     app().runtime.app.inject({
       method: 'POST',
       url: `/admin/users/${userId}/identities/${accountId}/unlink`,
       headers: { cookie: user.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      payload: csrf === null ? '' : `_csrf=${encodeURIComponent(csrf)}`,
+      payload: new URLSearchParams({ ...(csrf === null ? {} : { _csrf: csrf }), ...(confirmed ? { confirmed: 'yes' } : {}) }).toString(),
     });
   const userPage = (userId: string) => app().runtime.app.inject({ method: 'GET', url: `/admin/users/${userId}`, headers: { cookie: staff.cookie } });
   /** Links "second" to `user` through the provider's pages (login, consent) as they come. */
@@ -65,6 +66,18 @@ describeEachDialect('unlinking an identity from the admin site', (dialect) => {
 
     expect((await unlink(staff, alice.userId, second.id, null)).statusCode).toBe(403);
     expect(await accountsOf(alice.userId)).toEqual(before);
+    // The first post asks; it revokes nothing and writes nothing in the audit log.
+    const asked = await unlink(staff, alice.userId, second.id, staff.csrfToken, false);
+    expect(asked.statusCode).toBe(200);
+    expect(asked.body).toContain(
+      `<p class="consequence">The second identity ${second.subject} will be unlinked from alice: its tokens revoked at second and deleted, and alice can no longer sign in with it.</p>`,
+    );
+    expect(asked.body).toContain(`<form method="post" action="/admin/users/${alice.userId}/identities/${second.id}/unlink">`);
+    expect(asked.body).toContain('Yes, unlink</button>');
+    expect(asked.body).toContain(`<a class="button secondary" href="/admin/users/${alice.userId}">No, go back</a>`);
+    expect(await accountsOf(alice.userId)).toEqual(before);
+    expect(app().provider.stats.revocations).toBe(revocations);
+    expect(await auditOf('admin.users.unlink')).toHaveLength(1);
 
     const answer = await unlink(staff, alice.userId, second.id);
     expect(answer.statusCode).toBe(303);

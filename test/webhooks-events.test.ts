@@ -180,7 +180,7 @@ describeEachDialect('webhook events', (dialect) => {
       method: 'POST',
       url: `/admin/tokens/${tokenId}/revoke`,
       headers: { cookie: admin.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ _csrf: admin.csrfToken }).toString(),
+      payload: new URLSearchParams({ _csrf: admin.csrfToken, confirmed: 'yes' }).toString(),
     });
     expect(fromAdmin.statusCode).toBe(303);
     expect(await delivered('connection.revoked', admin.userId, since)).toHaveLength(1);
@@ -197,7 +197,7 @@ describeEachDialect('webhook events', (dialect) => {
       method: 'POST',
       url: `/admin/users/${doomed.userId}/delete`,
       headers: { cookie: admin.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ _csrf: admin.csrfToken }).toString(),
+      payload: new URLSearchParams({ _csrf: admin.csrfToken, confirmed: 'yes' }).toString(),
     });
     expect(answer.statusCode).toBe(303);
     expect(await delivered('connection.revoked', doomed.userId, since)).toHaveLength(1);

@@ -1,7 +1,8 @@
 // The admin site as staff use it, in Debian's Chromium: bob signs in through
 // the dev provider's real pages in one browser; in another (its own cookies)
 // a superuser made with `tokenkeeper createsuperuser` signs in at /admin,
-// finds bob by search, opens his token, refreshes it and revokes it. No
+// finds bob by search, opens his token, refreshes it and revokes it (once
+// confirmed). No
 // admin page ever contains one of bob's token values.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -191,11 +192,24 @@ describeBrowser('the admin site in Chromium', () => {
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await page.setViewportSize({ width: 1280, height: 800 });
 
-    // "Revoke": back to the list, which no longer has bob's token.
+    // "Revoke" asks first: "No, go back" leaves the token as it was.
     await tokenRows.getByRole('link', { name: 'bob', exact: true }).click();
     await page.waitForURL(tokenUrl);
     await expectNoSecrets();
     await page.locator('button[data-action="revoke"]').click();
+    await page.waitForURL(`${tokenUrl}/revoke`);
+    await expectNoSecrets();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Are you sure?');
+    expect(await page.locator('.consequence').textContent()).toBe('The toolkit token of bob will be revoked at toolkit and deleted: bob is no longer connected to toolkit until they sign in with it again.');
+    await saveScreenshot(page, 'admin-confirm-revoke');
+    await page.getByRole('link', { name: 'No, go back' }).click();
+    await page.waitForURL(tokenUrl);
+    expect(await app.runtime.tokenStore.findToken(bobId, 'toolkit')).toBeDefined();
+
+    // "Yes, revoke": back to the list, which no longer has bob's token.
+    await page.locator('button[data-action="revoke"]').click();
+    await page.waitForURL(`${tokenUrl}/revoke`);
+    await page.getByRole('button', { name: 'Yes, revoke' }).click();
     await page.waitForURL(`${app.origin}/admin/tokens`);
     await expectNoSecrets();
     expect(await page.locator('.flash').textContent()).toBe('Revoked at toolkit and deleted.');

@@ -3,15 +3,15 @@ import type { ErrorCode } from '../../client/error-codes.js';
 import { TokenkeeperError } from '../../client/errors.js';
 import { requireStaff, staffUserOf } from './auth/staff-guard.js';
 import { adminLayout } from './views/admin-layout.js';
-import { adminErrorPage, type WayBack } from './views/error-page.js';
+import { adminErrorPage, type PageLink } from './views/error-page.js';
 
-export const BACK_TO_DASHBOARD: WayBack = { href: '/admin', label: 'Back to the dashboard' };
+export const BACK_TO_DASHBOARD: PageLink = { href: '/admin', label: 'Back to the dashboard' };
 
 /** A refusal of an admin request that knows which admin page its error page leads back to (the object's page, or the list). */
 export class AdminRefusal extends TokenkeeperError {
-  readonly back: WayBack;
+  readonly back: PageLink;
 
-  constructor(code: ErrorCode, message: string, back: WayBack) {
+  constructor(code: ErrorCode, message: string, back: PageLink) {
     super(code, message);
     this.back = back;
   }

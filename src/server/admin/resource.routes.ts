@@ -6,10 +6,12 @@ import type { JsonObject } from '../../db/json-column.js';
 import type { User } from '../../db/user.repository.js';
 import type { Tokenkeeper } from '../../core/tokenkeeper.js';
 import { AdminRefusal } from './admin-errors.js';
+import { page } from './admin-page.js';
 import { parseListQuery } from './list-query.js';
-import { mayRun, type AdminContext, type AnyAdminResource } from './resource.js';
+import { isConfirmed, mayRun, type AdminContext, type AnyAdminResource } from './resource.js';
 import { adminResources } from './resources/index.js';
-import { adminLayout } from './views/admin-layout.js';
+import { confirmPage } from './views/confirm-page.js';
+import type { PageLink } from './views/error-page.js';
 import { dashboardPage } from './views/dashboard-page.js';
 import { detailPage } from './views/detail-page.js';
 import { listPage } from './views/list-page.js';
@@ -20,25 +22,18 @@ function contextOf(request: FastifyRequest, deps: Tokenkeeper): AdminContext {
   return { deps, request, admin: admin as User, now: deps.now() };
 }
 
-/** The list's page, for an error page's way back. */
-const backToList = (resource: AnyAdminResource) => ({ href: `/admin/${resource.name}`, label: `Back to ${resource.label}` });
-
-/** The object's page, for an error page's way back. */
-const backToObject = (resource: AnyAdminResource, row: unknown) => ({
+/** Links to a resource's list and to one of its objects: for breadcrumbs, and an error page's way back. */
+const listLink = (resource: AnyAdminResource): PageLink => ({ href: `/admin/${resource.name}`, label: resource.label });
+const objectLink = (resource: AnyAdminResource, row: unknown): PageLink => ({
   href: `/admin/${resource.name}/${encodeURIComponent(resource.idOf(row))}`,
-  label: `Back to ${resource.titleOf(row)}`,
+  label: resource.titleOf(row),
 });
+const backTo = (link: PageLink): PageLink => ({ href: link.href, label: `Back to ${link.label}` });
 
 function resourceNamed(name: string): AnyAdminResource {
   const resource = adminResources.find((candidate) => candidate.name === name);
   if (!resource) throw new TokenkeeperError('not_found', 'There is no such admin page.');
   return resource;
-}
-
-export async function page(app: FastifyInstance, request: FastifyRequest, title: string, section: 'dashboard' | 'users' | 'tokens' | 'services' | 'audit', body: Parameters<typeof adminLayout>[1]): Promise<string> {
-  const admin = request.adminUser;
-  const flash = await app.sessions.takeFlash(request);
-  return adminLayout({ title, adminName: admin ? (admin.name ?? admin.username) : null, csrfToken: request.session?.csrfToken ?? null, section, flash }, body);
 }
 
 /** The dashboard and, for every declared resource, its list, detail and action routes. */
@@ -66,7 +61,7 @@ export async function adminResourceRoutes(app: FastifyInstance, deps: Tokenkeepe
     const resource = resourceNamed(request.params.resource);
     const context = contextOf(request, deps);
     const row = await resource.find(request.params.id, context);
-    if (row === undefined) throw new AdminRefusal('not_found', `No such ${resource.singular}.`, backToList(resource));
+    if (row === undefined) throw new AdminRefusal('not_found', `No such ${resource.singular}.`, backTo(listLink(resource)));
     const related = resource.related ? await resource.related(row, context) : null;
     return reply.type('text/html; charset=utf-8').send(await page(app, request, resource.titleOf(row), resource.name as never, detailPage(resource, row, related, context)));
   });
@@ -75,9 +70,9 @@ export async function adminResourceRoutes(app: FastifyInstance, deps: Tokenkeepe
     const resource = resourceNamed(request.params.resource);
     const context = contextOf(request, deps);
     const row = await resource.find(request.params.id, context);
-    if (row === undefined) throw new AdminRefusal('not_found', `No such ${resource.singular}.`, backToList(resource));
+    if (row === undefined) throw new AdminRefusal('not_found', `No such ${resource.singular}.`, backTo(listLink(resource)));
     const action = resource.actions.find((candidate) => candidate.name === request.params.action);
-    if (!action) throw new AdminRefusal('not_found', 'There is no such action.', backToObject(resource, row));
+    if (!action) throw new AdminRefusal('not_found', 'There is no such action.', backTo(objectLink(resource, row)));
     const id = resource.idOf(row);
     const audit = (suffix: '' | '_denied' | '_failed', detail: JsonObject) =>
       writeAuditEvent(deps.database.db, {
@@ -97,11 +92,24 @@ export async function adminResourceRoutes(app: FastifyInstance, deps: Tokenkeepe
     };
     if (!mayRun(action, row, context)) {
       await audit('_denied', { code: 'superuser_only' });
-      throw new AdminRefusal('superuser_only', `Only a superuser may use “${action.label}” on this ${resource.singular}.`, backToObject(resource, row));
+      throw new AdminRefusal('superuser_only', `Only a superuser may use “${action.label}” on this ${resource.singular}.`, backTo(objectLink(resource, row)));
     }
     if (action.appliesTo && !action.appliesTo(row, context)) {
       const message = action.refusal?.(row, context) ?? `“${action.label}” does not apply to this ${resource.singular}.`;
-      throw new AdminRefusal('action_not_applicable', message, backToObject(resource, row));
+      throw new AdminRefusal('action_not_applicable', message, backTo(objectLink(resource, row)));
+    }
+    if (action.dangerous && !isConfirmed(request.body)) {
+      // Nothing is done nor audited until the admin confirms.
+      const object = objectLink(resource, row);
+      const confirmation = confirmPage({
+        crumbs: [listLink(resource), object],
+        consequence: action.consequence(row, context),
+        path: `${object.href}/${encodeURIComponent(action.name)}`,
+        action,
+        backHref: object.href,
+        csrfToken: request.session?.csrfToken ?? '',
+      });
+      return reply.type('text/html; charset=utf-8').send(await page(app, request, `${action.label}: ${resource.titleOf(row)}`, resource.name as never, confirmation));
     }
     let outcome: string;
     try {

@@ -41,11 +41,9 @@ export interface Field<Row> {
   render: (row: Row, context: AdminContext) => SafeHtml | string | number | null;
 }
 
-export interface Action<Row> {
+interface ActionBase<Row> {
   name: string;
   label: string;
-  /** Shown in red. */
-  dangerous?: boolean;
   /** Whether the button is shown for this row. */
   appliesTo?: (row: Row, context: AdminContext) => boolean;
   /** Why the action does not apply to this row, when there is more to say than that it does not (the 409's message). */
@@ -60,6 +58,30 @@ export interface Action<Row> {
    * undefined: the error's own message.
    */
   failure?: (error: TokenkeeperError, row: Row) => string | undefined;
+}
+
+/**
+ * An action of a resource's detail page. A dangerous one is shown in red and
+ * runs only once confirmed, as Django admin's delete does, without
+ * JavaScript: posted without the CONFIRMED_FIELD, it answers a page that
+ * says what will happen and posts the action again with the field.
+ */
+export type Action<Row> = ActionBase<Row> &
+  (
+    | { dangerous?: false }
+    | {
+        dangerous: true;
+        /** What the action will do, in one sentence naming the object, for the confirmation page. */
+        consequence: (row: Row, context: AdminContext) => string;
+      }
+  );
+
+/** The form field (value "yes") of a dangerous action's confirmed post. */
+export const CONFIRMED_FIELD = 'confirmed';
+
+/** Whether a post's body carries the confirmation of a dangerous action. */
+export function isConfirmed(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && (body as Record<string, unknown>)[CONFIRMED_FIELD] === 'yes';
 }
 
 /**

@@ -6,7 +6,7 @@ import { writeAuditEvent } from '../../../db/audit.repository.js';
 import type { User } from '../../../db/user.repository.js';
 import { html, type SafeHtml } from '../../views/html.js';
 import { AdminRefusal } from '../admin-errors.js';
-import { page } from '../resource.routes.js';
+import { page } from '../admin-page.js';
 
 const NEW_PATH = '/admin/services/new';
 

@@ -58,6 +58,7 @@ export const servicesResource: AdminResource<ServiceKey> = {
       name: 'revoke',
       label: 'Revoke',
       dangerous: true,
+      consequence: (key) => `Service key ${key.name} will be deleted: every service that uses it is refused from its next request.`,
       superuserOnly: () => true,
       run: async (key, context) => {
         await revokeServiceKey(context.deps, key.name, { adminUserId: context.admin.id, ip: context.request.ip });

@@ -89,6 +89,8 @@ export const tokensResource: AdminResource<AdminTokenRow> = {
       name: 'revoke',
       label: 'Revoke',
       dangerous: true,
+      consequence: (token) =>
+        `The ${token.provider} token of ${token.username} will be revoked at ${token.provider} and deleted: ${token.username} is no longer connected to ${token.provider} until they sign in with it again.`,
       superuserOnly: (token, context) => token.ownerIsAdmin && token.userId !== context.admin.id,
       run: async (token, context) => {
         const result = await context.deps.tokens.revoke(token.userId, token.provider);

@@ -6,6 +6,9 @@ import { writeAuditEvent } from '../../../db/audit.repository.js';
 import { findUserById, type User } from '../../../db/user.repository.js';
 import type { Tokenkeeper } from '../../../core/tokenkeeper.js';
 import { AdminRefusal } from '../admin-errors.js';
+import { page } from '../admin-page.js';
+import { isConfirmed } from '../resource.js';
+import { confirmPage } from '../views/confirm-page.js';
 
 /** Where the user page's "Unlink" button for one identity (an accounts row) posts. */
 export function unlinkIdentityPath(userId: string, accountId: string): string {
@@ -51,7 +54,11 @@ async function unlink(deps: Tokenkeeper, request: FastifyRequest, admin: User, u
   return { unlinked, revokedAtProvider: hasToken ? false : null };
 }
 
-/** POST /admin/users/:id/identities/:accountId/unlink (staff, CSRF-checked by the app's hooks), audited. */
+/**
+ * POST /admin/users/:id/identities/:accountId/unlink (staff, CSRF-checked by
+ * the app's hooks), audited. Dangerous like a resource's dangerous actions:
+ * done only once confirmed (see Action).
+ */
 export async function userIdentityRoutes(app: FastifyInstance, deps: Tokenkeeper): Promise<void> {
   const { db } = deps.database;
 
@@ -76,6 +83,21 @@ export async function userIdentityRoutes(app: FastifyInstance, deps: Tokenkeeper
       throw lastIdentity(user);
     }
 
+    if (!isConfirmed(request.body)) {
+      const userPage = `/admin/users/${encodeURIComponent(user.id)}`;
+      const confirmation = confirmPage({
+        crumbs: [
+          { href: '/admin/users', label: 'Users' },
+          { href: userPage, label: user.username },
+        ],
+        consequence: `The ${account.provider} identity ${account.subject} will be unlinked from ${user.username}: its tokens revoked at ${account.provider} and deleted, and ${user.username} can no longer sign in with it.`,
+        path: unlinkIdentityPath(user.id, account.id),
+        action: { name: 'unlink', label: 'Unlink' },
+        backHref: userPage,
+        csrfToken: request.session?.csrfToken ?? '',
+      });
+      return reply.type('text/html; charset=utf-8').send(await page(app, request, `Unlink: ${user.username}`, 'users', confirmation));
+    }
     const outcome = await unlink(deps, request, admin, user, account);
     // Another unlink may have won the race for the last-but-one identity; the delete itself never removes the last.
     if (!outcome.unlinked) {

@@ -110,6 +110,7 @@ ${auditTable(audit.rows, context.now)}`;
       name: 'deactivate',
       label: 'Deactivate',
       dangerous: true,
+      consequence: (user) => `${user.username} will be signed out everywhere, and cannot sign in until activated again.`,
       appliesTo: (user, context) => user.isActive && notSelf(user, context),
       refusal: notOnYourself('deactivate yourself'),
       superuserOnly: anotherAdmin,
@@ -156,6 +157,8 @@ ${auditTable(audit.rows, context.now)}`;
       name: 'delete',
       label: 'Delete user',
       dangerous: true,
+      consequence: (user) =>
+        `${user.username} will be deleted for good: their tokens revoked at each provider, then their account, identities and sessions removed (the audit log keeps its record).`,
       appliesTo: notSelf,
       refusal: notOnYourself('delete yourself'),
       superuserOnly: isAdmin,

@@ -1,5 +1,6 @@
 import * as oidc from 'openid-client';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { writeAuditEvent } from '../src/db/audit.repository.js';
 import { createUser, findUserById, setUserFlags } from '../src/db/user.repository.js';
 import { DIALECTS, describeEachDialect } from './support/postgres.js';
 import { expireStoredAccessToken, signedInUser, type SignedInUser } from './support/signed-in.js';
@@ -236,6 +237,30 @@ describeEachDialect('the admin site', (dialect) => {
     const json = await app().runtime.app.inject({ method: 'GET', url: '/admin/users/not-an-id', headers: { cookie: staff.cookie, accept: 'application/json' } });
     expect(json.statusCode).toBe(404);
     expect(JSON.parse(json.body)).toEqual({ error: 'not_found', message: 'No such user.' });
+  });
+
+  it('list filters read as separate words and wrap; one with many values is a drop-down in a GET form giving the same query string', async () => {
+    const tokens = await get('/admin/tokens?state=expired&q=b', staff.cookie);
+    const show = /<div class="filter"><span class="muted">Show:<\/span>(.*?)<\/div>/s.exec(tokens.body)?.[1] ?? '';
+    expect(show.replace(/<[^>]+>/g, '').trim()).toBe('all expiring within 10 minutes expired needs re-auth');
+    expect(show).not.toMatch(/<\/a><a/);
+    expect(show).toContain('<a href="/admin/tokens?q=b&amp;state=needs_reauth">needs re-auth</a>');
+    expect(show).toContain('<a href="/admin/tokens?q=b&amp;state=expired" aria-current="true">expired</a>');
+
+    for (let n = 0; n < 12; n += 1) await writeAuditEvent(database().db, { event: `test.filter_${String(n).padStart(2, '0')}`, at: 0 });
+    const audit = await get('/admin/audit?q=test.&event=test.filter_03', staff.cookie);
+    const form = /<form class="filter" method="get" action="\/admin\/audit">(.*?)<\/form>/s.exec(audit.body)?.[1] ?? '';
+    expect(form).toContain('<input type="hidden" name="q" value="test.">');
+    expect(form).not.toContain('type="hidden" name="event"');
+    expect(form).toContain('<option value="">all</option>');
+    expect(form).toContain('<option value="test.filter_03" selected>test.filter_03</option>');
+    expect(form).toContain('<option value="test.filter_11">test.filter_11</option>');
+    expect(form).toContain('<button type="submit" class="secondary">Show</button>');
+    expect(audit.body).not.toContain('href="/admin/audit?q=test.&amp;event=test.filter_11"');
+    // What the form submits is what a link gives.
+    const submitted = await get('/admin/audit?q=test.&event=test.filter_11', staff.cookie);
+    expect(submitted.body).toContain('<option value="test.filter_11" selected>');
+    expect(submitted.body).toMatch(/1–1 of 1/);
   });
 
   it('answers malformed list parameters with a normal page, and unknown pages with 404', async () => {

@@ -129,12 +129,12 @@ describe('tokenkeeper doctor', () => {
     }
   });
 
-  it('fails on a configuration serve would refuse, with its one-line message', async () => {
+  it('fails on a configuration serve would refuse, with its one-line message, and exits 78 (EX_CONFIG) as every command does', async () => {
     const env = environment();
     delete env.TOOLKIT_CLIENT_ID;
     const result = await doctor(env);
     expect(result).toEqual({
-      code: 1,
+      code: 78,
       stdout: 'fail  configuration: TOOLKIT_CLIENT_ID is missing (OAUTH_PROVIDERS lists "toolkit")\ndoctor: 0 ok, 0 warnings, 1 failure\n',
       stderr: '',
     });

@@ -12,14 +12,19 @@ database answers and is migrated; TOKEN_ENCRYPTION_KEYS decrypts the most
 recent stored tokens (and which key they are under); for each provider the
 redirect URI it is sent, its discovery or token endpoint reached, and this
 machine's clock against the provider's Date header (a warning past 60 s).
-One line per check: ok, warn or fail. Exits 1 when a check fails.`;
+One line per check: ok, warn or fail. Exits 1 when a check fails, 78 when
+the configuration is refused.`;
 
 /** One check as printed: `ok    database: SQLite /srv/data/tokenkeeper.db answers`. */
 export function formatCheck(result: CheckResult): string {
   return `${result.status.padEnd(4)}  ${result.check}: ${result.detail}\n`;
 }
 
-/** `tokenkeeper doctor`. Returns 0 when no check failed (warnings allowed), 1 when one did, 2 on bad usage. */
+/**
+ * `tokenkeeper doctor`. Returns 0 when no check failed (warnings allowed), 1
+ * when one did, 2 on bad usage, and 78 (EX_CONFIG) when the configuration is
+ * refused, as every command does.
+ */
 export async function runDoctor(args: string[], io: CommandIo = processIo()): Promise<number> {
   const parsed = parseOrReportUsage('doctor', DOCTOR_USAGE, io.stderr, () => strictParse(args, { help: { type: 'boolean', short: 'h' } }));
   if (!parsed) return 2;
@@ -51,5 +56,6 @@ export async function runDoctor(args: string[], io: CommandIo = processIo()): Pr
     await checkProviders(config, io.now ?? (() => Date.now() / 1000), report);
   }
   io.stdout.write(`doctor: ${counts.ok} ok, ${counts.warn} ${counts.warn === 1 ? 'warning' : 'warnings'}, ${counts.fail} ${counts.fail === 1 ? 'failure' : 'failures'}\n`);
+  if (!config) return 78; // EX_CONFIG
   return counts.fail > 0 ? 1 : 0;
 }

@@ -1,6 +1,6 @@
 import { html, type SafeHtml } from '../../views/html.js';
 import { listHref } from '../list-query.js';
-import type { AdminContext, AnyAdminResource, ListQuery } from '../resource.js';
+import type { AdminContext, AnyAdminResource, Filter, ListQuery } from '../resource.js';
 
 export interface ListPageData {
   resource: AnyAdminResource;
@@ -20,16 +20,39 @@ function sortLink(data: ListPageData, label: string, sortKey: string | undefined
   return html`<a href="${listHref(resource, query, { sort: sortKey, direction, page: 1 })}">${label}${arrow}</a>`;
 }
 
-function filterBar(data: ListPageData): SafeHtml {
+/** Past this many values a filter is a drop-down list (the audit log's event names), else a row of links. */
+const MAX_FILTER_LINKS = 8;
+
+type FilterOption = { value: string; label: string };
+
+function filterLinks(data: ListPageData, filter: Filter, options: readonly FilterOption[]): SafeHtml {
   const { resource, query } = data;
-  return html`<div class="filters">${resource.filters.map(
-    (filter) => html`<div class="filter"><span class="muted">${filter.label}:</span>
-<a href="${listHref(resource, query, { filters: { [filter.key]: '' }, page: 1 })}"${query.filters[filter.key] === undefined ? html` aria-current="true"` : null}>all</a>
-${(data.filterOptions[filter.key] ?? []).map(
-  (option) =>
-    html`<a href="${listHref(resource, query, { filters: { [filter.key]: option.value }, page: 1 })}"${query.filters[filter.key] === option.value ? html` aria-current="true"` : null}>${option.label}</a>`,
-)}</div>`,
-  )}</div>`;
+  const current = query.filters[filter.key] ?? '';
+  const link = ({ value, label }: FilterOption) =>
+    html`<a href="${listHref(resource, query, { filters: { [filter.key]: value }, page: 1 })}"${current === value ? html` aria-current="true"` : null}>${label}</a>`;
+  // Spaces between the links: they wrap, and read as separate words.
+  return html`<div class="filter"><span class="muted">${filter.label}:</span> ${[{ value: '', label: 'all' }, ...options].map((option) => html`${link(option)} `)}</div>`;
+}
+
+/** A GET form giving the same query string as the links would: the list's other parameters ride along as hidden fields. */
+function filterSelect(data: ListPageData, filter: Filter, options: readonly FilterOption[]): SafeHtml {
+  const { resource, query } = data;
+  const current = query.filters[filter.key] ?? '';
+  const others = new URLSearchParams(listHref(resource, query, { filters: { [filter.key]: '' }, page: 1 }).split('?')[1] ?? '');
+  return html`<form class="filter" method="get" action="/admin/${resource.name}">
+${[...others].map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
+<label><span class="muted">${filter.label}:</span> <select name="${filter.key}">
+<option value=""${current === '' ? html` selected` : null}>all</option>
+${options.map((option) => html`<option value="${option.value}"${current === option.value ? html` selected` : null}>${option.label}</option>`)}
+</select></label> <button type="submit" class="secondary">Show</button>
+</form>`;
+}
+
+function filterBar(data: ListPageData): SafeHtml {
+  return html`<div class="filters">${data.resource.filters.map((filter) => {
+    const options = data.filterOptions[filter.key] ?? [];
+    return options.length > MAX_FILTER_LINKS ? filterSelect(data, filter, options) : filterLinks(data, filter, options);
+  })}</div>`;
 }
 
 /** A resource's list: search, filters, sortable columns, pagination — all plain links and a GET form. */

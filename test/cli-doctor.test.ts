@@ -54,9 +54,11 @@ describe('tokenkeeper doctor', () => {
       `ok    migrations: all ${MIGRATIONS.length} applied`,
       `ok    encryption keys: the 1 most recent tokens decrypt: 1 under key ${keyIdOf(TEST_ENCRYPTION_KEY)} (the newest)`,
       `ok    redirect URI toolkit: ${APP_ORIGIN}/auth/toolkit/callback (the provider must have it registered for this client)`,
-      `ok    provider toolkit: discovery found issuer ${provider.issuer}; token endpoint ${provider.issuer}/token reached (a GET answered HTTP 404)`,
+      `ok    provider toolkit: discovery found issuer ${provider.issuer}; token endpoint ${provider.issuer}/token reached (a POST without credentials answered HTTP 400)`,
+      `ok    revocation endpoint toolkit: ${provider.issuer}/token/revocation reached (a POST without credentials answered HTTP 400)`,
+      `ok    userinfo endpoint toolkit: ${provider.issuer}/me reached (a GET without a token answered HTTP 401)`,
       `ok    clock toolkit: within 60 s of toolkit's (its Date header)`,
-      'doctor: 7 ok, 0 warnings, 0 failures',
+      'doctor: 9 ok, 0 warnings, 0 failures',
     ]);
     expect(result.code).toBe(0);
   });
@@ -66,7 +68,7 @@ describe('tokenkeeper doctor', () => {
     expect(lines(result.stdout)).toContain(
       "warn  clock toolkit: this machine's clock is 60 min behind toolkit's (its Date header): token and ID token expiries will be off; check NTP",
     );
-    expect(lines(result.stdout).at(-1)).toBe('doctor: 6 ok, 1 warning, 0 failures');
+    expect(lines(result.stdout).at(-1)).toBe('doctor: 8 ok, 1 warning, 0 failures');
     expect(result.code).toBe(0);
   });
 
@@ -85,8 +87,17 @@ describe('tokenkeeper doctor', () => {
     const explicit = (tokenUrl: string) =>
       environment({ TOOLKIT_SCOPE: 'profile email', TOOLKIT_AUTHORIZE_URL: `${provider.issuer}/auth`, TOOLKIT_ACCESS_TOKEN_URL: tokenUrl });
     const reached = await doctor(explicit(`${provider.issuer}/token`));
-    expect(lines(reached.stdout)[5]).toBe(`ok    provider toolkit: endpoints configured; token endpoint ${provider.issuer}/token reached (a GET answered HTTP 404)`);
+    expect(lines(reached.stdout)[5]).toBe(`ok    provider toolkit: endpoints configured; token endpoint ${provider.issuer}/token reached (a POST without credentials answered HTTP 400)`);
     expect(reached.code).toBe(0);
+
+    // A typo: nothing is at that URL. The provider's clock is still checked (it answered).
+    const typo = await doctor(explicit(`${provider.issuer}/tokne`));
+    expect(lines(typo.stdout).slice(5)).toEqual([
+      `fail  provider toolkit: endpoints configured; token endpoint ${provider.issuer}/tokne answered HTTP 404 to a POST without credentials: nothing is at that URL; check it`,
+      `ok    clock toolkit: within 60 s of toolkit's (its Date header)`,
+      'doctor: 6 ok, 0 warnings, 1 failure',
+    ]);
+    expect(typo.code).toBe(1);
 
     const down = `http://127.0.0.1:${await freePort()}/token`;
     const unreachable = await doctor(explicit(down));
@@ -95,6 +106,26 @@ describe('tokenkeeper doctor', () => {
       'doctor: 5 ok, 0 warnings, 1 failure',
     ]);
     expect(unreachable.code).toBe(1);
+  });
+
+  it('checks the revocation and userinfo endpoints configured: a 404 from either is a failure naming its URL', async () => {
+    const result = await doctor(
+      environment({
+        TOOLKIT_SCOPE: 'profile email',
+        TOOLKIT_AUTHORIZE_URL: `${provider.issuer}/auth`,
+        TOOLKIT_ACCESS_TOKEN_URL: `${provider.issuer}/token`,
+        TOOLKIT_REVOCATION_URL: `${provider.issuer}/revoke`,
+        TOOLKIT_USERINFO_URL: `${provider.issuer}/userinfo`,
+      }),
+    );
+    expect(lines(result.stdout).slice(5)).toEqual([
+      `ok    provider toolkit: endpoints configured; token endpoint ${provider.issuer}/token reached (a POST without credentials answered HTTP 400)`,
+      `fail  revocation endpoint toolkit: ${provider.issuer}/revoke answered HTTP 404 to a POST without credentials: nothing is at that URL; check it`,
+      `fail  userinfo endpoint toolkit: ${provider.issuer}/userinfo answered HTTP 404 to a GET without a token: nothing is at that URL; check it`,
+      `ok    clock toolkit: within 60 s of toolkit's (its Date header)`,
+      'doctor: 7 ok, 0 warnings, 2 failures',
+    ]);
+    expect(result.code).toBe(1);
   });
 
   it('fails on a key that does not decrypt the stored tokens, and names the key they are under', async () => {

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { CustomFetch } from 'openid-client';
+import type { CustomFetch, ServerMetadata } from 'openid-client';
 import { createOutboundFetch } from '../client/outbound-fetch.js';
-import { ProviderRegistry } from '../client/provider-registry.js';
+import { ProviderRegistry, type RegisteredProvider } from '../client/provider-registry.js';
 import { DEV_PROVIDER_NAME, type AppConfig } from '../config/config.js';
 import { describePostgresUrl, openDatabase, parseDatabaseUrl, type Database } from '../db/database.js';
 import { knownMigrations, pendingMigrations } from '../db/migrate.js';
@@ -123,7 +123,44 @@ export function describeClockSkew(skewSeconds: number, provider: string): CheckR
   };
 }
 
-/** Each provider: the redirect URI sent, discovery or the token endpoint reached, and the clock against its Date header. */
+/** How an endpoint is asked whether it is there: as the protocol calls it, without credentials, so nothing is granted or changed. */
+interface EndpointProbe {
+  url: string;
+  method: 'GET' | 'POST';
+  /** What the request lacks, for the line: `without credentials`. */
+  lacking: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * An endpoint reached, or not: any HTTP answer shows something is there (it
+ * refuses a request without credentials, as it should), except 404 and 410,
+ * which say nothing is at that URL: a wrong one. A 5xx is a warning.
+ */
+async function probeEndpoint(provider: RegisteredProvider, probe: EndpointProbe): Promise<{ status: CheckStatus; detail: string; reached: boolean }> {
+  const request = `a ${probe.method} ${probe.lacking}`;
+  let response: Response;
+  try {
+    response = await provider.send(probe.url, {
+      method: probe.method,
+      headers: { accept: 'application/json', ...probe.headers, ...(probe.method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+      ...(probe.method === 'POST' ? { body: '' } : {}),
+    });
+  } catch (error) {
+    return { status: 'fail', detail: `${probe.url} unreachable: ${describeError(error)}`, reached: false };
+  }
+  await response.body?.cancel().catch(() => {});
+  if (response.status === 404 || response.status === 410) {
+    return { status: 'fail', detail: `${probe.url} answered HTTP ${response.status} to ${request}: nothing is at that URL; check it`, reached: true };
+  }
+  return { status: response.status >= 500 ? 'warn' : 'ok', detail: `${probe.url} reached (${request} answered HTTP ${response.status})`, reached: true };
+}
+
+/**
+ * Each provider: the redirect URI sent, discovery, the token endpoint and
+ * (when used) the revocation and userinfo endpoints reached, and the clock
+ * against its Date header.
+ */
 export async function checkProviders(config: AppConfig, nowSeconds: () => number, report: Report): Promise<void> {
   const outbound = createOutboundFetch(config.caFile ? { caFile: config.caFile } : {});
   const dates = new Map<string, string>();
@@ -144,29 +181,37 @@ export async function checkProviders(config: AppConfig, nowSeconds: () => number
         continue;
       }
       const provider = registry.get(name);
-      let tokenEndpoint: string | undefined;
+      let metadata: ServerMetadata;
       let found: string;
       try {
-        const metadata = (await provider.configuration()).serverMetadata();
-        tokenEndpoint = metadata.token_endpoint;
+        metadata = (await provider.configuration()).serverMetadata();
         found = settings.discovery ? `discovery found issuer ${metadata.issuer}` : 'endpoints configured';
       } catch (error) {
         report({ status: 'fail', check: `provider ${name}`, detail: describeError(error) });
         continue;
       }
+      const tokenEndpoint = metadata.token_endpoint;
       if (tokenEndpoint === undefined) {
         report({ status: 'fail', check: `provider ${name}`, detail: `${found}, but no token endpoint` });
         continue;
       }
-      try {
-        // Any HTTP answer shows the endpoint is reachable (a GET is usually refused: it takes POST).
-        const response = await provider.send(tokenEndpoint, { method: 'GET', headers: { accept: 'application/json' } });
-        const status = response.status >= 500 ? 'warn' : 'ok';
-        report({ status, check: `provider ${name}`, detail: `${found}; token endpoint ${tokenEndpoint} reached (a GET answered HTTP ${response.status})` });
-      } catch (error) {
-        report({ status: 'fail', check: `provider ${name}`, detail: `${found}; token endpoint ${tokenEndpoint} unreachable: ${describeError(error)}` });
-        continue;
+      // The token and revocation endpoints take POST only (RFC 6749 §3.2, RFC 7009 §2.1): some answer a GET with 404.
+      const token = await probeEndpoint(provider, { url: tokenEndpoint, method: 'POST', lacking: 'without credentials' });
+      report({ status: token.status, check: `provider ${name}`, detail: `${found}; token endpoint ${token.detail}` });
+      // Only the endpoints sign-in and disconnect use: a preset's own revoke hook goes elsewhere, skipUserinfo reads none.
+      const otherEndpoints: Array<EndpointProbe & { role: string }> = [];
+      if (metadata.revocation_endpoint && !settings.hooks?.revoke) {
+        otherEndpoints.push({ role: 'revocation endpoint', url: metadata.revocation_endpoint, method: 'POST', lacking: 'without credentials' });
       }
+      if (metadata.userinfo_endpoint && !settings.skipUserinfo) {
+        // OpenID Connect Core §5.3.1: GET; with the preset's API headers (GitHub refuses a request without a User-Agent).
+        otherEndpoints.push({ role: 'userinfo endpoint', url: metadata.userinfo_endpoint, method: 'GET', lacking: 'without a token', headers: settings.apiHeaders ?? {} });
+      }
+      for (const probe of otherEndpoints) {
+        const { status, detail } = await probeEndpoint(provider, probe);
+        report({ status, check: `${probe.role} ${name}`, detail });
+      }
+      if (!token.reached) continue;
       const date = dates.get(new URL(tokenEndpoint).origin);
       const providerTime = date === undefined ? Number.NaN : Date.parse(date) / 1000;
       if (Number.isNaN(providerTime)) {

@@ -263,13 +263,27 @@ describeEachDialect('the admin site', (dialect) => {
     expect(submitted.body).toMatch(/1–1 of 1/);
   });
 
+  it('an empty list says there are none yet, and "Nothing matches." only when searched or filtered', async () => {
+    const none = await get('/admin/services', staff.cookie);
+    expect(none.body).toContain('<p class="muted count">No service keys yet.</p>');
+    expect(none.body).not.toContain('rel="prev"');
+    expect((await get('/admin/webhooks', staff.cookie)).body).toContain('<p class="muted count">No webhook deliveries yet.</p>');
+    expect((await get('/admin/services?q=crm', staff.cookie)).body).toContain('<p class="muted count">Nothing matches.</p>');
+    expect((await get('/admin/webhooks?status=failed', staff.cookie)).body).toContain('<p class="muted count">Nothing matches.</p>');
+  });
+
   it('answers malformed list parameters with a normal page, and unknown pages with 404', async () => {
     for (const url of ['/admin/users?page=-1&sort=password_hash&staff=maybe', '/admin/tokens?page=abc&sort=--x&state=%01', '/admin/audit?page=99999999999&event[]=x']) {
       expect((await get(url, staff.cookie)).statusCode, url).toBe(200);
     }
     // Except a NUL, refused before any query (PostgreSQL text cannot hold one): test/security-input.test.ts.
     expect((await get('/admin/tokens?state=%00', staff.cookie)).statusCode).toBe(400);
-    expect((await get('/admin/users?page=999', staff.cookie)).body).toMatch(/Nothing on this page \(\d+ in all\)/);
+    // A page past the end is the last page.
+    const pastTheEnd = await get('/admin/users?page=999&sort=username', staff.cookie);
+    expect(pastTheEnd.statusCode).toBe(302);
+    expect(pastTheEnd.headers.location).toBe('/admin/users?sort=username');
+    expect((await get(pastTheEnd.headers.location!, staff.cookie)).body).toContain('page 1 of 1');
+    expect((await get('/admin/services?page=2', staff.cookie)).headers.location).toBe('/admin/services');
     expect((await get('/admin/nothing', staff.cookie)).statusCode).toBe(404);
     expect((await get('/admin/users/not-an-id', staff.cookie)).statusCode).toBe(404);
     expect((await post(`/admin/users/${member.userId}/explode`, staff)).statusCode).toBe(404);

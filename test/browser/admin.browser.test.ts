@@ -215,7 +215,7 @@ describeBrowser('the admin site in Chromium', () => {
     await expectNoSecrets();
     expect(await page.locator('.flash').textContent()).toBe('Revoked at toolkit and deleted.');
     expect(await page.locator('table.list tbody tr').count()).toBe(0);
-    expect(await page.locator('p.count').textContent()).toBe('Nothing matches.');
+    expect(await page.locator('p.count').textContent()).toBe('No tokens stored.');
     expect(await app.runtime.tokenStore.findToken(bobId, 'toolkit')).toBeUndefined();
 
     // Bob's page says disconnected; the dashboard counts no token.

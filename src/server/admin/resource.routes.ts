@@ -7,14 +7,14 @@ import type { User } from '../../db/user.repository.js';
 import type { Tokenkeeper } from '../../core/tokenkeeper.js';
 import { AdminRefusal } from './admin-errors.js';
 import { page } from './admin-page.js';
-import { parseListQuery } from './list-query.js';
+import { listHref, parseListQuery } from './list-query.js';
 import { isConfirmed, mayRun, type AdminContext, type AnyAdminResource } from './resource.js';
 import { adminResources } from './resources/index.js';
 import { confirmPage } from './views/confirm-page.js';
 import type { PageLink } from './views/error-page.js';
 import { dashboardPage } from './views/dashboard-page.js';
 import { detailPage } from './views/detail-page.js';
-import { listPage } from './views/list-page.js';
+import { listPage, pageCount } from './views/list-page.js';
 
 function contextOf(request: FastifyRequest, deps: Tokenkeeper): AdminContext {
   const admin = request.adminUser;
@@ -52,6 +52,9 @@ export async function adminResourceRoutes(app: FastifyInstance, deps: Tokenkeepe
     const allowed = Object.fromEntries(Object.entries(filterOptions).map(([key, options]) => [key, new Set(options.map((o) => o.value))]));
     const query = parseListQuery(resource, request.query as Record<string, unknown>, allowed);
     const { rows, total } = await resource.list(query, context);
+    // A page past the end (a list that shrank since its link was made) is the last page.
+    const pages = pageCount(total, query.pageSize);
+    if (query.page > pages) return reply.redirect(listHref(resource, query, { page: pages }), 302);
     return reply
       .type('text/html; charset=utf-8')
       .send(await page(app, request, resource.label, resource.name as never, listPage({ resource, query, rows, total, filterOptions, context })));

@@ -96,6 +96,8 @@ export interface AdminResource<Row> {
   singular: string;
   /** Placeholder of the search box, saying what it matches. */
   searchHelp: string;
+  /** What the list says when there is nothing to list, before any search or filter ("No service keys yet."). */
+  noneYet: string;
   columns: ReadonlyArray<Column<Row>>;
   filters: ReadonlyArray<Filter>;
   sortKeys: readonly string[];

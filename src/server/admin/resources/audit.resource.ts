@@ -10,6 +10,7 @@ export const auditResource: AdminResource<AuditEvent> = {
   label: 'Audit log',
   singular: 'audit entry',
   searchHelp: 'event starts with…, or a user or object id',
+  noneYet: 'No audit entries yet.',
   auditTargetType: 'audit',
   columns: [
     { label: 'When', render: (event, context) => html`<span title="${absoluteTime(event.at)}">${relativeTime(event.at, context.now)}</span> <span class="muted">${absoluteTime(event.at)}</span>` },

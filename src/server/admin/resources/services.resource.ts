@@ -17,6 +17,7 @@ export const servicesResource: AdminResource<ServiceKey> = {
   label: 'Service keys',
   singular: 'service key',
   searchHelp: 'name starts with…',
+  noneYet: 'No service keys yet.',
   auditTargetType: 'service_key',
   create: { href: '/admin/services/new', label: 'New service key', superuserOnly: true },
   columns: [

@@ -17,6 +17,7 @@ export const tokensResource: AdminResource<AdminTokenRow> = {
   label: 'Tokens',
   singular: 'token',
   searchHelp: 'username or e-mail starts with…, or a provider',
+  noneYet: 'No tokens stored.',
   auditTargetType: 'token',
   columns: [
     { label: 'User', render: (token) => token.username },

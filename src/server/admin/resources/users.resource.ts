@@ -29,6 +29,7 @@ export const usersResource: AdminResource<User> = {
   label: 'Users',
   singular: 'user',
   searchHelp: 'username or e-mail starts with…',
+  noneYet: 'No users yet.',
   auditTargetType: 'user',
   columns: [
     { label: 'Username', render: (user) => user.username, sortKey: 'username' },

@@ -28,6 +28,7 @@ export const webhooksResource: AdminResource<WebhookDelivery> = {
   label: 'Webhooks',
   singular: 'webhook delivery',
   searchHelp: 'event type or message id starts with…',
+  noneYet: 'No webhook deliveries yet.',
   auditTargetType: 'webhook_delivery',
   columns: [
     { label: 'Event', render: (delivery) => delivery.eventType },

@@ -55,10 +55,15 @@ function filterBar(data: ListPageData): SafeHtml {
   })}</div>`;
 }
 
-/** A resource's list: search, filters, sortable columns, pagination — all plain links and a GET form. */
+/** How many pages the list has: one at least, empty or not. */
+export function pageCount(total: number, pageSize: number): number {
+  return Math.max(1, Math.ceil(total / pageSize));
+}
+
+/** A resource's list: search, filters, sortable columns, pagination — all plain links and a GET form. `query.page` is at most the page count. */
 export function listPage(data: ListPageData): SafeHtml {
   const { resource, query, rows, total, context } = data;
-  const pages = Math.max(1, Math.ceil(total / query.pageSize));
+  const pages = pageCount(total, query.pageSize);
   const first = total === 0 ? 0 : (query.page - 1) * query.pageSize + 1;
   const last = Math.min(total, query.page * query.pageSize);
   const hidden = Object.entries(query.filters).map(([key, value]) => html`<input type="hidden" name="${key}" value="${value}">`);
@@ -72,7 +77,7 @@ ${hidden}
 ${query.search ? html`<a href="${listHref(resource, query, { search: '', page: 1 })}">clear</a>` : null}
 </form>
 ${filterBar(data)}
-<p class="muted count">${total === 0 ? 'Nothing matches.' : first > total ? `Nothing on this page (${total} in all).` : `${first}–${last} of ${total}`}</p>
+<p class="muted count">${total > 0 ? `${first}–${last} of ${total}` : query.search || Object.keys(query.filters).length > 0 ? 'Nothing matches.' : resource.noneYet}</p>
 <div class="table-wrap"><table class="list">
 <thead><tr>${resource.columns.map((column) => html`<th>${sortLink(data, column.label, column.sortKey)}</th>`)}</tr></thead>
 <tbody>

@@ -61,6 +61,29 @@ describeEachDialectWithDot('Django OAuth Toolkit 1.7, a real OpenID provider', (
     await dot?.close();
   });
 
+  it('configured by its issuer alone, the sign-in page names the discovery URL DOT answered 404 and hints at the trailing slash', async () => {
+    const issuerOnly = await startProviderTestApp({
+      databaseUrl: database.url,
+      env: {
+        OAUTH_PROVIDERS: 'toolkit',
+        TOOLKIT_CLIENT_ID: CLIENT_ID,
+        TOOLKIT_CLIENT_SECRET: CLIENT_SECRET,
+        TOOLKIT_ISSUER: `${dot.origin}/o`,
+        TOOLKIT_SCOPE: SCOPE,
+        TOOLKIT_API_BASE_URL: `${dot.origin}/api`,
+      },
+    });
+    try {
+      const page = await issuerOnly.browser().get(`${APP_ORIGIN}/login/toolkit`);
+      expect(page.status).toBe(502);
+      expect(page.text).toContain(
+        `Toolkit answered the discovery at ${dot.origin}/o/.well-known/openid-configuration with HTTP 404. Some servers (Django OAuth Toolkit) serve it only with a trailing slash: try the metadata URL ${dot.origin}/o/.well-known/openid-configuration/`,
+      );
+    } finally {
+      await issuerOnly.close();
+    }
+  });
+
   /** Signs `username` in through DOT's own login and consent forms. */
   async function signIn(username: string): Promise<{ browser: TestBrowser; userId: string; consentUrl: URL; landed: BrowserResponse }> {
     const browser = app.browser();

@@ -1,7 +1,7 @@
 import * as oidc from 'openid-client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeAuditEvent } from '../src/db/audit.repository.js';
-import { createUser, findUserById, setUserFlags } from '../src/db/user.repository.js';
+import { createUser, deleteUser, findUserById, setUserFlags } from '../src/db/user.repository.js';
 import { DIALECTS, describeEachDialect } from './support/postgres.js';
 import { expireStoredAccessToken, signedInUser, type SignedInUser } from './support/signed-in.js';
 import { CLIENT_ID, CLIENT_SECRET } from './support/test-app.js';
@@ -270,6 +270,28 @@ describeEachDialect('the admin site', (dialect) => {
     expect((await get('/admin/webhooks', staff.cookie)).body).toContain('<p class="muted count">No webhook deliveries yet.</p>');
     expect((await get('/admin/services?q=crm', staff.cookie)).body).toContain('<p class="muted count">Nothing matches.</p>');
     expect((await get('/admin/webhooks?status=failed', staff.cookie)).body).toContain('<p class="muted count">Nothing matches.</p>');
+  });
+
+  it('the audit log and dashboard name the actor by username, linked to their page; a user or object deleted since is its id, not a link to a 404', async () => {
+    const gone = await createUser(database().db, { username: 'gone', dateJoined: 0, isActive: true });
+    const kept = await createUser(database().db, { username: 'kept', dateJoined: 0, isActive: true });
+    await writeAuditEvent(database().db, { event: 'test.named_actor', actorUserId: staff.userId, targetType: 'user', targetId: kept.id, at: 1 });
+    await writeAuditEvent(database().db, { event: 'test.deleted_actor', actorUserId: gone.id, targetType: 'user', targetId: gone.id, at: 2 });
+    await writeAuditEvent(database().db, { event: 'test.deleted_token', actorUserId: staff.userId, targetType: 'token', targetId: '01JNOSUCHTOKEN', at: 3 });
+    await deleteUser(database().db, gone.id);
+
+    const row = (body: string, event: string) => new RegExp(`<tr><td><a href="/admin/audit/[^"]+"[^>]*>.*?<code>${event}</code></td>(.*?)</tr>`, 's').exec(body)?.[1] ?? '';
+    const cells = (body: string, event: string) => [...row(body, event).matchAll(/<td>(.*?)<\/td>/gs)].map((cell) => cell[1]);
+    for (const url of ['/admin/audit?q=test.', '/admin']) {
+      const page = await get(url, staff.cookie);
+      expect(cells(page.body, 'test.named_actor').slice(0, 2), url).toEqual([`<a href="/admin/users/${staff.userId}">alice</a>`, `user <a href="/admin/users/${kept.id}">kept</a>`]);
+      expect(cells(page.body, 'test.deleted_actor').slice(0, 2), url).toEqual([gone.id, `user ${gone.id}`]);
+      expect(cells(page.body, 'test.deleted_token')[1], url).toBe('token 01JNOSUCHTOKEN');
+      expect(page.body, url).not.toContain(`href="/admin/users/${gone.id}"`);
+    }
+    const entry = await database().db.selectFrom('audit_log').select('id').where('event', '=', 'test.named_actor').executeTakeFirstOrThrow();
+    const detail = await get(`/admin/audit/${entry.id}`, staff.cookie);
+    expect(detail.body).toContain(`<dt>Actor</dt><dd><a href="/admin/users/${staff.userId}">alice</a> <code class="muted">${staff.userId}</code></dd>`);
   });
 
   it('answers malformed list parameters with a normal page, and unknown pages with 404', async () => {

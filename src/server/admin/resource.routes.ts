@@ -10,6 +10,7 @@ import { page } from './admin-page.js';
 import { listHref, parseListQuery } from './list-query.js';
 import { isConfirmed, mayRun, type AdminContext, type AnyAdminResource } from './resource.js';
 import { adminResources } from './resources/index.js';
+import { auditEntries } from './views/audit-object.js';
 import { confirmPage } from './views/confirm-page.js';
 import type { PageLink } from './views/error-page.js';
 import { dashboardPage } from './views/dashboard-page.js';
@@ -41,7 +42,8 @@ export async function adminResourceRoutes(app: FastifyInstance, deps: Tokenkeepe
   app.get('/', async (request, reply) => {
     const context = contextOf(request, deps);
     const [counts, recent] = await Promise.all([adminCounts(deps.database.db, context.now), listAuditForAdmin(deps.database.db, { offset: 0, limit: 15 })]);
-    return reply.type('text/html; charset=utf-8').send(await page(app, request, 'Dashboard', 'dashboard', dashboardPage(counts, recent.rows, context.now)));
+    const entries = await auditEntries(deps.database.db, recent.rows);
+    return reply.type('text/html; charset=utf-8').send(await page(app, request, 'Dashboard', 'dashboard', dashboardPage(counts, entries, context.now)));
   });
 
   app.get<{ Params: { resource: string } }>('/:resource', async (request, reply) => {

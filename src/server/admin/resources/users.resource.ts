@@ -6,6 +6,7 @@ import { absoluteTime, relativeTime } from '../../views/format.js';
 import { html } from '../../views/html.js';
 import { deleteUserEverywhere } from '../../../core/user-deletion.js';
 import type { AdminContext, AdminResource } from '../resource.js';
+import { auditEntries } from '../views/audit-object.js';
 import { auditTable } from '../views/dashboard-page.js';
 import { mayUnlinkIdentities, unlinkIdentityPath } from './user-identities.routes.js';
 
@@ -82,6 +83,7 @@ export const usersResource: AdminResource<User> = {
       context.deps.tokenStore.listTokenSummariesForUser(user.id),
       listAuditForAdmin(context.deps.database.db, { search: user.id, offset: 0, limit: 20 }),
     ]);
+    const entries = await auditEntries(context.deps.database.db, audit.rows);
     // The only identity is how the user signs in: it has no Unlink button (and the route refuses it).
     const unlinkable = accounts.length > 1 && mayUnlinkIdentities(context.admin, user);
     const csrfToken = context.request.session?.csrfToken ?? '';
@@ -104,7 +106,7 @@ ${accounts.map((account) => {
 </tbody></table></div>`
 }
 <h2>Recent activity</h2>
-${auditTable(audit.rows, context.now)}`;
+${auditTable(entries, context.now)}`;
   },
   actions: [
     {

@@ -1,21 +1,20 @@
 import type { AdminCounts } from '../../../db/admin-lists.js';
-import type { AuditEvent } from '../../../db/audit.repository.js';
 import { absoluteTime, relativeTime } from '../../views/format.js';
 import { html, type SafeHtml } from '../../views/html.js';
-import { auditObject } from './audit-object.js';
+import { auditActor, auditObject, type AuditEntry } from './audit-object.js';
 
-export function auditTable(events: readonly AuditEvent[], now: number): SafeHtml {
+export function auditTable(events: readonly AuditEntry[], now: number): SafeHtml {
   if (events.length === 0) return html`<p class="muted">No entries.</p>`;
   return html`<div class="table-wrap"><table class="list">
 <thead><tr><th>When</th><th>Event</th><th>Actor</th><th>Object</th><th>Detail</th></tr></thead>
 <tbody>${events.map(
     (event) => html`<tr><td><a href="/admin/audit/${encodeURIComponent(event.id)}" title="${absoluteTime(event.at)}">${relativeTime(event.at, now)}</a></td>
-<td><code>${event.event}</code></td><td>${event.actorUserId ?? '—'}</td><td>${auditObject(event)}</td>
+<td><code>${event.event}</code></td><td>${auditActor(event)}</td><td>${auditObject(event)}</td>
 <td class="muted">${event.detail ? JSON.stringify(event.detail) : ''}</td></tr>`,
   )}</tbody></table></div>`;
 }
 
-export function dashboardPage(counts: AdminCounts, recent: readonly AuditEvent[], now: number): SafeHtml {
+export function dashboardPage(counts: AdminCounts, recent: readonly AuditEntry[], now: number): SafeHtml {
   const tiles: Array<[string, number, string]> = [
     ['Users', counts.users, '/admin/users'],
     ['Connected tokens', counts.connectedTokens, '/admin/tokens'],

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { RETRY_DELAYS_SECONDS } from '../src/core/webhook-delivery.js';
 import type { WebhookEventData } from '../src/core/webhook-outbox.js';
 import { setUserFlags } from '../src/db/user.repository.js';
+import { absoluteTime } from '../src/server/views/format.js';
 import { testClock } from './support/clock.js';
 import { describeEachDialect } from './support/postgres.js';
 import { signedInUser, type SignedInUser } from './support/signed-in.js';
@@ -64,6 +65,7 @@ describeEachDialect('webhooks in the admin site', (dialect) => {
     const row = new RegExp(`<tr><td><a href="/admin/webhooks/${id}">connection.revoked</a></td>(.*?)</tr>`, 's').exec(list.body)?.[1];
     expect(row).toBeDefined();
     expect(row).toContain(`<td>${receiver.url}?…</td>`);
+    expect(row).toMatch(/^<td>user-1<\/td>/);
     expect(row).toMatch(/<td><span class="status-needs_reauth">failed<\/span><\/td>\s*<td>10<\/td>\s*<td>—<\/td>\s*<td>HTTP 500<\/td>\s*<td><span title="[^"]+">[^<]+<\/span><\/td>/);
     expect(list.body).not.toContain('receiver-own-secret');
     expect((await get('/admin/webhooks?status=failed', staff)).body).toContain(`/admin/webhooks/${id}`);
@@ -75,6 +77,30 @@ describeEachDialect('webhooks in the admin site', (dialect) => {
     expect(detail.body).toContain('&quot;type&quot;:&quot;connection.revoked&quot;');
     expect(detail.body).not.toContain('receiver-own-secret');
     expect((await get('/admin/webhooks', member)).statusCode).toBe(403);
+  });
+
+  it("a pending delivery shows its next and last attempt as dates too, and its user by username, linked (their id once deleted)", async () => {
+    await job().runOnce(); // the sign-ins' messages, before the receiver is told to fail
+    receiver.answerNext({ status: 500 });
+    await app().runtime.webhooks.enqueue('connection.refresh_failed', { ...DATA, user_id: staff.userId, reason: 'provider_unavailable' });
+    await job().runOnce();
+    const delivery = await database().db.selectFrom('webhook_deliveries').selectAll().where('event_type', '=', 'connection.refresh_failed').executeTakeFirstOrThrow();
+    expect(delivery.status).toBe('pending');
+
+    const list = await get('/admin/webhooks?status=pending', staff);
+    const row = new RegExp(`<tr><td><a href="/admin/webhooks/${delivery.id}">connection.refresh_failed</a></td>(.*?)</tr>`, 's').exec(list.body)?.[1] ?? '';
+    expect(row).toMatch(new RegExp(`^<td><a href="/admin/users/${staff.userId}">alice</a></td>`));
+    expect(row).toContain(`<span class="muted">${absoluteTime(delivery.next_attempt_at)}</span></td>`);
+
+    const detail = await get(`/admin/webhooks/${delivery.id}`, staff);
+    expect(detail.body).toContain(`<dt>User</dt><dd><a href="/admin/users/${staff.userId}">alice</a></dd>`);
+    expect(detail.body).toMatch(new RegExp(`<dt>Next attempt</dt><dd><span title="[^"]+">in [^<]+</span> <span class="muted">${absoluteTime(delivery.next_attempt_at)}</span></dd>`));
+    expect(detail.body).toMatch(new RegExp(`<dt>Last attempt</dt><dd><span title="[^"]+">[^<]+</span> <span class="muted">${absoluteTime(delivery.last_attempt_at!)}</span></dd>`));
+
+    // Delivered, so the next test's pending message is the only one.
+    await database().db.updateTable('webhook_deliveries').set({ next_attempt_at: clock.now() }).where('id', '=', delivery.id).execute();
+    await job().runOnce();
+    expect((await database().db.selectFrom('webhook_deliveries').select('status').where('id', '=', delivery.id).executeTakeFirstOrThrow()).status).toBe('delivered');
   });
 
   it('"Retry now" needs the CSRF token, sends a failed message again at once, and is audited', async () => {

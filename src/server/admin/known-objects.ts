@@ -4,7 +4,8 @@ import type { DatabaseSchema } from '../../db/schema.js';
 /** The kinds of object an admin page names by id and links to. */
 export type ObjectKind = 'user' | 'token' | 'service_key' | 'webhook_delivery';
 
-export type ObjectIds = Readonly<Record<ObjectKind, Iterable<string>>>;
+/** The ids to look up, by kind; a kind left out is not asked for. */
+export type ObjectIds = Readonly<Partial<Record<ObjectKind, Iterable<string>>>>;
 
 /** The objects of a page that still exist, each with its name: a user's username, a key's name, a token's provider, a delivery's event type. */
 export class KnownObjects {
@@ -26,7 +27,7 @@ export class KnownObjects {
  * the number of rows: a lookup per row would be a query per row.
  */
 export async function findKnownObjects(db: Kysely<DatabaseSchema>, ids: ObjectIds): Promise<KnownObjects> {
-  const distinct = (values: Iterable<string>) => [...new Set(values)];
+  const distinct = (values: Iterable<string> = []) => [...new Set(values)];
   const [users, tokens, serviceKeys, deliveries] = [distinct(ids.user), distinct(ids.token), distinct(ids.service_key), distinct(ids.webhook_delivery)];
   const lookups = [
     users.length > 0 && db.selectFrom('users').select([sql.lit('user').$castTo<string>().as('kind'), 'id', 'username as name']).where('id', 'in', users),

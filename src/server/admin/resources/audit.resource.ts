@@ -2,7 +2,8 @@ import { auditEventNames, findAuditEventById, listAuditForAdmin } from '../../..
 import { absoluteTime, relativeTime } from '../../views/format.js';
 import { html } from '../../views/html.js';
 import type { AdminResource } from '../resource.js';
-import { auditActor, auditEntries, auditObject, type AuditEntry, type ShownObject } from '../views/audit-object.js';
+import { auditActor, auditEntries, auditObject, type AuditEntry } from '../views/audit-object.js';
+import type { ShownObject } from '../views/shown-object.js';
 
 /** The raw id after an object shown by name, for searching the log by it. */
 const withId = (object: ShownObject | null, id: string | null) => (object !== null && id !== null && object.text !== id ? html` <code class="muted">${id}</code>` : null);

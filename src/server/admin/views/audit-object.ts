@@ -3,12 +3,7 @@ import type { AuditEvent } from '../../../db/audit.repository.js';
 import type { DatabaseSchema } from '../../../db/schema.js';
 import { html, type SafeHtml } from '../../views/html.js';
 import { findKnownObjects, type KnownObjects, type ObjectKind } from '../known-objects.js';
-
-/** An object as an admin page shows it: its name linked to its page, or only text when it has no page (or no longer exists). */
-export interface ShownObject {
-  text: string;
-  href: string | null;
-}
+import { ADMIN_PAGES, shown, shownUser, type ShownObject } from './shown-object.js';
 
 /** An audit entry with its actor and object named for the admin pages. */
 export interface AuditEntry extends AuditEvent {
@@ -18,15 +13,7 @@ export interface AuditEntry extends AuditEvent {
   object: ShownObject | null;
 }
 
-/** The admin page of each kind of object an audit entry can name. */
-const PAGES: Readonly<Record<ObjectKind, string>> = {
-  user: '/admin/users/',
-  token: '/admin/tokens/',
-  service_key: '/admin/services/',
-  webhook_delivery: '/admin/webhooks/',
-};
-
-const isKind = (targetType: string): targetType is ObjectKind => Object.hasOwn(PAGES, targetType);
+const isKind = (targetType: string): targetType is ObjectKind => Object.hasOwn(ADMIN_PAGES, targetType);
 
 /**
  * Token events name a connection as `<user id>:<provider>` rather than a
@@ -49,12 +36,6 @@ export function idsNamedBy(events: readonly AuditEvent[]): Record<ObjectKind, st
   return ids;
 }
 
-/** A user by username, linked to their page; their id as text once no user has it. */
-export function shownUser(id: string, known: KnownObjects): ShownObject {
-  const username = known.nameOf('user', id);
-  return username === undefined ? { text: id, href: null } : { text: username, href: `${PAGES.user}${encodeURIComponent(id)}` };
-}
-
 /**
  * Names each entry's actor and object. An object that still exists links to
  * its admin page (a connection to its user's page, which lists the user's
@@ -73,7 +54,7 @@ export function nameAuditEntries(events: readonly AuditEvent[], known: KnownObje
       // Users and service keys by name; tokens and deliveries by id (their name would say less).
       const name = known.nameOf(targetType, targetId);
       const text = name !== undefined && (targetType === 'user' || targetType === 'service_key') ? name : targetId;
-      object = { text, href: name === undefined ? null : `${PAGES[targetType]}${encodeURIComponent(targetId)}` };
+      object = { text, href: name === undefined ? null : `${ADMIN_PAGES[targetType]}${encodeURIComponent(targetId)}` };
     } else if (targetId !== null) {
       object = { text: targetId, href: null };
     }
@@ -84,10 +65,6 @@ export function nameAuditEntries(events: readonly AuditEvent[], known: KnownObje
 /** The entries of one page, named with one query (see findKnownObjects). */
 export async function auditEntries(db: Kysely<DatabaseSchema>, events: readonly AuditEvent[]): Promise<AuditEntry[]> {
   return nameAuditEntries(events, await findKnownObjects(db, idsNamedBy(events)));
-}
-
-export function shown(object: ShownObject): SafeHtml {
-  return object.href === null ? html`${object.text}` : html`<a href="${object.href}">${object.text}</a>`;
 }
 
 /** An entry's object with its kind ("token alice:github"), linked while it exists. */

@@ -72,6 +72,16 @@ describe('tokenkeeper doctor', () => {
     expect(result.code).toBe(0);
   });
 
+  it('warns about what serve would warn about at start: a provider variable nothing reads', async () => {
+    const result = await doctor(environment({ TOOLKIT_SCOPES: 'openid', GOOGLE_CLIENT_ID: 'google-id' }));
+    expect(lines(result.stdout).slice(1, 3)).toEqual([
+      'warn  configuration: GOOGLE_CLIENT_ID is set but OAUTH_PROVIDERS (toolkit) does not list google, so nothing reads it',
+      'warn  configuration: TOOLKIT_SCOPES is not a setting of the toolkit provider, so nothing reads it; did you mean TOOLKIT_SCOPE?',
+    ]);
+    expect(lines(result.stdout).at(-1)).toBe('doctor: 9 ok, 2 warnings, 0 failures');
+    expect(result.code).toBe(0);
+  });
+
   it('fails on an unreachable provider', async () => {
     const down = `http://127.0.0.1:${await freePort()}`;
     const result = await doctor(environment({}, down));

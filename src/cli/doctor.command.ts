@@ -1,5 +1,7 @@
 import { ConfigError } from '../config/config-error.js';
+import { configWarnings } from '../config/config-warnings.js';
 import type { AppConfig } from '../config/config.js';
+import { environmentWithDotEnv } from '../config/env-file.js';
 import { parseOrReportUsage, strictParse } from './arguments.js';
 import { processIo, type CommandIo } from './command-io.js';
 import { checkDatabase, checkProviders, type CheckResult, type CheckStatus } from './doctor-checks.js';
@@ -53,6 +55,8 @@ export async function runDoctor(args: string[], io: CommandIo = processIo()): Pr
       check: 'configuration',
       detail: `${config.production ? 'production' : 'development'}, BASE_URL ${config.baseUrl.origin}, providers ${providers}`,
     });
+    // What serve would warn about at start (an http BASE_URL in production, provider variables nothing reads).
+    for (const warning of configWarnings(config, environmentWithDotEnv(io.cwd, io.env))) report({ status: 'warn', check: 'configuration', detail: warning });
     await checkDatabase(config, io.cwd, report);
     await checkProviders(config, io.now ?? (() => Date.now() / 1000), report);
   }

@@ -1,4 +1,7 @@
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -108,6 +111,16 @@ describe('tokenkeeper doctor', () => {
       'doctor: 6 ok, 0 warnings, 1 failure',
     ]);
     expect(typo.code).toBe(1);
+
+    // A URL that redirects (http to https, a missing slash): the client does not follow, so it is a failure naming where it points.
+    const redirecting = createServer((request, response) => response.writeHead(301, { location: `${provider.issuer}/token` }).end()).listen(0, '127.0.0.1');
+    await once(redirecting, 'listening');
+    const moved = await doctor(explicit(`http://127.0.0.1:${(redirecting.address() as AddressInfo).port}/oauth/token`));
+    redirecting.close();
+    expect(lines(moved.stdout)[5]).toMatch(
+      new RegExp(`^fail  provider toolkit: endpoints configured; token endpoint http://127\\.0\\.0\\.1:\\d+/oauth/token answered HTTP 301 to a POST without credentials, a redirect, which requests to a provider do not follow; configure the URL it points to \\(${provider.issuer}/token\\)$`),
+    );
+    expect(moved.code).toBe(1);
 
     const down = `http://127.0.0.1:${await freePort()}/token`;
     const unreachable = await doctor(explicit(down));

@@ -135,7 +135,8 @@ interface EndpointProbe {
 /**
  * An endpoint reached, or not: any HTTP answer shows something is there (it
  * refuses a request without credentials, as it should), except 404 and 410,
- * which say nothing is at that URL: a wrong one. A 5xx is a warning.
+ * which say nothing is at that URL: a wrong one, and a redirect, which
+ * requests to a provider do not follow. A 5xx is a warning.
  */
 async function probeEndpoint(provider: RegisteredProvider, probe: EndpointProbe): Promise<{ status: CheckStatus; detail: string; reached: boolean }> {
   const request = `a ${probe.method} ${probe.lacking}`;
@@ -152,6 +153,12 @@ async function probeEndpoint(provider: RegisteredProvider, probe: EndpointProbe)
   await response.body?.cancel().catch(() => {});
   if (response.status === 404 || response.status === 410) {
     return { status: 'fail', detail: `${probe.url} answered HTTP ${response.status} to ${request}: nothing is at that URL; check it`, reached: true };
+  }
+  if (response.status >= 300 && response.status < 400) {
+    // Requests to a provider never follow redirects (a token request must not be sent on elsewhere), so this URL cannot work.
+    const location = response.headers.get('location');
+    const elsewhere = location ? `; configure the URL it points to (${new URL(location, probe.url).href.slice(0, 300)})` : '';
+    return { status: 'fail', detail: `${probe.url} answered HTTP ${response.status} to ${request}, a redirect, which requests to a provider do not follow${elsewhere}`, reached: true };
   }
   return { status: response.status >= 500 ? 'warn' : 'ok', detail: `${probe.url} reached (${request} answered HTTP ${response.status})`, reached: true };
 }

@@ -5,7 +5,7 @@ import { requireStaff, staffUserOf } from './auth/staff-guard.js';
 import { adminLayout } from './views/admin-layout.js';
 import { adminErrorPage, type PageLink } from './views/error-page.js';
 
-export const BACK_TO_DASHBOARD: PageLink = { href: '/admin', label: 'Back to the dashboard' };
+const BACK_TO_DASHBOARD: PageLink = { href: '/admin', label: 'Back to the dashboard' };
 
 /** A refusal of an admin request that knows which admin page its error page leads back to (the object's page, or the list). */
 export class AdminRefusal extends TokenkeeperError {

@@ -18,7 +18,7 @@ declare module 'fastify' {
  * an API call gets JSON, not a page), or the request prefers JSON to HTML
  * (an Accept without text/html); else an HTML page.
  */
-function wantsJson(request: FastifyRequest): boolean {
+export function wantsJson(request: FastifyRequest): boolean {
   if (request.routeOptions.config?.replies === 'json' || request.url.startsWith('/api/')) return true;
   const accept = request.headers.accept ?? '';
   return accept.includes('application/json') && !accept.includes('text/html');

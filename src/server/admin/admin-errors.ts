@@ -1,6 +1,7 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ErrorCode } from '../../client/error-codes.js';
 import { TokenkeeperError } from '../../client/errors.js';
+import { wantsJson } from '../error-handler.js';
 import { requireStaff, staffUserOf } from './auth/staff-guard.js';
 import { adminLayout } from './views/admin-layout.js';
 import { adminErrorPage, type PageLink } from './views/error-page.js';
@@ -17,12 +18,6 @@ export class AdminRefusal extends TokenkeeperError {
   }
 }
 
-/** The same test as the app's error handler: an Accept without text/html that asks for JSON gets JSON. */
-function prefersJson(request: FastifyRequest): boolean {
-  const accept = request.headers.accept ?? '';
-  return accept.includes('application/json') && !accept.includes('text/html');
-}
-
 /**
  * Error pages of the admin scope: a refusal shown to staff (404, 403, 409…)
  * keeps the admin's navigation and leads back into the admin, not to the
@@ -34,7 +29,7 @@ export function installAdminErrorPages(app: FastifyInstance): void {
   app.setErrorHandler(async (error, request, reply) => {
     // The session's user: a hook of the app (the CSRF check) may refuse the request before the staff guard has run.
     const admin = request.adminUser ?? staffUserOf(request);
-    if (!(error instanceof TokenkeeperError) || error.status >= 500 || admin === null || prefersJson(request)) throw error;
+    if (!(error instanceof TokenkeeperError) || error.status >= 500 || admin === null || wantsJson(request)) throw error;
     request.log.info({ code: error.code }, error.message);
     const back = error instanceof AdminRefusal ? error.back : BACK_TO_DASHBOARD;
     const page = adminLayout(

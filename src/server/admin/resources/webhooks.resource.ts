@@ -11,7 +11,7 @@ import {
 } from '../../../db/webhook-delivery.repository.js';
 import { absoluteTime, relativeTime } from '../../views/format.js';
 import { html } from '../../views/html.js';
-import { findKnownObjects } from '../known-objects.js';
+import { findKnownObjects } from '../../../db/known-objects.js';
 import type { AdminContext, AdminResource } from '../resource.js';
 import { shown, shownUser, type ShownObject } from '../views/shown-object.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../../db/audit.repository.js';
 import { html } from '../../views/html.js';
-import { KnownObjects } from '../known-objects.js';
+import { KnownObjects } from '../../../db/known-objects.js';
 import { auditActor, auditObject, idsNamedBy, nameAuditEntries } from './audit-object.js';
 
 const event = (fields: Partial<AuditEvent>): AuditEvent => ({ id: '01JENTRY', event: 'test', actorUserId: null, targetType: null, targetId: null, ip: null, detail: null, at: 0, ...fields });

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { AuditEvent } from '../../../db/audit.repository.js';
 import type { DatabaseSchema } from '../../../db/schema.js';
 import { html, type SafeHtml } from '../../views/html.js';
-import { findKnownObjects, type KnownObjects, type ObjectKind } from '../known-objects.js';
+import { findKnownObjects, type KnownObjects, type ObjectKind } from '../../../db/known-objects.js';
 import { ADMIN_PAGES, shown, shownUser, type ShownObject } from './shown-object.js';
 
 /** An audit entry with its actor and object named for the admin pages. */

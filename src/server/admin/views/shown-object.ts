@@ -1,5 +1,5 @@
 import { html, type SafeHtml } from '../../views/html.js';
-import type { KnownObjects, ObjectKind } from '../known-objects.js';
+import type { KnownObjects, ObjectKind } from '../../../db/known-objects.js';
 
 /** An object as an admin page shows it: its name linked to its page, or only text when it has no page (or no longer exists). */
 export interface ShownObject {

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { DatabaseSchema } from '../../db/schema.js';
+import type { DatabaseSchema } from './schema.js';
 
 /** The kinds of object an admin page names by id and links to. */
 export type ObjectKind = 'user' | 'token' | 'service_key' | 'webhook_delivery';

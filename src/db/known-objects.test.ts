@@ -1,11 +1,11 @@
 import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type TestDatabase, describeEachDialect } from '../../../test/support/postgres.js';
-import { insertServiceKey } from '../../db/service-key.repository.js';
-import { TokenCipher, generateEncryptionKey, parseEncryptionKeys } from '../../db/token-cipher.js';
-import { SqlTokenStore } from '../../db/token-store.js';
-import { createUser } from '../../db/user.repository.js';
-import { insertWebhookMessage } from '../../db/webhook-delivery.repository.js';
+import { type TestDatabase, describeEachDialect } from '../../test/support/postgres.js';
+import { insertServiceKey } from './service-key.repository.js';
+import { TokenCipher, generateEncryptionKey, parseEncryptionKeys } from './token-cipher.js';
+import { SqlTokenStore } from './token-store.js';
+import { createUser } from './user.repository.js';
+import { insertWebhookMessage } from './webhook-delivery.repository.js';
 import { findKnownObjects } from './known-objects.js';
 
 const NOW = 1_790_000_000;

@@ -159,6 +159,27 @@ describeEachDialect('the library: createTokenkeeper', (dialect) => {
     expect(await database.db.selectFrom('tokens').select('access_token').where('user_id', '=', bob.id).executeTakeFirstOrThrow()).toEqual(tokenBefore);
   });
 
+  it('a sign-in transaction is used once: a replayed callback, or two at once, exchange the code once and leave the stored connection working', async () => {
+    const started = await tokenkeeper.signIn.start('toolkit', { redirectUri: REDIRECT('toolkit') });
+    const callback = await authorizeAt(started.url, 'mallory');
+    const grants = provider.stats.authorizationCodeGrants;
+    const [first, second] = await Promise.allSettled([
+      tokenkeeper.signIn.finish('toolkit', callback, started.transaction),
+      tokenkeeper.signIn.finish('toolkit', callback, started.transaction),
+    ]);
+    const [won, lost] = first.status === 'fulfilled' ? [first, second] : [second, first];
+    expect(won.status).toBe('fulfilled');
+    expect(lost).toMatchObject({ status: 'rejected', reason: { code: 'invalid_state' } });
+    const replayed = tokenkeeper.signIn.finish('toolkit', callback, started.transaction);
+    await expect(replayed).rejects.toMatchObject({ code: 'invalid_state', message: expect.stringContaining('used already') });
+    expect(provider.stats.authorizationCodeGrants).toBe(grants + 1);
+
+    // The provider never saw the code twice, so it revoked nothing: the connection still works.
+    const { user } = (won as PromiseFulfilledResult<Awaited<typeof replayed>>).value;
+    expect((await tokenkeeper.fetch(user.id, 'toolkit', '/profile')).status).toBe(200);
+    await expect(tokenkeeper.refresh(user.id, 'toolkit')).resolves.toMatchObject({ accessToken: expect.any(String) });
+  });
+
   it('refuses a transaction that was changed, is for another provider, or has expired (invalid_state), and a cancelled sign-in (access_denied)', async () => {
     const started = await tokenkeeper.signIn.start('toolkit', { redirectUri: REDIRECT('toolkit') });
     // One character of the authentication tag changed (to another one, whatever it was).

@@ -56,7 +56,7 @@ describe("README's library program", () => {
 
     const replayed = await browser.get(page.url);
     expect(replayed.status).toBe(400);
-    expect(replayed.text).toMatch(/^invalid_/);
+    expect(replayed.text).toMatch(/^invalid_state/);
   });
 
   it('its testing program runs as written: alice signed in with authorizeAs, her notes fetched, no refresh', { timeout: 60_000 }, async () => {

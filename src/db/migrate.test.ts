@@ -4,7 +4,7 @@ import { describeEachDialect } from '../../test/support/postgres.js';
 import type { Database } from './database.js';
 import { knownMigrations, migrateDown, migrateToLatest, pendingMigrations } from './migrate.js';
 
-const TABLES = ['accounts', 'audit_log', 'connect_links', 'login_transactions', 'service_keys', 'sessions', 'tokens', 'users', 'webhook_deliveries'];
+const TABLES = ['accounts', 'audit_log', 'connect_links', 'login_transactions', 'service_keys', 'sessions', 'sign_in_claims', 'tokens', 'users', 'webhook_deliveries'];
 
 async function userTables(database: Database): Promise<string[]> {
   const tables = await database.db.introspection.getTables();

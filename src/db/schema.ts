@@ -149,6 +149,14 @@ export interface ConnectLinksTable {
   used_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
+/** A library sign-in transaction whose callback has come (see the 2026-12-04T0100-sign-in-claims migration). */
+export interface SignInClaimsTable {
+  /** SHA-256 hex of the transaction's state. */
+  state_hash: string;
+  /** When the transaction would have expired: the claim is not needed after that. */
+  expires_at: number;
+}
+
 export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
 
 /** One webhook message for one receiver URL (see the 2026-12-03T0500-webhook-outbox migration). */
@@ -181,6 +189,7 @@ export interface DatabaseSchema {
   service_keys: ServiceKeysTable;
   connect_links: ConnectLinksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  sign_in_claims: SignInClaimsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

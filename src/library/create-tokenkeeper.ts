@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pino, { type Logger } from 'pino';
-import { finishAuthorization, startAuthorization, type SignedInIdentity } from '../client/authorization.js';
+import { finishAuthorization, SIGN_IN_TRANSACTION_TTL_SECONDS, startAuthorization, type SignedInIdentity } from '../client/authorization.js';
 import { NotConnectedError, TokenkeeperError } from '../client/errors.js';
 import type { ProviderApiRequest } from '../client/provider-api.js';
 import type { RevocationResult } from '../client/revocation.js';
@@ -17,9 +17,10 @@ import { startApplicationWebhookDelivery } from '../core/webhook-delivery.js';
 import { completeSignIn } from '../core/sign-in.js';
 import { openTokenkeeper, type CoreConfig, type Tokenkeeper as Application } from '../core/tokenkeeper.js';
 import { findDirectoryUser, findUserIdByExternalId, listDirectoryConnections, type DirectoryConnection, type DirectoryUser } from '../db/service-users.repository.js';
+import { claimSignIn } from '../db/sign-in-claim.repository.js';
 import { parseEncryptionKeys } from '../db/token-cipher.js';
 import { configFromOptions, type TokenkeeperOptions } from './options.js';
-import { TransactionSealer } from './sealed-transaction.js';
+import { invalidTransaction, TransactionSealer } from './sealed-transaction.js';
 
 /** A Tokenkeeper user: Tokenkeeper's own id, and yours (`externalId`) once resolveUser or the service API gave one. */
 export type User = DirectoryUser;
@@ -257,6 +258,8 @@ function libraryOver(app: Application<CoreConfig>, options: LibraryOptions): Tok
     app.registry.get(provider);
     const opened = await sealer.open(transaction, provider);
     const { next, ...authorization } = opened;
+    // Single use, across servers: a replayed or repeated callback is refused before its code reaches the provider.
+    if (!(await claimSignIn(db, authorization.state, app.now() + SIGN_IN_TRANSACTION_TTL_SECONDS, app.now()))) throw invalidTransaction();
     try {
       const completed = await finishAuthorization(app.registry, authorization, new URL(callbackUrl, authorization.redirectUri).searchParams, app.now);
       const externalId = options.resolveUser ? checkedExternalId(await options.resolveUser(completed.identity)) : null;

@@ -4,7 +4,6 @@ import { SIGN_IN_TRANSACTION_TTL_SECONDS, type AuthorizationTransaction } from '
 import { SignInError } from '../client/errors.js';
 import type { EncryptionKey } from '../db/token-cipher.js';
 
-
 /** What a sealed sign-in transaction holds: the checks of the callback, and where to go afterwards. */
 export interface OpenedTransaction extends AuthorizationTransaction {
   next: string | null;
@@ -15,7 +14,8 @@ function transactionKey(key: EncryptionKey): Uint8Array {
   return new Uint8Array(hkdfSync('sha256', key.key, new Uint8Array(0), 'tokenkeeper sign-in transaction', 32));
 }
 
-function invalid(cause?: unknown): SignInError {
+/** invalid_state: the sign-in transaction is not one of ours, was changed, has expired or was used already. */
+export function invalidTransaction(cause?: unknown): SignInError {
   return new SignInError('invalid_state', 'This sign-in is not valid in this browser (it may have expired or been used already). Please sign in again.', { cause });
 }
 
@@ -47,7 +47,7 @@ export class TransactionSealer {
 
   /** The transaction, or invalid_state when it is not one of ours, was changed, is for another provider or has expired. */
   async open(sealed: unknown, provider: string): Promise<OpenedTransaction> {
-    if (typeof sealed !== 'string' || sealed.length === 0 || sealed.length > 8192) throw invalid();
+    if (typeof sealed !== 'string' || sealed.length === 0 || sealed.length > 8192) throw invalidTransaction();
     let lastError: unknown;
     for (const key of this.#keys) {
       try {
@@ -59,13 +59,13 @@ export class TransactionSealer {
           requiredClaims: ['exp'],
         });
         const transaction = payload.tx as OpenedTransaction | undefined;
-        if (transaction?.provider !== provider) throw invalid();
+        if (transaction?.provider !== provider) throw invalidTransaction();
         return transaction;
       } catch (error) {
         if (error instanceof SignInError) throw error;
         lastError = error;
       }
     }
-    throw invalid(lastError);
+    throw invalidTransaction(lastError);
   }
 }

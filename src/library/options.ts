@@ -9,6 +9,7 @@ import { webhookSigningKey } from '../config/webhook-config.js';
 import type { CoreConfig } from '../core/tokenkeeper.js';
 import { parseDatabaseUrl } from '../db/database.js';
 import { parseEncryptionKeys } from '../db/token-cipher.js';
+import type { FromEnvOptions, LibraryOptions } from './create-tokenkeeper.js';
 
 /**
  * One provider, as the `<NAME>_…` variables of `tokenkeeper serve` describe
@@ -139,16 +140,77 @@ function providerFromOptions(name: string, options: ProviderOptions, production:
   }
 }
 
-function seconds(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
+/**
+ * Every option of createTokenkeeper and of fromEnv (the compiler keeps each
+ * list whole): any other name is a typo, such as `databse`, that would
+ * otherwise leave its option at the default without a word.
+ */
+const CREATE_OPTIONS: Readonly<Record<keyof (TokenkeeperOptions & LibraryOptions), true>> = {
+  database: true,
+  encryptionKeys: true,
+  providers: true,
+  migrate: true,
+  production: true,
+  refreshLeewaySeconds: true,
+  providerTimeoutSeconds: true,
+  caFile: true,
+  webhooks: true,
+  resolveUser: true,
+  logger: true,
+};
+const FROM_ENV_OPTIONS: Readonly<Record<keyof FromEnvOptions, true>> = { env: true, cwd: true, migrate: true, resolveUser: true, logger: true };
+
+/** The options that are the host's functions: LibraryOptions' function-valued keys, which the compiler makes HOOKS list. */
+type HookName = { [K in keyof LibraryOptions]-?: NonNullable<LibraryOptions[K]> extends (...args: never[]) => unknown ? K : never }[keyof LibraryOptions];
+const HOOKS: Readonly<Record<HookName, true>> = { resolveUser: true };
+
+/** A value of the wrong type, named with its type: `the string "10"`, where `10` alone would hide the quotes. */
+function described(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return `the ${typeof value} ${String(value)}`;
+  return `a value of type ${typeof value}`;
+}
+
+/**
+ * What the types rule out but plain JavaScript (or a cast) lets through: a
+ * name no option has, and a hook that is not a function. Checked before
+ * anything opens: a bad resolveUser would otherwise fail only at the first
+ * sign-in, after its code was exchanged.
+ */
+function checkOptionNames(options: object, known: Readonly<Record<string, true>>, of: string): void {
+  for (const [name, value] of Object.entries(options)) {
+    if (value === undefined) continue;
+    if (!Object.hasOwn(known, name)) throw new ConfigError(name, `is not an option of ${of} (known: ${Object.keys(known).join(', ')})`);
+    if (Object.hasOwn(HOOKS, name) && typeof value !== 'function') throw new ConfigError(name, `must be a function (got ${described(value)})`);
+  }
+}
+
+/** fromEnv's own options (its configuration is the environment's, checked by loadConfig); the first problem throws a ConfigError naming the option. */
+export function checkFromEnvOptions(options: FromEnvOptions): void {
+  if (typeof options !== 'object' || options === null) throw new ConfigError('options', 'must be an object ({ env, cwd, resolveUser… }) or left out');
+  checkOptionNames(options, FROM_ENV_OPTIONS, 'fromEnv');
+}
+
+function seconds(name: string, value: unknown, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
+  if (typeof value !== 'number') throw new ConfigError(name, `must be a whole number from ${min} to ${max} (got ${described(value)})`);
   if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(name, `must be a whole number from ${min} to ${max} (got ${String(value)})`);
   return value;
 }
 
+function flag(name: string, value: unknown): boolean | undefined {
+  if (value !== undefined && typeof value !== 'boolean') throw new ConfigError(name, `must be true or false (got ${described(value)})`);
+  return value;
+}
+
 /** Checks every option as `tokenkeeper serve` checks its environment; the first problem throws a ConfigError naming the option. */
-export function configFromOptions(options: TokenkeeperOptions): CoreConfig {
+export function configFromOptions(options: TokenkeeperOptions & LibraryOptions): CoreConfig {
   if (typeof options !== 'object' || options === null) throw new ConfigError('options', 'must be an object ({ database, encryptionKeys, providers })');
-  const production = options.production ?? process.env.NODE_ENV === 'production';
+  checkOptionNames(options, CREATE_OPTIONS, 'createTokenkeeper');
+  flag('migrate', options.migrate);
+  const production = flag('production', options.production) ?? process.env.NODE_ENV === 'production';
   if (typeof options.database !== 'string' || options.database.trim() === '') {
     throw new ConfigError('database', 'is missing (e.g. sqlite:./data/app.db or postgres://user:password@host/db)');
   }

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../config/config-error.js';
+import { generateEncryptionKey } from '../db/token-cipher.js';
+import { createTokenkeeper } from './create-tokenkeeper.js';
+import { configFromOptions } from './options.js';
+
+const valid = { database: 'sqlite::memory:', encryptionKeys: generateEncryptionKey(), providers: { github: { preset: 'github', clientId: 'id', clientSecret: 'secret' } } };
+
+function configError(options: object): ConfigError {
+  try {
+    configFromOptions(options as never);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configFromOptions: what the types rule out but plain JavaScript lets through', () => {
+  it('a resolveUser that is not a function is refused at creation, naming the option and what it got', async () => {
+    const error = configError({ ...valid, resolveUser: 'byEmail' });
+    expect(error.variable).toBe('resolveUser');
+    expect(error.message).toBe('Configuration error: resolveUser must be a function (got the string "byEmail")');
+    expect(configError({ ...valid, resolveUser: { byEmail: true } }).message).toBe('Configuration error: resolveUser must be a function (got a value of type object)');
+    // Before the database is opened, not at the first sign-in after its code was exchanged.
+    await expect(createTokenkeeper({ ...valid, resolveUser: 'byEmail' as never })).rejects.toThrow(/^Configuration error: resolveUser must be a function/);
+  });
+
+  it('an unknown top-level option is refused with the known ones, as an unknown provider option is', () => {
+    const error = configError({ ...valid, databse: 'sqlite::memory:' });
+    expect(error.variable).toBe('databse');
+    expect(error.message).toBe(
+      'Configuration error: databse is not an option of createTokenkeeper (known: database, encryptionKeys, providers, migrate, production, refreshLeewaySeconds, providerTimeoutSeconds, caFile, webhooks, resolveUser, logger)',
+    );
+  });
+
+  it('an option left undefined is no option at all, whatever its name (a spread of optional settings)', () => {
+    expect(() => configFromOptions({ ...valid, resolveUser: undefined, extra: undefined } as never)).not.toThrow();
+  });
+
+  it('a number of seconds of the wrong type names the type: the string "10" is not 10', () => {
+    expect(configError({ ...valid, providerTimeoutSeconds: '10' }).message).toBe('Configuration error: providerTimeoutSeconds must be a whole number from 1 to 300 (got the string "10")');
+    expect(configError({ ...valid, refreshLeewaySeconds: null }).message).toBe('Configuration error: refreshLeewaySeconds must be a whole number from 0 to 3600 (got null)');
+    // A number out of range is named as it is.
+    expect(configError({ ...valid, providerTimeoutSeconds: 1.5 }).message).toBe('Configuration error: providerTimeoutSeconds must be a whole number from 1 to 300 (got 1.5)');
+  });
+
+  it('production and migrate are booleans: the string "false" would be true', () => {
+    expect(configError({ ...valid, production: 'false' }).message).toBe('Configuration error: production must be true or false (got the string "false")');
+    expect(configError({ ...valid, migrate: 0 }).message).toBe('Configuration error: migrate must be true or false (got the number 0)');
+  });
+});

@@ -289,6 +289,20 @@ describe('tokenkeeper/fastify', () => {
     }
   });
 
+  it('a Tokenkeeper closed before the app (a shutdown in the wrong order) answers 503 not_ready, not a 500', async () => {
+    const closed = await createTokenkeeper({ database: 'sqlite::memory:', encryptionKeys: [TEST_ENCRYPTION_KEY], providers: { toolkit: { ...devProvider(provider.issuer), clientId: CLIENT_ID, clientSecret: CLIENT_SECRET } } });
+    const app = Fastify();
+    await app.register(tokenkeeperPlugin, { tokenkeeper: closed, baseUrl: APP_ORIGIN });
+    await closed.close();
+    try {
+      const response = await app.inject({ method: 'GET', url: '/auth/toolkit/login' });
+      expect(response.statusCode).toBe(503);
+      expect(response.json()).toEqual({ error: 'not_ready', message: expect.stringContaining('This Tokenkeeper was closed') });
+    } finally {
+      await app.close();
+    }
+  });
+
   it('posted with the sign-in cookie (a provider on the same site), the answer finishes the sign-in at once', async () => {
     const landed = await signIn(host.browser(), 'alice', '/auth/posted/login');
     expect(JSON.parse(landed.text)).toEqual({ path: '/', user: 'host-alice' });

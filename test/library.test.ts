@@ -205,7 +205,7 @@ describeEachDialect('the library: createTokenkeeper', (dialect) => {
 });
 
 describe('the library: a listener that throws, and use after close()', () => {
-  it('a failing listener is reported on stderr even with the default (silent) logger, and the sign-in goes on; after close() every method says it is closed', async () => {
+  it('a failing listener is reported on stderr even with the default (silent) logger, and the sign-in goes on; after close() every method says it is closed (not_ready)', async () => {
     const provider = await startTestProvider();
     const tokenkeeper = await createTokenkeeper({ database: 'sqlite::memory:', encryptionKeys: [TEST_ENCRYPTION_KEY], providers: providersAt(provider) });
     const reported = vi.spyOn(console, 'error').mockImplementation(() => {});
@@ -218,6 +218,8 @@ describe('the library: a listener that throws, and use after close()', () => {
       await tokenkeeper.close();
       await tokenkeeper.close(); // twice is harmless
       await expect(tokenkeeper.getAccessToken(user.id, 'toolkit')).rejects.toThrow('This Tokenkeeper was closed');
+      // A TokenkeeperError with a code, so that a web adapter answers 503 rather than a 500 for a fault of ours.
+      await expect(tokenkeeper.fetch(user.id, 'toolkit', '/profile')).rejects.toMatchObject({ name: 'TokenkeeperError', code: 'not_ready', status: 503 });
       await expect(tokenkeeper.findUser(user.id)).rejects.toThrow('This Tokenkeeper was closed');
       await expect(tokenkeeper.signIn.start('toolkit', { redirectUri: REDIRECT('toolkit') })).rejects.toThrow('This Tokenkeeper was closed');
       expect(() => tokenkeeper.on(() => {})).toThrow('This Tokenkeeper was closed');

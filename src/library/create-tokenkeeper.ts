@@ -169,7 +169,7 @@ export interface Tokenkeeper {
    * unsubscribe();
    */
   on(listener: TokenEventListener): () => void;
-  /** Waits for requests in flight, then closes the provider connections and the database. Every other method throws after it. */
+  /** Waits for requests in flight, then closes the provider connections and the database. Every other method throws after it (TokenkeeperError `not_ready`). */
   close(): Promise<void>;
 }
 
@@ -215,9 +215,12 @@ function libraryOver(app: Application<CoreConfig>, options: LibraryOptions): Tok
     return id;
   };
   let closed = false;
-  /** Every method but close() first: after close() the database is gone, and Kysely's own message would not say why. */
+  /**
+   * Every method but close() first: after close() the database is gone, and Kysely's own message would not say why.
+   * not_ready, as the server answers while it shuts down: a web adapter answers 503, not a 500 for a fault of ours.
+   */
   const open = () => {
-    if (closed) throw new Error('This Tokenkeeper was closed (close() was called): open another with createTokenkeeper() or fromEnv() to go on.');
+    if (closed) throw new TokenkeeperError('not_ready', 'This Tokenkeeper was closed (close() was called): open another with createTokenkeeper() or fromEnv() to go on.');
   };
   /**
    * Runs `work` with `user`'s Tokenkeeper id, once the object is known open.

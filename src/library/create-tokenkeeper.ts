@@ -19,7 +19,7 @@ import { openTokenkeeper, type CoreConfig, type Tokenkeeper as Application } fro
 import { findDirectoryUser, findUserIdByExternalId, listDirectoryConnections, type DirectoryConnection, type DirectoryUser } from '../db/service-users.repository.js';
 import { claimSignIn } from '../db/sign-in-claim.repository.js';
 import { parseEncryptionKeys } from '../db/token-cipher.js';
-import { configFromOptions, type TokenkeeperOptions } from './options.js';
+import { checkFromEnvOptions, configFromOptions, type TokenkeeperOptions } from './options.js';
 import { invalidTransaction, TransactionSealer } from './sealed-transaction.js';
 
 /** A Tokenkeeper user: Tokenkeeper's own id, and yours (`externalId`) once resolveUser or the service API gave one. */
@@ -375,6 +375,8 @@ export interface FromEnvOptions extends LibraryOptions {
  * await tokenkeeper.close();
  */
 export async function fromEnv(options: FromEnvOptions = {}): Promise<Tokenkeeper> {
+  // Before anything is read or generated into ./data.
+  checkFromEnvOptions(options);
   const cwd = options.cwd ?? process.cwd();
   const dotEnv = readDotEnv(cwd);
   const env = { ...dotEnv, ...(options.env ?? process.env) };

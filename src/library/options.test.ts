@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../config/config-error.js';
 import { generateEncryptionKey } from '../db/token-cipher.js';
-import { createTokenkeeper } from './create-tokenkeeper.js';
+import { createTokenkeeper, fromEnv } from './create-tokenkeeper.js';
 import { configFromOptions } from './options.js';
 
 const valid = { database: 'sqlite::memory:', encryptionKeys: generateEncryptionKey(), providers: { github: { preset: 'github', clientId: 'id', clientSecret: 'secret' } } };
@@ -32,6 +32,12 @@ describe('configFromOptions: what the types rule out but plain JavaScript lets t
     expect(error.message).toBe(
       'Configuration error: databse is not an option of createTokenkeeper (known: database, encryptionKeys, providers, migrate, production, refreshLeewaySeconds, providerTimeoutSeconds, caFile, webhooks, resolveUser, logger)',
     );
+  });
+
+  it('fromEnv checks its own options the same way, before it reads or generates anything', async () => {
+    const cwd = '/nonexistent/tokenkeeper-options-test';
+    await expect(fromEnv({ cwd, resolveUser: 'byEmail' as never })).rejects.toThrow('Configuration error: resolveUser must be a function (got the string "byEmail")');
+    await expect(fromEnv({ cwd, enviroment: {} } as never)).rejects.toThrow('Configuration error: enviroment is not an option of fromEnv (known: env, cwd, migrate, resolveUser, logger)');
   });
 
   it('an option left undefined is no option at all, whatever its name (a spread of optional settings)', () => {

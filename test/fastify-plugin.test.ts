@@ -157,6 +157,20 @@ describe('tokenkeeper/fastify', () => {
     expect(setCookies(crossed)).toContain('tokenkeeper_sign_in_toolkit=; Path=/auth/toolkit/callback; Max-Age=0; HttpOnly; SameSite=Lax');
   });
 
+  it('a callback with a valid state but no code, or two, is 400 invalid_callback (not a provider failure), and no code is exchanged', async () => {
+    for (const code of [[], ['c1', 'c2']]) {
+      const login = await host.app.inject({ method: 'GET', url: '/auth/toolkit/login' });
+      const sealed = /^tokenkeeper_sign_in_toolkit=([^;]+)/.exec(setCookies(login)[0]!)![1]!;
+      const query = new URLSearchParams({ state: new URL(login.headers.location!).searchParams.get('state')!, iss: provider.issuer });
+      for (const value of code) query.append('code', value);
+      const grants = provider.stats.authorizationCodeGrants;
+      const response = await host.app.inject({ method: 'GET', url: `/auth/toolkit/callback?${query}`, headers: { cookie: `tokenkeeper_sign_in_toolkit=${sealed}` } });
+      expect(response.statusCode, query.toString()).toBe(400);
+      expect(response.json()).toMatchObject({ error: 'invalid_callback' });
+      expect(provider.stats.authorizationCodeGrants).toBe(grants);
+    }
+  });
+
   it('a sign-in cancelled at the provider answers 400 access_denied', async () => {
     const browser = host.browser();
     const login = await browser.get(`${APP_ORIGIN}/auth/toolkit/login`);

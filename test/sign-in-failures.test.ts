@@ -141,6 +141,20 @@ describeEachDialect('a sign-in callback that cannot be accepted', (dialect) => {
     expect(await tokenRows(database())).toBe(0);
   });
 
+  it('without a code, or with two: 400 invalid_callback (a malformed callback, not a provider failure), no code exchange', async () => {
+    const browser = app().browser();
+    const changes: Array<(p: URLSearchParams) => void> = [(p) => p.delete('code'), (p) => p.append('code', 'another-code')];
+    for (const change of changes) {
+      const callback = await callbackUrlFor(browser);
+      const grants = app().provider.stats.authorizationCodeGrants;
+      const page = await browser.get(withParams(callback, change), { headers: { accept: 'application/json' } });
+      expect(page.status).toBe(400);
+      expect(JSON.parse(page.text)).toMatchObject({ error: 'invalid_callback', message: expect.stringContaining('needs exactly one code') });
+      expect(app().provider.stats.authorizationCodeGrants).toBe(grants);
+    }
+    expect(await tokenRows(database())).toBe(0);
+  });
+
   it('with a code that was already used, under a fresh state: the provider refuses, 400, nothing changes', async () => {
     const browser = app().browser();
     const first = await callbackUrlFor(browser);

@@ -339,6 +339,27 @@ describe('finishAuthorization refusals', () => {
     expect(tokenForms).toHaveLength(0);
   });
 
+  it('a callback without a code, or with the code, state or iss twice, is invalid_callback (a malformed callback, not the provider’s fault) and nothing is sent', async () => {
+    const { registry, transaction } = await started();
+    const withoutCode = new URLSearchParams({ state: transaction.state });
+    const twice = (name: string, first: string, second = first) => {
+      const parameters = callback(transaction);
+      parameters.delete(name);
+      parameters.append(name, first);
+      parameters.append(name, second);
+      return parameters;
+    };
+    for (const parameters of [withoutCode, twice('code', 'code-1', 'code-2'), twice('code', 'code-1'), twice('state', transaction.state), twice('iss', origin)]) {
+      expect(await failure(finishAuthorization(registry, transaction, parameters)), parameters.toString()).toMatchObject({
+        name: 'SignInError',
+        code: 'invalid_callback',
+        status: 400,
+        message: 'This sign-in response is incomplete: it needs exactly one code, and each parameter once. Please sign in with Acme again.',
+      });
+    }
+    expect(tokenForms).toHaveLength(0);
+  });
+
   it('a transaction started with another provider configuration is transaction_mismatch', async () => {
     const { registry, transaction } = await started();
     expect(await failure(finishAuthorization(registry, { ...transaction, issuer: 'https://elsewhere.example' }, callback(transaction)))).toMatchObject({ code: 'transaction_mismatch', status: 400 });

@@ -134,14 +134,25 @@ export async function startAuthorization(
 }
 
 /**
- * openid-client's validation of the authorization response failed: it throws
- * a ClientError (OAUTH_INVALID_RESPONSE) whose cause is oauth4webapi's error,
- * which carries the callback parameters as its own cause.
+ * oauth4webapi's refusals of a callback without its code, or with a parameter
+ * given twice (RFC 6749 §3.1: "MUST NOT be included more than once"), made
+ * before any request: their message is all that tells them apart.
  */
-function isRejectedCallback(error: unknown): boolean {
-  if ((error as { code?: unknown } | null)?.code !== 'OAUTH_INVALID_RESPONSE') return false;
-  const inner = (error as { cause?: { cause?: { parameters?: unknown } } }).cause;
-  return inner?.cause?.parameters instanceof URLSearchParams;
+const MALFORMED_CALLBACK = [/^no authorization code in "callbackParameters"$/, /^"[a-z_]+" parameter must be provided only once$/];
+
+/**
+ * How openid-client refused the callback's own parameters, if it did: it
+ * throws a ClientError (OAUTH_INVALID_RESPONSE) whose cause is
+ * oauth4webapi's error. That error carries the parameters as its cause when
+ * the RFC 9207 `iss` or the `state` check failed ('mismatch'); a missing
+ * `code` or a repeated parameter is named by its message ('malformed').
+ */
+function rejectedCallback(error: unknown): 'mismatch' | 'malformed' | null {
+  if ((error as { code?: unknown } | null)?.code !== 'OAUTH_INVALID_RESPONSE') return null;
+  const inner = (error as { cause?: { message?: unknown; cause?: { parameters?: unknown } } }).cause;
+  if (inner?.cause?.parameters instanceof URLSearchParams) return 'mismatch';
+  const message = inner?.message;
+  return typeof message === 'string' && MALFORMED_CALLBACK.some((pattern) => pattern.test(message)) ? 'malformed' : null;
 }
 
 function stringClaim(source: Record<string, unknown>, name: string | undefined): string | null {
@@ -216,9 +227,13 @@ export async function finishAuthorization(
         { cause: error, providerError: error.error },
       );
     }
-    if (isRejectedCallback(error)) {
-      // The callback's own parameters failed the RFC 9207 `iss` or `state` checks: bad input, not a provider fault.
+    // The callback's own parameters failed a check, before any request: bad input, not a provider fault.
+    const rejected = rejectedCallback(error);
+    if (rejected === 'mismatch') {
       throw new SignInError('invalid_callback', `This sign-in response did not come from ${settings.displayName} as expected. Please sign in again.`, { cause: error });
+    }
+    if (rejected === 'malformed') {
+      throw new SignInError('invalid_callback', `This sign-in response is incomplete: it needs exactly one code, and each parameter once. Please sign in with ${settings.displayName} again.`, { cause: error });
     }
     if (error instanceof oidc.ResponseBodyError && error.error === 'invalid_grant') {
       throw new SignInError('invalid_grant', `${settings.displayName} did not accept this sign-in (it may have been used already or expired). Please sign in again.`, {

@@ -178,6 +178,18 @@ describe('ProviderApi: paths that would leave the API base are refused before an
     expect(seen).toHaveLength(0);
   });
 
+  it('an absolute URL is refused as one: the message asks for a path relative to the API base, not about dot-segments', async () => {
+    const { api } = setup();
+    for (const path of ['https://evil.example/x', 'HTTP://api.acme.test/api/x', 'mailto:x@acme.test']) {
+      await expect(api.fetch('u1', 'acme', path)).rejects.toMatchObject({
+        code: 'invalid_api_path',
+        message: "The API path must be relative to the provider's API base (such as /user/repos): no scheme or host.",
+      });
+    }
+    await expect(api.fetch('u1', 'acme', '../admin')).rejects.toMatchObject({ message: expect.stringContaining('no dot-segments or backslashes') });
+    expect(seen).toHaveLength(0);
+  });
+
   it('a protocol-relative path stays a path under the base', async () => {
     const base = new URL('https://api.acme.test/v2/');
     expect(apiUrl(base, '//evil.example/x').href).toBe('https://api.acme.test/v2/evil.example/x');

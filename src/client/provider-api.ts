@@ -95,7 +95,10 @@ export function apiUrl(base: URL, path: string): URL {
   const relative = path.replace(/^\/+/, '');
   const pathEnd = relative.search(/[?#]/);
   const pathOnly = pathEnd === -1 ? relative : relative.slice(0, pathEnd);
-  if (/^[a-z][a-z0-9+.-]*:/i.test(relative) || STRIPPED_BY_URL_PARSER.test(pathOnly) || leavesApiPath(pathOnly)) {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(relative)) {
+    throw new TokenkeeperError('invalid_api_path', "The API path must be relative to the provider's API base (such as /user/repos): no scheme or host.");
+  }
+  if (STRIPPED_BY_URL_PARSER.test(pathOnly) || leavesApiPath(pathOnly)) {
     throw new TokenkeeperError('invalid_api_path', 'The API path must stay under the provider API: no dot-segments or backslashes, encoded or not.');
   }
   // Appended, not resolved against the base: the segments reach the API as they were given.

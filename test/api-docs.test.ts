@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { entryPoints, generateApiDocs, missingExamples, ROOT, type GeneratedDocs } from '../tools/typedoc/api-docs.js';
+import { entryPoints, generateApiDocs, missingExamples, modulesWithoutComment, ROOT, type GeneratedDocs } from '../tools/typedoc/api-docs.js';
 
 /**
  * The API reference (docs/api) is generated from the doc comments by
@@ -44,6 +44,10 @@ describe('the API reference', () => {
     expect(missing, 'add an @example to each doc comment listed').toEqual([]);
   });
 
+  it('describes every entry point in the index by its module comment (@packageDocumentation), not "-"', () => {
+    expect(modulesWithoutComment(generated.modules), 'tag the first comment of each listed entry point @packageDocumentation').toEqual([]);
+  });
+
   it('is current: docs/api is what `npm run docs:api` writes from the source now', () => {
     const files = markdownFiles(out);
     expect(markdownFiles(DOCS), 'docs/api has other pages than the source makes: run npm run docs:api').toEqual(files);
@@ -53,7 +57,7 @@ describe('the API reference', () => {
     }
   });
 
-  it('the example check finds a function or class without one', async () => {
+  it('the checks find a function or class without an example, and a module without a comment', async () => {
     const fixture = mkdtempSync(join(tmpdir(), 'tokenkeeper-api-docs-fixture-'));
     try {
       writeFileSync(join(fixture, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'nodenext', target: 'es2022', strict: true, types: [] }, include: ['*.ts'] }));
@@ -87,6 +91,8 @@ describe('the API reference', () => {
         convertOnly: true,
       });
       expect(missingExamples(modules).map((item) => item.name).sort()).toEqual(['WithoutExample', 'bare', 'commentOnly']);
+      // Its first comment is withExample's: no module comment.
+      expect(modulesWithoutComment(modules)).toEqual(['fixture']);
     } finally {
       rmSync(fixture, { recursive: true, force: true });
     }

@@ -5,6 +5,8 @@
  * own, so the host needs no session store of ours and no cookie plugin.
  * The host keeps its own session: onSignIn says who signed in, currentUser
  * says who is signed in.
+ *
+ * @packageDocumentation
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';

@@ -123,13 +123,25 @@ export function missingExamples(modules: ReadonlyMap<string, DeclarationReflecti
   return missing;
 }
 
+/**
+ * The entry points without a module comment, which the index describes as
+ * "-". TypeDoc takes a file's first comment for the module only when it is
+ * tagged `@packageDocumentation` (or followed by another comment): without
+ * the tag it is the first export's.
+ */
+export function modulesWithoutComment(modules: ReadonlyMap<string, DeclarationReflection>): string[] {
+  return [...modules].filter(([, reflection]) => !reflection.comment?.summary.some((part) => part.text.trim() !== '')).map(([module]) => module);
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const { modules } = await generateApiDocs({ logLevel: LogLevel.Info });
   const missing = missingExamples(modules);
   for (const item of missing) console.warn(`${item.module}: ${item.name}: ${item.problem}`);
+  const uncommented = modulesWithoutComment(modules);
+  for (const module of uncommented) console.warn(`${module}: no module comment (a first comment tagged @packageDocumentation)`);
   console.log(`docs/api: ${modules.size} entry points (${[...modules.keys()].join(', ')}) in ${Math.round(performance.now() - started)} ms`);
-  if (missing.length > 0) process.exitCode = 1;
+  if (missing.length > 0 || uncommented.length > 0) process.exitCode = 1;
 }
 
 if (process.argv[1] !== undefined && relative(fileURLToPath(import.meta.url), resolve(process.argv[1])) === '') await main();

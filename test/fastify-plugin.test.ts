@@ -114,6 +114,26 @@ describe('tokenkeeper/fastify', () => {
     expect(host.signIns.at(-1)).toMatchObject({ isNewUser: false, next: '/again', user: { externalId: 'host-bob' } });
   });
 
+  it('an onSignIn that returns and sends nothing (it only sets the session) gets the default answer: 303 to next, with the headers it set', async () => {
+    const app = Fastify();
+    await app.register(tokenkeeperPlugin, {
+      tokenkeeper,
+      baseUrl: APP_ORIGIN,
+      onSignIn: async (_request, reply, { user }) => {
+        reply.header('set-cookie', `${SESSION_COOKIE}=${user.externalId}; Path=/; HttpOnly; SameSite=Lax`);
+      },
+    });
+    app.get('/*', async (request) => ({ path: request.url, cookie: request.headers.cookie ?? null }));
+    try {
+      const browser = new TestBrowser({ fetch: injectFetch(app, APP_ORIGIN) });
+      const landed = await signIn(browser, 'alice', '/auth/toolkit/login?next=/settings');
+      expect(landed.url).toBe(`${APP_ORIGIN}/settings`);
+      expect(JSON.parse(landed.text)).toEqual({ path: '/settings', cookie: `${SESSION_COOKIE}=host-alice` });
+    } finally {
+      await app.close();
+    }
+  });
+
   it('keeps a same-origin next, with its query', async () => {
     const landed = await signIn(host.browser(), 'alice', `/auth/toolkit/login?next=${encodeURIComponent('/settings?tab=tokens')}`);
     expect(JSON.parse(landed.text)).toEqual({ path: '/settings?tab=tokens', user: 'host-alice' });

@@ -33,8 +33,10 @@ export interface TokenkeeperPluginOptions {
   /**
    * Called after a sign-in was stored: set the host's session for
    * `result.user` here, and answer as a Fastify handler does (`return
-   * reply.redirect(…)`, or return a payload). Default: 303 to `result.next`
-   * or `/`. `result.next` is a same-origin path or null.
+   * reply.redirect(…)`, or return a payload). Returning nothing and sending
+   * nothing (only the session set) leaves the answer to the plugin, as
+   * without onSignIn: a 303 to `result.next` or `/`. `result.next` is a
+   * same-origin path or null.
    */
   onSignIn?(request: FastifyRequest, reply: FastifyReply, result: SignInResult): unknown;
   /**
@@ -210,7 +212,11 @@ const tokenkeeperRoutes: FastifyPluginAsync<TokenkeeperPluginOptions> = async (f
       const finished = await tokenkeeper.signIn.finish(provider, callbackUrl, transaction ?? '');
       // Checked again: the host's own code may have started this sign-in with a next of its choosing.
       const result = { ...finished, next: sameOriginPath(finished.next, origin) };
-      if (options.onSignIn) return options.onSignIn(request, reply, result);
+      if (options.onSignIn) {
+        const answer = await options.onSignIn(request, reply, result);
+        // Where Fastify would send an empty 200 for a handler that returned and sent nothing, the default answer instead.
+        if (answer !== undefined || reply.sent || reply.raw.headersSent) return answer;
+      }
       return reply.redirect(result.next ?? '/', 303);
     };
 

@@ -337,6 +337,15 @@ describe('tokenkeeper/fastify', () => {
     }
   });
 
+  it('registered twice in one app: refused at registration, naming the plugin and the way out (one registration for every provider)', async () => {
+    const app = Fastify();
+    await app.register(tokenkeeperPlugin, { tokenkeeper, baseUrl: APP_ORIGIN });
+    await expect(app.register(tokenkeeperPlugin, { tokenkeeper, baseUrl: APP_ORIGIN, prefix: '/oauth' }).ready()).rejects.toThrow(
+      /^tokenkeeper\/fastify: the plugin is registered already in this app, and it can be registered once per app\. For several providers, register it once with a Tokenkeeper object that names them all/,
+    );
+    await app.close();
+  });
+
   it('posted with the sign-in cookie (a provider on the same site), the answer finishes the sign-in at once', async () => {
     const landed = await signIn(host.browser(), 'alice', '/auth/posted/login');
     expect(JSON.parse(landed.text)).toEqual({ path: '/', user: 'host-alice' });

@@ -148,6 +148,13 @@ function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply)
 }
 
 const tokenkeeperRoutes: FastifyPluginAsync<TokenkeeperPluginOptions> = async (fastify, options) => {
+  // Fastify's own refusal of the second `tokenkeeper` decorator would name neither the plugin nor the way out.
+  if (fastify.hasDecorator('tokenkeeper')) {
+    throw new Error(
+      `${PLUGIN}: the plugin is registered already in this app, and it can be registered once per app. ` +
+        'For several providers, register it once with a Tokenkeeper object that names them all: its routes serve each (<prefix>/:provider/login).',
+    );
+  }
   const { origin, prefix } = checkedOptions(options);
   const { tokenkeeper } = options;
   const knownProviders = new Set(tokenkeeper.providers.map((provider) => provider.name));
@@ -264,7 +271,8 @@ const tokenkeeperRoutes: FastifyPluginAsync<TokenkeeperPluginOptions> = async (f
  *   or `{ revoked, unlinked }` to a request that accepts JSON only.
  *   Refused from other sites (403 csrf_failed) and without a user (401).
  *
- * The instance is decorated with `tokenkeeper`.
+ * The instance is decorated with `tokenkeeper`, so the plugin is registered
+ * once per app: one registration serves every provider of its Tokenkeeper.
  *
  * @example
  * import Fastify from 'fastify';

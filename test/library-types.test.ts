@@ -34,6 +34,19 @@ console.log(token, database, openDatabase, tokenkeeperPlugin, SUPPORTED_SCOPES, 
 `;
 
 /**
+ * The plugin's example in its doc comment (docs/api/tokenkeeper.fastify.md),
+ * as a reader copies it: it declares everything it uses, so it must compile
+ * as it is.
+ */
+function pluginExample(): string {
+  const source = readFileSync(join(REPO_ROOT, 'src', 'adapters', 'fastify.ts'), 'utf8');
+  const comment = /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\nexport const tokenkeeperPlugin\b/.exec(source)?.[1];
+  const example = comment?.split(/^ \* @example$/m)[1];
+  if (example === undefined) throw new Error('src/adapters/fastify.ts: no @example in the doc comment of tokenkeeperPlugin');
+  return example.replace(/^ \*(?: |$)/gm, '');
+}
+
+/**
  * The top-level packages `npm install` of this one would bring: package-lock.json's packages not marked `dev`
  * (production dependencies, transitively). Nested copies (a/node_modules/b) come with their parent's link.
  */
@@ -49,7 +62,7 @@ describe('the type declarations a TypeScript user installs', () => {
   const folder = mkdtempSync(join(tmpdir(), 'tokenkeeper-types-'));
   afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-  it('a strict program using every entry point compiles without skipLibCheck, with only the dependencies installed', { timeout: 120_000 }, async () => {
+  it('a strict program using every entry point, and the tokenkeeper/fastify example as written, compile without skipLibCheck, with only the dependencies installed', { timeout: 120_000 }, async () => {
     await ensureBuilt();
     const modules = join(folder, 'node_modules');
     // A TypeScript program for Node has Node's types of its own.
@@ -68,6 +81,7 @@ describe('the type declarations a TypeScript user installs', () => {
 
     writeFileSync(join(folder, 'package.json'), JSON.stringify({ type: 'module', private: true }));
     writeFileSync(join(folder, 'app.ts'), PROGRAM);
+    writeFileSync(join(folder, 'fastify-example.ts'), pluginExample());
     writeFileSync(
       join(folder, 'tsconfig.json'),
       JSON.stringify({
@@ -84,7 +98,7 @@ describe('the type declarations a TypeScript user installs', () => {
           preserveSymlinks: true,
           types: ['node'],
         },
-        files: ['app.ts'],
+        files: ['app.ts', 'fastify-example.ts'],
       }),
     );
     const compiled = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', folder], { cwd: folder, encoding: 'utf8' });

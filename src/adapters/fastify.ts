@@ -275,22 +275,40 @@ const tokenkeeperRoutes: FastifyPluginAsync<TokenkeeperPluginOptions> = async (f
  * once per app: one registration serves every provider of its Tokenkeeper.
  *
  * @example
+ * import { randomUUID } from 'node:crypto';
  * import Fastify from 'fastify';
  * import { fromEnv } from 'tokenkeeper';
  * import { tokenkeeperPlugin } from 'tokenkeeper/fastify';
  *
+ * // Your users and sessions (in memory here): your user id by e-mail, and by session id.
+ * const userIds = new Map<string, string>();
+ * const sessions = new Map<string, string>();
+ *
  * const app = Fastify();
- * const tokenkeeper = await fromEnv({ resolveUser: (identity) => users.findOrCreate(identity.email).id });
+ * const tokenkeeper = await fromEnv({
+ *   // Your id for the person, made at their first sign-in; without a verified e-mail, none (null).
+ *   resolveUser: ({ email, emailVerified }) => {
+ *     if (email === null || emailVerified !== true) return null;
+ *     const id = userIds.get(email) ?? randomUUID();
+ *     userIds.set(email, id);
+ *     return id;
+ *   },
+ * });
  * await app.register(tokenkeeperPlugin, {
  *   tokenkeeper,
  *   baseUrl: 'https://app.example.com',
  *   onSignIn: (request, reply, { user, next }) => {
- *     sessions.start(reply, user.externalId);
+ *     // externalId: your id, as resolveUser gave it (null when it gave none).
+ *     if (user.externalId === null) return reply.code(403).send('Sign in with an account that has a verified e-mail address.');
+ *     const sessionId = randomUUID();
+ *     sessions.set(sessionId, user.externalId);
+ *     reply.header('set-cookie', `sid=${sessionId}; Path=/; HttpOnly; Secure; SameSite=Lax`);
  *     return reply.redirect(next ?? '/', 303);
  *   },
  *   currentUser: (request) => {
- *     const userId = sessions.userIdOf(request);
- *     return userId ? { externalId: userId } : undefined;
+ *     const sessionId = /(?:^|;\s*)sid=([^;]+)/.exec(request.headers.cookie ?? '')?.[1];
+ *     const userId = sessionId === undefined ? undefined : sessions.get(sessionId);
+ *     return userId === undefined ? undefined : { externalId: userId };
  *   },
  * });
  * // <a href="/auth/github/login?next=/settings">Sign in with GitHub</a>

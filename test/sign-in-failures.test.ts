@@ -147,10 +147,13 @@ describeEachDialect('a sign-in callback that cannot be accepted', (dialect) => {
     for (const change of changes) {
       const callback = await callbackUrlFor(browser);
       const grants = app().provider.stats.authorizationCodeGrants;
+      warnings.length = 0;
       const page = await browser.get(withParams(callback, change), { headers: { accept: 'application/json' } });
       expect(page.status).toBe(400);
       expect(JSON.parse(page.text)).toMatchObject({ error: 'invalid_callback', message: expect.stringContaining('needs exactly one code') });
       expect(app().provider.stats.authorizationCodeGrants).toBe(grants);
+      // Not the issuer's doing: no issuer warning.
+      expect(warnings).toEqual([]);
     }
     expect(await tokenRows(database())).toBe(0);
   });

@@ -339,7 +339,8 @@ function silentLogger(): Logger {
  *   database: 'sqlite:./data/app.db',
  *   encryptionKeys: process.env.TOKEN_ENCRYPTION_KEYS!,
  *   providers: { github: { preset: 'github', clientId: '…', clientSecret: '…' } },
- *   resolveUser: (identity) => myUsers.findOrCreateByEmail(identity.email).id,
+ *   // null: no user of yours yet (no e-mail given): the person gets a Tokenkeeper user without an external id.
+ *   resolveUser: (identity) => (identity.email ? myUsers.findOrCreateByEmail(identity.email).id : null),
  * });
  */
 export async function createTokenkeeper(options: TokenkeeperOptions & LibraryOptions): Promise<Tokenkeeper> {

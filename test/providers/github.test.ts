@@ -146,7 +146,8 @@ describeEachDialect('GitHub OAuth app, against an emulator of GitHub', (dialect)
   });
 });
 
-describe('GitHub with a wrong client secret', () => {
+/** An OAuth app at the GitHub emulator and the app configured with `overrides`, one database, for one describe block. */
+function useMisconfiguredGitHub(overrides: Record<string, string> | ((github: GitHubEmulator) => Record<string, string>)) {
   let database: TestDatabase;
   let github: GitHubEmulator;
   let app: ProviderTestApp;
@@ -155,47 +156,38 @@ describe('GitHub with a wrong client secret', () => {
     const { DIALECTS } = await import('../support/postgres.js');
     database = await DIALECTS[0]!.openTestDatabase();
     github = await startGitHubEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackUrl: `${APP_ORIGIN}/auth/github/callback`, kind: 'oauth-app' });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: githubEnv(github, { GITHUB_CLIENT_SECRET: 'not-the-secret' }) });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: githubEnv(github, typeof overrides === 'function' ? overrides(github) : overrides) });
   });
   afterAll(async () => {
     await app?.close();
     await github?.close();
     await database?.close();
   });
+  return { database: () => database, github: () => github, app: () => app };
+}
+
+describe('GitHub with a wrong client secret', () => {
+  const { database, github, app } = useMisconfiguredGitHub({ GITHUB_CLIENT_SECRET: 'not-the-secret' });
 
   it('incorrect_client_credentials (HTTP 200 at GitHub) is a 502 that points at the configuration, and nothing is stored', async () => {
-    github.signInAs(OCTOCAT);
-    const page = await signInThrough(app.browser(), 'github');
+    github().signInAs(OCTOCAT);
+    const page = await signInThrough(app().browser(), 'github');
     expect(page.status).toBe(502);
     expect(page.text).toContain('GitHub refused the sign-in (invalid_client)');
-    expect(await countRows(database, 'users')).toBe(0);
-    expect(await countRows(database, 'tokens')).toBe(0);
+    expect(await countRows(database(), 'users')).toBe(0);
+    expect(await countRows(database(), 'tokens')).toBe(0);
   });
 });
 
 describe('GitHub with a wrong user URL', () => {
-  let database: TestDatabase;
-  let github: GitHubEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    const { DIALECTS } = await import('../support/postgres.js');
-    database = await DIALECTS[0]!.openTestDatabase();
-    github = await startGitHubEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackUrl: `${APP_ORIGIN}/auth/github/callback`, kind: 'oauth-app' });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: githubEnv(github, { GITHUB_USERINFO_URL: `${github.origin}/users/me` }) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await github?.close();
-    await database?.close();
-  });
+  const { database, github, app } = useMisconfiguredGitHub((emulator) => ({ GITHUB_USERINFO_URL: `${emulator.origin}/users/me` }));
 
   it('the 404 it answers is a 502 naming the status and the URL (not "did not answer with a profile"), and nothing is stored', async () => {
-    github.signInAs(OCTOCAT);
-    const page = await signInThrough(app.browser(), 'github');
+    github().signInAs(OCTOCAT);
+    const page = await signInThrough(app().browser(), 'github');
     expect(page.status).toBe(502);
-    expect(page.text).toContain(`GitHub answered the userinfo request at ${github.origin}/users/me with HTTP 404.`);
-    expect(await countRows(database, 'users')).toBe(0);
+    expect(page.text).toContain(`GitHub answered the userinfo request at ${github().origin}/users/me with HTTP 404.`);
+    expect(await countRows(database(), 'users')).toBe(0);
   });
 });
 

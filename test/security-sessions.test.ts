@@ -201,7 +201,7 @@ describe('sessions, CSRF and page headers', () => {
   });
 
   // Raw, as an attacker would write them into a link: the query parser decodes them once.
-  const hostileNext = ['//evil.com', 'https://evil.com', '/\\evil.com', 'javascript:alert(1)', '%2F%2Fevil.com', '/%09/evil.com', '/%2F%2Fevil.com', '%5C%5Cevil.com', 'https:%2F%2Fevil.com'];
+  const hostileNext = ['//evil.com', 'https://evil.com', '/\\evil.com', 'javascript:alert(1)', '%2F%2Fevil.com', '/%09/evil.com', '/%2F%2Fevil.com', '%5C%5Cevil.com', 'https:%2F%2Fevil.com', '/.//evil.com', '/a/..//evil.com', '/%2e%2e//evil.com'];
   for (const next of hostileNext) {
     it(`next=${next} through a real sign-in lands on /`, async () => {
       const browser = app().browser();

@@ -1,7 +1,8 @@
 /**
  * Where to go after sign-in: only a same-origin relative path. Anything else
  * (`//evil.com`, `https://evil.com`, `/\evil.com`, `javascript:`, control
- * characters, encoded variants) becomes `/`. Never throws.
+ * characters, encoded variants, dot-segments that resolve to `//evil.com`)
+ * becomes `/`. Never throws.
  *
  * @example
  * safeNextPath('/notes?page=2', new URL('https://app.example.com')); // '/notes?page=2'
@@ -19,6 +20,7 @@ export function safeNextPath(next: unknown, baseUrl: URL): string {
   }
   if (resolved.origin !== baseUrl.origin) return '/';
   const path = `${resolved.pathname}${resolved.search}${resolved.hash}`;
-  // Encoded slashes or backslashes at the start could be decoded by a later hop.
-  return /^\/(%2f|%5c)/i.test(path) ? '/' : path;
+  // The path as resolved, not as given: dot-segments collapse (`/.//evil.com`, `/a/..//evil.com` become
+  // `//evil.com`, another host to a browser). Encoded slashes or backslashes at the start could be decoded by a later hop.
+  return /^\/(\/|\\|%2f|%5c)/i.test(path) ? '/' : path;
 }

@@ -3,6 +3,7 @@
 // front end in front of the API (nginx here) would resolve to outside
 // <NAME>_API_BASE_URL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawWildcard } from '../src/server/routes/proxy.routes.js';
 import { DIALECTS } from './support/postgres.js';
 import { startEchoApi, type EchoApi } from './support/echo-api.js';
 import { describeWithNginx, startNginx, type Nginx } from './support/nginx.js';
@@ -53,6 +54,25 @@ describe('the API path of the proxy and of "Call the API", straight to the API',
     expect(answer.statusCode).toBe(400);
     expect(JSON.parse(answer.body)).toMatchObject({ error: 'invalid_api_path' });
     expect(api.requests.length).toBe(before);
+  });
+
+  it('TRACE and OPTIONS are not proxied, even with the CSRF token: 404, and the API sees nothing', async () => {
+    const before = api.requests.length;
+    for (const method of ['TRACE', 'OPTIONS']) {
+      const answer = await app().runtime.app.inject({
+        method: method as 'GET',
+        url: '/api/providers/toolkit/proxy/notes',
+        headers: { cookie: alice.cookie, 'x-csrf-token': alice.csrfToken, accept: 'application/json' },
+      });
+      expect(answer.statusCode, method).toBe(404);
+      expect(JSON.parse(answer.body).error, method).toBe('not_found');
+    }
+    expect(api.requests.length).toBe(before);
+  });
+
+  it('a request target in absolute form (http://host/path, RFC 9112 §3.2.2) gives the API the same path', () => {
+    expect(rawWildcard('http://localhost:3000/api/providers/toolkit/proxy/notes/1?x=%2F')).toBe('notes/1?x=%2F');
+    expect(rawWildcard('/api/providers/toolkit/proxy/notes/1?x=%2F')).toBe('notes/1?x=%2F');
   });
 
   it.each(KEPT)('the proxy sends %s as it came: %s', async (path, reaches) => {

@@ -16,6 +16,9 @@ describe('logged request URLs', () => {
     expect(redactUrl(`/connect/${secret}`)).toBe('/connect/[redacted]');
     expect(redactUrl(`/connect/${secret}?x=1`)).toBe('/connect/[redacted]?x=1');
     expect(redactUrl('/connect/sign-in/toolkit')).toBe('/connect/sign-in/toolkit');
+    // The absolute form of a request target (RFC 9112 §3.2.2), which a client may send to any HTTP/1.1 server.
+    expect(redactUrl(`http://localhost:3000/connect/${secret}`)).toBe('/connect/[redacted]');
+    expect(redactUrl('HTTP://localhost:3000/auth/toolkit/callback?code=SECRETCODE')).toBe('/auth/toolkit/callback?code=%5Bredacted%5D');
   });
 });
 

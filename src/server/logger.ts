@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import pino, { type Bindings, type ChildLoggerOptions, type Logger, type LoggerOptions } from 'pino';
+import { originForm } from './request-target.js';
 
 /** Query parameters whose values are secrets or one-time credentials. */
 const SECRET_PARAMS = /^(code|state|access_token|refresh_token|id_token|token|client_secret|code_verifier|session_state|_csrf|key|api_key|service_key)$/i;
@@ -10,7 +11,8 @@ const SERVICE_KEY_VALUE = /tks_/i;
 const CONNECT_LINK_PATH = /^\/connect\/(?!sign-in(?:\/|$))[^/?]*/;
 
 /** The request URL as logged: secret query values (and a connect link's secret) replaced, so a callback's `code` never reaches the log. */
-export function redactUrl(url: string): string {
+export function redactUrl(target: string): string {
+  let url = originForm(target);
   if (url.startsWith('/connect/')) url = url.replace(CONNECT_LINK_PATH, '/connect/[redacted]');
   const queryAt = url.indexOf('?');
   if (queryAt === -1) return url;

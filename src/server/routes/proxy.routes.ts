@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TokenkeeperError } from '../../client/errors.js';
 import type { Tokenkeeper } from '../../core/tokenkeeper.js';
 import { currentUser } from '../current-user.js';
+import { originForm } from '../request-target.js';
 
 /** Request headers passed to the provider's API; everything else (cookies, our auth, hop-by-hop) stays here. */
 export const FORWARDED_REQUEST_HEADERS = [
@@ -88,7 +89,8 @@ export function paginationLinks(value: string): string | undefined {
  * into `..%2f` (which a normalising front end reads as `../`) and `%23` into
  * a fragment.
  */
-export function rawWildcard(url: string, segments = 4): string {
+export function rawWildcard(target: string, segments = 4): string {
+  const url = originForm(target);
   const pathEnd = url.search(/[?#]/);
   const limit = pathEnd === -1 ? url.length : pathEnd;
   let at = 1;
@@ -101,6 +103,13 @@ export function rawWildcard(url: string, segments = 4): string {
 }
 
 export const PROXY_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * The methods the browser proxy forwards; any other is 404, as for a route that is not there. Not TRACE, which would
+ * have the API echo the request back, the access token included; not OPTIONS, which CSRF protection lets through
+ * without a token (it changes nothing) and which a browser never sends with cookies on its own.
+ */
+const BROWSER_PROXIED_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 export function forwardedHeaders(request: FastifyRequest): Record<string, string> {
   const headers: Record<string, string> = {};
@@ -123,33 +132,38 @@ export async function proxyRoutes(app: FastifyInstance, deps: Tokenkeeper): Prom
 
   // The user's token for :provider is read with the session, in one query: this is the hot path.
   const route = { config: { securityHeaders: 'proxied' as const, sessionTokenParam: 'provider', replies: 'json' as const } };
-  app.all<{ Params: { provider: string; '*': string } }>('/api/providers/:provider/proxy/*', route, async (request, reply) => {
-    const user = currentUser(request);
-    if (!user) throw new TokenkeeperError('unauthorized', 'Sign in first.');
-    const { provider } = request.params;
-    const path = rawWildcard(request.url);
-    const body = Buffer.isBuffer(request.body) ? request.body : undefined;
+  app.route<{ Params: { provider: string; '*': string } }>({
+    method: BROWSER_PROXIED_METHODS,
+    url: '/api/providers/:provider/proxy/*',
+    ...route,
+    handler: async (request, reply) => {
+      const user = currentUser(request);
+      if (!user) throw new TokenkeeperError('unauthorized', 'Sign in first.');
+      const { provider } = request.params;
+      const path = rawWildcard(request.url);
+      const body = Buffer.isBuffer(request.body) ? request.body : undefined;
 
-    // undefined (not read with the session) lets the token manager read it.
-    const tokenRow = request.session?.token;
-    const current = tokenRow === undefined ? undefined : tokenRow && deps.tokenStore.fromRow(tokenRow);
-    const started = performance.now();
-    let upstream: Response;
-    try {
-      upstream = await deps.providerApi.fetch(
-        user.id,
-        provider,
-        path,
-        { method: request.method, headers: forwardedHeaders(request), ...(body ? { body } : {}) },
-        current,
-      );
-    } catch (error) {
-      deps.metrics.proxied(provider, null, (performance.now() - started) / 1000);
-      throw error;
-    }
-    deps.metrics.proxied(provider, upstream.status, (performance.now() - started) / 1000);
+      // undefined (not read with the session) lets the token manager read it.
+      const tokenRow = request.session?.token;
+      const current = tokenRow === undefined ? undefined : tokenRow && deps.tokenStore.fromRow(tokenRow);
+      const started = performance.now();
+      let upstream: Response;
+      try {
+        upstream = await deps.providerApi.fetch(
+          user.id,
+          provider,
+          path,
+          { method: request.method, headers: forwardedHeaders(request), ...(body ? { body } : {}) },
+          current,
+        );
+      } catch (error) {
+        deps.metrics.proxied(provider, null, (performance.now() - started) / 1000);
+        throw error;
+      }
+      deps.metrics.proxied(provider, upstream.status, (performance.now() - started) / 1000);
 
-    return sendUpstream(request, reply, upstream);
+      return sendUpstream(request, reply, upstream);
+    },
   });
 }
 

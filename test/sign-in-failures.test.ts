@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TestBrowser } from './support/browser.js';
 import { describeEachDialect, DIALECTS, type TestDatabase } from './support/postgres.js';
+import { signedInUser } from './support/signed-in.js';
 import { APP_ORIGIN, startTestApp } from './support/test-app.js';
 import { freePort } from './support/free-port.js';
 import { useTestApp } from './support/use-test-app.js';
@@ -254,6 +255,24 @@ describe('sign-in rate limit', () => {
       expect(callbacks).toEqual([400, 400, 429]);
       expect((await browser.get(`${APP_ORIGIN}/login/toolkit`)).text).toContain('Too many requests');
       expect((await browser.get(`${APP_ORIGIN}/`)).status).toBe(200);
+    } finally {
+      await app.close();
+      await database.close();
+    }
+  });
+
+  it('counts "Refresh now" too: each one is a request to the provider on the shared client, so no one can drain its quota', async () => {
+    const database = await DIALECTS[0]!.openTestDatabase({ migrate: false });
+    const app = await startTestApp({ databaseUrl: database.url, env: { LOGIN_RATE_LIMIT: '2' } });
+    try {
+      const alice = await signedInUser(app, 'alice');
+      const grants = app.provider.stats.refreshTokenGrants;
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i += 1) {
+        statuses.push((await alice.browser.post(`${APP_ORIGIN}/account/connections/toolkit/refresh`, { _csrf: alice.csrfToken }, { followRedirects: false })).status);
+      }
+      expect(statuses).toEqual([303, 303, 429]);
+      expect(app.provider.stats.refreshTokenGrants).toBe(grants + 2);
     } finally {
       await app.close();
       await database.close();

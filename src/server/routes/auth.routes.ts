@@ -10,13 +10,10 @@ import { currentUser } from '../current-user.js';
 import { errorCodeOf } from '../error-handler.js';
 import { callbackParameters, isRelayed, relayFormPost } from '../form-post-callback.js';
 import { finishSignInFlow, startSignInFlow } from '../sign-in-flow.js';
+import { loginRateLimit } from './login-rate-limit.js';
 
 interface ProviderParams {
   provider: string;
-}
-
-function rateLimit(deps: Tokenkeeper) {
-  return deps.config.loginRateLimit > 0 ? { rateLimit: { max: deps.config.loginRateLimit, timeWindow: 60_000 } } : {};
 }
 
 function singleQueryValue(request: FastifyRequest, name: string): string | undefined {
@@ -39,12 +36,12 @@ export async function authRoutes(app: FastifyInstance, deps: Tokenkeeper): Promi
   const startSignIn = (request: FastifyRequest, reply: FastifyReply, providerName: string, next: string, linkUserId: string | null) =>
     startSignInFlow(app, deps, request, reply, providerName, { next, linkUserId });
 
-  app.get<{ Params: ProviderParams }>('/login/:provider', { config: rateLimit(deps) }, async (request, reply) =>
+  app.get<{ Params: ProviderParams }>('/login/:provider', { config: loginRateLimit(deps) }, async (request, reply) =>
     startSignIn(request, reply, request.params.provider, safeNextPath(singleQueryValue(request, 'next'), deps.config.baseUrl), null),
   );
 
   // Links another provider to the signed-in user (CSRF-checked by the global hook).
-  app.post<{ Params: ProviderParams }>('/account/connections/:provider', { config: rateLimit(deps) }, async (request, reply) => {
+  app.post<{ Params: ProviderParams }>('/account/connections/:provider', { config: loginRateLimit(deps) }, async (request, reply) => {
     const user = currentUser(request);
     if (!user) throw new TokenkeeperError('unauthorized', 'Sign in first.');
     return startSignIn(request, reply, request.params.provider, '/account', user.id);
@@ -52,7 +49,7 @@ export async function authRoutes(app: FastifyInstance, deps: Tokenkeeper): Promi
 
   // "Ask for more access" on the account page: the same provider again, for what it granted plus the extra scope
   // (incremental authorization); CSRF-checked by the global hook. The callback stores what it grants this time.
-  app.post<{ Params: ProviderParams }>('/account/connections/:provider/scope', { config: rateLimit(deps) }, async (request, reply) => {
+  app.post<{ Params: ProviderParams }>('/account/connections/:provider/scope', { config: loginRateLimit(deps) }, async (request, reply) => {
     const user = currentUser(request);
     if (!user) throw new TokenkeeperError('unauthorized', 'Sign in first.');
     const { provider } = request.params;
@@ -105,10 +102,10 @@ export async function authRoutes(app: FastifyInstance, deps: Tokenkeeper): Promi
     request.log.info({ userId: user.id, provider: providerName, created }, 'user signed in');
     return reply.redirect(stored.nextPath, 303);
   };
-  app.get<{ Params: ProviderParams }>('/auth/:provider/callback', { config: rateLimit(deps), onError: countFailure }, callback);
+  app.get<{ Params: ProviderParams }>('/auth/:provider/callback', { config: loginRateLimit(deps), onError: countFailure }, callback);
   // response_mode=form_post (see form-post-callback.ts): the state binds the answer to this browser's sign-in, in place
   // of a CSRF token. Posted from the provider's site, it comes without the session cookie: posted again from here.
-  app.post<{ Params: ProviderParams }>('/auth/:provider/callback', { config: { ...rateLimit(deps), csrf: false }, onError: countFailure }, async (request, reply) => {
+  app.post<{ Params: ProviderParams }>('/auth/:provider/callback', { config: { ...loginRateLimit(deps), csrf: false }, onError: countFailure }, async (request, reply) => {
     deps.registry.get(request.params.provider); // 404 for an unknown provider, before any page
     if (!request.session && !isRelayed(request)) return relayFormPost(request, reply);
     return callback(request, reply);

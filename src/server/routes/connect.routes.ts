@@ -9,13 +9,10 @@ import { LOGIN_TRANSACTION_TTL_SECONDS, startSignInFlow } from '../sign-in-flow.
 import { layout } from '../views/layout.js';
 import { connectPreviewPage, connectSignInPage } from '../views/connect-pages.js';
 import { isPreviewRequest } from '../link-preview.js';
+import { loginRateLimit } from './login-rate-limit.js';
 
 /** Where a signed-out browser's opened link waits while it signs in (sessions.data). */
 const PENDING_LINK = 'connectLink';
-
-function rateLimit(deps: Tokenkeeper) {
-  return deps.config.loginRateLimit > 0 ? { rateLimit: { max: deps.config.loginRateLimit, timeWindow: 60_000 } } : {};
-}
 
 /**
  * GET /connect/:secret, the connect link a service made (POST
@@ -28,7 +25,7 @@ export async function connectRoutes(app: FastifyInstance, deps: Tokenkeeper): Pr
   const refuseSignIn = () => new SignInError('invalid_state', 'This sign-in is not valid in this browser (it may have expired, or the link was opened elsewhere). Ask for a new link.');
 
   // No HEAD route: a link checker's HEAD must not use the link up.
-  app.get<{ Params: { secret: string } }>('/connect/:secret', { config: rateLimit(deps), exposeHeadRoute: false }, async (request, reply) => {
+  app.get<{ Params: { secret: string } }>('/connect/:secret', { config: loginRateLimit(deps), exposeHeadRoute: false }, async (request, reply) => {
     // The address holds the link's secret: no page it leads to may see it in a Referer.
     reply.header('referrer-policy', 'no-referrer').header('cache-control', 'no-store');
     if (isPreviewRequest(request)) {
@@ -55,7 +52,7 @@ export async function connectRoutes(app: FastifyInstance, deps: Tokenkeeper): Pr
     return reply.type('text/html; charset=utf-8').send(layout({ title: 'Sign in to connect', signedInAs: null, csrfToken: null }, connectSignInPage(deps.registry.list(), displayName)));
   });
 
-  app.get<{ Params: { provider: string } }>('/connect/sign-in/:provider', { config: rateLimit(deps) }, async (request, reply) => {
+  app.get<{ Params: { provider: string } }>('/connect/sign-in/:provider', { config: loginRateLimit(deps) }, async (request, reply) => {
     const pending = request.session?.data[PENDING_LINK];
     if (typeof pending !== 'string') throw refuseSignIn();
     const link = await openedConnectLink(deps, pending);

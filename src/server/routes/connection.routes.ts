@@ -6,6 +6,7 @@ import type { Tokenkeeper } from '../../core/tokenkeeper.js';
 import { layout } from '../views/layout.js';
 import { apiResultPage } from '../views/pages.js';
 import { currentUser } from '../current-user.js';
+import { loginRateLimit } from './login-rate-limit.js';
 
 interface ProviderParams {
   provider: string;
@@ -47,7 +48,7 @@ async function readPreview(response: Response, limit: number): Promise<{ text: s
 
 /** The account page's actions on one connected provider: refresh now, disconnect, call its API. */
 export async function connectionRoutes(app: FastifyInstance, deps: Tokenkeeper): Promise<void> {
-  app.post<{ Params: ProviderParams }>('/account/connections/:provider/refresh', async (request, reply) => {
+  app.post<{ Params: ProviderParams }>('/account/connections/:provider/refresh', { config: loginRateLimit(deps) }, async (request, reply) => {
     const user = await requireUser(request, deps);
     await deps.tokens.refresh(user.id, request.params.provider, { force: true });
     return reply.redirect('/account', 303);

@@ -42,6 +42,20 @@ describe('"Call the API" with a huge answer', () => {
     expect(json).toMatchObject({ method: 'GET', url: '/v1/notes?x=1' });
   });
 
+  it('refuses a call a browser marks as coming from another site (a link elsewhere), and calls nothing', async () => {
+    const before = api.requests.length;
+    for (const site of ['cross-site', 'same-site']) {
+      const answer = await app().runtime.app.inject({ method: 'GET', url: '/account/connections/toolkit/call?path=notes', headers: { cookie: alice.cookie, 'sec-fetch-site': site } });
+      expect(answer.statusCode, site).toBe(403);
+      expect(answer.body).toContain('Call the API from your account page');
+    }
+    expect(api.requests.length).toBe(before);
+    for (const site of ['same-origin', 'none']) {
+      const answer = await app().runtime.app.inject({ method: 'GET', url: '/account/connections/toolkit/call?path=notes', headers: { cookie: alice.cookie, 'sec-fetch-site': site } });
+      expect(answer.statusCode, site).toBe(200);
+    }
+  });
+
   it('names the path called once, with or without its leading slash', async () => {
     for (const path of ['notes', '/notes']) {
       const page = (await call(path)).body;

@@ -71,8 +71,14 @@ export async function connectionRoutes(app: FastifyInstance, deps: Tokenkeeper):
   app.post<{ Params: ProviderParams }>('/account/connections/:provider/disconnect', (request, reply) => disconnect(request, reply, 'page'));
   app.delete<{ Params: ProviderParams }>('/account/connections/:provider', { config: { replies: 'json' } }, (request, reply) => disconnect(request, reply, 'json'));
 
-  // "Call the API": a GET form, since reading from the provider changes nothing here.
+  // "Call the API": a GET form, since reading from the provider changes nothing here. Still, a link on another site
+  // would have the person's browser call their provider's API with their token (and show what the API answered, on
+  // this origin): a request a browser marks as coming from another site (Fetch Metadata) is refused.
   app.get<{ Params: ProviderParams; Querystring: { path?: unknown } }>('/account/connections/:provider/call', async (request, reply) => {
+    const site = request.headers['sec-fetch-site'];
+    if (site === 'cross-site' || site === 'same-site') {
+      throw new TokenkeeperError('csrf_failed', 'Call the API from your account page: this request came from another site.');
+    }
     const user = await requireUser(request, deps);
     const { provider } = request.params;
     const path = typeof request.query.path === 'string' ? request.query.path : '';

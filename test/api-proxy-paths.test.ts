@@ -22,6 +22,9 @@ const LEAVING = [
   'x%2F..', // a decoded slash that makes a dot-segment
   '%5C%5Cevil.example/x',
   'notes%5Cx',
+  '..;/admin', // a servlet container strips ;parameters, then resolves ..
+  'x/..;jsessionid=1/admin',
+  'x/.%3B/..%3B/admin',
 ];
 
 /** Paths an API may well use, which must reach it exactly as sent (the router's decoded copy would not). */

@@ -59,8 +59,11 @@ function requestHeaders(defaults: Record<string, string> | undefined, own: Recor
   return headers;
 }
 
-/** A dot-segment (RFC 3986 §3.3) or a backslash, which some servers read as a slash. */
-const LEAVING_PIECE = /\\|(?:^|\/)\.\.?(?:\/|$)/;
+/**
+ * A dot-segment (RFC 3986 §3.3) or a backslash, which some servers read as a slash; also a dot-segment followed by
+ * `;` parameters (`..;/`), which Java servlet containers (Tomcat, Jetty) strip before resolving the dot-segment.
+ */
+const LEAVING_PIECE = /\\|(?:^|\/)\.\.?(?:;[^/]*)?(?:\/|$)/;
 /** Raw characters the URL parser removes or trims (WHATWG URL): `.<TAB>.` would become `..` after the check. */
 const STRIPPED_BY_URL_PARSER = /[\x00-\x20\x7f]/;
 const PERCENT_ENCODED = /%([0-9A-Fa-f]{2})/g;

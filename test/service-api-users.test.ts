@@ -190,11 +190,22 @@ describeEachDialect('service API: users', (dialect) => {
     expect(wrongType.body.message).toBe('body.external_id must be string,null');
   });
 
-  it('a key limited to some providers sees only their connections, and may not look users up at another', async () => {
-    const limited = await newServiceKey(app(), 'second-only', ['connections:read'], ['second']);
-    const answer = await api.call({ method: 'GET', template: '/users/{id}', params: { id: alice.userId }, key: limited });
-    expect(answer.status).toBe(200);
-    expect(answer.body.connections).toEqual([]);
+  it('a key limited to some providers sees only users connected to them, only those connections, and may not look users up at another', async () => {
+    const limited = await newServiceKey(app(), 'second-only', ['connections:read', 'users:write'], ['second']);
+    // Alice has no connection to "second": to this key she does not exist, and cannot be changed.
+    const hidden = await api.call({ method: 'GET', template: '/users/{id}', params: { id: alice.userId }, key: limited });
+    expect([hidden.status, hidden.body.error]).toEqual([404, 'not_found']);
+    expect((await api.call({ method: 'GET', template: '/users', query: { email: 'alice@example.test' }, key: limited })).body).toEqual({ users: [] });
+    const patched = await api.call({ method: 'PATCH', template: '/users/{id}', params: { id: alice.userId }, key: limited, body: { external_id: 'set-by-second-only' } });
+    expect([patched.status, patched.body.error]).toEqual([404, 'not_found']);
+    expect((await app().runtime.database.db.selectFrom('users').select('external_id').where('id', '=', alice.userId).executeTakeFirstOrThrow()).external_id).not.toBe('set-by-second-only');
+
+    // Bob is connected to both: the key sees him, with the "second" connection only.
+    const now = Math.floor(Date.now() / 1000);
+    await app().runtime.tokenStore.saveTokenSet(bob.userId, 'second', { accessToken: 'second-access', refreshToken: null, idToken: null, tokenType: 'bearer', scope: 'openid', expiresAt: now + 3600, issuedAt: now }, now);
+    const shown = await api.call({ method: 'GET', template: '/users/{id}', params: { id: bob.userId }, key: limited });
+    expect(shown.status).toBe(200);
+    expect(shown.body.connections.map((connection: { provider: string }) => connection.provider)).toEqual(['second']);
     const lookup = await api.call({ method: 'GET', template: '/users', query: { provider: 'toolkit', subject: await subjectOf(alice) }, key: limited });
     expect(lookup.status).toBe(403);
     expect(lookup.body.error).toBe('provider_not_allowed');

@@ -74,18 +74,29 @@ export async function findUsers(deps: Tokenkeeper, key: ServiceKey, selector: Us
   if ('provider' in selector) deps.registry.get(selector.provider); // unknown_provider, as on every other route naming one
   const users = await findDirectoryUsers(deps.database.db, deps.database.dialect, selector, LOOKUP_LIMIT);
   const connections = await listDirectoryConnections(deps.database.db, users.map((user) => user.id));
-  return users.map((user) => ({ ...user, connections: visibleConnections(key, connections.get(user.id)) }));
+  return users.map((user) => ({ ...user, connections: visibleConnections(key, connections.get(user.id)) })).filter((user) => visibleUser(key, user));
+}
+
+/**
+ * Whether the key may see the user: any key without a provider list; a key limited to providers, a user connected
+ * to one of them. Such a key (say, a GitHub sync job's) learns nothing of other users, and changes none.
+ */
+function visibleUser(key: ServiceKey, user: UserWithConnections): boolean {
+  return key.providers === null || user.connections.length > 0;
 }
 
 export async function getUser(deps: Tokenkeeper, key: ServiceKey, userId: string): Promise<UserWithConnections> {
   const user = await findDirectoryUser(deps.database.db, userId);
   if (!user) throw noSuchUser();
   const connections = await listDirectoryConnections(deps.database.db, [user.id]);
-  return { ...user, connections: visibleConnections(key, connections.get(user.id)) };
+  const shown = { ...user, connections: visibleConnections(key, connections.get(user.id)) };
+  if (!visibleUser(key, shown)) throw noSuchUser();
+  return shown;
 }
 
 /** Sets the user's id in the calling system (null clears it); unique among users. Audited. */
 export async function updateExternalId(deps: Tokenkeeper, caller: ServiceCaller, userId: string, externalId: string | null): Promise<UserWithConnections> {
+  await getUser(deps, caller.key, userId); // not_found for a user the key may not see
   const outcome = await setExternalId(deps.database.db, userId, externalId);
   if (outcome === 'taken') throw new TokenkeeperError('external_id_taken', 'Another user has this external_id.');
   if (!outcome) throw noSuchUser();

@@ -24,7 +24,8 @@ if (!process.env.OAUTH_PROVIDERS) {
 // This Map stands in for your user table: keyed by e-mail, its ids derived from it so they outlive a restart as a table's would.
 const users = new Map();
 function findOrCreateUser(identity) {
-  const email = identity.email ?? `${identity.subject}@${identity.provider}`;
+  // An address the provider verified names the person; an unverified one anyone could claim, so it keys nobody.
+  const email = identity.email && identity.emailVerified === true ? identity.email : `${identity.subject}@${identity.provider}`;
   const id = `user-${createHash('sha256').update(email).digest('hex').slice(0, 12)}`;
   if (!users.has(id)) users.set(id, { id, email, name: identity.name ?? email });
   return users.get(id);

@@ -36,6 +36,8 @@ const provider = await startDevProvider({
 const appUsers = new Map(); // e-mail → { email, name }
 function resolveUser(identity) {
   if (!identity.email) throw new Error('This example keys its users by e-mail, and the provider gave none.');
+  // Only an address the provider verified: anyone can claim an unverified one, and would sign in as its owner.
+  if (identity.emailVerified !== true) throw new Error('This example keys its users by e-mail, and the provider has not verified this one.');
   appUsers.set(identity.email, { email: identity.email, name: identity.name ?? identity.email });
   return identity.email;
 }

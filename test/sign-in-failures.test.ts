@@ -112,6 +112,12 @@ describeEachDialect('a sign-in callback that cannot be accepted', (dialect) => {
     const odd = await browser.get(withParams(other, (p) => { p.delete('code'); p.set('error', '<b>server_error</b>'); }));
     expect(odd.status).toBe(400);
     expect(odd.text).toContain('&lt;b&gt;server_error&lt;/b&gt;');
+
+    // An error no provider would send: a long one, with a line break to forge a log line, is cut and neutralised.
+    const forged = await browser.get(withParams(await callbackUrlFor(browser), (p) => { p.delete('code'); p.set('error', `x\nINFO forged line ${'y'.repeat(500)}`); }));
+    expect(forged.status).toBe(400);
+    expect(forged.text).toMatch(/could not complete the sign-in \(x\?INFO forged line y{45}…\)/);
+    expect(forged.text).not.toContain('y'.repeat(100));
   });
 
   it('with an issuer (RFC 9207 iss) missing or different: 400, no code exchange, and a warning naming both issuers', async () => {

@@ -155,6 +155,15 @@ function rejectedCallback(error: unknown): 'mismatch' | 'malformed' | null {
   return typeof message === 'string' && MALFORMED_CALLBACK.some((pattern) => pattern.test(message)) ? 'malformed' : null;
 }
 
+/**
+ * An authorization response's `error` as it may be shown: RFC 6749 §4.1.2.1 allows it only printable ASCII without
+ * `"` and `\`, and error codes are short. Anything else is cut to 64 characters and its other characters replaced.
+ */
+function errorCodeShown(code: string): string {
+  const allowed = code.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '?');
+  return allowed.length > 64 ? `${allowed.slice(0, 64)}…` : allowed;
+}
+
 function stringClaim(source: Record<string, unknown>, name: string | undefined): string | null {
   if (!name) return null;
   const value = source[name];
@@ -219,12 +228,12 @@ export async function finishAuthorization(
   } catch (error) {
     if (error instanceof oidc.AuthorizationResponseError) {
       const cancelled = CANCELLED.has(error.error);
+      // The callback's `error` is whatever the link that reached it says: shown and logged only as an error code can be.
+      const code = errorCodeShown(error.error);
       throw new SignInError(
         cancelled ? 'access_denied' : 'authorization_error',
-        cancelled
-          ? `Sign-in with ${settings.displayName} was cancelled.`
-          : `${settings.displayName} could not complete the sign-in (${error.error}).`,
-        { cause: error, providerError: error.error },
+        cancelled ? `Sign-in with ${settings.displayName} was cancelled.` : `${settings.displayName} could not complete the sign-in (${code}).`,
+        { cause: error, providerError: code },
       );
     }
     // The callback's own parameters failed a check, before any request: bad input, not a provider fault.

@@ -183,6 +183,8 @@ describe('sessions, CSRF and page headers', () => {
       const csp = String(response.headers['content-security-policy']);
       expect(csp, url).toContain("frame-ancestors 'none'");
       expect(csp, url).toContain("default-src 'self'");
+      // No page runs script: an answer of a provider's API, served from this origin by the proxy, cannot be loaded as one.
+      expect(csp, url).toContain("script-src 'none'");
       expect(response.headers['x-content-type-options'], url).toBe('nosniff');
       expect(response.headers['referrer-policy'], url).toBeTruthy();
       expect(response.headers['strict-transport-security'], url).toBeUndefined();

@@ -17,7 +17,7 @@ describe('"Call the API" with a huge answer', () => {
     api = await startEchoApi();
   });
   afterAll(() => api?.close());
-  const { app } = useTestApp(DIALECTS[0]!, () => ({ env: { TOOLKIT_API_BASE_URL: `${api.origin}/v1` } }));
+  const { app } = useTestApp(DIALECTS[0]!, () => ({ env: { TOOLKIT_API_BASE_URL: `${api.origin}/v1`, PROVIDER_TIMEOUT_SECONDS: '1' } }));
   beforeAll(async () => {
     alice = await signedInUser(app(), 'alice');
   });
@@ -54,6 +54,12 @@ describe('"Call the API" with a huge answer', () => {
       const answer = await app().runtime.app.inject({ method: 'GET', url: '/account/connections/toolkit/call?path=notes', headers: { cookie: alice.cookie, 'sec-fetch-site': site } });
       expect(answer.statusCode, site).toBe(200);
     }
+  });
+
+  it('shows what came of an answer that never ends, once PROVIDER_TIMEOUT_SECONDS has passed, instead of waiting for it', async () => {
+    const answer = await call('trickle');
+    expect(answer.statusCode).toBe(200);
+    expect(shownBody(answer.body)).toMatch(/^\{"slow": *\n…$/);
   });
 
   it('names the path called once, with or without its leading slash', async () => {

@@ -77,6 +77,14 @@ export async function startEchoApi(): Promise<EchoApi> {
         res.writeHead(Number(searchParams.get('status') ?? 200), chosen).end(html ? '<!doctype html><title>Proxied</title><p id="proxied">proxied answer</p>' : JSON.stringify(echoed));
         return;
       }
+      if (path.endsWith('/trickle')) {
+        // An answer that starts and never ends: a byte now and then, until the client goes away.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"slow":');
+        const drip = setInterval(() => res.write(' '), 200);
+        res.on('close', () => clearInterval(drip));
+        return;
+      }
       if (path.endsWith('/redirect-away')) {
         res.writeHead(302, { location: 'http://127.0.0.1:9/steal' }).end();
         return;

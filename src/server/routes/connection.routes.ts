@@ -24,17 +24,24 @@ async function requireUser(request: FastifyRequest, deps: Tokenkeeper): Promise<
  * The first `limit` bytes of the answer, as UTF-8 text (a character cut in
  * two is left out), and whether there was more. The rest is never read: the
  * body is cancelled, so an endless or huge answer costs no more memory than
- * the page shows.
+ * the page shows; nor is a slow one waited for past `deadlineMs`, so a body
+ * that trickles in a byte at a time holds the page no longer than that.
  */
-async function readPreview(response: Response, limit: number): Promise<{ text: string; truncated: boolean }> {
+async function readPreview(response: Response, limit: number, deadlineMs: number): Promise<{ text: string; truncated: boolean }> {
   if (!response.body) return { text: '', truncated: false };
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   let text = '';
   let received = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), deadlineMs);
+  });
   try {
     for (;;) {
-      const { done, value } = await reader.read();
+      const next = await Promise.race([reader.read(), late]);
+      if (next === 'late') return { text: text + decoder.decode(), truncated: true };
+      const { done, value } = next;
       if (done) return { text: text + decoder.decode(), truncated: false };
       const room = limit - received;
       if (value.byteLength > room) return { text: text + decoder.decode(value.subarray(0, room), { stream: true }), truncated: true };
@@ -42,6 +49,7 @@ async function readPreview(response: Response, limit: number): Promise<{ text: s
       text += decoder.decode(value, { stream: true });
     }
   } finally {
+    clearTimeout(timer);
     await reader.cancel().catch(() => {});
   }
 }
@@ -83,7 +91,7 @@ export async function connectionRoutes(app: FastifyInstance, deps: Tokenkeeper):
     const { provider } = request.params;
     const path = typeof request.query.path === 'string' ? request.query.path : '';
     const response = await deps.providerApi.fetch(user.id, provider, path, { headers: { accept: 'application/json' } });
-    const { text, truncated } = await readPreview(response, API_RESULT_PREVIEW_BYTES);
+    const { text, truncated } = await readPreview(response, API_RESULT_PREVIEW_BYTES, deps.config.providerTimeoutSeconds * 1000);
     const preview = truncated ? `${text}\n…` : text;
     let pretty = preview;
     try {

@@ -69,6 +69,8 @@ describeEachDialect('the admin site', (dialect) => {
     const page = await get(`/admin/users/${mallory.userId}`, staff.cookie);
     expect(page.body).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(page.body).not.toContain('<img src=x');
+    // What a token user is, said where it is shown.
+    expect(page.body).toContain('yes: made by a sign-in at a provider, with no password here');
     const list = await get('/admin/users', staff.cookie);
     expect(list.body).not.toContain('<img src=x');
   });

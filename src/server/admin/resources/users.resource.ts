@@ -69,7 +69,10 @@ export const usersResource: AdminResource<User> = {
     { label: 'Name', render: (user) => user.name ?? '—' },
     { label: 'E-mail', render: (user) => user.email ?? '—' },
     { label: 'Signed up with', render: (user) => user.provider ?? '—' },
-    { label: 'Token user', render: (user) => yesNo(user.isTokenUser) },
+    {
+      label: 'Token user',
+      render: (user) => (user.isTokenUser ? 'yes: made by a sign-in at a provider, with no password here' : 'no: made with a password (createsuperuser), signs in at /admin/login'),
+    },
     { label: 'Staff', render: (user) => yesNo(user.isStaff) },
     { label: 'Superuser', render: (user) => yesNo(user.isSuperuser) },
     { label: 'Active', render: (user) => yesNo(user.isActive) },

@@ -126,4 +126,13 @@ describeEachDialect('webhooks in the admin site', (dialect) => {
     expect((await post(`/admin/webhooks/${id}/retry`, staff)).statusCode).toBe(409);
     expect((await get(`/admin/webhooks/${id}`, staff)).body).not.toContain('data-action="retry"');
   });
+
+  it('"Retry now" is not offered for a message whose URL WEBHOOK_URLS no longer names, and says why when posted', async () => {
+    const id = await failedDelivery();
+    await database().db.updateTable('webhook_deliveries').set({ url: 'https://removed.example/hooks' }).where('id', '=', id).execute();
+    expect((await get(`/admin/webhooks/${id}`, staff)).body).not.toContain('data-action="retry"');
+    const refused = await post(`/admin/webhooks/${id}/retry`, staff);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.body).toContain('Its URL is no longer in WEBHOOK_URLS');
+  });
 });

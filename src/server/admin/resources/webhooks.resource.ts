@@ -56,6 +56,11 @@ const user = (delivery: AdminWebhookDelivery) => (delivery.user === null ? '—'
  * for it, which receivers drop as a duplicate by its webhook-id if they had
  * it; it shows or grants nothing more, so it is not kept for superusers.
  */
+/** Whether the message's URL is still one WEBHOOK_URLS names: a message for one taken out is never sent again. */
+function configuredUrl(delivery: { url: string }, context: AdminContext): boolean {
+  return context.deps.config.webhooks?.urls.includes(delivery.url) ?? false;
+}
+
 export const webhooksResource: AdminResource<AdminWebhookDelivery> = {
   name: 'webhooks',
   label: 'Webhooks',
@@ -121,7 +126,9 @@ export const webhooksResource: AdminResource<AdminWebhookDelivery> = {
     {
       name: 'retry',
       label: 'Retry now',
-      appliesTo: (delivery) => delivery.status !== 'delivered',
+      appliesTo: (delivery, context) => delivery.status !== 'delivered' && configuredUrl(delivery, context),
+      refusal: (delivery, context) =>
+        configuredUrl(delivery, context) ? undefined : 'Its URL is no longer in WEBHOOK_URLS: this message is not sent there any more (it is marked failed at its next attempt).',
       run: async (delivery, context) => {
         if (!(await retryWebhookDeliveryNow(context.deps.database.db, delivery.id, context.now))) {
           throw new TokenkeeperError('action_not_applicable', 'This message is being sent right now, or was delivered meanwhile.');

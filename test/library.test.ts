@@ -1,6 +1,9 @@
 // The library as a host application uses it: createTokenkeeper({…}), a
 // sign-in through the dev provider's real pages finished by signIn.finish,
 // then tokens and API calls by Tokenkeeper's user id or the host's own.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTokenkeeper, devProvider, fromEnv, type ResolveUser, type TokenEvent, type Tokenkeeper } from '../src/library/index.js';
 import { authorizeAs, type DevProvider } from '../src/dev-provider/index.js';
@@ -290,7 +293,11 @@ describeEachDialect('the library: fromEnv() beside the server', (dialect) => {
 
   it('reads the variables `serve` reads and sees the users and tokens the server stored', async () => {
     const alice = await signedInUser(app(), 'alice');
+    // The host application's .env, with a TOOLKIT_… variable of its own: not Tokenkeeper's, and not refused.
+    const cwd = mkdtempSync(join(tmpdir(), 'tokenkeeper-from-env-'));
+    writeFileSync(join(cwd, '.env'), 'TOOLKIT_WEBHOOK_SECRET=the-host-apps-own\n');
     const tokenkeeper = await fromEnv({
+      cwd,
       env: {
         DATABASE_URL: database().url,
         TOKEN_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEY,

@@ -8,7 +8,7 @@ import { parseScope, unionScope } from '../client/scope.js';
 import type { TokenEventListener } from '../client/token-events.js';
 import type { AccessToken } from '../client/token-manager.js';
 import { withDevelopmentSecrets } from '../config/dev-secrets.js';
-import { readDotEnv, type Environment } from '../config/env-file.js';
+import { environmentWithDotEnv, type Environment } from '../config/env-file.js';
 import { loadConfig } from '../config/config.js';
 import { disconnectProvider, type DisconnectResult } from '../core/connections.js';
 import { completeExternalSignIn } from '../core/external-users.js';
@@ -379,12 +379,11 @@ export async function fromEnv(options: FromEnvOptions = {}): Promise<Tokenkeeper
   // Before anything is read or generated into ./data.
   checkFromEnvOptions(options);
   const cwd = options.cwd ?? process.cwd();
-  const dotEnv = readDotEnv(cwd);
-  const env = { ...dotEnv, ...(options.env ?? process.env) };
+  // Your application's environment and .env, which hold its own variables too: a `<NAME>_…` one that is none of
+  // Tokenkeeper's settings is not refused here, as `tokenkeeper serve` refuses it in its own .env.
+  const env = environmentWithDotEnv(cwd, options.env ?? process.env);
   // SECRET_KEY signs the server's sessions, which the library has none of: a worker need not be given it.
-  const config = loadConfig(withDevelopmentSecrets({ ...env, SECRET_KEY: env.SECRET_KEY?.trim() || randomBytes(32).toString('base64url') }, cwd), cwd, {
-    fromDotEnv: new Set(Object.keys(dotEnv)),
-  });
+  const config = loadConfig(withDevelopmentSecrets({ ...env, SECRET_KEY: env.SECRET_KEY?.trim() || randomBytes(32).toString('base64url') }, cwd), cwd);
   const app = await openTokenkeeper({ config, logger: options.logger ?? silentLogger(), migrate: options.migrate ?? true });
   return libraryOver(app, options);
 }

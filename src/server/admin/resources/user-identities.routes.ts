@@ -20,7 +20,8 @@ export function mayUnlinkIdentities(admin: User, user: User): boolean {
   return admin.isSuperuser || user.id === admin.id || !(user.isStaff || user.isSuperuser);
 }
 
-const backToUser = (user: User) => ({ href: `/admin/users/${encodeURIComponent(user.id)}`, label: `Back to ${user.username}` });
+const userPageOf = (user: User) => `/admin/users/${encodeURIComponent(user.id)}`;
+const backToUser = (user: User) => ({ href: userPageOf(user), label: `Back to ${user.username}` });
 
 function lastIdentity(user: User): AdminRefusal {
   return new AdminRefusal('last_identity', `This is ${user.username}'s only identity: it is how they sign in, so it cannot be unlinked. Delete the user instead.`, backToUser(user));
@@ -84,7 +85,7 @@ export async function userIdentityRoutes(app: FastifyInstance, deps: Tokenkeeper
     }
 
     if (!isConfirmed(request.body)) {
-      const userPage = `/admin/users/${encodeURIComponent(user.id)}`;
+      const userPage = userPageOf(user);
       const confirmation = confirmPage({
         crumbs: [
           { href: '/admin/users', label: 'Users' },
@@ -108,6 +109,6 @@ export async function userIdentityRoutes(app: FastifyInstance, deps: Tokenkeeper
     const revocation =
       outcome.revokedAtProvider === null ? 'it had no tokens' : outcome.revokedAtProvider ? 'its tokens were revoked and deleted' : `its tokens were deleted; ${account.provider} did not confirm the revocation`;
     await app.sessions.setFlash(request, `${account.provider} identity ${account.subject} unlinked from ${user.username}; ${revocation}.`);
-    return reply.redirect(`/admin/users/${encodeURIComponent(user.id)}`, 303);
+    return reply.redirect(userPageOf(user), 303);
   });
 }

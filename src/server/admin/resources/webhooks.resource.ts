@@ -50,17 +50,17 @@ async function withUsers(db: Kysely<DatabaseSchema>, deliveries: readonly Webhoo
 
 const user = (delivery: AdminWebhookDelivery) => (delivery.user === null ? '—' : shown(delivery.user));
 
+/** Whether the message's URL is still one WEBHOOK_URLS names: a message for one taken out is never sent again. */
+function configuredUrl(delivery: { url: string }, context: AdminContext): boolean {
+  return context.deps.config.webhooks?.urls.includes(delivery.url) ?? false;
+}
+
 /**
  * The webhook outbox: one row per message and URL. Staff may "Retry now": it
  * sends again, to a URL the operator configured, a message already signed
  * for it, which receivers drop as a duplicate by its webhook-id if they had
  * it; it shows or grants nothing more, so it is not kept for superusers.
  */
-/** Whether the message's URL is still one WEBHOOK_URLS names: a message for one taken out is never sent again. */
-function configuredUrl(delivery: { url: string }, context: AdminContext): boolean {
-  return context.deps.config.webhooks?.urls.includes(delivery.url) ?? false;
-}
-
 export const webhooksResource: AdminResource<AdminWebhookDelivery> = {
   name: 'webhooks',
   label: 'Webhooks',

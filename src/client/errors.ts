@@ -161,7 +161,8 @@ const TLS_TRUST_CODES = new Set([
   'CERT_HAS_EXPIRED',
 ]);
 
-function causeChain(error: unknown): unknown[] {
+/** An error and the errors it was caused by, outermost first (openid-client wraps oauth4webapi's, which wraps undici's…). */
+export function causeChain(error: unknown): unknown[] {
   const chain: unknown[] = [];
   let current: unknown = error;
   while (current !== undefined && current !== null && chain.length < 8) {

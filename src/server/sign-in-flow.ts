@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { finishAuthorization, SIGN_IN_TRANSACTION_TTL_SECONDS, startAuthorization, type CompletedAuthorization } from '../client/authorization.js';
-import { SignInError } from '../client/errors.js';
+import { causeChain, SignInError } from '../client/errors.js';
 import { createLoginTransaction, loginTransactionAssociatedData, type LoginPurpose, type LoginTransaction } from '../db/login-transaction.repository.js';
 import type { Tokenkeeper } from '../core/tokenkeeper.js';
 import { callbackParameters } from './form-post-callback.js';
@@ -61,15 +61,6 @@ export async function startSignInFlow(app: FastifyInstance, deps: Tokenkeeper, r
   return reply.redirect(started.authorizationUrl.toString(), 303);
 }
 
-/** An error and the errors it was caused by, outermost first (a few levels: openid-client wraps oauth4webapi's). */
-function causes(error: unknown): Array<{ message?: unknown }> {
-  const chain: Array<{ message?: unknown }> = [];
-  for (let current = error; typeof current === 'object' && current !== null && chain.length < 5; current = (current as { cause?: unknown }).cause) {
-    chain.push(current as { message?: unknown });
-  }
-  return chain;
-}
-
 /**
  * Finishes the flow a consumed transaction started: the code exchange and
  * every check, against what was stored. The scope is the one the
@@ -99,7 +90,7 @@ export async function finishSignInFlow(deps: Tokenkeeper, request: FastifyReques
     const receivedIssuer = parameters.get('iss');
     // Refused for its issuer: one it names that is not the expected one, or none where the provider said it sends one
     // (oauth4webapi's "iss" (issuer) missing). Another refusal (a missing code, a wrong state) is no issuer's doing.
-    const issuerRefused = receivedIssuer !== null ? receivedIssuer !== stored.issuer : causes(error).some((cause) => /"iss"/.test(String(cause.message)));
+    const issuerRefused = receivedIssuer !== null ? receivedIssuer !== stored.issuer : causeChain(error).some((cause) => /"iss"/.test(String((cause as { message?: unknown }).message)));
     if (error instanceof SignInError && error.code === 'invalid_callback' && issuerRefused) {
       // RFC 9207 §2.4: a response that names another issuer, or none where the provider sends one, may be a mix-up
       // attack, not a person's mistake. Issuers are public identifiers; what came is cut to a length a log line takes.

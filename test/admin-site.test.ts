@@ -71,6 +71,8 @@ describeEachDialect('the admin site', (dialect) => {
     expect(page.body).not.toContain('<img src=x');
     // What a token user is, said where it is shown.
     expect(page.body).toContain('yes: made by a sign-in at a provider, with no password here');
+    // The dev provider says its addresses are verified (email_verified), and the page says so beside the address.
+    expect(page.body).toContain('mallory@example.test <span class="muted">verified by its provider</span>');
     const list = await get('/admin/users', staff.cookie);
     expect(list.body).not.toContain('<img src=x');
   });

@@ -102,7 +102,7 @@ describeEachDialect('tokenkeeper createsuperuser', (dialect) => {
 
   async function expectSuperuser(username: string, email: string, password: string) {
     const credentials = await findUserCredentials(database().db, username);
-    expect(credentials?.user).toMatchObject({ username, email, isStaff: true, isSuperuser: true, isActive: true, isTokenUser: false, provider: null });
+    expect(credentials?.user).toMatchObject({ username, email, isStaff: true, isSuperuser: true, isActive: true, isTokenUser: false, provider: null, emailVerified: null });
     expect(await verifyPassword(password, credentials!.passwordHash!)).toBe(true);
     const audit = await database().db.selectFrom('audit_log').selectAll().where('event', '=', 'admin.superuser_created').where('target_id', '=', credentials!.user.id).execute();
     expect(audit).toHaveLength(1);

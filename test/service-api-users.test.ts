@@ -61,6 +61,7 @@ describeEachDialect('service API: users', (dialect) => {
       external_id: null,
       username: 'alice',
       email: 'alice@example.test',
+      email_verified: true,
       name: 'Alice Liddell',
       is_active: true,
       connections: [

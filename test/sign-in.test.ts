@@ -20,7 +20,7 @@ describeEachDialect('sign-in through the dev provider', (dialect) => {
     const me = await browser.get(`${APP_ORIGIN}/api/me`);
     expect(me.status).toBe(200);
     const body = JSON.parse(me.text);
-    expect(body.user).toMatchObject({ username: 'alice', name: 'Alice Liddell', email: 'alice@example.test', provider: 'toolkit', isTokenUser: true });
+    expect(body.user).toMatchObject({ username: 'alice', name: 'Alice Liddell', email: 'alice@example.test', emailVerified: true, provider: 'toolkit', isTokenUser: true });
     expect(body.connections).toHaveLength(1);
     expect(body.connections[0]).toMatchObject({ provider: 'toolkit', status: 'active', hasRefreshToken: true });
     expect(body.connections[0].expiresIn).toBeGreaterThan(0);

@@ -59,12 +59,15 @@ async function signInOnce(context: SignInContext, completed: CompletedAuthorizat
       if (!user) throw new Error(`account ${account.id} has no user`);
       if (!user.isActive) throw new TokenkeeperError('account_inactive', 'This account has been deactivated. Contact the site administrator.');
       await updateAccountClaims(trx, account.id, identity.claims as never, context.now);
-      await updateUserProfile(trx, user.id, { email: identity.email ?? user.email, name: identity.name ?? user.name });
+      // An address comes with what its provider said of it; with none, the stored one stays, with its own.
+      const email = identity.email === null ? { email: user.email, emailVerified: user.emailVerified } : { email: identity.email, emailVerified: identity.emailVerified };
+      await updateUserProfile(trx, user.id, { ...email, name: identity.name ?? user.name });
     } else {
       // Identity is (provider, sub): a new subject is a new user, even when the e-mail matches someone.
       user = await createUser(trx, {
         username: await uniqueUsername(trx, wantedUsername(completed)),
         email: identity.email,
+        emailVerified: identity.email === null ? null : identity.emailVerified,
         name: identity.name,
         isTokenUser: true,
         provider: identity.provider,

@@ -10,6 +10,8 @@ export interface UsersTable {
   id: string;
   username: string;
   email: string | null;
+  /** 1 when the provider that gave `email` said it verified it, 0 when it said not, null when it did not say. */
+  email_verified: ColumnType<number | null, number | null | undefined, number | null>;
   name: string | null;
   is_token_user: ColumnType<number, number | undefined, number>;
   provider: string | null;

@@ -11,6 +11,7 @@ export interface DirectoryUser {
   externalId: string | null;
   username: string;
   email: string | null;
+  emailVerified: boolean | null;
   name: string | null;
   isActive: boolean;
 }
@@ -29,19 +30,28 @@ export interface DirectoryConnection {
 
 export type UserSelector = { externalId: string } | { email: string } | { provider: string; subject: string };
 
-const USER_COLUMNS = ['users.id', 'users.external_id', 'users.username', 'users.email', 'users.name', 'users.is_active'] as const;
+const USER_COLUMNS = ['users.id', 'users.external_id', 'users.username', 'users.email', 'users.email_verified', 'users.name', 'users.is_active'] as const;
 
 interface DirectoryUserRow {
   id: string;
   external_id: string | null;
   username: string;
   email: string | null;
+  email_verified: number | null;
   name: string | null;
   is_active: number;
 }
 
 function toDirectoryUser(row: DirectoryUserRow): DirectoryUser {
-  return { id: row.id, externalId: row.external_id, username: row.username, email: row.email, name: row.name, isActive: row.is_active === 1 };
+  return {
+    id: row.id,
+    externalId: row.external_id,
+    username: row.username,
+    email: row.email,
+    emailVerified: row.email_verified === null ? null : row.email_verified === 1,
+    name: row.name,
+    isActive: row.is_active === 1,
+  };
 }
 
 export async function findDirectoryUser(db: Kysely<DatabaseSchema>, id: string): Promise<DirectoryUser | undefined> {

@@ -18,6 +18,7 @@ export interface SessionContext {
 const USER_COLUMNS = [
   'users.username',
   'users.email',
+  'users.email_verified',
   'users.name',
   'users.is_token_user',
   'users.provider',
@@ -67,6 +68,7 @@ function userOf(row: SessionWithUserRow): User | null {
     id: row.user_id,
     username: row.username,
     email: row.email,
+    email_verified: row.email_verified,
     name: row.name,
     is_token_user: row.is_token_user ?? 0,
     provider: row.provider,

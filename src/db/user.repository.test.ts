@@ -34,6 +34,7 @@ describeEachDialect('user repository', (dialect) => {
       id: expect.stringMatching(/^[0-9A-Z]{26}$/),
       username: 'ada',
       email: 'ada@example.com',
+      emailVerified: null,
       name: null,
       isTokenUser: false,
       provider: null,
@@ -56,13 +57,15 @@ describeEachDialect('user repository', (dialect) => {
       provider: 'toolkit',
       dateJoined: NOW,
     });
-    await updateUserProfile(database.db, user.id, { email: 'g@example.com', name: 'Grace <b>H</b>' });
+    expect(user.emailVerified).toBeNull();
+    await updateUserProfile(database.db, user.id, { email: 'g@example.com', emailVerified: false, name: 'Grace <b>H</b>' });
     await recordLogin(database.db, user.id, NOW + 60);
     await setUserFlags(database.db, user.id, { isStaff: true, isActive: false });
     await setPassword(database.db, user.id, 'scrypt$hash');
     const found = await findUserById(database.db, user.id);
     expect(found).toMatchObject({
       email: 'g@example.com',
+      emailVerified: false,
       name: 'Grace <b>H</b>',
       lastLogin: NOW + 60,
       isTokenUser: true,

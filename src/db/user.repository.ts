@@ -8,6 +8,8 @@ export interface User {
   id: string;
   username: string;
   email: string | null;
+  /** Whether the provider that gave `email` said it verified it; null when it did not say (or the address was typed here). */
+  emailVerified: boolean | null;
   name: string | null;
   isTokenUser: boolean;
   provider: string | null;
@@ -21,6 +23,7 @@ export interface User {
 export interface NewUser {
   username: string;
   email?: string | null;
+  emailVerified?: boolean | null;
   name?: string | null;
   isTokenUser?: boolean;
   provider?: string | null;
@@ -38,6 +41,7 @@ export function rowToUser(row: Omit<UserRow, 'external_id'>): User {
     id: row.id,
     username: row.username,
     email: row.email,
+    emailVerified: row.email_verified === null ? null : row.email_verified === 1,
     name: row.name,
     isTokenUser: row.is_token_user === 1,
     provider: row.provider,
@@ -76,6 +80,7 @@ export async function createUser(db: Kysely<DatabaseSchema>, input: NewUser): Pr
       id: newId(),
       username: input.username,
       email: input.email ?? null,
+      email_verified: flagOrNull(input.emailVerified),
       name: input.name ?? null,
       is_token_user: input.isTokenUser ? 1 : 0,
       provider: input.provider ?? null,
@@ -115,12 +120,21 @@ export async function createUserWithUniqueUsername(db: Kysely<DatabaseSchema>, i
   }
 }
 
+/** Sets the e-mail address, whether its provider verified it (null: not said), and the name. */
 export async function updateUserProfile(
   db: Kysely<DatabaseSchema>,
   id: string,
-  profile: { email: string | null; name: string | null },
+  profile: { email: string | null; emailVerified: boolean | null; name: string | null },
 ): Promise<void> {
-  await db.updateTable('users').set({ email: profile.email, name: profile.name }).where('id', '=', id).execute();
+  await db
+    .updateTable('users')
+    .set({ email: profile.email, email_verified: flagOrNull(profile.emailVerified), name: profile.name })
+    .where('id', '=', id)
+    .execute();
+}
+
+function flagOrNull(value: boolean | null | undefined): number | null {
+  return value === undefined || value === null ? null : value ? 1 : 0;
 }
 
 export async function recordLogin(db: Kysely<DatabaseSchema>, id: string, at: number): Promise<void> {

@@ -75,8 +75,10 @@ describeEachDialect('GitHub OAuth app, against an emulator of GitHub', (dialect)
     expect(query.get('scope')).toBe('read:user user:email');
     const account = await database.db.selectFrom('accounts').select(['provider', 'issuer', 'subject']).where('subject', '=', '583231').executeTakeFirstOrThrow();
     expect(account).toEqual({ provider: 'github', issuer: 'https://github.com/login/oauth', subject: '583231' });
-    const user = await database.db.selectFrom('users').select(['id', 'username', 'email']).where('username', '=', 'octocat').executeTakeFirstOrThrow();
+    const user = await database.db.selectFrom('users').select(['id', 'username', 'email', 'email_verified']).where('username', '=', 'octocat').executeTakeFirstOrThrow();
     expect(user.email).toBe('octocat@github.com');
+    // /user says nothing of its address's verification: not said, rather than assumed.
+    expect(user.email_verified).toBeNull();
     const token = await app.runtime.tokenStore.findToken(user.id, 'github');
     expect(token).toMatchObject({ tokenType: 'bearer', refreshToken: null, expiresAt: null, scope: 'read:user user:email' });
     expect(token!.accessToken).toMatch(/^gho_/);
@@ -87,8 +89,23 @@ describeEachDialect('GitHub OAuth app, against an emulator of GitHub', (dialect)
   it('finds a private e-mail at /user/emails: the primary, verified one', async () => {
     github.signInAs(PRIVATE);
     await signInThrough(app.browser(), 'github');
-    const user = await database.db.selectFrom('users').select(['email', 'username']).where('username', '=', 'quiet').executeTakeFirstOrThrow();
-    expect(user.email).toBe('quiet@example.com');
+    const user = await database.db.selectFrom('users').select(['email', 'email_verified', 'username']).where('username', '=', 'quiet').executeTakeFirstOrThrow();
+    expect(user).toMatchObject({ email: 'quiet@example.com', email_verified: 1 });
+  });
+
+  it('a returning sign-in that brings no e-mail keeps the stored one and its verification; a new address comes with its own', async () => {
+    const stored = () => database.db.selectFrom('users').select(['email', 'email_verified']).where('username', '=', 'quiet').executeTakeFirstOrThrow();
+    github.signInAs(PRIVATE);
+    await signInThrough(app.browser(), 'github');
+    expect(await stored()).toEqual({ email: 'quiet@example.com', email_verified: 1 });
+
+    github.signInAs({ ...PRIVATE, emails: [{ email: 'quiet@example.com', primary: true, verified: false, visibility: 'private' }] });
+    await signInThrough(app.browser(), 'github');
+    expect(await stored()).toEqual({ email: 'quiet@example.com', email_verified: 1 });
+
+    github.signInAs({ ...PRIVATE, email: 'public@example.com', emails: [] });
+    await signInThrough(app.browser(), 'github');
+    expect(await stored()).toEqual({ email: 'public@example.com', email_verified: null });
   });
 
   it("the proxy reaches the API with the token, a User-Agent (the caller's, else the preset's) and GitHub's media type", async () => {

@@ -18,6 +18,7 @@ export async function apiRoutes(app: FastifyInstance, deps: Tokenkeeper): Promis
         username: user.username,
         name: user.name,
         email: user.email,
+        emailVerified: user.emailVerified,
         provider: user.provider,
         isTokenUser: user.isTokenUser,
         isStaff: user.isStaff,

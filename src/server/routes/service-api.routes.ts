@@ -19,6 +19,7 @@ function userJson(user: UserWithConnections) {
     external_id: user.externalId,
     username: user.username,
     email: user.email,
+    email_verified: user.emailVerified,
     name: user.name,
     is_active: user.isActive,
     connections: user.connections.map((connection) => ({

@@ -25,13 +25,17 @@ export const connectionSchema = {
 
 export const userSchema = {
   type: 'object',
-  required: ['id', 'external_id', 'username', 'email', 'name', 'is_active', 'connections'],
+  required: ['id', 'external_id', 'username', 'email', 'email_verified', 'name', 'is_active', 'connections'],
   additionalProperties: false,
   properties: {
     id: { type: 'string' },
     external_id: { type: ['string', 'null'], description: "The user's id in your system (PATCH sets it)" },
     username: { type: 'string' },
-    email: { type: ['string', 'null'] },
+    email: { type: ['string', 'null'], description: 'The address the provider of their latest sign-in gave (or an earlier one, when that one gave none)' },
+    email_verified: {
+      type: ['boolean', 'null'],
+      description: 'Whether the provider that gave `email` said it verified the address; null when it did not say. Only a verified address tells who someone is.',
+    },
     name: { type: ['string', 'null'] },
     is_active: { type: 'boolean' },
     connections: { type: 'array', items: connectionSchema, description: 'Connected providers (only those the key may use); never a token value' },

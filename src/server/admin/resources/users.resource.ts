@@ -20,6 +20,9 @@ const anotherAdmin = (user: User, context: AdminContext) => isAdmin(user) && use
 const notSelf = (user: User, context: AdminContext) => user.id !== context.admin.id;
 /** The refusal of an action on the admin's own account, `what` being "deactivate yourself". */
 const notOnYourself = (what: string) => (user: User, context: AdminContext) => (notSelf(user, context) ? undefined : `You cannot ${what}: another superuser must.`);
+/** What the provider that gave the address said of it. */
+const emailVerification = (user: User) =>
+  user.emailVerified === null ? 'verification not said by its provider' : user.emailVerified ? 'verified by its provider' : 'not verified by its provider';
 const YES_NO = [
   { value: 'yes', label: 'yes' },
   { value: 'no', label: 'no' },
@@ -67,7 +70,7 @@ export const usersResource: AdminResource<User> = {
   detail: [
     { label: 'Username', render: (user) => user.username },
     { label: 'Name', render: (user) => user.name ?? '—' },
-    { label: 'E-mail', render: (user) => user.email ?? '—' },
+    { label: 'E-mail', render: (user) => (user.email === null ? '—' : html`${user.email} <span class="muted">${emailVerification(user)}</span>`) },
     { label: 'Signed up with', render: (user) => user.provider ?? '—' },
     {
       label: 'Token user',

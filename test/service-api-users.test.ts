@@ -29,6 +29,7 @@ describeEachDialect('service API: users', (dialect) => {
     expect(api.document.openapi).toBe('3.1.0');
     expect(Object.keys(api.document.paths).sort()).toEqual([
       '/api/v1/connect-links',
+      '/api/v1/connections',
       '/api/v1/users',
       '/api/v1/users/{id}',
       '/api/v1/users/{id}/connections/{provider}',

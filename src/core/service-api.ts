@@ -4,6 +4,8 @@ import type { AccessToken, TokenManager } from '../client/token-manager.js';
 import type { StoredTokenSet } from '../client/token-store.js';
 import { writeAuditEventBatched } from '../db/audit-batch.js';
 import { writeAuditEvent } from '../db/audit.repository.js';
+import { listConnections, type ConnectionPage } from '../db/connection-listing.repository.js';
+import type { TokenStatus } from '../db/schema.js';
 import {
   findDirectoryUser,
   findDirectoryUsers,
@@ -75,6 +77,33 @@ export async function findUsers(deps: Tokenkeeper, key: ServiceKey, selector: Us
   const users = await findDirectoryUsers(deps.database.db, deps.database.dialect, selector, LOOKUP_LIMIT);
   const connections = await listDirectoryConnections(deps.database.db, users.map((user) => user.id));
   return users.map((user) => ({ ...user, connections: visibleConnections(key, connections.get(user.id)) })).filter((user) => visibleUser(key, user));
+}
+
+export interface ConnectionQuery {
+  provider?: string;
+  status?: TokenStatus;
+  cursor?: string;
+  limit: number;
+}
+
+/**
+ * A page of connections, of one provider or of every provider the key may
+ * use, optionally of one status: for a job that visits everyone connected
+ * (a nightly sync, a reminder to whoever needs to reconnect).
+ */
+export async function listServiceConnections(deps: Tokenkeeper, key: ServiceKey, query: ConnectionQuery): Promise<ConnectionPage> {
+  let providers: readonly string[];
+  if (query.provider !== undefined) {
+    if (key.providers !== null && !key.providers.includes(query.provider)) {
+      throw new TokenkeeperError('provider_not_allowed', `The service key "${key.name}" may use only ${key.providers.join(', ')}.`);
+    }
+    deps.registry.get(query.provider); // unknown_provider, as on every other route naming one
+    providers = [query.provider];
+  } else {
+    providers = deps.registry.names.filter((name) => key.providers === null || key.providers.includes(name));
+    if (providers.length === 0) return { connections: [], next: null };
+  }
+  return listConnections(deps.database.db, { providers, status: query.status, after: query.cursor, limit: query.limit });
 }
 
 /**

@@ -3,11 +3,22 @@ import { Ajv } from 'ajv';
 import type { FastifyInstance, FastifySchemaValidationError } from 'fastify';
 import { TokenkeeperError } from '../../client/errors.js';
 import { createConnectLink } from '../../core/connect-links.js';
-import { disconnectUser, findUsers, getUser, issueAccessToken, updateExternalId, type UserWithConnections } from '../../core/service-api.js';
+import { disconnectUser, findUsers, getUser, issueAccessToken, listServiceConnections, updateExternalId, type UserWithConnections } from '../../core/service-api.js';
 import type { Tokenkeeper } from '../../core/tokenkeeper.js';
-import type { UserSelector } from '../../db/service-users.repository.js';
+import type { ListedConnection } from '../../db/connection-listing.repository.js';
+import type { TokenStatus } from '../../db/schema.js';
+import type { DirectoryConnection, UserSelector } from '../../db/service-users.repository.js';
 import { addServiceKeyCheck, serviceCaller, SERVICE_ROUTE_CONFIG } from './service-api.auth.js';
-import { accessTokenSchema, createConnectLinkSchema, deleteConnectionSchema, getUserSchema, listUsersSchema, optionalNullableBodies, patchUserSchema } from './service-api.schemas.js';
+import {
+  accessTokenSchema,
+  createConnectLinkSchema,
+  deleteConnectionSchema,
+  getUserSchema,
+  listConnectionsSchema,
+  listUsersSchema,
+  optionalNullableBodies,
+  patchUserSchema,
+} from './service-api.schemas.js';
 import { serviceProxyRoutes } from './service-proxy.routes.js';
 
 type UserParams = { Params: { id: string } };
@@ -22,16 +33,24 @@ function userJson(user: UserWithConnections) {
     email_verified: user.emailVerified,
     name: user.name,
     is_active: user.isActive,
-    connections: user.connections.map((connection) => ({
-      provider: connection.provider,
-      subject: connection.subject,
-      status: connection.status,
-      scope: connection.scope,
-      expires_at: connection.expiresAt,
-      last_refreshed_at: connection.lastRefreshedAt,
-      has_refresh_token: connection.hasRefreshToken,
-    })),
+    connections: user.connections.map(connectionJson),
   };
+}
+
+function connectionJson(connection: DirectoryConnection) {
+  return {
+    provider: connection.provider,
+    subject: connection.subject,
+    status: connection.status,
+    scope: connection.scope,
+    expires_at: connection.expiresAt,
+    last_refreshed_at: connection.lastRefreshedAt,
+    has_refresh_token: connection.hasRefreshToken,
+  };
+}
+
+function listedConnectionJson(connection: ListedConnection) {
+  return { user_id: connection.userId, external_id: connection.externalId, user_is_active: connection.userIsActive, ...connectionJson(connection) };
 }
 
 /** The one selector of GET /users; bad_request for none, several, or provider without subject. */
@@ -81,7 +100,9 @@ export async function serviceApiRoutes(app: FastifyInstance, options: Tokenkeepe
   // unknown fields; a service's bad request should get a 400 instead, naming the field.
   // `verbose` keeps the refused value on each error, for schemaErrorMessage.
   const ajv = new Ajv({ coerceTypes: false, useDefaults: true, removeAdditional: false, allErrors: false, allowUnionTypes: true, verbose: true });
-  app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
+  // A query string is text: there, `limit=50` is the number it says.
+  const queryAjv = new Ajv({ coerceTypes: true, useDefaults: true, removeAdditional: false, allErrors: false, allowUnionTypes: true, verbose: true });
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'querystring' ? queryAjv : ajv).compile(schema));
   app.setSchemaErrorFormatter((errors, dataVar) => new Error(errors.map((error) => schemaErrorMessage(error, dataVar)).join('; ')));
   // Bodies are JSON only, as the OpenAPI document says: a form (curl -d without a Content-Type header sends one) or
   // text gets 415 instead of being read as something else and refused for a field it seems to lack.
@@ -99,6 +120,15 @@ export async function serviceApiRoutes(app: FastifyInstance, options: Tokenkeepe
     '/users',
     { schema: listUsersSchema, config: { ...SERVICE_ROUTE_CONFIG, servicePermission: 'connections:read' } },
     async (request) => ({ users: (await findUsers(deps, serviceCaller(request).key, selectorOf(request.query))).map(userJson) }),
+  );
+
+  app.get<{ Querystring: { provider?: string; status?: TokenStatus; cursor?: string; limit: number } }>(
+    '/connections',
+    { schema: listConnectionsSchema, config: { ...SERVICE_ROUTE_CONFIG, servicePermission: 'connections:read' } },
+    async (request) => {
+      const page = await listServiceConnections(deps, serviceCaller(request).key, request.query);
+      return { connections: page.connections.map(listedConnectionJson), next_cursor: page.next };
+    },
   );
 
   app.get<UserParams>('/users/:id', { schema: getUserSchema, config: { ...SERVICE_ROUTE_CONFIG, servicePermission: 'connections:read' } }, async (request) =>

@@ -101,6 +101,48 @@ export const listUsersSchema = {
   },
 } as const;
 
+const listedConnectionSchema = {
+  type: 'object',
+  required: ['user_id', 'external_id', 'user_is_active', ...connectionSchema.required],
+  additionalProperties: false,
+  properties: {
+    user_id: { type: 'string', description: "The user's id (`id` of a User)" },
+    external_id: { type: ['string', 'null'], description: "The user's id in your system" },
+    user_is_active: { type: 'boolean', description: "false: the user is deactivated, and their tokens are not handed out" },
+    ...connectionSchema.properties,
+  },
+} as const;
+
+export const listConnectionsSchema = {
+  operationId: 'listConnections',
+  summary: 'Every connection, of one provider or of all the key may use, a page at a time',
+  description:
+    'In a fixed order (not by time): follow `next_cursor` until it is null to visit every connection once, even while connections are added or removed. `provider` and `status` narrow the list. Permission `connections:read`.',
+  tags: ['connections'],
+  security: SECURITY,
+  querystring: {
+    type: 'object',
+    properties: {
+      provider: { type: 'string', minLength: 1, maxLength: 100, description: 'A provider name from OAUTH_PROVIDERS; default every one the key may use' },
+      status: { type: 'string', enum: ['active', 'needs_reauth'] },
+      cursor: { type: 'string', minLength: 1, maxLength: 100, description: '`next_cursor` of the page before' },
+      limit: { type: 'integer', minimum: 1, maximum: 500, default: 100, description: 'Connections per page' },
+    },
+  },
+  response: {
+    200: {
+      type: 'object',
+      required: ['connections', 'next_cursor'],
+      additionalProperties: false,
+      properties: {
+        connections: { type: 'array', items: listedConnectionSchema, description: 'Never a token value' },
+        next_cursor: { type: ['string', 'null'], description: 'Give it as `cursor` for the next page; null: this is the last page' },
+      },
+    },
+    ...errors({ ...KEYED, 403: ['missing_permission', 'provider_not_allowed'], 404: ['unknown_provider'] }),
+  },
+} as const;
+
 export const getUserSchema = {
   operationId: 'getUser',
   summary: 'A user and their connections',

@@ -1,7 +1,8 @@
 // npm run bench:admin — the admin site at scale: seeds 100,000 users
 // and 100,000 tokens on SQLite and on PostgreSQL, signs in a superuser, and
-// times the list, search and filter pages through app.inject(). Prints p50/p95
-// per page. Not part of `npm test`; talks to 127.0.0.1 only.
+// times the list, search and filter pages, and the service API's listing of
+// connections, through app.inject(). Prints p50/p95 per page. Not part of
+// `npm test`; talks to 127.0.0.1 only.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { type Insertable, sql } from 'kysely';
 import pino from 'pino';
 import { loadConfig } from '../src/config/config.js';
+import { createServiceKey } from '../src/core/service-keys.js';
 import { newId } from '../src/db/database.js';
 import type { TokensTable, UsersTable } from '../src/db/schema.js';
 import { generateEncryptionKey, parseEncryptionKeys, TokenCipher, tokenAssociatedData } from '../src/db/token-cipher.js';
@@ -130,15 +132,21 @@ async function adminCookie(runtime: Runtime): Promise<string> {
   return cookiesOf(login.headers['set-cookie']);
 }
 
-async function measure(runtime: Runtime, cookie: string, url: string): Promise<{ p50: number; p95: number; rows: string }> {
+/** What an answer shows: an admin page's count line, or how many connections a service-API page holds. */
+function shownBy(url: string, body: string): string {
+  if (url.startsWith('/api/v1/connections')) return `${(JSON.parse(body) as { connections: unknown[] }).connections.length} connections`;
+  return /class="muted count">([^<]*)</.exec(body)?.[1] ?? (url === '/admin' ? 'counts' : '');
+}
+
+async function measure(runtime: Runtime, headers: Record<string, string>, url: string): Promise<{ p50: number; p95: number; rows: string }> {
   const latencies: number[] = [];
   let rows = '';
   for (let i = 0; i < REQUESTS_PER_PAGE + 3; i += 1) {
     const started = performance.now();
-    const answer = await runtime.app.inject({ method: 'GET', url, headers: { cookie } });
+    const answer = await runtime.app.inject({ method: 'GET', url, headers });
     const elapsed = performance.now() - started;
     if (answer.statusCode !== 200) throw new Error(`${url} answered ${answer.statusCode}`);
-    rows = /class="muted count">([^<]*)</.exec(answer.body)?.[1] ?? (url === '/admin' ? 'counts' : '');
+    rows = shownBy(url, answer.body);
     if (i >= 3) latencies.push(elapsed); // the first three warm caches and the JIT
   }
   latencies.sort((a, b) => a - b);
@@ -166,9 +174,18 @@ async function benchDialect(name: string, databaseUrl: string): Promise<string[]
   try {
     await seed(runtime, key);
     const cookie = await adminCookie(runtime);
+    const serviceKey = (await createServiceKey(runtime, { name: 'bench', permissions: ['connections:read'], providers: null }, { cli: true })).key;
+    // The service API's listing, as a job pages through it: the first page, and one halfway through.
+    const middle = (await runtime.database.db.selectFrom('tokens').select('id').orderBy('id').offset(Math.floor(USERS / 2)).limit(1).executeTakeFirstOrThrow()).id;
+    const listings: Array<[string, string]> = [
+      ['service API: connections, first page of 100', '/api/v1/connections'],
+      ['service API: connections, a page halfway (cursor)', `/api/v1/connections?cursor=${middle}`],
+      ['service API: connections needing re-auth, first page', '/api/v1/connections?status=needs_reauth'],
+    ];
     const lines: string[] = [];
-    for (const [label, url] of PAGES) {
-      const { p50, p95, rows } = await measure(runtime, cookie, url);
+    for (const [label, url] of [...PAGES, ...listings]) {
+      const headers: Record<string, string> = url.startsWith('/api/v1/') ? { authorization: `Bearer ${serviceKey}` } : { cookie };
+      const { p50, p95, rows } = await measure(runtime, headers, url);
       lines.push(`| ${name} | ${label} | ${p50.toFixed(1)} | ${p95.toFixed(1)} | ${rows} |`);
       log(`${name} ${label}: p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms`);
     }

@@ -1,4 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PRESET_VALUE_VARIABLES } from '../client/providers/preset.js';
 import { ConfigError } from '../config/config-error.js';
 import { generateEncryptionKey } from '../db/token-cipher.js';
 import { createTokenkeeper, fromEnv } from './create-tokenkeeper.js';
@@ -54,5 +59,37 @@ describe('configFromOptions: what the types rule out but plain JavaScript lets t
   it('production and migrate are booleans: the string "false" would be true', () => {
     expect(configError({ ...valid, production: 'false' }).message).toBe('Configuration error: production must be true or false (got the string "false")');
     expect(configError({ ...valid, migrate: 0 }).message).toBe('Configuration error: migrate must be true or false (got the number 0)');
+  });
+});
+
+describe('configFromOptions: every <NAME>_… variable of a preset is an option', () => {
+  it('the apple preset takes teamId (APPLE_TEAM_ID) with privateKeyFile and privateKeyId, as README "Providers" lists', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'tokenkeeper-options-'));
+    try {
+      const keyFile = join(folder, 'AuthKey_F6G7H8I9J0.p8');
+      writeFileSync(keyFile, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }));
+      const apple = { preset: 'apple', clientId: 'com.example.app.web', teamId: 'A1B2C3D4E5', privateKeyFile: keyFile, privateKeyId: 'F6G7H8I9J0' };
+      const config = configFromOptions({ ...valid, providers: { apple } });
+      expect(config.providers[0]).toMatchObject({ name: 'apple', clientId: 'com.example.app.web' });
+      // Without it, the error names the option, not the variable.
+      const { teamId: _, ...withoutTeam } = apple;
+      expect(configError({ ...valid, providers: { apple: withoutTeam } }).variable).toBe('providers.apple.teamId');
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('no preset value is refused as an unknown option', () => {
+    for (const option of Object.keys(PRESET_VALUE_VARIABLES)) {
+      const error = (() => {
+        try {
+          configFromOptions({ ...valid, providers: { github: { preset: 'github', clientId: 'id', clientSecret: 'secret', [option]: 'x' } } });
+        } catch (caught) {
+          return caught;
+        }
+        return undefined;
+      })();
+      expect(String(error), option).not.toMatch(/is not a provider option/);
+    }
   });
 });

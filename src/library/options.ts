@@ -44,12 +44,14 @@ export interface ProviderOptions {
   privateKeyId?: string;
   /** Extra authorization request parameters, e.g. `{ hd: 'example.com' }`. */
   authorizationParams?: Record<string, string>;
-  /** Values some presets take: a self-hosted base URL (gitlab, keycloak), tenant (microsoft), realm (keycloak), domain (okta, auth0), audience (auth0). */
+  /** Values some presets take: a self-hosted base URL (gitlab, keycloak), tenant (microsoft), realm (keycloak), domain (okta, auth0), audience (auth0), team id (apple). */
   baseUrl?: string;
   tenant?: string;
   realm?: string;
   domain?: string;
   audience?: string;
+  /** The Apple developer team that signs the apple preset's client secret, with `privateKeyFile` and `privateKeyId`. */
+  teamId?: string;
 }
 
 /** Options of createTokenkeeper. */
@@ -99,6 +101,7 @@ const PROVIDER_OPTION_VARIABLES: Readonly<Record<Exclude<keyof ProviderOptions, 
   realm: 'REALM',
   domain: 'DOMAIN',
   audience: 'AUDIENCE',
+  teamId: 'TEAM_ID',
 };
 const OPTION_OF_SUFFIX = new Map<string, string>([
   ...Object.entries(PROVIDER_OPTION_VARIABLES).map(([option, suffix]) => [suffix, option] as [string, string]),

@@ -207,6 +207,33 @@ describeEachDialect('the library: createTokenkeeper', (dialect) => {
   });
 });
 
+describe('the library: close() with calls in progress', () => {
+  it('lets the calls already made finish (an API call, a refresh, a disconnect), then refuses new ones', async () => {
+    const provider = await startTestProvider();
+    const tokenkeeper = await createTokenkeeper({ database: 'sqlite::memory:', encryptionKeys: [TEST_ENCRYPTION_KEY], providers: providersAt(provider) });
+    try {
+      const { user } = await signInWith(tokenkeeper, 'alice');
+      const { user: bob } = await signInWith(tokenkeeper, 'bob');
+      const revocations = provider.stats.revocations;
+      // Made, not awaited, as requests of a server that is shutting down are.
+      const calls = [
+        tokenkeeper.fetch(user.id, 'toolkit', '/profile').then((response) => response.status),
+        tokenkeeper.refresh(user.id, 'toolkit').then((token) => typeof token.accessToken),
+        tokenkeeper.disconnect(bob.id, 'toolkit').then((result) => result.revokedAtProvider),
+        tokenkeeper.listConnections(user.id).then((connections) => connections.length),
+      ];
+      const closed = tokenkeeper.close();
+      await expect(tokenkeeper.findUser(user.id)).rejects.toMatchObject({ code: 'not_ready' });
+      expect(await Promise.all(calls)).toEqual([200, 'string', true, 1]);
+      await closed;
+      expect(provider.stats.revocations).toBe(revocations + 1);
+    } finally {
+      await tokenkeeper.close();
+      await provider.close();
+    }
+  });
+});
+
 describe('the library: a listener that throws, and use after close()', () => {
   it('a failing listener is reported on stderr even with the default (silent) logger, and the sign-in goes on; after close() every method says it is closed (not_ready)', async () => {
     const provider = await startTestProvider();

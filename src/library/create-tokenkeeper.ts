@@ -222,22 +222,39 @@ function libraryOver(app: Application<CoreConfig>, options: LibraryOptions): Tok
   const open = () => {
     if (closed) throw new TokenkeeperError('not_ready', 'This Tokenkeeper was closed (close() was called): open another with createTokenkeeper() or fromEnv() to go on.');
   };
+  /** The calls in progress: close() lets them finish before it closes the provider connections and the database under them. */
+  const running = new Set<Promise<unknown>>();
+  /** Runs `work` as a call in progress, once the object is known open (checked now, before close() can begin). */
+  const whileOpen = <T>(work: () => Promise<T>): Promise<T> => {
+    let call: Promise<T>;
+    try {
+      open();
+      call = work();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    running.add(call);
+    const done = () => running.delete(call);
+    call.then(done, done);
+    return call;
+  };
+  let closing: Promise<void> | undefined;
   /**
    * Runs `work` with `user`'s Tokenkeeper id, once the object is known open.
    * "Not connected" for an id no user has is not_found: the likelier mistake
    * is the id (your own id passed as a string rather than as { externalId }).
    * Only a failure reads the users table again.
    */
-  const asUser = async <T>(user: UserRef, work: (id: string) => Promise<T>): Promise<T> => {
-    open();
-    const id = await userId(user);
-    try {
-      return await work(id);
-    } catch (error) {
-      if (error instanceof NotConnectedError && !(await findDirectoryUser(db, id))) throw noUserWithId();
-      throw error;
-    }
-  };
+  const asUser = <T>(user: UserRef, work: (id: string) => Promise<T>): Promise<T> =>
+    whileOpen(async () => {
+      const id = await userId(user);
+      try {
+        return await work(id);
+      } catch (error) {
+        if (error instanceof NotConnectedError && !(await findDirectoryUser(db, id))) throw noUserWithId();
+        throw error;
+      }
+    });
   const connectionOf = async (id: string, provider: string): Promise<Connection | undefined> =>
     (await listDirectoryConnections(db, [id])).get(id)?.find((connection) => connection.provider === provider);
 
@@ -288,37 +305,39 @@ function libraryOver(app: Application<CoreConfig>, options: LibraryOptions): Tok
   return {
     providers: app.registry.list().map((settings) => ({ name: settings.name, displayName: settings.displayName })),
     signIn: {
-      start: async (provider, startOptions) => (open(), start(provider, startOptions)),
-      finish: async (provider, callbackUrl, transaction) => (open(), finish(provider, callbackUrl, transaction)),
+      start: (provider, startOptions) => whileOpen(() => start(provider, startOptions)),
+      finish: (provider, callbackUrl, transaction) => whileOpen(() => finish(provider, callbackUrl, transaction)),
     },
     getAccessToken,
     fetch: (user, provider, path, init) => asUser(user, (id) => app.providerApi.fetch(id, provider, path, init)),
     refresh: (user, provider) => asUser(user, (id) => app.tokens.refresh(id, provider, { force: true })),
     revoke: (user, provider) => asUser(user, (id) => app.tokens.revoke(id, provider)),
-    disconnect: async (user, provider) => {
-      open();
-      app.registry.get(provider);
-      return asUser(user, (id) => disconnectProvider({ db, tokens: app.tokens, now: app.now, ip: null }, id, provider));
-    },
-    findUser: async (user) => {
-      open();
-      const id = await knownUserId(user);
-      return id === undefined ? undefined : findDirectoryUser(db, id);
-    },
-    listConnections: async (user) => {
-      open();
-      const id = await userId(user);
-      const connections = (await listDirectoryConnections(db, [id])).get(id);
-      if (connections === undefined && !(await findDirectoryUser(db, id))) throw noUserWithId();
-      return connections ?? [];
-    },
+    disconnect: (user, provider) =>
+      whileOpen(() => {
+        app.registry.get(provider);
+        return asUser(user, (id) => disconnectProvider({ db, tokens: app.tokens, now: app.now, ip: null }, id, provider));
+      }),
+    findUser: (user) =>
+      whileOpen(async () => {
+        const id = await knownUserId(user);
+        return id === undefined ? undefined : findDirectoryUser(db, id);
+      }),
+    listConnections: (user) =>
+      whileOpen(async () => {
+        const id = await userId(user);
+        const connections = (await listDirectoryConnections(db, [id])).get(id);
+        if (connections === undefined && !(await findDirectoryUser(db, id))) throw noUserWithId();
+        return connections ?? [];
+      }),
     on: (listener) => (open(), app.tokens.on(listener)),
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      await webhookDelivery?.stop();
-      await app.close();
-    },
+    close: () =>
+      (closing ??= (async () => {
+        closed = true;
+        // The calls already made finish first: cut off, a refresh could lose the rotated refresh token the provider just sent.
+        while (running.size > 0) await Promise.allSettled([...running]);
+        await webhookDelivery?.stop();
+        await app.close();
+      })()),
   };
 }
 

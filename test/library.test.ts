@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTokenkeeper, devProvider, fromEnv, type ResolveUser, type TokenEvent, type Tokenkeeper } from '../src/library/index.js';
 import { authorizeAs, type DevProvider } from '../src/dev-provider/index.js';
 import { generateEncryptionKey } from '../src/db/token-cipher.js';
-import { TestBrowser } from './support/browser.js';
+import { parseForm, TestBrowser } from './support/browser.js';
 import { describeEachDialect, type TestDatabase } from './support/postgres.js';
 import { signedInUser } from './support/signed-in.js';
 import { APP_ORIGIN, CLIENT_ID, CLIENT_SECRET, startTestProvider, TEST_ENCRYPTION_KEY } from './support/test-app.js';
@@ -204,6 +204,33 @@ describeEachDialect('the library: createTokenkeeper', (dialect) => {
     await expect(tokenkeeper.signIn.finish('toolkit', denied, started.transaction)).rejects.toMatchObject({ code: 'access_denied' });
     await expect(tokenkeeper.signIn.start('nope', { redirectUri: REDIRECT('nope') })).rejects.toMatchObject({ code: 'unknown_provider' });
     await expect(tokenkeeper.signIn.start('toolkit', { redirectUri: '/relative' })).rejects.toMatchObject({ code: 'bad_request' });
+  });
+});
+
+describe('the library: a provider that answers with response_mode=form_post', () => {
+  it('finishes with the posted fields given as the query (README, "Use it as a library")', async () => {
+    const provider = await startTestProvider();
+    const { toolkit } = providersAt(provider);
+    const tokenkeeper = await createTokenkeeper({
+      database: 'sqlite::memory:',
+      encryptionKeys: [TEST_ENCRYPTION_KEY],
+      providers: { toolkit: { ...toolkit, authorizationParams: { response_mode: 'form_post' } } },
+    });
+    try {
+      const { url, transaction } = await tokenkeeper.signIn.start('toolkit', { redirectUri: REDIRECT('toolkit') });
+      const browser = new TestBrowser({ stopAt: REDIRECT('toolkit') });
+      const afterLogin = await browser.submitForm(await browser.get(url.href), { username: 'alice', password: 'alice' });
+      const answer = afterLogin.text.includes('name="code"') ? afterLogin : await browser.submitForm(afterLogin);
+      const form = parseForm(answer.text, answer.url);
+      expect(form).toMatchObject({ action: REDIRECT('toolkit'), method: 'POST' });
+      // What the callback route receives as its body, urlencoded.
+      const body = new URLSearchParams([...form.fields]).toString();
+      const { user } = await tokenkeeper.signIn.finish('toolkit', `?${body}`, transaction);
+      expect(user.username).toBe('alice');
+    } finally {
+      await tokenkeeper.close();
+      await provider.close();
+    }
   });
 });
 

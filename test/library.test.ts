@@ -156,7 +156,8 @@ describeEachDialect('the library: createTokenkeeper', (dialect) => {
     const bob = (await tokenkeeper.findUser((await signInWith(tokenkeeper, 'bob')).user.id))!;
     const tokenBefore = await database.db.selectFrom('tokens').select('access_token').where('user_id', '=', bob.id).executeTakeFirstOrThrow();
     externalIds.set('bob', 'host-user-7'); // mallory's id
-    await expect(signInWith(tokenkeeper, 'bob')).rejects.toMatchObject({ code: 'external_id_conflict' });
+    // Named as people know the provider (its displayName), as every other message does.
+    await expect(signInWith(tokenkeeper, 'bob')).rejects.toMatchObject({ code: 'external_id_conflict', message: expect.stringMatching(/^This Toolkit account belongs to another user/) });
     externalIds.delete('bob');
     expect(await tokenkeeper.findUser(bob.id)).toEqual(bob);
     expect(await database.db.selectFrom('tokens').select('access_token').where('user_id', '=', bob.id).executeTakeFirstOrThrow()).toEqual(tokenBefore);

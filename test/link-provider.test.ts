@@ -85,7 +85,7 @@ describe('linking another provider (POST /account/connections/:provider)', () =>
     const start = await browser.post(`${APP_ORIGIN}/account/connections/second`, { _csrf: alice.csrfToken });
     const refused = await throughProvider(browser, start, 'bob');
     expect(refused.status).toBe(409);
-    expect(refused.text).toContain('Another second account is already connected to you; disconnect it first.');
+    expect(refused.text).toContain('Another Second account is already connected to you; disconnect it first.');
     expect(await database().db.selectFrom('accounts').select(['provider', 'subject']).where('user_id', '=', alice.userId).orderBy('provider').execute()).toEqual(linked);
     expect(await database().db.selectFrom('tokens').select(['id', 'updated_at']).where('user_id', '=', alice.userId).orderBy('id').execute()).toEqual(tokensBefore);
 

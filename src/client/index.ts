@@ -10,6 +10,7 @@ export {
   ReauthRequiredError,
   ProviderUnavailableError,
 } from './errors.js';
+export type { ErrorCode } from './error-codes.js';
 export { PROVIDER_PRESETS, findPreset, type ProviderPreset, type PresetValues } from './providers/index.js';
 export type { ProviderHooks, ProfileReader, RevocationRequest, RevocationOutcome, FoundEmail } from './provider-hooks.js';
 export { ProviderApi, type ProviderApiRequest } from './provider-api.js';

@@ -237,7 +237,7 @@ export async function completeConnectForUser(context: SignInContext, completed: 
  * another user took it meanwhile (external_id_taken). A refusal stores nothing.
  */
 export async function completeConnectByExternalId(context: SignInContext, completed: CompletedAuthorization, link: ConnectLink): Promise<{ user: User; created: boolean }> {
-  const result = await completeSignIn(context, completed, { within: claimExternalId(link.externalId!, completed.identity.provider) });
+  const result = await completeSignIn(context, completed, { within: claimExternalId(link.externalId!, context.displayName) });
   await auditConnected(context, link, result.user.id, completed, result.created);
   return result;
 }

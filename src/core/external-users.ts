@@ -11,11 +11,11 @@ import { completeLink, completeSignIn, type SignInContext, type SignInOptions } 
  * one (external_id_conflict) or another user has it (external_id_taken), so
  * that nothing of the sign-in is stored.
  */
-export function claimExternalId(externalId: string, provider: string): NonNullable<SignInOptions['within']> {
+export function claimExternalId(externalId: string, displayName: string): NonNullable<SignInOptions['within']> {
   return async (trx, user) => {
     const current = (await findDirectoryUser(trx, user.id))?.externalId ?? null;
     if (current === externalId) return;
-    if (current !== null) throw new TokenkeeperError('external_id_conflict', `This ${provider} account belongs to a user who already has another external_id; it was left as it is.`);
+    if (current !== null) throw new TokenkeeperError('external_id_conflict', `This ${displayName} account belongs to a user who already has another external_id; it was left as it is.`);
     if ((await setExternalId(trx, user.id, externalId)) === 'taken') throw new TokenkeeperError('external_id_taken', 'Another user has this external_id.');
   };
 }
@@ -40,7 +40,7 @@ export async function completeExternalSignIn(context: SignInContext, completed: 
   const holderId = await findUserIdByExternalId(context.db, externalId);
   const owner = await findAccount(context.db, provider, subject);
   if (holderId !== undefined && owner && owner.userId !== holderId) {
-    throw new TokenkeeperError('external_id_conflict', `This ${provider} account belongs to another user than the one with this external_id; nothing was changed.`);
+    throw new TokenkeeperError('external_id_conflict', `This ${context.displayName} account belongs to another user than the one with this external_id; nothing was changed.`);
   }
   if (holderId !== undefined && !owner) {
     const holder = await findUserById(context.db, holderId);
@@ -48,5 +48,5 @@ export async function completeExternalSignIn(context: SignInContext, completed: 
     await completeLink(context, completed, holderId);
     return { user: holder, created: false };
   }
-  return completeSignIn(context, completed, { within: claimExternalId(externalId, provider) });
+  return completeSignIn(context, completed, { within: claimExternalId(externalId, context.displayName) });
 }

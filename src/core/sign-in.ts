@@ -16,6 +16,8 @@ export interface SignInContext {
   tokenStore: SqlTokenStore;
   now: number;
   ip: string | null;
+  /** The name people know the provider by (its settings' displayName), for messages. */
+  displayName: string;
   /** Where connection.created and connection.updated webhooks go, written in the sign-in's transaction. */
   webhooks?: WebhookOutbox;
 }
@@ -136,12 +138,12 @@ export async function completeLink(context: SignInContext, completed: CompletedA
     if (!user || !user.isActive) throw new TokenkeeperError('unauthorized', 'Sign in first.');
     const account = await findAccount(trx, identity.provider, identity.subject);
     if (account && account.userId !== userId) {
-      throw new TokenkeeperError('identity_taken', `This ${identity.provider} account is already connected to another user.`);
+      throw new TokenkeeperError('identity_taken', `This ${context.displayName} account is already connected to another user.`);
     }
     // One identity per provider: a second one would sign in as this user unseen (the page and the API show the first).
     const other = (await listAccountsForUser(trx, userId)).find((linked) => linked.provider === identity.provider && linked.subject !== identity.subject);
     if (other) {
-      throw new TokenkeeperError('provider_already_connected', `Another ${identity.provider} account is already connected to you; disconnect it first.`);
+      throw new TokenkeeperError('provider_already_connected', `Another ${context.displayName} account is already connected to you; disconnect it first.`);
     }
     if (account) await updateAccountClaims(trx, account.id, identity.claims as never, context.now);
     else {

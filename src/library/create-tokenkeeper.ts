@@ -275,7 +275,7 @@ function libraryOver(app: Application<CoreConfig>, options: LibraryOptions): Tok
   };
 
   const finish = async (provider: string, callbackUrl: string | URL, transaction: string): Promise<SignInResult> => {
-    app.registry.get(provider);
+    const { displayName } = app.registry.get(provider).settings;
     const opened = await sealer.open(transaction, provider);
     const { next, ...authorization } = opened;
     // Single use, across servers: a replayed or repeated callback is refused before its code reaches the provider.
@@ -283,7 +283,7 @@ function libraryOver(app: Application<CoreConfig>, options: LibraryOptions): Tok
     try {
       const completed = await finishAuthorization(app.registry, authorization, new URL(callbackUrl, authorization.redirectUri).searchParams, app.now);
       const externalId = options.resolveUser ? checkedExternalId(await options.resolveUser(completed.identity)) : null;
-      const context = { db, tokenStore: app.tokenStore, now: app.now(), ip: null, webhooks: app.webhooks };
+      const context = { db, tokenStore: app.tokenStore, now: app.now(), ip: null, displayName, webhooks: app.webhooks };
       const { user, created } = externalId === null ? await completeSignIn(context, completed) : await completeExternalSignIn(context, completed, externalId);
       await app.tokens.emit({ type: 'user.signed_in', userId: user.id, provider, created });
       app.metrics.signIn(provider, created ? 'new_user' : 'ok');

@@ -51,7 +51,8 @@ export async function connectCallback(app: FastifyInstance, deps: Tokenkeeper, r
   const link = await openedConnectLink(deps, stored.connectLinkId ?? '');
   try {
     const completed = await finishSignInFlow(deps, request, stored);
-    const context = { db: deps.database.db, tokenStore: deps.tokenStore, now: deps.now(), ip: request.ip, webhooks: deps.webhooks };
+    const { displayName } = deps.registry.get(stored.provider).settings;
+    const context = { db: deps.database.db, tokenStore: deps.tokenStore, now: deps.now(), ip: request.ip, displayName, webhooks: deps.webhooks };
     if (stored.purpose === 'connect_sign_in') {
       const target = await connectLinkUserId(deps, link);
       // Checked before anything is stored: another person's identity neither signs in nor makes a user here.

@@ -85,7 +85,7 @@ export async function authRoutes(app: FastifyInstance, deps: Tokenkeeper): Promi
     }
     if (stored.purpose === 'connect' || stored.purpose === 'connect_sign_in') return connectCallback(app, deps, request, reply, stored);
     const completed = await finishSignInFlow(deps, request, stored);
-    const context = { db, tokenStore: deps.tokenStore, now: deps.now(), ip: request.ip, webhooks: deps.webhooks };
+    const context = { db, tokenStore: deps.tokenStore, now: deps.now(), ip: request.ip, displayName: provider.settings.displayName, webhooks: deps.webhooks };
     if (stored.linkUserId !== null) {
       // Linking: the session stays the signed-in user's own; the transaction was bound to it.
       await completeLink(context, completed, stored.linkUserId);

@@ -30,6 +30,19 @@ describe('tokenkeeper as a process', () => {
     expect(readdirSync(empty)).toEqual([]);
   });
 
+  it('serve, migrate and dev-provider refuse an argument they do not take (exit 2, usage on stderr) and run nothing', { timeout: 60_000 }, async () => {
+    await ensureBuilt();
+    const empty = mkdtempSync(join(folder, 'extra-'));
+    for (const args of [['migrate', '--dry-run'], ['migrate', 'now'], ['serve', '--port', '8080'], ['dev-provider', '--port=4999']]) {
+      const run = spawnSync(process.execPath, [BIN, ...args], { cwd: empty, encoding: 'utf8', timeout: 20_000, env: { PATH: process.env.PATH } });
+      expect(run.status, args.join(' ')).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(new RegExp(`^tokenkeeper ${args[0]}: (Unknown option|Unexpected argument)`));
+      expect(run.stderr).toContain(`Usage: tokenkeeper ${args[0]}`);
+    }
+    expect(readdirSync(empty)).toEqual([]);
+  });
+
   it('output piped to a reader that stops after the first line (doctor | head -1): no EPIPE error, no stack trace', { timeout: 60_000 }, async () => {
     await ensureBuilt();
     const cwd = mkdtempSync(join(folder, 'pipe-'));

@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../config/config-error.js';
+import { parseOrReportUsage, strictParse } from './arguments.js';
 import { runBackup } from './backup.command.js';
 import { runCreateSuperuser } from './createsuperuser.command.js';
 import { runDevProvider } from './dev-provider.command.js';
@@ -39,7 +40,7 @@ Commands:
 
 Configuration comes from the environment and .env in the working folder (see README).`;
 
-/** Commands without options of their own: `--help` after them shows their lines of USAGE instead of running them. */
+/** Commands without options of their own: `--help` after them shows their lines of USAGE instead of running them; any other argument is bad usage (exit 2). */
 const PLAIN_COMMANDS: ReadonlySet<string> = new Set(['serve', 'migrate', 'doctor', 'dev-provider']);
 
 /** USAGE's entry for `command` (its line and the indented lines under it). */
@@ -56,9 +57,14 @@ function commandUsage(command: string): string {
 /** Runs the CLI and returns the process exit code. Known failures print one line, no stack trace. */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (command !== undefined && PLAIN_COMMANDS.has(command) && rest.some((arg) => arg === '--help' || arg === '-h' || arg === 'help')) {
-    console.log(commandUsage(command));
-    return 0;
+  if (command !== undefined && PLAIN_COMMANDS.has(command)) {
+    if (rest.some((arg) => arg === '--help' || arg === '-h' || arg === 'help')) {
+      console.log(commandUsage(command));
+      return 0;
+    }
+    // They take nothing else: `serve --port 8080` or `migrate --dry-run` must not run as if it had not been typed.
+    // (doctor checks its own arguments, and shows its longer usage.)
+    if (command !== 'doctor' && !parseOrReportUsage(command, commandUsage(command), process.stderr, () => strictParse(rest, {}))) return 2;
   }
   try {
     switch (command) {

@@ -41,6 +41,16 @@ describe('keys: usage and generate', () => {
     expect(result.stderr).toContain('Usage: tokenkeeper keys rotate');
   });
 
+  it.each([[['rotate', '--help']], [['rotate', '--batch-size', '10', '-h']], [['generate', '--help']]])(
+    'keys %j prints the usage on stdout and exits 0, running nothing',
+    async (args) => {
+      const result = await keysCli(args, {});
+      expect(result.code).toBe(0);
+      expect(result.stderr).toBe('');
+      expect(result.stdout).toContain('Usage: tokenkeeper keys rotate');
+    },
+  );
+
   it('generate prints a fresh base64 32-byte key that TOKEN_ENCRYPTION_KEYS accepts', async () => {
     const first = await keysCli(['generate'], {});
     const second = await keysCli(['generate'], {});

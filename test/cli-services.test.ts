@@ -36,6 +36,16 @@ describe('services: bad usage', () => {
     expect(result.stderr).toContain('Usage: tokenkeeper services create <name> --permissions <list>');
   });
 
+  it.each([[['create', '--help']], [['create', 'billing', '--permissions', 'proxy', '-h']], [['rotate', 'billing', '--help']], [['list', '--help']]])(
+    'services %j prints the usage on stdout and exits 0, running nothing',
+    async (args) => {
+      const result = await runCaptured(runServices, args, { env: {}, cwd });
+      expect(result.code).toBe(0);
+      expect(result.stderr).toBe('');
+      expect(result.stdout).toContain('Usage: tokenkeeper services create <name> --permissions <list>');
+    },
+  );
+
   it('is a command of `tokenkeeper` and named in its help', async () => {
     const logged: string[] = [];
     const log = console.log;

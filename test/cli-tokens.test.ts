@@ -45,6 +45,18 @@ describe('tokens: bad usage', () => {
   });
 });
 
+describe('tokens: help after a subcommand', () => {
+  it.each([[['list', '--help']], [['list', '--json', '-h']], [['refresh', '--help']], [['revoke', '-h']]])(
+    'tokens %j prints the usage on stdout and exits 0, running nothing',
+    async (args) => {
+      const result = await tokensCli(args, {});
+      expect(result.code).toBe(0);
+      expect(result.stderr).toBe('');
+      expect(result.stdout).toContain('Usage: tokenkeeper tokens list [--json]');
+    },
+  );
+});
+
 describeEachDialect('tokenkeeper tokens', (dialect) => {
   const { app, database } = useTestApp(dialect);
   let env: Environment;

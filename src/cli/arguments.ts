@@ -11,6 +11,12 @@ export class CommandFailure extends Error {
   override readonly name = 'CommandFailure';
 }
 
+/** `--help` or `-h` among a subcommand's arguments (`tokens list --help`): show the usage instead of running it. */
+export function asksForHelp(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
+}
+
 export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
 
 /** node:util's parseArgs in strict mode, its failures turned into a one-sentence UsageError. */

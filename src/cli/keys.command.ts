@@ -1,4 +1,4 @@
-import { parseOrReportUsage, strictParse, UsageError } from './arguments.js';
+import { asksForHelp, parseOrReportUsage, strictParse, UsageError } from './arguments.js';
 import { ConfigError } from '../config/config-error.js';
 import { openDatabase } from '../db/database.js';
 import { countRowsToRotate, rotateEncryptionKeys, type TableRotation } from '../db/key-rotation.js';
@@ -26,6 +26,7 @@ export type KeysCommand = { action: 'help' } | { action: 'generate' } | { action
 /** Parses `keys …` arguments; throws UsageError on anything it does not know. */
 export function parseKeysArguments(args: readonly string[]): KeysCommand {
   const [subcommand, ...rest] = args;
+  if (asksForHelp(rest)) return { action: 'help' };
   switch (subcommand) {
     case 'help':
     case '--help':

@@ -1,7 +1,7 @@
 import { createServiceKey, listServiceKeys, revokeServiceKey, rotateServiceKey, SERVICE_PERMISSIONS, type ServiceKey } from '../core/service-keys.js';
 import type { Tokenkeeper } from '../core/tokenkeeper.js';
 import { absoluteTime } from '../server/views/format.js';
-import { parseOrReportUsage, strictParse, UsageError } from './arguments.js';
+import { asksForHelp, parseOrReportUsage, strictParse, UsageError } from './arguments.js';
 import { processIo, type CommandIo } from './command-io.js';
 import { runOnApplication } from './open-application.js';
 
@@ -33,6 +33,7 @@ function oneName(subcommand: string, positionals: string[]): string {
 /** Parses `services …` arguments; throws UsageError on anything it does not know. */
 export function parseServicesArguments(args: readonly string[]): ServicesCommand {
   const [subcommand, ...rest] = args;
+  if (asksForHelp(rest)) return { action: 'help' };
   switch (subcommand) {
     case 'help':
     case '--help':

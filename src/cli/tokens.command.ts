@@ -1,4 +1,4 @@
-import { CommandFailure, parseOrReportUsage, strictParse, UsageError } from './arguments.js';
+import { asksForHelp, CommandFailure, parseOrReportUsage, strictParse, UsageError } from './arguments.js';
 import { ReauthRequiredError, TokenkeeperError } from '../client/errors.js';
 import type { AppConfig } from '../config/config.js';
 import type { Database } from '../db/database.js';
@@ -25,6 +25,7 @@ export type TokensCommand =
 /** Parses `tokens …` arguments; throws UsageError on anything it does not know. */
 export function parseTokensArguments(args: readonly string[]): TokensCommand {
   const [subcommand, ...rest] = args;
+  if (asksForHelp(rest)) return { action: 'help' };
   switch (subcommand) {
     case 'help':
     case '--help':

@@ -51,6 +51,15 @@ describe('keys: usage and generate', () => {
     },
   );
 
+  it('the help adds a new key last, on every server, before any server writes with it (README, "Rotating the encryption key")', async () => {
+    const { stdout } = await keysCli(['--help'], {});
+    const addedLast = stdout.indexOf('TOKEN_ENCRYPTION_KEYS=<old>,<new>');
+    const movedFirst = stdout.indexOf('TOKEN_ENCRYPTION_KEYS=<new>,<old>');
+    expect(addedLast).toBeGreaterThan(-1);
+    expect(movedFirst).toBeGreaterThan(addedLast);
+    expect(stdout.indexOf('keys rotate with')).toBeGreaterThan(movedFirst);
+  });
+
   it('generate prints a fresh base64 32-byte key that TOKEN_ENCRYPTION_KEYS accepts', async () => {
     const first = await keysCli(['generate'], {});
     const second = await keysCli(['generate'], {});

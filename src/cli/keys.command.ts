@@ -11,12 +11,14 @@ import { createProgress } from './progress.js';
 export const KEYS_USAGE = `Usage: tokenkeeper keys rotate [--batch-size N]
        tokenkeeper keys generate
 
-Rotating the encryption key:
-  1. tokenkeeper keys generate, and put the new key first in TOKEN_ENCRYPTION_KEYS
-     (keep the old keys after it: TOKEN_ENCRYPTION_KEYS=<new>,<old>)
-  2. restart every server, so new values are written with the new key
-  3. tokenkeeper keys rotate: re-encrypts every stored value with the new key
-  4. remove the old key from TOKEN_ENCRYPTION_KEYS and restart again`;
+Rotating the encryption key, in three rollouts, so that no server reads a value
+written under a key it does not have yet (the first key writes, every key reads):
+  1. tokenkeeper keys generate; add the new key last, TOKEN_ENCRYPTION_KEYS=<old>,<new>,
+     and restart every server: each can now read it
+  2. move it first, TOKEN_ENCRYPTION_KEYS=<new>,<old>, and restart every server: new
+     values are written with it; then run tokenkeeper keys rotate with that variable
+  3. once keys rotate exits 0, remove the old key and restart again
+With a single server, steps 1 and 2 can be one restart with <new>,<old>.`;
 
 const DEFAULT_BATCH_SIZE = 200;
 const MAX_BATCH_SIZE = 10_000;

@@ -103,6 +103,48 @@ describe('tokenkeeper backup', () => {
     expect(result.stderr).toMatch(/^\rbackup: (\d+) \/ \1 pages \(100%\), 0 left\x1b\[K\n$/);
   });
 
+  it('Ctrl-C stops the copy: exit 1, one line saying so, and no file left behind, temporary or not', async () => {
+    // About 1,000 pages, copied 100 a step: SIGINT comes with the first progress line, long before the end.
+    const large = join(folder, 'large.db');
+    const filler = new SqliteDatabase(large);
+    filler.exec('CREATE TABLE filler (b BLOB NOT NULL)');
+    const insert = filler.prepare('INSERT INTO filler (b) VALUES (randomblob(3500))');
+    filler.transaction(() => {
+      for (let i = 0; i < 1000; i += 1) insert.run();
+    })();
+    filler.close();
+    const target = mkdtempSync(join(folder, 'interrupted-'));
+    const destination = join(target, 'backup.db');
+    const listeners = process.listenerCount('SIGINT');
+    let seconds = 1_800_000_000;
+    let interrupted = false;
+    const result = await runCaptured(
+      (argv, io) =>
+        runBackup(argv, {
+          ...io,
+          stderr: {
+            isTTY: true,
+            write: (text: string) => {
+              if (!interrupted && text.includes('pages')) {
+                interrupted = true;
+                process.emit('SIGINT', 'SIGINT');
+              }
+              return io.stderr.write(text);
+            },
+          },
+        }),
+      [destination],
+      { env: { DATABASE_URL: `sqlite:${large}` }, cwd, now: () => (seconds += 1) },
+    );
+    expect(interrupted).toBe(true);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^\rbackup: \d+ \/ \d+ pages \(\d+%\).*\x1b\[K\n/);
+    expect(result.stderr.split('\n').at(-2)).toBe(`tokenkeeper backup: interrupted (SIGINT): nothing was written to ${destination}`);
+    expect(readdirSync(target)).toEqual([]);
+    expect(process.listenerCount('SIGINT')).toBe(listeners);
+  });
+
   it('refuses to replace an existing file, and replaces it with --force', async () => {
     const destination = join(folder, 'taken.db');
     writeFileSync(destination, 'precious', { mode: 0o644 });

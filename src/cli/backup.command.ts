@@ -28,7 +28,7 @@ export function parseBackupArguments(args: readonly string[]): BackupCommand {
 
 /**
  * `tokenkeeper backup <file> [--force]`. Returns the exit code: 0 written,
- * 1 failed (the destination exists, the copy failed), 2 bad usage or a
+ * 1 failed (the destination exists, the copy failed, SIGINT or SIGTERM stopped it), 2 bad usage or a
  * database this command does not copy (PostgreSQL: pg_dump's job).
  */
 export async function runBackup(args: string[], io: CommandIo = processIo()): Promise<number> {
@@ -53,17 +53,38 @@ export async function runBackup(args: string[], io: CommandIo = processIo()): Pr
   const source = resolve(io.cwd, location.path);
   const destination = resolve(io.cwd, command.file);
   const progress = createProgress({ output: io.stderr, label: 'backup', unit: 'pages', ...(io.now ? { now: () => io.now!() * 1000 } : {}) });
+  // Ctrl-C (or a SIGTERM) stops the copy between two steps, and its temporary file is removed: killed
+  // outright, the process would leave a hidden, partial copy of every token beside the destination.
+  const interrupted = new AbortController();
+  const interrupt = (signal: NodeJS.Signals) => interrupted.abort(new BackupInterruptedError(signal));
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
   try {
     const { totalPages } = await backupSqliteDatabase(source, destination, {
       force: command.force,
+      signal: interrupted.signal,
       onProgress: ({ totalPages: total, remainingPages }) => progress.update(total - remainingPages, total),
     });
     progress.finish(totalPages, totalPages);
     io.stdout.write(`Backed up ${source} to ${destination} (${statSync(destination).size} bytes).\n`);
     return 0;
   } catch (error) {
+    if (error instanceof BackupInterruptedError) {
+      io.stderr.write(`${io.stderr.isTTY === true ? '\n' : ''}tokenkeeper backup: ${error.message}: nothing was written to ${destination}\n`);
+      return 1;
+    }
     const message = error instanceof BackupTargetExistsError ? error.message : `the backup failed: ${(error as Error).message ?? String(error)}`;
     io.stderr.write(`tokenkeeper backup: ${message}\n`);
     return 1;
+  } finally {
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
+  }
+}
+
+class BackupInterruptedError extends Error {
+  override readonly name = 'BackupInterruptedError';
+  constructor(signal: NodeJS.Signals) {
+    super(`interrupted (${signal})`);
   }
 }

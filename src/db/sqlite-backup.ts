@@ -15,6 +15,8 @@ export interface SqliteBackupOptions {
   pagesPerStep?: number;
   /** Called after each step. */
   onProgress?: (progress: BackupProgress) => void;
+  /** Stops the copy at its next step (Ctrl-C): it rejects with the signal's reason, and nothing is left behind. */
+  signal?: AbortSignal;
 }
 
 /** The destination exists and `force` was not given. */
@@ -46,6 +48,7 @@ export async function backupSqliteDatabase(source: string, destination: string, 
   if (existing?.isDirectory()) throw new Error(`${target} is a folder: give the backup a file name, e.g. ${join(target, 'tokenkeeper-backup.db')}`);
   if (existing && !options.force) throw new BackupTargetExistsError(`${target} already exists (use --force to replace it)`);
 
+  options.signal?.throwIfAborted();
   const partial = join(dirname(target), `.${basename(target)}.partial-${randomBytes(6).toString('hex')}`);
   // Made here, 0600 and exclusively, because SQLite would create it world-readable (SQLITE_DEFAULT_FILE_PERMISSIONS).
   try {
@@ -64,6 +67,7 @@ export async function backupSqliteDatabase(source: string, destination: string, 
     } finally {
       copy.close();
     }
+    options.signal?.throwIfAborted();
     if (options.force) {
       renameSync(partial, target);
     } else {
@@ -91,6 +95,8 @@ async function copyPages(sourcePath: string, partial: string, options: SqliteBac
     let lastRemaining = Number.POSITIVE_INFINITY;
     const done = await sourceDb.backup(partial, {
       progress: (progress) => {
+        // Thrown here, better-sqlite3 closes the backup and rejects with it.
+        options.signal?.throwIfAborted();
         if (progress.remainingPages > lastRemaining) pagesPerStep *= 2; // restarted: another connection wrote
         lastRemaining = progress.remainingPages;
         options.onProgress?.(progress);

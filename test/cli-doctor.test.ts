@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDoctor } from '../src/cli/doctor.command.js';
 import type { Environment } from '../src/config/env-file.js';
@@ -180,6 +181,20 @@ describe('tokenkeeper doctor', () => {
       expect(result.code).toBe(1);
     } finally {
       await behind.close();
+    }
+  });
+
+  it('fails on a database a newer version migrated, which serve and migrate refuse', async () => {
+    const ahead = await DIALECTS[0]!.openTestDatabase({ migrate: true });
+    try {
+      await sql`insert into kysely_migration (name, timestamp) values ('2099-01-01T0000-newer', '2099-01-01T00:00:00.000Z')`.execute(ahead.db);
+      const result = await doctor(environment({}, provider.issuer, ahead.url));
+      expect(lines(result.stdout)[2]).toBe(
+        'fail  migrations: the database was migrated by a newer version of tokenkeeper: it has a migration this version does not have (2099-01-01T0000-newer); run that version or a newer one, or restore a backup taken before the upgrade',
+      );
+      expect(result.code).toBe(1);
+    } finally {
+      await ahead.close();
     }
   });
 

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCaptured } from './support/cli.js';
@@ -229,6 +230,23 @@ describeEachDialect('tokenkeeper tokens', (dialect) => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(`tokenkeeper tokens ${action}: no token with id "no-such-token" (see \`tokenkeeper tokens list\`).\n`);
+  });
+
+  it('on a database a newer version migrated every command refuses, saying so, and touches nothing', async () => {
+    const ahead = await dialect.openTestDatabase({ migrate: true });
+    try {
+      await sql`insert into kysely_migration (name, timestamp) values ('2099-01-01T0000-newer', '2099-01-01T00:00:00.000Z')`.execute(ahead.db);
+      for (const args of [['list'], ['refresh', 'x'], ['revoke', 'x']]) {
+        const result = await tokensCli(args, { ...env, DATABASE_URL: ahead.url });
+        expect(result.code).toBe(1);
+        expect(result.stdout).toBe('');
+        expect(result.stderr).toBe(
+          `tokenkeeper tokens ${args[0]}: the database was migrated by a newer version of tokenkeeper: it has a migration this version does not have (2099-01-01T0000-newer); run that version or a newer one, or restore a backup taken before the upgrade\n`,
+        );
+      }
+    } finally {
+      await ahead.close();
+    }
   });
 
   it('with pending migrations every command says to run `tokenkeeper migrate`, and migrates nothing', async () => {

@@ -2,7 +2,7 @@ import { CommandFailure, parseOrReportUsage, strictParse, UsageError } from './a
 import { ConfigError } from '../config/config-error.js';
 import { writeAuditEvent } from '../db/audit.repository.js';
 import { isUniqueViolation, openDatabase, type Database } from '../db/database.js';
-import { pendingMigrations } from '../db/migrate.js';
+import { pendingMigrations, refuseNewerSchema } from '../db/migrate.js';
 import { deleteSessionsForUser } from '../db/session.repository.js';
 import { createUser, findUserByUsername, setPassword, setUserFlags, updateUserProfile, type User } from '../db/user.repository.js';
 import { hashPassword, passwordProblem } from '../server/admin/auth/passwords.js';
@@ -157,6 +157,7 @@ function checkNonInteractiveArguments(parsed: CreateSuperuserArguments, io: Crea
 }
 
 async function requireMigrated(database: Database): Promise<void> {
+  await refuseNewerSchema(database);
   const pending = await pendingMigrations(database);
   if (pending.length === 0) return;
   const what = pending.length === 1 ? `a pending migration (${pending[0]})` : `${pending.length} pending migrations (${pending.join(', ')})`;

@@ -5,7 +5,7 @@ import { createOutboundFetch } from '../client/outbound-fetch.js';
 import { ProviderRegistry, type RegisteredProvider } from '../client/provider-registry.js';
 import { DEV_PROVIDER_NAME, type AppConfig } from '../config/config.js';
 import { describePostgresUrl, openDatabase, parseDatabaseUrl, type Database } from '../db/database.js';
-import { knownMigrations, pendingMigrations } from '../db/migrate.js';
+import { knownMigrations, NewerSchemaError, pendingMigrations, unknownMigrations } from '../db/migrate.js';
 import { parseEncryptionKeys, TokenCipher } from '../db/token-cipher.js';
 import { sampleTokenKeys } from '../db/token-key-sample.js';
 import { redirectUri } from '../server/urls.js';
@@ -63,7 +63,11 @@ export async function checkDatabase(config: AppConfig, cwd: string, report: Repo
     report({ status: 'ok', check: 'database', detail: `${where} answers` });
     const known = knownMigrations();
     const pending = await pendingMigrations(database);
-    if (pending.length > 0) {
+    const unknown = await unknownMigrations(database);
+    if (unknown.length > 0) {
+      // serve and migrate refuse this database: it is no deployment of this version.
+      report({ status: 'fail', check: 'migrations', detail: new NewerSchemaError(unknown).message });
+    } else if (pending.length > 0) {
       report({
         status: 'fail',
         check: 'migrations',

@@ -2,7 +2,7 @@ import { asksForHelp, parseOrReportUsage, strictParse, UsageError } from './argu
 import { ConfigError } from '../config/config-error.js';
 import { openDatabase } from '../db/database.js';
 import { countRowsToRotate, rotateEncryptionKeys, type TableRotation } from '../db/key-rotation.js';
-import { pendingMigrations } from '../db/migrate.js';
+import { pendingMigrations, refuseNewerSchema } from '../db/migrate.js';
 import { generateEncryptionKey, parseEncryptionKeys, TokenCipher } from '../db/token-cipher.js';
 import { processIo, type CommandIo } from './command-io.js';
 import { configFromEnvironment } from './load-config.js';
@@ -83,6 +83,7 @@ async function rotate(batchSize: number, io: CommandIo): Promise<number> {
   try {
     const database = await openDatabase(config.databaseUrl);
     try {
+      await refuseNewerSchema(database);
       const pending = await pendingMigrations(database);
       if (pending.length > 0) {
         io.stderr.write(`tokenkeeper keys rotate: the database has ${pending.length} pending migration(s); run \`tokenkeeper migrate\` first.\n`);

@@ -1,4 +1,4 @@
-import { type Migration, type MigrationResultSet, Migrator } from 'kysely';
+import { type Migration, type MigrationResultSet, Migrator, sql } from 'kysely';
 import type { Database, Dialect } from './database.js';
 import * as initial from './migrations/2026-11-28T0000-initial.js';
 import { adminSearchIndexes } from './migrations/2026-11-28T0100-admin-search.js';
@@ -52,6 +52,7 @@ function createMigrator(database: Database): Migrator {
  * console.log(applied.length > 0 ? `applied ${applied.join(', ')}` : 'up to date');
  */
 export async function migrateToLatest(database: Database): Promise<{ applied: string[] }> {
+  await refuseNewerSchema(database);
   const result = await createMigrator(database).migrateToLatest();
   return { applied: namesOrThrow(result, 'Up') };
 }
@@ -76,6 +77,38 @@ export async function pendingMigrations(database: Database): Promise<string[]> {
   } catch (error) {
     throw new Error(`Could not read the migration state: ${messageOf(error)}`, { cause: error });
   }
+}
+
+/** Kysely's Migrator records each applied migration here (its default table name). */
+const MIGRATION_TABLE = 'kysely_migration';
+
+/**
+ * Migrations the database has applied that this build does not have, oldest
+ * first: a newer version of tokenkeeper migrated it. Kysely's own check only
+ * runs inside a migration, and calls them "corrupted migrations".
+ */
+export async function unknownMigrations(database: Database): Promise<string[]> {
+  // Looked up as Kysely's Migrator does: a database nothing migrated yet has no such table.
+  const tables = await database.db.introspection.getTables({ withInternalKyselyTables: true });
+  if (!tables.some((table) => table.name === MIGRATION_TABLE)) return [];
+  const { rows } = await sql<{ name: string }>`select name from ${sql.table(MIGRATION_TABLE)} order by name`.execute(database.db);
+  const known = new Set(knownMigrations());
+  return rows.map((row) => row.name).filter((name) => !known.has(name));
+}
+
+/** The database was migrated by a newer version: this one must not read or write it, nor migrate it. */
+export class NewerSchemaError extends Error {
+  override readonly name = 'NewerSchemaError';
+  constructor(readonly unknown: readonly string[]) {
+    const what = unknown.length === 1 ? `a migration this version does not have (${unknown[0]})` : `${unknown.length} migrations this version does not have (${unknown.join(', ')})`;
+    super(`the database was migrated by a newer version of tokenkeeper: it has ${what}; run that version or a newer one, or restore a backup taken before the upgrade`);
+  }
+}
+
+/** Throws NewerSchemaError when the database has migrations this build does not know. */
+export async function refuseNewerSchema(database: Database): Promise<void> {
+  const unknown = await unknownMigrations(database);
+  if (unknown.length > 0) throw new NewerSchemaError(unknown);
 }
 
 /** Every migration known to this build, oldest first. */

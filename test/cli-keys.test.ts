@@ -178,3 +178,77 @@ describeEachDialect('keys rotate', (dialect) => {
     for (const row of after.filter((r) => r.id !== victim!.id)) expect(keyIdIn(row.access_token)).toBe(keyIdOf(thirdKey));
   });
 });
+
+describeEachDialect('keys rotate, interrupted', (dialect) => {
+  let database: TestDatabase;
+  const oldKey = generateEncryptionKey();
+  const newKey = generateEncryptionKey();
+  const env = testAppEnv({ baseUrl: APP_ORIGIN, databaseUrl: '', issuer: 'http://127.0.0.1:9', env: { TOKEN_ENCRYPTION_KEYS: `${newKey},${oldKey}` } });
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase({ migrate: true });
+    env.DATABASE_URL = database.url;
+    const old = new TokenCipher(parseEncryptionKeys(oldKey));
+    for (const n of [1, 2, 3]) {
+      const userId = `user-${n}`;
+      await database.db.insertInto('users').values({ id: userId, username: `user${n}`, email: `user${n}@example.test`, name: `User ${n}`, date_joined: 1 }).execute();
+      await database.db
+        .insertInto('tokens')
+        .values({
+          id: `token-${n}`,
+          user_id: userId,
+          provider: 'toolkit',
+          token_type: 'Bearer',
+          scope: null,
+          access_token: old.encrypt(`access-${n}`, tokenAssociatedData(userId, 'toolkit', 'access_token')),
+          refresh_token: null,
+          id_token: null,
+          expires_at: null,
+          last_error: null,
+          created_at: 1,
+          updated_at: 1,
+          last_refreshed_at: null,
+        })
+        .execute();
+    }
+  });
+  afterAll(() => database?.close());
+
+  it('Ctrl-C stops it between two rows: it says how far it got and to run it again (exit 1); the next run finishes', async () => {
+    let seconds = 1_800_000_000;
+    let interrupted = false;
+    const listeners = process.listenerCount('SIGINT');
+    const result = await runCaptured(
+      (args, io) =>
+        runKeys(args, {
+          ...io,
+          stderr: {
+            write: (text: string) => {
+              // The first progress line, after the first row: as if Ctrl-C were pressed then. A signal's
+              // listeners run in a turn of the event loop of their own, not in the middle of this write.
+              if (!interrupted && text.startsWith('keys rotate: tokens:')) {
+                interrupted = true;
+                setImmediate(() => process.emit('SIGINT', 'SIGINT'));
+              }
+              return io.stderr.write(text);
+            },
+          },
+        }),
+      ['rotate', '--batch-size', '1'],
+      { env, cwd, now: () => (seconds += 10) },
+    );
+    expect(interrupted).toBe(true);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('Tokens: 1 checked, 1 re-encrypted, 0 already current, 0 failed.');
+    expect(result.stdout).not.toContain('older keys can be removed');
+    expect(result.stderr).toMatch(/^keys rotate: tokens: 1 \/ 3 rows \(33%\)/m);
+    expect(result.stderr).toContain('tokenkeeper keys rotate: interrupted (SIGINT)');
+    expect(process.listenerCount('SIGINT')).toBe(listeners);
+    const keyIds = (await database.db.selectFrom('tokens').select('access_token').orderBy('id').execute()).map((row) => keyIdIn(row.access_token));
+    expect(keyIds).toEqual([keyIdOf(newKey), keyIdOf(oldKey), keyIdOf(oldKey)]);
+
+    const again = await keysCli(['rotate'], env);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('Tokens: 3 checked, 2 re-encrypted, 1 already current, 0 failed.');
+  });
+});

@@ -95,15 +95,32 @@ async function rotate(batchSize: number, io: CommandIo): Promise<number> {
         tokens: createProgress({ output: io.stderr, label: 'keys rotate: tokens', unit: 'rows', ...(io.now ? clock : {}) }),
         login_transactions: createProgress({ output: io.stderr, label: 'keys rotate: sign-ins in progress', unit: 'rows', ...(io.now ? clock : {}) }),
       };
-      const result = await rotateEncryptionKeys(database.db, cipher, {
-        batchSize,
-        now: now(),
-        // Rows added since the count make `checked` pass the total: the total grows with it.
-        onBatch: (table, rotation) => progress[table].update(rotation.checked, Math.max(total[table], rotation.checked)),
-      });
+      // Ctrl-C (or a SIGTERM) stops it between two rows, and it reports what it did: killed outright, it said nothing.
+      const interruption = new AbortController();
+      let signalName = '';
+      const interrupt = (signal: NodeJS.Signals) => {
+        signalName = signal;
+        interruption.abort();
+      };
+      process.once('SIGINT', interrupt);
+      process.once('SIGTERM', interrupt);
+      let result: Awaited<ReturnType<typeof rotateEncryptionKeys>>;
+      try {
+        result = await rotateEncryptionKeys(database.db, cipher, {
+          batchSize,
+          now: now(),
+          signal: interruption.signal,
+          // Rows added since the count make `checked` pass the total: the total grows with it.
+          onBatch: (table, rotation) => progress[table].update(rotation.checked, Math.max(total[table], rotation.checked)),
+        });
+      } finally {
+        process.off('SIGINT', interrupt);
+        process.off('SIGTERM', interrupt);
+      }
       // At the end every row there is was checked (rows deleted meanwhile were counted but not seen).
-      progress.tokens.finish(result.tokens.checked, result.tokens.checked);
-      progress.login_transactions.finish(result.loginTransactions.checked, result.loginTransactions.checked);
+      const finish = (rotation: TableRotation, counted: number) => (result.interrupted ? Math.max(counted, rotation.checked) : rotation.checked);
+      progress.tokens.finish(result.tokens.checked, finish(result.tokens, total.tokens));
+      progress.login_transactions.finish(result.loginTransactions.checked, finish(result.loginTransactions, total.login_transactions));
       io.stdout.write(`Newest key: ${result.keyId} (${keys.length} key${keys.length === 1 ? '' : 's'} configured).\n`);
       io.stdout.write(`Tokens: ${describe(result.tokens)}.\n`);
       io.stdout.write(`Sign-ins in progress: ${describe(result.loginTransactions)}.\n`);
@@ -116,13 +133,18 @@ async function rotate(batchSize: number, io: CommandIo): Promise<number> {
       if (changed > 0) {
         io.stderr.write(`tokenkeeper keys rotate: ${changed} row(s) kept changing while being rotated; run \`tokenkeeper keys rotate\` again.\n`);
       }
+      if (result.interrupted) {
+        io.stderr.write(
+          `tokenkeeper keys rotate: interrupted (${signalName}) before every row was checked: the rows not reached are as they were; run \`tokenkeeper keys rotate\` again.\n`,
+        );
+      }
       if (failed.length > 0) {
         io.stderr.write(
           `tokenkeeper keys rotate: ${failed.length} row(s) could not be decrypted with the configured keys; keep the old keys until they are dealt with (sign-ins in progress expire within minutes).\n`,
         );
         return 1;
       }
-      if (changed > 0) return 1;
+      if (changed > 0 || result.interrupted) return 1;
       io.stdout.write('Every stored value is encrypted with the newest key: older keys can be removed from TOKEN_ENCRYPTION_KEYS.\n');
       return 0;
     } finally {

@@ -28,6 +28,8 @@ export interface KeyRotationResult {
   tokens: TableRotation;
   /** Pending sign-ins (their PKCE code_verifier); expired ones are skipped, housekeeping deletes them. */
   loginTransactions: TableRotation;
+  /** `signal` stopped it before every row was checked: run it again. */
+  interrupted: boolean;
 }
 
 export interface KeyRotationOptions {
@@ -37,6 +39,8 @@ export interface KeyRotationOptions {
   now: number;
   /** Called after each batch, e.g. to print progress. */
   onBatch?: (table: 'tokens' | 'login_transactions', result: TableRotation) => void;
+  /** Stops the rotation before its next row (Ctrl-C; watched between batches): every row is either rewritten whole or as it was. */
+  signal?: AbortSignal;
 }
 
 /** How many rows a rotation will check, for its progress: every token, and the sign-ins in progress not yet expired. */
@@ -69,20 +73,27 @@ export async function rotateEncryptionKeys(
   const batchSize = options.batchSize ?? 200;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
 
+  // Once it has stopped a loop, interrupted stays true: a signal after the last row interrupts nothing.
+  let interrupted = false;
+  const stopped = () => (interrupted ||= options.signal?.aborted === true);
   const tokens = emptyRotation();
   let afterId = '';
-  for (;;) {
+  while (!stopped()) {
     const ids = await db.selectFrom('tokens').select('id').where('id', '>', afterId).orderBy('id').limit(batchSize).execute();
     const last = ids.at(-1);
     if (last === undefined) break;
     afterId = last.id;
-    for (const { id } of ids) record(tokens, await rotateTokenRow(db, cipher, id), id);
+    for (const { id } of ids) {
+      if (stopped()) break;
+      record(tokens, await rotateTokenRow(db, cipher, id), id);
+    }
     options.onBatch?.('tokens', tokens);
+    await betweenBatches(options.signal);
   }
 
   const loginTransactions = emptyRotation();
   let afterState = '';
-  for (;;) {
+  while (!stopped()) {
     const states = await db
       .selectFrom('login_transactions')
       .select('state')
@@ -94,11 +105,25 @@ export async function rotateEncryptionKeys(
     const last = states.at(-1);
     if (last === undefined) break;
     afterState = last.state;
-    for (const { state } of states) record(loginTransactions, await rotateLoginTransactionRow(db, cipher, state), loginTransactionLabel(state));
+    for (const { state } of states) {
+      if (stopped()) break;
+      record(loginTransactions, await rotateLoginTransactionRow(db, cipher, state), loginTransactionLabel(state));
+    }
     options.onBatch?.('login_transactions', loginTransactions);
+    await betweenBatches(options.signal);
   }
 
-  return { keyId: cipher.currentKeyId, tokens, loginTransactions };
+  return { keyId: cipher.currentKeyId, tokens, loginTransactions, interrupted };
+}
+
+/**
+ * On SQLite (better-sqlite3, synchronous) every query resolves at once, so a
+ * rotation never leaves the microtask queue and a signal's handler would run
+ * only after the last row: with a signal to watch, each batch ends with a
+ * turn of the event loop.
+ */
+function betweenBatches(signal: AbortSignal | undefined): Promise<void> | undefined {
+  return signal && new Promise((resolve) => setImmediate(resolve));
 }
 
 /**

@@ -9,6 +9,7 @@ import { runTokens } from '../src/cli/tokens.command.js';
 import type { Environment } from '../src/config/env-file.js';
 import { openDatabase } from '../src/db/database.js';
 import { knownMigrations, pendingMigrations } from '../src/db/migrate.js';
+import { encryptionKeyId, generateEncryptionKey, parseEncryptionKeys, TokenCipher, tokenAssociatedData } from '../src/db/token-cipher.js';
 import { describeEachDialect } from './support/postgres.js';
 import { signedInUser } from './support/signed-in.js';
 import { APP_ORIGIN, CLIENT_ID, CLIENT_SECRET, startTestApp, testAppEnv, type TestApp } from './support/test-app.js';
@@ -223,6 +224,29 @@ describeEachDialect('tokenkeeper tokens', (dialect) => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`^Deleted token ${id} \\(bob, toolkit\\) locally; Toolkit did not confirm the revocation: .+\\.\\n$`));
     expect(await app().runtime.tokenStore.findTokenSummaryById(id)).toBeUndefined();
+  });
+
+  it.each(['refresh', 'revoke'])('%s of a token no configured key decrypts says which key it needs and what else helps, and changes nothing', async (action) => {
+    const bob = await signedInUser(app(), 'bob');
+    const id = await tokenIdOf(bob.userId);
+    const lostKey = generateEncryptionKey();
+    const lost = new TokenCipher(parseEncryptionKeys(lostKey));
+    await database()
+      .db.updateTable('tokens')
+      .set({ access_token: lost.encrypt('lost-access', tokenAssociatedData(bob.userId, 'toolkit', 'access_token')) })
+      .where('id', '=', id)
+      .execute();
+    const before = await database().db.selectFrom('tokens').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const revocations = app().provider.stats.revocations;
+
+    const result = await tokensCli([action, id], env);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      `tokenkeeper tokens ${action}: token ${id} (bob, toolkit) cannot be read: value was encrypted with key ${encryptionKeyId(Buffer.from(lostKey, 'base64'))}, which is not among the configured encryption keys; nothing was sent to Toolkit or changed here (put that key back in TOKEN_ENCRYPTION_KEYS, or bob signs in with Toolkit again, which replaces it).\n`,
+    );
+    expect(await database().db.selectFrom('tokens').selectAll().where('id', '=', id).executeTakeFirst()).toEqual(before);
+    expect(app().provider.stats.revocations).toBe(revocations);
   });
 
   it.each(['refresh', 'revoke'])('%s of an unknown id exits 1 with a clear message', async (action) => {

@@ -2,6 +2,7 @@ import { asksForHelp, CommandFailure, parseOrReportUsage, strictParse, UsageErro
 import { ReauthRequiredError, TokenkeeperError } from '../client/errors.js';
 import type { AppConfig } from '../config/config.js';
 import type { Database } from '../db/database.js';
+import { TokenDecryptionError } from '../db/token-cipher.js';
 import type { TokenStatus, TokenSummary } from '../db/token-store.js';
 import { findUserById } from '../db/user.repository.js';
 import type { Tokenkeeper } from '../core/tokenkeeper.js';
@@ -136,13 +137,28 @@ async function findTokenOrFail(services: Tokenkeeper, id: string): Promise<Found
   return { summary, owner: `${username}, ${summary.provider}`, username };
 }
 
+/**
+ * A token whose values no configured key decrypts (its key was removed from
+ * TOKEN_ENCRYPTION_KEYS) can be neither refreshed nor revoked: its provider
+ * is never sent it, and the row stays for that key to come back or for its
+ * user's next sign-in, which replaces it.
+ */
+function unreadable(error: TokenDecryptionError, found: FoundToken, displayName: string): CommandFailure {
+  return new CommandFailure(
+    `token ${found.summary.id} (${found.owner}) cannot be read: ${error.message}; nothing was sent to ${displayName} or changed here (put that key back in TOKEN_ENCRYPTION_KEYS, or ${found.username} signs in with ${displayName} again, which replaces it).`,
+    { cause: error },
+  );
+}
+
 async function refreshToken(services: Tokenkeeper, config: AppConfig, id: string, io: CommandIo, now: number): Promise<void> {
-  const { summary, owner, username } = await findTokenOrFail(services, id);
+  const found = await findTokenOrFail(services, id);
+  const { summary, owner, username } = found;
   const displayName = services.registry.get(summary.provider).settings.displayName;
   let expiresAt: number | null;
   try {
     ({ expiresAt } = await services.tokens.refresh(summary.userId, summary.provider, { force: true }));
   } catch (error) {
+    if (error instanceof TokenDecryptionError) throw unreadable(error, found, displayName);
     if (error instanceof ReauthRequiredError) {
       throw new CommandFailure(`token ${id} (${owner}) needs re-auth: ${username} must sign in with ${displayName} again.`, { cause: error });
     }
@@ -161,9 +177,12 @@ async function refreshToken(services: Tokenkeeper, config: AppConfig, id: string
 }
 
 async function revokeToken(services: Tokenkeeper, id: string, io: CommandIo): Promise<void> {
-  const { summary, owner } = await findTokenOrFail(services, id);
+  const found = await findTokenOrFail(services, id);
+  const { summary, owner } = found;
   const displayName = services.registry.get(summary.provider).settings.displayName;
-  const result = await services.tokens.revoke(summary.userId, summary.provider);
+  const result = await services.tokens.revoke(summary.userId, summary.provider).catch((error: unknown) => {
+    throw error instanceof TokenDecryptionError ? unreadable(error, found, displayName) : error;
+  });
   io.stdout.write(
     result.revokedAtProvider
       ? `Revoked token ${id} (${owner}): ${displayName} confirmed the revocation; the stored tokens are deleted.\n`

@@ -43,6 +43,32 @@ describe('tokenkeeper as a process', () => {
     expect(readdirSync(empty)).toEqual([]);
   });
 
+  it('serve on a PORT already taken says so and exits 1, stopping the dev provider it had started', { timeout: 60_000 }, async () => {
+    await ensureBuilt();
+    const cwd = mkdtempSync(join(folder, 'taken-'));
+    const taken = createServer(() => {});
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const devProviderPort = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    try {
+      const env = { PATH: process.env.PATH, PORT: String((taken.address() as AddressInfo).port), DEV_PROVIDER_PORT: String(devProviderPort), LOG_LEVEL: 'warn' };
+      const child = spawn(process.execPath, [BIN, 'serve'], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+      const code = await Promise.race([exited, new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 20_000))]);
+      if (code === 'still running') child.kill('SIGKILL');
+      expect(code).toBe(1);
+      expect(stderr).toContain(`tokenkeeper serve: listen EADDRINUSE: address already in use 127.0.0.1:${(taken.address() as AddressInfo).port}`);
+    } finally {
+      taken.close();
+    }
+  });
+
   it('output piped to a reader that stops after the first line (doctor | head -1): no EPIPE error, no stack trace', { timeout: 60_000 }, async () => {
     await ensureBuilt();
     const cwd = mkdtempSync(join(folder, 'pipe-'));

@@ -15,7 +15,13 @@ export async function runServe(_args: string[]): Promise<number> {
   });
   for (const warning of configWarnings(config, environmentWithDotEnv(process.cwd(), process.env))) logger.warn(warning);
   const runtime = await createRuntime({ config, logger });
-  await runtime.app.listen({ port: config.port, host: config.host });
+  try {
+    await runtime.app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    // PORT taken (EADDRINUSE): what already runs (the dev provider, the metrics port, the jobs) would keep the process alive.
+    await runtime.close();
+    throw error;
+  }
   logger.info({ url: config.baseUrl.origin, providers: runtime.registry.names }, 'Tokenkeeper is running');
   const banner = [`\n  Tokenkeeper is running at ${config.baseUrl.origin}/`];
   if (runtime.devProvider) {

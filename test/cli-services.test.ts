@@ -1,8 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runKeys } from '../src/cli/keys.command.js';
 import { main } from '../src/cli/main.js';
+import { runTokens } from '../src/cli/tokens.command.js';
 import { runServices } from '../src/cli/services.command.js';
 import type { Environment } from '../src/config/env-file.js';
 import { runCaptured } from './support/cli.js';
@@ -56,6 +58,24 @@ describe('services: bad usage', () => {
       console.log = log;
     }
     expect(logged.join('\n')).toContain('services create <name> --permissions <list> [--providers <list>]');
+  });
+});
+
+describe('a SQLite DATABASE_URL naming no file (a typo)', () => {
+  it.each([
+    ['services list', runServices, ['list']],
+    ['tokens list', runTokens, ['list']],
+    ['keys rotate', runKeys, ['rotate']],
+  ] as const)('%s says there is no database there, exits 1, and creates none', async (what, run, args) => {
+    const path = join(cwd, 'tokenkeepr.db');
+    const env = testAppEnv({ baseUrl: APP_ORIGIN, databaseUrl: `sqlite:${path}`, issuer: 'http://127.0.0.1:9' });
+    const result = await runCaptured(run, [...args], { env, cwd });
+    expect(result).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `tokenkeeper ${what}: there is no SQLite database at ${path}: check DATABASE_URL, or create it with \`tokenkeeper migrate\`.\n`,
+    });
+    expect(existsSync(path)).toBe(false);
   });
 });
 

@@ -7,6 +7,7 @@ import { deleteSessionsForUser } from '../db/session.repository.js';
 import { createUser, findUserByUsername, setPassword, setUserFlags, updateUserProfile, type User } from '../db/user.repository.js';
 import { hashPassword, passwordProblem } from '../server/admin/auth/passwords.js';
 import { processIo, type CommandIo } from './command-io.js';
+import { requireExistingDatabase } from './existing-database.js';
 import { configFromEnvironment } from './load-config.js';
 import { InputEndedError, Prompter, readFirstLine } from './prompter.js';
 
@@ -103,6 +104,7 @@ export async function runCreateSuperuser(args: string[], io: CreateSuperuserIo =
   const now = io.now ?? (() => Math.floor(Date.now() / 1000));
   let database: Database | null = null;
   try {
+    requireExistingDatabase(config.databaseUrl, io.cwd);
     database = await openDatabase(config.databaseUrl, {
       onBackgroundError: (error) => io.stderr.write(`tokenkeeper createsuperuser: database connection failed: ${error.message}\n`),
     });

@@ -5,6 +5,7 @@ import { countRowsToRotate, rotateEncryptionKeys, type TableRotation } from '../
 import { pendingMigrations, refuseNewerSchema } from '../db/migrate.js';
 import { generateEncryptionKey, parseEncryptionKeys, TokenCipher } from '../db/token-cipher.js';
 import { processIo, type CommandIo } from './command-io.js';
+import { requireExistingDatabase } from './existing-database.js';
 import { configFromEnvironment } from './load-config.js';
 import { createProgress } from './progress.js';
 
@@ -81,6 +82,7 @@ async function rotate(batchSize: number, io: CommandIo): Promise<number> {
   const keys = parseEncryptionKeys(config.tokenEncryptionKeys);
   const cipher = new TokenCipher(keys);
   try {
+    requireExistingDatabase(config.databaseUrl, io.cwd);
     const database = await openDatabase(config.databaseUrl);
     try {
       await refuseNewerSchema(database);

@@ -8,6 +8,7 @@ import { pendingMigrations, refuseNewerSchema } from '../db/migrate.js';
 import { createLogger } from '../server/logger.js';
 import { CommandFailure } from './arguments.js';
 import type { CommandIo } from './command-io.js';
+import { requireExistingDatabase } from './existing-database.js';
 import { configFromEnvironment } from './load-config.js';
 
 /** The application on the database (checked, never migrated: that is `migrate`'s job). */
@@ -60,6 +61,7 @@ export async function runOnApplication(
   const now = io.now ?? (() => Math.floor(Date.now() / 1000));
   const logger = createLogger(io.env.LOG_LEVEL?.trim() ? config.logLevel : 'warn', { write: (line: string) => io.stderr.write(line) });
   try {
+    requireExistingDatabase(config.databaseUrl, io.cwd);
     const application = await openApplication(config, logger, now);
     let wroteWebhooks = false;
     const stopWatching = application.webhooks.onEnqueued(() => (wroteWebhooks = true));

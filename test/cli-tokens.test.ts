@@ -114,7 +114,11 @@ describeEachDialect('tokenkeeper tokens', (dialect) => {
     expect(listed[0]!.expiresAt).toBeGreaterThan(Math.floor(Date.now() / 1000));
     for (const value of [...(await tokenValues(bob.userId)), ...(await tokenValues(alice.userId))]) expect(result.stdout).not.toContain(value);
 
-    expect(JSON.parse((await tokensCli(['list', '--json', '--limit', '1'], env)).stdout)).toHaveLength(1);
+    const cut = await tokensCli(['list', '--json', '--limit', '1'], env);
+    expect(JSON.parse(cut.stdout)).toHaveLength(1);
+    // A list cut at --limit says so, on stderr (stdout stays the JSON); one that shows every token does not.
+    expect(cut.stderr).toBe('tokenkeeper tokens list: the 1 newest shown; there are more (--limit N shows up to 10000)\n');
+    expect((await tokensCli(['list', '--json', '--limit', '2'], env)).stderr).toBe('');
     expect(JSON.parse((await tokensCli(['list', '--json', '--provider', 'github'], env)).stdout)).toEqual([]);
     expect(JSON.parse((await tokensCli(['list', '--json', '--status', 'needs_reauth'], env)).stdout)).toEqual([]);
   });

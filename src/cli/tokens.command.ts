@@ -12,7 +12,9 @@ import { describeExpiry, formatTokenTable, toTokenListing, type TokenListing } f
 
 export const TOKENS_USAGE = `Usage: tokenkeeper tokens list [--json] [--provider <name>] [--status active|needs_reauth] [--limit N]
        tokenkeeper tokens refresh <id>
-       tokenkeeper tokens revoke <id>`;
+       tokenkeeper tokens revoke <id>
+
+list shows the 100 newest tokens unless --limit N (1 to 10000) says otherwise.`;
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 10_000;
@@ -104,17 +106,23 @@ async function usernamesOf(database: Database, userIds: Iterable<string>): Promi
 
 async function listTokens(services: Tokenkeeper, command: Extract<TokensCommand, { action: 'list' }>, io: CommandIo, now: number): Promise<void> {
   // Summaries: nothing is decrypted to list tokens.
-  const summaries = await services.tokenStore.listTokenSummaries({
-    limit: command.limit,
+  // One more than asked: whether the list stops at --limit or at the last token.
+  const found = await services.tokenStore.listTokenSummaries({
+    limit: command.limit + 1,
     ...(command.provider !== undefined ? { provider: command.provider } : {}),
     ...(command.status !== undefined ? { status: command.status } : {}),
   });
+  const summaries = found.slice(0, command.limit);
   const usernames = await usernamesOf(services.database, summaries.map((s) => s.userId));
   const listings: TokenListing[] = summaries.map((s) => toTokenListing(s, usernames.get(s.userId) ?? null));
   if (command.json) {
     io.stdout.write(`${JSON.stringify(listings, null, 2)}\n`);
   } else {
     io.stdout.write(listings.length === 0 ? 'No tokens.\n' : `${formatTokenTable(listings, now)}\n`);
+  }
+  // stderr, so --json stays JSON: a list cut at --limit (100 unless given) must not pass for every token there is.
+  if (found.length > command.limit) {
+    io.stderr.write(`tokenkeeper tokens list: the ${command.limit} newest shown; there are more (--limit N shows up to ${MAX_LIMIT})\n`);
   }
   // A mistyped --provider lists nothing, like a provider with no tokens: say which it is (stderr, so --json stays JSON).
   // Tokens of a provider no longer configured are still listed under its name, so this is only a hint.

@@ -2,6 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { loadConfig } from '../src/config/config.js';
@@ -75,12 +76,28 @@ describeEachDialect('GET /readyz', (dialect) => {
   });
 
   /** A runtime of its own, on a database of its own, for the tests that break either. */
-  async function ownRuntime(options: { migrate: boolean }) {
-    const own = await dialect.openTestDatabase({ migrate: false });
+  async function ownRuntime(options: { migrate: boolean; database?: Awaited<ReturnType<typeof dialect.openTestDatabase>>; log?: string[] }) {
+    const own = options.database ?? (await dialect.openTestDatabase({ migrate: false }));
     const config = loadConfig(testAppEnv({ baseUrl: 'http://app.test', databaseUrl: own.url, issuer: behindProxy.provider.issuer }), mkdtempSync(join(tmpdir(), 'tokenkeeper-app-')));
-    const runtime = await createRuntime({ config, logger: createLogger('silent', pino.destination('/dev/null')), migrate: options.migrate });
+    const logger = options.log ? createLogger('warn', { write: (line: string) => options.log!.push(line) }) : createLogger('silent', pino.destination('/dev/null'));
+    const runtime = await createRuntime({ config, logger, migrate: options.migrate });
     return { runtime, database: own };
   }
+
+  it('starts and is ready on a database a newer version migrated (a rolling upgrade, a rollback), warning that it is behind', async () => {
+    const ahead = await dialect.openTestDatabase({ migrate: true });
+    await sql`insert into kysely_migration (name, timestamp) values ('2099-01-01T0000-newer', '2099-01-01T00:00:00.000Z')`.execute(ahead.db);
+    const log: string[] = [];
+    const { runtime } = await ownRuntime({ migrate: true, database: ahead, log });
+    try {
+      expect((await readyz(runtime.app)).status).toBe(200);
+      const warning = log.map((line) => JSON.parse(line) as { level: number; msg: string; migrations?: string[] }).find((line) => line.migrations !== undefined);
+      expect(warning).toMatchObject({ level: 40, migrations: ['2099-01-01T0000-newer'], msg: expect.stringMatching(/^the database has a migration this version does not have/) });
+    } finally {
+      await runtime.close();
+      await ahead.close();
+    }
+  });
 
   it('answers 503 not_ready "database_unavailable" when the database does not answer, and so does /healthz', async () => {
     const { runtime, database: own } = await ownRuntime({ migrate: true });

@@ -2,7 +2,7 @@ import { CommandFailure, parseOrReportUsage, strictParse, UsageError } from './a
 import { ConfigError } from '../config/config-error.js';
 import { writeAuditEvent } from '../db/audit.repository.js';
 import { isUniqueViolation, openDatabase, type Database } from '../db/database.js';
-import { pendingMigrations, refuseNewerSchema } from '../db/migrate.js';
+import { newerSchemaWarning, pendingMigrations, unknownMigrations } from '../db/migrate.js';
 import { deleteSessionsForUser } from '../db/session.repository.js';
 import { createUser, findUserByUsername, setPassword, setUserFlags, updateUserProfile, type User } from '../db/user.repository.js';
 import { hashPassword, passwordProblem } from '../server/admin/auth/passwords.js';
@@ -108,7 +108,7 @@ export async function runCreateSuperuser(args: string[], io: CreateSuperuserIo =
     database = await openDatabase(config.databaseUrl, {
       onBackgroundError: (error) => io.stderr.write(`tokenkeeper createsuperuser: database connection failed: ${error.message}\n`),
     });
-    await requireMigrated(database);
+    await requireMigrated(database, io);
     const wanted = interactive(parsed, io) ? await askForSuperuser(database, parsed, io) : await superuserFromArguments(parsed, io);
     const existing = await findUserByUsername(database.db, wanted.username);
     if (existing && !parsed.update) throw alreadyExists(existing);
@@ -158,8 +158,9 @@ function checkNonInteractiveArguments(parsed: CreateSuperuserArguments, io: Crea
   }
 }
 
-async function requireMigrated(database: Database): Promise<void> {
-  await refuseNewerSchema(database);
+async function requireMigrated(database: Database, io: CommandIo): Promise<void> {
+  const newer = await unknownMigrations(database);
+  if (newer.length > 0) io.stderr.write(`tokenkeeper createsuperuser: ${newerSchemaWarning(newer)}\n`);
   const pending = await pendingMigrations(database);
   if (pending.length === 0) return;
   const what = pending.length === 1 ? `a pending migration (${pending[0]})` : `${pending.length} pending migrations (${pending.join(', ')})`;

@@ -5,7 +5,7 @@ import { createOutboundFetch } from '../client/outbound-fetch.js';
 import { ProviderRegistry, type RegisteredProvider } from '../client/provider-registry.js';
 import { DEV_PROVIDER_NAME, type AppConfig } from '../config/config.js';
 import { describePostgresUrl, openDatabase, parseDatabaseUrl, type Database } from '../db/database.js';
-import { knownMigrations, NewerSchemaError, pendingMigrations, unknownMigrations } from '../db/migrate.js';
+import { knownMigrations, newerSchemaWarning, pendingMigrations, unknownMigrations } from '../db/migrate.js';
 import { parseEncryptionKeys, TokenCipher } from '../db/token-cipher.js';
 import { sampleTokenKeys } from '../db/token-key-sample.js';
 import { redirectUri } from '../server/urls.js';
@@ -64,15 +64,15 @@ export async function checkDatabase(config: AppConfig, cwd: string, report: Repo
     const known = knownMigrations();
     const pending = await pendingMigrations(database);
     const unknown = await unknownMigrations(database);
-    if (unknown.length > 0) {
-      // serve and migrate refuse this database: it is no deployment of this version.
-      report({ status: 'fail', check: 'migrations', detail: new NewerSchemaError(unknown).message });
-    } else if (pending.length > 0) {
+    if (pending.length > 0) {
       report({
         status: 'fail',
         check: 'migrations',
         detail: `${pending.length} of ${known.length} pending (${pending.join(', ')}): run \`tokenkeeper migrate\` (serve applies them when it starts)`,
       });
+    } else if (unknown.length > 0) {
+      // Runs (as during a rolling upgrade), but this version is behind the database.
+      report({ status: 'warn', check: 'migrations', detail: `all ${known.length} applied; ${newerSchemaWarning(unknown)}` });
     } else {
       report({ status: 'ok', check: 'migrations', detail: `all ${known.length} applied` });
     }

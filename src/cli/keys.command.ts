@@ -2,7 +2,7 @@ import { asksForHelp, parseOrReportUsage, strictParse, UsageError } from './argu
 import { ConfigError } from '../config/config-error.js';
 import { openDatabase } from '../db/database.js';
 import { countRowsToRotate, rotateEncryptionKeys, type TableRotation } from '../db/key-rotation.js';
-import { pendingMigrations, refuseNewerSchema } from '../db/migrate.js';
+import { newerSchemaWarning, pendingMigrations, unknownMigrations } from '../db/migrate.js';
 import { generateEncryptionKey, parseEncryptionKeys, TokenCipher } from '../db/token-cipher.js';
 import { processIo, type CommandIo } from './command-io.js';
 import { requireExistingDatabase } from './existing-database.js';
@@ -85,7 +85,8 @@ async function rotate(batchSize: number, io: CommandIo): Promise<number> {
     requireExistingDatabase(config.databaseUrl, io.cwd);
     const database = await openDatabase(config.databaseUrl);
     try {
-      await refuseNewerSchema(database);
+      const newer = await unknownMigrations(database);
+      if (newer.length > 0) io.stderr.write(`tokenkeeper keys rotate: ${newerSchemaWarning(newer)}\n`);
       const pending = await pendingMigrations(database);
       if (pending.length > 0) {
         io.stderr.write(`tokenkeeper keys rotate: the database has ${pending.length} pending migration(s); run \`tokenkeeper migrate\` first.\n`);

@@ -1,5 +1,5 @@
 import { describePostgresUrl, openDatabase, parseDatabaseUrl } from '../db/database.js';
-import { migrateToLatest } from '../db/migrate.js';
+import { migrateToLatest, newerSchemaWarning, unknownMigrations } from '../db/migrate.js';
 import { configFromEnvironment } from './load-config.js';
 
 /** `tokenkeeper migrate`: apply pending migrations and say which. */
@@ -11,6 +11,8 @@ export async function runMigrate(_args: string[]): Promise<number> {
   try {
     const { applied } = await migrateToLatest(database);
     console.log(applied.length === 0 ? `${where}: already up to date.` : `${where}: applied ${applied.join(', ')}.`);
+    const newer = await unknownMigrations(database);
+    if (newer.length > 0) console.error(`tokenkeeper migrate: ${newerSchemaWarning(newer)}`);
     return 0;
   } finally {
     await database.close();

@@ -4,7 +4,7 @@ import { ConfigError } from '../config/config-error.js';
 import type { AppConfig } from '../config/config.js';
 import { openTokenkeeper, type Tokenkeeper } from '../core/tokenkeeper.js';
 import { startApplicationWebhookDelivery } from '../core/webhook-delivery.js';
-import { pendingMigrations, refuseNewerSchema } from '../db/migrate.js';
+import { pendingMigrations } from '../db/migrate.js';
 import { createLogger } from '../server/logger.js';
 import { CommandFailure } from './arguments.js';
 import type { CommandIo } from './command-io.js';
@@ -15,7 +15,6 @@ import { configFromEnvironment } from './load-config.js';
 export async function openApplication(config: AppConfig, logger: Logger, now: () => number): Promise<Tokenkeeper> {
   const tokenkeeper = await openTokenkeeper({ config, logger, now });
   try {
-    await refuseNewerSchema(tokenkeeper.database);
     const pending = await pendingMigrations(tokenkeeper.database);
     if (pending.length > 0) {
       const what = pending.length === 1 ? `a pending migration (${pending[0]})` : `${pending.length} pending migrations (${pending.join(', ')})`;

@@ -6,7 +6,7 @@ import type { TokenManager } from '../client/token-manager.js';
 import type { TokenSet as ClientTokenSet } from '../client/token-set.js';
 import type { AppConfig } from '../config/config.js';
 import { openDatabase, type Database } from '../db/database.js';
-import { migrateToLatest } from '../db/migrate.js';
+import { migrateToLatest, newerSchemaWarning, unknownMigrations } from '../db/migrate.js';
 import { parseEncryptionKeys, TokenCipher } from '../db/token-cipher.js';
 import { SqlTokenStore, type TokenSet as DbTokenSet } from '../db/token-store.js';
 import { auditTokenEvents } from './audit-events.js';
@@ -73,6 +73,8 @@ export async function openTokenkeeper<Config extends CoreConfig>(options: OpenTo
       const { applied } = await migrateToLatest(database);
       if (applied.length > 0) logger.info({ applied }, `applied ${applied.length} database migration(s)`);
     }
+    const newer = await unknownMigrations(database);
+    if (newer.length > 0) logger.warn({ migrations: newer }, newerSchemaWarning(newer));
     const cipher = new TokenCipher(parseEncryptionKeys(config.tokenEncryptionKeys));
     const tokenStore = new SqlTokenStore(database.db, cipher);
     const metrics = new TokenkeeperMetrics(config.providers.map((provider) => provider.name));

@@ -52,8 +52,12 @@ function createMigrator(database: Database): Migrator {
  * console.log(applied.length > 0 ? `applied ${applied.join(', ')}` : 'up to date');
  */
 export async function migrateToLatest(database: Database): Promise<{ applied: string[] }> {
-  await refuseNewerSchema(database);
-  const result = await createMigrator(database).migrateToLatest();
+  const migrator = createMigrator(database);
+  // Nothing pending is nothing to do, also on a database a newer version migrated further (see
+  // newerSchemaWarning): Kysely's migrateToLatest would refuse it ("corrupted migrations").
+  const migrations = await migrator.getMigrations();
+  if (migrations.every((migration) => migration.executedAt !== undefined)) return { applied: [] };
+  const result = await migrator.migrateToLatest();
   return { applied: namesOrThrow(result, 'Up') };
 }
 
@@ -96,19 +100,16 @@ export async function unknownMigrations(database: Database): Promise<string[]> {
   return rows.map((row) => row.name).filter((name) => !known.has(name));
 }
 
-/** The database was migrated by a newer version: this one must not read or write it, nor migrate it. */
-export class NewerSchemaError extends Error {
-  override readonly name = 'NewerSchemaError';
-  constructor(readonly unknown: readonly string[]) {
-    const what = unknown.length === 1 ? `a migration this version does not have (${unknown[0]})` : `${unknown.length} migrations this version does not have (${unknown.join(', ')})`;
-    super(`the database was migrated by a newer version of tokenkeeper: it has ${what}; run that version or a newer one, or restore a backup taken before the upgrade`);
-  }
-}
-
-/** Throws NewerSchemaError when the database has migrations this build does not know. */
-export async function refuseNewerSchema(database: Database): Promise<void> {
-  const unknown = await unknownMigrations(database);
-  if (unknown.length > 0) throw new NewerSchemaError(unknown);
+/**
+ * What to say of a database a newer version migrated (`unknown`: its
+ * migrations this build does not have). This version runs on it: each
+ * release's migrations only add to the schema, so the previous release keeps
+ * working beside the new one during a rolling upgrade, restarts, and can be
+ * rolled back to (docs/deploy.md).
+ */
+export function newerSchemaWarning(unknown: readonly string[]): string {
+  const what = unknown.length === 1 ? `a migration this version does not have (${unknown[0]})` : `${unknown.length} migrations this version does not have (${unknown.join(', ')})`;
+  return `the database has ${what}: a newer version of tokenkeeper migrated it. This version runs on it, as during a rolling upgrade or after a rollback; finish the upgrade to run the newer version everywhere.`;
 }
 
 /** Every migration known to this build, oldest first. */

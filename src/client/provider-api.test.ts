@@ -158,6 +158,28 @@ describe('ProviderApi.fetch', () => {
     expect(seen[0]!.headers.authorization).toBe('Bearer at-1');
   });
 
+  it('takes headers as fetch does: a Headers, or name and value pairs, not only an object', async () => {
+    const { api } = setup({ apiHeaders: { accept: 'application/json' } });
+    await api.fetch('u1', 'acme', 'me', { headers: new Headers({ 'X-Trace': 'from-headers', Authorization: 'Basic c2VjcmV0' }) });
+    await api.fetch('u1', 'acme', 'me', { headers: [['X-Trace', 'from-pairs']] });
+    expect(seen.map((request) => [request.headers['x-trace'], request.headers.accept, request.headers.authorization])).toEqual([
+      ['from-headers', 'application/json', 'Bearer at-1'],
+      ['from-pairs', 'application/json', 'Bearer at-1'],
+    ]);
+  });
+
+  it("the caller's signal aborts the call with its reason, as fetch's does: not a provider fault, and not sent again", async () => {
+    const { api } = setup();
+    routes['/api/slow'] = (res) => hanging.push(res);
+    const controller = new AbortController();
+    const call = api.fetch('u1', 'acme', 'slow', { signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    controller.abort(new Error('the page was closed'));
+    await expect(call).rejects.toThrow('the page was closed');
+    expect(seen).toHaveLength(1);
+    await expect(api.fetch('u1', 'acme', 'me', { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
   it('an API that does not answer in time is provider_timeout (504)', async () => {
     const { api } = setup({}, { timeoutSeconds: 0.05 });
     routes['/api/slow'] = (res) => hanging.push(res);

@@ -5,11 +5,18 @@ import { hasProviderApi } from './provider-settings.js';
 import type { TokenManager } from './token-manager.js';
 import type { StoredTokenSet } from './token-store.js';
 
+/** A call to a provider's API, as fetch's `init` takes it (the fields that apply). */
 export interface ProviderApiRequest {
   method?: string;
-  headers?: Record<string, string>;
+  /** An object, a `Headers`, or name and value pairs, as fetch takes them; `Authorization` is always the user's token. */
+  headers?: Record<string, string> | Headers | ReadonlyArray<readonly [string, string]>;
   body?: Uint8Array | string;
+  /** Aborts the call, as fetch's `signal` does (the timeout applies as well): the call rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
+
+/** The request as sent: its headers made an object (see requestHeaders). */
+type SentRequest = Omit<ProviderApiRequest, 'headers'> & { headers?: Record<string, string> };
 
 export type StreamingFetch = (url: string, init: StreamInit) => Promise<Response>;
 
@@ -48,10 +55,12 @@ function isWithin(base: URL, url: URL): boolean {
  * which is the access token's place alone (RFC 6750 §2.1; two would be joined
  * into one value).
  */
-function requestHeaders(defaults: Record<string, string> | undefined, own: Record<string, string> | undefined): Record<string, string> {
+function requestHeaders(defaults: Record<string, string> | undefined, own: ProviderApiRequest['headers']): Record<string, string> {
   const headers: Record<string, string> = { ...defaults };
   if (own) {
-    for (const [name, value] of Object.entries(own)) {
+    // A Headers (or pairs) spread as an object would give no header at all.
+    const entries = own instanceof Headers || Array.isArray(own) ? [...new Headers(own as ConstructorParameters<typeof Headers>[0])] : Object.entries(own);
+    for (const [name, value] of entries) {
       const lower = name.toLowerCase();
       if (lower !== 'authorization') headers[lower] = value;
     }
@@ -159,7 +168,7 @@ export class ProviderApi {
     if (!apiBaseUrl) throw new TokenkeeperError('no_api', `${settings.displayName} named no API origin for this connection; sign in with it again.`);
     const base = this.#base(apiBaseUrl);
     const url = apiUrl(base, path);
-    const sent = settings.apiHeaders || request.headers ? { ...request, headers: requestHeaders(settings.apiHeaders, request.headers) } : request;
+    const sent: SentRequest = settings.apiHeaders || request.headers ? { ...request, headers: requestHeaders(settings.apiHeaders, request.headers) } : (request as SentRequest);
     const first = await this.#send(settings.displayName, base, url, token.accessToken, sent);
     if (first.status !== 401 || !tokens.mayRefreshAfterRejection(userId, provider)) return first;
     await first.body?.cancel().catch(() => {});
@@ -176,7 +185,7 @@ export class ProviderApi {
    * routine race, not a provider fault. (One function, not two: on the hot
    * path every async layer is one more promise.)
    */
-  async #send(displayName: string, base: URL, url: URL, accessToken: string, request: ProviderApiRequest): Promise<Response> {
+  async #send(displayName: string, base: URL, url: URL, accessToken: string, request: SentRequest): Promise<Response> {
     const method = (request.method ?? 'GET').toUpperCase();
     const body = request.body !== undefined && method !== 'GET' && method !== 'HEAD' ? { body: request.body } : {};
     let target = url;
@@ -185,6 +194,7 @@ export class ProviderApi {
     for (;;) {
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(new DOMException('API call timed out', 'TimeoutError')), (this.#options.timeoutSeconds ?? 10) * 1000);
+      const signal = request.signal ? AbortSignal.any([controller.signal, request.signal]) : controller.signal;
       let response: Response;
       try {
         response = await this.#options.fetch(target.toString(), {
@@ -192,9 +202,11 @@ export class ProviderApi {
           // RFC 6750 §2.1: the token goes in the Authorization header only.
           headers: { ...request.headers, authorization: `Bearer ${accessToken}` },
           ...body,
-          signal: controller.signal,
+          signal,
         });
       } catch (error) {
+        // The caller's own abort is theirs, as with fetch: not a provider fault.
+        if (request.signal?.aborted) throw request.signal.reason;
         if (!resent && IDEMPOTENT_METHODS.has(method) && isConnectionReset(error)) {
           resent = true;
           continue;

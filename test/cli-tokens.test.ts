@@ -247,10 +247,38 @@ describeEachDialect('tokenkeeper tokens', (dialect) => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(
-      `tokenkeeper tokens ${action}: token ${id} (bob, toolkit) cannot be read: value was encrypted with key ${encryptionKeyId(Buffer.from(lostKey, 'base64'))}, which is not among the configured encryption keys; nothing was sent to Toolkit or changed here (put that key back in TOKEN_ENCRYPTION_KEYS, or bob signs in with Toolkit again, which replaces it).\n`,
+      `tokenkeeper tokens ${action}: token ${id} (bob, toolkit) cannot be read: value was encrypted with key ${encryptionKeyId(Buffer.from(lostKey, 'base64'))}, which is not among the configured encryption keys; nothing was sent to Toolkit or changed here (put that key back in TOKEN_ENCRYPTION_KEYS, or bob signs in with Toolkit again, which replaces it; \`tokenkeeper tokens revoke ${id} --forget\` deletes it here).\n`,
     );
     expect(await database().db.selectFrom('tokens').selectAll().where('id', '=', id).executeTakeFirst()).toEqual(before);
     expect(app().provider.stats.revocations).toBe(revocations);
+    if (action !== 'revoke') return;
+
+    // Forgotten: deleted here, never sent to the provider, and recorded as a revocation it did not confirm.
+    const forgotten = await tokensCli(['revoke', id, '--forget'], env);
+    expect([forgotten.code, forgotten.stderr]).toEqual([0, '']);
+    expect(forgotten.stdout).toBe(`Deleted token ${id} (bob, toolkit) here, without sending it to Toolkit: it may keep working there until it expires.\n`);
+    expect(await app().runtime.tokenStore.findTokenSummaryById(id)).toBeUndefined();
+    expect(app().provider.stats.revocations).toBe(revocations);
+    const audit = await database().db.selectFrom('audit_log').select(['target_id', 'detail']).where('event', '=', 'token.revoked').execute();
+    expect(audit.find((entry) => entry.target_id === `${bob.userId}:toolkit` && entry.detail?.includes('--forget'))).toBeDefined();
+  });
+
+  it('a token of a provider OAUTH_PROVIDERS no longer lists: refresh and revoke say so and what helps; revoke --forget deletes it', async () => {
+    const alice = await signedInUser(app(), 'alice');
+    const id = await tokenIdOf(alice.userId);
+    await database().db.updateTable('tokens').set({ provider: 'retired' }).where('id', '=', id).execute();
+    for (const [action, done] of [['refresh', 'refreshed'], ['revoke', 'revoked']] as const) {
+      const result = await tokensCli([action, id], env);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(
+        `tokenkeeper tokens ${action}: token ${id} (alice, retired) is of the provider "retired", which OAUTH_PROVIDERS does not list: it cannot be ${done} there. \`tokenkeeper tokens revoke ${id} --forget\` deletes it here.\n`,
+      );
+    }
+    const forgotten = await tokensCli(['revoke', id, '--forget'], env);
+    expect(forgotten.code).toBe(0);
+    expect(forgotten.stdout).toBe(`Deleted token ${id} (alice, retired) here, without sending it to "retired": it may keep working there until it expires.\n`);
+    expect(await app().runtime.tokenStore.findTokenSummaryById(id)).toBeUndefined();
+    expect((await tokensCli(['refresh', id, '--forget'], env)).code).toBe(2);
   });
 
   it.each(['refresh', 'revoke'])('%s of an unknown id exits 1 with a clear message', async (action) => {

@@ -12,9 +12,13 @@ import { describeExpiry, formatTokenTable, toTokenListing, type TokenListing } f
 
 export const TOKENS_USAGE = `Usage: tokenkeeper tokens list [--json] [--provider <name>] [--status active|needs_reauth] [--limit N]
        tokenkeeper tokens refresh <id>
-       tokenkeeper tokens revoke <id>
+       tokenkeeper tokens revoke <id> [--forget]
 
-list shows the 100 newest tokens unless --limit N (1 to 10000) says otherwise.`;
+list shows the 100 newest tokens unless --limit N (1 to 10000) says otherwise.
+revoke --forget deletes the token here without sending it to its provider: for
+a token that cannot be revoked there (its provider is no longer configured, or
+no key in TOKEN_ENCRYPTION_KEYS decrypts it); the provider may honour it until
+it expires.`;
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 10_000;
@@ -23,7 +27,8 @@ const STATUSES: readonly TokenStatus[] = ['active', 'needs_reauth'];
 export type TokensCommand =
   | { action: 'help' }
   | { action: 'list'; json: boolean; provider?: string; status?: TokenStatus; limit: number }
-  | { action: 'refresh' | 'revoke'; id: string };
+  | { action: 'refresh'; id: string }
+  | { action: 'revoke'; id: string; forget: boolean };
 
 /** Parses `tokens …` arguments; throws UsageError on anything it does not know. */
 export function parseTokensArguments(args: readonly string[]): TokensCommand {
@@ -61,9 +66,9 @@ export function parseTokensArguments(args: readonly string[]): TokensCommand {
     }
     case 'refresh':
     case 'revoke': {
-      const { positionals } = strictParse(rest, {}, true);
+      const { values, positionals } = strictParse(rest, subcommand === 'revoke' ? { forget: { type: 'boolean' } } : {}, true);
       if (positionals.length !== 1 || positionals[0] === '') throw new UsageError(`${subcommand} takes exactly one token id (see \`tokenkeeper tokens list\`)`);
-      return { action: subcommand, id: positionals[0]! };
+      return subcommand === 'revoke' ? { action: 'revoke', id: positionals[0]!, forget: values.forget === true } : { action: 'refresh', id: positionals[0]! };
     }
     case undefined:
       throw new UsageError('missing subcommand');
@@ -93,7 +98,7 @@ export async function runTokens(args: string[], io: CommandIo = processIo()): Pr
       case 'refresh':
         return refreshToken(services, config, command.id, io, now());
       case 'revoke':
-        return revokeToken(services, command.id, io);
+        return command.forget ? forgetToken(services, command.id, io) : revokeToken(services, command.id, io);
     }
   });
 }
@@ -153,15 +158,26 @@ async function findTokenOrFail(services: Tokenkeeper, id: string): Promise<Found
  */
 function unreadable(error: TokenDecryptionError, found: FoundToken, displayName: string): CommandFailure {
   return new CommandFailure(
-    `token ${found.summary.id} (${found.owner}) cannot be read: ${error.message}; nothing was sent to ${displayName} or changed here (put that key back in TOKEN_ENCRYPTION_KEYS, or ${found.username} signs in with ${displayName} again, which replaces it).`,
+    `token ${found.summary.id} (${found.owner}) cannot be read: ${error.message}; nothing was sent to ${displayName} or changed here (put that key back in TOKEN_ENCRYPTION_KEYS, or ${found.username} signs in with ${displayName} again, which replaces it; \`tokenkeeper tokens revoke ${found.summary.id} --forget\` deletes it here).`,
     { cause: error },
   );
+}
+
+/** The display name of the token's provider; a provider OAUTH_PROVIDERS no longer lists fails, saying what can be done. */
+function configuredProvider(services: Tokenkeeper, found: FoundToken, done: 'refreshed' | 'revoked'): string {
+  const { summary, owner } = found;
+  if (!services.registry.has(summary.provider)) {
+    throw new CommandFailure(
+      `token ${summary.id} (${owner}) is of the provider "${summary.provider}", which OAUTH_PROVIDERS does not list: it cannot be ${done} there. \`tokenkeeper tokens revoke ${summary.id} --forget\` deletes it here.`,
+    );
+  }
+  return services.registry.get(summary.provider).settings.displayName;
 }
 
 async function refreshToken(services: Tokenkeeper, config: AppConfig, id: string, io: CommandIo, now: number): Promise<void> {
   const found = await findTokenOrFail(services, id);
   const { summary, owner, username } = found;
-  const displayName = services.registry.get(summary.provider).settings.displayName;
+  const displayName = configuredProvider(services, found, 'refreshed');
   let expiresAt: number | null;
   try {
     ({ expiresAt } = await services.tokens.refresh(summary.userId, summary.provider, { force: true }));
@@ -187,7 +203,7 @@ async function refreshToken(services: Tokenkeeper, config: AppConfig, id: string
 async function revokeToken(services: Tokenkeeper, id: string, io: CommandIo): Promise<void> {
   const found = await findTokenOrFail(services, id);
   const { summary, owner } = found;
-  const displayName = services.registry.get(summary.provider).settings.displayName;
+  const displayName = configuredProvider(services, found, 'revoked');
   const result = await services.tokens.revoke(summary.userId, summary.provider).catch((error: unknown) => {
     throw error instanceof TokenDecryptionError ? unreadable(error, found, displayName) : error;
   });
@@ -196,4 +212,23 @@ async function revokeToken(services: Tokenkeeper, id: string, io: CommandIo): Pr
       ? `Revoked token ${id} (${owner}): ${displayName} confirmed the revocation; the stored tokens are deleted.\n`
       : `Deleted token ${id} (${owner}) locally; ${displayName} did not confirm the revocation: ${(result.error ?? 'no reason given').replace(/\.$/, '')}.\n`,
   );
+}
+
+/**
+ * Deletes the token here without sending it to its provider, for one that
+ * cannot be revoked there; recorded as a revocation the provider did not
+ * confirm (audit log, connection.revoked webhook).
+ */
+async function forgetToken(services: Tokenkeeper, id: string, io: CommandIo): Promise<void> {
+  const { summary, owner } = await findTokenOrFail(services, id);
+  await services.tokenStore.deleteToken(summary.userId, summary.provider);
+  const where = services.registry.has(summary.provider) ? services.registry.get(summary.provider).settings.displayName : `"${summary.provider}"`;
+  await services.tokens.emit({
+    type: 'token.revoked',
+    userId: summary.userId,
+    provider: summary.provider,
+    revokedAtProvider: false,
+    revocationError: 'deleted here only (tokens revoke --forget): not sent to the provider',
+  });
+  io.stdout.write(`Deleted token ${id} (${owner}) here, without sending it to ${where}: it may keep working there until it expires.\n`);
 }

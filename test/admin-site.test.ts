@@ -1,6 +1,7 @@
 import * as oidc from 'openid-client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeAuditEvent } from '../src/db/audit.repository.js';
+import { generateEncryptionKey, parseEncryptionKeys, TokenCipher, tokenAssociatedData } from '../src/db/token-cipher.js';
 import { createUser, deleteUser, findUserById, setUserFlags } from '../src/db/user.repository.js';
 import { DIALECTS, describeEachDialect } from './support/postgres.js';
 import { expireStoredAccessToken, signedInUser, type SignedInUser } from './support/signed-in.js';
@@ -144,6 +145,41 @@ describeEachDialect('the admin site', (dialect) => {
         { event: 'admin.tokens.revoke', actor_user_id: staff.userId },
       ]),
     );
+  });
+
+  it('a token that cannot be sent to its provider (its key is gone, its provider no longer configured): Revoke says why in words, and “Delete here only” deletes it, audited', async () => {
+    const owner = await signedInUser(app(), 'mallory');
+    const [summary] = await app().runtime.tokenStore.listTokenSummariesForUser(owner.userId);
+    const lost = new TokenCipher(parseEncryptionKeys(generateEncryptionKey()));
+    await database().db.updateTable('tokens').set({ access_token: lost.encrypt('x', tokenAssociatedData(owner.userId, 'toolkit', 'access_token')) }).where('id', '=', summary!.id).execute();
+    expect((await get(`/admin/tokens/${summary!.id}`, staff.cookie)).statusCode).toBe(200);
+    const refused = await postConfirmed(`/admin/tokens/${summary!.id}/revoke`, staff);
+    expect(refused.statusCode).toBe(303);
+    const page = await get(refused.headers.location as string, staff.cookie);
+    expect(page.body).toContain('This token cannot be read: value was encrypted with key');
+    expect(page.body).toContain('use “Delete here only”');
+
+    const asked = await post(`/admin/tokens/${summary!.id}/forget`, staff);
+    expect(asked.body).toContain('will be deleted here without being sent to toolkit');
+    const revocations = app().provider.stats.revocations;
+    const deleted = await postConfirmed(`/admin/tokens/${summary!.id}/forget`, staff);
+    expect(deleted.statusCode).toBe(303);
+    expect(await app().runtime.tokenStore.findTokenSummaryById(summary!.id)).toBeUndefined();
+    expect(app().provider.stats.revocations).toBe(revocations);
+    const audit = await database().db.selectFrom('audit_log').select(['event', 'detail']).where('target_id', 'in', [summary!.id, `${owner.userId}:toolkit`]).execute();
+    expect(audit.map((entry) => entry.event)).toEqual(expect.arrayContaining(['admin.tokens.revoke_failed', 'admin.tokens.forget', 'token.revoked']));
+
+    // A provider OAUTH_PROVIDERS no longer lists: Refresh and Revoke are refused, saying why.
+    await signedInUser(app(), 'mallory');
+    const [again] = await app().runtime.tokenStore.listTokenSummariesForUser(owner.userId);
+    await database().db.updateTable('tokens').set({ provider: 'retired' }).where('id', '=', again!.id).execute();
+    expect((await get(`/admin/tokens/${again!.id}`, staff.cookie)).statusCode).toBe(200);
+    for (const action of ['refresh', 'revoke']) {
+      const answer = await postConfirmed(`/admin/tokens/${again!.id}/${action}`, staff);
+      expect(answer.body, action).toContain('retired is no longer configured (OAUTH_PROVIDERS): this token cannot be sent to it.');
+    }
+    expect((await postConfirmed(`/admin/tokens/${again!.id}/forget`, staff)).statusCode).toBe(303);
+    expect(await app().runtime.tokenStore.findTokenSummaryById(again!.id)).toBeUndefined();
   });
 
   it('a dangerous action asks first, without JavaScript: the first post answers a page saying what will happen; only the confirmed post acts, and is audited once', async () => {

@@ -1,6 +1,8 @@
 import { findTokenForAdmin, listTokensForAdmin, type AdminTokenRow } from '../../../db/admin-lists.js';
 import { absoluteTime, relativeTime } from '../../views/format.js';
 import { html } from '../../views/html.js';
+import { TokenkeeperError } from '../../../client/errors.js';
+import { TokenDecryptionError } from '../../../db/token-cipher.js';
 import type { AdminContext, AdminResource } from '../resource.js';
 
 function expiry(token: AdminTokenRow, context: AdminContext) {
@@ -11,6 +13,20 @@ function expiry(token: AdminTokenRow, context: AdminContext) {
 }
 
 const when = (at: number | null, context: AdminContext) => (at === null ? 'never' : html`<span title="${absoluteTime(at)}">${relativeTime(at, context.now)}</span>`);
+
+/** Why a token of a provider no longer configured can be neither refreshed nor revoked there. */
+const notConfigured = (token: AdminTokenRow) =>
+  `${token.provider} is no longer configured (OAUTH_PROVIDERS): this token cannot be sent to it. “Delete here only” deletes it.`;
+
+/** Runs `work` on the token's values; one that no configured key decrypts is refused in words (else a 500). */
+async function readable<T>(token: AdminTokenRow, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof TokenDecryptionError)) throw error;
+    throw new TokenkeeperError('action_not_applicable', `This token cannot be read: ${error.message}. Put that key back in TOKEN_ENCRYPTION_KEYS, or use “Delete here only”.`, { cause: error });
+  }
+}
 
 export const tokensResource: AdminResource<AdminTokenRow> = {
   name: 'tokens',
@@ -78,9 +94,10 @@ export const tokensResource: AdminResource<AdminTokenRow> = {
     {
       name: 'refresh',
       label: 'Refresh now',
-      appliesTo: (token) => token.hasRefreshToken,
+      appliesTo: (token, context) => token.hasRefreshToken && context.deps.registry.has(token.provider),
+      refusal: (token, context) => (context.deps.registry.has(token.provider) ? undefined : notConfigured(token)),
       run: async (token, context) => {
-        const refreshed = await context.deps.tokens.refresh(token.userId, token.provider, { force: true });
+        const refreshed = await readable(token, () => context.deps.tokens.refresh(token.userId, token.provider, { force: true }));
         return refreshed.expiresAt === null ? 'Refreshed.' : `Refreshed: expires ${absoluteTime(refreshed.expiresAt)}.`;
       },
       failure: (error, token) =>
@@ -93,11 +110,32 @@ export const tokensResource: AdminResource<AdminTokenRow> = {
       consequence: (token) =>
         `The ${token.provider} token of ${token.username} will be revoked at ${token.provider} and deleted: ${token.username} is no longer connected to ${token.provider} until they sign in with it again.`,
       superuserOnly: (token, context) => token.ownerIsAdmin && token.userId !== context.admin.id,
+      appliesTo: (token, context) => context.deps.registry.has(token.provider),
+      refusal: (token) => notConfigured(token),
       run: async (token, context) => {
-        const result = await context.deps.tokens.revoke(token.userId, token.provider);
+        const result = await readable(token, () => context.deps.tokens.revoke(token.userId, token.provider));
         return result.revokedAtProvider
           ? `Revoked at ${token.provider} and deleted.`
           : `Deleted; ${token.provider} did not confirm the revocation (${result.error ?? 'unknown reason'}).`;
+      },
+    },
+    {
+      name: 'forget',
+      label: 'Delete here only',
+      dangerous: true,
+      consequence: (token) =>
+        `The ${token.provider} token of ${token.username} will be deleted here without being sent to ${token.provider}, which may honour it until it expires. This is for a token that cannot be revoked there (its provider is no longer configured, or its encryption key is gone); otherwise use Revoke.`,
+      superuserOnly: (token, context) => token.ownerIsAdmin && token.userId !== context.admin.id,
+      run: async (token, context) => {
+        await context.deps.tokenStore.deleteToken(token.userId, token.provider);
+        await context.deps.tokens.emit({
+          type: 'token.revoked',
+          userId: token.userId,
+          provider: token.provider,
+          revokedAtProvider: false,
+          revocationError: 'deleted here only (the admin site): not sent to the provider',
+        });
+        return `Deleted here; nothing was sent to ${token.provider}.`;
       },
     },
   ],

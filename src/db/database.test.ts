@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { describeEachDialect } from '../../test/support/postgres.js';
-import { type Database, isUniqueViolation, newId, openDatabase, parseDatabaseUrl, sqliteReader } from './database.js';
+import { type Database, describePostgresUrl, isUniqueViolation, newId, openDatabase, parseDatabaseUrl, sqliteReader } from './database.js';
 import { encodeId } from './id.js';
 import { createUser } from './user.repository.js';
 
@@ -18,6 +18,14 @@ describe('parseDatabaseUrl', () => {
       connectionString: 'postgres://u:p@db:5432/tk',
     });
     expect(parseDatabaseUrl('postgresql://db/tk').dialect).toBe('postgres');
+  });
+
+  it("takes a Unix socket's folder in host= with credentials and no host, as node-postgres and libpq do; names it in messages", () => {
+    const socket = 'postgres://app:secret@/tk?host=/run/postgresql';
+    expect(parseDatabaseUrl(socket)).toEqual({ dialect: 'postgres', connectionString: socket });
+    expect(describePostgresUrl(socket)).toBe('/run/postgresql/tk');
+    expect(describePostgresUrl('postgres:///tk?host=/run/postgresql&user=app')).toBe('/run/postgresql/tk');
+    expect(describePostgresUrl('postgres://app:secret@db.internal:5432/tk')).toBe('db.internal:5432/tk');
   });
 
   it('refuses anything else, saying what is accepted and not echoing secrets', () => {

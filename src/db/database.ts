@@ -62,7 +62,7 @@ export function parseDatabaseUrl(url: string): DatabaseLocation {
   }
   if (scheme === 'postgres' || scheme === 'postgresql') {
     try {
-      new URL(trimmed);
+      postgresUrl(trimmed);
     } catch (error) {
       throw new Error(`Database URL is not a valid PostgreSQL URL; ${ACCEPTED_URLS}`, { cause: error });
     }
@@ -167,10 +167,22 @@ function parseInt8(value: string): number {
 }
 
 /** host:port/database, without user or password, for error messages. */
+/**
+ * The URL as the WHATWG parser reads it. node-postgres, like libpq, also
+ * takes credentials with no host before the path, the host (a Unix socket's
+ * folder) being in `host=` (`postgres://app:secret@/app?host=/run/postgresql`),
+ * which that parser refuses: it is read here with a stand-in host, and
+ * `socket` says so.
+ */
+function postgresUrl(connectionString: string): { url: URL; socket: boolean } {
+  if (!/^[a-z]+:\/\/[^/?#]*@\//i.test(connectionString)) return { url: new URL(connectionString), socket: false };
+  return { url: new URL(connectionString.replace('@/', '@socket/')), socket: true };
+}
+
 export function describePostgresUrl(connectionString: string): string {
   try {
-    const url = new URL(connectionString);
-    const host = url.host === '' ? (url.searchParams.get('host') ?? 'localhost') : url.host;
+    const { url, socket } = postgresUrl(connectionString);
+    const host = url.host === '' || socket ? (url.searchParams.get('host') ?? 'localhost') : url.host;
     return `${host}${url.pathname}`;
   } catch {
     return 'the configured URL';

@@ -3,6 +3,7 @@ import { configWarnings } from '../config/config-warnings.js';
 import { environmentWithDotEnv } from '../config/env-file.js';
 import { resolveLogFormat } from '../config/log-config.js';
 import { createAppLogger } from '../server/log-output.js';
+import { logProcessWarnings } from '../server/process-warnings.js';
 import { createRuntime } from '../server/runtime.js';
 import { configFromEnvironment } from './load-config.js';
 
@@ -13,6 +14,8 @@ export async function runServe(_args: string[]): Promise<number> {
     level: config.logLevel,
     format: resolveLogFormat(config.logFormat, config.production, process.stdout.isTTY === true),
   });
+  // JSON lines for a collector: Node's warnings too (else several plain lines on stderr each).
+  if (format === 'json') logProcessWarnings(logger);
   for (const warning of configWarnings(config, environmentWithDotEnv(process.cwd(), process.env))) logger.warn(warning);
   const runtime = await createRuntime({ config, logger });
   try {

@@ -24,10 +24,25 @@ export function strictParse(args: readonly string[], options: OptionSpec, allowP
   try {
     return parseArgs({ args: [...args], options, strict: true, allowPositionals });
   } catch (error) {
-    // parseArgs explains in several sentences; the first names the problem.
-    const message = (error as Error).message.split(/\.\s/)[0] ?? String(error);
-    throw new UsageError(message, { cause: error });
+    throw new UsageError(ambiguousValue(args, error) ?? firstSentence(error), { cause: error });
   }
+}
+
+/** parseArgs explains in several sentences; the first names the problem. */
+function firstSentence(error: unknown): string {
+  return (error as Error).message.split(/\.\s/)[0] ?? String(error);
+}
+
+/**
+ * An option followed by a value that starts with a dash (`--grace-seconds -5`) reads to parseArgs as an
+ * option without its value ("argument is ambiguous"): said here with the value and the way to give it.
+ */
+function ambiguousValue(args: readonly string[], error: unknown): string | undefined {
+  const option = /^Option '(--?[^']+)' argument is ambiguous/.exec((error as Error).message)?.[1];
+  if (option === undefined) return undefined;
+  const next = args[args.indexOf(option) + 1];
+  if (next === undefined) return undefined;
+  return `${option} is followed by "${next}", which reads as another option: to give it as the value, write ${option}=${next}`;
 }
 
 /**

@@ -130,7 +130,7 @@ async function rotate(batchSize: number, io: CommandIo): Promise<number> {
 
       const failed = [...result.tokens.failed.map((f) => ({ ...f, what: 'token' })), ...result.loginTransactions.failed.map((f) => ({ ...f, what: 'sign-in in progress' }))];
       for (const failure of failed) {
-        io.stderr.write(`tokenkeeper keys rotate: ${failure.what} ${failure.id} left as it is: ${reason(failure.code)}\n`);
+        io.stderr.write(`tokenkeeper keys rotate: ${failure.what} ${failure.id} left as it is: ${reason(failure)}\n`);
       }
       const changed = result.tokens.changedConcurrently + result.loginTransactions.changedConcurrently;
       if (changed > 0) {
@@ -164,10 +164,10 @@ function describe(rotation: TableRotation): string {
   return `${rotation.checked} checked, ${rotation.reencrypted} re-encrypted, ${rotation.alreadyCurrent} already current, ${rotation.failed.length} failed`;
 }
 
-function reason(code: TableRotation['failed'][number]['code']): string {
+function reason({ code, keyId }: TableRotation['failed'][number]): string {
   switch (code) {
     case 'UNKNOWN_KEY':
-      return 'it was encrypted with a key that is not in TOKEN_ENCRYPTION_KEYS';
+      return `it was encrypted with key ${keyId ?? '(unknown id)'}, which is not in TOKEN_ENCRYPTION_KEYS`;
     case 'AUTHENTICATION_FAILED':
       return 'it failed authentication (altered, or moved from another row)';
     case 'MALFORMED_CIPHERTEXT':

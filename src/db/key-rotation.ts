@@ -19,7 +19,8 @@ export interface TableRotation {
   /** Rows that changed under us on every attempt (a save raced the rotation): run again. */
   changedConcurrently: number;
   /** Rows left untouched because a value would not decrypt: the row id and why (never a value). */
-  failed: Array<{ id: string; code: TokenDecryptionError['code'] | 'UNEXPECTED' }>;
+  /** `keyId`: for UNKNOWN_KEY, the id of the key the value was encrypted with. */
+  failed: Array<{ id: string; code: TokenDecryptionError['code'] | 'UNEXPECTED'; keyId?: string }>;
 }
 
 export interface KeyRotationResult {
@@ -57,7 +58,7 @@ export async function countRowsToRotate(db: Kysely<DatabaseSchema>, now: number)
 /** How often a row that changed between read and write is read again. */
 const ATTEMPTS_PER_ROW = 3;
 
-type Outcome = 'reencrypted' | 'alreadyCurrent' | 'changed' | { failed: TableRotation['failed'][number]['code'] };
+type Outcome = 'reencrypted' | 'alreadyCurrent' | 'changed' | { failed: TableRotation['failed'][number]['code']; keyId?: string };
 
 /**
  * Re-encrypts every token value and every pending sign-in's code_verifier
@@ -144,11 +145,12 @@ function record(rotation: TableRotation, outcome: Outcome | undefined, label: st
   if (outcome === 'reencrypted') rotation.reencrypted += 1;
   else if (outcome === 'alreadyCurrent') rotation.alreadyCurrent += 1;
   else if (outcome === 'changed') rotation.changedConcurrently += 1;
-  else rotation.failed.push({ id: label, code: outcome.failed });
+  else rotation.failed.push({ id: label, code: outcome.failed, ...(outcome.keyId ? { keyId: outcome.keyId } : {}) });
 }
 
 function failureOf(error: unknown): Outcome {
-  return { failed: error instanceof TokenDecryptionError ? error.code : 'UNEXPECTED' };
+  if (!(error instanceof TokenDecryptionError)) return { failed: 'UNEXPECTED' };
+  return { failed: error.code, ...(error.keyId ? { keyId: error.keyId } : {}) };
 }
 
 /** The value under the newest key, or null when it already is; throws TokenDecryptionError. */

@@ -38,11 +38,14 @@ export type TokenDecryptionErrorCode = 'MALFORMED_CIPHERTEXT' | 'UNKNOWN_KEY' | 
  */
 export class TokenDecryptionError extends Error {
   readonly code: TokenDecryptionErrorCode;
+  /** For UNKNOWN_KEY: the id of the key the value was encrypted with (to find it among old keys). */
+  readonly keyId: string | null;
 
-  constructor(code: TokenDecryptionErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: TokenDecryptionErrorCode, message: string, options?: { cause?: unknown; keyId?: string }) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
+    this.keyId = options?.keyId ?? null;
   }
 }
 
@@ -167,6 +170,7 @@ export class TokenCipher {
       throw new TokenDecryptionError(
         'UNKNOWN_KEY',
         `value was encrypted with key ${parts.keyId}, which is not among the configured encryption keys`,
+        { keyId: parts.keyId },
       );
     }
     try {

@@ -276,6 +276,17 @@ describeEachDialect('tokenkeeper createsuperuser', (dialect) => {
     expect(await userCount()).toBe(before);
   });
 
+  it('on a terminal, Ctrl-C at a prompt cancels, saying so, and creates nobody', async () => {
+    const terminal = new FakeTerminal();
+    const before = await userCount();
+    const run = runCreateSuperuser(['--username', 'interrupted'], terminal.io(env));
+    await terminal.answer('E-mail address: ', 'interrupted@example.com');
+    await terminal.answer('Password: ', '\u0003');
+    expect(await run).toBe(1);
+    expect(terminal.errors).toBe('tokenkeeper createsuperuser: cancelled (Ctrl-C): nobody was created or changed.\n');
+    expect(await userCount()).toBe(before);
+  });
+
   it('with pending migrations it says to run `tokenkeeper migrate`, and creates nothing', async () => {
     const unmigrated = await dialect.openTestDatabase({ migrate: false });
     try {

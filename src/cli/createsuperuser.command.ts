@@ -126,7 +126,7 @@ export async function runCreateSuperuser(args: string[], io: CreateSuperuserIo =
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     const message =
-      error instanceof CommandFailure ? error.message : error instanceof InputEndedError ? 'cancelled: the input ended before every answer was given.' : ((error as Error).message ?? String(error));
+      error instanceof CommandFailure ? error.message : error instanceof InputEndedError ? cancelled(error) : ((error as Error).message ?? String(error));
     io.stderr.write(`tokenkeeper createsuperuser: ${message}\n`);
     return 1;
   } finally {
@@ -326,4 +326,8 @@ async function updateSuperuser(database: Database, existing: User, wanted: Super
     });
     return sessionsEnded;
   });
+}
+
+function cancelled(error: InputEndedError): string {
+  return error.interrupted ? 'cancelled (Ctrl-C): nobody was created or changed.' : 'cancelled: the input ended before every answer was given.';
 }

@@ -2,9 +2,12 @@ import { createInterface, type Interface } from 'node:readline';
 import { Writable } from 'node:stream';
 import type { TextOutput } from './command-io.js';
 
-/** The input closed (end of input, or Ctrl-C / Ctrl-D at a prompt) before an answer came. */
+/** The input closed (end of input: Ctrl-D; or Ctrl-C at a prompt, `interrupted`) before an answer came. */
 export class InputEndedError extends Error {
   override readonly name = 'InputEndedError';
+  constructor(readonly interrupted: boolean) {
+    super(interrupted ? 'interrupted (Ctrl-C) before an answer was given' : 'input ended before an answer was given');
+  }
 }
 
 /**
@@ -22,6 +25,7 @@ export class Prompter {
   #waiting: { resolve: (line: string) => void; reject: (error: Error) => void } | null = null;
   #muted = false;
   #closed = false;
+  #interrupted = false;
 
   constructor(input: NodeJS.ReadableStream, output: TextOutput, options: { terminal: boolean }) {
     this.#output = output;
@@ -42,9 +46,14 @@ export class Prompter {
         this.#lines.push(line);
       }
     });
+    // On a terminal in raw mode Ctrl-C is a keystroke, which readline turns into this event.
+    this.#readline.on('SIGINT', () => {
+      this.#interrupted = true;
+      this.close();
+    });
     this.#readline.on('close', () => {
       this.#closed = true;
-      this.#waiting?.reject(new InputEndedError('input ended before an answer was given'));
+      this.#waiting?.reject(new InputEndedError(this.#interrupted));
       this.#waiting = null;
     });
   }
@@ -74,7 +83,7 @@ export class Prompter {
   #nextLine(): Promise<string> {
     const buffered = this.#lines.shift();
     if (buffered !== undefined) return Promise.resolve(buffered);
-    if (this.#closed) return Promise.reject(new InputEndedError('input ended before an answer was given'));
+    if (this.#closed) return Promise.reject(new InputEndedError(this.#interrupted));
     return new Promise((resolve, reject) => {
       this.#waiting = { resolve, reject };
     });

@@ -146,6 +146,19 @@ describe('provider settings from <NAME>_… variables', () => {
     expect(refusal({ ...github, GITHUB_TEAM_ID: 'TEAM123456' }, 'github').message).toContain('GITHUB_TEAM_ID is not used by the github preset');
   });
 
+  it('<NAME>_ISSUER over a preset whose API is its issuer moves the API base with it; an explicit API base or another API stays', () => {
+    const okta = { ...client, ACME_PRESET: 'okta', ACME_DOMAIN: 'dev-123.okta.com' };
+    expect(providerSettings(okta, 'acme', true).apiBaseUrl).toBe('https://dev-123.okta.com/oauth2/default');
+    const other = providerSettings({ ...okta, ACME_ISSUER: 'https://dev-123.okta.com/oauth2/aus9abc' }, 'acme', true);
+    expect(other.discovery).toEqual({ issuer: 'https://dev-123.okta.com/oauth2/aus9abc' });
+    expect(other.apiBaseUrl).toBe('https://dev-123.okta.com/oauth2/aus9abc');
+    const auth0 = { ...client, ACME_PRESET: 'auth0', ACME_DOMAIN: 'acme.us.auth0.com', ACME_ISSUER: 'https://login.acme.test/' };
+    expect(providerSettings(auth0, 'acme', true).apiBaseUrl).toBe('https://login.acme.test');
+    expect(providerSettings({ ...okta, ACME_ISSUER: 'https://dev-123.okta.com/oauth2/aus9abc', ACME_API_BASE_URL: 'https://api.acme.test' }, 'acme', true).apiBaseUrl).toBe('https://api.acme.test');
+    const google = { ...client, ACME_PRESET: 'google', ACME_ISSUER: 'https://accounts.example.test' };
+    expect(providerSettings(google, 'acme', true).apiBaseUrl).toBe('https://www.googleapis.com');
+  });
+
   it('bad values are named: an unknown preset lists the known ones, an http base URL in production, an unknown auth method', () => {
     expect(refusal({ ...client, ACME_PRESET: 'nope' }).message).toMatch(/^Configuration error: ACME_PRESET names no known preset \(got "nope"; known: .*github.*google/);
     expect(refusal({ ...github, GITHUB_BASE_URL: 'http://github.example.com' }, 'github', true).variable).toBe('GITHUB_BASE_URL');

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { findPreset, PRESET_VALUE_VARIABLES, PROVIDER_PRESETS, type PresetValueName, type PresetValues } from '../client/providers/index.js';
+import { findPreset, PRESET_VALUE_VARIABLES, PROVIDER_PRESETS, type PresetSettings, type PresetValueName, type PresetValues } from '../client/providers/index.js';
+import { withoutTrailingSlash } from '../client/providers/preset.js';
 import { readClientPrivateKey, signingAlgorithmOf } from '../client/client-auth.js';
 import type { ClientPrivateKey, ProviderEndpoints, ProviderSettings, TokenEndpointAuthMethod } from '../client/provider-settings.js';
 import { ConfigError } from './config-error.js';
@@ -102,6 +103,21 @@ function clientPrivateKey(env: Environment, prefix: string, cwd: string, usedFor
 }
 
 /**
+ * The API base when `<NAME>_API_BASE_URL` is unset. A preset whose API is its
+ * issuer (an Okta authorization server, a Keycloak realm, an Auth0 tenant)
+ * follows `<NAME>_ISSUER` when that replaces the issuer: Okta's other
+ * authorization servers (`https://{domain}/oauth2/{id}`) answer only their own
+ * tokens at their own `/v1/userinfo`
+ * (https://developer.okta.com/docs/concepts/auth-servers/).
+ */
+function defaultApiBase(fromPreset: PresetSettings, issuer: string | undefined): string | undefined {
+  const presetIssuer = fromPreset.discovery && 'issuer' in fromPreset.discovery ? fromPreset.discovery.issuer : undefined;
+  const { apiBaseUrl } = fromPreset;
+  if (issuer === undefined || presetIssuer === undefined || apiBaseUrl === undefined) return apiBaseUrl;
+  return withoutTrailingSlash(apiBaseUrl) === withoutTrailingSlash(presetIssuer) ? withoutTrailingSlash(issuer) : apiBaseUrl;
+}
+
+/**
  * One provider's settings from its `<NAME>_…` variables over its preset
  * (if any). Every endpoint variable wins over the preset and over what
  * discovery finds; a variable that is set but would not be used stops
@@ -191,7 +207,7 @@ export function providerSettings(env: Environment, name: string, production: boo
       `is missing: the scope asks for an ID token (openid), whose signature is checked with the provider's keys; set ${prefix}_JWKS_URL, or use discovery (${prefix}_ISSUER)`,
     );
   }
-  const apiBaseUrl = url(env, `${prefix}_API_BASE_URL`, production) ?? fromPreset.apiBaseUrl;
+  const apiBaseUrl = url(env, `${prefix}_API_BASE_URL`, production) ?? defaultApiBase(fromPreset, issuer);
   const extraParams = authorizationParams(v('AUTHORIZATION_PARAMS'), `${prefix}_AUTHORIZATION_PARAMS`);
   const params = { ...fromPreset.authorizationParams, ...extraParams };
 

@@ -34,8 +34,8 @@ describeEachDialect('Okta (default authorization server, rotating refresh tokens
         OKTA_DOMAIN: 'dev-12345678.okta.com',
         OKTA_CLIENT_ID: CLIENT_ID,
         OKTA_CLIENT_SECRET: CLIENT_SECRET,
+        // The authorization server, as for one other than the org's default: its API base follows.
         OKTA_ISSUER: okta.issuer,
-        OKTA_API_BASE_URL: okta.issuer,
       },
     });
   });

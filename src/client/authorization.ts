@@ -172,9 +172,12 @@ function stringClaim(source: Record<string, unknown>, name: string | undefined):
 
 /**
  * Authorization errors that mean the person said no: RFC 6749 §4.1.2.1's
- * `access_denied`, and Sign in with Apple's own `user_cancelled_authorize`.
+ * `access_denied`; `user_cancelled_authorize`, from Sign in with Apple and from
+ * LinkedIn's consent screen; and LinkedIn's `user_cancelled_login`, a sign-in
+ * abandoned on its login page
+ * (https://learn.microsoft.com/en-us/linkedin/shared/authentication/authorization-code-flow).
  */
-const CANCELLED: ReadonlySet<string> = new Set(['access_denied', 'user_cancelled_authorize']);
+const CANCELLED: ReadonlySet<string> = new Set(['access_denied', 'user_cancelled_authorize', 'user_cancelled_login']);
 
 /** A boolean claim, also as the strings "true" and "false" (Sign in with Apple sends either form). */
 function booleanClaim(value: unknown): boolean | null {

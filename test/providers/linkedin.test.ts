@@ -114,14 +114,17 @@ describe.skipIf(findPreset('linkedin') === undefined)('LinkedIn', () => {
       expect(context.linkedin.accepts(stored!.accessToken)).toBe(true);
     });
 
-    it('a cancelled authorization (user_cancelled_authorize) is a 400, asks for no token and stores nothing', async () => {
-      const before = await rowCounts(context.database);
-      const exchanges = context.linkedin.server.counts.authorization_code ?? 0;
-      context.linkedin.cancelNextAuthorization('user_cancelled_authorize');
-      const page = await signInThrough(context.app.browser(), 'linkedin');
-      expect(page.status).toBe(400);
-      expect(context.linkedin.server.counts.authorization_code ?? 0).toBe(exchanges);
-      expect(await rowCounts(context.database)).toEqual(before);
+    it('a cancelled login or authorization (user_cancelled_login, user_cancelled_authorize) says so, asks for no token and stores nothing', async () => {
+      for (const error of ['user_cancelled_login', 'user_cancelled_authorize'] as const) {
+        const before = await rowCounts(context.database);
+        const exchanges = context.linkedin.server.counts.authorization_code ?? 0;
+        context.linkedin.cancelNextAuthorization(error);
+        const page = await signInThrough(context.app.browser(), 'linkedin');
+        expect(page.status).toBe(400);
+        expect(page.text).toContain('Sign-in with LinkedIn was cancelled');
+        expect(context.linkedin.server.counts.authorization_code ?? 0).toBe(exchanges);
+        expect(await rowCounts(context.database)).toEqual(before);
+      }
     });
 
     it('a code LinkedIn refuses (400 invalid_request) is a clear 400 and nothing is stored', async () => {

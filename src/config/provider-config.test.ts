@@ -159,6 +159,20 @@ describe('provider settings from <NAME>_… variables', () => {
     expect(providerSettings(google, 'acme', true).apiBaseUrl).toBe('https://www.googleapis.com');
   });
 
+  it('a base URL copied with the path the preset appends (a Keycloak issuer, a GitLab or GitHub API URL) stops start-up, naming the URL to give', () => {
+    const keycloak = { ...client, ACME_PRESET: 'keycloak', ACME_REALM: 'staff' };
+    expect(refusal({ ...keycloak, ACME_BASE_URL: 'https://sso.acme.test/realms/staff' }).message).toBe(
+      'Configuration error: ACME_BASE_URL ends in the realm\'s path (/realms/staff): give the server alone, and the realm as ACME_REALM, e.g. https://sso.acme.test (got "https://sso.acme.test/realms/staff")',
+    );
+    expect(refusal({ ...keycloak, ACME_BASE_URL: 'https://sso.acme.test/auth/realms/staff/' }).message).toContain('e.g. https://sso.acme.test/auth (got');
+    expect(providerSettings({ ...keycloak, ACME_BASE_URL: 'https://sso.acme.test/auth' }, 'acme', true).discovery).toEqual({ issuer: 'https://sso.acme.test/auth/realms/staff' });
+    expect(refusal({ ...client, ACME_PRESET: 'gitlab', ACME_BASE_URL: 'https://git.acme.test/api/v4' }).message).toBe(
+      'Configuration error: ACME_BASE_URL ends in the REST API\'s path (/api/v4): give the instance\'s URL alone, e.g. https://git.acme.test (got "https://git.acme.test/api/v4")',
+    );
+    expect(refusal({ ...github, GITHUB_BASE_URL: 'https://ghe.acme.test/api/v3/' }, 'github').message).toContain('(/api/v3): give the server\'s URL alone, e.g. https://ghe.acme.test (got');
+    expect(providerSettings({ ...client, ACME_PRESET: 'gitlab', ACME_BASE_URL: 'https://acme.test/gitlab' }, 'acme', true).apiBaseUrl).toBe('https://acme.test/gitlab/api/v4');
+  });
+
   it('bad values are named: an unknown preset lists the known ones, an http base URL in production, an unknown auth method', () => {
     expect(refusal({ ...client, ACME_PRESET: 'nope' }).message).toMatch(/^Configuration error: ACME_PRESET names no known preset \(got "nope"; known: .*github.*google/);
     expect(refusal({ ...github, GITHUB_BASE_URL: 'http://github.example.com' }, 'github', true).variable).toBe('GITHUB_BASE_URL');

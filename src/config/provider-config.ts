@@ -7,6 +7,7 @@ import type { ClientPrivateKey, ProviderEndpoints, ProviderSettings, TokenEndpoi
 import { ConfigError } from './config-error.js';
 import type { Environment } from './env-file.js';
 import { url } from './env-values.js';
+import { presetBaseUrlProblem } from './preset-base-url.js';
 
 const AUTH_METHODS: readonly TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'];
 /** Methods that authenticate with the client secret; the others take none. */
@@ -43,7 +44,11 @@ function presetValues(env: Environment, prefix: string, presetName: string | und
     if (!need) {
       throw new ConfigError(variable, presetName ? `is not used by the ${presetName} preset; remove it` : `is only used by a preset (${prefix}_PRESET) that takes it; remove it`);
     }
-    if (key === 'baseUrl') values.baseUrl = url(env, variable, production);
+    if (key === 'baseUrl') {
+      values.baseUrl = url(env, variable, production);
+      const problem = values.baseUrl === undefined || presetName === undefined ? undefined : presetBaseUrlProblem(presetName, values.baseUrl, prefix);
+      if (problem !== undefined) throw new ConfigError(variable, problem);
+    }
     else if (key === 'audience') values.audience = raw;
     else if (!TEMPLATE_VALUE_PATTERNS[key].test(raw)) {
       const hostOnly = key === 'domain' && /^[a-z]+:\/\//i.test(raw) ? `; give the host name alone, e.g. ${raw.replace(/^[a-z]+:\/\//i, '').split('/')[0]}` : '';

@@ -231,11 +231,13 @@ export async function finishAuthorization(
   } catch (error) {
     if (error instanceof oidc.AuthorizationResponseError) {
       const cancelled = CANCELLED.has(error.error);
+      // RFC 6749 §4.1.2.1: access_denied is the person's no or the server's (Okta's user not assigned to the app, Auth0's unknown audience).
+      const refusedToo = error.error === 'access_denied' ? ` or refused at ${settings.displayName}` : '';
       // The callback's `error` is whatever the link that reached it says: shown and logged only as an error code can be.
       const code = errorCodeShown(error.error);
       throw new SignInError(
         cancelled ? 'access_denied' : 'authorization_error',
-        cancelled ? `Sign-in with ${settings.displayName} was cancelled.` : `${settings.displayName} could not complete the sign-in (${code}).`,
+        cancelled ? `Sign-in with ${settings.displayName} was cancelled${refusedToo}.` : `${settings.displayName} could not complete the sign-in (${code}).`,
         { cause: error, providerError: code },
       );
     }

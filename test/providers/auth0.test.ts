@@ -151,6 +151,7 @@ describeEachDialect('Auth0 (an API audience, refresh token rotation), against an
     auth0.setApiRegistered(AUDIENCE, false);
     const page = await callbackWith(person('auth0|noapi', 'noapi', 'No Api'));
     expect(page.status).toBe(400);
+    expect(page.text).toContain('Sign-in with Auth0 was cancelled or refused at Auth0.');
     expect(auth0.server.counts.authorization_code ?? 0).toBe(exchanges);
   });
 

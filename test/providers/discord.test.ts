@@ -133,7 +133,7 @@ describeEachDialect('Discord, against an emulator of Discord', (dialect) => {
     discord.denyNextAuthorization();
     const page = await signInThrough(app.browser(), 'discord');
     expect(page.status).toBe(400);
-    expect(page.text).toContain('Sign-in with Discord was cancelled.');
+    expect(page.text).toContain('Sign-in with Discord was cancelled or refused at Discord.');
     expect(discord.server.counts.authorization_code ?? 0).toBe(exchanges);
   });
 });

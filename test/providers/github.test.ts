@@ -132,7 +132,7 @@ describeEachDialect('GitHub OAuth app, against an emulator of GitHub', (dialect)
     github.denyNextAuthorization();
     const page = await signInThrough(app.browser(), 'github');
     expect(page.status).toBe(400);
-    expect(page.text).toContain('Sign-in with GitHub was cancelled.');
+    expect(page.text).toContain('Sign-in with GitHub was cancelled or refused at GitHub.');
     expect(github.server.counts.authorization_code ?? 0).toBe(exchanges);
     expect(await countRows(database, 'users')).toBe(users);
   });

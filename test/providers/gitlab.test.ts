@@ -141,7 +141,7 @@ describeEachDialect('GitLab (self-managed), against an emulator of GitLab', (dia
     gitlab.denyNextAuthorization();
     const page = await callbackWith(person(4026, 'cancel', 'Cancel'));
     expect(page.status).toBe(400);
-    expect(page.text).toContain('Sign-in with GitLab was cancelled.');
+    expect(page.text).toContain('Sign-in with GitLab was cancelled or refused at GitLab.');
     expect(gitlab.server.counts.authorization_code ?? 0).toBe(exchanges);
   });
 

@@ -146,6 +146,8 @@ describeEachDialect('Okta (default authorization server, rotating refresh tokens
     okta.unassignNextUser();
     const page = await callbackWith(person('00u1not2assigned3abc', 'nobody@example.com', 'No Body'));
     expect(page.status).toBe(400);
+    // Not the person's doing: the message must not say only that they cancelled.
+    expect(page.text).toContain('Sign-in with Okta was cancelled or refused at Okta.');
     expect(okta.server.counts.authorization_code ?? 0).toBe(exchanges);
   });
 

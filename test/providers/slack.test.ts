@@ -127,7 +127,7 @@ describeEachDialect('Slack (no token rotation), against an emulator of Slack', (
     context.slack.denyNextAuthorization();
     const page = await signInThrough(context.app.browser(), 'slack');
     expect(page.status).toBe(400);
-    expect(page.text).toContain('Sign-in with Slack was cancelled.');
+    expect(page.text).toContain('Sign-in with Slack was cancelled or refused at Slack.');
     expect(context.slack.server.counts.authorization_code ?? 0).toBe(exchanges);
     expect(await rowCounts(context.database)).toEqual(before);
   });

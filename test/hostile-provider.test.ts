@@ -336,7 +336,7 @@ describe('a hostile provider before any sign-in', () => {
     const browser = app().browser();
     const page = await browser.get(`${APP_ORIGIN}/login/toolkit`, { headers: JSON_PLEASE });
     expect(page.status).toBe(502);
-    expect(JSON.parse(page.text)).toEqual({ error: 'provider_bad_response', message: expect.stringMatching(/^Toolkit gave an answer to the discovery .*that failed validation/) });
+    expect(JSON.parse(page.text)).toEqual({ error: 'provider_bad_response', message: expect.stringMatching(/^Toolkit's discovery document at .* names the issuer https:\/\/other\.example, not /) });
     expect(await database().db.selectFrom('login_transactions').selectAll().execute()).toHaveLength(0);
     expect(hostile.stats.authorizations).toBe(0);
     expect((await browser.get(ME)).status).toBe(401);

@@ -74,6 +74,17 @@ describe('ProviderRegistry', () => {
     });
   });
 
+  it('a discovery document naming another issuer says which it names, and how to configure it', async () => {
+    discoveryStatus = 200;
+    for (const configured of [`${origin}/p/`, `${origin}/elsewhere`]) {
+      const registry = new ProviderRegistry([settings({ discovery: { issuer: configured } })]);
+      await expect(registry.get('acme').configuration()).rejects.toMatchObject({
+        code: 'provider_bad_response',
+        message: `Acme's discovery document at ${configured.replace(/\/?$/, '/')}.well-known/openid-configuration names the issuer ${origin}/p, not ${configured}: configure the issuer exactly as the provider names itself (its ID tokens' iss), or this document's URL as the metadata URL.`,
+      });
+    }
+  });
+
   it('the URL named leaves out a user and password written into it', async () => {
     const withCredentials = new URL(`${origin}/missing/.well-known/openid-configuration/`);
     withCredentials.username = 'operator';

@@ -97,12 +97,34 @@ function shownUrl(url: string): string {
 }
 
 /**
+ * The issuer a discovery document names when it is not the one configured
+ * (openid-client compares them exactly, OpenID Connect Discovery §4.3): a
+ * trailing slash too many, or a server that knows itself by another host
+ * name (Keycloak behind a proxy names its public one).
+ */
+function issuerNamed(error: unknown): { found: string; expected: string } | undefined {
+  if (!(error instanceof oidc.ClientError) || error.code !== 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED') return undefined;
+  const cause = error.cause as { attribute?: unknown; expected?: unknown; body?: { issuer?: unknown } } | undefined;
+  const found = cause?.body?.issuer;
+  if (cause?.attribute !== 'issuer' || typeof found !== 'string' || typeof cause.expected !== 'string') return undefined;
+  return { found: found.slice(0, 300), expected: cause.expected };
+}
+
+/**
  * A failed discovery, naming the URL fetched. A 404 (or a redirect that says
  * not where) at a URL without a trailing slash gets a hint: Django OAuth
  * Toolkit serves its document only at `…/openid-configuration/`.
  */
 function describeDiscoveryFailure(displayName: string, url: string, answer: Response | undefined, error: unknown): TokenkeeperError {
   const shown = shownUrl(url);
+  const named = issuerNamed(error);
+  if (named !== undefined) {
+    return new ProviderUnavailableError(
+      'provider_bad_response',
+      `${displayName}'s discovery document at ${shown} names the issuer ${named.found}, not ${named.expected}: configure the issuer exactly as the provider names itself (its ID tokens' iss), or this document's URL as the metadata URL.`,
+      { cause: error },
+    );
+  }
   const failure = describeProviderFailure(displayName, `discovery at ${shown}`, error);
   const status = answer?.status ?? 0;
   const notThere = status === 404 || (status >= 300 && status < 400 && !answer?.headers.has('location'));

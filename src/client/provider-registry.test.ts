@@ -74,6 +74,15 @@ describe('ProviderRegistry', () => {
     });
   });
 
+  it('a discovery address a preset made answered 404: the values it was made from are named, with no trailing-slash hint', async () => {
+    const madeBy = 'the keycloak preset, from KEYCLOAK_BASE_URL and KEYCLOAK_REALM';
+    const registry = new ProviderRegistry([settings({ discovery: { issuer: `${origin}/missing`, madeBy } })]);
+    await expect(registry.get('acme').configuration()).rejects.toMatchObject({
+      code: 'provider_bad_response',
+      message: `Acme answered the discovery at ${origin}/missing/.well-known/openid-configuration with HTTP 404. The address was made by ${madeBy}: check those values.`,
+    });
+  });
+
   it('a discovery document naming another issuer says which it names, and how to configure it', async () => {
     discoveryStatus = 200;
     for (const configured of [`${origin}/p/`, `${origin}/elsewhere`]) {

@@ -115,7 +115,7 @@ function issuerNamed(error: unknown): { found: string; expected: string } | unde
  * not where) at a URL without a trailing slash gets a hint: Django OAuth
  * Toolkit serves its document only at `…/openid-configuration/`.
  */
-function describeDiscoveryFailure(displayName: string, url: string, answer: Response | undefined, error: unknown): TokenkeeperError {
+function describeDiscoveryFailure(displayName: string, url: string, answer: Response | undefined, error: unknown, madeBy?: string): TokenkeeperError {
   const shown = shownUrl(url);
   const named = issuerNamed(error);
   if (named !== undefined) {
@@ -129,7 +129,10 @@ function describeDiscoveryFailure(displayName: string, url: string, answer: Resp
   const status = answer?.status ?? 0;
   const notThere = status === 404 || (status >= 300 && status < 400 && !answer?.headers.has('location'));
   const withSlash = new URL(shown);
-  if (failure.code !== 'provider_bad_response' || !notThere || withSlash.pathname.endsWith('/')) return failure;
+  if (failure.code !== 'provider_bad_response' || !notThere) return failure;
+  // An address a preset made is right for the provider it is made for: what it was made from is what to check.
+  if (madeBy !== undefined) return new ProviderUnavailableError(failure.code, `${failure.message} The address was made by ${madeBy}: check those values.`, { cause: error });
+  if (withSlash.pathname.endsWith('/')) return failure;
   withSlash.pathname += '/';
   return new ProviderUnavailableError(failure.code, `${failure.message} Some servers (Django OAuth Toolkit) serve it only with a trailing slash: try the metadata URL ${withSlash.href}`, {
     cause: error,
@@ -175,7 +178,7 @@ async function resolveConfiguration(
         ...(options.timeoutSeconds !== undefined ? { timeout: options.timeoutSeconds } : {}),
       });
     } catch (error) {
-      throw describeDiscoveryFailure(settings.displayName, fetched?.url ?? url, fetched?.answer, error);
+      throw describeDiscoveryFailure(settings.displayName, fetched?.url ?? url, fetched?.answer, error, settings.discovery.madeBy);
     }
   }
   const endpoints = settings.endpoints;

@@ -54,8 +54,11 @@ export interface ProviderSettings {
    * `-`, `_` or `.`; a provider that documents the plain scheme (X) needs it.
    */
   basicCredentials?: 'form-encoded' | 'plain';
-  /** OIDC discovery (`issuer`, or a full metadata URL) or explicit endpoints; exactly one of them. */
-  discovery?: { issuer: string } | { metadataUrl: string };
+  /**
+   * OIDC discovery (`issuer`, or a full metadata URL) or explicit endpoints; exactly one of them.
+   * `madeBy`: what made the address when it was not given as it is, for messages (e.g. "the keycloak preset, from KEYCLOAK_BASE_URL and KEYCLOAK_REALM").
+   */
+  discovery?: ({ issuer: string } | { metadataUrl: string }) & { madeBy?: string };
   /** With discovery: endpoints that replace what the discovery document says (or adds what it leaves out). */
   metadataOverrides?: Partial<ProviderEndpoints>;
   /** Without discovery: the endpoints, and the issuer the server names in its redirects (RFC 9207). */

@@ -165,7 +165,11 @@ describe('provider settings from <NAME>_… variables', () => {
       'Configuration error: ACME_BASE_URL ends in the realm\'s path (/realms/staff): give the server alone, and the realm as ACME_REALM, e.g. https://sso.acme.test (got "https://sso.acme.test/realms/staff")',
     );
     expect(refusal({ ...keycloak, ACME_BASE_URL: 'https://sso.acme.test/auth/realms/staff/' }).message).toContain('e.g. https://sso.acme.test/auth (got');
-    expect(providerSettings({ ...keycloak, ACME_BASE_URL: 'https://sso.acme.test/auth' }, 'acme', true).discovery).toEqual({ issuer: 'https://sso.acme.test/auth/realms/staff' });
+    // What made the address is kept, to name in a failed discovery's message.
+    expect(providerSettings({ ...keycloak, ACME_BASE_URL: 'https://sso.acme.test/auth' }, 'acme', true).discovery).toEqual({
+      issuer: 'https://sso.acme.test/auth/realms/staff',
+      madeBy: 'the keycloak preset, from ACME_BASE_URL and ACME_REALM',
+    });
     expect(refusal({ ...client, ACME_PRESET: 'gitlab', ACME_BASE_URL: 'https://git.acme.test/api/v4' }).message).toBe(
       'Configuration error: ACME_BASE_URL ends in the REST API\'s path (/api/v4): give the instance\'s URL alone, e.g. https://git.acme.test (got "https://git.acme.test/api/v4")',
     );

@@ -29,6 +29,13 @@ function definedOnly(value: Record<keyof ProviderEndpoints, string | undefined>)
   return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined));
 }
 
+/** "the keycloak preset, from KEYCLOAK_BASE_URL and KEYCLOAK_REALM": what made a preset's discovery address, for messages. */
+function presetMaker(presetName: string, prefix: string, values: PresetValues): string {
+  const variables = (Object.keys(values) as PresetValueName[]).map((key) => `${prefix}_${PRESET_VALUE_VARIABLES[key]}`);
+  const from = variables.length === 0 ? '' : `, from ${variables.length === 1 ? variables[0] : `${variables.slice(0, -1).join(', ')} and ${variables.at(-1)}`}`;
+  return `the ${presetName} preset${from}`;
+}
+
 /** The `<NAME>_BASE_URL`, `_TENANT`… values of the preset, each checked, and each set one used by it. */
 function presetValues(env: Environment, prefix: string, presetName: string | undefined, production: boolean): PresetValues {
   const wanted = presetName === undefined ? undefined : findPreset(presetName)?.values;
@@ -192,7 +199,7 @@ export function providerSettings(env: Environment, name: string, production: boo
     // A server without discovery that names itself in its redirects (RFC 9207).
     endpoints = { issuer, ...overrides } as ProviderSettings['endpoints'];
   } else if (issuer || fromPreset.discovery) {
-    discovery = issuer ? { issuer } : fromPreset.discovery;
+    discovery = issuer ? { issuer } : fromPreset.discovery && { ...fromPreset.discovery, madeBy: presetMaker(presetName!, prefix, values) };
     metadataOverrides = { ...fromPreset.metadataOverrides, ...overrides };
   } else if (overrides.authorizationEndpoint || overrides.tokenEndpoint) {
     if (!overrides.authorizationEndpoint) throw new ConfigError(`${prefix}_AUTHORIZE_URL`, `is missing (${prefix}_ACCESS_TOKEN_URL is set; give both, or ${prefix}_ISSUER for discovery)`);

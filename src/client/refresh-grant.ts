@@ -34,6 +34,9 @@ function assertSameIdentity(provider: string, storedIdToken: string, refreshed: 
   }
 }
 
+/** Refusals of the client itself (RFC 6749 §5.2): its credentials or its registration, not the user's grant. */
+const CLIENT_REFUSALS = new Set(['invalid_client', 'unauthorized_client']);
+
 /**
  * One refresh token grant (RFC 6749 §6): the request and the validation of
  * its answer. Stores nothing; the caller saves the result under its lease.
@@ -51,6 +54,13 @@ export async function requestTokenRefresh(registry: ProviderRegistry, token: Sto
     }
     const failure = describeProviderFailure(settings.displayName, 'token refresh', error);
     // Any other refusal (invalid_client, unauthorized_client…) is a configuration fault, not the user's: 502.
+    if (failure instanceof ProviderUnavailableError && failure.providerError !== null && CLIENT_REFUSALS.has(failure.providerError)) {
+      const variables = `${settings.name.toUpperCase()}_CLIENT_ID, ${settings.name.toUpperCase()}_CLIENT_SECRET`;
+      throw new ProviderUnavailableError('provider_error', `${failure.message.replace(/\.$/, '')}; check the client id and secret configured for it (${variables}).`, {
+        cause: error,
+        providerError: failure.providerError,
+      });
+    }
     throw failure instanceof ProviderUnavailableError
       ? failure
       : new ProviderUnavailableError('provider_error', `${settings.displayName} refused the token refresh (${failure.code}).`, { cause: error });

@@ -405,7 +405,7 @@ describe('TokenManager: refresh failures and back-off', () => {
     store.saveTokenSet('u1', 'acme', storedSet({ expiresAt: NOW - 1 }));
     answerToken = () => ({ status: 401, body: { error: 'invalid_client' } });
     const error = await failure(tokens.getAccessToken('u1', 'acme'));
-    expect(error).toMatchObject({ code: 'provider_error', status: 502, message: 'Acme refused the token refresh (invalid_client).' });
+    expect(error).toMatchObject({ code: 'provider_error', status: 502, message: 'Acme refused the token refresh (invalid_client); check the client id and secret configured for it (ACME_CLIENT_ID, ACME_CLIENT_SECRET).' });
     expect(await store.findToken('u1', 'acme')).toMatchObject({ status: 'active', lastError: 'provider_error' });
     expect(events.map((event) => event.type)).toEqual(['token.refresh_failed']);
   });

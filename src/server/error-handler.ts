@@ -30,10 +30,12 @@ function send(request: FastifyRequest, reply: FastifyReply, code: ErrorCode, mes
   const status = request.routeOptions.config?.errorStatuses?.[code] ?? ERROR_CODES[code].status;
   reply.code(status).header('cache-control', 'no-store');
   if (wantsJson(request)) return reply.send({ error: code, message, ...details });
-  // A person signed in keeps the page's navigation and is led back to their account, unless they must sign in again.
-  const user = SIGN_IN_AGAIN.has(code) ? null : (request.session?.user ?? null);
+  // A person signed in keeps the page's navigation and is led back to their account, also when a provider's answer
+  // failed (a cancelled "Connect" or "Ask for more access", a sign-in finished in another tab): they are still signed
+  // in, and the account page offers that provider's sign-in again. A visitor is led to sign in, or to the start page.
+  const user = request.session?.user ?? null;
   const context = { title: status >= 500 ? 'Upstream error' : 'Error', signedInAs: user ? (user.name ?? user.username) : null, csrfToken: user ? (request.session?.csrfToken ?? null) : null };
-  const back = SIGN_IN_AGAIN.has(code) ? 'sign-in' : user ? 'account' : 'start';
+  const back = user ? 'account' : SIGN_IN_AGAIN.has(code) ? 'sign-in' : 'start';
   return reply.type('text/html; charset=utf-8').send(layout(context, errorPage(status, message, back)));
 }
 

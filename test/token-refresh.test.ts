@@ -111,5 +111,8 @@ describeEachDialect('tokens stay fresh', (dialect) => {
     const after = await app().runtime.tokenStore.findToken(alice.userId, 'toolkit');
     expect(after!.accessToken).not.toBe(before!.accessToken);
     expect(page.text).not.toContain('Last refreshed</dt><dd>never');
+    // The page says what happened, once: it looks much the same before and after.
+    expect(page.text).toMatch(/<p class="flash" role="status">Refreshed Toolkit&#39;s access token: it expires \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\.<\/p>/);
+    expect((await alice.browser.get(`${APP_ORIGIN}/account`)).text).not.toContain('Refreshed Toolkit');
   });
 });

@@ -4,6 +4,7 @@ import { TokenkeeperError } from '../../client/errors.js';
 import type { User } from '../../db/user.repository.js';
 import type { Tokenkeeper } from '../../core/tokenkeeper.js';
 import { layout } from '../views/layout.js';
+import { absoluteTime } from '../views/format.js';
 import { apiResultPage } from '../views/pages.js';
 import { currentUser } from '../current-user.js';
 import { loginRateLimit } from './login-rate-limit.js';
@@ -58,7 +59,13 @@ async function readPreview(response: Response, limit: number, deadlineMs: number
 export async function connectionRoutes(app: FastifyInstance, deps: Tokenkeeper): Promise<void> {
   app.post<{ Params: ProviderParams }>('/account/connections/:provider/refresh', { config: loginRateLimit(deps) }, async (request, reply) => {
     const user = await requireUser(request, deps);
-    await deps.tokens.refresh(user.id, request.params.provider, { force: true });
+    const refreshed = await deps.tokens.refresh(user.id, request.params.provider, { force: true });
+    // The account page looks the same after a refresh but for two times: say what happened.
+    const name = deps.registry.get(request.params.provider).settings.displayName;
+    await app.sessions.setFlash(
+      request,
+      refreshed.expiresAt === null ? `Refreshed ${name}'s access token.` : `Refreshed ${name}'s access token: it expires ${absoluteTime(refreshed.expiresAt)}.`,
+    );
     return reply.redirect('/account', 303);
   });
 

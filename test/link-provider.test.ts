@@ -35,6 +35,16 @@ describe('linking another provider (POST /account/connections/:provider)', () =>
     const me = JSON.parse((await alice.browser.get(`${APP_ORIGIN}/api/me`)).text);
     expect(me.user.id).toBe(alice.userId);
     expect(me.connections.map((c: { provider: string }) => c.provider).sort()).toEqual(['second', 'toolkit']);
+
+    // Two cards of alike controls: each control's accessible name says which provider it acts on (WCAG 2.4.6).
+    const hidden = (name: string) => `<span class="visually-hidden"> (${name})</span>`;
+    const controls = ['>Disconnect', '>Refresh now', '>Ask for more access', '<label>More scopes'];
+    // "second" has no API (no SECOND_API_BASE_URL), so no "Call the API" form.
+    for (const [name, extra] of [['Toolkit', ['>Call the API', '<label>API path']], ['Second', []]] as const) {
+      for (const control of [...controls, ...extra]) {
+        expect(linked.text, `${control} ${name}`).toContain(`${control}${hidden(name)}`);
+      }
+    }
   });
 
   it('refuses an identity already linked to another user, and stores nothing', async () => {

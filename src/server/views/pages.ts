@@ -47,25 +47,35 @@ function expiry(expiresAt: number | null, now: number): SafeHtml {
 /** Defaults for the "Call the API" form: the dev provider's protected API has these. */
 const SAMPLE_API_PATHS: Record<string, string> = { toolkit: 'notes' };
 
+/**
+ * The provider's name, read by screen readers only: with two providers connected, a list of the page's buttons or
+ * fields would otherwise offer two alike "Disconnect" or "API path" (WCAG 2.4.6); the name follows the visible
+ * words, which start the accessible name (WCAG 2.5.3).
+ */
+function forProvider(connection: ConnectionView): SafeHtml {
+  return html`<span class="visually-hidden"> (${connection.displayName})</span>`;
+}
+
 function connectionActions(connection: ConnectionView, csrfToken: string): SafeHtml {
   const base = `/account/connections/${encodeURIComponent(connection.provider)}`;
+  const provider = forProvider(connection);
   if (connection.status === 'needs_reauth') {
     return html`<div class="actions"><a class="button" href="/login/${encodeURIComponent(connection.provider)}?next=%2Faccount">Sign in with ${connection.displayName} again</a>
-<form class="inline" method="post" action="${base}/disconnect"><input type="hidden" name="_csrf" value="${csrfToken}"><button class="secondary" type="submit">Disconnect</button></form></div>`;
+<form class="inline" method="post" action="${base}/disconnect"><input type="hidden" name="_csrf" value="${csrfToken}"><button class="secondary" type="submit">Disconnect${provider}</button></form></div>`;
   }
   return html`${
     connection.hasApi
       ? html`<form class="call-api" method="get" action="${base}/call">
-<label>API path <input name="path" value="${SAMPLE_API_PATHS[connection.provider] ?? ''}" size="24"></label> <button type="submit">Call the API</button>
+<label>API path${provider} <input name="path" value="${SAMPLE_API_PATHS[connection.provider] ?? ''}" size="24"></label> <button type="submit">Call the API${provider}</button>
 </form>`
       : null
   }
 <form class="more-access" method="post" action="${base}/scope"><input type="hidden" name="_csrf" value="${csrfToken}">
-<label>More scopes <input name="scope" size="24" placeholder="space-separated, e.g. notes:read"></label> <button class="secondary" type="submit">Ask for more access</button>
+<label>More scopes${provider} <input name="scope" size="24" placeholder="space-separated, e.g. notes:read"></label> <button class="secondary" type="submit">Ask for more access${provider}</button>
 </form>
 <div class="actions">
-<form class="inline" method="post" action="${base}/refresh"><input type="hidden" name="_csrf" value="${csrfToken}"><button class="secondary" type="submit"${connection.hasRefreshToken ? '' : ' disabled'}>Refresh now</button></form>
-<form class="inline" method="post" action="${base}/disconnect"><input type="hidden" name="_csrf" value="${csrfToken}"><button class="secondary" type="submit">Disconnect</button></form>
+<form class="inline" method="post" action="${base}/refresh"><input type="hidden" name="_csrf" value="${csrfToken}"><button class="secondary" type="submit"${connection.hasRefreshToken ? '' : ' disabled'}>Refresh now${provider}</button></form>
+<form class="inline" method="post" action="${base}/disconnect"><input type="hidden" name="_csrf" value="${csrfToken}"><button class="secondary" type="submit">Disconnect${provider}</button></form>
 </div>`;
 }
 

@@ -34,6 +34,8 @@ describeEachDialect('account page: ask for more access', (dialect) => {
     const account = await alice.browser.get(`${APP_ORIGIN}/account`);
     expect(account.text).toContain('action="/account/connections/toolkit/scope"');
     expect(account.text).toContain('Ask for more access');
+    // An empty field is refused by the browser itself, without a round trip to an error page.
+    expect(account.text).toMatch(/<input name="scope"[^>]* required/);
     expect(await storedScope()).toEqual(['email', 'offline_access', 'openid', 'profile']);
 
     const start = await alice.browser.post(SCOPE_URL, { _csrf: alice.csrfToken, scope: '  notes:read ' }, { followRedirects: false });

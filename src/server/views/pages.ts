@@ -71,7 +71,7 @@ function connectionActions(connection: ConnectionView, csrfToken: string): SafeH
       : null
   }
 <form class="more-access" method="post" action="${base}/scope"><input type="hidden" name="_csrf" value="${csrfToken}">
-<label>More scopes${provider} <input name="scope" size="24" placeholder="space-separated, e.g. notes:read"></label> <button class="secondary" type="submit">Ask for more access${provider}</button>
+<label>More scopes${provider} <input name="scope" size="32" required placeholder="space-separated, e.g. notes:read"></label> <button class="secondary" type="submit">Ask for more access${provider}</button>
 </form>
 <div class="actions">
 <form class="inline" method="post" action="${base}/refresh"><input type="hidden" name="_csrf" value="${csrfToken}"><button class="secondary" type="submit"${connection.hasRefreshToken ? '' : ' disabled'}>Refresh now${provider}</button></form>

@@ -303,6 +303,16 @@ describeEachDialect('the admin site', (dialect) => {
     expect(submitted.body).toMatch(/1–1 of 1/);
   });
 
+  it('the column a list is sorted by says so to assistive technology (aria-sort), its arrow hidden from it; the page links are a labelled navigation', async () => {
+    const byDefault = (await get('/admin/users', staff.cookie)).body;
+    expect(byDefault).toContain('<th aria-sort="descending"><a href="/admin/users?sort=date_joined">Joined<span aria-hidden="true"> ▼</span></a></th>');
+    expect(byDefault).toContain('<th><a href="/admin/users?sort=username');
+    expect(byDefault).toContain('<nav class="pages" aria-label="Pages">');
+    const byName = (await get('/admin/users?sort=username&direction=asc', staff.cookie)).body;
+    expect(byName).toMatch(/<th aria-sort="ascending"><a [^>]+>Username<span aria-hidden="true"> ▲<\/span><\/a><\/th>/);
+    expect(byName.match(/aria-sort=/g)).toHaveLength(1);
+  });
+
   it('an empty list says there are none yet, and "Nothing matches." only when searched or filtered', async () => {
     const none = await get('/admin/services', staff.cookie);
     expect(none.body).toContain('<p class="muted count">No service keys yet.</p>');

@@ -16,8 +16,16 @@ function sortLink(data: ListPageData, label: string, sortKey: string | undefined
   const { resource, query } = data;
   const current = query.sort === sortKey;
   const direction = current && query.direction === 'asc' ? 'desc' : 'asc';
-  const arrow = current ? (query.direction === 'asc' ? ' ▲' : ' ▼') : '';
+  // The arrow is for the eye; aria-sort on the header cell (sortHeader) tells assistive technology.
+  const arrow = current ? html`<span aria-hidden="true">${query.direction === 'asc' ? ' ▲' : ' ▼'}</span>` : null;
   return html`<a href="${listHref(resource, query, { sort: sortKey, direction, page: 1 })}">${label}${arrow}</a>`;
+}
+
+/** A column's header cell; the one the list is sorted by says how, with aria-sort (WAI-ARIA 1.2, WCAG 1.3.1). */
+function sortHeader(data: ListPageData, label: string, sortKey: string | undefined): SafeHtml {
+  const sorted = sortKey !== undefined && data.query.sort === sortKey;
+  const ariaSort = sorted ? html` aria-sort="${data.query.direction === 'asc' ? 'ascending' : 'descending'}"` : null;
+  return html`<th${ariaSort}>${sortLink(data, label, sortKey)}</th>`;
 }
 
 /** Past this many values a filter is a drop-down list (the audit log's event names), else a row of links. */
@@ -79,7 +87,7 @@ ${query.search ? html`<a href="${listHref(resource, query, { search: '', page: 1
 ${filterBar(data)}
 <p class="muted count">${total > 0 ? `${first}–${last} of ${total}` : query.search || Object.keys(query.filters).length > 0 ? 'Nothing matches.' : resource.noneYet}</p>
 <div class="table-wrap"><table class="list">
-<thead><tr>${resource.columns.map((column) => html`<th>${sortLink(data, column.label, column.sortKey)}</th>`)}</tr></thead>
+<thead><tr>${resource.columns.map((column) => sortHeader(data, column.label, column.sortKey))}</tr></thead>
 <tbody>
 ${rows.map(
   (row) => html`<tr>${resource.columns.map((column, index) => {
@@ -89,7 +97,7 @@ ${rows.map(
 )}
 </tbody>
 </table></div>
-<nav class="pages">
+<nav class="pages" aria-label="Pages">
 ${query.page > 1 ? html`<a rel="prev" href="${listHref(resource, query, { page: query.page - 1 })}">← Previous</a>` : null}
 <span class="muted">page ${query.page} of ${pages}</span>
 ${query.page < pages ? html`<a rel="next" href="${listHref(resource, query, { page: query.page + 1 })}">Next →</a>` : null}

@@ -18,7 +18,9 @@ h2 { font-size: 1.2rem; margin: 1.5rem 0 .5rem; }
 .providers { display: flex; flex-direction: column; gap: .5rem; max-width: 320px; }
 dl.fields { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; margin: 0; }
 dl.fields dt { color: var(--muted); }
-dl.fields dd { margin: 0; overflow-wrap: anywhere; }
+dl.fields dd { margin: 0; overflow-wrap: anywhere; min-width: 0; }
+/* A value shown as it was sent (a webhook's body is one long line of JSON) wraps instead of widening the page (WCAG 1.4.10). */
+dl.fields dd pre { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
 table { width: 100%; border-collapse: collapse; }
 th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 .status-active { color: var(--good); }
@@ -54,6 +56,7 @@ code.masked { color: var(--muted); }
 nav.pages { display: flex; gap: 1rem; align-items: center; margin: .75rem 0; }
 button.danger { background: var(--bad); border-color: var(--bad); }
 @media (max-width: 600px) { dl.fields { grid-template-columns: 1fr; } th, td { padding: .3rem .25rem; } }
-/* On a phone the admin bar wraps: brand and sign-out on one line, the navigation in a row below. */
-@media (max-width: 600px) { header.top .bar { flex-wrap: wrap; } .admin-nav { order: 3; width: 100%; } }
+/* On a phone, or at 200% zoom, the admin bar wraps: brand and sign-out on one line, the navigation in a row below
+   (the three side by side need about 900 pixels). */
+@media (max-width: 900px) { header.top .bar { flex-wrap: wrap; } .admin-nav { order: 3; width: 100%; } }
 `;

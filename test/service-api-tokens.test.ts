@@ -166,6 +166,25 @@ describeEachDialect('service API: access tokens and disconnect', (dialect) => {
     expect((await stored(dave))!.status).toBe('needs_reauth');
   });
 
+  it("a reconnect_url opened signed out by someone else: nothing is connected, and the sign-in page they land on says why", async () => {
+    const mallory = await signedInUser(app(), 'mallory');
+    await app().runtime.tokenStore.markNeedsReauth(mallory.userId, 'toolkit', 'invalid_grant', clock.now());
+    const reconnectUrl = String((await token(mallory)).body.reconnect_url);
+    const stranger = app().browser();
+    const chooser = await stranger.get(reconnectUrl);
+    expect(chooser.text).toContain('href="/connect/sign-in/toolkit"');
+    let page = await stranger.get(`${APP_ORIGIN}/connect/sign-in/toolkit`);
+    for (let step = 0; step < 4 && !page.url.startsWith(APP_ORIGIN); step += 1) {
+      page = await stranger.submitForm(page, page.text.includes('name="password"') ? { username: 'bob', password: 'bob' } : {});
+    }
+    expect(page.url).toBe(`${APP_ORIGIN}/?next=${encodeURIComponent('/account?status=error&error=connect_link_wrong_user')}`);
+    expect(page.text).toContain('<p class="flash" role="status">Not connected. The connect link is for another user than the one signed in, or signing in: nothing was connected.</p>');
+    expect((await stranger.get(`${APP_ORIGIN}/api/me`)).status).toBe(401);
+    expect((await stored(mallory))!.status).toBe('needs_reauth');
+    // Only the app's own words: an unknown code shows nothing.
+    expect((await stranger.get(`${APP_ORIGIN}/?next=${encodeURIComponent('/account?status=error&error=<b>pay here</b>')}`)).text).not.toContain('class="flash"');
+  });
+
   it("needs_reauth's reconnect_url: the user opens it, signs in at the provider again, lands on their account page, and the service gets a fresh token", async () => {
     const mallory = await signedInUser(app(), 'mallory');
     await app().runtime.tokenStore.markNeedsReauth(mallory.userId, 'toolkit', 'invalid_grant', clock.now());
@@ -183,6 +202,10 @@ describeEachDialect('service API: access tokens and disconnect', (dialect) => {
       page = await mallory.browser.submitForm(page, page.text.includes('name="password"') ? { username: 'mallory', password: 'mallory' } : {}, { stopAt: (url) => url.href.startsWith(accountPage) });
     }
     expect(page.location, `stopped at ${page.status} ${page.url}`).toBe(`${accountPage}?status=connected`);
+    // The account page says how it went, once: a reload of the page itself still says it, the plain page does not.
+    const landed = await mallory.browser.get(page.location!);
+    expect(landed.text).toContain('<p class="flash" role="status">Connected: the provider granted access.</p>');
+    expect((await mallory.browser.get(accountPage)).text).not.toContain('Connected: the provider');
     expect((await stored(mallory))!.status).toBe('active');
     const fresh = await token(mallory);
     expect(fresh.status).toBe(200);

@@ -4,6 +4,7 @@ import type { Tokenkeeper } from '../../core/tokenkeeper.js';
 import { safeNextPath } from '../../client/safe-next.js';
 import { layout } from '../views/layout.js';
 import { accountPage, homeSignedIn, signInPage } from '../views/pages.js';
+import { connectOutcome } from '../views/connect-outcome.js';
 import { STYLESHEET } from '../views/stylesheet.js';
 import { currentUser } from '../current-user.js';
 
@@ -12,7 +13,10 @@ export async function pageRoutes(app: FastifyInstance, deps: Tokenkeeper): Promi
   app.get('/', async (request, reply) => {
     const user = currentUser(request);
     const next = (request.query as Record<string, unknown>).next;
-    const body = user ? homeSignedIn(user.name ?? user.username) : signInPage(deps.registry.list(), next === undefined ? null : safeNextPath(next, deps.config.baseUrl));
+    const nextPath = next === undefined ? null : safeNextPath(next, deps.config.baseUrl);
+    // Signed out on the way back from a connect link (its sign-in refused, say): the outcome rides in `next`.
+    const notice = nextPath === null ? null : connectOutcome(new URL(nextPath, deps.config.baseUrl).searchParams);
+    const body = user ? homeSignedIn(user.name ?? user.username) : signInPage(deps.registry.list(), nextPath, notice);
     return reply.type('text/html; charset=utf-8').send(
       layout({ title: user ? 'Home' : 'Sign in', signedInAs: user ? (user.name ?? user.username) : null, csrfToken: request.session?.csrfToken ?? null }, body),
     );
@@ -20,9 +24,11 @@ export async function pageRoutes(app: FastifyInstance, deps: Tokenkeeper): Promi
 
   app.get('/account', async (request, reply) => {
     const user = currentUser(request);
-    if (!user) return reply.redirect('/?next=%2Faccount', 303);
+    const search = new URL(request.url, deps.config.baseUrl).search;
+    // The query rides along: a connect link's outcome (connectOutcome) is shown once signed in, or on the sign-in page.
+    if (!user) return reply.redirect(`/?next=${encodeURIComponent(`/account${search}`)}`, 303);
     const view = await loadAccountView(deps.database.db, deps.tokenStore, deps.registry, user);
-    const notice = await app.sessions.takeFlash(request);
+    const notice = [await app.sessions.takeFlash(request), connectOutcome(new URLSearchParams(search))].filter((n) => n !== null).join(' ') || null;
     reply.header('cache-control', 'no-store');
     return reply
       .type('text/html; charset=utf-8')

@@ -26,9 +26,10 @@ export interface ConnectionView {
   hasApi: boolean;
 }
 
-export function signInPage(providers: readonly ProviderSettings[], next: string | null): SafeHtml {
+export function signInPage(providers: readonly ProviderSettings[], next: string | null, notice: string | null = null): SafeHtml {
   const query = next ? `?next=${encodeURIComponent(next)}` : '';
   return html`<h1>Sign in</h1>
+${notice ? html`<p class="flash" role="status">${notice}</p>` : null}
 <div class="card">
 <p>Choose a provider to sign in with. Tokenkeeper keeps your tokens encrypted and fresh, and never shows them.</p>
 <div class="providers">

@@ -109,6 +109,23 @@ export async function createLoginTransaction(db: Kysely<DatabaseSchema>, tx: Log
 }
 
 /**
+ * Moves the session's pending plain sign-ins to the session that replaces it
+ * when a sign-in finishes, so one started in another tab of the same browser
+ * still finishes. Links to a signed-in user (another provider, more access,
+ * a connect link) stay with the session they were started in, and go with it:
+ * after someone else signs in here, they must not link to the first user.
+ */
+export async function carryOverSignIns(db: Kysely<DatabaseSchema>, fromSessionId: string, toSessionId: string): Promise<void> {
+  await db
+    .updateTable('login_transactions')
+    .set({ session_id: toSessionId })
+    .where('session_id', '=', fromSessionId)
+    .where('link_user_id', 'is', null)
+    .where('purpose', 'is', null)
+    .execute();
+}
+
+/**
  * Deletes and returns the transaction only when `state` and `sessionId` both
  * match and it has not expired. One statement (DELETE … RETURNING), so of
  * any number of concurrent callbacks carrying the same state exactly one gets

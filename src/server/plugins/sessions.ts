@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import type { Kysely } from 'kysely';
 import type { DatabaseSchema, TokenRow } from '../../db/schema.js';
 import { findSessionContext, type SessionContext } from '../../db/session-context.js';
+import { carryOverSignIns } from '../../db/login-transaction.repository.js';
 import { createSession, deleteSession, touchSession, updateSessionData } from '../../db/session.repository.js';
 import type { User } from '../../db/user.repository.js';
 import type { JsonObject } from '../../db/json-column.js';
@@ -182,9 +183,13 @@ export class SessionManager {
     return request.session ?? (await this.#start(request, reply, null));
   }
 
-  /** Replaces whatever session the browser had with a new one for this user. */
+  /**
+   * Replaces whatever session the browser had with a new one for this user
+   * (a new id: a session fixed before the sign-in is worth nothing after it).
+   * Sign-ins in progress in other tabs carry over (see carryOverSignIns).
+   */
   async signIn(request: FastifyRequest, reply: FastifyReply, user: User): Promise<SessionState> {
-    if (request.session) await deleteSession(this.#options.db, request.session.id);
+    const previous = request.session;
     reply.setCookie(this.returningCookieName(request), `${user.id}.${this.#returningSignature(user.id)}`, {
       path: '/',
       httpOnly: true,
@@ -192,7 +197,12 @@ export class SessionManager {
       secure: this.#options.secure(request),
       maxAge: RETURNING_MAX_AGE_SECONDS,
     });
-    return this.#start(request, reply, user);
+    const started = await this.#start(request, reply, user);
+    if (previous) {
+      await carryOverSignIns(this.#options.db, previous.id, started.id);
+      await deleteSession(this.#options.db, previous.id);
+    }
+    return started;
   }
 
   /** Keeps a one-line message for the next page this session shows (after a redirect). */

@@ -70,6 +70,8 @@ describeEachDialect('the admin site', (dialect) => {
     const page = await get(`/admin/users/${mallory.userId}`, staff.cookie);
     expect(page.body).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(page.body).not.toContain('<img src=x');
+    // The actions column is named for screen readers.
+    expect(page.body).toContain('<th><span class="visually-hidden">Actions</span></th>');
     // What a token user is, said where it is shown.
     expect(page.body).toContain('yes: made by a sign-in at a provider, with no password here');
     // The dev provider says its addresses are verified (email_verified), and the page says so beside the address.
@@ -317,6 +319,8 @@ describeEachDialect('the admin site', (dialect) => {
     const none = await get('/admin/services', staff.cookie);
     expect(none.body).toContain('<p class="muted count">No service keys yet.</p>');
     expect(none.body).not.toContain('rel="prev"');
+    // No empty table under the words.
+    expect(none.body).not.toContain('<table class="list">');
     expect((await get('/admin/webhooks', staff.cookie)).body).toContain('<p class="muted count">No webhook deliveries yet.</p>');
     expect((await get('/admin/services?q=crm', staff.cookie)).body).toContain('<p class="muted count">Nothing matches.</p>');
     expect((await get('/admin/webhooks?status=failed', staff.cookie)).body).toContain('<p class="muted count">Nothing matches.</p>');

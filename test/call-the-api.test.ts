@@ -42,6 +42,16 @@ describe('"Call the API" with a huge answer', () => {
     expect(json).toMatchObject({ method: 'GET', url: '/v1/notes?x=1' });
   });
 
+  it('an API refusing for want of scope (RFC 6750 insufficient_scope) is shown with the way to ask for more access; any other 403 is not', async () => {
+    const challenge = 'Bearer error="insufficient_scope", scope="notes:write"';
+    const refused = await call(`with-headers?status=403&set=${encodeURIComponent(`WWW-Authenticate: ${challenge}`)}`);
+    expect(refused.body).toContain('Toolkit says your access lacks a scope this call needs: <code>notes:write</code>. On your account page, “Ask for more access” asks Toolkit for it.');
+    const unnamed = await call(`with-headers?status=403&set=${encodeURIComponent('WWW-Authenticate: Bearer error=insufficient_scope')}`);
+    expect(unnamed.body).toContain('Toolkit says your access lacks a scope this call needs. On your account page');
+    const other = await call('with-headers?status=403');
+    expect(other.body).not.toContain('lacks a scope');
+  });
+
   it('refuses a call a browser marks as coming from another site (a link elsewhere), and calls nothing', async () => {
     const before = api.requests.length;
     for (const site of ['cross-site', 'same-site']) {

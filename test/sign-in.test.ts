@@ -16,6 +16,8 @@ describeEachDialect('sign-in through the dev provider', (dialect) => {
     expect(page.text).toContain('Alice Liddell');
     expect(page.text).toContain('alice@example.test');
     expect(page.text).toMatch(/expires in \d+ min/);
+    // The provider by the name people know it by, not its configuration name.
+    expect(page.text).toContain('<dt>Signed up with</dt><dd>Toolkit</dd>');
 
     const me = await browser.get(`${APP_ORIGIN}/api/me`);
     expect(me.status).toBe(200);

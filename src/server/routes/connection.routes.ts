@@ -113,8 +113,18 @@ export async function connectionRoutes(app: FastifyInstance, deps: Tokenkeeper):
       .send(
         layout(
           { title: `${displayName} API`, signedInAs: user.name ?? user.username, csrfToken: request.session?.csrfToken ?? null },
-          apiResultPage(displayName, path, response.status, pretty),
+          apiResultPage(displayName, path, response.status, pretty, insufficientScope(response.headers.get('www-authenticate'))),
         ),
       );
   });
+}
+
+/**
+ * A resource server's refusal for want of scope (RFC 6750 §3.1:
+ * `WWW-Authenticate: Bearer error="insufficient_scope"`, with the scope it
+ * needs when it says): the scope, '' when not said, null for any other answer.
+ */
+export function insufficientScope(challenge: string | null): string | null {
+  if (challenge === null || !/\berror="?insufficient_scope"?/i.test(challenge)) return null;
+  return /\bscope="([^"]*)"/i.exec(challenge)?.[1]?.trim() ?? '';
 }

@@ -107,7 +107,7 @@ ${notice ? html`<p class="flash" role="status">${notice}</p>` : null}
 <dt>Name</dt><dd class="profile-name">${user.name ?? '—'}</dd>
 <dt>E-mail</dt><dd class="profile-email">${user.email ?? '—'}</dd>
 <dt>Username</dt><dd>${user.username}</dd>
-<dt>Signed up with</dt><dd>${user.provider ?? '—'}</dd>
+<dt>Signed up with</dt><dd>${user.provider === null ? '—' : (view.identities.find((identity) => identity.provider === user.provider)?.displayName ?? user.provider)}</dd>
 <dt>Joined</dt><dd>${absoluteTime(user.dateJoined)}</dd>
 <dt>Last sign-in</dt><dd>${user.lastLogin === null ? '—' : absoluteTime(user.lastLogin)}</dd>
 </dl>
@@ -143,10 +143,16 @@ export function errorPage(status: number, message: string, back: 'start' | 'sign
 <p>${link}</p></div>`;
 }
 
-export function apiResultPage(displayName: string, path: string, status: number, body: string): SafeHtml {
+/** `missingScope`: the API refused for want of scope (null: it did not), with the scope it needs ('' when not said). */
+export function apiResultPage(displayName: string, path: string, status: number, body: string, missingScope: string | null = null): SafeHtml {
   return html`<h1>${displayName} API</h1>
 <div class="card">
 <p>GET <code>/${path.replace(/^\/+/, '')}</code> answered <strong class="api-status">${status}</strong>, called with your access token (refreshed first when needed).</p>
+${
+  missingScope === null
+    ? null
+    : html`<p class="flash" role="status">${displayName} says your access lacks a scope this call needs${missingScope ? html`: <code>${missingScope}</code>` : null}. On your account page, “Ask for more access” asks ${displayName} for it.</p>`
+}
 <pre class="api-body">${body}</pre>
 <p><a href="/account">Back to your account</a></p>
 </div>`;

@@ -97,7 +97,7 @@ export const usersResource: AdminResource<User> = {
 ${
   accounts.length === 0
     ? html`<p class="muted">None.</p>`
-    : html`<div class="table-wrap"><table class="list"><thead><tr><th>Provider</th><th>Subject</th><th>Token</th><th>Status</th><th>Expires</th><th></th></tr></thead><tbody>
+    : html`<div class="table-wrap"><table class="list"><thead><tr><th>Provider</th><th>Subject</th><th>Token</th><th>Status</th><th>Expires</th><th><span class="visually-hidden">Actions</span></th></tr></thead><tbody>
 ${accounts.map((account) => {
   const token = tokens.find((t) => t.provider === account.provider);
   return html`<tr><td>${account.provider}</td><td><code>${account.subject}</code></td>

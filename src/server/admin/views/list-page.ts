@@ -86,7 +86,10 @@ ${query.search ? html`<a href="${listHref(resource, query, { search: '', page: 1
 </form>
 ${filterBar(data)}
 <p class="muted count">${total > 0 ? `${first}–${last} of ${total}` : query.search || Object.keys(query.filters).length > 0 ? 'Nothing matches.' : resource.noneYet}</p>
-<div class="table-wrap"><table class="list">
+${
+  rows.length === 0
+    ? null
+    : html`<div class="table-wrap"><table class="list">
 <thead><tr>${resource.columns.map((column) => sortHeader(data, column.label, column.sortKey))}</tr></thead>
 <tbody>
 ${rows.map(
@@ -96,7 +99,8 @@ ${rows.map(
   })}</tr>`,
 )}
 </tbody>
-</table></div>
+</table></div>`
+}
 <nav class="pages" aria-label="Pages">
 ${query.page > 1 ? html`<a rel="prev" href="${listHref(resource, query, { page: query.page - 1 })}">← Previous</a>` : null}
 <span class="muted">page ${query.page} of ${pages}</span>

@@ -31,6 +31,14 @@ describe('the form_post relay', () => {
     expect(html.match(/<input type="hidden"/g)).toHaveLength(21);
     expect(html).toContain(`name="${RELAYED_FIELD}" value="1"`);
     const script = /<script>([^<]*)<\/script>/.exec(html)![1]!;
-    expect(contentSecurityPolicy).toBe(`default-src 'none'; script-src 'sha256-${createHash('sha256').update(script).digest('base64')}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`);
+    const style = /<style>([^<]*)<\/style>/.exec(html)![1]!;
+    const hash = (text: string) => createHash('sha256').update(text).digest('base64');
+    expect(contentSecurityPolicy).toBe(`default-src 'none'; script-src 'sha256-${hash(script)}'; style-src 'sha256-${hash(style)}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`);
+  });
+
+  it('is readable on a phone without JavaScript: a viewport, and its one style allowed by the CSP', () => {
+    const { html } = formPostRelayPage('/auth/apple/callback', new URLSearchParams({ code: 'c' }));
+    expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+    expect(html).toContain('<noscript><p>Signing you in… <button type="submit">Continue</button></p></noscript>');
   });
 });

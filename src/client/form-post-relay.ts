@@ -23,6 +23,9 @@ export const RELAYED_FIELD = 'tokenkeeper_relayed';
 
 const SUBMIT_SCRIPT = 'document.forms[0].submit();';
 const SUBMIT_SCRIPT_HASH = createHash('sha256').update(SUBMIT_SCRIPT).digest('base64');
+/** Readable on a phone without JavaScript (where its Continue button shows): the one style, allowed by its hash. */
+const STYLE = 'body{font-family:system-ui,sans-serif;margin:40px 16px;font-size:1.1em}button{font-size:1em;padding:10px 18px}';
+const STYLE_HASH = createHash('sha256').update(STYLE).digest('base64');
 
 /** At most this many parameters are posted again; a real callback has a handful. */
 const MAX_FIELDS = 20;
@@ -53,11 +56,12 @@ export function formPostRelayPage(action: string, parameters: URLSearchParams): 
     .map(([name, value]) => `<input type="hidden" name="${escape(name)}" value="${escape(value)}">`)
     .join('');
   const html =
-    '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Signing you in…</title></head>\n' +
+    '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">' +
+    `<title>Signing you in…</title><style>${STYLE}</style></head>\n` +
     `<body><form method="post" action="${escape(action)}">${inputs}<input type="hidden" name="${RELAYED_FIELD}" value="1">` +
     `<noscript><p>Signing you in… <button type="submit">Continue</button></p></noscript></form><script>${SUBMIT_SCRIPT}</script></body></html>`;
   return {
     html,
-    contentSecurityPolicy: `default-src 'none'; script-src 'sha256-${SUBMIT_SCRIPT_HASH}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+    contentSecurityPolicy: `default-src 'none'; script-src 'sha256-${SUBMIT_SCRIPT_HASH}'; style-src 'sha256-${STYLE_HASH}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
   };
 }

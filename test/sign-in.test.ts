@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import { parseDatabaseUrl } from '../src/db/database.js';
 import { describeEachDialect } from './support/postgres.js';
 import { APP_ORIGIN, signIn } from './support/test-app.js';
+import { signedInUser } from './support/signed-in.js';
 import { useTestApp } from './support/use-test-app.js';
 
 describeEachDialect('sign-in through the dev provider', (dialect) => {
@@ -83,5 +84,17 @@ describeEachDialect('sign-in through the dev provider', (dialect) => {
     expect(out.url).toBe(`${APP_ORIGIN}/`);
     expect(out.text).toContain('Sign in with Toolkit');
     expect((await browser.get(`${APP_ORIGIN}/api/me`)).status).toBe(401);
+  });
+
+  it("a form of a session that has ended since says the person was signed out, not that the form is forged", async () => {
+    const alice = await signedInUser(app(), 'alice');
+    await alice.browser.post(`${APP_ORIGIN}/logout`, { _csrf: alice.csrfToken });
+    // The account page, still open in another tab: its Refresh now, posted after the sign-out.
+    const stale = await alice.browser.post(`${APP_ORIGIN}/account/connections/toolkit/refresh`, { _csrf: alice.csrfToken });
+    expect(stale.status).toBe(403);
+    expect(stale.text).toContain('You have been signed out since this page was shown (your session ended), so its form no longer works: sign in again, then try again.');
+    // A post without any token (another site's) is told as before.
+    const forged = await app().browser().post(`${APP_ORIGIN}/logout`, {});
+    expect(forged.text).toContain('This form has expired or did not come from this site.');
   });
 });

@@ -34,7 +34,16 @@ async function csrfPlugin(app: FastifyInstance): Promise<void> {
     const token = submittedToken(request);
     const expected = app.sessions.expectedCsrfToken(request);
     if (!expected || !token || !sameSecret(token, expected)) {
-      return done(new TokenkeeperError('csrf_failed', 'This form has expired or did not come from this site. Go back, reload the page and try again.'));
+      // A form that carries a token, posted without a session: the page was a session's that has ended since.
+      const signedOut = token !== undefined && !request.session;
+      return done(
+        new TokenkeeperError(
+          'csrf_failed',
+          signedOut
+            ? 'You have been signed out since this page was shown (your session ended), so its form no longer works: sign in again, then try again.'
+            : 'This form has expired or did not come from this site. Go back, reload the page and try again.',
+        ),
+      );
     }
     done();
   });

@@ -1,20 +1,13 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { DatabaseSchema, TokenStatus } from './schema.js';
+import type { DirectoryConnection } from './service-users.repository.js';
 
-/** One connection in a listing: whose it is, and the token row's metadata, never a token value. */
-export interface ListedConnection {
+/** One connection in a listing: whose it is, and the token row's metadata (as a user's own list has it), never a token value. */
+export interface ListedConnection extends DirectoryConnection {
   userId: string;
   externalId: string | null;
   userIsActive: boolean;
-  provider: string;
-  /** The user's id at the provider; null when the identity link is gone. */
-  subject: string | null;
-  status: TokenStatus;
-  scope: string | null;
-  expiresAt: number | null;
-  lastRefreshedAt: number | null;
-  hasRefreshToken: boolean;
 }
 
 export interface ConnectionListing {

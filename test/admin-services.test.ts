@@ -1,5 +1,6 @@
-// Service keys in the admin site: staff see them; superusers create (the key
-// shown once) and revoke them; every change and refusal is audited.
+// Service keys in the admin site: staff see them; superusers create and
+// rotate (the key shown once) and revoke them; every change and refusal is
+// audited.
 import { beforeAll, expect, it } from 'vitest';
 import { setUserFlags } from '../src/db/user.repository.js';
 import { describeEachDialect } from './support/postgres.js';
@@ -119,6 +120,40 @@ describeEachDialect('service keys in the admin site', (dialect) => {
     expect((await callApi(key)).statusCode).toBe(401);
     expect((await events('service_key.revoked')).map((row) => [row.actor_user_id, row.target_id])).toEqual([[superuser.userId, id]]);
     expect((await events('admin.services.revoke')).map((row) => row.target_id)).toEqual([id]);
+  });
+
+  it('a superuser rotates a key from its page: the new key shown once, the old one working for the grace period given; audited; staff may not', async () => {
+    const key = await create('rotated', ['connections:read']);
+    const id = /^tks_([^_]+)_/.exec(key)![1]!;
+    const detail = await get(`/admin/services/${id}`, superuser);
+    expect(detail.body).toContain(`<form method="post" action="/admin/services/${id}/rotate">`);
+    expect((await get(`/admin/services/${id}`, staff)).body).not.toContain('/rotate"');
+    expect((await post(`/admin/services/${id}/rotate`, staff, [['grace_seconds', '60']])).statusCode).toBe(403);
+    expect(await events('admin.services.rotate_denied')).toHaveLength(1);
+    expect((await post(`/admin/services/${id}/rotate`, superuser, [['grace_seconds', '60']], false)).statusCode).toBe(403);
+
+    for (const bad of ['-1', '2592001', 'soon', '']) {
+      const refused = await post(`/admin/services/${id}/rotate`, superuser, [['grace_seconds', bad]]);
+      expect(refused.statusCode, bad).toBe(400);
+      expect(refused.body).toContain('The grace period is a whole number of seconds from 0 to 2592000 (30 days).');
+    }
+    expect((await callApi(key)).statusCode).toBe(200);
+
+    const answer = await post(`/admin/services/${id}/rotate`, superuser, [['grace_seconds', '60']]);
+    expect(answer.statusCode).toBe(200);
+    expect(answer.headers['cache-control']).toBe('no-store');
+    expect(answer.body).toContain('The previous key works until');
+    const rotated = /<code class="service-key">(tks_[^<]+)<\/code>/.exec(answer.body)![1]!;
+    expect(rotated).not.toBe(key);
+    expect((await callApi(rotated)).statusCode).toBe(200);
+    expect((await callApi(key)).statusCode).toBe(200);
+    expect((await events('service_key.rotated')).map((row) => [row.actor_user_id, row.target_id])).toEqual([[superuser.userId, id]]);
+    expect((await events('admin.services.rotate')).map((row) => row.target_id)).toEqual([id]);
+
+    // Without a grace period the old key stops at once.
+    const again = await post(`/admin/services/${id}/rotate`, superuser, [['grace_seconds', '0']]);
+    expect(again.body).toContain('The previous key no longer works.');
+    expect((await callApi(rotated)).statusCode).toBe(401);
   });
 
   it('creating needs the CSRF token', async () => {

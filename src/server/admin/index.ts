@@ -5,6 +5,7 @@ import { adminAuthRoutes } from './auth/admin-auth.routes.js';
 import { requireStaff } from './auth/staff-guard.js';
 import { adminResourceRoutes } from './resource.routes.js';
 import { serviceKeyCreateRoutes } from './resources/service-key-create.routes.js';
+import { serviceKeyRotateRoutes } from './resources/service-key-rotate.routes.js';
 import { userIdentityRoutes } from './resources/user-identities.routes.js';
 
 /**
@@ -22,4 +23,5 @@ export async function adminSite(app: FastifyInstance, options: Tokenkeeper & { p
   await app.register(adminResourceRoutes, deps);
   await app.register(userIdentityRoutes, deps);
   await app.register(serviceKeyCreateRoutes, deps);
+  await app.register(serviceKeyRotateRoutes, deps);
 }

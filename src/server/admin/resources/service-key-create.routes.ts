@@ -34,13 +34,26 @@ ${form.error ? html`<p class="error" role="alert">${form.error}</p>` : null}
 </div>`;
 }
 
-function createdPage(name: string, key: string): SafeHtml {
+/** The page that shows a new key, the only time it is shown; `note`: what became of the old one, after a rotation. */
+export function keyShownOncePage(heading: string, key: string, note: string | null = null): SafeHtml {
   return html`<p class="muted"><a href="/admin/services">Service keys</a> ›</p>
-<h1>Service key ${name} created</h1>
+<h1>${heading}</h1>
 <div class="card">
+${note ? html`<p>${note}</p>` : null}
 <p>Copy the key now: it is not stored, and this page is the only time it is shown. Services send it as <code>Authorization: Bearer &lt;key&gt;</code>.</p>
 <pre class="api-body"><code class="service-key">${key}</code></pre>
 </div>`;
+}
+
+/** The signed-in admin when a superuser; anyone else is refused (a key can read every user's tokens), and the refusal audited. */
+export async function superuserFor(deps: Tokenkeeper, request: FastifyRequest, action: 'create' | 'rotate', back: { href: string; label: string }): Promise<User> {
+  const admin = request.adminUser as User | null | undefined;
+  if (!admin) throw new TokenkeeperError('unauthorized', 'Sign in as staff first.');
+  if (!admin.isSuperuser) {
+    await writeAuditEvent(deps.database.db, { event: `admin.services.${action}_denied`, actorUserId: admin.id, targetType: 'service_key', ip: request.ip, detail: { code: 'superuser_only' }, at: deps.now() });
+    throw new AdminRefusal('superuser_only', `Only a superuser may ${action} service keys: a key can read every user’s tokens.`, back);
+  }
+  return admin;
 }
 
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value : [value]).filter((item): item is string => typeof item === 'string');
@@ -51,15 +64,7 @@ const strings = (value: unknown): string[] => (Array.isArray(value) ? value : [v
  * a flash message, which is stored). Audited, refusals too.
  */
 export async function serviceKeyCreateRoutes(app: FastifyInstance, deps: Tokenkeeper): Promise<void> {
-  const superuser = async (request: FastifyRequest): Promise<User> => {
-    const admin = request.adminUser as User | null | undefined;
-    if (!admin) throw new TokenkeeperError('unauthorized', 'Sign in as staff first.');
-    if (!admin.isSuperuser) {
-      await writeAuditEvent(deps.database.db, { event: 'admin.services.create_denied', actorUserId: admin.id, targetType: 'service_key', ip: request.ip, detail: { code: 'superuser_only' }, at: deps.now() });
-      throw new AdminRefusal('superuser_only', 'Only a superuser may create service keys: a key can read every user’s tokens.', { href: '/admin/services', label: 'Back to Service keys' });
-    }
-    return admin;
-  };
+  const superuser = (request: FastifyRequest) => superuserFor(deps, request, 'create', { href: '/admin/services', label: 'Back to Service keys' });
   const send = async (request: FastifyRequest, title: string, body: SafeHtml) => page(app, request, title, 'services', body);
 
   app.get('/services/new', async (request, reply) => {
@@ -92,6 +97,6 @@ export async function serviceKeyCreateRoutes(app: FastifyInstance, deps: Tokenke
     });
     // The key is in this answer only: no cache may keep it.
     reply.header('cache-control', 'no-store');
-    return reply.type('text/html; charset=utf-8').send(await send(request, `Service key ${serviceKey.name}`, createdPage(serviceKey.name, key)));
+    return reply.type('text/html; charset=utf-8').send(await send(request, `Service key ${serviceKey.name}`, keyShownOncePage(`Service key ${serviceKey.name} created`, key)));
   });
 }

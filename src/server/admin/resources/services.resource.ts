@@ -3,13 +3,14 @@ import { findServiceKeyById, listServiceKeysForAdmin } from '../../../db/service
 import { absoluteTime, relativeTime } from '../../views/format.js';
 import { html } from '../../views/html.js';
 import type { AdminContext, AdminResource } from '../resource.js';
+import { rotateForm } from './service-key-rotate.routes.js';
 
 const when = (at: number | null, context: AdminContext) => (at === null ? 'never' : html`<span title="${absoluteTime(at)}">${relativeTime(at, context.now)}</span>`);
 const providers = (key: ServiceKey) => (key.providers === null ? html`<span class="muted">all</span>` : key.providers.join(', '));
 
 /**
- * Keys of the service API. Staff see them; only superusers create or revoke
- * one, since a key can hand out every user's tokens, which staff cannot see.
+ * Keys of the service API. Staff see them; only superusers create, rotate or
+ * revoke one, since a key can hand out every user's tokens, which staff cannot see.
  * The key itself is never stored, so never shown here (only once, on creation).
  */
 export const servicesResource: AdminResource<ServiceKey> = {
@@ -54,6 +55,8 @@ export const servicesResource: AdminResource<ServiceKey> = {
     { label: 'Old key valid until', render: (key) => (key.previousSecretExpiresAt === null ? '—' : absoluteTime(key.previousSecretExpiresAt)) },
     { label: 'Id', render: (key) => html`<code>${key.id}</code>` },
   ],
+  // Rotation shows the new key once, on its own answer (service-key-rotate.routes.ts), so it is a form of its own, not an action.
+  related: async (key, context) => (context.admin.isSuperuser ? rotateForm(key, context.request.session?.csrfToken ?? '') : html``),
   actions: [
     {
       name: 'revoke',

@@ -117,6 +117,26 @@ describeEachDialect('the library: createTokenkeeper', (dialect) => {
     await expect(tokenkeeper.getAccessToken({ externalId: 'nobody' }, 'toolkit')).rejects.toMatchObject({ code: 'not_found' });
   });
 
+  it('allConnections visits every connection once, with whose it is, by provider and status, and names an unknown provider', async () => {
+    const everything: Array<{ userId: string; provider: string; externalId: string | null; status: string }> = [];
+    // One a page: every page boundary is crossed.
+    for await (const connection of tokenkeeper.allConnections({ pageSize: 1 })) everything.push(connection);
+    const inOnePage: string[] = [];
+    for await (const connection of tokenkeeper.allConnections()) inOnePage.push(`${connection.userId}/${connection.provider}`);
+    expect(inOnePage).toEqual(everything.map((c) => `${c.userId}/${c.provider}`));
+    const stored = await database.db.selectFrom('tokens').select(['user_id', 'provider']).execute();
+    expect(everything.map((c) => `${c.userId}/${c.provider}`).sort()).toEqual(stored.map((row) => `${row.user_id}/${row.provider}`).sort());
+    expect(new Set(everything.map((c) => `${c.userId}/${c.provider}`)).size).toBe(everything.length);
+    const toolkit: string[] = [];
+    for await (const connection of tokenkeeper.allConnections({ provider: 'toolkit', status: 'active' })) toolkit.push(connection.provider);
+    expect(toolkit.length).toBeGreaterThan(0);
+    expect(new Set(toolkit)).toEqual(new Set(['toolkit']));
+    const mallory = everything.find((c) => c.externalId === 'host-user-7');
+    expect(mallory).toMatchObject({ provider: 'toolkit', status: 'active', userIsActive: true, hasRefreshToken: true });
+    expect(() => tokenkeeper.allConnections({ provider: 'nope' })).toThrow(expect.objectContaining({ code: 'unknown_provider' }));
+    expect(() => tokenkeeper.allConnections({ pageSize: 0 })).toThrow(expect.objectContaining({ code: 'bad_request' }));
+  });
+
   it('an id no user has is not_found on every method (the likely mistake: your own id passed without { externalId }); a user without the connection is not_connected', async () => {
     const calls = {
       getAccessToken: (user: string) => tokenkeeper.getAccessToken(user, 'toolkit'),

@@ -16,6 +16,7 @@ import { accessTokenWithin } from '../core/service-api.js';
 import { startApplicationWebhookDelivery } from '../core/webhook-delivery.js';
 import { completeSignIn } from '../core/sign-in.js';
 import { openTokenkeeper, type CoreConfig, type Tokenkeeper as Application } from '../core/tokenkeeper.js';
+import { listConnections as listConnectionPage, type ConnectionPage, type ListedConnection } from '../db/connection-listing.repository.js';
 import { findDirectoryUser, findUserIdByExternalId, listDirectoryConnections, type DirectoryConnection, type DirectoryUser } from '../db/service-users.repository.js';
 import { claimSignIn } from '../db/sign-in-claim.repository.js';
 import { parseEncryptionKeys } from '../db/token-cipher.js';
@@ -26,6 +27,20 @@ import { invalidTransaction, TransactionSealer } from './sealed-transaction.js';
 export type User = DirectoryUser;
 /** One provider a user has connected: the token's metadata, never its value. */
 export type Connection = DirectoryConnection;
+export type { ListedConnection };
+
+/** Connections read at a time by allConnections, unless told otherwise. */
+const PAGE_SIZE = 200;
+
+/** Each connection of each page, asking for the next page once the last one is used up. */
+async function* pagesOf(page: (after: string | null) => Promise<ConnectionPage>): AsyncGenerator<ListedConnection> {
+  for (let after: string | null = null; ; ) {
+    const { connections, next } = await page(after);
+    yield* connections;
+    if (next === null) return;
+    after = next;
+  }
+}
 /** A user by Tokenkeeper's id (a string), or by your own id (`{ externalId }`). */
 export type UserRef = string | { externalId: string };
 
@@ -155,6 +170,18 @@ export interface Tokenkeeper {
   /** The user, or undefined. (The other methods throw not_found for a user no one is.) */
   findUser(user: UserRef): Promise<User | undefined>;
   listConnections(user: UserRef): Promise<Connection[]>;
+  /**
+   * Every connection, of one provider or of all, optionally of one status, with whose it is: for a job that
+   * visits everyone connected. Read a page at a time in a fixed order, so each connection that exists throughout
+   * comes once, whatever is added or removed meanwhile. `pageSize`: connections read at a time (default 200, at most 1000).
+   *
+   * @example
+   * for await (const connection of tokenkeeper.allConnections({ provider: 'github', status: 'active' })) {
+   *   const response = await tokenkeeper.fetch(connection.userId, 'github', '/user/repos');
+   *   await syncRepos(connection.externalId ?? connection.userId, await response.json());
+   * }
+   */
+  allConnections(options?: { provider?: string; status?: 'active' | 'needs_reauth'; pageSize?: number }): AsyncIterable<ListedConnection>;
   /**
    * Token events: user.signed_in, token.refreshed, token.refresh_failed, token.needs_reauth, token.revoked. Returns the unsubscribe function.
    * Events of this process only: a refresh another process (a server, a worker) makes is emitted there; for every
@@ -322,6 +349,13 @@ function libraryOver(app: Application<CoreConfig>, options: LibraryOptions): Tok
         const id = await knownUserId(user);
         return id === undefined ? undefined : findDirectoryUser(db, id);
       }),
+    allConnections: (listing = {}) => {
+      open();
+      const providers = listing.provider === undefined ? app.registry.names : [app.registry.get(listing.provider).settings.name];
+      const limit = listing.pageSize ?? PAGE_SIZE;
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new TokenkeeperError('bad_request', `pageSize must be a whole number from 1 to 1000 (got ${String(listing.pageSize)}).`);
+      return pagesOf((after) => whileOpen(() => listConnectionPage(db, { providers, ...(listing.status ? { status: listing.status } : {}), ...(after ? { after } : {}), limit })));
+    },
     listConnections: (user) =>
       whileOpen(async () => {
         const id = await userId(user);

@@ -16,6 +16,7 @@ export {
   type Connection,
   type FromEnvOptions,
   type LibraryOptions,
+  type ListedConnection,
   type ResolveUser,
   type SignInResult,
   type SignInStartOptions,

@@ -20,6 +20,11 @@ function submittedToken(request: FastifyRequest): string | undefined {
   return typeof field === 'string' ? field : undefined;
 }
 
+/** Routes whose forms are shown on signed-in pages only: the account page's, sign-out, the admin site's (not its login). */
+function isSignedInForm(route: string): boolean {
+  return route.startsWith('/account/') || route === '/logout' || (route.startsWith('/admin/') && !route.startsWith('/admin/login'));
+}
+
 /**
  * Synchronizer-token CSRF defence: every state-changing request must carry
  * the session's token (without a session, the one bound to the anonymous CSRF
@@ -34,8 +39,8 @@ async function csrfPlugin(app: FastifyInstance): Promise<void> {
     const token = submittedToken(request);
     const expected = app.sessions.expectedCsrfToken(request);
     if (!expected || !token || !sameSecret(token, expected)) {
-      // A form that carries a token, posted without a session: the page was a session's that has ended since.
-      const signedOut = token !== undefined && !request.session;
+      // A form only a signed-in page shows, carrying a token, posted without a session: that session has ended since.
+      const signedOut = token !== undefined && !request.session && isSignedInForm(request.routeOptions.url ?? '');
       return done(
         new TokenkeeperError(
           'csrf_failed',

@@ -21,6 +21,18 @@ function refusal(env: Record<string, string>, name = 'acme', production = false)
 }
 
 describe('provider settings from <NAME>_… variables', () => {
+  it('a revocation endpoint for a preset that revokes through its API (GitHub, Dropbox) would never be used: it stops start-up', () => {
+    const error = refusal({ ...github, GITHUB_REVOCATION_URL: 'https://github.example.com/revoke' }, 'github');
+    expect(error.variable).toBe('GITHUB_REVOCATION_URL');
+    expect(error.message).toContain("is not used: the github preset revokes through the provider's API (GITHUB_API_BASE_URL), not an RFC 7009 endpoint");
+    const dropbox = { DROPBOX_PRESET: 'dropbox', DROPBOX_CLIENT_ID: 'd', DROPBOX_CLIENT_SECRET: 's', DROPBOX_REVOCATION_URL: 'https://api.dropboxapi.com/2/auth/token/revoke' };
+    expect(refusal(dropbox, 'dropbox').variable).toBe('DROPBOX_REVOCATION_URL');
+    // A preset with an RFC 7009 endpoint takes one.
+    expect(providerSettings({ GOOGLE_PRESET: 'google', GOOGLE_CLIENT_ID: 'g', GOOGLE_CLIENT_SECRET: 's', GOOGLE_REVOCATION_URL: 'https://oauth2.googleapis.com/revoke' }, 'google', true).metadataOverrides).toMatchObject({
+      revocationEndpoint: 'https://oauth2.googleapis.com/revoke',
+    });
+  });
+
   it('the github preset: GitHub’s issuer for RFC 9207, its endpoints, client_secret_post and the numeric id as subject', () => {
     const settings = providerSettings(github, 'github', true);
     expect(settings.endpoints).toEqual({

@@ -182,6 +182,13 @@ export function providerSettings(env: Environment, name: string, production: boo
     revocationEndpoint: url(env, `${prefix}_REVOCATION_URL`, production),
     jwksUri: url(env, `${prefix}_JWKS_URL`, production),
   });
+  // A preset that revokes its own way (GitHub's grant deletion, Dropbox's API call) would never send to it.
+  if (overrides.revocationEndpoint && fromPreset.hooks?.revoke) {
+    throw new ConfigError(
+      `${prefix}_REVOCATION_URL`,
+      `is not used: the ${presetName} preset revokes through the provider's API (${prefix}_API_BASE_URL), not an RFC 7009 endpoint; remove it, or point ${prefix}_API_BASE_URL elsewhere`,
+    );
+  }
   if (metadataUrl && issuer) {
     throw new ConfigError(`${prefix}_ISSUER`, `is set with ${prefix}_SERVER_METADATA_URL: set one of them (the metadata URL names the issuer)`);
   }

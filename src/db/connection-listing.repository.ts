@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { DatabaseSchema, TokenStatus } from './schema.js';
-import type { DirectoryConnection } from './service-users.repository.js';
+import { toDirectoryConnection, type DirectoryConnection } from './service-users.repository.js';
 
 /** One connection in a listing: whose it is, and the token row's metadata (as a user's own list has it), never a token value. */
 export interface ListedConnection extends DirectoryConnection {
@@ -43,13 +43,7 @@ export async function listConnections(db: Kysely<DatabaseSchema>, listing: Conne
       userId: row.user_id,
       externalId: row.external_id,
       userIsActive: row.is_active === 1,
-      provider: row.provider,
-      subject: row.subject ?? null,
-      status: row.status,
-      scope: row.scope,
-      expiresAt: row.expires_at,
-      lastRefreshedAt: row.last_refreshed_at,
-      hasRefreshToken: Number(row.has_refresh_token) === 1,
+      ...toDirectoryConnection(row, row.subject ?? null),
     })),
     next: rows.length > listing.limit ? page.at(-1)!.id : null,
   };

@@ -4,6 +4,7 @@ import { isUniqueViolation, type Dialect } from './database.js';
 import { preparedPerDatabase } from './prepared-query.js';
 import type { DatabaseSchema, TokenRow, TokenStatus } from './schema.js';
 import { lowerKey } from './text-search.js';
+import { nullableFlag } from './user.repository.js';
 
 /** A user as the service API shows them. */
 export interface DirectoryUser {
@@ -48,7 +49,7 @@ function toDirectoryUser(row: DirectoryUserRow): DirectoryUser {
     externalId: row.external_id,
     username: row.username,
     email: row.email,
-    emailVerified: row.email_verified === null ? null : row.email_verified === 1,
+    emailVerified: nullableFlag(row.email_verified),
     name: row.name,
     isActive: row.is_active === 1,
   };
@@ -98,18 +99,26 @@ export async function listDirectoryConnections(db: Kysely<DatabaseSchema>, userI
   }
   for (const token of tokens) {
     const connections = byUser.get(token.user_id) ?? [];
-    connections.push({
-      provider: token.provider,
-      subject: subjects.get(`${token.user_id}\u0000${token.provider}`) ?? null,
-      status: token.status,
-      scope: token.scope,
-      expiresAt: token.expires_at,
-      lastRefreshedAt: token.last_refreshed_at,
-      hasRefreshToken: Number(token.has_refresh_token) === 1,
-    });
+    connections.push(toDirectoryConnection(token, subjects.get(`${token.user_id}\u0000${token.provider}`) ?? null));
     byUser.set(token.user_id, connections);
   }
   return byUser;
+}
+
+/** A token row's metadata as a connection (`has_refresh_token`: 1 or 0, as the queries select it; a driver may give it as text). */
+export function toDirectoryConnection(
+  row: Pick<TokenRow, 'provider' | 'status' | 'scope' | 'expires_at' | 'last_refreshed_at'> & { has_refresh_token: number | string },
+  subject: string | null,
+): DirectoryConnection {
+  return {
+    provider: row.provider,
+    subject,
+    status: row.status,
+    scope: row.scope,
+    expiresAt: row.expires_at,
+    lastRefreshedAt: row.last_refreshed_at,
+    hasRefreshToken: Number(row.has_refresh_token) === 1,
+  };
 }
 
 /** The id of the user who has this external id, if any. */

@@ -41,7 +41,7 @@ export function rowToUser(row: Omit<UserRow, 'external_id'>): User {
     id: row.id,
     username: row.username,
     email: row.email,
-    emailVerified: row.email_verified === null ? null : row.email_verified === 1,
+    emailVerified: nullableFlag(row.email_verified),
     name: row.name,
     isTokenUser: row.is_token_user === 1,
     provider: row.provider,
@@ -135,6 +135,11 @@ export async function updateUserProfile(
 
 function flagOrNull(value: boolean | null | undefined): number | null {
   return value === undefined || value === null ? null : value ? 1 : 0;
+}
+
+/** A stored 0/1 flag that may be unknown (null), as a boolean or null. */
+export function nullableFlag(value: number | null): boolean | null {
+  return value === null ? null : value === 1;
 }
 
 export async function recordLogin(db: Kysely<DatabaseSchema>, id: string, at: number): Promise<void> {

@@ -5,6 +5,7 @@ import type { Database } from '../db/database.js';
 import { TokenDecryptionError } from '../db/token-cipher.js';
 import type { TokenStatus, TokenSummary } from '../db/token-store.js';
 import { findUserById } from '../db/user.repository.js';
+import { forgetTokens } from '../core/connections.js';
 import type { Tokenkeeper } from '../core/tokenkeeper.js';
 import { processIo, type CommandIo } from './command-io.js';
 import { runOnApplication } from './open-application.js';
@@ -214,21 +215,10 @@ async function revokeToken(services: Tokenkeeper, id: string, io: CommandIo): Pr
   );
 }
 
-/**
- * Deletes the token here without sending it to its provider, for one that
- * cannot be revoked there; recorded as a revocation the provider did not
- * confirm (audit log, connection.revoked webhook).
- */
+/** `revoke --forget`: the token deleted here, sent to no provider (see forgetTokens). */
 async function forgetToken(services: Tokenkeeper, id: string, io: CommandIo): Promise<void> {
   const { summary, owner } = await findTokenOrFail(services, id);
-  await services.tokenStore.deleteToken(summary.userId, summary.provider);
+  await forgetTokens(services, summary.userId, summary.provider, 'tokens revoke --forget');
   const where = services.registry.has(summary.provider) ? services.registry.get(summary.provider).settings.displayName : `"${summary.provider}"`;
-  await services.tokens.emit({
-    type: 'token.revoked',
-    userId: summary.userId,
-    provider: summary.provider,
-    revokedAtProvider: false,
-    revocationError: 'deleted here only (tokens revoke --forget): not sent to the provider',
-  });
   io.stdout.write(`Deleted token ${id} (${owner}) here, without sending it to ${where}: it may keep working there until it expires.\n`);
 }

@@ -4,6 +4,7 @@ import type { TokenManager } from '../client/token-manager.js';
 import { deleteAccountUnlessLast } from '../db/account.repository.js';
 import { writeAuditEvent } from '../db/audit.repository.js';
 import type { DatabaseSchema } from '../db/schema.js';
+import type { SqlTokenStore } from '../db/token-store.js';
 
 export interface DisconnectContext {
   db: Kysely<DatabaseSchema>;
@@ -40,4 +41,16 @@ export async function disconnectProvider(context: DisconnectContext, userId: str
     });
   }
   return { ...revocation, unlinked };
+}
+
+/**
+ * Deletes the user's tokens for `provider` here, sending nothing to the
+ * provider: for tokens that cannot be revoked there (the provider is no longer
+ * configured, or no configured key decrypts them). Recorded as a revocation
+ * the provider did not confirm (`token.revoked`: audit log, webhook); `via`
+ * says where it was asked for, e.g. "the admin site".
+ */
+export async function forgetTokens(context: { tokenStore: SqlTokenStore; tokens: TokenManager }, userId: string, provider: string, via: string): Promise<void> {
+  await context.tokenStore.deleteToken(userId, provider);
+  await context.tokens.emit({ type: 'token.revoked', userId, provider, revokedAtProvider: false, revocationError: `deleted here only (${via}): not sent to the provider` });
 }

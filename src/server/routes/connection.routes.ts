@@ -124,7 +124,7 @@ export async function connectionRoutes(app: FastifyInstance, deps: Tokenkeeper):
  * `WWW-Authenticate: Bearer error="insufficient_scope"`, with the scope it
  * needs when it says): the scope, '' when not said, null for any other answer.
  */
-export function insufficientScope(challenge: string | null): string | null {
+function insufficientScope(challenge: string | null): string | null {
   if (challenge === null || !/\berror="?insufficient_scope"?/i.test(challenge)) return null;
   return /\bscope="([^"]*)"/i.exec(challenge)?.[1]?.trim() ?? '';
 }

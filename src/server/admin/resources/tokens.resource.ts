@@ -1,3 +1,4 @@
+import { forgetTokens } from '../../../core/connections.js';
 import { findTokenForAdmin, listTokensForAdmin, type AdminTokenRow } from '../../../db/admin-lists.js';
 import { absoluteTime, relativeTime } from '../../views/format.js';
 import { html } from '../../views/html.js';
@@ -127,14 +128,7 @@ export const tokensResource: AdminResource<AdminTokenRow> = {
         `The ${token.provider} token of ${token.username} will be deleted here without being sent to ${token.provider}, which may honour it until it expires. This is for a token that cannot be revoked there (its provider is no longer configured, or its encryption key is gone); otherwise use Revoke.`,
       superuserOnly: (token, context) => token.ownerIsAdmin && token.userId !== context.admin.id,
       run: async (token, context) => {
-        await context.deps.tokenStore.deleteToken(token.userId, token.provider);
-        await context.deps.tokens.emit({
-          type: 'token.revoked',
-          userId: token.userId,
-          provider: token.provider,
-          revokedAtProvider: false,
-          revocationError: 'deleted here only (the admin site): not sent to the provider',
-        });
+        await forgetTokens(context.deps, token.userId, token.provider, 'the admin site');
         return `Deleted here; nothing was sent to ${token.provider}.`;
       },
     },

@@ -30,6 +30,7 @@ describeEachDialect('service keys in the admin site', (dialect) => {
       payload: new URLSearchParams([...(csrf ? [['_csrf', user.csrfToken] as [string, string]] : []), ...fields]).toString(),
     });
   const callApi = (key: string) => app().runtime.app.inject({ method: 'GET', url: `/api/v1/users/${member.userId}`, headers: { authorization: `Bearer ${key}` } });
+  const secretVersionOn = (page: string) => /name="secret_version" value="([^"]+)"/.exec(page)![1]!;
   const events = async (event: string) => database().db.selectFrom('audit_log').selectAll().where('event', '=', event).orderBy('id').execute();
 
   async function create(name: string, permissions: string[], providers: string[] = []): Promise<string> {
@@ -127,19 +128,20 @@ describeEachDialect('service keys in the admin site', (dialect) => {
     const id = /^tks_([^_]+)_/.exec(key)![1]!;
     const detail = await get(`/admin/services/${id}`, superuser);
     expect(detail.body).toContain(`<form method="post" action="/admin/services/${id}/rotate">`);
+    const version = secretVersionOn(detail.body);
     expect((await get(`/admin/services/${id}`, staff)).body).not.toContain('/rotate"');
-    expect((await post(`/admin/services/${id}/rotate`, staff, [['grace_seconds', '60']])).statusCode).toBe(403);
+    expect((await post(`/admin/services/${id}/rotate`, staff, [['grace_seconds', '60'], ['secret_version', version]])).statusCode).toBe(403);
     expect(await events('admin.services.rotate_denied')).toHaveLength(1);
-    expect((await post(`/admin/services/${id}/rotate`, superuser, [['grace_seconds', '60']], false)).statusCode).toBe(403);
+    expect((await post(`/admin/services/${id}/rotate`, superuser, [['grace_seconds', '60'], ['secret_version', version]], false)).statusCode).toBe(403);
 
     for (const bad of ['-1', '2592001', 'soon', '']) {
-      const refused = await post(`/admin/services/${id}/rotate`, superuser, [['grace_seconds', bad]]);
+      const refused = await post(`/admin/services/${id}/rotate`, superuser, [['grace_seconds', bad], ['secret_version', version]]);
       expect(refused.statusCode, bad).toBe(400);
       expect(refused.body).toContain('The grace period is a whole number of seconds from 0 to 2592000 (30 days).');
     }
     expect((await callApi(key)).statusCode).toBe(200);
 
-    const answer = await post(`/admin/services/${id}/rotate`, superuser, [['grace_seconds', '60']]);
+    const answer = await post(`/admin/services/${id}/rotate`, superuser, [['grace_seconds', '60'], ['secret_version', version]]);
     expect(answer.statusCode).toBe(200);
     expect(answer.headers['cache-control']).toBe('no-store');
     expect(answer.body).toContain('The previous key works until');
@@ -151,9 +153,31 @@ describeEachDialect('service keys in the admin site', (dialect) => {
     expect((await events('admin.services.rotate')).map((row) => row.target_id)).toEqual([id]);
 
     // Without a grace period the old key stops at once.
-    const again = await post(`/admin/services/${id}/rotate`, superuser, [['grace_seconds', '0']]);
+    const again = await post(`/admin/services/${id}/rotate`, superuser, [['grace_seconds', '0'], ['secret_version', secretVersionOn((await get(`/admin/services/${id}`, superuser)).body)]]);
     expect(again.body).toContain('The previous key no longer works.');
     expect((await callApi(rotated)).statusCode).toBe(401);
+  });
+
+  it('a rotation posted again (a reload of its answer, a second click) rotates nothing: the key it showed keeps working, and so does the old one for its grace period', async () => {
+    const key = await create('reloaded', ['connections:read']);
+    const id = /^tks_([^_]+)_/.exec(key)![1]!;
+    const form: Array<[string, string]> = [['grace_seconds', '3600'], ['secret_version', secretVersionOn((await get(`/admin/services/${id}`, superuser)).body)]];
+    const first = await post(`/admin/services/${id}/rotate`, superuser, form);
+    const shown = /<code class="service-key">(tks_[^<]+)<\/code>/.exec(first.body)![1]!;
+
+    const again = await post(`/admin/services/${id}/rotate`, superuser, form);
+    expect(again.statusCode).toBe(409);
+    expect(again.body).toContain('was rotated at');
+    expect(again.body).toContain('after this form was shown');
+    expect(again.body).not.toContain('class="service-key"');
+    expect((await callApi(shown)).statusCode).toBe(200);
+    expect((await callApi(key)).statusCode).toBe(200);
+    expect((await events('service_key.rotated')).filter((row) => row.target_id === id)).toHaveLength(1);
+
+    const incomplete = await post(`/admin/services/${id}/rotate`, superuser, [['grace_seconds', '0']]);
+    expect(incomplete.statusCode).toBe(400);
+    expect(incomplete.body).toContain('The rotation form is incomplete');
+    expect((await callApi(key)).statusCode).toBe(200);
   });
 
   it('creating needs the CSRF token', async () => {

@@ -142,15 +142,37 @@ export async function revokeServiceKey(deps: Tokenkeeper, name: string, actor: K
 }
 
 /**
+ * Names the key's current secret without revealing anything of it, for a form
+ * to say which secret it was shown for: a rotation posted again (a reload, a
+ * second click, a second admin) then finds another version and is refused,
+ * instead of rotating out the key the first answer showed.
+ */
+export function secretVersion(record: Pick<ServiceKeyRecord, 'secretHash'>): string {
+  return hash('sha256', `version:${record.secretHash}`, 'base64url').slice(0, 22);
+}
+
+/**
  * Gives the key a new secret (same id, name and permissions). The old secret
  * keeps working for `graceSeconds` (0: not at all), so services can switch
  * without a gap; a secret kept from an earlier rotation is dropped. Audited.
+ * With `ifSecretVersion` (from secretVersion), only a key whose secret is
+ * still that one is rotated; else action_not_applicable.
  */
-export async function rotateServiceKey(deps: Tokenkeeper, name: string, graceSeconds: number, actor: KeyActor): Promise<{ serviceKey: ServiceKey; key: string }> {
+export async function rotateServiceKey(
+  deps: Tokenkeeper,
+  name: string,
+  graceSeconds: number,
+  actor: KeyActor,
+  options: { ifSecretVersion?: string } = {},
+): Promise<{ serviceKey: ServiceKey; key: string }> {
   if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > 30 * 86_400) {
     throw new TokenkeeperError('bad_request', 'The grace period is a whole number of seconds from 0 to 2592000 (30 days).');
   }
   const record = await keyNamed(deps, name);
+  if (options.ifSecretVersion !== undefined && options.ifSecretVersion !== secretVersion(record)) {
+    const when = record.rotatedAt === null ? '' : ` at ${new Date(record.rotatedAt * 1000).toISOString()}`;
+    throw new TokenkeeperError('action_not_applicable', `The service key "${name}" was rotated${when}, after this form was shown: that rotation's key was shown once, on its own answer. Rotate again only if that key is lost.`);
+  }
   const { key, secretHash } = newSecret(record.id);
   const now = deps.now();
   const previousExpiresAt = graceSeconds > 0 ? now + graceSeconds : null;

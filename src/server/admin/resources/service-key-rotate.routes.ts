@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { TokenkeeperError } from '../../../client/errors.js';
-import { rotateServiceKey, type ServiceKey } from '../../../core/service-keys.js';
+import { rotateServiceKey, secretVersion, type ServiceKey } from '../../../core/service-keys.js';
 import type { Tokenkeeper } from '../../../core/tokenkeeper.js';
 import { writeAuditEvent } from '../../../db/audit.repository.js';
-import { findServiceKeyById } from '../../../db/service-key.repository.js';
+import { findServiceKeyById, type ServiceKeyRecord } from '../../../db/service-key.repository.js';
 import { absoluteTime } from '../../views/format.js';
 import { html, type SafeHtml } from '../../views/html.js';
 import { AdminRefusal } from '../admin-errors.js';
@@ -15,13 +15,17 @@ const MAX_GRACE_SECONDS = 30 * 86_400;
 
 const rotatePath = (key: ServiceKey) => `/admin/services/${encodeURIComponent(key.id)}/rotate`;
 
-/** The rotation form on a key's page (superusers only): what it does is said beside the button, as it is shown once. */
-export function rotateForm(key: ServiceKey, csrfToken: string): SafeHtml {
+/**
+ * The rotation form on a key's page (superusers only): what it does is said beside the button, as it is shown once.
+ * It names the secret it was shown for, so that posting it again rotates nothing (see secretVersion).
+ */
+export function rotateForm(key: ServiceKey & Pick<ServiceKeyRecord, 'secretHash'>, csrfToken: string): SafeHtml {
   return html`<h2>Rotate</h2>
 <div class="card">
 <p>Gives ${key.name} a new key, shown once on the next page. The current key goes on working for the grace period you give, then every service still using it is refused: give them the new one before that.</p>
 <form method="post" action="${rotatePath(key)}">
 <input type="hidden" name="_csrf" value="${csrfToken}">
+<input type="hidden" name="secret_version" value="${secretVersion(key)}">
 <p><label>Grace period, in seconds (0 to ${MAX_GRACE_SECONDS}) <input name="grace_seconds" type="number" min="0" max="${MAX_GRACE_SECONDS}" step="1" value="3600" required></label></p>
 <p><button type="submit" class="danger">Rotate</button></p>
 </form>
@@ -41,12 +45,14 @@ export async function serviceKeyRotateRoutes(app: FastifyInstance, deps: Tokenke
     if (!record) throw new AdminRefusal('not_found', 'There is no such service key: revoked meanwhile?', { href: '/admin/services', label: 'Back to Service keys' });
     const raw = request.body?.grace_seconds;
     const graceSeconds = typeof raw === 'string' && /^\d{1,7}$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
+    const version = request.body?.secret_version;
+    if (typeof version !== 'string') throw new AdminRefusal('bad_request', 'The rotation form is incomplete: open the key’s page and rotate from there.', back);
     let rotated: Awaited<ReturnType<typeof rotateServiceKey>>;
     try {
-      rotated = await rotateServiceKey(deps, record.name, graceSeconds, { adminUserId: admin.id, ip: request.ip });
+      rotated = await rotateServiceKey(deps, record.name, graceSeconds, { adminUserId: admin.id, ip: request.ip }, { ifSecretVersion: version });
     } catch (error) {
-      if (!(error instanceof TokenkeeperError) || error.code !== 'bad_request') throw error;
-      throw new AdminRefusal('bad_request', error.message, back);
+      if (!(error instanceof TokenkeeperError) || (error.code !== 'bad_request' && error.code !== 'action_not_applicable')) throw error;
+      throw new AdminRefusal(error.code, error.message, back);
     }
     const { serviceKey, key } = rotated;
     await writeAuditEvent(deps.database.db, {

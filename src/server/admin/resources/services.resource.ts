@@ -56,7 +56,11 @@ export const servicesResource: AdminResource<ServiceKey> = {
     { label: 'Id', render: (key) => html`<code>${key.id}</code>` },
   ],
   // Rotation shows the new key once, on its own answer (service-key-rotate.routes.ts), so it is a form of its own, not an action.
-  related: async (key, context) => (context.admin.isSuperuser ? rotateForm(key, context.request.session?.csrfToken ?? '') : html``),
+  related: async (key, context) => {
+    if (!context.admin.isSuperuser) return html``;
+    const record = await findServiceKeyById(context.deps.database.db, key.id);
+    return record ? rotateForm({ ...key, secretHash: record.secretHash }, context.request.session?.csrfToken ?? '') : html``;
+  },
   actions: [
     {
       name: 'revoke',

@@ -171,6 +171,21 @@ describe('provider settings from <NAME>_… variables', () => {
     expect(providerSettings(google, 'acme', true).apiBaseUrl).toBe('https://www.googleapis.com');
   });
 
+  it('the values that only make the issuer (Okta and Auth0 domains, a Keycloak host and realm) may be left out when <NAME>_ISSUER or <NAME>_SERVER_METADATA_URL gives it', () => {
+    const okta = providerSettings({ ...client, ACME_PRESET: 'okta', ACME_ISSUER: 'https://dev-123.okta.com/oauth2/aus9abc' }, 'acme', true);
+    expect(okta.discovery).toEqual({ issuer: 'https://dev-123.okta.com/oauth2/aus9abc' });
+    expect(okta.apiBaseUrl).toBe('https://dev-123.okta.com/oauth2/aus9abc');
+    const keycloak = providerSettings({ ...client, ACME_PRESET: 'keycloak', ACME_ISSUER: 'https://sso.acme.test/realms/staff' }, 'acme', true);
+    expect(keycloak.apiBaseUrl).toBe('https://sso.acme.test/realms/staff');
+    const auth0 = providerSettings({ ...client, ACME_PRESET: 'auth0', ACME_SERVER_METADATA_URL: 'https://login.acme.test/.well-known/openid-configuration' }, 'acme', true);
+    expect(auth0.discovery).toEqual({ metadataUrl: 'https://login.acme.test/.well-known/openid-configuration' });
+
+    expect(refusal({ ...client, ACME_PRESET: 'okta' }).message).toBe('Configuration error: ACME_DOMAIN is missing (the okta preset makes the issuer from it; or set ACME_ISSUER)');
+    expect(refusal({ ...client, ACME_PRESET: 'keycloak', ACME_REALM: 'staff' }).message).toBe(
+      'Configuration error: ACME_BASE_URL is missing (the keycloak preset makes the issuer from it; or set ACME_ISSUER)',
+    );
+  });
+
   it('a base URL copied with the path the preset appends (a Keycloak issuer, a GitLab or GitHub API URL) stops start-up, naming the URL to give', () => {
     const keycloak = { ...client, ACME_PRESET: 'keycloak', ACME_REALM: 'staff' };
     expect(refusal({ ...keycloak, ACME_BASE_URL: 'https://sso.acme.test/realms/staff' }).message).toBe(

@@ -46,6 +46,9 @@ function presetValues(env: Environment, prefix: string, presetName: string | und
     const need = wanted?.[key];
     if (raw === undefined) {
       if (need === 'required') throw new ConfigError(variable, `is missing (the ${presetName} preset needs it)`);
+      if (need === 'issuer' && !env[`${prefix}_ISSUER`]?.trim() && !env[`${prefix}_SERVER_METADATA_URL`]?.trim()) {
+        throw new ConfigError(variable, `is missing (the ${presetName} preset makes the issuer from it; or set ${prefix}_ISSUER)`);
+      }
       continue;
     }
     if (!need) {

@@ -28,7 +28,7 @@ import type { ProviderPreset } from './preset.js';
 
 export const auth0: ProviderPreset = {
   displayName: 'Auth0',
-  values: { domain: 'required', audience: 'optional' },
+  values: { domain: 'issuer', audience: 'optional' },
   settings: ({ domain, audience }) => ({
     discovery: { issuer: `https://${domain ?? ''}/` },
     scope: 'openid profile email offline_access',

@@ -22,7 +22,7 @@ import { withoutTrailingSlash, type ProviderPreset } from './preset.js';
 
 export const keycloak: ProviderPreset = {
   displayName: 'Keycloak',
-  values: { baseUrl: 'required', realm: 'required' },
+  values: { baseUrl: 'issuer', realm: 'issuer' },
   settings: ({ baseUrl, realm }) => {
     const issuer = `${withoutTrailingSlash(baseUrl ?? '')}/realms/${encodeURIComponent(realm ?? '')}`;
     return {

@@ -23,7 +23,7 @@ import type { ProviderPreset } from './preset.js';
 
 export const okta: ProviderPreset = {
   displayName: 'Okta',
-  values: { domain: 'required' },
+  values: { domain: 'issuer' },
   settings: ({ domain }) => {
     const issuer = `https://${domain ?? ''}/oauth2/default`;
     return {

@@ -37,8 +37,11 @@ export type PresetSettings = Partial<Omit<ProviderSettings, 'name' | 'displayNam
  */
 export interface ProviderPreset {
   displayName: string;
-  /** The template values it reads, and whether each is required. */
-  values?: Partial<Record<PresetValueName, 'required' | 'optional'>>;
+  /**
+   * The template values it reads, and whether each is required; `issuer`: required only to make the issuer, so
+   * not when `<NAME>_ISSUER` or `<NAME>_SERVER_METADATA_URL` gives it.
+   */
+  values?: Partial<Record<PresetValueName, 'required' | 'optional' | 'issuer'>>;
   settings(values: PresetValues): PresetSettings;
 }
 

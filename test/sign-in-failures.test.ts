@@ -209,6 +209,41 @@ describeEachDialect('a sign-in callback that cannot be accepted', (dialect) => {
   });
 });
 
+describe('the provider\'s error_description', () => {
+  it('is logged beside its error, for the operator (Okta says there why it refused), cut to what a log line takes; the page never shows it', async () => {
+    const database = await DIALECTS[0]!.openTestDatabase({ migrate: false });
+    const lines: string[] = [];
+    const app = await startTestApp({ databaseUrl: database.url, logLevel: 'info', logDestination: { write: (line: string) => void lines.push(line) } });
+    const refusals = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.providerError !== undefined);
+    try {
+      const browser = app.browser();
+      const refused = await browser.get(
+        withParams(await callbackUrlFor(browser), (p) => {
+          p.delete('code');
+          p.set('error', 'access_denied');
+          p.set('error_description', `User is not assigned to the client application.\n${'x'.repeat(400)}`);
+        }),
+      );
+      expect(refused.status).toBe(400);
+      expect(refused.text).not.toContain('not assigned');
+      const [logged] = refusals();
+      expect(logged).toMatchObject({ code: 'access_denied', providerError: 'access_denied' });
+      expect(logged!.providerErrorDescription).toBe(`User is not assigned to the client application.?${'x'.repeat(252)}…`);
+
+      // From the token endpoint too: the dev provider's reason for refusing a code.
+      lines.length = 0;
+      const used = await callbackUrlFor(browser);
+      await browser.get(used);
+      const again = await callbackUrlFor(browser);
+      expect((await browser.get(withParams(again, (p) => p.set('code', used.searchParams.get('code')!)))).status).toBe(400);
+      expect(refusals()).toEqual([expect.objectContaining({ code: 'invalid_grant', providerError: 'invalid_grant', providerErrorDescription: expect.stringMatching(/\w/) })]);
+    } finally {
+      await app.close();
+      await database.close();
+    }
+  });
+});
+
 describe('a provider that is down', () => {
   const sqlite = DIALECTS[0]!;
 

@@ -159,9 +159,14 @@ function rejectedCallback(error: unknown): 'mismatch' | 'malformed' | null {
  * An authorization response's `error` as it may be shown: RFC 6749 §4.1.2.1 allows it only printable ASCII without
  * `"` and `\`, and error codes are short. Anything else is cut to 64 characters and its other characters replaced.
  */
-function errorCodeShown(code: string): string {
+function errorCodeShown(code: string, limit = 64): string {
   const allowed = code.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '?');
-  return allowed.length > 64 ? `${allowed.slice(0, 64)}…` : allowed;
+  return allowed.length > limit ? `${allowed.slice(0, limit)}…` : allowed;
+}
+
+/** An `error_description` as a log line takes it (RFC 6749 §4.1.2.1 and §5.2 allow the same characters as `error`); null when none. */
+function errorDescriptionLogged(description: unknown): string | null {
+  return typeof description === 'string' && description.length > 0 ? errorCodeShown(description, 300) : null;
 }
 
 function stringClaim(source: Record<string, unknown>, name: string | undefined): string | null {
@@ -238,7 +243,7 @@ export async function finishAuthorization(
       throw new SignInError(
         cancelled ? 'access_denied' : 'authorization_error',
         cancelled ? `Sign-in with ${settings.displayName} was cancelled${refusedToo}.` : `${settings.displayName} could not complete the sign-in (${code}).`,
-        { cause: error, providerError: code },
+        { cause: error, providerError: code, providerErrorDescription: errorDescriptionLogged(error.error_description) },
       );
     }
     // The callback's own parameters failed a check, before any request: bad input, not a provider fault.
@@ -253,6 +258,7 @@ export async function finishAuthorization(
       throw new SignInError('invalid_grant', `${settings.displayName} did not accept this sign-in (it may have been used already or expired). Please sign in again.`, {
         cause: error,
         providerError: error.error,
+        providerErrorDescription: errorDescriptionLogged(error.error_description),
       });
     }
     const failure = describeProviderFailure(settings.displayName, 'sign-in', error);

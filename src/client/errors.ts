@@ -62,8 +62,16 @@ export class UnknownProviderError extends TokenkeeperError {
  * }
  */
 export class SignInError extends TokenkeeperError {
-  constructor(code: SignInErrorCode, message: string, options?: { cause?: unknown; providerError?: string | null }) {
+  /**
+   * The provider's `error_description`, when it sent one (Okta's "User is not assigned to the client application."):
+   * for the log, never for people. On a refused authorization it came in the callback's address, which anyone can
+   * write, so it is kept to RFC 6749's characters for it and 300 of them.
+   */
+  readonly providerErrorDescription: string | null;
+
+  constructor(code: SignInErrorCode, message: string, options?: { cause?: unknown; providerError?: string | null; providerErrorDescription?: string | null }) {
     super(code, message, options);
+    this.providerErrorDescription = options?.providerErrorDescription ?? null;
   }
 }
 

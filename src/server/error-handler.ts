@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, type ErrorCode } from '../client/error-codes.js';
-import { ProviderUnavailableError, TokenkeeperError } from '../client/errors.js';
+import { ProviderUnavailableError, SignInError, TokenkeeperError } from '../client/errors.js';
 import { layout } from './views/layout.js';
 import { errorPage } from './views/pages.js';
 
@@ -86,7 +86,8 @@ export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof TokenkeeperError) {
       if (error instanceof ProviderUnavailableError && error.retryAfterSeconds !== null) reply.header('retry-after', String(error.retryAfterSeconds));
-      const fields = { code: error.code, providerError: error.providerError ?? undefined };
+      const description = error instanceof SignInError ? (error.providerErrorDescription ?? undefined) : undefined;
+      const fields = { code: error.code, providerError: error.providerError ?? undefined, providerErrorDescription: description };
       // A fault upstream logs what caused it. A refusal of the caller is expected, and says all in its code and
       // message: no stack, and never its details, which may carry a secret (a needs_reauth's reconnect_url).
       if (error.status >= 500) request.log.warn({ ...fields, err: error.cause ?? error }, error.message);

@@ -182,7 +182,8 @@ describe('dev provider', () => {
   it('answers 400 on an interaction page without its cookie', async () => {
     const page = await newBrowser().get(`${devProvider.issuer}/interaction/some-uid`);
     expect(page.status).toBe(400);
-    expect(page.text).toContain('interaction session id cookie not found');
+    expect(page.text).toContain('This sign-in page has expired');
+    expect(page.text).toContain('did not send the cookie that ties the page to its sign-in');
   });
 });
 
@@ -321,6 +322,29 @@ describe('dev provider errors and logs', () => {
       expect(lines.some((line) => line.msg === 'dev provider listening')).toBe(true);
       const logged = JSON.stringify(lines);
       for (const token of [tokens.access_token, tokens.refresh_token!, tokens.id_token!]) expect(logged).not.toContain(token);
+    } finally {
+      await devProvider.close();
+    }
+  });
+});
+
+describe('a login or consent page posted again after its sign-in ended', () => {
+  it('(the Back button after signing in) says the page expired and leads back to the app, instead of oidc-provider\'s "interaction session not found"', async () => {
+    const devProvider = await startDevProvider({ port: 0, clients: [TEST_CLIENT] });
+    try {
+      const browser = newBrowser();
+      const login = await browser.get((await buildAuthorizationRequest(await discoverTestClient(devProvider.issuer))).url);
+      const consent = await browser.submitForm(login, { username: 'alice', password: 'alice' });
+      expect((await browser.submitForm(consent, {})).location).toMatch(/^http:\/\/127\.0\.0\.1:9\/auth\/toolkit\/callback\?code=/);
+
+      for (const [page, fields] of [[login, { username: 'alice', password: 'alice' }], [consent, {}]] as const) {
+        const again = await browser.submitForm(page, fields);
+        expect(again.status).toBe(400);
+        expect(again.text).toContain('This sign-in page has expired');
+        expect(again.text).toContain('<a href="http://127.0.0.1:9/">Back to http://127.0.0.1:9</a>');
+        expect(again.text).toContain('it was finished already');
+        expect(again.text).not.toContain('interaction session');
+      }
     } finally {
       await devProvider.close();
     }

@@ -76,6 +76,20 @@ function pathOf(req: IncomingMessage): string {
   return queryStart === -1 ? target : target.slice(0, queryStart);
 }
 
+/**
+ * A login or consent page whose sign-in is gone: posted again after it ended (the browser's Back button leads there),
+ * left open too long, or opened without the cookie that ties it to its browser. The way on is a new sign-in, from
+ * the app, whose address the clients' redirect URIs give.
+ */
+function expiredInteractionPage(clients: DevProviderOptions['clients'], noCookie: boolean): string {
+  const origins = [...new Set(clients.flatMap((client) => client.redirectUris.map((uri) => new URL(uri).origin)))];
+  const back = origins.map((origin) => `<p><a href="${escapeHtml(origin)}/">Back to ${escapeHtml(origin)}</a></p>`).join('');
+  const why = noCookie
+    ? 'This browser did not send the cookie that ties the page to its sign-in: it was opened in another browser, or cookies are blocked here.'
+    : "Its sign-in has ended: it was finished already (the browser's Back button leads here after it), or left open too long.";
+  return renderPage('This sign-in page has expired', `<p>${why}</p>\n<p>Go back to the app and sign in again.</p>${back}`);
+}
+
 interface ErrorAnswer {
   status: number;
   error: string;
@@ -168,6 +182,8 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
         res.destroy();
       } else if (isApi) {
         sendJson(res, answer.status, { error: answer.error, error_description: answer.description });
+      } else if (error instanceof errors.SessionNotFound && path.startsWith(INTERACTION_PATH_PREFIX)) {
+        sendHtml(res, answer.status, expiredInteractionPage(options.clients, answer.description.includes('cookie')));
       } else {
         sendHtml(res, answer.status, renderPage('Something went wrong', `<p><strong>error</strong>: ${escapeHtml(answer.error)}</p>
 <p><strong>error_description</strong>: ${escapeHtml(answer.description)}</p>`));

@@ -69,6 +69,50 @@ describe('tokenkeeper as a process', () => {
     }
   });
 
+  it('dev-provider takes the app\'s callback for any name the app gives a provider at its issuer, beside toolkit, and prints each', { timeout: 60_000 }, async () => {
+    await ensureBuilt();
+    const cwd = mkdtempSync(join(folder, 'named-'));
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address() as AddressInfo;
+        probe.close(() => resolve(free));
+      });
+    });
+    const issuer = `http://localhost:${port}`;
+    const env = {
+      PATH: process.env.PATH,
+      DEV_PROVIDER_PORT: String(port),
+      LOG_LEVEL: 'warn',
+      OAUTH_PROVIDERS: 'local,elsewhere',
+      LOCAL_ISSUER: issuer,
+      LOCAL_CLIENT_ID: 'tokenkeeper',
+      LOCAL_CLIENT_SECRET: 'tokenkeeper-dev-secret',
+      ELSEWHERE_ISSUER: 'https://login.example.com',
+      ELSEWHERE_CLIENT_ID: 'c',
+      ELSEWHERE_CLIENT_SECRET: 's',
+    };
+    const child = spawn(process.execPath, [BIN, 'dev-provider'], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env });
+    try {
+      let stdout = '';
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+          if (stdout.includes('accounts:')) resolve();
+        });
+        child.on('close', (code) => reject(new Error(`dev-provider exited ${code}: ${stdout}`)));
+      });
+      expect(stdout).toContain('redirect URI:  http://localhost:3000/auth/toolkit/callback\n                 http://localhost:3000/auth/local/callback\n');
+      expect(stdout).not.toContain('elsewhere');
+      // The provider takes an authorization request with the app's callback under that name: its login page, not a redirect_uri error.
+      const authorize = (name: string) =>
+        fetch(`${issuer}/auth?${new URLSearchParams({ client_id: 'tokenkeeper', response_type: 'code', scope: 'openid', redirect_uri: `http://localhost:3000/auth/${name}/callback`, code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' })}`, { redirect: 'manual' });
+      expect((await authorize('local')).status).toBe(303);
+      expect((await authorize('elsewhere')).status).toBe(400);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
   it('output piped to a reader that stops after the first line (doctor | head -1): no EPIPE error, no stack trace', { timeout: 60_000 }, async () => {
     await ensureBuilt();
     const cwd = mkdtempSync(join(folder, 'pipe-'));

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
+import Database from 'better-sqlite3';
 import fastifyFormbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -334,6 +335,21 @@ describe('tokenkeeper/fastify', () => {
       expect(response.json()).toEqual({ error: 'not_ready', message: expect.stringContaining('This Tokenkeeper was closed') });
     } finally {
       await app.close();
+    }
+  });
+
+  it('a database that does not answer (a SQLite write lock held past its wait) answers 503 not_ready with Retry-After, not a 500', { timeout: 30_000 }, async () => {
+    const browser = host.browser();
+    await signIn(browser, 'bob');
+    const other = new Database(join(folder, 'app.db'));
+    try {
+      other.exec('begin immediate');
+      const locked = await browser.request(`${APP_ORIGIN}/auth/toolkit/disconnect`, { method: 'POST', headers: { accept: 'application/json' } });
+      expect([locked.status, JSON.parse(locked.text), locked.headers.get('retry-after')]).toEqual([503, { error: 'not_ready', message: 'The database did not answer. Please try again in a moment.' }, '5']);
+      other.exec('rollback');
+      expect(await tokenkeeper.getAccessToken({ externalId: 'host-bob' }, 'toolkit')).toMatchObject({ accessToken: expect.any(String) });
+    } finally {
+      other.close();
     }
   });
 

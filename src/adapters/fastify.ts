@@ -14,6 +14,7 @@ import { ProviderUnavailableError, TokenkeeperError, UnknownProviderError } from
 import { formPostParameters, formPostRelayPage, isRelayedFormPost } from '../client/form-post-relay.js';
 import { safeNextPath } from '../client/safe-next.js';
 import type { SignInResult, Tokenkeeper, UserRef } from '../library/create-tokenkeeper.js';
+import { isDatabaseUnavailable } from '../library/database-unavailable.js';
 import { SIGN_IN_TRANSACTION_TTL_SECONDS } from '../client/authorization.js';
 
 declare module 'fastify' {
@@ -48,6 +49,7 @@ export interface TokenkeeperPluginOptions {
   /**
    * Answers every error of the plugin's routes instead of the default:
    * a TokenkeeperError as its HTTP status with `{ error, message }` JSON,
+   * a database that did not answer as 503 `not_ready` with Retry-After,
    * anything else as a logged 500 `internal_error`.
    */
   onError?(error: unknown, request: FastifyRequest, reply: FastifyReply): unknown;
@@ -141,6 +143,10 @@ function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply)
   if (error instanceof TokenkeeperError) {
     if (error instanceof ProviderUnavailableError && error.retryAfterSeconds !== null) reply.header('retry-after', String(error.retryAfterSeconds));
     return reply.code(error.status).send({ error: error.code, message: error.message });
+  }
+  if (isDatabaseUnavailable(error)) {
+    request.log.warn({ err: error }, `${PLUGIN}: ${request.method} ${request.routeOptions.url}: the database did not answer`);
+    return reply.code(503).header('retry-after', '5').send({ error: 'not_ready', message: 'The database did not answer. Please try again in a moment.' });
   }
   // Not ours to explain: the detail goes to the log, never to the browser.
   request.log.error({ err: error }, `${PLUGIN}: ${request.method} ${request.routeOptions.url} failed`);

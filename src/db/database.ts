@@ -40,6 +40,7 @@ const ACCEPTED_URLS =
 const POOL_SIZE = 10;
 const PG_INT8_OID = 20;
 const SQLITE_BUSY_TIMEOUT_MS = 5000;
+const PG_CONNECTION_TIMEOUT_MS = 10_000;
 
 /**
  * Reads the dialect from the URL scheme: configuration decides the dialect,
@@ -132,11 +133,19 @@ async function openPostgres(driver: typeof pg, connectionString: string, options
   const pool = new driver.Pool({
     connectionString,
     max: POOL_SIZE,
+    // Waiting for a connection (a new one, or one of the pool's) ends in an error after this, answered 503 with
+    // Retry-After (isDatabaseUnavailable), where pg's default waits as long as the network does.
+    connectionTimeoutMillis: PG_CONNECTION_TIMEOUT_MS,
     // Per pool, not pg.types.setTypeParser: a global parser would change every
     // other pg user in the process.
     types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => typeParser(types, oid, format)) as typeof pg.types.getTypeParser },
   });
   pool.on('error', (error) => options.onBackgroundError?.(error));
+  // A client lent out (by Kysely, for a query or a transaction) has no listener of the pool's: a connection lost
+  // then (PostgreSQL restarting, a failover) would be an 'error' event nobody listens to, which ends the process.
+  // Lent out, its loss is the running or the next query's error (a 503, see isDatabaseUnavailable), and pg-pool
+  // drops the broken client when it comes back; idle, the pool's own listener above reports it.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
   try {
     // Fail at start-up with a clear message rather than at the first request.

@@ -27,4 +27,5 @@ export {
 } from './create-tokenkeeper.js';
 export { devProvider, type ProviderOptions, type TokenkeeperOptions } from './options.js';
 export { ConfigError } from '../config/config-error.js';
+export { isDatabaseUnavailable } from './database-unavailable.js';
 export type { DisconnectResult } from '../core/connections.js';

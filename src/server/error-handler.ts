@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, type ErrorCode } from '../client/error-codes.js';
 import { ProviderUnavailableError, SignInError, TokenkeeperError } from '../client/errors.js';
+import { isDatabaseUnavailable } from '../db/database-unavailable.js';
 import { layout } from './views/layout.js';
 import { errorPage } from './views/pages.js';
 
@@ -76,6 +77,8 @@ export function errorCodeOf(error: unknown): ErrorCode {
   return typeof status === 'number' && status >= 400 && status < 500 ? codeOfClientError(status) : 'internal_error';
 }
 
+const DATABASE_RETRY_AFTER_SECONDS = 5;
+
 /**
  * One error handler for the whole app. Known errors keep their code and a
  * message written for the user; Fastify's own 4xx keep theirs under one of
@@ -98,6 +101,12 @@ export function installErrorHandlers(app: FastifyInstance): void {
       const code = codeOfClientError(error.statusCode);
       request.log.info({ code, fastifyCode: error.code }, error.message);
       return send(request, reply, code, clientErrorMessage(request, code, error));
+    }
+    if (isDatabaseUnavailable(error)) {
+      // An outage, not a bug: worth a retry in a moment (RFC 9110 §15.6.4), as GET /readyz also says.
+      request.log.warn({ code: 'not_ready', err: error }, 'the database did not answer');
+      reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+      return send(request, reply, 'not_ready', 'The database did not answer. Please try again in a moment.');
     }
     request.log.error({ err: error }, 'unexpected error');
     return send(request, reply, 'internal_error', 'Something went wrong on our side. Please try again.');

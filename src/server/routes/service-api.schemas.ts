@@ -66,11 +66,11 @@ function errors(byStatus: Record<number, readonly ErrorCode[]>) {
   return responses;
 }
 
-/** What every route that takes a key can answer. */
-const KEYED = { 400: ['bad_request', 'invalid_character'], 401: ['invalid_service_key'], 429: ['too_many_requests'], 500: ['internal_error'] } as const;
+/** What every route that takes a key can answer (503 not_ready: the database did not answer, with Retry-After). */
+const KEYED = { 400: ['bad_request', 'invalid_character'], 401: ['invalid_service_key'], 429: ['too_many_requests'], 500: ['internal_error'], 503: ['not_ready'] } as const;
 const PROVIDER_FAULTS = {
   502: ['provider_error', 'provider_bad_response', 'provider_untrusted_certificate'],
-  503: ['provider_unreachable', 'provider_unavailable'],
+  503: ['provider_unreachable', 'provider_unavailable', 'not_ready'],
   504: ['provider_timeout'],
 } as const;
 const BODY_FAULTS = { 413: ['payload_too_large'], 415: ['unsupported_media_type'] } as const;

@@ -74,7 +74,8 @@ function clientErrorMessage(request: FastifyRequest, code: ErrorCode, error: Fas
 export function errorCodeOf(error: unknown): ErrorCode {
   if (error instanceof TokenkeeperError) return error.code;
   const status = (error as { statusCode?: unknown } | null)?.statusCode;
-  return typeof status === 'number' && status >= 400 && status < 500 ? codeOfClientError(status) : 'internal_error';
+  if (typeof status === 'number' && status >= 400 && status < 500) return codeOfClientError(status);
+  return isDatabaseUnavailable(error) ? 'not_ready' : 'internal_error';
 }
 
 const DATABASE_RETRY_AFTER_SECONDS = 5;

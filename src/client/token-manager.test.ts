@@ -488,6 +488,46 @@ describe('TokenManager.refresh', () => {
     expect(tokenRequests.map((form) => form.get('refresh_token'))).toEqual(['rt-old', 'rt-rotated']);
   });
 
+  it('a store that fails to save the answer (a database blip) is tried again: the rotated refresh token is kept, after one request to the provider', async () => {
+    const store = new MemoryTokenStore();
+    const save = store.saveRefreshedTokenSet.bind(store);
+    let saves = 0;
+    store.saveRefreshedTokenSet = (...args) => {
+      saves += 1;
+      return saves <= 2 ? Promise.reject(new Error('Connection terminated unexpectedly')) : save(...args);
+    };
+    const { tokens, events } = setup({ store });
+    store.saveTokenSet('u1', 'acme', storedSet());
+    answerToken = () => newTokens('rt-rotated', 1800);
+    await tokens.refresh('u1', 'acme');
+    expect(saves).toBe(3);
+    expect(tokenRequests).toHaveLength(1);
+    expect(await store.findToken('u1', 'acme')).toMatchObject({ refreshToken: 'rt-rotated', status: 'active' });
+    expect(events.map((event) => event.type)).toEqual(['token.refreshed']);
+  });
+
+  it('a store that never saves the answer within half the lease: its error, not a provider failure; nothing recorded as failed, no back-off', async () => {
+    const store = new MemoryTokenStore();
+    const lost = new Error('Connection terminated unexpectedly');
+    store.saveRefreshedTokenSet = () => Promise.reject(lost);
+    let failuresRecorded = 0;
+    const record = store.recordRefreshFailure.bind(store);
+    store.recordRefreshFailure = (...args) => {
+      failuresRecorded += 1;
+      return record(...args);
+    };
+    const { tokens, events } = setup({ store, leaseSeconds: 2 });
+    store.saveTokenSet('u1', 'acme', storedSet());
+    await expect(tokens.refresh('u1', 'acme')).rejects.toBe(lost);
+    expect(tokenRequests).toHaveLength(1);
+    expect(failuresRecorded).toBe(0);
+    expect(events).toEqual([]);
+    // No back-off: the next call asks the provider again.
+    store.saveRefreshedTokenSet = MemoryTokenStore.prototype.saveRefreshedTokenSet.bind(store);
+    await tokens.refresh('u1', 'acme');
+    expect(tokenRequests).toHaveLength(2);
+  });
+
   it('an answer without a refresh token keeps the old one, and so does one repeating it (not rotated)', async () => {
     const { store, tokens, events } = setup();
     store.saveTokenSet('u1', 'acme', storedSet());

@@ -7,6 +7,17 @@ import { revokeAtProvider, type RevocationResult } from './revocation.js';
 import { sameScope } from './scope.js';
 import { TokenEventBus, type TokenEvent, type TokenEventListener } from './token-events.js';
 import type { StoredTokenSet, TokenStore } from './token-store.js';
+import type { TokenSet } from './token-set.js';
+
+/** Waits between tries to save a refresh's answer when the store fails (see #saveRefreshed). */
+const SAVE_RETRY_WAITS_MS = [100, 500, 2000, 5000];
+
+/** The store failed to save a refresh's answer, every time it was tried: `cause` is its last error. */
+class RefreshNotSaved extends Error {
+  constructor(cause: unknown) {
+    super('the refreshed token set could not be saved', { cause });
+  }
+}
 
 /** What callers get: enough to call the API, nothing they could persist by mistake. */
 export interface AccessToken {
@@ -316,6 +327,26 @@ export class TokenManager {
     }
   }
 
+  /**
+   * Saves what the provider answered a refresh with, trying again while the store fails (a database restarting, a
+   * failover): that answer is the only copy of a rotated refresh token, and the one it replaced no longer works, so
+   * giving up at the first failure would leave the connection needing a new sign-in. Gives up before the lease ends.
+   */
+  async #saveRefreshed(userId: string, provider: string, leaseId: string, refreshed: TokenSet): Promise<StoredTokenSet | undefined> {
+    const budgetMs = (this.#leaseSeconds * 1000) / 2;
+    let waitedMs = 0;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await this.#store.saveRefreshedTokenSet(userId, provider, leaseId, refreshed, this.#now());
+      } catch (error) {
+        const wait = SAVE_RETRY_WAITS_MS[attempt];
+        if (wait === undefined || waitedMs + wait > budgetMs) throw new RefreshNotSaved(error);
+        await sleep(wait);
+        waitedMs += wait;
+      }
+    }
+  }
+
   #leaseWaited(provider: string, outcome: LeaseWaitOutcome): void {
     try {
       this.#observer.leaseWaited?.(provider, outcome);
@@ -359,7 +390,7 @@ export class TokenManager {
       const startedMs = this.#monotonicMs();
       try {
         const refreshed = await requestTokenRefresh(this.#registry, current, this.#now);
-        saved = await this.#store.saveRefreshedTokenSet(userId, provider, leaseId, refreshed, this.#now());
+        saved = await this.#saveRefreshed(userId, provider, leaseId, refreshed);
         leaseOpen = false;
         this.#refreshed(provider, saved ? 'ok' : 'superseded', startedMs);
         if (!saved) {
@@ -381,6 +412,8 @@ export class TokenManager {
         return saved;
       } catch (error) {
         if (!leaseOpen) throw error;
+        // The store failed, not the provider: no back-off, no refresh failure to record (it would fail the same way).
+        if (error instanceof RefreshNotSaved) throw error.cause;
         if (error instanceof InvalidGrantError) {
           this.#refreshed(provider, 'needs_reauth', startedMs);
           await this.#store.recordRefreshFailure(userId, provider, leaseId, { error: 'invalid_grant', needsReauth: true }, this.#now());

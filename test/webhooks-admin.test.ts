@@ -14,6 +14,9 @@ import { newWebhookSecret, startWebhookReceiver, type WebhookReceiver } from './
 
 const DATA: WebhookEventData = { user_id: 'user-1', external_id: null, provider: 'toolkit', subject: 'sub-1', status: 'active' };
 
+/** The list's first cell: the row's checkbox, for the actions on ticked rows. */
+const SELECT_CELL = '<td><input type="checkbox" name="ids" value="[^"]+" aria-label="[^"]+"></td>';
+
 describeEachDialect('webhooks in the admin site', (dialect) => {
   const secret = newWebhookSecret();
   const clock = testClock();
@@ -62,7 +65,7 @@ describeEachDialect('webhooks in the admin site', (dialect) => {
     const list = await get('/admin/webhooks', staff);
     expect(list.statusCode).toBe(200);
     expect(list.body).toContain('href="/admin/webhooks"');
-    const row = new RegExp(`<tr><td><a href="/admin/webhooks/${id}">connection.revoked</a></td>(.*?)</tr>`, 's').exec(list.body)?.[1];
+    const row = new RegExp(`<tr>${SELECT_CELL}<td><a href="/admin/webhooks/${id}">connection.revoked</a></td>(.*?)</tr>`, 's').exec(list.body)?.[1];
     expect(row).toBeDefined();
     expect(row).toContain(`<td>${receiver.url}?…</td>`);
     expect(row).toMatch(/^<td>user-1<\/td>/);
@@ -88,7 +91,7 @@ describeEachDialect('webhooks in the admin site', (dialect) => {
     expect(delivery.status).toBe('pending');
 
     const list = await get('/admin/webhooks?status=pending', staff);
-    const row = new RegExp(`<tr><td><a href="/admin/webhooks/${delivery.id}">connection.refresh_failed</a></td>(.*?)</tr>`, 's').exec(list.body)?.[1] ?? '';
+    const row = new RegExp(`<tr>${SELECT_CELL}<td><a href="/admin/webhooks/${delivery.id}">connection.refresh_failed</a></td>(.*?)</tr>`, 's').exec(list.body)?.[1] ?? '';
     expect(row).toMatch(new RegExp(`^<td><a href="/admin/users/${staff.userId}">alice</a></td>`));
     expect(row).toContain(`<span class="muted">${absoluteTime(delivery.next_attempt_at)}</span></td>`);
 

@@ -185,7 +185,9 @@ describeBrowser('the admin site in Chromium', () => {
     await expectNoSecrets();
     const tokenRows = page.locator('table.list tbody tr');
     expect(await tokenRows.count()).toBe(1);
-    expect(await tokenRows.first().locator('td').first().textContent()).toBe('bob');
+    // The first cell is the row's checkbox, for the actions on ticked rows, named after the row for assistive technology.
+    expect(await tokenRows.first().getByRole('checkbox', { name: 'Select toolkit token of bob' }).count()).toBe(1);
+    expect(await tokenRows.first().locator('td').nth(1).textContent()).toBe('bob');
     await saveScreenshot(page, 'admin-token-list');
     await page.setViewportSize({ width: 390, height: 844 });
     await saveScreenshot(page, 'admin-token-list-phone');

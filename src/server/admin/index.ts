@@ -3,6 +3,7 @@ import type { Tokenkeeper } from '../../core/tokenkeeper.js';
 import { installAdminErrorPages } from './admin-errors.js';
 import { adminAuthRoutes } from './auth/admin-auth.routes.js';
 import { requireStaff } from './auth/staff-guard.js';
+import { bulkActionRoutes } from './bulk-action.routes.js';
 import { adminResourceRoutes } from './resource.routes.js';
 import { serviceKeyCreateRoutes } from './resources/service-key-create.routes.js';
 import { serviceKeyRotateRoutes } from './resources/service-key-rotate.routes.js';
@@ -21,6 +22,7 @@ export async function adminSite(app: FastifyInstance, options: Tokenkeeper & { p
   installAdminErrorPages(app);
   await app.register(adminAuthRoutes, deps);
   await app.register(adminResourceRoutes, deps);
+  await app.register(bulkActionRoutes, deps);
   await app.register(userIdentityRoutes, deps);
   await app.register(serviceKeyCreateRoutes, deps);
   await app.register(serviceKeyRotateRoutes, deps);

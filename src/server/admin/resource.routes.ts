@@ -1,14 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TokenkeeperError } from '../../client/errors.js';
 import { adminCounts, listAuditForAdmin } from '../../db/admin-lists.js';
-import { writeAuditEvent } from '../../db/audit.repository.js';
-import type { JsonObject } from '../../db/json-column.js';
-import type { User } from '../../db/user.repository.js';
 import type { Tokenkeeper } from '../../core/tokenkeeper.js';
 import { AdminRefusal } from './admin-errors.js';
 import { page } from './admin-page.js';
 import { listHref, parseListQuery } from './list-query.js';
-import { isConfirmed, mayRun, type AdminContext, type AnyAdminResource } from './resource.js';
+import { auditAction, executeAction, refusalOf } from './action-runner.js';
+import { adminContextOf, isConfirmed, type AnyAdminResource } from './resource.js';
 import { adminResources } from './resources/index.js';
 import { auditEntries } from './views/audit-object.js';
 import { confirmPage } from './views/confirm-page.js';
@@ -17,11 +15,6 @@ import { dashboardPage } from './views/dashboard-page.js';
 import { detailPage } from './views/detail-page.js';
 import { listPage, pageCount } from './views/list-page.js';
 
-function contextOf(request: FastifyRequest, deps: Tokenkeeper): AdminContext {
-  const admin = request.adminUser;
-  if (!admin) throw new TokenkeeperError('unauthorized', 'Sign in as staff first.');
-  return { deps, request, admin: admin as User, now: deps.now() };
-}
 
 /** Links to a resource's list and to one of its objects: for breadcrumbs, and an error page's way back. */
 const listLink = (resource: AnyAdminResource): PageLink => ({ href: `/admin/${resource.name}`, label: resource.label });
@@ -40,7 +33,7 @@ function resourceNamed(name: string): AnyAdminResource {
 /** The dashboard and, for every declared resource, its list, detail and action routes. */
 export async function adminResourceRoutes(app: FastifyInstance, deps: Tokenkeeper): Promise<void> {
   app.get('/', async (request, reply) => {
-    const context = contextOf(request, deps);
+    const context = adminContextOf(request, deps);
     const [counts, recent] = await Promise.all([adminCounts(deps.database.db, context.now), listAuditForAdmin(deps.database.db, { offset: 0, limit: 15 })]);
     const entries = await auditEntries(deps.database.db, recent.rows);
     return reply.type('text/html; charset=utf-8').send(await page(app, request, 'Dashboard', 'dashboard', dashboardPage(counts, entries, context.now)));
@@ -48,7 +41,7 @@ export async function adminResourceRoutes(app: FastifyInstance, deps: Tokenkeepe
 
   app.get<{ Params: { resource: string } }>('/:resource', async (request, reply) => {
     const resource = resourceNamed(request.params.resource);
-    const context = contextOf(request, deps);
+    const context = adminContextOf(request, deps);
     const filterOptions: Record<string, ReadonlyArray<{ value: string; label: string }>> = {};
     for (const filter of resource.filters) filterOptions[filter.key] = typeof filter.options === 'function' ? await filter.options(context) : filter.options;
     const allowed = Object.fromEntries(Object.entries(filterOptions).map(([key, options]) => [key, new Set(options.map((o) => o.value))]));
@@ -64,7 +57,7 @@ export async function adminResourceRoutes(app: FastifyInstance, deps: Tokenkeepe
 
   app.get<{ Params: { resource: string; id: string } }>('/:resource/:id', async (request, reply) => {
     const resource = resourceNamed(request.params.resource);
-    const context = contextOf(request, deps);
+    const context = adminContextOf(request, deps);
     const row = await resource.find(request.params.id, context);
     if (row === undefined) throw new AdminRefusal('not_found', `No such ${resource.singular}.`, backTo(listLink(resource)));
     const related = resource.related ? await resource.related(row, context) : null;
@@ -73,36 +66,21 @@ export async function adminResourceRoutes(app: FastifyInstance, deps: Tokenkeepe
 
   app.post<{ Params: { resource: string; id: string; action: string } }>('/:resource/:id/:action', async (request, reply) => {
     const resource = resourceNamed(request.params.resource);
-    const context = contextOf(request, deps);
+    const context = adminContextOf(request, deps);
     const row = await resource.find(request.params.id, context);
     if (row === undefined) throw new AdminRefusal('not_found', `No such ${resource.singular}.`, backTo(listLink(resource)));
     const action = resource.actions.find((candidate) => candidate.name === request.params.action);
     if (!action) throw new AdminRefusal('not_found', 'There is no such action.', backTo(objectLink(resource, row)));
     const id = resource.idOf(row);
-    const audit = (suffix: '' | '_denied' | '_failed', detail: JsonObject) =>
-      writeAuditEvent(deps.database.db, {
-        event: `admin.${resource.name}.${action.name}${suffix}`,
-        actorUserId: context.admin.id,
-        targetType: resource.auditTargetType,
-        targetId: id,
-        ip: request.ip,
-        detail,
-        at: deps.now(),
-      });
     /** Back to the object's page (to the list when the action removed it), `message` shown there. */
     const backWith = async (message: string) => {
       const stillThere = await resource.find(id, context);
       await app.sessions.setFlash(request, message);
       return reply.redirect(stillThere === undefined ? `/admin/${resource.name}` : `/admin/${resource.name}/${encodeURIComponent(id)}`, 303);
     };
-    if (!mayRun(action, row, context)) {
-      await audit('_denied', { code: 'superuser_only' });
-      throw new AdminRefusal('superuser_only', `Only a superuser may use “${action.label}” on this ${resource.singular}.`, backTo(objectLink(resource, row)));
-    }
-    if (action.appliesTo && !action.appliesTo(row, context)) {
-      const message = action.refusal?.(row, context) ?? `“${action.label}” does not apply to this ${resource.singular}.`;
-      throw new AdminRefusal('action_not_applicable', message, backTo(objectLink(resource, row)));
-    }
+    const refusal = refusalOf(resource, action, row, context);
+    if (refusal?.code === 'superuser_only') await auditAction(resource, action, row, context, '_denied', { code: refusal.code });
+    if (refusal) throw new AdminRefusal(refusal.code, refusal.message, backTo(objectLink(resource, row)));
     if (action.dangerous && !isConfirmed(request.body)) {
       // Nothing is done nor audited until the admin confirms.
       const object = objectLink(resource, row);
@@ -116,16 +94,8 @@ export async function adminResourceRoutes(app: FastifyInstance, deps: Tokenkeepe
       });
       return reply.type('text/html; charset=utf-8').send(await page(app, request, `${action.label}: ${resource.titleOf(row)}`, resource.name as never, confirmation));
     }
-    let outcome: string;
-    try {
-      outcome = await action.run(row, context);
-    } catch (error) {
-      await audit('_failed', { code: (error as { code?: string }).code ?? 'error' });
-      // A refusal (a provider's, a rule's) is told on the object's page, in words for the admin; a bug is a 500.
-      if (!(error instanceof TokenkeeperError)) throw error;
-      return backWith(`“${action.label}” failed: ${action.failure?.(error, row) ?? error.message} (${error.code})`);
-    }
-    await audit('', { outcome });
-    return backWith(outcome);
+    // A refusal (a provider's, a rule's) is told on the object's page, in words for the admin; a bug is a 500.
+    const result = await executeAction(resource, action, row, context);
+    return backWith(result.ok ? result.message : `“${action.label}” failed: ${result.message}`);
   });
 }

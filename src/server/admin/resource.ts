@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { TokenkeeperError } from '../../client/errors.js';
+import { TokenkeeperError } from '../../client/errors.js';
 import type { User } from '../../db/user.repository.js';
 import type { Tokenkeeper } from '../../core/tokenkeeper.js';
 import type { SafeHtml } from '../views/html.js';
@@ -21,6 +21,13 @@ export interface AdminContext {
   /** The signed-in staff user. */
   admin: User;
   now: number;
+}
+
+/** The context of an admin request, whose staff user the admin scope's guard has checked. */
+export function adminContextOf(request: FastifyRequest, deps: Tokenkeeper): AdminContext {
+  const admin = request.adminUser;
+  if (!admin) throw new TokenkeeperError('unauthorized', 'Sign in as staff first.');
+  return { deps, request, admin: admin as User, now: deps.now() };
 }
 
 export interface Column<Row> {
@@ -50,6 +57,8 @@ interface ActionBase<Row> {
   refusal?: (row: Row, context: AdminContext) => string | undefined;
   /** True when only a superuser may do it to this row (the button is hidden from other staff, and the request refused with 403). */
   superuserOnly?: (row: Row, context: AdminContext) => boolean;
+  /** Offered on the list page too, for the rows ticked there (bulk-action.routes.ts). */
+  bulk?: boolean;
   /** Does the work and returns a sentence for the flash message. The audit entry is written by the caller. */
   run: (row: Row, context: AdminContext) => Promise<string>;
   /**

@@ -47,6 +47,8 @@ main.wide, body.admin header.top .bar { max-width: 1200px; }
 form.search { display: flex; gap: .5rem; align-items: center; margin: 0 0 .5rem; }
 form.search input[type=search] { flex: 1; max-width: 420px; font: inherit; padding: .45rem .6rem; border: 1px solid var(--line); border-radius: 6px; }
 .filters { display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; margin: .5rem 0; }
+.bulk-actions { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; margin: .5rem 0; }
+.bulk-actions select { font: inherit; padding: .3rem .4rem; }
 .filter a { margin-left: .35rem; }
 .filter a[aria-current] { font-weight: 700; color: var(--fg); text-decoration: none; }
 .table-wrap { overflow-x: auto; background: var(--card); border: 1px solid var(--line); border-radius: 8px; }

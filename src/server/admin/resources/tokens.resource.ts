@@ -94,6 +94,7 @@ export const tokensResource: AdminResource<AdminTokenRow> = {
   actions: [
     {
       name: 'refresh',
+      bulk: true,
       label: 'Refresh now',
       appliesTo: (token, context) => token.hasRefreshToken && context.deps.registry.has(token.provider),
       refusal: (token, context) => (context.deps.registry.has(token.provider) ? undefined : notConfigured(token)),
@@ -106,6 +107,7 @@ export const tokensResource: AdminResource<AdminTokenRow> = {
     },
     {
       name: 'revoke',
+      bulk: true,
       label: 'Revoke',
       dangerous: true,
       consequence: (token) =>

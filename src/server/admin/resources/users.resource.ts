@@ -117,6 +117,7 @@ ${auditTable(entries, context.now)}`;
   actions: [
     {
       name: 'deactivate',
+      bulk: true,
       label: 'Deactivate',
       dangerous: true,
       consequence: (user) => `${user.username} will be signed out everywhere, and cannot sign in until activated again.`,
@@ -132,6 +133,7 @@ ${auditTable(entries, context.now)}`;
     },
     {
       name: 'activate',
+      bulk: true,
       label: 'Activate',
       appliesTo: (user, context) => !user.isActive && notSelf(user, context),
       superuserOnly: anotherAdmin,
@@ -164,6 +166,7 @@ ${auditTable(entries, context.now)}`;
     },
     {
       name: 'delete',
+      bulk: true,
       label: 'Delete user',
       dangerous: true,
       consequence: (user) =>

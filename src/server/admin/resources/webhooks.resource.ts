@@ -125,6 +125,7 @@ export const webhooksResource: AdminResource<AdminWebhookDelivery> = {
   actions: [
     {
       name: 'retry',
+      bulk: true,
       label: 'Retry now',
       appliesTo: (delivery, context) => delivery.status !== 'delivered' && configuredUrl(delivery, context),
       refusal: (delivery, context) =>

@@ -68,6 +68,38 @@ export function pageCount(total: number, pageSize: number): number {
   return Math.max(1, Math.ceil(total / pageSize));
 }
 
+/** The rows; with `selectable`, each with a checkbox naming it, for the bulk form around the table. */
+function table(data: ListPageData, selectable: boolean): SafeHtml {
+  const { resource, rows, context } = data;
+  return html`<div class="table-wrap"><table class="list">
+<thead><tr>${selectable ? html`<th><span class="visually-hidden">Select</span></th>` : null}${resource.columns.map((column) => sortHeader(data, column.label, column.sortKey))}</tr></thead>
+<tbody>
+${rows.map((row) => {
+  const id = resource.idOf(row);
+  const select = selectable ? html`<td><input type="checkbox" name="ids" value="${id}" aria-label="Select ${resource.titleOf(row)}"></td>` : null;
+  return html`<tr>${select}${resource.columns.map((column, index) => {
+    const cell = column.render(row, context);
+    return index === 0 ? html`<td><a href="/admin/${resource.name}/${encodeURIComponent(id)}">${cell}</a></td>` : html`<td>${cell}</td>`;
+  })}</tr>`;
+})}
+</tbody>
+</table></div>`;
+}
+
+/** Django admin's actions: tick rows, choose an action, run it on them (bulk-action.routes.ts); no script needed. */
+function bulkForm(data: ListPageData, actions: AnyAdminResource['actions']): SafeHtml {
+  const { resource, query, context } = data;
+  return html`<form class="bulk" method="post" action="/admin/${resource.name}/actions">
+<input type="hidden" name="_csrf" value="${context.request.session?.csrfToken ?? ''}">
+<input type="hidden" name="back" value="${listHref(resource, query, {})}">
+<div class="bulk-actions"><label>Action on the ticked rows <select name="action" required>
+<option value="">—</option>
+${actions.map((action) => html`<option value="${action.name}">${action.label}</option>`)}
+</select></label> <button type="submit" class="secondary">Run</button></div>
+${table(data, true)}
+</form>`;
+}
+
 /** A resource's list: search, filters, sortable columns, pagination — all plain links and a GET form. `query.page` is at most the page count. */
 export function listPage(data: ListPageData): SafeHtml {
   const { resource, query, rows, total, context } = data;
@@ -76,6 +108,7 @@ export function listPage(data: ListPageData): SafeHtml {
   const last = Math.min(total, query.page * query.pageSize);
   const hidden = Object.entries(query.filters).map(([key, value]) => html`<input type="hidden" name="${key}" value="${value}">`);
   const create = resource.create && (!resource.create.superuserOnly || context.admin.isSuperuser) ? resource.create : null;
+  const bulk = resource.actions.filter((action) => action.bulk);
   return html`<h1>${resource.label}</h1>
 ${create ? html`<p><a class="button" href="${create.href}">${create.label}</a></p>` : null}
 <form class="search" method="get" action="/admin/${resource.name}">
@@ -86,21 +119,7 @@ ${query.search ? html`<a href="${listHref(resource, query, { search: '', page: 1
 </form>
 ${filterBar(data)}
 <p class="muted count">${total > 0 ? `${first}–${last} of ${total}` : query.search || Object.keys(query.filters).length > 0 ? 'Nothing matches.' : resource.noneYet}</p>
-${
-  rows.length === 0
-    ? null
-    : html`<div class="table-wrap"><table class="list">
-<thead><tr>${resource.columns.map((column) => sortHeader(data, column.label, column.sortKey))}</tr></thead>
-<tbody>
-${rows.map(
-  (row) => html`<tr>${resource.columns.map((column, index) => {
-    const cell = column.render(row, context);
-    return index === 0 ? html`<td><a href="/admin/${resource.name}/${encodeURIComponent(resource.idOf(row))}">${cell}</a></td>` : html`<td>${cell}</td>`;
-  })}</tr>`,
-)}
-</tbody>
-</table></div>`
-}
+${rows.length === 0 ? null : bulk.length === 0 ? table(data, false) : bulkForm(data, bulk)}
 <nav class="pages" aria-label="Pages">
 ${query.page > 1 ? html`<a rel="prev" href="${listHref(resource, query, { page: query.page - 1 })}">← Previous</a>` : null}
 <span class="muted">page ${query.page} of ${pages}</span>

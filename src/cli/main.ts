@@ -12,7 +12,7 @@ import { runServe } from './serve.command.js';
 import { runServices } from './services.command.js';
 import { runTokens } from './tokens.command.js';
 
-const USAGE = `Usage: tokenkeeper <command>
+export const USAGE = `Usage: tokenkeeper <command>
 
 Commands:
   serve           run the web app (applies pending migrations first)
@@ -26,8 +26,8 @@ Commands:
                   list stored tokens, newest first (never their values)
   tokens refresh <id>
                   refresh a token now and print its new expiry
-  tokens revoke <id>
-                  revoke a token at its provider and delete it
+  tokens revoke <id> [--forget]
+                  revoke a token at its provider and delete it (--forget: delete it here only)
   keys rotate [--batch-size N]
                   re-encrypt every stored secret with the newest TOKEN_ENCRYPTION_KEYS key
   keys generate   print a new encryption key

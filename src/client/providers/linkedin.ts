@@ -19,10 +19,10 @@
  *   partners, live 365 days from the first authorization, and a refresh does
  *   not renew them (https://learn.microsoft.com/en-us/linkedin/shared/authentication/programmatic-refresh-tokens);
  * - there is no revocation endpoint: a member removes the app in their settings.
- * Not registered in index.ts yet: LinkedIn's web flow takes neither PKCE (a
- * separate native-client flow, https://learn.microsoft.com/en-us/linkedin/shared/authentication/authorization-code-flow-native;
- * a `code_verifier` is refused with 401 `invalid_client`) nor a nonce (its
- * ID token carries none), and the core has no setting for either yet.
+ * - its web flow takes neither PKCE (a separate native-client flow,
+ *   https://learn.microsoft.com/en-us/linkedin/shared/authentication/authorization-code-flow-native;
+ *   a `code_verifier` is refused with 401 `invalid_client`) nor a nonce (its
+ *   ID token carries none): the preset turns both off.
  */
 import { readTokenEndpointBody, rebuiltAnswer } from '../provider-hooks.js';
 import type { ProviderPreset } from './preset.js';

@@ -14,9 +14,9 @@ database answers and is migrated; TOKEN_ENCRYPTION_KEYS decrypts the most
 recent stored tokens (and which key they are under); for each provider the
 redirect URI it is sent, its discovery, its token endpoint and (when used)
 its revocation and userinfo endpoints reached (an endpoint that answers 404
-fails: nothing is at that URL), and this machine's clock against the
-provider's Date header (a warning past 60 s). One line per check: ok, warn
-or fail. Exits 1 when a check fails, 78 when the configuration is refused.`;
+or 410 fails: nothing is at that URL; so does a redirect, never followed),
+and this machine's clock against the provider's Date header (a warning past
+60 s). One line per check: ok, warn or fail. Exits 1 when a check fails, 78 when the configuration is refused.`;
 
 /** One check as printed: `ok    database: SQLite /srv/data/tokenkeeper.db answers`. */
 export function formatCheck(result: CheckResult): string {

@@ -58,6 +58,40 @@ describeEachDialect('migrations', (dialect) => {
     expect(await userTables(database)).toEqual(TABLES);
   });
 
+  it("users stored before email_verified existed get it from their accounts' claims when those say it of their address", async () => {
+    await migrateToLatest(database);
+    // Back to before the newest migration, with rows as a version without the flag left them:
+    // users.email_verified null, each account's claims as the sign-in read them.
+    await migrateDown(database);
+    const users = {
+      verified: { email: 'alice@example.test', claims: [{ email: 'alice@example.test', email_verified: true }] },
+      unverified: { email: 'bob@example.test', claims: [{ email: 'bob@example.test', email_verified: 'false' }] },
+      notSaid: { email: 'carol@example.test', claims: [{ email: 'carol@example.test' }] },
+      otherAddress: { email: 'dave@example.test', claims: [{ email: 'dave@old.example.test', email_verified: true }] },
+      disagreeing: { email: 'erin@example.test', claims: [{ email: 'erin@example.test', email_verified: true }, { email: 'erin@example.test', email_verified: false }] },
+      oneOfTwoSays: { email: 'frank@example.test', claims: [{ email: 'frank@example.test', email_verified: true }, { name: 'Frank' }] },
+    };
+    for (const [username, { email, claims }] of Object.entries(users)) {
+      await database.db.insertInto('users').values({ id: `u-${username}`, username, email, date_joined: 1 }).execute();
+      for (const [index, claim] of claims.entries()) {
+        await database.db
+          .insertInto('accounts')
+          .values({ id: `a-${username}-${index}`, user_id: `u-${username}`, provider: `p${index}`, issuer: 'https://id.example.test', subject: username, claims: JSON.stringify(claim), created_at: 1, updated_at: 1 })
+          .execute();
+      }
+    }
+    await migrateToLatest(database);
+    const rows = await database.db.selectFrom('users').select(['username', 'email_verified']).orderBy('username').execute();
+    expect(Object.fromEntries(rows.map((row) => [row.username, row.email_verified]))).toEqual({
+      verified: 1,
+      unverified: 0,
+      notSaid: null,
+      otherAddress: null,
+      disagreeing: null,
+      oneOfTwoSays: 1,
+    });
+  });
+
   it('fail with an Error naming the migration and keeping the cause', async () => {
     // A table in the way makes the initial migration fail.
     await sql`create table users (id text)`.execute(database.db);

@@ -12,6 +12,7 @@ import * as dropAuditAtIndex from './migrations/2026-12-04T0000-drop-audit-at-in
 import * as signInClaims from './migrations/2026-12-04T0100-sign-in-claims.js';
 import * as userEmailVerified from './migrations/2026-12-04T0200-user-email-verified.js';
 import * as tokensProviderIdIndex from './migrations/2026-12-04T0300-tokens-provider-id-index.js';
+import * as emailVerifiedFromClaims from './migrations/2026-12-05T0000-email-verified-from-claims.js';
 
 // Listed in code rather than read from a folder, so migrations travel with the
 // compiled dist/ build and no file-system scanning is needed at run time.
@@ -31,6 +32,7 @@ function migrationsFor(dialect: Dialect): Readonly<Record<string, Migration>> {
     '2026-12-04T0100-sign-in-claims': signInClaims,
     '2026-12-04T0200-user-email-verified': userEmailVerified,
     '2026-12-04T0300-tokens-provider-id-index': tokensProviderIdIndex,
+    '2026-12-05T0000-email-verified-from-claims': emailVerifiedFromClaims,
   };
 }
 

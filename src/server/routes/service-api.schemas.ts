@@ -34,7 +34,7 @@ export const userSchema = {
     email: { type: ['string', 'null'], description: 'The address the provider of their latest sign-in gave (or an earlier one, when that one gave none)' },
     email_verified: {
       type: ['boolean', 'null'],
-      description: 'Whether the provider that gave `email` said it verified the address; null when it did not say. Only a verified address tells who someone is.',
+      description: 'Whether the provider that gave `email` said it verified the address; null when it did not say (or, for a user last signed in before this was kept, when their stored profile does not tell, until their next sign-in). Only a verified address tells who someone is.',
     },
     name: { type: ['string', 'null'] },
     is_active: { type: 'boolean' },

@@ -31,11 +31,14 @@ export async function up(db: Kysely<any>): Promise<void> {
       .select(['user_id', 'claims'])
       .where('user_id', 'in', users.map((user) => user.id))
       .execute();
+    const verified: Record<'yes' | 'no', string[]> = { yes: [], no: [] };
     for (const user of users) {
       const said = new Set(accounts.filter((account) => account.user_id === user.id).map((account) => verificationOf(account.claims, user.email)).filter((flag) => flag !== null));
-      if (said.size !== 1) continue;
-      const [verified] = said;
-      await db.updateTable('users').set({ email_verified: verified ? 1 : 0 }).where('id', '=', user.id).where('email_verified', 'is', null).execute();
+      if (said.size === 1) verified[[...said][0] ? 'yes' : 'no'].push(user.id);
+    }
+    // Two statements a batch, not one a user: a database of 100,000 users migrates in seconds.
+    for (const [flag, ids] of [[1, verified.yes], [0, verified.no]] as const) {
+      if (ids.length > 0) await db.updateTable('users').set({ email_verified: flag }).where('id', 'in', ids).where('email_verified', 'is', null).execute();
     }
   }
 }

@@ -68,6 +68,22 @@ describe('a provider served over HTTPS with a certificate from a private CA', ()
     expect(process.env.NODE_TLS_REJECT_UNAUTHORIZED).toBeUndefined();
   });
 
+  it('NODE_EXTRA_CA_CERTS naming the CA still counts when CA_FILE names another: both are trusted, beside the bundled roots', async () => {
+    const other = createTestCertificates();
+    const before = process.env.NODE_EXTRA_CA_CERTS;
+    process.env.NODE_EXTRA_CA_CERTS = certificates.caFile;
+    try {
+      const app = await appWith({ CA_FILE: other.caFile });
+      const response = await app.runtime.app.inject({ method: 'GET', url: '/login/toolkit' });
+      expect(response.statusCode, response.body).toBe(303);
+      expect(response.headers.location).toMatch(new RegExp(`^${provider.issuer}/auth\\?`));
+    } finally {
+      if (before === undefined) delete process.env.NODE_EXTRA_CA_CERTS;
+      else process.env.NODE_EXTRA_CA_CERTS = before;
+      rmSync(other.dir, { recursive: true, force: true });
+    }
+  });
+
   it('without CA_FILE, /login/toolkit answers 502 saying the certificate is not trusted, and no session or token is made', async () => {
     const app = await appWith({});
     const response = await app.runtime.app.inject({ method: 'GET', url: '/login/toolkit', headers: { accept: 'text/html' } });

@@ -31,6 +31,26 @@ export function readCaBundle(caFile: string): string {
 }
 
 /**
+ * What an agent given `caFile` trusts: Node's bundled roots, the certificates
+ * of NODE_EXTRA_CA_CERTS as Node itself adds them to its default (which a
+ * `ca` option replaces: `tls.rootCertificates` is the bundled roots alone),
+ * and the file. An unreadable NODE_EXTRA_CA_CERTS adds nothing, as Node
+ * only warns about it at start.
+ */
+export function trustedCertificates(caFile: string): string[] {
+  const extra = process.env.NODE_EXTRA_CA_CERTS;
+  let extraPem: string[] = [];
+  if (extra) {
+    try {
+      extraPem = [readCaBundle(extra)];
+    } catch {
+      extraPem = [];
+    }
+  }
+  return [...rootCertificates, ...extraPem, readCaBundle(caFile)];
+}
+
+/**
  * The fetch used for every request to a provider: TLS verified against Node's
  * roots plus CA_FILE, keep-alive connections, and a cap on the response size
  * so a hostile or broken provider cannot exhaust memory. It returns a global
@@ -38,7 +58,7 @@ export function readCaBundle(caFile: string): string {
  */
 export function createOutboundFetch(options: OutboundOptions = {}) {
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  const ca = options.caFile ? [...rootCertificates, readCaBundle(options.caFile)] : undefined;
+  const ca = options.caFile ? trustedCertificates(options.caFile) : undefined;
   const agent = new Agent({ connect: ca ? { ca } : {}, keepAliveTimeout: 10_000 });
   /** After destroy, close has nothing left to wait for (undici would refuse it). */
   let destroyed = false;

@@ -1,8 +1,7 @@
-import { rootCertificates } from 'node:tls';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { Agent, request } from 'undici';
-import { readCaBundle } from '../client/outbound-fetch.js';
+import { trustedCertificates } from '../client/outbound-fetch.js';
 import type { DatabaseSchema } from '../db/schema.js';
 import {
   claimDueWebhookDeliveries,
@@ -123,7 +122,7 @@ export function startWebhookDelivery(options: WebhookDeliveryOptions): WebhookDe
   const random = options.random ?? Math.random;
   // Long enough for every row of a batch to be sent in turn, with room to save the result.
   const leaseSeconds = Math.ceil((timeoutMs / 1000) * Math.ceil(batchSize / concurrency)) + 30;
-  const ca = options.caFile ? [...rootCertificates, readCaBundle(options.caFile)] : undefined;
+  const ca = options.caFile ? trustedCertificates(options.caFile) : undefined;
   const agent = new Agent({ connect: ca ? { ca } : {}, keepAliveTimeout: 10_000 });
   let stopping = false;
   let chain: Promise<unknown> = Promise.resolve();

@@ -1,7 +1,8 @@
 // A client of the service API (/api/v1) for tests, through app.inject(), that
 // checks every answer against the OpenAPI document the app serves: the
-// operation exists, the status is one it documents, and a JSON body matches
-// that status's schema (JSON Schema 2020-12, which OpenAPI 3.1 uses).
+// operation exists, the status is one it documents, a JSON body matches
+// that status's schema (JSON Schema 2020-12, which OpenAPI 3.1 uses), and
+// the headers a client acts on are documented for that status.
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
@@ -31,7 +32,7 @@ export interface ServiceApiAnswer {
 
 interface OpenApiDocument {
   openapi: string;
-  paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>>;
+  paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: object }>; headers?: Record<string, object> }> }>>;
 }
 
 export interface ServiceApiClient {
@@ -42,6 +43,9 @@ export interface ServiceApiClient {
   readonly checked: number;
 }
 
+/** Headers of our own answers that a client must act on: when to come back, and the key's challenge. */
+const ACTIONABLE_HEADERS = ['retry-after', 'www-authenticate'];
+
 export async function serviceApiClient(app: Pick<TestApp, 'runtime'>): Promise<ServiceApiClient> {
   const served = await app.runtime.app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
   expect(served.statusCode).toBe(200);
@@ -50,12 +54,19 @@ export async function serviceApiClient(app: Pick<TestApp, 'runtime'>): Promise<S
   const validators = new Map<object, ValidateFunction>();
   let checked = 0;
 
-  const check = (request: ServiceApiRequest, status: number, contentType: string | undefined, body: unknown) => {
+  const check = (request: ServiceApiRequest, status: number, headers: LightMyRequestResponse['headers'], body: unknown) => {
+    const contentType = headers['content-type'] as string | undefined;
     const where = `${request.method} /api/v1${request.template}`;
     const operation = document.paths[`/api/v1${request.template}`]?.[request.method.toLowerCase()];
     expect(operation, `${where} is in the OpenAPI document`).toBeDefined();
     const documented = operation!.responses[String(status)] ?? operation!.responses.default;
     expect(documented, `${where} documents status ${status}`).toBeDefined();
+    if (operation!.responses[String(status)]) {
+      const documentedHeaders = Object.keys(documented!.headers ?? {}).map((name) => name.toLowerCase());
+      for (const name of ACTIONABLE_HEADERS.filter((header) => headers[header] !== undefined)) {
+        expect(documentedHeaders, `${where} ${status} documents its ${name} header`).toContain(name);
+      }
+    }
     const schema = documented!.content?.['application/json']?.schema as { type?: unknown } | undefined;
     // The proxy's `default` (any answer of the API) has a schema without a type: nothing to check.
     if (schema?.type !== undefined) {
@@ -87,7 +98,7 @@ export async function serviceApiClient(app: Pick<TestApp, 'runtime'>): Promise<S
       const contentType = response.headers['content-type'] as string | undefined;
       let body: unknown = response.body;
       if (contentType?.startsWith('application/json') && response.body !== '') body = JSON.parse(response.body);
-      check(request, response.statusCode, contentType, body);
+      check(request, response.statusCode, response.headers, body);
       return { status: response.statusCode, body, headers: response.headers };
     },
   };

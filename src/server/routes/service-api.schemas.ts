@@ -42,7 +42,17 @@ export const userSchema = {
   },
 } as const;
 
-/** `{ error, message }` for the given statuses, each with the codes it can carry. */
+/**
+ * The headers an error status comes with, for a client to act on: the key's challenge (RFC 6750 §3) and when to
+ * come back (RFC 9110 §10.2.3, as delay-seconds).
+ */
+const ERROR_HEADERS: Readonly<Partial<Record<number, object>>> = {
+  401: { 'WWW-Authenticate': { type: 'string', description: 'The Bearer challenge: `Bearer realm="tokenkeeper", error="invalid_token"`' } },
+  429: { 'Retry-After': { type: 'integer', minimum: 0, description: 'Seconds until the key may make requests again' } },
+  503: { 'Retry-After': { type: 'integer', minimum: 0, description: '`provider_unavailable`: seconds until the provider is asked again; absent for `provider_unreachable`' } },
+};
+
+/** `{ error, message }` for the given statuses, each with the codes it can carry (and the headers it comes with). */
 function errors(byStatus: Record<number, readonly ErrorCode[]>) {
   const responses: Record<number, object> = {};
   for (const [status, codes] of Object.entries(byStatus)) {
@@ -50,8 +60,10 @@ function errors(byStatus: Record<number, readonly ErrorCode[]>) {
       const expected = SERVICE_API_STATUSES[code] ?? ERROR_CODES[code].status;
       if (expected !== Number(status)) throw new Error(`service API schema: ${code} is answered with ${expected}, not ${status}`);
     }
+    const headers = ERROR_HEADERS[Number(status)];
     responses[Number(status)] = {
       description: codes.map((code) => `\`${code}\`: ${ERROR_CODES[code].meaning}`).join(' '),
+      ...(headers ? { headers } : {}),
       type: 'object',
       required: ['error', 'message'],
       additionalProperties: false,

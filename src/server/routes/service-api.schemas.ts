@@ -137,7 +137,9 @@ export const listConnectionsSchema = {
     properties: {
       provider: { type: 'string', minLength: 1, maxLength: 100, description: 'A provider name from OAUTH_PROVIDERS; default every one the key may use' },
       status: { type: 'string', enum: ['active', 'needs_reauth'] },
-      cursor: { type: 'string', minLength: 1, maxLength: 100, description: '`next_cursor` of the page before' },
+      // A connection's id (src/db/id.ts): anything else, such as a client's "None" or "null" for no cursor, would
+      // sort after every id and answer an empty last page, ending a sync that has visited nothing.
+      cursor: { type: 'string', pattern: '^[0-9A-HJKMNP-TV-Z]{26}$', description: '`next_cursor` of the page before, as it came' },
       limit: { type: 'integer', minimum: 1, maximum: 500, default: 100, description: 'Connections per page' },
     },
   },

@@ -85,6 +85,24 @@ describeEachDialect('service API: the proxy', (dialect) => {
     expect(echo.requests.length).toBe(calls + 2);
   });
 
+  it("the API's answers carry Tokenkeeper-Upstream and our own errors do not, so the API's 401 or 404 is not taken for the key's or the user's", async () => {
+    for (const status of [200, 401, 404, 429]) {
+      const answer = await proxy(`with-headers?status=${status}&set=Tokenkeeper-Upstream:false`);
+      expect(answer.status).toBe(status);
+      expect(answer.headers['tokenkeeper-upstream'], String(status)).toBe('true');
+    }
+    const ours = [
+      await proxy('profile', { key: 'tks_not_a_key' }),
+      await api.call({ method: 'GET', template: PROXY, params: { id: 'no-such-user', provider: 'toolkit' }, rest: 'profile', key }),
+      await proxy('%2e%2e%2fsecret'),
+    ];
+    expect(ours.map((answer) => [answer.status, answer.body.error, answer.headers['tokenkeeper-upstream']])).toEqual([
+      [401, 'invalid_service_key', undefined],
+      [404, 'not_found', undefined],
+      [400, 'invalid_api_path', undefined],
+    ]);
+  });
+
   it('TRACE is not proxied (the API would echo the access token back)', async () => {
     const before = echo.requests.length;
     const answer = await app().runtime.app.inject({ method: 'TRACE' as 'GET', url: `/api/v1/users/${alice.userId}/connections/toolkit/proxy/x`, headers: { authorization: `Bearer ${key}`, accept: 'application/json' } });

@@ -167,7 +167,10 @@ export async function proxyRoutes(app: FastifyInstance, deps: Tokenkeeper): Prom
   });
 }
 
-/** The API's answer, streamed back: its status, the headers of the allowlist, and its body. */
+/** Marks an answer as the provider API's (passed through), never on one of our own errors. */
+export const UPSTREAM_HEADER = 'tokenkeeper-upstream';
+
+/** The API's answer, streamed back: its status, the headers of the allowlist, `Tokenkeeper-Upstream`, and its body. */
 export function sendUpstream(request: FastifyRequest, reply: FastifyReply, upstream: Response): FastifyReply {
   reply.code(upstream.status);
   upstream.headers.forEach((value, name) => {
@@ -179,6 +182,8 @@ export function sendUpstream(request: FastifyRequest, reply: FastifyReply, upstr
   });
   // The answer belongs to this user: no shared cache may keep it.
   reply.header('cache-control', 'private, no-store');
+  // The API's 401, 404 or 429 looks like one of ours: this tells the caller whose answer it is.
+  reply.header(UPSTREAM_HEADER, 'true');
   if (!upstream.body || request.method === 'HEAD') return reply.send();
   return reply.send(Readable.fromWeb(upstream.body as never));
 }

@@ -128,6 +128,22 @@ describeEachDialect('service API: access tokens and disconnect', (dialect) => {
     }
   });
 
+  it('a JSON Content-Type with no body (an HTTP client session\'s default header) is no body, not a 400: the route decides', async () => {
+    const json = { 'content-type': 'application/json' };
+    const handedOut = await api.call({ method: 'POST', template: ACCESS_TOKEN, params: { id: alice.userId, provider: 'toolkit' }, key, headers: json });
+    expect(handedOut.status).toBe(200);
+    expect(handedOut.body.access_token).toBe((await stored(alice))!.accessToken);
+    const deleted = await api.call({ method: 'DELETE', template: CONNECTION, params: { id: 'no-such-user', provider: 'toolkit' }, key, headers: json });
+    expect([deleted.status, deleted.body.error]).toEqual([404, 'not_found']);
+    // A route that needs a body still says so.
+    const patched = await api.call({ method: 'PATCH', template: '/users/{id}', params: { id: alice.userId }, key, headers: { 'content-type': 'application/json; charset=utf-8' } });
+    expect([patched.status, patched.body.error]).toEqual([400, 'bad_request']);
+    expect(patched.body.message).toMatch(/body/);
+    // A body there is still read by Fastify's JSON parser, which refuses prototype poisoning.
+    const poisoned = await token(alice, '{"__proto__":{"force_refresh":true}}');
+    expect([poisoned.status, poisoned.body.error]).toEqual([400, 'bad_request']);
+  });
+
   it('no such user: 404 not_found; a provider not configured: 404 unknown_provider; not connected: 404 not_connected', async () => {
     const missing = await api.call({ method: 'POST', template: ACCESS_TOKEN, params: { id: 'no-such-user', provider: 'toolkit' }, key });
     expect(missing.status).toBe(404);

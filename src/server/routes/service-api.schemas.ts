@@ -187,7 +187,7 @@ export const accessTokenSchema = {
   operationId: 'getAccessToken',
   summary: "The user's access token for a provider, refreshed first when it would expire within min_ttl_seconds",
   description:
-    'A refresh goes through the same single flight as every other use: concurrent calls share one refresh. `min_ttl_seconds` is capped at half the token\'s lifetime. Every token handed out is written to the audit log. Permission `tokens:read`.',
+    'A refresh goes through the same single flight as every other use: concurrent calls share one refresh. `min_ttl_seconds` is capped at half the token\'s lifetime. When the provider fails the refresh and the stored token has not expired, that token is handed out (unless `force_refresh`), though it may expire sooner than `min_ttl_seconds`: read `expires_at`. Every token handed out is written to the audit log. Permission `tokens:read`.',
   tags: ['connections'],
   security: SECURITY,
   params: connectionParams,

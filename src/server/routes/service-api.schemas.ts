@@ -281,7 +281,18 @@ export const proxySchema = {
     "Any method. `<NAME>_API_BASE_URL/*` is called with the user's access token (refreshed first when needed, retried once after a 401), and its answer streamed back with an allowlist of its headers and `Tokenkeeper-Upstream: true`, which tells it from our own errors (the API may answer 401, 404 or 429 too). Our own errors, without that header, are `{ error, message }`: 400 `invalid_api_path`, 401 `invalid_service_key`, 403 `missing_permission`/`provider_not_allowed`/`account_inactive`, 404 `not_found`/`unknown_provider`/`not_connected`/`no_api`, 409 `needs_reauth`, 429, 502/503/504. Permission `proxy`.",
   tags: ['connections'],
   security: SECURITY,
-  params: { type: 'object', required: ['id', 'provider'], properties: { ...connectionParams.properties, '*': { type: 'string', description: 'The API path and query, as sent' } } },
+  params: {
+    type: 'object',
+    required: ['id', 'provider'],
+    properties: {
+      ...connectionParams.properties,
+      '*': {
+        type: 'string',
+        description:
+          'The API path and query, as sent, slashes included (`user/repos?page=2`). A client generated from this document encodes `/` in a path parameter as `%2F`, which the API receives as it is: put this part in the URL yourself.',
+      },
+    },
+  },
   response: {
     default: {
       description: "The provider API's answer, or one of our errors as `{ error, message }`",

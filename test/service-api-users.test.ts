@@ -3,6 +3,7 @@
 // support/service-api.ts).
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { beforeAll, expect, it } from 'vitest';
+import { setUserFlags } from '../src/db/user.repository.js';
 import { describeEachDialect } from './support/postgres.js';
 import { ALL_PERMISSIONS, newServiceKey, serviceApiClient, withSecondProvider, type ServiceApiClient } from './support/service-api.js';
 import { signedInUser, type SignedInUser } from './support/signed-in.js';
@@ -211,5 +212,28 @@ describeEachDialect('service API: users', (dialect) => {
     const lookup = await api.call({ method: 'GET', template: '/users', query: { provider: 'toolkit', subject: await subjectOf(alice) }, key: limited });
     expect(lookup.status).toBe(403);
     expect(lookup.body.error).toBe('provider_not_allowed');
+  });
+
+  it('to a key limited to some providers, a user connected to none of them is no user on the token, proxy and disconnect routes too: 404 not_found, deactivated or not', async () => {
+    const limited = await newServiceKey(app(), 'second-tokens', ['tokens:read', 'proxy', 'connections:write'], ['second']);
+    const mallory = await signedInUser(app(), 'mallory');
+    const answers = async () => [
+      await api.call({ method: 'POST', template: '/users/{id}/connections/{provider}/access-token', params: { id: mallory.userId, provider: 'second' }, key: limited }),
+      await api.call({ method: 'GET', template: '/users/{id}/connections/{provider}/proxy/{path}', params: { id: mallory.userId, provider: 'second' }, rest: 'profile', key: limited }),
+      await api.call({ method: 'DELETE', template: '/users/{id}/connections/{provider}', params: { id: mallory.userId, provider: 'second' }, key: limited }),
+    ];
+    const noSuchUser = [404, { error: 'not_found', message: 'There is no user with this id.' }];
+    for (const answer of await answers()) expect([answer.status, answer.body]).toEqual(noSuchUser);
+    await setUserFlags(database().db, mallory.userId, { isActive: false });
+    for (const answer of await answers()) expect([answer.status, answer.body]).toEqual(noSuchUser);
+    await setUserFlags(database().db, mallory.userId, { isActive: true });
+
+    // Once connected to "second" the key sees her, and is told what it may act on.
+    const now = Math.floor(Date.now() / 1000);
+    await app().runtime.tokenStore.saveTokenSet(mallory.userId, 'second', { accessToken: 'second-access', refreshToken: null, idToken: null, tokenType: 'bearer', scope: 'openid', expiresAt: now + 3600, issuedAt: now }, now);
+    const handedOut = await api.call({ method: 'POST', template: '/users/{id}/connections/{provider}/access-token', params: { id: mallory.userId, provider: 'second' }, key: limited });
+    expect([handedOut.status, handedOut.body.access_token]).toEqual([200, 'second-access']);
+    const deleted = await api.call({ method: 'DELETE', template: '/users/{id}/connections/{provider}', params: { id: mallory.userId, provider: 'second' }, key: limited });
+    expect(deleted.status).toBe(200);
   });
 });

@@ -114,6 +114,13 @@ function visibleUser(key: ServiceKey, user: UserWithConnections): boolean {
   return key.providers === null || user.connections.length > 0;
 }
 
+/** not_found for a user `key` may not see (see visibleUser), as for no user at all: routes that name a user and a provider check this where the user has no connection to the provider. */
+async function ensureVisible(deps: Tokenkeeper, key: ServiceKey, userId: string): Promise<void> {
+  if (key.providers === null) return;
+  const connections = await listDirectoryConnections(deps.database.db, [userId]);
+  if (visibleConnections(key, connections.get(userId)).length === 0) throw noSuchUser();
+}
+
 export async function getUser(deps: Tokenkeeper, key: ServiceKey, userId: string): Promise<UserWithConnections> {
   const user = await findDirectoryUser(deps.database.db, userId);
   if (!user) throw noSuchUser();
@@ -138,6 +145,8 @@ async function connectedToken(deps: Tokenkeeper, caller: ServiceCaller, userId: 
   const context = await findUserTokenContext(deps.database.db, userId, provider);
   if (!context) throw noSuchUser();
   const { displayName } = deps.registry.get(provider).settings;
+  // Without this provider's token the user may be one the key may not see: neither their existence nor their state is told.
+  if (!context.token) await ensureVisible(deps, caller.key, userId);
   if (!context.isActive) throw new TokenkeeperError('account_inactive', 'This user has been deactivated: their tokens are not handed out.');
   if (!context.token) throw notConnected(displayName);
   const token = deps.tokenStore.fromRow(context.token);
@@ -225,6 +234,7 @@ export async function callProviderApi(deps: Tokenkeeper, caller: ServiceCaller, 
 export async function disconnectUser(deps: Tokenkeeper, caller: ServiceCaller, userId: string, provider: string): Promise<{ revoked: boolean }> {
   if (!(await findDirectoryUser(deps.database.db, userId))) throw noSuchUser();
   deps.registry.get(provider); // unknown_provider, before anything is done
+  await ensureVisible(deps, caller.key, userId);
   let revoked: boolean;
   try {
     ({ revokedAtProvider: revoked } = await disconnectProvider({ db: deps.database.db, tokens: deps.tokens, now: deps.now, ip: caller.ip }, userId, provider));

@@ -243,6 +243,10 @@ describe('ProviderApi: redirects', () => {
   it.each([
     ['outside the base path', () => `${origin}/admin`],
     ['to another origin', () => `${origin.replace('127.0.0.1', 'localhost')}/api/x`],
+    // What the path check refuses in a caller's path, refused in a Location too: a normalising front end reads these as ../
+    ['with an encoded dot-segment', () => '/api/..%2fadmin'],
+    ['with an encoded backslash', () => '/api/x%5c..%5cadmin'],
+    ['with a dot-segment encoded twice', () => `${origin}/api/%252e%252e/admin`],
   ])('returns a redirect %s as it is, so the token goes nowhere else', async (_name, location) => {
     const { api } = setup();
     routes['/api/leave'] = redirectTo(location());

@@ -122,8 +122,9 @@ export function apiUrl(base: URL, path: string): URL {
 /**
  * Calls a provider's API with the user's access token — refreshed first when
  * needed, and after a 401 refreshed once more and retried once. Redirects
- * are followed only within the API base (at most 3); any other is returned
- * as it is, so the token never travels to another host. createClient makes
+ * are followed only within the API base (at most 3), to a path the path
+ * check would take; any other is returned as it is, so the token never
+ * travels to another host, nor outside the base behind a normalising front end. createClient makes
  * one (`client.api`, behind `client.fetch`).
  *
  * @example
@@ -219,7 +220,8 @@ export class ProviderApi {
       const location = response.headers.get('location');
       if (!location) return response;
       const next = new URL(location, target);
-      if (!isWithin(base, next)) return response;
+      // The URL parser resolves plain and `%2e` dot-segments; the rest (`..%2f`, `%5c`, encoded twice) are checked as a caller's path is.
+      if (!isWithin(base, next) || leavesApiPath(next.pathname)) return response;
       await response.body?.cancel().catch(() => {});
       target = next;
       hop += 1;

@@ -191,6 +191,15 @@ describe('sessions, CSRF and page headers', () => {
     }
   });
 
+  it('every page a signed-in user gets, which names them and holds their CSRF token, is Cache-Control: no-store', async () => {
+    const user = await signedInUser(app(), 'alice');
+    for (const url of ['/', '/account', '/account/connections/toolkit/call?path=profile', '/no-such-page']) {
+      const response = await app().runtime.app.inject({ method: 'GET', url, headers: { cookie: user.cookie } });
+      expect(response.body, url).toContain(user.csrfToken);
+      expect(response.headers['cache-control'], url).toBe('no-store');
+    }
+  });
+
   it('the callback answers with Referrer-Policy: no-referrer, on success and on failure', async () => {
     const browser = app().browser();
     const callback = await callbackUrlFor(browser, `${APP_ORIGIN}/login/toolkit`);

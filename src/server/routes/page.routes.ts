@@ -17,6 +17,8 @@ export async function pageRoutes(app: FastifyInstance, deps: Tokenkeeper): Promi
     // Signed out on the way back from a connect link (its sign-in refused, say): the outcome rides in `next`.
     const notice = nextPath === null ? null : connectOutcome(new URL(nextPath, deps.config.baseUrl).searchParams);
     const body = user ? homeSignedIn(user.name ?? user.username) : signInPage(deps.registry.list(), nextPath, notice);
+    // Signed in, the page names the user and holds the session's CSRF token (the sign-out form): no cache may keep it.
+    reply.header('cache-control', 'no-store');
     return reply.type('text/html; charset=utf-8').send(
       layout({ title: user ? 'Home' : 'Sign in', signedInAs: user ? (user.name ?? user.username) : null, csrfToken: request.session?.csrfToken ?? null }, body),
     );

@@ -68,6 +68,19 @@ describe('calls on the user\'s behalf through /api/providers/:provider/proxy/*',
     expect(api.requests.length).toBe(before);
   });
 
+  it('refuses a call a browser marks as coming from another site, GET included (a link elsewhere: some APIs write on a GET), and calls nothing', async () => {
+    const before = api.requests.length;
+    for (const site of ['cross-site', 'same-site']) {
+      for (const method of ['GET', 'HEAD', 'POST']) {
+        const answer = await call(method, 'chat.postMessage?channel=C1&text=hi', { 'sec-fetch-site': site, 'x-csrf-token': alice.csrfToken });
+        expect(answer.statusCode, `${method} ${site}`).toBe(403);
+        if (method !== 'HEAD') expect(answer.json().error, `${method} ${site}`).toBe('csrf_failed');
+      }
+    }
+    expect(api.requests.length).toBe(before);
+    for (const site of ['same-origin', 'none']) expect((await call('GET', 'items/1', { 'sec-fetch-site': site })).statusCode, site).toBe(200);
+  });
+
   it('passes the API\'s status through, and drops its cookies and hop-by-hop headers', async () => {
     expect((await call('GET', 'teapot')).statusCode).toBe(418);
     const cookie = await call('GET', 'set-cookie');

@@ -7,6 +7,7 @@ import { layout } from '../views/layout.js';
 import { absoluteTime } from '../views/format.js';
 import { apiResultPage } from '../views/pages.js';
 import { currentUser } from '../current-user.js';
+import { fromAnotherSite } from '../fetch-metadata.js';
 import { loginRateLimit } from './login-rate-limit.js';
 
 interface ProviderParams {
@@ -90,8 +91,7 @@ export async function connectionRoutes(app: FastifyInstance, deps: Tokenkeeper):
   // would have the person's browser call their provider's API with their token (and show what the API answered, on
   // this origin): a request a browser marks as coming from another site (Fetch Metadata) is refused.
   app.get<{ Params: ProviderParams; Querystring: { path?: unknown } }>('/account/connections/:provider/call', async (request, reply) => {
-    const site = request.headers['sec-fetch-site'];
-    if (site === 'cross-site' || site === 'same-site') {
+    if (fromAnotherSite(request)) {
       throw new TokenkeeperError('csrf_failed', 'Call the API from your account page: this request came from another site.');
     }
     const user = await requireUser(request, deps);

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TokenkeeperError } from '../../client/errors.js';
 import type { Tokenkeeper } from '../../core/tokenkeeper.js';
 import { currentUser } from '../current-user.js';
+import { fromAnotherSite } from '../fetch-metadata.js';
 import { originForm } from '../request-target.js';
 
 /** Request headers passed to the provider's API; everything else (cookies, our auth, hop-by-hop) stays here. */
@@ -123,7 +124,8 @@ export function forwardedHeaders(request: FastifyRequest): Record<string, string
 /**
  * ANY /api/providers/:provider/proxy/* — calls `<NAME>_API_BASE_URL/*` with
  * the signed-in user's access token and streams the answer back. Non-GET
- * calls need the CSRF token in an `X-CSRF-Token` header.
+ * calls need the CSRF token in an `X-CSRF-Token` header; any call a browser
+ * marks as coming from another site is refused.
  */
 export async function proxyRoutes(app: FastifyInstance, deps: Tokenkeeper): Promise<void> {
   // Bodies are passed through as they are, whatever their type.
@@ -137,6 +139,9 @@ export async function proxyRoutes(app: FastifyInstance, deps: Tokenkeeper): Prom
     url: '/api/providers/:provider/proxy/*',
     ...route,
     handler: async (request, reply) => {
+      // A link on another site would have the person's browser call the API with their token, GET included
+      // (which the CSRF token does not cover, and which some APIs take for writes, as Slack's Web API does).
+      if (fromAnotherSite(request)) throw new TokenkeeperError('csrf_failed', 'This call came from another site: the API is called only from pages of this site.');
       const user = currentUser(request);
       if (!user) throw new TokenkeeperError('unauthorized', 'Sign in first.');
       const { provider } = request.params;

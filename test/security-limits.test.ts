@@ -160,6 +160,20 @@ describe('request size limits', () => {
     expect((await fetch(`${origin}/healthz`)).status).toBe(200);
   });
 
+  it('an address whose percent-encoding is not UTF-8: 400 bad_request in the app\'s error shape (JSON under /api/, a page elsewhere), not echoing the address', async () => {
+    for (const url of ['/api/providers/toolkit/proxy/a%C0%AE', '/api/v1/users/%C0']) {
+      const response = await app().runtime.app.inject({ method: 'GET', url });
+      expect(response.statusCode, url).toBe(400);
+      expect(JSON.parse(response.body), url).toEqual({ error: 'bad_request', message: expect.any(String) });
+      expect(response.body, url).not.toContain('%C0');
+    }
+    const page = await app().runtime.app.inject({ method: 'GET', url: '/connect/link-secret%C0', headers: { accept: 'text/html' } });
+    expect(page.statusCode).toBe(400);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(page.body).not.toContain('link-secret');
+  });
+
   it('a 64 KB cookie that gets past the socket (inject skips the parser limit) is ignored: signed out, not a 500', async () => {
     const cookie = `tokenkeeper_session=${'x'.repeat(64 * 1024)}`;
     const account = await app().runtime.app.inject({ method: 'GET', url: '/account', headers: { cookie } });

@@ -5,13 +5,13 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { adminSite } from './admin/index.js';
 import type { Tokenkeeper } from '../core/tokenkeeper.js';
 import { clientErrorHandler } from './client-error.js';
-import { installErrorHandlers } from './error-handler.js';
+import { frameworkErrorHandler, installErrorHandlers } from './error-handler.js';
 import { requestChildLogger } from './logger.js';
 import { RequestLogging } from './request-logging.js';
 import csrf from './plugins/csrf.js';
 import httpMetrics from './plugins/http-metrics.js';
 import nulGuard from './plugins/nul-guard.js';
-import securityHeaders from './plugins/security-headers.js';
+import securityHeaders, { securityHeaders as ownSecurityHeaders } from './plugins/security-headers.js';
 import sessions from './plugins/sessions.js';
 import { fastifyTrustProxy, httpsRequestTest } from './proxy-trust.js';
 import type { Readiness } from './readiness.js';
@@ -52,6 +52,11 @@ export async function buildApp(deps: Tokenkeeper, options: { readiness: Readines
     return503OnClosing: false,
     // Requests Node's HTTP parser refuses (slow body, oversized headers) are answered in the app's error shape.
     clientErrorHandler: clientErrorHandler(logger as FastifyBaseLogger),
+    // And the requests Fastify refuses before routing them (no hook runs for those: the security headers are set here).
+    frameworkErrors: (error, request, reply) => {
+      reply.headers(ownSecurityHeaders(https(request)));
+      frameworkErrorHandler(error, request, reply);
+    },
     childLoggerFactory: requestChildLogger,
     logController: new RequestLogging(deps.config.logRequests),
   });

@@ -81,6 +81,16 @@ export function errorCodeOf(error: unknown): ErrorCode {
 const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /**
+ * Fastify's refusals of a request before any route is found (FST_ERR_BAD_URL:
+ * an address whose percent-encoding is not UTF-8), in the app's error shape.
+ * Neither the answer nor the log repeats the address: a connect link's holds its secret.
+ */
+export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  request.log.info({ code: 'bad_request', fastifyCode: error.code }, 'address refused before routing');
+  send(request, reply, 'bad_request', 'The address is not valid: a percent-encoded part of it is not UTF-8.');
+}
+
+/**
  * One error handler for the whole app. Known errors keep their code and a
  * message written for the user; Fastify's own 4xx keep theirs under one of
  * our codes; anything else — our own bugs included — is logged with its

@@ -117,10 +117,12 @@ describeEachDialect('service keys', (dialect) => {
       expect(answer.status, route.template).toBe(403);
       expect(answer.body.error).toBe('provider_not_allowed');
     }
-    // At its own provider it gets in: alice has not connected "second".
+    // At its own provider it gets in, past the provider check: alice has not connected "second", so to this key she is
+    // no user at all, answered as an id no one has.
     const own = await api.call({ method: 'POST', template: '/users/{id}/connections/{provider}/access-token', params: { id: alice.userId, provider: 'second' }, key: limited });
-    expect(own.status).toBe(404);
-    expect(own.body.error).toBe('not_connected');
+    const nobody = await api.call({ method: 'POST', template: '/users/{id}/connections/{provider}/access-token', params: { id: 'no-such-user', provider: 'second' }, key: limited });
+    expect([own.status, own.body]).toEqual([404, nobody.body]);
+    expect(own.body.error).toBe('not_found');
   });
 
   it('stores the SHA-256 of the secret, never the key; revocation takes effect on the next request', async () => {

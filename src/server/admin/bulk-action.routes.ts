@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { TokenkeeperError } from '../../client/errors.js';
 import type { Tokenkeeper } from '../../core/tokenkeeper.js';
 import { auditAction, executeAction, refusalOf } from './action-runner.js';
@@ -21,7 +21,7 @@ function listToReturnTo(resource: AnyAdminResource, back: unknown): string {
   return typeof back === 'string' && (back === list || (back.startsWith(`${list}?`) && !/[\\\s]/.test(back))) ? back : list;
 }
 
-/** "3 done", "1 failed: alice / github: …": a part of the summary, naming at most NAMED_AT_MOST rows. */
+/** "1 failed (github token of alice: …)": a part of the summary, naming at most NAMED_AT_MOST rows. */
 function summaryPart(verb: string, entries: ReadonlyArray<{ title: string; message: string }>): string | null {
   if (entries.length === 0) return null;
   const named = entries.slice(0, NAMED_AT_MOST).map((entry) => `${entry.title}: ${entry.message}`);

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { TokenkeeperError } from '../../client/errors.js';
 import { adminCounts, listAuditForAdmin } from '../../db/admin-lists.js';
 import type { Tokenkeeper } from '../../core/tokenkeeper.js';

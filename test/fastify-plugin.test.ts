@@ -203,6 +203,22 @@ describe('tokenkeeper/fastify', () => {
     expect(JSON.parse(cancelled.text)).toMatchObject({ error: 'access_denied' });
   });
 
+  it('the callback answers with Referrer-Policy: no-referrer, on success and on failure: its URL holds the code and state', async () => {
+    const callback = `${APP_ORIGIN}/auth/toolkit/callback`;
+    const browser = new TestBrowser({ fetch: injectFetch(host.app, APP_ORIGIN), stopAt: callback });
+    let page = await browser.get(`${APP_ORIGIN}/auth/toolkit/login`);
+    for (let step = 0; page.location === undefined && step < 3; step += 1) {
+      page = await browser.submitForm(page, page.text.includes('name="password"') ? { username: 'alice', password: 'alice' } : {});
+    }
+    expect(page.location).toMatch(new RegExp(`^${callback}\\?`));
+    const success = await browser.get(page.location!, { followRedirects: false });
+    expect(success.status).toBe(303);
+    expect(success.headers.get('referrer-policy')).toBe('no-referrer');
+    const failure = await browser.get(page.location!, { followRedirects: false });
+    expect(failure.status).toBe(400);
+    expect(failure.headers.get('referrer-policy')).toBe('no-referrer');
+  });
+
   it('an unknown provider is 404 unknown_provider, and sets no cookie', async () => {
     const response = await host.app.inject({ method: 'GET', url: '/auth/nope/login' });
     expect(response.statusCode).toBe(404);

@@ -220,7 +220,8 @@ const tokenkeeperRoutes: FastifyPluginAsync<TokenkeeperPluginOptions> = async (f
       const transaction = readCookie(request.headers.cookie, cookieName(provider));
       // Used once, whatever the outcome: a failed sign-in starts again from the login route.
       setCookie(reply, cookieName(provider), '', { path: callbackPath(provider), maxAge: 0, secure });
-      reply.header('cache-control', 'no-store');
+      // This URL holds the code and state: no page it answers with (an error, the host's own) may pass it on as a Referer.
+      reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
       // No cookie (another browser, expired, used already) is refused by finish() as invalid_state.
       const finished = await tokenkeeper.signIn.finish(provider, callbackUrl, transaction ?? '');
       // Checked again: the host's own code may have started this sign-in with a next of its choosing.

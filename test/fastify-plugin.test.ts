@@ -268,14 +268,34 @@ describe('tokenkeeper/fastify', () => {
     expect(authorization.searchParams.get('redirect_uri')).toBe(`${APP_ORIGIN}/auth/toolkit/callback`);
   });
 
-  it('with an https baseUrl the cookie is Secure (and __Secure-), and the routes follow the prefix, the one of the scope they are registered in included', async () => {
+  it('with an https baseUrl the cookie is Secure (and __Host-, so Path=/), and the routes follow the prefix, the one of the scope they are registered in included', async () => {
     const app = Fastify();
     await app.register(async (scope) => scope.register(tokenkeeperPlugin, { tokenkeeper, baseUrl: 'https://app.example.test', prefix: '/oauth' }), { prefix: '/api' });
     try {
       const response = await app.inject({ method: 'GET', url: '/api/oauth/toolkit/login' });
       expect(response.statusCode).toBe(303);
-      expect(setCookies(response)[0]).toMatch(/^__Secure-tokenkeeper_sign_in_toolkit=[\w.-]+; Path=\/api\/oauth\/toolkit\/callback; Max-Age=600; HttpOnly; SameSite=Lax; Secure$/);
+      expect(setCookies(response)[0]).toMatch(/^__Host-tokenkeeper_sign_in_toolkit=[\w.-]+; Path=\/; Max-Age=600; HttpOnly; SameSite=Lax; Secure$/);
       expect(new URL(response.headers.location!).searchParams.get('redirect_uri')).toBe('https://app.example.test/api/oauth/toolkit/callback');
+      const callback = await app.inject({ method: 'GET', url: '/api/oauth/toolkit/callback?code=x&state=y' });
+      expect(setCookies(callback)).toContain('__Host-tokenkeeper_sign_in_toolkit=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax; Secure');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('with an https baseUrl, a sign-in cookie a sibling subdomain can set (not __Host-: Domain=the parent) is not read: no login CSRF by a planted transaction', async () => {
+    const app = Fastify();
+    await app.register(tokenkeeperPlugin, { tokenkeeper, baseUrl: 'https://app.example.test' });
+    try {
+      // The attacker's own sign-in, stopped before its callback: a sealed transaction and the state it expects.
+      const started = await tokenkeeper.signIn.start('toolkit', { redirectUri: 'https://app.example.test/auth/toolkit/callback' });
+      const query = new URLSearchParams({ code: 'attackers-code', state: started.url.searchParams.get('state')!, iss: provider.issuer });
+      const grants = provider.stats.authorizationCodeGrants;
+      for (const planted of ['__Secure-tokenkeeper_sign_in_toolkit', 'tokenkeeper_sign_in_toolkit']) {
+        const response = await app.inject({ method: 'GET', url: `/auth/toolkit/callback?${query}`, headers: { cookie: `${planted}=${started.transaction}` } });
+        expect([response.statusCode, response.json().error], planted).toEqual([400, 'invalid_state']);
+      }
+      expect(provider.stats.authorizationCodeGrants).toBe(grants);
     } finally {
       await app.close();
     }

@@ -177,8 +177,12 @@ const tokenkeeperRoutes: FastifyPluginAsync<TokenkeeperPluginOptions> = async (f
     return provider;
   };
   const callbackPath = (provider: string) => `${publicPrefix}/${provider}/callback`;
-  // One cookie per provider, sent to its callback only: sign-ins with two providers in two tabs do not overwrite each other.
-  const cookieName = (provider: string) => `${secure ? '__Secure-' : ''}tokenkeeper_sign_in_${provider}`;
+  // One cookie per provider: sign-ins with two providers in two tabs do not overwrite each other. Over https it is
+  // __Host- (RFC 6265bis §4.1.3.2), which a sibling subdomain cannot set: one it could (Domain=the parent) would
+  // plant its own transaction and finish the sign-in as its own account in this browser (login CSRF). __Host- needs
+  // Path=/; over http, where any cookie can be planted anyway, it goes to its provider's callback only.
+  const cookieName = (provider: string) => `${secure ? '__Host-' : ''}tokenkeeper_sign_in_${provider}`;
+  const cookiePath = (provider: string) => (secure ? '/' : callbackPath(provider));
   const currentUser = async (request: FastifyRequest) => (await options.currentUser?.(request)) ?? undefined;
 
   /** Runs a route's steps, sending any error through onError or as `{ error, message }`. */
@@ -210,7 +214,7 @@ const tokenkeeperRoutes: FastifyPluginAsync<TokenkeeperPluginOptions> = async (f
         ...(next !== null ? { next } : {}),
         ...(user !== undefined ? { user } : {}),
       });
-      setCookie(reply, cookieName(provider), started.transaction, { path: callbackPath(provider), maxAge: SIGN_IN_TRANSACTION_TTL_SECONDS, secure });
+      setCookie(reply, cookieName(provider), started.transaction, { path: cookiePath(provider), maxAge: SIGN_IN_TRANSACTION_TTL_SECONDS, secure });
       reply.header('cache-control', 'no-store');
       return reply.redirect(started.url.href, 303);
     }));
@@ -219,7 +223,7 @@ const tokenkeeperRoutes: FastifyPluginAsync<TokenkeeperPluginOptions> = async (f
     const finish = async (request: FastifyRequest<ProviderRoute>, reply: FastifyReply, provider: string, callbackUrl: string) => {
       const transaction = readCookie(request.headers.cookie, cookieName(provider));
       // Used once, whatever the outcome: a failed sign-in starts again from the login route.
-      setCookie(reply, cookieName(provider), '', { path: callbackPath(provider), maxAge: 0, secure });
+      setCookie(reply, cookieName(provider), '', { path: cookiePath(provider), maxAge: 0, secure });
       // This URL holds the code and state: no page it answers with (an error, the host's own) may pass it on as a Referer.
       reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
       // No cookie (another browser, expired, used already) is refused by finish() as invalid_state.

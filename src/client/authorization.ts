@@ -1,5 +1,5 @@
 import * as oidc from 'openid-client';
-import { describeProviderFailure, ProviderUnavailableError, SignInError } from './errors.js';
+import { describeProviderFailure, providerValueShown, ProviderUnavailableError, SignInError } from './errors.js';
 import { connectionApiBase } from './connection-api-base.js';
 import { readProfile } from './profile.js';
 import type { ProviderRegistry } from './provider-registry.js';
@@ -155,18 +155,9 @@ function rejectedCallback(error: unknown): 'mismatch' | 'malformed' | null {
   return typeof message === 'string' && MALFORMED_CALLBACK.some((pattern) => pattern.test(message)) ? 'malformed' : null;
 }
 
-/**
- * An authorization response's `error` as it may be shown: RFC 6749 §4.1.2.1 allows it only printable ASCII without
- * `"` and `\`, and error codes are short. Anything else is cut to 64 characters and its other characters replaced.
- */
-function errorCodeShown(code: string, limit = 64): string {
-  const allowed = code.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '?');
-  return allowed.length > limit ? `${allowed.slice(0, limit)}…` : allowed;
-}
-
 /** An `error_description` as a log line takes it (RFC 6749 §4.1.2.1 and §5.2 allow the same characters as `error`); null when none. */
 function errorDescriptionLogged(description: unknown): string | null {
-  return typeof description === 'string' && description.length > 0 ? errorCodeShown(description, 300) : null;
+  return typeof description === 'string' && description.length > 0 ? providerValueShown(description, 300) : null;
 }
 
 function stringClaim(source: Record<string, unknown>, name: string | undefined): string | null {
@@ -239,7 +230,7 @@ export async function finishAuthorization(
       // RFC 6749 §4.1.2.1: access_denied is the person's no or the server's (Okta's user not assigned to the app, Auth0's unknown audience).
       const refusedToo = error.error === 'access_denied' ? ` or refused at ${settings.displayName}` : '';
       // The callback's `error` is whatever the link that reached it says: shown and logged only as an error code can be.
-      const code = errorCodeShown(error.error);
+      const code = providerValueShown(error.error);
       throw new SignInError(
         cancelled ? 'access_denied' : 'authorization_error',
         cancelled ? `Sign-in with ${settings.displayName} was cancelled${refusedToo}.` : `${settings.displayName} could not complete the sign-in (${code}).`,

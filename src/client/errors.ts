@@ -209,6 +209,16 @@ function describeAnswer(provider: string, step: string, response: Response, code
 }
 
 /**
+ * A provider's `error` (or `error_description`) as it may be shown and logged: RFC 6749 §4.1.2.1 and §5.2 allow
+ * printable ASCII without `"` and `\`, and error codes are short. Anything else is cut to `limit` characters and its
+ * other characters replaced: a hostile provider, or whoever wrote a callback's address, chooses it.
+ */
+export function providerValueShown(value: string, limit = 64): string {
+  const allowed = value.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '?');
+  return allowed.length > limit ? `${allowed.slice(0, limit)}…` : allowed;
+}
+
+/**
  * Turns a failure of a request to the provider into a TokenkeeperError:
  * transport faults and answers that fail validation become 502/503/504, and
  * a refusal (a JSON `error` body) keeps the provider's own value as
@@ -240,7 +250,8 @@ export function describeProviderFailure(provider: string, step: string, error: u
     if (error.status >= 500) {
       return new ProviderUnavailableError('provider_error', `${provider} failed the ${step} (HTTP ${error.status}).`, { cause: error });
     }
-    return new ProviderUnavailableError('provider_error', `${provider} refused the ${step} (${error.error}).`, { cause: error, providerError: error.error });
+    const code = providerValueShown(error.error);
+    return new ProviderUnavailableError('provider_error', `${provider} refused the ${step} (${code}).`, { cause: error, providerError: code });
   }
   if (error instanceof oidc.WWWAuthenticateChallengeError) {
     const challenge = error.cause[0]?.parameters.error;

@@ -411,6 +411,17 @@ describe('TokenManager: refresh failures and back-off', () => {
   });
 });
 
+describe('TokenManager: a hostile provider\'s error', () => {
+  it('is cut to the characters and the length RFC 6749 gives an error code, in the message and in providerError', async () => {
+    const { store, tokens } = setup();
+    store.saveTokenSet('u1', 'acme', storedSet({ expiresAt: NOW - 1 }));
+    answerToken = () => ({ status: 400, body: { error: `<b>"\n${'x'.repeat(200)}` } });
+    const error = await failure(tokens.getAccessToken('u1', 'acme'));
+    const shown = `<b>??${'x'.repeat(59)}…`;
+    expect(error).toMatchObject({ code: 'provider_error', providerError: shown, message: `Acme refused the token refresh (${shown}).` });
+  });
+});
+
 describe('TokenManager: invalid_grant', () => {
   it('marks the connection needs_reauth, emits token.needs_reauth, and later calls fail fast without a request', async () => {
     const { clock, store, tokens, events } = setup();

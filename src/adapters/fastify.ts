@@ -14,7 +14,7 @@ import { ProviderUnavailableError, TokenkeeperError, UnknownProviderError } from
 import { formPostParameters, formPostRelayPage, isRelayedFormPost } from '../client/form-post-relay.js';
 import { safeNextPath } from '../client/safe-next.js';
 import type { SignInResult, Tokenkeeper, UserRef } from '../library/create-tokenkeeper.js';
-import { isDatabaseUnavailable } from '../library/database-unavailable.js';
+import { DATABASE_UNAVAILABLE_ANSWER, isDatabaseUnavailable } from '../library/database-unavailable.js';
 import { SIGN_IN_TRANSACTION_TTL_SECONDS } from '../client/authorization.js';
 
 declare module 'fastify' {
@@ -146,7 +146,8 @@ function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply)
   }
   if (isDatabaseUnavailable(error)) {
     request.log.warn({ err: error }, `${PLUGIN}: ${request.method} ${request.routeOptions.url}: the database did not answer`);
-    return reply.code(503).header('retry-after', '5').send({ error: 'not_ready', message: 'The database did not answer. Please try again in a moment.' });
+    const { retryAfterSeconds, message } = DATABASE_UNAVAILABLE_ANSWER;
+    return reply.code(503).header('retry-after', String(retryAfterSeconds)).send({ error: 'not_ready', message });
   }
   // Not ours to explain: the detail goes to the log, never to the browser.
   request.log.error({ err: error }, `${PLUGIN}: ${request.method} ${request.routeOptions.url} failed`);

@@ -21,6 +21,13 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
+/**
+ * How the server and tokenkeeper/fastify answer a request that met such an
+ * error: 503 `not_ready` with this message, retried after this many seconds
+ * (RFC 9110 §10.2.3 Retry-After).
+ */
+export const DATABASE_UNAVAILABLE_ANSWER = { retryAfterSeconds: 5, message: 'The database did not answer. Please try again in a moment.' } as const;
+
 /** A socket that could not connect or was cut (Node's system error codes). */
 const NETWORK_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
 

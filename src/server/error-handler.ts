@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, type ErrorCode } from '../client/error-codes.js';
 import { ProviderUnavailableError, SignInError, TokenkeeperError } from '../client/errors.js';
-import { isDatabaseUnavailable } from '../db/database-unavailable.js';
+import { DATABASE_UNAVAILABLE_ANSWER, isDatabaseUnavailable } from '../db/database-unavailable.js';
 import { layout } from './views/layout.js';
 import { errorPage } from './views/pages.js';
 
@@ -78,8 +78,6 @@ export function errorCodeOf(error: unknown): ErrorCode {
   return isDatabaseUnavailable(error) ? 'not_ready' : 'internal_error';
 }
 
-const DATABASE_RETRY_AFTER_SECONDS = 5;
-
 /**
  * Fastify's refusals of a request before any route is found (FST_ERR_BAD_URL:
  * an address whose percent-encoding is not UTF-8), in the app's error shape.
@@ -116,8 +114,8 @@ export function installErrorHandlers(app: FastifyInstance): void {
     if (isDatabaseUnavailable(error)) {
       // An outage, not a bug: worth a retry in a moment (RFC 9110 §15.6.4), as GET /readyz also says.
       request.log.warn({ code: 'not_ready', err: error }, 'the database did not answer');
-      reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
-      return send(request, reply, 'not_ready', 'The database did not answer. Please try again in a moment.');
+      reply.header('retry-after', String(DATABASE_UNAVAILABLE_ANSWER.retryAfterSeconds));
+      return send(request, reply, 'not_ready', DATABASE_UNAVAILABLE_ANSWER.message);
     }
     request.log.error({ err: error }, 'unexpected error');
     return send(request, reply, 'internal_error', 'Something went wrong on our side. Please try again.');

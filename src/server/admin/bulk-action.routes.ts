@@ -4,7 +4,7 @@ import type { Tokenkeeper } from '../../core/tokenkeeper.js';
 import { auditAction, executeAction, refusalOf } from './action-runner.js';
 import { AdminRefusal } from './admin-errors.js';
 import { page } from './admin-page.js';
-import { adminContextOf, isConfirmed, type Action, type AnyAdminResource } from './resource.js';
+import { adminContextOf, formValues, isConfirmed, type Action, type AnyAdminResource } from './resource.js';
 import { adminResources } from './resources/index.js';
 import { bulkConfirmPage } from './views/bulk-confirm-page.js';
 
@@ -12,8 +12,6 @@ import { bulkConfirmPage } from './views/bulk-confirm-page.js';
 export const MAX_BULK_ROWS = 100;
 /** Failures and rows left alone named in the flash message at most; the rest are counted. */
 const NAMED_AT_MOST = 5;
-
-const strings = (value: unknown): string[] => (Array.isArray(value) ? value : [value]).filter((item): item is string => typeof item === 'string' && item !== '');
 
 /** The list page the post came from (its search, filters, sort and page), or the bare list: never anywhere else. */
 function listToReturnTo(resource: AnyAdminResource, back: unknown): string {
@@ -47,7 +45,7 @@ export async function bulkActionRoutes(app: FastifyInstance, deps: Tokenkeeper):
     const backLink = { href: back, label: `Back to ${resource.label}` };
     const action: Action<unknown> | undefined = resource.actions.find((candidate) => candidate.bulk && candidate.name === body.action);
     if (!action) throw new AdminRefusal('bad_request', 'Choose an action for the ticked rows.', backLink);
-    const ids = [...new Set(strings(body.ids))];
+    const ids = [...new Set(formValues(body.ids).filter((id) => id !== ''))];
     if (ids.length === 0) throw new AdminRefusal('bad_request', `Tick the ${resource.label.toLowerCase()} to ${action.label.toLowerCase()} first.`, backLink);
     if (ids.length > MAX_BULK_ROWS) throw new AdminRefusal('bad_request', `At most ${MAX_BULK_ROWS} rows at a time.`, backLink);
 

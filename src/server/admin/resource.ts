@@ -88,6 +88,11 @@ export type Action<Row> = ActionBase<Row> &
 /** The form field (value "yes") of a dangerous action's confirmed post. */
 export const CONFIRMED_FIELD = 'confirmed';
 
+/** A form field's values: one, several (a repeated field, ticked boxes) or none; whatever is not a string is left out. */
+export function formValues(value: unknown): string[] {
+  return (Array.isArray(value) ? value : [value]).filter((item): item is string => typeof item === 'string');
+}
+
 /** Whether a post's body carries the confirmation of a dangerous action. */
 export function isConfirmed(body: unknown): boolean {
   return typeof body === 'object' && body !== null && (body as Record<string, unknown>)[CONFIRMED_FIELD] === 'yes';

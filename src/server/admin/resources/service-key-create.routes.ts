@@ -3,9 +3,11 @@ import { TokenkeeperError } from '../../../client/errors.js';
 import { createServiceKey, SERVICE_PERMISSIONS } from '../../../core/service-keys.js';
 import type { Tokenkeeper } from '../../../core/tokenkeeper.js';
 import { writeAuditEvent } from '../../../db/audit.repository.js';
+import type { JsonObject } from '../../../db/json-column.js';
 import type { User } from '../../../db/user.repository.js';
 import { html, type SafeHtml } from '../../views/html.js';
 import { AdminRefusal } from '../admin-errors.js';
+import { formValues } from '../resource.js';
 import { page } from '../admin-page.js';
 
 const NEW_PATH = '/admin/services/new';
@@ -45,18 +47,21 @@ ${note ? html`<p>${note}</p>` : null}
 </div>`;
 }
 
+/** The admin site's audit entry `admin.services.<action>` for a service key (null: none in particular), by the signed-in admin. */
+export async function auditServiceKeyAction(deps: Tokenkeeper, request: FastifyRequest, admin: User, action: string, keyId: string | null, detail: JsonObject): Promise<void> {
+  await writeAuditEvent(deps.database.db, { event: `admin.services.${action}`, actorUserId: admin.id, targetType: 'service_key', targetId: keyId, ip: request.ip, detail, at: deps.now() });
+}
+
 /** The signed-in admin when a superuser; anyone else is refused (a key can read every user's tokens), and the refusal audited. */
 export async function superuserFor(deps: Tokenkeeper, request: FastifyRequest, action: 'create' | 'rotate', back: { href: string; label: string }): Promise<User> {
   const admin = request.adminUser as User | null | undefined;
   if (!admin) throw new TokenkeeperError('unauthorized', 'Sign in as staff first.');
   if (!admin.isSuperuser) {
-    await writeAuditEvent(deps.database.db, { event: `admin.services.${action}_denied`, actorUserId: admin.id, targetType: 'service_key', ip: request.ip, detail: { code: 'superuser_only' }, at: deps.now() });
+    await auditServiceKeyAction(deps, request, admin, `${action}_denied`, null, { code: 'superuser_only' });
     throw new AdminRefusal('superuser_only', `Only a superuser may ${action} service keys: a key can read every user’s tokens.`, back);
   }
   return admin;
 }
-
-const strings = (value: unknown): string[] => (Array.isArray(value) ? value : [value]).filter((item): item is string => typeof item === 'string');
 
 /**
  * GET and POST /admin/services/new: a superuser creates a service key, which
@@ -76,7 +81,7 @@ export async function serviceKeyCreateRoutes(app: FastifyInstance, deps: Tokenke
   app.post<{ Body: Record<string, unknown> }>('/services/new', async (request, reply) => {
     const admin = await superuser(request);
     const body = request.body ?? {};
-    const form: CreateForm = { name: strings(body.name)[0]?.trim() ?? '', permissions: strings(body.permissions), providers: strings(body.providers), error: null };
+    const form: CreateForm = { name: formValues(body.name)[0]?.trim() ?? '', permissions: formValues(body.permissions), providers: formValues(body.providers), error: null };
     let created: Awaited<ReturnType<typeof createServiceKey>>;
     try {
       created = await createServiceKey(deps, { name: form.name, permissions: form.permissions, providers: form.providers }, { adminUserId: admin.id, ip: request.ip });
@@ -86,15 +91,7 @@ export async function serviceKeyCreateRoutes(app: FastifyInstance, deps: Tokenke
       return reply.code(400).type('text/html; charset=utf-8').send(await send(request, 'New service key', again));
     }
     const { serviceKey, key } = created;
-    await writeAuditEvent(deps.database.db, {
-      event: 'admin.services.create',
-      actorUserId: admin.id,
-      targetType: 'service_key',
-      targetId: serviceKey.id,
-      ip: request.ip,
-      detail: { name: serviceKey.name },
-      at: deps.now(),
-    });
+    await auditServiceKeyAction(deps, request, admin, 'create', serviceKey.id, { name: serviceKey.name });
     // The key is in this answer only: no cache may keep it.
     reply.header('cache-control', 'no-store');
     return reply.type('text/html; charset=utf-8').send(await send(request, `Service key ${serviceKey.name}`, keyShownOncePage(`Service key ${serviceKey.name} created`, key)));

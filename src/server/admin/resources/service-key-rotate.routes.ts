@@ -2,13 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { TokenkeeperError } from '../../../client/errors.js';
 import { rotateServiceKey, secretVersion, type ServiceKey } from '../../../core/service-keys.js';
 import type { Tokenkeeper } from '../../../core/tokenkeeper.js';
-import { writeAuditEvent } from '../../../db/audit.repository.js';
 import { findServiceKeyById, type ServiceKeyRecord } from '../../../db/service-key.repository.js';
 import { absoluteTime } from '../../views/format.js';
 import { html, type SafeHtml } from '../../views/html.js';
 import { AdminRefusal } from '../admin-errors.js';
 import { page } from '../admin-page.js';
-import { keyShownOncePage, superuserFor } from './service-key-create.routes.js';
+import { auditServiceKeyAction, keyShownOncePage, superuserFor } from './service-key-create.routes.js';
 
 /** At most 30 days, as `tokenkeeper services rotate --grace-seconds`. */
 const MAX_GRACE_SECONDS = 30 * 86_400;
@@ -55,15 +54,7 @@ export async function serviceKeyRotateRoutes(app: FastifyInstance, deps: Tokenke
       throw new AdminRefusal(error.code, error.message, back);
     }
     const { serviceKey, key } = rotated;
-    await writeAuditEvent(deps.database.db, {
-      event: 'admin.services.rotate',
-      actorUserId: admin.id,
-      targetType: 'service_key',
-      targetId: serviceKey.id,
-      ip: request.ip,
-      detail: { name: serviceKey.name, grace_seconds: graceSeconds },
-      at: deps.now(),
-    });
+    await auditServiceKeyAction(deps, request, admin, 'rotate', serviceKey.id, { name: serviceKey.name, grace_seconds: graceSeconds });
     const expires = serviceKey.previousSecretExpiresAt;
     const note = expires === null ? 'The previous key no longer works.' : `The previous key works until ${absoluteTime(expires)}.`;
     // The key is in this answer only: no cache may keep it.

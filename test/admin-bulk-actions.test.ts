@@ -3,9 +3,9 @@
 // audited, rows it does not apply to left alone), a dangerous action shows
 // every consequence first, and the list's flash message sums it up.
 import { beforeAll, expect, it } from 'vitest';
-import { setUserFlags } from '../src/db/user.repository.js';
 import { describeEachDialect } from './support/postgres.js';
-import { signedInUser, type SignedInUser } from './support/signed-in.js';
+import { postForm, signInAdminUsers } from './support/admin-users.js';
+import type { SignedInUser } from './support/signed-in.js';
 import { useTestApp } from './support/use-test-app.js';
 
 describeEachDialect('actions on the ticked rows of an admin list', (dialect) => {
@@ -15,21 +15,11 @@ describeEachDialect('actions on the ticked rows of an admin list', (dialect) => 
   let member: SignedInUser;
 
   beforeAll(async () => {
-    superuser = await signedInUser(app(), 'alice');
-    await setUserFlags(database().db, superuser.userId, { isStaff: true, isSuperuser: true });
-    staff = await signedInUser(app(), 'bob');
-    await setUserFlags(database().db, staff.userId, { isStaff: true });
-    member = await signedInUser(app(), 'mallory');
+    ({ superuser, staff, member } = await signInAdminUsers(app(), database()));
   });
 
   const get = (url: string, user: SignedInUser) => app().runtime.app.inject({ method: 'GET', url, headers: { cookie: user.cookie } });
-  const post = (url: string, user: SignedInUser, fields: Array<[string, string]>, csrf = true) =>
-    app().runtime.app.inject({
-      method: 'POST',
-      url,
-      headers: { cookie: user.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams([...(csrf ? [['_csrf', user.csrfToken] as [string, string]] : []), ...fields]).toString(),
-    });
+  const post = (url: string, user: SignedInUser, fields: Array<[string, string]>, csrf = true) => postForm(app(), url, user, fields, csrf);
   const tokenIdOf = async (userId: string) => (await database().db.selectFrom('tokens').select('id').where('user_id', '=', userId).executeTakeFirstOrThrow()).id;
   const events = async (event: string) => database().db.selectFrom('audit_log').selectAll().where('event', '=', event).orderBy('id').execute();
   const flashOn = async (url: string, user: SignedInUser) => /<p class="flash"[^>]*>([^<]*)<\/p>/.exec((await get(url, user)).body)?.[1];

@@ -2,9 +2,9 @@
 // rotate (the key shown once) and revoke them; every change and refusal is
 // audited.
 import { beforeAll, expect, it } from 'vitest';
-import { setUserFlags } from '../src/db/user.repository.js';
 import { describeEachDialect } from './support/postgres.js';
-import { signedInUser, type SignedInUser } from './support/signed-in.js';
+import { postForm, signInAdminUsers } from './support/admin-users.js';
+import type { SignedInUser } from './support/signed-in.js';
 import { useTestApp } from './support/use-test-app.js';
 
 describeEachDialect('service keys in the admin site', (dialect) => {
@@ -14,21 +14,11 @@ describeEachDialect('service keys in the admin site', (dialect) => {
   let member: SignedInUser;
 
   beforeAll(async () => {
-    superuser = await signedInUser(app(), 'alice');
-    await setUserFlags(database().db, superuser.userId, { isStaff: true, isSuperuser: true });
-    staff = await signedInUser(app(), 'bob');
-    await setUserFlags(database().db, staff.userId, { isStaff: true });
-    member = await signedInUser(app(), 'mallory');
+    ({ superuser, staff, member } = await signInAdminUsers(app(), database()));
   });
 
   const get = (url: string, user?: SignedInUser) => app().runtime.app.inject({ method: 'GET', url, headers: user ? { cookie: user.cookie } : {} });
-  const post = (url: string, user: SignedInUser, fields: Array<[string, string]>, csrf = true) =>
-    app().runtime.app.inject({
-      method: 'POST',
-      url,
-      headers: { cookie: user.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams([...(csrf ? [['_csrf', user.csrfToken] as [string, string]] : []), ...fields]).toString(),
-    });
+  const post = (url: string, user: SignedInUser, fields: Array<[string, string]>, csrf = true) => postForm(app(), url, user, fields, csrf);
   const callApi = (key: string) => app().runtime.app.inject({ method: 'GET', url: `/api/v1/users/${member.userId}`, headers: { authorization: `Bearer ${key}` } });
   const secretVersionOn = (page: string) => /name="secret_version" value="([^"]+)"/.exec(page)![1]!;
   const events = async (event: string) => database().db.selectFrom('audit_log').selectAll().where('event', '=', event).orderBy('id').execute();

@@ -132,8 +132,9 @@ const BAD_TOKEN_RESPONSES: Array<{ name: string; misbehaviour: Misbehaviour } & 
   },
   { name: '500', misbehaviour: { tokenEndpoint: { kind: 'json', status: 500, body: { error: 'server_error' } } }, status: 502, code: 'provider_error', message: /failed the .* \(HTTP 500\)/, providerError: null },
   { name: '503 with Retry-After', misbehaviour: { tokenEndpoint: { kind: 'raw', status: 503, contentType: 'text/html', body: 'busy', headers: { 'retry-after': '120' } } }, status: 503, code: 'provider_unavailable', message: /temporarily unavailable \(HTTP 503\)/, providerError: null },
-  // The provider timeout is a real one (an AbortSignal on the request, over a socket): this waits the 1 s it is set to.
-  { name: 'an answer slower than PROVIDER_TIMEOUT_SECONDS', misbehaviour: { tokenEndpoint: { kind: 'slow', ms: 1_500 } }, status: 504, code: 'provider_timeout', message: /did not answer .* in time/, providerError: null },
+  // The provider timeout is a real one (an AbortSignal on the request, over a socket): this waits the 1 s it is set
+  // to at sign-in, and twice that at refresh (a refresh's answer may carry the only copy of a rotated refresh token).
+  { name: 'an answer slower than twice PROVIDER_TIMEOUT_SECONDS', misbehaviour: { tokenEndpoint: { kind: 'slow', ms: 2_500 } }, status: 504, code: 'provider_timeout', message: /did not answer .* in time/, providerError: null },
   { name: 'a connection reset', misbehaviour: { tokenEndpoint: { kind: 'reset' } }, status: 503, code: 'provider_unreachable', message: /could not be reached/, providerError: null },
   // Outbound requests go only to the provider's own endpoints: a redirect elsewhere is not followed.
   // Were it followed, port 9 would refuse the connection and the answer would be 503 provider_unreachable.

@@ -124,10 +124,33 @@ describeEachDialect('a refresh the provider answers badly', (dialect) => {
   });
 
   it('a timeout: 504 provider_timeout, tokens untouched', async () => {
-    // The provider timeout is a real one (an AbortSignal on the request), so this waits PROVIDER_TIMEOUT_SECONDS: 1 s.
+    // The timeout is a real one (an AbortSignal on the request): a refresh's answer is waited for twice
+    // PROVIDER_TIMEOUT_SECONDS, so this waits 2 s.
     const user = await signedInUser(app(), 'bob');
     proxy().inject({ ...REFRESH, fault: { kind: 'hang' } });
     await expectUnchangedAfterFailure(user, 504, 'provider_timeout');
+  });
+
+  it('an answer later than PROVIDER_TIMEOUT_SECONDS but within twice it is waited for: the rotated refresh token it carries is kept', async () => {
+    // The dev provider rotates refresh tokens and refuses a used one: had this answer been given up on, the
+    // connection would need a new sign-in at the next refresh.
+    const user = await signedInUser(app(), 'alice');
+    const before = await storedToken(user);
+    const seenBefore = proxy().requests.length;
+    await expireStoredAccessToken(database(), user.userId, 'toolkit', clock.now());
+    proxy().inject({ ...REFRESH, fault: { kind: 'late', ms: 1_500 } });
+    expect((await callApi(user)).statusCode).toBe(200);
+    const after = await storedToken(user);
+    expect(after).toMatchObject({ status: 'active', lastError: null });
+    expect(after?.refreshToken).not.toBe(before?.refreshToken);
+
+    await expireStoredAccessToken(database(), user.userId, 'toolkit', clock.now());
+    expect((await callApi(user)).statusCode).toBe(200);
+    expect(proxy().requests.slice(seenBefore).filter((seen) => seen.form?.grant_type === 'refresh_token').map((seen) => seen.form?.refresh_token)).toEqual([
+      before?.refreshToken,
+      after?.refreshToken,
+    ]);
+    expect(await auditedRefreshes(user)).toEqual(['token.refreshed', 'token.refreshed']);
   });
 
   it('an HTML page instead of JSON: 502 provider_bad_response, tokens untouched', async () => {

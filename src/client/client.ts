@@ -12,7 +12,7 @@ export interface ClientOptions {
   store: TokenStore;
   /** Extra trusted CA bundle (PEM file) for provider TLS. */
   caFile?: string;
-  /** Timeout of each request to a provider, in seconds (default 10). */
+  /** Timeout of each request to a provider, in seconds (default 10); the answer to a refresh is waited for twice as long. */
   timeoutSeconds?: number;
   /** See TokenManagerOptions. */
   tokens?: Omit<TokenManagerOptions, 'registry' | 'store'>;

@@ -6,7 +6,10 @@ import type { ProviderEndpoints, ProviderSettings } from './provider-settings.js
 export interface RegistryOptions {
   /** The fetch used for every provider request (see createOutboundFetch). */
   fetch?: oidc.CustomFetch;
-  /** Timeout of each request to a provider, in seconds. */
+  /**
+   * Timeout of each request to a provider, in seconds; a refresh token grant's
+   * answer is waited for twice as long (see REFRESH_TIMEOUT_FACTOR).
+   */
   timeoutSeconds?: number;
 }
 
@@ -37,6 +40,15 @@ export interface RegisteredProvider {
 
 const DEFAULT_TIMEOUT_SECONDS = 10;
 
+/**
+ * How many provider timeouts a refresh token grant's answer is waited for.
+ * That answer may carry the only copy of a rotated refresh token (RFC 6749
+ * §6: the client must discard the old one, and providers that rotate refuse
+ * it from then on), so giving up on an answer that is merely late leaves the
+ * connection needing a new sign-in. Every other request can be sent again.
+ */
+const REFRESH_TIMEOUT_FACTOR = 2;
+
 /** Our endpoint names as RFC 8414 metadata, leaving out the ones not given. */
 function serverMetadataOf(endpoints: Partial<ProviderEndpoints>): Partial<oidc.ServerMetadata> {
   const metadata: { -readonly [K in keyof oidc.ServerMetadata]?: oidc.ServerMetadata[K] } = {};
@@ -51,15 +63,23 @@ function serverMetadataOf(endpoints: Partial<ProviderEndpoints>): Partial<oidc.S
 /**
  * The fetch openid-client uses for this provider: the outbound fetch, with
  * the preset's rewrite of token endpoint answers (tokenResponse hook) on the
- * one URL it concerns.
+ * one URL it concerns, and, given `refreshTimeoutMs`, that longer timeout in
+ * place of openid-client's on a refresh token grant.
  */
-function providerFetch(settings: ProviderSettings, base: oidc.CustomFetch | undefined, tokenEndpoint: () => string | undefined): oidc.CustomFetch | undefined {
+function providerFetch(
+  settings: ProviderSettings,
+  base: oidc.CustomFetch | undefined,
+  tokenEndpoint: () => string | undefined,
+  refreshTimeoutMs: number | undefined,
+): oidc.CustomFetch | undefined {
   const rewrite = settings.hooks?.tokenResponse;
-  if (!rewrite) return base;
+  if (!rewrite && refreshTimeoutMs === undefined) return base;
   const send: oidc.CustomFetch = base ?? ((url, init) => fetch(url, init as RequestInit));
   return async (url, init) => {
-    const response = await send(url, init);
-    return url === tokenEndpoint() ? rewrite(response) : response;
+    if (url !== tokenEndpoint()) return send(url, init);
+    const refresh = refreshTimeoutMs !== undefined && init.body instanceof URLSearchParams && init.body.get('grant_type') === 'refresh_token';
+    const response = await send(url, refresh ? { ...init, signal: AbortSignal.timeout(refreshTimeoutMs) } : init);
+    return rewrite ? rewrite(response) : response;
   };
 }
 
@@ -197,7 +217,8 @@ function register(settings: ProviderSettings, options: RegistryOptions): Registe
   let pending: Promise<oidc.Configuration> | undefined;
   let discovery: DiscoveryState = { state: settings.discovery ? 'pending' : 'none' };
   let tokenEndpoint: string | undefined;
-  const customFetch = providerFetch(settings, options.fetch, () => tokenEndpoint);
+  const refreshTimeoutMs = options.timeoutSeconds === undefined ? undefined : options.timeoutSeconds * REFRESH_TIMEOUT_FACTOR * 1000;
+  const customFetch = providerFetch(settings, options.fetch, () => tokenEndpoint, refreshTimeoutMs);
   const send: oidc.CustomFetch = options.fetch ?? ((url, init) => fetch(url, init as RequestInit));
   const timeoutMs = (options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
   return {

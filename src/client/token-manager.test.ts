@@ -517,7 +517,7 @@ describe('TokenManager.refresh', () => {
     expect(events.map((event) => event.type)).toEqual(['token.refreshed']);
   });
 
-  it('a store that never saves the answer within half the lease: its error, not a provider failure; nothing recorded as failed, no back-off', async () => {
+  it('a store that never saves the answer while the lease lasts: its error, not a provider failure; nothing recorded as failed, no back-off', async () => {
     const store = new MemoryTokenStore();
     const lost = new Error('Connection terminated unexpectedly');
     store.saveRefreshedTokenSet = () => Promise.reject(lost);

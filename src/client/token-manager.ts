@@ -61,6 +61,12 @@ export interface RefreshOptions {
   minValiditySeconds?: number;
 }
 
+/** A refresh lease this process took: its id, and when it ends at the latest (performance.now() milliseconds). */
+interface HeldLease {
+  id: string;
+  endsMs: number;
+}
+
 interface Backoff {
   until: number;
   seconds: number;
@@ -299,10 +305,12 @@ export class TokenManager {
     let pause = 20;
     for (let waited = false; ; waited = true) {
       if (this.#abandoned) throw new ProviderUnavailableError('provider_unavailable', 'This server is shutting down and refreshes no more tokens; try again.');
+      // Taken before asking: the lease ends no later than this, whatever the store's clock says.
+      const leaseEndsMs = performance.now() + this.#leaseSeconds * 1000;
       const leaseId = await this.#store.acquireRefreshLease(userId, provider, this.#now(), this.#leaseSeconds);
       if (leaseId) {
         if (waited) this.#leaseWaited(provider, 'took_over');
-        return this.#refreshHoldingLease(userId, provider, leaseId, options);
+        return this.#refreshHoldingLease(userId, provider, { id: leaseId, endsMs: leaseEndsMs }, options);
       }
       // Another process is refreshing: wait for its result instead of sending the same refresh token again.
       await sleep(pause);
@@ -330,19 +338,17 @@ export class TokenManager {
   /**
    * Saves what the provider answered a refresh with, trying again while the store fails (a database restarting, a
    * failover): that answer is the only copy of a rotated refresh token, and the one it replaced no longer works, so
-   * giving up at the first failure would leave the connection needing a new sign-in. Gives up before the lease ends.
+   * giving up at the first failure would leave the connection needing a new sign-in. Gives up a second before the
+   * lease ends: after that another server may take it and send the refresh token this answer replaced.
    */
-  async #saveRefreshed(userId: string, provider: string, leaseId: string, refreshed: TokenSet): Promise<StoredTokenSet | undefined> {
-    const budgetMs = (this.#leaseSeconds * 1000) / 2;
-    let waitedMs = 0;
+  async #saveRefreshed(userId: string, provider: string, lease: HeldLease, refreshed: TokenSet): Promise<StoredTokenSet | undefined> {
     for (let attempt = 0; ; attempt += 1) {
       try {
-        return await this.#store.saveRefreshedTokenSet(userId, provider, leaseId, refreshed, this.#now());
+        return await this.#store.saveRefreshedTokenSet(userId, provider, lease.id, refreshed, this.#now());
       } catch (error) {
         const wait = SAVE_RETRY_WAITS_MS[attempt];
-        if (wait === undefined || waitedMs + wait > budgetMs) throw new RefreshNotSaved(error);
+        if (wait === undefined || performance.now() + wait + 1000 > lease.endsMs) throw new RefreshNotSaved(error);
         await sleep(wait);
-        waitedMs += wait;
       }
     }
   }
@@ -363,7 +369,8 @@ export class TokenManager {
     }
   }
 
-  async #refreshHoldingLease(userId: string, provider: string, leaseId: string, options: RefreshOptions): Promise<StoredTokenSet> {
+  async #refreshHoldingLease(userId: string, provider: string, lease: HeldLease, options: RefreshOptions): Promise<StoredTokenSet> {
+    const leaseId = lease.id;
     const key = `${userId}\u0000${provider}`;
     const displayName = this.#registry.get(provider).settings.displayName;
     let leaseOpen = true;
@@ -390,7 +397,7 @@ export class TokenManager {
       const startedMs = this.#monotonicMs();
       try {
         const refreshed = await requestTokenRefresh(this.#registry, current, this.#now);
-        saved = await this.#saveRefreshed(userId, provider, leaseId, refreshed);
+        saved = await this.#saveRefreshed(userId, provider, lease, refreshed);
         leaseOpen = false;
         this.#refreshed(provider, saved ? 'ok' : 'superseded', startedMs);
         if (!saved) {

@@ -161,6 +161,21 @@ describe('fault proxy', () => {
     expect(target.received.map((seen) => seen.url)).toEqual(['/slow']);
   });
 
+  it('a late answer: the target gets the request at once, the client its answer only after the wait, or never if it gives up first', async () => {
+    proxy = await startFaultProxy(target.origin);
+    proxy.inject({ path: '/late', fault: { kind: 'late', ms: 5_000 } });
+    await expect(fetch(`${proxy.origin}/late`, { signal: AbortSignal.timeout(200) })).rejects.toMatchObject({ name: 'TimeoutError' });
+    expect(target.received.map((seen) => seen.url)).toEqual(['/late']);
+    expect(proxy.requests[0]).toMatchObject({ path: '/late', faulted: true, forwarded: true });
+
+    proxy.inject({ path: '/late', fault: { kind: 'late', ms: 150 } });
+    const waited = Date.now();
+    const answer = await fetch(`${proxy.origin}/late`);
+    expect(answer.status).toBe(200);
+    expect(Date.now() - waited).toBeGreaterThanOrEqual(140);
+    expect(target.received.map((seen) => seen.url)).toEqual(['/late', '/late']);
+  });
+
   it('holds a request until the test lets it go, then forwards it', async () => {
     proxy = await startFaultProxy(target.origin);
     let release!: () => void;

@@ -1,7 +1,7 @@
 /**
  * An HTTP proxy in front of a real provider that misbehaves on request: a
  * test queues a fault for matching requests (a 500, `invalid_grant`, an HTML
- * page, a delay, a hold the test releases, a hung or reset connection) and everything else is
+ * page, a delay, a late answer, a hold the test releases, a hung or reset connection) and everything else is
  * forwarded to the target and answered unchanged.
  *
  *   const proxy = await startFaultProxy(provider.issuer);
@@ -23,6 +23,8 @@ export type Fault =
   | { kind: 'status'; status: number; body?: string; contentType?: string; headers?: Record<string, string> }
   /** Forward, but only after `ms`. */
   | { kind: 'delay'; ms: number }
+  /** Forward at once and hold the target's answer for `ms`: the provider acts now, its answer arrives late. */
+  | { kind: 'late'; ms: number }
   /** Never answer (until close). */
   | { kind: 'hang' }
   /** Forward once `until` settles (the test decides when; a client that gave up first is not forwarded). */
@@ -119,7 +121,7 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
     return queued.rule.fault;
   };
 
-  const forward = (request: IncomingMessage, response: ServerResponse, body: Buffer, seen: SeenRequest): void => {
+  const forward = (request: IncomingMessage, response: ServerResponse, body: Buffer, seen: SeenRequest, answerDelayMs = 0): void => {
     const headers: Array<[string, string]> = [];
     for (let i = 0; i < request.rawHeaders.length; i += 2) {
       const name = request.rawHeaders[i] as string;
@@ -142,6 +144,17 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
     });
     seen.forwarded = true;
     upstream.on('response', (answer) => {
+      if (answerDelayMs > 0) {
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          if (!response.destroyed) relay(answer);
+        }, answerDelayMs);
+        timers.add(timer);
+        return;
+      }
+      relay(answer);
+    });
+    const relay = (answer: IncomingMessage): void => {
       const answerHeaders: string[] = [];
       for (let i = 0; i < answer.rawHeaders.length; i += 2) {
         const name = answer.rawHeaders[i] as string;
@@ -151,7 +164,7 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
       response.writeHead(answer.statusCode ?? 502, answer.statusMessage, answerHeaders);
       answer.pipe(response);
       answer.on('error', () => response.destroy());
-    });
+    };
     upstream.on('error', (error) => {
       if (response.headersSent || response.destroyed) {
         response.destroy();
@@ -209,6 +222,9 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
           });
           return;
         }
+        case 'late':
+          forward(request, response, body, seen, fault.ms);
+          return;
         case 'hang':
           return; // close() destroys the socket
         case 'hold': {

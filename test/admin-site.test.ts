@@ -109,6 +109,19 @@ describeEachDialect('the admin site', (dialect) => {
     }
   });
 
+  it("the token page says when the refresh token expires, when the provider said, and never the token", async () => {
+    const [summary] = await app().runtime.tokenStore.listTokenSummariesForUser(member.userId);
+    const stored = await app().runtime.tokenStore.findToken(member.userId, 'toolkit');
+    expect((await get(`/admin/tokens/${summary!.id}`, staff.cookie)).body).toMatch(/<dd>stored \(encrypted\)<\/dd>/);
+    // As refresh_token_expires_in would have set it: 100 days from now.
+    const expiresAt = Math.floor(Date.now() / 1000) + 100 * 86_400;
+    await database().db.updateTable('tokens').set({ refresh_token_expires_at: expiresAt }).where('id', '=', summary!.id).execute();
+    const detail = await get(`/admin/tokens/${summary!.id}`, staff.cookie);
+    const shown = new Date(expiresAt * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+    expect(detail.body).toContain(`stored (encrypted), <span class="">expires in 100 d</span>\n<span class="muted">${shown}</span>`);
+    expect(detail.body).not.toContain(stored!.refreshToken!);
+  });
+
   it('refresh now that the provider refuses (needs re-auth): back to the token page, saying so in words for the admin, and audited as failed', async () => {
     const mallory = await signedInUser(app(), 'mallory');
     const stored = await app().runtime.tokenStore.findToken(mallory.userId, 'toolkit');

@@ -99,7 +99,7 @@ describeEachDialect('tokenkeeper tokens', (dialect) => {
     const listed = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
     expect(listed.map((t) => t.username)).toEqual(['bob', 'alice']);
     expect(Object.keys(listed[0]!)).toEqual([
-      'id', 'userId', 'username', 'provider', 'status', 'expiresAt', 'scope', 'hasRefreshToken', 'lastRefreshedAt', 'lastError', 'createdAt',
+      'id', 'userId', 'username', 'provider', 'status', 'expiresAt', 'scope', 'hasRefreshToken', 'refreshTokenExpiresAt', 'lastRefreshedAt', 'lastError', 'createdAt',
     ]);
     expect(listed[0]).toMatchObject({
       id: await tokenIdOf(bob.userId),
@@ -108,6 +108,7 @@ describeEachDialect('tokenkeeper tokens', (dialect) => {
       status: 'active',
       scope: (await app().runtime.tokenStore.findTokenSummary(bob.userId, 'toolkit'))!.scope,
       hasRefreshToken: true,
+      refreshTokenExpiresAt: null,
       lastRefreshedAt: null,
       lastError: null,
     });

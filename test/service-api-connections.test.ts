@@ -70,6 +70,7 @@ describeEachDialect('service API: listing connections', (dialect) => {
       expires_at: stored.expiresAt,
       last_refreshed_at: null,
       has_refresh_token: true,
+      refresh_token_expires_at: null,
     });
     const text = JSON.stringify(pages);
     for (const value of [stored.accessToken, stored.refreshToken, stored.idToken, 'second-']) expect(text).not.toContain(value);

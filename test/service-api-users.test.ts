@@ -75,6 +75,7 @@ describeEachDialect('service API: users', (dialect) => {
           expires_at: stored.expiresAt,
           last_refreshed_at: null,
           has_refresh_token: true,
+          refresh_token_expires_at: null,
         },
       ],
     });

@@ -32,7 +32,7 @@ describe('tokens list formatting', () => {
     const listing = toTokenListing({ ...summary, accessToken: 'secret-value' } as TokenSummary, 'alice');
     expect(JSON.stringify(listing)).not.toContain('secret-value');
     expect(Object.keys(listing)).toEqual([
-      'id', 'userId', 'username', 'provider', 'status', 'expiresAt', 'scope', 'hasRefreshToken', 'lastRefreshedAt', 'lastError', 'createdAt',
+      'id', 'userId', 'username', 'provider', 'status', 'expiresAt', 'scope', 'hasRefreshToken', 'refreshTokenExpiresAt', 'lastRefreshedAt', 'lastError', 'createdAt',
     ]);
   });
 

@@ -17,6 +17,8 @@ export interface TokenListing {
   expiresAt: number | null;
   scope: string | null;
   hasRefreshToken: boolean;
+  /** Epoch seconds; null when the provider gave no expiry for the refresh token. */
+  refreshTokenExpiresAt: number | null;
   /** Epoch seconds. */
   lastRefreshedAt: number | null;
   lastError: string | null;
@@ -34,6 +36,7 @@ export function toTokenListing(summary: TokenSummary, username: string | null): 
     expiresAt: summary.expiresAt,
     scope: summary.scope,
     hasRefreshToken: summary.hasRefreshToken,
+    refreshTokenExpiresAt: summary.refreshTokenExpiresAt ?? null,
     lastRefreshedAt: summary.lastRefreshedAt,
     lastError: summary.lastError,
     createdAt: summary.createdAt,

@@ -22,4 +22,13 @@ describe('tokenSetFromResponse', () => {
     expect(tokenSetFromResponse({ access_token: 'at', token_type: 'Bearer' }, RECEIVED, null, 'https://eu1.acme.test')).toMatchObject({ apiBaseUrl: 'https://eu1.acme.test' });
     expect(tokenSetFromResponse({ access_token: 'at', token_type: 'Bearer' }, RECEIVED, null, null)).not.toHaveProperty('apiBaseUrl');
   });
+
+  it('keeps a refresh token expiry the provider gives (refresh_token_expires_in: GitHub, LinkedIn) only as a positive whole number with a refresh token', () => {
+    const answer = { access_token: 'at', refresh_token: 'rt', token_type: 'bearer', expires_in: 28_800 };
+    expect(tokenSetFromResponse({ ...answer, refresh_token_expires_in: 15_897_600 }, RECEIVED, null).refreshTokenExpiresAt).toBe(RECEIVED + 15_897_600);
+    for (const odd of ['15897600', 0, -5, 1.5, null, Number.MAX_VALUE]) {
+      expect(tokenSetFromResponse({ ...answer, refresh_token_expires_in: odd }, RECEIVED, null)).not.toHaveProperty('refreshTokenExpiresAt');
+    }
+    expect(tokenSetFromResponse({ access_token: 'at', token_type: 'bearer', refresh_token_expires_in: 100 }, RECEIVED, null)).not.toHaveProperty('refreshTokenExpiresAt');
+  });
 });

@@ -11,6 +11,8 @@ export interface TokenSet {
   issuedAt?: number | null;
   /** This connection's own API origin, when the provider names one (Salesforce's instance_url). */
   apiBaseUrl?: string | null;
+  /** When the refresh token expires (epoch seconds), when the provider said (`refresh_token_expires_in`). */
+  refreshTokenExpiresAt?: number | null;
 }
 
 interface TokenEndpointAnswer {
@@ -20,6 +22,15 @@ interface TokenEndpointAnswer {
   token_type: string;
   scope?: string;
   expires_in?: number;
+  /** Not in RFC 6749: GitHub (App user tokens) and LinkedIn send it, in seconds. */
+  refresh_token_expires_in?: unknown;
+}
+
+/** The refresh token's expiry, from a positive whole `refresh_token_expires_in` that comes with a refresh token. */
+function refreshTokenExpiry(response: TokenEndpointAnswer, receivedAt: number): { refreshTokenExpiresAt?: number } {
+  const seconds = response.refresh_token_expires_in;
+  if (response.refresh_token === undefined || typeof seconds !== 'number' || !Number.isSafeInteger(seconds) || seconds <= 0) return {};
+  return { refreshTokenExpiresAt: receivedAt + seconds };
 }
 
 /**
@@ -38,5 +49,6 @@ export function tokenSetFromResponse(response: TokenEndpointAnswer, receivedAt: 
     expiresAt: typeof response.expires_in === 'number' ? receivedAt + response.expires_in : null,
     issuedAt: receivedAt,
     ...(apiBaseUrl ? { apiBaseUrl } : {}),
+    ...refreshTokenExpiry(response, receivedAt),
   };
 }

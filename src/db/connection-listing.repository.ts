@@ -64,6 +64,7 @@ function providerPage(db: Kysely<DatabaseSchema>, provider: string, listing: Con
       'tokens.scope',
       'tokens.expires_at',
       'tokens.last_refreshed_at',
+      'tokens.refresh_token_expires_at',
       sql<number>`case when tokens.refresh_token is null then 0 else 1 end`.as('has_refresh_token'),
       // The identity linked first, as GET /users shows it (one per provider is linked at most).
       (eb) =>

@@ -55,6 +55,8 @@ export interface TokensTable {
   issued_at: ColumnType<number | null, number | null | undefined, number | null>;
   /** This connection's own API origin, when the provider names one per connection (Salesforce's instance_url). */
   api_base_url: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When the refresh token expires (epoch seconds), when the provider said (`refresh_token_expires_in`). */
+  refresh_token_expires_at: ColumnType<number | null, number | null | undefined, number | null>;
   status: ColumnType<TokenStatus, TokenStatus | undefined, TokenStatus>;
   last_error: string | null;
   created_at: number;

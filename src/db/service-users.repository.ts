@@ -27,6 +27,8 @@ export interface DirectoryConnection {
   expiresAt: number | null;
   lastRefreshedAt: number | null;
   hasRefreshToken: boolean;
+  /** When the refresh token expires, when the provider said. */
+  refreshTokenExpiresAt: number | null;
 }
 
 export type UserSelector = { externalId: string } | { email: string } | { provider: string; subject: string };
@@ -86,7 +88,16 @@ export async function listDirectoryConnections(db: Kysely<DatabaseSchema>, userI
   const [tokens, accounts] = await Promise.all([
     db
       .selectFrom('tokens')
-      .select(['user_id', 'provider', 'status', 'scope', 'expires_at', 'last_refreshed_at', sql<number>`case when refresh_token is null then 0 else 1 end`.as('has_refresh_token')])
+      .select([
+        'user_id',
+        'provider',
+        'status',
+        'scope',
+        'expires_at',
+        'last_refreshed_at',
+        'refresh_token_expires_at',
+        sql<number>`case when refresh_token is null then 0 else 1 end`.as('has_refresh_token'),
+      ])
       .where('user_id', 'in', userIds)
       .orderBy('provider')
       .execute(),
@@ -107,7 +118,7 @@ export async function listDirectoryConnections(db: Kysely<DatabaseSchema>, userI
 
 /** A token row's metadata as a connection (`has_refresh_token`: 1 or 0, as the queries select it; a driver may give it as text). */
 export function toDirectoryConnection(
-  row: Pick<TokenRow, 'provider' | 'status' | 'scope' | 'expires_at' | 'last_refreshed_at'> & { has_refresh_token: number | string },
+  row: Pick<TokenRow, 'provider' | 'status' | 'scope' | 'expires_at' | 'last_refreshed_at' | 'refresh_token_expires_at'> & { has_refresh_token: number | string },
   subject: string | null,
 ): DirectoryConnection {
   return {
@@ -118,6 +129,7 @@ export function toDirectoryConnection(
     expiresAt: row.expires_at,
     lastRefreshedAt: row.last_refreshed_at,
     hasRefreshToken: Number(row.has_refresh_token) === 1,
+    refreshTokenExpiresAt: row.refresh_token_expires_at,
   };
 }
 
@@ -161,6 +173,7 @@ const userWithToken = preparedPerDatabase((db: Kysely<DatabaseSchema>, param) =>
       'tokens.expires_at',
       'tokens.issued_at',
       'tokens.api_base_url',
+      'tokens.refresh_token_expires_at',
       'tokens.status',
       'tokens.last_error',
       'tokens.created_at',

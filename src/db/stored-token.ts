@@ -27,6 +27,7 @@ export class DecryptedToken {
   readonly expiresAt: number | null;
   readonly issuedAt: number | null;
   readonly apiBaseUrl: string | null;
+  readonly refreshTokenExpiresAt: number | null;
   readonly #row: TokenRow;
   readonly #decrypt: ColumnDecrypter;
   #refreshToken: string | null | undefined;
@@ -49,6 +50,7 @@ export class DecryptedToken {
     this.expiresAt = row.expires_at;
     this.issuedAt = row.issued_at;
     this.apiBaseUrl = row.api_base_url;
+    this.refreshTokenExpiresAt = row.refresh_token_expires_at;
   }
 
   get refreshToken(): string | null {

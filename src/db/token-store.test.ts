@@ -17,6 +17,7 @@ function tokenSet(overrides: Partial<TokenSet> = {}): TokenSet {
     expiresAt: NOW + 3600,
     issuedAt: NOW,
     apiBaseUrl: null,
+    refreshTokenExpiresAt: NOW + 180 * 86_400,
     ...overrides,
   };
 }
@@ -104,7 +105,7 @@ describeEachDialect('SqlTokenStore', (dialect) => {
     await store.markNeedsReauth(userId, 'toolkit', 'invalid_grant', NOW + 10);
     expect(await store.findTokenSummary(userId, 'toolkit')).toMatchObject({ status: 'needs_reauth', lastError: 'invalid_grant' });
 
-    const replacement = tokenSet({ accessToken: 'AT-new', refreshToken: null, idToken: null, scope: null, expiresAt: null });
+    const replacement = tokenSet({ accessToken: 'AT-new', refreshToken: null, refreshTokenExpiresAt: null, idToken: null, scope: null, expiresAt: null });
     const second = await store.saveTokenSet(userId, 'toolkit', replacement, NOW + 20);
     expect(second).toMatchObject({ ...replacement, id: first.id, createdAt: NOW, updatedAt: NOW + 20, status: 'active', lastError: null });
     expect(allFields(await store.findToken(userId, 'toolkit'))).toEqual(allFields(second));
@@ -112,14 +113,19 @@ describeEachDialect('SqlTokenStore', (dialect) => {
 
   it('a new sign-in without a refresh token keeps the live one stored (providers send one only on first consent)', async () => {
     const userId = await newUser();
-    await store.saveTokenSet(userId, 'toolkit', tokenSet({ refreshToken: 'RT-first' }), NOW);
-    const second = await store.saveTokenSet(userId, 'toolkit', tokenSet({ accessToken: 'AT-second', refreshToken: null }), NOW + 20);
+    await store.saveTokenSet(userId, 'toolkit', tokenSet({ refreshToken: 'RT-first', refreshTokenExpiresAt: NOW + 1000 }), NOW);
+    const second = await store.saveTokenSet(userId, 'toolkit', tokenSet({ accessToken: 'AT-second', refreshToken: null, refreshTokenExpiresAt: null }), NOW + 20);
     expect(second.refreshToken).toBe('RT-first');
+    expect(second.refreshTokenExpiresAt).toBe(NOW + 1000);
     expect(second.accessToken).toBe('AT-second');
     expect(allFields(await store.findToken(userId, 'toolkit'))).toEqual(allFields(second));
     expect(await store.hasLiveRefreshToken(userId, 'toolkit')).toBe(true);
     await store.markNeedsReauth(userId, 'toolkit', 'invalid_grant', NOW + 30);
     expect(await store.hasLiveRefreshToken(userId, 'toolkit')).toBe(false);
+    // A refused refresh token is not kept, nor its expiry.
+    const third = await store.saveTokenSet(userId, 'toolkit', tokenSet({ accessToken: 'AT-third', refreshToken: null, refreshTokenExpiresAt: null }), NOW + 40);
+    expect(third).toMatchObject({ refreshToken: null, refreshTokenExpiresAt: null });
+    expect(allFields(await store.findToken(userId, 'toolkit'))).toEqual(allFields(third));
   });
 
   it('saves inside the caller’s transaction and rolls back with it', async () => {
@@ -217,12 +223,13 @@ describeEachDialect('SqlTokenStore', (dialect) => {
         userId,
         'toolkit',
         lease!,
-        tokenSet({ accessToken: 'AT-refreshed', refreshToken: null, idToken: null, expiresAt: NOW + 3700 }),
+        tokenSet({ accessToken: 'AT-refreshed', refreshToken: null, idToken: null, expiresAt: NOW + 3700, refreshTokenExpiresAt: null }),
         NOW + 100,
       );
       expect(refreshed).toMatchObject({
         accessToken: 'AT-refreshed',
         refreshToken: original.refreshToken,
+        refreshTokenExpiresAt: original.refreshTokenExpiresAt,
         idToken: original.idToken,
         expiresAt: NOW + 3700,
         lastRefreshedAt: NOW + 100,
@@ -237,8 +244,12 @@ describeEachDialect('SqlTokenStore', (dialect) => {
       const userId = await newUser();
       await store.saveTokenSet(userId, 'toolkit', tokenSet(), NOW);
       const lease = await store.acquireRefreshLease(userId, 'toolkit', NOW, 30);
-      await store.saveRefreshedTokenSet(userId, 'toolkit', lease!, tokenSet({ refreshToken: 'RT-rotated' }), NOW);
-      expect((await store.findToken(userId, 'toolkit'))?.refreshToken).toBe('RT-rotated');
+      await store.saveRefreshedTokenSet(userId, 'toolkit', lease!, tokenSet({ refreshToken: 'RT-rotated', refreshTokenExpiresAt: NOW + 200 * 86_400 }), NOW);
+      expect(await store.findToken(userId, 'toolkit')).toMatchObject({ refreshToken: 'RT-rotated', refreshTokenExpiresAt: NOW + 200 * 86_400 });
+      // A new refresh token without an expiry said has none: the old one's is not carried over to it.
+      const next = await store.acquireRefreshLease(userId, 'toolkit', NOW, 30);
+      await store.saveRefreshedTokenSet(userId, 'toolkit', next!, tokenSet({ refreshToken: 'RT-rotated-again', refreshTokenExpiresAt: null }), NOW);
+      expect(await store.findToken(userId, 'toolkit')).toMatchObject({ refreshToken: 'RT-rotated-again', refreshTokenExpiresAt: null });
     });
 
     it('saves nothing for a lost lease (a sign-in replaced the tokens meanwhile)', async () => {

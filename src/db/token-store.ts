@@ -26,6 +26,8 @@ export interface TokenSet {
   issuedAt?: number | null;
   /** This connection's own API origin, when the provider names one (Salesforce's instance_url). */
   apiBaseUrl?: string | null;
+  /** When the refresh token expires (epoch seconds), when the provider said (`refresh_token_expires_in`). */
+  refreshTokenExpiresAt?: number | null;
 }
 
 export interface StoredToken extends TokenSet {
@@ -66,6 +68,7 @@ export function rowToTokenSummary(row: TokenRow): TokenSummary {
     tokenType: row.token_type,
     scope: row.scope,
     expiresAt: row.expires_at,
+    refreshTokenExpiresAt: row.refresh_token_expires_at,
     hasRefreshToken: row.refresh_token !== null,
     hasIdToken: row.id_token !== null,
   };
@@ -115,6 +118,8 @@ export class SqlTokenStore {
    */
   async saveTokenSet(userId: string, provider: string, set: TokenSet, now: number, trx?: Executor): Promise<StoredToken> {
     const encrypted = this.#encryptSet(userId, provider, set);
+    // An expiry belongs to the refresh token it came with.
+    const refreshTokenExpiresAt = set.refreshToken === null ? null : (set.refreshTokenExpiresAt ?? null);
     const row = await (trx ?? this.#db)
       .insertInto('tokens')
       .values({
@@ -127,6 +132,7 @@ export class SqlTokenStore {
         expires_at: set.expiresAt,
         issued_at: set.issuedAt ?? null,
         api_base_url: set.apiBaseUrl ?? null,
+        refresh_token_expires_at: refreshTokenExpiresAt,
         status: 'active',
         last_error: null,
         created_at: now,
@@ -142,6 +148,10 @@ export class SqlTokenStore {
           // stored, unless that one was already refused: the grant it belongs to is still the person's.
           refresh_token:
             encrypted.refresh_token ?? eb.case().when('tokens.status', '=', 'active').then(eb.ref('tokens.refresh_token')).else(null).end(),
+          refresh_token_expires_at:
+            encrypted.refresh_token === null
+              ? eb.case().when('tokens.status', '=', 'active').then(eb.ref('tokens.refresh_token_expires_at')).else(null).end()
+              : refreshTokenExpiresAt,
           expires_at: set.expiresAt,
           issued_at: set.issuedAt ?? null,
           api_base_url: set.apiBaseUrl ?? null,
@@ -156,7 +166,13 @@ export class SqlTokenStore {
       .executeTakeFirstOrThrow();
     return set.refreshToken === null && row.refresh_token !== null
       ? this.#storedTokenOf(row)
-      : { ...rowToTokenSummaryFields(row), ...set, issuedAt: set.issuedAt ?? null, apiBaseUrl: set.apiBaseUrl ?? null };
+      : {
+          ...rowToTokenSummaryFields(row),
+          ...set,
+          issuedAt: set.issuedAt ?? null,
+          apiBaseUrl: set.apiBaseUrl ?? null,
+          refreshTokenExpiresAt,
+        };
   }
 
   /**
@@ -219,6 +235,8 @@ export class SqlTokenStore {
         scope: set.scope,
         access_token: encrypted.access_token,
         refresh_token: encrypted.refresh_token ?? eb.ref('refresh_token'),
+        // The refresh token kept keeps its expiry; a new one has its own, or none said.
+        refresh_token_expires_at: encrypted.refresh_token === null ? eb.ref('refresh_token_expires_at') : (set.refreshTokenExpiresAt ?? null),
         id_token: encrypted.id_token ?? eb.ref('id_token'),
         expires_at: set.expiresAt,
         issued_at: set.issuedAt ?? null,

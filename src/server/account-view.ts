@@ -26,6 +26,7 @@ export async function loadAccountView(db: Kysely<DatabaseSchema>, tokenStore: Sq
       expiresAt: token.expiresAt,
       lastRefreshedAt: token.lastRefreshedAt,
       hasRefreshToken: token.hasRefreshToken,
+      refreshTokenExpiresAt: token.refreshTokenExpiresAt ?? null,
       lastError: token.lastError,
       hasApi: registry.has(token.provider) && hasProviderApi(registry.get(token.provider).settings),
     };

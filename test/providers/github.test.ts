@@ -248,6 +248,8 @@ describeEachDialect('GitHub App with expiring user tokens, against an emulator o
     expect(before!.accessToken).toMatch(/^ghu_/);
     expect(before!.refreshToken).toMatch(/^ghr_/);
     expect(before!.expiresAt! - Math.floor(Date.now() / 1000)).toBeGreaterThan(28_700);
+    // GitHub's refresh_token_expires_in: six months, sent as a string in a form answer, a number in JSON.
+    expect(before!.refreshTokenExpiresAt! - Math.floor(Date.now() / 1000)).toBeGreaterThan(15_800_000);
 
     await expireAccessToken(userId);
     const refreshes = github.server.counts.refresh_token ?? 0;
@@ -258,7 +260,18 @@ describeEachDialect('GitHub App with expiring user tokens, against an emulator o
     const after = await app.runtime.tokenStore.findToken(userId, 'github');
     expect(after!.refreshToken).toMatch(/^ghr_/);
     expect(after!.refreshToken).not.toBe(before!.refreshToken);
+    expect(after!.refreshTokenExpiresAt).toBeGreaterThanOrEqual(before!.refreshTokenExpiresAt!);
     expect(github.accepts(after!.accessToken)).toBe(true);
+  });
+
+  it('the account page and /api/me say when the six-month refresh token expires, as GitHub said', async () => {
+    const { browser, userId } = await signedIn({ ...OCTOCAT, id: 1004, login: 'expiry' });
+    const stored = await app.runtime.tokenStore.findToken(userId, 'github');
+    const me = JSON.parse((await browser.get(`${APP_ORIGIN}/api/me`)).text) as { connections: Array<Record<string, unknown>> };
+    expect(me.connections).toEqual([expect.objectContaining({ provider: 'github', hasRefreshToken: true, refreshTokenExpiresAt: stored!.refreshTokenExpiresAt })]);
+    const page = await browser.get(`${APP_ORIGIN}/account`);
+    const cell = /<dd class="refresh-token">([\s\S]*?)<\/dd>/.exec(page.text)?.[1] ?? '';
+    expect(cell.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim()).toMatch(/^yes, expires in 18\d d \(20\d\d-\d\d-\d\d \d\d:\d\d:\d\d UTC\)$/);
   });
 
   it('bad_refresh_token (HTTP 200 at GitHub) marks the connection "needs re-auth" with no retries', async () => {

@@ -33,10 +33,11 @@ export class MemoryTokenStore implements TokenStore {
   saveTokenSet(userId: string, provider: string, set: TokenSet): StoredTokenSet {
     const key = this.#key(userId, provider);
     const previous = this.#entries.get(key)?.token;
-    const keptRefreshToken = previous?.status === 'active' ? previous.refreshToken : null;
+    const kept = set.refreshToken === null && previous?.status === 'active' ? previous : undefined;
     const token: StoredTokenSet = {
       ...set,
-      refreshToken: set.refreshToken ?? keptRefreshToken,
+      refreshToken: set.refreshToken ?? kept?.refreshToken ?? null,
+      refreshTokenExpiresAt: set.refreshToken === null ? (kept?.refreshTokenExpiresAt ?? null) : (set.refreshTokenExpiresAt ?? null),
       issuedAt: set.issuedAt ?? null,
       apiBaseUrl: set.apiBaseUrl ?? null,
       userId,
@@ -76,6 +77,7 @@ export class MemoryTokenStore implements TokenStore {
       issuedAt: set.issuedAt ?? null,
       // A provider that does not rotate sends no refresh token (RFC 6749 §6): the old one stays valid and is kept.
       refreshToken: set.refreshToken ?? old.refreshToken,
+      refreshTokenExpiresAt: set.refreshToken === null ? (old.refreshTokenExpiresAt ?? null) : (set.refreshTokenExpiresAt ?? null),
       idToken: set.idToken ?? old.idToken,
       apiBaseUrl: set.apiBaseUrl ?? old.apiBaseUrl ?? null,
       status: 'active',

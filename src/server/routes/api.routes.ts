@@ -34,6 +34,7 @@ export async function apiRoutes(app: FastifyInstance, deps: Tokenkeeper): Promis
         expiresAt: c.expiresAt,
         expiresIn: c.expiresAt === null ? null : c.expiresAt - now,
         hasRefreshToken: c.hasRefreshToken,
+        refreshTokenExpiresAt: c.refreshTokenExpiresAt,
         lastRefreshedAt: c.lastRefreshedAt,
         lastError: c.lastError,
       })),

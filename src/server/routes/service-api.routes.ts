@@ -46,6 +46,7 @@ function connectionJson(connection: DirectoryConnection) {
     expires_at: connection.expiresAt,
     last_refreshed_at: connection.lastRefreshedAt,
     has_refresh_token: connection.hasRefreshToken,
+    refresh_token_expires_at: connection.refreshTokenExpiresAt,
   };
 }
 

@@ -10,7 +10,7 @@ const epochSeconds = (description: string) => ({ type: ['integer', 'null'], desc
 
 export const connectionSchema = {
   type: 'object',
-  required: ['provider', 'subject', 'status', 'scope', 'expires_at', 'last_refreshed_at', 'has_refresh_token'],
+  required: ['provider', 'subject', 'status', 'scope', 'expires_at', 'last_refreshed_at', 'has_refresh_token', 'refresh_token_expires_at'],
   additionalProperties: false,
   properties: {
     provider: { type: 'string' },
@@ -20,6 +20,9 @@ export const connectionSchema = {
     expires_at: epochSeconds('When the access token expires; null: no expiry given'),
     last_refreshed_at: epochSeconds('When it was last refreshed; null: never'),
     has_refresh_token: { type: 'boolean' },
+    refresh_token_expires_at: epochSeconds(
+      'When the refresh token expires, after which the person must connect again; null: the provider gave no expiry (GitHub App and LinkedIn tokens have one)',
+    ),
   },
 } as const;
 

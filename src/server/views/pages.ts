@@ -21,6 +21,8 @@ export interface ConnectionView {
   expiresAt: number | null;
   lastRefreshedAt: number | null;
   hasRefreshToken: boolean;
+  /** When the refresh token expires, when the provider said (`refresh_token_expires_in`). */
+  refreshTokenExpiresAt: number | null;
   lastError: string | null;
   /** Whether the provider has an API to call (`<NAME>_API_BASE_URL`, or one per connection): else no "Call the API" form. */
   hasApi: boolean;
@@ -42,6 +44,18 @@ function expiry(expiresAt: number | null, now: number): SafeHtml {
   if (expiresAt === null) return html`<span class="muted">no expiry given</span>`;
   const cls = expiresAt <= now ? 'status-expired' : expiresAt - now < 120 ? 'status-expiring' : '';
   return html`<span class="${cls}" title="${absoluteTime(expiresAt)}">${expiresAt <= now ? 'expired ' : 'expires '}${relativeTime(expiresAt, now)}</span>
+<span class="muted">(${absoluteTime(expiresAt)})</span>`;
+}
+
+/** A week before it: time to ask the person to connect again, before refreshes start failing. */
+const REFRESH_TOKEN_EXPIRING_SECONDS = 7 * 86_400;
+
+function refreshTokenState(connection: ConnectionView, now: number): SafeHtml | string {
+  const expiresAt = connection.refreshTokenExpiresAt;
+  if (!connection.hasRefreshToken) return 'no';
+  if (expiresAt === null) return 'yes';
+  const cls = expiresAt <= now ? 'status-expired' : expiresAt - now < REFRESH_TOKEN_EXPIRING_SECONDS ? 'status-expiring' : '';
+  return html`yes, <span class="${cls}">${expiresAt <= now ? 'expired ' : 'expires '}${relativeTime(expiresAt, now)}</span>
 <span class="muted">(${absoluteTime(expiresAt)})</span>`;
 }
 
@@ -87,7 +101,7 @@ function connectionCard(connection: ConnectionView, now: number, csrfToken: stri
 <dt>Status</dt><dd class="status status-${connection.status}">${connection.status === 'active' ? 'connected' : 'needs re-auth: sign in again'}</dd>
 <dt>Access token</dt><dd class="token-expiry">${expiry(connection.expiresAt, now)}</dd>
 <dt>Scopes</dt><dd>${connection.scope || html`<span class="muted">none named (the provider grants by its own settings, as a GitHub App does)</span>`}</dd>
-<dt>Refresh token</dt><dd>${connection.hasRefreshToken ? 'yes' : 'no'}</dd>
+<dt>Refresh token</dt><dd class="refresh-token">${refreshTokenState(connection, now)}</dd>
 <dt>Last refreshed</dt><dd>${connection.lastRefreshedAt === null ? 'never' : html`${relativeTime(connection.lastRefreshedAt, now)} <span class="muted">(${absoluteTime(connection.lastRefreshedAt)})</span>`}</dd>
 <dt>Subject</dt><dd><code>${connection.subject}</code></dd>
 ${connection.lastError ? html`<dt>Last error</dt><dd class="last-error">${connection.lastError}</dd>` : null}

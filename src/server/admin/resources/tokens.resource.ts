@@ -13,6 +13,16 @@ function expiry(token: AdminTokenRow, context: AdminContext) {
 <span class="muted">${absoluteTime(token.expiresAt)}</span>`;
 }
 
+/** "stored (encrypted)", and when the provider said, when it expires: the person must connect again after that. */
+function refreshTokenState(token: AdminTokenRow, context: AdminContext) {
+  if (!token.hasRefreshToken) return 'none';
+  const expiresAt = token.refreshTokenExpiresAt ?? null;
+  if (expiresAt === null) return 'stored (encrypted)';
+  const expired = expiresAt <= context.now;
+  return html`stored (encrypted), <span class="${expired ? 'status-expired' : ''}">${expired ? 'expired ' : 'expires '}${relativeTime(expiresAt, context.now)}</span>
+<span class="muted">${absoluteTime(expiresAt)}</span>`;
+}
+
 const when = (at: number | null, context: AdminContext) => (at === null ? 'never' : html`<span title="${absoluteTime(at)}">${relativeTime(at, context.now)}</span>`);
 
 /** Why a token of a provider no longer configured can be neither refreshed nor revoked there. */
@@ -79,7 +89,7 @@ export const tokensResource: AdminResource<AdminTokenRow> = {
     { label: 'User', render: (token) => html`<a href="/admin/users/${encodeURIComponent(token.userId)}">${token.username}</a> ${token.email ? html`<span class="muted">${token.email}</span>` : null}` },
     { label: 'Provider', render: (token) => token.provider },
     { label: 'Access token', render: (token) => html`<code class="masked">${token.maskedAccessToken}</code>` },
-    { label: 'Refresh token', render: (token) => (token.hasRefreshToken ? 'stored (encrypted)' : 'none') },
+    { label: 'Refresh token', render: refreshTokenState },
     { label: 'ID token', render: (token) => (token.hasIdToken ? 'stored (encrypted)' : 'none') },
     { label: 'Token type', render: (token) => token.tokenType },
     { label: 'Scopes', render: (token) => token.scope ?? '—' },

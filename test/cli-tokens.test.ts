@@ -12,7 +12,7 @@ import { knownMigrations, pendingMigrations } from '../src/db/migrate.js';
 import { encryptionKeyId, generateEncryptionKey, parseEncryptionKeys, TokenCipher, tokenAssociatedData } from '../src/db/token-cipher.js';
 import { describeEachDialect } from './support/postgres.js';
 import { signedInUser } from './support/signed-in.js';
-import { APP_ORIGIN, CLIENT_ID, CLIENT_SECRET, startTestApp, testAppEnv, type TestApp } from './support/test-app.js';
+import { APP_ORIGIN, CLIENT_ID, CLIENT_SECRET, testAppEnv, type TestApp } from './support/test-app.js';
 import { freePort } from './support/free-port.js';
 import { useTestApp } from './support/use-test-app.js';
 import { newWebhookSecret, startWebhookReceiver } from './support/webhook-receiver.js';

@@ -9,7 +9,7 @@ import { testClock } from './support/clock.js';
 import { describeEachDialect } from './support/postgres.js';
 import { newServiceKey, serviceApiClient, withSecondProvider, type ServiceApiClient } from './support/service-api.js';
 import { signedInUser, type SignedInUser } from './support/signed-in.js';
-import { APP_ORIGIN, type TestApp } from './support/test-app.js';
+import { APP_ORIGIN } from './support/test-app.js';
 import { useTestApp } from './support/use-test-app.js';
 
 /** The service's own site, where the browser comes back (never reached: the browser stops at the redirect). */

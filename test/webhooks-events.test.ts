@@ -9,7 +9,7 @@ import { setUserFlags } from '../src/db/user.repository.js';
 import { testClock } from './support/clock.js';
 import { describeEachDialect } from './support/postgres.js';
 import { startProviderBehindProxy } from './support/provider-behind-proxy.js';
-import { expireStoredAccessToken, signedInUser, type SignedInUser } from './support/signed-in.js';
+import { expireStoredAccessToken, signedInUser } from './support/signed-in.js';
 import { useTestApp } from './support/use-test-app.js';
 import { newWebhookSecret, startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from './support/webhook-receiver.js';
 

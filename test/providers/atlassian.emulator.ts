@@ -12,8 +12,19 @@
  *   `GET /oauth/token/accessible-resources`, the sites a token may reach.
  * - Refresh tokens (https://developer.atlassian.com/cloud/oauth/getting-started/refresh-tokens):
  *   only with `offline_access`; rotating: each refresh answers a new refresh
- *   token and disables the one used; a dead one is refused with 403
- *   `{"error": "invalid_grant", "error_description": "Unknown or invalid refresh token."}`.
+ *   token and disables the one used; the docs say a dead one is refused with 403
+ *   `{"error": "invalid_grant", "error_description": "Unknown or invalid refresh token."}`,
+ *   which is what an expired one, or one of a grant ended (a password change), gets.
+ *   One Atlassian does not know, or one it rotated out, gets 403
+ *   `{"error": "unauthorized_client", "error_description": "refresh_token is invalid"}`
+ *   instead: undocumented, measured against auth.atlassian.com by the Atlassian clients
+ *   jira.js and confluence.js (https://github.com/MrRefactoring/confluence.js/blob/master/docs/guide/oauth2.md,
+ *   https://github.com/MrRefactoring/jira.js/blob/master/tests/unit/core/oauth/oauthErrors.test.ts)
+ *   and seen 23,500 times in 15 days by Parabol (https://github.com/ParabolInc/parabol/issues/11849,
+ *   which ends such a connection on that description: packages/server/dataloader/atlassianLoaders.ts).
+ *   A failed client authentication is 401 `{"error": "access_denied", "error_description": "Unauthorized"}`
+ *   (the same guide; Atlassian's authorization server is Auth0's, which documents that answer:
+ *   https://auth0.com/docs/api/authentication#standard-error-responses).
  *   Rotating refresh tokens expire after 90 days unused, and a disabled one
  *   used again invalidates them all (Atlassian's announcement of rotating
  *   refresh tokens, https://community.developer.atlassian.com/t/updated-31-january-2022-action-required-deprecating-persistent-refresh-tokens/54172);
@@ -116,7 +127,7 @@ export async function startAtlassianEmulator(options: AtlassianEmulatorOptions):
     }
     const params = paramsOf(request);
     if (params.get('client_id') !== options.clientId || params.get('client_secret') !== options.clientSecret) {
-      return json(401, { error: 'invalid_client', error_description: 'Unauthorized' });
+      return json(401, { error: 'access_denied', error_description: 'Unauthorized' });
     }
     const answer = (tokens: { accessToken: string; refreshToken: string | undefined }, scope: string) =>
       json(200, { access_token: tokens.accessToken, expires_in: ACCESS_TOKEN_TTL, token_type: 'Bearer', scope, ...(tokens.refreshToken ? { refresh_token: tokens.refreshToken } : {}) });
@@ -124,7 +135,11 @@ export async function startAtlassianEmulator(options: AtlassianEmulatorOptions):
     if (grantType === 'refresh_token') {
       server.count('refresh_token');
       const refreshed = grants.refresh(params.get('refresh_token') ?? '', options.clientId);
-      if (!refreshed.ok) return json(403, { error: 'invalid_grant', error_description: 'Unknown or invalid refresh token.' });
+      if (!refreshed.ok) {
+        // Unknown or rotated out: Atlassian's undocumented `unauthorized_client` (see above); expired or revoked: the documented answer.
+        if (refreshed.reason === 'unknown_token' || refreshed.reason === 'reused_token') return json(403, { error: 'unauthorized_client', error_description: 'refresh_token is invalid' });
+        return json(403, { error: 'invalid_grant', error_description: 'Unknown or invalid refresh token.' });
+      }
       return answer(refreshed.tokens, refreshed.grant.scope);
     }
     if (grantType !== 'authorization_code') return json(403, { error: 'unsupported_grant_type', error_description: 'Unsupported grant type' });

@@ -119,6 +119,28 @@ describeEachDialect('Atlassian (3LO), against an emulator of Atlassian', (dialec
     expect((await app.runtime.tokenStore.findToken(userId, 'atlassian'))!.status).toBe('needs_reauth');
   });
 
+  it("a refresh token Atlassian no longer knows (403 unauthorized_client 'refresh_token is invalid') marks the connection 'needs re-auth', with one attempt", async () => {
+    const { browser, userId } = await signIn(person('557058:rotated-elsewhere', 'Rotated Elsewhere', 'rotated'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'atlassian');
+    // The stored refresh token is rotated out behind the app's back (a restored backup, a copy of the database):
+    // Atlassian disables it, and answers it with its undocumented unauthorized_client, not invalid_grant.
+    const elsewhere = await fetch(`${atlassian.origin}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'refresh_token', client_id: CLIENT_ID, client_secret: CLIENT_SECRET, refresh_token: stored!.refreshToken }),
+    });
+    expect(elsewhere.status).toBe(200);
+    await expire(userId);
+    const refreshes = atlassian.server.counts.refresh_token ?? 0;
+    const call = await browser.get(`${APP_ORIGIN}/api/providers/atlassian/proxy/me`);
+    expect(call.status).toBe(401);
+    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
+    // No retry loop: the next call fails fast, without asking Atlassian again.
+    expect((await browser.get(`${APP_ORIGIN}/api/providers/atlassian/proxy/me`)).status).toBe(401);
+    expect(atlassian.server.counts.refresh_token).toBe(refreshes + 1);
+    expect((await app.runtime.tokenStore.findToken(userId, 'atlassian'))!.status).toBe('needs_reauth');
+  });
+
   it('disconnect deletes the tokens; Atlassian has no revocation endpoint, and the answer says it was not revoked there', async () => {
     const { browser, userId } = await signIn(person('557058:leaving', 'Leaving Person', 'leaving'));
     const requests = atlassian.server.requests.length;
@@ -161,11 +183,11 @@ describe('Atlassian refusing the client or failing', () => {
     await database?.close();
   });
 
-  it('a wrong client secret is a 502 that points at the configuration, and nothing is stored', async () => {
+  it('a wrong client secret (401 access_denied "Unauthorized") is a 502 that points at the configuration, and nothing is stored', async () => {
     atlassian.signInAs(person('557058:wrong', 'Wrong Secret', 'wrong'));
     const page = await signInThrough(misconfigured.browser(), 'atlassian');
     expect(page.status).toBe(502);
-    expect(page.text).toContain('Atlassian refused the sign-in (invalid_client)');
+    expect(page.text).toContain('Atlassian refused the sign-in (access_denied); check the client id');
     expect(await countRows(database, 'users')).toBe(0);
     expect(await countRows(database, 'tokens')).toBe(0);
   });

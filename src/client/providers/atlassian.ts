@@ -18,8 +18,31 @@
  * it issues a refresh token for `offline_access` each time. It documents no
  * revocation endpoint: a person removes the app under their account's
  * connected apps, so disconnecting deletes the tokens here only.
+ * Its departure handled here: a refresh token it does not know, or one it
+ * rotated out, is refused with 403 `unauthorized_client` "refresh_token is
+ * invalid", not the documented `invalid_grant` (measured by the Atlassian
+ * clients jira.js and confluence.js,
+ * https://github.com/MrRefactoring/confluence.js/blob/master/docs/guide/oauth2.md;
+ * https://github.com/ParabolInc/parabol/issues/11849). Read as RFC 6749's
+ * `unauthorized_client` (the client's own fault), it would leave a dead grant
+ * retried with back-off for ever instead of asking the person to sign in again.
  */
+import { readTokenEndpointBody, rebuiltAnswer } from '../provider-hooks.js';
 import type { ProviderPreset } from './preset.js';
+
+/** Atlassian's description of a refresh token it no longer accepts, under `unauthorized_client`. */
+const DEAD_REFRESH_TOKEN = /^refresh_token is invalid\b/i;
+
+/** Atlassian's refusal of a dead refresh token as the RFC 6749 §5.2 `invalid_grant` it means; every other answer as it was. */
+async function tokenResponse(response: Response): Promise<Response> {
+  if (response.status < 400 || response.status >= 500) return response;
+  const { text, fields } = await readTokenEndpointBody(response);
+  const description = fields?.error_description;
+  if (fields?.error === 'unauthorized_client' && typeof description === 'string' && DEAD_REFRESH_TOKEN.test(description)) {
+    return rebuiltAnswer(response, response.status, JSON.stringify({ error: 'invalid_grant', error_description: description, atlassian_error: 'unauthorized_client' }), 'application/json');
+  }
+  return rebuiltAnswer(response, response.status, text);
+}
 
 export const atlassian: ProviderPreset = {
   displayName: 'Atlassian',
@@ -36,5 +59,6 @@ export const atlassian: ProviderPreset = {
     tokenEndpointAuthMethod: 'client_secret_post',
     subjectClaim: 'account_id',
     claimNames: { name: 'name', email: 'email', preferredUsername: 'nickname' },
+    hooks: { tokenResponse },
   }),
 };

@@ -11,7 +11,8 @@
  *   expires_in: 14400, token_type: "bearer", scope, refresh_token, account_id,
  *   uid }`; a refresh answers a new access token only (the refresh token does
  *   not rotate); API errors are 400 with a plain-text body for bad input, 401
- *   with `{ error_summary, error: { ".tag" } }` for a bad token; RPC endpoints
+ *   with `{ error_summary, error: { ".tag" } }` for a bad token (`expired_access_token`
+ *   for one that only expired, `invalid_access_token` otherwise); RPC endpoints
  *   take POST with a JSON body, or no body when they have no arguments.
  * - `POST /2/auth/token/revoke`, authenticated with the access token: it
  *   disables that token, its refresh token and every access token of that
@@ -169,12 +170,23 @@ export async function startDropboxEmulator(options: DropboxEmulatorOptions): Pro
     });
   });
 
-  /** An RPC call: its access token's grant, or Dropbox's error answer (bad body, bad token). */
+  /**
+   * An RPC call: its access token's grant, or Dropbox's error answer (bad body, bad token). A 401's body is
+   * an AuthError, whose tag tells an access token that only expired (`expired_access_token`: its refresh
+   * token may still be good) from one Dropbox no longer knows or that was revoked (`invalid_access_token`)
+   * (401 and its AuthError body: https://developers.dropbox.com/error-handling-guide; the union's members,
+   * `expired_access_token` "The access token has expired" among them:
+   * https://dropbox.github.io/dropbox-sdk-dotnet/gh-pages/obj/api/Dropbox.Api.Auth.html).
+   */
   const rpcCaller = (request: EmulatorRequest, route: string): Grant<DropboxUser> | EmulatorReply => {
     const body = request.body.toString('utf8').trim();
     if (body !== '' && body !== 'null') return text(400, `Error in call to API function "${route}": request body: could not decode input as JSON`);
-    const grant = grants.grantOfAccessToken(request.bearer() ?? '');
-    return grant ?? json(401, { error_summary: 'invalid_access_token/', error: { '.tag': 'invalid_access_token' } });
+    const token = request.bearer() ?? '';
+    const grant = grants.grantOfAccessToken(token);
+    if (grant) return grant;
+    const known = grants.grantOfToken(token);
+    const tag = known && !known.revoked ? 'expired_access_token' : 'invalid_access_token';
+    return json(401, { error_summary: `${tag}/`, error: { '.tag': tag } });
   };
 
   server.route('POST', '/2/openid/userinfo', (request) => {

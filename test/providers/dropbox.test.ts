@@ -33,10 +33,12 @@ describeEachDialect('Dropbox, against an emulator of Dropbox', (dialect) => {
   let database: TestDatabase;
   let dropbox: DropboxEmulator;
   let app: ProviderTestApp;
+  /** Seconds Dropbox's clock runs ahead of the app's. */
+  let dropboxAhead = 0;
 
   beforeAll(async () => {
     database = await dialect.openTestDatabase();
-    dropbox = await startDropboxEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
+    dropbox = await startDropboxEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, now: () => Math.floor(Date.now() / 1000) + dropboxAhead });
     app = await startProviderTestApp({ databaseUrl: database.url, env: dropboxEnv(dropbox) });
   });
   afterAll(async () => {
@@ -117,6 +119,32 @@ describeEachDialect('Dropbox, against an emulator of Dropbox', (dialect) => {
     dropbox.unlinkApp((await app.runtime.tokenStore.findToken(userId, 'dropbox'))!.accessToken);
     const answer = await browser.request(`${APP_ORIGIN}/account/connections/dropbox`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
     expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await app.runtime.tokenStore.findToken(userId, 'dropbox')).toBeUndefined();
+  });
+
+  it('an expired token that cannot be refreshed (Dropbox failing the refresh) is not reported as revoked: the grant lives on at Dropbox', async () => {
+    const { browser, userId } = await signIn(person('dbid:stranded', 'Stranded', 'Grant'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'dropbox');
+    const csrf = await csrfTokenOf(browser);
+    await expire(userId);
+    dropbox.failNextTokenRequest(503);
+    // The access token's four hours are over at Dropbox too.
+    dropboxAhead = 14_400 + 60;
+    let answer;
+    try {
+      answer = await browser.request(`${APP_ORIGIN}/account/connections/dropbox`, { method: 'DELETE', headers: { 'x-csrf-token': csrf } });
+    } finally {
+      dropboxAhead = 0;
+    }
+    expect(answer.status).toBe(200);
+    expect(dropbox.server.requests.findLast((r) => r.path === '/2/auth/token/revoke')!.headers.authorization).toBe(`Bearer ${stored!.accessToken}`);
+    // Dropbox answered the expired access token with 401 expired_access_token: it said nothing of the grant.
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: false });
+    const refresh = await fetch(`${dropbox.origin}/oauth2/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: stored!.refreshToken!, client_id: CLIENT_ID, client_secret: CLIENT_SECRET }),
+    });
+    expect(refresh.status).toBe(200);
     expect(await app.runtime.tokenStore.findToken(userId, 'dropbox')).toBeUndefined();
   });
 

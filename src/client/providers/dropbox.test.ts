@@ -5,7 +5,7 @@ import { dropbox } from './dropbox.js';
 const revoke = dropbox.settings({}).hooks!.revoke!;
 
 /** `null`: no API base URL. */
-function request(status: number, apiBaseUrl: string | null = 'https://api.dropboxapi.com') {
+function request(status: number, apiBaseUrl: string | null = 'https://api.dropboxapi.com', body: unknown = null) {
   const sent: Array<{ url: string; init: { method: string; headers: Record<string, string>; body?: string } }> = [];
   const value: RevocationRequest = {
     clientId: 'c',
@@ -14,7 +14,7 @@ function request(status: number, apiBaseUrl: string | null = 'https://api.dropbo
     apiHeaders: {},
     accessToken: 'sl.live',
     refreshToken: 'rt',
-    send: async (url, init) => (sent.push({ url, init }), new Response(null, { status })),
+    send: async (url, init) => (sent.push({ url, init }), new Response(body === null ? null : JSON.stringify(body), { status, headers: body === null ? {} : { 'content-type': 'application/json' } })),
   };
   return { value, sent };
 }
@@ -28,6 +28,12 @@ describe('dropbox revoke: POST /2/auth/token/revoke with the access token', () =
 
   it('401 (Dropbox no longer knows the live token it was given) is already_revoked', async () => {
     expect(await revoke(request(401).value)).toBe('already_revoked');
+    expect(await revoke(request(401, undefined, { error_summary: 'invalid_access_token/', error: { '.tag': 'invalid_access_token' } }).value)).toBe('already_revoked');
+  });
+
+  it('401 expired_access_token (an expired token the refresh could not replace) says nothing of the grant: a refusal', async () => {
+    const expired = request(401, undefined, { error_summary: 'expired_access_token/', error: { '.tag': 'expired_access_token' } });
+    await expect(revoke(expired.value)).rejects.toMatchObject({ code: 'provider_error', message: expect.stringContaining('the access token had expired') });
   });
 
   it('other answers are refusals', async () => {

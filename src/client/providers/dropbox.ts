@@ -15,7 +15,10 @@
  * - no RFC 7009 endpoint: `POST /2/auth/token/revoke`, authenticated with the
  *   access token itself, disables it, its refresh token and every access
  *   token of that refresh token
- *   (https://www.dropbox.com/developers/documentation/http/documentation#auth-token-revoke).
+ *   (https://www.dropbox.com/developers/documentation/http/documentation#auth-token-revoke);
+ *   a 401 tells an expired access token (`expired_access_token`) from one it
+ *   no longer knows (`invalid_access_token`), and only the latter means the
+ *   grant is gone.
  * The API is `https://api.dropboxapi.com` (RPC endpoints take POST with a
  * JSON body, or none). The token endpoint takes the app key and secret as
  * form parameters or by HTTP Basic (HTTP docs, #oauth2-token); the form is
@@ -25,7 +28,25 @@ import { ProviderUnavailableError } from '../errors.js';
 import type { RevocationOutcome, RevocationRequest } from '../provider-hooks.js';
 import { withoutTrailingSlash, type ProviderPreset } from './preset.js';
 
-/** Ends the grant with the access token it is given (refreshed first by the caller when it had expired). */
+/** The `.tag` of a 401's AuthError body (`invalid_access_token`, `expired_access_token`…), if it has one. */
+async function authErrorTag(response: Response): Promise<string | undefined> {
+  try {
+    const body = (await response.json()) as { error?: { '.tag'?: unknown } } | null;
+    const tag = body?.error?.['.tag'];
+    return typeof tag === 'string' ? tag : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Ends the grant with the access token it is given (refreshed first by the caller when it had expired).
+ * A 401 says which: `expired_access_token` is an access token past its four hours, given as it was because
+ * the refresh failed, and says nothing of the grant, whose refresh token may still be good; any other
+ * (`invalid_access_token`) is a token Dropbox no longer knows, its grant gone already
+ * (https://developers.dropbox.com/error-handling-guide; the AuthError union:
+ * https://dropbox.github.io/dropbox-sdk-dotnet/gh-pages/obj/api/Dropbox.Api.Auth.html).
+ */
 async function revoke(request: RevocationRequest): Promise<RevocationOutcome> {
   if (!request.apiBaseUrl) throw new Error('Dropbox revocation needs the API base URL');
   const response = await request.send(`${withoutTrailingSlash(request.apiBaseUrl)}/2/auth/token/revoke`, {
@@ -33,9 +54,12 @@ async function revoke(request: RevocationRequest): Promise<RevocationOutcome> {
     // A route without arguments takes no body, and then no Content-Type.
     headers: { ...request.apiHeaders, authorization: `Bearer ${request.accessToken}` },
   });
+  const tag = response.status === 401 ? await authErrorTag(response) : undefined;
   await response.body?.cancel().catch(() => {});
   if (response.status === 200) return 'revoked';
-  // 401: Dropbox no longer knows the token (a live one was given), so the grant is gone already.
+  if (response.status === 401 && tag === 'expired_access_token') {
+    throw new ProviderUnavailableError('provider_error', 'Dropbox refused the token revocation: the access token had expired and could not be refreshed, so the grant may still be live there.');
+  }
   if (response.status === 401) return 'already_revoked';
   throw new ProviderUnavailableError(response.status >= 500 ? 'provider_error' : 'provider_bad_response', `Dropbox answered HTTP ${response.status} to the token revocation.`);
 }

@@ -57,7 +57,7 @@ describeEachDialect('webhooks sent by several servers', (dialect) => {
     expect(receiver.received.every((request) => request.verified)).toBe(true);
   });
 
-  it('a graceful shutdown lets the attempts in flight finish and gives back the messages claimed and not sent', async () => {
+  it('a graceful shutdown lets the attempts in flight finish and leaves the messages it had not begun unclaimed', async () => {
     const server = await start(300);
     servers = [server];
     receiver.answerNext('hang', 'hang', 'hang', 'hang');

@@ -5,6 +5,7 @@ import { trustedCertificates } from '../client/outbound-fetch.js';
 import type { DatabaseSchema } from '../db/schema.js';
 import {
   claimDueWebhookDeliveries,
+  dueWebhookUrls,
   recordWebhookAttempt,
   releaseWebhookLeases,
   type WebhookAttemptOutcome,
@@ -32,6 +33,14 @@ const DEFAULT_POLL_MS = 1000;
 const MAX_RETRY_AFTER_SECONDS = 24 * 3600;
 /** Of an answer's body, at most this much is read (and dropped) so the connection can be reused. */
 const MAX_ANSWER_BYTES = 64 * 1024;
+/**
+ * A row for a URL this server's WEBHOOK_URLS does not name is left to the
+ * servers that name it: during a rolling change of WEBHOOK_URLS a server of
+ * the old or the new list sends it. Once it has been due this long and no
+ * server has sent it, no server has its URL any more, and the row is marked
+ * failed.
+ */
+export const UNCONFIGURED_URL_GRACE_SECONDS = 3600;
 
 export type WebhookOutcome = 'delivered' | 'retry' | 'failed';
 
@@ -59,9 +68,10 @@ export interface WebhookDeliveryOptions {
   timeoutMs?: number;
   /** How often the outbox is looked at for due rows (default 1 s); a message enqueued in this process wakes the job at once. */
   pollMs?: number;
-  /** Rows claimed per pass (default 20) and sent at once (default 4). */
-  batchSize?: number;
+  /** Attempts at once to each URL (default 4): a receiver that hangs or fails holds up only its own messages. */
   concurrency?: number;
+  /** Rows of URLs no longer in WEBHOOK_URLS marked failed per pass (default 20). */
+  batchSize?: number;
   retryDelaysSeconds?: readonly number[];
   /** [0, 1) for the jitter (default Math.random). */
   random?: () => number;
@@ -76,7 +86,7 @@ export interface WebhookPassResult {
 export interface WebhookDeliveryJob {
   /** Runs a pass over the due rows after any pass already running; resolves with what it sent. */
   runOnce(): Promise<WebhookPassResult>;
-  /** Stops polling; rows claimed and not yet sent are given back, attempts in flight finish (each within the timeout). */
+  /** Stops polling and claims nothing more; attempts in flight finish (each within the timeout). */
   stop(): Promise<void>;
 }
 
@@ -112,6 +122,12 @@ function describeError(error: unknown, timeoutMs: number): string {
  * delivered, anything else (another status, a redirect — never followed —, a
  * timeout, a refused connection) is retried on RETRY_DELAYS_SECONDS, then
  * marked failed. Started by `serve` (server/runtime.ts) when WEBHOOK_URLS is set.
+ *
+ * Each URL has its own lane: up to `concurrency` attempts at once, and a row
+ * is claimed only when a slot of its URL is free, then sent at once. A
+ * receiver that never answers (each attempt waits the whole timeout) or is
+ * down keeps its own slots busy and nothing else: the others' messages go
+ * out as soon as they are written.
  */
 export function startWebhookDelivery(options: WebhookDeliveryOptions): WebhookDeliveryJob {
   const { db, outbox, logger, metrics, now } = options;
@@ -120,13 +136,18 @@ export function startWebhookDelivery(options: WebhookDeliveryOptions): WebhookDe
   const concurrency = options.concurrency ?? 4;
   const delays = options.retryDelaysSeconds ?? RETRY_DELAYS_SECONDS;
   const random = options.random ?? Math.random;
-  // Long enough for every row of a batch to be sent in turn, with room to save the result.
-  const leaseSeconds = Math.ceil((timeoutMs / 1000) * Math.ceil(batchSize / concurrency)) + 30;
+  // A claimed row is sent at once: the attempt's timeout, with room to save the result.
+  const leaseSeconds = Math.ceil(timeoutMs / 1000) + 30;
   const ca = options.caFile ? trustedCertificates(options.caFile) : undefined;
   const agent = new Agent({ connect: ca ? { ca } : {}, keepAliveTimeout: 10_000 });
   let stopping = false;
   let chain: Promise<unknown> = Promise.resolve();
   let queued = 0;
+  /** Attempts in flight, per URL. */
+  const inFlight = new Map<string, number>();
+  const running = new Set<Promise<void>>();
+  /** URLs whose last claim took every free slot: more of their rows may be due once one frees. */
+  const saturated = new Set<string>();
 
   async function send(delivery: WebhookDelivery): Promise<AttemptResult> {
     const timestamp = now();
@@ -163,16 +184,9 @@ export function startWebhookDelivery(options: WebhookDeliveryOptions): WebhookDe
     return { status: 'pending', attempts, nextAttemptAt: at + wait, lastError: result.error, at };
   }
 
-  async function deliver(delivery: WebhookDelivery, leaseId: string): Promise<WebhookOutcome> {
+  /** Saves an outcome, counts and logs it. */
+  async function record(delivery: WebhookDelivery, leaseId: string, outcome: WebhookAttemptOutcome): Promise<WebhookOutcome> {
     const where = { deliveryId: delivery.id, messageId: delivery.messageId, type: delivery.eventType, url: displayWebhookUrl(delivery.url) };
-    let outcome: WebhookAttemptOutcome;
-    if (!outbox.urls.includes(delivery.url)) {
-      // The operator took this URL out of WEBHOOK_URLS: its rows are not sent there any more.
-      outcome = { status: 'failed', attempts: delivery.attempts, nextAttemptAt: delivery.nextAttemptAt, lastError: 'the URL is no longer in WEBHOOK_URLS', at: now() };
-    } else {
-      const result = await send(delivery);
-      outcome = outcomeOf(delivery, result, now());
-    }
     const saved = await recordWebhookAttempt(db, delivery.id, leaseId, outcome);
     if (!saved) logger.warn(where, 'webhook attempt not recorded: its lease expired and another server took the message');
     const label: WebhookOutcome = outcome.status === 'delivered' ? 'delivered' : outcome.status === 'failed' ? 'failed' : 'retry';
@@ -183,44 +197,90 @@ export function startWebhookDelivery(options: WebhookDeliveryOptions): WebhookDe
     return label;
   }
 
-  async function pass(): Promise<WebhookPassResult> {
-    const result: WebhookPassResult = { delivered: 0, retry: 0, failed: 0 };
-    if (stopping) return result;
-    const { leaseId, deliveries } = await claimDueWebhookDeliveries(db, { now: now(), leaseSeconds, limit: batchSize });
-    const queue = [...deliveries];
-    const worker = async () => {
-      // `stopping` is checked before a row leaves the queue: what is left there is given back below.
-      while (!stopping && queue.length > 0) {
-        const delivery = queue.shift()!;
-        try {
-          result[await deliver(delivery, leaseId)] += 1;
-        } catch (error) {
-          // A database fault: the lease expires and the row is sent again, by this server or another.
-          logger.warn({ err: error, deliveryId: delivery.id }, 'webhook attempt could not be saved');
-        }
+  /** One attempt, in the slot of its URL; when it ends, a URL with more due rows gets its next one claimed at once. */
+  function startAttempt(delivery: WebhookDelivery, leaseId: string, result: WebhookPassResult): Promise<void> {
+    const { url } = delivery;
+    inFlight.set(url, (inFlight.get(url) ?? 0) + 1);
+    const attempt: Promise<void> = (async () => {
+      try {
+        const outcome = outcomeOf(delivery, await send(delivery), now());
+        result[await record(delivery, leaseId, outcome)] += 1;
+      } catch (error) {
+        // A database fault: the lease expires and the row is sent again, by this server or another.
+        logger.warn({ err: error, deliveryId: delivery.id }, 'webhook attempt could not be saved');
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, deliveries.length) }, worker));
-    // Stopping: what was claimed and not started goes back at once instead of waiting for the lease to expire.
-    if (queue.length > 0) await releaseWebhookLeases(db, queue.map((delivery) => delivery.id), leaseId);
-    // A full batch: more may be due.
-    if (deliveries.length === batchSize && !stopping) void runQueued();
-    return result;
+    })().finally(() => {
+      const left = (inFlight.get(url) ?? 1) - 1;
+      if (left > 0) inFlight.set(url, left);
+      else inFlight.delete(url);
+      running.delete(attempt);
+      if (saturated.has(url)) runQueued();
+    });
+    running.add(attempt);
+    return attempt;
   }
 
-  function runOnce(): Promise<WebhookPassResult> {
+  /** The rows of a URL no longer configured here, due for UNCONFIGURED_URL_GRACE_SECONDS: marked failed, not sent. */
+  async function failUnconfigured(url: string, at: number, result: WebhookPassResult): Promise<void> {
+    const { leaseId, deliveries } = await claimDueWebhookDeliveries(db, { now: at, leaseSeconds, limit: batchSize, url, dueBy: at - UNCONFIGURED_URL_GRACE_SECONDS });
+    for (const delivery of deliveries) {
+      const outcome: WebhookAttemptOutcome = { status: 'failed', attempts: delivery.attempts, nextAttemptAt: delivery.nextAttemptAt, lastError: 'the URL is no longer in WEBHOOK_URLS', at };
+      result[await record(delivery, leaseId, outcome)] += 1;
+    }
+  }
+
+  /** Claims, for each URL with due rows, as many as it has free slots, and starts their attempts (not waited for). */
+  async function claim(): Promise<{ result: WebhookPassResult; attempts: Promise<void>[] }> {
+    const result: WebhookPassResult = { delivered: 0, retry: 0, failed: 0 };
+    const attempts: Promise<void>[] = [];
+    if (stopping) return { result, attempts };
+    const at = now();
+    for (const url of await dueWebhookUrls(db, at)) {
+      if (stopping) break;
+      if (!outbox.urls.includes(url)) {
+        await failUnconfigured(url, at, result);
+        continue;
+      }
+      const free = concurrency - (inFlight.get(url) ?? 0);
+      if (free <= 0) {
+        saturated.add(url);
+        continue;
+      }
+      const { leaseId, deliveries } = await claimDueWebhookDeliveries(db, { now: at, leaseSeconds, limit: free, url });
+      if (deliveries.length === free) saturated.add(url);
+      else saturated.delete(url);
+      if (stopping) {
+        // Stopping while claiming: give them back at once instead of leaving them to the lease's expiry.
+        await releaseWebhookLeases(db, deliveries.map((delivery) => delivery.id), leaseId);
+        break;
+      }
+      for (const delivery of deliveries) attempts.push(startAttempt(delivery, leaseId, result));
+    }
+    return { result, attempts };
+  }
+
+  /** Claims run one at a time in this process; the attempts they start run on in their lanes. */
+  function claimInTurn(): Promise<{ result: WebhookPassResult; attempts: Promise<void>[] }> {
     queued += 1;
-    const run = chain.then(pass).finally(() => {
+    const run = chain.then(claim).finally(() => {
       queued -= 1;
     });
     chain = run.catch(() => {});
     return run;
   }
 
-  /** For the timer and wake-ups: one pass waiting behind the running one is enough. */
+  async function runOnce(): Promise<WebhookPassResult> {
+    const { result, attempts } = await claimInTurn();
+    await Promise.all(attempts);
+    // And those of earlier passes (a wake-up's): once this resolves, every attempt begun before it is saved.
+    await Promise.allSettled([...running]);
+    return result;
+  }
+
+  /** For the timer and wake-ups: one claim waiting behind the running one is enough. */
   function runQueued(): void {
     if (stopping || queued > 1) return;
-    runOnce().catch((error: unknown) => logger.warn({ err: error }, 'webhook delivery pass failed; will try again'));
+    claimInTurn().catch((error: unknown) => logger.warn({ err: error }, 'webhook delivery pass failed; will try again'));
   }
 
   const unsubscribe = outbox.onEnqueued(runQueued);
@@ -237,6 +297,7 @@ export function startWebhookDelivery(options: WebhookDeliveryOptions): WebhookDe
         clearInterval(timer);
         unsubscribe();
         await chain;
+        await Promise.allSettled([...running]);
         await agent.close();
       })();
       return stopped;

@@ -72,22 +72,43 @@ const leaseFree = (now: number) => (eb: ExpressionBuilder<DatabaseSchema, 'webho
   eb.or([eb('lease_id', 'is', null), eb('lease_expires_at', '<=', now)]);
 
 /**
- * Takes a lease on up to `limit` due rows in one statement, as the token
- * rows' refresh lease does: of servers claiming at once, each row goes to
- * one (PostgreSQL re-checks the outer WHERE on a row another UPDATE just
- * changed; SQLite runs one writer at a time). An expired lease is taken over.
+ * The URLs that have due rows no server is sending (at most `limit`): the
+ * delivery job claims for each URL apart, so that a receiver that hangs or
+ * fails never holds up the others' messages.
+ */
+export async function dueWebhookUrls(db: Kysely<DatabaseSchema>, now: number, limit = 100): Promise<string[]> {
+  const rows = await db
+    .selectFrom('webhook_deliveries')
+    .select('url')
+    .distinct()
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', now)
+    .where(leaseFree(now))
+    .limit(limit)
+    .execute();
+  return rows.map((row) => row.url);
+}
+
+/**
+ * Takes a lease on up to `limit` rows for `url` due by `dueBy` (default
+ * `now`) in one statement, as the token rows' refresh lease does: of servers
+ * claiming at once, each row goes to one (PostgreSQL re-checks the outer
+ * WHERE on a row another UPDATE just changed; SQLite runs one writer at a
+ * time). An expired lease is taken over.
  */
 export async function claimDueWebhookDeliveries(
   db: Kysely<DatabaseSchema>,
-  options: { now: number; leaseSeconds: number; limit: number },
+  options: { now: number; leaseSeconds: number; limit: number; url: string; dueBy?: number },
 ): Promise<{ leaseId: string; deliveries: WebhookDelivery[] }> {
   const { now } = options;
+  const dueBy = options.dueBy ?? now;
   const leaseId = newId();
   const due = db
     .selectFrom('webhook_deliveries')
     .select('id')
     .where('status', '=', 'pending')
-    .where('next_attempt_at', '<=', now)
+    .where('next_attempt_at', '<=', dueBy)
+    .where('url', '=', options.url)
     .where(leaseFree(now))
     .orderBy('next_attempt_at')
     .orderBy('id')

@@ -129,7 +129,7 @@ export const webhooksResource: AdminResource<AdminWebhookDelivery> = {
       label: 'Retry now',
       appliesTo: (delivery, context) => delivery.status !== 'delivered' && configuredUrl(delivery, context),
       refusal: (delivery, context) =>
-        configuredUrl(delivery, context) ? undefined : 'Its URL is no longer in WEBHOOK_URLS: this message is not sent there any more (it is marked failed at its next attempt).',
+        configuredUrl(delivery, context) ? undefined : 'Its URL is no longer in WEBHOOK_URLS: this message is not sent there any more (it is marked failed once it has been due for an hour and no server with that URL has sent it).',
       run: async (delivery, context) => {
         if (!(await retryWebhookDeliveryNow(context.deps.database.db, delivery.id, context.now))) {
           throw new TokenkeeperError('action_not_applicable', 'This message is being sent right now, or was delivered meanwhile.');

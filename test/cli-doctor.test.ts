@@ -16,6 +16,8 @@ import { runCaptured } from './support/cli.js';
 import { DIALECTS, type TestDatabase } from './support/postgres.js';
 import { freePort } from './support/free-port.js';
 import { signedInUser } from './support/signed-in.js';
+import { newWebhookSecret, startWebhookReceiver } from './support/webhook-receiver.js';
+import { newId } from '../src/db/id.js';
 import { APP_ORIGIN, startTestApp, startTestProvider, TEST_ENCRYPTION_KEY, testAppEnv, type TestApp } from './support/test-app.js';
 
 const cwd = mkdtempSync(join(tmpdir(), 'tokenkeeper-doctor-'));
@@ -194,6 +196,53 @@ describe('tokenkeeper doctor', () => {
       expect(result.code).toBe(0);
     } finally {
       await ahead.close();
+    }
+  });
+
+  it('with WEBHOOK_URLS: each receiver reached without a request sent to it, what waits for it in the outbox, and the messages left for URLs no longer listed', async () => {
+    const secret = newWebhookSecret();
+    const receiver = await startWebhookReceiver(secret);
+    const down = `http://127.0.0.1:${await freePort()}/hooks`;
+    const removed = 'https://removed.example/hooks';
+    const now = Math.floor(Date.now() / 1000);
+    const row = (url: string, status: 'pending' | 'failed', attempts: number, lastError: string | null) => ({
+      id: newId(),
+      message_id: `msg_${newId()}`,
+      event_type: 'connection.created',
+      url,
+      payload: '{}',
+      status,
+      attempts,
+      next_attempt_at: now + 300,
+      last_attempt_at: attempts > 0 ? now - 10 : null,
+      last_error: lastError,
+      created_at: now - 60,
+    });
+    await database.db
+      .insertInto('webhook_deliveries')
+      .values([row(receiver.url, 'pending', 2, 'HTTP 500'), row(receiver.url, 'failed', 10, 'HTTP 500'), row(down, 'pending', 1, 'ECONNREFUSED'), row(removed, 'pending', 0, null)])
+      .execute();
+    try {
+      const result = await doctor(environment({ WEBHOOK_URLS: `${receiver.url},${down}`, WEBHOOK_SECRET: secret }));
+      const oldest = new Date((now - 60) * 1000).toISOString();
+      const webhookLines = lines(result.stdout).filter((line) => line.includes('webhook'));
+      expect(webhookLines).toEqual([
+        `warn  webhook ${receiver.url}: reached (a connection; no request sent); 1 message waiting for a retry, 1 message failed (no retry left: the admin's Webhooks page can send them again); the oldest pending from ${oldest}; last error: HTTP 500`,
+        expect.stringMatching(new RegExp(`^fail  webhook ${down}: unreachable: .*ECONNREFUSED.*; 1 message waiting for a retry; the oldest pending from ${oldest}; last error: ECONNREFUSED$`)),
+        `warn  webhooks: 1 message pending for URLs WEBHOOK_URLS no longer names (${removed}): a server whose list still has them sends them; otherwise they are marked failed an hour after they are due`,
+      ]);
+      expect(result.code).toBe(1);
+      // Nothing was sent: a receiver would have taken a request for a message.
+      expect(receiver.received).toHaveLength(0);
+
+      // Without messages waiting, a reachable receiver is ok.
+      await database.db.deleteFrom('webhook_deliveries').execute();
+      const quiet = await doctor(environment({ WEBHOOK_URLS: receiver.url, WEBHOOK_SECRET: secret }));
+      expect(lines(quiet.stdout)).toContain(`ok    webhook ${receiver.url}: reached (a connection; no request sent); nothing waiting in the outbox`);
+      expect(quiet.code).toBe(0);
+    } finally {
+      await database.db.deleteFrom('webhook_deliveries').execute();
+      await receiver.close();
     }
   });
 

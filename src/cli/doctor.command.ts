@@ -4,7 +4,7 @@ import type { AppConfig } from '../config/config.js';
 import { environmentWithDotEnv } from '../config/env-file.js';
 import { parseOrReportUsage, strictParse } from './arguments.js';
 import { processIo, type CommandIo } from './command-io.js';
-import { checkDatabase, checkProviders, type CheckResult, type CheckStatus } from './doctor-checks.js';
+import { checkDatabase, checkProviders, checkWebhooks, type CheckResult, type CheckStatus } from './doctor-checks.js';
 import { configFromEnvironment } from './load-config.js';
 
 export const DOCTOR_USAGE = `Usage: tokenkeeper doctor
@@ -16,7 +16,9 @@ redirect URI it is sent, its discovery, its token endpoint and (when used)
 its revocation and userinfo endpoints reached (an endpoint that answers 404
 or 410 fails: nothing is at that URL; so does a redirect, never followed),
 and this machine's clock against the provider's Date header (a warning past
-60 s). One line per check: ok, warn or fail. Exits 1 when a check fails, 78 when the configuration is refused.`;
+60 s); with WEBHOOK_URLS, each receiver's server reached (a connection, TLS
+verified, no request sent) and its messages waiting in the outbox (a warning
+while some wait for a retry or have failed). One line per check: ok, warn or fail. Exits 1 when a check fails, 78 when the configuration is refused.`;
 
 /** One check as printed: `ok    database: SQLite /srv/data/tokenkeeper.db answers`. */
 export function formatCheck(result: CheckResult): string {
@@ -57,8 +59,9 @@ export async function runDoctor(args: string[], io: CommandIo = processIo()): Pr
     });
     // What serve would warn about at start (an http BASE_URL in production, provider variables nothing reads).
     for (const warning of configWarnings(config, environmentWithDotEnv(io.cwd, io.env))) report({ status: 'warn', check: 'configuration', detail: warning });
-    await checkDatabase(config, io.cwd, report);
+    const findings = await checkDatabase(config, io.cwd, report);
     await checkProviders(config, io.now ?? (() => Date.now() / 1000), report);
+    await checkWebhooks(config, findings, report);
   }
   io.stdout.write(`doctor: ${counts.ok} ok, ${counts.warn} ${counts.warn === 1 ? 'warning' : 'warnings'}, ${counts.fail} ${counts.fail === 1 ? 'failure' : 'failures'}\n`);
   if (!config) return 78; // EX_CONFIG

@@ -239,6 +239,62 @@ export async function findConnectionState(
   return db.selectFrom('tokens').select(['status', 'scope']).where('user_id', '=', userId).where('provider', '=', provider).executeTakeFirst();
 }
 
+/** What waits in the outbox for one URL, for `tokenkeeper doctor`. */
+export interface WebhookUrlBacklog {
+  url: string;
+  /** Pending rows not attempted yet. */
+  unsent: number;
+  /** Pending rows whose last attempt failed, waiting for a retry. */
+  retrying: number;
+  failed: number;
+  /** The oldest pending row's creation (epoch seconds), or null. */
+  oldestPendingAt: number | null;
+  /** The error of the latest failed attempt among the pending and failed rows. */
+  lastError: string | null;
+}
+
+/** The pending and failed rows, per URL (the senders' index: delivered rows are not read). */
+export async function webhookBacklogByUrl(db: Kysely<DatabaseSchema>): Promise<WebhookUrlBacklog[]> {
+  const counts = await db
+    .selectFrom('webhook_deliveries')
+    .select((eb) => [
+      'url',
+      'status',
+      eb.fn.countAll<number | string | bigint>().as('total'),
+      eb.fn.sum<number | string | bigint | null>(eb.case().when('attempts', '>', 0).then(1).else(0).end()).as('attempted'),
+      eb.fn.min<number | string | bigint | null>('created_at').as('oldest'),
+    ])
+    .where('status', 'in', ['pending', 'failed'])
+    .groupBy(['url', 'status'])
+    .execute();
+  const byUrl = new Map<string, WebhookUrlBacklog>();
+  for (const row of counts) {
+    const backlog = byUrl.get(row.url) ?? { url: row.url, unsent: 0, retrying: 0, failed: 0, oldestPendingAt: null, lastError: null };
+    const total = Number(row.total);
+    if (row.status === 'failed') backlog.failed += total;
+    else {
+      const attempted = Number(row.attempted ?? 0);
+      backlog.retrying += attempted;
+      backlog.unsent += total - attempted;
+      backlog.oldestPendingAt = row.oldest === null ? null : Number(row.oldest);
+    }
+    byUrl.set(row.url, backlog);
+  }
+  for (const backlog of byUrl.values()) {
+    const latest = await db
+      .selectFrom('webhook_deliveries')
+      .select('last_error')
+      .where('url', '=', backlog.url)
+      .where('status', 'in', ['pending', 'failed'])
+      .where('last_error', 'is not', null)
+      .orderBy('last_attempt_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    backlog.lastError = latest?.last_error ?? null;
+  }
+  return [...byUrl.values()];
+}
+
 /** Housekeeping: delivered rows older than `before` go (failed ones stay for the operator to see and retry). */
 export async function deleteDeliveredWebhooks(db: Kysely<DatabaseSchema>, before: number): Promise<number> {
   const result = await db.deleteFrom('webhook_deliveries').where('status', '=', 'delivered').where('created_at', '<', before).executeTakeFirst();

@@ -142,10 +142,17 @@ describeEachDialect('service keys in the admin site', (dialect) => {
     expect((await events('service_key.rotated')).map((row) => [row.actor_user_id, row.target_id])).toEqual([[superuser.userId, id]]);
     expect((await events('admin.services.rotate')).map((row) => row.target_id)).toEqual([id]);
 
-    // Without a grace period the old key stops at once.
-    const again = await post(`/admin/services/${id}/rotate`, superuser, [['grace_seconds', '0'], ['secret_version', secretVersionOn((await get(`/admin/services/${id}`, superuser)).body)]]);
+    // Without a grace period the old key stops at once. And a key keeps one old secret: rotating again while the
+    // first rotation's grace period runs ends the first key too, which the form says before and the answer after.
+    const page = (await get(`/admin/services/${id}`, superuser)).body;
+    expect(page).toMatch(/An earlier rotation left the key before the current one working until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC: rotating now ends it at once/);
+    const again = await post(`/admin/services/${id}/rotate`, superuser, [['grace_seconds', '0'], ['secret_version', secretVersionOn(page)]]);
     expect(again.body).toContain('The previous key no longer works.');
+    expect(again.body).toMatch(/The key before it, which an earlier rotation left working until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC, no longer works: a key keeps one old secret at a time\./);
     expect((await callApi(rotated)).statusCode).toBe(401);
+    expect((await callApi(key)).statusCode).toBe(401);
+    // With no grace period running, the form has no such warning.
+    expect((await get(`/admin/services/${id}`, superuser)).body).not.toContain('An earlier rotation left');
   });
 
   it('a rotation posted again (a reload of its answer, a second click) rotates nothing: the key it showed keeps working, and so does the old one for its grace period', async () => {

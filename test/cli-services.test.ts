@@ -170,4 +170,24 @@ describeEachDialect('tokenkeeper services', (dialect) => {
     const again = await cli(['revoke', 'rotated']);
     expect(again).toEqual({ code: 1, stdout: '', stderr: 'tokenkeeper services revoke: No service key is named "rotated".\n' });
   });
+  it('rotating again during a grace period ends the earlier old key at once, and says so (a key keeps one old secret); the audit entry records it', async () => {
+    const first = (await cli(['create', 'twice', '--permissions', 'connections:read'])).stdout.trimEnd().split('\n').at(-1)!;
+    const once = await cli(['rotate', 'twice', '--grace-seconds', '600']);
+    const second = once.stdout.trimEnd().split('\n').at(-1)!;
+    expect(once.stdout).not.toContain('an earlier rotation');
+    clock.advance(60);
+    const twice = await cli(['rotate', 'twice', '--grace-seconds', '600']);
+    expect(twice.code).toBe(0);
+    const third = twice.stdout.trimEnd().split('\n').at(-1)!;
+    const lines = twice.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^Rotated the service key "twice"\. The old key works until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\.$/);
+    // The first key's grace was to last 540 s more: it ends now, and the output says so.
+    expect(lines[1]).toMatch(/^The key before it, which an earlier rotation left working until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC, no longer works: a key keeps one old secret at a time\.$/);
+    expect((await callWith(first)).statusCode).toBe(401);
+    expect((await callWith(second)).statusCode).toBe(200);
+    expect((await callWith(third)).statusCode).toBe(200);
+    const entries = await database().db.selectFrom('audit_log').select('detail').where('event', '=', 'service_key.rotated').orderBy('id').execute();
+    expect(JSON.parse(entries.at(-1)!.detail!)).toMatchObject({ name: 'twice', graceSeconds: 600, endedEarlierGraceDueAt: clock.now() + 540 });
+    await cli(['revoke', 'twice']);
+  });
 });

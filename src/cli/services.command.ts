@@ -1,4 +1,4 @@
-import { createServiceKey, listServiceKeys, revokeServiceKey, rotateServiceKey, SERVICE_PERMISSIONS, type ServiceKey } from '../core/service-keys.js';
+import { createServiceKey, graceCutShortNote, listServiceKeys, revokeServiceKey, rotateServiceKey, SERVICE_PERMISSIONS, type ServiceKey } from '../core/service-keys.js';
 import type { Tokenkeeper } from '../core/tokenkeeper.js';
 import { absoluteTime } from '../server/views/format.js';
 import { asksForHelp, parseOrReportUsage, strictParse, UsageError } from './arguments.js';
@@ -121,9 +121,10 @@ async function run(services: Tokenkeeper, command: Exclude<ServicesCommand, { ac
       return;
     }
     case 'rotate': {
-      const { serviceKey, key } = await rotateServiceKey(services, command.name, command.graceSeconds, actor);
+      const { serviceKey, key, graceCutShort } = await rotateServiceKey(services, command.name, command.graceSeconds, actor);
       const old = serviceKey.previousSecretExpiresAt === null ? 'The old key no longer works.' : `The old key works until ${absoluteTime(serviceKey.previousSecretExpiresAt)}.`;
       io.stdout.write(`Rotated the service key "${serviceKey.name}". ${old}\n`);
+      if (graceCutShort !== null) io.stdout.write(`${graceCutShortNote(absoluteTime(graceCutShort))}\n`);
       io.stdout.write('Keep the new key now: it is not stored and cannot be shown again.\n');
       io.stdout.write(`${key}\n`);
       return;

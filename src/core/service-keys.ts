@@ -164,7 +164,7 @@ export async function rotateServiceKey(
   graceSeconds: number,
   actor: KeyActor,
   options: { ifSecretVersion?: string } = {},
-): Promise<{ serviceKey: ServiceKey; key: string }> {
+): Promise<{ serviceKey: ServiceKey; key: string; graceCutShort: number | null }> {
   if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > 30 * 86_400) {
     throw new TokenkeeperError('bad_request', 'The grace period is a whole number of seconds from 0 to 2592000 (30 days).');
   }
@@ -176,11 +176,22 @@ export async function rotateServiceKey(
   const { key, secretHash } = newSecret(record.id);
   const now = deps.now();
   const previousExpiresAt = graceSeconds > 0 ? now + graceSeconds : null;
+  // A key keeps one old secret: an earlier rotation's, still in its grace period, ends with this one.
+  const graceCutShort = record.previousSecretHash !== null && record.previousSecretExpiresAt !== null && record.previousSecretExpiresAt > now ? record.previousSecretExpiresAt : null;
   if (!(await replaceServiceKeySecret(deps.database.db, record.id, { expectedHash: record.secretHash, secretHash, previousExpiresAt, now }))) {
     throw new TokenkeeperError('bad_request', `The service key "${name}" was changed meanwhile (rotated or revoked); try again.`);
   }
   const { via, ...who } = auditActor(actor);
-  await writeAuditEvent(deps.database.db, { event: 'service_key.rotated', ...who, targetType: 'service_key', targetId: record.id, detail: { name, graceSeconds, via }, at: now });
+  await writeAuditEvent(deps.database.db, { event: 'service_key.rotated', ...who, targetType: 'service_key', targetId: record.id, detail: { name, graceSeconds, via, ...(graceCutShort === null ? {} : { endedEarlierGraceDueAt: graceCutShort }) }, at: now });
   const serviceKey = toServiceKey({ ...record, secretHash, previousSecretHash: previousExpiresAt === null ? null : record.secretHash, previousSecretExpiresAt: previousExpiresAt, rotatedAt: now });
-  return { serviceKey, key };
+  return { serviceKey, key, graceCutShort };
+}
+
+/**
+ * What a rotation says when it ended an earlier rotation's grace period (see
+ * rotateServiceKey's graceCutShort): the secret before the one it replaced
+ * was to work until `until` and no longer works. `formatted` is that time as the caller shows times.
+ */
+export function graceCutShortNote(formatted: string): string {
+  return `The key before it, which an earlier rotation left working until ${formatted}, no longer works: a key keeps one old secret at a time.`;
 }

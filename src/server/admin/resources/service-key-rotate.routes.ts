@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { TokenkeeperError } from '../../../client/errors.js';
-import { rotateServiceKey, secretVersion, type ServiceKey } from '../../../core/service-keys.js';
+import { graceCutShortNote, rotateServiceKey, secretVersion, type ServiceKey } from '../../../core/service-keys.js';
 import type { Tokenkeeper } from '../../../core/tokenkeeper.js';
 import { findServiceKeyById, type ServiceKeyRecord } from '../../../db/service-key.repository.js';
 import { absoluteTime } from '../../views/format.js';
@@ -18,10 +18,16 @@ const rotatePath = (key: ServiceKey) => `/admin/services/${encodeURIComponent(ke
  * The rotation form on a key's page (superusers only): what it does is said beside the button, as it is shown once.
  * It names the secret it was shown for, so that posting it again rotates nothing (see secretVersion).
  */
-export function rotateForm(key: ServiceKey & Pick<ServiceKeyRecord, 'secretHash'>, csrfToken: string): SafeHtml {
+export function rotateForm(key: ServiceKey & Pick<ServiceKeyRecord, 'secretHash'>, csrfToken: string, now: number): SafeHtml {
+  // A key keeps one old secret: rotating again during a grace period ends that one at once.
+  const graceRunning = key.previousSecretExpiresAt !== null && key.previousSecretExpiresAt > now;
+  const warning = graceRunning
+    ? html`<p class="status-expiring">An earlier rotation left the key before the current one working until ${absoluteTime(key.previousSecretExpiresAt!)}: rotating now ends it at once, and every service still using it is refused from its next request.</p>`
+    : html``;
   return html`<h2>Rotate</h2>
 <div class="card">
 <p>Gives ${key.name} a new key, shown once on the next page. The current key goes on working for the grace period you give, then every service still using it is refused: give them the new one before that.</p>
+${warning}
 <form method="post" action="${rotatePath(key)}">
 <input type="hidden" name="_csrf" value="${csrfToken}">
 <input type="hidden" name="secret_version" value="${secretVersion(key)}">
@@ -53,10 +59,12 @@ export async function serviceKeyRotateRoutes(app: FastifyInstance, deps: Tokenke
       if (!(error instanceof TokenkeeperError) || (error.code !== 'bad_request' && error.code !== 'action_not_applicable')) throw error;
       throw new AdminRefusal(error.code, error.message, back);
     }
-    const { serviceKey, key } = rotated;
+    const { serviceKey, key, graceCutShort } = rotated;
     await auditServiceKeyAction(deps, request, admin, 'rotate', serviceKey.id, { name: serviceKey.name, grace_seconds: graceSeconds });
     const expires = serviceKey.previousSecretExpiresAt;
-    const note = expires === null ? 'The previous key no longer works.' : `The previous key works until ${absoluteTime(expires)}.`;
+    const note =
+      (expires === null ? 'The previous key no longer works.' : `The previous key works until ${absoluteTime(expires)}.`) +
+      (graceCutShort === null ? '' : ` ${graceCutShortNote(absoluteTime(graceCutShort))}`);
     // The key is in this answer only: no cache may keep it.
     reply.header('cache-control', 'no-store');
     return reply.type('text/html; charset=utf-8').send(await page(app, request, `Service key ${serviceKey.name}`, 'services', keyShownOncePage(`Service key ${serviceKey.name} rotated`, key, note)));

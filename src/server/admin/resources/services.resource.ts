@@ -59,7 +59,7 @@ export const servicesResource: AdminResource<ServiceKey> = {
   related: async (key, context) => {
     if (!context.admin.isSuperuser) return html``;
     const record = await findServiceKeyById(context.deps.database.db, key.id);
-    return record ? rotateForm({ ...key, secretHash: record.secretHash }, context.request.session?.csrfToken ?? '') : html``;
+    return record ? rotateForm({ ...key, secretHash: record.secretHash }, context.request.session?.csrfToken ?? '', context.now) : html``;
   },
   actions: [
     {

@@ -52,7 +52,22 @@ describe('a database that does not answer', () => {
       expect(lines.filter((line) => line.level >= 50)).toEqual([]);
       expect(lines.filter((line) => line.msg === 'the database did not answer').length).toBeGreaterThanOrEqual(4);
 
+      // Probes keep asking through an outage: each says 503, the log says so once per probe kind, not once a probe.
+      lines.length = 0;
+      for (let probe = 0; probe < 5; probe += 1) {
+        expect((await app.runtime.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(503);
+        expect((await app.runtime.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503);
+      }
+      const checks = () => lines.map((line) => line.msg).filter((msg) => msg.includes(' check'));
+      expect(checks().sort()).toEqual(['health check: database did not answer', 'readiness check: the database did not answer']);
+
       await relay.restore();
+      expect((await app.runtime.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+      expect((await app.runtime.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+      expect(checks().slice(2).map((msg) => msg.replace(/\d+ s$/, 'N s')).sort()).toEqual([
+        'health check: the database answers again, after N s',
+        'readiness check: the database answers again, after N s',
+      ]);
       expect((await accessToken()).status).toBe(200);
       expect((await alice.browser.get(`${APP_ORIGIN}/account`)).status).toBe(200);
     } finally {

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { TokenManager } from '../client/token-manager.js';
 import type { SqlTokenStore } from '../db/token-store.js';
+import { databaseOutageLog } from './outage-log.js';
 
 export interface RefreshAheadOptions {
   store: SqlTokenStore;
@@ -77,8 +78,12 @@ export function startRefreshAhead(options: RefreshAheadOptions): RefreshAheadJob
     return current;
   };
 
+  const outage = databaseOutageLog(options.logger, 'refresh-ahead', 'refresh-ahead sweep failed');
   const timer = setInterval(() => {
-    sweep().catch((error: unknown) => options.logger.warn({ err: error }, 'refresh-ahead sweep failed'));
+    sweep().then(
+      () => outage.succeeded(),
+      (error: unknown) => outage.failed(error),
+    );
   }, intervalMs);
   timer.unref();
 

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { Agent, request } from 'undici';
 import { trustedCertificates } from '../client/outbound-fetch.js';
 import type { DatabaseSchema } from '../db/schema.js';
+import { databaseOutageLog } from './outage-log.js';
 import {
   claimDueWebhookDeliveries,
   dueWebhookUrls,
@@ -278,9 +279,13 @@ export function startWebhookDelivery(options: WebhookDeliveryOptions): WebhookDe
   }
 
   /** For the timer and wake-ups: one claim waiting behind the running one is enough. */
+  const outage = databaseOutageLog(logger, 'webhook delivery', 'webhook delivery pass failed; will try again');
   function runQueued(): void {
     if (stopping || queued > 1) return;
-    claimInTurn().catch((error: unknown) => logger.warn({ err: error }, 'webhook delivery pass failed; will try again'));
+    claimInTurn().then(
+      () => outage.succeeded(),
+      (error: unknown) => outage.failed(error),
+    );
   }
 
   const unsubscribe = outbox.onEnqueued(runQueued);

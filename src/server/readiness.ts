@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { DiscoveryState } from '../client/provider-registry.js';
+import { databaseOutageLog, type OutageLog } from '../core/outage-log.js';
 import type { Tokenkeeper } from '../core/tokenkeeper.js';
 import { pendingMigrations } from '../db/migrate.js';
 
@@ -24,9 +25,11 @@ export class Readiness {
   #shuttingDown = false;
   /** Once every migration of this build is applied, that stays so (nothing here migrates down). */
   #migrationsCurrent = false;
+  readonly #outage: OutageLog;
 
   constructor(deps: Pick<Tokenkeeper, 'database' | 'registry' | 'logger'>) {
     this.#deps = deps;
+    this.#outage = databaseOutageLog(deps.logger, 'readiness check', 'readiness check: the database did not answer', { level: 'error' });
   }
 
   get shuttingDown(): boolean {
@@ -49,7 +52,7 @@ export class Readiness {
       providers,
     });
     if (this.#shuttingDown) return unavailable('shutting_down', 'The server is shutting down.');
-    const { database, logger } = this.#deps;
+    const { database } = this.#deps;
     try {
       await sql`select 1`.execute(database.db);
       if (!this.#migrationsCurrent) {
@@ -59,8 +62,9 @@ export class Readiness {
         }
         this.#migrationsCurrent = true;
       }
+      this.#outage.succeeded();
     } catch (error) {
-      logger.error({ err: error }, 'readiness check: the database did not answer');
+      this.#outage.failed(error);
       return unavailable('database_unavailable', 'The database did not answer.');
     }
     const degraded = Object.values(providers).some((provider) => provider.status === 'failed');

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
+import { databaseOutageLog } from '../../core/outage-log.js';
 import type { Tokenkeeper } from '../../core/tokenkeeper.js';
 import type { Readiness } from '../readiness.js';
 
@@ -10,13 +11,15 @@ import type { Readiness } from '../readiness.js';
  */
 export async function healthRoutes(app: FastifyInstance, options: { deps: Tokenkeeper; readiness: Readiness }): Promise<void> {
   const { deps, readiness } = options;
+  const outage = databaseOutageLog(app.log, 'health check', 'health check: database did not answer', { level: 'error' });
 
   app.get('/healthz', async (request, reply) => {
     try {
       await sql`select 1`.execute(deps.database.db);
+      outage.succeeded();
       return { status: 'ok' };
     } catch (error) {
-      request.log.error({ err: error }, 'health check: database did not answer');
+      outage.failed(error);
       return reply.code(503).header('cache-control', 'no-store').send({ status: 'unavailable', error: 'not_ready', reason: 'database_unavailable', message: 'The database did not answer.' });
     }
   });

@@ -106,6 +106,16 @@ describe('requestTokenRefresh', () => {
     expect(error).toMatchObject({ code: 'invalid_grant' });
   });
 
+  it.each(['interaction_required', 'login_required', 'consent_required'])('%s (OIDC Core §3.1.2.6: only the person can act) is an InvalidGrantError too', async (code) => {
+    answer = { status: 400, body: { error: code } };
+    await expect(requestTokenRefresh(new ProviderRegistry([settings()]), stored(), () => NOW)).rejects.toBeInstanceOf(InvalidGrantError);
+  });
+
+  it('a refusal that is not the grant’s (invalid_scope) stays a provider_error', async () => {
+    answer = { status: 400, body: { error: 'invalid_scope' } };
+    await expect(requestTokenRefresh(new ProviderRegistry([settings()]), stored(), () => NOW)).rejects.toMatchObject({ code: 'provider_error', providerError: 'invalid_scope' });
+  });
+
   it('a preset’s tokenResponse hook rewrites the answer before it is read (an error sent with HTTP 200)', async () => {
     answer = { status: 200, body: { error: 'bad_refresh_token' } };
     const tokenResponse = async (response: Response) => {

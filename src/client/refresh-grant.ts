@@ -34,6 +34,15 @@ function assertSameIdentity(provider: string, storedIdToken: string, refreshed: 
   }
 }
 
+/**
+ * Refusals that only the person can lift, by signing in again: RFC 6749 §5.2's `invalid_grant`, and the
+ * OpenID Connect Core §3.1.2.6 codes that Microsoft Entra ID also answers a refresh with, whose client
+ * action is "retry the /authorize request" (a Conditional Access policy asking for MFA, consent withdrawn:
+ * https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow#error-codes-for-token-endpoint-errors).
+ * Retried with a back-off instead, they would fail every few minutes for good.
+ */
+const NEEDS_SIGN_IN = new Set(['invalid_grant', 'interaction_required', 'login_required', 'consent_required']);
+
 /** Refusals of the client itself (RFC 6749 §5.2): its credentials or its registration, not the user's grant. */
 const CLIENT_REFUSALS = new Set(['invalid_client', 'unauthorized_client']);
 
@@ -49,7 +58,7 @@ export async function requestTokenRefresh(registry: ProviderRegistry, token: Sto
   try {
     response = await oidc.refreshTokenGrant(config, token.refreshToken);
   } catch (error) {
-    if (error instanceof oidc.ResponseBodyError && error.error === 'invalid_grant') {
+    if (error instanceof oidc.ResponseBodyError && NEEDS_SIGN_IN.has(error.error)) {
       throw new InvalidGrantError(settings.displayName, { cause: error });
     }
     const failure = describeProviderFailure(settings.displayName, 'token refresh', error);

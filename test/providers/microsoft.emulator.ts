@@ -11,6 +11,11 @@
  * - Refresh tokens: issued for `offline_access`, a new one with every refresh, the old
  *   one still valid until it expires:
  *   https://learn.microsoft.com/en-us/entra/identity-platform/refresh-tokens
+ * - Token endpoint errors: besides `invalid_grant`, a refresh can be answered
+ *   `interaction_required` ("another authentication step is required", e.g. a
+ *   Conditional Access policy asking for MFA) or `consent_required`, whose client
+ *   action is to send the person back to /authorize, not to retry:
+ *   https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow#error-codes-for-token-endpoint-errors
  * - Graph's OpenID userinfo and `/v1.0/me`, 401 `InvalidAuthenticationToken`:
  *   https://learn.microsoft.com/en-us/entra/identity-platform/userinfo,
  *   https://learn.microsoft.com/en-us/graph/api/user-get
@@ -51,6 +56,13 @@ export interface MicrosoftEmulator {
   readonly origin: string;
   readonly server: EmulatorServer;
   signInAs(user: MicrosoftUser): void;
+  /**
+   * From now on, refreshes for this person (by `sub`) are refused as the token endpoint refuses
+   * one that only the person can fix: `interaction_required` (a Conditional Access policy now
+   * asks for multi-factor authentication, AADSTS50076) or `consent_required` (consent for the
+   * app was withdrawn, AADSTS65001). Null lifts it.
+   */
+  requireInteraction(sub: string, error: 'interaction_required' | 'consent_required' | null): void;
   accepts(accessToken: string): boolean;
   close(): Promise<void>;
 }
@@ -78,6 +90,7 @@ export async function startMicrosoftEmulator(options: MicrosoftEmulatorOptions):
   const key = await createSigningKey('RS256', now);
   const grants = new GrantStore<MicrosoftUser>({ now, accessTokenTtl: 3599, refreshPolicy: 'reissued', refreshTokenTtl: 90 * 86_400 });
   let user: MicrosoftUser | undefined;
+  const interactionRequired = new Map<string, 'interaction_required' | 'consent_required'>();
 
   const issuerOf = (tenant: string) => `${login}/${tenant}/v2.0`;
 
@@ -172,6 +185,14 @@ export async function startMicrosoftEmulator(options: MicrosoftEmulatorOptions):
     const form = request.form();
     if (form.get('grant_type') === 'refresh_token') {
       server.count('refresh_token');
+      // Only the person can satisfy these: nothing is issued until they sign in again.
+      const interaction = interactionRequired.get(grants.grantOfToken(form.get('refresh_token') ?? '')?.user.sub ?? '');
+      if (interaction === 'interaction_required') {
+        return aadError(400, 'interaction_required', 50076, "Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access '00000003-0000-0000-c000-000000000000'.");
+      }
+      if (interaction === 'consent_required') {
+        return aadError(400, 'consent_required', 65001, `The user or administrator has not consented to use the application with ID '${options.clientId}'. Send an interactive authorization request for this user and resource.`);
+      }
       const refreshed = grants.refresh(form.get('refresh_token') ?? '', options.clientId);
       if (!refreshed.ok) return aadError(400, 'invalid_grant', 70000, 'The provided value for the input parameter \'refresh_token\' or \'assertion\' is not valid.');
       return tokenAnswer(refreshed.grant.user, undefined, refreshed.grant.scope, refreshed.tokens);
@@ -212,6 +233,10 @@ export async function startMicrosoftEmulator(options: MicrosoftEmulatorOptions):
     server,
     signInAs: (next) => {
       user = next;
+    },
+    requireInteraction: (sub, error) => {
+      if (error === null) interactionRequired.delete(sub);
+      else interactionRequired.set(sub, error);
     },
     accepts: (accessToken) => grants.grantOfAccessToken(accessToken) !== undefined,
     close: () => server.close(),

@@ -80,6 +80,30 @@ describeEachDialect('Microsoft Entra ID, one tenant, against an emulator of Micr
     expect(after!.refreshToken).not.toBe(before!.refreshToken);
   });
 
+  it.each(['interaction_required', 'consent_required'] as const)(
+    'a refresh Microsoft answers %s (only a new sign-in helps) marks the connection "needs re-auth" with one try, not a retry loop',
+    async (error) => {
+      const browser = app.browser();
+      const person = member(CONTOSO, error === 'interaction_required' ? 6 : 7, 'Isaiah Langer');
+      const { userId } = await signIn(browser, person);
+      // An admin's Conditional Access policy now asks for MFA, or consent for the app was withdrawn.
+      microsoft.requireInteraction(person.sub, error);
+      await database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+      const refreshes = microsoft.server.counts.refresh_token ?? 0;
+      const first = await browser.get(`${APP_ORIGIN}/api/providers/microsoft/proxy/v1.0/me`);
+      expect(first.status).toBe(401);
+      expect(JSON.parse(first.text)).toMatchObject({ error: 'needs_reauth' });
+      expect((await browser.get(`${APP_ORIGIN}/api/providers/microsoft/proxy/v1.0/me`)).status).toBe(401);
+      expect(microsoft.server.counts.refresh_token).toBe(refreshes + 1);
+      expect((await app.runtime.tokenStore.findToken(userId, 'microsoft'))!.status).toBe('needs_reauth');
+
+      // Signing in again (with the MFA step done at Microsoft) brings the connection back.
+      microsoft.requireInteraction(person.sub, null);
+      await signIn(browser, person);
+      expect((await app.runtime.tokenStore.findToken(userId, 'microsoft'))!.status).toBe('active');
+    },
+  );
+
   it('disconnect deletes the tokens and says Microsoft has no revocation endpoint', async () => {
     const browser = app.browser();
     const { userId } = await signIn(browser, member(CONTOSO, 3, 'Diego Siciliani'));

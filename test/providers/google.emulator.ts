@@ -11,6 +11,9 @@
  * - Incremental authorization (`include_granted_scopes=true`: the new grant
  *   also covers the scopes the account granted the client before):
  *   https://developers.google.com/identity/protocols/oauth2/web-server#incrementalAuth
+ * - The redirect back names Google as `iss` (RFC 9207), success and error alike, though
+ *   Google's discovery document does not say `authorization_response_iss_parameter_supported`
+ *   (https://issuetracker.google.com/issues/479882107, https://github.com/openiddict/openiddict-core/issues/2428).
  * Google's refresh tokens do not rotate. Revoking either token of a grant
  * ends the grant; revoking a token already revoked answers 400 `invalid_token`.
  * The emulator's issuer is its own origin (a deployment points the preset at it with `<NAME>_ISSUER`).
@@ -109,6 +112,7 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions): Promi
     const back = new URL(options.redirectUri);
     const state = query.get('state');
     if (state !== null) back.searchParams.set('state', state);
+    back.searchParams.set('iss', issuer);
     if (!user) {
       back.searchParams.set('error', 'access_denied');
       return redirect(back);

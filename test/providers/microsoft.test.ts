@@ -5,7 +5,7 @@ import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { startMicrosoftEmulator, type MicrosoftEmulator, type MicrosoftUser } from './microsoft.emulator.js';
+import { CONSUMERS_TENANT, startMicrosoftEmulator, type MicrosoftEmulator, type MicrosoftUser } from './microsoft.emulator.js';
 
 const CLIENT_ID = '6731de76-14a6-49ae-97bc-6eba6914391e';
 const CLIENT_SECRET = 'microsoft-test-secret';
@@ -191,6 +191,31 @@ describe('Microsoft Entra ID, multi-tenant (common), against an emulator of Micr
     try {
       const signedIn = await signIn(member(FABRIKAM, 8, 'Pradeep Gupta'));
       expect(signedIn.identity.claims).toMatchObject({ tid: FABRIKAM });
+    } finally {
+      registry = previous;
+    }
+  });
+
+  it('a personal Microsoft account signs in through common, its ID token issued by the consumers tenant (9188040d-…)', async () => {
+    const personal = await signIn({ ...member(CONSUMERS_TENANT, 9, 'Pat Personal'), email: 'pat@outlook.test' });
+    expect(personal.identity).toMatchObject({ subject: 'AAAAAAAAAAAAAAAAAAAAA9', email: 'pat@outlook.test', emailVerified: null });
+    expect(personal.identity.claims).toMatchObject({ iss: `https://login.microsoftonline.com/${CONSUMERS_TENANT}/v2.0`, tid: CONSUMERS_TENANT });
+  });
+
+  it('MICROSOFT_TENANT=consumers: its discovery names the consumers tenant id as issuer, and a personal account signs in', async () => {
+    const settings = providerSettings({ MICROSOFT_PRESET: 'microsoft', MICROSOFT_CLIENT_ID: CLIENT_ID, MICROSOFT_CLIENT_SECRET: CLIENT_SECRET, MICROSOFT_TENANT: 'consumers' }, 'microsoft', true);
+    const toEmulator = (url: string) => url.replace(/^https:\/\/(login\.microsoftonline|graph\.microsoft)\.com/, microsoft.origin);
+    const consumers = new ProviderRegistry([settings], { fetch: (url, init) => fetch(toEmulator(url), init as RequestInit) });
+    const previous = registry;
+    registry = consumers;
+    try {
+      microsoft.signInAs(member(CONSUMERS_TENANT, 10, 'Casey Consumer'));
+      const started = await startAuthorization(registry, 'microsoft', redirectUri);
+      expect(started.authorizationUrl.pathname).toBe('/consumers/oauth2/v2.0/authorize');
+      expect(started.transaction.issuer).toBe(`https://login.microsoftonline.com/${CONSUMERS_TENANT}/v2.0`);
+      const answer = await fetch(started.authorizationUrl.href.replace('https://login.microsoftonline.com', microsoft.origin), { redirect: 'manual' });
+      const signedIn = await finishAuthorization(registry, started.transaction, new URL(answer.headers.get('location')!).searchParams);
+      expect(signedIn.identity).toMatchObject({ subject: 'AAAAAAAAAAAAAAAAAAAAA10', issuer: `https://login.microsoftonline.com/${CONSUMERS_TENANT}/v2.0` });
     } finally {
       registry = previous;
     }

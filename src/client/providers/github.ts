@@ -17,11 +17,22 @@
  *   Basic-authenticated with its id and secret
  *   (https://docs.github.com/en/rest/apps/oauth-applications#delete-an-app-authorization).
  * GitHub Enterprise Server: `<NAME>_BASE_URL=https://github.example.com`
- * (its API is under /api/v3).
+ * (its API is under /api/v3). GitHub Enterprise Cloud with data residency:
+ * `<NAME>_BASE_URL=https://SUBDOMAIN.ghe.com`, whose API is on a host of its
+ * own, https://api.SUBDOMAIN.ghe.com
+ * (https://docs.github.com/en/enterprise-cloud@latest/admin/data-residency/network-details-for-ghecom).
  */
 import { ProviderUnavailableError } from '../errors.js';
 import { readTokenEndpointBody, rebuiltAnswer, type FoundEmail, type ProfileReader, type RevocationOutcome, type RevocationRequest } from '../provider-hooks.js';
 import { withoutTrailingSlash, type ProviderPreset } from './preset.js';
+
+/** The REST API of the GitHub at `web`: github.com's and GHE.com's on an `api.` host, Enterprise Server's under /api/v3. */
+function apiOf(web: string): string {
+  const { protocol, host, pathname } = new URL(web);
+  if (host === 'github.com') return 'https://api.github.com';
+  if (host.endsWith('.ghe.com') && pathname === '/') return `${protocol}//api.${host}`;
+  return `${web}/api/v3`;
+}
 
 /** GitHub's token endpoint error names, as the RFC 6749 §5.2 codes they mean. */
 const ERROR_CODES: Readonly<Record<string, string>> = {
@@ -90,7 +101,7 @@ export const github: ProviderPreset = {
   values: { baseUrl: 'optional' },
   settings: ({ baseUrl }) => {
     const web = baseUrl ? withoutTrailingSlash(baseUrl) : 'https://github.com';
-    const api = baseUrl ? `${web}/api/v3` : 'https://api.github.com';
+    const api = apiOf(web);
     return {
       endpoints: {
         issuer: `${web}/login/oauth`,

@@ -37,6 +37,18 @@ describe('provider presets', () => {
     });
   });
 
+  it('GitHub Enterprise Cloud with data residency (SUBDOMAIN.ghe.com): its API is on its own host, api.SUBDOMAIN.ghe.com, not under /api/v3', () => {
+    expect(findPreset('github')!.settings({ baseUrl: 'https://octocorp.ghe.com/' })).toMatchObject({
+      endpoints: {
+        issuer: 'https://octocorp.ghe.com/login/oauth',
+        authorizationEndpoint: 'https://octocorp.ghe.com/login/oauth/authorize',
+        tokenEndpoint: 'https://octocorp.ghe.com/login/oauth/access_token',
+        userinfoEndpoint: 'https://api.octocorp.ghe.com/user',
+      },
+      apiBaseUrl: 'https://api.octocorp.ghe.com',
+    });
+  });
+
   it('GitLab.com by default, a self-managed instance by its base URL', () => {
     expect(findPreset('gitlab')!.settings({})).toMatchObject({ discovery: { issuer: 'https://gitlab.com' }, apiBaseUrl: 'https://gitlab.com/api/v4' });
     expect(findPreset('gitlab')!.settings({ baseUrl: 'https://git.acme.test/' })).toMatchObject({ discovery: { issuer: 'https://git.acme.test' }, apiBaseUrl: 'https://git.acme.test/api/v4' });

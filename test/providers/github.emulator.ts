@@ -9,7 +9,8 @@
  *   https://docs.github.com/en/apps/oauth-apps/maintaining-oauth-apps/troubleshooting-oauth-app-access-token-request-errors
  * - Authorization errors (`access_denied`, `redirect_uri_mismatch`) redirected back:
  *   https://docs.github.com/en/apps/oauth-apps/maintaining-oauth-apps/troubleshooting-authorization-request-errors
- * - GitHub App user access tokens: 8 h, with a rotating 6-month refresh token, `bad_refresh_token`:
+ * - GitHub App user access tokens: 8 h, with a rotating 6-month refresh token, `bad_refresh_token`;
+ *   "Once you use a refresh token, that refresh token and the old user access token will no longer work":
  *   https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/refreshing-user-access-tokens
  * - `GET /user`, `GET /user/emails` (needs `user:email`), the required User-Agent, 401 "Bad credentials",
  *   404 for a resource the token may not see:
@@ -91,6 +92,8 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions): Promi
   });
   let user: GitHubUser | undefined;
   let denyNext = false;
+  /** The user access token each grant holds now: a refresh ends the one before it. */
+  const currentAccess = new Map<string, string>();
 
   server.route('GET', '/login/oauth/authorize', (request) => {
     server.count('authorize');
@@ -140,6 +143,9 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions): Promi
       const refreshed = githubApp ? grants.refresh(params.get('refresh_token') ?? '', options.clientId) : undefined;
       if (!refreshed?.ok) return tokenError(request, 'bad_refresh_token', 'The refresh token passed is incorrect or expired.');
       const { tokens } = refreshed;
+      const previous = currentAccess.get(refreshed.grant.id);
+      if (previous) grants.revokeAccessToken(previous);
+      currentAccess.set(refreshed.grant.id, tokens.accessToken);
       return tokenEndpointAnswer(request, {
         access_token: tokens.accessToken,
         expires_in: String(tokens.expiresIn),
@@ -162,6 +168,7 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions): Promi
       return tokenError(request, 'bad_verification_code', 'The code passed is incorrect or expired.');
     }
     const { tokens, grant } = redeemed;
+    currentAccess.set(grant.id, tokens.accessToken);
     const answer: Record<string, string> = { access_token: tokens.accessToken, scope: grant.scope, token_type: 'bearer' };
     if (githubApp) {
       answer.expires_in = String(tokens.expiresIn);

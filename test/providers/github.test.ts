@@ -262,6 +262,8 @@ describeEachDialect('GitHub App with expiring user tokens, against an emulator o
     expect(after!.refreshToken).not.toBe(before!.refreshToken);
     expect(after!.refreshTokenExpiresAt).toBeGreaterThanOrEqual(before!.refreshTokenExpiresAt!);
     expect(github.accepts(after!.accessToken)).toBe(true);
+    // GitHub ended the access token the used refresh token came with.
+    expect(github.accepts(before!.accessToken)).toBe(false);
   });
 
   it('the account page and /api/me say when the six-month refresh token expires, as GitHub said', async () => {

@@ -56,6 +56,13 @@ describe('slack revoke: auth.revoke with the access token', () => {
     ]);
   });
 
+  it('ok: true with revoked: false (Slack says whether it "actually revoked" the token) is not a revocation', async () => {
+    await expect(hooks.revoke!(request(200, '{"ok":true,"revoked":false}').value)).rejects.toMatchObject({
+      code: 'provider_bad_response',
+      message: 'Slack answered the token revocation without revoking the token (revoked: false).',
+    });
+  });
+
   it.each(['invalid_auth', 'token_revoked', 'account_inactive'])('%s (the token is already unusable) is already_revoked', async (error) => {
     expect(await hooks.revoke!(request(200, JSON.stringify({ ok: false, error })).value)).toBe('already_revoked');
   });

@@ -19,7 +19,8 @@
  *   (https://docs.slack.dev/reference/methods/openid.connect.userInfo);
  * - no RFC 7009 endpoint: the auth.revoke method revokes the token it is
  *   called with, "to log a user out of a Sign In With Slack app", answering
- *   `{"ok": true, "revoked": true}` (https://docs.slack.dev/reference/methods/auth.revoke).
+ *   `{"ok": true, "revoked": true}`, its `revoked` saying whether the token "was actually
+ *   revoked" (https://docs.slack.dev/reference/methods/auth.revoke).
  * The Web API is https://slack.com/api/<method>, with the token as a Bearer header.
  */
 import { ProviderUnavailableError } from '../errors.js';
@@ -67,8 +68,13 @@ async function revoke(request: RevocationRequest): Promise<RevocationOutcome> {
     headers: { ...request.apiHeaders, authorization: `Bearer ${request.accessToken}`, 'content-type': 'application/x-www-form-urlencoded' },
     body: '',
   });
-  const body = (await response.json().catch(() => undefined)) as { ok?: unknown; error?: unknown } | undefined;
-  if (response.status === 200 && body?.ok === true) return 'revoked';
+  const body = (await response.json().catch(() => undefined)) as { ok?: unknown; error?: unknown; revoked?: unknown } | undefined;
+  // "The response indicates whether the token was actually revoked, using a boolean revoked field"
+  // (https://docs.slack.dev/reference/methods/auth.revoke): ok alone does not say it was.
+  if (response.status === 200 && body?.ok === true && body.revoked !== false) return 'revoked';
+  if (response.status === 200 && body?.ok === true) {
+    throw new ProviderUnavailableError('provider_bad_response', 'Slack answered the token revocation without revoking the token (revoked: false).');
+  }
   if (response.status === 200 && body?.ok === false && typeof body.error === 'string' && ALREADY_GONE.has(body.error)) return 'already_revoked';
   const reason = typeof body?.error === 'string' ? body.error : `HTTP ${response.status}`;
   throw new ProviderUnavailableError(response.status >= 500 ? 'provider_error' : 'provider_bad_response', `Slack refused the token revocation (${reason}).`);

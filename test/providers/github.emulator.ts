@@ -17,7 +17,10 @@
  *   https://docs.github.com/en/rest/users/users, https://docs.github.com/en/rest/users/emails,
  *   https://docs.github.com/en/rest/using-the-rest-api/getting-started-with-the-rest-api
  * - `DELETE /applications/{client_id}/grant` with Basic auth (client id and secret), 204:
- *   https://docs.github.com/en/rest/apps/oauth-applications#delete-an-app-authorization
+ *   https://docs.github.com/en/rest/apps/oauth-applications#delete-an-app-authorization;
+ *   credentials it does not accept get 404, as GitHub answers requests it will not
+ *   authenticate ("404 Not Found for an existing resource"), like a token it does not know:
+ *   https://docs.github.com/en/rest/using-the-rest-api/troubleshooting-the-rest-api#404-not-found-for-an-existing-resource
  *
  * The authorization page approves at once for the user set with signInAs()
  * (a real GitHub asks the user to sign in and to authorize the app).
@@ -59,6 +62,8 @@ export interface GitHubEmulator {
   signInAs(user: GitHubUser): void;
   /** The next authorization is refused by the user (redirects back with `error=access_denied`). */
   denyNextAuthorization(): void;
+  /** The app's client secret is regenerated at GitHub and the old one deleted: the old one stops working. */
+  renewClientSecret(secret: string): void;
   /** Revokes the grant behind a token on GitHub's side, as a user does in their settings. */
   revokeGrantOf(token: string): void;
   /** Whether GitHub still accepts this access token. */
@@ -92,6 +97,7 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions): Promi
   });
   let user: GitHubUser | undefined;
   let denyNext = false;
+  let clientSecret = options.clientSecret;
   /** The user access token each grant holds now: a refresh ends the one before it. */
   const currentAccess = new Map<string, string>();
 
@@ -134,7 +140,7 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions): Promi
 
   server.route('POST', '/login/oauth/access_token', (request) => {
     const params = request.form();
-    if (params.get('client_id') !== options.clientId || params.get('client_secret') !== options.clientSecret) {
+    if (params.get('client_id') !== options.clientId || params.get('client_secret') !== clientSecret) {
       server.count('token_error');
       return tokenError(request, 'incorrect_client_credentials', 'The client_id and/or client_secret passed are incorrect.');
     }
@@ -223,7 +229,7 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions): Promi
   server.route('DELETE', '/applications/:client_id/grant', (request) => {
     server.count('delete_grant');
     const credentials = request.basicAuth();
-    if (request.params.client_id !== options.clientId || credentials?.username !== options.clientId || credentials.password !== options.clientSecret) {
+    if (request.params.client_id !== options.clientId || credentials?.username !== options.clientId || credentials.password !== clientSecret) {
       return json(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/apps/oauth-applications#delete-an-app-authorization', status: '404' });
     }
     const body = request.json() as { access_token?: unknown } | undefined;
@@ -244,6 +250,9 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions): Promi
     },
     denyNextAuthorization: () => {
       denyNext = true;
+    },
+    renewClientSecret: (secret) => {
+      clientSecret = secret;
     },
     revokeGrantOf: (token) => {
       const grant = grants.grantOfToken(token);

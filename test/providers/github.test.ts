@@ -150,6 +150,34 @@ describeEachDialect('GitHub OAuth app, against an emulator of GitHub', (dialect)
     expect(github.server.counts.authorization_code ?? 0).toBe(exchanges);
   });
 
+  it('disconnect: a grant deletion GitHub refuses with 404 for client credentials it no longer accepts is not reported as done while the token still works', async () => {
+    github.signInAs({ ...OCTOCAT, id: 78, login: 'rotated' });
+    const browser = app.browser();
+    await signInThrough(browser, 'github');
+    const userId = (await database.db.selectFrom('accounts').select('user_id').where('subject', '=', '78').executeTakeFirstOrThrow()).user_id;
+    const stored = await app.runtime.tokenStore.findToken(userId, 'github');
+    // The app's secret was regenerated at GitHub (and the old one deleted) since this person signed in.
+    github.renewClientSecret('github-regenerated-secret');
+    try {
+      const answer = await browser.request(`${APP_ORIGIN}/account/connections/github`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+      expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: false });
+      expect(github.accepts(stored!.accessToken)).toBe(true);
+    } finally {
+      github.renewClientSecret(CLIENT_SECRET);
+    }
+  });
+
+  it('disconnect: a token GitHub no longer knows (404, and the token refused) counts as revoked', async () => {
+    github.signInAs({ ...OCTOCAT, id: 79, login: 'gone' });
+    const browser = app.browser();
+    await signInThrough(browser, 'github');
+    const userId = (await database.db.selectFrom('accounts').select('user_id').where('subject', '=', '79').executeTakeFirstOrThrow()).user_id;
+    // The person revoked the app in their GitHub settings.
+    github.revokeGrantOf((await app.runtime.tokenStore.findToken(userId, 'github'))!.accessToken);
+    const answer = await browser.request(`${APP_ORIGIN}/account/connections/github`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+  });
+
   it('bad_verification_code, sent by GitHub with HTTP 200, is a clear 400 and nothing is stored', async () => {
     github.signInAs({ ...OCTOCAT, id: 77, login: 'badcode' });
     const browser = app.browser();

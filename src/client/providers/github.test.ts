@@ -73,7 +73,8 @@ describe('github findEmail: the primary, verified address from /user/emails', ()
 
 describe('github revoke: DELETE /applications/{client_id}/grant', () => {
   /** `null`: no API base URL. */
-  function request(status: number, apiBaseUrl: string | null = 'https://api.github.com/') {
+  /** `userStatus`: what GET /user answers with the token (asked only after a 404). */
+  function request(status: number, apiBaseUrl: string | null = 'https://api.github.com/', userStatus = 401) {
     const sent: Array<{ url: string; init: { method: string; headers: Record<string, string>; body?: string } }> = [];
     const value: RevocationRequest = {
       clientId: 'Iv1.abc/def',
@@ -82,7 +83,11 @@ describe('github revoke: DELETE /applications/{client_id}/grant', () => {
       apiHeaders: { 'user-agent': 'Tokenkeeper' },
       accessToken: 'ghu_live',
       refreshToken: null,
-      send: async (url, init) => (sent.push({ url, init }), new Response(status === 204 ? null : 'x', { status })),
+      send: async (url, init) => {
+        sent.push({ url, init });
+        const answer = url.endsWith('/user') ? userStatus : status;
+        return new Response(answer === 204 ? null : 'x', { status: answer });
+      },
     };
     return { value, sent };
   }
@@ -102,8 +107,20 @@ describe('github revoke: DELETE /applications/{client_id}/grant', () => {
     ]);
   });
 
-  it('404 (a token GitHub no longer knows) is already_revoked', async () => {
-    expect(await hooks.revoke!(request(404).value)).toBe('already_revoked');
+  it('404 for a token GitHub no longer knows (GET /user with it answers 401) is already_revoked', async () => {
+    const { value, sent } = request(404);
+    expect(await hooks.revoke!(value)).toBe('already_revoked');
+    expect(sent[1]).toEqual({ url: 'https://api.github.com/user', init: { method: 'GET', headers: { 'user-agent': 'Tokenkeeper', authorization: 'Bearer ghu_live' } } });
+  });
+
+  it('404 while the token still works is GitHub refusing the client credentials: not revoked', async () => {
+    await expect(hooks.revoke!(request(404, undefined, 200).value)).rejects.toMatchObject({
+      code: 'provider_bad_response',
+      message: 'GitHub answered HTTP 404 to the grant deletion, and the token still works: check the client id and secret configured for it.',
+    });
+    await expect(hooks.revoke!(request(404, undefined, 503).value)).rejects.toMatchObject({
+      message: 'GitHub answered HTTP 404 to the grant deletion (its check of the token answered HTTP 503): check the client id and secret configured for it.',
+    });
   });
 
   it('other answers are refusals: 5xx provider_error, else provider_bad_response', async () => {

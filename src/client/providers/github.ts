@@ -91,9 +91,25 @@ async function revoke(request: RevocationRequest): Promise<RevocationOutcome> {
   });
   await response.body?.cancel().catch(() => {});
   if (response.status === 204) return 'revoked';
-  // GitHub answers 404 for a token it no longer knows: the grant is gone already.
-  if (response.status === 404) return 'already_revoked';
+  if (response.status === 404) return whyNotFound(request);
   throw new ProviderUnavailableError(response.status >= 500 ? 'provider_error' : 'provider_bad_response', `GitHub answered HTTP ${response.status} to the grant deletion.`);
+}
+
+/**
+ * GitHub answers the grant deletion 404 for a token it no longer knows (the grant is gone already), and also, as
+ * it answers requests it will not authenticate, for client credentials it does not accept (a secret regenerated
+ * since): https://docs.github.com/en/rest/using-the-rest-api/troubleshooting-the-rest-api#404-not-found-for-an-existing-resource.
+ * The token itself tells which: GitHub refuses it (401) only in the first case.
+ */
+async function whyNotFound(request: RevocationRequest): Promise<RevocationOutcome> {
+  const check = await request.send(`${withoutTrailingSlash(request.apiBaseUrl!)}/user`, {
+    method: 'GET',
+    headers: { ...request.apiHeaders, authorization: `Bearer ${request.accessToken}` },
+  });
+  await check.body?.cancel().catch(() => {});
+  if (check.status === 401) return 'already_revoked';
+  const still = check.status >= 200 && check.status < 300 ? ', and the token still works' : ` (its check of the token answered HTTP ${check.status})`;
+  throw new ProviderUnavailableError('provider_bad_response', `GitHub answered HTTP 404 to the grant deletion${still}: check the client id and secret configured for it.`);
 }
 
 export const github: ProviderPreset = {

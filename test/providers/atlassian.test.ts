@@ -97,18 +97,16 @@ describeEachDialect('Atlassian (3LO), against an emulator of Atlassian', (dialec
     expect(atlassian.accepts(after!.accessToken)).toBe(true);
   });
 
-  it("a refresh token Atlassian refuses (403 invalid_grant) marks the connection 'needs re-auth', with one attempt", async () => {
-    const { browser, userId } = await signIn(person('557058:reused', 'Reused Token', 'reused'));
-    const first = await app.runtime.tokenStore.findToken(userId, 'atlassian');
-    await expire(userId);
-    expect((await browser.get(`${APP_ORIGIN}/api/providers/atlassian/proxy/me`)).status).toBe(200);
-    // The refresh token rotated out is used again elsewhere: Atlassian invalidates every refresh token of the grant.
-    const reuse = await fetch(`${atlassian.origin}/oauth/token`, {
+  /** A refresh made with this refresh token outside the app, as another copy of it would. */
+  const refreshElsewhere = (refreshToken: string) =>
+    fetch(`${atlassian.origin}/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ grant_type: 'refresh_token', client_id: CLIENT_ID, client_secret: CLIENT_SECRET, refresh_token: first!.refreshToken }),
+      body: JSON.stringify({ grant_type: 'refresh_token', client_id: CLIENT_ID, client_secret: CLIENT_SECRET, refresh_token: refreshToken }),
     });
-    expect(reuse.status).toBe(403);
+
+  /** With the access token expired, a call answers 401 needs_reauth after one refresh at Atlassian, and the next fails fast without another. */
+  async function expectNeedsReauthAfterOneRefresh(browser: TestBrowser, userId: string): Promise<void> {
     await expire(userId);
     const refreshes = atlassian.server.counts.refresh_token ?? 0;
     const call = await browser.get(`${APP_ORIGIN}/api/providers/atlassian/proxy/me`);
@@ -117,6 +115,16 @@ describeEachDialect('Atlassian (3LO), against an emulator of Atlassian', (dialec
     expect((await browser.get(`${APP_ORIGIN}/api/providers/atlassian/proxy/me`)).status).toBe(401);
     expect(atlassian.server.counts.refresh_token).toBe(refreshes + 1);
     expect((await app.runtime.tokenStore.findToken(userId, 'atlassian'))!.status).toBe('needs_reauth');
+  }
+
+  it("a refresh token Atlassian refuses (403 invalid_grant) marks the connection 'needs re-auth', with one attempt", async () => {
+    const { browser, userId } = await signIn(person('557058:reused', 'Reused Token', 'reused'));
+    const first = await app.runtime.tokenStore.findToken(userId, 'atlassian');
+    await expire(userId);
+    expect((await browser.get(`${APP_ORIGIN}/api/providers/atlassian/proxy/me`)).status).toBe(200);
+    // The refresh token rotated out is used again elsewhere: Atlassian invalidates every refresh token of the grant.
+    expect((await refreshElsewhere(first!.refreshToken!)).status).toBe(403);
+    await expectNeedsReauthAfterOneRefresh(browser, userId);
   });
 
   it("a refresh token Atlassian no longer knows (403 unauthorized_client 'refresh_token is invalid') marks the connection 'needs re-auth', with one attempt", async () => {
@@ -124,21 +132,8 @@ describeEachDialect('Atlassian (3LO), against an emulator of Atlassian', (dialec
     const stored = await app.runtime.tokenStore.findToken(userId, 'atlassian');
     // The stored refresh token is rotated out behind the app's back (a restored backup, a copy of the database):
     // Atlassian disables it, and answers it with its undocumented unauthorized_client, not invalid_grant.
-    const elsewhere = await fetch(`${atlassian.origin}/oauth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ grant_type: 'refresh_token', client_id: CLIENT_ID, client_secret: CLIENT_SECRET, refresh_token: stored!.refreshToken }),
-    });
-    expect(elsewhere.status).toBe(200);
-    await expire(userId);
-    const refreshes = atlassian.server.counts.refresh_token ?? 0;
-    const call = await browser.get(`${APP_ORIGIN}/api/providers/atlassian/proxy/me`);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    // No retry loop: the next call fails fast, without asking Atlassian again.
-    expect((await browser.get(`${APP_ORIGIN}/api/providers/atlassian/proxy/me`)).status).toBe(401);
-    expect(atlassian.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'atlassian'))!.status).toBe('needs_reauth');
+    expect((await refreshElsewhere(stored!.refreshToken!)).status).toBe(200);
+    await expectNeedsReauthAfterOneRefresh(browser, userId);
   });
 
   it('disconnect deletes the tokens; Atlassian has no revocation endpoint, and the answer says it was not revoked there', async () => {

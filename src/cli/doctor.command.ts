@@ -4,7 +4,8 @@ import type { AppConfig } from '../config/config.js';
 import { environmentWithDotEnv } from '../config/env-file.js';
 import { parseOrReportUsage, strictParse } from './arguments.js';
 import { processIo, type CommandIo } from './command-io.js';
-import { checkDatabase, checkProviders, checkWebhooks, type CheckResult, type CheckStatus } from './doctor-checks.js';
+import { checkDatabase, checkProviders, type CheckResult, type CheckStatus } from './doctor-checks.js';
+import { checkWebhooks } from './doctor-webhook-checks.js';
 import { configFromEnvironment } from './load-config.js';
 
 export const DOCTOR_USAGE = `Usage: tokenkeeper doctor

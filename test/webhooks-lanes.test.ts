@@ -8,14 +8,11 @@
 // marked failed.
 import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { UNCONFIGURED_URL_GRACE_SECONDS } from '../src/core/webhook-delivery.js';
-import type { WebhookEventData } from '../src/core/webhook-outbox.js';
 import type { DevProvider } from '../src/dev-provider/index.js';
 import { testClock, type TestClock } from './support/clock.js';
 import { describeEachDialect, type TestDatabase } from './support/postgres.js';
 import { startTestApp, startTestProvider, type TestApp } from './support/test-app.js';
-import { newWebhookSecret, startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.js';
-
-const data = (n: number): WebhookEventData => ({ user_id: `user-${n}`, external_id: null, provider: 'toolkit', subject: `sub-${n}`, status: 'active' });
+import { newWebhookSecret, sampleEventData as data, startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.js';
 
 describeEachDialect('webhook lanes: one receiver per lane', (dialect) => {
   const secret = newWebhookSecret();

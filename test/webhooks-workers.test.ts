@@ -4,13 +4,10 @@
 // written before a server stops is sent by the next one to start.
 import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { newId } from '../src/db/id.js';
-import type { WebhookEventData } from '../src/core/webhook-outbox.js';
 import type { DevProvider } from '../src/dev-provider/index.js';
 import { describeEachDialect, type TestDatabase } from './support/postgres.js';
 import { startTestApp, startTestProvider, type TestApp } from './support/test-app.js';
-import { newWebhookSecret, startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.js';
-
-const data = (n: number): WebhookEventData => ({ user_id: `user-${n}`, external_id: null, provider: 'toolkit', subject: `sub-${n}`, status: 'active' });
+import { newWebhookSecret, sampleEventData as data, startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.js';
 
 describeEachDialect('webhooks sent by several servers', (dialect) => {
   const secret = newWebhookSecret();

@@ -8,6 +8,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { WebhookEventData } from '../../src/core/webhook-outbox.js';
 
 export interface ReceivedWebhook {
   id: string;
@@ -43,6 +44,9 @@ export interface WebhookReceiver {
 }
 
 /** A `whsec_` secret as an operator would make one: 32 random bytes, base64. */
+/** The data of a test event, numbered: what an outbox row carries, for tests that write rows directly. */
+export const sampleEventData = (n: number): WebhookEventData => ({ user_id: `user-${n}`, external_id: null, provider: 'toolkit', subject: `sub-${n}`, status: 'active' });
+
 export function newWebhookSecret(): string {
   return `whsec_${randomBytes(32).toString('base64')}`;
 }

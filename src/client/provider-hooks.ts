@@ -29,6 +29,8 @@ export interface RevocationRequest {
   apiBaseUrl: string | undefined;
   apiHeaders: Record<string, string>;
   accessToken: string;
+  /** True when the access token had expired by the stored expiry (its refresh failed): the provider refusing it proves nothing. */
+  accessTokenExpired: boolean;
   refreshToken: string | null;
   /** Sends a request over the provider connections, with the provider timeout; no redirects are followed. */
   send(url: string, init: { method: string; headers: Record<string, string>; body?: string }): Promise<Response>;

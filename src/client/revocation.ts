@@ -40,7 +40,7 @@ function failureReason(displayName: string, error: unknown): string {
  * is reported, not thrown: disconnecting must not depend on the provider
  * answering.
  */
-export async function revokeAtProvider(registry: ProviderRegistry, token: StoredTokenSet): Promise<RevocationResult> {
+export async function revokeAtProvider(registry: ProviderRegistry, token: StoredTokenSet, now: number): Promise<RevocationResult> {
   const provider = registry.get(token.provider);
   const { settings } = provider;
   const revokeHook = settings.hooks?.revoke;
@@ -52,6 +52,7 @@ export async function revokeAtProvider(registry: ProviderRegistry, token: Stored
         apiBaseUrl: settings.apiBaseUrl,
         apiHeaders: settings.apiHeaders ?? {},
         accessToken: token.accessToken,
+        accessTokenExpired: token.expiresAt !== null && token.expiresAt <= now,
         refreshToken: token.refreshToken,
         send: (url, init) => provider.send(url, init),
       });

@@ -251,7 +251,7 @@ export class TokenManager {
       // A provider-specific revocation (GitHub's grant deletion) is authenticated by a live access token: refresh first.
       token = await this.#validToken(userId, provider, {}, token).catch(() => token!);
     }
-    const result = await revokeAtProvider(this.#registry, token);
+    const result = await revokeAtProvider(this.#registry, token, this.#now());
     await this.#store.deleteToken(userId, provider);
     this.#backoffs.delete(`${userId}\u0000${provider}`);
     await this.#events.emit({ type: 'token.revoked', userId, provider, revokedAtProvider: result.revokedAtProvider, revocationError: result.error });

@@ -16,10 +16,10 @@
  *   404 for a resource the token may not see:
  *   https://docs.github.com/en/rest/users/users, https://docs.github.com/en/rest/users/emails,
  *   https://docs.github.com/en/rest/using-the-rest-api/getting-started-with-the-rest-api
- * - `DELETE /applications/{client_id}/grant` with Basic auth (client id and secret), 204:
+ * - `DELETE /applications/{client_id}/grant` with Basic auth (client id and secret) and a valid access token, 204:
  *   https://docs.github.com/en/rest/apps/oauth-applications#delete-an-app-authorization;
  *   credentials it does not accept get 404, as GitHub answers requests it will not
- *   authenticate ("404 Not Found for an existing resource"), like a token it does not know:
+ *   authenticate ("404 Not Found for an existing resource"), like a token it does not know or that expired:
  *   https://docs.github.com/en/rest/using-the-rest-api/troubleshooting-the-rest-api#404-not-found-for-an-existing-resource
  *
  * The authorization page approves at once for the user set with signInAs()
@@ -66,6 +66,8 @@ export interface GitHubEmulator {
   renewClientSecret(secret: string): void;
   /** Revokes the grant behind a token on GitHub's side, as a user does in their settings. */
   revokeGrantOf(token: string): void;
+  /** GitHub's token endpoint answers this HTTP status (an outage) until set back to null. */
+  failTokenRequests(status: number | null): void;
   /** Whether GitHub still accepts this access token. */
   accepts(accessToken: string): boolean;
   /** How many grants of this app the user with this id still has. */
@@ -98,6 +100,7 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions): Promi
   let user: GitHubUser | undefined;
   let denyNext = false;
   let clientSecret = options.clientSecret;
+  let tokenEndpointFailure: number | null = null;
   /** The user access token each grant holds now: a refresh ends the one before it. */
   const currentAccess = new Map<string, string>();
 
@@ -139,6 +142,7 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions): Promi
   });
 
   server.route('POST', '/login/oauth/access_token', (request) => {
+    if (tokenEndpointFailure !== null) return html(tokenEndpointFailure, '<h1>Unicorn!</h1>');
     const params = request.form();
     if (params.get('client_id') !== options.clientId || params.get('client_secret') !== clientSecret) {
       server.count('token_error');
@@ -236,8 +240,9 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions): Promi
     if (typeof body?.access_token !== 'string') {
       return json(422, { message: 'Invalid request.\n\n"access_token" wasn\'t supplied.', documentation_url: 'https://docs.github.com/rest/apps/oauth-applications#delete-an-app-authorization', status: '422' });
     }
-    const grant = grants.grantOfToken(body.access_token);
-    if (!grant || grant.revoked) return json(404, { message: 'Not Found', status: '404' });
+    // "You must also provide a valid OAuth access_token": an expired, replaced or unknown one is not found.
+    const grant = grants.grantOfAccessToken(body.access_token);
+    if (!grant) return json(404, { message: 'Not Found', status: '404' });
     grants.revokeGrant(grant.id);
     return { status: 204 };
   });
@@ -257,6 +262,9 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions): Promi
     revokeGrantOf: (token) => {
       const grant = grants.grantOfToken(token);
       if (grant) grants.revokeGrant(grant.id);
+    },
+    failTokenRequests: (status) => {
+      tokenEndpointFailure = status;
     },
     accepts: (accessToken) => grants.grantOfAccessToken(accessToken) !== undefined,
     liveGrants: (userId) => grants.liveGrants(options.clientId).filter((grant) => grant.user.id === userId).length,

@@ -241,9 +241,18 @@ describeEachDialect('GitHub App with expiring user tokens, against an emulator o
   let github: GitHubEmulator;
   let app: ProviderTestApp;
 
+  /** How far GitHub's clock is ahead of the real one, to let its tokens expire there. */
+  let githubClockAhead = 0;
+
   beforeAll(async () => {
     database = await dialect.openTestDatabase();
-    github = await startGitHubEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackUrl: `${APP_ORIGIN}/auth/github/callback`, kind: 'github-app' });
+    github = await startGitHubEmulator({
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      callbackUrl: `${APP_ORIGIN}/auth/github/callback`,
+      kind: 'github-app',
+      now: () => Math.floor(Date.now() / 1000) + githubClockAhead,
+    });
     app = await startProviderTestApp({ databaseUrl: database.url, env: githubEnv(github) });
   });
   afterAll(async () => {
@@ -251,7 +260,11 @@ describeEachDialect('GitHub App with expiring user tokens, against an emulator o
     await github?.close();
     await database?.close();
   });
-  afterEach(() => github.signInAs(OCTOCAT));
+  afterEach(() => {
+    github.signInAs(OCTOCAT);
+    github.failTokenRequests(null);
+    githubClockAhead = 0;
+  });
 
   async function signedIn(user: GitHubUser) {
     github.signInAs(user);
@@ -337,5 +350,18 @@ describeEachDialect('GitHub App with expiring user tokens, against an emulator o
     // Nothing issued under that grant works any more.
     expect(github.liveGrants(1003)).toBe(0);
     expect(github.accepts(signedInWith!.accessToken)).toBe(false);
+  });
+  it('disconnect during an outage of the token endpoint, with an expired token: GitHub refusing it is not taken for a grant already gone', async () => {
+    const { browser, userId } = await signedIn({ ...OCTOCAT, id: 1005, login: 'outage' });
+    // Nine hours later the 8-hour token has expired, here and at GitHub, and its refresh meets an outage.
+    await expireAccessToken(userId);
+    githubClockAhead = 9 * 3600;
+    github.failTokenRequests(503);
+    const answer = await browser.request(`${APP_ORIGIN}/account/connections/github`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: false });
+    expect(github.liveGrants(1005)).toBe(1);
+    const entry = await database.db.selectFrom('audit_log').selectAll().where('event', '=', 'token.revoked').where('target_id', 'like', `${userId}%`).orderBy('id', 'desc').executeTakeFirst();
+    expect(JSON.stringify(entry)).toContain('made with an expired access token that could not be refreshed');
   });
 });

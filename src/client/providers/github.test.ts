@@ -82,6 +82,7 @@ describe('github revoke: DELETE /applications/{client_id}/grant', () => {
       apiBaseUrl: apiBaseUrl ?? undefined,
       apiHeaders: { 'user-agent': 'Tokenkeeper' },
       accessToken: 'ghu_live',
+      accessTokenExpired: false,
       refreshToken: null,
       send: async (url, init) => {
         sent.push({ url, init });
@@ -111,6 +112,14 @@ describe('github revoke: DELETE /applications/{client_id}/grant', () => {
     const { value, sent } = request(404);
     expect(await hooks.revoke!(value)).toBe('already_revoked');
     expect(sent[1]).toEqual({ url: 'https://api.github.com/user', init: { method: 'GET', headers: { 'user-agent': 'Tokenkeeper', authorization: 'Bearer ghu_live' } } });
+  });
+
+  it('404 and 401 for an access token that had expired (its refresh failed) prove nothing: not revoked', async () => {
+    const { value } = request(404);
+    await expect(hooks.revoke!({ ...value, accessTokenExpired: true })).rejects.toMatchObject({
+      code: 'provider_bad_response',
+      message: expect.stringContaining('made with an expired access token that could not be refreshed: the grant may still exist'),
+    });
   });
 
   it('404 while the token still works is GitHub refusing the client credentials: not revoked', async () => {

@@ -42,6 +42,7 @@ describe('slack revoke: auth.revoke with the access token', () => {
       apiBaseUrl: apiBaseUrl ?? undefined,
       apiHeaders: {},
       accessToken: 'xoxp-live',
+      accessTokenExpired: false,
       refreshToken: 'xoxe-1',
       send: async (url, init) => (sent.push({ url, init }), new Response(body, { status })),
     };

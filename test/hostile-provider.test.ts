@@ -6,6 +6,7 @@
 import type pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ErrorCode } from '../src/client/error-codes.js';
+import { setUserFlags } from '../src/db/user.repository.js';
 import type { StoredTokenSet } from '../src/client/token-store.js';
 import type { TestBrowser } from './support/browser.js';
 import { startHostileProvider, type HostileProvider, type IdTokenMisbehaviour, type Misbehaviour } from './support/hostile-provider.js';
@@ -241,6 +242,36 @@ describeEachDialect('a hostile provider', (dialect) => {
       const token = await app().runtime.tokenStore.findToken(user.userId, 'toolkit');
       expect(token?.expiresAt).toBeGreaterThanOrEqual(now() + 290);
     });
+    // openid-client takes any number of 0 or more as expires_in; refresh_token_expires_in (not in RFC 6749) is read
+    // by Tokenkeeper alone. What is stored must fit a PostgreSQL bigint read back as a JavaScript number, and every
+    // page that shows it must still answer (a Date ends in the year 275760).
+    it.each([
+      { name: 'a fractional expires_in', set: { expires_in: 300.5 }, expiresIn: 300, refreshTokenExpiresIn: null },
+      { name: 'an expires_in past the year 9999', set: { expires_in: 1e13 }, expiresIn: null, refreshTokenExpiresIn: null },
+      { name: 'an expires_in of 1e300', set: { expires_in: 1e300 }, expiresIn: null, refreshTokenExpiresIn: null },
+      { name: 'a refresh_token_expires_in past the year 275760', set: { refresh_token_expires_in: 1e13 }, expiresIn: 300, refreshTokenExpiresIn: null },
+      { name: 'the largest safe integer as refresh_token_expires_in', set: { refresh_token_expires_in: Number.MAX_SAFE_INTEGER }, expiresIn: 300, refreshTokenExpiresIn: null },
+      { name: 'a refresh_token_expires_in of a year', set: { refresh_token_expires_in: 31_536_000 }, expiresIn: 300, refreshTokenExpiresIn: 31_536_000 },
+    ])('$name: the sign-in works, the expiry is kept in whole seconds up to the year 9999, and the pages showing it answer', async ({ set, expiresIn, refreshTokenExpiresIn }) => {
+      hostile.misbehave({ tokenEndpoint: { kind: 'edit', set } });
+      const before = now();
+      const user = await signInAs(app(), hostile, `lifetime-${(sequence += 1)}`);
+      hostile.behave();
+      const token = await app().runtime.tokenStore.findToken(user.userId, 'toolkit');
+      const within = (at: number | null | undefined, seconds: number | null) =>
+        seconds === null ? expect(at ?? null).toBeNull() : expect(at).toSatisfy((value: number) => value >= before + seconds && value <= now() + seconds);
+      within(token?.expiresAt, expiresIn);
+      within(token?.refreshTokenExpiresAt, refreshTokenExpiresIn);
+      const me = await user.browser.get(ME);
+      expect(me.status).toBe(200);
+      expect(JSON.parse(me.text).connections[0]).toMatchObject({ expiresAt: token?.expiresAt ?? null, refreshTokenExpiresAt: token?.refreshTokenExpiresAt ?? null });
+      expect((await user.browser.get(`${APP_ORIGIN}/account`)).status).toBe(200);
+      await setUserFlags(database().db, user.userId, { isStaff: true });
+      const [row] = await database().db.selectFrom('tokens').select('id').where('user_id', '=', user.userId).execute();
+      for (const url of ['/admin/tokens', `/admin/tokens/${row!.id}`]) {
+        expect((await app().runtime.app.inject({ url, headers: { cookie: user.cookie } })).statusCode, url).toBe(200);
+      }
+    });
   });
 
   describe('at refresh', () => {
@@ -300,6 +331,17 @@ describeEachDialect('a hostile provider', (dialect) => {
 
     it.each(BAD_TOKEN_RESPONSES)('a token response that is $name: $status $code, the stored tokens unchanged', async (bad) => {
       await expectRefreshRefused(bad.misbehaviour, refusalAt('refresh', bad));
+    });
+
+    it('a refresh answered with a lifetime past the year 9999 is saved without it, and the connection still reads back', async () => {
+      const user = await signInAs(app(), hostile, `long-lived-${(sequence += 1)}`);
+      await expireStoredAccessToken(database(), user.userId);
+      hostile.misbehave({ tokenEndpoint: { kind: 'edit', set: { expires_in: 1e300, refresh_token_expires_in: Number.MAX_SAFE_INTEGER } } });
+      expect((await callApi(user)).statusCode).toBe(200);
+      hostile.behave();
+      expect(await app().runtime.tokenStore.findToken(user.userId, 'toolkit')).toMatchObject({ status: 'active', expiresAt: null, refreshTokenExpiresAt: null });
+      expect((await user.browser.get(ME)).status).toBe(200);
+      expect((await user.browser.get(`${APP_ORIGIN}/account`)).status).toBe(200);
     });
 
     it('invalid_grant, by contrast, marks the connection "needs re-auth" (401 needs_reauth), its tokens kept for inspection', async () => {

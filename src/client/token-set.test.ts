@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tokenSetFromResponse } from './token-set.js';
+import { LATEST_EXPIRY, tokenSetFromResponse } from './token-set.js';
 
 const RECEIVED = 1_800_000_000;
 
@@ -18,6 +18,15 @@ describe('tokenSetFromResponse', () => {
     expect(tokenSetFromResponse({ access_token: 'at', token_type: 'Bearer', expires_in: 0 }, RECEIVED, null).expiresAt).toBe(RECEIVED);
   });
 
+  it('keeps expires_in in whole seconds, a fraction dropped, and takes one reaching past the year 9999 as none', () => {
+    const answer = { access_token: 'at', token_type: 'Bearer' };
+    expect(tokenSetFromResponse({ ...answer, expires_in: 3600.9 }, RECEIVED, null).expiresAt).toBe(RECEIVED + 3600);
+    expect(tokenSetFromResponse({ ...answer, expires_in: LATEST_EXPIRY - RECEIVED }, RECEIVED, null).expiresAt).toBe(LATEST_EXPIRY);
+    for (const huge of [LATEST_EXPIRY - RECEIVED + 1, 1e13, Number.MAX_SAFE_INTEGER, 1e300]) {
+      expect(tokenSetFromResponse({ ...answer, expires_in: huge }, RECEIVED, null).expiresAt).toBeNull();
+    }
+  });
+
   it('carries the connection API origin only when one is named', () => {
     expect(tokenSetFromResponse({ access_token: 'at', token_type: 'Bearer' }, RECEIVED, null, 'https://eu1.acme.test')).toMatchObject({ apiBaseUrl: 'https://eu1.acme.test' });
     expect(tokenSetFromResponse({ access_token: 'at', token_type: 'Bearer' }, RECEIVED, null, null)).not.toHaveProperty('apiBaseUrl');
@@ -26,7 +35,7 @@ describe('tokenSetFromResponse', () => {
   it('keeps a refresh token expiry the provider gives (refresh_token_expires_in: GitHub, LinkedIn) only as a positive whole number with a refresh token', () => {
     const answer = { access_token: 'at', refresh_token: 'rt', token_type: 'bearer', expires_in: 28_800 };
     expect(tokenSetFromResponse({ ...answer, refresh_token_expires_in: 15_897_600 }, RECEIVED, null).refreshTokenExpiresAt).toBe(RECEIVED + 15_897_600);
-    for (const odd of ['15897600', 0, -5, 1.5, null, Number.MAX_VALUE]) {
+    for (const odd of ['15897600', 0, -5, 1.5, null, Number.MAX_VALUE, Number.MAX_SAFE_INTEGER, LATEST_EXPIRY - RECEIVED + 1]) {
       expect(tokenSetFromResponse({ ...answer, refresh_token_expires_in: odd }, RECEIVED, null)).not.toHaveProperty('refreshTokenExpiresAt');
     }
     expect(tokenSetFromResponse({ access_token: 'at', token_type: 'bearer', refresh_token_expires_in: 100 }, RECEIVED, null)).not.toHaveProperty('refreshTokenExpiresAt');

@@ -26,17 +26,33 @@ interface TokenEndpointAnswer {
   refresh_token_expires_in?: unknown;
 }
 
+/**
+ * The latest expiry kept (9999-12-31 23:59:59 UTC, epoch seconds). A lifetime
+ * reaching past it means no expiry anyone plans for, and would not be kept
+ * whole: PostgreSQL's bigint is read back only within JavaScript's safe
+ * integers, and a Date ends in the year 275760, so pages showing it failed.
+ */
+export const LATEST_EXPIRY = 253_402_300_799;
+
+/** `receivedAt` plus a lifetime in whole seconds (a fraction is dropped: the expiry comes no later than said); null past LATEST_EXPIRY. */
+function expiryAfter(receivedAt: number, seconds: number): number | null {
+  const at = receivedAt + Math.floor(seconds);
+  return at <= LATEST_EXPIRY ? at : null;
+}
+
 /** The refresh token's expiry, from a positive whole `refresh_token_expires_in` that comes with a refresh token. */
 function refreshTokenExpiry(response: TokenEndpointAnswer, receivedAt: number): { refreshTokenExpiresAt?: number } {
   const seconds = response.refresh_token_expires_in;
   if (response.refresh_token === undefined || typeof seconds !== 'number' || !Number.isSafeInteger(seconds) || seconds <= 0) return {};
-  return { refreshTokenExpiresAt: receivedAt + seconds };
+  const at = expiryAfter(receivedAt, seconds);
+  return at === null ? {} : { refreshTokenExpiresAt: at };
 }
 
 /**
  * Converts a validated token endpoint response. `expires_in` is relative
  * (RFC 6749 §5.1); we store only the absolute `expiresAt`, computed from the
- * time the response was received.
+ * time the response was received, in whole seconds, and none for a lifetime
+ * past LATEST_EXPIRY (openid-client has checked it is a number, 0 or more).
  */
 export function tokenSetFromResponse(response: TokenEndpointAnswer, receivedAt: number, requestedScope: string | null, apiBaseUrl: string | null = null): TokenSet {
   return {
@@ -46,7 +62,7 @@ export function tokenSetFromResponse(response: TokenEndpointAnswer, receivedAt: 
     tokenType: response.token_type,
     // RFC 6749 §5.1: scope may be omitted when it equals what was requested.
     scope: response.scope ?? requestedScope,
-    expiresAt: typeof response.expires_in === 'number' ? receivedAt + response.expires_in : null,
+    expiresAt: typeof response.expires_in === 'number' ? expiryAfter(receivedAt, response.expires_in) : null,
     issuedAt: receivedAt,
     ...(apiBaseUrl ? { apiBaseUrl } : {}),
     ...refreshTokenExpiry(response, receivedAt),

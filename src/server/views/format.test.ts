@@ -12,5 +12,11 @@ describe('times on pages', () => {
 
   it('and absolute in UTC', () => {
     expect(absoluteTime(0)).toBe('1970-01-01 00:00:00 UTC');
+    expect(absoluteTime(253_402_300_799)).toBe('9999-12-31 23:59:59 UTC');
+  });
+
+  it('show a time past the last a Date holds (a lifetime stored unbounded) as it is, without failing the page', () => {
+    expect(absoluteTime(9_007_201_051_192_844)).toBe('9007201051192844 s after 1970, beyond any date');
+    expect(absoluteTime(1e300)).toBe('1e+300 s after 1970, beyond any date');
   });
 });

@@ -8,6 +8,10 @@ export function relativeTime(epochSeconds: number, now: number): string {
   return delta >= 0 ? `in ${amount} ${unit}` : `${amount} ${unit} ago`;
 }
 
+/** "2026-12-05 06:00:00 UTC"; a time no Date holds (past the year 275760) as it is, instead of failing the page. */
 export function absoluteTime(epochSeconds: number): string {
-  return new Date(epochSeconds * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  const date = new Date(epochSeconds * 1000);
+  // Expiries are kept up to the year 9999 (client/token-set.ts), but a row may hold one stored before they were.
+  if (Number.isNaN(date.getTime())) return `${epochSeconds} s after 1970, beyond any date`;
+  return date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
 }

@@ -1,6 +1,6 @@
 import { createOutboundFetch } from './outbound-fetch.js';
 import { ProviderApi, type ProviderApiRequest } from './provider-api.js';
-import { ProviderRegistry } from './provider-registry.js';
+import { ProviderRegistry, REFRESH_TIMEOUT_FACTOR } from './provider-registry.js';
 import type { ProviderSettings } from './provider-settings.js';
 import type { TokenEventListener } from './token-events.js';
 import { TokenManager, type AccessToken, type RefreshOptions, type TokenManagerOptions } from './token-manager.js';
@@ -66,8 +66,12 @@ export function createClient(options: ClientOptions): TokenkeeperClient {
   const outboundFetch = createOutboundFetch(options.caFile ? { caFile: options.caFile } : {});
   const registry = new ProviderRegistry(options.providers, { fetch: outboundFetch, timeoutSeconds });
   const tokens = new TokenManager({
-    // The lease must outlive the slowest refresh, or a second process could take it over mid-flight.
-    leaseSeconds: Math.max(30, timeoutSeconds * 3),
+    // The lease must outlive the slowest refresh, or a second process could take it over mid-flight and send the
+    // refresh token again: under it, discovery (a timeout, when not done yet), the refresh's answer (twice), the keys
+    // to check its ID token (a timeout, when its kid is new), then as long again to save what came.
+    leaseSeconds: Math.max(30, timeoutSeconds * (REFRESH_TIMEOUT_FACTOR + 3)),
+    // Callers wait for another process's refresh as long as before the lease grew to cover all that.
+    waitSeconds: Math.max(30, timeoutSeconds * 3),
     ...options.tokens,
     registry,
     store: options.store,

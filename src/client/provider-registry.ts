@@ -47,7 +47,7 @@ const DEFAULT_TIMEOUT_SECONDS = 10;
  * it from then on), so giving up on an answer that is merely late leaves the
  * connection needing a new sign-in. Every other request can be sent again.
  */
-const REFRESH_TIMEOUT_FACTOR = 2;
+export const REFRESH_TIMEOUT_FACTOR = 2;
 
 /** Our endpoint names as RFC 8414 metadata, leaving out the ones not given. */
 function serverMetadataOf(endpoints: Partial<ProviderEndpoints>): Partial<oidc.ServerMetadata> {

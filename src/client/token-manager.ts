@@ -36,9 +36,9 @@ export interface TokenManagerOptions {
   now?: () => number;
   /** Refresh when the access token expires within this many seconds (default 60). */
   leewaySeconds?: number;
-  /** How long a refresh may hold the cross-process lease (default 3 × the provider timeout, at least 30 s). */
+  /** How long a refresh may hold the cross-process lease (default 30 s; createClient's: 5 × the provider timeout, at least 30 s). */
   leaseSeconds?: number;
-  /** How long a caller waits for another process's refresh before giving up (default: the lease). */
+  /** How long a caller waits for another process's refresh before giving up (default: the lease; createClient's: 3 × the provider timeout, at least 30 s). */
   waitSeconds?: number;
   /** First back-off after a failed refresh (5xx, timeout, nonsense), doubled on each failure up to 5 minutes (default 2 s). */
   backoffSeconds?: number;

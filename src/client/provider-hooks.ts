@@ -31,6 +31,8 @@ export interface RevocationRequest {
   accessToken: string;
   /** True when the access token had expired by the stored expiry (its refresh failed): the provider refusing it proves nothing. */
   accessTokenExpired: boolean;
+  /** True when the provider refused the refresh token (invalid_grant, now or at an earlier refresh): the grant is gone or no longer usable. */
+  refreshTokenRefused: boolean;
   refreshToken: string | null;
   /** Sends a request over the provider connections, with the provider timeout; no redirects are followed. */
   send(url: string, init: { method: string; headers: Record<string, string>; body?: string }): Promise<Response>;

@@ -1,5 +1,6 @@
 import * as oidc from 'openid-client';
 import { describeProviderFailure } from './errors.js';
+import type { RevocationRequest } from './provider-hooks.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import type { StoredTokenSet } from './token-store.js';
 
@@ -40,7 +41,11 @@ function failureReason(displayName: string, error: unknown): string {
  * is reported, not thrown: disconnecting must not depend on the provider
  * answering.
  */
-export async function revokeAtProvider(registry: ProviderRegistry, token: StoredTokenSet, now: number): Promise<RevocationResult> {
+export async function revokeAtProvider(
+  registry: ProviderRegistry,
+  token: StoredTokenSet,
+  state: Pick<RevocationRequest, 'accessTokenExpired' | 'refreshTokenRefused'>,
+): Promise<RevocationResult> {
   const provider = registry.get(token.provider);
   const { settings } = provider;
   const revokeHook = settings.hooks?.revoke;
@@ -52,7 +57,7 @@ export async function revokeAtProvider(registry: ProviderRegistry, token: Stored
         apiBaseUrl: settings.apiBaseUrl,
         apiHeaders: settings.apiHeaders ?? {},
         accessToken: token.accessToken,
-        accessTokenExpired: token.expiresAt !== null && token.expiresAt <= now,
+        ...state,
         refreshToken: token.refreshToken,
         send: (url, init) => provider.send(url, init),
       });

@@ -247,11 +247,17 @@ export class TokenManager {
     const { settings } = this.#registry.get(provider);
     let token = await this.#store.findToken(userId, provider);
     if (!token) throw new NotConnectedError(settings.displayName);
+    let refreshTokenRefused = token.status === 'needs_reauth';
     if (settings.hooks?.revoke && token.refreshToken && token.expiresAt !== null && token.expiresAt <= this.#now()) {
       // A provider-specific revocation (GitHub's grant deletion) is authenticated by a live access token: refresh first.
-      token = await this.#validToken(userId, provider, {}, token).catch(() => token!);
+      token = await this.#validToken(userId, provider, {}, token).catch((error: unknown) => {
+        // The provider refused the refresh token (now, or at an earlier refresh), not merely failed to answer.
+        refreshTokenRefused = error instanceof ReauthRequiredError;
+        return token!;
+      });
     }
-    const result = await revokeAtProvider(this.#registry, token, this.#now());
+    const accessTokenExpired = token.expiresAt !== null && token.expiresAt <= this.#now();
+    const result = await revokeAtProvider(this.#registry, token, { accessTokenExpired, refreshTokenRefused });
     await this.#store.deleteToken(userId, provider);
     this.#backoffs.delete(`${userId}\u0000${provider}`);
     await this.#events.emit({ type: 'token.revoked', userId, provider, revokedAtProvider: result.revokedAtProvider, revocationError: result.error });

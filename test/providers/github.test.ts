@@ -364,4 +364,13 @@ describeEachDialect('GitHub App with expiring user tokens, against an emulator o
     const entry = await database.db.selectFrom('audit_log').selectAll().where('event', '=', 'token.revoked').where('target_id', 'like', `${userId}%`).orderBy('id', 'desc').executeTakeFirst();
     expect(JSON.stringify(entry)).toContain('made with an expired access token that could not be refreshed');
   });
+  it('disconnect: a connection whose grant GitHub refused at refresh, with an expired token, counts as revoked', async () => {
+    const { browser, userId } = await signedIn({ ...OCTOCAT, id: 1006, login: 'revoked-then-leaving' });
+    // The person revoked the app in their GitHub settings; the token has expired since, here and at GitHub.
+    github.revokeGrantOf((await app.runtime.tokenStore.findToken(userId, 'github'))!.accessToken);
+    await expireAccessToken(userId);
+    githubClockAhead = 9 * 3600;
+    const answer = await browser.request(`${APP_ORIGIN}/account/connections/github`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+  });
 });

@@ -14,6 +14,7 @@ function request(status: number, apiBaseUrl: string | null = 'https://api.dropbo
     apiHeaders: {},
     accessToken: 'sl.live',
     accessTokenExpired: false,
+    refreshTokenRefused: false,
     refreshToken: 'rt',
     send: async (url, init) => (sent.push({ url, init }), new Response(body === null ? null : JSON.stringify(body), { status, headers: body === null ? {} : { 'content-type': 'application/json' } })),
   };

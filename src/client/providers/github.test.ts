@@ -83,6 +83,7 @@ describe('github revoke: DELETE /applications/{client_id}/grant', () => {
       apiHeaders: { 'user-agent': 'Tokenkeeper' },
       accessToken: 'ghu_live',
       accessTokenExpired: false,
+      refreshTokenRefused: false,
       refreshToken: null,
       send: async (url, init) => {
         sent.push({ url, init });
@@ -114,12 +115,13 @@ describe('github revoke: DELETE /applications/{client_id}/grant', () => {
     expect(sent[1]).toEqual({ url: 'https://api.github.com/user', init: { method: 'GET', headers: { 'user-agent': 'Tokenkeeper', authorization: 'Bearer ghu_live' } } });
   });
 
-  it('404 and 401 for an access token that had expired (its refresh failed) prove nothing: not revoked', async () => {
+  it('404 and 401 for an access token that had expired prove nothing, unless GitHub refused the refresh token too', async () => {
     const { value } = request(404);
     await expect(hooks.revoke!({ ...value, accessTokenExpired: true })).rejects.toMatchObject({
       code: 'provider_bad_response',
       message: expect.stringContaining('made with an expired access token that could not be refreshed: the grant may still exist'),
     });
+    expect(await hooks.revoke!({ ...value, accessTokenExpired: true, refreshTokenRefused: true })).toBe('already_revoked');
   });
 
   it('404 while the token still works is GitHub refusing the client credentials: not revoked', async () => {

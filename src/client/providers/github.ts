@@ -99,7 +99,9 @@ async function revoke(request: RevocationRequest): Promise<RevocationOutcome> {
  * GitHub answers the grant deletion 404 for a token it no longer knows (the grant is gone already), and also, as
  * it answers requests it will not authenticate, for client credentials it does not accept (a secret regenerated
  * since): https://docs.github.com/en/rest/using-the-rest-api/troubleshooting-the-rest-api#404-not-found-for-an-existing-resource.
- * The token itself tells which: GitHub refuses it (401) only in the first case, unless it had expired anyway.
+ * The token itself tells which: GitHub refuses it (401) only in the first case. An expired token tells nothing, as
+ * GitHub refuses it too (a GitHub App's user token lives 8 hours): then the grant counts as gone only when GitHub
+ * refused its refresh token as well (bad_refresh_token).
  */
 async function whyNotFound(request: RevocationRequest): Promise<RevocationOutcome> {
   const check = await request.send(`${withoutTrailingSlash(request.apiBaseUrl!)}/user`, {
@@ -108,11 +110,10 @@ async function whyNotFound(request: RevocationRequest): Promise<RevocationOutcom
   });
   await check.body?.cancel().catch(() => {});
   if (check.status === 401) {
-    if (!request.accessTokenExpired) return 'already_revoked';
-    // An expired token is refused whether or not its grant lives on (its refresh failed just before).
+    if (!request.accessTokenExpired || request.refreshTokenRefused) return 'already_revoked';
     throw new ProviderUnavailableError(
       'provider_bad_response',
-      'GitHub answered HTTP 404 to the grant deletion, made with an expired access token that could not be refreshed: the grant may still exist; the person can revoke it in their GitHub settings (Applications).',
+      'GitHub answered HTTP 404 to the grant deletion, made with an expired access token that could not be refreshed: the grant may still exist (check the client id and secret configured for it; the person can also revoke it in their GitHub settings, Applications).',
     );
   }
   const still = check.status >= 200 && check.status < 300 ? ', and the token still works' : ` (its check of the token answered HTTP ${check.status})`;

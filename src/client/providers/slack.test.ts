@@ -43,6 +43,7 @@ describe('slack revoke: auth.revoke with the access token', () => {
       apiHeaders: {},
       accessToken: 'xoxp-live',
       accessTokenExpired: false,
+      refreshTokenRefused: false,
       refreshToken: 'xoxe-1',
       send: async (url, init) => (sent.push({ url, init }), new Response(body, { status })),
     };

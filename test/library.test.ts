@@ -9,7 +9,7 @@ import { createTokenkeeper, devProvider, fromEnv, type ResolveUser, type TokenEv
 import { authorizeAs, type DevProvider } from '../src/dev-provider/index.js';
 import { generateEncryptionKey } from '../src/db/token-cipher.js';
 import { parseForm, TestBrowser } from './support/browser.js';
-import { describeEachDialect, type TestDatabase } from './support/postgres.js';
+import { DIALECTS, describeEachDialect, type TestDatabase } from './support/postgres.js';
 import { signedInUser } from './support/signed-in.js';
 import { APP_ORIGIN, CLIENT_ID, CLIENT_SECRET, startTestProvider, TEST_ENCRYPTION_KEY } from './support/test-app.js';
 import { useTestApp } from './support/use-test-app.js';
@@ -306,6 +306,39 @@ describe('the library: a listener that throws, and use after close()', () => {
       await tokenkeeper.close();
       await provider.close();
     }
+  });
+});
+
+describe('the library: keeping idle refresh tokens alive', () => {
+  const DAY = 86_400;
+  let provider: DevProvider;
+  let database: TestDatabase;
+  let tokenkeeper: Tokenkeeper;
+
+  beforeAll(async () => {
+    provider = await startTestProvider();
+    database = await DIALECTS[0]!.openTestDatabase({ migrate: false });
+    // Swept on demand only: the sweep every process runs by default would come within minutes.
+    const toolkit = { ...providersAt(provider).toolkit, refreshTokenIdleDays: 8 };
+    tokenkeeper = await createTokenkeeper({ database: database.url, encryptionKeys: [TEST_ENCRYPTION_KEY], providers: { toolkit }, refreshKeepalive: false });
+  });
+  afterAll(async () => {
+    await tokenkeeper?.close();
+    await database?.close();
+    await provider?.close();
+  });
+
+  it('keepRefreshTokensAlive() refreshes, once, a connection whose refresh token would idle out within its window (the last 2 of 8 days)', async () => {
+    const alice = await signInWith(tokenkeeper, 'alice');
+    const bob = await signInWith(tokenkeeper, 'bob');
+    const now = Math.floor(Date.now() / 1000);
+    await database.db.updateTable('tokens').set({ issued_at: now - 7 * DAY }).where('user_id', '=', alice.user.id).execute();
+    await database.db.updateTable('tokens').set({ issued_at: now - 5 * DAY }).where('user_id', '=', bob.user.id).execute();
+    const before = provider.stats.refreshTokenGrants;
+    expect(await tokenkeeper.keepRefreshTokensAlive()).toEqual({ due: 1, refreshed: 1, alreadyRenewed: 0, failed: 0 });
+    expect(provider.stats.refreshTokenGrants).toBe(before + 1);
+    expect(await tokenkeeper.keepRefreshTokensAlive()).toEqual({ due: 0, refreshed: 0, alreadyRenewed: 0, failed: 0 });
+    expect((await database.db.selectFrom('tokens').select('issued_at').where('user_id', '=', alice.user.id).executeTakeFirstOrThrow()).issued_at).toBeGreaterThanOrEqual(now);
   });
 });
 

@@ -20,6 +20,6 @@ export type { ProviderSettings, TokenEndpointAuthMethod, ExplicitEndpoints, Prov
 export type { RevocationResult } from './revocation.js';
 export type { LeaseWaitOutcome, RefreshObserver, RefreshOutcome } from './refresh-observer.js';
 export type { TokenEvent, TokenEventListener } from './token-events.js';
-export { TokenManager, type AccessToken, type RefreshOptions, type TokenManagerOptions } from './token-manager.js';
+export { TokenManager, type AccessToken, type KeepAliveOutcome, type RefreshOptions, type TokenManagerOptions } from './token-manager.js';
 export type { TokenSet } from './token-set.js';
 export type { StoredTokenSet, TokenStore } from './token-store.js';

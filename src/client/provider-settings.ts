@@ -111,6 +111,15 @@ export interface ProviderSettings {
   subjectClaim?: string;
   /** Userinfo member names to read profile claims from, for non-OIDC providers. */
   claimNames?: { name?: string; email?: string; preferredUsername?: string };
+  /**
+   * Seconds a refresh token may go unused before the provider ends it (Okta's
+   * "expires if not used every", Google's six months unused): the keep-alive
+   * sweep refreshes a connection nobody used before then. Counted from the
+   * last refresh (or sign-in); a refresh token the provider gave an explicit
+   * end (`refresh_token_expires_in`) ends at the earlier of the two. Unset or
+   * 0: the provider ends refresh tokens for no idleness (or says nothing of it).
+   */
+  refreshTokenIdleSeconds?: number;
   /** Where the provider departs from the specifications (see ProviderHooks). */
   hooks?: ProviderHooks;
   /** `http:` URLs are accepted only when this is true (outside production). */

@@ -61,6 +61,17 @@ export interface RefreshOptions {
   minValiditySeconds?: number;
 }
 
+/**
+ * What keepAlive did: `refreshed` here, or `not_needed` (the refresh token was
+ * issued since, by a refresh here or on another server, or there is none).
+ */
+export type KeepAliveOutcome = 'refreshed' | 'not_needed';
+
+/** RefreshOptions, and keepAlive's own condition: refresh unless the stored tokens were issued at or after this time. */
+interface FlightOptions extends RefreshOptions {
+  unlessIssuedSince?: number;
+}
+
 /** A refresh lease this process took: its id, and when it ends at the latest (performance.now() milliseconds). */
 interface HeldLease {
   id: string;
@@ -115,6 +126,10 @@ export class TokenManager {
   readonly #backoffs = new Map<string, Backoff>();
   /** Connections whose freshly refreshed token the API refused too: no refresh on a 401 until `until`. */
   readonly #rejections = new Map<string, Backoff>();
+  /** Token sets a refresh of this process saved: how keepAlive tells its own refresh from one made elsewhere. */
+  readonly #refreshedHere = new WeakSet<StoredTokenSet>();
+  /** Stored sets a failed refresh handed back because they still work, with the failure, which keepAlive reports. */
+  readonly #fallbacks = new WeakMap<StoredTokenSet, TokenkeeperError>();
 
   constructor(options: TokenManagerOptions) {
     this.#registry = options.registry;
@@ -235,6 +250,26 @@ export class TokenManager {
   }
 
   /**
+   * Refreshes so that the provider keeps the refresh token alive, unless the
+   * stored tokens were issued at or after `since` (epoch seconds): a refresh
+   * made since, here or on another server, already did that. Decided again
+   * under the refresh lease, so two callers at once make one refresh, and
+   * through the same single flight as every refresh. Throws what a refresh
+   * throws (ReauthRequiredError after invalid_grant, ProviderUnavailableError),
+   * also when the failed refresh left a still valid access token in use.
+   *
+   * @example
+   * // The refresh token ends a week after it was issued unless used: keep it alive in its last two days.
+   * const outcome = await tokens.keepAlive(userId, 'okta', refreshTokenEndsAt - 2 * 86_400);
+   */
+  async keepAlive(userId: string, provider: string, since: number): Promise<KeepAliveOutcome> {
+    const token = await this.#validToken(userId, provider, { unlessIssuedSince: since });
+    const failure = this.#fallbacks.get(token);
+    if (failure) throw failure;
+    return this.#refreshedHere.has(token) ? 'refreshed' : 'not_needed';
+  }
+
+  /**
    * Disconnects: revokes the tokens at the provider when it can (RFC 7009),
    * then deletes them whatever the provider said. Returns what happened at
    * the provider; throws NotConnectedError when there was nothing to revoke.
@@ -264,7 +299,7 @@ export class TokenManager {
     return result;
   }
 
-  async #validToken(userId: string, provider: string, options: RefreshOptions, current?: StoredTokenSet | null): Promise<StoredTokenSet> {
+  async #validToken(userId: string, provider: string, options: FlightOptions, current?: StoredTokenSet | null): Promise<StoredTokenSet> {
     this.#registry.get(provider);
     const token = current === undefined ? await this.#store.findToken(userId, provider) : (current ?? undefined);
     const usable = this.#usable(token, provider, options);
@@ -273,13 +308,15 @@ export class TokenManager {
   }
 
   /** The token when it can be used as it is; throws when it never can; undefined when it needs a refresh. */
-  #usable(token: StoredTokenSet | undefined, provider: string, options: RefreshOptions): StoredTokenSet | undefined {
+  #usable(token: StoredTokenSet | undefined, provider: string, options: FlightOptions): StoredTokenSet | undefined {
     const displayName = this.#registry.get(provider).settings.displayName;
     if (!token) throw new NotConnectedError(displayName);
     if (token.status === 'needs_reauth') throw new ReauthRequiredError(displayName);
     const rejected = options.rejectedAccessToken !== undefined && options.rejectedAccessToken === token.accessToken;
     const fresh = token.expiresAt === null || token.expiresAt - this.#now() > (options.minValiditySeconds ?? this.#leewayFor(token));
-    if (fresh && !rejected && !options.force) return token;
+    // keepAlive's refresh is needed unless one was made since (a usable token is never more than that: another caller may share this flight).
+    const issuedSince = options.unlessIssuedSince === undefined || (token.issuedAt ?? Number.NEGATIVE_INFINITY) >= options.unlessIssuedSince;
+    if (fresh && issuedSince && !rejected && !options.force) return token;
     if (!token.refreshToken) {
       // Nothing to refresh with: use it while it lasts, then only a new sign-in helps.
       if (!rejected && (token.expiresAt === null || token.expiresAt > this.#now())) return token;
@@ -297,7 +334,7 @@ export class TokenManager {
     return Math.min(this.#leeway, Math.floor((token.expiresAt - token.issuedAt) / 2));
   }
 
-  #singleFlight(userId: string, provider: string, options: RefreshOptions): Promise<StoredTokenSet> {
+  #singleFlight(userId: string, provider: string, options: FlightOptions): Promise<StoredTokenSet> {
     const key = `${userId}\u0000${provider}`;
     const running = this.#inFlight.get(key);
     if (running) return running;
@@ -306,7 +343,7 @@ export class TokenManager {
     return flight;
   }
 
-  async #refreshUnderLease(userId: string, provider: string, options: RefreshOptions): Promise<StoredTokenSet> {
+  async #refreshUnderLease(userId: string, provider: string, options: FlightOptions): Promise<StoredTokenSet> {
     const deadline = this.#now() + this.#waitSeconds;
     let pause = 20;
     for (let waited = false; ; waited = true) {
@@ -375,7 +412,7 @@ export class TokenManager {
     }
   }
 
-  async #refreshHoldingLease(userId: string, provider: string, lease: HeldLease, options: RefreshOptions): Promise<StoredTokenSet> {
+  async #refreshHoldingLease(userId: string, provider: string, lease: HeldLease, options: FlightOptions): Promise<StoredTokenSet> {
     const leaseId = lease.id;
     const key = `${userId}\u0000${provider}`;
     const displayName = this.#registry.get(provider).settings.displayName;
@@ -394,9 +431,13 @@ export class TokenManager {
       const backoff = this.#backoffs.get(key);
       if (backoff && backoff.until > this.#now()) {
         // Unless a new token was asked for, a token that has not expired still works meanwhile.
-        if (current.expiresAt !== null && current.expiresAt > this.#now() && options.rejectedAccessToken !== current.accessToken && !options.force) return current;
         const wait = backoff.until - this.#now();
-        throw new ProviderUnavailableError('provider_unavailable', `${displayName} failed recently; trying again in ${wait} s.`, { retryAfterSeconds: wait });
+        const failure = new ProviderUnavailableError('provider_unavailable', `${displayName} failed recently; trying again in ${wait} s.`, { retryAfterSeconds: wait });
+        if (current.expiresAt !== null && current.expiresAt > this.#now() && options.rejectedAccessToken !== current.accessToken && !options.force) {
+          this.#fallbacks.set(current, failure);
+          return current;
+        }
+        throw failure;
       }
 
       let saved: StoredTokenSet | undefined;
@@ -414,6 +455,7 @@ export class TokenManager {
           throw new ProviderUnavailableError('provider_error', `The ${displayName} token changed during the refresh; try again.`);
         }
         this.#backoffs.delete(key);
+        this.#refreshedHere.add(saved);
         await this.#events.emit({
           type: 'token.refreshed',
           userId,
@@ -444,7 +486,10 @@ export class TokenManager {
         this.#backoffs.set(key, { until: this.#now() + Math.max(doubled, asked), seconds: doubled });
         await this.#events.emit({ type: 'token.refresh_failed', userId, provider, code: failure.code, message: failure.message });
         // A token that has not actually expired still works: better than an error.
-        if (current.expiresAt !== null && current.expiresAt > this.#now() && options.rejectedAccessToken !== current.accessToken && !options.force) return current;
+        if (current.expiresAt !== null && current.expiresAt > this.#now() && options.rejectedAccessToken !== current.accessToken && !options.force) {
+          this.#fallbacks.set(current, failure);
+          return current;
+        }
         throw failure;
       }
     } finally {

@@ -105,6 +105,18 @@ describe('configuration', () => {
     expect(configError({ TRUST_PROXY: 'nginx' }).variable).toBe('TRUST_PROXY');
   });
 
+  it('REFRESH_KEEPALIVE: on by default, on or off in any case, else one line naming it', () => {
+    expect(loadConfig({}, workdir()).refreshKeepalive).toBe(true);
+    expect(loadConfig({ REFRESH_KEEPALIVE: 'off' }, workdir()).refreshKeepalive).toBe(false);
+    expect(loadConfig({ REFRESH_KEEPALIVE: ' OFF ' }, workdir()).refreshKeepalive).toBe(false);
+    expect(loadConfig({ REFRESH_KEEPALIVE: 'on' }, workdir()).refreshKeepalive).toBe(true);
+    for (const bad of ['false', '0', 'no', 'disabled']) {
+      const error = configError({ REFRESH_KEEPALIVE: bad });
+      expect(error.variable).toBe('REFRESH_KEEPALIVE');
+      expect(error.message).toBe(`Configuration error: REFRESH_KEEPALIVE must be on or off (got "${bad}")`);
+    }
+  });
+
   it('loading only checks: without the development step, missing secrets are named and nothing is written', () => {
     const cwd = workdir();
     let error: unknown;

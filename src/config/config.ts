@@ -5,7 +5,7 @@ import { parseDatabaseUrl } from '../db/database.js';
 import { parseEncryptionKeys } from '../db/token-cipher.js';
 import { ConfigError } from './config-error.js';
 import { connectReturnOrigins } from './connect-return-origins.js';
-import { integer, url } from './env-values.js';
+import { integer, onOrOff, url } from './env-values.js';
 import { logSettings, type LogFormat } from './log-config.js';
 import { metricsConfig, type MetricsConfig } from './metrics-config.js';
 import { providerSettings } from './provider-config.js';
@@ -59,6 +59,8 @@ export interface AppConfig {
   refreshLeewaySeconds: number;
   /** 0: off; else the background job refreshes tokens expiring within this many seconds. */
   refreshAheadSeconds: number;
+  /** REFRESH_KEEPALIVE (default on): the sweep that refreshes connections whose refresh token would end unused. */
+  refreshKeepalive: boolean;
   /** METRICS_TOKEN, METRICS_PORT: where /metrics is served, if anywhere. */
   metrics: MetricsConfig;
   /** TRUST_PROXY: whose X-Forwarded-For and X-Forwarded-Proto are believed (Fastify's trustProxy). */
@@ -197,6 +199,7 @@ export function loadConfig(env: Environment, cwd: string, { fromDotEnv }: { from
     sessionMaxAgeSeconds: integer(env, 'SESSION_MAX_AGE_SECONDS', 7 * 86_400, 60, 365 * 86_400),
     refreshLeewaySeconds: integer(env, 'TOKEN_REFRESH_LEEWAY_SECONDS', 60, 0, 3600),
     refreshAheadSeconds: integer(env, 'REFRESH_AHEAD_SECONDS', 0, 0, 86_400),
+    refreshKeepalive: onOrOff(env, 'REFRESH_KEEPALIVE', true),
     metrics: metricsConfig(env, { PORT: port, ...(devProvider ? { DEV_PROVIDER_PORT: devProvider.port } : {}) }),
     trustProxy: trustProxy(env),
     shutdownTimeoutSeconds: integer(env, 'SHUTDOWN_TIMEOUT_SECONDS', 25, 1, 3600),

@@ -11,6 +11,15 @@ export function integer(env: Environment, name: string, fallback: number, min: n
   return Number(raw);
 }
 
+/** `on` or `off` (any case), or `fallback` when unset. */
+export function onOrOff(env: Environment, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const value = raw.toLowerCase();
+  if (value !== 'on' && value !== 'off') throw new ConfigError(name, `must be on or off (got "${raw}")`);
+  return value === 'on';
+}
+
 /** An absolute http(s) URL (https only in production), or undefined when unset. */
 export function url(env: Environment, name: string, production: boolean, value = env[name]?.trim()): string | undefined {
   if (value === undefined || value === '') return undefined;

@@ -204,6 +204,32 @@ describe('provider settings from <NAME>_… variables', () => {
     expect(providerSettings({ ...client, ACME_PRESET: 'gitlab', ACME_BASE_URL: 'https://acme.test/gitlab' }, 'acme', true).apiBaseUrl).toBe('https://acme.test/gitlab/api/v4');
   });
 
+  it('<NAME>_REFRESH_TOKEN_IDLE_DAYS replaces the preset’s idle lifetime of refresh tokens (0: none), and anything but whole days up to 1825 is one line naming it', () => {
+    const okta = { OKTA_PRESET: 'okta', OKTA_DOMAIN: 'dev-1.okta.com', OKTA_CLIENT_ID: 'id', OKTA_CLIENT_SECRET: 'secret' };
+    expect(providerSettings(okta, 'okta', true).refreshTokenIdleSeconds).toBe(7 * 86_400);
+    expect(providerSettings({ ...okta, OKTA_REFRESH_TOKEN_IDLE_DAYS: '30' }, 'okta', true).refreshTokenIdleSeconds).toBe(30 * 86_400);
+    expect(providerSettings({ ...okta, OKTA_REFRESH_TOKEN_IDLE_DAYS: '0' }, 'okta', true)).not.toHaveProperty('refreshTokenIdleSeconds');
+    expect(providerSettings(github, 'github', true)).not.toHaveProperty('refreshTokenIdleSeconds');
+    const acme = { ...client, ACME_ISSUER: 'https://id.acme.test' };
+    expect(providerSettings({ ...acme, ACME_REFRESH_TOKEN_IDLE_DAYS: '1825' }, 'acme', true).refreshTokenIdleSeconds).toBe(1825 * 86_400);
+    for (const bad of ['-1', '2.5', '7d', 'week', '1826']) {
+      const error = refusal({ ...acme, ACME_REFRESH_TOKEN_IDLE_DAYS: bad });
+      expect(error.variable).toBe('ACME_REFRESH_TOKEN_IDLE_DAYS');
+      expect(error.message).toBe(`Configuration error: ACME_REFRESH_TOKEN_IDLE_DAYS must be a whole number of days from 0 (refresh tokens never idle out) to 1825 (got "${bad}")`);
+    }
+  });
+
+  it('the presets’ documented idle lifetimes of refresh tokens: okta 7 days, keycloak 30, microsoft and atlassian 90, google 180; none for the rest', () => {
+    const idleDays = (preset: string, values: Record<string, string> = {}) =>
+      (providerSettings({ X_PRESET: preset, X_CLIENT_ID: 'id', X_CLIENT_SECRET: 'secret', ...values }, 'x', true).refreshTokenIdleSeconds ?? 0) / 86_400;
+    expect(idleDays('okta', { X_DOMAIN: 'dev-1.okta.com' })).toBe(7);
+    expect(idleDays('keycloak', { X_BASE_URL: 'https://sso.example.com', X_REALM: 'main' })).toBe(30);
+    expect(idleDays('microsoft')).toBe(90);
+    expect(idleDays('atlassian')).toBe(90);
+    expect(idleDays('google')).toBe(180);
+    for (const preset of ['github', 'linkedin', 'gitlab', 'slack', 'discord', 'dropbox']) expect(idleDays(preset), preset).toBe(0);
+  });
+
   it('bad values are named: an unknown preset lists the known ones, an http base URL in production, an unknown auth method', () => {
     expect(refusal({ ...client, ACME_PRESET: 'nope' }).message).toMatch(/^Configuration error: ACME_PRESET names no known preset \(got "nope"; known: .*github.*google/);
     expect(refusal({ ...github, GITHUB_BASE_URL: 'http://github.example.com' }, 'github', true).variable).toBe('GITHUB_BASE_URL');

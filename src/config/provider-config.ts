@@ -132,6 +132,22 @@ function defaultApiBase(fromPreset: PresetSettings, issuer: string | undefined):
   return withoutTrailingSlash(apiBaseUrl) === withoutTrailingSlash(presetIssuer) ? withoutTrailingSlash(issuer) : apiBaseUrl;
 }
 
+/** The longest idle lifetime `<NAME>_REFRESH_TOKEN_IDLE_DAYS` takes: five years, Okta's longest setting. */
+const MAX_REFRESH_TOKEN_IDLE_DAYS = 1825;
+
+/**
+ * `<NAME>_REFRESH_TOKEN_IDLE_DAYS` over the preset's idle lifetime: a whole
+ * number of days, `0` for none. Undefined when neither says one.
+ */
+function refreshTokenIdleSeconds(raw: string | undefined, variable: string, fromPreset: number | undefined): number | undefined {
+  if (raw === undefined) return fromPreset !== undefined && fromPreset > 0 ? fromPreset : undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) > MAX_REFRESH_TOKEN_IDLE_DAYS) {
+    throw new ConfigError(variable, `must be a whole number of days from 0 (refresh tokens never idle out) to ${MAX_REFRESH_TOKEN_IDLE_DAYS} (got "${raw}")`);
+  }
+  const days = Number(raw);
+  return days === 0 ? undefined : days * 86_400;
+}
+
 /**
  * One provider's settings from its `<NAME>_…` variables over its preset
  * (if any). Every endpoint variable wins over the preset and over what
@@ -232,6 +248,7 @@ export function providerSettings(env: Environment, name: string, production: boo
   const apiBaseUrl = url(env, `${prefix}_API_BASE_URL`, production) ?? defaultApiBase(fromPreset, issuer);
   const extraParams = authorizationParams(v('AUTHORIZATION_PARAMS'), `${prefix}_AUTHORIZATION_PARAMS`);
   const params = { ...fromPreset.authorizationParams, ...extraParams };
+  const idleSeconds = refreshTokenIdleSeconds(v('REFRESH_TOKEN_IDLE_DAYS'), `${prefix}_REFRESH_TOKEN_IDLE_DAYS`, fromPreset.refreshTokenIdleSeconds);
 
   return {
     name,
@@ -252,6 +269,7 @@ export function providerSettings(env: Environment, name: string, production: boo
     ...(Object.keys(params).length > 0 ? { authorizationParams: params } : {}),
     ...(fromPreset.incrementalAuthorizationParams ? { incrementalAuthorizationParams: fromPreset.incrementalAuthorizationParams } : {}),
     refreshTokenNeedsConsent: fromPreset.refreshTokenNeedsConsent ?? scope.split(' ').includes('offline_access'),
+    ...(idleSeconds !== undefined ? { refreshTokenIdleSeconds: idleSeconds } : {}),
     ...(fromPreset.skipUserinfo ? { skipUserinfo: true } : {}),
     ...(fromPreset.pkce === false ? { pkce: false } : {}),
     ...(fromPreset.idTokenNonce === false ? { idTokenNonce: false } : {}),

@@ -20,7 +20,7 @@ type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : fals
 true satisfies SameShape<ClientTokenSet, DbTokenSet>;
 
 /** What the object graph needs of the configuration: the server's AppConfig has it all; the library builds just this. */
-export type CoreConfig = Pick<AppConfig, 'databaseUrl' | 'tokenEncryptionKeys' | 'providers' | 'caFile' | 'providerTimeoutSeconds' | 'refreshLeewaySeconds' | 'webhooks'>;
+export type CoreConfig = Pick<AppConfig, 'databaseUrl' | 'tokenEncryptionKeys' | 'providers' | 'caFile' | 'providerTimeoutSeconds' | 'refreshLeewaySeconds' | 'refreshKeepalive' | 'webhooks'>;
 
 /**
  * The application's object graph, built in one place (openTokenkeeper) and

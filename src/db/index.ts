@@ -6,4 +6,4 @@
 export { openDatabase, parseDatabaseUrl, type Database, type Dialect } from './database.js';
 export { migrateToLatest, pendingMigrations } from './migrate.js';
 export { generateEncryptionKey, parseEncryptionKeys, TokenCipher, TokenDecryptionError } from './token-cipher.js';
-export { SqlTokenStore, type StoredToken, type TokenSummary } from './token-store.js';
+export { SqlTokenStore, type RefreshTokenEnd, type RefreshTokenEndsOptions, type StoredToken, type TokenSummary } from './token-store.js';

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { newId } from './database.js';
 import { DecryptionMemo } from './decryption-memo.js';
 import { type PreparedQuery, prepareQuery } from './prepared-query.js';
@@ -58,6 +58,30 @@ export interface ListTokenSummariesOptions {
   expiringAfter?: number;
   /** Only tokens that have a refresh token. */
   refreshable?: boolean;
+}
+
+/** What the keep-alive sweep asks of one provider's connections (all times epoch seconds). */
+export interface RefreshTokenEndsOptions {
+  provider: string;
+  /** The provider's idle lifetime: a refresh token ends this long after it was issued; null: only ends the provider stated count. */
+  idleSeconds: number | null;
+  /** How long before its end a refresh token is due. */
+  windowSeconds: number;
+  now: number;
+  limit: number;
+  /** The last one of the previous page: only those after it (by end, then id). */
+  after?: { endsAt: number; id: string };
+}
+
+/** A connection whose refresh token ends soon, without any token value. */
+export interface RefreshTokenEnd {
+  id: string;
+  userId: string;
+  provider: string;
+  /** When the refresh token ends. */
+  endsAt: number;
+  /** When the provider last issued or accepted it (issued_at, or updated_at for rows stored before issued_at was kept). */
+  issuedAt: number;
 }
 
 type Executor = Kysely<DatabaseSchema>;
@@ -353,6 +377,35 @@ export class SqlTokenStore {
       .offset(options.offset ?? 0)
       .execute();
     return rows.map(rowToTokenSummary);
+  }
+
+  /**
+   * Active connections of one provider whose refresh token ends within the
+   * window, and that no refresh renewed since the window opened: the end is
+   * `refresh_token_expires_at`, or the last issue plus `idleSeconds`,
+   * whichever comes first; one with neither, one already past its end, and
+   * one without a refresh token are never listed. Soonest end first.
+   */
+  async listRefreshTokensEnding(options: RefreshTokenEndsOptions): Promise<RefreshTokenEnd[]> {
+    const { idleSeconds, windowSeconds, now, after } = options;
+    const issued = sql<number>`coalesce(issued_at, updated_at)`;
+    const ends =
+      idleSeconds === null
+        ? sql<number>`refresh_token_expires_at`
+        : sql<number>`case when refresh_token_expires_at < ${issued} + ${idleSeconds} then refresh_token_expires_at else ${issued} + ${idleSeconds} end`;
+    let query = this.#db
+      .selectFrom('tokens')
+      .select(['id', 'user_id', 'provider', ends.as('ends_at'), issued.as('last_issued_at')])
+      .where('provider', '=', options.provider)
+      .where('status', '=', 'active')
+      .where('refresh_token', 'is not', null)
+      .where(ends, '>', now)
+      .where(ends, '<=', now + windowSeconds)
+      // Renewed within the window already (a refresh that did not move a stated end): once per window, not every sweep.
+      .where(issued, '<', sql<number>`${ends} - ${windowSeconds}`);
+    if (after) query = query.where((eb) => eb.or([eb(ends, '>', after.endsAt), eb.and([eb(ends, '=', after.endsAt), eb('id', '>', after.id)])]));
+    const rows = await query.orderBy(ends).orderBy('id').limit(options.limit).execute();
+    return rows.map((row) => ({ id: row.id, userId: row.user_id, provider: row.provider, endsAt: Number(row.ends_at), issuedAt: Number(row.last_issued_at) }));
   }
 
   async deleteToken(userId: string, provider: string, trx?: Executor): Promise<boolean> {

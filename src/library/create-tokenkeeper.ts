@@ -13,6 +13,7 @@ import { loadConfig } from '../config/config.js';
 import { disconnectProvider, type DisconnectResult } from '../core/connections.js';
 import { completeExternalSignIn } from '../core/external-users.js';
 import { accessTokenWithin } from '../core/service-api.js';
+import { startRefreshKeepalive, type KeepaliveSweepResult } from '../core/refresh-keepalive.js';
 import { startApplicationWebhookDelivery } from '../core/webhook-delivery.js';
 import { completeSignIn } from '../core/sign-in.js';
 import { openTokenkeeper, type CoreConfig, type Tokenkeeper as Application } from '../core/tokenkeeper.js';
@@ -163,6 +164,20 @@ export interface Tokenkeeper {
   fetch(user: UserRef, provider: string, path: string, init?: ProviderApiRequest): Promise<Response>;
   /** Refreshes now. While the provider is left alone after a failure, throws provider_unavailable (with `retryAfterSeconds`): never the old token as if refreshed. */
   refresh(user: UserRef, provider: string): Promise<AccessToken>;
+  /**
+   * One keep-alive sweep now, the one this process also runs about hourly
+   * unless `refreshKeepalive` is false: every connection whose refresh token
+   * would end unused within its window (the end the provider stated, or the
+   * provider's idle lifetime since the last refresh) is refreshed, once
+   * however many processes sweep. Resolves with how many were due,
+   * refreshed, renewed meanwhile elsewhere, and failed (each failure is
+   * logged; invalid_grant marks the connection "needs re-auth").
+   *
+   * @example
+   * // From a daily scheduled job, with refreshKeepalive: false:
+   * const { refreshed, failed } = await tokenkeeper.keepRefreshTokensAlive();
+   */
+  keepRefreshTokensAlive(): Promise<KeepaliveSweepResult>;
   /** Revokes the tokens at the provider (when it can) and deletes them; the identity stays linked. */
   revoke(user: UserRef, provider: string): Promise<RevocationResult>;
   /** Revokes and deletes the tokens and unlinks the identity (unless it is the user's only one). */
@@ -228,6 +243,15 @@ function libraryOver(app: Application<CoreConfig>, options: LibraryOptions): Tok
   const db = app.database.db;
   // With webhooks configured this process sends the outbox too: each message is leased, so never twice with a server.
   const webhookDelivery = startApplicationWebhookDelivery(app);
+  // Refreshes under the same lease as every server's: each connection once, however many processes sweep.
+  const keepalive = startRefreshKeepalive({
+    store: app.tokenStore,
+    tokens: app.tokens,
+    logger: app.logger,
+    now: app.now,
+    providers: app.config.providers,
+    scheduled: app.config.refreshKeepalive,
+  });
   const sealer = new TransactionSealer(parseEncryptionKeys(app.config.tokenEncryptionKeys), app.now);
 
   /** Tokenkeeper's id of `user`; undefined when an external id is no user's. */
@@ -338,6 +362,7 @@ function libraryOver(app: Application<CoreConfig>, options: LibraryOptions): Tok
     getAccessToken,
     fetch: (user, provider, path, init) => asUser(user, (id) => app.providerApi.fetch(id, provider, path, init)),
     refresh: (user, provider) => asUser(user, (id) => app.tokens.refresh(id, provider, { force: true })),
+    keepRefreshTokensAlive: () => whileOpen(() => keepalive.sweep()),
     revoke: (user, provider) => asUser(user, (id) => app.tokens.revoke(id, provider)),
     disconnect: (user, provider) =>
       whileOpen(() => {
@@ -369,6 +394,7 @@ function libraryOver(app: Application<CoreConfig>, options: LibraryOptions): Tok
         closed = true;
         // The calls already made finish first: cut off, a refresh could lose the rotated refresh token the provider just sent.
         while (running.size > 0) await Promise.allSettled([...running]);
+        await keepalive.stop();
         await webhookDelivery?.stop();
         await app.close();
       })()),

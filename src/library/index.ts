@@ -29,3 +29,4 @@ export { devProvider, type ProviderOptions, type TokenkeeperOptions } from './op
 export { ConfigError } from '../config/config-error.js';
 export { isDatabaseUnavailable } from './database-unavailable.js';
 export type { DisconnectResult } from '../core/connections.js';
+export type { KeepaliveSweepResult } from '../core/refresh-keepalive.js';

@@ -35,7 +35,7 @@ describe('configFromOptions: what the types rule out but plain JavaScript lets t
     const error = configError({ ...valid, databse: 'sqlite::memory:' });
     expect(error.variable).toBe('databse');
     expect(error.message).toBe(
-      'Configuration error: databse is not an option of createTokenkeeper (known: database, encryptionKeys, providers, migrate, production, refreshLeewaySeconds, providerTimeoutSeconds, caFile, webhooks, resolveUser, logger)',
+      'Configuration error: databse is not an option of createTokenkeeper (known: database, encryptionKeys, providers, migrate, production, refreshLeewaySeconds, providerTimeoutSeconds, caFile, refreshKeepalive, webhooks, resolveUser, logger)',
     );
   });
 
@@ -59,6 +59,9 @@ describe('configFromOptions: what the types rule out but plain JavaScript lets t
   it('production and migrate are booleans: the string "false" would be true', () => {
     expect(configError({ ...valid, production: 'false' }).message).toBe('Configuration error: production must be true or false (got the string "false")');
     expect(configError({ ...valid, migrate: 0 }).message).toBe('Configuration error: migrate must be true or false (got the number 0)');
+    expect(configError({ ...valid, refreshKeepalive: 'off' }).message).toBe('Configuration error: refreshKeepalive must be true or false (got the string "off")');
+    expect(configFromOptions(valid).refreshKeepalive).toBe(true);
+    expect(configFromOptions({ ...valid, refreshKeepalive: false }).refreshKeepalive).toBe(false);
   });
 });
 
@@ -77,6 +80,19 @@ describe('configFromOptions: every <NAME>_… variable of a preset is an option'
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
+  });
+
+  it('refreshTokenIdleDays (<NAME>_REFRESH_TOKEN_IDLE_DAYS) is a number of days over the preset’s, its errors naming the option', () => {
+    const okta = { preset: 'okta', domain: 'dev-1.okta.com', clientId: 'id', clientSecret: 'secret' };
+    expect(configFromOptions({ ...valid, providers: { okta } }).providers[0]!.refreshTokenIdleSeconds).toBe(7 * 86_400);
+    expect(configFromOptions({ ...valid, providers: { okta: { ...okta, refreshTokenIdleDays: 14 } } }).providers[0]!.refreshTokenIdleSeconds).toBe(14 * 86_400);
+    expect(configFromOptions({ ...valid, providers: { okta: { ...okta, refreshTokenIdleDays: 0 } } }).providers[0]).not.toHaveProperty('refreshTokenIdleSeconds');
+    expect(configError({ ...valid, providers: { okta: { ...okta, refreshTokenIdleDays: 2.5 } } }).message).toBe(
+      'Configuration error: providers.okta.refreshTokenIdleDays must be a whole number of days from 0 (refresh tokens never idle out) to 1825 (got "2.5")',
+    );
+    const asString = configError({ ...valid, providers: { okta: { ...okta, refreshTokenIdleDays: '14' } } });
+    expect(asString.variable).toBe('providers.okta.refreshTokenIdleDays');
+    expect(asString.message).toBe('Configuration error: providers.okta.refreshTokenIdleDays must be a whole number of days (got the string "14")');
   });
 
   it('no preset value is refused as an unknown option', () => {

@@ -52,6 +52,13 @@ export interface ProviderOptions {
   audience?: string;
   /** The Apple developer team that signs the apple preset's client secret, with `privateKeyFile` and `privateKeyId`. */
   teamId?: string;
+  /**
+   * Days a refresh token may go unused before the provider ends it, instead of
+   * the preset's (okta 7, keycloak 30, microsoft and atlassian 90, google 180);
+   * 0: it never idles out. The keep-alive sweep (`refreshKeepalive`) refreshes
+   * by it.
+   */
+  refreshTokenIdleDays?: number;
 }
 
 /** Options of createTokenkeeper. */
@@ -72,6 +79,15 @@ export interface TokenkeeperOptions {
   providerTimeoutSeconds?: number;
   /** An extra trusted CA bundle (PEM file) for the providers' TLS. */
   caFile?: string;
+  /**
+   * Keep idle refresh tokens alive from this process, as `tokenkeeper serve`
+   * does (README, "How tokens stay fresh"): about once an hour, connections
+   * whose refresh token would end unused are refreshed, each once, however
+   * many processes sweep (default true). False: only keepRefreshTokensAlive()
+   * sweeps, e.g. from a scheduled job, or where `serve` on the same database
+   * sweeps already.
+   */
+  refreshKeepalive?: boolean;
   /** Where connection.* and user.deleted webhooks go (Standard Webhooks; README, Webhooks): sent from this process and any server on the same database, each message once. */
   webhooks?: { urls: readonly string[]; secret: string };
 }
@@ -79,7 +95,7 @@ export interface TokenkeeperOptions {
 const PROVIDER_NAME = /^[a-z][a-z0-9_]{0,31}$/;
 
 /** Each option's variable suffix: `clientId` is `<NAME>_CLIENT_ID`. */
-const PROVIDER_OPTION_VARIABLES: Readonly<Record<Exclude<keyof ProviderOptions, 'authorizationParams'>, string>> = {
+const PROVIDER_OPTION_VARIABLES: Readonly<Record<Exclude<keyof ProviderOptions, 'authorizationParams' | 'refreshTokenIdleDays'>, string>> = {
   preset: 'PRESET',
   clientId: 'CLIENT_ID',
   clientSecret: 'CLIENT_SECRET',
@@ -106,6 +122,7 @@ const PROVIDER_OPTION_VARIABLES: Readonly<Record<Exclude<keyof ProviderOptions, 
 const OPTION_OF_SUFFIX = new Map<string, string>([
   ...Object.entries(PROVIDER_OPTION_VARIABLES).map(([option, suffix]) => [suffix, option] as [string, string]),
   ['AUTHORIZATION_PARAMS', 'authorizationParams'],
+  ['REFRESH_TOKEN_IDLE_DAYS', 'refreshTokenIdleDays'],
 ]);
 
 /**
@@ -124,6 +141,11 @@ function providerFromOptions(name: string, options: ProviderOptions, production:
     if (option === 'authorizationParams') {
       if (typeof value !== 'object' || value === null) throw new ConfigError(`${path}.authorizationParams`, 'must be an object of strings');
       env[`${prefix}_AUTHORIZATION_PARAMS`] = new URLSearchParams(value as Record<string, string>).toString();
+      continue;
+    }
+    if (option === 'refreshTokenIdleDays') {
+      if (typeof value !== 'number') throw new ConfigError(`${path}.refreshTokenIdleDays`, `must be a whole number of days (got ${described(value)})`);
+      env[`${prefix}_REFRESH_TOKEN_IDLE_DAYS`] = String(value);
       continue;
     }
     const suffix = PROVIDER_OPTION_VARIABLES[option as keyof typeof PROVIDER_OPTION_VARIABLES];
@@ -157,6 +179,7 @@ const CREATE_OPTIONS: Readonly<Record<keyof (TokenkeeperOptions & LibraryOptions
   refreshLeewaySeconds: true,
   providerTimeoutSeconds: true,
   caFile: true,
+  refreshKeepalive: true,
   webhooks: true,
   resolveUser: true,
   logger: true,
@@ -252,6 +275,7 @@ export function configFromOptions(options: TokenkeeperOptions & LibraryOptions):
     caFile: options.caFile ? resolve(options.caFile) : null,
     providerTimeoutSeconds: seconds('providerTimeoutSeconds', options.providerTimeoutSeconds, 10, 1, 300),
     refreshLeewaySeconds: seconds('refreshLeewaySeconds', options.refreshLeewaySeconds, 60, 0, 3600),
+    refreshKeepalive: flag('refreshKeepalive', options.refreshKeepalive) ?? true,
     webhooks,
   };
 }

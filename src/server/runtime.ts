@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { DEV_PROVIDER_NAME, type AppConfig } from '../config/config.js';
 import { startHousekeeping } from '../core/housekeeping.js';
 import { startRefreshAhead, type RefreshAheadJob } from '../core/refresh-ahead.js';
+import { startRefreshKeepalive, type RefreshKeepaliveJob } from '../core/refresh-keepalive.js';
 import { startTokenGauge, type TokenGaugeJob } from '../core/token-gauge.js';
 import { openTokenkeeper, type Tokenkeeper } from '../core/tokenkeeper.js';
 import { startApplicationWebhookDelivery, type WebhookDeliveryJob } from '../core/webhook-delivery.js';
@@ -20,6 +21,8 @@ export interface Runtime extends Tokenkeeper {
   devProvider: DevProvider | null;
   /** The ahead-of-time refresh job, when REFRESH_AHEAD_SECONDS is set. */
   refreshAhead: RefreshAheadJob | null;
+  /** The sweep that keeps idle refresh tokens alive, unless REFRESH_KEEPALIVE=off. */
+  refreshKeepalive: RefreshKeepaliveJob | null;
   /** The periodic count behind tokenkeeper_tokens, when metrics are served (METRICS_TOKEN or METRICS_PORT). */
   tokenGauge: TokenGaugeJob | null;
   /** The metrics' own server on 127.0.0.1, when METRICS_PORT is set. */
@@ -92,6 +95,12 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       closers.push(() => job.stop());
       refreshAhead = job;
     }
+    let refreshKeepalive: RefreshKeepaliveJob | null = null;
+    if (config.refreshKeepalive) {
+      const job = startRefreshKeepalive({ store: tokenkeeper.tokenStore, tokens: tokenkeeper.tokens, logger, now, providers: config.providers });
+      closers.push(() => job.stop());
+      refreshKeepalive = job;
+    }
 
     const webhookDelivery = startApplicationWebhookDelivery(tokenkeeper, options.webhookTimeoutMs === undefined ? {} : { timeoutMs: options.webhookTimeoutMs });
     if (webhookDelivery) closers.push(() => webhookDelivery.stop());
@@ -125,7 +134,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         { timeoutSeconds: config.shutdownTimeoutSeconds, ...shutdownOptions },
       );
 
-    return { ...tokenkeeper, app, devProvider, refreshAhead, tokenGauge, metricsServer, webhookDelivery, readiness, shutdown, close: closeAll };
+    return { ...tokenkeeper, app, devProvider, refreshAhead, refreshKeepalive, tokenGauge, metricsServer, webhookDelivery, readiness, shutdown, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

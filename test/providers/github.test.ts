@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { testClock } from '../support/clock.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startGitHubEmulator, type GitHubEmulator, type GitHubUser } from './github.emulator.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
@@ -372,5 +373,51 @@ describeEachDialect('GitHub App with expiring user tokens, against an emulator o
     githubClockAhead = 9 * 3600;
     const answer = await browser.request(`${APP_ORIGIN}/account/connections/github`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
     expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+  });
+});
+
+describeEachDialect('GitHub App refresh tokens (six months, renewed by each refresh) and the keep-alive sweep', (dialect) => {
+  const DAY = 86_400;
+  // GitHub, the app and its sweep share one clock that moves only when told.
+  const clock = testClock();
+  let database: TestDatabase;
+  let github: GitHubEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    github = await startGitHubEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackUrl: `${APP_ORIGIN}/auth/github/callback`, kind: 'github-app', now: clock.now });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: githubEnv(github), now: clock.now });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await github?.close();
+    await database?.close();
+  });
+
+  it('refreshes an unused connection in the last 7 days before the end GitHub stated, once; the new refresh token outlives the old end', async () => {
+    github.signInAs({ ...OCTOCAT, id: 1005, login: 'idle' });
+    await signInThrough(app.browser(), 'github');
+    const { user_id: userId } = await database.db.selectFrom('accounts').select('user_id').where('provider', '=', 'github').where('subject', '=', '1005').executeTakeFirstOrThrow();
+    const signedInWith = await app.runtime.tokenStore.findToken(userId, 'github');
+    const refreshes = github.server.counts.refresh_token ?? 0;
+    const sweep = () => app.runtime.refreshKeepalive!.sweep();
+
+    // refresh_token_expires_in is 15897600 s (184 days): its last 7 days begin on day 177.
+    clock.advance(177 * DAY - 1);
+    expect(await sweep()).toMatchObject({ due: 0 });
+    clock.advance(1);
+    expect(await sweep()).toMatchObject({ due: 1, refreshed: 1, failed: 0 });
+    expect(github.server.counts.refresh_token).toBe(refreshes + 1);
+    const kept = await app.runtime.tokenStore.findToken(userId, 'github');
+    expect(kept!.refreshToken).not.toBe(signedInWith!.refreshToken);
+    expect(kept!.refreshTokenExpiresAt).toBe(clock.now() + 15_897_600);
+    expect(await sweep()).toMatchObject({ due: 0 });
+
+    // Past the first refresh token's end, the connection works: its access token is refreshed with the new one.
+    clock.advance(30 * DAY);
+    const { accessToken } = await app.runtime.tokens.getAccessToken(userId, 'github');
+    expect(github.server.counts.refresh_token).toBe(refreshes + 2);
+    expect(github.accepts(accessToken)).toBe(true);
   });
 });

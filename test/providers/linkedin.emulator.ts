@@ -45,6 +45,8 @@ export interface LinkedInEmulatorOptions {
   redirectUri: string;
   /** The app is an approved partner that gets programmatic refresh tokens. */
   programmaticRefresh: boolean;
+  /** Epoch seconds (default: the real clock). */
+  now?: () => number;
 }
 
 export interface LinkedInEmulator {
@@ -73,8 +75,9 @@ export async function startLinkedInEmulator(options: LinkedInEmulatorOptions): P
   const server = await startEmulatorServer();
   const issuer = `${server.origin}/oauth`;
   const key = await createSigningKey('RS256');
-  const now = () => Math.floor(Date.now() / 1000);
+  const now = options.now ?? (() => Math.floor(Date.now() / 1000));
   const grants = new GrantStore<LinkedInMember>({
+    now,
     accessTokenTtl: 60 * DAY,
     refreshPolicy: options.programmaticRefresh ? 'static' : 'none',
     refreshTokenTtl: 365 * DAY,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findPreset } from '../../src/client/providers/index.js';
 import type { TestBrowser } from '../support/browser.js';
+import { testClock, type TestClock } from '../support/clock.js';
 import { DIALECTS, describeEachDialect, type TestDatabase, type TestDialect } from '../support/postgres.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { startLinkedInEmulator, type LinkedInEmulator, type LinkedInMember } from './linkedin.emulator.js';
@@ -38,12 +39,12 @@ interface Context {
   app: ProviderTestApp;
 }
 
-function started(dialect: TestDialect, programmaticRefresh: boolean, extra: Record<string, string> = {}): Context {
+function started(dialect: TestDialect, programmaticRefresh: boolean, extra: Record<string, string> = {}, clock?: TestClock): Context {
   const context = {} as Context;
   beforeAll(async () => {
     context.database = await dialect.openTestDatabase();
-    context.linkedin = await startLinkedInEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, programmaticRefresh });
-    context.app = await startProviderTestApp({ databaseUrl: context.database.url, env: linkedinEnv(context.linkedin, extra) });
+    context.linkedin = await startLinkedInEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, programmaticRefresh, ...(clock ? { now: clock.now } : {}) });
+    context.app = await startProviderTestApp({ databaseUrl: context.database.url, env: linkedinEnv(context.linkedin, extra), ...(clock ? { now: clock.now } : {}) });
   });
   afterAll(async () => {
     await context.app?.close();
@@ -169,6 +170,35 @@ describe.skipIf(findPreset('linkedin') === undefined)('LinkedIn', () => {
       expect(after!.accessToken).not.toBe(before!.accessToken);
       expect(after!.refreshToken).toBe(before!.refreshToken);
       expect(context.linkedin.accepts(after!.accessToken)).toBe(true);
+    });
+  });
+
+  describeEachDialect('LinkedIn refresh tokens, whose year a refresh does not extend, and the keep-alive sweep', (dialect) => {
+    const DAY = 86_400;
+    // LinkedIn, the app and its sweep share one clock that moves only when told.
+    const clock = testClock();
+    const context = started(dialect, true, {}, clock);
+
+    it('refreshes a connection in the last 7 days of its year at most once, although its end does not move', async () => {
+      const { userId } = await signIn(context, member('pRt002', 'Year', 'End'));
+      const { app, linkedin } = context;
+      const signedInWith = await app.runtime.tokenStore.findToken(userId, 'linkedin');
+      expect(signedInWith!.refreshTokenExpiresAt).toBe(clock.now() + 365 * DAY);
+      const refreshes = linkedin.server.counts.refresh_token ?? 0;
+      const sweep = () => app.runtime.refreshKeepalive!.sweep();
+
+      clock.advance(357 * DAY);
+      expect(await sweep()).toMatchObject({ due: 0 });
+      clock.advance(1 * DAY);
+      expect(await sweep()).toMatchObject({ due: 1, refreshed: 1, failed: 0 });
+      const kept = await app.runtime.tokenStore.findToken(userId, 'linkedin');
+      expect(kept!.refreshTokenExpiresAt).toBe(signedInWith!.refreshTokenExpiresAt);
+      // Every later sweep of that window leaves it alone: another refresh would not move the end either.
+      for (let day = 0; day < 7; day += 1) {
+        expect(await sweep()).toMatchObject({ due: 0, refreshed: 0 });
+        clock.advance(DAY);
+      }
+      expect(linkedin.server.counts.refresh_token).toBe(refreshes + 1);
     });
   });
 

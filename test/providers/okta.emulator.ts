@@ -8,6 +8,10 @@
  * - Refresh tokens only for `offline_access` when the app allows the Refresh Token grant;
  *   persistent by default for a web app, or rotated after every use:
  *   https://developer.okta.com/docs/guides/refresh-tokens/main/
+ * - A refresh token not used for 7 days expires (the access policy rule's "but will expire
+ *   if not used every", whose default is 7 days); each use starts the 7 days again:
+ *   https://developer.okta.com/docs/guides/customize-authz-server/main/,
+ *   https://support.okta.com/help/s/article/refresh-token-expiration-behavior
  * - Token claims (ID token `sub` = the user id `00u…`, `ver`, `auth_time`, `at_hash`, `amr`)
  *   and the one-hour default lifetimes:
  *   https://developer.okta.com/docs/api/openapi/okta-oauth/guides/tokens/
@@ -40,6 +44,8 @@ export interface OktaEmulatorOptions {
   redirectUri: string;
   /** The app's "Refresh token behavior": rotate after every use (default: persistent). */
   rotateRefreshTokens?: boolean;
+  /** The access policy rule's "but will expire if not used every", in seconds (default 7 days, Okta's default). */
+  refreshTokenIdleSeconds?: number;
   now?: () => number;
 }
 
@@ -67,7 +73,12 @@ export async function startOktaEmulator(options: OktaEmulatorOptions): Promise<O
   const issuer = `${server.origin}${base}`;
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
   const key = await createSigningKey('RS256', now);
-  const grants = new GrantStore<OktaUser>({ now, accessTokenTtl: 3600, refreshPolicy: options.rotateRefreshTokens ? 'rotating' : 'static' });
+  const grants = new GrantStore<OktaUser>({
+    now,
+    accessTokenTtl: 3600,
+    refreshPolicy: options.rotateRefreshTokens ? 'rotating' : 'static',
+    refreshTokenIdleTtl: options.refreshTokenIdleSeconds ?? 7 * 86_400,
+  });
   let clientSecret = options.clientSecret;
   let user: OktaUser | undefined;
   let unassigned = false;

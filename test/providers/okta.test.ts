@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
+import { testClock } from '../support/clock.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { startOktaEmulator, type OktaEmulator, type OktaUser } from './okta.emulator.js';
@@ -176,6 +177,62 @@ describeEachDialect('Okta (default authorization server, rotating refresh tokens
     okta.failTokenRequests(503);
     expect((await callbackWith(down)).status).toBe(503);
     expect([await countRows(database, 'users'), await countRows(database, 'tokens')]).toEqual([users, tokens]);
+  });
+});
+
+describeEachDialect('Okta refresh tokens that expire if not used every 7 days (persistent ones, the default), against an emulator of Okta', (dialect) => {
+  const DAY = 86_400;
+  // Okta, the app and its keep-alive sweep share one clock that moves only when told.
+  const clock = testClock();
+  let database: TestDatabase;
+  let okta: OktaEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    okta = await startOktaEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: `${APP_ORIGIN}/auth/okta/callback`, now: clock.now });
+    app = await startProviderTestApp({
+      databaseUrl: database.url,
+      env: { OAUTH_PROVIDERS: 'okta', OKTA_PRESET: 'okta', OKTA_DOMAIN: 'dev-12345678.okta.com', OKTA_CLIENT_ID: CLIENT_ID, OKTA_CLIENT_SECRET: CLIENT_SECRET, OKTA_ISSUER: okta.issuer },
+      now: clock.now,
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await okta?.close();
+    await database?.close();
+  });
+
+  async function signIn(user: OktaUser): Promise<string> {
+    okta.signInAs(user);
+    const page = await app.browser().get(`${APP_ORIGIN}/login/okta?next=/api/me`);
+    expect(page.status).toBe(200);
+    return (JSON.parse(page.text) as { user: { id: string } }).user.id;
+  }
+
+  it('an unused connection: the sweep on day 6 refreshes it once, and it still works on day 10', async () => {
+    const userId = await signIn(person('00u1keep2alive3abcde', 'keep@example.com', 'Keep Alive'));
+    const refreshes = okta.server.counts.refresh_token ?? 0;
+    clock.advance(6 * DAY);
+    // serve's sweep (on by default): the okta preset's refresh tokens idle out after 7 days, so the last 1.75 are due.
+    expect(await app.runtime.refreshKeepalive!.sweep()).toMatchObject({ due: 1, refreshed: 1, failed: 0 });
+    expect(okta.server.counts.refresh_token).toBe(refreshes + 1);
+    expect(await app.runtime.refreshKeepalive!.sweep()).toMatchObject({ due: 0, refreshed: 0 });
+
+    clock.advance(4 * DAY);
+    const { accessToken } = await app.runtime.tokens.getAccessToken(userId, 'okta');
+    expect(okta.server.counts.refresh_token).toBe(refreshes + 2);
+    expect(okta.accepts(accessToken)).toBe(true);
+    expect((await app.runtime.tokenStore.findToken(userId, 'okta'))!.status).toBe('active');
+  });
+
+  it('without the sweep, the refresh on day 8 is refused (invalid_grant) and the connection needs re-auth', async () => {
+    const userId = await signIn(person('00u1left2unused3abcd', 'unused@example.com', 'Left Unused'));
+    const refreshes = okta.server.counts.refresh_token ?? 0;
+    clock.advance(8 * DAY);
+    await expect(app.runtime.tokens.getAccessToken(userId, 'okta')).rejects.toMatchObject({ code: 'needs_reauth' });
+    expect(okta.server.counts.refresh_token).toBe(refreshes + 1);
+    expect((await app.runtime.tokenStore.findToken(userId, 'okta'))!.status).toBe('needs_reauth');
   });
 });
 

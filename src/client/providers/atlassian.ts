@@ -12,6 +12,12 @@
  *   refresh answers a new one and disables the one used; a dead one is
  *   refused with 403 `invalid_grant`
  *   (https://developer.atlassian.com/cloud/oauth/getting-started/refresh-tokens);
+ * - a rotating refresh token ends after 90 days unused (each refresh's new one
+ *   starts another 90), and the grant a year after the first authorization
+ *   however often it is refreshed (Atlassian's announcement of rotating refresh
+ *   tokens, https://community.developer.atlassian.com/t/updated-31-january-2022-action-required-deprecating-persistent-refresh-tokens/54172):
+ *   the keep-alive sweep refreshes an unused connection within the 90 days;
+ *   nothing outlives the year but a new sign-in;
  * - `/me` and its fields (https://developer.atlassian.com/cloud/oauth/getting-started/faq).
  * Atlassian asks for consent on every authorization (`prompt=consent` is part
  * of the request it documents), so consent is never added on top of it, and
@@ -56,6 +62,7 @@ export const atlassian: ProviderPreset = {
     apiBaseUrl: 'https://api.atlassian.com',
     authorizationParams: { audience: 'api.atlassian.com', prompt: 'consent' },
     refreshTokenNeedsConsent: false,
+    refreshTokenIdleSeconds: 90 * 86_400,
     tokenEndpointAuthMethod: 'client_secret_post',
     subjectClaim: 'account_id',
     claimNames: { name: 'name', email: 'email', preferredUsername: 'nickname' },

@@ -8,6 +8,10 @@
  *   (https://docs.github.com/en/apps/oauth-apps/maintaining-oauth-apps/troubleshooting-oauth-app-access-token-request-errors),
  *   and a dead refresh token as `bad_refresh_token`
  *   (https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/refreshing-user-access-tokens);
+ * - a GitHub App's expiring user tokens come with a refresh token that ends
+ *   six months later, as `refresh_token_expires_in` says, and each refresh
+ *   answers a new one with six months of its own (the same page): the
+ *   keep-alive sweep refreshes a connection nobody used in its last 7 days;
  *   the granted `scope` is comma-separated;
  * - a private e-mail is only at `GET /user/emails`, with the `user:email` scope
  *   (https://docs.github.com/en/rest/users/emails);

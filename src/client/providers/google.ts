@@ -6,7 +6,10 @@
  * (https://developers.google.com/identity/protocols/oauth2/web-server#offline,
  * https://developers.google.com/identity/protocols/oauth2#expiration). So
  * consent is asked only when the connection has no live refresh token.
- * Refresh tokens do not rotate; revoking either token ends the grant.
+ * Refresh tokens do not rotate; revoking either token ends the grant. One that
+ * "has not been used for six months" stops working (the same #expiration
+ * section): the keep-alive sweep refreshes an unused connection before 180
+ * days have passed.
  * Asking for more scope later, `include_granted_scopes=true` makes the new
  * grant cover the scopes granted before as well (incremental authorization:
  * https://developers.google.com/identity/protocols/oauth2/web-server#incrementalAuth).
@@ -22,5 +25,6 @@ export const google: ProviderPreset = {
     authorizationParams: { access_type: 'offline' },
     refreshTokenNeedsConsent: true,
     incrementalAuthorizationParams: { include_granted_scopes: 'true' },
+    refreshTokenIdleSeconds: 180 * 86_400,
   }),
 };

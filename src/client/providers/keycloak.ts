@@ -11,7 +11,11 @@
  * by default); `offline_access` asks for an offline token instead, which
  * survives logout and is issued on the user's default `offline_access` role,
  * with no consent screen unless the client is set to require consent
- * (https://www.keycloak.org/docs/latest/server_admin/#_offline-access).
+ * (https://www.keycloak.org/docs/latest/server_admin/#_offline-access). An
+ * offline token must be used for a refresh at least every 30 days (the realm's
+ * "Offline Session Idle"), so the keep-alive sweep refreshes an unused
+ * connection before then; a realm with another setting:
+ * `<NAME>_REFRESH_TOKEN_IDLE_DAYS`.
  * Every refresh answers a new refresh token (single-use when the realm sets
  * "Revoke Refresh Token"), which the core stores. Access tokens live 5 minutes
  * by default. The client authenticator "Client Id and Secret" takes Basic.
@@ -31,6 +35,7 @@ export const keycloak: ProviderPreset = {
       apiBaseUrl: issuer,
       tokenEndpointAuthMethod: 'client_secret_basic',
       refreshTokenNeedsConsent: false,
+      refreshTokenIdleSeconds: 30 * 86_400,
     };
   },
 };

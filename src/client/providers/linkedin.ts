@@ -17,7 +17,10 @@
  *   requires: LinkedIn's tokens are Bearer tokens;
  * - access tokens live 60 days; refresh tokens are issued only to approved
  *   partners, live 365 days from the first authorization, and a refresh does
- *   not renew them (https://learn.microsoft.com/en-us/linkedin/shared/authentication/programmatic-refresh-tokens);
+ *   not renew them (https://learn.microsoft.com/en-us/linkedin/shared/authentication/programmatic-refresh-tokens):
+ *   the end `refresh_token_expires_in` states stays where it is, so the
+ *   keep-alive sweep refreshes such a connection once in its last 7 days and
+ *   no more (a refresh cannot move it);
  * - there is no revocation endpoint: a member removes the app in their settings.
  * - its web flow takes neither PKCE (a separate native-client flow,
  *   https://learn.microsoft.com/en-us/linkedin/shared/authentication/authorization-code-flow-native;

@@ -12,7 +12,10 @@
  *   openid-client accepts exactly this for login.microsoftonline.com, checking
  *   every ID token's `iss` against the template filled with its `tid`;
  * - `offline_access` brings a refresh token without `prompt=consent`, and
- *   refresh tokens are replaced on every refresh
+ *   refresh tokens are replaced on every refresh; each lives 90 days (24 hours
+ *   for a redirect URI registered as a single-page app, which this server's
+ *   callback is not), a lifetime no policy changes, so the keep-alive sweep
+ *   refreshes an unused connection before its refresh token's 90 days end
  *   (https://learn.microsoft.com/en-us/entra/identity-platform/refresh-tokens);
  * - the `email` claim is not verified by Microsoft, so it is not marked verified;
  * - there is no revocation endpoint: disconnecting deletes the tokens here only.
@@ -28,5 +31,6 @@ export const microsoft: ProviderPreset = {
     scope: 'openid profile email offline_access User.Read',
     apiBaseUrl: 'https://graph.microsoft.com',
     refreshTokenNeedsConsent: false,
+    refreshTokenIdleSeconds: 90 * 86_400,
   }),
 };

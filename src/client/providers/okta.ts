@@ -18,6 +18,12 @@
  * hour by default (the access policy may change it). Okta's web apps use
  * client_secret_basic by default. Calls go to the authorization server by
  * default (userinfo); set `<NAME>_API_BASE_URL` for your own APIs.
+ * An access policy rule ends a refresh token that is not used for a while:
+ * "but will expire if not used every", 7 days unless changed
+ * (https://developer.okta.com/docs/guides/customize-authz-server/main/,
+ * https://support.okta.com/help/s/article/refresh-token-expiration-behavior),
+ * so the keep-alive sweep refreshes an unused connection before then; a policy
+ * with another idle time: `<NAME>_REFRESH_TOKEN_IDLE_DAYS`.
  */
 import type { ProviderPreset } from './preset.js';
 
@@ -32,6 +38,7 @@ export const okta: ProviderPreset = {
       apiBaseUrl: issuer,
       tokenEndpointAuthMethod: 'client_secret_basic',
       refreshTokenNeedsConsent: false,
+      refreshTokenIdleSeconds: 7 * 86_400,
     };
   },
 };

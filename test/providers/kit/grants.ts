@@ -24,6 +24,8 @@ export interface GrantStoreOptions {
   refreshPolicy: RefreshPolicy;
   /** Seconds a refresh token lives; null: until revoked. */
   refreshTokenTtl?: number | null;
+  /** Seconds a refresh token lives unused: each refresh with it starts them again (e.g. Okta's "expires if not used every"); null: no limit. */
+  refreshTokenIdleTtl?: number | null;
   /** A rotated refresh token used again revokes the whole grant (RFC 9700 §4.14.2); otherwise it is only refused. */
   revokeGrantOnReuse?: boolean;
   /** Token prefixes, e.g. GitHub's `gho_`, `ghu_`, `ghr_`. */
@@ -79,6 +81,8 @@ interface StoredToken {
   grantId: string;
   kind: 'access' | 'refresh';
   expiresAt: number | null;
+  /** For a refresh token: when it was issued or last used. */
+  usedAt: number;
   /** For a refresh token: replaced by a newer one (rotation). For an access token: revoked alone. */
   retired: boolean;
 }
@@ -148,6 +152,9 @@ export class GrantStore<User> {
       return { ok: false, reason: 'reused_token' };
     }
     if (stored.expiresAt !== null && stored.expiresAt <= this.#now()) return { ok: false, reason: 'expired_token' };
+    const idleTtl = this.#options.refreshTokenIdleTtl ?? null;
+    if (idleTtl !== null && this.#now() - stored.usedAt > idleTtl) return { ok: false, reason: 'expired_token' };
+    stored.usedAt = this.#now();
     const { refreshPolicy } = this.#options;
     if (refreshPolicy === 'rotating') stored.retired = true;
     // A static refresh token is not sent again: the client keeps the one it has.
@@ -203,12 +210,12 @@ export class GrantStore<User> {
     const now = this.#now();
     const { accessTokenTtl, refreshPolicy, prefixes } = this.#options;
     const accessToken = randomToken(prefixes?.access ?? 'at_');
-    this.#tokens.set(accessToken, { grantId: grant.id, kind: 'access', expiresAt: accessTokenTtl === null ? null : now + accessTokenTtl, retired: false });
+    this.#tokens.set(accessToken, { grantId: grant.id, kind: 'access', expiresAt: accessTokenTtl === null ? null : now + accessTokenTtl, usedAt: now, retired: false });
     let refreshToken: string | undefined;
     const refreshTtl = this.#options.refreshTokenTtl ?? null;
     if (withRefreshToken && refreshPolicy !== 'none') {
       refreshToken = randomToken(prefixes?.refresh ?? 'rt_');
-      this.#tokens.set(refreshToken, { grantId: grant.id, kind: 'refresh', expiresAt: refreshTtl === null ? null : now + refreshTtl, retired: false });
+      this.#tokens.set(refreshToken, { grantId: grant.id, kind: 'refresh', expiresAt: refreshTtl === null ? null : now + refreshTtl, usedAt: now, retired: false });
     }
     return {
       accessToken,

@@ -1,0 +1,174 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import { TokenkeeperError } from '../client/errors.js';
+import type { TokenManager } from '../client/token-manager.js';
+import type { RefreshTokenEnd, SqlTokenStore } from '../db/token-store.js';
+import { databaseOutageLog } from './outage-log.js';
+
+const DAY_SECONDS = 86_400;
+/** The longest window: a refresh token is refreshed at most this long before it would end. */
+export const KEEPALIVE_MAX_WINDOW_SECONDS = 7 * DAY_SECONDS;
+
+/** One provider as the sweep sees it: its name and the idle lifetime of its refresh tokens, if any. */
+export interface KeepaliveProvider {
+  name: string;
+  /** Seconds a refresh token lives unused (ProviderSettings.refreshTokenIdleSeconds); undefined or 0: none. */
+  refreshTokenIdleSeconds?: number | undefined;
+}
+
+export interface RefreshKeepaliveOptions {
+  store: SqlTokenStore;
+  tokens: TokenManager;
+  logger: Logger;
+  /** Epoch seconds. */
+  now: () => number;
+  providers: readonly KeepaliveProvider[];
+  /** Connections read per query (default 100). */
+  batchSize?: number;
+  /** Refreshes at most this many connections per sweep (default 1000); the rest wait for the next sweep. */
+  maxPerSweep?: number;
+  /** Refreshes running at once (default 4). */
+  concurrency?: number;
+  /** Random delay before each refresh, so servers do not hit the provider in step (default 1000 ms). */
+  jitterMs?: number;
+  /** Time between sweeps, give or take a fifth at random (default one hour). */
+  intervalMs?: number;
+  /** Delay before the first sweep (default: a random one from 1 to 5 minutes, so a deploy's restarts do not sweep in step). */
+  firstSweepMs?: number;
+  /** False: no sweep on a timer, only those sweep() is called for (default true). */
+  scheduled?: boolean;
+}
+
+export interface KeepaliveSweepResult {
+  /** Connections found whose refresh token would end within their window. */
+  due: number;
+  /** Refreshed by this sweep. */
+  refreshed: number;
+  /** Renewed meanwhile by another refresh (a request, another server's sweep): nothing to do. */
+  alreadyRenewed: number;
+  failed: number;
+}
+
+export interface RefreshKeepaliveJob {
+  /** One sweep now (or the one running); resolves with what it did. */
+  sweep(): Promise<KeepaliveSweepResult>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The window before a refresh token's end in which the sweep refreshes it: a
+ * quarter of the idle lifetime, at most 7 days; 7 days for a provider that
+ * only states ends (GitHub App user tokens: six months; LinkedIn: a year).
+ */
+export function keepaliveWindowSeconds(idleSeconds: number | undefined): number {
+  return idleSeconds !== undefined && idleSeconds > 0 ? Math.min(KEEPALIVE_MAX_WINDOW_SECONDS, Math.floor(idleSeconds / 4)) : KEEPALIVE_MAX_WINDOW_SECONDS;
+}
+
+/**
+ * Keeps idle refresh tokens alive (REFRESH_KEEPALIVE, on by default): many
+ * providers end a refresh token nobody used for a while (Okta after 7 days
+ * by default, Google after six months…), and a connection nobody used since
+ * would need a new sign-in, although one refresh in time keeps it. Rarely
+ * (hourly, with jitter), it lists the active connections whose refresh token
+ * ends within its window — the end the provider stated
+ * (`refresh_token_expires_in`), or the last issue plus the provider's idle
+ * lifetime — and refreshes each through TokenManager.keepAlive: the single
+ * flight, the lease, and a check under the lease that no refresh renewed it
+ * meanwhile, so two servers sweeping at once refresh it once. A connection
+ * refreshed within its window is not listed again: a provider whose refresh
+ * does not move the stated end (LinkedIn) gets one refresh, not one a sweep.
+ * Failures are a refresh's: invalid_grant marks the connection "needs
+ * re-auth" (with its event and webhook); a provider fault is logged and the
+ * next sweep tries again.
+ */
+export function startRefreshKeepalive(options: RefreshKeepaliveOptions): RefreshKeepaliveJob {
+  const batchSize = options.batchSize ?? 100;
+  const maxPerSweep = options.maxPerSweep ?? 1000;
+  const concurrency = options.concurrency ?? 4;
+  const jitterMs = options.jitterMs ?? 1000;
+  const intervalMs = options.intervalMs ?? 3_600_000;
+  let stopped = false;
+  let current: Promise<KeepaliveSweepResult> | null = null;
+
+  const refreshAll = async (due: RefreshTokenEnd[], windowOf: Map<string, number>, result: KeepaliveSweepResult) => {
+    const queue = [...due];
+    const worker = async () => {
+      for (let connection = queue.shift(); connection && !stopped; connection = queue.shift()) {
+        await sleep(Math.floor(Math.random() * jitterMs));
+        if (stopped) return;
+        try {
+          // Renewed since the window opened (by a request, or another server's sweep): nothing to do.
+          const since = connection.endsAt - windowOf.get(connection.provider)!;
+          const outcome = await options.tokens.keepAlive(connection.userId, connection.provider, since);
+          if (outcome === 'refreshed') result.refreshed += 1;
+          else result.alreadyRenewed += 1;
+        } catch (error) {
+          result.failed += 1;
+          // A provider's refusal or fault says so in its code; anything else is ours, so the log keeps its stack.
+          const known = error instanceof TokenkeeperError;
+          options.logger.warn(
+            { tokenId: connection.id, provider: connection.provider, code: (error as { code?: string }).code, ...(known ? { error: error.message } : { err: error }) },
+            'refresh keep-alive failed',
+          );
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, due.length) }, worker));
+  };
+
+  const sweepOnce = async (): Promise<KeepaliveSweepResult> => {
+    const result: KeepaliveSweepResult = { due: 0, refreshed: 0, alreadyRenewed: 0, failed: 0 };
+    const windowOf = new Map(options.providers.map((provider) => [provider.name, keepaliveWindowSeconds(provider.refreshTokenIdleSeconds)]));
+    for (const provider of options.providers) {
+      const idleSeconds = provider.refreshTokenIdleSeconds !== undefined && provider.refreshTokenIdleSeconds > 0 ? provider.refreshTokenIdleSeconds : null;
+      let after: RefreshTokenEnd | undefined;
+      while (!stopped && result.due < maxPerSweep) {
+        // The clock is read for each page: a sweep of many pages still asks about what is due now.
+        const page = await options.store.listRefreshTokensEnding({
+          provider: provider.name,
+          idleSeconds,
+          windowSeconds: windowOf.get(provider.name)!,
+          now: options.now(),
+          limit: Math.min(batchSize, maxPerSweep - result.due),
+          ...(after ? { after: { endsAt: after.endsAt, id: after.id } } : {}),
+        });
+        result.due += page.length;
+        await refreshAll(page, windowOf, result);
+        if (page.length < batchSize) break;
+        after = page.at(-1);
+      }
+    }
+    if (result.due > 0) options.logger.info({ ...result }, 'refresh keep-alive sweep');
+    return result;
+  };
+
+  const sweep = () => {
+    current ??= sweepOnce().finally(() => {
+      current = null;
+    });
+    return current;
+  };
+
+  const outage = databaseOutageLog(options.logger, 'refresh keep-alive', 'refresh keep-alive sweep failed');
+  let timer: NodeJS.Timeout | undefined;
+  const schedule = (delayMs: number) => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      sweep().then(
+        () => outage.succeeded(),
+        (error: unknown) => outage.failed(error),
+      ).finally(() => schedule(intervalMs * (0.8 + Math.random() * 0.4)));
+    }, delayMs);
+    timer.unref();
+  };
+  if (options.scheduled !== false) schedule(options.firstSweepMs ?? 60_000 + Math.random() * 240_000);
+
+  return {
+    sweep,
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await current?.catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,259 @@
+// The keep-alive sweep against the dev provider (behind a fault proxy, which
+// counts its refresh requests and can fail them) and a real database. The
+// app and the jobs share one clock that moves only when told, so days pass
+// at once and the window's edges are exact; the app's own sweep is left to
+// its timer (minutes away), so every refresh counted here is a test's.
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { TokenEvent } from '../src/client/token-events.js';
+import { parseEncryptionKeys, TokenCipher } from '../src/db/token-cipher.js';
+import { SqlTokenStore } from '../src/db/token-store.js';
+import { keepaliveWindowSeconds, startRefreshKeepalive, type KeepaliveProvider, type RefreshKeepaliveJob } from '../src/core/refresh-keepalive.js';
+import { testClock, type TestClock } from './support/clock.js';
+import { DIALECTS, describeEachDialect } from './support/postgres.js';
+import { startProviderBehindProxy } from './support/provider-behind-proxy.js';
+import { signedInUser, type SignedInUser } from './support/signed-in.js';
+import { startTestApp, TEST_ENCRYPTION_KEY, type TestApp } from './support/test-app.js';
+import { useTestApp } from './support/use-test-app.js';
+
+const DAY = 86_400;
+/** The idle lifetime these tests give the dev provider: 8 days, so its window is the last 2. */
+const IDLE = 8 * DAY;
+const WINDOW = 2 * DAY;
+const REFRESH = { method: 'POST', path: '/token', form: { grant_type: 'refresh_token' } } as const;
+
+describe('the window before a refresh token ends', () => {
+  it('is a quarter of the idle lifetime, at most 7 days; 7 days for ends the provider states', () => {
+    expect(keepaliveWindowSeconds(IDLE)).toBe(WINDOW);
+    expect(keepaliveWindowSeconds(7 * DAY)).toBe(1.75 * DAY);
+    expect(keepaliveWindowSeconds(90 * DAY)).toBe(7 * DAY);
+    expect(keepaliveWindowSeconds(undefined)).toBe(7 * DAY);
+    expect(keepaliveWindowSeconds(0)).toBe(7 * DAY);
+  });
+});
+
+describe('the keep-alive sweep serve starts', () => {
+  const clock = testClock();
+  const { app } = useTestApp(DIALECTS[0]!, { env: { TOOLKIT_REFRESH_TOKEN_IDLE_DAYS: '8' }, now: clock.now });
+
+  it('is on by default, with the idle lifetime of TOOLKIT_REFRESH_TOKEN_IDLE_DAYS: an unused connection is refreshed once its last 2 days begin, once', async () => {
+    const alice = await signedInUser(app(), 'alice');
+    const signedInAt = clock.now();
+    const refreshes = app().provider.stats.refreshTokenGrants;
+    clock.advance(IDLE - WINDOW - 1);
+    expect(await app().runtime.refreshKeepalive!.sweep()).toEqual({ due: 0, refreshed: 0, alreadyRenewed: 0, failed: 0 });
+    clock.advance(1);
+    // serve's job waits a random jitter of up to 1 s before each refresh: one refresh here.
+    expect(await app().runtime.refreshKeepalive!.sweep()).toEqual({ due: 1, refreshed: 1, alreadyRenewed: 0, failed: 0 });
+    expect(app().provider.stats.refreshTokenGrants).toBe(refreshes + 1);
+    const token = await app().runtime.tokenStore.findToken(alice.userId, 'toolkit');
+    expect(token?.issuedAt).toBe(signedInAt + IDLE - WINDOW);
+    expect(await app().runtime.refreshKeepalive!.sweep()).toEqual({ due: 0, refreshed: 0, alreadyRenewed: 0, failed: 0 });
+  });
+});
+
+describe('the keep-alive sweep on its timer', () => {
+  const { app } = useTestApp(DIALECTS[0]!);
+
+  it('sweeps on its own, and a sweep that fails is logged as the other background sweeps log theirs', async () => {
+    // A store over a database that is gone: every query fails.
+    const gone = await DIALECTS[0]!.openTestDatabase();
+    const store = new SqlTokenStore(gone.db, new TokenCipher(parseEncryptionKeys(TEST_ENCRYPTION_KEY)));
+    await gone.close();
+    const lines: Array<{ level: number; msg: string }> = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as { level: number; msg: string }) });
+    const job = startRefreshKeepalive({ store, tokens: app().runtime.tokens, logger, now: () => Math.floor(Date.now() / 1000), providers: [{ name: 'toolkit' }], firstSweepMs: 0 });
+    try {
+      await vi.waitFor(() => expect(lines).toHaveLength(1));
+      expect(lines[0]).toMatchObject({ level: 40, msg: 'refresh keep-alive sweep failed' });
+    } finally {
+      await job.stop();
+    }
+  });
+});
+
+describe('REFRESH_KEEPALIVE=off', () => {
+  const { app } = useTestApp(DIALECTS[0]!, { env: { REFRESH_KEEPALIVE: 'off' } });
+
+  it('starts no keep-alive sweep', () => {
+    expect(app().runtime.refreshKeepalive).toBeNull();
+  });
+});
+
+describeEachDialect('a keep-alive sweep', (dialect) => {
+  let behind: Awaited<ReturnType<typeof startProviderBehindProxy>>;
+  let clock: TestClock;
+  beforeAll(async () => {
+    behind = await startProviderBehindProxy();
+  });
+  afterAll(() => behind?.close());
+  beforeEach(() => {
+    clock = testClock();
+  });
+  const { app, database } = useTestApp(
+    dialect,
+    () => ({
+      sharedProvider: behind.provider,
+      now: () => clock.now(),
+      // Where connection.needs_reauth goes: nothing listens, the message waits in the outbox.
+      env: { WEBHOOK_URLS: 'http://127.0.0.1:7199/hooks', WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64')}` },
+    }),
+    { perTest: true },
+  );
+
+  let jobs: RefreshKeepaliveJob[];
+  beforeEach(() => {
+    jobs = [];
+  });
+  afterEach(async () => {
+    for (const job of jobs) await job.stop();
+    behind.proxy.clear();
+  });
+  /** A sweep of `of`'s runtime, with the dev provider's refresh tokens idling out after `providers`' lifetime. */
+  const startJob = (providers: KeepaliveProvider[] = [{ name: 'toolkit', refreshTokenIdleSeconds: IDLE }], of: TestApp = app()) => {
+    const job = startRefreshKeepalive({ store: of.runtime.tokenStore, tokens: of.runtime.tokens, logger: pino({ level: 'silent' }), now: clock.now, providers, jitterMs: 0 });
+    jobs.push(job);
+    return job;
+  };
+  const refreshesSent = () => behind.proxy.count(REFRESH);
+  const stored = (user: SignedInUser) => app().runtime.tokenStore.findToken(user.userId, 'toolkit');
+  /** Sets columns of the user's toolkit row. */
+  const setRow = (user: SignedInUser, values: { issued_at?: number | null; updated_at?: number; refresh_token_expires_at?: number | null; status?: 'active' | 'needs_reauth'; refresh_token?: null }) =>
+    database().db.updateTable('tokens').set(values).where('user_id', '=', user.userId).where('provider', '=', 'toolkit').execute();
+  /** Makes the user's refresh token end `seconds` from now, counted from its last issue. */
+  const endIn = (user: SignedInUser, seconds: number) => setRow(user, { issued_at: clock.now() + seconds - IDLE });
+
+  it('refreshes exactly the connections whose refresh token ends within the window (its edge included), once', async () => {
+    const job = startJob();
+    const alice = await signedInUser(app(), 'alice');
+    const bob = await signedInUser(app(), 'bob');
+    await endIn(alice, WINDOW);
+    await endIn(bob, WINDOW + 1);
+    const before = { alice: await stored(alice), bob: await stored(bob) };
+    const sent = refreshesSent();
+
+    expect(await job.sweep()).toEqual({ due: 1, refreshed: 1, alreadyRenewed: 0, failed: 0 });
+    expect(refreshesSent()).toBe(sent + 1);
+    expect((await stored(alice))?.issuedAt).toBe(clock.now());
+    expect((await stored(alice))?.refreshToken).not.toBe(before.alice?.refreshToken);
+    expect((await stored(bob))?.accessToken).toBe(before.bob?.accessToken);
+
+    // Alice's refresh token now ends IDLE from now; bob's end is one second outside the window.
+    expect(await job.sweep()).toEqual({ due: 0, refreshed: 0, alreadyRenewed: 0, failed: 0 });
+    clock.advance(1);
+    expect(await job.sweep()).toEqual({ due: 1, refreshed: 1, alreadyRenewed: 0, failed: 0 });
+    expect(refreshesSent()).toBe(sent + 2);
+    expect((await stored(bob))?.issuedAt).toBe(clock.now());
+  });
+
+  it('never touches a connection that needs re-auth, has no refresh token, has already passed its end or has no known end', async () => {
+    const alice = await signedInUser(app(), 'alice');
+    const bob = await signedInUser(app(), 'bob');
+    const mallory = await signedInUser(app(), 'mallory');
+    for (const user of [alice, bob]) await endIn(user, DAY);
+    await setRow(alice, { status: 'needs_reauth' });
+    await setRow(bob, { refresh_token: null });
+    await endIn(mallory, 0);
+    const sent = refreshesSent();
+    expect(await startJob().sweep()).toEqual({ due: 0, refreshed: 0, alreadyRenewed: 0, failed: 0 });
+
+    // Mallory within her window: a provider without an idle lifetime (and no end stated) leaves her alone too; with one, she is due.
+    await endIn(mallory, DAY);
+    expect(await startJob([{ name: 'toolkit' }]).sweep()).toEqual({ due: 0, refreshed: 0, alreadyRenewed: 0, failed: 0 });
+    expect(refreshesSent()).toBe(sent);
+    expect(await startJob().sweep()).toEqual({ due: 1, refreshed: 1, alreadyRenewed: 0, failed: 0 });
+    expect(refreshesSent()).toBe(sent + 1);
+    expect((await stored(alice))?.status).toBe('needs_reauth');
+  });
+
+  it('counts from updated_at a row stored before issued_at was kept, and from a stated end when it comes first', async () => {
+    const job = startJob();
+    const alice = await signedInUser(app(), 'alice');
+    const bob = await signedInUser(app(), 'bob');
+    await setRow(alice, { issued_at: null, updated_at: clock.now() + DAY - IDLE });
+    // Issued just now, but the provider said its refresh token ends in 3 days: 7 days is the window of a stated end.
+    await setRow(bob, { issued_at: clock.now() - 10 * DAY, refresh_token_expires_at: clock.now() + 3 * DAY });
+    const sent = refreshesSent();
+
+    expect(await startJob([{ name: 'toolkit' }]).sweep()).toEqual({ due: 1, refreshed: 1, alreadyRenewed: 0, failed: 0 });
+    expect(await job.sweep()).toEqual({ due: 1, refreshed: 1, alreadyRenewed: 0, failed: 0 });
+    expect(refreshesSent()).toBe(sent + 2);
+    expect((await stored(alice))?.issuedAt).toBe(clock.now());
+    // The dev provider's refresh brings a new refresh token without a stated end: the idle lifetime counts again.
+    expect(await stored(bob)).toMatchObject({ issuedAt: clock.now(), refreshTokenExpiresAt: null });
+  });
+
+  it('a refresh token the provider refuses (invalid_grant): needs re-auth, with its event and webhook, and no further try', async () => {
+    const job = startJob();
+    const alice = await signedInUser(app(), 'alice');
+    const token = (await stored(alice))!;
+    // A refresh token the provider never issued: it answers invalid_grant.
+    const { accessToken, idToken, tokenType, scope, expiresAt } = token;
+    const refused = { accessToken, idToken, tokenType, scope, expiresAt, refreshToken: 'not-a-refresh-token-of-the-provider', issuedAt: clock.now() + DAY - IDLE };
+    await app().runtime.tokenStore.saveTokenSet(alice.userId, 'toolkit', refused, clock.now());
+    const events: TokenEvent[] = [];
+    const stop = app().runtime.tokens.on((event) => void events.push(event));
+    try {
+      expect(await job.sweep()).toEqual({ due: 1, refreshed: 0, alreadyRenewed: 0, failed: 1 });
+    } finally {
+      stop();
+    }
+    expect(events.map((event) => event.type)).toEqual(['token.needs_reauth']);
+    expect((await stored(alice))?.status).toBe('needs_reauth');
+    const webhooks = await database().db.selectFrom('webhook_deliveries').select('event_type').where('event_type', '=', 'connection.needs_reauth').execute();
+    expect(webhooks).toHaveLength(1);
+    expect(await job.sweep()).toEqual({ due: 0, refreshed: 0, alreadyRenewed: 0, failed: 0 });
+  });
+
+  it('a provider fault fails the keep-alive (though the access token still works) and the next sweep tries again', async () => {
+    const job = startJob();
+    const alice = await signedInUser(app(), 'alice');
+    await endIn(alice, DAY);
+    const before = await stored(alice);
+    behind.proxy.inject({ ...REFRESH, fault: { kind: 'status', status: 500, body: '{"error":"server_error"}' } });
+    const sent = refreshesSent();
+
+    expect(await job.sweep()).toEqual({ due: 1, refreshed: 0, alreadyRenewed: 0, failed: 1 });
+    expect(await stored(alice)).toMatchObject({ status: 'active', lastError: 'provider_error', refreshToken: before?.refreshToken, issuedAt: before?.issuedAt });
+    // Within the back-off after that failure the provider is not asked, and the keep-alive fails again.
+    expect(await job.sweep()).toEqual({ due: 1, refreshed: 0, alreadyRenewed: 0, failed: 1 });
+    expect(refreshesSent()).toBe(sent + 1);
+
+    clock.advance(3600);
+    expect(await job.sweep()).toEqual({ due: 1, refreshed: 1, alreadyRenewed: 0, failed: 0 });
+    expect(refreshesSent()).toBe(sent + 2);
+    expect(await stored(alice)).toMatchObject({ status: 'active', lastError: null, issuedAt: clock.now() });
+  });
+
+  it('two servers sweeping at once refresh a connection once', async () => {
+    const other = await startTestApp({ databaseUrl: database().url, sharedProvider: behind.provider, now: () => clock.now() });
+    try {
+      const alice = await signedInUser(app(), 'alice');
+      const bob = await signedInUser(app(), 'bob');
+      await endIn(alice, DAY);
+      await endIn(bob, DAY);
+      const sent = refreshesSent();
+      const grantErrors = behind.provider.stats.grantErrors;
+
+      const results = await Promise.all([startJob().sweep(), startJob(undefined, other).sweep()]);
+      expect(refreshesSent()).toBe(sent + 2);
+      expect(behind.provider.stats.grantErrors).toBe(grantErrors);
+      const total = (key: 'due' | 'refreshed' | 'alreadyRenewed' | 'failed') => results.reduce((sum, result) => sum + result[key], 0);
+      expect(total('refreshed')).toBe(2);
+      expect(total('failed')).toBe(0);
+      expect(total('due')).toBe(2 + total('alreadyRenewed'));
+      expect(await stored(alice)).toMatchObject({ status: 'active', issuedAt: clock.now() });
+
+      // Both servers decide before either refreshes: the one that waits for the lease finds the refresh made.
+      clock.advance(IDLE - DAY);
+      const since = clock.now() - 1;
+      const outcomes = await Promise.all([app().runtime.tokens.keepAlive(alice.userId, 'toolkit', since), other.runtime.tokens.keepAlive(alice.userId, 'toolkit', since)]);
+      expect(outcomes.sort()).toEqual(['not_needed', 'refreshed']);
+      expect(refreshesSent()).toBe(sent + 3);
+      expect(behind.provider.stats.grantErrors).toBe(grantErrors);
+    } finally {
+      await other.close();
+    }
+  });
+});

@@ -15,4 +15,12 @@ describe('configuration warnings', () => {
     expect(configWarnings({ ...noProviders, production: true, baseUrl: new URL('https://tokens.example.com') }, { BASE_URL: 'https://tokens.example.com' })).toEqual([]);
     expect(configWarnings({ ...noProviders, production: false, baseUrl: new URL('http://localhost:3000') }, {})).toEqual([]);
   });
+
+  it('a NODE_ENV other than production, development or test is named: it runs as development', () => {
+    const development = { ...noProviders, production: false, baseUrl: new URL('http://localhost:3000') };
+    expect(configWarnings(development, { NODE_ENV: 'staging' })).toEqual([
+      'NODE_ENV is "staging", which runs as development (only production is production): generated secrets, http provider URLs and the dev provider are allowed. Set NODE_ENV=production or development.',
+    ]);
+    for (const value of [undefined, '', 'development', 'test']) expect(configWarnings(development, { NODE_ENV: value }), String(value)).toEqual([]);
+  });
 });

@@ -1,11 +1,13 @@
 import type { AppConfig } from './config.js';
+import { nodeEnvWarning } from './node-env.js';
 import { unusedProviderVariables, unusedVariableWarnings } from './provider-variables.js';
 
 /**
  * What a configuration allows but almost certainly did not mean, one
  * sentence each, for `serve` to log at start and `doctor` to list: provider
- * variables nothing reads (see unusedVariableWarnings), and in production an
- * http BASE_URL. Not errors: a deployment may have its reasons (an internal
+ * variables nothing reads (see unusedVariableWarnings), in production an
+ * http BASE_URL, and a NODE_ENV other than production, development or test
+ * (which runs as development). Not errors: a deployment may have its reasons (an internal
  * network; another program's GITHUB_CLIENT_ID in the environment), and a
  * server that refuses to start is worse than one that says why it looks wrong.
  */
@@ -18,5 +20,7 @@ export function configWarnings(config: Pick<AppConfig, 'production' | 'baseUrl' 
       `${given} in production: session cookies go without Secure, browsers get no HSTS, and the redirect URIs sent to providers are http. Set BASE_URL to the public https origin.`,
     );
   }
+  const nodeEnv = nodeEnvWarning(env);
+  if (nodeEnv !== undefined) warnings.push(nodeEnv);
   return warnings;
 }

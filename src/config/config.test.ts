@@ -161,6 +161,17 @@ describe('configuration', () => {
     expect(github?.subjectClaim).toBe('id');
   });
 
+  it('a NODE_ENV that reads as production but is not (Production, prod) stops start-up before development secrets are generated', () => {
+    for (const value of ['Production', 'prod', 'PRODUCTION']) {
+      const cwd = workdir();
+      const error = configError({ NODE_ENV: value }, cwd);
+      expect(error.variable).toBe('NODE_ENV');
+      expect(error.message).toBe(`Configuration error: NODE_ENV is "${value}", which is not production: write NODE_ENV=production (lower case), or development`);
+      expect(existsSync(join(cwd, 'data')), value).toBe(false);
+    }
+    expect(loadConfig({ NODE_ENV: 'test' }, workdir()).production).toBe(false);
+  });
+
   it('.env in the working folder is read, and the real environment wins over it', () => {
     const cwd = workdir();
     writeFileSync(join(cwd, '.env'), 'PORT=4100\nHOST=0.0.0.0\n');

@@ -8,6 +8,7 @@ import { connectReturnOrigins } from './connect-return-origins.js';
 import { integer, onOrOff, url } from './env-values.js';
 import { logSettings, type LogFormat } from './log-config.js';
 import { metricsConfig, type MetricsConfig } from './metrics-config.js';
+import { isProduction } from './node-env.js';
 import { providerSettings } from './provider-config.js';
 import { refuseMistypedDotEnvVariables, unusedProviderVariables } from './provider-variables.js';
 import { trustProxy, type TrustProxy } from './trust-proxy.js';
@@ -109,8 +110,7 @@ export function loadDevProviderConfig(env: Environment): DevProviderConfig {
  * variables `.env` set, where a provider variable nothing reads is an error.
  */
 export function loadConfig(env: Environment, cwd: string, { fromDotEnv }: { fromDotEnv?: ReadonlySet<string> } = {}): AppConfig {
-  const nodeEnv = env.NODE_ENV?.trim() || 'development';
-  const production = nodeEnv === 'production';
+  const production = isProduction(env);
   const dataDir = resolve(cwd, 'data');
 
   const databaseUrl = env.DATABASE_URL?.trim() || 'sqlite:./data/tokenkeeper.db';

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { generateEncryptionKey } from '../db/token-cipher.js';
 import type { Environment } from './env-file.js';
+import { isProduction } from './node-env.js';
 
 /**
  * In development SECRET_KEY and TOKEN_ENCRYPTION_KEYS are generated once
@@ -36,7 +37,7 @@ export function generateSecretKey(): string {
  * required, and loadConfig says so.
  */
 export function withDevelopmentSecrets(env: Environment, cwd: string): Environment {
-  if ((env.NODE_ENV?.trim() || 'development') === 'production') return env;
+  if (isProduction(env)) return env;
   const dataDir = resolve(cwd, 'data');
   return {
     ...env,

@@ -63,7 +63,32 @@ describe('tokenkeeper as a process', () => {
       const code = await Promise.race([exited, new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 20_000))]);
       if (code === 'still running') child.kill('SIGKILL');
       expect(code).toBe(1);
-      expect(stderr).toContain(`tokenkeeper serve: listen EADDRINUSE: address already in use 127.0.0.1:${(taken.address() as AddressInfo).port}`);
+      const port = (taken.address() as AddressInfo).port;
+      expect(stderr).toContain(
+        `tokenkeeper serve: listen EADDRINUSE: address already in use 127.0.0.1:${port}: PORT ${port} is taken (another server, or a tokenkeeper still running): stop it, or set PORT to a free port\n`,
+      );
+    } finally {
+      taken.close();
+    }
+  });
+
+  it('serve and dev-provider on a DEV_PROVIDER_PORT already taken name that variable, not just an address, and exit 1', { timeout: 60_000 }, async () => {
+    await ensureBuilt();
+    const cwd = mkdtempSync(join(folder, 'dev-port-taken-'));
+    const taken = createServer(() => {});
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      // PORT 0: the app itself would find a free port; only the dev provider's is taken.
+      const env = { PATH: process.env.PATH, PORT: '0', DEV_PROVIDER_PORT: String(port), LOG_LEVEL: 'warn' };
+      for (const command of ['serve', 'dev-provider']) {
+        const run = spawnSync(process.execPath, [BIN, command], { cwd, encoding: 'utf8', timeout: 20_000, env });
+        expect(run.status, command).toBe(1);
+        expect(run.stderr).toContain(
+          `tokenkeeper ${command}: listen EADDRINUSE: address already in use 127.0.0.1:${port}: DEV_PROVIDER_PORT ${port} is taken (another server, or a tokenkeeper still running): stop it, or set DEV_PROVIDER_PORT to a free port\n`,
+        );
+        expect(run.stderr).not.toContain('    at ');
+      }
     } finally {
       taken.close();
     }

@@ -3,6 +3,7 @@ import { DEV_PROVIDER_NAME } from '../config/config.js';
 import { DEMO_ACCOUNTS } from '../dev-provider/accounts.js';
 import { redirectUri } from '../server/urls.js';
 import { createLogger } from '../server/logger.js';
+import { explainListenFailure } from './listen-failure.js';
 import { configFromEnvironment, devProviderConfigFromEnvironment } from './load-config.js';
 
 /** Whether the provider finds its metadata at `issuer` (its issuer, or a metadata URL on that origin). */
@@ -27,6 +28,8 @@ export async function runDevProvider(_args: string[]): Promise<number> {
     clients: [{ clientId: settings.clientId, clientSecret: settings.clientSecret, redirectUris }],
     dataDir: `${config.dataDir}/dev-provider`,
     logger,
+  }).catch((error: unknown) => {
+    throw explainListenFailure(error, [{ variable: 'DEV_PROVIDER_PORT', port: settings.port }]);
   });
   console.log(`Dev provider running at ${provider.issuer}
   client id:     ${settings.clientId}

@@ -5,6 +5,7 @@ import { resolveLogFormat } from '../config/log-config.js';
 import { createAppLogger } from '../server/log-output.js';
 import { logProcessWarnings } from '../server/process-warnings.js';
 import { createRuntime } from '../server/runtime.js';
+import { explainListenFailure } from './listen-failure.js';
 import { configFromEnvironment } from './load-config.js';
 
 /** `tokenkeeper serve`: migrate, start the dev provider when no provider is configured, listen; on SIGINT/SIGTERM shut down gracefully (exit 1 if SHUTDOWN_TIMEOUT_SECONDS cut work short). */
@@ -17,13 +18,23 @@ export async function runServe(_args: string[]): Promise<number> {
   // JSON lines for a collector: Node's warnings too (else several plain lines on stderr each).
   if (format === 'json') logProcessWarnings(logger);
   for (const warning of configWarnings(config, environmentWithDotEnv(process.cwd(), process.env))) logger.warn(warning);
-  const runtime = await createRuntime({ config, logger });
+  const listeners = [
+    { variable: 'PORT', port: config.port },
+    ...(config.devProvider ? [{ variable: 'DEV_PROVIDER_PORT', port: config.devProvider.port }] : []),
+    ...(config.metrics.port !== null ? [{ variable: 'METRICS_PORT', port: config.metrics.port }] : []),
+  ];
+  let runtime: Awaited<ReturnType<typeof createRuntime>>;
+  try {
+    runtime = await createRuntime({ config, logger });
+  } catch (error) {
+    throw explainListenFailure(error, listeners, config.host);
+  }
   try {
     await runtime.app.listen({ port: config.port, host: config.host });
   } catch (error) {
     // PORT taken (EADDRINUSE): what already runs (the dev provider, the metrics port, the jobs) would keep the process alive.
     await runtime.close();
-    throw error;
+    throw explainListenFailure(error, listeners, config.host);
   }
   logger.info({ url: config.baseUrl.origin, providers: runtime.registry.names }, 'Tokenkeeper is running');
   const banner = [`\n  Tokenkeeper is running at ${config.baseUrl.origin}/`];

@@ -1,11 +1,12 @@
 import type SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDialectConfig, sql } from 'kysely';
+import { Kysely, PostgresDialect, type SqliteDialectConfig, sql } from 'kysely';
 import type pg from 'pg';
 import type { DatabaseSchema } from './schema.js';
 import { startBackgroundCheckpoints } from './sqlite-checkpoints.js';
 import { makeSqliteFilesPrivate } from './sqlite-files.js';
 import { attachSqliteReader } from './sqlite-reader.js';
 import { withStatementCache } from './statement-cache.js';
+import { TransactionalSqliteDialect } from './transactional-sqlite-dialect.js';
 
 export { newId } from './id.js';
 export type { DatabaseSchema } from './schema.js';
@@ -112,7 +113,7 @@ function openSqlite(Driver: typeof SqliteDatabase, path: string, options: OpenDa
     connection?.close();
     throw new Error(`Could not open SQLite database at ${path}: ${messageOf(error)}`, { cause: error });
   }
-  const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: withStatementCache(connection) as unknown as SqliteDialectConfig['database'] }) });
+  const db = new Kysely<DatabaseSchema>({ dialect: new TransactionalSqliteDialect({ database: withStatementCache(connection) as unknown as SqliteDialectConfig['database'] }) });
   // An in-memory database has no read connection: another connection could not see it.
   const reader = inMemory ? undefined : attachSqliteReader(db, Driver, path, SQLITE_BUSY_TIMEOUT_MS);
   // WAL checkpoints on a worker thread once the WAL grows, not during a commit on this one.

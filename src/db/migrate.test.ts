@@ -43,6 +43,26 @@ describeEachDialect('migrations', (dialect) => {
     expect(newerSchemaWarning([newer])).toMatch(/^the database has a migration this version does not have \(2099-01-01T0000-from-a-newer-version\): a newer version/);
   });
 
+  it('a migration that fails part-way leaves nothing of itself behind, so the run after the cause is fixed applies it', async () => {
+    await migrateToLatest(database);
+    let reverted: string[];
+    do ({ reverted } = await migrateDown(database));
+    while (reverted.length > 0 && !reverted.includes('2026-12-03T0400-connect-links'));
+    // Its fourth statement (login_transactions.purpose) fails, after it created connect_links and login_transactions.scope.
+    await database.db.schema.alterTable('login_transactions').addColumn('purpose', 'text').execute();
+    await expect(migrateToLatest(database)).rejects.toThrow(/^Migration failed in 2026-12-03T0400-connect-links: /);
+    expect(await userTables(database)).not.toContain('connect_links');
+    const loginTransactions = (await database.db.introspection.getTables()).find((table) => table.name === 'login_transactions')!;
+    expect(loginTransactions.columns.map((column) => column.name)).not.toContain('scope');
+    expect(await pendingMigrations(database)).toContain('2026-12-03T0400-connect-links');
+
+    await database.db.schema.alterTable('login_transactions').dropColumn('purpose').execute();
+    const { applied } = await migrateToLatest(database);
+    expect(applied[0]).toBe('2026-12-03T0400-connect-links');
+    expect(await userTables(database)).toEqual(TABLES);
+    expect(await pendingMigrations(database)).toEqual([]);
+  });
+
   it('revert down to an empty schema and apply again', async () => {
     await migrateToLatest(database);
     const reverted: string[] = [];

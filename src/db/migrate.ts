@@ -46,9 +46,9 @@ function createMigrator(database: Database): Migrator {
 }
 
 /**
- * Applies every pending migration, in order. On PostgreSQL the whole run is one
- * transaction; Kysely runs SQLite migrations outside a transaction, so a
- * failing SQLite migration can leave its earlier statements applied.
+ * Applies every pending migration, in order, in one transaction, on SQLite
+ * as on PostgreSQL: when one fails, none of this run's is applied, and the
+ * next run starts from the same place.
  *
  * @example
  * const database = await openDatabase('sqlite:./data/tokenkeeper.db');

@@ -4,6 +4,7 @@ import type pg from 'pg';
 import type { DatabaseSchema } from './schema.js';
 import { startBackgroundCheckpoints } from './sqlite-checkpoints.js';
 import { makeSqliteFilesPrivate } from './sqlite-files.js';
+import { refuseForeignWal } from './sqlite-foreign-wal.js';
 import { attachSqliteReader } from './sqlite-reader.js';
 import { withStatementCache } from './statement-cache.js';
 import { TransactionalSqliteDialect } from './transactional-sqlite-dialect.js';
@@ -101,7 +102,10 @@ function openSqlite(Driver: typeof SqliteDatabase, path: string, options: OpenDa
   const inMemory = path === ':memory:';
   let connection: SqliteDatabase.Database | undefined;
   try {
-    if (!inMemory) makeSqliteFilesPrivate(path);
+    if (!inMemory) {
+      makeSqliteFilesPrivate(path);
+      refuseForeignWal(path);
+    }
     connection = new Driver(path);
     // WAL lets readers proceed during a write; busy_timeout makes a second
     // process wait for the write lock instead of failing with SQLITE_BUSY.

@@ -105,6 +105,11 @@ describe('openDatabase (sqlite)', () => {
     expect((error as Error).cause).toBeDefined();
   });
 
+  it('a path that is a folder is named as one, with the file name it needs', async () => {
+    const error = await openDatabase(`sqlite:${folder}`).catch((e: unknown) => e);
+    expect((error as Error).message).toBe(`Could not open SQLite database at ${folder}: it is a folder; the URL names the database file, e.g. sqlite:${join(folder, 'tokenkeeper.db')}`);
+  });
+
   it('opens an in-memory database, with no read connection (another connection could not see it)', async () => {
     const database = await openDatabase('sqlite::memory:');
     expect(database.dialect).toBe('sqlite');

@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import type SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, type SqliteDialectConfig, sql } from 'kysely';
 import type pg from 'pg';
@@ -103,6 +105,8 @@ function openSqlite(Driver: typeof SqliteDatabase, path: string, options: OpenDa
   let connection: SqliteDatabase.Database | undefined;
   try {
     if (!inMemory) {
+      // SQLite would say only "unable to open database file".
+      if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`it is a folder; the URL names the database file, e.g. sqlite:${join(path, 'tokenkeeper.db')}`);
       makeSqliteFilesPrivate(path);
       refuseForeignWal(path);
     }

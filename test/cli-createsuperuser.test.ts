@@ -78,6 +78,14 @@ describe('createsuperuser: bad usage', () => {
     expect(result.stderr).toContain('Usage: tokenkeeper createsuperuser');
   });
 
+  it('with TOKENKEEPER_SUPERUSER_PASSWORD set but empty, says so rather than asking for it to be set (exit 2)', async () => {
+    const result = await createsuperuser(['--username', 'root', '--email', 'root@example.com'], { TOKENKEEPER_SUPERUSER_PASSWORD: '' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^tokenkeeper createsuperuser: TOKENKEEPER_SUPERUSER_PASSWORD is set but empty \(from a shell variable that is not set\?\): give the password in it, or on stdin with --password-stdin\n/,
+    );
+  });
+
   it.each([
     [['--username', 'root', '--email', 'root@example.com'], /give the password on stdin with --password-stdin, or in TOKENKEEPER_SUPERUSER_PASSWORD/],
     [['--password-stdin', '--username', 'root'], /with --password-stdin give --email/],

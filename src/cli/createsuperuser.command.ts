@@ -154,6 +154,8 @@ function checkNonInteractiveArguments(parsed: CreateSuperuserArguments, io: Crea
     throw new UsageError(`${why} give ${missing.join(' and ')}`);
   }
   if (!parsed.passwordStdin && passwordFromEnvironment(io) === undefined) {
+    // Set to nothing, as `VAR=$UNSET_SHELL_VARIABLE` does: "give it in TOKENKEEPER_SUPERUSER_PASSWORD" would read as nonsense.
+    if (io.env[PASSWORD_VARIABLE] === '') throw new UsageError(`${PASSWORD_VARIABLE} is set but empty (from a shell variable that is not set?): give the password in it, or on stdin with --password-stdin`);
     throw new UsageError(`stdin is not a terminal: give the password on stdin with --password-stdin, or in ${PASSWORD_VARIABLE}`);
   }
 }

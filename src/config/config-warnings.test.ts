@@ -23,4 +23,19 @@ describe('configuration warnings', () => {
     ]);
     for (const value of [undefined, '', 'development', 'test']) expect(configWarnings(development, { NODE_ENV: value }), String(value)).toEqual([]);
   });
+
+  it('a variable one letter from a setting, or another name for BASE_URL, is named with the setting it most likely meant', () => {
+    const development = { ...noProviders, production: false, baseUrl: new URL('http://localhost:3000') };
+    const env = { DATABSE_URL: 'postgres://db/tk', OAUTH_PROVIDER: 'github', TOKEN_ENCRYPTION_KEY: 'k', PUBLIC_URL: 'tokens.example.com', LOGLEVEL: 'debug' };
+    expect(configWarnings(development, env)).toEqual([
+      'DATABSE_URL is not a Tokenkeeper setting, so nothing reads it; did you mean DATABASE_URL?',
+      'LOGLEVEL is not a Tokenkeeper setting, so nothing reads it; did you mean LOG_LEVEL?',
+      'OAUTH_PROVIDER is not a Tokenkeeper setting, so nothing reads it; did you mean OAUTH_PROVIDERS?',
+      'PUBLIC_URL is not a Tokenkeeper setting, so nothing reads it; did you mean BASE_URL?',
+      'TOKEN_ENCRYPTION_KEY is not a Tokenkeeper setting, so nothing reads it; did you mean TOKEN_ENCRYPTION_KEYS?',
+    ]);
+    // A shell's own variables, and the settings themselves, are not mistakes.
+    const shell = { HOME: '/root', HOSTNAME: 'vm', PWD: '/srv', OLDPWD: '/', SHLVL: '1', PATH: '/usr/bin', TERM: 'xterm', NODE_PATH: '/lib', DATABASE_URL: 'sqlite:x.db', HOST: '0.0.0.0' };
+    expect(configWarnings(development, shell)).toEqual([]);
+  });
 });

@@ -1,19 +1,21 @@
 import type { AppConfig } from './config.js';
 import { nodeEnvWarning } from './node-env.js';
-import { unusedProviderVariables, unusedVariableWarnings } from './provider-variables.js';
+import { mistypedApplicationVariableWarnings, unusedProviderVariables, unusedVariableWarnings } from './provider-variables.js';
 
 /**
  * What a configuration allows but almost certainly did not mean, one
  * sentence each, for `serve` to log at start and `doctor` to list: provider
- * variables nothing reads (see unusedVariableWarnings), in production an
- * http BASE_URL, and a NODE_ENV other than production, development or test
- * (which runs as development). Not errors: a deployment may have its reasons (an internal
- * network; another program's GITHUB_CLIENT_ID in the environment), and a
- * server that refuses to start is worse than one that says why it looks wrong.
+ * variables nothing reads (see unusedVariableWarnings), variables one letter
+ * from an application variable (see mistypedApplicationVariableWarnings), in
+ * production an http BASE_URL, and a NODE_ENV other than production,
+ * development or test (it runs as development). Not errors: a deployment may
+ * have its reasons (an internal network; another program's GITHUB_CLIENT_ID
+ * in the environment), and a server that refuses to start is worse than one
+ * that says why it looks wrong.
  */
 export function configWarnings(config: Pick<AppConfig, 'production' | 'baseUrl' | 'providers' | 'devProvider'>, env: Readonly<Record<string, string | undefined>>): string[] {
   const listed = config.devProvider ? null : config.providers.map((provider) => provider.name);
-  const warnings = unusedVariableWarnings(unusedProviderVariables(env, listed), listed);
+  const warnings = [...unusedVariableWarnings(unusedProviderVariables(env, listed), listed), ...mistypedApplicationVariableWarnings(env)];
   if (config.production && config.baseUrl.protocol !== 'https:') {
     const given = env.BASE_URL?.trim() ? `BASE_URL is ${config.baseUrl.origin}` : `BASE_URL is not set, so it is ${config.baseUrl.origin}`;
     warnings.push(

@@ -135,6 +135,32 @@ export function unusedVariableWarnings(unused: readonly UnusedVariable[], listed
   });
 }
 
+/** Names other programs give the public origin, which is BASE_URL here. */
+const BASE_URL_ALIASES: ReadonlySet<string> = new Set(['PUBLIC_URL', 'APP_URL', 'EXTERNAL_URL', 'ROOT_URL', 'SITE_URL']);
+
+/**
+ * One sentence for each set variable that is none of the application's but
+ * one letter away from one (DATABSE_URL, OAUTH_PROVIDER, TOKEN_ENCRYPTION_KEY),
+ * or another program's name for BASE_URL (PUBLIC_URL): nothing reads it, and
+ * the default it leaves in place (a SQLite database, the dev provider, a
+ * generated key) says nothing of the mistake. Names and settings shorter
+ * than six letters (HOST, PORT) are left out: among names that short, one
+ * letter apart tells a typo from another program's variable too poorly.
+ */
+export function mistypedApplicationVariableWarnings(env: Environment): string[] {
+  return Object.keys(env)
+    .filter((variable) => env[variable]?.trim() && !APPLICATION_VARIABLES.has(variable))
+    .sort()
+    .flatMap((variable) => {
+      const meant = BASE_URL_ALIASES.has(variable)
+        ? 'BASE_URL'
+        : variable.length >= 6
+          ? [...APPLICATION_VARIABLES].find((known) => known.length >= 6 && editDistance(variable, known) === 1)
+          : undefined;
+      return meant === undefined ? [] : [`${variable} is not a Tokenkeeper setting, so nothing reads it; did you mean ${meant}?`];
+    });
+}
+
 /**
  * The setting a mistyped suffix most likely meant: within two edits
  * (SCOPES), or ending in the same kind of value (URL, ID…) and sharing a

@@ -161,6 +161,18 @@ describe('configuration', () => {
     expect(github?.subjectClaim).toBe('id');
   });
 
+  it('a URL without its scheme (example.com, localhost:3000) is told to start with one: https:// alone in production', () => {
+    expect(configError({ BASE_URL: 'tokens.example.com' }).message).toBe('Configuration error: BASE_URL must be an absolute URL (got "tokens.example.com"): start it with https:// or http://');
+    expect(configError({ BASE_URL: 'localhost:3000' }).message).toBe('Configuration error: BASE_URL must be an http(s) URL (got "localhost:3000"): start it with https:// or http://');
+    expect(configError({ ...productionSecrets, BASE_URL: 'https://tokens.example.com', OAUTH_PROVIDERS: 'acme', ACME_CLIENT_ID: 'c', ACME_CLIENT_SECRET: 's', ACME_ISSUER: 'id.example.com' }).message).toBe(
+      'Configuration error: ACME_ISSUER must be an absolute URL (got "id.example.com"): start it with https://',
+    );
+    expect(configError({ OAUTH_PROVIDERS: 'acme', ACME_CLIENT_ID: 'c', ACME_CLIENT_SECRET: 's', ACME_ISSUER: 'id.example.com' }).message).toBe(
+      'Configuration error: ACME_ISSUER must be an absolute URL (got "id.example.com"): start it with https:// or http://',
+    );
+    expect(configError({ BASE_URL: 'ftp://tokens.example.com' }).message).toBe('Configuration error: BASE_URL must be an http(s) URL (got "ftp://tokens.example.com")');
+  });
+
   it('a NODE_ENV that reads as production but is not (Production, prod) stops start-up before development secrets are generated', () => {
     for (const value of ['Production', 'prod', 'PRODUCTION']) {
       const cwd = workdir();

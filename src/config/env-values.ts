@@ -23,14 +23,16 @@ export function onOrOff(env: Environment, name: string, fallback: boolean): bool
 /** An absolute http(s) URL (https only in production), or undefined when unset. */
 export function url(env: Environment, name: string, production: boolean, value = env[name]?.trim()): string | undefined {
   if (value === undefined || value === '') return undefined;
+  // "example.com" (no URL at all) and "localhost:3000" (a URL whose scheme is "localhost:") both lack the scheme.
+  const withoutScheme = value.includes('://') ? '' : `: start it with ${production ? 'https://' : 'https:// or http://'}`;
   let parsed: URL;
   try {
     parsed = new URL(value);
   } catch {
-    throw new ConfigError(name, `must be an absolute URL (got "${value}")`);
+    throw new ConfigError(name, `must be an absolute URL (got "${value}")${withoutScheme}`);
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new ConfigError(name, `must be an http(s) URL (got "${value}")`);
+    throw new ConfigError(name, `must be an http(s) URL (got "${value}")${withoutScheme}`);
   }
   if (parsed.protocol === 'http:' && production) {
     throw new ConfigError(name, `must use https in production (got "${value}")`);

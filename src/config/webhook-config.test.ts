@@ -55,7 +55,7 @@ describe('WEBHOOK_URLS and WEBHOOK_SECRET', () => {
 
   it('refuse a URL that is not an absolute http(s) URL, holds credentials or a fragment, or comes twice', () => {
     const bad = (urls: string) => errorOf({ WEBHOOK_URLS: urls, WEBHOOK_SECRET: SECRET });
-    expect(bad('hooks.example.com/in')).toBe('Configuration error: WEBHOOK_URLS must be an absolute URL (got "hooks.example.com/in")');
+    expect(bad('hooks.example.com/in')).toBe('Configuration error: WEBHOOK_URLS must be an absolute URL (got "hooks.example.com/in"): start it with https:// or http://');
     expect(bad('ftp://hooks.example.com/in')).toBe('Configuration error: WEBHOOK_URLS must be an http(s) URL (got "ftp://hooks.example.com/in")');
     expect(bad('https://user:pw@hooks.example.com/in')).toBe('Configuration error: WEBHOOK_URLS must not hold a user name or password (got a URL to hooks.example.com)');
     expect(bad('https://hooks.example.com/in#x')).toBe('Configuration error: WEBHOOK_URLS must not hold a #fragment (got "https://hooks.example.com/in#x")');

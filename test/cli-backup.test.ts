@@ -97,6 +97,16 @@ describe('tokenkeeper backup', () => {
     }
   });
 
+  it('an empty file name (an unset shell variable) is bad usage, and nothing is written', async () => {
+    for (const name of ['', ' ']) {
+      const result = await backupCli([name]);
+      expect(result.code, JSON.stringify(name)).toBe(2);
+      expect(result.stderr).toMatch(/^tokenkeeper backup: the file name is empty \(from a shell variable that is not set\?\)\n\nUsage: tokenkeeper backup /);
+      expect(result.stdout).toBe('');
+    }
+    expect(readdirSync(cwd)).not.toContain(' ');
+  });
+
   it('on a terminal, redraws one progress line in place', async () => {
     const result = await backupCli([join(folder, 'terminal-backup.db')], env, true);
     expect(result.code).toBe(0);

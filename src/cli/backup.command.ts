@@ -23,6 +23,8 @@ export function parseBackupArguments(args: readonly string[]): BackupCommand {
   if (values.help === true) return { help: true };
   if (positionals.length === 0) throw new UsageError('missing the file to write the backup to');
   if (positionals.length > 1) throw new UsageError(`one file only (got ${positionals.length})`);
+  // `backup "$FILE"` with FILE unset: "" would be the working folder, and " " a file named by a space.
+  if (positionals[0]!.trim() === '') throw new UsageError('the file name is empty (from a shell variable that is not set?)');
   return { help: false, file: positionals[0]!, force: values.force === true };
 }
 

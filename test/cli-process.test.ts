@@ -2,7 +2,7 @@
 // process of its own): what `--help` does for the commands without options,
 // and a reader of its output that stops early.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +28,17 @@ describe('tokenkeeper as a process', () => {
       }
     }
     expect(readdirSync(empty)).toEqual([]);
+  });
+
+  it('--version and version print the version of the package, and nothing else', { timeout: 60_000 }, async () => {
+    await ensureBuilt();
+    const { version } = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { version: string };
+    for (const argument of ['--version', 'version']) {
+      const run = spawnSync(process.execPath, [BIN, argument], { cwd: folder, encoding: 'utf8', timeout: 20_000, env: { PATH: process.env.PATH } });
+      expect(run.status, argument).toBe(0);
+      expect(run.stdout).toBe(`tokenkeeper ${version}\n`);
+      expect(run.stderr).toBe('');
+    }
   });
 
   it('serve, migrate and dev-provider refuse an argument they do not take (exit 2, usage on stderr) and run nothing', { timeout: 60_000 }, async () => {

@@ -1,4 +1,4 @@
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../config/config-error.js';
 import { parseOrReportUsage, strictParse } from './arguments.js';
@@ -36,6 +36,7 @@ Commands:
   services list [--json] | services revoke <name> | services rotate <name> [--grace-seconds N]
                   list, revoke or rotate service keys
   dev-provider    run the local OpenID provider alone (demo accounts alice, bob, mallory)
+  version         print the version (also --version)
   help            show this help
 
 Configuration comes from the environment and .env in the working folder (see README).`;
@@ -52,6 +53,11 @@ function commandUsage(command: string): string {
   }, []);
   const entry = entries.find((lines) => lines[0]!.trim().split(/\s+/)[0] === command);
   return `Usage: tokenkeeper ${command}\n\n${entry!.join('\n')}\n\nConfiguration comes from the environment and .env in the working folder (see README).`;
+}
+
+/** package.json's version: two folders up from this file, in src/cli as in dist/cli. */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
 /** Runs the CLI and returns the process exit code. Known failures print one line, no stack trace. */
@@ -86,6 +92,10 @@ export async function main(argv: string[]): Promise<number> {
         return await runKeys(rest);
       case 'createsuperuser':
         return await runCreateSuperuser(rest);
+      case 'version':
+      case '--version':
+        console.log(`tokenkeeper ${packageVersion()}`);
+        return 0;
       case undefined:
       case 'help':
       case '--help':

@@ -47,4 +47,8 @@ describe('.env', () => {
     const folder = withDotEnv(`# settings\n\nexport PORT=7313\nHOST = 0.0.0.0\nKEY="${pem}"\nSCOPE='a\nb'\nNAME="unclosed\nLOG_LEVEL=warn # quiet\n`);
     expect(readDotEnv(folder)).toEqual({ PORT: '7313', HOST: '0.0.0.0', KEY: pem, SCOPE: 'a\nb', NAME: '"unclosed', LOG_LEVEL: 'warn' });
   });
+
+  it('a byte order mark at the start (some Windows editors write one) is not part of the first name', () => {
+    expect(readDotEnv(withDotEnv('\uFEFFPORT=7313\r\nHOST=0.0.0.0\r\n'))).toEqual({ PORT: '7313', HOST: '0.0.0.0' });
+  });
 });

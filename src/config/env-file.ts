@@ -24,7 +24,8 @@ export function readDotEnv(cwd: string): Record<string, string> {
   if (!existsSync(file)) return {};
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    // A byte order mark (some Windows editors write one) would become part of the first variable's name.
+    text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   } catch (error) {
     throw new ConfigError('.env', `cannot be read: ${(error as Error).message}`, { cause: error });
   }

@@ -186,6 +186,25 @@ describe('tokenkeeper doctor', () => {
     }
   });
 
+  it('a query that fails (a table gone) fails its check, and the provider checks and the summary still come', async () => {
+    const damaged = await DIALECTS[0]!.openTestDatabase({ migrate: true });
+    try {
+      await sql`alter table tokens rename to tokens_aside`.execute(damaged.db);
+      const result = await doctor(environment({}, provider.issuer, damaged.url));
+      expect(lines(result.stdout).slice(1, 4)).toEqual([
+        expect.stringMatching(/^ok {4}database: /),
+        `ok    migrations: all ${MIGRATIONS.length} applied`,
+        'fail  encryption keys: no such table: tokens',
+      ]);
+      expect(result.stdout).toMatch(/^ok {4}provider toolkit: /m);
+      expect(lines(result.stdout).at(-1)).toMatch(/^doctor: \d+ ok, \d+ warnings?, 1 failure$/);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(1);
+    } finally {
+      await damaged.close();
+    }
+  });
+
   it('warns on a database a newer version migrated, which this version runs on (a rolling upgrade, a rollback)', async () => {
     const ahead = await DIALECTS[0]!.openTestDatabase({ migrate: true });
     try {

@@ -71,6 +71,9 @@ export async function checkDatabase(config: AppConfig, cwd: string, report: Repo
     report({ status: 'fail', check: 'database', detail: describeError(error) });
     return {};
   }
+  // The check under way: a query that fails (a role without the privilege, a table gone) fails that check, and the
+  // provider and webhook checks still run, instead of the whole doctor stopping without its summary.
+  let check = 'migrations';
   try {
     report({ status: 'ok', check: 'database', detail: `${where} answers` });
     const known = knownMigrations();
@@ -92,9 +95,14 @@ export async function checkDatabase(config: AppConfig, cwd: string, report: Repo
       report({ status: 'warn', check: 'encryption keys', detail: 'not checked: the database has no tokens table yet' });
       return {};
     }
+    check = 'encryption keys';
     await checkEncryptionKeys(database, config, report);
     if (!config.webhooks || pending.includes(WEBHOOK_OUTBOX_MIGRATION)) return {};
+    check = 'webhook outbox';
     return { webhookBacklog: await webhookBacklogByUrl(database.db) };
+  } catch (error) {
+    report({ status: 'fail', check, detail: describeError(error) });
+    return {};
   } finally {
     await database.close();
   }

@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { afterEach, beforeEach, expect, it, test } from 'vitest';
-import { describeEachDialect } from '../../test/support/postgres.js';
-import type { Database } from './database.js';
+import { afterEach, beforeEach, describe, expect, it, test } from 'vitest';
+import { DIALECTS, describeEachDialect } from '../../test/support/postgres.js';
+import { type Database, openDatabase } from './database.js';
 import { knownMigrations, migrateDown, migrateToLatest, newerSchemaWarning, pendingMigrations, unknownMigrations } from './migrate.js';
 
 const TABLES = ['accounts', 'audit_log', 'connect_links', 'login_transactions', 'service_keys', 'sessions', 'sign_in_claims', 'tokens', 'users', 'webhook_deliveries'];
@@ -121,5 +122,26 @@ describeEachDialect('migrations', (dialect) => {
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(/^Migration failed in 2026-11-28T0000-initial: /);
     expect((error as Error).cause).toBeDefined();
+  });
+});
+
+describe.skipIf(!DIALECTS[1]!.available)('migrations as a PostgreSQL role that may not create tables', () => {
+  it('fail saying what the role needs', async () => {
+    const database = await DIALECTS[1]!.openTestDatabase({ migrate: false });
+    const role = `tokenkeeper_no_create_${randomBytes(5).toString('hex')}`;
+    await sql.raw(`create role ${role} login password 'not-the-owner'`).execute(database.db);
+    const url = new URL(database.url);
+    url.username = role;
+    url.password = 'not-the-owner';
+    const asRole = await openDatabase(url.toString());
+    try {
+      await expect(migrateToLatest(asRole)).rejects.toThrow(
+        "Migration failed: permission denied for schema public (the role connected may not change the schema: make it the database's owner, e.g. createdb --owner, or grant it CREATE on the schema)",
+      );
+    } finally {
+      await asRole.close();
+      await sql.raw(`drop role ${role}`).execute(database.db);
+      await database.close();
+    }
   });
 });

@@ -126,9 +126,15 @@ function namesOrThrow({ error, results = [] }: MigrationResultSet, direction: 'U
     const failed = results.find((r) => r.status === 'Error')?.migrationName;
     const where = failed === undefined ? '' : ` in ${failed}`;
     const verb = direction === 'Up' ? 'Migration' : 'Reverting a migration';
-    throw new Error(`${verb} failed${where}: ${messageOf(error)}`, { cause: error });
+    throw new Error(`${verb} failed${where}: ${messageOf(error)}${privilegeHint(error)}`, { cause: error });
   }
   return results.filter((r) => r.status === 'Success' && r.direction === direction).map((r) => r.migrationName);
+}
+
+/** PostgreSQL's insufficient_privilege (https://www.postgresql.org/docs/current/errcodes-appendix.html): what the role needs. */
+function privilegeHint(error: unknown): string {
+  if ((error as { code?: unknown }).code !== '42501') return '';
+  return " (the role connected may not change the schema: make it the database's owner, e.g. createdb --owner, or grant it CREATE on the schema)";
 }
 
 function messageOf(error: unknown): string {

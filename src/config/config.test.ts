@@ -36,7 +36,10 @@ describe('configuration', () => {
   });
 
   it('a provider listed twice is named', () => {
-    expect(configError({ OAUTH_PROVIDERS: 'github, google,GitHub' }).message).toBe('Configuration error: OAUTH_PROVIDERS lists github twice');
+    expect(configError({ OAUTH_PROVIDERS: 'github, google,github' }).message).toBe('Configuration error: OAUTH_PROVIDERS lists github twice');
+    expect(configError({ OAUTH_PROVIDERS: 'github, google,GitHub' }).message).toBe(
+      'Configuration error: OAUTH_PROVIDERS lists github twice (as github and GitHub: provider names are not case-sensitive)',
+    );
   });
 
   it('a missing <NAME>_CLIENT_ID gives one line naming the variable', () => {

@@ -155,7 +155,12 @@ export function loadConfig(env: Environment, cwd: string, { fromDotEnv }: { from
       }
     }
     const twice = names.find((name, index) => names.indexOf(name) !== index);
-    if (twice !== undefined) throw new ConfigError('OAUTH_PROVIDERS', `lists ${twice} twice`);
+    if (twice !== undefined) {
+      // github,GitHub: the one provider, spelled two ways.
+      const spellings = [...new Set(providerList.split(',').map((name) => name.trim()).filter((name) => name.toLowerCase() === twice))];
+      const how = spellings.length > 1 ? ` (as ${spellings.join(' and ')}: provider names are not case-sensitive)` : '';
+      throw new ConfigError('OAUTH_PROVIDERS', `lists ${twice} twice${how}`);
+    }
     providers = names.map((name) => providerSettings(env, name, production, cwd));
     if (fromDotEnv) refuseMistypedDotEnvVariables(unusedProviderVariables(env, names), fromDotEnv);
   } else {

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import SqliteDatabase from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it, test } from 'vitest';
 import { DIALECTS, describeEachDialect } from '../../test/support/postgres.js';
-import { type Database, openDatabase } from './database.js';
+import { type Database, openDatabase, parseDatabaseUrl } from './database.js';
 import { knownMigrations, migrateDown, migrateToLatest, newerSchemaWarning, pendingMigrations, unknownMigrations } from './migrate.js';
 
 const TABLES = ['accounts', 'audit_log', 'connect_links', 'login_transactions', 'service_keys', 'sessions', 'sign_in_claims', 'tokens', 'users', 'webhook_deliveries'];
@@ -122,6 +123,27 @@ describeEachDialect('migrations', (dialect) => {
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(/^Migration failed in 2026-11-28T0000-initial: /);
     expect((error as Error).cause).toBeDefined();
+  });
+});
+
+describe('migrations on a SQLite database another process is writing to', () => {
+  it('fail saying so, with nothing applied, and the next run applies them', async () => {
+    const database = await DIALECTS[0]!.openTestDatabase({ migrate: false });
+    const { path } = parseDatabaseUrl(database.url) as { path: string };
+    const other = new SqliteDatabase(path);
+    try {
+      // No waiting for the lock: the failure comes at once instead of after busy_timeout.
+      await sql`pragma busy_timeout = 0`.execute(database.db);
+      other.exec('begin immediate');
+      await expect(migrateToLatest(database)).rejects.toThrow(
+        /^Migration failed: database is locked \(another process was writing to the database, such as a second migrate or serve starting at the same time; nothing of this run was applied: run it again\)$/,
+      );
+      other.exec('rollback');
+      expect(await migrateToLatest(database)).toEqual({ applied: knownMigrations() });
+    } finally {
+      other.close();
+      await database.close();
+    }
   });
 });
 

@@ -126,7 +126,7 @@ function namesOrThrow({ error, results = [] }: MigrationResultSet, direction: 'U
     const failed = results.find((r) => r.status === 'Error')?.migrationName;
     const where = failed === undefined ? '' : ` in ${failed}`;
     const verb = direction === 'Up' ? 'Migration' : 'Reverting a migration';
-    throw new Error(`${verb} failed${where}: ${messageOf(error)}${privilegeHint(error)}`, { cause: error });
+    throw new Error(`${verb} failed${where}: ${messageOf(error)}${privilegeHint(error)}${busyHint(error)}`, { cause: error });
   }
   return results.filter((r) => r.status === 'Success' && r.direction === direction).map((r) => r.migrationName);
 }
@@ -135,6 +135,13 @@ function namesOrThrow({ error, results = [] }: MigrationResultSet, direction: 'U
 function privilegeHint(error: unknown): string {
   if ((error as { code?: unknown }).code !== '42501') return '';
   return " (the role connected may not change the schema: make it the database's owner, e.g. createdb --owner, or grant it CREATE on the schema)";
+}
+
+/** SQLite's SQLITE_BUSY (https://www.sqlite.org/rescode.html#busy): another connection held the write lock past busy_timeout. */
+function busyHint(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_BUSY')) return '';
+  return ' (another process was writing to the database, such as a second migrate or serve starting at the same time; nothing of this run was applied: run it again)';
 }
 
 function messageOf(error: unknown): string {

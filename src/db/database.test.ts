@@ -28,6 +28,15 @@ describe('parseDatabaseUrl', () => {
     expect(describePostgresUrl('postgres://app:secret@db.internal:5432/tk')).toBe('db.internal:5432/tk');
   });
 
+  it('refuses a SQLite path with a ~ or $VARIABLE a shell would have expanded, instead of making a folder of that name', () => {
+    expect(() => parseDatabaseUrl('sqlite:~/tk.db')).toThrow(
+      'the SQLite path ~/tk.db holds ~, which only a shell expands (not .env, nor a service manager): write the path out in full',
+    );
+    expect(() => parseDatabaseUrl('sqlite:$HOME/tk.db')).toThrow('the SQLite path $HOME/tk.db holds $HOME, which only a shell expands');
+    expect(() => parseDatabaseUrl('sqlite:${DATA_DIR}/tk.db')).toThrow('holds ${DATA_DIR}, which only a shell expands');
+    expect(parseDatabaseUrl('sqlite:./data/a~b.db')).toEqual({ dialect: 'sqlite', path: './data/a~b.db' });
+  });
+
   it('refuses anything else, saying what is accepted and not echoing secrets', () => {
     for (const url of ['mysql://root:hunter2@db/tk', 'hunter2', '', 'sqlite:']) {
       expect(() => parseDatabaseUrl(url)).toThrow(/expected 'sqlite:<path>'.*'postgres:\/\//);

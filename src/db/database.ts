@@ -54,6 +54,7 @@ const PG_CONNECTION_TIMEOUT_MS = 10_000;
  * parseDatabaseUrl('sqlite:./data/app.db'); // { dialect: 'sqlite', path: './data/app.db' }
  * parseDatabaseUrl('postgres://app:secret@db/app'); // { dialect: 'postgres', connectionString: 'postgres://app:secret@db/app' }
  * parseDatabaseUrl('mysql://db/app'); // throws: Unsupported database URL (a 'mysql:' URL); expected …
+ * parseDatabaseUrl('sqlite:~/app.db'); // throws: the SQLite path ~/app.db holds ~, which only a shell expands …
  */
 export function parseDatabaseUrl(url: string): DatabaseLocation {
   const trimmed = url.trim();
@@ -63,6 +64,11 @@ export function parseDatabaseUrl(url: string): DatabaseLocation {
     // Tolerate the URL-style 'sqlite:///abs/path' and 'sqlite://./rel/path'.
     if (path.startsWith('//')) path = path.slice(2);
     if (path === '') throw new Error(`Database URL 'sqlite:' has no path; ${ACCEPTED_URLS}`);
+    // Read as it is, ~/tk.db or $HOME/tk.db would be a new, empty database in a folder named ~ or $HOME.
+    const unexpanded = /^~|\$\{?[A-Za-z_]\w*\}?/.exec(path)?.[0];
+    if (unexpanded !== undefined) {
+      throw new Error(`the SQLite path ${path} holds ${unexpanded}, which only a shell expands (not .env, nor a service manager): write the path out in full`);
+    }
     return { dialect: 'sqlite', path };
   }
   if (scheme === 'postgres' || scheme === 'postgresql') {

@@ -37,6 +37,19 @@ describe('parseDatabaseUrl', () => {
     expect(parseDatabaseUrl('sqlite:./data/a~b.db')).toEqual({ dialect: 'sqlite', path: './data/a~b.db' });
   });
 
+  it('refuses a PostgreSQL URL that is not one (a character of the password not percent-encoded, a slash missing), never echoing the password', () => {
+    for (const url of ['postgres://app:hunter#2@db.internal/tk', 'postgres://app:hunter/2@db.internal/tk']) {
+      expect(() => parseDatabaseUrl(url)).toThrow(/^Database URL is not a valid PostgreSQL URL \(in the password, percent-encode @ : \/ # \? and %, e\.g\. # as %23\); expected /);
+    }
+    expect(() => parseDatabaseUrl('postgresql:/app:hunter2@db.internal/tk')).toThrow(/^Database URL is not a valid PostgreSQL URL: 'postgresql:' must be followed by \/\/; expected /);
+    expect(() => parseDatabaseUrl('postgres:///app:hunter2@db.internal/tk')).toThrow(
+      /^Database URL is not a valid PostgreSQL URL: user and password come before the host, not in the database name; expected /,
+    );
+    for (const url of ['postgres://app:hunter#2@db.internal/tk', 'postgresql:/app:hunter2@db.internal/tk', 'postgres:///app:hunter2@db.internal/tk']) {
+      expect(() => parseDatabaseUrl(url)).not.toThrow(/hunter/);
+    }
+  });
+
   it('refuses anything else, saying what is accepted and not echoing secrets', () => {
     for (const url of ['mysql://root:hunter2@db/tk', 'hunter2', '', 'sqlite:']) {
       expect(() => parseDatabaseUrl(url)).toThrow(/expected 'sqlite:<path>'.*'postgres:\/\//);

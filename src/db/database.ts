@@ -72,10 +72,24 @@ export function parseDatabaseUrl(url: string): DatabaseLocation {
     return { dialect: 'sqlite', path };
   }
   if (scheme === 'postgres' || scheme === 'postgresql') {
+    // 'postgres:/user:secret@db/tk' parses, as a path on localhost: the connection then went to localhost:5432, and
+    // messages naming that path showed the password.
+    if (!/^[a-z]+:\/\//i.test(trimmed)) {
+      throw new Error(`Database URL is not a valid PostgreSQL URL: '${scheme}:' must be followed by //; ${ACCEPTED_URLS}`);
+    }
+    let parsed: URL;
     try {
-      postgresUrl(trimmed);
+      parsed = postgresUrl(trimmed).url;
     } catch (error) {
-      throw new Error(`Database URL is not a valid PostgreSQL URL; ${ACCEPTED_URLS}`, { cause: error });
+      // The likeliest cause, named without echoing the URL (it holds the password).
+      throw new Error(`Database URL is not a valid PostgreSQL URL (in the password, percent-encode @ : / # ? and %, e.g. # as %23); ${ACCEPTED_URLS}`, {
+        cause: error,
+      });
+    }
+    // postgres:///user:secret@db/tk (a slash too many): the credentials would be the database's name, sent to the
+    // server and named in its errors.
+    if (parsed.pathname.includes('@')) {
+      throw new Error(`Database URL is not a valid PostgreSQL URL: user and password come before the host, not in the database name; ${ACCEPTED_URLS}`);
     }
     return { dialect: 'postgres', connectionString: trimmed };
   }

@@ -389,6 +389,29 @@ describe('TokenManager: refresh failures and back-off', () => {
     expect((await failure(tokens.getAccessToken('u1', 'acme'))).retryAfterSeconds).toBe(2);
   });
 
+  it('back-offs over for 5 minutes are swept as new ones come: connections never tried again are not kept for ever', async () => {
+    const { clock, store, tokens } = setup();
+    answerToken = () => ({ status: 500 });
+    const failAll = async (users: string[]) => {
+      for (let i = 0; i < users.length; i += 50) await Promise.all(users.slice(i, i + 50).map((user) => failure(tokens.getAccessToken(user, 'acme'))));
+    };
+    const left = Array.from({ length: 1000 }, (_, i) => `left-${i}`);
+    const later = Array.from({ length: 1000 }, (_, i) => `later-${i}`);
+    for (const user of [...left, ...later]) store.saveTokenSet(user, 'acme', storedSet({ expiresAt: NOW - 1 }));
+    await failAll(left);
+    expect(tokens.backoffsKept).toBe(1000);
+    // The first 1000 back-offs (2 s) ended 300 s ago; the next 1000 failures sweep them.
+    clock.now = NOW + 2 + 300;
+    await failAll(later);
+    expect(tokenRequests).toHaveLength(2000);
+    expect(tokens.backoffsKept).toBe(1000);
+    // A swept connection's next failure waits the first back-off again; one still backing off is left alone.
+    expect(await failure(tokens.getAccessToken('left-0', 'acme'))).toMatchObject({ code: 'provider_error' });
+    expect(await failure(tokens.getAccessToken('left-0', 'acme'))).toMatchObject({ code: 'provider_unavailable', retryAfterSeconds: 2 });
+    expect(await failure(tokens.getAccessToken('later-0', 'acme'))).toMatchObject({ code: 'provider_unavailable', retryAfterSeconds: 2 });
+    expect(tokenRequests).toHaveLength(2001);
+  });
+
   it('a new sign-in (user.signed_in) clears the back-off', async () => {
     const { store, tokens } = setup();
     store.saveTokenSet('u1', 'acme', storedSet({ expiresAt: NOW - 1 }));

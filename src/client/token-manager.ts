@@ -87,6 +87,8 @@ const MAX_BACKOFF_SECONDS = 300;
 const REJECTION_BACKOFF_SECONDS = 30;
 /** Connections remembered as refused after a refresh, at most (oldest out first). */
 const MAX_TRACKED_REJECTIONS = 10_000;
+/** Back-offs kept before the first sweep of those long over (see #rememberBackoff). */
+const BACKOFF_SWEEP_MIN = 1_000;
 
 function toAccessToken(token: StoredTokenSet): AccessToken {
   return { accessToken: token.accessToken, tokenType: token.tokenType, scope: token.scope, expiresAt: token.expiresAt, apiBaseUrl: token.apiBaseUrl ?? null };
@@ -124,6 +126,8 @@ export class TokenManager {
   /** Set by abandonRefreshes: no lease is taken any more. */
   #abandoned = false;
   readonly #backoffs = new Map<string, Backoff>();
+  /** How many back-offs may be kept before the next sweep of those long over. */
+  #backoffSweepAt = BACKOFF_SWEEP_MIN;
   /** Connections whose freshly refreshed token the API refused too: no refresh on a 401 until `until`. */
   readonly #rejections = new Map<string, Backoff>();
   /** Token sets a refresh of this process saved: how keepAlive tells its own refresh from one made elsewhere. */
@@ -210,6 +214,15 @@ export class TokenManager {
     const seconds = Math.min((this.#rejections.get(key)?.seconds ?? REJECTION_BACKOFF_SECONDS / 2) * 2, MAX_BACKOFF_SECONDS);
     if (this.#rejections.size >= MAX_TRACKED_REJECTIONS) this.#rejections.delete(this.#rejections.keys().next().value as string);
     this.#rejections.set(key, { until: this.#now() + seconds, seconds });
+  }
+
+  /**
+   * How many connections' back-offs this process keeps: one per connection
+   * whose last refresh failed, until a refresh succeeds; those that ended 5
+   * minutes ago or more are swept as more are added.
+   */
+  get backoffsKept(): number {
+    return this.#backoffs.size;
   }
 
   /** How many refreshes this process is running now (one per user and provider). */
@@ -396,6 +409,24 @@ export class TokenManager {
     }
   }
 
+  /**
+   * Keeps a connection's back-off. Only a success, a new sign-in or a revocation
+   * deletes one, so a connection that is never tried again (a user who left
+   * during a provider's outage) would keep its back-off for the life of the
+   * process. Once the kept ones reach twice what the last sweep left, those
+   * that ended at least MAX_BACKOFF_SECONDS ago are dropped: such an entry no
+   * longer holds anything back, and only made the next failure's wait
+   * double from where it stopped (a quiet connection starts again from
+   * the first back-off). Amortized, each back-off costs O(1).
+   */
+  #rememberBackoff(key: string, backoff: Backoff): void {
+    this.#backoffs.set(key, backoff);
+    if (this.#backoffs.size < this.#backoffSweepAt) return;
+    const over = this.#now() - MAX_BACKOFF_SECONDS;
+    for (const [kept, { until }] of this.#backoffs) if (until <= over) this.#backoffs.delete(kept);
+    this.#backoffSweepAt = Math.max(BACKOFF_SWEEP_MIN, this.#backoffs.size * 2);
+  }
+
   #leaseWaited(provider: string, outcome: LeaseWaitOutcome): void {
     try {
       this.#observer.leaseWaited?.(provider, outcome);
@@ -483,7 +514,7 @@ export class TokenManager {
         const doubled = Math.min((backoff?.seconds ?? this.#backoffSeconds / 2) * 2, MAX_BACKOFF_SECONDS);
         // A provider that says when to come back is believed, within the same cap.
         const asked = failure instanceof ProviderUnavailableError && failure.retryAfterSeconds !== null ? Math.min(failure.retryAfterSeconds, MAX_BACKOFF_SECONDS) : 0;
-        this.#backoffs.set(key, { until: this.#now() + Math.max(doubled, asked), seconds: doubled });
+        this.#rememberBackoff(key, { until: this.#now() + Math.max(doubled, asked), seconds: doubled });
         await this.#events.emit({ type: 'token.refresh_failed', userId, provider, code: failure.code, message: failure.message });
         // A token that has not actually expired still works: better than an error.
         if (current.expiresAt !== null && current.expiresAt > this.#now() && options.rejectedAccessToken !== current.accessToken && !options.force) {

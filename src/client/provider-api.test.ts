@@ -150,6 +150,21 @@ describe('ProviderApi.fetch', () => {
     expect(await (await api.fetch('u1', 'acme', 'records')).text()).toBe('echo GET /tenant-7/records');
   });
 
+  it('keeps at most 1000 parsed API bases however many origins connections name, and still calls each at its own', async () => {
+    const { api, store } = setup({ apiBaseUrl: undefined, connectionApiBase: { member: 'instance_url', domains: ['127.0.0.1'] } });
+    const users = Array.from({ length: 1100 }, (_, i) => `tenant-${i}`);
+    for (const user of users) {
+      store.saveTokenSet(user, 'acme', { accessToken: 'at-1', refreshToken: null, idToken: null, tokenType: 'Bearer', scope: 'read', expiresAt: NOW + 3600, issuedAt: NOW, apiBaseUrl: `${origin}/${user}` });
+    }
+    for (let i = 0; i < users.length; i += 50) {
+      await Promise.all(users.slice(i, i + 50).map(async (user) => (await api.fetch(user, 'acme', 'records')).text()));
+    }
+    expect(api.basesKept).toBe(1000);
+    // The first one fell out: it is parsed again and called at its own origin still.
+    expect(await (await api.fetch('tenant-0', 'acme', 'records')).text()).toBe('echo GET /tenant-0/records');
+    expect(seen).toHaveLength(1101);
+  });
+
   it('uses the stored set the caller has just read without reading the store again', async () => {
     const { api, store } = setup();
     const current = await store.findToken('u1', 'acme');

@@ -32,6 +32,8 @@ const MAX_SAME_ORIGIN_REDIRECTS = 3;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+/** Parsed API bases kept at most (see ProviderApi's #bases). */
+const API_BASES_KEPT = 1_000;
 
 function isConnectionReset(error: unknown): boolean {
   for (let current: unknown = error, depth = 0; current && depth < 6; current = (current as { cause?: unknown }).cause, depth += 1) {
@@ -133,16 +135,29 @@ export function apiUrl(base: URL, path: string): URL {
  */
 export class ProviderApi {
   readonly #options: ProviderApiOptions;
-  /** Each provider's API base, parsed once (by its configured URL). */
+  /**
+   * API bases parsed lately, by URL: each provider's, and the origins that
+   * connections name for themselves (Salesforce's instance_url: one per
+   * organization), which come and go with the connections. Bounded, oldest
+   * out first; a base that falls out is only parsed again.
+   */
   readonly #bases = new Map<string, URL>();
 
   constructor(options: ProviderApiOptions) {
     this.#options = options;
   }
 
+  /** @internal How many parsed API bases are kept, for tests. */
+  get basesKept(): number {
+    return this.#bases.size;
+  }
+
   #base(apiBaseUrl: string): URL {
     let base = this.#bases.get(apiBaseUrl);
-    if (base === undefined) this.#bases.set(apiBaseUrl, (base = apiBase(apiBaseUrl)));
+    if (base === undefined) {
+      if (this.#bases.size >= API_BASES_KEPT) this.#bases.delete(this.#bases.keys().next().value as string);
+      this.#bases.set(apiBaseUrl, (base = apiBase(apiBaseUrl)));
+    }
     return base;
   }
 

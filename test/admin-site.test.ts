@@ -304,6 +304,8 @@ describeEachDialect('the admin site', (dialect) => {
 
     for (let n = 0; n < 12; n += 1) await writeAuditEvent(database().db, { event: `test.filter_${String(n).padStart(2, '0')}`, at: 0 });
     const audit = await get('/admin/audit?q=test.&event=test.filter_03', staff.cookie);
+    // AUDIT_LOG_RETENTION_DAYS is unset: entries are kept for ever, and the page says so.
+    expect(audit.body).toContain('<p class="muted note">Entries are kept for ever (AUDIT_LOG_RETENTION_DAYS).</p>');
     const form = /<form class="filter" method="get" action="\/admin\/audit">(.*?)<\/form>/s.exec(audit.body)?.[1] ?? '';
     expect(form).toContain('<input type="hidden" name="q" value="test.">');
     expect(form).not.toContain('type="hidden" name="event"');

@@ -50,6 +50,12 @@ describe('tokenkeeper doctor', () => {
     testAppEnv({ baseUrl: APP_ORIGIN, databaseUrl, issuer, env });
   const doctor = (env: Environment, now?: () => number) => runCaptured(runDoctor, [], { env, cwd, ...(now ? { now } : {}) });
   const lines = (stdout: string) => stdout.trimEnd().split('\n');
+  /** The audit log line for the entries the database holds now. */
+  const auditLine = async (retention: string) => {
+    const entries = await database.db.selectFrom('audit_log').select(['at']).orderBy('id').execute();
+    const count = entries.length === 1 ? '1 entry' : `${entries.length} entries`;
+    return `ok    audit log: ${count}, the oldest from ${new Date(entries[0]!.at * 1000).toISOString()}; ${retention}`;
+  };
 
   it('against the dev provider: every check ok, one line each, exit 0', async () => {
     const result = await doctor(environment());
@@ -59,13 +65,20 @@ describe('tokenkeeper doctor', () => {
       `ok    database: SQLite ${path} answers`,
       `ok    migrations: all ${MIGRATIONS.length} applied`,
       `ok    encryption keys: the 1 most recent tokens decrypt: 1 under key ${keyIdOf(TEST_ENCRYPTION_KEY)} (the newest)`,
+      await auditLine('entries are kept for ever (AUDIT_LOG_RETENTION_DAYS is 0)'),
       `ok    redirect URI toolkit: ${APP_ORIGIN}/auth/toolkit/callback (the provider must have it registered for this client)`,
       `ok    provider toolkit: discovery found issuer ${provider.issuer}; token endpoint ${provider.issuer}/token reached (a POST without credentials answered HTTP 400)`,
       `ok    revocation endpoint toolkit: ${provider.issuer}/token/revocation reached (a POST without credentials answered HTTP 400)`,
       `ok    userinfo endpoint toolkit: ${provider.issuer}/me reached (a GET without a token answered HTTP 401)`,
       `ok    clock toolkit: within 60 s of toolkit's (its Date header)`,
-      'doctor: 9 ok, 0 warnings, 0 failures',
+      'doctor: 10 ok, 0 warnings, 0 failures',
     ]);
+    expect(result.code).toBe(0);
+  });
+
+  it('says how big the audit log is and how long its entries are kept (AUDIT_LOG_RETENTION_DAYS)', async () => {
+    const result = await doctor(environment({ AUDIT_LOG_RETENTION_DAYS: '90' }));
+    expect(lines(result.stdout)[4]).toBe(await auditLine('entries are kept 90 days (AUDIT_LOG_RETENTION_DAYS)'));
     expect(result.code).toBe(0);
   });
 
@@ -74,7 +87,7 @@ describe('tokenkeeper doctor', () => {
     expect(lines(result.stdout)).toContain(
       "warn  clock toolkit: this machine's clock is 60 min behind toolkit's (its Date header): token and ID token expiries will be off; check NTP",
     );
-    expect(lines(result.stdout).at(-1)).toBe('doctor: 8 ok, 1 warning, 0 failures');
+    expect(lines(result.stdout).at(-1)).toBe('doctor: 9 ok, 1 warning, 0 failures');
     expect(result.code).toBe(0);
   });
 
@@ -84,17 +97,17 @@ describe('tokenkeeper doctor', () => {
       'warn  configuration: GOOGLE_CLIENT_ID is set but OAUTH_PROVIDERS (toolkit) does not list google, so nothing reads it',
       'warn  configuration: TOOLKIT_SCOPES is not a setting of the toolkit provider, so nothing reads it; did you mean TOOLKIT_SCOPE?',
     ]);
-    expect(lines(result.stdout).at(-1)).toBe('doctor: 9 ok, 2 warnings, 0 failures');
+    expect(lines(result.stdout).at(-1)).toBe('doctor: 10 ok, 2 warnings, 0 failures');
     expect(result.code).toBe(0);
   });
 
   it('fails on an unreachable provider', async () => {
     const down = `http://127.0.0.1:${await freePort()}`;
     const result = await doctor(environment({}, down));
-    expect(lines(result.stdout).slice(4)).toEqual([
+    expect(lines(result.stdout).slice(5)).toEqual([
       `ok    redirect URI toolkit: ${APP_ORIGIN}/auth/toolkit/callback (the provider must have it registered for this client)`,
       `fail  provider toolkit: Toolkit could not be reached for the discovery at ${down}/.well-known/openid-configuration. (ECONNREFUSED)`,
-      'doctor: 5 ok, 0 warnings, 1 failure',
+      'doctor: 6 ok, 0 warnings, 1 failure',
     ]);
     expect(result.code).toBe(1);
   });
@@ -103,15 +116,15 @@ describe('tokenkeeper doctor', () => {
     const explicit = (tokenUrl: string) =>
       environment({ TOOLKIT_SCOPE: 'profile email', TOOLKIT_AUTHORIZE_URL: `${provider.issuer}/auth`, TOOLKIT_ACCESS_TOKEN_URL: tokenUrl });
     const reached = await doctor(explicit(`${provider.issuer}/token`));
-    expect(lines(reached.stdout)[5]).toBe(`ok    provider toolkit: endpoints configured; token endpoint ${provider.issuer}/token reached (a POST without credentials answered HTTP 400)`);
+    expect(lines(reached.stdout)[6]).toBe(`ok    provider toolkit: endpoints configured; token endpoint ${provider.issuer}/token reached (a POST without credentials answered HTTP 400)`);
     expect(reached.code).toBe(0);
 
     // A typo: nothing is at that URL. The provider's clock is still checked (it answered).
     const typo = await doctor(explicit(`${provider.issuer}/tokne`));
-    expect(lines(typo.stdout).slice(5)).toEqual([
+    expect(lines(typo.stdout).slice(6)).toEqual([
       `fail  provider toolkit: endpoints configured; token endpoint ${provider.issuer}/tokne answered HTTP 404 to a POST without credentials: nothing is at that URL; check it`,
       `ok    clock toolkit: within 60 s of toolkit's (its Date header)`,
-      'doctor: 6 ok, 0 warnings, 1 failure',
+      'doctor: 7 ok, 0 warnings, 1 failure',
     ]);
     expect(typo.code).toBe(1);
 
@@ -120,16 +133,16 @@ describe('tokenkeeper doctor', () => {
     await once(redirecting, 'listening');
     const moved = await doctor(explicit(`http://127.0.0.1:${(redirecting.address() as AddressInfo).port}/oauth/token`));
     redirecting.close();
-    expect(lines(moved.stdout)[5]).toMatch(
+    expect(lines(moved.stdout)[6]).toMatch(
       new RegExp(`^fail  provider toolkit: endpoints configured; token endpoint http://127\\.0\\.0\\.1:\\d+/oauth/token answered HTTP 301 to a POST without credentials, a redirect, which requests to a provider do not follow; configure the URL it points to \\(${provider.issuer}/token\\)$`),
     );
     expect(moved.code).toBe(1);
 
     const down = `http://127.0.0.1:${await freePort()}/token`;
     const unreachable = await doctor(explicit(down));
-    expect(lines(unreachable.stdout).slice(5)).toEqual([
+    expect(lines(unreachable.stdout).slice(6)).toEqual([
       `fail  provider toolkit: endpoints configured; token endpoint ${down} unreachable: fetch failed (ECONNREFUSED)`,
-      'doctor: 5 ok, 0 warnings, 1 failure',
+      'doctor: 6 ok, 0 warnings, 1 failure',
     ]);
     expect(unreachable.code).toBe(1);
   });
@@ -144,12 +157,12 @@ describe('tokenkeeper doctor', () => {
         TOOLKIT_USERINFO_URL: `${provider.issuer}/userinfo`,
       }),
     );
-    expect(lines(result.stdout).slice(5)).toEqual([
+    expect(lines(result.stdout).slice(6)).toEqual([
       `ok    provider toolkit: endpoints configured; token endpoint ${provider.issuer}/token reached (a POST without credentials answered HTTP 400)`,
       `fail  revocation endpoint toolkit: ${provider.issuer}/revoke answered HTTP 404 to a POST without credentials: nothing is at that URL; check it`,
       `fail  userinfo endpoint toolkit: ${provider.issuer}/userinfo answered HTTP 404 to a GET without a token: nothing is at that URL; check it`,
       `ok    clock toolkit: within 60 s of toolkit's (its Date header)`,
-      'doctor: 7 ok, 0 warnings, 2 failures',
+      'doctor: 8 ok, 0 warnings, 2 failures',
     ]);
     expect(result.code).toBe(1);
   });

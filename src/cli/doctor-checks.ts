@@ -4,12 +4,14 @@ import type { CustomFetch, ServerMetadata } from 'openid-client';
 import { createOutboundFetch } from '../client/outbound-fetch.js';
 import { ProviderRegistry, type RegisteredProvider } from '../client/provider-registry.js';
 import { DEV_PROVIDER_NAME, type AppConfig } from '../config/config.js';
+import { AUDIT_LOG_COUNTED_ROWS, auditLogSize } from '../db/audit-log-size.js';
 import { describePostgresUrl, openDatabase, parseDatabaseUrl, type Database } from '../db/database.js';
 import { knownMigrations, newerSchemaWarning, pendingMigrations, unknownMigrations } from '../db/migrate.js';
 import { parseEncryptionKeys, TokenCipher } from '../db/token-cipher.js';
 import { sampleTokenKeys } from '../db/token-key-sample.js';
 import { webhookBacklogByUrl, type WebhookUrlBacklog } from '../db/webhook-delivery.repository.js';
 import { redirectUri } from '../server/urls.js';
+import { describeAuditLog } from './doctor-audit-log-check.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 export interface CheckResult {
@@ -45,7 +47,7 @@ const WEBHOOK_OUTBOX_MIGRATION = '2026-12-03T0500-webhook-outbox';
 
 /**
  * The database: reachable, migrated, and its stored tokens readable with
- * TOKEN_ENCRYPTION_KEYS; with WEBHOOK_URLS, what waits in the webhook outbox
+ * TOKEN_ENCRYPTION_KEYS; the audit log's size and retention; with WEBHOOK_URLS, what waits in the webhook outbox
  * (reported by checkWebhooks).
  */
 export async function checkDatabase(config: AppConfig, cwd: string, report: Report): Promise<DatabaseFindings> {
@@ -97,6 +99,8 @@ export async function checkDatabase(config: AppConfig, cwd: string, report: Repo
     }
     check = 'encryption keys';
     await checkEncryptionKeys(database, config, report);
+    check = 'audit log';
+    report(describeAuditLog(await auditLogSize(database), config.auditLogRetentionDays, AUDIT_LOG_COUNTED_ROWS));
     if (!config.webhooks || pending.includes(WEBHOOK_OUTBOX_MIGRATION)) return {};
     check = 'webhook outbox';
     return { webhookBacklog: await webhookBacklogByUrl(database.db) };

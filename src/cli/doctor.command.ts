@@ -12,7 +12,9 @@ export const DOCTOR_USAGE = `Usage: tokenkeeper doctor
 
 Reads the configuration as serve does, then checks the deployment: the
 database answers and is migrated; TOKEN_ENCRYPTION_KEYS decrypts the most
-recent stored tokens (and which key they are under); for each provider the
+recent stored tokens (and which key they are under); the audit log's size,
+its oldest entry and how long entries are kept (a warning when more than 10
+million are kept for ever: AUDIT_LOG_RETENTION_DAYS); for each provider the
 redirect URI it is sent, its discovery, its token endpoint and (when used)
 its revocation and userinfo endpoints reached (an endpoint that answers 404
 or 410 fails: nothing is at that URL; so does a redirect, never followed),

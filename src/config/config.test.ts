@@ -108,6 +108,15 @@ describe('configuration', () => {
     expect(configError({ TRUST_PROXY: 'nginx' }).variable).toBe('TRUST_PROXY');
   });
 
+  it('AUDIT_LOG_RETENTION_DAYS: 0 (kept for ever) by default, whole days from 0 to 36500, else one line naming it', () => {
+    expect(loadConfig({}, workdir()).auditLogRetentionDays).toBe(0);
+    expect(loadConfig({ AUDIT_LOG_RETENTION_DAYS: ' 90 ' }, workdir()).auditLogRetentionDays).toBe(90);
+    expect(loadConfig({ AUDIT_LOG_RETENTION_DAYS: '36500' }, workdir()).auditLogRetentionDays).toBe(36_500);
+    for (const bad of ['-1', '1.5', '90d', '36501']) {
+      expect(configError({ AUDIT_LOG_RETENTION_DAYS: bad }).message).toBe(`Configuration error: AUDIT_LOG_RETENTION_DAYS must be a whole number from 0 to 36500 (got "${bad}")`);
+    }
+  });
+
   it('REFRESH_KEEPALIVE: on by default, on or off in any case, else one line naming it', () => {
     expect(loadConfig({}, workdir()).refreshKeepalive).toBe(true);
     expect(loadConfig({ REFRESH_KEEPALIVE: 'off' }, workdir()).refreshKeepalive).toBe(false);

@@ -72,6 +72,8 @@ export interface AppConfig {
   connectReturnOrigins: string[];
   /** WEBHOOK_URLS and WEBHOOK_SECRET; null: no webhooks are sent. */
   webhooks: WebhookConfig | null;
+  /** AUDIT_LOG_RETENTION_DAYS: housekeeping deletes audit entries older than this many days; 0: kept for ever. */
+  auditLogRetentionDays: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -210,5 +212,6 @@ export function loadConfig(env: Environment, cwd: string, { fromDotEnv }: { from
     shutdownTimeoutSeconds: integer(env, 'SHUTDOWN_TIMEOUT_SECONDS', 25, 1, 3600),
     connectReturnOrigins: connectReturnOrigins(env, baseUrl, production),
     webhooks: webhookConfig(env, production),
+    auditLogRetentionDays: integer(env, 'AUDIT_LOG_RETENTION_DAYS', 0, 0, 36_500),
   };
 }

@@ -30,6 +30,7 @@ export const PROVIDER_VARIABLE_SUFFIXES: readonly string[] = [
  * begin (a provider named `login` and LOGIN_RATE_LIMIT): never a provider's.
  */
 export const APPLICATION_VARIABLES: ReadonlySet<string> = new Set([
+  'AUDIT_LOG_RETENTION_DAYS',
   'BASE_URL',
   'CA_FILE',
   'CONNECTION_TIMEOUT_SECONDS',

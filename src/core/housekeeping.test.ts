@@ -1,12 +1,17 @@
 import pino from 'pino';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { newAuditRow } from '../db/audit.repository.js';
 import { findConnectLink, insertConnectLink } from '../db/connect-link.repository.js';
+import { encodeId } from '../db/id.js';
 import { createLoginTransaction } from '../db/login-transaction.repository.js';
 import { createSession, findSession } from '../db/session.repository.js';
 import { insertWebhookMessage } from '../db/webhook-delivery.repository.js';
 import { describeEachDialect, type TestDatabase } from '../../test/support/postgres.js';
 import { CONNECT_LINK_KEPT_AFTER_EXPIRY_SECONDS } from './connect-links.js';
-import { startHousekeeping } from './housekeeping.js';
+import { pruneAuditLog } from './audit-retention.js';
+import { startHousekeeping, type HousekeepingOptions } from './housekeeping.js';
+
+const DAY = 86_400;
 
 describeEachDialect('housekeeping', (dialect) => {
   let database: TestDatabase;
@@ -97,5 +102,78 @@ describeEachDialect('housekeeping', (dialect) => {
       'msg_recent failed',
       'msg_recent pending',
     ]);
+  });
+
+  describe('the audit log, with AUDIT_LOG_RETENTION_DAYS', () => {
+    const now = 2_000_000_000;
+    /** Entries written `ageSeconds` before now, as the server writes them: an id that begins with the time of writing. */
+    const writeEntries = async (ageSeconds: number, count: number, event = 'test.entry') => {
+      const at = now - ageSeconds;
+      const rows = Array.from({ length: count }, (_, index) => ({ ...newAuditRow({ event, at }), id: encodeId(at * 1000, 7, index) }));
+      await database.db.insertInto('audit_log').values(rows).execute();
+    };
+    const eventsLeft = async () => {
+      const rows = await database.db.selectFrom('audit_log').select((eb) => ['event', eb.fn.countAll<number | string>().as('n')]).groupBy('event').orderBy('event').execute();
+      return Object.fromEntries(rows.map((row) => [row.event, Number(row.n)]));
+    };
+    const housekeep = async (auditRetention: HousekeepingOptions['auditRetention'], logger = pino({ level: 'silent' })) => {
+      const stop = startHousekeeping({ db: database.db, logger, now: () => now, sessionIdleTimeoutSeconds: 3600, ...(auditRetention ? { auditRetention } : {}) });
+      await stop();
+    };
+    beforeEach(() => database.db.deleteFrom('audit_log').execute());
+
+    it('deletes the entries older than the retention and keeps the newer ones; says how many at info', async () => {
+      await writeEntries(91 * DAY, 12, 'test.old');
+      await writeEntries(90 * DAY + 1, 1, 'test.old');
+      await writeEntries(90 * DAY - 1, 2, 'test.recent');
+      await writeEntries(60, 3, 'test.recent');
+      const lines: string[] = [];
+      const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+      await housekeep({ days: 90 }, logger);
+      expect(await eventsLeft()).toEqual({ 'test.recent': 5 });
+      const logged = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(logged.map(({ level, msg, auditEntries, retentionDays }) => ({ level, msg, auditEntries, retentionDays }))).toEqual([
+        { level: 30, msg: 'deleted audit log entries past AUDIT_LOG_RETENTION_DAYS', auditEntries: 13, retentionDays: 90 },
+      ]);
+
+      // Nothing left to delete: nothing logged.
+      lines.length = 0;
+      await housekeep({ days: 90 }, logger);
+      expect(lines).toEqual([]);
+      expect(await eventsLeft()).toEqual({ 'test.recent': 5 });
+    });
+
+    it('stopped during a run (a shutdown), ends after the DELETE under way, and says the rest is for the next runs', async () => {
+      await writeEntries(100 * DAY, 8, 'test.old');
+      const lines: string[] = [];
+      // stop() comes before the run reaches the audit log: its first DELETE is made, no second.
+      await housekeep({ days: 30, batchSize: 3, pauseMs: 0 }, pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }));
+      expect(await eventsLeft()).toEqual({ 'test.old': 5 });
+      expect(lines.map((line) => (JSON.parse(line) as { msg: string }).msg)).toEqual(['deleted audit log entries past AUDIT_LOG_RETENTION_DAYS; the rest in the next runs']);
+    });
+
+    it('in batches: as many DELETEs as it takes, oldest entries first, at most maxBatches a run; the next runs delete the rest', async () => {
+      await writeEntries(200 * DAY, 4, 'test.oldest');
+      await writeEntries(100 * DAY, 7, 'test.old');
+      await writeEntries(DAY, 1, 'test.recent');
+      expect(await pruneAuditLog(database.db, now, { days: 30, batchSize: 3, maxBatches: 2, pauseMs: 0 })).toEqual({ deleted: 6, more: true });
+      expect(await eventsLeft()).toEqual({ 'test.old': 5, 'test.recent': 1 });
+      expect(await pruneAuditLog(database.db, now, { days: 30, batchSize: 3, maxBatches: 2, pauseMs: 0 })).toEqual({ deleted: 5, more: false });
+      expect(await eventsLeft()).toEqual({ 'test.recent': 1 });
+
+      await writeEntries(100 * DAY, 9, 'test.old');
+      // Exactly batchSize entries in the last batch: one more DELETE finds none.
+      expect(await pruneAuditLog(database.db, now, { days: 30, batchSize: 3, pauseMs: 0 })).toEqual({ deleted: 9, more: false });
+      expect(await eventsLeft()).toEqual({ 'test.recent': 1 });
+    });
+
+    it('keeps every entry with 0 days, and without the setting', async () => {
+      await writeEntries(36_000 * DAY, 2, 'test.ancient');
+      await writeEntries(DAY, 1, 'test.recent');
+      expect(await pruneAuditLog(database.db, now, { days: 0, batchSize: 1, pauseMs: 0 })).toEqual({ deleted: 0, more: false });
+      await housekeep({ days: 0, batchSize: 1, pauseMs: 0 });
+      await housekeep(undefined);
+      expect(await eventsLeft()).toEqual({ 'test.ancient': 2, 'test.recent': 1 });
+    });
   });
 });

@@ -5,6 +5,7 @@ import { deleteExpiredLoginTransactions } from '../db/login-transaction.reposito
 import type { DatabaseSchema } from '../db/schema.js';
 import { deleteExpiredSessions } from '../db/session.repository.js';
 import { deleteDeliveredWebhooks } from '../db/webhook-delivery.repository.js';
+import { pruneAuditLog, type AuditRetention } from './audit-retention.js';
 import { CONNECT_LINK_KEPT_AFTER_EXPIRY_SECONDS } from './connect-links.js';
 import { databaseOutageLog } from './outage-log.js';
 
@@ -16,12 +17,19 @@ export interface HousekeepingOptions {
   logger: Logger;
   now: () => number;
   sessionIdleTimeoutSeconds: number;
+  /** AUDIT_LOG_RETENTION_DAYS and how the older entries are deleted; unset or 0 days: the audit log is kept for ever. */
+  auditRetention?: AuditRetention;
   intervalMs?: number;
 }
 
-/** Deletes expired sessions, abandoned sign-ins, old connect links and delivered webhooks over 30 days old once now and then every interval. Returns a stop function. */
+/**
+ * Deletes expired sessions, abandoned sign-ins, old connect links, delivered
+ * webhooks over 30 days old and audit entries past their retention once now
+ * and then every interval. Returns a stop function.
+ */
 export function startHousekeeping(options: HousekeepingOptions): () => Promise<void> {
   let running: Promise<void> = Promise.resolve();
+  let stopped = false;
   const outage = databaseOutageLog(options.logger, 'housekeeping', 'housekeeping failed; will try again');
   const sweep = async () => {
     try {
@@ -31,6 +39,14 @@ export function startHousekeeping(options: HousekeepingOptions): () => Promise<v
       const connectLinks = await deleteExpiredConnectLinks(options.db, now - CONNECT_LINK_KEPT_AFTER_EXPIRY_SECONDS);
       const webhooks = await deleteDeliveredWebhooks(options.db, now - DELIVERED_WEBHOOKS_KEPT_SECONDS);
       if (sessions + logins + connectLinks + webhooks > 0) options.logger.debug({ sessions, logins, connectLinks, webhooks }, 'deleted expired sessions, sign-ins and connect links, and old delivered webhooks');
+      if (options.auditRetention) {
+        const retentionDays = options.auditRetention.days;
+        const audit = await pruneAuditLog(options.db, now, options.auditRetention, () => stopped);
+        if (audit.deleted > 0) {
+          const message = audit.more ? 'deleted audit log entries past AUDIT_LOG_RETENTION_DAYS; the rest in the next runs' : 'deleted audit log entries past AUDIT_LOG_RETENTION_DAYS';
+          options.logger.info({ auditEntries: audit.deleted, retentionDays }, message);
+        }
+      }
       outage.succeeded();
     } catch (error) {
       outage.failed(error);
@@ -42,6 +58,7 @@ export function startHousekeeping(options: HousekeepingOptions): () => Promise<v
   }, options.intervalMs ?? 10 * 60_000);
   timer.unref();
   return async () => {
+    stopped = true;
     clearInterval(timer);
     await running;
   };

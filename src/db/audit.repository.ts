@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { newId } from './database.js';
+import { encodeId } from './id.js';
 import { type JsonObject, parseJsonObject, stringifyJsonObject } from './json-column.js';
 import type { AuditLogRow, DatabaseSchema } from './schema.js';
 
@@ -69,4 +70,22 @@ export async function listAuditEvents(
   // Ids are time-ordered, so id order is creation order (and unique, unlike `at`).
   const rows = await query.orderBy('id', 'desc').limit(options.limit).execute();
   return rows.map(rowToAuditEvent);
+}
+
+/**
+ * Deletes up to `limit` entries written before `beforeMillis` (epoch
+ * milliseconds), oldest first, in one statement; returns how many. Ids begin
+ * with the time they were made (db/id.ts), so the smallest id of that
+ * millisecond is the cut-off and the primary key finds the entries: the log
+ * has no index on `at` (each would make every insert dearer).
+ */
+export async function deleteAuditEventsBefore(db: Kysely<DatabaseSchema>, beforeMillis: number, limit: number): Promise<number> {
+  const result = await deleteAuditEventsQuery(db, beforeMillis, limit).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** deleteAuditEventsBefore's DELETE, whose query plan a test checks. */
+export function deleteAuditEventsQuery(db: Kysely<DatabaseSchema>, beforeMillis: number, limit: number) {
+  const cutoff = encodeId(beforeMillis, 0, 0);
+  return db.deleteFrom('audit_log').where('id', 'in', (eb) => eb.selectFrom('audit_log').select('id').where('id', '<', cutoff).orderBy('id').limit(limit));
 }

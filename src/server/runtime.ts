@@ -88,7 +88,15 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const drain = trackRequests(app);
     // What a graceful shutdown closes itself (the app), what was started before it and after it (the jobs).
     const appCloser = closers.push(() => app.close()) - 1;
-    closers.push(startHousekeeping({ db: tokenkeeper.database.db, logger, now, sessionIdleTimeoutSeconds: config.sessionIdleTimeoutSeconds }));
+    closers.push(
+      startHousekeeping({
+        db: tokenkeeper.database.db,
+        logger,
+        now,
+        sessionIdleTimeoutSeconds: config.sessionIdleTimeoutSeconds,
+        auditRetention: { days: config.auditLogRetentionDays },
+      }),
+    );
     let refreshAhead: RefreshAheadJob | null = null;
     if (config.refreshAheadSeconds > 0) {
       const job = startRefreshAhead({ store: tokenkeeper.tokenStore, tokens: tokenkeeper.tokens, logger, now, windowSeconds: config.refreshAheadSeconds });

@@ -126,6 +126,8 @@ export interface AdminResource<Row> {
   actions: ReadonlyArray<Action<Row>>;
   /** The audit log's target_type for this resource's objects. */
   auditTargetType: string;
+  /** A short line under the list's title, about the whole list ("Entries are kept 90 days"). */
+  note?: (context: AdminContext) => string;
   /** A link above the list to a page that creates one (its own routes), shown to superusers only when superuserOnly. */
   create?: { href: string; label: string; superuserOnly?: boolean };
 }

@@ -1,3 +1,4 @@
+import { auditRetentionText } from '../../../core/audit-retention.js';
 import { auditEventNames, findAuditEventById, listAuditForAdmin } from '../../../db/admin-lists.js';
 import { absoluteTime, relativeTime } from '../../views/format.js';
 import { html } from '../../views/html.js';
@@ -14,6 +15,7 @@ export const auditResource: AdminResource<AuditEntry> = {
   singular: 'audit entry',
   searchHelp: 'event starts with…, or a user or object id',
   noneYet: 'No audit entries yet.',
+  note: (context) => `${auditRetentionText(context.deps.config.auditLogRetentionDays)} (AUDIT_LOG_RETENTION_DAYS).`,
   auditTargetType: 'audit',
   columns: [
     { label: 'When', render: (event, context) => html`<span title="${absoluteTime(event.at)}">${relativeTime(event.at, context.now)}</span> <span class="muted">${absoluteTime(event.at)}</span>` },

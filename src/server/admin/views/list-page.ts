@@ -110,6 +110,7 @@ export function listPage(data: ListPageData): SafeHtml {
   const create = resource.create && (!resource.create.superuserOnly || context.admin.isSuperuser) ? resource.create : null;
   const bulk = resource.actions.filter((action) => action.bulk);
   return html`<h1>${resource.label}</h1>
+${resource.note ? html`<p class="muted note">${resource.note(context)}</p>` : null}
 ${create ? html`<p><a class="button" href="${create.href}">${create.label}</a></p>` : null}
 <form class="search" method="get" action="/admin/${resource.name}">
 ${hidden}

@@ -1,4 +1,4 @@
-import type { Kysely, SelectQueryBuilder } from 'kysely';
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import { type AuditEvent, rowToAuditEvent } from './audit.repository.js';
 import type { Database } from './database.js';
 import type { DatabaseSchema } from './schema.js';
@@ -192,10 +192,25 @@ export async function findAuditEventById(db: Kysely<DatabaseSchema>, id: string)
   return row && rowToAuditEvent(row);
 }
 
-/** The event names that occur in the log, for the audit filter. */
+/**
+ * The event names that occur in the log, for the audit filter, in order. A
+ * DISTINCT would read every entry of the event index (a fifth of a second at
+ * 3 million entries, on every audit page); this steps from one name to the
+ * next through the index instead, one lookup per name.
+ */
 export async function auditEventNames(db: Kysely<DatabaseSchema>): Promise<string[]> {
-  const rows = await db.selectFrom('audit_log').select('event').distinct().orderBy('event').execute();
+  const { rows } = await auditEventNamesQuery().execute(db);
   return rows.map((row) => row.event);
+}
+
+/** The query behind auditEventNames (a loose index scan), for its plan to be checked. */
+export function auditEventNamesQuery() {
+  return sql<{ event: string }>`with recursive names(event) as (
+    select min(event) from audit_log
+    union all
+    select (select min(event) from audit_log where event > names.event) from names where names.event is not null
+  )
+  select event from names where event is not null order by event`;
 }
 
 export async function adminCounts(db: Kysely<DatabaseSchema>, now: number, expiringWithinSeconds = 600): Promise<AdminCounts> {

@@ -1,6 +1,6 @@
-import { CompiledQuery, sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type TestDatabase, describeEachDialect } from '../../test/support/postgres.js';
+import { queryPlan } from '../../test/support/query-plan.js';
 import { auditEventNames, auditEventNamesQuery, listTokensForAdmin } from './admin-lists.js';
 import { writeAuditEvent } from './audit.repository.js';
 import { TokenCipher, generateEncryptionKey, parseEncryptionKeys } from './token-cipher.js';
@@ -63,19 +63,12 @@ describeEachDialect('auditEventNames', (dialect) => {
   });
 
   it('steps through the event index, one lookup per name, instead of reading every entry', async () => {
-    const query = auditEventNamesQuery().compile(database.db);
+    const steps = await queryPlan(database.db, dialect.name, auditEventNamesQuery().compile(database.db));
     if (dialect.name === 'sqlite') {
-      const plan = await database.db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${query.sql}`, [...query.parameters]));
-      const steps = plan.rows.map((row) => row.detail);
       expect(steps.filter((step) => step.startsWith('SEARCH audit_log USING COVERING INDEX audit_log_event_idx'))).toHaveLength(2);
       expect(steps.filter((step) => /^SCAN audit_log\b/.test(step))).toEqual([]);
     } else {
-      // PostgreSQL scans a table this small: with scans made dear, the plan shows whether the index serves.
-      const plan = await database.db.transaction().execute(async (trx) => {
-        await sql`set local enable_seqscan = off`.execute(trx);
-        return trx.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`explain ${query.sql}`, [...query.parameters]));
-      });
-      const text = plan.rows.map((row) => row['QUERY PLAN']).join('\n');
+      const text = steps.join('\n');
       expect(text).toContain('Recursive Union');
       expect(text).toMatch(/Index Only Scan using audit_log_event_idx on audit_log/);
       expect(text).not.toMatch(/Seq Scan on audit_log|Unique|HashAggregate/);

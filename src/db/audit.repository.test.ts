@@ -1,6 +1,6 @@
-import { CompiledQuery, sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type TestDatabase, describeEachDialect } from '../../test/support/postgres.js';
+import { queryPlan } from '../../test/support/query-plan.js';
 import { deleteAuditEventsQuery, listAuditEvents, writeAuditEvent } from './audit.repository.js';
 
 const NOW = 1_790_000_000;
@@ -51,18 +51,12 @@ describeEachDialect('audit repository', (dialect) => {
 
   it('deletes old entries through the primary key (ids are time-ordered), the log having no index on `at`', async () => {
     const query = deleteAuditEventsQuery(database.db, Date.UTC(2026, 0, 1), 5000).compile();
+    const steps = await queryPlan(database.db, dialect.name, query);
     if (dialect.name === 'sqlite') {
-      const plan = await database.db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${query.sql}`, [...query.parameters]));
-      const steps = plan.rows.map((row) => row.detail);
       expect(steps).toContain('SEARCH audit_log USING COVERING INDEX sqlite_autoindex_audit_log_1 (id<?)');
       expect(steps.filter((step) => step.startsWith('SCAN'))).toEqual([]);
     } else {
-      // PostgreSQL scans a table this small: with scans made dear, the plan shows whether the index serves.
-      const plan = await database.db.transaction().execute(async (trx) => {
-        await sql`set local enable_seqscan = off`.execute(trx);
-        return trx.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`explain ${query.sql}`, [...query.parameters]));
-      });
-      const text = plan.rows.map((row) => row['QUERY PLAN']).join('\n');
+      const text = steps.join('\n');
       expect(text).toMatch(/Index (Only )?Scan using audit_log_pkey on audit_log/);
       expect(text).not.toMatch(/Seq Scan/);
     }

@@ -427,6 +427,20 @@ export class TokenManager {
     this.#backoffSweepAt = Math.max(BACKOFF_SWEEP_MIN, this.#backoffs.size * 2);
   }
 
+  /**
+   * After a failed or held-back refresh: a token that has not actually
+   * expired still works, better than an error, unless a new token was asked
+   * for. Returned with the failure kept beside it, which keepAlive reports;
+   * else the failure is thrown.
+   */
+  #stillUsableOrThrow(current: StoredTokenSet, options: FlightOptions, failure: TokenkeeperError): StoredTokenSet {
+    if (current.expiresAt !== null && current.expiresAt > this.#now() && options.rejectedAccessToken !== current.accessToken && !options.force) {
+      this.#fallbacks.set(current, failure);
+      return current;
+    }
+    throw failure;
+  }
+
   #leaseWaited(provider: string, outcome: LeaseWaitOutcome): void {
     try {
       this.#observer.leaseWaited?.(provider, outcome);
@@ -463,12 +477,7 @@ export class TokenManager {
       if (backoff && backoff.until > this.#now()) {
         // Unless a new token was asked for, a token that has not expired still works meanwhile.
         const wait = backoff.until - this.#now();
-        const failure = new ProviderUnavailableError('provider_unavailable', `${displayName} failed recently; trying again in ${wait} s.`, { retryAfterSeconds: wait });
-        if (current.expiresAt !== null && current.expiresAt > this.#now() && options.rejectedAccessToken !== current.accessToken && !options.force) {
-          this.#fallbacks.set(current, failure);
-          return current;
-        }
-        throw failure;
+        return this.#stillUsableOrThrow(current, options, new ProviderUnavailableError('provider_unavailable', `${displayName} failed recently; trying again in ${wait} s.`, { retryAfterSeconds: wait }));
       }
 
       let saved: StoredTokenSet | undefined;
@@ -516,12 +525,7 @@ export class TokenManager {
         const asked = failure instanceof ProviderUnavailableError && failure.retryAfterSeconds !== null ? Math.min(failure.retryAfterSeconds, MAX_BACKOFF_SECONDS) : 0;
         this.#rememberBackoff(key, { until: this.#now() + Math.max(doubled, asked), seconds: doubled });
         await this.#events.emit({ type: 'token.refresh_failed', userId, provider, code: failure.code, message: failure.message });
-        // A token that has not actually expired still works: better than an error.
-        if (current.expiresAt !== null && current.expiresAt > this.#now() && options.rejectedAccessToken !== current.accessToken && !options.force) {
-          this.#fallbacks.set(current, failure);
-          return current;
-        }
-        throw failure;
+        return this.#stillUsableOrThrow(current, options, failure);
       }
     } finally {
       // Given back already when abandonRefreshes took it.

@@ -1,8 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { TokenManager } from '../client/token-manager.js';
 import type { SqlTokenStore } from '../db/token-store.js';
 import { databaseOutageLog } from './outage-log.js';
+import { runPaced } from './paced-workers.js';
 
 export interface RefreshAheadOptions {
   store: SqlTokenStore;
@@ -52,21 +52,16 @@ export function startRefreshAhead(options: RefreshAheadOptions): RefreshAheadJob
     });
     let refreshed = 0;
     let failed = 0;
-    const queue = [...due];
-    const worker = async () => {
-      for (let token = queue.shift(); token && !stopped; token = queue.shift()) {
-        await sleep(Math.floor(Math.random() * jitterMs));
-        try {
-          await options.tokens.refresh(token.userId, token.provider, { minValiditySeconds: options.windowSeconds });
-          refreshed += 1;
-        } catch (error) {
-          failed += 1;
-          // A provider's refusal or fault says so in its code; anything else is ours, so the log keeps its stack.
-          options.logger.warn({ tokenId: token.id, provider: token.provider, code: (error as { code?: string }).code, err: error }, 'refresh-ahead failed');
-        }
+    await runPaced(due, { concurrency, jitterMs, stopped: () => stopped }, async (token) => {
+      try {
+        await options.tokens.refresh(token.userId, token.provider, { minValiditySeconds: options.windowSeconds });
+        refreshed += 1;
+      } catch (error) {
+        failed += 1;
+        // A provider's refusal or fault says so in its code; anything else is ours, so the log keeps its stack.
+        options.logger.warn({ tokenId: token.id, provider: token.provider, code: (error as { code?: string }).code, err: error }, 'refresh-ahead failed');
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, due.length) }, worker));
+    });
     if (due.length > 0) options.logger.info({ due: due.length, refreshed, failed }, 'refresh-ahead sweep');
     return { refreshed, failed };
   };

@@ -1,9 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { TokenkeeperError } from '../client/errors.js';
 import type { TokenManager } from '../client/token-manager.js';
 import type { RefreshTokenEnd, SqlTokenStore } from '../db/token-store.js';
 import { databaseOutageLog } from './outage-log.js';
+import { runPaced } from './paced-workers.js';
 
 const DAY_SECONDS = 86_400;
 /** The longest window: a refresh token is refreshed at most this long before it would end. */
@@ -90,31 +90,24 @@ export function startRefreshKeepalive(options: RefreshKeepaliveOptions): Refresh
   let stopped = false;
   let current: Promise<KeepaliveSweepResult> | null = null;
 
-  const refreshAll = async (due: RefreshTokenEnd[], windowOf: Map<string, number>, result: KeepaliveSweepResult) => {
-    const queue = [...due];
-    const worker = async () => {
-      for (let connection = queue.shift(); connection && !stopped; connection = queue.shift()) {
-        await sleep(Math.floor(Math.random() * jitterMs));
-        if (stopped) return;
-        try {
-          // Renewed since the window opened (by a request, or another server's sweep): nothing to do.
-          const since = connection.endsAt - windowOf.get(connection.provider)!;
-          const outcome = await options.tokens.keepAlive(connection.userId, connection.provider, since);
-          if (outcome === 'refreshed') result.refreshed += 1;
-          else result.alreadyRenewed += 1;
-        } catch (error) {
-          result.failed += 1;
-          // A provider's refusal or fault says so in its code; anything else is ours, so the log keeps its stack.
-          const known = error instanceof TokenkeeperError;
-          options.logger.warn(
-            { tokenId: connection.id, provider: connection.provider, code: (error as { code?: string }).code, ...(known ? { error: error.message } : { err: error }) },
-            'refresh keep-alive failed',
-          );
-        }
+  const refreshAll = (due: RefreshTokenEnd[], windowOf: Map<string, number>, result: KeepaliveSweepResult) =>
+    runPaced(due, { concurrency, jitterMs, stopped: () => stopped }, async (connection) => {
+      try {
+        // Renewed since the window opened (by a request, or another server's sweep): nothing to do.
+        const since = connection.endsAt - windowOf.get(connection.provider)!;
+        const outcome = await options.tokens.keepAlive(connection.userId, connection.provider, since);
+        if (outcome === 'refreshed') result.refreshed += 1;
+        else result.alreadyRenewed += 1;
+      } catch (error) {
+        result.failed += 1;
+        // A provider's refusal or fault says so in its code; anything else is ours, so the log keeps its stack.
+        const known = error instanceof TokenkeeperError;
+        options.logger.warn(
+          { tokenId: connection.id, provider: connection.provider, code: (error as { code?: string }).code, ...(known ? { error: error.message } : { err: error }) },
+          'refresh keep-alive failed',
+        );
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, due.length) }, worker));
-  };
+    });
 
   const sweepOnce = async (): Promise<KeepaliveSweepResult> => {
     const result: KeepaliveSweepResult = { due: 0, refreshed: 0, alreadyRenewed: 0, failed: 0 };

@@ -11,10 +11,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DevProvider } from '../src/dev-provider/index.js';
 import type { TestBrowser } from './support/browser.js';
-import { startFaultProxy, type Fault, type FaultProxy } from './support/fault-proxy.js';
+import type { Fault, FaultProxy } from './support/fault-proxy.js';
 import { DIALECTS } from './support/postgres.js';
-import { freePort } from './support/server-processes.js';
-import { APP_ORIGIN, signIn, startTestProvider } from './support/test-app.js';
+import { startProviderBehindProxy } from './support/provider-behind-proxy.js';
+import { APP_ORIGIN, signIn } from './support/test-app.js';
 import { useTestApp } from './support/use-test-app.js';
 
 const USERS = 50;
@@ -60,14 +60,14 @@ describe('soak: 50 users, a flaky provider [sqlite]', () => {
   /** Added to the app's clock: the back-offs left by the faults are passed by moving it, not waited out. */
   let clockOffsetSeconds = 0;
 
+  let behindProxy: Awaited<ReturnType<typeof startProviderBehindProxy>> | undefined;
+
   beforeAll(async () => {
-    const port = await freePort();
-    proxy = await startFaultProxy(`http://127.0.0.1:${port}`, { preserveHost: true });
-    provider = await startTestProvider({ port, issuer: proxy.origin, accessTokenTtl: 4 });
+    behindProxy = await startProviderBehindProxy({ accessTokenTtl: 4 });
+    ({ provider, proxy } = behindProxy);
   });
   afterAll(async () => {
-    await proxy?.close();
-    await provider?.close();
+    await behindProxy?.close();
   });
   const { app, database } = useTestApp(DIALECTS[0]!, () => ({
     sharedProvider: provider,

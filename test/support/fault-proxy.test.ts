@@ -85,6 +85,16 @@ describe('fault proxy', () => {
     expect(await stream.text()).toBe('chunk 0\nchunk 1\nchunk 2\nchunk 3\nchunk 4\n');
   });
 
+  it('retarget: forwards to the new target from then on, and refuses another scheme', async () => {
+    proxy = await startFaultProxy('http://127.0.0.1:9');
+    expect(proxy.retarget.bind(proxy, 'https://127.0.0.1:9')).toThrow('the target stays http:');
+    proxy.retarget(target.origin);
+    const echo = await fetch(`${proxy.origin}/after`);
+    expect(echo.status).toBe(200);
+    expect(await echo.json()).toMatchObject({ url: '/after', host: new URL(target.origin).host });
+    expect(target.received.map((seen) => seen.url)).toEqual(['/after']);
+  });
+
   it('answers a status fault itself, only `times` times, then forwards again', async () => {
     proxy = await startFaultProxy(target.origin);
     proxy.inject({ method: 'post', path: '/token', times: 2, fault: { kind: 'status', status: 400, body: '{"error":"invalid_grant"}' } });

@@ -76,6 +76,12 @@ export interface FaultProxy {
   /** Every request seen, in order of arrival. */
   requests: SeenRequest[];
   count(filter: RequestFilter): number;
+  /**
+   * Forwards from now on to `target`, of the same scheme as before: for a
+   * server started after the proxy, so it can be told the proxy's origin and
+   * take any free port itself, with no port picked and released in between.
+   */
+  retarget(target: string): void;
   /** Closes the server and every open socket, hung ones included. */
   close(): Promise<void>;
 }
@@ -99,7 +105,7 @@ export interface FaultProxyOptions {
 }
 
 export async function startFaultProxy(target: string, options: FaultProxyOptions = {}): Promise<FaultProxy> {
-  const targetUrl = new URL(target);
+  let targetUrl = new URL(target);
   if (targetUrl.protocol !== 'http:' && targetUrl.protocol !== 'https:') {
     throw new Error(`startFaultProxy: target must be an http(s) origin, got ${target}`);
   }
@@ -278,6 +284,13 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
     },
     count(filter) {
       return requests.filter((seen) => matches(filter, seen)).length;
+    },
+    retarget(next) {
+      const nextUrl = new URL(next);
+      if (nextUrl.protocol !== targetUrl.protocol) {
+        throw new Error(`FaultProxy.retarget: the target stays ${targetUrl.protocol}, got ${next}`);
+      }
+      targetUrl = nextUrl;
     },
     async close() {
       if (closing) return;

@@ -12,6 +12,8 @@ export type SortDirection = 'asc' | 'desc';
 export interface Page<Row> {
   rows: Row[];
   total: number;
+  /** Counting stopped at `total`: more rows match (the audit log, which can hold millions). */
+  totalIsLowerBound?: boolean;
 }
 
 interface Paging {
@@ -57,7 +59,17 @@ export interface AuditListOptions {
   targetId?: string;
   offset: number;
   limit: number;
+  /** Count the matching entries, up to AUDIT_COUNT_BEYOND past the page's start (default); false: `total` is the rows' length. */
+  count?: boolean;
 }
+
+/**
+ * The audit list counts at most this many matching entries past the start of
+ * the page shown, and then says "more than": a count of every entry took 45 ms
+ * at 3 million entries on SQLite, 182 ms filtered by event, on every view.
+ * (Django's admin offers the same trade, `show_full_result_count = False`.)
+ */
+export const AUDIT_COUNT_BEYOND = 10_000;
 
 export interface AdminCounts {
   users: number;
@@ -180,11 +192,19 @@ export async function listAuditForAdmin(db: Kysely<DatabaseSchema>, options: Aud
       eb.or([eb.and([eb('event', '>=', from), eb('event', '<', to)]), eb('target_id', '=', exact), eb('actor_user_id', '=', exact)]),
     );
   }
-  const [rows, total] = await Promise.all([
-    query.selectAll().orderBy('id', 'desc').limit(options.limit).offset(options.offset).execute(),
-    countOf(query),
-  ]);
-  return { rows: rows.map(rowToAuditEvent), total };
+  const rows = query.selectAll().orderBy('id', 'desc').limit(options.limit).offset(options.offset).execute();
+  if (options.count === false) {
+    const shown = await rows;
+    return { rows: shown.map(rowToAuditEvent), total: shown.length };
+  }
+  const cap = options.offset + AUDIT_COUNT_BEYOND;
+  const counted = db
+    .selectFrom(query.select(sql<number>`1`.as('one')).limit(cap + 1).as('matching'))
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow();
+  const [shown, { n }] = await Promise.all([rows, counted]);
+  const total = Number(n);
+  return { rows: shown.map(rowToAuditEvent), ...(total > cap ? { total: cap, totalIsLowerBound: true } : { total }) };
 }
 
 export async function findAuditEventById(db: Kysely<DatabaseSchema>, id: string): Promise<AuditEvent | undefined> {

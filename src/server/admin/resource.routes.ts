@@ -34,7 +34,7 @@ function resourceNamed(name: string): AnyAdminResource {
 export async function adminResourceRoutes(app: FastifyInstance, deps: Tokenkeeper): Promise<void> {
   app.get('/', async (request, reply) => {
     const context = adminContextOf(request, deps);
-    const [counts, recent] = await Promise.all([adminCounts(deps.database.db, context.now), listAuditForAdmin(deps.database.db, { offset: 0, limit: 15 })]);
+    const [counts, recent] = await Promise.all([adminCounts(deps.database.db, context.now), listAuditForAdmin(deps.database.db, { offset: 0, limit: 15, count: false })]);
     const entries = await auditEntries(deps.database.db, recent.rows);
     return reply.type('text/html; charset=utf-8').send(await page(app, request, 'Dashboard', 'dashboard', dashboardPage(counts, entries, context.now)));
   });
@@ -46,13 +46,13 @@ export async function adminResourceRoutes(app: FastifyInstance, deps: Tokenkeepe
     for (const filter of resource.filters) filterOptions[filter.key] = typeof filter.options === 'function' ? await filter.options(context) : filter.options;
     const allowed = Object.fromEntries(Object.entries(filterOptions).map(([key, options]) => [key, new Set(options.map((o) => o.value))]));
     const query = parseListQuery(resource, request.query as Record<string, unknown>, allowed);
-    const { rows, total } = await resource.list(query, context);
+    const { rows, total, totalIsLowerBound = false } = await resource.list(query, context);
     // A page past the end (a list that shrank since its link was made) is the last page.
     const pages = pageCount(total, query.pageSize);
     if (query.page > pages) return reply.redirect(listHref(resource, query, { page: pages }), 302);
     return reply
       .type('text/html; charset=utf-8')
-      .send(await page(app, request, resource.label, resource.name as never, listPage({ resource, query, rows, total, filterOptions, context })));
+      .send(await page(app, request, resource.label, resource.name as never, listPage({ resource, query, rows, total, totalIsLowerBound, filterOptions, context })));
   });
 
   app.get<{ Params: { resource: string; id: string } }>('/:resource/:id', async (request, reply) => {

@@ -116,7 +116,8 @@ export interface AdminResource<Row> {
   filters: ReadonlyArray<Filter>;
   sortKeys: readonly string[];
   defaultSort: { key: string; direction: 'asc' | 'desc' };
-  list: (query: ListQuery, context: AdminContext) => Promise<{ rows: Row[]; total: number }>;
+  /** The page of rows and how many match; `totalIsLowerBound` when counting stopped there (the list says "more than"). */
+  list: (query: ListQuery, context: AdminContext) => Promise<{ rows: Row[]; total: number; totalIsLowerBound?: boolean }>;
   find: (id: string, context: AdminContext) => Promise<Row | undefined>;
   idOf: (row: Row) => string;
   titleOf: (row: Row) => string;

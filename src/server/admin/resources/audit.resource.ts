@@ -29,13 +29,13 @@ export const auditResource: AdminResource<AuditEntry> = {
   sortKeys: ['at'],
   defaultSort: { key: 'at', direction: 'desc' },
   list: async (query, context) => {
-    const { rows, total } = await listAuditForAdmin(context.deps.database.db, {
+    const { rows, ...counted } = await listAuditForAdmin(context.deps.database.db, {
       ...(query.search ? { search: query.search } : {}),
       ...(query.filters.event ? { event: query.filters.event } : {}),
       offset: (query.page - 1) * query.pageSize,
       limit: query.pageSize,
     });
-    return { rows: await auditEntries(context.deps.database.db, rows), total };
+    return { rows: await auditEntries(context.deps.database.db, rows), ...counted };
   },
   find: async (id, context) => {
     const event = await findAuditEventById(context.deps.database.db, id);

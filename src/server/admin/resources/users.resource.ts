@@ -87,7 +87,7 @@ export const usersResource: AdminResource<User> = {
     const [accounts, tokens, audit] = await Promise.all([
       listAccountsForUser(context.deps.database.db, user.id),
       context.deps.tokenStore.listTokenSummariesForUser(user.id),
-      listAuditForAdmin(context.deps.database.db, { search: user.id, offset: 0, limit: 20 }),
+      listAuditForAdmin(context.deps.database.db, { search: user.id, offset: 0, limit: 20, count: false }),
     ]);
     const entries = await auditEntries(context.deps.database.db, audit.rows);
     // The only identity is how the user signs in: it has no Unlink button (and the route refuses it).

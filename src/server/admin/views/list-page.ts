@@ -7,6 +7,8 @@ export interface ListPageData {
   query: ListQuery;
   rows: unknown[];
   total: number;
+  /** More than `total` rows match: counting stopped there. */
+  totalIsLowerBound?: boolean;
   filterOptions: Record<string, ReadonlyArray<{ value: string; label: string }>>;
   context: AdminContext;
 }
@@ -103,6 +105,7 @@ ${table(data, true)}
 /** A resource's list: search, filters, sortable columns, pagination — all plain links and a GET form. `query.page` is at most the page count. */
 export function listPage(data: ListPageData): SafeHtml {
   const { resource, query, rows, total, context } = data;
+  const more = data.totalIsLowerBound === true;
   const pages = pageCount(total, query.pageSize);
   const first = total === 0 ? 0 : (query.page - 1) * query.pageSize + 1;
   const last = Math.min(total, query.page * query.pageSize);
@@ -119,11 +122,11 @@ ${hidden}
 ${query.search ? html`<a href="${listHref(resource, query, { search: '', page: 1 })}">clear</a>` : null}
 </form>
 ${filterBar(data)}
-<p class="muted count">${total > 0 ? `${first}–${last} of ${total}` : query.search || Object.keys(query.filters).length > 0 ? 'Nothing matches.' : resource.noneYet}</p>
+<p class="muted count">${total > 0 ? `${first}–${last} of ${more ? 'more than ' : ''}${total}` : query.search || Object.keys(query.filters).length > 0 ? 'Nothing matches.' : resource.noneYet}</p>
 ${rows.length === 0 ? null : bulk.length === 0 ? table(data, false) : bulkForm(data, bulk)}
 <nav class="pages" aria-label="Pages">
 ${query.page > 1 ? html`<a rel="prev" href="${listHref(resource, query, { page: query.page - 1 })}">← Previous</a>` : null}
-<span class="muted">page ${query.page} of ${pages}</span>
+<span class="muted">page ${query.page}${more ? '' : ` of ${pages}`}</span>
 ${query.page < pages ? html`<a rel="next" href="${listHref(resource, query, { page: query.page + 1 })}">Next →</a>` : null}
 </nav>`;
 }

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AUDIT_COUNT_BEYOND } from '../src/db/admin-lists.js';
+import { AUDIT_COUNT_BEYOND } from '../src/db/audit-list.js';
 import { newAuditRow } from '../src/db/audit.repository.js';
 import { setUserFlags } from '../src/db/user.repository.js';
 import { DIALECTS } from './support/postgres.js';

@@ -1,5 +1,4 @@
 import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
-import { type AuditEvent, rowToAuditEvent } from './audit.repository.js';
 import type { Database } from './database.js';
 import type { DatabaseSchema } from './schema.js';
 import { lowerKey, prefixRange } from './text-search.js';
@@ -12,7 +11,7 @@ export type SortDirection = 'asc' | 'desc';
 export interface Page<Row> {
   rows: Row[];
   total: number;
-  /** Counting stopped at `total`: more rows match (the audit log, which can hold millions). */
+  /** Counting stopped at `total`: more rows match (db/audit-list.ts). */
   totalIsLowerBound?: boolean;
 }
 
@@ -50,26 +49,6 @@ export interface AdminTokenRow extends TokenSummary {
   /** The token's user is staff or a superuser: another admin's tokens are revoked by superusers only. */
   ownerIsAdmin: boolean;
 }
-
-export interface AuditListOptions {
-  /** An event name prefix (e.g. "token."), or an exact user, target or actor id. */
-  search?: string;
-  event?: string;
-  targetType?: string;
-  targetId?: string;
-  offset: number;
-  limit: number;
-  /** Count the matching entries, up to AUDIT_COUNT_BEYOND past the page's start (default); false: `total` is the rows' length. */
-  count?: boolean;
-}
-
-/**
- * The audit list counts at most this many matching entries past the start of
- * the page shown, and then says "more than": a count of every entry took 45 ms
- * at 3 million entries on SQLite, 182 ms filtered by event, on every view.
- * (Django's admin offers the same trade, `show_full_result_count = False`.)
- */
-export const AUDIT_COUNT_BEYOND = 10_000;
 
 export interface AdminCounts {
   users: number;
@@ -178,59 +157,6 @@ export async function findTokenForAdmin(database: Database, cipher: TokenCipher,
       ownerIsAdmin: row.is_staff === 1 || row.is_superuser === 1,
     }
   );
-}
-
-export async function listAuditForAdmin(db: Kysely<DatabaseSchema>, options: AuditListOptions): Promise<Page<AuditEvent>> {
-  let query = db.selectFrom('audit_log');
-  if (options.event !== undefined) query = query.where('event', '=', options.event);
-  if (options.targetType !== undefined) query = query.where('target_type', '=', options.targetType);
-  if (options.targetId !== undefined) query = query.where('target_id', '=', options.targetId);
-  if (options.search) {
-    const { from, to } = prefixRange(options.search);
-    const exact = options.search;
-    query = query.where((eb) =>
-      eb.or([eb.and([eb('event', '>=', from), eb('event', '<', to)]), eb('target_id', '=', exact), eb('actor_user_id', '=', exact)]),
-    );
-  }
-  const rows = query.selectAll().orderBy('id', 'desc').limit(options.limit).offset(options.offset).execute();
-  if (options.count === false) {
-    const shown = await rows;
-    return { rows: shown.map(rowToAuditEvent), total: shown.length };
-  }
-  const cap = options.offset + AUDIT_COUNT_BEYOND;
-  const counted = db
-    .selectFrom(query.select(sql<number>`1`.as('one')).limit(cap + 1).as('matching'))
-    .select((eb) => eb.fn.countAll<number | string>().as('n'))
-    .executeTakeFirstOrThrow();
-  const [shown, { n }] = await Promise.all([rows, counted]);
-  const total = Number(n);
-  return { rows: shown.map(rowToAuditEvent), ...(total > cap ? { total: cap, totalIsLowerBound: true } : { total }) };
-}
-
-export async function findAuditEventById(db: Kysely<DatabaseSchema>, id: string): Promise<AuditEvent | undefined> {
-  const row = await db.selectFrom('audit_log').selectAll().where('id', '=', id).executeTakeFirst();
-  return row && rowToAuditEvent(row);
-}
-
-/**
- * The event names that occur in the log, for the audit filter, in order. A
- * DISTINCT would read every entry of the event index (a fifth of a second at
- * 3 million entries, on every audit page); this steps from one name to the
- * next through the index instead, one lookup per name.
- */
-export async function auditEventNames(db: Kysely<DatabaseSchema>): Promise<string[]> {
-  const { rows } = await auditEventNamesQuery().execute(db);
-  return rows.map((row) => row.event);
-}
-
-/** The query behind auditEventNames (a loose index scan), for its plan to be checked. */
-export function auditEventNamesQuery() {
-  return sql<{ event: string }>`with recursive names(event) as (
-    select min(event) from audit_log
-    union all
-    select (select min(event) from audit_log where event > names.event) from names where names.event is not null
-  )
-  select event from names where event is not null order by event`;
 }
 
 export async function adminCounts(db: Kysely<DatabaseSchema>, now: number, expiringWithinSeconds = 600): Promise<AdminCounts> {

@@ -14,6 +14,7 @@ import * as userEmailVerified from './migrations/2026-12-04T0200-user-email-veri
 import * as tokensProviderIdIndex from './migrations/2026-12-04T0300-tokens-provider-id-index.js';
 import * as emailVerifiedFromClaims from './migrations/2026-12-05T0000-email-verified-from-claims.js';
 import * as refreshTokenExpiry from './migrations/2026-12-05T0100-refresh-token-expiry.js';
+import * as auditListIndexes from './migrations/2026-12-05T0200-audit-list-indexes.js';
 
 // Listed in code rather than read from a folder, so migrations travel with the
 // compiled dist/ build and no file-system scanning is needed at run time.
@@ -35,6 +36,7 @@ function migrationsFor(dialect: Dialect): Readonly<Record<string, Migration>> {
     '2026-12-04T0300-tokens-provider-id-index': tokensProviderIdIndex,
     '2026-12-05T0000-email-verified-from-claims': emailVerifiedFromClaims,
     '2026-12-05T0100-refresh-token-expiry': refreshTokenExpiry,
+    '2026-12-05T0200-audit-list-indexes': auditListIndexes,
   };
 }
 

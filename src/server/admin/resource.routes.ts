@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { TokenkeeperError } from '../../client/errors.js';
-import { adminCounts, listAuditForAdmin } from '../../db/admin-lists.js';
+import { adminCounts } from '../../db/admin-lists.js';
+import { listAuditForAdmin } from '../../db/audit-list.js';
 import type { Tokenkeeper } from '../../core/tokenkeeper.js';
 import { AdminRefusal } from './admin-errors.js';
 import { page } from './admin-page.js';

@@ -1,5 +1,5 @@
 import { auditRetentionText } from '../../../core/audit-retention.js';
-import { auditEventNames, findAuditEventById, listAuditForAdmin } from '../../../db/admin-lists.js';
+import { auditEventNames, findAuditEventById, listAuditForAdmin } from '../../../db/audit-list.js';
 import { absoluteTime, relativeTime } from '../../views/format.js';
 import { html } from '../../views/html.js';
 import type { AdminResource } from '../resource.js';

@@ -1,5 +1,6 @@
 import { listAccountsForUser } from '../../../db/account.repository.js';
-import { listAuditForAdmin, listUsersForAdmin } from '../../../db/admin-lists.js';
+import { listUsersForAdmin } from '../../../db/admin-lists.js';
+import { listAuditForAdmin } from '../../../db/audit-list.js';
 import { findUserById, setUserFlags, type User } from '../../../db/user.repository.js';
 import { deleteSessionsForUser } from '../../../db/session.repository.js';
 import { absoluteTime, relativeTime } from '../../views/format.js';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_COUNT_BEYOND } from '../src/db/audit-list.js';
-import { newAuditRow } from '../src/db/audit.repository.js';
+import { newAuditRow, writeAuditEvent } from '../src/db/audit.repository.js';
 import { setUserFlags } from '../src/db/user.repository.js';
 import { DIALECTS } from './support/postgres.js';
 import { signedInUser, type SignedInUser } from './support/signed-in.js';
@@ -37,10 +37,20 @@ describe('the admin audit list of a large log [sqlite]', () => {
     expect(past.headers.location).toBe('/admin/audit?event=test.many&page=202');
   });
 
-  it('the dashboard and a user’s page show recent entries without counting the log', async () => {
+  it('the dashboard shows the latest entries; a user’s page those by or about them and their connections', async () => {
     const dashboard = await get('/admin');
     expect(dashboard.statusCode).toBe(200);
     expect(dashboard.body).toContain('<code>test.many</code>');
-    expect((await get(`/admin/users/${staff.userId}`)).statusCode).toBe(200);
+
+    await writeAuditEvent(database().db, { event: 'test.about_connection', targetType: 'token', targetId: `${staff.userId}:toolkit`, at: 0 });
+    await writeAuditEvent(database().db, { event: 'test.about_someone_else', targetType: 'token', targetId: 'someone-else:toolkit', at: 0 });
+    const userPage = await get(`/admin/users/${staff.userId}`);
+    expect(userPage.statusCode).toBe(200);
+    const recent = userPage.body.slice(userPage.body.indexOf('<h2>Recent activity</h2>'));
+    expect(recent).toContain('<code>test.about_connection</code>');
+    // Her sign-in, by and about her.
+    expect(recent).toContain('<code>user.signed_in</code>');
+    expect(recent).not.toContain('test.about_someone_else');
+    expect(recent).not.toContain('test.many');
   });
 });

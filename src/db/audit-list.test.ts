@@ -105,6 +105,14 @@ describeEachDialect('listAuditForAdmin search', (dialect) => {
     expect(await list({ search: 'nothing' })).toEqual({ names: [], total: 0 });
   });
 
+  it('involving: entries by a user, about them, and about their connections', async () => {
+    expect(await list({ involving: { actorUserId: 'user-a', targetIds: ['user-a', 'user-a:github'] } })).toEqual({
+      names: ['adminAction', 'refreshed', 'handedOut', 'signIn'],
+      total: 4,
+    });
+    expect(await list({ involving: { actorUserId: 'user-b', targetIds: ['user-b'] } })).toEqual({ names: ['adminAction', 'otherUser'], total: 2 });
+  });
+
   it('pages through the merged parts, and combines with the event filter', async () => {
     expect(await list({ search: 'user-a' }, 0, 2)).toEqual({ names: ['adminAction', 'handedOut'], total: 3 });
     expect(await list({ search: 'user-a' }, 2, 2)).toEqual({ names: ['signIn'], total: 3 });

@@ -17,6 +17,8 @@ import { prefixRange } from './text-search.js';
 export interface AuditListOptions {
   /** An event name prefix (e.g. "token."), or an exact user, target or actor id. */
   search?: string;
+  /** Entries by this actor or about one of these objects (a user's page: the user and their connections, `<user id>:<provider>`). */
+  involving?: { actorUserId: string; targetIds: readonly string[] };
   event?: string;
   targetType?: string;
   targetId?: string;
@@ -77,7 +79,8 @@ export async function auditListQueries(db: Kysely<DatabaseSchema>, options: Audi
 }
 
 /**
- * The parts whose union is the list. A search matches an event name prefix,
+ * The parts whose union is the list. `involving` is a part for the actor and
+ * one for each object. A search matches an event name prefix,
  * an object's id or an actor's id: one part for each event name in the
  * prefix's range (an OR of the three would sort every entry of a common
  * event, or read the whole log for a rare id), one for the object, one for
@@ -88,13 +91,20 @@ async function auditListParts(db: Kysely<DatabaseSchema>, options: AuditListOpti
   if (options.event !== undefined) filtered = filtered.where('event', '=', options.event);
   if (options.targetType !== undefined) filtered = filtered.where('target_type', '=', options.targetType);
   if (options.targetId !== undefined) filtered = filtered.where('target_id', '=', options.targetId);
-  if (!options.search) return [filtered];
-  const { from, to } = prefixRange(options.search);
-  const byEvent =
-    options.event !== undefined
-      ? [filtered.where('event', '>=', from).where('event', '<', to)]
-      : (await auditEventNames(db, { from, to })).map((name) => filtered.where('event', '=', name));
-  return [...byEvent, filtered.where('target_id', '=', options.search), filtered.where('actor_user_id', '=', options.search)];
+  const parts: AuditQuery[] = [];
+  if (options.involving !== undefined) {
+    const { actorUserId, targetIds } = options.involving;
+    parts.push(filtered.where('actor_user_id', '=', actorUserId), ...targetIds.map((id) => filtered.where('target_id', '=', id)));
+  }
+  if (options.search) {
+    const { from, to } = prefixRange(options.search);
+    const byEvent =
+      options.event !== undefined
+        ? [filtered.where('event', '>=', from).where('event', '<', to)]
+        : (await auditEventNames(db, { from, to })).map((name) => filtered.where('event', '=', name));
+    parts.push(...byEvent, filtered.where('target_id', '=', options.search), filtered.where('actor_user_id', '=', options.search));
+  }
+  return parts.length > 0 ? parts : [filtered];
 }
 
 export async function findAuditEventById(db: Kysely<DatabaseSchema>, id: string): Promise<AuditEvent | undefined> {

@@ -85,11 +85,15 @@ export const usersResource: AdminResource<User> = {
     { label: 'Id', render: (user) => html`<code>${user.id}</code>` },
   ],
   related: async (user, context) => {
-    const [accounts, tokens, audit] = await Promise.all([
-      listAccountsForUser(context.deps.database.db, user.id),
-      context.deps.tokenStore.listTokenSummariesForUser(user.id),
-      listAuditForAdmin(context.deps.database.db, { search: user.id, offset: 0, limit: 20, count: false }),
-    ]);
+    const [accounts, tokens] = await Promise.all([listAccountsForUser(context.deps.database.db, user.id), context.deps.tokenStore.listTokenSummariesForUser(user.id)]);
+    // Entries by the user, about the user, and about each of their connections (`<user id>:<provider>`), configured or not.
+    const providers = new Set([...context.deps.config.providers.map((provider) => provider.name), ...accounts.map((a) => a.provider), ...tokens.map((t) => t.provider)]);
+    const audit = await listAuditForAdmin(context.deps.database.db, {
+      involving: { actorUserId: user.id, targetIds: [user.id, ...[...providers].map((provider) => `${user.id}:${provider}`)] },
+      offset: 0,
+      limit: 20,
+      count: false,
+    });
     const entries = await auditEntries(context.deps.database.db, audit.rows);
     // The only identity is how the user signs in: it has no Unlink button (and the route refuses it).
     const unlinkable = accounts.length > 1 && mayUnlinkIdentities(context.admin, user);

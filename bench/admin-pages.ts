@@ -1,8 +1,8 @@
-// npm run bench:admin — the admin site at scale: seeds 100,000 users
-// and 100,000 tokens on SQLite and on PostgreSQL, signs in a superuser, and
-// times the list, search and filter pages, and the service API's listing of
-// connections, through app.inject(). Prints p50/p95 per page. Not part of
-// `npm test`; talks to 127.0.0.1 only.
+// npm run bench:admin — the admin site at scale: seeds 100,000 users,
+// 100,000 tokens and 1,000,000 audit entries on SQLite and on PostgreSQL,
+// signs in a superuser, and times the list, search and filter pages, and the
+// service API's listing of connections, through app.inject(). Prints p50/p95
+// per page. Not part of `npm test`; talks to 127.0.0.1 only.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,8 @@ import pino from 'pino';
 import { loadConfig } from '../src/config/config.js';
 import { createServiceKey } from '../src/core/service-keys.js';
 import { newId } from '../src/db/database.js';
-import type { TokensTable, UsersTable } from '../src/db/schema.js';
+import { newAuditRow } from '../src/db/audit.repository.js';
+import type { AuditLogTable, TokensTable, UsersTable } from '../src/db/schema.js';
 import { generateEncryptionKey, parseEncryptionKeys, TokenCipher, tokenAssociatedData } from '../src/db/token-cipher.js';
 import { hashPassword } from '../src/server/admin/auth/passwords.js';
 import { createRuntime, type Runtime } from '../src/server/runtime.js';
@@ -20,6 +21,7 @@ import { openPostgres } from './lib/postgres.js';
 import { percentile } from './lib/stats.js';
 
 const USERS = Number(process.env.BENCH_ADMIN_USERS ?? 100_000);
+const AUDIT_ENTRIES = Number(process.env.BENCH_ADMIN_AUDIT_ENTRIES ?? 1_000_000);
 const REQUESTS_PER_PAGE = 40;
 const BATCH = 500;
 const PASSWORD = 'bench-admin-password-1';
@@ -38,20 +40,26 @@ const PAGES: Array<[string, string]> = [
   ['tokens, needs re-auth', '/admin/tokens?state=needs_reauth'],
   ['tokens, search "user31337"', '/admin/tokens?q=user31337'],
   ['audit log', '/admin/audit'],
+  ['audit log, page 100', '/admin/audit?page=100'],
+  ['audit log, filter event=token.refreshed', '/admin/audit?event=token.refreshed'],
+  ['audit log, search "token."', '/admin/audit?q=token.'],
 ];
 
 const log = (line: string) => process.stderr.write(`[bench:admin] ${line}\n`);
 
-async function seed(runtime: Runtime, key: string): Promise<void> {
+/** Seeds the users, their tokens and the audit log; returns the id of the user with the most audit entries. */
+async function seed(runtime: Runtime, key: string): Promise<string> {
   const cipher = new TokenCipher(parseEncryptionKeys(key));
   const now = Math.floor(Date.now() / 1000);
   const { db } = runtime.database;
   const started = performance.now();
+  const userIds: string[] = [];
   for (let from = 0; from < USERS; from += BATCH) {
     const users: Insertable<UsersTable>[] = [];
     const tokens: Insertable<TokensTable>[] = [];
     for (let i = from; i < Math.min(USERS, from + BATCH); i += 1) {
       const userId = newId();
+      userIds.push(userId);
       users.push({
         id: userId,
         username: `user${i}`,
@@ -107,10 +115,29 @@ async function seed(runtime: Runtime, key: string): Promise<void> {
       last_login: null,
     })
     .execute();
+  // As a busy service API leaves it: tokens handed out (about a user), refreshes (about a connection),
+  // sign-ins (by and about a user); one user in ten entries, the others spread over everyone.
+  const busyUserId = userIds[4242 % userIds.length]!;
+  for (let from = 0; from < AUDIT_ENTRIES; from += BATCH) {
+    const entries: Insertable<AuditLogTable>[] = [];
+    for (let i = from; i < Math.min(AUDIT_ENTRIES, from + BATCH); i += 1) {
+      const userId = i % 10 === 0 ? busyUserId : userIds[i % userIds.length]!;
+      const kind = i % 10 < 7 ? 'service.token' : i % 10 < 9 ? 'token.refreshed' : 'sign_in';
+      entries.push(
+        newAuditRow(
+          kind === 'token.refreshed'
+            ? { event: kind, targetType: 'token', targetId: `${userId}:toolkit`, at: now }
+            : { event: kind, actorUserId: kind === 'sign_in' ? userId : null, targetType: 'user', targetId: userId, at: now },
+        ),
+      );
+    }
+    await db.insertInto('audit_log').values(entries).execute();
+  }
   // A bulk load leaves PostgreSQL without statistics until autovacuum gets to it (a minute or more); a database
   // that grew in use has them, and without them the planner scans whole tables for a one-row search.
   if (runtime.database.dialect === 'postgres') await sql`analyze`.execute(db);
-  log(`seeded ${USERS} users and ${USERS} tokens in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  log(`seeded ${USERS} users, ${USERS} tokens and ${AUDIT_ENTRIES} audit entries in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return busyUserId;
 }
 
 /** The `Cookie` header a browser would send back for these `Set-Cookie` headers (name=value of each). */
@@ -172,7 +199,7 @@ async function benchDialect(name: string, databaseUrl: string): Promise<string[]
   );
   const runtime = await createRuntime({ config, logger: pino({ level: 'silent' }) });
   try {
-    await seed(runtime, key);
+    const busyUserId = await seed(runtime, key);
     const cookie = await adminCookie(runtime);
     const serviceKey = (await createServiceKey(runtime, { name: 'bench', permissions: ['connections:read'], providers: null }, { cli: true })).key;
     // The service API's listing, as a job pages through it: the first page, and one halfway through.
@@ -182,8 +209,12 @@ async function benchDialect(name: string, databaseUrl: string): Promise<string[]
       ['service API: connections, a page halfway (cursor)', `/api/v1/connections?cursor=${middle}`],
       ['service API: connections needing re-auth, first page', '/api/v1/connections?status=needs_reauth'],
     ];
+    const busyUser: Array<[string, string]> = [
+      ['a user\'s page (100,000 audit entries about them or their token)', `/admin/users/${busyUserId}`],
+      ['audit log, search that user\'s id', `/admin/audit?q=${busyUserId}`],
+    ];
     const lines: string[] = [];
-    for (const [label, url] of [...PAGES, ...listings]) {
+    for (const [label, url] of [...PAGES, ...busyUser, ...listings]) {
       const headers: Record<string, string> = url.startsWith('/api/v1/') ? { authorization: `Bearer ${serviceKey}` } : { cookie };
       const { p50, p95, rows } = await measure(runtime, headers, url);
       lines.push(`| ${name} | ${label} | ${p50.toFixed(1)} | ${p95.toFixed(1)} | ${rows} |`);
@@ -216,7 +247,7 @@ if (postgres.server) {
   lines.push(`| PostgreSQL | skipped: ${postgres.reason} | | | |`);
 }
 
-console.log(`Admin pages with ${USERS.toLocaleString('en-US')} users and ${USERS.toLocaleString('en-US')} tokens, ${REQUESTS_PER_PAGE} sequential requests per page through app.inject() (Node ${process.version})\n`);
+console.log(`Admin pages with ${USERS.toLocaleString('en-US')} users, ${USERS.toLocaleString('en-US')} tokens and ${AUDIT_ENTRIES.toLocaleString('en-US')} audit entries, ${REQUESTS_PER_PAGE} sequential requests per page through app.inject() (Node ${process.version})\n`);
 console.log('| database | page | p50 ms | p95 ms | shown |');
 console.log('|---|---|---|---|---|');
 for (const line of lines) console.log(line);

@@ -226,6 +226,23 @@ describeEachDialect('a keep-alive sweep', (dialect) => {
     expect(await stored(alice)).toMatchObject({ status: 'active', lastError: null, issuedAt: clock.now() });
   });
 
+  it('a provider fault on a row stored before issued_at was kept leaves its end where it was: the next sweep tries again', async () => {
+    const job = startJob();
+    const alice = await signedInUser(app(), 'alice');
+    const lastIssued = clock.now() + DAY - IDLE;
+    await setRow(alice, { issued_at: null, updated_at: lastIssued });
+    behind.proxy.inject({ ...REFRESH, fault: { kind: 'status', status: 500, body: '{"error":"server_error"}' } });
+    const sent = refreshesSent();
+
+    expect(await job.sweep()).toEqual({ due: 1, refreshed: 0, alreadyRenewed: 0, failed: 1 });
+    expect(await stored(alice)).toMatchObject({ status: 'active', lastError: 'provider_error' });
+    // The provider still ends the refresh token IDLE after it was last issued: the failure moved nothing, so it is due still.
+    clock.advance(3600);
+    expect(await job.sweep()).toEqual({ due: 1, refreshed: 1, alreadyRenewed: 0, failed: 0 });
+    expect(refreshesSent()).toBe(sent + 2);
+    expect(await stored(alice)).toMatchObject({ status: 'active', lastError: null, issuedAt: clock.now() });
+  });
+
   it('two servers sweeping at once refresh a connection once', async () => {
     const other = await startTestApp({ databaseUrl: database().url, sharedProvider: behind.provider, now: () => clock.now() });
     try {

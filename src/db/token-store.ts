@@ -295,13 +295,17 @@ export class SqlTokenStore {
   ): Promise<boolean> {
     const result = await this.#db
       .updateTable('tokens')
-      .set({
+      .set((eb) => ({
         ...(failure.needsReauth ? { status: 'needs_reauth' as const } : {}),
         last_error: failure.error,
+        // A row stored before issued_at was kept counts its last issue from updated_at (listRefreshTokensEnding),
+        // which this update moves: the time it stood for is kept, or a failed refresh would push the refresh
+        // token's end out of the keep-alive's window although the provider still ends it at the old time.
+        issued_at: eb.fn.coalesce('issued_at', 'updated_at'),
         updated_at: now,
         refresh_lease_id: null,
         refresh_lease_expires_at: null,
-      })
+      }))
       .where('user_id', '=', userId)
       .where('provider', '=', provider)
       .where('refresh_lease_id', '=', leaseId)

@@ -6,7 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { TokenkeeperError } from '../src/client/errors.js';
 import type { TokenEvent } from '../src/client/token-events.js';
+import type { TokenManager } from '../src/client/token-manager.js';
 import { parseEncryptionKeys, TokenCipher } from '../src/db/token-cipher.js';
 import { SqlTokenStore } from '../src/db/token-store.js';
 import { keepaliveWindowSeconds, startRefreshKeepalive, type KeepaliveProvider, type RefreshKeepaliveJob } from '../src/core/refresh-keepalive.js';
@@ -241,6 +243,30 @@ describeEachDialect('a keep-alive sweep', (dialect) => {
     expect(await job.sweep()).toEqual({ due: 1, refreshed: 1, alreadyRenewed: 0, failed: 0 });
     expect(refreshesSent()).toBe(sent + 2);
     expect(await stored(alice)).toMatchObject({ status: 'active', lastError: null, issuedAt: clock.now() });
+  });
+
+  it('a provider with more due connections than a sweep takes (each failing in an outage) leaves the other providers their share', async () => {
+    const alice = await signedInUser(app(), 'alice');
+    const bob = await signedInUser(app(), 'bob');
+    const mallory = await signedInUser(app(), 'mallory');
+    for (const user of [alice, bob, mallory]) await endIn(user, DAY);
+    // Mallory's connection is to a second provider (the sweep reads only its row: the refreshes below are a stand-in's).
+    await database().db.updateTable('tokens').set({ provider: 'second' }).where('user_id', '=', mallory.userId).execute();
+    const asked: string[] = [];
+    const tokens = {
+      keepAlive: async (userId: string, provider: string) => {
+        asked.push(`${provider}:${userId}`);
+        if (provider === 'toolkit') throw new TokenkeeperError('provider_error', 'The provider is down.');
+        return 'refreshed' as const;
+      },
+    } as unknown as TokenManager;
+    const providers = [{ name: 'toolkit', refreshTokenIdleSeconds: IDLE }, { name: 'second', refreshTokenIdleSeconds: IDLE }];
+    const job = startRefreshKeepalive({ store: app().runtime.tokenStore, tokens, logger: pino({ level: 'silent' }), now: clock.now, providers, jitterMs: 0, maxPerSweep: 2, scheduled: false });
+    jobs.push(job);
+
+    expect(await job.sweep()).toEqual({ due: 2, refreshed: 1, alreadyRenewed: 0, failed: 1 });
+    expect(asked).toContain(`second:${mallory.userId}`);
+    expect(asked).toHaveLength(2);
   });
 
   it('two servers sweeping at once refresh a connection once', async () => {

@@ -25,7 +25,7 @@ export interface RefreshKeepaliveOptions {
   providers: readonly KeepaliveProvider[];
   /** Connections read per query (default 100). */
   batchSize?: number;
-  /** Refreshes at most this many connections per sweep (default 1000); the rest wait for the next sweep. */
+  /** Refreshes at most this many connections per sweep (default 1000), the providers taking turns; the rest wait for the next sweep. */
   maxPerSweep?: number;
   /** Refreshes running at once (default 4). */
   concurrency?: number;
@@ -112,23 +112,32 @@ export function startRefreshKeepalive(options: RefreshKeepaliveOptions): Refresh
   const sweepOnce = async (): Promise<KeepaliveSweepResult> => {
     const result: KeepaliveSweepResult = { due: 0, refreshed: 0, alreadyRenewed: 0, failed: 0 };
     const windowOf = new Map(options.providers.map((provider) => [provider.name, keepaliveWindowSeconds(provider.refreshTokenIdleSeconds)]));
-    for (const provider of options.providers) {
-      const idleSeconds = provider.refreshTokenIdleSeconds !== undefined && provider.refreshTokenIdleSeconds > 0 ? provider.refreshTokenIdleSeconds : null;
-      let after: RefreshTokenEnd | undefined;
-      while (!stopped && result.due < maxPerSweep) {
+    // The providers take turns, each a page of its share of what the sweep may still take: one with more due
+    // connections than a sweep takes (a backlog, or an outage failing each of them every sweep) would otherwise
+    // use every sweep up and leave the refresh tokens of the providers after it to end.
+    const pending = options.providers.map((provider) => ({
+      name: provider.name,
+      idleSeconds: provider.refreshTokenIdleSeconds !== undefined && provider.refreshTokenIdleSeconds > 0 ? provider.refreshTokenIdleSeconds : null,
+      after: undefined as RefreshTokenEnd | undefined,
+    }));
+    while (!stopped && result.due < maxPerSweep && pending.length > 0) {
+      for (const provider of [...pending]) {
+        if (stopped || result.due >= maxPerSweep) break;
+        const share = Math.max(1, Math.floor((maxPerSweep - result.due) / pending.length));
+        const limit = Math.min(batchSize, share);
         // The clock is read for each page: a sweep of many pages still asks about what is due now.
         const page = await options.store.listRefreshTokensEnding({
           provider: provider.name,
-          idleSeconds,
+          idleSeconds: provider.idleSeconds,
           windowSeconds: windowOf.get(provider.name)!,
           now: options.now(),
-          limit: Math.min(batchSize, maxPerSweep - result.due),
-          ...(after ? { after: { endsAt: after.endsAt, id: after.id } } : {}),
+          limit,
+          ...(provider.after ? { after: { endsAt: provider.after.endsAt, id: provider.after.id } } : {}),
         });
         result.due += page.length;
         await refreshAll(page, windowOf, result);
-        if (page.length < batchSize) break;
-        after = page.at(-1);
+        if (page.length < limit) pending.splice(pending.indexOf(provider), 1);
+        else provider.after = page.at(-1);
       }
     }
     if (result.due > 0) options.logger.info({ ...result }, 'refresh keep-alive sweep');

@@ -10,9 +10,9 @@ import { useTestApp } from './support/use-test-app.js';
 
 const WINDOW = 120;
 
-/** Sets the stored expiry (and status) of the user's toolkit token. */
+/** Sets the stored expiry (and status) of the user's toolkit token, an hour after it was issued. */
 function setExpiry(database: TestDatabase, user: SignedInUser, expiresAt: number, status: 'active' | 'needs_reauth' = 'active') {
-  return database.db.updateTable('tokens').set({ expires_at: expiresAt, status }).where('user_id', '=', user.userId).execute();
+  return database.db.updateTable('tokens').set({ expires_at: expiresAt, issued_at: expiresAt - 3600, status }).where('user_id', '=', user.userId).execute();
 }
 
 /** The user ids of the token.refreshed events the app emits from now on. */
@@ -105,6 +105,22 @@ describe('a refresh-ahead sweep', () => {
     expect(await accessToken(bob)).not.toBe(before.bob);
     expect(await accessToken(mallory)).toBe(before.mallory);
     expect(app().provider.stats.refreshTokenGrants).toBe(refreshes + 2);
+  });
+
+  it('leaves a token that lives less than the window until half its lifetime is over, as a request does: not one refresh every sweep', async () => {
+    const alice = await signedInUser(app(), 'alice');
+    // A 100-second token issued just now: the whole of its life is within the 120-second window.
+    await database().db.updateTable('tokens').set({ issued_at: clock.now(), expires_at: clock.now() + 100 }).where('user_id', '=', alice.userId).execute();
+    const refreshes = app().provider.stats.refreshTokenGrants;
+
+    expect(await job.sweep()).toEqual({ refreshed: 0, failed: 0 });
+    clock.advance(49);
+    expect(await job.sweep()).toEqual({ refreshed: 0, failed: 0 });
+    expect(app().provider.stats.refreshTokenGrants).toBe(refreshes);
+    clock.advance(1);
+    expect(await job.sweep()).toEqual({ refreshed: 1, failed: 0 });
+    expect(refreshed).toEqual([alice.userId]);
+    expect(app().provider.stats.refreshTokenGrants).toBe(refreshes + 1);
   });
 
   it('leaves a token that has already expired (even this very second) for the next request', async () => {

@@ -48,13 +48,19 @@ export function startRefreshAhead(options: RefreshAheadOptions): RefreshAheadJob
       refreshable: true,
       expiringAfter: now,
       expiringBefore: now + options.windowSeconds,
+      // A token that lives less than the window would be within it all its life, and refreshed every sweep:
+      // as for a request's leeway, it waits until half its lifetime is over.
+      pastHalfLifeAt: now,
       limit: batchSize,
     });
     let refreshed = 0;
     let failed = 0;
     await runPaced(due, { concurrency, jitterMs, stopped: () => stopped }, async (token) => {
       try {
-        await options.tokens.refresh(token.userId, token.provider, { minValiditySeconds: options.windowSeconds });
+        // Refreshed unless, read again under the lease, it expires later than when it was listed: a refresh made
+        // meanwhile (by a request, another server's sweep) may have brought a token shorter-lived than the window.
+        const minValiditySeconds = Math.min(options.windowSeconds, token.expiresAt! - options.now());
+        await options.tokens.refresh(token.userId, token.provider, { minValiditySeconds });
         refreshed += 1;
       } catch (error) {
         failed += 1;

@@ -58,6 +58,11 @@ export interface ListTokenSummariesOptions {
   expiringAfter?: number;
   /** Only tokens that have a refresh token. */
   refreshable?: boolean;
+  /**
+   * Only tokens at least half through their lifetime at this time (epoch seconds), as TokenManager's leeway counts
+   * it: one whose issue time is not known is taken as past it.
+   */
+  pastHalfLifeAt?: number;
 }
 
 /** What the keep-alive sweep asks of one provider's connections (all times epoch seconds). */
@@ -374,6 +379,11 @@ export class SqlTokenStore {
     if (options.expiringBefore !== undefined) query = query.where('expires_at', '<=', options.expiringBefore);
     if (options.expiringAfter !== undefined) query = query.where('expires_at', '>', options.expiringAfter);
     if (options.refreshable) query = query.where('refresh_token', 'is not', null);
+    if (options.pastHalfLifeAt !== undefined) {
+      // expires_at - at <= (expires_at - issued_at) / 2, in whole numbers.
+      const at = options.pastHalfLifeAt;
+      query = query.where((eb) => eb.or([eb('issued_at', 'is', null), eb(sql<number>`2 * (expires_at - ${at})`, '<=', sql<number>`expires_at - issued_at`)]));
+    }
     const rows = await query
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')

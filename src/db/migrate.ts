@@ -15,6 +15,7 @@ import * as tokensProviderIdIndex from './migrations/2026-12-04T0300-tokens-prov
 import * as emailVerifiedFromClaims from './migrations/2026-12-05T0000-email-verified-from-claims.js';
 import * as refreshTokenExpiry from './migrations/2026-12-05T0100-refresh-token-expiry.js';
 import * as auditListIndexes from './migrations/2026-12-05T0200-audit-list-indexes.js';
+import * as refreshTokenEndIndexes from './migrations/2026-12-05T0300-refresh-token-end-indexes.js';
 
 // Listed in code rather than read from a folder, so migrations travel with the
 // compiled dist/ build and no file-system scanning is needed at run time.
@@ -37,6 +38,7 @@ function migrationsFor(dialect: Dialect): Readonly<Record<string, Migration>> {
     '2026-12-05T0000-email-verified-from-claims': emailVerifiedFromClaims,
     '2026-12-05T0100-refresh-token-expiry': refreshTokenExpiry,
     '2026-12-05T0200-audit-list-indexes': auditListIndexes,
+    '2026-12-05T0300-refresh-token-end-indexes': refreshTokenEndIndexes,
   };
 }
 

@@ -1,7 +1,9 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase, describeEachDialect } from '../../test/support/postgres.js';
+import { queryPlan } from '../../test/support/query-plan.js';
 import { openDatabase } from './database.js';
-import { type StoredToken, type TokenSet, SqlTokenStore } from './token-store.js';
+import { type StoredToken, type TokenSet, SqlTokenStore, refreshTokensEndingQuery } from './token-store.js';
 import { TokenCipher, TokenDecryptionError, generateEncryptionKey, parseEncryptionKeys } from './token-cipher.js';
 import { createUser } from './user.repository.js';
 
@@ -284,5 +286,39 @@ describeEachDialect('SqlTokenStore', (dialect) => {
       expect(await store.findTokenSummary(userId, 'toolkit')).toMatchObject({ status: 'active', lastError: 'provider answered 503' });
       expect(await store.acquireRefreshLease(userId, 'toolkit', NOW + 6, 30)).toBeDefined();
     });
+  });
+});
+
+describeEachDialect("the keep-alive's listing of refresh tokens ending soon", (dialect) => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    const store = new SqlTokenStore(database.db, new TokenCipher(parseEncryptionKeys(generateEncryptionKey())));
+    // 300 connections issued over the last 300 seconds, none near its end: what PostgreSQL's statistics see.
+    for (let index = 0; index < 300; index += 1) {
+      const userId = (await createUser(database.db, { username: `ending-${index}`, dateJoined: NOW })).id;
+      await store.saveTokenSet(userId, 'okta', tokenSet({ issuedAt: NOW - index, refreshTokenExpiresAt: null }), NOW);
+    }
+    if (dialect.name === 'postgres') await sql`analyze tokens`.execute(database.db);
+  });
+  afterAll(() => database?.close());
+
+  const plan = (idleSeconds: number | null) =>
+    queryPlan(database.db, dialect.name, refreshTokensEndingQuery(database.db, { provider: 'okta', idleSeconds, windowSeconds: 7 * 86_400, now: NOW, limit: 100, after: { endsAt: NOW, id: '0' } }).compile());
+
+  it("looks up the rows whose last issue or stated end is within the window, instead of reading every active row of the provider's", async () => {
+    const withIdle = (await plan(90 * 86_400)).join('\n');
+    const statedOnly = (await plan(null)).join('\n');
+    if (dialect.name === 'sqlite') {
+      expect(withIdle).toContain('SEARCH tokens USING INDEX tokens_provider_last_issued_idx (provider=? AND <expr>>? AND <expr><?)');
+      expect(withIdle).toContain('SEARCH tokens USING INDEX tokens_provider_refresh_end_idx (provider=? AND refresh_token_expires_at>? AND refresh_token_expires_at<?)');
+      expect(statedOnly).toContain('SEARCH tokens USING INDEX tokens_provider_refresh_end_idx (provider=? AND refresh_token_expires_at>? AND refresh_token_expires_at<?)');
+      expect(`${withIdle}\n${statedOnly}`).not.toMatch(/SCAN tokens\b|tokens_provider_status_idx|tokens_status_idx/);
+    } else {
+      expect(withIdle).toMatch(/Index Scan on tokens_provider_last_issued_idx[^\n]*\n\s*Index Cond: \(\(provider = 'okta'::text\) AND \(COALESCE\(issued_at, updated_at\) > /);
+      expect(withIdle).toMatch(/Index Scan on tokens_provider_refresh_end_idx[^\n]*\n\s*Index Cond: \(\(provider = 'okta'::text\) AND \(refresh_token_expires_at > /);
+      expect(statedOnly).toMatch(/Index Scan using tokens_provider_refresh_end_idx on tokens[^\n]*\n\s*Index Cond: \(\(provider = 'okta'::text\) AND \(refresh_token_expires_at > /);
+      expect(`${withIdle}\n${statedOnly}`).not.toMatch(/Seq Scan|tokens_provider_status_idx|tokens_status_idx/);
+    }
   });
 });

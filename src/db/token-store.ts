@@ -401,24 +401,7 @@ export class SqlTokenStore {
    * one without a refresh token are never listed. Soonest end first.
    */
   async listRefreshTokensEnding(options: RefreshTokenEndsOptions): Promise<RefreshTokenEnd[]> {
-    const { idleSeconds, windowSeconds, now, after } = options;
-    const issued = sql<number>`coalesce(issued_at, updated_at)`;
-    const ends =
-      idleSeconds === null
-        ? sql<number>`refresh_token_expires_at`
-        : sql<number>`case when refresh_token_expires_at < ${issued} + ${idleSeconds} then refresh_token_expires_at else ${issued} + ${idleSeconds} end`;
-    let query = this.#db
-      .selectFrom('tokens')
-      .select(['id', 'user_id', 'provider', ends.as('ends_at'), issued.as('last_issued_at')])
-      .where('provider', '=', options.provider)
-      .where('status', '=', 'active')
-      .where('refresh_token', 'is not', null)
-      .where(ends, '>', now)
-      .where(ends, '<=', now + windowSeconds)
-      // Renewed within the window already (a refresh that did not move a stated end): once per window, not every sweep.
-      .where(issued, '<', sql<number>`${ends} - ${windowSeconds}`);
-    if (after) query = query.where((eb) => eb.or([eb(ends, '>', after.endsAt), eb.and([eb(ends, '=', after.endsAt), eb('id', '>', after.id)])]));
-    const rows = await query.orderBy(ends).orderBy('id').limit(options.limit).execute();
+    const rows = await refreshTokensEndingQuery(this.#db, options).execute();
     return rows.map((row) => ({ id: row.id, userId: row.user_id, provider: row.provider, endsAt: Number(row.ends_at), issuedAt: Number(row.last_issued_at) }));
   }
 
@@ -462,4 +445,39 @@ function rowToTokenSummaryFields(row: TokenRow): Omit<StoredToken, keyof TokenSe
     updatedAt: row.updated_at,
     lastRefreshedAt: row.last_refreshed_at,
   };
+}
+
+/**
+ * listRefreshTokensEnding's SELECT, whose query plan a test checks. The rows
+ * are looked up in two indexes, each through one arm of an OR that names the
+ * provider itself (SQLite weighs each arm of an OR on its own): those whose
+ * last issue plus the idle lifetime, and those whose stated end, falls within
+ * the window. The earlier of the two ends is within it only when one of them
+ * is, so no row due is missed; the conditions after the lookup decide.
+ */
+export function refreshTokensEndingQuery(db: Kysely<DatabaseSchema>, options: RefreshTokenEndsOptions) {
+  const { idleSeconds, windowSeconds, now, after } = options;
+  // The expression of the index tokens_provider_last_issued_idx, written the same way.
+  const issued = sql<number>`coalesce(issued_at, updated_at)`;
+  const ends =
+    idleSeconds === null
+      ? sql<number>`refresh_token_expires_at`
+      : sql<number>`case when refresh_token_expires_at < ${issued} + ${idleSeconds} then refresh_token_expires_at else ${issued} + ${idleSeconds} end`;
+  let query = db
+    .selectFrom('tokens')
+    .select(['id', 'user_id', 'provider', ends.as('ends_at'), issued.as('last_issued_at')])
+    .where((eb) =>
+      eb.or([
+        ...(idleSeconds === null ? [] : [eb.and([eb('provider', '=', options.provider), eb(issued, '>', now - idleSeconds), eb(issued, '<=', now + windowSeconds - idleSeconds)])]),
+        eb.and([eb('provider', '=', options.provider), eb('refresh_token_expires_at', '>', now), eb('refresh_token_expires_at', '<=', now + windowSeconds)]),
+      ]),
+    )
+    .where('status', '=', 'active')
+    .where('refresh_token', 'is not', null)
+    .where(ends, '>', now)
+    .where(ends, '<=', now + windowSeconds)
+    // Renewed within the window already (a refresh that did not move a stated end): once per window, not every sweep.
+    .where(issued, '<', sql<number>`${ends} - ${windowSeconds}`);
+  if (after) query = query.where((eb) => eb.or([eb(ends, '>', after.endsAt), eb.and([eb(ends, '=', after.endsAt), eb('id', '>', after.id)])]));
+  return query.orderBy(ends).orderBy('id').limit(options.limit);
 }

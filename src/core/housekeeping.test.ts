@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { newAuditRow } from '../db/audit.repository.js';
 import { findConnectLink, insertConnectLink } from '../db/connect-link.repository.js';
 import { encodeId } from '../db/id.js';
@@ -102,6 +102,36 @@ describeEachDialect('housekeeping', (dialect) => {
       'msg_recent failed',
       'msg_recent pending',
     ]);
+  });
+
+  it('starts no run while one is under way (a database answering slowly, a long backlog): runs never overlap, and stop() waits for the one there is', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let runs = 0;
+    let answered = 0;
+    // Each run begins with the DELETE of expired sessions; every answer waits until released.
+    const slow = database.db.withPlugin({
+      transformQuery: (args) => {
+        if (args.node.kind === 'DeleteQueryNode' && JSON.stringify(args.node.from).includes('"sessions"')) runs += 1;
+        return args.node;
+      },
+      transformResult: async (args) => {
+        await held;
+        answered += 1;
+        return args.result;
+      },
+    });
+    const stop = startHousekeeping({ db: slow, logger: pino({ level: 'silent' }), now: () => 1_000_000, sessionIdleTimeoutSeconds: 3600, intervalMs: 1 });
+    // Many intervals pass while the first run waits for its first answer.
+    await vi.waitFor(() => expect(runs).toBeGreaterThan(0));
+    for (let tick = 0; tick < 20; tick += 1) await new Promise((resolve) => setTimeout(resolve, 2));
+    expect(runs).toBe(1);
+    const stopped = stop();
+    release();
+    await stopped;
+    const after = answered;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(answered).toBe(after);
   });
 
   describe('the audit log, with AUDIT_LOG_RETENTION_DAYS', () => {

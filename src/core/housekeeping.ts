@@ -52,10 +52,18 @@ export function startHousekeeping(options: HousekeepingOptions): () => Promise<v
       outage.failed(error);
     }
   };
-  running = sweep();
-  const timer = setInterval(() => {
-    running = sweep();
-  }, options.intervalMs ?? 10 * 60_000);
+  // One run at a time: one that outlasts the interval (a backlog of audit entries, a database answering slowly)
+  // is not joined by a second deleting beside it, and stop() waits for the run there is.
+  let underWay = false;
+  const start = () => {
+    if (underWay || stopped) return;
+    underWay = true;
+    running = sweep().finally(() => {
+      underWay = false;
+    });
+  };
+  start();
+  const timer = setInterval(start, options.intervalMs ?? 10 * 60_000);
   timer.unref();
   return async () => {
     stopped = true;

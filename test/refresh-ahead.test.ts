@@ -44,6 +44,29 @@ describe('the refresh-ahead job serve starts (REFRESH_AHEAD_SECONDS=120)', () =>
   });
 });
 
+describe('the refresh-ahead job serve starts, with connections left of a provider OAUTH_PROVIDERS no longer lists', () => {
+  const clock = testClock();
+  const { app, database } = useTestApp(DIALECTS[0]!, { env: { REFRESH_AHEAD_SECONDS: String(WINDOW) }, now: clock.now });
+
+  it('leaves them out: each would fail every sweep until it expired, logged each time, and take a place in the batch from the connections it could refresh', async () => {
+    const alice = await signedInUser(app(), 'alice');
+    const retired = await Promise.all(['bob', 'mallory'].map((name) => signedInUser(app(), name)));
+    await setExpiry(database(), alice, clock.now() + 60);
+    for (const user of retired) {
+      await setExpiry(database(), user, clock.now() + 60);
+      // Newer than alice's, so first in the sweep's order.
+      await database().db.updateTable('tokens').set({ provider: 'retired', created_at: clock.now() + 1 }).where('user_id', '=', user.userId).execute();
+    }
+    const refreshed = recordRefreshes(app());
+    try {
+      expect(await app().runtime.refreshAhead!.sweep()).toEqual({ refreshed: 1, failed: 0 });
+      expect(refreshed.userIds).toEqual([alice.userId]);
+    } finally {
+      refreshed.stop();
+    }
+  });
+});
+
 describe('a refresh-ahead sweep', () => {
   // The app and the job share one clock that moves only when told, so the window's edges are exact. The app
   // runs no job of its own (REFRESH_AHEAD_SECONDS unset), so every refresh seen here is the sweep's.
@@ -60,6 +83,7 @@ describe('a refresh-ahead sweep', () => {
       tokens: app().runtime.tokens,
       logger: pino({ level: 'silent' }),
       now: clock.now,
+      providers: ['toolkit'],
       windowSeconds: WINDOW,
       jitterMs: 0,
     });

@@ -9,6 +9,11 @@ export interface RefreshAheadOptions {
   tokens: TokenManager;
   logger: Logger;
   now: () => number;
+  /**
+   * The providers configured (OAUTH_PROVIDERS): only their tokens are refreshed. Rows of one no longer listed stay
+   * until deleted, and each would fail every sweep while it is within the window, taking a place in the batch.
+   */
+  providers: readonly string[];
   /** Refresh tokens that expire within this many seconds. */
   windowSeconds: number;
   /** Tokens looked at per sweep (default 100). */
@@ -46,6 +51,7 @@ export function startRefreshAhead(options: RefreshAheadOptions): RefreshAheadJob
     const due = await options.store.listTokenSummaries({
       status: 'active',
       refreshable: true,
+      providers: options.providers,
       expiringAfter: now,
       expiringBefore: now + options.windowSeconds,
       // A token that lives less than the window would be within it all its life, and refreshed every sweep:

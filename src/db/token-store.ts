@@ -52,6 +52,8 @@ export interface ListTokenSummariesOptions {
   offset?: number;
   status?: TokenStatus;
   provider?: string;
+  /** Only tokens of these providers. */
+  providers?: readonly string[];
   /** Only tokens expiring at or before this time (epoch seconds); tokens without expiry are left out. */
   expiringBefore?: number;
   /** Only tokens still valid after this time (epoch seconds). */
@@ -376,6 +378,10 @@ export class SqlTokenStore {
     let query = this.#db.selectFrom('tokens').selectAll();
     if (options.status !== undefined) query = query.where('status', '=', options.status);
     if (options.provider !== undefined) query = query.where('provider', '=', options.provider);
+    if (options.providers !== undefined) {
+      if (options.providers.length === 0) return [];
+      query = query.where('provider', 'in', options.providers);
+    }
     if (options.expiringBefore !== undefined) query = query.where('expires_at', '<=', options.expiringBefore);
     if (options.expiringAfter !== undefined) query = query.where('expires_at', '>', options.expiringAfter);
     if (options.refreshable) query = query.where('refresh_token', 'is not', null);

@@ -99,7 +99,14 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     );
     let refreshAhead: RefreshAheadJob | null = null;
     if (config.refreshAheadSeconds > 0) {
-      const job = startRefreshAhead({ store: tokenkeeper.tokenStore, tokens: tokenkeeper.tokens, logger, now, windowSeconds: config.refreshAheadSeconds });
+      const job = startRefreshAhead({
+        store: tokenkeeper.tokenStore,
+        tokens: tokenkeeper.tokens,
+        logger,
+        now,
+        providers: config.providers.map((provider) => provider.name),
+        windowSeconds: config.refreshAheadSeconds,
+      });
       closers.push(() => job.stop());
       refreshAhead = job;
     }

@@ -1,9 +1,10 @@
 import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TokenEvent } from '../src/client/token-events.js';
 import { startRefreshAhead, type RefreshAheadJob } from '../src/core/refresh-ahead.js';
 import { testClock } from './support/clock.js';
 import { DIALECTS, type TestDatabase } from './support/postgres.js';
+import { startProviderBehindProxy } from './support/provider-behind-proxy.js';
 import { signedInUser, type SignedInUser } from './support/signed-in.js';
 import type { TestApp } from './support/test-app.js';
 import { useTestApp } from './support/use-test-app.js';
@@ -159,5 +160,40 @@ describe('a refresh-ahead sweep', () => {
     expect(refreshed).toEqual([]);
     expect(app().provider.stats.refreshTokenGrants).toBe(refreshes);
     expect({ alice: await accessToken(alice), bob: await accessToken(bob) }).toEqual(before);
+  });
+});
+
+describe('a refresh-ahead sweep against a provider that fails', () => {
+  let behind: Awaited<ReturnType<typeof startProviderBehindProxy>>;
+  beforeAll(async () => {
+    behind = await startProviderBehindProxy();
+  });
+  afterAll(() => behind?.close());
+  const clock = testClock();
+  const { app, database } = useTestApp(DIALECTS[0]!, () => ({ sharedProvider: behind.provider, now: () => clock.now() }));
+  const REFRESH = { method: 'POST', path: '/token', form: { grant_type: 'refresh_token' } } as const;
+
+  it('counts a refresh the provider failed as failed, though the token it had is handed out meanwhile, and says so in the log', async () => {
+    const alice = await signedInUser(app(), 'alice');
+    await setExpiry(database(), alice, clock.now() + 60);
+    const lines: Array<{ level: number; msg: string; code?: string }> = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as { level: number; msg: string; code?: string }) });
+    const job = startRefreshAhead({ store: app().runtime.tokenStore, tokens: app().runtime.tokens, logger, now: clock.now, providers: ['toolkit'], windowSeconds: WINDOW, jitterMs: 0 });
+    try {
+      behind.proxy.inject({ ...REFRESH, fault: { kind: 'status', status: 500, body: '{"error":"server_error"}' } });
+      const sent = behind.proxy.count(REFRESH);
+      expect(await job.sweep()).toEqual({ refreshed: 0, failed: 1 });
+      expect(behind.proxy.count(REFRESH)).toBe(sent + 1);
+      expect(lines.map(({ level, msg, code }) => ({ level, msg, code }))).toEqual([
+        { level: 40, msg: 'refresh-ahead failed', code: 'provider_error' },
+        { level: 30, msg: 'refresh-ahead sweep', code: undefined },
+      ]);
+      // Within the back-off the provider is not asked again, and the sweep fails again.
+      expect(await job.sweep()).toEqual({ refreshed: 0, failed: 1 });
+      expect(behind.proxy.count(REFRESH)).toBe(sent + 1);
+    } finally {
+      await job.stop();
+      behind.proxy.clear();
+    }
   });
 });

@@ -27,7 +27,7 @@ export interface RefreshAheadOptions {
 }
 
 export interface RefreshAheadJob {
-  /** One sweep now; resolves with how many tokens were refreshed and how many failed. */
+  /** One sweep now; resolves with how many tokens it refreshed (not those renewed meanwhile by another) and how many failed. */
   sweep(): Promise<{ refreshed: number; failed: number }>;
   stop(): Promise<void>;
 }
@@ -63,11 +63,10 @@ export function startRefreshAhead(options: RefreshAheadOptions): RefreshAheadJob
     let failed = 0;
     await runPaced(due, { concurrency, jitterMs, stopped: () => stopped }, async (token) => {
       try {
-        // Refreshed unless, read again under the lease, it expires later than when it was listed: a refresh made
-        // meanwhile (by a request, another server's sweep) may have brought a token shorter-lived than the window.
-        const minValiditySeconds = Math.min(options.windowSeconds, token.expiresAt! - options.now());
-        await options.tokens.refresh(token.userId, token.provider, { minValiditySeconds });
-        refreshed += 1;
+        // Refreshed unless, read again under the lease, it was issued since it was listed: a refresh made meanwhile
+        // (by a request, another server's sweep) is not made again, even if it brought a token shorter-lived than
+        // the window. keepAlive throws a failed refresh, where a request would be handed the token it had.
+        if ((await options.tokens.keepAlive(token.userId, token.provider, now)) === 'refreshed') refreshed += 1;
       } catch (error) {
         failed += 1;
         // A provider's refusal or fault says so in its code; anything else is ours, so the log keeps its stack.

@@ -269,6 +269,32 @@ describeEachDialect('a keep-alive sweep', (dialect) => {
     expect(asked).toHaveLength(2);
   });
 
+  it('stopped during a sweep: the refresh under way is stored whole, no other is started, and stop() waits for it', async () => {
+    const alice = await signedInUser(app(), 'alice');
+    const bob = await signedInUser(app(), 'bob');
+    await endIn(alice, DAY);
+    await endIn(bob, DAY + 1);
+    const before = await stored(alice);
+    const bobBefore = await stored(bob);
+    let release!: () => void;
+    behind.proxy.inject({ ...REFRESH, fault: { kind: 'hold', until: new Promise<void>((resolve) => (release = resolve)) } });
+    const sent = refreshesSent();
+    const job = startRefreshKeepalive({ store: app().runtime.tokenStore, tokens: app().runtime.tokens, logger: pino({ level: 'silent' }), now: clock.now, providers: [{ name: 'toolkit', refreshTokenIdleSeconds: IDLE }], jitterMs: 0, concurrency: 1, scheduled: false });
+    const swept = job.sweep();
+    await vi.waitFor(() => expect(refreshesSent()).toBe(sent + 1));
+    const stopping = job.stop();
+    release();
+    await stopping;
+    expect(await swept).toEqual({ due: 2, refreshed: 1, alreadyRenewed: 0, failed: 0 });
+    expect(refreshesSent()).toBe(sent + 1);
+    const after = await stored(alice);
+    expect(after).toMatchObject({ status: 'active', lastError: null, issuedAt: clock.now() });
+    expect(after?.refreshToken).not.toBe(before?.refreshToken);
+    // The lease was given back with the tokens: a request refreshes at once.
+    expect(await database().db.selectFrom('tokens').select('refresh_lease_id').where('user_id', '=', alice.userId).executeTakeFirst()).toEqual({ refresh_lease_id: null });
+    expect((await stored(bob))?.accessToken).toBe(bobBefore?.accessToken);
+  });
+
   it('two servers sweeping at once refresh a connection once', async () => {
     const other = await startTestApp({ databaseUrl: database().url, sharedProvider: behind.provider, now: () => clock.now() });
     try {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import SqliteDatabase from 'better-sqlite3';
-import { sql } from 'kysely';
+import { type KyselyPlugin, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it, test } from 'vitest';
 import { DIALECTS, describeEachDialect } from '../../test/support/postgres.js';
 import { type Database, openDatabase, parseDatabaseUrl } from './database.js';
@@ -140,6 +140,46 @@ describe('migrations on a SQLite database another process is writing to', () => 
       );
       other.exec('rollback');
       expect(await migrateToLatest(database)).toEqual({ applied: knownMigrations() });
+    } finally {
+      other.close();
+      await database.close();
+    }
+  });
+});
+
+describe('migrations on a SQLite database another process opens at the same moment', () => {
+  it('take the write lock before reading which are applied, so a commit of the other process comes before or after the whole run, never inside it', async () => {
+    const database = await DIALECTS[0]!.openTestDatabase({ migrate: false });
+    const { path } = parseDatabaseUrl(database.url) as { path: string };
+    const other = new SqliteDatabase(path);
+    other.pragma('busy_timeout = 0');
+    const outcomes: string[] = [];
+    // Right after the run reads which migrations are applied, the other process (a second server or worker starting
+    // on the same new file) commits a write.
+    const readsOfApplied = new WeakSet<object>();
+    const otherCommitsAfterTheRead: KyselyPlugin = {
+      transformQuery: ({ node, queryId }) => {
+        if (node.kind === 'SelectQueryNode' && JSON.stringify(node).includes('"kysely_migration"')) readsOfApplied.add(queryId);
+        return node;
+      },
+      transformResult: async ({ queryId, result }) => {
+        if (readsOfApplied.has(queryId)) {
+          try {
+            other.pragma('user_version = 7');
+            outcomes.push('committed');
+          } catch (error) {
+            outcomes.push((error as { code?: string }).code ?? String(error));
+          }
+        }
+        return result;
+      },
+    };
+    try {
+      expect(await migrateToLatest({ ...database, db: database.db.withPlugin(otherCommitsAfterTheRead) })).toEqual({ applied: knownMigrations() });
+      // The other process waited for the lock (here, without busy_timeout, it gave up), rather than slipping its
+      // commit between the run's read and its first write, which failed the run with SQLITE_BUSY at once.
+      expect(outcomes).toContain('SQLITE_BUSY');
+      expect(await pendingMigrations(database)).toEqual([]);
     } finally {
       other.close();
       await database.close();

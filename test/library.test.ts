@@ -1,7 +1,7 @@
 // The library as a host application uses it: createTokenkeeper({…}), a
 // sign-in through the dev provider's real pages finished by signIn.finish,
 // then tokens and API calls by Tokenkeeper's user id or the host's own.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -423,5 +423,21 @@ describeEachDialect('the library: fromEnv() beside the server', (dialect) => {
     } finally {
       await tokenkeeper.close();
     }
+  });
+});
+
+describe('the library: fromEnv({ cwd })', () => {
+  it("opens a relative SQLite path in cwd, beside the keys it generates into cwd's ./data, not in the process's working folder", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'tokenkeeper-from-env-cwd-'));
+    // The default DATABASE_URL, sqlite:./data/tokenkeeper.db, and the keys generated into ./data: one folder.
+    const first = await fromEnv({ cwd, env: {} });
+    await first.close();
+    expect(existsSync(join(cwd, 'data', 'token-encryption-keys'))).toBe(true);
+    expect(existsSync(join(cwd, 'data', 'tokenkeeper.db'))).toBe(true);
+    // A relative DATABASE_URL of the host's .env, as `tokenkeeper serve` run in that folder reads it.
+    writeFileSync(join(cwd, '.env'), 'DATABASE_URL=sqlite:./jobs.db\n');
+    const second = await fromEnv({ cwd, env: {} });
+    await second.close();
+    expect(existsSync(join(cwd, 'jobs.db'))).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isAbsolute, resolve } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { finishAuthorization, SIGN_IN_TRANSACTION_TTL_SECONDS, startAuthorization, type SignedInIdentity } from '../client/authorization.js';
 import { NotConnectedError, TokenkeeperError } from '../client/errors.js';
@@ -19,6 +20,7 @@ import { completeSignIn } from '../core/sign-in.js';
 import { openTokenkeeper, type CoreConfig, type Tokenkeeper as Application } from '../core/tokenkeeper.js';
 import { listConnections as listConnectionPage, type ConnectionPage, type ListedConnection } from '../db/connection-listing.repository.js';
 import { findDirectoryUser, findUserIdByExternalId, listDirectoryConnections, type DirectoryConnection, type DirectoryUser } from '../db/service-users.repository.js';
+import { parseDatabaseUrl } from '../db/database.js';
 import { claimSignIn } from '../db/sign-in-claim.repository.js';
 import { parseEncryptionKeys } from '../db/token-cipher.js';
 import { checkFromEnvOptions, configFromOptions, type TokenkeeperOptions } from './options.js';
@@ -428,10 +430,21 @@ export async function createTokenkeeper(options: TokenkeeperOptions & LibraryOpt
   return libraryOver(app, options);
 }
 
+/**
+ * A SQLite URL with a relative path (the default `sqlite:./data/tokenkeeper.db`) made absolute in `cwd`, where the
+ * generated keys and `.env` are read: opened as it is, it would be relative to the process's working folder, and a
+ * `fromEnv({ cwd })` run elsewhere would open another database than the one its keys go with.
+ */
+function databaseUrlIn(cwd: string, databaseUrl: string): string {
+  const location = parseDatabaseUrl(databaseUrl);
+  if (location.dialect !== 'sqlite' || location.path === ':memory:' || isAbsolute(location.path)) return databaseUrl;
+  return `sqlite:${resolve(cwd, location.path)}`;
+}
+
 export interface FromEnvOptions extends LibraryOptions {
   /** Default: process.env, over a `.env` file in `cwd`. */
   env?: Environment;
-  /** Default: process.cwd(). */
+  /** The folder whose `.env`, `./data` (generated keys) and relative SQLite path are used. Default: process.cwd(). */
   cwd?: string;
   /** Apply pending migrations (default true). */
   migrate?: boolean;
@@ -462,7 +475,8 @@ export async function fromEnv(options: FromEnvOptions = {}): Promise<Tokenkeeper
   // Tokenkeeper's settings is not refused here, as `tokenkeeper serve` refuses it in its own .env.
   const env = environmentWithDotEnv(cwd, options.env ?? process.env);
   // SECRET_KEY signs the server's sessions, which the library has none of: a worker need not be given it.
-  const config = loadConfig(withDevelopmentSecrets({ ...env, SECRET_KEY: env.SECRET_KEY?.trim() || randomBytes(32).toString('base64url') }, cwd), cwd);
+  const loaded = loadConfig(withDevelopmentSecrets({ ...env, SECRET_KEY: env.SECRET_KEY?.trim() || randomBytes(32).toString('base64url') }, cwd), cwd);
+  const config = { ...loaded, databaseUrl: databaseUrlIn(cwd, loaded.databaseUrl) };
   const app = await openTokenkeeper({ config, logger: options.logger ?? silentLogger(), migrate: options.migrate ?? true });
   return libraryOver(app, options);
 }

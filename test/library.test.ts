@@ -100,6 +100,16 @@ describeEachDialect('the library: createTokenkeeper', (dialect) => {
     expect(provider.stats.refreshTokenGrants - before).toBe(2);
   });
 
+  it('getAccessToken refuses a minTtlSeconds that is not a number of seconds, instead of refreshing at the provider on every call', async () => {
+    const alice = await signInWith(tokenkeeper, 'alice');
+    const before = provider.stats.refreshTokenGrants;
+    for (const minTtlSeconds of [Number(undefined), Number.POSITIVE_INFINITY, -1, '300' as unknown as number]) {
+      await expect(tokenkeeper.getAccessToken(alice.user.id, 'toolkit', { minTtlSeconds })).rejects.toMatchObject({ code: 'bad_request', message: expect.stringContaining('minTtlSeconds') });
+    }
+    expect(provider.stats.refreshTokenGrants).toBe(before);
+    expect((await tokenkeeper.getAccessToken(alice.user.id, 'toolkit', { minTtlSeconds: 0 })).accessToken).toEqual(expect.any(String));
+  });
+
   it('resolveUser: the host\'s own id is stored as external_id, every method takes it, and a second provider joins the same user', async () => {
     externalIds.set('mallory', 'host-user-7');
     const mallory = await signInWith(tokenkeeper, 'mallory');

@@ -90,7 +90,7 @@ export interface SignInResult {
 }
 
 export interface AccessTokenOptions {
-  /** The token must stay valid at least this long (capped at half its lifetime), or it is refreshed first. */
+  /** The token must stay valid at least this many seconds (capped at half its lifetime), or it is refreshed first; a number, 0 or more (else bad_request). */
   minTtlSeconds?: number;
   /** Refresh now, whatever the token's expiry. */
   forceRefresh?: boolean;
@@ -349,11 +349,16 @@ function libraryOver(app: Application<CoreConfig>, options: LibraryOptions): Tok
   };
 
   const getAccessToken = (user: UserRef, provider: string, tokenOptions: AccessTokenOptions = {}): Promise<AccessToken> =>
-    asUser(user, async (id) =>
-      tokenOptions.minTtlSeconds === undefined && !tokenOptions.forceRefresh
+    asUser(user, async (id) => {
+      // NaN (Number() of an unset variable) compares false with every expiry: each call would refresh at the provider.
+      const { minTtlSeconds } = tokenOptions;
+      if (minTtlSeconds !== undefined && (typeof minTtlSeconds !== 'number' || !Number.isFinite(minTtlSeconds) || minTtlSeconds < 0)) {
+        throw new TokenkeeperError('bad_request', `getAccessToken: minTtlSeconds must be a number of seconds, 0 or more (got ${typeof minTtlSeconds === 'number' ? String(minTtlSeconds) : typeof minTtlSeconds}).`);
+      }
+      return minTtlSeconds === undefined && !tokenOptions.forceRefresh
         ? app.tokens.getAccessToken(id, provider)
-        : accessTokenWithin(app.tokens, id, provider, (await app.tokenStore.findToken(id, provider)) ?? null, tokenOptions),
-    );
+        : accessTokenWithin(app.tokens, id, provider, (await app.tokenStore.findToken(id, provider)) ?? null, tokenOptions);
+    });
 
   return {
     providers: app.registry.list().map((settings) => ({ name: settings.name, displayName: settings.displayName })),

@@ -127,6 +127,19 @@ describeEachDialect('the library: createTokenkeeper', (dialect) => {
     await expect(tokenkeeper.getAccessToken({ externalId: 'nobody' }, 'toolkit')).rejects.toMatchObject({ code: 'not_found' });
   });
 
+  it('disconnect after revoke: the identity, whose tokens are gone, is unlinked all the same; then the provider is not_connected', async () => {
+    const mallory = await signInWith(tokenkeeper, 'mallory', 'second');
+    expect(mallory.user.externalId).toBe('host-user-7');
+    expect(await tokenkeeper.revoke(mallory.user.id, 'second')).toMatchObject({ revokedAtProvider: true });
+    expect(await tokenkeeper.disconnect(mallory.user.id, 'second')).toMatchObject({ revokedAtProvider: false, unlinked: true });
+    const identities = await database.db.selectFrom('accounts').select('provider').where('user_id', '=', mallory.user.id).execute();
+    expect(identities.map((identity) => identity.provider)).toEqual(['toolkit']);
+    await expect(tokenkeeper.disconnect(mallory.user.id, 'second')).rejects.toMatchObject({ code: 'not_connected' });
+    // The only identity stays, as without revoke().
+    await expect(tokenkeeper.disconnect(mallory.user.id, 'toolkit')).resolves.toMatchObject({ unlinked: false });
+    expect((await signInWith(tokenkeeper, 'mallory')).user.id).toBe(mallory.user.id);
+  });
+
   it('allConnections visits every connection once, with whose it is, by provider and status, and names an unknown provider', async () => {
     const everything: Array<{ userId: string; provider: string; externalId: string | null; status: string }> = [];
     // One a page: every page boundary is crossed.

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { NotConnectedError } from '../client/errors.js';
 import type { RevocationResult } from '../client/revocation.js';
 import type { TokenManager } from '../client/token-manager.js';
 import { deleteAccountUnlessLast } from '../db/account.repository.js';
@@ -28,6 +29,26 @@ export interface DisconnectResult extends RevocationResult {
  */
 export async function disconnectProvider(context: DisconnectContext, userId: string, provider: string): Promise<DisconnectResult> {
   const revocation = await context.tokens.revoke(userId, provider);
+  return { ...revocation, unlinked: await unlink(context, userId, provider) };
+}
+
+/**
+ * disconnectProvider, also for an identity whose tokens are gone already
+ * (revoke() ran, or they were deleted here): its link is removed all the
+ * same, unless it is the user's only identity, as the admin site's unlink
+ * does. Nothing to revoke and nothing to unlink is NotConnectedError.
+ */
+export async function disconnectIdentity(context: DisconnectContext, userId: string, provider: string): Promise<DisconnectResult> {
+  try {
+    return await disconnectProvider(context, userId, provider);
+  } catch (error) {
+    if (!(error instanceof NotConnectedError) || !(await unlink(context, userId, provider))) throw error;
+    return { revokedAtProvider: false, error: 'There were no tokens to revoke (revoked already).', unlinked: true };
+  }
+}
+
+/** Removes the identity link unless it is the user's last, audited; whether it was removed. */
+async function unlink(context: DisconnectContext, userId: string, provider: string): Promise<boolean> {
   const unlinked = await deleteAccountUnlessLast(context.db, userId, provider);
   if (unlinked) {
     await writeAuditEvent(context.db, {
@@ -40,7 +61,7 @@ export async function disconnectProvider(context: DisconnectContext, userId: str
       at: context.now(),
     });
   }
-  return { ...revocation, unlinked };
+  return unlinked;
 }
 
 /**

@@ -11,7 +11,7 @@ import type { AccessToken } from '../client/token-manager.js';
 import { withDevelopmentSecrets } from '../config/dev-secrets.js';
 import { environmentWithDotEnv, type Environment } from '../config/env-file.js';
 import { loadConfig } from '../config/config.js';
-import { disconnectProvider, type DisconnectResult } from '../core/connections.js';
+import { disconnectIdentity, type DisconnectResult } from '../core/connections.js';
 import { completeExternalSignIn } from '../core/external-users.js';
 import { accessTokenWithin } from '../core/service-api.js';
 import { startRefreshKeepalive, type KeepaliveSweepResult } from '../core/refresh-keepalive.js';
@@ -182,7 +182,11 @@ export interface Tokenkeeper {
   keepRefreshTokensAlive(): Promise<KeepaliveSweepResult>;
   /** Revokes the tokens at the provider (when it can) and deletes them; the identity stays linked. */
   revoke(user: UserRef, provider: string): Promise<RevocationResult>;
-  /** Revokes and deletes the tokens and unlinks the identity (unless it is the user's only one). */
+  /**
+   * Revokes and deletes the tokens and unlinks the identity (unless it is the user's only one). An identity whose
+   * tokens are gone already (after revoke()) is unlinked all the same (`revokedAtProvider: false`); a provider the
+   * user has neither tokens nor a second identity of is not_connected.
+   */
   disconnect(user: UserRef, provider: string): Promise<DisconnectResult>;
   /** The user, or undefined. (The other methods throw not_found for a user no one is.) */
   findUser(user: UserRef): Promise<User | undefined>;
@@ -374,7 +378,7 @@ function libraryOver(app: Application<CoreConfig>, options: LibraryOptions): Tok
     disconnect: (user, provider) =>
       whileOpen(() => {
         app.registry.get(provider);
-        return asUser(user, (id) => disconnectProvider({ db, tokens: app.tokens, now: app.now, ip: null }, id, provider));
+        return asUser(user, (id) => disconnectIdentity({ db, tokens: app.tokens, now: app.now, ip: null }, id, provider));
       }),
     findUser: (user) =>
       whileOpen(async () => {

@@ -65,7 +65,11 @@ export interface LibraryOptions {
 export interface SignInStartOptions {
   /** Your callback route's absolute URL, exactly as registered at the provider. */
   redirectUri: string;
-  /** Kept in the transaction and given back by finish(): where to send the person afterwards. */
+  /**
+   * Kept in the transaction and given back by finish(): where to send the person afterwards. Given back as it came:
+   * one taken from the request (`?next=`) goes through `safeNextPath(next, yourOrigin)` first, else a crafted link
+   * sends the person to another site after signing in (the Fastify plugin does this itself).
+   */
   next?: string;
   /** Ask for this scope on top of the configured one (and of what the user granted already). */
   scope?: string;

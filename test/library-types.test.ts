@@ -20,10 +20,13 @@ import { createTokenkeeper, devProvider, TokenkeeperError, type Tokenkeeper, typ
 import { generateEncryptionKey, openDatabase, type Database } from 'tokenkeeper/db';
 import { authorizeAs, startDevProvider, SUPPORTED_SCOPES, type DevProvider } from 'tokenkeeper/dev-provider';
 import { tokenkeeperPlugin } from 'tokenkeeper/fastify';
+import Fastify from 'fastify';
 
 const toolkit = devProvider('http://localhost:4000');
 const provider: DevProvider = await startDevProvider({ port: 4000, clients: [{ clientId: toolkit.clientId, clientSecret: toolkit.clientSecret, redirectUris: ['http://localhost:3000/callback'] }] });
-const tokenkeeper: Tokenkeeper = await createTokenkeeper({ database: 'sqlite::memory:', encryptionKeys: generateEncryptionKey(), providers: { toolkit } });
+// A Fastify host logs through its own app.log (typed FastifyBaseLogger, not pino's whole Logger).
+const host = Fastify({ logger: true });
+const tokenkeeper: Tokenkeeper = await createTokenkeeper({ database: 'sqlite::memory:', encryptionKeys: generateEncryptionKey(), providers: { toolkit }, logger: host.log });
 tokenkeeper.on((event: TokenEvent) => console.log(event.type));
 const started = await tokenkeeper.signIn.start('toolkit', { redirectUri: 'http://localhost:3000/callback' });
 const { user: signedIn } = await tokenkeeper.signIn.finish('toolkit', await authorizeAs(started.url, 'alice'), started.transaction);

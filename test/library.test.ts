@@ -332,6 +332,27 @@ describe('the library: a listener that throws, and use after close()', () => {
   });
 });
 
+describe('the library: a logger with pino\'s methods only', () => {
+  it('takes one without isLevelEnabled (another FastifyBaseLogger than pino): a failing listener is reported through its error()', async () => {
+    const provider = await startTestProvider();
+    const errors: unknown[] = [];
+    const ignore = () => {};
+    const logger = { level: 'info', fatal: ignore, error: (...args: unknown[]) => void errors.push(args), warn: ignore, info: ignore, debug: ignore, trace: ignore, silent: ignore };
+    const tokenkeeper = await createTokenkeeper({ database: 'sqlite::memory:', encryptionKeys: [TEST_ENCRYPTION_KEY], providers: providersAt(provider), logger });
+    try {
+      tokenkeeper.on(() => {
+        throw new Error('listener bug 5678');
+      });
+      const { user } = await signInWith(tokenkeeper, 'alice');
+      expect(user.username).toBe('alice');
+      expect(errors).toEqual([[expect.objectContaining({ err: expect.objectContaining({ message: 'listener bug 5678' }), event: 'user.signed_in' }), 'token event listener failed']]);
+    } finally {
+      await tokenkeeper.close();
+      await provider.close();
+    }
+  });
+});
+
 describe('the library: keeping idle refresh tokens alive', () => {
   const DAY = 86_400;
   let provider: DevProvider;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
-import pino, { type Logger } from 'pino';
+import pino, { type BaseLogger, type Logger } from 'pino';
 import { finishAuthorization, SIGN_IN_TRANSACTION_TTL_SECONDS, startAuthorization, type SignedInIdentity } from '../client/authorization.js';
 import { NotConnectedError, TokenkeeperError } from '../client/errors.js';
 import type { ProviderApiRequest } from '../client/provider-api.js';
@@ -58,9 +58,15 @@ export type ResolveUser = (identity: SignedInIdentity) => string | null | undefi
 /** What createTokenkeeper and fromEnv take besides the configuration. */
 export interface LibraryOptions {
   resolveUser?: ResolveUser;
-  /** A pino logger for token events and failures (default: silent). */
-  logger?: Logger;
+  /** A pino logger for token events and failures, such as a Fastify app's `app.log` (default: silent). */
+  logger?: LibraryLogger;
 }
+
+/**
+ * What Tokenkeeper logs through: pino's logging methods and level, which a
+ * pino logger has, and a Fastify app's `app.log` (FastifyBaseLogger) too.
+ */
+export type LibraryLogger = Pick<BaseLogger, 'level' | 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace'>;
 
 export interface SignInStartOptions {
   /** Your callback route's absolute URL, exactly as registered at the provider. */
@@ -420,8 +426,17 @@ function noUserWithId(): TokenkeeperError {
   return new TokenkeeperError('not_found', 'No user has this id. Your own id for a user goes as { externalId: "…" }; a string is Tokenkeeper\'s id.');
 }
 
-function silentLogger(): Logger {
-  return pino({ level: 'silent' });
+/**
+ * The host's logger as the pino Logger the application layer takes: a pino
+ * logger as it is; one with pino's methods only (another implementation of
+ * FastifyBaseLogger) given the one more method used, isLevelEnabled, from its
+ * level. None: silent.
+ */
+function loggerOf(logger: LibraryLogger | undefined): Logger {
+  if (logger === undefined) return pino({ level: 'silent' });
+  if (typeof (logger as Partial<Logger>).isLevelEnabled === 'function') return logger as Logger;
+  const rank = (level: string) => (level === 'silent' ? Number.POSITIVE_INFINITY : (pino.levels.values[level] ?? 0));
+  return Object.assign(Object.create(logger) as Logger, { isLevelEnabled: (level: string) => rank(level) >= rank(logger.level) });
 }
 
 /**
@@ -439,7 +454,7 @@ function silentLogger(): Logger {
  */
 export async function createTokenkeeper(options: TokenkeeperOptions & LibraryOptions): Promise<Tokenkeeper> {
   const config = configFromOptions(options);
-  const app = await openTokenkeeper({ config, logger: options.logger ?? silentLogger(), migrate: options.migrate ?? true });
+  const app = await openTokenkeeper({ config, logger: loggerOf(options.logger), migrate: options.migrate ?? true });
   return libraryOver(app, options);
 }
 
@@ -490,6 +505,6 @@ export async function fromEnv(options: FromEnvOptions = {}): Promise<Tokenkeeper
   // SECRET_KEY signs the server's sessions, which the library has none of: a worker need not be given it.
   const loaded = loadConfig(withDevelopmentSecrets({ ...env, SECRET_KEY: env.SECRET_KEY?.trim() || randomBytes(32).toString('base64url') }, cwd), cwd);
   const config = { ...loaded, databaseUrl: databaseUrlIn(cwd, loaded.databaseUrl) };
-  const app = await openTokenkeeper({ config, logger: options.logger ?? silentLogger(), migrate: options.migrate ?? true });
+  const app = await openTokenkeeper({ config, logger: loggerOf(options.logger), migrate: options.migrate ?? true });
   return libraryOver(app, options);
 }

@@ -15,6 +15,7 @@ export {
   type AccessTokenOptions,
   type Connection,
   type FromEnvOptions,
+  type LibraryLogger,
   type LibraryOptions,
   type ListedConnection,
   type ResolveUser,

@@ -430,13 +430,16 @@ function noUserWithId(): TokenkeeperError {
  * The host's logger as the pino Logger the application layer takes: a pino
  * logger as it is; one with pino's methods only (another implementation of
  * FastifyBaseLogger) given the one more method used, isLevelEnabled, from its
- * level. None: silent.
+ * level. One without a level (a Fastify app's app.log with logging off) logs
+ * nothing: a failing listener then goes to stderr, as with none. None: silent.
  */
 function loggerOf(logger: LibraryLogger | undefined): Logger {
   if (logger === undefined) return pino({ level: 'silent' });
   if (typeof (logger as Partial<Logger>).isLevelEnabled === 'function') return logger as Logger;
-  const rank = (level: string) => (level === 'silent' ? Number.POSITIVE_INFINITY : (pino.levels.values[level] ?? 0));
-  return Object.assign(Object.create(logger) as Logger, { isLevelEnabled: (level: string) => rank(level) >= rank(logger.level) });
+  const rank = (level: unknown) => (typeof level !== 'string' || level === 'silent' ? Number.POSITIVE_INFINITY : (pino.levels.values[level] ?? 0));
+  return Object.assign(Object.create(logger) as Logger, {
+    isLevelEnabled: (level: string) => typeof logger.level === 'string' && rank(level) >= rank(logger.level),
+  });
 }
 
 /**

@@ -1,3 +1,4 @@
+import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +30,32 @@ describe('configFromOptions: what the types rule out but plain JavaScript lets t
     expect(configError({ ...valid, resolveUser: { byEmail: true } }).message).toBe('Configuration error: resolveUser must be a function (got a value of type object)');
     // Before the database is opened, not at the first sign-in after its code was exchanged.
     await expect(createTokenkeeper({ ...valid, resolveUser: 'byEmail' as never })).rejects.toThrow(/^Configuration error: resolveUser must be a function/);
+  });
+
+  it('a caFile that cannot be read, or holds no certificate, is a ConfigError naming caFile, as CA_FILE is for `tokenkeeper serve`', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'tokenkeeper-ca-file-'));
+    try {
+      const missing = configError({ ...valid, caFile: join(folder, 'missing.pem') });
+      expect(missing.variable).toBe('caFile');
+      expect(missing.message).toBe(`Configuration error: caFile is not usable: cannot read ${join(folder, 'missing.pem')}: ENOENT`);
+      writeFileSync(join(folder, 'empty.pem'), 'not a certificate\n');
+      expect(configError({ ...valid, caFile: join(folder, 'empty.pem') }).message).toBe(`Configuration error: caFile is not usable: ${join(folder, 'empty.pem')} holds no PEM certificate`);
+      expect(configError({ ...valid, caFile: 42 }).message).toBe('Configuration error: caFile must be the path of a PEM file (got the number 42)');
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('a logger without pino\'s methods is refused, naming the option; a Fastify app\'s app.log, with logging on or off, is taken', async () => {
+    const error = configError({ ...valid, logger: 'debug' });
+    expect(error.variable).toBe('logger');
+    expect(error.message).toBe("Configuration error: logger must be a pino logger, such as a Fastify app's app.log: an object with the methods fatal, error, warn, info, debug, trace (got the string \"debug\")");
+    expect(configError({ ...valid, logger: console }).variable).toBe('logger');
+    for (const app of [Fastify(), Fastify({ logger: { level: 'warn' } })]) {
+      const tokenkeeper = await createTokenkeeper({ ...valid, logger: app.log });
+      await tokenkeeper.close();
+      await app.close();
+    }
   });
 
   it('an unknown top-level option is refused with the known ones, as an unknown provider option is', () => {

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { readCaBundle } from '../client/outbound-fetch.js';
 import type { ProviderSettings } from '../client/provider-settings.js';
 import { DEV_PROVIDER_CLIENT_ID, DEV_PROVIDER_CLIENT_SECRET, DEV_PROVIDER_SCOPE } from '../config/config.js';
 import { ConfigError } from '../config/config-error.js';
@@ -210,7 +211,32 @@ function checkOptionNames(options: object, known: Readonly<Record<string, true>>
     if (value === undefined) continue;
     if (!Object.hasOwn(known, name)) throw new ConfigError(name, `is not an option of ${of} (known: ${Object.keys(known).join(', ')})`);
     if (Object.hasOwn(HOOKS, name) && typeof value !== 'function') throw new ConfigError(name, `must be a function (got ${described(value)})`);
+    if (name === 'logger' && !isLogger(value)) {
+      throw new ConfigError(name, `must be a pino logger, such as a Fastify app's app.log: an object with the methods ${LOGGER_METHODS.join(', ')} (got ${described(value)})`);
+    }
   }
+}
+
+/** The methods of LibraryLogger, which Tokenkeeper logs through. */
+const LOGGER_METHODS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+
+function isLogger(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const logger = value as Record<string, unknown>;
+  return LOGGER_METHODS.every((method) => typeof logger[method] === 'function');
+}
+
+/** The CA bundle option read as `tokenkeeper serve` reads CA_FILE: a file that is missing or holds no certificate stops start-up, naming the option. */
+function caFileOption(value: unknown): string | null {
+  if (value === undefined || value === '') return null;
+  if (typeof value !== 'string') throw new ConfigError('caFile', `must be the path of a PEM file (got ${described(value)})`);
+  const path = resolve(value);
+  try {
+    readCaBundle(path);
+  } catch (error) {
+    throw new ConfigError('caFile', `is not usable: ${(error as Error).message}`, { cause: error });
+  }
+  return path;
 }
 
 /** fromEnv's own options (its configuration is the environment's, checked by loadConfig); the first problem throws a ConfigError naming the option. */
@@ -272,7 +298,7 @@ export function configFromOptions(options: TokenkeeperOptions & LibraryOptions):
     databaseUrl: options.database,
     tokenEncryptionKeys: keys,
     providers,
-    caFile: options.caFile ? resolve(options.caFile) : null,
+    caFile: caFileOption(options.caFile),
     providerTimeoutSeconds: seconds('providerTimeoutSeconds', options.providerTimeoutSeconds, 10, 1, 300),
     refreshLeewaySeconds: seconds('refreshLeewaySeconds', options.refreshLeewaySeconds, 60, 0, 3600),
     refreshKeepalive: flag('refreshKeepalive', options.refreshKeepalive) ?? true,

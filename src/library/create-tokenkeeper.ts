@@ -26,10 +26,11 @@ import { parseEncryptionKeys } from '../db/token-cipher.js';
 import { checkFromEnvOptions, configFromOptions, type TokenkeeperOptions } from './options.js';
 import { invalidTransaction, TransactionSealer } from './sealed-transaction.js';
 
+// User and Connection are interfaces of their own, not aliases, so that the API reference lists their fields.
 /** A Tokenkeeper user: Tokenkeeper's own id, and yours (`externalId`) once resolveUser or the service API gave one. */
-export type User = DirectoryUser;
+export interface User extends DirectoryUser {}
 /** One provider a user has connected: the token's metadata, never its value. */
-export type Connection = DirectoryConnection;
+export interface Connection extends DirectoryConnection {}
 export type { ListedConnection };
 
 /** Connections read at a time by allConnections, unless told otherwise. */

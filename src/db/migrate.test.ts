@@ -4,6 +4,7 @@ import { type KyselyPlugin, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it, test } from 'vitest';
 import { DIALECTS, describeEachDialect } from '../../test/support/postgres.js';
 import { type Database, openDatabase, parseDatabaseUrl } from './database.js';
+import { findUserById, updateUserProfile } from './user.repository.js';
 import { knownMigrations, migrateDown, migrateToLatest, newerSchemaWarning, pendingMigrations, unknownMigrations } from './migrate.js';
 
 const TABLES = ['accounts', 'audit_log', 'connect_links', 'login_transactions', 'service_keys', 'sessions', 'sign_in_claims', 'tokens', 'users', 'webhook_deliveries'];
@@ -114,6 +115,25 @@ describeEachDialect('migrations', (dialect) => {
       disagreeing: null,
       oneOfTwoSays: 1,
     });
+  });
+
+  it("a version from before email_verified that changes a user's address (a rolling upgrade) leaves no flag said of the old one", async () => {
+    await migrateToLatest(database);
+    const flagOf = async (id: string) => (await findUserById(database.db, id))?.emailVerified;
+    await database.db.insertInto('users').values({ id: 'u-alice', username: 'alice', email: 'alice@example.test', email_verified: 1, date_joined: 1 }).execute();
+    // As an older server signs a returning user in: address and name, the flag left as it was.
+    await database.db.updateTable('users').set({ email: 'alice@elsewhere.example', name: 'Alice' }).where('id', '=', 'u-alice').execute();
+    expect(await flagOf('u-alice')).toBeNull();
+    // The address unchanged keeps the flag, whatever else such a write sets.
+    await updateUserProfile(database.db, 'u-alice', { email: 'alice@elsewhere.example', emailVerified: false, name: 'Alice' });
+    await database.db.updateTable('users').set({ email: 'alice@elsewhere.example', name: 'Alice L.' }).where('id', '=', 'u-alice').execute();
+    expect(await flagOf('u-alice')).toBe(false);
+    // This version's own writes: a new address its provider verified too stays verified.
+    await updateUserProfile(database.db, 'u-alice', { email: 'alice@example.test', emailVerified: true, name: 'Alice' });
+    await updateUserProfile(database.db, 'u-alice', { email: 'alice@new.example.test', emailVerified: true, name: 'Alice' });
+    expect(await flagOf('u-alice')).toBe(true);
+    await updateUserProfile(database.db, 'u-alice', { email: 'alice@newer.example.test', emailVerified: null, name: 'Alice' });
+    expect(await flagOf('u-alice')).toBeNull();
   });
 
   it('fail with an Error naming the migration and keeping the cause', async () => {

@@ -16,6 +16,7 @@ import * as emailVerifiedFromClaims from './migrations/2026-12-05T0000-email-ver
 import * as refreshTokenExpiry from './migrations/2026-12-05T0100-refresh-token-expiry.js';
 import * as auditListIndexes from './migrations/2026-12-05T0200-audit-list-indexes.js';
 import * as refreshTokenEndIndexes from './migrations/2026-12-05T0300-refresh-token-end-indexes.js';
+import { emailVerifiedFollowsEmail } from './migrations/2026-12-05T0400-email-verified-follows-email.js';
 
 // Listed in code rather than read from a folder, so migrations travel with the
 // compiled dist/ build and no file-system scanning is needed at run time.
@@ -39,6 +40,7 @@ function migrationsFor(dialect: Dialect): Readonly<Record<string, Migration>> {
     '2026-12-05T0100-refresh-token-expiry': refreshTokenExpiry,
     '2026-12-05T0200-audit-list-indexes': auditListIndexes,
     '2026-12-05T0300-refresh-token-end-indexes': refreshTokenEndIndexes,
+    '2026-12-05T0400-email-verified-follows-email': emailVerifiedFollowsEmail(dialect),
   };
 }
 

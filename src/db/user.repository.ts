@@ -120,17 +120,21 @@ export async function createUserWithUniqueUsername(db: Kysely<DatabaseSchema>, i
   }
 }
 
-/** Sets the e-mail address, whether its provider verified it (null: not said), and the name. */
+/**
+ * Sets the e-mail address, whether its provider verified it (null: not said),
+ * and the name. The flag is set by a statement of its own: an UPDATE that
+ * changes the address and leaves the flag as it was has the flag forgotten by
+ * the database (migration 2026-12-05T0200-email-verified-follows-email, for
+ * versions that knew no flag), and an address changed for another that is
+ * verified too would be such an UPDATE.
+ */
 export async function updateUserProfile(
   db: Kysely<DatabaseSchema>,
   id: string,
   profile: { email: string | null; emailVerified: boolean | null; name: string | null },
 ): Promise<void> {
-  await db
-    .updateTable('users')
-    .set({ email: profile.email, email_verified: flagOrNull(profile.emailVerified), name: profile.name })
-    .where('id', '=', id)
-    .execute();
+  await db.updateTable('users').set({ email: profile.email, name: profile.name }).where('id', '=', id).execute();
+  await db.updateTable('users').set({ email_verified: flagOrNull(profile.emailVerified) }).where('id', '=', id).execute();
 }
 
 function flagOrNull(value: boolean | null | undefined): number | null {

@@ -124,7 +124,7 @@ export async function createUserWithUniqueUsername(db: Kysely<DatabaseSchema>, i
  * Sets the e-mail address, whether its provider verified it (null: not said),
  * and the name. The flag is set by a statement of its own: an UPDATE that
  * changes the address and leaves the flag as it was has the flag forgotten by
- * the database (migration 2026-12-05T0200-email-verified-follows-email, for
+ * the database (migration 2026-12-05T0400-email-verified-follows-email, for
  * versions that knew no flag), and an address changed for another that is
  * verified too would be such an UPDATE.
  */

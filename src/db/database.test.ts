@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -35,6 +35,22 @@ describe('parseDatabaseUrl', () => {
     expect(() => parseDatabaseUrl('sqlite:$HOME/tk.db')).toThrow('the SQLite path $HOME/tk.db holds $HOME, which only a shell expands');
     expect(() => parseDatabaseUrl('sqlite:${DATA_DIR}/tk.db')).toThrow('holds ${DATA_DIR}, which only a shell expands');
     expect(parseDatabaseUrl('sqlite:./data/a~b.db')).toEqual({ dialect: 'sqlite', path: './data/a~b.db' });
+  });
+
+  it('refusing such a path, names the database an older version made there by reading it as written', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'tk-unexpanded-'));
+    try {
+      const url = `sqlite:${folder}/$HOME/tk.db`;
+      expect(() => parseDatabaseUrl(url)).toThrow(/which only a shell expands \(not \.env, nor a service manager\): write the path out in full$/);
+      mkdirSync(join(folder, '$HOME'));
+      writeFileSync(join(folder, '$HOME', 'tk.db'), '');
+      expect(() => parseDatabaseUrl(url)).toThrow(
+        `write the path out in full. A database is there as written, though: ${join(folder, '$HOME', 'tk.db')}, made by an older version that read the path so. ` +
+          'To keep its users and tokens, stop every server and move it, with the -wal and -shm files beside it, to the path you write',
+      );
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('refuses a PostgreSQL URL that is not one (a character of the password not percent-encoded, a slash missing), never echoing the password', () => {

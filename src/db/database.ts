@@ -1,5 +1,5 @@
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, type SqliteDialectConfig, sql } from 'kysely';
 import type pg from 'pg';
@@ -67,7 +67,7 @@ export function parseDatabaseUrl(url: string): DatabaseLocation {
     // Read as it is, ~/tk.db or $HOME/tk.db would be a new, empty database in a folder named ~ or $HOME.
     const unexpanded = /^~|\$\{?[A-Za-z_]\w*\}?/.exec(path)?.[0];
     if (unexpanded !== undefined) {
-      throw new Error(`the SQLite path ${path} holds ${unexpanded}, which only a shell expands (not .env, nor a service manager): write the path out in full`);
+      throw new Error(`the SQLite path ${path} holds ${unexpanded}, which only a shell expands (not .env, nor a service manager): write the path out in full${madeByOlderVersion(path)}`);
     }
     return { dialect: 'sqlite', path };
   }
@@ -96,6 +96,18 @@ export function parseDatabaseUrl(url: string): DatabaseLocation {
   // The URL may hold a password: name only its scheme.
   const shown = scheme === undefined ? 'a URL without a scheme' : `a '${scheme}:' URL`;
   throw new Error(`Unsupported database URL (${shown}); ${ACCEPTED_URLS}`);
+}
+
+/**
+ * A version from before such paths were refused read them as written, relative
+ * to the working folder, and kept its database there: naming the path meant
+ * instead would start on a new, empty database, everyone signed out and
+ * every token gone.
+ */
+function madeByOlderVersion(path: string): string {
+  const found = resolve(path);
+  if (!existsSync(found)) return '';
+  return `. A database is there as written, though: ${found}, made by an older version that read the path so. To keep its users and tokens, stop every server and move it, with the -wal and -shm files beside it, to the path you write`;
 }
 
 /**

@@ -13,7 +13,10 @@ import { type Kysely, type Migration, sql } from 'kysely';
 // SQLite: an AFTER UPDATE OF trigger, which fires only when the UPDATE names
 // the column (https://www.sqlite.org/lang_createtrigger.html). PostgreSQL: a
 // BEFORE UPDATE OF row trigger that changes NEW
-// (https://www.postgresql.org/docs/current/sql-createtrigger.html).
+// (https://www.postgresql.org/docs/current/sql-createtrigger.html). The
+// function is created or replaced: a dump from before this migration restored
+// over the database with pg_restore --clean drops the table, and the trigger
+// with it, but leaves the function, which the next upgrade meets again.
 
 const NAME = 'users_email_verified_follows_email';
 
@@ -26,7 +29,7 @@ export function emailVerifiedFollowsEmail(dialect: 'sqlite' | 'postgres'): Migra
           begin update users set email_verified = null where id = new.id; end`.execute(db);
         return;
       }
-      await sql`create function ${sql.raw(NAME)}() returns trigger language plpgsql as $$
+      await sql`create or replace function ${sql.raw(NAME)}() returns trigger language plpgsql as $$
         begin
           if new.email is distinct from old.email and new.email_verified is not distinct from old.email_verified then
             new.email_verified := null;

@@ -313,7 +313,7 @@ async function updateSuperuser(database: Database, existing: User, wanted: Super
     // An address typed here is verified by no provider, unless it is the one a provider already vouched for.
     if (wanted.email !== null) {
       const emailVerified = wanted.email === existing.email ? existing.emailVerified : null;
-      await updateUserProfile(trx, existing.id, { email: wanted.email, emailVerified, name: existing.name });
+      await updateUserProfile(trx, existing, { email: wanted.email, emailVerified, name: existing.name });
     }
     // A new password is often set because the old one leaked: whoever signed in with it is signed out
     // (the OWASP Forgot Password Cheat Sheet's advice after a reset).

@@ -63,7 +63,7 @@ async function signInOnce(context: SignInContext, completed: CompletedAuthorizat
       await updateAccountClaims(trx, account.id, identity.claims as never, context.now);
       // An address comes with what its provider said of it; with none, the stored one stays, with its own.
       const email = identity.email === null ? { email: user.email, emailVerified: user.emailVerified } : { email: identity.email, emailVerified: identity.emailVerified };
-      await updateUserProfile(trx, user.id, { ...email, name: identity.name ?? user.name });
+      await updateUserProfile(trx, user, { ...email, name: identity.name ?? user.name });
     } else {
       // Identity is (provider, sub): a new subject is a new user, even when the e-mail matches someone.
       user = await createUser(trx, {

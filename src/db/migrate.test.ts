@@ -120,19 +120,20 @@ describeEachDialect('migrations', (dialect) => {
   it("a version from before email_verified that changes a user's address (a rolling upgrade) leaves no flag said of the old one", async () => {
     await migrateToLatest(database);
     const flagOf = async (id: string) => (await findUserById(database.db, id))?.emailVerified;
+    const update = async (profile: Parameters<typeof updateUserProfile>[2]) => updateUserProfile(database.db, (await findUserById(database.db, 'u-alice'))!, profile);
     await database.db.insertInto('users').values({ id: 'u-alice', username: 'alice', email: 'alice@example.test', email_verified: 1, date_joined: 1 }).execute();
     // As an older server signs a returning user in: address and name, the flag left as it was.
     await database.db.updateTable('users').set({ email: 'alice@elsewhere.example', name: 'Alice' }).where('id', '=', 'u-alice').execute();
     expect(await flagOf('u-alice')).toBeNull();
     // The address unchanged keeps the flag, whatever else such a write sets.
-    await updateUserProfile(database.db, 'u-alice', { email: 'alice@elsewhere.example', emailVerified: false, name: 'Alice' });
+    await update({ email: 'alice@elsewhere.example', emailVerified: false, name: 'Alice' });
     await database.db.updateTable('users').set({ email: 'alice@elsewhere.example', name: 'Alice L.' }).where('id', '=', 'u-alice').execute();
     expect(await flagOf('u-alice')).toBe(false);
     // This version's own writes: a new address its provider verified too stays verified.
-    await updateUserProfile(database.db, 'u-alice', { email: 'alice@example.test', emailVerified: true, name: 'Alice' });
-    await updateUserProfile(database.db, 'u-alice', { email: 'alice@new.example.test', emailVerified: true, name: 'Alice' });
+    await update({ email: 'alice@example.test', emailVerified: true, name: 'Alice' });
+    await update({ email: 'alice@new.example.test', emailVerified: true, name: 'Alice' });
     expect(await flagOf('u-alice')).toBe(true);
-    await updateUserProfile(database.db, 'u-alice', { email: 'alice@newer.example.test', emailVerified: null, name: 'Alice' });
+    await update({ email: 'alice@newer.example.test', emailVerified: null, name: 'Alice' });
     expect(await flagOf('u-alice')).toBeNull();
   });
 

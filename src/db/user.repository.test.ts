@@ -58,7 +58,7 @@ describeEachDialect('user repository', (dialect) => {
       dateJoined: NOW,
     });
     expect(user.emailVerified).toBeNull();
-    await updateUserProfile(database.db, user.id, { email: 'g@example.com', emailVerified: false, name: 'Grace <b>H</b>' });
+    await updateUserProfile(database.db, user, { email: 'g@example.com', emailVerified: false, name: 'Grace <b>H</b>' });
     await recordLogin(database.db, user.id, NOW + 60);
     await setUserFlags(database.db, user.id, { isStaff: true, isActive: false });
     await setPassword(database.db, user.id, 'scrypt$hash');

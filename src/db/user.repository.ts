@@ -122,19 +122,21 @@ export async function createUserWithUniqueUsername(db: Kysely<DatabaseSchema>, i
 
 /**
  * Sets the e-mail address, whether its provider verified it (null: not said),
- * and the name. The flag is set by a statement of its own: an UPDATE that
- * changes the address and leaves the flag as it was has the flag forgotten by
- * the database (migration 2026-12-05T0400-email-verified-follows-email, for
- * versions that knew no flag), and an address changed for another that is
- * verified too would be such an UPDATE.
+ * and the name, of `user` as stored. A changed address is set by a statement
+ * of its own: an UPDATE that changes the address and leaves the flag as it was
+ * has the flag forgotten by the database (migration
+ * 2026-12-05T0400-email-verified-follows-email, for versions that knew no
+ * flag), and an address changed for another that is verified too would be
+ * such an UPDATE. An unchanged address is not set, and the flag and name go
+ * in one statement (a returning person's sign-in).
  */
 export async function updateUserProfile(
   db: Kysely<DatabaseSchema>,
-  id: string,
+  user: Pick<User, 'id' | 'email'>,
   profile: { email: string | null; emailVerified: boolean | null; name: string | null },
 ): Promise<void> {
-  await db.updateTable('users').set({ email: profile.email, name: profile.name }).where('id', '=', id).execute();
-  await db.updateTable('users').set({ email_verified: flagOrNull(profile.emailVerified) }).where('id', '=', id).execute();
+  if (profile.email !== user.email) await db.updateTable('users').set({ email: profile.email }).where('id', '=', user.id).execute();
+  await db.updateTable('users').set({ email_verified: flagOrNull(profile.emailVerified), name: profile.name }).where('id', '=', user.id).execute();
 }
 
 function flagOrNull(value: boolean | null | undefined): number | null {

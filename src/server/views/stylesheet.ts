@@ -7,7 +7,8 @@ header.top { background: var(--card); border-bottom: 1px solid var(--line); }
 header.top .bar { max-width: 960px; margin: 0 auto; padding: .75rem 1rem; display: flex; gap: 1rem; align-items: center; justify-content: space-between; }
 header.top a.brand { font-weight: 700; color: var(--fg); text-decoration: none; }
 main { max-width: 960px; margin: 0 auto; padding: 1.5rem 1rem 3rem; }
-h1 { font-size: 1.6rem; margin: 0 0 1rem; }
+/* A heading with a user's name in it: a name without spaces wraps instead of widening the page (WCAG 1.4.10). */
+h1 { font-size: 1.6rem; margin: 0 0 1rem; overflow-wrap: anywhere; }
 h2 { font-size: 1.2rem; margin: 1.5rem 0 .5rem; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 1rem 1.25rem; margin: 0 0 1rem; }
 .muted { color: var(--muted); }
@@ -45,13 +46,16 @@ main.wide, body.admin header.top .bar { max-width: 1200px; }
 .tile-value { font-size: 2rem; font-weight: 700; }
 .tile-label { color: var(--muted); }
 form.search { display: flex; gap: .5rem; align-items: center; margin: 0 0 .5rem; }
-form.search input[type=search] { flex: 1; max-width: 420px; font: inherit; padding: .45rem .6rem; border: 1px solid var(--line); border-radius: 6px; }
+/* The search box gives way (min-width: 0) so "clear" stays in a 320-pixel window (WCAG 1.4.10). */
+form.search input[type=search] { flex: 1; min-width: 0; max-width: 420px; font: inherit; padding: .45rem .6rem; border: 1px solid var(--line); border-radius: 6px; }
 .filters { display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; margin: .5rem 0; }
 .bulk-actions { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; margin: .5rem 0; }
 .bulk-actions select { font: inherit; padding: .3rem .4rem; }
 .filter a { margin-left: .35rem; }
 .filter a[aria-current] { font-weight: 700; color: var(--fg); text-decoration: none; }
-.table-wrap { overflow-x: auto; background: var(--card); border: 1px solid var(--line); border-radius: 8px; }
+/* position: relative makes the wrapper the containing block of the tables' visually-hidden header text, which
+   otherwise escapes the scrolling box and widens the whole page on a phone (WCAG 1.4.10). */
+.table-wrap { position: relative; overflow-x: auto; background: var(--card); border: 1px solid var(--line); border-radius: 8px; }
 table.list th a { color: var(--fg); }
 table.list td { font-size: .95rem; }
 code.masked { color: var(--muted); }

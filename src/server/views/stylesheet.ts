@@ -14,6 +14,10 @@ h2 { font-size: 1.2rem; margin: 1.5rem 0 .5rem; }
 .muted { color: var(--muted); }
 /* Read by screen readers, not shown (the usual clip pattern). */
 .visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; border: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+/* The admin pages' first link passes over the bar's eight links to the page's own content (WCAG 2.4.1); shown when focused. */
+.skip-link { position: absolute; left: .5rem; top: -4rem; z-index: 10; background: var(--card); color: var(--accent); padding: .5rem .75rem; border: 2px solid var(--accent); border-radius: 6px; }
+.skip-link:focus { top: .5rem; }
+main:focus { outline: none; }
 .button, button { display: inline-block; font: inherit; padding: .5rem 1rem; border-radius: 6px; border: 1px solid var(--accent); background: var(--accent); color: #fff; text-decoration: none; cursor: pointer; }
 .button.secondary, button.secondary { background: var(--card); color: var(--accent); }
 .providers { display: flex; flex-direction: column; gap: .5rem; max-width: 320px; }

@@ -31,6 +31,7 @@ export function adminLayout(context: AdminLayoutContext, body: SafeHtml): string
 <link rel="stylesheet" href="/static/style.css">
 </head>
 <body class="admin">
+<a class="skip-link" href="#main">Skip to main content</a>
 <header class="top"><div class="bar">
 <a class="brand" href="/admin">Tokenkeeper admin</a>
 ${
@@ -41,7 +42,7 @@ ${
     : null
 }
 </div></header>
-<main class="wide">
+<main id="main" class="wide" tabindex="-1">
 ${context.flash ? html`<p class="flash" role="status">${context.flash}</p>` : null}
 ${body}
 </main>

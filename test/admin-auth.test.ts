@@ -28,7 +28,7 @@ function csrfCookieOf(response: LightMyRequestResponse): string | undefined {
 }
 
 function errorMessageOf(body: string): string | undefined {
-  return /<p class="error" role="alert">([^<]*)<\/p>/.exec(body)?.[1];
+  return /<p class="error"[^>]* role="alert">([^<]*)<\/p>/.exec(body)?.[1];
 }
 
 describeEachDialect('admin sign-in', (dialect) => {
@@ -141,6 +141,20 @@ describeEachDialect('admin sign-in', (dialect) => {
     const details = failures.map((f) => JSON.parse(f.detail!) as Record<string, unknown>);
     expect(details).toEqual(expect.arrayContaining([{ username: 'ops-bert', reason: 'wrong_password' }, { username: 'nobody-here', reason: 'unknown_user' }]));
     for (const failure of failures) expect(failure.detail).not.toContain('wrong password 123');
+  });
+
+  it('after a failed attempt the username and password fields are marked invalid and described by the message (WCAG 3.3.1)', async () => {
+    const first = await get('/admin/login');
+    expect(first.body).not.toContain('aria-invalid');
+    const form = await openLoginForm();
+    const answer = await postLogin(form, { username: 'nobody-here', password: 'wrong password 123' }, nextIp());
+    expect(answer.statusCode).toBe(401);
+    expect(answer.body).toContain(`<p class="error" id="login-error" role="alert">${GENERIC_FAILURE}</p>`);
+    for (const field of ['name="username"', 'type="password" name="password"']) {
+      const input = new RegExp(`<input ${field}[^>]*>`).exec(answer.body)?.[0];
+      expect(input, field).toContain('aria-invalid="true"');
+      expect(input, field).toContain('aria-describedby="login-error"');
+    }
   });
 
   it('a provider user who is not staff gets 403 on /admin and cannot sign in with a password, even one that is right', async () => {

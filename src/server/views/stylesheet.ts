@@ -32,6 +32,9 @@ th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid var(--
 .status-needs_reauth, .status-expired { color: var(--bad); }
 .status-expiring { color: var(--warn); }
 .error { border-color: var(--bad); }
+/* A form's error message stands out from the form's own text, not only by its place. */
+p.error { color: var(--bad); font-weight: 600; }
+[aria-invalid="true"] { border-color: var(--bad); }
 form.inline { display: inline; }
 code { font-size: .9em; }
 pre.api-body { background: var(--bg); border: 1px solid var(--line); border-radius: 6px; padding: .75rem; overflow: auto; max-height: 60vh; }

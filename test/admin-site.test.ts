@@ -294,6 +294,18 @@ describeEachDialect('the admin site', (dialect) => {
     expect(JSON.parse(json.body)).toEqual({ error: 'not_found', message: 'No such user.' });
   });
 
+  it('a form of an admin page posted after its session ended says so and leads to the staff sign-in, not to the start page', async () => {
+    const gone = await signedInUser(app(), 'alice');
+    expect((await post('/admin/logout', gone)).statusCode).toBe(303);
+    // The user's page, still open in another tab: its Make staff, posted after the sign-out.
+    const stale = await post(`/admin/users/${mallory.userId}/make-staff`, gone);
+    expect(stale.statusCode).toBe(403);
+    expect(stale.body).toContain('You have been signed out since this page was shown');
+    expect(stale.body).toContain('<a href="/admin/login">Sign in to the admin site</a>');
+    expect(stale.body).not.toContain('Back to the start page');
+    expect((await findUserById(database().db, mallory.userId))!.isStaff).toBe(false);
+  });
+
   it('list filters read as separate words and wrap; one with many values is a drop-down in a GET form giving the same query string', async () => {
     const tokens = await get('/admin/tokens?state=expired&q=b', staff.cookie);
     const show = /<div class="filter"><span class="muted">Show:<\/span>(.*?)<\/div>/s.exec(tokens.body)?.[1] ?? '';

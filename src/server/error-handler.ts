@@ -36,7 +36,9 @@ function send(request: FastifyRequest, reply: FastifyReply, code: ErrorCode, mes
   // in, and the account page offers that provider's sign-in again. A visitor is led to sign in, or to the start page.
   const user = request.session?.user ?? null;
   const context = { title: status >= 500 ? 'Upstream error' : 'Error', signedInAs: user ? (user.name ?? user.username) : null, csrfToken: user ? (request.session?.csrfToken ?? null) : null };
-  const back = user ? 'account' : SIGN_IN_AGAIN.has(code) ? 'sign-in' : 'start';
+  // Signed out on an admin page (a form posted after the session ended): staff sign in again at /admin/login, not on the start page.
+  const admin = request.url === '/admin' || request.url.startsWith('/admin/') || request.url.startsWith('/admin?');
+  const back = user ? 'account' : admin ? 'admin-sign-in' : SIGN_IN_AGAIN.has(code) ? 'sign-in' : 'start';
   return reply.type('text/html; charset=utf-8').send(layout(context, errorPage(status, message, back)));
 }
 

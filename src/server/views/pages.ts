@@ -149,9 +149,14 @@ export function homeSignedIn(name: string): SafeHtml {
 <div class="card"><p>You are signed in. <a href="/account">See your account and connected providers</a>.</p></div>`;
 }
 
-/** `back`: where the page's one link leads (the start page, sign-in, or the person's account page). */
-export function errorPage(status: number, message: string, back: 'start' | 'sign-in' | 'account'): SafeHtml {
-  const link = back === 'account' ? html`<a href="/account">Back to your account</a>` : html`<a href="/">${back === 'sign-in' ? 'Back to sign-in' : 'Back to the start page'}</a>`;
+/** `back`: where the page's one link leads (the start page, sign-in, the admin site's sign-in, or the person's account page). */
+export function errorPage(status: number, message: string, back: 'start' | 'sign-in' | 'admin-sign-in' | 'account'): SafeHtml {
+  const link =
+    back === 'account'
+      ? html`<a href="/account">Back to your account</a>`
+      : back === 'admin-sign-in'
+        ? html`<a href="/admin/login">Sign in to the admin site</a>`
+        : html`<a href="/">${back === 'sign-in' ? 'Back to sign-in' : 'Back to the start page'}</a>`;
   return html`<h1>${status >= 500 ? 'Something went wrong upstream' : 'That did not work'}</h1>
 <div class="card error"><p class="error-message">${message}</p>
 <p>${link}</p></div>`;

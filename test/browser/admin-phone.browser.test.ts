@@ -1,7 +1,8 @@
 // The admin site in a phone's 375-pixel window: no page scrolls sideways
 // (WCAG 1.4.10 Reflow), whatever the names in it: a username with no spaces,
 // a user's connections table (whose last header is read, not shown), a search
-// with its "clear" link.
+// with its "clear" link. In a wide window, such a name does not push the
+// list's columns out of sight either.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createUser, findUserByUsername, setUserFlags } from '../../src/db/user.repository.js';
@@ -59,5 +60,20 @@ describeBrowser('the admin site on a phone, in Chromium', () => {
     expect(await pageWidth()).toBeLessThanOrEqual(PHONE.width);
     const box = await clear.boundingBox();
     expect(box!.x + box!.width).toBeLessThanOrEqual(PHONE.width);
+  });
+
+  it('in a wide window, the users list with that long username and e-mail shows every column without scrolling', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    try {
+      await page.goto(`${app.origin}/admin/users`);
+      expect(await page.getByRole('link', { name: LONG_USERNAME }).count()).toBe(1);
+      await saveScreenshot(page, 'admin-users-long-username-wide');
+      const widths = await page.evaluate<{ table: number; box: number }>("({ table: document.querySelector('table.list').scrollWidth, box: document.querySelector('.table-wrap').clientWidth })");
+      expect(widths.table).toBeLessThanOrEqual(widths.box);
+      const lastColumn = await page.getByRole('columnheader', { name: 'Last login' }).boundingBox();
+      expect(lastColumn!.x + lastColumn!.width).toBeLessThanOrEqual(1280);
+    } finally {
+      await page.setViewportSize(PHONE);
+    }
   });
 });

@@ -64,7 +64,11 @@ form.search input[type=search] { flex: 1; min-width: 0; max-width: 420px; font: 
    otherwise escapes the scrolling box and widens the whole page on a phone (WCAG 1.4.10). */
 .table-wrap { position: relative; overflow-x: auto; background: var(--card); border: 1px solid var(--line); border-radius: 8px; }
 table.list th a { color: var(--fg); }
-table.list td { font-size: .95rem; }
+/* A username or e-mail without spaces wraps in its cell instead of pushing the list's other columns out of a wide
+   window; each cell keeps room for a word or two, so on a phone the table scrolls in its box rather than breaking
+   every word (the checkbox cell needs none). */
+table.list td { font-size: .95rem; overflow-wrap: anywhere; min-width: 7rem; }
+table.list td:has(> input[type=checkbox]) { min-width: 0; }
 code.masked { color: var(--muted); }
 nav.pages { display: flex; gap: 1rem; align-items: center; margin: .75rem 0; }
 button.danger { background: var(--bad); border-color: var(--bad); }

@@ -114,6 +114,24 @@ describeEachDialect('service API: users', (dialect) => {
     }
   });
 
+  it('a user id longer than the router takes (200 characters): 414 uri_too_long, documented, on every route that names a user', async () => {
+    const id = 'x'.repeat(201);
+    const answers = [
+      await api.call({ method: 'GET', template: '/users/{id}', params: { id }, key }),
+      await api.call({ method: 'PATCH', template: '/users/{id}', params: { id }, key, body: { external_id: 'cus_long' } }),
+      await api.call({ method: 'POST', template: '/users/{id}/connections/{provider}/access-token', params: { id, provider: 'toolkit' }, key }),
+      await api.call({ method: 'DELETE', template: '/users/{id}/connections/{provider}', params: { id, provider: 'toolkit' }, key }),
+    ];
+    for (const answer of answers) {
+      expect(answer.status).toBe(414);
+      expect(answer.body).toEqual({ error: 'uri_too_long', message: 'A part of the address (a path parameter, such as an id) is longer than the route takes.' });
+    }
+    // Up to 200 characters the route's own limit speaks, naming the parameter.
+    const shorter = await api.call({ method: 'GET', template: '/users/{id}', params: { id: 'x'.repeat(200) }, key });
+    expect(shorter.status).toBe(400);
+    expect(shorter.body).toMatchObject({ error: 'bad_request', message: 'params.id must NOT have more than 100 characters' });
+  });
+
   it('GET /users by a provider not configured: 404 unknown_provider, as on every route naming a provider', async () => {
     const answer = await api.call({ method: 'GET', template: '/users', query: { provider: 'github', subject: '1' }, key });
     expect(answer.status).toBe(404);

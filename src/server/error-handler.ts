@@ -81,11 +81,19 @@ export function errorCodeOf(error: unknown): ErrorCode {
 }
 
 /**
- * Fastify's refusals of a request before any route is found (FST_ERR_BAD_URL:
- * an address whose percent-encoding is not UTF-8), in the app's error shape.
- * Neither the answer nor the log repeats the address: a connect link's holds its secret.
+ * Fastify's refusals of a request before any route is found, in the app's
+ * error shape: FST_ERR_MAX_PARAM_LENGTH (a path parameter longer than the
+ * router takes, which Fastify answers 414) as `uri_too_long`, and
+ * FST_ERR_BAD_URL (an address whose percent-encoding is not UTF-8) as
+ * `bad_request`. Neither the answer nor the log repeats the address: a
+ * connect link's holds its secret.
  */
 export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    request.log.info({ code: 'uri_too_long', fastifyCode: error.code }, 'address refused before routing');
+    send(request, reply, 'uri_too_long', 'A part of the address (a path parameter, such as an id) is longer than the route takes.');
+    return;
+  }
   request.log.info({ code: 'bad_request', fastifyCode: error.code }, 'address refused before routing');
   send(request, reply, 'bad_request', 'The address is not valid: a percent-encoded part of it is not UTF-8.');
 }

@@ -89,6 +89,8 @@ const PROVIDER_FAULTS = {
   504: ['provider_timeout'],
 } as const;
 const BODY_FAULTS = { 413: ['payload_too_large'], 415: ['unsupported_media_type'] } as const;
+/** A path parameter longer than the router takes (200 characters) is refused before the route's own limits. */
+const PATH_FAULTS = { 414: ['uri_too_long'] } as const;
 
 const userIdParam = { id: { type: 'string', minLength: 1, maxLength: 100, description: "The user's id (`id` of a User)" } } as const;
 const userParams = { type: 'object', required: ['id'], properties: userIdParam } as const;
@@ -167,7 +169,7 @@ export const getUserSchema = {
   tags: ['users'],
   security: SECURITY,
   params: userParams,
-  response: { 200: userSchema, ...errors({ ...KEYED, 403: ['missing_permission'], 404: ['not_found'] }) },
+  response: { 200: userSchema, ...errors({ ...KEYED, ...PATH_FAULTS, 403: ['missing_permission'], 404: ['not_found'] }) },
 } as const;
 
 export const patchUserSchema = {
@@ -183,7 +185,7 @@ export const patchUserSchema = {
     additionalProperties: false,
     properties: { external_id: { type: ['string', 'null'], minLength: 1, maxLength: 255 } },
   },
-  response: { 200: userSchema, ...errors({ ...KEYED, ...BODY_FAULTS, 403: ['missing_permission'], 404: ['not_found'], 409: ['external_id_taken'] }) },
+  response: { 200: userSchema, ...errors({ ...KEYED, ...BODY_FAULTS, ...PATH_FAULTS, 403: ['missing_permission'], 404: ['not_found'], 409: ['external_id_taken'] }) },
 } as const;
 
 export const accessTokenSchema = {
@@ -217,6 +219,7 @@ export const accessTokenSchema = {
     ...errors({
       ...KEYED,
       ...BODY_FAULTS,
+      ...PATH_FAULTS,
       ...PROVIDER_FAULTS,
       403: ['missing_permission', 'provider_not_allowed', 'account_inactive'],
       404: ['not_found', 'unknown_provider', 'not_connected'],
@@ -234,7 +237,7 @@ export const deleteConnectionSchema = {
   params: connectionParams,
   response: {
     200: { type: 'object', required: ['revoked'], additionalProperties: false, properties: { revoked: { type: 'boolean' } } },
-    ...errors({ ...KEYED, 403: ['missing_permission', 'provider_not_allowed'], 404: ['not_found', 'unknown_provider', 'not_connected'] }),
+    ...errors({ ...KEYED, ...PATH_FAULTS, 403: ['missing_permission', 'provider_not_allowed'], 404: ['not_found', 'unknown_provider', 'not_connected'] }),
   },
 } as const;
 
@@ -281,7 +284,7 @@ export const proxySchema = {
   operationId: 'callProviderApi',
   summary: "Call the provider's API as the user",
   description:
-    "Any method. `<NAME>_API_BASE_URL/*` is called with the user's access token (refreshed first when needed, retried once after a 401), and its answer streamed back with an allowlist of its headers and `Tokenkeeper-Upstream: true`, which tells it from our own errors (the API may answer 401, 404 or 429 too). Our own errors, without that header, are `{ error, message }`: 400 `invalid_api_path`, 401 `invalid_service_key`, 403 `missing_permission`/`provider_not_allowed`/`account_inactive`, 404 `not_found`/`unknown_provider`/`not_connected`/`no_api`, 409 `needs_reauth`, 429, 502/503/504. Permission `proxy`.",
+    "Any method. `<NAME>_API_BASE_URL/*` is called with the user's access token (refreshed first when needed, retried once after a 401), and its answer streamed back with an allowlist of its headers and `Tokenkeeper-Upstream: true`, which tells it from our own errors (the API may answer 401, 404 or 429 too). Our own errors, without that header, are `{ error, message }`: 400 `invalid_api_path`, 401 `invalid_service_key`, 403 `missing_permission`/`provider_not_allowed`/`account_inactive`, 404 `not_found`/`unknown_provider`/`not_connected`/`no_api`, 409 `needs_reauth`, 414 `uri_too_long` (a user id or provider name longer than the router takes), 429, 502/503/504. Permission `proxy`.",
   tags: ['connections'],
   security: SECURITY,
   params: {

@@ -54,6 +54,17 @@ describeEachDialect('service API: users', (dialect) => {
     expect(result.valid).toBe(true);
   });
 
+  it('a 503 documents what its Retry-After means for the codes that route answers: the database\'s outage everywhere, a provider\'s back-off only where a provider is asked', () => {
+    type Described = { responses: Record<string, { headers?: Record<string, { description?: string }> }> };
+    const retryAfter = (path: string, method: string) => (api.document.paths[path]![method] as unknown as Described).responses['503']?.headers?.['Retry-After']?.description;
+    for (const [path, method] of [['/api/v1/users', 'get'], ['/api/v1/connections', 'get'], ['/api/v1/users/{id}', 'patch'], ['/api/v1/connect-links', 'post'], ['/api/v1/users/{id}/connections/{provider}', 'delete']] as const) {
+      expect(retryAfter(path, method), `${method} ${path}`).toBe('`not_ready`: seconds to wait when the database did not answer');
+    }
+    expect(retryAfter('/api/v1/users/{id}/connections/{provider}/access-token', 'post')).toBe(
+      '`provider_unavailable`: seconds until the provider is asked again; absent for `provider_unreachable`; `not_ready`: seconds to wait when the database did not answer',
+    );
+  });
+
   it('GET /users/:id: the user, their connections with metadata only, never a token value', async () => {
     const answer = await api.call({ method: 'GET', template: '/users/{id}', params: { id: alice.userId }, key });
     expect(answer.status).toBe(200);

@@ -52,8 +52,21 @@ export const userSchema = {
 const ERROR_HEADERS: Readonly<Partial<Record<number, object>>> = {
   401: { 'WWW-Authenticate': { type: 'string', description: 'The Bearer challenge: `Bearer realm="tokenkeeper", error="invalid_token"`' } },
   429: { 'Retry-After': { type: 'integer', minimum: 0, description: 'Seconds until the key may make requests again' } },
-  503: { 'Retry-After': { type: 'integer', minimum: 0, description: '`provider_unavailable`: seconds until the provider is asked again; absent for `provider_unreachable`' } },
 };
+
+/** What Retry-After means on a 503, for each code that status carries on a route. */
+const RETRY_AFTER_503: Readonly<Partial<Record<ErrorCode, string>>> = {
+  provider_unavailable: '`provider_unavailable`: seconds until the provider is asked again',
+  provider_unreachable: 'absent for `provider_unreachable`',
+  not_ready: '`not_ready`: seconds to wait when the database did not answer',
+};
+
+/** The headers documented for `status` carrying `codes`: a 503's Retry-After says what it means for those codes only. */
+function errorHeaders(status: number, codes: readonly ErrorCode[]): object | undefined {
+  if (status !== 503) return ERROR_HEADERS[status];
+  const meanings = Object.entries(RETRY_AFTER_503).flatMap(([code, meaning]) => (codes.includes(code as ErrorCode) ? [meaning] : []));
+  return meanings.length > 0 ? { 'Retry-After': { type: 'integer', minimum: 0, description: meanings.join('; ') } } : undefined;
+}
 
 /** `{ error, message }` for the given statuses, each with the codes it can carry (and the headers it comes with). */
 function errors(byStatus: Record<number, readonly ErrorCode[]>) {
@@ -63,7 +76,7 @@ function errors(byStatus: Record<number, readonly ErrorCode[]>) {
       const expected = SERVICE_API_STATUSES[code] ?? ERROR_CODES[code].status;
       if (expected !== Number(status)) throw new Error(`service API schema: ${code} is answered with ${expected}, not ${status}`);
     }
-    const headers = ERROR_HEADERS[Number(status)];
+    const headers = errorHeaders(Number(status), codes);
     responses[Number(status)] = {
       description: codes.map((code) => `\`${code}\`: ${ERROR_CODES[code].meaning}`).join(' '),
       ...(headers ? { headers } : {}),

@@ -3,6 +3,7 @@
 // disconnect from each place one is made, a user's deletion), delivered
 // once to a real receiver that checks the signature on its own, with the
 // documented body and never a token value.
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { createServiceKey } from '../src/core/service-keys.js';
 import { setUserFlags } from '../src/db/user.repository.js';
@@ -36,10 +37,25 @@ describeEachDialect('webhook events', (dialect) => {
   }));
   beforeEach(() => behind.proxy.clear());
 
-  /** Sends what is due now and returns the messages of `type` the receiver got for `userId` (after the `since`-th request). */
+  let documentedPayload: ValidateFunction | undefined;
+  /** The webhook body's schema in the service API's OpenAPI document (its `webhooks`), as a receiver generated from it checks it. */
+  async function payloadValidator(): Promise<ValidateFunction> {
+    if (documentedPayload) return documentedPayload;
+    const document = JSON.parse((await app().runtime.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).body) as {
+      webhooks?: Record<string, { post?: { requestBody?: { content?: Record<string, { schema?: object }> } } }>;
+    };
+    const schema = document.webhooks?.connectionEvent?.post?.requestBody?.content?.['application/json']?.schema;
+    expect(schema, 'the OpenAPI document describes the webhook body').toBeDefined();
+    return (documentedPayload = new Ajv2020({ strict: false, allErrors: true }).compile(schema!));
+  }
+
+  /** Sends what is due now and returns the messages of `type` the receiver got for `userId` (after the `since`-th request), each checked against the OpenAPI document. */
   async function delivered(type: string, userId: string, since = 0): Promise<ReceivedWebhook[]> {
     await app().runtime.webhookDelivery!.runOnce();
-    return receiver.received.slice(since).filter((message) => message.payload.type === type && message.payload.data.user_id === userId);
+    const messages = receiver.received.slice(since).filter((message) => message.payload.type === type && message.payload.data.user_id === userId);
+    const validate = await payloadValidator();
+    for (const message of messages) expect(validate(JSON.parse(message.body)) ? [] : validate.errors, `${message.body} matches the documented webhook body`).toEqual([]);
+    return messages;
   }
   // The dev provider has three people (alice, bob, mallory): the tests below follow them through one app and database.
 

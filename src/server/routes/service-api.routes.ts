@@ -18,6 +18,7 @@ import {
   listUsersSchema,
   optionalNullableBodies,
   patchUserSchema,
+  WEBHOOKS,
 } from './service-api.schemas.js';
 import { serviceProxyRoutes } from './service-proxy.routes.js';
 
@@ -93,6 +94,7 @@ export async function serviceApiRoutes(app: FastifyInstance, options: Tokenkeepe
       openapi: '3.1.0',
       info: { title: 'Tokenkeeper service API', version: '1', description: 'Users, their connections and their access tokens, for backend services holding a service key.' },
       servers: [{ url: deps.config.baseUrl.origin }],
+      webhooks: WEBHOOKS,
       components: { securitySchemes: { serviceKey: { type: 'http', scheme: 'bearer', description: 'A service key (`tks_…`) from `tokenkeeper services create` or the admin site' } } },
     },
     transformObject: (document) => optionalNullableBodies('openapiObject' in document ? document.openapiObject : document.swaggerObject),

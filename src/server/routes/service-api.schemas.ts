@@ -320,6 +320,65 @@ export const proxySchema = {
   },
 } as const;
 
+/** Every `type` a webhook can have (README, Webhooks). */
+export const WEBHOOK_EVENT_TYPES = ['connection.created', 'connection.updated', 'connection.refresh_failed', 'connection.needs_reauth', 'connection.revoked', 'user.deleted'] as const;
+
+/** A webhook's body: what Tokenkeeper POSTs to each of WEBHOOK_URLS. */
+export const webhookPayloadSchema = {
+  type: 'object',
+  required: ['type', 'timestamp', 'data'],
+  additionalProperties: false,
+  properties: {
+    type: { type: 'string', enum: [...WEBHOOK_EVENT_TYPES] },
+    timestamp: { type: 'integer', description: 'When the event happened (epoch seconds); order is not guaranteed, so use this' },
+    data: {
+      type: 'object',
+      required: ['user_id', 'external_id', 'provider', 'subject', 'status'],
+      additionalProperties: false,
+      properties: {
+        user_id: { type: 'string', description: "The user's id (`id` of a User)" },
+        external_id: { type: ['string', 'null'], description: "The user's id in your system, or null" },
+        provider: { type: ['string', 'null'], description: 'null for `user.deleted`' },
+        subject: { type: ['string', 'null'], description: "The user's identity at the provider, or null when none is linked" },
+        status: { type: 'string', enum: ['active', 'needs_reauth', 'revoked', 'deleted'], description: "The connection's status after the event" },
+        reason: {
+          type: 'string',
+          description: 'For some events: `reconnected` or `scope_changed` (`connection.updated`), the error code of a failed refresh (`connection.refresh_failed`), `invalid_grant` (`connection.needs_reauth`)',
+        },
+      },
+    },
+  },
+} as const;
+
+const webhookHeader = (name: string, description: string) => ({ name, in: 'header', required: true, schema: { type: 'string' }, description });
+
+/**
+ * The OpenAPI 3.1 `webhooks` of the document: the requests Tokenkeeper makes
+ * to each of WEBHOOK_URLS, signed as Standard Webhooks has it
+ * (https://www.standardwebhooks.com/).
+ */
+export const WEBHOOKS: Readonly<Record<string, object>> = {
+  connectionEvent: {
+    post: {
+      operationId: 'receiveWebhook',
+      summary: 'A connection or user changed (sent to each of WEBHOOK_URLS when set, at least once)',
+      description:
+        'Standard Webhooks: verify `webhook-signature` over `<webhook-id>.<webhook-timestamp>.<raw body>` (HMAC-SHA256 under the base64-decoded part of WEBHOOK_SECRET after `whsec_`; accept when any `v1,` entry matches, compared in constant time), refuse a `webhook-timestamp` more than 5 minutes from your clock, and drop a `webhook-id` you have handled (retries and every URL carry the same one). A 2xx within 10 s is delivered; anything else is retried (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h), a 410 fails the message at once.',
+      parameters: [
+        webhookHeader('webhook-id', 'The message id (`msg_…`), the same for every retry and every URL'),
+        webhookHeader('webhook-timestamp', 'When this attempt was made (epoch seconds)'),
+        webhookHeader('webhook-signature', 'Space-separated `v1,<base64 HMAC-SHA256>` entries'),
+      ],
+      requestBody: { required: true, content: { 'application/json': { schema: webhookPayloadSchema } } },
+      responses: {
+        '2XX': { description: 'Delivered: not sent again' },
+        '410': { description: 'The endpoint is gone: the message is marked failed, not retried' },
+        default: { description: 'Anything else, or no answer in 10 s: retried later (after `Retry-After` when a 429 or 503 gives a longer one)' },
+      },
+    },
+  },
+};
+
 /**
  * @fastify/swagger marks every request body required, but Fastify takes a
  * request without a body when the body schema allows null (the access-token

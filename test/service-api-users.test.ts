@@ -223,6 +223,19 @@ describeEachDialect('service API: users', (dialect) => {
     expect(wrongType.body.message).toBe('body.external_id must be string,null');
   });
 
+  it('PATCH with JSON that is broken, or valid but with a "__proto__" key: 400 bad_request saying which, nothing changed', async () => {
+    const broken = await api.call({ method: 'PATCH', template: '/users/{id}', params: { id: alice.userId }, key, body: '{"external_id": "crm-9"' });
+    expect(broken.status).toBe(400);
+    expect(broken.body).toEqual({ error: 'bad_request', message: "Body is not valid JSON but content-type is set to 'application/json'" });
+    for (const body of ['{"__proto__": {"is_staff": true}, "external_id": "crm-9"}', '{"constructor": {"prototype": {"is_staff": true}}, "external_id": "crm-9"}']) {
+      const poisoned = await api.call({ method: 'PATCH', template: '/users/{id}', params: { id: alice.userId }, key, body });
+      expect(poisoned.status, body).toBe(400);
+      expect(poisoned.body).toEqual({ error: 'bad_request', message: 'The body may not have a "__proto__" key, nor a "constructor" with a "prototype" key.' });
+    }
+    const after = await api.call({ method: 'GET', template: '/users/{id}', params: { id: alice.userId }, key });
+    expect(after.body.external_id).not.toBe('crm-9');
+  });
+
   it('a key limited to some providers sees only users connected to them, only those connections, and may not look users up at another', async () => {
     const limited = await newServiceKey(app(), 'second-only', ['connections:read', 'users:write'], ['second']);
     // Alice has no connection to "second": to this key she does not exist, and cannot be changed.

@@ -80,6 +80,15 @@ function schemaErrorMessage(error: FastifySchemaValidationError & { data?: unkno
   return `${where} ${error.message ?? 'is not valid'}`;
 }
 
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The service API under /api/v1: JSON for backend services holding a service
  * key (README, Service API). The application logic is in core/service-api.ts;
@@ -117,8 +126,13 @@ export async function serviceApiRoutes(app: FastifyInstance, options: Tokenkeepe
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body.toString();
-    if (text === '') done(null, undefined);
-    else parseJson(request, text, done);
+    if (text === '') return done(null, undefined);
+    parseJson(request, text, (error, value) => {
+      // Fastify says "not valid JSON" for valid JSON with a "__proto__" or "constructor": "prototype" key too; a
+      // caller told its JSON is broken would look for a syntax error that is not there.
+      if (error && isJson(text)) return done(Object.assign(new Error('The body may not have a "__proto__" key, nor a "constructor" with a "prototype" key.'), { statusCode: 400 }), undefined);
+      done(error, value);
+    });
   });
   addServiceKeyCheck(app, deps);
   // Answers hold access tokens and users' data: no cache may keep them.

@@ -3,6 +3,7 @@ import { type TestDatabase, describeEachDialect } from '../../test/support/postg
 import { createAccount, listAccountsForUser } from './account.repository.js';
 import { listUsersForAdmin } from './admin-lists.js';
 import { listAuditEvents, writeAuditEvent } from './audit.repository.js';
+import { openDatabase } from './database.js';
 import { createLoginTransaction } from './login-transaction.repository.js';
 import { createSession, findSession } from './session.repository.js';
 import {
@@ -76,6 +77,54 @@ describeEachDialect('user repository', (dialect) => {
     });
     expect(found).not.toHaveProperty('passwordHash');
     expect(await findUserCredentials(database.db, 'grace')).toEqual({ user: found, passwordHash: 'scrypt$hash' });
+  });
+
+  it('updateUserProfile given the user as read before another sign-in changed the address sets its own address with its flag, not its flag on the other address', async () => {
+    const user = await createUser(database.db, { username: 'hedy', email: 'hedy@one.example', dateJoined: NOW });
+    const read = (await findUserById(database.db, user.id))!;
+    // Meanwhile a sign-in through another provider stores the address that provider verified.
+    await updateUserProfile(database.db, read, { email: 'hedy@two.example', emailVerified: true, name: 'Hedy' });
+    // This sign-in read the user before that: its provider says hedy@one.example, not verified.
+    await updateUserProfile(database.db, read, { email: 'hedy@one.example', emailVerified: false, name: 'Hedy L.' });
+    expect(await findUserById(database.db, user.id)).toMatchObject({ email: 'hedy@one.example', emailVerified: false, name: 'Hedy L.' });
+  });
+
+  it('updateUserProfile in two sign-ins of one user at once (PostgreSQL: the second waits for the first, having read the user before it committed) keeps an address with its own flag', async () => {
+    if (dialect.name !== 'postgres') return; // SQLite: a transaction takes the write lock before it reads (begin immediate).
+    const user = await createUser(database.db, { username: 'ida', email: 'ida@one.example', dateJoined: NOW });
+    const other = await openDatabase(database.url);
+    try {
+      let committed!: () => void;
+      const commit = new Promise<void>((resolve) => (committed = resolve));
+      let updated!: () => void;
+      const firstUpdated = new Promise<void>((resolve) => (updated = resolve));
+      let secondDone = false;
+      const first = database.db.transaction().execute(async (trx) => {
+        await updateUserProfile(trx, (await findUserById(trx, user.id))!, { email: 'ida@two.example', emailVerified: true, name: 'Ida' });
+        updated();
+        await commit;
+      });
+      try {
+        await firstUpdated;
+        const second = other.db.transaction().execute(async (trx) => {
+          const read = (await findUserById(trx, user.id))!;
+          expect(read.email).toBe('ida@one.example');
+          await updateUserProfile(trx, read, { email: 'ida@one.example', emailVerified: false, name: 'Ida R.' });
+          secondDone = true;
+        });
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        expect(secondDone).toBe(false); // waiting for the first's row lock
+        committed();
+        await second;
+      } finally {
+        committed();
+        await first;
+      }
+      const stored = (await findUserById(database.db, user.id))!;
+      expect({ email: stored.email, emailVerified: stored.emailVerified }).toEqual({ email: 'ida@one.example', emailVerified: false });
+    } finally {
+      await other.close();
+    }
   });
 
   it('uniqueUsername gives wanted, then wanted-2, wanted-3… whichever is free', async () => {

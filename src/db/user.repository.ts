@@ -128,15 +128,27 @@ export async function createUserWithUniqueUsername(db: Kysely<DatabaseSchema>, i
  * 2026-12-05T0400-email-verified-follows-email, for versions that knew no
  * flag), and an address changed for another that is verified too would be
  * such an UPDATE. An unchanged address is not set, and the flag and name go
- * in one statement (a returning person's sign-in).
+ * in one statement (a returning person's sign-in). An address another write
+ * changed since `user` was read is set again, so the flag stays with the
+ * address it was said of.
  */
 export async function updateUserProfile(
   db: Kysely<DatabaseSchema>,
   user: Pick<User, 'id' | 'email'>,
   profile: { email: string | null; emailVerified: boolean | null; name: string | null },
 ): Promise<void> {
-  if (profile.email !== user.email) await db.updateTable('users').set({ email: profile.email }).where('id', '=', user.id).execute();
-  await db.updateTable('users').set({ email_verified: flagOrNull(profile.emailVerified), name: profile.name }).where('id', '=', user.id).execute();
+  const setAddress = () => db.updateTable('users').set({ email: profile.email }).where('id', '=', user.id).execute();
+  const setFlagAndName = () => db.updateTable('users').set({ email_verified: flagOrNull(profile.emailVerified), name: profile.name }).where('id', '=', user.id);
+  if (profile.email !== user.email) await setAddress();
+  // The flag is said of this address: set only where the address is still it. `user` may have been read before
+  // another sign-in of the same person changed it (PostgreSQL's read committed: that UPDATE waited for the other's
+  // commit, then finds another address), and the flag would then be stored as said of that one.
+  const sameAddress = await setFlagAndName()
+    .where((eb) => (profile.email === null ? eb('email', 'is', null) : eb('email', '=', profile.email)))
+    .executeTakeFirst();
+  if (sameAddress.numUpdatedRows > 0n) return;
+  await setAddress();
+  await setFlagAndName().execute();
 }
 
 function flagOrNull(value: boolean | null | undefined): number | null {

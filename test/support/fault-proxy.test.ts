@@ -95,6 +95,18 @@ describe('fault proxy', () => {
     expect(target.received.map((seen) => seen.url)).toEqual(['/after']);
   });
 
+  it('retarget: a target that does not answer is named in the 502 as the one retargeted to, not the first', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const gone = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise((resolve) => closed.close(resolve));
+    proxy = await startFaultProxy(target.origin);
+    proxy.retarget(gone);
+    const answer = await fetch(`${proxy.origin}/after`);
+    expect(answer.status).toBe(502);
+    expect(await answer.text()).toMatch(new RegExp(`^fault-proxy: ${gone} did not answer: `));
+  });
+
   it('answers a status fault itself, only `times` times, then forwards again', async () => {
     proxy = await startFaultProxy(target.origin);
     proxy.inject({ method: 'post', path: '/token', times: 2, fault: { kind: 'status', status: 400, body: '{"error":"invalid_grant"}' } });

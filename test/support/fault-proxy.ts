@@ -176,7 +176,7 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
         response.destroy();
         return;
       }
-      respond(response, 502, `fault-proxy: ${target} did not answer: ${error.message}`, 'text/plain; charset=utf-8');
+      respond(response, 502, `fault-proxy: ${targetUrl.origin} did not answer: ${error.message}`, 'text/plain; charset=utf-8');
     });
     // The client gave up (its own timeout): so does the proxy.
     response.on('close', () => {

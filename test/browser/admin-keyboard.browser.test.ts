@@ -1,35 +1,21 @@
 // The admin site with the keyboard alone, in Chromium: the first Tab reaches
 // a visible "Skip to main content" link, which passes over the bar's links
 // (WCAG 2.4.1 Bypass Blocks, 2.4.7 Focus Visible).
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { findUserByUsername, setUserFlags } from '../../src/db/user.repository.js';
-import { describeBrowser, launchChromium, saveScreenshot, type LaunchedChromium } from '../support/chromium.js';
+import { describeBrowser, saveScreenshot } from '../support/chromium.js';
 import { signInAs } from '../support/chromium-pages.js';
-import { startLiveApp, type LiveApp } from '../support/live-app.js';
-import { DIALECTS, type TestDatabase } from '../support/postgres.js';
+import { useLiveAppInChromium } from '../support/live-app-in-chromium.js';
 
 describeBrowser('the admin site with the keyboard, in Chromium', () => {
-  let database: TestDatabase;
-  let app: LiveApp;
-  let chromium: LaunchedChromium;
-
-  beforeAll(async () => {
-    database = await DIALECTS.find((dialect) => dialect.name === 'sqlite')!.openTestDatabase({ migrate: false });
-    app = await startLiveApp({ databaseUrl: database.url });
-    chromium = await launchChromium();
-  });
-  afterAll(async () => {
-    await chromium?.close();
-    await app?.close();
-    await database?.close();
-  });
+  const live = useLiveAppInChromium();
 
   it('the first Tab shows "Skip to main content"; Enter on it puts the next Tab in the page, past the bar', async () => {
-    const page = await chromium.newPage();
-    await signInAs(page, app, 'alice');
-    const alice = await findUserByUsername(app.runtime.database.db, 'alice');
-    await setUserFlags(app.runtime.database.db, alice!.id, { isStaff: true });
-    await page.goto(`${app.origin}/admin/users`);
+    const page = await live.chromium().newPage();
+    await signInAs(page, live.app(), 'alice');
+    const alice = await findUserByUsername(live.app().runtime.database.db, 'alice');
+    await setUserFlags(live.app().runtime.database.db, alice!.id, { isStaff: true });
+    await page.goto(`${live.app().origin}/admin/users`);
 
     await page.keyboard.press('Tab');
     const focused = () => page.evaluate<{ text: string; inMain: boolean }>("({ text: document.activeElement.textContent.trim(), inMain: document.activeElement.closest('main') !== null })");

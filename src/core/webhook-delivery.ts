@@ -28,7 +28,7 @@ import { signWebhook } from './webhook-signature.js';
 export const RETRY_DELAYS_SECONDS: readonly number[] = [5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 14 * 3600, 20 * 3600, 24 * 3600];
 /** Each retry waits up to this share longer, at random, so a receiver back from an outage is not hit by every message at once. */
 const JITTER = 0.1;
-const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_POLL_MS = 1000;
 /** Longest Retry-After honoured (429, 503): the schedule's longest wait. */
 const MAX_RETRY_AFTER_SECONDS = 24 * 3600;

@@ -3,13 +3,10 @@ import { newId } from '../db/id.js';
 import type { DatabaseSchema } from '../db/schema.js';
 import { insertWebhookMessage } from '../db/webhook-delivery.repository.js';
 
-export type WebhookEventType =
-  | 'connection.created'
-  | 'connection.updated'
-  | 'connection.refresh_failed'
-  | 'connection.needs_reauth'
-  | 'connection.revoked'
-  | 'user.deleted';
+/** Every `type` a webhook can have (README, Webhooks). */
+export const WEBHOOK_EVENT_TYPES = ['connection.created', 'connection.updated', 'connection.refresh_failed', 'connection.needs_reauth', 'connection.revoked', 'user.deleted'] as const;
+
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 /** `data` of every webhook: who and which connection; never a token value. */
 export interface WebhookEventData {

@@ -1,4 +1,6 @@
 import { ERROR_CODES, SERVICE_API_STATUSES, type ErrorCode } from '../../client/error-codes.js';
+import { DEFAULT_TIMEOUT_MS as WEBHOOK_TIMEOUT_MS, RETRY_DELAYS_SECONDS } from '../../core/webhook-delivery.js';
+import { WEBHOOK_EVENT_TYPES } from '../../core/webhook-outbox.js';
 
 // The JSON schemas of the service API's routes: Fastify validates requests
 // and serializes answers with them, and @fastify/swagger turns them into the
@@ -320,9 +322,6 @@ export const proxySchema = {
   },
 } as const;
 
-/** Every `type` a webhook can have (README, Webhooks). */
-export const WEBHOOK_EVENT_TYPES = ['connection.created', 'connection.updated', 'connection.refresh_failed', 'connection.needs_reauth', 'connection.revoked', 'user.deleted'] as const;
-
 /** A webhook's body: what Tokenkeeper POSTs to each of WEBHOOK_URLS. */
 export const webhookPayloadSchema = {
   type: 'object',
@@ -352,6 +351,10 @@ export const webhookPayloadSchema = {
 
 const webhookHeader = (name: string, description: string) => ({ name, in: 'header', required: true, schema: { type: 'string' }, description });
 
+/** "5 s", "30 min", "2 h": a retry delay as the description reads it. */
+const delayText = (seconds: number) => (seconds < 60 ? `${seconds} s` : seconds < 3600 ? `${seconds / 60} min` : `${seconds / 3600} h`);
+const webhookTimeout = `${WEBHOOK_TIMEOUT_MS / 1000} s`;
+
 /**
  * The OpenAPI 3.1 `webhooks` of the document: the requests Tokenkeeper makes
  * to each of WEBHOOK_URLS, signed as Standard Webhooks has it
@@ -363,7 +366,7 @@ export const WEBHOOKS: Readonly<Record<string, object>> = {
       operationId: 'receiveWebhook',
       summary: 'A connection or user changed (sent to each of WEBHOOK_URLS when set, at least once)',
       description:
-        'Standard Webhooks: verify `webhook-signature` over `<webhook-id>.<webhook-timestamp>.<raw body>` (HMAC-SHA256 under the base64-decoded part of WEBHOOK_SECRET after `whsec_`; accept when any `v1,` entry matches, compared in constant time), refuse a `webhook-timestamp` more than 5 minutes from your clock, and drop a `webhook-id` you have handled (retries and every URL carry the same one). A 2xx within 10 s is delivered; anything else is retried (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h), a 410 fails the message at once.',
+        `Standard Webhooks: verify \`webhook-signature\` over \`<webhook-id>.<webhook-timestamp>.<raw body>\` (HMAC-SHA256 under the base64-decoded part of WEBHOOK_SECRET after \`whsec_\`; accept when any \`v1,\` entry matches, compared in constant time), refuse a \`webhook-timestamp\` more than 5 minutes from your clock, and drop a \`webhook-id\` you have handled (retries and every URL carry the same one). A 2xx within ${webhookTimeout} is delivered; anything else is retried (${RETRY_DELAYS_SECONDS.map(delayText).join(', ')}), a 410 fails the message at once.`,
       parameters: [
         webhookHeader('webhook-id', 'The message id (`msg_…`), the same for every retry and every URL'),
         webhookHeader('webhook-timestamp', 'When this attempt was made (epoch seconds)'),
@@ -373,7 +376,7 @@ export const WEBHOOKS: Readonly<Record<string, object>> = {
       responses: {
         '2XX': { description: 'Delivered: not sent again' },
         '410': { description: 'The endpoint is gone: the message is marked failed, not retried' },
-        default: { description: 'Anything else, or no answer in 10 s: retried later (after `Retry-After` when a 429 or 503 gives a longer one)' },
+        default: { description: `Anything else, or no answer in ${webhookTimeout}: retried later (after \`Retry-After\` when a 429 or 503 gives a longer one)` },
       },
     },
   },

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { ERROR_CODES, type ErrorCode } from '../client/error-codes.js';
 import { ProviderUnavailableError, SignInError, TokenkeeperError } from '../client/errors.js';
 import { DATABASE_UNAVAILABLE_ANSWER, isDatabaseUnavailable } from '../db/database-unavailable.js';
+import { ADMIN_HOME_PATH } from './admin/auth/staff-guard.js';
 import { layout } from './views/layout.js';
 import { errorPage } from './views/pages.js';
 
@@ -37,7 +38,7 @@ function send(request: FastifyRequest, reply: FastifyReply, code: ErrorCode, mes
   const user = request.session?.user ?? null;
   const context = { title: status >= 500 ? 'Upstream error' : 'Error', signedInAs: user ? (user.name ?? user.username) : null, csrfToken: user ? (request.session?.csrfToken ?? null) : null };
   // Signed out on an admin page (a form posted after the session ended): staff sign in again at /admin/login, not on the start page.
-  const admin = request.url === '/admin' || request.url.startsWith('/admin/') || request.url.startsWith('/admin?');
+  const admin = request.url === ADMIN_HOME_PATH || request.url.startsWith(`${ADMIN_HOME_PATH}/`) || request.url.startsWith(`${ADMIN_HOME_PATH}?`);
   const back = user ? 'account' : admin ? 'admin-sign-in' : SIGN_IN_AGAIN.has(code) ? 'sign-in' : 'start';
   return reply.type('text/html; charset=utf-8').send(layout(context, errorPage(status, message, back)));
 }

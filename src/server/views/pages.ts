@@ -1,4 +1,5 @@
 import type { ProviderSettings } from '../../client/provider-settings.js';
+import { ADMIN_LOGIN_PATH } from '../admin/auth/staff-guard.js';
 import { absoluteTime, relativeTime } from './format.js';
 import { html, type SafeHtml } from './html.js';
 
@@ -149,17 +150,18 @@ export function homeSignedIn(name: string): SafeHtml {
 <div class="card"><p>You are signed in. <a href="/account">See your account and connected providers</a>.</p></div>`;
 }
 
-/** `back`: where the page's one link leads (the start page, sign-in, the admin site's sign-in, or the person's account page). */
-export function errorPage(status: number, message: string, back: 'start' | 'sign-in' | 'admin-sign-in' | 'account'): SafeHtml {
-  const link =
-    back === 'account'
-      ? html`<a href="/account">Back to your account</a>`
-      : back === 'admin-sign-in'
-        ? html`<a href="/admin/login">Sign in to the admin site</a>`
-        : html`<a href="/">${back === 'sign-in' ? 'Back to sign-in' : 'Back to the start page'}</a>`;
+/** Where an error page's one link leads: the start page, sign-in, the admin site's sign-in, or the person's account page. */
+const BACK_LINKS = {
+  start: html`<a href="/">Back to the start page</a>`,
+  'sign-in': html`<a href="/">Back to sign-in</a>`,
+  'admin-sign-in': html`<a href="${ADMIN_LOGIN_PATH}">Sign in to the admin site</a>`,
+  account: html`<a href="/account">Back to your account</a>`,
+} as const;
+
+export function errorPage(status: number, message: string, back: keyof typeof BACK_LINKS): SafeHtml {
   return html`<h1>${status >= 500 ? 'Something went wrong upstream' : 'That did not work'}</h1>
 <div class="card error"><p class="error-message">${message}</p>
-<p>${link}</p></div>`;
+<p>${BACK_LINKS[back]}</p></div>`;
 }
 
 /** `missingScope`: the API refused for want of scope (null: it did not), with the scope it needs ('' when not said). */

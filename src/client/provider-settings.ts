@@ -28,6 +28,14 @@ export interface ProviderEndpoints {
 /** Endpoints of a plain OAuth 2.0 server that has no discovery document. */
 export type ExplicitEndpoints = ProviderEndpoints;
 
+/** Header names (lower-case) a provider's proxied calls pass on top of the proxies' general allowlists. */
+export interface ProxyHeaders {
+  /** Sent on from the caller to the API. */
+  request: readonly string[];
+  /** Passed back from the API's answer to the caller. */
+  response: readonly string[];
+}
+
 /** Everything Tokenkeeper needs to know about one provider, registered by name. */
 export interface ProviderSettings {
   /** Lower-case name used in routes and storage, e.g. `toolkit`. */
@@ -74,6 +82,14 @@ export interface ProviderSettings {
   connectionApiBase?: { member: string; domains: string[] };
   /** Headers sent with every call to the API (and userinfo) unless the caller sets them, e.g. GitHub's required User-Agent. */
   apiHeaders?: Record<string, string>;
+  /**
+   * Headers the proxies pass for this provider on top of their general
+   * allowlists, lower-case: request headers its API takes from the caller
+   * (Dropbox's `dropbox-api-arg`, LinkedIn's `linkedin-version`), and answer
+   * headers that carry part of its answer (Dropbox's `dropbox-api-result`,
+   * LinkedIn's `x-restli-id`, the id of what a POST created).
+   */
+  proxyHeaders?: ProxyHeaders;
   /** Extra parameters for the authorization request, e.g. `{ access_type: 'offline' }`. */
   authorizationParams?: Record<string, string>;
   /**

@@ -238,4 +238,31 @@ describe('provider settings from <NAME>_… variables', () => {
       'Configuration error: ACME_DOMAIN is not a valid domain (got "https://dev-123.okta.com/"); give the host name alone, e.g. dev-123.okta.com',
     );
   });
+
+  it('<NAME>_PROXY_REQUEST_HEADERS and _PROXY_RESPONSE_HEADERS add header names to the preset’s, lower-case and once each', () => {
+    const issuer = { ...client, ACME_ISSUER: 'https://id.example.com' };
+    expect(providerSettings(issuer, 'acme', true).proxyHeaders).toBeUndefined();
+    const settings = providerSettings({ ...issuer, ACME_PROXY_REQUEST_HEADERS: 'Notion-Version, ,notion-version', ACME_PROXY_RESPONSE_HEADERS: 'X-Request-Id' }, 'acme', true);
+    expect(settings.proxyHeaders).toEqual({ request: ['notion-version'], response: ['x-request-id'] });
+    const dropbox = providerSettings({ DROPBOX_PRESET: 'dropbox', DROPBOX_CLIENT_ID: 'd', DROPBOX_CLIENT_SECRET: 's', DROPBOX_PROXY_REQUEST_HEADERS: 'X-Trace' }, 'dropbox', true);
+    expect(dropbox.proxyHeaders).toEqual({
+      request: ['dropbox-api-arg', 'dropbox-api-select-user', 'dropbox-api-select-admin', 'dropbox-api-path-root', 'x-trace'],
+      response: ['dropbox-api-result'],
+    });
+  });
+
+  it('a proxy header that would carry this site’s credentials, or act for its origin, stops start-up in one line naming it', () => {
+    const issuer = { ...client, ACME_ISSUER: 'https://id.example.com' };
+    const request = (value: string) => refusal({ ...issuer, ACME_PROXY_REQUEST_HEADERS: value }).message;
+    const response = (value: string) => refusal({ ...issuer, ACME_PROXY_RESPONSE_HEADERS: value }).message;
+    for (const name of ['Authorization', 'cookie', 'Host', 'X-Forwarded-For', 'Sec-Fetch-Site', 'X-CSRF-Token', 'Tokenkeeper-Api-Base', 'Origin']) {
+      expect(request(name), name).toBe(
+        `Configuration error: ACME_PROXY_REQUEST_HEADERS may not name ${name.toLowerCase()}: it carries this site’s own credentials or connection, never sent to an API`,
+      );
+    }
+    for (const name of ['Set-Cookie', 'Location', 'Refresh', 'Content-Security-Policy', 'Access-Control-Allow-Origin', 'Cross-Origin-Opener-Policy', 'Cache-Control', 'Link']) {
+      expect(response(name), name).toBe(`Configuration error: ACME_PROXY_RESPONSE_HEADERS may not name ${name.toLowerCase()}: it could act for this site’s origin, or the proxy sets it itself`);
+    }
+    expect(request('Notion Version')).toBe('Configuration error: ACME_PROXY_REQUEST_HEADERS has "Notion Version", which is not a header name (comma-separated names, e.g. Notion-Version)');
+  });
 });

@@ -8,6 +8,7 @@ import { ConfigError } from './config-error.js';
 import type { Environment } from './env-file.js';
 import { url } from './env-values.js';
 import { presetBaseUrlProblem } from './preset-base-url.js';
+import { proxyHeaders } from './proxy-header-names.js';
 
 const AUTH_METHODS: readonly TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'];
 /** Methods that authenticate with the client secret; the others take none. */
@@ -248,6 +249,7 @@ export function providerSettings(env: Environment, name: string, production: boo
   const apiBaseUrl = url(env, `${prefix}_API_BASE_URL`, production) ?? defaultApiBase(fromPreset, issuer);
   const extraParams = authorizationParams(v('AUTHORIZATION_PARAMS'), `${prefix}_AUTHORIZATION_PARAMS`);
   const params = { ...fromPreset.authorizationParams, ...extraParams };
+  const passed = proxyHeaders({ request: v('PROXY_REQUEST_HEADERS'), response: v('PROXY_RESPONSE_HEADERS') }, prefix, fromPreset.proxyHeaders);
   const idleSeconds = refreshTokenIdleSeconds(v('REFRESH_TOKEN_IDLE_DAYS'), `${prefix}_REFRESH_TOKEN_IDLE_DAYS`, fromPreset.refreshTokenIdleSeconds);
 
   return {
@@ -265,6 +267,7 @@ export function providerSettings(env: Environment, name: string, production: boo
     scope,
     ...(apiBaseUrl ? { apiBaseUrl } : {}),
     ...(fromPreset.apiHeaders ? { apiHeaders: fromPreset.apiHeaders } : {}),
+    ...(passed ? { proxyHeaders: passed } : {}),
     ...(fromPreset.connectionApiBase ? { connectionApiBase: fromPreset.connectionApiBase } : {}),
     ...(Object.keys(params).length > 0 ? { authorizationParams: params } : {}),
     ...(fromPreset.incrementalAuthorizationParams ? { incrementalAuthorizationParams: fromPreset.incrementalAuthorizationParams } : {}),

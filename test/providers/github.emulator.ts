@@ -16,6 +16,10 @@
  *   404 for a resource the token may not see:
  *   https://docs.github.com/en/rest/users/users, https://docs.github.com/en/rest/users/emails,
  *   https://docs.github.com/en/rest/using-the-rest-api/getting-started-with-the-rest-api
+ * - `X-GitHub-Api-Version` picks the REST API's version; one GitHub does not support is refused with 400:
+ *   https://docs.github.com/en/rest/about-the-rest-api/api-versions; `X-OAuth-Scopes` and
+ *   `X-Accepted-OAuth-Scopes` on an answer name the token's scopes and those the call needed:
+ *   https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/scopes-for-oauth-apps#checking-granted-scopes
  * - `DELETE /applications/{client_id}/grant` with Basic auth (client id and secret) and a valid access token, 204:
  *   https://docs.github.com/en/rest/apps/oauth-applications#delete-an-app-authorization;
  *   credentials it does not accept get 404, as GitHub answers requests it will not
@@ -29,6 +33,9 @@ import { formEncoded, html, json, redirect, startEmulatorServer, type EmulatorRe
 import { GrantStore } from './kit/grants.js';
 
 export const GITHUB_ISSUER = 'https://github.com/login/oauth';
+
+/** The REST API versions the emulator answers (https://docs.github.com/en/rest/about-the-rest-api/api-versions). */
+const SUPPORTED_API_VERSIONS = new Set(['2022-11-28']);
 
 export interface GitHubEmail {
   email: string;
@@ -193,10 +200,14 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions): Promi
     return formEncoded(200, answer);
   });
 
-  /** The REST API's checks common to every route: a User-Agent, then a live token. */
+  /** The REST API's checks common to every route: a User-Agent, a version it supports, then a live token. */
   const authenticated = (request: EmulatorRequest): { user: GitHubUser; scopes: string[] } | EmulatorReply => {
     if (!request.headers['user-agent']) {
       return { status: 403, headers: { 'content-type': 'text/plain' }, body: 'Request forbidden by administrative rules. Please make sure your request has a User-Agent header.\n' };
+    }
+    const version = request.headers['x-github-api-version'];
+    if (version !== undefined && !SUPPORTED_API_VERSIONS.has(String(version))) {
+      return json(400, { message: `API version ${String(version)} is not supported.`, documentation_url: 'https://docs.github.com/rest/about-the-rest-api/api-versions', status: '400' });
     }
     const authorization = request.headers.authorization ?? '';
     const token = /^(?:Bearer|token) (.+)$/i.exec(authorization)?.[1];
@@ -227,7 +238,8 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions): Promi
     server.count('api_repos');
     const caller = authenticated(request);
     if ('status' in caller) return caller;
-    return json(200, [{ id: 1, name: 'hello-world', full_name: `${caller.user.login}/hello-world`, private: false }]);
+    const repos = json(200, [{ id: 1, name: 'hello-world', full_name: `${caller.user.login}/hello-world`, private: false }]);
+    return { ...repos, headers: { ...repos.headers, 'x-oauth-scopes': caller.scopes.join(', '), 'x-accepted-oauth-scopes': 'repo' } };
   });
 
   server.route('DELETE', '/applications/:client_id/grant', (request) => {

@@ -127,6 +127,21 @@ describeEachDialect('GitHub OAuth app, against an emulator of GitHub', (dialect)
     expect(github.server.requests.findLast((request) => request.path === '/user')!.headers['user-agent']).toBe('Tokenkeeper');
   });
 
+  it('the proxy sends the caller\'s X-GitHub-Api-Version on and passes back the scopes GitHub reports', async () => {
+    github.signInAs(OCTOCAT);
+    const browser = app.browser();
+    await signInThrough(browser, 'github');
+    const answer = await browser.get(`${APP_ORIGIN}/api/providers/github/proxy/user/repos`, { headers: { 'x-github-api-version': '2022-11-28' } });
+    expect(answer.status).toBe(200);
+    expect(github.server.requests.findLast((request) => request.path === '/user/repos')!.headers['x-github-api-version']).toBe('2022-11-28');
+    expect(answer.headers.get('x-oauth-scopes')).toBe('read:user, user:email');
+    expect(answer.headers.get('x-accepted-oauth-scopes')).toBe('repo');
+    // A version GitHub does not support is GitHub's 400 to read, not one of ours.
+    const old = await browser.get(`${APP_ORIGIN}/api/providers/github/proxy/user/repos`, { headers: { 'x-github-api-version': '2021-01-01' } });
+    expect(old.status).toBe(400);
+    expect(old.headers.get('tokenkeeper-upstream')).toBe('true');
+  });
+
   it('a cancelled sign-in (error=access_denied with iss) says so, asks for no token, and stores nothing', async () => {
     const users = await countRows(database, 'users');
     const exchanges = github.server.counts.authorization_code ?? 0;

@@ -21,6 +21,11 @@
  * - Scopes listed comma-separated: https://learn.microsoft.com/en-us/linkedin/shared/authentication/token-introspection
  * - API errors `{"status", "serviceErrorCode", "code", "message"}` (65600 invalid,
  *   65601 expired, 65602 revoked): https://learn.microsoft.com/en-us/linkedin/shared/api-guide/concepts/error-handling
+ * - The versioned APIs under /rest refuse a call without `LinkedIn-Version: YYYYMM`
+ *   (https://learn.microsoft.com/en-us/linkedin/marketing/versioning) or without
+ *   `X-Restli-Protocol-Version: 2.0.0`; the Posts API's create answers 201 with
+ *   no body, the new post's URN in `x-restli-id` alone
+ *   (https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/posts-api).
  * The authorization request has no nonce parameter, and the ID token names none.
  * There is no revocation endpoint. A code LinkedIn will not redeem is answered
  * 400 `invalid_request` with its "Unable to retrieve access token" description.
@@ -211,6 +216,25 @@ export async function startLinkedInEmulator(options: LinkedInEmulatorOptions): P
       family_name: found.familyName,
       email: found.email,
     });
+  });
+
+  let posts = 0;
+  server.route('POST', '/rest/posts', (request) => {
+    server.count('posts');
+    const found = bearerMember(request);
+    if ('status' in found) return found;
+    const version = request.headers['linkedin-version'];
+    if (typeof version !== 'string') {
+      return json(400, { status: 400, code: 'VERSION_MISSING', message: 'A version must be present. Please specify a version by adding the LinkedIn-Version header.' });
+    }
+    if (!/^\d{6}(\.\d{2})?$/.test(version)) return json(400, { status: 400, code: 'INVALID_VERSION', message: `Requested version ${version} is not active` });
+    if (request.headers['x-restli-protocol-version'] !== '2.0.0') return json(400, { status: 400, code: 'ILLEGAL_ARGUMENT', message: 'Rest.li protocol version 2.0.0 is required' });
+    const post = request.json() as { author?: unknown; commentary?: unknown } | undefined;
+    if (post?.author !== `urn:li:person:${found.sub}` || typeof post.commentary !== 'string') {
+      return json(422, { status: 422, code: 'UNPROCESSABLE_ENTITY', message: 'The post needs the member as author, and commentary' });
+    }
+    posts += 1;
+    return { status: 201, headers: { 'x-restli-id': `urn:li:share:${7_000_000_000 + posts}` } };
   });
 
   return {

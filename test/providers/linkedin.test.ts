@@ -96,6 +96,24 @@ describe.skipIf(findPreset('linkedin') === undefined)('LinkedIn', () => {
       expect(JSON.parse(answer.text)).toMatchObject({ sub: '9aZx01', locale: { country: 'US', language: 'en' } });
     });
 
+    it('a post to the versioned API goes with its LinkedIn-Version and Rest.li headers, and its id comes back in x-restli-id', async () => {
+      const { browser } = await signIn(context, member('9aZx04', 'Edsger', 'Dijkstra'));
+      const csrf = await csrfTokenOf(browser);
+      const post = (headers: Record<string, string>) =>
+        browser.request(`${APP_ORIGIN}/api/providers/linkedin/proxy/rest/posts`, {
+          method: 'POST',
+          headers: { 'x-csrf-token': csrf, ...headers },
+          json: { author: 'urn:li:person:9aZx04', commentary: 'Hello', visibility: 'PUBLIC', lifecycleState: 'PUBLISHED' },
+        });
+      const created = await post({ 'linkedin-version': '202511', 'x-restli-protocol-version': '2.0.0' });
+      expect(created.status).toBe(201);
+      expect(created.headers.get('x-restli-id')).toMatch(/^urn:li:share:\d+$/);
+      // Without the version LinkedIn refuses the call, and says why.
+      const refused = await post({ 'x-restli-protocol-version': '2.0.0' });
+      expect(refused.status).toBe(400);
+      expect(JSON.parse(refused.text)).toMatchObject({ code: 'VERSION_MISSING' });
+    });
+
     it('without a refresh token, an expired token means signing in again: 401 needs_reauth, and no request to LinkedIn', async () => {
       const { browser, userId } = await signIn(context, member('9aZx02', 'Grace', 'Hopper'));
       await expire(context.database, userId);

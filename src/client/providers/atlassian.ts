@@ -60,6 +60,9 @@ export const atlassian: ProviderPreset = {
     },
     scope: 'read:me offline_access',
     apiBaseUrl: 'https://api.atlassian.com',
+    // Jira refuses an attachment upload without `X-Atlassian-Token: no-check`, its guard against cross-site forms
+    // (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-attachments/#api-rest-api-3-issue-issueidorkey-attachments-post).
+    proxyHeaders: { request: ['x-atlassian-token'], response: [] },
     authorizationParams: { audience: 'api.atlassian.com', prompt: 'consent' },
     refreshTokenNeedsConsent: false,
     refreshTokenIdleSeconds: 90 * 86_400,

@@ -70,6 +70,13 @@ export const dropbox: ProviderPreset = {
     discovery: { issuer: 'https://www.dropbox.com' },
     scope: 'openid email profile account_info.read',
     apiBaseUrl: 'https://api.dropboxapi.com',
+    // Arguments and results travel in headers where the body is a file's content, and headers pick the member
+    // or namespace a call acts as (https://www.dropbox.com/developers/documentation/http/documentation#formats,
+    // #team-admins, #namespace-guide): the proxies pass them.
+    proxyHeaders: {
+      request: ['dropbox-api-arg', 'dropbox-api-select-user', 'dropbox-api-select-admin', 'dropbox-api-path-root'],
+      response: ['dropbox-api-result'],
+    },
     tokenEndpointAuthMethod: 'client_secret_post',
     authorizationParams: { token_access_type: 'offline' },
     skipUserinfo: true,

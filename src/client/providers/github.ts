@@ -20,6 +20,12 @@
  * - no RFC 7009 endpoint: an app ends a grant with `DELETE /applications/{client_id}/grant`,
  *   Basic-authenticated with its id and secret
  *   (https://docs.github.com/en/rest/apps/oauth-applications#delete-an-app-authorization).
+ * - a caller picks the REST API's version with `X-GitHub-Api-Version`
+ *   (https://docs.github.com/en/rest/about-the-rest-api/api-versions), and
+ *   the answer's `X-OAuth-Scopes` and `X-Accepted-OAuth-Scopes` say which
+ *   scopes the token has and which the call needed
+ *   (https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/scopes-for-oauth-apps#checking-granted-scopes):
+ *   the proxies pass them.
  * GitHub Enterprise Server: `<NAME>_BASE_URL=https://github.example.com`
  * (its API is under /api/v3). GitHub Enterprise Cloud with data residency:
  * `<NAME>_BASE_URL=https://SUBDOMAIN.ghe.com`, whose API is on a host of its
@@ -140,6 +146,7 @@ export const github: ProviderPreset = {
       scope: 'read:user user:email',
       apiBaseUrl: api,
       apiHeaders: { 'user-agent': 'Tokenkeeper', accept: 'application/vnd.github+json' },
+      proxyHeaders: { request: ['x-github-api-version'], response: ['x-oauth-scopes', 'x-accepted-oauth-scopes', 'x-github-request-id'] },
       tokenEndpointAuthMethod: 'client_secret_post',
       subjectClaim: 'id',
       claimNames: { name: 'name', email: 'email', preferredUsername: 'login' },

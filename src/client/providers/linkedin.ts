@@ -51,6 +51,12 @@ export const linkedin: ProviderPreset = {
     discovery: { issuer: 'https://www.linkedin.com/oauth' },
     scope: 'openid profile email',
     apiBaseUrl: 'https://api.linkedin.com',
+    // The versioned APIs under /rest take `LinkedIn-Version: YYYYMM` and the Rest.li protocol version on every call
+    // (https://learn.microsoft.com/en-us/linkedin/marketing/versioning,
+    // https://learn.microsoft.com/en-us/linkedin/shared/api-guide/concepts/protocol-version), and a POST that creates
+    // something answers 201 with its id in `x-restli-id` alone
+    // (https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/posts-api): the proxies pass them.
+    proxyHeaders: { request: ['linkedin-version', 'x-restli-protocol-version', 'x-restli-method'], response: ['x-restli-id', 'x-linkedin-id'] },
     tokenEndpointAuthMethod: 'client_secret_post',
     pkce: false,
     idTokenNonce: false,

@@ -30,6 +30,10 @@ export const microsoft: ProviderPreset = {
     discovery: { issuer: `https://login.microsoftonline.com/${tenant ?? 'common'}/v2.0` },
     scope: 'openid profile email offline_access User.Read',
     apiBaseUrl: 'https://graph.microsoft.com',
+    // Graph's advanced queries ($count, $search, `ne`…) need `ConsistencyLevel: eventual`
+    // (https://learn.microsoft.com/en-us/graph/aad-advanced-queries); `client-request-id` and the answer's
+    // `request-id` trace a call for Microsoft's support (https://learn.microsoft.com/en-us/graph/best-practices-concept#reliability-and-support).
+    proxyHeaders: { request: ['consistencylevel', 'client-request-id'], response: ['request-id', 'client-request-id'] },
     refreshTokenNeedsConsent: false,
     refreshTokenIdleSeconds: 90 * 86_400,
   }),

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TokenkeeperError } from '../../client/errors.js';
+import type { ProxyHeaders } from '../../client/provider-settings.js';
 import type { Tokenkeeper } from '../../core/tokenkeeper.js';
 import { currentUser } from '../current-user.js';
 import { fromAnotherSite } from '../fetch-metadata.js';
@@ -18,6 +19,10 @@ export const FORWARDED_REQUEST_HEADERS = [
   'if-unmodified-since',
   'range',
   'user-agent',
+  // RFC 7240: how the caller would like the API to answer (Microsoft Graph reads it, among others).
+  'prefer',
+  // A retried POST that the API must not carry out twice (draft-ietf-httpapi-idempotency-key-header).
+  'idempotency-key',
 ];
 
 /**
@@ -38,6 +43,8 @@ const PASSED_BACK_HEADERS = new Set([
   'etag',
   'last-modified',
   'retry-after',
+  // RFC 7240: which of the caller's `Prefer` the API applied.
+  'preference-applied',
   // The IETF RateLimit header fields draft; the vendor forms (GitHub, GitLab, X, Discord…) by prefix below.
   'ratelimit',
   'ratelimit-policy',
@@ -112,11 +119,23 @@ export const PROXY_BODY_LIMIT = 1024 * 1024;
  */
 const BROWSER_PROXIED_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
-export function forwardedHeaders(request: FastifyRequest): Record<string, string> {
+/** The proxy headers of `provider` (ProviderSettings.proxyHeaders), if it is one; an unknown provider is refused later, where the caller's rights are checked first. */
+export function proxyHeadersOf(deps: Tokenkeeper, provider: string): ProxyHeaders | undefined {
+  return deps.registry.has(provider) ? deps.registry.get(provider).settings.proxyHeaders : undefined;
+}
+
+/** The caller's headers that go on to the API: the general allowlist, and the provider's own (`extra`). */
+export function forwardedHeaders(request: FastifyRequest, extra: ProxyHeaders | undefined): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const name of FORWARDED_REQUEST_HEADERS) {
     const value = request.headers[name];
     if (typeof value === 'string') headers[name] = value;
+  }
+  if (extra) {
+    for (const name of extra.request) {
+      const value = request.headers[name];
+      if (typeof value === 'string') headers[name] = value;
+    }
   }
   return headers;
 }
@@ -147,6 +166,7 @@ export async function proxyRoutes(app: FastifyInstance, deps: Tokenkeeper): Prom
       const { provider } = request.params;
       const path = rawWildcard(request.url);
       const body = Buffer.isBuffer(request.body) ? request.body : undefined;
+      const extraHeaders = proxyHeadersOf(deps, provider);
 
       // undefined (not read with the session) lets the token manager read it.
       const tokenRow = request.session?.token;
@@ -158,7 +178,7 @@ export async function proxyRoutes(app: FastifyInstance, deps: Tokenkeeper): Prom
           user.id,
           provider,
           path,
-          { method: request.method, headers: forwardedHeaders(request), ...(body ? { body } : {}) },
+          { method: request.method, headers: forwardedHeaders(request, extraHeaders), ...(body ? { body } : {}) },
           current,
         );
       } catch (error) {
@@ -167,7 +187,7 @@ export async function proxyRoutes(app: FastifyInstance, deps: Tokenkeeper): Prom
       }
       deps.metrics.proxied(provider, upstream.status, (performance.now() - started) / 1000);
 
-      return sendUpstream(request, reply, upstream);
+      return sendUpstream(request, reply, upstream, extraHeaders);
     },
   });
 }
@@ -175,11 +195,11 @@ export async function proxyRoutes(app: FastifyInstance, deps: Tokenkeeper): Prom
 /** Marks an answer as the provider API's (passed through), never on one of our own errors. */
 export const UPSTREAM_HEADER = 'tokenkeeper-upstream';
 
-/** The API's answer, streamed back: its status, the headers of the allowlist, `Tokenkeeper-Upstream`, and its body. */
-export function sendUpstream(request: FastifyRequest, reply: FastifyReply, upstream: Response): FastifyReply {
+/** The API's answer, streamed back: its status, the headers of the allowlist and the provider's own (`extra`), `Tokenkeeper-Upstream`, and its body. */
+export function sendUpstream(request: FastifyRequest, reply: FastifyReply, upstream: Response, extra: ProxyHeaders | undefined): FastifyReply {
   reply.code(upstream.status);
   upstream.headers.forEach((value, name) => {
-    if (passedBack(name)) reply.header(name, value);
+    if (passedBack(name) || extra?.response.includes(name)) reply.header(name, value);
     else if (name === 'link') {
       const links = paginationLinks(value);
       if (links !== undefined) reply.header(name, links);

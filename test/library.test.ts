@@ -431,6 +431,12 @@ describe('the library: options are checked, each error naming the option', () =>
     ['no way to find the endpoints', { ...valid, providers: { corp: { clientId: 'x', clientSecret: 's' } } }, /^Configuration error: providers\.corp\.issuer is missing: set providers\.corp\.issuer or providers\.corp\.serverMetadataUrl/],
     ['plain http in production', { ...valid, production: true, providers: { corp: { issuer: 'http://corp.example', clientId: 'x', clientSecret: 's' } } }, /^Configuration error: providers\.corp\.issuer must use https in production/],
     ['a leeway out of range', { ...valid, refreshLeewaySeconds: -1 }, /^Configuration error: refreshLeewaySeconds must be a whole number from 0 to 3600/],
+    [
+      'another API base that is no URL',
+      { ...valid, providers: { github: { preset: 'github', clientId: 'x', clientSecret: 's', extraApiBaseUrls: ['uploads.example.com'] } } },
+      /^Configuration error: providers\.github\.extraApiBaseUrls has "uploads\.example\.com", which is not an absolute http\(s\) URL/,
+    ],
+    ['other API bases not in an array', { ...valid, providers: { github: { preset: 'github', clientId: 'x', clientSecret: 's', extraApiBaseUrls: 'https://a.example' } } }, /^Configuration error: providers\.github\.extraApiBaseUrls must be an array of URLs/],
     ['a webhook secret of another form', { ...valid, webhooks: { urls: ['https://hooks.example/in'], secret: 'hunter2' } }, /^Configuration error: webhooks\.secret must start with whsec_/],
   ];
   for (const [what, options, message] of cases) {

@@ -215,16 +215,45 @@ describe('ProviderApi: paths that would leave the API base are refused before an
     expect(seen).toHaveLength(0);
   });
 
-  it('an absolute URL is refused as one: the message asks for a path relative to the API base, not about dot-segments', async () => {
-    const { api } = setup();
-    for (const path of ['https://evil.example/x', 'HTTP://api.acme.test/api/x', 'mailto:x@acme.test']) {
-      await expect(api.fetch('u1', 'acme', path)).rejects.toMatchObject({
+  it('an absolute URL off the API bases is refused, naming them, not about dot-segments', async () => {
+    const { api } = setup({ extraApiBaseUrls: [`${origin}/uploads`] });
+    const elsewhere = [
+      'https://evil.example/x',
+      `${origin}/admin`,
+      `${origin}/apix/notes`,
+      `${origin.replace('http:', 'https:')}/api/notes`,
+      `http://user:pass@${origin.slice('http://'.length)}/api/notes`,
+      'mailto:x@acme.test',
+    ];
+    for (const path of elsewhere) {
+      await expect(api.fetch('u1', 'acme', path), path).rejects.toMatchObject({
         code: 'invalid_api_path',
-        message: "The API path must be relative to the provider's API base (such as /user/repos): no scheme or host.",
+        message: `The API URL must be under one of Acme's API bases (${origin}/api, ${origin}/uploads); ACME_EXTRA_API_BASE_URLS adds more.`,
       });
     }
     await expect(api.fetch('u1', 'acme', '../admin')).rejects.toMatchObject({ message: expect.stringContaining('no dot-segments or backslashes') });
     expect(seen).toHaveLength(0);
+  });
+
+  it('an absolute URL under the API base or another of the provider\'s goes there with the token, its path as written and checked', async () => {
+    const { api } = setup({ extraApiBaseUrls: [`${origin}/uploads`] });
+    expect(await (await api.fetch('u1', 'acme', `${origin}/api/v1/notes%2Fx?limit=2`)).text()).toBe('echo GET /api/v1/notes%2Fx?limit=2');
+    expect(await (await api.fetch('u1', 'acme', `${origin}/uploads/assets?name=a.zip`, { method: 'POST', body: 'zip' })).text()).toBe('echo POST /uploads/assets?name=a.zip');
+    expect(seen.map((request) => request.headers.authorization)).toEqual(['Bearer at-1', 'Bearer at-1']);
+    for (const path of [`${origin}/uploads/..%2F..%2Fadmin`, `${origin}/uploads/%2e%2e/admin`, `${origin}/api/a/../../admin`]) {
+      await expect(api.fetch('u1', 'acme', path), path).rejects.toMatchObject({ code: 'invalid_api_path', message: expect.stringContaining('no dot-segments or backslashes') });
+    }
+    expect(seen).toHaveLength(2);
+  });
+
+  it('a redirect from another API base is followed only within that base', async () => {
+    const { api } = setup({ extraApiBaseUrls: [`${origin}/uploads`] });
+    routes['/uploads/old'] = redirectTo(`${origin}/uploads/new`);
+    routes['/uploads/away'] = redirectTo(`${origin}/api/notes`);
+    expect(await (await api.fetch('u1', 'acme', `${origin}/uploads/old`)).text()).toBe('echo GET /uploads/new');
+    const away = await api.fetch('u1', 'acme', `${origin}/uploads/away`);
+    expect(away.status).toBe(302);
+    expect(seen.map((request) => request.path)).toEqual(['/uploads/old', '/uploads/new', '/uploads/away']);
   });
 
   it('a protocol-relative path stays a path under the base', async () => {

@@ -1,7 +1,8 @@
+import { apiBasePatternOf, matchApiBase, parseApiBasePattern, type ApiBasePattern } from './api-bases.js';
 import { describeProviderFailure, TokenkeeperError } from './errors.js';
 import type { StreamInit } from './outbound-fetch.js';
 import type { ProviderRegistry } from './provider-registry.js';
-import { hasProviderApi } from './provider-settings.js';
+import { hasProviderApi, type ProviderSettings } from './provider-settings.js';
 import type { TokenManager } from './token-manager.js';
 import type { StoredTokenSet } from './token-store.js';
 
@@ -32,6 +33,8 @@ const MAX_SAME_ORIGIN_REDIRECTS = 3;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+/** A URL with a scheme, where a path would be relative to the API base. */
+const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:/i;
 /** Parsed API bases kept at most (see ProviderApi's #bases). */
 const API_BASES_KEPT = 1_000;
 
@@ -109,7 +112,7 @@ export function apiUrl(base: URL, path: string): URL {
   const relative = path.replace(/^\/+/, '');
   const pathEnd = relative.search(/[?#]/);
   const pathOnly = pathEnd === -1 ? relative : relative.slice(0, pathEnd);
-  if (/^[a-z][a-z0-9+.-]*:/i.test(relative)) {
+  if (ABSOLUTE_URL.test(relative)) {
     throw new TokenkeeperError('invalid_api_path', "The API path must be relative to the provider's API base (such as /user/repos): no scheme or host.");
   }
   if (STRIPPED_BY_URL_PARSER.test(pathOnly) || leavesApiPath(pathOnly)) {
@@ -143,8 +146,41 @@ export class ProviderApi {
    */
   readonly #bases = new Map<string, URL>();
 
+  /** Each provider's other API bases (ProviderSettings.extraApiBaseUrls), parsed once. */
+  readonly #extraBases = new WeakMap<ProviderSettings, readonly ApiBasePattern[]>();
+
   constructor(options: ProviderApiOptions) {
     this.#options = options;
+  }
+
+  #extraBasesOf(settings: ProviderSettings): readonly ApiBasePattern[] {
+    let patterns = this.#extraBases.get(settings);
+    if (patterns === undefined) {
+      patterns = (settings.extraApiBaseUrls ?? []).map((text) => {
+        const pattern = parseApiBasePattern(text);
+        if (typeof pattern === 'string') throw new Error(`${settings.displayName}'s API base ${text} ${pattern}`);
+        return pattern;
+      });
+      this.#extraBases.set(settings, patterns);
+    }
+    return patterns;
+  }
+
+  /**
+   * Where an absolute URL goes: under the connection's API base or one of the provider's other API bases
+   * (`<NAME>_EXTRA_API_BASE_URLS`), with the rest of it checked as a relative path is; anywhere else is refused.
+   */
+  #absoluteTarget(settings: ProviderSettings, base: URL, target: string): { base: URL; url: URL } {
+    const patterns = [apiBasePatternOf(base), ...this.#extraBasesOf(settings)];
+    const matched = matchApiBase(patterns, target);
+    if (matched === undefined) {
+      const named = `${settings.name.toUpperCase()}_EXTRA_API_BASE_URLS`;
+      throw new TokenkeeperError(
+        'invalid_api_path',
+        `The API URL must be under one of ${settings.displayName}'s API bases (${patterns.map((pattern) => pattern.text).join(', ')}); ${named} adds more.`,
+      );
+    }
+    return { base: matched.base, url: apiUrl(matched.base, matched.rest) };
   }
 
   /** @internal How many parsed API bases are kept, for tests. */
@@ -162,7 +198,10 @@ export class ProviderApi {
   }
 
   /**
-   * `path` under the provider's API base, as the user. `current`: the user's
+   * `path` under the provider's API base, as the user; or an absolute URL
+   * under that base or one of the provider's other API bases
+   * (`<NAME>_EXTRA_API_BASE_URLS`: Dropbox's content host, Google's API hosts
+   * under googleapis.com, GitHub's uploads host). `current`: the user's
    * stored token set when the caller has just read it (see TokenManager.getAccessToken).
    *
    * @example
@@ -182,8 +221,10 @@ export class ProviderApi {
     // A connection that has its own API origin (Salesforce's instance_url) is called there.
     const apiBaseUrl = token.apiBaseUrl ?? settings.apiBaseUrl;
     if (!apiBaseUrl) throw new TokenkeeperError('no_api', `${settings.displayName} named no API origin for this connection; sign in with it again.`);
-    const base = this.#base(apiBaseUrl);
-    const url = apiUrl(base, path);
+    let base = this.#base(apiBaseUrl);
+    let url: URL;
+    if (ABSOLUTE_URL.test(path)) ({ base, url } = this.#absoluteTarget(settings, base, path));
+    else url = apiUrl(base, path);
     const sent: SentRequest = settings.apiHeaders || request.headers ? { ...request, headers: requestHeaders(settings.apiHeaders, request.headers) } : (request as SentRequest);
     const first = await this.#send(settings.displayName, base, url, token.accessToken, sent);
     if (first.status !== 401 || !tokens.mayRefreshAfterRejection(userId, provider)) return first;

@@ -80,6 +80,14 @@ export interface ProviderSettings {
    * API is on its own host), and the domains it must be on.
    */
   connectionApiBase?: { member: string; domains: string[] };
+  /**
+   * Other API bases the access token may be sent to, for hosts of the
+   * provider's API that apiBaseUrl does not cover (Dropbox's
+   * `https://content.dropboxapi.com`, GitHub's uploads host); `https://*.googleapis.com`
+   * stands for any one-label host under that domain. Called with an absolute
+   * URL (the library) or the `Tokenkeeper-Api-Base` header (the proxies).
+   */
+  extraApiBaseUrls?: readonly string[];
   /** Headers sent with every call to the API (and userinfo) unless the caller sets them, e.g. GitHub's required User-Agent. */
   apiHeaders?: Record<string, string>;
   /**

@@ -265,4 +265,32 @@ describe('provider settings from <NAME>_… variables', () => {
     }
     expect(request('Notion Version')).toBe('Configuration error: ACME_PROXY_REQUEST_HEADERS has "Notion Version", which is not a header name (comma-separated names, e.g. Notion-Version)');
   });
+
+  it('other API bases: the presets’ own (GitHub’s uploads host for each kind of GitHub, Google’s hosts, Dropbox’s content host), and <NAME>_EXTRA_API_BASE_URLS adds more', () => {
+    expect(providerSettings(github, 'github', true).extraApiBaseUrls).toEqual(['https://uploads.github.com']);
+    expect(providerSettings({ ...github, GITHUB_BASE_URL: 'https://github.example.com' }, 'github', true).extraApiBaseUrls).toEqual(['https://github.example.com/api/uploads']);
+    expect(providerSettings({ ...github, GITHUB_BASE_URL: 'https://acme.ghe.com' }, 'github', true).extraApiBaseUrls).toEqual(['https://uploads.acme.ghe.com']);
+    const google = { GOOGLE_PRESET: 'google', GOOGLE_CLIENT_ID: 'g', GOOGLE_CLIENT_SECRET: 's' };
+    expect(providerSettings(google, 'google', true).extraApiBaseUrls).toEqual(['https://*.googleapis.com']);
+    const issuer = { ...client, ACME_ISSUER: 'https://id.example.com', ACME_API_BASE_URL: 'https://api.example.com' };
+    expect(providerSettings(issuer, 'acme', true).extraApiBaseUrls).toBeUndefined();
+    expect(providerSettings({ ...issuer, ACME_EXTRA_API_BASE_URLS: 'https://files.example.com/, https://*.example.net/v1' }, 'acme', true).extraApiBaseUrls).toEqual([
+      'https://files.example.com',
+      'https://*.example.net/v1',
+    ]);
+  });
+
+  it('an <NAME>_EXTRA_API_BASE_URLS entry that is no base, or plain http in production, or with no API at all, stops start-up in one line', () => {
+    const issuer = { ...client, ACME_ISSUER: 'https://id.example.com', ACME_API_BASE_URL: 'https://api.example.com' };
+    const message = (value: string, production = true) => refusal({ ...issuer, ACME_EXTRA_API_BASE_URLS: value }, 'acme', production).message;
+    expect(message('files.example.com')).toBe(
+      'Configuration error: ACME_EXTRA_API_BASE_URLS has "files.example.com", which is not an absolute http(s) URL (comma-separated API bases, e.g. https://content.dropboxapi.com)',
+    );
+    expect(message('https://*.com')).toContain('names every host of a top-level domain (*.com)');
+    expect(message('https://files.example.com/?key=1')).toContain('may not have a query or fragment');
+    expect(message('http://files.example.com')).toBe('Configuration error: ACME_EXTRA_API_BASE_URLS has "http://files.example.com": API bases must use https in production');
+    expect(providerSettings({ ...issuer, ACME_EXTRA_API_BASE_URLS: 'http://files.example.com' }, 'acme', false).extraApiBaseUrls).toEqual(['http://files.example.com']);
+    const noApi = refusal({ ...client, ACME_ISSUER: 'https://id.example.com', ACME_EXTRA_API_BASE_URLS: 'https://files.example.com' });
+    expect(noApi.message).toBe('Configuration error: ACME_EXTRA_API_BASE_URLS is not used without an API base (ACME_API_BASE_URL): set that too, or remove it');
+  });
 });

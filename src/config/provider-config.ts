@@ -8,6 +8,7 @@ import { ConfigError } from './config-error.js';
 import type { Environment } from './env-file.js';
 import { url } from './env-values.js';
 import { presetBaseUrlProblem } from './preset-base-url.js';
+import { extraApiBaseUrls } from './extra-api-bases.js';
 import { proxyHeaders } from './proxy-header-names.js';
 
 const AUTH_METHODS: readonly TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'];
@@ -249,6 +250,10 @@ export function providerSettings(env: Environment, name: string, production: boo
   const apiBaseUrl = url(env, `${prefix}_API_BASE_URL`, production) ?? defaultApiBase(fromPreset, issuer);
   const extraParams = authorizationParams(v('AUTHORIZATION_PARAMS'), `${prefix}_AUTHORIZATION_PARAMS`);
   const params = { ...fromPreset.authorizationParams, ...extraParams };
+  const extraBases = extraApiBaseUrls(v('EXTRA_API_BASE_URLS'), prefix, production, fromPreset.extraApiBaseUrls);
+  if (extraBases && !apiBaseUrl && !fromPreset.connectionApiBase) {
+    throw new ConfigError(`${prefix}_EXTRA_API_BASE_URLS`, `is not used without an API base (${prefix}_API_BASE_URL): set that too, or remove it`);
+  }
   const passed = proxyHeaders({ request: v('PROXY_REQUEST_HEADERS'), response: v('PROXY_RESPONSE_HEADERS') }, prefix, fromPreset.proxyHeaders);
   const idleSeconds = refreshTokenIdleSeconds(v('REFRESH_TOKEN_IDLE_DAYS'), `${prefix}_REFRESH_TOKEN_IDLE_DAYS`, fromPreset.refreshTokenIdleSeconds);
 
@@ -267,6 +272,7 @@ export function providerSettings(env: Environment, name: string, production: boo
     scope,
     ...(apiBaseUrl ? { apiBaseUrl } : {}),
     ...(fromPreset.apiHeaders ? { apiHeaders: fromPreset.apiHeaders } : {}),
+    ...(extraBases ? { extraApiBaseUrls: extraBases } : {}),
     ...(passed ? { proxyHeaders: passed } : {}),
     ...(fromPreset.connectionApiBase ? { connectionApiBase: fromPreset.connectionApiBase } : {}),
     ...(Object.keys(params).length > 0 ? { authorizationParams: params } : {}),

@@ -39,6 +39,12 @@ export interface ProviderOptions {
   scope?: string;
   /** Where `fetch(user, provider, path)` sends `path`. */
   apiBaseUrl?: string;
+  /**
+   * Other API bases the token may go to, called with an absolute URL
+   * (`fetch(user, 'dropbox', 'https://content.dropboxapi.com/2/files/download')`);
+   * `https://*.example.com` stands for any one-label host under that domain. Added to the preset's.
+   */
+  extraApiBaseUrls?: readonly string[];
   tokenEndpointAuthMethod?: 'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt' | 'none';
   /** PEM file of the key for private_key_jwt. */
   privateKeyFile?: string;
@@ -96,7 +102,7 @@ export interface TokenkeeperOptions {
 const PROVIDER_NAME = /^[a-z][a-z0-9_]{0,31}$/;
 
 /** Each option's variable suffix: `clientId` is `<NAME>_CLIENT_ID`. */
-const PROVIDER_OPTION_VARIABLES: Readonly<Record<Exclude<keyof ProviderOptions, 'authorizationParams' | 'refreshTokenIdleDays'>, string>> = {
+const PROVIDER_OPTION_VARIABLES: Readonly<Record<Exclude<keyof ProviderOptions, 'authorizationParams' | 'refreshTokenIdleDays' | 'extraApiBaseUrls'>, string>> = {
   preset: 'PRESET',
   clientId: 'CLIENT_ID',
   clientSecret: 'CLIENT_SECRET',
@@ -124,6 +130,7 @@ const OPTION_OF_SUFFIX = new Map<string, string>([
   ...Object.entries(PROVIDER_OPTION_VARIABLES).map(([option, suffix]) => [suffix, option] as [string, string]),
   ['AUTHORIZATION_PARAMS', 'authorizationParams'],
   ['REFRESH_TOKEN_IDLE_DAYS', 'refreshTokenIdleDays'],
+  ['EXTRA_API_BASE_URLS', 'extraApiBaseUrls'],
 ]);
 
 /**
@@ -142,6 +149,13 @@ function providerFromOptions(name: string, options: ProviderOptions, production:
     if (option === 'authorizationParams') {
       if (typeof value !== 'object' || value === null) throw new ConfigError(`${path}.authorizationParams`, 'must be an object of strings');
       env[`${prefix}_AUTHORIZATION_PARAMS`] = new URLSearchParams(value as Record<string, string>).toString();
+      continue;
+    }
+    if (option === 'extraApiBaseUrls') {
+      if (!Array.isArray(value) || !value.every((entry) => typeof entry === 'string' && !entry.includes(','))) {
+        throw new ConfigError(`${path}.extraApiBaseUrls`, 'must be an array of URLs, e.g. ["https://content.dropboxapi.com"]');
+      }
+      env[`${prefix}_EXTRA_API_BASE_URLS`] = value.join(',');
       continue;
     }
     if (option === 'refreshTokenIdleDays') {

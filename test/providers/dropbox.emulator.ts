@@ -22,6 +22,13 @@
  *   `dbid:` account id), `aud`, `exp`, `iat`, `auth_time`, `email`,
  *   `email_verified`, `given_name`, `family_name`; `/2/openid/userinfo`
  *   repeats it, as an RPC endpoint (POST only).
+ * - Content endpoints, on their own host (content.dropboxapi.com; here a
+ *   second origin, `contentOrigin`): `POST /2/files/upload` takes the file as
+ *   the body and its arguments as JSON in `Dropbox-API-Arg`, and answers the
+ *   file's metadata; `POST /2/files/download` takes `Dropbox-API-Arg` and
+ *   answers the file, its metadata as JSON in `Dropbox-API-Result`; no
+ *   argument is a 400, a path with no file a 409 `path/not_found/`
+ *   (#formats, #files-upload and #files-download in the HTTP docs).
  * Dropbox publishes a discovery document at its issuer; here the issuer is
  * the emulator's origin, and every endpoint lives on it (Dropbox splits them
  * between www.dropbox.com and api.dropboxapi.com). The authorization page
@@ -49,6 +56,9 @@ export interface DropboxEmulatorOptions {
 
 export interface DropboxEmulator {
   readonly origin: string;
+  /** The content host's origin (content.dropboxapi.com's stand-in). */
+  readonly contentOrigin: string;
+  readonly content: EmulatorServer;
   readonly server: EmulatorServer;
   signInAs(user: DropboxUser): void;
   /** The next token request (any grant) is answered with this HTTP status and no token. */
@@ -219,6 +229,55 @@ export async function startDropboxEmulator(options: DropboxEmulatorOptions): Pro
     });
   });
 
+  const content = await startEmulatorServer();
+  /** Each account's files, by lower-cased path (Dropbox paths are case-insensitive). */
+  const files = new Map<string, Map<string, { name: string; path: string; bytes: Buffer; rev: number }>>();
+  const contentCaller = (request: EmulatorRequest, route: string): { grant: Grant<DropboxUser>; arg: { path?: unknown } } | EmulatorReply => {
+    const token = request.bearer() ?? '';
+    const grant = grants.grantOfAccessToken(token);
+    if (!grant) {
+      const known = grants.grantOfToken(token);
+      const tag = known && !known.revoked ? 'expired_access_token' : 'invalid_access_token';
+      return json(401, { error_summary: `${tag}/`, error: { '.tag': tag } });
+    }
+    const raw = request.headers['dropbox-api-arg'] ?? request.url.searchParams.get('arg');
+    if (typeof raw !== 'string') return text(400, `Error in call to API function "${route}": Must provide HTTP header "Dropbox-API-Arg" or URL parameter "arg".`);
+    try {
+      return { grant, arg: JSON.parse(raw) as { path?: unknown } };
+    } catch {
+      return text(400, `Error in call to API function "${route}": HTTP header "Dropbox-API-Arg": could not decode input as JSON`);
+    }
+  };
+  const metadata = (file: { name: string; path: string; bytes: Buffer; rev: number }) => ({
+    '.tag': 'file',
+    name: file.name,
+    path_display: file.path,
+    path_lower: file.path.toLowerCase(),
+    id: `id:${file.path.toLowerCase()}`,
+    rev: String(file.rev).padStart(9, '0'),
+    size: file.bytes.length,
+  });
+  content.route('POST', '/2/files/upload', (request) => {
+    content.count('upload');
+    const caller = contentCaller(request, 'files/upload');
+    if ('status' in caller) return caller;
+    if (typeof caller.arg.path !== 'string' || !caller.arg.path.startsWith('/')) return text(400, 'Error in call to API function "files/upload": HTTP header "Dropbox-API-Arg": path: must start with "/"');
+    const own = files.get(caller.grant.user.accountId) ?? new Map();
+    files.set(caller.grant.user.accountId, own);
+    const previous = own.get(caller.arg.path.toLowerCase());
+    const file = { name: caller.arg.path.split('/').pop()!, path: caller.arg.path, bytes: request.body, rev: (previous?.rev ?? 0) + 1 };
+    own.set(file.path.toLowerCase(), file);
+    return json(200, metadata(file));
+  });
+  content.route('POST', '/2/files/download', (request) => {
+    content.count('download');
+    const caller = contentCaller(request, 'files/download');
+    if ('status' in caller) return caller;
+    const file = typeof caller.arg.path === 'string' ? files.get(caller.grant.user.accountId)?.get(caller.arg.path.toLowerCase()) : undefined;
+    if (!file) return json(409, { error_summary: 'path/not_found/..', error: { '.tag': 'path', path: { '.tag': 'not_found' } } });
+    return { status: 200, headers: { 'content-type': 'application/octet-stream', 'dropbox-api-result': JSON.stringify(metadata(file)) }, body: file.bytes };
+  });
+
   server.route('POST', '/2/auth/token/revoke', (request) => {
     server.count('revoke');
     const grant = rpcCaller(request, 'auth/token/revoke');
@@ -229,6 +288,8 @@ export async function startDropboxEmulator(options: DropboxEmulatorOptions): Pro
 
   return {
     origin: issuer,
+    contentOrigin: content.origin,
+    content,
     server,
     signInAs: (next) => {
       user = next;
@@ -241,6 +302,9 @@ export async function startDropboxEmulator(options: DropboxEmulatorOptions): Pro
       if (grant) grants.revokeGrant(grant.id);
     },
     accepts: (accessToken) => grants.grantOfAccessToken(accessToken) !== undefined,
-    close: () => server.close(),
+    close: async () => {
+      await content.close();
+      await server.close();
+    },
   };
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { ALL_PERMISSIONS, newServiceKey } from '../support/service-api.js';
 import { startDropboxEmulator, type DropboxEmulator, type DropboxUser } from './dropbox.emulator.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 
@@ -21,6 +22,8 @@ function dropboxEnv(dropbox: DropboxEmulator, secret = CLIENT_SECRET): Record<st
     DROPBOX_CLIENT_SECRET: secret,
     DROPBOX_ISSUER: dropbox.origin,
     DROPBOX_API_BASE_URL: dropbox.origin,
+    // The preset's content.dropboxapi.com stays one of its API bases; the emulator's stands in for it here.
+    DROPBOX_EXTRA_API_BASE_URLS: dropbox.contentOrigin,
   };
 }
 
@@ -92,6 +95,65 @@ describeEachDialect('Dropbox, against an emulator of Dropbox', (dialect) => {
     expect(after!.refreshToken).toBe(before!.refreshToken);
     expect(after!.accessToken).not.toBe(before!.accessToken);
     expect(dropbox.accepts(after!.accessToken)).toBe(true);
+  });
+
+  it('files go up and come down through the proxies on the content host, chosen with Tokenkeeper-Api-Base: arguments in Dropbox-API-Arg, metadata back in Dropbox-API-Result', async () => {
+    const { browser, userId } = await signIn(person('dbid:files', 'Filed', 'Away'));
+    const csrf = await csrfTokenOf(browser);
+    const cookie = browser.cookies.cookieHeader(new URL(APP_ORIGIN))!;
+    const onContentHost = (route: string, arg: object, extra: { body?: Buffer; headers?: Record<string, string> } = {}) =>
+      app.runtime.app.inject({
+        method: 'POST',
+        url: `/api/providers/dropbox/proxy/2/files/${route}`,
+        headers: { cookie, 'x-csrf-token': csrf, 'tokenkeeper-api-base': dropbox.contentOrigin, 'dropbox-api-arg': JSON.stringify(arg), ...extra.headers },
+        ...(extra.body ? { payload: extra.body } : {}),
+      });
+    const bytes = Buffer.from([0, 1, 2, 250, 251, 252, 13, 10]);
+    const upload = await onContentHost('upload', { path: '/Reports/Q3.bin', mode: 'add' }, { body: bytes, headers: { 'content-type': 'application/octet-stream' } });
+    expect(upload.statusCode).toBe(200);
+    expect(upload.json()).toMatchObject({ name: 'Q3.bin', path_display: '/Reports/Q3.bin', size: 8 });
+    const download = await onContentHost('download', { path: '/reports/q3.bin' });
+    expect(download.statusCode).toBe(200);
+    expect(download.rawPayload.equals(bytes)).toBe(true);
+    expect(JSON.parse(String(download.headers['dropbox-api-result']))).toMatchObject({ name: 'Q3.bin', size: 8 });
+    const token = await app.runtime.tokenStore.findToken(userId, 'dropbox');
+    expect(dropbox.content.requests.map((request) => request.headers.authorization)).toEqual([`Bearer ${token!.accessToken}`, `Bearer ${token!.accessToken}`]);
+    expect(dropbox.server.requests.some((request) => request.path.startsWith('/2/files/'))).toBe(false);
+    // Dropbox's own 409 for a missing file is Dropbox's answer, passed back.
+    const missing = await onContentHost('download', { path: '/nothing.txt' });
+    expect(missing.statusCode).toBe(409);
+    expect(missing.headers['tokenkeeper-upstream']).toBe('true');
+
+    // A backend with a service key reaches the same host the same way.
+    const key = await newServiceKey(app, `files-${dialect.name}`, ALL_PERMISSIONS);
+    const viaService = await app.runtime.app.inject({
+      method: 'POST',
+      url: `/api/v1/users/${userId}/connections/dropbox/proxy/2/files/download`,
+      headers: { authorization: `Bearer ${key}`, 'tokenkeeper-api-base': dropbox.contentOrigin, 'dropbox-api-arg': JSON.stringify({ path: '/Reports/Q3.bin' }) },
+    });
+    expect(viaService.statusCode).toBe(200);
+    expect(viaService.rawPayload.equals(bytes)).toBe(true);
+    expect(viaService.headers['dropbox-api-result']).toBeDefined();
+  });
+
+  it('Tokenkeeper-Api-Base naming anything but one of Dropbox\'s API bases is refused before any call', async () => {
+    const { browser } = await signIn(person('dbid:elsewhere', 'Else', 'Where'));
+    const csrf = await csrfTokenOf(browser);
+    const cookie = browser.cookies.cookieHeader(new URL(APP_ORIGIN))!;
+    const contentCalls = dropbox.content.requests.length;
+    const apiCalls = dropbox.server.requests.length;
+    for (const base of ['https://evil.example', `${dropbox.contentOrigin}.evil.example`, 'javascript:alert(1)', `${dropbox.contentOrigin}?x=1`, `${dropbox.contentOrigin}, https://evil.example`]) {
+      const answer = await app.runtime.app.inject({
+        method: 'POST',
+        url: '/api/providers/dropbox/proxy/2/files/download',
+        headers: { cookie, 'x-csrf-token': csrf, 'tokenkeeper-api-base': base, 'dropbox-api-arg': '{"path":"/a"}' },
+      });
+      expect(answer.statusCode, base).toBe(400);
+      expect(answer.json(), base).toMatchObject({ error: 'invalid_api_path' });
+      expect(answer.headers['tokenkeeper-upstream'], base).toBeUndefined();
+    }
+    expect(dropbox.content.requests.length).toBe(contentCalls);
+    expect(dropbox.server.requests.length).toBe(apiCalls);
   });
 
   it('disconnect refreshes an expired token, then revokes with it at /2/auth/token/revoke: the grant ends', async () => {

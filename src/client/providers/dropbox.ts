@@ -70,6 +70,8 @@ export const dropbox: ProviderPreset = {
     discovery: { issuer: 'https://www.dropbox.com' },
     scope: 'openid email profile account_info.read',
     apiBaseUrl: 'https://api.dropboxapi.com',
+    // Uploads and downloads are on a host of their own (https://www.dropbox.com/developers/documentation/http/documentation#formats).
+    extraApiBaseUrls: ['https://content.dropboxapi.com'],
     // Arguments and results travel in headers where the body is a file's content, and headers pick the member
     // or namespace a call acts as (https://www.dropbox.com/developers/documentation/http/documentation#formats,
     // #team-admins, #namespace-guide): the proxies pass them.

@@ -44,6 +44,18 @@ function apiOf(web: string): string {
   return `${web}/api/v3`;
 }
 
+/**
+ * Where release assets are uploaded, with the token: the `upload_url` a release names
+ * (https://docs.github.com/en/rest/releases/assets#upload-a-release-asset) is on an `uploads.` host for
+ * github.com and GHE.com, and under /api/uploads for Enterprise Server.
+ */
+function uploadsOf(web: string): string {
+  const { protocol, host, pathname } = new URL(web);
+  if (host === 'github.com') return 'https://uploads.github.com';
+  if (host.endsWith('.ghe.com') && pathname === '/') return `${protocol}//uploads.${host}`;
+  return `${web}/api/uploads`;
+}
+
 /** GitHub's token endpoint error names, as the RFC 6749 §5.2 codes they mean. */
 const ERROR_CODES: Readonly<Record<string, string>> = {
   bad_verification_code: 'invalid_grant',
@@ -145,6 +157,7 @@ export const github: ProviderPreset = {
       },
       scope: 'read:user user:email',
       apiBaseUrl: api,
+      extraApiBaseUrls: [uploadsOf(web)],
       apiHeaders: { 'user-agent': 'Tokenkeeper', accept: 'application/vnd.github+json' },
       proxyHeaders: { request: ['x-github-api-version'], response: ['x-oauth-scopes', 'x-accepted-oauth-scopes', 'x-github-request-id'] },
       tokenEndpointAuthMethod: 'client_secret_post',

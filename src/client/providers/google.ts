@@ -13,6 +13,9 @@
  * Asking for more scope later, `include_granted_scopes=true` makes the new
  * grant cover the scopes granted before as well (incremental authorization:
  * https://developers.google.com/identity/protocols/oauth2/web-server#incrementalAuth).
+ * Its APIs are each on a host of their own under googleapis.com (Sheets at
+ * sheets.googleapis.com, People at people.googleapis.com: each API's "Service
+ * endpoint" in its REST reference), older ones on www.googleapis.com as well.
  */
 import type { ProviderPreset } from './preset.js';
 
@@ -22,6 +25,7 @@ export const google: ProviderPreset = {
     discovery: { issuer: 'https://accounts.google.com' },
     scope: 'openid email profile',
     apiBaseUrl: 'https://www.googleapis.com',
+    extraApiBaseUrls: ['https://*.googleapis.com'],
     authorizationParams: { access_type: 'offline' },
     refreshTokenNeedsConsent: true,
     incrementalAuthorizationParams: { include_granted_scopes: 'true' },

@@ -86,6 +86,8 @@ export const slack: ProviderPreset = {
     discovery: { issuer: 'https://slack.com' },
     scope: 'openid profile email',
     apiBaseUrl: 'https://slack.com/api',
+    // A private file's `url_private` is downloaded with the token in the Authorization header (https://api.slack.com/types/file#auth).
+    extraApiBaseUrls: ['https://files.slack.com'],
     tokenEndpointAuthMethod: 'client_secret_post',
     hooks: { tokenResponse, revoke },
   }),

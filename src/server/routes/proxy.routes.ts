@@ -124,6 +124,23 @@ export function proxyHeadersOf(deps: Tokenkeeper, provider: string): ProxyHeader
   return deps.registry.has(provider) ? deps.registry.get(provider).settings.proxyHeaders : undefined;
 }
 
+/** The request header that sends a proxied call to another of the provider's API bases (ProviderSettings.extraApiBaseUrls). */
+export const API_BASE_HEADER = 'tokenkeeper-api-base';
+
+/**
+ * Where a proxied call goes: `path` under the provider's API base, or, with
+ * `Tokenkeeper-Api-Base`, under that base, which must be one of the
+ * provider's (ProviderApi checks it, as it checks any absolute URL).
+ */
+export function proxiedTarget(request: FastifyRequest, path: string): string {
+  const base = request.headers[API_BASE_HEADER];
+  if (base === undefined) return path;
+  if (typeof base !== 'string' || !/^https?:\/\/[^/?#@\s]+(?:\/[^?#\s]*)?$/i.test(base)) {
+    throw new TokenkeeperError('invalid_api_path', 'Tokenkeeper-Api-Base must be one absolute http(s) URL without a query, such as https://content.dropboxapi.com.');
+  }
+  return `${base.replace(/\/+$/, '')}/${path}`;
+}
+
 /** The caller's headers that go on to the API: the general allowlist, and the provider's own (`extra`). */
 export function forwardedHeaders(request: FastifyRequest, extra: ProxyHeaders | undefined): Record<string, string> {
   const headers: Record<string, string> = {};
@@ -141,7 +158,8 @@ export function forwardedHeaders(request: FastifyRequest, extra: ProxyHeaders | 
 }
 
 /**
- * ANY /api/providers/:provider/proxy/* — calls `<NAME>_API_BASE_URL/*` with
+ * ANY /api/providers/:provider/proxy/* — calls `<NAME>_API_BASE_URL/*` (or
+ * `<Tokenkeeper-Api-Base>/*`, another of the provider's API bases) with
  * the signed-in user's access token and streams the answer back. Non-GET
  * calls need the CSRF token in an `X-CSRF-Token` header; any call a browser
  * marks as coming from another site is refused.
@@ -177,7 +195,7 @@ export async function proxyRoutes(app: FastifyInstance, deps: Tokenkeeper): Prom
         upstream = await deps.providerApi.fetch(
           user.id,
           provider,
-          path,
+          proxiedTarget(request, path),
           { method: request.method, headers: forwardedHeaders(request, extraHeaders), ...(body ? { body } : {}) },
           current,
         );

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { callProviderApi } from '../../core/service-api.js';
 import type { Tokenkeeper } from '../../core/tokenkeeper.js';
-import { forwardedHeaders, PROXY_BODY_LIMIT, proxyHeadersOf, rawWildcard, sendUpstream } from './proxy.routes.js';
+import { forwardedHeaders, proxiedTarget, PROXY_BODY_LIMIT, proxyHeadersOf, rawWildcard, sendUpstream } from './proxy.routes.js';
 import { serviceCaller, SERVICE_ROUTE_CONFIG } from './service-api.auth.js';
 import { proxySchema } from './service-api.schemas.js';
 
@@ -42,7 +42,7 @@ export async function serviceProxyRoutes(app: FastifyInstance, deps: Tokenkeeper
       const body = Buffer.isBuffer(request.body) ? request.body : undefined;
       const path = rawWildcard(request.url, SEGMENTS_BEFORE_PATH);
       const extraHeaders = proxyHeadersOf(deps, request.params.provider);
-      const upstream = await callProviderApi(deps, caller, request.params.id, request.params.provider, path, {
+      const upstream = await callProviderApi(deps, caller, request.params.id, request.params.provider, proxiedTarget(request, path), {
         method: request.method,
         headers: forwardedHeaders(request, extraHeaders),
         ...(body ? { body } : {}),

@@ -37,7 +37,7 @@ describeEachDialect('actions on the ticked rows of an admin list', (dialect) => 
   it('refreshes the ticked tokens, one audit entry each, and goes back to the list as it was, with a summary', async () => {
     const ids = [await tokenIdOf(staff.userId), await tokenIdOf(member.userId)];
     const before = app().provider.stats.refreshTokenGrants;
-    const back = '/admin/tokens?q=o&sort=-expires';
+    const back = '/admin/tokens?q=o&sort=-expires_at';
     const answer = await post('/admin/tokens/actions', superuser, [['action', 'refresh'], ['back', back], ...ids.map((id): [string, string] => ['ids', id])]);
     expect(answer.statusCode).toBe(303);
     expect(answer.headers.location).toBe(back);

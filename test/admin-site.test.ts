@@ -375,8 +375,29 @@ describeEachDialect('the admin site', (dialect) => {
     expect(detail.body).toContain(`<dt>Actor</dt><dd><a href="/admin/users/${staff.userId}">alice</a> <code class="muted">${staff.userId}</code></dd>`);
   });
 
-  it('answers malformed list parameters with a normal page, and unknown pages with 404', async () => {
-    for (const url of ['/admin/users?page=-1&sort=password_hash&staff=maybe', '/admin/tokens?page=abc&sort=--x&state=%01', '/admin/audit?page=99999999999&event[]=x']) {
+  it('sends a list URL with a malformed page, sort or filter to its canonical URL, keeping the rest; unknown pages are 404', async () => {
+    const canonical: Array<[string, string]> = [
+      ['/admin/users?page=abc&sort=username', '/admin/users?sort=username'],
+      ['/admin/users?page=0&q=al', '/admin/users?q=al'],
+      ['/admin/users?page=-3&staff=yes', '/admin/users?staff=yes'],
+      ['/admin/users?page=1.5', '/admin/users'],
+      ['/admin/users?page=0x1', '/admin/users'],
+      ['/admin/users?page=1&page=2', '/admin/users'],
+      ['/admin/users?page=-1&sort=password_hash&staff=maybe', '/admin/users'],
+      ['/admin/tokens?page=abc&sort=--x&state=%01', '/admin/tokens'],
+      ['/admin/users?sort=username&staff=maybe', '/admin/users?sort=username'],
+      // A page number too large to be a page is past the end.
+      ['/admin/audit?page=99999999999&q=test.', '/admin/audit?q=test.'],
+    ];
+    for (const [url, location] of canonical) {
+      const answer = await get(url, staff.cookie);
+      expect(answer.statusCode, url).toBe(302);
+      expect(answer.headers.location, url).toBe(location);
+      expect((await get(location, staff.cookie)).statusCode, location).toBe(200);
+    }
+    // Canonical already, or carrying only parameters the list does not read: shown as they are.
+    // An empty value is none: a GET form sends its empty fields.
+    for (const url of ['/admin/users?page=1', '/admin/users?page=&sort=&staff=&q=', '/admin/users?sort=username&direction=asc', '/admin/audit?event[]=x']) {
       expect((await get(url, staff.cookie)).statusCode, url).toBe(200);
     }
     // Except a NUL, refused before any query (PostgreSQL text cannot hold one): test/security-input.test.ts.

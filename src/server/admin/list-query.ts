@@ -8,30 +8,59 @@ function single(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/** A list page's query as read, and whether the URL said it as given (else the page is served at its canonical URL). */
+export interface ListQueryReading {
+  query: ListQuery;
+  /** False when the URL gave `page`, `sort` or a declared filter a value the list does not take. */
+  wellFormed: boolean;
+}
+
 /**
- * Reads a list page's query string. Anything a resource did not declare, or
- * that is malformed, falls back to the default: bad input gives a normal
- * page, never an error.
+ * Reads a list page's query string. A malformed value of a parameter the list
+ * reads (a page that is not a whole number from 1, a sort or filter value the
+ * resource did not declare, a parameter given twice) falls back to its default
+ * and marks the reading not well-formed, so that the route redirects to the
+ * canonical URL instead of showing something else than the URL says. An empty
+ * value is no value (a GET form sends its empty fields); parameters the list
+ * does not read are ignored.
  */
-export function parseListQuery(resource: AnyAdminResource, raw: Record<string, unknown>, allowedFilterValues: Record<string, Set<string>>): ListQuery {
+export function parseListQuery(resource: AnyAdminResource, raw: Record<string, unknown>, allowedFilterValues: Record<string, Set<string>>): ListQueryReading {
+  let wellFormed = true;
+  /** The parameter's value when given once and not empty; a repeated one is malformed. */
+  const given = (name: string): string | undefined => {
+    const value = raw[name];
+    if (value !== undefined && typeof value !== 'string') wellFormed = false;
+    return single(value) || undefined;
+  };
   const search = (single(raw.q) ?? '').trim().slice(0, MAX_SEARCH_LENGTH);
   const filters: Record<string, string> = {};
   for (const filter of resource.filters) {
-    const value = single(raw[filter.key]);
-    if (value !== undefined && allowedFilterValues[filter.key]?.has(value)) filters[filter.key] = value;
+    const value = given(filter.key);
+    if (value === undefined) continue;
+    if (allowedFilterValues[filter.key]?.has(value)) filters[filter.key] = value;
+    else wellFormed = false;
   }
-  const sortParam = single(raw.sort) ?? '';
+  const sortParam = given('sort') ?? '';
   const descending = sortParam.startsWith('-');
   const sortKey = descending ? sortParam.slice(1) : sortParam;
   const sortValid = resource.sortKeys.includes(sortKey);
-  const pageNumber = Number(single(raw.page));
+  if (sortParam !== '' && !sortValid) wellFormed = false;
+  const pageParam = given('page');
+  // Digits only: Number() would also take '0x10', '1e3' and ' 2'.
+  const pageValid = pageParam === undefined || /^[1-9][0-9]*$/.test(pageParam);
+  if (!pageValid) wellFormed = false;
+  // A number too large to be a page is past the end, like any other: the route sends it to the last page.
+  const page = pageParam !== undefined && pageValid ? Math.min(Number(pageParam), MAX_PAGE) : 1;
   return {
-    search,
-    filters,
-    sort: sortValid ? sortKey : resource.defaultSort.key,
-    direction: sortValid ? (descending ? 'desc' : 'asc') : resource.defaultSort.direction,
-    page: Number.isInteger(pageNumber) && pageNumber >= 1 && pageNumber <= MAX_PAGE ? pageNumber : 1,
-    pageSize: PAGE_SIZE,
+    query: {
+      search,
+      filters,
+      sort: sortValid ? sortKey : resource.defaultSort.key,
+      direction: sortValid ? (descending ? 'desc' : 'asc') : resource.defaultSort.direction,
+      page,
+      pageSize: PAGE_SIZE,
+    },
+    wellFormed,
   };
 }
 

@@ -46,7 +46,9 @@ export async function adminResourceRoutes(app: FastifyInstance, deps: Tokenkeepe
     const filterOptions: Record<string, ReadonlyArray<{ value: string; label: string }>> = {};
     for (const filter of resource.filters) filterOptions[filter.key] = typeof filter.options === 'function' ? await filter.options(context) : filter.options;
     const allowed = Object.fromEntries(Object.entries(filterOptions).map(([key, options]) => [key, new Set(options.map((o) => o.value))]));
-    const query = parseListQuery(resource, request.query as Record<string, unknown>, allowed);
+    const { query, wellFormed } = parseListQuery(resource, request.query as Record<string, unknown>, allowed);
+    // The page shown is the one its URL names: a malformed parameter is dropped by a redirect, the others kept.
+    if (!wellFormed) return reply.redirect(listHref(resource, query, {}), 302);
     const { rows, total, totalIsLowerBound = false } = await resource.list(query, context);
     // A page past the end (a list that shrank since its link was made) is the last page.
     const pages = pageCount(total, query.pageSize);

@@ -1,7 +1,7 @@
 // The library as a host application uses it: createTokenkeeper({…}), a
 // sign-in through the dev provider's real pages finished by signIn.finish,
 // then tokens and API calls by Tokenkeeper's user id or the host's own.
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -489,5 +489,21 @@ describe('the library: fromEnv({ cwd })', () => {
     const second = await fromEnv({ cwd, env: {} });
     await second.close();
     expect(existsSync(join(cwd, 'jobs.db'))).toBe(true);
+  });
+
+  it('takes a cwd whose name holds $NAME as the folder it is, never as a variable to expand; a DATABASE_URL written with $NAME is still refused', async () => {
+    // A legal folder name: only a shell would read $HOME in it.
+    const cwd = join(mkdtempSync(join(tmpdir(), 'tokenkeeper-from-env-dollar-')), 'a$HOME', '${USER}app');
+    mkdirSync(cwd, { recursive: true });
+    const first = await fromEnv({ cwd, env: {} });
+    await first.close();
+    expect(existsSync(join(cwd, 'data', 'token-encryption-keys'))).toBe(true);
+    expect(existsSync(join(cwd, 'data', 'tokenkeeper.db'))).toBe(true);
+    writeFileSync(join(cwd, '.env'), 'DATABASE_URL=sqlite:./jobs.db\n');
+    const second = await fromEnv({ cwd, env: {} });
+    await second.close();
+    expect(existsSync(join(cwd, 'jobs.db'))).toBe(true);
+    // What the user wrote keeps its rule: there $HOME would be a folder named so, not the home folder they meant.
+    await expect(fromEnv({ cwd, env: { DATABASE_URL: 'sqlite:$HOME/jobs.db' } })).rejects.toThrow(/holds \$HOME, which only a shell expands/);
   });
 });

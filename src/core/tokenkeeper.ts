@@ -59,6 +59,8 @@ export interface OpenTokenkeeperOptions<Config extends CoreConfig = AppConfig> {
   migrate?: boolean;
   /** getAccessToken refreshes tokens expiring within this many seconds (default TOKEN_REFRESH_LEEWAY_SECONDS). */
   leewaySeconds?: number;
+  /** The folder a relative SQLite path in `config.databaseUrl` is read in (default: the process's working folder). */
+  databaseFolder?: string;
 }
 
 /** Opens the database (migrating it when asked) and wires everything that works on it. */
@@ -66,6 +68,7 @@ export async function openTokenkeeper<Config extends CoreConfig>(options: OpenTo
   const { config, logger } = options;
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
   const database = await openDatabase(config.databaseUrl, {
+    relativeTo: options.databaseFolder,
     onBackgroundError: (error) => logger.warn({ err: error }, 'the database failed in the background (a PostgreSQL connection, or the SQLite checkpoint worker)'),
   });
   try {

@@ -35,6 +35,12 @@ export interface OpenDatabaseOptions {
    * stops (the writer then checkpoints by itself).
    */
   onBackgroundError?: (error: Error) => void;
+  /**
+   * The folder a relative SQLite path is read in (default: the process's
+   * working folder). Only the URL is checked for `~` and `$NAME`: this folder
+   * is a path already, whatever characters its name holds.
+   */
+  relativeTo?: string;
 }
 
 const ACCEPTED_URLS =
@@ -128,7 +134,7 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
   const location = parseDatabaseUrl(url);
   // Each driver is loaded only when its dialect is configured: a SQLite app never loads pg, nor a PostgreSQL one the native SQLite module.
   return location.dialect === 'sqlite'
-    ? openSqlite((await import('better-sqlite3')).default, location.path, options)
+    ? openSqlite((await import('better-sqlite3')).default, location.path === ':memory:' || options.relativeTo === undefined ? location.path : resolve(options.relativeTo, location.path), options)
     : openPostgres((await import('pg')).default, location.connectionString, options);
 }
 

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { isAbsolute, resolve } from 'node:path';
 import pino, { type BaseLogger, type Logger } from 'pino';
 import { finishAuthorization, SIGN_IN_TRANSACTION_TTL_SECONDS, startAuthorization, type SignedInIdentity } from '../client/authorization.js';
 import { NotConnectedError, TokenkeeperError } from '../client/errors.js';
@@ -20,7 +19,6 @@ import { completeSignIn } from '../core/sign-in.js';
 import { openTokenkeeper, type CoreConfig, type Tokenkeeper as Application } from '../core/tokenkeeper.js';
 import { listConnections as listConnectionPage, type ConnectionPage, type ListedConnection } from '../db/connection-listing.repository.js';
 import { findDirectoryUser, findUserIdByExternalId, listDirectoryConnections, type DirectoryConnection, type DirectoryUser } from '../db/service-users.repository.js';
-import { parseDatabaseUrl } from '../db/database.js';
 import { claimSignIn } from '../db/sign-in-claim.repository.js';
 import { parseEncryptionKeys } from '../db/token-cipher.js';
 import { checkFromEnvOptions, configFromOptions, type TokenkeeperOptions } from './options.js';
@@ -462,17 +460,6 @@ export async function createTokenkeeper(options: TokenkeeperOptions & LibraryOpt
   return libraryOver(app, options);
 }
 
-/**
- * A SQLite URL with a relative path (the default `sqlite:./data/tokenkeeper.db`) made absolute in `cwd`, where the
- * generated keys and `.env` are read: opened as it is, it would be relative to the process's working folder, and a
- * `fromEnv({ cwd })` run elsewhere would open another database than the one its keys go with.
- */
-function databaseUrlIn(cwd: string, databaseUrl: string): string {
-  const location = parseDatabaseUrl(databaseUrl);
-  if (location.dialect !== 'sqlite' || location.path === ':memory:' || isAbsolute(location.path)) return databaseUrl;
-  return `sqlite:${resolve(cwd, location.path)}`;
-}
-
 export interface FromEnvOptions extends LibraryOptions {
   /** Default: process.env, over a `.env` file in `cwd`. */
   env?: Environment;
@@ -508,7 +495,9 @@ export async function fromEnv(options: FromEnvOptions = {}): Promise<Tokenkeeper
   const env = environmentWithDotEnv(cwd, options.env ?? process.env);
   // SECRET_KEY signs the server's sessions, which the library has none of: a worker need not be given it.
   const loaded = loadConfig(withDevelopmentSecrets({ ...env, SECRET_KEY: env.SECRET_KEY?.trim() || randomBytes(32).toString('base64url') }, cwd), cwd);
-  const config = { ...loaded, databaseUrl: databaseUrlIn(cwd, loaded.databaseUrl) };
-  const app = await openTokenkeeper({ config, logger: loggerOf(options.logger), migrate: options.migrate ?? true });
+  // A relative SQLite path (the default sqlite:./data/tokenkeeper.db) is read in cwd, beside the keys generated into
+  // cwd/data: a `fromEnv({ cwd })` run from another folder opens the database its keys go with. The folder is given
+  // apart from the URL, so that only what the user wrote is checked for `$NAME` and `~`.
+  const app = await openTokenkeeper({ config: loaded, logger: loggerOf(options.logger), migrate: options.migrate ?? true, databaseFolder: cwd });
   return libraryOver(app, options);
 }

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type TestDatabase, describeEachDialect } from '../../test/support/postgres.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS, type TestDatabase, describeEachDialect } from '../../test/support/postgres.js';
 import { queryPlan } from '../../test/support/query-plan.js';
 import { AUDIT_COUNT_BEYOND, auditEventNames, auditEventNamesQuery, auditListQueries, listAuditForAdmin } from './audit-list.js';
 import { newAuditRow, writeAuditEvent } from './audit.repository.js';
@@ -141,5 +141,41 @@ describeEachDialect('listAuditForAdmin search', (dialect) => {
         if (options.search === undefined) expect(text).not.toMatch(/Sort/);
       }
     }
+  });
+});
+
+// Debian's and most managed PostgreSQL clusters are made with a locale such as en_US.UTF-8, whose collation ignores
+// punctuation but for ties: there 'tokens.listed' and 'token_keeper.x' sort between 'token.' and anything after it.
+const postgres = DIALECTS.find((dialect) => dialect.name === 'postgres')!;
+describe.skipIf(!postgres.available)('listAuditForAdmin search under a collation that ignores punctuation [postgres]', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await postgres.openTestDatabase({ icuLocale: 'und-u-ka-shifted' });
+    for (const event of ['token.refreshed', 'tokens.listed', 'token_keeper.x', 'tokenx', 'token-a.b', 'token.revoked', 'service.token']) {
+      await writeAuditEvent(database.db, { event, at: NOW });
+    }
+  });
+  afterAll(() => database.close());
+
+  const events = async (options: Omit<Parameters<typeof listAuditForAdmin>[1], 'offset' | 'limit'>) =>
+    (await listAuditForAdmin(database.db, { ...options, offset: 0, limit: 50 })).rows.map((row) => row.event).sort();
+
+  it('matches the event names that begin with the search, character for character', async () => {
+    expect(await events({ search: 'token.' })).toEqual(['token.refreshed', 'token.revoked']);
+    expect(await events({ search: 'token_' })).toEqual(['token_keeper.x']);
+    expect(await events({ search: 'tokens' })).toEqual(['tokens.listed']);
+    expect(await events({ search: 'token' })).toEqual(['token-a.b', 'token.refreshed', 'token.revoked', 'token_keeper.x', 'tokens.listed', 'tokenx']);
+    expect(await events({ search: 'token.', event: 'tokens.listed' })).toEqual([]);
+    expect(await events({ search: 'token.', event: 'token.revoked' })).toEqual(['token.revoked']);
+  });
+
+  it('still reads each event through its index', async () => {
+    const { rows, count } = await auditListQueries(database.db, { search: 'token.', offset: 0, limit: 50 });
+    const text = [...(await queryPlan(database.db, 'postgres', rows.compile())), ...(await queryPlan(database.db, 'postgres', count.compile()))].join('\n');
+    expect(text).toMatch(/Index (Only )?Scan (Backward )?(using|on) audit_log_event_idx/);
+    expect(text).not.toMatch(/Seq Scan on audit_log/);
+    // One part for each name that begins with the search, and none for the names the collation sorts among them.
+    expect(text).toContain("(event = 'token.refreshed'::text)");
+    expect(text).not.toMatch(/'(tokens\.listed|token_keeper\.x|tokenx|token-a\.b)'/);
   });
 });

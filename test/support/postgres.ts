@@ -24,6 +24,13 @@ import { withClient } from './postgres-cluster.js';
 export interface OpenTestDatabaseOptions {
   /** Apply all migrations first (default true). */
   migrate?: boolean;
+  /**
+   * PostgreSQL only: the database's default collation is this ICU locale
+   * instead of the test cluster's C, as in a cluster made with
+   * `initdb --locale=en_US.UTF-8` (e.g. 'und-u-ka-shifted', which, like
+   * glibc's locales, ignores punctuation but for ties).
+   */
+  icuLocale?: string;
 }
 
 export interface TestDatabase extends Database {
@@ -44,10 +51,11 @@ export function postgresAvailable(): boolean {
 }
 
 /** Creates a fresh, uniquely named, empty database and returns its URL. */
-export async function createTestDatabase(): Promise<string> {
+export async function createTestDatabase(options: Pick<OpenTestDatabaseOptions, 'icuLocale'> = {}): Promise<string> {
   const serverUrl = requirePostgresUrl();
   const name = `tokenkeeper_test_${Date.now().toString(36)}_${randomBytes(5).toString('hex')}`;
-  await withClient(serverUrl, (client) => client.query(`create database ${name}`));
+  const collation = options.icuLocale === undefined ? '' : ` template template0 locale_provider icu icu_locale '${options.icuLocale.replaceAll("'", "''")}'`;
+  await withClient(serverUrl, (client) => client.query(`create database ${name}${collation}`));
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return url.toString();
@@ -80,7 +88,7 @@ export const DIALECTS: readonly TestDialect[] = [
       return postgresAvailable();
     },
     async openTestDatabase(options) {
-      const url = await createTestDatabase();
+      const url = await createTestDatabase(options);
       return prepare(url, options, () => dropTestDatabase(url));
     },
   },

@@ -54,8 +54,17 @@ describeEachDialect('actions on the ticked rows of an admin list', (dialect) => 
     const fields: Array<[string, string]> = [['action', 'revoke'], ['back', '/admin/tokens'], ['ids', theirs], ['ids', superusers]];
     const revocations = app().provider.stats.revocations;
 
-    const confirm = await post('/admin/tokens/actions', staff, fields);
+    // POST, 303, GET: the selection goes in the page's query (ids only, nothing secret), so that going back to it
+    // asks again instead of offering to send the form again.
+    const redirected = await post('/admin/tokens/actions', staff, fields);
+    expect(redirected.statusCode).toBe(303);
+    const asking = new URL(redirected.headers.location!, 'http://localhost');
+    expect(asking.pathname).toBe('/admin/tokens/actions');
+    expect([...asking.searchParams]).toEqual(fields);
+    const confirm = await get(redirected.headers.location!, staff);
     expect(confirm.statusCode).toBe(200);
+    // Shown again, it still does nothing.
+    expect((await get(redirected.headers.location!, staff)).statusCode).toBe(200);
     expect(confirm.body).toContain('<h1>Are you sure?</h1>');
     expect(confirm.body).toContain('<li class="consequence">The toolkit token of mallory will be revoked at toolkit and deleted');
     expect(confirm.body).toContain('<li>toolkit token of alice: Only a superuser may use “Revoke” on this token.</li>');
@@ -95,6 +104,17 @@ describeEachDialect('actions on the ticked rows of an admin list', (dialect) => 
       const answer = await post('/admin/tokens/actions', superuser, [['action', 'refresh'], ['ids', id], ['back', back]]);
       expect(answer.headers.location, back).toBe('/admin/tokens');
     }
+    // Only a dangerous action has a page that asks; the page sends back only to the list; showing it does nothing.
+    const refreshes = app().provider.stats.refreshTokenGrants;
+    expect((await get(`/admin/tokens/actions?action=refresh&ids=${id}`, superuser)).statusCode).toBe(404);
+    expect(app().provider.stats.refreshTokenGrants).toBe(refreshes);
+    const asking = await get(`/admin/tokens/actions?action=revoke&ids=${id}&back=${encodeURIComponent('//evil.example/admin/tokens')}`, superuser);
+    expect(asking.statusCode).toBe(200);
+    expect(asking.body).toContain('<a class="button secondary" href="/admin/tokens">No, go back</a>');
+    expect(asking.body).not.toContain('evil.example');
+    expect((await get(`/admin/tokens/actions?action=revoke`, superuser)).statusCode).toBe(400);
+    expect((await get(`/admin/tokens/actions?action=revoke&ids=${id}`, member)).statusCode).toBe(403);
+    expect(await tokenIdOf(superuser.userId)).toBe(id);
     // A row gone meanwhile is counted, not an error.
     const gone = await post('/admin/tokens/actions', superuser, [['action', 'refresh'], ['ids', id], ['ids', 'no-such-token']]);
     expect(gone.statusCode).toBe(303);

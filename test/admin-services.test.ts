@@ -101,7 +101,9 @@ describeEachDialect('service keys in the admin site', (dialect) => {
     const id = /^tks_([^_]+)_/.exec(key)![1]!;
     expect((await post(`/admin/services/${id}/revoke`, superuser, [['confirmed', 'yes']], false)).statusCode).toBe(403);
     expect((await callApi(key)).statusCode).toBe(200);
-    const asked = await post(`/admin/services/${id}/revoke`, superuser, []);
+    const redirected = await post(`/admin/services/${id}/revoke`, superuser, []);
+    expect(redirected.statusCode).toBe(303);
+    const asked = await get(redirected.headers.location!, superuser);
     expect(asked.statusCode).toBe(200);
     expect(asked.body).toContain('<p class="consequence">Service key revoked will be deleted: every service that uses it is refused from its next request.</p>');
     expect((await callApi(key)).statusCode).toBe(200);

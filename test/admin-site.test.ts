@@ -175,7 +175,7 @@ describeEachDialect('the admin site', (dialect) => {
     expect(page.body).toContain('use “Delete here only”');
 
     const asked = await post(`/admin/tokens/${summary!.id}/forget`, staff);
-    expect(asked.body).toContain('will be deleted here without being sent to toolkit');
+    expect((await get(asked.headers.location!, staff.cookie)).body).toContain('will be deleted here without being sent to toolkit');
     const revocations = app().provider.stats.revocations;
     const deleted = await postConfirmed(`/admin/tokens/${summary!.id}/forget`, staff);
     expect(deleted.statusCode).toBe(303);
@@ -197,14 +197,20 @@ describeEachDialect('the admin site', (dialect) => {
     expect(await app().runtime.tokenStore.findTokenSummaryById(again!.id)).toBeUndefined();
   });
 
-  it('a dangerous action asks first, without JavaScript: the first post answers a page saying what will happen; only the confirmed post acts, and is audited once', async () => {
+  it('a dangerous action asks first, without JavaScript: the first post redirects to a page saying what will happen; only the confirmed post acts, and is audited once', async () => {
     const doomed = await createUser(database().db, { username: 'doomed', dateJoined: 0, isActive: true });
     const url = `/admin/users/${doomed.id}/delete`;
     const detail = await get(`/admin/users/${doomed.id}`, staff.cookie);
     expect(detail.body).toContain(`<form class="inline" method="post" action="${url}">`);
 
-    const asked = await post(url, staff);
+    // POST, 303, GET: going back to the question later asks it again, instead of offering to send the form again.
+    const redirected = await post(url, staff);
+    expect(redirected.statusCode).toBe(303);
+    expect(redirected.headers.location).toBe(url);
+    const asked = await get(url, staff.cookie);
     expect(asked.statusCode).toBe(200);
+    // Asking, as often as the page is shown, does nothing.
+    expect((await get(url, staff.cookie)).statusCode).toBe(200);
     expect(asked.body).toContain('<nav class="admin-nav">');
     expect(asked.body).toContain('<h1>Are you sure?</h1>');
     expect(asked.body).toContain(
@@ -226,7 +232,8 @@ describeEachDialect('the admin site', (dialect) => {
       headers: { cookie: staff.cookie, 'content-type': 'application/x-www-form-urlencoded' },
       payload: new URLSearchParams({ _csrf: staff.csrfToken, confirmed: 'no' }).toString(),
     });
-    expect(unconfirmed.body).toContain('Are you sure?');
+    expect(unconfirmed.statusCode).toBe(303);
+    expect(unconfirmed.headers.location).toBe(url);
     expect(await findUserById(database().db, doomed.id)).toBeDefined();
 
     const done = await postConfirmed(url, staff);
@@ -241,13 +248,21 @@ describeEachDialect('the admin site', (dialect) => {
       [`/admin/users/${member.userId}/deactivate`, 'bob will be signed out everywhere, and cannot sign in until activated again.'],
       [`/admin/tokens/${token!.id}/revoke`, 'The toolkit token of alice will be revoked at toolkit and deleted: alice is no longer connected to toolkit until they sign in with it again.'],
     ]) {
-      const page = await post(dangerous!, staff);
-      expect(page.statusCode, dangerous).toBe(200);
+      const answer = await post(dangerous!, staff);
+      expect(answer.statusCode, dangerous).toBe(303);
+      expect(answer.headers.location, dangerous).toBe(dangerous);
+      const page = await get(dangerous!, staff.cookie);
       expect(page.body, dangerous).toContain(`<p class="consequence">${consequence}</p>`);
     }
     expect(await app().runtime.tokenStore.findTokenSummary(staff.userId, 'toolkit')).toBeDefined();
     expect((await findUserById(database().db, member.userId))!.isActive).toBe(true);
     expect((await post(`/admin/tokens/${token!.id}/refresh`, staff)).statusCode).toBe(303);
+    // An action that asks nothing has no page to ask on; an action refused to the admin is refused on its page too.
+    expect((await get(`/admin/tokens/${token!.id}/refresh`, staff.cookie)).statusCode).toBe(404);
+    expect((await get(`/admin/users/${member.userId}/nothing`, staff.cookie)).statusCode).toBe(404);
+    expect((await get(`/admin/users/${doomed.id}/delete`, staff.cookie)).statusCode).toBe(404);
+    expect((await get(`/admin/users/${member.userId}/deactivate`, member.cookie)).statusCode).toBe(403);
+    expect((await get(`/admin/users/${member.userId}/deactivate`)).statusCode).toBe(302);
   });
 
   it('deactivating a user signs them out; activating lets them back', async () => {
@@ -274,7 +289,11 @@ describeEachDialect('the admin site', (dialect) => {
     const noSuchAction = await post(`/admin/users/${member.userId}/explode`, staff);
     expect(noSuchAction.statusCode).toBe(404);
     expect(adminPage(noSuchAction)).toEqual({ nav: true, back: `/admin/users/${member.userId}` });
-    for (const url of ['/admin/nothing', `/admin/users/${member.userId}/deactivate`, '/admin/users/a/b/c']) {
+    // An action that asks nothing first has no page at its address.
+    const noPage = await get(`/admin/users/${staff.userId}/activate`, staff.cookie);
+    expect(noPage.statusCode).toBe(404);
+    expect(adminPage(noPage)).toEqual({ nav: true, back: `/admin/users/${staff.userId}` });
+    for (const url of ['/admin/nothing', '/admin/users/a/b/c']) {
       const unknown = await get(url, staff.cookie);
       expect(unknown.statusCode, url).toBe(404);
       expect(adminPage(unknown), url).toEqual({ nav: true, back: '/admin' });

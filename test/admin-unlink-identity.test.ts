@@ -66,8 +66,13 @@ describeEachDialect('unlinking an identity from the admin site', (dialect) => {
 
     expect((await unlink(staff, alice.userId, second.id, null)).statusCode).toBe(403);
     expect(await accountsOf(alice.userId)).toEqual(before);
-    // The first post asks; it revokes nothing and writes nothing in the audit log.
-    const asked = await unlink(staff, alice.userId, second.id, staff.csrfToken, false);
+    // The first post redirects to the question (POST, 303, GET: going back to it asks again instead of offering to
+    // send the form again); it revokes nothing and writes nothing in the audit log.
+    const path = `/admin/users/${alice.userId}/identities/${second.id}/unlink`;
+    const redirected = await unlink(staff, alice.userId, second.id, staff.csrfToken, false);
+    expect(redirected.statusCode).toBe(303);
+    expect(redirected.headers.location).toBe(path);
+    const asked = await app().runtime.app.inject({ method: 'GET', url: path, headers: { cookie: staff.cookie } });
     expect(asked.statusCode).toBe(200);
     expect(asked.body).toContain(
       `<p class="consequence">The second identity ${second.subject} will be unlinked from alice: its tokens revoked at second and deleted, and alice can no longer sign in with it.</p>`,

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import type { Page } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCreateSuperuser } from '../../src/cli/createsuperuser.command.js';
 import { writeAuditEvent } from '../../src/db/audit.repository.js';
@@ -208,6 +208,18 @@ describeBrowser('the admin site in Chromium', () => {
     await page.getByRole('link', { name: 'No, go back' }).click();
     await page.waitForURL(tokenUrl);
     expect(await app.runtime.tokenStore.findToken(bobId, 'toolkit')).toBeDefined();
+    // The browser's Back shows "Are you sure?" again by a GET, without offering to send the form again: the page is
+    // the answer to the redirect after the post (POST, 303, GET), not to the post.
+    const posted: string[] = [];
+    const recordPost = (request: Request) => void (request.method() === 'POST' && posted.push(request.url()));
+    page.on('request', recordPost);
+    await page.goBack();
+    expect(page.url()).toBe(`${tokenUrl}/revoke`);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Are you sure?');
+    page.off('request', recordPost);
+    expect(posted).toEqual([]);
+    await page.goForward();
+    await page.waitForURL(tokenUrl);
 
     // "Yes, revoke": back to the list, which no longer has bob's token.
     await page.locator('button[data-action="revoke"]').click();

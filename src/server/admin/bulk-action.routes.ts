@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TokenkeeperError } from '../../client/errors.js';
 import type { Tokenkeeper } from '../../core/tokenkeeper.js';
 import { auditAction, executeAction, refusalOf } from './action-runner.js';
@@ -27,46 +27,66 @@ function summaryPart(verb: string, entries: ReadonlyArray<{ title: string; messa
   return `${entries.length} ${verb} (${named.join('; ')}${more})`;
 }
 
+/** The resource, action, ticked rows and list to go back to that a bulk form's fields name, or the refusal that answers them. */
+async function bulkSelection(deps: Tokenkeeper, request: FastifyRequest<{ Params: { resource: string } }>, fields: Record<string, unknown>) {
+  const resource = adminResources.find((candidate) => candidate.name === request.params.resource);
+  if (!resource) throw new TokenkeeperError('not_found', 'There is no such admin page.');
+  const context = adminContextOf(request, deps);
+  const back = listToReturnTo(resource, fields.back);
+  const backLink = { href: back, label: `Back to ${resource.label}` };
+  const action: Action<unknown> | undefined = resource.actions.find((candidate) => candidate.bulk && candidate.name === fields.action);
+  if (!action) throw new AdminRefusal('bad_request', 'Choose an action for the ticked rows.', backLink);
+  const ids = [...new Set(formValues(fields.ids).filter((id) => id !== ''))];
+  if (ids.length === 0) throw new AdminRefusal('bad_request', `Tick the ${resource.label.toLowerCase()} to ${action.label.toLowerCase()} first.`, backLink);
+  if (ids.length > MAX_BULK_ROWS) throw new AdminRefusal('bad_request', `At most ${MAX_BULK_ROWS} rows at a time.`, backLink);
+  const found = await Promise.all(ids.map((id) => resource.find(id, context)));
+  const rows = found.filter((row) => row !== undefined);
+  const refusals = rows.map((row) => refusalOf(resource, action, row, context));
+  return { resource, context, action, ids, back, backLink, rows, refusals, gone: ids.length - rows.length };
+}
+
+/**
+ * The address of the page that asks before a dangerous action on the ticked
+ * rows: the selection in its query (ids, which the list's URLs show too;
+ * nothing secret), so that the page is a GET's answer and the browser's Back
+ * returns to it without offering to send a form again.
+ */
+function askingPath(resourceName: string, action: string, back: string, ids: readonly string[]): string {
+  const query = new URLSearchParams([['action', action], ['back', back], ...ids.map((id): [string, string] => ['ids', id])]);
+  return `/admin/${resourceName}/actions?${query}`;
+}
+
 /**
  * POST /admin/:resource/actions: an action of the list page's select, on the
  * rows ticked there (Django admin's actions). Each row goes through what its
  * own button does: refused to staff where superuser-only (audited), left alone
- * where it does not apply, audited one by one; a dangerous action first shows
- * every consequence and runs once confirmed. The flash message back on the
- * list sums it up.
+ * where it does not apply, audited one by one; a dangerous action first
+ * redirects to GET /admin/:resource/actions, which shows every consequence,
+ * and runs once confirmed from there. The flash message back on the list sums
+ * it up.
  */
 export async function bulkActionRoutes(app: FastifyInstance, deps: Tokenkeeper): Promise<void> {
+  app.get<{ Params: { resource: string }; Querystring: Record<string, unknown> }>('/:resource/actions', async (request, reply) => {
+    const { resource, context, action, back, backLink, rows, refusals, gone } = await bulkSelection(deps, request, request.query);
+    // Showing the question does nothing and audits nothing; only a dangerous action has one.
+    if (!action.dangerous) throw new AdminRefusal('not_found', 'There is no such page: this action asks nothing first.', backLink);
+    const confirmation = bulkConfirmPage({
+      resource,
+      action,
+      back,
+      willRun: rows.filter((_, index) => refusals[index] === undefined).map((row) => ({ id: resource.idOf(row), consequence: action.consequence(row, context) })),
+      leftAlone: rows.flatMap((row, index) => (refusals[index] ? [{ title: resource.titleOf(row), reason: refusals[index].message }] : [])),
+      gone,
+      csrfToken: request.session?.csrfToken ?? '',
+    });
+    return reply.type('text/html; charset=utf-8').send(await page(app, request, `${action.label}: ${rows.length} ${resource.label.toLowerCase()}`, resource.name as never, confirmation));
+  });
+
   app.post<{ Params: { resource: string }; Body: Record<string, unknown> | undefined }>('/:resource/actions', async (request, reply) => {
-    const resource = adminResources.find((candidate) => candidate.name === request.params.resource);
-    if (!resource) throw new TokenkeeperError('not_found', 'There is no such admin page.');
-    const context = adminContextOf(request, deps);
     const body = request.body ?? {};
-    const back = listToReturnTo(resource, body.back);
-    const backLink = { href: back, label: `Back to ${resource.label}` };
-    const action: Action<unknown> | undefined = resource.actions.find((candidate) => candidate.bulk && candidate.name === body.action);
-    if (!action) throw new AdminRefusal('bad_request', 'Choose an action for the ticked rows.', backLink);
-    const ids = [...new Set(formValues(body.ids).filter((id) => id !== ''))];
-    if (ids.length === 0) throw new AdminRefusal('bad_request', `Tick the ${resource.label.toLowerCase()} to ${action.label.toLowerCase()} first.`, backLink);
-    if (ids.length > MAX_BULK_ROWS) throw new AdminRefusal('bad_request', `At most ${MAX_BULK_ROWS} rows at a time.`, backLink);
-
-    const found = await Promise.all(ids.map((id) => resource.find(id, context)));
-    const rows = found.filter((row) => row !== undefined);
-    const gone = ids.length - rows.length;
-    const refusals = rows.map((row) => refusalOf(resource, action, row, context));
-
-    if (action.dangerous && !isConfirmed(body)) {
-      // Nothing is done nor audited until the admin confirms.
-      const confirmation = bulkConfirmPage({
-        resource,
-        action,
-        back,
-        willRun: rows.filter((_, index) => refusals[index] === undefined).map((row) => ({ id: resource.idOf(row), consequence: action.consequence(row, context) })),
-        leftAlone: rows.flatMap((row, index) => (refusals[index] ? [{ title: resource.titleOf(row), reason: refusals[index].message }] : [])),
-        gone,
-        csrfToken: request.session?.csrfToken ?? '',
-      });
-      return reply.type('text/html; charset=utf-8').send(await page(app, request, `${action.label}: ${rows.length} ${resource.label.toLowerCase()}`, resource.name as never, confirmation));
-    }
+    const { resource, context, action, ids, back, rows, refusals, gone } = await bulkSelection(deps, request, body);
+    // Nothing is done nor audited until the admin confirms.
+    if (action.dangerous && !isConfirmed(body)) return reply.redirect(askingPath(resource.name, action.name, back, ids), 303);
 
     const done: Array<{ title: string; message: string }> = [];
     const failed: Array<{ title: string; message: string }> = [];

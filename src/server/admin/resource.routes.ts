@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TokenkeeperError } from '../../client/errors.js';
 import { adminCounts } from '../../db/admin-lists.js';
 import { listAuditForAdmin } from '../../db/audit-list.js';
@@ -67,36 +67,51 @@ export async function adminResourceRoutes(app: FastifyInstance, deps: Tokenkeepe
     return reply.type('text/html; charset=utf-8').send(await page(app, request, resource.titleOf(row), resource.name as never, detailPage(resource, row, related, context)));
   });
 
-  app.post<{ Params: { resource: string; id: string; action: string } }>('/:resource/:id/:action', async (request, reply) => {
+  type ActionParams = { resource: string; id: string; action: string };
+  /** The resource, object and action an action's address names, or the 404 that answers it. */
+  const actionNamed = async (request: FastifyRequest<{ Params: ActionParams }>) => {
     const resource = resourceNamed(request.params.resource);
     const context = adminContextOf(request, deps);
     const row = await resource.find(request.params.id, context);
     if (row === undefined) throw new AdminRefusal('not_found', `No such ${resource.singular}.`, backTo(listLink(resource)));
+    const object = objectLink(resource, row);
     const action = resource.actions.find((candidate) => candidate.name === request.params.action);
-    if (!action) throw new AdminRefusal('not_found', 'There is no such action.', backTo(objectLink(resource, row)));
+    if (!action) throw new AdminRefusal('not_found', 'There is no such action.', backTo(object));
+    return { resource, context, row, action, object, path: `${object.href}/${encodeURIComponent(action.name)}` };
+  };
+
+  // "Are you sure?" before a dangerous action: shown by a GET (the unconfirmed post redirects here), so that Back
+  // returns to it without the browser offering to send the form again. Showing it does nothing and audits nothing.
+  app.get<{ Params: ActionParams }>('/:resource/:id/:action', async (request, reply) => {
+    const { resource, context, row, action, object, path } = await actionNamed(request);
+    if (!action.dangerous) throw new AdminRefusal('not_found', 'There is no such page: this action asks nothing first.', backTo(object));
+    const refusal = refusalOf(resource, action, row, context);
+    if (refusal) throw new AdminRefusal(refusal.code, refusal.message, backTo(object));
+    const confirmation = confirmPage({
+      crumbs: [listLink(resource), object],
+      consequence: action.consequence(row, context),
+      path,
+      action,
+      backHref: object.href,
+      csrfToken: request.session?.csrfToken ?? '',
+    });
+    return reply.type('text/html; charset=utf-8').send(await page(app, request, `${action.label}: ${resource.titleOf(row)}`, resource.name as never, confirmation));
+  });
+
+  app.post<{ Params: ActionParams }>('/:resource/:id/:action', async (request, reply) => {
+    const { resource, context, row, action, object, path } = await actionNamed(request);
     const id = resource.idOf(row);
     /** Back to the object's page (to the list when the action removed it), `message` shown there. */
     const backWith = async (message: string) => {
       const stillThere = await resource.find(id, context);
       await app.sessions.setFlash(request, message);
-      return reply.redirect(stillThere === undefined ? `/admin/${resource.name}` : `/admin/${resource.name}/${encodeURIComponent(id)}`, 303);
+      return reply.redirect(stillThere === undefined ? `/admin/${resource.name}` : object.href, 303);
     };
     const refusal = refusalOf(resource, action, row, context);
     if (refusal?.code === 'superuser_only') await auditAction(resource, action, row, context, '_denied', { code: refusal.code });
-    if (refusal) throw new AdminRefusal(refusal.code, refusal.message, backTo(objectLink(resource, row)));
-    if (action.dangerous && !isConfirmed(request.body)) {
-      // Nothing is done nor audited until the admin confirms.
-      const object = objectLink(resource, row);
-      const confirmation = confirmPage({
-        crumbs: [listLink(resource), object],
-        consequence: action.consequence(row, context),
-        path: `${object.href}/${encodeURIComponent(action.name)}`,
-        action,
-        backHref: object.href,
-        csrfToken: request.session?.csrfToken ?? '',
-      });
-      return reply.type('text/html; charset=utf-8').send(await page(app, request, `${action.label}: ${resource.titleOf(row)}`, resource.name as never, confirmation));
-    }
+    if (refusal) throw new AdminRefusal(refusal.code, refusal.message, backTo(object));
+    // Nothing is done nor audited until the admin confirms, on the page the GET above shows.
+    if (action.dangerous && !isConfirmed(request.body)) return reply.redirect(path, 303);
     // A refusal (a provider's, a rule's) is told on the object's page, in words for the admin; a bug is a 500.
     const result = await executeAction(resource, action, row, context);
     return backWith(result.ok ? result.message : `“${action.label}” failed: ${result.message}`);

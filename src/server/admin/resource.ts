@@ -72,8 +72,10 @@ interface ActionBase<Row> {
 /**
  * An action of a resource's detail page. A dangerous one is shown in red and
  * runs only once confirmed, as Django admin's delete does, without
- * JavaScript: posted without the CONFIRMED_FIELD, it answers a page that
- * says what will happen and posts the action again with the field.
+ * JavaScript: posted without the CONFIRMED_FIELD, it redirects (303) to a
+ * page at the action's address that says what will happen and posts the
+ * action again with the field. The page is a GET's answer, so that the
+ * browser's Back returns to it without offering to send a form again.
  */
 export type Action<Row> = ActionBase<Row> &
   (

@@ -55,50 +55,64 @@ async function unlink(deps: Tokenkeeper, request: FastifyRequest, admin: User, u
   return { unlinked, revokedAtProvider: hasToken ? false : null };
 }
 
+type UnlinkParams = { id: string; accountId: string };
+
+/**
+ * The admin, user and identity an unlink's address names, once the admin may
+ * unlink it; else the refusal, audited when `audit` (the post: showing the
+ * question attempts nothing). Checked before anything is revoked: the only
+ * identity keeps its tokens too.
+ */
+async function unlinkTarget(deps: Tokenkeeper, request: FastifyRequest<{ Params: UnlinkParams }>, { audit: audited }: { audit: boolean }) {
+  const { db } = deps.database;
+  const admin = request.adminUser;
+  if (!admin) throw new TokenkeeperError('unauthorized', 'Sign in as staff first.');
+  const user = await findUserById(db, request.params.id);
+  if (!user) throw new AdminRefusal('not_found', 'No such user.', { href: '/admin/users', label: 'Back to Users' });
+  const audit = async (event: string, detail: Record<string, string | boolean | null>) => {
+    await writeAuditEvent(db, { event, actorUserId: admin.id, targetType: 'user', targetId: user.id, ip: request.ip, detail, at: deps.now() });
+  };
+  if (!mayUnlinkIdentities(admin, user)) {
+    if (audited) await audit('admin.users.unlink_denied', { code: 'superuser_only' });
+    throw new AdminRefusal('superuser_only', 'Only a superuser may unlink the identities of another admin.', backToUser(user));
+  }
+  const accounts = await listAccountsForUser(db, user.id);
+  const account = accounts.find((candidate) => candidate.id === request.params.accountId);
+  if (!account) throw new AdminRefusal('not_found', 'This user has no such identity.', backToUser(user));
+  if (accounts.length < 2) {
+    if (audited) await audit('admin.users.unlink_failed', { code: 'last_identity', provider: account.provider });
+    throw lastIdentity(user);
+  }
+  return { admin, user, account, audit };
+}
+
 /**
  * POST /admin/users/:id/identities/:accountId/unlink (staff, CSRF-checked by
  * the app's hooks), audited. Dangerous like a resource's dangerous actions:
- * done only once confirmed (see Action).
+ * done only once confirmed, on the page GET at the same address shows (the
+ * unconfirmed post redirects there, see Action).
  */
 export async function userIdentityRoutes(app: FastifyInstance, deps: Tokenkeeper): Promise<void> {
-  const { db } = deps.database;
+  app.get<{ Params: UnlinkParams }>('/users/:id/identities/:accountId/unlink', async (request, reply) => {
+    const { user, account } = await unlinkTarget(deps, request, { audit: false });
+    const userPage = userPageOf(user);
+    const confirmation = confirmPage({
+      crumbs: [
+        { href: '/admin/users', label: 'Users' },
+        { href: userPage, label: user.username },
+      ],
+      consequence: `The ${account.provider} identity ${account.subject} will be unlinked from ${user.username}: its tokens revoked at ${account.provider} and deleted, and ${user.username} can no longer sign in with it.`,
+      path: unlinkIdentityPath(user.id, account.id),
+      action: { name: 'unlink', label: 'Unlink' },
+      backHref: userPage,
+      csrfToken: request.session?.csrfToken ?? '',
+    });
+    return reply.type('text/html; charset=utf-8').send(await page(app, request, `Unlink: ${user.username}`, 'users', confirmation));
+  });
 
-  app.post<{ Params: { id: string; accountId: string } }>('/users/:id/identities/:accountId/unlink', async (request, reply) => {
-    const admin = request.adminUser;
-    if (!admin) throw new TokenkeeperError('unauthorized', 'Sign in as staff first.');
-    const user = await findUserById(db, request.params.id);
-    if (!user) throw new AdminRefusal('not_found', 'No such user.', { href: '/admin/users', label: 'Back to Users' });
-    const audit = (event: string, detail: Record<string, string | boolean | null>) =>
-      writeAuditEvent(db, { event, actorUserId: admin.id, targetType: 'user', targetId: user.id, ip: request.ip, detail, at: deps.now() });
-
-    if (!mayUnlinkIdentities(admin, user)) {
-      await audit('admin.users.unlink_denied', { code: 'superuser_only' });
-      throw new AdminRefusal('superuser_only', 'Only a superuser may unlink the identities of another admin.', backToUser(user));
-    }
-    const accounts = await listAccountsForUser(db, user.id);
-    const account = accounts.find((candidate) => candidate.id === request.params.accountId);
-    if (!account) throw new AdminRefusal('not_found', 'This user has no such identity.', backToUser(user));
-    // Checked before anything is revoked: the only identity keeps its tokens too.
-    if (accounts.length < 2) {
-      await audit('admin.users.unlink_failed', { code: 'last_identity', provider: account.provider });
-      throw lastIdentity(user);
-    }
-
-    if (!isConfirmed(request.body)) {
-      const userPage = userPageOf(user);
-      const confirmation = confirmPage({
-        crumbs: [
-          { href: '/admin/users', label: 'Users' },
-          { href: userPage, label: user.username },
-        ],
-        consequence: `The ${account.provider} identity ${account.subject} will be unlinked from ${user.username}: its tokens revoked at ${account.provider} and deleted, and ${user.username} can no longer sign in with it.`,
-        path: unlinkIdentityPath(user.id, account.id),
-        action: { name: 'unlink', label: 'Unlink' },
-        backHref: userPage,
-        csrfToken: request.session?.csrfToken ?? '',
-      });
-      return reply.type('text/html; charset=utf-8').send(await page(app, request, `Unlink: ${user.username}`, 'users', confirmation));
-    }
+  app.post<{ Params: UnlinkParams }>('/users/:id/identities/:accountId/unlink', async (request, reply) => {
+    const { admin, user, account, audit } = await unlinkTarget(deps, request, { audit: true });
+    if (!isConfirmed(request.body)) return reply.redirect(unlinkIdentityPath(user.id, account.id), 303);
     const outcome = await unlink(deps, request, admin, user, account);
     // Another unlink may have won the race for the last-but-one identity; the delete itself never removes the last.
     if (!outcome.unlinked) {

@@ -60,6 +60,8 @@ export interface GitHubEmulatorOptions {
   callbackUrl: string;
   /** `oauth-app`: tokens that never expire, no refresh token. `github-app` with expiring user tokens: 8 h, rotating refresh token. */
   kind: 'oauth-app' | 'github-app';
+  /** A GitHub App's `refresh_token_expires_in` (GitHub: 15897600 s, six months): another lifetime stands for a provider stating a short one. */
+  refreshTokenLifetimeSeconds?: number;
   now?: () => number;
 }
 
@@ -101,7 +103,7 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions): Promi
     ...(options.now ? { now: options.now } : {}),
     accessTokenTtl: githubApp ? 28_800 : null,
     refreshPolicy: githubApp ? 'rotating' : 'none',
-    refreshTokenTtl: githubApp ? 15_897_600 : null,
+    refreshTokenTtl: githubApp ? (options.refreshTokenLifetimeSeconds ?? 15_897_600) : null,
     prefixes: githubApp ? { access: 'ghu_', refresh: 'ghr_' } : { access: 'gho_' },
   });
   let user: GitHubUser | undefined;

@@ -6,8 +6,8 @@
  *   https://developers.google.com/identity/protocols/oauth2/web-server
  * - OpenID Connect (discovery, ID token claims, userinfo):
  *   https://developers.google.com/identity/openid-connect/openid-connect
- * - Refresh token expiration (the limit per account and client; the oldest dies first):
- *   https://developers.google.com/identity/protocols/oauth2#expiration
+ * - Refresh token expiration (the limit per account and client; the oldest dies first;
+ *   one unused for six months ends): https://developers.google.com/identity/protocols/oauth2#expiration
  * - Incremental authorization (`include_granted_scopes=true`: the new grant
  *   also covers the scopes the account granted the client before):
  *   https://developers.google.com/identity/protocols/oauth2/web-server#incrementalAuth
@@ -69,7 +69,7 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions): Promi
   const issuer = server.origin;
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
   const key = await createSigningKey('RS256', now);
-  const grants = new GrantStore<GoogleUser>({ now, accessTokenTtl: 3599, refreshPolicy: 'static' });
+  const grants = new GrantStore<GoogleUser>({ now, accessTokenTtl: 3599, refreshPolicy: 'static', refreshTokenIdleTtl: 180 * 86_400 });
   const limit = options.refreshTokenLimit ?? 100;
   /** Accounts that have granted this client offline access (until they revoke it). */
   const offlineConsent = new Set<string>();

@@ -26,8 +26,9 @@ const WINDOW = 2 * DAY;
 const REFRESH = { method: 'POST', path: '/token', form: { grant_type: 'refresh_token' } } as const;
 
 describe('the window before a refresh token ends', () => {
-  it('is a quarter of the idle lifetime, at most 7 days; 7 days for ends the provider states', () => {
+  it('is a quarter of the lifetime, idle or stated, at most 7 days; 7 days without one', () => {
     expect(keepaliveWindowSeconds(IDLE)).toBe(WINDOW);
+    expect(keepaliveWindowSeconds(2 * DAY)).toBe(DAY / 2);
     expect(keepaliveWindowSeconds(7 * DAY)).toBe(1.75 * DAY);
     expect(keepaliveWindowSeconds(90 * DAY)).toBe(7 * DAY);
     expect(keepaliveWindowSeconds(undefined)).toBe(7 * DAY);
@@ -121,10 +122,16 @@ describeEachDialect('a keep-alive sweep', (dialect) => {
   const refreshesSent = () => behind.proxy.count(REFRESH);
   const stored = (user: SignedInUser) => app().runtime.tokenStore.findToken(user.userId, 'toolkit');
   /** Sets columns of the user's toolkit row. */
-  const setRow = (user: SignedInUser, values: { issued_at?: number | null; updated_at?: number; refresh_token_expires_at?: number | null; status?: 'active' | 'needs_reauth'; refresh_token?: null }) =>
+  const setRow = (
+    user: SignedInUser,
+    values: { issued_at?: number | null; updated_at?: number; refresh_token_expires_at?: number | null; refresh_token_issued_at?: number | null; refresh_token_used_at?: number | null; status?: 'active' | 'needs_reauth'; refresh_token?: null },
+  ) =>
     database().db.updateTable('tokens').set(values).where('user_id', '=', user.userId).where('provider', '=', 'toolkit').execute();
-  /** Makes the user's refresh token end `seconds` from now, counted from its last issue. */
-  const endIn = (user: SignedInUser, seconds: number) => setRow(user, { issued_at: clock.now() + seconds - IDLE });
+  /** Makes the user's refresh token end `seconds` from now, counted from its issue, its last use. */
+  const issuedAt = (user: SignedInUser, at: number) => setRow(user, { issued_at: at, refresh_token_issued_at: at, refresh_token_used_at: at });
+  const endIn = (user: SignedInUser, seconds: number) => issuedAt(user, clock.now() + seconds - IDLE);
+  /** As a row stored before the refresh token's own times were kept. */
+  const storedBefore = { refresh_token_issued_at: null, refresh_token_used_at: null } as const;
 
   it('refreshes exactly the connections whose refresh token ends within the window (its edge included), once', async () => {
     const job = startJob();
@@ -173,9 +180,10 @@ describeEachDialect('a keep-alive sweep', (dialect) => {
     const job = startJob();
     const alice = await signedInUser(app(), 'alice');
     const bob = await signedInUser(app(), 'bob');
-    await setRow(alice, { issued_at: null, updated_at: clock.now() + DAY - IDLE });
-    // Issued just now, but the provider said its refresh token ends in 3 days: 7 days is the window of a stated end.
-    await setRow(bob, { issued_at: clock.now() - 10 * DAY, refresh_token_expires_at: clock.now() + 3 * DAY });
+    await setRow(alice, { ...storedBefore, issued_at: null, updated_at: clock.now() + DAY - IDLE });
+    // Issued 10 days ago (issued_at, stored before the refresh token's own issue was kept), and the provider said it
+    // ends in 3 days: within the last quarter of its 13 days.
+    await setRow(bob, { ...storedBefore, issued_at: clock.now() - 10 * DAY, refresh_token_expires_at: clock.now() + 3 * DAY });
     const sent = refreshesSent();
 
     expect(await startJob([{ name: 'toolkit' }]).sweep()).toEqual({ due: 1, refreshed: 1, alreadyRenewed: 0, failed: 0 });
@@ -232,7 +240,7 @@ describeEachDialect('a keep-alive sweep', (dialect) => {
     const job = startJob();
     const alice = await signedInUser(app(), 'alice');
     const lastIssued = clock.now() + DAY - IDLE;
-    await setRow(alice, { issued_at: null, updated_at: lastIssued });
+    await setRow(alice, { ...storedBefore, issued_at: null, updated_at: lastIssued });
     behind.proxy.inject({ ...REFRESH, fault: { kind: 'status', status: 500, body: '{"error":"server_error"}' } });
     const sent = refreshesSent();
 

@@ -13,6 +13,7 @@ const summary: TokenSummary = {
   createdAt: NOW - 3600,
   updatedAt: NOW - 60,
   lastRefreshedAt: NOW - 120,
+  refreshTokenUsedAt: NOW - 120,
   tokenType: 'Bearer',
   scope: 'openid profile',
   expiresAt: NOW + 240,

@@ -76,5 +76,8 @@ export async function requestTokenRefresh(registry: ProviderRegistry, token: Sto
   }
   const refreshedIdToken = response.claims();
   if (refreshedIdToken && token.idToken) assertSameIdentity(settings.displayName, token.idToken, refreshedIdToken);
-  return tokenSetFromResponse(response, now(), token.scope, connectionApiBase(settings, response));
+  const refreshed = tokenSetFromResponse(response, now(), token.scope, connectionApiBase(settings, response));
+  // The refresh token sent, handed back (LinkedIn does), is the one kept, not a new one (RFC 6749 §6): it keeps the
+  // time it was issued, from which the keep-alive counts a stated lifetime.
+  return refreshed.refreshToken === token.refreshToken ? { ...refreshed, refreshToken: null } : refreshed;
 }

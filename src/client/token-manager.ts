@@ -62,13 +62,16 @@ export interface RefreshOptions {
 }
 
 /**
- * What keepAlive did: `refreshed` here, or `not_needed` (the refresh token was
- * issued since, by a refresh here or on another server, or there is none).
+ * What keepAlive or refreshAhead did: `refreshed` here, or `not_needed` (a
+ * refresh was made since, here or on another server, or there is no refresh token).
  */
 export type KeepAliveOutcome = 'refreshed' | 'not_needed';
 
-/** RefreshOptions, and keepAlive's own condition: refresh unless the stored tokens were issued at or after this time. */
+/** RefreshOptions, and the conditions of keepAlive and refreshAhead: refresh unless, at or after this time, … */
 interface FlightOptions extends RefreshOptions {
+  /** … the refresh token was issued or used (keepAlive). */
+  unlessRenewedSince?: number;
+  /** … the access token was issued (refreshAhead). */
   unlessIssuedSince?: number;
 }
 
@@ -263,9 +266,10 @@ export class TokenManager {
   }
 
   /**
-   * Refreshes so that the provider keeps the refresh token alive, unless the
-   * stored tokens were issued at or after `since` (epoch seconds): a refresh
-   * made since, here or on another server, already did that. Decided again
+   * Refreshes so that the provider keeps the refresh token alive, unless it
+   * was issued or used at or after `since` (epoch seconds): a refresh made
+   * since, here or on another server, already did that; a sign-in that
+   * brought no new refresh token did not. Decided again
    * under the refresh lease, so two callers at once make one refresh, and
    * through the same single flight as every refresh. Throws what a refresh
    * throws (ReauthRequiredError after invalid_grant, ProviderUnavailableError),
@@ -276,7 +280,26 @@ export class TokenManager {
    * const outcome = await tokens.keepAlive(userId, 'okta', refreshTokenEndsAt - 2 * 86_400);
    */
   async keepAlive(userId: string, provider: string, since: number): Promise<KeepAliveOutcome> {
-    const token = await this.#validToken(userId, provider, { unlessIssuedSince: since });
+    return this.#refreshUnlessDone(userId, provider, { unlessRenewedSince: since });
+  }
+
+  /**
+   * Refreshes an access token before it expires, unless one was issued at or
+   * after `since` (epoch seconds), such as when it was found expiring: a
+   * refresh or sign-in made since, here or on another server, already did
+   * that. Decided again under the refresh lease, as keepAlive is, and throws
+   * what keepAlive throws.
+   *
+   * @example
+   * // Listed at `listedAt` as expiring within two minutes:
+   * const outcome = await tokens.refreshAhead(userId, 'google', listedAt);
+   */
+  async refreshAhead(userId: string, provider: string, since: number): Promise<KeepAliveOutcome> {
+    return this.#refreshUnlessDone(userId, provider, { unlessIssuedSince: since });
+  }
+
+  async #refreshUnlessDone(userId: string, provider: string, options: FlightOptions): Promise<KeepAliveOutcome> {
+    const token = await this.#validToken(userId, provider, options);
     const failure = this.#fallbacks.get(token);
     if (failure) throw failure;
     return this.#refreshedHere.has(token) ? 'refreshed' : 'not_needed';
@@ -327,9 +350,12 @@ export class TokenManager {
     if (token.status === 'needs_reauth') throw new ReauthRequiredError(displayName);
     const rejected = options.rejectedAccessToken !== undefined && options.rejectedAccessToken === token.accessToken;
     const fresh = token.expiresAt === null || token.expiresAt - this.#now() > (options.minValiditySeconds ?? this.#leewayFor(token));
-    // keepAlive's refresh is needed unless one was made since (a usable token is never more than that: another caller may share this flight).
-    const issuedSince = options.unlessIssuedSince === undefined || (token.issuedAt ?? Number.NEGATIVE_INFINITY) >= options.unlessIssuedSince;
-    if (fresh && issuedSince && !rejected && !options.force) return token;
+    // keepAlive's and refreshAhead's refresh is needed unless one was made since (a usable token is never more than
+    // that: another caller may share this flight). A sign-in that kept the refresh token renewed the access token only.
+    const issuedAt = token.issuedAt ?? Number.NEGATIVE_INFINITY;
+    const renewedSince = options.unlessRenewedSince === undefined || (token.refreshTokenUsedAt ?? issuedAt) >= options.unlessRenewedSince;
+    const issuedSince = options.unlessIssuedSince === undefined || issuedAt >= options.unlessIssuedSince;
+    if (fresh && renewedSince && issuedSince && !rejected && !options.force) return token;
     if (!token.refreshToken) {
       // Nothing to refresh with: use it while it lasts, then only a new sign-in helps.
       if (!rejected && (token.expiresAt === null || token.expiresAt > this.#now())) return token;

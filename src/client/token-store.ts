@@ -7,6 +7,11 @@ export interface StoredTokenSet extends TokenSet {
   status: 'active' | 'needs_reauth';
   lastError: string | null;
   lastRefreshedAt: number | null;
+  /**
+   * When the provider last issued or accepted the refresh token (a refresh), epoch seconds: a sign-in that brought
+   * no refresh token leaves it. Null or absent when not known: keepAlive goes by issuedAt.
+   */
+  refreshTokenUsedAt?: number | null;
 }
 
 /**
@@ -26,8 +31,9 @@ export interface TokenStore {
   /**
    * Saves a refresh's result in one write and releases the lease: the new
    * access token together with the new refresh token, or the old refresh
-   * token kept when `set.refreshToken` is null. Undefined (nothing saved)
-   * when the lease was lost.
+   * token kept when `set.refreshToken` is null (with the expiry said anew, if
+   * any); the refresh token was used now (`refreshTokenUsedAt`). Undefined
+   * (nothing saved) when the lease was lost.
    */
   saveRefreshedTokenSet(userId: string, provider: string, leaseId: string, set: TokenSet, now: number): Promise<StoredTokenSet | undefined>;
   /** Records a failed refresh and releases the lease; `needsReauth` marks the connection. Old values stay. */

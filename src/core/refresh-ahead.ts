@@ -65,8 +65,8 @@ export function startRefreshAhead(options: RefreshAheadOptions): RefreshAheadJob
       try {
         // Refreshed unless, read again under the lease, it was issued since it was listed: a refresh made meanwhile
         // (by a request, another server's sweep) is not made again, even if it brought a token shorter-lived than
-        // the window. keepAlive throws a failed refresh, where a request would be handed the token it had.
-        if ((await options.tokens.keepAlive(token.userId, token.provider, now)) === 'refreshed') refreshed += 1;
+        // the window. refreshAhead throws a failed refresh, where a request would be handed the token it had.
+        if ((await options.tokens.refreshAhead(token.userId, token.provider, now)) === 'refreshed') refreshed += 1;
       } catch (error) {
         failed += 1;
         // A provider's refusal or fault says so in its code; anything else is ours, so the log keeps its stack.

@@ -57,11 +57,15 @@ export interface RefreshKeepaliveJob {
 
 /**
  * The window before a refresh token's end in which the sweep refreshes it: a
- * quarter of the idle lifetime, at most 7 days; 7 days for a provider that
- * only states ends (GitHub App user tokens: six months; LinkedIn: a year).
+ * quarter of its lifetime, at most 7 days. The lifetime is the provider's idle
+ * one, or the one it stated (`refresh_token_expires_in`) counted from the
+ * refresh token's issue: GitHub App user tokens' six months and LinkedIn's
+ * year get 7 days, a refresh token stated to live 2 days its last 12 hours
+ * (SqlTokenStore.listRefreshTokensEnding works out the same for stated ends).
+ * Without a lifetime, 7 days.
  */
-export function keepaliveWindowSeconds(idleSeconds: number | undefined): number {
-  return idleSeconds !== undefined && idleSeconds > 0 ? Math.min(KEEPALIVE_MAX_WINDOW_SECONDS, Math.floor(idleSeconds / 4)) : KEEPALIVE_MAX_WINDOW_SECONDS;
+export function keepaliveWindowSeconds(lifetimeSeconds: number | undefined): number {
+  return lifetimeSeconds !== undefined && lifetimeSeconds > 0 ? Math.min(KEEPALIVE_MAX_WINDOW_SECONDS, Math.floor(lifetimeSeconds / 4)) : KEEPALIVE_MAX_WINDOW_SECONDS;
 }
 
 /**
@@ -71,8 +75,8 @@ export function keepaliveWindowSeconds(idleSeconds: number | undefined): number 
  * would need a new sign-in, although one refresh in time keeps it. Rarely
  * (hourly, with jitter), it lists the active connections whose refresh token
  * ends within its window — the end the provider stated
- * (`refresh_token_expires_in`), or the last issue plus the provider's idle
- * lifetime — and refreshes each through TokenManager.keepAlive: the single
+ * (`refresh_token_expires_in`), or the refresh token's last issue or use plus
+ * the provider's idle lifetime — and refreshes each through TokenManager.keepAlive: the single
  * flight, the lease, and a check under the lease that no refresh renewed it
  * meanwhile, so two servers sweeping at once refresh it once. A connection
  * refreshed within its window is not listed again: a provider whose refresh
@@ -90,12 +94,11 @@ export function startRefreshKeepalive(options: RefreshKeepaliveOptions): Refresh
   let stopped = false;
   let current: Promise<KeepaliveSweepResult> | null = null;
 
-  const refreshAll = (due: RefreshTokenEnd[], windowOf: Map<string, number>, result: KeepaliveSweepResult) =>
+  const refreshAll = (due: RefreshTokenEnd[], result: KeepaliveSweepResult) =>
     runPaced(due, { concurrency, jitterMs, stopped: () => stopped }, async (connection) => {
       try {
         // Renewed since the window opened (by a request, or another server's sweep): nothing to do.
-        const since = connection.endsAt - windowOf.get(connection.provider)!;
-        const outcome = await options.tokens.keepAlive(connection.userId, connection.provider, since);
+        const outcome = await options.tokens.keepAlive(connection.userId, connection.provider, connection.windowOpensAt);
         if (outcome === 'refreshed') result.refreshed += 1;
         else result.alreadyRenewed += 1;
       } catch (error) {
@@ -130,12 +133,13 @@ export function startRefreshKeepalive(options: RefreshKeepaliveOptions): Refresh
           provider: provider.name,
           idleSeconds: provider.idleSeconds,
           windowSeconds: windowOf.get(provider.name)!,
+          maxWindowSeconds: KEEPALIVE_MAX_WINDOW_SECONDS,
           now: options.now(),
           limit,
           ...(provider.after ? { after: { endsAt: provider.after.endsAt, id: provider.after.id } } : {}),
         });
         result.due += page.length;
-        await refreshAll(page, windowOf, result);
+        await refreshAll(page, result);
         if (page.length < limit) pending.splice(pending.indexOf(provider), 1);
         else provider.after = page.at(-1);
       }

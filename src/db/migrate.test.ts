@@ -139,12 +139,14 @@ describeEachDialect('migrations', (dialect) => {
 
   it('the email_verified trigger is made again over a function a restore left behind (pg_restore --clean drops the table, not the function)', async () => {
     await migrateToLatest(database);
-    const { reverted } = await migrateDown(database);
+    let reverted: string[];
+    do ({ reverted } = await migrateDown(database));
+    while (reverted.length > 0 && !reverted.includes('2026-12-05T0400-email-verified-follows-email'));
     expect(reverted).toEqual(['2026-12-05T0400-email-verified-follows-email']);
     if (dialect.name === 'postgres') {
       await sql`create function users_email_verified_follows_email() returns trigger language plpgsql as $$ begin return new; end $$`.execute(database.db);
     }
-    expect(await migrateToLatest(database)).toEqual({ applied: ['2026-12-05T0400-email-verified-follows-email'] });
+    expect((await migrateToLatest(database)).applied[0]).toBe('2026-12-05T0400-email-verified-follows-email');
     await database.db.insertInto('users').values({ id: 'u-bob', username: 'bob', email: 'bob@example.test', email_verified: 1, date_joined: 1 }).execute();
     await database.db.updateTable('users').set({ email: 'bob@elsewhere.example' }).where('id', '=', 'u-bob').execute();
     expect((await findUserById(database.db, 'u-bob'))?.emailVerified).toBeNull();

@@ -57,6 +57,13 @@ export interface TokensTable {
   api_base_url: ColumnType<string | null, string | null | undefined, string | null>;
   /** When the refresh token expires (epoch seconds), when the provider said (`refresh_token_expires_in`). */
   refresh_token_expires_at: ColumnType<number | null, number | null | undefined, number | null>;
+  /** When the stored refresh token was issued (epoch seconds): a stated lifetime counts from it. Null for tokens stored before this was kept. */
+  refresh_token_issued_at: ColumnType<number | null, number | null | undefined, number | null>;
+  /**
+   * When the provider last issued or accepted the stored refresh token (epoch seconds): an idle lifetime counts
+   * from it. A sign-in that brings no refresh token leaves it. Null for tokens stored before this was kept.
+   */
+  refresh_token_used_at: ColumnType<number | null, number | null | undefined, number | null>;
   status: ColumnType<TokenStatus, TokenStatus | undefined, TokenStatus>;
   last_error: string | null;
   created_at: number;

@@ -28,6 +28,7 @@ export class DecryptedToken {
   readonly issuedAt: number | null;
   readonly apiBaseUrl: string | null;
   readonly refreshTokenExpiresAt: number | null;
+  readonly refreshTokenUsedAt: number | null;
   readonly #row: TokenRow;
   readonly #decrypt: ColumnDecrypter;
   #refreshToken: string | null | undefined;
@@ -51,6 +52,7 @@ export class DecryptedToken {
     this.issuedAt = row.issued_at;
     this.apiBaseUrl = row.api_base_url;
     this.refreshTokenExpiresAt = row.refresh_token_expires_at;
+    this.refreshTokenUsedAt = row.refresh_token_used_at;
   }
 
   get refreshToken(): string | null {

@@ -57,6 +57,7 @@ describeEachDialect('SqlTokenStore', (dialect) => {
       createdAt: NOW,
       updatedAt: NOW,
       lastRefreshedAt: null,
+      refreshTokenUsedAt: NOW,
     });
     expect(allFields(await store.findToken(userId, 'toolkit'))).toEqual(allFields(saved));
     expect(await store.findToken(userId, 'github')).toBeUndefined();
@@ -126,8 +127,33 @@ describeEachDialect('SqlTokenStore', (dialect) => {
     expect(await store.hasLiveRefreshToken(userId, 'toolkit')).toBe(false);
     // A refused refresh token is not kept, nor its expiry.
     const third = await store.saveTokenSet(userId, 'toolkit', tokenSet({ accessToken: 'AT-third', refreshToken: null, refreshTokenExpiresAt: null }), NOW + 40);
-    expect(third).toMatchObject({ refreshToken: null, refreshTokenExpiresAt: null });
+    expect(third).toMatchObject({ refreshToken: null, refreshTokenExpiresAt: null, refreshTokenUsedAt: null });
     expect(allFields(await store.findToken(userId, 'toolkit'))).toEqual(allFields(third));
+  });
+
+  it("a sign-in without a refresh token is no use of the one kept: the refresh token's issue and last use stay, also on a row stored before they were kept", async () => {
+    const userId = await newUser();
+    const times = () => database.db.selectFrom('tokens').select(['refresh_token_issued_at', 'refresh_token_used_at']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    await store.saveTokenSet(userId, 'toolkit', tokenSet({ issuedAt: NOW }), NOW);
+    const again = await store.saveTokenSet(userId, 'toolkit', tokenSet({ accessToken: 'AT-again', refreshToken: null, issuedAt: NOW + 20 }), NOW + 20);
+    expect(again).toMatchObject({ issuedAt: NOW + 20, refreshTokenUsedAt: NOW });
+    expect(await times()).toEqual({ refresh_token_issued_at: NOW, refresh_token_used_at: NOW });
+
+    // As a version that did not keep them leaves a row: the access token's issue stands in, and a sign-in keeps the time it stood for.
+    await database.db.updateTable('tokens').set({ refresh_token_issued_at: null, refresh_token_used_at: null }).where('user_id', '=', userId).execute();
+    await store.saveTokenSet(userId, 'toolkit', tokenSet({ accessToken: 'AT-third', refreshToken: null, issuedAt: NOW + 40 }), NOW + 40);
+    expect(await times()).toEqual({ refresh_token_issued_at: NOW + 20, refresh_token_used_at: NOW + 20 });
+    // A refresh uses the refresh token; one that keeps it keeps its issue.
+    const lease = await store.acquireRefreshLease(userId, 'toolkit', NOW + 60, 30);
+    const refreshed = await store.saveRefreshedTokenSet(userId, 'toolkit', lease!, tokenSet({ accessToken: 'AT-refreshed', refreshToken: null, issuedAt: NOW + 60 }), NOW + 60);
+    expect(refreshed).toMatchObject({ issuedAt: NOW + 60, refreshTokenUsedAt: NOW + 60 });
+    expect(await times()).toEqual({ refresh_token_issued_at: NOW + 20, refresh_token_used_at: NOW + 60 });
+    // A new one, from a refresh or a sign-in, starts both again.
+    const next = await store.acquireRefreshLease(userId, 'toolkit', NOW + 80, 30);
+    await store.saveRefreshedTokenSet(userId, 'toolkit', next!, tokenSet({ refreshToken: 'RT-rotated', issuedAt: NOW + 80 }), NOW + 80);
+    expect(await times()).toEqual({ refresh_token_issued_at: NOW + 80, refresh_token_used_at: NOW + 80 });
+    await store.saveTokenSet(userId, 'toolkit', tokenSet({ refreshToken: 'RT-signed-in', issuedAt: NOW + 100 }), NOW + 100);
+    expect(await times()).toEqual({ refresh_token_issued_at: NOW + 100, refresh_token_used_at: NOW + 100 });
   });
 
   it('saves inside the caller’s transaction and rolls back with it', async () => {
@@ -236,6 +262,7 @@ describeEachDialect('SqlTokenStore', (dialect) => {
         expiresAt: NOW + 3700,
         lastRefreshedAt: NOW + 100,
         updatedAt: NOW + 100,
+        refreshTokenUsedAt: NOW,
       });
       expect(await store.findToken(userId, 'toolkit')).toEqual(refreshed);
       // The lease was released by the save.
@@ -304,18 +331,18 @@ describeEachDialect("the keep-alive's listing of refresh tokens ending soon", (d
   afterAll(() => database?.close());
 
   const plan = (idleSeconds: number | null) =>
-    queryPlan(database.db, dialect.name, refreshTokensEndingQuery(database.db, { provider: 'okta', idleSeconds, windowSeconds: 7 * 86_400, now: NOW, limit: 100, after: { endsAt: NOW, id: '0' } }).compile());
+    queryPlan(database.db, dialect.name, refreshTokensEndingQuery(database.db, { provider: 'okta', idleSeconds, windowSeconds: 7 * 86_400, maxWindowSeconds: 7 * 86_400, now: NOW, limit: 100, after: { endsAt: NOW, id: '0' } }).compile());
 
-  it("looks up the rows whose last issue or stated end is within the window, instead of reading every active row of the provider's", async () => {
+  it("looks up the rows whose last use or stated end is within the window, instead of reading every active row of the provider's", async () => {
     const withIdle = (await plan(90 * 86_400)).join('\n');
     const statedOnly = (await plan(null)).join('\n');
     if (dialect.name === 'sqlite') {
-      expect(withIdle).toContain('SEARCH tokens USING INDEX tokens_provider_last_issued_idx (provider=? AND <expr>>? AND <expr><?)');
+      expect(withIdle).toContain('SEARCH tokens USING INDEX tokens_provider_refresh_used_idx (provider=? AND <expr>>? AND <expr><?)');
       expect(withIdle).toContain('SEARCH tokens USING INDEX tokens_provider_refresh_end_idx (provider=? AND refresh_token_expires_at>? AND refresh_token_expires_at<?)');
       expect(statedOnly).toContain('SEARCH tokens USING INDEX tokens_provider_refresh_end_idx (provider=? AND refresh_token_expires_at>? AND refresh_token_expires_at<?)');
       expect(`${withIdle}\n${statedOnly}`).not.toMatch(/SCAN tokens\b|tokens_provider_status_idx|tokens_status_idx/);
     } else {
-      expect(withIdle).toMatch(/Index Scan on tokens_provider_last_issued_idx[^\n]*\n\s*Index Cond: \(\(provider = 'okta'::text\) AND \(COALESCE\(issued_at, updated_at\) > /);
+      expect(withIdle).toMatch(/Index Scan on tokens_provider_refresh_used_idx[^\n]*\n\s*Index Cond: \(\(provider = 'okta'::text\) AND \(COALESCE\(refresh_token_used_at, issued_at, updated_at\) > /);
       expect(withIdle).toMatch(/Index Scan on tokens_provider_refresh_end_idx[^\n]*\n\s*Index Cond: \(\(provider = 'okta'::text\) AND \(refresh_token_expires_at > /);
       expect(statedOnly).toMatch(/Index Scan using tokens_provider_refresh_end_idx on tokens[^\n]*\n\s*Index Cond: \(\(provider = 'okta'::text\) AND \(refresh_token_expires_at > /);
       expect(`${withIdle}\n${statedOnly}`).not.toMatch(/Seq Scan|tokens_provider_status_idx|tokens_status_idx/);

@@ -39,6 +39,11 @@ export interface StoredToken extends TokenSet {
   createdAt: number;
   updatedAt: number;
   lastRefreshedAt: number | null;
+  /**
+   * When the provider last issued or accepted the refresh token (a refresh), epoch seconds: what keeps it alive
+   * where it ends unused. Null when not known (tokens stored before this was kept; issuedAt stands in).
+   */
+  refreshTokenUsedAt: number | null;
 }
 
 /** A stored token set without its values: safe for pages, JSON and logs. */
@@ -72,8 +77,10 @@ export interface RefreshTokenEndsOptions {
   provider: string;
   /** The provider's idle lifetime: a refresh token ends this long after it was issued; null: only ends the provider stated count. */
   idleSeconds: number | null;
-  /** How long before its end a refresh token is due. */
+  /** How long before an end counted from the idle lifetime the refresh token is due. */
   windowSeconds: number;
+  /** How long before a stated end it is due: a quarter of the lifetime stated from its issue, at most this. */
+  maxWindowSeconds: number;
   now: number;
   limit: number;
   /** The last one of the previous page: only those after it (by end, then id). */
@@ -87,7 +94,9 @@ export interface RefreshTokenEnd {
   provider: string;
   /** When the refresh token ends. */
   endsAt: number;
-  /** When the provider last issued or accepted it (issued_at, or updated_at for rows stored before issued_at was kept). */
+  /** When its window opened: a refresh since then renewed it (TokenManager.keepAlive's `since`). */
+  windowOpensAt: number;
+  /** When the provider last issued or accepted it (refresh_token_used_at; issued_at, or else updated_at, for rows stored before it was kept). */
   issuedAt: number;
 }
 
@@ -149,8 +158,9 @@ export class SqlTokenStore {
    */
   async saveTokenSet(userId: string, provider: string, set: TokenSet, now: number, trx?: Executor): Promise<StoredToken> {
     const encrypted = this.#encryptSet(userId, provider, set);
-    // An expiry belongs to the refresh token it came with.
+    // An expiry belongs to the refresh token it came with, and so does the time it was issued.
     const refreshTokenExpiresAt = set.refreshToken === null ? null : (set.refreshTokenExpiresAt ?? null);
+    const refreshTokenIssuedAt = set.refreshToken === null ? null : (set.issuedAt ?? now);
     const row = await (trx ?? this.#db)
       .insertInto('tokens')
       .values({
@@ -164,6 +174,8 @@ export class SqlTokenStore {
         issued_at: set.issuedAt ?? null,
         api_base_url: set.apiBaseUrl ?? null,
         refresh_token_expires_at: refreshTokenExpiresAt,
+        refresh_token_issued_at: refreshTokenIssuedAt,
+        refresh_token_used_at: refreshTokenIssuedAt,
         status: 'active',
         last_error: null,
         created_at: now,
@@ -183,6 +195,17 @@ export class SqlTokenStore {
             encrypted.refresh_token === null
               ? eb.case().when('tokens.status', '=', 'active').then(eb.ref('tokens.refresh_token_expires_at')).else(null).end()
               : refreshTokenExpiresAt,
+          // Nor is such a sign-in a use of the refresh token kept: its idle lifetime goes on from its last use. A row
+          // stored before these were kept counts them from issued_at or updated_at, which this update moves: the
+          // time they stood for is kept.
+          refresh_token_issued_at:
+            encrypted.refresh_token === null
+              ? eb.case().when('tokens.status', '=', 'active').then(eb.fn.coalesce('tokens.refresh_token_issued_at', 'tokens.issued_at', 'tokens.updated_at')).else(null).end()
+              : refreshTokenIssuedAt,
+          refresh_token_used_at:
+            encrypted.refresh_token === null
+              ? eb.case().when('tokens.status', '=', 'active').then(eb.fn.coalesce('tokens.refresh_token_used_at', 'tokens.issued_at', 'tokens.updated_at')).else(null).end()
+              : refreshTokenIssuedAt,
           expires_at: set.expiresAt,
           issued_at: set.issuedAt ?? null,
           api_base_url: set.apiBaseUrl ?? null,
@@ -203,6 +226,7 @@ export class SqlTokenStore {
           issuedAt: set.issuedAt ?? null,
           apiBaseUrl: set.apiBaseUrl ?? null,
           refreshTokenExpiresAt,
+          refreshTokenUsedAt: refreshTokenIssuedAt,
         };
   }
 
@@ -248,7 +272,7 @@ export class SqlTokenStore {
   /**
    * Saves the result of a refresh made under `leaseId` and releases the lease.
    * A null refresh or ID token keeps the stored one (providers that don't
-   * rotate send none). Returns undefined, saving nothing, when the lease was
+   * rotate send none, or the same one back). Returns undefined, saving nothing, when the lease was
    * lost (expired and taken over, a new sign-in, or the token was deleted).
    */
   async saveRefreshedTokenSet(
@@ -266,8 +290,14 @@ export class SqlTokenStore {
         scope: set.scope,
         access_token: encrypted.access_token,
         refresh_token: encrypted.refresh_token ?? eb.ref('refresh_token'),
-        // The refresh token kept keeps its expiry; a new one has its own, or none said.
-        refresh_token_expires_at: encrypted.refresh_token === null ? eb.ref('refresh_token_expires_at') : (set.refreshTokenExpiresAt ?? null),
+        // The refresh token kept keeps its issue (a row stored before that was kept counts it from issued_at or
+        // updated_at, which this update moves: the time it stood for is kept), and its expiry unless the provider
+        // stated it anew; a new one has its own, or none said.
+        refresh_token_expires_at:
+          encrypted.refresh_token === null ? (set.refreshTokenExpiresAt ?? eb.ref('refresh_token_expires_at')) : (set.refreshTokenExpiresAt ?? null),
+        refresh_token_issued_at: encrypted.refresh_token === null ? eb.fn.coalesce('refresh_token_issued_at', 'issued_at', 'updated_at') : (set.issuedAt ?? now),
+        // Used, or issued: either way its idle lifetime starts again.
+        refresh_token_used_at: set.issuedAt ?? now,
         id_token: encrypted.id_token ?? eb.ref('id_token'),
         expires_at: set.expiresAt,
         issued_at: set.issuedAt ?? null,
@@ -400,15 +430,25 @@ export class SqlTokenStore {
   }
 
   /**
-   * Active connections of one provider whose refresh token ends within the
+   * Active connections of one provider whose refresh token ends within its
    * window, and that no refresh renewed since the window opened: the end is
-   * `refresh_token_expires_at`, or the last issue plus `idleSeconds`,
-   * whichever comes first; one with neither, one already past its end, and
-   * one without a refresh token are never listed. Soonest end first.
+   * `refresh_token_expires_at`, or the last issue or use plus `idleSeconds`,
+   * whichever comes first; the window is `windowSeconds` before an idle end,
+   * and a quarter of the stated lifetime (from the refresh token's issue), at
+   * most `maxWindowSeconds`, before a stated one. One with neither end, one
+   * already past its end, and one without a refresh token are never listed.
+   * Soonest end first.
    */
   async listRefreshTokensEnding(options: RefreshTokenEndsOptions): Promise<RefreshTokenEnd[]> {
     const rows = await refreshTokensEndingQuery(this.#db, options).execute();
-    return rows.map((row) => ({ id: row.id, userId: row.user_id, provider: row.provider, endsAt: Number(row.ends_at), issuedAt: Number(row.last_issued_at) }));
+    return rows.map((row) => ({
+      id: row.id,
+      userId: row.user_id,
+      provider: row.provider,
+      endsAt: Number(row.ends_at),
+      windowOpensAt: Number(row.window_opens_at),
+      issuedAt: Number(row.last_used_at),
+    }));
   }
 
   async deleteToken(userId: string, provider: string, trx?: Executor): Promise<boolean> {
@@ -450,6 +490,7 @@ function rowToTokenSummaryFields(row: TokenRow): Omit<StoredToken, keyof TokenSe
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     lastRefreshedAt: row.last_refreshed_at,
+    refreshTokenUsedAt: row.refresh_token_used_at,
   };
 }
 
@@ -457,33 +498,38 @@ function rowToTokenSummaryFields(row: TokenRow): Omit<StoredToken, keyof TokenSe
  * listRefreshTokensEnding's SELECT, whose query plan a test checks. The rows
  * are looked up in two indexes, each through one arm of an OR that names the
  * provider itself (SQLite weighs each arm of an OR on its own): those whose
- * last issue plus the idle lifetime, and those whose stated end, falls within
- * the window. The earlier of the two ends is within it only when one of them
- * is, so no row due is missed; the conditions after the lookup decide.
+ * last use plus the idle lifetime falls within the idle window, and those
+ * whose stated end falls within the longest window. The earlier of the two
+ * ends is within its window only when one of them is, so no row due is
+ * missed; the conditions after the lookup decide.
  */
 export function refreshTokensEndingQuery(db: Kysely<DatabaseSchema>, options: RefreshTokenEndsOptions) {
-  const { idleSeconds, windowSeconds, now, after } = options;
-  // The expression of the index tokens_provider_last_issued_idx, written the same way.
-  const issued = sql<number>`coalesce(issued_at, updated_at)`;
-  const ends =
-    idleSeconds === null
-      ? sql<number>`refresh_token_expires_at`
-      : sql<number>`case when refresh_token_expires_at < ${issued} + ${idleSeconds} then refresh_token_expires_at else ${issued} + ${idleSeconds} end`;
+  const { idleSeconds, windowSeconds, maxWindowSeconds, now, after } = options;
+  // The expression of the index tokens_provider_refresh_used_idx, written the same way. Rows stored before the
+  // refresh token's own times were kept count from the access token's issue, or their last update.
+  const used = sql<number>`coalesce(refresh_token_used_at, issued_at, updated_at)`;
+  const issued = sql<number>`coalesce(refresh_token_issued_at, issued_at, updated_at)`;
+  // keepaliveWindowSeconds (core/refresh-keepalive.ts) of the lifetime stated, in whole seconds.
+  const quarter = sql<number>`(refresh_token_expires_at - ${issued}) / 4`;
+  const statedOpens = sql<number>`refresh_token_expires_at - case when ${quarter} < ${maxWindowSeconds} then ${quarter} else ${maxWindowSeconds} end`;
+  const statedFirst = sql<boolean>`refresh_token_expires_at < ${used} + ${idleSeconds}`;
+  const ends = idleSeconds === null ? sql<number>`refresh_token_expires_at` : sql<number>`case when ${statedFirst} then refresh_token_expires_at else ${used} + ${idleSeconds} end`;
+  const opens = idleSeconds === null ? statedOpens : sql<number>`case when ${statedFirst} then ${statedOpens} else ${used} + ${idleSeconds - windowSeconds} end`;
   let query = db
     .selectFrom('tokens')
-    .select(['id', 'user_id', 'provider', ends.as('ends_at'), issued.as('last_issued_at')])
+    .select(['id', 'user_id', 'provider', ends.as('ends_at'), opens.as('window_opens_at'), used.as('last_used_at')])
     .where((eb) =>
       eb.or([
-        ...(idleSeconds === null ? [] : [eb.and([eb('provider', '=', options.provider), eb(issued, '>', now - idleSeconds), eb(issued, '<=', now + windowSeconds - idleSeconds)])]),
-        eb.and([eb('provider', '=', options.provider), eb('refresh_token_expires_at', '>', now), eb('refresh_token_expires_at', '<=', now + windowSeconds)]),
+        ...(idleSeconds === null ? [] : [eb.and([eb('provider', '=', options.provider), eb(used, '>', now - idleSeconds), eb(used, '<=', now + windowSeconds - idleSeconds)])]),
+        eb.and([eb('provider', '=', options.provider), eb('refresh_token_expires_at', '>', now), eb('refresh_token_expires_at', '<=', now + maxWindowSeconds)]),
       ]),
     )
     .where('status', '=', 'active')
     .where('refresh_token', 'is not', null)
     .where(ends, '>', now)
-    .where(ends, '<=', now + windowSeconds)
+    .where(opens, '<=', now)
     // Renewed within the window already (a refresh that did not move a stated end): once per window, not every sweep.
-    .where(issued, '<', sql<number>`${ends} - ${windowSeconds}`);
+    .where(used, '<', opens);
   if (after) query = query.where((eb) => eb.or([eb(ends, '>', after.endsAt), eb.and([eb(ends, '=', after.endsAt), eb('id', '>', after.id)])]));
   return query.orderBy(ends).orderBy('id').limit(options.limit);
 }

@@ -436,3 +436,49 @@ describeEachDialect('GitHub App refresh tokens (six months, renewed by each refr
     expect(github.accepts(accessToken)).toBe(true);
   });
 });
+
+describeEachDialect('refresh tokens stated to live 2 days (shorter than the 7-day window) and the keep-alive sweep', (dialect) => {
+  const DAY = 86_400;
+  const LIFETIME = 2 * DAY;
+  const clock = testClock();
+  let database: TestDatabase;
+  let github: GitHubEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    github = await startGitHubEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackUrl: `${APP_ORIGIN}/auth/github/callback`, kind: 'github-app', refreshTokenLifetimeSeconds: LIFETIME, now: clock.now });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: githubEnv(github), now: clock.now });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await github?.close();
+    await database?.close();
+  });
+
+  it('refreshes an unused connection in the last quarter of its refresh token’s stated lifetime, once, so the connection outlives the first refresh token', async () => {
+    github.signInAs({ ...OCTOCAT, id: 1006, login: 'brief' });
+    await signInThrough(app.browser(), 'github');
+    const { user_id: userId } = await database.db.selectFrom('accounts').select('user_id').where('provider', '=', 'github').where('subject', '=', '1006').executeTakeFirstOrThrow();
+    const signedInWith = await app.runtime.tokenStore.findToken(userId, 'github');
+    expect(signedInWith!.refreshTokenExpiresAt).toBe(clock.now() + LIFETIME);
+    const refreshes = github.server.counts.refresh_token ?? 0;
+    const sweep = () => app.runtime.refreshKeepalive!.sweep();
+
+    // A quarter of 2 days: its last 12 hours.
+    clock.advance(LIFETIME - LIFETIME / 4 - 1);
+    expect(await sweep()).toMatchObject({ due: 0 });
+    clock.advance(1);
+    expect(await sweep()).toMatchObject({ due: 1, refreshed: 1, failed: 0 });
+    expect(github.server.counts.refresh_token).toBe(refreshes + 1);
+    const kept = await app.runtime.tokenStore.findToken(userId, 'github');
+    expect(kept!.refreshTokenExpiresAt).toBe(clock.now() + LIFETIME);
+    expect(await sweep()).toMatchObject({ due: 0 });
+
+    // Past the first refresh token's end, the connection works: its access token is refreshed with the new one.
+    clock.advance(LIFETIME / 2);
+    const { accessToken } = await app.runtime.tokens.getAccessToken(userId, 'github');
+    expect(github.server.counts.refresh_token).toBe(refreshes + 2);
+    expect(github.accepts(accessToken)).toBe(true);
+  });
+});

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
+import { testClock } from '../support/clock.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startGoogleEmulator, type GoogleEmulator, type GoogleUser } from './google.emulator.js';
-import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 
 const CLIENT_ID = '123456789-test.apps.googleusercontent.com';
 const CLIENT_SECRET = 'GOCSPX-test-secret';
@@ -130,5 +131,60 @@ describeEachDialect('Google, against an emulator of Google', (dialect) => {
     expect(renewed!.status).toBe('active');
     expect(renewed!.refreshToken).not.toBe(stored!.refreshToken);
     expect(google.liveRefreshTokens(edsger.sub)).toBe(1);
+  });
+});
+
+describeEachDialect('Google refresh tokens, which end unused for six months, and the keep-alive sweep', (dialect) => {
+  const DAY = 86_400;
+  // Google, the app and its sweep share one clock that moves only when told.
+  const clock = testClock();
+  let database: TestDatabase;
+  let google: GoogleEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    google = await startGoogleEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: `${APP_ORIGIN}/auth/google/callback`, now: clock.now });
+    app = await startProviderTestApp({
+      databaseUrl: database.url,
+      env: { OAUTH_PROVIDERS: 'google', GOOGLE_PRESET: 'google', GOOGLE_CLIENT_ID: CLIENT_ID, GOOGLE_CLIENT_SECRET: CLIENT_SECRET, GOOGLE_ISSUER: google.origin, GOOGLE_API_BASE_URL: google.origin },
+      now: clock.now,
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await google?.close();
+    await database?.close();
+  });
+
+  it('a sign-in that brings no new refresh token is no use of the stored one: the sweep still refreshes it before six months unused', async () => {
+    const ada = person('3001', 'Ada Idle');
+    const browser = app.browser();
+    google.signInAs(ada);
+    expect((await signInThrough(browser, 'google')).status).toBe(200);
+    const { user_id: userId } = await database.db.selectFrom('accounts').select('user_id').where('provider', '=', 'google').where('subject', '=', ada.sub).executeTakeFirstOrThrow();
+    const refreshes = google.server.counts.refresh_token ?? 0;
+    const sweep = () => app.runtime.refreshKeepalive!.sweep();
+
+    // The person signs in again on day 172: Google asks no consent and sends no refresh token.
+    clock.advance(172 * DAY);
+    expect((await signInThrough(browser, 'google')).status).toBe(200);
+    expect(google.authorizationRequests.at(-1)!.get('prompt')).toBeNull();
+    // The refresh token, unused since its issue, ends on day 180: its last 7 days begin on day 173.
+    clock.advance(DAY - 1);
+    expect(await sweep()).toMatchObject({ due: 0 });
+    // Within them, another such sign-in: it is still due, and refreshed.
+    clock.advance(DAY / 2);
+    expect((await signInThrough(browser, 'google')).status).toBe(200);
+    expect(google.authorizationRequests.at(-1)!.get('prompt')).toBeNull();
+    expect(await sweep()).toMatchObject({ due: 1, refreshed: 1, failed: 0 });
+    expect(google.server.counts.refresh_token).toBe(refreshes + 1);
+    expect(await sweep()).toMatchObject({ due: 0 });
+
+    // A month later, past six months from its issue, the refresh token works: the sweep's refresh was its use.
+    clock.advance(30 * DAY);
+    const { accessToken } = await app.runtime.tokens.getAccessToken(userId, 'google');
+    expect(google.server.counts.refresh_token).toBe(refreshes + 2);
+    expect(google.accepts(accessToken)).toBe(true);
   });
 });

@@ -38,6 +38,8 @@ export class MemoryTokenStore implements TokenStore {
       ...set,
       refreshToken: set.refreshToken ?? kept?.refreshToken ?? null,
       refreshTokenExpiresAt: set.refreshToken === null ? (kept?.refreshTokenExpiresAt ?? null) : (set.refreshTokenExpiresAt ?? null),
+      // A sign-in is no use of a refresh token it keeps (keepAlive goes by it).
+      refreshTokenUsedAt: set.refreshToken === null ? (kept ? (kept.refreshTokenUsedAt ?? kept.issuedAt ?? null) : null) : (set.issuedAt ?? null),
       issuedAt: set.issuedAt ?? null,
       apiBaseUrl: set.apiBaseUrl ?? null,
       userId,
@@ -77,7 +79,8 @@ export class MemoryTokenStore implements TokenStore {
       issuedAt: set.issuedAt ?? null,
       // A provider that does not rotate sends no refresh token (RFC 6749 §6): the old one stays valid and is kept.
       refreshToken: set.refreshToken ?? old.refreshToken,
-      refreshTokenExpiresAt: set.refreshToken === null ? (old.refreshTokenExpiresAt ?? null) : (set.refreshTokenExpiresAt ?? null),
+      refreshTokenExpiresAt: set.refreshTokenExpiresAt ?? (set.refreshToken === null ? (old.refreshTokenExpiresAt ?? null) : null),
+      refreshTokenUsedAt: set.issuedAt ?? now,
       idToken: set.idToken ?? old.idToken,
       apiBaseUrl: set.apiBaseUrl ?? old.apiBaseUrl ?? null,
       status: 'active',

@@ -182,6 +182,32 @@ describe('TokenManager.getAccessToken', () => {
   });
 });
 
+describe('TokenManager.keepAlive and refreshAhead', () => {
+  it("keepAlive goes by the refresh token's last use, refreshAhead by the access token's issue: a sign-in that kept the refresh token renewed the access token only", async () => {
+    const { store, tokens } = setup();
+    store.saveTokenSet('u1', 'acme', storedSet({ issuedAt: NOW - 3600 }));
+    // A sign-in since, that brought no refresh token: the one stored is kept, unused.
+    store.saveTokenSet('u1', 'acme', storedSet({ accessToken: 'at-signed-in', refreshToken: null, issuedAt: NOW }));
+    expect(await tokens.refreshAhead('u1', 'acme', NOW - 60)).toBe('not_needed');
+    expect(tokenRequests).toHaveLength(0);
+    expect(await tokens.keepAlive('u1', 'acme', NOW - 60)).toBe('refreshed');
+    expect(Object.fromEntries(tokenRequests[0]!)).toEqual({ grant_type: 'refresh_token', refresh_token: 'rt-old' });
+    // That refresh used it: renewed for both.
+    expect(await tokens.keepAlive('u1', 'acme', NOW)).toBe('not_needed');
+    expect(await tokens.refreshAhead('u1', 'acme', NOW)).toBe('not_needed');
+    expect(tokenRequests).toHaveLength(1);
+  });
+
+  it('a refresh token handed back unchanged is the one kept, with its expiry unless stated anew', async () => {
+    const { store, tokens, clock } = setup();
+    store.saveTokenSet('u1', 'acme', storedSet({ refreshTokenExpiresAt: NOW + 86_400 }));
+    answerToken = () => ({ status: 200, body: { access_token: 'at-refreshed', token_type: 'Bearer', expires_in: 3600, refresh_token: 'rt-old', refresh_token_expires_in: 86_400 - 60 } });
+    clock.now = NOW + 60;
+    expect(await tokens.keepAlive('u1', 'acme', NOW)).toBe('refreshed');
+    expect(await store.findToken('u1', 'acme')).toMatchObject({ refreshToken: 'rt-old', refreshTokenExpiresAt: NOW + 86_400, refreshTokenUsedAt: NOW + 60 });
+  });
+});
+
 describe('TokenManager: a refresh another process is making', () => {
   /**
    * A store in which "another process" holds the lease: each attempt of ours

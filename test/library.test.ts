@@ -376,8 +376,10 @@ describe('the library: keeping idle refresh tokens alive', () => {
     const alice = await signInWith(tokenkeeper, 'alice');
     const bob = await signInWith(tokenkeeper, 'bob');
     const now = Math.floor(Date.now() / 1000);
-    await database.db.updateTable('tokens').set({ issued_at: now - 7 * DAY }).where('user_id', '=', alice.user.id).execute();
-    await database.db.updateTable('tokens').set({ issued_at: now - 5 * DAY }).where('user_id', '=', bob.user.id).execute();
+    // Signed in (and the refresh token issued and last used) 7 and 5 days ago.
+    const daysAgo = (days: number) => ({ issued_at: now - days * DAY, refresh_token_issued_at: now - days * DAY, refresh_token_used_at: now - days * DAY });
+    await database.db.updateTable('tokens').set(daysAgo(7)).where('user_id', '=', alice.user.id).execute();
+    await database.db.updateTable('tokens').set(daysAgo(5)).where('user_id', '=', bob.user.id).execute();
     const before = provider.stats.refreshTokenGrants;
     expect(await tokenkeeper.keepRefreshTokensAlive()).toEqual({ due: 1, refreshed: 1, alreadyRenewed: 0, failed: 0 });
     expect(provider.stats.refreshTokenGrants).toBe(before + 1);

@@ -25,11 +25,15 @@
  *   credentials it does not accept get 404, as GitHub answers requests it will not
  *   authenticate ("404 Not Found for an existing resource"), like a token it does not know or that expired:
  *   https://docs.github.com/en/rest/using-the-rest-api/troubleshooting-the-rest-api#404-not-found-for-an-existing-resource
+ * - Repository archives, `GET /repos/{owner}/{repo}/tarball/{ref}` and `/zipball/{ref}`: a 302 to a
+ *   short-lived URL on codeload.github.com (here `downloads`, a second origin), fetched without the token:
+ *   https://docs.github.com/en/rest/repos/contents#download-a-repository-archive-tar
  *
  * The authorization page approves at once for the user set with signInAs()
  * (a real GitHub asks the user to sign in and to authorize the app).
  */
 import { formEncoded, html, json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
+import { startDownloadHost, type DownloadHost } from './kit/download-host.js';
 import { GrantStore } from './kit/grants.js';
 
 export const GITHUB_ISSUER = 'https://github.com/login/oauth';
@@ -68,6 +72,10 @@ export interface GitHubEmulatorOptions {
 export interface GitHubEmulator {
   readonly origin: string;
   readonly server: EmulatorServer;
+  /** codeload.github.com: where archive downloads are redirected. */
+  readonly downloads: DownloadHost;
+  /** The bytes of a repository's archive as GitHub serves them (here a stand-in, not a real tarball). */
+  archiveOf(owner: string, repo: string, ref: string, format: ArchiveFormat): Buffer;
   signInAs(user: GitHubUser): void;
   /** The next authorization is refused by the user (redirects back with `error=access_denied`). */
   denyNextAuthorization(): void;
@@ -84,6 +92,15 @@ export interface GitHubEmulator {
   close(): Promise<void>;
 }
 
+export type ArchiveFormat = 'tarball' | 'zipball';
+
+const ARCHIVES: Record<ArchiveFormat, { file: string; contentType: string }> = {
+  tarball: { file: 'legacy.tar.gz', contentType: 'application/x-gzip' },
+  zipball: { file: 'legacy.zip', contentType: 'application/zip' },
+};
+
+const archiveOf = (owner: string, repo: string, ref: string, format: ArchiveFormat) => Buffer.from(`${format} of ${owner}/${repo} at ${ref}\n`);
+
 const DOCS = 'https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors';
 
 /** Errors of the token endpoint come with HTTP 200, in the format the client asked for. */
@@ -98,6 +115,7 @@ function tokenError(request: EmulatorRequest, error: string, description: string
 
 export async function startGitHubEmulator(options: GitHubEmulatorOptions): Promise<GitHubEmulator> {
   const server = await startEmulatorServer();
+  const downloads = await startDownloadHost(options.now ? { now: options.now } : {});
   const githubApp = options.kind === 'github-app';
   const grants = new GrantStore<GitHubUser>({
     ...(options.now ? { now: options.now } : {}),
@@ -244,6 +262,20 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions): Promi
     return { ...repos, headers: { ...repos.headers, 'x-oauth-scopes': caller.scopes.join(', '), 'x-accepted-oauth-scopes': 'repo' } };
   });
 
+  // https://docs.github.com/en/rest/repos/contents#download-a-repository-archive-tar (and -zip): 302 to codeload.
+  for (const format of ['tarball', 'zipball'] as const) {
+    server.route('GET', `/repos/:owner/:repo/${format}/:ref`, (request) => {
+      server.count(`api_${format}`);
+      const caller = authenticated(request);
+      if ('status' in caller) return caller;
+      const { owner, repo, ref } = request.params as { owner: string; repo: string; ref: string };
+      // The caller's one repository (see /user/repos); any other is not found, as for a private repository the token may not see.
+      if (owner !== caller.user.login || repo !== 'hello-world') return json(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/repos/contents#download-a-repository-archive-tar', status: '404' });
+      const { file, contentType } = ARCHIVES[format];
+      return redirect(downloads.offer(`/${owner}/${repo}/${file}/refs/heads/${ref}`, { body: archiveOf(owner, repo, ref, format), contentType }));
+    });
+  }
+
   server.route('DELETE', '/applications/:client_id/grant', (request) => {
     server.count('delete_grant');
     const credentials = request.basicAuth();
@@ -264,6 +296,8 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions): Promi
   return {
     origin: server.origin,
     server,
+    downloads,
+    archiveOf,
     signInAs: (next) => {
       user = next;
     },
@@ -282,6 +316,9 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions): Promi
     },
     accepts: (accessToken) => grants.grantOfAccessToken(accessToken) !== undefined,
     liveGrants: (userId) => grants.liveGrants(options.clientId).filter((grant) => grant.user.id === userId).length,
-    close: () => server.close(),
+    close: async () => {
+      await server.close();
+      await downloads.close();
+    },
   };
 }

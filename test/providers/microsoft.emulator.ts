@@ -19,10 +19,14 @@
  * - Graph's OpenID userinfo and `/v1.0/me`, 401 `InvalidAuthenticationToken`:
  *   https://learn.microsoft.com/en-us/entra/identity-platform/userinfo,
  *   https://learn.microsoft.com/en-us/graph/api/user-get
+ * - A drive item's content, `GET /v1.0/me/drive/items/{item-id}/content`: 302 Found to a
+ *   pre-authenticated download URL (here on `downloads`, a second origin), fetched without the token:
+ *   https://learn.microsoft.com/en-us/graph/api/driveitem-get-content
  * The sign-in endpoints and Graph are served on one origin.
  */
 import { randomUUID } from 'node:crypto';
 import { json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
+import { startDownloadHost, type DownloadFile, type DownloadHost } from './kit/download-host.js';
 import { GrantStore } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
 
@@ -55,7 +59,11 @@ export interface MicrosoftEmulatorOptions {
 export interface MicrosoftEmulator {
   readonly origin: string;
   readonly server: EmulatorServer;
+  /** The storage Graph's download URLs point at. */
+  readonly downloads: DownloadHost;
   signInAs(user: MicrosoftUser): void;
+  /** Puts a file in the OneDrive of the person with this `oid`, under this item id. */
+  putDriveItem(oid: string, itemId: string, file: DownloadFile): void;
   /**
    * From now on, refreshes for this person (by `sub`) are refused as the token endpoint refuses
    * one that only the person can fix: `interaction_required` (a Conditional Access policy now
@@ -86,6 +94,9 @@ function aadError(status: number, error: string, code: number, description: stri
 export async function startMicrosoftEmulator(options: MicrosoftEmulatorOptions): Promise<MicrosoftEmulator> {
   const server = await startEmulatorServer();
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
+  const downloads = await startDownloadHost({ now });
+  /** Drive items by `${oid}/${itemId}`. */
+  const driveItems = new Map<string, DownloadFile>();
   const { login, graph } = options.publicOrigin?.(server.origin) ?? { login: server.origin, graph: server.origin };
   const key = await createSigningKey('RS256', now);
   const grants = new GrantStore<MicrosoftUser>({ now, accessTokenTtl: 3599, refreshPolicy: 'reissued', refreshTokenTtl: 90 * 86_400 });
@@ -228,17 +239,34 @@ export async function startMicrosoftEmulator(options: MicrosoftEmulatorOptions):
     return json(200, { '@odata.context': `${graph}/v1.0/$metadata#users/$entity`, id: found.oid, displayName: found.name, mail: found.email, userPrincipalName: found.preferredUsername });
   });
 
+  // https://learn.microsoft.com/en-us/graph/api/driveitem-get-content: 302 Found to a pre-authenticated URL.
+  server.route('GET', '/v1.0/me/drive/items/:id/content', (request) => {
+    server.count('api_drive_content');
+    const found = graphUser(request);
+    if ('status' in found) return found;
+    const file = driveItems.get(`${found.oid}/${request.params.id!}`);
+    if (!file) return json(404, { error: { code: 'itemNotFound', message: 'The resource could not be found.' } });
+    return redirect(downloads.offer(`/personal/${found.oid}/_layouts/15/download.aspx`, file, { tokenParameter: 'tempauth' }));
+  });
+
   return {
     origin: server.origin,
     server,
+    downloads,
     signInAs: (next) => {
       user = next;
+    },
+    putDriveItem: (oid, itemId, file) => {
+      driveItems.set(`${oid}/${itemId}`, file);
     },
     requireInteraction: (sub, error) => {
       if (error === null) interactionRequired.delete(sub);
       else interactionRequired.set(sub, error);
     },
     accepts: (accessToken) => grants.grantOfAccessToken(accessToken) !== undefined,
-    close: () => server.close(),
+    close: async () => {
+      await server.close();
+      await downloads.close();
+    },
   };
 }

@@ -1,17 +1,17 @@
 // What of the API's answer headers the proxy passes back: an allowlist, so
 // that nothing the API sends can act for this site (navigate, prompt,
-// report, widen the origin's permissions).
+// report, widen the origin's permissions), and a redirect's Location only
+// as an absolute https (or, for an http API, http) URL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { paginationLinks } from '../src/server/routes/proxy.routes.js';
+import { paginationLinks, redirectLocation } from '../src/server/routes/proxy.routes.js';
 import { DIALECTS } from './support/postgres.js';
 import { startEchoApi, type EchoApi } from './support/echo-api.js';
 import { signedInUser, type SignedInUser } from './support/signed-in.js';
 import { useTestApp } from './support/use-test-app.js';
 
-/** Headers that would act for this origin if served from it. */
+/** Headers that would act for this origin if served from it (Location aside: see redirectLocation). */
 const ACTING: Record<string, string> = {
   refresh: '0;url=https://evil.example/',
-  location: 'https://evil.example/',
   nel: '{"report_to":"default","max_age":31536000,"include_subdomains":true}',
   'report-to': '{"group":"default","max_age":31536000,"endpoints":[{"url":"https://evil.example/reports"}]}',
   'reporting-endpoints': 'default="https://evil.example/reports"',
@@ -71,10 +71,52 @@ describe('the headers of a proxied answer', () => {
     for (const [name, value] of Object.entries(KEPT)) expect(answer.headers[name], name).toBe(value);
   });
 
-  it('a redirect off the API comes back without its Location', async () => {
+  it('a redirect off the API comes back unfollowed, its Location made absolute against the URL that answered', async () => {
     const away = await proxy('redirect-away');
     expect(away.statusCode).toBe(302);
-    expect(away.headers.location).toBeUndefined();
+    expect(away.headers.location).toBe('http://127.0.0.1:9/steal');
+    expect(api.requests.some((request) => request.url === '/steal')).toBe(false);
+    // Outside the API base (/v1), so not followed; relative, so resolved against the API's URL.
+    for (const status of [301, 302, 303, 307, 308]) {
+      const answer = await proxy(withHeaders(status, { location: '/elsewhere/archive.tar.gz?token=t1' }));
+      expect(answer.statusCode).toBe(status);
+      expect(answer.headers.location, String(status)).toBe(`${api.origin}/elsewhere/archive.tar.gz?token=t1`);
+      expect(answer.headers['tokenkeeper-upstream']).toBe('true');
+      expect(answer.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'; sandbox");
+    }
+  });
+
+  it('no Location on an answer that is not a redirect, nor one to a scheme other than https (or http, the API being http)', async () => {
+    for (const status of [200, 201, 304]) {
+      expect((await proxy(withHeaders(status, { location: 'https://evil.example/' }))).headers.location, String(status)).toBeUndefined();
+    }
+    for (const location of ['javascript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'file:///etc/passwd', 'ftp://files.example/a', 'http://[::1']) {
+      const answer = await proxy(withHeaders(302, { location }));
+      expect(answer.statusCode).toBe(302);
+      expect(answer.headers.location, location).toBeUndefined();
+    }
+  });
+});
+
+describe('redirectLocation', () => {
+  const API = 'https://api.example/v1/repos/o/r/tarball/main';
+
+  it('gives the absolute https URL of a redirect, resolved against the URL that answered', () => {
+    expect(redirectLocation(302, 'https://codeload.example/o/r/legacy.tar.gz?token=t', API)).toBe('https://codeload.example/o/r/legacy.tar.gz?token=t');
+    expect(redirectLocation(307, '/v2/moved?x=1', API)).toBe('https://api.example/v2/moved?x=1');
+    expect(redirectLocation(301, '//cdn.example/a b', API)).toBe('https://cdn.example/a%20b');
+    expect(redirectLocation(308, 'http://127.0.0.1:8080/file', 'http://127.0.0.1:3000/api/x')).toBe('http://127.0.0.1:8080/file');
+  });
+
+  it('gives nothing for an http URL from an https API, another scheme, a value that does not parse, or an answer that is not a redirect', () => {
+    expect(redirectLocation(302, 'http://cdn.example/file', API)).toBeUndefined();
+    for (const location of ['javascript:alert(1)', 'JavaScript:alert(1)', ' javascript:alert(1)', 'data:text/html,x', 'blob:https://api.example/1', 'file:///etc/passwd', 'https://[::1']) {
+      expect(redirectLocation(302, location, API), location).toBeUndefined();
+    }
+    expect(redirectLocation(302, null, API)).toBeUndefined();
+    // No URL to resolve against (a fetch that does not set Response.url): nothing, rather than a guess.
+    expect(redirectLocation(302, 'https://cdn.example/file', '')).toBeUndefined();
+    for (const status of [200, 201, 300, 304, 305]) expect(redirectLocation(status, 'https://cdn.example/file', API), String(status)).toBeUndefined();
   });
 });
 

@@ -103,6 +103,18 @@ describeEachDialect('service API: the proxy', (dialect) => {
     ]);
   });
 
+  it('a redirect off the API comes back unfollowed with its absolute Location, which the document describes; none to another scheme', async () => {
+    const documented = api.document.paths[`/api/v1${PROXY}`]!.get!.responses.default!.headers ?? {};
+    expect(Object.keys(documented)).toContain('Location');
+    const answer = await proxy('with-headers?status=302&set=Location:/downloads/archive.zip%3Ftoken%3Dt1');
+    expect(answer.status).toBe(302);
+    expect(answer.headers.location).toBe(`${echo.origin}/downloads/archive.zip?token=t1`);
+    expect(echo.requests.some((request) => request.url.startsWith('/downloads/'))).toBe(false);
+    const script = await proxy('with-headers?status=302&set=Location:javascript:alert(1)');
+    expect(script.status).toBe(302);
+    expect(script.headers.location).toBeUndefined();
+  });
+
   it('TRACE is not proxied (the API would echo the access token back)', async () => {
     const before = echo.requests.length;
     const answer = await app().runtime.app.inject({ method: 'TRACE' as 'GET', url: `/api/v1/users/${alice.userId}/connections/toolkit/proxy/x`, headers: { authorization: `Bearer ${key}`, accept: 'application/json' } });

@@ -291,11 +291,14 @@ describe('ProviderApi: redirects', () => {
     ['with an encoded dot-segment', () => '/api/..%2fadmin'],
     ['with an encoded backslash', () => '/api/x%5c..%5cadmin'],
     ['with a dot-segment encoded twice', () => `${origin}/api/%252e%252e/admin`],
+    ['to a URL that does not parse', () => 'http://[::1'],
   ])('returns a redirect %s as it is, so the token goes nowhere else', async (_name, location) => {
     const { api } = setup();
     routes['/api/leave'] = redirectTo(location());
     const response = await api.fetch('u1', 'acme', 'leave');
     expect(response.status).toBe(302);
+    // The caller may follow it, without the token: a download link on another host (GitHub's archives, Graph's file content).
+    expect(response.headers.get('location')).toBe(location());
     expect(seen.map((request) => request.path)).toEqual(['/api/leave']);
   });
 

@@ -274,7 +274,8 @@ export class ProviderApi {
       }
       if (!REDIRECT_STATUSES.has(response.status) || hop >= MAX_SAME_ORIGIN_REDIRECTS || (method !== 'GET' && method !== 'HEAD')) return response;
       const location = response.headers.get('location');
-      if (!location) return response;
+      // One that does not parse is the caller's to judge, as any other not followed: not a failure of the call.
+      if (!location || !URL.canParse(location, target.href)) return response;
       const next = new URL(location, target);
       // The URL parser resolves plain and `%2e` dot-segments; the rest (`..%2f`, `%5c`, encoded twice) are checked as a caller's path is.
       if (!isWithin(base, next) || leavesApiPath(next.pathname)) return response;

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { testClock } from '../support/clock.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { newServiceKey, serviceApiClient } from '../support/service-api.js';
 import { startGitHubEmulator, type GitHubEmulator, type GitHubUser } from './github.emulator.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 
@@ -140,6 +141,63 @@ describeEachDialect('GitHub OAuth app, against an emulator of GitHub', (dialect)
     const old = await browser.get(`${APP_ORIGIN}/api/providers/github/proxy/user/repos`, { headers: { 'x-github-api-version': '2021-01-01' } });
     expect(old.status).toBe(400);
     expect(old.headers.get('tokenkeeper-upstream')).toBe('true');
+  });
+
+  it("a repository archive: the browser proxy passes GitHub's 302 back with the absolute codeload URL, which gives the bytes without the token", async () => {
+    github.signInAs(OCTOCAT);
+    const browser = app.browser();
+    await signInThrough(browser, 'github');
+    const downloads = github.downloads.server.requests.length;
+    const answer = await browser.get(`${APP_ORIGIN}/api/providers/github/proxy/repos/octocat/hello-world/tarball/main`, { followRedirects: false });
+    expect(answer.status).toBe(302);
+    expect(answer.headers.get('tokenkeeper-upstream')).toBe('true');
+    expect(answer.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'; sandbox");
+    const location = answer.headers.get('location')!;
+    expect(location).toMatch(new RegExp(`^${github.downloads.origin}/octocat/hello-world/legacy\\.tar\\.gz/refs/heads/main\\?token=`));
+    // The proxy did not follow it: the download host has seen nothing yet.
+    expect(github.downloads.server.requests.length).toBe(downloads);
+    const download = await fetch(location);
+    expect(download.status).toBe(200);
+    expect(Buffer.from(await download.arrayBuffer())).toEqual(github.archiveOf('octocat', 'hello-world', 'main', 'tarball'));
+    expect(github.downloads.sawAuthorization).toBe(false);
+  });
+
+  it('a repository archive through the service API proxy: the 302 and its absolute Location, as the OpenAPI document says', async () => {
+    github.signInAs(OCTOCAT);
+    await signInThrough(app.browser(), 'github');
+    const userId = (await database.db.selectFrom('users').select('id').where('username', '=', 'octocat').executeTakeFirstOrThrow()).id;
+    const api = await serviceApiClient(app);
+    const key = await newServiceKey(app, 'archiver', ['proxy']);
+    const answer = await api.call({
+      method: 'GET',
+      template: '/users/{id}/connections/{provider}/proxy/{path}',
+      params: { id: userId, provider: 'github' },
+      rest: 'repos/octocat/hello-world/zipball/main',
+      key,
+    });
+    expect(answer.status).toBe(302);
+    expect(answer.headers['tokenkeeper-upstream']).toBe('true');
+    const location = String(answer.headers.location);
+    expect(location.startsWith(`${github.downloads.origin}/octocat/hello-world/legacy.zip/refs/heads/main?token=`)).toBe(true);
+    const download = await fetch(location);
+    expect(Buffer.from(await download.arrayBuffer())).toEqual(github.archiveOf('octocat', 'hello-world', 'main', 'zipball'));
+    expect(github.downloads.sawAuthorization).toBe(false);
+  });
+
+  it("the library's api.fetch returns GitHub's 302 as it is, its Location followed by the caller alone; codeload refuses a second credential", async () => {
+    github.signInAs(OCTOCAT);
+    await signInThrough(app.browser(), 'github');
+    const userId = (await database.db.selectFrom('users').select('id').where('username', '=', 'octocat').executeTakeFirstOrThrow()).id;
+    const answer = await app.runtime.providerApi.fetch(userId, 'github', '/repos/octocat/hello-world/tarball/v1.0');
+    expect(answer.status).toBe(302);
+    const location = answer.headers.get('location')!;
+    expect(location.startsWith(`${github.downloads.origin}/`)).toBe(true);
+    expect(github.downloads.sawAuthorization).toBe(false);
+    // What following it with the token would meet: 400, so a proxy that did so could not pass these tests.
+    const withToken = await fetch(location, { headers: { authorization: 'Bearer gho_anything' } });
+    expect(withToken.status).toBe(400);
+    const download = await fetch(location);
+    expect(Buffer.from(await download.arrayBuffer())).toEqual(github.archiveOf('octocat', 'hello-world', 'v1.0', 'tarball'));
   });
 
   it('a cancelled sign-in (error=access_denied with iss) says so, asks for no token, and stores nothing', async () => {

@@ -4,6 +4,7 @@ import { ProviderRegistry } from '../../src/client/provider-registry.js';
 import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { newServiceKey, serviceApiClient } from '../support/service-api.js';
 import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { CONSUMERS_TENANT, startMicrosoftEmulator, type MicrosoftEmulator, type MicrosoftUser } from './microsoft.emulator.js';
 
@@ -78,6 +79,42 @@ describeEachDialect('Microsoft Entra ID, one tenant, against an emulator of Micr
     expect(microsoft.server.counts.refresh_token).toBe(refreshes + 1);
     const after = await app.runtime.tokenStore.findToken(userId, 'microsoft');
     expect(after!.refreshToken).not.toBe(before!.refreshToken);
+  });
+
+  it("a file's content: Graph's 302 Found comes back with the absolute download URL, through the browser proxy and the service API's, and gives the bytes without the token", async () => {
+    const browser = app.browser();
+    const lynne = member(CONTOSO, 8, 'Lynne Robbins');
+    const { userId } = await signIn(browser, lynne);
+    const report = { body: Buffer.from('%PDF-1.7 quarterly report\n'), contentType: 'application/pdf' };
+    microsoft.putDriveItem(lynne.oid, '01BYE5RZ6QN3ZWBTUFOFD3GSPGOHDJD36K', report);
+    const downloadUrl = new RegExp(`^${microsoft.downloads.origin}/personal/${lynne.oid}/_layouts/15/download\\.aspx\\?tempauth=`);
+
+    const proxied = await browser.get(`${APP_ORIGIN}/api/providers/microsoft/proxy/v1.0/me/drive/items/01BYE5RZ6QN3ZWBTUFOFD3GSPGOHDJD36K/content`, { followRedirects: false });
+    expect(proxied.status).toBe(302);
+    expect(proxied.headers.get('tokenkeeper-upstream')).toBe('true');
+    expect(proxied.headers.get('location')).toMatch(downloadUrl);
+
+    const api = await serviceApiClient(app);
+    const key = await newServiceKey(app, 'documents', ['proxy']);
+    const served = await api.call({
+      method: 'GET',
+      template: '/users/{id}/connections/{provider}/proxy/{path}',
+      params: { id: userId, provider: 'microsoft' },
+      rest: 'v1.0/me/drive/items/01BYE5RZ6QN3ZWBTUFOFD3GSPGOHDJD36K/content',
+      key,
+    });
+    expect(served.status).toBe(302);
+    expect(String(served.headers.location)).toMatch(downloadUrl);
+
+    for (const location of [proxied.headers.get('location')!, String(served.headers.location)]) {
+      const download = await fetch(location);
+      expect(download.status).toBe(200);
+      expect(download.headers.get('content-type')).toBe('application/pdf');
+      expect(Buffer.from(await download.arrayBuffer())).toEqual(report.body);
+    }
+    expect(microsoft.downloads.sawAuthorization).toBe(false);
+    // The storage refuses a request that brings a token besides the one in its URL.
+    expect((await fetch(proxied.headers.get('location')!, { headers: { authorization: 'Bearer eyJ0eXAi' } })).status).toBe(400);
   });
 
   it.each(['interaction_required', 'consent_required'] as const)(

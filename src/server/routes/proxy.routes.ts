@@ -28,12 +28,24 @@ export const FORWARDED_REQUEST_HEADERS = [
 /**
  * Response headers passed back, an allowlist: what describes the answer
  * (type, language, range), cache validators, and retry and rate-limit hints.
- * Anything else could act for this origin: `Refresh` and `Location` navigate
- * the page, `NEL`/`Report-To` set up reporting, `WWW-Authenticate` prompts for
+ * Anything else could act for this origin: `Refresh` navigates the page,
+ * `NEL`/`Report-To` set up reporting, `WWW-Authenticate` prompts for
  * credentials, `Service-Worker-Allowed` and `Permissions-Policy` widen what
  * the origin allows, `Set-Cookie` sets its cookies. `Content-Encoding` and
  * `Content-Length` are not passed either: fetch has already decoded the body.
  * `Cache-Control` is the proxy's own (private, no-store).
+ *
+ * `Location` comes back on a redirect only, checked (see redirectLocation):
+ * APIs hand out downloads that way (GitHub's archives, release assets and
+ * Actions logs, Graph's file content: a pre-authenticated URL on another
+ * host), which the proxy must not follow, with the token or without it
+ * (without, it would fetch any URL an API names). Whoever called follows it:
+ * a browser with none of this origin's cookies and without the access
+ * token, which never reaches it; and only this origin's own pages can have
+ * it do so, as the browser proxy refuses a call a browser marks as coming
+ * from another site, so another site cannot use the proxy as an open
+ * redirect. No other scheme than https (http only from an http API, as in
+ * tests): never `javascript:`, `data:` or `file:`.
  */
 const PASSED_BACK_HEADERS = new Set([
   'content-type',
@@ -53,6 +65,22 @@ const PASSED_BACK_HEADERS = new Set([
 /** Whether a header of the API's answer goes back to the browser (`Link` aside: see paginationLinks). */
 export function passedBack(name: string): boolean {
   return PASSED_BACK_HEADERS.has(name) || name.startsWith('x-ratelimit-') || name.startsWith('ratelimit-') || name.startsWith('x-rate-limit-');
+}
+
+/** The statuses a Location is passed back with: the redirects of RFC 9110 §15.4 (not 300, 304 or 305). */
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * The Location a redirect the API answered comes back with: absolute
+ * (resolved against the URL that answered, RFC 9110 §10.2.2), and only an
+ * https URL, or an http one when the API itself answered over http; for
+ * any other answer, scheme or value that does not parse, none.
+ */
+export function redirectLocation(status: number, location: string | null, answeredUrl: string): string | undefined {
+  if (!REDIRECT_STATUSES.has(status) || location === null || !URL.canParse(answeredUrl) || !URL.canParse(location, answeredUrl)) return undefined;
+  const target = new URL(location, answeredUrl);
+  if (target.protocol === 'https:' || (target.protocol === 'http:' && new URL(answeredUrl).protocol === 'http:')) return target.href;
+  return undefined;
 }
 
 const PAGINATION_RELATIONS = new Set(['first', 'last', 'next', 'prev', 'previous']);
@@ -213,7 +241,10 @@ export async function proxyRoutes(app: FastifyInstance, deps: Tokenkeeper): Prom
 /** Marks an answer as the provider API's (passed through), never on one of our own errors. */
 export const UPSTREAM_HEADER = 'tokenkeeper-upstream';
 
-/** The API's answer, streamed back: its status, the headers of the allowlist and the provider's own (`extra`), `Tokenkeeper-Upstream`, and its body. */
+/**
+ * The API's answer, streamed back: its status, the headers of the allowlist and the provider's own (`extra`),
+ * a redirect's checked `Location`, `Tokenkeeper-Upstream`, and its body.
+ */
 export function sendUpstream(request: FastifyRequest, reply: FastifyReply, upstream: Response, extra: ProxyHeaders | undefined): FastifyReply {
   reply.code(upstream.status);
   upstream.headers.forEach((value, name) => {
@@ -223,6 +254,9 @@ export function sendUpstream(request: FastifyRequest, reply: FastifyReply, upstr
       if (links !== undefined) reply.header(name, links);
     }
   });
+  // fetch sets Response.url to the URL that answered (the last redirect within the API followed).
+  const location = redirectLocation(upstream.status, upstream.headers.get('location'), upstream.url);
+  if (location !== undefined) reply.header('location', location);
   // The answer belongs to this user: no shared cache may keep it.
   reply.header('cache-control', 'private, no-store');
   // The API's 401, 404 or 429 looks like one of ours: this tells the caller whose answer it is.

@@ -299,7 +299,7 @@ export const proxySchema = {
   operationId: 'callProviderApi',
   summary: "Call the provider's API as the user",
   description:
-    "Any method. `<NAME>_API_BASE_URL/*` (or `<base>/*` when the `Tokenkeeper-Api-Base` header names another of the provider's API bases, `<NAME>_EXTRA_API_BASE_URLS`) is called with the user's access token (refreshed first when needed, retried once after a 401), and its answer streamed back with an allowlist of its headers and `Tokenkeeper-Upstream: true`, which tells it from our own errors (the API may answer 401, 404 or 429 too). Our own errors, without that header, are `{ error, message }`: 400 `invalid_api_path` (or `bad_request`/`invalid_character`: a malformed address or parameter), 401 `invalid_service_key` (with `WWW-Authenticate`), 403 `missing_permission`/`provider_not_allowed`/`account_inactive`, 404 `not_found`/`unknown_provider`/`not_connected`/`no_api`, 409 `needs_reauth` (with `reconnect_url`), 413 `payload_too_large` (a body over 1 MiB), 414 `uri_too_long` (a user id or provider name longer than the router takes), 429 `too_many_requests` (with `Retry-After`), 500 `internal_error`, 502 `provider_error`/`provider_bad_response`/`provider_untrusted_certificate`, 503 `provider_unavailable` (with `Retry-After`)/`provider_unreachable`/`not_ready`, 504 `provider_timeout`. Permission `proxy`.",
+    "Any method. `<NAME>_API_BASE_URL/*` (or `<base>/*` when the `Tokenkeeper-Api-Base` header names another of the provider's API bases, `<NAME>_EXTRA_API_BASE_URLS`) is called with the user's access token (refreshed first when needed, retried once after a 401), and its answer streamed back with an allowlist of its headers and `Tokenkeeper-Upstream: true`, which tells it from our own errors (the API may answer 401, 404 or 429 too). A redirect within the API base called is followed (for GET and HEAD, at most 3); any other comes back unfollowed, with its `Location` made absolute when it is an https URL (or http, from an http API), else without one. APIs hand out downloads this way (GitHub's repository archives, release assets and Actions logs; Microsoft Graph's file content): a pre-authenticated URL on another host, to fetch without an `Authorization` header (a signed storage URL refuses a request that brings one). Our own errors, without that header, are `{ error, message }`: 400 `invalid_api_path` (or `bad_request`/`invalid_character`: a malformed address or parameter), 401 `invalid_service_key` (with `WWW-Authenticate`), 403 `missing_permission`/`provider_not_allowed`/`account_inactive`, 404 `not_found`/`unknown_provider`/`not_connected`/`no_api`, 409 `needs_reauth` (with `reconnect_url`), 413 `payload_too_large` (a body over 1 MiB), 414 `uri_too_long` (a user id or provider name longer than the router takes), 429 `too_many_requests` (with `Retry-After`), 500 `internal_error`, 502 `provider_error`/`provider_bad_response`/`provider_untrusted_certificate`, 503 `provider_unavailable` (with `Retry-After`)/`provider_unreachable`/`not_ready`, 504 `provider_timeout`. Permission `proxy`.",
   tags: ['connections'],
   security: SECURITY,
   params: {
@@ -317,7 +317,14 @@ export const proxySchema = {
   response: {
     default: {
       description: "The provider API's answer, or one of our errors as `{ error, message }`",
-      headers: { 'Tokenkeeper-Upstream': { type: 'string', enum: ['true'], description: "On the provider API's answers only: absent, the answer is one of our errors" } },
+      headers: {
+        'Tokenkeeper-Upstream': { type: 'string', enum: ['true'], description: "On the provider API's answers only: absent, the answer is one of our errors" },
+        Location: {
+          type: 'string',
+          format: 'uri',
+          description: "On a redirect of the API's that was not followed (301, 302, 303, 307, 308): where it points, absolute, https (or http from an http API) only. Fetch it without the service key or any other Authorization header",
+        },
+      },
     },
   },
 } as const;

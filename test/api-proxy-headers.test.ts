@@ -7,6 +7,7 @@ import { paginationLinks, redirectLocation } from '../src/server/routes/proxy.ro
 import { DIALECTS } from './support/postgres.js';
 import { startEchoApi, type EchoApi } from './support/echo-api.js';
 import { signedInUser, type SignedInUser } from './support/signed-in.js';
+import { APP_ORIGIN } from './support/test-app.js';
 import { useTestApp } from './support/use-test-app.js';
 
 /** Headers that would act for this origin if served from it (Location aside: see redirectLocation). */
@@ -86,11 +87,12 @@ describe('the headers of a proxied answer', () => {
     }
   });
 
-  it('no Location on an answer that is not a redirect, nor one to a scheme other than https (or http, the API being http)', async () => {
+  it('no Location on an answer that is not a redirect, nor one to this site or to a scheme other than https (or http, the API being http)', async () => {
     for (const status of [200, 201, 304]) {
       expect((await proxy(withHeaders(status, { location: 'https://evil.example/' }))).headers.location, String(status)).toBeUndefined();
     }
-    for (const location of ['javascript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'file:///etc/passwd', 'ftp://files.example/a', 'http://[::1']) {
+    const ownProxy = `${APP_ORIGIN}/api/providers/toolkit/proxy/notes?delete=all`;
+    for (const location of [ownProxy, 'javascript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'file:///etc/passwd', 'ftp://files.example/a', 'http://[::1']) {
       const answer = await proxy(withHeaders(302, { location }));
       expect(answer.statusCode).toBe(302);
       expect(answer.headers.location, location).toBeUndefined();
@@ -100,23 +102,28 @@ describe('the headers of a proxied answer', () => {
 
 describe('redirectLocation', () => {
   const API = 'https://api.example/v1/repos/o/r/tarball/main';
+  const locate = (status: number, location: string | null, answeredUrl = API) => redirectLocation(status, location, answeredUrl, 'https://tokenkeeper.example');
 
   it('gives the absolute https URL of a redirect, resolved against the URL that answered', () => {
-    expect(redirectLocation(302, 'https://codeload.example/o/r/legacy.tar.gz?token=t', API)).toBe('https://codeload.example/o/r/legacy.tar.gz?token=t');
-    expect(redirectLocation(307, '/v2/moved?x=1', API)).toBe('https://api.example/v2/moved?x=1');
-    expect(redirectLocation(301, '//cdn.example/a b', API)).toBe('https://cdn.example/a%20b');
-    expect(redirectLocation(308, 'http://127.0.0.1:8080/file', 'http://127.0.0.1:3000/api/x')).toBe('http://127.0.0.1:8080/file');
+    expect(locate(302, 'https://codeload.example/o/r/legacy.tar.gz?token=t', API)).toBe('https://codeload.example/o/r/legacy.tar.gz?token=t');
+    expect(locate(307, '/v2/moved?x=1', API)).toBe('https://api.example/v2/moved?x=1');
+    expect(locate(301, '//cdn.example/a b', API)).toBe('https://cdn.example/a%20b');
+    expect(locate(308, 'http://127.0.0.1:8080/file', 'http://127.0.0.1:3000/api/x')).toBe('http://127.0.0.1:8080/file');
   });
 
-  it('gives nothing for an http URL from an https API, another scheme, a value that does not parse, or an answer that is not a redirect', () => {
-    expect(redirectLocation(302, 'http://cdn.example/file', API)).toBeUndefined();
+  it("gives nothing for an http URL from an https API, this site's own URL, another scheme, a value that does not parse, or an answer that is not a redirect", () => {
+    expect(locate(302, 'http://cdn.example/file', API)).toBeUndefined();
+    // This site itself: the browser would call it with its cookies, as from one of its own pages.
+    expect(locate(302, 'https://tokenkeeper.example/api/providers/slack/proxy/chat.postMessage?text=hi', API)).toBeUndefined();
+    // Another port is another origin, whose calls the browser proxy refuses as same-site.
+    expect(locate(302, 'https://tokenkeeper.example:8443/x', API)).toBe('https://tokenkeeper.example:8443/x');
     for (const location of ['javascript:alert(1)', 'JavaScript:alert(1)', ' javascript:alert(1)', 'data:text/html,x', 'blob:https://api.example/1', 'file:///etc/passwd', 'https://[::1']) {
-      expect(redirectLocation(302, location, API), location).toBeUndefined();
+      expect(locate(302, location, API), location).toBeUndefined();
     }
-    expect(redirectLocation(302, null, API)).toBeUndefined();
+    expect(locate(302, null, API)).toBeUndefined();
     // No URL to resolve against (a fetch that does not set Response.url): nothing, rather than a guess.
-    expect(redirectLocation(302, 'https://cdn.example/file', '')).toBeUndefined();
-    for (const status of [200, 201, 300, 304, 305]) expect(redirectLocation(status, 'https://cdn.example/file', API), String(status)).toBeUndefined();
+    expect(locate(302, 'https://cdn.example/file', '')).toBeUndefined();
+    for (const status of [200, 201, 300, 304, 305]) expect(locate(status, 'https://cdn.example/file', API), String(status)).toBeUndefined();
   });
 });
 

@@ -45,7 +45,10 @@ export const FORWARDED_REQUEST_HEADERS = [
  * it do so, as the browser proxy refuses a call a browser marks as coming
  * from another site, so another site cannot use the proxy as an open
  * redirect. No other scheme than https (http only from an http API, as in
- * tests): never `javascript:`, `data:` or `file:`.
+ * tests): never `javascript:`, `data:` or `file:`. Never this site itself
+ * either: the browser would call it with its cookies, from what counts as
+ * one of its own pages (a same-origin redirect chain), so an API could have
+ * it call another of the proxy's URLs, with another provider's token.
  */
 const PASSED_BACK_HEADERS = new Set([
   'content-type',
@@ -74,11 +77,13 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
  * The Location a redirect the API answered comes back with: absolute
  * (resolved against the URL that answered, RFC 9110 §10.2.2), and only an
  * https URL, or an http one when the API itself answered over http; for
- * any other answer, scheme or value that does not parse, none.
+ * any other answer, scheme, value that does not parse, or a URL of this
+ * site (`ownOrigin`), none.
  */
-export function redirectLocation(status: number, location: string | null, answeredUrl: string): string | undefined {
+export function redirectLocation(status: number, location: string | null, answeredUrl: string, ownOrigin: string): string | undefined {
   if (!REDIRECT_STATUSES.has(status) || location === null || !URL.canParse(answeredUrl) || !URL.canParse(location, answeredUrl)) return undefined;
   const target = new URL(location, answeredUrl);
+  if (target.origin === ownOrigin) return undefined;
   if (target.protocol === 'https:' || (target.protocol === 'http:' && new URL(answeredUrl).protocol === 'http:')) return target.href;
   return undefined;
 }
@@ -233,7 +238,7 @@ export async function proxyRoutes(app: FastifyInstance, deps: Tokenkeeper): Prom
       }
       deps.metrics.proxied(provider, upstream.status, (performance.now() - started) / 1000);
 
-      return sendUpstream(request, reply, upstream, extraHeaders);
+      return sendUpstream(request, reply, upstream, extraHeaders, deps.config.baseUrl.origin);
     },
   });
 }
@@ -245,7 +250,7 @@ export const UPSTREAM_HEADER = 'tokenkeeper-upstream';
  * The API's answer, streamed back: its status, the headers of the allowlist and the provider's own (`extra`),
  * a redirect's checked `Location`, `Tokenkeeper-Upstream`, and its body.
  */
-export function sendUpstream(request: FastifyRequest, reply: FastifyReply, upstream: Response, extra: ProxyHeaders | undefined): FastifyReply {
+export function sendUpstream(request: FastifyRequest, reply: FastifyReply, upstream: Response, extra: ProxyHeaders | undefined, ownOrigin: string): FastifyReply {
   reply.code(upstream.status);
   upstream.headers.forEach((value, name) => {
     if (passedBack(name) || extra?.response.includes(name)) reply.header(name, value);
@@ -255,7 +260,7 @@ export function sendUpstream(request: FastifyRequest, reply: FastifyReply, upstr
     }
   });
   // fetch sets Response.url to the URL that answered (the last redirect within the API followed).
-  const location = redirectLocation(upstream.status, upstream.headers.get('location'), upstream.url);
+  const location = redirectLocation(upstream.status, upstream.headers.get('location'), upstream.url, ownOrigin);
   if (location !== undefined) reply.header('location', location);
   // The answer belongs to this user: no shared cache may keep it.
   reply.header('cache-control', 'private, no-store');

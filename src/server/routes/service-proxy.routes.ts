@@ -47,7 +47,7 @@ export async function serviceProxyRoutes(app: FastifyInstance, deps: Tokenkeeper
         headers: forwardedHeaders(request, extraHeaders),
         ...(body ? { body } : {}),
       });
-      return sendUpstream(request, reply, upstream, extraHeaders);
+      return sendUpstream(request, reply, upstream, extraHeaders, deps.config.baseUrl.origin);
     },
   });
 }

@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
+import type { Database } from './database.js';
 import { preparedPerDatabase } from './prepared-query.js';
 import type { DatabaseSchema, ServiceKeyRow } from './schema.js';
 import { oncePerKeptRow } from './sqlite-reader.js';
+import { beginsWith } from './text-search.js';
 
 /** A service key as stored: the hashes of its secret (never the secret), what it may do, and when it was used. */
 export interface ServiceKeyRecord {
@@ -93,11 +95,11 @@ export async function listServiceKeys(db: Kysely<DatabaseSchema>): Promise<Servi
 
 /** For the admin list: names starting with `search` (case as typed), a page of them, and how many match. */
 export async function listServiceKeysForAdmin(
-  db: Kysely<DatabaseSchema>,
+  { db, dialect }: Pick<Database, 'db' | 'dialect'>,
   options: { search?: string; offset: number; limit: number },
 ): Promise<{ rows: ServiceKeyRecord[]; total: number }> {
   let query = db.selectFrom('service_keys');
-  if (options.search) query = query.where('name', '>=', options.search).where('name', '<', `${options.search}\u{10FFFF}`);
+  if (options.search) query = query.where(beginsWith(dialect, 'name', options.search));
   const [rows, count] = await Promise.all([
     query.selectAll().orderBy('name').limit(options.limit).offset(options.offset).execute(),
     query.select((eb) => eb.fn.countAll<number | string | bigint>().as('total')).executeTakeFirstOrThrow(),

@@ -18,3 +18,17 @@ export function prefixRange(term: string): { from: string; to: string } {
   const from = term.toLowerCase();
   return { from, to: `${from}\u{10FFFF}` };
 }
+
+/**
+ * Values of `column` that begin with `term`, exactly (case as typed): a range
+ * an index in the column's own collation can serve, and on PostgreSQL
+ * `starts_with` as well, which compares characters, not collation weights. A
+ * collation that ignores punctuation or folds case at its first level
+ * (ICU's, glibc's en_US) puts `token_x` and `TOKEN` inside the range of
+ * `token.`; SQLite's BINARY collation is exact by itself.
+ */
+export function beginsWith(dialect: Dialect, column: string, term: string): RawBuilder<boolean> {
+  const ref = sql.ref(column);
+  const range = sql<boolean>`${ref} >= ${term} and ${ref} < ${`${term}\u{10FFFF}`}`;
+  return dialect === 'postgres' ? sql<boolean>`(${range} and starts_with(${ref}, ${term}))` : sql<boolean>`(${range})`;
+}

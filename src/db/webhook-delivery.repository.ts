@@ -1,6 +1,7 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
-import { newId } from './database.js';
+import { newId, type Database } from './database.js';
 import type { DatabaseSchema, WebhookDeliveryRow, WebhookDeliveryStatus } from './schema.js';
+import { beginsWith } from './text-search.js';
 
 export type { WebhookDeliveryStatus } from './schema.js';
 
@@ -172,21 +173,13 @@ export async function findWebhookDelivery(db: Kysely<DatabaseSchema>, id: string
 
 /** For the admin site, newest first; `search` is a prefix of the event type or of the message id. */
 export async function listWebhookDeliveriesForAdmin(
-  db: Kysely<DatabaseSchema>,
+  { db, dialect }: Pick<Database, 'db' | 'dialect'>,
   options: { status?: WebhookDeliveryStatus; search?: string; direction: 'asc' | 'desc'; offset: number; limit: number },
 ): Promise<{ rows: WebhookDelivery[]; total: number }> {
   let query = db.selectFrom('webhook_deliveries');
   if (options.status) query = query.where('status', '=', options.status);
   const search = options.search;
-  if (search) {
-    const upTo = `${search}\u{10FFFF}`;
-    query = query.where((eb) =>
-      eb.or([
-        eb.and([eb('event_type', '>=', search), eb('event_type', '<', upTo)]),
-        eb.and([eb('message_id', '>=', search), eb('message_id', '<', upTo)]),
-      ]),
-    );
-  }
+  if (search) query = query.where((eb) => eb.or([beginsWith(dialect, 'event_type', search), beginsWith(dialect, 'message_id', search)]));
   const [rows, count] = await Promise.all([
     query.selectAll().orderBy('created_at', options.direction).orderBy('id', options.direction).limit(options.limit).offset(options.offset).execute(),
     query.select((eb) => eb.fn.countAll<number | string | bigint>().as('total')).executeTakeFirstOrThrow(),

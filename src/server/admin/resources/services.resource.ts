@@ -32,7 +32,7 @@ export const servicesResource: AdminResource<ServiceKey> = {
   sortKeys: ['name'],
   defaultSort: { key: 'name', direction: 'asc' },
   list: async (query, context) => {
-    const { rows, total } = await listServiceKeysForAdmin(context.deps.database.db, {
+    const { rows, total } = await listServiceKeysForAdmin(context.deps.database, {
       ...(query.search ? { search: query.search } : {}),
       offset: (query.page - 1) * query.pageSize,
       limit: query.pageSize,

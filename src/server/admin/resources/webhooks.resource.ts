@@ -92,7 +92,7 @@ export const webhooksResource: AdminResource<AdminWebhookDelivery> = {
   sortKeys: ['created_at'],
   defaultSort: { key: 'created_at', direction: 'desc' },
   list: async (query, context) => {
-    const { rows, total } = await listWebhookDeliveriesForAdmin(context.deps.database.db, {
+    const { rows, total } = await listWebhookDeliveriesForAdmin(context.deps.database, {
       ...(query.filters.status ? { status: query.filters.status as WebhookDeliveryStatus } : {}),
       ...(query.search ? { search: query.search } : {}),
       direction: query.direction,

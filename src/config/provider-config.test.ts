@@ -260,7 +260,29 @@ describe('provider settings from <NAME>_… variables', () => {
         `Configuration error: ACME_PROXY_REQUEST_HEADERS may not name ${name.toLowerCase()}: it carries this site’s own credentials or connection, never sent to an API`,
       );
     }
-    for (const name of ['Set-Cookie', 'Location', 'Refresh', 'Content-Security-Policy', 'Access-Control-Allow-Origin', 'Cross-Origin-Opener-Policy', 'Cache-Control', 'Link']) {
+    for (const name of [
+      'Set-Cookie',
+      'Location',
+      'Refresh',
+      'Content-Security-Policy',
+      'Access-Control-Allow-Origin',
+      'Cross-Origin-Opener-Policy',
+      'Cache-Control',
+      'Link',
+      // Settings the browser keeps for the whole origin: client hints it sends from now on, its FedCM login status,
+      // a device-bound session (DBSC), attribution and topics registrations, and trials or rules for its documents.
+      'Accept-CH',
+      'Critical-CH',
+      'Set-Login',
+      'Sec-Session-Registration',
+      'Secure-Session-Registration',
+      'Attribution-Reporting-Register-Source',
+      'Observe-Browsing-Topics',
+      'Origin-Trial',
+      'Speculation-Rules',
+      'Document-Policy',
+      'Timing-Allow-Origin',
+    ]) {
       expect(response(name), name).toBe(`Configuration error: ACME_PROXY_RESPONSE_HEADERS may not name ${name.toLowerCase()}: it could act for this site’s origin, or the proxy sets it itself`);
     }
     expect(request('Notion Version')).toBe('Configuration error: ACME_PROXY_REQUEST_HEADERS has "Notion Version", which is not a header name (comma-separated names, e.g. Notion-Version)');

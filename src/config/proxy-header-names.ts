@@ -35,8 +35,10 @@ const HELD_REQUEST_PREFIXES = ['x-forwarded-', 'sec-', 'proxy-', 'tokenkeeper-']
 
 /**
  * Answer headers that could act for this site's origin (navigate, set
- * cookies, widen or replace its security policy, prompt for credentials) or
- * that the proxies set themselves; see the allowlist in
+ * cookies, widen or replace its security policy, prompt for credentials,
+ * change what the browser keeps for the origin: the client hints it sends,
+ * its FedCM login status, a device-bound session, attribution and topics
+ * registrations) or that the proxies set themselves; see the allowlist in
  * src/server/routes/proxy.routes.ts.
  */
 const HELD_RESPONSE_HEADERS = new Set([
@@ -64,6 +66,18 @@ const HELD_RESPONSE_HEADERS = new Set([
   'x-xss-protection',
   'x-dns-prefetch-control',
   'x-permitted-cross-domain-policies',
+  'accept-ch',
+  'critical-ch',
+  'set-login',
+  'secure-session-registration',
+  'secure-session-challenge',
+  'observe-browsing-topics',
+  'origin-trial',
+  'speculation-rules',
+  'document-policy',
+  'document-policy-report-only',
+  'supports-loading-mode',
+  'timing-allow-origin',
   'cache-control',
   'content-encoding',
   'content-length',
@@ -73,7 +87,7 @@ const HELD_RESPONSE_HEADERS = new Set([
   'trailer',
   'upgrade',
 ]);
-const HELD_RESPONSE_PREFIXES = ['access-control-', 'cross-origin-', 'proxy-', 'tokenkeeper-'];
+const HELD_RESPONSE_PREFIXES = ['access-control-', 'cross-origin-', 'proxy-', 'tokenkeeper-', 'sec-', 'attribution-reporting-'];
 
 function isHeld(name: string, names: ReadonlySet<string>, prefixes: readonly string[]): boolean {
   return names.has(name) || prefixes.some((prefix) => name.startsWith(prefix));

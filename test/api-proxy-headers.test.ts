@@ -115,6 +115,9 @@ describe('redirectLocation', () => {
     expect(locate(302, 'http://cdn.example/file', API)).toBeUndefined();
     // This site itself: the browser would call it with its cookies, as from one of its own pages.
     expect(locate(302, 'https://tokenkeeper.example/api/providers/slack/proxy/chat.postMessage?text=hi', API)).toBeUndefined();
+    // Nor spelled as a fully qualified name (the trailing dot), which DNS and TLS answer as the same host.
+    expect(locate(302, 'https://tokenkeeper.example./api/providers/slack/proxy/chat.postMessage?text=hi', API)).toBeUndefined();
+    expect(locate(302, 'https://TOKENKEEPER.example.:443/x', API)).toBeUndefined();
     // Another port is another origin, whose calls the browser proxy refuses as same-site.
     expect(locate(302, 'https://tokenkeeper.example:8443/x', API)).toBe('https://tokenkeeper.example:8443/x');
     for (const location of ['javascript:alert(1)', 'JavaScript:alert(1)', ' javascript:alert(1)', 'data:text/html,x', 'blob:https://api.example/1', 'file:///etc/passwd', 'https://[::1']) {

@@ -73,6 +73,13 @@ export function passedBack(name: string): boolean {
 /** The statuses a Location is passed back with: the redirects of RFC 9110 §15.4 (not 300, 304 or 305). */
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
+/** Whether `url` is on `origin`, a host written with its trailing root dot (`example.com.`, the same host to DNS and TLS) too. */
+function sameHostOrigin(url: URL, origin: string): boolean {
+  const own = new URL(origin);
+  const bare = (host: string) => host.replace(/\.$/, '');
+  return url.protocol === own.protocol && url.port === own.port && bare(url.hostname) === bare(own.hostname);
+}
+
 /**
  * The Location a redirect the API answered comes back with: absolute
  * (resolved against the URL that answered, RFC 9110 §10.2.2), and only an
@@ -83,7 +90,7 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 export function redirectLocation(status: number, location: string | null, answeredUrl: string, ownOrigin: string): string | undefined {
   if (!REDIRECT_STATUSES.has(status) || location === null || !URL.canParse(answeredUrl) || !URL.canParse(location, answeredUrl)) return undefined;
   const target = new URL(location, answeredUrl);
-  if (target.origin === ownOrigin) return undefined;
+  if (sameHostOrigin(target, ownOrigin)) return undefined;
   if (target.protocol === 'https:' || (target.protocol === 'http:' && new URL(answeredUrl).protocol === 'http:')) return target.href;
   return undefined;
 }

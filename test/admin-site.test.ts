@@ -402,6 +402,7 @@ describeEachDialect('the admin site', (dialect) => {
       ['/admin/users?page=1.5', '/admin/users'],
       ['/admin/users?page=0x1', '/admin/users'],
       ['/admin/users?page=1&page=2', '/admin/users'],
+      ['/admin/users?q=al&q=bo&sort=username', '/admin/users?sort=username'],
       ['/admin/users?page=-1&sort=password_hash&staff=maybe', '/admin/users'],
       ['/admin/tokens?page=abc&sort=--x&state=%01', '/admin/tokens'],
       ['/admin/users?sort=username&staff=maybe', '/admin/users?sort=username'],

@@ -32,7 +32,7 @@ export function parseListQuery(resource: AnyAdminResource, raw: Record<string, u
     if (value !== undefined && typeof value !== 'string') wellFormed = false;
     return single(value) || undefined;
   };
-  const search = (single(raw.q) ?? '').trim().slice(0, MAX_SEARCH_LENGTH);
+  const search = (given('q') ?? '').trim().slice(0, MAX_SEARCH_LENGTH);
   const filters: Record<string, string> = {};
   for (const filter of resource.filters) {
     const value = given(filter.key);

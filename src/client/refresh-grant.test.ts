@@ -87,6 +87,13 @@ describe('requestTokenRefresh', () => {
     expect(set).toEqual({ accessToken: 'at-2', refreshToken: null, idToken: null, tokenType: 'bearer', scope: 'openid', expiresAt: NOW + 600, issuedAt: NOW });
   });
 
+  it('a refresh token handed back unchanged (LinkedIn) is the one kept, its restated expiry with it; a new one is new', async () => {
+    answer = { status: 200, body: { access_token: 'at-2', token_type: 'Bearer', expires_in: 600, refresh_token: 'rt-1', refresh_token_expires_in: 86_000 } };
+    expect(await requestTokenRefresh(new ProviderRegistry([settings()]), stored(), () => NOW)).toMatchObject({ refreshToken: null, refreshTokenExpiresAt: NOW + 86_000 });
+    answer = { status: 200, body: { access_token: 'at-2', token_type: 'Bearer', expires_in: 600, refresh_token: 'rt-2' } };
+    expect(await requestTokenRefresh(new ProviderRegistry([settings()]), stored(), () => NOW)).toMatchObject({ refreshToken: 'rt-2' });
+  });
+
   it('accepts a refreshed ID token for the same identity (OIDC Core §12.2), whatever the form of its audience', async () => {
     answer = { status: 200, body: { access_token: 'at-2', token_type: 'Bearer', id_token: await refreshedIdToken('user-1') } };
     const set = await requestTokenRefresh(new ProviderRegistry([settings()]), stored({ idToken: signInIdToken({ sub: 'user-1', aud: ['client-1'] }) }), () => NOW);

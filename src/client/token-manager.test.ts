@@ -201,10 +201,16 @@ describe('TokenManager.keepAlive and refreshAhead', () => {
   it('a refresh token handed back unchanged is the one kept, with its expiry unless stated anew', async () => {
     const { store, tokens, clock } = setup();
     store.saveTokenSet('u1', 'acme', storedSet({ refreshTokenExpiresAt: NOW + 86_400 }));
-    answerToken = () => ({ status: 200, body: { access_token: 'at-refreshed', token_type: 'Bearer', expires_in: 3600, refresh_token: 'rt-old', refresh_token_expires_in: 86_400 - 60 } });
+    // Stated anew (an hour sooner than it was): the end the provider says now.
+    answerToken = () => ({ status: 200, body: { access_token: 'at-refreshed', token_type: 'Bearer', expires_in: 3600, refresh_token: 'rt-old', refresh_token_expires_in: 86_400 - 3600 } });
     clock.now = NOW + 60;
     expect(await tokens.keepAlive('u1', 'acme', NOW)).toBe('refreshed');
-    expect(await store.findToken('u1', 'acme')).toMatchObject({ refreshToken: 'rt-old', refreshTokenExpiresAt: NOW + 86_400, refreshTokenUsedAt: NOW + 60 });
+    expect(await store.findToken('u1', 'acme')).toMatchObject({ refreshToken: 'rt-old', refreshTokenExpiresAt: NOW + 60 + 86_400 - 3600, refreshTokenUsedAt: NOW + 60 });
+    // Not stated: the end it had.
+    answerToken = () => ({ status: 200, body: { access_token: 'at-again', token_type: 'Bearer', expires_in: 3600, refresh_token: 'rt-old' } });
+    clock.now = NOW + 120;
+    expect(await tokens.keepAlive('u1', 'acme', NOW + 90)).toBe('refreshed');
+    expect(await store.findToken('u1', 'acme')).toMatchObject({ refreshToken: 'rt-old', refreshTokenExpiresAt: NOW + 60 + 86_400 - 3600, refreshTokenUsedAt: NOW + 120 });
   });
 });
 

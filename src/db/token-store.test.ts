@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase, describeEachDialect } from '../../test/support/postgres.js';
 import { queryPlan } from '../../test/support/query-plan.js';
 import { openDatabase } from './database.js';
-import { type StoredToken, type TokenSet, SqlTokenStore, refreshTokensEndingQuery } from './token-store.js';
+import { type RefreshTokenEndsOptions, type StoredToken, type TokenSet, SqlTokenStore, refreshTokensEndingQuery } from './token-store.js';
 import { TokenCipher, TokenDecryptionError, generateEncryptionKey, parseEncryptionKeys } from './token-cipher.js';
 import { createUser } from './user.repository.js';
 
@@ -332,6 +332,15 @@ describeEachDialect("the keep-alive's listing of refresh tokens ending soon", (d
 
   const plan = (idleSeconds: number | null) =>
     queryPlan(database.db, dialect.name, refreshTokensEndingQuery(database.db, { provider: 'okta', idleSeconds, windowSeconds: 7 * 86_400, maxWindowSeconds: 7 * 86_400, now: NOW, limit: 100, after: { endsAt: NOW, id: '0' } }).compile());
+
+  it('takes the options it took before maxWindowSeconds (a job of its own over tokenkeeper/db): windowSeconds is then the longest window before a stated end too', async () => {
+    const store = new SqlTokenStore(database.db, new TokenCipher(parseEncryptionKeys(generateEncryptionKey())));
+    const userId = (await createUser(database.db, { username: 'stated-end', dateJoined: NOW })).id;
+    // Issued 100 days ago, ending in 2 days: within the last 7 days of its lifetime.
+    await store.saveTokenSet(userId, 'linkedin', tokenSet({ issuedAt: NOW - 100 * 86_400, refreshTokenExpiresAt: NOW + 2 * 86_400 }), NOW - 100 * 86_400);
+    const options: Omit<RefreshTokenEndsOptions, 'maxWindowSeconds'> = { provider: 'linkedin', idleSeconds: null, windowSeconds: 7 * 86_400, now: NOW, limit: 10 };
+    expect(await store.listRefreshTokensEnding(options)).toMatchObject([{ userId, endsAt: NOW + 2 * 86_400, windowOpensAt: NOW - 5 * 86_400 }]);
+  });
 
   it("looks up the rows whose last use or stated end is within the window, instead of reading every active row of the provider's", async () => {
     const withIdle = (await plan(90 * 86_400)).join('\n');

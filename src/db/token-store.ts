@@ -79,8 +79,11 @@ export interface RefreshTokenEndsOptions {
   idleSeconds: number | null;
   /** How long before an end counted from the idle lifetime the refresh token is due. */
   windowSeconds: number;
-  /** How long before a stated end it is due: a quarter of the lifetime stated from its issue, at most this. */
-  maxWindowSeconds: number;
+  /**
+   * How long before a stated end it is due: a quarter of the lifetime stated from its issue, at most this
+   * (default `windowSeconds`, the one window before any end that callers from before this option gave).
+   */
+  maxWindowSeconds?: number;
   now: number;
   limit: number;
   /** The last one of the previous page: only those after it (by end, then id). */
@@ -504,7 +507,7 @@ function rowToTokenSummaryFields(row: TokenRow): Omit<StoredToken, keyof TokenSe
  * missed; the conditions after the lookup decide.
  */
 export function refreshTokensEndingQuery(db: Kysely<DatabaseSchema>, options: RefreshTokenEndsOptions) {
-  const { idleSeconds, windowSeconds, maxWindowSeconds, now, after } = options;
+  const { idleSeconds, windowSeconds, maxWindowSeconds = windowSeconds, now, after } = options;
   // The expression of the index tokens_provider_refresh_used_idx, written the same way. Rows stored before the
   // refresh token's own times were kept count from the access token's issue, or their last update.
   const used = sql<number>`coalesce(refresh_token_used_at, issued_at, updated_at)`;

@@ -65,6 +65,10 @@ describeEachDialect('actions on the ticked rows of an admin list', (dialect) => 
     expect(confirm.statusCode).toBe(200);
     // Shown again, it still does nothing.
     expect((await get(redirected.headers.location!, staff)).statusCode).toBe(200);
+    // A link from another site, with rows and an action picked there, lands on the list, not on the question.
+    const linked = await app().runtime.app.inject({ method: 'GET', url: redirected.headers.location!, headers: { cookie: staff.cookie, 'sec-fetch-site': 'cross-site' } });
+    expect(linked.statusCode).toBe(303);
+    expect(linked.headers.location).toBe('/admin/tokens');
     expect(confirm.body).toContain('<h1>Are you sure?</h1>');
     expect(confirm.body).toContain('<li class="consequence">The toolkit token of mallory will be revoked at toolkit and deleted');
     expect(confirm.body).toContain('<li>toolkit token of alice: Only a superuser may use “Revoke” on this token.</li>');

@@ -211,6 +211,13 @@ describeEachDialect('the admin site', (dialect) => {
     expect(asked.statusCode).toBe(200);
     // Asking, as often as the page is shown, does nothing.
     expect((await get(url, staff.cookie)).statusCode).toBe(200);
+    // A link from another site lands on the object's page, not on a question already asked for the admin to confirm.
+    for (const site of ['cross-site', 'same-site']) {
+      const linked = await app().runtime.app.inject({ method: 'GET', url, headers: { cookie: staff.cookie, 'sec-fetch-site': site } });
+      expect(linked.statusCode, site).toBe(303);
+      expect(linked.headers.location, site).toBe(`/admin/users/${doomed.id}`);
+    }
+    expect((await app().runtime.app.inject({ method: 'GET', url, headers: { cookie: staff.cookie, 'sec-fetch-site': 'same-origin' } })).statusCode).toBe(200);
     expect(asked.body).toContain('<nav class="admin-nav">');
     expect(asked.body).toContain('<h1>Are you sure?</h1>');
     expect(asked.body).toContain(

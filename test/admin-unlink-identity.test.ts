@@ -74,6 +74,10 @@ describeEachDialect('unlinking an identity from the admin site', (dialect) => {
     expect(redirected.headers.location).toBe(path);
     const asked = await app().runtime.app.inject({ method: 'GET', url: path, headers: { cookie: staff.cookie } });
     expect(asked.statusCode).toBe(200);
+    // A link from another site lands on the user's page, not on the question.
+    const linked = await app().runtime.app.inject({ method: 'GET', url: path, headers: { cookie: staff.cookie, 'sec-fetch-site': 'cross-site' } });
+    expect(linked.statusCode).toBe(303);
+    expect(linked.headers.location).toBe(`/admin/users/${alice.userId}`);
     expect(asked.body).toContain(
       `<p class="consequence">The second identity ${second.subject} will be unlinked from alice: its tokens revoked at second and deleted, and alice can no longer sign in with it.</p>`,
     );

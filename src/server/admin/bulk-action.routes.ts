@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TokenkeeperError } from '../../client/errors.js';
 import type { Tokenkeeper } from '../../core/tokenkeeper.js';
+import { fromAnotherSite } from '../fetch-metadata.js';
 import { auditAction, executeAction, refusalOf } from './action-runner.js';
 import { AdminRefusal } from './admin-errors.js';
 import { page } from './admin-page.js';
@@ -70,6 +71,9 @@ export async function bulkActionRoutes(app: FastifyInstance, deps: Tokenkeeper):
     const { resource, context, action, back, backLink, rows, refusals, gone } = await bulkSelection(deps, request, request.query);
     // Showing the question does nothing and audits nothing; only a dangerous action has one.
     if (!action.dangerous) throw new AdminRefusal('not_found', 'There is no such page: this action asks nothing first.', backLink);
+    // Only this site's own pages lead here (the 303 after the admin's post): a link from another site, rows and
+    // action picked there, would land the admin one click from "Yes". It gets the list instead.
+    if (fromAnotherSite(request)) return reply.redirect(back, 303);
     const confirmation = bulkConfirmPage({
       resource,
       action,

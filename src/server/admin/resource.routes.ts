@@ -3,6 +3,7 @@ import { TokenkeeperError } from '../../client/errors.js';
 import { adminCounts } from '../../db/admin-lists.js';
 import { listAuditForAdmin } from '../../db/audit-list.js';
 import type { Tokenkeeper } from '../../core/tokenkeeper.js';
+import { fromAnotherSite } from '../fetch-metadata.js';
 import { AdminRefusal } from './admin-errors.js';
 import { page } from './admin-page.js';
 import { listHref, parseListQuery } from './list-query.js';
@@ -85,6 +86,9 @@ export async function adminResourceRoutes(app: FastifyInstance, deps: Tokenkeepe
   app.get<{ Params: ActionParams }>('/:resource/:id/:action', async (request, reply) => {
     const { resource, context, row, action, object, path } = await actionNamed(request);
     if (!action.dangerous) throw new AdminRefusal('not_found', 'There is no such page: this action asks nothing first.', backTo(object));
+    // Only this site's own pages lead here (the 303 after the admin's post): a link from another site would land
+    // the admin on a question already asked, one click from "Yes". It gets the object's page instead.
+    if (fromAnotherSite(request)) return reply.redirect(object.href, 303);
     const refusal = refusalOf(resource, action, row, context);
     if (refusal) throw new AdminRefusal(refusal.code, refusal.message, backTo(object));
     const confirmation = confirmPage({

@@ -5,6 +5,7 @@ import { deleteAccountUnlessLast, listAccountsForUser, type Account } from '../.
 import { writeAuditEvent } from '../../../db/audit.repository.js';
 import { findUserById, type User } from '../../../db/user.repository.js';
 import type { Tokenkeeper } from '../../../core/tokenkeeper.js';
+import { fromAnotherSite } from '../../fetch-metadata.js';
 import { AdminRefusal } from '../admin-errors.js';
 import { page } from '../admin-page.js';
 import { isConfirmed } from '../resource.js';
@@ -96,6 +97,8 @@ export async function userIdentityRoutes(app: FastifyInstance, deps: Tokenkeeper
   app.get<{ Params: UnlinkParams }>('/users/:id/identities/:accountId/unlink', async (request, reply) => {
     const { user, account } = await unlinkTarget(deps, request, { audit: false });
     const userPage = userPageOf(user);
+    // Only this site's own pages lead here (the 303 after the admin's post), not a link from another site.
+    if (fromAnotherSite(request)) return reply.redirect(userPage, 303);
     const confirmation = confirmPage({
       crumbs: [
         { href: '/admin/users', label: 'Users' },

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './config-error.js';
+import { PROVIDER_PRESETS } from '../client/providers/index.js';
 import { providerSettings } from './provider-config.js';
+import { heldHeaderReason } from './proxy-header-names.js';
 
 const client = { ACME_CLIENT_ID: 'id', ACME_CLIENT_SECRET: 'secret' };
 const github = { GITHUB_CLIENT_ID: 'gh', GITHUB_CLIENT_SECRET: 'ghs', GITHUB_PRESET: 'github' };
@@ -314,5 +316,17 @@ describe('provider settings from <NAME>_… variables', () => {
     expect(providerSettings({ ...issuer, ACME_EXTRA_API_BASE_URLS: 'http://files.example.com' }, 'acme', false).extraApiBaseUrls).toEqual(['http://files.example.com']);
     const noApi = refusal({ ...client, ACME_ISSUER: 'https://id.example.com', ACME_EXTRA_API_BASE_URLS: 'https://files.example.com' });
     expect(noApi.message).toBe('Configuration error: ACME_EXTRA_API_BASE_URLS is not used without an API base (ACME_API_BASE_URL): set that too, or remove it');
+  });
+
+  it('every preset’s own proxy headers are lower-case header names the proxies may pass, as a variable’s would have to be', () => {
+    for (const [name, preset] of Object.entries(PROVIDER_PRESETS)) {
+      const headers = preset.settings({ baseUrl: 'https://example.com', tenant: 'common', domain: 'example.com', realm: 'r', teamId: 'ABCDE12345' }).proxyHeaders;
+      for (const direction of ['request', 'response'] as const) {
+        for (const header of headers?.[direction] ?? []) {
+          expect(header, `${name} ${direction}`).toBe(header.toLowerCase());
+          expect(heldHeaderReason(header, direction), `${name} ${direction} ${header}`).toBeUndefined();
+        }
+      }
+    }
   });
 });

@@ -254,7 +254,7 @@ export function providerSettings(env: Environment, name: string, production: boo
   if (extraBases && !apiBaseUrl && !fromPreset.connectionApiBase) {
     throw new ConfigError(`${prefix}_EXTRA_API_BASE_URLS`, `is not used without an API base (${prefix}_API_BASE_URL): set that too, or remove it`);
   }
-  const passed = proxyHeaders({ request: v('PROXY_REQUEST_HEADERS'), response: v('PROXY_RESPONSE_HEADERS') }, prefix, fromPreset.proxyHeaders);
+  const proxyHeaderNames = proxyHeaders({ request: v('PROXY_REQUEST_HEADERS'), response: v('PROXY_RESPONSE_HEADERS') }, prefix, fromPreset.proxyHeaders);
   const idleSeconds = refreshTokenIdleSeconds(v('REFRESH_TOKEN_IDLE_DAYS'), `${prefix}_REFRESH_TOKEN_IDLE_DAYS`, fromPreset.refreshTokenIdleSeconds);
 
   return {
@@ -273,7 +273,7 @@ export function providerSettings(env: Environment, name: string, production: boo
     ...(apiBaseUrl ? { apiBaseUrl } : {}),
     ...(fromPreset.apiHeaders ? { apiHeaders: fromPreset.apiHeaders } : {}),
     ...(extraBases ? { extraApiBaseUrls: extraBases } : {}),
-    ...(passed ? { proxyHeaders: passed } : {}),
+    ...(proxyHeaderNames ? { proxyHeaders: proxyHeaderNames } : {}),
     ...(fromPreset.connectionApiBase ? { connectionApiBase: fromPreset.connectionApiBase } : {}),
     ...(Object.keys(params).length > 0 ? { authorizationParams: params } : {}),
     ...(fromPreset.incrementalAuthorizationParams ? { incrementalAuthorizationParams: fromPreset.incrementalAuthorizationParams } : {}),

@@ -93,6 +93,12 @@ function isHeld(name: string, names: ReadonlySet<string>, prefixes: readonly str
   return names.has(name) || prefixes.some((prefix) => name.startsWith(prefix));
 }
 
+/** Why a proxy may never pass the header `name` (lower-case) in that direction; undefined when it may. */
+export function heldHeaderReason(name: string, direction: 'request' | 'response'): string | undefined {
+  if (direction === 'request') return isHeld(name, HELD_REQUEST_HEADERS, HELD_REQUEST_PREFIXES) ? 'it carries this site’s own credentials or connection, never sent to an API' : undefined;
+  return isHeld(name, HELD_RESPONSE_HEADERS, HELD_RESPONSE_PREFIXES) ? 'it could act for this site’s origin, or the proxy sets it itself' : undefined;
+}
+
 /** The header names of one `<NAME>_PROXY_…_HEADERS` value, lower-case, each checked. */
 function headerNames(raw: string | undefined, variable: string, direction: 'request' | 'response'): string[] {
   if (raw === undefined) return [];
@@ -101,10 +107,7 @@ function headerNames(raw: string | undefined, variable: string, direction: 'requ
     const name = entry.trim().toLowerCase();
     if (name === '') continue;
     if (!FIELD_NAME.test(name)) throw new ConfigError(variable, `has "${entry.trim()}", which is not a header name (comma-separated names, e.g. Notion-Version)`);
-    const held =
-      direction === 'request'
-        ? isHeld(name, HELD_REQUEST_HEADERS, HELD_REQUEST_PREFIXES) && 'it carries this site’s own credentials or connection, never sent to an API'
-        : isHeld(name, HELD_RESPONSE_HEADERS, HELD_RESPONSE_PREFIXES) && 'it could act for this site’s origin, or the proxy sets it itself';
+    const held = heldHeaderReason(name, direction);
     if (held) throw new ConfigError(variable, `may not name ${name}: ${held}`);
     if (!names.includes(name)) names.push(name);
   }

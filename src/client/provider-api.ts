@@ -1,5 +1,5 @@
 import { apiBasePatternOf, matchApiBase, parseApiBasePattern, type ApiBasePattern } from './api-bases.js';
-import { describeProviderFailure, TokenkeeperError } from './errors.js';
+import { describeProviderFailure, ProviderUnavailableError, TokenkeeperError } from './errors.js';
 import type { StreamInit } from './outbound-fetch.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import { hasProviderApi, type ProviderSettings } from './provider-settings.js';
@@ -11,7 +11,13 @@ export interface ProviderApiRequest {
   method?: string;
   /** An object, a `Headers`, or name and value pairs, as fetch takes them; `Authorization` is always the user's token. */
   headers?: Record<string, string> | Headers | ReadonlyArray<readonly [string, string]>;
-  body?: Uint8Array | string;
+  /**
+   * Bytes, text, or a stream of bytes (a Node `Readable`, a web `ReadableStream`: any async iterable), which is sent
+   * as it is read and so only once: no retry after a 401 (the token is still refreshed, for the next call), no resend
+   * after a connection reset. Give a stream its `Content-Length` header, which some APIs require (else it goes out
+   * chunked). The timeout counts from the stream's end.
+   */
+  body?: Uint8Array | string | AsyncIterable<Uint8Array>;
   /** Aborts the call, as fetch's `signal` does (the timeout applies as well): the call rejects with the signal's reason. */
   signal?: AbortSignal;
 }
@@ -37,6 +43,37 @@ const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_C
 const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:/i;
 /** Parsed API bases kept at most (see ProviderApi's #bases). */
 const API_BASES_KEPT = 1_000;
+/** Tokens refreshed after a streamed call's 401 whose first use is awaited, kept at most (see ProviderApi's #untried). */
+const UNTRIED_KEPT = 10_000;
+
+/** A body that can be read once only: a stream, not bytes or text. */
+export function isStreamedBody(body: ProviderApiRequest['body']): body is AsyncIterable<Uint8Array> {
+  return typeof body === 'object' && !(body instanceof Uint8Array) && Symbol.asyncIterator in body;
+}
+
+/** What becomes of a streamed body as it is sent. */
+interface StreamProgress {
+  /** Some of it went out: a connection broken off now is the API's doing, and nothing can be sent again. */
+  started: boolean;
+  /** The stream itself failed (a client that went away mid-upload): the caller's fault, not the provider's. */
+  failed: { error: unknown } | null;
+  /** Called when the last byte has been handed over: the wait for the answer begins there. */
+  onEnd: () => void;
+}
+
+/** `source`, reporting its first bytes, its failure and its end to `progress`. */
+async function* reported(source: AsyncIterable<Uint8Array>, progress: StreamProgress): AsyncIterable<Uint8Array> {
+  try {
+    for await (const chunk of source) {
+      progress.started = true;
+      yield chunk;
+    }
+  } catch (error) {
+    progress.failed = { error };
+    throw error;
+  }
+  progress.onEnd();
+}
 
 function isConnectionReset(error: unknown): boolean {
   for (let current: unknown = error, depth = 0; current && depth < 6; current = (current as { cause?: unknown }).cause, depth += 1) {
@@ -146,6 +183,13 @@ export class ProviderApi {
    */
   readonly #bases = new Map<string, URL>();
 
+  /**
+   * By user and provider, the token refreshed after a 401 to a streamed call (which cannot be retried): its
+   * first answer stands in for the retry's, so an API that refuses every token still costs one refresh, then
+   * the back-off (TokenManager.noteRetryAfterRefresh), as with a retried call. Bounded, oldest out first.
+   */
+  readonly #untried = new Map<string, string>();
+
   /** Each provider's other API bases (ProviderSettings.extraApiBaseUrls), parsed once. */
   readonly #extraBases = new WeakMap<ProviderSettings, readonly ApiBasePattern[]>();
 
@@ -227,7 +271,20 @@ export class ProviderApi {
     else url = apiUrl(base, path);
     const sent: SentRequest = settings.apiHeaders || request.headers ? { ...request, headers: requestHeaders(settings.apiHeaders, request.headers) } : (request as SentRequest);
     const first = await this.#send(settings.displayName, base, url, token.accessToken, sent);
+    if (this.#untried.size > 0 && this.#firstAnswerAfterRefresh(userId, provider, token.accessToken, first.status)) return first;
     if (first.status !== 401 || !tokens.mayRefreshAfterRejection(userId, provider)) return first;
+    if (isStreamedBody(sent.body)) {
+      // The body went with the first call and cannot be sent again: the refused token is replaced for the next
+      // call, and the API's 401 is the answer.
+      try {
+        const renewed = await tokens.refresh(userId, provider, { rejectedAccessToken: token.accessToken });
+        this.#awaitFirstAnswer(userId, provider, renewed.accessToken);
+      } catch (error) {
+        await first.body?.cancel().catch(() => {});
+        throw error;
+      }
+      return first;
+    }
     await first.body?.cancel().catch(() => {});
     const renewed = await tokens.refresh(userId, provider, { rejectedAccessToken: token.accessToken });
     const second = await this.#send(settings.displayName, base, url, renewed.accessToken, sent);
@@ -235,22 +292,54 @@ export class ProviderApi {
     return second;
   }
 
+  #awaitFirstAnswer(userId: string, provider: string, accessToken: string): void {
+    if (this.#untried.size >= UNTRIED_KEPT) this.#untried.delete(this.#untried.keys().next().value as string);
+    this.#untried.set(`${userId}\u0000${provider}`, accessToken);
+  }
+
+  /**
+   * Whether this answer is the first to a token refreshed after a streamed call's 401, and refused it: the back-off
+   * begins, as when a retry with the refreshed token is refused, and no refresh follows.
+   */
+  #firstAnswerAfterRefresh(userId: string, provider: string, accessToken: string, status: number): boolean {
+    const key = `${userId}\u0000${provider}`;
+    if (this.#untried.get(key) !== accessToken) return false;
+    this.#untried.delete(key);
+    this.#options.tokens.noteRetryAfterRefresh(userId, provider, status === 401);
+    return status === 401;
+  }
+
   /**
    * The request, following redirects within the API base. A request whose
    * connection failed before any answer is sent once more when its method is
    * idempotent: a keep-alive connection the server had just closed is a
    * routine race, not a provider fault. (One function, not two: on the hot
-   * path every async layer is one more promise.)
+   * path every async layer is one more promise.) A streamed body is sent
+   * once: never again after a reset, and with no redirect followed (only
+   * GET and HEAD follow one, and they send no body); the wait for the answer
+   * starts when it has gone out whole, so a long upload is not cut.
    */
   async #send(displayName: string, base: URL, url: URL, accessToken: string, request: SentRequest): Promise<Response> {
     const method = (request.method ?? 'GET').toUpperCase();
-    const body = request.body !== undefined && method !== 'GET' && method !== 'HEAD' ? { body: request.body } : {};
+    const sendsBody = request.body !== undefined && method !== 'GET' && method !== 'HEAD';
+    const streamed = sendsBody && isStreamedBody(request.body);
+    const timeoutMs = (this.#options.timeoutSeconds ?? 10) * 1000;
     let target = url;
     let hop = 0;
     let resent = false;
     for (;;) {
       const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(new DOMException('API call timed out', 'TimeoutError')), (this.#options.timeoutSeconds ?? 10) * 1000);
+      const startTimer = () => setTimeout(() => controller.abort(new DOMException('API call timed out', 'TimeoutError')), timeoutMs);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let progress: StreamProgress | undefined;
+      let body: { body?: Uint8Array | string | AsyncIterable<Uint8Array> } = {};
+      if (streamed) {
+        progress = { started: false, failed: null, onEnd: () => (timer ??= startTimer()) };
+        body = { body: reported(request.body as AsyncIterable<Uint8Array>, progress) };
+      } else {
+        timer = startTimer();
+        if (sendsBody) body = { body: request.body! };
+      }
       const signal = request.signal ? AbortSignal.any([controller.signal, request.signal]) : controller.signal;
       let response: Response;
       try {
@@ -264,13 +353,19 @@ export class ProviderApi {
       } catch (error) {
         // The caller's own abort is theirs, as with fetch: not a provider fault.
         if (request.signal?.aborted) throw request.signal.reason;
-        if (!resent && IDEMPOTENT_METHODS.has(method) && isConnectionReset(error)) {
+        if (progress?.failed) throw progress.failed.error;
+        if (progress?.started && isConnectionReset(error)) {
+          throw new ProviderUnavailableError('provider_error', `${displayName} broke off the API call while its body was being sent.`, { cause: error });
+        }
+        if (!streamed && !resent && IDEMPOTENT_METHODS.has(method) && isConnectionReset(error)) {
           resent = true;
           continue;
         }
         throw describeProviderFailure(displayName, 'API call', error);
       } finally {
         clearTimeout(timer);
+        // An answer before the body's end (an early refusal): no timer is started after it.
+        if (progress) progress.onEnd = () => {};
       }
       if (!REDIRECT_STATUSES.has(response.status) || hop >= MAX_SAME_ORIGIN_REDIRECTS || (method !== 'GET' && method !== 'HEAD')) return response;
       const location = response.headers.get('location');

@@ -50,6 +50,8 @@ export interface AppConfig {
   /** LOG_REQUESTS: log each request (default: in production only). */
   logRequests: boolean;
   providerTimeoutSeconds: number;
+  /** PROXY_UPLOAD_LIMIT_MB: the largest body the proxies stream to an API (one with a Content-Length over 1 MiB), in MiB. */
+  proxyUploadLimitMb: number;
   /** A client must send its whole request (headers and body) within this time. */
   requestTimeoutSeconds: number;
   /** A connection on which nothing is sent or received for this long is closed. */
@@ -200,6 +202,8 @@ export function loadConfig(env: Environment, cwd: string, { fromDotEnv }: { from
     logLevel,
     ...logSettings(env, production),
     providerTimeoutSeconds: integer(env, 'PROVIDER_TIMEOUT_SECONDS', 10, 1, 300),
+    // Up to 10 GiB: Dropbox's upload sessions take 150 MiB a call, Google Drive's resumable uploads far more.
+    proxyUploadLimitMb: integer(env, 'PROXY_UPLOAD_LIMIT_MB', 200, 1, 10_240),
     requestTimeoutSeconds: integer(env, 'REQUEST_TIMEOUT_SECONDS', 30, 1, 3600),
     connectionTimeoutSeconds: integer(env, 'CONNECTION_TIMEOUT_SECONDS', 120, 1, 3600),
     sessionIdleTimeoutSeconds: integer(env, 'SESSION_IDLE_TIMEOUT_SECONDS', 2 * 3600, 60, 365 * 86_400),

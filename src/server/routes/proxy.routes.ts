@@ -6,6 +6,7 @@ import type { Tokenkeeper } from '../../core/tokenkeeper.js';
 import { currentUser } from '../current-user.js';
 import { fromAnotherSite } from '../fetch-metadata.js';
 import { originForm } from '../request-target.js';
+import { acceptProxiedBodies, callWithBody } from './proxy-body.js';
 
 /** Request headers passed to the provider's API; everything else (cookies, our auth, hop-by-hop) stays here. */
 export const FORWARDED_REQUEST_HEADERS = [
@@ -150,8 +151,6 @@ export function rawWildcard(target: string, segments = 4): string {
   return url.slice(at);
 }
 
-export const PROXY_BODY_LIMIT = 1024 * 1024;
-
 /**
  * The methods the browser proxy forwards; any other is 404, as for a route that is not there. Not TRACE, which would
  * have the API echo the request back, the access token included; not OPTIONS, which CSRF protection lets through
@@ -205,9 +204,8 @@ export function forwardedHeaders(request: FastifyRequest, extra: ProxyHeaders | 
  * marks as coming from another site is refused.
  */
 export async function proxyRoutes(app: FastifyInstance, deps: Tokenkeeper): Promise<void> {
-  // Bodies are passed through as they are, whatever their type.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: PROXY_BODY_LIMIT }, (_request, body, done) => done(null, body));
+  // Bodies are passed through as they are, whatever their type; large uploads streamed.
+  acceptProxiedBodies(app, deps.config.proxyUploadLimitMb);
 
   // The user's token for :provider is read with the session, in one query: this is the hot path.
   const route = { config: { securityHeaders: 'proxied' as const, sessionTokenParam: 'provider', replies: 'json' as const } };
@@ -223,7 +221,6 @@ export async function proxyRoutes(app: FastifyInstance, deps: Tokenkeeper): Prom
       if (!user) throw new TokenkeeperError('unauthorized', 'Sign in first.');
       const { provider } = request.params;
       const path = rawWildcard(request.url);
-      const body = Buffer.isBuffer(request.body) ? request.body : undefined;
       const extraHeaders = proxyHeadersOf(deps, provider);
 
       // undefined (not read with the session) lets the token manager read it.
@@ -232,12 +229,9 @@ export async function proxyRoutes(app: FastifyInstance, deps: Tokenkeeper): Prom
       const started = performance.now();
       let upstream: Response;
       try {
-        upstream = await deps.providerApi.fetch(
-          user.id,
-          provider,
-          proxiedTarget(request, path),
-          { method: request.method, headers: forwardedHeaders(request, extraHeaders), ...(body ? { body } : {}) },
-          current,
+        const target = proxiedTarget(request, path);
+        upstream = await callWithBody(request, forwardedHeaders(request, extraHeaders), (headers, body) =>
+          deps.providerApi.fetch(user.id, provider, target, { method: request.method, headers, ...(body ? { body } : {}) }, current),
         );
       } catch (error) {
         deps.metrics.proxied(provider, null, (performance.now() - started) / 1000);

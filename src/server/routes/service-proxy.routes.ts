@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { callProviderApi } from '../../core/service-api.js';
 import type { Tokenkeeper } from '../../core/tokenkeeper.js';
-import { forwardedHeaders, proxiedTarget, PROXY_BODY_LIMIT, proxyHeadersOf, rawWildcard, sendUpstream } from './proxy.routes.js';
+import { acceptProxiedBodies, callWithBody } from './proxy-body.js';
+import { forwardedHeaders, proxiedTarget, proxyHeadersOf, rawWildcard, sendUpstream } from './proxy.routes.js';
 import { serviceCaller, SERVICE_ROUTE_CONFIG } from './service-api.auth.js';
 import { proxySchema } from './service-api.schemas.js';
 
@@ -28,9 +29,8 @@ function namedWildcard({ schema, url }: { schema: Record<string, any>; url: stri
  * adds on its own to a cross-site request, so a forged request has no key.
  */
 export async function serviceProxyRoutes(app: FastifyInstance, deps: Tokenkeeper): Promise<void> {
-  // Bodies are passed through as they are, whatever their type.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: PROXY_BODY_LIMIT }, (_request, body, done) => done(null, body));
+  // Bodies are passed through as they are, whatever their type; large uploads streamed.
+  acceptProxiedBodies(app, deps.config.proxyUploadLimitMb);
 
   app.route<{ Params: { id: string; provider: string; '*': string } }>({
     method: PROXIED_METHODS,
@@ -39,14 +39,12 @@ export async function serviceProxyRoutes(app: FastifyInstance, deps: Tokenkeeper
     schema: proxySchema,
     handler: async (request, reply) => {
       const caller = serviceCaller(request);
-      const body = Buffer.isBuffer(request.body) ? request.body : undefined;
       const path = rawWildcard(request.url, SEGMENTS_BEFORE_PATH);
       const extraHeaders = proxyHeadersOf(deps, request.params.provider);
-      const upstream = await callProviderApi(deps, caller, request.params.id, request.params.provider, proxiedTarget(request, path), {
-        method: request.method,
-        headers: forwardedHeaders(request, extraHeaders),
-        ...(body ? { body } : {}),
-      });
+      const target = proxiedTarget(request, path);
+      const upstream = await callWithBody(request, forwardedHeaders(request, extraHeaders), (headers, body) =>
+        callProviderApi(deps, caller, request.params.id, request.params.provider, target, { method: request.method, headers, ...(body ? { body } : {}) }),
+      );
       return sendUpstream(request, reply, upstream, extraHeaders, deps.config.baseUrl.origin);
     },
   });

@@ -1,8 +1,9 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Readable } from 'node:stream';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createOutboundFetch, type OutboundFetch } from './outbound-fetch.js';
-import { apiUrl, ProviderApi } from './provider-api.js';
+import { apiUrl, ProviderApi, type StreamingFetch } from './provider-api.js';
 import { ProviderRegistry } from './provider-registry.js';
 import type { ProviderSettings } from './provider-settings.js';
 import { MemoryTokenStore } from './testing/memory-token-store.js';
@@ -81,7 +82,7 @@ function settings(overrides: Partial<ProviderSettings> = {}): ProviderSettings {
 }
 
 /** A ProviderApi over a MemoryTokenStore holding a fresh token `at-1` for u1 (with `apiBaseUrl` when given). */
-function setup(overrides: Partial<ProviderSettings> = {}, options: { timeoutSeconds?: number; apiBaseUrl?: string } = {}) {
+function setup(overrides: Partial<ProviderSettings> = {}, options: { timeoutSeconds?: number; apiBaseUrl?: string; fetch?: StreamingFetch } = {}) {
   const registry = new ProviderRegistry([settings(overrides)]);
   const store = new MemoryTokenStore();
   store.saveTokenSet('u1', 'acme', {
@@ -95,7 +96,7 @@ function setup(overrides: Partial<ProviderSettings> = {}, options: { timeoutSeco
     apiBaseUrl: options.apiBaseUrl ?? null,
   });
   const tokens = new TokenManager({ registry, store, now: () => NOW });
-  const api = new ProviderApi({ registry, tokens, fetch: outbound.stream, ...(options.timeoutSeconds !== undefined ? { timeoutSeconds: options.timeoutSeconds } : {}) });
+  const api = new ProviderApi({ registry, tokens, fetch: options.fetch ?? outbound.stream, ...(options.timeoutSeconds !== undefined ? { timeoutSeconds: options.timeoutSeconds } : {}) });
   return { api, tokens, store };
 }
 
@@ -371,5 +372,95 @@ describe('ProviderApi: a 401 from the API', () => {
     expect((await api.fetch('u1', 'acme', 'me')).status).toBe(401);
     expect(tokenRequests).toBe(1);
     expect(seen).toHaveLength(3);
+  });
+});
+
+describe('ProviderApi: a streamed body, sent once as it is read', () => {
+  const upload = () => Readable.from([Buffer.from('part one, '), Buffer.from('part two')]);
+  /** /api/me answers 401 to the listed tokens and 200 to any other. */
+  function refusing(...tokens: string[]) {
+    routes['/api/me'] = (res, request) => {
+      const refused = tokens.includes((request.headers.authorization ?? '').replace(/^Bearer /, ''));
+      res.writeHead(refused ? 401 : 200).end(refused ? 'no' : 'yes');
+    };
+  }
+
+  it("goes out with the caller's Content-Length, not chunked", async () => {
+    const { api } = setup();
+    const response = await api.fetch('u1', 'acme', 'files', { method: 'POST', headers: { 'content-length': '18' }, body: upload() });
+    expect(response.status).toBe(200);
+    expect(seen[0]).toMatchObject({ method: 'POST', body: 'part one, part two' });
+    expect(seen[0]!.headers['content-length']).toBe('18');
+    expect(seen[0]!.headers['transfer-encoding']).toBeUndefined();
+  });
+
+  it("a 401 refreshes the token for the next call and is the answer: the body is not sent again", async () => {
+    const { api } = setup();
+    refusing('at-1');
+    const response = await api.fetch('u1', 'acme', 'me', { method: 'POST', body: upload() });
+    expect(response.status).toBe(401);
+    expect(await response.text()).toBe('no');
+    expect(tokenRequests).toBe(1);
+    expect(seen.map((request) => [request.headers.authorization, request.body])).toEqual([['Bearer at-1', 'part one, part two']]);
+    expect((await api.fetch('u1', 'acme', 'me', { method: 'POST', body: upload() })).status).toBe(200);
+    expect(seen.at(-1)!.headers.authorization).toBe('Bearer at-2');
+    expect(tokenRequests).toBe(1);
+  });
+
+  it("an API that refuses every token: a streamed call's 401 costs one refresh, and the refreshed token's first refusal begins the back-off", async () => {
+    const { api } = setup();
+    refusing('at-1', 'at-2', 'at-3');
+    expect((await api.fetch('u1', 'acme', 'me', { method: 'POST', body: upload() })).status).toBe(401);
+    expect(tokenRequests).toBe(1);
+    expect((await api.fetch('u1', 'acme', 'me')).status).toBe(401);
+    expect((await api.fetch('u1', 'acme', 'me', { method: 'POST', body: upload() })).status).toBe(401);
+    expect(tokenRequests).toBe(1);
+    expect(seen.map((request) => request.headers.authorization)).toEqual(['Bearer at-1', 'Bearer at-2', 'Bearer at-2']);
+  });
+
+  it('a connection broken off once the body has gone out is provider_error (502), and a PUT is not sent again', async () => {
+    const { api } = setup();
+    routes['/api/files'] = (res) => res.socket?.destroy();
+    await expect(api.fetch('u1', 'acme', 'files', { method: 'PUT', body: upload() })).rejects.toMatchObject({
+      code: 'provider_error',
+      status: 502,
+      message: 'Acme broke off the API call while its body was being sent.',
+    });
+    expect(seen).toHaveLength(1);
+  });
+
+  it('the wait for the answer (timeoutSeconds) starts when the body has gone out whole, so a slow upload is not cut', async () => {
+    const calls: Array<{ signal: AbortSignal; received: string[] }> = [];
+    // An API that reads the body as it comes and never answers.
+    const fetch: StreamingFetch = async (_url, init) => {
+      const call = { signal: init.signal!, received: [] as string[] };
+      calls.push(call);
+      for await (const chunk of init.body as AsyncIterable<Uint8Array>) call.received.push(Buffer.from(chunk).toString());
+      return new Promise<Response>((_resolve, reject) => init.signal!.addEventListener('abort', () => reject(init.signal!.reason)));
+    };
+    let sendRest!: () => void;
+    const rest = new Promise<void>((resolve) => (sendRest = resolve));
+    async function* slowBody() {
+      yield Buffer.from('first half, ');
+      await rest;
+      yield Buffer.from('second half');
+    }
+    vi.useFakeTimers();
+    try {
+      const { api } = setup({}, { fetch });
+      const call = api.fetch('u1', 'acme', 'files', { method: 'PUT', body: slowBody() });
+      call.catch(() => {});
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(calls[0]!.received).toEqual(['first half, ']);
+      expect(calls[0]!.signal.aborted).toBe(false);
+      sendRest();
+      await vi.advanceTimersByTimeAsync(9_000);
+      expect(calls[0]!.received).toEqual(['first half, ', 'second half']);
+      expect(calls[0]!.signal.aborted).toBe(false);
+      await vi.advanceTimersByTimeAsync(1_000);
+      await expect(call).rejects.toMatchObject({ code: 'provider_timeout', status: 504 });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -97,6 +97,16 @@ describe('configuration', () => {
     }
   });
 
+  it('PROXY_UPLOAD_LIMIT_MB: 200 by default, whole MiB from 1 to 10240, else one line naming it', () => {
+    expect(loadConfig({}, workdir()).proxyUploadLimitMb).toBe(200);
+    expect(loadConfig({ PROXY_UPLOAD_LIMIT_MB: '150' }, workdir()).proxyUploadLimitMb).toBe(150);
+    for (const bad of ['0', '-1', '1.5', '150MB', '10241']) {
+      const error = configError({ PROXY_UPLOAD_LIMIT_MB: bad });
+      expect(error.variable).toBe('PROXY_UPLOAD_LIMIT_MB');
+      expect(error.message).toBe(`Configuration error: PROXY_UPLOAD_LIMIT_MB must be a whole number from 1 to 10240 (got "${bad}")`);
+    }
+  });
+
   it('SHUTDOWN_TIMEOUT_SECONDS: 25 by default, whole seconds from 1 to 3600; TRUST_PROXY: false by default, checked', () => {
     const defaults = loadConfig({}, workdir());
     expect([defaults.shutdownTimeoutSeconds, defaults.trustProxy]).toEqual([25, false]);

@@ -136,6 +136,51 @@ describeEachDialect('Dropbox, against an emulator of Dropbox', (dialect) => {
     expect(viaService.headers['dropbox-api-result']).toBeDefined();
   });
 
+  it('a file over 1 MiB goes up to the content host as a stream (PROXY_UPLOAD_LIMIT_MB), through either proxy, and comes down whole', async () => {
+    const { browser, userId } = await signIn(person('dbid:large', 'Large', 'Files'));
+    const csrf = await csrfTokenOf(browser);
+    const cookie = browser.cookies.cookieHeader(new URL(APP_ORIGIN))!;
+    const bytes = Buffer.alloc(3 * 1024 * 1024 + 5);
+    for (let at = 0; at < bytes.length; at += 1) bytes[at] = (at * 31) % 256;
+    const upload = await app.runtime.app.inject({
+      method: 'POST',
+      url: '/api/providers/dropbox/proxy/2/files/upload',
+      headers: {
+        cookie,
+        'x-csrf-token': csrf,
+        'tokenkeeper-api-base': dropbox.contentOrigin,
+        'dropbox-api-arg': JSON.stringify({ path: '/Video/clip.mp4', mode: 'add' }),
+        'content-type': 'application/octet-stream',
+      },
+      payload: bytes,
+    });
+    expect(upload.statusCode).toBe(200);
+    expect(upload.json()).toMatchObject({ name: 'clip.mp4', path_display: '/Video/clip.mp4', size: bytes.length });
+    expect(dropbox.content.requests.at(-1)!.headers['content-length']).toBe(String(bytes.length));
+
+    const key = await newServiceKey(app, `large-${dialect.name}`, ALL_PERMISSIONS);
+    const again = await app.runtime.app.inject({
+      method: 'POST',
+      url: `/api/v1/users/${userId}/connections/dropbox/proxy/2/files/upload`,
+      headers: {
+        authorization: `Bearer ${key}`,
+        'tokenkeeper-api-base': dropbox.contentOrigin,
+        'dropbox-api-arg': JSON.stringify({ path: '/Video/clip.mp4', mode: 'overwrite' }),
+        'content-type': 'application/octet-stream',
+      },
+      payload: bytes,
+    });
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toMatchObject({ size: bytes.length, rev: '000000002' });
+    const download = await app.runtime.app.inject({
+      method: 'POST',
+      url: `/api/v1/users/${userId}/connections/dropbox/proxy/2/files/download`,
+      headers: { authorization: `Bearer ${key}`, 'tokenkeeper-api-base': dropbox.contentOrigin, 'dropbox-api-arg': JSON.stringify({ path: '/video/clip.mp4' }) },
+    });
+    expect(download.statusCode).toBe(200);
+    expect(download.rawPayload.equals(bytes)).toBe(true);
+  });
+
   it('Tokenkeeper-Api-Base naming anything but one of Dropbox\'s API bases is refused before any call', async () => {
     const { browser } = await signIn(person('dbid:elsewhere', 'Else', 'Where'));
     const csrf = await csrfTokenOf(browser);

@@ -163,7 +163,9 @@ export function apiUrl(base: URL, path: string): URL {
 
 /**
  * Calls a provider's API with the user's access token — refreshed first when
- * needed, and after a 401 refreshed once more and retried once. Redirects
+ * needed, and after a 401 refreshed once more and retried once (a streamed
+ * body, which can be read once only, is not retried: the API's 401 is the
+ * answer, and the refreshed token serves the next call). Redirects
  * are followed only within the API base (at most 3), to a path the path
  * check would take; any other is returned as it is, so the token never
  * travels to another host, nor outside the base behind a normalising front end. createClient makes

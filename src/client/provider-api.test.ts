@@ -418,6 +418,16 @@ describe('ProviderApi: a streamed body, sent once as it is read', () => {
     expect(seen.map((request) => request.headers.authorization)).toEqual(['Bearer at-1', 'Bearer at-2', 'Bearer at-2']);
   });
 
+  it('a redirect to a streamed PUT or POST comes back unfollowed: the body is not sent again', async () => {
+    const { api } = setup();
+    routes['/api/moved'] = redirectTo('/api/elsewhere', 308);
+    for (const method of ['PUT', 'POST']) expect((await api.fetch('u1', 'acme', 'moved', { method, body: upload() })).status).toBe(308);
+    expect(seen.map((request) => [request.path, request.body])).toEqual([
+      ['/api/moved', 'part one, part two'],
+      ['/api/moved', 'part one, part two'],
+    ]);
+  });
+
   it('a connection broken off once the body has gone out is provider_error (502), and a PUT is not sent again', async () => {
     const { api } = setup();
     routes['/api/files'] = (res) => res.socket?.destroy();

@@ -47,7 +47,7 @@ const API_BASES_KEPT = 1_000;
 const UNTRIED_KEPT = 10_000;
 
 /** A body that can be read once only: a stream, not bytes or text. */
-export function isStreamedBody(body: ProviderApiRequest['body']): body is AsyncIterable<Uint8Array> {
+function isStreamedBody(body: ProviderApiRequest['body']): body is AsyncIterable<Uint8Array> {
   return typeof body === 'object' && !(body instanceof Uint8Array) && Symbol.asyncIterator in body;
 }
 

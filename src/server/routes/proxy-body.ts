@@ -50,8 +50,6 @@ export class StreamedBody {
       }
     })();
   }
-
-
 }
 
 function tooLarge(limit: string): TokenkeeperError {

@@ -3,6 +3,7 @@
 // is sent once only, and a failure on either side ends both calls.
 // Streaming is shown by counts: the client holds back the rest of its body
 // until the API has received the first megabytes.
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testClock } from './support/clock.js';
 import { DIALECTS } from './support/postgres.js';
@@ -148,5 +149,35 @@ describe('uploads through the proxies (PROXY_UPLOAD_LIMIT_MB=64)', () => {
     expect(await api.uploads.at(-1)!.finished).toBe(false);
     expect(await storedToken()).toEqual(before);
     expect(grants()).toBe(refreshes);
+  });
+
+  it.each([
+    ['no service key', (path: string) => `POST /api/v1/users/${alice.userId}/connections/toolkit/proxy/${path} HTTP/1.1\r\nAuthorization: Bearer tk_nobody\r\n`],
+    ['no session', (path: string) => `POST /api/providers/toolkit/proxy/${path} HTTP/1.1\r\n`],
+    ['an unknown provider', (path: string) => `POST /api/v1/users/${alice.userId}/connections/nowhere/proxy/${path} HTTP/1.1\r\nAuthorization: Bearer ${key}\r\n`],
+  ])('a large upload refused before the call (%s) is answered and its connection closed, not read to its declared end', async (_what, head) => {
+    const declared = LIMIT_MB * MiB;
+    const calls = api.uploads.length;
+    const socket = connect(Number(new URL(origin).port), '127.0.0.1');
+    socket.on('error', () => {});
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    socket.write(`${head('files/x.bin')}Host: 127.0.0.1\r\nContent-Type: application/octet-stream\r\nContent-Length: ${declared}\r\n\r\n`);
+    // Keeps sending, as a client that does not read the answer first does, until the server closes the connection.
+    let written = 0;
+    let open = true;
+    void closed.then(() => (open = false));
+    const piece = Buffer.alloc(MiB, 7);
+    while (open && written < declared) {
+      written += piece.length;
+      if (!socket.write(piece)) await Promise.race([new Promise((resolve) => socket.once('drain', resolve)), closed]);
+    }
+    await closed;
+    expect(answer).toMatch(/^HTTP\/1\.1 (401|403|404) /);
+    expect(answer.toLowerCase()).toContain('connection: close');
+    // The kernel's socket buffers take some; far from the declared 64 MiB.
+    expect(written).toBeLessThan(16 * MiB);
+    expect(api.uploads.length).toBe(calls);
   });
 });

@@ -15,6 +15,7 @@ const MIB = 1024 * 1024;
 export class StreamedBody {
   readonly #payload: Readable;
   readonly #length: number;
+  #started = false;
 
   constructor(payload: Readable, length: number) {
     this.#payload = payload;
@@ -25,13 +26,23 @@ export class StreamedBody {
     return this.#length;
   }
 
+  /** Whether the call to the API has begun to read it (not only been handed it). */
+  get started(): boolean {
+    return this.#started;
+  }
+
   /**
    * The bytes as they arrive. Giving up on them (the API failed or answered
    * early) leaves the request as it is, so the caller can still be answered
    * on it; see discardRest.
    */
   chunks(): AsyncIterable<Uint8Array> {
-    return this.#payload.iterator({ destroyOnReturn: false });
+    return this.#read();
+  }
+
+  async *#read(): AsyncGenerator<Uint8Array> {
+    this.#started = true;
+    yield* this.#payload.iterator({ destroyOnReturn: false });
   }
 
   /**
@@ -111,6 +122,13 @@ export function acceptProxiedBodies(app: FastifyInstance, uploadLimitMb: number)
     if (length > uploadLimit) throw tooLarge(`${uploadLimitMb} MiB (PROXY_UPLOAD_LIMIT_MB)`);
     return new StreamedBody(payload, length);
   });
+  // A large body refused before any of it went to the API (no session or key, a CSRF failure, no connection…):
+  // the connection is closed after the answer, instead of Node reading the rest, up to the upload limit, to keep it.
+  app.addHook('onSend', async (request, reply) => {
+    const { body } = request;
+    const sending = body instanceof StreamedBody && body.started;
+    if (!sending && !request.raw.complete && (declaredLength(request) ?? 0) > PROXY_BODY_LIMIT) reply.header('connection', 'close');
+  });
 }
 
 /** The proxy's call to the API, given the headers to send and the body, if any. */
@@ -134,7 +152,9 @@ export async function callWithBody(request: FastifyRequest, headers: Record<stri
     if (request.raw.destroyed && !request.raw.complete) {
       throw new TokenkeeperError('bad_request', 'The client went away before sending the whole body; the call to the API was abandoned.', { cause: error });
     }
-    body.discardRest();
+    // Refused before any of it was read (the user not connected, the provider unknown…): the connection is closed
+    // after the answer instead (see acceptProxiedBodies).
+    if (body.started) body.discardRest();
     throw error;
   }
 }

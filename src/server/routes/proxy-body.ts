@@ -124,10 +124,12 @@ export function acceptProxiedBodies(app: FastifyInstance, uploadLimitMb: number)
   });
   // A large body refused before any of it went to the API (no session or key, a CSRF failure, no connection…):
   // the connection is closed after the answer, instead of Node reading the rest, up to the upload limit, to keep it.
-  app.addHook('onSend', async (request, reply) => {
+  // A callback, not an async hook: it runs on every proxied answer, and a promise each would be for nothing.
+  app.addHook('onSend', (request, reply, payload, done) => {
     const { body } = request;
     const sending = body instanceof StreamedBody && body.started;
     if (!sending && !request.raw.complete && (declaredLength(request) ?? 0) > PROXY_BODY_LIMIT) reply.header('connection', 'close');
+    done(null, payload);
   });
 }
 

@@ -3,6 +3,7 @@ import { ERROR_CODES, type ErrorCode } from '../client/error-codes.js';
 import { ProviderUnavailableError, SignInError, TokenkeeperError } from '../client/errors.js';
 import { DATABASE_UNAVAILABLE_ANSWER, isDatabaseUnavailable } from '../db/database-unavailable.js';
 import { ADMIN_HOME_PATH } from './admin/auth/staff-guard.js';
+import { refusesUnreadBody } from './routes/proxy-body.js';
 import { layout } from './views/layout.js';
 import { errorPage } from './views/pages.js';
 
@@ -31,6 +32,7 @@ const SIGN_IN_AGAIN: ReadonlySet<ErrorCode> = new Set(['invalid_state', 'invalid
 function send(request: FastifyRequest, reply: FastifyReply, code: ErrorCode, message: string, details: Readonly<Record<string, string>> | null = null) {
   const status = request.routeOptions.config?.errorStatuses?.[code] ?? ERROR_CODES[code].status;
   reply.code(status).header('cache-control', 'no-store');
+  if (refusesUnreadBody(request)) reply.header('connection', 'close');
   if (wantsJson(request)) return reply.send({ error: code, message, ...details });
   // A person signed in keeps the page's navigation and is led back to their account, also when a provider's answer
   // failed (a cancelled "Connect" or "Ask for more access", a sign-in finished in another tab): they are still signed

@@ -67,6 +67,18 @@ function tooLarge(limit: string): TokenkeeperError {
   return new TokenkeeperError('payload_too_large', `The request body is larger than ${limit}.`);
 }
 
+/**
+ * Whether an error answer should close the connection: a large body (over
+ * PROXY_BODY_LIMIT) refused before any of it was read (no session or key, a
+ * CSRF failure, no connection, an unknown provider) is not read to its
+ * declared length, as Node would to keep the connection. One the API call has
+ * begun to read is dropped as it comes instead (StreamedBody.discardRest), so
+ * the caller, still sending, reads the answer.
+ */
+export function refusesUnreadBody(request: FastifyRequest): boolean {
+  return !request.raw.complete && !request.raw.readableDidRead && (declaredLength(request) ?? 0) > PROXY_BODY_LIMIT;
+}
+
 /** The declared Content-Length (Node's parser has checked its syntax), or undefined without one. */
 function declaredLength(request: FastifyRequest): number | undefined {
   const value = request.headers['content-length'];
@@ -122,15 +134,6 @@ export function acceptProxiedBodies(app: FastifyInstance, uploadLimitMb: number)
     if (length > uploadLimit) throw tooLarge(`${uploadLimitMb} MiB (PROXY_UPLOAD_LIMIT_MB)`);
     return new StreamedBody(payload, length);
   });
-  // A large body refused before any of it went to the API (no session or key, a CSRF failure, no connection…):
-  // the connection is closed after the answer, instead of Node reading the rest, up to the upload limit, to keep it.
-  // A callback, not an async hook: it runs on every proxied answer, and a promise each would be for nothing.
-  app.addHook('onSend', (request, reply, payload, done) => {
-    const { body } = request;
-    const sending = body instanceof StreamedBody && body.started;
-    if (!sending && !request.raw.complete && (declaredLength(request) ?? 0) > PROXY_BODY_LIMIT) reply.header('connection', 'close');
-    done(null, payload);
-  });
 }
 
 /** The proxy's call to the API, given the headers to send and the body, if any. */
@@ -144,10 +147,15 @@ export type ProxiedCall = (headers: Record<string, string>, body: Uint8Array | A
  * log; no one reads it), and otherwise the rest of the body is dropped as it
  * comes, so that the caller, still sending, reads the error.
  */
-export async function callWithBody(request: FastifyRequest, headers: Record<string, string>, call: ProxiedCall): Promise<Response> {
+export function callWithBody(request: FastifyRequest, headers: Record<string, string>, call: ProxiedCall): Promise<Response> {
   const { body } = request;
+  // Not an async function: on the hot path (a GET, a small body) it hands back the call's own promise.
   if (Buffer.isBuffer(body)) return call(headers, body);
   if (!(body instanceof StreamedBody)) return call(headers, undefined);
+  return callStreaming(request, body, headers, call);
+}
+
+async function callStreaming(request: FastifyRequest, body: StreamedBody, headers: Record<string, string>, call: ProxiedCall): Promise<Response> {
   try {
     return await call({ ...headers, 'content-length': String(body.length) }, body.chunks());
   } catch (error) {
@@ -155,7 +163,7 @@ export async function callWithBody(request: FastifyRequest, headers: Record<stri
       throw new TokenkeeperError('bad_request', 'The client went away before sending the whole body; the call to the API was abandoned.', { cause: error });
     }
     // Refused before any of it was read (the user not connected, the provider unknown…): the connection is closed
-    // after the answer instead (see acceptProxiedBodies).
+    // after the answer instead (refusesUnreadBody).
     if (body.started) body.discardRest();
     throw error;
   }

@@ -479,9 +479,8 @@ describeEachDialect('the library: fromEnv() beside the server', (dialect) => {
 });
 
 describe('the library: fromEnv({ cwd })', () => {
-  it("opens a relative SQLite path in cwd, beside the keys it generates into cwd's ./data, not in the process's working folder", async () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'tokenkeeper-from-env-cwd-'));
-    // The default DATABASE_URL, sqlite:./data/tokenkeeper.db, and the keys generated into ./data: one folder.
+  /** The keys fromEnv generates and the default database, sqlite:./data/tokenkeeper.db, in cwd's ./data; a relative DATABASE_URL of cwd's .env in cwd. */
+  async function expectEverythingIn(cwd: string): Promise<void> {
     const first = await fromEnv({ cwd, env: {} });
     await first.close();
     expect(existsSync(join(cwd, 'data', 'token-encryption-keys'))).toBe(true);
@@ -491,20 +490,17 @@ describe('the library: fromEnv({ cwd })', () => {
     const second = await fromEnv({ cwd, env: {} });
     await second.close();
     expect(existsSync(join(cwd, 'jobs.db'))).toBe(true);
+  }
+
+  it("opens a relative SQLite path in cwd, beside the keys it generates into cwd's ./data, not in the process's working folder", async () => {
+    await expectEverythingIn(mkdtempSync(join(tmpdir(), 'tokenkeeper-from-env-cwd-')));
   });
 
   it('takes a cwd whose name holds $NAME as the folder it is, never as a variable to expand; a DATABASE_URL written with $NAME is still refused', async () => {
     // A legal folder name: only a shell would read $HOME in it.
     const cwd = join(mkdtempSync(join(tmpdir(), 'tokenkeeper-from-env-dollar-')), 'a$HOME', '${USER}app');
     mkdirSync(cwd, { recursive: true });
-    const first = await fromEnv({ cwd, env: {} });
-    await first.close();
-    expect(existsSync(join(cwd, 'data', 'token-encryption-keys'))).toBe(true);
-    expect(existsSync(join(cwd, 'data', 'tokenkeeper.db'))).toBe(true);
-    writeFileSync(join(cwd, '.env'), 'DATABASE_URL=sqlite:./jobs.db\n');
-    const second = await fromEnv({ cwd, env: {} });
-    await second.close();
-    expect(existsSync(join(cwd, 'jobs.db'))).toBe(true);
+    await expectEverythingIn(cwd);
     // What the user wrote keeps its rule: there $HOME would be a folder named so, not the home folder they meant.
     await expect(fromEnv({ cwd, env: { DATABASE_URL: 'sqlite:$HOME/jobs.db' } })).rejects.toThrow(/holds \$HOME, which only a shell expands/);
   });

@@ -449,94 +449,81 @@ describeEachDialect('GitHub App with expiring user tokens, against an emulator o
   });
 });
 
-describeEachDialect('GitHub App refresh tokens (six months, renewed by each refresh) and the keep-alive sweep', (dialect) => {
-  const DAY = 86_400;
-  // GitHub, the app and its sweep share one clock that moves only when told.
-  const clock = testClock();
-  let database: TestDatabase;
-  let github: GitHubEmulator;
-  let app: ProviderTestApp;
+const DAY = 86_400;
 
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    github = await startGitHubEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackUrl: `${APP_ORIGIN}/auth/github/callback`, kind: 'github-app', now: clock.now });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: githubEnv(github), now: clock.now });
+/**
+ * A GitHub App whose refresh tokens GitHub states to live `lifetime` seconds
+ * (`refresh_token_expires_in`), each refresh answering a new one with a
+ * lifetime of its own, and the keep-alive sweep: an unused connection is
+ * refreshed once, when the window before the stated end opens
+ * (`windowOpensAfter` after the sign-in), not before, not again, and it
+ * outlives its first refresh token.
+ */
+function keepsStatedLifetimeAlive(title: string, test: string, options: { subject: number; lifetime: number; windowOpensAfter: number; refreshTokenLifetimeSeconds?: number }) {
+  describeEachDialect(title, (dialect) => {
+    // GitHub, the app and its sweep share one clock that moves only when told.
+    const clock = testClock();
+    let database: TestDatabase;
+    let github: GitHubEmulator;
+    let app: ProviderTestApp;
+
+    beforeAll(async () => {
+      database = await dialect.openTestDatabase();
+      github = await startGitHubEmulator({
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        callbackUrl: `${APP_ORIGIN}/auth/github/callback`,
+        kind: 'github-app',
+        ...(options.refreshTokenLifetimeSeconds ? { refreshTokenLifetimeSeconds: options.refreshTokenLifetimeSeconds } : {}),
+        now: clock.now,
+      });
+      app = await startProviderTestApp({ databaseUrl: database.url, env: githubEnv(github), now: clock.now });
+    });
+    afterAll(async () => {
+      await app?.close();
+      await github?.close();
+      await database?.close();
+    });
+
+    it(test, async () => {
+      const { subject, lifetime, windowOpensAfter } = options;
+      github.signInAs({ ...OCTOCAT, id: subject, login: `idle${subject}` });
+      await signInThrough(app.browser(), 'github');
+      const { user_id: userId } = await database.db.selectFrom('accounts').select('user_id').where('provider', '=', 'github').where('subject', '=', String(subject)).executeTakeFirstOrThrow();
+      const signedInWith = await app.runtime.tokenStore.findToken(userId, 'github');
+      expect(signedInWith!.refreshTokenExpiresAt).toBe(clock.now() + lifetime);
+      const refreshes = github.server.counts.refresh_token ?? 0;
+      const sweep = () => app.runtime.refreshKeepalive!.sweep();
+
+      clock.advance(windowOpensAfter - 1);
+      expect(await sweep()).toMatchObject({ due: 0 });
+      clock.advance(1);
+      expect(await sweep()).toMatchObject({ due: 1, refreshed: 1, failed: 0 });
+      expect(github.server.counts.refresh_token).toBe(refreshes + 1);
+      const kept = await app.runtime.tokenStore.findToken(userId, 'github');
+      expect(kept!.refreshToken).not.toBe(signedInWith!.refreshToken);
+      expect(kept!.refreshTokenExpiresAt).toBe(clock.now() + lifetime);
+      expect(await sweep()).toMatchObject({ due: 0 });
+
+      // Past the first refresh token's end, the connection works: its access token is refreshed with the new one.
+      clock.advance(2 * (lifetime - windowOpensAfter));
+      const { accessToken } = await app.runtime.tokens.getAccessToken(userId, 'github');
+      expect(github.server.counts.refresh_token).toBe(refreshes + 2);
+      expect(github.accepts(accessToken)).toBe(true);
+    });
   });
-  afterAll(async () => {
-    await app?.close();
-    await github?.close();
-    await database?.close();
-  });
+}
 
-  it('refreshes an unused connection in the last 7 days before the end GitHub stated, once; the new refresh token outlives the old end', async () => {
-    github.signInAs({ ...OCTOCAT, id: 1005, login: 'idle' });
-    await signInThrough(app.browser(), 'github');
-    const { user_id: userId } = await database.db.selectFrom('accounts').select('user_id').where('provider', '=', 'github').where('subject', '=', '1005').executeTakeFirstOrThrow();
-    const signedInWith = await app.runtime.tokenStore.findToken(userId, 'github');
-    const refreshes = github.server.counts.refresh_token ?? 0;
-    const sweep = () => app.runtime.refreshKeepalive!.sweep();
+// refresh_token_expires_in is 15897600 s (184 days): its last 7 days begin on day 177.
+keepsStatedLifetimeAlive(
+  'GitHub App refresh tokens (six months, renewed by each refresh) and the keep-alive sweep',
+  'refreshes an unused connection in the last 7 days before the end GitHub stated, once; the new refresh token outlives the old end',
+  { subject: 1005, lifetime: 15_897_600, windowOpensAfter: 177 * DAY },
+);
 
-    // refresh_token_expires_in is 15897600 s (184 days): its last 7 days begin on day 177.
-    clock.advance(177 * DAY - 1);
-    expect(await sweep()).toMatchObject({ due: 0 });
-    clock.advance(1);
-    expect(await sweep()).toMatchObject({ due: 1, refreshed: 1, failed: 0 });
-    expect(github.server.counts.refresh_token).toBe(refreshes + 1);
-    const kept = await app.runtime.tokenStore.findToken(userId, 'github');
-    expect(kept!.refreshToken).not.toBe(signedInWith!.refreshToken);
-    expect(kept!.refreshTokenExpiresAt).toBe(clock.now() + 15_897_600);
-    expect(await sweep()).toMatchObject({ due: 0 });
-
-    // Past the first refresh token's end, the connection works: its access token is refreshed with the new one.
-    clock.advance(30 * DAY);
-    const { accessToken } = await app.runtime.tokens.getAccessToken(userId, 'github');
-    expect(github.server.counts.refresh_token).toBe(refreshes + 2);
-    expect(github.accepts(accessToken)).toBe(true);
-  });
-});
-
-describeEachDialect('refresh tokens stated to live 2 days (shorter than the 7-day window) and the keep-alive sweep', (dialect) => {
-  const DAY = 86_400;
-  const LIFETIME = 2 * DAY;
-  const clock = testClock();
-  let database: TestDatabase;
-  let github: GitHubEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    github = await startGitHubEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackUrl: `${APP_ORIGIN}/auth/github/callback`, kind: 'github-app', refreshTokenLifetimeSeconds: LIFETIME, now: clock.now });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: githubEnv(github), now: clock.now });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await github?.close();
-    await database?.close();
-  });
-
-  it('refreshes an unused connection in the last quarter of its refresh token’s stated lifetime, once, so the connection outlives the first refresh token', async () => {
-    github.signInAs({ ...OCTOCAT, id: 1006, login: 'brief' });
-    await signInThrough(app.browser(), 'github');
-    const { user_id: userId } = await database.db.selectFrom('accounts').select('user_id').where('provider', '=', 'github').where('subject', '=', '1006').executeTakeFirstOrThrow();
-    const signedInWith = await app.runtime.tokenStore.findToken(userId, 'github');
-    expect(signedInWith!.refreshTokenExpiresAt).toBe(clock.now() + LIFETIME);
-    const refreshes = github.server.counts.refresh_token ?? 0;
-    const sweep = () => app.runtime.refreshKeepalive!.sweep();
-
-    // A quarter of 2 days: its last 12 hours.
-    clock.advance(LIFETIME - LIFETIME / 4 - 1);
-    expect(await sweep()).toMatchObject({ due: 0 });
-    clock.advance(1);
-    expect(await sweep()).toMatchObject({ due: 1, refreshed: 1, failed: 0 });
-    expect(github.server.counts.refresh_token).toBe(refreshes + 1);
-    const kept = await app.runtime.tokenStore.findToken(userId, 'github');
-    expect(kept!.refreshTokenExpiresAt).toBe(clock.now() + LIFETIME);
-    expect(await sweep()).toMatchObject({ due: 0 });
-
-    // Past the first refresh token's end, the connection works: its access token is refreshed with the new one.
-    clock.advance(LIFETIME / 2);
-    const { accessToken } = await app.runtime.tokens.getAccessToken(userId, 'github');
-    expect(github.server.counts.refresh_token).toBe(refreshes + 2);
-    expect(github.accepts(accessToken)).toBe(true);
-  });
-});
+// A quarter of 2 days: its last 12 hours.
+keepsStatedLifetimeAlive(
+  'refresh tokens stated to live 2 days (shorter than the 7-day window) and the keep-alive sweep',
+  'refreshes an unused connection in the last quarter of its refresh token’s stated lifetime, once, so the connection outlives the first refresh token',
+  { subject: 1006, lifetime: 2 * DAY, windowOpensAfter: 1.5 * DAY, refreshTokenLifetimeSeconds: 2 * DAY },
+);

@@ -15,7 +15,6 @@ const MIB = 1024 * 1024;
 export class StreamedBody {
   readonly #payload: Readable;
   readonly #length: number;
-  #started = false;
 
   constructor(payload: Readable, length: number) {
     this.#payload = payload;
@@ -26,9 +25,9 @@ export class StreamedBody {
     return this.#length;
   }
 
-  /** Whether the call to the API has begun to read it (not only been handed it). */
+  /** Whether the call to the API has read any of it (not only been handed it): the stream says so itself. */
   get started(): boolean {
-    return this.#started;
+    return this.#payload.readableDidRead;
   }
 
   /**
@@ -37,12 +36,7 @@ export class StreamedBody {
    * on it; see discardRest.
    */
   chunks(): AsyncIterable<Uint8Array> {
-    return this.#read();
-  }
-
-  async *#read(): AsyncGenerator<Uint8Array> {
-    this.#started = true;
-    yield* this.#payload.iterator({ destroyOnReturn: false });
+    return this.#payload.iterator({ destroyOnReturn: false });
   }
 
   /**

@@ -7,6 +7,8 @@ import { main } from '../src/cli/main.js';
 import { runTokens } from '../src/cli/tokens.command.js';
 import { runServices } from '../src/cli/services.command.js';
 import type { Environment } from '../src/config/env-file.js';
+import { openDatabase } from '../src/db/database.js';
+import { migrateToLatest } from '../src/db/migrate.js';
 import { runCaptured } from './support/cli.js';
 import { testClock } from './support/clock.js';
 import { describeEachDialect } from './support/postgres.js';
@@ -77,6 +79,28 @@ describe('a SQLite DATABASE_URL naming no file (a typo)', () => {
       stderr: `tokenkeeper ${what}: there is no SQLite database at ${path}: check DATABASE_URL, or create it with \`tokenkeeper migrate\`.\n`,
     });
     expect(existsSync(path)).toBe(false);
+  });
+});
+
+describe('a relative SQLite DATABASE_URL', () => {
+  // The working folder's, as its .env and ./data are: not wherever the process that runs the command was started.
+  it.each([
+    ['services list', runServices, ['list']],
+    ['tokens list', runTokens, ['list']],
+    ['keys rotate', runKeys, ['rotate']],
+  ] as const)('%s opens the database under its working folder', async (_what, run, args) => {
+    const folder = mkdtempSync(join(tmpdir(), 'tokenkeeper-relative-'));
+    try {
+      const database = await openDatabase(`sqlite:${join(folder, 'app.db')}`);
+      await migrateToLatest(database);
+      await database.close();
+      const env = testAppEnv({ baseUrl: APP_ORIGIN, databaseUrl: 'sqlite:./app.db', issuer: 'http://127.0.0.1:9' });
+      const result = await runCaptured(run, [...args], { env, cwd: folder });
+      expect(result.code, result.stderr).toBe(0);
+      expect(existsSync(join(process.cwd(), 'app.db'))).toBe(false);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
 

@@ -106,6 +106,7 @@ export async function runCreateSuperuser(args: string[], io: CreateSuperuserIo =
   try {
     requireExistingDatabase(config.databaseUrl, io.cwd);
     database = await openDatabase(config.databaseUrl, {
+      relativeTo: io.cwd,
       onBackgroundError: (error) => io.stderr.write(`tokenkeeper createsuperuser: database connection failed: ${error.message}\n`),
     });
     await requireMigrated(database, io);

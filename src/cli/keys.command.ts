@@ -83,7 +83,7 @@ async function rotate(batchSize: number, io: CommandIo): Promise<number> {
   const cipher = new TokenCipher(keys);
   try {
     requireExistingDatabase(config.databaseUrl, io.cwd);
-    const database = await openDatabase(config.databaseUrl);
+    const database = await openDatabase(config.databaseUrl, { relativeTo: io.cwd });
     try {
       const newer = await unknownMigrations(database);
       if (newer.length > 0) io.stderr.write(`tokenkeeper keys rotate: ${newerSchemaWarning(newer)}\n`);

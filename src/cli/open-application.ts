@@ -11,9 +11,12 @@ import type { CommandIo } from './command-io.js';
 import { requireExistingDatabase } from './existing-database.js';
 import { configFromEnvironment } from './load-config.js';
 
-/** The application on the database (checked, never migrated: that is `migrate`'s job). */
-export async function openApplication(config: AppConfig, logger: Logger, now: () => number): Promise<Tokenkeeper> {
-  const tokenkeeper = await openTokenkeeper({ config, logger, now });
+/**
+ * The application on the database (checked, never migrated: that is `migrate`'s job). A relative SQLite path is
+ * taken from `cwd`, the folder whose `.env` and `./data` the configuration came from.
+ */
+export async function openApplication(config: AppConfig, logger: Logger, now: () => number, cwd: string): Promise<Tokenkeeper> {
+  const tokenkeeper = await openTokenkeeper({ config, logger, now, databaseFolder: cwd });
   try {
     const pending = await pendingMigrations(tokenkeeper.database);
     if (pending.length > 0) {
@@ -61,7 +64,7 @@ export async function runOnApplication(
   const logger = createLogger(io.env.LOG_LEVEL?.trim() ? config.logLevel : 'warn', { write: (line: string) => io.stderr.write(line) });
   try {
     requireExistingDatabase(config.databaseUrl, io.cwd);
-    const application = await openApplication(config, logger, now);
+    const application = await openApplication(config, logger, now, io.cwd);
     let wroteWebhooks = false;
     const stopWatching = application.webhooks.onEnqueued(() => (wroteWebhooks = true));
     try {

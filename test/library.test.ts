@@ -440,6 +440,11 @@ describe('the library: options are checked, each error naming the option', () =>
     ],
     ['other API bases not in an array', { ...valid, providers: { github: { preset: 'github', clientId: 'x', clientSecret: 's', extraApiBaseUrls: 'https://a.example' } } }, /^Configuration error: providers\.github\.extraApiBaseUrls must be an array of URLs/],
     ['a webhook secret of another form', { ...valid, webhooks: { urls: ['https://hooks.example/in'], secret: 'hunter2' } }, /^Configuration error: webhooks\.secret must start with whsec_/],
+    [
+      'a second webhook secret of another form',
+      { ...valid, webhooks: { urls: ['https://hooks.example/in'], secret: [newWebhookSecret(), 'hunter2'] } },
+      /^Configuration error: webhooks\.secret \(its second secret\) must start with whsec_/,
+    ],
   ];
   for (const [what, options, message] of cases) {
     it(what, async () => {

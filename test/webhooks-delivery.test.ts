@@ -3,14 +3,14 @@
 // timeout is retried on the schedule, walked through by moving the app's
 // clock; after the last retry the message is failed. The receiver checks
 // every signature on its own (support/webhook-receiver.ts).
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RETRY_DELAYS_SECONDS } from '../src/core/webhook-delivery.js';
 import type { WebhookEventData } from '../src/core/webhook-outbox.js';
 import { testClock, type TestClock } from './support/clock.js';
-import { describeEachDialect } from './support/postgres.js';
+import { describeEachDialect, DIALECTS } from './support/postgres.js';
 import { parsePrometheusText, sampleValue } from './support/prometheus-text.js';
 import { useTestApp } from './support/use-test-app.js';
-import { newWebhookSecret, startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.js';
+import { newWebhookSecret, startWebhookReceiver, verifyStandardWebhook, type WebhookReceiver } from './support/webhook-receiver.js';
 
 const DATA: WebhookEventData = { user_id: '01TESTUSER0000000000000000', external_id: 'cus_1', provider: 'toolkit', subject: 'sub-1', status: 'active' };
 /** A retry waits its delay plus up to 10 % (jitter): past that, it is due. */
@@ -162,5 +162,29 @@ describeEachDialect('webhook delivery', (dialect) => {
     expect(text).not.toContain(key);
     expect(text).not.toContain(Buffer.from(key, 'base64').toString('hex'));
     for (const request of receiver.received) expect(text).not.toContain(request.signature.slice(3));
+  });
+});
+
+describe('a WEBHOOK_SECRET being changed: the new secret, then the old one', () => {
+  const newSecret = newWebhookSecret();
+  const oldSecret = newWebhookSecret();
+  let receiver: WebhookReceiver;
+  beforeAll(async () => {
+    // The receiver has not been given the new secret yet.
+    receiver = await startWebhookReceiver(oldSecret);
+  });
+  afterAll(() => receiver?.close());
+  const { app } = useTestApp(DIALECTS[0]!, () => ({ env: { WEBHOOK_URLS: receiver.url, WEBHOOK_SECRET: `${newSecret},${oldSecret}` } }));
+
+  it('each request carries a signature under each, so a receiver holding either one verifies it', async () => {
+    await app().runtime.webhooks.enqueue('connection.created', DATA);
+    await app().runtime.webhookDelivery!.runOnce();
+    expect(receiver.received).toHaveLength(1);
+    const [request] = receiver.received;
+    expect(request!.signature.split(' ').map((entry) => entry.slice(0, 3))).toEqual(['v1,', 'v1,']);
+    expect(request!.verified).toBe(true);
+    expect(verifyStandardWebhook(newSecret, request!.id, String(request!.timestamp), request!.body, request!.signature)).toBe(true);
+    const [underNew] = request!.signature.split(' ');
+    expect(verifyStandardWebhook(oldSecret, request!.id, String(request!.timestamp), request!.body, underNew!)).toBe(false);
   });
 });

@@ -31,9 +31,9 @@ describe('WEBHOOK_URLS and WEBHOOK_SECRET', () => {
 
   it('take comma-separated URLs and a whsec_ secret, whose base64 is the signing key', () => {
     const config = load({ WEBHOOK_URLS: ' https://hooks.example.com/tk , http://localhost:9000/in ', WEBHOOK_SECRET: ` ${SECRET} ` });
-    expect(config.webhooks).toEqual({ urls: ['https://hooks.example.com/tk', 'http://localhost:9000/in'], signingKey: KEY });
+    expect(config.webhooks).toEqual({ urls: ['https://hooks.example.com/tk', 'http://localhost:9000/in'], signingKeys: [KEY] });
     const production24 = load({ ...production, WEBHOOK_URLS: 'https://hooks.example.com/tk', WEBHOOK_SECRET: `whsec_${randomBytes(24).toString('base64')}` });
-    expect(production24.webhooks?.signingKey).toHaveLength(24);
+    expect(production24.webhooks?.signingKeys[0]).toHaveLength(24);
   });
 
   it('refuse a secret without URLs, URLs without a secret, and a malformed or weak secret, naming the variable', () => {
@@ -51,6 +51,22 @@ describe('WEBHOOK_URLS and WEBHOOK_SECRET', () => {
       /^Configuration error: WEBHOOK_SECRET must hold a key of 24 to 64 bytes \(got 16\)/,
     );
     expect(errorOf({ WEBHOOK_URLS: 'https://hooks.example.com', WEBHOOK_SECRET: `whsec_${randomBytes(65).toString('base64')}` })).toMatch(/\(got 65\)/);
+  });
+
+  it('take up to three comma-separated secrets, newest first, for changing it without a gap', () => {
+    const OLD = randomBytes(32);
+    const config = load({ WEBHOOK_URLS: 'https://hooks.example.com/tk', WEBHOOK_SECRET: `${SECRET}, whsec_${OLD.toString('base64')}` });
+    expect(config.webhooks?.signingKeys).toEqual([KEY, OLD]);
+    const secret = () => `whsec_${randomBytes(32).toString('base64')}`;
+    const bad = (value: string) => errorOf({ WEBHOOK_URLS: 'https://hooks.example.com', WEBHOOK_SECRET: value });
+    expect(bad(`${SECRET},${KEY.toString('base64')}`)).toBe(
+      'Configuration error: WEBHOOK_SECRET (its second secret) must start with whsec_ followed by the base64 of a random key',
+    );
+    expect(bad(`${SECRET},`)).toBe('Configuration error: WEBHOOK_SECRET (its second secret) must start with whsec_ followed by the base64 of a random key');
+    expect(bad(`${SECRET}, ${SECRET}`)).toBe('Configuration error: WEBHOOK_SECRET lists the same secret twice');
+    expect(bad([secret(), secret(), secret(), secret()].join(','))).toBe(
+      'Configuration error: WEBHOOK_SECRET holds 4 secrets; give at most 3 (the new one first, then those receivers may still check)',
+    );
   });
 
   it('refuse a URL that is not an absolute http(s) URL, holds credentials or a fragment, or comes twice', () => {

@@ -2,11 +2,14 @@ import { ConfigError } from './config-error.js';
 import { url } from './env-values.js';
 import type { Environment } from './env-file.js';
 
-/** WEBHOOK_URLS and WEBHOOK_SECRET: where webhooks go and the key they are signed with. */
+/** WEBHOOK_URLS and WEBHOOK_SECRET: where webhooks go and the keys they are signed with. */
 export interface WebhookConfig {
   urls: string[];
-  /** The HMAC-SHA256 key: WEBHOOK_SECRET's base64 after `whsec_`, decoded. Never logged (see server/logger.ts). */
-  signingKey: Buffer;
+  /**
+   * The HMAC-SHA256 keys, newest first: each of WEBHOOK_SECRET's secrets, its base64 after `whsec_`, decoded.
+   * Every request is signed under each. Never logged (see server/logger.ts).
+   */
+  signingKeys: Buffer[];
 }
 
 const PREFIX = 'whsec_';
@@ -30,6 +33,31 @@ export function webhookSigningKey(secret: string): Buffer | string {
   return key;
 }
 
+/**
+ * More than one secret is for changing it without a gap: signed under the new one and the old one, a
+ * request verifies at a receiver that holds either (Standard Webhooks: `webhook-signature` may carry
+ * several space-separated signatures). Past a few, the header only grows.
+ */
+const MAX_SECRETS = 3;
+const ORDINALS = ['first', 'second', 'third'];
+
+/**
+ * The keys of a comma-separated list of `whsec_` secrets, newest first, or
+ * the reason it is not one (naming which secret, when there are several).
+ */
+export function webhookSigningKeys(secrets: string | readonly string[]): Buffer[] | string {
+  const list = (typeof secrets === 'string' ? secrets.split(',') : [...secrets]).map((secret) => (typeof secret === 'string' ? secret.trim() : ''));
+  if (list.length > MAX_SECRETS) return `holds ${list.length} secrets; give at most ${MAX_SECRETS} (the new one first, then those receivers may still check)`;
+  const keys: Buffer[] = [];
+  for (const [index, secret] of list.entries()) {
+    const key = webhookSigningKey(secret);
+    if (typeof key === 'string') return list.length === 1 ? key : `(its ${ORDINALS[index]} secret) ${key}`;
+    if (keys.some((known) => known.equals(key))) return `lists the same secret twice`;
+    keys.push(key);
+  }
+  return keys;
+}
+
 /** null when WEBHOOK_URLS is unset: no webhooks, and WEBHOOK_SECRET is not needed. */
 export function webhookConfig(env: Environment, production: boolean): WebhookConfig | null {
   const list = env.WEBHOOK_URLS?.trim();
@@ -48,7 +76,7 @@ export function webhookConfig(env: Environment, production: boolean): WebhookCon
   }
   if (new Set(urls).size !== urls.length) throw new ConfigError('WEBHOOK_URLS', 'lists a URL twice');
   if (!secret) throw new ConfigError('WEBHOOK_SECRET', `is required when WEBHOOK_URLS is set (${PREFIX} followed by the base64 of 24 to 64 random bytes)`);
-  const key = webhookSigningKey(secret);
-  if (typeof key === 'string') throw new ConfigError('WEBHOOK_SECRET', key);
-  return { urls, signingKey: key };
+  const keys = webhookSigningKeys(secret);
+  if (typeof keys === 'string') throw new ConfigError('WEBHOOK_SECRET', keys);
+  return { urls, signingKeys: keys };
 }

@@ -57,8 +57,8 @@ interface AttemptResult {
 export interface WebhookDeliveryOptions {
   db: Kysely<DatabaseSchema>;
   outbox: WebhookOutbox;
-  /** WEBHOOK_SECRET's key. */
-  signingKey: Buffer;
+  /** WEBHOOK_SECRET's keys, newest first: each request is signed under every one. */
+  signingKeys: readonly Buffer[];
   logger: Logger;
   metrics: TokenkeeperMetrics;
   /** Epoch seconds: the outbox's times and `webhook-timestamp`; replaceable in tests. */
@@ -157,7 +157,7 @@ export function startWebhookDelivery(options: WebhookDeliveryOptions): WebhookDe
       'user-agent': 'Tokenkeeper-Webhooks',
       'webhook-id': delivery.messageId,
       'webhook-timestamp': String(timestamp),
-      'webhook-signature': signWebhook(options.signingKey, delivery.messageId, timestamp, delivery.payload),
+      'webhook-signature': signWebhook(options.signingKeys, delivery.messageId, timestamp, delivery.payload),
     };
     try {
       // undici's request follows no redirect: a 3xx is an answer like any other non-2xx.
@@ -324,7 +324,7 @@ export function startApplicationWebhookDelivery(
   return startWebhookDelivery({
     db: application.database.db,
     outbox: application.webhooks,
-    signingKey: config.webhooks.signingKey,
+    signingKeys: config.webhooks.signingKeys,
     logger: application.logger,
     metrics: application.metrics,
     now: application.now,

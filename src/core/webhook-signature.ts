@@ -6,9 +6,11 @@ import { createHmac } from 'node:crypto';
  * base64 HMAC-SHA256, under the secret's decoded key, of
  * `<webhook-id>.<webhook-timestamp>.<body>` — the id and the attempt's time
  * are signed with the body, so neither can be swapped or replayed later
- * unnoticed. The body must be sent exactly as signed.
+ * unnoticed. The body must be sent exactly as signed. Under several keys
+ * (a secret being changed), one signature per key, space-separated: a
+ * receiver accepts when any of them verifies under the key it holds.
  */
-export function signWebhook(key: Buffer, messageId: string, timestamp: number, body: string): string {
-  const mac = createHmac('sha256', key).update(`${messageId}.${timestamp}.${body}`).digest('base64');
-  return `v1,${mac}`;
+export function signWebhook(keys: readonly Buffer[], messageId: string, timestamp: number, body: string): string {
+  const signed = `${messageId}.${timestamp}.${body}`;
+  return keys.map((key) => `v1,${createHmac('sha256', key).update(signed).digest('base64')}`).join(' ');
 }

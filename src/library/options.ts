@@ -6,7 +6,7 @@ import { ConfigError } from '../config/config-error.js';
 import type { Environment } from '../config/env-file.js';
 import { url } from '../config/env-values.js';
 import { providerSettings } from '../config/provider-config.js';
-import { webhookSigningKey } from '../config/webhook-config.js';
+import { webhookSigningKeys } from '../config/webhook-config.js';
 import type { CoreConfig } from '../core/tokenkeeper.js';
 import { parseDatabaseUrl } from '../db/database.js';
 import { parseEncryptionKeys } from '../db/token-cipher.js';
@@ -95,8 +95,11 @@ export interface TokenkeeperOptions {
    * sweeps already.
    */
   refreshKeepalive?: boolean;
-  /** Where connection.* and user.deleted webhooks go (Standard Webhooks; README, Webhooks): sent from this process and any server on the same database, each message once. */
-  webhooks?: { urls: readonly string[]; secret: string };
+  /**
+   * Where connection.* and user.deleted webhooks go (Standard Webhooks; README, Webhooks): sent from this process and any server on the same database, each message once.
+   * `secret` is a `whsec_` secret, or, while it is being changed, the new one and then the old one (a list, or comma-separated): every request is signed under each.
+   */
+  webhooks?: { urls: readonly string[]; secret: string | readonly string[] };
 }
 
 const PROVIDER_NAME = /^[a-z][a-z0-9_]{0,31}$/;
@@ -298,15 +301,15 @@ export function configFromOptions(options: TokenkeeperOptions & LibraryOptions):
   const providers = Object.entries(options.providers).map(([name, provider]) => providerFromOptions(name, provider, production));
   let webhooks: CoreConfig['webhooks'] = null;
   if (options.webhooks) {
-    const signingKey = webhookSigningKey(options.webhooks.secret ?? '');
-    if (typeof signingKey === 'string') throw new ConfigError('webhooks.secret', signingKey);
+    const signingKeys = webhookSigningKeys(options.webhooks.secret ?? '');
+    if (typeof signingKeys === 'string') throw new ConfigError('webhooks.secret', signingKeys);
     if (!Array.isArray(options.webhooks.urls) || options.webhooks.urls.length === 0) throw new ConfigError('webhooks.urls', 'must list at least one http(s) URL');
     const urls = options.webhooks.urls.map((entry, index) => {
       const checked = url({}, `webhooks.urls[${index}]`, production, typeof entry === 'string' ? entry.trim() : String(entry));
       if (checked === undefined) throw new ConfigError(`webhooks.urls[${index}]`, 'is empty');
       return checked;
     });
-    webhooks = { urls, signingKey };
+    webhooks = { urls, signingKeys };
   }
   return {
     databaseUrl: options.database,

@@ -38,11 +38,11 @@ describe('webhook secrets', () => {
     const logger = createLogger('info', { write: (line: string) => void lines.push(line) });
     logger.info({ webhookSecret: 'whsec_SECRET1', env: { WEBHOOK_SECRET: 'whsec_SECRET2' }, signingKey: Buffer.from('SECRET3') }, 'settings');
     logger.info({ headers: { 'webhook-signature': 'v1,SECRET4', 'webhook-id': 'msg_1' }, signature: 'v1,SECRET5' }, 'attempt');
-    logger.info({ config: { webhooks: { urls: ['https://hooks.example.com'], signingKey: Buffer.from('SECRET6') } } }, 'config');
+    logger.info({ config: { webhooks: { urls: ['https://hooks.example.com'], signingKeys: [Buffer.from('SECRET6'), Buffer.from('SECRET8')] } } }, 'config');
     logger.info({ 'webhook-signature': 'v1,SECRET7' }, 'top');
     expect(lines.join('')).not.toMatch(/SECRET\d/);
     expect(JSON.parse(lines[1]!)).toMatchObject({ headers: { 'webhook-signature': '[redacted]', 'webhook-id': 'msg_1' }, signature: '[redacted]' });
-    expect(JSON.parse(lines[2]!)).toMatchObject({ config: { webhooks: { urls: ['https://hooks.example.com'], signingKey: '[redacted]' } } });
+    expect(JSON.parse(lines[2]!)).toMatchObject({ config: { webhooks: { urls: ['https://hooks.example.com'], signingKeys: '[redacted]' } } });
   });
 });
 

@@ -25,9 +25,9 @@ export function redactUrl(target: string): string {
 
 /** Field names whose values are secrets wherever they appear in a logged object. */
 const SECRET_FIELDS = ['accessToken', 'refreshToken', 'idToken', 'access_token', 'refresh_token', 'id_token', 'clientSecret', 'client_secret', 'codeVerifier', 'password', 'serviceKey', 'service_key', 'secret', 'authorization',
-  // Webhooks: WEBHOOK_SECRET, its decoded key (the config's webhooks.signingKey), and a request's signature,
+  // Webhooks: WEBHOOK_SECRET, its decoded keys (the config's webhooks.signingKeys), and a request's signature,
   // which an attacker holding one could replay within the receiver's tolerance.
-  'webhookSecret', 'webhook_secret', 'WEBHOOK_SECRET', 'signingKey', 'signature', 'webhook-signature'];
+  'webhookSecret', 'webhook_secret', 'WEBHOOK_SECRET', 'signingKey', 'signingKeys', 'signature', 'webhook-signature'];
 /** A pino redaction path for a field name: names that are not identifiers (webhook-signature) in brackets. */
 const fieldPath = (prefix: string, field: string) => (/^[A-Za-z_$][\w$]*$/.test(field) ? `${prefix}${prefix ? '.' : ''}${field}` : `${prefix}["${field}"]`);
 
@@ -72,7 +72,7 @@ export function loggerOptions(level: string): LoggerOptions {
         ...SECRET_FIELDS.map((field) => fieldPath('', field)),
         ...SECRET_FIELDS.map((field) => fieldPath('*', field)),
         // The config's webhook settings, wherever a config is logged whole.
-        '*.webhooks.signingKey',
+        '*.webhooks.signingKeys',
       ],
       censor: '[redacted]',
     },

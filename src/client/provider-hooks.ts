@@ -27,6 +27,8 @@ export interface RevocationRequest {
   clientId: string;
   clientSecret: string;
   apiBaseUrl: string | undefined;
+  /** The revocation endpoint configured (the preset's, or `<NAME>_REVOCATION_URL`), for a provider that revokes there but not as RFC 7009 says. */
+  revocationEndpoint?: string | undefined;
   apiHeaders: Record<string, string>;
   accessToken: string;
   /** True when the access token had expired by the stored expiry (its refresh failed): the provider refusing it proves nothing. */

@@ -55,6 +55,7 @@ export async function revokeAtProvider(
         clientId: settings.clientId,
         clientSecret: settings.clientSecret,
         apiBaseUrl: settings.apiBaseUrl,
+        revocationEndpoint: settings.endpoints?.revocationEndpoint ?? settings.metadataOverrides?.revocationEndpoint,
         apiHeaders: settings.apiHeaders ?? {},
         accessToken: token.accessToken,
         ...state,

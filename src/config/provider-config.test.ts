@@ -33,6 +33,10 @@ describe('provider settings from <NAME>_… variables', () => {
     expect(providerSettings({ GOOGLE_PRESET: 'google', GOOGLE_CLIENT_ID: 'g', GOOGLE_CLIENT_SECRET: 's', GOOGLE_REVOCATION_URL: 'https://oauth2.googleapis.com/revoke' }, 'google', true).metadataOverrides).toMatchObject({
       revocationEndpoint: 'https://oauth2.googleapis.com/revoke',
     });
+    // So does one whose hook revokes at its own revocation endpoint (Zoom's, with the access token alone).
+    expect(providerSettings({ ZOOM_PRESET: 'zoom', ZOOM_CLIENT_ID: 'z', ZOOM_CLIENT_SECRET: 's', ZOOM_REVOCATION_URL: 'https://zoom.example.com/oauth/revoke' }, 'zoom', true).endpoints).toMatchObject({
+      revocationEndpoint: 'https://zoom.example.com/oauth/revoke',
+    });
   });
 
   it('the github preset: GitHub’s issuer for RFC 9207, its endpoints, client_secret_post and the numeric id as subject', () => {
@@ -221,13 +225,14 @@ describe('provider settings from <NAME>_… variables', () => {
     }
   });
 
-  it('the presets’ documented idle lifetimes of refresh tokens: okta 7 days, keycloak 30, microsoft and atlassian 90, google 180; none for the rest', () => {
+  it('the presets’ documented idle lifetimes of refresh tokens: okta 7 days, keycloak 30, microsoft, atlassian and zoom 90, google 180; none for the rest', () => {
     const idleDays = (preset: string, values: Record<string, string> = {}) =>
       (providerSettings({ X_PRESET: preset, X_CLIENT_ID: 'id', X_CLIENT_SECRET: 'secret', ...values }, 'x', true).refreshTokenIdleSeconds ?? 0) / 86_400;
     expect(idleDays('okta', { X_DOMAIN: 'dev-1.okta.com' })).toBe(7);
     expect(idleDays('keycloak', { X_BASE_URL: 'https://sso.example.com', X_REALM: 'main' })).toBe(30);
     expect(idleDays('microsoft')).toBe(90);
     expect(idleDays('atlassian')).toBe(90);
+    expect(idleDays('zoom')).toBe(90);
     expect(idleDays('google')).toBe(180);
     for (const preset of ['github', 'linkedin', 'gitlab', 'slack', 'discord', 'dropbox']) expect(idleDays(preset), preset).toBe(0);
   });

@@ -1,0 +1,182 @@
+/**
+ * An emulator of Zoom's OAuth 2.0 for user-managed apps (zoom.us/oauth) and
+ * the part of its REST API (api.zoom.us/v2) that sign-in touches, written
+ * from Zoom's documentation:
+ * - OAuth (https://developers.zoom.us/docs/integrations/oauth/):
+ *   `GET /oauth/authorize` with `response_type=code`, `client_id`,
+ *   `redirect_uri`, `state` and, optionally, a PKCE challenge; the redirect
+ *   back carries `code` and `state`; `POST /oauth/token` authenticated with
+ *   `Authorization: Basic base64(Client_ID:Client_Secret)`, the id and secret
+ *   as they are (the docs show no form-encoding, so none is undone here);
+ *   access tokens of an hour; each refresh answers a new refresh token and
+ *   the one used stops working; a refresh token ends 90 days after it was
+ *   issued; `POST /oauth/revoke` with the same Basic header and the access
+ *   token as `token`, answered `{"status": "success"}`.
+ * - Errors: the token endpoint answers `{"reason": …, "error": …}`; a refresh
+ *   token it no longer takes is 400 `{"reason": "Invalid Token!", "error": "invalid_grant"}`
+ *   (the answer Zoom's clients log: https://github.com/raycast/extensions/issues/10896).
+ *   The API answers a bad token 401 `{"code": 124, "message": "Invalid access token."}`
+ *   (https://developers.zoom.us/docs/api/rest/error-definitions/).
+ * - Users (https://developers.zoom.us/docs/api/users/#tag/users/GET/users/{userId}):
+ *   `GET /v2/users/me` with `user:read:user`: `id`, `first_name`, `last_name`,
+ *   `display_name`, `email`, `verified` (1 or 0), `account_id`…
+ * What revoking the access token does to the rest of the authorization is not
+ * spelled out; here it ends it (the user must authorize the app again), the
+ * reading the OAuth page's "revoke" gives. The authorization page approves at
+ * once for signInAs()'s user.
+ */
+import { html, json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
+import { GrantStore } from './kit/grants.js';
+
+export interface ZoomUser {
+  id: string;
+  firstName: string;
+  lastName: string;
+  displayName: string;
+  email: string;
+  /** 1: the e-mail is verified; 0: not. */
+  verified: 0 | 1;
+}
+
+export interface ZoomEmulatorOptions {
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  now?: () => number;
+}
+
+export interface ZoomEmulator {
+  readonly origin: string;
+  readonly server: EmulatorServer;
+  signInAs(user: ZoomUser): void;
+  /** The next token request (any grant) is answered with this HTTP status and no token. */
+  failNextTokenRequest(status: number): void;
+  /** Whether Zoom still accepts this access token. */
+  accepts(accessToken: string): boolean;
+  close(): Promise<void>;
+}
+
+const ACCESS_TOKEN_TTL = 3600;
+const REFRESH_TOKEN_TTL = 90 * 86_400;
+
+export async function startZoomEmulator(options: ZoomEmulatorOptions): Promise<ZoomEmulator> {
+  const server = await startEmulatorServer();
+  const grants = new GrantStore<ZoomUser>({
+    ...(options.now ? { now: options.now } : {}),
+    accessTokenTtl: ACCESS_TOKEN_TTL,
+    refreshPolicy: 'rotating',
+    refreshTokenTtl: REFRESH_TOKEN_TTL,
+  });
+  let user: ZoomUser | undefined;
+  let failNext: number | undefined;
+
+  server.route('GET', '/oauth/authorize', (request) => {
+    server.count('authorize');
+    const query = request.url.searchParams;
+    if (query.get('client_id') !== options.clientId || query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>Invalid client_id or redirect_uri</h1>');
+    if (query.get('response_type') !== 'code') return html(400, '<h1>Unsupported response type</h1>');
+    const back = new URL(options.redirectUri);
+    const state = query.get('state');
+    if (state !== null) back.searchParams.set('state', state);
+    if (!user) {
+      back.searchParams.set('error', 'access_denied');
+      return redirect(back);
+    }
+    const code = grants.issueCode({
+      clientId: options.clientId,
+      redirectUri: options.redirectUri,
+      scope: (query.get('scope') ?? '').split(' ').filter(Boolean).join(' '),
+      codeChallenge: query.get('code_challenge') ?? undefined,
+      codeChallengeMethod: query.get('code_challenge_method') ?? undefined,
+      user,
+    });
+    back.searchParams.set('code', code);
+    return redirect(back);
+  });
+
+  /** Whether the Basic header is this client's: base64 of `id:secret` as they are, nothing percent-decoded. */
+  const isClient = (request: EmulatorRequest): boolean => {
+    const match = /^Basic (.+)$/i.exec(request.headers.authorization ?? '');
+    return match !== null && Buffer.from(match[1]!, 'base64').toString('utf8') === `${options.clientId}:${options.clientSecret}`;
+  };
+  const unauthorized = (): EmulatorReply => json(401, { reason: 'Invalid client_id or client_secret', error: 'invalid_client' });
+
+  server.route('POST', '/oauth/token', (request) => {
+    server.count('token_request');
+    if (failNext !== undefined) {
+      const status = failNext;
+      failNext = undefined;
+      return html(status, '<h1>Service Unavailable</h1>');
+    }
+    if (!isClient(request)) return unauthorized();
+    const form = request.form();
+    const answer = (tokens: { accessToken: string; refreshToken: string | undefined }, scope: string) =>
+      json(200, { access_token: tokens.accessToken, token_type: 'bearer', refresh_token: tokens.refreshToken, expires_in: ACCESS_TOKEN_TTL, scope, api_url: 'https://api.zoom.us' });
+    const grantType = form.get('grant_type');
+    if (grantType === 'refresh_token') {
+      server.count('refresh_token');
+      const refreshed = grants.refresh(form.get('refresh_token') ?? '', options.clientId);
+      if (!refreshed.ok) return json(400, { reason: 'Invalid Token!', error: 'invalid_grant' });
+      return answer(refreshed.tokens, refreshed.grant.scope);
+    }
+    if (grantType !== 'authorization_code') return json(400, { reason: 'Unsupported grant type', error: 'unsupported_grant_type' });
+    server.count('authorization_code');
+    const redeemed = grants.redeemCode(form.get('code') ?? '', { clientId: options.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: form.get('code_verifier') });
+    if (!redeemed.ok) return json(400, { reason: 'Invalid authorization code', error: 'invalid_grant' });
+    return answer(redeemed.tokens, redeemed.grant.scope);
+  });
+
+  server.route('POST', '/oauth/revoke', (request) => {
+    server.count('revoke');
+    if (!isClient(request)) return unauthorized();
+    const token = request.form().get('token') ?? request.url.searchParams.get('token') ?? '';
+    const grant = grants.grantOfAccessToken(token);
+    if (!grant) return json(400, { reason: 'Invalid Token!', error: 'invalid_request' });
+    grants.revokeGrant(grant.id);
+    return json(200, { status: 'success' });
+  });
+
+  server.route('GET', '/v2/users/me', (request) => {
+    server.count('users_me');
+    const grant = grants.grantOfAccessToken(request.bearer() ?? '');
+    if (!grant) return json(401, { code: 124, message: 'Invalid access token.' });
+    if (!grant.scope.split(' ').includes('user:read:user')) return json(400, { code: 4711, message: 'Invalid access token, does not contain scopes:[user:read:user].' });
+    const { id, firstName, lastName, displayName, email, verified } = grant.user;
+    return json(200, {
+      id,
+      first_name: firstName,
+      last_name: lastName,
+      display_name: displayName,
+      email,
+      type: 1,
+      role_name: 'Owner',
+      pmi: 6_587_914_002,
+      use_pmi: false,
+      timezone: 'America/Los_Angeles',
+      verified,
+      dept: '',
+      created_at: '2024-01-15T08:00:00Z',
+      last_login_time: '2026-11-30T09:00:00Z',
+      language: 'en-US',
+      status: 'active',
+      role_id: '0',
+      account_id: 'q6gBJVO5TzexKYTb_I2rpg',
+      account_number: 10_009_239,
+      cluster: 'us05',
+      user_created_at: '2024-01-15T08:00:00Z',
+    });
+  });
+
+  return {
+    origin: server.origin,
+    server,
+    signInAs: (next) => {
+      user = next;
+    },
+    failNextTokenRequest: (status) => {
+      failNext = status;
+    },
+    accepts: (accessToken) => grants.grantOfAccessToken(accessToken) !== undefined,
+    close: () => server.close(),
+  };
+}

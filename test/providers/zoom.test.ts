@@ -1,0 +1,235 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestBrowser } from '../support/browser.js';
+import { testClock } from '../support/clock.js';
+import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { startZoomEmulator, type ZoomEmulator, type ZoomUser } from './zoom.emulator.js';
+
+// Zoom's client ids hold `_` (and its secrets letters and digits): sent form-encoded (RFC 6749 §2.3.1), `_` would be `%5F`.
+const CLIENT_ID = 'Zm_9xYtQ2Rk_wTest.Id';
+const CLIENT_SECRET = 'zoom-test_secret.0123456789';
+const REDIRECT_URI = `${APP_ORIGIN}/auth/zoom/callback`;
+const DAY = 86_400;
+
+function person(id: string, displayName: string, verified: 0 | 1 = 1): ZoomUser {
+  const [firstName = '', lastName = ''] = displayName.split(' ');
+  return { id, firstName, lastName, displayName, email: `${firstName.toLowerCase() || id}@zoom.test`, verified };
+}
+
+/** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator. */
+function zoomEnv(zoom: ZoomEmulator, secret = CLIENT_SECRET): Record<string, string> {
+  return {
+    OAUTH_PROVIDERS: 'zoom',
+    ZOOM_PRESET: 'zoom',
+    ZOOM_CLIENT_ID: CLIENT_ID,
+    ZOOM_CLIENT_SECRET: secret,
+    ZOOM_AUTHORIZE_URL: `${zoom.origin}/oauth/authorize`,
+    ZOOM_ACCESS_TOKEN_URL: `${zoom.origin}/oauth/token`,
+    ZOOM_USERINFO_URL: `${zoom.origin}/v2/users/me`,
+    ZOOM_REVOCATION_URL: `${zoom.origin}/oauth/revoke`,
+    ZOOM_API_BASE_URL: `${zoom.origin}/v2`,
+  };
+}
+
+async function countRows(database: TestDatabase, table: 'users' | 'tokens' | 'accounts'): Promise<number> {
+  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+describeEachDialect('Zoom, against an emulator of Zoom', (dialect) => {
+  let database: TestDatabase;
+  let zoom: ZoomEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    zoom = await startZoomEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: zoomEnv(zoom) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await zoom?.close();
+    await database?.close();
+  });
+
+  async function signIn(user: ZoomUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    zoom.signInAs(user);
+    const browser = app.browser();
+    const start = await browser.get(`${APP_ORIGIN}/login/zoom?next=/api/me`, { followRedirects: false });
+    const page = await browser.get(start.location!);
+    expect(page.status).toBe(200);
+    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
+  }
+
+  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+
+  it('signs in as the Zoom user id with the display name and a verified e-mail; PKCE, plain Basic credentials, one-hour tokens', async () => {
+    const { userId, request } = await signIn(person('KDcuGIm1QgePTO8WbOqwIQ', 'Jill Chill'));
+    expect(request.get('scope')).toBe('user:read:user');
+    expect(request.get('code_challenge_method')).toBe('S256');
+    const account = await database.db.selectFrom('accounts').select(['subject', 'claims']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account.subject).toBe('KDcuGIm1QgePTO8WbOqwIQ');
+    expect(JSON.parse(account.claims)).toMatchObject({ email_verified: true, verified: 1 });
+    const user = await database.db.selectFrom('users').select(['name', 'email']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toEqual({ name: 'Jill Chill', email: 'jill@zoom.test' });
+    const token = await app.runtime.tokenStore.findToken(userId, 'zoom');
+    expect(token).toMatchObject({ refreshToken: expect.any(String) });
+    expect(token!.expiresAt! - Math.floor(Date.now() / 1000)).toBeGreaterThan(3500);
+    const exchange = zoom.server.requests.find((r) => r.path === '/oauth/token')!;
+    expect(exchange.headers.authorization).toBe(`Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`);
+  });
+
+  it('without a display name the name is the first and last name; an unverified e-mail (verified: 0) is kept but not marked verified', async () => {
+    const { userId } = await signIn({ id: 'z-unverified-1', firstName: 'Ada', lastName: 'Byron', displayName: '', email: 'ada@zoom.test', verified: 0 });
+    const account = await database.db.selectFrom('accounts').select(['claims']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(JSON.parse(account.claims)).toMatchObject({ email_verified: false, name: 'Ada Byron' });
+    const user = await database.db.selectFrom('users').select(['name']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user.name).toBe('Ada Byron');
+  });
+
+  it('the proxy reaches the API; 20 concurrent calls on an expired token make one refresh, the rotated refresh token is kept, and Zoom refuses the old one', async () => {
+    const { browser, userId } = await signIn(person('z-storm-2', 'Storm Rotating'));
+    const before = await app.runtime.tokenStore.findToken(userId, 'zoom');
+    await expire(userId);
+    const refreshes = zoom.server.counts.refresh_token ?? 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => browser.get(`${APP_ORIGIN}/api/providers/zoom/proxy/users/me`)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(JSON.parse(answers[0]!.text)).toMatchObject({ id: 'z-storm-2', display_name: 'Storm Rotating' });
+    expect(zoom.server.counts.refresh_token).toBe(refreshes + 1);
+    const after = await app.runtime.tokenStore.findToken(userId, 'zoom');
+    expect(after!.refreshToken).not.toBe(before!.refreshToken);
+    expect(zoom.accepts(after!.accessToken)).toBe(true);
+    const replay = await fetch(`${zoom.origin}/oauth/token`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}` },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: before!.refreshToken! }),
+    });
+    expect(replay.status).toBe(400);
+    expect(await replay.json()).toEqual({ reason: 'Invalid Token!', error: 'invalid_grant' });
+  });
+
+  it("a refresh token Zoom refuses (400 invalid_grant 'Invalid Token!') marks the connection 'needs re-auth', with one attempt", async () => {
+    const { browser, userId } = await signIn(person('z-refused-3', 'Refused Refresh'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'zoom');
+    // Rotated behind the app's back (another copy of the token used it): Zoom no longer takes the stored one.
+    const elsewhere = await fetch(`${zoom.origin}/oauth/token`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}` },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: stored!.refreshToken! }),
+    });
+    expect(elsewhere.status).toBe(200);
+    await expire(userId);
+    const refreshes = zoom.server.counts.refresh_token ?? 0;
+    const call = await browser.get(`${APP_ORIGIN}/api/providers/zoom/proxy/users/me`);
+    expect(call.status).toBe(401);
+    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
+    expect((await browser.get(`${APP_ORIGIN}/api/providers/zoom/proxy/users/me`)).status).toBe(401);
+    expect(zoom.server.counts.refresh_token).toBe(refreshes + 1);
+    expect((await app.runtime.tokenStore.findToken(userId, 'zoom'))!.status).toBe('needs_reauth');
+  });
+
+  it('disconnect revokes at Zoom with the access token alone, as Zoom documents: one request, and the authorization ends', async () => {
+    const { browser, userId } = await signIn(person('z-leaving-4', 'Leaving Person'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'zoom');
+    const revocations = zoom.server.counts.revoke ?? 0;
+    const answer = await browser.request(`${APP_ORIGIN}/account/connections/zoom`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(zoom.server.counts.revoke).toBe(revocations + 1);
+    expect(zoom.accepts(stored!.accessToken)).toBe(false);
+    expect(await app.runtime.tokenStore.findToken(userId, 'zoom')).toBeUndefined();
+  });
+
+  it('a code Zoom refuses (400 invalid_grant) is a clear 400, and nothing is stored', async () => {
+    zoom.signInAs(person('z-refused-code-5', 'Refused Code'));
+    const browser = app.browser();
+    const stopped = await browser.get(`${APP_ORIGIN}/login/zoom`, { stopAt: REDIRECT_URI });
+    const callback = new URL(stopped.location!);
+    callback.searchParams.set('code', 'not-a-code-zoom-issued');
+    const page = await browser.get(callback);
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('Zoom did not accept this sign-in');
+    expect(await database.db.selectFrom('accounts').select('id').where('subject', '=', 'z-refused-code-5').execute()).toEqual([]);
+  });
+});
+
+describeEachDialect('Zoom refresh tokens (90 days from each refresh) and the keep-alive sweep', (dialect) => {
+  // Zoom, the app and its sweep share one clock that moves only when told.
+  const clock = testClock();
+  let database: TestDatabase;
+  let zoom: ZoomEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    zoom = await startZoomEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, now: clock.now });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: zoomEnv(zoom), now: clock.now });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await zoom?.close();
+    await database?.close();
+  });
+
+  it('refreshes an unused connection once in the last 7 days of its refresh token’s 90, and the connection outlives that refresh token', async () => {
+    zoom.signInAs(person('z-idle-6', 'Idle Person'));
+    await signInThrough(app.browser(), 'zoom');
+    const { user_id: userId } = await database.db.selectFrom('accounts').select('user_id').where('provider', '=', 'zoom').where('subject', '=', 'z-idle-6').executeTakeFirstOrThrow();
+    const signedInWith = await app.runtime.tokenStore.findToken(userId, 'zoom');
+    const refreshes = zoom.server.counts.refresh_token ?? 0;
+    const sweep = () => app.runtime.refreshKeepalive!.sweep();
+
+    clock.advance(83 * DAY - 1);
+    expect(await sweep()).toMatchObject({ due: 0 });
+    clock.advance(1);
+    expect(await sweep()).toMatchObject({ due: 1, refreshed: 1, failed: 0 });
+    expect(zoom.server.counts.refresh_token).toBe(refreshes + 1);
+    expect((await app.runtime.tokenStore.findToken(userId, 'zoom'))!.refreshToken).not.toBe(signedInWith!.refreshToken);
+    expect(await sweep()).toMatchObject({ due: 0 });
+
+    // Past the first refresh token's 90 days, the connection works: the new one refreshes its access token.
+    clock.advance(14 * DAY);
+    const { accessToken } = await app.runtime.tokens.getAccessToken(userId, 'zoom');
+    expect(zoom.server.counts.refresh_token).toBe(refreshes + 2);
+    expect(zoom.accepts(accessToken)).toBe(true);
+  });
+});
+
+describe('Zoom refusing the client or failing', () => {
+  let database: TestDatabase;
+  let zoom: ZoomEmulator;
+  let app: ProviderTestApp;
+  let misconfigured: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await DIALECTS[0]!.openTestDatabase();
+    zoom = await startZoomEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: zoomEnv(zoom) });
+    misconfigured = await startProviderTestApp({ databaseUrl: database.url, env: zoomEnv(zoom, 'not-the-secret') });
+  });
+  afterAll(async () => {
+    await misconfigured?.close();
+    await app?.close();
+    await zoom?.close();
+    await database?.close();
+  });
+
+  it('a wrong client secret (401 invalid_client) is a 502 that points at the configuration, and nothing is stored', async () => {
+    zoom.signInAs(person('z-wrong-7', 'Wrong Secret'));
+    const page = await signInThrough(misconfigured.browser(), 'zoom');
+    expect(page.status).toBe(502);
+    expect(page.text).toContain('Zoom refused the sign-in (invalid_client)');
+    expect(await countRows(database, 'users')).toBe(0);
+    expect(await countRows(database, 'tokens')).toBe(0);
+  });
+
+  it('Zoom failing the code exchange answers 502 (HTTP 500) or 503 (HTTP 503), and nothing is stored', async () => {
+    zoom.signInAs(person('z-outage-8', 'Outage Person'));
+    zoom.failNextTokenRequest(500);
+    expect((await signInThrough(app.browser(), 'zoom')).status).toBe(502);
+    zoom.failNextTokenRequest(503);
+    expect((await signInThrough(app.browser(), 'zoom')).status).toBe(503);
+    expect(await countRows(database, 'users')).toBe(0);
+    expect(await countRows(database, 'tokens')).toBe(0);
+  });
+});

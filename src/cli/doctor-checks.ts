@@ -240,7 +240,10 @@ export async function checkProviders(config: AppConfig, nowSeconds: () => number
       if (metadata.revocation_endpoint && !settings.hooks?.revoke) {
         otherEndpoints.push({ role: 'revocation endpoint', url: metadata.revocation_endpoint, method: 'POST', lacking: 'without credentials' });
       }
-      if (metadata.userinfo_endpoint && !settings.skipUserinfo) {
+      if (metadata.userinfo_endpoint && !settings.skipUserinfo && settings.userinfoByIntrospection) {
+        // RFC 7662 §2.1: token introspection takes POST only.
+        otherEndpoints.push({ role: 'userinfo endpoint', url: metadata.userinfo_endpoint, method: 'POST', lacking: 'without credentials' });
+      } else if (metadata.userinfo_endpoint && !settings.skipUserinfo) {
         // OpenID Connect Core §5.3.1: GET; with the preset's API headers (GitHub refuses a request without a User-Agent).
         otherEndpoints.push({ role: 'userinfo endpoint', url: metadata.userinfo_endpoint, method: 'GET', lacking: 'without a token', headers: settings.apiHeaders ?? {} });
       }

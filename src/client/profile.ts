@@ -54,6 +54,25 @@ async function getProtectedJson(
 }
 
 /**
+ * The introspection (RFC 7662) of the access token just issued, as the
+ * profile: the token travels in the POST body with the client's
+ * authentication, so it appears in no URL, and an answer that is not
+ * `active` is a fault (the provider refuses its own fresh token).
+ */
+async function introspectedProfile(config: oidc.Configuration, settings: ProviderSettings, accessToken: string): Promise<unknown> {
+  let answer: oidc.IntrospectionResponse;
+  try {
+    answer = await oidc.tokenIntrospection(config, accessToken, { token_type_hint: 'access_token' });
+  } catch (error) {
+    throw describeProviderFailure(settings.displayName, 'token introspection', error);
+  }
+  if (answer.active !== true) {
+    throw new ProviderUnavailableError('provider_bad_response', `${settings.displayName} answered the token introspection of the access token it had just issued with active: false.`);
+  }
+  return answer;
+}
+
+/**
  * Reads who signed in. With an ID token, OpenID userinfo, whose `sub` must
  * equal the ID token's (OIDC Core §5.3.4). Without one (plain OAuth 2.0,
  * e.g. GitHub), the userinfo URL is a user API that may have no `sub` at
@@ -75,7 +94,9 @@ export async function readProfile(
       throw describeProviderFailure(settings.displayName, 'userinfo request', error);
     }
   } else if (userinfoEndpoint) {
-    const body = await getProtectedJson(config, settings, accessToken, userinfoEndpoint, 'userinfo request', false);
+    const body = settings.userinfoByIntrospection
+      ? await introspectedProfile(config, settings, accessToken)
+      : await getProtectedJson(config, settings, accessToken, userinfoEndpoint, 'userinfo request', false);
     let profile: unknown = body;
     try {
       if (settings.hooks?.profileClaims) profile = settings.hooks.profileClaims(body);

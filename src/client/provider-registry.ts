@@ -204,7 +204,11 @@ async function resolveConfiguration(
   const endpoints = settings.endpoints;
   if (!endpoints) throw new Error(`provider ${settings.name} has neither discovery nor endpoints`);
   const config = new oidc.Configuration(
-    { issuer: endpoints.issuer ?? new URL(endpoints.authorizationEndpoint).origin, ...serverMetadataOf(endpoints) },
+    {
+      issuer: endpoints.issuer ?? new URL(endpoints.authorizationEndpoint).origin,
+      ...serverMetadataOf(endpoints),
+      ...(settings.userinfoByIntrospection && endpoints.userinfoEndpoint ? { introspection_endpoint: endpoints.userinfoEndpoint } : {}),
+    },
     settings.clientId,
     undefined,
     clientAuth,

@@ -131,6 +131,14 @@ export interface ProviderSettings {
    * called (e.g. Dropbox's answers POST only, where OpenID Connect Core §5.3.1 uses GET).
    */
   skipUserinfo?: boolean;
+  /**
+   * The userinfo endpoint is a token introspection endpoint (RFC 7662): the
+   * profile is the introspection of the access token, which goes in the POST
+   * body with the client's authentication, never in a URL; an answer that is
+   * not `active` is refused. HubSpot has no userinfo, and tells who a token is
+   * for this way. Only with explicit endpoints.
+   */
+  userinfoByIntrospection?: boolean;
   /** Userinfo member holding the stable subject when there is no ID token (plain OAuth 2.0), e.g. GitHub's `id`. */
   subjectClaim?: string;
   /** Userinfo member names to read profile claims from, for non-OIDC providers. */

@@ -167,6 +167,14 @@ describe('tokenkeeper doctor', () => {
     expect(result.code).toBe(1);
   });
 
+  it('a userinfo endpoint read by token introspection (the hubspot preset) is probed with a POST, as RFC 7662 §2.1 takes', async () => {
+    // The token endpoint stands in for the introspection endpoint: both take a POST only.
+    const result = await doctor(
+      environment({ TOOLKIT_PRESET: 'hubspot', TOOLKIT_SCOPE: 'oauth', TOOLKIT_AUTHORIZE_URL: `${provider.issuer}/auth`, TOOLKIT_ACCESS_TOKEN_URL: `${provider.issuer}/token`, TOOLKIT_USERINFO_URL: `${provider.issuer}/token` }),
+    );
+    expect(lines(result.stdout)).toContain(`ok    userinfo endpoint toolkit: ${provider.issuer}/token reached (a POST without credentials answered HTTP 400)`);
+  });
+
   it('fails on a key that does not decrypt the stored tokens, and names the key they are under', async () => {
     const otherKey = generateEncryptionKey();
     const wrong = await doctor(environment({ TOKEN_ENCRYPTION_KEYS: otherKey }));

@@ -6,6 +6,7 @@ import { dropbox } from './dropbox.js';
 import { github } from './github.js';
 import { gitlab } from './gitlab.js';
 import { google } from './google.js';
+import { hubspot } from './hubspot.js';
 import { keycloak } from './keycloak.js';
 import { linkedin } from './linkedin.js';
 import { microsoft } from './microsoft.js';
@@ -24,7 +25,7 @@ export { PRESET_VALUE_VARIABLES, type PresetSettings, type PresetValueName, type
  * @example
  * const names = Object.keys(PROVIDER_PRESETS); // ['apple', 'atlassian', 'auth0', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { apple, atlassian, auth0, discord, dropbox, github, gitlab, google, keycloak, linkedin, microsoft, okta, salesforce, slack, x, zoom };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { apple, atlassian, auth0, discord, dropbox, github, gitlab, google, hubspot, keycloak, linkedin, microsoft, okta, salesforce, slack, x, zoom };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

@@ -1,0 +1,222 @@
+/**
+ * An emulator of HubSpot's OAuth for public apps, on its date-versioned
+ * OAuth API (2026-03), and of the part of its API a connection first calls,
+ * written from HubSpot's documentation:
+ * - Install (https://developers.hubspot.com/docs/api/oauth-quickstart-guide):
+ *   `GET /oauth/authorize` on app.hubspot.com with `client_id`, space-separated
+ *   `scope` (which must include `oauth`), `redirect_uri` and `state`; the
+ *   person picks the account (portal) to install into; the redirect back
+ *   carries `code` and `state`.
+ * - Tokens (https://developers.hubspot.com/docs/api-reference/2026-03/authentication/oauth-tokens/refresh-oauth-token,
+ *   https://developers.hubspot.com/docs/api/oauth/tokens):
+ *   `POST /oauth/2026-03/token`, form-encoded, `client_id` and `client_secret`
+ *   in the body, `code_verifier` taken; answers `{ token_type: "bearer",
+ *   access_token, refresh_token, expires_in: 1800 }`; a refresh answers the
+ *   same refresh token, which does not expire. Errors are RFC 6749 §5.2 bodies
+ *   with HubSpot's `status` and `message` beside them, e.g. 400
+ *   `{"error": "invalid_grant", "error_description": "refresh token is invalid, expired or revoked", "status": "BAD_REFRESH_TOKEN", …}`
+ *   (https://developers.hubspot.com/changelog/new-oauth-v3-api-endpoints-and-standardized-error-responses).
+ * - Introspection (https://developers.hubspot.com/docs/api-reference/latest/authentication/oauth-tokens/token-introspect):
+ *   `POST /oauth/2026-03/token/introspect`, a form with the client's
+ *   credentials, `token` and `token_type_hint`: `token_use`, `active`,
+ *   `token`, `hub_id`, `user_id`, `client_id`, `app_id`, `scopes`,
+ *   `signed_access_token`, `expires_in`, `token_type`, `user`, `hub_domain`.
+ *   A token it does not know is `{"active": false}` (RFC 7662 §2.2).
+ * - Revocation (https://developers.hubspot.com/docs/api-reference/latest/authentication/oauth-tokens/revoke-token):
+ *   `POST /oauth/2026-03/token/revoke`, a form with the client's credentials
+ *   and `token`, deletes a refresh token; access tokens issued with it keep
+ *   working until they expire (https://developers.hubspot.com/docs/methods/oauth2/delete-refresh-token).
+ *   Anything else is 400 with HubSpot's error body (`category: "VALIDATION_ERROR"`).
+ * - `GET /account-info/v3/details`, the account a token reaches
+ *   (https://developers.hubspot.com/docs/api/settings/account-information-api);
+ *   the API answers a bad token 401 `{"status": "error", "category": "INVALID_AUTHENTICATION", …}`.
+ * Requests that put a token in a URL (the v1 endpoints) are counted, so a test
+ * can say none was made. The install page approves at once for signInAs()'s
+ * user and account.
+ */
+import { randomUUID } from 'node:crypto';
+import { html, json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
+import { GrantStore } from './kit/grants.js';
+
+export interface HubSpotInstall {
+  userId: number;
+  email: string;
+  hubId: number;
+  hubDomain: string;
+}
+
+export interface HubSpotEmulatorOptions {
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  appId?: number;
+  now?: () => number;
+}
+
+export interface HubSpotEmulator {
+  readonly origin: string;
+  readonly server: EmulatorServer;
+  signInAs(install: HubSpotInstall): void;
+  /** The next token request (any grant) is answered with this HTTP status and no token. */
+  failNextTokenRequest(status: number): void;
+  /** The next introspection answers `{"active": false}`, whatever the token. */
+  denyNextIntrospection(): void;
+  /** Whether HubSpot still accepts this access token. */
+  accepts(accessToken: string): boolean;
+  /** Whether HubSpot still accepts this refresh token. */
+  acceptsRefreshToken(refreshToken: string): boolean;
+  close(): Promise<void>;
+}
+
+const ACCESS_TOKEN_TTL = 1800;
+
+export async function startHubSpotEmulator(options: HubSpotEmulatorOptions): Promise<HubSpotEmulator> {
+  const server = await startEmulatorServer();
+  const appId = options.appId ?? 456_789;
+  const grants = new GrantStore<HubSpotInstall>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'static' });
+  /** Refresh token of each grant (it does not change), and the ones deleted. */
+  const refreshTokens = new Map<string, string>();
+  const deleted = new Set<string>();
+  let install: HubSpotInstall | undefined;
+  let failNext: number | undefined;
+  let inactiveNext = false;
+
+  const validationError = (message: string): EmulatorReply =>
+    json(400, { status: 'error', message, correlationId: randomUUID(), category: 'VALIDATION_ERROR', links: { 'knowledge-base': 'https://www.hubspot.com/products/service/knowledge-base' } });
+  const oauthError = (error: string, description: string, status: string): EmulatorReply =>
+    json(400, { error, error_description: description, status, message: description, correlationId: randomUUID() });
+
+  server.route('GET', '/oauth/authorize', (request) => {
+    server.count('authorize');
+    const query = request.url.searchParams;
+    if (query.get('client_id') !== options.clientId || query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>Authorization failed because of a mismatch in the redirect URL</h1>');
+    const scopes = (query.get('scope') ?? '').split(' ').filter(Boolean);
+    if (!scopes.includes('oauth')) return html(400, '<h1>Authorization failed because the oauth scope is missing</h1>');
+    const back = new URL(options.redirectUri);
+    const state = query.get('state');
+    if (state !== null) back.searchParams.set('state', state);
+    if (!install) {
+      back.searchParams.set('error', 'access_denied');
+      return redirect(back);
+    }
+    const code = grants.issueCode({
+      clientId: options.clientId,
+      redirectUri: options.redirectUri,
+      scope: scopes.join(' '),
+      codeChallenge: query.get('code_challenge') ?? undefined,
+      codeChallengeMethod: query.get('code_challenge_method') ?? undefined,
+      user: install,
+    });
+    back.searchParams.set('code', code);
+    return redirect(back);
+  });
+
+  /** The form of a request that must carry this client's credentials in its body, or why not. */
+  const clientForm = (request: EmulatorRequest): URLSearchParams | EmulatorReply => {
+    if (!(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return validationError('Request body must be application/x-www-form-urlencoded');
+    if (request.url.search !== '') return validationError('Parameters must be sent in the request body, not the query');
+    const form = request.form();
+    if (form.get('client_id') !== options.clientId || form.get('client_secret') !== options.clientSecret) return oauthError('invalid_client', 'missing or unknown client id', 'BAD_CLIENT_ID');
+    return form;
+  };
+
+  server.route('POST', '/oauth/2026-03/token', (request) => {
+    server.count('token_request');
+    if (failNext !== undefined) {
+      const status = failNext;
+      failNext = undefined;
+      return html(status, '<h1>Service Unavailable</h1>');
+    }
+    const form = clientForm(request);
+    if ('status' in form) return form;
+    const answer = (accessToken: string, refreshToken: string) => json(200, { token_type: 'bearer', access_token: accessToken, refresh_token: refreshToken, expires_in: ACCESS_TOKEN_TTL });
+    const grantType = form.get('grant_type');
+    if (grantType === 'refresh_token') {
+      server.count('refresh_token');
+      const presented = form.get('refresh_token') ?? '';
+      const refreshed = deleted.has(presented) ? undefined : grants.refresh(presented, options.clientId);
+      if (!refreshed?.ok) return oauthError('invalid_grant', 'refresh token is invalid, expired or revoked', 'BAD_REFRESH_TOKEN');
+      return answer(refreshed.tokens.accessToken, presented);
+    }
+    if (grantType !== 'authorization_code') return oauthError('unsupported_grant_type', 'grant_type is not supported', 'BAD_GRANT_TYPE');
+    server.count('authorization_code');
+    const redeemed = grants.redeemCode(form.get('code') ?? '', { clientId: options.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: form.get('code_verifier') });
+    if (!redeemed.ok) return oauthError('invalid_grant', 'missing or invalid auth code', 'BAD_AUTH_CODE');
+    refreshTokens.set(redeemed.grant.id, redeemed.tokens.refreshToken!);
+    return answer(redeemed.tokens.accessToken, redeemed.tokens.refreshToken!);
+  });
+
+  server.route('POST', '/oauth/2026-03/token/introspect', (request) => {
+    server.count('introspect');
+    const form = clientForm(request);
+    if ('status' in form) return form;
+    const token = form.get('token') ?? '';
+    const grant = grants.grantOfAccessToken(token);
+    if (!grant || inactiveNext) {
+      inactiveNext = false;
+      return json(200, { active: false });
+    }
+    const { userId, email, hubId, hubDomain } = grant.user;
+    const scopes = grant.scope.split(' ');
+    return json(200, {
+      token_use: 'access_token',
+      active: true,
+      token,
+      hub_id: hubId,
+      user_id: userId,
+      client_id: options.clientId,
+      app_id: appId,
+      scopes,
+      signed_access_token: { appId, hubId, userId, installingUserId: userId, scopes: scopes.join(','), isUserLevel: false, isServiceAccount: false, isPrivateDistribution: false, hublet: 'na1', signature: `sig-${token.slice(-8)}`, newSignature: `new-${token.slice(-8)}`, expiresAt: Date.now() + ACCESS_TOKEN_TTL * 1000, scopeToScopeGroupPks: '', trialScopes: '', trialScopeToScopeGroupPks: '' },
+      expires_in: ACCESS_TOKEN_TTL,
+      is_private_distribution: false,
+      token_type: 'access',
+      user: email,
+      hub_domain: hubDomain,
+    });
+  });
+
+  server.route('POST', '/oauth/2026-03/token/revoke', (request) => {
+    server.count('revoke');
+    const form = clientForm(request);
+    if ('status' in form) return form;
+    const token = form.get('token') ?? '';
+    if (deleted.has(token) || ![...refreshTokens.values()].includes(token)) return validationError('Token is invalid');
+    deleted.add(token);
+    return { status: 200 };
+  });
+
+  // The v1 token metadata and deletion routes, which carry the token in their path: counted, so a test can say none was used.
+  for (const [method, path] of [['GET', '/oauth/v1/access-tokens/:token'], ['GET', '/oauth/v1/refresh-tokens/:token'], ['DELETE', '/oauth/v1/refresh-tokens/:token']] as const) {
+    server.route(method, path, () => {
+      server.count('token_in_url');
+      return json(410, { status: 'error', message: 'v1 OAuth API is retired' });
+    });
+  }
+
+  server.route('GET', '/account-info/v3/details', (request) => {
+    server.count('account_info');
+    const grant = grants.grantOfAccessToken(request.bearer() ?? '');
+    if (!grant) {
+      return json(401, { status: 'error', message: 'Authentication credentials not found.', correlationId: randomUUID(), category: 'INVALID_AUTHENTICATION' });
+    }
+    return json(200, { portalId: grant.user.hubId, accountType: 'STANDARD', timeZone: 'US/Eastern', companyCurrency: 'USD', additionalCurrencies: [], utcOffset: '-05:00', utcOffsetMilliseconds: -18_000_000, uiDomain: 'app.hubspot.com', dataHostingLocation: 'na1' });
+  });
+
+  return {
+    origin: server.origin,
+    server,
+    signInAs: (next) => {
+      install = next;
+    },
+    failNextTokenRequest: (status) => {
+      failNext = status;
+    },
+    denyNextIntrospection: () => {
+      inactiveNext = true;
+    },
+    accepts: (accessToken) => grants.grantOfAccessToken(accessToken) !== undefined,
+    acceptsRefreshToken: (refreshToken) => [...refreshTokens.values()].includes(refreshToken) && !deleted.has(refreshToken),
+    close: () => server.close(),
+  };
+}

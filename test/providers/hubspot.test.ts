@@ -1,0 +1,201 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestBrowser } from '../support/browser.js';
+import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { startHubSpotEmulator, type HubSpotEmulator, type HubSpotInstall } from './hubspot.emulator.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+
+const CLIENT_ID = '5a8f6ab4-3c1e-4f0e-9b8e-hubspot-client';
+const CLIENT_SECRET = 'hubspot-test-secret-0123456789';
+const REDIRECT_URI = `${APP_ORIGIN}/auth/hubspot/callback`;
+
+function install(userId: number, name: string, hubId = 62_515): HubSpotInstall {
+  return { userId, email: `${name}@hubspot.test`, hubId, hubDomain: `${name}-portal.hubspot.com` };
+}
+
+/** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator. */
+function hubspotEnv(hubspot: HubSpotEmulator, secret = CLIENT_SECRET): Record<string, string> {
+  return {
+    OAUTH_PROVIDERS: 'hubspot',
+    HUBSPOT_PRESET: 'hubspot',
+    HUBSPOT_CLIENT_ID: CLIENT_ID,
+    HUBSPOT_CLIENT_SECRET: secret,
+    HUBSPOT_AUTHORIZE_URL: `${hubspot.origin}/oauth/authorize`,
+    HUBSPOT_ACCESS_TOKEN_URL: `${hubspot.origin}/oauth/2026-03/token`,
+    HUBSPOT_USERINFO_URL: `${hubspot.origin}/oauth/2026-03/token/introspect`,
+    HUBSPOT_REVOCATION_URL: `${hubspot.origin}/oauth/2026-03/token/revoke`,
+    HUBSPOT_API_BASE_URL: hubspot.origin,
+  };
+}
+
+async function countRows(database: TestDatabase, table: 'users' | 'tokens' | 'accounts'): Promise<number> {
+  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+describeEachDialect('HubSpot, against an emulator of HubSpot', (dialect) => {
+  let database: TestDatabase;
+  let hubspot: HubSpotEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    hubspot = await startHubSpotEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: hubspotEnv(hubspot) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await hubspot?.close();
+    await database?.close();
+  });
+
+  async function signIn(who: HubSpotInstall, browser: TestBrowser = app.browser()): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    hubspot.signInAs(who);
+    const start = await browser.get(`${APP_ORIGIN}/login/hubspot?next=/api/me`, { followRedirects: false });
+    const page = await browser.get(start.location!);
+    expect(page.status).toBe(200);
+    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
+  }
+
+  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+
+  it('signs in as the HubSpot user_id with the e-mail, from the token introspection; the token is in no URL and not kept with the profile', async () => {
+    const { userId, request } = await signIn(install(8_675_309, 'jenny'));
+    expect(request.get('scope')).toBe('oauth');
+    const account = await database.db.selectFrom('accounts').select(['subject', 'claims']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account.subject).toBe('8675309');
+    const user = await database.db.selectFrom('users').select(['email']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user.email).toBe('jenny@hubspot.test');
+    const token = await app.runtime.tokenStore.findToken(userId, 'hubspot');
+    expect(token).toMatchObject({ refreshToken: expect.any(String) });
+    expect(token!.expiresAt! - Math.floor(Date.now() / 1000)).toBeGreaterThan(1700);
+    expect(token!.expiresAt! - Math.floor(Date.now() / 1000)).toBeLessThanOrEqual(1800);
+    // The account it reaches is kept with the profile; the token the introspection repeats is not.
+    const claims = JSON.parse(account.claims) as Record<string, unknown>;
+    expect(claims).toMatchObject({ user_id: 8_675_309, hub_id: 62_515, hub_domain: 'jenny-portal.hubspot.com', active: true });
+    expect(claims).not.toHaveProperty('token');
+    expect(claims).not.toHaveProperty('signed_access_token');
+    expect(account.claims).not.toContain(token!.accessToken);
+    // Every token went in a POST body with the client's credentials: none in a URL, no Basic header.
+    expect(hubspot.server.counts.introspect).toBeGreaterThanOrEqual(1);
+    expect(hubspot.server.counts.token_in_url).toBeUndefined();
+    expect(hubspot.server.requests.filter((r) => r.path.includes(token!.accessToken) || r.path.includes(token!.refreshToken!))).toEqual([]);
+    expect(hubspot.server.requests.find((r) => r.path === '/oauth/2026-03/token')!.headers.authorization).toBeUndefined();
+  });
+
+  it('the same person through another HubSpot account is the same user, whose connection then reaches that account', async () => {
+    const first = await signIn(install(1_001, 'multi', 111));
+    const second = await signIn(install(1_001, 'multi', 222));
+    expect(second.userId).toBe(first.userId);
+    const account = await database.db.selectFrom('accounts').select(['claims']).where('user_id', '=', first.userId).executeTakeFirstOrThrow();
+    expect(JSON.parse(account.claims)).toMatchObject({ hub_id: 222 });
+    const call = await second.browser.get(`${APP_ORIGIN}/api/providers/hubspot/proxy/account-info/v3/details`);
+    expect(JSON.parse(call.text)).toMatchObject({ portalId: 222 });
+  });
+
+  it('the proxy reaches the API; 20 concurrent calls on an expired token make one refresh, and the refresh token, which HubSpot does not rotate, stays', async () => {
+    const { browser, userId } = await signIn(install(2_002, 'storm'));
+    const before = await app.runtime.tokenStore.findToken(userId, 'hubspot');
+    await expire(userId);
+    const refreshes = hubspot.server.counts.refresh_token ?? 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => browser.get(`${APP_ORIGIN}/api/providers/hubspot/proxy/account-info/v3/details`)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(JSON.parse(answers[0]!.text)).toMatchObject({ portalId: 62_515 });
+    expect(hubspot.server.counts.refresh_token).toBe(refreshes + 1);
+    const after = await app.runtime.tokenStore.findToken(userId, 'hubspot');
+    expect(after!.accessToken).not.toBe(before!.accessToken);
+    expect(after!.refreshToken).toBe(before!.refreshToken);
+    expect(hubspot.accepts(after!.accessToken)).toBe(true);
+    expect(hubspot.acceptsRefreshToken(after!.refreshToken!)).toBe(true);
+  });
+
+  it("a refresh token HubSpot refuses (400 invalid_grant BAD_REFRESH_TOKEN) marks the connection 'needs re-auth', with one attempt", async () => {
+    const { browser, userId } = await signIn(install(3_003, 'deleted'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'hubspot');
+    // Deleted behind the app's back (the app uninstalled, or another copy of it revoking).
+    const elsewhere = await fetch(`${hubspot.origin}/oauth/2026-03/token/revoke`, {
+      method: 'POST',
+      body: new URLSearchParams({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, token: stored!.refreshToken!, token_type_hint: 'refresh_token' }),
+    });
+    expect(elsewhere.status).toBe(200);
+    await expire(userId);
+    const refreshes = hubspot.server.counts.refresh_token ?? 0;
+    const call = await browser.get(`${APP_ORIGIN}/api/providers/hubspot/proxy/account-info/v3/details`);
+    expect(call.status).toBe(401);
+    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
+    expect((await browser.get(`${APP_ORIGIN}/api/providers/hubspot/proxy/account-info/v3/details`)).status).toBe(401);
+    expect(hubspot.server.counts.refresh_token).toBe(refreshes + 1);
+    expect((await app.runtime.tokenStore.findToken(userId, 'hubspot'))!.status).toBe('needs_reauth');
+  });
+
+  it('disconnect revokes the refresh token at HubSpot, in one request with the client’s credentials in the body', async () => {
+    const { browser, userId } = await signIn(install(4_004, 'leaving'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'hubspot');
+    const revocations = hubspot.server.counts.revoke ?? 0;
+    const answer = await browser.request(`${APP_ORIGIN}/account/connections/hubspot`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(hubspot.server.counts.revoke).toBe(revocations + 1);
+    expect(hubspot.acceptsRefreshToken(stored!.refreshToken!)).toBe(false);
+    expect(await app.runtime.tokenStore.findToken(userId, 'hubspot')).toBeUndefined();
+  });
+
+  it('a code HubSpot refuses (400 invalid_grant) is a clear 400, and nothing is stored', async () => {
+    hubspot.signInAs(install(5_005, 'refused'));
+    const browser = app.browser();
+    const stopped = await browser.get(`${APP_ORIGIN}/login/hubspot`, { stopAt: REDIRECT_URI });
+    const callback = new URL(stopped.location!);
+    callback.searchParams.set('code', 'not-a-code-hubspot-issued');
+    const page = await browser.get(callback);
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('HubSpot did not accept this sign-in');
+    expect(await database.db.selectFrom('accounts').select('id').where('subject', '=', '5005').execute()).toEqual([]);
+  });
+
+  it('an introspection that says the fresh token is not active fails the sign-in (502), and nobody is signed in as it', async () => {
+    hubspot.signInAs(install(6_006, 'inactive'));
+    hubspot.denyNextIntrospection();
+    const page = await signInThrough(app.browser(), 'hubspot');
+    expect(page.status).toBe(502);
+    expect(page.text).toContain('HubSpot answered the token introspection of the access token it had just issued with active: false.');
+    expect(await database.db.selectFrom('accounts').select('id').where('subject', '=', '6006').execute()).toEqual([]);
+  });
+});
+
+describe('HubSpot refusing the client or failing', () => {
+  let database: TestDatabase;
+  let hubspot: HubSpotEmulator;
+  let app: ProviderTestApp;
+  let misconfigured: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await DIALECTS[0]!.openTestDatabase();
+    hubspot = await startHubSpotEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: hubspotEnv(hubspot) });
+    misconfigured = await startProviderTestApp({ databaseUrl: database.url, env: hubspotEnv(hubspot, 'not-the-secret') });
+  });
+  afterAll(async () => {
+    await misconfigured?.close();
+    await app?.close();
+    await hubspot?.close();
+    await database?.close();
+  });
+
+  it('a wrong client secret (400 invalid_client BAD_CLIENT_ID) is a 502 that points at the configuration, and nothing is stored', async () => {
+    hubspot.signInAs(install(7_007, 'wrongsecret'));
+    const page = await signInThrough(misconfigured.browser(), 'hubspot');
+    expect(page.status).toBe(502);
+    expect(page.text).toContain('HubSpot refused the sign-in (invalid_client)');
+    expect(await countRows(database, 'users')).toBe(0);
+    expect(await countRows(database, 'tokens')).toBe(0);
+  });
+
+  it('HubSpot failing the code exchange answers 502 (HTTP 500) or 503 (HTTP 503), and nothing is stored', async () => {
+    hubspot.signInAs(install(8_008, 'outage'));
+    hubspot.failNextTokenRequest(500);
+    expect((await signInThrough(app.browser(), 'hubspot')).status).toBe(502);
+    hubspot.failNextTokenRequest(503);
+    expect((await signInThrough(app.browser(), 'hubspot')).status).toBe(503);
+    expect(await countRows(database, 'users')).toBe(0);
+    expect(await countRows(database, 'tokens')).toBe(0);
+  });
+});

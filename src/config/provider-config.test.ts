@@ -234,7 +234,7 @@ describe('provider settings from <NAME>_… variables', () => {
     expect(idleDays('atlassian')).toBe(90);
     expect(idleDays('zoom')).toBe(90);
     expect(idleDays('google')).toBe(180);
-    for (const preset of ['github', 'linkedin', 'gitlab', 'slack', 'discord', 'dropbox']) expect(idleDays(preset), preset).toBe(0);
+    for (const preset of ['github', 'linkedin', 'gitlab', 'slack', 'discord', 'dropbox', 'hubspot']) expect(idleDays(preset), preset).toBe(0);
   });
 
   it('bad values are named: an unknown preset lists the known ones, an http base URL in production, an unknown auth method', () => {

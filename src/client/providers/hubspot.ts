@@ -77,7 +77,6 @@ export const hubspot: ProviderPreset = {
     scope: 'oauth',
     apiBaseUrl: 'https://api.hubapi.com',
     tokenEndpointAuthMethod: 'client_secret_post',
-    refreshTokenNeedsConsent: false,
     userinfoByIntrospection: true,
     subjectClaim: 'user_id',
     claimNames: { email: 'user' },

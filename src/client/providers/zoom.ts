@@ -9,7 +9,11 @@
  *   tokens live one hour; every refresh answers a new refresh token and the one
  *   used stops working; a refresh token ends 90 days after it was issued, so the
  *   keep-alive sweep refreshes an unused connection before then
- *   (https://developers.zoom.us/docs/integrations/oauth/);
+ *   (https://developers.zoom.us/docs/integrations/oauth/). An older support
+ *   article gives 15 years
+ *   (https://devsupport.zoom.us/hc/en-us/articles/360060332931): the shorter
+ *   is kept, which costs an unused connection one refresh in 83 days, where
+ *   the longer would lose it if wrong;
  * - `GET /users/me` (the `me` keyword stands for the token's user) answers
  *   `id`, `display_name`, `first_name`, `last_name`, `email`, and `verified`,
  *   an integer: 1 when the e-mail is verified, 0 when not

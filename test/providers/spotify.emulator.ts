@@ -1,0 +1,180 @@
+/**
+ * An emulator of Spotify's authorization code flow and the part of its Web
+ * API that sign-in touches, written from Spotify's documentation:
+ * - Authorization code flow (https://developer.spotify.com/documentation/web-api/tutorials/code-flow):
+ *   GET /authorize with `client_id`, `response_type=code`, `redirect_uri`,
+ *   `state`, space-separated `scope`; the redirect back carries `code` and
+ *   `state`, or `error=access_denied`; POST /api/token, a form, the client's
+ *   credentials in HTTP Basic as `base64(client_id:client_secret)`; the
+ *   answer `{ access_token, token_type: "Bearer", scope, expires_in: 3600,
+ *   refresh_token }`.
+ * - PKCE (https://developer.spotify.com/documentation/web-api/tutorials/code-pkce-flow):
+ *   `code_challenge_method=S256` and `code_challenge`, checked against the
+ *   token request's `code_verifier`.
+ * - Refreshing (https://developer.spotify.com/documentation/web-api/tutorials/refreshing-tokens):
+ *   an answer with a new refresh token or none (the held one stays in use;
+ *   `rotateRefreshTokens` picks which); a refresh token ends six months after
+ *   the authorization whatever the refreshes, then `invalid_grant`
+ *   (https://developer.spotify.com/blog/2026-06-18-refresh-token-expiration).
+ * - Get Current User's Profile (https://developer.spotify.com/documentation/web-api/reference/get-current-users-profile):
+ *   `GET /v1/me` with `id`, `display_name` (nullable), `email` only with
+ *   `user-read-email`, `country` and `product` only with `user-read-private`.
+ * - Errors: the Web API's `{ error: { status, message } }` with 401 for a bad
+ *   or expired token (https://developer.spotify.com/documentation/web-api/concepts/api-calls#response-status-codes);
+ *   RFC 6749 §5.2 bodies at the token endpoint, with 400 for a client that
+ *   does not authenticate (the status Spotify answers, which it does not document).
+ * There is no revocation endpoint. The authorization page approves at once
+ * for the person set with signInAs().
+ */
+import { html, json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
+import { GrantStore } from './kit/grants.js';
+
+export interface SpotifyUser {
+  id: string;
+  displayName: string | null;
+  email: string;
+}
+
+export interface SpotifyEmulatorOptions {
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  /** A refresh answers a new refresh token (true) or none, the held one staying in use (false). */
+  rotateRefreshTokens: boolean;
+  now?: () => number;
+}
+
+export interface SpotifyEmulator {
+  readonly origin: string;
+  readonly server: EmulatorServer;
+  signInAs(user: SpotifyUser): void;
+  denyNextAuthorization(): void;
+  /** The next token request (any grant) is answered with this HTTP status and no token. */
+  failNextTokenRequest(status: number): void;
+  /** Whether Spotify still accepts this access token. */
+  accepts(accessToken: string): boolean;
+  close(): Promise<void>;
+}
+
+const ACCESS_TOKEN_TTL = 3600;
+/** Six months, counted from the authorization. */
+const REFRESH_TOKEN_LIFETIME = 183 * 86_400;
+
+function apiError(status: number, message: string): EmulatorReply {
+  return json(status, { error: { status, message } });
+}
+
+export async function startSpotifyEmulator(options: SpotifyEmulatorOptions): Promise<SpotifyEmulator> {
+  const server = await startEmulatorServer();
+  const now = options.now ?? (() => Math.floor(Date.now() / 1000));
+  const grants = new GrantStore<SpotifyUser>({ now, accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: options.rotateRefreshTokens ? 'rotating' : 'static' });
+  /** When each grant's refresh tokens stop working: fixed at the authorization. */
+  const refreshEnds = new Map<string, number>();
+  let user: SpotifyUser | undefined;
+  let denyNext = false;
+  let failNext: number | undefined;
+
+  server.route('GET', '/authorize', (request) => {
+    server.count('authorize');
+    const query = request.url.searchParams;
+    if (query.get('client_id') !== options.clientId) return html(400, '<h1>INVALID_CLIENT: Invalid client</h1>');
+    if (query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>INVALID_CLIENT: Invalid redirect URI</h1>');
+    const back = new URL(options.redirectUri);
+    const state = query.get('state');
+    const reply = (params: Record<string, string>) => {
+      for (const [name, value] of Object.entries(params)) back.searchParams.set(name, value);
+      if (state !== null) back.searchParams.set('state', state);
+      return redirect(back);
+    };
+    if (query.get('response_type') !== 'code') return reply({ error: 'unsupported_response_type' });
+    const challenge = query.get('code_challenge') ?? undefined;
+    if (challenge !== undefined && query.get('code_challenge_method') !== 'S256') return reply({ error: 'invalid_request' });
+    if (denyNext || !user) {
+      denyNext = false;
+      return reply({ error: 'access_denied' });
+    }
+    const code = grants.issueCode({
+      clientId: options.clientId,
+      redirectUri: options.redirectUri,
+      scope: (query.get('scope') ?? '').split(' ').filter(Boolean).join(' '),
+      codeChallenge: challenge,
+      codeChallengeMethod: challenge === undefined ? undefined : 'S256',
+      user,
+    });
+    return reply({ code });
+  });
+
+  /** Basic as Spotify documents it: base64 of `client_id:client_secret`, as they are. */
+  const authenticated = (request: EmulatorRequest): boolean => {
+    const encoded = /^Basic (.+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    return encoded !== undefined && Buffer.from(encoded, 'base64').toString('utf8') === `${options.clientId}:${options.clientSecret}`;
+  };
+  const invalidGrant = (description: string) => json(400, { error: 'invalid_grant', error_description: description });
+
+  server.route('POST', '/api/token', (request) => {
+    server.count('token_request');
+    if (failNext !== undefined) {
+      const status = failNext;
+      failNext = undefined;
+      return apiError(status, status === 503 ? 'Service unavailable' : 'Server error');
+    }
+    if (!authenticated(request)) return json(400, { error: 'invalid_client', error_description: 'Invalid client secret' });
+    const form = request.form();
+    const answer = (tokens: { accessToken: string; refreshToken: string | undefined }, scope: string) =>
+      json(200, { access_token: tokens.accessToken, token_type: 'Bearer', scope, expires_in: ACCESS_TOKEN_TTL, ...(tokens.refreshToken ? { refresh_token: tokens.refreshToken } : {}) });
+    if (form.get('grant_type') === 'refresh_token') {
+      server.count('refresh_token');
+      const presented = form.get('refresh_token') ?? '';
+      const grant = grants.grantOfToken(presented);
+      if (grant && now() >= refreshEnds.get(grant.id)!) return invalidGrant('Refresh token expired');
+      const refreshed = grants.refresh(presented, options.clientId);
+      if (!refreshed.ok) return invalidGrant('Invalid refresh token');
+      return answer(refreshed.tokens, refreshed.grant.scope);
+    }
+    if (form.get('grant_type') !== 'authorization_code') return json(400, { error: 'unsupported_grant_type', error_description: 'grant_type parameter is missing' });
+    server.count('authorization_code');
+    const redeemed = grants.redeemCode(form.get('code') ?? '', { clientId: options.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: form.get('code_verifier') });
+    if (!redeemed.ok) return invalidGrant(redeemed.reason === 'pkce_failed' ? 'code_verifier was incorrect' : 'Invalid authorization code');
+    refreshEnds.set(redeemed.grant.id, now() + REFRESH_TOKEN_LIFETIME);
+    return answer(redeemed.tokens, redeemed.grant.scope);
+  });
+
+  server.route('GET', '/v1/me', (request) => {
+    server.count('me');
+    const token = request.bearer();
+    if (!token) return apiError(401, 'No token provided');
+    const grant = grants.grantOfAccessToken(token);
+    if (!grant) return apiError(401, grants.grantOfToken(token) ? 'The access token expired' : 'Invalid access token');
+    const scopes = grant.scope.split(' ');
+    const { id, displayName, email } = grant.user;
+    const body: Record<string, unknown> = {
+      display_name: displayName,
+      external_urls: { spotify: `https://open.spotify.com/user/${id}` },
+      followers: { href: null, total: 0 },
+      href: `https://api.spotify.com/v1/users/${id}`,
+      id,
+      images: [],
+      type: 'user',
+      uri: `spotify:user:${id}`,
+    };
+    if (scopes.includes('user-read-email')) body.email = email;
+    if (scopes.includes('user-read-private')) Object.assign(body, { country: 'SE', product: 'premium', explicit_content: { filter_enabled: false, filter_locked: false } });
+    return json(200, body);
+  });
+
+  return {
+    origin: server.origin,
+    server,
+    signInAs: (next) => {
+      user = next;
+    },
+    denyNextAuthorization: () => {
+      denyNext = true;
+    },
+    failNextTokenRequest: (status) => {
+      failNext = status;
+    },
+    accepts: (accessToken) => grants.grantOfAccessToken(accessToken) !== undefined,
+    close: () => server.close(),
+  };
+}

@@ -1,0 +1,204 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestBrowser } from '../support/browser.js';
+import { testClock, type TestClock } from '../support/clock.js';
+import { DIALECTS, describeEachDialect, type TestDatabase, type TestDialect } from '../support/postgres.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { startSpotifyEmulator, type SpotifyEmulator, type SpotifyUser } from './spotify.emulator.js';
+
+const CLIENT_ID = '5fe01282e44241328a84e7c5cc169165';
+const CLIENT_SECRET = '9c7a1e0b3d5f4a6e8b2c4d6e8f0a1b3c';
+const REDIRECT_URI = `${APP_ORIGIN}/auth/spotify/callback`;
+
+function person(id: string, displayName: string | null): SpotifyUser {
+  return { id, displayName, email: `${id}@spotify.test` };
+}
+
+/** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator. */
+function spotifyEnv(spotify: SpotifyEmulator, secret = CLIENT_SECRET): Record<string, string> {
+  return {
+    OAUTH_PROVIDERS: 'spotify',
+    SPOTIFY_PRESET: 'spotify',
+    SPOTIFY_CLIENT_ID: CLIENT_ID,
+    SPOTIFY_CLIENT_SECRET: secret,
+    SPOTIFY_AUTHORIZE_URL: `${spotify.origin}/authorize`,
+    SPOTIFY_ACCESS_TOKEN_URL: `${spotify.origin}/api/token`,
+    SPOTIFY_USERINFO_URL: `${spotify.origin}/v1/me`,
+    SPOTIFY_API_BASE_URL: `${spotify.origin}/v1`,
+  };
+}
+
+async function rowCounts(database: TestDatabase) {
+  const count = async (table: 'users' | 'accounts' | 'tokens') =>
+    Number((await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  return { users: await count('users'), accounts: await count('accounts'), tokens: await count('tokens') };
+}
+
+interface Context {
+  database: TestDatabase;
+  spotify: SpotifyEmulator;
+  app: ProviderTestApp;
+}
+
+function started(dialect: TestDialect, rotateRefreshTokens: boolean, options: { secret?: string; clock?: TestClock } = {}): Context {
+  const context = {} as Context;
+  const now = options.clock ? { now: options.clock.now } : {};
+  beforeAll(async () => {
+    context.database = await dialect.openTestDatabase();
+    context.spotify = await startSpotifyEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, rotateRefreshTokens, ...now });
+    context.app = await startProviderTestApp({ databaseUrl: context.database.url, env: spotifyEnv(context.spotify, options.secret), ...now });
+  });
+  afterAll(async () => {
+    await context.app?.close();
+    await context.spotify?.close();
+    await context.database?.close();
+  });
+  return context;
+}
+
+async function signIn({ spotify, app }: Context, user: SpotifyUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+  spotify.signInAs(user);
+  const browser = app.browser();
+  const start = await browser.get(`${APP_ORIGIN}/login/spotify?next=/api/me`, { followRedirects: false });
+  const page = await browser.get(start.location!);
+  expect(page.status).toBe(200);
+  return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
+}
+
+const expire = (database: TestDatabase, userId: string, now = Math.floor(Date.now() / 1000)) =>
+  database.db.updateTable('tokens').set({ expires_at: now - 10 }).where('user_id', '=', userId).execute();
+
+/** 20 concurrent proxied calls on an expired token: all answered, with exactly one refresh at Spotify. */
+async function concurrentCallsAfterExpiry({ spotify, database }: Context, browser: TestBrowser, userId: string): Promise<void> {
+  await expire(database, userId);
+  const refreshes = spotify.server.counts.refresh_token ?? 0;
+  const answers = await Promise.all(Array.from({ length: 20 }, () => browser.get(`${APP_ORIGIN}/api/providers/spotify/proxy/me`)));
+  expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+  expect(spotify.server.counts.refresh_token).toBe(refreshes + 1);
+}
+
+describeEachDialect('Spotify (refreshes without a new refresh token), against an emulator of Spotify', (dialect) => {
+  const context = started(dialect, false);
+
+  it('signs in with PKCE and Basic client credentials as the user id, with the display name and an e-mail marked unverified; a 1-hour token and a refresh token', async () => {
+    const { userId, request } = await signIn(context, person('wizzler', 'Wizzler'));
+    const { spotify, database, app } = context;
+    expect(request.get('scope')).toBe('user-read-email');
+    expect(request.get('code_challenge_method')).toBe('S256');
+    const exchange = spotify.server.requests.find((r) => r.path === '/api/token')!;
+    expect(exchange.headers.authorization).toBe(`Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`);
+    const account = await database.db.selectFrom('accounts').select(['subject', 'claims']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account.subject).toBe('wizzler');
+    expect(JSON.parse(account.claims)).toMatchObject({ id: 'wizzler', email_verified: false });
+    const user = await database.db.selectFrom('users').select(['name', 'email', 'email_verified']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect({ ...user, email_verified: Boolean(user.email_verified) }).toEqual({ name: 'Wizzler', email: 'wizzler@spotify.test', email_verified: false });
+    const token = await app.runtime.tokenStore.findToken(userId, 'spotify');
+    expect(token).toMatchObject({ scope: 'user-read-email', refreshToken: expect.any(String) });
+    expect(token!.expiresAt! - Math.floor(Date.now() / 1000)).toBeGreaterThan(3500);
+  });
+
+  it('a person without a display name gets none', async () => {
+    const { userId } = await signIn(context, person('31l77fd2zwrewtadq7cb2rq4jxyi', null));
+    const user = await context.database.db.selectFrom('users').select(['name']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user.name).toBeNull();
+  });
+
+  it('the proxy reaches the Web API; 20 concurrent calls on an expired token make one refresh, and the refresh token Spotify did not replace is kept', async () => {
+    const { browser, userId } = await signIn(context, person('storm', 'Storm'));
+    const before = await context.app.runtime.tokenStore.findToken(userId, 'spotify');
+    await concurrentCallsAfterExpiry(context, browser, userId);
+    const after = await context.app.runtime.tokenStore.findToken(userId, 'spotify');
+    expect(after!.accessToken).not.toBe(before!.accessToken);
+    expect(after!.refreshToken).toBe(before!.refreshToken);
+    expect(context.spotify.accepts(after!.accessToken)).toBe(true);
+    expect(JSON.parse((await browser.get(`${APP_ORIGIN}/api/providers/spotify/proxy/me`)).text)).toMatchObject({ id: 'storm', type: 'user' });
+  });
+
+  it('disconnect deletes the tokens and says Spotify revoked nothing (it has no revocation endpoint)', async () => {
+    const { browser, userId } = await signIn(context, person('leaving', 'Leaving'));
+    const stored = await context.app.runtime.tokenStore.findToken(userId, 'spotify');
+    const answer = await browser.request(`${APP_ORIGIN}/account/connections/spotify`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: false });
+    expect(await context.app.runtime.tokenStore.findToken(userId, 'spotify')).toBeUndefined();
+    expect(context.spotify.accepts(stored!.accessToken)).toBe(true);
+  });
+
+  it('a code Spotify refuses (invalid_grant) is a clear 400, and nothing is stored', async () => {
+    context.spotify.signInAs(person('refused', 'Refused'));
+    const before = await rowCounts(context.database);
+    const browser = context.app.browser();
+    const stopped = await browser.get(`${APP_ORIGIN}/login/spotify`, { stopAt: REDIRECT_URI });
+    const callback = new URL(stopped.location!);
+    callback.searchParams.set('code', 'AQD-not-a-code-spotify-issued');
+    const page = await browser.get(callback);
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('Spotify did not accept this sign-in');
+    expect(await rowCounts(context.database)).toEqual(before);
+  });
+
+  it('a cancelled sign-in (access_denied) says so and asks for no token', async () => {
+    const exchanges = context.spotify.server.counts.authorization_code ?? 0;
+    context.spotify.denyNextAuthorization();
+    const page = await signInThrough(context.app.browser(), 'spotify');
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('Sign-in with Spotify was cancelled or refused at Spotify.');
+    expect(context.spotify.server.counts.authorization_code ?? 0).toBe(exchanges);
+  });
+
+  it.each([
+    [500, 502],
+    [503, 503],
+  ] as const)('Spotify answering the code exchange with HTTP %i is a %i and nothing is stored', async (fault, status) => {
+    context.spotify.signInAs(person('outage', 'Outage'));
+    const before = await rowCounts(context.database);
+    context.spotify.failNextTokenRequest(fault);
+    expect((await signInThrough(context.app.browser(), 'spotify')).status).toBe(status);
+    expect(await rowCounts(context.database)).toEqual(before);
+  });
+});
+
+describeEachDialect('Spotify (refreshes with a new refresh token), against an emulator of Spotify', (dialect) => {
+  const context = started(dialect, true);
+
+  it('20 concurrent calls on an expired token make one refresh, and the new refresh token replaces the old one', async () => {
+    const { browser, userId } = await signIn(context, person('rotating', 'Rotating'));
+    const before = await context.app.runtime.tokenStore.findToken(userId, 'spotify');
+    await concurrentCallsAfterExpiry(context, browser, userId);
+    const after = await context.app.runtime.tokenStore.findToken(userId, 'spotify');
+    expect(after!.refreshToken).not.toBe(before!.refreshToken);
+    expect(context.spotify.accepts(after!.accessToken)).toBe(true);
+  });
+});
+
+describeEachDialect('Spotify refresh tokens, which end six months after the authorization', (dialect) => {
+  const DAY = 86_400;
+  // Spotify and the app share one clock that moves only when told.
+  const clock = testClock();
+  const context = started(dialect, false, { clock });
+
+  it('refreshes within the six months; after them the refused refresh (invalid_grant) asks the person to connect again, with one attempt', async () => {
+    const { userId } = await signIn(context, person('sixmonths', 'Six Months'));
+    // The library's call, as months later no browser session is left.
+    const call = () => context.app.runtime.providerApi.fetch(userId, 'spotify', '/me');
+    clock.advance(180 * DAY);
+    const refreshes = context.spotify.server.counts.refresh_token ?? 0;
+    expect((await call()).status).toBe(200);
+    clock.advance(4 * DAY);
+    await expect(call()).rejects.toMatchObject({ code: 'needs_reauth' });
+    await expect(call()).rejects.toMatchObject({ code: 'needs_reauth' });
+    expect(context.spotify.server.counts.refresh_token).toBe(refreshes + 2);
+    expect((await context.app.runtime.tokenStore.findToken(userId, 'spotify'))!.status).toBe('needs_reauth');
+  });
+});
+
+describe('Spotify with a wrong client secret', () => {
+  const context = started(DIALECTS[0]!, false, { secret: 'ffffffffffffffffffffffffffffffff' });
+
+  it('invalid_client is a 502 that points at the configuration, and nothing is stored', async () => {
+    context.spotify.signInAs(person('wrongsecret', 'Wrong'));
+    const page = await signInThrough(context.app.browser(), 'spotify');
+    expect(page.status).toBe(502);
+    expect(page.text).toContain('Spotify refused the sign-in (invalid_client)');
+    expect(await rowCounts(context.database)).toEqual({ users: 0, accounts: 0, tokens: 0 });
+  });
+});

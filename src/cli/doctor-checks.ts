@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { CustomFetch, ServerMetadata } from 'openid-client';
 import { createOutboundFetch } from '../client/outbound-fetch.js';
 import { ProviderRegistry, type RegisteredProvider } from '../client/provider-registry.js';
+import { apiHeadersOf } from '../client/provider-settings.js';
 import { DEV_PROVIDER_NAME, type AppConfig } from '../config/config.js';
 import { AUDIT_LOG_COUNTED_ROWS, auditLogSize } from '../db/audit-log-size.js';
 import { describePostgresUrl, openDatabase, parseDatabaseUrl, type Database } from '../db/database.js';
@@ -245,7 +246,7 @@ export async function checkProviders(config: AppConfig, nowSeconds: () => number
         otherEndpoints.push({ role: 'userinfo endpoint', url: metadata.userinfo_endpoint, method: 'POST', lacking: 'without credentials' });
       } else if (metadata.userinfo_endpoint && !settings.skipUserinfo) {
         // OpenID Connect Core §5.3.1: GET; with the preset's API headers (GitHub refuses a request without a User-Agent).
-        otherEndpoints.push({ role: 'userinfo endpoint', url: metadata.userinfo_endpoint, method: 'GET', lacking: 'without a token', headers: settings.apiHeaders ?? {} });
+        otherEndpoints.push({ role: 'userinfo endpoint', url: metadata.userinfo_endpoint, method: 'GET', lacking: 'without a token', headers: apiHeadersOf(settings) ?? {} });
       }
       for (const probe of otherEndpoints) {
         const { status, detail } = await probeEndpoint(provider, probe);

@@ -1,7 +1,7 @@
 import * as oidc from 'openid-client';
 import { describeProviderFailure, ProviderUnavailableError } from './errors.js';
 import type { ProfileReader } from './provider-hooks.js';
-import type { ProviderSettings } from './provider-settings.js';
+import { apiHeadersOf, type ProviderSettings } from './provider-settings.js';
 
 /** The person's claims from the provider's userinfo (or user API), and an e-mail a hook found elsewhere. */
 export interface ReadProfile {
@@ -34,7 +34,7 @@ async function getProtectedJson(
 ): Promise<unknown> {
   let response: Response;
   try {
-    response = await oidc.fetchProtectedResource(config, accessToken, new URL(url), 'GET', undefined, new Headers({ accept: 'application/json', ...settings.apiHeaders }));
+    response = await oidc.fetchProtectedResource(config, accessToken, new URL(url), 'GET', undefined, new Headers({ accept: 'application/json', ...apiHeadersOf(settings) }));
   } catch (error) {
     throw describeProviderFailure(settings.displayName, step, error);
   }

@@ -129,6 +129,16 @@ describe('ProviderApi.fetch', () => {
     expect(seen[1]!.headers).toMatchObject({ 'user-agent': 'Tokenkeeper', accept: 'application/vnd.acme+json' });
   });
 
+  it('a client id header (Twitch’s Client-Id) carries the client id on every call, over any value of the caller’s, with or without other defaults', async () => {
+    const { api } = setup({ clientIdHeader: 'client-id' });
+    await api.fetch('u1', 'acme', 'me');
+    await api.fetch('u1', 'acme', 'me', { headers: { 'Client-Id': 'another-client' } });
+    const withDefaults = setup({ clientIdHeader: 'client-id', apiHeaders: { accept: 'application/json' } });
+    await withDefaults.api.fetch('u1', 'acme', 'me', { headers: [['CLIENT-ID', 'another-client']] });
+    expect(seen.map((request) => request.headers['client-id'])).toEqual(['id', 'id', 'id']);
+    expect(seen[2]!.headers.accept).toBe('application/json');
+  });
+
   it('a caller’s own Authorization header, in any case, is never sent: only the token (with or without default API headers)', async () => {
     const withDefaults = setup({ apiHeaders: { accept: 'application/json' } });
     await withDefaults.api.fetch('u1', 'acme', 'me', { headers: { Authorization: 'Basic c2VjcmV0' } });

@@ -97,8 +97,8 @@ function isWithin(base: URL, url: URL): boolean {
  * which is the access token's place alone (RFC 6750 §2.1; two would be joined
  * into one value).
  */
-function requestHeaders(defaults: Record<string, string> | undefined, own: ProviderApiRequest['headers']): Record<string, string> {
-  const headers: Record<string, string> = { ...defaults };
+function requestHeaders(settings: ProviderSettings, own: ProviderApiRequest['headers']): Record<string, string> {
+  const headers: Record<string, string> = { ...settings.apiHeaders };
   if (own) {
     // A Headers (or pairs) spread as an object would give no header at all.
     const entries = own instanceof Headers || Array.isArray(own) ? [...new Headers(own as ConstructorParameters<typeof Headers>[0])] : Object.entries(own);
@@ -107,6 +107,8 @@ function requestHeaders(defaults: Record<string, string> | undefined, own: Provi
       if (lower !== 'authorization') headers[lower] = value;
     }
   }
+  // The client the token was issued to, as the token itself is: never the caller's.
+  if (settings.clientIdHeader) headers[settings.clientIdHeader] = settings.clientId;
   return headers;
 }
 
@@ -271,7 +273,7 @@ export class ProviderApi {
     let url: URL;
     if (ABSOLUTE_URL.test(path)) ({ base, url } = this.#absoluteTarget(settings, base, path));
     else url = apiUrl(base, path);
-    const sent: SentRequest = settings.apiHeaders || request.headers ? { ...request, headers: requestHeaders(settings.apiHeaders, request.headers) } : (request as SentRequest);
+    const sent: SentRequest = settings.apiHeaders || settings.clientIdHeader || request.headers ? { ...request, headers: requestHeaders(settings, request.headers) } : (request as SentRequest);
     const first = await this.#send(settings.displayName, base, url, token.accessToken, sent);
     if (this.#untried.size > 0 && this.#firstAnswerAfterRefresh(userId, provider, token.accessToken, first.status)) return first;
     if (first.status !== 401 || !tokens.mayRefreshAfterRejection(userId, provider)) return first;

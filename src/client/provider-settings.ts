@@ -91,6 +91,11 @@ export interface ProviderSettings {
   /** Headers sent with every call to the API (and userinfo) unless the caller sets them, e.g. GitHub's required User-Agent. */
   apiHeaders?: Record<string, string>;
   /**
+   * A header (lower-case) that carries `clientId` on every call to the API beside the access token, which the
+   * provider checks against the client the token was issued to (Twitch's `client-id`). The caller cannot change it.
+   */
+  clientIdHeader?: string;
+  /**
    * Headers the proxies pass for this provider on top of their general
    * allowlists, lower-case: request headers its API takes from the caller
    * (Dropbox's `dropbox-api-arg`, LinkedIn's `linkedin-version`), and answer
@@ -156,6 +161,11 @@ export interface ProviderSettings {
   hooks?: ProviderHooks;
   /** `http:` URLs are accepted only when this is true (outside production). */
   allowInsecureHttp: boolean;
+}
+
+/** The headers every call to the provider's API carries: apiHeaders, and the client id where clientIdHeader names a header for it. */
+export function apiHeadersOf(settings: Pick<ProviderSettings, 'apiHeaders' | 'clientIdHeader' | 'clientId'>): Record<string, string> | undefined {
+  return settings.clientIdHeader ? { ...settings.apiHeaders, [settings.clientIdHeader]: settings.clientId } : settings.apiHeaders;
 }
 
 /** Whether the provider has an API to call on a person's behalf: a configured base URL, or one per connection. */

@@ -2,6 +2,7 @@ import * as oidc from 'openid-client';
 import { describeProviderFailure } from './errors.js';
 import type { RevocationRequest } from './provider-hooks.js';
 import type { ProviderRegistry } from './provider-registry.js';
+import { apiHeadersOf } from './provider-settings.js';
 import type { StoredTokenSet } from './token-store.js';
 
 export interface RevocationResult {
@@ -56,7 +57,7 @@ export async function revokeAtProvider(
         clientSecret: settings.clientSecret,
         apiBaseUrl: settings.apiBaseUrl,
         revocationEndpoint: settings.endpoints?.revocationEndpoint ?? settings.metadataOverrides?.revocationEndpoint,
-        apiHeaders: settings.apiHeaders ?? {},
+        apiHeaders: apiHeadersOf(settings) ?? {},
         accessToken: token.accessToken,
         ...state,
         refreshToken: token.refreshToken,

@@ -203,9 +203,10 @@ export function providerSettings(env: Environment, name: string, production: boo
     revocationEndpoint: url(env, `${prefix}_REVOCATION_URL`, production),
     jwksUri: url(env, `${prefix}_JWKS_URL`, production),
   });
-  // A preset that revokes its own way through its API (GitHub's grant deletion, Dropbox's API call) would never send
-  // to it; one whose hook revokes at its own revocation endpoint (Zoom's) takes it in place of the preset's.
-  if (overrides.revocationEndpoint && fromPreset.hooks?.revoke && !fromPreset.endpoints?.revocationEndpoint) {
+  // A preset that revokes its own way through the API (GitHub's grant deletion, Dropbox's API call) would never send
+  // to it; one whose hook posts to a revocation endpoint of its own (Zoom's, Twitch's) takes it in place of that endpoint.
+  const presetRevocationEndpoint = fromPreset.metadataOverrides?.revocationEndpoint ?? fromPreset.endpoints?.revocationEndpoint;
+  if (overrides.revocationEndpoint && fromPreset.hooks?.revoke && !presetRevocationEndpoint) {
     throw new ConfigError(
       `${prefix}_REVOCATION_URL`,
       `is not used: the ${presetName} preset revokes through the provider's API (${prefix}_API_BASE_URL), not an RFC 7009 endpoint; remove it, or point ${prefix}_API_BASE_URL elsewhere`,
@@ -273,6 +274,7 @@ export function providerSettings(env: Environment, name: string, production: boo
     scope,
     ...(apiBaseUrl ? { apiBaseUrl } : {}),
     ...(fromPreset.apiHeaders ? { apiHeaders: fromPreset.apiHeaders } : {}),
+    ...(fromPreset.clientIdHeader ? { clientIdHeader: fromPreset.clientIdHeader } : {}),
     ...(extraBases ? { extraApiBaseUrls: extraBases } : {}),
     ...(proxyHeaderNames ? { proxyHeaders: proxyHeaderNames } : {}),
     ...(fromPreset.connectionApiBase ? { connectionApiBase: fromPreset.connectionApiBase } : {}),

@@ -37,6 +37,18 @@ describe('provider settings from <NAME>_… variables', () => {
     expect(providerSettings({ ZOOM_PRESET: 'zoom', ZOOM_CLIENT_ID: 'z', ZOOM_CLIENT_SECRET: 's', ZOOM_REVOCATION_URL: 'https://zoom.example.com/oauth/revoke' }, 'zoom', true).endpoints).toMatchObject({
       revocationEndpoint: 'https://zoom.example.com/oauth/revoke',
     });
+    // As does one whose own revocation posts to an endpoint the preset names (Twitch's /oauth2/revoke).
+    const twitch = { TWITCH_PRESET: 'twitch', TWITCH_CLIENT_ID: 't', TWITCH_CLIENT_SECRET: 's' };
+    expect(providerSettings(twitch, 'twitch', true).metadataOverrides).toEqual({ revocationEndpoint: 'https://id.twitch.tv/oauth2/revoke' });
+    expect(providerSettings({ ...twitch, TWITCH_REVOCATION_URL: 'https://id.example.com/oauth2/revoke' }, 'twitch', true).metadataOverrides).toEqual({
+      revocationEndpoint: 'https://id.example.com/oauth2/revoke',
+    });
+  });
+
+  it('a preset’s client id header (Twitch’s Client-Id) is kept, to carry the configured client id', () => {
+    const settings = providerSettings({ TWITCH_PRESET: 'twitch', TWITCH_CLIENT_ID: 'uo6dggojyb8d6soh92zknwmi5ej1q2', TWITCH_CLIENT_SECRET: 's' }, 'twitch', true);
+    expect(settings).toMatchObject({ clientIdHeader: 'client-id', clientId: 'uo6dggojyb8d6soh92zknwmi5ej1q2' });
+    expect(providerSettings(github, 'github', true)).not.toHaveProperty('clientIdHeader');
   });
 
   it('the github preset: GitHub’s issuer for RFC 9207, its endpoints, client_secret_post and the numeric id as subject', () => {

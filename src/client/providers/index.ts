@@ -14,6 +14,7 @@ import { okta } from './okta.js';
 import { salesforce } from './salesforce.js';
 import { slack } from './slack.js';
 import { spotify } from './spotify.js';
+import { twitch } from './twitch.js';
 import { x } from './x.js';
 import { zoom } from './zoom.js';
 import type { ProviderPreset } from './preset.js';
@@ -26,7 +27,7 @@ export { PRESET_VALUE_VARIABLES, type PresetSettings, type PresetValueName, type
  * @example
  * const names = Object.keys(PROVIDER_PRESETS); // ['apple', 'atlassian', 'auth0', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { apple, atlassian, auth0, discord, dropbox, github, gitlab, google, hubspot, keycloak, linkedin, microsoft, okta, salesforce, slack, spotify, x, zoom };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { apple, atlassian, auth0, discord, dropbox, github, gitlab, google, hubspot, keycloak, linkedin, microsoft, okta, salesforce, slack, spotify, twitch, x, zoom };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

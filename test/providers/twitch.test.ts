@@ -1,0 +1,194 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestBrowser } from '../support/browser.js';
+import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { startTwitchEmulator, type TwitchEmulator, type TwitchUser } from './twitch.emulator.js';
+
+const CLIENT_ID = 'hof5gwx0su6owfnys0nyan9c87zr6t';
+const CLIENT_SECRET = '41vpdji4e9gif29md0ouet6fktd2';
+const REDIRECT_URI = `${APP_ORIGIN}/auth/twitch/callback`;
+
+function person(id: string, login: string, displayName: string): TwitchUser {
+  return { id, login, displayName, email: `${login}@twitch.test`, emailVerified: true };
+}
+
+/** Only the documented variables: the preset, the client, the issuer, the revocation endpoint and the API pointed at the emulator. */
+function twitchEnv(twitch: TwitchEmulator, secret = CLIENT_SECRET): Record<string, string> {
+  return {
+    OAUTH_PROVIDERS: 'twitch',
+    TWITCH_PRESET: 'twitch',
+    TWITCH_CLIENT_ID: CLIENT_ID,
+    TWITCH_CLIENT_SECRET: secret,
+    TWITCH_ISSUER: twitch.issuer,
+    TWITCH_REVOCATION_URL: `${twitch.issuer}/revoke`,
+    TWITCH_API_BASE_URL: `${twitch.origin}/helix`,
+  };
+}
+
+async function rowCounts(database: TestDatabase) {
+  const count = async (table: 'users' | 'accounts' | 'tokens') =>
+    Number((await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  return { users: await count('users'), accounts: await count('accounts'), tokens: await count('tokens') };
+}
+
+describeEachDialect('Twitch, against an emulator of Twitch', (dialect) => {
+  let database: TestDatabase;
+  let twitch: TwitchEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    twitch = await startTwitchEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: twitchEnv(twitch) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await twitch?.close();
+    await database?.close();
+  });
+
+  async function signIn(user: TwitchUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    twitch.signInAs(user);
+    const browser = app.browser();
+    const start = await browser.get(`${APP_ORIGIN}/login/twitch?next=/api/me`, { followRedirects: false });
+    const page = await browser.get(start.location!);
+    expect(page.status).toBe(200);
+    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
+  }
+
+  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+  const users = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/twitch/proxy/users`);
+
+  it('signs in through discovery as the user id, asking with `claims` for the display name and a verified e-mail; the scope array is stored as a string', async () => {
+    const { userId, request } = await signIn(person('141981764', 'twitchdev', 'TwitchDev'));
+    expect(request.get('scope')).toBe('openid user:read:email');
+    const claims = JSON.parse(request.get('claims')!) as Record<string, Record<string, null>>;
+    for (const part of ['id_token', 'userinfo']) expect(Object.keys(claims[part]!).sort()).toEqual(['email', 'email_verified', 'picture', 'preferred_username']);
+    // The client's credentials went in the form, not in a Basic header.
+    expect(twitch.server.requests.find((r) => r.path === '/oauth2/token')!.headers.authorization).toBeUndefined();
+
+    const account = await database.db.selectFrom('accounts').select(['issuer', 'subject']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account).toEqual({ issuer: twitch.issuer, subject: '141981764' });
+    const user = await database.db.selectFrom('users').select(['username', 'name', 'email', 'email_verified']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect({ ...user, email_verified: Boolean(user.email_verified) }).toEqual({ username: 'twitchdev', name: 'TwitchDev', email: 'twitchdev@twitch.test', email_verified: true });
+    const token = await app.runtime.tokenStore.findToken(userId, 'twitch');
+    expect(token).toMatchObject({ scope: 'openid user:read:email', refreshToken: expect.any(String) });
+    expect(token!.expiresAt! - Math.floor(Date.now() / 1000)).toBeGreaterThan(14_000);
+  });
+
+  it('proxied Helix calls carry the Client-Id Twitch checks against the token; 20 concurrent ones on an expired token make one refresh, whose new refresh token is kept', async () => {
+    const { browser, userId } = await signIn(person('141981765', 'storm', 'Storm'));
+    const before = await app.runtime.tokenStore.findToken(userId, 'twitch');
+    await expire(userId);
+    const refreshes = twitch.server.counts.refresh_token ?? 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => users(browser)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(JSON.parse(answers[0]!.text)).toMatchObject({ data: [{ id: '141981765', login: 'storm', display_name: 'Storm', email: 'storm@twitch.test' }] });
+    expect(twitch.server.counts.refresh_token).toBe(refreshes + 1);
+    const after = await app.runtime.tokenStore.findToken(userId, 'twitch');
+    expect(after!.refreshToken).not.toBe(before!.refreshToken);
+    expect(after!.scope).toBe('openid user:read:email');
+    expect(twitch.accepts(after!.accessToken)).toBe(true);
+    const helixCalls = twitch.server.requests.filter((r) => r.path === '/helix/users');
+    expect(new Set(helixCalls.map((r) => r.headers['client-id']))).toEqual(new Set([CLIENT_ID]));
+  });
+
+  it("the library's fetch sends the configured Client-Id too, and a caller's own Client-Id does not replace it", async () => {
+    const { userId } = await signIn(person('141981766', 'library', 'Library'));
+    const answer = await app.runtime.providerApi.fetch(userId, 'twitch', '/users', { headers: { 'Client-Id': 'another-apps-client-id' } });
+    expect(answer.status).toBe(200);
+    expect(((await answer.json()) as { data: Array<{ id: string }> }).data[0]!.id).toBe('141981766');
+    expect(twitch.server.requests.at(-1)!.headers['client-id']).toBe(CLIENT_ID);
+  });
+
+  it("a refresh token Twitch refuses (400 'Invalid refresh token') marks the connection 'needs re-auth', with one attempt", async () => {
+    const { browser, userId } = await signIn(person('141981767', 'leftapp', 'Left App'));
+    // The person disconnects the app in their Twitch settings: the API answers 401, the refresh is refused.
+    twitch.disconnectAtTwitch('141981767');
+    const refreshes = twitch.server.counts.refresh_token ?? 0;
+    const call = await users(browser);
+    expect(call.status).toBe(401);
+    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
+    expect((await users(browser)).status).toBe(401);
+    expect(twitch.server.counts.refresh_token).toBe(refreshes + 1);
+    expect((await app.runtime.tokenStore.findToken(userId, 'twitch'))!.status).toBe('needs_reauth');
+  });
+
+  it('disconnect revokes the access token at /oauth2/revoke, with the client id', async () => {
+    const { browser, userId } = await signIn(person('141981768', 'leaving', 'Leaving'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'twitch');
+    const revocations = twitch.server.counts.revoke ?? 0;
+    const answer = await browser.request(`${APP_ORIGIN}/account/connections/twitch`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(twitch.server.counts.revoke).toBe(revocations + 1);
+    expect(twitch.accepts(stored!.accessToken)).toBe(false);
+    expect(await app.runtime.tokenStore.findToken(userId, 'twitch')).toBeUndefined();
+  });
+
+  it("disconnect after the person disconnected the app at Twitch: its 400 'Invalid token' for a live token means already revoked", async () => {
+    const { browser, userId } = await signIn(person('141981769', 'gone', 'Gone'));
+    twitch.disconnectAtTwitch('141981769');
+    const answer = await browser.request(`${APP_ORIGIN}/account/connections/twitch`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await app.runtime.tokenStore.findToken(userId, 'twitch')).toBeUndefined();
+  });
+
+  it("a code Twitch refuses (400 'Invalid authorization code') is a clear 400, and nothing is stored", async () => {
+    twitch.signInAs(person('141981770', 'refused', 'Refused'));
+    const before = await rowCounts(database);
+    const browser = app.browser();
+    const stopped = await browser.get(`${APP_ORIGIN}/login/twitch`, { stopAt: REDIRECT_URI });
+    const callback = new URL(stopped.location!);
+    callback.searchParams.set('code', 'not-a-code-twitch-issued');
+    const page = await browser.get(callback);
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('Twitch did not accept this sign-in');
+    expect(await rowCounts(database)).toEqual(before);
+  });
+
+  it('a cancelled sign-in (access_denied) says so and asks for no token', async () => {
+    const exchanges = twitch.server.counts.authorization_code ?? 0;
+    twitch.denyNextAuthorization();
+    const page = await signInThrough(app.browser(), 'twitch');
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('Sign-in with Twitch was cancelled or refused at Twitch.');
+    expect(twitch.server.counts.authorization_code ?? 0).toBe(exchanges);
+  });
+
+  it.each([
+    [500, 502],
+    [503, 503],
+  ] as const)('Twitch answering the code exchange with HTTP %i is a %i and nothing is stored', async (fault, status) => {
+    twitch.signInAs(person('141981771', 'outage', 'Outage'));
+    const before = await rowCounts(database);
+    twitch.failNextTokenRequest(fault);
+    expect((await signInThrough(app.browser(), 'twitch')).status).toBe(status);
+    expect(await rowCounts(database)).toEqual(before);
+  });
+});
+
+describe('Twitch with a wrong client secret', () => {
+  let database: TestDatabase;
+  let twitch: TwitchEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await DIALECTS[0]!.openTestDatabase();
+    twitch = await startTwitchEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: twitchEnv(twitch, 'not-the-secret') });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await twitch?.close();
+    await database?.close();
+  });
+
+  it("403 'invalid client secret' is a 502 that points at the configuration, and nothing is stored", async () => {
+    twitch.signInAs(person('900', 'wrongsecret', 'Wrong'));
+    const page = await signInThrough(app.browser(), 'twitch');
+    expect(page.status).toBe(502);
+    expect(page.text).toContain('Twitch refused the sign-in (invalid_client)');
+    expect(await rowCounts(database)).toEqual({ users: 0, accounts: 0, tokens: 0 });
+  });
+});

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { newServiceKey, serviceApiClient } from '../support/service-api.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { startTwitchEmulator, type TwitchEmulator, type TwitchUser } from './twitch.emulator.js';
 
@@ -93,8 +94,13 @@ describeEachDialect('Twitch, against an emulator of Twitch', (dialect) => {
     expect(new Set(helixCalls.map((r) => r.headers['client-id']))).toEqual(new Set([CLIENT_ID]));
   });
 
-  it("the library's fetch sends the configured Client-Id too, and a caller's own Client-Id does not replace it", async () => {
+  it("the service API's proxy and the library's fetch send the configured Client-Id too, and a caller's own Client-Id does not replace it", async () => {
     const { userId } = await signIn(person('141981766', 'library', 'Library'));
+    const api = await serviceApiClient(app);
+    const key = await newServiceKey(app, 'helix-reader', ['proxy']);
+    const proxied = await api.call({ method: 'GET', template: '/users/{id}/connections/{provider}/proxy/{path}', params: { id: userId, provider: 'twitch' }, rest: 'users', key });
+    expect(proxied.status).toBe(200);
+    expect(twitch.server.requests.at(-1)!.headers['client-id']).toBe(CLIENT_ID);
     const answer = await app.runtime.providerApi.fetch(userId, 'twitch', '/users', { headers: { 'Client-Id': 'another-apps-client-id' } });
     expect(answer.status).toBe(200);
     expect(((await answer.json()) as { data: Array<{ id: string }> }).data[0]!.id).toBe('141981766');

@@ -21,8 +21,9 @@
  *   `user-read-email`, `country` and `product` only with `user-read-private`.
  * - Errors: the Web API's `{ error: { status, message } }` with 401 for a bad
  *   or expired token (https://developer.spotify.com/documentation/web-api/concepts/api-calls#response-status-codes);
- *   RFC 6749 §5.2 bodies at the token endpoint, with 400 for a client that
- *   does not authenticate (the status Spotify answers, which it does not document).
+ *   RFC 6749 §5.2 bodies at the token endpoint. Spotify documents no answer
+ *   to a client that does not authenticate: here 400 `invalid_client` (RFC
+ *   6749 §5.2 has 401 after Basic; the app reads the code either way).
  * There is no revocation endpoint. The authorization page approves at once
  * for the person set with signInAs().
  */

@@ -178,7 +178,7 @@ describeEachDialect('Spotify refresh tokens, which end six months after the auth
 
   it('refreshes within the six months; after them the refused refresh (invalid_grant) asks the person to connect again, with one attempt', async () => {
     const { userId } = await signIn(context, person('sixmonths', 'Six Months'));
-    // The library's call, as months later no browser session is left.
+    // The library's call: months later, no browser is still signed in.
     const call = () => context.app.runtime.providerApi.fetch(userId, 'spotify', '/me');
     clock.advance(180 * DAY);
     const refreshes = context.spotify.server.counts.refresh_token ?? 0;

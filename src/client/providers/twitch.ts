@@ -26,7 +26,7 @@
  *   body; 400 `{"status": 400, "message": "Invalid token"}` when it does not
  *   know the token, 404 "client does not exist" for a wrong client id
  *   (https://dev.twitch.tv/docs/authentication/revoke-tokens/).
- * Twitch also asks apps that keep an OAuth session to check the token at
+ * Twitch also asks apps that keep a person signed in with its tokens to check them at
  * /oauth2/validate hourly (https://dev.twitch.tv/docs/authentication/validate-tokens/):
  * a connection here is checked whenever it is used, a revoked one answering
  * 401 and a refused refresh marking it for re-authorization.

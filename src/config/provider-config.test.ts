@@ -80,6 +80,15 @@ describe('provider settings from <NAME>_… variables', () => {
     expect(settings.endpoints).toMatchObject({ issuer: 'https://github.com/login/oauth', tokenEndpoint: 'http://127.0.0.1:9/token', authorizationEndpoint: 'https://github.com/login/oauth/authorize' });
   });
 
+  it('a preset’s user API moves with <NAME>_API_BASE_URL (GitHub’s /user, X’s with its query), unless <NAME>_USERINFO_URL names another', () => {
+    const moved = providerSettings({ ...github, GITHUB_API_BASE_URL: 'https://ghe.example.com/api/v3/' }, 'github', true);
+    expect(moved.endpoints?.userinfoEndpoint).toBe('https://ghe.example.com/api/v3/user');
+    const x = { X_PRESET: 'x', X_CLIENT_ID: 'x', X_CLIENT_SECRET: 's', X_API_BASE_URL: 'http://127.0.0.1:9' };
+    expect(providerSettings(x, 'x', false).endpoints?.userinfoEndpoint).toBe('http://127.0.0.1:9/2/users/me?user.fields=confirmed_email');
+    const named = providerSettings({ ...github, GITHUB_API_BASE_URL: 'https://ghe.example.com/api/v3', GITHUB_USERINFO_URL: 'https://profiles.example.com/me' }, 'github', true);
+    expect(named.endpoints?.userinfoEndpoint).toBe('https://profiles.example.com/me');
+  });
+
   it('endpoint variables override what discovery finds (a revocation endpoint the document leaves out)', () => {
     const settings = providerSettings({ ...client, ACME_SERVER_METADATA_URL: 'https://id.example.com/o/.well-known/openid-configuration/', ACME_REVOCATION_URL: 'https://id.example.com/o/revoke_token/' }, 'acme', true);
     expect(settings.discovery).toEqual({ metadataUrl: 'https://id.example.com/o/.well-known/openid-configuration/' });

@@ -134,6 +134,22 @@ function defaultApiBase(fromPreset: PresetSettings, issuer: string | undefined):
   return withoutTrailingSlash(apiBaseUrl) === withoutTrailingSlash(presetIssuer) ? withoutTrailingSlash(issuer) : apiBaseUrl;
 }
 
+/**
+ * A preset's user API on its own API (GitHub's `/user`, Discord's `/users/@me`,
+ * Atlassian's `/me`, X's `/2/users/me`) moved to `<NAME>_API_BASE_URL`: the
+ * profile is a call to that API like any other, with the same token, so it
+ * goes where the proxied calls and GitHub's grant deletion go. Otherwise
+ * the token of a GitHub stand-in (an Enterprise Server named by its endpoint
+ * variables, a test emulator) would be sent to api.github.com. Undefined when
+ * the preset's userinfo endpoint is not on its API.
+ */
+function userinfoOnConfiguredApi(fromPreset: PresetSettings, configuredApiBase: string | undefined): string | undefined {
+  const presetUserinfo = fromPreset.endpoints?.userinfoEndpoint;
+  if (configuredApiBase === undefined || presetUserinfo === undefined || fromPreset.apiBaseUrl === undefined) return undefined;
+  const presetApi = `${withoutTrailingSlash(fromPreset.apiBaseUrl)}/`;
+  return presetUserinfo.startsWith(presetApi) ? `${withoutTrailingSlash(configuredApiBase)}/${presetUserinfo.slice(presetApi.length)}` : undefined;
+}
+
 /** The longest idle lifetime `<NAME>_REFRESH_TOKEN_IDLE_DAYS` takes: five years, Okta's longest setting. */
 const MAX_REFRESH_TOKEN_IDLE_DAYS = 1825;
 
@@ -212,6 +228,7 @@ export function providerSettings(env: Environment, name: string, production: boo
       `is not used: the ${presetName} preset revokes through the provider's API (${prefix}_API_BASE_URL), not an RFC 7009 endpoint; remove it, or point ${prefix}_API_BASE_URL elsewhere`,
     );
   }
+  const configuredApiBase = url(env, `${prefix}_API_BASE_URL`, production);
   if (metadataUrl && issuer) {
     throw new ConfigError(`${prefix}_ISSUER`, `is set with ${prefix}_SERVER_METADATA_URL: set one of them (the metadata URL names the issuer)`);
   }
@@ -224,7 +241,8 @@ export function providerSettings(env: Environment, name: string, production: boo
     metadataOverrides = overrides;
   } else if (fromPreset.endpoints) {
     // A preset without discovery (GitHub): each variable replaces one of its endpoints, or the issuer.
-    endpoints = { ...fromPreset.endpoints, ...(issuer ? { issuer } : {}), ...overrides };
+    const userinfoEndpoint = userinfoOnConfiguredApi(fromPreset, configuredApiBase);
+    endpoints = { ...fromPreset.endpoints, ...(issuer ? { issuer } : {}), ...(userinfoEndpoint ? { userinfoEndpoint } : {}), ...overrides };
   } else if (issuer && overrides.authorizationEndpoint && overrides.tokenEndpoint && !fromPreset.discovery) {
     // A server without discovery that names itself in its redirects (RFC 9207).
     endpoints = { issuer, ...overrides } as ProviderSettings['endpoints'];
@@ -249,7 +267,7 @@ export function providerSettings(env: Environment, name: string, production: boo
       `is missing: the scope asks for an ID token (openid), whose signature is checked with the provider's keys; set ${prefix}_JWKS_URL, or use discovery (${prefix}_ISSUER)`,
     );
   }
-  const apiBaseUrl = url(env, `${prefix}_API_BASE_URL`, production) ?? defaultApiBase(fromPreset, issuer);
+  const apiBaseUrl = configuredApiBase ?? defaultApiBase(fromPreset, issuer);
   const extraParams = authorizationParams(v('AUTHORIZATION_PARAMS'), `${prefix}_AUTHORIZATION_PARAMS`);
   const params = { ...fromPreset.authorizationParams, ...extraParams };
   const extraBases = extraApiBaseUrls(v('EXTRA_API_BASE_URLS'), prefix, production, fromPreset.extraApiBaseUrls);

@@ -28,7 +28,10 @@ const PRIVATE: GitHubUser = {
   ],
 };
 
-/** Only the documented variables: the preset, the client, and the endpoints pointed at the emulator. */
+/**
+ * Only the documented variables: the preset, the client, and the three endpoint variables that point it at the
+ * emulator (the profile, /user and /user/emails, is read from the API base).
+ */
 function githubEnv(github: GitHubEmulator, extra: Record<string, string> = {}): Record<string, string> {
   return {
     OAUTH_PROVIDERS: 'github',
@@ -37,7 +40,6 @@ function githubEnv(github: GitHubEmulator, extra: Record<string, string> = {}): 
     GITHUB_CLIENT_SECRET: CLIENT_SECRET,
     GITHUB_AUTHORIZE_URL: `${github.origin}/login/oauth/authorize`,
     GITHUB_ACCESS_TOKEN_URL: `${github.origin}/login/oauth/access_token`,
-    GITHUB_USERINFO_URL: `${github.origin}/user`,
     GITHUB_API_BASE_URL: github.origin,
     ...extra,
   };

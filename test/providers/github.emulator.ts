@@ -29,6 +29,12 @@
  *   short-lived URL on codeload.github.com (here `downloads`, a second origin), fetched without the token:
  *   https://docs.github.com/en/rest/repos/contents#download-a-repository-archive-tar
  *
+ * - GitHub Enterprise Server (`enterpriseServer`): the same flow at http(s)://HOSTNAME/login/oauth/…, the REST API
+ *   under http(s)://HOSTNAME/api/v3:
+ *   https://docs.github.com/en/enterprise-server@latest/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps,
+ *   https://docs.github.com/en/enterprise-server@latest/rest/using-the-rest-api/getting-started-with-the-rest-api;
+ *   the `iss` it sends is taken to be its own `/login/oauth`, as github.com's is (its documentation names none).
+ *
  * The authorization page approves at once for the user set with signInAs()
  * (a real GitHub asks the user to sign in and to authorize the app).
  */
@@ -66,11 +72,17 @@ export interface GitHubEmulatorOptions {
   kind: 'oauth-app' | 'github-app';
   /** A GitHub App's `refresh_token_expires_in` (GitHub: 15897600 s, six months): another lifetime stands for a provider stating a short one. */
   refreshTokenLifetimeSeconds?: number;
+  /** GitHub Enterprise Server at the emulator's origin: the REST API under /api/v3, and its own issuer. */
+  enterpriseServer?: boolean;
   now?: () => number;
 }
 
 export interface GitHubEmulator {
   readonly origin: string;
+  /** The `iss` on every redirect back: github.com's, or an Enterprise Server's own. */
+  readonly issuer: string;
+  /** Where the REST API is: the origin, or an Enterprise Server's /api/v3. */
+  readonly apiBaseUrl: string;
   readonly server: EmulatorServer;
   /** codeload.github.com: where archive downloads are redirected. */
   readonly downloads: DownloadHost;
@@ -117,6 +129,8 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions): Promi
   const server = await startEmulatorServer();
   const downloads = await startDownloadHost(options.now ? { now: options.now } : {});
   const githubApp = options.kind === 'github-app';
+  const api = options.enterpriseServer ? '/api/v3' : '';
+  const issuer = options.enterpriseServer ? `${server.origin}/login/oauth` : GITHUB_ISSUER;
   const grants = new GrantStore<GitHubUser>({
     ...(options.now ? { now: options.now } : {}),
     accessTokenTtl: githubApp ? 28_800 : null,
@@ -141,7 +155,7 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions): Promi
     const reply = (params: Record<string, string>) => {
       for (const [name, value] of Object.entries(params)) back.searchParams.set(name, value);
       if (state !== null) back.searchParams.set('state', state);
-      back.searchParams.set('iss', GITHUB_ISSUER);
+      back.searchParams.set('iss', issuer);
       return redirect(back);
     };
     if (redirectUri !== options.callbackUrl) {
@@ -236,7 +250,7 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions): Promi
     return { user: grant.user, scopes: grant.scope.split(',').filter(Boolean) };
   };
 
-  server.route('GET', '/user', (request) => {
+  server.route('GET', `${api}/user`, (request) => {
     server.count('api_user');
     const caller = authenticated(request);
     if ('status' in caller) return caller;
@@ -244,7 +258,7 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions): Promi
     return json(200, { login, id, node_id: `U_${id}`, type: 'User', site_admin: false, name, email, html_url: `https://github.com/${login}` });
   });
 
-  server.route('GET', '/user/emails', (request) => {
+  server.route('GET', `${api}/user/emails`, (request) => {
     server.count('api_emails');
     const caller = authenticated(request);
     if ('status' in caller) return caller;
@@ -254,7 +268,7 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions): Promi
     return json(200, caller.user.emails);
   });
 
-  server.route('GET', '/user/repos', (request) => {
+  server.route('GET', `${api}/user/repos`, (request) => {
     server.count('api_repos');
     const caller = authenticated(request);
     if ('status' in caller) return caller;
@@ -264,7 +278,7 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions): Promi
 
   // https://docs.github.com/en/rest/repos/contents#download-a-repository-archive-tar (and -zip): 302 to codeload.
   for (const format of ['tarball', 'zipball'] as const) {
-    server.route('GET', `/repos/:owner/:repo/${format}/:ref`, (request) => {
+    server.route('GET', `${api}/repos/:owner/:repo/${format}/:ref`, (request) => {
       server.count(`api_${format}`);
       const caller = authenticated(request);
       if ('status' in caller) return caller;
@@ -276,7 +290,7 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions): Promi
     });
   }
 
-  server.route('DELETE', '/applications/:client_id/grant', (request) => {
+  server.route('DELETE', `${api}/applications/:client_id/grant`, (request) => {
     server.count('delete_grant');
     const credentials = request.basicAuth();
     if (request.params.client_id !== options.clientId || credentials?.username !== options.clientId || credentials.password !== clientSecret) {
@@ -295,6 +309,8 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions): Promi
 
   return {
     origin: server.origin,
+    issuer,
+    apiBaseUrl: `${server.origin}${api}`,
     server,
     downloads,
     archiveOf,

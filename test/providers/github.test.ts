@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { testClock } from '../support/clock.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describeEachDialect, DIALECTS, type TestDatabase } from '../support/postgres.js';
 import { newServiceKey, serviceApiClient } from '../support/service-api.js';
 import { startGitHubEmulator, type GitHubEmulator, type GitHubUser } from './github.emulator.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
@@ -448,6 +448,53 @@ describeEachDialect('GitHub App with expiring user tokens, against an emulator o
     githubClockAhead = 9 * 3600;
     const answer = await browser.request(`${APP_ORIGIN}/account/connections/github`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
     expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+  });
+});
+
+describe('GitHub Enterprise Server through GITHUB_BASE_URL alone, against an emulator of one (a GitHub App)', () => {
+  let database: TestDatabase;
+  let github: GitHubEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await DIALECTS[0]!.openTestDatabase();
+    github = await startGitHubEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackUrl: `${APP_ORIGIN}/auth/github/callback`, kind: 'github-app', enterpriseServer: true });
+    app = await startProviderTestApp({
+      databaseUrl: database.url,
+      env: { OAUTH_PROVIDERS: 'github', GITHUB_PRESET: 'github', GITHUB_CLIENT_ID: CLIENT_ID, GITHUB_CLIENT_SECRET: CLIENT_SECRET, GITHUB_BASE_URL: github.origin },
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await github?.close();
+    await database?.close();
+  });
+
+  it("signs in with the server's own iss, reads the profile and calls the API under /api/v3, refreshes once for 20 concurrent calls, and disconnect deletes the grant there", async () => {
+    github.signInAs(PRIVATE);
+    const browser = app.browser();
+    const page = await signInThrough(browser, 'github');
+    expect(page.url).toBe(`${APP_ORIGIN}/account`);
+    const account = await database.db.selectFrom('accounts').select(['user_id', 'issuer', 'subject']).where('provider', '=', 'github').executeTakeFirstOrThrow();
+    expect(account).toMatchObject({ issuer: github.issuer, subject: String(PRIVATE.id) });
+    const user = await database.db.selectFrom('users').select(['email', 'email_verified']).where('id', '=', account.user_id).executeTakeFirstOrThrow();
+    expect(user).toEqual({ email: 'quiet@example.com', email_verified: 1 });
+
+    const repos = await browser.get(`${APP_ORIGIN}/api/providers/github/proxy/user/repos`);
+    expect(repos.status).toBe(200);
+    expect(github.server.requests.findLast((request) => request.path === '/api/v3/user/repos')!.headers.authorization).toMatch(/^Bearer ghu_/);
+
+    const signedInWith = await app.runtime.tokenStore.findToken(account.user_id, 'github');
+    await database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', account.user_id).execute();
+    const answers = await Promise.all(Array.from({ length: 20 }, () => browser.get(`${APP_ORIGIN}/api/providers/github/proxy/user`)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(github.server.counts.refresh_token).toBe(1);
+    expect(github.accepts(signedInWith!.accessToken)).toBe(false);
+
+    const answer = await browser.request(`${APP_ORIGIN}/account/connections/github`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(github.server.requests.findLast((request) => request.method === 'DELETE')!.path).toBe(`/api/v3/applications/${encodeURIComponent(CLIENT_ID)}/grant`);
+    expect(github.liveGrants(PRIVATE.id)).toBe(0);
   });
 });
 

@@ -71,7 +71,7 @@ describeEachDialect('a refresh the provider answers badly', (dialect) => {
     const seen = proxy().count(REFRESH);
     const answer = await callApi(user);
     expect(answer.statusCode).toBe(503);
-    expect(JSON.parse(answer.body)).toEqual({ error: 'provider_unavailable', message: `Toolkit failed recently; trying again in ${secondsLeft} s.` });
+    expect(JSON.parse(answer.body)).toEqual({ error: 'provider_unavailable', message: expect.stringMatching(new RegExp(`^Toolkit failed recently; trying again in ${secondsLeft} s\\. Last refresh: Toolkit `)) });
     expect(answer.headers['retry-after']).toBe(String(secondsLeft));
     expect(proxy().count(REFRESH)).toBe(seen);
   }

@@ -86,6 +86,11 @@ interface Backoff {
   seconds: number;
 }
 
+interface RefreshBackoff extends Backoff {
+  /** What the failed refresh said: held-back callers are told it, as a wrong client secret is no outage. */
+  reason: string;
+}
+
 const MAX_BACKOFF_SECONDS = 300;
 const REJECTION_BACKOFF_SECONDS = 30;
 /** Connections remembered as refused after a refresh, at most (oldest out first). */
@@ -128,7 +133,7 @@ export class TokenManager {
   readonly #heldLeases = new Map<string, { userId: string; provider: string }>();
   /** Set by abandonRefreshes: no lease is taken any more. */
   #abandoned = false;
-  readonly #backoffs = new Map<string, Backoff>();
+  readonly #backoffs = new Map<string, RefreshBackoff>();
   /** How many back-offs may be kept before the next sweep of those long over. */
   #backoffSweepAt = BACKOFF_SWEEP_MIN;
   /** Connections whose freshly refreshed token the API refused too: no refresh on a 401 until `until`. */
@@ -445,7 +450,7 @@ export class TokenManager {
    * double from where it stopped (a quiet connection starts again from
    * the first back-off). Amortized, each back-off costs O(1).
    */
-  #rememberBackoff(key: string, backoff: Backoff): void {
+  #rememberBackoff(key: string, backoff: RefreshBackoff): void {
     this.#backoffs.set(key, backoff);
     if (this.#backoffs.size < this.#backoffSweepAt) return;
     const over = this.#now() - MAX_BACKOFF_SECONDS;
@@ -503,7 +508,8 @@ export class TokenManager {
       if (backoff && backoff.until > this.#now()) {
         // Unless a new token was asked for, a token that has not expired still works meanwhile.
         const wait = backoff.until - this.#now();
-        return this.#stillUsableOrThrow(current, options, new ProviderUnavailableError('provider_unavailable', `${displayName} failed recently; trying again in ${wait} s.`, { retryAfterSeconds: wait }));
+        const message = `${displayName} failed recently; trying again in ${wait} s. Last refresh: ${backoff.reason}`;
+        return this.#stillUsableOrThrow(current, options, new ProviderUnavailableError('provider_unavailable', message, { retryAfterSeconds: wait }));
       }
 
       let saved: StoredTokenSet | undefined;
@@ -549,7 +555,7 @@ export class TokenManager {
         const doubled = Math.min((backoff?.seconds ?? this.#backoffSeconds / 2) * 2, MAX_BACKOFF_SECONDS);
         // A provider that says when to come back is believed, within the same cap.
         const asked = failure instanceof ProviderUnavailableError && failure.retryAfterSeconds !== null ? Math.min(failure.retryAfterSeconds, MAX_BACKOFF_SECONDS) : 0;
-        this.#rememberBackoff(key, { until: this.#now() + Math.max(doubled, asked), seconds: doubled });
+        this.#rememberBackoff(key, { until: this.#now() + Math.max(doubled, asked), seconds: doubled, reason: failure.message });
         await this.#events.emit({ type: 'token.refresh_failed', userId, provider, code: failure.code, message: failure.message });
         return this.#stillUsableOrThrow(current, options, failure);
       }

@@ -409,6 +409,27 @@ describeEachDialect('GitHub App with expiring user tokens, against an emulator o
     expect((await app.runtime.tokenStore.findToken(userId, 'github'))!.status).toBe('needs_reauth');
   });
 
+  it('a client secret GitHub no longer accepts, at refresh: 502 naming the credentials, and the calls held back after it say why, not only that GitHub failed', async () => {
+    const { browser, userId } = await signedIn({ ...OCTOCAT, id: 1007, login: 'secret-rotated' });
+    await expireAccessToken(userId);
+    github.renewClientSecret('github-regenerated-secret');
+    try {
+      const first = await browser.get(`${APP_ORIGIN}/api/providers/github/proxy/user`);
+      expect(first.status).toBe(502);
+      const refusal = 'GitHub refused the token refresh (invalid_client); check the client id and secret configured for it (GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET).';
+      expect(JSON.parse(first.text)).toEqual({ error: 'provider_error', message: refusal });
+      const refreshes = github.server.counts.token_error;
+      const held = await browser.get(`${APP_ORIGIN}/api/providers/github/proxy/user`);
+      expect(held.status).toBe(503);
+      expect(JSON.parse(held.text)).toEqual({ error: 'provider_unavailable', message: expect.stringMatching(/^GitHub failed recently; trying again in \d s\. Last refresh: /) });
+      expect(JSON.parse(held.text).message).toContain(refusal);
+      expect(github.server.counts.token_error).toBe(refreshes);
+      expect((await app.runtime.tokenStore.findToken(userId, 'github'))!.status).toBe('active');
+    } finally {
+      github.renewClientSecret(CLIENT_SECRET);
+    }
+  });
+
   it('disconnect deletes the grant at GitHub (refreshing an expired token first), so the tokens stop working there', async () => {
     const { browser, userId } = await signedIn({ ...OCTOCAT, id: 1003, login: 'leaving' });
     const signedInWith = await app.runtime.tokenStore.findToken(userId, 'github');

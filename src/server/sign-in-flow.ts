@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { finishAuthorization, SIGN_IN_TRANSACTION_TTL_SECONDS, startAuthorization, type CompletedAuthorization } from '../client/authorization.js';
 import { causeChain, SignInError } from '../client/errors.js';
+import type { ProviderSettings } from '../client/provider-settings.js';
 import { createLoginTransaction, loginTransactionAssociatedData, type LoginPurpose, type LoginTransaction } from '../db/login-transaction.repository.js';
 import type { Tokenkeeper } from '../core/tokenkeeper.js';
 import { callbackParameters } from './form-post-callback.js';
@@ -101,4 +102,23 @@ export async function finishSignInFlow(deps: Tokenkeeper, request: FastifyReques
     }
     throw error;
   }
+}
+
+/**
+ * The refusal of a callback that matches no sign-in of this browser. A provider that is sent a redirect URI other
+ * than the callback URL registered for the app may send the browser back to the registered one with
+ * `error=redirect_uri_mismatch` (GitHub does:
+ * https://docs.github.com/en/apps/oauth-apps/maintaining-oauth-apps/troubleshooting-authorization-request-errors#redirect-uri-mismatch).
+ * That URL is on another origin than BASE_URL's, where this browser has no session, so the state matches nothing;
+ * trying again would fail the same way: the message names the redirect URI to register instead.
+ */
+export function unmatchedCallbackError(baseUrl: URL, settings: ProviderSettings, parameters: URLSearchParams): SignInError {
+  if (parameters.get('error') === 'redirect_uri_mismatch') {
+    return new SignInError(
+      'authorization_error',
+      `${settings.displayName} refused the sign-in (redirect_uri_mismatch): the callback URL registered for the app there is not ${redirectUri(baseUrl, settings.name)}, the one this site sends. Register that URL there, or set BASE_URL to the origin of the one registered.`,
+      { providerError: 'redirect_uri_mismatch' },
+    );
+  }
+  return new SignInError('invalid_state', 'This sign-in link is not valid in this browser (it may have expired or been used already). Please sign in again.');
 }

@@ -300,6 +300,23 @@ describe('GitHub with a wrong client secret', () => {
   });
 });
 
+describe('GitHub with a callback URL registered on another origin than BASE_URL', () => {
+  // The app at GitHub has http://app.test/auth/github/callback; this site says it is http://localhost:3000.
+  const { database, github, app } = useMisconfiguredGitHub({ BASE_URL: 'http://localhost:3000' });
+
+  it("GitHub's redirect_uri_mismatch, sent back to the registered URL where this browser has no session, names the URL to register, not 'sign in again'", async () => {
+    github().signInAs(OCTOCAT);
+    const stopped = await app().browser().get(`${APP_ORIGIN}/login/github`, { stopAt: `${APP_ORIGIN}/auth/github/callback` });
+    expect(new URL(stopped.location!).searchParams.get('error')).toBe('redirect_uri_mismatch');
+    // The registered URL's origin is another site for the browser: no session cookie goes there.
+    const page = await app().browser().get(stopped.location!);
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('GitHub refused the sign-in (redirect_uri_mismatch): the callback URL registered for the app there is not http://localhost:3000/auth/github/callback');
+    expect(github().server.counts.authorization_code ?? 0).toBe(0);
+    expect(await countRows(database(), 'users')).toBe(0);
+  });
+});
+
 describe('GitHub with a wrong user URL', () => {
   const { database, github, app } = useMisconfiguredGitHub((emulator) => ({ GITHUB_USERINFO_URL: `${emulator.origin}/users/me` }));
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { SignInError, TokenkeeperError } from '../../client/errors.js';
+import { TokenkeeperError } from '../../client/errors.js';
 import { consumeLoginTransaction } from '../../db/login-transaction.repository.js';
 import type { Tokenkeeper } from '../../core/tokenkeeper.js';
 import { safeNextPath } from '../../client/safe-next.js';
@@ -9,7 +9,7 @@ import { connectCallback } from '../connect-callback.js';
 import { currentUser } from '../current-user.js';
 import { errorCodeOf } from '../error-handler.js';
 import { callbackParameters, isRelayed, relayFormPost } from '../form-post-callback.js';
-import { finishSignInFlow, startSignInFlow } from '../sign-in-flow.js';
+import { finishSignInFlow, startSignInFlow, unmatchedCallbackError } from '../sign-in-flow.js';
 import { loginRateLimit } from './login-rate-limit.js';
 
 interface ProviderParams {
@@ -73,16 +73,13 @@ export async function authRoutes(app: FastifyInstance, deps: Tokenkeeper): Promi
     reply.header('referrer-policy', 'no-referrer');
     const providerName = request.params.provider;
     const provider = deps.registry.get(providerName);
-    const states = callbackParameters(request).getAll('state');
+    const parameters = callbackParameters(request);
+    const states = parameters.getAll('state');
     const state = states.length === 1 ? states[0] : undefined;
-    if (!state || !request.session) {
-      throw new SignInError('invalid_state', 'This sign-in link is not valid in this browser (it may have expired or been used already). Please sign in again.');
-    }
+    if (!state || !request.session) throw unmatchedCallbackError(deps.config.baseUrl, provider.settings, parameters);
     // Single use: the row is deleted as it is read, so a replayed callback finds nothing and exchanges no code.
     const stored = await consumeLoginTransaction(db, state, request.session.id, deps.now());
-    if (!stored || stored.provider !== provider.settings.name) {
-      throw new SignInError('invalid_state', 'This sign-in link is not valid in this browser (it may have expired or been used already). Please sign in again.');
-    }
+    if (!stored || stored.provider !== provider.settings.name) throw unmatchedCallbackError(deps.config.baseUrl, provider.settings, parameters);
     if (stored.purpose === 'connect' || stored.purpose === 'connect_sign_in') return connectCallback(app, deps, request, reply, stored);
     const completed = await finishSignInFlow(deps, request, stored);
     const context = { db, tokenStore: deps.tokenStore, now: deps.now(), ip: request.ip, displayName: provider.settings.displayName, webhooks: deps.webhooks };

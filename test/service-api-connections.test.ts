@@ -121,7 +121,7 @@ describeEachDialect('service API: listing connections', (dialect) => {
   it('an unknown provider is 404 unknown_provider; a bad limit, status or cursor is 400 bad_request naming it', async () => {
     const unknown = await api.call({ method: 'GET', template: '/connections', query: { provider: 'nope' }, key });
     expect([unknown.status, unknown.body.error]).toEqual([404, 'unknown_provider']);
-    const queries: Array<Record<string, string>> = [{ limit: '0' }, { limit: '501' }, { limit: 'many' }, { limit: '1.5' }, { status: 'revoked' }, { cursor: '' }, { cursor: 'None' }, { cursor: 'null' }, { cursor: 'zzz' }];
+    const queries: Array<Record<string, string>> = [{ limit: '0' }, { limit: '501' }, { limit: 'many' }, { limit: '1.5' }, { limit: '1e309' }, { limit: '-1e309' }, { status: 'revoked' }, { cursor: '' }, { cursor: 'None' }, { cursor: 'null' }, { cursor: 'zzz' }];
     for (const query of queries) {
       const answer = await api.call({ method: 'GET', template: '/connections', query, key });
       expect(answer.status, JSON.stringify(query)).toBe(400);

@@ -20,6 +20,7 @@ import {
   patchUserSchema,
   WEBHOOKS,
 } from './service-api.schemas.js';
+import { refusingNonFiniteNumbers } from './finite-query-numbers.js';
 import { serviceProxyRoutes } from './service-proxy.routes.js';
 
 type UserParams = { Params: { id: string } };
@@ -114,7 +115,7 @@ export async function serviceApiRoutes(app: FastifyInstance, options: Tokenkeepe
   const ajv = new Ajv({ coerceTypes: false, useDefaults: true, removeAdditional: false, allErrors: false, allowUnionTypes: true, verbose: true });
   // A query string is text: there, `limit=50` is the number it says.
   const queryAjv = new Ajv({ coerceTypes: true, useDefaults: true, removeAdditional: false, allErrors: false, allowUnionTypes: true, verbose: true });
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'querystring' ? queryAjv : ajv).compile(schema));
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'querystring' ? refusingNonFiniteNumbers(queryAjv.compile(schema)) : ajv.compile(schema)));
   app.setSchemaErrorFormatter((errors, dataVar) => new Error(errors.map((error) => schemaErrorMessage(error, dataVar)).join('; ')));
   // Bodies are JSON only, as the OpenAPI document says: a form (curl -d without a Content-Type header sends one) or
   // text gets 415 instead of being read as something else and refused for a field it seems to lack.

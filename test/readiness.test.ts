@@ -28,6 +28,9 @@ async function healthz(app: TestApp['runtime']['app']) {
 
 const DISCOVERY_PATH = '/.well-known/openid-configuration';
 
+// Discovery runs in the background after start-up; on a loaded machine it can take seconds, not the 1 s waitFor gives by default.
+const SETTLED = { timeout: 15_000, interval: 50 };
+
 describeEachDialect('GET /readyz', (dialect) => {
   let behindProxy: { provider: DevProvider; proxy: FaultProxy; close(): Promise<void> };
   beforeAll(async () => {
@@ -39,7 +42,7 @@ describeEachDialect('GET /readyz', (dialect) => {
 
   it('answers 200 "ready" once the providers are discovered, never from a cache; /healthz answers 200', async () => {
     const runtime = app().runtime;
-    await vi.waitFor(async () => expect((await readyz(runtime.app)).body).toEqual({ status: 'ready', providers: { toolkit: { status: 'ok' } } }));
+    await vi.waitFor(async () => expect((await readyz(runtime.app)).body).toEqual({ status: 'ready', providers: { toolkit: { status: 'ok' } } }), SETTLED);
     const answer = await readyz(runtime.app);
     expect(answer.status).toBe(200);
     expect(answer.cacheControl).toBe('no-store');
@@ -53,7 +56,7 @@ describeEachDialect('GET /readyz', (dialect) => {
       const runtime = app().runtime;
       // The first probe starts discovery and does not wait for it: the provider is pending, the server ready.
       expect((await readyz(runtime.app)).body).toEqual({ status: 'ready', providers: { toolkit: { status: 'pending' } } });
-      await vi.waitFor(async () => expect((await readyz(runtime.app)).body.status).toBe('degraded'));
+      await vi.waitFor(async () => expect((await readyz(runtime.app)).body.status).toBe('degraded'), SETTLED);
       const degraded = await readyz(runtime.app);
       expect(degraded.status).toBe(200);
       expect(degraded.body).toEqual({
@@ -63,7 +66,7 @@ describeEachDialect('GET /readyz', (dialect) => {
     } finally {
       proxy.clear();
     }
-    await vi.waitFor(async () => expect((await readyz(app().runtime.app)).body).toEqual({ status: 'ready', providers: { toolkit: { status: 'ok' } } }));
+    await vi.waitFor(async () => expect((await readyz(app().runtime.app)).body).toEqual({ status: 'ready', providers: { toolkit: { status: 'ok' } } }), SETTLED);
   });
 
   it('answers 503 not_ready "shutting_down" once shutdown starts, while /healthz still answers 200', async () => {

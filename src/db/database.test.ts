@@ -2,8 +2,10 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { describeEachDialect } from '../../test/support/postgres.js';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { withClient } from '../../test/support/postgres-cluster.js';
+import { createTestDatabase, describeEachDialect, dropTestDatabase, postgresAvailable } from '../../test/support/postgres.js';
 import { type Database, describePostgresUrl, isUniqueViolation, newId, openDatabase, parseDatabaseUrl, sqliteReader } from './database.js';
 import { encodeId } from './id.js';
 import { createUser } from './user.repository.js';
@@ -193,6 +195,32 @@ describe('openDatabase (postgres)', () => {
     const promise = openDatabase('postgres://tk:hunter2@127.0.0.1:1/tk');
     await expect(promise).rejects.toThrow(/Could not connect to PostgreSQL at 127\.0\.0\.1:1\/tk/);
     await expect(promise).rejects.not.toThrow(/hunter2/);
+  });
+});
+
+describe.skipIf(!postgresAvailable())('openDatabase (postgres): a connection lost while idle', () => {
+  it('is reported as the error alone, without the pg client pg-pool attaches to it (its state and cancel key, kilobytes in every log line)', async () => {
+    const url = await createTestDatabase();
+    const errors: Error[] = [];
+    const database = await openDatabase(url, { onBackgroundError: (error) => errors.push(error) });
+    try {
+      await sql`select 1`.execute(database.db);
+      // As a PostgreSQL restart or failover does to the pool's idle connections.
+      const name = new URL(url).pathname.slice(1);
+      await withClient(inject('postgresUrl')!, (client) =>
+        client.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [name]),
+      );
+      await vi.waitFor(() => expect(errors.length).toBeGreaterThan(0), { timeout: 5000 });
+      const [error] = errors;
+      expect(error!.message).toMatch(/terminat/);
+      expect(Object.keys(error!)).not.toContain('client');
+      const logged = JSON.stringify(pino.stdSerializers.err(error!));
+      expect(logged).not.toMatch(/secretKey|connectionParameters|_poolUseCount/);
+      expect(logged.length).toBeLessThan(2000);
+    } finally {
+      await database.close();
+      await dropTestDatabase(url);
+    }
   });
 });
 

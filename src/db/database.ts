@@ -175,6 +175,11 @@ function openSqlite(Driver: typeof SqliteDatabase, path: string, options: OpenDa
   };
 }
 
+function withoutPoolClient(error: Error): Error {
+  if ('client' in error) delete (error as Error & { client?: unknown }).client;
+  return error;
+}
+
 async function openPostgres(driver: typeof pg, connectionString: string, options: OpenDatabaseOptions): Promise<Database> {
   const types = driver.types;
   const pool = new driver.Pool({
@@ -187,7 +192,9 @@ async function openPostgres(driver: typeof pg, connectionString: string, options
     // other pg user in the process.
     types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => typeParser(types, oid, format)) as typeof pg.types.getTypeParser },
   });
-  pool.on('error', (error) => options.onBackgroundError?.(error));
+  // pg-pool hangs the lost client on the error (error.client): a logger would write out its whole state, the
+  // backend's cancel key among it, kilobytes a line for each idle connection a restart ends. The error alone says it.
+  pool.on('error', (error) => options.onBackgroundError?.(withoutPoolClient(error)));
   // A client lent out (by Kysely, for a query or a transaction) has no listener of the pool's: a connection lost
   // then (PostgreSQL restarting, a failover) would be an 'error' event nobody listens to, which ends the process.
   // Lent out, its loss is the running or the next query's error (a 503, see isDatabaseUnavailable), and pg-pool

@@ -201,9 +201,23 @@ describe('tokenkeeper backup', () => {
       code: 2,
       stdout: '',
       stderr:
-        'tokenkeeper backup: DATABASE_URL is PostgreSQL (db.internal:5432/tokenkeeper): back it up with pg_dump, e.g. pg_dump --format=custom --file=tokenkeeper.dump "$DATABASE_URL", and restore it with pg_restore\n',
+        'tokenkeeper backup: DATABASE_URL is PostgreSQL (db.internal:5432/tokenkeeper): back it up with pg_dump, e.g. (umask 077; pg_dump --format=custom --file=tokenkeeper.dump "$DATABASE_URL"), and restore it with pg_restore\n',
     });
     expect(readdirSync(folder)).not.toContain('pg.dump');
+  });
+
+  it('for PostgreSQL named in .env only, says to export DATABASE_URL first: the shell has none, and pg_dump given an empty one dumps the database its own defaults name', async () => {
+    const dotEnvFolder = mkdtempSync(join(folder, 'dotenv-'));
+    writeFileSync(join(dotEnvFolder, '.env'), 'DATABASE_URL=postgres://tokenkeeper:s3cret@db.internal:5432/tokenkeeper\n');
+    const result = await runCaptured(runBackup, [join(dotEnvFolder, 'pg.dump')], { env: {}, cwd: dotEnvFolder, now });
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'tokenkeeper backup: DATABASE_URL is PostgreSQL (db.internal:5432/tokenkeeper): back it up with pg_dump, e.g. (umask 077; pg_dump --format=custom --file=tokenkeeper.dump "$DATABASE_URL"), and restore it with pg_restore; ' +
+        'DATABASE_URL is set in .env only: export it first, or give the URL itself (an empty one makes pg_dump dump whatever database its own defaults name)\n',
+    });
+    expect(readdirSync(dotEnvFolder)).not.toContain('pg.dump');
   });
 
   it.each([

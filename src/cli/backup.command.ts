@@ -43,8 +43,16 @@ export async function runBackup(args: string[], io: CommandIo = processIo()): Pr
   const config = configFromEnvironment(io.env, io.cwd);
   const location = parseDatabaseUrl(config.databaseUrl);
   if (location.dialect === 'postgres') {
+    // umask 077: the dump holds what the database does (encrypted tokens, sessions, password hashes), and the
+    // shell's usual umask would leave it readable by every user. "$DATABASE_URL" is the shell's, which has none
+    // when the servers read it from .env: pg_dump would then dump its default database without a word.
+    const fromDotEnvOnly = (io.env.DATABASE_URL ?? '') === '';
     io.stderr.write(
-      `tokenkeeper backup: DATABASE_URL is PostgreSQL (${describePostgresUrl(location.connectionString)}): back it up with pg_dump, e.g. pg_dump --format=custom --file=tokenkeeper.dump "$DATABASE_URL", and restore it with pg_restore\n`,
+      `tokenkeeper backup: DATABASE_URL is PostgreSQL (${describePostgresUrl(location.connectionString)}): back it up with pg_dump, e.g. (umask 077; pg_dump --format=custom --file=tokenkeeper.dump "$DATABASE_URL"), and restore it with pg_restore` +
+        (fromDotEnvOnly
+          ? '; DATABASE_URL is set in .env only: export it first, or give the URL itself (an empty one makes pg_dump dump whatever database its own defaults name)'
+          : '') +
+        '\n',
     );
     return 2;
   }

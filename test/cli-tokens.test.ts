@@ -296,9 +296,15 @@ describeEachDialect('tokenkeeper tokens', (dialect) => {
       const listed = await tokensCli(['list', '--json'], { ...env, DATABASE_URL: ahead.url });
       expect(listed.code).toBe(0);
       expect(JSON.parse(listed.stdout)).toEqual([]);
-      expect(listed.stderr).toContain('the database has a migration this version does not have (2099-01-01T0000-newer): a newer version of tokenkeeper migrated it. This version runs on it, as during a rolling upgrade or after a rollback; finish the upgrade to run the newer version everywhere.');
+      // One plain line, as `migrate` and `keys rotate` say it, not a JSON log line for a person at a terminal.
+      const newer =
+        'the database has a migration this version does not have (2099-01-01T0000-newer): a newer version of tokenkeeper migrated it. This version runs on it, as during a rolling upgrade or after a rollback; finish the upgrade to run the newer version everywhere.';
+      expect(listed.stderr).toBe(`tokenkeeper tokens list: ${newer}\n`);
       const refreshed = await tokensCli(['refresh', 'x'], { ...env, DATABASE_URL: ahead.url });
-      expect(refreshed.stderr).toContain('no token with id "x"');
+      expect(refreshed.stderr).toBe(`tokenkeeper tokens refresh: ${newer}\ntokenkeeper tokens refresh: no token with id "x" (see \`tokenkeeper tokens list\`).\n`);
+      // LOG_LEVEL asks for the log itself: its lines stay JSON, for a collector.
+      const logged = await tokensCli(['list', '--json'], { ...env, DATABASE_URL: ahead.url, LOG_LEVEL: 'warn' });
+      expect(JSON.parse(logged.stderr.trim())).toMatchObject({ level: 40, msg: newer, migrations: ['2099-01-01T0000-newer'] });
     } finally {
       await ahead.close();
     }

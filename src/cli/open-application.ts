@@ -7,6 +7,7 @@ import { startApplicationWebhookDelivery } from '../core/webhook-delivery.js';
 import { pendingMigrations } from '../db/migrate.js';
 import { createLogger } from '../server/logger.js';
 import { CommandFailure } from './arguments.js';
+import { plainCommandLog } from './command-log.js';
 import type { CommandIo } from './command-io.js';
 import { requireExistingDatabase } from './existing-database.js';
 import { configFromEnvironment } from './load-config.js';
@@ -49,8 +50,9 @@ async function sendWebhooksNow(application: Tokenkeeper): Promise<void> {
 /**
  * Runs one command of `tokens` or `services` on the application configured
  * like `serve` (without the web app), and closes it. stdout is the command's
- * answer, which scripts parse: logs go to stderr, and only warnings unless
- * LOG_LEVEL asks for more. Returns the exit code: 0 done, 1 failed (one line
+ * answer, which scripts parse: logs go to stderr, only warnings, each a plain
+ * `tokenkeeper <what>: …` line (plainCommandLog), unless LOG_LEVEL asks for
+ * the log itself (JSON lines, at that level). Returns the exit code: 0 done, 1 failed (one line
  * on stderr, `tokenkeeper <what>: <why>`). A ConfigError is left to main(),
  * which prints it as every command does.
  */
@@ -61,7 +63,9 @@ export async function runOnApplication(
 ): Promise<number> {
   const config = configFromEnvironment(io.env, io.cwd);
   const now = io.now ?? (() => Math.floor(Date.now() / 1000));
-  const logger = createLogger(io.env.LOG_LEVEL?.trim() ? config.logLevel : 'warn', { write: (line: string) => io.stderr.write(line) });
+  const logger = io.env.LOG_LEVEL?.trim()
+    ? createLogger(config.logLevel, { write: (line: string) => io.stderr.write(line) })
+    : createLogger('warn', plainCommandLog(what, (text) => io.stderr.write(text)));
   try {
     requireExistingDatabase(config.databaseUrl, io.cwd);
     const application = await openApplication(config, logger, now, io.cwd);

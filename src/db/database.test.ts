@@ -68,6 +68,16 @@ describe('parseDatabaseUrl', () => {
     }
   });
 
+  it('refuses a password with an @ before a # or ? not percent-encoded, which parses with a piece of the password as the host (looked up in DNS, named in messages)', () => {
+    for (const url of ['postgres://app:hun@ter#2@db.internal/tk', 'postgres://app:hun@ter?2@db.internal/tk', 'postgres://app:hun@ter?x=1#2@db.internal:5432/tk']) {
+      expect(() => parseDatabaseUrl(url)).toThrow(/^Database URL is not a valid PostgreSQL URL \(in the password, percent-encode @ : \/ # \? and %, e\.g\. # as %23\); expected /);
+      expect(() => parseDatabaseUrl(url)).not.toThrow(/ter/);
+    }
+    // Percent-encoded, it is one, and so is a query of settings (the socket's folder, sslmode).
+    expect(parseDatabaseUrl('postgres://app:hun%40ter%232@db.internal/tk')).toEqual({ dialect: 'postgres', connectionString: 'postgres://app:hun%40ter%232@db.internal/tk' });
+    expect(parseDatabaseUrl('postgres://app:pw@/tk?host=/run/postgresql&sslmode=disable').dialect).toBe('postgres');
+  });
+
   it('refuses anything else, saying what is accepted and not echoing secrets', () => {
     for (const url of ['mysql://root:hunter2@db/tk', 'hunter2', '', 'sqlite:']) {
       expect(() => parseDatabaseUrl(url)).toThrow(/expected 'sqlite:<path>'.*'postgres:\/\//);

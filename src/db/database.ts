@@ -86,6 +86,10 @@ export function parseDatabaseUrl(url: string): DatabaseLocation {
     let parsed: URL;
     try {
       parsed = postgresUrl(trimmed).url;
+      // A password with an @ and then a # or ? parses too: the host is then the piece of the password after its @
+      // (looked up in DNS, named in every message), and the rest is taken as a fragment or a query. A PostgreSQL URL
+      // has no fragment, and no @ in its settings.
+      if (trimmed.includes('#') || parsed.search.includes('@')) throw new Error('a # or an @ after the host');
     } catch (error) {
       // The likeliest cause, named without echoing the URL (it holds the password).
       throw new Error(`Database URL is not a valid PostgreSQL URL (in the password, percent-encode @ : / # ? and %, e.g. # as %23); ${ACCEPTED_URLS}`, {

@@ -98,6 +98,15 @@ describeEachDialect('the library: createTokenkeeper', (dialect) => {
 
     await tokenkeeper.getAccessToken(bob.user.id, 'toolkit', { forceRefresh: true });
     expect(provider.stats.refreshTokenGrants - before).toBe(2);
+
+    // A token an API refused: refreshed once for every caller that saw it refused, and never returned again.
+    const refused = (await tokenkeeper.getAccessToken(bob.user.id, 'toolkit')).accessToken;
+    const renewed = await tokenkeeper.getAccessToken(bob.user.id, 'toolkit', { rejectedAccessToken: refused });
+    const later = await tokenkeeper.getAccessToken(bob.user.id, 'toolkit', { rejectedAccessToken: refused });
+    expect(provider.stats.refreshTokenGrants - before).toBe(3);
+    expect(renewed.accessToken).not.toBe(refused);
+    expect(later.accessToken).toBe(renewed.accessToken);
+    await expect(tokenkeeper.getAccessToken(bob.user.id, 'toolkit', { rejectedAccessToken: '' })).rejects.toMatchObject({ code: 'bad_request' });
   });
 
   it('getAccessToken refuses a minTtlSeconds that is not a number of seconds, instead of refreshing at the provider on every call', async () => {

@@ -104,6 +104,24 @@ describeEachDialect('service API: access tokens and disconnect', (dialect) => {
     expect(answer.body.access_token).not.toBe(old);
   });
 
+  it('rejected_access_token: callers that each saw the same token refused, one after another, make one refresh between them; force_refresh makes one each', async () => {
+    const seen = (await token(alice)).body.access_token as string;
+    let before = grants();
+    const first = await token(alice, { rejected_access_token: seen });
+    expect(first.status).toBe(200);
+    expect(grants()).toBe(before + 1);
+    expect(first.body.access_token).not.toBe(seen);
+    // The refresh made since stands for theirs: the new token is handed out, the refused one never again.
+    for (let caller = 0; caller < 4; caller++) expect((await token(alice, { rejected_access_token: seen })).body.access_token).toBe(first.body.access_token);
+    expect(grants()).toBe(before + 1);
+
+    before = grants();
+    const forced = new Set<string>();
+    for (let caller = 0; caller < 4; caller++) forced.add((await token(alice, { force_refresh: true })).body.access_token as string);
+    expect(grants()).toBe(before + 4);
+    expect(forced.size).toBe(4);
+  });
+
   it('30 concurrent requests right after expiry: exactly one refresh at the provider, and all get the same new token', async () => {
     const bob = await signedInUser(app(), 'bob');
     await expireStoredAccessToken(database(), bob.userId, 'toolkit', clock.now());
@@ -121,7 +139,7 @@ describeEachDialect('service API: access tokens and disconnect', (dialect) => {
   });
 
   it('a bad body: 400 bad_request', async () => {
-    for (const body of [{ min_ttl_seconds: -1 }, { min_ttl_seconds: 'soon' }, { min_ttl_seconds: 1.5 }, { force_refresh: 'yes' }, { min_ttl_seconds: 86_401 }, { other: 1 }, [1], 'x']) {
+    for (const body of [{ min_ttl_seconds: -1 }, { min_ttl_seconds: 'soon' }, { min_ttl_seconds: 1.5 }, { force_refresh: 'yes' }, { rejected_access_token: '' }, { rejected_access_token: 42 }, { min_ttl_seconds: 86_401 }, { other: 1 }, [1], 'x']) {
       const answer = await token(alice, body);
       expect(answer.status, JSON.stringify(body)).toBe(400);
       expect(answer.body.error).toBe('bad_request');

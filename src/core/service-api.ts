@@ -158,6 +158,13 @@ export interface AccessTokenOptions {
   /** The token must stay valid this long, capped at half its lifetime; else it is refreshed first. */
   minTtlSeconds: number;
   forceRefresh: boolean;
+  /**
+   * The access token an API call of the caller's just refused (401): refreshed unless the stored token is
+   * already another one (a refresh since, here or on another server), which is then handed out instead. Never
+   * handed back. Unlike forceRefresh, callers that each saw the same token refused make one refresh between them,
+   * not one each, which at a provider that revokes the token it replaces (GitHub) would end the others' tokens.
+   */
+  rejectedAccessToken?: string;
 }
 
 /**
@@ -186,8 +193,10 @@ export async function accessTokenWithin(
 ): Promise<AccessToken> {
   const minValiditySeconds = current && options.minTtlSeconds !== undefined ? minValidity(current, options.minTtlSeconds) : undefined;
   const within = minValiditySeconds === undefined ? {} : { minValiditySeconds };
-  const usable = options.forceRefresh ? undefined : tokens.usableAccessToken(provider, current, within);
-  return usable ?? tokens.refresh(userId, provider, { ...within, force: options.forceRefresh === true });
+  const { rejectedAccessToken } = options;
+  const refused = rejectedAccessToken !== undefined && current?.accessToken === rejectedAccessToken;
+  const usable = options.forceRefresh || refused ? undefined : tokens.usableAccessToken(provider, current, within);
+  return usable ?? tokens.refresh(userId, provider, { ...within, force: options.forceRefresh === true, ...(rejectedAccessToken === undefined ? {} : { rejectedAccessToken }) });
 }
 
 /**

@@ -103,6 +103,12 @@ export interface AccessTokenOptions {
   minTtlSeconds?: number;
   /** Refresh now, whatever the token's expiry. */
   forceRefresh?: boolean;
+  /**
+   * The access token an API call just refused (401): refreshed unless another one is stored already (a refresh
+   * since, by another caller or server), which is returned instead; never this one again. Callers that each saw
+   * it refused make one refresh between them, where forceRefresh makes one each.
+   */
+  rejectedAccessToken?: string;
 }
 
 /**
@@ -368,7 +374,11 @@ function libraryOver(app: Application<CoreConfig>, options: LibraryOptions): Tok
       if (minTtlSeconds !== undefined && (typeof minTtlSeconds !== 'number' || !Number.isFinite(minTtlSeconds) || minTtlSeconds < 0)) {
         throw new TokenkeeperError('bad_request', `getAccessToken: minTtlSeconds must be a number of seconds, 0 or more (got ${typeof minTtlSeconds === 'number' ? String(minTtlSeconds) : typeof minTtlSeconds}).`);
       }
-      return minTtlSeconds === undefined && !tokenOptions.forceRefresh
+      const { rejectedAccessToken } = tokenOptions;
+      if (rejectedAccessToken !== undefined && (typeof rejectedAccessToken !== 'string' || rejectedAccessToken === '')) {
+        throw new TokenkeeperError('bad_request', 'getAccessToken: rejectedAccessToken must be the access token the API refused, a non-empty string.');
+      }
+      return minTtlSeconds === undefined && !tokenOptions.forceRefresh && rejectedAccessToken === undefined
         ? app.tokens.getAccessToken(id, provider)
         : accessTokenWithin(app.tokens, id, provider, (await app.tokenStore.findToken(id, provider)) ?? null, tokenOptions);
     });

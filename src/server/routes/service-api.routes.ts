@@ -169,11 +169,16 @@ export async function serviceApiRoutes(app: FastifyInstance, options: Tokenkeepe
     async (request) => userJson(await updateExternalId(deps, serviceCaller(request), request.params.id, request.body.external_id)),
   );
 
-  app.post<ConnectionParams & { Body: { min_ttl_seconds?: number; force_refresh?: boolean } | null | undefined }>(
+  app.post<ConnectionParams & { Body: { min_ttl_seconds?: number; force_refresh?: boolean; rejected_access_token?: string } | null | undefined }>(
     '/users/:id/connections/:provider/access-token',
     { schema: accessTokenSchema, config: { ...SERVICE_ROUTE_CONFIG, servicePermission: 'tokens:read' } },
     async (request) => {
-      const options = { minTtlSeconds: request.body?.min_ttl_seconds ?? 60, forceRefresh: request.body?.force_refresh ?? false };
+      const rejected = request.body?.rejected_access_token;
+      const options = {
+        minTtlSeconds: request.body?.min_ttl_seconds ?? 60,
+        forceRefresh: request.body?.force_refresh ?? false,
+        ...(rejected === undefined ? {} : { rejectedAccessToken: rejected }),
+      };
       const token = await issueAccessToken(deps, serviceCaller(request), request.params.id, request.params.provider, options);
       return { access_token: token.accessToken, token_type: token.tokenType, expires_at: token.expiresAt, scope: token.scope };
     },

@@ -207,7 +207,7 @@ export const accessTokenSchema = {
   operationId: 'getAccessToken',
   summary: "The user's access token for a provider, refreshed first when it would expire within min_ttl_seconds",
   description:
-    'A refresh goes through the same single flight as every other use: concurrent calls share one refresh. `min_ttl_seconds` is capped at half the token\'s lifetime. When the provider fails the refresh and the stored token has not expired, that token is handed out (unless `force_refresh`), though it may expire sooner than `min_ttl_seconds`: read `expires_at`. Every token handed out is written to the audit log. Permission `tokens:read`.',
+    'A refresh goes through the same single flight as every other use: concurrent calls share one refresh. `min_ttl_seconds` is capped at half the token\'s lifetime. When the provider fails the refresh and the stored token has not expired, that token is handed out (unless `force_refresh`, or it is the `rejected_access_token`), though it may expire sooner than `min_ttl_seconds`: read `expires_at`. Every token handed out is written to the audit log. Permission `tokens:read`.',
   tags: ['connections'],
   security: SECURITY,
   params: connectionParams,
@@ -217,6 +217,13 @@ export const accessTokenSchema = {
     properties: {
       min_ttl_seconds: { type: 'integer', minimum: 0, maximum: 86_400, default: 60, description: 'Refresh first when the token expires within this many seconds' },
       force_refresh: { type: 'boolean', default: false, description: 'Refresh even when the token is fresh' },
+      rejected_access_token: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 16_384,
+        description:
+          'The access token your API call just got a 401 for: refreshed unless the stored token is already another one, which is handed out instead (never this one again). Callers that each saw it refused make one refresh between them; with `force_refresh`, one each.',
+      },
     },
   },
   response: {

@@ -64,7 +64,12 @@ describe('calls on the user\'s behalf through /api/providers/:provider/proxy/*',
 
   it('needs the CSRF token for anything but GET and HEAD', async () => {
     const before = api.requests.length;
-    expect((await call('DELETE', 'items/42')).statusCode).toBe(403);
+    const missing = await call('DELETE', 'items/42');
+    expect(missing.statusCode).toBe(403);
+    expect(missing.json()).toEqual({ error: 'csrf_failed', message: expect.stringContaining('needs the X-CSRF-Token header') });
+    const wrong = await call('DELETE', 'items/42', { 'x-csrf-token': `${alice.csrfToken}x` });
+    expect(wrong.statusCode).toBe(403);
+    expect(wrong.json().message).toContain("is not this session's CSRF token");
     expect(api.requests.length).toBe(before);
   });
 

@@ -25,6 +25,12 @@ function isSignedInForm(route: string): boolean {
   return route.startsWith('/account/') || route === '/logout' || (route.startsWith('/admin/') && !route.startsWith('/admin/login'));
 }
 
+const SIGNED_OUT = 'You have been signed out since this page was shown (your session ended), so its form no longer works: sign in again, then try again.';
+const FORM_EXPIRED = 'This form has expired or did not come from this site. Go back, reload the page and try again.';
+// A script's call (the proxy), not a form: say what it must send, and where a page of this site has it.
+const API_CALL_WITHOUT_TOKEN = "This call changes something, so it needs the X-CSRF-Token header: send the session's CSRF token, which every signed-in page holds in the _csrf field of its forms.";
+const API_CALL_WRONG_TOKEN = "This call's X-CSRF-Token is not this session's CSRF token: read it again from a page of this site (the _csrf field of its forms), as it changes when you sign in again.";
+
 /**
  * Synchronizer-token CSRF defence: every state-changing request must carry
  * the session's token (without a session, the one bound to the anonymous CSRF
@@ -39,16 +45,10 @@ async function csrfPlugin(app: FastifyInstance): Promise<void> {
     const token = submittedToken(request);
     const expected = app.sessions.expectedCsrfToken(request);
     if (!expected || !token || !sameSecret(token, expected)) {
+      const route = request.routeOptions.url ?? '';
       // A form only a signed-in page shows, carrying a token, posted without a session: that session has ended since.
-      const signedOut = token !== undefined && !request.session && isSignedInForm(request.routeOptions.url ?? '');
-      return done(
-        new TokenkeeperError(
-          'csrf_failed',
-          signedOut
-            ? 'You have been signed out since this page was shown (your session ended), so its form no longer works: sign in again, then try again.'
-            : 'This form has expired or did not come from this site. Go back, reload the page and try again.',
-        ),
-      );
+      const signedOut = token !== undefined && !request.session && isSignedInForm(route);
+      return done(new TokenkeeperError('csrf_failed', signedOut ? SIGNED_OUT : route.startsWith('/api/') ? (token === undefined ? API_CALL_WITHOUT_TOKEN : API_CALL_WRONG_TOKEN) : FORM_EXPIRED));
     }
     done();
   });

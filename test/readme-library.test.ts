@@ -11,6 +11,8 @@ import { TestBrowser } from './support/browser.js';
 import { linkDependencies } from './support/example-app.js';
 import { ensureBuilt, freePorts, spawnServer, type SpawnedServer } from './support/server-processes.js';
 
+const TSC = new URL('../node_modules/typescript/bin/tsc', import.meta.url).pathname;
+
 /** The section's ```js blocks, in order. */
 function readmePrograms(): string[] {
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
@@ -71,6 +73,31 @@ describe("README's library program", () => {
       expect(run.stderr.replace(/^oidc-provider WARNING: .*\n/m, '')).toBe('');
       expect(run.stdout).toBe('alice 200 0\n');
       expect(run.status).toBe(0);
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
+
+  // A reader who copies them into a TypeScript project, or checks JavaScript with TypeScript (an editor does), under
+  // `strict`: a caught error is `unknown` there, so reading its `code` needs the TokenkeeperError it is.
+  it.each([
+    ['NodeNext', { module: 'nodenext', moduleResolution: 'nodenext' }],
+    ['bundler', { module: 'esnext', moduleResolution: 'bundler' }],
+  ])('its programs type-check under strict, with moduleResolution %s', { timeout: 120_000 }, async (_name, resolution) => {
+    const own = mkdtempSync(join(tmpdir(), 'tokenkeeper-readme-types-'));
+    try {
+      const files = readmePrograms().map((program, index) => {
+        writeFileSync(join(own, `program-${index}.mjs`), program);
+        return `program-${index}.mjs`;
+      });
+      await ensureBuilt();
+      linkDependencies(own, ['tokenkeeper', '@types/node'], "README's programs");
+      writeFileSync(join(own, 'package.json'), JSON.stringify({ type: 'module', private: true }));
+      const compilerOptions = { ...resolution, strict: true, allowJs: true, checkJs: true, noEmit: true, target: 'es2022', types: ['node'] };
+      writeFileSync(join(own, 'tsconfig.json'), JSON.stringify({ compilerOptions, files }));
+      const compiled = spawnSync(process.execPath, [TSC, '-p', own], { cwd: own, encoding: 'utf8' });
+      expect(`${compiled.stdout}${compiled.stderr}`).toBe('');
+      expect(compiled.status).toBe(0);
     } finally {
       rmSync(own, { recursive: true, force: true });
     }

@@ -121,6 +121,49 @@ describe('ProviderApi.fetch', () => {
     ]);
   });
 
+  it("takes fetch's other bodies and sends them as fetch does: a form (the global FormData) as multipart with its boundary, URLSearchParams, a Blob, an ArrayBuffer", async () => {
+    const { api } = setup();
+    const form = new FormData();
+    form.set('title', 'Tea party');
+    form.set('file', new Blob(['raven'], { type: 'text/plain' }), 'note.txt');
+    await api.fetch('u1', 'acme', 'upload', { method: 'POST', body: form });
+    const multipart = /^multipart\/form-data; ?boundary=(\S+)$/.exec(seen[0]!.headers['content-type'] ?? '');
+    expect(multipart, seen[0]!.headers['content-type']).not.toBeNull();
+    expect(seen[0]!.body).toContain(`--${multipart![1]}`);
+    expect(seen[0]!.body).toMatch(/name="title"\r\n\r\nTea party\r\n/);
+    expect(seen[0]!.body).toMatch(/name="file"; filename="note.txt"\r\nContent-Type: text\/plain\r\n\r\nraven\r\n/);
+
+    await api.fetch('u1', 'acme', 'form', { method: 'POST', body: new URLSearchParams({ a: '1', b: 'x y' }) });
+    await api.fetch('u1', 'acme', 'blob', { method: 'PUT', body: new Blob(['{"a":1}'], { type: 'application/json' }) });
+    await api.fetch('u1', 'acme', 'bytes', { method: 'PUT', body: new TextEncoder().encode('abc').buffer });
+    expect(seen.slice(1).map((request) => [request.body, request.headers['content-type']])).toEqual([
+      ['a=1&b=x+y', 'application/x-www-form-urlencoded;charset=UTF-8'],
+      ['{"a":1}', 'application/json'],
+      ['abc', undefined],
+    ]);
+  });
+
+  it("a Content-Type the caller gives wins over the one fetch would give the body, and the encoded body is sent again after a 401", async () => {
+    const { api } = setup();
+    routes['/api/form'] = (res, request) => res.writeHead(request.headers.authorization === 'Bearer at-1' ? 401 : 200).end();
+    const response = await api.fetch('u1', 'acme', 'form', { method: 'POST', headers: { 'Content-Type': 'text/x-custom' }, body: new URLSearchParams({ a: '1' }) });
+    expect(response.status).toBe(200);
+    expect(seen.map((request) => [request.headers.authorization, request.headers['content-type'], request.body])).toEqual([
+      ['Bearer at-1', 'text/x-custom', 'a=1'],
+      ['Bearer at-2', 'text/x-custom', 'a=1'],
+    ]);
+  });
+
+  it('a body fetch does not take (a plain object, a number) is a TypeError before anything is sent or refreshed, not the text [object Object]', async () => {
+    const { api } = setup();
+    for (const body of [{ a: 1 }, 42, [1, 2]]) {
+      await expect(api.fetch('u1', 'acme', 'notes', { method: 'POST', body: body as never })).rejects.toThrow(TypeError);
+    }
+    await expect(api.fetch('u1', 'acme', 'notes', { method: 'POST', body: { a: 1 } as never })).rejects.toThrow(/init\.body must be .*got Object.*JSON\.stringify/);
+    expect(seen).toEqual([]);
+    expect(tokenRequests).toBe(0);
+  });
+
   it('puts the provider’s default API headers under the caller’s own, whatever their case', async () => {
     const { api } = setup({ apiHeaders: { 'user-agent': 'Tokenkeeper', accept: 'application/vnd.acme+json' } });
     await api.fetch('u1', 'acme', 'me', { headers: { 'User-Agent': 'my-app/1.0', 'X-Trace': 't1' } });

@@ -5,6 +5,7 @@ import type { ProviderRegistry } from './provider-registry.js';
 import { hasProviderApi, type ProviderSettings } from './provider-settings.js';
 import type { TokenManager } from './token-manager.js';
 import type { StoredTokenSet } from './token-store.js';
+import { encodeBody, type SentBody } from './request-body.js';
 
 /** A call to a provider's API, as fetch's `init` takes it (the fields that apply). */
 export interface ProviderApiRequest {
@@ -12,18 +13,21 @@ export interface ProviderApiRequest {
   /** An object, a `Headers`, or name and value pairs, as fetch takes them; `Authorization` is always the user's token. */
   headers?: Record<string, string> | Headers | ReadonlyArray<readonly [string, string]>;
   /**
-   * Bytes, text, or a stream of bytes (a Node `Readable`, a web `ReadableStream`: any async iterable), which is sent
-   * as it is read and so only once: no retry after a 401 (the token is still refreshed, for the next call), no resend
-   * after a connection reset. Give a stream its `Content-Length` header, which some APIs require (else it goes out
-   * chunked). The timeout counts from the stream's end.
+   * Text, bytes (a `Uint8Array` or `Buffer`, an `ArrayBuffer`), a `Blob`, `URLSearchParams` or `FormData`, with the
+   * `Content-Type` fetch gives each unless `headers` name one (a form goes as multipart/form-data, read whole first);
+   * for JSON, `JSON.stringify(value)` and a `content-type` header. Or a stream of bytes (a Node `Readable`, a web
+   * `ReadableStream`: any async iterable), which is sent as it is read and so only once: no retry after a 401 (the
+   * token is still refreshed, for the next call), no resend after a connection reset. Give a stream its
+   * `Content-Length` header, which some APIs require (else it goes out chunked). The timeout counts from the stream's
+   * end. Anything else (a plain object) is a TypeError.
    */
-  body?: Uint8Array | string | AsyncIterable<Uint8Array>;
+  body?: string | Uint8Array | ArrayBuffer | ArrayBufferView | Blob | URLSearchParams | FormData | AsyncIterable<Uint8Array>;
   /** Aborts the call, as fetch's `signal` does (the timeout applies as well): the call rejects with the signal's reason. */
   signal?: AbortSignal;
 }
 
-/** The request as sent: its headers made an object (see requestHeaders). */
-type SentRequest = Omit<ProviderApiRequest, 'headers'> & { headers?: Record<string, string> };
+/** The request as sent: its headers made an object (see requestHeaders), its body bytes, text or a stream (see encodeBody). */
+type SentRequest = Omit<ProviderApiRequest, 'headers' | 'body'> & { headers?: Record<string, string>; body?: SentBody };
 
 export type StreamingFetch = (url: string, init: StreamInit) => Promise<Response>;
 
@@ -47,7 +51,7 @@ const API_BASES_KEPT = 1_000;
 const UNTRIED_KEPT = 10_000;
 
 /** A body that can be read once only: a stream, not bytes or text. */
-function isStreamedBody(body: ProviderApiRequest['body']): body is AsyncIterable<Uint8Array> {
+function isStreamedBody(body: SentBody | undefined): body is AsyncIterable<Uint8Array> {
   return typeof body === 'object' && !(body instanceof Uint8Array) && Symbol.asyncIterator in body;
 }
 
@@ -97,8 +101,9 @@ function isWithin(base: URL, url: URL): boolean {
  * which is the access token's place alone (RFC 6750 §2.1; two would be joined
  * into one value).
  */
-function requestHeaders(settings: ProviderSettings, own: ProviderApiRequest['headers']): Record<string, string> {
-  const headers: Record<string, string> = { ...settings.apiHeaders };
+function requestHeaders(settings: ProviderSettings, own: ProviderApiRequest['headers'], bodyType?: string | null): Record<string, string> {
+  // The type of a body encoded here (a form's boundary), unless the caller gave one of its own.
+  const headers: Record<string, string> = { ...settings.apiHeaders, ...(bodyType ? { 'content-type': bodyType } : {}) };
   if (own) {
     // A Headers (or pairs) spread as an object would give no header at all.
     const entries = own instanceof Headers || Array.isArray(own) ? [...new Headers(own as ConstructorParameters<typeof Headers>[0])] : Object.entries(own);
@@ -264,6 +269,10 @@ export class ProviderApi {
     if (!hasProviderApi(settings)) {
       throw new TokenkeeperError('no_api', `${settings.displayName} has no API configured (${provider.toUpperCase()}_API_BASE_URL).`);
     }
+    // Text and bytes, the proxies' bodies, go as they are; any other kind is encoded first, as fetch would send it,
+    // and a body of no kind fetch takes is refused before the token is read.
+    const given = request.body;
+    const encoded = given === undefined || typeof given === 'string' || given instanceof Uint8Array ? undefined : await encodeBody(given);
     const tokens = this.#options.tokens;
     const token = (current !== undefined && tokens.usableAccessToken(provider, current)) || (await tokens.getAccessToken(userId, provider, current));
     // A connection that has its own API origin (Salesforce's instance_url) is called there.
@@ -273,7 +282,12 @@ export class ProviderApi {
     let url: URL;
     if (ABSOLUTE_URL.test(path)) ({ base, url } = this.#absoluteTarget(settings, base, path));
     else url = apiUrl(base, path);
-    const sent: SentRequest = settings.apiHeaders || settings.clientIdHeader || request.headers ? { ...request, headers: requestHeaders(settings, request.headers) } : (request as SentRequest);
+    const sent: SentRequest =
+      encoded !== undefined
+        ? { ...request, body: encoded.body, headers: requestHeaders(settings, request.headers, encoded.contentType) }
+        : settings.apiHeaders || settings.clientIdHeader || request.headers
+          ? { ...request, body: given as SentBody | undefined, headers: requestHeaders(settings, request.headers) }
+          : (request as SentRequest);
     const first = await this.#send(settings.displayName, base, url, token.accessToken, sent);
     if (this.#untried.size > 0 && this.#firstAnswerAfterRefresh(userId, provider, token.accessToken, first.status)) return first;
     if (first.status !== 401 || !tokens.mayRefreshAfterRejection(userId, provider)) return first;

@@ -473,7 +473,7 @@ export async function createTokenkeeper(options: TokenkeeperOptions & LibraryOpt
 export interface FromEnvOptions extends LibraryOptions {
   /** Default: process.env, over a `.env` file in `cwd`. */
   env?: Environment;
-  /** The folder whose `.env`, `./data` (generated keys) and relative SQLite path are used. Default: process.cwd(). */
+  /** The folder whose `.env`, `./data` (generated keys) and relative SQLite path are used: one that exists (else a ConfigError). Default: process.cwd(). */
   cwd?: string;
   /** Apply pending migrations (default true). */
   migrate?: boolean;

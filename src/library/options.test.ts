@@ -1,7 +1,7 @@
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PRESET_VALUE_VARIABLES } from '../client/providers/preset.js';
@@ -70,6 +70,20 @@ describe('configFromOptions: what the types rule out but plain JavaScript lets t
     const cwd = '/nonexistent/tokenkeeper-options-test';
     await expect(fromEnv({ cwd, resolveUser: 'byEmail' as never })).rejects.toThrow('Configuration error: resolveUser must be a function (got the string "byEmail")');
     await expect(fromEnv({ cwd, enviroment: {} } as never)).rejects.toThrow('Configuration error: enviroment is not an option of fromEnv (known: env, cwd, migrate, resolveUser, logger)');
+  });
+
+  it("fromEnv's cwd is a folder that exists: a mistyped one is refused, not made with keys and a database of its own", async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'tokenkeeper-cwd-'));
+    try {
+      const missing = join(parent, 'app', 'srv');
+      await expect(fromEnv({ cwd: missing, env: {} })).rejects.toThrow(`Configuration error: cwd is not a folder: ${missing} (fromEnv reads .env there and keeps ./data there; it makes no folder for it)`);
+      expect(readdirSync(parent)).toEqual([]);
+      writeFileSync(join(parent, 'file'), '');
+      await expect(fromEnv({ cwd: join(parent, 'file'), env: {} })).rejects.toThrow(expect.objectContaining({ variable: 'cwd' }));
+      await expect(fromEnv({ cwd: 42 as never, env: {} })).rejects.toThrow('Configuration error: cwd must be the path of a folder (got the number 42)');
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
   });
 
   it('an option left undefined is no option at all, whatever its name (a spread of optional settings)', () => {

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { readCaBundle } from '../client/outbound-fetch.js';
 import type { ProviderSettings } from '../client/provider-settings.js';
@@ -260,6 +261,13 @@ function caFileOption(value: unknown): string | null {
 export function checkFromEnvOptions(options: FromEnvOptions): void {
   if (typeof options !== 'object' || options === null) throw new ConfigError('options', 'must be an object ({ env, cwd, resolveUser… }) or left out');
   checkOptionNames(options, FROM_ENV_OPTIONS, 'fromEnv');
+  const { cwd } = options;
+  if (cwd === undefined) return;
+  if (typeof cwd !== 'string' || cwd === '') throw new ConfigError('cwd', `must be the path of a folder (got ${described(cwd)})`);
+  // A mistyped folder would otherwise be made, with keys and an empty database of its own: every user not_found.
+  if (!statSync(cwd, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new ConfigError('cwd', `is not a folder: ${resolve(cwd)} (fromEnv reads .env there and keeps ./data there; it makes no folder for it)`);
+  }
 }
 
 function seconds(name: string, value: unknown, fallback: number, min: number, max: number): number {

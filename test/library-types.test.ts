@@ -16,7 +16,7 @@ import { ensureBuilt } from './support/server-processes.js';
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 const PROGRAM = `
-import { createTokenkeeper, devProvider, TokenkeeperError, type Tokenkeeper, type TokenEvent, type User } from 'tokenkeeper';
+import { createTokenkeeper, devProvider, TokenkeeperError, type ErrorCode, type Tokenkeeper, type TokenEvent, type User } from 'tokenkeeper';
 import { generateEncryptionKey, openDatabase, type Database } from 'tokenkeeper/db';
 import { authorizeAs, startDevProvider, SUPPORTED_SCOPES, type DevProvider } from 'tokenkeeper/dev-provider';
 import { tokenkeeperPlugin } from 'tokenkeeper/fastify';
@@ -28,6 +28,13 @@ const provider: DevProvider = await startDevProvider({ port: 4000, clients: [{ c
 const host = Fastify({ logger: true });
 const tokenkeeper: Tokenkeeper = await createTokenkeeper({ database: 'sqlite::memory:', encryptionKeys: generateEncryptionKey(), providers: { toolkit }, logger: host.log });
 tokenkeeper.on((event: TokenEvent) => console.log(event.type));
+// A failed refresh's code is one of Errors' codes, to switch on as a TokenkeeperError's.
+tokenkeeper.on((event) => {
+  if (event.type === 'token.refresh_failed' || event.type === 'token.needs_reauth') {
+    const code: ErrorCode = event.code;
+    console.log(code === 'provider_timeout');
+  }
+});
 const started = await tokenkeeper.signIn.start('toolkit', { redirectUri: 'http://localhost:3000/callback' });
 const { user: signedIn } = await tokenkeeper.signIn.finish('toolkit', await authorizeAs(started.url, 'alice'), started.transaction);
 const user: User | undefined = await tokenkeeper.findUser({ externalId: signedIn.externalId ?? 'x' });

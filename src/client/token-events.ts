@@ -1,3 +1,5 @@
+import type { ErrorCode } from './error-codes.js';
+
 /**
  * What happens to tokens, for the audit log and for library users — the
  * seed's `update_token` hook, done properly. Events never carry token values.
@@ -6,8 +8,10 @@ export type TokenEvent =
   | { type: 'user.signed_in'; userId: string; provider: string; created: boolean }
   /** scopeChanged: the provider granted other scopes than the stored token had (RFC 6749 §6 lets a refresh narrow them). */
   | { type: 'token.refreshed'; userId: string; provider: string; expiresAt: number | null; refreshTokenRotated: boolean; scopeChanged: boolean }
-  | { type: 'token.refresh_failed'; userId: string; provider: string; code: string; message: string }
-  | { type: 'token.needs_reauth'; userId: string; provider: string; code: string; message: string }
+  /** code: why, as the TokenkeeperError thrown to the caller says it (provider_timeout, provider_unavailable…). */
+  | { type: 'token.refresh_failed'; userId: string; provider: string; code: ErrorCode; message: string }
+  /** code: invalid_grant, the provider's refusal of the refresh token. */
+  | { type: 'token.needs_reauth'; userId: string; provider: string; code: ErrorCode; message: string }
   | { type: 'token.revoked'; userId: string; provider: string; revokedAtProvider: boolean; revocationError: string | null };
 
 export type TokenEventListener = (event: TokenEvent) => void | Promise<void>;

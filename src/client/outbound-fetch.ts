@@ -203,7 +203,7 @@ function responseHeaders(received: Record<string, string | string[] | undefined>
 export interface StreamInit {
   method: string;
   headers: Record<string, string>;
-  body?: Uint8Array | string | AsyncIterable<Uint8Array>;
+  body?: Uint8Array | string | Blob | AsyncIterable<Uint8Array>;
   signal?: AbortSignal;
 }
 

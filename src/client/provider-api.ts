@@ -350,7 +350,7 @@ export class ProviderApi {
       const startTimer = () => setTimeout(() => controller.abort(new DOMException('API call timed out', 'TimeoutError')), timeoutMs);
       let timer: ReturnType<typeof setTimeout> | undefined;
       let progress: StreamProgress | undefined;
-      let body: { body?: Uint8Array | string | AsyncIterable<Uint8Array> } = {};
+      let body: { body?: SentBody } = {};
       if (streamed) {
         progress = { started: false, failed: null, onEnd: () => (timer ??= startTimer()) };
         body = { body: reported(request.body as AsyncIterable<Uint8Array>, progress) };

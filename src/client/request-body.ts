@@ -9,8 +9,8 @@ import type { ProviderApiRequest } from './provider-api.js';
  * text `[object FormData]`.
  */
 
-/** Bytes, text, or a stream of bytes: what the API call sends as it is. */
-export type SentBody = Uint8Array | string | AsyncIterable<Uint8Array>;
+/** Bytes, text, a Blob (read as it is sent, and again for a retry) or a stream of bytes: what the API call sends as it is. */
+export type SentBody = Uint8Array | string | Blob | AsyncIterable<Uint8Array>;
 
 /** A body as the caller may give it. */
 export type RequestBody = NonNullable<ProviderApiRequest['body']>;
@@ -37,8 +37,10 @@ export async function encodeBody(body: RequestBody): Promise<EncodedBody> {
     if (body instanceof URLSearchParams) return { body: body.toString(), contentType: 'application/x-www-form-urlencoded;charset=UTF-8' };
     if (body instanceof ArrayBuffer) return { body: new Uint8Array(body), contentType: null };
     if (ArrayBuffer.isView(body)) return { body: new Uint8Array(body.buffer, body.byteOffset, body.byteLength), contentType: null };
-    if (body instanceof FormData || body instanceof Blob) {
-      // The global Response encodes both as fetch does: a form as multipart/form-data with its boundary.
+    // A Blob (a file from fs.openAsBlob too) goes as it is: undici reads it as it sends it, with its type.
+    if (body instanceof Blob) return { body, contentType: null };
+    if (body instanceof FormData) {
+      // The global Response encodes it as fetch does: multipart/form-data with its boundary.
       const encoded = new Response(body);
       return { body: new Uint8Array(await encoded.arrayBuffer()), contentType: encoded.headers.get('content-type') || null };
     }

@@ -128,5 +128,8 @@ describeEachDialect('service API: listing connections', (dialect) => {
       expect(answer.body.error).toBe('bad_request');
       expect(answer.body.message).toContain(Object.keys(query)[0]);
     }
+    // The message names what is allowed, not only that the value is not.
+    const status = await api.call({ method: 'GET', template: '/connections', query: { status: 'revoked' }, key });
+    expect(status.body.message).toBe('querystring.status must be one of: active, needs_reauth');
   });
 });

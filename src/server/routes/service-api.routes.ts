@@ -78,6 +78,12 @@ function schemaErrorMessage(error: FastifySchemaValidationError & { data?: unkno
     return 'This request needs a JSON body, sent with Content-Type: application/json.';
   }
   if (error.keyword === 'additionalProperties') return `${where} has a field this route does not take: "${String(error.params.additionalProperty)}"`;
+  // Ajv's "must be equal to one of the allowed values" does not say which they are.
+  if (error.keyword === 'enum' && Array.isArray(error.params.allowedValues)) {
+    return `${where} must be one of: ${error.params.allowedValues.map(String).join(', ')}`;
+  }
+  // Ajv lists a union type as "must be object,null".
+  if (error.keyword === 'type' && Array.isArray(error.params.type)) return `${where} must be ${error.params.type.map(String).join(' or ')}`;
   return `${where} ${error.message ?? 'is not valid'}`;
 }
 

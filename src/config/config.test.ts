@@ -35,6 +35,16 @@ describe('configuration', () => {
     expect(config.loginRateLimit).toBe(60);
   });
 
+  it('DEV_PROVIDER_PORT the same as PORT stops start-up naming both, instead of a listen failure blaming another server', () => {
+    expect(configError({ PORT: '4700', DEV_PROVIDER_PORT: '4700' }).message).toBe('Configuration error: DEV_PROVIDER_PORT must differ from PORT (both are 4700)');
+    expect(configError({ PORT: '4000' }).message).toBe(
+      'Configuration error: DEV_PROVIDER_PORT must differ from PORT (both are 4000): 4000 is its default; set DEV_PROVIDER_PORT to another port',
+    );
+    // PORT=0 takes any free port; with real providers there is no dev provider to clash with.
+    expect(loadConfig({ PORT: '0' }, workdir()).port).toBe(0);
+    expect(loadConfig({ PORT: '4000', OAUTH_PROVIDERS: 'toolkit', TOOLKIT_CLIENT_ID: 'id', TOOLKIT_CLIENT_SECRET: 's', TOOLKIT_ISSUER: 'https://id.example.com' }, workdir()).devProvider).toBeNull();
+  });
+
   it('a provider listed twice is named', () => {
     expect(configError({ OAUTH_PROVIDERS: 'github, google,github' }).message).toBe('Configuration error: OAUTH_PROVIDERS lists github twice');
     expect(configError({ OAUTH_PROVIDERS: 'github, google,GitHub' }).message).toBe(

@@ -170,6 +170,11 @@ export function loadConfig(env: Environment, cwd: string, { fromDotEnv }: { from
   } else {
     if (production) throw new ConfigError('OAUTH_PROVIDERS', 'is required in production (the local dev provider is for development only)');
     devProvider = loadDevProviderConfig(env);
+    // Else serve's second listen fails with EADDRINUSE blaming "another server" for the port it holds itself.
+    if (devProvider.port === port) {
+      const fix = env.DEV_PROVIDER_PORT?.trim() ? '' : `: ${port} is its default; set DEV_PROVIDER_PORT to another port`;
+      throw new ConfigError('DEV_PROVIDER_PORT', `must differ from PORT (both are ${port})${fix}`);
+    }
     providers = [devProviderSettings(devProvider)];
   }
 

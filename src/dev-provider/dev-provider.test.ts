@@ -326,6 +326,31 @@ describe('dev provider errors and logs', () => {
       await devProvider.close();
     }
   });
+
+  it('logs each token request, issued or refused, with its grant type, client and account: one line per refresh at the provider', async () => {
+    const lines: Array<{ obj: Record<string, unknown>; msg?: string }> = [];
+    const logger = { info: (obj: object, msg?: string) => lines.push({ obj: obj as Record<string, unknown>, msg }), warn: () => undefined };
+    const devProvider = await startDevProvider({ port: 0, clients: [TEST_CLIENT], logger });
+    try {
+      const config = await discoverTestClient(devProvider.issuer);
+      const { tokens } = await signIn(config);
+      const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
+      // The rotated refresh token, presented again.
+      expect(await oauthErrorOf(oidc.refreshTokenGrant(config, tokens.refresh_token!))).toBe('invalid_grant');
+
+      const grants = lines.filter((line) => line.msg?.startsWith('dev provider: token'));
+      expect(grants).toEqual([
+        { msg: 'dev provider: token issued', obj: { grantType: 'authorization_code', clientId: TEST_CLIENT.clientId, username: 'alice' } },
+        { msg: 'dev provider: token issued', obj: { grantType: 'refresh_token', clientId: TEST_CLIENT.clientId, username: 'alice' } },
+        { msg: 'dev provider: token request refused', obj: expect.objectContaining({ grantType: 'refresh_token', clientId: TEST_CLIENT.clientId, error: 'invalid_grant' }) },
+      ]);
+      const logged = JSON.stringify(lines);
+      for (const token of [tokens.access_token, tokens.refresh_token!, refreshed.access_token, refreshed.refresh_token!]) expect(logged).not.toContain(token);
+      expect(logged).not.toContain(TEST_CLIENT.clientSecret);
+    } finally {
+      await devProvider.close();
+    }
+  });
 });
 
 describe('a login or consent page posted again after its sign-in ended', () => {

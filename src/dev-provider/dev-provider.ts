@@ -7,6 +7,7 @@ import Provider, { errors } from 'oidc-provider';
 
 import { buildConfiguration } from './configuration.js';
 import { createAdapterFactory, ProviderStateStore, STATE_FILE_NAME } from './file-adapter.js';
+import { logTokenGrants } from './grant-log.js';
 import { renderPage, escapeHtml } from './html.js';
 import { FormBodyError, sendHtml, sendJson } from './http-io.js';
 import { handleInteractionRequest, INTERACTION_PATH_PREFIX } from './interactions.js';
@@ -154,6 +155,7 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
 
   const stats = createStats();
   countProviderEvents(provider, stats);
+  logTokenGrants(provider, logger);
   provider.on('server_error', (_ctx: unknown, err: Error) => {
     logger.warn({ err }, 'dev provider: unexpected error, answered server_error');
   });

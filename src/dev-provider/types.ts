@@ -42,6 +42,12 @@ export interface DevProviderOptions {
    * valid. When unset, everything is in memory.
    */
   dataDir?: string;
+  /**
+   * Where it logs that it listens, each token request (`dev provider: token
+   * issued`, or `dev provider: token request refused` with the OAuth error;
+   * with the grant type, client and demo account, never a token) and
+   * unexpected errors. Default: nothing is logged.
+   */
   logger?: DevProviderLogger;
   /**
    * PEM key and certificate: serve HTTPS instead of HTTP (the default issuer

@@ -65,9 +65,19 @@ function codeOfClientError(status: number): ErrorCode {
   }
 }
 
+/** 65536 → "64 KiB": a body limit as a person reads it. */
+function sizeText(bytes: number): string {
+  if (bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
+}
+
 /** Fastify's message for a request it refused, or ours where a caller needs to be told what to send instead. */
 function clientErrorMessage(request: FastifyRequest, code: ErrorCode, error: FastifyError): string {
   if (code === 'too_many_requests') return 'Too many requests: wait a minute and try again.';
+  // Fastify's "Request body is too large" says neither how large a body may be nor that it is this route's limit.
+  const bodyLimit = request.routeOptions.bodyLimit;
+  if (code === 'payload_too_large' && typeof bodyLimit === 'number') return `The request body is larger than this route takes: ${sizeText(bodyLimit)} at most.`;
   if (code === 'unsupported_media_type' && request.routeOptions.config?.replies === 'json') {
     const type = request.headers['content-type']?.split(';')[0]?.trim();
     return `Send the body as JSON, with Content-Type: application/json${type ? ` (this one came as ${type.slice(0, 100)})` : ''}.`;

@@ -217,6 +217,33 @@ describeEachDialect('tokenkeeper tokens', (dialect) => {
       expect(rows.map((row) => row.status)).toEqual(['delivered']);
     } finally {
       await receiver.close();
+      await database().db.deleteFrom('webhook_deliveries').execute();
+    }
+  });
+
+  it('revoke without WEBHOOK_URLS on a database whose servers send webhooks says on stderr that no connection.revoked was sent, and still revokes', async () => {
+    const secret = newWebhookSecret();
+    const receiver = await startWebhookReceiver(secret);
+    try {
+      const bob = await signedInUser(app(), 'bob');
+      const alone = await tokensCli(['revoke', await tokenIdOf(bob.userId)], env);
+      // No webhooks in use here: nothing to say.
+      expect([alone.code, alone.stderr]).toEqual([0, '']);
+
+      const alice = await signedInUser(app(), 'alice');
+      expect((await tokensCli(['revoke', await tokenIdOf(alice.userId)], { ...env, WEBHOOK_URLS: receiver.url, WEBHOOK_SECRET: secret })).code).toBe(0);
+      const mallory = await signedInUser(app(), 'mallory');
+      const id = await tokenIdOf(mallory.userId);
+      const result = await tokensCli(['revoke', id], env);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe(`Revoked token ${id} (mallory, toolkit): Toolkit confirmed the revocation; the stored tokens are deleted.\n`);
+      expect(result.stderr).toBe(
+        'tokenkeeper tokens revoke: WEBHOOK_URLS is not set for this command, but servers on this database send webhooks: no connection.revoked webhook was sent for this change (run it with the same WEBHOOK_URLS and WEBHOOK_SECRET as serve).\n',
+      );
+      expect(receiver.received.map((hook) => hook.payload.data.user_id)).toEqual([alice.userId]);
+    } finally {
+      await receiver.close();
+      await database().db.deleteFrom('webhook_deliveries').execute();
     }
   });
 

@@ -4,7 +4,10 @@ import { ConfigError } from '../config/config-error.js';
 import type { AppConfig } from '../config/config.js';
 import { openTokenkeeper, type Tokenkeeper } from '../core/tokenkeeper.js';
 import { startApplicationWebhookDelivery } from '../core/webhook-delivery.js';
+import { webhookOfTokenEvent } from '../core/webhook-events.js';
+import type { WebhookEventType } from '../core/webhook-outbox.js';
 import { pendingMigrations } from '../db/migrate.js';
+import { hasWebhookDeliveries } from '../db/webhook-delivery.repository.js';
 import { createLogger } from '../server/logger.js';
 import { CommandFailure } from './arguments.js';
 import { plainCommandLog } from './command-log.js';
@@ -71,11 +74,21 @@ export async function runOnApplication(
     const application = await openApplication(config, logger, now, io.cwd);
     let wroteWebhooks = false;
     const stopWatching = application.webhooks.onEnqueued(() => (wroteWebhooks = true));
+    // Without WEBHOOK_URLS here, a change this command makes (a revocation's connection.revoked) goes to no outbox,
+    // and the servers' receivers never hear of it: said when servers on this database do send webhooks.
+    let unsentWebhook: WebhookEventType | undefined;
+    const stopListening = application.webhooks.enabled ? () => undefined : application.tokens.on((event) => void (unsentWebhook ??= webhookOfTokenEvent(event)?.type));
     try {
       await body(application, config, now);
       if (wroteWebhooks) await sendWebhooksNow(application);
+      if (unsentWebhook && (await hasWebhookDeliveries(application.database.db))) {
+        io.stderr.write(
+          `tokenkeeper ${what}: WEBHOOK_URLS is not set for this command, but servers on this database send webhooks: no ${unsentWebhook} webhook was sent for this change (run it with the same WEBHOOK_URLS and WEBHOOK_SECRET as serve).\n`,
+        );
+      }
       return 0;
     } finally {
+      stopListening();
       stopWatching();
       await application.close();
     }

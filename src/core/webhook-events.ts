@@ -29,31 +29,27 @@ async function connectionData(db: Kysely<DatabaseSchema>, userId: string, provid
 export function webhookTokenEvents(outbox: WebhookOutbox, db: Kysely<DatabaseSchema>) {
   return async (event: TokenEvent): Promise<void> => {
     if (!outbox.enabled) return;
-    let type: WebhookEventType;
-    let data: WebhookEventData | undefined;
-    switch (event.type) {
-      case 'token.refresh_failed':
-        type = 'connection.refresh_failed';
-        data = await connectionData(db, event.userId, event.provider, 'active', event.code);
-        break;
-      case 'token.needs_reauth':
-        type = 'connection.needs_reauth';
-        data = await connectionData(db, event.userId, event.provider, 'needs_reauth', event.code);
-        break;
-      case 'token.refreshed':
-        if (!event.scopeChanged) return;
-        type = 'connection.updated';
-        data = await connectionData(db, event.userId, event.provider, 'active', 'scope_changed');
-        break;
-      case 'token.revoked':
-        type = 'connection.revoked';
-        data = await connectionData(db, event.userId, event.provider, 'revoked');
-        break;
-      default:
-        return;
-    }
-    if (data) await outbox.enqueue(type, data);
+    const message = webhookOfTokenEvent(event);
+    if (!message) return;
+    const data = await connectionData(db, event.userId, event.provider, message.status, message.reason);
+    if (data) await outbox.enqueue(message.type, data);
   };
+}
+
+/** The webhook a token event makes, with the connection's status and reason; undefined for one that makes none. */
+export function webhookOfTokenEvent(event: TokenEvent): { type: WebhookEventType; status: WebhookEventData['status']; reason?: string } | undefined {
+  switch (event.type) {
+    case 'token.refresh_failed':
+      return { type: 'connection.refresh_failed', status: 'active', reason: event.code };
+    case 'token.needs_reauth':
+      return { type: 'connection.needs_reauth', status: 'needs_reauth', reason: event.code };
+    case 'token.refreshed':
+      return event.scopeChanged ? { type: 'connection.updated', status: 'active', reason: 'scope_changed' } : undefined;
+    case 'token.revoked':
+      return { type: 'connection.revoked', status: 'revoked' };
+    default:
+      return undefined;
+  }
 }
 
 /**

@@ -72,6 +72,11 @@ export async function insertWebhookMessage(db: Kysely<DatabaseSchema>, message: 
 const leaseFree = (now: number) => (eb: ExpressionBuilder<DatabaseSchema, 'webhook_deliveries'>) =>
   eb.or([eb('lease_id', 'is', null), eb('lease_expires_at', '<=', now)]);
 
+/** Whether the outbox holds any message: servers on this database send webhooks (delivered ones are kept 30 days). */
+export async function hasWebhookDeliveries(db: Kysely<DatabaseSchema>): Promise<boolean> {
+  return (await db.selectFrom('webhook_deliveries').select('id').limit(1).executeTakeFirst()) !== undefined;
+}
+
 /**
  * The URLs that have due rows no server is sending (at most `limit`): the
  * delivery job claims for each URL apart, so that a receiver that hangs or

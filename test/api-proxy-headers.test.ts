@@ -72,6 +72,12 @@ describe('the headers of a proxied answer', () => {
     for (const [name, value] of Object.entries(KEPT)) expect(answer.headers[name], name).toBe(value);
   });
 
+  it("an API's 405 keeps its Allow (RFC 9110 §15.5.6: the methods the resource takes)", async () => {
+    const refused = await proxy(withHeaders(405, { allow: 'GET, HEAD' }));
+    expect(refused.statusCode).toBe(405);
+    expect(refused.headers.allow).toBe('GET, HEAD');
+  });
+
   it('a redirect off the API comes back unfollowed, its Location made absolute against the URL that answered', async () => {
     const away = await proxy('redirect-away');
     expect(away.statusCode).toBe(302);

@@ -59,6 +59,8 @@ const PASSED_BACK_HEADERS = new Set([
   'etag',
   'last-modified',
   'retry-after',
+  // RFC 9110 §10.2.1: the methods the resource takes, which a 405 must carry and an OPTIONS answer is for.
+  'allow',
   // RFC 7240: which of the caller's `Prefer` the API applied.
   'preference-applied',
   // The IETF RateLimit header fields draft; the vendor forms (GitHub, GitLab, X, Discord…) by prefix below.

@@ -9,6 +9,7 @@ import { testClock } from './support/clock.js';
 import { describeEachDialect } from './support/postgres.js';
 import { newServiceKey, serviceApiClient, withSecondProvider, type ServiceApiClient } from './support/service-api.js';
 import { signedInUser, type SignedInUser } from './support/signed-in.js';
+import { setUserFlags } from '../src/db/user.repository.js';
 import { APP_ORIGIN } from './support/test-app.js';
 import { useTestApp } from './support/use-test-app.js';
 
@@ -154,6 +155,23 @@ describeEachDialect('connect links', (dialect) => {
     expect([nobody.status, nobody.body.error]).toEqual([404, 'not_found']);
     const provider = await create({ provider: 'nope', return_to: RETURN_TO, user_id: alice.userId });
     expect([provider.status, provider.body.error]).toEqual([404, 'unknown_provider']);
+  });
+
+  it('a deactivated user, named by user_id or by external_id, gets no link: 403 account_inactive, nothing stored', async () => {
+    const { external_id: kept } = await database().db.selectFrom('users').select('external_id').where('id', '=', bob.userId).executeTakeFirstOrThrow();
+    await database().db.updateTable('users').set({ external_id: 'crm-inactive' }).where('id', '=', bob.userId).execute();
+    await setUserFlags(database().db, bob.userId, { isActive: false });
+    const before = (await auditEvents('service.connect_link_created')).length;
+    try {
+      for (const target of [{ user_id: bob.userId }, { external_id: 'crm-inactive' }]) {
+        const answer = await create({ provider: 'toolkit', return_to: RETURN_TO, ...target });
+        expect([answer.status, answer.body.error], JSON.stringify(target)).toEqual([403, 'account_inactive']);
+      }
+      expect(await auditEvents('service.connect_link_created')).toHaveLength(before);
+    } finally {
+      await setUserFlags(database().db, bob.userId, { isActive: true });
+      await database().db.updateTable('users').set({ external_id: kept }).where('id', '=', bob.userId).execute();
+    }
   });
 
   it('needs connections:write; a key limited to other providers gets provider_not_allowed', async () => {

@@ -80,6 +80,10 @@ export async function createConnectLink(deps: Tokenkeeper, caller: ServiceCaller
     const user = await findDirectoryUser(deps.database.db, request.userId);
     if (!user) throw new TokenkeeperError('not_found', 'There is no user with this id.');
     if (!user.isActive) throw new TokenkeeperError('account_inactive', 'This user has been deactivated.');
+  } else {
+    // The user who has it is meant as by user_id: a link for one deactivated could only end in account_inactive.
+    const [user] = await findDirectoryUsers(deps.database.db, deps.database.dialect, { externalId: request.externalId! }, 1);
+    if (user && !user.isActive) throw new TokenkeeperError('account_inactive', 'The user with this external_id has been deactivated.');
   }
   return storeConnectLink(deps, caller, { provider: request.provider, userId: request.userId ?? null, externalId: request.externalId ?? null, scope, returnTo }, null);
 }

@@ -20,7 +20,9 @@
  * The rotated-out refresh token is refused (it is not documented to revoke the
  * authorization). The authorization page approves at once for signInAs()'s user.
  */
-import { html, json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
+import { codeRequest, redirectBack } from './kit/authorization.js';
+import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 
 export interface DiscordUser {
@@ -39,26 +41,14 @@ export interface DiscordEmulatorOptions {
   now?: () => number;
 }
 
-export interface DiscordEmulator {
-  readonly origin: string;
-  readonly server: EmulatorServer;
-  signInAs(user: DiscordUser): void;
-  denyNextAuthorization(): void;
-  /** The next token request (any grant) is answered with this HTTP status and no token. */
-  failNextTokenRequest(status: number): void;
-  /** Whether Discord still accepts this access token. */
-  accepts(accessToken: string): boolean;
-  close(): Promise<void>;
-}
+export type DiscordEmulator = EmulatorHandle<DiscordUser>;
 
 const TOKEN_TTL = 604_800;
 
 export async function startDiscordEmulator(options: DiscordEmulatorOptions): Promise<DiscordEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<DiscordUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: TOKEN_TTL, refreshPolicy: 'rotating' });
-  let user: DiscordUser | undefined;
-  let denyNext = false;
-  let failNext: number | undefined;
+  const controls = emulatorControls<DiscordUser>(server, grants);
 
   server.route('GET', '/oauth2/authorize', (request) => {
     server.count('authorize');
@@ -66,25 +56,10 @@ export async function startDiscordEmulator(options: DiscordEmulatorOptions): Pro
     // A wrong application or redirect URI is an error page at Discord, not a redirect.
     if (query.get('client_id') !== options.clientId) return html(400, '<h1>Unknown application</h1>');
     if (query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>Invalid OAuth2 redirect_uri</h1>');
-    const back = new URL(options.redirectUri);
-    const state = query.get('state');
-    if (state !== null) back.searchParams.set('state', state);
-    if (denyNext || !user) {
-      denyNext = false;
-      back.searchParams.set('error', 'access_denied');
-      back.searchParams.set('error_description', 'The resource owner or authorization server denied the request');
-      return redirect(back);
-    }
-    const code = grants.issueCode({
-      clientId: options.clientId,
-      redirectUri: options.redirectUri,
-      scope: (query.get('scope') ?? '').split(' ').filter(Boolean).join(' '),
-      codeChallenge: undefined,
-      codeChallengeMethod: undefined,
-      user,
-    });
-    back.searchParams.set('code', code);
-    return redirect(back);
+    const reply = redirectBack(options.redirectUri, query);
+    const user = controls.approver();
+    if (!user) return reply({ error: 'access_denied', error_description: 'The resource owner or authorization server denied the request' });
+    return reply({ code: grants.issueCode({ ...codeRequest(query, options, user), codeChallenge: undefined, codeChallengeMethod: undefined }) });
   });
 
   /** HTTP Basic or body credentials (Discord takes either) of this client. */
@@ -102,11 +77,8 @@ export async function startDiscordEmulator(options: DiscordEmulatorOptions): Pro
 
   server.route('POST', '/api/oauth2/token', (request) => {
     server.count('token_request');
-    if (failNext !== undefined) {
-      const status = failNext;
-      failNext = undefined;
-      return json(status, { message: status === 503 ? 'Service Unavailable' : 'Internal Server Error', code: 0 });
-    }
+    const status = controls.tokenFailure();
+    if (status !== undefined) return json(status, { message: status === 503 ? 'Service Unavailable' : 'Internal Server Error', code: 0 });
     const refused = formOnly(request);
     if (refused) return refused;
     if (!clientOf(request)) return json(401, { error: 'invalid_client' });
@@ -164,19 +136,5 @@ export async function startDiscordEmulator(options: DiscordEmulatorOptions): Pro
     });
   });
 
-  return {
-    origin: server.origin,
-    server,
-    signInAs: (next) => {
-      user = next;
-    },
-    denyNextAuthorization: () => {
-      denyNext = true;
-    },
-    failNextTokenRequest: (status) => {
-      failNext = status;
-    },
-    accepts: (accessToken) => grants.grantOfAccessToken(accessToken) !== undefined,
-    close: () => server.close(),
-  };
+  return controls.handle;
 }

@@ -25,7 +25,9 @@
  * once for the user set with signInAs() (a real Slack asks them to sign in and allow).
  */
 import { createHash } from 'node:crypto';
-import { html, json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
+import { codeRequest, redirectBack } from './kit/authorization.js';
+import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
 
@@ -49,18 +51,9 @@ export interface SlackEmulatorOptions {
 /** What the next openid.connect.token call answers instead of doing its work. */
 export type SlackFault = 'internal_error' | 'service_unavailable' | 'http_503';
 
-export interface SlackEmulator {
-  readonly origin: string;
-  readonly server: EmulatorServer;
-  signInAs(user: SlackUser): void;
-  /** The next authorization is cancelled by the person (redirects back with `error=access_denied`). */
-  denyNextAuthorization(): void;
-  failNextTokenRequest(fault: SlackFault): void;
+export interface SlackEmulator extends EmulatorHandle<SlackUser, SlackFault> {
   /** Revokes the grant behind a token, as an admin or the person removing the app does. */
   revokeGrantOf(token: string): void;
-  /** Whether Slack still accepts this access token. */
-  accepts(accessToken: string): boolean;
-  close(): Promise<void>;
 }
 
 const ok = (body: Record<string, unknown>) => json(200, { ok: true, ...body });
@@ -85,9 +78,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions): Promise
     refreshPolicy: rotation ? 'rotating' : 'none',
     prefixes: rotation ? { access: 'xoxe.xoxp-1-', refresh: 'xoxe-1-' } : { access: 'xoxp-1-' },
   });
-  let user: SlackUser | undefined;
-  let denyNext = false;
-  let fault: SlackFault | undefined;
+  const controls = emulatorControls<SlackUser, SlackFault>(server, grants);
 
   server.route('GET', '/.well-known/openid-configuration', () =>
     json(200, {
@@ -117,25 +108,10 @@ export async function startSlackEmulator(options: SlackEmulatorOptions): Promise
     if (query.get('client_id') !== options.clientId) return html(400, '<h1>Invalid client_id parameter</h1>');
     const redirectUri = query.get('redirect_uri');
     if (redirectUri !== null && redirectUri !== options.redirectUri) return html(400, '<h1>redirect_uri did not match any configured URIs</h1>');
-    const back = new URL(options.redirectUri);
-    const state = query.get('state');
-    if (state !== null) back.searchParams.set('state', state);
-    if (denyNext || !user) {
-      denyNext = false;
-      back.searchParams.set('error', 'access_denied');
-      return redirect(back);
-    }
-    const code = grants.issueCode({
-      clientId: options.clientId,
-      redirectUri: redirectUri ?? undefined,
-      scope: (query.get('scope') ?? '').split(' ').filter(Boolean).join(' '),
-      codeChallenge: undefined,
-      codeChallengeMethod: undefined,
-      nonce: query.get('nonce') ?? undefined,
-      user,
-    });
-    back.searchParams.set('code', code);
-    return redirect(back);
+    const reply = redirectBack(options.redirectUri, query);
+    const user = controls.approver();
+    if (!user) return reply({ error: 'access_denied' });
+    return reply({ code: grants.issueCode({ ...codeRequest(query, options, user), redirectUri: redirectUri ?? undefined, codeChallenge: undefined, codeChallengeMethod: undefined }) });
   });
 
   const idToken = (grant: Grant<SlackUser>, accessToken: string) => {
@@ -156,10 +132,9 @@ export async function startSlackEmulator(options: SlackEmulatorOptions): Promise
   };
 
   server.route('POST', '/api/openid.connect.token', async (request) => {
+    const fault = controls.tokenFailure();
     if (fault) {
-      const current = fault;
-      fault = undefined;
-      return current === 'http_503' ? html(503, '<h1>Slack is temporarily unavailable</h1>') : failed(current);
+      return fault === 'http_503' ? html(503, '<h1>Slack is temporarily unavailable</h1>') : failed(fault);
     }
     const basic = request.basicAuth();
     const clientId = basic?.username ?? argument(request, 'client_id');
@@ -235,22 +210,11 @@ export async function startSlackEmulator(options: SlackEmulatorOptions): Promise
   });
 
   return {
+    ...controls.handle,
     origin: issuer,
-    server,
-    signInAs: (next) => {
-      user = next;
-    },
-    denyNextAuthorization: () => {
-      denyNext = true;
-    },
-    failNextTokenRequest: (next) => {
-      fault = next;
-    },
     revokeGrantOf: (token) => {
       const grant = grants.grantOfToken(token);
       if (grant) grants.revokeGrant(grant.id);
     },
-    accepts: (accessToken) => grants.grantOfAccessToken(accessToken) !== undefined,
-    close: () => server.close(),
   };
 }

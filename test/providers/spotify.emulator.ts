@@ -27,7 +27,9 @@
  * There is no revocation endpoint. The authorization page approves at once
  * for the person set with signInAs().
  */
-import { html, json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
+import { codeRequest, redirectBack } from './kit/authorization.js';
+import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 
 export interface SpotifyUser {
@@ -45,17 +47,7 @@ export interface SpotifyEmulatorOptions {
   now?: () => number;
 }
 
-export interface SpotifyEmulator {
-  readonly origin: string;
-  readonly server: EmulatorServer;
-  signInAs(user: SpotifyUser): void;
-  denyNextAuthorization(): void;
-  /** The next token request (any grant) is answered with this HTTP status and no token. */
-  failNextTokenRequest(status: number): void;
-  /** Whether Spotify still accepts this access token. */
-  accepts(accessToken: string): boolean;
-  close(): Promise<void>;
-}
+export type SpotifyEmulator = EmulatorHandle<SpotifyUser>;
 
 const ACCESS_TOKEN_TTL = 3600;
 /** Six months, counted from the authorization. */
@@ -71,38 +63,20 @@ export async function startSpotifyEmulator(options: SpotifyEmulatorOptions): Pro
   const grants = new GrantStore<SpotifyUser>({ now, accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: options.rotateRefreshTokens ? 'rotating' : 'static' });
   /** When each grant's refresh tokens stop working: fixed at the authorization. */
   const refreshEnds = new Map<string, number>();
-  let user: SpotifyUser | undefined;
-  let denyNext = false;
-  let failNext: number | undefined;
+  const controls = emulatorControls<SpotifyUser>(server, grants);
 
   server.route('GET', '/authorize', (request) => {
     server.count('authorize');
     const query = request.url.searchParams;
     if (query.get('client_id') !== options.clientId) return html(400, '<h1>INVALID_CLIENT: Invalid client</h1>');
     if (query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>INVALID_CLIENT: Invalid redirect URI</h1>');
-    const back = new URL(options.redirectUri);
-    const state = query.get('state');
-    const reply = (params: Record<string, string>) => {
-      for (const [name, value] of Object.entries(params)) back.searchParams.set(name, value);
-      if (state !== null) back.searchParams.set('state', state);
-      return redirect(back);
-    };
+    const reply = redirectBack(options.redirectUri, query);
     if (query.get('response_type') !== 'code') return reply({ error: 'unsupported_response_type' });
     const challenge = query.get('code_challenge') ?? undefined;
     if (challenge !== undefined && query.get('code_challenge_method') !== 'S256') return reply({ error: 'invalid_request' });
-    if (denyNext || !user) {
-      denyNext = false;
-      return reply({ error: 'access_denied' });
-    }
-    const code = grants.issueCode({
-      clientId: options.clientId,
-      redirectUri: options.redirectUri,
-      scope: (query.get('scope') ?? '').split(' ').filter(Boolean).join(' '),
-      codeChallenge: challenge,
-      codeChallengeMethod: challenge === undefined ? undefined : 'S256',
-      user,
-    });
-    return reply({ code });
+    const user = controls.approver();
+    if (!user) return reply({ error: 'access_denied' });
+    return reply({ code: grants.issueCode(codeRequest(query, options, user)) });
   });
 
   /** Basic as Spotify documents it: base64 of `client_id:client_secret`, as they are. */
@@ -114,11 +88,8 @@ export async function startSpotifyEmulator(options: SpotifyEmulatorOptions): Pro
 
   server.route('POST', '/api/token', (request) => {
     server.count('token_request');
-    if (failNext !== undefined) {
-      const status = failNext;
-      failNext = undefined;
-      return apiError(status, status === 503 ? 'Service unavailable' : 'Server error');
-    }
+    const status = controls.tokenFailure();
+    if (status !== undefined) return apiError(status, status === 503 ? 'Service unavailable' : 'Server error');
     if (!authenticated(request)) return json(400, { error: 'invalid_client', error_description: 'Invalid client secret' });
     const form = request.form();
     const answer = (tokens: { accessToken: string; refreshToken: string | undefined }, scope: string) =>
@@ -163,19 +134,5 @@ export async function startSpotifyEmulator(options: SpotifyEmulatorOptions): Pro
     return json(200, body);
   });
 
-  return {
-    origin: server.origin,
-    server,
-    signInAs: (next) => {
-      user = next;
-    },
-    denyNextAuthorization: () => {
-      denyNext = true;
-    },
-    failNextTokenRequest: (status) => {
-      failNext = status;
-    },
-    accepts: (accessToken) => grants.grantOfAccessToken(accessToken) !== undefined,
-    close: () => server.close(),
-  };
+  return controls.handle;
 }

@@ -31,7 +31,9 @@
  * Twitch does not document PKCE: a `code_challenge` is ignored. The
  * authorization page approves at once for the user set with signInAs().
  */
-import { html, json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
+import { codeRequest, redirectBack } from './kit/authorization.js';
+import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
 
@@ -51,19 +53,10 @@ export interface TwitchEmulatorOptions {
   now?: () => number;
 }
 
-export interface TwitchEmulator {
-  readonly origin: string;
+export interface TwitchEmulator extends EmulatorHandle<TwitchUser> {
   readonly issuer: string;
-  readonly server: EmulatorServer;
-  signInAs(user: TwitchUser): void;
-  denyNextAuthorization(): void;
-  /** The next token request (any grant) is answered with this HTTP status and no token. */
-  failNextTokenRequest(status: number): void;
   /** The user disconnects the app in their Twitch settings: every token of its grants stops working. */
   disconnectAtTwitch(userId: string): void;
-  /** Whether Twitch still accepts this access token. */
-  accepts(accessToken: string): boolean;
-  close(): Promise<void>;
 }
 
 const ACCESS_TOKEN_TTL = 14_400;
@@ -86,9 +79,7 @@ export async function startTwitchEmulator(options: TwitchEmulatorOptions): Promi
   /** The `claims` asked for by each grant's authorization. */
   const claimsOf = new Map<string, ClaimsRequest>();
   const claimsOfCode = new Map<string, ClaimsRequest>();
-  let user: TwitchUser | undefined;
-  let denyNext = false;
-  let failNext: number | undefined;
+  const controls = emulatorControls<TwitchUser>(server, grants);
 
   server.route('GET', '/oauth2/.well-known/openid-configuration', () =>
     json(200, {
@@ -113,13 +104,7 @@ export async function startTwitchEmulator(options: TwitchEmulatorOptions): Promi
     const query = request.url.searchParams;
     if (query.get('client_id') !== options.clientId) return html(400, '<h1>invalid client</h1>');
     if (query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>redirect_mismatch</h1>');
-    const back = new URL(options.redirectUri);
-    const reply = (params: Record<string, string>) => {
-      for (const [name, value] of Object.entries(params)) back.searchParams.set(name, value);
-      const state = query.get('state');
-      if (state !== null) back.searchParams.set('state', state);
-      return redirect(back);
-    };
+    const reply = redirectBack(options.redirectUri, query);
     if (query.get('response_type') !== 'code') return reply({ error: 'unsupported_response_type', error_description: 'response_type must be code' });
     let claims: ClaimsRequest = {};
     try {
@@ -127,19 +112,9 @@ export async function startTwitchEmulator(options: TwitchEmulatorOptions): Promi
     } catch {
       return reply({ error: 'invalid_request', error_description: 'claims is not valid JSON' });
     }
-    if (denyNext || !user) {
-      denyNext = false;
-      return reply({ error: 'access_denied', error_description: 'The user denied you access' });
-    }
-    const code = grants.issueCode({
-      clientId: options.clientId,
-      redirectUri: options.redirectUri,
-      scope: (query.get('scope') ?? '').split(' ').filter(Boolean).join(' '),
-      codeChallenge: undefined,
-      codeChallengeMethod: undefined,
-      nonce: query.get('nonce') ?? undefined,
-      user,
-    });
+    const user = controls.approver();
+    if (!user) return reply({ error: 'access_denied', error_description: 'The user denied you access' });
+    const code = grants.issueCode({ ...codeRequest(query, options, user), codeChallenge: undefined, codeChallengeMethod: undefined });
     claimsOfCode.set(code, claims);
     return reply({ code, scope: query.get('scope') ?? '' });
   });
@@ -176,9 +151,8 @@ export async function startTwitchEmulator(options: TwitchEmulatorOptions): Promi
 
   server.route('POST', '/oauth2/token', async (request) => {
     server.count('token_request');
-    if (failNext !== undefined) {
-      const status = failNext;
-      failNext = undefined;
+    const status = controls.tokenFailure();
+    if (status !== undefined) {
       return twitchError(status, status === 503 ? 'Service Unavailable' : 'Internal Server Error', status === 503 ? 'Service Unavailable' : 'Internal Server Error');
     }
     const form = request.form();
@@ -255,22 +229,10 @@ export async function startTwitchEmulator(options: TwitchEmulatorOptions): Promi
   });
 
   return {
-    origin: server.origin,
+    ...controls.handle,
     issuer,
-    server,
-    signInAs: (next) => {
-      user = next;
-    },
-    denyNextAuthorization: () => {
-      denyNext = true;
-    },
-    failNextTokenRequest: (status) => {
-      failNext = status;
-    },
     disconnectAtTwitch: (userId) => {
       for (const grant of grants.liveGrants(options.clientId)) if (grant.user.id === userId) grants.revokeGrant(grant.id);
     },
-    accepts: (accessToken) => grants.grantOfAccessToken(accessToken) !== undefined,
-    close: () => server.close(),
   };
 }

@@ -7,32 +7,32 @@
  */
 import type { EmulatorServer } from './emulator-server.js';
 
-export interface EmulatorHandle<User> {
+export interface EmulatorHandle<User, Failure = number> {
   readonly origin: string;
   readonly server: EmulatorServer;
   signInAs(user: User): void;
   /** The next authorization is refused by the user. */
   denyNextAuthorization(): void;
-  /** The next token request (any grant) is answered with this HTTP status and no token. */
-  failNextTokenRequest(status: number): void;
+  /** The next token request (any grant) fails as given (an HTTP status, or a provider's own kind of fault) and issues no token. */
+  failNextTokenRequest(failure: Failure): void;
   /** Whether the provider still accepts this access token. */
   accepts(accessToken: string): boolean;
   close(): Promise<void>;
 }
 
-export interface EmulatorControls<User> {
+export interface EmulatorControls<User, Failure = number> {
   /** What the emulator returns to the test, with its own additions spread beside it. */
-  readonly handle: EmulatorHandle<User>;
+  readonly handle: EmulatorHandle<User, Failure>;
   /** The user who approves this authorization; undefined when nobody is signed in or a refusal was queued (which this uses up). */
   approver(): User | undefined;
-  /** The status queued for this token request, used up here; undefined: answer as usual. */
-  tokenFailure(): number | undefined;
+  /** The failure queued for this token request, used up here; undefined: answer as usual. */
+  tokenFailure(): Failure | undefined;
 }
 
-export function emulatorControls<User>(server: EmulatorServer, grants: { grantOfAccessToken(accessToken: string): unknown }): EmulatorControls<User> {
+export function emulatorControls<User, Failure = number>(server: EmulatorServer, grants: { grantOfAccessToken(accessToken: string): unknown }): EmulatorControls<User, Failure> {
   let user: User | undefined;
   let denyNext = false;
-  let failNext: number | undefined;
+  let failNext: Failure | undefined;
   return {
     handle: {
       origin: server.origin,
@@ -43,8 +43,8 @@ export function emulatorControls<User>(server: EmulatorServer, grants: { grantOf
       denyNextAuthorization: () => {
         denyNext = true;
       },
-      failNextTokenRequest: (status) => {
-        failNext = status;
+      failNextTokenRequest: (failure) => {
+        failNext = failure;
       },
       accepts: (accessToken) => grants.grantOfAccessToken(accessToken) !== undefined,
       close: () => server.close(),
@@ -57,9 +57,9 @@ export function emulatorControls<User>(server: EmulatorServer, grants: { grantOf
       return user;
     },
     tokenFailure: () => {
-      const status = failNext;
+      const failure = failNext;
       failNext = undefined;
-      return status;
+      return failure;
     },
   };
 }

@@ -37,7 +37,9 @@
  * same 403 `invalid_grant` as a refused refresh token. The consent screen
  * approves at once for the user set with signInAs().
  */
-import { html, json, redirect, startEmulatorServer, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
+import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
+import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 
 export interface AtlassianUser {
@@ -54,16 +56,7 @@ export interface AtlassianEmulatorOptions {
   now?: () => number;
 }
 
-export interface AtlassianEmulator {
-  readonly origin: string;
-  readonly server: EmulatorServer;
-  signInAs(user: AtlassianUser): void;
-  /** The next token request (any grant) is answered with this HTTP status and no token. */
-  failNextTokenRequest(status: number): void;
-  /** Whether Atlassian still accepts this access token. */
-  accepts(accessToken: string): boolean;
-  close(): Promise<void>;
-}
+export type AtlassianEmulator = Omit<EmulatorHandle<AtlassianUser>, 'denyNextAuthorization'>;
 
 const ACCESS_TOKEN_TTL = 3600;
 const REFRESH_INACTIVITY_TTL = 90 * 24 * 3600;
@@ -77,8 +70,7 @@ export async function startAtlassianEmulator(options: AtlassianEmulatorOptions):
     refreshTokenTtl: REFRESH_INACTIVITY_TTL,
     revokeGrantOnReuse: true,
   });
-  let user: AtlassianUser | undefined;
-  let failNext: number | undefined;
+  const controls = emulatorControls<AtlassianUser>(server, grants);
 
   server.route('GET', '/authorize', (request) => {
     server.count('authorize');
@@ -87,26 +79,16 @@ export async function startAtlassianEmulator(options: AtlassianEmulatorOptions):
     if (query.get('client_id') !== options.clientId || query.get('redirect_uri') !== options.redirectUri) {
       return html(400, '<h1>Something went wrong</h1><p>Invalid client or callback URL</p>');
     }
-    const back = new URL(options.redirectUri);
-    const state = query.get('state');
-    if (state !== null) back.searchParams.set('state', state);
-    if (!user) {
-      back.searchParams.set('error', 'access_denied');
-      back.searchParams.set('error_description', 'User did not authorize the request');
-      return redirect(back);
-    }
-    const scopes = (query.get('scope') ?? '').split(' ').filter(Boolean);
+    const reply = redirectBack(options.redirectUri, query);
+    const user = controls.approver();
+    if (!user) return reply({ error: 'access_denied', error_description: 'User did not authorize the request' });
     const code = grants.issueCode({
-      clientId: options.clientId,
-      redirectUri: options.redirectUri,
-      scope: scopes.join(' '),
+      ...codeRequest(query, options, user),
       codeChallenge: undefined,
       codeChallengeMethod: undefined,
-      user,
-      refreshToken: scopes.includes('offline_access'),
+      refreshToken: requestedScopes(query).includes('offline_access'),
     });
-    back.searchParams.set('code', code);
-    return redirect(back);
+    return reply({ code });
   });
 
   /** The token request's parameters, from a JSON body (as documented) or a form. */
@@ -120,11 +102,8 @@ export async function startAtlassianEmulator(options: AtlassianEmulatorOptions):
 
   server.route('POST', '/oauth/token', (request) => {
     server.count('token_request');
-    if (failNext !== undefined) {
-      const status = failNext;
-      failNext = undefined;
-      return html(status, '<h1>Service unavailable</h1>');
-    }
+    const status = controls.tokenFailure();
+    if (status !== undefined) return html(status, '<h1>Service unavailable</h1>');
     const params = paramsOf(request);
     if (params.get('client_id') !== options.clientId || params.get('client_secret') !== options.clientSecret) {
       return json(401, { error: 'access_denied', error_description: 'Unauthorized' });
@@ -179,16 +158,5 @@ export async function startAtlassianEmulator(options: AtlassianEmulatorOptions):
     return json(200, [{ id: '1324a887-45db-1bf4-1e99-ef0ff456d421', url: 'https://example.atlassian.net', name: 'example', scopes, avatarUrl: 'https://site-admin-avatar-cdn.example/avatar.png' }]);
   });
 
-  return {
-    origin: server.origin,
-    server,
-    signInAs: (next) => {
-      user = next;
-    },
-    failNextTokenRequest: (status) => {
-      failNext = status;
-    },
-    accepts: (accessToken) => grants.grantOfAccessToken(accessToken) !== undefined,
-    close: () => server.close(),
-  };
+  return controls.handle;
 }

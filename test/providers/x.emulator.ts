@@ -27,7 +27,9 @@
  * answer is `{ "revoked": true }`. The rotated-out refresh token is refused.
  * The consent screen approves at once for the user set with signInAs().
  */
-import { html, json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
+import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
+import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 
 export interface XUser {
@@ -44,16 +46,7 @@ export interface XEmulatorOptions {
   now?: () => number;
 }
 
-export interface XEmulator {
-  readonly origin: string;
-  readonly server: EmulatorServer;
-  signInAs(user: XUser): void;
-  /** The next token request (any grant) is answered with this HTTP status and no token. */
-  failNextTokenRequest(status: number): void;
-  /** Whether X still accepts this access token. */
-  accepts(accessToken: string): boolean;
-  close(): Promise<void>;
-}
+export type XEmulator = Omit<EmulatorHandle<XUser>, 'denyNextAuthorization'>;
 
 const ACCESS_TOKEN_TTL = 7200;
 
@@ -66,8 +59,7 @@ export async function startXEmulator(options: XEmulatorOptions): Promise<XEmulat
   const grants = new GrantStore<XUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'rotating', codeTtl: 30 });
   /** Refresh tokens revoked one by one at /2/oauth2/revoke (the grant's other tokens stay). */
   const revokedRefreshTokens = new Set<string>();
-  let user: XUser | undefined;
-  let failNext: number | undefined;
+  const controls = emulatorControls<XUser>(server, grants);
 
   server.route('GET', '/i/oauth2/authorize', (request) => {
     server.count('authorize');
@@ -75,25 +67,10 @@ export async function startXEmulator(options: XEmulatorOptions): Promise<XEmulat
     if (query.get('client_id') !== options.clientId || query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>Something went wrong</h1>');
     const method = query.get('code_challenge_method') ?? 'plain';
     if (!query.get('code_challenge') || !['S256', 'plain'].includes(method)) return html(400, '<h1>Something went wrong</h1>');
-    const back = new URL(options.redirectUri);
-    const state = query.get('state');
-    if (state !== null) back.searchParams.set('state', state);
-    if (!user) {
-      back.searchParams.set('error', 'access_denied');
-      return redirect(back);
-    }
-    const scope = (query.get('scope') ?? '').split(' ').filter(Boolean);
-    const code = grants.issueCode({
-      clientId: options.clientId,
-      redirectUri: options.redirectUri,
-      scope: scope.join(' '),
-      codeChallenge: query.get('code_challenge')!,
-      codeChallengeMethod: method,
-      user,
-      refreshToken: scope.includes('offline.access'),
-    });
-    back.searchParams.set('code', code);
-    return redirect(back);
+    const reply = redirectBack(options.redirectUri, query);
+    const user = controls.approver();
+    if (!user) return reply({ error: 'access_denied' });
+    return reply({ code: grants.issueCode({ ...codeRequest(query, options, user), codeChallengeMethod: method, refreshToken: requestedScopes(query).includes('offline.access') }) });
   });
 
   /** RFC 2617 Basic credentials as X documents them: base64 of `id:secret`, not form-decoded. */
@@ -108,11 +85,8 @@ export async function startXEmulator(options: XEmulatorOptions): Promise<XEmulat
 
   server.route('POST', '/2/oauth2/token', (request) => {
     server.count('token_request');
-    if (failNext !== undefined) {
-      const status = failNext;
-      failNext = undefined;
-      return problem(status, status === 503 ? 'Service Unavailable' : 'Internal Server Error', 'Please try again later.');
-    }
+    const status = controls.tokenFailure();
+    if (status !== undefined) return problem(status, status === 503 ? 'Service Unavailable' : 'Internal Server Error', 'Please try again later.');
     if (!confidentialClient(request)) return unauthorized();
     const form = request.form();
     const answer = (tokens: { accessToken: string; refreshToken: string | undefined }, scope: string) =>
@@ -155,16 +129,5 @@ export async function startXEmulator(options: XEmulatorOptions): Promise<XEmulat
     return json(200, { data });
   });
 
-  return {
-    origin: server.origin,
-    server,
-    signInAs: (next) => {
-      user = next;
-    },
-    failNextTokenRequest: (status) => {
-      failNext = status;
-    },
-    accepts: (accessToken) => grants.grantOfAccessToken(accessToken) !== undefined,
-    close: () => server.close(),
-  };
+  return controls.handle;
 }

@@ -25,7 +25,9 @@
  * reading the OAuth page's "revoke" gives. The authorization page approves at
  * once for signInAs()'s user.
  */
-import { html, json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
+import { codeRequest, redirectBack } from './kit/authorization.js';
+import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 
 export interface ZoomUser {
@@ -45,16 +47,7 @@ export interface ZoomEmulatorOptions {
   now?: () => number;
 }
 
-export interface ZoomEmulator {
-  readonly origin: string;
-  readonly server: EmulatorServer;
-  signInAs(user: ZoomUser): void;
-  /** The next token request (any grant) is answered with this HTTP status and no token. */
-  failNextTokenRequest(status: number): void;
-  /** Whether Zoom still accepts this access token. */
-  accepts(accessToken: string): boolean;
-  close(): Promise<void>;
-}
+export type ZoomEmulator = Omit<EmulatorHandle<ZoomUser>, 'denyNextAuthorization'>;
 
 const ACCESS_TOKEN_TTL = 3600;
 const REFRESH_TOKEN_TTL = 90 * 86_400;
@@ -67,31 +60,17 @@ export async function startZoomEmulator(options: ZoomEmulatorOptions): Promise<Z
     refreshPolicy: 'rotating',
     refreshTokenTtl: REFRESH_TOKEN_TTL,
   });
-  let user: ZoomUser | undefined;
-  let failNext: number | undefined;
+  const controls = emulatorControls<ZoomUser>(server, grants);
 
   server.route('GET', '/oauth/authorize', (request) => {
     server.count('authorize');
     const query = request.url.searchParams;
     if (query.get('client_id') !== options.clientId || query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>Invalid client_id or redirect_uri</h1>');
     if (query.get('response_type') !== 'code') return html(400, '<h1>Unsupported response type</h1>');
-    const back = new URL(options.redirectUri);
-    const state = query.get('state');
-    if (state !== null) back.searchParams.set('state', state);
-    if (!user) {
-      back.searchParams.set('error', 'access_denied');
-      return redirect(back);
-    }
-    const code = grants.issueCode({
-      clientId: options.clientId,
-      redirectUri: options.redirectUri,
-      scope: (query.get('scope') ?? '').split(' ').filter(Boolean).join(' '),
-      codeChallenge: query.get('code_challenge') ?? undefined,
-      codeChallengeMethod: query.get('code_challenge_method') ?? undefined,
-      user,
-    });
-    back.searchParams.set('code', code);
-    return redirect(back);
+    const reply = redirectBack(options.redirectUri, query);
+    const user = controls.approver();
+    if (!user) return reply({ error: 'access_denied' });
+    return reply({ code: grants.issueCode(codeRequest(query, options, user)) });
   });
 
   /** Whether the Basic header is this client's: base64 of `id:secret` as they are, nothing percent-decoded. */
@@ -103,11 +82,8 @@ export async function startZoomEmulator(options: ZoomEmulatorOptions): Promise<Z
 
   server.route('POST', '/oauth/token', (request) => {
     server.count('token_request');
-    if (failNext !== undefined) {
-      const status = failNext;
-      failNext = undefined;
-      return html(status, '<h1>Service Unavailable</h1>');
-    }
+    const status = controls.tokenFailure();
+    if (status !== undefined) return html(status, '<h1>Service Unavailable</h1>');
     if (!isClient(request)) return unauthorized();
     const form = request.form();
     const answer = (tokens: { accessToken: string; refreshToken: string | undefined }, scope: string) =>
@@ -167,16 +143,5 @@ export async function startZoomEmulator(options: ZoomEmulatorOptions): Promise<Z
     });
   });
 
-  return {
-    origin: server.origin,
-    server,
-    signInAs: (next) => {
-      user = next;
-    },
-    failNextTokenRequest: (status) => {
-      failNext = status;
-    },
-    accepts: (accessToken) => grants.grantOfAccessToken(accessToken) !== undefined,
-    close: () => server.close(),
-  };
+  return controls.handle;
 }

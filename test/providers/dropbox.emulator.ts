@@ -34,7 +34,9 @@
  * between www.dropbox.com and api.dropboxapi.com). The authorization page
  * approves at once for the user set with signInAs().
  */
-import { html, json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
+import { codeRequest, redirectBack } from './kit/authorization.js';
+import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
 
@@ -54,20 +56,12 @@ export interface DropboxEmulatorOptions {
   now?: () => number;
 }
 
-export interface DropboxEmulator {
-  readonly origin: string;
+export interface DropboxEmulator extends Omit<EmulatorHandle<DropboxUser>, 'denyNextAuthorization'> {
   /** The content host's origin (content.dropboxapi.com's stand-in). */
   readonly contentOrigin: string;
   readonly content: EmulatorServer;
-  readonly server: EmulatorServer;
-  signInAs(user: DropboxUser): void;
-  /** The next token request (any grant) is answered with this HTTP status and no token. */
-  failNextTokenRequest(status: number): void;
   /** The person removes the app at dropbox.com: every token of their grant stops working. */
   unlinkApp(token: string): void;
-  /** Whether Dropbox still accepts this access token. */
-  accepts(accessToken: string): boolean;
-  close(): Promise<void>;
 }
 
 const ACCESS_TOKEN_TTL = 14_400;
@@ -80,8 +74,7 @@ export async function startDropboxEmulator(options: DropboxEmulatorOptions): Pro
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
   const key = await createSigningKey('RS256', now);
   const grants = new GrantStore<DropboxUser>({ now, accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'static', prefixes: { access: 'sl.u.' } });
-  let user: DropboxUser | undefined;
-  let failNext: number | undefined;
+  const controls = emulatorControls<DropboxUser>(server, grants);
 
   server.route('GET', '/.well-known/openid-configuration', () =>
     json(200, {
@@ -105,26 +98,10 @@ export async function startDropboxEmulator(options: DropboxEmulatorOptions): Pro
     server.count('authorize');
     const query = request.url.searchParams;
     if (query.get('client_id') !== options.clientId || query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>Invalid redirect_uri or client_id</h1>');
-    const back = new URL(options.redirectUri);
-    const state = query.get('state');
-    if (state !== null) back.searchParams.set('state', state);
-    if (!user) {
-      back.searchParams.set('error', 'access_denied');
-      back.searchParams.set('error_description', 'The user chose not to give your app access to their Dropbox account.');
-      return redirect(back);
-    }
-    const code = grants.issueCode({
-      clientId: options.clientId,
-      redirectUri: options.redirectUri,
-      scope: (query.get('scope') ?? '').split(' ').filter(Boolean).join(' '),
-      codeChallenge: query.get('code_challenge') ?? undefined,
-      codeChallengeMethod: query.get('code_challenge_method') ?? undefined,
-      nonce: query.get('nonce') ?? undefined,
-      user,
-      refreshToken: query.get('token_access_type') === 'offline',
-    });
-    back.searchParams.set('code', code);
-    return redirect(back);
+    const reply = redirectBack(options.redirectUri, query);
+    const user = controls.approver();
+    if (!user) return reply({ error: 'access_denied', error_description: 'The user chose not to give your app access to their Dropbox account.' });
+    return reply({ code: grants.issueCode({ ...codeRequest(query, options, user), refreshToken: query.get('token_access_type') === 'offline' }) });
   });
 
   const authenticatedClient = (request: EmulatorRequest): boolean => {
@@ -149,11 +126,8 @@ export async function startDropboxEmulator(options: DropboxEmulatorOptions): Pro
 
   server.route('POST', '/oauth2/token', async (request) => {
     server.count('token_request');
-    if (failNext !== undefined) {
-      const status = failNext;
-      failNext = undefined;
-      return text(status, status === 503 ? 'Service Unavailable' : 'Internal Server Error');
-    }
+    const status = controls.tokenFailure();
+    if (status !== undefined) return text(status, status === 503 ? 'Service Unavailable' : 'Internal Server Error');
     if (!authenticatedClient(request)) return json(400, { error: 'invalid_client', error_description: 'Invalid client_id or client_secret' });
     const form = request.form();
     const grantType = form.get('grant_type');
@@ -287,21 +261,14 @@ export async function startDropboxEmulator(options: DropboxEmulatorOptions): Pro
   });
 
   return {
+    ...controls.handle,
     origin: issuer,
     contentOrigin: content.origin,
     content,
-    server,
-    signInAs: (next) => {
-      user = next;
-    },
-    failNextTokenRequest: (status) => {
-      failNext = status;
-    },
     unlinkApp: (token) => {
       const grant = grants.grantOfToken(token);
       if (grant) grants.revokeGrant(grant.id);
     },
-    accepts: (accessToken) => grants.grantOfAccessToken(accessToken) !== undefined,
     close: async () => {
       await content.close();
       await server.close();

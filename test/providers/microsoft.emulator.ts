@@ -25,7 +25,9 @@
  * The sign-in endpoints and Graph are served on one origin.
  */
 import { randomUUID } from 'node:crypto';
-import { json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
+import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
+import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import { json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { startDownloadHost, type DownloadFile, type DownloadHost } from './kit/download-host.js';
 import { GrantStore } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
@@ -56,12 +58,9 @@ export interface MicrosoftEmulatorOptions {
   now?: () => number;
 }
 
-export interface MicrosoftEmulator {
-  readonly origin: string;
-  readonly server: EmulatorServer;
+export interface MicrosoftEmulator extends Omit<EmulatorHandle<MicrosoftUser>, 'denyNextAuthorization' | 'failNextTokenRequest'> {
   /** The storage Graph's download URLs point at. */
   readonly downloads: DownloadHost;
-  signInAs(user: MicrosoftUser): void;
   /** Puts a file in the OneDrive of the person with this `oid`, under this item id. */
   putDriveItem(oid: string, itemId: string, file: DownloadFile): void;
   /**
@@ -71,8 +70,6 @@ export interface MicrosoftEmulator {
    * app was withdrawn, AADSTS65001). Null lifts it.
    */
   requireInteraction(sub: string, error: 'interaction_required' | 'consent_required' | null): void;
-  accepts(accessToken: string): boolean;
-  close(): Promise<void>;
 }
 
 const MULTI_TENANT = new Set(['common', 'organizations']);
@@ -100,7 +97,7 @@ export async function startMicrosoftEmulator(options: MicrosoftEmulatorOptions):
   const { login, graph } = options.publicOrigin?.(server.origin) ?? { login: server.origin, graph: server.origin };
   const key = await createSigningKey('RS256', now);
   const grants = new GrantStore<MicrosoftUser>({ now, accessTokenTtl: 3599, refreshPolicy: 'reissued', refreshTokenTtl: 90 * 86_400 });
-  let user: MicrosoftUser | undefined;
+  const controls = emulatorControls<MicrosoftUser>(server, grants);
   const interactionRequired = new Map<string, 'interaction_required' | 'consent_required'>();
 
   const issuerOf = (tenant: string) => `${login}/${tenant}/v2.0`;
@@ -133,27 +130,10 @@ export async function startMicrosoftEmulator(options: MicrosoftEmulatorOptions):
     const query = request.url.searchParams;
     if (query.get('client_id') !== options.clientId) return aadError(400, 'unauthorized_client', 700016, `Application with identifier '${query.get('client_id')}' was not found in the directory.`);
     if (query.get('redirect_uri') !== options.redirectUri) return aadError(400, 'invalid_request', 50011, 'The redirect URI specified in the request does not match the redirect URIs configured for the application.');
-    const back = new URL(options.redirectUri);
-    const state = query.get('state');
-    if (state !== null) back.searchParams.set('state', state);
-    if (!user) {
-      back.searchParams.set('error', 'access_denied');
-      back.searchParams.set('error_description', 'AADSTS65004: User declined to consent to access the app.');
-      return redirect(back);
-    }
-    const scope = (query.get('scope') ?? '').split(' ').filter(Boolean);
-    const code = grants.issueCode({
-      clientId: options.clientId,
-      redirectUri: options.redirectUri,
-      scope: scope.join(' '),
-      codeChallenge: query.get('code_challenge') ?? undefined,
-      codeChallengeMethod: query.get('code_challenge_method') ?? undefined,
-      nonce: query.get('nonce') ?? undefined,
-      user,
-      refreshToken: scope.includes('offline_access'),
-    });
-    back.searchParams.set('code', code);
-    return redirect(back);
+    const reply = redirectBack(options.redirectUri, query);
+    const user = controls.approver();
+    if (!user) return reply({ error: 'access_denied', error_description: 'AADSTS65004: User declined to consent to access the app.' });
+    return reply({ code: grants.issueCode({ ...codeRequest(query, options, user), refreshToken: requestedScopes(query).includes('offline_access') }) });
   });
 
   const tokenAnswer = async (grantUser: MicrosoftUser, nonce: string | undefined, scope: string, tokens: { accessToken: string; refreshToken: string | undefined; expiresIn: number | undefined }) => {
@@ -250,12 +230,8 @@ export async function startMicrosoftEmulator(options: MicrosoftEmulatorOptions):
   });
 
   return {
-    origin: server.origin,
-    server,
+    ...controls.handle,
     downloads,
-    signInAs: (next) => {
-      user = next;
-    },
     putDriveItem: (oid, itemId, file) => {
       driveItems.set(`${oid}/${itemId}`, file);
     },
@@ -263,7 +239,6 @@ export async function startMicrosoftEmulator(options: MicrosoftEmulatorOptions):
       if (error === null) interactionRequired.delete(sub);
       else interactionRequired.set(sub, error);
     },
-    accepts: (accessToken) => grants.grantOfAccessToken(accessToken) !== undefined,
     close: async () => {
       await server.close();
       await downloads.close();

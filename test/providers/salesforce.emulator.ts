@@ -17,7 +17,9 @@
  * unless a test makes the token answer name another instance.
  */
 import { createHash, createHmac } from 'node:crypto';
-import { json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
+import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
+import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
 
@@ -34,16 +36,11 @@ export interface SalesforceEmulatorOptions {
   redirectUri: string;
 }
 
-export interface SalesforceEmulator {
-  readonly origin: string;
-  readonly server: EmulatorServer;
-  signInAs(user: SalesforceUser): void;
+export interface SalesforceEmulator extends Omit<EmulatorHandle<SalesforceUser>, 'denyNextAuthorization' | 'failNextTokenRequest'> {
   /** What the token answer says `instance_url` is (default: the emulator's origin). */
   setInstanceUrl(url: string | null): void;
   /** Ends a session as its timeout would: the access token stops working, the refresh token does not. */
   expireSession(accessToken: string): void;
-  accepts(accessToken: string): boolean;
-  close(): Promise<void>;
 }
 
 export async function startSalesforceEmulator(options: SalesforceEmulatorOptions): Promise<SalesforceEmulator> {
@@ -52,7 +49,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
   const key = await createSigningKey('RS256');
   // Sessions end by timeout, not by a lifetime the token answer states.
   const grants = new GrantStore<SalesforceUser>({ accessTokenTtl: null, refreshPolicy: 'static' });
-  let user: SalesforceUser | undefined;
+  const controls = emulatorControls<SalesforceUser>(server, grants);
   let instanceUrl: string | null = issuer;
 
   const identityUrl = (person: SalesforceUser) => `${issuer}/id/${person.orgId}/${person.userId}`;
@@ -80,29 +77,11 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     const query = request.url.searchParams;
     if (query.get('client_id') !== options.clientId) return json(400, { error: 'invalid_client_id', error_description: 'client identifier invalid' });
     if (query.get('redirect_uri') !== options.redirectUri) return json(400, { error: 'redirect_uri_mismatch', error_description: 'redirect_uri must match configuration' });
-    const back = new URL(options.redirectUri);
-    const state = query.get('state');
-    if (state !== null) back.searchParams.set('state', state);
-    if (!user) {
-      back.searchParams.set('error', 'access_denied');
-      back.searchParams.set('error_description', 'end-user denied authorization');
-      return redirect(back);
-    }
-    const scope = (query.get('scope') ?? '').split(' ').filter(Boolean);
-    back.searchParams.set(
-      'code',
-      grants.issueCode({
-        clientId: options.clientId,
-        redirectUri: options.redirectUri,
-        scope: scope.join(' '),
-        codeChallenge: query.get('code_challenge') ?? undefined,
-        codeChallengeMethod: query.get('code_challenge_method') ?? undefined,
-        nonce: query.get('nonce') ?? undefined,
-        user,
-        refreshToken: scope.includes('refresh_token') || scope.includes('offline_access'),
-      }),
-    );
-    return redirect(back);
+    const reply = redirectBack(options.redirectUri, query);
+    const user = controls.approver();
+    if (!user) return reply({ error: 'access_denied', error_description: 'end-user denied authorization' });
+    const scope = requestedScopes(query);
+    return reply({ code: grants.issueCode({ ...codeRequest(query, options, user), refreshToken: scope.includes('refresh_token') || scope.includes('offline_access') }) });
   });
 
   const tokenAnswer = async (person: SalesforceUser, scope: string, accessToken: string, extra: Record<string, unknown>) => {
@@ -179,18 +158,13 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
   });
 
   return {
+    ...controls.handle,
     origin: issuer,
-    server,
-    signInAs: (next) => {
-      user = next;
-    },
     setInstanceUrl: (url) => {
       instanceUrl = url;
     },
     expireSession: (accessToken) => {
       grants.revokeAccessToken(accessToken);
     },
-    accepts: (accessToken) => grants.grantOfAccessToken(accessToken) !== undefined,
-    close: () => server.close(),
   };
 }

@@ -35,7 +35,9 @@
  * user and account.
  */
 import { randomUUID } from 'node:crypto';
-import { html, json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
+import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
+import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 
 export interface HubSpotInstall {
@@ -53,19 +55,11 @@ export interface HubSpotEmulatorOptions {
   now?: () => number;
 }
 
-export interface HubSpotEmulator {
-  readonly origin: string;
-  readonly server: EmulatorServer;
-  signInAs(install: HubSpotInstall): void;
-  /** The next token request (any grant) is answered with this HTTP status and no token. */
-  failNextTokenRequest(status: number): void;
+export interface HubSpotEmulator extends Omit<EmulatorHandle<HubSpotInstall>, 'denyNextAuthorization'> {
   /** The next introspection answers `{"active": false}`, whatever the token. */
   denyNextIntrospection(): void;
-  /** Whether HubSpot still accepts this access token. */
-  accepts(accessToken: string): boolean;
   /** Whether HubSpot still accepts this refresh token. */
   acceptsRefreshToken(refreshToken: string): boolean;
-  close(): Promise<void>;
 }
 
 const ACCESS_TOKEN_TTL = 1800;
@@ -77,8 +71,7 @@ export async function startHubSpotEmulator(options: HubSpotEmulatorOptions): Pro
   /** Refresh token of each grant (it does not change), and the ones deleted. */
   const refreshTokens = new Map<string, string>();
   const deleted = new Set<string>();
-  let install: HubSpotInstall | undefined;
-  let failNext: number | undefined;
+  const controls = emulatorControls<HubSpotInstall>(server, grants);
   let inactiveNext = false;
 
   const validationError = (message: string): EmulatorReply =>
@@ -90,25 +83,11 @@ export async function startHubSpotEmulator(options: HubSpotEmulatorOptions): Pro
     server.count('authorize');
     const query = request.url.searchParams;
     if (query.get('client_id') !== options.clientId || query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>Authorization failed because of a mismatch in the redirect URL</h1>');
-    const scopes = (query.get('scope') ?? '').split(' ').filter(Boolean);
-    if (!scopes.includes('oauth')) return html(400, '<h1>Authorization failed because the oauth scope is missing</h1>');
-    const back = new URL(options.redirectUri);
-    const state = query.get('state');
-    if (state !== null) back.searchParams.set('state', state);
-    if (!install) {
-      back.searchParams.set('error', 'access_denied');
-      return redirect(back);
-    }
-    const code = grants.issueCode({
-      clientId: options.clientId,
-      redirectUri: options.redirectUri,
-      scope: scopes.join(' '),
-      codeChallenge: query.get('code_challenge') ?? undefined,
-      codeChallengeMethod: query.get('code_challenge_method') ?? undefined,
-      user: install,
-    });
-    back.searchParams.set('code', code);
-    return redirect(back);
+    if (!requestedScopes(query).includes('oauth')) return html(400, '<h1>Authorization failed because the oauth scope is missing</h1>');
+    const reply = redirectBack(options.redirectUri, query);
+    const install = controls.approver();
+    if (!install) return reply({ error: 'access_denied' });
+    return reply({ code: grants.issueCode(codeRequest(query, options, install)) });
   });
 
   /** The form of a request that must carry this client's credentials in its body, or why not. */
@@ -122,11 +101,8 @@ export async function startHubSpotEmulator(options: HubSpotEmulatorOptions): Pro
 
   server.route('POST', '/oauth/2026-03/token', (request) => {
     server.count('token_request');
-    if (failNext !== undefined) {
-      const status = failNext;
-      failNext = undefined;
-      return html(status, '<h1>Service Unavailable</h1>');
-    }
+    const status = controls.tokenFailure();
+    if (status !== undefined) return html(status, '<h1>Service Unavailable</h1>');
     const form = clientForm(request);
     if ('status' in form) return form;
     const answer = (accessToken: string, refreshToken: string) => json(200, { token_type: 'bearer', access_token: accessToken, refresh_token: refreshToken, expires_in: ACCESS_TOKEN_TTL });
@@ -204,19 +180,10 @@ export async function startHubSpotEmulator(options: HubSpotEmulatorOptions): Pro
   });
 
   return {
-    origin: server.origin,
-    server,
-    signInAs: (next) => {
-      install = next;
-    },
-    failNextTokenRequest: (status) => {
-      failNext = status;
-    },
+    ...controls.handle,
     denyNextIntrospection: () => {
       inactiveNext = true;
     },
-    accepts: (accessToken) => grants.grantOfAccessToken(accessToken) !== undefined,
     acceptsRefreshToken: (refreshToken) => [...refreshTokens.values()].includes(refreshToken) && !deleted.has(refreshToken),
-    close: () => server.close(),
   };
 }

@@ -24,7 +24,9 @@
  * The emulator's issuer is `<origin>/`; the registered app uses client_secret_post.
  */
 import { randomBytes } from 'node:crypto';
-import { json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
+import { codeRequest, redirectBack } from './kit/authorization.js';
+import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
 
@@ -47,19 +49,14 @@ export interface Auth0EmulatorOptions {
   now?: () => number;
 }
 
-export interface Auth0Emulator {
-  readonly origin: string;
+export interface Auth0Emulator extends Omit<EmulatorHandle<Auth0User>, 'denyNextAuthorization' | 'failNextTokenRequest'> {
   readonly issuer: string;
-  readonly server: EmulatorServer;
-  signInAs(user: Auth0User): void;
   /** Deletes (or, with `false`, restores) an API of the tenant. */
   setApiRegistered(identifier: string, registered: boolean): void;
   /** The client secret is rotated in the dashboard: the old one stops working. */
   rotateClientSecret(secret: string): void;
   /** While set, the token endpoint answers this HTTP status. */
   failTokenRequests(status: number | null): void;
-  accepts(accessToken: string): boolean;
-  close(): Promise<void>;
 }
 
 interface Auth0Grant {
@@ -80,7 +77,7 @@ export async function startAuth0Emulator(options: Auth0EmulatorOptions): Promise
   /** Grants whose refresh tokens were revoked: their access tokens still work until they expire. */
   const revokedRefresh = new Set<string>();
   let clientSecret = options.clientSecret;
-  let user: Auth0User | undefined;
+  const controls = emulatorControls<Auth0User>(server, grants);
   let failStatus: number | null = null;
 
   server.route('GET', '/.well-known/openid-configuration', () =>
@@ -115,29 +112,14 @@ export async function startAuth0Emulator(options: Auth0EmulatorOptions): Promise
     if (query.get('client_id') !== options.clientId || query.get('redirect_uri') !== options.redirectUri) {
       return json(400, { error: 'invalid_request', error_description: 'Callback URL mismatch.' });
     }
-    const back = new URL(options.redirectUri);
-    const state = query.get('state');
-    if (state !== null) back.searchParams.set('state', state);
+    const reply = redirectBack(options.redirectUri, query);
     const audience = query.get('audience') ?? undefined;
+    const user = controls.approver();
     const refusal = audience !== undefined && !apis.has(audience) ? `Service not found: ${audience}` : !user ? 'User did not authorize the request' : undefined;
-    if (refusal || !user) {
-      back.searchParams.set('error', 'access_denied');
-      back.searchParams.set('error_description', refusal ?? '');
-      return redirect(back);
-    }
+    if (refusal || !user) return reply({ error: 'access_denied', error_description: refusal ?? '' });
     const scope = query.get('scope') ?? '';
-    const code = grants.issueCode({
-      clientId: options.clientId,
-      redirectUri: options.redirectUri,
-      scope,
-      codeChallenge: query.get('code_challenge') ?? undefined,
-      codeChallengeMethod: query.get('code_challenge_method') ?? undefined,
-      nonce: query.get('nonce') ?? undefined,
-      user: { user, audience },
-      refreshToken: scope.split(' ').includes('offline_access'),
-    });
-    back.searchParams.set('code', code);
-    return redirect(back);
+    const code = grants.issueCode({ ...codeRequest(query, options, { user, audience }), scope, refreshToken: scope.split(' ').includes('offline_access') });
+    return reply({ code });
   });
 
   /** The registered method is client_secret_post; any failed client authentication is Auth0's 401 access_denied. */
@@ -236,12 +218,8 @@ export async function startAuth0Emulator(options: Auth0EmulatorOptions): Promise
   });
 
   return {
-    origin: server.origin,
+    ...controls.handle,
     issuer,
-    server,
-    signInAs: (next) => {
-      user = next;
-    },
     setApiRegistered: (identifier, registered) => {
       if (registered) apis.add(identifier);
       else apis.delete(identifier);
@@ -253,6 +231,5 @@ export async function startAuth0Emulator(options: Auth0EmulatorOptions): Promise
       failStatus = status;
     },
     accepts: (accessToken) => grants.grantOfAccessToken(jwtAccessTokens.get(accessToken) ?? accessToken) !== undefined,
-    close: () => server.close(),
   };
 }

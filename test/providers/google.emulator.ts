@@ -19,7 +19,9 @@
  * The emulator's issuer is its own origin (a deployment points the preset at it with `<NAME>_ISSUER`).
  */
 import { createHash } from 'node:crypto';
-import { json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
+import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
+import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
 
@@ -39,19 +41,13 @@ export interface GoogleEmulatorOptions {
   now?: () => number;
 }
 
-export interface GoogleEmulator {
-  readonly origin: string;
-  readonly server: EmulatorServer;
-  signInAs(user: GoogleUser): void;
+export interface GoogleEmulator extends Omit<EmulatorHandle<GoogleUser>, 'denyNextAuthorization' | 'failNextTokenRequest'> {
   /** How many live refresh tokens (grants holding one) the user has for the client. */
   liveRefreshTokens(sub: string): number;
-  /** Whether Google still accepts this access token. */
-  accepts(accessToken: string): boolean;
   /** The consent screens shown so far (Google shows one on a first offline grant and on every prompt=consent). */
   readonly consentScreens: number;
   /** The parameters of every authorization request received, oldest first. */
   readonly authorizationRequests: readonly URLSearchParams[];
-  close(): Promise<void>;
 }
 
 /** Google expands the short scopes into URLs in its token answer. */
@@ -73,7 +69,7 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions): Promi
   const limit = options.refreshTokenLimit ?? 100;
   /** Accounts that have granted this client offline access (until they revoke it). */
   const offlineConsent = new Set<string>();
-  let user: GoogleUser | undefined;
+  const controls = emulatorControls<GoogleUser>(server, grants);
   let consentScreens = 0;
   const authorizationRequests: URLSearchParams[] = [];
   /** The scopes each account has granted the client (until it revokes them). */
@@ -109,14 +105,9 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions): Promi
     if (query.get('client_id') !== options.clientId || query.get('redirect_uri') !== options.redirectUri) {
       return json(400, { error: 'redirect_uri_mismatch' });
     }
-    const back = new URL(options.redirectUri);
-    const state = query.get('state');
-    if (state !== null) back.searchParams.set('state', state);
-    back.searchParams.set('iss', issuer);
-    if (!user) {
-      back.searchParams.set('error', 'access_denied');
-      return redirect(back);
-    }
+    const reply = redirectBack(options.redirectUri, query, { iss: issuer });
+    const user = controls.approver();
+    if (!user) return reply({ error: 'access_denied' });
     const offline = query.get('access_type') === 'offline';
     const prompts = (query.get('prompt') ?? '').split(' ');
     // A first offline grant, or prompt=consent, shows the consent screen; only then is a refresh token issued.
@@ -124,23 +115,12 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions): Promi
     if (consent) consentScreens += 1;
     const issueRefreshToken = offline && consent;
     if (issueRefreshToken) offlineConsent.add(user.sub);
-    const requested = (query.get('scope') ?? '').split(' ').filter(Boolean);
+    const requested = requestedScopes(query);
     const before = grantedScopes.get(user.sub) ?? new Set<string>();
     const scope = query.get('include_granted_scopes') === 'true' ? [...new Set([...before, ...requested])] : requested;
     grantedScopes.set(user.sub, new Set([...before, ...requested]));
-    const code = grants.issueCode({
-      clientId: options.clientId,
-      redirectUri: options.redirectUri,
-      scope: scope.map((name) => SCOPE_URLS[name] ?? name).join(' '),
-      codeChallenge: query.get('code_challenge') ?? undefined,
-      codeChallengeMethod: query.get('code_challenge_method') ?? undefined,
-      nonce: query.get('nonce') ?? undefined,
-      user,
-      refreshToken: issueRefreshToken,
-    });
-    back.searchParams.set('code', code);
-    back.searchParams.set('scope', scope.join(' '));
-    return redirect(back);
+    const code = grants.issueCode({ ...codeRequest(query, options, user), scope: scope.map((name) => SCOPE_URLS[name] ?? name).join(' '), refreshToken: issueRefreshToken });
+    return reply({ code, scope: scope.join(' ') });
   });
 
   const authenticatedClient = (request: EmulatorRequest): boolean => {
@@ -229,17 +209,12 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions): Promi
   });
 
   return {
+    ...controls.handle,
     origin: issuer,
-    server,
-    signInAs: (next) => {
-      user = next;
-    },
     liveRefreshTokens: (sub) => liveRefreshGrants(sub).length,
-    accepts: (accessToken) => grants.grantOfAccessToken(accessToken) !== undefined,
     get consentScreens() {
       return consentScreens;
     },
     authorizationRequests,
-    close: () => server.close(),
   };
 }

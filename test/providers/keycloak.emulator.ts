@@ -20,7 +20,9 @@
  * The emulator's base URL is its origin; the realm is `options.realm`.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { html, json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
+import { codeRequest, redirectBack } from './kit/authorization.js';
+import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
 
@@ -43,11 +45,8 @@ export interface KeycloakEmulatorOptions {
   now?: () => number;
 }
 
-export interface KeycloakEmulator {
-  readonly origin: string;
+export interface KeycloakEmulator extends Omit<EmulatorHandle<KeycloakUser>, 'denyNextAuthorization' | 'failNextTokenRequest'> {
   readonly issuer: string;
-  readonly server: EmulatorServer;
-  signInAs(user: KeycloakUser): void;
   /** An admin regenerates the client secret: the old one stops working. */
   regenerateClientSecret(secret: string): void;
   /** While set, the token endpoint answers this HTTP status with an HTML error page. */
@@ -56,7 +55,6 @@ export interface KeycloakEmulator {
   accepts(token: string): boolean;
   /** The user's live sessions for the client, and how many of them are offline. */
   sessions(userId: string): { live: number; offline: number };
-  close(): Promise<void>;
 }
 
 const atHash = (token: string) => createHash('sha256').update(token).digest().subarray(0, 16).toString('base64url');
@@ -74,7 +72,7 @@ export async function startKeycloakEmulator(options: KeycloakEmulatorOptions): P
   const refreshTokens = new Map<string, string>();
   const sessionIds = new Map<string, string>();
   let clientSecret = options.clientSecret;
-  let user: KeycloakUser | undefined;
+  const controls = emulatorControls<KeycloakUser>(server, grants);
   let failStatus: number | null = null;
 
   const isOffline = (grant: Grant<KeycloakUser>) => grant.scope.split(' ').includes('offline_access');
@@ -108,26 +106,11 @@ export async function startKeycloakEmulator(options: KeycloakEmulatorOptions): P
     if (query.get('client_id') !== options.clientId || query.get('redirect_uri') !== options.redirectUri) {
       return html(400, '<p>We are sorry... Invalid parameter: redirect_uri</p>');
     }
-    const back = new URL(options.redirectUri);
-    const state = query.get('state');
-    if (state !== null) back.searchParams.set('state', state);
-    back.searchParams.set('iss', issuer);
-    if (!user) {
-      back.searchParams.set('error', 'access_denied');
-      return redirect(back);
-    }
-    const code = grants.issueCode({
-      clientId: options.clientId,
-      redirectUri: options.redirectUri,
-      scope: query.get('scope') ?? 'openid',
-      codeChallenge: query.get('code_challenge') ?? undefined,
-      codeChallengeMethod: query.get('code_challenge_method') ?? undefined,
-      nonce: query.get('nonce') ?? undefined,
-      user,
-    });
-    back.searchParams.set('session_state', randomUUID());
-    back.searchParams.set('code', code);
-    return redirect(back);
+    const reply = redirectBack(options.redirectUri, query, { iss: issuer });
+    const user = controls.approver();
+    if (!user) return reply({ error: 'access_denied' });
+    const code = grants.issueCode({ ...codeRequest(query, options, user), scope: query.get('scope') ?? 'openid' });
+    return reply({ session_state: randomUUID(), code });
   });
 
   const authenticatedClient = (request: EmulatorRequest): boolean => {
@@ -235,12 +218,8 @@ export async function startKeycloakEmulator(options: KeycloakEmulatorOptions): P
 
   const liveGrants = (userId: string) => grants.liveGrants(options.clientId).filter((grant) => grant.user.id === userId);
   return {
-    origin: server.origin,
+    ...controls.handle,
     issuer,
-    server,
-    signInAs: (next) => {
-      user = next;
-    },
     regenerateClientSecret: (secret) => {
       clientSecret = secret;
     },
@@ -253,6 +232,5 @@ export async function startKeycloakEmulator(options: KeycloakEmulatorOptions): P
       return grants.grantOfToken(sessionToken)?.revoked === false;
     },
     sessions: (userId) => ({ live: liveGrants(userId).length, offline: liveGrants(userId).filter(isOffline).length }),
-    close: () => server.close(),
   };
 }

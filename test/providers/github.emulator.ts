@@ -38,7 +38,9 @@
  * The authorization page approves at once for the user set with signInAs()
  * (a real GitHub asks the user to sign in and to authorize the app).
  */
-import { formEncoded, html, json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
+import { codeRequest, redirectBack } from './kit/authorization.js';
+import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import { formEncoded, html, json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { startDownloadHost, type DownloadHost } from './kit/download-host.js';
 import { GrantStore } from './kit/grants.js';
 
@@ -77,31 +79,23 @@ export interface GitHubEmulatorOptions {
   now?: () => number;
 }
 
-export interface GitHubEmulator {
-  readonly origin: string;
+export interface GitHubEmulator extends Omit<EmulatorHandle<GitHubUser>, 'failNextTokenRequest'> {
   /** The `iss` on every redirect back: github.com's, or an Enterprise Server's own. */
   readonly issuer: string;
   /** Where the REST API is: the origin, or an Enterprise Server's /api/v3. */
   readonly apiBaseUrl: string;
-  readonly server: EmulatorServer;
   /** codeload.github.com: where archive downloads are redirected. */
   readonly downloads: DownloadHost;
   /** The bytes of a repository's archive as GitHub serves them (here a stand-in, not a real tarball). */
   archiveOf(owner: string, repo: string, ref: string, format: ArchiveFormat): Buffer;
-  signInAs(user: GitHubUser): void;
-  /** The next authorization is refused by the user (redirects back with `error=access_denied`). */
-  denyNextAuthorization(): void;
   /** The app's client secret is regenerated at GitHub and the old one deleted: the old one stops working. */
   renewClientSecret(secret: string): void;
   /** Revokes the grant behind a token on GitHub's side, as a user does in their settings. */
   revokeGrantOf(token: string): void;
   /** GitHub's token endpoint answers this HTTP status (an outage) until set back to null. */
   failTokenRequests(status: number | null): void;
-  /** Whether GitHub still accepts this access token. */
-  accepts(accessToken: string): boolean;
   /** How many grants of this app the user with this id still has. */
   liveGrants(userId: number): number;
-  close(): Promise<void>;
 }
 
 export type ArchiveFormat = 'tarball' | 'zipball';
@@ -138,8 +132,7 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions): Promi
     refreshTokenTtl: githubApp ? (options.refreshTokenLifetimeSeconds ?? 15_897_600) : null,
     prefixes: githubApp ? { access: 'ghu_', refresh: 'ghr_' } : { access: 'gho_' },
   });
-  let user: GitHubUser | undefined;
-  let denyNext = false;
+  const controls = emulatorControls<GitHubUser>(server, grants);
   let clientSecret = options.clientSecret;
   let tokenEndpointFailure: number | null = null;
   /** The user access token each grant holds now: a refresh ends the one before it. */
@@ -150,14 +143,7 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions): Promi
     const query = request.url.searchParams;
     if (query.get('client_id') !== options.clientId) return html(404, '<h1>Not Found</h1>');
     const redirectUri = query.get('redirect_uri') ?? options.callbackUrl;
-    const back = new URL(options.callbackUrl);
-    const state = query.get('state');
-    const reply = (params: Record<string, string>) => {
-      for (const [name, value] of Object.entries(params)) back.searchParams.set(name, value);
-      if (state !== null) back.searchParams.set('state', state);
-      back.searchParams.set('iss', issuer);
-      return redirect(back);
-    };
+    const reply = redirectBack(options.callbackUrl, query, { iss: issuer });
     if (redirectUri !== options.callbackUrl) {
       return reply({ error: 'redirect_uri_mismatch', error_description: 'The redirect_uri MUST match the registered callback URL for this application.' });
     }
@@ -165,21 +151,11 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions): Promi
     if (query.has('code_challenge') && challengeMethod !== 'S256') {
       return reply({ error: 'invalid_request', error_description: 'code_challenge_method must be S256.' });
     }
-    if (denyNext || !user) {
-      denyNext = false;
-      return reply({ error: 'access_denied', error_description: 'The user has denied your application access.' });
-    }
+    const user = controls.approver();
+    if (!user) return reply({ error: 'access_denied', error_description: 'The user has denied your application access.' });
     // Scopes are asked space-separated; a GitHub App ignores them (its permissions are set on the app).
     const scope = githubApp ? '' : (query.get('scope') ?? '').split(/[ ,]+/).filter(Boolean).join(',');
-    const code = grants.issueCode({
-      clientId: options.clientId,
-      redirectUri: query.get('redirect_uri') ?? undefined,
-      scope,
-      codeChallenge: query.get('code_challenge') ?? undefined,
-      codeChallengeMethod: challengeMethod ?? undefined,
-      user,
-    });
-    return reply({ code });
+    return reply({ code: grants.issueCode({ ...codeRequest(query, { clientId: options.clientId, redirectUri: options.callbackUrl }, user), redirectUri: query.get('redirect_uri') ?? undefined, scope }) });
   });
 
   server.route('POST', '/login/oauth/access_token', (request) => {
@@ -308,18 +284,11 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions): Promi
   });
 
   return {
-    origin: server.origin,
+    ...controls.handle,
     issuer,
     apiBaseUrl: `${server.origin}${api}`,
-    server,
     downloads,
     archiveOf,
-    signInAs: (next) => {
-      user = next;
-    },
-    denyNextAuthorization: () => {
-      denyNext = true;
-    },
     renewClientSecret: (secret) => {
       clientSecret = secret;
     },
@@ -330,7 +299,6 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions): Promi
     failTokenRequests: (status) => {
       tokenEndpointFailure = status;
     },
-    accepts: (accessToken) => grants.grantOfAccessToken(accessToken) !== undefined,
     liveGrants: (userId) => grants.liveGrants(options.clientId).filter((grant) => grant.user.id === userId).length,
     close: async () => {
       await server.close();

@@ -19,7 +19,9 @@
  *   revocation answers 200 for a token it does not know (RFC 7009 §2.2).
  * The authorization page approves at once for the user set with signInAs().
  */
-import { html, json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
+import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
+import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
 
@@ -39,20 +41,13 @@ export interface GitLabEmulatorOptions {
   now?: () => number;
 }
 
-export interface GitLabEmulator {
-  readonly origin: string;
-  readonly server: EmulatorServer;
-  signInAs(user: GitLabUser): void;
-  /** The next authorization is refused by the user (`error=access_denied`). */
-  denyNextAuthorization(): void;
+export interface GitLabEmulator extends Omit<EmulatorHandle<GitLabUser>, 'failNextTokenRequest'> {
   /** The application's secret is renewed at GitLab: the old one stops working. */
   renewClientSecret(secret: string): void;
   /** While set, the token endpoint answers this HTTP status with GitLab's HTML error page. */
   failTokenRequests(status: number | null): void;
-  accepts(accessToken: string): boolean;
   /** How many grants of this application the user still has. */
   liveGrants(userId: number): number;
-  close(): Promise<void>;
 }
 
 const INVALID_GRANT =
@@ -69,8 +64,7 @@ export async function startGitLabEmulator(options: GitLabEmulatorOptions): Promi
   /** The access token each grant holds now: a refresh ends the previous one. */
   const currentAccess = new Map<string, string>();
   let clientSecret = options.clientSecret;
-  let user: GitLabUser | undefined;
-  let denyNext = false;
+  const controls = emulatorControls<GitLabUser>(server, grants);
   let failStatus: number | null = null;
 
   server.route('GET', '/.well-known/openid-configuration', () =>
@@ -102,32 +96,13 @@ export async function startGitLabEmulator(options: GitLabEmulatorOptions): Promi
     if (query.get('client_id') !== options.clientId || query.get('redirect_uri') !== options.redirectUri) {
       return html(200, '<h3>An error has occurred</h3><p>Client authentication failed due to unknown client, or the redirect URI is not registered.</p>');
     }
-    const back = new URL(options.redirectUri);
-    const state = query.get('state');
-    if (state !== null) back.searchParams.set('state', state);
-    const scope = (query.get('scope') ?? '').split(' ').filter(Boolean);
-    if (scope.some((name) => !appScopes.has(name))) {
-      back.searchParams.set('error', 'invalid_scope');
-      back.searchParams.set('error_description', 'The requested scope is invalid, unknown, or malformed.');
-      return redirect(back);
+    const reply = redirectBack(options.redirectUri, query);
+    if (requestedScopes(query).some((name) => !appScopes.has(name))) {
+      return reply({ error: 'invalid_scope', error_description: 'The requested scope is invalid, unknown, or malformed.' });
     }
-    if (denyNext || !user) {
-      denyNext = false;
-      back.searchParams.set('error', 'access_denied');
-      back.searchParams.set('error_description', 'The resource owner or authorization server denied the request.');
-      return redirect(back);
-    }
-    const code = grants.issueCode({
-      clientId: options.clientId,
-      redirectUri: options.redirectUri,
-      scope: scope.join(' '),
-      codeChallenge: query.get('code_challenge') ?? undefined,
-      codeChallengeMethod: query.get('code_challenge_method') ?? undefined,
-      nonce: query.get('nonce') ?? undefined,
-      user,
-    });
-    back.searchParams.set('code', code);
-    return redirect(back);
+    const user = controls.approver();
+    if (!user) return reply({ error: 'access_denied', error_description: 'The resource owner or authorization server denied the request.' });
+    return reply({ code: grants.issueCode(codeRequest(query, options, user)) });
   });
 
   /** Doorkeeper takes the client's credentials from Basic or from the form. */
@@ -238,22 +213,14 @@ export async function startGitLabEmulator(options: GitLabEmulatorOptions): Promi
   });
 
   return {
+    ...controls.handle,
     origin: issuer,
-    server,
-    signInAs: (next) => {
-      user = next;
-    },
-    denyNextAuthorization: () => {
-      denyNext = true;
-    },
     renewClientSecret: (secret) => {
       clientSecret = secret;
     },
     failTokenRequests: (status) => {
       failStatus = status;
     },
-    accepts: (accessToken) => grants.grantOfAccessToken(accessToken) !== undefined,
     liveGrants: (userId) => grants.liveGrants(options.clientId).filter((grant) => grant.user.id === userId).length,
-    close: () => server.close(),
   };
 }

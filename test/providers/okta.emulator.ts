@@ -26,7 +26,9 @@
  * with `<NAME>_ISSUER`). Access tokens here are opaque; Okta's are JWTs the client treats as opaque.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
+import { codeRequest, redirectBack } from './kit/authorization.js';
+import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
 
@@ -49,20 +51,15 @@ export interface OktaEmulatorOptions {
   now?: () => number;
 }
 
-export interface OktaEmulator {
-  readonly origin: string;
+export interface OktaEmulator extends Omit<EmulatorHandle<OktaUser>, 'denyNextAuthorization' | 'failNextTokenRequest'> {
   readonly issuer: string;
-  readonly server: EmulatorServer;
-  signInAs(user: OktaUser): void;
   /** The next person is not assigned to the app: Okta redirects back with access_denied. */
   unassignNextUser(): void;
   /** The app's client secret is rotated in the Admin Console: the old one stops working. */
   rotateClientSecret(secret: string): void;
   /** While set, the token endpoint answers this HTTP status with an Okta API error. */
   failTokenRequests(status: number | null): void;
-  accepts(accessToken: string): boolean;
   liveGrants(userId: string): number;
-  close(): Promise<void>;
 }
 
 const atHash = (token: string) => createHash('sha256').update(token).digest().subarray(0, 16).toString('base64url');
@@ -80,8 +77,7 @@ export async function startOktaEmulator(options: OktaEmulatorOptions): Promise<O
     refreshTokenIdleTtl: options.refreshTokenIdleSeconds ?? 7 * 86_400,
   });
   let clientSecret = options.clientSecret;
-  let user: OktaUser | undefined;
-  let unassigned = false;
+  const controls = emulatorControls<OktaUser>(server, grants);
   let failStatus: number | null = null;
 
   const metadata = () => ({
@@ -115,29 +111,17 @@ export async function startOktaEmulator(options: OktaEmulatorOptions): Promise<O
     if (query.get('client_id') !== options.clientId || query.get('redirect_uri') !== options.redirectUri) {
       return json(400, { errorCode: 'invalid_client', errorSummary: 'Invalid value for \'client_id\' parameter.' });
     }
-    const back = new URL(options.redirectUri);
-    const state = query.get('state');
-    if (state !== null) back.searchParams.set('state', state);
-    if (unassigned || !user) {
-      unassigned = false;
-      back.searchParams.set('error', 'access_denied');
-      back.searchParams.set('error_description', 'User is not assigned to the client application.');
-      return redirect(back);
-    }
+    const reply = redirectBack(options.redirectUri, query);
+    const user = controls.approver();
+    if (!user) return reply({ error: 'access_denied', error_description: 'User is not assigned to the client application.' });
     const scope = query.get('scope') ?? '';
     const code = grants.issueCode({
-      clientId: options.clientId,
-      redirectUri: options.redirectUri,
+      ...codeRequest(query, options, user),
       scope,
-      codeChallenge: query.get('code_challenge') ?? undefined,
-      codeChallengeMethod: query.get('code_challenge_method') ?? undefined,
-      nonce: query.get('nonce') ?? undefined,
-      user,
       // A refresh token only with offline_access (the app allows the Refresh Token grant).
       refreshToken: scope.split(' ').includes('offline_access'),
     });
-    back.searchParams.set('code', code);
-    return redirect(back);
+    return reply({ code });
   });
 
   const authenticatedClient = (request: EmulatorRequest): boolean => {
@@ -230,23 +214,15 @@ export async function startOktaEmulator(options: OktaEmulatorOptions): Promise<O
   });
 
   return {
-    origin: server.origin,
+    ...controls.handle,
     issuer,
-    server,
-    signInAs: (next) => {
-      user = next;
-    },
-    unassignNextUser: () => {
-      unassigned = true;
-    },
+    unassignNextUser: controls.handle.denyNextAuthorization,
     rotateClientSecret: (secret) => {
       clientSecret = secret;
     },
     failTokenRequests: (status) => {
       failStatus = status;
     },
-    accepts: (accessToken) => grants.grantOfAccessToken(accessToken) !== undefined,
     liveGrants: (userId) => grants.liveGrants(options.clientId).filter((grant) => grant.user.id === userId).length,
-    close: () => server.close(),
   };
 }

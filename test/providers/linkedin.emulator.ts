@@ -32,7 +32,9 @@
  * The issuer is `<origin>/oauth`; the authorization page approves at once for
  * the member set with signInAs().
  */
-import { html, json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
+import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
+import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
 
@@ -54,18 +56,10 @@ export interface LinkedInEmulatorOptions {
   now?: () => number;
 }
 
-export interface LinkedInEmulator {
-  readonly origin: string;
+export interface LinkedInEmulator extends Omit<EmulatorHandle<LinkedInMember, 500 | 503>, 'denyNextAuthorization'> {
   readonly issuer: string;
-  readonly server: EmulatorServer;
-  signInAs(member: LinkedInMember): void;
   /** The member cancels the next authorization. */
   cancelNextAuthorization(error: 'user_cancelled_login' | 'user_cancelled_authorize'): void;
-  /** The next token request fails with this HTTP status. */
-  failNextTokenRequest(status: 500 | 503): void;
-  /** Whether LinkedIn still accepts this access token. */
-  accepts(accessToken: string): boolean;
-  close(): Promise<void>;
 }
 
 const DAY = 86_400;
@@ -90,9 +84,8 @@ export async function startLinkedInEmulator(options: LinkedInEmulatorOptions): P
   });
   /** When each refresh token stops working: fixed at the first authorization. */
   const refreshExpiry = new Map<string, number>();
-  let member: LinkedInMember | undefined;
+  const controls = emulatorControls<LinkedInMember, 500 | 503>(server, grants);
   let cancel: string | undefined;
-  let fault: number | undefined;
 
   server.route('GET', '/oauth/.well-known/openid-configuration', () =>
     json(200, {
@@ -116,28 +109,16 @@ export async function startLinkedInEmulator(options: LinkedInEmulatorOptions): P
     const query = request.url.searchParams;
     if (query.get('client_id') !== options.clientId) return html(400, '<h1>Invalid client id</h1>');
     if (query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>The redirect_uri does not match the registered value</h1>');
-    const back = new URL(options.redirectUri);
-    const reply = (params: Record<string, string>) => {
-      for (const [name, value] of Object.entries(params)) back.searchParams.set(name, value);
-      const state = query.get('state');
-      if (state !== null) back.searchParams.set('state', state);
-      return redirect(back);
-    };
+    const reply = redirectBack(options.redirectUri, query);
     if (query.get('response_type') !== 'code') return reply({ error: 'invalid_request', error_description: 'Invalid response_type' });
+    const member = controls.approver();
     if (cancel || !member) {
       const error = cancel ?? 'user_cancelled_login';
       cancel = undefined;
       return reply({ error, error_description: error === 'user_cancelled_login' ? 'The user cancelled LinkedIn login' : 'The user cancelled the authorization' });
     }
     // The web flow has no nonce and no PKCE: both are left out of the grant.
-    const code = grants.issueCode({
-      clientId: options.clientId,
-      redirectUri: options.redirectUri,
-      scope: (query.get('scope') ?? '').split(' ').filter(Boolean).join(','),
-      codeChallenge: undefined,
-      codeChallengeMethod: undefined,
-      user: member,
-    });
+    const code = grants.issueCode({ ...codeRequest(query, options, member), scope: requestedScopes(query).join(','), codeChallenge: undefined, codeChallengeMethod: undefined, nonce: undefined });
     return reply({ code });
   });
 
@@ -145,9 +126,8 @@ export async function startLinkedInEmulator(options: LinkedInEmulatorOptions): P
 
   server.route('POST', '/oauth/v2/accessToken', async (request) => {
     server.count('token');
-    if (fault) {
-      const status = fault;
-      fault = undefined;
+    const status = controls.tokenFailure();
+    if (status) {
       return html(status, `<h1>${status === 503 ? 'Service Unavailable' : 'Internal Server Error'}</h1>`);
     }
     const form = request.form();
@@ -238,19 +218,10 @@ export async function startLinkedInEmulator(options: LinkedInEmulatorOptions): P
   });
 
   return {
-    origin: server.origin,
+    ...controls.handle,
     issuer,
-    server,
-    signInAs: (next) => {
-      member = next;
-    },
     cancelNextAuthorization: (error) => {
       cancel = error;
     },
-    failNextTokenRequest: (status) => {
-      fault = status;
-    },
-    accepts: (accessToken) => grants.grantOfAccessToken(accessToken) !== undefined,
-    close: () => server.close(),
   };
 }

@@ -30,7 +30,9 @@
  */
 import { createHash, type KeyObject } from 'node:crypto';
 import { jwtVerify, type JWK } from 'jose';
-import { html, json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorServer } from './kit/emulator-server.js';
+import { codeRequest } from './kit/authorization.js';
+import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import { html, json, redirect, startEmulatorServer, type EmulatorReply } from './kit/emulator-server.js';
 import { GrantStore, type Grant, type IssuedTokens } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
 
@@ -59,19 +61,13 @@ export interface AppleEmulatorOptions {
   now?: () => number;
 }
 
-export interface AppleEmulator {
-  readonly origin: string;
-  readonly server: EmulatorServer;
-  signInAs(user: AppleUser): void;
+export interface AppleEmulator extends Omit<EmulatorHandle<AppleUser>, 'denyNextAuthorization' | 'failNextTokenRequest'> {
   /** The next authorization is cancelled by the person (answers `error=user_cancelled_authorize`). */
   denyNext(): void;
-  /** Whether Apple still accepts this access token. */
-  accepts(accessToken: string): boolean;
   /** How many live grants holding a refresh token the person has with the client. */
   liveRefreshTokens(sub: string): number;
   /** The parameters of every authorization request received, oldest first. */
   readonly authorizationRequests: readonly URLSearchParams[];
-  close(): Promise<void>;
 }
 
 /** What a grant remembers of its authorization. */
@@ -119,8 +115,7 @@ export async function startAppleEmulator(options: AppleEmulatorOptions): Promise
   /** People who have authorized the client: they are not sent `user` again. */
   const authorized = new Set<string>();
   const authorizationRequests: URLSearchParams[] = [];
-  let user: AppleUser | undefined;
-  let denyNext = false;
+  const controls = emulatorControls<AppleUser>(server, grants);
 
   server.route('GET', '/.well-known/openid-configuration', () =>
     json(200, {
@@ -164,15 +159,9 @@ export async function startAppleEmulator(options: AppleEmulatorOptions): Promise
     }
     const state = query.get('state');
     const withState = (fields: Record<string, string>): Record<string, string> => (state === null ? fields : { ...fields, state });
-    if (denyNext || !user) {
-      denyNext = false;
-      return answer(mode, withState({ error: 'user_cancelled_authorize' }));
-    }
-    const code = grants.issueCode({
-      clientId: options.clientId, redirectUri: options.redirectUri, scope: scopes.join(' '), nonce: query.get('nonce') ?? undefined,
-      codeChallenge: query.get('code_challenge') ?? undefined, codeChallengeMethod: query.get('code_challenge_method') ?? undefined,
-      user: { person: user, authTime: now() },
-    });
+    const user = controls.approver();
+    if (!user) return answer(mode, withState({ error: 'user_cancelled_authorize' }));
+    const code = grants.issueCode(codeRequest(query, options, { person: user, authTime: now() }));
     const fields = withState({ code });
     if (!authorized.has(user.sub)) {
       authorized.add(user.sub);
@@ -252,17 +241,10 @@ export async function startAppleEmulator(options: AppleEmulatorOptions): Promise
   });
 
   return {
+    ...controls.handle,
     origin: issuer,
-    server,
-    signInAs: (next) => {
-      user = next;
-    },
-    denyNext: () => {
-      denyNext = true;
-    },
-    accepts: (accessToken) => grants.grantOfAccessToken(accessToken) !== undefined,
+    denyNext: controls.handle.denyNextAuthorization,
     liveRefreshTokens: (sub) => grants.liveGrants(options.clientId).filter((grant) => grant.user.person.sub === sub && grants.hasRefreshToken(grant.id)).length,
     authorizationRequests,
-    close: () => server.close(),
   };
 }

@@ -21,6 +21,7 @@
  * authorization). The authorization page approves at once for signInAs()'s user.
  */
 import { codeRequest, redirectBack } from './kit/authorization.js';
+import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
@@ -62,14 +63,6 @@ export async function startDiscordEmulator(options: DiscordEmulatorOptions): Pro
     return reply({ code: grants.issueCode({ ...codeRequest(query, options, user), codeChallenge: undefined, codeChallengeMethod: undefined }) });
   });
 
-  /** HTTP Basic or body credentials (Discord takes either) of this client. */
-  const clientOf = (request: EmulatorRequest): boolean => {
-    const basic = request.basicAuth();
-    const form = request.form();
-    const id = basic?.username ?? form.get('client_id');
-    const secret = basic?.password ?? form.get('client_secret');
-    return id === options.clientId && secret === options.clientSecret;
-  };
   const formOnly = (request: EmulatorRequest): EmulatorReply | undefined =>
     (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')
       ? undefined
@@ -81,7 +74,8 @@ export async function startDiscordEmulator(options: DiscordEmulatorOptions): Pro
     if (status !== undefined) return json(status, { message: status === 503 ? 'Service Unavailable' : 'Internal Server Error', code: 0 });
     const refused = formOnly(request);
     if (refused) return refused;
-    if (!clientOf(request)) return json(401, { error: 'invalid_client' });
+    // HTTP Basic or body credentials: Discord takes either.
+    if (!authenticatesAs(request, options)) return json(401, { error: 'invalid_client' });
     const form = request.form();
     const grantType = form.get('grant_type');
     const answer = (tokens: { accessToken: string; refreshToken: string | undefined }, scope: string) =>
@@ -103,7 +97,7 @@ export async function startDiscordEmulator(options: DiscordEmulatorOptions): Pro
     server.count('revoke');
     const refused = formOnly(request);
     if (refused) return refused;
-    if (!clientOf(request)) return json(401, { error: 'invalid_client' });
+    if (!authenticatesAs(request, options)) return json(401, { error: 'invalid_client' });
     // Either token ends the whole authorization; one Discord no longer knows is not an error (RFC 7009 §2.2).
     const grant = grants.grantOfToken(request.form().get('token') ?? '');
     if (grant) grants.revokeGrant(grant.id);

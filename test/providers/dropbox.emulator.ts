@@ -35,6 +35,7 @@
  * approves at once for the user set with signInAs().
  */
 import { codeRequest, redirectBack } from './kit/authorization.js';
+import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
@@ -104,11 +105,6 @@ export async function startDropboxEmulator(options: DropboxEmulatorOptions): Pro
     return reply({ code: grants.issueCode({ ...codeRequest(query, options, user), refreshToken: query.get('token_access_type') === 'offline' }) });
   });
 
-  const authenticatedClient = (request: EmulatorRequest): boolean => {
-    const basic = request.basicAuth();
-    const form = request.form();
-    return (basic?.username ?? form.get('client_id')) === options.clientId && (basic?.password ?? form.get('client_secret')) === options.clientSecret;
-  };
 
   const idToken = (grant: Grant<DropboxUser>): Promise<string> => {
     const scopes = grant.scope.split(' ');
@@ -128,7 +124,7 @@ export async function startDropboxEmulator(options: DropboxEmulatorOptions): Pro
     server.count('token_request');
     const status = controls.tokenFailure();
     if (status !== undefined) return text(status, status === 503 ? 'Service Unavailable' : 'Internal Server Error');
-    if (!authenticatedClient(request)) return json(400, { error: 'invalid_client', error_description: 'Invalid client_id or client_secret' });
+    if (!authenticatesAs(request, options)) return json(400, { error: 'invalid_client', error_description: 'Invalid client_id or client_secret' });
     const form = request.form();
     const grantType = form.get('grant_type');
     if (grantType === 'refresh_token') {

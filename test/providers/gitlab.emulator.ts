@@ -20,6 +20,7 @@
  * The authorization page approves at once for the user set with signInAs().
  */
 import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
+import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
@@ -107,12 +108,8 @@ export async function startGitLabEmulator(options: GitLabEmulatorOptions): Promi
 
   /** Doorkeeper takes the client's credentials from Basic or from the form. */
   const authenticatedClient = (request: EmulatorRequest): boolean => {
-    const basic = request.basicAuth();
-    const form = request.form();
-    server.count(basic ? 'client_secret_basic' : 'client_secret_post');
-    const id = basic?.username ?? form.get('client_id');
-    const secret = basic?.password ?? form.get('client_secret');
-    return id === options.clientId && secret === clientSecret;
+    server.count(request.basicAuth() ? 'client_secret_basic' : 'client_secret_post');
+    return authenticatesAs(request, { clientId: options.clientId, clientSecret });
   };
 
   const tokenAnswer = async (grant: { id: string; user: GitLabUser; scope: string; nonce: string | undefined }, tokens: { accessToken: string; refreshToken: string | undefined; expiresIn: number | undefined }): Promise<EmulatorReply> => {

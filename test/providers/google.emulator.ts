@@ -20,6 +20,7 @@
  */
 import { createHash } from 'node:crypto';
 import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
+import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
@@ -123,13 +124,6 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions): Promi
     return reply({ code, scope: scope.join(' ') });
   });
 
-  const authenticatedClient = (request: EmulatorRequest): boolean => {
-    const basic = request.basicAuth();
-    const form = request.form();
-    const id = basic?.username ?? form.get('client_id');
-    const secret = basic?.password ?? form.get('client_secret');
-    return id === options.clientId && secret === options.clientSecret;
-  };
 
   const tokenAnswer = async (grantUser: GoogleUser, nonce: string | undefined, scope: string, tokens: { accessToken: string; refreshToken: string | undefined; expiresIn: number | undefined }): Promise<EmulatorReply> => {
     const answer: Record<string, unknown> = { access_token: tokens.accessToken, expires_in: tokens.expiresIn, scope, token_type: 'Bearer' };
@@ -151,7 +145,7 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions): Promi
   };
 
   server.route('POST', '/token', async (request) => {
-    if (!authenticatedClient(request)) return json(401, { error: 'invalid_client', error_description: 'Unauthorized' });
+    if (!authenticatesAs(request, options)) return json(401, { error: 'invalid_client', error_description: 'Unauthorized' });
     const form = request.form();
     const grantType = form.get('grant_type');
     if (grantType === 'refresh_token') {

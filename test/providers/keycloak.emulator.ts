@@ -21,6 +21,7 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { codeRequest, redirectBack } from './kit/authorization.js';
+import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
@@ -113,13 +114,7 @@ export async function startKeycloakEmulator(options: KeycloakEmulatorOptions): P
     return reply({ session_state: randomUUID(), code });
   });
 
-  const authenticatedClient = (request: EmulatorRequest): boolean => {
-    const basic = request.basicAuth();
-    const form = request.form();
-    const id = basic?.username ?? form.get('client_id');
-    const secret = basic?.password ?? form.get('client_secret');
-    return id === options.clientId && secret === clientSecret;
-  };
+  const authenticatedClient = (request: EmulatorRequest): boolean => authenticatesAs(request, { clientId: options.clientId, clientSecret });
   const invalidClient = () => json(401, { error: 'invalid_client', error_description: 'Invalid client or Invalid client credentials' });
 
   const tokenAnswer = async (grant: Grant<KeycloakUser>, sessionToken: string, accessToken: string, nonce: string | undefined): Promise<EmulatorReply> => {

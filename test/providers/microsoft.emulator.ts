@@ -26,6 +26,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
+import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { startDownloadHost, type DownloadFile, type DownloadHost } from './kit/download-host.js';
@@ -165,14 +166,9 @@ export async function startMicrosoftEmulator(options: MicrosoftEmulatorOptions):
     return json(200, answer);
   };
 
-  const clientAuthenticated = (request: EmulatorRequest) => {
-    const basic = request.basicAuth();
-    const form = request.form();
-    return (basic?.username ?? form.get('client_id')) === options.clientId && (basic?.password ?? form.get('client_secret')) === options.clientSecret;
-  };
 
   server.route('POST', '/:tenant/oauth2/v2.0/token', async (request) => {
-    if (!clientAuthenticated(request)) return aadError(401, 'invalid_client', 7000215, 'Invalid client secret provided.');
+    if (!authenticatesAs(request, options)) return aadError(401, 'invalid_client', 7000215, 'Invalid client secret provided.');
     const form = request.form();
     if (form.get('grant_type') === 'refresh_token') {
       server.count('refresh_token');

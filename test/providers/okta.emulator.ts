@@ -27,6 +27,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { codeRequest, redirectBack } from './kit/authorization.js';
+import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
@@ -125,12 +126,8 @@ export async function startOktaEmulator(options: OktaEmulatorOptions): Promise<O
   });
 
   const authenticatedClient = (request: EmulatorRequest): boolean => {
-    const basic = request.basicAuth();
-    const form = request.form();
-    server.count(basic ? 'client_secret_basic' : 'client_secret_post');
-    const id = basic?.username ?? form.get('client_id');
-    const secret = basic?.password ?? form.get('client_secret');
-    return id === options.clientId && secret === clientSecret;
+    server.count(request.basicAuth() ? 'client_secret_basic' : 'client_secret_post');
+    return authenticatesAs(request, { clientId: options.clientId, clientSecret });
   };
   const invalidClient = () => json(401, { error: 'invalid_client', error_description: 'The client secret supplied for a confidential client is invalid.' });
 

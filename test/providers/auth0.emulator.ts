@@ -129,6 +129,16 @@ export async function startAuth0Emulator(options: Auth0EmulatorOptions): Promise
   };
   const unauthorized = () => json(401, { error: 'access_denied', error_description: 'Unauthorized' });
 
+  /** The profile and email claims, the same in the ID token and at userinfo. */
+  const profileClaims = (person: Auth0User) => ({
+    nickname: person.nickname,
+    name: person.name,
+    picture: `https://s.gravatar.com/avatar/${person.nickname}.png`,
+    updated_at: new Date((now() - 3600) * 1000).toISOString(),
+    email: person.email,
+    email_verified: true,
+  });
+
   const tokenAnswer = async (grant: Grant<Auth0Grant>, tokens: { accessToken: string; refreshToken: string | undefined; expiresIn: number | undefined }, nonce: string | undefined): Promise<EmulatorReply> => {
     const { user: person, audience } = grant.user;
     const openid = grant.scope.split(' ').includes('openid');
@@ -145,12 +155,7 @@ export async function startAuth0Emulator(options: Auth0EmulatorOptions): Promise
     }
     if (openid) {
       answer.id_token = await key.signIdToken({
-        nickname: person.nickname,
-        name: person.name,
-        picture: `https://s.gravatar.com/avatar/${person.nickname}.png`,
-        updated_at: new Date((now() - 3600) * 1000).toISOString(),
-        email: person.email,
-        email_verified: true,
+        ...profileClaims(person),
         iss: issuer,
         aud: options.clientId,
         sub: person.userId,
@@ -208,12 +213,7 @@ export async function startAuth0Emulator(options: Auth0EmulatorOptions): Promise
     const person = grant.user.user;
     return json(200, {
       sub: person.userId,
-      nickname: person.nickname,
-      name: person.name,
-      picture: `https://s.gravatar.com/avatar/${person.nickname}.png`,
-      updated_at: new Date((now() - 3600) * 1000).toISOString(),
-      email: person.email,
-      email_verified: true,
+      ...profileClaims(person),
     });
   });
 

@@ -60,6 +60,16 @@ export interface KeycloakEmulator extends Omit<EmulatorHandle<KeycloakUser>, 'de
 
 const atHash = (token: string) => createHash('sha256').update(token).digest().subarray(0, 16).toString('base64url');
 
+/** The profile and email claims, the same in the ID token and at userinfo. */
+const profileClaims = (person: KeycloakUser) => ({
+  email_verified: true,
+  name: `${person.firstName} ${person.lastName}`,
+  preferred_username: person.username,
+  given_name: person.firstName,
+  family_name: person.lastName,
+  email: person.email,
+});
+
 export async function startKeycloakEmulator(options: KeycloakEmulatorOptions): Promise<KeycloakEmulator> {
   const server = await startEmulatorServer();
   const realmPath = `/realms/${options.realm}`;
@@ -134,12 +144,7 @@ export async function startKeycloakEmulator(options: KeycloakEmulatorOptions): P
       sid,
       at_hash: atHash(accessToken),
       acr: '1',
-      email_verified: true,
-      name: `${person.firstName} ${person.lastName}`,
-      preferred_username: person.username,
-      given_name: person.firstName,
-      family_name: person.lastName,
-      email: person.email,
+      ...profileClaims(person),
       ...(nonce ? { nonce } : {}),
     }, 300);
     return json(200, {
@@ -202,12 +207,7 @@ export async function startKeycloakEmulator(options: KeycloakEmulatorOptions): P
     const person = grant.user;
     return json(200, {
       sub: person.id,
-      email_verified: true,
-      name: `${person.firstName} ${person.lastName}`,
-      preferred_username: person.username,
-      given_name: person.firstName,
-      family_name: person.lastName,
-      email: person.email,
+      ...profileClaims(person),
     });
   });
 

@@ -29,6 +29,7 @@ export interface EmulatorControls<User, Failure = number> {
   tokenFailure(): Failure | undefined;
 }
 
+/** One set of controls for each emulator: the routes read `approver()` and `tokenFailure()`, the test holds `handle`, so no emulator keeps its own copies of this state. */
 export function emulatorControls<User, Failure = number>(server: EmulatorServer, grants: { grantOfAccessToken(accessToken: string): unknown }): EmulatorControls<User, Failure> {
   let user: User | undefined;
   let denyNext = false;

@@ -131,8 +131,12 @@ describe('calls on the user\'s behalf through /api/providers/:provider/proxy/*',
     expect(api.requests.length).toBe(before);
   });
 
-  it('answers 401 when signed out and 404 for an unknown provider', async () => {
-    expect((await app().runtime.app.inject({ method: 'GET', url: '/api/providers/toolkit/proxy/x' })).statusCode).toBe(401);
+  it('answers 401 when signed out, whatever the method (a script whose session ended is told to sign in, not that its CSRF token is wrong), and 404 for an unknown provider', async () => {
+    for (const method of ['GET', 'POST', 'DELETE'] as const) {
+      const signedOut = await app().runtime.app.inject({ method, url: '/api/providers/toolkit/proxy/x', headers: { 'x-csrf-token': alice.csrfToken } });
+      expect(signedOut.statusCode, method).toBe(401);
+      expect(signedOut.json(), method).toEqual({ error: 'unauthorized', message: 'Sign in first.' });
+    }
     expect((await call('GET', '../nope/proxy/x')).statusCode).toBe(404);
     expect((await app().runtime.app.inject({ method: 'GET', url: '/api/providers/nope/proxy/x', headers: { cookie: alice.cookie } })).statusCode).toBe(404);
   });

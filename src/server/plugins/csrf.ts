@@ -42,10 +42,13 @@ async function csrfPlugin(app: FastifyInstance): Promise<void> {
   app.addHook('preHandler', (request, _reply, done) => {
     // A request no route takes changes nothing: it gets its 404, not a CSRF refusal that would hide the typo.
     if (SAFE_METHODS.has(request.method) || request.routeOptions.config.csrf === false || request.is404) return done();
+    const route = request.routeOptions.url ?? '';
+    // A script's call to the proxy without a session (it ended, or never was): there is no session to forge a request
+    // for, and what the caller needs is to sign in, as a GET is told, not a CSRF refusal.
+    if (!request.session && route.startsWith('/api/providers/')) return done(new TokenkeeperError('unauthorized', 'Sign in first.'));
     const token = submittedToken(request);
     const expected = app.sessions.expectedCsrfToken(request);
     if (!expected || !token || !sameSecret(token, expected)) {
-      const route = request.routeOptions.url ?? '';
       // A form only a signed-in page shows, carrying a token, posted without a session: that session has ended since.
       const signedOut = token !== undefined && !request.session && isSignedInForm(route);
       return done(new TokenkeeperError('csrf_failed', signedOut ? SIGNED_OUT : route.startsWith('/api/') ? (token === undefined ? API_CALL_WITHOUT_TOKEN : API_CALL_WRONG_TOKEN) : FORM_EXPIRED));

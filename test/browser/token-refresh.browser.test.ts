@@ -56,7 +56,7 @@ describeBrowser('an expired access token, in Chromium', () => {
     // A second before the end of its lifetime the token is still shown as valid; at the end, as expired.
     clock.advance(ACCESS_TOKEN_SECONDS - 1);
     await page.reload();
-    expect(await shownExpiry(page)).toEqual({ at: signedIn.at, text: 'expires just now', expired: false });
+    expect(await shownExpiry(page)).toEqual({ at: signedIn.at, text: 'expires in a few seconds', expired: false });
     clock.advance(1);
     await page.reload();
     const now = await shownExpiry(page);

@@ -4,6 +4,8 @@ import { absoluteTime, relativeTime } from './format.js';
 describe('times on pages', () => {
   it('are relative in words', () => {
     expect(relativeTime(1000, 1000)).toBe('just now');
+    expect(relativeTime(997, 1000)).toBe('just now');
+    expect(relativeTime(1003, 1000)).toBe('in a few seconds');
     expect(relativeTime(1000 + 240, 1000)).toBe('in 4 min');
     expect(relativeTime(1000 - 90, 1000)).toBe('2 min ago');
     expect(relativeTime(1000 + 7200, 1000)).toBe('in 2 h');

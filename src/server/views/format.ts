@@ -2,7 +2,8 @@
 export function relativeTime(epochSeconds: number, now: number): string {
   const delta = epochSeconds - now;
   const abs = Math.abs(delta);
-  if (abs < 5) return 'just now';
+  // A webhook's next attempt or a token's expiry a few seconds ahead is still ahead.
+  if (abs < 5) return delta > 0 ? 'in a few seconds' : 'just now';
   const [amount, unit] =
     abs < 60 ? [abs, 's'] : abs < 3600 ? [Math.round(abs / 60), 'min'] : abs < 86_400 ? [Math.round(abs / 3600), 'h'] : [Math.round(abs / 86_400), 'd'];
   return delta >= 0 ? `in ${amount} ${unit}` : `${amount} ${unit} ago`;

@@ -128,6 +128,8 @@ describeEachDialect('service API: listing connections', (dialect) => {
       expect(answer.body.error).toBe('bad_request');
       expect(answer.body.message).toContain(Object.keys(query)[0]);
     }
+    const cursor = await api.call({ method: 'GET', template: '/connections', query: { cursor: 'None' }, key });
+    expect(cursor.body.message).toBe('querystring.cursor must be next_cursor of the page before, as it came');
     // The message names what is allowed, not only that the value is not.
     const status = await api.call({ method: 'GET', template: '/connections', query: { status: 'revoked' }, key });
     expect(status.body.message).toBe('querystring.status must be one of: active, needs_reauth');

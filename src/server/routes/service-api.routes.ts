@@ -72,7 +72,7 @@ function selectorOf(query: { external_id?: string; email?: string; provider?: st
  * messages ("body must be object", "must NOT have additional properties")
  * do not say so.
  */
-function schemaErrorMessage(error: FastifySchemaValidationError & { data?: unknown }, dataVar: string): string {
+function schemaErrorMessage(error: FastifySchemaValidationError & { data?: unknown; parentSchema?: { description?: unknown } }, dataVar: string): string {
   const where = `${dataVar}${error.instancePath.replaceAll('/', '.')}`;
   if (dataVar === 'body' && error.instancePath === '' && error.keyword === 'type' && (error.data === undefined || error.data === null)) {
     return 'This request needs a JSON body, sent with Content-Type: application/json.';
@@ -84,6 +84,10 @@ function schemaErrorMessage(error: FastifySchemaValidationError & { data?: unkno
   }
   // Ajv lists a union type as "must be object,null".
   if (error.keyword === 'type' && Array.isArray(error.params.type)) return `${where} must be ${error.params.type.map(String).join(' or ')}`;
+  // A pattern is how the value is checked, not what it is: the field's description says that (a cursor is a next_cursor).
+  if (error.keyword === 'pattern' && typeof error.parentSchema?.description === 'string') {
+    return `${where} must be ${error.parentSchema.description.replaceAll('`', '')}`;
+  }
   return `${where} ${error.message ?? 'is not valid'}`;
 }
 

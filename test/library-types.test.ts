@@ -17,6 +17,7 @@ const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 const PROGRAM = `
 import { createTokenkeeper, devProvider, TokenkeeperError, type ErrorCode, type Tokenkeeper, type TokenEvent, type User } from 'tokenkeeper';
+import type { DiscoveryState, Environment, PresetSettings, ProviderApiOptions, ProviderFaultCode, ProxyHeaders, RegistryOptions, SendInit, SignInErrorCode, StreamInit } from 'tokenkeeper';
 import { generateEncryptionKey, openDatabase, type Database } from 'tokenkeeper/db';
 import { authorizeAs, startDevProvider, SUPPORTED_SCOPES, type DevProvider } from 'tokenkeeper/dev-provider';
 import { tokenkeeperPlugin } from 'tokenkeeper/fastify';
@@ -40,6 +41,15 @@ const { user: signedIn } = await tokenkeeper.signIn.finish('toolkit', await auth
 const user: User | undefined = await tokenkeeper.findUser({ externalId: signedIn.externalId ?? 'x' });
 const token: string = (await tokenkeeper.getAccessToken(user?.id ?? 'none', 'toolkit')).accessToken;
 const database: Database | undefined = undefined;
+// The types the public signatures use are importable by name, to annotate what is passed to them.
+const named: Array<ProviderFaultCode | SignInErrorCode> = ['provider_timeout', 'invalid_state'];
+const env: Environment = { DATABASE_URL: 'sqlite::memory:' };
+const headers: ProxyHeaders | undefined = undefined;
+const preset: PresetSettings = { scope: 'openid' };
+const options: Partial<RegistryOptions & ProviderApiOptions> = {};
+const state: DiscoveryState | undefined = undefined;
+const send: SendInit | StreamInit | undefined = undefined;
+console.log(named, env, headers, preset, options, state, send);
 console.log(token, database, openDatabase, tokenkeeperPlugin, SUPPORTED_SCOPES, provider.stats.refreshTokenGrants, TokenkeeperError);
 `;
 

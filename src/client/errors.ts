@@ -75,7 +75,7 @@ export class SignInError extends TokenkeeperError {
   }
 }
 
-type SignInErrorCode = 'invalid_state' | 'invalid_callback' | 'access_denied' | 'authorization_error' | 'invalid_grant' | 'transaction_mismatch';
+export type SignInErrorCode = 'invalid_state' | 'invalid_callback' | 'access_denied' | 'authorization_error' | 'invalid_grant' | 'transaction_mismatch';
 
 /**
  * The user has no tokens for this provider (never connected, or disconnected).
@@ -112,7 +112,7 @@ export class ReauthRequiredError extends TokenkeeperError {
   }
 }
 
-type ProviderFaultCode = Extract<ErrorCode, `provider_${string}`>;
+export type ProviderFaultCode = Extract<ErrorCode, `provider_${string}`>;
 
 /**
  * The provider could not be reached, was too slow, or answered something we cannot use.

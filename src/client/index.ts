@@ -9,17 +9,20 @@ export {
   NotConnectedError,
   ReauthRequiredError,
   ProviderUnavailableError,
+  type ProviderFaultCode,
+  type SignInErrorCode,
 } from './errors.js';
 export type { ErrorCode } from './error-codes.js';
-export { PROVIDER_PRESETS, findPreset, type ProviderPreset, type PresetValues } from './providers/index.js';
+export { PROVIDER_PRESETS, findPreset, type ProviderPreset, type PresetSettings, type PresetValueName, type PresetValues } from './providers/index.js';
 export type { ProviderHooks, ProfileReader, RevocationRequest, RevocationOutcome, FoundEmail } from './provider-hooks.js';
-export { ProviderApi, type ProviderApiRequest } from './provider-api.js';
+export { ProviderApi, type ProviderApiOptions, type ProviderApiRequest, type StreamingFetch } from './provider-api.js';
 export { safeNextPath } from './safe-next.js';
-export { ProviderRegistry, type RegisteredProvider } from './provider-registry.js';
-export type { ProviderSettings, TokenEndpointAuthMethod, ExplicitEndpoints, ProviderEndpoints, ClientPrivateKey } from './provider-settings.js';
+export { ProviderRegistry, type DiscoveryState, type RegisteredProvider, type RegistryOptions, type SendInit } from './provider-registry.js';
+export type { ProviderSettings, TokenEndpointAuthMethod, ExplicitEndpoints, ProviderEndpoints, ClientPrivateKey, ProxyHeaders } from './provider-settings.js';
 export type { RevocationResult } from './revocation.js';
 export type { LeaseWaitOutcome, RefreshObserver, RefreshOutcome } from './refresh-observer.js';
 export type { TokenEvent, TokenEventListener } from './token-events.js';
 export { TokenManager, type AccessToken, type KeepAliveOutcome, type RefreshOptions, type TokenManagerOptions } from './token-manager.js';
 export type { TokenSet } from './token-set.js';
+export type { StreamInit } from './outbound-fetch.js';
 export type { StoredTokenSet, TokenStore } from './token-store.js';

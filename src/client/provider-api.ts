@@ -29,6 +29,7 @@ export interface ProviderApiRequest {
 /** The request as sent: its headers made an object (see requestHeaders), its body bytes, text or a stream (see encodeBody). */
 type SentRequest = Omit<ProviderApiRequest, 'headers' | 'body'> & { headers?: Record<string, string>; body?: SentBody };
 
+/** Sends a request over the provider connections, its body streamed as it comes (the registry's outbound fetch). */
 export type StreamingFetch = (url: string, init: StreamInit) => Promise<Response>;
 
 export interface ProviderApiOptions {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { ConfigError } from './config-error.js';
 
+/** Environment variables by name, as `process.env` holds them (`fromEnv({ env })` takes one in its place). */
 export type Environment = Record<string, string | undefined>;
 
 /**

@@ -28,6 +28,7 @@ export {
 } from './create-tokenkeeper.js';
 export { devProvider, type ProviderOptions, type TokenkeeperOptions } from './options.js';
 export { ConfigError } from '../config/config-error.js';
+export type { Environment } from '../config/env-file.js';
 export { isDatabaseUnavailable } from './database-unavailable.js';
 export type { DisconnectResult } from '../core/connections.js';
 export type { KeepaliveSweepResult } from '../core/refresh-keepalive.js';

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDoctor } from '../src/cli/doctor.command.js';
+import { configFromEnvironment } from '../src/cli/load-config.js';
 import type { Environment } from '../src/config/env-file.js';
 import { parseDatabaseUrl } from '../src/db/database.js';
 import { knownMigrations, migrateDown } from '../src/db/migrate.js';
@@ -74,6 +75,24 @@ describe('tokenkeeper doctor', () => {
       'doctor: 10 ok, 0 warnings, 0 failures',
     ]);
     expect(result.code).toBe(0);
+  });
+
+  it('without OAUTH_PROVIDERS: the local dev provider, not running, is as expected (serve starts it); running, it is checked as any provider', async () => {
+    const port = await freePort();
+    const env: Environment = { DATABASE_URL: database.url, TOKEN_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEY, SECRET_KEY: 'k'.repeat(40), DEV_PROVIDER_PORT: String(port) };
+    const { devProvider } = configFromEnvironment(env, cwd);
+    const stopped = lines((await doctor(env)).stdout);
+    expect(stopped).toContain(`ok    provider toolkit: the local dev provider at ${devProvider!.issuer} is not running: serve starts it (and, running, it is checked as any provider)`);
+    expect(stopped.at(-1)).toMatch(/^doctor: \d+ ok, 0 warnings, 0 failures$/);
+
+    const { startDevProvider } = await import('../src/dev-provider/index.js');
+    const running = await startDevProvider({ port, issuer: devProvider!.issuer, clients: [{ clientId: devProvider!.clientId, clientSecret: devProvider!.clientSecret, redirectUris: [`${APP_ORIGIN}/auth/toolkit/callback`] }] });
+    try {
+      const checked = lines((await doctor(env)).stdout);
+      expect(checked).toContain(`ok    provider toolkit: discovery found issuer ${devProvider!.issuer}; token endpoint ${devProvider!.issuer}/token reached (a POST without credentials answered HTTP 400)`);
+    } finally {
+      await running.close();
+    }
   });
 
   it('says how big the audit log is and how long its entries are kept (AUDIT_LOG_RETENTION_DAYS)', async () => {

@@ -228,6 +228,10 @@ describe('provider settings from <NAME>_… variables', () => {
       'Configuration error: ACME_BASE_URL ends in the REST API\'s path (/api/v4): give the instance\'s URL alone, e.g. https://git.acme.test (got "https://git.acme.test/api/v4")',
     );
     expect(refusal({ ...github, GITHUB_BASE_URL: 'https://ghe.acme.test/api/v3/' }, 'github').message).toContain('(/api/v3): give the server\'s URL alone, e.g. https://ghe.acme.test (got');
+    // github.com's API host, where the preset wants nothing: sign-in would go to api.github.com/login/oauth.
+    expect(refusal({ ...github, GITHUB_BASE_URL: 'https://api.github.com' }, 'github').message).toBe(
+      'Configuration error: GITHUB_BASE_URL is GitHub\'s API host: for github.com leave GITHUB_BASE_URL unset (it names a GitHub Enterprise Server) (got "https://api.github.com")',
+    );
     expect(providerSettings({ ...client, ACME_PRESET: 'gitlab', ACME_BASE_URL: 'https://acme.test/gitlab' }, 'acme', true).apiBaseUrl).toBe('https://acme.test/gitlab/api/v4');
   });
 

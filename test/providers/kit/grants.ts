@@ -28,6 +28,8 @@ export interface GrantStoreOptions {
   refreshTokenIdleTtl?: number | null;
   /** A rotated refresh token used again revokes the whole grant (RFC 9700 §4.14.2); otherwise it is only refused. */
   revokeGrantOnReuse?: boolean;
+  /** Seconds a rotated refresh token is still taken after the refresh that replaced it, for a client that lost the answer (e.g. Xero's 30 minutes); each use answers new tokens. */
+  rotationGraceSeconds?: number;
   /** Token prefixes, e.g. GitHub's `gho_`, `ghu_`, `ghr_`. */
   prefixes?: { access?: string; refresh?: string };
   /** Seconds an authorization code lives (default 600). */
@@ -85,6 +87,8 @@ interface StoredToken {
   usedAt: number;
   /** For a refresh token: replaced by a newer one (rotation). For an access token: revoked alone. */
   retired: boolean;
+  /** For a refresh token: when rotation replaced it. */
+  retiredAt?: number;
 }
 
 function randomToken(prefix: string): string {
@@ -147,7 +151,8 @@ export class GrantStore<User> {
     const grant = this.#grants.get(stored.grantId)!;
     if (grant.clientId !== clientId) return { ok: false, reason: 'wrong_client' };
     if (grant.revoked) return { ok: false, reason: 'revoked_grant' };
-    if (stored.retired) {
+    const inGrace = stored.retiredAt !== undefined && this.#now() - stored.retiredAt <= (this.#options.rotationGraceSeconds ?? -1);
+    if (stored.retired && !inGrace) {
       if (this.#options.revokeGrantOnReuse) this.revokeGrant(grant.id);
       return { ok: false, reason: 'reused_token' };
     }
@@ -156,7 +161,10 @@ export class GrantStore<User> {
     if (idleTtl !== null && this.#now() - stored.usedAt > idleTtl) return { ok: false, reason: 'expired_token' };
     stored.usedAt = this.#now();
     const { refreshPolicy } = this.#options;
-    if (refreshPolicy === 'rotating') stored.retired = true;
+    if (refreshPolicy === 'rotating' && !stored.retired) {
+      stored.retired = true;
+      stored.retiredAt = this.#now();
+    }
     // A static refresh token is not sent again: the client keeps the one it has.
     return { ok: true, grant, tokens: this.#issue(grant, refreshPolicy === 'rotating' || refreshPolicy === 'reissued') };
   }

@@ -170,6 +170,32 @@ describe('readProfile with the findEmail hook', () => {
   });
 });
 
+describe('readProfile with the readMoreClaims hook', () => {
+  const readingTenants = {
+    readMoreClaims: async (reader: ProfileReader) => {
+      expect(reader.apiBaseUrl).toBe(`${origin}/api`);
+      return { tenants: await reader.getJson(`${reader.apiBaseUrl}/connections`), id: 'not-the-subject' };
+    },
+  };
+
+  it('adds what the hook read, with the token; userinfo’s own claims win', async () => {
+    answers['/userinfo'] = json({ id: 1, email: 'ada@acme.test' });
+    answers['/api/connections'] = json([{ tenantId: 't-1' }]);
+    const profile = await readProfile(configuration(), settings({ apiBaseUrl: `${origin}/api`, hooks: readingTenants }), 'at', undefined);
+    expect(profile.claims).toEqual({ id: 1, email: 'ada@acme.test', tenants: [{ tenantId: 't-1' }] });
+    expect(requests.map((request) => request.headers.authorization)).toEqual(['Bearer at', 'Bearer at']);
+  });
+
+  it('a 500 from the other endpoint fails the sign-in as a profile request fault', async () => {
+    answers['/userinfo'] = json({ id: 1 });
+    answers['/api/connections'] = { status: 500 };
+    await expect(readProfile(configuration(), settings({ apiBaseUrl: `${origin}/api`, hooks: readingTenants }), 'at', undefined)).rejects.toMatchObject({
+      code: 'provider_error',
+      message: 'Acme failed the profile request (HTTP 500).',
+    });
+  });
+});
+
 describe('readProfile with an ID token (OpenID Connect userinfo)', () => {
   it('reads userinfo whose sub is the ID token’s', async () => {
     answers['/userinfo'] = json({ sub: 'user-1', name: 'Ada' });

@@ -109,15 +109,16 @@ export async function readProfile(
     claims = profile as Record<string, unknown>;
   }
 
+  const reader = (step: string): ProfileReader => ({
+    userinfoEndpoint,
+    apiBaseUrl: settings.apiBaseUrl,
+    getJson: (url) => getProtectedJson(config, settings, accessToken, url, step, true),
+  });
+  if (settings.hooks?.readMoreClaims) claims = { ...(await settings.hooks.readMoreClaims(reader('profile request'))), ...claims };
+
   const emailClaim = settings.claimNames?.email ?? 'email';
   const hasEmail = typeof claims[emailClaim] === 'string' && claims[emailClaim] !== '';
   let foundEmail: ReadProfile['foundEmail'] = null;
-  if (!hasEmail && settings.hooks?.findEmail) {
-    const reader: ProfileReader = {
-      userinfoEndpoint,
-      getJson: (url) => getProtectedJson(config, settings, accessToken, url, 'e-mail request', true),
-    };
-    foundEmail = await settings.hooks.findEmail(reader);
-  }
+  if (!hasEmail && settings.hooks?.findEmail) foundEmail = await settings.hooks.findEmail(reader('e-mail request'));
   return { claims, foundEmail };
 }

@@ -8,6 +8,8 @@
 export interface ProfileReader {
   /** The userinfo endpoint in use (a preset default or `<NAME>_USERINFO_URL`). */
   userinfoEndpoint: string | undefined;
+  /** The API base in use (a preset default or `<NAME>_API_BASE_URL`). */
+  apiBaseUrl: string | undefined;
   /**
    * GETs `url` with the person's access token (and the provider's API
    * headers): the parsed JSON of a 2xx answer, or undefined when the
@@ -65,6 +67,13 @@ export interface ProviderHooks {
   callbackClaims?(parameters: URLSearchParams): Record<string, unknown>;
   /** Finds the person's e-mail when the profile has none (e.g. GitHub keeps a private one at /user/emails). */
   findEmail?(reader: ProfileReader): Promise<FoundEmail | null>;
+  /**
+   * Claims kept with the profile that the provider answers elsewhere than
+   * userinfo, read at each sign-in (e.g. the Xero organisations the grant
+   * reaches, from its connections endpoint). Userinfo's own claims win over
+   * them. Throws when the provider answers nonsense.
+   */
+  readMoreClaims?(reader: ProfileReader): Promise<Record<string, unknown>>;
   /**
    * Revokes the grant at a provider that has no RFC 7009 endpoint. It is
    * given a live access token (refreshed first when the stored one expired).

@@ -45,7 +45,7 @@ describe('github findEmail: the primary, verified address from /user/emails', ()
   /** `null`: no userinfo endpoint. */
   function reader(answer: unknown, userinfoEndpoint: string | null = 'https://api.github.com/user/') {
     const asked: string[] = [];
-    const value: ProfileReader = { userinfoEndpoint: userinfoEndpoint ?? undefined, getJson: async (url) => (asked.push(url), answer) };
+    const value: ProfileReader = { userinfoEndpoint: userinfoEndpoint ?? undefined, apiBaseUrl: undefined, getJson: async (url) => (asked.push(url), answer) };
     return { reader: value, asked };
   }
 

@@ -16,6 +16,7 @@ import { slack } from './slack.js';
 import { spotify } from './spotify.js';
 import { twitch } from './twitch.js';
 import { x } from './x.js';
+import { xero } from './xero.js';
 import { zoom } from './zoom.js';
 import type { ProviderPreset } from './preset.js';
 
@@ -27,7 +28,7 @@ export { PRESET_VALUE_VARIABLES, type PresetSettings, type PresetValueName, type
  * @example
  * const names = Object.keys(PROVIDER_PRESETS); // ['apple', 'atlassian', 'auth0', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { apple, atlassian, auth0, discord, dropbox, github, gitlab, google, hubspot, keycloak, linkedin, microsoft, okta, salesforce, slack, spotify, twitch, x, zoom };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { apple, atlassian, auth0, discord, dropbox, github, gitlab, google, hubspot, keycloak, linkedin, microsoft, okta, salesforce, slack, spotify, twitch, x, xero, zoom };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

@@ -1,0 +1,291 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestBrowser } from '../support/browser.js';
+import { testClock } from '../support/clock.js';
+import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { startXeroEmulator, type XeroEmulator, type XeroUser } from './xero.emulator.js';
+
+const CLIENT_ID = 'A1B2C3D4E5F60718293A4B5C6D7E8F90';
+const CLIENT_SECRET = 'xero-test-secret_0123456789-abcdefghijklmnop';
+const REDIRECT_URI = `${APP_ORIGIN}/auth/xero/callback`;
+const DAY = 86_400;
+const basic = `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`;
+
+/** The client a Basic header names, its id and secret form-decoded (RFC 6749 §2.3.1), as Xero's identity server reads them. */
+function basicClient(header: string | undefined): string {
+  const [id = '', secret = ''] = Buffer.from((header ?? '').replace(/^Basic /, ''), 'base64').toString('utf8').split(':');
+  return `${decodeURIComponent(id)}:${decodeURIComponent(secret)}`;
+}
+
+let people = 0;
+/** A Xero user with two organisations of their own. */
+function person(givenName: string, familyName: string): XeroUser {
+  people += 1;
+  const id = `${people.toString(16).padStart(8, '0')}-7b2e-4c1d-9f3a-5e6d7c8b9a01`;
+  return {
+    id,
+    givenName,
+    familyName,
+    email: `${givenName.toLowerCase()}@xero.test`,
+    organisations: [
+      { tenantId: `${people.toString(16).padStart(8, '0')}-0000-4000-8000-00000000000a`, name: `${givenName} Trading Ltd` },
+      { tenantId: `${people.toString(16).padStart(8, '0')}-0000-4000-8000-00000000000b`, name: `${givenName} Holdings Ltd` },
+    ],
+  };
+}
+
+/** Only the documented variables: the preset, the client, the issuer and the API pointed at the emulator. */
+function xeroEnv(xero: XeroEmulator, secret = CLIENT_SECRET): Record<string, string> {
+  return {
+    OAUTH_PROVIDERS: 'xero',
+    XERO_PRESET: 'xero',
+    XERO_CLIENT_ID: CLIENT_ID,
+    XERO_CLIENT_SECRET: secret,
+    XERO_ISSUER: xero.issuer,
+    XERO_API_BASE_URL: xero.origin,
+  };
+}
+
+async function countRows(database: TestDatabase, table: 'users' | 'tokens' | 'accounts'): Promise<number> {
+  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+describeEachDialect('Xero, against an emulator of Xero', (dialect) => {
+  let database: TestDatabase;
+  let xero: XeroEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    xero = await startXeroEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: xeroEnv(xero) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await xero?.close();
+    await database?.close();
+  });
+
+  async function signIn(user: XeroUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    xero.signInAs(user);
+    const browser = app.browser();
+    const start = await browser.get(`${APP_ORIGIN}/login/xero?next=/api/me`, { followRedirects: false });
+    const page = await browser.get(start.location!);
+    expect(page.status).toBe(200);
+    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
+  }
+
+  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+
+  it('signs in as the Xero user (the ID token’s sub), keeps the tenants /connections lists with the profile; PKCE, Basic, 30-minute tokens', async () => {
+    const ada = person('Ada', 'Lovelace');
+    const { userId, request } = await signIn(ada);
+    expect(request.get('scope')).toBe('openid profile email offline_access accounting.settings.read accounting.invoices.read');
+    expect(request.get('code_challenge_method')).toBe('S256');
+    expect(request.get('prompt')).toBeNull();
+    const account = await database.db.selectFrom('accounts').select(['subject', 'claims']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account.subject).toBe(ada.id);
+    const claims = JSON.parse(account.claims) as { xero_userid: string; xero_tenants: Array<{ id: string; tenantId: string; tenantName: string; tenantType: string }> };
+    expect(claims.xero_userid).toBe(ada.id);
+    expect(claims.xero_tenants).toEqual([
+      { id: expect.any(String), tenantId: ada.organisations[0]!.tenantId, tenantName: 'Ada Trading Ltd', tenantType: 'ORGANISATION' },
+      { id: expect.any(String), tenantId: ada.organisations[1]!.tenantId, tenantName: 'Ada Holdings Ltd', tenantType: 'ORGANISATION' },
+    ]);
+    const user = await database.db.selectFrom('users').select(['name', 'email']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toEqual({ name: 'Ada Lovelace', email: 'ada@xero.test' });
+    const token = await app.runtime.tokenStore.findToken(userId, 'xero');
+    expect(token).toMatchObject({ refreshToken: expect.any(String) });
+    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
+    expect(lifetime).toBeGreaterThan(1700);
+    expect(lifetime).toBeLessThanOrEqual(1800);
+    expect(basicClient(xero.server.requests.find((r) => r.path === '/connect/token')!.headers.authorization)).toBe(`${CLIENT_ID}:${CLIENT_SECRET}`);
+  });
+
+  it('the proxy passes xero-tenant-id on: the tenant’s organisation answers; without the header Xero’s 403 comes back', async () => {
+    const grace = person('Grace', 'Hopper');
+    const { browser } = await signIn(grace);
+    const tenantId = grace.organisations[1]!.tenantId;
+    const call = await browser.request(`${APP_ORIGIN}/api/providers/xero/proxy/api.xro/2.0/Organisation`, { headers: { 'xero-tenant-id': tenantId } });
+    expect(call.status).toBe(200);
+    expect(JSON.parse(call.text)).toMatchObject({ Organisations: [{ OrganisationID: tenantId, Name: 'Grace Holdings Ltd' }] });
+    expect(xero.server.requests.filter((r) => r.path === '/api.xro/2.0/Organisation').at(-1)!.headers['xero-tenant-id']).toBe(tenantId);
+    const without = await browser.get(`${APP_ORIGIN}/api/providers/xero/proxy/api.xro/2.0/Organisation`);
+    expect(without.status).toBe(403);
+  });
+
+  it('DELETE /connections/{id} through the proxy disconnects one tenant, and the grant keeps the other', async () => {
+    const alan = person('Alan', 'Turing');
+    const { browser, userId } = await signIn(alan);
+    const listed = JSON.parse((await browser.get(`${APP_ORIGIN}/api/providers/xero/proxy/connections`)).text) as Array<{ id: string; tenantId: string }>;
+    expect(listed.map((connection) => connection.tenantId)).toEqual(alan.organisations.map((organisation) => organisation.tenantId));
+    const removed = await browser.request(`${APP_ORIGIN}/api/providers/xero/proxy/connections/${listed[0]!.id}`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+    expect(removed.status).toBe(204);
+    expect(xero.connectedTenants(alan.id)).toEqual([alan.organisations[1]!.tenantId]);
+    expect((await app.runtime.tokenStore.findToken(userId, 'xero'))!.status).not.toBe('needs_reauth');
+  });
+
+  it('20 concurrent calls on an expired token make one refresh; the rotated refresh token is kept, and the one used still works for Xero’s grace period', async () => {
+    const storm = person('Storm', 'Rotating');
+    const { browser, userId } = await signIn(storm);
+    const before = await app.runtime.tokenStore.findToken(userId, 'xero');
+    await expire(userId);
+    const refreshes = xero.server.counts.refresh_token ?? 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => browser.get(`${APP_ORIGIN}/api/providers/xero/proxy/connections`)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(xero.server.counts.refresh_token).toBe(refreshes + 1);
+    const after = await app.runtime.tokenStore.findToken(userId, 'xero');
+    expect(after!.refreshToken).not.toBe(before!.refreshToken);
+    expect(xero.accepts(after!.accessToken)).toBe(true);
+    // The answer lost: within 30 minutes Xero takes the refresh token used once more.
+    const retry = await fetch(`${xero.origin}/connect/token`, { method: 'POST', headers: { authorization: basic }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: before!.refreshToken! }) });
+    expect(retry.status).toBe(200);
+  });
+
+  it('a grant revoked at Xero (400 invalid_grant on refresh) marks the connection needs re-auth, with one attempt', async () => {
+    const { browser, userId } = await signIn(person('Revoked', 'Elsewhere'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'xero');
+    const elsewhere = await fetch(`${xero.origin}/connect/revocation`, { method: 'POST', headers: { authorization: basic }, body: new URLSearchParams({ token: stored!.refreshToken! }) });
+    expect(elsewhere.status).toBe(200);
+    await expire(userId);
+    const refreshes = xero.server.counts.refresh_token ?? 0;
+    const call = await browser.get(`${APP_ORIGIN}/api/providers/xero/proxy/connections`);
+    expect(call.status).toBe(401);
+    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
+    expect((await browser.get(`${APP_ORIGIN}/api/providers/xero/proxy/connections`)).status).toBe(401);
+    expect(xero.server.counts.refresh_token).toBe(refreshes + 1);
+    expect((await app.runtime.tokenStore.findToken(userId, 'xero'))!.status).toBe('needs_reauth');
+  });
+
+  it('a cancelled sign-in (access_denied) says so and asks for no token', async () => {
+    const exchanges = xero.server.counts.authorization_code ?? 0;
+    xero.signInAs(person('Changed', 'Mind'));
+    xero.denyNextAuthorization();
+    const page = await signInThrough(app.browser(), 'xero');
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('Sign-in with Xero was cancelled or refused at Xero.');
+    expect(xero.server.counts.authorization_code ?? 0).toBe(exchanges);
+  });
+
+  it('a code Xero refuses (400 invalid_grant) is a clear 400, and nothing is stored', async () => {
+    const refused = person('Refused', 'Code');
+    xero.signInAs(refused);
+    const browser = app.browser();
+    const stopped = await browser.get(`${APP_ORIGIN}/login/xero`, { stopAt: REDIRECT_URI });
+    const callback = new URL(stopped.location!);
+    callback.searchParams.set('code', 'not-a-code-xero-issued');
+    const page = await browser.get(callback);
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('Xero did not accept this sign-in');
+    expect(await database.db.selectFrom('accounts').select('id').where('subject', '=', refused.id).execute()).toEqual([]);
+  });
+
+  it('disconnect revokes the refresh token at /connect/revocation (RFC 7009, Basic): the grant ends and every tenant is disconnected', async () => {
+    const leaving = person('Leaving', 'Person');
+    const { browser, userId } = await signIn(leaving);
+    const stored = await app.runtime.tokenStore.findToken(userId, 'xero');
+    const revocations = xero.server.counts.revoke ?? 0;
+    const answer = await browser.request(`${APP_ORIGIN}/account/connections/xero`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(xero.server.counts.revoke).toBeGreaterThan(revocations);
+    const revocation = xero.server.requests.filter((r) => r.path === '/connect/revocation').at(-1)!;
+    expect(basicClient(revocation.headers.authorization)).toBe(`${CLIENT_ID}:${CLIENT_SECRET}`);
+    expect(xero.accepts(stored!.accessToken)).toBe(false);
+    expect(xero.connectedTenants(leaving.id)).toEqual([]);
+    expect(await app.runtime.tokenStore.findToken(userId, 'xero')).toBeUndefined();
+  });
+});
+
+describeEachDialect('Xero refresh tokens (60 days unused) and the keep-alive sweep', (dialect) => {
+  // Xero, the app and its sweep share one clock that moves only when told.
+  const clock = testClock();
+  let database: TestDatabase;
+  let xero: XeroEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    xero = await startXeroEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, now: clock.now });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: xeroEnv(xero), now: clock.now });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await xero?.close();
+    await database?.close();
+  });
+
+  it('refreshes an unused connection once in the last 7 days of its 60, and the connection lives on past them', async () => {
+    const idle = person('Idle', 'Person');
+    xero.signInAs(idle);
+    await signInThrough(app.browser(), 'xero');
+    const { user_id: userId } = await database.db.selectFrom('accounts').select('user_id').where('provider', '=', 'xero').where('subject', '=', idle.id).executeTakeFirstOrThrow();
+    const signedInWith = await app.runtime.tokenStore.findToken(userId, 'xero');
+    const refreshes = xero.server.counts.refresh_token ?? 0;
+    const sweep = () => app.runtime.refreshKeepalive!.sweep();
+
+    clock.advance(53 * DAY - 1);
+    expect(await sweep()).toMatchObject({ due: 0 });
+    clock.advance(1);
+    expect(await sweep()).toMatchObject({ due: 1, refreshed: 1, failed: 0 });
+    expect(xero.server.counts.refresh_token).toBe(refreshes + 1);
+    expect((await app.runtime.tokenStore.findToken(userId, 'xero'))!.refreshToken).not.toBe(signedInWith!.refreshToken);
+    expect(await sweep()).toMatchObject({ due: 0 });
+
+    // Ten days on, the refresh token signed in with is long rotated out (past its 30-minute grace); the one the sweep got works.
+    clock.advance(10 * DAY);
+    const refusedFirst = await fetch(`${xero.origin}/connect/token`, { method: 'POST', headers: { authorization: basic }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: signedInWith!.refreshToken! }) });
+    expect(refusedFirst.status).toBe(400);
+    const { accessToken } = await app.runtime.tokens.getAccessToken(userId, 'xero');
+    expect(xero.server.counts.refresh_token).toBe(refreshes + 3);
+    expect(xero.accepts(accessToken)).toBe(true);
+  });
+});
+
+describe('Xero refusing the client or failing', () => {
+  let database: TestDatabase;
+  let xero: XeroEmulator;
+  let app: ProviderTestApp;
+  let misconfigured: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await DIALECTS[0]!.openTestDatabase();
+    xero = await startXeroEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: xeroEnv(xero) });
+    misconfigured = await startProviderTestApp({ databaseUrl: database.url, env: xeroEnv(xero, 'not-the-secret') });
+  });
+  afterAll(async () => {
+    await misconfigured?.close();
+    await app?.close();
+    await xero?.close();
+    await database?.close();
+  });
+
+  it('a wrong client secret (invalid_client) is a 502 that points at the configuration, and nothing is stored', async () => {
+    xero.signInAs(person('Wrong', 'Secret'));
+    const page = await signInThrough(misconfigured.browser(), 'xero');
+    expect(page.status).toBe(502);
+    expect(page.text).toContain('Xero refused the sign-in (invalid_client)');
+    expect(await countRows(database, 'users')).toBe(0);
+    expect(await countRows(database, 'tokens')).toBe(0);
+  });
+
+  it('Xero failing the code exchange answers 502 (HTTP 500) or 503 (HTTP 503), and nothing is stored', async () => {
+    xero.signInAs(person('Outage', 'Person'));
+    xero.failNextTokenRequest(500);
+    expect((await signInThrough(app.browser(), 'xero')).status).toBe(502);
+    xero.failNextTokenRequest(503);
+    expect((await signInThrough(app.browser(), 'xero')).status).toBe(503);
+    expect(await countRows(database, 'users')).toBe(0);
+    expect(await countRows(database, 'tokens')).toBe(0);
+  });
+
+  it('a /connections answer that is not a list of connections fails the sign-in clearly, and nothing is stored', async () => {
+    xero.signInAs(person('Odd', 'Answer'));
+    xero.answerNextConnectionsWith({ tenants: [] });
+    const page = await signInThrough(app.browser(), 'xero');
+    expect(page.status).toBe(502);
+    expect(page.text).toContain('Xero did not answer GET /connections with a list of connections.');
+    expect(await countRows(database, 'users')).toBe(0);
+  });
+});

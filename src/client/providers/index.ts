@@ -1,3 +1,4 @@
+import { airtable } from './airtable.js';
 import { apple } from './apple.js';
 import { atlassian } from './atlassian.js';
 import { auth0 } from './auth0.js';
@@ -26,9 +27,9 @@ export { PRESET_VALUE_VARIABLES, type PresetSettings, type PresetValueName, type
  * Presets by the name `<NAME>_PRESET` takes.
  *
  * @example
- * const names = Object.keys(PROVIDER_PRESETS); // ['apple', 'atlassian', 'auth0', …]
+ * const names = Object.keys(PROVIDER_PRESETS); // ['airtable', 'apple', 'atlassian', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { apple, atlassian, auth0, discord, dropbox, github, gitlab, google, hubspot, keycloak, linkedin, microsoft, okta, salesforce, slack, spotify, twitch, x, xero, zoom };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, apple, atlassian, auth0, discord, dropbox, github, gitlab, google, hubspot, keycloak, linkedin, microsoft, okta, salesforce, slack, spotify, twitch, x, xero, zoom };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

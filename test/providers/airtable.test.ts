@@ -1,0 +1,228 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestBrowser } from '../support/browser.js';
+import { testClock } from '../support/clock.js';
+import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { startAirtableEmulator, type AirtableEmulator, type AirtableUser } from './airtable.emulator.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+
+// An id and secret with characters that form-encoding would change: sent as they are in the Basic header, as Airtable's example does.
+const CLIENT_ID = '5f0c3e1a-7d2b-4c9e-8a41-2b6d9e0f7c13';
+const CLIENT_SECRET = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9_-.';
+const REDIRECT_URI = `${APP_ORIGIN}/auth/airtable/callback`;
+const DAY = 86_400;
+const basic = `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`;
+
+function person(id: string, email: string): AirtableUser {
+  return { id, email };
+}
+
+/** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator. */
+function airtableEnv(airtable: AirtableEmulator, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    OAUTH_PROVIDERS: 'airtable',
+    AIRTABLE_PRESET: 'airtable',
+    AIRTABLE_CLIENT_ID: CLIENT_ID,
+    AIRTABLE_CLIENT_SECRET: CLIENT_SECRET,
+    AIRTABLE_AUTHORIZE_URL: `${airtable.origin}/oauth2/v1/authorize`,
+    AIRTABLE_ACCESS_TOKEN_URL: `${airtable.origin}/oauth2/v1/token`,
+    AIRTABLE_USERINFO_URL: `${airtable.origin}/v0/meta/whoami`,
+    AIRTABLE_API_BASE_URL: `${airtable.origin}/v0`,
+    ...extra,
+  };
+}
+
+async function countRows(database: TestDatabase, table: 'users' | 'tokens' | 'accounts'): Promise<number> {
+  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+describeEachDialect('Airtable, against an emulator of Airtable', (dialect) => {
+  let database: TestDatabase;
+  let airtable: AirtableEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    airtable = await startAirtableEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: airtableEnv(airtable) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await airtable?.close();
+    await database?.close();
+  });
+
+  async function signIn(user: AirtableUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    airtable.signInAs(user);
+    const browser = app.browser();
+    const start = await browser.get(`${APP_ORIGIN}/login/airtable?next=/api/me`, { followRedirects: false });
+    const page = await browser.get(start.location!);
+    expect(page.status).toBe(200);
+    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
+  }
+
+  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+
+  it('signs in as the Airtable user id of /v0/meta/whoami with its e-mail; PKCE S256, Basic credentials as they are, 60-minute tokens', async () => {
+    const { userId, request } = await signIn(person('usrL2PNC5o3H4lBEi', 'foo@airtable.test'));
+    expect(request.get('scope')).toBe('data.records:read schema.bases:read user.email:read');
+    expect(request.get('code_challenge_method')).toBe('S256');
+    const account = await database.db.selectFrom('accounts').select(['subject', 'claims']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account.subject).toBe('usrL2PNC5o3H4lBEi');
+    expect(JSON.parse(account.claims)).toMatchObject({ email: 'foo@airtable.test', scopes: ['data.records:read', 'schema.bases:read', 'user.email:read'] });
+    const user = await database.db.selectFrom('users').select(['email']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user.email).toBe('foo@airtable.test');
+    const token = await app.runtime.tokenStore.findToken(userId, 'airtable');
+    expect(token).toMatchObject({ refreshToken: expect.any(String) });
+    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
+    expect(lifetime).toBeGreaterThan(3500);
+    expect(lifetime).toBeLessThanOrEqual(3600);
+    expect(airtable.server.requests.find((r) => r.path === '/oauth2/v1/token')!.headers.authorization).toBe(basic);
+  });
+
+  it('the proxy reaches the API; 20 concurrent calls on an expired token make one refresh, the rotated refresh token is kept, and Airtable refuses the old one', async () => {
+    const { browser, userId } = await signIn(person('usrStormRotating1', 'storm@airtable.test'));
+    const before = await app.runtime.tokenStore.findToken(userId, 'airtable');
+    await expire(userId);
+    const refreshes = airtable.server.counts.refresh_token ?? 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => browser.get(`${APP_ORIGIN}/api/providers/airtable/proxy/appX1y2Z3a4B5c6D7/Tasks`)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(JSON.parse(answers[0]!.text)).toMatchObject({ records: [{ fields: { Name: 'Tasks of appX1y2Z3a4B5c6D7' } }] });
+    expect(airtable.server.counts.refresh_token).toBe(refreshes + 1);
+    const after = await app.runtime.tokenStore.findToken(userId, 'airtable');
+    expect(after!.refreshToken).not.toBe(before!.refreshToken);
+    expect(airtable.accepts(after!.accessToken)).toBe(true);
+    const replay = await fetch(`${airtable.origin}/oauth2/v1/token`, { method: 'POST', headers: { authorization: basic }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: before!.refreshToken! }) });
+    expect(replay.status).toBe(400);
+    expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it("a refresh token Airtable refuses (400 invalid_grant) marks the connection 'needs re-auth', with one attempt", async () => {
+    const { browser, userId } = await signIn(person('usrRefusedRefresh', 'refused@airtable.test'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'airtable');
+    // Rotated behind the app's back (another copy of the token used it): Airtable no longer takes the stored one.
+    const elsewhere = await fetch(`${airtable.origin}/oauth2/v1/token`, { method: 'POST', headers: { authorization: basic }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: stored!.refreshToken! }) });
+    expect(elsewhere.status).toBe(200);
+    await expire(userId);
+    const refreshes = airtable.server.counts.refresh_token ?? 0;
+    const call = await browser.get(`${APP_ORIGIN}/api/providers/airtable/proxy/meta/whoami`);
+    expect(call.status).toBe(401);
+    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
+    expect((await browser.get(`${APP_ORIGIN}/api/providers/airtable/proxy/meta/whoami`)).status).toBe(401);
+    expect(airtable.server.counts.refresh_token).toBe(refreshes + 1);
+    expect((await app.runtime.tokenStore.findToken(userId, 'airtable'))!.status).toBe('needs_reauth');
+  });
+
+  it('disconnect deletes the tokens here and asks Airtable nothing: it documents no revocation', async () => {
+    const { browser, userId } = await signIn(person('usrLeavingPerson', 'leaving@airtable.test'));
+    const requests = airtable.server.requests.length;
+    const answer = await browser.request(`${APP_ORIGIN}/account/connections/airtable`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: false });
+    expect(airtable.server.requests.length).toBe(requests);
+    expect(await app.runtime.tokenStore.findToken(userId, 'airtable')).toBeUndefined();
+  });
+
+  it('a cancelled sign-in (access_denied) says so and asks for no token', async () => {
+    const exchanges = airtable.server.counts.authorization_code ?? 0;
+    airtable.signInAs(person('usrChangedMind', 'changed@airtable.test'));
+    airtable.denyNextAuthorization();
+    const page = await signInThrough(app.browser(), 'airtable');
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('Sign-in with Airtable was cancelled or refused at Airtable.');
+    expect(airtable.server.counts.authorization_code ?? 0).toBe(exchanges);
+  });
+
+  it('a code Airtable refuses (400 invalid_grant) is a clear 400, and nothing is stored', async () => {
+    airtable.signInAs(person('usrRefusedCode', 'code@airtable.test'));
+    const browser = app.browser();
+    const stopped = await browser.get(`${APP_ORIGIN}/login/airtable`, { stopAt: REDIRECT_URI });
+    const callback = new URL(stopped.location!);
+    callback.searchParams.set('code', 'not-a-code-airtable-issued');
+    const page = await browser.get(callback);
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('Airtable did not accept this sign-in');
+    expect(await database.db.selectFrom('accounts').select('id').where('subject', '=', 'usrRefusedCode').execute()).toEqual([]);
+  });
+});
+
+describeEachDialect('Airtable refresh tokens (60 days) and the keep-alive sweep', (dialect) => {
+  // Airtable, the app and its sweep share one clock that moves only when told.
+  const clock = testClock();
+  let database: TestDatabase;
+  let airtable: AirtableEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    airtable = await startAirtableEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, now: clock.now });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: airtableEnv(airtable), now: clock.now });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await airtable?.close();
+    await database?.close();
+  });
+
+  it('refreshes an unused connection once in the last 7 days of its refresh token’s 60, and the connection outlives that refresh token', async () => {
+    airtable.signInAs(person('usrIdlePerson', 'idle@airtable.test'));
+    await signInThrough(app.browser(), 'airtable');
+    const { user_id: userId } = await database.db.selectFrom('accounts').select('user_id').where('provider', '=', 'airtable').where('subject', '=', 'usrIdlePerson').executeTakeFirstOrThrow();
+    const signedInWith = await app.runtime.tokenStore.findToken(userId, 'airtable');
+    const refreshes = airtable.server.counts.refresh_token ?? 0;
+    const sweep = () => app.runtime.refreshKeepalive!.sweep();
+
+    clock.advance(53 * DAY - 1);
+    expect(await sweep()).toMatchObject({ due: 0 });
+    clock.advance(1);
+    expect(await sweep()).toMatchObject({ due: 1, refreshed: 1, failed: 0 });
+    expect(airtable.server.counts.refresh_token).toBe(refreshes + 1);
+    expect((await app.runtime.tokenStore.findToken(userId, 'airtable'))!.refreshToken).not.toBe(signedInWith!.refreshToken);
+    expect(await sweep()).toMatchObject({ due: 0 });
+
+    // Past the first refresh token's 60 days, the connection works: the new one refreshes its access token.
+    clock.advance(10 * DAY);
+    const { accessToken } = await app.runtime.tokens.getAccessToken(userId, 'airtable');
+    expect(airtable.server.counts.refresh_token).toBe(refreshes + 2);
+    expect(airtable.accepts(accessToken)).toBe(true);
+  });
+});
+
+describe('Airtable refusing the client or failing', () => {
+  let database: TestDatabase;
+  let airtable: AirtableEmulator;
+  let app: ProviderTestApp;
+  let misconfigured: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await DIALECTS[0]!.openTestDatabase();
+    airtable = await startAirtableEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: airtableEnv(airtable) });
+    misconfigured = await startProviderTestApp({ databaseUrl: database.url, env: airtableEnv(airtable, { AIRTABLE_CLIENT_SECRET: 'not-the-secret' }) });
+  });
+  afterAll(async () => {
+    await misconfigured?.close();
+    await app?.close();
+    await airtable?.close();
+    await database?.close();
+  });
+
+  it('a wrong client secret (401 invalid_client) is a 502 that points at the configuration, and nothing is stored', async () => {
+    airtable.signInAs(person('usrWrongSecret', 'wrong@airtable.test'));
+    const page = await signInThrough(misconfigured.browser(), 'airtable');
+    expect(page.status).toBe(502);
+    expect(page.text).toContain('Airtable refused the sign-in (invalid_client)');
+    expect(await countRows(database, 'users')).toBe(0);
+    expect(await countRows(database, 'tokens')).toBe(0);
+  });
+
+  it('Airtable failing the code exchange answers 502 (HTTP 500) or 503 (HTTP 503), and nothing is stored', async () => {
+    airtable.signInAs(person('usrOutagePerson', 'outage@airtable.test'));
+    airtable.failNextTokenRequest(500);
+    expect((await signInThrough(app.browser(), 'airtable')).status).toBe(502);
+    airtable.failNextTokenRequest(503);
+    expect((await signInThrough(app.browser(), 'airtable')).status).toBe(503);
+    expect(await countRows(database, 'users')).toBe(0);
+    expect(await countRows(database, 'tokens')).toBe(0);
+  });
+});

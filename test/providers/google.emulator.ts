@@ -18,13 +18,12 @@
  * ends the grant; revoking a token already revoked answers 400 `invalid_token`.
  * The emulator's issuer is its own origin (a deployment points the preset at it with `<NAME>_ISSUER`).
  */
-import { createHash } from 'node:crypto';
 import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
 import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
-import { createSigningKey } from './kit/signing.js';
+import { atHash, createSigningKey } from './kit/signing.js';
 
 export interface GoogleUser {
   sub: string;
@@ -56,10 +55,6 @@ const SCOPE_URLS: Readonly<Record<string, string>> = {
   email: 'https://www.googleapis.com/auth/userinfo.email',
   profile: 'https://www.googleapis.com/auth/userinfo.profile',
 };
-
-function atHash(accessToken: string): string {
-  return createHash('sha256').update(accessToken).digest().subarray(0, 16).toString('base64url');
-}
 
 export async function startGoogleEmulator(options: GoogleEmulatorOptions): Promise<GoogleEmulator> {
   const server = await startEmulatorServer();

@@ -19,13 +19,13 @@
  *   `invalid_client` "Invalid client or Invalid client credentials" (401).
  * The emulator's base URL is its origin; the realm is `options.realm`.
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { codeRequest, redirectBack } from './kit/authorization.js';
 import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
-import { createSigningKey } from './kit/signing.js';
+import { atHash, createSigningKey } from './kit/signing.js';
 
 export interface KeycloakUser {
   /** The user's id, a UUID: the `sub`. */
@@ -57,8 +57,6 @@ export interface KeycloakEmulator extends Omit<EmulatorHandle<KeycloakUser>, 'de
   /** The user's live sessions for the client, and how many of them are offline. */
   sessions(userId: string): { live: number; offline: number };
 }
-
-const atHash = (token: string) => createHash('sha256').update(token).digest().subarray(0, 16).toString('base64url');
 
 /** The profile and email claims, the same in the ID token and at userinfo. */
 const profileClaims = (person: KeycloakUser) => ({

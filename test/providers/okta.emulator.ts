@@ -25,13 +25,13 @@
  * The emulator's issuer is `<origin>/oauth2/default` (a deployment points the preset at it
  * with `<NAME>_ISSUER`). Access tokens here are opaque; Okta's are JWTs the client treats as opaque.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { codeRequest, redirectBack } from './kit/authorization.js';
 import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
-import { createSigningKey } from './kit/signing.js';
+import { atHash, createSigningKey } from './kit/signing.js';
 
 export interface OktaUser {
   /** The Okta user id, e.g. `00u1ab2cd3EF4gh5i6j7`. */
@@ -62,8 +62,6 @@ export interface OktaEmulator extends Omit<EmulatorHandle<OktaUser>, 'denyNextAu
   failTokenRequests(status: number | null): void;
   liveGrants(userId: string): number;
 }
-
-const atHash = (token: string) => createHash('sha256').update(token).digest().subarray(0, 16).toString('base64url');
 
 export async function startOktaEmulator(options: OktaEmulatorOptions): Promise<OktaEmulator> {
   const server = await startEmulatorServer();

@@ -24,12 +24,11 @@
  * The issuer is the emulator's own origin. The authorization page approves at
  * once for the user set with signInAs() (a real Slack asks them to sign in and allow).
  */
-import { createHash } from 'node:crypto';
 import { codeRequest, redirectBack } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
-import { createSigningKey } from './kit/signing.js';
+import { atHash, createSigningKey } from './kit/signing.js';
 
 export interface SlackUser {
   /** The Slack user ID, e.g. `U0R7JM`: the `sub`. */
@@ -58,10 +57,6 @@ export interface SlackEmulator extends EmulatorHandle<SlackUser, SlackFault> {
 
 const ok = (body: Record<string, unknown>) => json(200, { ok: true, ...body });
 const failed = (error: string) => json(200, { ok: false, error });
-
-function atHash(accessToken: string): string {
-  return createHash('sha256').update(accessToken).digest().subarray(0, 16).toString('base64url');
-}
 
 /** Web API arguments come in the query string or a form body. */
 function argument(request: EmulatorRequest, name: string): string | null {

@@ -27,13 +27,13 @@
  * The authorization page approves at once for signInAs()'s user, connecting
  * every organisation the user has.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { codeRequest, redirectBack } from './kit/authorization.js';
 import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
-import { createSigningKey } from './kit/signing.js';
+import { atHash, createSigningKey } from './kit/signing.js';
 
 export interface XeroOrganisation {
   tenantId: string;
@@ -75,8 +75,6 @@ interface Connection {
   tenantName: string;
   createdDateUtc: string;
 }
-
-const atHash = (token: string) => createHash('sha256').update(token).digest().subarray(0, 16).toString('base64url');
 
 export async function startXeroEmulator(options: XeroEmulatorOptions): Promise<XeroEmulator> {
   const server = await startEmulatorServer();

@@ -2,7 +2,7 @@
  * ID token signing for emulated OpenID providers: one key pair, its public
  * JWKS (RFC 7517) to publish, and signed ID tokens (OIDC Core §2).
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload } from 'jose';
 
 export interface SigningKey {
@@ -29,4 +29,9 @@ export async function createSigningKey(alg: 'RS256' | 'ES256' = 'RS256', now: ()
         .sign(privateKey);
     },
   };
+}
+
+/** An ID token's `at_hash` for an RS256 or ES256 token: the left half of the access token's SHA-256, base64url (OIDC Core §3.1.3.6). */
+export function atHash(accessToken: string): string {
+  return createHash('sha256').update(accessToken).digest().subarray(0, 16).toString('base64url');
 }

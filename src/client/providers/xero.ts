@@ -71,6 +71,9 @@ export const xero: ProviderPreset = {
     scope: 'openid profile email offline_access accounting.settings.read accounting.invoices.read',
     apiBaseUrl: 'https://api.xero.com',
     tokenEndpointAuthMethod: 'client_secret_basic',
+    // Xero's guide builds the header from `client_id:client_secret` as they are; its secrets hold `-` and `_`, which
+    // form-encoding would change, while a server that form-decodes reads the plain ones alike.
+    basicCredentials: 'plain',
     refreshTokenNeedsConsent: false,
     refreshTokenIdleSeconds: 60 * 86_400,
     proxyHeaders: { request: ['xero-tenant-id'], response: [] },

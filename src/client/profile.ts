@@ -2,6 +2,7 @@ import * as oidc from 'openid-client';
 import { describeProviderFailure, ProviderUnavailableError } from './errors.js';
 import type { ProfileReader } from './provider-hooks.js';
 import { apiHeadersOf, type ProviderSettings } from './provider-settings.js';
+import { withTokenProof } from './token-proof.js';
 
 /** The person's claims from the provider's userinfo (or user API), and an e-mail a hook found elsewhere. */
 export interface ReadProfile {
@@ -34,7 +35,7 @@ async function getProtectedJson(
 ): Promise<unknown> {
   let response: Response;
   try {
-    response = await oidc.fetchProtectedResource(config, accessToken, new URL(url), 'GET', undefined, new Headers({ accept: 'application/json', ...apiHeadersOf(settings) }));
+    response = await oidc.fetchProtectedResource(config, accessToken, withTokenProof(settings, new URL(url), accessToken), 'GET', undefined, new Headers({ accept: 'application/json', ...apiHeadersOf(settings) }));
   } catch (error) {
     throw describeProviderFailure(settings.displayName, step, error);
   }

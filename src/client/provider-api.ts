@@ -4,6 +4,7 @@ import type { StreamInit } from './outbound-fetch.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import { hasProviderApi, type ProviderSettings } from './provider-settings.js';
 import type { TokenManager } from './token-manager.js';
+import { withTokenProof } from './token-proof.js';
 import type { StoredTokenSet } from './token-store.js';
 import { encodeBody, type SentBody } from './request-body.js';
 
@@ -289,9 +290,10 @@ export class ProviderApi {
         : settings.apiHeaders || settings.clientIdHeader || request.headers
           ? { ...request, body: given as SentBody | undefined, headers: requestHeaders(settings, request.headers) }
           : (request as SentRequest);
-    const first = await this.#send(settings.displayName, base, url, token.accessToken, sent);
-    if (this.#untried.size > 0 && this.#firstAnswerAfterRefresh(userId, provider, token.accessToken, first.status)) return first;
-    if (first.status !== 401 || !tokens.mayRefreshAfterRejection(userId, provider)) return first;
+    const first = await this.#send(settings, base, url, token.accessToken, sent);
+    const firstRejected = await this.#rejectsToken(settings, first);
+    if (this.#untried.size > 0 && this.#firstAnswerAfterRefresh(userId, provider, token.accessToken, firstRejected)) return first;
+    if (!firstRejected || !tokens.mayRefreshAfterRejection(userId, provider)) return first;
     if (isStreamedBody(sent.body)) {
       // The body went with the first call and cannot be sent again: the refused token is replaced for the next
       // call, and the API's 401 is the answer.
@@ -306,9 +308,17 @@ export class ProviderApi {
     }
     await first.body?.cancel().catch(() => {});
     const renewed = await tokens.refresh(userId, provider, { rejectedAccessToken: token.accessToken });
-    const second = await this.#send(settings.displayName, base, url, renewed.accessToken, sent);
-    tokens.noteRetryAfterRefresh(userId, provider, second.status === 401);
+    const second = await this.#send(settings, base, url, renewed.accessToken, sent);
+    tokens.noteRetryAfterRefresh(userId, provider, await this.#rejectsToken(settings, second));
     return second;
+  }
+
+  /** Whether the API refused the access token: a 401, or an answer the provider's tokenRejected hook reads as one (its copy of the body). */
+  async #rejectsToken(settings: ProviderSettings, response: Response): Promise<boolean> {
+    if (response.status === 401) return true;
+    const hook = settings.hooks?.tokenRejected;
+    if (!hook || response.status < 400 || response.status >= 500) return false;
+    return hook(response.clone()).catch(() => false);
   }
 
   #awaitFirstAnswer(userId: string, provider: string, accessToken: string): void {
@@ -320,12 +330,12 @@ export class ProviderApi {
    * Whether this answer is the first to a token refreshed after a streamed call's 401, and refused it: the back-off
    * begins, as when a retry with the refreshed token is refused, and no refresh follows.
    */
-  #firstAnswerAfterRefresh(userId: string, provider: string, accessToken: string, status: number): boolean {
+  #firstAnswerAfterRefresh(userId: string, provider: string, accessToken: string, rejected: boolean): boolean {
     const key = `${userId}\u0000${provider}`;
     if (this.#untried.get(key) !== accessToken) return false;
     this.#untried.delete(key);
-    this.#options.tokens.noteRetryAfterRefresh(userId, provider, status === 401);
-    return status === 401;
+    this.#options.tokens.noteRetryAfterRefresh(userId, provider, rejected);
+    return rejected;
   }
 
   /**
@@ -338,7 +348,8 @@ export class ProviderApi {
    * GET and HEAD follow one, and they send no body); the wait for the answer
    * starts when it has gone out whole, so a long upload is not cut.
    */
-  async #send(displayName: string, base: URL, url: URL, accessToken: string, request: SentRequest): Promise<Response> {
+  async #send(settings: ProviderSettings, base: URL, url: URL, accessToken: string, request: SentRequest): Promise<Response> {
+    const { displayName } = settings;
     const method = (request.method ?? 'GET').toUpperCase();
     const sendsBody = request.body !== undefined && method !== 'GET' && method !== 'HEAD';
     const streamed = sendsBody && isStreamedBody(request.body);
@@ -362,7 +373,7 @@ export class ProviderApi {
       const signal = request.signal ? AbortSignal.any([controller.signal, request.signal]) : controller.signal;
       let response: Response;
       try {
-        response = await this.#options.fetch(target.toString(), {
+        response = await this.#options.fetch(withTokenProof(settings, target, accessToken).toString(), {
           method,
           // RFC 6750 §2.1: the token goes in the Authorization header only.
           headers: { ...request.headers, authorization: `Bearer ${accessToken}` },

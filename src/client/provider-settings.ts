@@ -96,6 +96,12 @@ export interface ProviderSettings {
    */
   clientIdHeader?: string;
   /**
+   * A query parameter that carries, on every call to the API (userinfo included), the HMAC-SHA256 (hex) of the
+   * access token keyed by the client secret: proof that the call comes from the client's own server, which the
+   * provider may require (Facebook's `appsecret_proof`). Computed per call from the token sent; the caller cannot change it.
+   */
+  tokenProofParameter?: string;
+  /**
    * Headers the proxies pass for this provider on top of their general
    * allowlists, lower-case: request headers its API takes from the caller
    * (Dropbox's `dropbox-api-arg`, LinkedIn's `linkedin-version`), and answer

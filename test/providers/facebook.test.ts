@@ -1,0 +1,204 @@
+import { createHmac } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestBrowser } from '../support/browser.js';
+import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { startFacebookEmulator, VERSION, type FacebookEmulator, type FacebookUser } from './facebook.emulator.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+
+const CLIENT_ID = '1234567890123456';
+const CLIENT_SECRET = 'facebook-app-secret';
+const REDIRECT_URI = `${APP_ORIGIN}/auth/facebook/callback`;
+
+function person(id: string, name: string, email: string | null = `${id}@facebook.test`): FacebookUser {
+  return { id, name, email };
+}
+
+/** Only the documented variables: the preset, the client, and the versioned endpoints pointed at the emulator. */
+function facebookEnv(facebook: FacebookEmulator, secret = CLIENT_SECRET): Record<string, string> {
+  return {
+    OAUTH_PROVIDERS: 'facebook',
+    FACEBOOK_PRESET: 'facebook',
+    FACEBOOK_CLIENT_ID: CLIENT_ID,
+    FACEBOOK_CLIENT_SECRET: secret,
+    FACEBOOK_AUTHORIZE_URL: `${facebook.origin}/${VERSION}/dialog/oauth`,
+    FACEBOOK_ACCESS_TOKEN_URL: `${facebook.origin}/${VERSION}/oauth/access_token`,
+    // The profile call and disconnect follow the API base.
+    FACEBOOK_API_BASE_URL: `${facebook.origin}/${VERSION}`,
+  };
+}
+
+const proofOf = (accessToken: string) => createHmac('sha256', CLIENT_SECRET).update(accessToken).digest('hex');
+
+async function countRows(database: TestDatabase, table: 'users' | 'tokens' | 'accounts'): Promise<number> {
+  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+describeEachDialect('Facebook, against an emulator of Facebook that requires appsecret_proof', (dialect) => {
+  let database: TestDatabase;
+  let facebook: FacebookEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    facebook = await startFacebookEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, requireAppSecretProof: true });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: facebookEnv(facebook) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await facebook?.close();
+    await database?.close();
+  });
+
+  async function signIn(user: FacebookUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    facebook.signInAs(user);
+    const browser = app.browser();
+    const start = await browser.get(`${APP_ORIGIN}/login/facebook?next=/api/me`, { followRedirects: false });
+    const page = await browser.get(start.location!);
+    expect(page.status).toBe(200);
+    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
+  }
+
+  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+  const meCalls = () => facebook.server.requests.filter((r) => r.path.startsWith(`/${VERSION}/me?`));
+
+  it('signs in as the app-scoped id, with the name and an unverified e-mail, a 60-day token and no refresh token; /me carried the proof', async () => {
+    const { userId, request } = await signIn(person('10158456789012345', 'Mark Example'));
+    expect(request.get('scope')).toBe('public_profile email');
+    expect(request.get('response_type')).toBe('code');
+    const account = await database.db.selectFrom('accounts').select(['subject', 'claims']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account.subject).toBe('10158456789012345');
+    expect(JSON.parse(account.claims)).toMatchObject({ email_verified: false });
+    const user = await database.db.selectFrom('users').select(['name', 'email']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toEqual({ name: 'Mark Example', email: '10158456789012345@facebook.test' });
+    const token = await app.runtime.tokenStore.findToken(userId, 'facebook');
+    expect(token!.refreshToken).toBeNull();
+    expect(token!.expiresAt! - Math.floor(Date.now() / 1000)).toBeGreaterThan(5_180_000);
+    const me = new URL(meCalls().at(-1)!.path, facebook.origin).searchParams;
+    expect(me.get('fields')).toBe('id,name,email');
+    expect(me.get('appsecret_proof')).toBe(proofOf(token!.accessToken));
+  });
+
+  it('a person Facebook has no e-mail for signs in without one', async () => {
+    const { userId } = await signIn(person('10158456789012346', 'No Mail', null));
+    const user = await database.db.selectFrom('users').select(['name', 'email']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toEqual({ name: 'No Mail', email: null });
+  });
+
+  it("the proxy and the library's fetch send the token's appsecret_proof on every call, in place of a caller's own", async () => {
+    const { browser, userId } = await signIn(person('10158456789012347', 'Proxy User'));
+    const token = await app.runtime.tokenStore.findToken(userId, 'facebook');
+    const viaProxy = await browser.get(`${APP_ORIGIN}/api/providers/facebook/proxy/me/permissions?limit=5&appsecret_proof=forged`);
+    expect(viaProxy.status).toBe(200);
+    expect(JSON.parse(viaProxy.text)).toMatchObject({ data: [{ permission: 'public_profile', status: 'granted' }, { permission: 'email', status: 'granted' }] });
+    const sent = new URL(facebook.server.requests.at(-1)!.path, facebook.origin).searchParams;
+    expect(sent.getAll('appsecret_proof')).toEqual([proofOf(token!.accessToken)]);
+    expect(sent.get('limit')).toBe('5');
+    const viaLibrary = await app.runtime.providerApi.fetch(userId, 'facebook', '/me?fields=id');
+    expect(viaLibrary.status).toBe(200);
+    expect(await viaLibrary.json()).toEqual({ id: '10158456789012347' });
+  });
+
+  it('a token past its 60 days is needs_reauth at once: nothing to refresh with, no call to Facebook', async () => {
+    const { browser, userId } = await signIn(person('10158456789012348', 'Expired'));
+    await expire(userId);
+    const before = facebook.server.requests.length;
+    const call = await browser.get(`${APP_ORIGIN}/api/providers/facebook/proxy/me`);
+    expect(call.status).toBe(401);
+    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
+    expect(facebook.server.requests.length).toBe(before);
+  });
+
+  it('a token Facebook ended early (OAuthException 190, sent with HTTP 400) is needs_reauth, one Graph call each time and no token request', async () => {
+    const { browser, userId } = await signIn(person('10158456789012349', 'Password Changed'));
+    facebook.invalidate((await app.runtime.tokenStore.findToken(userId, 'facebook'))!.accessToken);
+    const tokenRequests = facebook.server.counts.token_request ?? 0;
+    const graphCalls = meCalls().length;
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const call = await browser.get(`${APP_ORIGIN}/api/providers/facebook/proxy/me?fields=id`);
+      expect(call.status).toBe(401);
+      expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
+    }
+    expect(meCalls().length).toBe(graphCalls + 2);
+    expect(facebook.server.counts.token_request ?? 0).toBe(tokenRequests);
+  });
+
+  it('disconnect removes the permissions at Facebook (DELETE /me/permissions with the proof): the token ends', async () => {
+    const { browser, userId } = await signIn(person('10158456789012350', 'Leaving'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'facebook');
+    const answer = await browser.request(`${APP_ORIGIN}/account/connections/facebook`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    const removal = facebook.server.requests.filter((r) => r.method === 'DELETE').at(-1)!;
+    expect(new URL(removal.path, facebook.origin).searchParams.get('appsecret_proof')).toBe(proofOf(stored!.accessToken));
+    expect(facebook.accepts(stored!.accessToken)).toBe(false);
+    expect(await app.runtime.tokenStore.findToken(userId, 'facebook')).toBeUndefined();
+  });
+
+  it('disconnecting a connection whose token Facebook already ended still succeeds, as already revoked', async () => {
+    const { browser, userId } = await signIn(person('10158456789012351', 'Removed App'));
+    facebook.invalidate((await app.runtime.tokenStore.findToken(userId, 'facebook'))!.accessToken);
+    const answer = await browser.request(`${APP_ORIGIN}/account/connections/facebook`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+  });
+
+  it('a code Facebook refuses (OAuthException 100) is a clear 400, and nothing is stored', async () => {
+    facebook.signInAs(person('10158456789012352', 'Refused'));
+    const browser = app.browser();
+    const stopped = await browser.get(`${APP_ORIGIN}/login/facebook`, { stopAt: REDIRECT_URI });
+    const callback = new URL(stopped.location!);
+    callback.searchParams.set('code', 'not-a-code-facebook-issued');
+    const page = await browser.get(callback);
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('Facebook did not accept this sign-in');
+    expect(await database.db.selectFrom('accounts').select('id').where('subject', '=', '10158456789012352').execute()).toEqual([]);
+  });
+
+  it('a cancelled sign-in says so and asks for no token', async () => {
+    const exchanges = facebook.server.counts.authorization_code ?? 0;
+    facebook.denyNextAuthorization();
+    const page = await signInThrough(app.browser(), 'facebook');
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('Sign-in with Facebook was cancelled or refused at Facebook.');
+    expect(facebook.server.counts.authorization_code ?? 0).toBe(exchanges);
+  });
+});
+
+describe('Facebook refusing the client or failing', () => {
+  let database: TestDatabase;
+  let facebook: FacebookEmulator;
+  let app: ProviderTestApp;
+  let misconfigured: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await DIALECTS[0]!.openTestDatabase();
+    facebook = await startFacebookEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: facebookEnv(facebook) });
+    misconfigured = await startProviderTestApp({ databaseUrl: database.url, env: facebookEnv(facebook, 'not-the-secret') });
+  });
+  afterAll(async () => {
+    await misconfigured?.close();
+    await app?.close();
+    await facebook?.close();
+    await database?.close();
+  });
+
+  it('a wrong app secret (OAuthException "Error validating client secret") is a 502 that points at the configuration, and nothing is stored', async () => {
+    facebook.signInAs(person('900', 'Wrong Secret'));
+    const page = await signInThrough(misconfigured.browser(), 'facebook');
+    expect(page.status).toBe(502);
+    expect(page.text).toContain('Facebook refused the sign-in (invalid_client)');
+    expect(await countRows(database, 'users')).toBe(0);
+    expect(await countRows(database, 'tokens')).toBe(0);
+  });
+
+  it('Facebook failing the code exchange answers 502 (HTTP 500) or 503 (HTTP 503), and nothing is stored', async () => {
+    facebook.signInAs(person('901', 'Outage'));
+    facebook.failNextTokenRequest(500);
+    expect((await signInThrough(app.browser(), 'facebook')).status).toBe(502);
+    facebook.failNextTokenRequest(503);
+    expect((await signInThrough(app.browser(), 'facebook')).status).toBe(503);
+    expect(await countRows(database, 'users')).toBe(0);
+    expect(await countRows(database, 'tokens')).toBe(0);
+  });
+});

@@ -113,7 +113,8 @@ export async function startAuthorization(
     ...(options.incrementalScope !== undefined ? settings.incrementalAuthorizationParams : {}),
     ...promptFor(settings, options),
     redirect_uri: redirectUri,
-    scope,
+    // RFC 6749 §3.3: optional; a provider without scopes (Notion) is sent none.
+    ...(scope ? { scope } : {}),
     ...(pkce ? { code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier), code_challenge_method: 'S256' } : {}),
     state,
     ...(nonce ? { nonce } : {}),
@@ -265,7 +266,7 @@ export async function finishAuthorization(
   const receivedAt = now();
   const idClaims = (response.claims() ?? {}) as Record<string, unknown>;
   const idSubject = typeof idClaims.sub === 'string' ? idClaims.sub : undefined;
-  const profile = await readProfile(config, settings, response.access_token, idSubject);
+  const profile = await readProfile(config, settings, response.access_token, idSubject, response as unknown as Record<string, unknown>);
   const userinfo = profile.claims;
 
   const subjectValue = idSubject ?? (settings.subjectClaim ? userinfo[settings.subjectClaim] : userinfo.sub);

@@ -78,17 +78,32 @@ async function introspectedProfile(config: oidc.Configuration, settings: Provide
  * equal the ID token's (OIDC Core §5.3.4). Without one (plain OAuth 2.0,
  * e.g. GitHub), the userinfo URL is a user API that may have no `sub` at
  * all: it is read as a protected resource and the subject is taken from
- * `subjectClaim`. A preset's findEmail hook runs when no e-mail came.
+ * `subjectClaim`. A provider that names the person in the token answer
+ * (a tokenResponseProfile hook) is read from `tokenAnswer` alone. A preset's
+ * findEmail hook runs when no e-mail came.
  */
 export async function readProfile(
   config: oidc.Configuration,
   settings: ProviderSettings,
   accessToken: string,
   idSubject: string | undefined,
+  tokenAnswer: Record<string, unknown> = {},
 ): Promise<ReadProfile> {
-  const userinfoEndpoint = settings.skipUserinfo && idSubject !== undefined ? undefined : config.serverMetadata().userinfo_endpoint;
+  const fromTokenAnswer = settings.hooks?.tokenResponseProfile;
+  const userinfoEndpoint = fromTokenAnswer || (settings.skipUserinfo && idSubject !== undefined) ? undefined : config.serverMetadata().userinfo_endpoint;
   let claims: Record<string, unknown> = {};
-  if (userinfoEndpoint && idSubject !== undefined) {
+  if (fromTokenAnswer) {
+    let profile: unknown;
+    try {
+      profile = fromTokenAnswer(tokenAnswer);
+    } catch {
+      profile = undefined;
+    }
+    if (profile === null || typeof profile !== 'object' || Array.isArray(profile)) {
+      throw new ProviderUnavailableError('provider_bad_response', `${settings.displayName} did not say who signed in with the tokens it issued.`);
+    }
+    claims = profile as Record<string, unknown>;
+  } else if (userinfoEndpoint && idSubject !== undefined) {
     try {
       claims = (await oidc.fetchUserInfo(config, accessToken, idSubject)) as Record<string, unknown>;
     } catch (error) {

@@ -53,6 +53,19 @@ export interface ProviderHooks {
    */
   tokenResponse?(response: Response): Promise<Response>;
   /**
+   * Rewrites a request to the token endpoint (the code exchange and every refresh) before it is sent, for a
+   * provider that does not take RFC 6749 §4.1.3's form body: Notion documents a JSON body and its own version
+   * header. Given the form and headers openid-client made (the client's authentication included); returns what to send.
+   */
+  tokenRequest?(request: { body: URLSearchParams; headers: Record<string, string> }): { body: string; headers: Record<string, string> };
+  /**
+   * The profile in the token endpoint's answer itself, for a provider that sends who signed in with the tokens
+   * and has no userinfo call (Notion's `owner.user`, beside the workspace): when set, no userinfo request is
+   * made. Returns only the profile's claims, never the tokens; throws, or returns a non-object, when the
+   * answer holds no profile.
+   */
+  tokenResponseProfile?(answer: Record<string, unknown>): Record<string, unknown> | undefined;
+  /**
    * The profile claims in a plain OAuth 2.0 user API's answer, when they are
    * not its top-level members (e.g. X wraps them in `data`). Throws, or
    * returns a non-object, when the answer holds no profile.

@@ -62,8 +62,8 @@ function serverMetadataOf(endpoints: Partial<ProviderEndpoints>): Partial<oidc.S
 
 /**
  * The fetch openid-client uses for this provider: the outbound fetch, with
- * the preset's rewrite of token endpoint answers (tokenResponse hook) on the
- * one URL it concerns, and, given `refreshTimeoutMs`, that longer timeout in
+ * the preset's rewrite of token endpoint requests and answers (tokenRequest
+ * and tokenResponse hooks) on the one URL they concern, and, given `refreshTimeoutMs`, that longer timeout in
  * place of openid-client's on a refresh token grant.
  */
 function providerFetch(
@@ -73,12 +73,15 @@ function providerFetch(
   refreshTimeoutMs: number | undefined,
 ): oidc.CustomFetch | undefined {
   const rewrite = settings.hooks?.tokenResponse;
-  if (!rewrite && refreshTimeoutMs === undefined) return base;
+  const rewriteRequest = settings.hooks?.tokenRequest;
+  if (!rewrite && !rewriteRequest && refreshTimeoutMs === undefined) return base;
   const send: oidc.CustomFetch = base ?? ((url, init) => fetch(url, init as RequestInit));
   return async (url, init) => {
     if (url !== tokenEndpoint()) return send(url, init);
     const refresh = refreshTimeoutMs !== undefined && init.body instanceof URLSearchParams && init.body.get('grant_type') === 'refresh_token';
-    const response = await send(url, refresh ? { ...init, signal: AbortSignal.timeout(refreshTimeoutMs) } : init);
+    let sent = refresh ? { ...init, signal: AbortSignal.timeout(refreshTimeoutMs) } : init;
+    if (rewriteRequest && init.body instanceof URLSearchParams) sent = { ...sent, ...rewriteRequest({ body: init.body, headers: init.headers }) };
+    const response = await send(url, sent);
     return rewrite ? rewrite(response) : response;
   };
 }

@@ -12,6 +12,7 @@ import { hubspot } from './hubspot.js';
 import { keycloak } from './keycloak.js';
 import { linkedin } from './linkedin.js';
 import { microsoft } from './microsoft.js';
+import { notion } from './notion.js';
 import { okta } from './okta.js';
 import { salesforce } from './salesforce.js';
 import { slack } from './slack.js';
@@ -30,7 +31,7 @@ export { PRESET_VALUE_VARIABLES, type PresetSettings, type PresetValueName, type
  * @example
  * const names = Object.keys(PROVIDER_PRESETS); // ['airtable', 'apple', 'atlassian', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, apple, atlassian, auth0, discord, dropbox, facebook, github, gitlab, google, hubspot, keycloak, linkedin, microsoft, okta, salesforce, slack, spotify, twitch, x, xero, zoom };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, apple, atlassian, auth0, discord, dropbox, facebook, github, gitlab, google, hubspot, keycloak, linkedin, microsoft, notion, okta, salesforce, slack, spotify, twitch, x, xero, zoom };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

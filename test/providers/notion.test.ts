@@ -1,0 +1,204 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestBrowser } from '../support/browser.js';
+import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { startNotionEmulator, type NotionEmulator, type NotionUser } from './notion.emulator.js';
+
+// A UUID and a `secret_` secret, as Notion issues them: form-encoding would change the secret's `_` (RFC 6749 §2.3.1).
+const CLIENT_ID = '1c8d872b-594c-80a7-a5f2-0037b1c0e2d4';
+const CLIENT_SECRET = 'secret_notion-test.secret';
+const REDIRECT_URI = `${APP_ORIGIN}/auth/notion/callback`;
+
+function person(id: string, name: string): NotionUser {
+  return { id, name, email: `${name.toLowerCase().replace(/\W+/g, '.')}@notion.test`, workspaceId: 'b7c5d2a0-0c2e-4d51-9f5c-1f0a4c2b9e11', workspaceName: "Ada's Workspace" };
+}
+
+/** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator. */
+function notionEnv(notion: NotionEmulator, secret = CLIENT_SECRET): Record<string, string> {
+  return {
+    OAUTH_PROVIDERS: 'notion',
+    NOTION_PRESET: 'notion',
+    NOTION_CLIENT_ID: CLIENT_ID,
+    NOTION_CLIENT_SECRET: secret,
+    NOTION_AUTHORIZE_URL: `${notion.origin}/v1/oauth/authorize`,
+    NOTION_ACCESS_TOKEN_URL: `${notion.origin}/v1/oauth/token`,
+    NOTION_REVOCATION_URL: `${notion.origin}/v1/oauth/revoke`,
+    NOTION_API_BASE_URL: `${notion.origin}/v1`,
+  };
+}
+
+async function countRows(database: TestDatabase, table: 'users' | 'tokens' | 'accounts'): Promise<number> {
+  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+describeEachDialect('Notion, against an emulator of Notion', (dialect) => {
+  let database: TestDatabase;
+  let notion: NotionEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    notion = await startNotionEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: notionEnv(notion) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await notion?.close();
+    await database?.close();
+  });
+
+  async function signIn(user: NotionUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    notion.signInAs(user);
+    const browser = app.browser();
+    const start = await browser.get(`${APP_ORIGIN}/login/notion?next=/api/me`, { followRedirects: false });
+    const page = await browser.get(start.location!);
+    expect(page.status).toBe(200);
+    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
+  }
+
+  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+
+  it('signs in as the Notion user from the token answer alone (no userinfo call), keeping the workspace and bot with the profile and never the tokens', async () => {
+    const usersMe = notion.server.counts.users_me ?? 0;
+    const { userId, request } = await signIn(person('e79a0b74-3aba-4149-9f74-0bb5791a6ee6', 'Ada Lovelace'));
+    expect(request.get('owner')).toBe('user');
+    expect(request.has('scope')).toBe(false);
+    expect(request.has('code_challenge')).toBe(false);
+    const account = await database.db.selectFrom('accounts').select(['subject', 'claims']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account.subject).toBe('e79a0b74-3aba-4149-9f74-0bb5791a6ee6');
+    const claims = JSON.parse(account.claims) as Record<string, unknown>;
+    expect(claims).toMatchObject({ workspace_id: 'b7c5d2a0-0c2e-4d51-9f5c-1f0a4c2b9e11', workspace_name: "Ada's Workspace", bot_id: expect.any(String), email_verified: false });
+    expect(account.claims).not.toMatch(/ntn_|nrt_|access_token|refresh_token/);
+    const user = await database.db.selectFrom('users').select(['name', 'email']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toEqual({ name: 'Ada Lovelace', email: 'ada.lovelace@notion.test' });
+    expect(notion.server.counts.users_me ?? 0).toBe(usersMe);
+    const token = await app.runtime.tokenStore.findToken(userId, 'notion');
+    expect(token).toMatchObject({ refreshToken: expect.stringMatching(/^nrt_/), expiresAt: null });
+    // The code went as JSON with the version header and plain Basic credentials, as Notion documents.
+    const exchange = notion.server.requests.filter((r) => r.path === '/v1/oauth/token').at(-1)!;
+    expect(exchange.headers['content-type']).toMatch(/^application\/json/);
+    expect(exchange.headers['notion-version']).toBe('2026-03-11');
+  });
+
+  it("the proxy sends Notion-Version by default and passes a caller's own; 20 concurrent calls on an expired token make one refresh, and the rotated refresh token is kept", async () => {
+    const { browser, userId } = await signIn(person('a1b2c3d4-0000-4000-8000-000000000001', 'Grace Hopper'));
+    const me = await browser.get(`${APP_ORIGIN}/api/providers/notion/proxy/users/me`);
+    expect(me.status).toBe(200);
+    expect(JSON.parse(me.text)).toMatchObject({ type: 'bot', bot: { owner: { user: { id: 'a1b2c3d4-0000-4000-8000-000000000001' } } } });
+    expect(notion.server.requests.at(-1)!.headers['notion-version']).toBe('2026-03-11');
+    expect((await browser.get(`${APP_ORIGIN}/api/providers/notion/proxy/users/me`, { headers: { 'notion-version': '2022-06-28' } })).status).toBe(200);
+    expect(notion.server.requests.at(-1)!.headers['notion-version']).toBe('2022-06-28');
+
+    const before = await app.runtime.tokenStore.findToken(userId, 'notion');
+    await expire(userId);
+    const refreshes = notion.server.counts.refresh_token ?? 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => browser.get(`${APP_ORIGIN}/api/providers/notion/proxy/users/me`)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(notion.server.counts.refresh_token).toBe(refreshes + 1);
+    const after = await app.runtime.tokenStore.findToken(userId, 'notion');
+    expect(after!.refreshToken).not.toBe(before!.refreshToken);
+    expect(notion.accepts(after!.accessToken)).toBe(true);
+    const refresh = notion.server.requests.filter((r) => r.path === '/v1/oauth/token').at(-1)!;
+    expect(refresh.headers['content-type']).toMatch(/^application\/json/);
+    expect(refresh.headers['notion-version']).toBe('2026-03-11');
+  });
+
+  it('an access token Notion no longer takes (401 unauthorized, no expiry known) is refreshed once and the call retried', async () => {
+    const { browser, userId } = await signIn(person('a1b2c3d4-0000-4000-8000-000000000002', 'Refused Token'));
+    notion.endAccessToken((await app.runtime.tokenStore.findToken(userId, 'notion'))!.accessToken);
+    const refreshes = notion.server.counts.refresh_token ?? 0;
+    const call = await browser.get(`${APP_ORIGIN}/api/providers/notion/proxy/users/me`);
+    expect(call.status).toBe(200);
+    expect(notion.server.counts.refresh_token).toBe(refreshes + 1);
+  });
+
+  it("a refresh token Notion refuses (invalid_grant, in Notion's error shape) marks the connection 'needs re-auth'", async () => {
+    const { browser, userId } = await signIn(person('a1b2c3d4-0000-4000-8000-000000000003', 'Rotated Elsewhere'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'notion');
+    // Another copy of the refresh token is used first: Notion rotates it out.
+    const elsewhere = await fetch(`${notion.origin}/v1/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'notion-version': '2026-03-11', authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}` },
+      body: JSON.stringify({ grant_type: 'refresh_token', refresh_token: stored!.refreshToken }),
+    });
+    expect(elsewhere.status).toBe(200);
+    await expire(userId);
+    const call = await browser.get(`${APP_ORIGIN}/api/providers/notion/proxy/users/me`);
+    expect(call.status).toBe(401);
+    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
+    expect((await app.runtime.tokenStore.findToken(userId, 'notion'))!.status).toBe('needs_reauth');
+  });
+
+  it('disconnect revokes the access token at /v1/oauth/revoke (JSON, Basic, Notion-Version): the connection ends', async () => {
+    const { browser, userId } = await signIn(person('a1b2c3d4-0000-4000-8000-000000000004', 'Leaving'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'notion');
+    const revocations = notion.server.counts.revoke ?? 0;
+    const answer = await browser.request(`${APP_ORIGIN}/account/connections/notion`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(notion.server.counts.revoke).toBe(revocations + 1);
+    expect(notion.accepts(stored!.accessToken)).toBe(false);
+    expect(await app.runtime.tokenStore.findToken(userId, 'notion')).toBeUndefined();
+  });
+
+  it('a code Notion refuses (invalid_grant) is a clear 400, and nothing is stored', async () => {
+    notion.signInAs(person('a1b2c3d4-0000-4000-8000-000000000005', 'Refused'));
+    const browser = app.browser();
+    const stopped = await browser.get(`${APP_ORIGIN}/login/notion`, { stopAt: REDIRECT_URI });
+    const callback = new URL(stopped.location!);
+    callback.searchParams.set('code', 'not-a-code-notion-issued');
+    const page = await browser.get(callback);
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('Notion did not accept this sign-in');
+    expect(await database.db.selectFrom('accounts').select('id').where('subject', '=', 'a1b2c3d4-0000-4000-8000-000000000005').execute()).toEqual([]);
+  });
+
+  it('a cancelled sign-in says so and asks for no token', async () => {
+    const exchanges = notion.server.counts.authorization_code ?? 0;
+    notion.denyNextAuthorization();
+    const page = await signInThrough(app.browser(), 'notion');
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('Sign-in with Notion was cancelled or refused at Notion.');
+    expect(notion.server.counts.authorization_code ?? 0).toBe(exchanges);
+  });
+});
+
+describe('Notion refusing the client or failing', () => {
+  let database: TestDatabase;
+  let notion: NotionEmulator;
+  let app: ProviderTestApp;
+  let misconfigured: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await DIALECTS[0]!.openTestDatabase();
+    notion = await startNotionEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: notionEnv(notion) });
+    misconfigured = await startProviderTestApp({ databaseUrl: database.url, env: notionEnv(notion, 'secret_not-the-secret') });
+  });
+  afterAll(async () => {
+    await misconfigured?.close();
+    await app?.close();
+    await notion?.close();
+    await database?.close();
+  });
+
+  it('a wrong client secret (401 invalid_client) is a 502 that points at the configuration, and nothing is stored', async () => {
+    notion.signInAs(person('a1b2c3d4-0000-4000-8000-000000000900', 'Wrong Secret'));
+    const page = await signInThrough(misconfigured.browser(), 'notion');
+    expect(page.status).toBe(502);
+    expect(page.text).toContain('Notion refused the sign-in (invalid_client)');
+    expect(await countRows(database, 'users')).toBe(0);
+    expect(await countRows(database, 'tokens')).toBe(0);
+  });
+
+  it('Notion failing the code exchange answers 502 (HTTP 500) or 503 (HTTP 503), and nothing is stored', async () => {
+    notion.signInAs(person('a1b2c3d4-0000-4000-8000-000000000901', 'Outage'));
+    notion.failNextTokenRequest(500);
+    expect((await signInThrough(app.browser(), 'notion')).status).toBe(502);
+    notion.failNextTokenRequest(503);
+    expect((await signInThrough(app.browser(), 'notion')).status).toBe(503);
+    expect(await countRows(database, 'users')).toBe(0);
+    expect(await countRows(database, 'tokens')).toBe(0);
+  });
+});

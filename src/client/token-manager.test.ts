@@ -152,6 +152,24 @@ describe('TokenManager.getAccessToken', () => {
     expect(tokenRequests).toHaveLength(0);
   });
 
+  it('a token without a refresh token that has expired, or that the API refused, marks the connection needs_reauth once, with its event', async () => {
+    for (const end of ['expired', 'refused'] as const) {
+      const { clock, store, tokens, events } = setup();
+      store.saveTokenSet('u1', 'acme', storedSet({ refreshToken: null, expiresAt: NOW + 30 }));
+      if (end === 'expired') clock.now = NOW + 30;
+      const ask = () => (end === 'expired' ? tokens.getAccessToken('u1', 'acme') : tokens.refresh('u1', 'acme', { rejectedAccessToken: 'at-old' }));
+      const answers = await Promise.all(Array.from({ length: 5 }, () => failure(ask())));
+      expect(answers.map((answer) => answer.code)).toEqual(Array(5).fill('needs_reauth'));
+      expect((await store.findToken('u1', 'acme'))!.status).toBe('needs_reauth');
+      expect(events.filter((event) => event.type === 'token.needs_reauth')).toEqual([
+        { type: 'token.needs_reauth', userId: 'u1', provider: 'acme', code: 'no_refresh_token', message: expect.stringContaining(end === 'expired' ? 'has expired' : 'refused') },
+      ]);
+      expect(await failure(ask())).toMatchObject({ code: 'needs_reauth' });
+      expect(events.filter((event) => event.type === 'token.needs_reauth')).toHaveLength(1);
+      expect(tokenRequests).toHaveLength(0);
+    }
+  });
+
   it('a token without expiry is always used as it is', async () => {
     const { clock, store, tokens } = setup();
     store.saveTokenSet('u1', 'acme', storedSet({ expiresAt: null }));

@@ -361,11 +361,9 @@ export class TokenManager {
     const renewedSince = options.unlessRenewedSince === undefined || (token.refreshTokenUsedAt ?? issuedAt) >= options.unlessRenewedSince;
     const issuedSince = options.unlessIssuedSince === undefined || issuedAt >= options.unlessIssuedSince;
     if (fresh && renewedSince && issuedSince && !rejected && !options.force) return token;
-    if (!token.refreshToken) {
-      // Nothing to refresh with: use it while it lasts, then only a new sign-in helps.
-      if (!rejected && (token.expiresAt === null || token.expiresAt > this.#now())) return token;
-      throw new ReauthRequiredError(displayName);
-    }
+    // Nothing to refresh with: use it while it lasts. Once it has expired, or the API refused it, only a new sign-in
+    // helps: undefined sends the caller to the single flight, which marks the connection so, once, under the lease.
+    if (!token.refreshToken && !rejected && (token.expiresAt === null || token.expiresAt > this.#now())) return token;
     return undefined;
   }
 
@@ -501,7 +499,17 @@ export class TokenManager {
       if (usable && !options.force) return usable;
       const current = token!;
       if (!current.refreshToken) {
-        throw new TokenkeeperError('no_refresh_token', `${displayName} gave no refresh token; sign in with ${displayName} again for a new access token.`);
+        const refused = options.rejectedAccessToken !== undefined && options.rejectedAccessToken === current.accessToken;
+        if (!refused && (current.expiresAt === null || current.expiresAt > this.#now())) {
+          throw new TokenkeeperError('no_refresh_token', `${displayName} gave no refresh token; sign in with ${displayName} again for a new access token.`);
+        }
+        // The connection has ended as surely as after invalid_grant: it is marked so (listings, the admin site, a
+        // connection.needs_reauth webhook), not left active while every call answers needs_reauth.
+        await this.#store.recordRefreshFailure(userId, provider, leaseId, { error: 'no_refresh_token', needsReauth: true }, this.#now());
+        leaseOpen = false;
+        const why = refused ? 'the API refused its access token' : 'its access token has expired';
+        await this.#events.emit({ type: 'token.needs_reauth', userId, provider, code: 'no_refresh_token', message: `${displayName} gave no refresh token and ${why}: sign in with ${displayName} again.` });
+        throw new ReauthRequiredError(displayName);
       }
 
       const backoff = this.#backoffs.get(key);

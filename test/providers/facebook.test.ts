@@ -109,7 +109,7 @@ describeEachDialect('Facebook, against an emulator of Facebook that requires app
     expect(facebook.server.requests.length).toBe(before);
   });
 
-  it('a token Facebook ended early (OAuthException 190, sent with HTTP 400) is needs_reauth, one Graph call each time and no token request', async () => {
+  it('a token Facebook ended early (OAuthException 190, sent with HTTP 400) marks the connection needs_reauth at the first refusal: no token request, and no Graph call after it', async () => {
     const { browser, userId } = await signIn(person('10158456789012349', 'Password Changed'));
     facebook.invalidate((await app.runtime.tokenStore.findToken(userId, 'facebook'))!.accessToken);
     const tokenRequests = facebook.server.counts.token_request ?? 0;
@@ -119,8 +119,9 @@ describeEachDialect('Facebook, against an emulator of Facebook that requires app
       expect(call.status).toBe(401);
       expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
     }
-    expect(meCalls().length).toBe(graphCalls + 2);
+    expect(meCalls().length).toBe(graphCalls + 1);
     expect(facebook.server.counts.token_request ?? 0).toBe(tokenRequests);
+    expect((await app.runtime.tokenStore.findToken(userId, 'facebook'))!.status).toBe('needs_reauth');
   });
 
   it('disconnect removes the permissions at Facebook (DELETE /me/permissions with the proof): the token ends', async () => {

@@ -356,7 +356,7 @@ export const webhookPayloadSchema = {
         status: { type: 'string', enum: ['active', 'needs_reauth', 'revoked', 'deleted'], description: "The connection's status after the event" },
         reason: {
           type: 'string',
-          description: 'For some events: `reconnected` or `scope_changed` (`connection.updated`), the error code of a failed refresh (`connection.refresh_failed`), `invalid_grant` (`connection.needs_reauth`)',
+          description: 'For some events: `reconnected` or `scope_changed` (`connection.updated`), the error code of a failed refresh (`connection.refresh_failed`), `invalid_grant` or `no_refresh_token` (`connection.needs_reauth`: the provider refused the refresh token, or gave none and the access token ended)',
         },
       },
     },

@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import { PROVIDER_PRESETS } from '../src/client/providers/index.js';
 
 const readme = readFileSync(resolve(import.meta.dirname, '../README.md'), 'utf8');
-const NUMBERS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen', 'twenty'];
+const NUMBERS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen', 'twenty', 'twenty-one', 'twenty-two', 'twenty-three', 'twenty-four', 'twenty-five'];
 
 it("README's Providers table has a row for each preset, and no other", () => {
   const section = readme.slice(readme.indexOf('## Providers'), readme.indexOf('\n## ', readme.indexOf('## Providers') + 1));
@@ -15,4 +15,21 @@ it("README's Providers table has a row for each preset, and no other", () => {
 it('README counts the presets right where it first names them', () => {
   const said = /For GitHub, Google, Microsoft and (\w+) more, a preset/.exec(readme)?.[1];
   expect(said).toBe(NUMBERS[Object.keys(PROVIDER_PRESETS).length - 3]);
+});
+
+it("README's endpoint variables row names the presets that revoke through their API, and those whose profile moves with <NAME>_API_BASE_URL", () => {
+  const values = { baseUrl: 'https://host.example.com', tenant: 'common', domain: 'acme.okta.com', realm: 'staff', audience: 'https://api.example.com', teamId: 'ABCDE12345' };
+  const revokeThroughApi: string[] = [];
+  const profileOnApi: string[] = [];
+  for (const [name, preset] of Object.entries(PROVIDER_PRESETS)) {
+    const settings = preset.settings(values);
+    if (settings.hooks?.revoke && !(settings.metadataOverrides?.revocationEndpoint ?? settings.endpoints?.revocationEndpoint)) revokeThroughApi.push(name);
+    const api = settings.apiBaseUrl?.replace(/\/+$/, '');
+    if (api && settings.endpoints?.userinfoEndpoint?.startsWith(`${api}/`)) profileOnApi.push(name);
+  }
+  const names = (list: string) => [...list.matchAll(/`(\w+)`/g)].map(([, name]) => name);
+  const revoking = /\(the ((?:`\w+`(?:, | and ))+`\w+`) presets revoke through their API/.exec(readme)?.[1];
+  const moving = /reads the profile from its own API, ((?:`\w+`(?:, | and ))+`\w+`), that endpoint moves/.exec(readme)?.[1];
+  expect(names(revoking ?? '')).toEqual(revokeThroughApi.sort());
+  expect(names(moving ?? '')).toEqual(profileOnApi.sort());
 });

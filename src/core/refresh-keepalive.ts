@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { TokenkeeperError } from '../client/errors.js';
+import { ReauthRequiredError, TokenkeeperError } from '../client/errors.js';
 import type { TokenManager } from '../client/token-manager.js';
 import type { RefreshTokenEnd, SqlTokenStore } from '../db/token-store.js';
 import { databaseOutageLog } from './outage-log.js';
@@ -47,6 +47,11 @@ export interface KeepaliveSweepResult {
   /** Renewed meanwhile by another refresh (a request, another server's sweep): nothing to do. */
   alreadyRenewed: number;
   failed: number;
+  /**
+   * Connections without a refresh token whose access token had ended: each marked needs re-auth, with its event
+   * and webhook, instead of only when next used.
+   */
+  ended: number;
 }
 
 export interface RefreshKeepaliveJob {
@@ -83,7 +88,8 @@ export function keepaliveWindowSeconds(lifetimeSeconds: number | undefined): num
  * does not move the stated end (LinkedIn) gets one refresh, not one a sweep.
  * Failures are a refresh's: invalid_grant marks the connection "needs
  * re-auth" (with its event and webhook); a provider fault is logged and the
- * next sweep tries again.
+ * next sweep tries again. A connection without a refresh token whose access
+ * token has ended is marked "needs re-auth" too, as its next use would.
  */
 export function startRefreshKeepalive(options: RefreshKeepaliveOptions): RefreshKeepaliveJob {
   const batchSize = options.batchSize ?? 100;
@@ -112,8 +118,32 @@ export function startRefreshKeepalive(options: RefreshKeepaliveOptions): Refresh
       }
     });
 
+  // A connection whose access token ended with nothing to renew it (Facebook, LinkedIn, GitHub OAuth apps) has ended as
+  // one whose refresh token did: asked for its token once, through the single flight, it is marked so, and the
+  // service that waits for connection.needs_reauth hears of it within a sweep instead of when it is next used.
+  const markEnded = async (result: KeepaliveSweepResult) => {
+    const ended = await options.store.listTokenSummaries({
+      status: 'active',
+      providers: options.providers.map((provider) => provider.name),
+      withoutRefreshToken: true,
+      expiringBefore: options.now(),
+      limit: maxPerSweep,
+    });
+    await runPaced(ended, { concurrency, jitterMs, stopped: () => stopped }, async (token) => {
+      try {
+        await options.tokens.getAccessToken(token.userId, token.provider);
+      } catch (error) {
+        if (error instanceof ReauthRequiredError) result.ended += 1;
+        else {
+          result.failed += 1;
+          options.logger.warn({ tokenId: token.id, provider: token.provider, code: (error as { code?: string }).code, err: error }, 'refresh keep-alive failed');
+        }
+      }
+    });
+  };
+
   const sweepOnce = async (): Promise<KeepaliveSweepResult> => {
-    const result: KeepaliveSweepResult = { due: 0, refreshed: 0, alreadyRenewed: 0, failed: 0 };
+    const result: KeepaliveSweepResult = { due: 0, refreshed: 0, alreadyRenewed: 0, failed: 0, ended: 0 };
     const windowOf = new Map(options.providers.map((provider) => [provider.name, keepaliveWindowSeconds(provider.refreshTokenIdleSeconds)]));
     // The providers take turns, each a page of its share of what the sweep may still take: one with more due
     // connections than a sweep takes (a backlog, or an outage failing each of them every sweep) would otherwise
@@ -144,7 +174,8 @@ export function startRefreshKeepalive(options: RefreshKeepaliveOptions): Refresh
         else provider.after = page.at(-1);
       }
     }
-    if (result.due > 0) options.logger.info({ ...result }, 'refresh keep-alive sweep');
+    if (!stopped) await markEnded(result);
+    if (result.due > 0 || result.ended > 0) options.logger.info({ ...result }, 'refresh keep-alive sweep');
     return result;
   };
 

@@ -65,6 +65,8 @@ export interface ListTokenSummariesOptions {
   expiringAfter?: number;
   /** Only tokens that have a refresh token. */
   refreshable?: boolean;
+  /** Only tokens without a refresh token. */
+  withoutRefreshToken?: boolean;
   /**
    * Only tokens at least half through their lifetime at this time (epoch seconds), as TokenManager's leeway counts
    * it: one whose issue time is not known is taken as past it.
@@ -418,6 +420,7 @@ export class SqlTokenStore {
     if (options.expiringBefore !== undefined) query = query.where('expires_at', '<=', options.expiringBefore);
     if (options.expiringAfter !== undefined) query = query.where('expires_at', '>', options.expiringAfter);
     if (options.refreshable) query = query.where('refresh_token', 'is not', null);
+    if (options.withoutRefreshToken) query = query.where('refresh_token', 'is', null);
     if (options.pastHalfLifeAt !== undefined) {
       // expires_at - at <= (expires_at - issued_at) / 2, in whole numbers.
       const at = options.pastHalfLifeAt;

@@ -1,6 +1,7 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
 import * as oidc from 'openid-client';
+import { plainBasicAuthorization } from './provider-hooks.js';
 import type { ProviderSettings } from './provider-settings.js';
 
 /** The JWS algorithm a private key signs client assertions with (RFC 7518 §3.1). */
@@ -38,7 +39,7 @@ export function readClientPrivateKey(text: string): KeyObject {
 /** HTTP Basic with `client_id:secret` as they are (RFC 7617), not form-encoded first. */
 function plainBasic(clientSecret: string): oidc.ClientAuth {
   return (_server, client, _body, headers) => {
-    headers.set('authorization', `Basic ${Buffer.from(`${client.client_id}:${clientSecret}`).toString('base64')}`);
+    headers.set('authorization', plainBasicAuthorization(client.client_id, clientSecret));
   };
 }
 

@@ -128,3 +128,14 @@ export function rebuiltAnswer(original: Response, status: number, body: string, 
   headers.delete('content-encoding');
   return new Response(body, { status, statusText: status === original.status ? original.statusText : '', headers });
 }
+
+/**
+ * An HTTP Basic `Authorization` value of the client's id and secret as they
+ * are (RFC 7617), not form-encoded first as RFC 6749 §2.3.1 has it: what the
+ * providers that take Basic at their own endpoints (GitHub's grant deletion,
+ * Zoom's and Notion's revocation) document, and the `plain` Basic of the
+ * token endpoint.
+ */
+export function plainBasicAuthorization(clientId: string, clientSecret: string): string {
+  return `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`;
+}

@@ -33,7 +33,7 @@
  * (https://docs.github.com/en/enterprise-cloud@latest/admin/data-residency/network-details-for-ghecom).
  */
 import { ProviderUnavailableError } from '../errors.js';
-import { readTokenEndpointBody, rebuiltAnswer, type FoundEmail, type ProfileReader, type RevocationOutcome, type RevocationRequest } from '../provider-hooks.js';
+import { plainBasicAuthorization, readTokenEndpointBody, rebuiltAnswer, type FoundEmail, type ProfileReader, type RevocationOutcome, type RevocationRequest } from '../provider-hooks.js';
 import { withoutTrailingSlash, type ProviderPreset } from './preset.js';
 
 /** The REST API of the GitHub at `web`: github.com's and GHE.com's on an `api.` host, Enterprise Server's under /api/v3. */
@@ -105,10 +105,9 @@ async function findEmail(reader: ProfileReader): Promise<FoundEmail | null> {
 async function revoke(request: RevocationRequest): Promise<RevocationOutcome> {
   if (!request.apiBaseUrl) throw new Error('GitHub revocation needs the API base URL');
   const url = `${withoutTrailingSlash(request.apiBaseUrl)}/applications/${encodeURIComponent(request.clientId)}/grant`;
-  const credentials = Buffer.from(`${request.clientId}:${request.clientSecret}`).toString('base64');
   const response = await request.send(url, {
     method: 'DELETE',
-    headers: { ...request.apiHeaders, authorization: `Basic ${credentials}`, 'content-type': 'application/json' },
+    headers: { ...request.apiHeaders, authorization: plainBasicAuthorization(request.clientId, request.clientSecret), 'content-type': 'application/json' },
     body: JSON.stringify({ access_token: request.accessToken }),
   });
   await response.body?.cancel().catch(() => {});

@@ -34,7 +34,7 @@
  * verified. The API is https://api.notion.com/v1.
  */
 import { ProviderUnavailableError } from '../errors.js';
-import { readTokenEndpointBody, rebuiltAnswer, type RevocationOutcome, type RevocationRequest } from '../provider-hooks.js';
+import { plainBasicAuthorization, readTokenEndpointBody, rebuiltAnswer, type RevocationOutcome, type RevocationRequest } from '../provider-hooks.js';
 import type { ProviderPreset } from './preset.js';
 
 const NOTION_VERSION = '2026-03-11';
@@ -80,10 +80,9 @@ function tokenResponseProfile(answer: Record<string, unknown>): Record<string, u
 /** Revokes the access token at Notion's own endpoint (JSON, Basic credentials as RFC 7617 has them). */
 async function revoke(request: RevocationRequest): Promise<RevocationOutcome> {
   if (!request.revocationEndpoint) throw new Error('Notion revocation needs the revocation endpoint');
-  const credentials = Buffer.from(`${request.clientId}:${request.clientSecret}`).toString('base64');
   const response = await request.send(request.revocationEndpoint, {
     method: 'POST',
-    headers: { 'notion-version': NOTION_VERSION, ...request.apiHeaders, 'content-type': 'application/json', authorization: `Basic ${credentials}` },
+    headers: { 'notion-version': NOTION_VERSION, ...request.apiHeaders, 'content-type': 'application/json', authorization: plainBasicAuthorization(request.clientId, request.clientSecret) },
     body: JSON.stringify({ token: request.accessToken }),
   });
   if (response.status >= 200 && response.status < 300) {

@@ -29,7 +29,7 @@
  * ("Invalid Token!"), as RFC 6749 §5.2 says: no rewriting is needed.
  */
 import { ProviderUnavailableError, providerValueShown } from '../errors.js';
-import type { RevocationOutcome, RevocationRequest } from '../provider-hooks.js';
+import { plainBasicAuthorization, type RevocationOutcome, type RevocationRequest } from '../provider-hooks.js';
 import type { ProviderPreset } from './preset.js';
 
 /** `/users/me` with a `name` (the display name, else first and last) and `verified` (1 or 0) read as `email_verified`. */
@@ -47,10 +47,9 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
 /** Ends the authorization with the access token at Zoom's revocation endpoint, as Zoom documents it (not RFC 7009's refresh token first). */
 async function revoke(request: RevocationRequest): Promise<RevocationOutcome> {
   if (!request.revocationEndpoint) throw new Error('Zoom revocation needs the revocation endpoint');
-  const credentials = Buffer.from(`${request.clientId}:${request.clientSecret}`).toString('base64');
   const response = await request.send(request.revocationEndpoint, {
     method: 'POST',
-    headers: { authorization: `Basic ${credentials}`, 'content-type': 'application/x-www-form-urlencoded' },
+    headers: { authorization: plainBasicAuthorization(request.clientId, request.clientSecret), 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ token: request.accessToken }).toString(),
   });
   const body = (await response.json().catch(() => undefined)) as { status?: unknown; error?: unknown; reason?: unknown } | undefined;

@@ -390,9 +390,9 @@ describe('the library: keeping idle refresh tokens alive', () => {
     await database.db.updateTable('tokens').set(daysAgo(7)).where('user_id', '=', alice.user.id).execute();
     await database.db.updateTable('tokens').set(daysAgo(5)).where('user_id', '=', bob.user.id).execute();
     const before = provider.stats.refreshTokenGrants;
-    expect(await tokenkeeper.keepRefreshTokensAlive()).toEqual({ due: 1, refreshed: 1, alreadyRenewed: 0, failed: 0, ended: 0 });
+    expect(await tokenkeeper.keepRefreshTokensAlive()).toEqual({ due: 1, refreshed: 1, alreadyRenewed: 0, failed: 0, ended: 0, checked: 0, refused: 0 });
     expect(provider.stats.refreshTokenGrants).toBe(before + 1);
-    expect(await tokenkeeper.keepRefreshTokensAlive()).toEqual({ due: 0, refreshed: 0, alreadyRenewed: 0, failed: 0, ended: 0 });
+    expect(await tokenkeeper.keepRefreshTokensAlive()).toEqual({ due: 0, refreshed: 0, alreadyRenewed: 0, failed: 0, ended: 0, checked: 0, refused: 0 });
     expect((await database.db.selectFrom('tokens').select('issued_at').where('user_id', '=', alice.user.id).executeTakeFirstOrThrow()).issued_at).toBeGreaterThanOrEqual(now);
   });
 });

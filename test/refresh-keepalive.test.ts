@@ -45,14 +45,14 @@ describe('the keep-alive sweep serve starts', () => {
     const signedInAt = clock.now();
     const refreshes = app().provider.stats.refreshTokenGrants;
     clock.advance(IDLE - WINDOW - 1);
-    expect(await app().runtime.refreshKeepalive!.sweep()).toEqual({ due: 0, refreshed: 0, alreadyRenewed: 0, failed: 0, ended: 0 });
+    expect(await app().runtime.refreshKeepalive!.sweep()).toEqual({ due: 0, refreshed: 0, alreadyRenewed: 0, failed: 0, ended: 0, checked: 0, refused: 0 });
     clock.advance(1);
     // serve's job waits a random jitter of up to 1 s before each refresh: one refresh here.
-    expect(await app().runtime.refreshKeepalive!.sweep()).toEqual({ due: 1, refreshed: 1, alreadyRenewed: 0, failed: 0, ended: 0 });
+    expect(await app().runtime.refreshKeepalive!.sweep()).toEqual({ due: 1, refreshed: 1, alreadyRenewed: 0, failed: 0, ended: 0, checked: 0, refused: 0 });
     expect(app().provider.stats.refreshTokenGrants).toBe(refreshes + 1);
     const token = await app().runtime.tokenStore.findToken(alice.userId, 'toolkit');
     expect(token?.issuedAt).toBe(signedInAt + IDLE - WINDOW);
-    expect(await app().runtime.refreshKeepalive!.sweep()).toEqual({ due: 0, refreshed: 0, alreadyRenewed: 0, failed: 0, ended: 0 });
+    expect(await app().runtime.refreshKeepalive!.sweep()).toEqual({ due: 0, refreshed: 0, alreadyRenewed: 0, failed: 0, ended: 0, checked: 0, refused: 0 });
   });
 });
 
@@ -142,16 +142,16 @@ describeEachDialect('a keep-alive sweep', (dialect) => {
     const before = { alice: await stored(alice), bob: await stored(bob) };
     const sent = refreshesSent();
 
-    expect(await job.sweep()).toEqual({ due: 1, refreshed: 1, alreadyRenewed: 0, failed: 0, ended: 0 });
+    expect(await job.sweep()).toEqual({ due: 1, refreshed: 1, alreadyRenewed: 0, failed: 0, ended: 0, checked: 0, refused: 0 });
     expect(refreshesSent()).toBe(sent + 1);
     expect((await stored(alice))?.issuedAt).toBe(clock.now());
     expect((await stored(alice))?.refreshToken).not.toBe(before.alice?.refreshToken);
     expect((await stored(bob))?.accessToken).toBe(before.bob?.accessToken);
 
     // Alice's refresh token now ends IDLE from now; bob's end is one second outside the window.
-    expect(await job.sweep()).toEqual({ due: 0, refreshed: 0, alreadyRenewed: 0, failed: 0, ended: 0 });
+    expect(await job.sweep()).toEqual({ due: 0, refreshed: 0, alreadyRenewed: 0, failed: 0, ended: 0, checked: 0, refused: 0 });
     clock.advance(1);
-    expect(await job.sweep()).toEqual({ due: 1, refreshed: 1, alreadyRenewed: 0, failed: 0, ended: 0 });
+    expect(await job.sweep()).toEqual({ due: 1, refreshed: 1, alreadyRenewed: 0, failed: 0, ended: 0, checked: 0, refused: 0 });
     expect(refreshesSent()).toBe(sent + 2);
     expect((await stored(bob))?.issuedAt).toBe(clock.now());
   });
@@ -165,13 +165,13 @@ describeEachDialect('a keep-alive sweep', (dialect) => {
     await setRow(bob, { refresh_token: null });
     await endIn(mallory, 0);
     const sent = refreshesSent();
-    expect(await startJob().sweep()).toEqual({ due: 0, refreshed: 0, alreadyRenewed: 0, failed: 0, ended: 0 });
+    expect(await startJob().sweep()).toEqual({ due: 0, refreshed: 0, alreadyRenewed: 0, failed: 0, ended: 0, checked: 0, refused: 0 });
 
     // Mallory within her window: a provider without an idle lifetime (and no end stated) leaves her alone too; with one, she is due.
     await endIn(mallory, DAY);
-    expect(await startJob([{ name: 'toolkit' }]).sweep()).toEqual({ due: 0, refreshed: 0, alreadyRenewed: 0, failed: 0, ended: 0 });
+    expect(await startJob([{ name: 'toolkit' }]).sweep()).toEqual({ due: 0, refreshed: 0, alreadyRenewed: 0, failed: 0, ended: 0, checked: 0, refused: 0 });
     expect(refreshesSent()).toBe(sent);
-    expect(await startJob().sweep()).toEqual({ due: 1, refreshed: 1, alreadyRenewed: 0, failed: 0, ended: 0 });
+    expect(await startJob().sweep()).toEqual({ due: 1, refreshed: 1, alreadyRenewed: 0, failed: 0, ended: 0, checked: 0, refused: 0 });
     expect(refreshesSent()).toBe(sent + 1);
     expect((await stored(alice))?.status).toBe('needs_reauth');
   });
@@ -186,8 +186,8 @@ describeEachDialect('a keep-alive sweep', (dialect) => {
     const events: TokenEvent[] = [];
     const stop = app().runtime.tokens.on((event) => void events.push(event));
     try {
-      expect(await job.sweep()).toEqual({ due: 0, refreshed: 0, alreadyRenewed: 0, failed: 0, ended: 1 });
-      expect(await job.sweep()).toEqual({ due: 0, refreshed: 0, alreadyRenewed: 0, failed: 0, ended: 0 });
+      expect(await job.sweep()).toEqual({ due: 0, refreshed: 0, alreadyRenewed: 0, failed: 0, ended: 1, checked: 0, refused: 0 });
+      expect(await job.sweep()).toEqual({ due: 0, refreshed: 0, alreadyRenewed: 0, failed: 0, ended: 0, checked: 0, refused: 0 });
     } finally {
       stop();
     }
@@ -208,8 +208,8 @@ describeEachDialect('a keep-alive sweep', (dialect) => {
     await setRow(bob, { ...storedBefore, issued_at: clock.now() - 10 * DAY, refresh_token_expires_at: clock.now() + 3 * DAY });
     const sent = refreshesSent();
 
-    expect(await startJob([{ name: 'toolkit' }]).sweep()).toEqual({ due: 1, refreshed: 1, alreadyRenewed: 0, failed: 0, ended: 0 });
-    expect(await job.sweep()).toEqual({ due: 1, refreshed: 1, alreadyRenewed: 0, failed: 0, ended: 0 });
+    expect(await startJob([{ name: 'toolkit' }]).sweep()).toEqual({ due: 1, refreshed: 1, alreadyRenewed: 0, failed: 0, ended: 0, checked: 0, refused: 0 });
+    expect(await job.sweep()).toEqual({ due: 1, refreshed: 1, alreadyRenewed: 0, failed: 0, ended: 0, checked: 0, refused: 0 });
     expect(refreshesSent()).toBe(sent + 2);
     expect((await stored(alice))?.issuedAt).toBe(clock.now());
     // The dev provider's refresh brings a new refresh token without a stated end: the idle lifetime counts again.
@@ -227,7 +227,7 @@ describeEachDialect('a keep-alive sweep', (dialect) => {
     const events: TokenEvent[] = [];
     const stop = app().runtime.tokens.on((event) => void events.push(event));
     try {
-      expect(await job.sweep()).toEqual({ due: 1, refreshed: 0, alreadyRenewed: 0, failed: 1, ended: 0 });
+      expect(await job.sweep()).toEqual({ due: 1, refreshed: 0, alreadyRenewed: 0, failed: 1, ended: 0, checked: 0, refused: 0 });
     } finally {
       stop();
     }
@@ -235,7 +235,7 @@ describeEachDialect('a keep-alive sweep', (dialect) => {
     expect((await stored(alice))?.status).toBe('needs_reauth');
     const webhooks = await database().db.selectFrom('webhook_deliveries').select('event_type').where('event_type', '=', 'connection.needs_reauth').execute();
     expect(webhooks).toHaveLength(1);
-    expect(await job.sweep()).toEqual({ due: 0, refreshed: 0, alreadyRenewed: 0, failed: 0, ended: 0 });
+    expect(await job.sweep()).toEqual({ due: 0, refreshed: 0, alreadyRenewed: 0, failed: 0, ended: 0, checked: 0, refused: 0 });
   });
 
   it('a provider fault fails the keep-alive (though the access token still works) and the next sweep tries again', async () => {
@@ -246,14 +246,14 @@ describeEachDialect('a keep-alive sweep', (dialect) => {
     behind.proxy.inject({ ...REFRESH, fault: { kind: 'status', status: 500, body: '{"error":"server_error"}' } });
     const sent = refreshesSent();
 
-    expect(await job.sweep()).toEqual({ due: 1, refreshed: 0, alreadyRenewed: 0, failed: 1, ended: 0 });
+    expect(await job.sweep()).toEqual({ due: 1, refreshed: 0, alreadyRenewed: 0, failed: 1, ended: 0, checked: 0, refused: 0 });
     expect(await stored(alice)).toMatchObject({ status: 'active', lastError: 'provider_error', refreshToken: before?.refreshToken, issuedAt: before?.issuedAt });
     // Within the back-off after that failure the provider is not asked, and the keep-alive fails again.
-    expect(await job.sweep()).toEqual({ due: 1, refreshed: 0, alreadyRenewed: 0, failed: 1, ended: 0 });
+    expect(await job.sweep()).toEqual({ due: 1, refreshed: 0, alreadyRenewed: 0, failed: 1, ended: 0, checked: 0, refused: 0 });
     expect(refreshesSent()).toBe(sent + 1);
 
     clock.advance(3600);
-    expect(await job.sweep()).toEqual({ due: 1, refreshed: 1, alreadyRenewed: 0, failed: 0, ended: 0 });
+    expect(await job.sweep()).toEqual({ due: 1, refreshed: 1, alreadyRenewed: 0, failed: 0, ended: 0, checked: 0, refused: 0 });
     expect(refreshesSent()).toBe(sent + 2);
     expect(await stored(alice)).toMatchObject({ status: 'active', lastError: null, issuedAt: clock.now() });
   });
@@ -266,11 +266,11 @@ describeEachDialect('a keep-alive sweep', (dialect) => {
     behind.proxy.inject({ ...REFRESH, fault: { kind: 'status', status: 500, body: '{"error":"server_error"}' } });
     const sent = refreshesSent();
 
-    expect(await job.sweep()).toEqual({ due: 1, refreshed: 0, alreadyRenewed: 0, failed: 1, ended: 0 });
+    expect(await job.sweep()).toEqual({ due: 1, refreshed: 0, alreadyRenewed: 0, failed: 1, ended: 0, checked: 0, refused: 0 });
     expect(await stored(alice)).toMatchObject({ status: 'active', lastError: 'provider_error' });
     // The provider still ends the refresh token IDLE after it was last issued: the failure moved nothing, so it is due still.
     clock.advance(3600);
-    expect(await job.sweep()).toEqual({ due: 1, refreshed: 1, alreadyRenewed: 0, failed: 0, ended: 0 });
+    expect(await job.sweep()).toEqual({ due: 1, refreshed: 1, alreadyRenewed: 0, failed: 0, ended: 0, checked: 0, refused: 0 });
     expect(refreshesSent()).toBe(sent + 2);
     expect(await stored(alice)).toMatchObject({ status: 'active', lastError: null, issuedAt: clock.now() });
   });
@@ -294,7 +294,7 @@ describeEachDialect('a keep-alive sweep', (dialect) => {
     const job = startRefreshKeepalive({ store: app().runtime.tokenStore, tokens, logger: pino({ level: 'silent' }), now: clock.now, providers, jitterMs: 0, maxPerSweep: 2, scheduled: false });
     jobs.push(job);
 
-    expect(await job.sweep()).toEqual({ due: 2, refreshed: 1, alreadyRenewed: 0, failed: 1, ended: 0 });
+    expect(await job.sweep()).toEqual({ due: 2, refreshed: 1, alreadyRenewed: 0, failed: 1, ended: 0, checked: 0, refused: 0 });
     expect(asked).toContain(`second:${mallory.userId}`);
     expect(asked).toHaveLength(2);
   });
@@ -315,7 +315,7 @@ describeEachDialect('a keep-alive sweep', (dialect) => {
     const stopping = job.stop();
     release();
     await stopping;
-    expect(await swept).toEqual({ due: 2, refreshed: 1, alreadyRenewed: 0, failed: 0, ended: 0 });
+    expect(await swept).toEqual({ due: 2, refreshed: 1, alreadyRenewed: 0, failed: 0, ended: 0, checked: 0, refused: 0 });
     expect(refreshesSent()).toBe(sent + 1);
     const after = await stored(alice);
     expect(after).toMatchObject({ status: 'active', lastError: null, issuedAt: clock.now() });

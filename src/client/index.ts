@@ -14,7 +14,8 @@ export {
 } from './errors.js';
 export type { ErrorCode } from './error-codes.js';
 export { PROVIDER_PRESETS, findPreset, type ProviderPreset, type PresetSettings, type PresetValueName, type PresetValues } from './providers/index.js';
-export type { ProviderHooks, ProfileReader, RevocationRequest, RevocationOutcome, FoundEmail } from './provider-hooks.js';
+export type { ProviderHooks, ProfileReader, RevocationRequest, RevocationOutcome, FoundEmail, AccessTokenCheckRequest } from './provider-hooks.js';
+export type { AccessTokenCheckOutcome } from './access-token-check.js';
 export { ProviderApi, type ProviderApiOptions, type ProviderApiRequest, type StreamingFetch } from './provider-api.js';
 export { safeNextPath } from './safe-next.js';
 export { ProviderRegistry, type DiscoveryState, type RegisteredProvider, type RegistryOptions, type SendInit } from './provider-registry.js';

@@ -42,6 +42,16 @@ export interface RevocationRequest {
   send(url: string, init: { method: string; headers: Record<string, string>; body?: string }): Promise<Response>;
 }
 
+/** What an access-token check hook is given. */
+export interface AccessTokenCheckRequest {
+  /** The provider's issuer, from discovery or `<NAME>_ISSUER` (Twitch's checking endpoint is under it). */
+  issuer: string;
+  clientId: string;
+  accessToken: string;
+  /** Sends a request over the provider connections, with the provider timeout; no redirects are followed. */
+  send(url: string, init: { method: string; headers: Record<string, string>; body?: string }): Promise<Response>;
+}
+
 /** `revoked`: the provider ended the grant now; `already_revoked`: it no longer knew the token, which is as good. */
 export type RevocationOutcome = 'revoked' | 'already_revoked';
 
@@ -99,6 +109,13 @@ export interface ProviderHooks {
    * Throws when the provider refused.
    */
   revoke?(request: RevocationRequest): Promise<RevocationOutcome>;
+  /**
+   * Asks the provider whether an access token still works, for a provider that asks apps to check the tokens they
+   * keep, whether or not they use them (Twitch: at start and hourly, to learn of a person who disconnected the app).
+   * The keep-alive sweep asks this of each live access token about hourly. True: it works; false: the provider
+   * refused it; throws when the provider did not answer either way.
+   */
+  checkAccessToken?(request: AccessTokenCheckRequest): Promise<boolean>;
 }
 
 /**

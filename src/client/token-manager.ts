@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { askProviderIfTokenWorks, type AccessTokenCheckOutcome } from './access-token-check.js';
 import { NotConnectedError, ProviderUnavailableError, ReauthRequiredError, TokenkeeperError, describeProviderFailure } from './errors.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import { InvalidGrantError, requestTokenRefresh } from './refresh-grant.js';
@@ -308,6 +309,29 @@ export class TokenManager {
     const failure = this.#fallbacks.get(token);
     if (failure) throw failure;
     return this.#refreshedHere.has(token) ? 'refreshed' : 'not_needed';
+  }
+
+  /**
+   * Asks the provider whether the stored access token still works, where its preset can (Twitch asks apps to,
+   * hourly, to learn of a person who disconnected the app). A token it refuses is handled as after a 401
+   * (`rejectedAccessToken`): refreshed through the single flight unless another caller did so meanwhile, or, when
+   * the refresh token is refused too or there is none, the connection is marked needs re-auth (with its event
+   * and webhook) and ReauthRequiredError thrown. Throws ProviderUnavailableError when the provider answered
+   * neither way.
+   *
+   * @example
+   * const outcome = await tokens.checkAccessToken(userId, 'twitch'); // 'works', 'renewed' or 'unchecked'
+   */
+  async checkAccessToken(userId: string, provider: string): Promise<AccessTokenCheckOutcome> {
+    const { settings } = this.#registry.get(provider);
+    const token = await this.#store.findToken(userId, provider);
+    if (!token) throw new NotConnectedError(settings.displayName);
+    if (token.status === 'needs_reauth') throw new ReauthRequiredError(settings.displayName);
+    const works = await askProviderIfTokenWorks(this.#registry, token);
+    if (works === undefined) return 'unchecked';
+    if (works) return 'works';
+    await this.refresh(userId, provider, { rejectedAccessToken: token.accessToken });
+    return 'renewed';
   }
 
   /**

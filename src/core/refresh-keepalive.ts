@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import { ReauthRequiredError, TokenkeeperError } from '../client/errors.js';
+import type { ProviderHooks } from '../client/provider-hooks.js';
 import type { TokenManager } from '../client/token-manager.js';
 import type { RefreshTokenEnd, SqlTokenStore } from '../db/token-store.js';
+import { checkAccessTokens } from './access-token-checks.js';
 import { databaseOutageLog } from './outage-log.js';
 import { runPaced } from './paced-workers.js';
 
@@ -14,6 +16,8 @@ export interface KeepaliveProvider {
   name: string;
   /** Seconds a refresh token lives unused (ProviderSettings.refreshTokenIdleSeconds); undefined or 0: none. */
   refreshTokenIdleSeconds?: number | undefined;
+  /** A provider whose preset can check access tokens has each live one checked by every sweep that finds it due. */
+  hooks?: Pick<ProviderHooks, 'checkAccessToken'> | undefined;
 }
 
 export interface RefreshKeepaliveOptions {
@@ -52,6 +56,13 @@ export interface KeepaliveSweepResult {
    * and webhook, instead of only when next used.
    */
   ended: number;
+  /**
+   * Live access tokens asked about at a provider that asks apps to check them (Twitch), each about hourly: not
+   * again within three quarters of the interval, nor within that time of its issue.
+   */
+  checked: number;
+  /** Of those, refused by the provider (the person disconnected the app): each refreshed, or marked needs re-auth. */
+  refused: number;
 }
 
 export interface RefreshKeepaliveJob {
@@ -89,7 +100,9 @@ export function keepaliveWindowSeconds(lifetimeSeconds: number | undefined): num
  * Failures are a refresh's: invalid_grant marks the connection "needs
  * re-auth" (with its event and webhook); a provider fault is logged and the
  * next sweep tries again. A connection without a refresh token whose access
- * token has ended is marked "needs re-auth" too, as its next use would.
+ * token has ended is marked "needs re-auth" too, as its next use would. Last,
+ * for a provider that asks apps to check the access tokens they keep (Twitch),
+ * each live one due is asked about (checkAccessTokens).
  */
 export function startRefreshKeepalive(options: RefreshKeepaliveOptions): RefreshKeepaliveJob {
   const batchSize = options.batchSize ?? 100;
@@ -97,6 +110,7 @@ export function startRefreshKeepalive(options: RefreshKeepaliveOptions): Refresh
   const concurrency = options.concurrency ?? 4;
   const jitterMs = options.jitterMs ?? 1000;
   const intervalMs = options.intervalMs ?? 3_600_000;
+  const checking = options.providers.filter((provider) => provider.hooks?.checkAccessToken).map((provider) => provider.name);
   let stopped = false;
   let current: Promise<KeepaliveSweepResult> | null = null;
 
@@ -143,7 +157,7 @@ export function startRefreshKeepalive(options: RefreshKeepaliveOptions): Refresh
   };
 
   const sweepOnce = async (): Promise<KeepaliveSweepResult> => {
-    const result: KeepaliveSweepResult = { due: 0, refreshed: 0, alreadyRenewed: 0, failed: 0, ended: 0 };
+    const result: KeepaliveSweepResult = { due: 0, refreshed: 0, alreadyRenewed: 0, failed: 0, ended: 0, checked: 0, refused: 0 };
     const windowOf = new Map(options.providers.map((provider) => [provider.name, keepaliveWindowSeconds(provider.refreshTokenIdleSeconds)]));
     // The providers take turns, each a page of its share of what the sweep may still take: one with more due
     // connections than a sweep takes (a backlog, or an outage failing each of them every sweep) would otherwise
@@ -175,7 +189,23 @@ export function startRefreshKeepalive(options: RefreshKeepaliveOptions): Refresh
       }
     }
     if (!stopped) await markEnded(result);
-    if (result.due > 0 || result.ended > 0) options.logger.info({ ...result }, 'refresh keep-alive sweep');
+    if (!stopped && checking.length > 0) {
+      const counts = await checkAccessTokens({
+        store: options.store,
+        tokens: options.tokens,
+        logger: options.logger,
+        now: options.now,
+        providers: checking,
+        dueAfterSeconds: Math.floor((intervalMs * 0.75) / 1000),
+        batchSize,
+        max: maxPerSweep,
+        paced: { concurrency, jitterMs, stopped: () => stopped },
+      });
+      result.checked = counts.checked;
+      result.refused = counts.refused;
+      result.failed += counts.failed;
+    }
+    if (result.due > 0 || result.ended > 0 || result.checked > 0) options.logger.info({ ...result }, 'refresh keep-alive sweep');
     return result;
   };
 

@@ -18,6 +18,7 @@ import * as auditListIndexes from './migrations/2026-12-05T0200-audit-list-index
 import * as refreshTokenEndIndexes from './migrations/2026-12-05T0300-refresh-token-end-indexes.js';
 import { emailVerifiedFollowsEmail } from './migrations/2026-12-05T0400-email-verified-follows-email.js';
 import * as refreshTokenIssueAndUse from './migrations/2026-12-05T0500-refresh-token-issue-and-use.js';
+import * as accessTokenCheck from './migrations/2026-12-05T0600-access-token-check.js';
 
 // Listed in code rather than read from a folder, so migrations travel with the
 // compiled dist/ build and no file-system scanning is needed at run time.
@@ -43,6 +44,7 @@ function migrationsFor(dialect: Dialect): Readonly<Record<string, Migration>> {
     '2026-12-05T0300-refresh-token-end-indexes': refreshTokenEndIndexes,
     '2026-12-05T0400-email-verified-follows-email': emailVerifiedFollowsEmail(dialect),
     '2026-12-05T0500-refresh-token-issue-and-use': refreshTokenIssueAndUse,
+    '2026-12-05T0600-access-token-check': accessTokenCheck,
   };
 }
 

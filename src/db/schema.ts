@@ -64,6 +64,11 @@ export interface TokensTable {
    * from it. A sign-in that brings no refresh token leaves it. Null for tokens stored before this was kept.
    */
   refresh_token_used_at: ColumnType<number | null, number | null | undefined, number | null>;
+  /**
+   * When the provider was last asked whether the access token works (epoch seconds), for a provider that asks apps
+   * to check the tokens they keep (ProviderHooks.checkAccessToken); null until then.
+   */
+  access_token_checked_at: ColumnType<number | null, number | null | undefined, number | null>;
   status: ColumnType<TokenStatus, TokenStatus | undefined, TokenStatus>;
   last_error: string | null;
   created_at: number;

@@ -105,6 +105,24 @@ export interface RefreshTokenEnd {
   issuedAt: number;
 }
 
+/** What the access-token check asks of one provider's connections (all times epoch seconds). */
+export interface AccessTokenChecksOptions {
+  provider: string;
+  now: number;
+  /** Due: neither asked about nor issued after this time. */
+  checkedBefore: number;
+  limit: number;
+  /** The id of the last one of the previous page: only those after it. */
+  afterId?: string;
+}
+
+/** A connection whose access token is due a check at the provider, without any token value. */
+export interface AccessTokenCheck {
+  id: string;
+  userId: string;
+  provider: string;
+}
+
 type Executor = Kysely<DatabaseSchema>;
 
 export function rowToTokenSummary(row: TokenRow): TokenSummary {
@@ -455,6 +473,40 @@ export class SqlTokenStore {
       windowOpensAt: Number(row.window_opens_at),
       issuedAt: Number(row.last_used_at),
     }));
+  }
+
+  /**
+   * Active connections of one provider whose access token has not expired and that no check and no issue has
+   * vouched for since `checkedBefore`: a token issued after it worked then. By id.
+   */
+  async listAccessTokensToCheck(options: AccessTokenChecksOptions): Promise<AccessTokenCheck[]> {
+    let query = this.#db
+      .selectFrom('tokens')
+      .select(['id', 'user_id', 'provider'])
+      .where('provider', '=', options.provider)
+      .where('status', '=', 'active')
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', options.now)]))
+      .where((eb) => eb.or([eb('access_token_checked_at', 'is', null), eb('access_token_checked_at', '<=', options.checkedBefore)]))
+      .where((eb) => eb.or([eb('issued_at', 'is', null), eb('issued_at', '<=', options.checkedBefore)]));
+    if (options.afterId !== undefined) query = query.where('id', '>', options.afterId);
+    const rows = await query.orderBy('id').limit(options.limit).execute();
+    return rows.map((row) => ({ id: row.id, userId: row.user_id, provider: row.provider }));
+  }
+
+  /**
+   * Takes this connection's access-token check, atomically, when it is still due (see listAccessTokensToCheck):
+   * of servers sweeping at once, one asks the provider. True for the caller that took it.
+   */
+  async claimAccessTokenCheck(id: string, now: number, checkedBefore: number): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('tokens')
+      .set({ access_token_checked_at: now })
+      .where('id', '=', id)
+      .where('status', '=', 'active')
+      .where((eb) => eb.or([eb('access_token_checked_at', 'is', null), eb('access_token_checked_at', '<=', checkedBefore)]))
+      .where((eb) => eb.or([eb('issued_at', 'is', null), eb('issued_at', '<=', checkedBefore)]))
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
   async deleteToken(userId: string, provider: string, trx?: Executor): Promise<boolean> {

@@ -17,6 +17,10 @@
  *   `refresh_token`; an answer with a new refresh token (the old one is not
  *   documented to stop working, so it does not); a refused one
  *   `{"error": "Bad Request", "status": 400, "message": "Invalid refresh token"}`.
+ * - Validating (https://dev.twitch.tv/docs/authentication/validate-tokens/):
+ *   GET /oauth2/validate with `Authorization: OAuth <access token>` answers
+ *   `{ client_id, login, scopes, user_id, expires_in }` for a live token, 401
+ *   `{"status": 401, "message": "invalid access token"}` otherwise.
  * - Revoking (https://dev.twitch.tv/docs/authentication/revoke-tokens/): the
  *   form `client_id` and `token`, an access token; 200 with no body, 400
  *   "Invalid token", 404 "client does not exist".
@@ -57,6 +61,8 @@ export interface TwitchEmulator extends EmulatorHandle<TwitchUser> {
   readonly issuer: string;
   /** The user disconnects the app in their Twitch settings: every token of its grants stops working. */
   disconnectAtTwitch(userId: string): void;
+  /** The next token check answers this status (a fault), once. */
+  failNextCheck(status: number): void;
 }
 
 const ACCESS_TOKEN_TTL = 14_400;
@@ -187,6 +193,20 @@ export async function startTwitchEmulator(options: TwitchEmulatorOptions): Promi
     return { status: 200 };
   });
 
+  let checkFailure: number | undefined;
+  server.route('GET', '/oauth2/validate', (request) => {
+    server.count('validate');
+    if (checkFailure !== undefined) {
+      const status = checkFailure;
+      checkFailure = undefined;
+      return twitchError(status, 'Internal Server Error');
+    }
+    const token = /^OAuth (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '';
+    const grant = grants.grantOfAccessToken(token);
+    if (!grant) return twitchError(401, 'invalid access token');
+    return json(200, { client_id: grant.clientId, login: grant.user.login, scopes: grant.scope.split(' '), user_id: grant.user.id, expires_in: grants.accessTokenSecondsLeft(token) });
+  });
+
   const bearerGrant = (request: EmulatorRequest): Grant<TwitchUser> | EmulatorReply => {
     const token = request.bearer();
     if (!token) return twitchError(401, 'OAuth token is missing', 'Unauthorized');
@@ -233,6 +253,9 @@ export async function startTwitchEmulator(options: TwitchEmulatorOptions): Promi
     issuer,
     disconnectAtTwitch: (userId) => {
       for (const grant of grants.liveGrants(options.clientId)) if (grant.user.id === userId) grants.revokeGrant(grant.id);
+    },
+    failNextCheck: (status) => {
+      checkFailure = status;
     },
   };
 }

@@ -1,5 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
+import { testClock } from '../support/clock.js';
 import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { newServiceKey, serviceApiClient } from '../support/service-api.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
@@ -171,6 +173,99 @@ describeEachDialect('Twitch, against an emulator of Twitch', (dialect) => {
     twitch.failNextTokenRequest(fault);
     expect((await signInThrough(app.browser(), 'twitch')).status).toBe(status);
     expect(await rowCounts(database)).toEqual(before);
+  });
+});
+
+describeEachDialect('Twitch access tokens checked about hourly at /oauth2/validate, used or not', (dialect) => {
+  // Twitch, the app and its sweeps share one clock that moves only when told.
+  const clock = testClock();
+  let database: TestDatabase;
+  let twitch: TwitchEmulator;
+  let app: ProviderTestApp;
+  let secondServer: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    twitch = await startTwitchEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, now: clock.now });
+    const env = { ...twitchEnv(twitch), WEBHOOK_URLS: 'http://127.0.0.1:9/hooks', WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64')}` };
+    app = await startProviderTestApp({ databaseUrl: database.url, env, now: clock.now });
+    secondServer = await startProviderTestApp({ databaseUrl: database.url, env, now: clock.now });
+  });
+  afterAll(async () => {
+    await secondServer?.close();
+    await app?.close();
+    await twitch?.close();
+    await database?.close();
+  });
+  // Each test's sweeps see its own connection only.
+  afterEach(() => database.db.deleteFrom('tokens').execute());
+
+  const sweep = () => app.runtime.refreshKeepalive!.sweep();
+  const checks = () => twitch.server.requests.filter((request) => request.path === '/oauth2/validate');
+  const userIdOf = async (subject: string) =>
+    (await database.db.selectFrom('accounts').select('user_id').where('provider', '=', 'twitch').where('subject', '=', subject).executeTakeFirstOrThrow()).user_id;
+  /** Signs the person in, then lets every token checked or issued so far fall due (45 minutes: three quarters of the sweep's hour). */
+  const signedInAndDue = async (user: TwitchUser) => {
+    twitch.signInAs(user);
+    expect((await signInThrough(app.browser(), 'twitch')).status).toBe(200);
+    clock.advance(45 * 60);
+    return userIdOf(user.id);
+  };
+
+  it('each live access token is asked about with `Authorization: OAuth`, once however many servers sweep, and not again within 45 minutes of that check', async () => {
+    await signedInAndDue(person('141981780', 'checked', 'Checked'));
+    const asked = checks().length;
+    const [here, there] = await Promise.all([sweep(), secondServer.runtime.refreshKeepalive!.sweep()]);
+    expect(here.checked + there.checked).toBe(1);
+    expect({ refused: here.refused + there.refused, failed: here.failed + there.failed }).toEqual({ refused: 0, failed: 0 });
+    expect(checks()).toHaveLength(asked + 1);
+    expect(checks().at(-1)!.headers.authorization).toMatch(/^OAuth \S+$/);
+
+    clock.advance(45 * 60 - 1);
+    expect(await sweep()).toMatchObject({ checked: 0 });
+    clock.advance(1);
+    expect(await sweep()).toMatchObject({ checked: 1, refused: 0 });
+  });
+
+  it('a person who disconnected the app at Twitch, unused since: the check is refused, the one refresh too, and the connection is marked needs re-auth with its webhook', async () => {
+    const userId = await signedInAndDue(person('141981781', 'leftquietly', 'Left Quietly'));
+    twitch.disconnectAtTwitch('141981781');
+    const refreshes = twitch.server.counts.refresh_token ?? 0;
+    expect(await sweep()).toMatchObject({ checked: 1, refused: 1, failed: 0 });
+    expect(twitch.server.counts.refresh_token).toBe(refreshes + 1);
+    expect((await app.runtime.tokenStore.findToken(userId, 'twitch'))!.status).toBe('needs_reauth');
+    const webhooks = await database.db.selectFrom('webhook_deliveries').select('payload').where('event_type', '=', 'connection.needs_reauth').execute();
+    expect(webhooks.map((row) => JSON.parse(row.payload).data)).toEqual([expect.objectContaining({ user_id: userId, provider: 'twitch', status: 'needs_reauth' })]);
+    // Marked, it is asked about no more.
+    clock.advance(45 * 60);
+    expect(await sweep()).toMatchObject({ checked: 0 });
+  });
+
+  it('an access token Twitch refused while its refresh token still works is replaced by one refresh, and the connection stays active', async () => {
+    const userId = await signedInAndDue(person('141981782', 'revokedtoken', 'Revoked Token'));
+    const before = await app.runtime.tokenStore.findToken(userId, 'twitch');
+    // Revoked at Twitch by something else holding it: the grant and its refresh token stay.
+    const revoked = await fetch(`${twitch.issuer}/revoke`, { method: 'POST', body: new URLSearchParams({ client_id: CLIENT_ID, token: before!.accessToken }) });
+    expect(revoked.status).toBe(200);
+    const refreshes = twitch.server.counts.refresh_token ?? 0;
+    expect(await sweep()).toMatchObject({ checked: 1, refused: 1, failed: 0 });
+    expect(twitch.server.counts.refresh_token).toBe(refreshes + 1);
+    const after = await app.runtime.tokenStore.findToken(userId, 'twitch');
+    expect(after!.status).toBe('active');
+    expect(twitch.accepts(after!.accessToken)).toBe(true);
+    // The new token was issued now: not due again for 45 minutes.
+    expect(await sweep()).toMatchObject({ checked: 0 });
+  });
+
+  it('a check Twitch does not answer (HTTP 500) is counted failed, leaves the connection as it was, and is asked again at the next due sweep', async () => {
+    const userId = await signedInAndDue(person('141981783', 'unanswered', 'Unanswered'));
+    twitch.failNextCheck(500);
+    const refreshes = twitch.server.counts.refresh_token ?? 0;
+    expect(await sweep()).toMatchObject({ checked: 1, refused: 0, failed: 1 });
+    expect(twitch.server.counts.refresh_token ?? 0).toBe(refreshes);
+    expect((await app.runtime.tokenStore.findToken(userId, 'twitch'))!.status).toBe('active');
+    clock.advance(45 * 60);
+    expect(await sweep()).toMatchObject({ checked: 1, refused: 0, failed: 0 });
   });
 });
 

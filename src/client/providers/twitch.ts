@@ -26,14 +26,19 @@
  *   body; 400 `{"status": 400, "message": "Invalid token"}` when it does not
  *   know the token, 404 "client does not exist" for a wrong client id
  *   (https://dev.twitch.tv/docs/authentication/revoke-tokens/).
- * Twitch also asks apps that keep a person signed in with its tokens to check them at
- * /oauth2/validate hourly (https://dev.twitch.tv/docs/authentication/validate-tokens/):
- * a connection here is checked whenever it is used, a revoked one answering
- * 401 and a refused refresh marking it for re-authorization.
+ * Twitch also asks apps that keep a person's tokens to check them at
+ * /oauth2/validate at start and hourly, used or not, to learn of a person who
+ * disconnected the app (https://dev.twitch.tv/docs/authentication/validate-tokens/):
+ * the keep-alive sweep asks about each live access token about hourly
+ * (`Authorization: OAuth <token>`; 200 it works, 401 it does not), and a
+ * refused one is refreshed, or, its refresh token refused too, the
+ * connection is marked for re-authorization (its webhook tells the service).
+ * Signing the person out of this site's own session is left to the service
+ * that hears it.
  */
 import { ProviderUnavailableError } from '../errors.js';
-import { readTokenEndpointBody, rebuiltAnswer, type RevocationOutcome, type RevocationRequest } from '../provider-hooks.js';
-import type { ProviderPreset } from './preset.js';
+import { readTokenEndpointBody, rebuiltAnswer, type AccessTokenCheckRequest, type RevocationOutcome, type RevocationRequest } from '../provider-hooks.js';
+import { withoutTrailingSlash, type ProviderPreset } from './preset.js';
 
 /** The profile claims, asked for in the ID token and in userinfo alike (OIDC Core §5.5). */
 const PROFILE_CLAIMS = { email: null, email_verified: null, preferred_username: null, picture: null };
@@ -78,6 +83,15 @@ async function revoke(request: RevocationRequest): Promise<RevocationOutcome> {
   throw new ProviderUnavailableError(response.status >= 500 ? 'provider_error' : 'provider_bad_response', `Twitch answered HTTP ${response.status} to the token revocation.`);
 }
 
+/** Asks /oauth2/validate, under the issuer, whether the access token still works. */
+async function checkAccessToken(request: AccessTokenCheckRequest): Promise<boolean> {
+  const response = await request.send(`${withoutTrailingSlash(request.issuer)}/validate`, { method: 'GET', headers: { authorization: `OAuth ${request.accessToken}` } });
+  await response.body?.cancel().catch(() => {});
+  if (response.status === 200) return true;
+  if (response.status === 401) return false;
+  throw new ProviderUnavailableError(response.status >= 500 ? 'provider_error' : 'provider_bad_response', `Twitch answered HTTP ${response.status} to the access token check.`);
+}
+
 export const twitch: ProviderPreset = {
   displayName: 'Twitch',
   settings: () => ({
@@ -89,6 +103,6 @@ export const twitch: ProviderPreset = {
     clientIdHeader: 'client-id',
     tokenEndpointAuthMethod: 'client_secret_post',
     claimNames: { name: 'preferred_username' },
-    hooks: { tokenResponse, revoke },
+    hooks: { tokenResponse, revoke, checkAccessToken },
   }),
 };

@@ -178,6 +178,13 @@ export class GrantStore<User> {
     return grant && !grant.revoked ? grant : undefined;
   }
 
+  /** Seconds a live access token has left; null when it never expires; undefined when it is not live. */
+  accessTokenSecondsLeft(accessToken: string): number | null | undefined {
+    if (!this.grantOfAccessToken(accessToken)) return undefined;
+    const { expiresAt } = this.#tokens.get(accessToken)!;
+    return expiresAt === null ? null : expiresAt - this.#now();
+  }
+
   /** The grant a token (access or refresh, live or not) was issued under. */
   grantOfToken(token: string): Grant<User> | undefined {
     const stored = this.#tokens.get(token);

@@ -1,0 +1,249 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestBrowser } from '../support/browser.js';
+import { testClock } from '../support/clock.js';
+import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { startBoxEmulator, type BoxEmulator, type BoxUser } from './box.emulator.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+
+const CLIENT_ID = 'ly1nj6n11vionaie65emwzk575hnnmrk';
+const CLIENT_SECRET = 'hOzsTeFlT6ko0dme22uGbQal04SBPYc1';
+const REDIRECT_URI = `${APP_ORIGIN}/auth/box/callback`;
+const DAY = 86_400;
+
+function person(id: string, name: string): BoxUser {
+  return { id, name, login: `${name.split(' ')[0]!.toLowerCase()}@box.test` };
+}
+
+/** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator. */
+function boxEnv(box: BoxEmulator, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    OAUTH_PROVIDERS: 'box',
+    BOX_PRESET: 'box',
+    BOX_CLIENT_ID: CLIENT_ID,
+    BOX_CLIENT_SECRET: CLIENT_SECRET,
+    BOX_AUTHORIZE_URL: `${box.origin}/api/oauth2/authorize`,
+    BOX_ACCESS_TOKEN_URL: `${box.origin}/oauth2/token`,
+    BOX_USERINFO_URL: `${box.origin}/2.0/users/me`,
+    BOX_REVOCATION_URL: `${box.origin}/oauth2/revoke`,
+    BOX_API_BASE_URL: `${box.origin}/2.0`,
+    ...extra,
+  };
+}
+
+/** A refresh at Box itself, as another copy of the token would make it. */
+function refreshAtBox(box: BoxEmulator, refreshToken: string): Promise<Response> {
+  return fetch(`${box.origin}/oauth2/token`, {
+    method: 'POST',
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID, client_secret: CLIENT_SECRET }),
+  });
+}
+
+async function countRows(database: TestDatabase, table: 'users' | 'tokens' | 'accounts'): Promise<number> {
+  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+describeEachDialect('Box, against an emulator of Box', (dialect) => {
+  let database: TestDatabase;
+  let box: BoxEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    box = await startBoxEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: boxEnv(box) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await box?.close();
+    await database?.close();
+  });
+
+  async function signIn(user: BoxUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    box.signInAs(user);
+    const browser = app.browser();
+    const start = await browser.get(`${APP_ORIGIN}/login/box?next=/api/me`, { followRedirects: false });
+    const page = await browser.get(start.location!);
+    expect(page.status).toBe(200);
+    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
+  }
+
+  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+
+  it('signs in as the Box user id of /users/me with its name and login as the e-mail (verification unknown); the app’s scopes, the client in the body, one-hour tokens', async () => {
+    const { userId, request } = await signIn(person('11446498', 'Aaron Levie'));
+    // No scope is sent: Box grants the scopes configured for the app.
+    expect(request.has('scope')).toBe(false);
+    const account = await database.db.selectFrom('accounts').select(['subject', 'claims']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account.subject).toBe('11446498');
+    expect(JSON.parse(account.claims)).toMatchObject({ login: 'aaron@box.test', type: 'user' });
+    const user = await database.db.selectFrom('users').select(['name', 'email', 'email_verified']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toEqual({ name: 'Aaron Levie', email: 'aaron@box.test', email_verified: null });
+    const token = await app.runtime.tokenStore.findToken(userId, 'box');
+    expect(token).toMatchObject({ refreshToken: expect.any(String) });
+    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
+    expect(lifetime).toBeGreaterThan(3500);
+    expect(lifetime).toBeLessThanOrEqual(3600);
+    const exchange = box.server.requests.find((r) => r.path === '/oauth2/token')!;
+    expect(exchange.headers.authorization).toBeUndefined();
+  });
+
+  it('the proxy reaches the API; 20 concurrent calls on an expired token make one refresh, the new refresh token is kept, and Box refuses the used one', async () => {
+    const { browser, userId } = await signIn(person('22557799', 'Storm Rotating'));
+    const before = await app.runtime.tokenStore.findToken(userId, 'box');
+    await expire(userId);
+    const refreshes = box.server.counts.refresh_token ?? 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => browser.get(`${APP_ORIGIN}/api/providers/box/proxy/folders/0`)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(JSON.parse(answers[0]!.text)).toMatchObject({ type: 'folder', id: '0', owned_by: { id: '22557799' } });
+    expect(box.server.counts.refresh_token).toBe(refreshes + 1);
+    const after = await app.runtime.tokenStore.findToken(userId, 'box');
+    expect(after!.refreshToken).not.toBe(before!.refreshToken);
+    expect(box.accepts(after!.accessToken)).toBe(true);
+    const replay = await refreshAtBox(box, before!.refreshToken!);
+    expect(replay.status).toBe(400);
+    expect(await replay.json()).toEqual({ error: 'invalid_grant', error_description: 'Invalid refresh token' });
+  });
+
+  it("a refresh token Box refuses (400 invalid_grant) marks the connection 'needs re-auth', with one attempt", async () => {
+    const { browser, userId } = await signIn(person('33668800', 'Refused Refresh'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'box');
+    // Used behind the app's back (another copy of the token): Box no longer takes the stored one.
+    expect((await refreshAtBox(box, stored!.refreshToken!)).status).toBe(200);
+    await expire(userId);
+    const refreshes = box.server.counts.refresh_token ?? 0;
+    const call = await browser.get(`${APP_ORIGIN}/api/providers/box/proxy/users/me`);
+    expect(call.status).toBe(401);
+    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
+    expect((await browser.get(`${APP_ORIGIN}/api/providers/box/proxy/users/me`)).status).toBe(401);
+    expect(box.server.counts.refresh_token).toBe(refreshes + 1);
+    expect((await app.runtime.tokenStore.findToken(userId, 'box'))!.status).toBe('needs_reauth');
+  });
+
+  it('disconnect revokes at /oauth2/revoke with client_id, client_secret and the token in the form, and the grant ends', async () => {
+    const { browser, userId } = await signIn(person('44779911', 'Leaving Person'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'box');
+    const revocations = box.server.counts.revoke ?? 0;
+    const answer = await browser.request(`${APP_ORIGIN}/account/connections/box`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(box.server.counts.revoke).toBeGreaterThan(revocations);
+    expect(box.accepts(stored!.accessToken)).toBe(false);
+    expect((await refreshAtBox(box, stored!.refreshToken!)).status).toBe(400);
+    expect(await app.runtime.tokenStore.findToken(userId, 'box')).toBeUndefined();
+  });
+
+  it('a cancelled sign-in (access_denied) says so and asks for no token', async () => {
+    const exchanges = box.server.counts.authorization_code ?? 0;
+    box.signInAs(person('55880022', 'Changed Mind'));
+    box.denyNextAuthorization();
+    const page = await signInThrough(app.browser(), 'box');
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('Sign-in with Box was cancelled or refused at Box.');
+    expect(box.server.counts.authorization_code ?? 0).toBe(exchanges);
+  });
+
+  it('a code Box refuses (400 invalid_grant) is a clear 400, and nothing is stored', async () => {
+    box.signInAs(person('66991133', 'Refused Code'));
+    const browser = app.browser();
+    const stopped = await browser.get(`${APP_ORIGIN}/login/box`, { stopAt: REDIRECT_URI });
+    const callback = new URL(stopped.location!);
+    callback.searchParams.set('code', 'not-a-code-box-issued');
+    const page = await browser.get(callback);
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('Box did not accept this sign-in');
+    expect(await database.db.selectFrom('accounts').select('id').where('subject', '=', '66991133').execute()).toEqual([]);
+  });
+});
+
+describeEachDialect('Box refresh tokens (60 days, one use each) and the keep-alive sweep', (dialect) => {
+  // Box, the app and its sweep share one clock that moves only when told.
+  const clock = testClock();
+  let database: TestDatabase;
+  let box: BoxEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    box = await startBoxEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, now: clock.now });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: boxEnv(box), now: clock.now });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await box?.close();
+    await database?.close();
+  });
+
+  it('refreshes an unused connection once in the last 7 days of its refresh token’s 60, and the connection outlives that refresh token', async () => {
+    box.signInAs(person('77002244', 'Idle Person'));
+    await signInThrough(app.browser(), 'box');
+    const { user_id: userId } = await database.db.selectFrom('accounts').select('user_id').where('provider', '=', 'box').where('subject', '=', '77002244').executeTakeFirstOrThrow();
+    const signedInWith = await app.runtime.tokenStore.findToken(userId, 'box');
+    const refreshes = box.server.counts.refresh_token ?? 0;
+    const sweep = () => app.runtime.refreshKeepalive!.sweep();
+
+    clock.advance(53 * DAY - 1);
+    expect(await sweep()).toMatchObject({ due: 0 });
+    clock.advance(1);
+    expect(await sweep()).toMatchObject({ due: 1, refreshed: 1, failed: 0 });
+    expect(box.server.counts.refresh_token).toBe(refreshes + 1);
+    expect((await app.runtime.tokenStore.findToken(userId, 'box'))!.refreshToken).not.toBe(signedInWith!.refreshToken);
+    expect(await sweep()).toMatchObject({ due: 0 });
+
+    // Past the first refresh token's 60 days, the connection works: the new one refreshes its access token.
+    clock.advance(10 * DAY);
+    const { accessToken } = await app.runtime.tokens.getAccessToken(userId, 'box');
+    expect(box.server.counts.refresh_token).toBe(refreshes + 2);
+    expect(box.accepts(accessToken)).toBe(true);
+  });
+
+  it("a refresh token left unused past its 60 days is refused (400 invalid_grant 'Refresh token has expired'), and the connection needs signing in again", async () => {
+    box.signInAs(person('88113355', 'Gone Away'));
+    await signInThrough(app.browser(), 'box');
+    const { user_id: userId } = await database.db.selectFrom('accounts').select('user_id').where('provider', '=', 'box').where('subject', '=', '88113355').executeTakeFirstOrThrow();
+    clock.advance(61 * DAY);
+    const refreshes = box.server.counts.refresh_token ?? 0;
+    await expect(app.runtime.tokens.getAccessToken(userId, 'box')).rejects.toThrow();
+    expect(box.server.counts.refresh_token).toBe(refreshes + 1);
+    expect((await app.runtime.tokenStore.findToken(userId, 'box'))!.status).toBe('needs_reauth');
+  });
+});
+
+describe('Box refusing the client or failing', () => {
+  let database: TestDatabase;
+  let box: BoxEmulator;
+  let app: ProviderTestApp;
+  let misconfigured: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await DIALECTS[0]!.openTestDatabase();
+    box = await startBoxEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: boxEnv(box) });
+    misconfigured = await startProviderTestApp({ databaseUrl: database.url, env: boxEnv(box, { BOX_CLIENT_SECRET: 'not-the-secret' }) });
+  });
+  afterAll(async () => {
+    await misconfigured?.close();
+    await app?.close();
+    await box?.close();
+    await database?.close();
+  });
+
+  it('a wrong client secret (400 invalid_client) is a 502 that points at the configuration, and nothing is stored', async () => {
+    box.signInAs(person('99224466', 'Wrong Secret'));
+    const page = await signInThrough(misconfigured.browser(), 'box');
+    expect(page.status).toBe(502);
+    expect(page.text).toContain('Box refused the sign-in (invalid_client)');
+    expect(await countRows(database, 'users')).toBe(0);
+    expect(await countRows(database, 'tokens')).toBe(0);
+  });
+
+  it('Box failing the code exchange answers 502 (HTTP 500) or 503 (HTTP 503), and nothing is stored', async () => {
+    box.signInAs(person('10335577', 'Outage Person'));
+    box.failNextTokenRequest(500);
+    expect((await signInThrough(app.browser(), 'box')).status).toBe(502);
+    box.failNextTokenRequest(503);
+    expect((await signInThrough(app.browser(), 'box')).status).toBe(503);
+    expect(await countRows(database, 'users')).toBe(0);
+    expect(await countRows(database, 'tokens')).toBe(0);
+  });
+});

@@ -39,8 +39,11 @@ import type { ProviderPreset } from './preset.js';
 /** Atlassian's description of a refresh token it no longer accepts, under `unauthorized_client`. */
 const DEAD_REFRESH_TOKEN = /^refresh_token is invalid\b/i;
 
-/** Atlassian's refusal of a dead refresh token as the RFC 6749 §5.2 `invalid_grant` it means; every other answer as it was. */
-async function tokenResponse(response: Response): Promise<Response> {
+/**
+ * Atlassian's refusal of a dead refresh token as the RFC 6749 §5.2 `invalid_grant` it means; every other answer as
+ * it was. Bitbucket Cloud, Atlassian's too, refuses one the same way.
+ */
+export async function atlassianTokenResponse(response: Response): Promise<Response> {
   if (response.status < 400 || response.status >= 500) return response;
   const { text, fields } = await readTokenEndpointBody(response);
   const description = fields?.error_description;
@@ -69,6 +72,6 @@ export const atlassian: ProviderPreset = {
     tokenEndpointAuthMethod: 'client_secret_post',
     subjectClaim: 'account_id',
     claimNames: { name: 'name', email: 'email', preferredUsername: 'nickname' },
-    hooks: { tokenResponse },
+    hooks: { tokenResponse: atlassianTokenResponse },
   }),
 };

@@ -2,6 +2,7 @@ import { airtable } from './airtable.js';
 import { apple } from './apple.js';
 import { atlassian } from './atlassian.js';
 import { auth0 } from './auth0.js';
+import { bitbucket } from './bitbucket.js';
 import { box } from './box.js';
 import { discord } from './discord.js';
 import { dropbox } from './dropbox.js';
@@ -32,7 +33,7 @@ export { PRESET_VALUE_VARIABLES, type PresetSettings, type PresetValueName, type
  * @example
  * const names = Object.keys(PROVIDER_PRESETS); // ['airtable', 'apple', 'atlassian', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, apple, atlassian, auth0, box, discord, dropbox, facebook, github, gitlab, google, hubspot, keycloak, linkedin, microsoft, notion, okta, salesforce, slack, spotify, twitch, x, xero, zoom };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, apple, atlassian, auth0, bitbucket, box, discord, dropbox, facebook, github, gitlab, google, hubspot, keycloak, linkedin, microsoft, notion, okta, salesforce, slack, spotify, twitch, x, xero, zoom };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

@@ -1,0 +1,251 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestBrowser } from '../support/browser.js';
+import { testClock } from '../support/clock.js';
+import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { startBitbucketEmulator, type BitbucketEmulator, type BitbucketUser } from './bitbucket.emulator.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+
+const CLIENT_ID = 'bBxKey7Q2mN4pR8sT3vW';
+const CLIENT_SECRET = 'hJ9kL2mN5pQ8rS3tU6vW9xY2zA5bC8dE';
+const CALLBACK_URL = `${APP_ORIGIN}/auth/bitbucket/callback`;
+const DAY = 86_400;
+const basic = `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`;
+
+/** A person whose primary address is `<nickname>@bitbucket.test`, confirmed unless said otherwise, beside an older one. */
+function person(n: number, displayName: string, primaryConfirmed = true): BitbucketUser {
+  const nickname = displayName.split(' ')[0]!.toLowerCase();
+  return {
+    accountId: `557058:c0b72ad0-1cb5-4018-9cdc-0cde8492c4${String(n).padStart(2, '0')}`,
+    uuid: `{d301aafa-d676-4ee0-88be-962be7417567-${n}}`,
+    nickname,
+    displayName,
+    emails: [
+      { email: `${nickname}.old@bitbucket.test`, isPrimary: false, isConfirmed: true },
+      { email: `${nickname}@bitbucket.test`, isPrimary: true, isConfirmed: primaryConfirmed },
+    ],
+  };
+}
+
+/** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator. */
+function bitbucketEnv(bitbucket: BitbucketEmulator, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    OAUTH_PROVIDERS: 'bitbucket',
+    BITBUCKET_PRESET: 'bitbucket',
+    BITBUCKET_CLIENT_ID: CLIENT_ID,
+    BITBUCKET_CLIENT_SECRET: CLIENT_SECRET,
+    BITBUCKET_AUTHORIZE_URL: `${bitbucket.origin}/site/oauth2/authorize`,
+    BITBUCKET_ACCESS_TOKEN_URL: `${bitbucket.origin}/site/oauth2/access_token`,
+    BITBUCKET_USERINFO_URL: `${bitbucket.origin}/2.0/user`,
+    BITBUCKET_API_BASE_URL: `${bitbucket.origin}/2.0`,
+    ...extra,
+  };
+}
+
+/** A refresh at Bitbucket itself, as another copy of the token would make it. */
+function refreshAtBitbucket(bitbucket: BitbucketEmulator, refreshToken: string): Promise<Response> {
+  return fetch(`${bitbucket.origin}/site/oauth2/access_token`, { method: 'POST', headers: { authorization: basic }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }) });
+}
+
+async function countRows(database: TestDatabase, table: 'users' | 'tokens' | 'accounts'): Promise<number> {
+  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+describeEachDialect('Bitbucket, against an emulator of Bitbucket Cloud', (dialect) => {
+  let database: TestDatabase;
+  let bitbucket: BitbucketEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    bitbucket = await startBitbucketEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackUrl: CALLBACK_URL });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: bitbucketEnv(bitbucket) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await bitbucket?.close();
+    await database?.close();
+  });
+
+  async function signIn(user: BitbucketUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    bitbucket.signInAs(user);
+    const browser = app.browser();
+    const start = await browser.get(`${APP_ORIGIN}/login/bitbucket?next=/api/me`, { followRedirects: false });
+    const page = await browser.get(start.location!);
+    expect(page.status).toBe(200);
+    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
+  }
+
+  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+
+  it('signs in as the Atlassian account id of /2.0/user with the display name and the confirmed primary address of /2.0/user/emails; the consumer’s scopes, plain Basic credentials, 2-hour tokens', async () => {
+    const ada = person(1, 'Ada Lovelace');
+    const { userId, request } = await signIn(ada);
+    // No scope is asked: the consumer's permissions are the scopes.
+    expect(request.has('scope')).toBe(false);
+    const account = await database.db.selectFrom('accounts').select(['subject', 'claims']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account.subject).toBe(ada.accountId);
+    expect(JSON.parse(account.claims)).toMatchObject({ uuid: ada.uuid, nickname: 'ada', display_name: 'Ada Lovelace' });
+    const user = await database.db.selectFrom('users').select(['name', 'email', 'email_verified']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect({ ...user, email_verified: Boolean(user.email_verified) }).toEqual({ name: 'Ada Lovelace', email: 'ada@bitbucket.test', email_verified: true });
+    const token = await app.runtime.tokenStore.findToken(userId, 'bitbucket');
+    expect(token).toMatchObject({ refreshToken: expect.any(String), scope: 'account email repository' });
+    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
+    expect(lifetime).toBeGreaterThan(7100);
+    expect(lifetime).toBeLessThanOrEqual(7200);
+    expect(bitbucket.server.requests.find((r) => r.path === '/site/oauth2/access_token')!.headers.authorization).toBe(basic);
+  });
+
+  it('an unconfirmed primary address is not kept, though an older confirmed one exists', async () => {
+    const { userId } = await signIn(person(2, 'Grace Hopper', false));
+    const user = await database.db.selectFrom('users').select(['name', 'email']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toEqual({ name: 'Grace Hopper', email: null });
+  });
+
+  it('the proxy reaches the API; 20 concurrent calls on an expired token make one refresh, the rotated refresh token is kept, and Bitbucket refuses the old one', async () => {
+    const { browser, userId } = await signIn(person(3, 'Storm Rotating'));
+    const before = await app.runtime.tokenStore.findToken(userId, 'bitbucket');
+    await expire(userId);
+    const refreshes = bitbucket.server.counts.refresh_token ?? 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => browser.get(`${APP_ORIGIN}/api/providers/bitbucket/proxy/repositories/acme`)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(JSON.parse(answers[0]!.text)).toMatchObject({ values: [{ full_name: 'acme/tokenkeeper' }] });
+    expect(bitbucket.server.counts.refresh_token).toBe(refreshes + 1);
+    const after = await app.runtime.tokenStore.findToken(userId, 'bitbucket');
+    expect(after!.refreshToken).not.toBe(before!.refreshToken);
+    expect(bitbucket.accepts(after!.accessToken)).toBe(true);
+    const replay = await refreshAtBitbucket(bitbucket, before!.refreshToken!);
+    expect(replay.status).toBe(400);
+    expect(await replay.json()).toEqual({ error: 'unauthorized_client', error_description: 'refresh_token is invalid' });
+  });
+
+  it("a refresh token Bitbucket rotated out (unauthorized_client 'refresh_token is invalid') marks the connection 'needs re-auth', with one attempt", async () => {
+    const { browser, userId } = await signIn(person(4, 'Refused Refresh'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'bitbucket');
+    // Rotated behind the app's back (another copy of the token used it): Bitbucket no longer takes the stored one.
+    expect((await refreshAtBitbucket(bitbucket, stored!.refreshToken!)).status).toBe(200);
+    await expire(userId);
+    const refreshes = bitbucket.server.counts.refresh_token ?? 0;
+    const call = await browser.get(`${APP_ORIGIN}/api/providers/bitbucket/proxy/user`);
+    expect(call.status).toBe(401);
+    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
+    expect((await browser.get(`${APP_ORIGIN}/api/providers/bitbucket/proxy/user`)).status).toBe(401);
+    expect(bitbucket.server.counts.refresh_token).toBe(refreshes + 1);
+    expect((await app.runtime.tokenStore.findToken(userId, 'bitbucket'))!.status).toBe('needs_reauth');
+  });
+
+  it('disconnect deletes the tokens here and asks Bitbucket nothing: it documents no revocation', async () => {
+    const { browser, userId } = await signIn(person(5, 'Leaving Person'));
+    const requests = bitbucket.server.requests.length;
+    const answer = await browser.request(`${APP_ORIGIN}/account/connections/bitbucket`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: false });
+    expect(bitbucket.server.requests.length).toBe(requests);
+    expect(await app.runtime.tokenStore.findToken(userId, 'bitbucket')).toBeUndefined();
+  });
+
+  it('a cancelled sign-in (access_denied) says so and asks for no token', async () => {
+    const exchanges = bitbucket.server.counts.authorization_code ?? 0;
+    bitbucket.signInAs(person(6, 'Changed Mind'));
+    bitbucket.denyNextAuthorization();
+    const page = await signInThrough(app.browser(), 'bitbucket');
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('Sign-in with Bitbucket was cancelled or refused at Bitbucket.');
+    expect(bitbucket.server.counts.authorization_code ?? 0).toBe(exchanges);
+  });
+
+  it('a code Bitbucket refuses (400 invalid_grant) is a clear 400, and nothing is stored', async () => {
+    const refused = person(7, 'Refused Code');
+    bitbucket.signInAs(refused);
+    const browser = app.browser();
+    const stopped = await browser.get(`${APP_ORIGIN}/login/bitbucket`, { stopAt: CALLBACK_URL });
+    const callback = new URL(stopped.location!);
+    callback.searchParams.set('code', 'not-a-code-bitbucket-issued');
+    const page = await browser.get(callback);
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('Bitbucket did not accept this sign-in');
+    expect(await database.db.selectFrom('accounts').select('id').where('subject', '=', refused.accountId).execute()).toEqual([]);
+  });
+});
+
+describeEachDialect('Bitbucket refresh tokens (three months unused) and the keep-alive sweep', (dialect) => {
+  // Bitbucket, the app and its sweep share one clock that moves only when told.
+  const clock = testClock();
+  let database: TestDatabase;
+  let bitbucket: BitbucketEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    bitbucket = await startBitbucketEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackUrl: CALLBACK_URL, now: clock.now });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: bitbucketEnv(bitbucket), now: clock.now });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await bitbucket?.close();
+    await database?.close();
+  });
+
+  it('refreshes an unused connection once in the last 7 days of its refresh token’s 90, and the connection outlives that refresh token', async () => {
+    const idle = person(8, 'Idle Person');
+    bitbucket.signInAs(idle);
+    await signInThrough(app.browser(), 'bitbucket');
+    const { user_id: userId } = await database.db.selectFrom('accounts').select('user_id').where('provider', '=', 'bitbucket').where('subject', '=', idle.accountId).executeTakeFirstOrThrow();
+    const signedInWith = await app.runtime.tokenStore.findToken(userId, 'bitbucket');
+    const refreshes = bitbucket.server.counts.refresh_token ?? 0;
+    const sweep = () => app.runtime.refreshKeepalive!.sweep();
+
+    clock.advance(83 * DAY - 1);
+    expect(await sweep()).toMatchObject({ due: 0 });
+    clock.advance(1);
+    expect(await sweep()).toMatchObject({ due: 1, refreshed: 1, failed: 0 });
+    expect(bitbucket.server.counts.refresh_token).toBe(refreshes + 1);
+    expect((await app.runtime.tokenStore.findToken(userId, 'bitbucket'))!.refreshToken).not.toBe(signedInWith!.refreshToken);
+    expect(await sweep()).toMatchObject({ due: 0 });
+
+    // Past the first refresh token's 90 days, the connection works: the new one refreshes its access token.
+    clock.advance(14 * DAY);
+    const { accessToken } = await app.runtime.tokens.getAccessToken(userId, 'bitbucket');
+    expect(bitbucket.server.counts.refresh_token).toBe(refreshes + 2);
+    expect(bitbucket.accepts(accessToken)).toBe(true);
+  });
+});
+
+describe('Bitbucket refusing the client or failing', () => {
+  let database: TestDatabase;
+  let bitbucket: BitbucketEmulator;
+  let app: ProviderTestApp;
+  let misconfigured: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await DIALECTS[0]!.openTestDatabase();
+    bitbucket = await startBitbucketEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackUrl: CALLBACK_URL });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: bitbucketEnv(bitbucket) });
+    misconfigured = await startProviderTestApp({ databaseUrl: database.url, env: bitbucketEnv(bitbucket, { BITBUCKET_CLIENT_SECRET: 'not-the-secret' }) });
+  });
+  afterAll(async () => {
+    await misconfigured?.close();
+    await app?.close();
+    await bitbucket?.close();
+    await database?.close();
+  });
+
+  it('a wrong consumer secret (unauthorized_client) is a 502 that points at the configuration, and nothing is stored', async () => {
+    bitbucket.signInAs(person(9, 'Wrong Secret'));
+    const page = await signInThrough(misconfigured.browser(), 'bitbucket');
+    expect(page.status).toBe(502);
+    expect(page.text).toContain('Bitbucket refused the sign-in (unauthorized_client)');
+    expect(await countRows(database, 'users')).toBe(0);
+    expect(await countRows(database, 'tokens')).toBe(0);
+  });
+
+  it('Bitbucket failing the code exchange answers 502 (HTTP 500) or 503 (HTTP 503), and nothing is stored', async () => {
+    bitbucket.signInAs(person(10, 'Outage Person'));
+    bitbucket.failNextTokenRequest(500);
+    expect((await signInThrough(app.browser(), 'bitbucket')).status).toBe(502);
+    bitbucket.failNextTokenRequest(503);
+    expect((await signInThrough(app.browser(), 'bitbucket')).status).toBe(503);
+    expect(await countRows(database, 'users')).toBe(0);
+    expect(await countRows(database, 'tokens')).toBe(0);
+  });
+});

@@ -77,8 +77,8 @@ describe('readProfile without an ID token (a plain OAuth 2.0 user API)', () => {
   it.each<[number, string, string]>([
     [500, 'provider_error', 'Acme failed the userinfo request (HTTP 500).'],
     [503, 'provider_unavailable', 'Acme is temporarily unavailable (HTTP 503) for the userinfo request.'],
-    [400, 'provider_bad_response', 'Acme refused the userinfo request (HTTP 400).'],
-    [401, 'provider_bad_response', 'Acme refused the userinfo request (HTTP 401).'],
+    [400, 'provider_bad_response', 'Acme refused the userinfo request (HTTP 400: no).'],
+    [401, 'provider_bad_response', 'Acme refused the userinfo request (HTTP 401: no).'],
   ])('an HTTP %i is %s', async (status, code, message) => {
     answers['/userinfo'] = { status, body: 'no' };
     await expect(readProfile(configuration(), settings(), 'at', undefined)).rejects.toMatchObject({ code, message });
@@ -102,6 +102,17 @@ describe('readProfile without an ID token (a plain OAuth 2.0 user API)', () => {
   it('a 401 with a WWW-Authenticate challenge is provider_error, the challenge\'s error kept as providerError', async () => {
     answers['/userinfo'] = { status: 401, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } };
     await expect(readProfile(configuration(), settings(), 'at', undefined)).rejects.toMatchObject({ code: 'provider_error', status: 502 });
+  });
+
+  it("a refusal gives the provider's own words, never the access token it may echo", async () => {
+    const token = 'ya29.a0AfH6SMBx-echoed-token';
+    answers['/userinfo'] = { status: 403, body: JSON.stringify({ message: `Token ${token} is not allowed for this app` }), headers: { 'content-type': 'application/json' } };
+    await expect(readProfile(configuration(), settings(), token, undefined)).rejects.toMatchObject({
+      code: 'provider_bad_response',
+      message: 'Acme refused the userinfo request (HTTP 403: Token [access token] is not allowed for this app).',
+    });
+    answers['/userinfo'] = { status: 403, body: '<html><body>Forbidden</body></html>', headers: { 'content-type': 'text/html' } };
+    await expect(readProfile(configuration(), settings(), token, undefined)).rejects.toMatchObject({ message: 'Acme refused the userinfo request (HTTP 403).' });
   });
 
   it('a 200 that is not JSON is provider_bad_response', async () => {

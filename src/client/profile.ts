@@ -2,6 +2,7 @@ import * as oidc from 'openid-client';
 import { describeProviderFailure, ProviderUnavailableError } from './errors.js';
 import type { ProfileReader } from './provider-hooks.js';
 import { apiHeadersOf, type ProviderSettings } from './provider-settings.js';
+import { refusalText } from './refusal-text.js';
 import { withTokenProof } from './token-proof.js';
 
 /** The person's claims from the provider's userinfo (or user API), and an e-mail a hook found elsewhere. */
@@ -10,12 +11,13 @@ export interface ReadProfile {
   foundEmail: { email: string; verified: boolean } | null;
 }
 
-function faultOf(displayName: string, step: string, url: string, status: number): ProviderUnavailableError {
+function faultOf(displayName: string, step: string, url: string, status: number, words?: string): ProviderUnavailableError {
   if (status === 503) return new ProviderUnavailableError('provider_unavailable', `${displayName} is temporarily unavailable (HTTP 503) for the ${step}.`);
   if (status >= 500) return new ProviderUnavailableError('provider_error', `${displayName} failed the ${step} (HTTP ${status}).`);
   // Nothing at that address: the configured URL is the likely fault, so it is named.
   if (status === 404 || status === 410) return new ProviderUnavailableError('provider_bad_response', `${displayName} answered the ${step} at ${url} with HTTP ${status}.`);
-  return new ProviderUnavailableError('provider_bad_response', `${displayName} refused the ${step} (HTTP ${status}).`);
+  // The provider's own words say why, e.g. an app in a development mode that the person is not allowed into.
+  return new ProviderUnavailableError('provider_bad_response', `${displayName} refused the ${step} (HTTP ${status}${words === undefined ? '' : `: ${words}`}).`);
 }
 
 /**
@@ -44,8 +46,11 @@ async function getProtectedJson(
     return undefined;
   }
   if (response.status < 200 || response.status > 299) {
+    let words = response.status >= 400 && response.status < 500 ? await refusalText(response) : undefined;
+    // A provider that echoed the token back would otherwise put it in the message, shown and logged.
+    if (words !== undefined && accessToken.length >= 8) words = words.split(accessToken).join('[access token]');
     await response.body?.cancel().catch(() => {});
-    throw faultOf(settings.displayName, step, url, response.status);
+    throw faultOf(settings.displayName, step, url, response.status, words);
   }
   try {
     return (await response.json()) as unknown;

@@ -24,6 +24,12 @@
  *   RFC 6749 §5.2 bodies at the token endpoint. Spotify documents no answer
  *   to a client that does not authenticate: here 400 `invalid_client` (RFC
  *   6749 §5.2 has 401 after Basic; the app reads the code either way).
+ * - Development mode (https://developer.spotify.com/documentation/web-api/concepts/quota-modes):
+ *   an app serves only the users on its allowlist in the Developer Dashboard;
+ *   with allowOnly(), the Web API answers anyone else HTTP 403 with the plain
+ *   text "User not registered in the Developer Dashboard", as Spotify answers
+ *   (reported by the users of many Spotify clients; the words are not in the
+ *   documentation).
  * There is no revocation endpoint. The authorization page approves at once
  * for the person set with signInAs().
  */
@@ -47,7 +53,10 @@ export interface SpotifyEmulatorOptions {
   now?: () => number;
 }
 
-export type SpotifyEmulator = EmulatorHandle<SpotifyUser>;
+export interface SpotifyEmulator extends EmulatorHandle<SpotifyUser> {
+  /** Development mode: the Web API serves only these user ids (null: everyone, as in extended quota mode). */
+  allowOnly(userIds: readonly string[] | null): void;
+}
 
 const ACCESS_TOKEN_TTL = 3600;
 /** Six months, counted from the authorization. */
@@ -111,12 +120,14 @@ export async function startSpotifyEmulator(options: SpotifyEmulatorOptions): Pro
     return answer(redeemed.tokens, redeemed.grant.scope);
   });
 
+  let allowed: Set<string> | null = null;
   server.route('GET', '/v1/me', (request) => {
     server.count('me');
     const token = request.bearer();
     if (!token) return apiError(401, 'No token provided');
     const grant = grants.grantOfAccessToken(token);
     if (!grant) return apiError(401, grants.grantOfToken(token) ? 'The access token expired' : 'Invalid access token');
+    if (allowed && !allowed.has(grant.user.id)) return { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'User not registered in the Developer Dashboard' };
     const scopes = grant.scope.split(' ');
     const { id, displayName, email } = grant.user;
     const body: Record<string, unknown> = {
@@ -134,5 +145,10 @@ export async function startSpotifyEmulator(options: SpotifyEmulatorOptions): Pro
     return json(200, body);
   });
 
-  return controls.handle;
+  return {
+    ...controls.handle,
+    allowOnly: (userIds) => {
+      allowed = userIds === null ? null : new Set(userIds);
+    },
+  };
 }

@@ -136,6 +136,20 @@ describeEachDialect('Spotify (refreshes without a new refresh token), against an
     expect(await rowCounts(context.database)).toEqual(before);
   });
 
+  it("an app in development mode refusing a person not on its allowlist (403 'User not registered in the Developer Dashboard') is a 502 in Spotify's words, and nothing is stored", async () => {
+    context.spotify.signInAs(person('notlisted', 'Not Listed'));
+    context.spotify.allowOnly(['someone-else']);
+    try {
+      const before = await rowCounts(context.database);
+      const page = await signInThrough(context.app.browser(), 'spotify');
+      expect(page.status).toBe(502);
+      expect(page.text).toContain('Spotify refused the userinfo request (HTTP 403: User not registered in the Developer Dashboard).');
+      expect(await rowCounts(context.database)).toEqual(before);
+    } finally {
+      context.spotify.allowOnly(null);
+    }
+  });
+
   it('a cancelled sign-in (access_denied) says so and asks for no token', async () => {
     const exchanges = context.spotify.server.counts.authorization_code ?? 0;
     context.spotify.denyNextAuthorization();

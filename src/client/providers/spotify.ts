@@ -19,6 +19,10 @@
  *   https://developer.spotify.com/documentation/web-api/concepts/scopes);
  * - the Web API is under https://api.spotify.com/v1
  *   (https://developer.spotify.com/documentation/web-api).
+ * An app in development mode serves only the people on its allowlist in the
+ * Developer Dashboard (https://developer.spotify.com/documentation/web-api/concepts/quota-modes):
+ * anyone else is refused at `/v1/me` with HTTP 403, and the failed sign-in
+ * gives Spotify's words ("User not registered in the Developer Dashboard").
  * There is no revocation endpoint: disconnecting deletes the tokens here, and
  * the person removes the app at https://www.spotify.com/account/apps/.
  * Client ids and secrets are hexadecimal, the same whether Basic encodes them

@@ -166,6 +166,13 @@ describe('startAuthorization', () => {
     expect(bare.authorizationUrl.searchParams.has('code_challenge_method')).toBe(false);
   });
 
+  it("sends the scope in the provider's own form when a preset's authorizationScope hook gives one, keeping it space-separated in the transaction", async () => {
+    const registry = new ProviderRegistry([plain({ scope: 'read activity:read_all', hooks: { authorizationScope: (scope) => scope.split(' ').join(',') } })]);
+    const { authorizationUrl, transaction } = await startAuthorization(registry, 'acme', REDIRECT_URI);
+    expect(authorizationUrl.searchParams.get('scope')).toBe('read,activity:read_all');
+    expect(transaction.scope).toBe('read activity:read_all');
+  });
+
   it('asks for consent when only consent brings a refresh token and the connection has no live one', async () => {
     const registry = new ProviderRegistry([
       settings({ refreshTokenNeedsConsent: true }),
@@ -307,6 +314,20 @@ describe('finishAuthorization with plain OAuth 2.0', () => {
     const registry = new ProviderRegistry([plain({ subjectClaim: undefined })]);
     const { transaction } = await startAuthorization(registry, 'acme', REDIRECT_URI);
     expect((await finishAuthorization(registry, transaction, callback(transaction))).identity.subject).toBe('u-9');
+  });
+
+  it("the scope granted is what a preset's grantedScope hook reads in the callback, kept to what was asked for, when the token answer names none", async () => {
+    const commas = (parameters: URLSearchParams) => parameters.get('scope')?.split(',').join(' ');
+    const registry = new ProviderRegistry([plain({ scope: 'read activity:read_all', hooks: { grantedScope: commas } })]);
+    const granted = async (parameters: Record<string, string>) => {
+      const { transaction } = await startAuthorization(registry, 'acme', REDIRECT_URI);
+      return (await finishAuthorization(registry, transaction, callback(transaction, parameters))).tokens.scope;
+    };
+    expect(await granted({ scope: 'read' })).toBe('read');
+    expect(await granted({ scope: 'read,activity:write,activity:read_all' })).toBe('read activity:read_all');
+    expect(await granted({})).toBe('read activity:read_all');
+    answerToken = () => ({ status: 200, body: { access_token: 'at-1', token_type: 'Bearer', scope: 'activity:read_all' } });
+    expect(await granted({ scope: 'read' })).toBe('activity:read_all');
   });
 
   it('keeps the API origin the token answer names for this connection', async () => {

@@ -114,7 +114,7 @@ export async function startAuthorization(
     ...promptFor(settings, options),
     redirect_uri: redirectUri,
     // RFC 6749 §3.3: optional; a provider without scopes (Notion) is sent none.
-    ...(scope ? { scope } : {}),
+    ...(scope ? { scope: settings.hooks?.authorizationScope?.(scope) ?? scope } : {}),
     ...(pkce ? { code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier), code_challenge_method: 'S256' } : {}),
     state,
     ...(nonce ? { nonce } : {}),
@@ -132,6 +132,18 @@ export async function startAuthorization(
       scope,
     },
   };
+}
+
+/**
+ * The scope the authorization granted when the token answer names none (RFC
+ * 6749 §5.1 then means the one requested): what a preset's grantedScope hook
+ * reads in the authorization response, kept to the scopes that were asked for.
+ */
+function grantedScope(settings: ProviderSettings, requested: string, callbackParameters: URLSearchParams): string {
+  const said = settings.hooks?.grantedScope?.(callbackParameters);
+  if (said === undefined) return requested;
+  const asked = new Set(requested.split(' ').filter(Boolean));
+  return [...new Set(said.split(' '))].filter((token) => asked.has(token)).join(' ');
 }
 
 /**
@@ -291,6 +303,6 @@ export async function finishAuthorization(
       preferredUsername: stringClaim(claims, names.preferredUsername ?? 'preferred_username'),
       claims,
     },
-    tokens: tokenSetFromResponse(response, receivedAt, transaction.scope, connectionApiBase(settings, response)),
+    tokens: tokenSetFromResponse(response, receivedAt, grantedScope(settings, transaction.scope, callbackParameters), connectionApiBase(settings, response)),
   };
 }

@@ -89,6 +89,21 @@ export interface ProviderHooks {
    */
   callbackClaims?(parameters: URLSearchParams): Record<string, unknown>;
   /**
+   * The `scope` parameter of the authorization request as the provider takes
+   * it, made from RFC 6749 §3.3's space-separated list (Strava documents its
+   * scopes comma-delimited). Everywhere else the scope stays space-separated.
+   */
+  authorizationScope?(scope: string): string;
+  /**
+   * The scope the person granted, as the authorization response says it
+   * beside the code, space-separated; undefined when it says none. For a
+   * provider whose consent page lets the person untick scopes and whose token
+   * answer names none (Strava). A token answer's own `scope` still wins, and
+   * only scopes that were asked for are kept: the response passes through the
+   * browser.
+   */
+  grantedScope?(parameters: URLSearchParams): string | undefined;
+  /**
    * Whether an API answer other than 401 says the access token is no longer good, to be handled as a 401 is
    * (a refresh, or re-authorization where there is nothing to refresh with): Facebook's Graph API answers an
    * ended token with HTTP 400 and OAuthException code 190. Given a copy of the answer, whose body it may read.

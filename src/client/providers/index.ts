@@ -19,6 +19,7 @@ import { okta } from './okta.js';
 import { salesforce } from './salesforce.js';
 import { slack } from './slack.js';
 import { spotify } from './spotify.js';
+import { strava } from './strava.js';
 import { twitch } from './twitch.js';
 import { x } from './x.js';
 import { xero } from './xero.js';
@@ -33,7 +34,7 @@ export { PRESET_VALUE_VARIABLES, type PresetSettings, type PresetValueName, type
  * @example
  * const names = Object.keys(PROVIDER_PRESETS); // ['airtable', 'apple', 'atlassian', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, apple, atlassian, auth0, bitbucket, box, discord, dropbox, facebook, github, gitlab, google, hubspot, keycloak, linkedin, microsoft, notion, okta, salesforce, slack, spotify, twitch, x, xero, zoom };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, apple, atlassian, auth0, bitbucket, box, discord, dropbox, facebook, github, gitlab, google, hubspot, keycloak, linkedin, microsoft, notion, okta, salesforce, slack, spotify, strava, twitch, x, xero, zoom };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

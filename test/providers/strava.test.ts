@@ -1,0 +1,221 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestBrowser } from '../support/browser.js';
+import { testClock } from '../support/clock.js';
+import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { startStravaEmulator, type StravaAthlete, type StravaEmulator } from './strava.emulator.js';
+
+// Strava's client ids are integers; its secrets 40 hexadecimal digits.
+const CLIENT_ID = '98765';
+const CLIENT_SECRET = '0a1b2c3d4e5f60718293a4b5c6d7e8f901234567';
+const REDIRECT_URI = `${APP_ORIGIN}/auth/strava/callback`;
+const HOUR = 3600;
+
+function athlete(id: number, firstname: string, lastname: string): StravaAthlete {
+  return { id, username: `${firstname.toLowerCase()}_${id}`, firstname, lastname };
+}
+
+/** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator. */
+function stravaEnv(strava: StravaEmulator, secret = CLIENT_SECRET): Record<string, string> {
+  return {
+    OAUTH_PROVIDERS: 'strava',
+    STRAVA_PRESET: 'strava',
+    STRAVA_CLIENT_ID: CLIENT_ID,
+    STRAVA_CLIENT_SECRET: secret,
+    STRAVA_AUTHORIZE_URL: `${strava.origin}/oauth/authorize`,
+    STRAVA_ACCESS_TOKEN_URL: `${strava.origin}/oauth/token`,
+    STRAVA_REVOCATION_URL: `${strava.origin}/oauth/deauthorize`,
+    STRAVA_API_BASE_URL: `${strava.origin}/api/v3`,
+  };
+}
+
+async function rowCounts(database: TestDatabase) {
+  const count = async (table: 'users' | 'accounts' | 'tokens') =>
+    Number((await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  return { users: await count('users'), accounts: await count('accounts'), tokens: await count('tokens') };
+}
+
+/** A refresh by hand, as another copy of the token would make it. */
+function refreshElsewhere(strava: StravaEmulator, refreshToken: string): Promise<Response> {
+  return fetch(`${strava.origin}/oauth/token`, {
+    method: 'POST',
+    body: new URLSearchParams({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, grant_type: 'refresh_token', refresh_token: refreshToken }),
+  });
+}
+
+describeEachDialect('Strava, against an emulator of Strava', (dialect) => {
+  // Strava and the app share one clock that moves only when told: a refresh depends on how long the held token has left.
+  const clock = testClock();
+  let database: TestDatabase;
+  let strava: StravaEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    strava = await startStravaEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, now: clock.now });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: stravaEnv(strava), now: clock.now });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await strava?.close();
+    await database?.close();
+  });
+
+  async function signIn(person: StravaAthlete): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    strava.signInAs(person);
+    const browser = app.browser();
+    const start = await browser.get(`${APP_ORIGIN}/login/strava?next=/api/me`, { followRedirects: false });
+    const page = await browser.get(start.location!);
+    expect(page.status).toBe(200);
+    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
+  }
+
+  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: clock.now() - 10 }).where('user_id', '=', userId).execute();
+  const proxied = (browser: TestBrowser, path: string) => browser.get(`${APP_ORIGIN}/api/providers/strava/proxy/${path}`);
+
+  it('signs in as the athlete id from the token answer, with comma-joined scopes, the client in the body, no PKCE, and a six-hour token', async () => {
+    const { userId, request } = await signIn(athlete(134_815, 'Marianne', 'Teutenberg'));
+    expect(request.get('scope')).toBe('read,activity:read_all');
+    expect(request.has('code_challenge')).toBe(false);
+    const exchange = strava.server.requests.find((r) => r.path === '/oauth/token')!;
+    expect(exchange.headers.authorization).toBeUndefined();
+    // The person is read from the token answer's athlete: the API is not asked.
+    expect(strava.server.counts.athlete ?? 0).toBe(0);
+    const account = await database.db.selectFrom('accounts').select(['subject', 'claims']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account.subject).toBe('134815');
+    expect(JSON.parse(account.claims)).toMatchObject({ id: 134_815, username: 'marianne_134815', name: 'Marianne Teutenberg' });
+    const user = await database.db.selectFrom('users').select(['name', 'email']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toEqual({ name: 'Marianne Teutenberg', email: null });
+    const token = await app.runtime.tokenStore.findToken(userId, 'strava');
+    expect(token).toMatchObject({ scope: 'read activity:read_all', refreshToken: expect.any(String) });
+    expect(token!.expiresAt! - clock.now()).toBe(6 * HOUR);
+  });
+
+  it('keeps the scopes the person accepted, as the redirect back says: an unticked activity:read_all is not held', async () => {
+    strava.untickNext(['activity:read_all']);
+    const { browser, userId } = await signIn(athlete(200_002, 'Read', 'Only'));
+    expect((await app.runtime.tokenStore.findToken(userId, 'strava'))!.scope).toBe('read');
+    expect((await proxied(browser, 'athlete')).status).toBe(200);
+  });
+
+  it('20 concurrent calls on a token with under an hour left make one refresh, and the new refresh token replaces the old, which Strava then refuses', async () => {
+    const { userId } = await signIn(athlete(300_003, 'Storm', 'Rotating'));
+    const before = await app.runtime.tokenStore.findToken(userId, 'strava');
+    // The library's calls: five hours on, the browser's session has ended.
+    clock.advance(5 * HOUR + 1);
+    await expire(userId);
+    const refreshes = strava.server.counts.refresh_token ?? 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => app.runtime.providerApi.fetch(userId, 'strava', '/athlete/activities')));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(await answers[0]!.json()).toMatchObject([{ name: 'Morning Run', athlete: { id: 300_003 } }]);
+    expect(strava.server.counts.refresh_token).toBe(refreshes + 1);
+    const after = await app.runtime.tokenStore.findToken(userId, 'strava');
+    expect(after!.accessToken).not.toBe(before!.accessToken);
+    expect(after!.refreshToken).not.toBe(before!.refreshToken);
+    expect(after!.scope).toBe('read activity:read_all');
+    expect(strava.accepts(after!.accessToken)).toBe(true);
+    const replay = await refreshElsewhere(strava, before!.refreshToken!);
+    expect(replay.status).toBe(400);
+    expect(await replay.json()).toEqual({ message: 'Bad Request', errors: [{ resource: 'RefreshToken', field: 'refresh_token', code: 'invalid' }] });
+  });
+
+  it('a refresh while the held token has over an hour left is answered with that same token, which is kept with its own expiry', async () => {
+    const { browser, userId } = await signIn(athlete(400_004, 'Same', 'Token'));
+    const before = await app.runtime.tokenStore.findToken(userId, 'strava');
+    clock.advance(HOUR);
+    await expire(userId);
+    const refreshes = strava.server.counts.refresh_token ?? 0;
+    expect((await proxied(browser, 'athlete')).status).toBe(200);
+    expect(strava.server.counts.refresh_token).toBe(refreshes + 1);
+    const after = await app.runtime.tokenStore.findToken(userId, 'strava');
+    expect(after).toMatchObject({ accessToken: before!.accessToken, refreshToken: before!.refreshToken, expiresAt: before!.expiresAt });
+  });
+
+  it("a refresh token Strava refuses (400, resource RefreshToken) marks the connection 'needs re-auth', with one attempt", async () => {
+    const { userId } = await signIn(athlete(500_005, 'Refused', 'Refresh'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'strava');
+    clock.advance(5 * HOUR + 1);
+    // Refreshed behind the app's back: Strava returned a new refresh token, and no longer takes the stored one.
+    expect((await refreshElsewhere(strava, stored!.refreshToken!)).status).toBe(200);
+    await expire(userId);
+    const refreshes = strava.server.counts.refresh_token ?? 0;
+    const call = () => app.runtime.providerApi.fetch(userId, 'strava', '/athlete');
+    await expect(call()).rejects.toMatchObject({ code: 'needs_reauth' });
+    await expect(call()).rejects.toMatchObject({ code: 'needs_reauth' });
+    expect(strava.server.counts.refresh_token).toBe(refreshes + 1);
+    expect((await app.runtime.tokenStore.findToken(userId, 'strava'))!.status).toBe('needs_reauth');
+  });
+
+  it('disconnect deauthorizes at Strava with the access token: one request, and neither token works after', async () => {
+    const { browser, userId } = await signIn(athlete(600_006, 'Leaving', 'Athlete'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'strava');
+    const deauthorizations = strava.server.counts.deauthorize ?? 0;
+    const answer = await browser.request(`${APP_ORIGIN}/account/connections/strava`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(strava.server.counts.deauthorize).toBe(deauthorizations + 1);
+    expect(strava.accepts(stored!.accessToken)).toBe(false);
+    expect((await refreshElsewhere(strava, stored!.refreshToken!)).status).toBe(400);
+    expect(await app.runtime.tokenStore.findToken(userId, 'strava')).toBeUndefined();
+  });
+
+  it('a code Strava refuses (400, resource AuthorizationCode) is a clear 400, and nothing is stored', async () => {
+    strava.signInAs(athlete(700_007, 'Refused', 'Code'));
+    const before = await rowCounts(database);
+    const browser = app.browser();
+    const stopped = await browser.get(`${APP_ORIGIN}/login/strava`, { stopAt: REDIRECT_URI });
+    const callback = new URL(stopped.location!);
+    callback.searchParams.set('code', 'not-a-code-strava-issued');
+    const page = await browser.get(callback);
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('Strava did not accept this sign-in');
+    expect(await rowCounts(database)).toEqual(before);
+  });
+
+  it('a cancelled sign-in (access_denied) says so and exchanges no code', async () => {
+    const exchanges = strava.server.counts.authorization_code ?? 0;
+    strava.denyNextAuthorization();
+    const page = await signInThrough(app.browser(), 'strava');
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('Sign-in with Strava was cancelled or refused at Strava.');
+    expect(strava.server.counts.authorization_code ?? 0).toBe(exchanges);
+  });
+});
+
+describe('Strava refusing the client or failing', () => {
+  let database: TestDatabase;
+  let strava: StravaEmulator;
+  let app: ProviderTestApp;
+  let misconfigured: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await DIALECTS[0]!.openTestDatabase();
+    strava = await startStravaEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: stravaEnv(strava) });
+    misconfigured = await startProviderTestApp({ databaseUrl: database.url, env: stravaEnv(strava, 'ffffffffffffffffffffffffffffffffffffffff') });
+  });
+  afterAll(async () => {
+    await misconfigured?.close();
+    await app?.close();
+    await strava?.close();
+    await database?.close();
+  });
+
+  it('a wrong client secret (401, resource Application) is a 502 that points at the configuration, and nothing is stored', async () => {
+    strava.signInAs(athlete(800_008, 'Wrong', 'Secret'));
+    const page = await signInThrough(misconfigured.browser(), 'strava');
+    expect(page.status).toBe(502);
+    expect(page.text).toContain('Strava refused the sign-in (invalid_client)');
+    expect(await rowCounts(database)).toEqual({ users: 0, accounts: 0, tokens: 0 });
+  });
+
+  it.each([
+    [500, 502],
+    [503, 503],
+  ] as const)('Strava answering the code exchange with HTTP %i is a %i, and nothing is stored', async (fault, status) => {
+    strava.signInAs(athlete(900_009, 'Outage', 'Athlete'));
+    strava.failNextTokenRequest(fault);
+    expect((await signInThrough(app.browser(), 'strava')).status).toBe(status);
+    expect(await rowCounts(database)).toEqual({ users: 0, accounts: 0, tokens: 0 });
+  });
+});

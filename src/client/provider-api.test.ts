@@ -182,6 +182,14 @@ describe('ProviderApi.fetch', () => {
     expect(seen[2]!.headers.accept).toBe('application/json');
   });
 
+  it('a fixed API header (Reddit’s User-Agent) is sent as the preset says over any value of the caller’s; the other defaults still give way', async () => {
+    const { api } = setup({ apiHeaders: { 'user-agent': 'server:acme:v1 (Acme)', accept: 'application/json' }, fixedApiHeaders: ['user-agent'] });
+    await api.fetch('u1', 'acme', 'me', { headers: { 'User-Agent': 'Mozilla/5.0', Accept: 'text/plain' } });
+    await api.fetch('u1', 'acme', 'me', { headers: [['USER-AGENT', 'curl/8']] });
+    expect(seen.map((request) => request.headers['user-agent'])).toEqual(['server:acme:v1 (Acme)', 'server:acme:v1 (Acme)']);
+    expect(seen[0]!.headers.accept).toBe('text/plain');
+  });
+
   it('a caller’s own Authorization header, in any case, is never sent: only the token (with or without default API headers)', async () => {
     const withDefaults = setup({ apiHeaders: { accept: 'application/json' } });
     await withDefaults.api.fetch('u1', 'acme', 'me', { headers: { Authorization: 'Basic c2VjcmV0' } });

@@ -114,6 +114,10 @@ function requestHeaders(settings: ProviderSettings, own: ProviderApiRequest['hea
       if (lower !== 'authorization') headers[lower] = value;
     }
   }
+  for (const name of settings.fixedApiHeaders ?? []) {
+    const value = settings.apiHeaders?.[name];
+    if (value !== undefined) headers[name] = value;
+  }
   // The client the token was issued to, as the token itself is: never the caller's.
   if (settings.clientIdHeader) headers[settings.clientIdHeader] = settings.clientId;
   return headers;

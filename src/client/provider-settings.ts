@@ -91,6 +91,12 @@ export interface ProviderSettings {
   /** Headers sent with every call to the API (and userinfo) unless the caller sets them, e.g. GitHub's required User-Agent. */
   apiHeaders?: Record<string, string>;
   /**
+   * Names (lower-case) of apiHeaders the caller cannot change: sent as the preset says whatever a caller of the
+   * proxies or the library sends. Reddit identifies the app by its User-Agent, which a browser calling the proxies
+   * would otherwise replace with its own.
+   */
+  fixedApiHeaders?: readonly string[];
+  /**
    * A header (lower-case) that carries `clientId` on every call to the API beside the access token, which the
    * provider checks against the client the token was issued to (Twitch's `client-id`). The caller cannot change it.
    */

@@ -292,6 +292,7 @@ export function providerSettings(env: Environment, name: string, production: boo
     scope,
     ...(apiBaseUrl ? { apiBaseUrl } : {}),
     ...(fromPreset.apiHeaders ? { apiHeaders: fromPreset.apiHeaders } : {}),
+    ...(fromPreset.fixedApiHeaders ? { fixedApiHeaders: fromPreset.fixedApiHeaders } : {}),
     ...(fromPreset.clientIdHeader ? { clientIdHeader: fromPreset.clientIdHeader } : {}),
     ...(fromPreset.tokenProofParameter ? { tokenProofParameter: fromPreset.tokenProofParameter } : {}),
     ...(extraBases ? { extraApiBaseUrls: extraBases } : {}),

@@ -1,0 +1,193 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestBrowser } from '../support/browser.js';
+import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { startRedditEmulator, type RedditAccount, type RedditEmulator } from './reddit.emulator.js';
+
+// Reddit's client ids and secrets hold `-` and `_`: form-encoded (RFC 6749 §2.3.1), they would reach it as `%2D` and `%5F`.
+const CLIENT_ID = 'p-jcoLKBynTLew';
+const CLIENT_SECRET = 'gko_LXELoV07ZBNUXrvWZfzE3aI-x';
+const REDIRECT_URI = `${APP_ORIGIN}/auth/reddit/callback`;
+
+function account(id: string, name: string): RedditAccount {
+  return { id, name };
+}
+
+/** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator. */
+function redditEnv(reddit: RedditEmulator, secret = CLIENT_SECRET): Record<string, string> {
+  return {
+    OAUTH_PROVIDERS: 'reddit',
+    REDDIT_PRESET: 'reddit',
+    REDDIT_CLIENT_ID: CLIENT_ID,
+    REDDIT_CLIENT_SECRET: secret,
+    REDDIT_AUTHORIZE_URL: `${reddit.origin}/api/v1/authorize`,
+    REDDIT_ACCESS_TOKEN_URL: `${reddit.origin}/api/v1/access_token`,
+    REDDIT_REVOCATION_URL: `${reddit.origin}/api/v1/revoke_token`,
+    REDDIT_API_BASE_URL: reddit.origin,
+  };
+}
+
+async function rowCounts(database: TestDatabase) {
+  const count = async (table: 'users' | 'accounts' | 'tokens') =>
+    Number((await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  return { users: await count('users'), accounts: await count('accounts'), tokens: await count('tokens') };
+}
+
+const basic = `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`;
+const userAgent = 'test:tokenkeeper-tests:v1 (by /u/tokenkeeper)';
+
+describeEachDialect('Reddit, against an emulator of Reddit', (dialect) => {
+  let database: TestDatabase;
+  let reddit: RedditEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    reddit = await startRedditEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: redditEnv(reddit) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await reddit?.close();
+    await database?.close();
+  });
+
+  async function signIn(person: RedditAccount): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    reddit.signInAs(person);
+    const browser = app.browser();
+    const start = await browser.get(`${APP_ORIGIN}/login/reddit?next=/api/me`, { followRedirects: false });
+    const page = await browser.get(start.location!);
+    expect(page.status).toBe(200);
+    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
+  }
+
+  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+  const proxied = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/reddit/proxy/api/v1/me`);
+
+  it('signs in as the account id with duration=permanent, plain Basic credentials and a descriptive User-Agent on every request; a one-hour token and a refresh token', async () => {
+    const { userId, request } = await signIn(account('1w72', 'spez'));
+    expect(request.get('duration')).toBe('permanent');
+    expect(request.get('scope')).toBe('identity');
+    const exchange = reddit.server.requests.find((r) => r.path === '/api/v1/access_token')!;
+    expect(exchange.headers.authorization).toBe(basic);
+    expect(reddit.server.counts.throttled ?? 0).toBe(0);
+    const account_ = await database.db.selectFrom('accounts').select(['subject', 'claims']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account_.subject).toBe('1w72');
+    expect(JSON.parse(account_.claims)).toMatchObject({ id: '1w72', name: 'spez' });
+    const user = await database.db.selectFrom('users').select(['name', 'email']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toEqual({ name: 'spez', email: null });
+    const token = await app.runtime.tokenStore.findToken(userId, 'reddit');
+    expect(token).toMatchObject({ scope: 'identity', refreshToken: expect.any(String) });
+    expect(token!.expiresAt! - Math.floor(Date.now() / 1000)).toBeGreaterThan(3500);
+    expect(token!.expiresAt! - Math.floor(Date.now() / 1000)).toBeLessThanOrEqual(3600);
+  });
+
+  it('the proxy reaches the API; 20 concurrent calls on an expired token make one refresh, and the refresh token Reddit did not replace is kept', async () => {
+    const { browser, userId } = await signIn(account('2x9k', 'storm_account'));
+    const before = await app.runtime.tokenStore.findToken(userId, 'reddit');
+    await expire(userId);
+    const refreshes = reddit.server.counts.refresh_token ?? 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => proxied(browser)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(JSON.parse(answers[0]!.text)).toMatchObject({ id: '2x9k', name: 'storm_account' });
+    expect(reddit.server.counts.refresh_token).toBe(refreshes + 1);
+    expect(reddit.server.counts.throttled ?? 0).toBe(0);
+    const after = await app.runtime.tokenStore.findToken(userId, 'reddit');
+    expect(after!.accessToken).not.toBe(before!.accessToken);
+    expect(after!.refreshToken).toBe(before!.refreshToken);
+    expect(reddit.accepts(after!.accessToken)).toBe(true);
+  });
+
+  it("a refresh token Reddit no longer knows (400 invalid_request) marks the connection 'needs re-auth', with one attempt", async () => {
+    const { browser, userId } = await signIn(account('3abc', 'revoked_elsewhere'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'reddit');
+    // The person removed the app in their Reddit preferences: its refresh token ends.
+    const revoked = await fetch(`${reddit.origin}/api/v1/revoke_token`, {
+      method: 'POST',
+      headers: { authorization: basic, 'user-agent': userAgent },
+      body: new URLSearchParams({ token: stored!.refreshToken!, token_type_hint: 'refresh_token' }),
+    });
+    expect(revoked.status).toBe(204);
+    await expire(userId);
+    const refreshes = reddit.server.counts.refresh_token ?? 0;
+    const call = await proxied(browser);
+    expect(call.status).toBe(401);
+    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
+    expect((await proxied(browser)).status).toBe(401);
+    expect(reddit.server.counts.refresh_token).toBe(refreshes + 1);
+    expect((await app.runtime.tokenStore.findToken(userId, 'reddit'))!.status).toBe('needs_reauth');
+  });
+
+  it('disconnect revokes the refresh token at Reddit: one request, and its access token ends with it', async () => {
+    const { browser, userId } = await signIn(account('4def', 'leaving_account'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'reddit');
+    const revocations = reddit.server.counts.revoke ?? 0;
+    const answer = await browser.request(`${APP_ORIGIN}/account/connections/reddit`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(reddit.server.counts.revoke).toBe(revocations + 1);
+    expect(reddit.server.counts.throttled ?? 0).toBe(0);
+    expect(reddit.accepts(stored!.accessToken)).toBe(false);
+    expect(await app.runtime.tokenStore.findToken(userId, 'reddit')).toBeUndefined();
+  });
+
+  it('a code Reddit refuses ({"error": "invalid_grant"} with HTTP 200) is a clear 400, and nothing is stored', async () => {
+    reddit.signInAs(account('5ghi', 'refused_code'));
+    const before = await rowCounts(database);
+    const browser = app.browser();
+    const stopped = await browser.get(`${APP_ORIGIN}/login/reddit`, { stopAt: REDIRECT_URI });
+    const callback = new URL(stopped.location!);
+    callback.searchParams.set('code', 'not-a-code-reddit-issued');
+    const page = await browser.get(callback);
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('Reddit did not accept this sign-in');
+    expect(await rowCounts(database)).toEqual(before);
+  });
+
+  it('a cancelled sign-in (access_denied) says so and exchanges no code', async () => {
+    const exchanges = reddit.server.counts.authorization_code ?? 0;
+    reddit.denyNextAuthorization();
+    const page = await signInThrough(app.browser(), 'reddit');
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('Sign-in with Reddit was cancelled or refused at Reddit.');
+    expect(reddit.server.counts.authorization_code ?? 0).toBe(exchanges);
+  });
+});
+
+describe('Reddit refusing the client or failing', () => {
+  let database: TestDatabase;
+  let reddit: RedditEmulator;
+  let app: ProviderTestApp;
+  let misconfigured: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await DIALECTS[0]!.openTestDatabase();
+    reddit = await startRedditEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: redditEnv(reddit) });
+    misconfigured = await startProviderTestApp({ databaseUrl: database.url, env: redditEnv(reddit, 'not-the-secret') });
+  });
+  afterAll(async () => {
+    await misconfigured?.close();
+    await app?.close();
+    await reddit?.close();
+    await database?.close();
+  });
+
+  it('a wrong client secret (a bare 401) is a 502 that points at the configuration, and nothing is stored', async () => {
+    reddit.signInAs(account('6jkl', 'wrong_secret'));
+    const page = await signInThrough(misconfigured.browser(), 'reddit');
+    expect(page.status).toBe(502);
+    expect(page.text).toContain('Reddit refused the sign-in (invalid_client)');
+    expect(await rowCounts(database)).toEqual({ users: 0, accounts: 0, tokens: 0 });
+  });
+
+  it.each([
+    [500, 502],
+    [503, 503],
+  ] as const)('Reddit answering the code exchange with HTTP %i is a %i, and nothing is stored', async (fault, status) => {
+    reddit.signInAs(account('7mno', 'outage_account'));
+    reddit.failNextTokenRequest(fault);
+    expect((await signInThrough(app.browser(), 'reddit')).status).toBe(status);
+    expect(await rowCounts(database)).toEqual({ users: 0, accounts: 0, tokens: 0 });
+  });
+});

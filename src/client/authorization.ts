@@ -278,7 +278,8 @@ export async function finishAuthorization(
   const receivedAt = now();
   const idClaims = (response.claims() ?? {}) as Record<string, unknown>;
   const idSubject = typeof idClaims.sub === 'string' ? idClaims.sub : undefined;
-  const profile = await readProfile(config, settings, response.access_token, idSubject, response as unknown as Record<string, unknown>);
+  const apiBase = connectionApiBase(settings, response);
+  const profile = await readProfile(config, settings, response.access_token, idSubject, response as unknown as Record<string, unknown>, apiBase);
   const userinfo = profile.claims;
 
   const subjectValue = idSubject ?? (settings.subjectClaim ? userinfo[settings.subjectClaim] : userinfo.sub);
@@ -303,6 +304,6 @@ export async function finishAuthorization(
       preferredUsername: stringClaim(claims, names.preferredUsername ?? 'preferred_username'),
       claims,
     },
-    tokens: tokenSetFromResponse(response, receivedAt, grantedScope(settings, transaction.scope, callbackParameters), connectionApiBase(settings, response)),
+    tokens: tokenSetFromResponse(response, receivedAt, grantedScope(settings, transaction.scope, callbackParameters), apiBase),
   };
 }

@@ -55,6 +55,31 @@ describe('readProfile without an ID token (a plain OAuth 2.0 user API)', () => {
     expect(requests[0]!.headers).toMatchObject({ authorization: 'Bearer at-1', accept: 'application/json', 'user-agent': 'Tokenkeeper' });
   });
 
+  it('reads a user API on the connection’s own host (connectionApiBase.userinfoPath) when no userinfo endpoint is configured; a configured one wins', async () => {
+    answers['/company-7/api/v1/users/me'] = json({ data: { id: 7 } });
+    const perConnection = settings({ connectionApiBase: { member: 'api_domain', domains: ['127.0.0.1'], userinfoPath: '/api/v1/users/me' } });
+    const read = await readProfile(configuration(null), perConnection, 'at-1', undefined, {}, `${origin}/company-7`);
+    expect(read.claims).toEqual({ data: { id: 7 } });
+    expect(requests.map((r) => r.path)).toEqual(['/company-7/api/v1/users/me']);
+    answers['/userinfo'] = json({ id: 8 });
+    expect((await readProfile(configuration(), perConnection, 'at-1', undefined, {}, `${origin}/company-7`)).claims).toEqual({ id: 8 });
+  });
+
+  it('gives hooks the connection’s own API origin, when the token answer named one, as the API base', async () => {
+    answers['/userinfo'] = json({ id: 9 });
+    let seen: string | undefined;
+    const hooks = {
+      readMoreClaims: (reader: ProfileReader) => {
+        seen = reader.apiBaseUrl;
+        return Promise.resolve({});
+      },
+    };
+    await readProfile(configuration(), settings({ apiBaseUrl: 'https://api.acme.test', hooks }), 'at-1', undefined, {}, 'https://company.acme.test');
+    expect(seen).toBe('https://company.acme.test');
+    await readProfile(configuration(), settings({ apiBaseUrl: 'https://api.acme.test', hooks }), 'at-1', undefined);
+    expect(seen).toBe('https://api.acme.test');
+  });
+
   it('takes the claims a profileClaims hook finds in the answer', async () => {
     answers['/userinfo'] = json({ data: { id: '7', name: 'Ada' } });
     const hooks = { profileClaims: (body: unknown) => (body as { data: Record<string, unknown> }).data };

@@ -85,7 +85,9 @@ async function introspectedProfile(config: oidc.Configuration, settings: Provide
  * all: it is read as a protected resource and the subject is taken from
  * `subjectClaim`. A provider that names the person in the token answer
  * (a tokenResponseProfile hook) is read from `tokenAnswer` alone. A preset's
- * findEmail hook runs when no e-mail came.
+ * findEmail hook runs when no e-mail came. `connectionBase`: the API origin
+ * the token answer named for this connection, if any, where its hooks and a
+ * user API on each connection's host are read.
  */
 export async function readProfile(
   config: oidc.Configuration,
@@ -93,9 +95,13 @@ export async function readProfile(
   accessToken: string,
   idSubject: string | undefined,
   tokenAnswer: Record<string, unknown> = {},
+  connectionBase: string | null = null,
 ): Promise<ReadProfile> {
   const fromTokenAnswer = settings.hooks?.tokenResponseProfile;
-  const userinfoEndpoint = fromTokenAnswer || (settings.skipUserinfo && idSubject !== undefined) ? undefined : config.serverMetadata().userinfo_endpoint;
+  const userinfoPath = settings.connectionApiBase?.userinfoPath;
+  // A user API on the connection's own host (Pipedrive's) is there, unless a userinfo endpoint is configured.
+  const configuredUserinfo = config.serverMetadata().userinfo_endpoint ?? (userinfoPath && connectionBase ? `${connectionBase}${userinfoPath}` : undefined);
+  const userinfoEndpoint = fromTokenAnswer || (settings.skipUserinfo && idSubject !== undefined) ? undefined : configuredUserinfo;
   let claims: Record<string, unknown> = {};
   if (fromTokenAnswer) {
     let profile: unknown;
@@ -132,7 +138,7 @@ export async function readProfile(
 
   const reader = (step: string): ProfileReader => ({
     userinfoEndpoint,
-    apiBaseUrl: settings.apiBaseUrl,
+    apiBaseUrl: connectionBase ?? settings.apiBaseUrl,
     getJson: (url) => getProtectedJson(config, settings, accessToken, url, step, true),
   });
   if (settings.hooks?.readMoreClaims) claims = { ...(await settings.hooks.readMoreClaims(reader('profile request'))), ...claims };

@@ -77,9 +77,12 @@ export interface ProviderSettings {
   /**
    * A token response member naming this connection's own API origin, used
    * instead of apiBaseUrl (Salesforce's `instance_url`: each organisation's
-   * API is on its own host), and the domains it must be on.
+   * API is on its own host), and the domains it must be on. `userinfoPath`:
+   * where the provider's user API is under that origin, for a provider whose
+   * user API is on each connection's own host (Pipedrive's `/api/v1/users/me`
+   * on the company's `api_domain`); used when no userinfo endpoint is configured.
    */
-  connectionApiBase?: { member: string; domains: string[] };
+  connectionApiBase?: { member: string; domains: string[]; userinfoPath?: string };
   /**
    * Other API bases the access token may be sent to, for hosts of the
    * provider's API that apiBaseUrl does not cover (Dropbox's

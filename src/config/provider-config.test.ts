@@ -185,6 +185,13 @@ describe('provider settings from <NAME>_… variables', () => {
     expect(refusal({ ...github, GITHUB_TEAM_ID: 'TEAM123456' }, 'github').message).toContain('GITHUB_TEAM_ID is not used by the github preset');
   });
 
+  it('<NAME>_API_BASE_URL over a preset with an API origin per connection: the token answer may name that host too, beside the preset’s domains', () => {
+    const salesforce = { SALESFORCE_PRESET: 'salesforce', SALESFORCE_CLIENT_ID: 's', SALESFORCE_CLIENT_SECRET: 's' };
+    expect(providerSettings(salesforce, 'salesforce', true).connectionApiBase!.domains).not.toContain('sandbox.example.com');
+    const moved = providerSettings({ ...salesforce, SALESFORCE_API_BASE_URL: 'https://sandbox.example.com/api' }, 'salesforce', true);
+    expect(moved.connectionApiBase).toEqual({ member: 'instance_url', domains: ['salesforce.com', 'force.com', 'salesforce.mil', 'cloudforce.com', 'login.salesforce.com', 'sandbox.example.com'] });
+  });
+
   it('<NAME>_ISSUER over a preset whose API is its issuer moves the API base with it; an explicit API base or another API stays', () => {
     const okta = { ...client, ACME_PRESET: 'okta', ACME_DOMAIN: 'dev-123.okta.com' };
     expect(providerSettings(okta, 'acme', true).apiBaseUrl).toBe('https://dev-123.okta.com/oauth2/default');

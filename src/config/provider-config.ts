@@ -150,6 +150,17 @@ function userinfoOnConfiguredApi(fromPreset: PresetSettings, configuredApiBase: 
   return presetUserinfo.startsWith(presetApi) ? `${withoutTrailingSlash(configuredApiBase)}/${presetUserinfo.slice(presetApi.length)}` : undefined;
 }
 
+/**
+ * A per-connection API rule whose domains take the host of `<NAME>_API_BASE_URL`
+ * too: where the operator says the provider's API is (a sandbox, a stand-in),
+ * the token answer may name that host for a connection.
+ */
+function withConfiguredApiHost(rule: NonNullable<PresetSettings['connectionApiBase']>, configuredApiBase: string | undefined): NonNullable<PresetSettings['connectionApiBase']> {
+  if (configuredApiBase === undefined) return rule;
+  const host = new URL(configuredApiBase).hostname;
+  return rule.domains.includes(host) ? rule : { ...rule, domains: [...rule.domains, host] };
+}
+
 /** The longest idle lifetime `<NAME>_REFRESH_TOKEN_IDLE_DAYS` takes: five years, Okta's longest setting. */
 const MAX_REFRESH_TOKEN_IDLE_DAYS = 1825;
 
@@ -297,7 +308,7 @@ export function providerSettings(env: Environment, name: string, production: boo
     ...(fromPreset.tokenProofParameter ? { tokenProofParameter: fromPreset.tokenProofParameter } : {}),
     ...(extraBases ? { extraApiBaseUrls: extraBases } : {}),
     ...(proxyHeaderNames ? { proxyHeaders: proxyHeaderNames } : {}),
-    ...(fromPreset.connectionApiBase ? { connectionApiBase: fromPreset.connectionApiBase } : {}),
+    ...(fromPreset.connectionApiBase ? { connectionApiBase: withConfiguredApiHost(fromPreset.connectionApiBase, configuredApiBase) } : {}),
     ...(Object.keys(params).length > 0 ? { authorizationParams: params } : {}),
     ...(fromPreset.incrementalAuthorizationParams ? { incrementalAuthorizationParams: fromPreset.incrementalAuthorizationParams } : {}),
     refreshTokenNeedsConsent: fromPreset.refreshTokenNeedsConsent ?? scope.split(' ').includes('offline_access'),

@@ -1,0 +1,157 @@
+/**
+ * An emulator of Pipedrive's OAuth server (oauth.pipedrive.com) and of the
+ * part of a company's API ({api_domain}/api/v1) that a connection touches,
+ * written from Pipedrive's documentation:
+ * - OAuth (https://pipedrive.readme.io/docs/marketplace-oauth-authorization,
+ *   https://developers.pipedrive.com/docs/api/v1/Oauth): `GET /oauth/authorize`
+ *   with `client_id`, `redirect_uri` (the one registered) and `state`; the
+ *   scopes are the app's, set in Developer Hub, not asked for. A declined
+ *   installation goes back to the redirect URI with an error (its value is not
+ *   documented: `access_denied` here, RFC 6749 §4.1.2.1's). `POST /oauth/token`
+ *   with `Authorization: Basic` base64(client_id:client_secret), the form
+ *   `grant_type`, `code`, `redirect_uri` (or `refresh_token`); answered
+ *   `access_token`, `token_type`, `expires_in` (3599), `refresh_token`,
+ *   `scope` comma-separated, and `api_domain`, the company's API origin, at
+ *   every sign-in and refresh
+ *   (https://developers.pipedrive.com/changelog/post/new-parameter-in-oauth-oauthtoken-responses).
+ *   A refresh answers the refresh token it was given, which 60 days unused
+ *   end (each use starts them again). Refused token requests answer RFC 6749
+ *   §5.2's `error`: Pipedrive documents no body of its own for them.
+ * - Revocation (https://pipedrive.readme.io/docs/app-uninstallation): RFC 7009
+ *   at `POST /oauth/revoke`, Basic-authenticated; the refresh token ends the
+ *   installation, an access token only itself.
+ * - `GET {api_domain}/api/v1/users/me`
+ *   (https://developers.pipedrive.com/docs/api/v1/Users#getCurrentUser)
+ *   answers `{"success": true, "data": {"id", "name", "email", "company_id",
+ *   "company_domain", …}}`; `GET /api/v1/deals` needs `deals:read` or
+ *   `deals:full` (https://pipedrive.readme.io/docs/marketplace-scopes-and-permissions-explanations).
+ * - Errors (https://pipedrive.readme.io/docs/core-api-concepts-http-status-codes):
+ *   `{"success": false, "error": …, "errorCode": …}`, 401 for a token it does
+ *   not take, 403 for a call outside the token's scopes.
+ * The authorization page approves at once for signInAs()'s user; the company's
+ * API is this emulator's origin unless a test makes the token answer name another.
+ */
+import { redirectBack } from './kit/authorization.js';
+import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
+import { GrantStore, type Grant } from './kit/grants.js';
+
+export interface PipedriveUser {
+  id: number;
+  name: string;
+  email: string;
+  companyId: number;
+  companyDomain: string;
+}
+
+export interface PipedriveEmulatorOptions {
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  /** The scopes set on the app in Developer Hub (default: base and deals:read). */
+  appScopes?: string[];
+  now?: () => number;
+}
+
+export interface PipedriveEmulator extends EmulatorHandle<PipedriveUser> {
+  /** What the token answers say `api_domain` is (default: the emulator's origin). */
+  setApiDomain(url: string): void;
+}
+
+const ACCESS_TOKEN_TTL = 3599;
+const REFRESH_TOKEN_IDLE_TTL = 60 * 86_400;
+
+export async function startPipedriveEmulator(options: PipedriveEmulatorOptions): Promise<PipedriveEmulator> {
+  const server = await startEmulatorServer();
+  const grants = new GrantStore<PipedriveUser>({
+    ...(options.now ? { now: options.now } : {}),
+    accessTokenTtl: ACCESS_TOKEN_TTL,
+    refreshPolicy: 'static',
+    refreshTokenIdleTtl: REFRESH_TOKEN_IDLE_TTL,
+  });
+  const controls = emulatorControls<PipedriveUser>(server, grants);
+  const appScopes = options.appScopes ?? ['base', 'deals:read'];
+  let apiDomain = server.origin;
+
+  server.route('GET', '/oauth/authorize', (request) => {
+    server.count('authorize');
+    const query = request.url.searchParams;
+    if (query.get('client_id') !== options.clientId || query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>Invalid client or redirect URI</h1>');
+    const reply = redirectBack(options.redirectUri, query);
+    const user = controls.approver();
+    if (!user) return reply({ error: 'access_denied' });
+    const code = grants.issueCode({
+      clientId: options.clientId,
+      redirectUri: options.redirectUri,
+      scope: appScopes.join(','),
+      codeChallenge: undefined,
+      codeChallengeMethod: undefined,
+      user,
+    });
+    return reply({ code });
+  });
+
+  /** Basic with `client_id:client_secret` as they are, as Pipedrive documents the header. */
+  const isClient = (request: EmulatorRequest): boolean =>
+    request.headers.authorization === `Basic ${Buffer.from(`${options.clientId}:${options.clientSecret}`).toString('base64')}`;
+
+  const answer = (grant: Grant<PipedriveUser>, accessToken: string, refreshToken: string): EmulatorReply =>
+    json(200, { access_token: accessToken, token_type: 'Bearer', expires_in: ACCESS_TOKEN_TTL, refresh_token: refreshToken, scope: grant.scope, api_domain: apiDomain });
+
+  server.route('POST', '/oauth/token', (request) => {
+    server.count('token_request');
+    const status = controls.tokenFailure();
+    if (status !== undefined) return html(status, '<h1>Service Unavailable</h1>');
+    if (!isClient(request)) return json(401, { error: 'invalid_client', error_description: 'Invalid client credentials' });
+    const form = request.form();
+    const grantType = form.get('grant_type');
+    if (grantType === 'refresh_token') {
+      server.count('refresh_token');
+      const presented = form.get('refresh_token') ?? '';
+      const refreshed = grants.refresh(presented, options.clientId);
+      if (!refreshed.ok) return json(400, { error: 'invalid_grant', error_description: 'Invalid refresh token' });
+      return answer(refreshed.grant, refreshed.tokens.accessToken, presented);
+    }
+    if (grantType !== 'authorization_code') return json(400, { error: 'unsupported_grant_type' });
+    server.count('authorization_code');
+    const redeemed = grants.redeemCode(form.get('code') ?? '', { clientId: options.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: form.get('code_verifier') });
+    if (!redeemed.ok) return json(400, { error: 'invalid_grant', error_description: 'Invalid authorization code' });
+    return answer(redeemed.grant, redeemed.tokens.accessToken, redeemed.tokens.refreshToken!);
+  });
+
+  server.route('POST', '/oauth/revoke', (request) => {
+    server.count('revoke');
+    if (!isClient(request)) return json(401, { error: 'invalid_client' });
+    const token = request.form().get('token') ?? '';
+    const grant = grants.grantOfToken(token);
+    // RFC 7009 §2.2: a token the server does not know is answered 200 as well.
+    if (grant && !grants.revokeAccessToken(token)) grants.revokeGrant(grant.id);
+    return { status: 200 };
+  });
+
+  const refused = (status: number, error: string): EmulatorReply => json(status, { success: false, error, errorCode: status, error_info: 'Please check developers.pipedrive.com for more information about Pipedrive API.' });
+
+  server.route('GET', '/api/v1/users/me', (request) => {
+    server.count('users_me');
+    const grant = grants.grantOfAccessToken(request.bearer() ?? '');
+    if (!grant) return refused(401, 'unauthorized access');
+    const { user } = grant;
+    return json(200, { success: true, data: { id: user.id, name: user.name, email: user.email, company_id: user.companyId, company_domain: user.companyDomain, active_flag: true, is_admin: 1 } });
+  });
+
+  server.route('GET', '/api/v1/deals', (request) => {
+    server.count('deals');
+    const grant = grants.grantOfAccessToken(request.bearer() ?? '');
+    if (!grant) return refused(401, 'unauthorized access');
+    const scopes = grant.scope.split(',');
+    if (!scopes.includes('deals:read') && !scopes.includes('deals:full')) return refused(403, 'Scope and URL mismatch');
+    return json(200, { success: true, data: [{ id: 1, title: `Deal of ${grant.user.companyDomain}`, value: 5000, currency: 'EUR' }], additional_data: { pagination: { start: 0, limit: 100, more_items_in_collection: false } } });
+  });
+
+  return {
+    ...controls.handle,
+    setApiDomain: (url) => {
+      apiDomain = url;
+    },
+  };
+}

@@ -1,0 +1,255 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestBrowser } from '../support/browser.js';
+import { testClock } from '../support/clock.js';
+import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { startPipedriveEmulator, type PipedriveEmulator, type PipedriveUser } from './pipedrive.emulator.js';
+
+// An id and secret with characters that form-encoding would change: sent as they are in the Basic header, as Pipedrive documents it.
+const CLIENT_ID = 'b4d083d9216986345b32';
+const CLIENT_SECRET = '5de81994d77491d22bc10eab3bc0810f84864297_-.';
+const REDIRECT_URI = `${APP_ORIGIN}/auth/pipedrive/callback`;
+const DAY = 86_400;
+const basic = `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`;
+
+function person(id: number, name: string): PipedriveUser {
+  const first = name.split(' ')[0]!.toLowerCase();
+  return { id, name, email: `${first}@acme.test`, companyId: 5_000 + id, companyDomain: `acme${id}` };
+}
+
+/** Only the documented variables: the preset, the client, the OAuth endpoints, and the API origin (the host a token answer's api_domain may name). */
+function pipedriveEnv(pipedrive: PipedriveEmulator, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    OAUTH_PROVIDERS: 'pipedrive',
+    PIPEDRIVE_PRESET: 'pipedrive',
+    PIPEDRIVE_CLIENT_ID: CLIENT_ID,
+    PIPEDRIVE_CLIENT_SECRET: CLIENT_SECRET,
+    PIPEDRIVE_AUTHORIZE_URL: `${pipedrive.origin}/oauth/authorize`,
+    PIPEDRIVE_ACCESS_TOKEN_URL: `${pipedrive.origin}/oauth/token`,
+    PIPEDRIVE_REVOCATION_URL: `${pipedrive.origin}/oauth/revoke`,
+    PIPEDRIVE_API_BASE_URL: pipedrive.origin,
+    ...extra,
+  };
+}
+
+async function countRows(database: TestDatabase, table: 'users' | 'tokens' | 'accounts'): Promise<number> {
+  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+describeEachDialect('Pipedrive, against an emulator of Pipedrive', (dialect) => {
+  let database: TestDatabase;
+  let pipedrive: PipedriveEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    pipedrive = await startPipedriveEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: pipedriveEnv(pipedrive) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await pipedrive?.close();
+    await database?.close();
+  });
+
+  async function signIn(user: PipedriveUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    pipedrive.signInAs(user);
+    const browser = app.browser();
+    const start = await browser.get(`${APP_ORIGIN}/login/pipedrive?next=/api/me`, { followRedirects: false });
+    const page = await browser.get(start.location!);
+    expect(page.status).toBe(200);
+    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
+  }
+
+  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+
+  it('signs in as data.id of {api_domain}/api/v1/users/me, keeps api_domain as the connection’s API origin and the app’s scopes space-separated; no scope asked for, Basic credentials as they are', async () => {
+    const ada = person(101, 'Ada Lovelace');
+    const { userId, request } = await signIn(ada);
+    expect(request.has('scope')).toBe(false);
+    const account = await database.db.selectFrom('accounts').select(['subject', 'claims']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account.subject).toBe('101');
+    expect(JSON.parse(account.claims)).toMatchObject({ company_id: 5101, company_domain: 'acme101' });
+    const user = await database.db.selectFrom('users').select(['email', 'email_verified', 'name']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toEqual({ email: 'ada@acme.test', email_verified: null, name: 'Ada Lovelace' });
+    const row = await database.db.selectFrom('tokens').select(['api_base_url', 'scope']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(row).toEqual({ api_base_url: pipedrive.origin, scope: 'base deals:read' });
+    const token = await app.runtime.tokenStore.findToken(userId, 'pipedrive');
+    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
+    expect(lifetime).toBeGreaterThan(3500);
+    expect(lifetime).toBeLessThanOrEqual(3599);
+    expect(pipedrive.server.requests.find((r) => r.path === '/oauth/token')!.headers.authorization).toBe(basic);
+  });
+
+  it('the proxy calls the company’s API; 20 concurrent calls on an expired token make one refresh, keeping the refresh token and the API origin', async () => {
+    const { browser, userId } = await signIn(person(102, 'Grace Hopper'));
+    const first = await browser.get(`${APP_ORIGIN}/api/providers/pipedrive/proxy/api/v1/deals`);
+    expect(first.status).toBe(200);
+    expect(JSON.parse(first.text)).toMatchObject({ success: true, data: [{ title: 'Deal of acme102' }] });
+
+    const before = await app.runtime.tokenStore.findToken(userId, 'pipedrive');
+    await expire(userId);
+    const refreshes = pipedrive.server.counts.refresh_token ?? 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => browser.get(`${APP_ORIGIN}/api/providers/pipedrive/proxy/api/v1/deals`)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(pipedrive.server.counts.refresh_token).toBe(refreshes + 1);
+    const after = await app.runtime.tokenStore.findToken(userId, 'pipedrive');
+    expect(after!.accessToken).not.toBe(before!.accessToken);
+    expect(after!.refreshToken).toBe(before!.refreshToken);
+    expect(after!.apiBaseUrl).toBe(pipedrive.origin);
+  });
+
+  it('an access token Pipedrive answers 401 for is refreshed once and the call sent again', async () => {
+    const { browser, userId } = await signIn(person(103, 'Alan Turing'));
+    const before = await app.runtime.tokenStore.findToken(userId, 'pipedrive');
+    // Ended at Pipedrive (an access token revoked alone) though not expired by the stored expiry.
+    await fetch(`${pipedrive.origin}/oauth/revoke`, { method: 'POST', headers: { authorization: basic }, body: new URLSearchParams({ token: before!.accessToken }) });
+    const refreshes = pipedrive.server.counts.refresh_token ?? 0;
+    const call = await browser.get(`${APP_ORIGIN}/api/providers/pipedrive/proxy/api/v1/deals`);
+    expect(call.status).toBe(200);
+    expect(pipedrive.server.counts.refresh_token).toBe(refreshes + 1);
+  });
+
+  it('an api_domain outside pipedrive.com and the configured API host is refused: 502, no token sent there, nothing stored', async () => {
+    const users = await countRows(database, 'users');
+    pipedrive.setApiDomain('https://collector.example.net');
+    try {
+      pipedrive.signInAs(person(104, 'Eve Mallory'));
+      const page = await signInThrough(app.browser(), 'pipedrive');
+      expect(page.status).toBe(502);
+      expect(page.text).toContain('named an API origin (api_domain) outside its own domains');
+    } finally {
+      pipedrive.setApiDomain(pipedrive.origin);
+    }
+    expect(await countRows(database, 'users')).toBe(users);
+  });
+
+  it("a refresh token Pipedrive refuses (400 invalid_grant) marks the connection 'needs re-auth', with one attempt", async () => {
+    const { browser, userId } = await signIn(person(105, 'Barbara Liskov'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'pipedrive');
+    // The app uninstalled at Pipedrive's side: its refresh token is revoked.
+    await fetch(`${pipedrive.origin}/oauth/revoke`, { method: 'POST', headers: { authorization: basic }, body: new URLSearchParams({ token: stored!.refreshToken! }) });
+    await expire(userId);
+    const refreshes = pipedrive.server.counts.refresh_token ?? 0;
+    const call = await browser.get(`${APP_ORIGIN}/api/providers/pipedrive/proxy/api/v1/deals`);
+    expect(call.status).toBe(401);
+    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
+    expect((await browser.get(`${APP_ORIGIN}/api/providers/pipedrive/proxy/api/v1/deals`)).status).toBe(401);
+    expect(pipedrive.server.counts.refresh_token).toBe(refreshes + 1);
+    expect((await app.runtime.tokenStore.findToken(userId, 'pipedrive'))!.status).toBe('needs_reauth');
+  });
+
+  it('disconnect revokes at Pipedrive (RFC 7009, Basic credentials): the installation ends, refresh token and access token alike', async () => {
+    const { browser, userId } = await signIn(person(106, 'Edsger Dijkstra'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'pipedrive');
+    const answer = await browser.request(`${APP_ORIGIN}/account/connections/pipedrive`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(pipedrive.server.requests.filter((r) => r.path === '/oauth/revoke').at(-1)!.headers.authorization).toBe(basic);
+    expect(pipedrive.accepts(stored!.accessToken)).toBe(false);
+    const replay = await fetch(`${pipedrive.origin}/oauth/token`, { method: 'POST', headers: { authorization: basic }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: stored!.refreshToken! }) });
+    expect(replay.status).toBe(400);
+    expect(await app.runtime.tokenStore.findToken(userId, 'pipedrive')).toBeUndefined();
+  });
+
+  it('a declined installation says so and asks for no token', async () => {
+    const exchanges = pipedrive.server.counts.authorization_code ?? 0;
+    pipedrive.signInAs(person(107, 'Changed Mind'));
+    pipedrive.denyNextAuthorization();
+    const page = await signInThrough(app.browser(), 'pipedrive');
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('Sign-in with Pipedrive was cancelled or refused at Pipedrive.');
+    expect(pipedrive.server.counts.authorization_code ?? 0).toBe(exchanges);
+  });
+
+  it('a code Pipedrive refuses (400 invalid_grant) is a clear 400, and nothing is stored', async () => {
+    pipedrive.signInAs(person(108, 'Refused Code'));
+    const browser = app.browser();
+    const stopped = await browser.get(`${APP_ORIGIN}/login/pipedrive`, { stopAt: REDIRECT_URI });
+    const callback = new URL(stopped.location!);
+    callback.searchParams.set('code', 'not-a-code-pipedrive-issued');
+    const page = await browser.get(callback);
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('Pipedrive did not accept this sign-in');
+    expect(await database.db.selectFrom('accounts').select('id').where('provider', '=', 'pipedrive').where('subject', '=', '108').execute()).toEqual([]);
+  });
+});
+
+describeEachDialect('Pipedrive refresh tokens (60 days unused) and the keep-alive sweep', (dialect) => {
+  // Pipedrive, the app and its sweep share one clock that moves only when told.
+  const clock = testClock();
+  let database: TestDatabase;
+  let pipedrive: PipedriveEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    pipedrive = await startPipedriveEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, now: clock.now });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: pipedriveEnv(pipedrive), now: clock.now });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await pipedrive?.close();
+    await database?.close();
+  });
+
+  it('refreshes an unused connection once in the last 7 days of its 60, and each refresh starts the 60 days again', async () => {
+    pipedrive.signInAs(person(201, 'Idle Person'));
+    await signInThrough(app.browser(), 'pipedrive');
+    const { user_id: userId } = await database.db.selectFrom('accounts').select('user_id').where('provider', '=', 'pipedrive').where('subject', '=', '201').executeTakeFirstOrThrow();
+    const refreshes = pipedrive.server.counts.refresh_token ?? 0;
+    const sweep = () => app.runtime.refreshKeepalive!.sweep();
+
+    clock.advance(53 * DAY - 1);
+    expect(await sweep()).toMatchObject({ due: 0 });
+    clock.advance(1);
+    expect(await sweep()).toMatchObject({ due: 1, refreshed: 1, failed: 0 });
+    expect(pipedrive.server.counts.refresh_token).toBe(refreshes + 1);
+    expect(await sweep()).toMatchObject({ due: 0 });
+
+    // 100 days after sign-in, but 47 after the last use: the same refresh token still works.
+    clock.advance(47 * DAY);
+    const { accessToken } = await app.runtime.tokens.getAccessToken(userId, 'pipedrive');
+    expect(pipedrive.server.counts.refresh_token).toBe(refreshes + 2);
+    expect(pipedrive.accepts(accessToken)).toBe(true);
+  });
+});
+
+describe('Pipedrive refusing the client or failing', () => {
+  let database: TestDatabase;
+  let pipedrive: PipedriveEmulator;
+  let app: ProviderTestApp;
+  let misconfigured: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await DIALECTS[0]!.openTestDatabase();
+    pipedrive = await startPipedriveEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: pipedriveEnv(pipedrive) });
+    misconfigured = await startProviderTestApp({ databaseUrl: database.url, env: pipedriveEnv(pipedrive, { PIPEDRIVE_CLIENT_SECRET: 'not-the-secret' }) });
+  });
+  afterAll(async () => {
+    await misconfigured?.close();
+    await app?.close();
+    await pipedrive?.close();
+    await database?.close();
+  });
+
+  it('a wrong client secret (401 invalid_client) is a 502 that points at the configuration, and nothing is stored', async () => {
+    pipedrive.signInAs(person(301, 'Wrong Secret'));
+    const page = await signInThrough(misconfigured.browser(), 'pipedrive');
+    expect(page.status).toBe(502);
+    expect(page.text).toContain('Pipedrive refused the sign-in (invalid_client)');
+    expect(await countRows(database, 'users')).toBe(0);
+    expect(await countRows(database, 'tokens')).toBe(0);
+  });
+
+  it('Pipedrive failing the code exchange answers 502 (HTTP 500) or 503 (HTTP 503), and nothing is stored', async () => {
+    pipedrive.signInAs(person(302, 'Outage Person'));
+    pipedrive.failNextTokenRequest(500);
+    expect((await signInThrough(app.browser(), 'pipedrive')).status).toBe(502);
+    pipedrive.failNextTokenRequest(503);
+    expect((await signInThrough(app.browser(), 'pipedrive')).status).toBe(503);
+    expect(await countRows(database, 'users')).toBe(0);
+    expect(await countRows(database, 'tokens')).toBe(0);
+  });
+});

@@ -278,7 +278,7 @@ export async function finishAuthorization(
   const receivedAt = now();
   const idClaims = (response.claims() ?? {}) as Record<string, unknown>;
   const idSubject = typeof idClaims.sub === 'string' ? idClaims.sub : undefined;
-  const apiBase = connectionApiBase(settings, response);
+  const apiBase = connectionApiBase(settings, response, { parameters: callbackParameters, idClaims });
   const profile = await readProfile(config, settings, response.access_token, idSubject, response as unknown as Record<string, unknown>, apiBase);
   const userinfo = profile.claims;
 

@@ -52,3 +52,36 @@ describe('connectionApiBase', () => {
     expect(connectionApiBase(settings({ allowInsecureHttp: true }), { instance_url: 'http://acme.my.salesforce.com' })).toBe('http://acme.my.salesforce.com');
   });
 });
+
+describe('connectionApiBase from the callback (a parameter beside the code)', () => {
+  const quickbooks = settings({
+    displayName: 'QuickBooks',
+    apiBaseUrl: 'https://quickbooks.api.intuit.com/v3/company/',
+    connectionApiBase: { callbackParameter: 'realmId', pattern: /[0-9]{1,32}/, idTokenClaim: 'realmid' },
+  });
+  const signIn = (query: string, idClaims: Record<string, unknown> = {}) => ({ parameters: new URLSearchParams(query), idClaims });
+  const refusedCallback = { code: 'invalid_callback', status: 400 };
+
+  it('is the configured API base with the value as one more path segment', () => {
+    expect(connectionApiBase(quickbooks, {}, signIn('code=c&state=s&realmId=9130348651845276'))).toBe('https://quickbooks.api.intuit.com/v3/company/9130348651845276');
+    expect(connectionApiBase(quickbooks, {}, signIn('code=c&realmId=42', { realmid: '42' }))).toBe('https://quickbooks.api.intuit.com/v3/company/42');
+  });
+
+  it('is null on a refresh, which keeps the base the connection has', () => {
+    expect(connectionApiBase(quickbooks, { realmId: '42' })).toBeNull();
+  });
+
+  it.each([
+    ['missing', 'code=c&state=s'],
+    ['given twice', 'code=c&realmId=42&realmId=43'],
+    ['a path', 'code=c&realmId=42%2F..%2F..%2Fother'],
+    ['not matching the pattern in full', 'code=c&realmId=42abc'],
+    ['empty', 'code=c&realmId='],
+  ])('refuses a value %s: 400, nothing kept', (_name, query) => {
+    expect(() => connectionApiBase(quickbooks, {}, signIn(query))).toThrow(expect.objectContaining(refusedCallback));
+  });
+
+  it('refuses a value other than the one the ID token names', () => {
+    expect(() => connectionApiBase(quickbooks, {}, signIn('code=c&realmId=43', { realmid: '42' }))).toThrow(expect.objectContaining({ ...refusedCallback, message: expect.stringContaining("named another realmId than QuickBooks's ID token") }));
+  });
+});

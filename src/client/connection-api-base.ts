@@ -1,5 +1,33 @@
-import { ProviderUnavailableError } from './errors.js';
-import type { ProviderSettings } from './provider-settings.js';
+import { ProviderUnavailableError, SignInError } from './errors.js';
+import type { ConnectionApiBaseRule, ProviderSettings } from './provider-settings.js';
+
+/** What came back with the code at sign-in: the callback's parameters and the validated ID token's claims. */
+export interface SignInAnswer {
+  parameters: URLSearchParams;
+  idClaims: Record<string, unknown>;
+}
+
+/**
+ * The API base of a connection whose callback names what it reaches
+ * (QuickBooks' `realmId`): apiBaseUrl and the value as one more path segment.
+ * The value came through the browser: it is taken only once, matching the
+ * rule's pattern in full, and equal to the ID token's claim when the ID token
+ * names one; otherwise the callback is refused (400), before anything is kept.
+ */
+function callbackApiBase(settings: ProviderSettings, rule: Extract<ConnectionApiBaseRule, { callbackParameter: string }>, answer: SignInAnswer): string {
+  const values = answer.parameters.getAll(rule.callbackParameter);
+  const value = values.length === 1 ? values[0]! : undefined;
+  const pattern = new RegExp(`^(?:${rule.pattern.source})$`, rule.pattern.flags.replace(/[gy]/g, ''));
+  if (value === undefined || !pattern.test(value)) {
+    throw new SignInError('invalid_callback', `This sign-in response did not name the ${rule.callbackParameter} the connection is for, once and well-formed. Please sign in with ${settings.displayName} again.`);
+  }
+  const claim = rule.idTokenClaim === undefined ? undefined : answer.idClaims[rule.idTokenClaim];
+  if (claim !== undefined && String(claim) !== value) {
+    throw new SignInError('invalid_callback', `This sign-in response named another ${rule.callbackParameter} than ${settings.displayName}'s ID token. Please sign in again.`);
+  }
+  if (!settings.apiBaseUrl) throw new Error(`${settings.name}: a connection API base from the callback needs apiBaseUrl`);
+  return `${settings.apiBaseUrl.replace(/\/+$/, '')}/${encodeURIComponent(value)}`;
+}
 
 /** Whether `host` is `domain` or one of its subdomains. */
 function withinDomain(host: string, domain: string): boolean {
@@ -7,15 +35,18 @@ function withinDomain(host: string, domain: string): boolean {
 }
 
 /**
- * The API origin a token response names for this one connection (e.g.
- * Salesforce's `instance_url`), checked before any access token is sent
- * there: an absolute https URL (http only where the provider's own URLs may
- * be http, in development) on one of the provider's domains. Null when the
- * provider names none, or the answer does not.
+ * The API base a provider names for this one connection, checked before any
+ * access token is sent there. From a token response member (Salesforce's
+ * `instance_url`): an absolute https URL (http only where the provider's own
+ * URLs may be http, in development) on one of the provider's domains. From
+ * the callback (QuickBooks' `realmId`, given `signIn` at sign-in only): see
+ * callbackApiBase. Null when the provider names none, or the answer does not
+ * (a refresh keeps the base the connection has).
  */
-export function connectionApiBase(settings: ProviderSettings, response: Record<string, unknown>): string | null {
+export function connectionApiBase(settings: ProviderSettings, response: Record<string, unknown>, signIn?: SignInAnswer): string | null {
   const rule = settings.connectionApiBase;
   if (!rule) return null;
+  if ('callbackParameter' in rule) return signIn ? callbackApiBase(settings, rule, signIn) : null;
   const value = response[rule.member];
   if (value === undefined) return null;
   let url: URL | undefined;

@@ -98,7 +98,8 @@ export async function readProfile(
   connectionBase: string | null = null,
 ): Promise<ReadProfile> {
   const fromTokenAnswer = settings.hooks?.tokenResponseProfile;
-  const userinfoPath = settings.connectionApiBase?.userinfoPath;
+  const rule = settings.connectionApiBase;
+  const userinfoPath = rule && 'userinfoPath' in rule ? rule.userinfoPath : undefined;
   // A user API on the connection's own host (Pipedrive's) is there, unless a userinfo endpoint is configured.
   const configuredUserinfo = config.serverMetadata().userinfo_endpoint ?? (userinfoPath && connectionBase ? `${connectionBase}${userinfoPath}` : undefined);
   const userinfoEndpoint = fromTokenAnswer || (settings.skipUserinfo && idSubject !== undefined) ? undefined : configuredUserinfo;

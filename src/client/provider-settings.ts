@@ -36,6 +36,27 @@ export interface ProxyHeaders {
   response: readonly string[];
 }
 
+/**
+ * Where a connection's own API base comes from, for a provider whose API is
+ * not one base for everyone:
+ * - `member`: a token response member naming the connection's API origin
+ *   (Salesforce's `instance_url`: each organisation's API is on its own host),
+ *   and the domains it must be on. `userinfoPath`: where the provider's user
+ *   API is under that origin, for a provider whose user API is on each
+ *   connection's own host (Pipedrive's `/api/v1/users/me` on the company's
+ *   `api_domain`); used when no userinfo endpoint is configured.
+ * - `callbackParameter`: a parameter of the authorization response, beside
+ *   the code, naming what the connection reaches (QuickBooks' `realmId`, the
+ *   company): the API base is apiBaseUrl with that value as one more path
+ *   segment. It passes through the browser, so it must match `pattern` in
+ *   full, and, when the ID token names it in `idTokenClaim`, equal that; it
+ *   chooses only the path under the configured API base, never the host.
+ *   Read at sign-in only: a refresh keeps it.
+ */
+export type ConnectionApiBaseRule =
+  | { member: string; domains: string[]; userinfoPath?: string }
+  | { callbackParameter: string; pattern: RegExp; idTokenClaim?: string };
+
 /** Everything Tokenkeeper needs to know about one provider, registered by name. */
 export interface ProviderSettings {
   /** Lower-case name used in routes and storage, e.g. `toolkit`. */
@@ -74,15 +95,8 @@ export interface ProviderSettings {
   scope: string;
   /** Origin (and optional path prefix) of the API that accepts this provider's access tokens. */
   apiBaseUrl?: string;
-  /**
-   * A token response member naming this connection's own API origin, used
-   * instead of apiBaseUrl (Salesforce's `instance_url`: each organisation's
-   * API is on its own host), and the domains it must be on. `userinfoPath`:
-   * where the provider's user API is under that origin, for a provider whose
-   * user API is on each connection's own host (Pipedrive's `/api/v1/users/me`
-   * on the company's `api_domain`); used when no userinfo endpoint is configured.
-   */
-  connectionApiBase?: { member: string; domains: string[]; userinfoPath?: string };
+  /** Where each connection's own API base comes from, used instead of apiBaseUrl: see ConnectionApiBaseRule. */
+  connectionApiBase?: ConnectionApiBaseRule;
   /**
    * Other API bases the access token may be sent to, for hosts of the
    * provider's API that apiBaseUrl does not cover (Dropbox's

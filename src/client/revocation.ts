@@ -52,11 +52,13 @@ export async function revokeAtProvider(
   const revokeHook = settings.hooks?.revoke;
   if (revokeHook) {
     try {
+      // A provider with discovery names its endpoint there (Intuit's, which takes JSON rather than RFC 7009's form).
+      const discovered = settings.discovery ? (await provider.configuration()).serverMetadata().revocation_endpoint : undefined;
       await revokeHook({
         clientId: settings.clientId,
         clientSecret: settings.clientSecret,
         apiBaseUrl: settings.apiBaseUrl,
-        revocationEndpoint: settings.endpoints?.revocationEndpoint ?? settings.metadataOverrides?.revocationEndpoint,
+        revocationEndpoint: settings.endpoints?.revocationEndpoint ?? settings.metadataOverrides?.revocationEndpoint ?? discovered,
         apiHeaders: apiHeadersOf(settings) ?? {},
         accessToken: token.accessToken,
         ...state,

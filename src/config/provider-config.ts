@@ -156,7 +156,7 @@ function userinfoOnConfiguredApi(fromPreset: PresetSettings, configuredApiBase: 
  * the token answer may name that host for a connection.
  */
 function withConfiguredApiHost(rule: NonNullable<PresetSettings['connectionApiBase']>, configuredApiBase: string | undefined): NonNullable<PresetSettings['connectionApiBase']> {
-  if (configuredApiBase === undefined) return rule;
+  if (configuredApiBase === undefined || !('domains' in rule)) return rule;
   const host = new URL(configuredApiBase).hostname;
   return rule.domains.includes(host) ? rule : { ...rule, domains: [...rule.domains, host] };
 }

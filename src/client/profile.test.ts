@@ -238,6 +238,14 @@ describe('readProfile with an ID token (OpenID Connect userinfo)', () => {
     expect(await readProfile(configuration(), settings(), 'at', 'user-1')).toEqual({ claims: { sub: 'user-1', name: 'Ada' }, foundEmail: null });
   });
 
+  it('takes the claims a profileClaims hook reads from userinfo with other member names (Intuit’s camelCase), once its sub was checked', async () => {
+    answers['/userinfo'] = json({ sub: 'user-1', givenName: 'Ada', emailVerified: true });
+    const hooks = { profileClaims: (body: unknown) => ({ ...(body as Record<string, unknown>), given_name: (body as { givenName: string }).givenName }) };
+    expect((await readProfile(configuration(), settings({ hooks }), 'at', 'user-1')).claims).toEqual({ sub: 'user-1', givenName: 'Ada', emailVerified: true, given_name: 'Ada' });
+    answers['/userinfo'] = json({ sub: 'someone-else', givenName: 'Eve' });
+    await expect(readProfile(configuration(), settings({ hooks }), 'at', 'user-1')).rejects.toMatchObject({ code: 'provider_bad_response' });
+  });
+
   it('refuses userinfo for another subject (OIDC Core §5.3.4): provider_bad_response', async () => {
     answers['/userinfo'] = json({ sub: 'someone-else' });
     await expect(readProfile(configuration(), settings(), 'at', 'user-1')).rejects.toMatchObject({ code: 'provider_bad_response', status: 502 });

@@ -115,16 +115,19 @@ export async function readProfile(
       throw new ProviderUnavailableError('provider_bad_response', `${settings.displayName} did not say who signed in with the tokens it issued.`);
     }
     claims = profile as Record<string, unknown>;
-  } else if (userinfoEndpoint && idSubject !== undefined) {
-    try {
-      claims = (await oidc.fetchUserInfo(config, accessToken, idSubject)) as Record<string, unknown>;
-    } catch (error) {
-      throw describeProviderFailure(settings.displayName, 'userinfo request', error);
-    }
   } else if (userinfoEndpoint) {
-    const body = settings.userinfoByIntrospection
-      ? await introspectedProfile(config, settings, accessToken)
-      : await getProtectedJson(config, settings, accessToken, userinfoEndpoint, 'userinfo request', false);
+    let body: unknown;
+    if (idSubject !== undefined) {
+      try {
+        body = await oidc.fetchUserInfo(config, accessToken, idSubject);
+      } catch (error) {
+        throw describeProviderFailure(settings.displayName, 'userinfo request', error);
+      }
+    } else {
+      body = settings.userinfoByIntrospection
+        ? await introspectedProfile(config, settings, accessToken)
+        : await getProtectedJson(config, settings, accessToken, userinfoEndpoint, 'userinfo request', false);
+    }
     let profile: unknown = body;
     try {
       if (settings.hooks?.profileClaims) profile = settings.hooks.profileClaims(body);

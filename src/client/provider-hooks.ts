@@ -77,8 +77,10 @@ export interface ProviderHooks {
   tokenResponseProfile?(answer: Record<string, unknown>): Record<string, unknown> | undefined;
   /**
    * The profile claims in a plain OAuth 2.0 user API's answer, when they are
-   * not its top-level members (e.g. X wraps them in `data`). Throws, or
-   * returns a non-object, when the answer holds no profile.
+   * not its top-level members (e.g. X wraps them in `data`), or in an OpenID
+   * userinfo answer whose members are not OpenID Connect Core §5.1's names
+   * (Intuit's `givenName`, `emailVerified`), after its `sub` was checked.
+   * Throws, or returns a non-object, when the answer holds no profile.
    */
   profileClaims?(body: unknown): Record<string, unknown> | undefined;
   /**

@@ -17,6 +17,7 @@ import { microsoft } from './microsoft.js';
 import { notion } from './notion.js';
 import { okta } from './okta.js';
 import { pipedrive } from './pipedrive.js';
+import { quickbooks } from './quickbooks.js';
 import { reddit } from './reddit.js';
 import { salesforce } from './salesforce.js';
 import { slack } from './slack.js';
@@ -36,7 +37,7 @@ export { PRESET_VALUE_VARIABLES, type PresetSettings, type PresetValueName, type
  * @example
  * const names = Object.keys(PROVIDER_PRESETS); // ['airtable', 'apple', 'atlassian', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, apple, atlassian, auth0, bitbucket, box, discord, dropbox, facebook, github, gitlab, google, hubspot, keycloak, linkedin, microsoft, notion, okta, pipedrive, reddit, salesforce, slack, spotify, strava, twitch, x, xero, zoom };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, apple, atlassian, auth0, bitbucket, box, discord, dropbox, facebook, github, gitlab, google, hubspot, keycloak, linkedin, microsoft, notion, okta, pipedrive, quickbooks, reddit, salesforce, slack, spotify, strava, twitch, x, xero, zoom };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

@@ -1,0 +1,250 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestBrowser } from '../support/browser.js';
+import { testClock } from '../support/clock.js';
+import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { realmIdFor, startQuickBooksEmulator, type QuickBooksEmulator, type QuickBooksUser } from './quickbooks.emulator.js';
+
+const CLIENT_ID = 'ABcd1234efGH5678ijKL9012mnOP3456qrST7890uvWX1234yz';
+const CLIENT_SECRET = 'q8Z0x7Y6w5V4u3T2s1R0q9P8o7N6m5L4k3J2i1H0';
+const REDIRECT_URI = `${APP_ORIGIN}/auth/quickbooks/callback`;
+const DAY = 86_400;
+const basic = `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`;
+
+function person(n: number, givenName: string, familyName: string): QuickBooksUser {
+  return { sub: `a1b2c3d4-0000-4000-8000-${String(n).padStart(12, '0')}`, realmId: realmIdFor(n), givenName, familyName, email: `${givenName.toLowerCase()}@books.test`, emailVerified: true };
+}
+
+/** Only the documented variables: the preset, the client, the discovery document (as for Intuit's sandbox) and the API base (as for sandbox companies). */
+function quickbooksEnv(quickbooks: QuickBooksEmulator, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    OAUTH_PROVIDERS: 'quickbooks',
+    QUICKBOOKS_PRESET: 'quickbooks',
+    QUICKBOOKS_CLIENT_ID: CLIENT_ID,
+    QUICKBOOKS_CLIENT_SECRET: CLIENT_SECRET,
+    QUICKBOOKS_SERVER_METADATA_URL: quickbooks.metadataUrl,
+    QUICKBOOKS_API_BASE_URL: `${quickbooks.origin}/v3/company`,
+    ...extra,
+  };
+}
+
+async function countRows(database: TestDatabase, table: 'users' | 'tokens' | 'accounts'): Promise<number> {
+  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+describeEachDialect('QuickBooks, against an emulator of Intuit', (dialect) => {
+  let database: TestDatabase;
+  let quickbooks: QuickBooksEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    quickbooks = await startQuickBooksEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: quickbooksEnv(quickbooks) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await quickbooks?.close();
+    await database?.close();
+  });
+
+  async function signIn(user: QuickBooksUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    quickbooks.signInAs(user);
+    const browser = app.browser();
+    const start = await browser.get(`${APP_ORIGIN}/login/quickbooks?next=/api/me`, { followRedirects: false });
+    const page = await browser.get(start.location!);
+    expect(page.status).toBe(200);
+    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
+  }
+
+  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+  const companyInfo = (realmId: string) => `${APP_ORIGIN}/api/providers/quickbooks/proxy/companyinfo/${realmId}`;
+
+  it('signs in as the ID token’s sub with userinfo’s camelCase name and verified e-mail, and keeps the callback’s realmId as the company this connection calls', async () => {
+    const ada = person(1, 'Ada', 'Lovelace');
+    const { userId, request } = await signIn(ada);
+    expect(request.get('scope')).toBe('com.intuit.quickbooks.accounting openid profile email');
+    const account = await database.db.selectFrom('accounts').select('subject').where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account.subject).toBe(ada.sub);
+    const user = await database.db.selectFrom('users').select(['email', 'email_verified', 'name']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toEqual({ email: 'ada@books.test', email_verified: 1, name: 'Ada Lovelace' });
+    const token = await app.runtime.tokenStore.findToken(userId, 'quickbooks');
+    expect(token!.apiBaseUrl).toBe(`${quickbooks.origin}/v3/company/${ada.realmId}`);
+    // Intuit's x_refresh_token_expires_in (100 days) is kept as the refresh token's end.
+    const refreshLeft = token!.refreshTokenExpiresAt! - Math.floor(Date.now() / 1000);
+    expect(refreshLeft).toBeGreaterThan(100 * DAY - 60);
+    expect(refreshLeft).toBeLessThanOrEqual(100 * DAY);
+    expect(quickbooks.server.requests.find((r) => r.path === '/oauth2/v1/tokens/bearer')!.headers.authorization).toBe(basic);
+  });
+
+  it('the proxy calls the company’s API; 20 concurrent calls on an expired token make one refresh, the latest refresh token is kept, and the company stays', async () => {
+    const grace = person(2, 'Grace', 'Hopper');
+    const { browser, userId } = await signIn(grace);
+    const first = await browser.get(companyInfo(grace.realmId));
+    expect(first.status).toBe(200);
+    expect(JSON.parse(first.text)).toMatchObject({ CompanyInfo: { Id: grace.realmId, CompanyName: `Company ${grace.realmId}` } });
+
+    const before = await app.runtime.tokenStore.findToken(userId, 'quickbooks');
+    await expire(userId);
+    const refreshes = quickbooks.server.counts.refresh_token ?? 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => browser.get(companyInfo(grace.realmId))));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(quickbooks.server.counts.refresh_token).toBe(refreshes + 1);
+    const after = await app.runtime.tokenStore.findToken(userId, 'quickbooks');
+    expect(after!.refreshToken).not.toBe(before!.refreshToken);
+    expect(after!.apiBaseUrl).toBe(`${quickbooks.origin}/v3/company/${grace.realmId}`);
+    const replay = await fetch(`${quickbooks.origin}/oauth2/v1/tokens/bearer`, { method: 'POST', headers: { authorization: basic }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: before!.refreshToken! }) });
+    expect(replay.status).toBe(400);
+    expect(await replay.json()).toEqual({ error: 'invalid_grant' });
+  });
+
+  it('a realmId changed on its way through the browser (not the ID token’s realmid) is refused: 400, nothing stored', async () => {
+    const users = await countRows(database, 'users');
+    quickbooks.signInAs(person(3, 'Eve', 'Mallory'));
+    const pages: Array<{ status: number; text: string }> = [];
+    for (const realmId of [realmIdFor(4), `${realmIdFor(3)}/../../other`]) {
+      const browser = app.browser();
+      const stopped = await browser.get(`${APP_ORIGIN}/login/quickbooks`, { stopAt: REDIRECT_URI });
+      const callback = new URL(stopped.location!);
+      callback.searchParams.set('realmId', realmId);
+      pages.push(await browser.get(callback));
+    }
+    expect(pages.map((page) => page.status)).toEqual([400, 400]);
+    expect(pages[0]!.text).toContain('named another realmId than QuickBooks&#39;s ID token');
+    expect(pages[1]!.text).toContain('did not name the realmId the connection is for');
+    expect(await countRows(database, 'users')).toBe(users);
+  });
+
+  it("a refresh token Intuit refuses (400 invalid_grant) marks the connection 'needs re-auth', with one attempt", async () => {
+    const barbara = person(5, 'Barbara', 'Liskov');
+    const { browser, userId } = await signIn(barbara);
+    const stored = await app.runtime.tokenStore.findToken(userId, 'quickbooks');
+    // Rotated behind the app's back (another copy of the token used it): Intuit no longer takes the stored one.
+    const elsewhere = await fetch(`${quickbooks.origin}/oauth2/v1/tokens/bearer`, { method: 'POST', headers: { authorization: basic }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: stored!.refreshToken! }) });
+    expect(elsewhere.status).toBe(200);
+    await expire(userId);
+    const refreshes = quickbooks.server.counts.refresh_token ?? 0;
+    const call = await browser.get(companyInfo(barbara.realmId));
+    expect(call.status).toBe(401);
+    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
+    expect((await browser.get(companyInfo(barbara.realmId))).status).toBe(401);
+    expect(quickbooks.server.counts.refresh_token).toBe(refreshes + 1);
+    expect((await app.runtime.tokenStore.findToken(userId, 'quickbooks'))!.status).toBe('needs_reauth');
+  });
+
+  it('disconnect revokes at Intuit (Basic credentials, the refresh token in a JSON body), which ends the grant', async () => {
+    const { browser, userId } = await signIn(person(6, 'Edsger', 'Dijkstra'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'quickbooks');
+    const answer = await browser.request(`${APP_ORIGIN}/account/connections/quickbooks`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    const revocation = quickbooks.server.requests.filter((r) => r.path === '/v2/oauth2/tokens/revoke').at(-1)!;
+    expect(revocation.headers).toMatchObject({ authorization: basic, 'content-type': 'application/json' });
+    expect(quickbooks.accepts(stored!.accessToken)).toBe(false);
+    expect(await app.runtime.tokenStore.findToken(userId, 'quickbooks')).toBeUndefined();
+  });
+
+  it('a cancelled sign-in (access_denied) says so and asks for no token', async () => {
+    const exchanges = quickbooks.server.counts.authorization_code ?? 0;
+    quickbooks.signInAs(person(7, 'Changed', 'Mind'));
+    quickbooks.denyNextAuthorization();
+    const page = await signInThrough(app.browser(), 'quickbooks');
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('Sign-in with QuickBooks was cancelled or refused at QuickBooks.');
+    expect(quickbooks.server.counts.authorization_code ?? 0).toBe(exchanges);
+  });
+
+  it('a code Intuit refuses (400 invalid_grant) is a clear 400, and nothing is stored', async () => {
+    const refused = person(8, 'Refused', 'Code');
+    quickbooks.signInAs(refused);
+    const browser = app.browser();
+    const stopped = await browser.get(`${APP_ORIGIN}/login/quickbooks`, { stopAt: REDIRECT_URI });
+    const callback = new URL(stopped.location!);
+    callback.searchParams.set('code', 'not-a-code-intuit-issued');
+    const page = await browser.get(callback);
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('QuickBooks did not accept this sign-in');
+    expect(await database.db.selectFrom('accounts').select('id').where('subject', '=', refused.sub).execute()).toEqual([]);
+  });
+});
+
+describeEachDialect('QuickBooks refresh tokens (100 days unused) and the keep-alive sweep', (dialect) => {
+  // Intuit, the app and its sweep share one clock that moves only when told.
+  const clock = testClock();
+  let database: TestDatabase;
+  let quickbooks: QuickBooksEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    quickbooks = await startQuickBooksEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, now: clock.now });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: quickbooksEnv(quickbooks), now: clock.now });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await quickbooks?.close();
+    await database?.close();
+  });
+
+  it('refreshes an unused connection once in the last 7 days of its 100, keeps the rotated refresh token, and the connection outlives the first one', async () => {
+    const idle = person(20, 'Idle', 'Person');
+    quickbooks.signInAs(idle);
+    await signInThrough(app.browser(), 'quickbooks');
+    const { user_id: userId } = await database.db.selectFrom('accounts').select('user_id').where('provider', '=', 'quickbooks').where('subject', '=', idle.sub).executeTakeFirstOrThrow();
+    const signedInWith = await app.runtime.tokenStore.findToken(userId, 'quickbooks');
+    const refreshes = quickbooks.server.counts.refresh_token ?? 0;
+    const sweep = () => app.runtime.refreshKeepalive!.sweep();
+
+    clock.advance(93 * DAY - 1);
+    expect(await sweep()).toMatchObject({ due: 0 });
+    clock.advance(1);
+    expect(await sweep()).toMatchObject({ due: 1, refreshed: 1, failed: 0 });
+    expect(quickbooks.server.counts.refresh_token).toBe(refreshes + 1);
+    expect((await app.runtime.tokenStore.findToken(userId, 'quickbooks'))!.refreshToken).not.toBe(signedInWith!.refreshToken);
+    expect(await sweep()).toMatchObject({ due: 0 });
+
+    clock.advance(10 * DAY);
+    const { accessToken } = await app.runtime.tokens.getAccessToken(userId, 'quickbooks');
+    expect(quickbooks.server.counts.refresh_token).toBe(refreshes + 2);
+    expect(quickbooks.accepts(accessToken)).toBe(true);
+  });
+});
+
+describe('Intuit refusing the client or failing', () => {
+  let database: TestDatabase;
+  let quickbooks: QuickBooksEmulator;
+  let app: ProviderTestApp;
+  let misconfigured: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await DIALECTS[0]!.openTestDatabase();
+    quickbooks = await startQuickBooksEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: quickbooksEnv(quickbooks) });
+    misconfigured = await startProviderTestApp({ databaseUrl: database.url, env: quickbooksEnv(quickbooks, { QUICKBOOKS_CLIENT_SECRET: 'not-the-secret' }) });
+  });
+  afterAll(async () => {
+    await misconfigured?.close();
+    await app?.close();
+    await quickbooks?.close();
+    await database?.close();
+  });
+
+  it('a wrong client secret (401 invalid_client) is a 502 that points at the configuration, and nothing is stored', async () => {
+    quickbooks.signInAs(person(30, 'Wrong', 'Secret'));
+    const page = await signInThrough(misconfigured.browser(), 'quickbooks');
+    expect(page.status).toBe(502);
+    expect(page.text).toContain('QuickBooks refused the sign-in (invalid_client)');
+    expect(await countRows(database, 'users')).toBe(0);
+    expect(await countRows(database, 'tokens')).toBe(0);
+  });
+
+  it('Intuit failing the code exchange answers 502 (HTTP 500) or 503 (HTTP 503), and nothing is stored', async () => {
+    quickbooks.signInAs(person(31, 'Outage', 'Person'));
+    quickbooks.failNextTokenRequest(500);
+    expect((await signInThrough(app.browser(), 'quickbooks')).status).toBe(502);
+    quickbooks.failNextTokenRequest(503);
+    expect((await signInThrough(app.browser(), 'quickbooks')).status).toBe(503);
+    expect(await countRows(database, 'users')).toBe(0);
+    expect(await countRows(database, 'tokens')).toBe(0);
+  });
+});

@@ -12,6 +12,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   client: [],
   db: [],
   'dev-provider': [],
+  'service-client': [],
   config: ['client', 'db'],
   core: ['client', 'db', 'config'],
   library: ['core', 'client', 'db', 'config'],

@@ -47,6 +47,11 @@ describe('what an import of the library loads', () => {
     for (const name of ['kysely', 'fastify', 'oidc-provider', 'pg', 'better-sqlite3']) expect(loaded, name).not.toContain(name);
   });
 
+  it('tokenkeeper/service-client: no package at all (Node\'s fetch and crypto), so a backend that only calls the service API loads none of the server, database or OAuth client', async () => {
+    // tsx and esbuild are the probe's own loader of TypeScript.
+    expect((await loadedPackages('service-client')).filter((name) => !['tsx', 'esbuild'].includes(name))).toEqual([]);
+  });
+
   it('tokenkeeper/db: no driver until a database is opened, then only the one its URL names', async () => {
     const imported = await loadedPackages('db');
     expect(imported).toContain('kysely');

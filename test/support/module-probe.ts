@@ -35,6 +35,7 @@ const entries: Record<string, string> = {
   client: '../../src/client/index.ts',
   db: '../../src/db/index.ts',
   fastify: '../../src/adapters/fastify.ts',
+  'service-client': '../../src/service-client/index.ts',
   // The probe's own controls: these do load the web server and the provider.
   server: '../../src/server/runtime.ts',
   'dev-provider': '../../src/dev-provider/index.ts',

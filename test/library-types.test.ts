@@ -21,6 +21,7 @@ import type { DiscoveryState, Environment, PresetSettings, ProviderApiOptions, P
 import { generateEncryptionKey, openDatabase, type Database } from 'tokenkeeper/db';
 import { authorizeAs, startDevProvider, SUPPORTED_SCOPES, type DevProvider } from 'tokenkeeper/dev-provider';
 import { tokenkeeperPlugin } from 'tokenkeeper/fastify';
+import { createServiceClient, ServiceApiError, verifyWebhook, type AccessToken, type ServiceUser, type WebhookEvent } from 'tokenkeeper/service-client';
 import Fastify from 'fastify';
 
 const toolkit = devProvider('http://localhost:4000');
@@ -50,6 +51,13 @@ const options: Partial<RegistryOptions & ProviderApiOptions> = {};
 const state: DiscoveryState | undefined = undefined;
 const send: SendInit | StreamInit | undefined = undefined;
 console.log(named, env, headers, preset, options, state, send);
+// A backend's side: the service API's client and the webhook check.
+const service = createServiceClient({ baseUrl: 'http://localhost:3000', key: 'tks_…', timeoutMs: 5000 });
+const served: AccessToken = await service.accessToken({ externalId: 'cus_123' }, 'toolkit', { minTtlSeconds: 300 });
+const found: ServiceUser[] = await service.findUsers({ provider: 'toolkit', subject: 'alice' });
+const event: WebhookEvent = verifyWebhook(['whsec_a', 'whsec_b'], new Headers(), new Uint8Array(), { toleranceSeconds: 60 });
+if (event.type === 'user.deleted') console.log(event.data.provider satisfies null);
+console.log(served.expiresAt, found, ServiceApiError);
 console.log(token, database, openDatabase, tokenkeeperPlugin, SUPPORTED_SCOPES, provider.stats.refreshTokenGrants, TokenkeeperError);
 `;
 

@@ -13,7 +13,7 @@ export {
   type SignInErrorCode,
 } from './errors.js';
 export type { ErrorCode } from './error-codes.js';
-export { PROVIDER_PRESETS, findPreset, type ProviderPreset, type PresetSettings, type PresetValueName, type PresetValues } from './providers/index.js';
+export { PROVIDER_PRESETS, findPreset, type ProviderPreset, type PresetClient, type PresetSettings, type PresetValueName, type PresetValues } from './providers/index.js';
 export type { ProviderHooks, ProfileReader, RevocationRequest, RevocationOutcome, FoundEmail, AccessTokenCheckRequest } from './provider-hooks.js';
 export type { AccessTokenCheckOutcome } from './access-token-check.js';
 export { ProviderApi, type ProviderApiOptions, type ProviderApiRequest, type StreamingFetch } from './provider-api.js';

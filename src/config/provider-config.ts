@@ -192,9 +192,9 @@ export function providerSettings(env: Environment, name: string, production: boo
     throw new ConfigError(`${prefix}_PRESET`, `names no known preset (got "${v('PRESET')}"; known: ${Object.keys(PROVIDER_PRESETS).join(', ')})`);
   }
   const values = presetValues(env, prefix, presetName, production);
-  const fromPreset = preset?.settings(values) ?? {};
-
   const clientId = v('CLIENT_ID');
+  const fromPreset = preset?.settings(values, { clientId: clientId ?? '' }) ?? {};
+
   if (!clientId) throw new ConfigError(`${prefix}_CLIENT_ID`, `is missing (OAUTH_PROVIDERS lists "${name}")`);
   const { signedClientSecret } = fromPreset;
   // A preset whose client secret is signed here (Apple) takes the key instead of a secret and a method.

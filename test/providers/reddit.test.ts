@@ -70,6 +70,9 @@ describeEachDialect('Reddit, against an emulator of Reddit', (dialect) => {
     expect(request.get('scope')).toBe('identity');
     const exchange = reddit.server.requests.find((r) => r.path === '/api/v1/access_token')!;
     expect(exchange.headers.authorization).toBe(basic);
+    // The app named by its own client id, as no other app's is.
+    expect(exchange.headers['user-agent']).toBe(`server:${CLIENT_ID}:v1 (Tokenkeeper OAuth token service)`);
+    expect(reddit.server.requests.find((r) => r.path === '/api/v1/me')!.headers['user-agent']).toBe(exchange.headers['user-agent']);
     expect(reddit.server.counts.throttled ?? 0).toBe(0);
     const account_ = await database.db.selectFrom('accounts').select(['subject', 'claims']).where('user_id', '=', userId).executeTakeFirstOrThrow();
     expect(account_.subject).toBe('1w72');

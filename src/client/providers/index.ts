@@ -29,7 +29,7 @@ import { xero } from './xero.js';
 import { zoom } from './zoom.js';
 import type { ProviderPreset } from './preset.js';
 
-export { PRESET_VALUE_VARIABLES, type PresetSettings, type PresetValueName, type PresetValues, type ProviderPreset } from './preset.js';
+export { PRESET_VALUE_VARIABLES, type PresetClient, type PresetSettings, type PresetValueName, type PresetValues, type ProviderPreset } from './preset.js';
 
 /**
  * Presets by the name `<NAME>_PRESET` takes.

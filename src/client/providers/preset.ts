@@ -28,6 +28,12 @@ export const PRESET_VALUE_VARIABLES: Readonly<Record<PresetValueName, string>> =
   teamId: 'TEAM_ID',
 };
 
+/** The client a preset's settings are for, for a provider that asks apps to name themselves by it (Reddit's User-Agent). */
+export interface PresetClient {
+  /** `<NAME>_CLIENT_ID`. */
+  clientId: string;
+}
+
 /** The part of ProviderSettings a preset fills in; `<NAME>_…` variables still win. */
 export type PresetSettings = Partial<Omit<ProviderSettings, 'name' | 'displayName' | 'clientId' | 'clientSecret' | 'allowInsecureHttp'>>;
 
@@ -42,7 +48,7 @@ export interface ProviderPreset {
    * not when `<NAME>_ISSUER` or `<NAME>_SERVER_METADATA_URL` gives it.
    */
   values?: Partial<Record<PresetValueName, 'required' | 'optional' | 'issuer'>>;
-  settings(values: PresetValues): PresetSettings;
+  settings(values: PresetValues, client?: PresetClient): PresetSettings;
 }
 
 /** `https://host/` → `https://host`, so paths can be appended. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RevocationRequest } from '../provider-hooks.js';
 import { reddit } from './reddit.js';
 
-const { tokenRequest, tokenResponse, revoke } = reddit.settings({}).hooks!;
+const { tokenRequest, tokenResponse, revoke } = reddit.settings({}, { clientId: 'p-jcoLKBynTLew' }).hooks!;
 const USER_AGENT = /^[\w.-]+:[\w.-]+:[\w.-]+ \(.+\)$/;
 
 const answer = (status: number, body?: unknown) =>
@@ -18,6 +18,12 @@ describe('reddit tokenRequest: a descriptive User-Agent on every token request',
     const sent = tokenRequest!({ body, headers: { 'User-Agent': 'oauth4webapi/v3', authorization: 'Basic x' } });
     expect(sent.body).toBe('grant_type=refresh_token&refresh_token=rt');
     expect(sent.headers).toEqual({ authorization: 'Basic x', 'user-agent': expect.stringMatching(USER_AGENT) });
+  });
+
+  it('names the app by its client id, so that no two apps send the same; a client id that does not fit the form is not sent', () => {
+    const userAgentOf = (clientId: string) => reddit.settings({}, { clientId }).apiHeaders!['user-agent'];
+    expect(userAgentOf('p-jcoLKBynTLew')).toBe('server:p-jcoLKBynTLew:v1 (Tokenkeeper OAuth token service)');
+    expect(userAgentOf('a b:c')).toBe('server:tokenkeeper:v1 (Tokenkeeper OAuth token service)');
   });
 });
 

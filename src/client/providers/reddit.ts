@@ -33,8 +33,11 @@
  * every request to carry a unique, descriptive User-Agent,
  * `<platform>:<app ID>:<version string> (by /u/<reddit username>)`, and
  * throttle generic ones: the token, userinfo, API and revocation requests
- * carry Tokenkeeper's, whatever User-Agent a caller of the proxies sends (a
- * browser's own would not say which app is calling). The current API terms
+ * carry `server:<client id>:v1 (Tokenkeeper OAuth token service)`, the app
+ * named by its own client id so that no two apps share one, whatever
+ * User-Agent a caller of the proxies sends (a browser's own would not say
+ * which app is calling). The operator's Reddit username is not known here,
+ * so the contact the rules ask for is left out. The current API terms
  * (rate limits, which apps may use the API) are Reddit's to set and are not
  * checked here.
  */
@@ -42,13 +45,18 @@ import { ProviderUnavailableError } from '../errors.js';
 import { plainBasicAuthorization, readTokenEndpointBody, rebuiltAnswer, type RevocationOutcome, type RevocationRequest } from '../provider-hooks.js';
 import type { ProviderPreset } from './preset.js';
 
-/** A User-Agent in the form Reddit's API rules ask for. */
-const REDDIT_USER_AGENT = 'server:tokenkeeper:v1 (Tokenkeeper OAuth token service)';
+/** A User-Agent in the form Reddit's API rules ask for, naming the app by its client id (Reddit's "app ID"). */
+function redditUserAgent(clientId: string): string {
+  const app = /^[\w.-]+$/.test(clientId) ? clientId : 'tokenkeeper';
+  return `server:${app}:v1 (Tokenkeeper OAuth token service)`;
+}
 
 /** Every request to the token endpoint names the client as Reddit asks. */
-function tokenRequest(request: { body: URLSearchParams; headers: Record<string, string> }): { body: string; headers: Record<string, string> } {
-  const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => name.toLowerCase() !== 'user-agent'));
-  return { body: request.body.toString(), headers: { ...headers, 'user-agent': REDDIT_USER_AGENT } };
+function tokenRequestWith(userAgent: string) {
+  return (request: { body: URLSearchParams; headers: Record<string, string> }): { body: string; headers: Record<string, string> } => {
+    const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => name.toLowerCase() !== 'user-agent'));
+    return { body: request.body.toString(), headers: { ...headers, 'user-agent': userAgent } };
+  };
 }
 
 /**
@@ -75,6 +83,7 @@ async function tokenResponse(response: Response): Promise<Response> {
 
 /** Revokes at /api/v1/revoke_token: the refresh token when there is one (its access tokens end with it), else the access token. */
 async function revoke(request: RevocationRequest): Promise<RevocationOutcome> {
+  const userAgent = redditUserAgent(request.clientId);
   if (!request.revocationEndpoint) throw new Error('Reddit revocation needs the revocation endpoint');
   const [token, hint] = request.refreshToken ? [request.refreshToken, 'refresh_token'] : [request.accessToken, 'access_token'];
   const response = await request.send(request.revocationEndpoint, {
@@ -82,7 +91,7 @@ async function revoke(request: RevocationRequest): Promise<RevocationOutcome> {
     headers: {
       authorization: plainBasicAuthorization(request.clientId, request.clientSecret),
       'content-type': 'application/x-www-form-urlencoded',
-      'user-agent': REDDIT_USER_AGENT,
+      'user-agent': userAgent,
     },
     body: new URLSearchParams({ token, token_type_hint: hint }).toString(),
   });
@@ -94,24 +103,27 @@ async function revoke(request: RevocationRequest): Promise<RevocationOutcome> {
 
 export const reddit: ProviderPreset = {
   displayName: 'Reddit',
-  settings: () => ({
-    endpoints: {
-      authorizationEndpoint: 'https://www.reddit.com/api/v1/authorize',
-      tokenEndpoint: 'https://www.reddit.com/api/v1/access_token',
-      userinfoEndpoint: 'https://oauth.reddit.com/api/v1/me',
-      revocationEndpoint: 'https://www.reddit.com/api/v1/revoke_token',
-    },
-    scope: 'identity',
-    authorizationParams: { duration: 'permanent' },
-    apiBaseUrl: 'https://oauth.reddit.com',
-    apiHeaders: { 'user-agent': REDDIT_USER_AGENT },
-    fixedApiHeaders: ['user-agent'],
-    tokenEndpointAuthMethod: 'client_secret_basic',
-    basicCredentials: 'plain',
-    // Reddit documents no PKCE.
-    pkce: false,
-    subjectClaim: 'id',
-    claimNames: { name: 'name', preferredUsername: 'name' },
-    hooks: { tokenRequest, tokenResponse, revoke },
-  }),
+  settings: (_values, client) => {
+    const userAgent = redditUserAgent(client?.clientId ?? '');
+    return {
+      endpoints: {
+        authorizationEndpoint: 'https://www.reddit.com/api/v1/authorize',
+        tokenEndpoint: 'https://www.reddit.com/api/v1/access_token',
+        userinfoEndpoint: 'https://oauth.reddit.com/api/v1/me',
+        revocationEndpoint: 'https://www.reddit.com/api/v1/revoke_token',
+      },
+      scope: 'identity',
+      authorizationParams: { duration: 'permanent' },
+      apiBaseUrl: 'https://oauth.reddit.com',
+      apiHeaders: { 'user-agent': userAgent },
+      fixedApiHeaders: ['user-agent'],
+      tokenEndpointAuthMethod: 'client_secret_basic',
+      basicCredentials: 'plain',
+      // Reddit documents no PKCE.
+      pkce: false,
+      subjectClaim: 'id',
+      claimNames: { name: 'name', preferredUsername: 'name' },
+      hooks: { tokenRequest: tokenRequestWith(userAgent), tokenResponse, revoke },
+    };
+  },
 };

@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { testClock } from '../support/clock.js';
-import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startAirtableEmulator, type AirtableEmulator, type AirtableUser } from './airtable.emulator.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
 // An id and secret with characters that form-encoding would change: sent as they are in the Basic header, as Airtable's example does.
 const CLIENT_ID = '5f0c3e1a-7d2b-4c9e-8a41-2b6d9e0f7c13';
@@ -31,10 +32,19 @@ function airtableEnv(airtable: AirtableEmulator, extra: Record<string, string> =
   };
 }
 
-async function countRows(database: TestDatabase, table: 'users' | 'tokens' | 'accounts'): Promise<number> {
-  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
-}
+const AIRTABLE: StandardProvider<AirtableUser, AirtableEmulator> = {
+  preset: 'airtable',
+  displayName: 'Airtable',
+  startEmulator: () => startAirtableEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
+  env: airtableEnv,
+  people: {
+    cancelled: person('usrChangedMind', 'changed@airtable.test'),
+    'refused-code': person('usrRefusedCode', 'code@airtable.test'),
+    'wrong-secret': person('usrWrongSecret', 'wrong@airtable.test'),
+    'exchange-failure': person('usrOutagePerson', 'outage@airtable.test'),
+  },
+  subjectOf: (user) => user.id,
+};
 
 describeEachDialect('Airtable, against an emulator of Airtable', (dialect) => {
   let database: TestDatabase;
@@ -123,27 +133,7 @@ describeEachDialect('Airtable, against an emulator of Airtable', (dialect) => {
     expect(await app.runtime.tokenStore.findToken(userId, 'airtable')).toBeUndefined();
   });
 
-  it('a cancelled sign-in (access_denied) says so and asks for no token', async () => {
-    const exchanges = airtable.server.counts.authorization_code ?? 0;
-    airtable.signInAs(person('usrChangedMind', 'changed@airtable.test'));
-    airtable.denyNextAuthorization();
-    const page = await signInThrough(app.browser(), 'airtable');
-    expect(page.status).toBe(400);
-    expect(page.text).toContain('Sign-in with Airtable was cancelled or refused at Airtable.');
-    expect(airtable.server.counts.authorization_code ?? 0).toBe(exchanges);
-  });
-
-  it('a code Airtable refuses (400 invalid_grant) is a clear 400, and nothing is stored', async () => {
-    airtable.signInAs(person('usrRefusedCode', 'code@airtable.test'));
-    const browser = app.browser();
-    const stopped = await browser.get(`${APP_ORIGIN}/login/airtable`, { stopAt: REDIRECT_URI });
-    const callback = new URL(stopped.location!);
-    callback.searchParams.set('code', 'not-a-code-airtable-issued');
-    const page = await browser.get(callback);
-    expect(page.status).toBe(400);
-    expect(page.text).toContain('Airtable did not accept this sign-in');
-    expect(await database.db.selectFrom('accounts').select('id').where('subject', '=', 'usrRefusedCode').execute()).toEqual([]);
-  });
+  standardCases(() => ({ database, emulator: airtable, app }), AIRTABLE, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
 });
 
 describeEachDialect('Airtable refresh tokens (60 days) and the keep-alive sweep', (dialect) => {
@@ -188,41 +178,4 @@ describeEachDialect('Airtable refresh tokens (60 days) and the keep-alive sweep'
   });
 });
 
-describe('Airtable refusing the client or failing', () => {
-  let database: TestDatabase;
-  let airtable: AirtableEmulator;
-  let app: ProviderTestApp;
-  let misconfigured: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await DIALECTS[0]!.openTestDatabase();
-    airtable = await startAirtableEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: airtableEnv(airtable) });
-    misconfigured = await startProviderTestApp({ databaseUrl: database.url, env: airtableEnv(airtable, { AIRTABLE_CLIENT_SECRET: 'not-the-secret' }) });
-  });
-  afterAll(async () => {
-    await misconfigured?.close();
-    await app?.close();
-    await airtable?.close();
-    await database?.close();
-  });
-
-  it('a wrong client secret (401 invalid_client) is a 502 that points at the configuration, and nothing is stored', async () => {
-    airtable.signInAs(person('usrWrongSecret', 'wrong@airtable.test'));
-    const page = await signInThrough(misconfigured.browser(), 'airtable');
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('Airtable refused the sign-in (invalid_client)');
-    expect(await countRows(database, 'users')).toBe(0);
-    expect(await countRows(database, 'tokens')).toBe(0);
-  });
-
-  it('Airtable failing the code exchange answers 502 (HTTP 500) or 503 (HTTP 503), and nothing is stored', async () => {
-    airtable.signInAs(person('usrOutagePerson', 'outage@airtable.test'));
-    airtable.failNextTokenRequest(500);
-    expect((await signInThrough(app.browser(), 'airtable')).status).toBe(502);
-    airtable.failNextTokenRequest(503);
-    expect((await signInThrough(app.browser(), 'airtable')).status).toBe(503);
-    expect(await countRows(database, 'users')).toBe(0);
-    expect(await countRows(database, 'tokens')).toBe(0);
-  });
-});
+describeClientFailures(AIRTABLE, { wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} });

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startAtlassianEmulator, type AtlassianEmulator, type AtlassianUser } from './atlassian.emulator.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'aTlAsSiAnClIeNtId0123456789';
 const CLIENT_SECRET = 'ATOA-atlassian-test-secret';
@@ -13,12 +14,12 @@ function person(accountId: string, name: string, nickname: string): AtlassianUse
 }
 
 /** Only the documented variables: the preset, the client, and the endpoints pointed at the emulator. */
-function atlassianEnv(atlassian: AtlassianEmulator, secret = CLIENT_SECRET): Record<string, string> {
+function atlassianEnv(atlassian: AtlassianEmulator): Record<string, string> {
   return {
     OAUTH_PROVIDERS: 'atlassian',
     ATLASSIAN_PRESET: 'atlassian',
     ATLASSIAN_CLIENT_ID: CLIENT_ID,
-    ATLASSIAN_CLIENT_SECRET: secret,
+    ATLASSIAN_CLIENT_SECRET: CLIENT_SECRET,
     ATLASSIAN_AUTHORIZE_URL: `${atlassian.origin}/authorize`,
     ATLASSIAN_ACCESS_TOKEN_URL: `${atlassian.origin}/oauth/token`,
     ATLASSIAN_USERINFO_URL: `${atlassian.origin}/me`,
@@ -26,10 +27,18 @@ function atlassianEnv(atlassian: AtlassianEmulator, secret = CLIENT_SECRET): Rec
   };
 }
 
-async function countRows(database: TestDatabase, table: 'users' | 'tokens' | 'accounts'): Promise<number> {
-  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
-}
+const ATLASSIAN: StandardProvider<AtlassianUser, AtlassianEmulator> = {
+  preset: 'atlassian',
+  displayName: 'Atlassian',
+  startEmulator: () => startAtlassianEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
+  env: atlassianEnv,
+  people: {
+    'refused-code': person('557058:refused', 'Refused Code', 'refused'),
+    'wrong-secret': person('557058:wrong', 'Wrong Secret', 'wrong'),
+    'exchange-failure': person('557058:outage', 'Outage', 'outage'),
+  },
+  subjectOf: (user) => user.accountId,
+};
 
 describeEachDialect('Atlassian (3LO), against an emulator of Atlassian', (dialect) => {
   let database: TestDatabase;
@@ -146,54 +155,7 @@ describeEachDialect('Atlassian (3LO), against an emulator of Atlassian', (dialec
     expect(await app.runtime.tokenStore.findToken(userId, 'atlassian')).toBeUndefined();
   });
 
-  it('a code Atlassian refuses (403 invalid_grant) is a clear 400, and nothing is stored', async () => {
-    atlassian.signInAs(person('557058:refused', 'Refused Code', 'refused'));
-    const browser = app.browser();
-    const stopped = await browser.get(`${APP_ORIGIN}/login/atlassian`, { stopAt: REDIRECT_URI });
-    const callback = new URL(stopped.location!);
-    callback.searchParams.set('code', 'not-a-code-atlassian-issued');
-    const page = await browser.get(callback);
-    expect(page.status).toBe(400);
-    expect(page.text).toContain('Atlassian did not accept this sign-in');
-    expect(await database.db.selectFrom('accounts').select('id').where('subject', '=', '557058:refused').execute()).toEqual([]);
-  });
+  standardCases(() => ({ database, emulator: atlassian, app }), ATLASSIAN, { refusedCode: { sentAs: '403 invalid_grant' } });
 });
 
-describe('Atlassian refusing the client or failing', () => {
-  let database: TestDatabase;
-  let atlassian: AtlassianEmulator;
-  let app: ProviderTestApp;
-  let misconfigured: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await DIALECTS[0]!.openTestDatabase();
-    atlassian = await startAtlassianEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: atlassianEnv(atlassian) });
-    misconfigured = await startProviderTestApp({ databaseUrl: database.url, env: atlassianEnv(atlassian, 'not-the-secret') });
-  });
-  afterAll(async () => {
-    await misconfigured?.close();
-    await app?.close();
-    await atlassian?.close();
-    await database?.close();
-  });
-
-  it('a wrong client secret (401 access_denied "Unauthorized") is a 502 that points at the configuration, and nothing is stored', async () => {
-    atlassian.signInAs(person('557058:wrong', 'Wrong Secret', 'wrong'));
-    const page = await signInThrough(misconfigured.browser(), 'atlassian');
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('Atlassian refused the sign-in (access_denied); check the client id');
-    expect(await countRows(database, 'users')).toBe(0);
-    expect(await countRows(database, 'tokens')).toBe(0);
-  });
-
-  it('Atlassian failing the code exchange answers 502 (HTTP 500) or 503 (HTTP 503), and nothing is stored', async () => {
-    atlassian.signInAs(person('557058:outage', 'Outage', 'outage'));
-    atlassian.failNextTokenRequest(500);
-    expect((await signInThrough(app.browser(), 'atlassian')).status).toBe(502);
-    atlassian.failNextTokenRequest(503);
-    expect((await signInThrough(app.browser(), 'atlassian')).status).toBe(503);
-    expect(await countRows(database, 'users')).toBe(0);
-    expect(await countRows(database, 'tokens')).toBe(0);
-  });
-});
+describeClientFailures(ATLASSIAN, { wrongSecret: { sentAs: '401 access_denied "Unauthorized"', error: 'access_denied' }, exchangeFailure: {} });

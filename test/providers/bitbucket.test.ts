@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { testClock } from '../support/clock.js';
-import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startBitbucketEmulator, type BitbucketEmulator, type BitbucketUser } from './bitbucket.emulator.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'bBxKey7Q2mN4pR8sT3vW';
 const CLIENT_SECRET = 'hJ9kL2mN5pQ8rS3tU6vW9xY2zA5bC8dE';
@@ -46,10 +47,19 @@ function refreshAtBitbucket(bitbucket: BitbucketEmulator, refreshToken: string):
   return fetch(`${bitbucket.origin}/site/oauth2/access_token`, { method: 'POST', headers: { authorization: basic }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }) });
 }
 
-async function countRows(database: TestDatabase, table: 'users' | 'tokens' | 'accounts'): Promise<number> {
-  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
-}
+const BITBUCKET: StandardProvider<BitbucketUser, BitbucketEmulator> = {
+  preset: 'bitbucket',
+  displayName: 'Bitbucket',
+  startEmulator: () => startBitbucketEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackUrl: CALLBACK_URL }),
+  env: bitbucketEnv,
+  people: {
+    cancelled: person(6, 'Changed Mind'),
+    'refused-code': person(7, 'Refused Code'),
+    'wrong-secret': person(9, 'Wrong Secret'),
+    'exchange-failure': person(10, 'Outage Person'),
+  },
+  subjectOf: (user) => user.accountId,
+};
 
 describeEachDialect('Bitbucket, against an emulator of Bitbucket Cloud', (dialect) => {
   let database: TestDatabase;
@@ -144,28 +154,7 @@ describeEachDialect('Bitbucket, against an emulator of Bitbucket Cloud', (dialec
     expect(await app.runtime.tokenStore.findToken(userId, 'bitbucket')).toBeUndefined();
   });
 
-  it('a cancelled sign-in (access_denied) says so and asks for no token', async () => {
-    const exchanges = bitbucket.server.counts.authorization_code ?? 0;
-    bitbucket.signInAs(person(6, 'Changed Mind'));
-    bitbucket.denyNextAuthorization();
-    const page = await signInThrough(app.browser(), 'bitbucket');
-    expect(page.status).toBe(400);
-    expect(page.text).toContain('Sign-in with Bitbucket was cancelled or refused at Bitbucket.');
-    expect(bitbucket.server.counts.authorization_code ?? 0).toBe(exchanges);
-  });
-
-  it('a code Bitbucket refuses (400 invalid_grant) is a clear 400, and nothing is stored', async () => {
-    const refused = person(7, 'Refused Code');
-    bitbucket.signInAs(refused);
-    const browser = app.browser();
-    const stopped = await browser.get(`${APP_ORIGIN}/login/bitbucket`, { stopAt: CALLBACK_URL });
-    const callback = new URL(stopped.location!);
-    callback.searchParams.set('code', 'not-a-code-bitbucket-issued');
-    const page = await browser.get(callback);
-    expect(page.status).toBe(400);
-    expect(page.text).toContain('Bitbucket did not accept this sign-in');
-    expect(await database.db.selectFrom('accounts').select('id').where('subject', '=', refused.accountId).execute()).toEqual([]);
-  });
+  standardCases(() => ({ database, emulator: bitbucket, app }), BITBUCKET, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
 });
 
 describeEachDialect('Bitbucket refresh tokens (three months unused) and the keep-alive sweep', (dialect) => {
@@ -211,41 +200,4 @@ describeEachDialect('Bitbucket refresh tokens (three months unused) and the keep
   });
 });
 
-describe('Bitbucket refusing the client or failing', () => {
-  let database: TestDatabase;
-  let bitbucket: BitbucketEmulator;
-  let app: ProviderTestApp;
-  let misconfigured: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await DIALECTS[0]!.openTestDatabase();
-    bitbucket = await startBitbucketEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackUrl: CALLBACK_URL });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: bitbucketEnv(bitbucket) });
-    misconfigured = await startProviderTestApp({ databaseUrl: database.url, env: bitbucketEnv(bitbucket, { BITBUCKET_CLIENT_SECRET: 'not-the-secret' }) });
-  });
-  afterAll(async () => {
-    await misconfigured?.close();
-    await app?.close();
-    await bitbucket?.close();
-    await database?.close();
-  });
-
-  it('a wrong consumer secret (unauthorized_client) is a 502 that points at the configuration, and nothing is stored', async () => {
-    bitbucket.signInAs(person(9, 'Wrong Secret'));
-    const page = await signInThrough(misconfigured.browser(), 'bitbucket');
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('Bitbucket refused the sign-in (unauthorized_client)');
-    expect(await countRows(database, 'users')).toBe(0);
-    expect(await countRows(database, 'tokens')).toBe(0);
-  });
-
-  it('Bitbucket failing the code exchange answers 502 (HTTP 500) or 503 (HTTP 503), and nothing is stored', async () => {
-    bitbucket.signInAs(person(10, 'Outage Person'));
-    bitbucket.failNextTokenRequest(500);
-    expect((await signInThrough(app.browser(), 'bitbucket')).status).toBe(502);
-    bitbucket.failNextTokenRequest(503);
-    expect((await signInThrough(app.browser(), 'bitbucket')).status).toBe(503);
-    expect(await countRows(database, 'users')).toBe(0);
-    expect(await countRows(database, 'tokens')).toBe(0);
-  });
-});
+describeClientFailures(BITBUCKET, { wrongSecret: { sentAs: 'unauthorized_client', error: 'unauthorized_client' }, exchangeFailure: {} });

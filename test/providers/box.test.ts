@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { testClock } from '../support/clock.js';
-import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startBoxEmulator, type BoxEmulator, type BoxUser } from './box.emulator.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'ly1nj6n11vionaie65emwzk575hnnmrk';
 const CLIENT_SECRET = 'hOzsTeFlT6ko0dme22uGbQal04SBPYc1';
@@ -38,10 +39,19 @@ function refreshAtBox(box: BoxEmulator, refreshToken: string): Promise<Response>
   });
 }
 
-async function countRows(database: TestDatabase, table: 'users' | 'tokens' | 'accounts'): Promise<number> {
-  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
-}
+const BOX: StandardProvider<BoxUser, BoxEmulator> = {
+  preset: 'box',
+  displayName: 'Box',
+  startEmulator: () => startBoxEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
+  env: boxEnv,
+  people: {
+    cancelled: person('55880022', 'Changed Mind'),
+    'refused-code': person('66991133', 'Refused Code'),
+    'wrong-secret': person('99224466', 'Wrong Secret'),
+    'exchange-failure': person('10335577', 'Outage Person'),
+  },
+  subjectOf: (user) => user.id,
+};
 
 describeEachDialect('Box, against an emulator of Box', (dialect) => {
   let database: TestDatabase;
@@ -133,27 +143,7 @@ describeEachDialect('Box, against an emulator of Box', (dialect) => {
     expect(await app.runtime.tokenStore.findToken(userId, 'box')).toBeUndefined();
   });
 
-  it('a cancelled sign-in (access_denied) says so and asks for no token', async () => {
-    const exchanges = box.server.counts.authorization_code ?? 0;
-    box.signInAs(person('55880022', 'Changed Mind'));
-    box.denyNextAuthorization();
-    const page = await signInThrough(app.browser(), 'box');
-    expect(page.status).toBe(400);
-    expect(page.text).toContain('Sign-in with Box was cancelled or refused at Box.');
-    expect(box.server.counts.authorization_code ?? 0).toBe(exchanges);
-  });
-
-  it('a code Box refuses (400 invalid_grant) is a clear 400, and nothing is stored', async () => {
-    box.signInAs(person('66991133', 'Refused Code'));
-    const browser = app.browser();
-    const stopped = await browser.get(`${APP_ORIGIN}/login/box`, { stopAt: REDIRECT_URI });
-    const callback = new URL(stopped.location!);
-    callback.searchParams.set('code', 'not-a-code-box-issued');
-    const page = await browser.get(callback);
-    expect(page.status).toBe(400);
-    expect(page.text).toContain('Box did not accept this sign-in');
-    expect(await database.db.selectFrom('accounts').select('id').where('subject', '=', '66991133').execute()).toEqual([]);
-  });
+  standardCases(() => ({ database, emulator: box, app }), BOX, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
 });
 
 describeEachDialect('Box refresh tokens (60 days, one use each) and the keep-alive sweep', (dialect) => {
@@ -209,41 +199,4 @@ describeEachDialect('Box refresh tokens (60 days, one use each) and the keep-ali
   });
 });
 
-describe('Box refusing the client or failing', () => {
-  let database: TestDatabase;
-  let box: BoxEmulator;
-  let app: ProviderTestApp;
-  let misconfigured: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await DIALECTS[0]!.openTestDatabase();
-    box = await startBoxEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: boxEnv(box) });
-    misconfigured = await startProviderTestApp({ databaseUrl: database.url, env: boxEnv(box, { BOX_CLIENT_SECRET: 'not-the-secret' }) });
-  });
-  afterAll(async () => {
-    await misconfigured?.close();
-    await app?.close();
-    await box?.close();
-    await database?.close();
-  });
-
-  it('a wrong client secret (400 invalid_client) is a 502 that points at the configuration, and nothing is stored', async () => {
-    box.signInAs(person('99224466', 'Wrong Secret'));
-    const page = await signInThrough(misconfigured.browser(), 'box');
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('Box refused the sign-in (invalid_client)');
-    expect(await countRows(database, 'users')).toBe(0);
-    expect(await countRows(database, 'tokens')).toBe(0);
-  });
-
-  it('Box failing the code exchange answers 502 (HTTP 500) or 503 (HTTP 503), and nothing is stored', async () => {
-    box.signInAs(person('10335577', 'Outage Person'));
-    box.failNextTokenRequest(500);
-    expect((await signInThrough(app.browser(), 'box')).status).toBe(502);
-    box.failNextTokenRequest(503);
-    expect((await signInThrough(app.browser(), 'box')).status).toBe(503);
-    expect(await countRows(database, 'users')).toBe(0);
-    expect(await countRows(database, 'tokens')).toBe(0);
-  });
-});
+describeClientFailures(BOX, { wrongSecret: { sentAs: '400 invalid_client' }, exchangeFailure: {} });

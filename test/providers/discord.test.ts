@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startDiscordEmulator, type DiscordEmulator, type DiscordUser } from './discord.emulator.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = '157730590492196864';
 const CLIENT_SECRET = 'discord-test-secret';
@@ -13,12 +14,12 @@ function person(id: string, username: string, globalName: string | null): Discor
 }
 
 /** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator. */
-function discordEnv(discord: DiscordEmulator, secret = CLIENT_SECRET): Record<string, string> {
+function discordEnv(discord: DiscordEmulator): Record<string, string> {
   return {
     OAUTH_PROVIDERS: 'discord',
     DISCORD_PRESET: 'discord',
     DISCORD_CLIENT_ID: CLIENT_ID,
-    DISCORD_CLIENT_SECRET: secret,
+    DISCORD_CLIENT_SECRET: CLIENT_SECRET,
     DISCORD_AUTHORIZE_URL: `${discord.origin}/oauth2/authorize`,
     DISCORD_ACCESS_TOKEN_URL: `${discord.origin}/api/oauth2/token`,
     DISCORD_USERINFO_URL: `${discord.origin}/api/v10/users/@me`,
@@ -27,10 +28,19 @@ function discordEnv(discord: DiscordEmulator, secret = CLIENT_SECRET): Record<st
   };
 }
 
-async function countRows(database: TestDatabase, table: 'users' | 'tokens' | 'accounts'): Promise<number> {
-  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
-}
+const DISCORD: StandardProvider<DiscordUser, DiscordEmulator> = {
+  preset: 'discord',
+  displayName: 'Discord',
+  startEmulator: () => startDiscordEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
+  env: discordEnv,
+  people: {
+    cancelled: person('80351110224678917', 'cancelled', 'Cancelled'),
+    'refused-code': person('80351110224678916', 'refused', 'Refused'),
+    'wrong-secret': person('900', 'wrongsecret', 'Wrong'),
+    'exchange-failure': person('901', 'outage', 'Outage'),
+  },
+  subjectOf: (user) => user.id,
+};
 
 describeEachDialect('Discord, against an emulator of Discord', (dialect) => {
   let database: TestDatabase;
@@ -116,63 +126,7 @@ describeEachDialect('Discord, against an emulator of Discord', (dialect) => {
     expect(await app.runtime.tokenStore.findToken(userId, 'discord')).toBeUndefined();
   });
 
-  it('a code Discord refuses (invalid_grant) is a clear 400, and nothing is stored', async () => {
-    discord.signInAs(person('80351110224678916', 'refused', 'Refused'));
-    const browser = app.browser();
-    const stopped = await browser.get(`${APP_ORIGIN}/login/discord`, { stopAt: REDIRECT_URI });
-    const callback = new URL(stopped.location!);
-    callback.searchParams.set('code', 'not-a-code-discord-issued');
-    const page = await browser.get(callback);
-    expect(page.status).toBe(400);
-    expect(page.text).toContain('Discord did not accept this sign-in');
-    expect(await database.db.selectFrom('accounts').select('id').where('subject', '=', '80351110224678916').execute()).toEqual([]);
-  });
-
-  it('a cancelled sign-in says so and asks for no token', async () => {
-    const exchanges = discord.server.counts.authorization_code ?? 0;
-    discord.denyNextAuthorization();
-    const page = await signInThrough(app.browser(), 'discord');
-    expect(page.status).toBe(400);
-    expect(page.text).toContain('Sign-in with Discord was cancelled or refused at Discord.');
-    expect(discord.server.counts.authorization_code ?? 0).toBe(exchanges);
-  });
+  standardCases(() => ({ database, emulator: discord, app }), DISCORD, { cancelled: {}, refusedCode: { sentAs: 'invalid_grant' } });
 });
 
-describe('Discord refusing the client or failing', () => {
-  let database: TestDatabase;
-  let discord: DiscordEmulator;
-  let app: ProviderTestApp;
-  let misconfigured: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await DIALECTS[0]!.openTestDatabase();
-    discord = await startDiscordEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: discordEnv(discord) });
-    misconfigured = await startProviderTestApp({ databaseUrl: database.url, env: discordEnv(discord, 'not-the-secret') });
-  });
-  afterAll(async () => {
-    await misconfigured?.close();
-    await app?.close();
-    await discord?.close();
-    await database?.close();
-  });
-
-  it('a wrong client secret (401 invalid_client) is a 502 that points at the configuration, and nothing is stored', async () => {
-    discord.signInAs(person('900', 'wrongsecret', 'Wrong'));
-    const page = await signInThrough(misconfigured.browser(), 'discord');
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('Discord refused the sign-in (invalid_client)');
-    expect(await countRows(database, 'users')).toBe(0);
-    expect(await countRows(database, 'tokens')).toBe(0);
-  });
-
-  it('Discord failing the code exchange answers 502 (HTTP 500) or 503 (HTTP 503), and nothing is stored', async () => {
-    discord.signInAs(person('901', 'outage', 'Outage'));
-    discord.failNextTokenRequest(500);
-    expect((await signInThrough(app.browser(), 'discord')).status).toBe(502);
-    discord.failNextTokenRequest(503);
-    expect((await signInThrough(app.browser(), 'discord')).status).toBe(503);
-    expect(await countRows(database, 'users')).toBe(0);
-    expect(await countRows(database, 'tokens')).toBe(0);
-  });
-});
+describeClientFailures(DISCORD, { wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} });

@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { ALL_PERMISSIONS, newServiceKey } from '../support/service-api.js';
 import { startDropboxEmulator, type DropboxEmulator, type DropboxUser } from './dropbox.emulator.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'a12fbpq596acfbc';
 const CLIENT_SECRET = 'dropbox-test-secret';
@@ -14,12 +15,12 @@ function person(accountId: string, givenName: string, familyName: string): Dropb
 }
 
 /** Only the documented variables: the preset, the client, its issuer (discovery) and API pointed at the emulator. */
-function dropboxEnv(dropbox: DropboxEmulator, secret = CLIENT_SECRET): Record<string, string> {
+function dropboxEnv(dropbox: DropboxEmulator): Record<string, string> {
   return {
     OAUTH_PROVIDERS: 'dropbox',
     DROPBOX_PRESET: 'dropbox',
     DROPBOX_CLIENT_ID: CLIENT_ID,
-    DROPBOX_CLIENT_SECRET: secret,
+    DROPBOX_CLIENT_SECRET: CLIENT_SECRET,
     DROPBOX_ISSUER: dropbox.origin,
     DROPBOX_API_BASE_URL: dropbox.origin,
     // The preset's content.dropboxapi.com stays one of its API bases; the emulator's stands in for it here.
@@ -27,10 +28,18 @@ function dropboxEnv(dropbox: DropboxEmulator, secret = CLIENT_SECRET): Record<st
   };
 }
 
-async function countRows(database: TestDatabase, table: 'users' | 'tokens' | 'accounts'): Promise<number> {
-  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
-}
+const DROPBOX: StandardProvider<DropboxUser, DropboxEmulator> = {
+  preset: 'dropbox',
+  displayName: 'Dropbox',
+  startEmulator: () => startDropboxEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
+  env: dropboxEnv,
+  people: {
+    'refused-code': person('dbid:refused', 'Refused', 'Code'),
+    'wrong-secret': person('dbid:wrong', 'Wrong', 'Secret'),
+    'exchange-failure': person('dbid:outage', 'Outage', 'Person'),
+  },
+  subjectOf: (user) => user.accountId,
+};
 
 describeEachDialect('Dropbox, against an emulator of Dropbox', (dialect) => {
   let database: TestDatabase;
@@ -255,54 +264,7 @@ describeEachDialect('Dropbox, against an emulator of Dropbox', (dialect) => {
     expect(await app.runtime.tokenStore.findToken(userId, 'dropbox')).toBeUndefined();
   });
 
-  it('a code Dropbox refuses (invalid_grant) is a clear 400, and nothing is stored', async () => {
-    dropbox.signInAs(person('dbid:refused', 'Refused', 'Code'));
-    const browser = app.browser();
-    const stopped = await browser.get(`${APP_ORIGIN}/login/dropbox`, { stopAt: REDIRECT_URI });
-    const callback = new URL(stopped.location!);
-    callback.searchParams.set('code', 'not-a-code-dropbox-issued');
-    const page = await browser.get(callback);
-    expect(page.status).toBe(400);
-    expect(page.text).toContain('Dropbox did not accept this sign-in');
-    expect(await database.db.selectFrom('accounts').select('id').where('subject', '=', 'dbid:refused').execute()).toEqual([]);
-  });
+  standardCases(() => ({ database, emulator: dropbox, app }), DROPBOX, { refusedCode: { sentAs: 'invalid_grant' } });
 });
 
-describe('Dropbox refusing the client or failing', () => {
-  let database: TestDatabase;
-  let dropbox: DropboxEmulator;
-  let app: ProviderTestApp;
-  let misconfigured: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await DIALECTS[0]!.openTestDatabase();
-    dropbox = await startDropboxEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: dropboxEnv(dropbox) });
-    misconfigured = await startProviderTestApp({ databaseUrl: database.url, env: dropboxEnv(dropbox, 'not-the-secret') });
-  });
-  afterAll(async () => {
-    await misconfigured?.close();
-    await app?.close();
-    await dropbox?.close();
-    await database?.close();
-  });
-
-  it('a wrong client secret (invalid_client) is a 502 that points at the configuration, and nothing is stored', async () => {
-    dropbox.signInAs(person('dbid:wrong', 'Wrong', 'Secret'));
-    const page = await signInThrough(misconfigured.browser(), 'dropbox');
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('Dropbox refused the sign-in (invalid_client)');
-    expect(await countRows(database, 'users')).toBe(0);
-    expect(await countRows(database, 'tokens')).toBe(0);
-  });
-
-  it('Dropbox failing the code exchange answers 502 (HTTP 500) or 503 (HTTP 503), and nothing is stored', async () => {
-    dropbox.signInAs(person('dbid:outage', 'Outage', 'Person'));
-    dropbox.failNextTokenRequest(500);
-    expect((await signInThrough(app.browser(), 'dropbox')).status).toBe(502);
-    dropbox.failNextTokenRequest(503);
-    expect((await signInThrough(app.browser(), 'dropbox')).status).toBe(503);
-    expect(await countRows(database, 'users')).toBe(0);
-    expect(await countRows(database, 'tokens')).toBe(0);
-  });
-});
+describeClientFailures(DROPBOX, { wrongSecret: { sentAs: 'invalid_client' }, exchangeFailure: {} });

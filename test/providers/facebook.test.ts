@@ -1,9 +1,10 @@
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startFacebookEmulator, VERSION, type FacebookEmulator, type FacebookUser } from './facebook.emulator.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = '1234567890123456';
 const CLIENT_SECRET = 'facebook-app-secret';
@@ -14,12 +15,12 @@ function person(id: string, name: string, email: string | null = `${id}@facebook
 }
 
 /** Only the documented variables: the preset, the client, and the versioned endpoints pointed at the emulator. */
-function facebookEnv(facebook: FacebookEmulator, secret = CLIENT_SECRET): Record<string, string> {
+function facebookEnv(facebook: FacebookEmulator): Record<string, string> {
   return {
     OAUTH_PROVIDERS: 'facebook',
     FACEBOOK_PRESET: 'facebook',
     FACEBOOK_CLIENT_ID: CLIENT_ID,
-    FACEBOOK_CLIENT_SECRET: secret,
+    FACEBOOK_CLIENT_SECRET: CLIENT_SECRET,
     FACEBOOK_AUTHORIZE_URL: `${facebook.origin}/${VERSION}/dialog/oauth`,
     FACEBOOK_ACCESS_TOKEN_URL: `${facebook.origin}/${VERSION}/oauth/access_token`,
     // The profile call and disconnect follow the API base.
@@ -29,10 +30,19 @@ function facebookEnv(facebook: FacebookEmulator, secret = CLIENT_SECRET): Record
 
 const proofOf = (accessToken: string) => createHmac('sha256', CLIENT_SECRET).update(accessToken).digest('hex');
 
-async function countRows(database: TestDatabase, table: 'users' | 'tokens' | 'accounts'): Promise<number> {
-  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
-}
+const FACEBOOK: StandardProvider<FacebookUser, FacebookEmulator> = {
+  preset: 'facebook',
+  displayName: 'Facebook',
+  startEmulator: () => startFacebookEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
+  env: facebookEnv,
+  people: {
+    cancelled: person('10158456789012353', 'Changed Mind'),
+    'refused-code': person('10158456789012352', 'Refused'),
+    'wrong-secret': person('900', 'Wrong Secret'),
+    'exchange-failure': person('901', 'Outage'),
+  },
+  subjectOf: (user) => user.id,
+};
 
 describeEachDialect('Facebook, against an emulator of Facebook that requires appsecret_proof', (dialect) => {
   let database: TestDatabase;
@@ -143,63 +153,7 @@ describeEachDialect('Facebook, against an emulator of Facebook that requires app
     expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
   });
 
-  it('a code Facebook refuses (OAuthException 100) is a clear 400, and nothing is stored', async () => {
-    facebook.signInAs(person('10158456789012352', 'Refused'));
-    const browser = app.browser();
-    const stopped = await browser.get(`${APP_ORIGIN}/login/facebook`, { stopAt: REDIRECT_URI });
-    const callback = new URL(stopped.location!);
-    callback.searchParams.set('code', 'not-a-code-facebook-issued');
-    const page = await browser.get(callback);
-    expect(page.status).toBe(400);
-    expect(page.text).toContain('Facebook did not accept this sign-in');
-    expect(await database.db.selectFrom('accounts').select('id').where('subject', '=', '10158456789012352').execute()).toEqual([]);
-  });
-
-  it('a cancelled sign-in says so and asks for no token', async () => {
-    const exchanges = facebook.server.counts.authorization_code ?? 0;
-    facebook.denyNextAuthorization();
-    const page = await signInThrough(app.browser(), 'facebook');
-    expect(page.status).toBe(400);
-    expect(page.text).toContain('Sign-in with Facebook was cancelled or refused at Facebook.');
-    expect(facebook.server.counts.authorization_code ?? 0).toBe(exchanges);
-  });
+  standardCases(() => ({ database, emulator: facebook, app }), FACEBOOK, { cancelled: {}, refusedCode: { sentAs: 'OAuthException 100' } });
 });
 
-describe('Facebook refusing the client or failing', () => {
-  let database: TestDatabase;
-  let facebook: FacebookEmulator;
-  let app: ProviderTestApp;
-  let misconfigured: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await DIALECTS[0]!.openTestDatabase();
-    facebook = await startFacebookEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: facebookEnv(facebook) });
-    misconfigured = await startProviderTestApp({ databaseUrl: database.url, env: facebookEnv(facebook, 'not-the-secret') });
-  });
-  afterAll(async () => {
-    await misconfigured?.close();
-    await app?.close();
-    await facebook?.close();
-    await database?.close();
-  });
-
-  it('a wrong app secret (OAuthException "Error validating client secret") is a 502 that points at the configuration, and nothing is stored', async () => {
-    facebook.signInAs(person('900', 'Wrong Secret'));
-    const page = await signInThrough(misconfigured.browser(), 'facebook');
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('Facebook refused the sign-in (invalid_client)');
-    expect(await countRows(database, 'users')).toBe(0);
-    expect(await countRows(database, 'tokens')).toBe(0);
-  });
-
-  it('Facebook failing the code exchange answers 502 (HTTP 500) or 503 (HTTP 503), and nothing is stored', async () => {
-    facebook.signInAs(person('901', 'Outage'));
-    facebook.failNextTokenRequest(500);
-    expect((await signInThrough(app.browser(), 'facebook')).status).toBe(502);
-    facebook.failNextTokenRequest(503);
-    expect((await signInThrough(app.browser(), 'facebook')).status).toBe(503);
-    expect(await countRows(database, 'users')).toBe(0);
-    expect(await countRows(database, 'tokens')).toBe(0);
-  });
-});
+describeClientFailures(FACEBOOK, { wrongSecret: { sentAs: 'OAuthException "Error validating client secret"' }, exchangeFailure: {} });

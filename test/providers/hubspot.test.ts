@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startHubSpotEmulator, type HubSpotEmulator, type HubSpotInstall } from './hubspot.emulator.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = '5a8f6ab4-3c1e-4f0e-9b8e-hubspot-client';
 const CLIENT_SECRET = 'hubspot-test-secret-0123456789';
@@ -13,12 +14,12 @@ function install(userId: number, name: string, hubId = 62_515): HubSpotInstall {
 }
 
 /** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator. */
-function hubspotEnv(hubspot: HubSpotEmulator, secret = CLIENT_SECRET): Record<string, string> {
+function hubspotEnv(hubspot: HubSpotEmulator): Record<string, string> {
   return {
     OAUTH_PROVIDERS: 'hubspot',
     HUBSPOT_PRESET: 'hubspot',
     HUBSPOT_CLIENT_ID: CLIENT_ID,
-    HUBSPOT_CLIENT_SECRET: secret,
+    HUBSPOT_CLIENT_SECRET: CLIENT_SECRET,
     HUBSPOT_AUTHORIZE_URL: `${hubspot.origin}/oauth/authorize`,
     HUBSPOT_ACCESS_TOKEN_URL: `${hubspot.origin}/oauth/2026-03/token`,
     HUBSPOT_USERINFO_URL: `${hubspot.origin}/oauth/2026-03/token/introspect`,
@@ -27,10 +28,18 @@ function hubspotEnv(hubspot: HubSpotEmulator, secret = CLIENT_SECRET): Record<st
   };
 }
 
-async function countRows(database: TestDatabase, table: 'users' | 'tokens' | 'accounts'): Promise<number> {
-  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
-}
+const HUBSPOT: StandardProvider<HubSpotInstall, HubSpotEmulator> = {
+  preset: 'hubspot',
+  displayName: 'HubSpot',
+  startEmulator: () => startHubSpotEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
+  env: hubspotEnv,
+  people: {
+    'refused-code': install(5_005, 'refused'),
+    'wrong-secret': install(7_007, 'wrongsecret'),
+    'exchange-failure': install(8_008, 'outage'),
+  },
+  subjectOf: (user) => String(user.userId),
+};
 
 describeEachDialect('HubSpot, against an emulator of HubSpot', (dialect) => {
   let database: TestDatabase;
@@ -139,17 +148,7 @@ describeEachDialect('HubSpot, against an emulator of HubSpot', (dialect) => {
     expect(await app.runtime.tokenStore.findToken(userId, 'hubspot')).toBeUndefined();
   });
 
-  it('a code HubSpot refuses (400 invalid_grant) is a clear 400, and nothing is stored', async () => {
-    hubspot.signInAs(install(5_005, 'refused'));
-    const browser = app.browser();
-    const stopped = await browser.get(`${APP_ORIGIN}/login/hubspot`, { stopAt: REDIRECT_URI });
-    const callback = new URL(stopped.location!);
-    callback.searchParams.set('code', 'not-a-code-hubspot-issued');
-    const page = await browser.get(callback);
-    expect(page.status).toBe(400);
-    expect(page.text).toContain('HubSpot did not accept this sign-in');
-    expect(await database.db.selectFrom('accounts').select('id').where('subject', '=', '5005').execute()).toEqual([]);
-  });
+  standardCases(() => ({ database, emulator: hubspot, app }), HUBSPOT, { refusedCode: { sentAs: '400 invalid_grant' } });
 
   it('an introspection that says the fresh token is not active fails the sign-in (502), and nobody is signed in as it', async () => {
     hubspot.signInAs(install(6_006, 'inactive'));
@@ -161,41 +160,4 @@ describeEachDialect('HubSpot, against an emulator of HubSpot', (dialect) => {
   });
 });
 
-describe('HubSpot refusing the client or failing', () => {
-  let database: TestDatabase;
-  let hubspot: HubSpotEmulator;
-  let app: ProviderTestApp;
-  let misconfigured: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await DIALECTS[0]!.openTestDatabase();
-    hubspot = await startHubSpotEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: hubspotEnv(hubspot) });
-    misconfigured = await startProviderTestApp({ databaseUrl: database.url, env: hubspotEnv(hubspot, 'not-the-secret') });
-  });
-  afterAll(async () => {
-    await misconfigured?.close();
-    await app?.close();
-    await hubspot?.close();
-    await database?.close();
-  });
-
-  it('a wrong client secret (400 invalid_client BAD_CLIENT_ID) is a 502 that points at the configuration, and nothing is stored', async () => {
-    hubspot.signInAs(install(7_007, 'wrongsecret'));
-    const page = await signInThrough(misconfigured.browser(), 'hubspot');
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('HubSpot refused the sign-in (invalid_client)');
-    expect(await countRows(database, 'users')).toBe(0);
-    expect(await countRows(database, 'tokens')).toBe(0);
-  });
-
-  it('HubSpot failing the code exchange answers 502 (HTTP 500) or 503 (HTTP 503), and nothing is stored', async () => {
-    hubspot.signInAs(install(8_008, 'outage'));
-    hubspot.failNextTokenRequest(500);
-    expect((await signInThrough(app.browser(), 'hubspot')).status).toBe(502);
-    hubspot.failNextTokenRequest(503);
-    expect((await signInThrough(app.browser(), 'hubspot')).status).toBe(503);
-    expect(await countRows(database, 'users')).toBe(0);
-    expect(await countRows(database, 'tokens')).toBe(0);
-  });
-});
+describeClientFailures(HUBSPOT, { wrongSecret: { sentAs: '400 invalid_client BAD_CLIENT_ID' }, exchangeFailure: {} });

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startNotionEmulator, type NotionEmulator, type NotionUser } from './notion.emulator.js';
 
 // A UUID and a `secret_` secret, as Notion issues them: form-encoding would change the secret's `_` (RFC 6749 §2.3.1).
@@ -14,12 +15,12 @@ function person(id: string, name: string): NotionUser {
 }
 
 /** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator. */
-function notionEnv(notion: NotionEmulator, secret = CLIENT_SECRET): Record<string, string> {
+function notionEnv(notion: NotionEmulator): Record<string, string> {
   return {
     OAUTH_PROVIDERS: 'notion',
     NOTION_PRESET: 'notion',
     NOTION_CLIENT_ID: CLIENT_ID,
-    NOTION_CLIENT_SECRET: secret,
+    NOTION_CLIENT_SECRET: CLIENT_SECRET,
     NOTION_AUTHORIZE_URL: `${notion.origin}/v1/oauth/authorize`,
     NOTION_ACCESS_TOKEN_URL: `${notion.origin}/v1/oauth/token`,
     NOTION_REVOCATION_URL: `${notion.origin}/v1/oauth/revoke`,
@@ -27,10 +28,19 @@ function notionEnv(notion: NotionEmulator, secret = CLIENT_SECRET): Record<strin
   };
 }
 
-async function countRows(database: TestDatabase, table: 'users' | 'tokens' | 'accounts'): Promise<number> {
-  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
-}
+const NOTION: StandardProvider<NotionUser, NotionEmulator> = {
+  preset: 'notion',
+  displayName: 'Notion',
+  startEmulator: () => startNotionEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
+  env: notionEnv,
+  people: {
+    cancelled: person('a1b2c3d4-0000-4000-8000-000000000006', 'Changed Mind'),
+    'refused-code': person('a1b2c3d4-0000-4000-8000-000000000005', 'Refused'),
+    'wrong-secret': person('a1b2c3d4-0000-4000-8000-000000000900', 'Wrong Secret'),
+    'exchange-failure': person('a1b2c3d4-0000-4000-8000-000000000901', 'Outage'),
+  },
+  subjectOf: (user) => user.id,
+};
 
 describeEachDialect('Notion, against an emulator of Notion', (dialect) => {
   let database: TestDatabase;
@@ -142,63 +152,7 @@ describeEachDialect('Notion, against an emulator of Notion', (dialect) => {
     expect(await app.runtime.tokenStore.findToken(userId, 'notion')).toBeUndefined();
   });
 
-  it('a code Notion refuses (invalid_grant) is a clear 400, and nothing is stored', async () => {
-    notion.signInAs(person('a1b2c3d4-0000-4000-8000-000000000005', 'Refused'));
-    const browser = app.browser();
-    const stopped = await browser.get(`${APP_ORIGIN}/login/notion`, { stopAt: REDIRECT_URI });
-    const callback = new URL(stopped.location!);
-    callback.searchParams.set('code', 'not-a-code-notion-issued');
-    const page = await browser.get(callback);
-    expect(page.status).toBe(400);
-    expect(page.text).toContain('Notion did not accept this sign-in');
-    expect(await database.db.selectFrom('accounts').select('id').where('subject', '=', 'a1b2c3d4-0000-4000-8000-000000000005').execute()).toEqual([]);
-  });
-
-  it('a cancelled sign-in says so and asks for no token', async () => {
-    const exchanges = notion.server.counts.authorization_code ?? 0;
-    notion.denyNextAuthorization();
-    const page = await signInThrough(app.browser(), 'notion');
-    expect(page.status).toBe(400);
-    expect(page.text).toContain('Sign-in with Notion was cancelled or refused at Notion.');
-    expect(notion.server.counts.authorization_code ?? 0).toBe(exchanges);
-  });
+  standardCases(() => ({ database, emulator: notion, app }), NOTION, { cancelled: {}, refusedCode: { sentAs: 'invalid_grant' } });
 });
 
-describe('Notion refusing the client or failing', () => {
-  let database: TestDatabase;
-  let notion: NotionEmulator;
-  let app: ProviderTestApp;
-  let misconfigured: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await DIALECTS[0]!.openTestDatabase();
-    notion = await startNotionEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: notionEnv(notion) });
-    misconfigured = await startProviderTestApp({ databaseUrl: database.url, env: notionEnv(notion, 'secret_not-the-secret') });
-  });
-  afterAll(async () => {
-    await misconfigured?.close();
-    await app?.close();
-    await notion?.close();
-    await database?.close();
-  });
-
-  it('a wrong client secret (401 invalid_client) is a 502 that points at the configuration, and nothing is stored', async () => {
-    notion.signInAs(person('a1b2c3d4-0000-4000-8000-000000000900', 'Wrong Secret'));
-    const page = await signInThrough(misconfigured.browser(), 'notion');
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('Notion refused the sign-in (invalid_client)');
-    expect(await countRows(database, 'users')).toBe(0);
-    expect(await countRows(database, 'tokens')).toBe(0);
-  });
-
-  it('Notion failing the code exchange answers 502 (HTTP 500) or 503 (HTTP 503), and nothing is stored', async () => {
-    notion.signInAs(person('a1b2c3d4-0000-4000-8000-000000000901', 'Outage'));
-    notion.failNextTokenRequest(500);
-    expect((await signInThrough(app.browser(), 'notion')).status).toBe(502);
-    notion.failNextTokenRequest(503);
-    expect((await signInThrough(app.browser(), 'notion')).status).toBe(503);
-    expect(await countRows(database, 'users')).toBe(0);
-    expect(await countRows(database, 'tokens')).toBe(0);
-  });
-});
+describeClientFailures(NOTION, { wrongSecret: { sentAs: '401 invalid_client', secret: 'secret_not-the-secret' }, exchangeFailure: {} });

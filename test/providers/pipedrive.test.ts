@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { testClock } from '../support/clock.js';
-import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { countRows, describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startPipedriveEmulator, type PipedriveEmulator, type PipedriveUser } from './pipedrive.emulator.js';
 
 // An id and secret with characters that form-encoding would change: sent as they are in the Basic header, as Pipedrive documents it.
@@ -32,10 +33,18 @@ function pipedriveEnv(pipedrive: PipedriveEmulator, extra: Record<string, string
   };
 }
 
-async function countRows(database: TestDatabase, table: 'users' | 'tokens' | 'accounts'): Promise<number> {
-  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
-}
+const PIPEDRIVE: StandardProvider<PipedriveUser, PipedriveEmulator> = {
+  preset: 'pipedrive',
+  displayName: 'Pipedrive',
+  startEmulator: () => startPipedriveEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
+  env: pipedriveEnv,
+  people: {
+    'refused-code': person(108, 'Refused Code'),
+    'wrong-secret': person(301, 'Wrong Secret'),
+    'exchange-failure': person(302, 'Outage Person'),
+  },
+  subjectOf: (user) => String(user.id),
+};
 
 describeEachDialect('Pipedrive, against an emulator of Pipedrive', (dialect) => {
   let database: TestDatabase;
@@ -162,17 +171,7 @@ describeEachDialect('Pipedrive, against an emulator of Pipedrive', (dialect) => 
     expect(pipedrive.server.counts.authorization_code ?? 0).toBe(exchanges);
   });
 
-  it('a code Pipedrive refuses (400 invalid_grant) is a clear 400, and nothing is stored', async () => {
-    pipedrive.signInAs(person(108, 'Refused Code'));
-    const browser = app.browser();
-    const stopped = await browser.get(`${APP_ORIGIN}/login/pipedrive`, { stopAt: REDIRECT_URI });
-    const callback = new URL(stopped.location!);
-    callback.searchParams.set('code', 'not-a-code-pipedrive-issued');
-    const page = await browser.get(callback);
-    expect(page.status).toBe(400);
-    expect(page.text).toContain('Pipedrive did not accept this sign-in');
-    expect(await database.db.selectFrom('accounts').select('id').where('provider', '=', 'pipedrive').where('subject', '=', '108').execute()).toEqual([]);
-  });
+  standardCases(() => ({ database, emulator: pipedrive, app }), PIPEDRIVE, { refusedCode: { sentAs: '400 invalid_grant' } });
 });
 
 describeEachDialect('Pipedrive refresh tokens (60 days unused) and the keep-alive sweep', (dialect) => {
@@ -215,41 +214,4 @@ describeEachDialect('Pipedrive refresh tokens (60 days unused) and the keep-aliv
   });
 });
 
-describe('Pipedrive refusing the client or failing', () => {
-  let database: TestDatabase;
-  let pipedrive: PipedriveEmulator;
-  let app: ProviderTestApp;
-  let misconfigured: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await DIALECTS[0]!.openTestDatabase();
-    pipedrive = await startPipedriveEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: pipedriveEnv(pipedrive) });
-    misconfigured = await startProviderTestApp({ databaseUrl: database.url, env: pipedriveEnv(pipedrive, { PIPEDRIVE_CLIENT_SECRET: 'not-the-secret' }) });
-  });
-  afterAll(async () => {
-    await misconfigured?.close();
-    await app?.close();
-    await pipedrive?.close();
-    await database?.close();
-  });
-
-  it('a wrong client secret (401 invalid_client) is a 502 that points at the configuration, and nothing is stored', async () => {
-    pipedrive.signInAs(person(301, 'Wrong Secret'));
-    const page = await signInThrough(misconfigured.browser(), 'pipedrive');
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('Pipedrive refused the sign-in (invalid_client)');
-    expect(await countRows(database, 'users')).toBe(0);
-    expect(await countRows(database, 'tokens')).toBe(0);
-  });
-
-  it('Pipedrive failing the code exchange answers 502 (HTTP 500) or 503 (HTTP 503), and nothing is stored', async () => {
-    pipedrive.signInAs(person(302, 'Outage Person'));
-    pipedrive.failNextTokenRequest(500);
-    expect((await signInThrough(app.browser(), 'pipedrive')).status).toBe(502);
-    pipedrive.failNextTokenRequest(503);
-    expect((await signInThrough(app.browser(), 'pipedrive')).status).toBe(503);
-    expect(await countRows(database, 'users')).toBe(0);
-    expect(await countRows(database, 'tokens')).toBe(0);
-  });
-});
+describeClientFailures(PIPEDRIVE, { wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} });

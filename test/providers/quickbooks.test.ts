@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { testClock } from '../support/clock.js';
-import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { countRows, describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { realmIdFor, startQuickBooksEmulator, type QuickBooksEmulator, type QuickBooksUser } from './quickbooks.emulator.js';
 
 const CLIENT_ID = 'ABcd1234efGH5678ijKL9012mnOP3456qrST7890uvWX1234yz';
@@ -28,10 +29,19 @@ function quickbooksEnv(quickbooks: QuickBooksEmulator, extra: Record<string, str
   };
 }
 
-async function countRows(database: TestDatabase, table: 'users' | 'tokens' | 'accounts'): Promise<number> {
-  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
-}
+const QUICKBOOKS: StandardProvider<QuickBooksUser, QuickBooksEmulator> = {
+  preset: 'quickbooks',
+  displayName: 'QuickBooks',
+  startEmulator: () => startQuickBooksEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
+  env: quickbooksEnv,
+  people: {
+    cancelled: person(7, 'Changed', 'Mind'),
+    'refused-code': person(8, 'Refused', 'Code'),
+    'wrong-secret': person(30, 'Wrong', 'Secret'),
+    'exchange-failure': person(31, 'Outage', 'Person'),
+  },
+  subjectOf: (user) => user.sub,
+};
 
 describeEachDialect('QuickBooks, against an emulator of Intuit', (dialect) => {
   let database: TestDatabase;
@@ -144,28 +154,7 @@ describeEachDialect('QuickBooks, against an emulator of Intuit', (dialect) => {
     expect(await app.runtime.tokenStore.findToken(userId, 'quickbooks')).toBeUndefined();
   });
 
-  it('a cancelled sign-in (access_denied) says so and asks for no token', async () => {
-    const exchanges = quickbooks.server.counts.authorization_code ?? 0;
-    quickbooks.signInAs(person(7, 'Changed', 'Mind'));
-    quickbooks.denyNextAuthorization();
-    const page = await signInThrough(app.browser(), 'quickbooks');
-    expect(page.status).toBe(400);
-    expect(page.text).toContain('Sign-in with QuickBooks was cancelled or refused at QuickBooks.');
-    expect(quickbooks.server.counts.authorization_code ?? 0).toBe(exchanges);
-  });
-
-  it('a code Intuit refuses (400 invalid_grant) is a clear 400, and nothing is stored', async () => {
-    const refused = person(8, 'Refused', 'Code');
-    quickbooks.signInAs(refused);
-    const browser = app.browser();
-    const stopped = await browser.get(`${APP_ORIGIN}/login/quickbooks`, { stopAt: REDIRECT_URI });
-    const callback = new URL(stopped.location!);
-    callback.searchParams.set('code', 'not-a-code-intuit-issued');
-    const page = await browser.get(callback);
-    expect(page.status).toBe(400);
-    expect(page.text).toContain('QuickBooks did not accept this sign-in');
-    expect(await database.db.selectFrom('accounts').select('id').where('subject', '=', refused.sub).execute()).toEqual([]);
-  });
+  standardCases(() => ({ database, emulator: quickbooks, app }), QUICKBOOKS, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
 });
 
 describeEachDialect('QuickBooks refresh tokens (100 days unused) and the keep-alive sweep', (dialect) => {
@@ -210,41 +199,4 @@ describeEachDialect('QuickBooks refresh tokens (100 days unused) and the keep-al
   });
 });
 
-describe('Intuit refusing the client or failing', () => {
-  let database: TestDatabase;
-  let quickbooks: QuickBooksEmulator;
-  let app: ProviderTestApp;
-  let misconfigured: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await DIALECTS[0]!.openTestDatabase();
-    quickbooks = await startQuickBooksEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: quickbooksEnv(quickbooks) });
-    misconfigured = await startProviderTestApp({ databaseUrl: database.url, env: quickbooksEnv(quickbooks, { QUICKBOOKS_CLIENT_SECRET: 'not-the-secret' }) });
-  });
-  afterAll(async () => {
-    await misconfigured?.close();
-    await app?.close();
-    await quickbooks?.close();
-    await database?.close();
-  });
-
-  it('a wrong client secret (401 invalid_client) is a 502 that points at the configuration, and nothing is stored', async () => {
-    quickbooks.signInAs(person(30, 'Wrong', 'Secret'));
-    const page = await signInThrough(misconfigured.browser(), 'quickbooks');
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('QuickBooks refused the sign-in (invalid_client)');
-    expect(await countRows(database, 'users')).toBe(0);
-    expect(await countRows(database, 'tokens')).toBe(0);
-  });
-
-  it('Intuit failing the code exchange answers 502 (HTTP 500) or 503 (HTTP 503), and nothing is stored', async () => {
-    quickbooks.signInAs(person(31, 'Outage', 'Person'));
-    quickbooks.failNextTokenRequest(500);
-    expect((await signInThrough(app.browser(), 'quickbooks')).status).toBe(502);
-    quickbooks.failNextTokenRequest(503);
-    expect((await signInThrough(app.browser(), 'quickbooks')).status).toBe(503);
-    expect(await countRows(database, 'users')).toBe(0);
-    expect(await countRows(database, 'tokens')).toBe(0);
-  });
-});
+describeClientFailures(QUICKBOOKS, { wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} }, { title: 'Intuit refusing the client or failing' });

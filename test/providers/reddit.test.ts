@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startRedditEmulator, type RedditAccount, type RedditEmulator } from './reddit.emulator.js';
 
 // Reddit's client ids and secrets hold `-` and `_`: form-encoded (RFC 6749 §2.3.1), they would reach it as `%2D` and `%5F`.
@@ -14,12 +15,12 @@ function account(id: string, name: string): RedditAccount {
 }
 
 /** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator. */
-function redditEnv(reddit: RedditEmulator, secret = CLIENT_SECRET): Record<string, string> {
+function redditEnv(reddit: RedditEmulator): Record<string, string> {
   return {
     OAUTH_PROVIDERS: 'reddit',
     REDDIT_PRESET: 'reddit',
     REDDIT_CLIENT_ID: CLIENT_ID,
-    REDDIT_CLIENT_SECRET: secret,
+    REDDIT_CLIENT_SECRET: CLIENT_SECRET,
     REDDIT_AUTHORIZE_URL: `${reddit.origin}/api/v1/authorize`,
     REDDIT_ACCESS_TOKEN_URL: `${reddit.origin}/api/v1/access_token`,
     REDDIT_REVOCATION_URL: `${reddit.origin}/api/v1/revoke_token`,
@@ -27,14 +28,22 @@ function redditEnv(reddit: RedditEmulator, secret = CLIENT_SECRET): Record<strin
   };
 }
 
-async function rowCounts(database: TestDatabase) {
-  const count = async (table: 'users' | 'accounts' | 'tokens') =>
-    Number((await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-  return { users: await count('users'), accounts: await count('accounts'), tokens: await count('tokens') };
-}
-
 const basic = `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`;
 const userAgent = 'test:tokenkeeper-tests:v1 (by /u/tokenkeeper)';
+
+const REDDIT: StandardProvider<RedditAccount, RedditEmulator> = {
+  preset: 'reddit',
+  displayName: 'Reddit',
+  startEmulator: () => startRedditEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
+  env: redditEnv,
+  people: {
+    cancelled: account('8pqr', 'changed_mind'),
+    'refused-code': account('5ghi', 'refused_code'),
+    'wrong-secret': account('6jkl', 'wrong_secret'),
+    'exchange-failure': account('7mno', 'outage_account'),
+  },
+  subjectOf: (user) => user.id,
+};
 
 describeEachDialect('Reddit, against an emulator of Reddit', (dialect) => {
   let database: TestDatabase;
@@ -134,63 +143,7 @@ describeEachDialect('Reddit, against an emulator of Reddit', (dialect) => {
     expect(await app.runtime.tokenStore.findToken(userId, 'reddit')).toBeUndefined();
   });
 
-  it('a code Reddit refuses ({"error": "invalid_grant"} with HTTP 200) is a clear 400, and nothing is stored', async () => {
-    reddit.signInAs(account('5ghi', 'refused_code'));
-    const before = await rowCounts(database);
-    const browser = app.browser();
-    const stopped = await browser.get(`${APP_ORIGIN}/login/reddit`, { stopAt: REDIRECT_URI });
-    const callback = new URL(stopped.location!);
-    callback.searchParams.set('code', 'not-a-code-reddit-issued');
-    const page = await browser.get(callback);
-    expect(page.status).toBe(400);
-    expect(page.text).toContain('Reddit did not accept this sign-in');
-    expect(await rowCounts(database)).toEqual(before);
-  });
-
-  it('a cancelled sign-in (access_denied) says so and exchanges no code', async () => {
-    const exchanges = reddit.server.counts.authorization_code ?? 0;
-    reddit.denyNextAuthorization();
-    const page = await signInThrough(app.browser(), 'reddit');
-    expect(page.status).toBe(400);
-    expect(page.text).toContain('Sign-in with Reddit was cancelled or refused at Reddit.');
-    expect(reddit.server.counts.authorization_code ?? 0).toBe(exchanges);
-  });
+  standardCases(() => ({ database, emulator: reddit, app }), REDDIT, { cancelled: {}, refusedCode: { sentAs: '{"error": "invalid_grant"} with HTTP 200' } });
 });
 
-describe('Reddit refusing the client or failing', () => {
-  let database: TestDatabase;
-  let reddit: RedditEmulator;
-  let app: ProviderTestApp;
-  let misconfigured: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await DIALECTS[0]!.openTestDatabase();
-    reddit = await startRedditEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: redditEnv(reddit) });
-    misconfigured = await startProviderTestApp({ databaseUrl: database.url, env: redditEnv(reddit, 'not-the-secret') });
-  });
-  afterAll(async () => {
-    await misconfigured?.close();
-    await app?.close();
-    await reddit?.close();
-    await database?.close();
-  });
-
-  it('a wrong client secret (a bare 401) is a 502 that points at the configuration, and nothing is stored', async () => {
-    reddit.signInAs(account('6jkl', 'wrong_secret'));
-    const page = await signInThrough(misconfigured.browser(), 'reddit');
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('Reddit refused the sign-in (invalid_client)');
-    expect(await rowCounts(database)).toEqual({ users: 0, accounts: 0, tokens: 0 });
-  });
-
-  it.each([
-    [500, 502],
-    [503, 503],
-  ] as const)('Reddit answering the code exchange with HTTP %i is a %i, and nothing is stored', async (fault, status) => {
-    reddit.signInAs(account('7mno', 'outage_account'));
-    reddit.failNextTokenRequest(fault);
-    expect((await signInThrough(app.browser(), 'reddit')).status).toBe(status);
-    expect(await rowCounts(database)).toEqual({ users: 0, accounts: 0, tokens: 0 });
-  });
-});
+describeClientFailures(REDDIT, { wrongSecret: { sentAs: 'a bare 401' }, exchangeFailure: {} });

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { testClock } from '../support/clock.js';
-import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startStravaEmulator, type StravaAthlete, type StravaEmulator } from './strava.emulator.js';
 
 // Strava's client ids are integers; its secrets 40 hexadecimal digits.
@@ -16,23 +17,17 @@ function athlete(id: number, firstname: string, lastname: string): StravaAthlete
 }
 
 /** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator. */
-function stravaEnv(strava: StravaEmulator, secret = CLIENT_SECRET): Record<string, string> {
+function stravaEnv(strava: StravaEmulator): Record<string, string> {
   return {
     OAUTH_PROVIDERS: 'strava',
     STRAVA_PRESET: 'strava',
     STRAVA_CLIENT_ID: CLIENT_ID,
-    STRAVA_CLIENT_SECRET: secret,
+    STRAVA_CLIENT_SECRET: CLIENT_SECRET,
     STRAVA_AUTHORIZE_URL: `${strava.origin}/oauth/authorize`,
     STRAVA_ACCESS_TOKEN_URL: `${strava.origin}/oauth/token`,
     STRAVA_REVOCATION_URL: `${strava.origin}/oauth/deauthorize`,
     STRAVA_API_BASE_URL: `${strava.origin}/api/v3`,
   };
-}
-
-async function rowCounts(database: TestDatabase) {
-  const count = async (table: 'users' | 'accounts' | 'tokens') =>
-    Number((await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-  return { users: await count('users'), accounts: await count('accounts'), tokens: await count('tokens') };
 }
 
 /** A refresh by hand, as another copy of the token would make it. */
@@ -42,6 +37,20 @@ function refreshElsewhere(strava: StravaEmulator, refreshToken: string): Promise
     body: new URLSearchParams({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, grant_type: 'refresh_token', refresh_token: refreshToken }),
   });
 }
+
+const STRAVA: StandardProvider<StravaAthlete, StravaEmulator> = {
+  preset: 'strava',
+  displayName: 'Strava',
+  startEmulator: () => startStravaEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
+  env: stravaEnv,
+  people: {
+    cancelled: athlete(900_009, 'Changed', 'Mind'),
+    'refused-code': athlete(700_007, 'Refused', 'Code'),
+    'wrong-secret': athlete(800_008, 'Wrong', 'Secret'),
+    'exchange-failure': athlete(900_009, 'Outage', 'Athlete'),
+  },
+  subjectOf: (user) => String(user.id),
+};
 
 describeEachDialect('Strava, against an emulator of Strava', (dialect) => {
   // Strava and the app share one clock that moves only when told: a refresh depends on how long the held token has left.
@@ -159,63 +168,7 @@ describeEachDialect('Strava, against an emulator of Strava', (dialect) => {
     expect(await app.runtime.tokenStore.findToken(userId, 'strava')).toBeUndefined();
   });
 
-  it('a code Strava refuses (400, resource AuthorizationCode) is a clear 400, and nothing is stored', async () => {
-    strava.signInAs(athlete(700_007, 'Refused', 'Code'));
-    const before = await rowCounts(database);
-    const browser = app.browser();
-    const stopped = await browser.get(`${APP_ORIGIN}/login/strava`, { stopAt: REDIRECT_URI });
-    const callback = new URL(stopped.location!);
-    callback.searchParams.set('code', 'not-a-code-strava-issued');
-    const page = await browser.get(callback);
-    expect(page.status).toBe(400);
-    expect(page.text).toContain('Strava did not accept this sign-in');
-    expect(await rowCounts(database)).toEqual(before);
-  });
-
-  it('a cancelled sign-in (access_denied) says so and exchanges no code', async () => {
-    const exchanges = strava.server.counts.authorization_code ?? 0;
-    strava.denyNextAuthorization();
-    const page = await signInThrough(app.browser(), 'strava');
-    expect(page.status).toBe(400);
-    expect(page.text).toContain('Sign-in with Strava was cancelled or refused at Strava.');
-    expect(strava.server.counts.authorization_code ?? 0).toBe(exchanges);
-  });
+  standardCases(() => ({ database, emulator: strava, app }), STRAVA, { cancelled: {}, refusedCode: { sentAs: '400, resource AuthorizationCode' } });
 });
 
-describe('Strava refusing the client or failing', () => {
-  let database: TestDatabase;
-  let strava: StravaEmulator;
-  let app: ProviderTestApp;
-  let misconfigured: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await DIALECTS[0]!.openTestDatabase();
-    strava = await startStravaEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: stravaEnv(strava) });
-    misconfigured = await startProviderTestApp({ databaseUrl: database.url, env: stravaEnv(strava, 'ffffffffffffffffffffffffffffffffffffffff') });
-  });
-  afterAll(async () => {
-    await misconfigured?.close();
-    await app?.close();
-    await strava?.close();
-    await database?.close();
-  });
-
-  it('a wrong client secret (401, resource Application) is a 502 that points at the configuration, and nothing is stored', async () => {
-    strava.signInAs(athlete(800_008, 'Wrong', 'Secret'));
-    const page = await signInThrough(misconfigured.browser(), 'strava');
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('Strava refused the sign-in (invalid_client)');
-    expect(await rowCounts(database)).toEqual({ users: 0, accounts: 0, tokens: 0 });
-  });
-
-  it.each([
-    [500, 502],
-    [503, 503],
-  ] as const)('Strava answering the code exchange with HTTP %i is a %i, and nothing is stored', async (fault, status) => {
-    strava.signInAs(athlete(900_009, 'Outage', 'Athlete'));
-    strava.failNextTokenRequest(fault);
-    expect((await signInThrough(app.browser(), 'strava')).status).toBe(status);
-    expect(await rowCounts(database)).toEqual({ users: 0, accounts: 0, tokens: 0 });
-  });
-});
+describeClientFailures(STRAVA, { wrongSecret: { sentAs: '401, resource Application', secret: 'ffffffffffffffffffffffffffffffffffffffff' }, exchangeFailure: {} });

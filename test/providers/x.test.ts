@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startXEmulator, type XEmulator, type XUser } from './x.emulator.js';
 
 const CLIENT_ID = 'M1M5R3BMVy13QmpScXkzTUt5OE46MTpjaQ';
@@ -32,12 +33,20 @@ function xEnv(x: XEmulator, secret = CLIENT_SECRET): Record<string, string> {
   };
 }
 
-async function countRows(database: TestDatabase, table: 'users' | 'tokens' | 'accounts'): Promise<number> {
-  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
 const basic = `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`;
+
+const X: StandardProvider<XUser, XEmulator> = {
+  preset: 'x',
+  displayName: 'X',
+  startEmulator: () => startXEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
+  env: xEnv,
+  people: {
+    'refused-code': person('1004', 'Refused Code', 'refused'),
+    'wrong-secret': person('2001', 'Wrong Secret', 'wrong'),
+    'exchange-failure': person('2002', 'Outage', 'outage'),
+  },
+  subjectOf: (user) => user.id,
+};
 
 describeEachDialect('X, against an emulator of X', (dialect) => {
   let database: TestDatabase;
@@ -125,57 +134,10 @@ describeEachDialect('X, against an emulator of X', (dialect) => {
     expect(await app.runtime.tokenStore.findToken(userId, 'x')).toBeUndefined();
   });
 
-  it("a code X refuses (400 invalid_request, 'Value passed for the authorization code was invalid.') is a clear 400, and nothing is stored", async () => {
-    x.signInAs(person('1004', 'Refused Code', 'refused'));
-    const browser = app.browser();
-    const stopped = await browser.get(`${APP_ORIGIN}/login/x`, { stopAt: REDIRECT_URI });
-    const callback = new URL(stopped.location!);
-    callback.searchParams.set('code', 'not-a-code-x-issued');
-    const page = await browser.get(callback);
-    expect(page.status).toBe(400);
-    expect(page.text).toContain('X did not accept this sign-in');
-    expect(await database.db.selectFrom('accounts').select('id').where('subject', '=', '1004').execute()).toEqual([]);
-  });
+  standardCases(() => ({ database, emulator: x, app }), X, { refusedCode: { sentAs: "400 invalid_request, 'Value passed for the authorization code was invalid.'" } });
 });
 
-describe('X refusing the client or failing', () => {
-  let database: TestDatabase;
-  let x: XEmulator;
-  let app: ProviderTestApp;
-  let misconfigured: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await DIALECTS[0]!.openTestDatabase();
-    x = await startXEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: xEnv(x) });
-    misconfigured = await startProviderTestApp({ databaseUrl: database.url, env: xEnv(x, 'notTheSecret') });
-  });
-  afterAll(async () => {
-    await misconfigured?.close();
-    await app?.close();
-    await x?.close();
-    await database?.close();
-  });
-
-  it('a wrong client secret (401 unauthorized_client) is a 502 that points at the configuration, and nothing is stored', async () => {
-    x.signInAs(person('2001', 'Wrong Secret', 'wrong'));
-    const page = await signInThrough(misconfigured.browser(), 'x');
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('X refused the sign-in (unauthorized_client)');
-    expect(await countRows(database, 'users')).toBe(0);
-    expect(await countRows(database, 'tokens')).toBe(0);
-  });
-
-  it('X failing the code exchange answers 502 (HTTP 500) or 503 (HTTP 503), and nothing is stored', async () => {
-    x.signInAs(person('2002', 'Outage', 'outage'));
-    x.failNextTokenRequest(500);
-    expect((await signInThrough(app.browser(), 'x')).status).toBe(502);
-    x.failNextTokenRequest(503);
-    expect((await signInThrough(app.browser(), 'x')).status).toBe(503);
-    expect(await countRows(database, 'users')).toBe(0);
-    expect(await countRows(database, 'tokens')).toBe(0);
-  });
-});
+describeClientFailures(X, { wrongSecret: { sentAs: '401 unauthorized_client', error: 'unauthorized_client', secret: 'notTheSecret' }, exchangeFailure: {} });
 
 describe('X with a client secret holding "-" and "_", as X issues them', () => {
   const secret = '-RoKx3x58JA8Sm9JIt2fmAjq3q5GX-bqZ3vjJxSeGs_mGtXEbP';

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { testClock } from '../support/clock.js';
-import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { countRows, describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startXeroEmulator, type XeroEmulator, type XeroUser } from './xero.emulator.js';
 
 const CLIENT_ID = 'A1B2C3D4E5F60718293A4B5C6D7E8F90';
@@ -30,21 +31,30 @@ function person(givenName: string, familyName: string): XeroUser {
 }
 
 /** Only the documented variables: the preset, the client, the issuer and the API pointed at the emulator. */
-function xeroEnv(xero: XeroEmulator, secret = CLIENT_SECRET): Record<string, string> {
+function xeroEnv(xero: XeroEmulator): Record<string, string> {
   return {
     OAUTH_PROVIDERS: 'xero',
     XERO_PRESET: 'xero',
     XERO_CLIENT_ID: CLIENT_ID,
-    XERO_CLIENT_SECRET: secret,
+    XERO_CLIENT_SECRET: CLIENT_SECRET,
     XERO_ISSUER: xero.issuer,
     XERO_API_BASE_URL: xero.origin,
   };
 }
 
-async function countRows(database: TestDatabase, table: 'users' | 'tokens' | 'accounts'): Promise<number> {
-  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
-}
+const XERO: StandardProvider<XeroUser, XeroEmulator> = {
+  preset: 'xero',
+  displayName: 'Xero',
+  startEmulator: () => startXeroEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
+  env: xeroEnv,
+  people: {
+    cancelled: person('Changed', 'Mind'),
+    'refused-code': person('Refused', 'Code'),
+    'wrong-secret': person('Wrong', 'Secret'),
+    'exchange-failure': person('Outage', 'Person'),
+  },
+  subjectOf: (user) => user.id,
+};
 
 describeEachDialect('Xero, against an emulator of Xero', (dialect) => {
   let database: TestDatabase;
@@ -152,28 +162,7 @@ describeEachDialect('Xero, against an emulator of Xero', (dialect) => {
     expect((await app.runtime.tokenStore.findToken(userId, 'xero'))!.status).toBe('needs_reauth');
   });
 
-  it('a cancelled sign-in (access_denied) says so and asks for no token', async () => {
-    const exchanges = xero.server.counts.authorization_code ?? 0;
-    xero.signInAs(person('Changed', 'Mind'));
-    xero.denyNextAuthorization();
-    const page = await signInThrough(app.browser(), 'xero');
-    expect(page.status).toBe(400);
-    expect(page.text).toContain('Sign-in with Xero was cancelled or refused at Xero.');
-    expect(xero.server.counts.authorization_code ?? 0).toBe(exchanges);
-  });
-
-  it('a code Xero refuses (400 invalid_grant) is a clear 400, and nothing is stored', async () => {
-    const refused = person('Refused', 'Code');
-    xero.signInAs(refused);
-    const browser = app.browser();
-    const stopped = await browser.get(`${APP_ORIGIN}/login/xero`, { stopAt: REDIRECT_URI });
-    const callback = new URL(stopped.location!);
-    callback.searchParams.set('code', 'not-a-code-xero-issued');
-    const page = await browser.get(callback);
-    expect(page.status).toBe(400);
-    expect(page.text).toContain('Xero did not accept this sign-in');
-    expect(await database.db.selectFrom('accounts').select('id').where('subject', '=', refused.id).execute()).toEqual([]);
-  });
+  standardCases(() => ({ database, emulator: xero, app }), XERO, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
 
   it('disconnect revokes the refresh token at /connect/revocation (RFC 7009, Basic): the grant ends and every tenant is disconnected', async () => {
     const leaving = person('Leaving', 'Person');
@@ -237,50 +226,19 @@ describeEachDialect('Xero refresh tokens (60 days unused) and the keep-alive swe
   });
 });
 
-describe('Xero refusing the client or failing', () => {
-  let database: TestDatabase;
-  let xero: XeroEmulator;
-  let app: ProviderTestApp;
-  let misconfigured: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await DIALECTS[0]!.openTestDatabase();
-    xero = await startXeroEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: xeroEnv(xero) });
-    misconfigured = await startProviderTestApp({ databaseUrl: database.url, env: xeroEnv(xero, 'not-the-secret') });
-  });
-  afterAll(async () => {
-    await misconfigured?.close();
-    await app?.close();
-    await xero?.close();
-    await database?.close();
-  });
-
-  it('a wrong client secret (invalid_client) is a 502 that points at the configuration, and nothing is stored', async () => {
-    xero.signInAs(person('Wrong', 'Secret'));
-    const page = await signInThrough(misconfigured.browser(), 'xero');
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('Xero refused the sign-in (invalid_client)');
-    expect(await countRows(database, 'users')).toBe(0);
-    expect(await countRows(database, 'tokens')).toBe(0);
-  });
-
-  it('Xero failing the code exchange answers 502 (HTTP 500) or 503 (HTTP 503), and nothing is stored', async () => {
-    xero.signInAs(person('Outage', 'Person'));
-    xero.failNextTokenRequest(500);
-    expect((await signInThrough(app.browser(), 'xero')).status).toBe(502);
-    xero.failNextTokenRequest(503);
-    expect((await signInThrough(app.browser(), 'xero')).status).toBe(503);
-    expect(await countRows(database, 'users')).toBe(0);
-    expect(await countRows(database, 'tokens')).toBe(0);
-  });
-
-  it('a /connections answer that is not a list of connections fails the sign-in clearly, and nothing is stored', async () => {
-    xero.signInAs(person('Odd', 'Answer'));
-    xero.answerNextConnectionsWith({ tenants: [] });
-    const page = await signInThrough(app.browser(), 'xero');
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('Xero did not answer GET /connections with a list of connections.');
-    expect(await countRows(database, 'users')).toBe(0);
-  });
-});
+describeClientFailures(
+  XERO,
+  { wrongSecret: { sentAs: 'invalid_client' }, exchangeFailure: {} },
+  {
+    more: (context) => {
+      it('a /connections answer that is not a list of connections fails the sign-in clearly, and nothing is stored', async () => {
+        context.emulator.signInAs(person('Odd', 'Answer'));
+        context.emulator.answerNextConnectionsWith({ tenants: [] });
+        const page = await signInThrough(context.app.browser(), 'xero');
+        expect(page.status).toBe(502);
+        expect(page.text).toContain('Xero did not answer GET /connections with a list of connections.');
+        expect(await countRows(context.database, 'users')).toBe(0);
+      });
+    },
+  },
+);

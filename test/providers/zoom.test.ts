@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { testClock } from '../support/clock.js';
-import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startZoomEmulator, type ZoomEmulator, type ZoomUser } from './zoom.emulator.js';
 
 // Zoom's client ids hold `_` (and its secrets letters and digits): sent form-encoded (RFC 6749 §2.3.1), `_` would be `%5F`.
@@ -17,12 +18,12 @@ function person(id: string, displayName: string, verified: 0 | 1 = 1): ZoomUser 
 }
 
 /** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator. */
-function zoomEnv(zoom: ZoomEmulator, secret = CLIENT_SECRET): Record<string, string> {
+function zoomEnv(zoom: ZoomEmulator): Record<string, string> {
   return {
     OAUTH_PROVIDERS: 'zoom',
     ZOOM_PRESET: 'zoom',
     ZOOM_CLIENT_ID: CLIENT_ID,
-    ZOOM_CLIENT_SECRET: secret,
+    ZOOM_CLIENT_SECRET: CLIENT_SECRET,
     ZOOM_AUTHORIZE_URL: `${zoom.origin}/oauth/authorize`,
     ZOOM_ACCESS_TOKEN_URL: `${zoom.origin}/oauth/token`,
     ZOOM_USERINFO_URL: `${zoom.origin}/v2/users/me`,
@@ -31,10 +32,18 @@ function zoomEnv(zoom: ZoomEmulator, secret = CLIENT_SECRET): Record<string, str
   };
 }
 
-async function countRows(database: TestDatabase, table: 'users' | 'tokens' | 'accounts'): Promise<number> {
-  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
-}
+const ZOOM: StandardProvider<ZoomUser, ZoomEmulator> = {
+  preset: 'zoom',
+  displayName: 'Zoom',
+  startEmulator: () => startZoomEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
+  env: zoomEnv,
+  people: {
+    'refused-code': person('z-refused-code-5', 'Refused Code'),
+    'wrong-secret': person('z-wrong-7', 'Wrong Secret'),
+    'exchange-failure': person('z-outage-8', 'Outage Person'),
+  },
+  subjectOf: (user) => user.id,
+};
 
 describeEachDialect('Zoom, against an emulator of Zoom', (dialect) => {
   let database: TestDatabase;
@@ -140,17 +149,7 @@ describeEachDialect('Zoom, against an emulator of Zoom', (dialect) => {
     expect(await app.runtime.tokenStore.findToken(userId, 'zoom')).toBeUndefined();
   });
 
-  it('a code Zoom refuses (400 invalid_grant) is a clear 400, and nothing is stored', async () => {
-    zoom.signInAs(person('z-refused-code-5', 'Refused Code'));
-    const browser = app.browser();
-    const stopped = await browser.get(`${APP_ORIGIN}/login/zoom`, { stopAt: REDIRECT_URI });
-    const callback = new URL(stopped.location!);
-    callback.searchParams.set('code', 'not-a-code-zoom-issued');
-    const page = await browser.get(callback);
-    expect(page.status).toBe(400);
-    expect(page.text).toContain('Zoom did not accept this sign-in');
-    expect(await database.db.selectFrom('accounts').select('id').where('subject', '=', 'z-refused-code-5').execute()).toEqual([]);
-  });
+  standardCases(() => ({ database, emulator: zoom, app }), ZOOM, { refusedCode: { sentAs: '400 invalid_grant' } });
 });
 
 describeEachDialect('Zoom refresh tokens (90 days from each refresh) and the keep-alive sweep', (dialect) => {
@@ -195,41 +194,4 @@ describeEachDialect('Zoom refresh tokens (90 days from each refresh) and the kee
   });
 });
 
-describe('Zoom refusing the client or failing', () => {
-  let database: TestDatabase;
-  let zoom: ZoomEmulator;
-  let app: ProviderTestApp;
-  let misconfigured: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await DIALECTS[0]!.openTestDatabase();
-    zoom = await startZoomEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: zoomEnv(zoom) });
-    misconfigured = await startProviderTestApp({ databaseUrl: database.url, env: zoomEnv(zoom, 'not-the-secret') });
-  });
-  afterAll(async () => {
-    await misconfigured?.close();
-    await app?.close();
-    await zoom?.close();
-    await database?.close();
-  });
-
-  it('a wrong client secret (401 invalid_client) is a 502 that points at the configuration, and nothing is stored', async () => {
-    zoom.signInAs(person('z-wrong-7', 'Wrong Secret'));
-    const page = await signInThrough(misconfigured.browser(), 'zoom');
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('Zoom refused the sign-in (invalid_client)');
-    expect(await countRows(database, 'users')).toBe(0);
-    expect(await countRows(database, 'tokens')).toBe(0);
-  });
-
-  it('Zoom failing the code exchange answers 502 (HTTP 500) or 503 (HTTP 503), and nothing is stored', async () => {
-    zoom.signInAs(person('z-outage-8', 'Outage Person'));
-    zoom.failNextTokenRequest(500);
-    expect((await signInThrough(app.browser(), 'zoom')).status).toBe(502);
-    zoom.failNextTokenRequest(503);
-    expect((await signInThrough(app.browser(), 'zoom')).status).toBe(503);
-    expect(await countRows(database, 'users')).toBe(0);
-    expect(await countRows(database, 'tokens')).toBe(0);
-  });
-});
+describeClientFailures(ZOOM, { wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} });

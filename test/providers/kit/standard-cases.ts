@@ -1,15 +1,18 @@
 /**
  * The sign-in failures every provider is tested for, written once: a
- * sign-in the person cancels at the provider (RFC 6749 §4.1.2.1
- * `access_denied`), a code the provider refuses (§5.2 `invalid_grant`), a
- * client secret it does not accept (`invalid_client`), and its token
- * endpoint failing the code exchange (HTTP 500 → 502, 503 → 503). Each case
- * asks for the same outcome at every provider: what the page says, no code
- * exchanged where none should be, and nothing stored. A provider's test
- * describes itself once (`StandardProvider`) and names the cases it has;
- * what differs between providers (how an emulator is told to refuse or
- * fail, what the provider sends for a wrong secret) is a parameter, and
- * what a provider does beyond these stays in its own test.
+ * sign-in the person cancels at the provider (`access_denied`,
+ * https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2.1), a code the
+ * provider refuses (`invalid_grant`) and a client secret it does not accept
+ * (`invalid_client`, https://www.rfc-editor.org/rfc/rfc6749#section-5.2),
+ * and its token endpoint failing the code exchange (HTTP 500 → 502,
+ * 503 → 503). Each case asks for the same outcome at every provider: what
+ * the page says, no code exchanged where none should be, and no user,
+ * account or token stored. A provider's test describes the provider once
+ * (`ProviderUnderTest`, or `StandardProvider` when the cases may start its
+ * emulator) and names the cases it has; what differs between providers (how
+ * an emulator is told to refuse or fail, what the provider sends for a
+ * wrong secret) is a parameter, and what a provider does beyond these stays
+ * in its own test.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserResponse, TestBrowser } from '../../support/browser.js';
@@ -33,31 +36,42 @@ export async function rowCounts(database: TestDatabase): Promise<RowCounts> {
   return { users: await countRows(database, 'users'), tokens: await countRows(database, 'tokens'), accounts: await countRows(database, 'accounts') };
 }
 
-/** What the standard cases need of an emulator: its request log and who is signed in there. */
+/**
+ * What the standard cases need of an emulator: its request log, who is
+ * signed in there, and (unless a case is told another way) the usual
+ * controls to refuse the next authorization and fail the next token request.
+ */
 export interface StandardEmulator<User> {
   readonly origin: string;
   readonly server: EmulatorServer;
   signInAs(user: User): void;
+  denyNextAuthorization?(): void;
+  failNextTokenRequest?(status: number): void;
   close(): Promise<void>;
 }
 
-/** The person each standard case signs in as (distinct, so a row left behind is found by its subject). */
+/** The standard cases, each signing in as its own person (so a row left behind is found by its subject). */
 export type StandardCase = 'cancelled' | 'refused-code' | 'wrong-secret' | 'exchange-failure';
 
 /** A provider as its test describes it to the standard cases. */
-export interface StandardProvider<User, Emulator extends StandardEmulator<User>> {
+export interface ProviderUnderTest<User, Emulator extends StandardEmulator<User>> {
   /** The preset, which is also the provider's name in URLs. */
   preset: string;
   /** Its display name, as the app's pages name it. */
   displayName: string;
-  startEmulator(): Promise<Emulator>;
-  /** The documented variables that point the preset at the emulator. */
-  env(emulator: Emulator): Record<string, string>;
-  person(which: StandardCase): User;
+  /** Who signs in at the provider in each case the test names. */
+  people: { readonly [Case in StandardCase]?: User };
   /** The subject (the account's id) a person is stored under. */
   subjectOf(user: User): string;
   /** Starts a sign-in in `browser` and follows it to its end (default: `signInThrough`). */
   signIn?(browser: TestBrowser, emulator: Emulator): Promise<BrowserResponse>;
+}
+
+/** A provider whose emulator the standard cases can also start, for a block of their own (`describeClientFailures`). */
+export interface StandardProvider<User, Emulator extends StandardEmulator<User>> extends ProviderUnderTest<User, Emulator> {
+  startEmulator(): Promise<Emulator>;
+  /** The documented variables that point the preset at the emulator. */
+  env(emulator: Emulator): Record<string, string>;
 }
 
 /** One describe block's database, emulator and app. */
@@ -84,6 +98,8 @@ export interface StandardCases<Emulator> {
   wrongSecret?: {
     sentAs: string;
     error?: string;
+    /** The secret the misconfigured app is given (default `not-the-secret`), where the provider's own form matters. */
+    secret?: string;
     /** A secret changed at the emulator (undone by the function returned), for a block with no misconfigured app. */
     rotate?(emulator: Emulator): () => void;
   };
@@ -99,7 +115,7 @@ export interface StandardCases<Emulator> {
  */
 export function standardCases<User, Emulator extends StandardEmulator<User>>(
   context: () => StandardContext<Emulator>,
-  provider: StandardProvider<User, Emulator>,
+  provider: ProviderUnderTest<User, Emulator>,
   cases: StandardCases<Emulator>,
   options: { emptyDatabase?: boolean } = {},
 ): void {
@@ -109,6 +125,11 @@ export function standardCases<User, Emulator extends StandardEmulator<User>>(
     const after = await rowCounts(database);
     expect(after).toEqual(before);
     if (options.emptyDatabase) expect(after).toEqual({ users: 0, tokens: 0, accounts: 0 });
+  };
+  const personFor = (which: StandardCase): User => {
+    const user = provider.people[which];
+    if (!user) throw new Error(`no person for the ${which} case of ${preset}`);
+    return user;
   };
   const noAccountOf = async (database: TestDatabase, user: User) => {
     expect(await database.db.selectFrom('accounts').select('id').where('provider', '=', preset).where('subject', '=', provider.subjectOf(user)).execute()).toEqual([]);
@@ -120,10 +141,11 @@ export function standardCases<User, Emulator extends StandardEmulator<User>>(
       const { database, emulator, app } = context();
       const before = await rowCounts(database);
       const exchanges = emulator.server.counts.authorization_code ?? 0;
-      const person = provider.person('cancelled');
+      const person = personFor('cancelled');
       emulator.signInAs(person);
       if (cancelled.deny) cancelled.deny(emulator);
-      else (emulator as unknown as { denyNextAuthorization(): void }).denyNextAuthorization();
+      else if (emulator.denyNextAuthorization) emulator.denyNextAuthorization();
+      else throw new Error(`the ${preset} emulator has no denyNextAuthorization: say how it refuses (cancelled.deny)`);
       const page = await signIn(app.browser(), emulator);
       expect(page.status).toBe(400);
       expect(page.text).toContain(cancelled.message ?? `Sign-in with ${name} was cancelled or refused at ${name}.`);
@@ -137,7 +159,7 @@ export function standardCases<User, Emulator extends StandardEmulator<User>>(
     it(`a code ${name} refuses (${refusedCode.sentAs}) is a clear 400, and nothing is stored`, async () => {
       const { database, emulator, app } = context();
       const before = await rowCounts(database);
-      const person = provider.person('refused-code');
+      const person = personFor('refused-code');
       emulator.signInAs(person);
       const browser = app.browser();
       const stopped = await browser.get(`${APP_ORIGIN}/login/${preset}`, { stopAt: `${APP_ORIGIN}/auth/${preset}/callback` });
@@ -156,7 +178,7 @@ export function standardCases<User, Emulator extends StandardEmulator<User>>(
     it(`a wrong client secret (${wrongSecret.sentAs}) is a 502 that points at the configuration, and nothing is stored`, async () => {
       const { database, emulator, app, misconfigured } = context();
       const before = await rowCounts(database);
-      const person = provider.person('wrong-secret');
+      const person = personFor('wrong-secret');
       emulator.signInAs(person);
       const restore = wrongSecret.rotate?.(emulator);
       try {
@@ -177,11 +199,12 @@ export function standardCases<User, Emulator extends StandardEmulator<User>>(
     it(`${name} failing the code exchange answers 502 (HTTP 500) or 503 (HTTP 503), and nothing is stored`, async () => {
       const { database, emulator, app } = context();
       const before = await rowCounts(database);
-      const person = provider.person('exchange-failure');
+      const person = personFor('exchange-failure');
       emulator.signInAs(person);
       const fail = (status: 500 | 503) => {
         if (exchangeFailure.fail) exchangeFailure.fail(emulator, status);
-        else (emulator as unknown as { failNextTokenRequest(status: number): void }).failNextTokenRequest(status);
+        else if (emulator.failNextTokenRequest) emulator.failNextTokenRequest(status);
+        else throw new Error(`the ${preset} emulator has no failNextTokenRequest: say how it fails (exchangeFailure.fail)`);
       };
       try {
         for (const [fault, status] of [
@@ -248,21 +271,27 @@ export function useProviderTest<User, Emulator extends StandardEmulator<User>>(
 }
 
 /**
- * The client failures on one database (SQLite): a wrong client secret
- * (`<NAME>_CLIENT_SECRET` set to one the emulator does not accept, or
- * `wrongSecret.env`) and the code exchange failing. No sign-in in this block
- * succeeds, so the database stays empty.
+ * The client failures, in a block of their own on one database (SQLite): a
+ * wrong client secret (a second app with `<NAME>_CLIENT_SECRET` set to one
+ * the emulator does not accept, `wrongSecret.secret` or `not-the-secret`)
+ * and the code exchange failing. No sign-in in this block succeeds, so the
+ * database stays empty.
  */
 export function describeClientFailures<User, Emulator extends StandardEmulator<User>>(
   provider: StandardProvider<User, Emulator>,
-  cases: Pick<StandardCases<Emulator>, 'wrongSecret' | 'exchangeFailure'> & { misconfiguredEnv?: (emulator: Emulator) => Record<string, string> },
-  title = `${provider.displayName} refusing the client or failing`,
+  cases: Pick<StandardCases<Emulator>, 'wrongSecret' | 'exchangeFailure'>,
+  options: {
+    title?: string;
+    /** The provider's own failures, registered in the same block. */
+    more?(context: StandardContext<Emulator>): void;
+  } = {},
 ): void {
-  describe(title, () => {
+  describe(options.title ?? `${provider.displayName} refusing the client or failing`, () => {
     const secretVariable = `${provider.preset.toUpperCase()}_CLIENT_SECRET`;
     const context = useProviderTest(() => DIALECTS[0]!.openTestDatabase(), provider, {
-      misconfiguredEnv: cases.misconfiguredEnv ?? (() => ({ [secretVariable]: 'not-the-secret' })),
+      misconfiguredEnv: () => ({ [secretVariable]: cases.wrongSecret?.secret ?? 'not-the-secret' }),
     });
     standardCases(() => context, provider, cases, { emptyDatabase: true });
+    options.more?.(context);
   });
 }

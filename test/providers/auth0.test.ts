@@ -5,6 +5,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startAuth0Emulator, type Auth0Emulator, type Auth0User } from './auth0.emulator.js';
 import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { standardCases, type ProviderUnderTest } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'Xb1c2D3e4F5g6H7i8J9k0L1m2N3o4P5q';
 const CLIENT_SECRET = 'auth0-client-secret-0123456789abcdefghijklmnopqrstuvwxyz';
@@ -14,10 +15,16 @@ function person(userId: string, nickname: string, name: string): Auth0User {
   return { userId, nickname, name, email: `${nickname}@example.net` };
 }
 
-async function countRows(database: TestDatabase, table: 'users' | 'tokens' | 'accounts'): Promise<number> {
-  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
-}
+const AUTH0: ProviderUnderTest<Auth0User, Auth0Emulator> = {
+  preset: 'auth0',
+  displayName: 'Auth0',
+  people: {
+    'refused-code': person('auth0|badcode', 'badcode', 'Bad Code'),
+    'wrong-secret': person('auth0|secret', 'secret', 'Se Cret'),
+    'exchange-failure': person('auth0|down', 'down', 'Down'),
+  },
+  subjectOf: (user) => user.userId,
+};
 
 describeEachDialect('Auth0 (an API audience, refresh token rotation), against an emulator of an Auth0 tenant', (dialect) => {
   let database: TestDatabase;
@@ -155,32 +162,19 @@ describeEachDialect('Auth0 (an API audience, refresh token rotation), against an
     expect(auth0.server.counts.authorization_code ?? 0).toBe(exchanges);
   });
 
-  it('a code Auth0 refuses (HTTP 403 invalid_grant) is a clear 400, and nothing is stored', async () => {
-    const users = await countRows(database, 'users');
-    const page = await callbackWith(person('auth0|badcode', 'badcode', 'Bad Code'), (callback) => callback.searchParams.set('code', 'not-an-auth0-code'));
-    expect(page.status).toBe(400);
-    expect(page.text).toContain('Auth0 did not accept this sign-in');
-    expect(await countRows(database, 'users')).toBe(users);
+  standardCases(() => ({ database, emulator: auth0, app }), AUTH0, {
+    refusedCode: { sentAs: 'HTTP 403 invalid_grant' },
+    wrongSecret: {
+      sentAs: '401 access_denied "Unauthorized", after the secret was rotated',
+      error: 'access_denied',
+      rotate: (emulator) => {
+        emulator.rotateClientSecret('auth0-rotated-secret');
+        return () => emulator.rotateClientSecret(CLIENT_SECRET);
+      },
+    },
+    exchangeFailure: { fail: (emulator, status) => emulator.failTokenRequests(status), recover: (emulator) => emulator.failTokenRequests(null) },
   });
 
-  it('a rotated client secret (401 access_denied "Unauthorized") is a 502 naming the configuration, and nothing is stored', async () => {
-    const [users, tokens] = [await countRows(database, 'users'), await countRows(database, 'tokens')];
-    auth0.rotateClientSecret('auth0-rotated-secret');
-    const page = await callbackWith(person('auth0|secret', 'secret', 'Se Cret'));
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('Auth0 refused the sign-in (access_denied)');
-    expect([await countRows(database, 'users'), await countRows(database, 'tokens')]).toEqual([users, tokens]);
-  });
-
-  it('Auth0 failing the code exchange (500, 503) is a 502 or 503, never a 500, and nothing is stored', async () => {
-    const [users, tokens] = [await countRows(database, 'users'), await countRows(database, 'tokens')];
-    const down = person('auth0|down', 'down', 'Down');
-    auth0.failTokenRequests(500);
-    expect((await callbackWith(down)).status).toBe(502);
-    auth0.failTokenRequests(503);
-    expect((await callbackWith(down)).status).toBe(503);
-    expect([await countRows(database, 'users'), await countRows(database, 'tokens')]).toEqual([users, tokens]);
-  });
 });
 
 describe('the auth0 preset in production', () => {

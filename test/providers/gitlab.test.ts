@@ -4,6 +4,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startGitLabEmulator, type GitLabEmulator, type GitLabUser } from './gitlab.emulator.js';
 import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { standardCases, type ProviderUnderTest } from './kit/standard-cases.js';
 
 const CLIENT_ID = '2f1c6a3e9b7d4c8a5e0f1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6';
 const CLIENT_SECRET = 'gloas-0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab';
@@ -12,10 +13,17 @@ function person(id: number, username: string, name: string): GitLabUser {
   return { id, username, name, email: `${username}@example.com` };
 }
 
-async function countRows(database: TestDatabase, table: 'users' | 'tokens' | 'accounts'): Promise<number> {
-  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
-}
+const GITLAB: ProviderUnderTest<GitLabUser, GitLabEmulator> = {
+  preset: 'gitlab',
+  displayName: 'GitLab',
+  people: {
+    cancelled: person(4026, 'cancel', 'Cancel'),
+    'refused-code': person(4027, 'badcode', 'Bad Code'),
+    'wrong-secret': person(4028, 'secret', 'Secret'),
+    'exchange-failure': person(4029, 'down', 'Down'),
+  },
+  subjectOf: (user) => String(user.id),
+};
 
 describeEachDialect('GitLab (self-managed), against an emulator of GitLab', (dialect) => {
   let database: TestDatabase;
@@ -48,16 +56,6 @@ describeEachDialect('GitLab (self-managed), against an emulator of GitLab', (dia
     const page = await browser.get(start.location!);
     expect(page.status).toBe(200);
     return { request, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id };
-  }
-
-  /** Stops at the callback, lets `edit` change it, then delivers it. */
-  async function callbackWith(user: GitLabUser, edit: (callback: URL) => void = () => {}) {
-    gitlab.signInAs(user);
-    const browser = app.browser();
-    const stopped = await browser.get(`${APP_ORIGIN}/login/gitlab`, { stopAt: `${APP_ORIGIN}/auth/gitlab/callback` });
-    const callback = new URL(stopped.location!);
-    edit(callback);
-    return browser.get(callback);
   }
 
   const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
@@ -136,39 +134,17 @@ describeEachDialect('GitLab (self-managed), against an emulator of GitLab', (dia
     expect((await app.runtime.tokenStore.findToken(userId, 'gitlab'))!.status).toBe('needs_reauth');
   });
 
-  it('a cancelled sign-in (error=access_denied) says so and asks for no token', async () => {
-    const exchanges = gitlab.server.counts.authorization_code ?? 0;
-    gitlab.denyNextAuthorization();
-    const page = await callbackWith(person(4026, 'cancel', 'Cancel'));
-    expect(page.status).toBe(400);
-    expect(page.text).toContain('Sign-in with GitLab was cancelled or refused at GitLab.');
-    expect(gitlab.server.counts.authorization_code ?? 0).toBe(exchanges);
-  });
-
-  it('a code GitLab refuses (invalid_grant) is a clear 400, and nothing is stored', async () => {
-    const users = await countRows(database, 'users');
-    const page = await callbackWith(person(4027, 'badcode', 'Bad Code'), (callback) => callback.searchParams.set('code', 'not-a-code-gitlab-issued'));
-    expect(page.status).toBe(400);
-    expect(page.text).toContain('GitLab did not accept this sign-in');
-    expect(await countRows(database, 'users')).toBe(users);
-  });
-
-  it('a client secret GitLab no longer accepts (invalid_client, 401) is a 502 naming the configuration, and nothing is stored', async () => {
-    const [users, tokens] = [await countRows(database, 'users'), await countRows(database, 'tokens')];
-    gitlab.renewClientSecret('gloas-renewed-secret');
-    const page = await callbackWith(person(4028, 'secret', 'Secret'));
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('GitLab refused the sign-in (invalid_client)');
-    expect([await countRows(database, 'users'), await countRows(database, 'tokens')]).toEqual([users, tokens]);
-  });
-
-  it('GitLab failing the code exchange (500, 503) is a 502 or 503, never a 500, and nothing is stored', async () => {
-    const [users, tokens] = [await countRows(database, 'users'), await countRows(database, 'tokens')];
-    gitlab.failTokenRequests(500);
-    expect((await callbackWith(person(4029, 'down', 'Down'))).status).toBe(502);
-    gitlab.failTokenRequests(503);
-    expect((await callbackWith(person(4029, 'down', 'Down'))).status).toBe(503);
-    expect([await countRows(database, 'users'), await countRows(database, 'tokens')]).toEqual([users, tokens]);
+  standardCases(() => ({ database, emulator: gitlab, app }), GITLAB, {
+    cancelled: {},
+    refusedCode: { sentAs: 'invalid_grant' },
+    wrongSecret: {
+      sentAs: 'invalid_client, 401, after the secret was renewed at GitLab',
+      rotate: (emulator) => {
+        emulator.renewClientSecret('gloas-renewed-secret');
+        return () => emulator.renewClientSecret(CLIENT_SECRET);
+      },
+    },
+    exchangeFailure: { fail: (emulator, status) => emulator.failTokenRequests(status), recover: (emulator) => emulator.failTokenRequests(null) },
   });
 
   it('GitLab failing a refresh (503) answers 503 and keeps the stored tokens as they were', async () => {

@@ -4,6 +4,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startKeycloakEmulator, type KeycloakEmulator, type KeycloakUser } from './keycloak.emulator.js';
 import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { standardCases, type ProviderUnderTest } from './kit/standard-cases.js';
 
 const REALM = 'tokenkeeper';
 const CLIENT_ID = 'tokenkeeper-web';
@@ -11,11 +12,6 @@ const CLIENT_SECRET = 'kc-client-secret-0123456789';
 
 function person(id: string, username: string, firstName: string, lastName: string): KeycloakUser {
   return { id, username, firstName, lastName, email: `${username}@example.org` };
-}
-
-async function countRows(database: TestDatabase, table: 'users' | 'tokens' | 'accounts'): Promise<number> {
-  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
 }
 
 /** Only the documented variables: the preset, the client, the server's URL and the realm. */
@@ -44,6 +40,17 @@ function helpers(get: () => { app: ProviderTestApp; keycloak: KeycloakEmulator; 
     expire: (userId: string) => get().database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute(),
   };
 }
+
+const KEYCLOAK: ProviderUnderTest<KeycloakUser, KeycloakEmulator> = {
+  preset: 'keycloak',
+  displayName: 'Keycloak',
+  people: {
+    'refused-code': person('00000000-0000-4000-8000-000000000007', 'badcode', 'Bad', 'Code'),
+    'wrong-secret': person('00000000-0000-4000-8000-000000000008', 'secret', 'Se', 'Cret'),
+    'exchange-failure': person('00000000-0000-4000-8000-000000000009', 'down', 'Do', 'Wn'),
+  },
+  subjectOf: (user) => user.id,
+};
 
 describeEachDialect('Keycloak, against an emulator of a Keycloak realm', (dialect) => {
   let database: TestDatabase;
@@ -154,32 +161,18 @@ describeEachDialect('Keycloak, against an emulator of a Keycloak realm', (dialec
     expect((await app.runtime.tokenStore.findToken(userId, 'keycloak'))!.status).toBe('needs_reauth');
   });
 
-  it('a code Keycloak refuses ("Code not valid") is a clear 400, and nothing is stored', async () => {
-    const users = await countRows(database, 'users');
-    const page = await callbackWith(person('00000000-0000-4000-8000-000000000007', 'badcode', 'Bad', 'Code'), (callback) => callback.searchParams.set('code', 'not-a-keycloak-code'));
-    expect(page.status).toBe(400);
-    expect(page.text).toContain('Keycloak did not accept this sign-in');
-    expect(await countRows(database, 'users')).toBe(users);
+  standardCases(() => ({ database, emulator: keycloak, app }), KEYCLOAK, {
+    refusedCode: { sentAs: '"Code not valid"' },
+    wrongSecret: {
+      sentAs: 'invalid_client, 401, after the secret was regenerated',
+      rotate: (emulator) => {
+        emulator.regenerateClientSecret('kc-regenerated-secret');
+        return () => emulator.regenerateClientSecret(CLIENT_SECRET);
+      },
+    },
+    exchangeFailure: { fail: (emulator, status) => emulator.failTokenRequests(status), recover: (emulator) => emulator.failTokenRequests(null) },
   });
 
-  it('a regenerated client secret (invalid_client, 401) is a 502 naming the configuration, and nothing is stored', async () => {
-    const [users, tokens] = [await countRows(database, 'users'), await countRows(database, 'tokens')];
-    keycloak.regenerateClientSecret('kc-regenerated-secret');
-    const page = await callbackWith(person('00000000-0000-4000-8000-000000000008', 'secret', 'Se', 'Cret'));
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('Keycloak refused the sign-in (invalid_client)');
-    expect([await countRows(database, 'users'), await countRows(database, 'tokens')]).toEqual([users, tokens]);
-  });
-
-  it('Keycloak failing the code exchange (500, 503) is a 502 or 503, never a 500, and nothing is stored', async () => {
-    const [users, tokens] = [await countRows(database, 'users'), await countRows(database, 'tokens')];
-    const down = person('00000000-0000-4000-8000-000000000009', 'down', 'Do', 'Wn');
-    keycloak.failTokenRequests(500);
-    expect((await callbackWith(down)).status).toBe(502);
-    keycloak.failTokenRequests(503);
-    expect((await callbackWith(down)).status).toBe(503);
-    expect([await countRows(database, 'users'), await countRows(database, 'tokens')]).toEqual([users, tokens]);
-  });
 });
 
 describe('Keycloak with "Revoke Refresh Token" on (single-use refresh tokens)', () => {

@@ -4,6 +4,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { testClock } from '../support/clock.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { standardCases, type ProviderUnderTest } from './kit/standard-cases.js';
 import { startOktaEmulator, type OktaEmulator, type OktaUser } from './okta.emulator.js';
 
 const CLIENT_ID = '0oa1b2c3d4e5f6g7h8i9';
@@ -13,10 +14,17 @@ function person(id: string, login: string, name: string): OktaUser {
   return { id, login, name, email: login };
 }
 
-async function countRows(database: TestDatabase, table: 'users' | 'tokens' | 'accounts'): Promise<number> {
-  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
-}
+const OKTA: ProviderUnderTest<OktaUser, OktaEmulator> = {
+  preset: 'okta',
+  displayName: 'Okta',
+  people: {
+    cancelled: person('00u1not2assigned3abc', 'nobody@example.com', 'No Body'),
+    'refused-code': person('00u1bad2code3abcdefg', 'badcode@example.com', 'Bad Code'),
+    'wrong-secret': person('00u1secret2rotated3a', 'secret@example.com', 'Se Cret'),
+    'exchange-failure': person('00u1down2abcdefghijk', 'down@example.com', 'Down'),
+  },
+  subjectOf: (user) => user.id,
+};
 
 describeEachDialect('Okta (default authorization server, rotating refresh tokens), against an emulator of Okta', (dialect) => {
   let database: TestDatabase;
@@ -57,15 +65,6 @@ describeEachDialect('Okta (default authorization server, rotating refresh tokens
     const page = await browser.get(start.location!);
     expect(page.status).toBe(200);
     return { request, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id };
-  }
-
-  async function callbackWith(user: OktaUser, edit: (callback: URL) => void = () => {}) {
-    okta.signInAs(user);
-    const browser = app.browser();
-    const stopped = await browser.get(`${APP_ORIGIN}/login/okta`, { stopAt: `${APP_ORIGIN}/auth/okta/callback` });
-    const callback = new URL(stopped.location!);
-    edit(callback);
-    return browser.get(callback);
   }
 
   const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
@@ -142,42 +141,21 @@ describeEachDialect('Okta (default authorization server, rotating refresh tokens
     expect((await app.runtime.tokenStore.findToken(userId, 'okta'))!.status).toBe('needs_reauth');
   });
 
-  it('a person not assigned to the app (error=access_denied) is turned away with a 400 and no token request', async () => {
-    const exchanges = okta.server.counts.authorization_code ?? 0;
-    okta.unassignNextUser();
-    const page = await callbackWith(person('00u1not2assigned3abc', 'nobody@example.com', 'No Body'));
-    expect(page.status).toBe(400);
-    // Not the person's doing: the message must not say only that they cancelled.
-    expect(page.text).toContain('Sign-in with Okta was cancelled or refused at Okta.');
-    expect(okta.server.counts.authorization_code ?? 0).toBe(exchanges);
+  standardCases(() => ({ database, emulator: okta, app }), OKTA, {
+    // A person not assigned to the app is turned away with access_denied: not the person's doing, so the message must not say only that they cancelled.
+    cancelled: { sentAs: 'access_denied, for a person not assigned to the app', deny: (emulator) => emulator.unassignNextUser() },
+    refusedCode: { sentAs: 'invalid_grant' },
+    wrongSecret: {
+      sentAs: 'invalid_client, 401, after the secret was rotated',
+      rotate: (emulator) => {
+        emulator.rotateClientSecret('okta-new-secret');
+        return () => emulator.rotateClientSecret(CLIENT_SECRET);
+      },
+    },
+    // Okta's 500 is E0000009.
+    exchangeFailure: { fail: (emulator, status) => emulator.failTokenRequests(status), recover: (emulator) => emulator.failTokenRequests(null) },
   });
 
-  it('a code Okta refuses (invalid_grant) is a clear 400, and nothing is stored', async () => {
-    const users = await countRows(database, 'users');
-    const page = await callbackWith(person('00u1bad2code3abcdefg', 'badcode@example.com', 'Bad Code'), (callback) => callback.searchParams.set('code', 'not-an-okta-code'));
-    expect(page.status).toBe(400);
-    expect(page.text).toContain('Okta did not accept this sign-in');
-    expect(await countRows(database, 'users')).toBe(users);
-  });
-
-  it('a rotated client secret (invalid_client, 401) is a 502 naming the configuration, and nothing is stored', async () => {
-    const [users, tokens] = [await countRows(database, 'users'), await countRows(database, 'tokens')];
-    okta.rotateClientSecret('okta-new-secret');
-    const page = await callbackWith(person('00u1secret2rotated3a', 'secret@example.com', 'Se Cret'));
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('Okta refused the sign-in (invalid_client)');
-    expect([await countRows(database, 'users'), await countRows(database, 'tokens')]).toEqual([users, tokens]);
-  });
-
-  it('Okta failing the code exchange (500 E0000009, 503) is a 502 or 503, never a 500, and nothing is stored', async () => {
-    const [users, tokens] = [await countRows(database, 'users'), await countRows(database, 'tokens')];
-    const down = person('00u1down2abcdefghijk', 'down@example.com', 'Down');
-    okta.failTokenRequests(500);
-    expect((await callbackWith(down)).status).toBe(502);
-    okta.failTokenRequests(503);
-    expect((await callbackWith(down)).status).toBe(503);
-    expect([await countRows(database, 'users'), await countRows(database, 'tokens')]).toEqual([users, tokens]);
-  });
 });
 
 describeEachDialect('Okta refresh tokens that expire if not used every 7 days (persistent ones, the default), against an emulator of Okta', (dialect) => {

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { testClock } from '../support/clock.js';
-import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { newServiceKey, serviceApiClient } from '../support/service-api.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startTwitchEmulator, type TwitchEmulator, type TwitchUser } from './twitch.emulator.js';
 
 const CLIENT_ID = 'hof5gwx0su6owfnys0nyan9c87zr6t';
@@ -16,23 +17,31 @@ function person(id: string, login: string, displayName: string): TwitchUser {
 }
 
 /** Only the documented variables: the preset, the client, the issuer, the revocation endpoint and the API pointed at the emulator. */
-function twitchEnv(twitch: TwitchEmulator, secret = CLIENT_SECRET): Record<string, string> {
+function twitchEnv(twitch: TwitchEmulator): Record<string, string> {
   return {
     OAUTH_PROVIDERS: 'twitch',
     TWITCH_PRESET: 'twitch',
     TWITCH_CLIENT_ID: CLIENT_ID,
-    TWITCH_CLIENT_SECRET: secret,
+    TWITCH_CLIENT_SECRET: CLIENT_SECRET,
     TWITCH_ISSUER: twitch.issuer,
     TWITCH_REVOCATION_URL: `${twitch.issuer}/revoke`,
     TWITCH_API_BASE_URL: `${twitch.origin}/helix`,
   };
 }
 
-async function rowCounts(database: TestDatabase) {
-  const count = async (table: 'users' | 'accounts' | 'tokens') =>
-    Number((await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-  return { users: await count('users'), accounts: await count('accounts'), tokens: await count('tokens') };
-}
+const TWITCH: StandardProvider<TwitchUser, TwitchEmulator> = {
+  preset: 'twitch',
+  displayName: 'Twitch',
+  startEmulator: () => startTwitchEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
+  env: twitchEnv,
+  people: {
+    cancelled: person('141981772', 'changedmind', 'Changed Mind'),
+    'refused-code': person('141981770', 'refused', 'Refused'),
+    'wrong-secret': person('900', 'wrongsecret', 'Wrong'),
+    'exchange-failure': person('141981771', 'outage', 'Outage'),
+  },
+  subjectOf: (user) => user.id,
+};
 
 describeEachDialect('Twitch, against an emulator of Twitch', (dialect) => {
   let database: TestDatabase;
@@ -142,38 +151,7 @@ describeEachDialect('Twitch, against an emulator of Twitch', (dialect) => {
     expect(await app.runtime.tokenStore.findToken(userId, 'twitch')).toBeUndefined();
   });
 
-  it("a code Twitch refuses (400 'Invalid authorization code') is a clear 400, and nothing is stored", async () => {
-    twitch.signInAs(person('141981770', 'refused', 'Refused'));
-    const before = await rowCounts(database);
-    const browser = app.browser();
-    const stopped = await browser.get(`${APP_ORIGIN}/login/twitch`, { stopAt: REDIRECT_URI });
-    const callback = new URL(stopped.location!);
-    callback.searchParams.set('code', 'not-a-code-twitch-issued');
-    const page = await browser.get(callback);
-    expect(page.status).toBe(400);
-    expect(page.text).toContain('Twitch did not accept this sign-in');
-    expect(await rowCounts(database)).toEqual(before);
-  });
-
-  it('a cancelled sign-in (access_denied) says so and asks for no token', async () => {
-    const exchanges = twitch.server.counts.authorization_code ?? 0;
-    twitch.denyNextAuthorization();
-    const page = await signInThrough(app.browser(), 'twitch');
-    expect(page.status).toBe(400);
-    expect(page.text).toContain('Sign-in with Twitch was cancelled or refused at Twitch.');
-    expect(twitch.server.counts.authorization_code ?? 0).toBe(exchanges);
-  });
-
-  it.each([
-    [500, 502],
-    [503, 503],
-  ] as const)('Twitch answering the code exchange with HTTP %i is a %i and nothing is stored', async (fault, status) => {
-    twitch.signInAs(person('141981771', 'outage', 'Outage'));
-    const before = await rowCounts(database);
-    twitch.failNextTokenRequest(fault);
-    expect((await signInThrough(app.browser(), 'twitch')).status).toBe(status);
-    expect(await rowCounts(database)).toEqual(before);
-  });
+  standardCases(() => ({ database, emulator: twitch, app }), TWITCH, { cancelled: {}, refusedCode: { sentAs: "400 'Invalid authorization code'" }, exchangeFailure: {} });
 });
 
 describeEachDialect('Twitch access tokens checked about hourly at /oauth2/validate, used or not', (dialect) => {
@@ -269,27 +247,4 @@ describeEachDialect('Twitch access tokens checked about hourly at /oauth2/valida
   });
 });
 
-describe('Twitch with a wrong client secret', () => {
-  let database: TestDatabase;
-  let twitch: TwitchEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await DIALECTS[0]!.openTestDatabase();
-    twitch = await startTwitchEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: twitchEnv(twitch, 'not-the-secret') });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await twitch?.close();
-    await database?.close();
-  });
-
-  it("403 'invalid client secret' is a 502 that points at the configuration, and nothing is stored", async () => {
-    twitch.signInAs(person('900', 'wrongsecret', 'Wrong'));
-    const page = await signInThrough(app.browser(), 'twitch');
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('Twitch refused the sign-in (invalid_client)');
-    expect(await rowCounts(database)).toEqual({ users: 0, accounts: 0, tokens: 0 });
-  });
-});
+describeClientFailures(TWITCH, { wrongSecret: { sentAs: "403 'invalid client secret'" } }, { title: 'Twitch with a wrong client secret' });

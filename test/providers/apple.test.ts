@@ -7,6 +7,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { readFormPost, startAppleEmulator, type AppleEmulator, type AppleUser } from './apple.emulator.js';
 import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { standardCases, type ProviderUnderTest } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'com.example.tokenkeeper.web';
 const TEAM_ID = 'TEAM123456';
@@ -22,6 +23,8 @@ describeEachDialect('Sign in with Apple, against an emulator of Apple', (dialect
   let database: TestDatabase;
   let apple: AppleEmulator;
   let app: ProviderTestApp;
+  /** The app signing its client secret with a key Apple does not know for the team. */
+  let misconfigured: ProviderTestApp;
 
   /** The app as a deployment configures it: the preset, the Services ID, the team and the key (a .p8 file). */
   const env = (keyFile: string) => ({
@@ -40,8 +43,11 @@ describeEachDialect('Sign in with Apple, against an emulator of Apple', (dialect
     database = await dialect.openTestDatabase();
     apple = await startAppleEmulator({ clientId: CLIENT_ID, teamId: TEAM_ID, keyId: KEY_ID, clientPublicKey: clientKey.publicKey, redirectUri: `${APP_ORIGIN}/auth/apple/callback` });
     app = await startProviderTestApp({ databaseUrl: database.url, env: env(join(folder, 'AuthKey.p8')) });
+    writeFileSync(join(folder, 'other.p8'), generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }));
+    misconfigured = await startProviderTestApp({ databaseUrl: database.url, env: env(join(folder, 'other.p8')) });
   });
   afterAll(async () => {
+    await misconfigured?.close();
     await app?.close();
     await apple?.close();
     await database?.close();
@@ -53,8 +59,13 @@ describeEachDialect('Sign in with Apple, against an emulator of Apple', (dialect
    * the browser's cookies (a browser without them plays that post); the app's relay page then posts it again from the
    * app's site, in the browser that signed in.
    */
-  async function signIn(browser: TestBrowser, user: AppleUser, targetApp = app) {
+  async function signIn(browser: TestBrowser, user: AppleUser) {
     apple.signInAs(user);
+    return formPostSignIn(browser, app);
+  }
+
+  /** The sign-in of whoever is signed in at Apple, its answer relayed through `targetApp`. */
+  async function formPostSignIn(browser: TestBrowser, targetApp: ProviderTestApp) {
     const start = await browser.get(`${APP_ORIGIN}/login/apple?next=/api/me`, { followRedirects: false });
     const request = new URL(start.location!).searchParams;
     const answer = readFormPost((await browser.get(start.location!)).text);
@@ -73,7 +84,15 @@ describeEachDialect('Sign in with Apple, against an emulator of Apple', (dialect
 
   const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
 
-  // The emulator checks the signed client secret on every token request (a wrong key: invalid_client, the last test).
+  const APPLE: ProviderUnderTest<AppleUser, AppleEmulator> = {
+    preset: 'apple',
+    displayName: 'Apple',
+    people: { cancelled: person('001234.nobody', 'No', 'Body'), 'wrong-secret': person('001234.eve', 'Eve', 'Dropper') },
+    subjectOf: (user) => user.sub,
+    signIn: async (target) => (await formPostSignIn(target.browser(), target)).page,
+  };
+
+  // The emulator checks the signed client secret on every token request (a wrong key: invalid_client, a standard case).
   it('a first sign-in: form_post with name and e-mail, a client secret signed for the team, the name from `user`, the e-mail from the ID token', async () => {
     const ada = person('001234.ada', 'Ada', 'Lovelace');
     const { request, posted, userId } = await signedIn(app.browser(), ada);
@@ -127,27 +146,8 @@ describeEachDialect('Sign in with Apple, against an emulator of Apple', (dialect
     expect(apple.liveRefreshTokens('001234.barbara')).toBe(0);
   });
 
-  it('a sign-in the person cancels at Apple is "cancelled", and stores nothing', async () => {
-    const users = await database.db.selectFrom('users').select('id').execute();
-    apple.denyNext();
-    const { page } = await signIn(app.browser(), person('001234.nobody', 'No', 'Body'));
-    expect(page.status).toBe(400);
-    expect(page.text).toContain('Sign-in with Apple was cancelled');
-    expect(await database.db.selectFrom('users').select('id').execute()).toHaveLength(users.length);
-  });
-
-  it('a key Apple does not know for the team is refused (invalid_client): a clear error, nothing stored', async () => {
-    const otherKey = join(folder, 'other.p8');
-    writeFileSync(otherKey, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }));
-    const wrong = await startProviderTestApp({ databaseUrl: database.url, env: env(otherKey) });
-    try {
-      const users = await database.db.selectFrom('users').select('id').execute();
-      const { page } = await signIn(wrong.browser(), person('001234.eve', 'Eve', 'Dropper'), wrong);
-      expect(page.status).toBe(502);
-      expect(page.text).toContain('Apple refused the sign-in (invalid_client)');
-      expect(await database.db.selectFrom('users').select('id').execute()).toHaveLength(users.length);
-    } finally {
-      await wrong.close();
-    }
+  standardCases(() => ({ database, emulator: apple, app, misconfigured }), APPLE, {
+    cancelled: { error: 'user_cancelled_authorize', deny: (emulator) => emulator.denyNext() },
+    wrongSecret: { sentAs: 'a key Apple does not know for the team' },
   });
 });

@@ -174,7 +174,6 @@ describeEachDialect('Auth0 (an API audience, refresh token rotation), against an
     },
     exchangeFailure: { fail: (emulator, status) => emulator.failTokenRequests(status), recover: (emulator) => emulator.failTokenRequests(null) },
   });
-
 });
 
 describe('the auth0 preset in production', () => {

@@ -4,6 +4,7 @@ import { describeEachDialect, DIALECTS, type TestDatabase } from '../support/pos
 import { newServiceKey, serviceApiClient } from '../support/service-api.js';
 import { startGitHubEmulator, type GitHubEmulator, type GitHubUser } from './github.emulator.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { countRows, describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'Iv1.0123456789abcdef';
 const CLIENT_SECRET = 'github-test-secret';
@@ -45,10 +46,18 @@ function githubEnv(github: GitHubEmulator, extra: Record<string, string> = {}): 
   };
 }
 
-async function countRows(database: TestDatabase, table: 'users' | 'tokens' | 'accounts'): Promise<number> {
-  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
-}
+const GITHUB: StandardProvider<GitHubUser, GitHubEmulator> = {
+  preset: 'github',
+  displayName: 'GitHub',
+  startEmulator: () => startGitHubEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackUrl: `${APP_ORIGIN}/auth/github/callback`, kind: 'oauth-app' }),
+  env: githubEnv,
+  people: {
+    cancelled: { ...OCTOCAT, id: 76, login: 'changedmind' },
+    'refused-code': { ...OCTOCAT, id: 77, login: 'badcode' },
+    'wrong-secret': OCTOCAT,
+  },
+  subjectOf: (user) => String(user.id),
+};
 
 describeEachDialect('GitHub OAuth app, against an emulator of GitHub', (dialect) => {
   let database: TestDatabase;
@@ -202,15 +211,9 @@ describeEachDialect('GitHub OAuth app, against an emulator of GitHub', (dialect)
     expect(Buffer.from(await download.arrayBuffer())).toEqual(github.archiveOf('octocat', 'hello-world', 'v1.0', 'tarball'));
   });
 
-  it('a cancelled sign-in (error=access_denied with iss) says so, asks for no token, and stores nothing', async () => {
-    const users = await countRows(database, 'users');
-    const exchanges = github.server.counts.authorization_code ?? 0;
-    github.denyNextAuthorization();
-    const page = await signInThrough(app.browser(), 'github');
-    expect(page.status).toBe(400);
-    expect(page.text).toContain('Sign-in with GitHub was cancelled or refused at GitHub.');
-    expect(github.server.counts.authorization_code ?? 0).toBe(exchanges);
-    expect(await countRows(database, 'users')).toBe(users);
+  standardCases(() => ({ database, emulator: github, app }), GITHUB, {
+    cancelled: { sentAs: 'error=access_denied with iss' },
+    refusedCode: { sentAs: 'bad_verification_code, sent with HTTP 200' },
   });
 
   it('a callback naming another issuer is refused before any token request', async () => {
@@ -253,18 +256,6 @@ describeEachDialect('GitHub OAuth app, against an emulator of GitHub', (dialect)
     const answer = await browser.request(`${APP_ORIGIN}/account/connections/github`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
     expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
   });
-
-  it('bad_verification_code, sent by GitHub with HTTP 200, is a clear 400 and nothing is stored', async () => {
-    github.signInAs({ ...OCTOCAT, id: 77, login: 'badcode' });
-    const browser = app.browser();
-    const stopped = await browser.get(`${APP_ORIGIN}/login/github`, { stopAt: `${APP_ORIGIN}/auth/github/callback` });
-    const callback = new URL(stopped.location!);
-    callback.searchParams.set('code', 'not-a-code-github-issued');
-    const page = await browser.get(callback);
-    expect(page.status).toBe(400);
-    expect(page.text).toContain('GitHub did not accept this sign-in');
-    expect(await database.db.selectFrom('accounts').select('id').where('subject', '=', '77').execute()).toEqual([]);
-  });
 });
 
 /** An OAuth app at the GitHub emulator and the app configured with `overrides`, one database, for one describe block. */
@@ -287,18 +278,7 @@ function useMisconfiguredGitHub(overrides: Record<string, string> | ((github: Gi
   return { database: () => database, github: () => github, app: () => app };
 }
 
-describe('GitHub with a wrong client secret', () => {
-  const { database, github, app } = useMisconfiguredGitHub({ GITHUB_CLIENT_SECRET: 'not-the-secret' });
-
-  it('incorrect_client_credentials (HTTP 200 at GitHub) is a 502 that points at the configuration, and nothing is stored', async () => {
-    github().signInAs(OCTOCAT);
-    const page = await signInThrough(app().browser(), 'github');
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('GitHub refused the sign-in (invalid_client)');
-    expect(await countRows(database(), 'users')).toBe(0);
-    expect(await countRows(database(), 'tokens')).toBe(0);
-  });
-});
+describeClientFailures(GITHUB, { wrongSecret: { sentAs: 'incorrect_client_credentials, with HTTP 200' } }, { title: 'GitHub with a wrong client secret' });
 
 describe('GitHub with a callback URL registered on another origin than BASE_URL', () => {
   // The app at GitHub has http://app.test/auth/github/callback; this site says it is http://localhost:3000.

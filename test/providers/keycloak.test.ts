@@ -172,7 +172,6 @@ describeEachDialect('Keycloak, against an emulator of a Keycloak realm', (dialec
     },
     exchangeFailure: { fail: (emulator, status) => emulator.failTokenRequests(status), recover: (emulator) => emulator.failTokenRequests(null) },
   });
-
 });
 
 describe('Keycloak with "Revoke Refresh Token" on (single-use refresh tokens)', () => {

@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findPreset } from '../../src/client/providers/index.js';
 import type { TestBrowser } from '../support/browser.js';
 import { testClock, type TestClock } from '../support/clock.js';
-import { DIALECTS, describeEachDialect, type TestDatabase, type TestDialect } from '../support/postgres.js';
+import { describeEachDialect, type TestDatabase, type TestDialect } from '../support/postgres.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startLinkedInEmulator, type LinkedInEmulator, type LinkedInMember } from './linkedin.emulator.js';
 
 const CLIENT_ID = '86o7njo0ccd8y6';
@@ -27,11 +28,19 @@ function linkedinEnv(linkedin: LinkedInEmulator, extra: Record<string, string> =
   };
 }
 
-async function rowCounts(database: TestDatabase) {
-  const count = async (table: 'users' | 'accounts' | 'tokens') =>
-    Number((await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-  return { users: await count('users'), accounts: await count('accounts'), tokens: await count('tokens') };
-}
+const LINKEDIN: StandardProvider<LinkedInMember, LinkedInEmulator> = {
+  preset: 'linkedin',
+  displayName: 'LinkedIn',
+  startEmulator: () => startLinkedInEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, programmaticRefresh: false }),
+  env: linkedinEnv,
+  people: {
+    cancelled: member('9aZx07', 'Changed', 'Mind'),
+    'refused-code': member('9aZx06', 'Code', 'Refused'),
+    'wrong-secret': member('782bbtaQ', 'John', 'Doe'),
+    'exchange-failure': member('9aZx05', 'Fault', 'Line'),
+  },
+  subjectOf: (user) => user.sub,
+};
 
 interface Context {
   database: TestDatabase;
@@ -133,42 +142,13 @@ describe.skipIf(findPreset('linkedin') === undefined)('LinkedIn', () => {
       expect(context.linkedin.accepts(stored!.accessToken)).toBe(true);
     });
 
-    it('a cancelled login or authorization (user_cancelled_login, user_cancelled_authorize) says so, asks for no token and stores nothing', async () => {
-      for (const error of ['user_cancelled_login', 'user_cancelled_authorize'] as const) {
-        const before = await rowCounts(context.database);
-        const exchanges = context.linkedin.server.counts.authorization_code ?? 0;
-        context.linkedin.cancelNextAuthorization(error);
-        const page = await signInThrough(context.app.browser(), 'linkedin');
-        expect(page.status).toBe(400);
-        expect(page.text).toContain('Sign-in with LinkedIn was cancelled');
-        expect(context.linkedin.server.counts.authorization_code ?? 0).toBe(exchanges);
-        expect(await rowCounts(context.database)).toEqual(before);
-      }
-    });
-
-    it('a code LinkedIn refuses (400 invalid_request) is a clear 400 and nothing is stored', async () => {
-      context.linkedin.signInAs(member('9aZx04', 'Code', 'Refused'));
-      const before = await rowCounts(context.database);
-      const browser = context.app.browser();
-      const stopped = await browser.get(`${APP_ORIGIN}/login/linkedin`, { stopAt: REDIRECT_URI });
-      const callback = new URL(stopped.location!);
-      callback.searchParams.set('code', 'AQ-not-a-code-linkedin-issued');
-      const page = await browser.get(callback);
-      expect(page.status).toBe(400);
-      expect(page.text).toContain('LinkedIn did not accept this sign-in');
-      expect(await rowCounts(context.database)).toEqual(before);
-    });
-
-    it.each([
-      [500, 502],
-      [503, 503],
-    ] as const)('LinkedIn answering the code exchange with HTTP %i is a %i and nothing is stored', async (fault, status) => {
-      context.linkedin.signInAs(member('9aZx05', 'Fault', 'Line'));
-      const before = await rowCounts(context.database);
-      context.linkedin.failNextTokenRequest(fault);
-      const page = await signInThrough(context.app.browser(), 'linkedin');
-      expect(page.status).toBe(status);
-      expect(await rowCounts(context.database)).toEqual(before);
+    standardCases(() => ({ database: context.database, emulator: context.linkedin, app: context.app }), LINKEDIN, {
+      cancelled: [
+        { error: 'user_cancelled_login', deny: (linkedin) => linkedin.cancelNextAuthorization('user_cancelled_login') },
+        { error: 'user_cancelled_authorize', deny: (linkedin) => linkedin.cancelNextAuthorization('user_cancelled_authorize') },
+      ],
+      refusedCode: { sentAs: '400 invalid_request' },
+      exchangeFailure: {},
     });
   });
 
@@ -220,15 +200,5 @@ describe.skipIf(findPreset('linkedin') === undefined)('LinkedIn', () => {
     });
   });
 
-  describe('LinkedIn with a wrong client secret', () => {
-    const context = started(DIALECTS[0]!, false, { LINKEDIN_CLIENT_SECRET: 'not-the-secret' });
-
-    it('401 invalid_client is a 502 that points at the configuration, and nothing is stored', async () => {
-      context.linkedin.signInAs(member('782bbtaQ', 'John', 'Doe'));
-      const page = await signInThrough(context.app.browser(), 'linkedin');
-      expect(page.status).toBe(502);
-      expect(page.text).toContain('LinkedIn refused the sign-in (invalid_client)');
-      expect(await rowCounts(context.database)).toEqual({ users: 0, accounts: 0, tokens: 0 });
-    });
-  });
+  describeClientFailures(LINKEDIN, { wrongSecret: { sentAs: '401 invalid_client' } }, { title: 'LinkedIn with a wrong client secret' });
 });

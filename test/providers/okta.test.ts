@@ -155,7 +155,6 @@ describeEachDialect('Okta (default authorization server, rotating refresh tokens
     // Okta's 500 is E0000009.
     exchangeFailure: { fail: (emulator, status) => emulator.failTokenRequests(status), recover: (emulator) => emulator.failTokenRequests(null) },
   });
-
 });
 
 describeEachDialect('Okta refresh tokens that expire if not used every 7 days (persistent ones, the default), against an emulator of Okta', (dialect) => {

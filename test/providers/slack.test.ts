@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { DIALECTS, describeEachDialect, type TestDatabase, type TestDialect } from '../support/postgres.js';
+import { describeEachDialect, type TestDatabase, type TestDialect } from '../support/postgres.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startSlackEmulator, type SlackEmulator, type SlackFault, type SlackUser } from './slack.emulator.js';
 
 const CLIENT_ID = '2141029472.691202649728';
@@ -25,14 +26,18 @@ function slackEnv(slack: SlackEmulator, extra: Record<string, string> = {}): Rec
   };
 }
 
-async function countRows(database: TestDatabase, table: 'users' | 'tokens' | 'accounts'): Promise<number> {
-  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
-async function rowCounts(database: TestDatabase) {
-  return { users: await countRows(database, 'users'), accounts: await countRows(database, 'accounts'), tokens: await countRows(database, 'tokens') };
-}
+const SLACK: StandardProvider<SlackUser, SlackEmulator> = {
+  preset: 'slack',
+  displayName: 'Slack',
+  startEmulator: () => startSlackEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, tokenRotation: false }),
+  env: slackEnv,
+  people: {
+    cancelled: member('U0R7K6', 'Changed Mind'),
+    'refused-code': member('U0R7K4', 'Code Refused'),
+    'wrong-secret': member('U0R7JM', 'Bront Labradoodle'),
+  },
+  subjectOf: (user) => user.userId,
+};
 
 interface Context {
   database: TestDatabase;
@@ -121,29 +126,7 @@ describeEachDialect('Slack (no token rotation), against an emulator of Slack', (
     expect(await context.app.runtime.tokenStore.findToken(userId, 'slack')).toBeUndefined();
   });
 
-  it('a cancelled sign-in (error=access_denied) says so, asks for no token and stores nothing', async () => {
-    const before = await rowCounts(context.database);
-    const exchanges = context.slack.server.counts.authorization_code ?? 0;
-    context.slack.denyNextAuthorization();
-    const page = await signInThrough(context.app.browser(), 'slack');
-    expect(page.status).toBe(400);
-    expect(page.text).toContain('Sign-in with Slack was cancelled or refused at Slack.');
-    expect(context.slack.server.counts.authorization_code ?? 0).toBe(exchanges);
-    expect(await rowCounts(context.database)).toEqual(before);
-  });
-
-  it('a code Slack refuses (invalid_code, with HTTP 200) is a clear 400 and nothing is stored', async () => {
-    context.slack.signInAs(member('U0R7K4', 'Code Refused'));
-    const before = await rowCounts(context.database);
-    const browser = context.app.browser();
-    const stopped = await browser.get(`${APP_ORIGIN}/login/slack`, { stopAt: REDIRECT_URI });
-    const callback = new URL(stopped.location!);
-    callback.searchParams.set('code', 'not-a-code-slack-issued');
-    const page = await browser.get(callback);
-    expect(page.status).toBe(400);
-    expect(page.text).toContain('Slack did not accept this sign-in');
-    expect(await rowCounts(context.database)).toEqual(before);
-  });
+  standardCases(() => ({ database: context.database, emulator: context.slack, app: context.app }), SLACK, { cancelled: {}, refusedCode: { sentAs: 'invalid_code, with HTTP 200' } });
 
   it.each<[SlackFault, number]>([
     ['internal_error', 502],
@@ -219,27 +202,4 @@ describeEachDialect('Slack with token rotation, against an emulator of Slack', (
   });
 });
 
-describe('Slack with a wrong client secret', () => {
-  let database: TestDatabase;
-  let slack: SlackEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await DIALECTS[0]!.openTestDatabase();
-    slack = await startSlackEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, tokenRotation: false });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: slackEnv(slack, { SLACK_CLIENT_SECRET: 'not-the-secret' }) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await slack?.close();
-    await database?.close();
-  });
-
-  it('bad_client_secret (HTTP 200 at Slack) is a 502 that points at the configuration, and nothing is stored', async () => {
-    slack.signInAs(member('U0R7JM', 'Bront Labradoodle'));
-    const page = await signInThrough(app.browser(), 'slack');
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('Slack refused the sign-in (invalid_client)');
-    expect(await rowCounts(database)).toEqual({ users: 0, accounts: 0, tokens: 0 });
-  });
-});
+describeClientFailures(SLACK, { wrongSecret: { sentAs: 'bad_client_secret, with HTTP 200' } }, { title: 'Slack with a wrong client secret' });

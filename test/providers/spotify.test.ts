@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { testClock, type TestClock } from '../support/clock.js';
-import { DIALECTS, describeEachDialect, type TestDatabase, type TestDialect } from '../support/postgres.js';
+import { describeEachDialect, type TestDatabase, type TestDialect } from '../support/postgres.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startSpotifyEmulator, type SpotifyEmulator, type SpotifyUser } from './spotify.emulator.js';
 
 const CLIENT_ID = '5fe01282e44241328a84e7c5cc169165';
@@ -14,12 +15,12 @@ function person(id: string, displayName: string | null): SpotifyUser {
 }
 
 /** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator. */
-function spotifyEnv(spotify: SpotifyEmulator, secret = CLIENT_SECRET): Record<string, string> {
+function spotifyEnv(spotify: SpotifyEmulator): Record<string, string> {
   return {
     OAUTH_PROVIDERS: 'spotify',
     SPOTIFY_PRESET: 'spotify',
     SPOTIFY_CLIENT_ID: CLIENT_ID,
-    SPOTIFY_CLIENT_SECRET: secret,
+    SPOTIFY_CLIENT_SECRET: CLIENT_SECRET,
     SPOTIFY_AUTHORIZE_URL: `${spotify.origin}/authorize`,
     SPOTIFY_ACCESS_TOKEN_URL: `${spotify.origin}/api/token`,
     SPOTIFY_USERINFO_URL: `${spotify.origin}/v1/me`,
@@ -27,11 +28,19 @@ function spotifyEnv(spotify: SpotifyEmulator, secret = CLIENT_SECRET): Record<st
   };
 }
 
-async function rowCounts(database: TestDatabase) {
-  const count = async (table: 'users' | 'accounts' | 'tokens') =>
-    Number((await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-  return { users: await count('users'), accounts: await count('accounts'), tokens: await count('tokens') };
-}
+const SPOTIFY: StandardProvider<SpotifyUser, SpotifyEmulator> = {
+  preset: 'spotify',
+  displayName: 'Spotify',
+  startEmulator: () => startSpotifyEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, rotateRefreshTokens: false }),
+  env: spotifyEnv,
+  people: {
+    cancelled: person('changedmind', 'Changed Mind'),
+    'refused-code': person('refused', 'Refused'),
+    'wrong-secret': person('wrongsecret', 'Wrong'),
+    'exchange-failure': person('outage', 'Outage'),
+  },
+  subjectOf: (user) => user.id,
+};
 
 interface Context {
   database: TestDatabase;
@@ -39,13 +48,13 @@ interface Context {
   app: ProviderTestApp;
 }
 
-function started(dialect: TestDialect, rotateRefreshTokens: boolean, options: { secret?: string; clock?: TestClock } = {}): Context {
+function started(dialect: TestDialect, rotateRefreshTokens: boolean, options: { clock?: TestClock } = {}): Context {
   const context = {} as Context;
   const now = options.clock ? { now: options.clock.now } : {};
   beforeAll(async () => {
     context.database = await dialect.openTestDatabase();
     context.spotify = await startSpotifyEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, rotateRefreshTokens, ...now });
-    context.app = await startProviderTestApp({ databaseUrl: context.database.url, env: spotifyEnv(context.spotify, options.secret), ...now });
+    context.app = await startProviderTestApp({ databaseUrl: context.database.url, env: spotifyEnv(context.spotify), ...now });
   });
   afterAll(async () => {
     await context.app?.close();
@@ -123,18 +132,7 @@ describeEachDialect('Spotify (refreshes without a new refresh token), against an
     expect(context.spotify.accepts(stored!.accessToken)).toBe(true);
   });
 
-  it('a code Spotify refuses (invalid_grant) is a clear 400, and nothing is stored', async () => {
-    context.spotify.signInAs(person('refused', 'Refused'));
-    const before = await rowCounts(context.database);
-    const browser = context.app.browser();
-    const stopped = await browser.get(`${APP_ORIGIN}/login/spotify`, { stopAt: REDIRECT_URI });
-    const callback = new URL(stopped.location!);
-    callback.searchParams.set('code', 'AQD-not-a-code-spotify-issued');
-    const page = await browser.get(callback);
-    expect(page.status).toBe(400);
-    expect(page.text).toContain('Spotify did not accept this sign-in');
-    expect(await rowCounts(context.database)).toEqual(before);
-  });
+  standardCases(() => ({ database: context.database, emulator: context.spotify, app: context.app }), SPOTIFY, { cancelled: {}, refusedCode: { sentAs: 'invalid_grant' }, exchangeFailure: {} });
 
   it("an app in development mode refusing a person not on its allowlist (403 'User not registered in the Developer Dashboard') is a 502 in Spotify's words, and nothing is stored", async () => {
     context.spotify.signInAs(person('notlisted', 'Not Listed'));
@@ -148,26 +146,6 @@ describeEachDialect('Spotify (refreshes without a new refresh token), against an
     } finally {
       context.spotify.allowOnly(null);
     }
-  });
-
-  it('a cancelled sign-in (access_denied) says so and asks for no token', async () => {
-    const exchanges = context.spotify.server.counts.authorization_code ?? 0;
-    context.spotify.denyNextAuthorization();
-    const page = await signInThrough(context.app.browser(), 'spotify');
-    expect(page.status).toBe(400);
-    expect(page.text).toContain('Sign-in with Spotify was cancelled or refused at Spotify.');
-    expect(context.spotify.server.counts.authorization_code ?? 0).toBe(exchanges);
-  });
-
-  it.each([
-    [500, 502],
-    [503, 503],
-  ] as const)('Spotify answering the code exchange with HTTP %i is a %i and nothing is stored', async (fault, status) => {
-    context.spotify.signInAs(person('outage', 'Outage'));
-    const before = await rowCounts(context.database);
-    context.spotify.failNextTokenRequest(fault);
-    expect((await signInThrough(context.app.browser(), 'spotify')).status).toBe(status);
-    expect(await rowCounts(context.database)).toEqual(before);
   });
 });
 
@@ -205,14 +183,4 @@ describeEachDialect('Spotify refresh tokens, which end six months after the auth
   });
 });
 
-describe('Spotify with a wrong client secret', () => {
-  const context = started(DIALECTS[0]!, false, { secret: 'ffffffffffffffffffffffffffffffff' });
-
-  it('invalid_client is a 502 that points at the configuration, and nothing is stored', async () => {
-    context.spotify.signInAs(person('wrongsecret', 'Wrong'));
-    const page = await signInThrough(context.app.browser(), 'spotify');
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('Spotify refused the sign-in (invalid_client)');
-    expect(await rowCounts(context.database)).toEqual({ users: 0, accounts: 0, tokens: 0 });
-  });
-});
+describeClientFailures(SPOTIFY, { wrongSecret: { sentAs: 'invalid_client', secret: 'ffffffffffffffffffffffffffffffff' } }, { title: 'Spotify with a wrong client secret' });

@@ -15,7 +15,7 @@
  * in its own test.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserResponse, TestBrowser } from '../../support/browser.js';
+import type { BrowserResponse } from '../../support/browser.js';
 import { DIALECTS, type TestDatabase } from '../../support/postgres.js';
 import type { EmulatorServer } from './emulator-server.js';
 import { APP_ORIGIN, signInThrough, startProviderTestApp, type ProviderTestApp } from './provider-app.js';
@@ -39,15 +39,20 @@ export async function rowCounts(database: TestDatabase): Promise<RowCounts> {
 /**
  * What the standard cases need of an emulator: its request log, who is
  * signed in there, and (unless a case is told another way) the usual
- * controls to refuse the next authorization and fail the next token request.
+ * control to refuse the next authorization. The usual control to fail the
+ * next token request takes an HTTP status at most emulators, a provider's
+ * own kind of fault at some, so it is looked for when a case needs it.
  */
 export interface StandardEmulator<User> {
   readonly origin: string;
   readonly server: EmulatorServer;
   signInAs(user: User): void;
   denyNextAuthorization?(): void;
-  failNextTokenRequest?(status: number): void;
   close(): Promise<void>;
+}
+
+function failsByStatus(emulator: object): emulator is { failNextTokenRequest(status: 500 | 503): void } {
+  return typeof (emulator as { failNextTokenRequest?: unknown }).failNextTokenRequest === 'function';
 }
 
 /** The standard cases, each signing in as its own person (so a row left behind is found by its subject). */
@@ -63,8 +68,8 @@ export interface ProviderUnderTest<User, Emulator extends StandardEmulator<User>
   people: { readonly [Case in StandardCase]?: User };
   /** The subject (the account's id) a person is stored under. */
   subjectOf(user: User): string;
-  /** Starts a sign-in in `browser` and follows it to its end (default: `signInThrough`). */
-  signIn?(browser: TestBrowser, emulator: Emulator): Promise<BrowserResponse>;
+  /** Signs in at `app` in a new browser, following the flow to its end (default: `signInThrough`), for a provider that answers otherwise than by redirect. */
+  signIn?(app: ProviderTestApp, emulator: Emulator): Promise<BrowserResponse>;
 }
 
 /** A provider whose emulator the standard cases can also start, for a block of their own (`describeClientFailures`). */
@@ -83,15 +88,19 @@ export interface StandardContext<Emulator> {
   readonly misconfigured?: ProviderTestApp;
 }
 
+/** One way a provider sends a sign-in back refused. */
+export interface Cancellation<Emulator> {
+  /** The `error` the provider sends (default `access_denied`, which may also be the provider's refusal, and the page says so). */
+  error?: string;
+  /** How the test names it, when more than the error. */
+  sentAs?: string;
+  /** Queues the refusal (default: the emulator's `denyNextAuthorization`). */
+  deny?(emulator: Emulator): void;
+}
+
 export interface StandardCases<Emulator> {
-  /** The person cancels at the provider; `sentAs` names what the provider sends (default `access_denied`). */
-  cancelled?: {
-    sentAs?: string;
-    /** Queues the refusal (default: the emulator's `denyNextAuthorization`). */
-    deny?(emulator: Emulator): void;
-    /** What the page says, when the provider's wording is not the usual "cancelled or refused at …". */
-    message?: string;
-  };
+  /** The person cancels at the provider, in each of the ways given (a provider may send more than one error for it). */
+  cancelled?: Cancellation<Emulator> | readonly Cancellation<Emulator>[];
   /** The provider refuses the code at the exchange; `sentAs` names its answer, for the test name. */
   refusedCode?: { sentAs: string };
   /** The provider refuses the client secret; `sentAs` names its answer, `error` the RFC 6749 error the app reads from it. */
@@ -120,7 +129,7 @@ export function standardCases<User, Emulator extends StandardEmulator<User>>(
   options: { emptyDatabase?: boolean } = {},
 ): void {
   const { preset, displayName: name } = provider;
-  const signIn = (browser: TestBrowser, emulator: Emulator) => (provider.signIn ? provider.signIn(browser, emulator) : signInThrough(browser, preset));
+  const signIn = (app: ProviderTestApp, emulator: Emulator) => (provider.signIn ? provider.signIn(app, emulator) : signInThrough(app.browser(), preset));
   const nothingStoredSince = async (database: TestDatabase, before: RowCounts) => {
     const after = await rowCounts(database);
     expect(after).toEqual(before);
@@ -137,21 +146,24 @@ export function standardCases<User, Emulator extends StandardEmulator<User>>(
 
   const { cancelled, refusedCode, wrongSecret, exchangeFailure } = cases;
   if (cancelled) {
-    it(`a cancelled sign-in (${cancelled.sentAs ?? 'access_denied'}) says so, exchanges no code, and stores nothing`, async () => {
+    const ways: readonly Cancellation<Emulator>[] = Array.isArray(cancelled) ? cancelled : [cancelled];
+    it(`a cancelled sign-in (${ways.map((way) => way.sentAs ?? way.error ?? 'access_denied').join(', ')}) says so, exchanges no code, and stores nothing`, async () => {
       const { database, emulator, app } = context();
-      const before = await rowCounts(database);
-      const exchanges = emulator.server.counts.authorization_code ?? 0;
       const person = personFor('cancelled');
-      emulator.signInAs(person);
-      if (cancelled.deny) cancelled.deny(emulator);
-      else if (emulator.denyNextAuthorization) emulator.denyNextAuthorization();
-      else throw new Error(`the ${preset} emulator has no denyNextAuthorization: say how it refuses (cancelled.deny)`);
-      const page = await signIn(app.browser(), emulator);
-      expect(page.status).toBe(400);
-      expect(page.text).toContain(cancelled.message ?? `Sign-in with ${name} was cancelled or refused at ${name}.`);
-      expect(emulator.server.counts.authorization_code ?? 0).toBe(exchanges);
-      await nothingStoredSince(database, before);
-      await noAccountOf(database, person);
+      for (const way of ways) {
+        const before = await rowCounts(database);
+        const exchanges = emulator.server.counts.authorization_code ?? 0;
+        emulator.signInAs(person);
+        if (way.deny) way.deny(emulator);
+        else if (emulator.denyNextAuthorization) emulator.denyNextAuthorization();
+        else throw new Error(`the ${preset} emulator has no denyNextAuthorization: say how it refuses (cancelled.deny)`);
+        const page = await signIn(app, emulator);
+        expect(page.status).toBe(400);
+        expect(page.text).toContain((way.error ?? 'access_denied') === 'access_denied' ? `Sign-in with ${name} was cancelled or refused at ${name}.` : `Sign-in with ${name} was cancelled.`);
+        expect(emulator.server.counts.authorization_code ?? 0).toBe(exchanges);
+        await nothingStoredSince(database, before);
+        await noAccountOf(database, person);
+      }
     });
   }
 
@@ -184,7 +196,7 @@ export function standardCases<User, Emulator extends StandardEmulator<User>>(
       try {
         const misconfiguredApp = restore ? app : misconfigured;
         if (!misconfiguredApp) throw new Error('a wrong client secret needs the misconfigured app or a secret rotated at the emulator');
-        const page = await signIn(misconfiguredApp.browser(), emulator);
+        const page = await signIn(misconfiguredApp, emulator);
         expect(page.status).toBe(502);
         expect(page.text).toContain(`${name} refused the sign-in (${wrongSecret.error ?? 'invalid_client'}); check the client id`);
       } finally {
@@ -203,7 +215,7 @@ export function standardCases<User, Emulator extends StandardEmulator<User>>(
       emulator.signInAs(person);
       const fail = (status: 500 | 503) => {
         if (exchangeFailure.fail) exchangeFailure.fail(emulator, status);
-        else if (emulator.failNextTokenRequest) emulator.failNextTokenRequest(status);
+        else if (failsByStatus(emulator)) emulator.failNextTokenRequest(status);
         else throw new Error(`the ${preset} emulator has no failNextTokenRequest: say how it fails (exchangeFailure.fail)`);
       };
       try {
@@ -212,7 +224,7 @@ export function standardCases<User, Emulator extends StandardEmulator<User>>(
           [503, 503],
         ] as const) {
           fail(fault);
-          expect((await signIn(app.browser(), emulator)).status).toBe(status);
+          expect((await signIn(app, emulator)).status).toBe(status);
         }
       } finally {
         exchangeFailure.recover?.(emulator);

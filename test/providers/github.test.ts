@@ -4,7 +4,7 @@ import { describeEachDialect, DIALECTS, type TestDatabase } from '../support/pos
 import { newServiceKey, serviceApiClient } from '../support/service-api.js';
 import { startGitHubEmulator, type GitHubEmulator, type GitHubUser } from './github.emulator.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { countRows, describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { countRows, describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'Iv1.0123456789abcdef';
 const CLIENT_SECRET = 'github-test-secret';
@@ -260,22 +260,11 @@ describeEachDialect('GitHub OAuth app, against an emulator of GitHub', (dialect)
 
 /** An OAuth app at the GitHub emulator and the app configured with `overrides`, one database, for one describe block. */
 function useMisconfiguredGitHub(overrides: Record<string, string> | ((github: GitHubEmulator) => Record<string, string>)) {
-  let database: TestDatabase;
-  let github: GitHubEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    const { DIALECTS } = await import('../support/postgres.js');
-    database = await DIALECTS[0]!.openTestDatabase();
-    github = await startGitHubEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackUrl: `${APP_ORIGIN}/auth/github/callback`, kind: 'oauth-app' });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: githubEnv(github, typeof overrides === 'function' ? overrides(github) : overrides) });
+  const context = useProviderTest(() => DIALECTS[0]!.openTestDatabase(), {
+    startEmulator: GITHUB.startEmulator,
+    env: (github) => githubEnv(github, typeof overrides === 'function' ? overrides(github) : overrides),
   });
-  afterAll(async () => {
-    await app?.close();
-    await github?.close();
-    await database?.close();
-  });
-  return { database: () => database, github: () => github, app: () => app };
+  return { database: () => context.database, github: () => context.emulator, app: () => context.app };
 }
 
 describeClientFailures(GITHUB, { wrongSecret: { sentAs: 'incorrect_client_credentials, with HTTP 200' } }, { title: 'GitHub with a wrong client secret' });

@@ -1,5 +1,6 @@
 import { airtable } from './airtable.js';
 import { apple } from './apple.js';
+import { asana } from './asana.js';
 import { atlassian } from './atlassian.js';
 import { auth0 } from './auth0.js';
 import { bitbucket } from './bitbucket.js';
@@ -35,9 +36,9 @@ export { PRESET_VALUE_VARIABLES, type PresetClient, type PresetSettings, type Pr
  * Presets by the name `<NAME>_PRESET` takes.
  *
  * @example
- * const names = Object.keys(PROVIDER_PRESETS); // ['airtable', 'apple', 'atlassian', …]
+ * const names = Object.keys(PROVIDER_PRESETS); // ['airtable', 'apple', 'asana', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, apple, atlassian, auth0, bitbucket, box, discord, dropbox, facebook, github, gitlab, google, hubspot, keycloak, linkedin, microsoft, notion, okta, pipedrive, quickbooks, reddit, salesforce, slack, spotify, strava, twitch, x, xero, zoom };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, apple, asana, atlassian, auth0, bitbucket, box, discord, dropbox, facebook, github, gitlab, google, hubspot, keycloak, linkedin, microsoft, notion, okta, pipedrive, quickbooks, reddit, salesforce, slack, spotify, strava, twitch, x, xero, zoom };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

@@ -16,13 +16,17 @@ interface Answer {
 let server: Server;
 let origin: string;
 let answers: Record<string, Answer> = {};
-let requests: Array<{ path: string; headers: IncomingHttpHeaders }> = [];
+let requests: Array<{ path: string; method: string; headers: IncomingHttpHeaders; body: string }> = [];
 
 beforeAll(async () => {
   server = createServer((req, res) => {
-    requests.push({ path: req.url ?? '', headers: req.headers });
-    const answer = answers[req.url ?? ''] ?? { status: 404 };
-    res.writeHead(answer.status, answer.headers).end(answer.body);
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      requests.push({ path: req.url ?? '', method: req.method ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() });
+      const answer = answers[req.url ?? ''] ?? { status: 404 };
+      res.writeHead(answer.status, answer.headers).end(answer.body);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -78,6 +82,20 @@ describe('readProfile without an ID token (a plain OAuth 2.0 user API)', () => {
     expect(seen).toBe('https://company.acme.test');
     await readProfile(configuration(), settings({ apiBaseUrl: 'https://api.acme.test', hooks }), 'at-1', undefined);
     expect(seen).toBe('https://api.acme.test');
+  });
+
+  it('reads a GraphQL user API with a POST of the userinfoPostJson body, the access token and the API headers', async () => {
+    answers['/graphql'] = json({ data: { viewer: { id: 'u-1', name: 'Ada' } } });
+    const query = { query: '{ viewer { id name } }' };
+    const read = await readProfile(configuration(`${origin}/graphql`), settings({ userinfoPostJson: query, apiHeaders: { 'user-agent': 'Tokenkeeper' } }), 'at-1', undefined);
+    expect(read.claims).toEqual({ data: { viewer: { id: 'u-1', name: 'Ada' } } });
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toMatchObject({ method: 'POST', body: JSON.stringify(query) });
+    expect(requests[0]!.headers).toMatchObject({ authorization: 'Bearer at-1', accept: 'application/json', 'content-type': 'application/json', 'user-agent': 'Tokenkeeper' });
+    // Without it, the same user API is a GET with no body.
+    await readProfile(configuration(`${origin}/graphql`), settings(), 'at-1', undefined);
+    expect(requests[1]).toMatchObject({ method: 'GET', body: '' });
+    expect(requests[1]!.headers['content-type']).toBeUndefined();
   });
 
   it('takes the claims a profileClaims hook finds in the answer', async () => {

@@ -22,10 +22,10 @@ function faultOf(displayName: string, step: string, url: string, status: number,
 
 /**
  * GETs a JSON resource with the access token through openid-client (so the
- * provider's fetch, timeout and TLS settings apply). For an `optional`
- * resource (one a hook looks for), 403 and 404 are "not visible to this
- * token": undefined. Any other non-2xx, or a body that is not JSON, is a
- * provider fault naming the status.
+ * provider's fetch, timeout and TLS settings apply), or POSTs `postJson` to
+ * it (a GraphQL query). For an `optional` resource (one a hook looks for),
+ * 403 and 404 are "not visible to this token": undefined. Any other non-2xx,
+ * or a body that is not JSON, is a provider fault naming the status.
  */
 async function getProtectedJson(
   config: oidc.Configuration,
@@ -34,10 +34,13 @@ async function getProtectedJson(
   url: string,
   step: string,
   optional: boolean,
+  postJson?: Record<string, unknown>,
 ): Promise<unknown> {
   let response: Response;
+  const headers = new Headers({ accept: 'application/json', ...apiHeadersOf(settings), ...(postJson ? { 'content-type': 'application/json' } : {}) });
   try {
-    response = await oidc.fetchProtectedResource(config, accessToken, withTokenProof(settings, new URL(url), accessToken), 'GET', undefined, new Headers({ accept: 'application/json', ...apiHeadersOf(settings) }));
+    const target = withTokenProof(settings, new URL(url), accessToken);
+    response = await oidc.fetchProtectedResource(config, accessToken, target, postJson ? 'POST' : 'GET', postJson ? JSON.stringify(postJson) : undefined, headers);
   } catch (error) {
     throw describeProviderFailure(settings.displayName, step, error);
   }
@@ -126,7 +129,7 @@ export async function readProfile(
     } else {
       body = settings.userinfoByIntrospection
         ? await introspectedProfile(config, settings, accessToken)
-        : await getProtectedJson(config, settings, accessToken, userinfoEndpoint, 'userinfo request', false);
+        : await getProtectedJson(config, settings, accessToken, userinfoEndpoint, 'userinfo request', false, settings.userinfoPostJson);
     }
     let profile: unknown = body;
     try {

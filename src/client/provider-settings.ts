@@ -173,6 +173,13 @@ export interface ProviderSettings {
    * for this way. Only with explicit endpoints.
    */
   userinfoByIntrospection?: boolean;
+  /**
+   * The user API is read with a POST of this JSON body, not a GET: a GraphQL
+   * API, where who the token is for is a query (Linear's `{ viewer { id } }`,
+   * https://linear.app/developers/graphql). Sent with the access token and
+   * the API headers, as the GET would be; only without an ID token.
+   */
+  userinfoPostJson?: Record<string, unknown>;
   /** Userinfo member holding the stable subject when there is no ID token (plain OAuth 2.0), e.g. GitHub's `id`. */
   subjectClaim?: string;
   /** Userinfo member names to read profile claims from, for non-OIDC providers. */

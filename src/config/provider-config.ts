@@ -315,6 +315,7 @@ export function providerSettings(env: Environment, name: string, production: boo
     ...(idleSeconds !== undefined ? { refreshTokenIdleSeconds: idleSeconds } : {}),
     ...(fromPreset.skipUserinfo ? { skipUserinfo: true } : {}),
     ...(fromPreset.userinfoByIntrospection ? { userinfoByIntrospection: true } : {}),
+    ...(fromPreset.userinfoPostJson ? { userinfoPostJson: fromPreset.userinfoPostJson } : {}),
     ...(fromPreset.pkce === false ? { pkce: false } : {}),
     ...(fromPreset.idTokenNonce === false ? { idTokenNonce: false } : {}),
     ...(fromPreset.subjectClaim ? { subjectClaim: fromPreset.subjectClaim } : {}),

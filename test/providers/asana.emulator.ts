@@ -31,6 +31,12 @@
  * - Errors of the API (https://developers.asana.com/docs/errors):
  *   `{ errors: [{ message, help }] }`; 401 for a token it does not take,
  *   403 for a scope the token lacks.
+ * Of the token and revocation behaviour above, only the endpoints could be
+ * read on Asana's OAuth page here: the one-hour `expires_in`, the `data`
+ * user, no new refresh token on a refresh, a refresh token that does not
+ * expire, revocation by the refresh token and the error descriptions are
+ * emulated as the preset's head comment says they are commonly reported,
+ * not as checked against Asana's docs.
  * The authorization page approves at once for signInAs()'s user.
  */
 import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';

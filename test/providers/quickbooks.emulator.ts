@@ -28,7 +28,7 @@
  *   (https://developer.intuit.com/app/developer/qbo/docs/develop/troubleshooting/error-codes).
  * The authorization page approves at once for signInAs()'s user and company.
  */
-import { redirectBack, requestedScopes } from './kit/authorization.js';
+import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
@@ -96,15 +96,8 @@ export async function startQuickBooksEmulator(options: QuickBooksEmulatorOptions
     if (scopes.length === 0) return reply({ error: 'invalid_scope' });
     const user = controls.approver();
     if (!user) return reply({ error: 'access_denied' });
-    const code = grants.issueCode({
-      clientId: options.clientId,
-      redirectUri: options.redirectUri,
-      scope: scopes.join(' '),
-      codeChallenge: undefined,
-      codeChallengeMethod: undefined,
-      nonce: query.get('nonce') ?? undefined,
-      user,
-    });
+    // A PKCE challenge sent is not checked here.
+    const code = grants.issueCode({ ...codeRequest(query, options, user), codeChallenge: undefined, codeChallengeMethod: undefined });
     const company = scopes.some((scope) => scope === 'com.intuit.quickbooks.accounting' || scope === 'com.intuit.quickbooks.payment');
     return reply({ code, ...(company ? { realmId: user.realmId } : {}) });
   });

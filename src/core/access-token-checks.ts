@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import { ReauthRequiredError, TokenkeeperError } from '../client/errors.js';
 import type { TokenManager } from '../client/token-manager.js';
-import type { SqlTokenStore } from '../db/token-store.js';
-import { type PacedOptions, runPaced } from './paced-workers.js';
+import type { AccessTokenCheck, SqlTokenStore } from '../db/token-store.js';
+import { inTurns, type PacedOptions, runPaced } from './paced-workers.js';
 
 export interface AccessTokenChecksOptions {
   store: SqlTokenStore;
@@ -44,25 +44,23 @@ export interface AccessTokenCheckCounts {
  */
 export async function checkAccessTokens(options: AccessTokenChecksOptions): Promise<AccessTokenCheckCounts> {
   const counts: AccessTokenCheckCounts = { checked: 0, refused: 0, failed: 0 };
-  const pending = options.providers.map((provider) => ({ provider, afterId: undefined as string | undefined }));
-  let listed = 0;
-  while (!options.paced.stopped() && listed < options.max && pending.length > 0) {
-    for (const entry of [...pending]) {
-      if (options.paced.stopped() || listed >= options.max) break;
-      const limit = Math.min(options.batchSize, Math.max(1, Math.floor((options.max - listed) / pending.length)));
-      const now = options.now();
-      const checkedBefore = now - options.dueAfterSeconds;
-      const page = await options.store.listAccessTokensToCheck({
-        provider: entry.provider,
-        now,
-        checkedBefore,
+  await inTurns(
+    options.providers,
+    { max: options.max, batchSize: options.batchSize, stopped: options.paced.stopped },
+    (provider, limit, after: AccessTokenCheck | undefined) =>
+      options.store.listAccessTokensToCheck({
+        provider,
+        now: options.now(),
+        checkedBefore: options.now() - options.dueAfterSeconds,
         limit,
-        ...(entry.afterId === undefined ? {} : { afterId: entry.afterId }),
-      });
-      listed += page.length;
-      await runPaced(page, options.paced, async (token) => {
+        ...(after === undefined ? {} : { afterId: after.id }),
+      }),
+    (page) =>
+      runPaced(page, options.paced, async (token) => {
         try {
-          if (!(await options.store.claimAccessTokenCheck(token.id, options.now(), checkedBefore))) return;
+          // Still due when its turn comes (another server may have asked meanwhile): only then is it asked about.
+          const now = options.now();
+          if (!(await options.store.claimAccessTokenCheck(token.id, now, now - options.dueAfterSeconds))) return;
           counts.checked += 1;
           if ((await options.tokens.checkAccessToken(token.userId, token.provider)) === 'renewed') counts.refused += 1;
         } catch (error) {
@@ -77,10 +75,7 @@ export async function checkAccessTokens(options: AccessTokenChecksOptions): Prom
             'access token check failed',
           );
         }
-      });
-      if (page.length < limit) pending.splice(pending.indexOf(entry), 1);
-      else entry.afterId = page.at(-1)!.id;
-    }
-  }
+      }),
+  );
   return counts;
 }

@@ -5,7 +5,7 @@ import type { TokenManager } from '../client/token-manager.js';
 import type { RefreshTokenEnd, SqlTokenStore } from '../db/token-store.js';
 import { checkAccessTokens } from './access-token-checks.js';
 import { databaseOutageLog } from './outage-log.js';
-import { runPaced } from './paced-workers.js';
+import { inTurns, runPaced } from './paced-workers.js';
 
 const DAY_SECONDS = 86_400;
 /** The longest window: a refresh token is refreshed at most this long before it would end. */
@@ -159,35 +159,27 @@ export function startRefreshKeepalive(options: RefreshKeepaliveOptions): Refresh
   const sweepOnce = async (): Promise<KeepaliveSweepResult> => {
     const result: KeepaliveSweepResult = { due: 0, refreshed: 0, alreadyRenewed: 0, failed: 0, ended: 0, checked: 0, refused: 0 };
     const windowOf = new Map(options.providers.map((provider) => [provider.name, keepaliveWindowSeconds(provider.refreshTokenIdleSeconds)]));
-    // The providers take turns, each a page of its share of what the sweep may still take: one with more due
-    // connections than a sweep takes (a backlog, or an outage failing each of them every sweep) would otherwise
-    // use every sweep up and leave the refresh tokens of the providers after it to end.
-    const pending = options.providers.map((provider) => ({
+    const providers = options.providers.map((provider) => ({
       name: provider.name,
       idleSeconds: provider.refreshTokenIdleSeconds !== undefined && provider.refreshTokenIdleSeconds > 0 ? provider.refreshTokenIdleSeconds : null,
-      after: undefined as RefreshTokenEnd | undefined,
     }));
-    while (!stopped && result.due < maxPerSweep && pending.length > 0) {
-      for (const provider of [...pending]) {
-        if (stopped || result.due >= maxPerSweep) break;
-        const share = Math.max(1, Math.floor((maxPerSweep - result.due) / pending.length));
-        const limit = Math.min(batchSize, share);
-        // The clock is read for each page: a sweep of many pages still asks about what is due now.
-        const page = await options.store.listRefreshTokensEnding({
+    // The providers take turns (inTurns): one with a backlog or an outage leaves the others their refreshes.
+    result.due = await inTurns(
+      providers,
+      { max: maxPerSweep, batchSize, stopped: () => stopped },
+      // The clock is read for each page: a sweep of many pages still asks about what is due now.
+      (provider, limit, after: RefreshTokenEnd | undefined) =>
+        options.store.listRefreshTokensEnding({
           provider: provider.name,
           idleSeconds: provider.idleSeconds,
           windowSeconds: windowOf.get(provider.name)!,
           maxWindowSeconds: KEEPALIVE_MAX_WINDOW_SECONDS,
           now: options.now(),
           limit,
-          ...(provider.after ? { after: { endsAt: provider.after.endsAt, id: provider.after.id } } : {}),
-        });
-        result.due += page.length;
-        await refreshAll(page, result);
-        if (page.length < limit) pending.splice(pending.indexOf(provider), 1);
-        else provider.after = page.at(-1);
-      }
-    }
+          ...(after ? { after: { endsAt: after.endsAt, id: after.id } } : {}),
+        }),
+      (page) => refreshAll(page, result),
+    );
     if (!stopped) await markEnded(result);
     if (!stopped && checking.length > 0) {
       const counts = await checkAccessTokens({

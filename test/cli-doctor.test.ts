@@ -194,6 +194,14 @@ describe('tokenkeeper doctor', () => {
     expect(lines(result.stdout)).toContain(`ok    userinfo endpoint toolkit: ${provider.issuer}/token reached (a POST without credentials answered HTTP 400)`);
   });
 
+  it('a user API read by POSTing a query (the linear preset) is probed with that POST, without a token', async () => {
+    // oidc-provider's token endpoint answers a POST (400: it takes forms only) and a GET with 404, as a POST-only API would.
+    const result = await doctor(
+      environment({ TOOLKIT_PRESET: 'linear', TOOLKIT_SCOPE: 'read', TOOLKIT_AUTHORIZE_URL: `${provider.issuer}/auth`, TOOLKIT_ACCESS_TOKEN_URL: `${provider.issuer}/token`, TOOLKIT_USERINFO_URL: `${provider.issuer}/token` }),
+    );
+    expect(lines(result.stdout)).toContain(`ok    userinfo endpoint toolkit: ${provider.issuer}/token reached (a POST without a token answered HTTP 400)`);
+  });
+
   it('fails on a key that does not decrypt the stored tokens, and names the key they are under', async () => {
     const otherKey = generateEncryptionKey();
     const wrong = await doctor(environment({ TOKEN_ENCRYPTION_KEYS: otherKey }));

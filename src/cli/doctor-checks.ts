@@ -161,6 +161,8 @@ interface EndpointProbe {
   /** What the request lacks, for the line: `without credentials`. */
   lacking: string;
   headers?: Record<string, string>;
+  /** A POST's JSON body, for an endpoint read by POSTing JSON (else a POST's body is an empty form). */
+  json?: Record<string, unknown>;
 }
 
 /**
@@ -173,10 +175,11 @@ async function probeEndpoint(provider: RegisteredProvider, probe: EndpointProbe)
   const request = `a ${probe.method} ${probe.lacking}`;
   let response: Response;
   try {
+    const body = probe.method === 'GET' ? undefined : probe.json ? { type: 'application/json', text: JSON.stringify(probe.json) } : { type: 'application/x-www-form-urlencoded', text: '' };
     response = await provider.send(probe.url, {
       method: probe.method,
-      headers: { accept: 'application/json', ...probe.headers, ...(probe.method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
-      ...(probe.method === 'POST' ? { body: '' } : {}),
+      headers: { accept: 'application/json', ...probe.headers, ...(body ? { 'content-type': body.type } : {}) },
+      ...(body ? { body: body.text } : {}),
     });
   } catch (error) {
     return { status: 'fail', detail: `${probe.url} unreachable: ${describeError(error)}`, reached: false };
@@ -245,6 +248,9 @@ export async function checkProviders(config: AppConfig, nowSeconds: () => number
       if (metadata.userinfo_endpoint && !settings.skipUserinfo && settings.userinfoByIntrospection) {
         // RFC 7662 §2.1: token introspection takes POST only.
         otherEndpoints.push({ role: 'userinfo endpoint', url: metadata.userinfo_endpoint, method: 'POST', lacking: 'without credentials' });
+      } else if (metadata.userinfo_endpoint && !settings.skipUserinfo && settings.userinfoPostJson) {
+        // A user API read by POSTing a query (Linear's GraphQL viewer): the same request, without a token.
+        otherEndpoints.push({ role: 'userinfo endpoint', url: metadata.userinfo_endpoint, method: 'POST', lacking: 'without a token', headers: apiHeadersOf(settings) ?? {}, json: settings.userinfoPostJson });
       } else if (metadata.userinfo_endpoint && !settings.skipUserinfo) {
         // OpenID Connect Core §5.3.1: GET; with the preset's API headers (GitHub refuses a request without a User-Agent).
         otherEndpoints.push({ role: 'userinfo endpoint', url: metadata.userinfo_endpoint, method: 'GET', lacking: 'without a token', headers: apiHeadersOf(settings) ?? {} });

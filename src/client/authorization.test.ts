@@ -281,6 +281,8 @@ describe('finishAuthorization with plain OAuth 2.0', () => {
       emailVerified: null,
       preferredUsername: 'ada',
       claims: { id: 42, login: 'ada', name: 'Ada Lovelace', email: 'ada@acme.test' },
+      // No ID token, so no provider session to name.
+      providerSessionId: null,
     });
     expect(completed.tokens).toMatchObject({ accessToken: 'at-1', idToken: null, scope: 'read:user' });
   });

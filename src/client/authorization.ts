@@ -42,6 +42,12 @@ export interface SignedInIdentity {
   preferredUsername: string | null;
   /** ID token claims merged with userinfo, for display and the accounts table. */
   claims: Record<string, unknown>;
+  /**
+   * The ID token's `sid`: the provider's own session this sign-in came from,
+   * which its back-channel logout names (OpenID Connect Back-Channel Logout
+   * 1.0 §2.4); null without one.
+   */
+  providerSessionId: string | null;
 }
 
 export interface CompletedAuthorization {
@@ -303,6 +309,7 @@ export async function finishAuthorization(
       emailVerified: booleanClaim(claims.email_verified) ?? profile.foundEmail?.verified ?? null,
       preferredUsername: stringClaim(claims, names.preferredUsername ?? 'preferred_username'),
       claims,
+      providerSessionId: typeof idClaims.sid === 'string' && idClaims.sid !== '' ? idClaims.sid : null,
     },
     tokens: tokenSetFromResponse(response, receivedAt, grantedScope(settings, transaction.scope, callbackParameters), apiBase),
   };

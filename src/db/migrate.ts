@@ -19,6 +19,7 @@ import * as refreshTokenEndIndexes from './migrations/2026-12-05T0300-refresh-to
 import { emailVerifiedFollowsEmail } from './migrations/2026-12-05T0400-email-verified-follows-email.js';
 import * as refreshTokenIssueAndUse from './migrations/2026-12-05T0500-refresh-token-issue-and-use.js';
 import * as accessTokenCheck from './migrations/2026-12-05T0600-access-token-check.js';
+import * as sessionSignIn from './migrations/2026-12-06T0000-session-sign-in.js';
 
 // Listed in code rather than read from a folder, so migrations travel with the
 // compiled dist/ build and no file-system scanning is needed at run time.
@@ -45,6 +46,7 @@ function migrationsFor(dialect: Dialect): Readonly<Record<string, Migration>> {
     '2026-12-05T0400-email-verified-follows-email': emailVerifiedFollowsEmail(dialect),
     '2026-12-05T0500-refresh-token-issue-and-use': refreshTokenIssueAndUse,
     '2026-12-05T0600-access-token-check': accessTokenCheck,
+    '2026-12-06T0000-session-sign-in': sessionSignIn,
   };
 }
 

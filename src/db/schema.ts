@@ -90,6 +90,10 @@ export interface SessionsTable {
   last_seen_at: number;
   /** Absolute expiry; the idle timeout is applied against last_seen_at. */
   expires_at: number;
+  /** The provider whose sign-in made this session; null for an anonymous one or an administrator's password. */
+  signed_in_with: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The `sid` its ID token named: the provider's own session, which back-channel logout ends this one with. */
+  provider_sid: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface LoginTransactionsTable {

@@ -22,6 +22,14 @@ export interface NewSession {
   data: JsonObject;
   now: number;
   absoluteExpiresAt: number;
+  /** For a session a provider's sign-in made: that provider, and its own session's `sid` when the ID token named one. */
+  signedInWith?: SignedInWith;
+}
+
+/** How a session signed in, for ending it when the provider ends the person's session there. */
+export interface SignedInWith {
+  provider: string;
+  providerSid: string | null;
 }
 
 export function rowToSession(row: SessionRow): Session {
@@ -47,6 +55,8 @@ export async function createSession(db: Kysely<DatabaseSchema>, input: NewSessio
       created_at: input.now,
       last_seen_at: input.now,
       expires_at: input.absoluteExpiresAt,
+      signed_in_with: input.signedInWith?.provider ?? null,
+      provider_sid: input.signedInWith?.providerSid ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -79,6 +89,25 @@ export async function deleteSession(db: Kysely<DatabaseSchema>, id: string): Pro
 export async function deleteSessionsForUser(db: Kysely<DatabaseSchema>, userId: string): Promise<number> {
   const result = await db.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst();
   return Number(result.numDeletedRows);
+}
+
+/**
+ * Deletes the sessions a provider's sign-in made, for that provider's own
+ * session (its `sid`), or for every sign-in of one user through it; returns
+ * the users whose sessions ended, each once.
+ */
+export async function deleteProviderSessions(
+  db: Kysely<DatabaseSchema>,
+  provider: string,
+  which: { providerSid: string } | { userId: string },
+): Promise<string[]> {
+  const rows = await db
+    .deleteFrom('sessions')
+    .where('signed_in_with', '=', provider)
+    .where((eb) => ('providerSid' in which ? eb('provider_sid', '=', which.providerSid) : eb('user_id', '=', which.userId)))
+    .returning('user_id')
+    .execute();
+  return [...new Set(rows.map((row) => row.user_id).filter((userId) => userId !== null))];
 }
 
 /** Deletes sessions past their absolute expiry or idle for `idleTimeoutSeconds`; returns how many. */

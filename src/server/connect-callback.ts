@@ -58,7 +58,7 @@ export async function connectCallback(app: FastifyInstance, deps: Tokenkeeper, r
       // Checked before anything is stored: another person's identity neither signs in nor makes a user here.
       if (target === null || (await identityOwner(deps, completed)) !== target) return back(request, reply, link, 'connect_link_wrong_user');
       const { user } = await completeSignIn(context, completed);
-      await app.sessions.signIn(request, reply, user);
+      await app.sessions.signIn(request, reply, user, { provider: stored.provider, providerSid: completed.identity.providerSessionId });
       await deps.tokens.emit({ type: 'user.signed_in', userId: user.id, provider: stored.provider, created: false });
       deps.metrics.signIn(stored.provider, 'ok');
       return await startConnect(app, deps, request, reply, link, user.id);
@@ -71,7 +71,7 @@ export async function connectCallback(app: FastifyInstance, deps: Tokenkeeper, r
       return back(request, reply, link);
     }
     const { user, created } = await completeConnectByExternalId(context, completed, link);
-    await app.sessions.signIn(request, reply, user);
+    await app.sessions.signIn(request, reply, user, { provider: stored.provider, providerSid: completed.identity.providerSessionId });
     await deps.tokens.emit({ type: 'user.signed_in', userId: user.id, provider: stored.provider, created });
     deps.metrics.signIn(stored.provider, created ? 'new_user' : 'ok');
     request.log.info({ userId: user.id, provider: stored.provider, connectLinkId: link.id, created }, 'provider connected through a connect link');

@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import type { DatabaseSchema, TokenRow } from '../../db/schema.js';
 import { findSessionContext, type SessionContext } from '../../db/session-context.js';
 import { carryOverSignIns } from '../../db/login-transaction.repository.js';
-import { createSession, deleteSession, touchSession, updateSessionData } from '../../db/session.repository.js';
+import { createSession, deleteSession, touchSession, updateSessionData, type SignedInWith } from '../../db/session.repository.js';
 import type { User } from '../../db/user.repository.js';
 import type { JsonObject } from '../../db/json-column.js';
 import { AnonymousCsrf } from './anonymous-csrf.js';
@@ -187,8 +187,10 @@ export class SessionManager {
    * Replaces whatever session the browser had with a new one for this user
    * (a new id: a session fixed before the sign-in is worth nothing after it).
    * Sign-ins in progress in other tabs carry over (see carryOverSignIns).
+   * `signedInWith`: the provider whose sign-in this is, which may end the
+   * session from its side (back-channel logout).
    */
-  async signIn(request: FastifyRequest, reply: FastifyReply, user: User): Promise<SessionState> {
+  async signIn(request: FastifyRequest, reply: FastifyReply, user: User, signedInWith?: SignedInWith): Promise<SessionState> {
     const previous = request.session;
     reply.setCookie(this.returningCookieName(request), `${user.id}.${this.#returningSignature(user.id)}`, {
       path: '/',
@@ -197,7 +199,7 @@ export class SessionManager {
       secure: this.#options.secure(request),
       maxAge: RETURNING_MAX_AGE_SECONDS,
     });
-    const started = await this.#start(request, reply, user);
+    const started = await this.#start(request, reply, user, signedInWith);
     if (previous) {
       await carryOverSignIns(this.#options.db, previous.id, started.id);
       await deleteSession(this.#options.db, previous.id);
@@ -228,7 +230,7 @@ export class SessionManager {
     this.#clearCookie(reply);
   }
 
-  async #start(request: FastifyRequest, reply: FastifyReply, user: User | null): Promise<SessionState> {
+  async #start(request: FastifyRequest, reply: FastifyReply, user: User | null, signedInWith?: SignedInWith): Promise<SessionState> {
     const userId = user?.id ?? null;
     const secret = randomBytes(32).toString('base64url');
     const now = this.#options.now();
@@ -248,6 +250,7 @@ export class SessionManager {
       data: {},
       now,
       absoluteExpiresAt: now + this.#options.maxAgeSeconds,
+      ...(signedInWith ? { signedInWith } : {}),
     });
     reply.setCookie(this.cookieName(request), secret, {
       path: '/',

@@ -93,7 +93,7 @@ export async function authRoutes(app: FastifyInstance, deps: Tokenkeeper): Promi
       return reply.redirect(stored.nextPath, 303);
     }
     const { user, created } = await completeSignIn(context, completed);
-    await app.sessions.signIn(request, reply, user);
+    await app.sessions.signIn(request, reply, user, { provider: providerName, providerSid: completed.identity.providerSessionId });
     await deps.tokens.emit({ type: 'user.signed_in', userId: user.id, provider: providerName, created });
     deps.metrics.signIn(providerName, created ? 'new_user' : 'ok');
     request.log.info({ userId: user.id, provider: providerName, created }, 'user signed in');

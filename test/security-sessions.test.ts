@@ -133,12 +133,16 @@ describe('sessions, CSRF and page headers', () => {
   it('every state-changing route refuses a missing or wrong CSRF token with 403, for a signed-in user', async () => {
     // The service API under /api/v1 is authorised by a bearer key, never by the session cookie; the next test proves the cookie opens none of it.
     // The form_post sign-in callback is posted by the provider's page and carries no CSRF token: its state, bound to
-    // this browser's session, does that work (below, and test/form-post-callback.test.ts).
+    // this browser's session, does that work (below, and test/form-post-callback.test.ts). The back-channel logout is
+    // posted by the provider's server, without any cookie: the logout token's signature does (below, and
+    // test/backchannel-logout.test.ts).
     const FORM_POST_CALLBACK = 'POST /auth/:provider/callback';
+    const BACKCHANNEL_LOGOUT = 'POST /auth/:provider/backchannel-logout';
     const stateChanging = registeredRoutes.filter(
-      (route) => !['GET', 'HEAD', 'OPTIONS'].includes(route.method) && !route.url.startsWith('/api/v1/') && `${route.method} ${route.url}` !== FORM_POST_CALLBACK,
+      (route) =>
+        !['GET', 'HEAD', 'OPTIONS'].includes(route.method) && !route.url.startsWith('/api/v1/') && ![FORM_POST_CALLBACK, BACKCHANNEL_LOGOUT].includes(`${route.method} ${route.url}`),
     );
-    expect(registeredRoutes.map((route) => `${route.method} ${route.url}`)).toContain(FORM_POST_CALLBACK);
+    expect(registeredRoutes.map((route) => `${route.method} ${route.url}`)).toEqual(expect.arrayContaining([FORM_POST_CALLBACK, BACKCHANNEL_LOGOUT]));
     // The routes this app is known to have must be among those found, so the enumeration itself cannot silently miss them.
     const urls = new Set(stateChanging.map((route) => `${route.method} ${route.url}`));
     for (const known of ['POST /logout', 'POST /account/connections/:provider/refresh', 'POST /account/connections/:provider/disconnect', 'DELETE /account/connections/:provider', 'POST /api/providers/:provider/proxy/*']) {
@@ -159,6 +163,10 @@ describe('sessions, CSRF and page headers', () => {
       const posted = await app().runtime.app.inject({ method: 'POST', url: '/auth/toolkit/callback', headers: { cookie: user.cookie }, payload: { code: 'stolen', ...(state ? { state } : {}) } });
       expect(posted.statusCode, `form_post callback with state ${state}`).toBe(400);
     }
+    // A forged logout token (no signature) for the session's own provider session ends nothing.
+    const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'alice', sid: 'x' })).toString('base64url')}.`;
+    const loggedOut = await app().runtime.app.inject({ method: 'POST', url: '/auth/toolkit/backchannel-logout', headers: { cookie: user.cookie }, payload: { logout_token: unsigned } });
+    expect(loggedOut.statusCode).toBe(400);
     // Nothing was done: still signed in, still connected.
     expect((await app().runtime.app.inject({ method: 'GET', url: '/api/me', headers: { cookie: user.cookie } })).statusCode).toBe(200);
     expect(await database().db.selectFrom('tokens').select('id').execute()).toEqual(tokensBefore);

@@ -1,7 +1,7 @@
 import type { ProviderSettings } from '../client/provider-settings.js';
 import { DEV_PROVIDER_NAME } from '../config/config.js';
 import { DEMO_ACCOUNTS } from '../dev-provider/accounts.js';
-import { redirectUri } from '../server/urls.js';
+import { backchannelLogoutUri, redirectUri } from '../server/urls.js';
 import { createLogger } from '../server/logger.js';
 import { explainListenFailure } from './listen-failure.js';
 import { configFromEnvironment, devProviderConfigFromEnvironment } from './load-config.js';
@@ -25,7 +25,7 @@ export async function runDevProvider(_args: string[]): Promise<number> {
     port: settings.port,
     issuer: settings.issuer,
     accessTokenTtl: settings.accessTokenTtl,
-    clients: [{ clientId: settings.clientId, clientSecret: settings.clientSecret, redirectUris }],
+    clients: [{ clientId: settings.clientId, clientSecret: settings.clientSecret, redirectUris, backchannelLogoutUri: backchannelLogoutUri(config.baseUrl, DEV_PROVIDER_NAME) }],
     dataDir: `${config.dataDir}/dev-provider`,
     logger,
   }).catch((error: unknown) => {

@@ -37,6 +37,7 @@ function clientMetadata(client: DevProviderClient) {
     response_types: ['code'],
     // client_secret_post is accepted for client_secret_basic too: oidc-provider treats the two as interchangeable.
     token_endpoint_auth_method: client.tokenEndpointAuthMethod ?? 'client_secret_basic',
+    ...(client.backchannelLogoutUri ? { backchannel_logout_uri: client.backchannelLogoutUri, backchannel_logout_session_required: true } : {}),
   };
 }
 
@@ -103,6 +104,8 @@ export function buildConfiguration(settings: ConfigurationSettings): Configurati
       revocation: { enabled: true, allowedPolicy: revocationAllowedPolicy },
       userinfo: { enabled: true },
       rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
+      // Signing out here ends the sessions of the clients that registered a backchannel_logout_uri there too.
+      backchannelLogout: { enabled: true },
       // Sender-constrained tokens would need proof checks in the protected API.
       dPoP: { enabled: false },
       // Without resource indicators every scope is an OpenID scope on one opaque token.
@@ -132,6 +135,13 @@ export function buildConfiguration(settings: ConfigurationSettings): Configurati
     },
     // Our clients are server-side; no browser needs CORS on the token endpoint.
     clientBasedCORS: () => false,
+    // oidc-provider refuses to send requests to loopback and private addresses (its guard against a client's URLs
+    // reaching inside the network): here the only client URLs are the back-channel logout URIs of the apps this
+    // provider is started for, which run on this machine, so its requests go without that guard.
+    fetch: (url: URL | string, options: RequestInit & { dispatcher?: unknown }) => {
+      const { dispatcher: _guard, ...rest } = options;
+      return globalThis.fetch(url, rest);
+    },
     renderError,
   };
 }

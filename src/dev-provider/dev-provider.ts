@@ -159,6 +159,10 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
   provider.on('server_error', (_ctx: unknown, err: Error) => {
     logger.warn({ err }, 'dev provider: unexpected error, answered server_error');
   });
+  // A client that registered a backchannel_logout_uri and could not be told of a sign-out: its sessions there go on.
+  provider.on('backchannel.error', (_ctx: unknown, err: Error, client: { clientId: string }) => {
+    logger.warn({ clientId: client.clientId, reason: err.message }, 'dev provider: back-channel logout not delivered');
+  });
 
   const providerCallback = provider.callback();
 

@@ -11,6 +11,12 @@ export interface DevProviderClient {
   tokenEndpointAuthMethod?: DevProviderClientAuthMethod;
   /** The client's public keys, for private_key_jwt. */
   jwks?: { keys: Array<Record<string, unknown>> };
+  /**
+   * Where a logout token is posted when a person's session here ends
+   * (OpenID Connect Back-Channel Logout 1.0); its ID tokens then name that
+   * session (`sid`), and so do its logout tokens.
+   */
+  backchannelLogoutUri?: string;
 }
 
 /** pino-compatible; the dev provider never passes token values to it. */

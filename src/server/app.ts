@@ -17,6 +17,7 @@ import { fastifyTrustProxy, httpsRequestTest } from './proxy-trust.js';
 import type { Readiness } from './readiness.js';
 import { apiRoutes } from './routes/api.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
+import { backchannelLogoutRoutes } from './routes/backchannel-logout.routes.js';
 import { connectionRoutes } from './routes/connection.routes.js';
 import { connectRoutes } from './routes/connect.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
@@ -82,6 +83,7 @@ export async function buildApp(deps: Tokenkeeper, options: { readiness: Readines
   await app.register(healthRoutes, { deps, readiness: options.readiness });
   await app.register(pageRoutes, deps);
   await app.register(authRoutes, deps);
+  await app.register(backchannelLogoutRoutes, deps);
   await app.register(apiRoutes, deps);
   await app.register(proxyRoutes, deps);
   await app.register(connectionRoutes, deps);

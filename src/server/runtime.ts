@@ -13,7 +13,7 @@ import { shutDownGracefully, type ShutdownOptions, type ShutdownResult } from '.
 import { Readiness } from './readiness.js';
 import { trackRequests } from './request-drain.js';
 import { startMetricsServer, type MetricsServer } from './metrics-server.js';
-import { redirectUri } from './urls.js';
+import { backchannelLogoutUri, redirectUri } from './urls.js';
 
 /** What `serve` runs: the application (Tokenkeeper), its web app, the dev provider when used, and the background jobs. */
 export interface Runtime extends Tokenkeeper {
@@ -71,6 +71,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
             clientId: config.devProvider.clientId,
             clientSecret: config.devProvider.clientSecret,
             redirectUris: [redirectUri(config.baseUrl, DEV_PROVIDER_NAME)],
+            backchannelLogoutUri: backchannelLogoutUri(config.baseUrl, DEV_PROVIDER_NAME),
           },
         ],
         dataDir: `${config.dataDir}/dev-provider`,

@@ -2,3 +2,8 @@
 export function redirectUri(baseUrl: URL, provider: string): string {
   return new URL(`/auth/${encodeURIComponent(provider)}/callback`, baseUrl).toString();
 }
+
+/** The back-channel logout URI to register at an OpenID provider: `<BASE_URL>/auth/<name>/backchannel-logout`. */
+export function backchannelLogoutUri(baseUrl: URL, provider: string): string {
+  return new URL(`/auth/${encodeURIComponent(provider)}/backchannel-logout`, baseUrl).toString();
+}

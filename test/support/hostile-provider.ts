@@ -95,6 +95,14 @@ export interface HostileProvider {
   /** The user the next authorizations are for. */
   signInAs(user: HostileUser): void;
   /**
+   * A logout token (OpenID Connect Back-Channel Logout 1.0 §2.4) for this
+   * client: iss, aud, iat, jti and the logout event, then `claims` on top (a
+   * claim set to `undefined` is left out), signed as ID tokens are, so
+   * misbehave({ idToken }) applies; `typ` in its header (default logout+jwt,
+   * `null` none).
+   */
+  logoutToken(claims: Record<string, unknown>, typ?: string | null): Promise<string>;
+  /**
    * A key rotation: a new signing key replaces the current one, and the JWKS
    * lists only the new key. (A rotation the JWKS does not show is the
    * `unpublished-key` misbehaviour.)
@@ -176,27 +184,29 @@ export async function startHostileProvider(options: HostileProviderOptions): Pro
   const stats: HostileProviderStats = { authorizations: 0, authorizationCodeGrants: 0, refreshTokenGrants: 0, jwksFetches: 0 };
   let issuer = '';
 
-  async function signIdToken(claims: Record<string, unknown>): Promise<string> {
+  /** An ID token, or with `typ` another JWT signed the same way (a logout token), as misbehaviour.idToken says. */
+  async function signIdToken(claims: Record<string, unknown>, typ?: string): Promise<string> {
     const bad = misbehaviour.idToken ?? {};
     const payload = withOverrides(claims, bad.claims);
     const kid = bad.kid ?? signingKey.kid;
+    const typed = typ === undefined ? {} : { typ };
     switch (bad.signing) {
       case undefined:
-        return new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid }).sign(signingKey.privateKey);
+        return new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid, ...typed }).sign(signingKey.privateKey);
       case 'tampered-payload': {
-        const [header, , signature] = (await new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid }).sign(signingKey.privateKey)).split('.');
+        const [header, , signature] = (await new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid, ...typed }).sign(signingKey.privateKey)).split('.');
         return `${header}.${base64url.encode(JSON.stringify({ ...payload, email: 'attacker@evil.example' }))}.${signature}`;
       }
       case 'forged-key':
       case 'unpublished-key': {
         const forgedKid = bad.signing === 'forged-key' ? kid : (bad.kid ?? forgerKey.kid);
-        return new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: forgedKid }).sign(forgerKey.privateKey);
+        return new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: forgedKid, ...typed }).sign(forgerKey.privateKey);
       }
       case 'none':
-        return `${base64url.encode(JSON.stringify({ alg: 'none' }))}.${base64url.encode(JSON.stringify(payload))}.`;
+        return `${base64url.encode(JSON.stringify({ alg: 'none', ...typed }))}.${base64url.encode(JSON.stringify(payload))}.`;
       case 'hs256-with-public-key': {
         const secret = new TextEncoder().encode(await exportSPKI(signingKey.publicKey));
-        return new SignJWT(payload).setProtectedHeader({ alg: 'HS256', kid }).sign(secret);
+        return new SignJWT(payload).setProtectedHeader({ alg: 'HS256', kid, ...typed }).sign(secret);
       }
     }
   }
@@ -396,6 +406,20 @@ export async function startHostileProvider(options: HostileProviderOptions): Pro
     behave: () => {
       misbehaviour = {};
     },
+    logoutToken: (claims, typ = 'logout+jwt') =>
+      signIdToken(
+        withOverrides(
+          {
+            iss: issuer,
+            aud: options.clientId,
+            iat: Math.floor(Date.now() / 1000),
+            jti: randomToken(),
+            events: { 'http://schemas.openid.net/event/backchannel-logout': {} },
+          },
+          claims,
+        ),
+        typ ?? undefined,
+      ),
     signInAs: (next) => {
       user = next;
     },

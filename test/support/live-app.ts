@@ -30,6 +30,8 @@ export interface LiveApp {
 export type LiveAppOptions = Omit<TestAppOptions, 'sharedProvider'> & {
   /** The provider at http://127.0.0.1:<port>, another site than the app's localhost (a browser then withholds SameSite cookies). */
   providerOnAnotherSite?: boolean;
+  /** The provider posts a logout token to the app when a person signs out there (OpenID Connect Back-Channel Logout). */
+  backchannelLogout?: boolean;
 };
 
 const ATTEMPTS = 3;
@@ -55,7 +57,7 @@ async function startOnce(options: LiveAppOptions, port: number): Promise<LiveApp
   const providerPort = options.providerOnAnotherSite ? await freePort() : 0;
   const provider = await startDevProvider({
     port: providerPort,
-    clients: [testProviderClient(origin)],
+    clients: [{ ...testProviderClient(origin), ...(options.backchannelLogout ? { backchannelLogoutUri: `${origin}/auth/toolkit/backchannel-logout` } : {}) }],
     ...(options.providerOnAnotherSite ? { issuer: `http://127.0.0.1:${providerPort}` } : {}),
     ...options.provider,
   });

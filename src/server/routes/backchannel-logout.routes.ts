@@ -1,0 +1,76 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { LogoutTokenError, verifyLogoutToken, type LogoutRequest } from '../../client/logout-token.js';
+import { findAccount } from '../../db/account.repository.js';
+import { writeAuditEvent } from '../../db/audit.repository.js';
+import { deleteProviderSessions } from '../../db/session.repository.js';
+import type { Tokenkeeper } from '../../core/tokenkeeper.js';
+
+interface ProviderParams {
+  provider: string;
+}
+
+/** Far more than any logout token (a JWT of a few claims); a longer one is refused unread. */
+const MAX_LOGOUT_TOKEN_LENGTH = 16_384;
+
+/**
+ * Ends the sessions a logout token names: those made by signing in through
+ * this provider in its session `sid`, or, with no sid, every one made by
+ * signing in through it as that person (`sub`). Sessions signed in another
+ * way (another provider, an administrator's password) stay. Returns the
+ * users signed out.
+ */
+async function endSessions(deps: Tokenkeeper, provider: string, logout: LogoutRequest): Promise<string[]> {
+  const { db } = deps.database;
+  if (logout.providerSessionId !== null) return deleteProviderSessions(db, provider, { providerSid: logout.providerSessionId });
+  const account = await findAccount(db, provider, logout.subject ?? '');
+  return account ? deleteProviderSessions(db, provider, { userId: account.userId }) : [];
+}
+
+function refuse(reply: FastifyReply, description: string): FastifyReply {
+  // §2.8: 400 with an OAuth-style error body; the provider logs it.
+  return reply.code(400).header('cache-control', 'no-store').send({ error: 'invalid_request', error_description: description });
+}
+
+/**
+ * POST /auth/:provider/backchannel-logout: OpenID Connect Back-Channel Logout
+ * 1.0 (https://openid.net/specs/openid-connect-backchannel-1_0.html). The
+ * provider posts a logout token when a person's session there ends; the
+ * sessions here that signed in through it end too, on every server (each
+ * request reads its session from the database). A server-to-server call:
+ * no cookie, no CSRF token; the token's signature is what is trusted.
+ */
+export async function backchannelLogoutRoutes(app: FastifyInstance, deps: Tokenkeeper): Promise<void> {
+  app.post<{ Params: ProviderParams }>(
+    '/auth/:provider/backchannel-logout',
+    { config: { replies: 'json', csrf: false } },
+    async (request: FastifyRequest<{ Params: ProviderParams }>, reply: FastifyReply) => {
+      const provider = deps.registry.get(request.params.provider); // 404 for an unknown provider
+      const field = (request.body as Record<string, unknown> | null | undefined)?.logout_token;
+      if (typeof field !== 'string' || field === '') return refuse(reply, 'logout_token is missing: post it as a form field (application/x-www-form-urlencoded)');
+      if (field.length > MAX_LOGOUT_TOKEN_LENGTH) return refuse(reply, 'logout_token is too long');
+      let logout: LogoutRequest;
+      try {
+        logout = await verifyLogoutToken(provider, field, deps.now());
+      } catch (error) {
+        if (!(error instanceof LogoutTokenError)) throw error;
+        request.log.warn({ provider: provider.settings.name, reason: error.message }, 'back-channel logout refused: the logout token is not valid');
+        return refuse(reply, `the logout token is not valid: ${error.message}`);
+      }
+      const users = await endSessions(deps, provider.settings.name, logout);
+      const now = deps.now();
+      for (const userId of users) {
+        await writeAuditEvent(deps.database.db, {
+          event: 'user.signed_out',
+          actorUserId: null,
+          targetType: 'user',
+          targetId: userId,
+          ip: request.ip,
+          detail: { provider: provider.settings.name, by: 'back-channel logout' },
+          at: now,
+        });
+      }
+      request.log.info({ provider: provider.settings.name, users: users.length }, 'back-channel logout: sessions ended');
+      return reply.code(200).header('cache-control', 'no-store').send();
+    },
+  );
+}

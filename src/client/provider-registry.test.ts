@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderUnavailableError } from './errors.js';
 import { ProviderRegistry } from './provider-registry.js';
@@ -148,6 +149,35 @@ describe('ProviderRegistry', () => {
     expect(acme.discovery()).toEqual(failed);
     await retry;
     expect(acme.discovery()).toEqual({ state: 'ok' });
+  });
+
+  it('a refresh endpoint takes the refresh token grants, through the token endpoint’s hooks; every other grant still goes to the token endpoint', async () => {
+    const sent: Array<{ url: string; grant: string | null; authorization: string | undefined }> = [];
+    const recording: oidc.CustomFetch = async (url, init) => {
+      const body = init.body as URLSearchParams;
+      sent.push({ url, grant: body.get('grant_type'), authorization: (init.headers as Record<string, string>).authorization });
+      return new Response(JSON.stringify({ access_token: `at-${sent.length}`, token_type: 'bearer', expires_in: 60 }), { status: 200, headers: { 'content-type': 'application/json' } });
+    };
+    const tokenResponse = async (response: Response) => new Response(JSON.stringify({ ...((await response.json()) as object), scope: 'seen' }), { status: 200, headers: { 'content-type': 'application/json' } });
+    const registry = new ProviderRegistry(
+      [
+        settings({ endpoints: { authorizationEndpoint: `${origin}/f/oauth`, tokenEndpoint: `${origin}/f/token`, refreshEndpoint: `${origin}/f/refresh` }, hooks: { tokenResponse } }),
+        settings({ name: 'discovered', discovery: { issuer: `${origin}/p` }, metadataOverrides: { refreshEndpoint: `${origin}/p/refresh` } }),
+      ],
+      { fetch: (url, init) => (url.includes('/.well-known/') ? fetch(url, init as RequestInit) : recording(url, init)) },
+    );
+    discoveryStatus = 200;
+    const config = await registry.get('acme').configuration();
+    expect(config.serverMetadata().token_endpoint).toBe(`${origin}/f/token`);
+    const refreshed = await oidc.refreshTokenGrant(config, 'rt-1');
+    expect(refreshed).toMatchObject({ access_token: 'at-1', scope: 'seen' });
+    await oidc.clientCredentialsGrant(config);
+    await oidc.refreshTokenGrant(await registry.get('discovered').configuration(), 'rt-2');
+    expect(sent).toEqual([
+      { url: `${origin}/f/refresh`, grant: 'refresh_token', authorization: expect.stringMatching(/^Basic /) },
+      { url: `${origin}/f/token`, grant: 'client_credentials', authorization: expect.stringMatching(/^Basic /) },
+      { url: `${origin}/p/refresh`, grant: 'refresh_token', authorization: expect.stringMatching(/^Basic /) },
+    ]);
   });
 
   it('an unknown provider is a 404 unknown_provider', () => {

@@ -63,8 +63,9 @@ function serverMetadataOf(endpoints: Partial<ProviderEndpoints>): Partial<oidc.S
 /**
  * The fetch openid-client uses for this provider: the outbound fetch, with
  * the preset's rewrite of token endpoint requests and answers (tokenRequest
- * and tokenResponse hooks) on the one URL they concern, and, given `refreshTimeoutMs`, that longer timeout in
- * place of openid-client's on a refresh token grant.
+ * and tokenResponse hooks) on the one URL they concern, a refresh token grant sent to the refresh endpoint
+ * where one is configured (openid-client sends every grant to the token endpoint), and, given
+ * `refreshTimeoutMs`, that longer timeout in place of openid-client's on a refresh token grant.
  */
 function providerFetch(
   settings: ProviderSettings,
@@ -74,14 +75,15 @@ function providerFetch(
 ): oidc.CustomFetch | undefined {
   const rewrite = settings.hooks?.tokenResponse;
   const rewriteRequest = settings.hooks?.tokenRequest;
-  if (!rewrite && !rewriteRequest && refreshTimeoutMs === undefined) return base;
+  const refreshEndpoint = settings.endpoints?.refreshEndpoint ?? settings.metadataOverrides?.refreshEndpoint;
+  if (!rewrite && !rewriteRequest && refreshTimeoutMs === undefined && refreshEndpoint === undefined) return base;
   const send: oidc.CustomFetch = base ?? ((url, init) => fetch(url, init as RequestInit));
   return async (url, init) => {
     if (url !== tokenEndpoint()) return send(url, init);
-    const refresh = refreshTimeoutMs !== undefined && init.body instanceof URLSearchParams && init.body.get('grant_type') === 'refresh_token';
-    let sent = refresh ? { ...init, signal: AbortSignal.timeout(refreshTimeoutMs) } : init;
+    const refresh = init.body instanceof URLSearchParams && init.body.get('grant_type') === 'refresh_token';
+    let sent = refresh && refreshTimeoutMs !== undefined ? { ...init, signal: AbortSignal.timeout(refreshTimeoutMs) } : init;
     if (rewriteRequest && init.body instanceof URLSearchParams) sent = { ...sent, ...rewriteRequest({ body: init.body, headers: init.headers }) };
-    const response = await send(url, sent);
+    const response = await send(refresh && refreshEndpoint !== undefined ? refreshEndpoint : url, sent);
     return rewrite ? rewrite(response) : response;
   };
 }

@@ -23,6 +23,13 @@ export interface ProviderEndpoints {
   revocationEndpoint?: string;
   /** Where the ID token signing keys are, for an OpenID provider configured without discovery. */
   jwksUri?: string;
+  /**
+   * Where refresh token grants (RFC 6749 §6) are sent, for a provider whose
+   * refreshes have an endpoint of their own beside the token endpoint
+   * (Figma's `/v1/oauth/refresh`); RFC 8414 has no name for it, so discovery
+   * never gives one. Unset: the token endpoint, as RFC 6749 has it.
+   */
+  refreshEndpoint?: string;
 }
 
 /** Endpoints of a plain OAuth 2.0 server that has no discovery document. */

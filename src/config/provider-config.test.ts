@@ -89,6 +89,17 @@ describe('provider settings from <NAME>_… variables', () => {
     expect(named.endpoints?.userinfoEndpoint).toBe('https://profiles.example.com/me');
   });
 
+  it('<NAME>_REFRESH_URL names where refreshes go, with explicit endpoints or discovery, and is checked as every endpoint is', () => {
+    const explicit = { ...client, ACME_AUTHORIZE_URL: 'https://id.example.com/authorize', ACME_ACCESS_TOKEN_URL: 'https://id.example.com/token', ACME_REFRESH_URL: 'https://id.example.com/refresh' };
+    expect(providerSettings(explicit, 'acme', true).endpoints).toMatchObject({ tokenEndpoint: 'https://id.example.com/token', refreshEndpoint: 'https://id.example.com/refresh' });
+    const discovered = providerSettings({ ...client, ACME_ISSUER: 'https://id.example.com', ACME_REFRESH_URL: 'https://id.example.com/refresh' }, 'acme', true);
+    expect(discovered.metadataOverrides).toEqual({ refreshEndpoint: 'https://id.example.com/refresh' });
+    const plainHttp = refusal({ ...explicit, ACME_REFRESH_URL: 'http://id.example.com/refresh' }, 'acme', true);
+    expect(plainHttp.variable).toBe('ACME_REFRESH_URL');
+    expect(plainHttp.message).toContain('must use https in production');
+    expect(refusal({ ...explicit, ACME_REFRESH_URL: 'id.example.com/refresh' }, 'acme').variable).toBe('ACME_REFRESH_URL');
+  });
+
   it('endpoint variables override what discovery finds (a revocation endpoint the document leaves out)', () => {
     const settings = providerSettings({ ...client, ACME_SERVER_METADATA_URL: 'https://id.example.com/o/.well-known/openid-configuration/', ACME_REVOCATION_URL: 'https://id.example.com/o/revoke_token/' }, 'acme', true);
     expect(settings.discovery).toEqual({ metadataUrl: 'https://id.example.com/o/.well-known/openid-configuration/' });

@@ -228,6 +228,7 @@ export function providerSettings(env: Environment, name: string, production: boo
     tokenEndpoint: url(env, `${prefix}_ACCESS_TOKEN_URL`, production),
     userinfoEndpoint: url(env, `${prefix}_USERINFO_URL`, production),
     revocationEndpoint: url(env, `${prefix}_REVOCATION_URL`, production),
+    refreshEndpoint: url(env, `${prefix}_REFRESH_URL`, production),
     jwksUri: url(env, `${prefix}_JWKS_URL`, production),
   });
   // A preset that revokes its own way through the API (GitHub's grant deletion, Dropbox's API call) would never send

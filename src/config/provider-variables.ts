@@ -14,6 +14,7 @@ export const PROVIDER_VARIABLE_SUFFIXES: readonly string[] = [
   'ACCESS_TOKEN_URL',
   'USERINFO_URL',
   'REVOCATION_URL',
+  'REFRESH_URL',
   'JWKS_URL',
   'SCOPE',
   'API_BASE_URL',

@@ -35,6 +35,8 @@ export interface ProviderOptions {
   accessTokenUrl?: string;
   userinfoUrl?: string;
   revocationUrl?: string;
+  /** Where refreshes go, for a provider with a refresh endpoint beside its token endpoint (Figma's `/v1/oauth/refresh`); default: the preset's, else the token endpoint. */
+  refreshUrl?: string;
   jwksUrl?: string;
   /** Space-separated; default: the preset's, else `openid profile email` with discovery. */
   scope?: string;
@@ -117,6 +119,7 @@ const PROVIDER_OPTION_VARIABLES: Readonly<Record<Exclude<keyof ProviderOptions, 
   accessTokenUrl: 'ACCESS_TOKEN_URL',
   userinfoUrl: 'USERINFO_URL',
   revocationUrl: 'REVOCATION_URL',
+  refreshUrl: 'REFRESH_URL',
   jwksUrl: 'JWKS_URL',
   scope: 'SCOPE',
   apiBaseUrl: 'API_BASE_URL',

@@ -8,6 +8,7 @@ import { box } from './box.js';
 import { discord } from './discord.js';
 import { dropbox } from './dropbox.js';
 import { facebook } from './facebook.js';
+import { figma } from './figma.js';
 import { github } from './github.js';
 import { gitlab } from './gitlab.js';
 import { google } from './google.js';
@@ -39,7 +40,7 @@ export { PRESET_VALUE_VARIABLES, type PresetClient, type PresetSettings, type Pr
  * @example
  * const names = Object.keys(PROVIDER_PRESETS); // ['airtable', 'apple', 'asana', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, apple, asana, atlassian, auth0, bitbucket, box, discord, dropbox, facebook, github, gitlab, google, hubspot, keycloak, linear, linkedin, microsoft, notion, okta, pipedrive, quickbooks, reddit, salesforce, slack, spotify, strava, twitch, x, xero, zoom };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, apple, asana, atlassian, auth0, bitbucket, box, discord, dropbox, facebook, figma, github, gitlab, google, hubspot, keycloak, linear, linkedin, microsoft, notion, okta, pipedrive, quickbooks, reddit, salesforce, slack, spotify, strava, twitch, x, xero, zoom };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

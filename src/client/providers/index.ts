@@ -5,6 +5,7 @@ import { atlassian } from './atlassian.js';
 import { auth0 } from './auth0.js';
 import { bitbucket } from './bitbucket.js';
 import { box } from './box.js';
+import { calendly } from './calendly.js';
 import { discord } from './discord.js';
 import { dropbox } from './dropbox.js';
 import { facebook } from './facebook.js';
@@ -40,7 +41,7 @@ export { PRESET_VALUE_VARIABLES, type PresetClient, type PresetSettings, type Pr
  * @example
  * const names = Object.keys(PROVIDER_PRESETS); // ['airtable', 'apple', 'asana', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, apple, asana, atlassian, auth0, bitbucket, box, discord, dropbox, facebook, figma, github, gitlab, google, hubspot, keycloak, linear, linkedin, microsoft, notion, okta, pipedrive, quickbooks, reddit, salesforce, slack, spotify, strava, twitch, x, xero, zoom };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, apple, asana, atlassian, auth0, bitbucket, box, calendly, discord, dropbox, facebook, figma, github, gitlab, google, hubspot, keycloak, linear, linkedin, microsoft, notion, okta, pipedrive, quickbooks, reddit, salesforce, slack, spotify, strava, twitch, x, xero, zoom };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

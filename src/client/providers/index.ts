@@ -27,6 +27,7 @@ import { salesforce } from './salesforce.js';
 import { slack } from './slack.js';
 import { spotify } from './spotify.js';
 import { strava } from './strava.js';
+import { tiktok } from './tiktok.js';
 import { twitch } from './twitch.js';
 import { x } from './x.js';
 import { xero } from './xero.js';
@@ -41,7 +42,7 @@ export { PRESET_VALUE_VARIABLES, type PresetClient, type PresetSettings, type Pr
  * @example
  * const names = Object.keys(PROVIDER_PRESETS); // ['airtable', 'apple', 'asana', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, apple, asana, atlassian, auth0, bitbucket, box, calendly, discord, dropbox, facebook, figma, github, gitlab, google, hubspot, keycloak, linear, linkedin, microsoft, notion, okta, pipedrive, quickbooks, reddit, salesforce, slack, spotify, strava, twitch, x, xero, zoom };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, apple, asana, atlassian, auth0, bitbucket, box, calendly, discord, dropbox, facebook, figma, github, gitlab, google, hubspot, keycloak, linear, linkedin, microsoft, notion, okta, pipedrive, quickbooks, reddit, salesforce, slack, spotify, strava, tiktok, twitch, x, xero, zoom };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

@@ -1,0 +1,176 @@
+/**
+ * An emulator of Pinterest's OAuth (www.pinterest.com/oauth,
+ * api.pinterest.com/v5/oauth) and of the part of its API v5 a connection
+ * touches, written from Pinterest's documentation
+ * (https://developers.pinterest.com/docs/getting-started/set-up-authentication-and-authorization/)
+ * and its OpenAPI description of v5 (https://github.com/pinterest/api-description):
+ * - Authorize: `GET /oauth/` with `client_id`, `redirect_uri`,
+ *   `response_type=code`, `state` and `scope`, a comma-separated list (a
+ *   space-joined one is a scope it does not know). Back with `code` and
+ *   `state`; a person who declines is sent back with RFC 6749's
+ *   `error=access_denied` (what Pinterest sends then is not documented).
+ * - Token: `POST /v5/oauth/token`, a form, with the app's ID and secret as
+ *   HTTP Basic (base64 of `id:secret` as they are). The answer has
+ *   `access_token`, `token_type: "bearer"`, `expires_in` (30 days), `scope`
+ *   (comma-separated here: its separator is not documented),
+ *   `refresh_token`, `refresh_token_expires_in`, `refresh_token_expires_at`
+ *   and `response_type`. Refresh tokens are continuous: 60 days each, and a
+ *   refresh answers a new one; whether the one used still works is not
+ *   documented: it stops here. An app created before September 25, 2025
+ *   (`createdBeforeSeptember2025`) is given a legacy refresh token (365 days)
+ *   unless the code exchange carries `continuous_refresh=true`, and as
+ *   Pinterest no longer supports those, a refresh with one is refused.
+ *   Errors are `{ code, message }`: 401 with code 2 "Authentication failed."
+ *   for the client (the documented example of `/oauth/token/revoke`), 401
+ *   with code 283 "The authorization grant is invalid" for a code or refresh
+ *   token it refuses (as Pinterest's SDK reports it; the status for a code is
+ *   not documented).
+ * - Revoke: `POST /v5/oauth/token/revoke` takes only tokens issued for
+ *   system users: a person's token is answered 403 with code 29.
+ * - API: `GET /v5/user_account` (scope `user_accounts:read`) answers the
+ *   account (`id`, `username`, `account_type`, `profile_image`, …, no
+ *   e-mail); `GET /v5/boards` (scope `boards:read`) the boards as `{ items,
+ *   bookmark }`. A token it does not take is 401 with code 2; a token without
+ *   the scope 403 with code 403 (the documented user_account refusal).
+ * The authorization page approves at once for signInAs()'s user.
+ */
+import { redirectBack } from './kit/authorization.js';
+import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
+import { GrantStore, type Grant, type IssuedTokens } from './kit/grants.js';
+
+export interface PinterestUser {
+  /** The user account id: digits, as a string. */
+  id: string;
+  username: string;
+}
+
+export interface PinterestEmulatorOptions {
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  /** The app was created before September 25, 2025: a continuous refresh token only when the code exchange asks for one. */
+  createdBeforeSeptember2025?: boolean;
+  now?: () => number;
+}
+
+export type PinterestEmulator = EmulatorHandle<PinterestUser>;
+
+const DAY = 86_400;
+const ACCESS_TOKEN_TTL = 30 * DAY;
+const REFRESH_TOKEN_TTL = 60 * DAY;
+const LEGACY_REFRESH_TOKEN_TTL = 365 * DAY;
+const SCOPES = new Set(['ads:read', 'ads:write', 'boards:read', 'boards:read_secret', 'boards:write', 'boards:write_secret', 'catalogs:read', 'catalogs:write', 'pins:read', 'pins:read_secret', 'pins:write', 'pins:write_secret', 'user_accounts:read', 'user_accounts:write']);
+
+export async function startPinterestEmulator(options: PinterestEmulatorOptions): Promise<PinterestEmulator> {
+  const server = await startEmulatorServer();
+  const now = options.now ?? (() => Math.floor(Date.now() / 1000));
+  const grants = new GrantStore<PinterestUser>({ now, accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'rotating', refreshTokenTtl: REFRESH_TOKEN_TTL, prefixes: { access: 'pina_', refresh: 'pinr_' } });
+  const controls = emulatorControls<PinterestUser>(server, grants);
+  /** Grants given a legacy refresh token, which Pinterest no longer takes. */
+  const legacy = new Set<string>();
+
+  server.route('GET', '/oauth/', (request) => {
+    server.count('authorize');
+    const query = request.url.searchParams;
+    if (query.get('client_id') !== options.clientId) return html(400, '<h1>Invalid client_id</h1>');
+    if (query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>Invalid redirect_uri</h1>');
+    const reply = redirectBack(options.redirectUri, query);
+    if (query.get('response_type') !== 'code') return reply({ error: 'unsupported_response_type' });
+    const asked = (query.get('scope') ?? '').split(',').filter(Boolean);
+    if (asked.length === 0 || asked.some((scope) => !SCOPES.has(scope))) return reply({ error: 'invalid_scope' });
+    const user = controls.approver();
+    if (!user) return reply({ error: 'access_denied' });
+    return reply({ code: grants.issueCode({ clientId: options.clientId, redirectUri: options.redirectUri, scope: asked.join(' '), codeChallenge: undefined, codeChallengeMethod: undefined, user }) });
+  });
+
+  const fault = (status: number, code: number, message: string): EmulatorReply => json(status, { code, message });
+  /** Basic with `id:secret` as they are. */
+  const isClient = (request: EmulatorRequest): boolean => {
+    const match = /^Basic (.+)$/i.exec(request.headers.authorization ?? '');
+    return match !== null && Buffer.from(match[1]!, 'base64').toString('utf8') === `${options.clientId}:${options.clientSecret}`;
+  };
+  const answer = (grant: Grant<PinterestUser>, tokens: IssuedTokens, responseType: string): EmulatorReply => {
+    const refreshTtl = legacy.has(grant.id) ? LEGACY_REFRESH_TOKEN_TTL : tokens.refreshTokenExpiresIn!;
+    return json(200, {
+      access_token: tokens.accessToken,
+      token_type: 'bearer',
+      expires_in: tokens.expiresIn,
+      scope: grant.scope.split(' ').join(','),
+      refresh_token: tokens.refreshToken,
+      refresh_token_expires_in: refreshTtl,
+      refresh_token_expires_at: now() + refreshTtl,
+      response_type: responseType,
+    });
+  };
+
+  server.route('POST', '/v5/oauth/token', (request) => {
+    server.count('token_request');
+    const status = controls.tokenFailure();
+    if (status !== undefined) return html(status, '<h1>Service Unavailable</h1>');
+    if (!isClient(request)) return fault(401, 2, 'Authentication failed.');
+    if (!(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return fault(400, 1, 'Invalid request body');
+    const form = request.form();
+    const grantType = form.get('grant_type');
+    if (grantType === 'refresh_token') {
+      server.count('refresh_token');
+      const presented = form.get('refresh_token') ?? '';
+      const grant = grants.grantOfToken(presented);
+      if (grant && legacy.has(grant.id)) return fault(401, 283, 'The authorization grant is invalid');
+      const refreshed = grants.refresh(presented, options.clientId);
+      if (!refreshed.ok) return fault(401, 283, 'The authorization grant is invalid');
+      return answer(refreshed.grant, refreshed.tokens, 'refresh_token');
+    }
+    if (grantType !== 'authorization_code') return fault(400, 1, 'Invalid grant_type');
+    server.count('authorization_code');
+    if (form.has('continuous_refresh')) server.count('continuous_refresh');
+    const redeemed = grants.redeemCode(form.get('code') ?? '', { clientId: options.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: null });
+    if (!redeemed.ok) return fault(401, 283, 'The authorization grant is invalid');
+    if (options.createdBeforeSeptember2025 && form.get('continuous_refresh') !== 'true') legacy.add(redeemed.grant.id);
+    return answer(redeemed.grant, redeemed.tokens, 'authorization_code');
+  });
+
+  server.route('POST', '/v5/oauth/token/revoke', (request) => {
+    server.count('revoke');
+    if (!isClient(request)) return fault(401, 2, 'Authentication failed.');
+    return fault(403, 29, 'You are not permitted to access that resource.');
+  });
+
+  /** The grant of the request's Bearer token when it holds `scope`, else Pinterest's refusal. */
+  const authorized = (request: EmulatorRequest, scope: string): Grant<PinterestUser> | EmulatorReply => {
+    const grant = grants.grantOfAccessToken(request.bearer() ?? '');
+    if (!grant) return fault(401, 2, 'Authentication failed.');
+    if (!grant.scope.split(' ').includes(scope)) return fault(403, 403, 'Not authorized to access the user account.');
+    return grant;
+  };
+
+  server.route('GET', '/v5/user_account', (request) => {
+    server.count('user_account');
+    const grant = authorized(request, 'user_accounts:read');
+    if ('status' in grant) return grant;
+    const { id, username } = grant.user;
+    return json(200, {
+      account_type: 'PINNER',
+      id,
+      username,
+      about: '',
+      business_name: null,
+      profile_image: `https://i.pinimg.com/600x600_R/${id.slice(-2)}/${id}.jpg`,
+      website_url: '',
+      board_count: 1,
+      pin_count: 12,
+      follower_count: 3,
+      following_count: 7,
+      monthly_views: 0,
+    });
+  });
+
+  server.route('GET', '/v5/boards', (request) => {
+    server.count('boards');
+    const grant = authorized(request, 'boards:read');
+    if ('status' in grant) return grant;
+    return json(200, { items: [{ id: '549755885175', name: 'Summer Recipes', privacy: 'PUBLIC', owner: { username: grant.user.username } }], bookmark: null });
+  });
+
+  return controls.handle;
+}

@@ -1,0 +1,190 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { TestBrowser } from '../support/browser.js';
+import { testClock } from '../support/clock.js';
+import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { startPinterestEmulator, type PinterestEmulator, type PinterestUser } from './pinterest.emulator.js';
+
+const CLIENT_ID = '1504827';
+const CLIENT_SECRET = '4d9c1f7e2b8a60d35e1f9c2a7b4d8e06f3a5c9b1';
+const REDIRECT_URI = `${APP_ORIGIN}/auth/pinterest/callback`;
+const DAY = 86_400;
+
+function person(id: string, username: string): PinterestUser {
+  return { id, username };
+}
+
+/** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator (the user account moves with the API base). */
+function pinterestEnv(pinterest: PinterestEmulator, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    OAUTH_PROVIDERS: 'pinterest',
+    PINTEREST_PRESET: 'pinterest',
+    PINTEREST_CLIENT_ID: CLIENT_ID,
+    PINTEREST_CLIENT_SECRET: CLIENT_SECRET,
+    PINTEREST_AUTHORIZE_URL: `${pinterest.origin}/oauth/`,
+    PINTEREST_ACCESS_TOKEN_URL: `${pinterest.origin}/v5/oauth/token`,
+    PINTEREST_API_BASE_URL: `${pinterest.origin}/v5`,
+    ...extra,
+  };
+}
+
+/** A refresh at Pinterest itself, as another copy of the token would make it. */
+function refreshAtPinterest(pinterest: PinterestEmulator, refreshToken: string): Promise<Response> {
+  return fetch(`${pinterest.origin}/v5/oauth/token`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}` },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
+  });
+}
+
+// An app created before September 25, 2025: its code exchange must ask for a continuous refresh token.
+const startEmulator = (now?: () => number) =>
+  startPinterestEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, createdBeforeSeptember2025: true, ...(now ? { now } : {}) });
+
+const PINTEREST: StandardProvider<PinterestUser, PinterestEmulator> = {
+  preset: 'pinterest',
+  displayName: 'Pinterest',
+  startEmulator: () => startEmulator(),
+  env: pinterestEnv,
+  people: {
+    cancelled: person('1125899906842001', 'changedmind'),
+    'refused-code': person('1125899906842002', 'refusedcode'),
+    'wrong-secret': person('1125899906842003', 'wrongsecret'),
+    'exchange-failure': person('1125899906842004', 'outageperson'),
+  },
+  subjectOf: (user) => user.id,
+};
+
+describeEachDialect('Pinterest, against an emulator of Pinterest', (dialect) => {
+  const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: PINTEREST.startEmulator, env: (pinterest) => pinterestEnv(pinterest, { PINTEREST_SCOPE: 'user_accounts:read boards:read' }) });
+
+  async function signIn(user: PinterestUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    const { emulator: pinterest, app } = context;
+    pinterest.signInAs(user);
+    const browser = app.browser();
+    const start = await browser.get(`${APP_ORIGIN}/login/pinterest?next=/api/me`, { followRedirects: false });
+    const page = await browser.get(start.location!);
+    expect(page.status).toBe(200);
+    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
+  }
+
+  const expire = (userId: string) => context.database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+  const boards = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/pinterest/proxy/boards`);
+
+  it('signs in as the id of /v5/user_account with its username and no e-mail; comma-joined scopes, no PKCE, Basic credentials, a continuous refresh token asked for, 30-day access tokens', async () => {
+    const { database, emulator: pinterest, app } = context;
+    const counted = pinterest.server.counts.continuous_refresh ?? 0;
+    const { userId, request } = await signIn(person('2783136121146311751', 'pinnerperson'));
+    expect(request.get('scope')).toBe('user_accounts:read,boards:read');
+    expect(request.has('code_challenge')).toBe(false);
+    const account = await database.db.selectFrom('accounts').select(['subject', 'claims']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account.subject).toBe('2783136121146311751');
+    expect(JSON.parse(account.claims)).toMatchObject({ id: '2783136121146311751', username: 'pinnerperson', account_type: 'PINNER' });
+    const user = await database.db.selectFrom('users').select(['name', 'email']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toEqual({ name: 'pinnerperson', email: null });
+    const token = await app.runtime.tokenStore.findToken(userId, 'pinterest');
+    expect(token).toMatchObject({ refreshToken: expect.stringMatching(/^pinr_/), scope: 'user_accounts:read boards:read' });
+    const now = Math.floor(Date.now() / 1000);
+    expect(token!.expiresAt! - now).toBeGreaterThan(30 * DAY - 100);
+    expect(token!.expiresAt! - now).toBeLessThanOrEqual(30 * DAY);
+    expect(token!.refreshTokenExpiresAt! - now).toBeGreaterThan(60 * DAY - 100);
+    expect(token!.refreshTokenExpiresAt! - now).toBeLessThanOrEqual(60 * DAY);
+    expect(pinterest.server.counts.continuous_refresh).toBe(counted + 1);
+    const exchange = pinterest.server.requests.filter((r) => r.path === '/v5/oauth/token').at(-1)!;
+    expect(exchange.headers.authorization).toBe(`Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`);
+    expect(pinterest.server.requests.filter((r) => r.path === '/v5/user_account').at(-1)).toMatchObject({ method: 'GET', headers: { authorization: expect.stringMatching(/^Bearer pina_/) } });
+  });
+
+  it('the proxy reaches the API; 20 concurrent calls on an expired token make one refresh, whose new continuous refresh token is kept, and Pinterest refuses the used one', async () => {
+    const { app, emulator: pinterest } = context;
+    const { browser, userId } = await signIn(person('2783136121146311752', 'stormrotating'));
+    const before = await app.runtime.tokenStore.findToken(userId, 'pinterest');
+    await expire(userId);
+    const refreshes = pinterest.server.counts.refresh_token ?? 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => boards(browser)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(JSON.parse(answers[0]!.text)).toMatchObject({ items: [{ name: 'Summer Recipes', owner: { username: 'stormrotating' } }], bookmark: null });
+    expect(pinterest.server.counts.refresh_token).toBe(refreshes + 1);
+    const after = await app.runtime.tokenStore.findToken(userId, 'pinterest');
+    expect(after!.refreshToken).not.toBe(before!.refreshToken);
+    expect(after!.scope).toBe('user_accounts:read boards:read');
+    expect(pinterest.accepts(after!.accessToken)).toBe(true);
+    const replay = await refreshAtPinterest(pinterest, before!.refreshToken!);
+    expect(replay.status).toBe(401);
+    expect(await replay.json()).toEqual({ code: 283, message: 'The authorization grant is invalid' });
+  });
+
+  it("a refresh token Pinterest refuses (401 code 283) marks the connection 'needs re-auth', with one attempt", async () => {
+    const { app, emulator: pinterest } = context;
+    const { browser, userId } = await signIn(person('2783136121146311753', 'refusedrefresh'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'pinterest');
+    // Used behind the app's back (another copy of the token): Pinterest no longer takes the stored one.
+    expect((await refreshAtPinterest(pinterest, stored!.refreshToken!)).status).toBe(200);
+    await expire(userId);
+    const refreshes = pinterest.server.counts.refresh_token ?? 0;
+    const call = await boards(browser);
+    expect(call.status).toBe(401);
+    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
+    expect((await boards(browser)).status).toBe(401);
+    expect(pinterest.server.counts.refresh_token).toBe(refreshes + 1);
+    expect((await app.runtime.tokenStore.findToken(userId, 'pinterest'))!.status).toBe('needs_reauth');
+  });
+
+  it("disconnect deletes the tokens here and asks Pinterest nothing: its revocation takes only system users' tokens", async () => {
+    const { app, emulator: pinterest } = context;
+    const { browser, userId } = await signIn(person('2783136121146311754', 'leavingperson'));
+    const requests = pinterest.server.requests.length;
+    const answer = await browser.request(`${APP_ORIGIN}/account/connections/pinterest`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: false });
+    expect(pinterest.server.requests.length).toBe(requests);
+    expect(await app.runtime.tokenStore.findToken(userId, 'pinterest')).toBeUndefined();
+  });
+
+  standardCases(() => context, PINTEREST, { cancelled: {}, refusedCode: { sentAs: '401 code 283' } });
+});
+
+describeEachDialect('Pinterest continuous refresh tokens (60 days, as each answer states) and the keep-alive sweep', (dialect) => {
+  // Pinterest, the app and its sweep share one clock that moves only when told.
+  const clock = testClock();
+  let database: TestDatabase;
+  let pinterest: PinterestEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    pinterest = await startEmulator(clock.now);
+    app = await startProviderTestApp({ databaseUrl: database.url, env: pinterestEnv(pinterest), now: clock.now });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await pinterest?.close();
+    await database?.close();
+  });
+
+  it('refreshes an unused connection once before its refresh token’s stated end, and the connection outlives that refresh token', async () => {
+    pinterest.signInAs(person('2783136121146311755', 'idleperson'));
+    await signInThrough(app.browser(), 'pinterest');
+    const { user_id: userId } = await database.db.selectFrom('accounts').select('user_id').where('provider', '=', 'pinterest').where('subject', '=', '2783136121146311755').executeTakeFirstOrThrow();
+    const signedInWith = await app.runtime.tokenStore.findToken(userId, 'pinterest');
+    const refreshes = pinterest.server.counts.refresh_token ?? 0;
+    const sweep = () => app.runtime.refreshKeepalive!.sweep();
+
+    clock.advance(53 * DAY - 1);
+    expect(await sweep()).toMatchObject({ due: 0 });
+    clock.advance(1);
+    expect(await sweep()).toMatchObject({ due: 1, refreshed: 1, failed: 0 });
+    expect(pinterest.server.counts.refresh_token).toBe(refreshes + 1);
+    expect((await app.runtime.tokenStore.findToken(userId, 'pinterest'))!.refreshToken).not.toBe(signedInWith!.refreshToken);
+    expect(await sweep()).toMatchObject({ due: 0 });
+
+    // Past the first refresh token's 60 days, the connection works: the new one refreshes its access token.
+    clock.advance(40 * DAY);
+    const { accessToken } = await app.runtime.tokens.getAccessToken(userId, 'pinterest');
+    expect(pinterest.server.counts.refresh_token).toBe(refreshes + 2);
+    expect(pinterest.accepts(accessToken)).toBe(true);
+  });
+});
+
+describeClientFailures(PINTEREST, { wrongSecret: { sentAs: '401 code 2' }, exchangeFailure: {} });

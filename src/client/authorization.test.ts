@@ -338,6 +338,29 @@ describe('finishAuthorization with plain OAuth 2.0', () => {
     const { transaction } = await startAuthorization(registry, 'acme', REDIRECT_URI);
     expect((await finishAuthorization(registry, transaction, callback(transaction))).tokens.apiBaseUrl).toBe('https://eu1.acme.test');
   });
+
+  it('keeps the API base the user API names for this connection, read from the answer that gave the subject', async () => {
+    answerUserinfo = () => ({ status: 200, body: { id: 42, name: 'Ada', api_endpoint: 'https://us6.api.acme.test/' } });
+    const registry = new ProviderRegistry([plain({ connectionApiBase: { profileMember: 'api_endpoint', domains: ['api.acme.test'] } })]);
+    const { transaction } = await startAuthorization(registry, 'acme', REDIRECT_URI);
+    const { identity, tokens } = await finishAuthorization(registry, transaction, callback(transaction));
+    expect(identity.subject).toBe('42');
+    expect(tokens.apiBaseUrl).toBe('https://us6.api.acme.test');
+    expect(userinfoHeaders).toHaveLength(1);
+  });
+
+  it('refuses a sign-in whose user API names an API base off its domains, or none: 502, no tokens given back', async () => {
+    const registry = new ProviderRegistry([plain({ connectionApiBase: { profileMember: 'api_endpoint', domains: ['api.acme.test'] } })]);
+    for (const [api_endpoint, message] of [
+      ['https://collector.example.net', 'Acme named an API origin (api_endpoint) outside its own domains; no token is sent there.'],
+      ['https://us6.api.acme.test@collector.example.net', 'Acme named an API origin (api_endpoint) outside its own domains; no token is sent there.'],
+      [undefined, 'Acme did not name an API origin (api_endpoint) for this connection; nothing was kept.'],
+    ] as const) {
+      answerUserinfo = () => ({ status: 200, body: { id: 42, name: 'Ada', api_endpoint } });
+      const { transaction } = await startAuthorization(registry, 'acme', REDIRECT_URI);
+      await expect(finishAuthorization(registry, transaction, callback(transaction))).rejects.toMatchObject({ code: 'provider_bad_response', status: 502, message });
+    }
+  });
 });
 
 describe('finishAuthorization refusals', () => {

@@ -1,6 +1,6 @@
 import * as oidc from 'openid-client';
 import { describeProviderFailure, providerValueShown, ProviderUnavailableError, SignInError } from './errors.js';
-import { connectionApiBase } from './connection-api-base.js';
+import { connectionApiBase, profileApiBase } from './connection-api-base.js';
 import { readProfile } from './profile.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import type { ProviderSettings } from './provider-settings.js';
@@ -284,9 +284,11 @@ export async function finishAuthorization(
   const receivedAt = now();
   const idClaims = (response.claims() ?? {}) as Record<string, unknown>;
   const idSubject = typeof idClaims.sub === 'string' ? idClaims.sub : undefined;
-  const apiBase = connectionApiBase(settings, response, { parameters: callbackParameters, idClaims });
-  const profile = await readProfile(config, settings, response.access_token, idSubject, response as unknown as Record<string, unknown>, apiBase);
+  const tokenApiBase = connectionApiBase(settings, response, { parameters: callbackParameters, idClaims });
+  const profile = await readProfile(config, settings, response.access_token, idSubject, response as unknown as Record<string, unknown>, tokenApiBase);
   const userinfo = profile.claims;
+  // A provider that names the connection's API only in its user API's answer (Mailchimp, DocuSign): checked before anything is kept.
+  const apiBase = tokenApiBase ?? profileApiBase(settings, userinfo);
 
   const subjectValue = idSubject ?? (settings.subjectClaim ? userinfo[settings.subjectClaim] : userinfo.sub);
   const subject = typeof subjectValue === 'number' ? String(subjectValue) : subjectValue;

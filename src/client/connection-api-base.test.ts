@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { connectionApiBase } from './connection-api-base.js';
+import { connectionApiBase, profileApiBase } from './connection-api-base.js';
 import type { ProviderSettings } from './provider-settings.js';
 
 function settings(overrides: Partial<ProviderSettings> = {}): ProviderSettings {
@@ -39,6 +39,8 @@ describe('connectionApiBase', () => {
     ['a user name alone in the URL', 'https://user@acme.my.salesforce.com'],
     ['something that is no URL', 'acme.my.salesforce.com'],
     ['another scheme', 'ftp://acme.my.salesforce.com'],
+    ['a query', 'https://acme.my.salesforce.com/?next=https://evil.test'],
+    ['a fragment', 'https://acme.my.salesforce.com/#evil.test'],
   ])('refuses %s', (_name, value) => {
     expect(() => connectionApiBase(settings(), { instance_url: value })).toThrow(expect.objectContaining(refused));
   });
@@ -83,5 +85,39 @@ describe('connectionApiBase from the callback (a parameter beside the code)', ()
 
   it('refuses a value other than the one the ID token names', () => {
     expect(() => connectionApiBase(quickbooks, {}, signIn('code=c&realmId=43', { realmid: '42' }))).toThrow(expect.objectContaining({ ...refusedCallback, message: expect.stringContaining("named another realmId than QuickBooks's ID token") }));
+  });
+});
+
+describe('profileApiBase (a base the user API names, at sign-in)', () => {
+  const mailchimp = settings({ displayName: 'Mailchimp', connectionApiBase: { profileMember: 'api_base', domains: ['api.mailchimp.com'] } });
+  const refusedOrigin = { code: 'provider_bad_response', status: 502, message: 'Mailchimp named an API origin (api_base) outside its own domains; no token is sent there.' };
+
+  it('is the member checked as a token response member is, without a trailing slash', () => {
+    expect(profileApiBase(mailchimp, { api_base: 'https://us6.api.mailchimp.com/3.0/' })).toBe('https://us6.api.mailchimp.com/3.0');
+  });
+
+  it('is null for a provider whose rule is another, and the token answer or a refresh names none for this rule', () => {
+    expect(profileApiBase(settings(), { api_base: 'https://us6.api.mailchimp.com' })).toBeNull();
+    expect(connectionApiBase(mailchimp, { api_base: 'https://us6.api.mailchimp.com' })).toBeNull();
+  });
+
+  it.each([
+    ['another domain', 'https://collector.example.net/3.0'],
+    ['a host that only ends like one', 'https://evilapi.mailchimp.com/3.0'],
+    ['the domain as a path', 'https://collector.example.net/us6.api.mailchimp.com/3.0'],
+    ['the domain as credentials', 'https://us6.api.mailchimp.com@collector.example.net/3.0'],
+    ['a backslash before the host', 'https://collector.example.net\\.api.mailchimp.com/3.0'],
+    ['http', 'http://us6.api.mailchimp.com/3.0'],
+    ['a query', 'https://us6.api.mailchimp.com/3.0?x=1'],
+    ['no URL', 'us6.api.mailchimp.com'],
+  ])('refuses %s: 502, no token sent there', (_name, value) => {
+    expect(() => profileApiBase(mailchimp, { api_base: value })).toThrow(expect.objectContaining(refusedOrigin));
+  });
+
+  it('refuses a profile that names none, since the connection would have no API', () => {
+    for (const api_base of [undefined, null, '']) {
+      expect(() => profileApiBase(mailchimp, { api_base })).toThrow(expect.objectContaining({ code: 'provider_bad_response', message: 'Mailchimp did not name an API origin (api_base) for this connection; nothing was kept.' }));
+    }
+    expect(() => profileApiBase(mailchimp, { api_base: 42 })).toThrow(expect.objectContaining(refusedOrigin));
   });
 });

@@ -35,20 +35,14 @@ function withinDomain(host: string, domain: string): boolean {
 }
 
 /**
- * The API base a provider names for this one connection, checked before any
- * access token is sent there. From a token response member (Salesforce's
- * `instance_url`): an absolute https URL (http only where the provider's own
- * URLs may be http, in development) on one of the provider's domains. From
- * the callback (QuickBooks' `realmId`, given `signIn` at sign-in only): see
- * callbackApiBase. Null when the provider names none, or the answer does not
- * (a refresh keeps the base the connection has).
+ * `value` as an API base the access token may be sent to: an absolute https
+ * URL (http only where the provider's own URLs may be http, in development)
+ * on one of `domains`, with no credentials, query or fragment that could
+ * make it mean another place than it seems. Its origin and path, without a
+ * trailing slash; else a provider fault naming `named`, before any token is
+ * sent there.
  */
-export function connectionApiBase(settings: ProviderSettings, response: Record<string, unknown>, signIn?: SignInAnswer): string | null {
-  const rule = settings.connectionApiBase;
-  if (!rule) return null;
-  if ('callbackParameter' in rule) return signIn ? callbackApiBase(settings, rule, signIn) : null;
-  const value = response[rule.member];
-  if (value === undefined) return null;
+function checkedApiBase(settings: ProviderSettings, value: unknown, domains: readonly string[], named: string): string {
   let url: URL | undefined;
   try {
     url = typeof value === 'string' ? new URL(value) : undefined;
@@ -56,11 +50,42 @@ export function connectionApiBase(settings: ProviderSettings, response: Record<s
     url = undefined;
   }
   const protocolOk = url?.protocol === 'https:' || (url?.protocol === 'http:' && settings.allowInsecureHttp);
-  if (!url || !protocolOk || url.username || url.password || !rule.domains.some((domain) => withinDomain(url.hostname, domain))) {
-    throw new ProviderUnavailableError(
-      'provider_bad_response',
-      `${settings.displayName} named an API origin (${rule.member}) outside its own domains; no token is sent there.`,
-    );
+  if (!url || !protocolOk || url.username || url.password || url.search || url.hash || !domains.some((domain) => withinDomain(url.hostname, domain))) {
+    throw new ProviderUnavailableError('provider_bad_response', `${settings.displayName} named an API origin (${named}) outside its own domains; no token is sent there.`);
   }
   return url.origin + url.pathname.replace(/\/+$/, '');
+}
+
+/**
+ * The API base a provider names for this one connection, checked before any
+ * access token is sent there. From a token response member (Salesforce's
+ * `instance_url`): see checkedApiBase. From the callback (QuickBooks'
+ * `realmId`, given `signIn` at sign-in only): see callbackApiBase. Null when
+ * the provider names none, or the answer does not (a refresh keeps the base
+ * the connection has), and for a base the user API names (profileApiBase).
+ */
+export function connectionApiBase(settings: ProviderSettings, response: Record<string, unknown>, signIn?: SignInAnswer): string | null {
+  const rule = settings.connectionApiBase;
+  if (!rule || 'profileMember' in rule) return null;
+  if ('callbackParameter' in rule) return signIn ? callbackApiBase(settings, rule, signIn) : null;
+  const value = response[rule.member];
+  if (value === undefined) return null;
+  return checkedApiBase(settings, value, rule.domains, rule.member);
+}
+
+/**
+ * The API base the user API names for this connection at sign-in (Mailchimp's
+ * `api_endpoint`, DocuSign's default account), from `claims`, the profile
+ * that also gave the subject: checked as a token response member's is, and
+ * required, since the connection has no API without it. Null for a provider
+ * whose rule is another.
+ */
+export function profileApiBase(settings: ProviderSettings, claims: Record<string, unknown>): string | null {
+  const rule = settings.connectionApiBase;
+  if (!rule || !('profileMember' in rule)) return null;
+  const value = claims[rule.profileMember];
+  if (value === undefined || value === null || value === '') {
+    throw new ProviderUnavailableError('provider_bad_response', `${settings.displayName} did not name an API origin (${rule.profileMember}) for this connection; nothing was kept.`);
+  }
+  return checkedApiBase(settings, value, rule.domains, rule.profileMember);
 }

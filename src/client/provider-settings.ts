@@ -59,10 +59,18 @@ export interface ProxyHeaders {
  *   full, and, when the ID token names it in `idTokenClaim`, equal that; it
  *   chooses only the path under the configured API base, never the host.
  *   Read at sign-in only: a refresh keeps it.
+ * - `profileMember`: a member of the user API's answer (after the preset's
+ *   profileClaims hook), the one read at sign-in for the subject, naming the
+ *   connection's API base, for a provider that says where a connection's API
+ *   is only when asked after the code exchange (Mailchimp's `api_endpoint` of
+ *   /oauth2/metadata, DocuSign's account `base_uri` of /oauth/userinfo). It
+ *   must be on `domains` as `member`'s value must; else the sign-in fails
+ *   (502) with nothing kept. Read at sign-in only: a refresh keeps it.
  */
 export type ConnectionApiBaseRule =
   | { member: string; domains: string[]; userinfoPath?: string }
-  | { callbackParameter: string; pattern: RegExp; idTokenClaim?: string };
+  | { callbackParameter: string; pattern: RegExp; idTokenClaim?: string }
+  | { profileMember: string; domains: string[] };
 
 /** Everything Tokenkeeper needs to know about one provider, registered by name. */
 export interface ProviderSettings {

@@ -339,6 +339,14 @@ describe('finishAuthorization with plain OAuth 2.0', () => {
     expect((await finishAuthorization(registry, transaction, callback(transaction))).tokens.apiBaseUrl).toBe('https://eu1.acme.test');
   });
 
+  it('sends the access token to the user API under the scheme the provider documents for it, and nowhere else', async () => {
+    answerToken = () => ({ status: 200, body: { access_token: 'at-1', token_type: 'bearer' } });
+    const registry = new ProviderRegistry([plain({ userinfoTokenScheme: 'OAuth' })]);
+    const { transaction } = await startAuthorization(registry, 'acme', REDIRECT_URI);
+    expect((await finishAuthorization(registry, transaction, callback(transaction))).identity.subject).toBe('42');
+    expect(userinfoHeaders.map((headers) => headers.authorization)).toEqual(['OAuth at-1']);
+  });
+
   it('keeps the API base the user API names for this connection, read from the answer that gave the subject', async () => {
     answerUserinfo = () => ({ status: 200, body: { id: 42, name: 'Ada', api_endpoint: 'https://us6.api.acme.test/' } });
     const registry = new ProviderRegistry([plain({ connectionApiBase: { profileMember: 'api_endpoint', domains: ['api.acme.test'] } })]);

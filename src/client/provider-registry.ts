@@ -60,25 +60,38 @@ function serverMetadataOf(endpoints: Partial<ProviderEndpoints>): Partial<oidc.S
   return metadata;
 }
 
+/** The request to the userinfo endpoint with its `Bearer` access token sent under the provider's own scheme. */
+function withUserinfoScheme(init: Parameters<oidc.CustomFetch>[1], scheme: string): Parameters<oidc.CustomFetch>[1] {
+  const headers = new Headers(init.headers);
+  const authorization = headers.get('authorization');
+  if (!authorization?.startsWith('Bearer ')) return init;
+  headers.set('authorization', `${scheme} ${authorization.slice('Bearer '.length)}`);
+  return { ...init, headers: Object.fromEntries(headers) };
+}
+
 /**
  * The fetch openid-client uses for this provider: the outbound fetch, with
  * the preset's rewrite of token endpoint requests and answers (tokenRequest
  * and tokenResponse hooks) on the one URL they concern, a refresh token grant sent to the refresh endpoint
- * where one is configured (openid-client sends every grant to the token endpoint), and, given
- * `refreshTimeoutMs`, that longer timeout in place of openid-client's on a refresh token grant.
+ * where one is configured (openid-client sends every grant to the token endpoint), given
+ * `refreshTimeoutMs`, that longer timeout in place of openid-client's on a refresh token grant, and the
+ * userinfo request's token under userinfoTokenScheme.
  */
 function providerFetch(
   settings: ProviderSettings,
   base: oidc.CustomFetch | undefined,
   tokenEndpoint: () => string | undefined,
   refreshTimeoutMs: number | undefined,
+  userinfoEndpoint: () => string | undefined,
 ): oidc.CustomFetch | undefined {
   const rewrite = settings.hooks?.tokenResponse;
   const rewriteRequest = settings.hooks?.tokenRequest;
   const refreshEndpoint = settings.endpoints?.refreshEndpoint ?? settings.metadataOverrides?.refreshEndpoint;
-  if (!rewrite && !rewriteRequest && refreshTimeoutMs === undefined && refreshEndpoint === undefined) return base;
+  const scheme = settings.userinfoTokenScheme;
+  if (!rewrite && !rewriteRequest && refreshTimeoutMs === undefined && refreshEndpoint === undefined && scheme === undefined) return base;
   const send: oidc.CustomFetch = base ?? ((url, init) => fetch(url, init as RequestInit));
   return async (url, init) => {
+    if (scheme !== undefined && url === userinfoEndpoint()) return send(url, withUserinfoScheme(init, scheme));
     if (url !== tokenEndpoint()) return send(url, init);
     const refresh = init.body instanceof URLSearchParams && init.body.get('grant_type') === 'refresh_token';
     let sent = refresh && refreshTimeoutMs !== undefined ? { ...init, signal: AbortSignal.timeout(refreshTimeoutMs) } : init;
@@ -226,8 +239,9 @@ function register(settings: ProviderSettings, options: RegistryOptions): Registe
   let pending: Promise<oidc.Configuration> | undefined;
   let discovery: DiscoveryState = { state: settings.discovery ? 'pending' : 'none' };
   let tokenEndpoint: string | undefined;
+  let userinfoEndpoint: string | undefined;
   const refreshTimeoutMs = options.timeoutSeconds === undefined ? undefined : options.timeoutSeconds * REFRESH_TIMEOUT_FACTOR * 1000;
-  const customFetch = providerFetch(settings, options.fetch, () => tokenEndpoint, refreshTimeoutMs);
+  const customFetch = providerFetch(settings, options.fetch, () => tokenEndpoint, refreshTimeoutMs, () => userinfoEndpoint);
   const send: oidc.CustomFetch = options.fetch ?? ((url, init) => fetch(url, init as RequestInit));
   const timeoutMs = (options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
   return {
@@ -237,6 +251,8 @@ function register(settings: ProviderSettings, options: RegistryOptions): Registe
         (config) => {
           const endpoint = config.serverMetadata().token_endpoint;
           tokenEndpoint = endpoint === undefined ? undefined : new URL(endpoint).href;
+          const userinfo = config.serverMetadata().userinfo_endpoint;
+          userinfoEndpoint = userinfo === undefined ? undefined : new URL(userinfo).href;
           if (settings.discovery) discovery = { state: 'ok' };
           return config;
         },

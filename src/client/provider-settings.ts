@@ -195,6 +195,14 @@ export interface ProviderSettings {
    * the API headers, as the GET would be; only without an ID token.
    */
   userinfoPostJson?: Record<string, unknown>;
+  /**
+   * The scheme the userinfo request sends the access token under, in place of
+   * RFC 6750's `Bearer`, for a user API that documents another: Mailchimp's
+   * `/oauth2/metadata` takes `Authorization: OAuth <access token>`
+   * (https://mailchimp.com/developer/marketing/guides/access-user-data-oauth-2/).
+   * Only the configured userinfo endpoint; API calls still send Bearer.
+   */
+  userinfoTokenScheme?: string;
   /** Userinfo member holding the stable subject when there is no ID token (plain OAuth 2.0), e.g. GitHub's `id`. */
   subjectClaim?: string;
   /** Userinfo member names to read profile claims from, for non-OIDC providers. */

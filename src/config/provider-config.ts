@@ -317,6 +317,7 @@ export function providerSettings(env: Environment, name: string, production: boo
     ...(fromPreset.skipUserinfo ? { skipUserinfo: true } : {}),
     ...(fromPreset.userinfoByIntrospection ? { userinfoByIntrospection: true } : {}),
     ...(fromPreset.userinfoPostJson ? { userinfoPostJson: fromPreset.userinfoPostJson } : {}),
+    ...(fromPreset.userinfoTokenScheme ? { userinfoTokenScheme: fromPreset.userinfoTokenScheme } : {}),
     ...(fromPreset.pkce === false ? { pkce: false } : {}),
     ...(fromPreset.idTokenNonce === false ? { idTokenNonce: false } : {}),
     ...(fromPreset.subjectClaim ? { subjectClaim: fromPreset.subjectClaim } : {}),

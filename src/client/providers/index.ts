@@ -17,6 +17,7 @@ import { hubspot } from './hubspot.js';
 import { keycloak } from './keycloak.js';
 import { linear } from './linear.js';
 import { linkedin } from './linkedin.js';
+import { mailchimp } from './mailchimp.js';
 import { microsoft } from './microsoft.js';
 import { notion } from './notion.js';
 import { okta } from './okta.js';
@@ -43,7 +44,7 @@ export { PRESET_VALUE_VARIABLES, type PresetClient, type PresetSettings, type Pr
  * @example
  * const names = Object.keys(PROVIDER_PRESETS); // ['airtable', 'apple', 'asana', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, apple, asana, atlassian, auth0, bitbucket, box, calendly, discord, dropbox, facebook, figma, github, gitlab, google, hubspot, keycloak, linear, linkedin, microsoft, notion, okta, pinterest, pipedrive, quickbooks, reddit, salesforce, slack, spotify, strava, tiktok, twitch, x, xero, zoom };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, apple, asana, atlassian, auth0, bitbucket, box, calendly, discord, dropbox, facebook, figma, github, gitlab, google, hubspot, keycloak, linear, linkedin, mailchimp, microsoft, notion, okta, pinterest, pipedrive, quickbooks, reddit, salesforce, slack, spotify, strava, tiktok, twitch, x, xero, zoom };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

@@ -83,6 +83,18 @@ describe('provider presets', () => {
     });
   });
 
+  it('DocuSign’s account server is production’s, or the developer environment’s from BASE_URL; its API, each connection’s, is on docusign.net only', () => {
+    expect(findPreset('docusign')!.settings({})).toMatchObject({
+      endpoints: { authorizationEndpoint: 'https://account.docusign.com/oauth/auth', tokenEndpoint: 'https://account.docusign.com/oauth/token', userinfoEndpoint: 'https://account.docusign.com/oauth/userinfo' },
+      connectionApiBase: { profileMember: 'api_base', domains: ['docusign.net'] },
+    });
+    expect(findPreset('docusign')!.settings({ baseUrl: 'https://account-d.docusign.com/' }).endpoints).toMatchObject({
+      authorizationEndpoint: 'https://account-d.docusign.com/oauth/auth',
+      tokenEndpoint: 'https://account-d.docusign.com/oauth/token',
+      userinfoEndpoint: 'https://account-d.docusign.com/oauth/userinfo',
+    });
+  });
+
   it('withoutTrailingSlash removes every trailing slash and nothing else', () => {
     expect(withoutTrailingSlash('https://host///')).toBe('https://host');
     expect(withoutTrailingSlash('https://host/a')).toBe('https://host/a');

@@ -7,6 +7,7 @@ import { bitbucket } from './bitbucket.js';
 import { box } from './box.js';
 import { calendly } from './calendly.js';
 import { discord } from './discord.js';
+import { docusign } from './docusign.js';
 import { dropbox } from './dropbox.js';
 import { facebook } from './facebook.js';
 import { figma } from './figma.js';
@@ -44,7 +45,7 @@ export { PRESET_VALUE_VARIABLES, type PresetClient, type PresetSettings, type Pr
  * @example
  * const names = Object.keys(PROVIDER_PRESETS); // ['airtable', 'apple', 'asana', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, apple, asana, atlassian, auth0, bitbucket, box, calendly, discord, dropbox, facebook, figma, github, gitlab, google, hubspot, keycloak, linear, linkedin, mailchimp, microsoft, notion, okta, pinterest, pipedrive, quickbooks, reddit, salesforce, slack, spotify, strava, tiktok, twitch, x, xero, zoom };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, apple, asana, atlassian, auth0, bitbucket, box, calendly, discord, docusign, dropbox, facebook, figma, github, gitlab, google, hubspot, keycloak, linear, linkedin, mailchimp, microsoft, notion, okta, pinterest, pipedrive, quickbooks, reddit, salesforce, slack, spotify, strava, tiktok, twitch, x, xero, zoom };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

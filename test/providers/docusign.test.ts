@@ -1,0 +1,206 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { TestBrowser } from '../support/browser.js';
+import { testClock } from '../support/clock.js';
+import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { startDocusignEmulator, type DocusignEmulator, type DocusignUser } from './docusign.emulator.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
+
+// An integration key and secret key as DocuSign issues them (GUIDs), sent as they are in the Basic header.
+const CLIENT_ID = '7c2b8d7e-3f41-4a9b-8e6d-cda8a50dd73f';
+const CLIENT_SECRET = 'd7014634-9b2e-4c1f-a8d5-6842b7aa8861';
+const REDIRECT_URI = `${APP_ORIGIN}/auth/docusign/callback`;
+const DAY = 86_400;
+const basic = `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`;
+
+function person(n: number, name: string): DocusignUser {
+  const [givenName, familyName] = name.split(' ') as [string, string];
+  const hex = n.toString(16).padStart(12, '0');
+  return { sub: `4799e5e9-1559-4915-9862-${hex}`, givenName, familyName, email: `${givenName.toLowerCase()}@acme.test`, accountId: `a4ec37d6-04b4-4b1e-a6d4-${hex}`, accountName: `${familyName} LLC` };
+}
+
+/** Only the documented variables: the preset, the client, the account server (as for the developer environment), and the API origin (the host a base_uri may name). */
+function docusignEnv(docusign: DocusignEmulator, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    OAUTH_PROVIDERS: 'docusign',
+    DOCUSIGN_PRESET: 'docusign',
+    DOCUSIGN_CLIENT_ID: CLIENT_ID,
+    DOCUSIGN_CLIENT_SECRET: CLIENT_SECRET,
+    DOCUSIGN_BASE_URL: docusign.origin,
+    DOCUSIGN_API_BASE_URL: docusign.origin,
+    ...extra,
+  };
+}
+
+const accountBase = (docusign: DocusignEmulator, user: DocusignUser) => `${docusign.origin}/restapi/v2.1/accounts/${user.accountId}`;
+
+const DOCUSIGN: StandardProvider<DocusignUser, DocusignEmulator> = {
+  preset: 'docusign',
+  displayName: 'DocuSign',
+  startEmulator: () => startDocusignEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
+  env: docusignEnv,
+  people: {
+    cancelled: person(108, 'Changed Mind'),
+    'refused-code': person(109, 'Refused Code'),
+    'wrong-secret': person(301, 'Wrong Secret'),
+    'exchange-failure': person(302, 'Outage Person'),
+  },
+  subjectOf: (user) => user.sub,
+};
+
+describeEachDialect('DocuSign, against an emulator of DocuSign', (dialect) => {
+  let database: TestDatabase;
+  let docusign: DocusignEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    docusign = await DOCUSIGN.startEmulator();
+    app = await startProviderTestApp({ databaseUrl: database.url, env: docusignEnv(docusign) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await docusign?.close();
+    await database?.close();
+  });
+
+  async function signIn(user: DocusignUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    docusign.signInAs(user);
+    const browser = app.browser();
+    const start = await browser.get(`${APP_ORIGIN}/login/docusign?next=/api/me`, { followRedirects: false });
+    const page = await browser.get(start.location!);
+    expect(page.status).toBe(200);
+    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
+  }
+
+  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+
+  it('signs in as the userinfo sub, keeps the default account’s eSignature API ({base_uri}/restapi/v2.1/accounts/{account_id}) as the connection’s base; signature and extended scopes, PKCE, Basic credentials as they are, 8-hour tokens', async () => {
+    const ada = person(101, 'Ada Lovelace');
+    const { userId, request } = await signIn(ada);
+    expect(request.get('scope')).toBe('signature extended');
+    expect(request.get('code_challenge_method')).toBe('S256');
+    const account = await database.db.selectFrom('accounts').select(['subject', 'claims']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account.subject).toBe(ada.sub);
+    expect(JSON.parse(account.claims)).toMatchObject({ account_id: ada.accountId, account_name: 'Lovelace LLC', base_uri: docusign.origin });
+    const user = await database.db.selectFrom('users').select(['email', 'email_verified', 'name']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toEqual({ email: 'ada@acme.test', email_verified: null, name: 'Ada Lovelace' });
+    const token = await app.runtime.tokenStore.findToken(userId, 'docusign');
+    expect(token).toMatchObject({ apiBaseUrl: accountBase(docusign, ada), refreshToken: expect.any(String), scope: 'signature extended' });
+    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
+    expect(lifetime).toBeGreaterThan(28_700);
+    expect(lifetime).toBeLessThanOrEqual(28_800);
+    expect(docusign.server.requests.find((r) => r.path === '/oauth/token')!.headers.authorization).toBe(basic);
+    expect(docusign.server.requests.filter((r) => r.path === '/oauth/userinfo').at(-1)!.headers.authorization).toBe(`Bearer ${token!.accessToken}`);
+  });
+
+  it('the proxy calls the default account’s API; 20 concurrent calls on an expired token make one refresh, whose new refresh token is kept with the API base', async () => {
+    const grace = person(102, 'Grace Hopper');
+    const { browser, userId } = await signIn(grace);
+    const first = await browser.get(`${APP_ORIGIN}/api/providers/docusign/proxy/envelopes?from_date=2026-01-01`);
+    expect(first.status).toBe(200);
+    expect(JSON.parse(first.text)).toMatchObject({ envelopes: [{ emailSubject: 'Please sign: Hopper LLC NDA' }] });
+    expect(docusign.server.requests.filter((r) => r.path.startsWith('/restapi/')).at(-1)!.path).toBe(`/restapi/v2.1/accounts/${grace.accountId}/envelopes?from_date=2026-01-01`);
+
+    const before = await app.runtime.tokenStore.findToken(userId, 'docusign');
+    await expire(userId);
+    const refreshes = docusign.server.counts.refresh_token ?? 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => browser.get(`${APP_ORIGIN}/api/providers/docusign/proxy/brands`)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(JSON.parse(answers[0]!.text)).toMatchObject({ brands: [{ brandName: 'Hopper LLC' }] });
+    expect(docusign.server.counts.refresh_token).toBe(refreshes + 1);
+    expect(docusign.server.requests.filter((r) => r.path === '/oauth/token').at(-1)!.headers.authorization).toBe(basic);
+    const after = await app.runtime.tokenStore.findToken(userId, 'docusign');
+    expect(after!.accessToken).not.toBe(before!.accessToken);
+    expect(after!.refreshToken).not.toBe(before!.refreshToken);
+    expect(after!.apiBaseUrl).toBe(accountBase(docusign, grace));
+  });
+
+  it.each([
+    ['a host off docusign.net', 'https://collector.example.net'],
+    ['a look-alike host', 'https://na3.docusign.net.collector.example.net'],
+    ['docusign.net as a user name before another host', 'https://na3.docusign.net@collector.example.net'],
+  ])('a default account whose base_uri is %s fails the sign-in: 502, no API call, nothing stored', async (_name, baseUri) => {
+    const before = await rowCounts(database);
+    const calls = docusign.server.requests.filter((r) => r.path.startsWith('/restapi/')).length;
+    docusign.setDefaultBaseUri(baseUri);
+    try {
+      docusign.signInAs(person(103, 'Eve Mallory'));
+      const page = await signInThrough(app.browser(), 'docusign');
+      expect(page.status).toBe(502);
+      expect(page.text).toContain('DocuSign named an API origin (api_base) outside its own domains');
+    } finally {
+      docusign.setDefaultBaseUri(docusign.origin);
+    }
+    expect(await rowCounts(database)).toEqual(before);
+    expect(docusign.server.requests.filter((r) => r.path.startsWith('/restapi/')).length).toBe(calls);
+  });
+
+  it("an app revoked at DocuSign (Connected Apps) marks the connection 'needs re-auth' after one refresh DocuSign refuses", async () => {
+    const { browser, userId } = await signIn(person(104, 'Barbara Liskov'));
+    docusign.revokeApp((await app.runtime.tokenStore.findToken(userId, 'docusign'))!.refreshToken!);
+    await expire(userId);
+    const refreshes = docusign.server.counts.refresh_token ?? 0;
+    const call = await browser.get(`${APP_ORIGIN}/api/providers/docusign/proxy/envelopes`);
+    expect(call.status).toBe(401);
+    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
+    expect((await browser.get(`${APP_ORIGIN}/api/providers/docusign/proxy/envelopes`)).status).toBe(401);
+    expect(docusign.server.counts.refresh_token).toBe(refreshes + 1);
+    expect((await app.runtime.tokenStore.findToken(userId, 'docusign'))!.status).toBe('needs_reauth');
+  });
+
+  it('disconnect deletes the tokens; DocuSign has no revocation endpoint, and the answer says it was not revoked there', async () => {
+    const { browser, userId } = await signIn(person(105, 'Leaving Person'));
+    const requests = docusign.server.requests.length;
+    const answer = await browser.request(`${APP_ORIGIN}/account/connections/docusign`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: false });
+    expect(docusign.server.requests.length).toBe(requests);
+    expect(await app.runtime.tokenStore.findToken(userId, 'docusign')).toBeUndefined();
+  });
+
+  standardCases(() => ({ database, emulator: docusign, app }), DOCUSIGN, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
+});
+
+describeEachDialect('DocuSign refresh tokens (30 days each) and the keep-alive sweep', (dialect) => {
+  // DocuSign, the app and its sweep share one clock that moves only when told.
+  const clock = testClock();
+  let database: TestDatabase;
+  let docusign: DocusignEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    docusign = await startDocusignEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, now: clock.now });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: docusignEnv(docusign), now: clock.now });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await docusign?.close();
+    await database?.close();
+  });
+
+  it('refreshes an unused connection once in the last 7 days of its refresh token’s 30, and the new refresh token has 30 days again', async () => {
+    const idle = person(201, 'Idle Person');
+    docusign.signInAs(idle);
+    await signInThrough(app.browser(), 'docusign');
+    const { user_id: userId } = await database.db.selectFrom('accounts').select('user_id').where('provider', '=', 'docusign').where('subject', '=', idle.sub).executeTakeFirstOrThrow();
+    const refreshes = docusign.server.counts.refresh_token ?? 0;
+    const sweep = () => app.runtime.refreshKeepalive!.sweep();
+
+    clock.advance(23 * DAY - 1);
+    expect(await sweep()).toMatchObject({ due: 0 });
+    clock.advance(1);
+    expect(await sweep()).toMatchObject({ due: 1, refreshed: 1, failed: 0 });
+    expect(docusign.server.counts.refresh_token).toBe(refreshes + 1);
+    expect(await sweep()).toMatchObject({ due: 0 });
+
+    // 50 days after sign-in, 27 after the last refresh: the refresh token it answered still works.
+    clock.advance(27 * DAY);
+    const { accessToken } = await app.runtime.tokens.getAccessToken(userId, 'docusign');
+    expect(docusign.server.counts.refresh_token).toBe(refreshes + 2);
+    expect(docusign.accepts(accessToken)).toBe(true);
+  });
+});
+
+describeClientFailures(DOCUSIGN, { wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} });

@@ -18,6 +18,8 @@ export interface AccessTokenChecksOptions {
   /** Checks at most this many in one run, the providers taking turns. */
   max: number;
   paced: PacedOptions;
+  /** A connection whose token and refresh were both refused (needs re-auth now): see RefreshKeepaliveOptions.onAccessEnded. */
+  onAccessEnded?: (userId: string, provider: string) => Promise<void>;
 }
 
 /** What one run did. */
@@ -66,6 +68,9 @@ export async function checkAccessTokens(options: AccessTokenChecksOptions): Prom
         } catch (error) {
           if (error instanceof ReauthRequiredError) {
             counts.refused += 1;
+            await options.onAccessEnded?.(token.userId, token.provider).catch((failure: unknown) => {
+              options.logger.warn({ provider: token.provider, err: failure }, 'signing out of a provider whose access ended failed');
+            });
             return;
           }
           counts.failed += 1;

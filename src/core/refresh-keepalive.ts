@@ -41,6 +41,13 @@ export interface RefreshKeepaliveOptions {
   firstSweepMs?: number;
   /** False: no sweep on a timer, only those sweep() is called for (default true). */
   scheduled?: boolean;
+  /**
+   * Called for a connection an access-token check found ended at the provider
+   * (the token and the one refresh both refused, now needs re-auth): the
+   * person took the app's access away there, and a site that signed them in
+   * through it signs them out (Twitch asks it of apps that sign people in).
+   */
+  onAccessEnded?: (userId: string, provider: string) => Promise<void>;
 }
 
 export interface KeepaliveSweepResult {
@@ -192,6 +199,7 @@ export function startRefreshKeepalive(options: RefreshKeepaliveOptions): Refresh
         batchSize,
         max: maxPerSweep,
         paced: { concurrency, jitterMs, stopped: () => stopped },
+        ...(options.onAccessEnded ? { onAccessEnded: options.onAccessEnded } : {}),
       });
       result.checked = counts.checked;
       result.refused = counts.refused;

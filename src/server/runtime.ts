@@ -13,6 +13,7 @@ import { shutDownGracefully, type ShutdownOptions, type ShutdownResult } from '.
 import { Readiness } from './readiness.js';
 import { trackRequests } from './request-drain.js';
 import { startMetricsServer, type MetricsServer } from './metrics-server.js';
+import { signOutOfProvider } from './provider-sign-out.js';
 import { backchannelLogoutUri, redirectUri } from './urls.js';
 
 /** What `serve` runs: the application (Tokenkeeper), its web app, the dev provider when used, and the background jobs. */
@@ -113,7 +114,16 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     }
     let refreshKeepalive: RefreshKeepaliveJob | null = null;
     if (config.refreshKeepalive) {
-      const job = startRefreshKeepalive({ store: tokenkeeper.tokenStore, tokens: tokenkeeper.tokens, logger, now, providers: config.providers });
+      const job = startRefreshKeepalive({
+        store: tokenkeeper.tokenStore,
+        tokens: tokenkeeper.tokens,
+        logger,
+        now,
+        providers: config.providers,
+        onAccessEnded: async (userId, provider) => {
+          await signOutOfProvider(tokenkeeper.database.db, provider, { userId }, { by: 'access ended at the provider', ip: null, at: now() });
+        },
+      });
       closers.push(() => job.stop());
       refreshKeepalive = job;
     }

@@ -205,8 +205,10 @@ describeEachDialect('Twitch access tokens checked about hourly at /oauth2/valida
     expect(await sweep()).toMatchObject({ checked: 1, refused: 0 });
   });
 
-  it('a person who disconnected the app at Twitch, unused since: the check is refused, the one refresh too, and the connection is marked needs re-auth with its webhook', async () => {
+  it('a person who disconnected the app at Twitch, unused since: the check is refused, the one refresh too, the connection is marked needs re-auth with its webhook, and their sessions signed in through Twitch end', async () => {
     const userId = await signedInAndDue(person('141981781', 'leftquietly', 'Left Quietly'));
+    const sessions = () => database.db.selectFrom('sessions').select('signed_in_with').where('user_id', '=', userId).execute();
+    expect(await sessions()).toEqual([{ signed_in_with: 'twitch' }]);
     twitch.disconnectAtTwitch('141981781');
     const refreshes = twitch.server.counts.refresh_token ?? 0;
     expect(await sweep()).toMatchObject({ checked: 1, refused: 1, failed: 0 });
@@ -214,6 +216,10 @@ describeEachDialect('Twitch access tokens checked about hourly at /oauth2/valida
     expect((await app.runtime.tokenStore.findToken(userId, 'twitch'))!.status).toBe('needs_reauth');
     const webhooks = await database.db.selectFrom('webhook_deliveries').select('payload').where('event_type', '=', 'connection.needs_reauth').execute();
     expect(webhooks.map((row) => JSON.parse(row.payload).data)).toEqual([expect.objectContaining({ user_id: userId, provider: 'twitch', status: 'needs_reauth' })]);
+    // Twitch asks a site that signs people in with Twitch to sign them out when they disconnect it there.
+    expect(await sessions()).toEqual([]);
+    const signedOut = await database.db.selectFrom('audit_log').select('detail').where('event', '=', 'user.signed_out').where('target_id', '=', userId).execute();
+    expect(signedOut.map((row) => JSON.parse(row.detail ?? '{}'))).toEqual([{ provider: 'twitch', by: 'access ended at the provider' }]);
     // Marked, it is asked about no more.
     clock.advance(45 * 60);
     expect(await sweep()).toMatchObject({ checked: 0 });

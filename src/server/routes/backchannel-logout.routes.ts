@@ -1,9 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LogoutTokenError, verifyLogoutToken, type LogoutRequest } from '../../client/logout-token.js';
 import { findAccount } from '../../db/account.repository.js';
-import { writeAuditEvent } from '../../db/audit.repository.js';
-import { deleteProviderSessions } from '../../db/session.repository.js';
 import type { Tokenkeeper } from '../../core/tokenkeeper.js';
+import { signOutOfProvider } from '../provider-sign-out.js';
 
 interface ProviderParams {
   provider: string;
@@ -15,15 +14,14 @@ const MAX_LOGOUT_TOKEN_LENGTH = 16_384;
 /**
  * Ends the sessions a logout token names: those made by signing in through
  * this provider in its session `sid`, or, with no sid, every one made by
- * signing in through it as that person (`sub`). Sessions signed in another
- * way (another provider, an administrator's password) stay. Returns the
- * users signed out.
+ * signing in through it as that person (`sub`). Returns the users signed out.
  */
-async function endSessions(deps: Tokenkeeper, provider: string, logout: LogoutRequest): Promise<string[]> {
+async function endSessions(deps: Tokenkeeper, provider: string, logout: LogoutRequest, ip: string): Promise<string[]> {
   const { db } = deps.database;
-  if (logout.providerSessionId !== null) return deleteProviderSessions(db, provider, { providerSid: logout.providerSessionId });
+  const audit = { by: 'back-channel logout', ip, at: deps.now() };
+  if (logout.providerSessionId !== null) return signOutOfProvider(db, provider, { providerSid: logout.providerSessionId }, audit);
   const account = await findAccount(db, provider, logout.subject ?? '');
-  return account ? deleteProviderSessions(db, provider, { userId: account.userId }) : [];
+  return account ? signOutOfProvider(db, provider, { userId: account.userId }, audit) : [];
 }
 
 function refuse(reply: FastifyReply, description: string): FastifyReply {
@@ -56,19 +54,7 @@ export async function backchannelLogoutRoutes(app: FastifyInstance, deps: Tokenk
         request.log.warn({ provider: provider.settings.name, reason: error.message }, 'back-channel logout refused: the logout token is not valid');
         return refuse(reply, `the logout token is not valid: ${error.message}`);
       }
-      const users = await endSessions(deps, provider.settings.name, logout);
-      const now = deps.now();
-      for (const userId of users) {
-        await writeAuditEvent(deps.database.db, {
-          event: 'user.signed_out',
-          actorUserId: null,
-          targetType: 'user',
-          targetId: userId,
-          ip: request.ip,
-          detail: { provider: provider.settings.name, by: 'back-channel logout' },
-          at: now,
-        });
-      }
+      const users = await endSessions(deps, provider.settings.name, logout, request.ip);
       request.log.info({ provider: provider.settings.name, users: users.length }, 'back-channel logout: sessions ended');
       return reply.code(200).header('cache-control', 'no-store').send();
     },

@@ -202,6 +202,11 @@ describe('tokenkeeper doctor', () => {
     expect(lines(result.stdout)).toContain(`ok    userinfo endpoint toolkit: ${provider.issuer}/token reached (a POST without a token answered HTTP 400)`);
   });
 
+  it('with <NAME>_SIGN_OUT_AT_PROVIDER=on, names the end_session_endpoint and the post-logout redirect URI to register', async () => {
+    const result = await doctor(environment({ TOOLKIT_SIGN_OUT_AT_PROVIDER: 'on' }));
+    expect(lines(result.stdout)).toContain(`ok    sign-out at provider toolkit: ${provider.issuer}/session/end, back to ${APP_ORIGIN}/ (the provider must have it registered as a post-logout redirect URI)`);
+  });
+
   it('fails on a key that does not decrypt the stored tokens, and names the key they are under', async () => {
     const otherKey = generateEncryptionKey();
     const wrong = await doctor(environment({ TOKEN_ENCRYPTION_KEYS: otherKey }));

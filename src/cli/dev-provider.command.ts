@@ -25,7 +25,15 @@ export async function runDevProvider(_args: string[]): Promise<number> {
     port: settings.port,
     issuer: settings.issuer,
     accessTokenTtl: settings.accessTokenTtl,
-    clients: [{ clientId: settings.clientId, clientSecret: settings.clientSecret, redirectUris, backchannelLogoutUri: backchannelLogoutUri(config.baseUrl, DEV_PROVIDER_NAME) }],
+    clients: [
+      {
+        clientId: settings.clientId,
+        clientSecret: settings.clientSecret,
+        redirectUris,
+        backchannelLogoutUri: backchannelLogoutUri(config.baseUrl, DEV_PROVIDER_NAME),
+        postLogoutRedirectUris: [new URL('/', config.baseUrl).href],
+      },
+    ],
     dataDir: `${config.dataDir}/dev-provider`,
     logger,
   }).catch((error: unknown) => {

@@ -259,6 +259,14 @@ export async function checkProviders(config: AppConfig, nowSeconds: () => number
         const { status, detail } = await probeEndpoint(provider, probe);
         report({ status, check: `${probe.role} ${name}`, detail });
       }
+      if (settings.signOutAtProvider) {
+        const home = new URL('/', config.baseUrl).href;
+        report(
+          metadata.end_session_endpoint
+            ? { status: 'ok', check: `sign-out at provider ${name}`, detail: `${metadata.end_session_endpoint}, back to ${home} (the provider must have it registered as a post-logout redirect URI)` }
+            : { status: 'warn', check: `sign-out at provider ${name}`, detail: `its discovery names no end_session_endpoint: signing out ends this site's session only (${name.toUpperCase()}_SIGN_OUT_AT_PROVIDER=on does nothing)` },
+        );
+      }
       if (!token.reached) continue;
       const date = dates.get(new URL(tokenEndpoint).origin);
       const providerTime = date === undefined ? Number.NaN : Date.parse(date) / 1000;

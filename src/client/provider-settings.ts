@@ -216,6 +216,12 @@ export interface ProviderSettings {
    * 0: the provider ends refresh tokens for no idleness (or says nothing of it).
    */
   refreshTokenIdleSeconds?: number;
+  /**
+   * Signing out of a session this provider's sign-in made also ends the
+   * person's session at the provider (OpenID Connect RP-Initiated Logout 1.0):
+   * the browser goes to the end_session_endpoint its discovery names.
+   */
+  signOutAtProvider?: boolean;
   /** Where the provider departs from the specifications (see ProviderHooks). */
   hooks?: ProviderHooks;
   /** `http:` URLs are accepted only when this is true (outside production). */

@@ -253,6 +253,20 @@ describe('provider settings from <NAME>_… variables', () => {
     expect(providerSettings({ ...client, ACME_PRESET: 'gitlab', ACME_BASE_URL: 'https://acme.test/gitlab' }, 'acme', true).apiBaseUrl).toBe('https://acme.test/gitlab/api/v4');
   });
 
+  it('<NAME>_SIGN_OUT_AT_PROVIDER is on or off (default off), and on needs OpenID discovery, whose document names the end_session_endpoint', () => {
+    const acme = { ...client, ACME_ISSUER: 'https://id.acme.test' };
+    expect(providerSettings(acme, 'acme', true)).not.toHaveProperty('signOutAtProvider');
+    expect(providerSettings({ ...acme, ACME_SIGN_OUT_AT_PROVIDER: 'on' }, 'acme', true).signOutAtProvider).toBe(true);
+    expect(providerSettings({ ...acme, ACME_SIGN_OUT_AT_PROVIDER: 'OFF' }, 'acme', true)).not.toHaveProperty('signOutAtProvider');
+    expect(providerSettings({ KEYCLOAK_PRESET: 'keycloak', KEYCLOAK_BASE_URL: 'https://sso.acme.test', KEYCLOAK_REALM: 'staff', KEYCLOAK_CLIENT_ID: 'k', KEYCLOAK_CLIENT_SECRET: 's', KEYCLOAK_SIGN_OUT_AT_PROVIDER: 'on' }, 'keycloak', true).signOutAtProvider).toBe(true);
+    expect(refusal({ ...acme, ACME_SIGN_OUT_AT_PROVIDER: 'yes' }).message).toBe('Configuration error: ACME_SIGN_OUT_AT_PROVIDER must be on or off (got "yes")');
+    const explicit = { ...client, ACME_AUTHORIZE_URL: 'https://id.acme.test/authorize', ACME_ACCESS_TOKEN_URL: 'https://id.acme.test/token', ACME_SCOPE: 'read' };
+    const error = refusal({ ...explicit, ACME_SIGN_OUT_AT_PROVIDER: 'on' });
+    expect(error.variable).toBe('ACME_SIGN_OUT_AT_PROVIDER');
+    expect(error.message).toContain('needs OpenID discovery (ACME_ISSUER or ACME_SERVER_METADATA_URL)');
+    expect(refusal({ ...github, GITHUB_SIGN_OUT_AT_PROVIDER: 'on' }, 'github').variable).toBe('GITHUB_SIGN_OUT_AT_PROVIDER');
+  });
+
   it('<NAME>_REFRESH_TOKEN_IDLE_DAYS replaces the preset’s idle lifetime of refresh tokens (0: none), and anything but whole days up to 1825 is one line naming it', () => {
     const okta = { OKTA_PRESET: 'okta', OKTA_DOMAIN: 'dev-1.okta.com', OKTA_CLIENT_ID: 'id', OKTA_CLIENT_SECRET: 'secret' };
     expect(providerSettings(okta, 'okta', true).refreshTokenIdleSeconds).toBe(7 * 86_400);

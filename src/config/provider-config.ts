@@ -6,7 +6,7 @@ import { readClientPrivateKey, signingAlgorithmOf } from '../client/client-auth.
 import type { ClientPrivateKey, ProviderEndpoints, ProviderSettings, TokenEndpointAuthMethod } from '../client/provider-settings.js';
 import { ConfigError } from './config-error.js';
 import type { Environment } from './env-file.js';
-import { url } from './env-values.js';
+import { onOrOff, url } from './env-values.js';
 import { presetBaseUrlProblem } from './preset-base-url.js';
 import { extraApiBaseUrls } from './extra-api-bases.js';
 import { proxyHeaders } from './proxy-header-names.js';
@@ -288,6 +288,11 @@ export function providerSettings(env: Environment, name: string, production: boo
   }
   const proxyHeaderNames = proxyHeaders({ request: v('PROXY_REQUEST_HEADERS'), response: v('PROXY_RESPONSE_HEADERS') }, prefix, fromPreset.proxyHeaders);
   const idleSeconds = refreshTokenIdleSeconds(v('REFRESH_TOKEN_IDLE_DAYS'), `${prefix}_REFRESH_TOKEN_IDLE_DAYS`, fromPreset.refreshTokenIdleSeconds);
+  const signOutAtProvider = onOrOff(env, `${prefix}_SIGN_OUT_AT_PROVIDER`, false);
+  if (signOutAtProvider && !discovery) {
+    // RFC 8414 has no end_session_endpoint: only an OpenID provider's discovery document names one.
+    throw new ConfigError(`${prefix}_SIGN_OUT_AT_PROVIDER`, `needs OpenID discovery (${prefix}_ISSUER or ${prefix}_SERVER_METADATA_URL), whose document names the end_session_endpoint; remove it, or set one of those`);
+  }
 
   return {
     name,
@@ -314,6 +319,7 @@ export function providerSettings(env: Environment, name: string, production: boo
     ...(fromPreset.incrementalAuthorizationParams ? { incrementalAuthorizationParams: fromPreset.incrementalAuthorizationParams } : {}),
     refreshTokenNeedsConsent: fromPreset.refreshTokenNeedsConsent ?? scope.split(' ').includes('offline_access'),
     ...(idleSeconds !== undefined ? { refreshTokenIdleSeconds: idleSeconds } : {}),
+    ...(signOutAtProvider ? { signOutAtProvider } : {}),
     ...(fromPreset.skipUserinfo ? { skipUserinfo: true } : {}),
     ...(fromPreset.userinfoByIntrospection ? { userinfoByIntrospection: true } : {}),
     ...(fromPreset.userinfoPostJson ? { userinfoPostJson: fromPreset.userinfoPostJson } : {}),

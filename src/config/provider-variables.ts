@@ -26,6 +26,7 @@ export const PROVIDER_VARIABLE_SUFFIXES: readonly string[] = [
   'PRIVATE_KEY_FILE',
   'PRIVATE_KEY_ID',
   'REFRESH_TOKEN_IDLE_DAYS',
+  'SIGN_OUT_AT_PROVIDER',
   ...Object.values(PRESET_VALUE_VARIABLES),
 ];
 

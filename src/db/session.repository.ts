@@ -13,6 +13,8 @@ export interface Session {
   lastSeenAt: number;
   /** Absolute expiry (epoch seconds). */
   expiresAt: number;
+  /** The provider whose sign-in made this session, and its own session there; null when none did. */
+  signedInWith: SignedInWith | null;
 }
 
 export interface NewSession {
@@ -41,6 +43,7 @@ export function rowToSession(row: SessionRow): Session {
     createdAt: row.created_at,
     lastSeenAt: row.last_seen_at,
     expiresAt: row.expires_at,
+    signedInWith: row.signed_in_with === null ? null : { provider: row.signed_in_with, providerSid: row.provider_sid },
   };
 }
 

@@ -37,6 +37,7 @@ function clientMetadata(client: DevProviderClient) {
     response_types: ['code'],
     // client_secret_post is accepted for client_secret_basic too: oidc-provider treats the two as interchangeable.
     token_endpoint_auth_method: client.tokenEndpointAuthMethod ?? 'client_secret_basic',
+    ...(client.postLogoutRedirectUris ? { post_logout_redirect_uris: client.postLogoutRedirectUris } : {}),
     ...(client.backchannelLogoutUri ? { backchannel_logout_uri: client.backchannelLogoutUri, backchannel_logout_session_required: true } : {}),
   };
 }

@@ -17,6 +17,8 @@ export interface DevProviderClient {
    * session (`sid`), and so do its logout tokens.
    */
   backchannelLogoutUri?: string;
+  /** Where a client's sign-out at this provider (RP-Initiated Logout) may send the browser back to. */
+  postLogoutRedirectUris?: string[];
 }
 
 /** pino-compatible; the dev provider never passes token values to it. */

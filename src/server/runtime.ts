@@ -73,6 +73,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
             clientSecret: config.devProvider.clientSecret,
             redirectUris: [redirectUri(config.baseUrl, DEV_PROVIDER_NAME)],
             backchannelLogoutUri: backchannelLogoutUri(config.baseUrl, DEV_PROVIDER_NAME),
+            postLogoutRedirectUris: [new URL('/', config.baseUrl).href],
           },
         ],
         dataDir: `${config.dataDir}/dev-provider`,

@@ -57,7 +57,13 @@ async function startOnce(options: LiveAppOptions, port: number): Promise<LiveApp
   const providerPort = options.providerOnAnotherSite ? await freePort() : 0;
   const provider = await startDevProvider({
     port: providerPort,
-    clients: [{ ...testProviderClient(origin), ...(options.backchannelLogout ? { backchannelLogoutUri: `${origin}/auth/toolkit/backchannel-logout` } : {}) }],
+    clients: [
+      {
+        ...testProviderClient(origin),
+        ...(options.backchannelLogout ? { backchannelLogoutUri: `${origin}/auth/toolkit/backchannel-logout` } : {}),
+        postLogoutRedirectUris: [`${origin}/`],
+      },
+    ],
     ...(options.providerOnAnotherSite ? { issuer: `http://127.0.0.1:${providerPort}` } : {}),
     ...options.provider,
   });

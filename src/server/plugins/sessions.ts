@@ -21,6 +21,8 @@ export interface SessionState {
   data: JsonObject;
   /** The signed-in user as read with the session (null when anonymous); see currentUser for the active check. */
   user: User | null;
+  /** The provider whose sign-in made this session, and its own session there; null when none did. */
+  signedInWith: SignedInWith | null;
   /**
    * The user's token row (encrypted) for the provider named by the route's
    * `sessionTokenParam`, read with the session: null when the user has none,
@@ -158,7 +160,7 @@ export class SessionManager {
         return null;
       });
     }
-    const state: SessionState = { id, userId: row.userId, csrfToken: row.csrfToken, createdAt: row.createdAt, lastSeenAt: now, data: row.data, user: found.user };
+    const state: SessionState = { id, userId: row.userId, csrfToken: row.csrfToken, createdAt: row.createdAt, lastSeenAt: now, data: row.data, user: found.user, signedInWith: row.signedInWith };
     if (tokenProvider !== undefined) state.token = found.token;
     if (now - row.lastSeenAt >= TOUCH_INTERVAL_SECONDS) return touchSession(this.#options.db, id, now).then(() => state);
     return state;
@@ -242,6 +244,7 @@ export class SessionManager {
       lastSeenAt: now,
       data: {},
       user,
+      signedInWith: signedInWith ?? null,
     };
     await createSession(this.#options.db, {
       id: session.id,

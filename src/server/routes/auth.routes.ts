@@ -11,6 +11,7 @@ import { errorCodeOf } from '../error-handler.js';
 import { callbackParameters, isRelayed, relayFormPost } from '../form-post-callback.js';
 import { finishSignInFlow, startSignInFlow, unmatchedCallbackError } from '../sign-in-flow.js';
 import { loginRateLimit } from './login-rate-limit.js';
+import { providerSignOutUrl } from '../provider-sign-out-url.js';
 
 interface ProviderParams {
   provider: string;
@@ -109,7 +110,9 @@ export async function authRoutes(app: FastifyInstance, deps: Tokenkeeper): Promi
   });
 
   app.post('/logout', async (request: FastifyRequest, reply: FastifyReply) => {
+    const session = request.session;
     await app.sessions.destroy(request, reply);
-    return reply.redirect('/', 303);
+    const atProvider = session?.userId && session.signedInWith ? await providerSignOutUrl(deps, request, session.userId, session.signedInWith.provider) : null;
+    return reply.redirect(atProvider ?? '/', 303);
   });
 }

@@ -72,6 +72,8 @@ export interface GlewlwydServer {
   tokenRows(username: string): GlewlwydTokenRows;
   /** Glewlwyd's record of a refresh token: undefined when unknown, else whether it is still enabled. */
   refreshTokenEnabled(token: string): boolean | undefined;
+  /** How many times Glewlwyd has logged `text` (its warnings: "Security - Token invalid" for each refresh token it refused). */
+  logged(text: string): number;
   close(): Promise<void>;
 }
 
@@ -238,14 +240,14 @@ export async function startGlewlwyd(options: GlewlwydOptions): Promise<GlewlwydS
     writeFileSync(configPath, configFile(port, origin, databasePath));
 
     child = spawn(GLEWLWYD_BINARY, ['-c', configPath], { cwd: stateDir, stdio: ['ignore', 'pipe', 'pipe'] });
-    // The last 20 kB of its output, for the error when it does not start.
+    // Its output (warnings and errors only), for the error when it does not start and for logged().
     let output = '';
     const keep = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-20_000);
+      output = (output + chunk.toString()).slice(-1_000_000);
     };
     child.stdout!.on('data', keep);
     child.stderr!.on('data', keep);
-    await waitUntilAnswering(`${origin}/config`, child, () => output);
+    await waitUntilAnswering(`${origin}/config`, child, () => output.slice(-20_000));
 
     const issuer = `${origin}/api/${PLUGIN}`;
     const admin = await administration(origin);
@@ -298,6 +300,9 @@ export async function startGlewlwyd(options: GlewlwydOptions): Promise<GlewlwydS
       refreshTokenEnabled(token) {
         const row = read((db) => db.prepare('select gpor_enabled as enabled from gpo_refresh_token where gpor_token_hash = ?').get(tokenHash(token))) as { enabled: number } | undefined;
         return row === undefined ? undefined : row.enabled === 1;
+      },
+      logged(text) {
+        return output.split(text).length - 1;
       },
       async close() {
         await stop(running);

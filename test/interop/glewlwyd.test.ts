@@ -1,9 +1,11 @@
 // Tokenkeeper against a second real third-party server: Glewlwyd 2.7.5, as
 // Debian packages it, with its OpenID Connect plugin (test/interop/glewlwyd-server.ts),
-// configured only through the documented GLEWLWYD_* variables: the issuer
-// alone (its discovery names every endpoint, revocation included) and, for the
-// proxy, the plugin's own path as the API base, where its userinfo endpoint is
-// an API that takes the access token.
+// configured only through the documented GLEWLWYD_* variables: the glewlwyd
+// preset, for where Glewlwyd departs from RFC 6749
+// (Basic credentials read as they are, a refused refresh token answered with an
+// empty HTTP 400), the issuer alone (its discovery names every endpoint,
+// revocation included) and, for the proxy, the plugin's own path as the API
+// base, where its userinfo endpoint is an API that takes the access token.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from '../providers/kit/provider-app.js';
@@ -13,15 +15,10 @@ import { expireStoredAccessToken } from '../support/signed-in.js';
 import { describeEachDialectWithGlewlwyd, signInAtGlewlwyd, startGlewlwyd, type GlewlwydServer, type GlewlwydTokenRows } from './glewlwyd-server.js';
 
 const PROVIDER = 'glewlwyd';
-/**
- * Letters only, as the secret is hex: Glewlwyd reads the Basic credentials as they are (RFC 7617), where
- * RFC 6749 §2.3.1 has the client form-encode both first and openid-client does, `-` as `%2D`. Glewlwyd
- * then knows no client `tokenkeeper%2Dinterop` and answers 403 unauthorized_client. An id and a secret
- * that form-encoding leaves as they are read the same both ways.
- */
-const CLIENT_ID = 'tokenkeeper';
+/** With a `-`: the glewlwyd preset sends Basic credentials as they are, which is how Glewlwyd reads them. */
+const CLIENT_ID = 'tokenkeeper-interop';
 const CLIENT_SECRET = randomBytes(24).toString('hex');
-/** RFC 6749 §2.3.1 client_secret_basic (both values are URL-safe as they are). */
+/** Basic credentials as Glewlwyd reads them: as they are (RFC 7617). */
 const CLIENT_BASIC = `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`;
 const PASSWORD = 'correct horse battery staple';
 const SCOPE = 'openid profile email';
@@ -37,6 +34,8 @@ const USERS = ['alice', 'bob', 'carol', 'dave', 'erin'].map((username) => ({
  */
 const ACCESS_TOKEN_SECONDS = 60;
 const STORM = 30;
+/** What Glewlwyd logs, as a warning, for each refresh token it refuses. */
+const REFRESH_REFUSED = 'Security - Token invalid';
 
 describeEachDialectWithGlewlwyd('Glewlwyd 2.7.5, a real OpenID provider', (dialect) => {
   let glewlwyd: GlewlwydServer;
@@ -58,6 +57,7 @@ describeEachDialectWithGlewlwyd('Glewlwyd 2.7.5, a real OpenID provider', (diale
       databaseUrl: database.url,
       env: {
         OAUTH_PROVIDERS: PROVIDER,
+        GLEWLWYD_PRESET: 'glewlwyd',
         GLEWLWYD_ISSUER: glewlwyd.issuer,
         GLEWLWYD_CLIENT_ID: CLIENT_ID,
         GLEWLWYD_CLIENT_SECRET: CLIENT_SECRET,
@@ -202,5 +202,33 @@ describeEachDialectWithGlewlwyd('Glewlwyd 2.7.5, a real OpenID provider', (diale
     expect(await introspectAtGlewlwyd(stored.accessToken, 'access_token')).toEqual({ active: false });
     expect((await userinfoAtGlewlwyd(stored.accessToken)).status).toBe(401);
     expect((await refreshAtGlewlwyd(stored.refreshToken!)).status).toBe(400);
+  });
+
+  it('a refresh token revoked at Glewlwyd turns an expired token into 401 needs_reauth, with one refresh attempt only', async () => {
+    const { browser, userId } = await signIn('erin');
+    const stored = (await app.runtime.tokenStore.findToken(userId, PROVIDER))!;
+    const revoke = await fetch(`${glewlwyd.issuer}/revoke`, {
+      method: 'POST',
+      headers: { authorization: CLIENT_BASIC },
+      body: new URLSearchParams({ token: stored.refreshToken!, token_type_hint: 'refresh_token' }),
+    });
+    expect(revoke.status).toBe(200);
+    expect(glewlwyd.refreshTokenEnabled(stored.refreshToken!)).toBe(false);
+    await expireStoredAccessToken(database, userId, PROVIDER);
+
+    const proxied = () => browser.get(`${APP_ORIGIN}/api/providers/${PROVIDER}/proxy/userinfo`);
+    const refusedBefore = glewlwyd.logged(REFRESH_REFUSED);
+    const first = await proxied();
+    const second = await proxied();
+    // Glewlwyd refused the one refresh (an empty HTTP 400, which the preset reads as invalid_grant); the second call did not ask again.
+    expect(glewlwyd.logged(REFRESH_REFUSED) - refusedBefore).toBe(1);
+    expect(first.status).toBe(401);
+    expect(JSON.parse(first.text)).toMatchObject({ error: 'needs_reauth' });
+    expect(second.status).toBe(401);
+    expect(JSON.parse(second.text)).toMatchObject({ error: 'needs_reauth' });
+
+    expect((await app.runtime.tokenStore.findToken(userId, PROVIDER))!.status).toBe('needs_reauth');
+    const me = JSON.parse((await browser.get(`${APP_ORIGIN}/api/me`)).text) as { connections: Array<{ provider: string; status: string }> };
+    expect(me.connections).toEqual([expect.objectContaining({ provider: PROVIDER, status: 'needs_reauth' })]);
   });
 });

@@ -23,7 +23,7 @@ const CLIENT_BASIC = `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toStr
 const PASSWORD = 'correct horse battery staple';
 const SCOPE = 'openid profile email';
 /** One Glewlwyd user per test, so no test depends on another's tokens. */
-const USERS = ['alice', 'bob', 'carol', 'dave', 'erin'].map((username) => ({
+const USERS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'].map((username) => ({
   username,
   name: `${username[0]!.toUpperCase()}${username.slice(1)} Example`,
   email: `${username}@example.test`,
@@ -230,5 +230,29 @@ describeEachDialectWithGlewlwyd('Glewlwyd 2.7.5, a real OpenID provider', (diale
     expect((await app.runtime.tokenStore.findToken(userId, PROVIDER))!.status).toBe('needs_reauth');
     const me = JSON.parse((await browser.get(`${APP_ORIGIN}/api/me`)).text) as { connections: Array<{ provider: string; status: string }> };
     expect(me.connections).toEqual([expect.objectContaining({ provider: PROVIDER, status: 'needs_reauth' })]);
+  });
+
+  it('an access token Glewlwyd revoked before it expired is refreshed once after its userinfo answers 401, and the call retried', async () => {
+    const { browser, userId } = await signIn('frank');
+    const stored = (await app.runtime.tokenStore.findToken(userId, PROVIDER))!;
+    // Revoked at Glewlwyd only: the app still thinks it has a minute left.
+    const revoke = await fetch(`${glewlwyd.issuer}/revoke`, {
+      method: 'POST',
+      headers: { authorization: CLIENT_BASIC },
+      body: new URLSearchParams({ token: stored.accessToken, token_type_hint: 'access_token' }),
+    });
+    expect(revoke.status).toBe(200);
+    const refused = await userinfoAtGlewlwyd(stored.accessToken);
+    // RFC 6750 §3 asks for a WWW-Authenticate challenge with the 401; Glewlwyd 2.7.5 sends none, and the 401 alone is enough.
+    expect([refused.status, refused.headers.get('www-authenticate')]).toEqual([401, null]);
+
+    let answer!: BrowserResponse;
+    const delta = await tokenRowsDelta('frank', async () => {
+      answer = await browser.get(`${APP_ORIGIN}/api/providers/${PROVIDER}/proxy/userinfo`);
+    });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toMatchObject({ sub: glewlwyd.subjectOf('frank') });
+    expect(delta).toEqual({ accessTokens: 1, refreshTokens: 1 });
+    expect((await app.runtime.tokenStore.findToken(userId, PROVIDER))!.accessToken).not.toBe(stored.accessToken);
   });
 });

@@ -31,7 +31,8 @@ const MODULES = '/usr/lib/glewlwyd';
 const ADMIN = { username: 'admin', password: 'password' };
 /** The plugin instance's name: its endpoints are under /api/<name>/. */
 const PLUGIN = 'oidc';
-const INSTALL_HINT = 'DEBIAN_FRONTEND=noninteractive apt-get install glewlwyd dbconfig-no-thanks';
+const INSTALL_HINT =
+  "echo 'glewlwyd glewlwyd/config_type select No configuration' | debconf-set-selections; DEBIAN_FRONTEND=noninteractive apt-get install glewlwyd dbconfig-no-thanks";
 const SKIP_NOTICE = `Glewlwyd not found: its interop tests are skipped (${INSTALL_HINT})`;
 
 export interface GlewlwydUser {

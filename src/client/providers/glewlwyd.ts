@@ -2,14 +2,17 @@
  * Glewlwyd (self-run; its OpenID Connect plugin, with discovery). `<NAME>_BASE_URL`
  * is the server's external URL: the issuer is `<base>/api/oidc`, the plugin
  * instance named `oidc` under the default API prefix `/api`
- * (https://github.com/babelouest/glewlwyd/blob/master/docs/INSTALL.md#api-prefix),
+ * (https://github.com/babelouest/glewlwyd/blob/v2.7.5/docs/INSTALL.md#api-prefix),
  * which must also be the plugin's Issuer setting, as discovery names that
- * (https://github.com/babelouest/glewlwyd/blob/master/docs/OIDC.md#issuer). Another
+ * (https://github.com/babelouest/glewlwyd/blob/v2.7.5/docs/OIDC.md#issuer). Another
  * instance name or prefix: `<NAME>_ISSUER` alone. The discovery document names
- * every endpoint, RFC 7009 revocation included when the plugin allows
- * introspection and revocation, and the client must be allowed its own tokens
- * there for disconnect to revoke them. Calls go to the plugin by default
- * (userinfo).
+ * every endpoint, RFC 7009 revocation included; disconnect revokes there with
+ * the client's credentials when the plugin has "Allow tokens introspection and
+ * invocation" and "Allow for the token client" on
+ * (https://github.com/babelouest/glewlwyd/blob/v2.7.5/docs/OIDC.md#allow-for-the-token-client).
+ * That page says the client then also needs the `client_credentials`
+ * authorization type; 2.7.5 revoked without it in the interop test. Calls go
+ * to the plugin by default (userinfo).
  * The person is `sub`, a random id per user (per client with the pairwise
  * subject type). A fresh Glewlwyd knows one OpenID scope, `openid`
  * (docs/database/init.*.sql); the administrator adds others (`profile`,
@@ -29,7 +32,8 @@
  *   It answers the same to a refresh with wrong client credentials, and then
  *   disables the refresh token too when single-use refresh tokens are on, so
  *   an empty 400 from its token endpoint is read as `invalid_grant`: the
- *   connection needs a new sign-in, which shows a client fault, if that was it.
+ *   connection needs a new sign-in, whose code exchange shows a client fault
+ *   (403 unauthorized_client) if that was the cause.
  * Refresh tokens last 14 days by default, and are single-use when the plugin
  * says so (the core keeps each new one); how long one lives unused depends on
  * the plugin's rolling setting, so the keep-alive sweep is left off.

@@ -31,6 +31,7 @@ import { requestedScopes, redirectBack } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
+import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface AirtableUser {
   /** The Airtable user id, `usr…`. */
@@ -97,24 +98,17 @@ export async function startAirtableEmulator(options: AirtableEmulatorOptions): P
   const answer = (grant: Grant<AirtableUser>, tokens: { accessToken: string; refreshToken: string | undefined }): EmulatorReply =>
     json(200, { access_token: tokens.accessToken, refresh_token: tokens.refreshToken, token_type: 'Bearer', scope: grant.scope, expires_in: ACCESS_TOKEN_TTL, refresh_expires_in: REFRESH_TOKEN_TTL });
 
-  server.route('POST', '/oauth2/v1/token', (request) => {
-    server.count('token_request');
-    const status = controls.tokenFailure();
-    if (status !== undefined) return html(status, '<h1>Service Unavailable</h1>');
-    if (!isClient(request)) return json(401, { error: 'invalid_client', error_description: 'Client authentication failed' });
-    const form = request.form();
-    const grantType = form.get('grant_type');
-    if (grantType === 'refresh_token') {
-      server.count('refresh_token');
-      const refreshed = grants.refresh(form.get('refresh_token') ?? '', options.clientId);
-      if (!refreshed.ok) return json(400, { error: 'invalid_grant', error_description: 'Invalid refresh token' });
-      return answer(refreshed.grant, refreshed.tokens);
-    }
-    if (grantType !== 'authorization_code') return json(400, { error: 'unsupported_grant_type' });
-    server.count('authorization_code');
-    const redeemed = grants.redeemCode(form.get('code') ?? '', { clientId: options.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: form.get('code_verifier') });
-    if (!redeemed.ok) return json(400, { error: 'invalid_grant', error_description: 'Invalid or expired authorization code' });
-    return answer(redeemed.grant, redeemed.tokens);
+  tokenEndpoint(server, '/oauth2/v1/token', {
+    client: options,
+    grants,
+    failure: { queued: controls.tokenFailure },
+    authenticates: isClient,
+    errors: {
+      client: () => oauthError(401, 'invalid_client', 'Client authentication failed'),
+      refreshToken: () => oauthError(400, 'invalid_grant', 'Invalid refresh token'),
+      code: () => oauthError(400, 'invalid_grant', 'Invalid or expired authorization code'),
+    },
+    answer: ({ grant, tokens }) => answer(grant, tokens),
   });
 
   const unauthorized = (): EmulatorReply => json(401, { error: { type: 'AUTHENTICATION_REQUIRED', message: 'Authentication required' } });

@@ -43,6 +43,7 @@ import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
+import { formCredentials, oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface AsanaUser {
   /** The Asana user's global id, digits as a string. */
@@ -89,39 +90,29 @@ export async function startAsanaEmulator(options: AsanaEmulatorOptions): Promise
   });
 
   /** `client_id` and `client_secret` in the form body: the client authentication Asana documents. */
-  const isClient = (request: EmulatorRequest): boolean => {
-    const form = request.form();
-    return form.get('client_id') === options.clientId && form.get('client_secret') === options.clientSecret;
-  };
+  const isClient = (request: EmulatorRequest): boolean => formCredentials(request, options);
   const invalidClient = (): EmulatorReply => json(401, { error: 'invalid_client', error_description: 'The client credentials are invalid' });
   const userData = (user: AsanaUser) => ({ id: Number(user.gid), gid: user.gid, name: user.name, email: user.email });
 
-  server.route('POST', '/-/oauth_token', (request) => {
-    server.count('token_request');
-    const status = controls.tokenFailure();
-    if (status !== undefined) return html(status, '<h1>Server Error</h1>');
-    if (!isClient(request)) return invalidClient();
-    const form = request.form();
-    const answer = (grant: Grant<AsanaUser>, tokens: { accessToken: string; refreshToken: string | undefined }, withRefreshToken: boolean) =>
+  tokenEndpoint(server, '/-/oauth_token', {
+    client: options,
+    grants,
+    failure: { queued: controls.tokenFailure, reply: (status) => html(status, '<h1>Server Error</h1>') },
+    authenticates: isClient,
+    errors: {
+      client: invalidClient,
+      refreshToken: () => oauthError(400, 'invalid_grant', 'The refresh token is invalid or has been revoked'),
+      grantType: () => oauthError(400, 'unsupported_grant_type', 'The grant type is not supported'),
+      code: () => oauthError(400, 'invalid_grant', 'The code is invalid or has expired'),
+    },
+    answer: ({ grantType, grant, tokens }) =>
       json(200, {
         access_token: tokens.accessToken,
         expires_in: ACCESS_TOKEN_TTL,
         token_type: 'bearer',
         data: userData(grant.user),
-        ...(withRefreshToken ? { refresh_token: tokens.refreshToken } : {}),
-      });
-    const grantType = form.get('grant_type');
-    if (grantType === 'refresh_token') {
-      server.count('refresh_token');
-      const refreshed = grants.refresh(form.get('refresh_token') ?? '', options.clientId);
-      if (refreshed.ok) return answer(refreshed.grant, refreshed.tokens, false);
-      return json(400, { error: 'invalid_grant', error_description: 'The refresh token is invalid or has been revoked' });
-    }
-    if (grantType !== 'authorization_code') return json(400, { error: 'unsupported_grant_type', error_description: 'The grant type is not supported' });
-    server.count('authorization_code');
-    const redeemed = grants.redeemCode(form.get('code') ?? '', { clientId: options.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: form.get('code_verifier') });
-    if (!redeemed.ok) return json(400, { error: 'invalid_grant', error_description: 'The code is invalid or has expired' });
-    return answer(redeemed.grant, redeemed.tokens, true);
+        ...(grantType === 'authorization_code' ? { refresh_token: tokens.refreshToken } : {}),
+      }),
   });
 
   server.route('POST', '/-/oauth_revoke', (request) => {

@@ -47,6 +47,7 @@ import { redirectBack } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
+import { basicAsSent, oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface BitbucketEmail {
   email: string;
@@ -106,33 +107,20 @@ export async function startBitbucketEmulator(options: BitbucketEmulatorOptions):
     return reply({ code });
   });
 
-  /** The consumer's key and secret in HTTP Basic, as they are: nothing percent-decoded. */
-  const isClient = (request: EmulatorRequest): boolean => {
-    const match = /^Basic (.+)$/i.exec(request.headers.authorization ?? '');
-    return match !== null && Buffer.from(match[1]!, 'base64').toString('utf8') === `${options.clientId}:${options.clientSecret}`;
-  };
-
-  const answer = (grant: Grant<BitbucketUser>, tokens: { accessToken: string; refreshToken: string | undefined }): EmulatorReply =>
-    json(200, { access_token: tokens.accessToken, scope: grant.scope, expires_in: ACCESS_TOKEN_TTL, refresh_token: tokens.refreshToken, token_type: 'bearer' });
-
-  server.route('POST', '/site/oauth2/access_token', (request) => {
-    server.count('token_request');
-    const status = controls.tokenFailure();
-    if (status !== undefined) return html(status, '<h1>Service Unavailable</h1>');
-    if (!isClient(request)) return json(400, { error: 'unauthorized_client', error_description: 'Requests must be authenticated using OAuth client credentials' });
-    const form = request.form();
-    const grantType = form.get('grant_type');
-    if (grantType === 'refresh_token') {
-      server.count('refresh_token');
-      const refreshed = grants.refresh(form.get('refresh_token') ?? '', options.clientId);
-      if (!refreshed.ok) return json(400, { error: 'unauthorized_client', error_description: 'refresh_token is invalid' });
-      return answer(refreshed.grant, refreshed.tokens);
-    }
-    if (grantType !== 'authorization_code') return json(400, { error: 'invalid_grant', error_description: `Unsupported grant type: ${grantType ?? 'None'}` });
-    server.count('authorization_code');
-    const redeemed = grants.redeemCode(form.get('code') ?? '', { clientId: options.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: null });
-    if (!redeemed.ok) return json(400, { error: 'invalid_grant', error_description: 'The specified code is not valid.' });
-    return answer(redeemed.grant, redeemed.tokens);
+  // The consumer's key and secret in HTTP Basic, as they are: nothing percent-decoded.
+  tokenEndpoint(server, '/site/oauth2/access_token', {
+    client: options,
+    grants,
+    failure: { queued: controls.tokenFailure },
+    authenticates: (request) => basicAsSent(request, options),
+    pkce: false,
+    errors: {
+      client: () => oauthError(400, 'unauthorized_client', 'Requests must be authenticated using OAuth client credentials'),
+      refreshToken: () => oauthError(400, 'unauthorized_client', 'refresh_token is invalid'),
+      grantType: (grantType) => oauthError(400, 'invalid_grant', `Unsupported grant type: ${grantType ?? 'None'}`),
+      code: () => oauthError(400, 'invalid_grant', 'The specified code is not valid.'),
+    },
+    answer: ({ grant, tokens }) => json(200, { access_token: tokens.accessToken, scope: grant.scope, expires_in: ACCESS_TOKEN_TTL, refresh_token: tokens.refreshToken, token_type: 'bearer' }),
   });
 
   /** The grant behind the Authorization header's token, with the scope this call needs; otherwise the error Bitbucket answers. */

@@ -44,6 +44,7 @@ import { requestedScopes, redirectBack } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { formCredentials, oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface BoxUser {
   /** The Box user id, digits as a string. */
@@ -102,32 +103,23 @@ export async function startBoxEmulator(options: BoxEmulatorOptions): Promise<Box
   });
 
   /** `client_id` and `client_secret` in the form body: the only client authentication Box documents. */
-  const isClient = (request: EmulatorRequest): boolean => {
-    const form = request.form();
-    return form.get('client_id') === options.clientId && form.get('client_secret') === options.clientSecret;
-  };
+  const isClient = (request: EmulatorRequest): boolean => formCredentials(request, options);
   const invalidClient = (): EmulatorReply => json(400, { error: 'invalid_client', error_description: 'The client credentials are not valid' });
 
-  server.route('POST', '/oauth2/token', (request) => {
-    server.count('token_request');
-    const status = controls.tokenFailure();
-    if (status !== undefined) return html(status, '<h1>Service Unavailable</h1>');
-    if (!isClient(request)) return invalidClient();
-    const form = request.form();
-    const answer = (tokens: { accessToken: string; refreshToken: string | undefined }) =>
-      json(200, { access_token: tokens.accessToken, expires_in: ACCESS_TOKEN_TTL, token_type: 'bearer', restricted_to: [], refresh_token: tokens.refreshToken, issued_token_type: 'urn:ietf:params:oauth:token-type:access_token' });
-    const grantType = form.get('grant_type');
-    if (grantType === 'refresh_token') {
-      server.count('refresh_token');
-      const refreshed = grants.refresh(form.get('refresh_token') ?? '', options.clientId);
-      if (refreshed.ok) return answer(refreshed.tokens);
-      return json(400, { error: 'invalid_grant', error_description: refreshed.reason === 'expired_token' ? 'Refresh token has expired' : 'Invalid refresh token' });
-    }
-    if (grantType !== 'authorization_code') return json(400, { error: 'invalid_request', error_description: 'Invalid grant_type parameter or parameter missing' });
-    server.count('authorization_code');
-    const redeemed = grants.redeemCode(form.get('code') ?? '', { clientId: options.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: null });
-    if (!redeemed.ok) return json(400, { error: 'invalid_grant', error_description: 'Auth code doesn\u2019t exist or is invalid for the client' });
-    return answer(redeemed.tokens);
+  tokenEndpoint(server, '/oauth2/token', {
+    client: options,
+    grants,
+    failure: { queued: controls.tokenFailure },
+    authenticates: isClient,
+    pkce: false,
+    errors: {
+      client: invalidClient,
+      refreshToken: (reason) => oauthError(400, 'invalid_grant', reason === 'expired_token' ? 'Refresh token has expired' : 'Invalid refresh token'),
+      grantType: () => oauthError(400, 'invalid_request', 'Invalid grant_type parameter or parameter missing'),
+      code: () => oauthError(400, 'invalid_grant', 'Auth code doesn\u2019t exist or is invalid for the client'),
+    },
+    answer: ({ tokens }) =>
+      json(200, { access_token: tokens.accessToken, expires_in: ACCESS_TOKEN_TTL, token_type: 'bearer', restricted_to: [], refresh_token: tokens.refreshToken, issued_token_type: 'urn:ietf:params:oauth:token-type:access_token' }),
   });
 
   server.route('POST', '/oauth2/revoke', (request) => {

@@ -34,7 +34,8 @@
 import { redirectBack } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
-import { GrantStore, type Grant } from './kit/grants.js';
+import { GrantStore } from './kit/grants.js';
+import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface PipedriveUser {
   id: number;
@@ -95,28 +96,26 @@ export async function startPipedriveEmulator(options: PipedriveEmulatorOptions):
   const isClient = (request: EmulatorRequest): boolean =>
     request.headers.authorization === `Basic ${Buffer.from(`${options.clientId}:${options.clientSecret}`).toString('base64')}`;
 
-  const answer = (grant: Grant<PipedriveUser>, accessToken: string, refreshToken: string): EmulatorReply =>
-    json(200, { access_token: accessToken, token_type: 'Bearer', expires_in: ACCESS_TOKEN_TTL, refresh_token: refreshToken, scope: grant.scope, api_domain: apiDomain });
-
-  server.route('POST', '/oauth/token', (request) => {
-    server.count('token_request');
-    const status = controls.tokenFailure();
-    if (status !== undefined) return html(status, '<h1>Service Unavailable</h1>');
-    if (!isClient(request)) return json(401, { error: 'invalid_client', error_description: 'Invalid client credentials' });
-    const form = request.form();
-    const grantType = form.get('grant_type');
-    if (grantType === 'refresh_token') {
-      server.count('refresh_token');
-      const presented = form.get('refresh_token') ?? '';
-      const refreshed = grants.refresh(presented, options.clientId);
-      if (!refreshed.ok) return json(400, { error: 'invalid_grant', error_description: 'Invalid refresh token' });
-      return answer(refreshed.grant, refreshed.tokens.accessToken, presented);
-    }
-    if (grantType !== 'authorization_code') return json(400, { error: 'unsupported_grant_type' });
-    server.count('authorization_code');
-    const redeemed = grants.redeemCode(form.get('code') ?? '', { clientId: options.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: form.get('code_verifier') });
-    if (!redeemed.ok) return json(400, { error: 'invalid_grant', error_description: 'Invalid authorization code' });
-    return answer(redeemed.grant, redeemed.tokens.accessToken, redeemed.tokens.refreshToken!);
+  tokenEndpoint(server, '/oauth/token', {
+    client: options,
+    grants,
+    failure: { queued: controls.tokenFailure },
+    authenticates: isClient,
+    errors: {
+      client: () => oauthError(401, 'invalid_client', 'Invalid client credentials'),
+      refreshToken: () => oauthError(400, 'invalid_grant', 'Invalid refresh token'),
+      code: () => oauthError(400, 'invalid_grant', 'Invalid authorization code'),
+    },
+    // A refresh answers the refresh token it was given: Pipedrive's does not change.
+    answer: ({ grantType, grant, tokens, form }) =>
+      json(200, {
+        access_token: tokens.accessToken,
+        token_type: 'Bearer',
+        expires_in: ACCESS_TOKEN_TTL,
+        refresh_token: grantType === 'refresh_token' ? form.get('refresh_token') : tokens.refreshToken,
+        scope: grant.scope,
+        api_domain: apiDomain,
+      }),
   });
 
   server.route('POST', '/oauth/revoke', (request) => {

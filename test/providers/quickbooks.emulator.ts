@@ -33,6 +33,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
+import { tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface QuickBooksUser {
   /** The Intuit user's `sub`. */
@@ -121,24 +122,12 @@ export async function startQuickBooksEmulator(options: QuickBooksEmulatorOptions
     });
   };
 
-  server.route('POST', '/oauth2/v1/tokens/bearer', async (request) => {
-    server.count('token_request');
-    const status = controls.tokenFailure();
-    if (status !== undefined) return html(status, '<h1>Service Unavailable</h1>');
-    if (!isClient(request)) return json(401, { error: 'invalid_client' });
-    const form = request.form();
-    const grantType = form.get('grant_type');
-    if (grantType === 'refresh_token') {
-      server.count('refresh_token');
-      const refreshed = grants.refresh(form.get('refresh_token') ?? '', options.clientId);
-      if (!refreshed.ok) return json(400, { error: 'invalid_grant' });
-      return answer(refreshed.grant, refreshed.tokens, false);
-    }
-    if (grantType !== 'authorization_code') return json(400, { error: 'unsupported_grant_type' });
-    server.count('authorization_code');
-    const redeemed = grants.redeemCode(form.get('code') ?? '', { clientId: options.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: form.get('code_verifier') });
-    if (!redeemed.ok) return json(400, { error: 'invalid_grant' });
-    return answer(redeemed.grant, redeemed.tokens, true);
+  tokenEndpoint(server, '/oauth2/v1/tokens/bearer', {
+    client: options,
+    grants,
+    failure: { queued: controls.tokenFailure },
+    authenticates: isClient,
+    answer: ({ grantType, grant, tokens }) => answer(grant, tokens, grantType === 'authorization_code'),
   });
 
   server.route('GET', '/v1/openid_connect/userinfo', (request) => {

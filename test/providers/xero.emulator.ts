@@ -34,6 +34,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { atHash, createSigningKey } from './kit/signing.js';
+import { tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface XeroOrganisation {
   tenantId: string;
@@ -165,24 +166,12 @@ export async function startXeroEmulator(options: XeroEmulatorOptions): Promise<X
     return json(200, answer, { 'cache-control': 'no-store', pragma: 'no-cache' });
   };
 
-  server.route('POST', '/connect/token', async (request) => {
-    server.count('token_request');
-    const status = controls.tokenFailure();
-    if (status !== undefined) return html(status, '<h1>Service Unavailable</h1>');
-    if (!isClient(request)) return invalidClient();
-    const form = request.form();
-    const grantType = form.get('grant_type');
-    if (grantType === 'refresh_token') {
-      server.count('refresh_token');
-      const refreshed = grants.refresh(form.get('refresh_token') ?? '', options.clientId);
-      if (!refreshed.ok) return json(400, { error: 'invalid_grant' });
-      return tokenAnswer(refreshed.grant, refreshed.tokens, undefined);
-    }
-    if (grantType !== 'authorization_code') return json(400, { error: 'unsupported_grant_type' });
-    server.count('authorization_code');
-    const redeemed = grants.redeemCode(form.get('code') ?? '', { clientId: options.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: form.get('code_verifier') });
-    if (!redeemed.ok) return json(400, { error: 'invalid_grant' });
-    return tokenAnswer(redeemed.grant, redeemed.tokens, redeemed.grant.nonce);
+  tokenEndpoint(server, '/connect/token', {
+    client: options,
+    grants,
+    failure: { queued: controls.tokenFailure },
+    errors: { client: invalidClient },
+    answer: ({ grantType, grant, tokens }) => tokenAnswer(grant, tokens, grantType === 'authorization_code' ? grant.nonce : undefined),
   });
 
   server.route('POST', '/connect/revocation', (request) => {

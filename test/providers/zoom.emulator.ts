@@ -29,6 +29,7 @@ import { codeRequest, redirectBack } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { basicAsSent, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface ZoomUser {
   id: string;
@@ -74,32 +75,22 @@ export async function startZoomEmulator(options: ZoomEmulatorOptions): Promise<Z
   });
 
   /** Whether the Basic header is this client's: base64 of `id:secret` as they are, nothing percent-decoded. */
-  const isClient = (request: EmulatorRequest): boolean => {
-    const match = /^Basic (.+)$/i.exec(request.headers.authorization ?? '');
-    return match !== null && Buffer.from(match[1]!, 'base64').toString('utf8') === `${options.clientId}:${options.clientSecret}`;
-  };
+  const isClient = (request: EmulatorRequest): boolean => basicAsSent(request, options);
   const unauthorized = (): EmulatorReply => json(401, { reason: 'Invalid client_id or client_secret', error: 'invalid_client' });
 
-  server.route('POST', '/oauth/token', (request) => {
-    server.count('token_request');
-    const status = controls.tokenFailure();
-    if (status !== undefined) return html(status, '<h1>Service Unavailable</h1>');
-    if (!isClient(request)) return unauthorized();
-    const form = request.form();
-    const answer = (tokens: { accessToken: string; refreshToken: string | undefined }, scope: string) =>
-      json(200, { access_token: tokens.accessToken, token_type: 'bearer', refresh_token: tokens.refreshToken, expires_in: ACCESS_TOKEN_TTL, scope, api_url: 'https://api.zoom.us' });
-    const grantType = form.get('grant_type');
-    if (grantType === 'refresh_token') {
-      server.count('refresh_token');
-      const refreshed = grants.refresh(form.get('refresh_token') ?? '', options.clientId);
-      if (!refreshed.ok) return json(400, { reason: 'Invalid Token!', error: 'invalid_grant' });
-      return answer(refreshed.tokens, refreshed.grant.scope);
-    }
-    if (grantType !== 'authorization_code') return json(400, { reason: 'Unsupported grant type', error: 'unsupported_grant_type' });
-    server.count('authorization_code');
-    const redeemed = grants.redeemCode(form.get('code') ?? '', { clientId: options.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: form.get('code_verifier') });
-    if (!redeemed.ok) return json(400, { reason: 'Invalid authorization code', error: 'invalid_grant' });
-    return answer(redeemed.tokens, redeemed.grant.scope);
+  tokenEndpoint(server, '/oauth/token', {
+    client: options,
+    grants,
+    failure: { queued: controls.tokenFailure },
+    authenticates: isClient,
+    errors: {
+      client: unauthorized,
+      refreshToken: () => json(400, { reason: 'Invalid Token!', error: 'invalid_grant' }),
+      grantType: () => json(400, { reason: 'Unsupported grant type', error: 'unsupported_grant_type' }),
+      code: () => json(400, { reason: 'Invalid authorization code', error: 'invalid_grant' }),
+    },
+    answer: ({ grant, tokens }) =>
+      json(200, { access_token: tokens.accessToken, token_type: 'bearer', refresh_token: tokens.refreshToken, expires_in: ACCESS_TOKEN_TTL, scope: grant.scope, api_url: 'https://api.zoom.us' }),
   });
 
   server.route('POST', '/oauth/revoke', (request) => {

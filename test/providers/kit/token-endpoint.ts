@@ -1,0 +1,114 @@
+/**
+ * The token endpoint (RFC 6749 §3.2) as most providers emulated run it: a
+ * form-encoded POST whose client is authenticated first (§2.3.1), then a
+ * `refresh_token` grant (§6) or an `authorization_code` grant (§4.1.3, with
+ * RFC 7636 §4.6 when the provider checks PKCE) against the grant store,
+ * anything else refused as an unsupported grant type (§5.2). What a provider
+ * does its own way is a parameter: how its client authenticates, the shape
+ * and members of its answer, the body and status of each refusal, and hooks
+ * for the refusals only it makes. Rotation and lifetimes are the grant
+ * store's (grants.ts), which the answer reads from the tokens issued.
+ * Counts `token_request` for every request, then `refresh_token` or
+ * `authorization_code` for each grant served, as the provider tests read them.
+ */
+import { authenticatesAs } from './client-authentication.js';
+import { html, json, type EmulatorReply, type EmulatorRequest, type EmulatorServer } from './emulator-server.js';
+import type { CodeRedemption, Grant, GrantStore, IssuedTokens, RefreshResult } from './grants.js';
+
+/** Why the grant store refused a refresh token. */
+export type RefreshRefusal = Extract<RefreshResult<unknown>, { ok: false }>['reason'];
+/** Why the grant store refused a code. */
+export type CodeRefusal = Extract<CodeRedemption<unknown>, { ok: false }>['reason'];
+
+/** Tokens issued by either grant, for the provider's answer. */
+export interface TokenGrant<User> {
+  grantType: 'authorization_code' | 'refresh_token';
+  grant: Grant<User>;
+  tokens: IssuedTokens;
+  /** The request's form, for what a provider echoes or records from it. */
+  form: URLSearchParams;
+}
+
+export interface TokenEndpointOptions<User> {
+  /** The one client the emulator knows. */
+  client: { clientId: string; clientSecret: string };
+  grants: GrantStore<User>;
+  /** A provider's own refusal before anything else is read, a queued failure included (e.g. Reddit's throttling). */
+  screen?(request: EmulatorRequest): EmulatorReply | undefined;
+  /** The failure a test queued for this request (the controls' `tokenFailure`, or an emulator's own switch), and the provider's page for it (default: a bare HTML page). */
+  failure?: { queued(): number | null | undefined; reply?(status: number): EmulatorReply };
+  /**
+   * Whether the request authenticates as the client (default: HTTP Basic or
+   * the form, `authenticatesAs`); false is answered `errors.client`, a reply
+   * is the provider's own refusal (e.g. a body that is not a form).
+   */
+  authenticates?(request: EmulatorRequest): boolean | EmulatorReply;
+  /** Whether the exchange checks a PKCE verifier against the code's challenge (default true); false: `code_verifier` is not read. */
+  pkce?: boolean;
+  /** The provider's refusals; each defaults to RFC 6749 §5.2's bare JSON error (401 `invalid_client`, 400 otherwise). */
+  errors?: {
+    client?(): EmulatorReply;
+    grantType?(grantType: string | null): EmulatorReply;
+    refreshToken?(reason: RefreshRefusal): EmulatorReply;
+    code?(reason: CodeRefusal): EmulatorReply;
+  };
+  /** A provider's own refusal of a refresh token the grant store would take (e.g. one it revoked alone), before it is used. */
+  refuseRefresh?(presented: string, form: URLSearchParams): EmulatorReply | undefined;
+  /** A provider's own refusal of a code exchange before the code is redeemed (e.g. a parameter it insists on). */
+  refuseCode?(form: URLSearchParams): EmulatorReply | undefined;
+  /** The provider's answer with the tokens issued. */
+  answer(issued: TokenGrant<User>): EmulatorReply | Promise<EmulatorReply>;
+}
+
+/** The RFC 6749 §5.2 error body most providers answer: `error`, and `error_description` when given. */
+export function oauthError(status: number, error: string, description?: string): EmulatorReply {
+  return json(status, description === undefined ? { error } : { error, error_description: description });
+}
+
+/** Whether the Basic header is `client_id:client_secret` base64-encoded as they are, nothing percent-decoded (unlike RFC 6749 §2.3.1's form-encoding, which several providers do not apply). */
+export function basicAsSent(request: EmulatorRequest, client: { clientId: string; clientSecret: string }): boolean {
+  const encoded = /^Basic (.+)$/i.exec(request.headers.authorization ?? '')?.[1];
+  return encoded !== undefined && Buffer.from(encoded, 'base64').toString('utf8') === `${client.clientId}:${client.clientSecret}`;
+}
+
+/** Whether the form carries this client's `client_id` and `client_secret` (client_secret_post alone). */
+export function formCredentials(request: EmulatorRequest, client: { clientId: string; clientSecret: string }): boolean {
+  const form = request.form();
+  return form.get('client_id') === client.clientId && form.get('client_secret') === client.clientSecret;
+}
+
+/** Serves the token endpoint at `path` on `server`. */
+export function tokenEndpoint<User>(server: EmulatorServer, path: string, options: TokenEndpointOptions<User>): void {
+  const { client, grants, errors = {} } = options;
+  server.route('POST', path, async (request) => {
+    server.count('token_request');
+    const screened = options.screen?.(request);
+    if (screened) return screened;
+    const status = options.failure?.queued();
+    if (status !== undefined && status !== null) return options.failure?.reply?.(status) ?? html(status, '<h1>Service Unavailable</h1>');
+    const authenticated = options.authenticates ? options.authenticates(request) : authenticatesAs(request, client);
+    if (authenticated !== true) return authenticated === false ? (errors.client?.() ?? oauthError(401, 'invalid_client')) : authenticated;
+    const form = request.form();
+    const grantType = form.get('grant_type');
+    if (grantType === 'refresh_token') {
+      server.count('refresh_token');
+      const presented = form.get('refresh_token') ?? '';
+      const refused = options.refuseRefresh?.(presented, form);
+      if (refused) return refused;
+      const refreshed = grants.refresh(presented, client.clientId);
+      if (!refreshed.ok) return errors.refreshToken?.(refreshed.reason) ?? oauthError(400, 'invalid_grant');
+      return options.answer({ grantType, grant: refreshed.grant, tokens: refreshed.tokens, form });
+    }
+    if (grantType !== 'authorization_code') return errors.grantType?.(grantType) ?? oauthError(400, 'unsupported_grant_type');
+    server.count('authorization_code');
+    const refused = options.refuseCode?.(form);
+    if (refused) return refused;
+    const redeemed = grants.redeemCode(form.get('code') ?? '', {
+      clientId: client.clientId,
+      redirectUri: form.get('redirect_uri'),
+      codeVerifier: options.pkce === false ? null : form.get('code_verifier'),
+    });
+    if (!redeemed.ok) return errors.code?.(redeemed.reason) ?? oauthError(400, 'invalid_grant');
+    return options.answer({ grantType, grant: redeemed.grant, tokens: redeemed.tokens, form });
+  });
+}

@@ -25,6 +25,7 @@ import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface DiscordUser {
   /** A snowflake, sent as a string. */
@@ -68,29 +69,18 @@ export async function startDiscordEmulator(options: DiscordEmulatorOptions): Pro
       ? undefined
       : json(400, { error: 'invalid_request', error_description: 'Content-Type must be application/x-www-form-urlencoded' });
 
-  server.route('POST', '/api/oauth2/token', (request) => {
-    server.count('token_request');
-    const status = controls.tokenFailure();
-    if (status !== undefined) return json(status, { message: status === 503 ? 'Service Unavailable' : 'Internal Server Error', code: 0 });
-    const refused = formOnly(request);
-    if (refused) return refused;
-    // HTTP Basic or body credentials: Discord takes either.
-    if (!authenticatesAs(request, options)) return json(401, { error: 'invalid_client' });
-    const form = request.form();
-    const grantType = form.get('grant_type');
-    const answer = (tokens: { accessToken: string; refreshToken: string | undefined }, scope: string) =>
-      json(200, { token_type: 'Bearer', access_token: tokens.accessToken, expires_in: TOKEN_TTL, refresh_token: tokens.refreshToken, scope });
-    if (grantType === 'refresh_token') {
-      server.count('refresh_token');
-      const refreshed = grants.refresh(form.get('refresh_token') ?? '', options.clientId);
-      if (!refreshed.ok) return json(400, { error: 'invalid_grant', error_description: 'Invalid "refresh_token" in request.' });
-      return answer(refreshed.tokens, refreshed.grant.scope);
-    }
-    if (grantType !== 'authorization_code') return json(400, { error: 'unsupported_grant_type' });
-    server.count('authorization_code');
-    const redeemed = grants.redeemCode(form.get('code') ?? '', { clientId: options.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: null });
-    if (!redeemed.ok) return json(400, { error: 'invalid_grant', error_description: 'Invalid "code" in request.' });
-    return answer(redeemed.tokens, redeemed.grant.scope);
+  tokenEndpoint(server, '/api/oauth2/token', {
+    client: options,
+    grants,
+    failure: { queued: controls.tokenFailure, reply: (status) => json(status, { message: status === 503 ? 'Service Unavailable' : 'Internal Server Error', code: 0 }) },
+    // HTTP Basic or body credentials: Discord takes either, in a form body.
+    authenticates: (request) => formOnly(request) ?? authenticatesAs(request, options),
+    pkce: false,
+    errors: {
+      refreshToken: () => oauthError(400, 'invalid_grant', 'Invalid "refresh_token" in request.'),
+      code: () => oauthError(400, 'invalid_grant', 'Invalid "code" in request.'),
+    },
+    answer: ({ grant, tokens }) => json(200, { token_type: 'Bearer', access_token: tokens.accessToken, expires_in: TOKEN_TTL, refresh_token: tokens.refreshToken, scope: grant.scope }),
   });
 
   server.route('POST', '/api/oauth2/token/revoke', (request) => {

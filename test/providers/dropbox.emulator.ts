@@ -35,11 +35,11 @@
  * approves at once for the user set with signInAs().
  */
 import { codeRequest, redirectBack } from './kit/authorization.js';
-import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
+import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface DropboxUser {
   /** `dbid:…` */
@@ -120,34 +120,28 @@ export async function startDropboxEmulator(options: DropboxEmulatorOptions): Pro
     });
   };
 
-  server.route('POST', '/oauth2/token', async (request) => {
-    server.count('token_request');
-    const status = controls.tokenFailure();
-    if (status !== undefined) return text(status, status === 503 ? 'Service Unavailable' : 'Internal Server Error');
-    if (!authenticatesAs(request, options)) return json(400, { error: 'invalid_client', error_description: 'Invalid client_id or client_secret' });
-    const form = request.form();
-    const grantType = form.get('grant_type');
-    if (grantType === 'refresh_token') {
-      server.count('refresh_token');
-      const refreshed = grants.refresh(form.get('refresh_token') ?? '', options.clientId);
-      if (!refreshed.ok) return json(400, { error: 'invalid_grant', error_description: 'refresh token is invalid or revoked' });
-      return json(200, { access_token: refreshed.tokens.accessToken, token_type: 'bearer', expires_in: ACCESS_TOKEN_TTL });
-    }
-    if (grantType !== 'authorization_code') return json(400, { error: 'unsupported_grant_type' });
-    server.count('authorization_code');
-    const redeemed = grants.redeemCode(form.get('code') ?? '', { clientId: options.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: form.get('code_verifier') });
-    if (!redeemed.ok) return json(400, { error: 'invalid_grant', error_description: "code doesn't exist or has expired" });
-    const { grant, tokens } = redeemed;
-    return json(200, {
-      access_token: tokens.accessToken,
-      token_type: 'bearer',
-      expires_in: ACCESS_TOKEN_TTL,
-      scope: grant.scope,
-      account_id: grant.user.accountId,
-      uid: '12345',
-      ...(tokens.refreshToken ? { refresh_token: tokens.refreshToken } : {}),
-      ...(grant.scope.split(' ').includes('openid') ? { id_token: await idToken(grant) } : {}),
-    });
+  tokenEndpoint(server, '/oauth2/token', {
+    client: options,
+    grants,
+    failure: { queued: controls.tokenFailure, reply: (status) => text(status, status === 503 ? 'Service Unavailable' : 'Internal Server Error') },
+    errors: {
+      client: () => oauthError(400, 'invalid_client', 'Invalid client_id or client_secret'),
+      refreshToken: () => oauthError(400, 'invalid_grant', 'refresh token is invalid or revoked'),
+      code: () => oauthError(400, 'invalid_grant', "code doesn't exist or has expired"),
+    },
+    answer: async ({ grantType, grant, tokens }) => {
+      if (grantType === 'refresh_token') return json(200, { access_token: tokens.accessToken, token_type: 'bearer', expires_in: ACCESS_TOKEN_TTL });
+      return json(200, {
+        access_token: tokens.accessToken,
+        token_type: 'bearer',
+        expires_in: ACCESS_TOKEN_TTL,
+        scope: grant.scope,
+        account_id: grant.user.accountId,
+        uid: '12345',
+        ...(tokens.refreshToken ? { refresh_token: tokens.refreshToken } : {}),
+        ...(grant.scope.split(' ').includes('openid') ? { id_token: await idToken(grant) } : {}),
+      });
+    },
   });
 
   /**

@@ -35,7 +35,8 @@
 import { redirectBack } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
-import { GrantStore, type Grant } from './kit/grants.js';
+import { GrantStore } from './kit/grants.js';
+import { basicAsSent, oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface RedditAccount {
   /** The base-36 account id, e.g. `1w72`. */
@@ -97,36 +98,26 @@ export async function startRedditEmulator(options: RedditEmulatorOptions): Promi
   });
 
   /** HTTP Basic as `parse_http_basic` reads it: base64 of `id:secret`, split at the first colon, nothing percent-decoded. */
-  const isClient = (request: EmulatorRequest): boolean => {
-    const encoded = /^Basic (.+)$/i.exec(request.headers.authorization ?? '')?.[1];
-    return encoded !== undefined && Buffer.from(encoded, 'base64').toString('utf8') === `${options.clientId}:${options.clientSecret}`;
-  };
+  const isClient = (request: EmulatorRequest): boolean => basicAsSent(request, options);
   const unauthorized = (): EmulatorReply => ({ ...redditError(401, 'Unauthorized'), headers: { 'content-type': 'application/json; charset=UTF-8', 'www-authenticate': 'Basic realm="reddit"' } });
 
-  server.route('POST', '/api/v1/access_token', (request) => {
-    server.count('token_request');
-    const refused = throttled(request);
-    if (refused) return refused;
-    const status = controls.tokenFailure();
-    if (status !== undefined) return html(status, `<h1>${status === 503 ? 'Service Unavailable' : 'Internal Server Error'}</h1>`);
-    if (!isClient(request)) return unauthorized();
-    const form = request.form();
-    const answer = (tokens: { accessToken: string; refreshToken: string | undefined }, grant: Grant<RedditAccount>) =>
-      json(200, { access_token: tokens.accessToken, token_type: 'bearer', expires_in: ACCESS_TOKEN_TTL, scope: grant.scope, ...(tokens.refreshToken ? { refresh_token: tokens.refreshToken } : {}) });
-    const grantType = form.get('grant_type');
-    if (grantType === 'refresh_token') {
-      server.count('refresh_token');
-      const refreshed = grants.refresh(form.get('refresh_token') ?? '', options.clientId);
-      if (!refreshed.ok) return json(400, { error: 'invalid_request' });
-      return answer(refreshed.tokens, refreshed.grant);
-    }
-    // The exchange's refusals come with HTTP 200 (`api_wrapper` sets no status).
-    if (grantType !== 'authorization_code') return json(200, { error: 'unsupported_grant_type' });
-    server.count('authorization_code');
-    if (!form.get('code') || !form.get('redirect_uri')) return json(200, { error: 'invalid_request' });
-    const redeemed = grants.redeemCode(form.get('code')!, { clientId: options.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: null });
-    if (!redeemed.ok) return json(200, { error: 'invalid_grant' });
-    return answer(redeemed.tokens, redeemed.grant);
+  tokenEndpoint(server, '/api/v1/access_token', {
+    client: options,
+    grants,
+    screen: throttled,
+    failure: { queued: controls.tokenFailure, reply: (status) => html(status, `<h1>${status === 503 ? 'Service Unavailable' : 'Internal Server Error'}</h1>`) },
+    authenticates: isClient,
+    pkce: false,
+    errors: {
+      client: unauthorized,
+      refreshToken: () => oauthError(400, 'invalid_request'),
+      // The exchange's refusals come with HTTP 200 (`api_wrapper` sets no status).
+      grantType: () => oauthError(200, 'unsupported_grant_type'),
+      code: () => oauthError(200, 'invalid_grant'),
+    },
+    refuseCode: (form) => (!form.get('code') || !form.get('redirect_uri') ? oauthError(200, 'invalid_request') : undefined),
+    answer: ({ grant, tokens }) =>
+      json(200, { access_token: tokens.accessToken, token_type: 'bearer', expires_in: ACCESS_TOKEN_TTL, scope: grant.scope, ...(tokens.refreshToken ? { refresh_token: tokens.refreshToken } : {}) }),
   });
 
   server.route('POST', '/api/v1/revoke_token', (request) => {

@@ -35,8 +35,9 @@
  */
 import { codeRequest, redirectBack } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
-import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
+import { html, json, startEmulatorServer, type EmulatorReply } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { basicAsSent, oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface SpotifyUser {
   id: string;
@@ -88,36 +89,28 @@ export async function startSpotifyEmulator(options: SpotifyEmulatorOptions): Pro
     return reply({ code: grants.issueCode(codeRequest(query, options, user)) });
   });
 
-  /** Basic as Spotify documents it: base64 of `client_id:client_secret`, as they are. */
-  const authenticated = (request: EmulatorRequest): boolean => {
-    const encoded = /^Basic (.+)$/i.exec(request.headers.authorization ?? '')?.[1];
-    return encoded !== undefined && Buffer.from(encoded, 'base64').toString('utf8') === `${options.clientId}:${options.clientSecret}`;
-  };
   const invalidGrant = (description: string) => json(400, { error: 'invalid_grant', error_description: description });
 
-  server.route('POST', '/api/token', (request) => {
-    server.count('token_request');
-    const status = controls.tokenFailure();
-    if (status !== undefined) return apiError(status, status === 503 ? 'Service unavailable' : 'Server error');
-    if (!authenticated(request)) return json(400, { error: 'invalid_client', error_description: 'Invalid client secret' });
-    const form = request.form();
-    const answer = (tokens: { accessToken: string; refreshToken: string | undefined }, scope: string) =>
-      json(200, { access_token: tokens.accessToken, token_type: 'Bearer', scope, expires_in: ACCESS_TOKEN_TTL, ...(tokens.refreshToken ? { refresh_token: tokens.refreshToken } : {}) });
-    if (form.get('grant_type') === 'refresh_token') {
-      server.count('refresh_token');
-      const presented = form.get('refresh_token') ?? '';
+  tokenEndpoint(server, '/api/token', {
+    client: options,
+    grants,
+    failure: { queued: controls.tokenFailure, reply: (status) => apiError(status, status === 503 ? 'Service unavailable' : 'Server error') },
+    // Basic as Spotify documents it: base64 of `client_id:client_secret`, as they are.
+    authenticates: (request) => basicAsSent(request, options),
+    errors: {
+      client: () => oauthError(400, 'invalid_client', 'Invalid client secret'),
+      refreshToken: () => invalidGrant('Invalid refresh token'),
+      grantType: () => oauthError(400, 'unsupported_grant_type', 'grant_type parameter is missing'),
+      code: (reason) => invalidGrant(reason === 'pkce_failed' ? 'code_verifier was incorrect' : 'Invalid authorization code'),
+    },
+    refuseRefresh: (presented) => {
       const grant = grants.grantOfToken(presented);
-      if (grant && now() >= refreshEnds.get(grant.id)!) return invalidGrant('Refresh token expired');
-      const refreshed = grants.refresh(presented, options.clientId);
-      if (!refreshed.ok) return invalidGrant('Invalid refresh token');
-      return answer(refreshed.tokens, refreshed.grant.scope);
-    }
-    if (form.get('grant_type') !== 'authorization_code') return json(400, { error: 'unsupported_grant_type', error_description: 'grant_type parameter is missing' });
-    server.count('authorization_code');
-    const redeemed = grants.redeemCode(form.get('code') ?? '', { clientId: options.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: form.get('code_verifier') });
-    if (!redeemed.ok) return invalidGrant(redeemed.reason === 'pkce_failed' ? 'code_verifier was incorrect' : 'Invalid authorization code');
-    refreshEnds.set(redeemed.grant.id, now() + REFRESH_TOKEN_LIFETIME);
-    return answer(redeemed.tokens, redeemed.grant.scope);
+      return grant && now() >= refreshEnds.get(grant.id)! ? invalidGrant('Refresh token expired') : undefined;
+    },
+    answer: ({ grantType, grant, tokens }) => {
+      if (grantType === 'authorization_code') refreshEnds.set(grant.id, now() + REFRESH_TOKEN_LIFETIME);
+      return json(200, { access_token: tokens.accessToken, token_type: 'Bearer', scope: grant.scope, expires_in: ACCESS_TOKEN_TTL, ...(tokens.refreshToken ? { refresh_token: tokens.refreshToken } : {}) });
+    },
   });
 
   let allowed: Set<string> | null = null;

@@ -31,6 +31,7 @@ import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { basicAsSent, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface XUser {
   id: string;
@@ -74,37 +75,24 @@ export async function startXEmulator(options: XEmulatorOptions): Promise<XEmulat
   });
 
   /** RFC 2617 Basic credentials as X documents them: base64 of `id:secret`, not form-decoded. */
-  const confidentialClient = (request: EmulatorRequest): boolean => {
-    const encoded = /^Basic (.+)$/i.exec(request.headers.authorization ?? '')?.[1];
-    if (!encoded) return false;
-    const decoded = Buffer.from(encoded, 'base64').toString('utf8');
-    return decoded === `${options.clientId}:${options.clientSecret}`;
-  };
+  const confidentialClient = (request: EmulatorRequest): boolean => basicAsSent(request, options);
   const unauthorized = () => json(401, { error: 'unauthorized_client', error_description: 'Missing valid authorization header' });
   const invalid = (description: string) => json(400, { error: 'invalid_request', error_description: description });
 
-  server.route('POST', '/2/oauth2/token', (request) => {
-    server.count('token_request');
-    const status = controls.tokenFailure();
-    if (status !== undefined) return problem(status, status === 503 ? 'Service Unavailable' : 'Internal Server Error', 'Please try again later.');
-    if (!confidentialClient(request)) return unauthorized();
-    const form = request.form();
-    const answer = (tokens: { accessToken: string; refreshToken: string | undefined }, scope: string) =>
-      json(200, { token_type: 'bearer', expires_in: ACCESS_TOKEN_TTL, access_token: tokens.accessToken, scope, ...(tokens.refreshToken ? { refresh_token: tokens.refreshToken } : {}) });
-    if (form.get('grant_type') === 'refresh_token') {
-      server.count('refresh_token');
-      const presented = form.get('refresh_token') ?? '';
-      const refreshed = revokedRefreshTokens.has(presented) ? undefined : grants.refresh(presented, options.clientId);
-      if (!refreshed?.ok) return invalid('Value passed for the token was invalid.');
-      return answer(refreshed.tokens, refreshed.grant.scope);
-    }
-    if (form.get('grant_type') !== 'authorization_code') return invalid('Value passed for the grant_type was invalid.');
-    server.count('authorization_code');
-    const redeemed = grants.redeemCode(form.get('code') ?? '', { clientId: options.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: form.get('code_verifier') });
-    if (!redeemed.ok) {
-      return invalid(redeemed.reason === 'pkce_failed' ? 'Value passed for the code verifier did not match the code challenge.' : 'Value passed for the authorization code was invalid.');
-    }
-    return answer(redeemed.tokens, redeemed.grant.scope);
+  tokenEndpoint(server, '/2/oauth2/token', {
+    client: options,
+    grants,
+    failure: { queued: controls.tokenFailure, reply: (status) => problem(status, status === 503 ? 'Service Unavailable' : 'Internal Server Error', 'Please try again later.') },
+    authenticates: confidentialClient,
+    errors: {
+      client: unauthorized,
+      refreshToken: () => invalid('Value passed for the token was invalid.'),
+      grantType: () => invalid('Value passed for the grant_type was invalid.'),
+      code: (reason) => invalid(reason === 'pkce_failed' ? 'Value passed for the code verifier did not match the code challenge.' : 'Value passed for the authorization code was invalid.'),
+    },
+    refuseRefresh: (presented) => (revokedRefreshTokens.has(presented) ? invalid('Value passed for the token was invalid.') : undefined),
+    answer: ({ grant, tokens }) =>
+      json(200, { token_type: 'bearer', expires_in: ACCESS_TOKEN_TTL, access_token: tokens.accessToken, scope: grant.scope, ...(tokens.refreshToken ? { refresh_token: tokens.refreshToken } : {}) }),
   });
 
   server.route('POST', '/2/oauth2/revoke', (request) => {

@@ -29,6 +29,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
+import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface Auth0User {
   /** The user id, e.g. `auth0|64b1f0c2a3d4e5f6a7b8c9d0`: the `sub`. */
@@ -166,27 +167,22 @@ export async function startAuth0Emulator(options: Auth0EmulatorOptions): Promise
     return json(200, answer, { 'cache-control': 'no-store', pragma: 'no-cache' });
   };
 
-  server.route('POST', '/oauth/token', async (request) => {
-    if (failStatus !== null) return json(failStatus, { error: 'server_error', error_description: 'Internal Server Error' });
-    if (!authenticatedClient(request)) return unauthorized();
-    const form = request.form();
-    const grantType = form.get('grant_type');
-    if (grantType === 'refresh_token') {
-      server.count('refresh_token');
-      const presented = form.get('refresh_token') ?? '';
+  tokenEndpoint(server, '/oauth/token', {
+    client: options,
+    grants,
+    failure: { queued: () => failStatus, reply: (status) => oauthError(status, 'server_error', 'Internal Server Error') },
+    authenticates: authenticatedClient,
+    errors: {
+      client: unauthorized,
+      refreshToken: () => oauthError(403, 'invalid_grant', 'Unknown or invalid refresh token.'),
+      grantType: (grantType) => oauthError(403, 'unauthorized_client', `Grant type '${grantType}' not allowed for the client.`),
+      code: (reason) => oauthError(403, 'invalid_grant', reason === 'pkce_failed' ? 'Failed to verify code verifier' : 'Invalid authorization code'),
+    },
+    refuseRefresh: (presented) => {
       const family = grants.grantOfToken(presented);
-      const refreshed = family && revokedRefresh.has(family.id) ? undefined : grants.refresh(presented, options.clientId);
-      if (!refreshed?.ok) return json(403, { error: 'invalid_grant', error_description: 'Unknown or invalid refresh token.' });
-      return tokenAnswer(refreshed.grant, refreshed.tokens, undefined);
-    }
-    if (grantType !== 'authorization_code') return json(403, { error: 'unauthorized_client', error_description: `Grant type '${grantType}' not allowed for the client.` });
-    server.count('authorization_code');
-    const redeemed = grants.redeemCode(form.get('code') ?? '', { clientId: options.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: form.get('code_verifier') });
-    if (!redeemed.ok) {
-      const description = redeemed.reason === 'pkce_failed' ? 'Failed to verify code verifier' : 'Invalid authorization code';
-      return json(403, { error: 'invalid_grant', error_description: description });
-    }
-    return tokenAnswer(redeemed.grant, redeemed.tokens, redeemed.grant.nonce);
+      return family && revokedRefresh.has(family.id) ? oauthError(403, 'invalid_grant', 'Unknown or invalid refresh token.') : undefined;
+    },
+    answer: ({ grantType, grant, tokens }) => tokenAnswer(grant, tokens, grantType === 'authorization_code' ? grant.nonce : undefined),
   });
 
   server.route('POST', '/oauth/revoke', (request) => {

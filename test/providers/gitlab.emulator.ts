@@ -25,6 +25,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
+import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface GitLabUser {
   id: number;
@@ -143,24 +144,21 @@ export async function startGitLabEmulator(options: GitLabEmulatorOptions): Promi
     return json(200, answer, { 'cache-control': 'no-store', pragma: 'no-cache' });
   };
 
-  server.route('POST', '/oauth/token', async (request) => {
-    if (failStatus !== null) return html(failStatus, '<!DOCTYPE html><html><head><title>Something went wrong</title></head><body><h1>We\'re sorry, but something went wrong.</h1></body></html>');
-    if (!authenticatedClient(request)) return json(401, { error: 'invalid_client', error_description: INVALID_CLIENT });
-    const form = request.form();
-    const grantType = form.get('grant_type');
-    if (grantType === 'refresh_token') {
-      server.count('refresh_token');
-      const refreshed = grants.refresh(form.get('refresh_token') ?? '', options.clientId);
-      if (!refreshed.ok) return json(400, { error: 'invalid_grant', error_description: INVALID_GRANT });
-      return tokenAnswer({ ...refreshed.grant, nonce: undefined }, refreshed.tokens);
-    }
-    if (grantType !== 'authorization_code') {
-      return json(400, { error: 'unsupported_grant_type', error_description: 'The authorization grant type is not supported by the authorization server.' });
-    }
-    server.count('authorization_code');
-    const redeemed = grants.redeemCode(form.get('code') ?? '', { clientId: options.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: form.get('code_verifier') });
-    if (!redeemed.ok) return json(400, { error: 'invalid_grant', error_description: INVALID_GRANT });
-    return tokenAnswer(redeemed.grant, redeemed.tokens);
+  tokenEndpoint(server, '/oauth/token', {
+    client: options,
+    grants,
+    failure: {
+      queued: () => failStatus,
+      reply: (status) => html(status, '<!DOCTYPE html><html><head><title>Something went wrong</title></head><body><h1>We\'re sorry, but something went wrong.</h1></body></html>'),
+    },
+    authenticates: authenticatedClient,
+    errors: {
+      client: () => oauthError(401, 'invalid_client', INVALID_CLIENT),
+      refreshToken: () => oauthError(400, 'invalid_grant', INVALID_GRANT),
+      grantType: () => oauthError(400, 'unsupported_grant_type', 'The authorization grant type is not supported by the authorization server.'),
+      code: () => oauthError(400, 'invalid_grant', INVALID_GRANT),
+    },
+    answer: ({ grantType, grant, tokens }) => tokenAnswer(grantType === 'refresh_token' ? { ...grant, nonce: undefined } : grant, tokens),
   });
 
   server.route('POST', '/oauth/revoke', (request) => {

@@ -32,6 +32,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { atHash, createSigningKey } from './kit/signing.js';
+import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface OktaUser {
   /** The Okta user id, e.g. `00u1ab2cd3EF4gh5i6j7`. */
@@ -152,29 +153,21 @@ export async function startOktaEmulator(options: OktaEmulatorOptions): Promise<O
     return json(200, answer, { 'cache-control': 'no-cache, no-store', pragma: 'no-cache' });
   };
 
-  server.route('POST', `${base}/v1/token`, async (request) => {
-    if (failStatus !== null) {
-      return json(failStatus, { errorCode: 'E0000009', errorSummary: 'Internal Server Error', errorLink: 'E0000009', errorId: `oae${randomUUID().slice(0, 8)}`, errorCauses: [] });
-    }
-    if (!authenticatedClient(request)) return invalidClient();
-    const form = request.form();
-    const grantType = form.get('grant_type');
-    if (grantType === 'refresh_token') {
-      server.count('refresh_token');
-      const refreshed = grants.refresh(form.get('refresh_token') ?? '', options.clientId);
-      if (!refreshed.ok) return json(400, { error: 'invalid_grant', error_description: 'The refresh token is invalid or expired.' });
-      return tokenAnswer(refreshed.grant, refreshed.tokens, undefined);
-    }
-    if (grantType !== 'authorization_code') {
-      return json(400, { error: 'unsupported_grant_type', error_description: `The authorization grant type is not supported by the authorization server. Configured grant types: [authorization_code, refresh_token].` });
-    }
-    server.count('authorization_code');
-    const redeemed = grants.redeemCode(form.get('code') ?? '', { clientId: options.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: form.get('code_verifier') });
-    if (!redeemed.ok) {
-      const description = redeemed.reason === 'pkce_failed' ? 'PKCE verification failed.' : 'The authorization code is invalid or has expired.';
-      return json(400, { error: 'invalid_grant', error_description: description });
-    }
-    return tokenAnswer(redeemed.grant, redeemed.tokens, redeemed.grant.nonce);
+  tokenEndpoint(server, `${base}/v1/token`, {
+    client: options,
+    grants,
+    failure: {
+      queued: () => failStatus,
+      reply: (status) => json(status, { errorCode: 'E0000009', errorSummary: 'Internal Server Error', errorLink: 'E0000009', errorId: `oae${randomUUID().slice(0, 8)}`, errorCauses: [] }),
+    },
+    authenticates: authenticatedClient,
+    errors: {
+      client: invalidClient,
+      refreshToken: () => oauthError(400, 'invalid_grant', 'The refresh token is invalid or expired.'),
+      grantType: () => oauthError(400, 'unsupported_grant_type', 'The authorization grant type is not supported by the authorization server. Configured grant types: [authorization_code, refresh_token].'),
+      code: (reason) => oauthError(400, 'invalid_grant', reason === 'pkce_failed' ? 'PKCE verification failed.' : 'The authorization code is invalid or has expired.'),
+    },
+    answer: ({ grantType, grant, tokens }) => tokenAnswer(grant, tokens, grantType === 'authorization_code' ? grant.nonce : undefined),
   });
 
   server.route('POST', `${base}/v1/revoke`, (request) => {

@@ -19,11 +19,11 @@
  * The emulator's issuer is its own origin (a deployment points the preset at it with `<NAME>_ISSUER`).
  */
 import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
-import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { atHash, createSigningKey } from './kit/signing.js';
+import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface GoogleUser {
   sub: string;
@@ -139,25 +139,22 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions): Promi
     return json(200, answer, { 'cache-control': 'no-cache, no-store, max-age=0, must-revalidate', pragma: 'no-cache' });
   };
 
-  server.route('POST', '/token', async (request) => {
-    if (!authenticatesAs(request, options)) return json(401, { error: 'invalid_client', error_description: 'Unauthorized' });
-    const form = request.form();
-    const grantType = form.get('grant_type');
-    if (grantType === 'refresh_token') {
-      server.count('refresh_token');
-      const refreshed = grants.refresh(form.get('refresh_token') ?? '', options.clientId);
-      if (!refreshed.ok) return json(400, { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' });
-      return tokenAnswer(refreshed.grant.user, undefined, refreshed.grant.scope, refreshed.tokens);
-    }
-    if (grantType !== 'authorization_code') return json(400, { error: 'unsupported_grant_type', error_description: `Invalid grant_type: ${grantType}` });
-    server.count('authorization_code');
-    const redeemed = grants.redeemCode(form.get('code') ?? '', { clientId: options.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: form.get('code_verifier') });
-    if (!redeemed.ok) return json(400, { error: 'invalid_grant', error_description: 'Bad Request' });
-    const { grant, tokens } = redeemed;
-    // Past the limit, the oldest refresh token of this account and client stops working, without notice.
-    const live = liveRefreshGrants(grant.user.sub);
-    for (const old of live.slice(0, Math.max(0, live.length - limit))) grants.revokeGrant(old.id);
-    return tokenAnswer(grant.user, grant.nonce, grant.scope, tokens);
+  tokenEndpoint(server, '/token', {
+    client: options,
+    grants,
+    errors: {
+      client: () => oauthError(401, 'invalid_client', 'Unauthorized'),
+      refreshToken: () => oauthError(400, 'invalid_grant', 'Token has been expired or revoked.'),
+      grantType: (grantType) => oauthError(400, 'unsupported_grant_type', `Invalid grant_type: ${grantType}`),
+      code: () => oauthError(400, 'invalid_grant', 'Bad Request'),
+    },
+    answer: ({ grantType, grant, tokens }) => {
+      if (grantType === 'refresh_token') return tokenAnswer(grant.user, undefined, grant.scope, tokens);
+      // Past the limit, the oldest refresh token of this account and client stops working, without notice.
+      const live = liveRefreshGrants(grant.user.sub);
+      for (const old of live.slice(0, Math.max(0, live.length - limit))) grants.revokeGrant(old.id);
+      return tokenAnswer(grant.user, grant.nonce, grant.scope, tokens);
+    },
   });
 
   server.route('POST', '/revoke', (request) => {

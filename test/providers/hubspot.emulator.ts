@@ -39,6 +39,7 @@ import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface HubSpotInstall {
   userId: number;
@@ -99,27 +100,26 @@ export async function startHubSpotEmulator(options: HubSpotEmulatorOptions): Pro
     return form;
   };
 
-  server.route('POST', '/oauth/2026-03/token', (request) => {
-    server.count('token_request');
-    const status = controls.tokenFailure();
-    if (status !== undefined) return html(status, '<h1>Service Unavailable</h1>');
-    const form = clientForm(request);
-    if ('status' in form) return form;
-    const answer = (accessToken: string, refreshToken: string) => json(200, { token_type: 'bearer', access_token: accessToken, refresh_token: refreshToken, expires_in: ACCESS_TOKEN_TTL });
-    const grantType = form.get('grant_type');
-    if (grantType === 'refresh_token') {
-      server.count('refresh_token');
-      const presented = form.get('refresh_token') ?? '';
-      const refreshed = deleted.has(presented) ? undefined : grants.refresh(presented, options.clientId);
-      if (!refreshed?.ok) return oauthError('invalid_grant', 'refresh token is invalid, expired or revoked', 'BAD_REFRESH_TOKEN');
-      return answer(refreshed.tokens.accessToken, presented);
-    }
-    if (grantType !== 'authorization_code') return oauthError('unsupported_grant_type', 'grant_type is not supported', 'BAD_GRANT_TYPE');
-    server.count('authorization_code');
-    const redeemed = grants.redeemCode(form.get('code') ?? '', { clientId: options.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: form.get('code_verifier') });
-    if (!redeemed.ok) return oauthError('invalid_grant', 'missing or invalid auth code', 'BAD_AUTH_CODE');
-    refreshTokens.set(redeemed.grant.id, redeemed.tokens.refreshToken!);
-    return answer(redeemed.tokens.accessToken, redeemed.tokens.refreshToken!);
+  tokenEndpoint(server, '/oauth/2026-03/token', {
+    client: options,
+    grants,
+    failure: { queued: controls.tokenFailure },
+    authenticates: (request) => {
+      const form = clientForm(request);
+      return 'status' in form ? form : true;
+    },
+    errors: {
+      refreshToken: () => oauthError('invalid_grant', 'refresh token is invalid, expired or revoked', 'BAD_REFRESH_TOKEN'),
+      grantType: () => oauthError('unsupported_grant_type', 'grant_type is not supported', 'BAD_GRANT_TYPE'),
+      code: () => oauthError('invalid_grant', 'missing or invalid auth code', 'BAD_AUTH_CODE'),
+    },
+    refuseRefresh: (presented) => (deleted.has(presented) ? oauthError('invalid_grant', 'refresh token is invalid, expired or revoked', 'BAD_REFRESH_TOKEN') : undefined),
+    // The refresh token does not change: a refresh answers the one it was given.
+    answer: ({ grantType, grant, tokens, form }) => {
+      const refreshToken = grantType === 'refresh_token' ? form.get('refresh_token')! : tokens.refreshToken!;
+      if (grantType === 'authorization_code') refreshTokens.set(grant.id, refreshToken);
+      return json(200, { token_type: 'bearer', access_token: tokens.accessToken, refresh_token: refreshToken, expires_in: ACCESS_TOKEN_TTL });
+    },
   });
 
   server.route('POST', '/oauth/2026-03/token/introspect', (request) => {

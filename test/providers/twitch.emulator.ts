@@ -40,6 +40,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
+import { tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface TwitchUser {
   /** The user id, sent as a string. */
@@ -155,31 +156,29 @@ export async function startTwitchEmulator(options: TwitchEmulatorOptions): Promi
     return json(200, answer);
   };
 
-  server.route('POST', '/oauth2/token', async (request) => {
-    server.count('token_request');
-    const status = controls.tokenFailure();
-    if (status !== undefined) {
-      return twitchError(status, status === 503 ? 'Service Unavailable' : 'Internal Server Error', status === 503 ? 'Service Unavailable' : 'Internal Server Error');
-    }
-    const form = request.form();
+  tokenEndpoint(server, '/oauth2/token', {
+    client: options,
+    grants,
+    failure: {
+      queued: controls.tokenFailure,
+      reply: (status) => twitchError(status, status === 503 ? 'Service Unavailable' : 'Internal Server Error', status === 503 ? 'Service Unavailable' : 'Internal Server Error'),
+    },
     // The client's credentials in the form only (client_secret_post).
-    if (form.get('client_id') !== options.clientId) return twitchError(400, 'invalid client');
-    if (form.get('client_secret') !== options.clientSecret) return twitchError(403, 'invalid client secret');
-    const grantType = form.get('grant_type');
-    if (grantType === 'refresh_token') {
-      server.count('refresh_token');
-      const refreshed = grants.refresh(form.get('refresh_token') ?? '', options.clientId);
-      if (!refreshed.ok) return twitchError(400, 'Invalid refresh token', 'Bad Request');
-      return tokenAnswer(refreshed.grant, refreshed.tokens, false);
-    }
-    if (grantType !== 'authorization_code') return twitchError(400, 'Invalid grant type');
-    server.count('authorization_code');
-    const code = form.get('code') ?? '';
-    const claims = claimsOfCode.get(code);
-    const redeemed = grants.redeemCode(code, { clientId: options.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: null });
-    if (!redeemed.ok) return twitchError(400, 'Invalid authorization code');
-    claimsOf.set(redeemed.grant.id, claims ?? {});
-    return tokenAnswer(redeemed.grant, redeemed.tokens, true);
+    authenticates: (request) => {
+      const form = request.form();
+      if (form.get('client_id') !== options.clientId) return twitchError(400, 'invalid client');
+      return form.get('client_secret') === options.clientSecret || twitchError(403, 'invalid client secret');
+    },
+    pkce: false,
+    errors: {
+      refreshToken: () => twitchError(400, 'Invalid refresh token', 'Bad Request'),
+      grantType: () => twitchError(400, 'Invalid grant type'),
+      code: () => twitchError(400, 'Invalid authorization code'),
+    },
+    answer: ({ grantType, grant, tokens, form }) => {
+      if (grantType === 'authorization_code') claimsOf.set(grant.id, claimsOfCode.get(form.get('code') ?? '') ?? {});
+      return tokenAnswer(grant, tokens, grantType === 'authorization_code');
+    },
   });
 
   server.route('POST', '/oauth2/revoke', (request) => {

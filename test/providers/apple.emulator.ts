@@ -35,6 +35,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, redirect, startEmulatorServer, type EmulatorReply } from './kit/emulator-server.js';
 import { GrantStore, type Grant, type IssuedTokens } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
+import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface AppleUser {
   /** Apple's stable identifier of the person for the team, e.g. `001234.5f0c….1234`. */
@@ -206,23 +207,12 @@ export async function startAppleEmulator(options: AppleEmulatorOptions): Promise
     return json(200, { access_token: tokens.accessToken, token_type: 'Bearer', expires_in: tokens.expiresIn, ...refreshToken, id_token: idToken }, { 'cache-control': 'no-store' });
   };
 
-  server.route('POST', '/auth/token', async (request) => {
-    const form = request.form();
-    if (!(await clientAuthenticated(form))) return json(400, { error: 'invalid_client' });
-    const grantType = form.get('grant_type');
-    if (grantType === 'authorization_code') {
-      server.count('authorization_code');
-      const redeemed = grants.redeemCode(form.get('code') ?? '', { clientId: options.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: form.get('code_verifier') });
-      if (!redeemed.ok) return json(400, { error: 'invalid_grant' });
-      return tokenAnswer(redeemed.grant, redeemed.tokens, redeemed.grant.nonce);
-    }
-    if (grantType === 'refresh_token') {
-      server.count('refresh_token');
-      const refreshed = grants.refresh(form.get('refresh_token') ?? '', options.clientId);
-      if (!refreshed.ok) return json(400, { error: 'invalid_grant' });
-      return tokenAnswer(refreshed.grant, refreshed.tokens, undefined);
-    }
-    return json(400, { error: 'unsupported_grant_type' });
+  tokenEndpoint(server, '/auth/token', {
+    client: options,
+    grants,
+    authenticates: (request) => clientAuthenticated(request.form()),
+    errors: { client: () => oauthError(400, 'invalid_client') },
+    answer: ({ grantType, grant, tokens }) => tokenAnswer(grant, tokens, grantType === 'authorization_code' ? grant.nonce : undefined),
   });
 
   server.route('POST', '/auth/revoke', async (request) => {

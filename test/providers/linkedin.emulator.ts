@@ -37,6 +37,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
+import { formCredentials, oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface LinkedInMember {
   /** The app-specific member id LinkedIn gives as `sub`. */
@@ -122,55 +123,46 @@ export async function startLinkedInEmulator(options: LinkedInEmulatorOptions): P
     return reply({ code });
   });
 
-  const tokenAnswer = (body: Record<string, unknown>) => json(200, body);
-
-  server.route('POST', '/oauth/v2/accessToken', async (request) => {
-    server.count('token');
-    const status = controls.tokenFailure();
-    if (status) {
-      return html(status, `<h1>${status === 503 ? 'Service Unavailable' : 'Internal Server Error'}</h1>`);
-    }
-    const form = request.form();
-    const clientAuthenticated = form.get('client_id') === options.clientId && form.get('client_secret') === options.clientSecret;
-    if (!clientAuthenticated || request.basicAuth() || form.has('code_verifier')) {
-      return json(401, { error: 'invalid_client', error_description: 'Client authentication failed' });
-    }
-    if (form.get('grant_type') === 'refresh_token') {
-      server.count('refresh_token');
-      const presented = form.get('refresh_token') ?? '';
-      const refreshed = options.programmaticRefresh ? grants.refresh(presented, options.clientId) : undefined;
-      if (!refreshed?.ok) return json(400, { error: 'invalid_grant', error_description: 'The provided refresh token is invalid, expired or revoked' });
-      return tokenAnswer({
-        access_token: refreshed.tokens.accessToken,
-        expires_in: refreshed.tokens.expiresIn,
-        refresh_token: presented,
-        refresh_token_expires_in: refreshExpiry.get(presented)! - now(),
-        scope: refreshed.grant.scope,
-      });
-    }
-    if (form.get('grant_type') !== 'authorization_code') return json(400, { error: 'unsupported_grant_type', error_description: 'Invalid grant type' });
-    server.count('authorization_code');
-    const redeemed = grants.redeemCode(form.get('code') ?? '', { clientId: options.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: null });
-    if (!redeemed.ok) return json(400, { error: 'invalid_request', error_description: CODE_REFUSED });
-    const { grant, tokens } = redeemed;
-    const scopes = grant.scope.split(',');
-    const person = grant.user;
-    const answer: Record<string, unknown> = { access_token: tokens.accessToken, expires_in: tokens.expiresIn, scope: grant.scope, token_type: 'Bearer' };
-    if (tokens.refreshToken) {
-      answer.refresh_token = tokens.refreshToken;
-      answer.refresh_token_expires_in = tokens.refreshTokenExpiresIn;
-      refreshExpiry.set(tokens.refreshToken, now() + tokens.refreshTokenExpiresIn!);
-    }
-    if (scopes.includes('openid')) {
-      answer.id_token = await key.signIdToken({
-        iss: issuer,
-        aud: options.clientId,
-        sub: person.sub,
-        ...(scopes.includes('profile') ? { name: `${person.givenName} ${person.familyName}`, given_name: person.givenName, family_name: person.familyName, locale: 'en-US' } : {}),
-        ...(scopes.includes('email') ? { email: person.email, email_verified: true } : {}),
-      });
-    }
-    return tokenAnswer(answer);
+  tokenEndpoint(server, '/oauth/v2/accessToken', {
+    client: options,
+    grants,
+    counter: 'token',
+    failure: { queued: controls.tokenFailure, reply: (status) => html(status, `<h1>${status === 503 ? 'Service Unavailable' : 'Internal Server Error'}</h1>`) },
+    // The client in the form alone, and no PKCE verifier with it.
+    authenticates: (request) => formCredentials(request, options) && !request.basicAuth() && !request.form().has('code_verifier'),
+    pkce: false,
+    errors: {
+      client: () => oauthError(401, 'invalid_client', 'Client authentication failed'),
+      refreshToken: () => oauthError(400, 'invalid_grant', 'The provided refresh token is invalid, expired or revoked'),
+      grantType: () => oauthError(400, 'unsupported_grant_type', 'Invalid grant type'),
+      code: () => oauthError(400, 'invalid_request', CODE_REFUSED),
+    },
+    // Refresh tokens only for an app LinkedIn allowed programmatic refresh.
+    refuseRefresh: () => (options.programmaticRefresh ? undefined : oauthError(400, 'invalid_grant', 'The provided refresh token is invalid, expired or revoked')),
+    answer: async ({ grantType, grant, tokens, form }) => {
+      if (grantType === 'refresh_token') {
+        const presented = form.get('refresh_token')!;
+        return json(200, { access_token: tokens.accessToken, expires_in: tokens.expiresIn, refresh_token: presented, refresh_token_expires_in: refreshExpiry.get(presented)! - now(), scope: grant.scope });
+      }
+      const scopes = grant.scope.split(',');
+      const person = grant.user;
+      const answer: Record<string, unknown> = { access_token: tokens.accessToken, expires_in: tokens.expiresIn, scope: grant.scope, token_type: 'Bearer' };
+      if (tokens.refreshToken) {
+        answer.refresh_token = tokens.refreshToken;
+        answer.refresh_token_expires_in = tokens.refreshTokenExpiresIn;
+        refreshExpiry.set(tokens.refreshToken, now() + tokens.refreshTokenExpiresIn!);
+      }
+      if (scopes.includes('openid')) {
+        answer.id_token = await key.signIdToken({
+          iss: issuer,
+          aud: options.clientId,
+          sub: person.sub,
+          ...(scopes.includes('profile') ? { name: `${person.givenName} ${person.familyName}`, given_name: person.givenName, family_name: person.familyName, locale: 'en-US' } : {}),
+          ...(scopes.includes('email') ? { email: person.email, email_verified: true } : {}),
+        });
+      }
+      return json(200, answer);
+    },
   });
 
   const bearerMember = (request: EmulatorRequest): LinkedInMember | EmulatorReply => {

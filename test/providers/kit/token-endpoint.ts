@@ -8,7 +8,7 @@
  * and members of its answer, the body and status of each refusal, and hooks
  * for the refusals only it makes. Rotation and lifetimes are the grant
  * store's (grants.ts), which the answer reads from the tokens issued.
- * Counts `token_request` for every request, then `refresh_token` or
+ * Counts `token_request` (or the provider's own counter) for every request, then `refresh_token` or
  * `authorization_code` for each grant served, as the provider tests read them.
  */
 import { authenticatesAs } from './client-authentication.js';
@@ -30,9 +30,11 @@ export interface TokenGrant<User> {
 }
 
 export interface TokenEndpointOptions<User> {
-  /** The one client the emulator knows. */
-  client: { clientId: string; clientSecret: string };
+  /** The one client the emulator knows; its secret is what the default client check compares. */
+  client: { clientId: string; clientSecret?: string };
   grants: GrantStore<User>;
+  /** The counter every request adds to (default `token_request`). */
+  counter?: string;
   /** A provider's own refusal before anything else is read, a queued failure included (e.g. Reddit's throttling). */
   screen?(request: EmulatorRequest): EmulatorReply | undefined;
   /** The failure a test queued for this request (the controls' `tokenFailure`, or an emulator's own switch), and the provider's page for it (default: a bare HTML page). */
@@ -42,7 +44,7 @@ export interface TokenEndpointOptions<User> {
    * the form, `authenticatesAs`); false is answered `errors.client`, a reply
    * is the provider's own refusal (e.g. a body that is not a form).
    */
-  authenticates?(request: EmulatorRequest): boolean | EmulatorReply;
+  authenticates?(request: EmulatorRequest): boolean | EmulatorReply | Promise<boolean | EmulatorReply>;
   /** Whether the exchange checks a PKCE verifier against the code's challenge (default true); false: `code_verifier` is not read. */
   pkce?: boolean;
   /** The provider's refusals; each defaults to RFC 6749 §5.2's bare JSON error (401 `invalid_client`, 400 otherwise). */
@@ -80,13 +82,16 @@ export function formCredentials(request: EmulatorRequest, client: { clientId: st
 /** Serves the token endpoint at `path` on `server`. */
 export function tokenEndpoint<User>(server: EmulatorServer, path: string, options: TokenEndpointOptions<User>): void {
   const { client, grants, errors = {} } = options;
+  const { clientSecret } = client;
+  const authenticates = options.authenticates ?? (clientSecret === undefined ? undefined : (request: EmulatorRequest) => authenticatesAs(request, { clientId: client.clientId, clientSecret }));
+  if (!authenticates) throw new Error(`the token endpoint at ${path} has neither a client secret nor a client check`);
   server.route('POST', path, async (request) => {
-    server.count('token_request');
+    server.count(options.counter ?? 'token_request');
     const screened = options.screen?.(request);
     if (screened) return screened;
     const status = options.failure?.queued();
     if (status !== undefined && status !== null) return options.failure?.reply?.(status) ?? html(status, '<h1>Service Unavailable</h1>');
-    const authenticated = options.authenticates ? options.authenticates(request) : authenticatesAs(request, client);
+    const authenticated = await authenticates(request);
     if (authenticated !== true) return authenticated === false ? (errors.client?.() ?? oauthError(401, 'invalid_client')) : authenticated;
     const form = request.form();
     const grantType = form.get('grant_type');

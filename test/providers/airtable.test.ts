@@ -1,16 +1,15 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { testClock } from '../support/clock.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startAirtableEmulator, type AirtableEmulator, type AirtableUser } from './airtable.emulator.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
 // An id and secret with characters that form-encoding would change: sent as they are in the Basic header, as Airtable's example does.
 const CLIENT_ID = '5f0c3e1a-7d2b-4c9e-8a41-2b6d9e0f7c13';
 const CLIENT_SECRET = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9_-.';
 const REDIRECT_URI = `${APP_ORIGIN}/auth/airtable/callback`;
-const DAY = 86_400;
 const basic = `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`;
 
 function person(id: string, email: string): AirtableUser {
@@ -136,46 +135,14 @@ describeEachDialect('Airtable, against an emulator of Airtable', (dialect) => {
   standardCases(() => ({ database, emulator: airtable, app }), AIRTABLE, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
 });
 
-describeEachDialect('Airtable refresh tokens (60 days) and the keep-alive sweep', (dialect) => {
-  // Airtable, the app and its sweep share one clock that moves only when told.
-  const clock = testClock();
-  let database: TestDatabase;
-  let airtable: AirtableEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    airtable = await startAirtableEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, now: clock.now });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: airtableEnv(airtable), now: clock.now });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await airtable?.close();
-    await database?.close();
-  });
-
-  it('refreshes an unused connection once in the last 7 days of its refresh token’s 60, and the connection outlives that refresh token', async () => {
-    airtable.signInAs(person('usrIdlePerson', 'idle@airtable.test'));
-    await signInThrough(app.browser(), 'airtable');
-    const { user_id: userId } = await database.db.selectFrom('accounts').select('user_id').where('provider', '=', 'airtable').where('subject', '=', 'usrIdlePerson').executeTakeFirstOrThrow();
-    const signedInWith = await app.runtime.tokenStore.findToken(userId, 'airtable');
-    const refreshes = airtable.server.counts.refresh_token ?? 0;
-    const sweep = () => app.runtime.refreshKeepalive!.sweep();
-
-    clock.advance(53 * DAY - 1);
-    expect(await sweep()).toMatchObject({ due: 0 });
-    clock.advance(1);
-    expect(await sweep()).toMatchObject({ due: 1, refreshed: 1, failed: 0 });
-    expect(airtable.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'airtable'))!.refreshToken).not.toBe(signedInWith!.refreshToken);
-    expect(await sweep()).toMatchObject({ due: 0 });
-
-    // Past the first refresh token's 60 days, the connection works: the new one refreshes its access token.
-    clock.advance(10 * DAY);
-    const { accessToken } = await app.runtime.tokens.getAccessToken(userId, 'airtable');
-    expect(airtable.server.counts.refresh_token).toBe(refreshes + 2);
-    expect(airtable.accepts(accessToken)).toBe(true);
-  });
+describeKeepAlive(AIRTABLE, {
+  title: 'Airtable refresh tokens (60 days) and the keep-alive sweep',
+  name: 'refreshes an unused connection once in the last 7 days of its refresh token’s 60, and the connection outlives that refresh token',
+  startEmulator: (now) => startAirtableEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, now }),
+  person: person('usrIdlePerson', 'idle@airtable.test'),
+  dueAfterDays: 53,
+  // Past the first refresh token's 60 days, the connection works: the new one refreshes its access token.
+  usedAgainAfterDays: 10,
 });
 
 describeClientFailures(AIRTABLE, { wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} });

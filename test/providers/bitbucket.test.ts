@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { testClock } from '../support/clock.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startBitbucketEmulator, type BitbucketEmulator, type BitbucketUser } from './bitbucket.emulator.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'bBxKey7Q2mN4pR8sT3vW';
 const CLIENT_SECRET = 'hJ9kL2mN5pQ8rS3tU6vW9xY2zA5bC8dE';
 const CALLBACK_URL = `${APP_ORIGIN}/auth/bitbucket/callback`;
-const DAY = 86_400;
 const basic = `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`;
 
 /** A person whose primary address is `<nickname>@bitbucket.test`, confirmed unless said otherwise, beside an older one. */
@@ -157,47 +156,14 @@ describeEachDialect('Bitbucket, against an emulator of Bitbucket Cloud', (dialec
   standardCases(() => ({ database, emulator: bitbucket, app }), BITBUCKET, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
 });
 
-describeEachDialect('Bitbucket refresh tokens (three months unused) and the keep-alive sweep', (dialect) => {
-  // Bitbucket, the app and its sweep share one clock that moves only when told.
-  const clock = testClock();
-  let database: TestDatabase;
-  let bitbucket: BitbucketEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    bitbucket = await startBitbucketEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackUrl: CALLBACK_URL, now: clock.now });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: bitbucketEnv(bitbucket), now: clock.now });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await bitbucket?.close();
-    await database?.close();
-  });
-
-  it('refreshes an unused connection once in the last 7 days of its refresh token’s 90, and the connection outlives that refresh token', async () => {
-    const idle = person(8, 'Idle Person');
-    bitbucket.signInAs(idle);
-    await signInThrough(app.browser(), 'bitbucket');
-    const { user_id: userId } = await database.db.selectFrom('accounts').select('user_id').where('provider', '=', 'bitbucket').where('subject', '=', idle.accountId).executeTakeFirstOrThrow();
-    const signedInWith = await app.runtime.tokenStore.findToken(userId, 'bitbucket');
-    const refreshes = bitbucket.server.counts.refresh_token ?? 0;
-    const sweep = () => app.runtime.refreshKeepalive!.sweep();
-
-    clock.advance(83 * DAY - 1);
-    expect(await sweep()).toMatchObject({ due: 0 });
-    clock.advance(1);
-    expect(await sweep()).toMatchObject({ due: 1, refreshed: 1, failed: 0 });
-    expect(bitbucket.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'bitbucket'))!.refreshToken).not.toBe(signedInWith!.refreshToken);
-    expect(await sweep()).toMatchObject({ due: 0 });
-
-    // Past the first refresh token's 90 days, the connection works: the new one refreshes its access token.
-    clock.advance(14 * DAY);
-    const { accessToken } = await app.runtime.tokens.getAccessToken(userId, 'bitbucket');
-    expect(bitbucket.server.counts.refresh_token).toBe(refreshes + 2);
-    expect(bitbucket.accepts(accessToken)).toBe(true);
-  });
+describeKeepAlive(BITBUCKET, {
+  title: 'Bitbucket refresh tokens (three months unused) and the keep-alive sweep',
+  name: 'refreshes an unused connection once in the last 7 days of its refresh token’s 90, and the connection outlives that refresh token',
+  startEmulator: (now) => startBitbucketEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackUrl: CALLBACK_URL, now }),
+  person: person(8, 'Idle Person'),
+  dueAfterDays: 83,
+  // Past the first refresh token's 90 days, the connection works: the new one refreshes its access token.
+  usedAgainAfterDays: 14,
 });
 
 describeClientFailures(BITBUCKET, { wrongSecret: { sentAs: 'unauthorized_client', error: 'unauthorized_client' }, exchangeFailure: {} });

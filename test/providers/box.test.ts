@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { testClock } from '../support/clock.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startBoxEmulator, type BoxEmulator, type BoxUser } from './box.emulator.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'ly1nj6n11vionaie65emwzk575hnnmrk';
@@ -146,57 +146,27 @@ describeEachDialect('Box, against an emulator of Box', (dialect) => {
   standardCases(() => ({ database, emulator: box, app }), BOX, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
 });
 
-describeEachDialect('Box refresh tokens (60 days, one use each) and the keep-alive sweep', (dialect) => {
-  // Box, the app and its sweep share one clock that moves only when told.
-  const clock = testClock();
-  let database: TestDatabase;
-  let box: BoxEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    box = await startBoxEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, now: clock.now });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: boxEnv(box), now: clock.now });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await box?.close();
-    await database?.close();
-  });
-
-  it('refreshes an unused connection once in the last 7 days of its refresh token’s 60, and the connection outlives that refresh token', async () => {
-    box.signInAs(person('77002244', 'Idle Person'));
-    await signInThrough(app.browser(), 'box');
-    const { user_id: userId } = await database.db.selectFrom('accounts').select('user_id').where('provider', '=', 'box').where('subject', '=', '77002244').executeTakeFirstOrThrow();
-    const signedInWith = await app.runtime.tokenStore.findToken(userId, 'box');
-    const refreshes = box.server.counts.refresh_token ?? 0;
-    const sweep = () => app.runtime.refreshKeepalive!.sweep();
-
-    clock.advance(53 * DAY - 1);
-    expect(await sweep()).toMatchObject({ due: 0 });
-    clock.advance(1);
-    expect(await sweep()).toMatchObject({ due: 1, refreshed: 1, failed: 0 });
-    expect(box.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'box'))!.refreshToken).not.toBe(signedInWith!.refreshToken);
-    expect(await sweep()).toMatchObject({ due: 0 });
-
-    // Past the first refresh token's 60 days, the connection works: the new one refreshes its access token.
-    clock.advance(10 * DAY);
-    const { accessToken } = await app.runtime.tokens.getAccessToken(userId, 'box');
-    expect(box.server.counts.refresh_token).toBe(refreshes + 2);
-    expect(box.accepts(accessToken)).toBe(true);
-  });
-
-  it("a refresh token left unused past its 60 days is refused (400 invalid_grant 'Refresh token has expired'), and the connection needs signing in again", async () => {
-    box.signInAs(person('88113355', 'Gone Away'));
-    await signInThrough(app.browser(), 'box');
-    const { user_id: userId } = await database.db.selectFrom('accounts').select('user_id').where('provider', '=', 'box').where('subject', '=', '88113355').executeTakeFirstOrThrow();
-    clock.advance(61 * DAY);
-    const refreshes = box.server.counts.refresh_token ?? 0;
-    await expect(app.runtime.tokens.getAccessToken(userId, 'box')).rejects.toThrow();
-    expect(box.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'box'))!.status).toBe('needs_reauth');
-  });
+describeKeepAlive(BOX, {
+  title: 'Box refresh tokens (60 days, one use each) and the keep-alive sweep',
+  name: 'refreshes an unused connection once in the last 7 days of its refresh token’s 60, and the connection outlives that refresh token',
+  startEmulator: (now) => startBoxEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, now }),
+  person: person('77002244', 'Idle Person'),
+  dueAfterDays: 53,
+  // Past the first refresh token's 60 days, the connection works: the new one refreshes its access token.
+  usedAgainAfterDays: 10,
+  more: (context) => {
+    it("a refresh token left unused past its 60 days is refused (400 invalid_grant 'Refresh token has expired'), and the connection needs signing in again", async () => {
+      const { emulator: box, app, database, clock } = context;
+      box.signInAs(person('88113355', 'Gone Away'));
+      await signInThrough(app.browser(), 'box');
+      const { user_id: userId } = await database.db.selectFrom('accounts').select('user_id').where('provider', '=', 'box').where('subject', '=', '88113355').executeTakeFirstOrThrow();
+      clock.advance(61 * DAY);
+      const refreshes = box.server.counts.refresh_token ?? 0;
+      await expect(app.runtime.tokens.getAccessToken(userId, 'box')).rejects.toThrow();
+      expect(box.server.counts.refresh_token).toBe(refreshes + 1);
+      expect((await app.runtime.tokenStore.findToken(userId, 'box'))!.status).toBe('needs_reauth');
+    });
+  },
 });
 
 describeClientFailures(BOX, { wrongSecret: { sentAs: '400 invalid_client' }, exchangeFailure: {} });

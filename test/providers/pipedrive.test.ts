@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { testClock } from '../support/clock.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { countRows, describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startPipedriveEmulator, type PipedriveEmulator, type PipedriveUser } from './pipedrive.emulator.js';
 
@@ -10,7 +10,6 @@ import { startPipedriveEmulator, type PipedriveEmulator, type PipedriveUser } fr
 const CLIENT_ID = 'b4d083d9216986345b32';
 const CLIENT_SECRET = '5de81994d77491d22bc10eab3bc0810f84864297_-.';
 const REDIRECT_URI = `${APP_ORIGIN}/auth/pipedrive/callback`;
-const DAY = 86_400;
 const basic = `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`;
 
 function person(id: number, name: string): PipedriveUser {
@@ -174,44 +173,15 @@ describeEachDialect('Pipedrive, against an emulator of Pipedrive', (dialect) => 
   standardCases(() => ({ database, emulator: pipedrive, app }), PIPEDRIVE, { refusedCode: { sentAs: '400 invalid_grant' } });
 });
 
-describeEachDialect('Pipedrive refresh tokens (60 days unused) and the keep-alive sweep', (dialect) => {
-  // Pipedrive, the app and its sweep share one clock that moves only when told.
-  const clock = testClock();
-  let database: TestDatabase;
-  let pipedrive: PipedriveEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    pipedrive = await startPipedriveEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, now: clock.now });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: pipedriveEnv(pipedrive), now: clock.now });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await pipedrive?.close();
-    await database?.close();
-  });
-
-  it('refreshes an unused connection once in the last 7 days of its 60, and each refresh starts the 60 days again', async () => {
-    pipedrive.signInAs(person(201, 'Idle Person'));
-    await signInThrough(app.browser(), 'pipedrive');
-    const { user_id: userId } = await database.db.selectFrom('accounts').select('user_id').where('provider', '=', 'pipedrive').where('subject', '=', '201').executeTakeFirstOrThrow();
-    const refreshes = pipedrive.server.counts.refresh_token ?? 0;
-    const sweep = () => app.runtime.refreshKeepalive!.sweep();
-
-    clock.advance(53 * DAY - 1);
-    expect(await sweep()).toMatchObject({ due: 0 });
-    clock.advance(1);
-    expect(await sweep()).toMatchObject({ due: 1, refreshed: 1, failed: 0 });
-    expect(pipedrive.server.counts.refresh_token).toBe(refreshes + 1);
-    expect(await sweep()).toMatchObject({ due: 0 });
-
-    // 100 days after sign-in, but 47 after the last use: the same refresh token still works.
-    clock.advance(47 * DAY);
-    const { accessToken } = await app.runtime.tokens.getAccessToken(userId, 'pipedrive');
-    expect(pipedrive.server.counts.refresh_token).toBe(refreshes + 2);
-    expect(pipedrive.accepts(accessToken)).toBe(true);
-  });
+describeKeepAlive(PIPEDRIVE, {
+  title: 'Pipedrive refresh tokens (60 days unused) and the keep-alive sweep',
+  name: 'refreshes an unused connection once in the last 7 days of its 60, and each refresh starts the 60 days again',
+  startEmulator: (now) => startPipedriveEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, now }),
+  person: person(201, 'Idle Person'),
+  dueAfterDays: 53,
+  rotates: false,
+  // 100 days after sign-in, but 47 after the last use: the same refresh token still works.
+  usedAgainAfterDays: 47,
 });
 
 describeClientFailures(PIPEDRIVE, { wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} });

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { testClock } from '../support/clock.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { countRows, describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { realmIdFor, startQuickBooksEmulator, type QuickBooksEmulator, type QuickBooksUser } from './quickbooks.emulator.js';
 
@@ -157,46 +157,13 @@ describeEachDialect('QuickBooks, against an emulator of Intuit', (dialect) => {
   standardCases(() => ({ database, emulator: quickbooks, app }), QUICKBOOKS, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
 });
 
-describeEachDialect('QuickBooks refresh tokens (100 days unused) and the keep-alive sweep', (dialect) => {
-  // Intuit, the app and its sweep share one clock that moves only when told.
-  const clock = testClock();
-  let database: TestDatabase;
-  let quickbooks: QuickBooksEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    quickbooks = await startQuickBooksEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, now: clock.now });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: quickbooksEnv(quickbooks), now: clock.now });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await quickbooks?.close();
-    await database?.close();
-  });
-
-  it('refreshes an unused connection once in the last 7 days of its 100, keeps the rotated refresh token, and the connection outlives the first one', async () => {
-    const idle = person(20, 'Idle', 'Person');
-    quickbooks.signInAs(idle);
-    await signInThrough(app.browser(), 'quickbooks');
-    const { user_id: userId } = await database.db.selectFrom('accounts').select('user_id').where('provider', '=', 'quickbooks').where('subject', '=', idle.sub).executeTakeFirstOrThrow();
-    const signedInWith = await app.runtime.tokenStore.findToken(userId, 'quickbooks');
-    const refreshes = quickbooks.server.counts.refresh_token ?? 0;
-    const sweep = () => app.runtime.refreshKeepalive!.sweep();
-
-    clock.advance(93 * DAY - 1);
-    expect(await sweep()).toMatchObject({ due: 0 });
-    clock.advance(1);
-    expect(await sweep()).toMatchObject({ due: 1, refreshed: 1, failed: 0 });
-    expect(quickbooks.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'quickbooks'))!.refreshToken).not.toBe(signedInWith!.refreshToken);
-    expect(await sweep()).toMatchObject({ due: 0 });
-
-    clock.advance(10 * DAY);
-    const { accessToken } = await app.runtime.tokens.getAccessToken(userId, 'quickbooks');
-    expect(quickbooks.server.counts.refresh_token).toBe(refreshes + 2);
-    expect(quickbooks.accepts(accessToken)).toBe(true);
-  });
+describeKeepAlive(QUICKBOOKS, {
+  title: 'QuickBooks refresh tokens (100 days unused) and the keep-alive sweep',
+  name: 'refreshes an unused connection once in the last 7 days of its 100, keeps the rotated refresh token, and the connection outlives the first one',
+  startEmulator: (now) => startQuickBooksEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, now }),
+  person: person(20, 'Idle', 'Person'),
+  dueAfterDays: 93,
+  usedAgainAfterDays: 10,
 });
 
 describeClientFailures(QUICKBOOKS, { wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} }, { title: 'Intuit refusing the client or failing' });

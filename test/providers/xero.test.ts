@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { testClock } from '../support/clock.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { countRows, describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startXeroEmulator, type XeroEmulator, type XeroUser } from './xero.emulator.js';
 
 const CLIENT_ID = 'A1B2C3D4E5F60718293A4B5C6D7E8F90';
 const CLIENT_SECRET = 'xero-test-secret_0123456789-abcdefghijklmnop';
 const REDIRECT_URI = `${APP_ORIGIN}/auth/xero/callback`;
-const DAY = 86_400;
 const basic = `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`;
 
 
@@ -181,49 +180,18 @@ describeEachDialect('Xero, against an emulator of Xero', (dialect) => {
   });
 });
 
-describeEachDialect('Xero refresh tokens (60 days unused) and the keep-alive sweep', (dialect) => {
-  // Xero, the app and its sweep share one clock that moves only when told.
-  const clock = testClock();
-  let database: TestDatabase;
-  let xero: XeroEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    xero = await startXeroEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, now: clock.now });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: xeroEnv(xero), now: clock.now });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await xero?.close();
-    await database?.close();
-  });
-
-  it('refreshes an unused connection once in the last 7 days of its 60, and the connection lives on past them', async () => {
-    const idle = person('Idle', 'Person');
-    xero.signInAs(idle);
-    await signInThrough(app.browser(), 'xero');
-    const { user_id: userId } = await database.db.selectFrom('accounts').select('user_id').where('provider', '=', 'xero').where('subject', '=', idle.id).executeTakeFirstOrThrow();
-    const signedInWith = await app.runtime.tokenStore.findToken(userId, 'xero');
-    const refreshes = xero.server.counts.refresh_token ?? 0;
-    const sweep = () => app.runtime.refreshKeepalive!.sweep();
-
-    clock.advance(53 * DAY - 1);
-    expect(await sweep()).toMatchObject({ due: 0 });
-    clock.advance(1);
-    expect(await sweep()).toMatchObject({ due: 1, refreshed: 1, failed: 0 });
-    expect(xero.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'xero'))!.refreshToken).not.toBe(signedInWith!.refreshToken);
-    expect(await sweep()).toMatchObject({ due: 0 });
-
-    // Ten days on, the refresh token signed in with is long rotated out (past its 30-minute grace); the one the sweep got works.
-    clock.advance(10 * DAY);
-    const refusedFirst = await fetch(`${xero.origin}/connect/token`, { method: 'POST', headers: { authorization: basic }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: signedInWith!.refreshToken! }) });
+describeKeepAlive(XERO, {
+  title: 'Xero refresh tokens (60 days unused) and the keep-alive sweep',
+  name: 'refreshes an unused connection once in the last 7 days of its 60, and the connection lives on past them',
+  startEmulator: (now) => startXeroEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, now }),
+  person: person('Idle', 'Person'),
+  dueAfterDays: 53,
+  // Ten days on, the refresh token signed in with is long rotated out (past its 30-minute grace); the one the sweep got works.
+  usedAgainAfterDays: 10,
+  firstRefreshTokenRefused: async (xero, refreshToken) => {
+    const refusedFirst = await fetch(`${xero.origin}/connect/token`, { method: 'POST', headers: { authorization: basic }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }) });
     expect(refusedFirst.status).toBe(400);
-    const { accessToken } = await app.runtime.tokens.getAccessToken(userId, 'xero');
-    expect(xero.server.counts.refresh_token).toBe(refreshes + 3);
-    expect(xero.accepts(accessToken)).toBe(true);
-  });
+  },
 });
 
 describeClientFailures(

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { testClock } from '../support/clock.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startZoomEmulator, type ZoomEmulator, type ZoomUser } from './zoom.emulator.js';
 
@@ -10,7 +10,6 @@ import { startZoomEmulator, type ZoomEmulator, type ZoomUser } from './zoom.emul
 const CLIENT_ID = 'Zm_9xYtQ2Rk_wTest.Id';
 const CLIENT_SECRET = 'zoom-test_secret.0123456789';
 const REDIRECT_URI = `${APP_ORIGIN}/auth/zoom/callback`;
-const DAY = 86_400;
 
 function person(id: string, displayName: string, verified: 0 | 1 = 1): ZoomUser {
   const [firstName = '', lastName = ''] = displayName.split(' ');
@@ -152,46 +151,14 @@ describeEachDialect('Zoom, against an emulator of Zoom', (dialect) => {
   standardCases(() => ({ database, emulator: zoom, app }), ZOOM, { refusedCode: { sentAs: '400 invalid_grant' } });
 });
 
-describeEachDialect('Zoom refresh tokens (90 days from each refresh) and the keep-alive sweep', (dialect) => {
-  // Zoom, the app and its sweep share one clock that moves only when told.
-  const clock = testClock();
-  let database: TestDatabase;
-  let zoom: ZoomEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    zoom = await startZoomEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, now: clock.now });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: zoomEnv(zoom), now: clock.now });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await zoom?.close();
-    await database?.close();
-  });
-
-  it('refreshes an unused connection once in the last 7 days of its refresh token’s 90, and the connection outlives that refresh token', async () => {
-    zoom.signInAs(person('z-idle-6', 'Idle Person'));
-    await signInThrough(app.browser(), 'zoom');
-    const { user_id: userId } = await database.db.selectFrom('accounts').select('user_id').where('provider', '=', 'zoom').where('subject', '=', 'z-idle-6').executeTakeFirstOrThrow();
-    const signedInWith = await app.runtime.tokenStore.findToken(userId, 'zoom');
-    const refreshes = zoom.server.counts.refresh_token ?? 0;
-    const sweep = () => app.runtime.refreshKeepalive!.sweep();
-
-    clock.advance(83 * DAY - 1);
-    expect(await sweep()).toMatchObject({ due: 0 });
-    clock.advance(1);
-    expect(await sweep()).toMatchObject({ due: 1, refreshed: 1, failed: 0 });
-    expect(zoom.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'zoom'))!.refreshToken).not.toBe(signedInWith!.refreshToken);
-    expect(await sweep()).toMatchObject({ due: 0 });
-
-    // Past the first refresh token's 90 days, the connection works: the new one refreshes its access token.
-    clock.advance(14 * DAY);
-    const { accessToken } = await app.runtime.tokens.getAccessToken(userId, 'zoom');
-    expect(zoom.server.counts.refresh_token).toBe(refreshes + 2);
-    expect(zoom.accepts(accessToken)).toBe(true);
-  });
+describeKeepAlive(ZOOM, {
+  title: 'Zoom refresh tokens (90 days from each refresh) and the keep-alive sweep',
+  name: 'refreshes an unused connection once in the last 7 days of its refresh token’s 90, and the connection outlives that refresh token',
+  startEmulator: (now) => startZoomEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, now }),
+  person: person('z-idle-6', 'Idle Person'),
+  dueAfterDays: 83,
+  // Past the first refresh token's 90 days, the connection works: the new one refreshes its access token.
+  usedAgainAfterDays: 14,
 });
 
 describeClientFailures(ZOOM, { wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} });

@@ -239,12 +239,13 @@ export function standardCases<User, Emulator extends StandardEmulator<User>>(
  * A database, an emulator and the app configured for it, opened before the
  * block's tests and closed after them; read through the returned getters
  * while tests run. `misconfiguredEnv` starts a second app on the same
- * database and emulator, configured with what the provider will refuse.
+ * database and emulator, configured with what the provider will refuse;
+ * `now` is the apps' clock, for a block whose clock the test moves.
  */
 export function useProviderTest<User, Emulator extends StandardEmulator<User>>(
   openDatabase: () => Promise<TestDatabase>,
   provider: Pick<StandardProvider<User, Emulator>, 'startEmulator' | 'env'>,
-  options: { misconfiguredEnv?: (emulator: Emulator) => Record<string, string> } = {},
+  options: { misconfiguredEnv?: (emulator: Emulator) => Record<string, string>; now?: () => number } = {},
 ): StandardContext<Emulator> {
   let database: TestDatabase | undefined;
   let emulator: Emulator | undefined;
@@ -253,8 +254,9 @@ export function useProviderTest<User, Emulator extends StandardEmulator<User>>(
   beforeAll(async () => {
     database = await openDatabase();
     emulator = await provider.startEmulator();
-    app = await startProviderTestApp({ databaseUrl: database.url, env: provider.env(emulator) });
-    if (options.misconfiguredEnv) misconfigured = await startProviderTestApp({ databaseUrl: database.url, env: { ...provider.env(emulator), ...options.misconfiguredEnv(emulator) } });
+    const now = options.now ? { now: options.now } : {};
+    app = await startProviderTestApp({ databaseUrl: database.url, env: provider.env(emulator), ...now });
+    if (options.misconfiguredEnv) misconfigured = await startProviderTestApp({ databaseUrl: database.url, env: { ...provider.env(emulator), ...options.misconfiguredEnv(emulator) }, ...now });
   });
   afterAll(async () => {
     await misconfigured?.close();

@@ -41,6 +41,7 @@ import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { jsonOrForm, oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface AtlassianUser {
   accountId: string;
@@ -91,41 +92,27 @@ export async function startAtlassianEmulator(options: AtlassianEmulatorOptions):
     return reply({ code });
   });
 
-  /** The token request's parameters, from a JSON body (as documented) or a form. */
-  const paramsOf = (request: EmulatorRequest): URLSearchParams => {
-    const body = request.json();
-    if (body && typeof body === 'object' && !Array.isArray(body)) {
-      return new URLSearchParams(Object.entries(body).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
-    }
-    return request.form();
-  };
-
-  server.route('POST', '/oauth/token', (request) => {
-    server.count('token_request');
-    const status = controls.tokenFailure();
-    if (status !== undefined) return html(status, '<h1>Service unavailable</h1>');
-    const params = paramsOf(request);
-    if (params.get('client_id') !== options.clientId || params.get('client_secret') !== options.clientSecret) {
-      return json(401, { error: 'access_denied', error_description: 'Unauthorized' });
-    }
-    const answer = (tokens: { accessToken: string; refreshToken: string | undefined }, scope: string) =>
-      json(200, { access_token: tokens.accessToken, expires_in: ACCESS_TOKEN_TTL, token_type: 'Bearer', scope, ...(tokens.refreshToken ? { refresh_token: tokens.refreshToken } : {}) });
-    const grantType = params.get('grant_type');
-    if (grantType === 'refresh_token') {
-      server.count('refresh_token');
-      const refreshed = grants.refresh(params.get('refresh_token') ?? '', options.clientId);
-      if (!refreshed.ok) {
-        // Unknown or rotated out: Atlassian's undocumented `unauthorized_client` (see above); expired or revoked: the documented answer.
-        if (refreshed.reason === 'unknown_token' || refreshed.reason === 'reused_token') return json(403, { error: 'unauthorized_client', error_description: 'refresh_token is invalid' });
-        return json(403, { error: 'invalid_grant', error_description: 'Unknown or invalid refresh token.' });
-      }
-      return answer(refreshed.tokens, refreshed.grant.scope);
-    }
-    if (grantType !== 'authorization_code') return json(403, { error: 'unsupported_grant_type', error_description: 'Unsupported grant type' });
-    server.count('authorization_code');
-    const redeemed = grants.redeemCode(params.get('code') ?? '', { clientId: options.clientId, redirectUri: params.get('redirect_uri'), codeVerifier: null });
-    if (!redeemed.ok) return json(403, { error: 'invalid_grant', error_description: 'Invalid authorization code' });
-    return answer(redeemed.tokens, redeemed.grant.scope);
+  tokenEndpoint(server, '/oauth/token', {
+    client: options,
+    grants,
+    failure: { queued: controls.tokenFailure, reply: (status) => html(status, '<h1>Service unavailable</h1>') },
+    // The token request's parameters from a JSON body (as documented) or a form.
+    parameters: jsonOrForm,
+    authenticates: (request) => {
+      const params = jsonOrForm(request);
+      return params.get('client_id') === options.clientId && params.get('client_secret') === options.clientSecret;
+    },
+    pkce: false,
+    errors: {
+      client: () => oauthError(401, 'access_denied', 'Unauthorized'),
+      // Unknown or rotated out: Atlassian's undocumented `unauthorized_client` (see above); expired or revoked: the documented answer.
+      refreshToken: (reason) =>
+        reason === 'unknown_token' || reason === 'reused_token' ? oauthError(403, 'unauthorized_client', 'refresh_token is invalid') : oauthError(403, 'invalid_grant', 'Unknown or invalid refresh token.'),
+      grantType: () => oauthError(403, 'unsupported_grant_type', 'Unsupported grant type'),
+      code: () => oauthError(403, 'invalid_grant', 'Invalid authorization code'),
+    },
+    answer: ({ grant, tokens }) =>
+      json(200, { access_token: tokens.accessToken, expires_in: ACCESS_TOKEN_TTL, token_type: 'Bearer', scope: grant.scope, ...(tokens.refreshToken ? { refresh_token: tokens.refreshToken } : {}) }),
   });
 
   const caller = (request: EmulatorRequest) => grants.grantOfAccessToken(request.bearer() ?? '') ?? json(401, { code: 401, message: 'Unauthorized' });

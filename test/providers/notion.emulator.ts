@@ -32,6 +32,7 @@ import { redirectBack } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant, type IssuedTokens } from './kit/grants.js';
+import { jsonOrForm, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface NotionUser {
   id: string;
@@ -104,28 +105,23 @@ export async function startNotionEmulator(options: NotionEmulatorOptions): Promi
       request_id: randomUUID(),
     });
 
-  server.route('POST', '/v1/oauth/token', (request) => {
-    server.count('token_request');
-    const status = controls.tokenFailure();
-    if (status !== undefined) return notionError(status, status === 503 ? 'service_unavailable' : 'internal_server_error', 'Notion is unavailable.');
-    const read = oauthRequest(request);
-    if ('refused' in read) return read.refused;
-    const { body } = read;
-    if (body.grant_type === 'refresh_token') {
-      server.count('refresh_token');
-      const refreshed = grants.refresh(typeof body.refresh_token === 'string' ? body.refresh_token : '', options.clientId);
-      if (!refreshed.ok) return notionError(400, 'invalid_grant', 'Invalid refresh token.');
-      return tokenAnswer(refreshed.grant, refreshed.tokens);
-    }
-    if (body.grant_type !== 'authorization_code') return notionError(400, 'unsupported_grant_type', 'Unsupported grant type.');
-    server.count('authorization_code');
-    const redeemed = grants.redeemCode(typeof body.code === 'string' ? body.code : '', {
-      clientId: options.clientId,
-      redirectUri: typeof body.redirect_uri === 'string' ? body.redirect_uri : null,
-      codeVerifier: null,
-    });
-    if (!redeemed.ok) return notionError(400, 'invalid_grant', 'Invalid code.');
-    return tokenAnswer(redeemed.grant, redeemed.tokens);
+  tokenEndpoint(server, '/v1/oauth/token', {
+    client: options,
+    grants,
+    failure: { queued: controls.tokenFailure, reply: (status) => notionError(status, status === 503 ? 'service_unavailable' : 'internal_server_error', 'Notion is unavailable.') },
+    authenticates: (request) => {
+      const read = oauthRequest(request);
+      return 'refused' in read ? read.refused : true;
+    },
+    // A JSON body, which oauthRequest has required.
+    parameters: jsonOrForm,
+    pkce: false,
+    errors: {
+      refreshToken: () => notionError(400, 'invalid_grant', 'Invalid refresh token.'),
+      grantType: () => notionError(400, 'unsupported_grant_type', 'Unsupported grant type.'),
+      code: () => notionError(400, 'invalid_grant', 'Invalid code.'),
+    },
+    answer: ({ grant, tokens }) => tokenAnswer(grant, tokens),
   });
 
   server.route('POST', '/v1/oauth/revoke', (request) => {

@@ -25,7 +25,7 @@ export interface TokenGrant<User> {
   grantType: 'authorization_code' | 'refresh_token';
   grant: Grant<User>;
   tokens: IssuedTokens;
-  /** The request's form, for what a provider echoes or records from it. */
+  /** The request's parameters (its form, unless `parameters` reads them otherwise), for what a provider echoes or records from them. */
   form: URLSearchParams;
 }
 
@@ -45,6 +45,8 @@ export interface TokenEndpointOptions<User> {
    * is the provider's own refusal (e.g. a body that is not a form).
    */
   authenticates?(request: EmulatorRequest): boolean | EmulatorReply | Promise<boolean | EmulatorReply>;
+  /** Where the request's parameters are read (default: the form body), for a provider that takes JSON. */
+  parameters?(request: EmulatorRequest): URLSearchParams;
   /** Whether the exchange checks a PKCE verifier against the code's challenge (default true); false: `code_verifier` is not read. */
   pkce?: boolean;
   /** The provider's refusals; each defaults to RFC 6749 §5.2's bare JSON error (401 `invalid_client`, 400 otherwise). */
@@ -55,9 +57,9 @@ export interface TokenEndpointOptions<User> {
     code?(reason: CodeRefusal): EmulatorReply;
   };
   /** A provider's own refusal of a refresh token the grant store would take (e.g. one it revoked alone), before it is used. */
-  refuseRefresh?(presented: string, form: URLSearchParams): EmulatorReply | undefined;
+  refuseRefresh?(presented: string, parameters: URLSearchParams): EmulatorReply | undefined;
   /** A provider's own refusal of a code exchange before the code is redeemed (e.g. a parameter it insists on). */
-  refuseCode?(form: URLSearchParams): EmulatorReply | undefined;
+  refuseCode?(parameters: URLSearchParams): EmulatorReply | undefined;
   /** The provider's answer with the tokens issued. */
   answer(issued: TokenGrant<User>): EmulatorReply | Promise<EmulatorReply>;
 }
@@ -79,6 +81,15 @@ export function formCredentials(request: EmulatorRequest, client: { clientId: st
   return form.get('client_id') === client.clientId && form.get('client_secret') === client.clientSecret;
 }
 
+/** The string members of a JSON object body as parameters, or the form when the body is not one (e.g. Atlassian, which documents JSON and takes a form too). */
+export function jsonOrForm(request: EmulatorRequest): URLSearchParams {
+  const body = request.json();
+  if (body && typeof body === 'object' && !Array.isArray(body)) {
+    return new URLSearchParams(Object.entries(body).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  }
+  return request.form();
+}
+
 /** Serves the token endpoint at `path` on `server`. */
 export function tokenEndpoint<User>(server: EmulatorServer, path: string, options: TokenEndpointOptions<User>): void {
   const { client, grants, errors = {} } = options;
@@ -93,7 +104,7 @@ export function tokenEndpoint<User>(server: EmulatorServer, path: string, option
     if (status !== undefined && status !== null) return options.failure?.reply?.(status) ?? html(status, '<h1>Service Unavailable</h1>');
     const authenticated = await authenticates(request);
     if (authenticated !== true) return authenticated === false ? (errors.client?.() ?? oauthError(401, 'invalid_client')) : authenticated;
-    const form = request.form();
+    const form = options.parameters ? options.parameters(request) : request.form();
     const grantType = form.get('grant_type');
     if (grantType === 'refresh_token') {
       server.count('refresh_token');

@@ -40,10 +40,11 @@
  * The authorization page approves at once for signInAs()'s user.
  */
 import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
+import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
-import { formCredentials, oauthError, tokenEndpoint } from './kit/token-endpoint.js';
+import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface AsanaUser {
   /** The Asana user's global id, digits as a string. */

@@ -44,10 +44,11 @@
  * authorization page approves at once for signInAs()'s user.
  */
 import { redirectBack } from './kit/authorization.js';
+import { basicAsSent } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
-import { basicAsSent, oauthError, tokenEndpoint } from './kit/token-endpoint.js';
+import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface BitbucketEmail {
   email: string;

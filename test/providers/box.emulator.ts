@@ -41,10 +41,11 @@
  * The authorization page approves at once for signInAs()'s user.
  */
 import { requestedScopes, redirectBack } from './kit/authorization.js';
+import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
-import { formCredentials, oauthError, tokenEndpoint } from './kit/token-endpoint.js';
+import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface BoxUser {
   /** The Box user id, digits as a string. */

@@ -33,11 +33,12 @@
  * the member set with signInAs().
  */
 import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
+import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
-import { formCredentials, oauthError, tokenEndpoint } from './kit/token-endpoint.js';
+import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface LinkedInMember {
   /** The app-specific member id LinkedIn gives as `sub`. */

@@ -33,10 +33,11 @@
  * here. The authorization page approves at once for signInAs()'s account.
  */
 import { redirectBack } from './kit/authorization.js';
+import { basicAsSent } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
-import { basicAsSent, oauthError, tokenEndpoint } from './kit/token-endpoint.js';
+import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface RedditAccount {
   /** The base-36 account id, e.g. `1w72`. */

@@ -34,10 +34,11 @@
  * for the person set with signInAs().
  */
 import { codeRequest, redirectBack } from './kit/authorization.js';
+import { basicAsSent } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
-import { basicAsSent, oauthError, tokenEndpoint } from './kit/token-endpoint.js';
+import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface SpotifyUser {
   id: string;

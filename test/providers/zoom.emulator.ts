@@ -26,10 +26,11 @@
  * once for signInAs()'s user.
  */
 import { codeRequest, redirectBack } from './kit/authorization.js';
+import { basicAsSent } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
-import { basicAsSent, tokenEndpoint } from './kit/token-endpoint.js';
+import { tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface ZoomUser {
   id: string;

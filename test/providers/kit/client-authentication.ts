@@ -2,7 +2,8 @@
  * Client authentication at a token or revocation endpoint as most providers
  * take it: either method RFC 6749 §2.3.1 allows. A provider that takes only
  * one of them (X and Zoom Basic alone, Twitch and LinkedIn the form alone)
- * checks for itself, so that difference stays in its emulator.
+ * says so in its emulator, with the checks here of Basic credentials as they
+ * are sent and of the form's alone.
  */
 import type { EmulatorRequest } from './emulator-server.js';
 
@@ -11,4 +12,16 @@ export function authenticatesAs(request: EmulatorRequest, client: { clientId: st
   const basic = request.basicAuth();
   const form = request.form();
   return (basic?.username ?? form.get('client_id')) === client.clientId && (basic?.password ?? form.get('client_secret')) === client.clientSecret;
+}
+
+/** Whether the Basic header is `client_id:client_secret` base64-encoded as they are, nothing percent-decoded (unlike RFC 6749 §2.3.1's form-encoding, which several providers do not apply). */
+export function basicAsSent(request: EmulatorRequest, client: { clientId: string; clientSecret: string }): boolean {
+  const encoded = /^Basic (.+)$/i.exec(request.headers.authorization ?? '')?.[1];
+  return encoded !== undefined && Buffer.from(encoded, 'base64').toString('utf8') === `${client.clientId}:${client.clientSecret}`;
+}
+
+/** Whether the form carries this client's `client_id` and `client_secret` (client_secret_post alone). */
+export function formCredentials(request: EmulatorRequest, client: { clientId: string; clientSecret: string }): boolean {
+  const form = request.form();
+  return form.get('client_id') === client.clientId && form.get('client_secret') === client.clientSecret;
 }

@@ -1,15 +1,18 @@
 /**
  * The token endpoint (RFC 6749 §3.2) as most providers emulated run it: a
- * form-encoded POST whose client is authenticated first (§2.3.1), then a
- * `refresh_token` grant (§6) or an `authorization_code` grant (§4.1.3, with
- * RFC 7636 §4.6 when the provider checks PKCE) against the grant store,
- * anything else refused as an unsupported grant type (§5.2). What a provider
- * does its own way is a parameter: how its client authenticates, the shape
- * and members of its answer, the body and status of each refusal, and hooks
- * for the refusals only it makes. Rotation and lifetimes are the grant
- * store's (grants.ts), which the answer reads from the tokens issued.
- * Counts `token_request` (or the provider's own counter) for every request, then `refresh_token` or
- * `authorization_code` for each grant served, as the provider tests read them.
+ * POST whose client is authenticated first (§2.3.1), then a `refresh_token`
+ * grant (§6) or an `authorization_code` grant (§4.1.3, with RFC 7636 §4.6
+ * where the provider checks PKCE) against the grant store, any other grant
+ * type refused (§5.2). What a provider does its own way is a parameter: how
+ * its client authenticates, where its parameters are read, the members of
+ * its answer, the body and status of each refusal, and hooks for the
+ * refusals only it makes; rotation and lifetimes are the grant store's
+ * (grants.ts), and the answer reads them from the tokens issued. Every
+ * request is counted (`token_request`, or the provider's own name), then
+ * each grant served (`refresh_token`, `authorization_code`), as the provider
+ * tests read them. A provider whose route differs in kind (another order of
+ * checks, a grant type it does not check, tokens it maps to others) keeps
+ * its own route.
  */
 import { authenticatesAs } from './client-authentication.js';
 import { html, json, type EmulatorReply, type EmulatorRequest, type EmulatorServer } from './emulator-server.js';
@@ -67,18 +70,6 @@ export interface TokenEndpointOptions<User> {
 /** The RFC 6749 §5.2 error body most providers answer: `error`, and `error_description` when given. */
 export function oauthError(status: number, error: string, description?: string): EmulatorReply {
   return json(status, description === undefined ? { error } : { error, error_description: description });
-}
-
-/** Whether the Basic header is `client_id:client_secret` base64-encoded as they are, nothing percent-decoded (unlike RFC 6749 §2.3.1's form-encoding, which several providers do not apply). */
-export function basicAsSent(request: EmulatorRequest, client: { clientId: string; clientSecret: string }): boolean {
-  const encoded = /^Basic (.+)$/i.exec(request.headers.authorization ?? '')?.[1];
-  return encoded !== undefined && Buffer.from(encoded, 'base64').toString('utf8') === `${client.clientId}:${client.clientSecret}`;
-}
-
-/** Whether the form carries this client's `client_id` and `client_secret` (client_secret_post alone). */
-export function formCredentials(request: EmulatorRequest, client: { clientId: string; clientSecret: string }): boolean {
-  const form = request.form();
-  return form.get('client_id') === client.clientId && form.get('client_secret') === client.clientSecret;
 }
 
 /** The string members of a JSON object body as parameters, or the form when the body is not one (e.g. Atlassian, which documents JSON and takes a form too). */

@@ -4,6 +4,7 @@ import { consumeLoginTransaction, createLoginTransaction } from './login-transac
 import {
   createSession,
   deleteExpiredSessions,
+  deleteProviderSessions,
   deleteSession,
   deleteSessionsForUser,
   findSession,
@@ -22,7 +23,7 @@ describeEachDialect('session repository', (dialect) => {
   });
   afterAll(() => database.close());
 
-  const newSession = (id: string, overrides: { now?: number; absoluteExpiresAt?: number; userId?: string | null } = {}) =>
+  const newSession = (id: string, overrides: { now?: number; absoluteExpiresAt?: number; userId?: string | null; signedInWith?: { provider: string; providerSid: string | null } } = {}) =>
     createSession(database.db, {
       id,
       userId: overrides.userId ?? null,
@@ -30,6 +31,7 @@ describeEachDialect('session repository', (dialect) => {
       data: { flash: 'hi' },
       now: overrides.now ?? NOW,
       absoluteExpiresAt: overrides.absoluteExpiresAt ?? NOW + 86_400,
+      ...(overrides.signedInWith ? { signedInWith: overrides.signedInWith } : {}),
     });
 
   it('creates, finds, touches, updates data and deletes a session', async () => {
@@ -42,6 +44,7 @@ describeEachDialect('session repository', (dialect) => {
       createdAt: NOW,
       lastSeenAt: NOW,
       expiresAt: NOW + 86_400,
+      signedInWith: null,
     });
     await touchSession(database.db, 's-basic', NOW + 30);
     await updateSessionData(database.db, 's-basic', { returnTo: '/account' });
@@ -49,6 +52,27 @@ describeEachDialect('session repository', (dialect) => {
     expect(await deleteSession(database.db, 's-basic')).toBe(true);
     expect(await deleteSession(database.db, 's-basic')).toBe(false);
     expect(await findSession(database.db, 's-basic')).toBeUndefined();
+  });
+
+  it('deleteProviderSessions ends the sessions a provider signed in: by its sid, or all of one user, and no other provider\'s', async () => {
+    const ada = await createUser(database.db, { username: 'provider-ada', dateJoined: NOW });
+    const bob = await createUser(database.db, { username: 'provider-bob', dateJoined: NOW });
+    await newSession('s-ada-laptop', { userId: ada.id, signedInWith: { provider: 'keycloak', providerSid: 'sid-1' } });
+    await newSession('s-ada-phone', { userId: ada.id, signedInWith: { provider: 'keycloak', providerSid: 'sid-2' } });
+    await newSession('s-ada-github', { userId: ada.id, signedInWith: { provider: 'github', providerSid: null } });
+    await newSession('s-ada-password', { userId: ada.id });
+    await newSession('s-bob', { userId: bob.id, signedInWith: { provider: 'keycloak', providerSid: 'sid-3' } });
+    expect((await findSession(database.db, 's-ada-laptop'))!.signedInWith).toEqual({ provider: 'keycloak', providerSid: 'sid-1' });
+
+    // The same sid at another provider is another session.
+    expect(await deleteProviderSessions(database.db, 'github', { providerSid: 'sid-1' })).toEqual([]);
+    expect(await deleteProviderSessions(database.db, 'keycloak', { providerSid: 'sid-1' })).toEqual([ada.id]);
+    expect(await findSession(database.db, 's-ada-laptop')).toBeUndefined();
+    expect(await findSession(database.db, 's-ada-phone')).toBeDefined();
+
+    expect(await deleteProviderSessions(database.db, 'keycloak', { userId: ada.id })).toEqual([ada.id]);
+    for (const kept of ['s-ada-github', 's-ada-password', 's-bob']) expect(await findSession(database.db, kept), kept).toBeDefined();
+    expect(await findSession(database.db, 's-ada-phone')).toBeUndefined();
   });
 
   it('deleteExpiredSessions removes sessions past the absolute expiry or idle too long, and only those', async () => {

@@ -35,6 +35,7 @@ import { tiktok } from './tiktok.js';
 import { twitch } from './twitch.js';
 import { x } from './x.js';
 import { xero } from './xero.js';
+import { zendesk } from './zendesk.js';
 import { zoom } from './zoom.js';
 import type { ProviderPreset } from './preset.js';
 
@@ -46,7 +47,7 @@ export { PRESET_VALUE_VARIABLES, type PresetClient, type PresetSettings, type Pr
  * @example
  * const names = Object.keys(PROVIDER_PRESETS); // ['airtable', 'apple', 'asana', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, apple, asana, atlassian, auth0, bitbucket, box, calendly, discord, docusign, dropbox, facebook, figma, github, gitlab, glewlwyd, google, hubspot, keycloak, linear, linkedin, mailchimp, microsoft, notion, okta, pinterest, pipedrive, quickbooks, reddit, salesforce, slack, spotify, strava, tiktok, twitch, x, xero, zoom };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, apple, asana, atlassian, auth0, bitbucket, box, calendly, discord, docusign, dropbox, facebook, figma, github, gitlab, glewlwyd, google, hubspot, keycloak, linear, linkedin, mailchimp, microsoft, notion, okta, pinterest, pipedrive, quickbooks, reddit, salesforce, slack, spotify, strava, tiktok, twitch, x, xero, zendesk, zoom };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

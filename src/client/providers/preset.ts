@@ -6,7 +6,7 @@ export interface PresetValues {
   baseUrl?: string;
   /** `<NAME>_TENANT`: a Microsoft Entra tenant (`common`, `organizations`, `consumers` or a tenant id). */
   tenant?: string;
-  /** `<NAME>_DOMAIN`: an Okta or Auth0 domain. */
+  /** `<NAME>_DOMAIN`: an Okta or Auth0 domain, a Zendesk account's host. */
   domain?: string;
   /** `<NAME>_REALM`: a Keycloak realm. */
   realm?: string;

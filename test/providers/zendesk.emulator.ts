@@ -1,0 +1,206 @@
+/**
+ * An emulator of one Zendesk account's OAuth server and of the part of its
+ * Support API a connection touches (`https://{subdomain}.zendesk.com`),
+ * written from Zendesk's documentation:
+ * - Authorize (https://support.zendesk.com/hc/en-us/articles/4408845965210,
+ *   https://developer.zendesk.com/api-reference/ticketing/oauth/grant_type_tokens/):
+ *   `GET /oauth/authorizations/new` with `response_type=code`, `client_id`,
+ *   `redirect_uri` (the one registered), `state`, an optional PKCE challenge
+ *   and `scope`, space-separated: `read`, `write`, or `<resource>:read` /
+ *   `<resource>:write` (e.g. `users:read`, `tickets:write`); another is
+ *   `invalid_scope` here. A person who declines is sent back with
+ *   `error=access_denied` and its description.
+ * - Token (https://developer.zendesk.com/api-reference/ticketing/oauth/grant_type_tokens/):
+ *   `POST /oauth/tokens` with its parameters as JSON (a form is refused
+ *   here: JSON is what the reference asks for), the client's `client_id` and
+ *   `client_secret` among them. A code lives 120 seconds. The answer has
+ *   `access_token`, `token_type: "bearer"`, `scope`, `refresh_token` and
+ *   `expires_in` (30 minutes, the default TTL), RFC 6749 §5.1's member, which
+ *   is an assumption, as the answer's members beyond the first three are not
+ *   listed; `refresh_token_expires_in`, a request parameter there, is not
+ *   answered, so only the preset's 30 days keep an unused connection alive.
+ *   Refresh tokens last 30 days, the default TTL. A refresh
+ *   answers a new pair and the previous pair (access token and refresh
+ *   token) stops working
+ *   (https://support.zendesk.com/hc/en-us/articles/9182123625370);
+ *   `expiringTokens: false` is an older client, whose tokens do not expire
+ *   and get no refresh token (the web app tutorial's "access tokens don't
+ *   expire"). Refusals are `{ error, error_description }`, `invalid_grant`
+ *   with the description Zendesk's help shows
+ *   (https://support.zendesk.com/hc/en-us/articles/4408831387930); the
+ *   `invalid_client` answer for a wrong secret is not documented.
+ * - `GET /api/v2/users/me.json` (https://developer.zendesk.com/api-reference/ticketing/users/users/)
+ *   answers `{ user: { id, url, name, email, role, verified, … } }`;
+ *   `GET /api/v2/tickets.json` (https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/#list-tickets)
+ *   `{ tickets, next_page, previous_page, count }`, with `read` or
+ *   `tickets:read`, and 403 `{ error: "Forbidden", description }` without.
+ *   A token the API does not take is 401 `{ error: "invalid_token",
+ *   error_description }` here, RFC 6750 §3.1's, which Zendesk does not show.
+ * - Revoke (https://developer.zendesk.com/documentation/api-basics/authentication/revoking-oauth-token):
+ *   `DELETE /api/v2/oauth/tokens/current.json` with the token as Bearer
+ *   answers 204 and the token stops working, its refresh token too (which
+ *   Zendesk does not say); a token it does not take is a 401.
+ * The authorization page approves at once for signInAs()'s user.
+ */
+import { redirectBack, codeRequest } from './kit/authorization.js';
+import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
+import { GrantStore, type Grant, type IssuedTokens } from './kit/grants.js';
+
+export interface ZendeskUser {
+  id: number;
+  name: string;
+  email: string;
+  role: 'admin' | 'agent' | 'end-user';
+}
+
+export interface ZendeskEmulatorOptions {
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  /** False: an older client, whose access tokens never expire and come with no refresh token. Default true. */
+  expiringTokens?: boolean;
+  now?: () => number;
+}
+
+export interface ZendeskEmulator extends EmulatorHandle<ZendeskUser> {
+  /** The person's grant is ended at Zendesk (an admin revoking the token, the person removing the app): none of its tokens works. */
+  revokeGrant(token: string): void;
+  /** The next users/me request fails with this HTTP status. */
+  failNextUserRequest(status: number): void;
+}
+
+const ACCESS_TOKEN_TTL = 30 * 60;
+const REFRESH_TOKEN_TTL = 30 * 86_400;
+const SCOPE = /^(read|write|[a-z_]+:(read|write))$/;
+const INVALID_GRANT = 'The provided access grant is invalid, expired, or revoked (e.g. invalid assertion, expired authorization token, bad end-user password credentials, or mismatching authorization code and redirection URI).';
+
+export async function startZendeskEmulator(options: ZendeskEmulatorOptions): Promise<ZendeskEmulator> {
+  const server = await startEmulatorServer();
+  const expiring = options.expiringTokens !== false;
+  const grants = new GrantStore<ZendeskUser>({
+    ...(options.now ? { now: options.now } : {}),
+    accessTokenTtl: expiring ? ACCESS_TOKEN_TTL : null,
+    refreshPolicy: expiring ? 'rotating' : 'none',
+    refreshTokenTtl: REFRESH_TOKEN_TTL,
+    codeTtl: 120,
+  });
+  const controls = emulatorControls<ZendeskUser>(server, grants);
+  let userFailure: number | undefined;
+  /** Each grant's newest access token, deleted when a refresh answers the next. */
+  const currentAccessToken = new Map<string, string>();
+
+  server.route('GET', '/oauth/authorizations/new', (request) => {
+    server.count('authorize');
+    const query = request.url.searchParams;
+    if (query.get('client_id') !== options.clientId || query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>Invalid authorization request</h1>');
+    const reply = redirectBack(options.redirectUri, query);
+    if (query.get('response_type') !== 'code') return reply({ error: 'unsupported_response_type' });
+    const asked = (query.get('scope') ?? '').split(' ').filter(Boolean);
+    if (asked.length === 0 || asked.some((scope) => !SCOPE.test(scope))) return reply({ error: 'invalid_scope', error_description: 'The requested scope is invalid, unknown, or malformed.' });
+    const user = controls.approver();
+    if (!user) return reply({ error: 'access_denied', error_description: 'The end-user or authorization server denied the request.' });
+    return reply({ code: grants.issueCode(codeRequest(query, options, user)) });
+  });
+
+  const answer = (tokens: IssuedTokens, scope: string): EmulatorReply =>
+    json(200, {
+      access_token: tokens.accessToken,
+      token_type: 'bearer',
+      scope,
+      ...(tokens.refreshToken === undefined ? {} : { refresh_token: tokens.refreshToken }),
+      ...(tokens.expiresIn === undefined ? {} : { expires_in: tokens.expiresIn }),
+    });
+
+  server.route('POST', '/oauth/tokens', (request) => {
+    server.count('token_request');
+    const status = controls.tokenFailure();
+    if (status !== undefined) return html(status, '<h1>Service Unavailable</h1>');
+    const body = request.json();
+    if (!(request.headers['content-type'] ?? '').startsWith('application/json') || body === null || typeof body !== 'object') {
+      return json(400, { error: 'invalid_request', error_description: 'The request must be formatted as JSON.' });
+    }
+    const field = (name: string): string | null => {
+      const value = (body as Record<string, unknown>)[name];
+      return typeof value === 'string' ? value : null;
+    };
+    if (field('client_id') !== options.clientId || field('client_secret') !== options.clientSecret) {
+      return json(401, { error: 'invalid_client', error_description: 'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.' });
+    }
+    const grantType = field('grant_type');
+    if (grantType === 'refresh_token') {
+      server.count('refresh_token');
+      const refreshed = grants.refresh(field('refresh_token') ?? '', options.clientId);
+      if (!refreshed.ok) return json(400, { error: 'invalid_grant', error_description: INVALID_GRANT });
+      const previous = currentAccessToken.get(refreshed.grant.id);
+      if (previous !== undefined) grants.revokeAccessToken(previous);
+      currentAccessToken.set(refreshed.grant.id, refreshed.tokens.accessToken);
+      return answer(refreshed.tokens, refreshed.grant.scope);
+    }
+    if (grantType !== 'authorization_code') return json(400, { error: 'unsupported_grant_type', error_description: 'The authorization grant type is not supported by the authorization server.' });
+    server.count('authorization_code');
+    const redeemed = grants.redeemCode(field('code') ?? '', { clientId: options.clientId, redirectUri: field('redirect_uri'), codeVerifier: field('code_verifier') });
+    if (!redeemed.ok) return json(400, { error: 'invalid_grant', error_description: INVALID_GRANT });
+    currentAccessToken.set(redeemed.grant.id, redeemed.tokens.accessToken);
+    return answer(redeemed.tokens, redeemed.grant.scope);
+  });
+
+  const invalidToken = (): EmulatorReply => json(401, { error: 'invalid_token', error_description: 'The access token provided is expired, revoked, malformed or invalid for other reasons.' });
+  /** The grant of the request's Bearer token, or the 401 Zendesk answers without one. */
+  const apiGrant = (request: EmulatorRequest): Grant<ZendeskUser> | EmulatorReply => grants.grantOfAccessToken(request.bearer() ?? '') ?? invalidToken();
+  const allows = (grant: Grant<ZendeskUser>, resource: string) => grant.scope.split(' ').some((scope) => scope === 'read' || scope === `${resource}:read`);
+  const forbidden = (): EmulatorReply => json(403, { error: 'Forbidden', description: 'You do not have access to this page. Please contact the account owner of this help desk for further help.' });
+  const userJson = (user: ZendeskUser) => ({
+    id: user.id,
+    url: `${server.origin}/api/v2/users/${user.id}.json`,
+    name: user.name,
+    email: user.email,
+    created_at: '2024-03-11T09:30:00Z',
+    time_zone: 'Europe/London',
+    locale: 'en-US',
+    role: user.role,
+    verified: true,
+    active: true,
+  });
+
+  server.route('GET', '/api/v2/users/me.json', (request) => {
+    server.count('users_me');
+    if (userFailure !== undefined) {
+      const status = userFailure;
+      userFailure = undefined;
+      return html(status, '<h1>Internal Server Error</h1>');
+    }
+    const grant = apiGrant(request);
+    if (!('user' in grant)) return grant;
+    if (!allows(grant, 'users')) return forbidden();
+    return json(200, { user: userJson(grant.user) });
+  });
+
+  server.route('GET', '/api/v2/tickets.json', (request) => {
+    server.count('tickets');
+    const grant = apiGrant(request);
+    if (!('user' in grant)) return grant;
+    if (!allows(grant, 'tickets')) return forbidden();
+    const ticket = { id: 35_436, subject: `Help, ${grant.user.name.split(' ')[0]}'s printer is on fire!`, status: 'open', requester_id: 20_978_392, assignee_id: grant.user.id };
+    return json(200, { tickets: [ticket], next_page: null, previous_page: null, count: 1 });
+  });
+
+  server.route('DELETE', '/api/v2/oauth/tokens/current.json', (request) => {
+    server.count('revoke');
+    const grant = apiGrant(request);
+    if (!('user' in grant)) return grant;
+    grants.revokeGrant(grant.id);
+    return { status: 204 };
+  });
+
+  return {
+    ...controls.handle,
+    revokeGrant: (token) => {
+      const grant = grants.grantOfToken(token);
+      if (grant) grants.revokeGrant(grant.id);
+    },
+    failNextUserRequest: (status) => {
+      userFailure = status;
+    },
+  };
+}

@@ -1,0 +1,283 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { TestBrowser } from '../support/browser.js';
+import { testClock } from '../support/clock.js';
+import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { startZendeskEmulator, type ZendeskEmulator, type ZendeskUser } from './zendesk.emulator.js';
+
+// A client's unique identifier as Admin Center makes it from the app's name, and a 64-hex-digit secret.
+const CLIENT_ID = 'tokenkeeper_test_app';
+const CLIENT_SECRET = '8f3a1c9e2b7d4f6a0c5e9b1d3f7a2c4e6b8d0f1a3c5e7b9d2f4a6c8e0b1d3f5a';
+const REDIRECT_URI = `${APP_ORIGIN}/auth/zendesk/callback`;
+const DAY = 86_400;
+
+function person(id: number, name: string, role: ZendeskUser['role'] = 'agent'): ZendeskUser {
+  return { id: 360_000_000 + id, name, email: `${name.split(' ')[0]!.toLowerCase()}@acme.test`, role };
+}
+
+/** Only the documented variables: the preset, the client, the account's domain, and the endpoints and API base pointed at the emulator (users/me and the revocation move with the API base). */
+function zendeskEnv(zendesk: ZendeskEmulator, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    OAUTH_PROVIDERS: 'zendesk',
+    ZENDESK_PRESET: 'zendesk',
+    ZENDESK_CLIENT_ID: CLIENT_ID,
+    ZENDESK_CLIENT_SECRET: CLIENT_SECRET,
+    ZENDESK_DOMAIN: 'acme.zendesk.com',
+    ZENDESK_AUTHORIZE_URL: `${zendesk.origin}/oauth/authorizations/new`,
+    ZENDESK_ACCESS_TOKEN_URL: `${zendesk.origin}/oauth/tokens`,
+    ZENDESK_API_BASE_URL: `${zendesk.origin}/api/v2`,
+    ...extra,
+  };
+}
+
+/** A refresh at Zendesk itself, as another copy of the token would make it. */
+function refreshAtZendesk(zendesk: ZendeskEmulator, refreshToken: string): Promise<Response> {
+  return fetch(`${zendesk.origin}/oauth/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID, client_secret: CLIENT_SECRET }),
+  });
+}
+
+const ZENDESK: StandardProvider<ZendeskUser, ZendeskEmulator> = {
+  preset: 'zendesk',
+  displayName: 'Zendesk',
+  startEmulator: () => startZendeskEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
+  env: zendeskEnv,
+  people: {
+    cancelled: person(108, 'Changed Mind'),
+    'refused-code': person(109, 'Refused Code'),
+    'wrong-secret': person(301, 'Wrong Secret'),
+    'exchange-failure': person(302, 'Outage Person'),
+  },
+  subjectOf: (user) => String(user.id),
+};
+
+describeEachDialect('Zendesk, against an emulator of a Zendesk account', (dialect) => {
+  let database: TestDatabase;
+  let zendesk: ZendeskEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    zendesk = await ZENDESK.startEmulator();
+    app = await startProviderTestApp({ databaseUrl: database.url, env: zendeskEnv(zendesk) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await zendesk?.close();
+    await database?.close();
+  });
+
+  async function signIn(user: ZendeskUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    zendesk.signInAs(user);
+    const browser = app.browser();
+    const start = await browser.get(`${APP_ORIGIN}/login/zendesk?next=/api/me`, { followRedirects: false });
+    const page = await browser.get(start.location!);
+    expect(page.status).toBe(200);
+    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
+  }
+
+  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+  const disconnect = async (browser: TestBrowser) =>
+    browser.request(`${APP_ORIGIN}/account/connections/zendesk`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+
+  it('signs in as the id of /api/v2/users/me.json (e-mail verification unknown); read with PKCE, the code exchanged with a JSON body carrying the client, 30-minute tokens and a refresh token', async () => {
+    const ada = person(101, 'Ada Lovelace');
+    const { userId, request } = await signIn(ada);
+    expect(request.get('scope')).toBe('read');
+    expect(request.get('code_challenge_method')).toBe('S256');
+    const account = await database.db.selectFrom('accounts').select(['subject', 'claims']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account.subject).toBe(String(ada.id));
+    expect(JSON.parse(account.claims)).toMatchObject({ id: ada.id, role: 'agent', verified: true });
+    const user = await database.db.selectFrom('users').select(['email', 'email_verified', 'name']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toEqual({ email: 'ada@acme.test', email_verified: null, name: 'Ada Lovelace' });
+    const token = await app.runtime.tokenStore.findToken(userId, 'zendesk');
+    expect(token).toMatchObject({ refreshToken: expect.any(String), scope: 'read', apiBaseUrl: null });
+    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
+    expect(lifetime).toBeGreaterThan(1_700);
+    expect(lifetime).toBeLessThanOrEqual(1_800);
+    const exchange = zendesk.server.requests.find((r) => r.path === '/oauth/tokens')!;
+    expect(exchange.headers['content-type']).toBe('application/json');
+    expect(exchange.headers.authorization).toBeUndefined();
+    expect(zendesk.server.requests.filter((r) => r.path === '/api/v2/users/me.json').at(-1)!.headers.authorization).toBe(`Bearer ${token!.accessToken}`);
+  });
+
+  it('the proxy calls the account’s API; 20 concurrent calls on an expired token make one refresh, the new refresh token is kept, and Zendesk refuses the used one', async () => {
+    const { browser, userId } = await signIn(person(102, 'Grace Hopper'));
+    const first = await browser.get(`${APP_ORIGIN}/api/providers/zendesk/proxy/tickets.json`);
+    expect(first.status).toBe(200);
+    expect(JSON.parse(first.text)).toMatchObject({ tickets: [{ subject: "Help, Grace's printer is on fire!" }], count: 1 });
+
+    const before = await app.runtime.tokenStore.findToken(userId, 'zendesk');
+    await expire(userId);
+    const refreshes = zendesk.server.counts.refresh_token ?? 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => browser.get(`${APP_ORIGIN}/api/providers/zendesk/proxy/tickets.json`)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(zendesk.server.counts.refresh_token).toBe(refreshes + 1);
+    expect(zendesk.server.requests.filter((r) => r.path === '/oauth/tokens').at(-1)!.headers['content-type']).toBe('application/json');
+    const after = await app.runtime.tokenStore.findToken(userId, 'zendesk');
+    expect(after!.refreshToken).not.toBe(before!.refreshToken);
+    expect(zendesk.accepts(after!.accessToken)).toBe(true);
+    expect(zendesk.accepts(before!.accessToken)).toBe(false);
+    const replay = await refreshAtZendesk(zendesk, before!.refreshToken!);
+    expect(replay.status).toBe(400);
+    expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it("a grant ended at Zendesk marks the connection 'needs re-auth' after one refresh Zendesk refuses", async () => {
+    const { browser, userId } = await signIn(person(103, 'Barbara Liskov'));
+    zendesk.revokeGrant((await app.runtime.tokenStore.findToken(userId, 'zendesk'))!.accessToken);
+    const refreshes = zendesk.server.counts.refresh_token ?? 0;
+    const call = await browser.get(`${APP_ORIGIN}/api/providers/zendesk/proxy/tickets.json`);
+    expect(call.status).toBe(401);
+    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
+    expect((await browser.get(`${APP_ORIGIN}/api/providers/zendesk/proxy/tickets.json`)).status).toBe(401);
+    expect(zendesk.server.counts.refresh_token).toBe(refreshes + 1);
+    expect((await app.runtime.tokenStore.findToken(userId, 'zendesk'))!.status).toBe('needs_reauth');
+  });
+
+  it('disconnect revokes with DELETE /api/v2/oauth/tokens/current.json and the access token; the refresh token ends with it', async () => {
+    const { browser, userId } = await signIn(person(104, 'Leaving Person'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'zendesk');
+    const revocations = zendesk.server.counts.revoke ?? 0;
+    const answer = await disconnect(browser);
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(zendesk.server.counts.revoke).toBe(revocations + 1);
+    const sent = zendesk.server.requests.filter((r) => r.path === '/api/v2/oauth/tokens/current.json').at(-1)!;
+    expect(sent).toMatchObject({ method: 'DELETE', headers: { authorization: `Bearer ${stored!.accessToken}` } });
+    expect(zendesk.accepts(stored!.accessToken)).toBe(false);
+    expect((await refreshAtZendesk(zendesk, stored!.refreshToken!)).status).toBe(400);
+    expect(await app.runtime.tokenStore.findToken(userId, 'zendesk')).toBeUndefined();
+  });
+
+  it('disconnect after the grant ended at Zendesk: its 401 for a live token counts as revoked', async () => {
+    const { browser, userId } = await signIn(person(105, 'Already Gone'));
+    zendesk.revokeGrant((await app.runtime.tokenStore.findToken(userId, 'zendesk'))!.accessToken);
+    const answer = await disconnect(browser);
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await app.runtime.tokenStore.findToken(userId, 'zendesk')).toBeUndefined();
+  });
+
+  it('users/me failing (HTTP 500) is a 502, and nothing is stored', async () => {
+    const before = await rowCounts(database);
+    zendesk.failNextUserRequest(500);
+    zendesk.signInAs(person(106, 'Outage Profile'));
+    const page = await signInThrough(app.browser(), 'zendesk');
+    expect(page.status).toBe(502);
+    expect(page.text).toContain('Zendesk failed the userinfo request (HTTP 500)');
+    expect(await rowCounts(database)).toEqual(before);
+  });
+
+  standardCases(() => ({ database, emulator: zendesk, app }), ZENDESK, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
+});
+
+describeEachDialect('Zendesk with a resource scope the API checks', (dialect) => {
+  let database: TestDatabase;
+  let zendesk: ZendeskEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    zendesk = await ZENDESK.startEmulator();
+    app = await startProviderTestApp({ databaseUrl: database.url, env: zendeskEnv(zendesk, { ZENDESK_SCOPE: 'users:read' }) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await zendesk?.close();
+    await database?.close();
+  });
+
+  it('signs in with users:read alone; a call outside it is Zendesk’s 403, passed on with no refresh', async () => {
+    zendesk.signInAs(person(201, 'Narrow Scope'));
+    const browser = app.browser();
+    const page = await signInThrough(browser, 'zendesk');
+    expect(page.status).toBe(200);
+    const refreshes = zendesk.server.counts.refresh_token ?? 0;
+    const call = await browser.get(`${APP_ORIGIN}/api/providers/zendesk/proxy/tickets.json`);
+    expect(call.status).toBe(403);
+    expect(JSON.parse(call.text)).toMatchObject({ error: 'Forbidden' });
+    expect(zendesk.server.counts.refresh_token ?? 0).toBe(refreshes);
+  });
+});
+
+describeEachDialect('Zendesk refresh tokens (30 days each) and the keep-alive sweep', (dialect) => {
+  // Zendesk, the app and its sweep share one clock that moves only when told.
+  const clock = testClock();
+  let database: TestDatabase;
+  let zendesk: ZendeskEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    zendesk = await startZendeskEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, now: clock.now });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: zendeskEnv(zendesk), now: clock.now });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await zendesk?.close();
+    await database?.close();
+  });
+
+  it('refreshes an unused connection once in the last 7 days of its refresh token’s 30, and the new refresh token has 30 days again', async () => {
+    const idle = person(301, 'Idle Person');
+    zendesk.signInAs(idle);
+    await signInThrough(app.browser(), 'zendesk');
+    const { user_id: userId } = await database.db.selectFrom('accounts').select('user_id').where('provider', '=', 'zendesk').where('subject', '=', String(idle.id)).executeTakeFirstOrThrow();
+    const refreshes = zendesk.server.counts.refresh_token ?? 0;
+    const sweep = () => app.runtime.refreshKeepalive!.sweep();
+
+    clock.advance(23 * DAY - 1);
+    expect(await sweep()).toMatchObject({ due: 0 });
+    clock.advance(1);
+    expect(await sweep()).toMatchObject({ due: 1, refreshed: 1, failed: 0 });
+    expect(zendesk.server.counts.refresh_token).toBe(refreshes + 1);
+    expect(await sweep()).toMatchObject({ due: 0 });
+
+    // 50 days after sign-in, 27 after the last refresh: the refresh token it answered still works.
+    clock.advance(27 * DAY);
+    const { accessToken } = await app.runtime.tokens.getAccessToken(userId, 'zendesk');
+    expect(zendesk.server.counts.refresh_token).toBe(refreshes + 2);
+    expect(zendesk.accepts(accessToken)).toBe(true);
+  });
+});
+
+describeEachDialect('Zendesk clients whose tokens do not expire', (dialect) => {
+  let database: TestDatabase;
+  let zendesk: ZendeskEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    zendesk = await startZendeskEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, expiringTokens: false });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: zendeskEnv(zendesk) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await zendesk?.close();
+    await database?.close();
+  });
+
+  it("keeps a token with no expiry and no refresh token; once Zendesk stops taking it, the connection needs re-auth with no token request", async () => {
+    const older = person(401, 'Older Client');
+    zendesk.signInAs(older);
+    const browser = app.browser();
+    expect((await signInThrough(browser, 'zendesk')).status).toBe(200);
+    const { user_id: userId } = await database.db.selectFrom('accounts').select('user_id').where('provider', '=', 'zendesk').where('subject', '=', String(older.id)).executeTakeFirstOrThrow();
+    const token = await app.runtime.tokenStore.findToken(userId, 'zendesk');
+    expect(token).toMatchObject({ refreshToken: null, expiresAt: null });
+    expect((await browser.get(`${APP_ORIGIN}/api/providers/zendesk/proxy/tickets.json`)).status).toBe(200);
+
+    zendesk.revokeGrant(token!.accessToken);
+    const tokenRequests = zendesk.server.counts.token_request ?? 0;
+    const call = await browser.get(`${APP_ORIGIN}/api/providers/zendesk/proxy/tickets.json`);
+    expect(call.status).toBe(401);
+    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
+    expect(zendesk.server.counts.token_request ?? 0).toBe(tokenRequests);
+  });
+});
+
+describeClientFailures(ZENDESK, { wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} });

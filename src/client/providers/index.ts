@@ -16,6 +16,7 @@ import { gitlab } from './gitlab.js';
 import { glewlwyd } from './glewlwyd.js';
 import { google } from './google.js';
 import { hubspot } from './hubspot.js';
+import { intercom } from './intercom.js';
 import { keycloak } from './keycloak.js';
 import { linear } from './linear.js';
 import { linkedin } from './linkedin.js';
@@ -47,7 +48,7 @@ export { PRESET_VALUE_VARIABLES, type PresetClient, type PresetSettings, type Pr
  * @example
  * const names = Object.keys(PROVIDER_PRESETS); // ['airtable', 'apple', 'asana', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, apple, asana, atlassian, auth0, bitbucket, box, calendly, discord, docusign, dropbox, facebook, figma, github, gitlab, glewlwyd, google, hubspot, keycloak, linear, linkedin, mailchimp, microsoft, notion, okta, pinterest, pipedrive, quickbooks, reddit, salesforce, slack, spotify, strava, tiktok, twitch, x, xero, zendesk, zoom };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, apple, asana, atlassian, auth0, bitbucket, box, calendly, discord, docusign, dropbox, facebook, figma, github, gitlab, glewlwyd, google, hubspot, intercom, keycloak, linear, linkedin, mailchimp, microsoft, notion, okta, pinterest, pipedrive, quickbooks, reddit, salesforce, slack, spotify, strava, tiktok, twitch, x, xero, zendesk, zoom };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

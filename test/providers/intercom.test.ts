@@ -1,0 +1,154 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { TestBrowser } from '../support/browser.js';
+import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { startIntercomEmulator, type IntercomEmulator, type IntercomUser } from './intercom.emulator.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
+
+// A client id as Intercom shows it (a UUID) and a secret of the same form.
+const CLIENT_ID = '3f6b1c2e-9d4a-4b7e-8c5f-0a1d2e3f4b5c';
+const CLIENT_SECRET = 'a9e8d7c6-b5a4-4f3e-9d2c-1b0a9f8e7d6c';
+const REDIRECT_URI = `${APP_ORIGIN}/auth/intercom/callback`;
+const ACME = { idCode: 'ecahpwf5', name: 'Acme Support', region: 'US' } as const;
+
+function person(id: number, name: string, workspace: IntercomUser['workspace'] = ACME, emailVerified = true): IntercomUser {
+  return { id: String(991_260_000 + id), name, email: `${name.split(' ')[0]!.toLowerCase()}@acme.test`, emailVerified, workspace };
+}
+
+/** Only the documented variables: the preset, the client, the OAuth endpoints and the API base (/me moves with it). */
+function intercomEnv(intercom: IntercomEmulator, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    OAUTH_PROVIDERS: 'intercom',
+    INTERCOM_PRESET: 'intercom',
+    INTERCOM_CLIENT_ID: CLIENT_ID,
+    INTERCOM_CLIENT_SECRET: CLIENT_SECRET,
+    INTERCOM_AUTHORIZE_URL: `${intercom.origin}/oauth`,
+    INTERCOM_ACCESS_TOKEN_URL: `${intercom.origin}/auth/eagle/token`,
+    INTERCOM_API_BASE_URL: intercom.origin,
+    ...extra,
+  };
+}
+
+const INTERCOM: StandardProvider<IntercomUser, IntercomEmulator> = {
+  preset: 'intercom',
+  displayName: 'Intercom',
+  startEmulator: () => startIntercomEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
+  env: intercomEnv,
+  people: {
+    cancelled: person(108, 'Changed Mind'),
+    'refused-code': person(109, 'Refused Code'),
+    'wrong-secret': person(301, 'Wrong Secret'),
+    'exchange-failure': person(302, 'Outage Person'),
+  },
+  subjectOf: (user) => user.id,
+};
+
+describeEachDialect('Intercom, against an emulator of Intercom', (dialect) => {
+  let database: TestDatabase;
+  let intercom: IntercomEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    intercom = await INTERCOM.startEmulator();
+    app = await startProviderTestApp({ databaseUrl: database.url, env: intercomEnv(intercom) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await intercom?.close();
+    await database?.close();
+  });
+
+  async function signIn(user: IntercomUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    intercom.signInAs(user);
+    const browser = app.browser();
+    const start = await browser.get(`${APP_ORIGIN}/login/intercom?next=/api/me`, { followRedirects: false });
+    const page = await browser.get(start.location!);
+    expect(page.status).toBe(200);
+    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
+  }
+
+  const admins = (browser: TestBrowser, headers: Record<string, string> = {}) => browser.request(`${APP_ORIGIN}/api/providers/intercom/proxy/admins`, { method: 'GET', headers });
+
+  it('signs in as the admin id of /me, with its verified e-mail and the workspace; no scope asked, the client in the form, a token that never expires with no refresh token', async () => {
+    const ada = person(101, 'Ada Lovelace');
+    const { userId, request } = await signIn(ada);
+    expect(request.has('scope')).toBe(false);
+    expect(request.get('client_id')).toBe(CLIENT_ID);
+    const account = await database.db.selectFrom('accounts').select(['subject', 'claims']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account.subject).toBe(ada.id);
+    expect(JSON.parse(account.claims)).toMatchObject({ type: 'admin', app: { id_code: 'ecahpwf5', name: 'Acme Support', region: 'US' } });
+    const user = await database.db.selectFrom('users').select(['email', 'email_verified', 'name']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toMatchObject({ email: 'ada@acme.test', name: 'Ada Lovelace' });
+    expect(Boolean(user.email_verified)).toBe(true);
+    const token = await app.runtime.tokenStore.findToken(userId, 'intercom');
+    expect(token).toMatchObject({ accessToken: expect.stringMatching(/^dG9rO/), refreshToken: null, expiresAt: null });
+    const exchange = intercom.server.requests.find((r) => r.path === '/auth/eagle/token')!;
+    expect(exchange.headers.authorization).toBeUndefined();
+    expect(intercom.server.requests.filter((r) => r.path === '/me').at(-1)!.headers.authorization).toBe(`Bearer ${token!.accessToken}`);
+  });
+
+  it('keeps an e-mail Intercom has not verified as unverified', async () => {
+    const { userId } = await signIn(person(102, 'Unverified Person', ACME, false));
+    const user = await database.db.selectFrom('users').select(['email', 'email_verified']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user.email).toBe('unverified@acme.test');
+    expect(Boolean(user.email_verified)).toBe(false);
+  });
+
+  it('the proxy calls the API with the caller’s Intercom-Version (an unknown one is Intercom’s 400, passed on); 20 concurrent calls ask Intercom for no token, as there is nothing to refresh', async () => {
+    const { browser, userId } = await signIn(person(103, 'Grace Hopper'));
+    const pinned = await admins(browser, { 'intercom-version': '2.11' });
+    expect(pinned.status).toBe(200);
+    expect(JSON.parse(pinned.text)).toMatchObject({ type: 'admin.list', admins: expect.arrayContaining([expect.objectContaining({ name: 'Grace Hopper' })]) });
+    const sent = intercom.server.requests.filter((r) => r.path === '/admins').at(-1)!;
+    expect(sent.headers['intercom-version']).toBe('2.11');
+    expect(sent.headers.authorization).toBe(`Bearer ${(await app.runtime.tokenStore.findToken(userId, 'intercom'))!.accessToken}`);
+    const unknown = await admins(browser, { 'intercom-version': '9.9' });
+    expect(unknown.status).toBe(400);
+    expect(JSON.parse(unknown.text)).toMatchObject({ type: 'error.list', errors: [{ code: 'intercom_version_invalid' }] });
+
+    const tokenRequests = intercom.server.counts.token_request ?? 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => admins(browser)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(intercom.server.counts.token_request ?? 0).toBe(tokenRequests);
+  });
+
+  it("the app uninstalled from the workspace (by a teammate's /auth/uninstall) marks the connection 'needs re-auth', with no token request", async () => {
+    const { browser, userId } = await signIn(person(104, 'Alan Turing', { idCode: 'tw0rkspc', name: 'Turing Ltd', region: 'EU' }));
+    const teammate = await signIn(person(105, 'Joan Clarke', { idCode: 'tw0rkspc', name: 'Turing Ltd', region: 'EU' }));
+    const teammateToken = (await app.runtime.tokenStore.findToken(teammate.userId, 'intercom'))!.accessToken;
+    expect((await fetch(`${intercom.origin}/auth/uninstall`, { method: 'POST', headers: { authorization: `Bearer ${teammateToken}` } })).status).toBe(200);
+    const tokenRequests = intercom.server.counts.token_request ?? 0;
+    const call = await admins(browser);
+    expect(call.status).toBe(401);
+    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
+    expect((await app.runtime.tokenStore.findToken(userId, 'intercom'))!.status).toBe('needs_reauth');
+    expect(intercom.server.counts.token_request ?? 0).toBe(tokenRequests);
+  });
+
+  it('disconnect deletes the tokens and asks Intercom nothing (its uninstall would end the whole workspace’s); a teammate’s connection keeps working', async () => {
+    const leaving = await signIn(person(106, 'Leaving Person'));
+    const staying = await signIn(person(107, 'Staying Person'));
+    const requests = intercom.server.requests.length;
+    const answer = await leaving.browser.request(`${APP_ORIGIN}/account/connections/intercom`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(leaving.browser) } });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: false });
+    expect(intercom.server.requests.length).toBe(requests);
+    expect(await app.runtime.tokenStore.findToken(leaving.userId, 'intercom')).toBeUndefined();
+    expect((await admins(staying.browser)).status).toBe(200);
+  });
+
+  it('/me failing (HTTP 500) is a 502, and nothing is stored', async () => {
+    const before = await rowCounts(database);
+    intercom.failNextMe(500);
+    intercom.signInAs(person(110, 'Outage Profile'));
+    const page = await signInThrough(app.browser(), 'intercom');
+    expect(page.status).toBe(502);
+    expect(page.text).toContain('Intercom failed the userinfo request (HTTP 500)');
+    expect(await rowCounts(database)).toEqual(before);
+  });
+
+  standardCases(() => ({ database, emulator: intercom, app }), INTERCOM, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
+});
+
+describeClientFailures(INTERCOM, { wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} });

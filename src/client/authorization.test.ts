@@ -339,6 +339,17 @@ describe('finishAuthorization with plain OAuth 2.0', () => {
     expect((await finishAuthorization(registry, transaction, callback(transaction))).tokens.apiBaseUrl).toBe('https://eu1.acme.test');
   });
 
+  it('with idTokenUnused, asks for the openid scope with no nonce, and signs in from the user API, the ID token of the answer dropped unread', async () => {
+    answerToken = () => ({ status: 200, body: { access_token: 'at-1', token_type: 'Bearer', expires_in: 3600, refresh_token: 'rt-1', id_token: 'not.a.checked-token' } });
+    const registry = new ProviderRegistry([plain({ scope: 'openid email', idTokenUnused: true })]);
+    const { transaction, authorizationUrl } = await startAuthorization(registry, 'acme', REDIRECT_URI);
+    expect(authorizationUrl.searchParams.get('scope')).toBe('openid email');
+    expect(authorizationUrl.searchParams.has('nonce')).toBe(false);
+    const completed = await finishAuthorization(registry, transaction, callback(transaction));
+    expect(completed.identity).toMatchObject({ subject: '42', email: 'ada@acme.test', providerSessionId: null });
+    expect(completed.tokens).toMatchObject({ accessToken: 'at-1', refreshToken: 'rt-1', idToken: null, scope: 'openid email' });
+  });
+
   it('sends the access token to the user API under the scheme the provider documents for it, and nowhere else', async () => {
     answerToken = () => ({ status: 200, body: { access_token: 'at-1', token_type: 'bearer' } });
     const registry = new ProviderRegistry([plain({ userinfoTokenScheme: 'OAuth' })]);

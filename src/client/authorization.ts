@@ -55,8 +55,9 @@ export interface CompletedAuthorization {
   tokens: TokenSet;
 }
 
-function requestsOpenId(scope: string): boolean {
-  return scope.split(' ').includes('openid');
+/** Whether the sign-in asks for an ID token: the `openid` scope, unless the provider's ID tokens go unused (idTokenUnused). */
+function requestsOpenId(settings: Pick<ProviderSettings, 'idTokenUnused'>, scope: string): boolean {
+  return settings.idTokenUnused !== true && scope.split(' ').includes('openid');
 }
 
 export interface StartOptions {
@@ -112,7 +113,7 @@ export async function startAuthorization(
   const scope = options.incrementalScope ?? settings.scope;
   const codeVerifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
-  const nonce = requestsOpenId(scope) && settings.idTokenNonce !== false ? oidc.randomNonce() : null;
+  const nonce = requestsOpenId(settings, scope) && settings.idTokenNonce !== false ? oidc.randomNonce() : null;
   const pkce = settings.pkce !== false;
   const authorizationUrl = oidc.buildAuthorizationUrl(config, {
     ...settings.authorizationParams,
@@ -241,7 +242,7 @@ export async function finishAuthorization(
       ...(settings.pkce !== false ? { pkceCodeVerifier: transaction.codeVerifier } : {}),
       expectedState: transaction.state,
       ...(transaction.nonce ? { expectedNonce: transaction.nonce } : {}),
-      idTokenExpected: requestsOpenId(transaction.scope),
+      idTokenExpected: requestsOpenId(settings, transaction.scope),
     });
   } catch (error) {
     if (error instanceof oidc.AuthorizationResponseError) {

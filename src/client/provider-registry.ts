@@ -1,6 +1,7 @@
 import * as oidc from 'openid-client';
 import { clientAuthentication } from './client-auth.js';
 import { describeProviderFailure, ProviderUnavailableError, TokenkeeperError, UnknownProviderError } from './errors.js';
+import { readTokenEndpointBody, rebuiltAnswer } from './provider-hooks.js';
 import type { ProviderEndpoints, ProviderSettings } from './provider-settings.js';
 
 export interface RegistryOptions {
@@ -69,13 +70,21 @@ function withUserinfoScheme(init: Parameters<oidc.CustomFetch>[1], scheme: strin
   return { ...init, headers: Object.fromEntries(headers) };
 }
 
+/** A token answer without its `id_token`, for a provider whose ID tokens go unused (idTokenUnused): openid-client would otherwise check one it has no keys for. */
+async function withoutIdToken(response: Response): Promise<Response> {
+  const { text, fields } = await readTokenEndpointBody(response);
+  if (!fields || !('id_token' in fields)) return rebuiltAnswer(response, response.status, text);
+  const { id_token: _dropped, ...rest } = fields;
+  return rebuiltAnswer(response, response.status, JSON.stringify(rest), 'application/json');
+}
+
 /**
  * The fetch openid-client uses for this provider: the outbound fetch, with
  * the preset's rewrite of token endpoint requests and answers (tokenRequest
  * and tokenResponse hooks) on the one URL they concern, a refresh token grant sent to the refresh endpoint
  * where one is configured (openid-client sends every grant to the token endpoint), given
- * `refreshTimeoutMs`, that longer timeout in place of openid-client's on a refresh token grant, and the
- * userinfo request's token under userinfoTokenScheme.
+ * `refreshTimeoutMs`, that longer timeout in place of openid-client's on a refresh token grant, the
+ * userinfo request's token under userinfoTokenScheme, and token answers without the ID token idTokenUnused leaves unread.
  */
 function providerFetch(
   settings: ProviderSettings,
@@ -88,7 +97,8 @@ function providerFetch(
   const rewriteRequest = settings.hooks?.tokenRequest;
   const refreshEndpoint = settings.endpoints?.refreshEndpoint ?? settings.metadataOverrides?.refreshEndpoint;
   const scheme = settings.userinfoTokenScheme;
-  if (!rewrite && !rewriteRequest && refreshTimeoutMs === undefined && refreshEndpoint === undefined && scheme === undefined) return base;
+  const dropIdToken = settings.idTokenUnused === true;
+  if (!rewrite && !rewriteRequest && refreshTimeoutMs === undefined && refreshEndpoint === undefined && scheme === undefined && !dropIdToken) return base;
   const send: oidc.CustomFetch = base ?? ((url, init) => fetch(url, init as RequestInit));
   return async (url, init) => {
     if (scheme !== undefined && url === userinfoEndpoint()) return send(url, withUserinfoScheme(init, scheme));
@@ -97,7 +107,8 @@ function providerFetch(
     let sent = refresh && refreshTimeoutMs !== undefined ? { ...init, signal: AbortSignal.timeout(refreshTimeoutMs) } : init;
     if (rewriteRequest && init.body instanceof URLSearchParams) sent = { ...sent, ...rewriteRequest({ body: init.body, headers: init.headers }) };
     const response = await send(refresh && refreshEndpoint !== undefined ? refreshEndpoint : url, sent);
-    return rewrite ? rewrite(response) : response;
+    const answer = rewrite ? await rewrite(response) : response;
+    return dropIdToken ? withoutIdToken(answer) : answer;
   };
 }
 

@@ -176,6 +176,16 @@ export interface ProviderSettings {
    */
   idTokenNonce?: boolean;
   /**
+   * True: `openid` is one of the provider's scopes, but no ID token is relied
+   * on: none is expected, no `nonce` is sent, and one a token answer carries
+   * is dropped unread. The person is read from the user API with the access
+   * token, as in plain OAuth 2.0 (`subjectClaim`). For a provider whose sign-in
+   * asks for `openid` while its documentation names no issuer or signing keys
+   * for ID tokens (Log in with PayPal,
+   * https://developer.paypal.com/docs/log-in-with-paypal/integrate/).
+   */
+  idTokenUnused?: boolean;
+  /**
    * The ID token carries the whole profile and the userinfo endpoint is not
    * called (e.g. Dropbox's answers POST only, where OpenID Connect Core §5.3.1 uses GET).
    */

@@ -273,7 +273,8 @@ export function providerSettings(env: Environment, name: string, production: boo
   }
 
   const scope = v('SCOPE') ?? fromPreset.scope ?? (discovery ? 'openid profile email' : '');
-  if (endpoints && !endpoints.jwksUri && scope.split(' ').includes('openid')) {
+  // A preset whose provider's ID tokens go unused (idTokenUnused) asks for `openid` without needing their keys.
+  if (endpoints && !endpoints.jwksUri && !fromPreset.idTokenUnused && scope.split(' ').includes('openid')) {
     throw new ConfigError(
       `${prefix}_JWKS_URL`,
       `is missing: the scope asks for an ID token (openid), whose signature is checked with the provider's keys; set ${prefix}_JWKS_URL, or use discovery (${prefix}_ISSUER)`,
@@ -326,6 +327,7 @@ export function providerSettings(env: Environment, name: string, production: boo
     ...(fromPreset.userinfoTokenScheme ? { userinfoTokenScheme: fromPreset.userinfoTokenScheme } : {}),
     ...(fromPreset.pkce === false ? { pkce: false } : {}),
     ...(fromPreset.idTokenNonce === false ? { idTokenNonce: false } : {}),
+    ...(fromPreset.idTokenUnused ? { idTokenUnused: true } : {}),
     ...(fromPreset.subjectClaim ? { subjectClaim: fromPreset.subjectClaim } : {}),
     ...(fromPreset.claimNames ? { claimNames: fromPreset.claimNames } : {}),
     ...(fromPreset.hooks ? { hooks: fromPreset.hooks } : {}),

@@ -116,6 +116,12 @@ describe('provider settings from <NAME>_… variables', () => {
     expect(settings.endpoints?.jwksUri).toBe('https://id.example.com/jwks');
   });
 
+  it('a preset whose ID tokens go unused (idTokenUnused) asks for the openid scope with no <NAME>_JWKS_URL', () => {
+    const settings = providerSettings({ ...client, ACME_PRESET: 'paypal' }, 'acme', true);
+    expect(settings).toMatchObject({ idTokenUnused: true, scope: expect.stringMatching(/^openid /) });
+    expect(settings.endpoints?.jwksUri).toBeUndefined();
+  });
+
   it('<NAME>_AUTHORIZATION_PARAMS adds parameters over the preset’s, and may not replace ours', () => {
     const settings = providerSettings({ ...client, ACME_ISSUER: 'https://id.example.com', ACME_AUTHORIZATION_PARAMS: 'access_type=offline&hd=example.com' }, 'acme', true);
     expect(settings.authorizationParams).toEqual({ access_type: 'offline', hd: 'example.com' });

@@ -96,6 +96,26 @@ describe('provider presets', () => {
     });
   });
 
+  it('PayPal’s site and REST API are production’s, or the sandbox’s from BASE_URL; a stand-in’s API is its own origin', () => {
+    expect(findPreset('paypal')!.settings({})).toMatchObject({
+      endpoints: {
+        authorizationEndpoint: 'https://www.paypal.com/signin/authorize',
+        tokenEndpoint: 'https://api-m.paypal.com/v1/oauth2/token',
+        userinfoEndpoint: 'https://api-m.paypal.com/v1/identity/oauth2/userinfo?schema=paypalv1.1',
+      },
+      apiBaseUrl: 'https://api-m.paypal.com',
+    });
+    expect(findPreset('paypal')!.settings({ baseUrl: 'https://www.sandbox.paypal.com/' })).toMatchObject({
+      endpoints: {
+        authorizationEndpoint: 'https://www.sandbox.paypal.com/signin/authorize',
+        tokenEndpoint: 'https://api-m.sandbox.paypal.com/v1/oauth2/token',
+        userinfoEndpoint: 'https://api-m.sandbox.paypal.com/v1/identity/oauth2/userinfo?schema=paypalv1.1',
+      },
+      apiBaseUrl: 'https://api-m.sandbox.paypal.com',
+    });
+    expect(findPreset('paypal')!.settings({ baseUrl: 'http://127.0.0.1:4010' }).endpoints).toMatchObject({ tokenEndpoint: 'http://127.0.0.1:4010/v1/oauth2/token' });
+  });
+
   it('withoutTrailingSlash removes every trailing slash and nothing else', () => {
     expect(withoutTrailingSlash('https://host///')).toBe('https://host');
     expect(withoutTrailingSlash('https://host/a')).toBe('https://host/a');

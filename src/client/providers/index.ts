@@ -24,6 +24,7 @@ import { mailchimp } from './mailchimp.js';
 import { microsoft } from './microsoft.js';
 import { notion } from './notion.js';
 import { okta } from './okta.js';
+import { paypal } from './paypal.js';
 import { pinterest } from './pinterest.js';
 import { pipedrive } from './pipedrive.js';
 import { quickbooks } from './quickbooks.js';
@@ -48,7 +49,7 @@ export { PRESET_VALUE_VARIABLES, type PresetClient, type PresetSettings, type Pr
  * @example
  * const names = Object.keys(PROVIDER_PRESETS); // ['airtable', 'apple', 'asana', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, apple, asana, atlassian, auth0, bitbucket, box, calendly, discord, docusign, dropbox, facebook, figma, github, gitlab, glewlwyd, google, hubspot, intercom, keycloak, linear, linkedin, mailchimp, microsoft, notion, okta, pinterest, pipedrive, quickbooks, reddit, salesforce, slack, spotify, strava, tiktok, twitch, x, xero, zendesk, zoom };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, apple, asana, atlassian, auth0, bitbucket, box, calendly, discord, docusign, dropbox, facebook, figma, github, gitlab, glewlwyd, google, hubspot, intercom, keycloak, linear, linkedin, mailchimp, microsoft, notion, okta, paypal, pinterest, pipedrive, quickbooks, reddit, salesforce, slack, spotify, strava, tiktok, twitch, x, xero, zendesk, zoom };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

@@ -1,0 +1,156 @@
+/**
+ * An emulator of Log in with PayPal: the sign-in page (www.paypal.com, or
+ * www.sandbox.paypal.com) and the part of PayPal's REST API (api-m.paypal.com)
+ * it uses, on one origin, written from PayPal's documentation:
+ * - Authorization (https://developer.paypal.com/docs/log-in-with-paypal/integrate/):
+ *   `GET /signin/authorize` with `response_type=code`, `client_id`, a
+ *   space-separated `scope` and `redirect_uri`, the app's Return URL. A
+ *   refused consent goes back with `error=access_denied` (RFC 6749
+ *   §4.1.2.1; PayPal's pages do not show it).
+ * - `POST /v1/oauth2/token` (https://developer.paypal.com/api/rest/authentication/)
+ *   with `Authorization: Basic` base64(client_id:secret) and a form body
+ *   (`grant_type=authorization_code&code=…`, or `refresh_token`); answers
+ *   `access_token`, `token_type` Bearer, `expires_in` 28800, `scope` and, for
+ *   a code, a `refresh_token`, with the `nonce` member of PayPal's REST
+ *   token answers. A refresh answers a new access token only: the refresh
+ *   token is kept, which PayPal's pages do not say either way. The code
+ *   exchange also answers an `id_token` signed with a key this emulator
+ *   publishes nowhere: PayPal names no keys for one, so a client that relied
+ *   on it would fail here. A client it does not take is 401 `invalid_client`
+ *   (https://developer.paypal.com/api/identity/v1/errors/invalid_client);
+ *   other refusals are RFC 6749 §5.2's `error`.
+ * - `GET /v1/identity/oauth2/userinfo?schema=paypalv1.1`
+ *   (https://developer.paypal.com/docs/api/identity/v1/) answers `user_id`
+ *   (the per-app PPID) and, by the scopes granted, `name`, `given_name`,
+ *   `family_name` (profile), `emails[]` with `value`, `primary` and
+ *   `confirmed` (email), `verified_account` and `payer_id`
+ *   (paypalattributes). Another schema is 400 `INVALID_REQUEST`; a token it
+ *   does not take is 401 with the REST API's `{name, message, debug_id}`
+ *   (the name used here is not checked against PayPal's pages).
+ * - No revocation endpoint; removeApp() is the person removing the app in
+ *   their PayPal settings, which ends every token of the grant.
+ * The sign-in page approves at once for signInAs()'s user.
+ */
+import { randomBytes } from 'node:crypto';
+import { codeRequest, redirectBack } from './kit/authorization.js';
+import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
+import { GrantStore, type Grant } from './kit/grants.js';
+import { createSigningKey } from './kit/signing.js';
+
+export interface PaypalUser {
+  /** The PPID this app sees, a URL under www.paypal.com. */
+  userId: string;
+  payerId: string;
+  givenName: string;
+  familyName: string;
+  /** The primary address, and whether PayPal confirmed it. */
+  email: string;
+  confirmed: boolean;
+}
+
+export interface PaypalEmulatorOptions {
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  now?: () => number;
+}
+
+export interface PaypalEmulator extends EmulatorHandle<PaypalUser> {
+  /** The person removes the app in their PayPal settings: the grant's tokens are taken nowhere any more. */
+  removeApp(token: string): void;
+}
+
+const ACCESS_TOKEN_TTL = 28_800;
+const PAYPALATTRIBUTES = 'https://uri.paypal.com/services/paypalattributes';
+
+export async function startPaypalEmulator(options: PaypalEmulatorOptions): Promise<PaypalEmulator> {
+  const server = await startEmulatorServer();
+  const grants = new GrantStore<PaypalUser>({
+    ...(options.now ? { now: options.now } : {}),
+    accessTokenTtl: ACCESS_TOKEN_TTL,
+    refreshPolicy: 'static',
+    prefixes: { access: 'A21AA', refresh: 'R23AA' },
+  });
+  const controls = emulatorControls<PaypalUser>(server, grants);
+  // A key no JWKS of this emulator names: an ID token signed with it can be checked by nobody.
+  const unpublishedKey = await createSigningKey('RS256', options.now);
+
+  server.route('GET', '/signin/authorize', (request) => {
+    server.count('authorize');
+    const query = request.url.searchParams;
+    if (query.get('response_type') !== 'code' || query.get('client_id') !== options.clientId || query.get('redirect_uri') !== options.redirectUri) {
+      return html(400, '<h1>Sorry, we can’t connect you to this site. The Return URL does not match the one registered.</h1>');
+    }
+    const reply = redirectBack(options.redirectUri, query);
+    const user = controls.approver();
+    if (!user) return reply({ error: 'access_denied' });
+    return reply({ code: grants.issueCode(codeRequest(query, options, user)) });
+  });
+
+  /** Basic with `client_id:secret` as they are, as PayPal's curl examples send it. */
+  const isClient = (request: EmulatorRequest): boolean =>
+    request.headers.authorization === `Basic ${Buffer.from(`${options.clientId}:${options.clientSecret}`).toString('base64')}`;
+  const nonce = () => `${new Date().toISOString().slice(0, 19)}Z${randomBytes(16).toString('base64url')}`;
+
+  server.route('POST', '/v1/oauth2/token', async (request) => {
+    server.count('token_request');
+    const status = controls.tokenFailure();
+    if (status !== undefined) return html(status, '<h1>Service Unavailable</h1>');
+    if (!isClient(request)) return json(401, { error: 'invalid_client', error_description: 'Client Authentication failed' });
+    const form = request.form();
+    const grantType = form.get('grant_type');
+    if (grantType === 'refresh_token') {
+      server.count('refresh_token');
+      const refreshed = grants.refresh(form.get('refresh_token') ?? '', options.clientId);
+      if (!refreshed.ok) return json(400, { error: 'invalid_grant', error_description: 'Invalid refresh token' });
+      return json(200, { scope: refreshed.grant.scope, access_token: refreshed.tokens.accessToken, token_type: 'Bearer', expires_in: ACCESS_TOKEN_TTL, nonce: nonce() });
+    }
+    if (grantType !== 'authorization_code') return json(400, { error: 'unsupported_grant_type', error_description: 'Grant Type is not supported' });
+    server.count('authorization_code');
+    const redeemed = grants.redeemCode(form.get('code') ?? '', { clientId: options.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: form.get('code_verifier') });
+    if (!redeemed.ok) return json(400, { error: 'invalid_grant', error_description: 'Invalid authorization code' });
+    const { grant, tokens } = redeemed;
+    return json(200, {
+      scope: grant.scope,
+      access_token: tokens.accessToken,
+      token_type: 'Bearer',
+      expires_in: ACCESS_TOKEN_TTL,
+      refresh_token: tokens.refreshToken,
+      nonce: nonce(),
+      id_token: await unpublishedKey.signIdToken({ iss: server.origin, aud: options.clientId, sub: grant.user.userId }),
+    });
+  });
+
+  const error = (status: number, name: string, message: string): EmulatorReply => json(status, { name, message, debug_id: randomBytes(6).toString('hex') });
+
+  server.route('GET', '/v1/identity/oauth2/userinfo', (request) => {
+    server.count('userinfo');
+    const grant: Grant<PaypalUser> | undefined = grants.grantOfAccessToken(request.bearer() ?? '');
+    if (!grant) return error(401, 'INVALID_TOKEN', 'Invalid access token.');
+    if (request.url.searchParams.get('schema') !== 'paypalv1.1') return error(400, 'INVALID_REQUEST', 'Invalid request.');
+    const { user } = grant;
+    const scopes = grant.scope.split(' ');
+    return json(200, {
+      user_id: user.userId,
+      ...(scopes.includes('profile') ? { name: `${user.givenName} ${user.familyName}`, given_name: user.givenName, family_name: user.familyName } : {}),
+      ...(scopes.includes('email')
+        ? {
+            emails: [
+              { value: `${user.givenName.toLowerCase()}.old@example.net`, primary: false, confirmed: true },
+              { value: user.email, primary: true, confirmed: user.confirmed },
+            ],
+          }
+        : {}),
+      ...(scopes.includes(PAYPALATTRIBUTES) ? { verified_account: user.confirmed, payer_id: user.payerId } : {}),
+    });
+  });
+
+  return {
+    ...controls.handle,
+    removeApp: (token) => {
+      const grant = grants.grantOfToken(token);
+      if (grant) grants.revokeGrant(grant.id);
+    },
+  };
+}

@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { TestBrowser } from '../support/browser.js';
+import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { startPaypalEmulator, type PaypalEmulator, type PaypalUser } from './paypal.emulator.js';
+
+// A client id and secret as PayPal issues them: letters, digits, `-` and `_`, sent as they are in the Basic header.
+const CLIENT_ID = 'AQkquBDf1zctJOWGKWUEtKXm6qVhueUEMvXO_-MCI4DQQ4-LWvkDLIN2fGsd';
+const CLIENT_SECRET = 'EL1tVxAjhT7cJimnz5-Nsx9k2reTKSVfErNQF-CmrwJgxRtylkGTKlU4RvrX';
+const REDIRECT_URI = `${APP_ORIGIN}/auth/paypal/callback`;
+const SCOPE = 'openid profile email https://uri.paypal.com/services/paypalattributes';
+const basic = `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`;
+const USERINFO_PATH = '/v1/identity/oauth2/userinfo?schema=paypalv1.1';
+
+function person(n: number, name: string, confirmed = true): PaypalUser {
+  const [givenName, familyName] = name.split(' ') as [string, string];
+  return {
+    userId: `https://www.paypal.com/webapps/auth/identity/user/mWq6_1sU85v5EG9yHdPxJRrhGHrnMJ-${n.toString().padStart(6, '0')}`,
+    payerId: `WDJJHEBZ${n.toString(36).toUpperCase().padStart(5, '0')}`,
+    givenName,
+    familyName,
+    email: `${givenName.toLowerCase()}@acme.test`,
+    confirmed,
+  };
+}
+
+/** Only the documented variables: the preset, the client, and the site (as for the sandbox), whose API is the emulator's own origin. */
+function paypalEnv(paypal: PaypalEmulator, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    OAUTH_PROVIDERS: 'paypal',
+    PAYPAL_PRESET: 'paypal',
+    PAYPAL_CLIENT_ID: CLIENT_ID,
+    PAYPAL_CLIENT_SECRET: CLIENT_SECRET,
+    PAYPAL_BASE_URL: paypal.origin,
+    ...extra,
+  };
+}
+
+const PAYPAL: StandardProvider<PaypalUser, PaypalEmulator> = {
+  preset: 'paypal',
+  displayName: 'PayPal',
+  startEmulator: () => startPaypalEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
+  env: paypalEnv,
+  people: {
+    cancelled: person(108, 'Changed Mind'),
+    'refused-code': person(109, 'Refused Code'),
+    'wrong-secret': person(301, 'Wrong Secret'),
+    'exchange-failure': person(302, 'Outage Person'),
+  },
+  subjectOf: (user) => user.userId,
+};
+
+describeEachDialect('PayPal, against an emulator of Log in with PayPal', (dialect) => {
+  let database: TestDatabase;
+  let paypal: PaypalEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    paypal = await PAYPAL.startEmulator();
+    app = await startProviderTestApp({ databaseUrl: database.url, env: paypalEnv(paypal) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await paypal?.close();
+    await database?.close();
+  });
+
+  async function signIn(user: PaypalUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    paypal.signInAs(user);
+    const browser = app.browser();
+    const start = await browser.get(`${APP_ORIGIN}/login/paypal?next=/api/me`, { followRedirects: false });
+    const page = await browser.get(start.location!);
+    expect(page.status).toBe(200);
+    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
+  }
+
+  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+
+  it('signs in as the paypalv1.1 userinfo user_id with the primary e-mail, confirmed, and the payer id kept; the openid, profile, email and paypalattributes scopes with PKCE and no nonce, Basic credentials as they are, 8-hour tokens, the ID token dropped unread', async () => {
+    const ada = person(101, 'Ada Lovelace');
+    const { userId, request } = await signIn(ada);
+    expect(request.get('scope')).toBe(SCOPE);
+    expect(request.get('code_challenge_method')).toBe('S256');
+    expect(request.has('nonce')).toBe(false);
+    const account = await database.db.selectFrom('accounts').select(['subject', 'claims']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account.subject).toBe(ada.userId);
+    expect(JSON.parse(account.claims)).toMatchObject({ payer_id: ada.payerId, verified_account: true, email: 'ada@acme.test', email_verified: true });
+    const user = await database.db.selectFrom('users').select(['email', 'email_verified', 'name']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toEqual({ email: 'ada@acme.test', email_verified: 1, name: 'Ada Lovelace' });
+    const token = await app.runtime.tokenStore.findToken(userId, 'paypal');
+    expect(token).toMatchObject({ refreshToken: expect.stringMatching(/^R23AA/), idToken: null, scope: SCOPE });
+    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
+    expect(lifetime).toBeGreaterThan(28_700);
+    expect(lifetime).toBeLessThanOrEqual(28_800);
+    expect(paypal.server.requests.find((r) => r.path === '/v1/oauth2/token')!.headers.authorization).toBe(basic);
+    const userinfo = paypal.server.requests.filter((r) => r.path.startsWith('/v1/identity/')).at(-1)!;
+    expect(userinfo.path).toBe(USERINFO_PATH);
+    expect(userinfo.headers.authorization).toBe(`Bearer ${token!.accessToken}`);
+  });
+
+  it('a primary address PayPal has not confirmed is stored as unverified', async () => {
+    const { userId } = await signIn(person(106, 'Unconfirmed Person', false));
+    const user = await database.db.selectFrom('users').select(['email', 'email_verified']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toEqual({ email: 'unconfirmed@acme.test', email_verified: 0 });
+  });
+
+  it('the proxy calls the REST API; 20 concurrent calls on an expired token make one refresh, and the refresh token, which PayPal does not replace, is kept', async () => {
+    const grace = person(102, 'Grace Hopper');
+    const { browser, userId } = await signIn(grace);
+    const first = await browser.get(`${APP_ORIGIN}/api/providers/paypal/proxy${USERINFO_PATH}`);
+    expect(first.status).toBe(200);
+    expect(JSON.parse(first.text)).toMatchObject({ user_id: grace.userId, payer_id: grace.payerId });
+
+    const before = await app.runtime.tokenStore.findToken(userId, 'paypal');
+    await expire(userId);
+    const refreshes = paypal.server.counts.refresh_token ?? 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => browser.get(`${APP_ORIGIN}/api/providers/paypal/proxy${USERINFO_PATH}`)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(JSON.parse(answers[0]!.text)).toMatchObject({ name: 'Grace Hopper' });
+    expect(paypal.server.counts.refresh_token).toBe(refreshes + 1);
+    expect(paypal.server.requests.filter((r) => r.path === '/v1/oauth2/token').at(-1)!.headers.authorization).toBe(basic);
+    const after = await app.runtime.tokenStore.findToken(userId, 'paypal');
+    expect(after!.accessToken).not.toBe(before!.accessToken);
+    expect(after!.refreshToken).toBe(before!.refreshToken);
+    expect(paypal.accepts(after!.accessToken)).toBe(true);
+  });
+
+  it("an app removed in the person's PayPal settings marks the connection 'needs re-auth' after one refresh PayPal refuses", async () => {
+    const { browser, userId } = await signIn(person(104, 'Barbara Liskov'));
+    paypal.removeApp((await app.runtime.tokenStore.findToken(userId, 'paypal'))!.refreshToken!);
+    await expire(userId);
+    const refreshes = paypal.server.counts.refresh_token ?? 0;
+    const call = await browser.get(`${APP_ORIGIN}/api/providers/paypal/proxy${USERINFO_PATH}`);
+    expect(call.status).toBe(401);
+    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
+    expect((await browser.get(`${APP_ORIGIN}/api/providers/paypal/proxy${USERINFO_PATH}`)).status).toBe(401);
+    expect(paypal.server.counts.refresh_token).toBe(refreshes + 1);
+    expect((await app.runtime.tokenStore.findToken(userId, 'paypal'))!.status).toBe('needs_reauth');
+  });
+
+  it('disconnect deletes the tokens; PayPal documents no revocation endpoint, and the answer says it was not revoked there', async () => {
+    const { browser, userId } = await signIn(person(105, 'Leaving Person'));
+    const requests = paypal.server.requests.length;
+    const answer = await browser.request(`${APP_ORIGIN}/account/connections/paypal`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: false });
+    expect(paypal.server.requests.length).toBe(requests);
+    expect(await app.runtime.tokenStore.findToken(userId, 'paypal')).toBeUndefined();
+  });
+
+  standardCases(() => ({ database, emulator: paypal, app }), PAYPAL, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
+});
+
+describeEachDialect('PayPal with a userinfo endpoint that does not take the schema asked for', (dialect) => {
+  let database: TestDatabase;
+  let paypal: PaypalEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    paypal = await PAYPAL.startEmulator();
+    // The Identity API's other schema: PayPal answers 400 INVALID_REQUEST to one it does not support.
+    app = await startProviderTestApp({ databaseUrl: database.url, env: paypalEnv(paypal, { PAYPAL_USERINFO_URL: `${paypal.origin}/v1/identity/oauth2/userinfo?schema=openid` }) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await paypal?.close();
+    await database?.close();
+  });
+
+  it('fails the sign-in with a 502 naming the userinfo request and PayPal’s message, and stores nothing', async () => {
+    const before = await rowCounts(database);
+    paypal.signInAs(person(107, 'Wrong Schema'));
+    const page = await signInThrough(app.browser(), 'paypal');
+    expect(page.status).toBe(502);
+    expect(page.text).toContain('PayPal refused the userinfo request (HTTP 400: Invalid request.).');
+    expect(await rowCounts(database)).toEqual(before);
+    expect(paypal.server.counts.userinfo).toBe(1);
+  });
+});
+
+describeClientFailures(PAYPAL, { wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} });

@@ -96,6 +96,17 @@ describe('provider presets', () => {
     });
   });
 
+  it('Amazon’s token endpoint and profile are North America’s, or a region’s API host from BASE_URL; the sign-in page stays www.amazon.com’s', () => {
+    expect(findPreset('amazon')!.settings({})).toMatchObject({
+      endpoints: { authorizationEndpoint: 'https://www.amazon.com/ap/oa', tokenEndpoint: 'https://api.amazon.com/auth/o2/token', userinfoEndpoint: 'https://api.amazon.com/user/profile' },
+      apiBaseUrl: 'https://api.amazon.com',
+    });
+    expect(findPreset('amazon')!.settings({ baseUrl: 'https://api.amazon.co.uk/' })).toMatchObject({
+      endpoints: { authorizationEndpoint: 'https://www.amazon.com/ap/oa', tokenEndpoint: 'https://api.amazon.co.uk/auth/o2/token', userinfoEndpoint: 'https://api.amazon.co.uk/user/profile' },
+      apiBaseUrl: 'https://api.amazon.co.uk',
+    });
+  });
+
   it('PayPal’s site and REST API are production’s, or the sandbox’s from BASE_URL; a stand-in’s API is its own origin', () => {
     expect(findPreset('paypal')!.settings({})).toMatchObject({
       endpoints: {

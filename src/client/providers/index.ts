@@ -1,4 +1,5 @@
 import { airtable } from './airtable.js';
+import { amazon } from './amazon.js';
 import { apple } from './apple.js';
 import { asana } from './asana.js';
 import { atlassian } from './atlassian.js';
@@ -49,7 +50,7 @@ export { PRESET_VALUE_VARIABLES, type PresetClient, type PresetSettings, type Pr
  * @example
  * const names = Object.keys(PROVIDER_PRESETS); // ['airtable', 'apple', 'asana', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, apple, asana, atlassian, auth0, bitbucket, box, calendly, discord, docusign, dropbox, facebook, figma, github, gitlab, glewlwyd, google, hubspot, intercom, keycloak, linear, linkedin, mailchimp, microsoft, notion, okta, paypal, pinterest, pipedrive, quickbooks, reddit, salesforce, slack, spotify, strava, tiktok, twitch, x, xero, zendesk, zoom };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, amazon, apple, asana, atlassian, auth0, bitbucket, box, calendly, discord, docusign, dropbox, facebook, figma, github, gitlab, glewlwyd, google, hubspot, intercom, keycloak, linear, linkedin, mailchimp, microsoft, notion, okta, paypal, pinterest, pipedrive, quickbooks, reddit, salesforce, slack, spotify, strava, tiktok, twitch, x, xero, zendesk, zoom };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

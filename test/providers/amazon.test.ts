@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { TestBrowser } from '../support/browser.js';
+import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { startAmazonEmulator, type AmazonEmulator, type AmazonUser } from './amazon.emulator.js';
+import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
+
+// A Login with Amazon security profile's client id and secret, as Amazon shows them.
+const CLIENT_ID = 'amzn1.application-oa2-client.4e3c1f0b9a7d4c2e8f6a5b4c3d2e1f0a';
+const CLIENT_SECRET = 'amzn1.oa2-cs.v1.6f1e0d9c8b7a69584736251403f2e1d0c9b8a7968574635241302f1e0d9c8b7a';
+const REDIRECT_URI = `${APP_ORIGIN}/auth/amazon/callback`;
+
+function person(n: number, name: string): AmazonUser {
+  return { userId: `amzn1.account.AEZKL${n.toString().padStart(6, '0')}QH2M4RTX`, name, email: `${name.split(' ')[0]!.toLowerCase()}@acme.test`, postalCode: '98109' };
+}
+
+/** Only the documented variables: the preset, the client, the API host (as for another region) and the sign-in page. */
+function amazonEnv(amazon: AmazonEmulator, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    OAUTH_PROVIDERS: 'amazon',
+    AMAZON_PRESET: 'amazon',
+    AMAZON_CLIENT_ID: CLIENT_ID,
+    AMAZON_CLIENT_SECRET: CLIENT_SECRET,
+    AMAZON_BASE_URL: amazon.origin,
+    AMAZON_AUTHORIZE_URL: `${amazon.origin}/ap/oa`,
+    ...extra,
+  };
+}
+
+const AMAZON: StandardProvider<AmazonUser, AmazonEmulator> = {
+  preset: 'amazon',
+  displayName: 'Amazon',
+  startEmulator: () => startAmazonEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
+  env: amazonEnv,
+  people: {
+    cancelled: person(108, 'Changed Mind'),
+    'refused-code': person(109, 'Refused Code'),
+    'wrong-secret': person(301, 'Wrong Secret'),
+    'exchange-failure': person(302, 'Outage Person'),
+  },
+  subjectOf: (user) => user.userId,
+};
+
+describeEachDialect('Amazon, against an emulator of Login with Amazon', (dialect) => {
+  let database: TestDatabase;
+  let amazon: AmazonEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    amazon = await AMAZON.startEmulator();
+    app = await startProviderTestApp({ databaseUrl: database.url, env: amazonEnv(amazon) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await amazon?.close();
+    await database?.close();
+  });
+
+  async function signIn(user: AmazonUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    amazon.signInAs(user);
+    const browser = app.browser();
+    const start = await browser.get(`${APP_ORIGIN}/login/amazon?next=/api/me`, { followRedirects: false });
+    const page = await browser.get(start.location!);
+    expect(page.status).toBe(200);
+    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
+  }
+
+  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+
+  it('signs in as the user_id of /user/profile with its name and e-mail (verification unknown); the profile scope with PKCE, the client in the form body, one-hour tokens', async () => {
+    const ada = person(101, 'Ada Lovelace');
+    const { userId, request } = await signIn(ada);
+    expect(request.get('scope')).toBe('profile');
+    expect(request.get('code_challenge_method')).toBe('S256');
+    const account = await database.db.selectFrom('accounts').select('subject').where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account.subject).toBe(ada.userId);
+    const user = await database.db.selectFrom('users').select(['email', 'email_verified', 'name']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toEqual({ email: 'ada@acme.test', email_verified: null, name: 'Ada Lovelace' });
+    const token = await app.runtime.tokenStore.findToken(userId, 'amazon');
+    expect(token).toMatchObject({ accessToken: expect.stringMatching(/^Atza\|/), refreshToken: expect.stringMatching(/^Atzr\|/), scope: 'profile' });
+    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
+    expect(lifetime).toBeGreaterThan(3500);
+    expect(lifetime).toBeLessThanOrEqual(3600);
+    expect(amazon.server.requests.find((r) => r.path === '/auth/o2/token')!.headers.authorization).toBeUndefined();
+    expect(amazon.server.requests.filter((r) => r.path === '/user/profile').at(-1)!.headers.authorization).toBe(`Bearer ${token!.accessToken}`);
+  });
+
+  it('the proxy calls the profile API; 20 concurrent calls on an expired token make one refresh, whose new refresh token is kept', async () => {
+    const grace = person(102, 'Grace Hopper');
+    const { browser, userId } = await signIn(grace);
+    const first = await browser.get(`${APP_ORIGIN}/api/providers/amazon/proxy/user/profile`);
+    expect(first.status).toBe(200);
+    expect(JSON.parse(first.text)).toEqual({ user_id: grace.userId, name: 'Grace Hopper', email: 'grace@acme.test' });
+
+    const before = await app.runtime.tokenStore.findToken(userId, 'amazon');
+    await expire(userId);
+    const refreshes = amazon.server.counts.refresh_token ?? 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => browser.get(`${APP_ORIGIN}/api/providers/amazon/proxy/user/profile`)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(amazon.server.counts.refresh_token).toBe(refreshes + 1);
+    const after = await app.runtime.tokenStore.findToken(userId, 'amazon');
+    expect(after!.accessToken).not.toBe(before!.accessToken);
+    expect(after!.refreshToken).toMatch(/^Atzr\|/);
+    expect(after!.refreshToken).not.toBe(before!.refreshToken);
+    expect(amazon.accepts(after!.accessToken)).toBe(true);
+  });
+
+  it("an app removed in the person's Amazon account marks the connection 'needs re-auth' after one refresh Amazon refuses", async () => {
+    const { browser, userId } = await signIn(person(104, 'Barbara Liskov'));
+    amazon.removeApp((await app.runtime.tokenStore.findToken(userId, 'amazon'))!.refreshToken!);
+    await expire(userId);
+    const refreshes = amazon.server.counts.refresh_token ?? 0;
+    const call = await browser.get(`${APP_ORIGIN}/api/providers/amazon/proxy/user/profile`);
+    expect(call.status).toBe(401);
+    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
+    expect((await browser.get(`${APP_ORIGIN}/api/providers/amazon/proxy/user/profile`)).status).toBe(401);
+    expect(amazon.server.counts.refresh_token).toBe(refreshes + 1);
+    expect((await app.runtime.tokenStore.findToken(userId, 'amazon'))!.status).toBe('needs_reauth');
+  });
+
+  it('disconnect deletes the tokens; Amazon has no revocation endpoint, and the answer says it was not revoked there', async () => {
+    const { browser, userId } = await signIn(person(105, 'Leaving Person'));
+    const requests = amazon.server.requests.length;
+    const answer = await browser.request(`${APP_ORIGIN}/account/connections/amazon`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: false });
+    expect(amazon.server.requests.length).toBe(requests);
+    expect(await app.runtime.tokenStore.findToken(userId, 'amazon')).toBeUndefined();
+  });
+
+  standardCases(() => ({ database, emulator: amazon, app }), AMAZON, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
+});
+
+describeEachDialect('Amazon with the postal_code scope added', (dialect) => {
+  let database: TestDatabase;
+  let amazon: AmazonEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    amazon = await AMAZON.startEmulator();
+    app = await startProviderTestApp({ databaseUrl: database.url, env: amazonEnv(amazon, { AMAZON_SCOPE: 'profile postal_code' }) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await amazon?.close();
+    await database?.close();
+  });
+
+  it('keeps the postal code with the profile', async () => {
+    const ada = person(201, 'Ada Lovelace');
+    amazon.signInAs(ada);
+    const browser = app.browser();
+    const page = await browser.get(`${APP_ORIGIN}/login/amazon?next=/api/me`);
+    expect(page.status).toBe(200);
+    const userId = (JSON.parse(page.text) as { user: { id: string } }).user.id;
+    const account = await database.db.selectFrom('accounts').select('claims').where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(JSON.parse(account.claims)).toMatchObject({ user_id: ada.userId, postal_code: '98109' });
+    expect((await app.runtime.tokenStore.findToken(userId, 'amazon'))!.scope).toBe('profile postal_code');
+  });
+});
+
+describeClientFailures(AMAZON, { wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} });

@@ -22,6 +22,19 @@ const MISTAKES: Readonly<Record<string, (url: URL, prefix: string) => string | u
     if (url.host === 'api.github.com') return `is GitHub's API host: for github.com leave ${prefix}_BASE_URL unset (it names a GitHub Enterprise Server)`;
     return /\/api\/v3\/?$/.test(url.pathname) ? `ends in the REST API's path (/api/v3): give the server's URL alone, e.g. ${serverOf(url)}` : undefined;
   },
+  // https://developer.paypal.com/api/rest/: the preset wants the site (www.sandbox.paypal.com) and finds its REST API
+  // (api-m.…) itself; given the API host, sign-in would go to api-m.sandbox.paypal.com/signin/authorize.
+  paypal: (url, prefix) => {
+    const api = /^api(?:-m)?\.((?:sandbox\.)?paypal\.com)$/.exec(url.host);
+    return api ? `is PayPal's REST API host: give the site, whose API the preset finds itself, e.g. https://www.${api[1]} (or leave ${prefix}_BASE_URL unset for production)` : undefined;
+  },
+  // https://developer.amazon.com/docs/amazon-data-portability/lwa-access-token.html: the preset wants the region's
+  // API host (api.amazon.co.uk) and appends /auth/o2/token and /user/profile itself.
+  amazon: (url) => {
+    const site = /^www\.amazon\.(co\.uk|co\.jp|com)$/.exec(url.host);
+    if (site) return `is an Amazon shopping site: give the region's API host, e.g. https://api.amazon.${site[1]}`;
+    return url.pathname !== '/' && /\/(auth\/o2\/token|user\/profile)\/?$/.test(url.pathname) ? `ends in a path the preset appends itself: give the API host alone, e.g. ${url.origin}` : undefined;
+  },
 };
 
 /** What is wrong with this preset's base URL, as the end of a one-line message (with the URL to give), or undefined. */

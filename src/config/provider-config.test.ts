@@ -273,6 +273,21 @@ describe('provider settings from <NAME>_… variables', () => {
     expect(refusal({ ...github, GITHUB_SIGN_OUT_AT_PROVIDER: 'on' }, 'github').variable).toBe('GITHUB_SIGN_OUT_AT_PROVIDER');
   });
 
+  it('a PayPal REST API host or an Amazon shopping site or endpoint given as the base URL stops start-up, naming the URL to give', () => {
+    const paypal = { ...client, ACME_PRESET: 'paypal' };
+    expect(refusal({ ...paypal, ACME_BASE_URL: 'https://api-m.sandbox.paypal.com' }).message).toBe(
+      'Configuration error: ACME_BASE_URL is PayPal\'s REST API host: give the site, whose API the preset finds itself, e.g. https://www.sandbox.paypal.com (or leave ACME_BASE_URL unset for production) (got "https://api-m.sandbox.paypal.com")',
+    );
+    expect(refusal({ ...paypal, ACME_BASE_URL: 'https://api.paypal.com' }).message).toContain('e.g. https://www.paypal.com (or leave');
+    expect(providerSettings({ ...paypal, ACME_BASE_URL: 'https://www.sandbox.paypal.com' }, 'acme', true).apiBaseUrl).toBe('https://api-m.sandbox.paypal.com');
+    const amazon = { ...client, ACME_PRESET: 'amazon' };
+    expect(refusal({ ...amazon, ACME_BASE_URL: 'https://www.amazon.co.uk' }).message).toBe(
+      'Configuration error: ACME_BASE_URL is an Amazon shopping site: give the region\'s API host, e.g. https://api.amazon.co.uk (got "https://www.amazon.co.uk")',
+    );
+    expect(refusal({ ...amazon, ACME_BASE_URL: 'https://api.amazon.co.jp/auth/o2/token' }).message).toContain('give the API host alone, e.g. https://api.amazon.co.jp (got');
+    expect(providerSettings({ ...amazon, ACME_BASE_URL: 'https://api.amazon.co.jp' }, 'acme', true).endpoints?.tokenEndpoint).toBe('https://api.amazon.co.jp/auth/o2/token');
+  });
+
   it('<NAME>_REFRESH_TOKEN_IDLE_DAYS replaces the preset’s idle lifetime of refresh tokens (0: none), and anything but whole days up to 1825 is one line naming it', () => {
     const okta = { OKTA_PRESET: 'okta', OKTA_DOMAIN: 'dev-1.okta.com', OKTA_CLIENT_ID: 'id', OKTA_CLIENT_SECRET: 'secret' };
     expect(providerSettings(okta, 'okta', true).refreshTokenIdleSeconds).toBe(7 * 86_400);

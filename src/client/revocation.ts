@@ -22,6 +22,18 @@ function isAlreadyRevoked(error: unknown): boolean {
 }
 
 /**
+ * RFC 7009 §2.2.1: `unsupported_token_type` is a server that does not revoke
+ * that kind of token on its own. For the access token, once the refresh
+ * token was revoked, the grant is gone all the same: a server must revoke
+ * refresh tokens (§2) and may end the access tokens of a refresh token with
+ * it, as Amazon Cognito's `/oauth2/revoke` does, which takes refresh tokens
+ * only (https://docs.aws.amazon.com/cognito/latest/developerguide/revocation-endpoint.html).
+ */
+function isOnlyRefreshTokenRevocable(error: unknown, hint: 'refresh_token' | 'access_token', refreshTokenRevoked: boolean): boolean {
+  return refreshTokenRevoked && hint === 'access_token' && error instanceof oidc.ResponseBodyError && error.error === 'unsupported_token_type';
+}
+
+/**
  * Why a revocation failed. Disconnecting goes on whatever happened there, so
  * even an error that is not the provider's (a preset hook's own) is reported
  * rather than thrown.
@@ -38,7 +50,8 @@ function failureReason(displayName: string, error: unknown): string {
  * Revokes a stored grant at its provider: through the preset's revoke hook
  * when the provider has its own way (GitHub), else RFC 7009 — the refresh
  * token first (which, at most providers, ends the whole grant), then the
- * access token. A provider without a revocation endpoint, or one that fails,
+ * access token, whose revocation a provider may not offer once the refresh
+ * token's has ended the grant. A provider without a revocation endpoint, or one that fails,
  * is reported, not thrown: disconnecting must not depend on the provider
  * answering.
  */
@@ -84,10 +97,12 @@ export async function revokeAtProvider(
   if (token.refreshToken) requests.push([token.refreshToken, 'refresh_token']);
   requests.push([token.accessToken, 'access_token']);
   try {
+    let refreshTokenRevoked = false;
     for (const [value, hint] of requests) {
       await oidc.tokenRevocation(config, value, { token_type_hint: hint }).catch((error: unknown) => {
-        if (!isAlreadyRevoked(error)) throw error;
+        if (!isAlreadyRevoked(error) && !isOnlyRefreshTokenRevocable(error, hint, refreshTokenRevoked)) throw error;
       });
+      if (hint === 'refresh_token') refreshTokenRevoked = true;
     }
   } catch (error) {
     return { revokedAtProvider: false, error: failureReason(settings.displayName, error) };

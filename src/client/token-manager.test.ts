@@ -690,6 +690,29 @@ describe('TokenManager.revoke', () => {
     expect(revokeRequests).toHaveLength(2);
   });
 
+  it('unsupported_token_type for the access token, once the refresh token was revoked, counts as revoked (RFC 7009 §2.2.1: the server revokes refresh tokens only)', async () => {
+    const { store, tokens } = setup();
+    store.saveTokenSet('u1', 'acme', storedSet());
+    answerRevoke = (form) => (form.get('token_type_hint') === 'access_token' ? { status: 400, body: { error: 'unsupported_token_type' } } : { status: 200 });
+    expect(await tokens.revoke('u1', 'acme')).toEqual({ revokedAtProvider: true, error: null });
+    expect(revokeRequests).toHaveLength(2);
+  });
+
+  it('unsupported_token_type for the access token alone (no refresh token to revoke) is reported: the grant may live on', async () => {
+    const { store, tokens } = setup();
+    store.saveTokenSet('u1', 'acme', storedSet({ refreshToken: null }));
+    answerRevoke = () => ({ status: 400, body: { error: 'unsupported_token_type' } });
+    expect(await tokens.revoke('u1', 'acme')).toEqual({ revokedAtProvider: false, error: 'Acme refused the token revocation (unsupported_token_type).' });
+  });
+
+  it('unsupported_token_type for the refresh token is reported', async () => {
+    const { store, tokens } = setup();
+    store.saveTokenSet('u1', 'acme', storedSet());
+    answerRevoke = () => ({ status: 400, body: { error: 'unsupported_token_type' } });
+    expect(await tokens.revoke('u1', 'acme')).toEqual({ revokedAtProvider: false, error: 'Acme refused the token revocation (unsupported_token_type).' });
+    expect(revokeRequests).toHaveLength(1);
+  });
+
   it('a provider that fails the revocation is reported, and the tokens are deleted all the same', async () => {
     const { store, tokens } = setup();
     store.saveTokenSet('u1', 'acme', storedSet());

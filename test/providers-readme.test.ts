@@ -21,7 +21,7 @@ it('README counts the presets right where it first names them', () => {
 });
 
 it("README's endpoint variables row names the presets that revoke through their API, and those whose profile moves with <NAME>_API_BASE_URL", () => {
-  const values = { baseUrl: 'https://host.example.com', tenant: 'common', domain: 'acme.okta.com', realm: 'staff', audience: 'https://api.example.com', teamId: 'ABCDE12345' };
+  const values = { baseUrl: 'https://host.example.com', tenant: 'common', domain: 'acme.okta.com', realm: 'staff', audience: 'https://api.example.com', teamId: 'ABCDE12345', userPoolId: 'eu-west-1_AbCdEf123' };
   const revokeThroughApi: string[] = [];
   const profileOnApi: string[] = [];
   for (const [name, preset] of Object.entries(PROVIDER_PRESETS)) {

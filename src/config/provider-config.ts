@@ -24,6 +24,8 @@ const TEMPLATE_VALUE_PATTERNS: Readonly<Record<Exclude<PresetValueName, 'baseUrl
   realm: /^[A-Za-z0-9._-]{1,100}$/,
   // Apple shows a team id as ten capital letters and digits.
   teamId: /^[A-Z0-9]{10}$/,
+  // A region (us-east-1, us-gov-west-1), an underscore, and letters and digits, as Cognito writes a user pool id.
+  userPoolId: /^[a-z]{2}(-[a-z]+)+-\d{1,2}_[A-Za-z0-9]{1,55}$/,
   domain: /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/,
 };
 
@@ -64,7 +66,8 @@ function presetValues(env: Environment, prefix: string, presetName: string | und
     else if (key === 'audience') values.audience = raw;
     else if (!TEMPLATE_VALUE_PATTERNS[key].test(raw)) {
       const hostOnly = key === 'domain' && /^[a-z]+:\/\//i.test(raw) ? `; give the host name alone, e.g. ${raw.replace(/^[a-z]+:\/\//i, '').split('/')[0]}` : '';
-      throw new ConfigError(variable, `is not a valid ${key} (got "${raw}")${hostOnly}`);
+      const poolId = key === 'userPoolId' ? '; a user pool id is its region, an underscore, then letters and digits, e.g. us-east-1_AbCdEf123' : '';
+      throw new ConfigError(variable, `is not a valid ${key} (got "${raw}")${hostOnly}${poolId}`);
     }
     else values[key] = raw;
   }

@@ -123,6 +123,17 @@ describe('configFromOptions: every <NAME>_… variable of a preset is an option'
     }
   });
 
+  it('the cognito preset takes userPoolId (COGNITO_USER_POOL_ID), whose issuer it makes, and domain; their errors name the options', () => {
+    const cognito = { preset: 'cognito', userPoolId: 'eu-west-1_AbCdEf123', domain: 'auth.example.com', clientId: '1example23456789abcdefghij', clientSecret: 'secret' };
+    expect(configFromOptions({ ...valid, providers: { cognito } }).providers[0]).toMatchObject({
+      discovery: { issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123' },
+      apiBaseUrl: 'https://auth.example.com',
+    });
+    expect(configError({ ...valid, providers: { cognito: { ...cognito, userPoolId: 'AbCdEf123' } } }).variable).toBe('providers.cognito.userPoolId');
+    const { userPoolId: _, ...withoutPool } = cognito;
+    expect(configError({ ...valid, providers: { cognito: withoutPool } }).variable).toBe('providers.cognito.userPoolId');
+  });
+
   it('refreshTokenIdleDays (<NAME>_REFRESH_TOKEN_IDLE_DAYS) is a number of days over the preset’s, its errors naming the option', () => {
     const okta = { preset: 'okta', domain: 'dev-1.okta.com', clientId: 'id', clientSecret: 'secret' };
     expect(configFromOptions({ ...valid, providers: { okta } }).providers[0]!.refreshTokenIdleSeconds).toBe(7 * 86_400);

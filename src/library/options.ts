@@ -54,7 +54,7 @@ export interface ProviderOptions {
   privateKeyId?: string;
   /** Extra authorization request parameters, e.g. `{ hd: 'example.com' }`. */
   authorizationParams?: Record<string, string>;
-  /** Values some presets take: a self-hosted base URL (gitlab, keycloak), tenant (microsoft), realm (keycloak), domain (okta, auth0), audience (auth0), team id (apple). */
+  /** Values some presets take: a self-hosted base URL (gitlab, keycloak), tenant (microsoft), realm (keycloak), domain (okta, auth0, cognito), audience (auth0), team id (apple), user pool id (cognito). */
   baseUrl?: string;
   tenant?: string;
   realm?: string;
@@ -62,6 +62,8 @@ export interface ProviderOptions {
   audience?: string;
   /** The Apple developer team that signs the apple preset's client secret, with `privateKeyFile` and `privateKeyId`. */
   teamId?: string;
+  /** The Amazon Cognito user pool (`us-east-1_AbCdEf123`) whose issuer the cognito preset makes. */
+  userPoolId?: string;
   /**
    * Days a refresh token may go unused before the provider ends it, instead of
    * the preset's (okta 7, keycloak 30, microsoft and atlassian 90, google 180);
@@ -132,6 +134,7 @@ const PROVIDER_OPTION_VARIABLES: Readonly<Record<Exclude<keyof ProviderOptions, 
   domain: 'DOMAIN',
   audience: 'AUDIENCE',
   teamId: 'TEAM_ID',
+  userPoolId: 'USER_POOL_ID',
 };
 const OPTION_OF_SUFFIX = new Map<string, string>([
   ...Object.entries(PROVIDER_OPTION_VARIABLES).map(([option, suffix]) => [suffix, option] as [string, string]),

@@ -3,7 +3,7 @@ import { findPreset, PROVIDER_PRESETS, type PresetValues } from './index.js';
 import { withoutTrailingSlash } from './preset.js';
 
 /** A value for each template variable a preset may read. */
-const VALUES: PresetValues = { baseUrl: 'https://id.acme.test/', tenant: 'contoso.onmicrosoft.com', domain: 'acme.example.com', realm: 'staff', audience: 'https://api.acme.test' };
+const VALUES: PresetValues = { baseUrl: 'https://id.acme.test/', tenant: 'contoso.onmicrosoft.com', domain: 'acme.example.com', realm: 'staff', audience: 'https://api.acme.test', userPoolId: 'eu-west-1_AbCdEf123' };
 
 describe('provider presets', () => {
   it.each(Object.keys(PROVIDER_PRESETS))('%s names one way to find its endpoints, https URLs only, a scope and a display name', (name) => {

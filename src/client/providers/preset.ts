@@ -6,7 +6,7 @@ export interface PresetValues {
   baseUrl?: string;
   /** `<NAME>_TENANT`: a Microsoft Entra tenant (`common`, `organizations`, `consumers` or a tenant id). */
   tenant?: string;
-  /** `<NAME>_DOMAIN`: an Okta or Auth0 domain, a Zendesk account's host. */
+  /** `<NAME>_DOMAIN`: an Okta or Auth0 domain, a Zendesk account's host, or an Amazon Cognito user pool's domain. */
   domain?: string;
   /** `<NAME>_REALM`: a Keycloak realm. */
   realm?: string;
@@ -14,6 +14,8 @@ export interface PresetValues {
   audience?: string;
   /** `<NAME>_TEAM_ID`: the Apple developer team that signs the client secret. */
   teamId?: string;
+  /** `<NAME>_USER_POOL_ID`: an Amazon Cognito user pool (`us-east-1_AbCdEf123`, its region first). */
+  userPoolId?: string;
 }
 
 export type PresetValueName = keyof PresetValues;
@@ -26,6 +28,7 @@ export const PRESET_VALUE_VARIABLES: Readonly<Record<PresetValueName, string>> =
   realm: 'REALM',
   audience: 'AUDIENCE',
   teamId: 'TEAM_ID',
+  userPoolId: 'USER_POOL_ID',
 };
 
 /** The client a preset's settings are for, for a provider that asks apps to name themselves by it (Reddit's User-Agent). */

@@ -39,6 +39,7 @@ import { tiktok } from './tiktok.js';
 import { twitch } from './twitch.js';
 import { x } from './x.js';
 import { xero } from './xero.js';
+import { yahoo } from './yahoo.js';
 import { zendesk } from './zendesk.js';
 import { zoom } from './zoom.js';
 import type { ProviderPreset } from './preset.js';
@@ -51,7 +52,7 @@ export { PRESET_VALUE_VARIABLES, type PresetClient, type PresetSettings, type Pr
  * @example
  * const names = Object.keys(PROVIDER_PRESETS); // ['airtable', 'apple', 'asana', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, amazon, apple, asana, atlassian, auth0, bitbucket, box, calendly, cognito, discord, docusign, dropbox, facebook, figma, github, gitlab, glewlwyd, google, hubspot, intercom, keycloak, linear, linkedin, mailchimp, microsoft, notion, okta, paypal, pinterest, pipedrive, quickbooks, reddit, salesforce, slack, spotify, strava, tiktok, twitch, x, xero, zendesk, zoom };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, amazon, apple, asana, atlassian, auth0, bitbucket, box, calendly, cognito, discord, docusign, dropbox, facebook, figma, github, gitlab, glewlwyd, google, hubspot, intercom, keycloak, linear, linkedin, mailchimp, microsoft, notion, okta, paypal, pinterest, pipedrive, quickbooks, reddit, salesforce, slack, spotify, strava, tiktok, twitch, x, xero, yahoo, zendesk, zoom };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

@@ -182,6 +182,14 @@ describe('ProviderApi.fetch', () => {
     expect(seen[2]!.headers.accept).toBe('application/json');
   });
 
+  it('a client credentials header (Etsy’s x-api-key) carries id:secret on every call, over any value of the caller’s', async () => {
+    const { api } = setup({ clientCredentialsHeader: 'x-api-key' });
+    await api.fetch('u1', 'acme', 'me');
+    await api.fetch('u1', 'acme', 'me', { headers: { 'X-Api-Key': 'another-app:guess' } });
+    expect(seen.map((request) => request.headers['x-api-key'])).toEqual(['id:secret', 'id:secret']);
+    expect(seen[0]!.headers.authorization).toBe('Bearer at-1');
+  });
+
   it('a fixed API header (Reddit’s User-Agent) is sent as the preset says over any value of the caller’s; the other defaults still give way', async () => {
     const { api } = setup({ apiHeaders: { 'user-agent': 'server:acme:v1 (Acme)', accept: 'application/json' }, fixedApiHeaders: ['user-agent'] });
     await api.fetch('u1', 'acme', 'me', { headers: { 'User-Agent': 'Mozilla/5.0', Accept: 'text/plain' } });

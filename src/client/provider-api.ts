@@ -120,6 +120,7 @@ function requestHeaders(settings: ProviderSettings, own: ProviderApiRequest['hea
   }
   // The client the token was issued to, as the token itself is: never the caller's.
   if (settings.clientIdHeader) headers[settings.clientIdHeader] = settings.clientId;
+  if (settings.clientCredentialsHeader) headers[settings.clientCredentialsHeader] = `${settings.clientId}:${settings.clientSecret}`;
   return headers;
 }
 
@@ -291,7 +292,7 @@ export class ProviderApi {
     const sent: SentRequest =
       encoded !== undefined
         ? { ...request, body: encoded.body, headers: requestHeaders(settings, request.headers, encoded.contentType) }
-        : settings.apiHeaders || settings.clientIdHeader || request.headers
+        : settings.apiHeaders || settings.clientIdHeader || settings.clientCredentialsHeader || request.headers
           ? { ...request, body: given as SentBody | undefined, headers: requestHeaders(settings, request.headers) }
           : (request as SentRequest);
     const first = await this.#send(settings, base, url, token.accessToken, sent);

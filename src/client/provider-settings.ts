@@ -134,6 +134,14 @@ export interface ProviderSettings {
    */
   clientIdHeader?: string;
   /**
+   * A header (lower-case) that carries the client's id and secret joined by a colon, `id:secret`, on every call to
+   * the API (userinfo included) beside the access token, for a provider that checks both on each call: Etsy's
+   * `x-api-key`, the app's keystring and shared secret
+   * (https://developers.etsy.com/documentation/essentials/requests/). The caller cannot change it, and the client
+   * secret is needed for it whatever the token endpoint's authentication method (`none` included).
+   */
+  clientCredentialsHeader?: string;
+  /**
    * A query parameter that carries, on every call to the API (userinfo included), the HMAC-SHA256 (hex) of the
    * access token keyed by the client secret: proof that the call comes from the client's own server, which the
    * provider may require (Facebook's `appsecret_proof`). Computed per call from the token sent; the caller cannot change it.
@@ -238,9 +246,17 @@ export interface ProviderSettings {
   allowInsecureHttp: boolean;
 }
 
-/** The headers every call to the provider's API carries: apiHeaders, and the client id where clientIdHeader names a header for it. */
-export function apiHeadersOf(settings: Pick<ProviderSettings, 'apiHeaders' | 'clientIdHeader' | 'clientId'>): Record<string, string> | undefined {
-  return settings.clientIdHeader ? { ...settings.apiHeaders, [settings.clientIdHeader]: settings.clientId } : settings.apiHeaders;
+/**
+ * The headers every call to the provider's API carries: apiHeaders, the client id where clientIdHeader names a
+ * header for it, and `id:secret` where clientCredentialsHeader does.
+ */
+export function apiHeadersOf(settings: Pick<ProviderSettings, 'apiHeaders' | 'clientIdHeader' | 'clientCredentialsHeader' | 'clientId' | 'clientSecret'>): Record<string, string> | undefined {
+  if (!settings.clientIdHeader && !settings.clientCredentialsHeader) return settings.apiHeaders;
+  return {
+    ...settings.apiHeaders,
+    ...(settings.clientIdHeader ? { [settings.clientIdHeader]: settings.clientId } : {}),
+    ...(settings.clientCredentialsHeader ? { [settings.clientCredentialsHeader]: `${settings.clientId}:${settings.clientSecret}` } : {}),
+  };
 }
 
 /** Whether the provider has an API to call on a person's behalf: a configured base URL, or one per connection. */

@@ -212,7 +212,12 @@ export function providerSettings(env: Environment, name: string, production: boo
   if (!signedClientSecret && SECRET_METHODS.has(authMethod) && !clientSecret) {
     throw new ConfigError(`${prefix}_CLIENT_SECRET`, `is missing (OAUTH_PROVIDERS lists "${name}"; ${authMethod} needs it)`);
   }
-  if (!SECRET_METHODS.has(authMethod) && clientSecret) {
+  // A preset that sends the secret with every API call (Etsy's x-api-key) needs it whatever the token endpoint takes.
+  const { clientCredentialsHeader } = fromPreset;
+  if (clientCredentialsHeader && !clientSecret) {
+    throw new ConfigError(`${prefix}_CLIENT_SECRET`, `is missing (the ${presetName} preset sends it with the client id in ${clientCredentialsHeader} on every API call)`);
+  }
+  if (!SECRET_METHODS.has(authMethod) && clientSecret && !clientCredentialsHeader) {
     throw new ConfigError(`${prefix}_CLIENT_SECRET`, `is not used with ${prefix}_TOKEN_ENDPOINT_AUTH_METHOD=${authMethod}; remove it`);
   }
   const privateKey = signedClientSecret
@@ -315,6 +320,7 @@ export function providerSettings(env: Environment, name: string, production: boo
     ...(fromPreset.apiHeaders ? { apiHeaders: fromPreset.apiHeaders } : {}),
     ...(fromPreset.fixedApiHeaders ? { fixedApiHeaders: fromPreset.fixedApiHeaders } : {}),
     ...(fromPreset.clientIdHeader ? { clientIdHeader: fromPreset.clientIdHeader } : {}),
+    ...(clientCredentialsHeader ? { clientCredentialsHeader } : {}),
     ...(fromPreset.tokenProofParameter ? { tokenProofParameter: fromPreset.tokenProofParameter } : {}),
     ...(extraBases ? { extraApiBaseUrls: extraBases } : {}),
     ...(proxyHeaderNames ? { proxyHeaders: proxyHeaderNames } : {}),

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './config-error.js';
+import { apiHeadersOf } from '../client/provider-settings.js';
 import { PROVIDER_PRESETS } from '../client/providers/index.js';
 import { providerSettings } from './provider-config.js';
 import { heldHeaderReason } from './proxy-header-names.js';
@@ -49,6 +50,15 @@ describe('provider settings from <NAME>_… variables', () => {
     const settings = providerSettings({ TWITCH_PRESET: 'twitch', TWITCH_CLIENT_ID: 'uo6dggojyb8d6soh92zknwmi5ej1q2', TWITCH_CLIENT_SECRET: 's' }, 'twitch', true);
     expect(settings).toMatchObject({ clientIdHeader: 'client-id', clientId: 'uo6dggojyb8d6soh92zknwmi5ej1q2' });
     expect(providerSettings(github, 'github', true)).not.toHaveProperty('clientIdHeader');
+  });
+
+  it('the etsy preset: a public client at the token endpoint whose shared secret, required, goes in x-api-key on API calls', () => {
+    const etsy = { ETSY_PRESET: 'etsy', ETSY_CLIENT_ID: '1aa2bb33c44d55eeeeee6fff' };
+    const settings = providerSettings({ ...etsy, ETSY_CLIENT_SECRET: 'a1b2c3d4e5' }, 'etsy', true);
+    expect(settings).toMatchObject({ tokenEndpointAuthMethod: 'none', clientSecret: 'a1b2c3d4e5', clientCredentialsHeader: 'x-api-key' });
+    expect(apiHeadersOf(settings)).toEqual({ 'x-api-key': '1aa2bb33c44d55eeeeee6fff:a1b2c3d4e5' });
+    expect(refusal(etsy, 'etsy').message).toBe('Configuration error: ETSY_CLIENT_SECRET is missing (the etsy preset sends it with the client id in x-api-key on every API call)');
+    expect(providerSettings(github, 'github', true)).not.toHaveProperty('clientCredentialsHeader');
   });
 
   it('the github preset: GitHub’s issuer for RFC 9207, its endpoints, client_secret_post and the numeric id as subject', () => {

@@ -12,8 +12,8 @@ describe('provider presets', () => {
     expect(preset.displayName).not.toBe('');
     // Notion has no scopes (the person picks the pages to share); Box grants the scopes configured for the app when none is
     // asked, Bitbucket those ticked on the consumer, Pipedrive those set on the app in Developer Hub, and Intercom those
-    // ticked on the app in its Developer Hub; Mailchimp has none.
-    if (!['notion', 'box', 'bitbucket', 'pipedrive', 'mailchimp', 'intercom'].includes(name)) expect(settings.scope).toMatch(/\S/);
+    // ticked on the app in its Developer Hub; Mailchimp has none, nor has ClickUp (the person picks Workspaces instead).
+    if (!['notion', 'box', 'bitbucket', 'pipedrive', 'mailchimp', 'intercom', 'clickup'].includes(name)) expect(settings.scope).toMatch(/\S/);
     expect([settings.discovery, settings.endpoints].filter((way) => way !== undefined)).toHaveLength(1);
     const urls = [
       ...Object.values(settings.discovery ?? {}),

@@ -1,0 +1,217 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { TestBrowser } from '../support/browser.js';
+import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describeKeepAlive } from './kit/keep-alive-case.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { startMiroEmulator, type MiroEmulator, type MiroUser } from './miro.emulator.js';
+
+// A client id as Miro shows it (digits) and a secret of its length.
+const CLIENT_ID = '3458764601234567890';
+const CLIENT_SECRET = 'Vq7Zp0Xr2Kc9Lm4Tn8Bw1Hs6Dy3Fg5J';
+const REDIRECT_URI = `${APP_ORIGIN}/auth/miro/callback`;
+const DESIGN = { id: '3074457358607431473', name: 'Design' };
+
+function person(id: number, name: string): MiroUser {
+  return { id: String(3_458_764_598_000_000_000n + BigInt(id)), name, team: DESIGN };
+}
+
+/** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator (the token context moves with the API base). */
+function miroEnv(miro: MiroEmulator, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    OAUTH_PROVIDERS: 'miro',
+    MIRO_PRESET: 'miro',
+    MIRO_CLIENT_ID: CLIENT_ID,
+    MIRO_CLIENT_SECRET: CLIENT_SECRET,
+    MIRO_AUTHORIZE_URL: `${miro.origin}/oauth/authorize`,
+    MIRO_ACCESS_TOKEN_URL: `${miro.origin}/v1/oauth/token`,
+    MIRO_REVOCATION_URL: `${miro.origin}/v2/oauth/revoke`,
+    MIRO_API_BASE_URL: miro.origin,
+    ...extra,
+  };
+}
+
+/** A refresh at Miro itself, as another copy of the token would make it. */
+function refreshAtMiro(miro: MiroEmulator, refreshToken: string): Promise<Response> {
+  return fetch(`${miro.origin}/v1/oauth/token?${new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken })}`, {
+    method: 'POST',
+    body: new URLSearchParams({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET }),
+  });
+}
+
+const startEmulator = (options: { expiringTokens?: boolean; now?: () => number } = {}) => startMiroEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, ...options });
+
+const MIRO: StandardProvider<MiroUser, MiroEmulator> = {
+  preset: 'miro',
+  displayName: 'Miro',
+  startEmulator: () => startEmulator(),
+  env: miroEnv,
+  people: {
+    cancelled: person(108, 'Changed Mind'),
+    'refused-code': person(109, 'Refused Code'),
+    'wrong-secret': person(301, 'Wrong Secret'),
+    'exchange-failure': person(302, 'Outage Person'),
+  },
+  subjectOf: (user) => user.id,
+};
+
+describeEachDialect('Miro, against an emulator of Miro', (dialect) => {
+  let database: TestDatabase;
+  let miro: MiroEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    miro = await MIRO.startEmulator();
+    app = await startProviderTestApp({ databaseUrl: database.url, env: miroEnv(miro) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await miro?.close();
+    await database?.close();
+  });
+
+  async function signIn(user: MiroUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    miro.signInAs(user);
+    const browser = app.browser();
+    const start = await browser.get(`${APP_ORIGIN}/login/miro?next=/api/me`, { followRedirects: false });
+    const page = await browser.get(start.location!);
+    expect(page.status).toBe(200);
+    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
+  }
+
+  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+  const boards = (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/api/providers/miro/proxy/v2/boards`, { method: 'GET' });
+  const disconnect = async (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/account/connections/miro`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+
+  it('signs in as the user.id of the token context, with its name and no e-mail, the team and organization kept; no scope asked, the client in the form, 1-hour tokens with a refresh token', async () => {
+    const ada = person(101, 'Ada Lovelace');
+    const { userId, request } = await signIn(ada);
+    expect(request.has('scope')).toBe(false);
+    const account = await database.db.selectFrom('accounts').select(['subject', 'claims']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account.subject).toBe(ada.id);
+    expect(JSON.parse(account.claims)).toMatchObject({ team: { id: DESIGN.id, name: 'Design' }, organization: { name: 'Acme' }, scopes: ['boards:read', 'boards:write', 'identity:read', 'team:read'] });
+    const user = await database.db.selectFrom('users').select(['name', 'email']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toEqual({ name: 'Ada Lovelace', email: null });
+    const token = await app.runtime.tokenStore.findToken(userId, 'miro');
+    expect(token).toMatchObject({ refreshToken: expect.any(String), scope: 'boards:read boards:write identity:read team:read' });
+    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
+    expect(lifetime).toBeGreaterThan(3500);
+    expect(lifetime).toBeLessThanOrEqual(3599);
+    const exchange = miro.server.requests.find((r) => r.path.startsWith('/v1/oauth/token'))!;
+    expect(exchange.headers.authorization).toBeUndefined();
+    expect(miro.server.requests.filter((r) => r.path === '/v1/oauth-token').at(-1)!.headers.authorization).toBe(`Bearer ${token!.accessToken}`);
+  });
+
+  it('the proxy calls the REST API; 20 concurrent calls on an expired token make one refresh, the new pair is kept, and Miro takes neither old token again', async () => {
+    const { browser, userId } = await signIn(person(102, 'Storm Rotating'));
+    const before = await app.runtime.tokenStore.findToken(userId, 'miro');
+    await expire(userId);
+    const refreshes = miro.server.counts.refresh_token ?? 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => boards(browser)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(JSON.parse(answers[0]!.text)).toMatchObject({ type: 'list', data: [{ type: 'board', name: 'Retro' }] });
+    expect(miro.server.counts.refresh_token).toBe(refreshes + 1);
+    const after = await app.runtime.tokenStore.findToken(userId, 'miro');
+    expect(after!.refreshToken).not.toBe(before!.refreshToken);
+    expect(miro.accepts(after!.accessToken)).toBe(true);
+    expect(miro.accepts(before!.accessToken)).toBe(false);
+    const replay = await refreshAtMiro(miro, before!.refreshToken!);
+    expect(replay.status).toBe(400);
+    expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it("the app uninstalled from the team marks the connection 'needs re-auth' after Miro's 401, with one refused refresh", async () => {
+    const user = person(103, 'Uninstalling Person');
+    const { browser, userId } = await signIn(user);
+    miro.uninstall(user);
+    const refreshes = miro.server.counts.refresh_token ?? 0;
+    const call = await boards(browser);
+    expect(call.status).toBe(401);
+    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
+    expect((await boards(browser)).status).toBe(401);
+    expect(miro.server.counts.refresh_token).toBe(refreshes + 1);
+    expect((await app.runtime.tokenStore.findToken(userId, 'miro'))!.status).toBe('needs_reauth');
+  });
+
+  it('disconnect revokes at /v2/oauth/revoke with the access token and the client in a JSON body, and both tokens end', async () => {
+    const { browser, userId } = await signIn(person(104, 'Leaving Person'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'miro');
+    const revocations = miro.server.counts.revoke ?? 0;
+    const answer = await disconnect(browser);
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(miro.server.counts.revoke).toBe(revocations + 1);
+    const sent = miro.server.requests.filter((r) => r.path.startsWith('/v2/oauth/revoke')).at(-1)!;
+    expect(sent.path).toBe('/v2/oauth/revoke');
+    expect(sent.headers['content-type']).toBe('application/json');
+    expect(miro.accepts(stored!.accessToken)).toBe(false);
+    expect((await refreshAtMiro(miro, stored!.refreshToken!)).status).toBe(400);
+    expect(await app.runtime.tokenStore.findToken(userId, 'miro')).toBeUndefined();
+  });
+
+  it('disconnect after the app was uninstalled: Miro’s 400 for the token it no longer has counts as revoked', async () => {
+    const user = person(105, 'Already Gone');
+    const { browser, userId } = await signIn(user);
+    miro.uninstall(user);
+    const answer = await disconnect(browser);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await app.runtime.tokenStore.findToken(userId, 'miro')).toBeUndefined();
+  });
+
+  it('/v1/oauth-token failing (HTTP 500) is a 502, and nothing is stored', async () => {
+    const before = await rowCounts(database);
+    miro.failNextTokenContext(500);
+    miro.signInAs(person(110, 'Outage Context'));
+    const page = await signInThrough(app.browser(), 'miro');
+    expect(page.status).toBe(502);
+    expect(page.text).toContain('Miro failed the userinfo request (HTTP 500)');
+    expect(await rowCounts(database)).toEqual(before);
+  });
+
+  standardCases(() => ({ database, emulator: miro, app }), MIRO, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
+});
+
+describeEachDialect('Miro apps without expiring tokens', (dialect) => {
+  let database: TestDatabase;
+  let miro: MiroEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    miro = await startEmulator({ expiringTokens: false });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: miroEnv(miro) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await miro?.close();
+    await database?.close();
+  });
+
+  it('keeps a token with no end and no refresh token; 20 concurrent calls ask Miro for no token', async () => {
+    miro.signInAs(person(120, 'Lasting Token'));
+    const browser = app.browser();
+    expect((await signInThrough(browser, 'miro', '/api/me')).status).toBe(200);
+    const { user_id: userId } = await database.db.selectFrom('accounts').select('user_id').where('provider', '=', 'miro').where('subject', '=', person(120, '').id).executeTakeFirstOrThrow();
+    expect(await app.runtime.tokenStore.findToken(userId, 'miro')).toMatchObject({ refreshToken: null, expiresAt: null });
+    const tokenRequests = miro.server.counts.token_request ?? 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => browser.request(`${APP_ORIGIN}/api/providers/miro/proxy/v2/boards`, { method: 'GET' })));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(miro.server.counts.token_request ?? 0).toBe(tokenRequests);
+  });
+});
+
+describeKeepAlive(MIRO, {
+  title: 'Miro refresh tokens (60 days) and the keep-alive sweep',
+  name: 'refreshes an unused connection once in the last 7 days of its 60, and the rotated refresh token keeps it working past the first one’s end',
+  startEmulator: (now) => startEmulator({ now }),
+  person: person(201, 'Idle Person'),
+  dueAfterDays: 53,
+  // 63 days after sign-in: the first refresh token is past its 60 days (and was rotated out); the sweep's works.
+  usedAgainAfterDays: 10,
+  firstRefreshTokenRefused: async (miro, refreshToken) => {
+    expect((await refreshAtMiro(miro, refreshToken)).status).toBe(400);
+  },
+});
+
+describeClientFailures(MIRO, { wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} });

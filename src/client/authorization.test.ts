@@ -425,6 +425,26 @@ describe('finishAuthorization refusals', () => {
     expect(tokenForms).toHaveLength(0);
   });
 
+  it("a callback a preset's verifyCallback hook refuses is invalid_callback and no code is exchanged; one it takes signs in, and an error response is not asked about", async () => {
+    const seen: Array<[string, string]> = [];
+    const verifyCallback = (parameters: URLSearchParams, clientSecret: string) => (seen.push([parameters.toString(), clientSecret]), parameters.get('sig') === 'good');
+    const { registry, transaction } = await started({ hooks: { verifyCallback } });
+    expect(await failure(finishAuthorization(registry, transaction, callback(transaction, { sig: 'forged' })))).toMatchObject({
+      name: 'SignInError',
+      code: 'invalid_callback',
+      status: 400,
+      message: 'This sign-in response is not signed by Acme as it should be. Please sign in again.',
+    });
+    expect(tokenForms).toHaveLength(0);
+    expect(seen).toEqual([[callback(transaction, { sig: 'forged' }).toString(), 'secret-1']]);
+    const denied = await failure(finishAuthorization(registry, transaction, new URLSearchParams({ error: 'access_denied', state: transaction.state })));
+    expect(denied).toMatchObject({ code: 'access_denied' });
+    expect(seen).toHaveLength(1);
+    const { identity } = await finishAuthorization(registry, transaction, callback(transaction, { sig: 'good' }));
+    expect(identity.subject).toBe('42');
+    expect(tokenForms).toHaveLength(1);
+  });
+
   it('a transaction started with another provider configuration is transaction_mismatch', async () => {
     const { registry, transaction } = await started();
     expect(await failure(finishAuthorization(registry, { ...transaction, issuer: 'https://elsewhere.example' }, callback(transaction)))).toMatchObject({ code: 'transaction_mismatch', status: 400 });

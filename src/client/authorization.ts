@@ -233,6 +233,12 @@ export async function finishAuthorization(
     throw new SignInError('transaction_mismatch', 'This sign-in was started with a different provider configuration. Please sign in again.');
   }
 
+  // A provider that signs its redirects (Shopify's hmac): a code whose signature fails is not exchanged.
+  const verifyCallback = settings.hooks?.verifyCallback;
+  if (verifyCallback && callbackParameters.has('code') && !verifyCallback(callbackParameters, settings.clientSecret)) {
+    throw new SignInError('invalid_callback', `This sign-in response is not signed by ${settings.displayName} as it should be. Please sign in again.`);
+  }
+
   const callbackUrl = new URL(transaction.redirectUri);
   callbackUrl.search = callbackParameters.toString();
 

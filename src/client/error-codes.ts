@@ -10,7 +10,7 @@ export const ERROR_CODES = {
   bad_request: { status: 400, meaning: 'The request is malformed: its body, parameters or headers.' },
   invalid_character: { status: 400, meaning: 'A NUL character in the address or the body.' },
   invalid_state: { status: 400, meaning: 'The sign-in link is not valid in this browser: expired, used already, or started elsewhere.' },
-  invalid_callback: { status: 400, meaning: 'The sign-in response did not come from the provider as expected (its `iss` or `state`), or is malformed (no `code`, or a parameter given twice).' },
+  invalid_callback: { status: 400, meaning: 'The sign-in response did not come from the provider as expected (its `iss`, `state` or signature), or is malformed (no `code`, or a parameter given twice).' },
   access_denied: { status: 400, meaning: 'The person cancelled the sign-in at the provider, or the provider refused it (e.g. a person not assigned to the app).' },
   authorization_error: { status: 400, meaning: "The provider ended the sign-in with an error of its own (in `providerError`)." },
   invalid_grant: { status: 400, meaning: 'The provider did not accept the authorization code: used already, or expired.' },

@@ -91,6 +91,14 @@ export interface ProviderHooks {
    */
   callbackClaims?(parameters: URLSearchParams): Record<string, unknown>;
   /**
+   * Whether the authorization response that carries a code is the provider's own, for a provider that signs
+   * its redirects and asks apps to check the signature before using the code (Shopify's `hmac` parameter,
+   * an HMAC-SHA256 of the other parameters keyed by the client secret). Given the callback's parameters and
+   * the client secret. False: the callback is refused (400, `invalid_callback`) before the code is exchanged,
+   * and nothing is kept. An error response, which carries no code, is not asked about: it grants nothing.
+   */
+  verifyCallback?(parameters: URLSearchParams, clientSecret: string): boolean;
+  /**
    * The `scope` parameter of the authorization request as the provider takes
    * it, made from RFC 6749 §3.3's space-separated list (Strava documents its
    * scopes comma-delimited). Everywhere else the scope stays space-separated.

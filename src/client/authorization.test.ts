@@ -358,6 +358,13 @@ describe('finishAuthorization with plain OAuth 2.0', () => {
     expect(userinfoHeaders.map((headers) => headers.authorization)).toEqual(['OAuth at-1']);
   });
 
+  it('sends the access token to the user API in the header the provider takes it in, with no Authorization', async () => {
+    const registry = new ProviderRegistry([plain({ accessTokenHeader: 'x-shopify-access-token' })]);
+    const { transaction } = await startAuthorization(registry, 'acme', REDIRECT_URI);
+    expect((await finishAuthorization(registry, transaction, callback(transaction))).identity.subject).toBe('42');
+    expect(userinfoHeaders.map((headers) => [headers['x-shopify-access-token'], headers.authorization])).toEqual([['at-1', undefined]]);
+  });
+
   it('keeps the API base the user API names for this connection, read from the answer that gave the subject', async () => {
     answerUserinfo = () => ({ status: 200, body: { id: 42, name: 'Ada', api_endpoint: 'https://us6.api.acme.test/' } });
     const registry = new ProviderRegistry([plain({ connectionApiBase: { profileMember: 'api_endpoint', domains: ['api.acme.test'] } })]);

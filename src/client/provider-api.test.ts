@@ -190,6 +190,17 @@ describe('ProviderApi.fetch', () => {
     expect(seen[0]!.headers.authorization).toBe('Bearer at-1');
   });
 
+  it('an access token header (Shopify’s X-Shopify-Access-Token) carries the token in place of Authorization, over any value of the caller’s', async () => {
+    const { api } = setup({ accessTokenHeader: 'x-shopify-access-token' });
+    await api.fetch('u1', 'acme', 'me');
+    await api.fetch('u1', 'acme', 'me', { headers: { 'X-Shopify-Access-Token': 'stolen', Authorization: 'Bearer other', 'X-Trace': 't1' } });
+    expect(seen.map((request) => [request.headers['x-shopify-access-token'], request.headers.authorization])).toEqual([
+      ['at-1', undefined],
+      ['at-1', undefined],
+    ]);
+    expect(seen[1]!.headers['x-trace']).toBe('t1');
+  });
+
   it('a fixed API header (Reddit’s User-Agent) is sent as the preset says over any value of the caller’s; the other defaults still give way', async () => {
     const { api } = setup({ apiHeaders: { 'user-agent': 'server:acme:v1 (Acme)', accept: 'application/json' }, fixedApiHeaders: ['user-agent'] });
     await api.fetch('u1', 'acme', 'me', { headers: { 'User-Agent': 'Mozilla/5.0', Accept: 'text/plain' } });

@@ -101,7 +101,7 @@ function isWithin(base: URL, url: URL): boolean {
  * The headers to send: the provider's defaults (lower-case names) under the
  * caller's own, whatever their case, and never the caller's Authorization,
  * which is the access token's place alone (RFC 6750 §2.1; two would be joined
- * into one value).
+ * into one value), nor the provider's own access token header where it has one.
  */
 function requestHeaders(settings: ProviderSettings, own: ProviderApiRequest['headers'], bodyType?: string | null): Record<string, string> {
   // The type of a body encoded here (a form's boundary), unless the caller gave one of its own.
@@ -111,7 +111,7 @@ function requestHeaders(settings: ProviderSettings, own: ProviderApiRequest['hea
     const entries = own instanceof Headers || Array.isArray(own) ? [...new Headers(own as ConstructorParameters<typeof Headers>[0])] : Object.entries(own);
     for (const [name, value] of entries) {
       const lower = name.toLowerCase();
-      if (lower !== 'authorization') headers[lower] = value;
+      if (lower !== 'authorization' && lower !== settings.accessTokenHeader) headers[lower] = value;
     }
   }
   for (const name of settings.fixedApiHeaders ?? []) {
@@ -380,8 +380,8 @@ export class ProviderApi {
       try {
         response = await this.#options.fetch(withTokenProof(settings, target, accessToken).toString(), {
           method,
-          // RFC 6750 §2.1: the token goes in the Authorization header only.
-          headers: { ...request.headers, authorization: `Bearer ${accessToken}` },
+          // RFC 6750 §2.1: the token goes in the Authorization header only, or in the one header the provider takes it in.
+          headers: { ...request.headers, ...(settings.accessTokenHeader ? { [settings.accessTokenHeader]: accessToken } : { authorization: `Bearer ${accessToken}` }) },
           ...body,
           signal,
         });

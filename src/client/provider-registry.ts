@@ -70,6 +70,16 @@ function withUserinfoScheme(init: Parameters<oidc.CustomFetch>[1], scheme: strin
   return { ...init, headers: Object.fromEntries(headers) };
 }
 
+/** A request that carries the access token as `Bearer`, with the token moved to the provider's own header (accessTokenHeader). */
+function withAccessTokenHeader(init: Parameters<oidc.CustomFetch>[1], header: string): Parameters<oidc.CustomFetch>[1] {
+  const headers = new Headers(init.headers);
+  const authorization = headers.get('authorization');
+  if (!authorization?.startsWith('Bearer ')) return init;
+  headers.delete('authorization');
+  headers.set(header, authorization.slice('Bearer '.length));
+  return { ...init, headers: Object.fromEntries(headers) };
+}
+
 /** A token answer without its `id_token`, for a provider whose ID tokens go unused (idTokenUnused): openid-client would otherwise check one it has no keys for. */
 async function withoutIdToken(response: Response): Promise<Response> {
   const { text, fields } = await readTokenEndpointBody(response);
@@ -84,7 +94,8 @@ async function withoutIdToken(response: Response): Promise<Response> {
  * and tokenResponse hooks) on the one URL they concern, a refresh token grant sent to the refresh endpoint
  * where one is configured (openid-client sends every grant to the token endpoint), given
  * `refreshTimeoutMs`, that longer timeout in place of openid-client's on a refresh token grant, the
- * userinfo request's token under userinfoTokenScheme, and token answers without the ID token idTokenUnused leaves unread.
+ * userinfo request's token under userinfoTokenScheme (or the accessTokenHeader of every request that sends one), and token
+ * answers without the ID token idTokenUnused leaves unread.
  */
 function providerFetch(
   settings: ProviderSettings,
@@ -98,11 +109,12 @@ function providerFetch(
   const refreshEndpoint = settings.endpoints?.refreshEndpoint ?? settings.metadataOverrides?.refreshEndpoint;
   const scheme = settings.userinfoTokenScheme;
   const dropIdToken = settings.idTokenUnused === true;
-  if (!rewrite && !rewriteRequest && refreshTimeoutMs === undefined && refreshEndpoint === undefined && scheme === undefined && !dropIdToken) return base;
+  const tokenHeader = settings.accessTokenHeader;
+  if (!rewrite && !rewriteRequest && refreshTimeoutMs === undefined && refreshEndpoint === undefined && scheme === undefined && !dropIdToken && tokenHeader === undefined) return base;
   const send: oidc.CustomFetch = base ?? ((url, init) => fetch(url, init as RequestInit));
   return async (url, init) => {
     if (scheme !== undefined && url === userinfoEndpoint()) return send(url, withUserinfoScheme(init, scheme));
-    if (url !== tokenEndpoint()) return send(url, init);
+    if (url !== tokenEndpoint()) return send(url, tokenHeader === undefined ? init : withAccessTokenHeader(init, tokenHeader));
     const refresh = init.body instanceof URLSearchParams && init.body.get('grant_type') === 'refresh_token';
     let sent = refresh && refreshTimeoutMs !== undefined ? { ...init, signal: AbortSignal.timeout(refreshTimeoutMs) } : init;
     if (rewriteRequest && init.body instanceof URLSearchParams) sent = { ...sent, ...rewriteRequest({ body: init.body, headers: init.headers }) };

@@ -142,6 +142,13 @@ export interface ProviderSettings {
    */
   clientCredentialsHeader?: string;
   /**
+   * A header (lower-case) that carries the access token, as it is, on every call to the API and the user API, in
+   * place of RFC 6750's `Authorization: Bearer`, for an API that documents only its own: Shopify's Admin API takes
+   * `X-Shopify-Access-Token`
+   * (https://shopify.dev/docs/apps/build/authentication-authorization/access-tokens). The caller cannot set it.
+   */
+  accessTokenHeader?: string;
+  /**
    * A query parameter that carries, on every call to the API (userinfo included), the HMAC-SHA256 (hex) of the
    * access token keyed by the client secret: proof that the call comes from the client's own server, which the
    * provider may require (Facebook's `appsecret_proof`). Computed per call from the token sent; the caller cannot change it.

@@ -321,6 +321,7 @@ export function providerSettings(env: Environment, name: string, production: boo
     ...(fromPreset.fixedApiHeaders ? { fixedApiHeaders: fromPreset.fixedApiHeaders } : {}),
     ...(fromPreset.clientIdHeader ? { clientIdHeader: fromPreset.clientIdHeader } : {}),
     ...(clientCredentialsHeader ? { clientCredentialsHeader } : {}),
+    ...(fromPreset.accessTokenHeader ? { accessTokenHeader: fromPreset.accessTokenHeader } : {}),
     ...(fromPreset.tokenProofParameter ? { tokenProofParameter: fromPreset.tokenProofParameter } : {}),
     ...(extraBases ? { extraApiBaseUrls: extraBases } : {}),
     ...(proxyHeaderNames ? { proxyHeaders: proxyHeaderNames } : {}),

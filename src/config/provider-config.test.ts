@@ -334,6 +334,19 @@ describe('provider settings from <NAME>_… variables', () => {
     );
   });
 
+  it('a Shopify store is named by its myshopify.com host: another domain, or the handle alone, stops start-up naming what to give', () => {
+    const shop = { ...client, ACME_PRESET: 'shopify' };
+    expect(providerSettings({ ...shop, ACME_DOMAIN: 'acme-goods.myshopify.com' }, 'acme', true).endpoints?.tokenEndpoint).toBe('https://acme-goods.myshopify.com/admin/oauth/access_token');
+    expect(refusal({ ...shop, ACME_DOMAIN: 'shop.acme.com' }).message).toBe(
+      `Configuration error: ACME_DOMAIN is not a Shopify store's myshopify.com host: give {shop}.myshopify.com, e.g. your-store.myshopify.com, as the store's admin shows it (got "shop.acme.com")`,
+    );
+    expect(refusal({ ...shop, ACME_DOMAIN: 'acme-goods' }).message).toBe(
+      `Configuration error: ACME_DOMAIN is not a Shopify store's myshopify.com host: give {shop}.myshopify.com, e.g. acme-goods.myshopify.com (got "acme-goods")`,
+    );
+    expect(refusal({ ...shop, ACME_DOMAIN: 'evil.myshopify.com.example' }).variable).toBe('ACME_DOMAIN');
+    expect(providerSettings({ ...client, ACME_PRESET: 'zendesk', ACME_DOMAIN: 'acme.zendesk.com' }, 'acme', true).endpoints?.tokenEndpoint).toBe('https://acme.zendesk.com/oauth/tokens');
+  });
+
   it('<NAME>_PROXY_REQUEST_HEADERS and _PROXY_RESPONSE_HEADERS add header names to the preset’s, lower-case and once each', () => {
     const issuer = { ...client, ACME_ISSUER: 'https://id.example.com' };
     expect(providerSettings(issuer, 'acme', true).proxyHeaders).toBeUndefined();

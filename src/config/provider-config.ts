@@ -8,6 +8,7 @@ import { ConfigError } from './config-error.js';
 import type { Environment } from './env-file.js';
 import { onOrOff, url } from './env-values.js';
 import { presetBaseUrlProblem } from './preset-base-url.js';
+import { presetDomainProblem } from './preset-domain.js';
 import { extraApiBaseUrls } from './extra-api-bases.js';
 import { proxyHeaders } from './proxy-header-names.js';
 
@@ -69,7 +70,11 @@ function presetValues(env: Environment, prefix: string, presetName: string | und
       const poolId = key === 'userPoolId' ? '; a user pool id is its region, an underscore, then letters and digits, e.g. us-east-1_AbCdEf123' : '';
       throw new ConfigError(variable, `is not a valid ${key} (got "${raw}")${hostOnly}${poolId}`);
     }
-    else values[key] = raw;
+    else {
+      const problem = key === 'domain' && presetName !== undefined ? presetDomainProblem(presetName, raw) : undefined;
+      if (problem !== undefined) throw new ConfigError(variable, problem);
+      values[key] = raw;
+    }
   }
   return values;
 }

@@ -1,0 +1,21 @@
+/**
+ * `<NAME>_DOMAIN` values a preset cannot use, though they are host names:
+ * a store's own domain where the provider's OAuth and API answer only on the
+ * host it gave the store. Each answers the problem, or undefined.
+ */
+const MISTAKES: Readonly<Record<string, (domain: string) => string | undefined>> = {
+  // https://shopify.dev/docs/apps/build/authentication-authorization/access-tokens/authorization-code-grant: authorization,
+  // the token and the Admin API are on https://{shop}.myshopify.com, the store's permanent host, never its own domain.
+  shopify: (domain) => {
+    if (/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/i.test(domain)) return undefined;
+    const example = domain.includes('.') ? "your-store.myshopify.com, as the store's admin shows it" : `${domain}.myshopify.com`;
+    return `is not a Shopify store's myshopify.com host: give {shop}.myshopify.com, e.g. ${example}`;
+  },
+};
+
+/** What is wrong with this preset's domain, as the end of a one-line message (with the value to give), or undefined. */
+export function presetDomainProblem(presetName: string, domain: string): string | undefined {
+  const check = Object.hasOwn(MISTAKES, presetName) ? MISTAKES[presetName] : undefined;
+  const problem = check?.(domain);
+  return problem === undefined ? undefined : `${problem} (got "${domain}")`;
+}

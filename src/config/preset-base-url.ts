@@ -35,6 +35,10 @@ const MISTAKES: Readonly<Record<string, (url: URL, prefix: string) => string | u
     if (site) return `is an Amazon shopping site: give the region's API host, e.g. https://api.amazon.${site[1]}`;
     return url.pathname !== '/' && /\/(auth\/o2\/token|user\/profile)\/?$/.test(url.pathname) ? `ends in a path the preset appends itself: give the API host alone, e.g. ${url.origin}` : undefined;
   },
+  // https://developer.squareup.com/docs/oauth-api/overview: the preset wants the host (connect.squareupsandbox.com) and
+  // appends /oauth2/… and the API's /v2 itself; given either path, sign-in would go to …/v2/oauth2/authorize.
+  square: (url) =>
+    url.pathname !== '/' && /^\/(v2|oauth2)(\/|$)/.test(url.pathname) ? `ends in a path the preset appends itself: give the host alone, e.g. ${url.origin}` : undefined,
 };
 
 /** What is wrong with this preset's base URL, as the end of a one-line message (with the URL to give), or undefined. */

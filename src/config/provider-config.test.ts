@@ -298,6 +298,15 @@ describe('provider settings from <NAME>_… variables', () => {
     expect(providerSettings({ ...amazon, ACME_BASE_URL: 'https://api.amazon.co.jp' }, 'acme', true).endpoints?.tokenEndpoint).toBe('https://api.amazon.co.jp/auth/o2/token');
   });
 
+  it('a Square base URL with the API’s or OAuth’s path stops start-up, naming the host to give', () => {
+    const square = { ...client, ACME_PRESET: 'square' };
+    expect(refusal({ ...square, ACME_BASE_URL: 'https://connect.squareupsandbox.com/v2' }).message).toBe(
+      'Configuration error: ACME_BASE_URL ends in a path the preset appends itself: give the host alone, e.g. https://connect.squareupsandbox.com (got "https://connect.squareupsandbox.com/v2")',
+    );
+    expect(refusal({ ...square, ACME_BASE_URL: 'https://connect.squareupsandbox.com/oauth2/authorize' }).variable).toBe('ACME_BASE_URL');
+    expect(providerSettings({ ...square, ACME_BASE_URL: 'https://connect.squareupsandbox.com/' }, 'acme', true).endpoints?.tokenEndpoint).toBe('https://connect.squareupsandbox.com/oauth2/token');
+  });
+
   it('<NAME>_REFRESH_TOKEN_IDLE_DAYS replaces the preset’s idle lifetime of refresh tokens (0: none), and anything but whole days up to 1825 is one line naming it', () => {
     const okta = { OKTA_PRESET: 'okta', OKTA_DOMAIN: 'dev-1.okta.com', OKTA_CLIENT_ID: 'id', OKTA_CLIENT_SECRET: 'secret' };
     expect(providerSettings(okta, 'okta', true).refreshTokenIdleSeconds).toBe(7 * 86_400);

@@ -1,0 +1,236 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { TestBrowser } from '../support/browser.js';
+import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { startSquareEmulator, type SquareEmulator, type SquareMerchant } from './square.emulator.js';
+
+// An Application ID and secret of the forms the Developer Console shows.
+const CLIENT_ID = 'sq0idp-7bT3xQ9mK2vL8nR4pW6yZa';
+const CLIENT_SECRET = 'sq0csp-Hk4mN8qR2tV6xZ0bD3fG7jL1pS5wY9cE-aU2iO4kM6n';
+const REDIRECT_URI = `${APP_ORIGIN}/auth/square/callback`;
+
+function merchant(id: number, name: string): SquareMerchant {
+  return { id: `ML${String(id).padStart(11, '0')}`, business_name: name, country: 'US', currency: 'USD' };
+}
+
+/** Only the documented variables: the preset, the client, and the endpoints and API base of production pointed at the emulator (merchants/me moves with the API base). */
+function squareEnv(square: SquareEmulator, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    OAUTH_PROVIDERS: 'square',
+    SQUARE_PRESET: 'square',
+    SQUARE_CLIENT_ID: CLIENT_ID,
+    SQUARE_CLIENT_SECRET: CLIENT_SECRET,
+    SQUARE_AUTHORIZE_URL: `${square.origin}/oauth2/authorize`,
+    SQUARE_ACCESS_TOKEN_URL: `${square.origin}/oauth2/token`,
+    SQUARE_REVOCATION_URL: `${square.origin}/oauth2/revoke`,
+    SQUARE_API_BASE_URL: `${square.origin}/v2`,
+    ...extra,
+  };
+}
+
+/** A refresh at Square itself, as another copy of the token would make it. */
+function refreshAtSquare(square: SquareEmulator, refreshToken: string): Promise<Response> {
+  return fetch(`${square.origin}/oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, grant_type: 'refresh_token', refresh_token: refreshToken }),
+  });
+}
+
+const SQUARE: StandardProvider<SquareMerchant, SquareEmulator> = {
+  preset: 'square',
+  displayName: 'Square',
+  startEmulator: () => startSquareEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
+  env: squareEnv,
+  people: {
+    cancelled: merchant(108, 'Changed Mind Cafe'),
+    'refused-code': merchant(109, 'Refused Code Bakery'),
+    'wrong-secret': merchant(301, 'Wrong Secret Deli'),
+    'exchange-failure': merchant(302, 'Outage Diner'),
+  },
+  subjectOf: (user) => user.id,
+};
+
+describeEachDialect('Square, against an emulator of Square', (dialect) => {
+  let database: TestDatabase;
+  let square: SquareEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    square = await SQUARE.startEmulator();
+    app = await startProviderTestApp({ databaseUrl: database.url, env: squareEnv(square) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await square?.close();
+    await database?.close();
+  });
+
+  async function signIn(seller: SquareMerchant): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    square.signInAs(seller);
+    const browser = app.browser();
+    const start = await browser.get(`${APP_ORIGIN}/login/square?next=/api/me`, { followRedirects: false });
+    const page = await browser.get(start.location!);
+    expect(page.status).toBe(200);
+    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
+  }
+
+  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+  const disconnect = async (browser: TestBrowser) =>
+    browser.request(`${APP_ORIGIN}/account/connections/square`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+  const locations = (browser: TestBrowser, headers: Record<string, string> = {}) => browser.get(`${APP_ORIGIN}/api/providers/square/proxy/locations`, { headers });
+
+  it('signs in as the merchant id of /v2/merchants/me, its business name the name; MERCHANT_PROFILE_READ with session=false and no PKCE, the code exchanged as JSON with the client in it, 30-day tokens read from expires_at', async () => {
+    const acme = merchant(101, 'Acme Coffee');
+    const { userId, request } = await signIn(acme);
+    expect(request.get('scope')).toBe('MERCHANT_PROFILE_READ');
+    expect(request.get('session')).toBe('false');
+    expect(request.has('code_challenge')).toBe(false);
+    const account = await database.db.selectFrom('accounts').select(['subject', 'claims']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account.subject).toBe(acme.id);
+    expect(JSON.parse(account.claims)).toMatchObject({ id: acme.id, country: 'US', status: 'ACTIVE' });
+    const user = await database.db.selectFrom('users').select(['email', 'name']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toEqual({ email: null, name: 'Acme Coffee' });
+    const token = await app.runtime.tokenStore.findToken(userId, 'square');
+    expect(token).toMatchObject({ refreshToken: expect.stringMatching(/^EQAA/), scope: 'MERCHANT_PROFILE_READ' });
+    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
+    expect(lifetime).toBeGreaterThan(30 * 86_400 - 100);
+    expect(lifetime).toBeLessThanOrEqual(30 * 86_400);
+    const exchange = square.server.requests.find((r) => r.path === '/oauth2/token')!;
+    expect(exchange.headers['content-type']).toBe('application/json');
+    expect(exchange.headers.authorization).toBeUndefined();
+    const me = square.server.requests.filter((r) => r.path === '/v2/merchants/me').at(-1)!;
+    expect(me.headers).toMatchObject({ authorization: `Bearer ${token!.accessToken}`, 'square-version': '2026-01-22' });
+  });
+
+  it('the proxy calls the Square API with the preset’s Square-Version or the caller’s; 20 concurrent calls on an expired token make one refresh, which answers the same refresh token, kept', async () => {
+    const { browser, userId } = await signIn(merchant(102, 'Grace Bagels'));
+    const first = await locations(browser);
+    expect(first.status).toBe(200);
+    expect(JSON.parse(first.text)).toMatchObject({ locations: [{ name: 'Grace Bagels Main Street', status: 'ACTIVE' }] });
+    await locations(browser, { 'Square-Version': '2025-10-16' });
+    expect(square.versions.slice(-2)).toEqual(['2026-01-22', '2025-10-16']);
+
+    const before = await app.runtime.tokenStore.findToken(userId, 'square');
+    await expire(userId);
+    const refreshes = square.server.counts.refresh_token ?? 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => locations(browser)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(square.server.counts.refresh_token).toBe(refreshes + 1);
+    expect(square.server.requests.filter((r) => r.path === '/oauth2/token').at(-1)!.headers['content-type']).toBe('application/json');
+    const after = await app.runtime.tokenStore.findToken(userId, 'square');
+    expect(after!.accessToken).not.toBe(before!.accessToken);
+    expect(after!.refreshToken).toBe(before!.refreshToken);
+    expect(square.accepts(after!.accessToken)).toBe(true);
+    expect((await refreshAtSquare(square, before!.refreshToken!)).status).toBe(200);
+  });
+
+  it("an authorization the seller revoked in Square's Dashboard marks the connection 'needs re-auth' after one refresh Square refuses", async () => {
+    const seller = merchant(103, 'Leaving Soon Tacos');
+    const { browser, userId } = await signIn(seller);
+    square.revokeAtSquare(seller.id);
+    const refreshes = square.server.counts.refresh_token ?? 0;
+    const call = await locations(browser);
+    expect(call.status).toBe(401);
+    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
+    expect((await locations(browser)).status).toBe(401);
+    expect(square.server.counts.refresh_token).toBe(refreshes + 1);
+    expect((await app.runtime.tokenStore.findToken(userId, 'square'))!.status).toBe('needs_reauth');
+  });
+
+  it('disconnect ends the seller’s authorization at /oauth2/revoke, with Authorization: Client and the access token as JSON; the refresh token ends with it', async () => {
+    const { browser, userId } = await signIn(merchant(104, 'Goodbye Pizza'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'square');
+    const revocations = square.server.counts.revoke ?? 0;
+    const answer = await disconnect(browser);
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(square.server.counts.revoke).toBe(revocations + 1);
+    const sent = square.server.requests.filter((r) => r.path === '/oauth2/revoke').at(-1)!;
+    expect(sent).toMatchObject({ method: 'POST', headers: { authorization: `Client ${CLIENT_SECRET}`, 'content-type': 'application/json' } });
+    expect(square.accepts(stored!.accessToken)).toBe(false);
+    expect((await refreshAtSquare(square, stored!.refreshToken!)).status).toBe(401);
+    expect(await app.runtime.tokenStore.findToken(userId, 'square')).toBeUndefined();
+  });
+
+  it('disconnect after the seller revoked the app at Square: its 401 for the token counts as revoked', async () => {
+    const seller = merchant(105, 'Already Gone Grill');
+    const { browser, userId } = await signIn(seller);
+    square.revokeAtSquare(seller.id);
+    const answer = await disconnect(browser);
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await app.runtime.tokenStore.findToken(userId, 'square')).toBeUndefined();
+  });
+
+  it('merchants/me failing (HTTP 500) is a 502, and nothing is stored', async () => {
+    const before = await rowCounts(database);
+    square.failNextMerchantRequest(500);
+    square.signInAs(merchant(106, 'Outage Profile Shop'));
+    const page = await signInThrough(app.browser(), 'square');
+    expect(page.status).toBe(502);
+    expect(page.text).toContain('Square failed the userinfo request (HTTP 500)');
+    expect(await rowCounts(database)).toEqual(before);
+  });
+
+  standardCases(() => ({ database, emulator: square, app }), SQUARE, { cancelled: {}, refusedCode: { sentAs: '401 UNAUTHORIZED, errors[]' } });
+});
+
+describeEachDialect('Square’s Sandbox through SQUARE_BASE_URL', (dialect) => {
+  let database: TestDatabase;
+  let square: SquareEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    square = await SQUARE.startEmulator();
+    const env = { OAUTH_PROVIDERS: 'square', SQUARE_PRESET: 'square', SQUARE_CLIENT_ID: CLIENT_ID, SQUARE_CLIENT_SECRET: CLIENT_SECRET, SQUARE_BASE_URL: square.origin };
+    app = await startProviderTestApp({ databaseUrl: database.url, env });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await square?.close();
+    await database?.close();
+  });
+
+  it('signs in, calls the API and revokes on the one host, without session', async () => {
+    square.signInAs(merchant(201, 'Sandbox Seller'));
+    const browser = app.browser();
+    const start = await browser.get(`${APP_ORIGIN}/login/square`, { followRedirects: false });
+    expect(new URL(start.location!).origin).toBe(square.origin);
+    expect(new URL(start.location!).searchParams.has('session')).toBe(false);
+    expect((await browser.get(start.location!)).status).toBe(200);
+    expect((await browser.get(`${APP_ORIGIN}/api/providers/square/proxy/merchants/me`)).status).toBe(200);
+    const answer = await browser.request(`${APP_ORIGIN}/account/connections/square`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+  });
+});
+
+describeEachDialect('Square with a permission the API checks', (dialect) => {
+  let database: TestDatabase;
+  let square: SquareEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    square = await SQUARE.startEmulator();
+    app = await startProviderTestApp({ databaseUrl: database.url, env: squareEnv(square, { SQUARE_SCOPE: 'PAYMENTS_READ' }) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await square?.close();
+    await database?.close();
+  });
+
+  it('without MERCHANT_PROFILE_READ the seller cannot be read: merchants/me’s 403 INSUFFICIENT_SCOPES fails the sign-in with nothing stored', async () => {
+    const before = await rowCounts(database);
+    square.signInAs(merchant(202, 'Narrow Scope Salon'));
+    const page = await signInThrough(app.browser(), 'square');
+    expect(page.status).toBe(502);
+    expect(await rowCounts(database)).toEqual(before);
+  });
+});
+
+describeClientFailures(SQUARE, { wrongSecret: { sentAs: '401 UNAUTHORIZED naming the client_secret' }, exchangeFailure: {} });

@@ -38,6 +38,7 @@ import { reddit } from './reddit.js';
 import { salesforce } from './salesforce.js';
 import { shopify } from './shopify.js';
 import { slack } from './slack.js';
+import { soundcloud } from './soundcloud.js';
 import { spotify } from './spotify.js';
 import { square } from './square.js';
 import { strava } from './strava.js';
@@ -58,7 +59,7 @@ export { PRESET_VALUE_VARIABLES, type PresetClient, type PresetSettings, type Pr
  * @example
  * const names = Object.keys(PROVIDER_PRESETS); // ['airtable', 'apple', 'asana', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, amazon, apple, asana, atlassian, auth0, bitbucket, box, calendly, clickup, cognito, discord, docusign, dropbox, etsy, facebook, figma, github, gitlab, glewlwyd, google, hubspot, intercom, keycloak, linear, linkedin, mailchimp, microsoft, miro, monday, notion, okta, paypal, pinterest, pipedrive, quickbooks, reddit, salesforce, shopify, slack, spotify, square, strava, tiktok, twitch, x, xero, yahoo, zendesk, zoom };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, amazon, apple, asana, atlassian, auth0, bitbucket, box, calendly, clickup, cognito, discord, docusign, dropbox, etsy, facebook, figma, github, gitlab, glewlwyd, google, hubspot, intercom, keycloak, linear, linkedin, mailchimp, microsoft, miro, monday, notion, okta, paypal, pinterest, pipedrive, quickbooks, reddit, salesforce, shopify, slack, soundcloud, spotify, square, strava, tiktok, twitch, x, xero, yahoo, zendesk, zoom };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { TestBrowser } from '../support/browser.js';
+import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { startSoundCloudEmulator, type SoundCloudEmulator, type SoundCloudUser } from './soundcloud.emulator.js';
+
+// A 32-character client id and secret, as SoundCloud's app registration gives them.
+const CLIENT_ID = 'Qn7xZk2LpR4vT9wYb3Hc6Jd8Fg1Ms5Na';
+const CLIENT_SECRET = 'u8Kp3Wq6Zr9Tx2Vb5Ny7Lc4Md1Gf0Hs';
+const REDIRECT_URI = `${APP_ORIGIN}/auth/soundcloud/callback`;
+
+function person(id: number, fullName: string): SoundCloudUser {
+  return { id: 250_000_000 + id, username: fullName.split(' ')[0]!.toLowerCase(), full_name: fullName };
+}
+
+/** Only the documented variables: the preset, the client, and the endpoints and API base pointed at the emulator (/me moves with the API base). */
+function soundcloudEnv(soundcloud: SoundCloudEmulator): Record<string, string> {
+  return {
+    OAUTH_PROVIDERS: 'soundcloud',
+    SOUNDCLOUD_PRESET: 'soundcloud',
+    SOUNDCLOUD_CLIENT_ID: CLIENT_ID,
+    SOUNDCLOUD_CLIENT_SECRET: CLIENT_SECRET,
+    SOUNDCLOUD_AUTHORIZE_URL: `${soundcloud.origin}/authorize`,
+    SOUNDCLOUD_ACCESS_TOKEN_URL: `${soundcloud.origin}/oauth/token`,
+    SOUNDCLOUD_API_BASE_URL: soundcloud.origin,
+  };
+}
+
+/** A refresh at SoundCloud itself, as another copy of the token would make it. */
+function refreshAtSoundCloud(soundcloud: SoundCloudEmulator, refreshToken: string): Promise<Response> {
+  return fetch(`${soundcloud.origin}/oauth/token`, {
+    method: 'POST',
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID, client_secret: CLIENT_SECRET }),
+  });
+}
+
+const SOUNDCLOUD: StandardProvider<SoundCloudUser, SoundCloudEmulator> = {
+  preset: 'soundcloud',
+  displayName: 'SoundCloud',
+  startEmulator: () => startSoundCloudEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
+  env: soundcloudEnv,
+  people: {
+    cancelled: person(108, 'Changed Mind'),
+    'refused-code': person(109, 'Refused Code'),
+    'wrong-secret': person(301, 'Wrong Secret'),
+    'exchange-failure': person(302, 'Outage Person'),
+  },
+  subjectOf: (user) => `soundcloud:users:${user.id}`,
+};
+
+describeEachDialect('SoundCloud, against an emulator of SoundCloud', (dialect) => {
+  let database: TestDatabase;
+  let soundcloud: SoundCloudEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    soundcloud = await SOUNDCLOUD.startEmulator();
+    app = await startProviderTestApp({ databaseUrl: database.url, env: soundcloudEnv(soundcloud) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await soundcloud?.close();
+    await database?.close();
+  });
+
+  async function signIn(user: SoundCloudUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    soundcloud.signInAs(user);
+    const browser = app.browser();
+    const start = await browser.get(`${APP_ORIGIN}/login/soundcloud?next=/api/me`, { followRedirects: false });
+    const page = await browser.get(start.location!);
+    expect(page.status).toBe(200);
+    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
+  }
+
+  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+
+  it('signs in as the urn of /me with its username and no e-mail; PKCE S256 and no scope, the client in the form, 1-hour tokens and a refresh token', async () => {
+    const ada = person(101, 'Ada Lovelace');
+    const { userId, request } = await signIn(ada);
+    expect(request.get('code_challenge_method')).toBe('S256');
+    expect(request.get('scope') ?? '').toBe('');
+    const account = await database.db.selectFrom('accounts').select(['subject', 'claims']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account.subject).toBe(`soundcloud:users:${ada.id}`);
+    expect(JSON.parse(account.claims)).toMatchObject({ id: ada.id, username: 'ada', full_name: 'Ada Lovelace' });
+    const user = await database.db.selectFrom('users').select(['email', 'name']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toEqual({ email: null, name: 'ada' });
+    const token = await app.runtime.tokenStore.findToken(userId, 'soundcloud');
+    expect(token).toMatchObject({ refreshToken: expect.any(String) });
+    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
+    expect(lifetime).toBeGreaterThan(3_500);
+    expect(lifetime).toBeLessThanOrEqual(3_600);
+    const exchange = soundcloud.server.requests.find((r) => r.path === '/oauth/token')!;
+    // No Basic header: the client authenticated with the form, which the emulator checks as it checks the PKCE verifier.
+    expect(exchange.headers.authorization).toBeUndefined();
+    expect(soundcloud.server.requests.filter((r) => r.path === '/me').at(-1)!.headers.authorization).toBe(`Bearer ${token!.accessToken}`);
+  });
+
+  it('the proxy calls the API; 20 concurrent calls on an expired token make one refresh, the new refresh token is kept, and SoundCloud refuses the used one', async () => {
+    const { browser, userId } = await signIn(person(102, 'Grace Hopper'));
+    const first = await browser.get(`${APP_ORIGIN}/api/providers/soundcloud/proxy/me/tracks`);
+    expect(first.status).toBe(200);
+    expect(JSON.parse(first.text)).toMatchObject([{ title: 'Grace Hopper – First Demo' }]);
+
+    const before = await app.runtime.tokenStore.findToken(userId, 'soundcloud');
+    await expire(userId);
+    const refreshes = soundcloud.server.counts.refresh_token ?? 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => browser.get(`${APP_ORIGIN}/api/providers/soundcloud/proxy/me/tracks`)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(soundcloud.server.counts.refresh_token).toBe(refreshes + 1);
+    const after = await app.runtime.tokenStore.findToken(userId, 'soundcloud');
+    expect(after!.refreshToken).not.toBe(before!.refreshToken);
+    expect(soundcloud.accepts(after!.accessToken)).toBe(true);
+    const replay = await refreshAtSoundCloud(soundcloud, before!.refreshToken!);
+    expect(replay.status).toBe(400);
+    expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it("an app removed in SoundCloud's settings marks the connection 'needs re-auth' after one refresh SoundCloud refuses", async () => {
+    const removed = person(103, 'Barbara Liskov');
+    const { browser, userId } = await signIn(removed);
+    soundcloud.removeApp(removed.id);
+    const refreshes = soundcloud.server.counts.refresh_token ?? 0;
+    const call = await browser.get(`${APP_ORIGIN}/api/providers/soundcloud/proxy/me/tracks`);
+    expect(call.status).toBe(401);
+    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
+    expect((await browser.get(`${APP_ORIGIN}/api/providers/soundcloud/proxy/me/tracks`)).status).toBe(401);
+    expect(soundcloud.server.counts.refresh_token).toBe(refreshes + 1);
+    expect((await app.runtime.tokenStore.findToken(userId, 'soundcloud'))!.status).toBe('needs_reauth');
+  });
+
+  it('disconnect deletes the tokens here and asks SoundCloud nothing: it documents no revocation', async () => {
+    const { browser, userId } = await signIn(person(104, 'Leaving Person'));
+    const requests = soundcloud.server.requests.length;
+    const answer = await browser.request(`${APP_ORIGIN}/account/connections/soundcloud`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: false });
+    expect(soundcloud.server.requests.length).toBe(requests);
+    expect(await app.runtime.tokenStore.findToken(userId, 'soundcloud')).toBeUndefined();
+  });
+
+  it('/me failing (HTTP 500) is a 502, and nothing is stored', async () => {
+    const before = await rowCounts(database);
+    soundcloud.failNextMe(500);
+    soundcloud.signInAs(person(106, 'Outage Profile'));
+    const page = await signInThrough(app.browser(), 'soundcloud');
+    expect(page.status).toBe(502);
+    expect(page.text).toContain('SoundCloud failed the userinfo request (HTTP 500)');
+    expect(await rowCounts(database)).toEqual(before);
+  });
+
+  standardCases(() => ({ database, emulator: soundcloud, app }), SOUNDCLOUD, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
+});
+
+describeClientFailures(SOUNDCLOUD, { wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} });

@@ -1,0 +1,194 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { TestBrowser } from '../support/browser.js';
+import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { startPatreonEmulator, type PatreonEmulator, type PatreonUser } from './patreon.emulator.js';
+
+// A client id and secret of the length Patreon's developer portal gives them.
+const CLIENT_ID = 'pTn4Xq8Lr2Vw6Zy0Bc3Df5Gh7Jk9Mn1Ps4Rt6Uv8Wx0Yz2Ab4Cd6Ef8Gh0Ij2Kl';
+const CLIENT_SECRET = 'Sx7Ya3Zb9Wc5Vd1Ue6Tf2Rg8Qh4Pi0Oj7Nk3Ml9Lm5Kn1Jo6Ip2Hq8Gr4Fs0Et7Du';
+const REDIRECT_URI = `${APP_ORIGIN}/auth/patreon/callback`;
+
+function person(id: number, fullName: string, verified = true): PatreonUser {
+  return { id: String(80_000_000 + id), full_name: fullName, email: `${fullName.split(' ')[0]!.toLowerCase()}@patrons.test`, is_email_verified: verified };
+}
+
+/** Only the documented variables: the preset, the client, and the endpoints and API base pointed at the emulator (/identity moves with the API base). */
+function patreonEnv(patreon: PatreonEmulator, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    OAUTH_PROVIDERS: 'patreon',
+    PATREON_PRESET: 'patreon',
+    PATREON_CLIENT_ID: CLIENT_ID,
+    PATREON_CLIENT_SECRET: CLIENT_SECRET,
+    PATREON_AUTHORIZE_URL: `${patreon.origin}/oauth2/authorize`,
+    PATREON_ACCESS_TOKEN_URL: `${patreon.origin}/api/oauth2/token`,
+    PATREON_API_BASE_URL: `${patreon.origin}/api/oauth2/v2`,
+    ...extra,
+  };
+}
+
+/** A refresh at Patreon itself, as another copy of the token would make it. */
+function refreshAtPatreon(patreon: PatreonEmulator, refreshToken: string): Promise<Response> {
+  return fetch(`${patreon.origin}/api/oauth2/token`, {
+    method: 'POST',
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID, client_secret: CLIENT_SECRET }),
+  });
+}
+
+const PATREON: StandardProvider<PatreonUser, PatreonEmulator> = {
+  preset: 'patreon',
+  displayName: 'Patreon',
+  startEmulator: () => startPatreonEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
+  env: patreonEnv,
+  people: {
+    cancelled: person(108, 'Changed Mind'),
+    'refused-code': person(109, 'Refused Code'),
+    'wrong-secret': person(301, 'Wrong Secret'),
+    'exchange-failure': person(302, 'Outage Person'),
+  },
+  subjectOf: (user) => user.id,
+};
+
+describeEachDialect('Patreon, against an emulator of Patreon', (dialect) => {
+  let database: TestDatabase;
+  let patreon: PatreonEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    patreon = await PATREON.startEmulator();
+    app = await startProviderTestApp({ databaseUrl: database.url, env: patreonEnv(patreon) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await patreon?.close();
+    await database?.close();
+  });
+
+  async function signIn(user: PatreonUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    patreon.signInAs(user);
+    const browser = app.browser();
+    const start = await browser.get(`${APP_ORIGIN}/login/patreon?next=/api/me`, { followRedirects: false });
+    const page = await browser.get(start.location!);
+    expect(page.status).toBe(200);
+    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
+  }
+
+  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+
+  it('signs in as the data.id of /identity with its full_name, e-mail and is_email_verified; identity identity[email], the client in the form, month-long tokens and a refresh token', async () => {
+    const ada = person(101, 'Ada Lovelace');
+    const { userId, request } = await signIn(ada);
+    expect(request.get('scope')).toBe('identity identity[email]');
+    const account = await database.db.selectFrom('accounts').select(['subject', 'claims']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account.subject).toBe(ada.id);
+    expect(JSON.parse(account.claims)).toMatchObject({ id: ada.id, full_name: 'Ada Lovelace', is_email_verified: true });
+    const user = await database.db.selectFrom('users').select(['email', 'email_verified', 'name']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect({ ...user, email_verified: Boolean(user.email_verified) }).toEqual({ email: 'ada@patrons.test', email_verified: true, name: 'Ada Lovelace' });
+    const token = await app.runtime.tokenStore.findToken(userId, 'patreon');
+    expect(token).toMatchObject({ refreshToken: expect.any(String), scope: 'identity identity[email]' });
+    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
+    expect(lifetime).toBeGreaterThan(2_678_000);
+    expect(lifetime).toBeLessThanOrEqual(2_678_400);
+    // No Basic header: the client authenticated with the form, the only way the emulator takes it.
+    expect(patreon.server.requests.find((r) => r.path === '/api/oauth2/token')!.headers.authorization).toBeUndefined();
+    const identity = patreon.server.requests.filter((r) => r.path.startsWith('/api/oauth2/v2/identity')).at(-1)!;
+    expect(new URL(identity.path, patreon.origin).searchParams.get('fields[user]')).toBe('email,full_name,is_email_verified');
+    expect(identity.headers.authorization).toBe(`Bearer ${token!.accessToken}`);
+  });
+
+  it('keeps an e-mail Patreon says is not confirmed as unverified', async () => {
+    const { userId } = await signIn(person(107, 'Unconfirmed Person', false));
+    const user = await database.db.selectFrom('users').select(['email', 'email_verified']).where('id', '=', userId).executeTakeFirstOrThrow();
+    // Known to be unconfirmed, not unknown (null).
+    expect(user.email_verified).not.toBeNull();
+    expect({ ...user, email_verified: Boolean(user.email_verified) }).toEqual({ email: 'unconfirmed@patrons.test', email_verified: false });
+  });
+
+  it('the proxy calls the API, where identity is a 403 for campaigns; 20 concurrent calls on an expired token make one refresh, the new refresh token is kept, and Patreon refuses the used one', async () => {
+    const { browser, userId } = await signIn(person(102, 'Grace Hopper'));
+    const first = await browser.get(`${APP_ORIGIN}/api/providers/patreon/proxy/identity?fields%5Buser%5D=full_name`);
+    expect(first.status).toBe(200);
+    expect(JSON.parse(first.text)).toMatchObject({ data: { type: 'user', attributes: { full_name: 'Grace Hopper' } } });
+    const outside = await browser.get(`${APP_ORIGIN}/api/providers/patreon/proxy/campaigns`);
+    expect(outside.status).toBe(403);
+
+    const before = await app.runtime.tokenStore.findToken(userId, 'patreon');
+    await expire(userId);
+    const refreshes = patreon.server.counts.refresh_token ?? 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => browser.get(`${APP_ORIGIN}/api/providers/patreon/proxy/identity`)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(patreon.server.counts.refresh_token).toBe(refreshes + 1);
+    const after = await app.runtime.tokenStore.findToken(userId, 'patreon');
+    expect(after!.refreshToken).not.toBe(before!.refreshToken);
+    expect(patreon.accepts(after!.accessToken)).toBe(true);
+    const replay = await refreshAtPatreon(patreon, before!.refreshToken!);
+    expect(replay.status).toBe(400);
+    expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it("an app removed in Patreon's settings marks the connection 'needs re-auth' after one refresh Patreon refuses", async () => {
+    const removed = person(103, 'Barbara Liskov');
+    const { browser, userId } = await signIn(removed);
+    patreon.removeApp(removed.id);
+    const refreshes = patreon.server.counts.refresh_token ?? 0;
+    const call = await browser.get(`${APP_ORIGIN}/api/providers/patreon/proxy/identity`);
+    expect(call.status).toBe(401);
+    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
+    expect((await browser.get(`${APP_ORIGIN}/api/providers/patreon/proxy/identity`)).status).toBe(401);
+    expect(patreon.server.counts.refresh_token).toBe(refreshes + 1);
+    expect((await app.runtime.tokenStore.findToken(userId, 'patreon'))!.status).toBe('needs_reauth');
+  });
+
+  it('disconnect deletes the tokens here and asks Patreon nothing: it documents no revocation', async () => {
+    const { browser, userId } = await signIn(person(104, 'Leaving Person'));
+    const requests = patreon.server.requests.length;
+    const answer = await browser.request(`${APP_ORIGIN}/account/connections/patreon`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: false });
+    expect(patreon.server.requests.length).toBe(requests);
+    expect(await app.runtime.tokenStore.findToken(userId, 'patreon')).toBeUndefined();
+  });
+
+  it('/identity failing (HTTP 500) is a 502, and nothing is stored', async () => {
+    const before = await rowCounts(database);
+    patreon.failNextIdentity(500);
+    patreon.signInAs(person(106, 'Outage Profile'));
+    const page = await signInThrough(app.browser(), 'patreon');
+    expect(page.status).toBe(502);
+    expect(page.text).toContain('Patreon failed the userinfo request (HTTP 500)');
+    expect(await rowCounts(database)).toEqual(before);
+  });
+
+  standardCases(() => ({ database, emulator: patreon, app }), PATREON, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
+});
+
+describeEachDialect('Patreon without identity[email]', (dialect) => {
+  let database: TestDatabase;
+  let patreon: PatreonEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    patreon = await PATREON.startEmulator();
+    app = await startProviderTestApp({ databaseUrl: database.url, env: patreonEnv(patreon, { PATREON_SCOPE: 'identity' }) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await patreon?.close();
+    await database?.close();
+  });
+
+  it('signs in as the data.id with no e-mail, which /identity leaves out without the scope', async () => {
+    const noEmail = person(201, 'Private Person');
+    patreon.signInAs(noEmail);
+    const page = await signInThrough(app.browser(), 'patreon');
+    expect(page.status).toBe(200);
+    const { user_id: userId } = await database.db.selectFrom('accounts').select('user_id').where('provider', '=', 'patreon').where('subject', '=', noEmail.id).executeTakeFirstOrThrow();
+    const user = await database.db.selectFrom('users').select(['email', 'name']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toEqual({ email: null, name: 'Private Person' });
+  });
+});
+
+describeClientFailures(PATREON, { wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} });

@@ -45,6 +45,7 @@ import { square } from './square.js';
 import { strava } from './strava.js';
 import { tiktok } from './tiktok.js';
 import { twitch } from './twitch.js';
+import { withings } from './withings.js';
 import { x } from './x.js';
 import { xero } from './xero.js';
 import { yahoo } from './yahoo.js';
@@ -60,7 +61,7 @@ export { PRESET_VALUE_VARIABLES, type PresetClient, type PresetSettings, type Pr
  * @example
  * const names = Object.keys(PROVIDER_PRESETS); // ['airtable', 'apple', 'asana', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, amazon, apple, asana, atlassian, auth0, bitbucket, box, calendly, clickup, cognito, discord, docusign, dropbox, etsy, facebook, figma, github, gitlab, glewlwyd, google, hubspot, intercom, keycloak, linear, linkedin, mailchimp, microsoft, miro, monday, notion, okta, patreon, paypal, pinterest, pipedrive, quickbooks, reddit, salesforce, shopify, slack, soundcloud, spotify, square, strava, tiktok, twitch, x, xero, yahoo, zendesk, zoom };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, amazon, apple, asana, atlassian, auth0, bitbucket, box, calendly, clickup, cognito, discord, docusign, dropbox, etsy, facebook, figma, github, gitlab, glewlwyd, google, hubspot, intercom, keycloak, linear, linkedin, mailchimp, microsoft, miro, monday, notion, okta, patreon, paypal, pinterest, pipedrive, quickbooks, reddit, salesforce, shopify, slack, soundcloud, spotify, square, strava, tiktok, twitch, withings, x, xero, yahoo, zendesk, zoom };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

@@ -11,7 +11,10 @@
  *   spends a refresh token, with the client in the form body; the answer is
  *   RFC 6749's (`access_token`, `token_type`, `expires_in`,
  *   `refresh_token`), and so are refusals, beside RFC 7807's `status`,
- *   `title` and `detail` (https://cloud.ouraring.com/docs/error-handling);
+ *   `title` and `detail` (https://cloud.ouraring.com/docs/error-handling).
+ *   RFC 7807 §3 types such a body `application/problem+json`, which the
+ *   token endpoint's JSON reader does not take, so the tokenResponse hook
+ *   reads an answer of that type as the JSON it is;
  * - a refresh token "can only be used once"
  *   (https://cloud.ouraring.com/docs/error-handling, "Token Already Used Or
  *   Revoked"): each refresh answers a new one, which is kept;
@@ -31,11 +34,20 @@
  *   revoked) and whether it ends the refresh token too; how long an access
  *   token lives (the answer's `expires_in` is used; Oura's clients show a
  *   day) and whether a refresh token ends unused (no end is assumed, so no
- *   keep-alive); whether PKCE is taken (none is sent).
+ *   keep-alive); whether PKCE is taken (none is sent); the content type of a
+ *   refusal (`application/json` and `application/problem+json` are both
+ *   read).
  */
 import { ProviderUnavailableError } from '../errors.js';
-import type { RevocationOutcome, RevocationRequest } from '../provider-hooks.js';
+import { readTokenEndpointBody, rebuiltAnswer, type RevocationOutcome, type RevocationRequest } from '../provider-hooks.js';
 import type { ProviderPreset } from './preset.js';
+
+/** A token endpoint answer typed as RFC 7807's `application/problem+json` read as the JSON it is; anything else as it came. */
+async function tokenResponse(response: Response): Promise<Response> {
+  const { text, fields } = await readTokenEndpointBody(response);
+  const problem = /^application\/problem\+json\b/i.test(response.headers.get('content-type') ?? '');
+  return rebuiltAnswer(response, response.status, text, problem && fields ? 'application/json' : undefined);
+}
 
 /** Revokes the access token at Oura's endpoint, the token in the query. */
 async function revoke(request: RevocationRequest): Promise<RevocationOutcome> {
@@ -65,6 +77,6 @@ export const oura: ProviderPreset = {
     pkce: false,
     subjectClaim: 'id',
     claimNames: { email: 'email' },
-    hooks: { revoke },
+    hooks: { tokenResponse, revoke },
   }),
 };

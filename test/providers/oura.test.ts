@@ -1,0 +1,174 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { TestBrowser } from '../support/browser.js';
+import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { startOuraEmulator, type OuraEmulator, type OuraUser } from './oura.emulator.js';
+
+// A client id and secret of the form Oura's application page shows.
+const CLIENT_ID = 'E55QJ2DGMZUXK6TN';
+const CLIENT_SECRET = 'Q4Z6XKJ2M7PWN3RT5YV8BC1DF9GH0LSA';
+const REDIRECT_URI = `${APP_ORIGIN}/auth/oura/callback`;
+
+function person(n: number, email: string): OuraUser {
+  return { id: `5b6d0f3c-9a1e-4f2b-8c7d-${String(n).padStart(12, '0')}`, email, age: 30 + (n % 40) };
+}
+
+/** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator (personal_info moves with the API base). */
+function ouraEnv(oura: OuraEmulator, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    OAUTH_PROVIDERS: 'oura',
+    OURA_PRESET: 'oura',
+    OURA_CLIENT_ID: CLIENT_ID,
+    OURA_CLIENT_SECRET: CLIENT_SECRET,
+    OURA_AUTHORIZE_URL: `${oura.origin}/oauth/authorize`,
+    OURA_ACCESS_TOKEN_URL: `${oura.origin}/oauth/token`,
+    OURA_REVOCATION_URL: `${oura.origin}/oauth/revoke`,
+    OURA_API_BASE_URL: oura.origin,
+    ...extra,
+  };
+}
+
+/** A refresh at Oura itself, as another copy of the token would make it. */
+function refreshAtOura(oura: OuraEmulator, refreshToken: string): Promise<Response> {
+  return fetch(`${oura.origin}/oauth/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID, client_secret: CLIENT_SECRET }) });
+}
+
+const OURA: StandardProvider<OuraUser, OuraEmulator> = {
+  preset: 'oura',
+  displayName: 'Oura',
+  startEmulator: () => startOuraEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
+  env: ouraEnv,
+  people: {
+    cancelled: person(108, 'changed.mind@example.com'),
+    'refused-code': person(109, 'refused.code@example.com'),
+    'wrong-secret': person(301, 'wrong.secret@example.com'),
+    'exchange-failure': person(302, 'outage@example.com'),
+  },
+  subjectOf: (user) => user.id,
+};
+
+describeEachDialect('Oura, against an emulator of Oura', (dialect) => {
+  let database: TestDatabase;
+  let oura: OuraEmulator;
+  let app: ProviderTestApp;
+
+  beforeAll(async () => {
+    database = await dialect.openTestDatabase();
+    oura = await OURA.startEmulator();
+    app = await startProviderTestApp({ databaseUrl: database.url, env: ouraEnv(oura) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await oura?.close();
+    await database?.close();
+  });
+
+  async function signIn(user: OuraUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    oura.signInAs(user);
+    const browser = app.browser();
+    const start = await browser.get(`${APP_ORIGIN}/login/oura?next=/api/me`, { followRedirects: false });
+    const page = await browser.get(start.location!);
+    expect(page.status).toBe(200);
+    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
+  }
+
+  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+  const dailySleep = (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/api/providers/oura/proxy/v2/usercollection/daily_sleep?start_date=2026-12-01`, { method: 'GET' });
+  const disconnect = async (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/account/connections/oura`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+
+  it('signs in as the id of personal_info with its e-mail (verification unknown); space-separated scopes, no PKCE, the client in the form, tokens of a day with a refresh token', async () => {
+    const ada = person(101, 'ada@example.com');
+    const { userId, request } = await signIn(ada);
+    expect(request.get('scope')).toBe('email personal daily');
+    expect(request.has('code_challenge')).toBe(false);
+    const account = await database.db.selectFrom('accounts').select(['subject', 'claims']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account.subject).toBe(ada.id);
+    expect(JSON.parse(account.claims)).toMatchObject({ age: ada.age, biological_sex: 'female' });
+    const user = await database.db.selectFrom('users').select(['email', 'email_verified']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user.email).toBe('ada@example.com');
+    expect(Boolean(user.email_verified)).toBe(false);
+    const token = await app.runtime.tokenStore.findToken(userId, 'oura');
+    expect(token).toMatchObject({ refreshToken: expect.any(String), scope: 'email personal daily' });
+    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
+    expect(lifetime).toBeGreaterThan(86_300);
+    expect(lifetime).toBeLessThanOrEqual(86_400);
+    expect(oura.server.requests.find((r) => r.path === '/oauth/token')!.headers.authorization).toBeUndefined();
+  });
+
+  it('a person who unticks email signs in without an e-mail, and the connection keeps the scopes granted', async () => {
+    oura.untickNext(['email']);
+    const { userId } = await signIn(person(105, 'private@example.com'));
+    expect((await database.db.selectFrom('users').select('email').where('id', '=', userId).executeTakeFirstOrThrow()).email).toBeNull();
+    expect(await app.runtime.tokenStore.findToken(userId, 'oura')).toMatchObject({ scope: 'personal daily' });
+  });
+
+  it('the proxy calls API v2; 20 concurrent calls on an expired token make one refresh, the new refresh token is kept, and the used one is refused', async () => {
+    const { browser, userId } = await signIn(person(102, 'storm@example.com'));
+    const before = await app.runtime.tokenStore.findToken(userId, 'oura');
+    await expire(userId);
+    const refreshes = oura.server.counts.refresh_token ?? 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => dailySleep(browser)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(JSON.parse(answers[0]!.text)).toMatchObject({ data: [{ day: '2026-12-01', score: 82 }] });
+    expect(oura.server.counts.refresh_token).toBe(refreshes + 1);
+    const after = await app.runtime.tokenStore.findToken(userId, 'oura');
+    expect(after!.refreshToken).not.toBe(before!.refreshToken);
+    expect(oura.accepts(after!.accessToken)).toBe(true);
+    const replay = await refreshAtOura(oura, before!.refreshToken!);
+    expect(replay.status).toBe(400);
+    expect(await replay.json()).toMatchObject({ error: 'invalid_grant', title: 'Token already used or revoked' });
+  });
+
+  it("the app removed in the person's Oura account marks the connection 'needs re-auth' after Oura's 401, with one refused refresh", async () => {
+    const user = person(103, 'removing@example.com');
+    const { browser, userId } = await signIn(user);
+    oura.removeApp(user);
+    const refreshes = oura.server.counts.refresh_token ?? 0;
+    const call = await dailySleep(browser);
+    expect(call.status).toBe(401);
+    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
+    expect((await dailySleep(browser)).status).toBe(401);
+    expect(oura.server.counts.refresh_token).toBe(refreshes + 1);
+    expect((await app.runtime.tokenStore.findToken(userId, 'oura'))!.status).toBe('needs_reauth');
+  });
+
+  it('disconnect revokes the access token at /oauth/revoke, the token in the query, and the grant ends', async () => {
+    const { browser, userId } = await signIn(person(104, 'leaving@example.com'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'oura');
+    const revocations = oura.server.counts.revoke ?? 0;
+    const answer = await disconnect(browser);
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(oura.server.counts.revoke).toBe(revocations + 1);
+    const sent = oura.server.requests.filter((r) => r.path.startsWith('/oauth/revoke')).at(-1)!;
+    expect(sent.method).toBe('GET');
+    expect(new URL(sent.path, oura.origin).searchParams.get('access_token')).toBe(stored!.accessToken);
+    expect(oura.accepts(stored!.accessToken)).toBe(false);
+    expect((await refreshAtOura(oura, stored!.refreshToken!)).status).toBe(400);
+    expect(await app.runtime.tokenStore.findToken(userId, 'oura')).toBeUndefined();
+  });
+
+  it("disconnect after the app was removed: Oura's 401 for the token it no longer has counts as revoked", async () => {
+    const user = person(106, 'already.gone@example.com');
+    const { browser, userId } = await signIn(user);
+    oura.removeApp(user);
+    const answer = await disconnect(browser);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await app.runtime.tokenStore.findToken(userId, 'oura')).toBeUndefined();
+  });
+
+  it('personal_info failing (HTTP 500) is a 502, and nothing is stored', async () => {
+    const before = await rowCounts(database);
+    oura.failNextPersonalInfo(500);
+    oura.signInAs(person(110, 'outage.info@example.com'));
+    const page = await signInThrough(app.browser(), 'oura');
+    expect(page.status).toBe(502);
+    expect(page.text).toContain('Oura failed the userinfo request (HTTP 500)');
+    expect(await rowCounts(database)).toEqual(before);
+  });
+
+  standardCases(() => ({ database, emulator: oura, app }), OURA, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
+});
+
+describeClientFailures(OURA, { wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} });

@@ -1,16 +1,15 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { testClock } from '../support/clock.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startDocusignEmulator, type DocusignEmulator, type DocusignUser } from './docusign.emulator.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
 // An integration key and secret key as DocuSign issues them (GUIDs), sent as they are in the Basic header.
 const CLIENT_ID = '7c2b8d7e-3f41-4a9b-8e6d-cda8a50dd73f';
 const CLIENT_SECRET = 'd7014634-9b2e-4c1f-a8d5-6842b7aa8861';
 const REDIRECT_URI = `${APP_ORIGIN}/auth/docusign/callback`;
-const DAY = 86_400;
 const basic = `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`;
 
 function person(n: number, name: string): DocusignUser {
@@ -162,45 +161,14 @@ describeEachDialect('DocuSign, against an emulator of DocuSign', (dialect) => {
   standardCases(() => ({ database, emulator: docusign, app }), DOCUSIGN, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
 });
 
-describeEachDialect('DocuSign refresh tokens (30 days each) and the keep-alive sweep', (dialect) => {
-  // DocuSign, the app and its sweep share one clock that moves only when told.
-  const clock = testClock();
-  let database: TestDatabase;
-  let docusign: DocusignEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    docusign = await startDocusignEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, now: clock.now });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: docusignEnv(docusign), now: clock.now });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await docusign?.close();
-    await database?.close();
-  });
-
-  it('refreshes an unused connection once in the last 7 days of its refresh token’s 30, and the new refresh token has 30 days again', async () => {
-    const idle = person(201, 'Idle Person');
-    docusign.signInAs(idle);
-    await signInThrough(app.browser(), 'docusign');
-    const { user_id: userId } = await database.db.selectFrom('accounts').select('user_id').where('provider', '=', 'docusign').where('subject', '=', idle.sub).executeTakeFirstOrThrow();
-    const refreshes = docusign.server.counts.refresh_token ?? 0;
-    const sweep = () => app.runtime.refreshKeepalive!.sweep();
-
-    clock.advance(23 * DAY - 1);
-    expect(await sweep()).toMatchObject({ due: 0 });
-    clock.advance(1);
-    expect(await sweep()).toMatchObject({ due: 1, refreshed: 1, failed: 0 });
-    expect(docusign.server.counts.refresh_token).toBe(refreshes + 1);
-    expect(await sweep()).toMatchObject({ due: 0 });
-
-    // 50 days after sign-in, 27 after the last refresh: the refresh token it answered still works.
-    clock.advance(27 * DAY);
-    const { accessToken } = await app.runtime.tokens.getAccessToken(userId, 'docusign');
-    expect(docusign.server.counts.refresh_token).toBe(refreshes + 2);
-    expect(docusign.accepts(accessToken)).toBe(true);
-  });
+describeKeepAlive(DOCUSIGN, {
+  title: 'DocuSign refresh tokens (30 days each) and the keep-alive sweep',
+  name: 'refreshes an unused connection once in the last 7 days of its refresh token’s 30, and the new refresh token has 30 days again',
+  startEmulator: (now) => startDocusignEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, now }),
+  person: person(201, 'Idle Person'),
+  dueAfterDays: 23,
+  // 50 days after sign-in, 27 after the last refresh: the refresh token it answered still works.
+  usedAgainAfterDays: 27,
 });
 
 describeClientFailures(DOCUSIGN, { wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} });

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { testClock } from '../support/clock.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeEachDialect } from '../support/postgres.js';
+import { APP_ORIGIN, csrfTokenOf } from './kit/provider-app.js';
+import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startPinterestEmulator, type PinterestEmulator, type PinterestUser } from './pinterest.emulator.js';
 
@@ -145,46 +145,14 @@ describeEachDialect('Pinterest, against an emulator of Pinterest', (dialect) => 
   standardCases(() => context, PINTEREST, { cancelled: {}, refusedCode: { sentAs: '401 code 283' } });
 });
 
-describeEachDialect('Pinterest continuous refresh tokens (60 days, as each answer states) and the keep-alive sweep', (dialect) => {
-  // Pinterest, the app and its sweep share one clock that moves only when told.
-  const clock = testClock();
-  let database: TestDatabase;
-  let pinterest: PinterestEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    pinterest = await startEmulator(clock.now);
-    app = await startProviderTestApp({ databaseUrl: database.url, env: pinterestEnv(pinterest), now: clock.now });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await pinterest?.close();
-    await database?.close();
-  });
-
-  it('refreshes an unused connection once before its refresh token’s stated end, and the connection outlives that refresh token', async () => {
-    pinterest.signInAs(person('2783136121146311755', 'idleperson'));
-    await signInThrough(app.browser(), 'pinterest');
-    const { user_id: userId } = await database.db.selectFrom('accounts').select('user_id').where('provider', '=', 'pinterest').where('subject', '=', '2783136121146311755').executeTakeFirstOrThrow();
-    const signedInWith = await app.runtime.tokenStore.findToken(userId, 'pinterest');
-    const refreshes = pinterest.server.counts.refresh_token ?? 0;
-    const sweep = () => app.runtime.refreshKeepalive!.sweep();
-
-    clock.advance(53 * DAY - 1);
-    expect(await sweep()).toMatchObject({ due: 0 });
-    clock.advance(1);
-    expect(await sweep()).toMatchObject({ due: 1, refreshed: 1, failed: 0 });
-    expect(pinterest.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'pinterest'))!.refreshToken).not.toBe(signedInWith!.refreshToken);
-    expect(await sweep()).toMatchObject({ due: 0 });
-
-    // Past the first refresh token's 60 days, the connection works: the new one refreshes its access token.
-    clock.advance(40 * DAY);
-    const { accessToken } = await app.runtime.tokens.getAccessToken(userId, 'pinterest');
-    expect(pinterest.server.counts.refresh_token).toBe(refreshes + 2);
-    expect(pinterest.accepts(accessToken)).toBe(true);
-  });
+describeKeepAlive(PINTEREST, {
+  title: 'Pinterest continuous refresh tokens (60 days, as each answer states) and the keep-alive sweep',
+  name: 'refreshes an unused connection once before its refresh token’s stated end, and the connection outlives that refresh token',
+  startEmulator,
+  person: person('2783136121146311755', 'idleperson'),
+  dueAfterDays: 53,
+  // Past the first refresh token's 60 days, the connection works: the new one refreshes its access token.
+  usedAgainAfterDays: 40,
 });
 
 describeClientFailures(PINTEREST, { wrongSecret: { sentAs: '401 code 2' }, exchangeFailure: {} });

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { testClock } from '../support/clock.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeEachDialect } from '../support/postgres.js';
+import { APP_ORIGIN, csrfTokenOf } from './kit/provider-app.js';
+import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { describeClientFailures, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startTikTokEmulator, type TikTokEmulator, type TikTokUser } from './tiktok.emulator.js';
 
@@ -187,46 +187,14 @@ describeEachDialect('TikTok, against an emulator of TikTok', (dialect) => {
   standardCases(() => context, TIKTOK, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
 });
 
-describeEachDialect('TikTok refresh tokens (180 days, as each answer states) and the keep-alive sweep', (dialect) => {
-  // TikTok, the app and its sweep share one clock that moves only when told.
-  const clock = testClock();
-  let database: TestDatabase;
-  let tiktok: TikTokEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    tiktok = await startEmulator(clock.now);
-    app = await startProviderTestApp({ databaseUrl: database.url, env: tiktokEnv(tiktok), now: clock.now });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await tiktok?.close();
-    await database?.close();
-  });
-
-  it('refreshes an unused connection once before its refresh token’s stated end, and the connection outlives that refresh token', async () => {
-    tiktok.signInAs(person('-000IdlePerson', 'Idle Person'));
-    await signInThrough(app.browser(), 'tiktok');
-    const { user_id: userId } = await database.db.selectFrom('accounts').select('user_id').where('provider', '=', 'tiktok').where('subject', '=', '-000IdlePerson').executeTakeFirstOrThrow();
-    const signedInWith = await app.runtime.tokenStore.findToken(userId, 'tiktok');
-    const refreshes = tiktok.server.counts.refresh_token ?? 0;
-    const sweep = () => app.runtime.refreshKeepalive!.sweep();
-
-    clock.advance(173 * DAY - 1);
-    expect(await sweep()).toMatchObject({ due: 0 });
-    clock.advance(1);
-    expect(await sweep()).toMatchObject({ due: 1, refreshed: 1, failed: 0 });
-    expect(tiktok.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'tiktok'))!.refreshToken).not.toBe(signedInWith!.refreshToken);
-    expect(await sweep()).toMatchObject({ due: 0 });
-
-    // Past the first refresh token's 180 days, the connection works: the new one refreshes its access token.
-    clock.advance(10 * DAY);
-    const { accessToken } = await app.runtime.tokens.getAccessToken(userId, 'tiktok');
-    expect(tiktok.server.counts.refresh_token).toBe(refreshes + 2);
-    expect(tiktok.accepts(accessToken)).toBe(true);
-  });
+describeKeepAlive(TIKTOK, {
+  title: 'TikTok refresh tokens (180 days, as each answer states) and the keep-alive sweep',
+  name: 'refreshes an unused connection once before its refresh token’s stated end, and the connection outlives that refresh token',
+  startEmulator,
+  person: person('-000IdlePerson', 'Idle Person'),
+  dueAfterDays: 173,
+  // Past the first refresh token's 180 days, the connection works: the new one refreshes its access token.
+  usedAgainAfterDays: 10,
 });
 
 describeClientFailures(TIKTOK, { wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} });

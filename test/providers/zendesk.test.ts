@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { testClock } from '../support/clock.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startZendeskEmulator, type ZendeskEmulator, type ZendeskUser } from './zendesk.emulator.js';
 
@@ -10,7 +10,6 @@ import { startZendeskEmulator, type ZendeskEmulator, type ZendeskUser } from './
 const CLIENT_ID = 'tokenkeeper_test_app';
 const CLIENT_SECRET = '8f3a1c9e2b7d4f6a0c5e9b1d3f7a2c4e6b8d0f1a3c5e7b9d2f4a6c8e0b1d3f5a';
 const REDIRECT_URI = `${APP_ORIGIN}/auth/zendesk/callback`;
-const DAY = 86_400;
 
 function person(id: number, name: string, role: ZendeskUser['role'] = 'agent'): ZendeskUser {
   return { id: 360_000_000 + id, name, email: `${name.split(' ')[0]!.toLowerCase()}@acme.test`, role };
@@ -204,45 +203,14 @@ describeEachDialect('Zendesk with a resource scope the API checks', (dialect) =>
   });
 });
 
-describeEachDialect('Zendesk refresh tokens (30 days each) and the keep-alive sweep', (dialect) => {
-  // Zendesk, the app and its sweep share one clock that moves only when told.
-  const clock = testClock();
-  let database: TestDatabase;
-  let zendesk: ZendeskEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    zendesk = await startZendeskEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, now: clock.now });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: zendeskEnv(zendesk), now: clock.now });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await zendesk?.close();
-    await database?.close();
-  });
-
-  it('refreshes an unused connection once in the last 7 days of its refresh token’s 30, and the new refresh token has 30 days again', async () => {
-    const idle = person(301, 'Idle Person');
-    zendesk.signInAs(idle);
-    await signInThrough(app.browser(), 'zendesk');
-    const { user_id: userId } = await database.db.selectFrom('accounts').select('user_id').where('provider', '=', 'zendesk').where('subject', '=', String(idle.id)).executeTakeFirstOrThrow();
-    const refreshes = zendesk.server.counts.refresh_token ?? 0;
-    const sweep = () => app.runtime.refreshKeepalive!.sweep();
-
-    clock.advance(23 * DAY - 1);
-    expect(await sweep()).toMatchObject({ due: 0 });
-    clock.advance(1);
-    expect(await sweep()).toMatchObject({ due: 1, refreshed: 1, failed: 0 });
-    expect(zendesk.server.counts.refresh_token).toBe(refreshes + 1);
-    expect(await sweep()).toMatchObject({ due: 0 });
-
-    // 50 days after sign-in, 27 after the last refresh: the refresh token it answered still works.
-    clock.advance(27 * DAY);
-    const { accessToken } = await app.runtime.tokens.getAccessToken(userId, 'zendesk');
-    expect(zendesk.server.counts.refresh_token).toBe(refreshes + 2);
-    expect(zendesk.accepts(accessToken)).toBe(true);
-  });
+describeKeepAlive(ZENDESK, {
+  title: 'Zendesk refresh tokens (30 days each) and the keep-alive sweep',
+  name: 'refreshes an unused connection once in the last 7 days of its refresh token’s 30, and the new refresh token has 30 days again',
+  startEmulator: (now) => startZendeskEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, now }),
+  person: person(301, 'Idle Person'),
+  dueAfterDays: 23,
+  // 50 days after sign-in, 27 after the last refresh: the refresh token it answered still works.
+  usedAgainAfterDays: 27,
 });
 
 describeEachDialect('Zendesk clients whose tokens do not expire', (dialect) => {

@@ -34,6 +34,7 @@ import { codeRequest, redirectBack } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
+import { tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface DocusignUser {
   sub: string;
@@ -90,26 +91,12 @@ export async function startDocusignEmulator(options: DocusignEmulatorOptions): P
   const isClient = (request: EmulatorRequest): boolean =>
     request.headers.authorization === `Basic ${Buffer.from(`${options.clientId}:${options.clientSecret}`).toString('base64')}`;
 
-  const answer = (accessToken: string, refreshToken: string): EmulatorReply => json(200, { access_token: accessToken, token_type: 'Bearer', refresh_token: refreshToken, expires_in: ACCESS_TOKEN_TTL });
-
-  server.route('POST', '/oauth/token', (request) => {
-    server.count('token_request');
-    const status = controls.tokenFailure();
-    if (status !== undefined) return html(status, '<h1>Service Unavailable</h1>');
-    if (!isClient(request)) return json(401, { error: 'invalid_client' });
-    const form = request.form();
-    const grantType = form.get('grant_type');
-    if (grantType === 'refresh_token') {
-      server.count('refresh_token');
-      const refreshed = grants.refresh(form.get('refresh_token') ?? '', options.clientId);
-      if (!refreshed.ok) return json(400, { error: 'invalid_grant' });
-      return answer(refreshed.tokens.accessToken, refreshed.tokens.refreshToken!);
-    }
-    if (grantType !== 'authorization_code') return json(400, { error: 'unsupported_grant_type' });
-    server.count('authorization_code');
-    const redeemed = grants.redeemCode(form.get('code') ?? '', { clientId: options.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: form.get('code_verifier') });
-    if (!redeemed.ok) return json(400, { error: 'invalid_grant' });
-    return answer(redeemed.tokens.accessToken, redeemed.tokens.refreshToken!);
+  tokenEndpoint(server, '/oauth/token', {
+    client: options,
+    grants,
+    failure: { queued: controls.tokenFailure },
+    authenticates: isClient,
+    answer: ({ tokens }) => json(200, { access_token: tokens.accessToken, token_type: 'Bearer', refresh_token: tokens.refreshToken, expires_in: ACCESS_TOKEN_TTL }),
   });
 
   server.route('GET', '/oauth/userinfo', (request) => {

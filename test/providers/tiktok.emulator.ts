@@ -42,7 +42,8 @@ import { randomBytes } from 'node:crypto';
 import { redirectBack } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
-import { GrantStore, type Grant, type IssuedTokens } from './kit/grants.js';
+import { GrantStore } from './kit/grants.js';
+import { tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface TikTokUser {
   /** The person for this app only. */
@@ -101,36 +102,29 @@ export async function startTikTokEmulator(options: TikTokEmulatorOptions): Promi
   const isForm = (request: EmulatorRequest) => (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
   const oauthError = (status: number, error: string, description: string): EmulatorReply => json(errorsWithOk ? 200 : status, { error, error_description: description, log_id: logId() });
   const clientAuthenticates = (form: URLSearchParams) => form.get('client_key') === options.clientKey && form.get('client_secret') === options.clientSecret;
-  const tokenAnswer = (grant: Grant<TikTokUser>, tokens: IssuedTokens) =>
-    json(200, {
-      open_id: grant.user.openId,
-      scope: grant.scope.split(' ').join(','),
-      access_token: tokens.accessToken,
-      expires_in: tokens.expiresIn,
-      refresh_token: tokens.refreshToken,
-      refresh_expires_in: tokens.refreshTokenExpiresIn,
-      token_type: 'Bearer',
-    });
 
-  server.route('POST', '/v2/oauth/token/', (request) => {
-    server.count('token_request');
-    const status = controls.tokenFailure();
-    if (status !== undefined) return html(status, '<h1>Service Unavailable</h1>');
-    if (!isForm(request)) return oauthError(400, 'invalid_request', 'Content-Type must be application/x-www-form-urlencoded.');
-    const form = request.form();
-    if (!clientAuthenticates(form)) return oauthError(401, 'invalid_client', 'Client key or secret is incorrect.');
-    const grantType = form.get('grant_type');
-    if (grantType === 'refresh_token') {
-      server.count('refresh_token');
-      const refreshed = grants.refresh(form.get('refresh_token') ?? '', options.clientKey);
-      if (!refreshed.ok) return oauthError(400, 'invalid_grant', 'Refresh token is invalid or expired.');
-      return tokenAnswer(refreshed.grant, refreshed.tokens);
-    }
-    if (grantType !== 'authorization_code') return oauthError(400, 'unsupported_grant_type', 'The authorization grant type is not supported.');
-    server.count('authorization_code');
-    const redeemed = grants.redeemCode(form.get('code') ?? '', { clientId: options.clientKey, redirectUri: form.get('redirect_uri'), codeVerifier: null });
-    if (!redeemed.ok) return oauthError(400, 'invalid_grant', 'Authorization code is expired or invalid.');
-    return tokenAnswer(redeemed.grant, redeemed.tokens);
+  tokenEndpoint(server, '/v2/oauth/token/', {
+    client: { clientId: options.clientKey },
+    grants,
+    failure: { queued: controls.tokenFailure },
+    authenticates: (request) => (isForm(request) ? clientAuthenticates(request.form()) : oauthError(400, 'invalid_request', 'Content-Type must be application/x-www-form-urlencoded.')),
+    pkce: false,
+    errors: {
+      client: () => oauthError(401, 'invalid_client', 'Client key or secret is incorrect.'),
+      grantType: () => oauthError(400, 'unsupported_grant_type', 'The authorization grant type is not supported.'),
+      refreshToken: () => oauthError(400, 'invalid_grant', 'Refresh token is invalid or expired.'),
+      code: () => oauthError(400, 'invalid_grant', 'Authorization code is expired or invalid.'),
+    },
+    answer: ({ grant, tokens }) =>
+      json(200, {
+        open_id: grant.user.openId,
+        scope: grant.scope.split(' ').join(','),
+        access_token: tokens.accessToken,
+        expires_in: tokens.expiresIn,
+        refresh_token: tokens.refreshToken,
+        refresh_expires_in: tokens.refreshTokenExpiresIn,
+        token_type: 'Bearer',
+      }),
   });
 
   server.route('POST', '/v2/oauth/revoke/', (request) => {

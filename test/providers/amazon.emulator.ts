@@ -25,10 +25,10 @@
  * The sign-in page approves at once for signInAs()'s user.
  */
 import { codeRequest, redirectBack } from './kit/authorization.js';
-import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface AmazonUser {
   /** `amzn1.account.…`, the same for every app of one developer. */
@@ -78,26 +78,17 @@ export async function startAmazonEmulator(options: AmazonEmulatorOptions): Promi
     return reply({ code: grants.issueCode(codeRequest(query, options, user)) });
   });
 
-  const refused = (status: number, error: string, description: string) => json(status, { error, error_description: description });
-
-  server.route('POST', '/auth/o2/token', (request) => {
-    server.count('token_request');
-    const status = controls.tokenFailure();
-    if (status !== undefined) return html(status, '<h1>Service Unavailable</h1>');
-    if (!authenticatesAs(request, options)) return refused(401, 'invalid_client', 'Client authentication failed');
-    const form = request.form();
-    const grantType = form.get('grant_type');
-    if (grantType === 'refresh_token') {
-      server.count('refresh_token');
-      const refreshed = grants.refresh(form.get('refresh_token') ?? '', options.clientId);
-      if (!refreshed.ok) return refused(400, 'invalid_grant', 'The request has an invalid grant parameter : refresh_token');
-      return json(200, { access_token: refreshed.tokens.accessToken, refresh_token: refreshed.tokens.refreshToken, token_type: 'bearer', expires_in: ACCESS_TOKEN_TTL });
-    }
-    if (grantType !== 'authorization_code') return refused(400, 'unsupported_grant_type', 'The grant type is not supported');
-    server.count('authorization_code');
-    const redeemed = grants.redeemCode(form.get('code') ?? '', { clientId: options.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: form.get('code_verifier') });
-    if (!redeemed.ok) return refused(400, 'invalid_grant', 'The request has an invalid grant parameter : code');
-    return json(200, { access_token: redeemed.tokens.accessToken, refresh_token: redeemed.tokens.refreshToken, token_type: 'bearer', expires_in: ACCESS_TOKEN_TTL });
+  tokenEndpoint(server, '/auth/o2/token', {
+    client: options,
+    grants,
+    failure: { queued: controls.tokenFailure },
+    errors: {
+      client: () => oauthError(401, 'invalid_client', 'Client authentication failed'),
+      grantType: () => oauthError(400, 'unsupported_grant_type', 'The grant type is not supported'),
+      refreshToken: () => oauthError(400, 'invalid_grant', 'The request has an invalid grant parameter : refresh_token'),
+      code: () => oauthError(400, 'invalid_grant', 'The request has an invalid grant parameter : code'),
+    },
+    answer: ({ tokens }) => json(200, { access_token: tokens.accessToken, refresh_token: tokens.refreshToken, token_type: 'bearer', expires_in: ACCESS_TOKEN_TTL }),
   });
 
   /** The access token as the profile API takes it: Bearer, `x-amz-access-token`, or the `access_token` parameter. */
@@ -109,7 +100,7 @@ export async function startAmazonEmulator(options: AmazonEmulatorOptions): Promi
   server.route('GET', '/user/profile', (request) => {
     server.count('profile');
     const grant = grants.grantOfAccessToken(tokenOf(request));
-    if (!grant) return refused(401, 'invalid_token', 'The access token provided is expired, revoked, malformed, or invalid for other reasons.');
+    if (!grant) return oauthError(401, 'invalid_token', 'The access token provided is expired, revoked, malformed, or invalid for other reasons.');
     const { user } = grant;
     const scopes = grant.scope.split(' ');
     return json(200, {

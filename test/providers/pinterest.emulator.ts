@@ -35,9 +35,11 @@
  * The authorization page approves at once for signInAs()'s user.
  */
 import { redirectBack } from './kit/authorization.js';
+import { basicAsSent } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant, type IssuedTokens } from './kit/grants.js';
+import { tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface PinterestUser {
   /** The user account id: digits, as a string. */
@@ -86,10 +88,7 @@ export async function startPinterestEmulator(options: PinterestEmulatorOptions):
 
   const fault = (status: number, code: number, message: string): EmulatorReply => json(status, { code, message });
   /** Basic with `id:secret` as they are. */
-  const isClient = (request: EmulatorRequest): boolean => {
-    const match = /^Basic (.+)$/i.exec(request.headers.authorization ?? '');
-    return match !== null && Buffer.from(match[1]!, 'base64').toString('utf8') === `${options.clientId}:${options.clientSecret}`;
-  };
+  const isClient = (request: EmulatorRequest): boolean => basicAsSent(request, options);
   const answer = (grant: Grant<PinterestUser>, tokens: IssuedTokens, responseType: string): EmulatorReply => {
     const refreshTtl = legacy.has(grant.id) ? LEGACY_REFRESH_TOKEN_TTL : tokens.refreshTokenExpiresIn!;
     return json(200, {
@@ -104,30 +103,35 @@ export async function startPinterestEmulator(options: PinterestEmulatorOptions):
     });
   };
 
-  server.route('POST', '/v5/oauth/token', (request) => {
-    server.count('token_request');
-    const status = controls.tokenFailure();
-    if (status !== undefined) return html(status, '<h1>Service Unavailable</h1>');
-    if (!isClient(request)) return fault(401, 2, 'Authentication failed.');
-    if (!(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return fault(400, 1, 'Invalid request body');
-    const form = request.form();
-    const grantType = form.get('grant_type');
-    if (grantType === 'refresh_token') {
-      server.count('refresh_token');
-      const presented = form.get('refresh_token') ?? '';
+  tokenEndpoint(server, '/v5/oauth/token', {
+    client: options,
+    grants,
+    failure: { queued: controls.tokenFailure },
+    // The client is checked first, then a body that is not a form refused.
+    authenticates: (request) => {
+      if (!isClient(request)) return false;
+      return (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded') || fault(400, 1, 'Invalid request body');
+    },
+    pkce: false,
+    errors: {
+      client: () => fault(401, 2, 'Authentication failed.'),
+      grantType: () => fault(400, 1, 'Invalid grant_type'),
+      refreshToken: () => fault(401, 283, 'The authorization grant is invalid'),
+      code: () => fault(401, 283, 'The authorization grant is invalid'),
+    },
+    // A legacy refresh token, which Pinterest no longer takes, is refused before it is used.
+    refuseRefresh: (presented) => {
       const grant = grants.grantOfToken(presented);
-      if (grant && legacy.has(grant.id)) return fault(401, 283, 'The authorization grant is invalid');
-      const refreshed = grants.refresh(presented, options.clientId);
-      if (!refreshed.ok) return fault(401, 283, 'The authorization grant is invalid');
-      return answer(refreshed.grant, refreshed.tokens, 'refresh_token');
-    }
-    if (grantType !== 'authorization_code') return fault(400, 1, 'Invalid grant_type');
-    server.count('authorization_code');
-    if (form.has('continuous_refresh')) server.count('continuous_refresh');
-    const redeemed = grants.redeemCode(form.get('code') ?? '', { clientId: options.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: null });
-    if (!redeemed.ok) return fault(401, 283, 'The authorization grant is invalid');
-    if (options.createdBeforeSeptember2025 && form.get('continuous_refresh') !== 'true') legacy.add(redeemed.grant.id);
-    return answer(redeemed.grant, redeemed.tokens, 'authorization_code');
+      return grant && legacy.has(grant.id) ? fault(401, 283, 'The authorization grant is invalid') : undefined;
+    },
+    refuseCode: (form) => {
+      if (form.has('continuous_refresh')) server.count('continuous_refresh');
+      return undefined;
+    },
+    answer: ({ grantType, grant, tokens, form }) => {
+      if (grantType === 'authorization_code' && options.createdBeforeSeptember2025 && form.get('continuous_refresh') !== 'true') legacy.add(grant.id);
+      return answer(grant, tokens, grantType);
+    },
   });
 
   server.route('POST', '/v5/oauth/token/revoke', (request) => {

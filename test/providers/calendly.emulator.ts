@@ -37,6 +37,7 @@ import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
+import { tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface CalendlyUser {
   /** The user's uuid, the last segment of its URI. */
@@ -122,14 +123,21 @@ export async function startCalendlyEmulator(options: CalendlyEmulatorOptions): P
   const invalidClient = (): EmulatorReply => json(401, { error: 'invalid_client', error_description: 'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.' });
   const isForm = (request: EmulatorRequest) => (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
 
-  server.route('POST', '/oauth/token', (request) => {
-    server.count('token_request');
-    const status = controls.tokenFailure();
-    if (status !== undefined) return html(status, '<h1>We\u2019re sorry, but something went wrong.</h1>');
-    if (!isForm(request)) return json(400, { error: 'invalid_request', error_description: 'The request is missing a required parameter.' });
-    if (!authenticatesAs(request, options)) return invalidClient();
-    const form = request.form();
-    const answer = (grant: Grant<CalendlyUser>, tokens: { accessToken: string; refreshToken: string | undefined }) =>
+  const invalidGrant = (): EmulatorReply =>
+    json(400, { error: 'invalid_grant', error_description: 'The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.' });
+
+  tokenEndpoint(server, '/oauth/token', {
+    client: options,
+    grants,
+    failure: { queued: controls.tokenFailure, reply: (status) => html(status, '<h1>We\u2019re sorry, but something went wrong.</h1>') },
+    authenticates: (request) => (isForm(request) ? authenticatesAs(request, options) : json(400, { error: 'invalid_request', error_description: 'The request is missing a required parameter.' })),
+    errors: {
+      client: invalidClient,
+      grantType: () => json(400, { error: 'unsupported_grant_type', error_description: 'The authorization grant type is not supported by the authorization server.' }),
+      refreshToken: invalidGrant,
+      code: invalidGrant,
+    },
+    answer: ({ grant, tokens }) =>
       json(200, {
         access_token: tokens.accessToken,
         token_type: 'Bearer',
@@ -139,19 +147,7 @@ export async function startCalendlyEmulator(options: CalendlyEmulatorOptions): P
         created_at: Math.floor(Date.now() / 1000),
         owner: userUri(grant.user),
         organization: organizationUri(grant.user),
-      });
-    const grantType = form.get('grant_type');
-    if (grantType === 'refresh_token') {
-      server.count('refresh_token');
-      const refreshed = grants.refresh(form.get('refresh_token') ?? '', options.clientId);
-      if (!refreshed.ok) return json(400, { error: 'invalid_grant', error_description: 'The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.' });
-      return answer(refreshed.grant, refreshed.tokens);
-    }
-    if (grantType !== 'authorization_code') return json(400, { error: 'unsupported_grant_type', error_description: 'The authorization grant type is not supported by the authorization server.' });
-    server.count('authorization_code');
-    const redeemed = grants.redeemCode(form.get('code') ?? '', { clientId: options.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: form.get('code_verifier') });
-    if (!redeemed.ok) return json(400, { error: 'invalid_grant', error_description: 'The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.' });
-    return answer(redeemed.grant, redeemed.tokens);
+      }),
   });
 
   server.route('POST', '/oauth/revoke', (request) => {

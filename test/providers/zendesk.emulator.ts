@@ -46,6 +46,7 @@ import { redirectBack, codeRequest } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant, type IssuedTokens } from './kit/grants.js';
+import { jsonOrForm, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface ZendeskUser {
   id: number;
@@ -112,37 +113,33 @@ export async function startZendeskEmulator(options: ZendeskEmulatorOptions): Pro
       ...(tokens.expiresIn === undefined ? {} : { expires_in: tokens.expiresIn }),
     });
 
-  server.route('POST', '/oauth/tokens', (request) => {
-    server.count('token_request');
-    const status = controls.tokenFailure();
-    if (status !== undefined) return html(status, '<h1>Service Unavailable</h1>');
-    const body = request.json();
-    if (!(request.headers['content-type'] ?? '').startsWith('application/json') || body === null || typeof body !== 'object') {
-      return json(400, { error: 'invalid_request', error_description: 'The request must be formatted as JSON.' });
-    }
-    const field = (name: string): string | null => {
-      const value = (body as Record<string, unknown>)[name];
-      return typeof value === 'string' ? value : null;
-    };
-    if (field('client_id') !== options.clientId || field('client_secret') !== options.clientSecret) {
-      return json(401, { error: 'invalid_client', error_description: 'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.' });
-    }
-    const grantType = field('grant_type');
-    if (grantType === 'refresh_token') {
-      server.count('refresh_token');
-      const refreshed = grants.refresh(field('refresh_token') ?? '', options.clientId);
-      if (!refreshed.ok) return json(400, { error: 'invalid_grant', error_description: INVALID_GRANT });
-      const previous = currentAccessToken.get(refreshed.grant.id);
-      if (previous !== undefined) grants.revokeAccessToken(previous);
-      currentAccessToken.set(refreshed.grant.id, refreshed.tokens.accessToken);
-      return answer(refreshed.tokens, refreshed.grant.scope);
-    }
-    if (grantType !== 'authorization_code') return json(400, { error: 'unsupported_grant_type', error_description: 'The authorization grant type is not supported by the authorization server.' });
-    server.count('authorization_code');
-    const redeemed = grants.redeemCode(field('code') ?? '', { clientId: options.clientId, redirectUri: field('redirect_uri'), codeVerifier: field('code_verifier') });
-    if (!redeemed.ok) return json(400, { error: 'invalid_grant', error_description: INVALID_GRANT });
-    currentAccessToken.set(redeemed.grant.id, redeemed.tokens.accessToken);
-    return answer(redeemed.tokens, redeemed.grant.scope);
+  tokenEndpoint(server, '/oauth/tokens', {
+    client: options,
+    grants,
+    failure: { queued: controls.tokenFailure },
+    // A JSON body, the client in it.
+    authenticates: (request) => {
+      const body = request.json();
+      if (!(request.headers['content-type'] ?? '').startsWith('application/json') || body === null || typeof body !== 'object') {
+        return json(400, { error: 'invalid_request', error_description: 'The request must be formatted as JSON.' });
+      }
+      const parameters = jsonOrForm(request);
+      return parameters.get('client_id') === options.clientId && parameters.get('client_secret') === options.clientSecret;
+    },
+    parameters: jsonOrForm,
+    errors: {
+      client: () => json(401, { error: 'invalid_client', error_description: 'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.' }),
+      grantType: () => json(400, { error: 'unsupported_grant_type', error_description: 'The authorization grant type is not supported by the authorization server.' }),
+      refreshToken: () => json(400, { error: 'invalid_grant', error_description: INVALID_GRANT }),
+      code: () => json(400, { error: 'invalid_grant', error_description: INVALID_GRANT }),
+    },
+    // A refresh ends the access token it replaces.
+    answer: ({ grantType, grant, tokens }) => {
+      const previous = currentAccessToken.get(grant.id);
+      if (grantType === 'refresh_token' && previous !== undefined) grants.revokeAccessToken(previous);
+      currentAccessToken.set(grant.id, tokens.accessToken);
+      return answer(tokens, grant.scope);
+    },
   });
 
   const invalidToken = (): EmulatorReply => json(401, { error: 'invalid_token', error_description: 'The access token provided is expired, revoked, malformed or invalid for other reasons.' });

@@ -36,6 +36,7 @@ import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
+import { tokenEndpoint } from './kit/token-endpoint.js';
 import { atHash, createSigningKey } from './kit/signing.js';
 
 export interface CognitoUser {
@@ -154,28 +155,27 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     return json(200, answer, { 'cache-control': 'no-cache, no-store, max-age=0, must-revalidate', pragma: 'no-cache' });
   };
 
-  server.route('POST', '/oauth2/token', async (request) => {
-    const failure = controls.tokenFailure();
-    if (failure !== undefined) return errorAnswer(failure, 'server_error');
-    if (!authenticated(request)) return errorAnswer(400, 'invalid_client');
-    const form = request.form();
-    const grantType = form.get('grant_type');
-    if (grantType === 'refresh_token') {
-      server.count('refresh_token');
-      const token = form.get('refresh_token') ?? '';
-      const grant = grants.grantOfToken(token);
-      // 30 days from the sign-in, for the first refresh token and every one rotation made from it.
-      if (grant && now() - (signedInAt.get(grant.id) ?? 0) >= REFRESH_TOKEN_SECONDS) return errorAnswer(400, 'invalid_grant');
-      const refreshed = grants.refresh(token, options.clientId);
-      if (!refreshed.ok) return errorAnswer(400, 'invalid_grant');
-      return tokenAnswer(refreshed.grant, refreshed.tokens, undefined);
-    }
-    if (grantType !== 'authorization_code') return errorAnswer(400, 'unsupported_grant_type');
-    server.count('authorization_code');
-    const redeemed = grants.redeemCode(form.get('code') ?? '', { clientId: options.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: form.get('code_verifier') });
-    if (!redeemed.ok) return errorAnswer(400, 'invalid_grant');
-    signedInAt.set(redeemed.grant.id, now());
-    return tokenAnswer(redeemed.grant, redeemed.tokens, redeemed.grant.nonce);
+  tokenEndpoint(server, '/oauth2/token', {
+    client: options,
+    grants,
+    failure: { queued: controls.tokenFailure, reply: (status) => errorAnswer(status, 'server_error') },
+    authenticates: authenticated,
+    errors: {
+      client: () => errorAnswer(400, 'invalid_client'),
+      grantType: () => errorAnswer(400, 'unsupported_grant_type'),
+      refreshToken: () => errorAnswer(400, 'invalid_grant'),
+      code: () => errorAnswer(400, 'invalid_grant'),
+    },
+    // 30 days from the sign-in, for the first refresh token and every one rotation made from it.
+    refuseRefresh: (presented) => {
+      const grant = grants.grantOfToken(presented);
+      return grant && now() - (signedInAt.get(grant.id) ?? 0) >= REFRESH_TOKEN_SECONDS ? errorAnswer(400, 'invalid_grant') : undefined;
+    },
+    answer: ({ grantType, grant, tokens }) => {
+      if (grantType === 'refresh_token') return tokenAnswer(grant, tokens, undefined);
+      signedInAt.set(grant.id, now());
+      return tokenAnswer(grant, tokens, grant.nonce);
+    },
   });
 
   server.route('GET', '/oauth2/userInfo', (request) => {

@@ -36,6 +36,7 @@ import { codeRequest, redirectBack } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
+import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 import { createSigningKey } from './kit/signing.js';
 
 export interface PaypalUser {
@@ -93,33 +94,30 @@ export async function startPaypalEmulator(options: PaypalEmulatorOptions): Promi
     request.headers.authorization === `Basic ${Buffer.from(`${options.clientId}:${options.clientSecret}`).toString('base64')}`;
   const nonce = () => `${new Date().toISOString().slice(0, 19)}Z${randomBytes(16).toString('base64url')}`;
 
-  server.route('POST', '/v1/oauth2/token', async (request) => {
-    server.count('token_request');
-    const status = controls.tokenFailure();
-    if (status !== undefined) return html(status, '<h1>Service Unavailable</h1>');
-    if (!isClient(request)) return json(401, { error: 'invalid_client', error_description: 'Client Authentication failed' });
-    const form = request.form();
-    const grantType = form.get('grant_type');
-    if (grantType === 'refresh_token') {
-      server.count('refresh_token');
-      const refreshed = grants.refresh(form.get('refresh_token') ?? '', options.clientId);
-      if (!refreshed.ok) return json(400, { error: 'invalid_grant', error_description: 'Invalid refresh token' });
-      return json(200, { scope: refreshed.grant.scope, access_token: refreshed.tokens.accessToken, token_type: 'Bearer', expires_in: ACCESS_TOKEN_TTL, nonce: nonce() });
-    }
-    if (grantType !== 'authorization_code') return json(400, { error: 'unsupported_grant_type', error_description: 'Grant Type is not supported' });
-    server.count('authorization_code');
-    const redeemed = grants.redeemCode(form.get('code') ?? '', { clientId: options.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: form.get('code_verifier') });
-    if (!redeemed.ok) return json(400, { error: 'invalid_grant', error_description: 'Invalid authorization code' });
-    const { grant, tokens } = redeemed;
-    return json(200, {
-      scope: grant.scope,
-      access_token: tokens.accessToken,
-      token_type: 'Bearer',
-      expires_in: ACCESS_TOKEN_TTL,
-      refresh_token: tokens.refreshToken,
-      nonce: nonce(),
-      id_token: await unpublishedKey.signIdToken({ iss: server.origin, aud: options.clientId, sub: grant.user.userId }),
-    });
+  tokenEndpoint(server, '/v1/oauth2/token', {
+    client: options,
+    grants,
+    failure: { queued: controls.tokenFailure },
+    authenticates: isClient,
+    errors: {
+      client: () => oauthError(401, 'invalid_client', 'Client Authentication failed'),
+      grantType: () => oauthError(400, 'unsupported_grant_type', 'Grant Type is not supported'),
+      refreshToken: () => oauthError(400, 'invalid_grant', 'Invalid refresh token'),
+      code: () => oauthError(400, 'invalid_grant', 'Invalid authorization code'),
+    },
+    // A refresh answers a new access token alone; the code's answer has the refresh token and an ID token.
+    answer: async ({ grantType, grant, tokens }) => {
+      if (grantType === 'refresh_token') return json(200, { scope: grant.scope, access_token: tokens.accessToken, token_type: 'Bearer', expires_in: ACCESS_TOKEN_TTL, nonce: nonce() });
+      return json(200, {
+        scope: grant.scope,
+        access_token: tokens.accessToken,
+        token_type: 'Bearer',
+        expires_in: ACCESS_TOKEN_TTL,
+        refresh_token: tokens.refreshToken,
+        nonce: nonce(),
+        id_token: await unpublishedKey.signIdToken({ iss: server.origin, aud: options.clientId, sub: grant.user.userId }),
+      });
+    },
   });
 
   const error = (status: number, name: string, message: string): EmulatorReply => json(status, { name, message, debug_id: randomBytes(6).toString('hex') });

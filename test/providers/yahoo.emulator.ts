@@ -34,6 +34,7 @@ import { codeRequest, redirectBack } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { tokenEndpoint } from './kit/token-endpoint.js';
 import { atHash, createSigningKey } from './kit/signing.js';
 
 export interface YahooUser {
@@ -122,45 +123,44 @@ export async function startYahooEmulator(options: YahooEmulatorOptions): Promise
     return decoded.slice(colon + 1) === options.clientSecret ? 'ok' : 'wrong_secret';
   };
 
-  server.route('POST', '/oauth2/get_token', async (request) => {
-    const failure = controls.tokenFailure();
-    if (failure !== undefined) return refusal(failure, 'ERROR_HANDLING_REQUEST', 'Error handling request');
-    const client = clientOf(request);
-    if (client === 'unknown') return refusal(400, 'INVALID_CLIENT', 'An invalid Client ID was provided');
-    if (client === 'wrong_secret') return refusal(401, 'INVALID_CLIENT_SECRET', 'An invalid Client Secret was provided');
-    const form = request.form();
-    const redirectUri = form.get('redirect_uri');
-    if (!redirectUri) return refusal(400, 'invalid_request', 'redirect uri parameter cannot be empty');
-    const grantType = form.get('grant_type');
-    if (grantType === 'refresh_token') {
-      server.count('refresh_token');
-      const token = form.get('refresh_token');
-      if (!token) return refusal(400, 'invalid_request', 'refresh token parameter cannot be empty for refresh_token grant type');
-      const refreshed = grants.refresh(token, options.clientId);
-      if (!refreshed.ok) return refusal(400, 'INVALID_REFRESH_TOKEN', 'Failed to decode/encode refresh token');
-      // The same refresh token again, unless it changed.
-      const refreshToken = refreshed.tokens.refreshToken ?? token;
-      return json(200, { access_token: refreshed.tokens.accessToken, refresh_token: refreshToken, expires_in: refreshed.tokens.expiresIn, token_type: 'bearer', xoauth_yahoo_guid: refreshed.grant.user.guid });
-    }
-    if (grantType !== 'authorization_code') return refusal(400, 'UNSUPPORTED_GRANT_TYPE', 'The provided grant_type is not supported');
-    server.count('authorization_code');
-    const redeemed = grants.redeemCode(form.get('code') ?? '', { clientId: options.clientId, redirectUri, codeVerifier: form.get('code_verifier') });
-    if (!redeemed.ok) return refusal(401, 'INVALID_GRANT', 'An invalid or expired token was provided');
-    const { grant, tokens } = redeemed;
-    const person = grant.user;
-    const scopes = grant.scope.split(' ');
-    const idToken = await key.signIdToken({
-      iss: issuer,
-      sub: person.sub,
-      aud: options.clientId,
-      auth_time: Math.floor(Date.now() / 1000),
-      amr: ['pwd'],
-      at_hash: atHash(tokens.accessToken),
-      ...(grant.nonce ? { nonce: grant.nonce } : {}),
-      ...(scopes.includes('profile') ? { name: `${person.givenName} ${person.familyName}`, given_name: person.givenName, family_name: person.familyName, nickname: person.nickname, locale: 'en-US' } : {}),
-      ...(scopes.includes('email') ? { email: person.email, email_verified: true } : {}),
-    });
-    return json(200, { access_token: tokens.accessToken, refresh_token: tokens.refreshToken, expires_in: tokens.expiresIn, token_type: 'bearer', xoauth_yahoo_guid: person.guid, id_token: idToken });
+  tokenEndpoint(server, '/oauth2/get_token', {
+    client: options,
+    grants,
+    failure: { queued: controls.tokenFailure, reply: (status) => refusal(status, 'ERROR_HANDLING_REQUEST', 'Error handling request') },
+    // An unknown client and a wrong secret are refused apart; then both grants need a redirect_uri.
+    authenticates: (request) => {
+      const client = clientOf(request);
+      if (client === 'unknown') return refusal(400, 'INVALID_CLIENT', 'An invalid Client ID was provided');
+      if (client === 'wrong_secret') return refusal(401, 'INVALID_CLIENT_SECRET', 'An invalid Client Secret was provided');
+      return request.form().get('redirect_uri') ? true : refusal(400, 'invalid_request', 'redirect uri parameter cannot be empty');
+    },
+    errors: {
+      grantType: () => refusal(400, 'UNSUPPORTED_GRANT_TYPE', 'The provided grant_type is not supported'),
+      refreshToken: () => refusal(400, 'INVALID_REFRESH_TOKEN', 'Failed to decode/encode refresh token'),
+      code: () => refusal(401, 'INVALID_GRANT', 'An invalid or expired token was provided'),
+    },
+    refuseRefresh: (presented) => (presented ? undefined : refusal(400, 'invalid_request', 'refresh token parameter cannot be empty for refresh_token grant type')),
+    answer: async ({ grantType, grant, tokens, form }) => {
+      const person = grant.user;
+      if (grantType === 'refresh_token') {
+        // The same refresh token again, unless it changed.
+        const refreshToken = tokens.refreshToken ?? form.get('refresh_token');
+        return json(200, { access_token: tokens.accessToken, refresh_token: refreshToken, expires_in: tokens.expiresIn, token_type: 'bearer', xoauth_yahoo_guid: person.guid });
+      }
+      const scopes = grant.scope.split(' ');
+      const idToken = await key.signIdToken({
+        iss: issuer,
+        sub: person.sub,
+        aud: options.clientId,
+        auth_time: Math.floor(Date.now() / 1000),
+        amr: ['pwd'],
+        at_hash: atHash(tokens.accessToken),
+        ...(grant.nonce ? { nonce: grant.nonce } : {}),
+        ...(scopes.includes('profile') ? { name: `${person.givenName} ${person.familyName}`, given_name: person.givenName, family_name: person.familyName, nickname: person.nickname, locale: 'en-US' } : {}),
+        ...(scopes.includes('email') ? { email: person.email, email_verified: true } : {}),
+      });
+      return json(200, { access_token: tokens.accessToken, refresh_token: tokens.refreshToken, expires_in: tokens.expiresIn, token_type: 'bearer', xoauth_yahoo_guid: person.guid, id_token: idToken });
+    },
   });
 
   server.route('GET', '/openid/v1/userinfo', (request) => {

@@ -31,6 +31,7 @@
  * The consent page approves at once for signInAs()'s user.
  */
 import { codeRequest, redirectBack } from './kit/authorization.js';
+import { basicAsSent } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
@@ -88,8 +89,7 @@ export async function startDocusignEmulator(options: DocusignEmulatorOptions): P
   });
 
   /** Basic with `integration_key:secret_key` as they are, as DocuSign documents the header. */
-  const isClient = (request: EmulatorRequest): boolean =>
-    request.headers.authorization === `Basic ${Buffer.from(`${options.clientId}:${options.clientSecret}`).toString('base64')}`;
+  const isClient = (request: EmulatorRequest): boolean => basicAsSent(request, options);
 
   tokenEndpoint(server, '/oauth/token', {
     client: options,

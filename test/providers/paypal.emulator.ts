@@ -33,6 +33,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { codeRequest, redirectBack } from './kit/authorization.js';
+import { basicAsSent } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
@@ -90,8 +91,7 @@ export async function startPaypalEmulator(options: PaypalEmulatorOptions): Promi
   });
 
   /** Basic with `client_id:secret` as they are, as PayPal's curl examples send it. */
-  const isClient = (request: EmulatorRequest): boolean =>
-    request.headers.authorization === `Basic ${Buffer.from(`${options.clientId}:${options.clientSecret}`).toString('base64')}`;
+  const isClient = (request: EmulatorRequest): boolean => basicAsSent(request, options);
   const nonce = () => `${new Date().toISOString().slice(0, 19)}Z${randomBytes(16).toString('base64url')}`;
 
   tokenEndpoint(server, '/v1/oauth2/token', {

@@ -3,7 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startAmazonEmulator, type AmazonEmulator, type AmazonUser } from './amazon.emulator.js';
 import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expireAccessTokens, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
 // A Login with Amazon security profile's client id and secret, as Amazon shows them.
 const CLIENT_ID = 'amzn1.application-oa2-client.4e3c1f0b9a7d4c2e8f6a5b4c3d2e1f0a';
@@ -66,8 +66,6 @@ describeEachDialect('Amazon, against an emulator of Login with Amazon', (dialect
     return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
   }
 
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
-
   it('signs in as the user_id of /user/profile with its name and e-mail (verification unknown); the profile scope with PKCE, the client in the form body, one-hour tokens', async () => {
     const ada = person(101, 'Ada Lovelace');
     const { userId, request } = await signIn(ada);
@@ -94,7 +92,7 @@ describeEachDialect('Amazon, against an emulator of Login with Amazon', (dialect
     expect(JSON.parse(first.text)).toEqual({ user_id: grace.userId, name: 'Grace Hopper', email: 'grace@acme.test' });
 
     const before = await app.runtime.tokenStore.findToken(userId, 'amazon');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const refreshes = amazon.server.counts.refresh_token ?? 0;
     const answers = await Promise.all(Array.from({ length: 20 }, () => browser.get(`${APP_ORIGIN}/api/providers/amazon/proxy/user/profile`)));
     expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
@@ -109,7 +107,7 @@ describeEachDialect('Amazon, against an emulator of Login with Amazon', (dialect
   it("an app removed in the person's Amazon account marks the connection 'needs re-auth' after one refresh Amazon refuses", async () => {
     const { browser, userId } = await signIn(person(104, 'Barbara Liskov'));
     amazon.removeApp((await app.runtime.tokenStore.findToken(userId, 'amazon'))!.refreshToken!);
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const refreshes = amazon.server.counts.refresh_token ?? 0;
     const call = await browser.get(`${APP_ORIGIN}/api/providers/amazon/proxy/user/profile`);
     expect(call.status).toBe(401);

@@ -3,7 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startCalendlyEmulator, type CalendlyEmulator, type CalendlyUser } from './calendly.emulator.js';
 import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expireAccessTokens, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'cUvLq3Yz8mTn2pXw5rKd7sHf9bJg4aEe1cN6oMiQ0tU';
 const CLIENT_SECRET = 'Zs1xQ7vP4kLm9nBc2wRt6yHu3jDf8gAe5oKi0pMl';
@@ -68,7 +68,6 @@ describeEachDialect('Calendly, against an emulator of Calendly', (dialect) => {
     return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
   }
 
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
   const eventTypes = (browser: TestBrowser, user: CalendlyUser) => browser.get(`${APP_ORIGIN}/api/providers/calendly/proxy/event_types?user=${encodeURIComponent(calendly.uriOf(user))}`);
 
   it('signs in as the uri of /users/me (under resource), with its name, slug and e-mail (verification unknown); space-separated scopes, PKCE, the client in the form, 2-hour tokens', async () => {
@@ -94,7 +93,7 @@ describeEachDialect('Calendly, against an emulator of Calendly', (dialect) => {
     const user = person('BBBBBBBBBBBBBBBB', 'Storm Rotating');
     const { browser, userId } = await signIn(user);
     const before = await app.runtime.tokenStore.findToken(userId, 'calendly');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const refreshes = calendly.server.counts.refresh_token ?? 0;
     const answers = await Promise.all(Array.from({ length: 20 }, () => eventTypes(browser, user)));
     expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
@@ -133,7 +132,7 @@ describeEachDialect('Calendly, against an emulator of Calendly', (dialect) => {
     const stored = await app.runtime.tokenStore.findToken(userId, 'calendly');
     // Used behind the app's back (another copy of the token): single-use, so Calendly no longer takes the stored one.
     expect((await calendly.refreshAtCalendly(stored!.refreshToken!)).status).toBe(200);
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const refreshes = calendly.server.counts.refresh_token ?? 0;
     const call = await eventTypes(browser, user);
     expect(call.status).toBe(401);

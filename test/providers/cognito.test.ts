@@ -5,7 +5,7 @@ import { testClock } from '../support/clock.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startCognitoEmulator, type CognitoEmulator, type CognitoUser } from './cognito.emulator.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expireAccessTokens, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
 // An app client id and secret as Cognito makes them (26 and 51 lower-case letters and digits).
 const CLIENT_ID = '1example23456789abcdefghij';
@@ -72,7 +72,6 @@ describeEachDialect('Amazon Cognito, against an emulator of a user pool with a d
     return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
   }
 
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
   const userInfo = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/cognito/proxy/oauth2/userInfo`);
   const disconnect = async (browser: TestBrowser) =>
     browser.request(`${APP_ORIGIN}/account/connections/cognito`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
@@ -112,7 +111,7 @@ describeEachDialect('Amazon Cognito, against an emulator of a user pool with a d
     expect(JSON.parse(first.text)).toEqual({ sub: grace.sub, email_verified: 'true', name: 'Grace Hopper', email: 'grace@example.com', username: 'grace' });
 
     const before = await app.runtime.tokenStore.findToken(userId, 'cognito');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const refreshes = cognito.server.counts.refresh_token ?? 0;
     const answers = await Promise.all(Array.from({ length: 20 }, () => userInfo(browser)));
     expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
@@ -121,7 +120,7 @@ describeEachDialect('Amazon Cognito, against an emulator of a user pool with a d
     expect(after!.accessToken).not.toBe(before!.accessToken);
     expect(after!.refreshToken).toBe(before!.refreshToken);
     // The same refresh token works again.
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     expect((await userInfo(browser)).status).toBe(200);
     expect(cognito.server.counts.refresh_token).toBe(refreshes + 2);
   });

@@ -4,7 +4,7 @@ import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startDocusignEmulator, type DocusignEmulator, type DocusignUser } from './docusign.emulator.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
 // An integration key and secret key as DocuSign issues them (GUIDs), sent as they are in the Basic header.
 const CLIENT_ID = '7c2b8d7e-3f41-4a9b-8e6d-cda8a50dd73f';
@@ -72,8 +72,6 @@ describeEachDialect('DocuSign, against an emulator of DocuSign', (dialect) => {
     return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
   }
 
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
-
   it('signs in as the userinfo sub, keeps the default account’s eSignature API ({base_uri}/restapi/v2.1/accounts/{account_id}) as the connection’s base; signature and extended scopes, PKCE, Basic credentials as they are, 8-hour tokens', async () => {
     const ada = person(101, 'Ada Lovelace');
     const { userId, request } = await signIn(ada);
@@ -102,7 +100,7 @@ describeEachDialect('DocuSign, against an emulator of DocuSign', (dialect) => {
     expect(docusign.server.requests.filter((r) => r.path.startsWith('/restapi/')).at(-1)!.path).toBe(`/restapi/v2.1/accounts/${grace.accountId}/envelopes?from_date=2026-01-01`);
 
     const before = await app.runtime.tokenStore.findToken(userId, 'docusign');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const refreshes = docusign.server.counts.refresh_token ?? 0;
     const answers = await Promise.all(Array.from({ length: 20 }, () => browser.get(`${APP_ORIGIN}/api/providers/docusign/proxy/brands`)));
     expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
@@ -138,7 +136,7 @@ describeEachDialect('DocuSign, against an emulator of DocuSign', (dialect) => {
   it("an app revoked at DocuSign (Connected Apps) marks the connection 'needs re-auth' after one refresh DocuSign refuses", async () => {
     const { browser, userId } = await signIn(person(104, 'Barbara Liskov'));
     docusign.revokeApp((await app.runtime.tokenStore.findToken(userId, 'docusign'))!.refreshToken!);
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const refreshes = docusign.server.counts.refresh_token ?? 0;
     const call = await browser.get(`${APP_ORIGIN}/api/providers/docusign/proxy/envelopes`);
     expect(call.status).toBe(401);

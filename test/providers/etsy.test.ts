@@ -4,7 +4,7 @@ import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startEtsyEmulator, type EtsyEmulator, type EtsyUser } from './etsy.emulator.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
 const KEYSTRING = '1aa2bb33c44d55eeeeee6fff';
 const SHARED_SECRET = 'a1b2c3d4e5';
@@ -73,7 +73,6 @@ describeEachDialect('Etsy, against an emulator of Etsy', (dialect) => {
     return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
   }
 
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
   const apiKey = `${KEYSTRING}:${SHARED_SECRET}`;
 
   it('signs in as the user_id of getMe, with the shop kept and the name and e-mail of getUser (verification unknown); space-separated scopes, PKCE S256, no secret at the token endpoint, x-api-key on each API call', async () => {
@@ -108,7 +107,7 @@ describeEachDialect('Etsy, against an emulator of Etsy', (dialect) => {
   it('the proxy sends the app’s x-api-key over the caller’s; 20 concurrent calls on an expired token make one refresh, the new refresh token is kept, and Etsy refuses the used one', async () => {
     const { browser, userId } = await signIn(person(34567890, 'Storm', 'Seller', 3456));
     const before = await app.runtime.tokenStore.findToken(userId, 'etsy');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const refreshes = etsy.server.counts.refresh_token ?? 0;
     const refusedKeys = etsy.server.counts.api_key_refused ?? 0;
     const answers = await Promise.all(Array.from({ length: 20 }, () => browser.request(`${APP_ORIGIN}/api/providers/etsy/proxy/shops/3456`, { headers: { 'x-api-key': 'another-app:guess' } })));
@@ -129,7 +128,7 @@ describeEachDialect('Etsy, against an emulator of Etsy', (dialect) => {
   it("the app removed at Etsy: the refresh Etsy refuses (400 invalid_grant) marks the connection 'needs re-auth', with one attempt", async () => {
     const { browser, userId } = await signIn(person(45678901, 'Removed', 'App', 4567));
     etsy.removeApp(45678901);
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const refreshes = etsy.server.counts.refresh_token ?? 0;
     const call = await browser.get(`${APP_ORIGIN}/api/providers/etsy/proxy/shops/4567`);
     expect(call.status).toBe(401);

@@ -3,7 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startFigmaEmulator, type FigmaEmulator, type FigmaUser } from './figma.emulator.js';
 import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expireAccessTokens, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'Qm9vdHN0cmFwRmlnbWFBcHA';
 const CLIENT_SECRET = 'kQ7vL2pX9mZ4rT8wB3nY6cF1hJ5sD0gA';
@@ -68,7 +68,6 @@ describeEachDialect('Figma, against an emulator of Figma', (dialect) => {
     return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
   }
 
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
   const file = (browser: TestBrowser, key = FILE_KEY) => browser.get(`${APP_ORIGIN}/api/providers/figma/proxy/v1/files/${key}`);
 
   it('signs in as the id of /v1/me, its handle the name and its e-mail (verification unknown); space-separated scopes, PKCE, the client as plain Basic only, 90-day tokens', async () => {
@@ -94,7 +93,7 @@ describeEachDialect('Figma, against an emulator of Figma', (dialect) => {
   it('the proxy reads a file; 20 concurrent calls on an expired token make one refresh, at /v1/oauth/refresh, and the refresh token is kept', async () => {
     const { browser, userId } = await signIn(person('1180245530021340572', 'Storm Static'));
     const before = await app.runtime.tokenStore.findToken(userId, 'figma');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const refreshes = figma.server.counts.refresh_token ?? 0;
     const tokenRequests = figma.server.counts.token_request ?? 0;
     const answers = await Promise.all(Array.from({ length: 20 }, () => file(browser)));
@@ -141,7 +140,7 @@ describeEachDialect('Figma, against an emulator of Figma', (dialect) => {
     const { browser, userId } = await signIn(person('1180245530021340575', 'Removed App'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'figma');
     figma.removeApp(stored!.refreshToken!);
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const refreshes = figma.server.counts.refresh_token ?? 0;
     const call = await file(browser);
     expect(call.status).toBe(401);

@@ -3,7 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startMiroEmulator, type MiroEmulator, type MiroUser } from './miro.emulator.js';
 
 // A client id as Miro shows it (digits) and a secret of its length.
@@ -80,7 +80,6 @@ describeEachDialect('Miro, against an emulator of Miro', (dialect) => {
     return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
   }
 
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
   const boards = (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/api/providers/miro/proxy/v2/boards`, { method: 'GET' });
   const disconnect = async (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/account/connections/miro`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
 
@@ -106,7 +105,7 @@ describeEachDialect('Miro, against an emulator of Miro', (dialect) => {
   it('the proxy calls the REST API; 20 concurrent calls on an expired token make one refresh, the new pair is kept, and Miro takes neither old token again', async () => {
     const { browser, userId } = await signIn(person(102, 'Storm Rotating'));
     const before = await app.runtime.tokenStore.findToken(userId, 'miro');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const refreshes = miro.server.counts.refresh_token ?? 0;
     const answers = await Promise.all(Array.from({ length: 20 }, () => boards(browser)));
     expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startMondayEmulator, type MondayEmulator, type MondayUser } from './monday.emulator.js';
 
 const CLIENT_ID = '8c3f1e2d4b5a69788f7e6d5c4b3a2910';
@@ -77,7 +77,6 @@ describeEachDialect('monday.com, against an emulator of monday.com', (dialect) =
     return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
   }
 
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
   const graphql = async (browser: TestBrowser, query: string, headers: Record<string, string> = {}) =>
     browser.request(`${APP_ORIGIN}/api/providers/monday/proxy/v2`, { method: 'POST', headers: { 'x-csrf-token': await csrfTokenOf(browser), ...headers }, json: { query } });
 
@@ -117,7 +116,7 @@ describeEachDialect('monday.com, against an emulator of monday.com', (dialect) =
     expect(pinned.status).toBe(200);
     expect(monday.server.requests.filter((r) => r.path === '/v2').at(-1)!.headers['api-version']).toBe('2026-10');
     const before = await app.runtime.tokenStore.findToken(userId, 'monday');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const refreshes = monday.server.counts.refresh_token ?? 0;
     const answers = await Promise.all(Array.from({ length: 20 }, () => graphql(browser, '{ boards { id name } }')));
     expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
@@ -220,7 +219,7 @@ describeEachDialect('monday.com answering expires_in', (dialect) => {
     const token = await app.runtime.tokenStore.findToken(userId, 'monday');
     expect(token).toMatchObject({ scope: 'me:read' });
     expect(token!.expiresAt! - Math.floor(Date.now() / 1000)).toBeGreaterThan(3500);
-    await database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+    await expireAccessTokens(database, userId);
     const { accessToken } = await app.runtime.tokens.getAccessToken(userId, 'monday');
     expect(monday.accepts(accessToken)).toBe(true);
   });

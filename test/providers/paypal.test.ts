@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startPaypalEmulator, type PaypalEmulator, type PaypalUser } from './paypal.emulator.js';
 
 // A client id and secret as PayPal issues them: letters, digits, `-` and `_`, sent as they are in the Basic header.
@@ -76,8 +76,6 @@ describeEachDialect('PayPal, against an emulator of Log in with PayPal', (dialec
     return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
   }
 
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
-
   it('signs in as the paypalv1.1 userinfo user_id with the primary e-mail, confirmed, and the payer id kept; the openid, profile, email and paypalattributes scopes with PKCE and no nonce, Basic credentials as they are, 8-hour tokens, the ID token dropped unread', async () => {
     const ada = person(101, 'Ada Lovelace');
     const { userId, request } = await signIn(ada);
@@ -114,7 +112,7 @@ describeEachDialect('PayPal, against an emulator of Log in with PayPal', (dialec
     expect(JSON.parse(first.text)).toMatchObject({ user_id: grace.userId, payer_id: grace.payerId });
 
     const before = await app.runtime.tokenStore.findToken(userId, 'paypal');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const refreshes = paypal.server.counts.refresh_token ?? 0;
     const answers = await Promise.all(Array.from({ length: 20 }, () => browser.get(`${APP_ORIGIN}/api/providers/paypal/proxy${USERINFO_PATH}`)));
     expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
@@ -130,7 +128,7 @@ describeEachDialect('PayPal, against an emulator of Log in with PayPal', (dialec
   it("an app removed in the person's PayPal settings marks the connection 'needs re-auth' after one refresh PayPal refuses", async () => {
     const { browser, userId } = await signIn(person(104, 'Barbara Liskov'));
     paypal.removeApp((await app.runtime.tokenStore.findToken(userId, 'paypal'))!.refreshToken!);
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const refreshes = paypal.server.counts.refresh_token ?? 0;
     const call = await browser.get(`${APP_ORIGIN}/api/providers/paypal/proxy${USERINFO_PATH}`);
     expect(call.status).toBe(401);

@@ -3,7 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { APP_ORIGIN, csrfTokenOf } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startPinterestEmulator, type PinterestEmulator, type PinterestUser } from './pinterest.emulator.js';
 
 const CLIENT_ID = '1504827';
@@ -69,7 +69,6 @@ describeEachDialect('Pinterest, against an emulator of Pinterest', (dialect) => 
     return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
   }
 
-  const expire = (userId: string) => context.database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
   const boards = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/pinterest/proxy/boards`);
 
   it('signs in as the id of /v5/user_account with its username and no e-mail; comma-joined scopes, no PKCE, Basic credentials, a continuous refresh token asked for, 30-day access tokens', async () => {
@@ -100,7 +99,7 @@ describeEachDialect('Pinterest, against an emulator of Pinterest', (dialect) => 
     const { app, emulator: pinterest } = context;
     const { browser, userId } = await signIn(person('2783136121146311752', 'stormrotating'));
     const before = await app.runtime.tokenStore.findToken(userId, 'pinterest');
-    await expire(userId);
+    await expireAccessTokens(context.database, userId);
     const refreshes = pinterest.server.counts.refresh_token ?? 0;
     const answers = await Promise.all(Array.from({ length: 20 }, () => boards(browser)));
     expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
@@ -121,7 +120,7 @@ describeEachDialect('Pinterest, against an emulator of Pinterest', (dialect) => 
     const stored = await app.runtime.tokenStore.findToken(userId, 'pinterest');
     // Used behind the app's back (another copy of the token): Pinterest no longer takes the stored one.
     expect((await refreshAtPinterest(pinterest, stored!.refreshToken!)).status).toBe(200);
-    await expire(userId);
+    await expireAccessTokens(context.database, userId);
     const refreshes = pinterest.server.counts.refresh_token ?? 0;
     const call = await boards(browser);
     expect(call.status).toBe(401);

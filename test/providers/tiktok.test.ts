@@ -3,7 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { APP_ORIGIN, csrfTokenOf } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { describeClientFailures, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startTikTokEmulator, type TikTokEmulator, type TikTokUser } from './tiktok.emulator.js';
 
 const CLIENT_KEY = 'awk7q2m9x4c8v1b3';
@@ -68,7 +68,6 @@ describeEachDialect('TikTok, against an emulator of TikTok', (dialect) => {
     return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
   }
 
-  const expire = (userId: string) => context.database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
   const userInfo = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/tiktok/proxy/v2/user/info/?fields=open_id,display_name`);
 
   it('signs in as the open_id of /v2/user/info/ (data.user) with its display name and no e-mail; the client key as client_key, comma-joined scopes, no PKCE, the client in the form', async () => {
@@ -98,7 +97,7 @@ describeEachDialect('TikTok, against an emulator of TikTok', (dialect) => {
     const { app, emulator: tiktok } = context;
     const { browser, userId } = await signIn(person('-000StormRotating', 'Storm Rotating'));
     const before = await app.runtime.tokenStore.findToken(userId, 'tiktok');
-    await expire(userId);
+    await expireAccessTokens(context.database, userId);
     const refreshes = tiktok.server.counts.refresh_token ?? 0;
     const answers = await Promise.all(Array.from({ length: 20 }, () => userInfo(browser)));
     expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
@@ -119,7 +118,7 @@ describeEachDialect('TikTok, against an emulator of TikTok', (dialect) => {
     const stored = await app.runtime.tokenStore.findToken(userId, 'tiktok');
     // Used behind the app's back (another copy of the token): TikTok no longer takes the stored one.
     expect((await refreshAtTikTok(tiktok, stored!.refreshToken!)).status).toBe(200);
-    await expire(userId);
+    await expireAccessTokens(context.database, userId);
     const refreshes = tiktok.server.counts.refresh_token ?? 0;
     const call = await userInfo(browser);
     expect(call.status).toBe(401);
@@ -139,7 +138,7 @@ describeEachDialect('TikTok, against an emulator of TikTok', (dialect) => {
       const replay = await refreshAtTikTok(tiktok, stored!.refreshToken!);
       expect(replay.status).toBe(200);
       expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
-      await expire(userId);
+      await expireAccessTokens(context.database, userId);
       const call = await userInfo(browser);
       expect(call.status).toBe(401);
       expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });

@@ -3,7 +3,7 @@ import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startYahooEmulator, type YahooEmulator, type YahooUser } from './yahoo.emulator.js';
 
 // A client id as Yahoo issues them, ending in `--`, which form-encoded Basic credentials would send as `%2D%2D`.
@@ -65,7 +65,6 @@ async function signIn(app: ProviderTestApp, yahoo: YahooEmulator, user: YahooUse
   return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
 }
 
-const expire = (database: TestDatabase, userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
 const userinfo = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/yahoo/proxy/openid/v1/userinfo`);
 const tokenRequests = (yahoo: YahooEmulator) => yahoo.server.requests.filter((r) => r.path === '/oauth2/get_token');
 
@@ -98,7 +97,7 @@ describeAgainst('Sign in with Yahoo, against an emulator of Yahoo', () => YAHOO.
     expect(JSON.parse(first.text)).toMatchObject({ sub: grace.sub, preferred_username: 'grace', email: 'grace@yahoo.com' });
 
     const before = await app.runtime.tokenStore.findToken(userId, 'yahoo');
-    await expire(database, userId);
+    await expireAccessTokens(database, userId);
     const refreshes = yahoo.server.counts.refresh_token ?? 0;
     const answers = await Promise.all(Array.from({ length: 20 }, () => userinfo(browser)));
     expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
@@ -107,7 +106,7 @@ describeAgainst('Sign in with Yahoo, against an emulator of Yahoo', () => YAHOO.
     const after = await app.runtime.tokenStore.findToken(userId, 'yahoo');
     expect(after!.accessToken).not.toBe(before!.accessToken);
     expect(after!.refreshToken).toBe(before!.refreshToken);
-    await expire(database, userId);
+    await expireAccessTokens(database, userId);
     expect((await userinfo(browser)).status).toBe(200);
     expect(yahoo.server.counts.refresh_token).toBe(refreshes + 2);
   });
@@ -116,7 +115,7 @@ describeAgainst('Sign in with Yahoo, against an emulator of Yahoo', () => YAHOO.
     const { database, yahoo, app } = context();
     const { browser, userId } = await signIn(app, yahoo, person(103, 'Barbara Liskov'));
     yahoo.revokeApp((await app.runtime.tokenStore.findToken(userId, 'yahoo'))!.refreshToken!);
-    await expire(database, userId);
+    await expireAccessTokens(database, userId);
     const refreshes = yahoo.server.counts.refresh_token ?? 0;
     const call = await userinfo(browser);
     expect(call.status).toBe(401);
@@ -149,11 +148,11 @@ describeAgainst('Yahoo refresh tokens that change at a refresh', () => startYaho
     const { userId } = await signIn(app, yahoo, person(201, 'Rotating Person'));
     const first = await app.runtime.tokenStore.findToken(userId, 'yahoo');
     const refreshes = yahoo.server.counts.refresh_token ?? 0;
-    await expire(database, userId);
+    await expireAccessTokens(database, userId);
     await app.runtime.tokens.getAccessToken(userId, 'yahoo');
     const second = await app.runtime.tokenStore.findToken(userId, 'yahoo');
     expect(second!.refreshToken).not.toBe(first!.refreshToken);
-    await expire(database, userId);
+    await expireAccessTokens(database, userId);
     const { accessToken } = await app.runtime.tokens.getAccessToken(userId, 'yahoo');
     expect(yahoo.accepts(accessToken)).toBe(true);
     expect(yahoo.server.counts.refresh_token).toBe(refreshes + 2);

@@ -3,7 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startZendeskEmulator, type ZendeskEmulator, type ZendeskUser } from './zendesk.emulator.js';
 
 // A client's unique identifier as Admin Center makes it from the app's name, and a 64-hex-digit secret.
@@ -78,7 +78,6 @@ describeEachDialect('Zendesk, against an emulator of a Zendesk account', (dialec
     return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
   }
 
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
   const disconnect = async (browser: TestBrowser) =>
     browser.request(`${APP_ORIGIN}/account/connections/zendesk`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
 
@@ -110,7 +109,7 @@ describeEachDialect('Zendesk, against an emulator of a Zendesk account', (dialec
     expect(JSON.parse(first.text)).toMatchObject({ tickets: [{ subject: "Help, Grace's printer is on fire!" }], count: 1 });
 
     const before = await app.runtime.tokenStore.findToken(userId, 'zendesk');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const refreshes = zendesk.server.counts.refresh_token ?? 0;
     const answers = await Promise.all(Array.from({ length: 20 }, () => browser.get(`${APP_ORIGIN}/api/providers/zendesk/proxy/tickets.json`)));
     expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));

@@ -36,6 +36,11 @@ export async function rowCounts(database: TestDatabase): Promise<RowCounts> {
   return { users: await countRows(database, 'users'), tokens: await countRows(database, 'tokens'), accounts: await countRows(database, 'accounts') };
 }
 
+/** Marks a person's stored access tokens as ended ten seconds ago, so that their next use refreshes them first. */
+export async function expireAccessTokens(database: TestDatabase, userId: string): Promise<void> {
+  await database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+}
+
 /**
  * What the standard cases need of an emulator: its request log, who is
  * signed in there, and (unless a case is told another way) the usual

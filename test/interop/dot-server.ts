@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, it } from 'vitest';
 import { freePort } from '../support/free-port.js';
-import { DIALECTS, type TestDialect } from '../support/postgres.js';
+import type { TestDialect } from '../support/postgres.js';
+import { describeEachDialectWith, stop, waitUntilAnswering, type InteropServer } from './child-server.js';
 
 /** Debian's python3-django-oauth-toolkit installs for this interpreter (a pyenv python on PATH lacks it). */
 export const SYSTEM_PYTHON = '/usr/bin/python3';
@@ -41,48 +41,19 @@ export function dotInstalled(): boolean {
   return spawnSync(SYSTEM_PYTHON, ['-c', 'import oauth2_provider'], { stdio: 'ignore' }).status === 0;
 }
 
-let noticeShown = false;
+const DOT: InteropServer = {
+  name: 'Django OAuth Toolkit',
+  installed: dotInstalled,
+  missing: `${SYSTEM_PYTHON} cannot import oauth2_provider (apt-get install python3-django-oauth-toolkit)`,
+  skipNotice: SKIP_NOTICE,
+};
 
 /**
  * describeEachDialect for tests that need DOT: skipped with one notice when
  * it is not installed, but failing when CI=true.
  */
 export function describeEachDialectWithDot(title: string, body: (dialect: TestDialect) => void): void {
-  const installed = dotInstalled();
-  if (!installed && process.env.CI === 'true') {
-    describe(title, () => {
-      it('needs Django OAuth Toolkit', () => {
-        throw new Error(`Django OAuth Toolkit is required in CI: ${SYSTEM_PYTHON} cannot import oauth2_provider (apt-get install python3-django-oauth-toolkit)`);
-      });
-    });
-  } else if (!installed && !noticeShown) {
-    noticeShown = true;
-    console.warn(SKIP_NOTICE);
-  }
-  for (const dialect of DIALECTS) describe.skipIf(!installed || !dialect.available)(`${title} [${dialect.name}]`, () => body(dialect));
-}
-
-async function waitUntilAnswering(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`DOT exited with ${child.exitCode}:\n${output()}`);
-    const ok = await fetch(url).then((response) => response.ok, () => false);
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`DOT did not answer ${url} within 30 s:\n${output()}`);
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
+  describeEachDialectWith(DOT, title, body);
 }
 
 export async function startDot(options: DotOptions): Promise<DotServer> {
@@ -121,7 +92,7 @@ export async function startDot(options: DotOptions): Promise<DotServer> {
     };
     child.stdout!.on('data', keep);
     child.stderr!.on('data', keep);
-    await waitUntilAnswering(`${origin}/o/.well-known/openid-configuration/`, child, () => output);
+    await waitUntilAnswering('DOT', `${origin}/o/.well-known/openid-configuration/`, child, () => output);
 
     const running = child;
     return {

@@ -13,10 +13,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
-import { describe, it } from 'vitest';
 import type { BrowserResponse, TestBrowser } from '../support/browser.js';
 import { freePort } from '../support/free-port.js';
-import { DIALECTS, type TestDialect } from '../support/postgres.js';
+import type { TestDialect } from '../support/postgres.js';
+import { describeEachDialectWith, stop, waitUntilAnswering, type InteropServer } from './child-server.js';
 
 export const GLEWLWYD_BINARY = '/usr/bin/glewlwyd';
 /**
@@ -82,25 +82,19 @@ export function glewlwydInstalled(): boolean {
   return existsSync(GLEWLWYD_BINARY) && existsSync(SCHEMA) && existsSync(join(MODULES, 'plugin', 'libprotocol_oidc.so'));
 }
 
-let noticeShown = false;
+const GLEWLWYD: InteropServer = {
+  name: 'Glewlwyd',
+  installed: glewlwydInstalled,
+  missing: `${GLEWLWYD_BINARY}, ${SCHEMA} or its OpenID Connect plugin is missing (${INSTALL_HINT})`,
+  skipNotice: SKIP_NOTICE,
+};
 
 /**
  * describeEachDialect for tests that need Glewlwyd: skipped with one notice
  * when it is not installed, but failing when CI=true.
  */
 export function describeEachDialectWithGlewlwyd(title: string, body: (dialect: TestDialect) => void): void {
-  const installed = glewlwydInstalled();
-  if (!installed && process.env.CI === 'true') {
-    describe(title, () => {
-      it('needs Glewlwyd', () => {
-        throw new Error(`Glewlwyd is required in CI: ${GLEWLWYD_BINARY}, ${SCHEMA} or its OpenID Connect plugin is missing (${INSTALL_HINT})`);
-      });
-    });
-  } else if (!installed && !noticeShown) {
-    noticeShown = true;
-    console.warn(SKIP_NOTICE);
-  }
-  for (const dialect of DIALECTS) describe.skipIf(!installed || !dialect.available)(`${title} [${dialect.name}]`, () => body(dialect));
+  describeEachDialectWith(GLEWLWYD, title, body);
 }
 
 /**
@@ -177,29 +171,6 @@ function pluginParameters(issuer: string, options: GlewlwydOptions): Record<stri
   };
 }
 
-async function waitUntilAnswering(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`Glewlwyd exited with ${child.exitCode}:\n${output()}`);
-    const ok = await fetch(url).then((response) => response.ok, () => false);
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`Glewlwyd did not answer ${url} within 30 s:\n${output()}`);
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
 /** The administration API (API.md), as the admin user's session. */
 async function administration(origin: string): Promise<(method: string, path: string, body: unknown) => Promise<void>> {
   const login = await fetch(`${origin}/api/auth/`, {
@@ -248,7 +219,7 @@ export async function startGlewlwyd(options: GlewlwydOptions): Promise<GlewlwydS
     };
     child.stdout!.on('data', keep);
     child.stderr!.on('data', keep);
-    await waitUntilAnswering(`${origin}/config`, child, () => output.slice(-20_000));
+    await waitUntilAnswering('Glewlwyd', `${origin}/config`, child, () => output.slice(-20_000));
 
     const issuer = `${origin}/api/${PLUGIN}`;
     const admin = await administration(origin);

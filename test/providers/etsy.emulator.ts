@@ -41,7 +41,7 @@
  */
 import { redirectBack, requestedScopes } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
-import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
+import { html, isForm, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
@@ -114,7 +114,6 @@ export async function startEtsyEmulator(options: EtsyEmulatorOptions): Promise<E
     return reply({ code });
   });
 
-  const isForm = (request: EmulatorRequest) => (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
   tokenEndpoint(server, '/v3/public/oauth/token', {
     client: { clientId: options.clientId },
     grants,

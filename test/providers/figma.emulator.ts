@@ -39,7 +39,7 @@
  */
 import { redirectBack } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
-import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
+import { html, isForm, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 
 export interface FigmaUser {
@@ -123,7 +123,6 @@ export async function startFigmaEmulator(options: FigmaEmulatorOptions): Promise
   const refusal = (status: number, message: string): EmulatorReply => json(status, { error: true, status, message, i18n: null });
   /** The client as Figma takes it: HTTP Basic of its id and secret as they are. */
   const isClient = (request: EmulatorRequest) => request.headers.authorization === `Basic ${Buffer.from(`${options.clientId}:${options.clientSecret}`).toString('base64')}`;
-  const isForm = (request: EmulatorRequest) => (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
 
   server.route('POST', '/v1/oauth/token', (request) => {
     server.count('token_request');

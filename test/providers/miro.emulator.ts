@@ -41,7 +41,7 @@
  */
 import { redirectBack } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
-import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
+import { html, isJson, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
@@ -186,7 +186,7 @@ export async function startMiroEmulator(options: MiroEmulatorOptions): Promise<M
   server.route('POST', '/v2/oauth/revoke', (request) => {
     server.count('revoke');
     const body = request.json() as Record<string, unknown> | undefined;
-    if (!(request.headers['content-type'] ?? '').startsWith('application/json') || typeof body?.accessToken !== 'string') return apiError(400, 'invalidParameters', 'accessToken is required');
+    if (!isJson(request) || typeof body?.accessToken !== 'string') return apiError(400, 'invalidParameters', 'accessToken is required');
     if (body.clientId !== options.clientId || body.clientSecret !== options.clientSecret) return apiError(401, 'invalidClient', 'Invalid client credentials');
     const grant = grants.grantOfAccessToken(body.accessToken);
     if (!grant) return apiError(400, 'invalidToken', 'Invalid access token');

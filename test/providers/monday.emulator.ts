@@ -45,7 +45,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { redirectBack, requestedScopes } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
-import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
+import { html, isJson, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { jsonOrForm, oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
@@ -155,7 +155,7 @@ export async function startMondayEmulator(options: MondayEmulatorOptions): Promi
   server.route('POST', '/oauth_ms/oauth/revoke', (request) => {
     server.count('revoke');
     const body = request.json() as Record<string, unknown> | undefined;
-    if (!(request.headers['content-type'] ?? '').startsWith('application/json') || !body || typeof body.token !== 'string') return oauthError(400, 'invalid_request', 'token is required');
+    if (!isJson(request) || !body || typeof body.token !== 'string') return oauthError(400, 'invalid_request', 'token is required');
     if (body.client_id !== options.clientId || body.client_secret !== options.clientSecret) return oauthError(401, 'invalid_client', 'Client authentication failed');
     const grant = grants.grantOfToken(body.token) ?? grants.grantOfToken(opaqueOf(body.token));
     if (grant) grants.revokeGrant(grant.id);
@@ -187,7 +187,7 @@ export async function startMondayEmulator(options: MondayEmulatorOptions): Promi
     const version = request.headers['api-version'];
     if (version !== undefined && !/^\d{4}-(01|04|07|10)$/.test(String(version))) return apiErrors(400, `Invalid API version: ${String(version)}`, 'InvalidVersionException');
     const body = request.json() as { query?: unknown } | undefined;
-    if (!(request.headers['content-type'] ?? '').startsWith('application/json') || typeof body?.query !== 'string') return apiErrors(400, 'No query string was present', 'BAD_REQUEST');
+    if (!isJson(request) || typeof body?.query !== 'string') return apiErrors(400, 'No query string was present', 'BAD_REQUEST');
     const scopes = grant.scope.split(' ');
     const data: Record<string, unknown> = {};
     const meFields = fieldsOf(body.query, 'me');

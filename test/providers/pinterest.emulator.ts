@@ -37,7 +37,7 @@
 import { redirectBack } from './kit/authorization.js';
 import { basicAsSent } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
-import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
+import { html, isForm, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant, type IssuedTokens } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
 
@@ -110,7 +110,7 @@ export async function startPinterestEmulator(options: PinterestEmulatorOptions):
     // The client is checked first, then a body that is not a form refused.
     authenticates: (request) => {
       if (!isClient(request)) return false;
-      return (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded') || fault(400, 1, 'Invalid request body');
+      return isForm(request) || fault(400, 1, 'Invalid request body');
     },
     pkce: false,
     errors: {

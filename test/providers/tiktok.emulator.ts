@@ -41,7 +41,7 @@
 import { randomBytes } from 'node:crypto';
 import { redirectBack } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
-import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
+import { html, isForm, json, startEmulatorServer, type EmulatorReply } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
 
@@ -99,7 +99,6 @@ export async function startTikTokEmulator(options: TikTokEmulatorOptions): Promi
     return reply({ code, scopes: asked.join(',') });
   });
 
-  const isForm = (request: EmulatorRequest) => (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
   const oauthError = (status: number, error: string, description: string): EmulatorReply => json(errorsWithOk ? 200 : status, { error, error_description: description, log_id: logId() });
   const clientAuthenticates = (form: URLSearchParams) => form.get('client_key') === options.clientKey && form.get('client_secret') === options.clientSecret;
 

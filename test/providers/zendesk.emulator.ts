@@ -44,7 +44,7 @@
  */
 import { redirectBack, codeRequest } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
-import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
+import { html, isJson, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant, type IssuedTokens } from './kit/grants.js';
 import { jsonOrForm, tokenEndpoint } from './kit/token-endpoint.js';
 
@@ -120,7 +120,7 @@ export async function startZendeskEmulator(options: ZendeskEmulatorOptions): Pro
     // A JSON body, the client in it.
     authenticates: (request) => {
       const body = request.json();
-      if (!(request.headers['content-type'] ?? '').startsWith('application/json') || body === null || typeof body !== 'object') {
+      if (!isJson(request) || body === null || typeof body !== 'object') {
         return json(400, { error: 'invalid_request', error_description: 'The request must be formatted as JSON.' });
       }
       const parameters = jsonOrForm(request);

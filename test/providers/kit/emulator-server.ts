@@ -67,6 +67,16 @@ export function html(status: number, body: string): EmulatorReply {
   return { status, headers: { 'content-type': 'text/html; charset=utf-8' }, body };
 }
 
+/** Whether the request says its body is a form (its Content-Type, parameters aside), for a provider that refuses any other body. */
+export function isForm(request: EmulatorRequest): boolean {
+  return (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+}
+
+/** Whether the request says its body is JSON, for a provider that refuses any other body. */
+export function isJson(request: EmulatorRequest): boolean {
+  return (request.headers['content-type'] ?? '').startsWith('application/json');
+}
+
 interface Route {
   method: string;
   segments: string[];

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describeEachDialect } from '../support/postgres.js';
 import { startAmazonEmulator, type AmazonEmulator, type AmazonUser } from './amazon.emulator.js';
-import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, expireAccessTokens, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { APP_ORIGIN, csrfTokenOf } from './kit/provider-app.js';
+import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // A Login with Amazon security profile's client id and secret, as Amazon shows them.
 const CLIENT_ID = 'amzn1.application-oa2-client.4e3c1f0b9a7d4c2e8f6a5b4c3d2e1f0a';
@@ -42,22 +42,10 @@ const AMAZON: StandardProvider<AmazonUser, AmazonEmulator> = {
 };
 
 describeEachDialect('Amazon, against an emulator of Login with Amazon', (dialect) => {
-  let database: TestDatabase;
-  let amazon: AmazonEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    amazon = await AMAZON.startEmulator();
-    app = await startProviderTestApp({ databaseUrl: database.url, env: amazonEnv(amazon) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await amazon?.close();
-    await database?.close();
-  });
+  const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: AMAZON.startEmulator, env: amazonEnv });
 
   async function signIn(user: AmazonUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    const { emulator: amazon, app } = context;
     amazon.signInAs(user);
     const browser = app.browser();
     const start = await browser.get(`${APP_ORIGIN}/login/amazon?next=/api/me`, { followRedirects: false });
@@ -67,6 +55,7 @@ describeEachDialect('Amazon, against an emulator of Login with Amazon', (dialect
   }
 
   it('signs in as the user_id of /user/profile with its name and e-mail (verification unknown); the profile scope with PKCE, the client in the form body, one-hour tokens', async () => {
+    const { database, emulator: amazon, app } = context;
     const ada = person(101, 'Ada Lovelace');
     const { userId, request } = await signIn(ada);
     expect(request.get('scope')).toBe('profile');
@@ -85,6 +74,7 @@ describeEachDialect('Amazon, against an emulator of Login with Amazon', (dialect
   });
 
   it('the proxy calls the profile API; 20 concurrent calls on an expired token make one refresh, whose new refresh token is kept', async () => {
+    const { database, emulator: amazon, app } = context;
     const grace = person(102, 'Grace Hopper');
     const { browser, userId } = await signIn(grace);
     const first = await browser.get(`${APP_ORIGIN}/api/providers/amazon/proxy/user/profile`);
@@ -105,6 +95,7 @@ describeEachDialect('Amazon, against an emulator of Login with Amazon', (dialect
   });
 
   it("an app removed in the person's Amazon account marks the connection 'needs re-auth' after one refresh Amazon refuses", async () => {
+    const { database, emulator: amazon, app } = context;
     const { browser, userId } = await signIn(person(104, 'Barbara Liskov'));
     amazon.removeApp((await app.runtime.tokenStore.findToken(userId, 'amazon'))!.refreshToken!);
     await expireAccessTokens(database, userId);
@@ -118,6 +109,7 @@ describeEachDialect('Amazon, against an emulator of Login with Amazon', (dialect
   });
 
   it('disconnect deletes the tokens; Amazon has no revocation endpoint, and the answer says it was not revoked there', async () => {
+    const { emulator: amazon, app } = context;
     const { browser, userId } = await signIn(person(105, 'Leaving Person'));
     const requests = amazon.server.requests.length;
     const answer = await browser.request(`${APP_ORIGIN}/account/connections/amazon`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
@@ -127,26 +119,14 @@ describeEachDialect('Amazon, against an emulator of Login with Amazon', (dialect
     expect(await app.runtime.tokenStore.findToken(userId, 'amazon')).toBeUndefined();
   });
 
-  standardCases(() => ({ database, emulator: amazon, app }), AMAZON, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
+  standardCases(() => context, AMAZON, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
 });
 
 describeEachDialect('Amazon with the postal_code scope added', (dialect) => {
-  let database: TestDatabase;
-  let amazon: AmazonEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    amazon = await AMAZON.startEmulator();
-    app = await startProviderTestApp({ databaseUrl: database.url, env: amazonEnv(amazon, { AMAZON_SCOPE: 'profile postal_code' }) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await amazon?.close();
-    await database?.close();
-  });
+  const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: AMAZON.startEmulator, env: (amazon) => amazonEnv(amazon, { AMAZON_SCOPE: 'profile postal_code' }) });
 
   it('keeps the postal code with the profile', async () => {
+    const { database, emulator: amazon, app } = context;
     const ada = person(201, 'Ada Lovelace');
     amazon.signInAs(ada);
     const browser = app.browser();

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describeEachDialect } from '../support/postgres.js';
 import { startCalendlyEmulator, type CalendlyEmulator, type CalendlyUser } from './calendly.emulator.js';
-import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, expireAccessTokens, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { APP_ORIGIN, csrfTokenOf, startProviderTestApp } from './kit/provider-app.js';
+import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'cUvLq3Yz8mTn2pXw5rKd7sHf9bJg4aEe1cN6oMiQ0tU';
 const CLIENT_SECRET = 'Zs1xQ7vP4kLm9nBc2wRt6yHu3jDf8gAe5oKi0pMl';
@@ -44,22 +44,10 @@ const CALENDLY: StandardProvider<CalendlyUser, CalendlyEmulator> = {
 };
 
 describeEachDialect('Calendly, against an emulator of Calendly', (dialect) => {
-  let database: TestDatabase;
-  let calendly: CalendlyEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    calendly = await CALENDLY.startEmulator();
-    app = await startProviderTestApp({ databaseUrl: database.url, env: calendlyEnv(calendly, { CALENDLY_SCOPE: 'users:read event_types:read' }) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await calendly?.close();
-    await database?.close();
-  });
+  const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: CALENDLY.startEmulator, env: (calendly) => calendlyEnv(calendly, { CALENDLY_SCOPE: 'users:read event_types:read' }) });
 
   async function signIn(user: CalendlyUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    const { emulator: calendly, app } = context;
     calendly.signInAs(user);
     const browser = app.browser();
     const start = await browser.get(`${APP_ORIGIN}/login/calendly?next=/api/me`, { followRedirects: false });
@@ -68,9 +56,10 @@ describeEachDialect('Calendly, against an emulator of Calendly', (dialect) => {
     return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
   }
 
-  const eventTypes = (browser: TestBrowser, user: CalendlyUser) => browser.get(`${APP_ORIGIN}/api/providers/calendly/proxy/event_types?user=${encodeURIComponent(calendly.uriOf(user))}`);
+  const eventTypes = (browser: TestBrowser, user: CalendlyUser) => browser.get(`${APP_ORIGIN}/api/providers/calendly/proxy/event_types?user=${encodeURIComponent(context.emulator.uriOf(user))}`);
 
   it('signs in as the uri of /users/me (under resource), with its name, slug and e-mail (verification unknown); space-separated scopes, PKCE, the client in the form, 2-hour tokens', async () => {
+    const { database, emulator: calendly, app } = context;
     const user = person('AAAAAAAAAAAAAAAA', 'Tope Awotona');
     const { userId, request } = await signIn(user);
     expect(request.get('scope')).toBe('users:read event_types:read');
@@ -90,6 +79,7 @@ describeEachDialect('Calendly, against an emulator of Calendly', (dialect) => {
   });
 
   it('the proxy lists event types; 20 concurrent calls on an expired token make one refresh, the new refresh token is kept, and Calendly refuses the used one', async () => {
+    const { database, emulator: calendly, app } = context;
     const user = person('BBBBBBBBBBBBBBBB', 'Storm Rotating');
     const { browser, userId } = await signIn(user);
     const before = await app.runtime.tokenStore.findToken(userId, 'calendly');
@@ -108,6 +98,7 @@ describeEachDialect('Calendly, against an emulator of Calendly', (dialect) => {
   });
 
   it('a scope the grant lacks is Calendly’s 403, passed on with no refresh', async () => {
+    const { database, emulator: calendly } = context;
     const narrow = await startProviderTestApp({ databaseUrl: database.url, env: calendlyEnv(calendly) });
     try {
       const user = person('CCCCCCCCCCCCCCCC', 'Profile Only');
@@ -127,6 +118,7 @@ describeEachDialect('Calendly, against an emulator of Calendly', (dialect) => {
   });
 
   it("a refresh token Calendly refuses (400 invalid_grant, used elsewhere) marks the connection 'needs re-auth', with one attempt", async () => {
+    const { database, emulator: calendly, app } = context;
     const user = person('DDDDDDDDDDDDDDDD', 'Refused Refresh');
     const { browser, userId } = await signIn(user);
     const stored = await app.runtime.tokenStore.findToken(userId, 'calendly');
@@ -143,6 +135,7 @@ describeEachDialect('Calendly, against an emulator of Calendly', (dialect) => {
   });
 
   it('disconnect revokes the refresh token, then the access token, at /oauth/revoke with the client in the form, and the grant ends', async () => {
+    const { emulator: calendly, app } = context;
     const { browser, userId } = await signIn(person('EEEEEEEEEEEEEEEE', 'Leaving Person'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'calendly');
     const revocations = calendly.server.counts.revoke ?? 0;
@@ -156,7 +149,7 @@ describeEachDialect('Calendly, against an emulator of Calendly', (dialect) => {
     expect(await app.runtime.tokenStore.findToken(userId, 'calendly')).toBeUndefined();
   });
 
-  standardCases(() => ({ database, emulator: calendly, app }), CALENDLY, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
+  standardCases(() => context, CALENDLY, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
 });
 
 describeClientFailures(CALENDLY, { wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} });

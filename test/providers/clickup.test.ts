@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describeEachDialect } from '../support/postgres.js';
 import { startClickUpEmulator, type ClickUpEmulator, type ClickUpUser } from './clickup.emulator.js';
-import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { APP_ORIGIN, csrfTokenOf } from './kit/provider-app.js';
+import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'K7QJ2ZV0R8YH3M5N1X4B6C9D0F2G8H1L';
 const CLIENT_SECRET = 'P3W9E6T1Y4U7I0O2A5S8D1F4G7H0J3K6L9Z2X5C8V1B4N7M0Q3R6T9Y2U5I8O1';
@@ -41,22 +41,10 @@ const CLICKUP: StandardProvider<ClickUpUser, ClickUpEmulator> = {
 };
 
 describeEachDialect('ClickUp, against an emulator of ClickUp', (dialect) => {
-  let database: TestDatabase;
-  let clickup: ClickUpEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    clickup = await CLICKUP.startEmulator();
-    app = await startProviderTestApp({ databaseUrl: database.url, env: clickupEnv(clickup) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await clickup?.close();
-    await database?.close();
-  });
+  const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: CLICKUP.startEmulator, env: clickupEnv });
 
   async function signIn(user: ClickUpUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    const { emulator: clickup, app } = context;
     clickup.signInAs(user);
     const browser = app.browser();
     const start = await browser.get(`${APP_ORIGIN}/login/clickup?next=/api/me`, { followRedirects: false });
@@ -68,6 +56,7 @@ describeEachDialect('ClickUp, against an emulator of ClickUp', (dialect) => {
   const teams = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/clickup/proxy/v2/team`);
 
   it('signs in as the id of /api/v2/user with its username and e-mail (verification unknown); no scope asked, the client in the form body (no secret in a URL), a token answered alone that never expires, sent as Bearer', async () => {
+    const { database, emulator: clickup, app } = context;
     const { userId, request } = await signIn(person(183, 'John Doe'));
     expect(request.has('scope')).toBe(false);
     expect(request.get('client_id')).toBe(CLIENT_ID);
@@ -87,6 +76,7 @@ describeEachDialect('ClickUp, against an emulator of ClickUp', (dialect) => {
   });
 
   it('the proxy calls the API with the token as Bearer; 20 concurrent calls ask ClickUp for no token, as there is nothing to refresh', async () => {
+    const { emulator: clickup, app } = context;
     const { browser, userId } = await signIn(person(184, 'Grace Hopper', [{ id: '9015000001', name: 'Navy' }, { id: '9015000002', name: 'Harvard' }]));
     const tokenRequests = clickup.server.counts.token_request ?? 0;
     const answers = await Promise.all(Array.from({ length: 20 }, () => teams(browser)));
@@ -97,6 +87,7 @@ describeEachDialect('ClickUp, against an emulator of ClickUp', (dialect) => {
   });
 
   it("the app revoked in ClickUp (401 OAUTH_025) marks the connection 'needs re-auth', with no token request", async () => {
+    const { emulator: clickup, app } = context;
     const { browser, userId } = await signIn(person(185, 'Alan Turing'));
     clickup.revokeApp(185);
     const tokenRequests = clickup.server.counts.token_request ?? 0;
@@ -108,6 +99,7 @@ describeEachDialect('ClickUp, against an emulator of ClickUp', (dialect) => {
   });
 
   it('disconnect deletes the token here and asks ClickUp nothing: it has no revocation endpoint', async () => {
+    const { emulator: clickup, app } = context;
     const { browser, userId } = await signIn(person(186, 'Leaving Person'));
     const requests = clickup.server.requests.length;
     const answer = await browser.request(`${APP_ORIGIN}/account/connections/clickup`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
@@ -117,7 +109,7 @@ describeEachDialect('ClickUp, against an emulator of ClickUp', (dialect) => {
     expect(await app.runtime.tokenStore.findToken(userId, 'clickup')).toBeUndefined();
   });
 
-  standardCases(() => ({ database, emulator: clickup, app }), CLICKUP, { cancelled: {}, refusedCode: { sentAs: '400 "Code not found"' } });
+  standardCases(() => context, CLICKUP, { cancelled: {}, refusedCode: { sentAs: '400 "Code not found"' } });
 });
 
 describeClientFailures(CLICKUP, { wrongSecret: { sentAs: '401 OAUTH_010 "Client Not Found"' }, exchangeFailure: {} });

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describeEachDialect } from '../support/postgres.js';
 import { startEtsyEmulator, type EtsyEmulator, type EtsyUser } from './etsy.emulator.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough } from './kit/provider-app.js';
+import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 const KEYSTRING = '1aa2bb33c44d55eeeeee6fff';
 const SHARED_SECRET = 'a1b2c3d4e5';
@@ -49,22 +49,10 @@ const ETSY: StandardProvider<EtsyUser, EtsyEmulator> = {
 };
 
 describeEachDialect('Etsy, against an emulator of Etsy', (dialect) => {
-  let database: TestDatabase;
-  let etsy: EtsyEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    etsy = await startEmulator();
-    app = await startProviderTestApp({ databaseUrl: database.url, env: etsyEnv(etsy) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await etsy?.close();
-    await database?.close();
-  });
+  const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: () => startEmulator(), env: etsyEnv });
 
   async function signIn(user: EtsyUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    const { emulator: etsy, app } = context;
     etsy.signInAs(user);
     const browser = app.browser();
     const start = await browser.get(`${APP_ORIGIN}/login/etsy?next=/api/me`, { followRedirects: false });
@@ -76,6 +64,7 @@ describeEachDialect('Etsy, against an emulator of Etsy', (dialect) => {
   const apiKey = `${KEYSTRING}:${SHARED_SECRET}`;
 
   it('signs in as the user_id of getMe, with the shop kept and the name and e-mail of getUser (verification unknown); space-separated scopes, PKCE S256, no secret at the token endpoint, x-api-key on each API call', async () => {
+    const { database, emulator: etsy, app } = context;
     const { userId, request } = await signIn(person(12345678, 'Rob', 'Kalin', 7654321));
     expect(request.get('scope')).toBe('email_r shops_r');
     expect(request.get('code_challenge_method')).toBe('S256');
@@ -99,12 +88,14 @@ describeEachDialect('Etsy, against an emulator of Etsy', (dialect) => {
   });
 
   it('a person whose e-mail Etsy does not give the app (primary_email null) is signed in without one', async () => {
+    const { database } = context;
     const { userId } = await signIn({ ...person(23456789, 'Quiet', 'Buyer'), primary_email: null });
     const user = await database.db.selectFrom('users').select(['name', 'email', 'email_verified']).where('id', '=', userId).executeTakeFirstOrThrow();
     expect(user).toEqual({ name: 'Quiet Buyer', email: null, email_verified: null });
   });
 
   it('the proxy sends the app’s x-api-key over the caller’s; 20 concurrent calls on an expired token make one refresh, the new refresh token is kept, and Etsy refuses the used one', async () => {
+    const { database, emulator: etsy, app } = context;
     const { browser, userId } = await signIn(person(34567890, 'Storm', 'Seller', 3456));
     const before = await app.runtime.tokenStore.findToken(userId, 'etsy');
     await expireAccessTokens(database, userId);
@@ -126,6 +117,7 @@ describeEachDialect('Etsy, against an emulator of Etsy', (dialect) => {
   });
 
   it("the app removed at Etsy: the refresh Etsy refuses (400 invalid_grant) marks the connection 'needs re-auth', with one attempt", async () => {
+    const { database, emulator: etsy, app } = context;
     const { browser, userId } = await signIn(person(45678901, 'Removed', 'App', 4567));
     etsy.removeApp(45678901);
     await expireAccessTokens(database, userId);
@@ -139,6 +131,7 @@ describeEachDialect('Etsy, against an emulator of Etsy', (dialect) => {
   });
 
   it('disconnect deletes the tokens here and asks Etsy nothing: it has no revocation endpoint', async () => {
+    const { emulator: etsy, app } = context;
     const { browser, userId } = await signIn(person(56789012, 'Leaving', 'Person'));
     const requests = etsy.server.requests.length;
     const answer = await browser.request(`${APP_ORIGIN}/account/connections/etsy`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
@@ -148,7 +141,7 @@ describeEachDialect('Etsy, against an emulator of Etsy', (dialect) => {
     expect(await app.runtime.tokenStore.findToken(userId, 'etsy')).toBeUndefined();
   });
 
-  standardCases(() => ({ database, emulator: etsy, app }), ETSY, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
+  standardCases(() => context, ETSY, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
 });
 
 describeKeepAlive(ETSY, {

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describeEachDialect } from '../support/postgres.js';
 import { startFigmaEmulator, type FigmaEmulator, type FigmaUser } from './figma.emulator.js';
-import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, expireAccessTokens, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { APP_ORIGIN, csrfTokenOf, startProviderTestApp } from './kit/provider-app.js';
+import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'Qm9vdHN0cmFwRmlnbWFBcHA';
 const CLIENT_SECRET = 'kQ7vL2pX9mZ4rT8wB3nY6cF1hJ5sD0gA';
@@ -44,22 +44,10 @@ const FIGMA: StandardProvider<FigmaUser, FigmaEmulator> = {
 };
 
 describeEachDialect('Figma, against an emulator of Figma', (dialect) => {
-  let database: TestDatabase;
-  let figma: FigmaEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    figma = await FIGMA.startEmulator();
-    app = await startProviderTestApp({ databaseUrl: database.url, env: figmaEnv(figma, { FIGMA_SCOPE: 'current_user:read file_content:read' }) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await figma?.close();
-    await database?.close();
-  });
+  const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: FIGMA.startEmulator, env: (figma) => figmaEnv(figma, { FIGMA_SCOPE: 'current_user:read file_content:read' }) });
 
   async function signIn(user: FigmaUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    const { emulator: figma, app } = context;
     figma.signInAs(user);
     const browser = app.browser();
     const start = await browser.get(`${APP_ORIGIN}/login/figma?next=/api/me`, { followRedirects: false });
@@ -71,6 +59,7 @@ describeEachDialect('Figma, against an emulator of Figma', (dialect) => {
   const file = (browser: TestBrowser, key = FILE_KEY) => browser.get(`${APP_ORIGIN}/api/providers/figma/proxy/v1/files/${key}`);
 
   it('signs in as the id of /v1/me, its handle the name and its e-mail (verification unknown); space-separated scopes, PKCE, the client as plain Basic only, 90-day tokens', async () => {
+    const { database, emulator: figma, app } = context;
     const { userId, request } = await signIn(person('1180245530021340571', 'Dylan Field'));
     expect(request.get('scope')).toBe('current_user:read file_content:read');
     expect(request.get('code_challenge_method')).toBe('S256');
@@ -91,6 +80,7 @@ describeEachDialect('Figma, against an emulator of Figma', (dialect) => {
   });
 
   it('the proxy reads a file; 20 concurrent calls on an expired token make one refresh, at /v1/oauth/refresh, and the refresh token is kept', async () => {
+    const { database, emulator: figma, app } = context;
     const { browser, userId } = await signIn(person('1180245530021340572', 'Storm Static'));
     const before = await app.runtime.tokenStore.findToken(userId, 'figma');
     await expireAccessTokens(database, userId);
@@ -110,6 +100,7 @@ describeEachDialect('Figma, against an emulator of Figma', (dialect) => {
   });
 
   it('a 403 "Invalid token" for a token Figma ended early is refreshed once and the call retried; a 403 for a scope not granted is passed on, with no refresh', async () => {
+    const { database, emulator: figma, app } = context;
     const { browser, userId } = await signIn(person('1180245530021340573', 'Ended Early'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'figma');
     figma.endAccessToken(stored!.accessToken);
@@ -137,6 +128,7 @@ describeEachDialect('Figma, against an emulator of Figma', (dialect) => {
   });
 
   it("a refresh token Figma refuses (the person removed the app) marks the connection 'needs re-auth', with one attempt", async () => {
+    const { database, emulator: figma, app } = context;
     const { browser, userId } = await signIn(person('1180245530021340575', 'Removed App'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'figma');
     figma.removeApp(stored!.refreshToken!);
@@ -151,6 +143,7 @@ describeEachDialect('Figma, against an emulator of Figma', (dialect) => {
   });
 
   it('disconnect deletes the tokens here and asks Figma nothing: it documents no revocation', async () => {
+    const { emulator: figma, app } = context;
     const { browser, userId } = await signIn(person('1180245530021340576', 'Leaving Person'));
     const requests = figma.server.requests.length;
     const answer = await browser.request(`${APP_ORIGIN}/account/connections/figma`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
@@ -160,7 +153,7 @@ describeEachDialect('Figma, against an emulator of Figma', (dialect) => {
     expect(await app.runtime.tokenStore.findToken(userId, 'figma')).toBeUndefined();
   });
 
-  standardCases(() => ({ database, emulator: figma, app }), FIGMA, { cancelled: {}, refusedCode: { sentAs: "400 with Figma's error: true" } });
+  standardCases(() => context, FIGMA, { cancelled: {}, refusedCode: { sentAs: "400 with Figma's error: true" } });
 });
 
 describeClientFailures(FIGMA, { wrongSecret: { sentAs: "401 with Figma's error: true" }, exchangeFailure: {} });

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describeEachDialect } from '../support/postgres.js';
 import { startIntercomEmulator, type IntercomEmulator, type IntercomUser } from './intercom.emulator.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough } from './kit/provider-app.js';
+import { describeClientFailures, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // A client id as Intercom shows it (a UUID) and a secret of the same form.
 const CLIENT_ID = '3f6b1c2e-9d4a-4b7e-8c5f-0a1d2e3f4b5c';
@@ -44,22 +44,10 @@ const INTERCOM: StandardProvider<IntercomUser, IntercomEmulator> = {
 };
 
 describeEachDialect('Intercom, against an emulator of Intercom', (dialect) => {
-  let database: TestDatabase;
-  let intercom: IntercomEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    intercom = await INTERCOM.startEmulator();
-    app = await startProviderTestApp({ databaseUrl: database.url, env: intercomEnv(intercom) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await intercom?.close();
-    await database?.close();
-  });
+  const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: INTERCOM.startEmulator, env: intercomEnv });
 
   async function signIn(user: IntercomUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    const { emulator: intercom, app } = context;
     intercom.signInAs(user);
     const browser = app.browser();
     const start = await browser.get(`${APP_ORIGIN}/login/intercom?next=/api/me`, { followRedirects: false });
@@ -71,6 +59,7 @@ describeEachDialect('Intercom, against an emulator of Intercom', (dialect) => {
   const admins = (browser: TestBrowser, headers: Record<string, string> = {}) => browser.request(`${APP_ORIGIN}/api/providers/intercom/proxy/admins`, { method: 'GET', headers });
 
   it('signs in as the admin id of /me, with its verified e-mail and the workspace; no scope asked, the client in the form, a token that never expires with no refresh token', async () => {
+    const { database, emulator: intercom, app } = context;
     const ada = person(101, 'Ada Lovelace');
     const { userId, request } = await signIn(ada);
     expect(request.has('scope')).toBe(false);
@@ -89,6 +78,7 @@ describeEachDialect('Intercom, against an emulator of Intercom', (dialect) => {
   });
 
   it('keeps an e-mail Intercom has not verified as unverified', async () => {
+    const { database } = context;
     const { userId } = await signIn(person(102, 'Unverified Person', ACME, false));
     const user = await database.db.selectFrom('users').select(['email', 'email_verified']).where('id', '=', userId).executeTakeFirstOrThrow();
     expect(user.email).toBe('unverified@acme.test');
@@ -96,6 +86,7 @@ describeEachDialect('Intercom, against an emulator of Intercom', (dialect) => {
   });
 
   it('the proxy calls the API with the caller’s Intercom-Version (an unknown one is Intercom’s 400, passed on); 20 concurrent calls ask Intercom for no token, as there is nothing to refresh', async () => {
+    const { emulator: intercom, app } = context;
     const { browser, userId } = await signIn(person(103, 'Grace Hopper'));
     const pinned = await admins(browser, { 'intercom-version': '2.11' });
     expect(pinned.status).toBe(200);
@@ -114,6 +105,7 @@ describeEachDialect('Intercom, against an emulator of Intercom', (dialect) => {
   });
 
   it("the app uninstalled from the workspace (by a teammate's /auth/uninstall) marks the connection 'needs re-auth', with no token request", async () => {
+    const { emulator: intercom, app } = context;
     const { browser, userId } = await signIn(person(104, 'Alan Turing', { idCode: 'tw0rkspc', name: 'Turing Ltd', region: 'EU' }));
     const teammate = await signIn(person(105, 'Joan Clarke', { idCode: 'tw0rkspc', name: 'Turing Ltd', region: 'EU' }));
     const teammateToken = (await app.runtime.tokenStore.findToken(teammate.userId, 'intercom'))!.accessToken;
@@ -127,6 +119,7 @@ describeEachDialect('Intercom, against an emulator of Intercom', (dialect) => {
   });
 
   it('disconnect deletes the tokens and asks Intercom nothing (its uninstall would end the whole workspace’s); a teammate’s connection keeps working', async () => {
+    const { emulator: intercom, app } = context;
     const leaving = await signIn(person(106, 'Leaving Person'));
     const staying = await signIn(person(107, 'Staying Person'));
     const requests = intercom.server.requests.length;
@@ -139,6 +132,7 @@ describeEachDialect('Intercom, against an emulator of Intercom', (dialect) => {
   });
 
   it('/me failing (HTTP 500) is a 502, and nothing is stored', async () => {
+    const { database, emulator: intercom, app } = context;
     const before = await rowCounts(database);
     intercom.failNextMe(500);
     intercom.signInAs(person(110, 'Outage Profile'));
@@ -148,7 +142,7 @@ describeEachDialect('Intercom, against an emulator of Intercom', (dialect) => {
     expect(await rowCounts(database)).toEqual(before);
   });
 
-  standardCases(() => ({ database, emulator: intercom, app }), INTERCOM, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
+  standardCases(() => context, INTERCOM, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
 });
 
 describeClientFailures(INTERCOM, { wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} });

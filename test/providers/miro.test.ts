@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describeEachDialect } from '../support/postgres.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough } from './kit/provider-app.js';
+import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startMiroEmulator, type MiroEmulator, type MiroUser } from './miro.emulator.js';
 
 // A client id as Miro shows it (digits) and a secret of its length.
@@ -56,22 +56,10 @@ const MIRO: StandardProvider<MiroUser, MiroEmulator> = {
 };
 
 describeEachDialect('Miro, against an emulator of Miro', (dialect) => {
-  let database: TestDatabase;
-  let miro: MiroEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    miro = await MIRO.startEmulator();
-    app = await startProviderTestApp({ databaseUrl: database.url, env: miroEnv(miro) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await miro?.close();
-    await database?.close();
-  });
+  const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: MIRO.startEmulator, env: miroEnv });
 
   async function signIn(user: MiroUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    const { emulator: miro, app } = context;
     miro.signInAs(user);
     const browser = app.browser();
     const start = await browser.get(`${APP_ORIGIN}/login/miro?next=/api/me`, { followRedirects: false });
@@ -84,6 +72,7 @@ describeEachDialect('Miro, against an emulator of Miro', (dialect) => {
   const disconnect = async (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/account/connections/miro`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
 
   it('signs in as the user.id of the token context, with its name and no e-mail, the team and organization kept; no scope asked, the client in the form, 1-hour tokens with a refresh token', async () => {
+    const { database, emulator: miro, app } = context;
     const ada = person(101, 'Ada Lovelace');
     const { userId, request } = await signIn(ada);
     expect(request.has('scope')).toBe(false);
@@ -103,6 +92,7 @@ describeEachDialect('Miro, against an emulator of Miro', (dialect) => {
   });
 
   it('the proxy calls the REST API; 20 concurrent calls on an expired token make one refresh, the new pair is kept, and Miro takes neither old token again', async () => {
+    const { database, emulator: miro, app } = context;
     const { browser, userId } = await signIn(person(102, 'Storm Rotating'));
     const before = await app.runtime.tokenStore.findToken(userId, 'miro');
     await expireAccessTokens(database, userId);
@@ -121,6 +111,7 @@ describeEachDialect('Miro, against an emulator of Miro', (dialect) => {
   });
 
   it("the app uninstalled from the team marks the connection 'needs re-auth' after Miro's 401, with one refused refresh", async () => {
+    const { emulator: miro, app } = context;
     const user = person(103, 'Uninstalling Person');
     const { browser, userId } = await signIn(user);
     miro.uninstall(user);
@@ -134,6 +125,7 @@ describeEachDialect('Miro, against an emulator of Miro', (dialect) => {
   });
 
   it('disconnect revokes at /v2/oauth/revoke with the access token and the client in a JSON body, and both tokens end', async () => {
+    const { emulator: miro, app } = context;
     const { browser, userId } = await signIn(person(104, 'Leaving Person'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'miro');
     const revocations = miro.server.counts.revoke ?? 0;
@@ -150,6 +142,7 @@ describeEachDialect('Miro, against an emulator of Miro', (dialect) => {
   });
 
   it('disconnect after the app was uninstalled: Miro’s 400 for the token it no longer has counts as revoked', async () => {
+    const { emulator: miro, app } = context;
     const user = person(105, 'Already Gone');
     const { browser, userId } = await signIn(user);
     miro.uninstall(user);
@@ -159,6 +152,7 @@ describeEachDialect('Miro, against an emulator of Miro', (dialect) => {
   });
 
   it('/v1/oauth-token failing (HTTP 500) is a 502, and nothing is stored', async () => {
+    const { database, emulator: miro, app } = context;
     const before = await rowCounts(database);
     miro.failNextTokenContext(500);
     miro.signInAs(person(110, 'Outage Context'));
@@ -168,26 +162,14 @@ describeEachDialect('Miro, against an emulator of Miro', (dialect) => {
     expect(await rowCounts(database)).toEqual(before);
   });
 
-  standardCases(() => ({ database, emulator: miro, app }), MIRO, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
+  standardCases(() => context, MIRO, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
 });
 
 describeEachDialect('Miro apps without expiring tokens', (dialect) => {
-  let database: TestDatabase;
-  let miro: MiroEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    miro = await startEmulator({ expiringTokens: false });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: miroEnv(miro) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await miro?.close();
-    await database?.close();
-  });
+  const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: () => startEmulator({ expiringTokens: false }), env: miroEnv });
 
   it('keeps a token with no end and no refresh token; 20 concurrent calls ask Miro for no token', async () => {
+    const { database, emulator: miro, app } = context;
     miro.signInAs(person(120, 'Lasting Token'));
     const browser = app.browser();
     expect((await signInThrough(browser, 'miro', '/api/me')).status).toBe(200);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startPaypalEmulator, type PaypalEmulator, type PaypalUser } from './paypal.emulator.js';
 
 // A client id and secret as PayPal issues them: letters, digits, `-` and `_`, sent as they are in the Basic header.
@@ -52,22 +52,10 @@ const PAYPAL: StandardProvider<PaypalUser, PaypalEmulator> = {
 };
 
 describeEachDialect('PayPal, against an emulator of Log in with PayPal', (dialect) => {
-  let database: TestDatabase;
-  let paypal: PaypalEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    paypal = await PAYPAL.startEmulator();
-    app = await startProviderTestApp({ databaseUrl: database.url, env: paypalEnv(paypal) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await paypal?.close();
-    await database?.close();
-  });
+  const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: PAYPAL.startEmulator, env: paypalEnv });
 
   async function signIn(user: PaypalUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    const { emulator: paypal, app } = context;
     paypal.signInAs(user);
     const browser = app.browser();
     const start = await browser.get(`${APP_ORIGIN}/login/paypal?next=/api/me`, { followRedirects: false });
@@ -77,6 +65,7 @@ describeEachDialect('PayPal, against an emulator of Log in with PayPal', (dialec
   }
 
   it('signs in as the paypalv1.1 userinfo user_id with the primary e-mail, confirmed, and the payer id kept; the openid, profile, email and paypalattributes scopes with PKCE and no nonce, Basic credentials as they are, 8-hour tokens, the ID token dropped unread', async () => {
+    const { database, emulator: paypal, app } = context;
     const ada = person(101, 'Ada Lovelace');
     const { userId, request } = await signIn(ada);
     expect(request.get('scope')).toBe(SCOPE);
@@ -99,12 +88,14 @@ describeEachDialect('PayPal, against an emulator of Log in with PayPal', (dialec
   });
 
   it('a primary address PayPal has not confirmed is stored as unverified', async () => {
+    const { database } = context;
     const { userId } = await signIn(person(106, 'Unconfirmed Person', false));
     const user = await database.db.selectFrom('users').select(['email', 'email_verified']).where('id', '=', userId).executeTakeFirstOrThrow();
     expect(user).toEqual({ email: 'unconfirmed@acme.test', email_verified: 0 });
   });
 
   it('the proxy calls the REST API; 20 concurrent calls on an expired token make one refresh, and the refresh token, which PayPal does not replace, is kept', async () => {
+    const { database, emulator: paypal, app } = context;
     const grace = person(102, 'Grace Hopper');
     const { browser, userId } = await signIn(grace);
     const first = await browser.get(`${APP_ORIGIN}/api/providers/paypal/proxy${USERINFO_PATH}`);
@@ -126,6 +117,7 @@ describeEachDialect('PayPal, against an emulator of Log in with PayPal', (dialec
   });
 
   it("an app removed in the person's PayPal settings marks the connection 'needs re-auth' after one refresh PayPal refuses", async () => {
+    const { database, emulator: paypal, app } = context;
     const { browser, userId } = await signIn(person(104, 'Barbara Liskov'));
     paypal.removeApp((await app.runtime.tokenStore.findToken(userId, 'paypal'))!.refreshToken!);
     await expireAccessTokens(database, userId);
@@ -139,6 +131,7 @@ describeEachDialect('PayPal, against an emulator of Log in with PayPal', (dialec
   });
 
   it('disconnect deletes the tokens; PayPal documents no revocation endpoint, and the answer says it was not revoked there', async () => {
+    const { emulator: paypal, app } = context;
     const { browser, userId } = await signIn(person(105, 'Leaving Person'));
     const requests = paypal.server.requests.length;
     const answer = await browser.request(`${APP_ORIGIN}/account/connections/paypal`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
@@ -148,7 +141,7 @@ describeEachDialect('PayPal, against an emulator of Log in with PayPal', (dialec
     expect(await app.runtime.tokenStore.findToken(userId, 'paypal')).toBeUndefined();
   });
 
-  standardCases(() => ({ database, emulator: paypal, app }), PAYPAL, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
+  standardCases(() => context, PAYPAL, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
 });
 
 describeEachDialect('PayPal with a userinfo endpoint that does not take the schema asked for', (dialect) => {

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { testClock } from '../support/clock.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describeEachDialect } from '../support/postgres.js';
 import { startCognitoEmulator, type CognitoEmulator, type CognitoUser } from './cognito.emulator.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, expireAccessTokens, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough } from './kit/provider-app.js';
+import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // An app client id and secret as Cognito makes them (26 and 51 lower-case letters and digits).
 const CLIENT_ID = '1example23456789abcdefghij';
@@ -48,22 +48,10 @@ const COGNITO: StandardProvider<CognitoUser, CognitoEmulator> = {
 };
 
 describeEachDialect('Amazon Cognito, against an emulator of a user pool with a domain', (dialect) => {
-  let database: TestDatabase;
-  let cognito: CognitoEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    cognito = await COGNITO.startEmulator();
-    app = await startProviderTestApp({ databaseUrl: database.url, env: cognitoEnv(cognito) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await cognito?.close();
-    await database?.close();
-  });
+  const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: COGNITO.startEmulator, env: cognitoEnv });
 
   async function signIn(user: CognitoUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    const { emulator: cognito, app } = context;
     cognito.signInAs(user);
     const browser = app.browser();
     const start = await browser.get(`${APP_ORIGIN}/login/cognito?next=/api/me`, { followRedirects: false });
@@ -77,6 +65,7 @@ describeEachDialect('Amazon Cognito, against an emulator of a user pool with a d
     browser.request(`${APP_ORIGIN}/account/connections/cognito`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
 
   it('signs in as the sub, with openid email profile, PKCE and Basic credentials; the e-mail verified as userInfo’s string says; a one-hour token and a refresh token', async () => {
+    const { database, emulator: cognito, app } = context;
     const ada = person(101, 'Ada Lovelace');
     const { userId, request } = await signIn(ada);
     expect(request.get('scope')).toBe('openid email profile');
@@ -98,12 +87,14 @@ describeEachDialect('Amazon Cognito, against an emulator of a user pool with a d
   });
 
   it('an e-mail userInfo says is "false" is stored as not verified', async () => {
+    const { database } = context;
     const { userId } = await signIn(person(106, 'Unverified Person', false));
     const user = await database.db.selectFrom('users').select(['email', 'email_verified']).where('id', '=', userId).executeTakeFirstOrThrow();
     expect({ ...user, email_verified: user.email_verified === null ? null : Boolean(user.email_verified) }).toEqual({ email: 'unverified@example.com', email_verified: false });
   });
 
   it('the proxy reaches /oauth2/userInfo on the domain; 20 concurrent calls on an expired token make one refresh, and the refresh token, which the answer does not repeat, is kept', async () => {
+    const { database, emulator: cognito, app } = context;
     const grace = person(102, 'Grace Hopper');
     const { browser, userId } = await signIn(grace);
     const first = await userInfo(browser);
@@ -126,6 +117,7 @@ describeEachDialect('Amazon Cognito, against an emulator of a user pool with a d
   });
 
   it('disconnect revokes the refresh token at /oauth2/revoke, which ends its access tokens; the access token Cognito will not take there (unsupported_token_type) does not make it fail', async () => {
+    const { emulator: cognito, app } = context;
     const barbara = person(103, 'Barbara Liskov');
     const { browser, userId } = await signIn(barbara);
     const stored = await app.runtime.tokenStore.findToken(userId, 'cognito');
@@ -142,6 +134,7 @@ describeEachDialect('Amazon Cognito, against an emulator of a user pool with a d
   });
 
   it('an app client with token revocation off (400 invalid_request): disconnect deletes the tokens here and says Cognito did not revoke them', async () => {
+    const { emulator: cognito, app } = context;
     const { browser, userId } = await signIn(person(104, 'Edsger Dijkstra'));
     cognito.setTokenRevocation(false);
     try {
@@ -156,6 +149,7 @@ describeEachDialect('Amazon Cognito, against an emulator of a user pool with a d
   });
 
   it('a user signed out everywhere (GlobalSignOut): the refresh Cognito refuses (invalid_grant) marks the connection "needs re-auth", once', async () => {
+    const { emulator: cognito, app } = context;
     const alan = person(105, 'Alan Turing');
     const { browser, userId } = await signIn(alan);
     cognito.globalSignOut(alan.sub);
@@ -168,28 +162,20 @@ describeEachDialect('Amazon Cognito, against an emulator of a user pool with a d
     expect((await app.runtime.tokenStore.findToken(userId, 'cognito'))!.status).toBe('needs_reauth');
   });
 
-  standardCases(() => ({ database, emulator: cognito, app }), COGNITO, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
+  standardCases(() => context, COGNITO, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
 });
 
 describeEachDialect('Amazon Cognito refresh tokens (30 days from the sign-in; an app client that rotates them)', (dialect) => {
   // Cognito, the app and its sweep share one clock that moves only when told.
   const clock = testClock();
-  let database: TestDatabase;
-  let cognito: CognitoEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    cognito = await startCognitoEmulator({ userPoolId: USER_POOL_ID, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, rotation: { gracePeriodSeconds: 0 }, now: clock.now });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: cognitoEnv(cognito), now: clock.now });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await cognito?.close();
-    await database?.close();
-  });
+  const context = useProviderTest(
+    () => dialect.openTestDatabase(),
+    { startEmulator: () => startCognitoEmulator({ userPoolId: USER_POOL_ID, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, rotation: { gracePeriodSeconds: 0 }, now: clock.now }), env: cognitoEnv },
+    { now: clock.now },
+  );
 
   async function signIn(user: CognitoUser): Promise<string> {
+    const { emulator: cognito, app } = context;
     cognito.signInAs(user);
     const page = await signInThrough(app.browser(), 'cognito', '/api/me');
     expect(page.status).toBe(200);
@@ -197,6 +183,7 @@ describeEachDialect('Amazon Cognito refresh tokens (30 days from the sign-in; an
   }
 
   it('each refresh answers a new refresh token, kept in place of the old (which Cognito no longer takes); none of them outlives the 30 days, and no sweep refreshes for nothing', async () => {
+    const { emulator: cognito, app } = context;
     const userId = await signIn(person(201, 'Rotating Person'));
     const first = await app.runtime.tokenStore.findToken(userId, 'cognito');
     const refreshes = cognito.server.counts.refresh_token ?? 0;

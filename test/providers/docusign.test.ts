@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describeEachDialect } from '../support/postgres.js';
 import { startDocusignEmulator, type DocusignEmulator, type DocusignUser } from './docusign.emulator.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // An integration key and secret key as DocuSign issues them (GUIDs), sent as they are in the Basic header.
 const CLIENT_ID = '7c2b8d7e-3f41-4a9b-8e6d-cda8a50dd73f';
@@ -48,22 +48,10 @@ const DOCUSIGN: StandardProvider<DocusignUser, DocusignEmulator> = {
 };
 
 describeEachDialect('DocuSign, against an emulator of DocuSign', (dialect) => {
-  let database: TestDatabase;
-  let docusign: DocusignEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    docusign = await DOCUSIGN.startEmulator();
-    app = await startProviderTestApp({ databaseUrl: database.url, env: docusignEnv(docusign) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await docusign?.close();
-    await database?.close();
-  });
+  const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: DOCUSIGN.startEmulator, env: docusignEnv });
 
   async function signIn(user: DocusignUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    const { emulator: docusign, app } = context;
     docusign.signInAs(user);
     const browser = app.browser();
     const start = await browser.get(`${APP_ORIGIN}/login/docusign?next=/api/me`, { followRedirects: false });
@@ -73,6 +61,7 @@ describeEachDialect('DocuSign, against an emulator of DocuSign', (dialect) => {
   }
 
   it('signs in as the userinfo sub, keeps the default account’s eSignature API ({base_uri}/restapi/v2.1/accounts/{account_id}) as the connection’s base; signature and extended scopes, PKCE, Basic credentials as they are, 8-hour tokens', async () => {
+    const { database, emulator: docusign, app } = context;
     const ada = person(101, 'Ada Lovelace');
     const { userId, request } = await signIn(ada);
     expect(request.get('scope')).toBe('signature extended');
@@ -92,6 +81,7 @@ describeEachDialect('DocuSign, against an emulator of DocuSign', (dialect) => {
   });
 
   it('the proxy calls the default account’s API; 20 concurrent calls on an expired token make one refresh, whose new refresh token is kept with the API base', async () => {
+    const { database, emulator: docusign, app } = context;
     const grace = person(102, 'Grace Hopper');
     const { browser, userId } = await signIn(grace);
     const first = await browser.get(`${APP_ORIGIN}/api/providers/docusign/proxy/envelopes?from_date=2026-01-01`);
@@ -118,6 +108,7 @@ describeEachDialect('DocuSign, against an emulator of DocuSign', (dialect) => {
     ['a look-alike host', 'https://na3.docusign.net.collector.example.net'],
     ['docusign.net as a user name before another host', 'https://na3.docusign.net@collector.example.net'],
   ])('a default account whose base_uri is %s fails the sign-in: 502, no API call, nothing stored', async (_name, baseUri) => {
+    const { database, emulator: docusign, app } = context;
     const before = await rowCounts(database);
     const calls = docusign.server.requests.filter((r) => r.path.startsWith('/restapi/')).length;
     docusign.setDefaultBaseUri(baseUri);
@@ -134,6 +125,7 @@ describeEachDialect('DocuSign, against an emulator of DocuSign', (dialect) => {
   });
 
   it("an app revoked at DocuSign (Connected Apps) marks the connection 'needs re-auth' after one refresh DocuSign refuses", async () => {
+    const { database, emulator: docusign, app } = context;
     const { browser, userId } = await signIn(person(104, 'Barbara Liskov'));
     docusign.revokeApp((await app.runtime.tokenStore.findToken(userId, 'docusign'))!.refreshToken!);
     await expireAccessTokens(database, userId);
@@ -147,6 +139,7 @@ describeEachDialect('DocuSign, against an emulator of DocuSign', (dialect) => {
   });
 
   it('disconnect deletes the tokens; DocuSign has no revocation endpoint, and the answer says it was not revoked there', async () => {
+    const { emulator: docusign, app } = context;
     const { browser, userId } = await signIn(person(105, 'Leaving Person'));
     const requests = docusign.server.requests.length;
     const answer = await browser.request(`${APP_ORIGIN}/account/connections/docusign`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
@@ -156,7 +149,7 @@ describeEachDialect('DocuSign, against an emulator of DocuSign', (dialect) => {
     expect(await app.runtime.tokenStore.findToken(userId, 'docusign')).toBeUndefined();
   });
 
-  standardCases(() => ({ database, emulator: docusign, app }), DOCUSIGN, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
+  standardCases(() => context, DOCUSIGN, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
 });
 
 describeKeepAlive(DOCUSIGN, {

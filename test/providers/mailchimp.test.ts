@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describeEachDialect } from '../support/postgres.js';
 import { startMailchimpEmulator, type MailchimpEmulator, type MailchimpUser } from './mailchimp.emulator.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough } from './kit/provider-app.js';
+import { describeClientFailures, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = '204851732967';
 const CLIENT_SECRET = '0e3c6d9b2a7f41c58e0b9d6a3f2c1e4b7a9d8c6f5e4b3a21';
@@ -44,22 +44,10 @@ const MAILCHIMP: StandardProvider<MailchimpUser, MailchimpEmulator> = {
 };
 
 describeEachDialect('Mailchimp, against an emulator of Mailchimp', (dialect) => {
-  let database: TestDatabase;
-  let mailchimp: MailchimpEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    mailchimp = await MAILCHIMP.startEmulator();
-    app = await startProviderTestApp({ databaseUrl: database.url, env: mailchimpEnv(mailchimp) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await mailchimp?.close();
-    await database?.close();
-  });
+  const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: MAILCHIMP.startEmulator, env: mailchimpEnv });
 
   async function signIn(user: MailchimpUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    const { emulator: mailchimp, app } = context;
     mailchimp.signInAs(user);
     const browser = app.browser();
     const start = await browser.get(`${APP_ORIGIN}/login/mailchimp?next=/api/me`, { followRedirects: false });
@@ -69,6 +57,7 @@ describeEachDialect('Mailchimp, against an emulator of Mailchimp', (dialect) => 
   }
 
   it('signs in as the login of /oauth2/metadata (read with the OAuth scheme), keeps api_endpoint + /3.0 as the connection’s API base, and a token that never expires with no refresh token', async () => {
+    const { database, emulator: mailchimp, app } = context;
     const { userId, request } = await signIn(person(101, 'Ada Lovelace'));
     expect(request.has('scope')).toBe(false);
     expect(request.get('response_type')).toBe('code');
@@ -86,6 +75,7 @@ describeEachDialect('Mailchimp, against an emulator of Mailchimp', (dialect) => 
   });
 
   it('the proxy calls the account’s Marketing API with Bearer; 20 concurrent calls ask Mailchimp for no token, as there is nothing to refresh', async () => {
+    const { emulator: mailchimp, app } = context;
     const { browser, userId } = await signIn(person(102, 'Grace Hopper'));
     const ping = await browser.get(`${APP_ORIGIN}/api/providers/mailchimp/proxy/ping`);
     expect(ping.status).toBe(200);
@@ -101,6 +91,7 @@ describeEachDialect('Mailchimp, against an emulator of Mailchimp', (dialect) => 
   });
 
   it("a token Mailchimp no longer takes (the app removed there) marks the connection 'needs re-auth', with no token request", async () => {
+    const { emulator: mailchimp, app } = context;
     const { browser, userId } = await signIn(person(103, 'Alan Turing'));
     mailchimp.removeApp((await app.runtime.tokenStore.findToken(userId, 'mailchimp'))!.accessToken);
     const tokenRequests = mailchimp.server.counts.token_request ?? 0;
@@ -117,6 +108,7 @@ describeEachDialect('Mailchimp, against an emulator of Mailchimp', (dialect) => 
     ['a look-alike host', 'https://us6.api.mailchimp.com.collector.example.net', 'named an API origin (api_base) outside its own domains'],
     ['none', undefined, 'did not name an API origin (api_base) for this connection'],
   ])('metadata naming %s as api_endpoint fails the sign-in: 502, no API call, nothing stored', async (_name, endpoint, message) => {
+    const { database, emulator: mailchimp, app } = context;
     const before = await rowCounts(database);
     const pings = mailchimp.server.counts.ping ?? 0;
     mailchimp.setApiEndpoint(endpoint);
@@ -133,6 +125,7 @@ describeEachDialect('Mailchimp, against an emulator of Mailchimp', (dialect) => 
   });
 
   it('the metadata call failing (HTTP 500) is a 502, and nothing is stored', async () => {
+    const { database, emulator: mailchimp, app } = context;
     const before = await rowCounts(database);
     mailchimp.failNextMetadata(500);
     mailchimp.signInAs(person(105, 'Outage Metadata'));
@@ -143,6 +136,7 @@ describeEachDialect('Mailchimp, against an emulator of Mailchimp', (dialect) => 
   });
 
   it('disconnect deletes the token; Mailchimp has no revocation endpoint, and the answer says it was not revoked there', async () => {
+    const { emulator: mailchimp, app } = context;
     const { browser, userId } = await signIn(person(106, 'Leaving Person'));
     const requests = mailchimp.server.requests.length;
     const answer = await browser.request(`${APP_ORIGIN}/account/connections/mailchimp`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
@@ -152,7 +146,7 @@ describeEachDialect('Mailchimp, against an emulator of Mailchimp', (dialect) => 
     expect(await app.runtime.tokenStore.findToken(userId, 'mailchimp')).toBeUndefined();
   });
 
-  standardCases(() => ({ database, emulator: mailchimp, app }), MAILCHIMP, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
+  standardCases(() => context, MAILCHIMP, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
 });
 
 describeClientFailures(MAILCHIMP, { wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} });

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { describeEachDialect } from '../support/postgres.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough } from './kit/provider-app.js';
+import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startMondayEmulator, type MondayEmulator, type MondayUser } from './monday.emulator.js';
 
 const CLIENT_ID = '8c3f1e2d4b5a69788f7e6d5c4b3a2910';
@@ -53,22 +53,10 @@ const MONDAY: StandardProvider<MondayUser, MondayEmulator> = {
 };
 
 describeEachDialect('monday.com, against an emulator of monday.com', (dialect) => {
-  let database: TestDatabase;
-  let monday: MondayEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    monday = await MONDAY.startEmulator();
-    app = await startProviderTestApp({ databaseUrl: database.url, env: mondayEnv(monday, { MONDAY_SCOPE: 'me:read boards:read' }) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await monday?.close();
-    await database?.close();
-  });
+  const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: MONDAY.startEmulator, env: (monday) => mondayEnv(monday, { MONDAY_SCOPE: 'me:read boards:read' }) });
 
   async function signIn(user: MondayUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    const { emulator: monday, app } = context;
     monday.signInAs(user);
     const browser = app.browser();
     const start = await browser.get(`${APP_ORIGIN}/login/monday?next=/api/me`, { followRedirects: false });
@@ -81,6 +69,7 @@ describeEachDialect('monday.com, against an emulator of monday.com', (dialect) =
     browser.request(`${APP_ORIGIN}/api/providers/monday/proxy/v2`, { method: 'POST', headers: { 'x-csrf-token': await csrfTokenOf(browser), ...headers }, json: { query } });
 
   it('signs in as the id of the GraphQL me, with its name, its e-mail verified by is_verified and the account; space-separated scopes, PKCE, the client in the form, the access token’s lifetime from its exp', async () => {
+    const { database, emulator: monday, app } = context;
     const ada = person(101, 'Ada Lovelace');
     const { userId, request } = await signIn(ada);
     expect(request.get('scope')).toBe('me:read boards:read');
@@ -104,6 +93,7 @@ describeEachDialect('monday.com, against an emulator of monday.com', (dialect) =
   });
 
   it('keeps an e-mail monday has not verified (is_verified false) as unverified', async () => {
+    const { database } = context;
     const { userId } = await signIn(person(102, 'Unverified Person', false));
     const user = await database.db.selectFrom('users').select(['email', 'email_verified']).where('id', '=', userId).executeTakeFirstOrThrow();
     expect(user.email).toBe('unverified@acme.test');
@@ -111,6 +101,7 @@ describeEachDialect('monday.com, against an emulator of monday.com', (dialect) =
   });
 
   it('the proxy POSTs GraphQL with the caller’s API-Version; 20 concurrent calls on an expired token make one refresh, the new refresh token is kept, and monday refuses the used one', async () => {
+    const { database, emulator: monday, app } = context;
     const { browser, userId } = await signIn(person(103, 'Storm Rotating'));
     const pinned = await graphql(browser, '{ boards { id name } }', { 'api-version': '2026-10' });
     expect(pinned.status).toBe(200);
@@ -132,6 +123,7 @@ describeEachDialect('monday.com, against an emulator of monday.com', (dialect) =
   });
 
   it("the app uninstalled at monday marks the connection 'needs re-auth' after its 401, with one refused refresh", async () => {
+    const { emulator: monday, app } = context;
     const user = person(104, 'Uninstalling Person');
     const { browser, userId } = await signIn(user);
     monday.uninstall(user);
@@ -145,6 +137,7 @@ describeEachDialect('monday.com, against an emulator of monday.com', (dialect) =
   });
 
   it('disconnect revokes the refresh token at /oauth_ms/oauth/revoke with a JSON body carrying the client, and the grant ends', async () => {
+    const { emulator: monday, app } = context;
     const { browser, userId } = await signIn(person(105, 'Leaving Person'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'monday');
     const revocations = monday.server.counts.revoke ?? 0;
@@ -159,6 +152,7 @@ describeEachDialect('monday.com, against an emulator of monday.com', (dialect) =
   });
 
   it('disconnect after the app was uninstalled: monday’s 200 for a token it no longer knows counts as revoked', async () => {
+    const { emulator: monday, app } = context;
     const user = person(106, 'Already Gone');
     const { browser, userId } = await signIn(user);
     monday.uninstall(user);
@@ -167,26 +161,14 @@ describeEachDialect('monday.com, against an emulator of monday.com', (dialect) =
     expect(await app.runtime.tokenStore.findToken(userId, 'monday')).toBeUndefined();
   });
 
-  standardCases(() => ({ database, emulator: monday, app }), MONDAY, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
+  standardCases(() => context, MONDAY, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
 });
 
 describeEachDialect('monday.com without me:read', (dialect) => {
-  let database: TestDatabase;
-  let monday: MondayEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    monday = await MONDAY.startEmulator();
-    app = await startProviderTestApp({ databaseUrl: database.url, env: mondayEnv(monday, { MONDAY_SCOPE: 'boards:read' }) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await monday?.close();
-    await database?.close();
-  });
+  const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: MONDAY.startEmulator, env: (monday) => mondayEnv(monday, { MONDAY_SCOPE: 'boards:read' }) });
 
   it('a me answered null with missingRequiredPermissions fails the sign-in with a 502, and nothing is stored', async () => {
+    const { database, emulator: monday, app } = context;
     const before = await rowCounts(database);
     monday.signInAs(person(110, 'No Scope'));
     const page = await signInThrough(app.browser(), 'monday');
@@ -197,22 +179,10 @@ describeEachDialect('monday.com without me:read', (dialect) => {
 });
 
 describeEachDialect('monday.com answering expires_in', (dialect) => {
-  let database: TestDatabase;
-  let monday: MondayEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    monday = await startMondayEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, answerExpiresIn: true });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: mondayEnv(monday) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await monday?.close();
-    await database?.close();
-  });
+  const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: () => startMondayEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, answerExpiresIn: true }), env: mondayEnv });
 
   it('signs in and refreshes as answered', async () => {
+    const { database, emulator: monday, app } = context;
     monday.signInAs(person(111, 'Answered Expiry'));
     expect((await signInThrough(app.browser(), 'monday')).status).toBe(200);
     const { user_id: userId } = await database.db.selectFrom('accounts').select('user_id').where('provider', '=', 'monday').where('subject', '=', '41000111').executeTakeFirstOrThrow();

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeEachDialect } from '../support/postgres.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startZendeskEmulator, type ZendeskEmulator, type ZendeskUser } from './zendesk.emulator.js';
 
 // A client's unique identifier as Admin Center makes it from the app's name, and a 64-hex-digit secret.
@@ -54,22 +54,10 @@ const ZENDESK: StandardProvider<ZendeskUser, ZendeskEmulator> = {
 };
 
 describeEachDialect('Zendesk, against an emulator of a Zendesk account', (dialect) => {
-  let database: TestDatabase;
-  let zendesk: ZendeskEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    zendesk = await ZENDESK.startEmulator();
-    app = await startProviderTestApp({ databaseUrl: database.url, env: zendeskEnv(zendesk) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await zendesk?.close();
-    await database?.close();
-  });
+  const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: ZENDESK.startEmulator, env: zendeskEnv });
 
   async function signIn(user: ZendeskUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    const { emulator: zendesk, app } = context;
     zendesk.signInAs(user);
     const browser = app.browser();
     const start = await browser.get(`${APP_ORIGIN}/login/zendesk?next=/api/me`, { followRedirects: false });
@@ -82,6 +70,7 @@ describeEachDialect('Zendesk, against an emulator of a Zendesk account', (dialec
     browser.request(`${APP_ORIGIN}/account/connections/zendesk`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
 
   it('signs in as the id of /api/v2/users/me.json (e-mail verification unknown); read with PKCE, the code exchanged with a JSON body carrying the client, 30-minute tokens and a refresh token', async () => {
+    const { database, emulator: zendesk, app } = context;
     const ada = person(101, 'Ada Lovelace');
     const { userId, request } = await signIn(ada);
     expect(request.get('scope')).toBe('read');
@@ -103,6 +92,7 @@ describeEachDialect('Zendesk, against an emulator of a Zendesk account', (dialec
   });
 
   it('the proxy calls the account’s API; 20 concurrent calls on an expired token make one refresh, the new refresh token is kept, and Zendesk refuses the used one', async () => {
+    const { database, emulator: zendesk, app } = context;
     const { browser, userId } = await signIn(person(102, 'Grace Hopper'));
     const first = await browser.get(`${APP_ORIGIN}/api/providers/zendesk/proxy/tickets.json`);
     expect(first.status).toBe(200);
@@ -125,6 +115,7 @@ describeEachDialect('Zendesk, against an emulator of a Zendesk account', (dialec
   });
 
   it("a grant ended at Zendesk marks the connection 'needs re-auth' after one refresh Zendesk refuses", async () => {
+    const { emulator: zendesk, app } = context;
     const { browser, userId } = await signIn(person(103, 'Barbara Liskov'));
     zendesk.revokeGrant((await app.runtime.tokenStore.findToken(userId, 'zendesk'))!.accessToken);
     const refreshes = zendesk.server.counts.refresh_token ?? 0;
@@ -137,6 +128,7 @@ describeEachDialect('Zendesk, against an emulator of a Zendesk account', (dialec
   });
 
   it('disconnect revokes with DELETE /api/v2/oauth/tokens/current.json and the access token; the refresh token ends with it', async () => {
+    const { emulator: zendesk, app } = context;
     const { browser, userId } = await signIn(person(104, 'Leaving Person'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'zendesk');
     const revocations = zendesk.server.counts.revoke ?? 0;
@@ -152,6 +144,7 @@ describeEachDialect('Zendesk, against an emulator of a Zendesk account', (dialec
   });
 
   it('disconnect after the grant ended at Zendesk: its 401 for a live token counts as revoked', async () => {
+    const { emulator: zendesk, app } = context;
     const { browser, userId } = await signIn(person(105, 'Already Gone'));
     zendesk.revokeGrant((await app.runtime.tokenStore.findToken(userId, 'zendesk'))!.accessToken);
     const answer = await disconnect(browser);
@@ -161,6 +154,7 @@ describeEachDialect('Zendesk, against an emulator of a Zendesk account', (dialec
   });
 
   it('users/me failing (HTTP 500) is a 502, and nothing is stored', async () => {
+    const { database, emulator: zendesk, app } = context;
     const before = await rowCounts(database);
     zendesk.failNextUserRequest(500);
     zendesk.signInAs(person(106, 'Outage Profile'));
@@ -170,26 +164,14 @@ describeEachDialect('Zendesk, against an emulator of a Zendesk account', (dialec
     expect(await rowCounts(database)).toEqual(before);
   });
 
-  standardCases(() => ({ database, emulator: zendesk, app }), ZENDESK, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
+  standardCases(() => context, ZENDESK, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
 });
 
 describeEachDialect('Zendesk with a resource scope the API checks', (dialect) => {
-  let database: TestDatabase;
-  let zendesk: ZendeskEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    zendesk = await ZENDESK.startEmulator();
-    app = await startProviderTestApp({ databaseUrl: database.url, env: zendeskEnv(zendesk, { ZENDESK_SCOPE: 'users:read' }) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await zendesk?.close();
-    await database?.close();
-  });
+  const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: ZENDESK.startEmulator, env: (zendesk) => zendeskEnv(zendesk, { ZENDESK_SCOPE: 'users:read' }) });
 
   it('signs in with users:read alone; a call outside it is Zendesk’s 403, passed on with no refresh', async () => {
+    const { emulator: zendesk, app } = context;
     zendesk.signInAs(person(201, 'Narrow Scope'));
     const browser = app.browser();
     const page = await signInThrough(browser, 'zendesk');
@@ -213,22 +195,10 @@ describeKeepAlive(ZENDESK, {
 });
 
 describeEachDialect('Zendesk clients whose tokens do not expire', (dialect) => {
-  let database: TestDatabase;
-  let zendesk: ZendeskEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    zendesk = await startZendeskEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, expiringTokens: false });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: zendeskEnv(zendesk) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await zendesk?.close();
-    await database?.close();
-  });
+  const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: () => startZendeskEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, expiringTokens: false }), env: zendeskEnv });
 
   it("keeps a token with no expiry and no refresh token; once Zendesk stops taking it, the connection needs re-auth with no token request", async () => {
+    const { database, emulator: zendesk, app } = context;
     const older = person(401, 'Older Client');
     zendesk.signInAs(older);
     const browser = app.browser();

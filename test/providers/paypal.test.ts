@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeEachDialect } from '../support/postgres.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startPaypalEmulator, type PaypalEmulator, type PaypalUser } from './paypal.emulator.js';
 
@@ -145,23 +145,14 @@ describeEachDialect('PayPal, against an emulator of Log in with PayPal', (dialec
 });
 
 describeEachDialect('PayPal with a userinfo endpoint that does not take the schema asked for', (dialect) => {
-  let database: TestDatabase;
-  let paypal: PaypalEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    paypal = await PAYPAL.startEmulator();
-    // The Identity API's other schema: PayPal answers 400 INVALID_REQUEST to one it does not support.
-    app = await startProviderTestApp({ databaseUrl: database.url, env: paypalEnv(paypal, { PAYPAL_USERINFO_URL: `${paypal.origin}/v1/identity/oauth2/userinfo?schema=openid` }) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await paypal?.close();
-    await database?.close();
+  // The Identity API's other schema: PayPal answers 400 INVALID_REQUEST to one it does not support.
+  const context = useProviderTest(() => dialect.openTestDatabase(), {
+    startEmulator: PAYPAL.startEmulator,
+    env: (paypal) => paypalEnv(paypal, { PAYPAL_USERINFO_URL: `${paypal.origin}/v1/identity/oauth2/userinfo?schema=openid` }),
   });
 
   it('fails the sign-in with a 502 naming the userinfo request and PayPal’s message, and stores nothing', async () => {
+    const { database, emulator: paypal, app } = context;
     const before = await rowCounts(database);
     paypal.signInAs(person(107, 'Wrong Schema'));
     const page = await signInThrough(app.browser(), 'paypal');

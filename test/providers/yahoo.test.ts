@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { APP_ORIGIN, csrfTokenOf, signInThrough, type ProviderTestApp } from './kit/provider-app.js';
+import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startYahooEmulator, type YahooEmulator, type YahooUser } from './yahoo.emulator.js';
 
 // A client id as Yahoo issues them, ending in `--`, which form-encoded Basic credentials would send as `%2D%2D`.
@@ -39,20 +39,8 @@ const YAHOO: StandardProvider<YahooUser, YahooEmulator> = {
 
 function describeAgainst(title: string, emulator: () => Promise<YahooEmulator>, tests: (context: () => { database: TestDatabase; yahoo: YahooEmulator; app: ProviderTestApp }) => void): void {
   describeEachDialect(title, (dialect) => {
-    let database: TestDatabase;
-    let yahoo: YahooEmulator;
-    let app: ProviderTestApp;
-    beforeAll(async () => {
-      database = await dialect.openTestDatabase();
-      yahoo = await emulator();
-      app = await startProviderTestApp({ databaseUrl: database.url, env: yahooEnv(yahoo) });
-    });
-    afterAll(async () => {
-      await app?.close();
-      await yahoo?.close();
-      await database?.close();
-    });
-    tests(() => ({ database, yahoo, app }));
+    const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: emulator, env: yahooEnv });
+    tests(() => ({ database: context.database, yahoo: context.emulator, app: context.app }));
   });
 }
 

@@ -1,8 +1,7 @@
 import { expect, it } from 'vitest';
-import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startAmazonEmulator, type AmazonEmulator, type AmazonUser } from './amazon.emulator.js';
-import { APP_ORIGIN, csrfTokenOf } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, signInAs } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // A Login with Amazon security profile's client id and secret, as Amazon shows them.
@@ -44,15 +43,7 @@ const AMAZON: StandardProvider<AmazonUser, AmazonEmulator> = {
 describeEachDialect('Amazon, against an emulator of Login with Amazon', (dialect) => {
   const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: AMAZON.startEmulator, env: amazonEnv });
 
-  async function signIn(user: AmazonUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-    const { emulator: amazon, app } = context;
-    amazon.signInAs(user);
-    const browser = app.browser();
-    const start = await browser.get(`${APP_ORIGIN}/login/amazon?next=/api/me`, { followRedirects: false });
-    const page = await browser.get(start.location!);
-    expect(page.status).toBe(200);
-    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-  }
+  const signIn = (user: AmazonUser) => signInAs(context, 'amazon', user);
 
   it('signs in as the user_id of /user/profile with its name and e-mail (verification unknown); the profile scope with PKCE, the client in the form body, one-hour tokens', async () => {
     const { database, emulator: amazon, app } = context;

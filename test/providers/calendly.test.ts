@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startCalendlyEmulator, type CalendlyEmulator, type CalendlyUser } from './calendly.emulator.js';
-import { APP_ORIGIN, csrfTokenOf, startProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, signInAs, startProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'cUvLq3Yz8mTn2pXw5rKd7sHf9bJg4aEe1cN6oMiQ0tU';
@@ -46,15 +46,7 @@ const CALENDLY: StandardProvider<CalendlyUser, CalendlyEmulator> = {
 describeEachDialect('Calendly, against an emulator of Calendly', (dialect) => {
   const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: CALENDLY.startEmulator, env: (calendly) => calendlyEnv(calendly, { CALENDLY_SCOPE: 'users:read event_types:read' }) });
 
-  async function signIn(user: CalendlyUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-    const { emulator: calendly, app } = context;
-    calendly.signInAs(user);
-    const browser = app.browser();
-    const start = await browser.get(`${APP_ORIGIN}/login/calendly?next=/api/me`, { followRedirects: false });
-    const page = await browser.get(start.location!);
-    expect(page.status).toBe(200);
-    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-  }
+  const signIn = (user: CalendlyUser) => signInAs(context, 'calendly', user);
 
   const eventTypes = (browser: TestBrowser, user: CalendlyUser) => browser.get(`${APP_ORIGIN}/api/providers/calendly/proxy/event_types?user=${encodeURIComponent(context.emulator.uriOf(user))}`);
 

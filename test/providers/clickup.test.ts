@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startClickUpEmulator, type ClickUpEmulator, type ClickUpUser } from './clickup.emulator.js';
-import { APP_ORIGIN, csrfTokenOf } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, signInAs } from './kit/provider-app.js';
 import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'K7QJ2ZV0R8YH3M5N1X4B6C9D0F2G8H1L';
@@ -43,15 +43,7 @@ const CLICKUP: StandardProvider<ClickUpUser, ClickUpEmulator> = {
 describeEachDialect('ClickUp, against an emulator of ClickUp', (dialect) => {
   const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: CLICKUP.startEmulator, env: clickupEnv });
 
-  async function signIn(user: ClickUpUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-    const { emulator: clickup, app } = context;
-    clickup.signInAs(user);
-    const browser = app.browser();
-    const start = await browser.get(`${APP_ORIGIN}/login/clickup?next=/api/me`, { followRedirects: false });
-    const page = await browser.get(start.location!);
-    expect(page.status).toBe(200);
-    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-  }
+  const signIn = (user: ClickUpUser) => signInAs(context, 'clickup', user);
 
   const teams = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/clickup/proxy/v2/team`);
 

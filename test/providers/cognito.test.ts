@@ -4,7 +4,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { testClock } from '../support/clock.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startCognitoEmulator, type CognitoEmulator, type CognitoUser } from './cognito.emulator.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // An app client id and secret as Cognito makes them (26 and 51 lower-case letters and digits).
@@ -50,15 +50,7 @@ const COGNITO: StandardProvider<CognitoUser, CognitoEmulator> = {
 describeEachDialect('Amazon Cognito, against an emulator of a user pool with a domain', (dialect) => {
   const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: COGNITO.startEmulator, env: cognitoEnv });
 
-  async function signIn(user: CognitoUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-    const { emulator: cognito, app } = context;
-    cognito.signInAs(user);
-    const browser = app.browser();
-    const start = await browser.get(`${APP_ORIGIN}/login/cognito?next=/api/me`, { followRedirects: false });
-    const page = await browser.get(start.location!);
-    expect(page.status).toBe(200);
-    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-  }
+  const signIn = (user: CognitoUser) => signInAs(context, 'cognito', user);
 
   const userInfo = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/cognito/proxy/oauth2/userInfo`);
   const disconnect = async (browser: TestBrowser) =>

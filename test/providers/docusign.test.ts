@@ -1,8 +1,7 @@
 import { expect, it } from 'vitest';
-import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startDocusignEmulator, type DocusignEmulator, type DocusignUser } from './docusign.emulator.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -50,15 +49,7 @@ const DOCUSIGN: StandardProvider<DocusignUser, DocusignEmulator> = {
 describeEachDialect('DocuSign, against an emulator of DocuSign', (dialect) => {
   const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: DOCUSIGN.startEmulator, env: docusignEnv });
 
-  async function signIn(user: DocusignUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-    const { emulator: docusign, app } = context;
-    docusign.signInAs(user);
-    const browser = app.browser();
-    const start = await browser.get(`${APP_ORIGIN}/login/docusign?next=/api/me`, { followRedirects: false });
-    const page = await browser.get(start.location!);
-    expect(page.status).toBe(200);
-    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-  }
+  const signIn = (user: DocusignUser) => signInAs(context, 'docusign', user);
 
   it('signs in as the userinfo sub, keeps the default account’s eSignature API ({base_uri}/restapi/v2.1/accounts/{account_id}) as the connection’s base; signature and extended scopes, PKCE, Basic credentials as they are, 8-hour tokens', async () => {
     const { database, emulator: docusign, app } = context;

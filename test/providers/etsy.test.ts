@@ -1,9 +1,8 @@
 import { expect, it } from 'vitest';
-import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startEtsyEmulator, type EtsyEmulator, type EtsyUser } from './etsy.emulator.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 const KEYSTRING = '1aa2bb33c44d55eeeeee6fff';
@@ -51,15 +50,7 @@ const ETSY: StandardProvider<EtsyUser, EtsyEmulator> = {
 describeEachDialect('Etsy, against an emulator of Etsy', (dialect) => {
   const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: () => startEmulator(), env: etsyEnv });
 
-  async function signIn(user: EtsyUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-    const { emulator: etsy, app } = context;
-    etsy.signInAs(user);
-    const browser = app.browser();
-    const start = await browser.get(`${APP_ORIGIN}/login/etsy?next=/api/me`, { followRedirects: false });
-    const page = await browser.get(start.location!);
-    expect(page.status).toBe(200);
-    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-  }
+  const signIn = (user: EtsyUser) => signInAs(context, 'etsy', user);
 
   const apiKey = `${KEYSTRING}:${SHARED_SECRET}`;
 

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startFigmaEmulator, type FigmaEmulator, type FigmaUser } from './figma.emulator.js';
-import { APP_ORIGIN, csrfTokenOf, startProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, signInAs, startProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'Qm9vdHN0cmFwRmlnbWFBcHA';
@@ -46,15 +46,7 @@ const FIGMA: StandardProvider<FigmaUser, FigmaEmulator> = {
 describeEachDialect('Figma, against an emulator of Figma', (dialect) => {
   const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: FIGMA.startEmulator, env: (figma) => figmaEnv(figma, { FIGMA_SCOPE: 'current_user:read file_content:read' }) });
 
-  async function signIn(user: FigmaUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-    const { emulator: figma, app } = context;
-    figma.signInAs(user);
-    const browser = app.browser();
-    const start = await browser.get(`${APP_ORIGIN}/login/figma?next=/api/me`, { followRedirects: false });
-    const page = await browser.get(start.location!);
-    expect(page.status).toBe(200);
-    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-  }
+  const signIn = (user: FigmaUser) => signInAs(context, 'figma', user);
 
   const file = (browser: TestBrowser, key = FILE_KEY) => browser.get(`${APP_ORIGIN}/api/providers/figma/proxy/v1/files/${key}`);
 

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startIntercomEmulator, type IntercomEmulator, type IntercomUser } from './intercom.emulator.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // A client id as Intercom shows it (a UUID) and a secret of the same form.
@@ -46,15 +46,7 @@ const INTERCOM: StandardProvider<IntercomUser, IntercomEmulator> = {
 describeEachDialect('Intercom, against an emulator of Intercom', (dialect) => {
   const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: INTERCOM.startEmulator, env: intercomEnv });
 
-  async function signIn(user: IntercomUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-    const { emulator: intercom, app } = context;
-    intercom.signInAs(user);
-    const browser = app.browser();
-    const start = await browser.get(`${APP_ORIGIN}/login/intercom?next=/api/me`, { followRedirects: false });
-    const page = await browser.get(start.location!);
-    expect(page.status).toBe(200);
-    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-  }
+  const signIn = (user: IntercomUser) => signInAs(context, 'intercom', user);
 
   const admins = (browser: TestBrowser, headers: Record<string, string> = {}) => browser.request(`${APP_ORIGIN}/api/providers/intercom/proxy/admins`, { method: 'GET', headers });
 

@@ -1,8 +1,7 @@
 import { expect, it } from 'vitest';
-import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startMailchimpEmulator, type MailchimpEmulator, type MailchimpUser } from './mailchimp.emulator.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = '204851732967';
@@ -46,15 +45,7 @@ const MAILCHIMP: StandardProvider<MailchimpUser, MailchimpEmulator> = {
 describeEachDialect('Mailchimp, against an emulator of Mailchimp', (dialect) => {
   const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: MAILCHIMP.startEmulator, env: mailchimpEnv });
 
-  async function signIn(user: MailchimpUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-    const { emulator: mailchimp, app } = context;
-    mailchimp.signInAs(user);
-    const browser = app.browser();
-    const start = await browser.get(`${APP_ORIGIN}/login/mailchimp?next=/api/me`, { followRedirects: false });
-    const page = await browser.get(start.location!);
-    expect(page.status).toBe(200);
-    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-  }
+  const signIn = (user: MailchimpUser) => signInAs(context, 'mailchimp', user);
 
   it('signs in as the login of /oauth2/metadata (read with the OAuth scheme), keeps api_endpoint + /3.0 as the connection’s API base, and a token that never expires with no refresh token', async () => {
     const { database, emulator: mailchimp, app } = context;

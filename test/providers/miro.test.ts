@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startMiroEmulator, type MiroEmulator, type MiroUser } from './miro.emulator.js';
 
@@ -58,15 +58,7 @@ const MIRO: StandardProvider<MiroUser, MiroEmulator> = {
 describeEachDialect('Miro, against an emulator of Miro', (dialect) => {
   const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: MIRO.startEmulator, env: miroEnv });
 
-  async function signIn(user: MiroUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-    const { emulator: miro, app } = context;
-    miro.signInAs(user);
-    const browser = app.browser();
-    const start = await browser.get(`${APP_ORIGIN}/login/miro?next=/api/me`, { followRedirects: false });
-    const page = await browser.get(start.location!);
-    expect(page.status).toBe(200);
-    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-  }
+  const signIn = (user: MiroUser) => signInAs(context, 'miro', user);
 
   const boards = (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/api/providers/miro/proxy/v2/boards`, { method: 'GET' });
   const disconnect = async (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/account/connections/miro`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });

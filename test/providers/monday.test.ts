@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startMondayEmulator, type MondayEmulator, type MondayUser } from './monday.emulator.js';
 
@@ -55,15 +55,7 @@ const MONDAY: StandardProvider<MondayUser, MondayEmulator> = {
 describeEachDialect('monday.com, against an emulator of monday.com', (dialect) => {
   const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: MONDAY.startEmulator, env: (monday) => mondayEnv(monday, { MONDAY_SCOPE: 'me:read boards:read' }) });
 
-  async function signIn(user: MondayUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-    const { emulator: monday, app } = context;
-    monday.signInAs(user);
-    const browser = app.browser();
-    const start = await browser.get(`${APP_ORIGIN}/login/monday?next=/api/me`, { followRedirects: false });
-    const page = await browser.get(start.location!);
-    expect(page.status).toBe(200);
-    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-  }
+  const signIn = (user: MondayUser) => signInAs(context, 'monday', user);
 
   const graphql = async (browser: TestBrowser, query: string, headers: Record<string, string> = {}) =>
     browser.request(`${APP_ORIGIN}/api/providers/monday/proxy/v2`, { method: 'POST', headers: { 'x-csrf-token': await csrfTokenOf(browser), ...headers }, json: { query } });

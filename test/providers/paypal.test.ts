@@ -1,7 +1,6 @@
 import { expect, it } from 'vitest';
-import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startPaypalEmulator, type PaypalEmulator, type PaypalUser } from './paypal.emulator.js';
 
@@ -54,15 +53,7 @@ const PAYPAL: StandardProvider<PaypalUser, PaypalEmulator> = {
 describeEachDialect('PayPal, against an emulator of Log in with PayPal', (dialect) => {
   const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: PAYPAL.startEmulator, env: paypalEnv });
 
-  async function signIn(user: PaypalUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-    const { emulator: paypal, app } = context;
-    paypal.signInAs(user);
-    const browser = app.browser();
-    const start = await browser.get(`${APP_ORIGIN}/login/paypal?next=/api/me`, { followRedirects: false });
-    const page = await browser.get(start.location!);
-    expect(page.status).toBe(200);
-    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-  }
+  const signIn = (user: PaypalUser) => signInAs(context, 'paypal', user);
 
   it('signs in as the paypalv1.1 userinfo user_id with the primary e-mail, confirmed, and the payer id kept; the openid, profile, email and paypalattributes scopes with PKCE and no nonce, Basic credentials as they are, 8-hour tokens, the ID token dropped unread', async () => {
     const { database, emulator: paypal, app } = context;

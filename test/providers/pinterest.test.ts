@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { APP_ORIGIN, csrfTokenOf } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, signInAs } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startPinterestEmulator, type PinterestEmulator, type PinterestUser } from './pinterest.emulator.js';
@@ -59,15 +59,7 @@ const PINTEREST: StandardProvider<PinterestUser, PinterestEmulator> = {
 describeEachDialect('Pinterest, against an emulator of Pinterest', (dialect) => {
   const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: PINTEREST.startEmulator, env: (pinterest) => pinterestEnv(pinterest, { PINTEREST_SCOPE: 'user_accounts:read boards:read' }) });
 
-  async function signIn(user: PinterestUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-    const { emulator: pinterest, app } = context;
-    pinterest.signInAs(user);
-    const browser = app.browser();
-    const start = await browser.get(`${APP_ORIGIN}/login/pinterest?next=/api/me`, { followRedirects: false });
-    const page = await browser.get(start.location!);
-    expect(page.status).toBe(200);
-    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-  }
+  const signIn = (user: PinterestUser) => signInAs(context, 'pinterest', user);
 
   const boards = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/pinterest/proxy/boards`);
 

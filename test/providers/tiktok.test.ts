@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { APP_ORIGIN, csrfTokenOf } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, signInAs } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startTikTokEmulator, type TikTokEmulator, type TikTokUser } from './tiktok.emulator.js';
@@ -58,15 +58,7 @@ const TIKTOK: StandardProvider<TikTokUser, TikTokEmulator> = {
 describeEachDialect('TikTok, against an emulator of TikTok', (dialect) => {
   const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: TIKTOK.startEmulator, env: (tiktok) => tiktokEnv(tiktok, { TIKTOK_SCOPE: 'user.info.basic video.list' }) });
 
-  async function signIn(user: TikTokUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-    const { emulator: tiktok, app } = context;
-    tiktok.signInAs(user);
-    const browser = app.browser();
-    const start = await browser.get(`${APP_ORIGIN}/login/tiktok?next=/api/me`, { followRedirects: false });
-    const page = await browser.get(start.location!);
-    expect(page.status).toBe(200);
-    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-  }
+  const signIn = (user: TikTokUser) => signInAs(context, 'tiktok', user);
 
   const userInfo = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/tiktok/proxy/v2/user/info/?fields=open_id,display_name`);
 

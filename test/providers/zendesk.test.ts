@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startZendeskEmulator, type ZendeskEmulator, type ZendeskUser } from './zendesk.emulator.js';
@@ -56,15 +56,7 @@ const ZENDESK: StandardProvider<ZendeskUser, ZendeskEmulator> = {
 describeEachDialect('Zendesk, against an emulator of a Zendesk account', (dialect) => {
   const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: ZENDESK.startEmulator, env: zendeskEnv });
 
-  async function signIn(user: ZendeskUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-    const { emulator: zendesk, app } = context;
-    zendesk.signInAs(user);
-    const browser = app.browser();
-    const start = await browser.get(`${APP_ORIGIN}/login/zendesk?next=/api/me`, { followRedirects: false });
-    const page = await browser.get(start.location!);
-    expect(page.status).toBe(200);
-    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-  }
+  const signIn = (user: ZendeskUser) => signInAs(context, 'zendesk', user);
 
   const disconnect = async (browser: TestBrowser) =>
     browser.request(`${APP_ORIGIN}/account/connections/zendesk`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });

@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
+import { expect } from 'vitest';
 import { loadConfig } from '../../../src/config/config.js';
 import { createLogger } from '../../../src/server/logger.js';
 import { createRuntime, type Runtime } from '../../../src/server/runtime.js';
@@ -52,6 +53,25 @@ export async function csrfTokenOf(browser: TestBrowser): Promise<string> {
 /** Starts sign-in with `provider` and follows every redirect (the emulator approves at once). */
 export function signInThrough(browser: TestBrowser, provider: string, next = '/account'): Promise<BrowserResponse> {
   return browser.get(`${APP_ORIGIN}/login/${provider}?next=${encodeURIComponent(next)}`);
+}
+
+/**
+ * Signs `user` in through the app (to /api/me, which must answer 200), the
+ * emulator approving as them; with the browser, the user's id and the
+ * parameters of the authorization request the app sent to the provider.
+ */
+export async function signInAs<User>(
+  context: { app: ProviderTestApp; emulator: { signInAs(user: User): void } },
+  provider: string,
+  user: User,
+): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+  const { app, emulator } = context;
+  emulator.signInAs(user);
+  const browser = app.browser();
+  const start = await browser.get(`${APP_ORIGIN}/login/${provider}?next=/api/me`, { followRedirects: false });
+  const page = await browser.get(start.location!);
+  expect(page.status).toBe(200);
+  return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
 }
 
 export { APP_ORIGIN };

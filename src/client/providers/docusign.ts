@@ -44,17 +44,13 @@
  * bodies of a refused token request (RFC 6749 §5.2's `error` is assumed) and
  * of a refused userinfo call.
  */
-import { withoutTrailingSlash, type ProviderPreset } from './preset.js';
+import { objectOf, withoutTrailingSlash, type ProviderPreset } from './preset.js';
 
 /** The member profileClaims adds for the connection's API base. */
 const API_BASE_MEMBER = 'api_base';
 
 /** An account id as DocuSign writes it (a GUID), so it is one path segment and never a dot-segment. */
 const ACCOUNT_ID = /^[A-Za-z0-9-]{1,64}$/;
-
-function objectOf(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}
 
 /**
  * The userinfo answer with the person's default account beside it

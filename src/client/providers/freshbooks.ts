@@ -39,17 +39,10 @@
  */
 import { ProviderUnavailableError } from '../errors.js';
 import type { RevocationOutcome, RevocationRequest } from '../provider-hooks.js';
-import type { ProviderPreset } from './preset.js';
+import { jsonTokenRequest, objectOf, type ProviderPreset } from './preset.js';
 
 /** openid-client's form as the JSON body FreshBooks' examples send to /auth/oauth/token, the client's id and secret in it. */
-function tokenRequest(request: { body: URLSearchParams; headers: Record<string, string> }): { body: string; headers: Record<string, string> } {
-  const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => name.toLowerCase() !== 'content-type'));
-  return { body: JSON.stringify(Object.fromEntries(request.body)), headers: { ...headers, 'content-type': 'application/json' } };
-}
-
-function objectOf(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}
+const tokenRequest = jsonTokenRequest();
 
 /**
  * The identity of `{ response: {…} }` as the profile: its `id`, the first

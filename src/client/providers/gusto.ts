@@ -50,19 +50,12 @@
  * refusals, assumed RFC 6749's `{ error, error_description }`
  * (`invalid_grant`, `invalid_client`).
  */
-import { withoutTrailingSlash, type ProviderPreset } from './preset.js';
+import { jsonTokenRequest, objectOf, withoutTrailingSlash, type ProviderPreset } from './preset.js';
 
 const PRODUCTION = 'https://api.gusto.com';
 
 /** openid-client's form as the JSON body Gusto's examples send to /oauth/token, the client's id and secret in it. */
-function tokenRequest(request: { body: URLSearchParams; headers: Record<string, string> }): { body: string; headers: Record<string, string> } {
-  const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => name.toLowerCase() !== 'content-type'));
-  return { body: JSON.stringify(Object.fromEntries(request.body)), headers: { ...headers, 'content-type': 'application/json' } };
-}
-
-function objectOf(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}
+const tokenRequest = jsonTokenRequest();
 
 /**
  * The resource owner of /v1/token_info as the profile (`id`), with its type

@@ -41,14 +41,10 @@
  * §5.2's `error` is assumed; an answer without one is a provider fault, 502).
  */
 import { readTokenEndpointBody, rebuiltAnswer } from '../provider-hooks.js';
-import type { ProviderPreset } from './preset.js';
+import { objectOf, type ProviderPreset } from './preset.js';
 
 /** The member profileClaims adds for the connection's API base. */
 const API_BASE_MEMBER = 'api_base';
-
-function objectOf(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}
 
 /**
  * The person in the metadata answer: the login's id, name and e-mail at the

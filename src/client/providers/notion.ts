@@ -35,18 +35,12 @@
  */
 import { ProviderUnavailableError } from '../errors.js';
 import { plainBasicAuthorization, readTokenEndpointBody, rebuiltAnswer, type RevocationOutcome, type RevocationRequest } from '../provider-hooks.js';
-import type { ProviderPreset } from './preset.js';
+import { jsonTokenRequest, objectOf, type ProviderPreset } from './preset.js';
 
 const NOTION_VERSION = '2026-03-11';
 
 /** The token request as Notion documents it: the same members as JSON, with its version header (a refresh keeps the one it is given). */
-function tokenRequest(request: { body: URLSearchParams; headers: Record<string, string> }): { body: string; headers: Record<string, string> } {
-  const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => name.toLowerCase() !== 'content-type'));
-  return {
-    body: JSON.stringify(Object.fromEntries(request.body)),
-    headers: { ...headers, 'content-type': 'application/json', 'notion-version': NOTION_VERSION },
-  };
-}
+const tokenRequest = jsonTokenRequest({ 'notion-version': NOTION_VERSION });
 
 /** Notion's `{ object: "error", code, message }` at the token endpoint as RFC 6749 §5.2's `{ error, error_description }`. */
 async function tokenResponse(response: Response): Promise<Response> {
@@ -54,10 +48,6 @@ async function tokenResponse(response: Response): Promise<Response> {
   if (response.ok || !fields || typeof fields.error === 'string' || typeof fields.code !== 'string') return rebuiltAnswer(response, response.status, text);
   const answer = { error: fields.code, ...(typeof fields.message === 'string' ? { error_description: fields.message } : {}) };
   return rebuiltAnswer(response, response.status, JSON.stringify(answer), 'application/json');
-}
-
-function objectOf(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
 /** The person (`owner.user`) and the workspace from the token answer: never its tokens. */

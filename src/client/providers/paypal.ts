@@ -48,17 +48,13 @@
  * refresh token (RFC 6749 §5.2's `error` is assumed), and the HTTP status of
  * a refused userinfo call.
  */
-import { withoutTrailingSlash, type ProviderPreset } from './preset.js';
+import { objectOf, withoutTrailingSlash, type ProviderPreset } from './preset.js';
 
 /** PayPal's site and its REST API: production's, or the sandbox's from `<NAME>_BASE_URL`; a stand-in's API is its own origin. */
 function apiOf(web: string): string {
   const { host } = new URL(web);
   if (host === 'www.paypal.com' || host === 'www.sandbox.paypal.com') return `https://api-m.${host.slice('www.'.length)}`;
   return web;
-}
-
-function objectOf(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
 /**

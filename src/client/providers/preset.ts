@@ -58,3 +58,21 @@ export interface ProviderPreset {
 export function withoutTrailingSlash(url: string): string {
   return url.replace(/\/+$/, '');
 }
+
+/** `value` when it is a JSON object (not null, not an array), for reading a provider's answer member by member. */
+export function objectOf(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/**
+ * A tokenRequest hook that sends openid-client's form as a JSON body with the
+ * same members (the client's id and secret among them, for
+ * client_secret_post), for a token endpoint documented to take JSON, with
+ * `headers` added (Notion's version header).
+ */
+export function jsonTokenRequest(headers: Record<string, string> = {}) {
+  return (request: { body: URLSearchParams; headers: Record<string, string> }): { body: string; headers: Record<string, string> } => {
+    const kept = Object.fromEntries(Object.entries(request.headers).filter(([name]) => name.toLowerCase() !== 'content-type'));
+    return { body: JSON.stringify(Object.fromEntries(request.body)), headers: { ...kept, 'content-type': 'application/json', ...headers } };
+  };
+}

@@ -59,21 +59,14 @@
  */
 import { ProviderUnavailableError } from '../errors.js';
 import { readTokenEndpointBody, rebuiltAnswer, type RevocationOutcome, type RevocationRequest } from '../provider-hooks.js';
-import { withoutTrailingSlash, type ProviderPreset } from './preset.js';
+import { jsonTokenRequest, objectOf, withoutTrailingSlash, type ProviderPreset } from './preset.js';
 
 /** The Square API version sent when the caller names none. */
 const SQUARE_VERSION = '2026-01-22';
 const PRODUCTION = 'https://connect.squareup.com';
 
-function objectOf(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}
-
 /** openid-client's form as the JSON body ObtainToken takes, the client's id and secret in it. */
-function tokenRequest(request: { body: URLSearchParams; headers: Record<string, string> }): { body: string; headers: Record<string, string> } {
-  const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => name.toLowerCase() !== 'content-type'));
-  return { body: JSON.stringify(Object.fromEntries(request.body)), headers: { ...headers, 'content-type': 'application/json' } };
-}
+const tokenRequest = jsonTokenRequest();
 
 /** What a refusal says, from `errors[]` (each one's code and detail) or from `{ message, type }`. */
 function refusalText(fields: Record<string, unknown>): string | undefined {

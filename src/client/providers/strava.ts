@@ -35,11 +35,7 @@
  */
 import { ProviderUnavailableError } from '../errors.js';
 import { readTokenEndpointBody, rebuiltAnswer, type RevocationOutcome, type RevocationRequest } from '../provider-hooks.js';
-import type { ProviderPreset } from './preset.js';
-
-function objectOf(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}
+import { objectOf, type ProviderPreset } from './preset.js';
 
 /** The RFC 6749 §5.2 code for Strava's `errors`: what was refused, by the resource Strava names. */
 function errorCode(errors: unknown[]): string {

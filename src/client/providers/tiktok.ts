@@ -57,11 +57,7 @@
  */
 import { ProviderUnavailableError } from '../errors.js';
 import { readTokenEndpointBody, rebuiltAnswer, type RevocationOutcome, type RevocationRequest } from '../provider-hooks.js';
-import type { ProviderPreset } from './preset.js';
-
-function objectOf(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}
+import { objectOf, type ProviderPreset } from './preset.js';
 
 /** Comma-joined scopes, as TikTok's authorization request takes them. */
 function authorizationScope(scope: string): string {

@@ -45,16 +45,12 @@
  * the connection is refreshed when the stored expiry says so, not before.
  */
 import { readTokenEndpointBody, rebuiltAnswer } from '../provider-hooks.js';
-import type { ProviderPreset } from './preset.js';
+import { objectOf, type ProviderPreset } from './preset.js';
 
 /** A year, how long a Withings refresh token lives. */
 const REFRESH_TOKEN_LIFETIME = 365 * 24 * 60 * 60;
 /** Withings' `status` codes for a request it could not serve now: too many requests, an unknown error. */
 const UNAVAILABLE = new Set([601, 2555]);
-
-function objectOf(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}
 
 /** The requesttoken action Withings' token endpoint needs beside RFC 6749's form. */
 function tokenRequest(request: { body: URLSearchParams; headers: Record<string, string> }): { body: string; headers: Record<string, string> } {

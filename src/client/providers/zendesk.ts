@@ -57,13 +57,10 @@
  */
 import { ProviderUnavailableError } from '../errors.js';
 import type { RevocationOutcome, RevocationRequest } from '../provider-hooks.js';
-import { withoutTrailingSlash, type ProviderPreset } from './preset.js';
+import { jsonTokenRequest, withoutTrailingSlash, type ProviderPreset } from './preset.js';
 
 /** openid-client's form as the JSON body Zendesk documents for /oauth/tokens, the client's id and secret in it. */
-function tokenRequest(request: { body: URLSearchParams; headers: Record<string, string> }): { body: string; headers: Record<string, string> } {
-  const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => name.toLowerCase() !== 'content-type'));
-  return { body: JSON.stringify(Object.fromEntries(request.body)), headers: { ...headers, 'content-type': 'application/json' } };
-}
+const tokenRequest = jsonTokenRequest();
 
 /** The user of `{ user: {…} }`, when it has an id: an answer without one names no one, and the sign-in fails. */
 function profileClaims(body: unknown): Record<string, unknown> | undefined {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RevocationRequest } from '../provider-hooks.js';
+import { answer, revocationRequest } from '../../../test/support/revocation-request.js';
 import { freshbooks } from './freshbooks.js';
 
 const settings = freshbooks.settings({});
@@ -44,23 +45,8 @@ describe('freshbooks profileClaims: the identity of /auth/api/v1/users/me', () =
 });
 
 describe('freshbooks revoke: the refresh token at /auth/oauth/revoke', () => {
-  function request(status: number, state: Partial<RevocationRequest> = {}) {
-    const sent: Array<{ url: string; init: { method: string; headers: Record<string, string>; body?: string } }> = [];
-    const value: RevocationRequest = {
-      clientId: 'id',
-      clientSecret: 's',
-      apiBaseUrl: 'https://api.freshbooks.com',
-      revocationEndpoint: 'https://api.freshbooks.com/auth/oauth/revoke',
-      apiHeaders: {},
-      accessToken: 'live',
-      accessTokenExpired: false,
-      refreshTokenRefused: false,
-      refreshToken: 'refresh',
-      send: async (url, init) => (sent.push({ url, init }), new Response(null, { status })),
-      ...state,
-    };
-    return { value, sent };
-  }
+  const request = (status: number, state: Partial<RevocationRequest> = {}) =>
+    revocationRequest(answer(status), { clientId: 'id', apiBaseUrl: 'https://api.freshbooks.com', revocationEndpoint: 'https://api.freshbooks.com/auth/oauth/revoke', ...state });
 
   it('200 is revoked; the refresh token and the client go as JSON', async () => {
     const { value, sent } = request(200);

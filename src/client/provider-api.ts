@@ -318,11 +318,14 @@ export class ProviderApi {
     return second;
   }
 
-  /** Whether the API refused the access token: a 401, or an answer the provider's tokenRejected hook reads as one (its copy of the body). */
+  /**
+   * Whether the API refused the access token: a 401, or an answer the provider's tokenRejected hook reads as one (its
+   * copy of the body): a 4xx, or a 2xx when the provider answers refusals with one (successMayRejectToken).
+   */
   async #rejectsToken(settings: ProviderSettings, response: Response): Promise<boolean> {
     if (response.status === 401) return true;
     const hook = settings.hooks?.tokenRejected;
-    if (!hook || response.status < 400 || response.status >= 500) return false;
+    if (!hook || response.status >= 500 || (response.status < 400 && !(settings.successMayRejectToken && response.status >= 200 && response.status < 300))) return false;
     return hook(response.clone()).catch(() => false);
   }
 

@@ -116,7 +116,8 @@ export interface ProviderHooks {
   /**
    * Whether an API answer other than 401 says the access token is no longer good, to be handled as a 401 is
    * (a refresh, or re-authorization where there is nothing to refresh with): Facebook's Graph API answers an
-   * ended token with HTTP 400 and OAuthException code 190. Given a copy of the answer, whose body it may read.
+   * ended token with HTTP 400 and OAuthException code 190. Given a copy of a 4xx answer (and of a 2xx one when
+   * the settings say successMayRejectToken), whose body it may read.
    */
   tokenRejected?(response: Response): Promise<boolean>;
   /** Finds the person's e-mail when the profile has none (e.g. GitHub keeps a private one at /user/emails). */

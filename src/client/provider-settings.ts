@@ -149,6 +149,13 @@ export interface ProviderSettings {
    */
   accessTokenHeader?: string;
   /**
+   * True: the API answers an access token it no longer takes with HTTP 2xx and the refusal in the body, so its
+   * tokenRejected hook reads successful answers too, not only 4xx ones: Withings answers every call with HTTP 200
+   * and a `status` (https://developer.withings.com/api-reference/). Each successful answer is then read whole by
+   * the hook before it is passed on, so only an API whose answers are small JSON documents should set it.
+   */
+  successMayRejectToken?: boolean;
+  /**
    * A query parameter that carries, on every call to the API (userinfo included), the HMAC-SHA256 (hex) of the
    * access token keyed by the client secret: proof that the call comes from the client's own server, which the
    * provider may require (Facebook's `appsecret_proof`). Computed per call from the token sent; the caller cannot change it.

@@ -328,6 +328,7 @@ export function providerSettings(env: Environment, name: string, production: boo
     ...(clientCredentialsHeader ? { clientCredentialsHeader } : {}),
     ...(fromPreset.accessTokenHeader ? { accessTokenHeader: fromPreset.accessTokenHeader } : {}),
     ...(fromPreset.tokenProofParameter ? { tokenProofParameter: fromPreset.tokenProofParameter } : {}),
+    ...(fromPreset.successMayRejectToken ? { successMayRejectToken: true } : {}),
     ...(extraBases ? { extraApiBaseUrls: extraBases } : {}),
     ...(proxyHeaderNames ? { proxyHeaders: proxyHeaderNames } : {}),
     ...(fromPreset.connectionApiBase ? { connectionApiBase: withConfiguredApiHost(fromPreset.connectionApiBase, configuredApiBase) } : {}),

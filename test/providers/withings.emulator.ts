@@ -53,6 +53,8 @@ export interface WithingsEmulator extends EmulatorHandle<WithingsUser> {
   unlink(user: WithingsUser): void;
   /** The next token request is answered with this Withings `status` (HTTP 200), e.g. 601 for too many requests. */
   refuseNextTokenRequest(status: number, error: string): void;
+  /** Withings stops taking this access token before its expiry; its refresh token still works. */
+  endAccessToken(accessToken: string): void;
 }
 
 const ACCESS_TOKEN_TTL = 10_800;
@@ -157,6 +159,9 @@ export async function startWithingsEmulator(options: WithingsEmulatorOptions): P
     ...controls.handle,
     unlink: (user) => {
       for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
+    },
+    endAccessToken: (accessToken) => {
+      grants.revokeAccessToken(accessToken);
     },
     refuseNextTokenRequest: (status, error) => {
       refuseNext = { status, error };

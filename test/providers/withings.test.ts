@@ -125,6 +125,34 @@ describeEachDialect('Withings, against an emulator of Withings', (dialect) => {
     expect((await app.runtime.tokenStore.findToken(userId, 'withings'))!.status).toBe('needs_reauth');
   });
 
+  it('an access token Withings stopped taking before its expiry (HTTP 200, status 401) is refreshed once and the call sent again', async () => {
+    const { browser, userId } = await signIn(person(105));
+    const before = await app.runtime.tokenStore.findToken(userId, 'withings');
+    withings.endAccessToken(before!.accessToken);
+    const refreshes = withings.server.counts.refresh_token ?? 0;
+    const calls = withings.server.counts.measure ?? 0;
+    const call = await measures(browser);
+    expect(call.status).toBe(200);
+    expect(JSON.parse(call.text)).toMatchObject({ status: 0, body: { measuregrps: [{ measures: [{ type: 1 }] }] } });
+    expect(withings.server.counts.refresh_token).toBe(refreshes + 1);
+    expect(withings.server.counts.measure).toBe(calls + 2);
+    const after = await app.runtime.tokenStore.findToken(userId, 'withings');
+    expect(after!.accessToken).not.toBe(before!.accessToken);
+    expect(withings.accepts(after!.accessToken)).toBe(true);
+  });
+
+  it("the app unlinked while its access token is still within its expiry: the call's status 401 and the refused refresh mark the connection 'needs re-auth'", async () => {
+    const user = person(106);
+    const { browser, userId } = await signIn(user);
+    withings.unlink(user);
+    const refreshes = withings.server.counts.refresh_token ?? 0;
+    const call = await measures(browser);
+    expect(call.status).toBe(401);
+    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
+    expect(withings.server.counts.refresh_token).toBe(refreshes + 1);
+    expect((await app.runtime.tokenStore.findToken(userId, 'withings'))!.status).toBe('needs_reauth');
+  });
+
   it('disconnect deletes the tokens here and asks Withings nothing: a partner cannot unlink a person', async () => {
     const { browser, userId } = await signIn(person(104));
     const requests = withings.server.requests.length;

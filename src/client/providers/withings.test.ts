@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { withings } from './withings.js';
 
-const { tokenRequest, tokenResponse, tokenResponseProfile, authorizationScope } = withings.settings({}).hooks!;
+const { tokenRequest, tokenResponse, tokenResponseProfile, authorizationScope, tokenRejected } = withings.settings({}).hooks!;
 
 const answer = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 const read = async (response: Response) => ({ status: response.status, body: await response.json() });
@@ -42,5 +42,25 @@ describe('withings scopes and the person', () => {
     expect(tokenResponseProfile!({ userid: 363, access_token: 'a' })).toEqual({ id: '363' });
     expect(tokenResponseProfile!({ userid: '363', access_token: 'a' })).toEqual({ id: '363' });
     expect(tokenResponseProfile!({ access_token: 'a' })).toBeUndefined();
+  });
+});
+
+describe('withings tokenRejected: an ended access token answered with HTTP 200', () => {
+  it.each([100, 101, 102, 200, 401])('status %i ("authentication failed") is the token refused', async (status) => {
+    expect(await tokenRejected!(answer(200, { status, body: {}, error: 'XRequestID: Not provided invalid_token: The access token provided is invalid' }))).toBe(true);
+    expect(await tokenRejected!(answer(200, { status, body: {} }))).toBe(true);
+  });
+
+  it('a success, another refusal, insufficient_scope, a non-200 or a body that is not the envelope is not', async () => {
+    expect(await tokenRejected!(answer(200, { status: 0, body: { measuregrps: [] } }))).toBe(false);
+    expect(await tokenRejected!(answer(200, { status: 2554, body: {}, error: 'Wrong action or wrong webservice' }))).toBe(false);
+    expect(await tokenRejected!(answer(200, { status: 401, body: {}, error: 'XRequestID: Not provided insufficient_scope' }))).toBe(false);
+    expect(await tokenRejected!(answer(403, { status: 401, body: {} }))).toBe(false);
+    expect(await tokenRejected!(new Response('<html>', { status: 200 }))).toBe(false);
+    expect(await tokenRejected!(answer(200, { status: '401' }))).toBe(false);
+  });
+
+  it('is asked about successful answers: the settings say Withings refuses tokens with them', () => {
+    expect(withings.settings({}).successMayRejectToken).toBe(true);
   });
 });

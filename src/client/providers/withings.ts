@@ -36,13 +36,18 @@
  * - "Partners cannot unlink a user from its app", only the person can, in
  *   their Withings account (https://developer.withings.com/developer-guide/faq/faq/):
  *   disconnect deletes the tokens here.
+ * - an API call whose access token Withings no longer takes is answered with
+ *   HTTP 200 too, its `status` one of those Withings' API reference lists as
+ *   "authentication failed" (100, 101, 102, 200, 401); the tokenRejected
+ *   hook reads such an answer as RFC 6750's 401, so the token is refreshed
+ *   once and the call sent again, and a refresh Withings refuses means
+ *   re-authorization. A `status: 401` whose error names `insufficient_scope`
+ *   is about the grant's scope, not the token, and is passed on as it came.
  * Not checked against Withings' pages: whether PKCE is taken (none is sent),
  * the list of `status` codes a refused token request answers and their texts
  * (the mapping above reads the text, as Withings' clients report it:
- * "Invalid Params: invalid code", "… invalid client"), and whether the API
- * answers an ended access token with HTTP 200 and `status: 401`, as Withings'
- * clients report it: such an answer is passed to the caller as it came, and
- * the connection is refreshed when the stored expiry says so, not before.
+ * "Invalid Params: invalid code", "… invalid client"), and the codes of an
+ * ended access token (as Withings' clients report them).
  */
 import { readTokenEndpointBody, rebuiltAnswer } from '../provider-hooks.js';
 import { objectOf, type ProviderPreset } from './preset.js';
@@ -76,6 +81,17 @@ async function tokenResponse(response: Response): Promise<Response> {
   return rebuiltAnswer(response, error === 'invalid_client' ? 401 : 400, JSON.stringify({ error, error_description: description }), 'application/json');
 }
 
+/** Withings' `status` codes for a call whose access token it did not take ("authentication failed"). */
+const TOKEN_REFUSED = new Set([100, 101, 102, 200, 401]);
+
+/** Whether an HTTP 200 answer of the API is Withings refusing the access token, not the scope of its grant. */
+async function tokenRejected(response: Response): Promise<boolean> {
+  if (response.status !== 200) return false;
+  const { fields } = await readTokenEndpointBody(response);
+  if (typeof fields?.status !== 'number' || !TOKEN_REFUSED.has(fields.status)) return false;
+  return typeof fields.error !== 'string' || !/insufficient_scope/i.test(fields.error);
+}
+
 /** Comma-joined scopes, as Withings' authorization request takes them. */
 function authorizationScope(scope: string): string {
   return scope.split(' ').filter(Boolean).join(',');
@@ -102,6 +118,7 @@ export const withings: ProviderPreset = {
     pkce: false,
     subjectClaim: 'id',
     refreshTokenIdleSeconds: REFRESH_TOKEN_LIFETIME,
-    hooks: { authorizationScope, tokenRequest, tokenResponse, tokenResponseProfile },
+    successMayRejectToken: true,
+    hooks: { authorizationScope, tokenRequest, tokenResponse, tokenResponseProfile, tokenRejected },
   }),
 };

@@ -122,6 +122,22 @@ describeEachDialect('back-channel logout', (dialect) => {
     expect(await sessionCount(database())).toBe(sessions);
   });
 
+  it('a logout token posted again is refused and ends nothing more: a session signed in since stays; the same token posted twice at once is taken once', async () => {
+    await signIn('edsger', null);
+    const token = await hostile.logoutToken({ sub: 'edsger' });
+    expect((await post(app(), token)).statusCode).toBe(200);
+    const since = await signIn('edsger', null);
+    const again = await post(app(), token);
+    expect(again.statusCode).toBe(400);
+    expect(again.json()).toEqual({ error: 'invalid_request', error_description: 'the logout token was already taken (its jti was seen before)' });
+    expect(await signedIn(since)).toBe(true);
+
+    const twice = await hostile.logoutToken({ sub: 'edsger' });
+    const answers = await Promise.all([post(app(), twice), post(app(), twice)]);
+    expect(answers.map((answer) => answer.statusCode).sort()).toEqual([200, 400]);
+    expect(await signedIn(since)).toBe(false);
+  });
+
   it('refuses a request without a logout token, and is 404 for a provider that does not exist', async () => {
     const missing = await post(app(), null);
     expect(missing.statusCode).toBe(400);

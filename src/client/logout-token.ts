@@ -30,6 +30,10 @@ const CLOCK_TOLERANCE_SECONDS = 60;
 export interface LogoutRequest {
   subject: string | null;
   providerSessionId: string | null;
+  /** The token's `jti`, which §2.6 asks the receiver to take once. */
+  tokenId: string;
+  /** Epoch seconds after which this token is refused as too old anyway: its `jti` need not be remembered longer. */
+  acceptedUntil: number;
 }
 
 /** A logout token refused, with why (for the provider's log: §2.8 sends it back as error_description). */
@@ -98,9 +102,10 @@ export async function verifyLogoutToken(provider: RegisteredProvider, logoutToke
     throw new LogoutTokenError(`its events claim has no ${BACKCHANNEL_LOGOUT_EVENT} object`);
   }
   if ('nonce' in payload) throw new LogoutTokenError('it has a nonce, which a logout token must not have');
-  stringClaim(payload, 'jti');
+  const tokenId = stringClaim(payload, 'jti')!; // a required claim: present
   const subject = stringClaim(payload, 'sub');
   const providerSessionId = stringClaim(payload, 'sid');
   if (subject === null && providerSessionId === null) throw new LogoutTokenError('it names neither a sub nor a sid');
-  return { subject, providerSessionId };
+  const acceptedUntil = (payload.iat as number) + MAX_AGE_SECONDS + CLOCK_TOLERANCE_SECONDS;
+  return { subject, providerSessionId, tokenId, acceptedUntil };
 }

@@ -20,6 +20,7 @@ import { emailVerifiedFollowsEmail } from './migrations/2026-12-05T0400-email-ve
 import * as refreshTokenIssueAndUse from './migrations/2026-12-05T0500-refresh-token-issue-and-use.js';
 import * as accessTokenCheck from './migrations/2026-12-05T0600-access-token-check.js';
 import * as sessionSignIn from './migrations/2026-12-06T0000-session-sign-in.js';
+import * as logoutTokenIds from './migrations/2026-12-06T0100-logout-token-ids.js';
 
 // Listed in code rather than read from a folder, so migrations travel with the
 // compiled dist/ build and no file-system scanning is needed at run time.
@@ -47,6 +48,7 @@ function migrationsFor(dialect: Dialect): Readonly<Record<string, Migration>> {
     '2026-12-05T0500-refresh-token-issue-and-use': refreshTokenIssueAndUse,
     '2026-12-05T0600-access-token-check': accessTokenCheck,
     '2026-12-06T0000-session-sign-in': sessionSignIn,
+    '2026-12-06T0100-logout-token-ids': logoutTokenIds,
   };
 }
 

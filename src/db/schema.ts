@@ -177,6 +177,13 @@ export interface SignInClaimsTable {
   expires_at: number;
 }
 
+export interface LogoutTokenIdsTable {
+  /** SHA-256 hex of the provider's name and the logout token's jti. */
+  id_hash: string;
+  /** When the token would be refused as too old anyway: its id is not needed after that. */
+  expires_at: number;
+}
+
 export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
 
 /** One webhook message for one receiver URL (see the 2026-12-03T0500-webhook-outbox migration). */
@@ -210,6 +217,7 @@ export interface DatabaseSchema {
   connect_links: ConnectLinksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   sign_in_claims: SignInClaimsTable;
+  logout_token_ids: LogoutTokenIdsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

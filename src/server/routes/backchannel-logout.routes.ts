@@ -1,6 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
 import { LogoutTokenError, verifyLogoutToken, type LogoutRequest } from '../../client/logout-token.js';
 import { findAccount } from '../../db/account.repository.js';
+import { claimLogoutToken } from '../../db/logout-token.repository.js';
+import type { DatabaseSchema } from '../../db/schema.js';
 import type { Tokenkeeper } from '../../core/tokenkeeper.js';
 import { signOutOfProvider } from '../provider-sign-out.js';
 
@@ -16,8 +19,7 @@ const MAX_LOGOUT_TOKEN_LENGTH = 16_384;
  * this provider in its session `sid`, or, with no sid, every one made by
  * signing in through it as that person (`sub`). Returns the users signed out.
  */
-async function endSessions(deps: Tokenkeeper, provider: string, logout: LogoutRequest, ip: string): Promise<string[]> {
-  const { db } = deps.database;
+async function endSessions(db: Kysely<DatabaseSchema>, deps: Tokenkeeper, provider: string, logout: LogoutRequest, ip: string): Promise<string[]> {
   const audit = { by: 'back-channel logout', ip, at: deps.now() };
   if (logout.providerSessionId !== null) return signOutOfProvider(db, provider, { providerSid: logout.providerSessionId }, audit);
   const account = await findAccount(db, provider, logout.subject ?? '');
@@ -54,8 +56,18 @@ export async function backchannelLogoutRoutes(app: FastifyInstance, deps: Tokenk
         request.log.warn({ provider: provider.settings.name, reason: error.message }, 'back-channel logout refused: the logout token is not valid');
         return refuse(reply, `the logout token is not valid: ${error.message}`);
       }
-      const users = await endSessions(deps, provider.settings.name, logout, request.ip);
-      request.log.info({ provider: provider.settings.name, users: users.length }, 'back-channel logout: sessions ended');
+      const name = provider.settings.name;
+      // Taken and acted on in one transaction: a token is either taken with its sessions ended, or not at all.
+      const users = await deps.database.db.transaction().execute(async (trx) => {
+        if (!(await claimLogoutToken(trx, name, logout.tokenId, logout.acceptedUntil, deps.now()))) return null;
+        return endSessions(trx, deps, name, logout, request.ip);
+      });
+      if (users === null) {
+        // §2.6: a token posted again (a replay, or a retry after a lost answer) ends nothing more, such as sessions signed in since.
+        request.log.warn({ provider: name }, 'back-channel logout refused: the logout token was already taken');
+        return refuse(reply, 'the logout token was already taken (its jti was seen before)');
+      }
+      request.log.info({ provider: name, users: users.length }, 'back-channel logout: sessions ended');
       return reply.code(200).header('cache-control', 'no-store').send();
     },
   );

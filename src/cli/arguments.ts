@@ -17,6 +17,39 @@ export function asksForHelp(args: readonly string[]): boolean {
   return (end === -1 ? args : args.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
 }
 
+/**
+ * Parses `<command> <subcommand> …` with the parser of that subcommand, given
+ * the arguments after it: `help`, `--help` or `-h` as the subcommand, or among
+ * its arguments, give `help` instead; a missing or unknown subcommand is a
+ * UsageError.
+ *
+ * @example
+ * parseSubcommand(args, { action: 'help' }, { list: (rest) => ({ action: 'list', json: strictParse(rest, { json: { type: 'boolean' } }).values.json === true }) });
+ */
+export function parseSubcommand<T>(args: readonly string[], help: T, parsers: Readonly<Record<string, (rest: readonly string[]) => T>>): T {
+  const [subcommand, ...rest] = args;
+  if (asksForHelp(rest) || subcommand === 'help' || subcommand === '--help' || subcommand === '-h') return help;
+  if (subcommand === undefined) throw new UsageError('missing subcommand');
+  const parse = Object.hasOwn(parsers, subcommand) ? parsers[subcommand] : undefined;
+  if (!parse) throw new UsageError(`unknown subcommand "${subcommand}"`);
+  return parse(rest);
+}
+
+/**
+ * The value of a whole-number option (`--limit 50`) parsed by strictParse,
+ * from `min` to `max`, or `fallback` when it is not given; anything else is a
+ * UsageError that names the range.
+ */
+export function wholeNumberOption(values: Readonly<Record<string, unknown>>, name: string, range: { min: number; max: number; fallback: number }): number {
+  const text = values[name] as string | undefined;
+  if (text === undefined) return range.fallback;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < range.min || value > range.max) {
+    throw new UsageError(`--${name} must be a whole number from ${range.min} to ${range.max} (got "${text}")`);
+  }
+  return value;
+}
+
 export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
 
 /** node:util's parseArgs in strict mode, its failures turned into a one-sentence UsageError. */

@@ -1,4 +1,4 @@
-import { asksForHelp, parseOrReportUsage, strictParse, UsageError } from './arguments.js';
+import { parseOrReportUsage, parseSubcommand, strictParse, wholeNumberOption } from './arguments.js';
 import { ConfigError } from '../config/config-error.js';
 import { openDatabase } from '../db/database.js';
 import { countRowsToRotate, rotateEncryptionKeys, type TableRotation } from '../db/key-rotation.js';
@@ -28,30 +28,16 @@ export type KeysCommand = { action: 'help' } | { action: 'generate' } | { action
 
 /** Parses `keys …` arguments; throws UsageError on anything it does not know. */
 export function parseKeysArguments(args: readonly string[]): KeysCommand {
-  const [subcommand, ...rest] = args;
-  if (asksForHelp(rest)) return { action: 'help' };
-  switch (subcommand) {
-    case 'help':
-    case '--help':
-    case '-h':
-      return { action: 'help' };
-    case 'generate':
+  return parseSubcommand<KeysCommand>(args, { action: 'help' }, {
+    generate: (rest) => {
       strictParse(rest, {});
       return { action: 'generate' };
-    case 'rotate': {
+    },
+    rotate: (rest) => {
       const { values } = strictParse(rest, { 'batch-size': { type: 'string' } });
-      const text = values['batch-size'] as string | undefined;
-      const batchSize = text === undefined ? DEFAULT_BATCH_SIZE : Number(text);
-      if (text !== undefined && (!/^\d+$/.test(text) || batchSize < 1 || batchSize > MAX_BATCH_SIZE)) {
-        throw new UsageError(`--batch-size must be a whole number from 1 to ${MAX_BATCH_SIZE} (got "${text}")`);
-      }
-      return { action: 'rotate', batchSize };
-    }
-    case undefined:
-      throw new UsageError('missing subcommand');
-    default:
-      throw new UsageError(`unknown subcommand "${subcommand}"`);
-  }
+      return { action: 'rotate', batchSize: wholeNumberOption(values, 'batch-size', { min: 1, max: MAX_BATCH_SIZE, fallback: DEFAULT_BATCH_SIZE }) };
+    },
+  });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { createServiceKey, graceCutShortNote, listServiceKeys, revokeServiceKey, rotateServiceKey, SERVICE_PERMISSIONS, type ServiceKey } from '../core/service-keys.js';
 import type { Tokenkeeper } from '../core/tokenkeeper.js';
 import { absoluteTime } from '../server/views/format.js';
-import { asksForHelp, parseOrReportUsage, strictParse, UsageError } from './arguments.js';
+import { parseOrReportUsage, parseSubcommand, strictParse, UsageError, wholeNumberOption } from './arguments.js';
 import { processIo, type CommandIo } from './command-io.js';
 import { runOnApplication } from './open-application.js';
 
@@ -32,14 +32,8 @@ function oneName(subcommand: string, positionals: string[]): string {
 
 /** Parses `services …` arguments; throws UsageError on anything it does not know. */
 export function parseServicesArguments(args: readonly string[]): ServicesCommand {
-  const [subcommand, ...rest] = args;
-  if (asksForHelp(rest)) return { action: 'help' };
-  switch (subcommand) {
-    case 'help':
-    case '--help':
-    case '-h':
-      return { action: 'help' };
-    case 'create': {
+  return parseSubcommand<ServicesCommand>(args, { action: 'help' }, {
+    create: (rest) => {
       const { values, positionals } = strictParse(rest, { permissions: { type: 'string' }, providers: { type: 'string' } }, true);
       const permissions = list((values.permissions as string | undefined) ?? '');
       if (permissions.length === 0) throw new UsageError('create needs --permissions');
@@ -48,29 +42,21 @@ export function parseServicesArguments(args: readonly string[]): ServicesCommand
       const providers = values.providers === undefined ? null : list(values.providers as string);
       if (providers !== null && providers.length === 0) throw new UsageError('--providers needs at least one provider name (leave it out for all)');
       return { action: 'create', name: oneName('create', positionals), permissions, providers };
-    }
-    case 'list': {
+    },
+    list: (rest) => {
       const { values } = strictParse(rest, { json: { type: 'boolean' } });
       return { action: 'list', json: values.json === true };
-    }
-    case 'revoke': {
+    },
+    revoke: (rest) => {
       const { positionals } = strictParse(rest, {}, true);
       return { action: 'revoke', name: oneName('revoke', positionals) };
-    }
-    case 'rotate': {
+    },
+    rotate: (rest) => {
       const { values, positionals } = strictParse(rest, { 'grace-seconds': { type: 'string' } }, true);
-      const text = values['grace-seconds'] as string | undefined;
-      const graceSeconds = text === undefined ? 0 : Number(text);
-      if (text !== undefined && (!/^\d+$/.test(text) || graceSeconds > MAX_GRACE_SECONDS)) {
-        throw new UsageError(`--grace-seconds must be a whole number from 0 to ${MAX_GRACE_SECONDS} (got "${text}")`);
-      }
+      const graceSeconds = wholeNumberOption(values, 'grace-seconds', { min: 0, max: MAX_GRACE_SECONDS, fallback: 0 });
       return { action: 'rotate', name: oneName('rotate', positionals), graceSeconds };
-    }
-    case undefined:
-      throw new UsageError('missing subcommand');
-    default:
-      throw new UsageError(`unknown subcommand "${subcommand}"`);
-  }
+    },
+  });
 }
 
 const providersText = (key: ServiceKey) => (key.providers === null ? 'all' : key.providers.join(','));

@@ -1,4 +1,4 @@
-import { asksForHelp, CommandFailure, parseOrReportUsage, strictParse, UsageError } from './arguments.js';
+import { CommandFailure, parseOrReportUsage, parseSubcommand, strictParse, UsageError, wholeNumberOption } from './arguments.js';
 import { ReauthRequiredError, TokenkeeperError } from '../client/errors.js';
 import type { AppConfig } from '../config/config.js';
 import type { Database } from '../db/database.js';
@@ -33,14 +33,13 @@ export type TokensCommand =
 
 /** Parses `tokens …` arguments; throws UsageError on anything it does not know. */
 export function parseTokensArguments(args: readonly string[]): TokensCommand {
-  const [subcommand, ...rest] = args;
-  if (asksForHelp(rest)) return { action: 'help' };
-  switch (subcommand) {
-    case 'help':
-    case '--help':
-    case '-h':
-      return { action: 'help' };
-    case 'list': {
+  const refreshOrRevoke = (subcommand: 'refresh' | 'revoke') => (rest: readonly string[]): TokensCommand => {
+    const { values, positionals } = strictParse(rest, subcommand === 'revoke' ? { forget: { type: 'boolean' } } : {}, true);
+    if (positionals.length !== 1 || positionals[0] === '') throw new UsageError(`${subcommand} takes exactly one token id (see \`tokenkeeper tokens list\`)`);
+    return subcommand === 'revoke' ? { action: 'revoke', id: positionals[0]!, forget: values.forget === true } : { action: 'refresh', id: positionals[0]! };
+  };
+  return parseSubcommand<TokensCommand>(args, { action: 'help' }, {
+    list: (rest) => {
       const { values } = strictParse(rest, {
         json: { type: 'boolean' },
         provider: { type: 'string' },
@@ -51,11 +50,7 @@ export function parseTokensArguments(args: readonly string[]): TokensCommand {
       if (status !== undefined && !STATUSES.includes(status as TokenStatus)) {
         throw new UsageError(`--status must be ${STATUSES.join(' or ')} (got "${status}")`);
       }
-      const limitText = values.limit as string | undefined;
-      const limit = limitText === undefined ? DEFAULT_LIMIT : Number(limitText);
-      if (limitText !== undefined && (!/^\d+$/.test(limitText) || limit < 1 || limit > MAX_LIMIT)) {
-        throw new UsageError(`--limit must be a whole number from 1 to ${MAX_LIMIT} (got "${limitText}")`);
-      }
+      const limit = wholeNumberOption(values, 'limit', { min: 1, max: MAX_LIMIT, fallback: DEFAULT_LIMIT });
       const provider = values.provider as string | undefined;
       return {
         action: 'list',
@@ -64,18 +59,10 @@ export function parseTokensArguments(args: readonly string[]): TokensCommand {
         ...(provider !== undefined ? { provider } : {}),
         ...(status !== undefined ? { status: status as TokenStatus } : {}),
       };
-    }
-    case 'refresh':
-    case 'revoke': {
-      const { values, positionals } = strictParse(rest, subcommand === 'revoke' ? { forget: { type: 'boolean' } } : {}, true);
-      if (positionals.length !== 1 || positionals[0] === '') throw new UsageError(`${subcommand} takes exactly one token id (see \`tokenkeeper tokens list\`)`);
-      return subcommand === 'revoke' ? { action: 'revoke', id: positionals[0]!, forget: values.forget === true } : { action: 'refresh', id: positionals[0]! };
-    }
-    case undefined:
-      throw new UsageError('missing subcommand');
-    default:
-      throw new UsageError(`unknown subcommand "${subcommand}"`);
-  }
+    },
+    refresh: refreshOrRevoke('refresh'),
+    revoke: refreshOrRevoke('revoke'),
+  });
 }
 
 /**

@@ -50,6 +50,7 @@ import { stripe } from './stripe.js';
 import { tiktok } from './tiktok.js';
 import { twitch } from './twitch.js';
 import { webex } from './webex.js';
+import { webflow } from './webflow.js';
 import { withings } from './withings.js';
 import { x } from './x.js';
 import { xero } from './xero.js';
@@ -66,7 +67,7 @@ export { PRESET_VALUE_VARIABLES, type PresetClient, type PresetSettings, type Pr
  * @example
  * const names = Object.keys(PROVIDER_PRESETS); // ['airtable', 'apple', 'asana', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, amazon, apple, asana, atlassian, auth0, bitbucket, box, calendly, clickup, cognito, discord, docusign, dropbox, etsy, facebook, figma, freshbooks, github, gitlab, glewlwyd, google, gusto, hubspot, intercom, keycloak, linear, linkedin, mailchimp, microsoft, miro, monday, notion, okta, oura, patreon, paypal, pinterest, pipedrive, quickbooks, reddit, salesforce, shopify, slack, soundcloud, spotify, square, strava, stripe, tiktok, twitch, webex, withings, x, xero, yahoo, zendesk, zoom };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, amazon, apple, asana, atlassian, auth0, bitbucket, box, calendly, clickup, cognito, discord, docusign, dropbox, etsy, facebook, figma, freshbooks, github, gitlab, glewlwyd, google, gusto, hubspot, intercom, keycloak, linear, linkedin, mailchimp, microsoft, miro, monday, notion, okta, oura, patreon, paypal, pinterest, pipedrive, quickbooks, reddit, salesforce, shopify, slack, soundcloud, spotify, square, strava, stripe, tiktok, twitch, webex, webflow, withings, x, xero, yahoo, zendesk, zoom };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

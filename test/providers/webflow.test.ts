@@ -1,0 +1,127 @@
+import { expect, it } from 'vitest';
+import type { TestBrowser } from '../support/browser.js';
+import { describeEachDialect } from '../support/postgres.js';
+import { APP_ORIGIN, csrfTokenOf, signInAs, signInThrough } from './kit/provider-app.js';
+import { describeClientFailures, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { startWebflowEmulator, type WebflowEmulator, type WebflowUser } from './webflow.emulator.js';
+
+// A client id and secret of the form Webflow's docs show (64 hex digits each).
+const CLIENT_ID = '2ccc1b455c782fd60093590c83ee5e315b36bd6640507bb48570e5d0265c2854';
+const CLIENT_SECRET = 'd26ec60528020e1caf426db1a20dceaf5f4e3581bb29bc659b2886d46a7160ed';
+const REDIRECT_URI = `${APP_ORIGIN}/auth/webflow/callback`;
+
+function person(n: number, firstName: string, lastName: string): WebflowUser {
+  return { id: `545bbecb7bdd${String(n).padStart(12, '0')}`, email: `${firstName.toLowerCase()}@example.com`, firstName, lastName };
+}
+
+/** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator (authorized_by moves with the API base). */
+function webflowEnv(webflow: WebflowEmulator, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    OAUTH_PROVIDERS: 'webflow',
+    WEBFLOW_PRESET: 'webflow',
+    WEBFLOW_CLIENT_ID: CLIENT_ID,
+    WEBFLOW_CLIENT_SECRET: CLIENT_SECRET,
+    WEBFLOW_AUTHORIZE_URL: `${webflow.origin}/oauth/authorize`,
+    WEBFLOW_ACCESS_TOKEN_URL: `${webflow.origin}/oauth/access_token`,
+    WEBFLOW_REVOCATION_URL: `${webflow.origin}/oauth/revoke_authorization`,
+    WEBFLOW_API_BASE_URL: `${webflow.origin}/v2`,
+    WEBFLOW_SCOPE: 'authorized_user:read sites:read',
+    ...extra,
+  };
+}
+
+const WEBFLOW: StandardProvider<WebflowUser, WebflowEmulator> = {
+  preset: 'webflow',
+  displayName: 'Webflow',
+  startEmulator: () => startWebflowEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
+  env: webflowEnv,
+  people: {
+    cancelled: person(108, 'Changed', 'Mind'),
+    'refused-code': person(109, 'Refused', 'Code'),
+    'wrong-secret': person(301, 'Wrong', 'Secret'),
+    'exchange-failure': person(302, 'Outage', 'Person'),
+  },
+  subjectOf: (user) => user.id,
+};
+
+describeEachDialect('Webflow, against an emulator of Webflow', (dialect) => {
+  const context = useProviderTest(() => dialect.openTestDatabase(), WEBFLOW);
+
+  const signIn = (user: WebflowUser) => signInAs(context, 'webflow', user);
+  const sites = (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/api/providers/webflow/proxy/sites`, { method: 'GET' });
+  const disconnect = async (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/account/connections/webflow`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+
+  it('signs in as the id of /v2/token/authorized_by, the names joined and the e-mail unverified; no PKCE, the code exchanged as JSON with the client in it, a token with no end and no refresh token', async () => {
+    const { database, emulator: webflow, app } = context;
+    const some = person(101, 'Some', 'One');
+    const { userId, request } = await signIn(some);
+    expect(request.get('scope')).toBe('authorized_user:read sites:read');
+    expect(request.has('code_challenge')).toBe(false);
+    const account = await database.db.selectFrom('accounts').select('subject').where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account.subject).toBe(some.id);
+    const user = await database.db.selectFrom('users').select(['email', 'email_verified', 'name']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toMatchObject({ email: 'some@example.com', name: 'Some One' });
+    expect(Boolean(user.email_verified)).toBe(false);
+    expect(await app.runtime.tokenStore.findToken(userId, 'webflow')).toMatchObject({ refreshToken: null, expiresAt: null, scope: 'authorized_user:read sites:read' });
+    const exchange = webflow.server.requests.find((r) => r.path === '/oauth/access_token')!;
+    expect(exchange.headers['content-type']).toBe('application/json');
+    expect(exchange.headers.authorization).toBeUndefined();
+  });
+
+  it('the proxy calls the Data API; 20 concurrent calls ask Webflow for no token', async () => {
+    const { emulator: webflow } = context;
+    const { browser } = await signIn(person(102, 'Proxy', 'Person'));
+    const tokenRequests = webflow.server.counts.token_request ?? 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => sites(browser)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(JSON.parse(answers[0]!.text)).toMatchObject({ sites: [{ shortName: 'hitchhikers-guide' }] });
+    expect(webflow.server.counts.token_request ?? 0).toBe(tokenRequests);
+  });
+
+  it("an app removed in Webflow marks the connection 'needs re-auth' at the API's 401, with no token request; disconnect then counts Webflow's invalid_token as revoked", async () => {
+    const { emulator: webflow, app } = context;
+    const leaving = person(103, 'Leaving', 'Soon');
+    const { browser, userId } = await signIn(leaving);
+    webflow.removeAppInWebflow(leaving);
+    const tokenRequests = webflow.server.counts.token_request ?? 0;
+    const call = await sites(browser);
+    expect(call.status).toBe(401);
+    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
+    expect(webflow.server.counts.token_request ?? 0).toBe(tokenRequests);
+    expect((await app.runtime.tokenStore.findToken(userId, 'webflow'))!.status).toBe('needs_reauth');
+    const revocations = webflow.server.counts.revoke ?? 0;
+    const answer = await disconnect(browser);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(webflow.server.counts.revoke).toBe(revocations + 1);
+    expect(await app.runtime.tokenStore.findToken(userId, 'webflow')).toBeUndefined();
+  });
+
+  it('disconnect revokes the access token at /oauth/revoke_authorization with the client in a JSON body', async () => {
+    const { emulator: webflow, app } = context;
+    const { browser, userId } = await signIn(person(104, 'Goodbye', 'Person'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'webflow');
+    const revocations = webflow.server.counts.revoke ?? 0;
+    const answer = await disconnect(browser);
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(webflow.server.counts.revoke).toBe(revocations + 1);
+    expect(webflow.server.requests.filter((r) => r.path === '/oauth/revoke_authorization').at(-1)!.headers['content-type']).toBe('application/json');
+    expect(webflow.accepts(stored!.accessToken)).toBe(false);
+    expect(await app.runtime.tokenStore.findToken(userId, 'webflow')).toBeUndefined();
+  });
+
+  it('/v2/token/authorized_by failing (HTTP 500) is a 502, and nothing is stored', async () => {
+    const { database, emulator: webflow, app } = context;
+    const before = await rowCounts(database);
+    webflow.signInAs(person(110, 'Outage', 'Again'));
+    webflow.failNextAuthorizedByRequest(500);
+    const page = await signInThrough(app.browser(), 'webflow');
+    expect(page.status).toBe(502);
+    expect(page.text).toContain('Webflow failed the userinfo request (HTTP 500)');
+    expect(await rowCounts(database)).toEqual(before);
+  });
+
+  standardCases(() => context, WEBFLOW, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
+});
+
+describeClientFailures(WEBFLOW, { wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} });

@@ -22,6 +22,7 @@ import { gitlab } from './gitlab.js';
 import { glewlwyd } from './glewlwyd.js';
 import { google } from './google.js';
 import { gusto } from './gusto.js';
+import { heroku } from './heroku.js';
 import { hubspot } from './hubspot.js';
 import { intercom } from './intercom.js';
 import { keycloak } from './keycloak.js';
@@ -68,7 +69,7 @@ export { PRESET_VALUE_VARIABLES, type PresetClient, type PresetSettings, type Pr
  * @example
  * const names = Object.keys(PROVIDER_PRESETS); // ['airtable', 'apple', 'asana', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, amazon, apple, asana, atlassian, auth0, bitbucket, box, calendly, clickup, cognito, digitalocean, discord, docusign, dropbox, etsy, facebook, figma, freshbooks, github, gitlab, glewlwyd, google, gusto, hubspot, intercom, keycloak, linear, linkedin, mailchimp, microsoft, miro, monday, notion, okta, oura, patreon, paypal, pinterest, pipedrive, quickbooks, reddit, salesforce, shopify, slack, soundcloud, spotify, square, strava, stripe, tiktok, twitch, webex, webflow, withings, x, xero, yahoo, zendesk, zoom };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, amazon, apple, asana, atlassian, auth0, bitbucket, box, calendly, clickup, cognito, digitalocean, discord, docusign, dropbox, etsy, facebook, figma, freshbooks, github, gitlab, glewlwyd, google, gusto, heroku, hubspot, intercom, keycloak, linear, linkedin, mailchimp, microsoft, miro, monday, notion, okta, oura, patreon, paypal, pinterest, pipedrive, quickbooks, reddit, salesforce, shopify, slack, soundcloud, spotify, square, strava, stripe, tiktok, twitch, webex, webflow, withings, x, xero, yahoo, zendesk, zoom };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

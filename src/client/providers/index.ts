@@ -26,6 +26,7 @@ import { heroku } from './heroku.js';
 import { hubspot } from './hubspot.js';
 import { intercom } from './intercom.js';
 import { keycloak } from './keycloak.js';
+import { line } from './line.js';
 import { linear } from './linear.js';
 import { linkedin } from './linkedin.js';
 import { mailchimp } from './mailchimp.js';
@@ -69,7 +70,7 @@ export { PRESET_VALUE_VARIABLES, type PresetClient, type PresetSettings, type Pr
  * @example
  * const names = Object.keys(PROVIDER_PRESETS); // ['airtable', 'apple', 'asana', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, amazon, apple, asana, atlassian, auth0, bitbucket, box, calendly, clickup, cognito, digitalocean, discord, docusign, dropbox, etsy, facebook, figma, freshbooks, github, gitlab, glewlwyd, google, gusto, heroku, hubspot, intercom, keycloak, linear, linkedin, mailchimp, microsoft, miro, monday, notion, okta, oura, patreon, paypal, pinterest, pipedrive, quickbooks, reddit, salesforce, shopify, slack, soundcloud, spotify, square, strava, stripe, tiktok, twitch, webex, webflow, withings, x, xero, yahoo, zendesk, zoom };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, amazon, apple, asana, atlassian, auth0, bitbucket, box, calendly, clickup, cognito, digitalocean, discord, docusign, dropbox, etsy, facebook, figma, freshbooks, github, gitlab, glewlwyd, google, gusto, heroku, hubspot, intercom, keycloak, line, linear, linkedin, mailchimp, microsoft, miro, monday, notion, okta, oura, patreon, paypal, pinterest, pipedrive, quickbooks, reddit, salesforce, shopify, slack, soundcloud, spotify, square, strava, stripe, tiktok, twitch, webex, webflow, withings, x, xero, yahoo, zendesk, zoom };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

@@ -452,6 +452,25 @@ describe('finishAuthorization refusals', () => {
     expect(tokenForms).toHaveLength(1);
   });
 
+  it("a code a preset's codeExchangeServer hook says belongs to another server's origin is invalid_callback and not exchanged; the token endpoint's own origin, or none named, signs in", async () => {
+    const codeExchangeServer = (parameters: URLSearchParams) => parameters.get('accounts-server') ?? undefined;
+    const { registry, transaction } = await started({ hooks: { codeExchangeServer } });
+    for (const elsewhere of ['https://accounts.example.eu', `${origin}.example`, 'not a url']) {
+      expect(await failure(finishAuthorization(registry, transaction, callback(transaction, { 'accounts-server': elsewhere })))).toMatchObject({
+        name: 'SignInError',
+        code: 'invalid_callback',
+        status: 400,
+        message: `This Acme account is served by another Acme server (${elsewhere}) than the one this site signs in with, so it cannot be connected here.`,
+      });
+    }
+    expect(tokenForms).toHaveLength(0);
+    const denied = await failure(finishAuthorization(registry, transaction, new URLSearchParams({ error: 'access_denied', state: transaction.state, 'accounts-server': 'https://accounts.example.eu' })));
+    expect(denied).toMatchObject({ code: 'access_denied' });
+    expect((await finishAuthorization(registry, transaction, callback(transaction, { 'accounts-server': `${origin}/` }))).identity.subject).toBe('42');
+    expect((await finishAuthorization(registry, transaction, callback(transaction))).identity.subject).toBe('42');
+    expect(tokenForms).toHaveLength(2);
+  });
+
   it('a transaction started with another provider configuration is transaction_mismatch', async () => {
     const { registry, transaction } = await started();
     expect(await failure(finishAuthorization(registry, { ...transaction, issuer: 'https://elsewhere.example' }, callback(transaction)))).toMatchObject({ code: 'transaction_mismatch', status: 400 });

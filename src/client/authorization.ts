@@ -153,6 +153,15 @@ function grantedScope(settings: ProviderSettings, requested: string, callbackPar
   return [...new Set(said.split(' '))].filter((token) => asked.has(token)).join(' ');
 }
 
+/** The origin of `url`, or undefined when it is not a URL. */
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * oauth4webapi's refusals of a callback without its code, or with a parameter
  * given twice (RFC 6749 §3.1: "MUST NOT be included more than once"), made
@@ -237,6 +246,16 @@ export async function finishAuthorization(
   const verifyCallback = settings.hooks?.verifyCallback;
   if (verifyCallback && callbackParameters.has('code') && !verifyCallback(callbackParameters, settings.clientSecret)) {
     throw new SignInError('invalid_callback', `This sign-in response is not signed by ${settings.displayName} as it should be. Please sign in again.`);
+  }
+
+  // A provider with a server per region (Zoho's accounts-server): a code for another region's server is not sent here.
+  const codeServer = callbackParameters.has('code') ? settings.hooks?.codeExchangeServer?.(callbackParameters) : undefined;
+  const tokenEndpoint = config.serverMetadata().token_endpoint;
+  if (codeServer !== undefined && (!tokenEndpoint || originOf(codeServer) !== new URL(tokenEndpoint).origin)) {
+    throw new SignInError(
+      'invalid_callback',
+      `This ${settings.displayName} account is served by another ${settings.displayName} server (${providerValueShown(codeServer, 100)}) than the one this site signs in with, so it cannot be connected here.`,
+    );
   }
 
   const callbackUrl = new URL(transaction.redirectUri);

@@ -99,6 +99,15 @@ export interface ProviderHooks {
    */
   verifyCallback?(parameters: URLSearchParams, clientSecret: string): boolean;
   /**
+   * The server an authorization response that carries a code says the code is to be exchanged at, for a provider
+   * with an accounts server per region that names the person's own beside the code (Zoho's `accounts-server`,
+   * https://www.zoho.com/accounts/protocol/oauth/multi-dc/client-authorization.html); undefined when it names none.
+   * Codes are only ever exchanged at the token endpoint in use: a response naming a server of another origin is
+   * refused (400, `invalid_callback`) before anything is sent, as that server's tokens could be neither refreshed
+   * nor revoked here.
+   */
+  codeExchangeServer?(parameters: URLSearchParams): string | undefined;
+  /**
    * The `scope` parameter of the authorization request as the provider takes
    * it, made from RFC 6749 §3.3's space-separated list (Strava documents its
    * scopes comma-delimited). Everywhere else the scope stays space-separated.

@@ -59,6 +59,7 @@ import { x } from './x.js';
 import { xero } from './xero.js';
 import { yahoo } from './yahoo.js';
 import { zendesk } from './zendesk.js';
+import { zoho } from './zoho.js';
 import { zoom } from './zoom.js';
 import type { ProviderPreset } from './preset.js';
 
@@ -70,7 +71,7 @@ export { PRESET_VALUE_VARIABLES, type PresetClient, type PresetSettings, type Pr
  * @example
  * const names = Object.keys(PROVIDER_PRESETS); // ['airtable', 'apple', 'asana', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, amazon, apple, asana, atlassian, auth0, bitbucket, box, calendly, clickup, cognito, digitalocean, discord, docusign, dropbox, etsy, facebook, figma, freshbooks, github, gitlab, glewlwyd, google, gusto, heroku, hubspot, intercom, keycloak, line, linear, linkedin, mailchimp, microsoft, miro, monday, notion, okta, oura, patreon, paypal, pinterest, pipedrive, quickbooks, reddit, salesforce, shopify, slack, soundcloud, spotify, square, strava, stripe, tiktok, twitch, webex, webflow, withings, x, xero, yahoo, zendesk, zoom };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, amazon, apple, asana, atlassian, auth0, bitbucket, box, calendly, clickup, cognito, digitalocean, discord, docusign, dropbox, etsy, facebook, figma, freshbooks, github, gitlab, glewlwyd, google, gusto, heroku, hubspot, intercom, keycloak, line, linear, linkedin, mailchimp, microsoft, miro, monday, notion, okta, oura, patreon, paypal, pinterest, pipedrive, quickbooks, reddit, salesforce, shopify, slack, soundcloud, spotify, square, strava, stripe, tiktok, twitch, webex, webflow, withings, x, xero, yahoo, zendesk, zoho, zoom };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

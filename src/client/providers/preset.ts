@@ -2,7 +2,7 @@ import type { ProviderSettings } from '../provider-settings.js';
 
 /** Values a preset is templated on, each from a `<NAME>_…` variable. */
 export interface PresetValues {
-  /** `<NAME>_BASE_URL`: the host of a self-run server (GitHub Enterprise Server, self-managed GitLab, Keycloak), or a provider's other environment (Square's Sandbox, Gusto's demo environment). */
+  /** `<NAME>_BASE_URL`: the host of a self-run server (GitHub Enterprise Server, self-managed GitLab, Keycloak), or a provider's other environment (Square's Sandbox, Gusto's demo environment) or data centre (Zoho's accounts server). */
   baseUrl?: string;
   /** `<NAME>_TENANT`: a Microsoft Entra tenant (`common`, `organizations`, `consumers` or a tenant id). */
   tenant?: string;
@@ -75,4 +75,9 @@ export function jsonTokenRequest(headers: Record<string, string> = {}) {
     const kept = Object.fromEntries(Object.entries(request.headers).filter(([name]) => name.toLowerCase() !== 'content-type'));
     return { body: JSON.stringify(Object.fromEntries(request.body)), headers: { ...kept, 'content-type': 'application/json', ...headers } };
   };
+}
+
+/** RFC 6749 §3.3's space-separated scope joined with commas, for an authorization request whose provider takes its scopes comma-delimited (Zoho). */
+export function commaJoinedScope(scope: string): string {
+  return scope.split(' ').filter(Boolean).join(',');
 }

@@ -1,0 +1,196 @@
+import { expect, it } from 'vitest';
+import type { TestBrowser } from '../support/browser.js';
+import { describeEachDialect } from '../support/postgres.js';
+import { APP_ORIGIN, csrfTokenOf, signInAs, signInThrough } from './kit/provider-app.js';
+import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { startZohoEmulator, type ZohoEmulator, type ZohoUser } from './zoho.emulator.js';
+
+// A client id and secret of the form Zoho's API console shows.
+const CLIENT_ID = '1000.GMB0YULZHJK411248S8I5GZ4CHUEX0';
+const CLIENT_SECRET = '122c324d3496d5d777ceeebc129470715fbb856b7';
+const REDIRECT_URI = `${APP_ORIGIN}/auth/zoho/callback`;
+
+function person(zuid: number, first: string, last: string, accountsServer?: string): ZohoUser {
+  return { zuid, firstName: first, lastName: last, email: `${first.toLowerCase()}@zylker.test`, ...(accountsServer ? { accountsServer } : {}) };
+}
+
+/** Only the documented variables: the preset, the client, the accounts server (every OAuth endpoint is on it), the scope, and the API origin (the host api_domain may name). */
+function zohoEnv(zoho: ZohoEmulator): Record<string, string> {
+  return {
+    OAUTH_PROVIDERS: 'zoho',
+    ZOHO_PRESET: 'zoho',
+    ZOHO_CLIENT_ID: CLIENT_ID,
+    ZOHO_CLIENT_SECRET: CLIENT_SECRET,
+    ZOHO_BASE_URL: zoho.origin,
+    ZOHO_SCOPE: 'AaaServer.profile.READ ZohoCRM.users.READ',
+    ZOHO_API_BASE_URL: zoho.origin,
+  };
+}
+
+/** A refresh at Zoho itself, as another copy of the token would make it. */
+async function refreshAtZoho(zoho: ZohoEmulator, refreshToken: string): Promise<Record<string, unknown>> {
+  const answer = await fetch(`${zoho.origin}/oauth/v2/token`, {
+    method: 'POST',
+    body: new URLSearchParams({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, grant_type: 'refresh_token', refresh_token: refreshToken }),
+  });
+  return (await answer.json()) as Record<string, unknown>;
+}
+
+const ZOHO: StandardProvider<ZohoUser, ZohoEmulator> = {
+  preset: 'zoho',
+  displayName: 'Zoho',
+  startEmulator: () => startZohoEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
+  env: zohoEnv,
+  people: {
+    cancelled: person(60_000_108, 'Changed', 'Mind'),
+    'refused-code': person(60_000_109, 'Refused', 'Code'),
+    'wrong-secret': person(60_000_301, 'Wrong', 'Secret'),
+    'exchange-failure': person(60_000_302, 'Outage', 'Person'),
+  },
+  subjectOf: (user) => String(user.zuid),
+};
+
+describeEachDialect('Zoho, against an emulator of one Zoho data centre', (dialect) => {
+  const context = useProviderTest(() => dialect.openTestDatabase(), ZOHO);
+
+  const signIn = (user: ZohoUser) => signInAs(context, 'zoho', user);
+  /** Signs in again in a browser that is signed in already, as a returning person does. */
+  const signInAgain = async (browser: TestBrowser, user: ZohoUser) => {
+    context.emulator.signInAs(user);
+    const start = await browser.get(`${APP_ORIGIN}/login/zoho?next=/api/me`, { followRedirects: false });
+    const page = await browser.get(start.location!);
+    expect(page.status).toBe(200);
+    return { request: new URL(start.location!).searchParams, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id };
+  };
+  const currentUser = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/zoho/proxy/crm/v8/users?type=CurrentUser`);
+  const disconnect = async (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/account/connections/zoho`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+
+  it('signs in as the ZUID of /oauth/user/info with its names and e-mail (verification unknown); the scopes comma-joined with access_type=offline and consent, the client in the form, 1-hour tokens, a refresh token and the api_domain kept', async () => {
+    const { database, emulator: zoho, app } = context;
+    const ada = person(61_234_567, 'Ada', 'Lovelace');
+    const { userId, request } = await signIn(ada);
+    expect(request.get('scope')).toBe('AaaServer.profile.READ,ZohoCRM.users.READ');
+    expect(request.get('access_type')).toBe('offline');
+    expect(request.get('prompt')).toBe('consent');
+    const account = await database.db.selectFrom('accounts').select(['subject', 'claims']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account.subject).toBe('61234567');
+    expect(JSON.parse(account.claims)).toMatchObject({ zuid: '61234567', display_name: 'ada.lovelace' });
+    const user = await database.db.selectFrom('users').select(['email', 'email_verified', 'name']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toMatchObject({ email: 'ada@zylker.test', name: 'Ada Lovelace' });
+    expect(Boolean(user.email_verified)).toBe(false);
+    const token = await app.runtime.tokenStore.findToken(userId, 'zoho');
+    expect(token).toMatchObject({ refreshToken: expect.any(String), scope: 'AaaServer.profile.READ ZohoCRM.users.READ', apiBaseUrl: zoho.origin });
+    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
+    expect(lifetime).toBeGreaterThan(3500);
+    expect(lifetime).toBeLessThanOrEqual(3600);
+    const exchange = zoho.server.requests.find((r) => r.path === '/oauth/v2/token')!;
+    expect(exchange.headers.authorization).toBeUndefined();
+    expect(zoho.liveRefreshGrants(ada)).toBe(1);
+  });
+
+  it('a returning person is not asked for consent again: Zoho issues no new refresh token, and the one held is kept', async () => {
+    const { emulator: zoho, app } = context;
+    const grace = person(61_234_568, 'Grace', 'Hopper');
+    const { browser, userId } = await signIn(grace);
+    const before = await app.runtime.tokenStore.findToken(userId, 'zoho');
+    const again = await signInAgain(browser, grace);
+    expect(again.userId).toBe(userId);
+    expect(again.request.get('prompt')).toBeNull();
+    expect(zoho.liveRefreshGrants(grace)).toBe(1);
+    const after = await app.runtime.tokenStore.findToken(userId, 'zoho');
+    expect(after!.accessToken).not.toBe(before!.accessToken);
+    expect(after!.refreshToken).toBe(before!.refreshToken);
+    expect(zoho.accepts(after!.accessToken)).toBe(true);
+  });
+
+  it('the proxy calls the CRM API at the api_domain; 20 concurrent calls on an expired token make one refresh, and the refresh token (not rotated) stays and still works', async () => {
+    const { database, emulator: zoho, app } = context;
+    const alan = person(61_234_569, 'Alan', 'Turing');
+    const { browser, userId } = await signIn(alan);
+    const first = await currentUser(browser);
+    expect(first.status).toBe(200);
+    expect(JSON.parse(first.text)).toMatchObject({ users: [{ full_name: 'Alan Turing', zuid: '61234569' }] });
+    const before = await app.runtime.tokenStore.findToken(userId, 'zoho');
+    await expireAccessTokens(database, userId);
+    const refreshes = zoho.server.counts.refresh_token ?? 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => currentUser(browser)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(zoho.server.counts.refresh_token).toBe(refreshes + 1);
+    const after = await app.runtime.tokenStore.findToken(userId, 'zoho');
+    expect(after!.accessToken).not.toBe(before!.accessToken);
+    expect(after!.refreshToken).toBe(before!.refreshToken);
+    expect(after!.apiBaseUrl).toBe(zoho.origin);
+    expect(zoho.accepts(after!.accessToken)).toBe(true);
+    expect(await refreshAtZoho(zoho, before!.refreshToken!)).toMatchObject({ access_token: expect.any(String) });
+  });
+
+  it("the app revoked under Connected Apps at Zoho: Zoho's HTTP 200 invalid_code to one refresh marks the connection 'needs re-auth'; disconnect then counts the grant as revoked, and the next sign-in asks for consent and brings a new refresh token", async () => {
+    const { emulator: zoho, app } = context;
+    const leaving = person(61_234_570, 'Leaving', 'Soon');
+    const { browser, userId } = await signIn(leaving);
+    zoho.revokeInZoho(leaving);
+    const refreshes = zoho.server.counts.refresh_token ?? 0;
+    const call = await currentUser(browser);
+    expect(call.status).toBe(401);
+    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
+    expect((await currentUser(browser)).status).toBe(401);
+    expect(zoho.server.counts.refresh_token).toBe(refreshes + 1);
+    expect((await app.runtime.tokenStore.findToken(userId, 'zoho'))!.status).toBe('needs_reauth');
+
+    const again = await signInAgain(browser, leaving);
+    expect(again.request.get('prompt')).toBe('consent');
+    const renewed = await app.runtime.tokenStore.findToken(userId, 'zoho');
+    expect(renewed).toMatchObject({ status: 'active', refreshToken: expect.any(String) });
+    expect(zoho.liveRefreshGrants(leaving)).toBe(1);
+
+    zoho.revokeInZoho(leaving);
+    await expireAccessTokens(context.database, userId);
+    expect((await currentUser(browser)).status).toBe(401);
+    const answer = await disconnect(browser);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await app.runtime.tokenStore.findToken(userId, 'zoho')).toBeUndefined();
+  });
+
+  it('disconnect revokes the refresh token at /oauth/v2/token/revoke, the token in the query, and both tokens end', async () => {
+    const { emulator: zoho, app } = context;
+    const { browser, userId } = await signIn(person(61_234_571, 'Goodbye', 'Person'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'zoho');
+    const revocations = zoho.server.counts.revoke ?? 0;
+    const answer = await disconnect(browser);
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(zoho.server.counts.revoke).toBe(revocations + 1);
+    const sent = zoho.server.requests.filter((r) => r.path.startsWith('/oauth/v2/token/revoke')).at(-1)!;
+    expect(sent.path).toBe(`/oauth/v2/token/revoke?token=${encodeURIComponent(stored!.refreshToken!)}`);
+    expect(zoho.accepts(stored!.accessToken)).toBe(false);
+    expect(await refreshAtZoho(zoho, stored!.refreshToken!)).toEqual({ error: 'invalid_code' });
+    expect(await app.runtime.tokenStore.findToken(userId, 'zoho')).toBeUndefined();
+  });
+
+  it("a person whose callback names another data centre's accounts-server is refused with a 400 that says so; no code is exchanged and nothing is stored", async () => {
+    const { database, emulator: zoho, app } = context;
+    const before = await rowCounts(database);
+    const exchanges = zoho.server.counts.token_request ?? 0;
+    zoho.signInAs(person(61_234_572, 'Europe', 'Person', 'https://accounts.zoho.eu'));
+    const page = await signInThrough(app.browser(), 'zoho');
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('This Zoho account is served by another Zoho server (https://accounts.zoho.eu) than the one this site signs in with, so it cannot be connected here.');
+    expect(zoho.server.counts.token_request ?? 0).toBe(exchanges);
+    expect(await rowCounts(database)).toEqual(before);
+  });
+
+  it("an api_domain outside Zoho's API domains fails the sign-in (502) before any token is sent there, and nothing is stored", async () => {
+    const { database, emulator: zoho, app } = context;
+    const before = await rowCounts(database);
+    zoho.signInAs(person(61_234_573, 'Elsewhere', 'Person'));
+    zoho.nameApiDomainNext('https://www.zohoapis.com.evil.example');
+    const page = await signInThrough(app.browser(), 'zoho');
+    expect(page.status).toBe(502);
+    expect(page.text).toContain('Zoho named an API origin (api_domain) outside its own domains; no token is sent there.');
+    expect(await rowCounts(database)).toEqual(before);
+  });
+
+  standardCases(() => context, ZOHO, { cancelled: {}, refusedCode: { sentAs: 'HTTP 200 invalid_code' } });
+});
+
+describeClientFailures(ZOHO, { wrongSecret: { sentAs: 'HTTP 200 invalid_client_secret' }, exchangeFailure: {} });

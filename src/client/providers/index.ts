@@ -54,6 +54,7 @@ import { stripe } from './stripe.js';
 import { tiktok } from './tiktok.js';
 import { twitch } from './twitch.js';
 import { typeform } from './typeform.js';
+import { vimeo } from './vimeo.js';
 import { webex } from './webex.js';
 import { webflow } from './webflow.js';
 import { withings } from './withings.js';
@@ -73,7 +74,7 @@ export { PRESET_VALUE_VARIABLES, type PresetClient, type PresetSettings, type Pr
  * @example
  * const names = Object.keys(PROVIDER_PRESETS); // ['airtable', 'apple', 'asana', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, amazon, apple, asana, atlassian, auth0, bitbucket, box, calendly, clickup, cognito, digitalocean, discord, docusign, dropbox, etsy, facebook, figma, fitbit, freshbooks, github, gitlab, glewlwyd, google, gusto, heroku, hubspot, intercom, keycloak, line, linear, linkedin, mailchimp, microsoft, miro, monday, notion, okta, oura, patreon, paypal, pinterest, pipedrive, quickbooks, reddit, salesforce, shopify, slack, soundcloud, spotify, square, strava, stripe, tiktok, twitch, typeform, webex, webflow, withings, x, xero, yahoo, zendesk, zoho, zoom };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, amazon, apple, asana, atlassian, auth0, bitbucket, box, calendly, clickup, cognito, digitalocean, discord, docusign, dropbox, etsy, facebook, figma, fitbit, freshbooks, github, gitlab, glewlwyd, google, gusto, heroku, hubspot, intercom, keycloak, line, linear, linkedin, mailchimp, microsoft, miro, monday, notion, okta, oura, patreon, paypal, pinterest, pipedrive, quickbooks, reddit, salesforce, shopify, slack, soundcloud, spotify, square, strava, stripe, tiktok, twitch, typeform, vimeo, webex, webflow, withings, x, xero, yahoo, zendesk, zoho, zoom };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

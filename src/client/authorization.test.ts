@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { finishAuthorization, startAuthorization, type AuthorizationTransaction } from './authorization.js';
+import { AccessTokenRenewalRefused, type ProviderHooks } from './provider-hooks.js';
 import { ProviderRegistry } from './provider-registry.js';
 import type { ProviderSettings } from './provider-settings.js';
 
@@ -28,6 +29,9 @@ let tokenForms: URLSearchParams[] = [];
 let userinfoHeaders: IncomingHttpHeaders[] = [];
 let answerToken: (form: URLSearchParams) => Promise<Answer> | Answer;
 let answerUserinfo: () => Answer;
+/** A renewal endpoint of the access token itself (Instagram's kind), for the renewAccessToken hook. */
+let renewRequests: URLSearchParams[] = [];
+let answerRenew: () => Answer;
 
 beforeAll(async () => {
   const pair = await generateKeyPair('ES256');
@@ -61,6 +65,10 @@ beforeAll(async () => {
         userinfoHeaders.push(req.headers);
         return send(answerUserinfo());
       }
+      if (req.url?.startsWith('/renew?')) {
+        renewRequests.push(new URL(req.url, origin).searchParams);
+        return send(answerRenew());
+      }
       if (req.url === '/token') {
         const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
         tokenForms.push(form);
@@ -78,6 +86,8 @@ beforeEach(() => {
   userinfoHeaders = [];
   answerToken = () => ({ status: 200, body: { access_token: 'at-1', token_type: 'Bearer', expires_in: 3600, refresh_token: 'rt-1' } });
   answerUserinfo = () => ({ status: 200, body: { id: 42, login: 'ada', name: 'Ada Lovelace', email: 'ada@acme.test' } });
+  renewRequests = [];
+  answerRenew = () => ({ status: 200, body: { access_token: 'at-long', token_type: 'bearer', expires_in: 5_184_000 } });
 });
 
 function settings(overrides: Partial<ProviderSettings> = {}): ProviderSettings {
@@ -497,5 +507,56 @@ describe('finishAuthorization refusals', () => {
     const { registry, transaction } = await started();
     answerToken = () => ({ status: 503 });
     expect(await failure(finishAuthorization(registry, transaction, callback(transaction)))).toMatchObject({ code: 'provider_unavailable', status: 503 });
+  });
+});
+
+describe('finishAuthorization with a provider that renews access tokens themselves (renewAccessToken)', () => {
+  /** The hook as a preset writes it: the live token presented to the renewal endpoint, a refusal read from its answer. */
+  const renewAccessToken: NonNullable<ProviderHooks['renewAccessToken']> = async ({ stage, accessToken, clientSecret, send }) => {
+    const answer = await send(`${origin}/renew?${new URLSearchParams({ stage, access_token: accessToken, client_secret: clientSecret })}`, { method: 'GET', headers: {} });
+    const body = (await answer.json()) as Record<string, unknown>;
+    if (answer.status === 400) throw new AccessTokenRenewalRefused(String(body.message));
+    return answer.ok ? body : undefined;
+  };
+  const renewing = () => plain({ hooks: { renewAccessToken } });
+
+  beforeEach(() => {
+    answerToken = () => ({ status: 200, body: { access_token: 'at-short', token_type: 'Bearer', expires_in: 3600 } });
+  });
+
+  it('swaps the code exchange’s token at once: the renewed one is stored with its own lifetime, and the profile is read with it', async () => {
+    const registry = new ProviderRegistry([renewing()]);
+    const { transaction } = await startAuthorization(registry, 'acme', REDIRECT_URI);
+    const completed = await finishAuthorization(registry, transaction, callback(transaction), () => NOW);
+    expect(renewRequests.map((query) => Object.fromEntries(query))).toEqual([{ stage: 'sign-in', access_token: 'at-short', client_secret: 'secret-1' }]);
+    expect(userinfoHeaders.at(-1)?.authorization).toBe('Bearer at-long');
+    expect(completed.tokens).toMatchObject({ accessToken: 'at-long', refreshToken: null, tokenType: 'bearer', scope: 'read:user', expiresAt: NOW + 5_184_000 });
+  });
+
+  it('a hook that keeps the token (undefined) leaves the code exchange’s as it was', async () => {
+    answerRenew = () => ({ status: 204 });
+    const registry = new ProviderRegistry([plain({ hooks: { renewAccessToken: async () => undefined } })]);
+    const { transaction } = await startAuthorization(registry, 'acme', REDIRECT_URI);
+    expect((await finishAuthorization(registry, transaction, callback(transaction), () => NOW)).tokens).toMatchObject({ accessToken: 'at-short', expiresAt: NOW + 3600 });
+  });
+
+  it('a renewal refused, or answered without an access token, fails the sign-in with a 502: nothing comes back to store', async () => {
+    const registry = new ProviderRegistry([renewing()]);
+    answerRenew = () => ({ status: 400, body: { message: 'Error validating access token', code: 190 } });
+    const refused = await startAuthorization(registry, 'acme', REDIRECT_URI);
+    expect(await failure(finishAuthorization(registry, refused.transaction, callback(refused.transaction)))).toMatchObject({
+      code: 'provider_error',
+      status: 502,
+      message: 'Acme refused to renew the access token: Error validating access token (the token it had just issued at sign-in).',
+    });
+    answerRenew = () => ({ status: 200, body: { token_type: 'bearer', expires_in: 60 } });
+    const empty = await startAuthorization(registry, 'acme', REDIRECT_URI);
+    expect(await failure(finishAuthorization(registry, empty.transaction, callback(empty.transaction)))).toMatchObject({
+      code: 'provider_bad_response',
+      message: 'Acme answered the access token renewal with no access_token.',
+    });
+    answerRenew = () => ({ status: 200, body: { access_token: 'at-long', expires_in: '60' } });
+    const badLifetime = await startAuthorization(registry, 'acme', REDIRECT_URI);
+    expect(await failure(finishAuthorization(registry, badLifetime.transaction, callback(badLifetime.transaction)))).toMatchObject({ code: 'provider_bad_response' });
   });
 });

@@ -2,7 +2,8 @@ import * as oidc from 'openid-client';
 import { describeProviderFailure, providerValueShown, ProviderUnavailableError, SignInError } from './errors.js';
 import { connectionApiBase, profileApiBase } from './connection-api-base.js';
 import { readProfile } from './profile.js';
-import type { ProviderRegistry } from './provider-registry.js';
+import type { ProviderRegistry, RegisteredProvider } from './provider-registry.js';
+import { renewAccessToken, RenewalRefusedError, type RenewedAccessToken } from './access-token-renewal.js';
 import type { ProviderSettings } from './provider-settings.js';
 import { tokenSetFromResponse, type TokenSet } from './token-set.js';
 
@@ -216,6 +217,20 @@ function fullName(claims: Record<string, unknown>): string | null {
 }
 
 /**
+ * The sign-in's access token renewed by the provider's renewAccessToken hook,
+ * or undefined when the hook keeps it. A refusal is the provider's fault here
+ * (the token was issued a moment ago): 502, and nothing is stored.
+ */
+async function renewedAtSignIn(provider: RegisteredProvider, accessToken: string): Promise<RenewedAccessToken | undefined> {
+  try {
+    return await renewAccessToken(provider, 'sign-in', accessToken);
+  } catch (error) {
+    if (error instanceof RenewalRefusedError) throw new ProviderUnavailableError('provider_error', `${error.message} (the token it had just issued at sign-in).`, { cause: error });
+    throw error;
+  }
+}
+
+/**
  * Finishes the authorization code flow: validates the callback (state, RFC 9207
  * `iss`, `error`), exchanges the code with the PKCE verifier, validates the ID
  * token in full (signature included), and reads userinfo, whose `sub` must
@@ -307,11 +322,14 @@ export async function finishAuthorization(
     }
     throw failure;
   }
-  const receivedAt = now();
   const idClaims = (response.claims() ?? {}) as Record<string, unknown>;
   const idSubject = typeof idClaims.sub === 'string' ? idClaims.sub : undefined;
   const tokenApiBase = connectionApiBase(settings, response, { parameters: callbackParameters, idClaims });
-  const profile = await readProfile(config, settings, response.access_token, idSubject, response as unknown as Record<string, unknown>, tokenApiBase);
+  // A provider whose code exchange answers a short-lived token swaps it at once for the one it renews (Instagram).
+  const renewed = settings.hooks?.renewAccessToken ? await renewedAtSignIn(provider, response.access_token) : undefined;
+  const receivedAt = now();
+  const answer = renewed ? { ...response, ...renewed, token_type: renewed.token_type ?? response.token_type, scope: renewed.scope ?? response.scope } : response;
+  const profile = await readProfile(config, settings, answer.access_token, idSubject, response as unknown as Record<string, unknown>, tokenApiBase);
   const userinfo = profile.claims;
   // A provider that names the connection's API only in its user API's answer (Mailchimp, DocuSign): checked before anything is kept.
   const apiBase = tokenApiBase ?? profileApiBase(settings, userinfo);
@@ -339,6 +357,6 @@ export async function finishAuthorization(
       claims,
       providerSessionId: typeof idClaims.sid === 'string' && idClaims.sid !== '' ? idClaims.sid : null,
     },
-    tokens: tokenSetFromResponse(response, receivedAt, grantedScope(settings, transaction.scope, callbackParameters), apiBase),
+    tokens: tokenSetFromResponse(answer, receivedAt, grantedScope(settings, transaction.scope, callbackParameters), apiBase),
   };
 }

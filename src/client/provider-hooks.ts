@@ -52,6 +52,33 @@ export interface AccessTokenCheckRequest {
   send(url: string, init: { method: string; headers: Record<string, string>; body?: string }): Promise<Response>;
 }
 
+/** What an access-token renewal hook is given. */
+export interface AccessTokenRenewalRequest {
+  /**
+   * `sign-in`: just after the code exchange, whose access token this is;
+   * `refresh`: in place of RFC 6749's refresh grant, for a connection that has no refresh token.
+   */
+  stage: 'sign-in' | 'refresh';
+  accessToken: string;
+  clientId: string;
+  clientSecret: string;
+  /** The API base in use (a preset default or `<NAME>_API_BASE_URL`). */
+  apiBaseUrl: string | undefined;
+  /** Sends a request over the provider connections, with the provider timeout; no redirects are followed. */
+  send(url: string, init: { method: string; headers: Record<string, string>; body?: string }): Promise<Response>;
+}
+
+/**
+ * Thrown by a renewAccessToken hook when the provider refused the access token for good (it ended, or the person
+ * removed the app): only a new sign-in helps, and the connection is marked so. Its message is the provider's reason.
+ *
+ * @example
+ * if (body.error?.code === 190) throw new AccessTokenRenewalRefused(body.error.message);
+ */
+export class AccessTokenRenewalRefused extends Error {
+  override readonly name = 'AccessTokenRenewalRefused';
+}
+
 /** `revoked`: the provider ended the grant now; `already_revoked`: it no longer knew the token, which is as good. */
 export type RevocationOutcome = 'revoked' | 'already_revoked';
 
@@ -151,6 +178,16 @@ export interface ProviderHooks {
    * refused it; throws when the provider did not answer either way.
    */
   checkAccessToken?(request: AccessTokenCheckRequest): Promise<boolean>;
+  /**
+   * Renews the access token itself, for a provider that issues no refresh token but renews a live access token
+   * presented to it (Instagram: `ig_exchange_token` after sign-in, `ig_refresh_token` afterwards). Returns an
+   * RFC 6749 §5.1 answer (`access_token`, and `token_type`, `expires_in`, `scope` when it says them), or, at
+   * sign-in, undefined to keep the code exchange's token. Throws AccessTokenRenewalRefused when only a new
+   * sign-in helps, a ProviderUnavailableError otherwise (a back-off follows, and the token is used while it lasts).
+   * With it, a connection without a refresh token is refreshed as one with a refresh token is: before its access
+   * token expires, on use, and by the keep-alive sweep in its last week even when nobody uses it.
+   */
+  renewAccessToken?(request: AccessTokenRenewalRequest): Promise<Record<string, unknown> | undefined>;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { decodeJwt, type JWTPayload } from 'jose';
 import * as oidc from 'openid-client';
+import { renewAccessToken, RenewalRefusedError, type RenewedAccessToken } from './access-token-renewal.js';
 import { connectionApiBase } from './connection-api-base.js';
 import { describeProviderFailure, ProviderUnavailableError, TokenkeeperError } from './errors.js';
 import type { ProviderRegistry } from './provider-registry.js';
@@ -8,8 +9,8 @@ import { tokenSetFromResponse, type TokenSet } from './token-set.js';
 
 /** The provider refused the refresh token itself (RFC 6749 §5.2 `invalid_grant`): only a new sign-in helps. */
 export class InvalidGrantError extends TokenkeeperError {
-  constructor(provider: string, options: { cause: unknown }) {
-    super('invalid_grant', `${provider} no longer accepts the stored refresh token.`, options);
+  constructor(provider: string, options: { cause: unknown; message?: string }) {
+    super('invalid_grant', options.message ?? `${provider} no longer accepts the stored refresh token.`, options);
   }
 }
 
@@ -47,11 +48,31 @@ const NEEDS_SIGN_IN = new Set(['invalid_grant', 'interaction_required', 'login_r
 const CLIENT_REFUSALS = new Set(['invalid_client', 'unauthorized_client']);
 
 /**
+ * A connection without a refresh token renewed by its provider's
+ * renewAccessToken hook: the new access token, with what the renewal does not
+ * say (the type, the scope) kept from the stored one. A refusal for good is
+ * invalid_grant's.
+ */
+async function renewStoredAccessToken(registry: ProviderRegistry, token: StoredTokenSet, now: () => number): Promise<TokenSet> {
+  const provider = registry.get(token.provider);
+  let renewed: RenewedAccessToken | undefined;
+  try {
+    renewed = await renewAccessToken(provider, 'refresh', token.accessToken);
+  } catch (error) {
+    if (error instanceof RenewalRefusedError) throw new InvalidGrantError(provider.settings.displayName, { cause: error, message: error.message });
+    throw error;
+  }
+  const receivedAt = now();
+  return tokenSetFromResponse({ ...renewed!, token_type: renewed!.token_type ?? token.tokenType }, receivedAt, token.scope);
+}
+
+/**
  * One refresh token grant (RFC 6749 §6): the request and the validation of
  * its answer. Stores nothing; the caller saves the result under its lease.
  */
 export async function requestTokenRefresh(registry: ProviderRegistry, token: StoredTokenSet, now: () => number): Promise<TokenSet> {
   const { settings } = registry.get(token.provider);
+  if (!token.refreshToken && settings.hooks?.renewAccessToken) return renewStoredAccessToken(registry, token, now);
   if (!token.refreshToken) throw new Error('requestTokenRefresh needs a refresh token');
   const config = await registry.get(token.provider).configuration();
   let response: Awaited<ReturnType<typeof oidc.refreshTokenGrant>>;

@@ -387,8 +387,13 @@ export class TokenManager {
     if (fresh && renewedSince && issuedSince && !rejected && !options.force) return token;
     // Nothing to refresh with: use it while it lasts. Once it has expired, or the API refused it, only a new sign-in
     // helps: undefined sends the caller to the single flight, which marks the connection so, once, under the lease.
-    if (!token.refreshToken && !rejected && (token.expiresAt === null || token.expiresAt > this.#now())) return token;
+    if (!this.#renewable(token) && !rejected && (token.expiresAt === null || token.expiresAt > this.#now())) return token;
     return undefined;
+  }
+
+  /** Whether the connection can be refreshed: it has a refresh token, or its provider renews access tokens themselves. */
+  #renewable(token: StoredTokenSet): boolean {
+    return token.refreshToken !== null || this.#registry.get(token.provider).settings.hooks?.renewAccessToken !== undefined;
   }
 
   /**
@@ -522,7 +527,7 @@ export class TokenManager {
       const usable = this.#usable(token, provider, { ...options, force: false });
       if (usable && !options.force) return usable;
       const current = token!;
-      if (!current.refreshToken) {
+      if (!this.#renewable(current)) {
         const refused = options.rejectedAccessToken !== undefined && options.rejectedAccessToken === current.accessToken;
         if (!refused && (current.expiresAt === null || current.expiresAt > this.#now())) {
           throw new TokenkeeperError('no_refresh_token', `${displayName} gave no refresh token; sign in with ${displayName} again for a new access token.`);

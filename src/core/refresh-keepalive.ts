@@ -17,7 +17,7 @@ export interface KeepaliveProvider {
   /** Seconds a refresh token lives unused (ProviderSettings.refreshTokenIdleSeconds); undefined or 0: none. */
   refreshTokenIdleSeconds?: number | undefined;
   /** A provider whose preset can check access tokens has each live one checked by every sweep that finds it due. */
-  hooks?: Pick<ProviderHooks, 'checkAccessToken'> | undefined;
+  hooks?: Pick<ProviderHooks, 'checkAccessToken' | 'renewAccessToken'> | undefined;
 }
 
 export interface RefreshKeepaliveOptions {
@@ -51,7 +51,7 @@ export interface RefreshKeepaliveOptions {
 }
 
 export interface KeepaliveSweepResult {
-  /** Connections found whose refresh token would end within their window. */
+  /** Connections found whose refresh token would end within their window, or whose renewable access token would (renewAccessToken). */
   due: number;
   /** Refreshed by this sweep. */
   refreshed: number;
@@ -107,7 +107,9 @@ export function keepaliveWindowSeconds(lifetimeSeconds: number | undefined): num
  * Failures are a refresh's: invalid_grant marks the connection "needs
  * re-auth" (with its event and webhook); a provider fault is logged and the
  * next sweep tries again. A connection without a refresh token whose access
- * token has ended is marked "needs re-auth" too, as its next use would. Last,
+ * token has ended is marked "needs re-auth" too, as its next use would,
+ * unless its provider renews access tokens themselves (Instagram): such a
+ * connection is renewed in its access token's last week instead. Last,
  * for a provider that asks apps to check the access tokens they keep (Twitch),
  * each live one due is asked about (checkAccessTokens).
  */
@@ -118,6 +120,7 @@ export function startRefreshKeepalive(options: RefreshKeepaliveOptions): Refresh
   const jitterMs = options.jitterMs ?? 1000;
   const intervalMs = options.intervalMs ?? 3_600_000;
   const checking = options.providers.filter((provider) => provider.hooks?.checkAccessToken).map((provider) => provider.name);
+  const renewing = options.providers.filter((provider) => provider.hooks?.renewAccessToken).map((provider) => provider.name);
   let stopped = false;
   let current: Promise<KeepaliveSweepResult> | null = null;
 
@@ -145,7 +148,8 @@ export function startRefreshKeepalive(options: RefreshKeepaliveOptions): Refresh
   const markEnded = async (result: KeepaliveSweepResult) => {
     const ended = await options.store.listTokenSummaries({
       status: 'active',
-      providers: options.providers.map((provider) => provider.name),
+      // Those of a provider that renews access tokens themselves are renewed instead (renewAccessTokens).
+      providers: options.providers.map((provider) => provider.name).filter((name) => !renewing.includes(name)),
       withoutRefreshToken: true,
       expiringBefore: options.now(),
       limit: maxPerSweep,
@@ -158,6 +162,38 @@ export function startRefreshKeepalive(options: RefreshKeepaliveOptions): Refresh
         else {
           result.failed += 1;
           options.logger.warn({ tokenId: token.id, provider: token.provider, code: (error as { code?: string }).code, err: error }, 'refresh keep-alive failed');
+        }
+      }
+    });
+  };
+
+  // A connection with no refresh token, of a provider that renews the access token itself (Instagram), lives as
+  // long as its access token: renewed in its last week (KEEPALIVE_MAX_WINDOW_SECONDS), used or not, through the
+  // single flight, unless renewed since it was listed. One whose token has ended is refused, and marked needs re-auth.
+  const renewAccessTokens = async (result: KeepaliveSweepResult) => {
+    const listedAt = options.now();
+    const due = await options.store.listTokenSummaries({
+      status: 'active',
+      providers: renewing,
+      withoutRefreshToken: true,
+      expiringBefore: listedAt + KEEPALIVE_MAX_WINDOW_SECONDS,
+      limit: maxPerSweep,
+    });
+    result.due += due.length;
+    await runPaced(due, { concurrency, jitterMs, stopped: () => stopped }, async (token) => {
+      try {
+        const outcome = await options.tokens.refreshAhead(token.userId, token.provider, listedAt);
+        if (outcome === 'refreshed') result.refreshed += 1;
+        else result.alreadyRenewed += 1;
+      } catch (error) {
+        if (error instanceof ReauthRequiredError) result.ended += 1;
+        else {
+          result.failed += 1;
+          const known = error instanceof TokenkeeperError;
+          options.logger.warn(
+            { tokenId: token.id, provider: token.provider, code: (error as { code?: string }).code, ...(known ? { error: error.message } : { err: error }) },
+            'refresh keep-alive failed',
+          );
         }
       }
     });
@@ -188,6 +224,7 @@ export function startRefreshKeepalive(options: RefreshKeepaliveOptions): Refresh
       (page) => refreshAll(page, result),
     );
     if (!stopped) await markEnded(result);
+    if (!stopped && renewing.length > 0) await renewAccessTokens(result);
     if (!stopped && checking.length > 0) {
       const counts = await checkAccessTokens({
         store: options.store,

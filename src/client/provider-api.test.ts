@@ -201,6 +201,13 @@ describe('ProviderApi.fetch', () => {
     expect(seen[1]!.headers['x-trace']).toBe('t1');
   });
 
+  it('an API token scheme (Yandex’s OAuth) carries the token under that scheme in place of Bearer, over any Authorization of the caller’s', async () => {
+    const { api } = setup({ apiTokenScheme: 'OAuth' });
+    await api.fetch('u1', 'acme', 'me');
+    await api.fetch('u1', 'acme', 'me', { headers: { Authorization: 'Bearer other' } });
+    expect(seen.map((request) => request.headers.authorization)).toEqual(['OAuth at-1', 'OAuth at-1']);
+  });
+
   it('a fixed API header (Reddit’s User-Agent) is sent as the preset says over any value of the caller’s; the other defaults still give way', async () => {
     const { api } = setup({ apiHeaders: { 'user-agent': 'server:acme:v1 (Acme)', accept: 'application/json' }, fixedApiHeaders: ['user-agent'] });
     await api.fetch('u1', 'acme', 'me', { headers: { 'User-Agent': 'Mozilla/5.0', Accept: 'text/plain' } });

@@ -384,7 +384,7 @@ export class ProviderApi {
         response = await this.#options.fetch(withTokenProof(settings, target, accessToken).toString(), {
           method,
           // RFC 6750 §2.1: the token goes in the Authorization header only, or in the one header the provider takes it in.
-          headers: { ...request.headers, ...(settings.accessTokenHeader ? { [settings.accessTokenHeader]: accessToken } : { authorization: `Bearer ${accessToken}` }) },
+          headers: { ...request.headers, ...(settings.accessTokenHeader ? { [settings.accessTokenHeader]: accessToken } : { authorization: `${settings.apiTokenScheme ?? 'Bearer'} ${accessToken}` }) },
           ...body,
           signal,
         });

@@ -149,6 +149,13 @@ export interface ProviderSettings {
    */
   accessTokenHeader?: string;
   /**
+   * The scheme every call to the API sends the access token under, in `Authorization: <scheme> <token>`, in place
+   * of RFC 6750's `Bearer`, for an API that documents only its own: Yandex's APIs take `Authorization: OAuth <token>`
+   * (https://yandex.com/dev/id/doc/en/user-information). A caller's own Authorization is never sent, as with Bearer.
+   * The userinfo request has userinfoTokenScheme.
+   */
+  apiTokenScheme?: string;
+  /**
    * True: the API answers an access token it no longer takes with HTTP 2xx and the refusal in the body, so its
    * tokenRejected hook reads successful answers too, not only 4xx ones: Withings answers every call with HTTP 200
    * and a `status` (https://developer.withings.com/api-reference/). Each successful answer is then read whole by

@@ -1,0 +1,154 @@
+import { expect, it } from 'vitest';
+import type { TestBrowser } from '../support/browser.js';
+import { describeEachDialect } from '../support/postgres.js';
+import { describeKeepAlive } from './kit/keep-alive-case.js';
+import { APP_ORIGIN, csrfTokenOf, signInAs } from './kit/provider-app.js';
+import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { startYandexEmulator, type YandexEmulator, type YandexUser } from './yandex.emulator.js';
+
+// An app id and password of the form Yandex OAuth shows (32 hex digits each).
+const CLIENT_ID = '4760187d81bc4b7799476b42b5103713';
+const CLIENT_SECRET = 'f25bebf991ff419893db255728e4e1de';
+const REDIRECT_URI = `${APP_ORIGIN}/auth/yandex/callback`;
+
+function person(id: number, realName: string, avatarId: string | null = `${id % 100_000}/enc-${id}`): YandexUser {
+  const login = realName.split(' ')[0]!.toLowerCase();
+  return { id: String(id), login, realName, email: `${login}@yandex.ru`, avatarId };
+}
+
+/** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator (/info moves with the API base). */
+function yandexEnv(yandex: YandexEmulator): Record<string, string> {
+  return {
+    OAUTH_PROVIDERS: 'yandex',
+    YANDEX_PRESET: 'yandex',
+    YANDEX_CLIENT_ID: CLIENT_ID,
+    YANDEX_CLIENT_SECRET: CLIENT_SECRET,
+    YANDEX_AUTHORIZE_URL: `${yandex.origin}/authorize`,
+    YANDEX_ACCESS_TOKEN_URL: `${yandex.origin}/token`,
+    YANDEX_REVOCATION_URL: `${yandex.origin}/revoke_token`,
+    YANDEX_API_BASE_URL: yandex.origin,
+  };
+}
+
+/** A refresh at Yandex itself, as another copy of the token would make it. */
+function refreshAtYandex(yandex: YandexEmulator, refreshToken: string): Promise<Response> {
+  return fetch(`${yandex.origin}/token`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}` },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
+  });
+}
+
+const startEmulator = (now?: () => number) => startYandexEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, ...(now ? { now } : {}) });
+
+const YANDEX: StandardProvider<YandexUser, YandexEmulator> = {
+  preset: 'yandex',
+  displayName: 'Yandex',
+  startEmulator: () => startEmulator(),
+  env: yandexEnv,
+  people: {
+    cancelled: person(1_000_034_108, 'Changed Mind'),
+    'refused-code': person(1_000_034_109, 'Refused Code'),
+    'wrong-secret': person(1_000_034_301, 'Wrong Secret'),
+    'exchange-failure': person(1_000_034_302, 'Outage Person'),
+  },
+  subjectOf: (user) => user.id,
+};
+
+const info = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/yandex/proxy/info?format=json`);
+
+describeEachDialect('Yandex, against an emulator of Yandex ID', (dialect) => {
+  const context = useProviderTest(() => dialect.openTestDatabase(), YANDEX);
+
+  const signIn = (user: YandexUser) => signInAs(context, 'yandex', user);
+  const disconnect = async (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/account/connections/yandex`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+
+  it("signs in as the id of /info, read with Authorization: OAuth, with the real name, login, avatar and e-mail (verification unknown); no scope asked (the app's rights), a device token, Basic credentials, and a refresh token that ends with its year-long access token", async () => {
+    const { database, emulator: yandex, app } = context;
+    const { userId, request } = await signIn(person(1_000_034_426, 'Ivan Ivanov'));
+    expect(request.get('scope')).toBeNull();
+    expect(request.get('code_challenge_method')).toBe('S256');
+    expect([request.get('device_id'), request.get('device_name')]).toEqual(['tokenkeeper', 'Tokenkeeper']);
+    const account = await database.db.selectFrom('accounts').select(['subject', 'claims']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account.subject).toBe('1000034426');
+    expect(JSON.parse(account.claims)).toMatchObject({ login: 'ivan', picture: 'https://avatars.yandex.net/get-yapic/34426/enc-1000034426/islands-200' });
+    const user = await database.db.selectFrom('users').select(['email', 'email_verified', 'name']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toMatchObject({ email: 'ivan@yandex.ru', name: 'Ivan Ivanov' });
+    expect(Boolean(user.email_verified)).toBe(false);
+    const token = await app.runtime.tokenStore.findToken(userId, 'yandex');
+    const now = Math.floor(Date.now() / 1000);
+    expect(token!.refreshToken).toEqual(expect.any(String));
+    expect(token!.expiresAt! - now).toBeGreaterThan(31_536_000 - 100);
+    expect(token!.refreshTokenExpiresAt).toBe(token!.expiresAt);
+    expect(yandex.deviceOf(token!.accessToken)).toEqual({ id: 'tokenkeeper', name: 'Tokenkeeper' });
+    const exchange = yandex.server.requests.find((r) => r.path === '/token')!;
+    expect(exchange.headers.authorization).toBe(`Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`);
+    expect(yandex.server.requests.filter((r) => r.path.startsWith('/info')).at(-1)!.headers.authorization).toBe(`OAuth ${token!.accessToken}`);
+  });
+
+  it('the proxy calls the API with Authorization: OAuth; 20 concurrent calls on an expired token make one refresh, and the new pair is kept', async () => {
+    const { database, emulator: yandex, app } = context;
+    const { browser, userId } = await signIn(person(1_000_034_102, 'Olga Petrova'));
+    const before = await app.runtime.tokenStore.findToken(userId, 'yandex');
+    await expireAccessTokens(database, userId);
+    const refreshes = yandex.server.counts.refresh_token ?? 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => info(browser)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(JSON.parse(answers[0]!.text)).toMatchObject({ id: '1000034102', login: 'olga' });
+    expect(yandex.server.counts.refresh_token).toBe(refreshes + 1);
+    const after = await app.runtime.tokenStore.findToken(userId, 'yandex');
+    expect(after!.accessToken).not.toBe(before!.accessToken);
+    expect(after!.refreshToken).not.toBe(before!.refreshToken);
+    expect(after!.refreshTokenExpiresAt).toBe(after!.expiresAt);
+    expect(yandex.accepts(after!.accessToken)).toBe(true);
+    expect(yandex.server.requests.filter((r) => r.path.startsWith('/info')).at(-1)!.headers.authorization).toBe(`OAuth ${after!.accessToken}`);
+  });
+
+  it("the app's access revoked on the person's Data access page marks the connection 'needs re-auth' after one refresh Yandex refuses", async () => {
+    const { emulator: yandex, app } = context;
+    const leaving = person(1_000_034_103, 'Leaving Soon');
+    const { browser, userId } = await signIn(leaving);
+    yandex.removeAccess(leaving);
+    const refreshes = yandex.server.counts.refresh_token ?? 0;
+    const call = await info(browser);
+    expect(call.status).toBe(401);
+    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
+    expect((await info(browser)).status).toBe(401);
+    expect(yandex.server.counts.refresh_token).toBe(refreshes + 1);
+    expect((await app.runtime.tokenStore.findToken(userId, 'yandex'))!.status).toBe('needs_reauth');
+  });
+
+  it('disconnect revokes the device token at /revoke_token: Yandex takes neither of its tokens any more', async () => {
+    const { emulator: yandex, app } = context;
+    const { browser, userId } = await signIn(person(1_000_034_104, 'Goodbye Person', null));
+    const token = await app.runtime.tokenStore.findToken(userId, 'yandex');
+    const revocations = yandex.server.counts.revoke_token ?? 0;
+    const answer = await disconnect(browser);
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(yandex.server.counts.revoke_token).toBe(revocations + 1);
+    expect(yandex.accepts(token!.accessToken)).toBe(false);
+    expect((await refreshAtYandex(yandex, token!.refreshToken!)).status).toBe(400);
+    expect(await app.runtime.tokenStore.findToken(userId, 'yandex')).toBeUndefined();
+  });
+
+  standardCases(() => context, YANDEX, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
+});
+
+describeKeepAlive(YANDEX, {
+  title: 'Yandex refresh tokens (ending with their year-long access token) and the keep-alive sweep',
+  name: 'refreshes an unused connection once in the last 7 days of its token, and the new refresh token outlives the first',
+  startEmulator: (now) => startEmulator(now),
+  person: person(1_000_034_201, 'Idle Person'),
+  dueAfterDays: 358,
+  // The access token lives as long as its refresh token, so a use refreshes only in their last minute (the refresh
+  // leeway): 30 seconds before the end of the pair the sweep got, 723 days after sign-in, far past the first pair's year.
+  usedAgainAfterDays: 365 - 30 / 86_400,
+  firstRefreshTokenRefused: async (yandex, refreshToken) => {
+    const answer = await refreshAtYandex(yandex, refreshToken);
+    expect(answer.status).toBe(400);
+    expect(await answer.json()).toMatchObject({ error: 'invalid_grant' });
+  },
+});
+
+describeClientFailures(YANDEX, { wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} });

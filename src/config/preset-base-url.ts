@@ -6,7 +6,7 @@
  * with a 404 that names nothing. Each answers the problem, or undefined.
  */
 /** The server alone, for the message: the URL without the path the preset appends itself. */
-const serverOf = (url: URL) => url.origin + url.pathname.replace(/\/(realms\/[^/]+|api\/v[34])\/?$/, '');
+const serverOf = (url: URL) => url.origin + url.pathname.replace(/\/(realms\/[^/]+|api\/v[134])\/?$/, '');
 
 const MISTAKES: Readonly<Record<string, (url: URL, prefix: string) => string | undefined>> = {
   // https://www.keycloak.org/securing-apps/oidc-layers: the issuer is {server}/realms/{realm}.
@@ -16,6 +16,8 @@ const MISTAKES: Readonly<Record<string, (url: URL, prefix: string) => string | u
   },
   // https://docs.gitlab.com/api/rest/: the REST API is {instance}/api/v4.
   gitlab: (url) => (/\/api\/v4\/?$/.test(url.pathname) ? `ends in the REST API's path (/api/v4): give the instance's URL alone, e.g. ${serverOf(url)}` : undefined),
+  // https://docs.gitea.com/development/api-usage: the REST API is {instance}/api/v1 (Forgejo's too).
+  gitea: (url) => (/\/api\/v1\/?$/.test(url.pathname) ? `ends in the REST API's path (/api/v1): give the instance's URL alone, e.g. ${serverOf(url)}` : undefined),
   // https://docs.github.com/en/enterprise-server@latest/rest: the REST API is {host}/api/v3. For github.com the
   // preset needs no base URL; its API host there would make sign-in go to api.github.com/login/oauth.
   github: (url, prefix) => {

@@ -267,6 +267,11 @@ describe('provider settings from <NAME>_… variables', () => {
       'Configuration error: GITHUB_BASE_URL is GitHub\'s API host: for github.com leave GITHUB_BASE_URL unset (it names a GitHub Enterprise Server) (got "https://api.github.com")',
     );
     expect(providerSettings({ ...client, ACME_PRESET: 'gitlab', ACME_BASE_URL: 'https://acme.test/gitlab' }, 'acme', true).apiBaseUrl).toBe('https://acme.test/gitlab/api/v4');
+    // Gitea (and Forgejo) is always self-run: its URL is required, without the REST API's /api/v1.
+    expect(refusal({ ...client, ACME_PRESET: 'gitea' }).message).toBe('Configuration error: ACME_BASE_URL is missing (the gitea preset needs it)');
+    expect(refusal({ ...client, ACME_PRESET: 'gitea', ACME_BASE_URL: 'https://acme.test/gitea/api/v1/' }).message).toBe(
+      'Configuration error: ACME_BASE_URL ends in the REST API\'s path (/api/v1): give the instance\'s URL alone, e.g. https://acme.test/gitea (got "https://acme.test/gitea/api/v1/")',
+    );
   });
 
   it('<NAME>_SIGN_OUT_AT_PROVIDER is on or off (default off), and on needs OpenID discovery, whose document names the end_session_endpoint', () => {

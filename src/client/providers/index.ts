@@ -18,6 +18,7 @@ import { facebook } from './facebook.js';
 import { figma } from './figma.js';
 import { fitbit } from './fitbit.js';
 import { freshbooks } from './freshbooks.js';
+import { gitea } from './gitea.js';
 import { github } from './github.js';
 import { gitlab } from './gitlab.js';
 import { glewlwyd } from './glewlwyd.js';
@@ -76,7 +77,7 @@ export { PRESET_VALUE_VARIABLES, type PresetClient, type PresetSettings, type Pr
  * @example
  * const names = Object.keys(PROVIDER_PRESETS); // ['airtable', 'apple', 'asana', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, amazon, apple, asana, atlassian, auth0, bitbucket, box, calendly, clickup, cognito, digitalocean, discord, docusign, dropbox, etsy, facebook, figma, fitbit, freshbooks, github, gitlab, glewlwyd, google, gusto, heroku, hubspot, intercom, kakao, keycloak, line, linear, linkedin, mailchimp, microsoft, miro, monday, notion, okta, oura, patreon, paypal, pinterest, pipedrive, quickbooks, reddit, salesforce, shopify, slack, soundcloud, spotify, square, strava, stripe, tiktok, twitch, typeform, vimeo, webex, webflow, withings, x, xero, yahoo, yandex, zendesk, zoho, zoom };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, amazon, apple, asana, atlassian, auth0, bitbucket, box, calendly, clickup, cognito, digitalocean, discord, docusign, dropbox, etsy, facebook, figma, fitbit, freshbooks, gitea, github, gitlab, glewlwyd, google, gusto, heroku, hubspot, intercom, kakao, keycloak, line, linear, linkedin, mailchimp, microsoft, miro, monday, notion, okta, oura, patreon, paypal, pinterest, pipedrive, quickbooks, reddit, salesforce, shopify, slack, soundcloud, spotify, square, strava, stripe, tiktok, twitch, typeform, vimeo, webex, webflow, withings, x, xero, yahoo, yandex, zendesk, zoho, zoom };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

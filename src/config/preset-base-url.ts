@@ -18,6 +18,12 @@ const MISTAKES: Readonly<Record<string, (url: URL, prefix: string) => string | u
   gitlab: (url) => (/\/api\/v4\/?$/.test(url.pathname) ? `ends in the REST API's path (/api/v4): give the instance's URL alone, e.g. ${serverOf(url)}` : undefined),
   // https://docs.gitea.com/development/api-usage: the REST API is {instance}/api/v1 (Forgejo's too).
   gitea: (url) => (/\/api\/v1\/?$/.test(url.pathname) ? `ends in the REST API's path (/api/v1): give the instance's URL alone, e.g. ${serverOf(url)}` : undefined),
+  // https://docs.nextcloud.com/server/latest/admin_manual/configuration_server/oauth2.html: the preset wants the server
+  // (with its sub-path) and appends /index.php/apps/oauth2/…, /ocs/v2.php/… and finds WebDAV's /remote.php/dav itself.
+  nextcloud: (url) => {
+    const appended = /\/(index\.php|remote\.php|ocs\/v[12]\.php|apps\/oauth2)(\/|$)/.exec(url.pathname);
+    return appended ? `ends in a path the preset appends itself (/${appended[1]}): give the server's URL alone, e.g. ${url.origin}${url.pathname.slice(0, appended.index)}` : undefined;
+  },
   // https://docs.github.com/en/enterprise-server@latest/rest: the REST API is {host}/api/v3. For github.com the
   // preset needs no base URL; its API host there would make sign-in go to api.github.com/login/oauth.
   github: (url, prefix) => {

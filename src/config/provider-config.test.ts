@@ -272,6 +272,13 @@ describe('provider settings from <NAME>_… variables', () => {
     expect(refusal({ ...client, ACME_PRESET: 'gitea', ACME_BASE_URL: 'https://acme.test/gitea/api/v1/' }).message).toBe(
       'Configuration error: ACME_BASE_URL ends in the REST API\'s path (/api/v1): give the instance\'s URL alone, e.g. https://acme.test/gitea (got "https://acme.test/gitea/api/v1/")',
     );
+    // Nextcloud too, without a path the preset appends (its WebDAV, OCS or OAuth2 app's).
+    expect(refusal({ ...client, ACME_PRESET: 'nextcloud' }).message).toBe('Configuration error: ACME_BASE_URL is missing (the nextcloud preset needs it)');
+    expect(refusal({ ...client, ACME_PRESET: 'nextcloud', ACME_BASE_URL: 'https://acme.test/cloud/remote.php/dav/files/ada' }).message).toBe(
+      'Configuration error: ACME_BASE_URL ends in a path the preset appends itself (/remote.php): give the server\'s URL alone, e.g. https://acme.test/cloud (got "https://acme.test/cloud/remote.php/dav/files/ada")',
+    );
+    expect(refusal({ ...client, ACME_PRESET: 'nextcloud', ACME_BASE_URL: 'https://cloud.acme.test/index.php' }).message).toContain('(/index.php): give the server\'s URL alone, e.g. https://cloud.acme.test (got');
+    expect(providerSettings({ ...client, ACME_PRESET: 'nextcloud', ACME_BASE_URL: 'https://acme.test/cloud/' }, 'acme', true).apiBaseUrl).toBe('https://acme.test/cloud');
   });
 
   it('<NAME>_SIGN_OUT_AT_PROVIDER is on or off (default off), and on needs OpenID discovery, whose document names the end_session_endpoint', () => {

@@ -36,6 +36,7 @@ import { mailchimp } from './mailchimp.js';
 import { microsoft } from './microsoft.js';
 import { miro } from './miro.js';
 import { monday } from './monday.js';
+import { nextcloud } from './nextcloud.js';
 import { notion } from './notion.js';
 import { okta } from './okta.js';
 import { oura } from './oura.js';
@@ -77,7 +78,7 @@ export { PRESET_VALUE_VARIABLES, type PresetClient, type PresetSettings, type Pr
  * @example
  * const names = Object.keys(PROVIDER_PRESETS); // ['airtable', 'apple', 'asana', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, amazon, apple, asana, atlassian, auth0, bitbucket, box, calendly, clickup, cognito, digitalocean, discord, docusign, dropbox, etsy, facebook, figma, fitbit, freshbooks, gitea, github, gitlab, glewlwyd, google, gusto, heroku, hubspot, intercom, kakao, keycloak, line, linear, linkedin, mailchimp, microsoft, miro, monday, notion, okta, oura, patreon, paypal, pinterest, pipedrive, quickbooks, reddit, salesforce, shopify, slack, soundcloud, spotify, square, strava, stripe, tiktok, twitch, typeform, vimeo, webex, webflow, withings, x, xero, yahoo, yandex, zendesk, zoho, zoom };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { airtable, amazon, apple, asana, atlassian, auth0, bitbucket, box, calendly, clickup, cognito, digitalocean, discord, docusign, dropbox, etsy, facebook, figma, fitbit, freshbooks, gitea, github, gitlab, glewlwyd, google, gusto, heroku, hubspot, intercom, kakao, keycloak, line, linear, linkedin, mailchimp, microsoft, miro, monday, nextcloud, notion, okta, oura, patreon, paypal, pinterest, pipedrive, quickbooks, reddit, salesforce, shopify, slack, soundcloud, spotify, square, strava, stripe, tiktok, twitch, typeform, vimeo, webex, webflow, withings, x, xero, yahoo, yandex, zendesk, zoho, zoom };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

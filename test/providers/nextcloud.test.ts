@@ -1,0 +1,140 @@
+import { expect, it } from 'vitest';
+import type { TestBrowser } from '../support/browser.js';
+import { describeEachDialect } from '../support/postgres.js';
+import { APP_ORIGIN, csrfTokenOf, signInAs } from './kit/provider-app.js';
+import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { startNextcloudEmulator, type NextcloudEmulator, type NextcloudUser } from './nextcloud.emulator.js';
+
+// A client identifier and secret of 64 letters and digits, as Nextcloud's OAuth 2.0 clients list shows them.
+const CLIENT_ID = 'k3Vq9ZpL2xR7mW4tY8nB1cD6fG0hJ5sA9eU2iO7pQ3rT6yX1zC4vB8nM0lK5jH2g';
+const CLIENT_SECRET = 'P9oI8uY7tR6eW5qA4sD3fG2hJ1kL0zX9cV8bN7mQ6wE5rT4yU3iO2pA1sD0fG9hJ';
+const REDIRECT_URI = `${APP_ORIGIN}/auth/nextcloud/callback`;
+
+function person(id: string, displayName: string): NextcloudUser {
+  return { id, displayName, email: `${id}@example.com` };
+}
+
+/** Only the documented variables: the preset, the client, and the server's URL. */
+function nextcloudEnv(nextcloud: NextcloudEmulator): Record<string, string> {
+  return { OAUTH_PROVIDERS: 'nextcloud', NEXTCLOUD_PRESET: 'nextcloud', NEXTCLOUD_CLIENT_ID: CLIENT_ID, NEXTCLOUD_CLIENT_SECRET: CLIENT_SECRET, NEXTCLOUD_BASE_URL: nextcloud.origin };
+}
+
+/** A refresh at Nextcloud itself, as another copy of the token would make it. */
+function refreshAtNextcloud(nextcloud: NextcloudEmulator, refreshToken: string): Promise<Response> {
+  return fetch(`${nextcloud.origin}/index.php/apps/oauth2/api/v1/token`, {
+    method: 'POST',
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID, client_secret: CLIENT_SECRET }),
+  });
+}
+
+const NEXTCLOUD: StandardProvider<NextcloudUser, NextcloudEmulator> = {
+  preset: 'nextcloud',
+  displayName: 'Nextcloud',
+  startEmulator: () => startNextcloudEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
+  env: nextcloudEnv,
+  people: {
+    'refused-code': person('refused', 'Refused Code'),
+    'wrong-secret': person('wrongsecret', 'Wrong Secret'),
+    'exchange-failure': person('outage', 'Outage Person'),
+  },
+  subjectOf: (user) => user.id,
+};
+
+describeEachDialect('Nextcloud, against an emulator of a Nextcloud server', (dialect) => {
+  const context = useProviderTest(() => dialect.openTestDatabase(), NEXTCLOUD);
+
+  const signIn = (user: NextcloudUser) => signInAs(context, 'nextcloud', user);
+  const readme = (browser: TestBrowser, user: NextcloudUser) => browser.get(`${APP_ORIGIN}/api/providers/nextcloud/proxy/remote.php/dav/files/${user.id}/Readme.md`);
+  const disconnect = async (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/account/connections/nextcloud`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+
+  it('signs in as the user id of the OCS API (the token answer’s user_id) with the display name and the e-mail unverified; no scope, the client in the form, a 1-hour token and a refresh token', async () => {
+    const { database, emulator: nextcloud, app } = context;
+    const { userId, request } = await signIn(person('ada', 'Ada Lovelace'));
+    expect(request.get('scope') ?? '').toBe('');
+    expect(request.get('response_type')).toBe('code');
+    const account = await database.db.selectFrom('accounts').select('subject').where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account.subject).toBe('ada');
+    const user = await database.db.selectFrom('users').select(['name', 'email', 'email_verified']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toMatchObject({ name: 'Ada Lovelace', email: 'ada@example.com' });
+    expect(Boolean(user.email_verified)).toBe(false);
+    const token = await app.runtime.tokenStore.findToken(userId, 'nextcloud');
+    expect(token!.refreshToken).toEqual(expect.any(String));
+    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
+    expect(lifetime).toBeGreaterThan(3500);
+    expect(lifetime).toBeLessThanOrEqual(3600);
+    expect(nextcloud.server.requests.find((r) => r.path.startsWith('/index.php/apps/oauth2/api/v1/token'))!.headers.authorization).toBeUndefined();
+    expect(nextcloud.server.requests.findLast((r) => r.path.startsWith('/ocs/v2.php/cloud/user'))!.headers['ocs-apirequest']).toBe('true');
+  });
+
+  it('the proxy reaches WebDAV and the OCS API on the server with the token as Bearer, OCS-APIRequest sent along', async () => {
+    const { emulator: nextcloud } = context;
+    const grace = person('grace', 'Grace Hopper');
+    const { browser } = await signIn(grace);
+    const file = await readme(browser, grace);
+    expect(file.status).toBe(200);
+    expect(file.text).toBe('# Welcome to Nextcloud, Grace Hopper\n');
+    expect(nextcloud.server.requests.findLast((r) => r.path.startsWith('/remote.php/dav/'))!.headers.authorization).toMatch(/^Bearer /);
+    const capabilities = await browser.get(`${APP_ORIGIN}/api/providers/nextcloud/proxy/ocs/v2.php/cloud/capabilities?format=json`);
+    expect(capabilities.status).toBe(200);
+    expect(JSON.parse(capabilities.text)).toMatchObject({ ocs: { data: { version: { major: 31 } } } });
+  });
+
+  it('20 concurrent calls on an expired token make one refresh; the new pair is kept, and Nextcloud takes neither old token again', async () => {
+    const { database, emulator: nextcloud, app } = context;
+    const alan = person('alan', 'Alan Turing');
+    const { browser, userId } = await signIn(alan);
+    const before = await app.runtime.tokenStore.findToken(userId, 'nextcloud');
+    await expireAccessTokens(database, userId);
+    const refreshes = nextcloud.server.counts.refresh_token ?? 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => readme(browser, alan)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(nextcloud.server.counts.refresh_token).toBe(refreshes + 1);
+    const after = await app.runtime.tokenStore.findToken(userId, 'nextcloud');
+    expect(after!.refreshToken).not.toBe(before!.refreshToken);
+    expect(nextcloud.accepts(after!.accessToken)).toBe(true);
+    expect(nextcloud.accepts(before!.accessToken)).toBe(false);
+    const replay = await refreshAtNextcloud(nextcloud, before!.refreshToken!);
+    expect(replay.status).toBe(400);
+    expect(await replay.json()).toEqual({ error: 'invalid_request' });
+  });
+
+  it("the client revoked in the person's Nextcloud security settings: the API refuses the token, the refresh is refused (invalid_request, read as invalid_grant), and the connection needs re-auth after one try; disconnect then counts it as revoked already", async () => {
+    const { emulator: nextcloud, app } = context;
+    const leaving = person('edsger', 'Edsger Dijkstra');
+    const { browser, userId } = await signIn(leaving);
+    nextcloud.revokeApp(leaving);
+    const refreshes = nextcloud.server.counts.refresh_token ?? 0;
+    const call = await readme(browser, leaving);
+    expect(call.status).toBe(401);
+    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
+    expect((await readme(browser, leaving)).status).toBe(401);
+    expect(nextcloud.server.counts.refresh_token).toBe(refreshes + 1);
+    expect((await app.runtime.tokenStore.findToken(userId, 'nextcloud'))!.status).toBe('needs_reauth');
+    const answer = await disconnect(browser);
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await app.runtime.tokenStore.findToken(userId, 'nextcloud')).toBeUndefined();
+  });
+
+  it('disconnect deletes the app password at /ocs/v2.php/core/apppassword: the grant ends at Nextcloud (its refresh token refused) and the tokens are deleted here', async () => {
+    const { emulator: nextcloud, app } = context;
+    const barbara = person('barbara', 'Barbara Liskov');
+    const { browser, userId } = await signIn(barbara);
+    const stored = await app.runtime.tokenStore.findToken(userId, 'nextcloud');
+    const deletions = nextcloud.server.counts.apppassword_delete ?? 0;
+    const answer = await disconnect(browser);
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(nextcloud.server.counts.apppassword_delete).toBe(deletions + 1);
+    expect(nextcloud.server.requests.findLast((r) => r.path.startsWith('/ocs/v2.php/core/apppassword'))!.headers['ocs-apirequest']).toBe('true');
+    expect(nextcloud.accepts(stored!.accessToken)).toBe(false);
+    expect(nextcloud.liveGrants(barbara)).toBe(0);
+    expect((await refreshAtNextcloud(nextcloud, stored!.refreshToken!)).status).toBe(400);
+    expect(await app.runtime.tokenStore.findToken(userId, 'nextcloud')).toBeUndefined();
+  });
+
+  // No cancelled case: Nextcloud's grant page has no refusal that goes back to the client.
+  standardCases(() => context, NEXTCLOUD, { refusedCode: { sentAs: '400 invalid_request, read as invalid_grant' } });
+});
+
+describeClientFailures(NEXTCLOUD, { wrongSecret: { sentAs: '400 invalid_client' }, exchangeFailure: {} });

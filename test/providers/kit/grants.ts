@@ -205,6 +205,19 @@ export class GrantStore<User> {
     return true;
   }
 
+  /**
+   * A new access token under a live grant, living `ttl` seconds (null: no end), for a provider that renews access
+   * tokens by presenting one (Instagram's `ig_exchange_token` and `ig_refresh_token`); the grant's other tokens stay.
+   */
+  issueAccessToken(grantId: string, ttl: number | null): string {
+    const grant = this.#grants.get(grantId);
+    if (!grant || grant.revoked) throw new Error(`no live grant ${grantId}`);
+    const accessToken = randomToken(this.#options.prefixes?.access ?? 'at_');
+    const now = this.#now();
+    this.#tokens.set(accessToken, { grantId, kind: 'access', expiresAt: ttl === null ? null : now + ttl, usedAt: now, retired: false });
+    return accessToken;
+  }
+
   /** Grants (revoked or not) in the order they were made. */
   allGrants(): Array<Grant<User>> {
     return [...this.#grants.values()];

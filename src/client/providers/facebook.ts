@@ -85,8 +85,8 @@ async function tokenResponse(response: Response): Promise<Response> {
   return rebuiltAnswer(response, client ? 401 : 400, JSON.stringify(answer), 'application/json');
 }
 
-/** Whether a Graph API answer says the token ended (code 190 or 102, or an OAuthException without a code). */
-async function tokenRejected(response: Response): Promise<boolean> {
+/** Whether a Graph API answer says the token ended (code 190 or 102, or an OAuthException without a code); Instagram's Graph API answers alike. */
+export async function graphTokenRejected(response: Response): Promise<boolean> {
   const { fields } = await readTokenEndpointBody(response);
   const error = graphErrorOf(fields);
   return error !== undefined && ((typeof error.code === 'number' && TOKEN_ENDED.has(error.code)) || (error.type === 'OAuthException' && error.code === undefined));
@@ -109,7 +109,7 @@ async function revoke(request: RevocationRequest): Promise<RevocationOutcome> {
     return 'revoked';
   }
   // A token that already ended (the person removed the app, or it expired) has nothing left to remove.
-  if (response.status < 500 && (await tokenRejected(response))) return 'already_revoked';
+  if (response.status < 500 && (await graphTokenRejected(response))) return 'already_revoked';
   await response.body?.cancel().catch(() => {});
   throw new ProviderUnavailableError(response.status >= 500 ? 'provider_error' : 'provider_bad_response', `Facebook answered HTTP ${response.status} to the removal of the app's permissions.`);
 }
@@ -127,6 +127,6 @@ export const facebook: ProviderPreset = {
     tokenEndpointAuthMethod: 'client_secret_post',
     tokenProofParameter: PROOF_PARAMETER,
     subjectClaim: 'id',
-    hooks: { tokenResponse, tokenRejected, profileClaims, revoke },
+    hooks: { tokenResponse, tokenRejected: graphTokenRejected, profileClaims, revoke },
   }),
 };

@@ -47,7 +47,9 @@
  * - removeApp() is the person removing the app from their account: every
  *   token of theirs stops working (code 190, subcode 458). There is no
  *   revocation endpoint.
- * The window approves at once for signInAs()'s person; the clock is `now`.
+ * failNextTokenRequest() fails the next code exchange, failNextRenewal() the
+ * next exchange or refresh at graph.instagram.com. The window approves at
+ * once for signInAs()'s person; the clock is `now`.
  */
 import { redirectBack } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
@@ -80,6 +82,8 @@ export interface InstagramEmulator extends EmulatorHandle<InstagramUser> {
   secondsLeft(accessToken: string): number | null | undefined;
   /** Whether a live token is a long-lived one (from an exchange or a refresh). */
   isLongLived(accessToken: string): boolean;
+  /** The next request to /access_token or /refresh_access_token fails with this HTTP status and renews nothing. */
+  failNextRenewal(status: number): void;
 }
 
 export const GRAPH_VERSION = 'v26.0';
@@ -109,6 +113,12 @@ export async function startInstagramEmulator(options: InstagramEmulatorOptions):
   const controls = emulatorControls<InstagramUser>(server, grants);
   /** When each long-lived token was issued. */
   const longLived = new Map<string, number>();
+  let renewalFailure: number | undefined;
+  const queuedRenewalFailure = () => {
+    const status = renewalFailure;
+    renewalFailure = undefined;
+    return status === undefined ? undefined : html(status, '<h1>Sorry, something went wrong.</h1>');
+  };
 
   server.route('GET', '/oauth/authorize', (request) => {
     server.count('authorize');
@@ -155,8 +165,8 @@ export async function startInstagramEmulator(options: InstagramEmulatorOptions):
 
   server.route('GET', '/access_token', (request) => {
     server.count('ig_exchange_token');
-    const failure = controls.tokenFailure();
-    if (failure !== undefined) return html(failure, '<h1>Sorry, something went wrong.</h1>');
+    const failure = queuedRenewalFailure();
+    if (failure) return failure;
     const query = request.url.searchParams;
     if (query.get('grant_type') !== 'ig_exchange_token') return graphError(400, { message: 'Unsupported grant_type', type: 'IGApiException', code: 100 });
     if (query.get('client_secret') !== options.clientSecret) return graphError(400, { message: 'Error validating client secret.', type: 'OAuthException', code: 1 });
@@ -169,8 +179,8 @@ export async function startInstagramEmulator(options: InstagramEmulatorOptions):
 
   server.route('GET', '/refresh_access_token', (request) => {
     server.count('ig_refresh_token');
-    const failure = controls.tokenFailure();
-    if (failure !== undefined) return html(failure, '<h1>Sorry, something went wrong.</h1>');
+    const failure = queuedRenewalFailure();
+    if (failure) return failure;
     const query = request.url.searchParams;
     if (query.get('grant_type') !== 'ig_refresh_token') return graphError(400, { message: 'Unsupported grant_type', type: 'IGApiException', code: 100 });
     const grant = caller(request);
@@ -209,5 +219,8 @@ export async function startInstagramEmulator(options: InstagramEmulatorOptions):
     },
     secondsLeft: (accessToken) => grants.accessTokenSecondsLeft(accessToken),
     isLongLived: (accessToken) => longLived.has(accessToken) && grants.grantOfAccessToken(accessToken) !== undefined,
+    failNextRenewal: (status) => {
+      renewalFailure = status;
+    },
   };
 }

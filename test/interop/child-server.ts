@@ -1,4 +1,4 @@
-// What the interop suites' servers (Django OAuth Toolkit, Glewlwyd) share as
+// What the interop suites' servers (Django OAuth Toolkit, Glewlwyd, LemonLDAP::NG) share as
 // child processes of the test run: the blocks that need one installed,
 // skipped with one notice where it is not but failing when CI=true; waiting
 // until it answers; and stopping it.

@@ -43,7 +43,8 @@ export interface ProviderApiOptions {
 
 const MAX_SAME_ORIGIN_REDIRECTS = 3;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+/** Methods a call cut before any answer may be sent again: HTTP's idempotent ones, and WebDAV's that change nothing (RFC 4918 §9.1, RFC 3253 §3.6, RFC 5323 §2). */
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'PROPFIND', 'REPORT', 'SEARCH']);
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 /** A URL with a scheme, where a path would be relative to the API base. */
 const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:/i;

@@ -24,6 +24,7 @@ import { healthRoutes } from './routes/health.routes.js';
 import { metricsRoutes } from './routes/metrics.routes.js';
 import { pageRoutes } from './routes/page.routes.js';
 import { proxyRoutes } from './routes/proxy.routes.js';
+import { routeWebDavMethods } from './routes/webdav-methods.js';
 import { serviceApiRoutes } from './routes/service-api.routes.js';
 
 /** Builds the Fastify app over the application; listening is the caller's job (serve, or `app.inject()` in tests). */
@@ -61,6 +62,8 @@ export async function buildApp(deps: Tokenkeeper, options: { readiness: Readines
     childLoggerFactory: requestChildLogger,
     logController: new RequestLogging(deps.config.logRequests),
   });
+  // The proxies pass WebDAV's methods on (PROPFIND…), which Fastify routes only once told of them.
+  routeWebDavMethods(app);
 
   installErrorHandlers(app);
   const metricsServed = deps.config.metrics;

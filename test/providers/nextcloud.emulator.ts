@@ -27,7 +27,10 @@
  *   `DELETE /ocs/v2.php/core/apppassword` ends the app password it is sent
  *   with, and so the grant.
  * - WebDAV under /remote.php/dav: `GET /remote.php/dav/files/{user}/{path}`
- *   answers the file; a token it does not take is a 401.
+ *   answers the file; `PROPFIND /remote.php/dav/files/{user}/` with
+ *   `Depth: 0` or `1` lists the folder (207 Multi-Status, RFC 4918 §9.1),
+ *   `MKCOL` makes a folder in it (201, 405 when it exists, §9.3); a token it
+ *   does not take is a 401.
  * - revokeApp() is the person revoking the client under Personal settings,
  *   Security: its app password is deleted, and its tokens stop working.
  */
@@ -154,6 +157,36 @@ export async function startNextcloudEmulator(options: NextcloudEmulatorOptions):
     if (!grant) return { status: 401, headers: { 'content-type': 'application/xml; charset=utf-8', 'www-authenticate': 'Basic realm="Nextcloud", charset="UTF-8"' }, body: '<?xml version="1.0" encoding="utf-8"?><d:error xmlns:d="DAV:" xmlns:s="http://sabredav.org/ns"><s:exception>Sabre\\DAV\\Exception\\NotAuthenticated</s:exception></d:error>' };
     if (request.params.user !== grant.user.id || request.params.file !== 'Readme.md') return { status: 404, headers: { 'content-type': 'application/xml; charset=utf-8' }, body: '<d:error xmlns:d="DAV:"/>' };
     return { status: 200, headers: { 'content-type': 'text/markdown; charset=utf-8' }, body: `# Welcome to Nextcloud, ${grant.user.displayName}\n` };
+  });
+
+  const folders = new Map<string, Set<string>>();
+  const unauthenticated: EmulatorReply = { status: 401, headers: { 'content-type': 'application/xml; charset=utf-8', 'www-authenticate': 'Basic realm="Nextcloud", charset="UTF-8"' }, body: '<?xml version="1.0" encoding="utf-8"?><d:error xmlns:d="DAV:" xmlns:s="http://sabredav.org/ns"><s:exception>Sabre\\DAV\\Exception\\NotAuthenticated</s:exception></d:error>' };
+  server.route('PROPFIND', '/remote.php/dav/files/:user/', (request): EmulatorReply => {
+    server.count('propfind');
+    const grant = grantOf(request);
+    if (!grant) return unauthenticated;
+    if (request.params.user !== grant.user.id) return { status: 404, headers: { 'content-type': 'application/xml; charset=utf-8' }, body: '<d:error xmlns:d="DAV:"/>' };
+    // A body, when there is one, is the propfind element (RFC 4918 §14.20); none asks for every property.
+    if (request.body.length > 0) {
+      if (!/<(\w+:)?propfind[\s>]/.test(request.body.toString('utf8'))) return { status: 400, headers: { 'content-type': 'application/xml; charset=utf-8' }, body: '<d:error xmlns:d="DAV:"/>' };
+      server.count('propfind_body');
+    }
+    const depth = request.headers.depth;
+    if (depth !== '0' && depth !== '1') return { status: 400, headers: { 'content-type': 'application/xml; charset=utf-8' }, body: '<d:error xmlns:d="DAV:"><s:message xmlns:s="http://sabredav.org/ns">Depth must be 0 or 1</s:message></d:error>' };
+    const root = `/remote.php/dav/files/${grant.user.id}/`;
+    const entries = depth === '0' ? [root] : [root, `${root}Readme.md`, ...[...(folders.get(grant.user.id) ?? [])].map((name) => `${root}${name}/`)];
+    const responses = entries.map((href) => `<d:response><d:href>${href}</d:href><d:propstat><d:prop>${href.endsWith('/') ? '<d:resourcetype><d:collection/></d:resourcetype>' : '<d:resourcetype/>'}</d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>`);
+    return { status: 207, headers: { 'content-type': 'application/xml; charset=utf-8' }, body: `<?xml version="1.0"?><d:multistatus xmlns:d="DAV:">${responses.join('')}</d:multistatus>` };
+  });
+  server.route('MKCOL', '/remote.php/dav/files/:user/:folder', (request): EmulatorReply => {
+    server.count('mkcol');
+    const grant = grantOf(request);
+    if (!grant) return unauthenticated;
+    if (request.params.user !== grant.user.id) return { status: 404, headers: { 'content-type': 'application/xml; charset=utf-8' }, body: '<d:error xmlns:d="DAV:"/>' };
+    const made = folders.get(grant.user.id) ?? new Set<string>();
+    if (made.has(request.params.folder!)) return { status: 405, headers: { 'content-type': 'application/xml; charset=utf-8' }, body: '<d:error xmlns:d="DAV:"><s:message xmlns:s="http://sabredav.org/ns">The resource you tried to create already exists</s:message></d:error>' };
+    folders.set(grant.user.id, made.add(request.params.folder!));
+    return { status: 201, headers: {}, body: '' };
   });
 
   return {

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
+import { newServiceKey } from '../support/service-api.js';
 import { APP_ORIGIN, csrfTokenOf, signInAs } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startNextcloudEmulator, type NextcloudEmulator, type NextcloudUser } from './nextcloud.emulator.js';
@@ -77,6 +78,37 @@ describeEachDialect('Nextcloud, against an emulator of a Nextcloud server', (dia
     const capabilities = await browser.get(`${APP_ORIGIN}/api/providers/nextcloud/proxy/ocs/v2.php/cloud/capabilities?format=json`);
     expect(capabilities.status).toBe(200);
     expect(JSON.parse(capabilities.text)).toMatchObject({ ocs: { data: { version: { major: 31 } } } });
+  });
+
+  it("WebDAV's own methods go through the proxies: PROPFIND with its Depth lists a folder (207), MKCOL makes one; from a page they need the CSRF token", async () => {
+    const { emulator: nextcloud, app } = context;
+    const ada = person('ada-webdav', 'Ada Lovelace');
+    const { browser, userId } = await signIn(ada);
+    const folder = `${APP_ORIGIN}/api/providers/nextcloud/proxy/remote.php/dav/files/${ada.id}/`;
+    const propfind = '<?xml version="1.0"?><d:propfind xmlns:d="DAV:"><d:prop><d:resourcetype/></d:prop></d:propfind>';
+    const csrf = await csrfTokenOf(browser);
+
+    expect((await browser.request(folder, { method: 'PROPFIND', headers: { depth: '1', 'content-type': 'application/xml' }, text: propfind })).status).toBe(403);
+    const made = await browser.request(`${folder}Reports`, { method: 'MKCOL', headers: { 'x-csrf-token': csrf } });
+    expect(made.status).toBe(201);
+    const bodies = nextcloud.server.counts.propfind_body ?? 0;
+    const listed = await browser.request(folder, { method: 'PROPFIND', headers: { depth: '1', 'content-type': 'application/xml', 'x-csrf-token': csrf }, text: propfind });
+    expect(listed.status).toBe(207);
+    expect(listed.headers.get('content-type')).toContain('application/xml');
+    expect(listed.text).toContain(`<d:href>/remote.php/dav/files/${ada.id}/Reports/</d:href>`);
+    expect(nextcloud.server.requests.findLast((r) => r.method === 'PROPFIND')!.headers).toMatchObject({ depth: '1', authorization: expect.stringMatching(/^Bearer /) });
+    expect(nextcloud.server.counts.propfind_body).toBe(bodies + 1);
+
+    const key = await newServiceKey(app, `webdav-${Date.now()}`, ['proxy']);
+    const byService = await app.runtime.app.inject({
+      method: 'PROPFIND',
+      url: `/api/v1/users/${userId}/connections/nextcloud/proxy/remote.php/dav/files/${ada.id}/`,
+      headers: { authorization: `Bearer ${key}`, depth: '0', 'content-type': 'application/xml' },
+      payload: propfind,
+    });
+    expect(byService.statusCode).toBe(207);
+    expect(byService.body).toContain(`<d:href>/remote.php/dav/files/${ada.id}/</d:href>`);
+    expect(byService.body).not.toContain('Reports');
   });
 
   it('20 concurrent calls on an expired token make one refresh; the new pair is kept, and Nextcloud takes neither old token again', async () => {

@@ -41,6 +41,8 @@ export interface RequestOptions {
   form?: Record<string, string> | URLSearchParams;
   /** A JSON body (any value JSON.stringify takes), sent as application/json; not with `form`. */
   json?: unknown;
+  /** Any other body, sent as it is with the content type `headers` give it (an XML body of a WebDAV method); only alone. */
+  text?: string;
   /** Overrides the browser's stopAt for this request. */
   stopAt?: StopAt;
   /** false: return the first response, redirect or not. */
@@ -286,16 +288,16 @@ export class TestBrowser {
   async request(url: string | URL, options: RequestOptions = {}): Promise<BrowserResponse> {
     let current = new URL(url);
     let method = (options.method ?? 'GET').toUpperCase();
-    if (options.form !== undefined && options.json !== undefined) throw new Error('a request has a form body or a JSON body, not both');
-    const contentType = options.json !== undefined ? 'application/json' : 'application/x-www-form-urlencoded';
-    let body = options.json !== undefined ? JSON.stringify(options.json) : options.form === undefined ? undefined : new URLSearchParams(options.form).toString();
+    if ([options.form, options.json, options.text].filter((given) => given !== undefined).length > 1) throw new Error('a request has one body: a form, JSON or text');
+    const contentType = options.json !== undefined ? 'application/json' : options.text !== undefined ? options.headers?.['content-type'] : 'application/x-www-form-urlencoded';
+    let body = options.text ?? (options.json !== undefined ? JSON.stringify(options.json) : options.form === undefined ? undefined : new URLSearchParams(options.form).toString());
     const stopAt = options.stopAt ?? this.#stopAt;
 
     for (let hop = 0; ; hop += 1) {
       const headers: Record<string, string> = { ...options.headers };
       const cookie = this.cookies.cookieHeader(current);
       if (cookie) headers.cookie = cookie;
-      if (body !== undefined) headers['content-type'] = contentType;
+      if (body !== undefined && contentType !== undefined) headers['content-type'] = contentType;
 
       const response = await this.#fetch(current, { method, headers, body, redirect: 'manual' });
       for (const setCookie of response.headers.getSetCookie()) this.cookies.setCookie(setCookie, current);

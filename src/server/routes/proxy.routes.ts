@@ -7,6 +7,7 @@ import { currentUser } from '../current-user.js';
 import { fromAnotherSite } from '../fetch-metadata.js';
 import { originForm } from '../request-target.js';
 import { acceptProxiedBodies, callWithBody } from './proxy-body.js';
+import { WEBDAV_METHODS } from './webdav-methods.js';
 
 /** Request headers passed to the provider's API; everything else (cookies, our auth, hop-by-hop) stays here. */
 export const FORWARDED_REQUEST_HEADERS = [
@@ -24,6 +25,8 @@ export const FORWARDED_REQUEST_HEADERS = [
   'prefer',
   // A retried POST that the API must not carry out twice (draft-ietf-httpapi-idempotency-key-header).
   'idempotency-key',
+  // How deep a WebDAV PROPFIND or REPORT goes (RFC 4918 §10.2).
+  'depth',
 ];
 
 /**
@@ -154,11 +157,12 @@ export function rawWildcard(target: string, segments = 4): string {
 }
 
 /**
- * The methods the browser proxy forwards; any other is 404, as for a route that is not there. Not TRACE, which would
- * have the API echo the request back, the access token included; not OPTIONS, which CSRF protection lets through
- * without a token (it changes nothing) and which a browser never sends with cookies on its own.
+ * The methods the browser proxy forwards, WebDAV's among them (each but GET and HEAD needs the CSRF token); any
+ * other is 404, as for a route that is not there. Not TRACE, which would have the API echo the request back, the
+ * access token included; not OPTIONS, which CSRF protection lets through without a token (it changes nothing) and
+ * which a browser never sends with cookies on its own.
  */
-const BROWSER_PROXIED_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+const BROWSER_PROXIED_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', ...WEBDAV_METHODS];
 
 /** The proxy headers of `provider` (ProviderSettings.proxyHeaders), if it is one; an unknown provider is refused later, where the caller's rights are checked first. */
 export function proxyHeadersOf(deps: Tokenkeeper, provider: string): ProxyHeaders | undefined {

@@ -38,12 +38,7 @@
  */
 import { ProviderUnavailableError } from '../errors.js';
 import { readTokenEndpointBody, rebuiltAnswer, type RevocationOutcome, type RevocationRequest } from '../provider-hooks.js';
-import type { ProviderPreset } from './preset.js';
-
-/** Comma-joined scopes, as Linear's authorization request takes them. */
-function authorizationScope(scope: string): string {
-  return scope.split(' ').filter(Boolean).join(',');
-}
+import { commaJoinedScope, type ProviderPreset } from './preset.js';
 
 /** An older app's `scope` array, space-joined as RFC 6749 §5.1 has it; any other answer is passed on as it was. */
 async function tokenResponse(response: Response): Promise<Response> {
@@ -100,6 +95,6 @@ export const linear: ProviderPreset = {
     userinfoPostJson: { query: '{ viewer { id name email } }' },
     subjectClaim: 'id',
     claimNames: { name: 'name', email: 'email' },
-    hooks: { authorizationScope, tokenResponse, profileClaims, revoke },
+    hooks: { authorizationScope: commaJoinedScope, tokenResponse, profileClaims, revoke },
   }),
 };

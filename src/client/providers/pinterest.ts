@@ -45,16 +45,11 @@
  * `access_denied`). Pinterest documents no PKCE, so none is sent.
  */
 import { readTokenEndpointBody, rebuiltAnswer } from '../provider-hooks.js';
-import type { ProviderPreset } from './preset.js';
+import { commaJoinedScope, type ProviderPreset } from './preset.js';
 
 /** Pinterest's error codes for a grant it refuses, and for client credentials it does not accept. */
 const INVALID_GRANT = 283;
 const AUTHENTICATION_FAILED = 2;
-
-/** Comma-joined scopes, as Pinterest's authorization request takes them. */
-function authorizationScope(scope: string): string {
-  return scope.split(' ').filter(Boolean).join(',');
-}
 
 /** The code exchange asks for a continuous refresh token, which an app created before September 25, 2025 is otherwise not given. */
 function tokenRequest(request: { body: URLSearchParams; headers: Record<string, string> }): { body: string; headers: Record<string, string> } {
@@ -104,6 +99,6 @@ export const pinterest: ProviderPreset = {
     pkce: false,
     subjectClaim: 'id',
     claimNames: { name: 'username', preferredUsername: 'username' },
-    hooks: { authorizationScope, tokenRequest, tokenResponse },
+    hooks: { authorizationScope: commaJoinedScope, tokenRequest, tokenResponse },
   }),
 };

@@ -77,7 +77,7 @@ export function jsonTokenRequest(headers: Record<string, string> = {}) {
   };
 }
 
-/** RFC 6749 §3.3's space-separated scope joined with commas, for an authorization request whose provider takes its scopes comma-delimited (Zoho). */
+/** RFC 6749 §3.3's space-separated scope joined with commas, for an authorization request whose provider takes its scopes comma-delimited (Zoho, Linear, Pinterest, Shopify, Strava, TikTok, Withings…). */
 export function commaJoinedScope(scope: string): string {
   return scope.split(' ').filter(Boolean).join(',');
 }

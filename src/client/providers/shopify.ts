@@ -67,15 +67,10 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { readTokenEndpointBody, rebuiltAnswer } from '../provider-hooks.js';
-import type { ProviderPreset } from './preset.js';
+import { commaJoinedScope, type ProviderPreset } from './preset.js';
 
 /** The Admin API version the shop is read at; Shopify serves an unsupported version as the oldest supported one. */
 const SHOP_QUERY_VERSION = '2026-07';
-
-/** Comma-joined scopes, as Shopify's authorization request takes them. */
-function authorizationScope(scope: string): string {
-  return scope.split(' ').filter(Boolean).join(',');
-}
 
 /** openid-client's form as JSON, the client in it, with `expiring=1` on the code exchange for an expiring offline token and a refresh token. */
 function tokenRequest(request: { body: URLSearchParams; headers: Record<string, string> }): { body: string; headers: Record<string, string> } {
@@ -140,7 +135,7 @@ export const shopify: ProviderPreset = {
       userinfoPostJson: { query: '{ shop { id name email myshopifyDomain } }' },
       subjectClaim: 'id',
       claimNames: { name: 'name', email: 'email' },
-      hooks: { authorizationScope, tokenRequest, tokenResponse, profileClaims, verifyCallback: callbackVerifier(domain ?? '') },
+      hooks: { authorizationScope: commaJoinedScope, tokenRequest, tokenResponse, profileClaims, verifyCallback: callbackVerifier(domain ?? '') },
     };
   },
 };

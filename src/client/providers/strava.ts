@@ -35,7 +35,7 @@
  */
 import { ProviderUnavailableError } from '../errors.js';
 import { readTokenEndpointBody, rebuiltAnswer, type RevocationOutcome, type RevocationRequest } from '../provider-hooks.js';
-import { objectOf, type ProviderPreset } from './preset.js';
+import { commaJoinedScope, objectOf, type ProviderPreset } from './preset.js';
 
 /** The RFC 6749 §5.2 code for Strava's `errors`: what was refused, by the resource Strava names. */
 function errorCode(errors: unknown[]): string {
@@ -58,11 +58,6 @@ async function tokenResponse(response: Response): Promise<Response> {
   const description = [typeof fields.message === 'string' ? fields.message : '', ...said].filter(Boolean).join(': ');
   const answer = { error: errorCode(fields.errors), ...(description ? { error_description: description } : {}) };
   return rebuiltAnswer(response, response.status, JSON.stringify(answer), 'application/json');
-}
-
-/** Comma-joined scopes, as Strava's authorization request takes them. */
-function authorizationScope(scope: string): string {
-  return scope.split(' ').filter(Boolean).join(',');
 }
 
 /** The scopes the person accepted, from the redirect back (`scope=read,activity:read_all`). */
@@ -113,6 +108,6 @@ export const strava: ProviderPreset = {
     pkce: false,
     subjectClaim: 'id',
     claimNames: { name: 'name', preferredUsername: 'username' },
-    hooks: { authorizationScope, grantedScope, tokenResponse, tokenResponseProfile, revoke },
+    hooks: { authorizationScope: commaJoinedScope, grantedScope, tokenResponse, tokenResponseProfile, revoke },
   }),
 };

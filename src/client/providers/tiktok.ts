@@ -57,12 +57,7 @@
  */
 import { ProviderUnavailableError } from '../errors.js';
 import { readTokenEndpointBody, rebuiltAnswer, type RevocationOutcome, type RevocationRequest } from '../provider-hooks.js';
-import { objectOf, type ProviderPreset } from './preset.js';
-
-/** Comma-joined scopes, as TikTok's authorization request takes them. */
-function authorizationScope(scope: string): string {
-  return scope.split(' ').filter(Boolean).join(',');
-}
+import { commaJoinedScope, objectOf, type ProviderPreset } from './preset.js';
 
 /** The token request with the client named `client_key`, as TikTok takes it; every other member as it was. */
 function tokenRequest(request: { body: URLSearchParams; headers: Record<string, string> }): { body: string; headers: Record<string, string> } {
@@ -152,6 +147,6 @@ export const tiktok: ProviderPreset = {
     ...(client?.clientId ? { authorizationParams: { client_key: client.clientId } } : {}),
     subjectClaim: 'open_id',
     claimNames: { name: 'name' },
-    hooks: { authorizationScope, tokenRequest, tokenResponse, profileClaims, revoke },
+    hooks: { authorizationScope: commaJoinedScope, tokenRequest, tokenResponse, profileClaims, revoke },
   }),
 };

@@ -50,7 +50,7 @@
  * ended access token (as Withings' clients report them).
  */
 import { readTokenEndpointBody, rebuiltAnswer } from '../provider-hooks.js';
-import { objectOf, type ProviderPreset } from './preset.js';
+import { commaJoinedScope, objectOf, type ProviderPreset } from './preset.js';
 
 /** A year, how long a Withings refresh token lives. */
 const REFRESH_TOKEN_LIFETIME = 365 * 24 * 60 * 60;
@@ -92,11 +92,6 @@ async function tokenRejected(response: Response): Promise<boolean> {
   return typeof fields.error !== 'string' || !/insufficient_scope/i.test(fields.error);
 }
 
-/** Comma-joined scopes, as Withings' authorization request takes them. */
-function authorizationScope(scope: string): string {
-  return scope.split(' ').filter(Boolean).join(',');
-}
-
 /** The person, the `userid` of the token answer (a number or digits), never the tokens. */
 function tokenResponseProfile(answer: Record<string, unknown>): Record<string, unknown> | undefined {
   const { userid } = answer;
@@ -119,6 +114,6 @@ export const withings: ProviderPreset = {
     subjectClaim: 'id',
     refreshTokenIdleSeconds: REFRESH_TOKEN_LIFETIME,
     successMayRejectToken: true,
-    hooks: { authorizationScope, tokenRequest, tokenResponse, tokenResponseProfile, tokenRejected },
+    hooks: { authorizationScope: commaJoinedScope, tokenRequest, tokenResponse, tokenResponseProfile, tokenRejected },
   }),
 };

@@ -1,25 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { RevocationRequest } from '../provider-hooks.js';
+import { answer, revocationRequest } from '../../../test/support/revocation-request.js';
 import { dropbox } from './dropbox.js';
 
 const revoke = dropbox.settings({}).hooks!.revoke!;
 
 /** `null`: no API base URL. */
-function request(status: number, apiBaseUrl: string | null = 'https://api.dropboxapi.com', body: unknown = null) {
-  const sent: Array<{ url: string; init: { method: string; headers: Record<string, string>; body?: string } }> = [];
-  const value: RevocationRequest = {
-    clientId: 'c',
-    clientSecret: 's',
-    apiBaseUrl: apiBaseUrl ?? undefined,
-    apiHeaders: {},
-    accessToken: 'sl.live',
-    accessTokenExpired: false,
-    refreshTokenRefused: false,
-    refreshToken: 'rt',
-    send: async (url, init) => (sent.push({ url, init }), new Response(body === null ? null : JSON.stringify(body), { status, headers: body === null ? {} : { 'content-type': 'application/json' } })),
-  };
-  return { value, sent };
-}
+const request = (status: number, apiBaseUrl: string | null = 'https://api.dropboxapi.com', body?: unknown) =>
+  revocationRequest(answer(status, body), { apiBaseUrl: apiBaseUrl ?? undefined, accessToken: 'sl.live' });
 
 describe('dropbox revoke: POST /2/auth/token/revoke with the access token', () => {
   it('200 is revoked; the request has no body and so no content type', async () => {

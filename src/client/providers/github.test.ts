@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ProfileReader, RevocationRequest } from '../provider-hooks.js';
+import type { ProfileReader } from '../provider-hooks.js';
+import { revocationRequest } from '../../../test/support/revocation-request.js';
 import { github } from './github.js';
 
 const hooks = github.settings({}).hooks!;
@@ -72,26 +73,20 @@ describe('github findEmail: the primary, verified address from /user/emails', ()
 });
 
 describe('github revoke: DELETE /applications/{client_id}/grant', () => {
-  /** `null`: no API base URL. */
-  /** `userStatus`: what GET /user answers with the token (asked only after a 404). */
+  /** `null`: no API base URL; `userStatus`: what GET /user answers with the token (asked only after a 404). */
   function request(status: number, apiBaseUrl: string | null = 'https://api.github.com/', userStatus = 401) {
-    const sent: Array<{ url: string; init: { method: string; headers: Record<string, string>; body?: string } }> = [];
-    const value: RevocationRequest = {
+    const answerTo = (url: string) => {
+      const answered = url.endsWith('/user') ? userStatus : status;
+      return new Response(answered === 204 ? null : 'x', { status: answered });
+    };
+    return revocationRequest(answerTo, {
       clientId: 'Iv1.abc/def',
       clientSecret: 's3cret',
       apiBaseUrl: apiBaseUrl ?? undefined,
       apiHeaders: { 'user-agent': 'Tokenkeeper' },
       accessToken: 'ghu_live',
-      accessTokenExpired: false,
-      refreshTokenRefused: false,
       refreshToken: null,
-      send: async (url, init) => {
-        sent.push({ url, init });
-        const answer = url.endsWith('/user') ? userStatus : status;
-        return new Response(answer === 204 ? null : 'x', { status: answer });
-      },
-    };
-    return { value, sent };
+    });
   }
 
   it('deletes the grant with Basic client credentials and the access token in the body', async () => {

@@ -1,25 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { RevocationRequest } from '../provider-hooks.js';
+import { answer, revocationRequest } from '../../../test/support/revocation-request.js';
 import { hubspot } from './hubspot.js';
 
 const { revoke, profileClaims } = hubspot.settings({}).hooks!;
 
-function request(status: number, refreshToken: string | null = 'rt-1', revocationEndpoint: string | null = 'https://api.hubapi.com/oauth/2026-03/token/revoke') {
-  const sent: Array<{ url: string; init: { method: string; headers: Record<string, string>; body?: string } }> = [];
-  const value: RevocationRequest = {
-    clientId: 'client',
-    clientSecret: 'se cret',
-    apiBaseUrl: 'https://api.hubapi.com',
-    revocationEndpoint: revocationEndpoint ?? undefined,
-    apiHeaders: {},
-    accessToken: 'at-1',
-    accessTokenExpired: false,
-    refreshTokenRefused: false,
-    refreshToken,
-    send: async (url, init) => (sent.push({ url, init }), new Response(null, { status })),
-  };
-  return { value, sent };
-}
+const request = (status: number, refreshToken: string | null = 'rt-1', revocationEndpoint: string | null = 'https://api.hubapi.com/oauth/2026-03/token/revoke') =>
+  revocationRequest(answer(status), { clientId: 'client', clientSecret: 'se cret', revocationEndpoint: revocationEndpoint ?? undefined, accessToken: 'at-1', refreshToken });
 
 describe('hubspot revoke: the refresh token, with the client’s credentials in the form body', () => {
   it('a 2xx is revoked; the access token is not sent', async () => {

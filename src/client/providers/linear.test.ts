@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RevocationRequest } from '../provider-hooks.js';
+import { answer, revocationRequest } from '../../../test/support/revocation-request.js';
 import { linear } from './linear.js';
 
 const { authorizationScope, tokenResponse, profileClaims, revoke } = linear.settings({}).hooks!;
@@ -36,23 +37,8 @@ describe('linear profileClaims: the viewer of the GraphQL answer', () => {
 });
 
 describe('linear revoke: the access token as Bearer, or the refresh token as a form field', () => {
-  function request(status: number, state: Partial<RevocationRequest> = {}) {
-    const sent: Array<{ url: string; init: { method: string; headers: Record<string, string>; body?: string } }> = [];
-    const value: RevocationRequest = {
-      clientId: 'c',
-      clientSecret: 's',
-      apiBaseUrl: 'https://api.linear.app',
-      revocationEndpoint: 'https://api.linear.app/oauth/revoke',
-      apiHeaders: {},
-      accessToken: 'lin_oauth_live',
-      accessTokenExpired: false,
-      refreshTokenRefused: false,
-      refreshToken: 'lin_refresh',
-      send: async (url, init) => (sent.push({ url, init }), new Response(null, { status })),
-      ...state,
-    };
-    return { value, sent };
-  }
+  const request = (status: number, state: Partial<RevocationRequest> = {}) =>
+    revocationRequest(answer(status), { revocationEndpoint: 'https://api.linear.app/oauth/revoke', accessToken: 'lin_oauth_live', refreshToken: 'lin_refresh', ...state });
 
   it('200 to the Bearer access token is revoked', async () => {
     const { value, sent } = request(200);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RevocationRequest } from '../provider-hooks.js';
+import { answer, revocationRequest } from '../../../test/support/revocation-request.js';
 import { miro } from './miro.js';
 
 const { profileClaims, revoke } = miro.settings({}).hooks!;
@@ -24,23 +25,8 @@ describe('miro profileClaims: the user of the token context', () => {
 });
 
 describe('miro revoke: the access token and the client in a JSON body', () => {
-  function request(status: number, state: Partial<RevocationRequest> = {}) {
-    const sent: Array<{ url: string; init: { method: string; headers: Record<string, string>; body?: string } }> = [];
-    const value: RevocationRequest = {
-      clientId: '3458764600000000001',
-      clientSecret: 'secret',
-      apiBaseUrl: 'https://api.miro.com',
-      revocationEndpoint: 'https://api.miro.com/v2/oauth/revoke',
-      apiHeaders: {},
-      accessToken: 'live',
-      accessTokenExpired: false,
-      refreshTokenRefused: false,
-      refreshToken: 'refresh',
-      send: async (url, init) => (sent.push({ url, init }), new Response(null, { status })),
-      ...state,
-    };
-    return { value, sent };
-  }
+  const request = (status: number, state: Partial<RevocationRequest> = {}) =>
+    revocationRequest(answer(status), { clientId: '3458764600000000001', clientSecret: 'secret', revocationEndpoint: 'https://api.miro.com/v2/oauth/revoke', ...state });
 
   it('a 2xx is revoked; the body is Miro’s camel-cased JSON, the token as Bearer too', async () => {
     const { value, sent } = request(204);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RevocationRequest } from '../provider-hooks.js';
+import { revocationRequest } from '../../../test/support/revocation-request.js';
 import { monday } from './monday.js';
 
 const { tokenResponse, profileClaims, revoke } = monday.settings({}).hooks!;
@@ -49,23 +50,8 @@ describe('monday profileClaims: the me of the GraphQL answer', () => {
 });
 
 describe('monday revoke: a JSON body with the client and the token', () => {
-  function request(status: number, state: Partial<RevocationRequest> = {}) {
-    const sent: Array<{ url: string; init: { method: string; headers: Record<string, string>; body?: string } }> = [];
-    const value: RevocationRequest = {
-      clientId: 'c',
-      clientSecret: 's',
-      apiBaseUrl: 'https://api.monday.com',
-      revocationEndpoint: 'https://auth.monday.com/oauth_ms/oauth/revoke',
-      apiHeaders: {},
-      accessToken: 'access',
-      accessTokenExpired: false,
-      refreshTokenRefused: false,
-      refreshToken: 'refresh',
-      send: async (url, init) => (sent.push({ url, init }), new Response(JSON.stringify({ success: true }), { status })),
-      ...state,
-    };
-    return { value, sent };
-  }
+  const request = (status: number, state: Partial<RevocationRequest> = {}) =>
+    revocationRequest(() => answer({ success: true }, status), { accessToken: 'access', revocationEndpoint: 'https://auth.monday.com/oauth_ms/oauth/revoke', ...state });
 
   it('revokes the refresh token with its hint, the client in the body', async () => {
     const { value, sent } = request(200);

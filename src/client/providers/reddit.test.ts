@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RevocationRequest } from '../provider-hooks.js';
+import { revocationRequest } from '../../../test/support/revocation-request.js';
 import { reddit } from './reddit.js';
 
 const { tokenRequest, tokenResponse, revoke } = reddit.settings({}, { clientId: 'p-jcoLKBynTLew' }).hooks!;
@@ -49,22 +49,14 @@ describe('reddit tokenResponse: its refusals as RFC 6749 §5.2 has them', () => 
 });
 
 describe('reddit revoke: the refresh token to /api/v1/revoke_token', () => {
-  function request(status: number, refreshToken: string | null = 'rt') {
-    const sent: Array<{ url: string; init: { method: string; headers: Record<string, string>; body?: string } }> = [];
-    const value: RevocationRequest = {
+  const request = (status: number, refreshToken: string | null = 'rt') =>
+    revocationRequest(() => new Response(null, { status }), {
       clientId: 'p-jcoLKBynTLew',
       clientSecret: 'gko_LXELoV07ZBNUXrvWZfzE3aI',
-      apiBaseUrl: 'https://oauth.reddit.com',
       revocationEndpoint: 'https://www.reddit.com/api/v1/revoke_token',
-      apiHeaders: {},
       accessToken: 'at',
-      accessTokenExpired: false,
-      refreshTokenRefused: false,
       refreshToken,
-      send: async (url, init) => (sent.push({ url, init }), new Response(null, { status })),
-    };
-    return { value, sent };
-  }
+    });
 
   it('sends the refresh token with its hint, plain Basic credentials and the User-Agent; 204 is revoked', async () => {
     const { value, sent } = request(204);

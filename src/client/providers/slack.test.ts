@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RevocationRequest } from '../provider-hooks.js';
+import { answer, revocationRequest } from '../../../test/support/revocation-request.js';
 import { slack } from './slack.js';
 
 const hooks = slack.settings({}).hooks!;
@@ -34,21 +34,8 @@ describe('slack tokenResponse: {"ok": false} answers in RFC 6749 §5.2 shape', (
 
 describe('slack revoke: auth.revoke with the access token', () => {
   /** `null`: no API base URL. */
-  function request(status: number, body: string, apiBaseUrl: string | null = 'https://slack.com/api/') {
-    const sent: Array<{ url: string; init: { method: string; headers: Record<string, string>; body?: string } }> = [];
-    const value: RevocationRequest = {
-      clientId: 'c',
-      clientSecret: 's',
-      apiBaseUrl: apiBaseUrl ?? undefined,
-      apiHeaders: {},
-      accessToken: 'xoxp-live',
-      accessTokenExpired: false,
-      refreshTokenRefused: false,
-      refreshToken: 'xoxe-1',
-      send: async (url, init) => (sent.push({ url, init }), new Response(body, { status })),
-    };
-    return { value, sent };
-  }
+  const request = (status: number, body: string, apiBaseUrl: string | null = 'https://slack.com/api/') =>
+    revocationRequest(answer(status, body), { apiBaseUrl: apiBaseUrl ?? undefined, accessToken: 'xoxp-live' });
 
   it('POSTs to auth.revoke with the token as a Bearer header; ok: true is revoked', async () => {
     const { value, sent } = request(200, '{"ok":true,"revoked":true}');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RevocationRequest } from '../provider-hooks.js';
+import { answer, revocationRequest } from '../../../test/support/revocation-request.js';
 import { square } from './square.js';
 
 const production = square.settings({});
@@ -80,23 +81,15 @@ describe('square profileClaims: the merchant of /v2/merchants/me', () => {
 });
 
 describe('square revoke: POST /oauth2/revoke with Authorization: Client', () => {
-  function request(status: number, body: unknown, state: Partial<RevocationRequest> = {}) {
-    const sent: Array<{ url: string; init: { method: string; headers: Record<string, string>; body?: string } }> = [];
-    const value: RevocationRequest = {
+  const request = (status: number, body: unknown, state: Partial<RevocationRequest> = {}) =>
+    revocationRequest(answer(status, body), {
       clientId: 'sq0idp-app',
       clientSecret: 'sq0csp-secret',
-      apiBaseUrl: 'https://connect.squareup.com/v2',
       revocationEndpoint: 'https://connect.squareup.com/oauth2/revoke',
       apiHeaders: { 'square-version': '2026-01-22' },
       accessToken: 'EAAA1',
-      accessTokenExpired: false,
-      refreshTokenRefused: false,
-      refreshToken: 'EQAA1',
-      send: async (url, init) => (sent.push({ url, init }), new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })),
       ...state,
-    };
-    return { value, sent };
-  }
+    });
 
   it('{ success: true } is revoked; the client secret goes as Client, the client id and token as JSON', async () => {
     const { value, sent } = request(200, { success: true });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RevocationRequest } from '../provider-hooks.js';
+import { revocationRequest } from '../../../test/support/revocation-request.js';
 import { strava } from './strava.js';
 
 const { tokenResponse, tokenResponseProfile, authorizationScope, grantedScope, revoke } = strava.settings({}).hooks!;
@@ -49,28 +50,13 @@ describe('strava tokenResponseProfile: the athlete summary', () => {
 });
 
 describe('strava revoke: the access token to /oauth/deauthorize', () => {
-  function request(status: number, state: Partial<RevocationRequest> = {}) {
-    const sent: Array<{ url: string; body: string | undefined }> = [];
-    const value: RevocationRequest = {
-      clientId: '12345',
-      clientSecret: 's',
-      apiBaseUrl: 'https://www.strava.com/api/v3',
-      revocationEndpoint: 'https://www.strava.com/oauth/deauthorize',
-      apiHeaders: {},
-      accessToken: 'at.live',
-      accessTokenExpired: false,
-      refreshTokenRefused: false,
-      refreshToken: 'rt',
-      send: async (url, init) => (sent.push({ url, body: init.body }), new Response('{}', { status })),
-      ...state,
-    };
-    return { value, sent };
-  }
+  const request = (status: number, state: Partial<RevocationRequest> = {}) =>
+    revocationRequest(() => answer(status, {}), { clientId: '12345', revocationEndpoint: 'https://www.strava.com/oauth/deauthorize', accessToken: 'at.live', ...state });
 
   it('2xx is revoked; 401 to a live token is already revoked; anything else is refused', async () => {
     const { value, sent } = request(200);
     expect(await revoke!(value)).toBe('revoked');
-    expect(sent).toEqual([{ url: 'https://www.strava.com/oauth/deauthorize', body: 'access_token=at.live' }]);
+    expect(sent).toEqual([{ url: 'https://www.strava.com/oauth/deauthorize', init: { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'access_token=at.live' } }]);
     expect(await revoke!(request(401).value)).toBe('already_revoked');
     await expect(revoke!(request(401, { accessTokenExpired: true }).value)).rejects.toMatchObject({ code: 'provider_bad_response' });
     await expect(revoke!(request(502).value)).rejects.toMatchObject({ code: 'provider_error', message: 'Strava answered HTTP 502 to the deauthorization.' });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RevocationRequest } from '../provider-hooks.js';
+import { answer, revocationRequest } from '../../../test/support/revocation-request.js';
 import { tiktok } from './tiktok.js';
 
 const settings = tiktok.settings({}, { clientId: 'awk1a2b3c4d5e6f7' });
@@ -83,23 +84,8 @@ describe('tiktok profileClaims: data.user of /v2/user/info/', () => {
 });
 
 describe('tiktok revoke: the access token in a form with client_key and client_secret', () => {
-  function request(status: number, body: unknown, state: Partial<RevocationRequest> = {}) {
-    const sent: Array<{ url: string; init: { method: string; headers: Record<string, string>; body?: string } }> = [];
-    const value: RevocationRequest = {
-      clientId: 'awk1',
-      clientSecret: 'sec',
-      apiBaseUrl: 'https://open.tiktokapis.com',
-      revocationEndpoint: 'https://open.tiktokapis.com/v2/oauth/revoke/',
-      apiHeaders: {},
-      accessToken: 'act.live',
-      accessTokenExpired: false,
-      refreshTokenRefused: false,
-      refreshToken: 'rft.1',
-      send: async (url, init) => (sent.push({ url, init }), new Response(body === undefined ? null : JSON.stringify(body), { status })),
-      ...state,
-    };
-    return { value, sent };
-  }
+  const request = (status: number, body: unknown, state: Partial<RevocationRequest> = {}) =>
+    revocationRequest(answer(status, body), { clientId: 'awk1', clientSecret: 'sec', revocationEndpoint: 'https://open.tiktokapis.com/v2/oauth/revoke/', accessToken: 'act.live', ...state });
 
   it('200 with an empty body or {} is revoked', async () => {
     const { value, sent } = request(200, {});

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RevocationRequest } from '../provider-hooks.js';
+import { revocationRequest } from '../../../test/support/revocation-request.js';
 import { twitch } from './twitch.js';
 
 const hooks = twitch.settings({}).hooks!;
@@ -40,23 +41,13 @@ describe('twitch tokenResponse: its answers in RFC 6749 shape', () => {
   });
 });
 
-function request(status: number, state: Partial<Pick<RevocationRequest, 'accessTokenExpired' | 'refreshTokenRefused' | 'revocationEndpoint'>> = {}) {
-  const sent: Array<{ url: string; init: { method: string; headers: Record<string, string>; body?: string } }> = [];
-  const value: RevocationRequest = {
+const request = (status: number, state: Partial<Pick<RevocationRequest, 'accessTokenExpired' | 'refreshTokenRefused' | 'revocationEndpoint'>> = {}) =>
+  revocationRequest(() => (status === 200 ? new Response(null, { status }) : answer(status, { status, message: 'Invalid token' })), {
     clientId: 'hof5gwx0su6owfnys0nyan9c87zr6t',
-    clientSecret: 's',
-    apiBaseUrl: 'https://api.twitch.tv/helix',
-    apiHeaders: { 'client-id': 'hof5gwx0su6owfnys0nyan9c87zr6t' },
     revocationEndpoint: 'https://id.twitch.tv/oauth2/revoke',
     accessToken: 'at-live',
-    accessTokenExpired: false,
-    refreshTokenRefused: false,
-    refreshToken: 'rt',
     ...state,
-    send: async (url, init) => (sent.push({ url, init }), new Response(status === 200 ? null : JSON.stringify({ status, message: 'Invalid token' }), { status })),
-  };
-  return { value, sent };
-}
+  });
 
 describe('twitch revoke: POST the access token to /oauth2/revoke with the client id', () => {
   it('200 is revoked; the form has client_id and token, and no secret', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RevocationRequest } from '../provider-hooks.js';
+import { answer, revocationRequest } from '../../../test/support/revocation-request.js';
 import { zendesk } from './zendesk.js';
 
 const settings = zendesk.settings({ domain: 'acme.zendesk.com' });
@@ -42,22 +43,8 @@ describe('zendesk profileClaims: the user of /api/v2/users/me.json', () => {
 });
 
 describe('zendesk revoke: DELETE /api/v2/oauth/tokens/current.json with the access token', () => {
-  function request(status: number, state: Partial<RevocationRequest> = {}) {
-    const sent: Array<{ url: string; init: { method: string; headers: Record<string, string>; body?: string } }> = [];
-    const value: RevocationRequest = {
-      clientId: 'c',
-      clientSecret: 's',
-      apiBaseUrl: 'https://acme.zendesk.com/api/v2/',
-      apiHeaders: {},
-      accessToken: 'live',
-      accessTokenExpired: false,
-      refreshTokenRefused: false,
-      refreshToken: 'refresh',
-      send: async (url, init) => (sent.push({ url, init }), new Response(null, { status })),
-      ...state,
-    };
-    return { value, sent };
-  }
+  const request = (status: number, state: Partial<RevocationRequest> = {}) =>
+    revocationRequest(answer(status), { apiBaseUrl: 'https://acme.zendesk.com/api/v2/', ...state });
 
   it('204 is revoked', async () => {
     const { value, sent } = request(204);

@@ -1,26 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { RevocationRequest } from '../provider-hooks.js';
+import { answer, revocationRequest } from '../../../test/support/revocation-request.js';
 import { zoom } from './zoom.js';
 
 const { revoke, profileClaims } = zoom.settings({}).hooks!;
 
 /** `null`: no revocation endpoint. */
-function request(status: number, body: unknown, revocationEndpoint: string | null = 'https://zoom.us/oauth/revoke') {
-  const sent: Array<{ url: string; init: { method: string; headers: Record<string, string>; body?: string } }> = [];
-  const value: RevocationRequest = {
-    clientId: 'Zm_id',
-    clientSecret: 's-1',
-    apiBaseUrl: 'https://api.zoom.us/v2',
-    revocationEndpoint: revocationEndpoint ?? undefined,
-    apiHeaders: {},
-    accessToken: 'at.live',
-    accessTokenExpired: false,
-    refreshTokenRefused: false,
-    refreshToken: 'rt',
-    send: async (url, init) => (sent.push({ url, init }), new Response(typeof body === 'string' ? body : JSON.stringify(body), { status })),
-  };
-  return { value, sent };
-}
+const request = (status: number, body: unknown, revocationEndpoint: string | null = 'https://zoom.us/oauth/revoke') =>
+  revocationRequest(answer(status, body), { clientId: 'Zm_id', clientSecret: 's-1', accessToken: 'at.live', revocationEndpoint: revocationEndpoint ?? undefined });
 
 describe('zoom revoke: the access token to /oauth/revoke, with plain Basic credentials', () => {
   it('200 {"status": "success"} is revoked; the refresh token is not sent', async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startAirtableEmulator, type AirtableEmulator, type AirtableUser } from './airtable.emulator.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
@@ -113,13 +114,7 @@ describeEachDialect('Airtable, against an emulator of Airtable', (dialect) => {
     const elsewhere = await fetch(`${airtable.origin}/oauth2/v1/token`, { method: 'POST', headers: { authorization: basic }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: stored!.refreshToken! }) });
     expect(elsewhere.status).toBe(200);
     await expire(userId);
-    const refreshes = airtable.server.counts.refresh_token ?? 0;
-    const call = await browser.get(`${APP_ORIGIN}/api/providers/airtable/proxy/meta/whoami`);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await browser.get(`${APP_ORIGIN}/api/providers/airtable/proxy/meta/whoami`)).status).toBe(401);
-    expect(airtable.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'airtable'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: airtable }, 'airtable', userId, () => browser.get(`${APP_ORIGIN}/api/providers/airtable/proxy/meta/whoami`));
   });
 
   it('disconnect deletes the tokens here and asks Airtable nothing: it documents no revocation', async () => {

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { describeEachDialect } from '../support/postgres.js';
 import { startAmazonEmulator, type AmazonEmulator, type AmazonUser } from './amazon.emulator.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, signInAs } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -90,13 +91,7 @@ describeEachDialect('Amazon, against an emulator of Login with Amazon', (dialect
     const { browser, userId } = await signIn(person(104, 'Barbara Liskov'));
     amazon.removeApp((await app.runtime.tokenStore.findToken(userId, 'amazon'))!.refreshToken!);
     await expireAccessTokens(database, userId);
-    const refreshes = amazon.server.counts.refresh_token ?? 0;
-    const call = await browser.get(`${APP_ORIGIN}/api/providers/amazon/proxy/user/profile`);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await browser.get(`${APP_ORIGIN}/api/providers/amazon/proxy/user/profile`)).status).toBe(401);
-    expect(amazon.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'amazon'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh(context, 'amazon', userId, () => browser.get(`${APP_ORIGIN}/api/providers/amazon/proxy/user/profile`));
   });
 
   it('disconnect deletes the tokens; Amazon has no revocation endpoint, and the answer says it was not revoked there', async () => {

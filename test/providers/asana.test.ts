@@ -3,6 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { testClock } from '../support/clock.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startAsanaEmulator, type AsanaEmulator, type AsanaUser } from './asana.emulator.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
@@ -124,13 +125,7 @@ describeEachDialect('Asana, against an emulator of Asana', (dialect) => {
     const revoked = await fetch(`${asana.origin}/-/oauth_revoke`, { method: 'POST', body: new URLSearchParams({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, token: stored!.refreshToken! }) });
     expect(revoked.status).toBe(200);
     await expire(userId);
-    const refreshes = asana.server.counts.refresh_token ?? 0;
-    const call = await browser.get(`${APP_ORIGIN}/api/providers/asana/proxy/users/me`);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await browser.get(`${APP_ORIGIN}/api/providers/asana/proxy/users/me`)).status).toBe(401);
-    expect(asana.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'asana'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: asana }, 'asana', userId, () => browser.get(`${APP_ORIGIN}/api/providers/asana/proxy/users/me`));
   });
 
   it('disconnect revokes at /-/oauth_revoke with client_id, client_secret and the refresh token in the form, and the grant ends', async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startAtlassianEmulator, type AtlassianEmulator, type AtlassianUser } from './atlassian.emulator.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
@@ -117,13 +118,7 @@ describeEachDialect('Atlassian (3LO), against an emulator of Atlassian', (dialec
   /** With the access token expired, a call answers 401 needs_reauth after one refresh at Atlassian, and the next fails fast without another. */
   async function expectNeedsReauthAfterOneRefresh(browser: TestBrowser, userId: string): Promise<void> {
     await expire(userId);
-    const refreshes = atlassian.server.counts.refresh_token ?? 0;
-    const call = await browser.get(`${APP_ORIGIN}/api/providers/atlassian/proxy/me`);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await browser.get(`${APP_ORIGIN}/api/providers/atlassian/proxy/me`)).status).toBe(401);
-    expect(atlassian.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'atlassian'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: atlassian }, 'atlassian', userId, () => browser.get(`${APP_ORIGIN}/api/providers/atlassian/proxy/me`));
   }
 
   it("a refresh token Atlassian refuses (403 invalid_grant) marks the connection 'needs re-auth', with one attempt", async () => {

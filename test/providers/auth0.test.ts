@@ -4,6 +4,7 @@ import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startAuth0Emulator, type Auth0Emulator, type Auth0User } from './auth0.emulator.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { standardCases, type ProviderUnderTest } from './kit/standard-cases.js';
 
@@ -144,13 +145,7 @@ describeEachDialect('Auth0 (an API audience, refresh token rotation), against an
     const stored = await app.runtime.tokenStore.findToken(userId, 'auth0');
     await fetch(`${auth0.origin}/oauth/revoke`, { method: 'POST', body: new URLSearchParams({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, token: stored!.refreshToken! }) });
     await expire(userId);
-    const refreshes = auth0.server.counts.refresh_token ?? 0;
-    const call = await proxy(browser);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await proxy(browser)).status).toBe(401);
-    expect(auth0.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'auth0'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: auth0 }, 'auth0', userId, () => proxy(browser));
   });
 
   it('an audience the tenant does not know ("Service not found", access_denied) is a 400 with no token request', async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startBitbucketEmulator, type BitbucketEmulator, type BitbucketUser } from './bitbucket.emulator.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
@@ -134,13 +135,7 @@ describeEachDialect('Bitbucket, against an emulator of Bitbucket Cloud', (dialec
     // Rotated behind the app's back (another copy of the token used it): Bitbucket no longer takes the stored one.
     expect((await refreshAtBitbucket(bitbucket, stored!.refreshToken!)).status).toBe(200);
     await expire(userId);
-    const refreshes = bitbucket.server.counts.refresh_token ?? 0;
-    const call = await browser.get(`${APP_ORIGIN}/api/providers/bitbucket/proxy/user`);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await browser.get(`${APP_ORIGIN}/api/providers/bitbucket/proxy/user`)).status).toBe(401);
-    expect(bitbucket.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'bitbucket'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: bitbucket }, 'bitbucket', userId, () => browser.get(`${APP_ORIGIN}/api/providers/bitbucket/proxy/user`));
   });
 
   it('disconnect deletes the tokens here and asks Bitbucket nothing: it documents no revocation', async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startBoxEmulator, type BoxEmulator, type BoxUser } from './box.emulator.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
@@ -121,13 +122,7 @@ describeEachDialect('Box, against an emulator of Box', (dialect) => {
     // Used behind the app's back (another copy of the token): Box no longer takes the stored one.
     expect((await refreshAtBox(box, stored!.refreshToken!)).status).toBe(200);
     await expire(userId);
-    const refreshes = box.server.counts.refresh_token ?? 0;
-    const call = await browser.get(`${APP_ORIGIN}/api/providers/box/proxy/users/me`);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await browser.get(`${APP_ORIGIN}/api/providers/box/proxy/users/me`)).status).toBe(401);
-    expect(box.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'box'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: box }, 'box', userId, () => browser.get(`${APP_ORIGIN}/api/providers/box/proxy/users/me`));
   });
 
   it('disconnect revokes at /oauth2/revoke with client_id, client_secret and the token in the form, and the grant ends', async () => {

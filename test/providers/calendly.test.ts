@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startCalendlyEmulator, type CalendlyEmulator, type CalendlyUser } from './calendly.emulator.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, signInAs, startProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -117,13 +118,7 @@ describeEachDialect('Calendly, against an emulator of Calendly', (dialect) => {
     // Used behind the app's back (another copy of the token): single-use, so Calendly no longer takes the stored one.
     expect((await calendly.refreshAtCalendly(stored!.refreshToken!)).status).toBe(200);
     await expireAccessTokens(database, userId);
-    const refreshes = calendly.server.counts.refresh_token ?? 0;
-    const call = await eventTypes(browser, user);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await eventTypes(browser, user)).status).toBe(401);
-    expect(calendly.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'calendly'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh(context, 'calendly', userId, () => eventTypes(browser, user));
   });
 
   it('disconnect revokes the refresh token, then the access token, at /oauth/revoke with the client in the form, and the grant ends', async () => {

@@ -4,6 +4,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { testClock } from '../support/clock.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startCognitoEmulator, type CognitoEmulator, type CognitoUser } from './cognito.emulator.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -141,17 +142,11 @@ describeEachDialect('Amazon Cognito, against an emulator of a user pool with a d
   });
 
   it('a user signed out everywhere (GlobalSignOut): the refresh Cognito refuses (invalid_grant) marks the connection "needs re-auth", once', async () => {
-    const { emulator: cognito, app } = context;
+    const { emulator: cognito } = context;
     const alan = person(105, 'Alan Turing');
     const { browser, userId } = await signIn(alan);
     cognito.globalSignOut(alan.sub);
-    const refreshes = cognito.server.counts.refresh_token ?? 0;
-    const call = await userInfo(browser);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await userInfo(browser)).status).toBe(401);
-    expect(cognito.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'cognito'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh(context, 'cognito', userId, () => userInfo(browser));
   });
 
   standardCases(() => context, COGNITO, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });

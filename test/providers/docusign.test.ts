@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { describeEachDialect } from '../support/postgres.js';
 import { startDocusignEmulator, type DocusignEmulator, type DocusignUser } from './docusign.emulator.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
@@ -120,13 +121,7 @@ describeEachDialect('DocuSign, against an emulator of DocuSign', (dialect) => {
     const { browser, userId } = await signIn(person(104, 'Barbara Liskov'));
     docusign.revokeApp((await app.runtime.tokenStore.findToken(userId, 'docusign'))!.refreshToken!);
     await expireAccessTokens(database, userId);
-    const refreshes = docusign.server.counts.refresh_token ?? 0;
-    const call = await browser.get(`${APP_ORIGIN}/api/providers/docusign/proxy/envelopes`);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await browser.get(`${APP_ORIGIN}/api/providers/docusign/proxy/envelopes`)).status).toBe(401);
-    expect(docusign.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'docusign'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh(context, 'docusign', userId, () => browser.get(`${APP_ORIGIN}/api/providers/docusign/proxy/envelopes`));
   });
 
   it('disconnect deletes the tokens; DocuSign has no revocation endpoint, and the answer says it was not revoked there', async () => {

@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import { describeEachDialect } from '../support/postgres.js';
 import { startEtsyEmulator, type EtsyEmulator, type EtsyUser } from './etsy.emulator.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -108,17 +109,11 @@ describeEachDialect('Etsy, against an emulator of Etsy', (dialect) => {
   });
 
   it("the app removed at Etsy: the refresh Etsy refuses (400 invalid_grant) marks the connection 'needs re-auth', with one attempt", async () => {
-    const { database, emulator: etsy, app } = context;
+    const { database, emulator: etsy } = context;
     const { browser, userId } = await signIn(person(45678901, 'Removed', 'App', 4567));
     etsy.removeApp(45678901);
     await expireAccessTokens(database, userId);
-    const refreshes = etsy.server.counts.refresh_token ?? 0;
-    const call = await browser.get(`${APP_ORIGIN}/api/providers/etsy/proxy/shops/4567`);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await browser.get(`${APP_ORIGIN}/api/providers/etsy/proxy/shops/4567`)).status).toBe(401);
-    expect(etsy.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'etsy'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh(context, 'etsy', userId, () => browser.get(`${APP_ORIGIN}/api/providers/etsy/proxy/shops/4567`));
   });
 
   it('disconnect deletes the tokens here and asks Etsy nothing: it has no revocation endpoint', async () => {

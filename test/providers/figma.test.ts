@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startFigmaEmulator, type FigmaEmulator, type FigmaUser } from './figma.emulator.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, signInAs, startProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -125,13 +126,7 @@ describeEachDialect('Figma, against an emulator of Figma', (dialect) => {
     const stored = await app.runtime.tokenStore.findToken(userId, 'figma');
     figma.removeApp(stored!.refreshToken!);
     await expireAccessTokens(database, userId);
-    const refreshes = figma.server.counts.refresh_token ?? 0;
-    const call = await file(browser);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await file(browser)).status).toBe(401);
-    expect(figma.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'figma'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh(context, 'figma', userId, () => file(browser));
   });
 
   it('disconnect deletes the tokens here and asks Figma nothing: it documents no revocation', async () => {

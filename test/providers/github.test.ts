@@ -3,6 +3,7 @@ import { testClock } from '../support/clock.js';
 import { describeEachDialect, DIALECTS, type TestDatabase } from '../support/postgres.js';
 import { newServiceKey, serviceApiClient } from '../support/service-api.js';
 import { startGitHubEmulator, type GitHubEmulator, type GitHubUser } from './github.emulator.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { countRows, describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -384,15 +385,7 @@ describeEachDialect('GitHub App with expiring user tokens, against an emulator o
     const stored = await app.runtime.tokenStore.findToken(userId, 'github');
     github.revokeGrantOf(stored!.refreshToken!);
     await expireAccessToken(userId);
-    const refreshes = github.server.counts.refresh_token ?? 0;
-
-    const first = await browser.get(`${APP_ORIGIN}/api/providers/github/proxy/user`);
-    expect(first.status).toBe(401);
-    expect(JSON.parse(first.text)).toMatchObject({ error: 'needs_reauth' });
-    const second = await browser.get(`${APP_ORIGIN}/api/providers/github/proxy/user`);
-    expect(second.status).toBe(401);
-    expect(github.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'github'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: github }, 'github', userId, () => browser.get(`${APP_ORIGIN}/api/providers/github/proxy/user`));
   });
 
   it('a client secret GitHub no longer accepts, at refresh: 502 naming the credentials, and the calls held back after it say why, not only that GitHub failed', async () => {

@@ -3,6 +3,7 @@ import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startGitLabEmulator, type GitLabEmulator, type GitLabUser } from './gitlab.emulator.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { standardCases, type ProviderUnderTest } from './kit/standard-cases.js';
 
@@ -125,13 +126,7 @@ describeEachDialect('GitLab (self-managed), against an emulator of GitLab', (dia
     // The person revokes the application under "Applications" in their GitLab settings.
     await fetch(`${gitlab.origin}/oauth/revoke`, { method: 'POST', body: new URLSearchParams({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, token: stored!.refreshToken! }) });
     await expire(userId);
-    const refreshes = gitlab.server.counts.refresh_token ?? 0;
-    const first = await browser.get(`${APP_ORIGIN}/api/providers/gitlab/proxy/user`);
-    expect(first.status).toBe(401);
-    expect(JSON.parse(first.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await browser.get(`${APP_ORIGIN}/api/providers/gitlab/proxy/user`)).status).toBe(401);
-    expect(gitlab.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'gitlab'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: gitlab }, 'gitlab', userId, () => browser.get(`${APP_ORIGIN}/api/providers/gitlab/proxy/user`));
   });
 
   standardCases(() => ({ database, emulator: gitlab, app }), GITLAB, {

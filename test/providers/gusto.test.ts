@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startGustoEmulator, type GustoAdmin, type GustoEmulator } from './gusto.emulator.js';
@@ -130,13 +131,7 @@ describeEachDialect('Gusto, against an emulator of Gusto', (dialect) => {
     const person = admin(103, 'Leaving Soon Landscaping');
     const { browser, userId } = await signIn(person);
     gusto.disconnectInGusto(person);
-    const refreshes = gusto.server.counts.refresh_token ?? 0;
-    const call = await company(browser, person);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await company(browser, person)).status).toBe(401);
-    expect(gusto.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'gusto'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: gusto }, 'gusto', userId, () => company(browser, person));
   });
 
   it('disconnect deletes the tokens here and asks Gusto nothing: it documents no revocation', async () => {

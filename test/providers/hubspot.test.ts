@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startHubSpotEmulator, type HubSpotEmulator, type HubSpotInstall } from './hubspot.emulator.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
@@ -127,13 +128,7 @@ describeEachDialect('HubSpot, against an emulator of HubSpot', (dialect) => {
     });
     expect(elsewhere.status).toBe(200);
     await expire(userId);
-    const refreshes = hubspot.server.counts.refresh_token ?? 0;
-    const call = await browser.get(`${APP_ORIGIN}/api/providers/hubspot/proxy/account-info/v3/details`);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await browser.get(`${APP_ORIGIN}/api/providers/hubspot/proxy/account-info/v3/details`)).status).toBe(401);
-    expect(hubspot.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'hubspot'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: hubspot }, 'hubspot', userId, () => browser.get(`${APP_ORIGIN}/api/providers/hubspot/proxy/account-info/v3/details`));
   });
 
   it('disconnect revokes the refresh token at HubSpot, in one request with the client’s credentials in the body', async () => {

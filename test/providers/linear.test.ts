@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startLinearEmulator, type LinearEmulator, type LinearUser } from './linear.emulator.js';
@@ -125,13 +126,7 @@ describeEachDialect('Linear, against an emulator of Linear', (dialect) => {
     // Used behind the app's back (another copy of the token): Linear no longer takes the stored one.
     expect((await refreshAtLinear(linear, stored!.refreshToken!)).status).toBe(200);
     await expire(userId);
-    const refreshes = linear.server.counts.refresh_token ?? 0;
-    const call = await graphql(browser, '{ viewer { id } }');
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await graphql(browser, '{ viewer { id } }')).status).toBe(401);
-    expect(linear.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'linear'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: linear }, 'linear', userId, () => graphql(browser, '{ viewer { id } }'));
   });
 
   it('disconnect revokes at /oauth/revoke with the access token as a Bearer token, and the grant ends', async () => {

@@ -5,6 +5,7 @@ import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { newServiceKey, serviceApiClient } from '../support/service-api.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { CONSUMERS_TENANT, startMicrosoftEmulator, type MicrosoftEmulator, type MicrosoftUser } from './microsoft.emulator.js';
 
@@ -126,13 +127,7 @@ describeEachDialect('Microsoft Entra ID, one tenant, against an emulator of Micr
       // An admin's Conditional Access policy now asks for MFA, or consent for the app was withdrawn.
       microsoft.requireInteraction(person.sub, error);
       await database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
-      const refreshes = microsoft.server.counts.refresh_token ?? 0;
-      const first = await browser.get(`${APP_ORIGIN}/api/providers/microsoft/proxy/v1.0/me`);
-      expect(first.status).toBe(401);
-      expect(JSON.parse(first.text)).toMatchObject({ error: 'needs_reauth' });
-      expect((await browser.get(`${APP_ORIGIN}/api/providers/microsoft/proxy/v1.0/me`)).status).toBe(401);
-      expect(microsoft.server.counts.refresh_token).toBe(refreshes + 1);
-      expect((await app.runtime.tokenStore.findToken(userId, 'microsoft'))!.status).toBe('needs_reauth');
+      await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: microsoft }, 'microsoft', userId, () => browser.get(`${APP_ORIGIN}/api/providers/microsoft/proxy/v1.0/me`));
 
       // Signing in again (with the MFA step done at Microsoft) brings the connection back.
       microsoft.requireInteraction(person.sub, null);

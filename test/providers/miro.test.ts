@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startMiroEmulator, type MiroEmulator, type MiroUser } from './miro.emulator.js';
@@ -103,17 +104,11 @@ describeEachDialect('Miro, against an emulator of Miro', (dialect) => {
   });
 
   it("the app uninstalled from the team marks the connection 'needs re-auth' after Miro's 401, with one refused refresh", async () => {
-    const { emulator: miro, app } = context;
+    const { emulator: miro } = context;
     const user = person(103, 'Uninstalling Person');
     const { browser, userId } = await signIn(user);
     miro.uninstall(user);
-    const refreshes = miro.server.counts.refresh_token ?? 0;
-    const call = await boards(browser);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await boards(browser)).status).toBe(401);
-    expect(miro.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'miro'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh(context, 'miro', userId, () => boards(browser));
   });
 
   it('disconnect revokes at /v2/oauth/revoke with the access token and the client in a JSON body, and both tokens end', async () => {

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startMondayEmulator, type MondayEmulator, type MondayUser } from './monday.emulator.js';
@@ -115,17 +116,11 @@ describeEachDialect('monday.com, against an emulator of monday.com', (dialect) =
   });
 
   it("the app uninstalled at monday marks the connection 'needs re-auth' after its 401, with one refused refresh", async () => {
-    const { emulator: monday, app } = context;
+    const { emulator: monday } = context;
     const user = person(104, 'Uninstalling Person');
     const { browser, userId } = await signIn(user);
     monday.uninstall(user);
-    const refreshes = monday.server.counts.refresh_token ?? 0;
-    const call = await graphql(browser, '{ boards { id } }');
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await graphql(browser, '{ boards { id } }')).status).toBe(401);
-    expect(monday.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'monday'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh(context, 'monday', userId, () => graphql(browser, '{ boards { id } }'));
   });
 
   it('disconnect revokes the refresh token at /oauth_ms/oauth/revoke with a JSON body carrying the client, and the grant ends', async () => {

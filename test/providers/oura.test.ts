@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startOuraEmulator, type OuraEmulator, type OuraUser } from './oura.emulator.js';
@@ -124,13 +125,7 @@ describeEachDialect('Oura, against an emulator of Oura', (dialect) => {
     const user = person(103, 'removing@example.com');
     const { browser, userId } = await signIn(user);
     oura.removeApp(user);
-    const refreshes = oura.server.counts.refresh_token ?? 0;
-    const call = await dailySleep(browser);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await dailySleep(browser)).status).toBe(401);
-    expect(oura.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'oura'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: oura }, 'oura', userId, () => dailySleep(browser));
   });
 
   it('disconnect revokes the access token at /oauth/revoke, the token in the query, and the grant ends', async () => {

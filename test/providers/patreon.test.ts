@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startPatreonEmulator, type PatreonEmulator, type PatreonUser } from './patreon.emulator.js';
@@ -132,13 +133,7 @@ describeEachDialect('Patreon, against an emulator of Patreon', (dialect) => {
     const removed = person(103, 'Barbara Liskov');
     const { browser, userId } = await signIn(removed);
     patreon.removeApp(removed.id);
-    const refreshes = patreon.server.counts.refresh_token ?? 0;
-    const call = await browser.get(`${APP_ORIGIN}/api/providers/patreon/proxy/identity`);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await browser.get(`${APP_ORIGIN}/api/providers/patreon/proxy/identity`)).status).toBe(401);
-    expect(patreon.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'patreon'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: patreon }, 'patreon', userId, () => browser.get(`${APP_ORIGIN}/api/providers/patreon/proxy/identity`));
   });
 
   it('disconnect deletes the tokens here and asks Patreon nothing: it documents no revocation', async () => {

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { describeEachDialect } from '../support/postgres.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startPaypalEmulator, type PaypalEmulator, type PaypalUser } from './paypal.emulator.js';
@@ -112,13 +113,7 @@ describeEachDialect('PayPal, against an emulator of Log in with PayPal', (dialec
     const { browser, userId } = await signIn(person(104, 'Barbara Liskov'));
     paypal.removeApp((await app.runtime.tokenStore.findToken(userId, 'paypal'))!.refreshToken!);
     await expireAccessTokens(database, userId);
-    const refreshes = paypal.server.counts.refresh_token ?? 0;
-    const call = await browser.get(`${APP_ORIGIN}/api/providers/paypal/proxy${USERINFO_PATH}`);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await browser.get(`${APP_ORIGIN}/api/providers/paypal/proxy${USERINFO_PATH}`)).status).toBe(401);
-    expect(paypal.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'paypal'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh(context, 'paypal', userId, () => browser.get(`${APP_ORIGIN}/api/providers/paypal/proxy${USERINFO_PATH}`));
   });
 
   it('disconnect deletes the tokens; PayPal documents no revocation endpoint, and the answer says it was not revoked there', async () => {

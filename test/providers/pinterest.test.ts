@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, signInAs } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
@@ -113,13 +114,7 @@ describeEachDialect('Pinterest, against an emulator of Pinterest', (dialect) => 
     // Used behind the app's back (another copy of the token): Pinterest no longer takes the stored one.
     expect((await refreshAtPinterest(pinterest, stored!.refreshToken!)).status).toBe(200);
     await expireAccessTokens(context.database, userId);
-    const refreshes = pinterest.server.counts.refresh_token ?? 0;
-    const call = await boards(browser);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await boards(browser)).status).toBe(401);
-    expect(pinterest.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'pinterest'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh(context, 'pinterest', userId, () => boards(browser));
   });
 
   it("disconnect deletes the tokens here and asks Pinterest nothing: its revocation takes only system users' tokens", async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { countRows, describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
@@ -139,13 +140,7 @@ describeEachDialect('Pipedrive, against an emulator of Pipedrive', (dialect) => 
     // The app uninstalled at Pipedrive's side: its refresh token is revoked.
     await fetch(`${pipedrive.origin}/oauth/revoke`, { method: 'POST', headers: { authorization: basic }, body: new URLSearchParams({ token: stored!.refreshToken! }) });
     await expire(userId);
-    const refreshes = pipedrive.server.counts.refresh_token ?? 0;
-    const call = await browser.get(`${APP_ORIGIN}/api/providers/pipedrive/proxy/api/v1/deals`);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await browser.get(`${APP_ORIGIN}/api/providers/pipedrive/proxy/api/v1/deals`)).status).toBe(401);
-    expect(pipedrive.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'pipedrive'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: pipedrive }, 'pipedrive', userId, () => browser.get(`${APP_ORIGIN}/api/providers/pipedrive/proxy/api/v1/deals`));
   });
 
   it('disconnect revokes at Pipedrive (RFC 7009, Basic credentials): the installation ends, refresh token and access token alike', async () => {

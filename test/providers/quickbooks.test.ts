@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { countRows, describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
@@ -134,13 +135,7 @@ describeEachDialect('QuickBooks, against an emulator of Intuit', (dialect) => {
     const elsewhere = await fetch(`${quickbooks.origin}/oauth2/v1/tokens/bearer`, { method: 'POST', headers: { authorization: basic }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: stored!.refreshToken! }) });
     expect(elsewhere.status).toBe(200);
     await expire(userId);
-    const refreshes = quickbooks.server.counts.refresh_token ?? 0;
-    const call = await browser.get(companyInfo(barbara.realmId));
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await browser.get(companyInfo(barbara.realmId))).status).toBe(401);
-    expect(quickbooks.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'quickbooks'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: quickbooks }, 'quickbooks', userId, () => browser.get(companyInfo(barbara.realmId)));
   });
 
   it('disconnect revokes at Intuit (Basic credentials, the refresh token in a JSON body), which ends the grant', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startRedditEmulator, type RedditAccount, type RedditEmulator } from './reddit.emulator.js';
@@ -121,13 +122,7 @@ describeEachDialect('Reddit, against an emulator of Reddit', (dialect) => {
     });
     expect(revoked.status).toBe(204);
     await expire(userId);
-    const refreshes = reddit.server.counts.refresh_token ?? 0;
-    const call = await proxied(browser);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await proxied(browser)).status).toBe(401);
-    expect(reddit.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'reddit'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: reddit }, 'reddit', userId, () => proxied(browser));
   });
 
   it('disconnect revokes the refresh token at Reddit: one request, and its access token ends with it', async () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startShopifyEmulator, type ShopifyEmulator, type ShopifyShop } from './shopify.emulator.js';
@@ -178,13 +179,7 @@ describeEachDialect('Shopify, against an emulator of a Shopify store', (dialect)
   it("the app uninstalled from the store marks the connection 'needs re-auth' after one refresh Shopify refuses", async () => {
     const { browser, userId } = await signIn(shop(105, 'Uninstalling Store'));
     shopify.uninstall();
-    const refreshes = shopify.server.counts.refresh_token ?? 0;
-    const call = await products(browser);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await products(browser)).status).toBe(401);
-    expect(shopify.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'shopify'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: shopify }, 'shopify', userId, () => products(browser));
   });
 
   it('disconnect deletes the token here and asks Shopify nothing, as only uninstalling the app ends its tokens', async () => {

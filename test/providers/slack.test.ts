@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase, type TestDialect } from '../support/postgres.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startSlackEmulator, type SlackEmulator, type SlackFault, type SlackUser } from './slack.emulator.js';
@@ -176,13 +177,7 @@ describeEachDialect('Slack with token rotation, against an emulator of Slack', (
     const { slack, app, database } = context;
     slack.revokeGrantOf((await app.runtime.tokenStore.findToken(userId, 'slack'))!.refreshToken!);
     await expire(database, userId);
-    const refreshes = slack.server.counts.refresh_token ?? 0;
-    const first = await browser.get(`${APP_ORIGIN}/api/providers/slack/proxy/auth.test`);
-    expect(first.status).toBe(401);
-    expect(JSON.parse(first.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await browser.get(`${APP_ORIGIN}/api/providers/slack/proxy/auth.test`)).status).toBe(401);
-    expect(slack.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'slack'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: slack }, 'slack', userId, () => browser.get(`${APP_ORIGIN}/api/providers/slack/proxy/auth.test`));
   });
 
   it('disconnect on an expired token refreshes first, then auth.revoke ends the grant', async () => {

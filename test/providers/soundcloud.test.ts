@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startSoundCloudEmulator, type SoundCloudEmulator, type SoundCloudUser } from './soundcloud.emulator.js';
@@ -121,13 +122,7 @@ describeEachDialect('SoundCloud, against an emulator of SoundCloud', (dialect) =
     const removed = person(103, 'Barbara Liskov');
     const { browser, userId } = await signIn(removed);
     soundcloud.removeApp(removed.id);
-    const refreshes = soundcloud.server.counts.refresh_token ?? 0;
-    const call = await browser.get(`${APP_ORIGIN}/api/providers/soundcloud/proxy/me/tracks`);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await browser.get(`${APP_ORIGIN}/api/providers/soundcloud/proxy/me/tracks`)).status).toBe(401);
-    expect(soundcloud.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'soundcloud'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: soundcloud }, 'soundcloud', userId, () => browser.get(`${APP_ORIGIN}/api/providers/soundcloud/proxy/me/tracks`));
   });
 
   it('disconnect deletes the tokens here and asks SoundCloud nothing: it documents no revocation', async () => {

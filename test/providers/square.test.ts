@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startSquareEmulator, type SquareEmulator, type SquareMerchant } from './square.emulator.js';
@@ -131,13 +132,7 @@ describeEachDialect('Square, against an emulator of Square', (dialect) => {
     const seller = merchant(103, 'Leaving Soon Tacos');
     const { browser, userId } = await signIn(seller);
     square.revokeAtSquare(seller.id);
-    const refreshes = square.server.counts.refresh_token ?? 0;
-    const call = await locations(browser);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await locations(browser)).status).toBe(401);
-    expect(square.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'square'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: square }, 'square', userId, () => locations(browser));
   });
 
   it('disconnect ends the seller’s authorization at /oauth2/revoke, with Authorization: Client and the access token as JSON; the refresh token ends with it', async () => {

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, signInAs } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
@@ -111,13 +112,7 @@ describeEachDialect('TikTok, against an emulator of TikTok', (dialect) => {
     // Used behind the app's back (another copy of the token): TikTok no longer takes the stored one.
     expect((await refreshAtTikTok(tiktok, stored!.refreshToken!)).status).toBe(200);
     await expireAccessTokens(context.database, userId);
-    const refreshes = tiktok.server.counts.refresh_token ?? 0;
-    const call = await userInfo(browser);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await userInfo(browser)).status).toBe(401);
-    expect(tiktok.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'tiktok'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh(context, 'tiktok', userId, () => userInfo(browser));
   });
 
   it('errors TikTok sends with HTTP 200 are the refusals they are: a refused code is a clear 400 with nothing stored, a refused refresh token needs re-auth', async () => {

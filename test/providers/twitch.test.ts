@@ -4,6 +4,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { testClock } from '../support/clock.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { newServiceKey, serviceApiClient } from '../support/service-api.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startTwitchEmulator, type TwitchEmulator, type TwitchUser } from './twitch.emulator.js';
@@ -122,13 +123,7 @@ describeEachDialect('Twitch, against an emulator of Twitch', (dialect) => {
     const { browser, userId } = await signIn(person('141981767', 'leftapp', 'Left App'));
     // The person disconnects the app in their Twitch settings: the API answers 401, the refresh is refused.
     twitch.disconnectAtTwitch('141981767');
-    const refreshes = twitch.server.counts.refresh_token ?? 0;
-    const call = await users(browser);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await users(browser)).status).toBe(401);
-    expect(twitch.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'twitch'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: twitch }, 'twitch', userId, () => users(browser));
   });
 
   it('disconnect revokes the access token at /oauth2/revoke, with the client id', async () => {

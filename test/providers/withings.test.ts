@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startWithingsEmulator, type WithingsEmulator, type WithingsUser } from './withings.emulator.js';
@@ -116,13 +117,7 @@ describeEachDialect('Withings, against an emulator of Withings', (dialect) => {
     const { browser, userId } = await signIn(user);
     withings.unlink(user);
     await expire(userId);
-    const refreshes = withings.server.counts.refresh_token ?? 0;
-    const call = await measures(browser);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await measures(browser)).status).toBe(401);
-    expect(withings.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'withings'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: withings }, 'withings', userId, () => measures(browser));
   });
 
   it('an access token Withings stopped taking before its expiry (HTTP 200, status 401) is refreshed once and the call sent again', async () => {

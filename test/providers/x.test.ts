@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startXEmulator, type XEmulator, type XUser } from './x.emulator.js';
@@ -111,13 +112,7 @@ describeEachDialect('X, against an emulator of X', (dialect) => {
     const revoke = await fetch(`${x.origin}/2/oauth2/revoke`, { method: 'POST', headers: { authorization: basic }, body: new URLSearchParams({ token: stored!.refreshToken! }) });
     expect(await revoke.json()).toEqual({ revoked: true });
     await expire(userId);
-    const refreshes = x.server.counts.refresh_token ?? 0;
-    const call = await browser.get(`${APP_ORIGIN}/api/providers/x/proxy/2/users/me`);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await browser.get(`${APP_ORIGIN}/api/providers/x/proxy/2/users/me`)).status).toBe(401);
-    expect(x.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'x'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: x }, 'x', userId, () => browser.get(`${APP_ORIGIN}/api/providers/x/proxy/2/users/me`));
   });
 
   it('disconnect revokes both tokens at /2/oauth2/revoke with Basic credentials, so neither works at X', async () => {

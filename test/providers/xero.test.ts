@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { countRows, describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
@@ -152,13 +153,7 @@ describeEachDialect('Xero, against an emulator of Xero', (dialect) => {
     const elsewhere = await fetch(`${xero.origin}/connect/revocation`, { method: 'POST', headers: { authorization: basic }, body: new URLSearchParams({ token: stored!.refreshToken! }) });
     expect(elsewhere.status).toBe(200);
     await expire(userId);
-    const refreshes = xero.server.counts.refresh_token ?? 0;
-    const call = await browser.get(`${APP_ORIGIN}/api/providers/xero/proxy/connections`);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await browser.get(`${APP_ORIGIN}/api/providers/xero/proxy/connections`)).status).toBe(401);
-    expect(xero.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'xero'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: xero }, 'xero', userId, () => browser.get(`${APP_ORIGIN}/api/providers/xero/proxy/connections`));
   });
 
   standardCases(() => ({ database, emulator: xero, app }), XERO, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });

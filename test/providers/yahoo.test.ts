@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, signInThrough, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startYahooEmulator, type YahooEmulator, type YahooUser } from './yahoo.emulator.js';
@@ -104,13 +105,7 @@ describeAgainst('Sign in with Yahoo, against an emulator of Yahoo', () => YAHOO.
     const { browser, userId } = await signIn(app, yahoo, person(103, 'Barbara Liskov'));
     yahoo.revokeApp((await app.runtime.tokenStore.findToken(userId, 'yahoo'))!.refreshToken!);
     await expireAccessTokens(database, userId);
-    const refreshes = yahoo.server.counts.refresh_token ?? 0;
-    const call = await userinfo(browser);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await userinfo(browser)).status).toBe(401);
-    expect(yahoo.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'yahoo'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: yahoo }, 'yahoo', userId, () => userinfo(browser));
   });
 
   it('disconnect deletes the tokens; Yahoo has no revocation endpoint, and the answer says it was not revoked there', async () => {

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
@@ -110,13 +111,7 @@ describeEachDialect('Zendesk, against an emulator of a Zendesk account', (dialec
     const { emulator: zendesk, app } = context;
     const { browser, userId } = await signIn(person(103, 'Barbara Liskov'));
     zendesk.revokeGrant((await app.runtime.tokenStore.findToken(userId, 'zendesk'))!.accessToken);
-    const refreshes = zendesk.server.counts.refresh_token ?? 0;
-    const call = await browser.get(`${APP_ORIGIN}/api/providers/zendesk/proxy/tickets.json`);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await browser.get(`${APP_ORIGIN}/api/providers/zendesk/proxy/tickets.json`)).status).toBe(401);
-    expect(zendesk.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'zendesk'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh(context, 'zendesk', userId, () => browser.get(`${APP_ORIGIN}/api/providers/zendesk/proxy/tickets.json`));
   });
 
   it('disconnect revokes with DELETE /api/v2/oauth/tokens/current.json and the access token; the refresh token ends with it', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
@@ -127,13 +128,7 @@ describeEachDialect('Zoom, against an emulator of Zoom', (dialect) => {
     });
     expect(elsewhere.status).toBe(200);
     await expire(userId);
-    const refreshes = zoom.server.counts.refresh_token ?? 0;
-    const call = await browser.get(`${APP_ORIGIN}/api/providers/zoom/proxy/users/me`);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await browser.get(`${APP_ORIGIN}/api/providers/zoom/proxy/users/me`)).status).toBe(401);
-    expect(zoom.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'zoom'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: zoom }, 'zoom', userId, () => browser.get(`${APP_ORIGIN}/api/providers/zoom/proxy/users/me`));
   });
 
   it('disconnect revokes at Zoom with the access token alone, as Zoom documents: one request, and the authorization ends', async () => {

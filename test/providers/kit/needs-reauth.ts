@@ -1,0 +1,34 @@
+/**
+ * What a connection whose grant ended at the provider must come to, checked
+ * the same way at every provider that refuses the refresh: a call through
+ * the app answers 401 `needs_reauth`, after one refresh the provider
+ * refused; a second call answers 401 too without asking the provider for
+ * another; and the stored token is marked `needs_reauth`. How the grant ends
+ * (an app removed, a refresh token rotated or revoked elsewhere) and which
+ * API call shows it stay in the provider's own test.
+ */
+import { expect } from 'vitest';
+import type { BrowserResponse } from '../../support/browser.js';
+import type { EmulatorServer } from './emulator-server.js';
+import type { ProviderTestApp } from './provider-app.js';
+
+/**
+ * Makes `call` (an API call through the app as the person, whose grant the
+ * provider has just ended) twice and checks the outcome above; counts the
+ * provider's `refresh_token` grants from when it is called.
+ */
+export async function expectNeedsReauthAfterOneRefusedRefresh(
+  context: { readonly app: ProviderTestApp; readonly emulator: { readonly server: EmulatorServer } },
+  preset: string,
+  userId: string,
+  call: () => Promise<BrowserResponse>,
+): Promise<void> {
+  const { app, emulator } = context;
+  const refreshes = emulator.server.counts.refresh_token ?? 0;
+  const first = await call();
+  expect(first.status).toBe(401);
+  expect(JSON.parse(first.text)).toMatchObject({ error: 'needs_reauth' });
+  expect((await call()).status).toBe(401);
+  expect(emulator.server.counts.refresh_token).toBe(refreshes + 1);
+  expect((await app.runtime.tokenStore.findToken(userId, preset))!.status).toBe('needs_reauth');
+}

@@ -3,7 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startAirtableEmulator, type AirtableEmulator, type AirtableUser } from './airtable.emulator.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
@@ -19,17 +19,13 @@ function person(id: string, email: string): AirtableUser {
 
 /** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator. */
 function airtableEnv(airtable: AirtableEmulator, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'airtable',
-    AIRTABLE_PRESET: 'airtable',
-    AIRTABLE_CLIENT_ID: CLIENT_ID,
-    AIRTABLE_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('airtable', CLIENT_ID, CLIENT_SECRET, {
     AIRTABLE_AUTHORIZE_URL: `${airtable.origin}/oauth2/v1/authorize`,
     AIRTABLE_ACCESS_TOKEN_URL: `${airtable.origin}/oauth2/v1/token`,
     AIRTABLE_USERINFO_URL: `${airtable.origin}/v0/meta/whoami`,
     AIRTABLE_API_BASE_URL: `${airtable.origin}/v0`,
     ...extra,
-  };
+  });
 }
 
 const AIRTABLE: StandardProvider<AirtableUser, AirtableEmulator> = {

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { describeEachDialect } from '../support/postgres.js';
 import { startAmazonEmulator, type AmazonEmulator, type AmazonUser } from './amazon.emulator.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, signInAs } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, signInAs } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // A Login with Amazon security profile's client id and secret, as Amazon shows them.
@@ -16,15 +16,11 @@ function person(n: number, name: string): AmazonUser {
 
 /** Only the documented variables: the preset, the client, the API host (as for another region) and the sign-in page. */
 function amazonEnv(amazon: AmazonEmulator, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'amazon',
-    AMAZON_PRESET: 'amazon',
-    AMAZON_CLIENT_ID: CLIENT_ID,
-    AMAZON_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('amazon', CLIENT_ID, CLIENT_SECRET, {
     AMAZON_BASE_URL: amazon.origin,
     AMAZON_AUTHORIZE_URL: `${amazon.origin}/ap/oa`,
     ...extra,
-  };
+  });
 }
 
 const AMAZON: StandardProvider<AmazonUser, AmazonEmulator> = {

@@ -4,7 +4,7 @@ import { testClock } from '../support/clock.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startAsanaEmulator, type AsanaEmulator, type AsanaUser } from './asana.emulator.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = '1204105362145398';
@@ -18,18 +18,14 @@ function person(gid: string, name: string): AsanaUser {
 
 /** Only the documented variables: the preset, the client, the scopes, and each endpoint pointed at the emulator. */
 function asanaEnv(asana: AsanaEmulator, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'asana',
-    ASANA_PRESET: 'asana',
-    ASANA_CLIENT_ID: CLIENT_ID,
-    ASANA_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('asana', CLIENT_ID, CLIENT_SECRET, {
     ASANA_SCOPE: 'users:read workspaces:read',
     ASANA_AUTHORIZE_URL: `${asana.origin}/-/oauth_authorize`,
     ASANA_ACCESS_TOKEN_URL: `${asana.origin}/-/oauth_token`,
     ASANA_REVOCATION_URL: `${asana.origin}/-/oauth_revoke`,
     ASANA_API_BASE_URL: `${asana.origin}/api/1.0`,
     ...extra,
-  };
+  });
 }
 
 /** A refresh at Asana itself, as another copy of the token would make it. */

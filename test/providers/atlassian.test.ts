@@ -3,7 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startAtlassianEmulator, type AtlassianEmulator, type AtlassianUser } from './atlassian.emulator.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'aTlAsSiAnClIeNtId0123456789';
@@ -16,16 +16,12 @@ function person(accountId: string, name: string, nickname: string): AtlassianUse
 
 /** Only the documented variables: the preset, the client, and the endpoints pointed at the emulator. */
 function atlassianEnv(atlassian: AtlassianEmulator): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'atlassian',
-    ATLASSIAN_PRESET: 'atlassian',
-    ATLASSIAN_CLIENT_ID: CLIENT_ID,
-    ATLASSIAN_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('atlassian', CLIENT_ID, CLIENT_SECRET, {
     ATLASSIAN_AUTHORIZE_URL: `${atlassian.origin}/authorize`,
     ATLASSIAN_ACCESS_TOKEN_URL: `${atlassian.origin}/oauth/token`,
     ATLASSIAN_USERINFO_URL: `${atlassian.origin}/me`,
     ATLASSIAN_API_BASE_URL: atlassian.origin,
-  };
+  });
 }
 
 const ATLASSIAN: StandardProvider<AtlassianUser, AtlassianEmulator> = {

@@ -5,7 +5,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startAuth0Emulator, type Auth0Emulator, type Auth0User } from './auth0.emulator.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { standardCases, type ProviderUnderTest } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'Xb1c2D3e4F5g6H7i8J9k0L1m2N3o4P5q';
@@ -38,16 +38,12 @@ describeEachDialect('Auth0 (an API audience, refresh token rotation), against an
     // The documented variables: the tenant's domain and the API audience, the issuer and API base pointed at the emulator.
     app = await startProviderTestApp({
       databaseUrl: database.url,
-      env: {
-        OAUTH_PROVIDERS: 'auth0',
-        AUTH0_PRESET: 'auth0',
+      env: presetEnv('auth0', CLIENT_ID, CLIENT_SECRET, {
         AUTH0_DOMAIN: 'tokenkeeper-test.us.auth0.com',
         AUTH0_AUDIENCE: AUDIENCE,
-        AUTH0_CLIENT_ID: CLIENT_ID,
-        AUTH0_CLIENT_SECRET: CLIENT_SECRET,
         AUTH0_ISSUER: auth0.issuer,
         AUTH0_API_BASE_URL: auth0.origin,
-      },
+      }),
     });
   });
   afterAll(async () => {

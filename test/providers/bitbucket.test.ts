@@ -3,7 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startBitbucketEmulator, type BitbucketEmulator, type BitbucketUser } from './bitbucket.emulator.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
@@ -29,17 +29,13 @@ function person(n: number, displayName: string, primaryConfirmed = true): Bitbuc
 
 /** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator. */
 function bitbucketEnv(bitbucket: BitbucketEmulator, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'bitbucket',
-    BITBUCKET_PRESET: 'bitbucket',
-    BITBUCKET_CLIENT_ID: CLIENT_ID,
-    BITBUCKET_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('bitbucket', CLIENT_ID, CLIENT_SECRET, {
     BITBUCKET_AUTHORIZE_URL: `${bitbucket.origin}/site/oauth2/authorize`,
     BITBUCKET_ACCESS_TOKEN_URL: `${bitbucket.origin}/site/oauth2/access_token`,
     BITBUCKET_USERINFO_URL: `${bitbucket.origin}/2.0/user`,
     BITBUCKET_API_BASE_URL: `${bitbucket.origin}/2.0`,
     ...extra,
-  };
+  });
 }
 
 /** A refresh at Bitbucket itself, as another copy of the token would make it. */

@@ -3,7 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startBoxEmulator, type BoxEmulator, type BoxUser } from './box.emulator.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
@@ -18,18 +18,14 @@ function person(id: string, name: string): BoxUser {
 
 /** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator. */
 function boxEnv(box: BoxEmulator, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'box',
-    BOX_PRESET: 'box',
-    BOX_CLIENT_ID: CLIENT_ID,
-    BOX_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('box', CLIENT_ID, CLIENT_SECRET, {
     BOX_AUTHORIZE_URL: `${box.origin}/api/oauth2/authorize`,
     BOX_ACCESS_TOKEN_URL: `${box.origin}/oauth2/token`,
     BOX_USERINFO_URL: `${box.origin}/2.0/users/me`,
     BOX_REVOCATION_URL: `${box.origin}/oauth2/revoke`,
     BOX_API_BASE_URL: `${box.origin}/2.0`,
     ...extra,
-  };
+  });
 }
 
 /** A refresh at Box itself, as another copy of the token would make it. */

@@ -3,7 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startCalendlyEmulator, type CalendlyEmulator, type CalendlyUser } from './calendly.emulator.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, signInAs, startProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, signInAs, startProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'cUvLq3Yz8mTn2pXw5rKd7sHf9bJg4aEe1cN6oMiQ0tU';
@@ -17,17 +17,13 @@ function person(uuid: string, name: string): CalendlyUser {
 
 /** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator (/users/me moves with the API base). */
 function calendlyEnv(calendly: CalendlyEmulator, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'calendly',
-    CALENDLY_PRESET: 'calendly',
-    CALENDLY_CLIENT_ID: CLIENT_ID,
-    CALENDLY_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('calendly', CLIENT_ID, CLIENT_SECRET, {
     CALENDLY_AUTHORIZE_URL: `${calendly.origin}/oauth/authorize`,
     CALENDLY_ACCESS_TOKEN_URL: `${calendly.origin}/oauth/token`,
     CALENDLY_REVOCATION_URL: `${calendly.origin}/oauth/revoke`,
     CALENDLY_API_BASE_URL: calendly.origin,
     ...extra,
-  };
+  });
 }
 
 const CALENDLY: StandardProvider<CalendlyUser, CalendlyEmulator> = {

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startClickUpEmulator, type ClickUpEmulator, type ClickUpUser } from './clickup.emulator.js';
-import { APP_ORIGIN, csrfTokenOf, signInAs } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, signInAs } from './kit/provider-app.js';
 import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'K7QJ2ZV0R8YH3M5N1X4B6C9D0F2G8H1L';
@@ -15,15 +15,11 @@ function person(id: number, username: string, workspaces = [{ id: '9015123456', 
 
 /** Only the documented variables: the preset, the client, the OAuth endpoints and the API base (/v2/user moves with it). */
 function clickupEnv(clickup: ClickUpEmulator): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'clickup',
-    CLICKUP_PRESET: 'clickup',
-    CLICKUP_CLIENT_ID: CLIENT_ID,
-    CLICKUP_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('clickup', CLIENT_ID, CLIENT_SECRET, {
     CLICKUP_AUTHORIZE_URL: `${clickup.origin}/api`,
     CLICKUP_ACCESS_TOKEN_URL: `${clickup.origin}/api/v2/oauth/token`,
     CLICKUP_API_BASE_URL: `${clickup.origin}/api`,
-  };
+  });
 }
 
 const CLICKUP: StandardProvider<ClickUpUser, ClickUpEmulator> = {

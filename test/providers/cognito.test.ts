@@ -5,7 +5,7 @@ import { testClock } from '../support/clock.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startCognitoEmulator, type CognitoEmulator, type CognitoUser } from './cognito.emulator.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, signInAs, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // An app client id and secret as Cognito makes them (26 and 51 lower-case letters and digits).
@@ -23,15 +23,11 @@ function person(n: number, name: string, emailVerified = true): CognitoUser {
 
 /** Only the documented variables: the preset, the client, a user pool id, and the issuer and API base pointed at the emulator. */
 function cognitoEnv(cognito: CognitoEmulator): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'cognito',
-    COGNITO_PRESET: 'cognito',
-    COGNITO_CLIENT_ID: CLIENT_ID,
-    COGNITO_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('cognito', CLIENT_ID, CLIENT_SECRET, {
     COGNITO_USER_POOL_ID: USER_POOL_ID,
     COGNITO_ISSUER: cognito.issuer,
     COGNITO_API_BASE_URL: cognito.domain,
-  };
+  });
 }
 
 const COGNITO: StandardProvider<CognitoUser, CognitoEmulator> = {

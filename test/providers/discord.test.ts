@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startDiscordEmulator, type DiscordEmulator, type DiscordUser } from './discord.emulator.js';
-import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = '157730590492196864';
@@ -15,17 +15,13 @@ function person(id: string, username: string, globalName: string | null): Discor
 
 /** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator. */
 function discordEnv(discord: DiscordEmulator): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'discord',
-    DISCORD_PRESET: 'discord',
-    DISCORD_CLIENT_ID: CLIENT_ID,
-    DISCORD_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('discord', CLIENT_ID, CLIENT_SECRET, {
     DISCORD_AUTHORIZE_URL: `${discord.origin}/oauth2/authorize`,
     DISCORD_ACCESS_TOKEN_URL: `${discord.origin}/api/oauth2/token`,
     DISCORD_USERINFO_URL: `${discord.origin}/api/v10/users/@me`,
     DISCORD_REVOCATION_URL: `${discord.origin}/api/oauth2/token/revoke`,
     DISCORD_API_BASE_URL: `${discord.origin}/api/v10`,
-  };
+  });
 }
 
 const DISCORD: StandardProvider<DiscordUser, DiscordEmulator> = {

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { describeEachDialect } from '../support/postgres.js';
 import { startDocusignEmulator, type DocusignEmulator, type DocusignUser } from './docusign.emulator.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, signInAs, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -20,15 +20,11 @@ function person(n: number, name: string): DocusignUser {
 
 /** Only the documented variables: the preset, the client, the account server (as for the developer environment), and the API origin (the host a base_uri may name). */
 function docusignEnv(docusign: DocusignEmulator, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'docusign',
-    DOCUSIGN_PRESET: 'docusign',
-    DOCUSIGN_CLIENT_ID: CLIENT_ID,
-    DOCUSIGN_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('docusign', CLIENT_ID, CLIENT_SECRET, {
     DOCUSIGN_BASE_URL: docusign.origin,
     DOCUSIGN_API_BASE_URL: docusign.origin,
     ...extra,
-  };
+  });
 }
 
 const accountBase = (docusign: DocusignEmulator, user: DocusignUser) => `${docusign.origin}/restapi/v2.1/accounts/${user.accountId}`;

@@ -3,7 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { ALL_PERMISSIONS, newServiceKey } from '../support/service-api.js';
 import { startDropboxEmulator, type DropboxEmulator, type DropboxUser } from './dropbox.emulator.js';
-import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'a12fbpq596acfbc';
@@ -16,16 +16,12 @@ function person(accountId: string, givenName: string, familyName: string): Dropb
 
 /** Only the documented variables: the preset, the client, its issuer (discovery) and API pointed at the emulator. */
 function dropboxEnv(dropbox: DropboxEmulator): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'dropbox',
-    DROPBOX_PRESET: 'dropbox',
-    DROPBOX_CLIENT_ID: CLIENT_ID,
-    DROPBOX_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('dropbox', CLIENT_ID, CLIENT_SECRET, {
     DROPBOX_ISSUER: dropbox.origin,
     DROPBOX_API_BASE_URL: dropbox.origin,
     // The preset's content.dropboxapi.com stays one of its API bases; the emulator's stands in for it here.
     DROPBOX_EXTRA_API_BASE_URLS: dropbox.contentOrigin,
-  };
+  });
 }
 
 const DROPBOX: StandardProvider<DropboxUser, DropboxEmulator> = {

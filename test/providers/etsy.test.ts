@@ -3,7 +3,7 @@ import { describeEachDialect } from '../support/postgres.js';
 import { startEtsyEmulator, type EtsyEmulator, type EtsyUser } from './etsy.emulator.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, signInAs, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 const KEYSTRING = '1aa2bb33c44d55eeeeee6fff';
@@ -16,15 +16,11 @@ function person(userId: number, first: string, last: string, shopId?: number): E
 
 /** Only the documented variables: the preset, the app's keystring and shared secret, and each endpoint pointed at the emulator (getMe moves with the API base). */
 function etsyEnv(etsy: EtsyEmulator): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'etsy',
-    ETSY_PRESET: 'etsy',
-    ETSY_CLIENT_ID: KEYSTRING,
-    ETSY_CLIENT_SECRET: SHARED_SECRET,
+  return presetEnv('etsy', KEYSTRING, SHARED_SECRET, {
     ETSY_AUTHORIZE_URL: `${etsy.origin}/oauth/connect`,
     ETSY_ACCESS_TOKEN_URL: `${etsy.origin}/v3/public/oauth/token`,
     ETSY_API_BASE_URL: `${etsy.origin}/v3/application`,
-  };
+  });
 }
 
 /** A refresh at Etsy itself, as another copy of the token would make it. */

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startFacebookEmulator, VERSION, type FacebookEmulator, type FacebookUser } from './facebook.emulator.js';
-import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = '1234567890123456';
@@ -16,16 +16,12 @@ function person(id: string, name: string, email: string | null = `${id}@facebook
 
 /** Only the documented variables: the preset, the client, and the versioned endpoints pointed at the emulator. */
 function facebookEnv(facebook: FacebookEmulator): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'facebook',
-    FACEBOOK_PRESET: 'facebook',
-    FACEBOOK_CLIENT_ID: CLIENT_ID,
-    FACEBOOK_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('facebook', CLIENT_ID, CLIENT_SECRET, {
     FACEBOOK_AUTHORIZE_URL: `${facebook.origin}/${VERSION}/dialog/oauth`,
     FACEBOOK_ACCESS_TOKEN_URL: `${facebook.origin}/${VERSION}/oauth/access_token`,
     // The profile call and disconnect follow the API base.
     FACEBOOK_API_BASE_URL: `${facebook.origin}/${VERSION}`,
-  };
+  });
 }
 
 const proofOf = (accessToken: string) => createHmac('sha256', CLIENT_SECRET).update(accessToken).digest('hex');

@@ -3,7 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startFigmaEmulator, type FigmaEmulator, type FigmaUser } from './figma.emulator.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, signInAs, startProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, signInAs, startProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'Qm9vdHN0cmFwRmlnbWFBcHA';
@@ -17,17 +17,13 @@ function person(id: string, handle: string): FigmaUser {
 
 /** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator (the refresh endpoint through <NAME>_REFRESH_URL; /v1/me moves with the API base). */
 function figmaEnv(figma: FigmaEmulator, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'figma',
-    FIGMA_PRESET: 'figma',
-    FIGMA_CLIENT_ID: CLIENT_ID,
-    FIGMA_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('figma', CLIENT_ID, CLIENT_SECRET, {
     FIGMA_AUTHORIZE_URL: `${figma.origin}/oauth`,
     FIGMA_ACCESS_TOKEN_URL: `${figma.origin}/v1/oauth/token`,
     FIGMA_REFRESH_URL: `${figma.origin}/v1/oauth/refresh`,
     FIGMA_API_BASE_URL: figma.origin,
     ...extra,
-  };
+  });
 }
 
 const FIGMA: StandardProvider<FigmaUser, FigmaEmulator> = {

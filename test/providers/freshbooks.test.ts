@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
-import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startFreshBooksEmulator, type FreshBooksEmulator, type FreshBooksIdentity } from './freshbooks.emulator.js';
 
@@ -23,17 +23,13 @@ function person(id: number, first: string, last: string, confirmed = true): Fres
 
 /** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator (users/me moves with the API base). */
 function freshbooksEnv(freshbooks: FreshBooksEmulator, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'freshbooks',
-    FRESHBOOKS_PRESET: 'freshbooks',
-    FRESHBOOKS_CLIENT_ID: CLIENT_ID,
-    FRESHBOOKS_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('freshbooks', CLIENT_ID, CLIENT_SECRET, {
     FRESHBOOKS_AUTHORIZE_URL: `${freshbooks.origin}/oauth/authorize`,
     FRESHBOOKS_ACCESS_TOKEN_URL: `${freshbooks.origin}/auth/oauth/token`,
     FRESHBOOKS_REVOCATION_URL: `${freshbooks.origin}/auth/oauth/revoke`,
     FRESHBOOKS_API_BASE_URL: freshbooks.origin,
     ...extra,
-  };
+  });
 }
 
 /** A refresh at FreshBooks itself, as another copy of the token would make it. */

@@ -4,7 +4,7 @@ import { describeEachDialect, DIALECTS, type TestDatabase } from '../support/pos
 import { newServiceKey, serviceApiClient } from '../support/service-api.js';
 import { startGitHubEmulator, type GitHubEmulator, type GitHubUser } from './github.emulator.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { countRows, describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'Iv1.0123456789abcdef';
@@ -35,16 +35,12 @@ const PRIVATE: GitHubUser = {
  * emulator (the profile, /user and /user/emails, is read from the API base).
  */
 function githubEnv(github: GitHubEmulator, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'github',
-    GITHUB_PRESET: 'github',
-    GITHUB_CLIENT_ID: CLIENT_ID,
-    GITHUB_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('github', CLIENT_ID, CLIENT_SECRET, {
     GITHUB_AUTHORIZE_URL: `${github.origin}/login/oauth/authorize`,
     GITHUB_ACCESS_TOKEN_URL: `${github.origin}/login/oauth/access_token`,
     GITHUB_API_BASE_URL: github.origin,
     ...extra,
-  };
+  });
 }
 
 const GITHUB: StandardProvider<GitHubUser, GitHubEmulator> = {
@@ -461,7 +457,7 @@ describe('GitHub Enterprise Server through GITHUB_BASE_URL alone, against an emu
     github = await startGitHubEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackUrl: `${APP_ORIGIN}/auth/github/callback`, kind: 'github-app', enterpriseServer: true });
     app = await startProviderTestApp({
       databaseUrl: database.url,
-      env: { OAUTH_PROVIDERS: 'github', GITHUB_PRESET: 'github', GITHUB_CLIENT_ID: CLIENT_ID, GITHUB_CLIENT_SECRET: CLIENT_SECRET, GITHUB_BASE_URL: github.origin },
+      env: presetEnv('github', CLIENT_ID, CLIENT_SECRET, { GITHUB_BASE_URL: github.origin }),
     });
   });
   afterAll(async () => {

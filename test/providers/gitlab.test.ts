@@ -4,7 +4,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startGitLabEmulator, type GitLabEmulator, type GitLabUser } from './gitlab.emulator.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { standardCases, type ProviderUnderTest } from './kit/standard-cases.js';
 
 const CLIENT_ID = '2f1c6a3e9b7d4c8a5e0f1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6';
@@ -37,7 +37,7 @@ describeEachDialect('GitLab (self-managed), against an emulator of GitLab', (dia
     // Only the documented variables: a self-managed instance is named by its URL, nothing else.
     app = await startProviderTestApp({
       databaseUrl: database.url,
-      env: { OAUTH_PROVIDERS: 'gitlab', GITLAB_PRESET: 'gitlab', GITLAB_CLIENT_ID: CLIENT_ID, GITLAB_CLIENT_SECRET: CLIENT_SECRET, GITLAB_BASE_URL: gitlab.origin },
+      env: presetEnv('gitlab', CLIENT_ID, CLIENT_SECRET, { GITLAB_BASE_URL: gitlab.origin }),
     });
   });
   afterAll(async () => {

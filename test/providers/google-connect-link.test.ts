@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { newServiceKey, serviceApiClient, type ServiceApiClient } from '../support/service-api.js';
 import { startGoogleEmulator, type GoogleEmulator, type GoogleUser } from './google.emulator.js';
-import { APP_ORIGIN, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 
 const CLIENT_ID = '123456789-test.apps.googleusercontent.com';
 const CLIENT_SECRET = 'GOCSPX-test-secret';
@@ -29,15 +29,11 @@ describeEachDialect('connect links at Google, against an emulator of Google', (d
     google = await startGoogleEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: `${APP_ORIGIN}/auth/google/callback` });
     app = await startProviderTestApp({
       databaseUrl: database.url,
-      env: {
-        OAUTH_PROVIDERS: 'google',
-        GOOGLE_PRESET: 'google',
-        GOOGLE_CLIENT_ID: CLIENT_ID,
-        GOOGLE_CLIENT_SECRET: CLIENT_SECRET,
+      env: presetEnv('google', CLIENT_ID, CLIENT_SECRET, {
         GOOGLE_ISSUER: google.origin,
         GOOGLE_API_BASE_URL: google.origin,
         CONNECT_RETURN_ORIGINS: CLIENT,
-      },
+      }),
     });
     api = await serviceApiClient(app);
     key = await newServiceKey(app, 'drive-sync', ['connections:write']);

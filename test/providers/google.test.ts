@@ -3,7 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { testClock } from '../support/clock.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startGoogleEmulator, type GoogleEmulator, type GoogleUser } from './google.emulator.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 
 const CLIENT_ID = '123456789-test.apps.googleusercontent.com';
 const CLIENT_SECRET = 'GOCSPX-test-secret';
@@ -22,14 +22,10 @@ describeEachDialect('Google, against an emulator of Google', (dialect) => {
     google = await startGoogleEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: `${APP_ORIGIN}/auth/google/callback` });
     app = await startProviderTestApp({
       databaseUrl: database.url,
-      env: {
-        OAUTH_PROVIDERS: 'google',
-        GOOGLE_PRESET: 'google',
-        GOOGLE_CLIENT_ID: CLIENT_ID,
-        GOOGLE_CLIENT_SECRET: CLIENT_SECRET,
+      env: presetEnv('google', CLIENT_ID, CLIENT_SECRET, {
         GOOGLE_ISSUER: google.origin,
         GOOGLE_API_BASE_URL: google.origin,
-      },
+      }),
     });
   });
   afterAll(async () => {
@@ -147,7 +143,7 @@ describeEachDialect('Google refresh tokens, which end unused for six months, and
     google = await startGoogleEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: `${APP_ORIGIN}/auth/google/callback`, now: clock.now });
     app = await startProviderTestApp({
       databaseUrl: database.url,
-      env: { OAUTH_PROVIDERS: 'google', GOOGLE_PRESET: 'google', GOOGLE_CLIENT_ID: CLIENT_ID, GOOGLE_CLIENT_SECRET: CLIENT_SECRET, GOOGLE_ISSUER: google.origin, GOOGLE_API_BASE_URL: google.origin },
+      env: presetEnv('google', CLIENT_ID, CLIENT_SECRET, { GOOGLE_ISSUER: google.origin, GOOGLE_API_BASE_URL: google.origin }),
       now: clock.now,
     });
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startGustoEmulator, type GustoAdmin, type GustoEmulator } from './gusto.emulator.js';
 
@@ -18,16 +18,12 @@ function admin(n: number, companyName: string): GustoAdmin {
 
 /** Only the documented variables: the preset, the client, and the endpoints and API base of production pointed at the emulator (token_info moves with the API base). */
 function gustoEnv(gusto: GustoEmulator, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'gusto',
-    GUSTO_PRESET: 'gusto',
-    GUSTO_CLIENT_ID: CLIENT_ID,
-    GUSTO_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('gusto', CLIENT_ID, CLIENT_SECRET, {
     GUSTO_AUTHORIZE_URL: `${gusto.origin}/oauth/authorize`,
     GUSTO_ACCESS_TOKEN_URL: `${gusto.origin}/oauth/token`,
     GUSTO_API_BASE_URL: gusto.origin,
     ...extra,
-  };
+  });
 }
 
 /** A refresh at Gusto itself, as another copy of the token would make it. */
@@ -166,7 +162,7 @@ describeEachDialect('Gusto’s demo environment through GUSTO_BASE_URL', (dialec
   beforeAll(async () => {
     database = await dialect.openTestDatabase();
     gusto = await GUSTO.startEmulator();
-    const env = { OAUTH_PROVIDERS: 'gusto', GUSTO_PRESET: 'gusto', GUSTO_CLIENT_ID: CLIENT_ID, GUSTO_CLIENT_SECRET: CLIENT_SECRET, GUSTO_BASE_URL: gusto.origin };
+    const env = presetEnv('gusto', CLIENT_ID, CLIENT_SECRET, { GUSTO_BASE_URL: gusto.origin });
     app = await startProviderTestApp({ databaseUrl: database.url, env });
   });
   afterAll(async () => {

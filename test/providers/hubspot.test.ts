@@ -3,7 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startHubSpotEmulator, type HubSpotEmulator, type HubSpotInstall } from './hubspot.emulator.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = '5a8f6ab4-3c1e-4f0e-9b8e-hubspot-client';
@@ -16,17 +16,13 @@ function install(userId: number, name: string, hubId = 62_515): HubSpotInstall {
 
 /** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator. */
 function hubspotEnv(hubspot: HubSpotEmulator): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'hubspot',
-    HUBSPOT_PRESET: 'hubspot',
-    HUBSPOT_CLIENT_ID: CLIENT_ID,
-    HUBSPOT_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('hubspot', CLIENT_ID, CLIENT_SECRET, {
     HUBSPOT_AUTHORIZE_URL: `${hubspot.origin}/oauth/authorize`,
     HUBSPOT_ACCESS_TOKEN_URL: `${hubspot.origin}/oauth/2026-03/token`,
     HUBSPOT_USERINFO_URL: `${hubspot.origin}/oauth/2026-03/token/introspect`,
     HUBSPOT_REVOCATION_URL: `${hubspot.origin}/oauth/2026-03/token/revoke`,
     HUBSPOT_API_BASE_URL: hubspot.origin,
-  };
+  });
 }
 
 const HUBSPOT: StandardProvider<HubSpotInstall, HubSpotEmulator> = {

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startIntercomEmulator, type IntercomEmulator, type IntercomUser } from './intercom.emulator.js';
-import { APP_ORIGIN, csrfTokenOf, signInAs, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // A client id as Intercom shows it (a UUID) and a secret of the same form.
@@ -17,16 +17,12 @@ function person(id: number, name: string, workspace: IntercomUser['workspace'] =
 
 /** Only the documented variables: the preset, the client, the OAuth endpoints and the API base (/me moves with it). */
 function intercomEnv(intercom: IntercomEmulator, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'intercom',
-    INTERCOM_PRESET: 'intercom',
-    INTERCOM_CLIENT_ID: CLIENT_ID,
-    INTERCOM_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('intercom', CLIENT_ID, CLIENT_SECRET, {
     INTERCOM_AUTHORIZE_URL: `${intercom.origin}/oauth`,
     INTERCOM_ACCESS_TOKEN_URL: `${intercom.origin}/auth/eagle/token`,
     INTERCOM_API_BASE_URL: intercom.origin,
     ...extra,
-  };
+  });
 }
 
 const INTERCOM: StandardProvider<IntercomUser, IntercomEmulator> = {

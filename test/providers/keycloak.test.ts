@@ -3,7 +3,7 @@ import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startKeycloakEmulator, type KeycloakEmulator, type KeycloakUser } from './keycloak.emulator.js';
-import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { standardCases, type ProviderUnderTest } from './kit/standard-cases.js';
 
 const REALM = 'tokenkeeper';
@@ -16,14 +16,10 @@ function person(id: string, username: string, firstName: string, lastName: strin
 
 /** Only the documented variables: the preset, the client, the server's URL and the realm. */
 function keycloakEnv(keycloak: KeycloakEmulator): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'keycloak',
-    KEYCLOAK_PRESET: 'keycloak',
-    KEYCLOAK_CLIENT_ID: CLIENT_ID,
-    KEYCLOAK_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('keycloak', CLIENT_ID, CLIENT_SECRET, {
     KEYCLOAK_BASE_URL: keycloak.origin,
     KEYCLOAK_REALM: REALM,
-  };
+  });
 }
 
 function helpers(get: () => { app: ProviderTestApp; keycloak: KeycloakEmulator; database: TestDatabase }) {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startLinearEmulator, type LinearEmulator, type LinearUser } from './linear.emulator.js';
 
@@ -16,17 +16,13 @@ function person(id: string, name: string): LinearUser {
 
 /** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator (the viewer query moves with the API base). */
 function linearEnv(linear: LinearEmulator, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'linear',
-    LINEAR_PRESET: 'linear',
-    LINEAR_CLIENT_ID: CLIENT_ID,
-    LINEAR_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('linear', CLIENT_ID, CLIENT_SECRET, {
     LINEAR_AUTHORIZE_URL: `${linear.origin}/oauth/authorize`,
     LINEAR_ACCESS_TOKEN_URL: `${linear.origin}/oauth/token`,
     LINEAR_REVOCATION_URL: `${linear.origin}/oauth/revoke`,
     LINEAR_API_BASE_URL: linear.origin,
     ...extra,
-  };
+  });
 }
 
 /** A refresh at Linear itself, as another copy of the token would make it. */

@@ -3,7 +3,7 @@ import { findPreset } from '../../src/client/providers/index.js';
 import type { TestBrowser } from '../support/browser.js';
 import { testClock, type TestClock } from '../support/clock.js';
 import { describeEachDialect, type TestDatabase, type TestDialect } from '../support/postgres.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startLinkedInEmulator, type LinkedInEmulator, type LinkedInMember } from './linkedin.emulator.js';
 
@@ -17,15 +17,11 @@ function member(sub: string, givenName: string, familyName: string): LinkedInMem
 
 /** Only the documented variables: the preset, the client, and the issuer and API pointed at the emulator. */
 function linkedinEnv(linkedin: LinkedInEmulator, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'linkedin',
-    LINKEDIN_PRESET: 'linkedin',
-    LINKEDIN_CLIENT_ID: CLIENT_ID,
-    LINKEDIN_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('linkedin', CLIENT_ID, CLIENT_SECRET, {
     LINKEDIN_ISSUER: linkedin.issuer,
     LINKEDIN_API_BASE_URL: linkedin.origin,
     ...extra,
-  };
+  });
 }
 
 const LINKEDIN: StandardProvider<LinkedInMember, LinkedInEmulator> = {

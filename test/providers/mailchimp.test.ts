@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { describeEachDialect } from '../support/postgres.js';
 import { startMailchimpEmulator, type MailchimpEmulator, type MailchimpUser } from './mailchimp.emulator.js';
-import { APP_ORIGIN, csrfTokenOf, signInAs, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = '204851732967';
@@ -15,17 +15,13 @@ function person(loginId: number, name: string): MailchimpUser {
 
 /** Only the documented variables: the preset, the client, the OAuth and metadata endpoints, and the API origin (the host the metadata's api_endpoint may name). */
 function mailchimpEnv(mailchimp: MailchimpEmulator, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'mailchimp',
-    MAILCHIMP_PRESET: 'mailchimp',
-    MAILCHIMP_CLIENT_ID: CLIENT_ID,
-    MAILCHIMP_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('mailchimp', CLIENT_ID, CLIENT_SECRET, {
     MAILCHIMP_AUTHORIZE_URL: `${mailchimp.origin}/oauth2/authorize`,
     MAILCHIMP_ACCESS_TOKEN_URL: `${mailchimp.origin}/oauth2/token`,
     MAILCHIMP_USERINFO_URL: `${mailchimp.origin}/oauth2/metadata`,
     MAILCHIMP_API_BASE_URL: mailchimp.origin,
     ...extra,
-  };
+  });
 }
 
 const MAILCHIMP: StandardProvider<MailchimpUser, MailchimpEmulator> = {

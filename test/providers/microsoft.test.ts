@@ -6,7 +6,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { newServiceKey, serviceApiClient } from '../support/service-api.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { CONSUMERS_TENANT, startMicrosoftEmulator, type MicrosoftEmulator, type MicrosoftUser } from './microsoft.emulator.js';
 
 const CLIENT_ID = '6731de76-14a6-49ae-97bc-6eba6914391e';
@@ -28,15 +28,11 @@ describeEachDialect('Microsoft Entra ID, one tenant, against an emulator of Micr
     microsoft = await startMicrosoftEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: `${APP_ORIGIN}/auth/microsoft/callback` });
     app = await startProviderTestApp({
       databaseUrl: database.url,
-      env: {
-        OAUTH_PROVIDERS: 'microsoft',
-        MICROSOFT_PRESET: 'microsoft',
-        MICROSOFT_CLIENT_ID: CLIENT_ID,
-        MICROSOFT_CLIENT_SECRET: CLIENT_SECRET,
+      env: presetEnv('microsoft', CLIENT_ID, CLIENT_SECRET, {
         // A single-tenant app: the tenant's own issuer, here the emulator's.
         MICROSOFT_ISSUER: `${microsoft.origin}/${CONTOSO}/v2.0`,
         MICROSOFT_API_BASE_URL: microsoft.origin,
-      },
+      }),
     });
   });
   afterAll(async () => {

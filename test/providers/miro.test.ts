@@ -3,7 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, signInAs, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startMiroEmulator, type MiroEmulator, type MiroUser } from './miro.emulator.js';
 
@@ -19,17 +19,13 @@ function person(id: number, name: string): MiroUser {
 
 /** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator (the token context moves with the API base). */
 function miroEnv(miro: MiroEmulator, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'miro',
-    MIRO_PRESET: 'miro',
-    MIRO_CLIENT_ID: CLIENT_ID,
-    MIRO_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('miro', CLIENT_ID, CLIENT_SECRET, {
     MIRO_AUTHORIZE_URL: `${miro.origin}/oauth/authorize`,
     MIRO_ACCESS_TOKEN_URL: `${miro.origin}/v1/oauth/token`,
     MIRO_REVOCATION_URL: `${miro.origin}/v2/oauth/revoke`,
     MIRO_API_BASE_URL: miro.origin,
     ...extra,
-  };
+  });
 }
 
 /** A refresh at Miro itself, as another copy of the token would make it. */

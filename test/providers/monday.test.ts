@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, signInAs, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startMondayEmulator, type MondayEmulator, type MondayUser } from './monday.emulator.js';
 
@@ -17,17 +17,13 @@ function person(id: number, name: string, isVerified = true): MondayUser {
 
 /** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator (the me query moves with the API base). */
 function mondayEnv(monday: MondayEmulator, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'monday',
-    MONDAY_PRESET: 'monday',
-    MONDAY_CLIENT_ID: CLIENT_ID,
-    MONDAY_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('monday', CLIENT_ID, CLIENT_SECRET, {
     MONDAY_AUTHORIZE_URL: `${monday.origin}/oauth2/authorize`,
     MONDAY_ACCESS_TOKEN_URL: `${monday.origin}/oauth_ms/oauth/token`,
     MONDAY_REVOCATION_URL: `${monday.origin}/oauth_ms/oauth/revoke`,
     MONDAY_API_BASE_URL: monday.origin,
     ...extra,
-  };
+  });
 }
 
 /** A refresh at monday itself, as another copy of the token would make it. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
-import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startNotionEmulator, type NotionEmulator, type NotionUser } from './notion.emulator.js';
 
@@ -16,16 +16,12 @@ function person(id: string, name: string): NotionUser {
 
 /** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator. */
 function notionEnv(notion: NotionEmulator): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'notion',
-    NOTION_PRESET: 'notion',
-    NOTION_CLIENT_ID: CLIENT_ID,
-    NOTION_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('notion', CLIENT_ID, CLIENT_SECRET, {
     NOTION_AUTHORIZE_URL: `${notion.origin}/v1/oauth/authorize`,
     NOTION_ACCESS_TOKEN_URL: `${notion.origin}/v1/oauth/token`,
     NOTION_REVOCATION_URL: `${notion.origin}/v1/oauth/revoke`,
     NOTION_API_BASE_URL: `${notion.origin}/v1`,
-  };
+  });
 }
 
 const NOTION: StandardProvider<NotionUser, NotionEmulator> = {

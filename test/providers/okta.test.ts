@@ -3,7 +3,7 @@ import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { testClock } from '../support/clock.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
-import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { standardCases, type ProviderUnderTest } from './kit/standard-cases.js';
 import { startOktaEmulator, type OktaEmulator, type OktaUser } from './okta.emulator.js';
 
@@ -37,15 +37,11 @@ describeEachDialect('Okta (default authorization server, rotating refresh tokens
     // The documented variables: the domain the preset needs, and the issuer and API base pointed at the emulator.
     app = await startProviderTestApp({
       databaseUrl: database.url,
-      env: {
-        OAUTH_PROVIDERS: 'okta',
-        OKTA_PRESET: 'okta',
+      env: presetEnv('okta', CLIENT_ID, CLIENT_SECRET, {
         OKTA_DOMAIN: 'dev-12345678.okta.com',
-        OKTA_CLIENT_ID: CLIENT_ID,
-        OKTA_CLIENT_SECRET: CLIENT_SECRET,
         // The authorization server, as for one other than the org's default: its API base follows.
         OKTA_ISSUER: okta.issuer,
-      },
+      }),
     });
   });
   afterAll(async () => {
@@ -170,7 +166,7 @@ describeEachDialect('Okta refresh tokens that expire if not used every 7 days (p
     okta = await startOktaEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: `${APP_ORIGIN}/auth/okta/callback`, now: clock.now });
     app = await startProviderTestApp({
       databaseUrl: database.url,
-      env: { OAUTH_PROVIDERS: 'okta', OKTA_PRESET: 'okta', OKTA_DOMAIN: 'dev-12345678.okta.com', OKTA_CLIENT_ID: CLIENT_ID, OKTA_CLIENT_SECRET: CLIENT_SECRET, OKTA_ISSUER: okta.issuer },
+      env: presetEnv('okta', CLIENT_ID, CLIENT_SECRET, { OKTA_DOMAIN: 'dev-12345678.okta.com', OKTA_ISSUER: okta.issuer }),
       now: clock.now,
     });
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startOuraEmulator, type OuraEmulator, type OuraUser } from './oura.emulator.js';
 
@@ -17,17 +17,13 @@ function person(n: number, email: string): OuraUser {
 
 /** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator (personal_info moves with the API base). */
 function ouraEnv(oura: OuraEmulator, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'oura',
-    OURA_PRESET: 'oura',
-    OURA_CLIENT_ID: CLIENT_ID,
-    OURA_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('oura', CLIENT_ID, CLIENT_SECRET, {
     OURA_AUTHORIZE_URL: `${oura.origin}/oauth/authorize`,
     OURA_ACCESS_TOKEN_URL: `${oura.origin}/oauth/token`,
     OURA_REVOCATION_URL: `${oura.origin}/oauth/revoke`,
     OURA_API_BASE_URL: oura.origin,
     ...extra,
-  };
+  });
 }
 
 /** A refresh at Oura itself, as another copy of the token would make it. */

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startPatreonEmulator, type PatreonEmulator, type PatreonUser } from './patreon.emulator.js';
 
@@ -17,16 +17,12 @@ function person(id: number, fullName: string, verified = true): PatreonUser {
 
 /** Only the documented variables: the preset, the client, and the endpoints and API base pointed at the emulator (/identity moves with the API base). */
 function patreonEnv(patreon: PatreonEmulator, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'patreon',
-    PATREON_PRESET: 'patreon',
-    PATREON_CLIENT_ID: CLIENT_ID,
-    PATREON_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('patreon', CLIENT_ID, CLIENT_SECRET, {
     PATREON_AUTHORIZE_URL: `${patreon.origin}/oauth2/authorize`,
     PATREON_ACCESS_TOKEN_URL: `${patreon.origin}/api/oauth2/token`,
     PATREON_API_BASE_URL: `${patreon.origin}/api/oauth2/v2`,
     ...extra,
-  };
+  });
 }
 
 /** A refresh at Patreon itself, as another copy of the token would make it. */

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { describeEachDialect } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, signInAs, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startPaypalEmulator, type PaypalEmulator, type PaypalUser } from './paypal.emulator.js';
 
@@ -27,14 +27,10 @@ function person(n: number, name: string, confirmed = true): PaypalUser {
 
 /** Only the documented variables: the preset, the client, and the site (as for the sandbox), whose API is the emulator's own origin. */
 function paypalEnv(paypal: PaypalEmulator, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'paypal',
-    PAYPAL_PRESET: 'paypal',
-    PAYPAL_CLIENT_ID: CLIENT_ID,
-    PAYPAL_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('paypal', CLIENT_ID, CLIENT_SECRET, {
     PAYPAL_BASE_URL: paypal.origin,
     ...extra,
-  };
+  });
 }
 
 const PAYPAL: StandardProvider<PaypalUser, PaypalEmulator> = {

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, signInAs } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, signInAs } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startPinterestEmulator, type PinterestEmulator, type PinterestUser } from './pinterest.emulator.js';
@@ -18,16 +18,12 @@ function person(id: string, username: string): PinterestUser {
 
 /** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator (the user account moves with the API base). */
 function pinterestEnv(pinterest: PinterestEmulator, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'pinterest',
-    PINTEREST_PRESET: 'pinterest',
-    PINTEREST_CLIENT_ID: CLIENT_ID,
-    PINTEREST_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('pinterest', CLIENT_ID, CLIENT_SECRET, {
     PINTEREST_AUTHORIZE_URL: `${pinterest.origin}/oauth/`,
     PINTEREST_ACCESS_TOKEN_URL: `${pinterest.origin}/v5/oauth/token`,
     PINTEREST_API_BASE_URL: `${pinterest.origin}/v5`,
     ...extra,
-  };
+  });
 }
 
 /** A refresh at Pinterest itself, as another copy of the token would make it. */

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { countRows, describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startPipedriveEmulator, type PipedriveEmulator, type PipedriveUser } from './pipedrive.emulator.js';
@@ -20,17 +20,13 @@ function person(id: number, name: string): PipedriveUser {
 
 /** Only the documented variables: the preset, the client, the OAuth endpoints, and the API origin (the host a token answer's api_domain may name). */
 function pipedriveEnv(pipedrive: PipedriveEmulator, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'pipedrive',
-    PIPEDRIVE_PRESET: 'pipedrive',
-    PIPEDRIVE_CLIENT_ID: CLIENT_ID,
-    PIPEDRIVE_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('pipedrive', CLIENT_ID, CLIENT_SECRET, {
     PIPEDRIVE_AUTHORIZE_URL: `${pipedrive.origin}/oauth/authorize`,
     PIPEDRIVE_ACCESS_TOKEN_URL: `${pipedrive.origin}/oauth/token`,
     PIPEDRIVE_REVOCATION_URL: `${pipedrive.origin}/oauth/revoke`,
     PIPEDRIVE_API_BASE_URL: pipedrive.origin,
     ...extra,
-  };
+  });
 }
 
 const PIPEDRIVE: StandardProvider<PipedriveUser, PipedriveEmulator> = {

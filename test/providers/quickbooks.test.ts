@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { countRows, describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { realmIdFor, startQuickBooksEmulator, type QuickBooksEmulator, type QuickBooksUser } from './quickbooks.emulator.js';
@@ -19,15 +19,11 @@ function person(n: number, givenName: string, familyName: string): QuickBooksUse
 
 /** Only the documented variables: the preset, the client, the discovery document (as for Intuit's sandbox) and the API base (as for sandbox companies). */
 function quickbooksEnv(quickbooks: QuickBooksEmulator, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'quickbooks',
-    QUICKBOOKS_PRESET: 'quickbooks',
-    QUICKBOOKS_CLIENT_ID: CLIENT_ID,
-    QUICKBOOKS_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('quickbooks', CLIENT_ID, CLIENT_SECRET, {
     QUICKBOOKS_SERVER_METADATA_URL: quickbooks.metadataUrl,
     QUICKBOOKS_API_BASE_URL: `${quickbooks.origin}/v3/company`,
     ...extra,
-  };
+  });
 }
 
 const QUICKBOOKS: StandardProvider<QuickBooksUser, QuickBooksEmulator> = {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startRedditEmulator, type RedditAccount, type RedditEmulator } from './reddit.emulator.js';
 
@@ -17,16 +17,12 @@ function account(id: string, name: string): RedditAccount {
 
 /** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator. */
 function redditEnv(reddit: RedditEmulator): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'reddit',
-    REDDIT_PRESET: 'reddit',
-    REDDIT_CLIENT_ID: CLIENT_ID,
-    REDDIT_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('reddit', CLIENT_ID, CLIENT_SECRET, {
     REDDIT_AUTHORIZE_URL: `${reddit.origin}/api/v1/authorize`,
     REDDIT_ACCESS_TOKEN_URL: `${reddit.origin}/api/v1/access_token`,
     REDDIT_REVOCATION_URL: `${reddit.origin}/api/v1/revoke_token`,
     REDDIT_API_BASE_URL: reddit.origin,
-  };
+  });
 }
 
 const basic = `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`;

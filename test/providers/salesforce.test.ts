@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
-import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { startSalesforceEmulator, type SalesforceEmulator, type SalesforceUser } from './salesforce.emulator.js';
 
 const CLIENT_ID = '3MVG9test.consumer.key';
@@ -23,7 +23,7 @@ describeEachDialect('Salesforce, against an emulator of Salesforce', (dialect) =
     app = await startProviderTestApp({
       databaseUrl: database.url,
       // Only the login host (My Domain): each connection's API host comes from its instance_url.
-      env: { OAUTH_PROVIDERS: 'salesforce', SALESFORCE_PRESET: 'salesforce', SALESFORCE_CLIENT_ID: CLIENT_ID, SALESFORCE_CLIENT_SECRET: CLIENT_SECRET, SALESFORCE_BASE_URL: salesforce.origin },
+      env: presetEnv('salesforce', CLIENT_ID, CLIENT_SECRET, { SALESFORCE_BASE_URL: salesforce.origin }),
     });
   });
   afterAll(async () => {

@@ -4,7 +4,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startShopifyEmulator, type ShopifyEmulator, type ShopifyShop } from './shopify.emulator.js';
 
@@ -21,17 +21,13 @@ function shop(id: number, name: string): ShopifyShop {
 
 /** Only the documented variables: the preset, the client, the store's host, and the endpoints and API base pointed at the emulator (the shop query moves with the API base). */
 function shopifyEnv(shopify: ShopifyEmulator, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'shopify',
-    SHOPIFY_PRESET: 'shopify',
-    SHOPIFY_CLIENT_ID: CLIENT_ID,
-    SHOPIFY_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('shopify', CLIENT_ID, CLIENT_SECRET, {
     SHOPIFY_DOMAIN: SHOP,
     SHOPIFY_AUTHORIZE_URL: `${shopify.origin}/admin/oauth/authorize`,
     SHOPIFY_ACCESS_TOKEN_URL: `${shopify.origin}/admin/oauth/access_token`,
     SHOPIFY_API_BASE_URL: `${shopify.origin}/admin/api`,
     ...extra,
-  };
+  });
 }
 
 const startEmulator = (now?: () => number) => startShopifyEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, shop: SHOP, ...(now ? { now } : {}) });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase, type TestDialect } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startSlackEmulator, type SlackEmulator, type SlackFault, type SlackUser } from './slack.emulator.js';
 
@@ -16,15 +16,11 @@ function member(userId: string, name: string): SlackUser {
 
 /** Only the documented variables: the preset, the client, and the issuer and API pointed at the emulator. */
 function slackEnv(slack: SlackEmulator, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'slack',
-    SLACK_PRESET: 'slack',
-    SLACK_CLIENT_ID: CLIENT_ID,
-    SLACK_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('slack', CLIENT_ID, CLIENT_SECRET, {
     SLACK_ISSUER: slack.origin,
     SLACK_API_BASE_URL: `${slack.origin}/api`,
     ...extra,
-  };
+  });
 }
 
 const SLACK: StandardProvider<SlackUser, SlackEmulator> = {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startSoundCloudEmulator, type SoundCloudEmulator, type SoundCloudUser } from './soundcloud.emulator.js';
 
@@ -17,15 +17,11 @@ function person(id: number, fullName: string): SoundCloudUser {
 
 /** Only the documented variables: the preset, the client, and the endpoints and API base pointed at the emulator (/me moves with the API base). */
 function soundcloudEnv(soundcloud: SoundCloudEmulator): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'soundcloud',
-    SOUNDCLOUD_PRESET: 'soundcloud',
-    SOUNDCLOUD_CLIENT_ID: CLIENT_ID,
-    SOUNDCLOUD_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('soundcloud', CLIENT_ID, CLIENT_SECRET, {
     SOUNDCLOUD_AUTHORIZE_URL: `${soundcloud.origin}/authorize`,
     SOUNDCLOUD_ACCESS_TOKEN_URL: `${soundcloud.origin}/oauth/token`,
     SOUNDCLOUD_API_BASE_URL: soundcloud.origin,
-  };
+  });
 }
 
 /** A refresh at SoundCloud itself, as another copy of the token would make it. */

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { testClock, type TestClock } from '../support/clock.js';
 import { describeEachDialect, type TestDatabase, type TestDialect } from '../support/postgres.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startSpotifyEmulator, type SpotifyEmulator, type SpotifyUser } from './spotify.emulator.js';
 
@@ -16,16 +16,12 @@ function person(id: string, displayName: string | null): SpotifyUser {
 
 /** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator. */
 function spotifyEnv(spotify: SpotifyEmulator): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'spotify',
-    SPOTIFY_PRESET: 'spotify',
-    SPOTIFY_CLIENT_ID: CLIENT_ID,
-    SPOTIFY_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('spotify', CLIENT_ID, CLIENT_SECRET, {
     SPOTIFY_AUTHORIZE_URL: `${spotify.origin}/authorize`,
     SPOTIFY_ACCESS_TOKEN_URL: `${spotify.origin}/api/token`,
     SPOTIFY_USERINFO_URL: `${spotify.origin}/v1/me`,
     SPOTIFY_API_BASE_URL: `${spotify.origin}/v1`,
-  };
+  });
 }
 
 const SPOTIFY: StandardProvider<SpotifyUser, SpotifyEmulator> = {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startSquareEmulator, type SquareEmulator, type SquareMerchant } from './square.emulator.js';
 
@@ -17,17 +17,13 @@ function merchant(id: number, name: string): SquareMerchant {
 
 /** Only the documented variables: the preset, the client, and the endpoints and API base of production pointed at the emulator (merchants/me moves with the API base). */
 function squareEnv(square: SquareEmulator, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'square',
-    SQUARE_PRESET: 'square',
-    SQUARE_CLIENT_ID: CLIENT_ID,
-    SQUARE_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('square', CLIENT_ID, CLIENT_SECRET, {
     SQUARE_AUTHORIZE_URL: `${square.origin}/oauth2/authorize`,
     SQUARE_ACCESS_TOKEN_URL: `${square.origin}/oauth2/token`,
     SQUARE_REVOCATION_URL: `${square.origin}/oauth2/revoke`,
     SQUARE_API_BASE_URL: `${square.origin}/v2`,
     ...extra,
-  };
+  });
 }
 
 /** A refresh at Square itself, as another copy of the token would make it. */
@@ -181,7 +177,7 @@ describeEachDialect('Square’s Sandbox through SQUARE_BASE_URL', (dialect) => {
   beforeAll(async () => {
     database = await dialect.openTestDatabase();
     square = await SQUARE.startEmulator();
-    const env = { OAUTH_PROVIDERS: 'square', SQUARE_PRESET: 'square', SQUARE_CLIENT_ID: CLIENT_ID, SQUARE_CLIENT_SECRET: CLIENT_SECRET, SQUARE_BASE_URL: square.origin };
+    const env = presetEnv('square', CLIENT_ID, CLIENT_SECRET, { SQUARE_BASE_URL: square.origin });
     app = await startProviderTestApp({ databaseUrl: database.url, env });
   });
   afterAll(async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { testClock } from '../support/clock.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
-import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startStravaEmulator, type StravaAthlete, type StravaEmulator } from './strava.emulator.js';
 
@@ -18,16 +18,12 @@ function athlete(id: number, firstname: string, lastname: string): StravaAthlete
 
 /** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator. */
 function stravaEnv(strava: StravaEmulator): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'strava',
-    STRAVA_PRESET: 'strava',
-    STRAVA_CLIENT_ID: CLIENT_ID,
-    STRAVA_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('strava', CLIENT_ID, CLIENT_SECRET, {
     STRAVA_AUTHORIZE_URL: `${strava.origin}/oauth/authorize`,
     STRAVA_ACCESS_TOKEN_URL: `${strava.origin}/oauth/token`,
     STRAVA_REVOCATION_URL: `${strava.origin}/oauth/deauthorize`,
     STRAVA_API_BASE_URL: `${strava.origin}/api/v3`,
-  };
+  });
 }
 
 /** A refresh by hand, as another copy of the token would make it. */

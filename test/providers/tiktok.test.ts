@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, signInAs } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, signInAs } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startTikTokEmulator, type TikTokEmulator, type TikTokUser } from './tiktok.emulator.js';
@@ -19,17 +19,13 @@ function person(openId: string, displayName: string): TikTokUser {
 
 /** Only the documented variables: the preset, the client key as the client id, and each endpoint pointed at the emulator (user info moves with the API base). */
 function tiktokEnv(tiktok: TikTokEmulator, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'tiktok',
-    TIKTOK_PRESET: 'tiktok',
-    TIKTOK_CLIENT_ID: CLIENT_KEY,
-    TIKTOK_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('tiktok', CLIENT_KEY, CLIENT_SECRET, {
     TIKTOK_AUTHORIZE_URL: `${tiktok.origin}/v2/auth/authorize/`,
     TIKTOK_ACCESS_TOKEN_URL: `${tiktok.origin}/v2/oauth/token/`,
     TIKTOK_REVOCATION_URL: `${tiktok.origin}/v2/oauth/revoke/`,
     TIKTOK_API_BASE_URL: tiktok.origin,
     ...extra,
-  };
+  });
 }
 
 /** A refresh at TikTok itself, as another copy of the token would make it. */

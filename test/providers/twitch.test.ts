@@ -5,7 +5,7 @@ import { testClock } from '../support/clock.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { newServiceKey, serviceApiClient } from '../support/service-api.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startTwitchEmulator, type TwitchEmulator, type TwitchUser } from './twitch.emulator.js';
 
@@ -19,15 +19,11 @@ function person(id: string, login: string, displayName: string): TwitchUser {
 
 /** Only the documented variables: the preset, the client, the issuer, the revocation endpoint and the API pointed at the emulator. */
 function twitchEnv(twitch: TwitchEmulator): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'twitch',
-    TWITCH_PRESET: 'twitch',
-    TWITCH_CLIENT_ID: CLIENT_ID,
-    TWITCH_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('twitch', CLIENT_ID, CLIENT_SECRET, {
     TWITCH_ISSUER: twitch.issuer,
     TWITCH_REVOCATION_URL: `${twitch.issuer}/revoke`,
     TWITCH_API_BASE_URL: `${twitch.origin}/helix`,
-  };
+  });
 }
 
 const TWITCH: StandardProvider<TwitchUser, TwitchEmulator> = {

@@ -3,7 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startWithingsEmulator, type WithingsEmulator, type WithingsUser } from './withings.emulator.js';
 
@@ -16,16 +16,12 @@ const person = (id: number): WithingsUser => ({ id: 36_000_000 + id });
 
 /** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator. */
 function withingsEnv(withings: WithingsEmulator, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'withings',
-    WITHINGS_PRESET: 'withings',
-    WITHINGS_CLIENT_ID: CLIENT_ID,
-    WITHINGS_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('withings', CLIENT_ID, CLIENT_SECRET, {
     WITHINGS_AUTHORIZE_URL: `${withings.origin}/oauth2_user/authorize2`,
     WITHINGS_ACCESS_TOKEN_URL: `${withings.origin}/v2/oauth2`,
     WITHINGS_API_BASE_URL: withings.origin,
     ...extra,
-  };
+  });
 }
 
 /** A refresh at Withings itself, as another copy of the token would make it: Withings' answer, unwrapped of nothing. */

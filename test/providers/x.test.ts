@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startXEmulator, type XEmulator, type XUser } from './x.emulator.js';
 
@@ -21,17 +21,13 @@ function person(id: string, name: string, username: string): XUser {
 
 /** Only the documented variables: the preset, the client, and the endpoints pointed at the emulator. */
 function xEnv(x: XEmulator, secret = CLIENT_SECRET): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'x',
-    X_PRESET: 'x',
-    X_CLIENT_ID: CLIENT_ID,
-    X_CLIENT_SECRET: secret,
+  return presetEnv('x', CLIENT_ID, secret, {
     X_AUTHORIZE_URL: `${x.origin}/i/oauth2/authorize`,
     X_ACCESS_TOKEN_URL: `${x.origin}/2/oauth2/token`,
     X_USERINFO_URL: `${x.origin}/2/users/me?user.fields=confirmed_email`,
     X_REVOCATION_URL: `${x.origin}/2/oauth2/revoke`,
     X_API_BASE_URL: x.origin,
-  };
+  });
 }
 
 const basic = `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`;

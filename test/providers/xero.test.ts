@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { countRows, describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startXeroEmulator, type XeroEmulator, type XeroUser } from './xero.emulator.js';
@@ -32,14 +32,10 @@ function person(givenName: string, familyName: string): XeroUser {
 
 /** Only the documented variables: the preset, the client, the issuer and the API pointed at the emulator. */
 function xeroEnv(xero: XeroEmulator): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'xero',
-    XERO_PRESET: 'xero',
-    XERO_CLIENT_ID: CLIENT_ID,
-    XERO_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('xero', CLIENT_ID, CLIENT_SECRET, {
     XERO_ISSUER: xero.issuer,
     XERO_API_BASE_URL: xero.origin,
-  };
+  });
 }
 
 const XERO: StandardProvider<XeroUser, XeroEmulator> = {

@@ -3,7 +3,7 @@ import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, signInThrough, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, signInThrough, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startYahooEmulator, type YahooEmulator, type YahooUser } from './yahoo.emulator.js';
 
@@ -21,7 +21,7 @@ function person(n: number, name: string): YahooUser {
 
 /** Only the documented variables: the preset, the client, and the issuer pointed at the emulator (the API base, Yahoo's issuer, follows it). */
 function yahooEnv(yahoo: YahooEmulator): Record<string, string> {
-  return { OAUTH_PROVIDERS: 'yahoo', YAHOO_PRESET: 'yahoo', YAHOO_CLIENT_ID: CLIENT_ID, YAHOO_CLIENT_SECRET: CLIENT_SECRET, YAHOO_ISSUER: yahoo.issuer };
+  return presetEnv('yahoo', CLIENT_ID, CLIENT_SECRET, { YAHOO_ISSUER: yahoo.issuer });
 }
 
 const YAHOO: StandardProvider<YahooUser, YahooEmulator> = {

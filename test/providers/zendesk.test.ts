@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, signInAs, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startZendeskEmulator, type ZendeskEmulator, type ZendeskUser } from './zendesk.emulator.js';
@@ -18,17 +18,13 @@ function person(id: number, name: string, role: ZendeskUser['role'] = 'agent'): 
 
 /** Only the documented variables: the preset, the client, the account's domain, and the endpoints and API base pointed at the emulator (users/me and the revocation move with the API base). */
 function zendeskEnv(zendesk: ZendeskEmulator, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'zendesk',
-    ZENDESK_PRESET: 'zendesk',
-    ZENDESK_CLIENT_ID: CLIENT_ID,
-    ZENDESK_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('zendesk', CLIENT_ID, CLIENT_SECRET, {
     ZENDESK_DOMAIN: 'acme.zendesk.com',
     ZENDESK_AUTHORIZE_URL: `${zendesk.origin}/oauth/authorizations/new`,
     ZENDESK_ACCESS_TOKEN_URL: `${zendesk.origin}/oauth/tokens`,
     ZENDESK_API_BASE_URL: `${zendesk.origin}/api/v2`,
     ...extra,
-  };
+  });
 }
 
 /** A refresh at Zendesk itself, as another copy of the token would make it. */

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startZoomEmulator, type ZoomEmulator, type ZoomUser } from './zoom.emulator.js';
@@ -19,17 +19,13 @@ function person(id: string, displayName: string, verified: 0 | 1 = 1): ZoomUser 
 
 /** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator. */
 function zoomEnv(zoom: ZoomEmulator): Record<string, string> {
-  return {
-    OAUTH_PROVIDERS: 'zoom',
-    ZOOM_PRESET: 'zoom',
-    ZOOM_CLIENT_ID: CLIENT_ID,
-    ZOOM_CLIENT_SECRET: CLIENT_SECRET,
+  return presetEnv('zoom', CLIENT_ID, CLIENT_SECRET, {
     ZOOM_AUTHORIZE_URL: `${zoom.origin}/oauth/authorize`,
     ZOOM_ACCESS_TOKEN_URL: `${zoom.origin}/oauth/token`,
     ZOOM_USERINFO_URL: `${zoom.origin}/v2/users/me`,
     ZOOM_REVOCATION_URL: `${zoom.origin}/oauth/revoke`,
     ZOOM_API_BASE_URL: `${zoom.origin}/v2`,
-  };
+  });
 }
 
 const ZOOM: StandardProvider<ZoomUser, ZoomEmulator> = {

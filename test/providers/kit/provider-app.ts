@@ -42,6 +42,18 @@ export async function startProviderTestApp(options: { databaseUrl: string; env: 
   };
 }
 
+/**
+ * The variables a deployment sets to use one provider by its preset:
+ * `OAUTH_PROVIDERS` naming it alone, `<NAME>_PRESET` and the client
+ * (`<NAME>_CLIENT_ID`, `<NAME>_CLIENT_SECRET`); then the provider's own
+ * `variables`, each by its full name (an endpoint pointed at the emulator,
+ * a domain, a scope), which may also replace those.
+ */
+export function presetEnv(preset: string, clientId: string, clientSecret: string, variables: Record<string, string> = {}): Record<string, string> {
+  const name = preset.toUpperCase();
+  return { OAUTH_PROVIDERS: preset, [`${name}_PRESET`]: preset, [`${name}_CLIENT_ID`]: clientId, [`${name}_CLIENT_SECRET`]: clientSecret, ...variables };
+}
+
 /** The CSRF token of the signed-in browser's session, from the account page. */
 export async function csrfTokenOf(browser: TestBrowser): Promise<string> {
   const account = await browser.get(`${APP_ORIGIN}/account`);

@@ -3,7 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startAirtableEmulator, type AirtableEmulator, type AirtableUser } from './airtable.emulator.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
@@ -116,9 +116,7 @@ describeEachDialect('Airtable, against an emulator of Airtable', (dialect) => {
   it('disconnect deletes the tokens here and asks Airtable nothing: it documents no revocation', async () => {
     const { browser, userId } = await signIn(person('usrLeavingPerson', 'leaving@airtable.test'));
     const requests = airtable.server.requests.length;
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/airtable`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: false });
+    expect(await disconnectThrough(browser, 'airtable')).toEqual({ disconnected: true, revokedAtProvider: false });
     expect(airtable.server.requests.length).toBe(requests);
     expect(await app.runtime.tokenStore.findToken(userId, 'airtable')).toBeUndefined();
   });

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { describeEachDialect } from '../support/postgres.js';
 import { startAmazonEmulator, type AmazonEmulator, type AmazonUser } from './amazon.emulator.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, signInAs } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // A Login with Amazon security profile's client id and secret, as Amazon shows them.
@@ -94,9 +94,7 @@ describeEachDialect('Amazon, against an emulator of Login with Amazon', (dialect
     const { emulator: amazon, app } = context;
     const { browser, userId } = await signIn(person(105, 'Leaving Person'));
     const requests = amazon.server.requests.length;
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/amazon`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: false });
+    expect(await disconnectThrough(browser, 'amazon')).toEqual({ disconnected: true, revokedAtProvider: false });
     expect(amazon.server.requests.length).toBe(requests);
     expect(await app.runtime.tokenStore.findToken(userId, 'amazon')).toBeUndefined();
   });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { readFormPost, startAppleEmulator, type AppleEmulator, type AppleUser } from './apple.emulator.js';
-import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, disconnectThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { standardCases, type ProviderUnderTest } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'com.example.tokenkeeper.web';
@@ -140,8 +140,7 @@ describeEachDialect('Sign in with Apple, against an emulator of Apple', (dialect
     const browser = app.browser();
     const { userId } = await signedIn(browser, person('001234.barbara', 'Barbara', 'Liskov'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'apple');
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/apple`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'apple')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(apple.accepts(stored!.accessToken)).toBe(false);
     expect(apple.liveRefreshTokens('001234.barbara')).toBe(0);
   });

@@ -4,7 +4,7 @@ import { testClock } from '../support/clock.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startAsanaEmulator, type AsanaEmulator, type AsanaUser } from './asana.emulator.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = '1204105362145398';
@@ -128,9 +128,7 @@ describeEachDialect('Asana, against an emulator of Asana', (dialect) => {
     const { browser, userId } = await signIn(person('1199656789', 'Leaving Person'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'asana');
     const revocations = asana.server.counts.revoke ?? 0;
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/asana`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'asana')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(asana.server.counts.revoke).toBeGreaterThan(revocations);
     expect(asana.accepts(stored!.accessToken)).toBe(false);
     expect((await refreshAtAsana(asana, stored!.refreshToken!)).status).toBe(400);

@@ -3,7 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startBitbucketEmulator, type BitbucketEmulator, type BitbucketUser } from './bitbucket.emulator.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
@@ -137,9 +137,7 @@ describeEachDialect('Bitbucket, against an emulator of Bitbucket Cloud', (dialec
   it('disconnect deletes the tokens here and asks Bitbucket nothing: it documents no revocation', async () => {
     const { browser, userId } = await signIn(person(5, 'Leaving Person'));
     const requests = bitbucket.server.requests.length;
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/bitbucket`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: false });
+    expect(await disconnectThrough(browser, 'bitbucket')).toEqual({ disconnected: true, revokedAtProvider: false });
     expect(bitbucket.server.requests.length).toBe(requests);
     expect(await app.runtime.tokenStore.findToken(userId, 'bitbucket')).toBeUndefined();
   });

@@ -3,7 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startBoxEmulator, type BoxEmulator, type BoxUser } from './box.emulator.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
@@ -125,9 +125,7 @@ describeEachDialect('Box, against an emulator of Box', (dialect) => {
     const { browser, userId } = await signIn(person('44779911', 'Leaving Person'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'box');
     const revocations = box.server.counts.revoke ?? 0;
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/box`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'box')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(box.server.counts.revoke).toBeGreaterThan(revocations);
     expect(box.accepts(stored!.accessToken)).toBe(false);
     expect((await refreshAtBox(box, stored!.refreshToken!)).status).toBe(400);

@@ -3,7 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startCalendlyEmulator, type CalendlyEmulator, type CalendlyUser } from './calendly.emulator.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, signInAs, startProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, startProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'cUvLq3Yz8mTn2pXw5rKd7sHf9bJg4aEe1cN6oMiQ0tU';
@@ -122,9 +122,7 @@ describeEachDialect('Calendly, against an emulator of Calendly', (dialect) => {
     const { browser, userId } = await signIn(person('EEEEEEEEEEEEEEEE', 'Leaving Person'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'calendly');
     const revocations = calendly.server.counts.revoke ?? 0;
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/calendly`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'calendly')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(calendly.server.counts.revoke).toBe(revocations + 2);
     expect(calendly.server.requests.filter((r) => r.path === '/oauth/revoke').every((r) => r.headers.authorization === undefined)).toBe(true);
     expect(calendly.accepts(stored!.accessToken)).toBe(false);

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startClickUpEmulator, type ClickUpEmulator, type ClickUpUser } from './clickup.emulator.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, signInAs } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
 import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'K7QJ2ZV0R8YH3M5N1X4B6C9D0F2G8H1L';
@@ -90,9 +90,7 @@ describeEachDialect('ClickUp, against an emulator of ClickUp', (dialect) => {
     const { emulator: clickup, app } = context;
     const { browser, userId } = await signIn(person(186, 'Leaving Person'));
     const requests = clickup.server.requests.length;
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/clickup`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: false });
+    expect(await disconnectThrough(browser, 'clickup')).toEqual({ disconnected: true, revokedAtProvider: false });
     expect(clickup.server.requests.length).toBe(requests);
     expect(await app.runtime.tokenStore.findToken(userId, 'clickup')).toBeUndefined();
   });

@@ -5,7 +5,7 @@ import { testClock } from '../support/clock.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startCognitoEmulator, type CognitoEmulator, type CognitoUser } from './cognito.emulator.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // An app client id and secret as Cognito makes them (26 and 51 lower-case letters and digits).
@@ -50,8 +50,6 @@ describeEachDialect('Amazon Cognito, against an emulator of a user pool with a d
   const signIn = (user: CognitoUser) => signInAs(context, 'cognito', user);
 
   const userInfo = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/cognito/proxy/oauth2/userInfo`);
-  const disconnect = async (browser: TestBrowser) =>
-    browser.request(`${APP_ORIGIN}/account/connections/cognito`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
 
   it('signs in as the sub, with openid email profile, PKCE and Basic credentials; the e-mail verified as userInfo’s string says; a one-hour token and a refresh token', async () => {
     const { database, emulator: cognito, app } = context;
@@ -111,9 +109,7 @@ describeEachDialect('Amazon Cognito, against an emulator of a user pool with a d
     const { browser, userId } = await signIn(barbara);
     const stored = await app.runtime.tokenStore.findToken(userId, 'cognito');
     const revocations = cognito.server.counts.revoke ?? 0;
-    const answer = await disconnect(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'cognito')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(cognito.server.counts.revoke).toBe(revocations + 2);
     const revokeRequest = cognito.server.requests.filter((r) => r.path === '/oauth2/revoke').at(-2)!;
     expect(revokeRequest.headers.authorization).toBe(basic);
@@ -127,9 +123,7 @@ describeEachDialect('Amazon Cognito, against an emulator of a user pool with a d
     const { browser, userId } = await signIn(person(104, 'Edsger Dijkstra'));
     cognito.setTokenRevocation(false);
     try {
-      const answer = await disconnect(browser);
-      expect(answer.status).toBe(200);
-      expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: false });
+      expect(await disconnectThrough(browser, 'cognito')).toEqual({ disconnected: true, revokedAtProvider: false });
     } finally {
       cognito.setTokenRevocation(true);
     }

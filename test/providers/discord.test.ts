@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startDiscordEmulator, type DiscordEmulator, type DiscordUser } from './discord.emulator.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = '157730590492196864';
@@ -114,9 +114,7 @@ describeEachDialect('Discord, against an emulator of Discord', (dialect) => {
     const { browser, userId } = await signIn(person('80351110224678915', 'leaving', 'Leaving'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'discord');
     const revocations = discord.server.counts.revoke ?? 0;
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/discord`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'discord')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(discord.server.counts.revoke).toBe(revocations + 2);
     expect(discord.accepts(stored!.accessToken)).toBe(false);
     expect(await app.runtime.tokenStore.findToken(userId, 'discord')).toBeUndefined();

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { describeEachDialect } from '../support/postgres.js';
 import { startDocusignEmulator, type DocusignEmulator, type DocusignUser } from './docusign.emulator.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -124,9 +124,7 @@ describeEachDialect('DocuSign, against an emulator of DocuSign', (dialect) => {
     const { emulator: docusign, app } = context;
     const { browser, userId } = await signIn(person(105, 'Leaving Person'));
     const requests = docusign.server.requests.length;
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/docusign`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: false });
+    expect(await disconnectThrough(browser, 'docusign')).toEqual({ disconnected: true, revokedAtProvider: false });
     expect(docusign.server.requests.length).toBe(requests);
     expect(await app.runtime.tokenStore.findToken(userId, 'docusign')).toBeUndefined();
   });

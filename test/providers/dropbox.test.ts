@@ -3,7 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { ALL_PERMISSIONS, newServiceKey } from '../support/service-api.js';
 import { startDropboxEmulator, type DropboxEmulator, type DropboxUser } from './dropbox.emulator.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, disconnectThrough, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'a12fbpq596acfbc';
@@ -211,8 +211,7 @@ describeEachDialect('Dropbox, against an emulator of Dropbox', (dialect) => {
     const signedInWith = await app.runtime.tokenStore.findToken(userId, 'dropbox');
     await expire(userId);
     const refreshes = dropbox.server.counts.refresh_token ?? 0;
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/dropbox`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'dropbox')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(dropbox.server.counts.refresh_token).toBe(refreshes + 1);
     const revocation = dropbox.server.requests.findLast((r) => r.path === '/2/auth/token/revoke')!;
     expect(revocation.headers.authorization).toMatch(/^Bearer sl\.u\./);
@@ -229,8 +228,7 @@ describeEachDialect('Dropbox, against an emulator of Dropbox', (dialect) => {
   it('a grant the person already ended at Dropbox (401 invalid_access_token) still counts as revoked', async () => {
     const { browser, userId } = await signIn(person('dbid:unlinked', 'Unlinked', 'Elsewhere'));
     dropbox.unlinkApp((await app.runtime.tokenStore.findToken(userId, 'dropbox'))!.accessToken);
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/dropbox`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'dropbox')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(await app.runtime.tokenStore.findToken(userId, 'dropbox')).toBeUndefined();
   });
 

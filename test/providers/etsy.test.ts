@@ -3,7 +3,7 @@ import { describeEachDialect } from '../support/postgres.js';
 import { startEtsyEmulator, type EtsyEmulator, type EtsyUser } from './etsy.emulator.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 const KEYSTRING = '1aa2bb33c44d55eeeeee6fff';
@@ -116,9 +116,7 @@ describeEachDialect('Etsy, against an emulator of Etsy', (dialect) => {
     const { emulator: etsy, app } = context;
     const { browser, userId } = await signIn(person(56789012, 'Leaving', 'Person'));
     const requests = etsy.server.requests.length;
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/etsy`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: false });
+    expect(await disconnectThrough(browser, 'etsy')).toEqual({ disconnected: true, revokedAtProvider: false });
     expect(etsy.server.requests.length).toBe(requests);
     expect(await app.runtime.tokenStore.findToken(userId, 'etsy')).toBeUndefined();
   });

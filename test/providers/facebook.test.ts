@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startFacebookEmulator, VERSION, type FacebookEmulator, type FacebookUser } from './facebook.emulator.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = '1234567890123456';
@@ -133,9 +133,7 @@ describeEachDialect('Facebook, against an emulator of Facebook that requires app
   it('disconnect removes the permissions at Facebook (DELETE /me/permissions with the proof): the token ends', async () => {
     const { browser, userId } = await signIn(person('10158456789012350', 'Leaving'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'facebook');
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/facebook`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'facebook')).toEqual({ disconnected: true, revokedAtProvider: true });
     const removal = facebook.server.requests.filter((r) => r.method === 'DELETE').at(-1)!;
     expect(new URL(removal.path, facebook.origin).searchParams.get('appsecret_proof')).toBe(proofOf(stored!.accessToken));
     expect(facebook.accepts(stored!.accessToken)).toBe(false);
@@ -145,8 +143,7 @@ describeEachDialect('Facebook, against an emulator of Facebook that requires app
   it('disconnecting a connection whose token Facebook already ended still succeeds, as already revoked', async () => {
     const { browser, userId } = await signIn(person('10158456789012351', 'Removed App'));
     facebook.invalidate((await app.runtime.tokenStore.findToken(userId, 'facebook'))!.accessToken);
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/facebook`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'facebook')).toEqual({ disconnected: true, revokedAtProvider: true });
   });
 
   standardCases(() => ({ database, emulator: facebook, app }), FACEBOOK, { cancelled: {}, refusedCode: { sentAs: 'OAuthException 100' } });

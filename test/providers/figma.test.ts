@@ -3,7 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startFigmaEmulator, type FigmaEmulator, type FigmaUser } from './figma.emulator.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, signInAs, startProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, startProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'Qm9vdHN0cmFwRmlnbWFBcHA';
@@ -129,9 +129,7 @@ describeEachDialect('Figma, against an emulator of Figma', (dialect) => {
     const { emulator: figma, app } = context;
     const { browser, userId } = await signIn(person('1180245530021340576', 'Leaving Person'));
     const requests = figma.server.requests.length;
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/figma`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: false });
+    expect(await disconnectThrough(browser, 'figma')).toEqual({ disconnected: true, revokedAtProvider: false });
     expect(figma.server.requests.length).toBe(requests);
     expect(await app.runtime.tokenStore.findToken(userId, 'figma')).toBeUndefined();
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startFreshBooksEmulator, type FreshBooksEmulator, type FreshBooksIdentity } from './freshbooks.emulator.js';
 
@@ -82,8 +82,6 @@ describeEachDialect('FreshBooks, against an emulator of FreshBooks', (dialect) =
 
   const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
   const clients = (browser: TestBrowser, identity: FreshBooksIdentity) => browser.get(`${APP_ORIGIN}/api/providers/freshbooks/proxy/accounting/account/${identity.business.account_id}/users/clients`);
-  const disconnect = async (browser: TestBrowser) =>
-    browser.request(`${APP_ORIGIN}/account/connections/freshbooks`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
 
   it('signs in as the identity id of /auth/api/v1/users/me, its names the name and a confirmed e-mail verified, the business kept; the code exchanged as JSON with the client in it, 12-hour tokens with a refresh token', async () => {
     const ada = person(2_192_788, 'Ada', 'Lovelace');
@@ -146,8 +144,7 @@ describeEachDialect('FreshBooks, against an emulator of FreshBooks', (dialect) =
     expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
     expect(freshbooks.server.counts.refresh_token).toBe(refreshes + 1);
     expect((await app.runtime.tokenStore.findToken(userId, 'freshbooks'))!.status).toBe('needs_reauth');
-    const answer = await disconnect(browser);
-    expect(answer.status).toBe(200);
+    await disconnectThrough(browser, 'freshbooks');
     expect(await app.runtime.tokenStore.findToken(userId, 'freshbooks')).toBeUndefined();
   });
 
@@ -155,9 +152,7 @@ describeEachDialect('FreshBooks, against an emulator of FreshBooks', (dialect) =
     const { browser, userId } = await signIn(person(2_192_793, 'Goodbye', 'Person'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'freshbooks');
     const revocations = freshbooks.server.counts.revoke ?? 0;
-    const answer = await disconnect(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'freshbooks')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(freshbooks.server.counts.revoke).toBe(revocations + 1);
     expect(freshbooks.server.requests.filter((r) => r.path === '/auth/oauth/revoke').at(-1)!.headers['content-type']).toBe('application/json');
     expect(freshbooks.accepts(stored!.accessToken)).toBe(false);

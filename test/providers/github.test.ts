@@ -4,7 +4,7 @@ import { describeEachDialect, DIALECTS, type TestDatabase } from '../support/pos
 import { newServiceKey, serviceApiClient } from '../support/service-api.js';
 import { startGitHubEmulator, type GitHubEmulator, type GitHubUser } from './github.emulator.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { countRows, describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'Iv1.0123456789abcdef';
@@ -235,8 +235,7 @@ describeEachDialect('GitHub OAuth app, against an emulator of GitHub', (dialect)
     // The app's secret was regenerated at GitHub (and the old one deleted) since this person signed in.
     github.renewClientSecret('github-regenerated-secret');
     try {
-      const answer = await browser.request(`${APP_ORIGIN}/account/connections/github`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-      expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: false });
+      expect(await disconnectThrough(browser, 'github')).toEqual({ disconnected: true, revokedAtProvider: false });
       expect(github.accepts(stored!.accessToken)).toBe(true);
     } finally {
       github.renewClientSecret(CLIENT_SECRET);
@@ -250,8 +249,7 @@ describeEachDialect('GitHub OAuth app, against an emulator of GitHub', (dialect)
     const userId = (await database.db.selectFrom('accounts').select('user_id').where('subject', '=', '79').executeTakeFirstOrThrow()).user_id;
     // The person revoked the app in their GitHub settings.
     github.revokeGrantOf((await app.runtime.tokenStore.findToken(userId, 'github'))!.accessToken);
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/github`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'github')).toEqual({ disconnected: true, revokedAtProvider: true });
   });
 });
 
@@ -429,9 +427,7 @@ describeEachDialect('GitHub App with expiring user tokens, against an emulator o
     await expireAccessToken(userId);
     githubClockAhead = 9 * 3600;
     github.failTokenRequests(503);
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/github`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: false });
+    expect(await disconnectThrough(browser, 'github')).toEqual({ disconnected: true, revokedAtProvider: false });
     expect(github.liveGrants(1005)).toBe(1);
     const entry = await database.db.selectFrom('audit_log').selectAll().where('event', '=', 'token.revoked').where('target_id', 'like', `${userId}%`).orderBy('id', 'desc').executeTakeFirst();
     expect(JSON.stringify(entry)).toContain('made with an expired access token that could not be refreshed');
@@ -442,8 +438,7 @@ describeEachDialect('GitHub App with expiring user tokens, against an emulator o
     github.revokeGrantOf((await app.runtime.tokenStore.findToken(userId, 'github'))!.accessToken);
     await expireAccessToken(userId);
     githubClockAhead = 9 * 3600;
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/github`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'github')).toEqual({ disconnected: true, revokedAtProvider: true });
   });
 });
 
@@ -487,8 +482,7 @@ describe('GitHub Enterprise Server through GITHUB_BASE_URL alone, against an emu
     expect(github.server.counts.refresh_token).toBe(1);
     expect(github.accepts(signedInWith!.accessToken)).toBe(false);
 
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/github`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'github')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(github.server.requests.findLast((request) => request.method === 'DELETE')!.path).toBe(`/api/v3/applications/${encodeURIComponent(CLIENT_ID)}/grant`);
     expect(github.liveGrants(PRIVATE.id)).toBe(0);
   });

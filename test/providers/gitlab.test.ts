@@ -4,7 +4,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startGitLabEmulator, type GitLabEmulator, type GitLabUser } from './gitlab.emulator.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { standardCases, type ProviderUnderTest } from './kit/standard-cases.js';
 
 const CLIENT_ID = '2f1c6a3e9b7d4c8a5e0f1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6';
@@ -109,9 +109,7 @@ describeEachDialect('GitLab (self-managed), against an emulator of GitLab', (dia
     const { userId } = await signIn(browser, person(4024, 'barbara', 'Barbara Liskov'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'gitlab');
     const revocations = gitlab.server.counts.revoke ?? 0;
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/gitlab`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'gitlab')).toEqual({ disconnected: true, revokedAtProvider: true });
     // The refresh token, then the access token (which GitLab already ended with it, and answers 200 for).
     expect(gitlab.server.counts.revoke).toBe(revocations + 2);
     expect(gitlab.accepts(stored!.accessToken)).toBe(false);

@@ -3,7 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { testClock } from '../support/clock.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startGoogleEmulator, type GoogleEmulator, type GoogleUser } from './google.emulator.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 
 const CLIENT_ID = '123456789-test.apps.googleusercontent.com';
 const CLIENT_SECRET = 'GOCSPX-test-secret';
@@ -102,8 +102,7 @@ describeEachDialect('Google, against an emulator of Google', (dialect) => {
     const { userId } = await signIn(browser, person('2003', 'Barbara Liskov'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'google');
     const revocations = google.server.counts.revoke ?? 0;
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/google`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'google')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(google.server.counts.revoke).toBe(revocations + 2);
     expect(google.accepts(stored!.accessToken)).toBe(false);
     expect(google.liveRefreshTokens('2003')).toBe(0);

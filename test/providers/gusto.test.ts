@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startGustoEmulator, type GustoAdmin, type GustoEmulator } from './gusto.emulator.js';
 
@@ -133,9 +133,7 @@ describeEachDialect('Gusto, against an emulator of Gusto', (dialect) => {
   it('disconnect deletes the tokens here and asks Gusto nothing: it documents no revocation', async () => {
     const { browser, userId } = await signIn(admin(104, 'Goodbye Goods'));
     const requests = gusto.server.requests.length;
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/gusto`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: false });
+    expect(await disconnectThrough(browser, 'gusto')).toEqual({ disconnected: true, revokedAtProvider: false });
     expect(gusto.server.requests.length).toBe(requests);
     expect(await app.runtime.tokenStore.findToken(userId, 'gusto')).toBeUndefined();
   });

@@ -3,7 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startHubSpotEmulator, type HubSpotEmulator, type HubSpotInstall } from './hubspot.emulator.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = '5a8f6ab4-3c1e-4f0e-9b8e-hubspot-client';
@@ -131,9 +131,7 @@ describeEachDialect('HubSpot, against an emulator of HubSpot', (dialect) => {
     const { browser, userId } = await signIn(install(4_004, 'leaving'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'hubspot');
     const revocations = hubspot.server.counts.revoke ?? 0;
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/hubspot`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'hubspot')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(hubspot.server.counts.revoke).toBe(revocations + 1);
     expect(hubspot.acceptsRefreshToken(stored!.refreshToken!)).toBe(false);
     expect(await app.runtime.tokenStore.findToken(userId, 'hubspot')).toBeUndefined();

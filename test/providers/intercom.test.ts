@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startIntercomEmulator, type IntercomEmulator, type IntercomUser } from './intercom.emulator.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // A client id as Intercom shows it (a UUID) and a secret of the same form.
@@ -111,9 +111,7 @@ describeEachDialect('Intercom, against an emulator of Intercom', (dialect) => {
     const leaving = await signIn(person(106, 'Leaving Person'));
     const staying = await signIn(person(107, 'Staying Person'));
     const requests = intercom.server.requests.length;
-    const answer = await leaving.browser.request(`${APP_ORIGIN}/account/connections/intercom`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(leaving.browser) } });
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: false });
+    expect(await disconnectThrough(leaving.browser, 'intercom')).toEqual({ disconnected: true, revokedAtProvider: false });
     expect(intercom.server.requests.length).toBe(requests);
     expect(await app.runtime.tokenStore.findToken(leaving.userId, 'intercom')).toBeUndefined();
     expect((await admins(staying.browser)).status).toBe(200);

@@ -3,7 +3,7 @@ import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startKeycloakEmulator, type KeycloakEmulator, type KeycloakUser } from './keycloak.emulator.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { standardCases, type ProviderUnderTest } from './kit/standard-cases.js';
 
 const REALM = 'tokenkeeper';
@@ -131,9 +131,7 @@ describeEachDialect('Keycloak, against an emulator of a Keycloak realm', (dialec
     const { userId } = await signIn(browser, person(id, 'barbara', 'Barbara', 'Liskov'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'keycloak');
     const revocations = keycloak.server.counts.revoke ?? 0;
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/keycloak`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'keycloak')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(keycloak.server.counts.revoke).toBe(revocations + 2);
     expect(keycloak.sessions(id)).toEqual({ live: 0, offline: 0 });
     expect(keycloak.accepts(stored!.accessToken)).toBe(false);

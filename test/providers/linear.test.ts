@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startLinearEmulator, type LinearEmulator, type LinearUser } from './linear.emulator.js';
 
@@ -129,9 +129,7 @@ describeEachDialect('Linear, against an emulator of Linear', (dialect) => {
     const { browser, userId } = await signIn(person('5c6d7e8f-9a0b-4c2d-8e4f-5a6b7c8d9e0f', 'Leaving Person'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'linear');
     const revocations = linear.server.counts.revoke ?? 0;
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/linear`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'linear')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(linear.server.counts.revoke).toBe(revocations + 1);
     const sent = linear.server.requests.filter((r) => r.path === '/oauth/revoke').at(-1)!;
     expect(sent.headers.authorization).toBe(`Bearer ${stored!.accessToken}`);
@@ -145,8 +143,7 @@ describeEachDialect('Linear, against an emulator of Linear', (dialect) => {
     const stored = await app.runtime.tokenStore.findToken(userId, 'linear');
     // The person removed the app in Linear: its tokens stop working there.
     expect((await fetch(`${linear.origin}/oauth/revoke`, { method: 'POST', headers: { authorization: `Bearer ${stored!.accessToken}` } })).status).toBe(200);
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/linear`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'linear')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(await app.runtime.tokenStore.findToken(userId, 'linear')).toBeUndefined();
   });
 

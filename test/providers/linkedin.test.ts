@@ -3,7 +3,7 @@ import { findPreset } from '../../src/client/providers/index.js';
 import type { TestBrowser } from '../support/browser.js';
 import { testClock, type TestClock } from '../support/clock.js';
 import { describeEachDialect, type TestDatabase, type TestDialect } from '../support/postgres.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startLinkedInEmulator, type LinkedInEmulator, type LinkedInMember } from './linkedin.emulator.js';
 
@@ -132,8 +132,7 @@ describe.skipIf(findPreset('linkedin') === undefined)('LinkedIn', () => {
     it('disconnect deletes the tokens and says LinkedIn revoked nothing (it has no revocation endpoint)', async () => {
       const { browser, userId } = await signIn(context, member('9aZx03', 'Alan', 'Turing'));
       const stored = await context.app.runtime.tokenStore.findToken(userId, 'linkedin');
-      const answer = await browser.request(`${APP_ORIGIN}/account/connections/linkedin`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-      expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: false });
+      expect(await disconnectThrough(browser, 'linkedin')).toEqual({ disconnected: true, revokedAtProvider: false });
       expect(await context.app.runtime.tokenStore.findToken(userId, 'linkedin')).toBeUndefined();
       expect(context.linkedin.accepts(stored!.accessToken)).toBe(true);
     });

@@ -3,7 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startMiroEmulator, type MiroEmulator, type MiroUser } from './miro.emulator.js';
 
@@ -58,7 +58,6 @@ describeEachDialect('Miro, against an emulator of Miro', (dialect) => {
   const signIn = (user: MiroUser) => signInAs(context, 'miro', user);
 
   const boards = (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/api/providers/miro/proxy/v2/boards`, { method: 'GET' });
-  const disconnect = async (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/account/connections/miro`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
 
   it('signs in as the user.id of the token context, with its name and no e-mail, the team and organization kept; no scope asked, the client in the form, 1-hour tokens with a refresh token', async () => {
     const { database, emulator: miro, app } = context;
@@ -112,9 +111,7 @@ describeEachDialect('Miro, against an emulator of Miro', (dialect) => {
     const { browser, userId } = await signIn(person(104, 'Leaving Person'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'miro');
     const revocations = miro.server.counts.revoke ?? 0;
-    const answer = await disconnect(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'miro')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(miro.server.counts.revoke).toBe(revocations + 1);
     const sent = miro.server.requests.filter((r) => r.path.startsWith('/v2/oauth/revoke')).at(-1)!;
     expect(sent.path).toBe('/v2/oauth/revoke');
@@ -129,8 +126,7 @@ describeEachDialect('Miro, against an emulator of Miro', (dialect) => {
     const user = person(105, 'Already Gone');
     const { browser, userId } = await signIn(user);
     miro.uninstall(user);
-    const answer = await disconnect(browser);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'miro')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(await app.runtime.tokenStore.findToken(userId, 'miro')).toBeUndefined();
   });
 

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startMondayEmulator, type MondayEmulator, type MondayUser } from './monday.emulator.js';
 
@@ -124,9 +124,7 @@ describeEachDialect('monday.com, against an emulator of monday.com', (dialect) =
     const { browser, userId } = await signIn(person(105, 'Leaving Person'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'monday');
     const revocations = monday.server.counts.revoke ?? 0;
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/monday`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'monday')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(monday.server.counts.revoke).toBe(revocations + 1);
     expect(monday.server.requests.filter((r) => r.path === '/oauth_ms/oauth/revoke').at(-1)!.headers['content-type']).toBe('application/json');
     expect(monday.accepts(stored!.accessToken)).toBe(false);
@@ -139,8 +137,7 @@ describeEachDialect('monday.com, against an emulator of monday.com', (dialect) =
     const user = person(106, 'Already Gone');
     const { browser, userId } = await signIn(user);
     monday.uninstall(user);
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/monday`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'monday')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(await app.runtime.tokenStore.findToken(userId, 'monday')).toBeUndefined();
   });
 

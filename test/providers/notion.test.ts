@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startNotionEmulator, type NotionEmulator, type NotionUser } from './notion.emulator.js';
 
@@ -140,9 +140,7 @@ describeEachDialect('Notion, against an emulator of Notion', (dialect) => {
     const { browser, userId } = await signIn(person('a1b2c3d4-0000-4000-8000-000000000004', 'Leaving'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'notion');
     const revocations = notion.server.counts.revoke ?? 0;
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/notion`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'notion')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(notion.server.counts.revoke).toBe(revocations + 1);
     expect(notion.accepts(stored!.accessToken)).toBe(false);
     expect(await app.runtime.tokenStore.findToken(userId, 'notion')).toBeUndefined();

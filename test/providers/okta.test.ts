@@ -3,7 +3,7 @@ import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { testClock } from '../support/clock.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { standardCases, type ProviderUnderTest } from './kit/standard-cases.js';
 import { startOktaEmulator, type OktaEmulator, type OktaUser } from './okta.emulator.js';
 
@@ -111,9 +111,7 @@ describeEachDialect('Okta (default authorization server, rotating refresh tokens
     const { userId } = await signIn(browser, person('00u1barbara2liskov3a', 'barbara@example.com', 'Barbara Liskov'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'okta');
     const revocations = okta.server.counts.revoke ?? 0;
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/okta`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'okta')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(okta.server.counts.revoke).toBe(revocations + 2);
     expect(okta.liveGrants('00u1barbara2liskov3a')).toBe(0);
     expect(okta.accepts(stored!.accessToken)).toBe(false);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startOuraEmulator, type OuraEmulator, type OuraUser } from './oura.emulator.js';
 
@@ -72,7 +72,6 @@ describeEachDialect('Oura, against an emulator of Oura', (dialect) => {
 
   const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
   const dailySleep = (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/api/providers/oura/proxy/v2/usercollection/daily_sleep?start_date=2026-12-01`, { method: 'GET' });
-  const disconnect = async (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/account/connections/oura`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
 
   it('signs in as the id of personal_info with its e-mail (verification unknown); space-separated scopes, no PKCE, the client in the form, tokens of a day with a refresh token', async () => {
     const ada = person(101, 'ada@example.com');
@@ -128,9 +127,7 @@ describeEachDialect('Oura, against an emulator of Oura', (dialect) => {
     const { browser, userId } = await signIn(person(104, 'leaving@example.com'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'oura');
     const revocations = oura.server.counts.revoke ?? 0;
-    const answer = await disconnect(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'oura')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(oura.server.counts.revoke).toBe(revocations + 1);
     const sent = oura.server.requests.filter((r) => r.path.startsWith('/oauth/revoke')).at(-1)!;
     expect(sent.method).toBe('GET');
@@ -144,8 +141,7 @@ describeEachDialect('Oura, against an emulator of Oura', (dialect) => {
     const user = person(106, 'already.gone@example.com');
     const { browser, userId } = await signIn(user);
     oura.removeApp(user);
-    const answer = await disconnect(browser);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'oura')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(await app.runtime.tokenStore.findToken(userId, 'oura')).toBeUndefined();
   });
 

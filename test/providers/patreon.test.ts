@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startPatreonEmulator, type PatreonEmulator, type PatreonUser } from './patreon.emulator.js';
 
@@ -135,9 +135,7 @@ describeEachDialect('Patreon, against an emulator of Patreon', (dialect) => {
   it('disconnect deletes the tokens here and asks Patreon nothing: it documents no revocation', async () => {
     const { browser, userId } = await signIn(person(104, 'Leaving Person'));
     const requests = patreon.server.requests.length;
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/patreon`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: false });
+    expect(await disconnectThrough(browser, 'patreon')).toEqual({ disconnected: true, revokedAtProvider: false });
     expect(patreon.server.requests.length).toBe(requests);
     expect(await app.runtime.tokenStore.findToken(userId, 'patreon')).toBeUndefined();
   });

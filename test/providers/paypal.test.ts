@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { describeEachDialect } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startPaypalEmulator, type PaypalEmulator, type PaypalUser } from './paypal.emulator.js';
 
@@ -116,9 +116,7 @@ describeEachDialect('PayPal, against an emulator of Log in with PayPal', (dialec
     const { emulator: paypal, app } = context;
     const { browser, userId } = await signIn(person(105, 'Leaving Person'));
     const requests = paypal.server.requests.length;
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/paypal`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: false });
+    expect(await disconnectThrough(browser, 'paypal')).toEqual({ disconnected: true, revokedAtProvider: false });
     expect(paypal.server.requests.length).toBe(requests);
     expect(await app.runtime.tokenStore.findToken(userId, 'paypal')).toBeUndefined();
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { countRows, describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startPipedriveEmulator, type PipedriveEmulator, type PipedriveUser } from './pipedrive.emulator.js';
@@ -142,8 +142,7 @@ describeEachDialect('Pipedrive, against an emulator of Pipedrive', (dialect) => 
   it('disconnect revokes at Pipedrive (RFC 7009, Basic credentials): the installation ends, refresh token and access token alike', async () => {
     const { browser, userId } = await signIn(person(106, 'Edsger Dijkstra'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'pipedrive');
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/pipedrive`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'pipedrive')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(pipedrive.server.requests.filter((r) => r.path === '/oauth/revoke').at(-1)!.headers.authorization).toBe(basic);
     expect(pipedrive.accepts(stored!.accessToken)).toBe(false);
     const replay = await fetch(`${pipedrive.origin}/oauth/token`, { method: 'POST', headers: { authorization: basic }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: stored!.refreshToken! }) });

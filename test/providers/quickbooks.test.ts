@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { countRows, describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { realmIdFor, startQuickBooksEmulator, type QuickBooksEmulator, type QuickBooksUser } from './quickbooks.emulator.js';
@@ -137,8 +137,7 @@ describeEachDialect('QuickBooks, against an emulator of Intuit', (dialect) => {
   it('disconnect revokes at Intuit (Basic credentials, the refresh token in a JSON body), which ends the grant', async () => {
     const { browser, userId } = await signIn(person(6, 'Edsger', 'Dijkstra'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'quickbooks');
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/quickbooks`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'quickbooks')).toEqual({ disconnected: true, revokedAtProvider: true });
     const revocation = quickbooks.server.requests.filter((r) => r.path === '/v2/oauth2/tokens/revoke').at(-1)!;
     expect(revocation.headers).toMatchObject({ authorization: basic, 'content-type': 'application/json' });
     expect(quickbooks.accepts(stored!.accessToken)).toBe(false);

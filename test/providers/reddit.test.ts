@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startRedditEmulator, type RedditAccount, type RedditEmulator } from './reddit.emulator.js';
 
@@ -125,9 +125,7 @@ describeEachDialect('Reddit, against an emulator of Reddit', (dialect) => {
     const { browser, userId } = await signIn(account('4def', 'leaving_account'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'reddit');
     const revocations = reddit.server.counts.revoke ?? 0;
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/reddit`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'reddit')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(reddit.server.counts.revoke).toBe(revocations + 1);
     expect(reddit.server.counts.throttled ?? 0).toBe(0);
     expect(reddit.accepts(stored!.accessToken)).toBe(false);

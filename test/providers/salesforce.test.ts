@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { startSalesforceEmulator, type SalesforceEmulator, type SalesforceUser } from './salesforce.emulator.js';
 
 const CLIENT_ID = '3MVG9test.consumer.key';
@@ -83,8 +83,7 @@ describeEachDialect('Salesforce, against an emulator of Salesforce', (dialect) =
     const browser = app.browser();
     const { userId } = await signIn(browser, person(4, 'Sarah Franklin'));
     const stored = await app.runtime.tokenStore.findToken(userId!, 'salesforce');
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/salesforce`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'salesforce')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(salesforce.accepts(stored!.accessToken)).toBe(false);
   });
 });

@@ -4,7 +4,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startShopifyEmulator, type ShopifyEmulator, type ShopifyShop } from './shopify.emulator.js';
 
@@ -87,8 +87,6 @@ describeEachDialect('Shopify, against an emulator of a Shopify store', (dialect)
   }
 
   const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
-  const disconnect = async (browser: TestBrowser) =>
-    browser.request(`${APP_ORIGIN}/account/connections/shopify`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
   const products = async (browser: TestBrowser) =>
     browser.request(`${APP_ORIGIN}/api/providers/shopify/proxy/2026-07/graphql.json`, { method: 'POST', headers: { 'x-csrf-token': await csrfTokenOf(browser) }, json: PRODUCTS });
 
@@ -182,9 +180,7 @@ describeEachDialect('Shopify, against an emulator of a Shopify store', (dialect)
     const { browser, userId } = await signIn(shop(106, 'Leaving Store'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'shopify');
     const requests = shopify.server.requests.length;
-    const answer = await disconnect(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: false });
+    expect(await disconnectThrough(browser, 'shopify')).toEqual({ disconnected: true, revokedAtProvider: false });
     expect(shopify.server.requests.length).toBe(requests);
     expect(shopify.accepts(stored!.accessToken)).toBe(true);
     expect(await app.runtime.tokenStore.findToken(userId, 'shopify')).toBeUndefined();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase, type TestDialect } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startSlackEmulator, type SlackEmulator, type SlackFault, type SlackUser } from './slack.emulator.js';
 
@@ -69,9 +69,6 @@ async function signIn(context: Context, user: SlackUser): Promise<{ browser: Tes
 const expire = (database: TestDatabase, userId: string) =>
   database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
 
-const disconnect = async (browser: TestBrowser) =>
-  browser.request(`${APP_ORIGIN}/account/connections/slack`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-
 describeEachDialect('Slack (no token rotation), against an emulator of Slack', (dialect) => {
   const context = started(dialect, false);
 
@@ -108,8 +105,7 @@ describeEachDialect('Slack (no token rotation), against an emulator of Slack', (
     const { browser, userId } = await signIn(context, member('U0R7K2', 'Grace Hopper'));
     const stored = await context.app.runtime.tokenStore.findToken(userId, 'slack');
     const revocations = context.slack.server.counts.auth_revoke ?? 0;
-    const answer = await disconnect(browser);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'slack')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(context.slack.server.counts.auth_revoke).toBe(revocations + 1);
     expect(context.slack.accepts(stored!.accessToken)).toBe(false);
     expect(await context.app.runtime.tokenStore.findToken(userId, 'slack')).toBeUndefined();
@@ -118,8 +114,7 @@ describeEachDialect('Slack (no token rotation), against an emulator of Slack', (
   it('a token Slack already revoked (token_revoked, with HTTP 200) still counts as revoked on disconnect', async () => {
     const { browser, userId } = await signIn(context, member('U0R7K3', 'Alan Turing'));
     context.slack.revokeGrantOf((await context.app.runtime.tokenStore.findToken(userId, 'slack'))!.accessToken);
-    const answer = await disconnect(browser);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'slack')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(await context.app.runtime.tokenStore.findToken(userId, 'slack')).toBeUndefined();
   });
 
@@ -182,8 +177,7 @@ describeEachDialect('Slack with token rotation, against an emulator of Slack', (
     const signedInWith = await app.runtime.tokenStore.findToken(userId, 'slack');
     await expire(database, userId);
     const refreshes = slack.server.counts.refresh_token ?? 0;
-    const answer = await disconnect(browser);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'slack')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(slack.server.counts.refresh_token).toBe(refreshes + 1);
     const revocation = slack.server.requests.findLast((request) => request.path === '/api/auth.revoke')!;
     expect(revocation.headers.authorization).toMatch(/^Bearer xoxe\.xoxp-/);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { testClock, type TestClock } from '../support/clock.js';
 import { describeEachDialect, type TestDatabase, type TestDialect } from '../support/postgres.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startSpotifyEmulator, type SpotifyEmulator, type SpotifyUser } from './spotify.emulator.js';
 
@@ -121,9 +121,7 @@ describeEachDialect('Spotify (refreshes without a new refresh token), against an
   it('disconnect deletes the tokens and says Spotify revoked nothing (it has no revocation endpoint)', async () => {
     const { browser, userId } = await signIn(context, person('leaving', 'Leaving'));
     const stored = await context.app.runtime.tokenStore.findToken(userId, 'spotify');
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/spotify`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: false });
+    expect(await disconnectThrough(browser, 'spotify')).toEqual({ disconnected: true, revokedAtProvider: false });
     expect(await context.app.runtime.tokenStore.findToken(userId, 'spotify')).toBeUndefined();
     expect(context.spotify.accepts(stored!.accessToken)).toBe(true);
   });

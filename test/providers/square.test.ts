@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startSquareEmulator, type SquareEmulator, type SquareMerchant } from './square.emulator.js';
 
@@ -75,8 +75,6 @@ describeEachDialect('Square, against an emulator of Square', (dialect) => {
   }
 
   const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
-  const disconnect = async (browser: TestBrowser) =>
-    browser.request(`${APP_ORIGIN}/account/connections/square`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
   const locations = (browser: TestBrowser, headers: Record<string, string> = {}) => browser.get(`${APP_ORIGIN}/api/providers/square/proxy/locations`, { headers });
 
   it('signs in as the merchant id of /v2/merchants/me, its business name the name; MERCHANT_PROFILE_READ with session=false and no PKCE, the code exchanged as JSON with the client in it, 30-day tokens read from expires_at', async () => {
@@ -135,9 +133,7 @@ describeEachDialect('Square, against an emulator of Square', (dialect) => {
     const { browser, userId } = await signIn(merchant(104, 'Goodbye Pizza'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'square');
     const revocations = square.server.counts.revoke ?? 0;
-    const answer = await disconnect(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'square')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(square.server.counts.revoke).toBe(revocations + 1);
     const sent = square.server.requests.filter((r) => r.path === '/oauth2/revoke').at(-1)!;
     expect(sent).toMatchObject({ method: 'POST', headers: { authorization: `Client ${CLIENT_SECRET}`, 'content-type': 'application/json' } });
@@ -150,9 +146,7 @@ describeEachDialect('Square, against an emulator of Square', (dialect) => {
     const seller = merchant(105, 'Already Gone Grill');
     const { browser, userId } = await signIn(seller);
     square.revokeAtSquare(seller.id);
-    const answer = await disconnect(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'square')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(await app.runtime.tokenStore.findToken(userId, 'square')).toBeUndefined();
   });
 
@@ -194,8 +188,7 @@ describeEachDialect('Square’s Sandbox through SQUARE_BASE_URL', (dialect) => {
     expect(new URL(start.location!).searchParams.has('session')).toBe(false);
     expect((await browser.get(start.location!)).status).toBe(200);
     expect((await browser.get(`${APP_ORIGIN}/api/providers/square/proxy/merchants/me`)).status).toBe(200);
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/square`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'square')).toEqual({ disconnected: true, revokedAtProvider: true });
   });
 });
 

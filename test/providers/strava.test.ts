@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { testClock } from '../support/clock.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startStravaEmulator, type StravaAthlete, type StravaEmulator } from './strava.emulator.js';
 
@@ -155,9 +155,7 @@ describeEachDialect('Strava, against an emulator of Strava', (dialect) => {
     const { browser, userId } = await signIn(athlete(600_006, 'Leaving', 'Athlete'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'strava');
     const deauthorizations = strava.server.counts.deauthorize ?? 0;
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/strava`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'strava')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(strava.server.counts.deauthorize).toBe(deauthorizations + 1);
     expect(strava.accepts(stored!.accessToken)).toBe(false);
     expect((await refreshElsewhere(strava, stored!.refreshToken!)).status).toBe(400);

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, signInAs } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startTikTokEmulator, type TikTokEmulator, type TikTokUser } from './tiktok.emulator.js';
@@ -146,9 +146,7 @@ describeEachDialect('TikTok, against an emulator of TikTok', (dialect) => {
     const { browser, userId } = await signIn(person('-000LeavingPerson', 'Leaving Person'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'tiktok');
     const revocations = tiktok.server.counts.revoke ?? 0;
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/tiktok`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'tiktok')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(tiktok.server.counts.revoke).toBe(revocations + 1);
     expect(tiktok.accepts(stored!.accessToken)).toBe(false);
     expect((await refreshAtTikTok(tiktok, stored!.refreshToken!)).status).toBe(400);
@@ -161,8 +159,7 @@ describeEachDialect('TikTok, against an emulator of TikTok', (dialect) => {
     const stored = await app.runtime.tokenStore.findToken(userId, 'tiktok');
     const removed = await fetch(`${tiktok.origin}/v2/oauth/revoke/`, { method: 'POST', body: new URLSearchParams({ client_key: CLIENT_KEY, client_secret: CLIENT_SECRET, token: stored!.accessToken }) });
     expect(removed.status).toBe(200);
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/tiktok`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'tiktok')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(await app.runtime.tokenStore.findToken(userId, 'tiktok')).toBeUndefined();
   });
 

@@ -5,7 +5,7 @@ import { testClock } from '../support/clock.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { newServiceKey, serviceApiClient } from '../support/service-api.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startTwitchEmulator, type TwitchEmulator, type TwitchUser } from './twitch.emulator.js';
 
@@ -126,9 +126,7 @@ describeEachDialect('Twitch, against an emulator of Twitch', (dialect) => {
     const { browser, userId } = await signIn(person('141981768', 'leaving', 'Leaving'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'twitch');
     const revocations = twitch.server.counts.revoke ?? 0;
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/twitch`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'twitch')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(twitch.server.counts.revoke).toBe(revocations + 1);
     expect(twitch.accepts(stored!.accessToken)).toBe(false);
     expect(await app.runtime.tokenStore.findToken(userId, 'twitch')).toBeUndefined();
@@ -137,8 +135,7 @@ describeEachDialect('Twitch, against an emulator of Twitch', (dialect) => {
   it("disconnect after the person disconnected the app at Twitch: its 400 'Invalid token' for a live token means already revoked", async () => {
     const { browser, userId } = await signIn(person('141981769', 'gone', 'Gone'));
     twitch.disconnectAtTwitch('141981769');
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/twitch`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'twitch')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(await app.runtime.tokenStore.findToken(userId, 'twitch')).toBeUndefined();
   });
 

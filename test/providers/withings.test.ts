@@ -3,7 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startWithingsEmulator, type WithingsEmulator, type WithingsUser } from './withings.emulator.js';
 
@@ -147,9 +147,7 @@ describeEachDialect('Withings, against an emulator of Withings', (dialect) => {
   it('disconnect deletes the tokens here and asks Withings nothing: a partner cannot unlink a person', async () => {
     const { browser, userId } = await signIn(person(104));
     const requests = withings.server.requests.length;
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/withings`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: false });
+    expect(await disconnectThrough(browser, 'withings')).toEqual({ disconnected: true, revokedAtProvider: false });
     expect(withings.server.requests.length).toBe(requests);
     expect(await app.runtime.tokenStore.findToken(userId, 'withings')).toBeUndefined();
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startXEmulator, type XEmulator, type XUser } from './x.emulator.js';
 
@@ -115,8 +115,7 @@ describeEachDialect('X, against an emulator of X', (dialect) => {
     const { browser, userId } = await signIn(person('1003', 'Leaving', 'leaving'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'x');
     const revocations = x.server.counts.revoke ?? 0;
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/x`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'x')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(x.server.counts.revoke).toBe(revocations + 2);
     expect(x.server.requests.findLast((r) => r.path === '/2/oauth2/revoke')!.headers.authorization).toBe(basic);
     expect(x.accepts(stored!.accessToken)).toBe(false);

@@ -3,7 +3,7 @@ import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, signInThrough, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startYahooEmulator, type YahooEmulator, type YahooUser } from './yahoo.emulator.js';
 
@@ -112,9 +112,7 @@ describeAgainst('Sign in with Yahoo, against an emulator of Yahoo', () => YAHOO.
     const { yahoo, app } = context();
     const { browser, userId } = await signIn(app, yahoo, person(104, 'Leaving Person'));
     const requests = yahoo.server.requests.length;
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/yahoo`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: false });
+    expect(await disconnectThrough(browser, 'yahoo')).toEqual({ disconnected: true, revokedAtProvider: false });
     expect(yahoo.server.requests.length).toBe(requests);
     expect(await app.runtime.tokenStore.findToken(userId, 'yahoo')).toBeUndefined();
   });

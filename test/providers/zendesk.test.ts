@@ -1,8 +1,7 @@
 import { expect, it } from 'vitest';
-import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startZendeskEmulator, type ZendeskEmulator, type ZendeskUser } from './zendesk.emulator.js';
@@ -54,9 +53,6 @@ describeEachDialect('Zendesk, against an emulator of a Zendesk account', (dialec
   const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: ZENDESK.startEmulator, env: zendeskEnv });
 
   const signIn = (user: ZendeskUser) => signInAs(context, 'zendesk', user);
-
-  const disconnect = async (browser: TestBrowser) =>
-    browser.request(`${APP_ORIGIN}/account/connections/zendesk`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
 
   it('signs in as the id of /api/v2/users/me.json (e-mail verification unknown); read with PKCE, the code exchanged with a JSON body carrying the client, 30-minute tokens and a refresh token', async () => {
     const { database, emulator: zendesk, app } = context;
@@ -115,9 +111,7 @@ describeEachDialect('Zendesk, against an emulator of a Zendesk account', (dialec
     const { browser, userId } = await signIn(person(104, 'Leaving Person'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'zendesk');
     const revocations = zendesk.server.counts.revoke ?? 0;
-    const answer = await disconnect(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'zendesk')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(zendesk.server.counts.revoke).toBe(revocations + 1);
     const sent = zendesk.server.requests.filter((r) => r.path === '/api/v2/oauth/tokens/current.json').at(-1)!;
     expect(sent).toMatchObject({ method: 'DELETE', headers: { authorization: `Bearer ${stored!.accessToken}` } });
@@ -130,9 +124,7 @@ describeEachDialect('Zendesk, against an emulator of a Zendesk account', (dialec
     const { emulator: zendesk, app } = context;
     const { browser, userId } = await signIn(person(105, 'Already Gone'));
     zendesk.revokeGrant((await app.runtime.tokenStore.findToken(userId, 'zendesk'))!.accessToken);
-    const answer = await disconnect(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'zendesk')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(await app.runtime.tokenStore.findToken(userId, 'zendesk')).toBeUndefined();
   });
 

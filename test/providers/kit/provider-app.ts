@@ -68,6 +68,17 @@ export function signInThrough(browser: TestBrowser, provider: string, next = '/a
 }
 
 /**
+ * Disconnects the signed-in browser's `provider` connection as its account
+ * page does (DELETE with the session's CSRF token); the answer must be 200,
+ * and its JSON body is returned (`disconnected`, `revokedAtProvider`).
+ */
+export async function disconnectThrough(browser: TestBrowser, provider: string): Promise<unknown> {
+  const answer = await browser.request(`${APP_ORIGIN}/account/connections/${provider}`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+  expect(answer.status).toBe(200);
+  return JSON.parse(answer.text) as unknown;
+}
+
+/**
  * Signs `user` in through the app (to /api/me, which must answer 200), the
  * emulator approving as them; with the browser, the user's id and the
  * parameters of the authorization request the app sent to the provider.

@@ -4,7 +4,7 @@ import { startDocusignEmulator, type DocusignEmulator, type DocusignUser } from 
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // An integration key and secret key as DocuSign issues them (GUIDs), sent as they are in the Basic header.
 const CLIENT_ID = '7c2b8d7e-3f41-4a9b-8e6d-cda8a50dd73f';
@@ -34,12 +34,7 @@ const DOCUSIGN: StandardProvider<DocusignUser, DocusignEmulator> = {
   displayName: 'DocuSign',
   startEmulator: () => startDocusignEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
   env: docusignEnv,
-  people: {
-    cancelled: person(108, 'Changed Mind'),
-    'refused-code': person(109, 'Refused Code'),
-    'wrong-secret': person(301, 'Wrong Secret'),
-    'exchange-failure': person(302, 'Outage Person'),
-  },
+  people: standardPeople(person),
   subjectOf: (user) => user.sub,
 };
 

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { describeEachDialect } from '../support/postgres.js';
 import { startMailchimpEmulator, type MailchimpEmulator, type MailchimpUser } from './mailchimp.emulator.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
-import { describeClientFailures, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, rowCounts, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = '204851732967';
 const CLIENT_SECRET = '0e3c6d9b2a7f41c58e0b9d6a3f2c1e4b7a9d8c6f5e4b3a21';
@@ -29,12 +29,7 @@ const MAILCHIMP: StandardProvider<MailchimpUser, MailchimpEmulator> = {
   displayName: 'Mailchimp',
   startEmulator: () => startMailchimpEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
   env: mailchimpEnv,
-  people: {
-    cancelled: person(108, 'Changed Mind'),
-    'refused-code': person(109, 'Refused Code'),
-    'wrong-secret': person(301, 'Wrong Secret'),
-    'exchange-failure': person(302, 'Outage Person'),
-  },
+  people: standardPeople(person),
   subjectOf: (user) => String(user.loginId),
 };
 

@@ -3,7 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
-import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startMondayEmulator, type MondayEmulator, type MondayUser } from './monday.emulator.js';
 
 const CLIENT_ID = '8c3f1e2d4b5a69788f7e6d5c4b3a2910';
@@ -40,12 +40,7 @@ const MONDAY: StandardProvider<MondayUser, MondayEmulator> = {
   displayName: 'monday.com',
   startEmulator: () => startMondayEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
   env: mondayEnv,
-  people: {
-    cancelled: person(108, 'Changed Mind'),
-    'refused-code': person(109, 'Refused Code'),
-    'wrong-secret': person(301, 'Wrong Secret'),
-    'exchange-failure': person(302, 'Outage Person'),
-  },
+  people: standardPeople(person),
   subjectOf: (user) => user.id,
 };
 

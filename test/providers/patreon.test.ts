@@ -3,7 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, rowCounts, standardCases, standardPeople, type StandardProvider } from './kit/standard-cases.js';
 import { startPatreonEmulator, type PatreonEmulator, type PatreonUser } from './patreon.emulator.js';
 
 // A client id and secret of the length Patreon's developer portal gives them.
@@ -38,12 +38,7 @@ const PATREON: StandardProvider<PatreonUser, PatreonEmulator> = {
   displayName: 'Patreon',
   startEmulator: () => startPatreonEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
   env: patreonEnv,
-  people: {
-    cancelled: person(108, 'Changed Mind'),
-    'refused-code': person(109, 'Refused Code'),
-    'wrong-secret': person(301, 'Wrong Secret'),
-    'exchange-failure': person(302, 'Outage Person'),
-  },
+  people: standardPeople(person),
   subjectOf: (user) => user.id,
 };
 

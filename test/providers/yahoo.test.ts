@@ -4,7 +4,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startYahooEmulator, type YahooEmulator, type YahooUser } from './yahoo.emulator.js';
 
 // A client id as Yahoo issues them, ending in `--`, which form-encoded Basic credentials would send as `%2D%2D`.
@@ -29,12 +29,7 @@ const YAHOO: StandardProvider<YahooUser, YahooEmulator> = {
   displayName: 'Yahoo',
   startEmulator: () => startYahooEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
   env: yahooEnv,
-  people: {
-    cancelled: person(108, 'Changed Mind'),
-    'refused-code': person(109, 'Refused Code'),
-    'wrong-secret': person(301, 'Wrong Secret'),
-    'exchange-failure': person(302, 'Outage Person'),
-  },
+  people: standardPeople(person),
   subjectOf: (user) => user.sub,
 };
 

@@ -63,6 +63,20 @@ function failsByStatus(emulator: object): emulator is { failNextTokenRequest(sta
 /** The standard cases, each signing in as its own person (so a row left behind is found by its subject). */
 export type StandardCase = 'cancelled' | 'refused-code' | 'wrong-secret' | 'exchange-failure';
 
+/**
+ * The people of the four standard cases as most provider tests number and
+ * name them, each made by the test's own `person(id, name)`: ids 108, 109,
+ * 301 and 302, so the test's other people need other ids.
+ */
+export function standardPeople<User>(person: (id: number, name: string) => User): { readonly [Case in StandardCase]: User } {
+  return {
+    cancelled: person(108, 'Changed Mind'),
+    'refused-code': person(109, 'Refused Code'),
+    'wrong-secret': person(301, 'Wrong Secret'),
+    'exchange-failure': person(302, 'Outage Person'),
+  };
+}
+
 /** A provider as its test describes it to the standard cases. */
 export interface ProviderUnderTest<User, Emulator extends StandardEmulator<User>> {
   /** The preset, which is also the provider's name in URLs. */

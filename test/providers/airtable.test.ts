@@ -5,7 +5,7 @@ import { startAirtableEmulator, type AirtableEmulator, type AirtableUser } from 
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expectAccessTokenLifetime, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
 // An id and secret with characters that form-encoding would change: sent as they are in the Basic header, as Airtable's example does.
 const CLIENT_ID = '5f0c3e1a-7d2b-4c9e-8a41-2b6d9e0f7c13';
@@ -80,9 +80,7 @@ describeEachDialect('Airtable, against an emulator of Airtable', (dialect) => {
     expect(user.email).toBe('foo@airtable.test');
     const token = await app.runtime.tokenStore.findToken(userId, 'airtable');
     expect(token).toMatchObject({ refreshToken: expect.any(String) });
-    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
-    expect(lifetime).toBeGreaterThan(3500);
-    expect(lifetime).toBeLessThanOrEqual(3600);
+    expectAccessTokenLifetime(token, 3500, 3600);
     expect(airtable.server.requests.find((r) => r.path === '/oauth2/v1/token')!.headers.authorization).toBe(basic);
   });
 

@@ -3,7 +3,7 @@ import { describeEachDialect } from '../support/postgres.js';
 import { startAmazonEmulator, type AmazonEmulator, type AmazonUser } from './amazon.emulator.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
-import { describeClientFailures, expireAccessTokens, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // A Login with Amazon security profile's client id and secret, as Amazon shows them.
 const CLIENT_ID = 'amzn1.application-oa2-client.4e3c1f0b9a7d4c2e8f6a5b4c3d2e1f0a';
@@ -49,9 +49,7 @@ describeEachDialect('Amazon, against an emulator of Login with Amazon', (dialect
     expect(user).toEqual({ email: 'ada@acme.test', email_verified: null, name: 'Ada Lovelace' });
     const token = await app.runtime.tokenStore.findToken(userId, 'amazon');
     expect(token).toMatchObject({ accessToken: expect.stringMatching(/^Atza\|/), refreshToken: expect.stringMatching(/^Atzr\|/), scope: 'profile' });
-    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
-    expect(lifetime).toBeGreaterThan(3500);
-    expect(lifetime).toBeLessThanOrEqual(3600);
+    expectAccessTokenLifetime(token, 3500, 3600);
     expect(amazon.server.requests.find((r) => r.path === '/auth/o2/token')!.headers.authorization).toBeUndefined();
     expect(amazon.server.requests.filter((r) => r.path === '/user/profile').at(-1)!.headers.authorization).toBe(`Bearer ${token!.accessToken}`);
   });

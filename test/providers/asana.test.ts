@@ -5,7 +5,7 @@ import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startAsanaEmulator, type AsanaEmulator, type AsanaUser } from './asana.emulator.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expectAccessTokenLifetime, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = '1204105362145398';
 const CLIENT_SECRET = 'a4f9c1e27b8d3065f1e2a9c4b7d80e13';
@@ -91,9 +91,7 @@ describeEachDialect('Asana, against an emulator of Asana', (dialect) => {
     expect(user).toEqual({ name: 'Greg Sanchez', email: 'greg@asana.test', email_verified: null });
     const token = await app.runtime.tokenStore.findToken(userId, 'asana');
     expect(token).toMatchObject({ refreshToken: expect.any(String) });
-    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
-    expect(lifetime).toBeGreaterThan(3500);
-    expect(lifetime).toBeLessThanOrEqual(3600);
+    expectAccessTokenLifetime(token, 3500, 3600);
     const exchange = asana.server.requests.find((r) => r.path === '/-/oauth_token')!;
     expect(exchange.headers.authorization).toBeUndefined();
     expect(asana.server.requests.some((r) => r.path === '/api/1.0/users/me')).toBe(true);

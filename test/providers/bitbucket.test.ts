@@ -5,7 +5,7 @@ import { startBitbucketEmulator, type BitbucketEmulator, type BitbucketUser } fr
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expectAccessTokenLifetime, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'bBxKey7Q2mN4pR8sT3vW';
 const CLIENT_SECRET = 'hJ9kL2mN5pQ8rS3tU6vW9xY2zA5bC8dE';
@@ -96,9 +96,7 @@ describeEachDialect('Bitbucket, against an emulator of Bitbucket Cloud', (dialec
     expect({ ...user, email_verified: Boolean(user.email_verified) }).toEqual({ name: 'Ada Lovelace', email: 'ada@bitbucket.test', email_verified: true });
     const token = await app.runtime.tokenStore.findToken(userId, 'bitbucket');
     expect(token).toMatchObject({ refreshToken: expect.any(String), scope: 'account email repository' });
-    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
-    expect(lifetime).toBeGreaterThan(7100);
-    expect(lifetime).toBeLessThanOrEqual(7200);
+    expectAccessTokenLifetime(token, 7100, 7200);
     expect(bitbucket.server.requests.find((r) => r.path === '/site/oauth2/access_token')!.headers.authorization).toBe(basic);
   });
 

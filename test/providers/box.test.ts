@@ -5,7 +5,7 @@ import { startBoxEmulator, type BoxEmulator, type BoxUser } from './box.emulator
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expectAccessTokenLifetime, standardCases, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'ly1nj6n11vionaie65emwzk575hnnmrk';
 const CLIENT_SECRET = 'hOzsTeFlT6ko0dme22uGbQal04SBPYc1';
@@ -88,9 +88,7 @@ describeEachDialect('Box, against an emulator of Box', (dialect) => {
     expect(user).toEqual({ name: 'Aaron Levie', email: 'aaron@box.test', email_verified: null });
     const token = await app.runtime.tokenStore.findToken(userId, 'box');
     expect(token).toMatchObject({ refreshToken: expect.any(String) });
-    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
-    expect(lifetime).toBeGreaterThan(3500);
-    expect(lifetime).toBeLessThanOrEqual(3600);
+    expectAccessTokenLifetime(token, 3500, 3600);
     const exchange = box.server.requests.find((r) => r.path === '/oauth2/token')!;
     expect(exchange.headers.authorization).toBeUndefined();
   });

@@ -4,7 +4,7 @@ import { describeEachDialect } from '../support/postgres.js';
 import { startCalendlyEmulator, type CalendlyEmulator, type CalendlyUser } from './calendly.emulator.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, startProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'cUvLq3Yz8mTn2pXw5rKd7sHf9bJg4aEe1cN6oMiQ0tU';
 const CLIENT_SECRET = 'Zs1xQ7vP4kLm9nBc2wRt6yHu3jDf8gAe5oKi0pMl';
@@ -60,9 +60,7 @@ describeEachDialect('Calendly, against an emulator of Calendly', (dialect) => {
     expect(stored).toEqual({ name: 'Tope Awotona', email: 'tope@calendly.test', email_verified: null });
     const token = await app.runtime.tokenStore.findToken(userId, 'calendly');
     expect(token).toMatchObject({ refreshToken: expect.any(String), scope: 'users:read event_types:read' });
-    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
-    expect(lifetime).toBeGreaterThan(7100);
-    expect(lifetime).toBeLessThanOrEqual(7200);
+    expectAccessTokenLifetime(token, 7100, 7200);
     const exchange = calendly.server.requests.find((r) => r.path === '/oauth/token')!;
     expect(exchange.headers.authorization).toBeUndefined();
   });

@@ -6,7 +6,7 @@ import { describeEachDialect } from '../support/postgres.js';
 import { startCognitoEmulator, type CognitoEmulator, type CognitoUser } from './cognito.emulator.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
-import { describeClientFailures, expireAccessTokens, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // An app client id and secret as Cognito makes them (26 and 51 lower-case letters and digits).
 const CLIENT_ID = '1example23456789abcdefghij';
@@ -59,9 +59,7 @@ describeEachDialect('Amazon Cognito, against an emulator of a user pool with a d
     expect({ ...user, email_verified: Boolean(user.email_verified) }).toEqual({ name: 'Ada Lovelace', email: 'ada@example.com', email_verified: true });
     const token = await app.runtime.tokenStore.findToken(userId, 'cognito');
     expect(token!.refreshToken).toEqual(expect.any(String));
-    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
-    expect(lifetime).toBeGreaterThan(3500);
-    expect(lifetime).toBeLessThanOrEqual(3600);
+    expectAccessTokenLifetime(token, 3500, 3600);
     expect(cognito.server.requests.find((r) => r.path === '/oauth2/token')!.headers.authorization).toBe(basic);
     expect(cognito.server.counts.client_secret_post).toBeUndefined();
     // Discovery and the keys on the issuer's host, everything else on the pool's domain.

@@ -4,7 +4,7 @@ import { startDocusignEmulator, type DocusignEmulator, type DocusignUser } from 
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, rowCounts, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // An integration key and secret key as DocuSign issues them (GUIDs), sent as they are in the Basic header.
 const CLIENT_ID = '7c2b8d7e-3f41-4a9b-8e6d-cda8a50dd73f';
@@ -56,9 +56,7 @@ describeEachDialect('DocuSign, against an emulator of DocuSign', (dialect) => {
     expect(user).toEqual({ email: 'ada@acme.test', email_verified: null, name: 'Ada Lovelace' });
     const token = await app.runtime.tokenStore.findToken(userId, 'docusign');
     expect(token).toMatchObject({ apiBaseUrl: accountBase(docusign, ada), refreshToken: expect.any(String), scope: 'signature extended' });
-    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
-    expect(lifetime).toBeGreaterThan(28_700);
-    expect(lifetime).toBeLessThanOrEqual(28_800);
+    expectAccessTokenLifetime(token, 28_700, 28_800);
     expect(docusign.server.requests.find((r) => r.path === '/oauth/token')!.headers.authorization).toBe(basic);
     expect(docusign.server.requests.filter((r) => r.path === '/oauth/userinfo').at(-1)!.headers.authorization).toBe(`Bearer ${token!.accessToken}`);
   });

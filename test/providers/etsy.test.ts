@@ -4,7 +4,7 @@ import { startEtsyEmulator, type EtsyEmulator, type EtsyUser } from './etsy.emul
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
-import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 const KEYSTRING = '1aa2bb33c44d55eeeeee6fff';
 const SHARED_SECRET = 'a1b2c3d4e5';
@@ -63,9 +63,7 @@ describeEachDialect('Etsy, against an emulator of Etsy', (dialect) => {
     expect(user).toEqual({ name: 'Rob Kalin', email: 'rob@etsy.test', email_verified: null });
     const token = await app.runtime.tokenStore.findToken(userId, 'etsy');
     expect(token).toMatchObject({ accessToken: expect.stringMatching(/^12345678\./), refreshToken: expect.stringMatching(/^12345678\./) });
-    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
-    expect(lifetime).toBeGreaterThan(3500);
-    expect(lifetime).toBeLessThanOrEqual(3600);
+    expectAccessTokenLifetime(token, 3500, 3600);
     const exchange = etsy.server.requests.find((r) => r.path === '/v3/public/oauth/token')!;
     expect(exchange.headers.authorization).toBeUndefined();
     expect(exchange.headers['x-api-key']).toBeUndefined();

@@ -4,7 +4,7 @@ import { describeEachDialect } from '../support/postgres.js';
 import { startFigmaEmulator, type FigmaEmulator, type FigmaUser } from './figma.emulator.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, startProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'Qm9vdHN0cmFwRmlnbWFBcHA';
 const CLIENT_SECRET = 'kQ7vL2pX9mZ4rT8wB3nY6cF1hJ5sD0gA';
@@ -59,9 +59,7 @@ describeEachDialect('Figma, against an emulator of Figma', (dialect) => {
     expect(user).toEqual({ name: 'Dylan Field', email: 'dylan@figma.test', email_verified: null });
     const token = await app.runtime.tokenStore.findToken(userId, 'figma');
     expect(token).toMatchObject({ accessToken: expect.stringMatching(/^figu_/), refreshToken: expect.stringMatching(/^figur_/), scope: 'current_user:read file_content:read' });
-    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
-    expect(lifetime).toBeGreaterThan(90 * 86_400 - 60);
-    expect(lifetime).toBeLessThanOrEqual(90 * 86_400);
+    expectAccessTokenLifetime(token, 90 * 86_400 - 60, 90 * 86_400);
     const exchange = figma.server.requests.find((r) => r.path === '/v1/oauth/token')!;
     expect(exchange.headers.authorization).toBe(`Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`);
     const me = figma.server.requests.find((r) => r.path === '/v1/me')!;

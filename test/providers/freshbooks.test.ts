@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expectAccessTokenLifetime, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startFreshBooksEmulator, type FreshBooksEmulator, type FreshBooksIdentity } from './freshbooks.emulator.js';
 
 // A client id and secret of the form FreshBooks' examples show (64 hex digits).
@@ -96,9 +96,7 @@ describeEachDialect('FreshBooks, against an emulator of FreshBooks', (dialect) =
     expect(Boolean(user.email_verified)).toBe(true);
     const token = await app.runtime.tokenStore.findToken(userId, 'freshbooks');
     expect(token).toMatchObject({ refreshToken: expect.any(String), scope: 'user:profile:read user:clients:read' });
-    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
-    expect(lifetime).toBeGreaterThan(43_200 - 100);
-    expect(lifetime).toBeLessThanOrEqual(43_200);
+    expectAccessTokenLifetime(token, 43_200 - 100, 43_200);
     const exchange = freshbooks.server.requests.find((r) => r.path === '/auth/oauth/token')!;
     expect(exchange.headers['content-type']).toBe('application/json');
     expect(exchange.headers.authorization).toBeUndefined();

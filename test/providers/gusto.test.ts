@@ -3,7 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expectAccessTokenLifetime, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startGustoEmulator, type GustoAdmin, type GustoEmulator } from './gusto.emulator.js';
 
 // A client id and secret of the form Gusto's examples show (43 URL-safe base64 characters).
@@ -90,9 +90,7 @@ describeEachDialect('Gusto, against an emulator of Gusto', (dialect) => {
     expect(user).toEqual({ email: null, name: null });
     const token = await app.runtime.tokenStore.findToken(userId, 'gusto');
     expect(token).toMatchObject({ refreshToken: expect.any(String), scope: 'companies:read employees:read' });
-    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
-    expect(lifetime).toBeGreaterThan(7200 - 100);
-    expect(lifetime).toBeLessThanOrEqual(7200);
+    expectAccessTokenLifetime(token, 7200 - 100, 7200);
     const exchange = gusto.server.requests.find((r) => r.path === '/oauth/token')!;
     expect(exchange.headers['content-type']).toBe('application/json');
     expect(exchange.headers.authorization).toBeUndefined();

@@ -3,7 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expectAccessTokenLifetime, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startLinearEmulator, type LinearEmulator, type LinearUser } from './linear.emulator.js';
 
 const CLIENT_ID = '5e6b2c1d9f3a4e7b8c0d1e2f3a4b5c6d';
@@ -90,9 +90,7 @@ describeEachDialect('Linear, against an emulator of Linear', (dialect) => {
     expect(user).toEqual({ name: 'Karri Saarinen', email: 'karri@linear.test', email_verified: null });
     const token = await app.runtime.tokenStore.findToken(userId, 'linear');
     expect(token).toMatchObject({ refreshToken: expect.stringMatching(/^lin_refresh_/), scope: 'read write' });
-    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
-    expect(lifetime).toBeGreaterThan(86_000);
-    expect(lifetime).toBeLessThanOrEqual(86_399);
+    expectAccessTokenLifetime(token, 86_000, 86_399);
     const exchange = linear.server.requests.find((r) => r.path === '/oauth/token')!;
     expect(exchange.headers.authorization).toBeUndefined();
     const viewer = linear.server.requests.find((r) => r.path === '/graphql')!;

@@ -4,7 +4,7 @@ import { describeEachDialect } from '../support/postgres.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
-import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, rowCounts, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startMiroEmulator, type MiroEmulator, type MiroUser } from './miro.emulator.js';
 
 // A client id as Miro shows it (digits) and a secret of its length.
@@ -66,9 +66,7 @@ describeEachDialect('Miro, against an emulator of Miro', (dialect) => {
     expect(user).toEqual({ name: 'Ada Lovelace', email: null });
     const token = await app.runtime.tokenStore.findToken(userId, 'miro');
     expect(token).toMatchObject({ refreshToken: expect.any(String), scope: 'boards:read boards:write identity:read team:read' });
-    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
-    expect(lifetime).toBeGreaterThan(3500);
-    expect(lifetime).toBeLessThanOrEqual(3599);
+    expectAccessTokenLifetime(token, 3500, 3599);
     const exchange = miro.server.requests.find((r) => r.path.startsWith('/v1/oauth/token'))!;
     expect(exchange.headers.authorization).toBeUndefined();
     expect(miro.server.requests.filter((r) => r.path === '/v1/oauth-token').at(-1)!.headers.authorization).toBe(`Bearer ${token!.accessToken}`);

@@ -3,7 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
-import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, rowCounts, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startMondayEmulator, type MondayEmulator, type MondayUser } from './monday.emulator.js';
 
 const CLIENT_ID = '8c3f1e2d4b5a69788f7e6d5c4b3a2910';
@@ -67,9 +67,7 @@ describeEachDialect('monday.com, against an emulator of monday.com', (dialect) =
     const token = await app.runtime.tokenStore.findToken(userId, 'monday');
     expect(token).toMatchObject({ refreshToken: expect.stringMatching(/^mrt_/), scope: 'me:read boards:read' });
     // monday answers no expires_in: the hour comes from the JWT's exp.
-    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
-    expect(lifetime).toBeGreaterThan(3500);
-    expect(lifetime).toBeLessThanOrEqual(3600);
+    expectAccessTokenLifetime(token, 3500, 3600);
     const exchange = monday.server.requests.find((r) => r.path === '/oauth_ms/oauth/token')!;
     expect(exchange.headers.authorization).toBeUndefined();
     const me = monday.server.requests.find((r) => r.path === '/v2')!;

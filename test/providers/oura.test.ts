@@ -3,7 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expectAccessTokenLifetime, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startOuraEmulator, type OuraEmulator, type OuraUser } from './oura.emulator.js';
 
 // A client id and secret of the form Oura's application page shows.
@@ -86,9 +86,7 @@ describeEachDialect('Oura, against an emulator of Oura', (dialect) => {
     expect(Boolean(user.email_verified)).toBe(false);
     const token = await app.runtime.tokenStore.findToken(userId, 'oura');
     expect(token).toMatchObject({ refreshToken: expect.any(String), scope: 'email personal daily' });
-    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
-    expect(lifetime).toBeGreaterThan(86_300);
-    expect(lifetime).toBeLessThanOrEqual(86_400);
+    expectAccessTokenLifetime(token, 86_300, 86_400);
     expect(oura.server.requests.find((r) => r.path === '/oauth/token')!.headers.authorization).toBeUndefined();
   });
 

@@ -3,7 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, rowCounts, standardCases, standardPeople, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expectAccessTokenLifetime, rowCounts, standardCases, standardPeople, type StandardProvider } from './kit/standard-cases.js';
 import { startPatreonEmulator, type PatreonEmulator, type PatreonUser } from './patreon.emulator.js';
 
 // A client id and secret of the length Patreon's developer portal gives them.
@@ -80,9 +80,7 @@ describeEachDialect('Patreon, against an emulator of Patreon', (dialect) => {
     expect({ ...user, email_verified: Boolean(user.email_verified) }).toEqual({ email: 'ada@patrons.test', email_verified: true, name: 'Ada Lovelace' });
     const token = await app.runtime.tokenStore.findToken(userId, 'patreon');
     expect(token).toMatchObject({ refreshToken: expect.any(String), scope: 'identity identity[email]' });
-    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
-    expect(lifetime).toBeGreaterThan(2_678_000);
-    expect(lifetime).toBeLessThanOrEqual(2_678_400);
+    expectAccessTokenLifetime(token, 2_678_000, 2_678_400);
     // No Basic header: the client authenticated with the form, the only way the emulator takes it.
     expect(patreon.server.requests.find((r) => r.path === '/api/oauth2/token')!.headers.authorization).toBeUndefined();
     const identity = patreon.server.requests.filter((r) => r.path.startsWith('/api/oauth2/v2/identity')).at(-1)!;

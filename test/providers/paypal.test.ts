@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { describeEachDialect } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
-import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, rowCounts, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startPaypalEmulator, type PaypalEmulator, type PaypalUser } from './paypal.emulator.js';
 
 // A client id and secret as PayPal issues them: letters, digits, `-` and `_`, sent as they are in the Basic header.
@@ -61,9 +61,7 @@ describeEachDialect('PayPal, against an emulator of Log in with PayPal', (dialec
     expect(user).toEqual({ email: 'ada@acme.test', email_verified: 1, name: 'Ada Lovelace' });
     const token = await app.runtime.tokenStore.findToken(userId, 'paypal');
     expect(token).toMatchObject({ refreshToken: expect.stringMatching(/^R23AA/), idToken: null, scope: SCOPE });
-    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
-    expect(lifetime).toBeGreaterThan(28_700);
-    expect(lifetime).toBeLessThanOrEqual(28_800);
+    expectAccessTokenLifetime(token, 28_700, 28_800);
     expect(paypal.server.requests.find((r) => r.path === '/v1/oauth2/token')!.headers.authorization).toBe(basic);
     const userinfo = paypal.server.requests.filter((r) => r.path.startsWith('/v1/identity/')).at(-1)!;
     expect(userinfo.path).toBe(USERINFO_PATH);

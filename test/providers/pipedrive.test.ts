@@ -4,7 +4,7 @@ import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { countRows, describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { countRows, describeClientFailures, expectAccessTokenLifetime, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startPipedriveEmulator, type PipedriveEmulator, type PipedriveUser } from './pipedrive.emulator.js';
 
 // An id and secret with characters that form-encoding would change: sent as they are in the Basic header, as Pipedrive documents it.
@@ -81,9 +81,7 @@ describeEachDialect('Pipedrive, against an emulator of Pipedrive', (dialect) => 
     const row = await database.db.selectFrom('tokens').select(['api_base_url', 'scope']).where('user_id', '=', userId).executeTakeFirstOrThrow();
     expect(row).toEqual({ api_base_url: pipedrive.origin, scope: 'base deals:read' });
     const token = await app.runtime.tokenStore.findToken(userId, 'pipedrive');
-    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
-    expect(lifetime).toBeGreaterThan(3500);
-    expect(lifetime).toBeLessThanOrEqual(3599);
+    expectAccessTokenLifetime(token, 3500, 3599);
     expect(pipedrive.server.requests.find((r) => r.path === '/oauth/token')!.headers.authorization).toBe(basic);
   });
 

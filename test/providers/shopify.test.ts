@@ -5,7 +5,7 @@ import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expectAccessTokenLifetime, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startShopifyEmulator, type ShopifyEmulator, type ShopifyShop } from './shopify.emulator.js';
 
 // A client id and secret of the form the Dev Dashboard shows (32 hex digits; the secret prefixed shpss_).
@@ -101,9 +101,7 @@ describeEachDialect('Shopify, against an emulator of a Shopify store', (dialect)
     expect(user).toEqual({ email: 'acme@acme.test', email_verified: null, name: 'Acme Goods' });
     const token = await app.runtime.tokenStore.findToken(userId, 'shopify');
     expect(token).toMatchObject({ refreshToken: expect.stringMatching(/^shprt_/), scope: 'read_products' });
-    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
-    expect(lifetime).toBeGreaterThan(3_500);
-    expect(lifetime).toBeLessThanOrEqual(3_600);
+    expectAccessTokenLifetime(token, 3_500, 3_600);
     const exchange = shopify.server.requests.find((r) => r.path === '/admin/oauth/access_token')!;
     expect(exchange.headers['content-type']).toBe('application/json');
     const shopQuery = shopify.server.requests.filter((r) => r.path === '/admin/api/2026-07/graphql.json').at(-1)!;

@@ -3,7 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, rowCounts, standardCases, standardPeople, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expectAccessTokenLifetime, rowCounts, standardCases, standardPeople, type StandardProvider } from './kit/standard-cases.js';
 import { startSoundCloudEmulator, type SoundCloudEmulator, type SoundCloudUser } from './soundcloud.emulator.js';
 
 // A 32-character client id and secret, as SoundCloud's app registration gives them.
@@ -80,9 +80,7 @@ describeEachDialect('SoundCloud, against an emulator of SoundCloud', (dialect) =
     expect(user).toEqual({ email: null, name: 'ada' });
     const token = await app.runtime.tokenStore.findToken(userId, 'soundcloud');
     expect(token).toMatchObject({ refreshToken: expect.any(String) });
-    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
-    expect(lifetime).toBeGreaterThan(3_500);
-    expect(lifetime).toBeLessThanOrEqual(3_600);
+    expectAccessTokenLifetime(token, 3_500, 3_600);
     const exchange = soundcloud.server.requests.find((r) => r.path === '/oauth/token')!;
     // No Basic header: the client authenticated with the form, which the emulator checks as it checks the PKCE verifier.
     expect(exchange.headers.authorization).toBeUndefined();

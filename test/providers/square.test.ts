@@ -3,7 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expectAccessTokenLifetime, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startSquareEmulator, type SquareEmulator, type SquareMerchant } from './square.emulator.js';
 
 // An Application ID and secret of the forms the Developer Console shows.
@@ -90,9 +90,7 @@ describeEachDialect('Square, against an emulator of Square', (dialect) => {
     expect(user).toEqual({ email: null, name: 'Acme Coffee' });
     const token = await app.runtime.tokenStore.findToken(userId, 'square');
     expect(token).toMatchObject({ refreshToken: expect.stringMatching(/^EQAA/), scope: 'MERCHANT_PROFILE_READ' });
-    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
-    expect(lifetime).toBeGreaterThan(30 * 86_400 - 100);
-    expect(lifetime).toBeLessThanOrEqual(30 * 86_400);
+    expectAccessTokenLifetime(token, 30 * 86_400 - 100, 30 * 86_400);
     const exchange = square.server.requests.find((r) => r.path === '/oauth2/token')!;
     expect(exchange.headers['content-type']).toBe('application/json');
     expect(exchange.headers.authorization).toBeUndefined();

@@ -4,7 +4,7 @@ import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expectAccessTokenLifetime, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startWithingsEmulator, type WithingsEmulator, type WithingsUser } from './withings.emulator.js';
 
 // A client id and secret of the length Withings' partner dashboard shows (64 hex digits).
@@ -83,9 +83,7 @@ describeEachDialect('Withings, against an emulator of Withings', (dialect) => {
     expect(await database.db.selectFrom('users').select(['name', 'email']).where('id', '=', userId).executeTakeFirstOrThrow()).toEqual({ name: null, email: null });
     const token = await app.runtime.tokenStore.findToken(userId, 'withings');
     expect(token).toMatchObject({ refreshToken: expect.any(String), scope: 'user.info user.metrics user.activity' });
-    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
-    expect(lifetime).toBeGreaterThan(10_700);
-    expect(lifetime).toBeLessThanOrEqual(10_800);
+    expectAccessTokenLifetime(token, 10_700, 10_800);
     const exchange = withings.server.requests.filter((r) => r.path === '/v2/oauth2').at(-1)!;
     expect(exchange.headers.authorization).toBeUndefined();
     expect(withings.server.requests.some((r) => r.path.startsWith('/measure'))).toBe(false);

@@ -4,7 +4,7 @@ import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { countRows, describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { countRows, describeClientFailures, expectAccessTokenLifetime, standardCases, type StandardProvider } from './kit/standard-cases.js';
 import { startXeroEmulator, type XeroEmulator, type XeroUser } from './xero.emulator.js';
 
 const CLIENT_ID = 'A1B2C3D4E5F60718293A4B5C6D7E8F90';
@@ -97,9 +97,7 @@ describeEachDialect('Xero, against an emulator of Xero', (dialect) => {
     expect(user).toEqual({ name: 'Ada Lovelace', email: 'ada@xero.test' });
     const token = await app.runtime.tokenStore.findToken(userId, 'xero');
     expect(token).toMatchObject({ refreshToken: expect.any(String) });
-    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
-    expect(lifetime).toBeGreaterThan(1700);
-    expect(lifetime).toBeLessThanOrEqual(1800);
+    expectAccessTokenLifetime(token, 1700, 1800);
     expect(xero.server.requests.find((r) => r.path === '/connect/token')!.headers.authorization).toBe(basic);
   });
 

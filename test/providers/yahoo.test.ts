@@ -4,7 +4,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, rowCounts, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startYahooEmulator, type YahooEmulator, type YahooUser } from './yahoo.emulator.js';
 
 // A client id as Yahoo issues them, ending in `--`, which form-encoded Basic credentials would send as `%2D%2D`.
@@ -66,9 +66,7 @@ describeAgainst('Sign in with Yahoo, against an emulator of Yahoo', () => YAHOO.
     expect({ ...user, email_verified: Boolean(user.email_verified) }).toEqual({ name: 'Ada Lovelace', email: 'ada@yahoo.com', email_verified: true });
     const token = await app.runtime.tokenStore.findToken(userId, 'yahoo');
     expect(token!.refreshToken).toEqual(expect.any(String));
-    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
-    expect(lifetime).toBeGreaterThan(3500);
-    expect(lifetime).toBeLessThanOrEqual(3600);
+    expectAccessTokenLifetime(token, 3500, 3600);
     expect(tokenRequests(yahoo).at(-1)!.headers.authorization).toBe(basic);
   });
 

@@ -3,7 +3,7 @@ import { describeEachDialect } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, rowCounts, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startZendeskEmulator, type ZendeskEmulator, type ZendeskUser } from './zendesk.emulator.js';
 
 // A client's unique identifier as Admin Center makes it from the app's name, and a 64-hex-digit secret.
@@ -62,9 +62,7 @@ describeEachDialect('Zendesk, against an emulator of a Zendesk account', (dialec
     expect(user).toEqual({ email: 'ada@acme.test', email_verified: null, name: 'Ada Lovelace' });
     const token = await app.runtime.tokenStore.findToken(userId, 'zendesk');
     expect(token).toMatchObject({ refreshToken: expect.any(String), scope: 'read', apiBaseUrl: null });
-    const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
-    expect(lifetime).toBeGreaterThan(1_700);
-    expect(lifetime).toBeLessThanOrEqual(1_800);
+    expectAccessTokenLifetime(token, 1_700, 1_800);
     const exchange = zendesk.server.requests.find((r) => r.path === '/oauth/tokens')!;
     expect(exchange.headers['content-type']).toBe('application/json');
     expect(exchange.headers.authorization).toBeUndefined();

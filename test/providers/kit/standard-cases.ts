@@ -42,6 +42,17 @@ export async function expireAccessTokens(database: TestDatabase, userId: string)
 }
 
 /**
+ * Checks the seconds left until a stored token's access token expires: more
+ * than `over` and at most `atMost` (the lifetime the provider answered, less
+ * the time the test has taken since).
+ */
+export function expectAccessTokenLifetime(token: { readonly expiresAt: number | null } | undefined, over: number, atMost: number): void {
+  const lifetime = token!.expiresAt! - Math.floor(Date.now() / 1000);
+  expect(lifetime).toBeGreaterThan(over);
+  expect(lifetime).toBeLessThanOrEqual(atMost);
+}
+
+/**
  * What the standard cases need of an emulator: its request log, who is
  * signed in there, and (unless a case is told another way) the usual
  * control to refuse the next authorization. The usual control to fail the

@@ -155,6 +155,19 @@ describe('provider settings from <NAME>_… variables', () => {
     expect(refusal({ ...client, ACME_ISSUER: 'https://id.example.com', ACME_SERVER_METADATA_URL: 'https://id.example.com/.well-known/openid-configuration' }).variable).toBe('ACME_ISSUER');
   });
 
+  it('<NAME>_USER_AGENT: taken by a preset whose provider asks for the contact in it, checked as a header value, refused by any other', () => {
+    const reddit = { REDDIT_PRESET: 'reddit', REDDIT_CLIENT_ID: 'p-jcoLKBynTLew', REDDIT_CLIENT_SECRET: 's' };
+    const settings = providerSettings({ ...reddit, REDDIT_USER_AGENT: 'server:acme:v1 (by /u/acme_ops)' }, 'reddit', true);
+    expect(settings.apiHeaders).toEqual({ 'user-agent': 'server:acme:v1 (by /u/acme_ops)' });
+    expect(providerSettings(reddit, 'reddit', true).apiHeaders).toEqual({ 'user-agent': 'server:p-jcoLKBynTLew:v1 (Tokenkeeper OAuth token service)' });
+    for (const value of ['server:acme:v1 (by /u/\u00e9)', 'delete\u007f', 'x'.repeat(257), 'tab\there']) {
+      expect(refusal({ ...reddit, REDDIT_USER_AGENT: value }, 'reddit').message).toBe(
+        'Configuration error: REDDIT_USER_AGENT must be printable ASCII of at most 256 characters, as a header is, e.g. server:my-app:v1 (by /u/my_username)',
+      );
+    }
+    expect(refusal({ ...github, GITHUB_USER_AGENT: 'acme' }, 'github').message).toBe('Configuration error: GITHUB_USER_AGENT is not used by the github preset; remove it');
+  });
+
   it('client authentication: each method takes exactly the credentials it uses, and a key file is checked at start-up', () => {
     const folder = mkdtempSync(join(tmpdir(), 'tk-keys-'));
     const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' });

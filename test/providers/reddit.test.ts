@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
@@ -134,3 +134,31 @@ describeEachDialect('Reddit, against an emulator of Reddit', (dialect) => {
 });
 
 describeClientFailures(REDDIT, { wrongSecret: { sentAs: 'a bare 401' }, exchangeFailure: {} });
+
+describe('REDDIT_USER_AGENT: the User-Agent with the contact Reddit asks for', () => {
+  const configured = 'server:acme-reports:v2.1 (by /u/acme_ops)';
+  let database: TestDatabase;
+  let reddit: RedditEmulator;
+  let app: ProviderTestApp;
+  beforeAll(async () => {
+    database = await DIALECTS[0]!.openTestDatabase();
+    reddit = await startRedditEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: { ...redditEnv(reddit), REDDIT_USER_AGENT: configured } });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await reddit?.close();
+    await database?.close();
+  });
+
+  it('goes on every request to Reddit in place of the preset’s: the code exchange, the user API, the proxied calls (whatever the caller sends) and the revocation', async () => {
+    reddit.signInAs(account('9stu', 'ops_person'));
+    const browser = app.browser();
+    expect((await browser.get(`${APP_ORIGIN}/login/reddit?next=/api/me`)).status).toBe(200);
+    expect((await browser.get(`${APP_ORIGIN}/api/providers/reddit/proxy/api/v1/me`, { headers: { 'user-agent': 'Mozilla/5.0' } })).status).toBe(200);
+    await disconnectThrough(browser, 'reddit');
+    const paths = reddit.server.requests.map((request) => request.path.split('?')[0]);
+    expect(paths).toEqual(expect.arrayContaining(['/api/v1/access_token', '/api/v1/me', '/api/v1/revoke_token']));
+    expect(new Set(reddit.server.requests.filter((request) => request.path !== '/api/v1/authorize' && !request.path.startsWith('/api/v1/authorize?')).map((request) => request.headers['user-agent']))).toEqual(new Set([configured]));
+  });
+});

@@ -38,6 +38,8 @@
  *   <client id>)`, the integration named by its client id, under which
  *   Launchpad holds the contact it was registered with, whatever User-Agent a
  *   caller of the proxies sends (a browser's own would not name the app);
+ *   `<NAME>_USER_AGENT` gives one with the contact Basecamp asks for, e.g.
+ *   `Acme Reports (https://acme.example/contact)`;
  * - Basecamp documents no revocation: disconnect deletes the tokens here, and
  *   the person removes the integration on their 37signals ID's Apps page.
  * Not checked against Basecamp's pages: the refresh token's lifetime (none
@@ -106,7 +108,8 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
 
 export const basecamp: ProviderPreset = {
   displayName: 'Basecamp',
-  settings: (_values, client) => ({
+  values: { userAgent: 'optional' },
+  settings: ({ userAgent }, client) => ({
     endpoints: {
       authorizationEndpoint: 'https://launchpad.37signals.com/authorization/new',
       tokenEndpoint: 'https://launchpad.37signals.com/authorization/token',
@@ -115,7 +118,7 @@ export const basecamp: ProviderPreset = {
     scope: '',
     pkce: false,
     apiBaseUrl: 'https://3.basecampapi.com',
-    apiHeaders: { 'user-agent': basecampUserAgent(client?.clientId ?? '') },
+    apiHeaders: { 'user-agent': userAgent ?? basecampUserAgent(client?.clientId ?? '') },
     fixedApiHeaders: ['user-agent'],
     tokenEndpointAuthMethod: 'client_secret_post',
     subjectClaim: 'id',

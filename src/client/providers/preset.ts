@@ -16,6 +16,12 @@ export interface PresetValues {
   teamId?: string;
   /** `<NAME>_USER_POOL_ID`: an Amazon Cognito user pool (`us-east-1_AbCdEf123`, its region first). */
   userPoolId?: string;
+  /**
+   * `<NAME>_USER_AGENT`: the User-Agent of every request to a provider whose rules ask apps to name themselves and
+   * their makers' contact in it (Reddit's `server:<app id>:<version> (by /u/<username>)`, Basecamp's app name and
+   * a URL or e-mail), in place of the preset's own, which names the app by its client id alone.
+   */
+  userAgent?: string;
 }
 
 export type PresetValueName = keyof PresetValues;
@@ -29,6 +35,7 @@ export const PRESET_VALUE_VARIABLES: Readonly<Record<PresetValueName, string>> =
   audience: 'AUDIENCE',
   teamId: 'TEAM_ID',
   userPoolId: 'USER_POOL_ID',
+  userAgent: 'USER_AGENT',
 };
 
 /** The client a preset's settings are for, for a provider that asks apps to name themselves by it (Reddit's User-Agent). */

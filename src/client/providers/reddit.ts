@@ -36,8 +36,9 @@
  * carry `server:<client id>:v1 (Tokenkeeper OAuth token service)`, the app
  * named by its own client id so that no two apps share one, whatever
  * User-Agent a caller of the proxies sends (a browser's own would not say
- * which app is calling). The operator's Reddit username is not known here,
- * so the contact the rules ask for is left out. The current API terms
+ * which app is calling). The contact the rules ask for, the operator's
+ * Reddit username, is not known here: `<NAME>_USER_AGENT` gives the whole
+ * User-Agent with it, e.g. `server:my-app:v1 (by /u/my_username)`. The current API terms
  * (rate limits, which apps may use the API) are Reddit's to set and are not
  * checked here.
  */
@@ -83,7 +84,7 @@ async function tokenResponse(response: Response): Promise<Response> {
 
 /** Revokes at /api/v1/revoke_token: the refresh token when there is one (its access tokens end with it), else the access token. */
 async function revoke(request: RevocationRequest): Promise<RevocationOutcome> {
-  const userAgent = redditUserAgent(request.clientId);
+  const userAgent = request.apiHeaders['user-agent'] ?? redditUserAgent(request.clientId);
   if (!request.revocationEndpoint) throw new Error('Reddit revocation needs the revocation endpoint');
   const [token, hint] = request.refreshToken ? [request.refreshToken, 'refresh_token'] : [request.accessToken, 'access_token'];
   const response = await request.send(request.revocationEndpoint, {
@@ -103,8 +104,9 @@ async function revoke(request: RevocationRequest): Promise<RevocationOutcome> {
 
 export const reddit: ProviderPreset = {
   displayName: 'Reddit',
-  settings: (_values, client) => {
-    const userAgent = redditUserAgent(client?.clientId ?? '');
+  values: { userAgent: 'optional' },
+  settings: ({ userAgent: configured }, client) => {
+    const userAgent = configured ?? redditUserAgent(client?.clientId ?? '');
     return {
       endpoints: {
         authorizationEndpoint: 'https://www.reddit.com/api/v1/authorize',

@@ -64,6 +64,8 @@ export interface ProviderOptions {
   teamId?: string;
   /** The Amazon Cognito user pool (`us-east-1_AbCdEf123`) whose issuer the cognito preset makes. */
   userPoolId?: string;
+  /** The User-Agent, with the makers' contact, that the reddit and basecamp presets send on every request in place of theirs. */
+  userAgent?: string;
   /**
    * Days a refresh token may go unused before the provider ends it, instead of
    * the preset's (okta 7, keycloak 30, microsoft and atlassian 90, google 180);
@@ -135,6 +137,7 @@ const PROVIDER_OPTION_VARIABLES: Readonly<Record<Exclude<keyof ProviderOptions, 
   audience: 'AUDIENCE',
   teamId: 'TEAM_ID',
   userPoolId: 'USER_POOL_ID',
+  userAgent: 'USER_AGENT',
 };
 const OPTION_OF_SUFFIX = new Map<string, string>([
   ...Object.entries(PROVIDER_OPTION_VARIABLES).map(([option, suffix]) => [suffix, option] as [string, string]),

@@ -17,6 +17,7 @@ import { discord } from './discord.js';
 import { docusign } from './docusign.js';
 import { dropbox } from './dropbox.js';
 import { etsy } from './etsy.js';
+import { eventbrite } from './eventbrite.js';
 import { facebook } from './facebook.js';
 import { figma } from './figma.js';
 import { fitbit } from './fitbit.js';
@@ -86,7 +87,7 @@ export { PRESET_VALUE_VARIABLES, type PresetClient, type PresetSettings, type Pr
  * @example
  * const names = Object.keys(PROVIDER_PRESETS); // ['airtable', 'apple', 'asana', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { adobe, airtable, amazon, apple, asana, atlassian, auth0, basecamp, bitbucket, box, calendly, clickup, cognito, dexcom, digitalocean, discord, docusign, dropbox, etsy, facebook, figma, fitbit, freshbooks, gitea, github, gitlab, glewlwyd, google, gusto, heroku, hubspot, instagram, intercom, kakao, keycloak, line, lemonldap, linear, linkedin, mailchimp, microsoft, miro, monday, nextcloud, notion, okta, oura, patreon, paypal, pinterest, pipedrive, quickbooks, reddit, ringcentral, salesforce, shopify, slack, smartsheet, soundcloud, spotify, square, strava, stripe, tiktok, twitch, typeform, vimeo, webex, webflow, whoop, withings, x, xero, yahoo, yandex, zendesk, zoho, zoom };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { adobe, airtable, amazon, apple, asana, atlassian, auth0, basecamp, bitbucket, box, calendly, clickup, cognito, dexcom, digitalocean, discord, docusign, dropbox, etsy, eventbrite, facebook, figma, fitbit, freshbooks, gitea, github, gitlab, glewlwyd, google, gusto, heroku, hubspot, instagram, intercom, kakao, keycloak, line, lemonldap, linear, linkedin, mailchimp, microsoft, miro, monday, nextcloud, notion, okta, oura, patreon, paypal, pinterest, pipedrive, quickbooks, reddit, ringcentral, salesforce, shopify, slack, smartsheet, soundcloud, spotify, square, strava, stripe, tiktok, twitch, typeform, vimeo, webex, webflow, whoop, withings, x, xero, yahoo, yandex, zendesk, zoho, zoom };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

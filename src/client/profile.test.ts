@@ -250,6 +250,17 @@ describe('readProfile with the readMoreClaims hook', () => {
   });
 });
 
+describe('readProfile with the tokenAnswerClaims hook', () => {
+  const keepingTheSite = { tokenAnswerClaims: (answer: Record<string, unknown>) => ({ blog_id: answer.blog_id, ID: 'not-the-subject' }) };
+
+  it('adds what the hook took from the token answer, with no request of its own; userinfo’s own claims win', async () => {
+    answers['/userinfo'] = json({ ID: 7, email: 'ada@acme.test' });
+    const profile = await readProfile(configuration(), settings({ hooks: keepingTheSite }), 'at', undefined, { access_token: 'at', token_type: 'bearer', blog_id: '1234' });
+    expect(profile.claims).toEqual({ ID: 7, email: 'ada@acme.test', blog_id: '1234' });
+    expect(requests.map((request) => request.path)).toEqual(['/userinfo']);
+  });
+});
+
 describe('readProfile with an ID token (OpenID Connect userinfo)', () => {
   it('reads userinfo whose sub is the ID token’s', async () => {
     answers['/userinfo'] = json({ sub: 'user-1', name: 'Ada' });

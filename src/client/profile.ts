@@ -87,7 +87,8 @@ async function introspectedProfile(config: oidc.Configuration, settings: Provide
  * e.g. GitHub), the userinfo URL is a user API that may have no `sub` at
  * all: it is read as a protected resource and the subject is taken from
  * `subjectClaim`. A provider that names the person in the token answer
- * (a tokenResponseProfile hook) is read from `tokenAnswer` alone. A preset's
+ * (a tokenResponseProfile hook) is read from `tokenAnswer` alone; a
+ * tokenAnswerClaims hook adds what else it says of the grant. A preset's
  * findEmail hook runs when no e-mail came. `connectionBase`: the API origin
  * the token answer named for this connection, if any, where its hooks and a
  * user API on each connection's host are read.
@@ -149,6 +150,7 @@ export async function readProfile(
     getJson: (url) => getProtectedJson(config, settings, accessToken, url, step, true),
   });
   if (settings.hooks?.readMoreClaims) claims = { ...(await settings.hooks.readMoreClaims(reader('profile request'))), ...claims };
+  if (settings.hooks?.tokenAnswerClaims) claims = { ...settings.hooks.tokenAnswerClaims(tokenAnswer), ...claims };
 
   const emailClaim = settings.claimNames?.email ?? 'email';
   const hasEmail = typeof claims[emailClaim] === 'string' && claims[emailClaim] !== '';

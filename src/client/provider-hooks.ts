@@ -166,6 +166,13 @@ export interface ProviderHooks {
    */
   readMoreClaims?(reader: ProfileReader): Promise<Record<string, unknown>>;
   /**
+   * Claims kept with the profile that the code exchange's answer carries beside the tokens, for a provider whose
+   * token answer says what the grant is for and no API says it again (WordPress.com's `blog_id` and `blog_url`, the
+   * one site a token reaches). Read at sign-in, beside userinfo, whose own claims (and readMoreClaims') win. Given
+   * the whole answer; returns only the members to keep, never a token.
+   */
+  tokenAnswerClaims?(answer: Record<string, unknown>): Record<string, unknown>;
+  /**
    * Revokes the grant at a provider that has no RFC 7009 endpoint. It is
    * given a live access token (refreshed first when the stored one expired).
    * Throws when the provider refused.

@@ -70,6 +70,7 @@ import { webex } from './webex.js';
 import { webflow } from './webflow.js';
 import { whoop } from './whoop.js';
 import { withings } from './withings.js';
+import { wordpress } from './wordpress.js';
 import { x } from './x.js';
 import { xero } from './xero.js';
 import { yahoo } from './yahoo.js';
@@ -87,7 +88,7 @@ export { PRESET_VALUE_VARIABLES, type PresetClient, type PresetSettings, type Pr
  * @example
  * const names = Object.keys(PROVIDER_PRESETS); // ['airtable', 'apple', 'asana', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { adobe, airtable, amazon, apple, asana, atlassian, auth0, basecamp, bitbucket, box, calendly, clickup, cognito, dexcom, digitalocean, discord, docusign, dropbox, etsy, eventbrite, facebook, figma, fitbit, freshbooks, gitea, github, gitlab, glewlwyd, google, gusto, heroku, hubspot, instagram, intercom, kakao, keycloak, line, lemonldap, linear, linkedin, mailchimp, microsoft, miro, monday, nextcloud, notion, okta, oura, patreon, paypal, pinterest, pipedrive, quickbooks, reddit, ringcentral, salesforce, shopify, slack, smartsheet, soundcloud, spotify, square, strava, stripe, tiktok, twitch, typeform, vimeo, webex, webflow, whoop, withings, x, xero, yahoo, yandex, zendesk, zoho, zoom };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { adobe, airtable, amazon, apple, asana, atlassian, auth0, basecamp, bitbucket, box, calendly, clickup, cognito, dexcom, digitalocean, discord, docusign, dropbox, etsy, eventbrite, facebook, figma, fitbit, freshbooks, gitea, github, gitlab, glewlwyd, google, gusto, heroku, hubspot, instagram, intercom, kakao, keycloak, line, lemonldap, linear, linkedin, mailchimp, microsoft, miro, monday, nextcloud, notion, okta, oura, patreon, paypal, pinterest, pipedrive, quickbooks, reddit, ringcentral, salesforce, shopify, slack, smartsheet, soundcloud, spotify, square, strava, stripe, tiktok, twitch, typeform, vimeo, webex, webflow, whoop, withings, wordpress, x, xero, yahoo, yandex, zendesk, zoho, zoom };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

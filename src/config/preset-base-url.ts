@@ -24,6 +24,12 @@ const MISTAKES: Readonly<Record<string, (url: URL, prefix: string) => string | u
     const appended = /\/(index\.php|remote\.php|ocs\/v[12]\.php|apps\/oauth2)(\/|$)/.exec(url.pathname);
     return appended ? `ends in a path the preset appends itself (/${appended[1]}): give the server's URL alone, e.g. ${url.origin}${url.pathname.slice(0, appended.index)}` : undefined;
   },
+  // https://zitadel.com/docs/apis/openidoauth/endpoints: the instance is the issuer; the preset finds /oauth/v2/…,
+  // /oidc/v1/… and the discovery document under it, and its APIs (/auth/v1, /management/v1, /v2…) are called there.
+  zitadel: (url) => {
+    const appended = /\/(oauth\/v2|oidc\/v1|\.well-known|ui\/(?:console|login|v2)|auth\/v1|management\/v1|admin\/v1|v2)(\/|$)/.exec(url.pathname);
+    return appended ? `ends in a path the preset appends itself (/${appended[1]}): give the instance's URL alone, e.g. ${url.origin}${url.pathname.slice(0, appended.index)}` : undefined;
+  },
   // https://docs.github.com/en/enterprise-server@latest/rest: the REST API is {host}/api/v3. For github.com the
   // preset needs no base URL; its API host there would make sign-in go to api.github.com/login/oauth.
   github: (url, prefix) => {

@@ -30,6 +30,14 @@ const MISTAKES: Readonly<Record<string, (url: URL, prefix: string) => string | u
     const appended = /\/(oauth\/v2|oidc\/v1|\.well-known|ui\/(?:console|login|v2)|auth\/v1|management\/v1|admin\/v1|v2)(\/|$)/.exec(url.pathname);
     return appended ? `ends in a path the preset appends itself (/${appended[1]}): give the instance's URL alone, e.g. ${url.origin}${url.pathname.slice(0, appended.index)}` : undefined;
   },
+  // https://docs.goauthentik.io/providers/oauth2/: the issuer is {server}/application/o/{slug}/ and the
+  // endpoints /application/o/…, which the preset appends to the server itself.
+  authentik: (url, prefix) => {
+    const appended = /\/application\/o(?:\/([^/]+))?(\/|$)/.exec(url.pathname);
+    if (!appended) return undefined;
+    const slug = appended[1] && !['authorize', 'token', 'userinfo', 'revoke', 'introspect', 'device'].includes(appended[1]) ? `, and the slug as ${prefix}_APPLICATION_SLUG (${appended[1]})` : '';
+    return `ends in a path the preset appends itself (/application/o): give the server alone${slug}, e.g. ${url.origin}${url.pathname.slice(0, appended.index)}`;
+  },
   // https://docs.github.com/en/enterprise-server@latest/rest: the REST API is {host}/api/v3. For github.com the
   // preset needs no base URL; its API host there would make sign-in go to api.github.com/login/oauth.
   github: (url, prefix) => {

@@ -23,6 +23,8 @@ const RESERVED_AUTHORIZATION_PARAMS = new Set(['client_id', 'redirect_uri', 'res
 const TEMPLATE_VALUE_PATTERNS: Readonly<Record<Exclude<PresetValueName, 'baseUrl' | 'audience'>, RegExp>> = {
   tenant: /^[A-Za-z0-9._-]{1,100}$/,
   realm: /^[A-Za-z0-9._-]{1,100}$/,
+  // authentik's slugs: letters, digits, `-` and `_` (a Django slug field of at most 50).
+  applicationSlug: /^[A-Za-z0-9_-]{1,50}$/,
   // Apple shows a team id as ten capital letters and digits.
   teamId: /^[A-Z0-9]{10}$/,
   // A region (us-east-1, us-gov-west-1), an underscore, and letters and digits, as Cognito writes a user pool id.

@@ -54,7 +54,7 @@ export interface ProviderOptions {
   privateKeyId?: string;
   /** Extra authorization request parameters, e.g. `{ hd: 'example.com' }`. */
   authorizationParams?: Record<string, string>;
-  /** Values some presets take: a self-hosted base URL (gitlab, keycloak), tenant (microsoft), realm (keycloak), domain (okta, auth0, cognito), audience (auth0), team id (apple), user pool id (cognito). */
+  /** Values some presets take: a self-hosted base URL (gitlab, keycloak), tenant (microsoft), realm (keycloak), domain (okta, auth0, cognito), audience (auth0), team id (apple), user pool id (cognito), application slug (authentik). */
   baseUrl?: string;
   tenant?: string;
   realm?: string;
@@ -66,6 +66,8 @@ export interface ProviderOptions {
   userPoolId?: string;
   /** The User-Agent, with the makers' contact, that the reddit and basecamp presets send on every request in place of theirs. */
   userAgent?: string;
+  /** The slug of the authentik application whose OAuth2 provider the authentik preset signs in with. */
+  applicationSlug?: string;
   /**
    * Days a refresh token may go unused before the provider ends it, instead of
    * the preset's (okta 7, keycloak 30, microsoft and atlassian 90, google 180);
@@ -138,6 +140,7 @@ const PROVIDER_OPTION_VARIABLES: Readonly<Record<Exclude<keyof ProviderOptions, 
   teamId: 'TEAM_ID',
   userPoolId: 'USER_POOL_ID',
   userAgent: 'USER_AGENT',
+  applicationSlug: 'APPLICATION_SLUG',
 };
 const OPTION_OF_SUFFIX = new Map<string, string>([
   ...Object.entries(PROVIDER_OPTION_VARIABLES).map(([option, suffix]) => [suffix, option] as [string, string]),

@@ -2,7 +2,7 @@ import type { ProviderSettings } from '../provider-settings.js';
 
 /** Values a preset is templated on, each from a `<NAME>_…` variable. */
 export interface PresetValues {
-  /** `<NAME>_BASE_URL`: the host of a self-run server (GitHub Enterprise Server, self-managed GitLab, Gitea or Forgejo, Nextcloud, Keycloak, a ZITADEL instance), or a provider's other environment (Square's Sandbox, Gusto's demo environment, RingCentral's developer sandbox, Dexcom's sandbox) or data centre (Zoho's accounts server, Dexcom's European or Japanese API, Battle.net's server for China). */
+  /** `<NAME>_BASE_URL`: the host of a self-run server (GitHub Enterprise Server, self-managed GitLab, Gitea or Forgejo, Nextcloud, Keycloak, a ZITADEL instance, authentik), or a provider's other environment (Square's Sandbox, Gusto's demo environment, RingCentral's developer sandbox, Dexcom's sandbox) or data centre (Zoho's accounts server, Dexcom's European or Japanese API, Battle.net's server for China). */
   baseUrl?: string;
   /** `<NAME>_TENANT`: a Microsoft Entra tenant (`common`, `organizations`, `consumers` or a tenant id). */
   tenant?: string;
@@ -10,6 +10,8 @@ export interface PresetValues {
   domain?: string;
   /** `<NAME>_REALM`: a Keycloak realm. */
   realm?: string;
+  /** `<NAME>_APPLICATION_SLUG`: an authentik application's slug, which names its OAuth2 provider's issuer (`<base>/application/o/<slug>/`). */
+  applicationSlug?: string;
   /** `<NAME>_AUDIENCE`: the API an Auth0 access token is for. */
   audience?: string;
   /** `<NAME>_TEAM_ID`: the Apple developer team that signs the client secret. */
@@ -32,6 +34,7 @@ export const PRESET_VALUE_VARIABLES: Readonly<Record<PresetValueName, string>> =
   tenant: 'TENANT',
   domain: 'DOMAIN',
   realm: 'REALM',
+  applicationSlug: 'APPLICATION_SLUG',
   audience: 'AUDIENCE',
   teamId: 'TEAM_ID',
   userPoolId: 'USER_POOL_ID',

@@ -1,0 +1,195 @@
+import { describe, expect, it } from 'vitest';
+import { providerSettings } from '../../src/config/provider-config.js';
+import type { TestBrowser } from '../support/browser.js';
+import { DIALECTS, describeEachDialect } from '../support/postgres.js';
+import { hashedUserId, startAuthentikEmulator, type AuthentikEmulator, type AuthentikUser } from './authentik.emulator.js';
+import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
+import { describeKeepAlive } from './kit/keep-alive-case.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, startProviderTestApp } from './kit/provider-app.js';
+import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+
+// A client id and secret as authentik generates them for a new OAuth2 provider (letters and digits).
+const CLIENT_ID = 'Qw7Lr2TgX9pZk4NcVb1MhJ8sYd3FaE6uWo5RiK0n';
+const CLIENT_SECRET = 'nV3kP8wQ2rT6yU1iO9pA4sD7fG0hJ5kL2zX8cV6bN3mQ1wE4rT7yU0iO3pA6sD9fG2hJ5kL8zX1cV4bN7mQ0wE3rT6yU9iO2pA5sD8fG1hJ4kL7zX0cV3bN6mQ9wE2r';
+const SLUG = 'tokenkeeper';
+const REDIRECT_URI = `${APP_ORIGIN}/auth/authentik/callback`;
+const DAY = 86_400;
+
+function person(pk: number, username: string, name: string, emailVerified?: boolean): AuthentikUser {
+  return { pk, username, name, email: `${username}@example.com`, ...(emailVerified === undefined ? {} : { emailVerified }) };
+}
+
+/** Only the documented variables: the preset, the client, the server and the application's slug. */
+function authentikEnv(authentik: AuthentikEmulator): Record<string, string> {
+  return presetEnv('authentik', CLIENT_ID, CLIENT_SECRET, { AUTHENTIK_BASE_URL: authentik.origin, AUTHENTIK_APPLICATION_SLUG: SLUG });
+}
+
+/** A refresh at authentik itself, as another copy of the token would make it. */
+function refreshAtAuthentik(authentik: AuthentikEmulator, refreshToken: string, scope?: string): Promise<Response> {
+  return fetch(`${authentik.origin}/application/o/token/`, {
+    method: 'POST',
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID, client_secret: CLIENT_SECRET, ...(scope === undefined ? {} : { scope }) }),
+  });
+}
+
+const AUTHENTIK: StandardProvider<AuthentikUser, AuthentikEmulator> = {
+  preset: 'authentik',
+  displayName: 'authentik',
+  startEmulator: () => startAuthentikEmulator({ slug: SLUG, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
+  env: authentikEnv,
+  people: {
+    cancelled: person(108, 'changed', 'Changed Mind'),
+    'refused-code': person(109, 'refused', 'Refused Code'),
+    'wrong-secret': person(301, 'wrongsecret', 'Wrong Secret'),
+    'exchange-failure': person(302, 'outage', 'Outage Person'),
+  },
+  subjectOf: hashedUserId,
+};
+
+describeEachDialect('authentik, against an emulator of an authentik server with one application', (dialect) => {
+  const context = useProviderTest(() => dialect.openTestDatabase(), AUTHENTIK);
+
+  const signIn = (user: AuthentikUser) => signInAs(context, 'authentik', user);
+  const userinfo = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/authentik/proxy/userinfo/`);
+
+  it("signs in through the application's discovery as the hashed user id sub, with userinfo's name and username and the e-mail not verified; offline_access with PKCE and no consent prompt, the client in the form, a 5-minute token and a refresh token", async () => {
+    const { database, emulator: authentik, app } = context;
+    const ada = person(101, 'ada', 'Ada Lovelace');
+    const { userId, request } = await signIn(ada);
+    expect(request.get('scope')).toBe('openid profile email offline_access');
+    expect(request.get('code_challenge_method')).toBe('S256');
+    expect(request.get('prompt')).toBeNull();
+    const account = await database.db.selectFrom('accounts').select(['issuer', 'subject']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account).toEqual({ issuer: `${authentik.origin}/application/o/${SLUG}/`, subject: hashedUserId(ada) });
+    const user = await database.db.selectFrom('users').select(['name', 'email', 'email_verified', 'username']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toMatchObject({ name: 'Ada Lovelace', email: 'ada@example.com', username: 'ada' });
+    expect(Boolean(user.email_verified)).toBe(false);
+    const token = await app.runtime.tokenStore.findToken(userId, 'authentik');
+    expect(token).toMatchObject({ refreshToken: expect.any(String), scope: 'openid profile email offline_access' });
+    expectAccessTokenLifetime(token, 200, 300);
+    expect(authentik.server.counts.client_secret_post).toBeGreaterThan(0);
+    expect(authentik.server.counts.client_secret_basic).toBeUndefined();
+  });
+
+  it('an e-mail a custom scope mapping says is verified is kept as verified', async () => {
+    const { database } = context;
+    const { userId } = await signIn(person(102, 'vera', 'Vera Fied', true));
+    expect(Boolean((await database.db.selectFrom('users').select('email_verified').where('id', '=', userId).executeTakeFirstOrThrow()).email_verified)).toBe(true);
+  });
+
+  it('the proxy reaches /application/o with the token (userinfo/)', async () => {
+    const grace = person(103, 'grace', 'Grace Hopper');
+    const { browser } = await signIn(grace);
+    const answer = await userinfo(browser);
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toMatchObject({ sub: hashedUserId(grace), preferred_username: 'grace' });
+  });
+
+  it('20 concurrent calls on an expired token make one refresh, sent without a scope; the new refresh token is kept, and authentik refuses the spent one', async () => {
+    const { database, emulator: authentik, app } = context;
+    const { browser, userId } = await signIn(person(104, 'alan', 'Alan Turing'));
+    const before = await app.runtime.tokenStore.findToken(userId, 'authentik');
+    await expireAccessTokens(database, userId);
+    const keepingScope = authentik.server.counts.refresh_keeping_scope ?? 0;
+    await expectOneRefreshFor20Calls(authentik, () => userinfo(browser));
+    expect(authentik.server.counts.refresh_keeping_scope).toBe(keepingScope + 1);
+    const after = await app.runtime.tokenStore.findToken(userId, 'authentik');
+    expect(after!.refreshToken).not.toBe(before!.refreshToken);
+    expect(authentik.accepts(after!.accessToken)).toBe(true);
+    const replay = await refreshAtAuthentik(authentik, before!.refreshToken!);
+    expect(replay.status).toBe(400);
+    expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it("the person's tokens deleted in authentik: userinfo refuses the token, the refresh is refused, and the connection needs re-auth after one try", async () => {
+    const leaving = person(105, 'edsger', 'Edsger Dijkstra');
+    const { browser, userId } = await signIn(leaving);
+    context.emulator.removeAccess(leaving);
+    await expectNeedsReauthAfterOneRefusedRefresh(context, 'authentik', userId, () => userinfo(browser));
+  });
+
+  it('disconnect revokes at /application/o/revoke/ (RFC 7009): the refresh token and the access token stop working, and the tokens are deleted here', async () => {
+    const { emulator: authentik, app } = context;
+    const { browser, userId } = await signIn(person(106, 'barbara', 'Barbara Liskov'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'authentik');
+    const revocations = authentik.server.counts.revoke ?? 0;
+    expect(await disconnectThrough(browser, 'authentik')).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(authentik.server.counts.revoke).toBeGreaterThan(revocations);
+    expect(authentik.accepts(stored!.accessToken)).toBe(false);
+    expect((await refreshAtAuthentik(authentik, stored!.refreshToken!)).status).toBe(400);
+    expect(await app.runtime.tokenStore.findToken(userId, 'authentik')).toBeUndefined();
+  });
+
+  standardCases(() => context, AUTHENTIK, { cancelled: {}, refusedCode: { sentAs: 'invalid_grant, 400' } });
+});
+
+describeClientFailures(AUTHENTIK, { wrongSecret: { sentAs: 'invalid_client, 400' }, exchangeFailure: {} });
+
+describe('authentik with no offline_access scope mapping on the provider', () => {
+  it('drops the scope silently and issues no refresh token: the connection signs in, and needs a new sign-in once the access token ends', async () => {
+    const database = await DIALECTS[0]!.openTestDatabase();
+    const authentik = await startAuthentikEmulator({ slug: SLUG, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, scopeMappings: ['openid', 'profile', 'email'] });
+    const app = await startProviderTestApp({ databaseUrl: database.url, env: authentikEnv(authentik) });
+    try {
+      const { userId } = await signInAs({ app, emulator: authentik }, 'authentik', person(110, 'nooffline', 'No Offline'));
+      const token = await app.runtime.tokenStore.findToken(userId, 'authentik');
+      expect(token).toMatchObject({ refreshToken: null, scope: 'openid profile email' });
+      await expireAccessTokens(database, userId);
+      await expect(app.runtime.tokens.getAccessToken(userId, 'authentik')).rejects.toMatchObject({ code: 'needs_reauth' });
+      expect(authentik.server.counts.refresh_token).toBeUndefined();
+    } finally {
+      await app.close();
+      await authentik.close();
+      await database.close();
+    }
+  });
+});
+
+// The provider's defaults: each refresh token lives 30 days from its issue, and a refresh replaces it.
+describeKeepAlive(AUTHENTIK, {
+  title: 'authentik refresh tokens (30 days from issue) and the keep-alive sweep',
+  name: 'refreshes an unused connection once 7 days before its refresh token ends, and the new refresh token keeps it working past the first one’s end',
+  startEmulator: (now) => startAuthentikEmulator({ slug: SLUG, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, now }),
+  person: person(201, 'idle', 'Idle Person'),
+  dueAfterDays: 23,
+  usedAgainAfterDays: 8,
+  firstRefreshTokenRefused: async (authentik, refreshToken) => {
+    const refused = await refreshAtAuthentik(authentik, refreshToken);
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: 'invalid_grant' });
+  },
+});
+
+describe('the authentik preset in production', () => {
+  const env = { AUTHENTIK_PRESET: 'authentik', AUTHENTIK_CLIENT_ID: CLIENT_ID, AUTHENTIK_CLIENT_SECRET: CLIENT_SECRET };
+  const refusal = (values: Record<string, string>) => {
+    try {
+      providerSettings({ ...env, ...values }, 'authentik', true);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    throw new Error('no refusal');
+  };
+
+  it("makes the issuer from the server and the application's slug, or takes AUTHENTIK_ISSUER alone", () => {
+    expect(providerSettings({ ...env, AUTHENTIK_BASE_URL: 'https://auth.acme.test', AUTHENTIK_APPLICATION_SLUG: 'wiki' }, 'authentik', true)).toMatchObject({
+      displayName: 'authentik',
+      discovery: { issuer: 'https://auth.acme.test/application/o/wiki/', madeBy: 'the authentik preset, from AUTHENTIK_BASE_URL and AUTHENTIK_APPLICATION_SLUG' },
+      scope: 'openid profile email offline_access',
+      apiBaseUrl: 'https://auth.acme.test/application/o',
+      tokenEndpointAuthMethod: 'client_secret_post',
+      refreshTokenIdleSeconds: 30 * DAY,
+    });
+    expect(providerSettings({ ...env, AUTHENTIK_ISSUER: 'https://auth.acme.test/application/o/wiki/' }, 'authentik', true).discovery).toMatchObject({ issuer: 'https://auth.acme.test/application/o/wiki/' });
+    expect(refusal({ AUTHENTIK_BASE_URL: 'https://auth.acme.test' })).toContain('AUTHENTIK_APPLICATION_SLUG is missing (the authentik preset makes the issuer from it; or set AUTHENTIK_ISSUER)');
+    expect(refusal({ AUTHENTIK_BASE_URL: 'https://auth.acme.test', AUTHENTIK_APPLICATION_SLUG: 'wiki/app' })).toContain('AUTHENTIK_APPLICATION_SLUG is not a valid applicationSlug');
+  });
+
+  it("an issuer or endpoint given as the base URL stops start-up, naming the server and the slug to give", () => {
+    expect(refusal({ AUTHENTIK_BASE_URL: 'https://auth.acme.test/application/o/wiki/', AUTHENTIK_APPLICATION_SLUG: 'wiki' })).toBe(
+      `Configuration error: AUTHENTIK_BASE_URL ends in a path the preset appends itself (/application/o): give the server alone, and the slug as AUTHENTIK_APPLICATION_SLUG (wiki), e.g. https://auth.acme.test (got "https://auth.acme.test/application/o/wiki/")`,
+    );
+    expect(refusal({ AUTHENTIK_BASE_URL: 'https://acme.test/sso/application/o/token/', AUTHENTIK_APPLICATION_SLUG: 'wiki' })).toContain('give the server alone, e.g. https://acme.test/sso (got');
+  });
+});

@@ -1,12 +1,11 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { expect, it } from 'vitest';
+import { describeEachDialect } from '../support/postgres.js';
 import { startAirtableEmulator, type AirtableEmulator, type AirtableUser } from './airtable.emulator.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { describeClientFailures, expectAccessTokenLifetime, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // An id and secret with characters that form-encoding would change: sent as they are in the Basic header, as Airtable's example does.
 const CLIENT_ID = '5f0c3e1a-7d2b-4c9e-8a41-2b6d9e0f7c13';
@@ -44,33 +43,12 @@ const AIRTABLE: StandardProvider<AirtableUser, AirtableEmulator> = {
 };
 
 describeEachDialect('Airtable, against an emulator of Airtable', (dialect) => {
-  let database: TestDatabase;
-  let airtable: AirtableEmulator;
-  let app: ProviderTestApp;
+  const context = useProviderTest(() => dialect.openTestDatabase(), AIRTABLE);
 
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    airtable = await startAirtableEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: airtableEnv(airtable) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await airtable?.close();
-    await database?.close();
-  });
-
-  async function signIn(user: AirtableUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-    airtable.signInAs(user);
-    const browser = app.browser();
-    const start = await browser.get(`${APP_ORIGIN}/login/airtable?next=/api/me`, { followRedirects: false });
-    const page = await browser.get(start.location!);
-    expect(page.status).toBe(200);
-    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-  }
-
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+  const signIn = (user: AirtableUser) => signInAs(context, 'airtable', user);
 
   it('signs in as the Airtable user id of /v0/meta/whoami with its e-mail; PKCE S256, Basic credentials as they are, 60-minute tokens', async () => {
+    const { database, emulator: airtable, app } = context;
     const { userId, request } = await signIn(person('usrL2PNC5o3H4lBEi', 'foo@airtable.test'));
     expect(request.get('scope')).toBe('data.records:read schema.bases:read user.email:read');
     expect(request.get('code_challenge_method')).toBe('S256');
@@ -86,9 +64,10 @@ describeEachDialect('Airtable, against an emulator of Airtable', (dialect) => {
   });
 
   it('the proxy reaches the API; 20 concurrent calls on an expired token make one refresh, the rotated refresh token is kept, and Airtable refuses the old one', async () => {
+    const { database, emulator: airtable, app } = context;
     const { browser, userId } = await signIn(person('usrStormRotating1', 'storm@airtable.test'));
     const before = await app.runtime.tokenStore.findToken(userId, 'airtable');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const answers = await expectOneRefreshFor20Calls(airtable, () => browser.get(`${APP_ORIGIN}/api/providers/airtable/proxy/appX1y2Z3a4B5c6D7/Tasks`));
     expect(JSON.parse(answers[0]!.text)).toMatchObject({ records: [{ fields: { Name: 'Tasks of appX1y2Z3a4B5c6D7' } }] });
     const after = await app.runtime.tokenStore.findToken(userId, 'airtable');
@@ -100,16 +79,18 @@ describeEachDialect('Airtable, against an emulator of Airtable', (dialect) => {
   });
 
   it("a refresh token Airtable refuses (400 invalid_grant) marks the connection 'needs re-auth', with one attempt", async () => {
+    const { database, emulator: airtable, app } = context;
     const { browser, userId } = await signIn(person('usrRefusedRefresh', 'refused@airtable.test'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'airtable');
     // Rotated behind the app's back (another copy of the token used it): Airtable no longer takes the stored one.
     const elsewhere = await fetch(`${airtable.origin}/oauth2/v1/token`, { method: 'POST', headers: { authorization: basic }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: stored!.refreshToken! }) });
     expect(elsewhere.status).toBe(200);
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: airtable }, 'airtable', userId, () => browser.get(`${APP_ORIGIN}/api/providers/airtable/proxy/meta/whoami`));
   });
 
   it('disconnect deletes the tokens here and asks Airtable nothing: it documents no revocation', async () => {
+    const { emulator: airtable, app } = context;
     const { browser, userId } = await signIn(person('usrLeavingPerson', 'leaving@airtable.test'));
     const requests = airtable.server.requests.length;
     expect(await disconnectThrough(browser, 'airtable')).toEqual({ disconnected: true, revokedAtProvider: false });
@@ -117,7 +98,7 @@ describeEachDialect('Airtable, against an emulator of Airtable', (dialect) => {
     expect(await app.runtime.tokenStore.findToken(userId, 'airtable')).toBeUndefined();
   });
 
-  standardCases(() => ({ database, emulator: airtable, app }), AIRTABLE, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
+  standardCases(() => context, AIRTABLE, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
 });
 
 describeKeepAlive(AIRTABLE, {

@@ -1,12 +1,11 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { TestBrowser } from '../support/browser.js';
+import { expect, it } from 'vitest';
 import { testClock } from '../support/clock.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describeEachDialect } from '../support/postgres.js';
 import { startAsanaEmulator, type AsanaEmulator, type AsanaUser } from './asana.emulator.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, expectAccessTokenLifetime, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
+import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = '1204105362145398';
 const CLIENT_SECRET = 'a4f9c1e27b8d3065f1e2a9c4b7d80e13';
@@ -55,33 +54,12 @@ const ASANA: StandardProvider<AsanaUser, AsanaEmulator> = {
 };
 
 describeEachDialect('Asana, against an emulator of Asana', (dialect) => {
-  let database: TestDatabase;
-  let asana: AsanaEmulator;
-  let app: ProviderTestApp;
+  const context = useProviderTest(() => dialect.openTestDatabase(), ASANA);
 
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    asana = await startEmulator();
-    app = await startProviderTestApp({ databaseUrl: database.url, env: asanaEnv(asana) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await asana?.close();
-    await database?.close();
-  });
-
-  async function signIn(user: AsanaUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-    asana.signInAs(user);
-    const browser = app.browser();
-    const start = await browser.get(`${APP_ORIGIN}/login/asana?next=/api/me`, { followRedirects: false });
-    const page = await browser.get(start.location!);
-    expect(page.status).toBe(200);
-    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-  }
-
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+  const signIn = (user: AsanaUser) => signInAs(context, 'asana', user);
 
   it('signs in as the gid of /users/me (under data) with its name and e-mail (verification unknown); space-separated scopes, PKCE, the client in the body, one-hour tokens', async () => {
+    const { database, emulator: asana, app } = context;
     const { userId, request } = await signIn(person('1199212345', 'Greg Sanchez'));
     expect(request.get('scope')).toBe('users:read workspaces:read');
     expect(request.get('code_challenge_method')).toBe('S256');
@@ -99,9 +77,10 @@ describeEachDialect('Asana, against an emulator of Asana', (dialect) => {
   });
 
   it('the proxy reaches the API; 20 concurrent calls on an expired token make one refresh, and the refresh token, which Asana does not replace, is kept and still works', async () => {
+    const { database, emulator: asana, app } = context;
     const { browser, userId } = await signIn(person('1199323456', 'Storm Static'));
     const before = await app.runtime.tokenStore.findToken(userId, 'asana');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const answers = await expectOneRefreshFor20Calls(asana, () => browser.get(`${APP_ORIGIN}/api/providers/asana/proxy/workspaces`));
     expect(JSON.parse(answers[0]!.text)).toMatchObject({ data: [{ resource_type: 'workspace' }] });
     const after = await app.runtime.tokenStore.findToken(userId, 'asana');
@@ -112,15 +91,17 @@ describeEachDialect('Asana, against an emulator of Asana', (dialect) => {
   });
 
   it("a refresh token Asana refuses (400 invalid_grant: revoked behind the app's back) marks the connection 'needs re-auth', with one attempt", async () => {
+    const { database, emulator: asana, app } = context;
     const { browser, userId } = await signIn(person('1199545678', 'Refused Refresh'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'asana');
     const revoked = await fetch(`${asana.origin}/-/oauth_revoke`, { method: 'POST', body: new URLSearchParams({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, token: stored!.refreshToken! }) });
     expect(revoked.status).toBe(200);
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: asana }, 'asana', userId, () => browser.get(`${APP_ORIGIN}/api/providers/asana/proxy/users/me`));
   });
 
   it('disconnect revokes at /-/oauth_revoke with client_id, client_secret and the refresh token in the form, and the grant ends', async () => {
+    const { emulator: asana, app } = context;
     const { browser, userId } = await signIn(person('1199656789', 'Leaving Person'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'asana');
     const revocations = asana.server.counts.revoke ?? 0;
@@ -131,28 +112,16 @@ describeEachDialect('Asana, against an emulator of Asana', (dialect) => {
     expect(await app.runtime.tokenStore.findToken(userId, 'asana')).toBeUndefined();
   });
 
-  standardCases(() => ({ database, emulator: asana, app }), ASANA, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
+  standardCases(() => context, ASANA, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
 });
 
 describeEachDialect('Asana refresh tokens (no expiry) and the keep-alive sweep', (dialect) => {
   // Asana, the app and its sweep share one clock that moves only when told.
   const clock = testClock();
-  let database: TestDatabase;
-  let asana: AsanaEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    asana = await startEmulator(clock.now);
-    app = await startProviderTestApp({ databaseUrl: database.url, env: asanaEnv(asana), now: clock.now });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await asana?.close();
-    await database?.close();
-  });
+  const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: () => startEmulator(clock.now), env: asanaEnv }, { now: clock.now });
 
   it('an unused connection is not swept (its refresh token does not expire), and a year on it still refreshes with the one refresh token', async () => {
+    const { database, emulator: asana, app } = context;
     asana.signInAs(person('1199767890', 'Idle Person'));
     await signInThrough(app.browser(), 'asana');
     const { user_id: userId } = await database.db.selectFrom('accounts').select('user_id').where('provider', '=', 'asana').where('subject', '=', '1199767890').executeTakeFirstOrThrow();

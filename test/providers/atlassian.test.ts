@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describeEachDialect } from '../support/postgres.js';
 import { startAtlassianEmulator, type AtlassianEmulator, type AtlassianUser } from './atlassian.emulator.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, disconnectThrough, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { APP_ORIGIN, csrfTokenOf, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'aTlAsSiAnClIeNtId0123456789';
 const CLIENT_SECRET = 'ATOA-atlassian-test-secret';
@@ -39,33 +39,12 @@ const ATLASSIAN: StandardProvider<AtlassianUser, AtlassianEmulator> = {
 };
 
 describeEachDialect('Atlassian (3LO), against an emulator of Atlassian', (dialect) => {
-  let database: TestDatabase;
-  let atlassian: AtlassianEmulator;
-  let app: ProviderTestApp;
+  const context = useProviderTest(() => dialect.openTestDatabase(), ATLASSIAN);
 
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    atlassian = await startAtlassianEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: atlassianEnv(atlassian) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await atlassian?.close();
-    await database?.close();
-  });
-
-  async function signIn(user: AtlassianUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-    atlassian.signInAs(user);
-    const browser = app.browser();
-    const start = await browser.get(`${APP_ORIGIN}/login/atlassian?next=/api/me`, { followRedirects: false });
-    const page = await browser.get(start.location!);
-    expect(page.status).toBe(200);
-    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-  }
-
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+  const signIn = (user: AtlassianUser) => signInAs(context, 'atlassian', user);
 
   it('asks for the api.atlassian.com audience with consent, and signs in as the account_id with name and e-mail', async () => {
+    const { database, emulator: atlassian, app } = context;
     const { userId, request } = await signIn(person('557058:f58131cb-b67d-43c7-b30d-6b58d40bd077', 'Mia Krystof', 'mkrystof'));
     expect(request.get('audience')).toBe('api.atlassian.com');
     expect(request.get('prompt')).toBe('consent');
@@ -91,9 +70,10 @@ describeEachDialect('Atlassian (3LO), against an emulator of Atlassian', (dialec
   });
 
   it('the proxy reaches the API; 20 concurrent calls on an expired token make one refresh, and the rotated refresh token is kept', async () => {
+    const { database, emulator: atlassian, app } = context;
     const { browser, userId } = await signIn(person('557058:storm', 'Storm Rotating', 'storm'));
     const before = await app.runtime.tokenStore.findToken(userId, 'atlassian');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const answers = await expectOneRefreshFor20Calls(atlassian, () => browser.get(`${APP_ORIGIN}/api/providers/atlassian/proxy/oauth/token/accessible-resources`));
     expect(JSON.parse(answers[0]!.text)).toEqual([expect.objectContaining({ url: 'https://example.atlassian.net', scopes: ['read:me'] })]);
     const after = await app.runtime.tokenStore.findToken(userId, 'atlassian');
@@ -103,7 +83,7 @@ describeEachDialect('Atlassian (3LO), against an emulator of Atlassian', (dialec
 
   /** A refresh made with this refresh token outside the app, as another copy of it would. */
   const refreshElsewhere = (refreshToken: string) =>
-    fetch(`${atlassian.origin}/oauth/token`, {
+    fetch(`${context.emulator.origin}/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ grant_type: 'refresh_token', client_id: CLIENT_ID, client_secret: CLIENT_SECRET, refresh_token: refreshToken }),
@@ -111,14 +91,16 @@ describeEachDialect('Atlassian (3LO), against an emulator of Atlassian', (dialec
 
   /** With the access token expired, a call answers 401 needs_reauth after one refresh at Atlassian, and the next fails fast without another. */
   async function expectNeedsReauthAfterOneRefresh(browser: TestBrowser, userId: string): Promise<void> {
-    await expire(userId);
+    const { database, emulator: atlassian, app } = context;
+    await expireAccessTokens(database, userId);
     await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: atlassian }, 'atlassian', userId, () => browser.get(`${APP_ORIGIN}/api/providers/atlassian/proxy/me`));
   }
 
   it("a refresh token Atlassian refuses (403 invalid_grant) marks the connection 'needs re-auth', with one attempt", async () => {
+    const { database, app } = context;
     const { browser, userId } = await signIn(person('557058:reused', 'Reused Token', 'reused'));
     const first = await app.runtime.tokenStore.findToken(userId, 'atlassian');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     expect((await browser.get(`${APP_ORIGIN}/api/providers/atlassian/proxy/me`)).status).toBe(200);
     // The refresh token rotated out is used again elsewhere: Atlassian invalidates every refresh token of the grant.
     expect((await refreshElsewhere(first!.refreshToken!)).status).toBe(403);
@@ -126,6 +108,7 @@ describeEachDialect('Atlassian (3LO), against an emulator of Atlassian', (dialec
   });
 
   it("a refresh token Atlassian no longer knows (403 unauthorized_client 'refresh_token is invalid') marks the connection 'needs re-auth', with one attempt", async () => {
+    const { app } = context;
     const { browser, userId } = await signIn(person('557058:rotated-elsewhere', 'Rotated Elsewhere', 'rotated'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'atlassian');
     // The stored refresh token is rotated out behind the app's back (a restored backup, a copy of the database):
@@ -135,6 +118,7 @@ describeEachDialect('Atlassian (3LO), against an emulator of Atlassian', (dialec
   });
 
   it('disconnect deletes the tokens; Atlassian has no revocation endpoint, and the answer says it was not revoked there', async () => {
+    const { emulator: atlassian, app } = context;
     const { browser, userId } = await signIn(person('557058:leaving', 'Leaving Person', 'leaving'));
     const requests = atlassian.server.requests.length;
     expect(await disconnectThrough(browser, 'atlassian')).toEqual({ disconnected: true, revokedAtProvider: false });
@@ -142,7 +126,7 @@ describeEachDialect('Atlassian (3LO), against an emulator of Atlassian', (dialec
     expect(await app.runtime.tokenStore.findToken(userId, 'atlassian')).toBeUndefined();
   });
 
-  standardCases(() => ({ database, emulator: atlassian, app }), ATLASSIAN, { refusedCode: { sentAs: '403 invalid_grant' } });
+  standardCases(() => context, ATLASSIAN, { refusedCode: { sentAs: '403 invalid_grant' } });
 });
 
 describeClientFailures(ATLASSIAN, { wrongSecret: { sentAs: '401 access_denied "Unauthorized"', error: 'access_denied' }, exchangeFailure: {} });

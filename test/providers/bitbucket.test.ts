@@ -1,12 +1,11 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { expect, it } from 'vitest';
+import { describeEachDialect } from '../support/postgres.js';
 import { startBitbucketEmulator, type BitbucketEmulator, type BitbucketUser } from './bitbucket.emulator.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { describeClientFailures, expectAccessTokenLifetime, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'bBxKey7Q2mN4pR8sT3vW';
 const CLIENT_SECRET = 'hJ9kL2mN5pQ8rS3tU6vW9xY2zA5bC8dE';
@@ -59,33 +58,12 @@ const BITBUCKET: StandardProvider<BitbucketUser, BitbucketEmulator> = {
 };
 
 describeEachDialect('Bitbucket, against an emulator of Bitbucket Cloud', (dialect) => {
-  let database: TestDatabase;
-  let bitbucket: BitbucketEmulator;
-  let app: ProviderTestApp;
+  const context = useProviderTest(() => dialect.openTestDatabase(), BITBUCKET);
 
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    bitbucket = await startBitbucketEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackUrl: CALLBACK_URL });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: bitbucketEnv(bitbucket) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await bitbucket?.close();
-    await database?.close();
-  });
-
-  async function signIn(user: BitbucketUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-    bitbucket.signInAs(user);
-    const browser = app.browser();
-    const start = await browser.get(`${APP_ORIGIN}/login/bitbucket?next=/api/me`, { followRedirects: false });
-    const page = await browser.get(start.location!);
-    expect(page.status).toBe(200);
-    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-  }
-
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+  const signIn = (user: BitbucketUser) => signInAs(context, 'bitbucket', user);
 
   it('signs in as the Atlassian account id of /2.0/user with the display name and the confirmed primary address of /2.0/user/emails; the consumer’s scopes, plain Basic credentials, 2-hour tokens', async () => {
+    const { database, emulator: bitbucket, app } = context;
     const ada = person(1, 'Ada Lovelace');
     const { userId, request } = await signIn(ada);
     // No scope is asked: the consumer's permissions are the scopes.
@@ -102,15 +80,17 @@ describeEachDialect('Bitbucket, against an emulator of Bitbucket Cloud', (dialec
   });
 
   it('an unconfirmed primary address is not kept, though an older confirmed one exists', async () => {
+    const { database } = context;
     const { userId } = await signIn(person(2, 'Grace Hopper', false));
     const user = await database.db.selectFrom('users').select(['name', 'email']).where('id', '=', userId).executeTakeFirstOrThrow();
     expect(user).toEqual({ name: 'Grace Hopper', email: null });
   });
 
   it('the proxy reaches the API; 20 concurrent calls on an expired token make one refresh, the rotated refresh token is kept, and Bitbucket refuses the old one', async () => {
+    const { database, emulator: bitbucket, app } = context;
     const { browser, userId } = await signIn(person(3, 'Storm Rotating'));
     const before = await app.runtime.tokenStore.findToken(userId, 'bitbucket');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const answers = await expectOneRefreshFor20Calls(bitbucket, () => browser.get(`${APP_ORIGIN}/api/providers/bitbucket/proxy/repositories/acme`));
     expect(JSON.parse(answers[0]!.text)).toMatchObject({ values: [{ full_name: 'acme/tokenkeeper' }] });
     const after = await app.runtime.tokenStore.findToken(userId, 'bitbucket');
@@ -122,15 +102,17 @@ describeEachDialect('Bitbucket, against an emulator of Bitbucket Cloud', (dialec
   });
 
   it("a refresh token Bitbucket rotated out (unauthorized_client 'refresh_token is invalid') marks the connection 'needs re-auth', with one attempt", async () => {
+    const { database, emulator: bitbucket, app } = context;
     const { browser, userId } = await signIn(person(4, 'Refused Refresh'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'bitbucket');
     // Rotated behind the app's back (another copy of the token used it): Bitbucket no longer takes the stored one.
     expect((await refreshAtBitbucket(bitbucket, stored!.refreshToken!)).status).toBe(200);
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: bitbucket }, 'bitbucket', userId, () => browser.get(`${APP_ORIGIN}/api/providers/bitbucket/proxy/user`));
   });
 
   it('disconnect deletes the tokens here and asks Bitbucket nothing: it documents no revocation', async () => {
+    const { emulator: bitbucket, app } = context;
     const { browser, userId } = await signIn(person(5, 'Leaving Person'));
     const requests = bitbucket.server.requests.length;
     expect(await disconnectThrough(browser, 'bitbucket')).toEqual({ disconnected: true, revokedAtProvider: false });
@@ -138,7 +120,7 @@ describeEachDialect('Bitbucket, against an emulator of Bitbucket Cloud', (dialec
     expect(await app.runtime.tokenStore.findToken(userId, 'bitbucket')).toBeUndefined();
   });
 
-  standardCases(() => ({ database, emulator: bitbucket, app }), BITBUCKET, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
+  standardCases(() => context, BITBUCKET, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
 });
 
 describeKeepAlive(BITBUCKET, {

@@ -1,12 +1,11 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { expect, it } from 'vitest';
+import { describeEachDialect } from '../support/postgres.js';
 import { startBoxEmulator, type BoxEmulator, type BoxUser } from './box.emulator.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { describeClientFailures, expectAccessTokenLifetime, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'ly1nj6n11vionaie65emwzk575hnnmrk';
 const CLIENT_SECRET = 'hOzsTeFlT6ko0dme22uGbQal04SBPYc1';
@@ -52,33 +51,12 @@ const BOX: StandardProvider<BoxUser, BoxEmulator> = {
 };
 
 describeEachDialect('Box, against an emulator of Box', (dialect) => {
-  let database: TestDatabase;
-  let box: BoxEmulator;
-  let app: ProviderTestApp;
+  const context = useProviderTest(() => dialect.openTestDatabase(), BOX);
 
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    box = await startBoxEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: boxEnv(box) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await box?.close();
-    await database?.close();
-  });
-
-  async function signIn(user: BoxUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-    box.signInAs(user);
-    const browser = app.browser();
-    const start = await browser.get(`${APP_ORIGIN}/login/box?next=/api/me`, { followRedirects: false });
-    const page = await browser.get(start.location!);
-    expect(page.status).toBe(200);
-    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-  }
-
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+  const signIn = (user: BoxUser) => signInAs(context, 'box', user);
 
   it('signs in as the Box user id of /users/me with its name and login as the e-mail (verification unknown); the app’s scopes, the client in the body, one-hour tokens', async () => {
+    const { database, emulator: box, app } = context;
     const { userId, request } = await signIn(person('11446498', 'Aaron Levie'));
     // No scope is sent: Box grants the scopes configured for the app.
     expect(request.has('scope')).toBe(false);
@@ -95,9 +73,10 @@ describeEachDialect('Box, against an emulator of Box', (dialect) => {
   });
 
   it('the proxy reaches the API; 20 concurrent calls on an expired token make one refresh, the new refresh token is kept, and Box refuses the used one', async () => {
+    const { database, emulator: box, app } = context;
     const { browser, userId } = await signIn(person('22557799', 'Storm Rotating'));
     const before = await app.runtime.tokenStore.findToken(userId, 'box');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const answers = await expectOneRefreshFor20Calls(box, () => browser.get(`${APP_ORIGIN}/api/providers/box/proxy/folders/0`));
     expect(JSON.parse(answers[0]!.text)).toMatchObject({ type: 'folder', id: '0', owned_by: { id: '22557799' } });
     const after = await app.runtime.tokenStore.findToken(userId, 'box');
@@ -109,15 +88,17 @@ describeEachDialect('Box, against an emulator of Box', (dialect) => {
   });
 
   it("a refresh token Box refuses (400 invalid_grant) marks the connection 'needs re-auth', with one attempt", async () => {
+    const { database, emulator: box, app } = context;
     const { browser, userId } = await signIn(person('33668800', 'Refused Refresh'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'box');
     // Used behind the app's back (another copy of the token): Box no longer takes the stored one.
     expect((await refreshAtBox(box, stored!.refreshToken!)).status).toBe(200);
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: box }, 'box', userId, () => browser.get(`${APP_ORIGIN}/api/providers/box/proxy/users/me`));
   });
 
   it('disconnect revokes at /oauth2/revoke with client_id, client_secret and the token in the form, and the grant ends', async () => {
+    const { emulator: box, app } = context;
     const { browser, userId } = await signIn(person('44779911', 'Leaving Person'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'box');
     const revocations = box.server.counts.revoke ?? 0;
@@ -128,7 +109,7 @@ describeEachDialect('Box, against an emulator of Box', (dialect) => {
     expect(await app.runtime.tokenStore.findToken(userId, 'box')).toBeUndefined();
   });
 
-  standardCases(() => ({ database, emulator: box, app }), BOX, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
+  standardCases(() => context, BOX, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
 });
 
 describeKeepAlive(BOX, {

@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { expect, it } from 'vitest';
+import { describeEachDialect } from '../support/postgres.js';
 import { startDiscordEmulator, type DiscordEmulator, type DiscordUser } from './discord.emulator.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = '157730590492196864';
 const CLIENT_SECRET = 'discord-test-secret';
@@ -40,33 +39,12 @@ const DISCORD: StandardProvider<DiscordUser, DiscordEmulator> = {
 };
 
 describeEachDialect('Discord, against an emulator of Discord', (dialect) => {
-  let database: TestDatabase;
-  let discord: DiscordEmulator;
-  let app: ProviderTestApp;
+  const context = useProviderTest(() => dialect.openTestDatabase(), DISCORD);
 
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    discord = await startDiscordEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: discordEnv(discord) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await discord?.close();
-    await database?.close();
-  });
-
-  async function signIn(user: DiscordUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-    discord.signInAs(user);
-    const browser = app.browser();
-    const start = await browser.get(`${APP_ORIGIN}/login/discord?next=/api/me`, { followRedirects: false });
-    const page = await browser.get(start.location!);
-    expect(page.status).toBe(200);
-    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-  }
-
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+  const signIn = (user: DiscordUser) => signInAs(context, 'discord', user);
 
   it('signs in as the snowflake id (not the username), with the display name, a verified e-mail and a 7-day token', async () => {
+    const { database, emulator: discord, app } = context;
     const { userId, request } = await signIn(person('80351110224678912', 'nelly', 'Nelly'));
     expect(request.get('scope')).toBe('identify email');
     expect(request.get('response_type')).toBe('code');
@@ -85,15 +63,17 @@ describeEachDialect('Discord, against an emulator of Discord', (dialect) => {
   });
 
   it('a person without a display name gets none (the username stays the username)', async () => {
+    const { database } = context;
     const { userId } = await signIn(person('80351110224678913', 'plain', null));
     const user = await database.db.selectFrom('users').select(['username', 'name']).where('id', '=', userId).executeTakeFirstOrThrow();
     expect(user).toEqual({ username: 'plain', name: null });
   });
 
   it('the proxy reaches the API; 20 concurrent calls on an expired token make one refresh, and the rotated refresh token is kept', async () => {
+    const { database, emulator: discord, app } = context;
     const { browser, userId } = await signIn(person('80351110224678914', 'storm', 'Storm'));
     const before = await app.runtime.tokenStore.findToken(userId, 'discord');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const answers = await expectOneRefreshFor20Calls(discord, () => browser.get(`${APP_ORIGIN}/api/providers/discord/proxy/oauth2/@me`));
     expect(JSON.parse(answers[0]!.text)).toMatchObject({ scopes: ['identify', 'email'], user: { id: '80351110224678914' } });
     const after = await app.runtime.tokenStore.findToken(userId, 'discord');
@@ -109,6 +89,7 @@ describeEachDialect('Discord, against an emulator of Discord', (dialect) => {
   });
 
   it('disconnect revokes at Discord (RFC 7009): the whole authorization ends', async () => {
+    const { emulator: discord, app } = context;
     const { browser, userId } = await signIn(person('80351110224678915', 'leaving', 'Leaving'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'discord');
     const revocations = discord.server.counts.revoke ?? 0;
@@ -118,7 +99,7 @@ describeEachDialect('Discord, against an emulator of Discord', (dialect) => {
     expect(await app.runtime.tokenStore.findToken(userId, 'discord')).toBeUndefined();
   });
 
-  standardCases(() => ({ database, emulator: discord, app }), DISCORD, { cancelled: {}, refusedCode: { sentAs: 'invalid_grant' } });
+  standardCases(() => context, DISCORD, { cancelled: {}, refusedCode: { sentAs: 'invalid_grant' } });
 });
 
 describeClientFailures(DISCORD, { wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} });

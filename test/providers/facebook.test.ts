@@ -1,10 +1,9 @@
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { expect, it } from 'vitest';
+import { describeEachDialect } from '../support/postgres.js';
 import { startFacebookEmulator, VERSION, type FacebookEmulator, type FacebookUser } from './facebook.emulator.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = '1234567890123456';
 const CLIENT_SECRET = 'facebook-app-secret';
@@ -41,34 +40,14 @@ const FACEBOOK: StandardProvider<FacebookUser, FacebookEmulator> = {
 };
 
 describeEachDialect('Facebook, against an emulator of Facebook that requires appsecret_proof', (dialect) => {
-  let database: TestDatabase;
-  let facebook: FacebookEmulator;
-  let app: ProviderTestApp;
+  const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: () => startFacebookEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, requireAppSecretProof: true }), env: facebookEnv });
 
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    facebook = await startFacebookEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, requireAppSecretProof: true });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: facebookEnv(facebook) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await facebook?.close();
-    await database?.close();
-  });
+  const signIn = (user: FacebookUser) => signInAs(context, 'facebook', user);
 
-  async function signIn(user: FacebookUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-    facebook.signInAs(user);
-    const browser = app.browser();
-    const start = await browser.get(`${APP_ORIGIN}/login/facebook?next=/api/me`, { followRedirects: false });
-    const page = await browser.get(start.location!);
-    expect(page.status).toBe(200);
-    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-  }
-
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
-  const meCalls = () => facebook.server.requests.filter((r) => r.path.startsWith(`/${VERSION}/me?`));
+  const meCalls = () => context.emulator.server.requests.filter((r) => r.path.startsWith(`/${VERSION}/me?`));
 
   it('signs in as the app-scoped id, with the name and an unverified e-mail, a 60-day token and no refresh token; /me carried the proof', async () => {
+    const { database, emulator: facebook, app } = context;
     const { userId, request } = await signIn(person('10158456789012345', 'Mark Example'));
     expect(request.get('scope')).toBe('public_profile email');
     expect(request.get('response_type')).toBe('code');
@@ -86,12 +65,14 @@ describeEachDialect('Facebook, against an emulator of Facebook that requires app
   });
 
   it('a person Facebook has no e-mail for signs in without one', async () => {
+    const { database } = context;
     const { userId } = await signIn(person('10158456789012346', 'No Mail', null));
     const user = await database.db.selectFrom('users').select(['name', 'email']).where('id', '=', userId).executeTakeFirstOrThrow();
     expect(user).toEqual({ name: 'No Mail', email: null });
   });
 
   it("the proxy and the library's fetch send the token's appsecret_proof on every call, in place of a caller's own", async () => {
+    const { emulator: facebook, app } = context;
     const { browser, userId } = await signIn(person('10158456789012347', 'Proxy User'));
     const token = await app.runtime.tokenStore.findToken(userId, 'facebook');
     const viaProxy = await browser.get(`${APP_ORIGIN}/api/providers/facebook/proxy/me/permissions?limit=5&appsecret_proof=forged`);
@@ -106,8 +87,9 @@ describeEachDialect('Facebook, against an emulator of Facebook that requires app
   });
 
   it('a token past its 60 days is needs_reauth at once: nothing to refresh with, no call to Facebook', async () => {
+    const { database, emulator: facebook } = context;
     const { browser, userId } = await signIn(person('10158456789012348', 'Expired'));
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const before = facebook.server.requests.length;
     const call = await browser.get(`${APP_ORIGIN}/api/providers/facebook/proxy/me`);
     expect(call.status).toBe(401);
@@ -116,6 +98,7 @@ describeEachDialect('Facebook, against an emulator of Facebook that requires app
   });
 
   it('a token Facebook ended early (OAuthException 190, sent with HTTP 400) marks the connection needs_reauth at the first refusal: no token request, and no Graph call after it', async () => {
+    const { emulator: facebook, app } = context;
     const { browser, userId } = await signIn(person('10158456789012349', 'Password Changed'));
     facebook.invalidate((await app.runtime.tokenStore.findToken(userId, 'facebook'))!.accessToken);
     const tokenRequests = facebook.server.counts.token_request ?? 0;
@@ -131,6 +114,7 @@ describeEachDialect('Facebook, against an emulator of Facebook that requires app
   });
 
   it('disconnect removes the permissions at Facebook (DELETE /me/permissions with the proof): the token ends', async () => {
+    const { emulator: facebook, app } = context;
     const { browser, userId } = await signIn(person('10158456789012350', 'Leaving'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'facebook');
     expect(await disconnectThrough(browser, 'facebook')).toEqual({ disconnected: true, revokedAtProvider: true });
@@ -141,12 +125,13 @@ describeEachDialect('Facebook, against an emulator of Facebook that requires app
   });
 
   it('disconnecting a connection whose token Facebook already ended still succeeds, as already revoked', async () => {
+    const { emulator: facebook, app } = context;
     const { browser, userId } = await signIn(person('10158456789012351', 'Removed App'));
     facebook.invalidate((await app.runtime.tokenStore.findToken(userId, 'facebook'))!.accessToken);
     expect(await disconnectThrough(browser, 'facebook')).toEqual({ disconnected: true, revokedAtProvider: true });
   });
 
-  standardCases(() => ({ database, emulator: facebook, app }), FACEBOOK, { cancelled: {}, refusedCode: { sentAs: 'OAuthException 100' } });
+  standardCases(() => context, FACEBOOK, { cancelled: {}, refusedCode: { sentAs: 'OAuthException 100' } });
 });
 
 describeClientFailures(FACEBOOK, { wrongSecret: { sentAs: 'OAuthException "Error validating client secret"' }, exchangeFailure: {} });

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describeEachDialect } from '../support/postgres.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, expectAccessTokenLifetime, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startFreshBooksEmulator, type FreshBooksEmulator, type FreshBooksIdentity } from './freshbooks.emulator.js';
 
 // A client id and secret of the form FreshBooks' examples show (64 hex digits).
@@ -57,34 +57,14 @@ const FRESHBOOKS: StandardProvider<FreshBooksIdentity, FreshBooksEmulator> = {
 };
 
 describeEachDialect('FreshBooks, against an emulator of FreshBooks', (dialect) => {
-  let database: TestDatabase;
-  let freshbooks: FreshBooksEmulator;
-  let app: ProviderTestApp;
+  const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: FRESHBOOKS.startEmulator, env: (freshbooks) => freshbooksEnv(freshbooks, { FRESHBOOKS_SCOPE: 'user:profile:read user:clients:read' }) });
 
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    freshbooks = await FRESHBOOKS.startEmulator();
-    app = await startProviderTestApp({ databaseUrl: database.url, env: freshbooksEnv(freshbooks, { FRESHBOOKS_SCOPE: 'user:profile:read user:clients:read' }) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await freshbooks?.close();
-    await database?.close();
-  });
+  const signIn = (identity: FreshBooksIdentity) => signInAs(context, 'freshbooks', identity);
 
-  async function signIn(identity: FreshBooksIdentity): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-    freshbooks.signInAs(identity);
-    const browser = app.browser();
-    const start = await browser.get(`${APP_ORIGIN}/login/freshbooks?next=/api/me`, { followRedirects: false });
-    const page = await browser.get(start.location!);
-    expect(page.status).toBe(200);
-    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-  }
-
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
   const clients = (browser: TestBrowser, identity: FreshBooksIdentity) => browser.get(`${APP_ORIGIN}/api/providers/freshbooks/proxy/accounting/account/${identity.business.account_id}/users/clients`);
 
   it('signs in as the identity id of /auth/api/v1/users/me, its names the name and a confirmed e-mail verified, the business kept; the code exchanged as JSON with the client in it, 12-hour tokens with a refresh token', async () => {
+    const { database, emulator: freshbooks, app } = context;
     const ada = person(2_192_788, 'Ada', 'Lovelace');
     const { userId, request } = await signIn(ada);
     expect(request.get('scope')).toBe('user:profile:read user:clients:read');
@@ -104,6 +84,7 @@ describeEachDialect('FreshBooks, against an emulator of FreshBooks', (dialect) =
   });
 
   it('an e-mail FreshBooks has not confirmed is stored unverified', async () => {
+    const { database } = context;
     const { userId } = await signIn(person(2_192_790, 'Unconfirmed', 'Person', false));
     const user = await database.db.selectFrom('users').select(['email', 'email_verified']).where('id', '=', userId).executeTakeFirstOrThrow();
     expect(user.email).toBe('unconfirmed@example.com');
@@ -111,6 +92,7 @@ describeEachDialect('FreshBooks, against an emulator of FreshBooks', (dialect) =
   });
 
   it('the proxy calls the accounting API; 20 concurrent calls on an expired token make one refresh, the new refresh token is kept, and the used one is refused', async () => {
+    const { database, emulator: freshbooks, app } = context;
     const grace = person(2_192_791, 'Grace', 'Hopper');
     const { browser, userId } = await signIn(grace);
     const first = await clients(browser, grace);
@@ -118,7 +100,7 @@ describeEachDialect('FreshBooks, against an emulator of FreshBooks', (dialect) =
     expect(JSON.parse(first.text)).toMatchObject({ response: { result: { clients: [{ id: 238951 }], total: 1 } } });
 
     const before = await app.runtime.tokenStore.findToken(userId, 'freshbooks');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     await expectOneRefreshFor20Calls(freshbooks, () => clients(browser, grace));
     expect(freshbooks.server.requests.filter((r) => r.path === '/auth/oauth/token').at(-1)!.headers['content-type']).toBe('application/json');
     const after = await app.runtime.tokenStore.findToken(userId, 'freshbooks');
@@ -131,6 +113,7 @@ describeEachDialect('FreshBooks, against an emulator of FreshBooks', (dialect) =
   });
 
   it("an app the person disconnected in FreshBooks marks the connection 'needs re-auth' after one refresh FreshBooks refuses; disconnect then counts the grant as revoked", async () => {
+    const { emulator: freshbooks, app } = context;
     const identity = person(2_192_792, 'Leaving', 'Soon');
     const { browser, userId } = await signIn(identity);
     freshbooks.disconnectInFreshBooks(identity);
@@ -145,6 +128,7 @@ describeEachDialect('FreshBooks, against an emulator of FreshBooks', (dialect) =
   });
 
   it('disconnect revokes the refresh token at /auth/oauth/revoke with the client in a JSON body, and both tokens end', async () => {
+    const { emulator: freshbooks, app } = context;
     const { browser, userId } = await signIn(person(2_192_793, 'Goodbye', 'Person'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'freshbooks');
     const revocations = freshbooks.server.counts.revoke ?? 0;
@@ -157,6 +141,7 @@ describeEachDialect('FreshBooks, against an emulator of FreshBooks', (dialect) =
   });
 
   it('/auth/api/v1/users/me failing (HTTP 500) is a 502, and nothing is stored', async () => {
+    const { database, emulator: freshbooks, app } = context;
     const before = await rowCounts(database);
     freshbooks.signInAs(person(2_192_794, 'Outage', 'Again'));
     freshbooks.failNextIdentityRequest(500);
@@ -167,7 +152,7 @@ describeEachDialect('FreshBooks, against an emulator of FreshBooks', (dialect) =
     expect(await rowCounts(database)).toEqual(before);
   });
 
-  standardCases(() => ({ database, emulator: freshbooks, app }), FRESHBOOKS, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
+  standardCases(() => context, FRESHBOOKS, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
 });
 
 describeClientFailures(FRESHBOOKS, { wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} });

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describeEachDialect } from '../support/postgres.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, expectAccessTokenLifetime, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startGustoEmulator, type GustoAdmin, type GustoEmulator } from './gusto.emulator.js';
 
 // A client id and secret of the form Gusto's examples show (43 URL-safe base64 characters).
@@ -51,34 +51,14 @@ const GUSTO: StandardProvider<GustoAdmin, GustoEmulator> = {
 };
 
 describeEachDialect('Gusto, against an emulator of Gusto', (dialect) => {
-  let database: TestDatabase;
-  let gusto: GustoEmulator;
-  let app: ProviderTestApp;
+  const context = useProviderTest(() => dialect.openTestDatabase(), GUSTO);
 
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    gusto = await GUSTO.startEmulator();
-    app = await startProviderTestApp({ databaseUrl: database.url, env: gustoEnv(gusto) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await gusto?.close();
-    await database?.close();
-  });
+  const signIn = (person: GustoAdmin) => signInAs(context, 'gusto', person);
 
-  async function signIn(person: GustoAdmin): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-    gusto.signInAs(person);
-    const browser = app.browser();
-    const start = await browser.get(`${APP_ORIGIN}/login/gusto?next=/api/me`, { followRedirects: false });
-    const page = await browser.get(start.location!);
-    expect(page.status).toBe(200);
-    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-  }
-
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
   const company = (browser: TestBrowser, person: GustoAdmin, headers: Record<string, string> = {}) => browser.get(`${APP_ORIGIN}/api/providers/gusto/proxy/v1/companies/${person.company.uuid}`, { headers });
 
   it('signs in as the resource owner of /v1/token_info, the company kept, with no name or e-mail; no scope or PKCE asked, the code exchanged as JSON with the client in it, 2-hour tokens with a refresh token', async () => {
+    const { database, emulator: gusto, app } = context;
     const acme = admin(101, 'Acme Payroll Co');
     const { userId, request } = await signIn(acme);
     expect(request.has('scope')).toBe(false);
@@ -98,6 +78,7 @@ describeEachDialect('Gusto, against an emulator of Gusto', (dialect) => {
   });
 
   it('the proxy calls the API with the caller’s X-Gusto-API-Version; 20 concurrent calls on an expired token make one refresh, the new refresh token is kept, and the one it replaced ends once the new access token is used', async () => {
+    const { database, emulator: gusto, app } = context;
     const person = admin(102, 'Grace Tailoring');
     const { browser, userId } = await signIn(person);
     const first = await company(browser, person, { 'X-Gusto-API-Version': '2026-02-01' });
@@ -107,7 +88,7 @@ describeEachDialect('Gusto, against an emulator of Gusto', (dialect) => {
     expect(gusto.versions.slice(-2)).toEqual(['2026-02-01', null]);
 
     const before = await app.runtime.tokenStore.findToken(userId, 'gusto');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     await expectOneRefreshFor20Calls(gusto, () => company(browser, person));
     expect(gusto.server.requests.filter((r) => r.path === '/oauth/token').at(-1)!.headers['content-type']).toBe('application/json');
     const after = await app.runtime.tokenStore.findToken(userId, 'gusto');
@@ -120,6 +101,7 @@ describeEachDialect('Gusto, against an emulator of Gusto', (dialect) => {
   });
 
   it("an app the admin disconnected in Gusto marks the connection 'needs re-auth' after one refresh Gusto refuses", async () => {
+    const { emulator: gusto, app } = context;
     const person = admin(103, 'Leaving Soon Landscaping');
     const { browser, userId } = await signIn(person);
     gusto.disconnectInGusto(person);
@@ -127,6 +109,7 @@ describeEachDialect('Gusto, against an emulator of Gusto', (dialect) => {
   });
 
   it('disconnect deletes the tokens here and asks Gusto nothing: it documents no revocation', async () => {
+    const { emulator: gusto, app } = context;
     const { browser, userId } = await signIn(admin(104, 'Goodbye Goods'));
     const requests = gusto.server.requests.length;
     expect(await disconnectThrough(browser, 'gusto')).toEqual({ disconnected: true, revokedAtProvider: false });
@@ -135,6 +118,7 @@ describeEachDialect('Gusto, against an emulator of Gusto', (dialect) => {
   });
 
   it('/v1/token_info failing (HTTP 500) is a 502, and nothing is stored', async () => {
+    const { database, emulator: gusto, app } = context;
     const before = await rowCounts(database);
     gusto.signInAs(admin(105, 'Outage Outfitters'));
     gusto.failNextTokenInfo(500);
@@ -145,27 +129,14 @@ describeEachDialect('Gusto, against an emulator of Gusto', (dialect) => {
     expect(await rowCounts(database)).toEqual(before);
   });
 
-  standardCases(() => ({ database, emulator: gusto, app }), GUSTO, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
+  standardCases(() => context, GUSTO, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
 });
 
 describeEachDialect('Gusto’s demo environment through GUSTO_BASE_URL', (dialect) => {
-  let database: TestDatabase;
-  let gusto: GustoEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    gusto = await GUSTO.startEmulator();
-    const env = presetEnv('gusto', CLIENT_ID, CLIENT_SECRET, { GUSTO_BASE_URL: gusto.origin });
-    app = await startProviderTestApp({ databaseUrl: database.url, env });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await gusto?.close();
-    await database?.close();
-  });
+  const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: GUSTO.startEmulator, env: (gusto) => presetEnv('gusto', CLIENT_ID, CLIENT_SECRET, { GUSTO_BASE_URL: gusto.origin }) });
 
   it('signs in and calls the API on the one host', async () => {
+    const { emulator: gusto, app } = context;
     const person = admin(201, 'Demo Company');
     gusto.signInAs(person);
     const browser = app.browser();

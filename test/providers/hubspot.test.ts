@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describeEachDialect } from '../support/postgres.js';
 import { startHubSpotEmulator, type HubSpotEmulator, type HubSpotInstall } from './hubspot.emulator.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough } from './kit/provider-app.js';
+import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = '5a8f6ab4-3c1e-4f0e-9b8e-hubspot-client';
 const CLIENT_SECRET = 'hubspot-test-secret-0123456789';
@@ -40,22 +40,10 @@ const HUBSPOT: StandardProvider<HubSpotInstall, HubSpotEmulator> = {
 };
 
 describeEachDialect('HubSpot, against an emulator of HubSpot', (dialect) => {
-  let database: TestDatabase;
-  let hubspot: HubSpotEmulator;
-  let app: ProviderTestApp;
+  const context = useProviderTest(() => dialect.openTestDatabase(), HUBSPOT);
 
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    hubspot = await startHubSpotEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: hubspotEnv(hubspot) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await hubspot?.close();
-    await database?.close();
-  });
-
-  async function signIn(who: HubSpotInstall, browser: TestBrowser = app.browser()): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+  async function signIn(who: HubSpotInstall, browser: TestBrowser = context.app.browser()): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
+    const { emulator: hubspot } = context;
     hubspot.signInAs(who);
     const start = await browser.get(`${APP_ORIGIN}/login/hubspot?next=/api/me`, { followRedirects: false });
     const page = await browser.get(start.location!);
@@ -63,9 +51,8 @@ describeEachDialect('HubSpot, against an emulator of HubSpot', (dialect) => {
     return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
   }
 
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
-
   it('signs in as the HubSpot user_id with the e-mail, from the token introspection; the token is in no URL and not kept with the profile', async () => {
+    const { database, emulator: hubspot, app } = context;
     const { userId, request } = await signIn(install(8_675_309, 'jenny'));
     expect(request.get('scope')).toBe('oauth');
     const account = await database.db.selectFrom('accounts').select(['subject', 'claims']).where('user_id', '=', userId).executeTakeFirstOrThrow();
@@ -90,6 +77,7 @@ describeEachDialect('HubSpot, against an emulator of HubSpot', (dialect) => {
   });
 
   it('the same person through another HubSpot account is the same user, whose connection then reaches that account', async () => {
+    const { database } = context;
     const first = await signIn(install(1_001, 'multi', 111));
     const second = await signIn(install(1_001, 'multi', 222));
     expect(second.userId).toBe(first.userId);
@@ -100,9 +88,10 @@ describeEachDialect('HubSpot, against an emulator of HubSpot', (dialect) => {
   });
 
   it('the proxy reaches the API; 20 concurrent calls on an expired token make one refresh, and the refresh token, which HubSpot does not rotate, stays', async () => {
+    const { database, emulator: hubspot, app } = context;
     const { browser, userId } = await signIn(install(2_002, 'storm'));
     const before = await app.runtime.tokenStore.findToken(userId, 'hubspot');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const answers = await expectOneRefreshFor20Calls(hubspot, () => browser.get(`${APP_ORIGIN}/api/providers/hubspot/proxy/account-info/v3/details`));
     expect(JSON.parse(answers[0]!.text)).toMatchObject({ portalId: 62_515 });
     const after = await app.runtime.tokenStore.findToken(userId, 'hubspot');
@@ -113,6 +102,7 @@ describeEachDialect('HubSpot, against an emulator of HubSpot', (dialect) => {
   });
 
   it("a refresh token HubSpot refuses (400 invalid_grant BAD_REFRESH_TOKEN) marks the connection 'needs re-auth', with one attempt", async () => {
+    const { database, emulator: hubspot, app } = context;
     const { browser, userId } = await signIn(install(3_003, 'deleted'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'hubspot');
     // Deleted behind the app's back (the app uninstalled, or another copy of it revoking).
@@ -121,11 +111,12 @@ describeEachDialect('HubSpot, against an emulator of HubSpot', (dialect) => {
       body: new URLSearchParams({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, token: stored!.refreshToken!, token_type_hint: 'refresh_token' }),
     });
     expect(elsewhere.status).toBe(200);
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: hubspot }, 'hubspot', userId, () => browser.get(`${APP_ORIGIN}/api/providers/hubspot/proxy/account-info/v3/details`));
   });
 
   it('disconnect revokes the refresh token at HubSpot, in one request with the client’s credentials in the body', async () => {
+    const { emulator: hubspot, app } = context;
     const { browser, userId } = await signIn(install(4_004, 'leaving'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'hubspot');
     const revocations = hubspot.server.counts.revoke ?? 0;
@@ -135,9 +126,10 @@ describeEachDialect('HubSpot, against an emulator of HubSpot', (dialect) => {
     expect(await app.runtime.tokenStore.findToken(userId, 'hubspot')).toBeUndefined();
   });
 
-  standardCases(() => ({ database, emulator: hubspot, app }), HUBSPOT, { refusedCode: { sentAs: '400 invalid_grant' } });
+  standardCases(() => context, HUBSPOT, { refusedCode: { sentAs: '400 invalid_grant' } });
 
   it('an introspection that says the fresh token is not active fails the sign-in (502), and nobody is signed in as it', async () => {
+    const { database, emulator: hubspot, app } = context;
     hubspot.signInAs(install(6_006, 'inactive'));
     hubspot.denyNextIntrospection();
     const page = await signInThrough(app.browser(), 'hubspot');

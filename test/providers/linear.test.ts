@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describeEachDialect } from '../support/postgres.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, expectAccessTokenLifetime, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { APP_ORIGIN, csrfTokenOf, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
+import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startLinearEmulator, type LinearEmulator, type LinearUser } from './linear.emulator.js';
 
 const CLIENT_ID = '5e6b2c1d9f3a4e7b8c0d1e2f3a4b5c6d';
@@ -51,35 +51,15 @@ const LINEAR: StandardProvider<LinearUser, LinearEmulator> = {
 };
 
 describeEachDialect('Linear, against an emulator of Linear', (dialect) => {
-  let database: TestDatabase;
-  let linear: LinearEmulator;
-  let app: ProviderTestApp;
+  const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: LINEAR.startEmulator, env: (linear) => linearEnv(linear, { LINEAR_SCOPE: 'read write' }) });
 
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    linear = await startEmulator();
-    app = await startProviderTestApp({ databaseUrl: database.url, env: linearEnv(linear, { LINEAR_SCOPE: 'read write' }) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await linear?.close();
-    await database?.close();
-  });
+  const signIn = (user: LinearUser) => signInAs(context, 'linear', user);
 
-  async function signIn(user: LinearUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-    linear.signInAs(user);
-    const browser = app.browser();
-    const start = await browser.get(`${APP_ORIGIN}/login/linear?next=/api/me`, { followRedirects: false });
-    const page = await browser.get(start.location!);
-    expect(page.status).toBe(200);
-    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-  }
-
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
   const graphql = async (browser: TestBrowser, query: string) =>
     browser.request(`${APP_ORIGIN}/api/providers/linear/proxy/graphql`, { method: 'POST', headers: { 'x-csrf-token': await csrfTokenOf(browser) }, json: { query } });
 
   it('signs in as the viewer id of a POSTed GraphQL query, with its name and e-mail (verification unknown); comma-joined scopes, PKCE, the client in the form, 24-hour tokens', async () => {
+    const { database, emulator: linear, app } = context;
     const { userId, request } = await signIn(person('2f3c6a1e-7b5d-4e8f-9a0b-1c2d3e4f5a6b', 'Karri Saarinen'));
     expect(request.get('scope')).toBe('read,write');
     expect(request.get('code_challenge_method')).toBe('S256');
@@ -99,9 +79,10 @@ describeEachDialect('Linear, against an emulator of Linear', (dialect) => {
   });
 
   it('the proxy POSTs GraphQL; 20 concurrent calls on an expired token make one refresh, the new refresh token is kept, and Linear refuses the used one', async () => {
+    const { database, emulator: linear, app } = context;
     const { browser, userId } = await signIn(person('3a4b5c6d-7e8f-4a0b-8c2d-3e4f5a6b7c8d', 'Storm Rotating'));
     const before = await app.runtime.tokenStore.findToken(userId, 'linear');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const answers = await expectOneRefreshFor20Calls(linear, () => graphql(browser, '{ teams { nodes { id name } } }'));
     expect(JSON.parse(answers[0]!.text)).toEqual({ data: { teams: { nodes: [{ id: '9cfb482a-81e3-4154-b5b9-2c805e70a02d', name: 'Engineering' }] } } });
     const after = await app.runtime.tokenStore.findToken(userId, 'linear');
@@ -113,15 +94,17 @@ describeEachDialect('Linear, against an emulator of Linear', (dialect) => {
   });
 
   it("a refresh token Linear refuses (400 invalid_grant) marks the connection 'needs re-auth', with one attempt", async () => {
+    const { database, emulator: linear, app } = context;
     const { browser, userId } = await signIn(person('4b5c6d7e-8f9a-4b1c-9d3e-4f5a6b7c8d9e', 'Refused Refresh'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'linear');
     // Used behind the app's back (another copy of the token): Linear no longer takes the stored one.
     expect((await refreshAtLinear(linear, stored!.refreshToken!)).status).toBe(200);
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: linear }, 'linear', userId, () => graphql(browser, '{ viewer { id } }'));
   });
 
   it('disconnect revokes at /oauth/revoke with the access token as a Bearer token, and the grant ends', async () => {
+    const { emulator: linear, app } = context;
     const { browser, userId } = await signIn(person('5c6d7e8f-9a0b-4c2d-8e4f-5a6b7c8d9e0f', 'Leaving Person'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'linear');
     const revocations = linear.server.counts.revoke ?? 0;
@@ -135,6 +118,7 @@ describeEachDialect('Linear, against an emulator of Linear', (dialect) => {
   });
 
   it('disconnect after Linear ended the grant elsewhere: its 400 for a revoked token counts as revoked', async () => {
+    const { emulator: linear, app } = context;
     const { browser, userId } = await signIn(person('6d7e8f9a-0b1c-4d3e-9f5a-6b7c8d9e0f1a', 'Already Gone'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'linear');
     // The person removed the app in Linear: its tokens stop working there.
@@ -143,26 +127,14 @@ describeEachDialect('Linear, against an emulator of Linear', (dialect) => {
     expect(await app.runtime.tokenStore.findToken(userId, 'linear')).toBeUndefined();
   });
 
-  standardCases(() => ({ database, emulator: linear, app }), LINEAR, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
+  standardCases(() => context, LINEAR, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
 });
 
 describeEachDialect('Linear apps made before December 2023 (scope answered as an array)', (dialect) => {
-  let database: TestDatabase;
-  let linear: LinearEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    linear = await startEmulator(true);
-    app = await startProviderTestApp({ databaseUrl: database.url, env: linearEnv(linear) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await linear?.close();
-    await database?.close();
-  });
+  const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: () => startEmulator(true), env: linearEnv });
 
   it('signs in and refreshes, the scope array kept space-separated', async () => {
+    const { database, emulator: linear, app } = context;
     linear.signInAs(person('7e8f9a0b-1c2d-4e4f-8a6b-7c8d9e0f1a2b', 'Early Adopter'));
     expect((await signInThrough(app.browser(), 'linear')).status).toBe(200);
     const { user_id: userId } = await database.db.selectFrom('accounts').select('user_id').where('provider', '=', 'linear').where('subject', '=', '7e8f9a0b-1c2d-4e4f-8a6b-7c8d9e0f1a2b').executeTakeFirstOrThrow();

@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { expect, it } from 'vitest';
+import { describeEachDialect } from '../support/postgres.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startNotionEmulator, type NotionEmulator, type NotionUser } from './notion.emulator.js';
 
 // A UUID and a `secret_` secret, as Notion issues them: form-encoding would change the secret's `_` (RFC 6749 §2.3.1).
@@ -40,33 +39,12 @@ const NOTION: StandardProvider<NotionUser, NotionEmulator> = {
 };
 
 describeEachDialect('Notion, against an emulator of Notion', (dialect) => {
-  let database: TestDatabase;
-  let notion: NotionEmulator;
-  let app: ProviderTestApp;
+  const context = useProviderTest(() => dialect.openTestDatabase(), NOTION);
 
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    notion = await startNotionEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: notionEnv(notion) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await notion?.close();
-    await database?.close();
-  });
-
-  async function signIn(user: NotionUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-    notion.signInAs(user);
-    const browser = app.browser();
-    const start = await browser.get(`${APP_ORIGIN}/login/notion?next=/api/me`, { followRedirects: false });
-    const page = await browser.get(start.location!);
-    expect(page.status).toBe(200);
-    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-  }
-
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+  const signIn = (user: NotionUser) => signInAs(context, 'notion', user);
 
   it('signs in as the Notion user from the token answer alone (no userinfo call), keeping the workspace and bot with the profile and never the tokens', async () => {
+    const { database, emulator: notion, app } = context;
     const usersMe = notion.server.counts.users_me ?? 0;
     const { userId, request } = await signIn(person('e79a0b74-3aba-4149-9f74-0bb5791a6ee6', 'Ada Lovelace'));
     expect(request.get('owner')).toBe('user');
@@ -89,6 +67,7 @@ describeEachDialect('Notion, against an emulator of Notion', (dialect) => {
   });
 
   it("the proxy sends Notion-Version by default and passes a caller's own; 20 concurrent calls on an expired token make one refresh, and the rotated refresh token is kept", async () => {
+    const { database, emulator: notion, app } = context;
     const { browser, userId } = await signIn(person('a1b2c3d4-0000-4000-8000-000000000001', 'Grace Hopper'));
     const me = await browser.get(`${APP_ORIGIN}/api/providers/notion/proxy/users/me`);
     expect(me.status).toBe(200);
@@ -98,7 +77,7 @@ describeEachDialect('Notion, against an emulator of Notion', (dialect) => {
     expect(notion.server.requests.at(-1)!.headers['notion-version']).toBe('2022-06-28');
 
     const before = await app.runtime.tokenStore.findToken(userId, 'notion');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     await expectOneRefreshFor20Calls(notion, () => browser.get(`${APP_ORIGIN}/api/providers/notion/proxy/users/me`));
     const after = await app.runtime.tokenStore.findToken(userId, 'notion');
     expect(after!.refreshToken).not.toBe(before!.refreshToken);
@@ -109,6 +88,7 @@ describeEachDialect('Notion, against an emulator of Notion', (dialect) => {
   });
 
   it('an access token Notion no longer takes (401 unauthorized, no expiry known) is refreshed once and the call retried', async () => {
+    const { emulator: notion, app } = context;
     const { browser, userId } = await signIn(person('a1b2c3d4-0000-4000-8000-000000000002', 'Refused Token'));
     notion.endAccessToken((await app.runtime.tokenStore.findToken(userId, 'notion'))!.accessToken);
     const refreshes = notion.server.counts.refresh_token ?? 0;
@@ -118,6 +98,7 @@ describeEachDialect('Notion, against an emulator of Notion', (dialect) => {
   });
 
   it("a refresh token Notion refuses (invalid_grant, in Notion's error shape) marks the connection 'needs re-auth'", async () => {
+    const { database, emulator: notion, app } = context;
     const { browser, userId } = await signIn(person('a1b2c3d4-0000-4000-8000-000000000003', 'Rotated Elsewhere'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'notion');
     // Another copy of the refresh token is used first: Notion rotates it out.
@@ -127,7 +108,7 @@ describeEachDialect('Notion, against an emulator of Notion', (dialect) => {
       body: JSON.stringify({ grant_type: 'refresh_token', refresh_token: stored!.refreshToken }),
     });
     expect(elsewhere.status).toBe(200);
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const call = await browser.get(`${APP_ORIGIN}/api/providers/notion/proxy/users/me`);
     expect(call.status).toBe(401);
     expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
@@ -135,6 +116,7 @@ describeEachDialect('Notion, against an emulator of Notion', (dialect) => {
   });
 
   it('disconnect revokes the access token at /v1/oauth/revoke (JSON, Basic, Notion-Version): the connection ends', async () => {
+    const { emulator: notion, app } = context;
     const { browser, userId } = await signIn(person('a1b2c3d4-0000-4000-8000-000000000004', 'Leaving'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'notion');
     const revocations = notion.server.counts.revoke ?? 0;
@@ -144,7 +126,7 @@ describeEachDialect('Notion, against an emulator of Notion', (dialect) => {
     expect(await app.runtime.tokenStore.findToken(userId, 'notion')).toBeUndefined();
   });
 
-  standardCases(() => ({ database, emulator: notion, app }), NOTION, { cancelled: {}, refusedCode: { sentAs: 'invalid_grant' } });
+  standardCases(() => context, NOTION, { cancelled: {}, refusedCode: { sentAs: 'invalid_grant' } });
 });
 
 describeClientFailures(NOTION, { wrongSecret: { sentAs: '401 invalid_client', secret: 'secret_not-the-secret' }, exchangeFailure: {} });

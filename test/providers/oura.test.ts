@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describeEachDialect } from '../support/postgres.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, expectAccessTokenLifetime, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
+import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startOuraEmulator, type OuraEmulator, type OuraUser } from './oura.emulator.js';
 
 // A client id and secret of the form Oura's application page shows.
@@ -47,34 +47,14 @@ const OURA: StandardProvider<OuraUser, OuraEmulator> = {
 };
 
 describeEachDialect('Oura, against an emulator of Oura', (dialect) => {
-  let database: TestDatabase;
-  let oura: OuraEmulator;
-  let app: ProviderTestApp;
+  const context = useProviderTest(() => dialect.openTestDatabase(), OURA);
 
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    oura = await OURA.startEmulator();
-    app = await startProviderTestApp({ databaseUrl: database.url, env: ouraEnv(oura) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await oura?.close();
-    await database?.close();
-  });
+  const signIn = (user: OuraUser) => signInAs(context, 'oura', user);
 
-  async function signIn(user: OuraUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-    oura.signInAs(user);
-    const browser = app.browser();
-    const start = await browser.get(`${APP_ORIGIN}/login/oura?next=/api/me`, { followRedirects: false });
-    const page = await browser.get(start.location!);
-    expect(page.status).toBe(200);
-    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-  }
-
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
   const dailySleep = (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/api/providers/oura/proxy/v2/usercollection/daily_sleep?start_date=2026-12-01`, { method: 'GET' });
 
   it('signs in as the id of personal_info with its e-mail (verification unknown); space-separated scopes, no PKCE, the client in the form, tokens of a day with a refresh token', async () => {
+    const { database, emulator: oura, app } = context;
     const ada = person(101, 'ada@example.com');
     const { userId, request } = await signIn(ada);
     expect(request.get('scope')).toBe('email personal daily');
@@ -92,6 +72,7 @@ describeEachDialect('Oura, against an emulator of Oura', (dialect) => {
   });
 
   it('a person who unticks email signs in without an e-mail, and the connection keeps the scopes granted', async () => {
+    const { database, emulator: oura, app } = context;
     oura.untickNext(['email']);
     const { userId } = await signIn(person(105, 'private@example.com'));
     expect((await database.db.selectFrom('users').select('email').where('id', '=', userId).executeTakeFirstOrThrow()).email).toBeNull();
@@ -99,9 +80,10 @@ describeEachDialect('Oura, against an emulator of Oura', (dialect) => {
   });
 
   it('the proxy calls API v2; 20 concurrent calls on an expired token make one refresh, the new refresh token is kept, and the used one is refused', async () => {
+    const { database, emulator: oura, app } = context;
     const { browser, userId } = await signIn(person(102, 'storm@example.com'));
     const before = await app.runtime.tokenStore.findToken(userId, 'oura');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const answers = await expectOneRefreshFor20Calls(oura, () => dailySleep(browser));
     expect(JSON.parse(answers[0]!.text)).toMatchObject({ data: [{ day: '2026-12-01', score: 82 }] });
     const after = await app.runtime.tokenStore.findToken(userId, 'oura');
@@ -113,6 +95,7 @@ describeEachDialect('Oura, against an emulator of Oura', (dialect) => {
   });
 
   it("the app removed in the person's Oura account marks the connection 'needs re-auth' after Oura's 401, with one refused refresh", async () => {
+    const { emulator: oura, app } = context;
     const user = person(103, 'removing@example.com');
     const { browser, userId } = await signIn(user);
     oura.removeApp(user);
@@ -120,6 +103,7 @@ describeEachDialect('Oura, against an emulator of Oura', (dialect) => {
   });
 
   it('disconnect revokes the access token at /oauth/revoke, the token in the query, and the grant ends', async () => {
+    const { emulator: oura, app } = context;
     const { browser, userId } = await signIn(person(104, 'leaving@example.com'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'oura');
     const revocations = oura.server.counts.revoke ?? 0;
@@ -134,6 +118,7 @@ describeEachDialect('Oura, against an emulator of Oura', (dialect) => {
   });
 
   it("disconnect after the app was removed: Oura's 401 for the token it no longer has counts as revoked", async () => {
+    const { emulator: oura, app } = context;
     const user = person(106, 'already.gone@example.com');
     const { browser, userId } = await signIn(user);
     oura.removeApp(user);
@@ -142,6 +127,7 @@ describeEachDialect('Oura, against an emulator of Oura', (dialect) => {
   });
 
   it('personal_info failing (HTTP 500) is a 502, and nothing is stored', async () => {
+    const { database, emulator: oura, app } = context;
     const before = await rowCounts(database);
     oura.failNextPersonalInfo(500);
     oura.signInAs(person(110, 'outage.info@example.com'));
@@ -151,7 +137,7 @@ describeEachDialect('Oura, against an emulator of Oura', (dialect) => {
     expect(await rowCounts(database)).toEqual(before);
   });
 
-  standardCases(() => ({ database, emulator: oura, app }), OURA, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
+  standardCases(() => context, OURA, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
 });
 
 describeClientFailures(OURA, { wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} });

@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { expect, it } from 'vitest';
+import { describeEachDialect } from '../support/postgres.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, expectAccessTokenLifetime, rowCounts, standardCases, standardPeople, type StandardProvider } from './kit/standard-cases.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
+import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, rowCounts, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startPatreonEmulator, type PatreonEmulator, type PatreonUser } from './patreon.emulator.js';
 
 // A client id and secret of the length Patreon's developer portal gives them.
@@ -44,33 +43,12 @@ const PATREON: StandardProvider<PatreonUser, PatreonEmulator> = {
 };
 
 describeEachDialect('Patreon, against an emulator of Patreon', (dialect) => {
-  let database: TestDatabase;
-  let patreon: PatreonEmulator;
-  let app: ProviderTestApp;
+  const context = useProviderTest(() => dialect.openTestDatabase(), PATREON);
 
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    patreon = await PATREON.startEmulator();
-    app = await startProviderTestApp({ databaseUrl: database.url, env: patreonEnv(patreon) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await patreon?.close();
-    await database?.close();
-  });
-
-  async function signIn(user: PatreonUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-    patreon.signInAs(user);
-    const browser = app.browser();
-    const start = await browser.get(`${APP_ORIGIN}/login/patreon?next=/api/me`, { followRedirects: false });
-    const page = await browser.get(start.location!);
-    expect(page.status).toBe(200);
-    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-  }
-
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+  const signIn = (user: PatreonUser) => signInAs(context, 'patreon', user);
 
   it('signs in as the data.id of /identity with its full_name, e-mail and is_email_verified; identity identity[email], the client in the form, month-long tokens and a refresh token', async () => {
+    const { database, emulator: patreon, app } = context;
     const ada = person(101, 'Ada Lovelace');
     const { userId, request } = await signIn(ada);
     expect(request.get('scope')).toBe('identity identity[email]');
@@ -90,6 +68,7 @@ describeEachDialect('Patreon, against an emulator of Patreon', (dialect) => {
   });
 
   it('keeps an e-mail Patreon says is not confirmed as unverified', async () => {
+    const { database } = context;
     const { userId } = await signIn(person(107, 'Unconfirmed Person', false));
     const user = await database.db.selectFrom('users').select(['email', 'email_verified']).where('id', '=', userId).executeTakeFirstOrThrow();
     // Known to be unconfirmed, not unknown (null).
@@ -98,6 +77,7 @@ describeEachDialect('Patreon, against an emulator of Patreon', (dialect) => {
   });
 
   it('the proxy calls the API, where identity is a 403 for campaigns; 20 concurrent calls on an expired token make one refresh, the new refresh token is kept, and Patreon refuses the used one', async () => {
+    const { database, emulator: patreon, app } = context;
     const { browser, userId } = await signIn(person(102, 'Grace Hopper'));
     const first = await browser.get(`${APP_ORIGIN}/api/providers/patreon/proxy/identity?fields%5Buser%5D=full_name`);
     expect(first.status).toBe(200);
@@ -106,7 +86,7 @@ describeEachDialect('Patreon, against an emulator of Patreon', (dialect) => {
     expect(outside.status).toBe(403);
 
     const before = await app.runtime.tokenStore.findToken(userId, 'patreon');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     await expectOneRefreshFor20Calls(patreon, () => browser.get(`${APP_ORIGIN}/api/providers/patreon/proxy/identity`));
     const after = await app.runtime.tokenStore.findToken(userId, 'patreon');
     expect(after!.refreshToken).not.toBe(before!.refreshToken);
@@ -117,6 +97,7 @@ describeEachDialect('Patreon, against an emulator of Patreon', (dialect) => {
   });
 
   it("an app removed in Patreon's settings marks the connection 'needs re-auth' after one refresh Patreon refuses", async () => {
+    const { emulator: patreon, app } = context;
     const removed = person(103, 'Barbara Liskov');
     const { browser, userId } = await signIn(removed);
     patreon.removeApp(removed.id);
@@ -124,6 +105,7 @@ describeEachDialect('Patreon, against an emulator of Patreon', (dialect) => {
   });
 
   it('disconnect deletes the tokens here and asks Patreon nothing: it documents no revocation', async () => {
+    const { emulator: patreon, app } = context;
     const { browser, userId } = await signIn(person(104, 'Leaving Person'));
     const requests = patreon.server.requests.length;
     expect(await disconnectThrough(browser, 'patreon')).toEqual({ disconnected: true, revokedAtProvider: false });
@@ -132,6 +114,7 @@ describeEachDialect('Patreon, against an emulator of Patreon', (dialect) => {
   });
 
   it('/identity failing (HTTP 500) is a 502, and nothing is stored', async () => {
+    const { database, emulator: patreon, app } = context;
     const before = await rowCounts(database);
     patreon.failNextIdentity(500);
     patreon.signInAs(person(106, 'Outage Profile'));
@@ -141,26 +124,14 @@ describeEachDialect('Patreon, against an emulator of Patreon', (dialect) => {
     expect(await rowCounts(database)).toEqual(before);
   });
 
-  standardCases(() => ({ database, emulator: patreon, app }), PATREON, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
+  standardCases(() => context, PATREON, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
 });
 
 describeEachDialect('Patreon without identity[email]', (dialect) => {
-  let database: TestDatabase;
-  let patreon: PatreonEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    patreon = await PATREON.startEmulator();
-    app = await startProviderTestApp({ databaseUrl: database.url, env: patreonEnv(patreon, { PATREON_SCOPE: 'identity' }) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await patreon?.close();
-    await database?.close();
-  });
+  const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: PATREON.startEmulator, env: (patreon) => patreonEnv(patreon, { PATREON_SCOPE: 'identity' }) });
 
   it('signs in as the data.id with no e-mail, which /identity leaves out without the scope', async () => {
+    const { database, emulator: patreon, app } = context;
     const noEmail = person(201, 'Private Person');
     patreon.signInAs(noEmail);
     const page = await signInThrough(app.browser(), 'patreon');

@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { expect, it } from 'vitest';
+import { describeEachDialect } from '../support/postgres.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { countRows, describeClientFailures, expectAccessTokenLifetime, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { countRows, describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startPipedriveEmulator, type PipedriveEmulator, type PipedriveUser } from './pipedrive.emulator.js';
 
 // An id and secret with characters that form-encoding would change: sent as they are in the Basic header, as Pipedrive documents it.
@@ -44,33 +43,12 @@ const PIPEDRIVE: StandardProvider<PipedriveUser, PipedriveEmulator> = {
 };
 
 describeEachDialect('Pipedrive, against an emulator of Pipedrive', (dialect) => {
-  let database: TestDatabase;
-  let pipedrive: PipedriveEmulator;
-  let app: ProviderTestApp;
+  const context = useProviderTest(() => dialect.openTestDatabase(), PIPEDRIVE);
 
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    pipedrive = await startPipedriveEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: pipedriveEnv(pipedrive) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await pipedrive?.close();
-    await database?.close();
-  });
-
-  async function signIn(user: PipedriveUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-    pipedrive.signInAs(user);
-    const browser = app.browser();
-    const start = await browser.get(`${APP_ORIGIN}/login/pipedrive?next=/api/me`, { followRedirects: false });
-    const page = await browser.get(start.location!);
-    expect(page.status).toBe(200);
-    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-  }
-
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+  const signIn = (user: PipedriveUser) => signInAs(context, 'pipedrive', user);
 
   it('signs in as data.id of {api_domain}/api/v1/users/me, keeps api_domain as the connection’s API origin and the app’s scopes space-separated; no scope asked for, Basic credentials as they are', async () => {
+    const { database, emulator: pipedrive, app } = context;
     const ada = person(101, 'Ada Lovelace');
     const { userId, request } = await signIn(ada);
     expect(request.has('scope')).toBe(false);
@@ -87,13 +65,14 @@ describeEachDialect('Pipedrive, against an emulator of Pipedrive', (dialect) => 
   });
 
   it('the proxy calls the company’s API; 20 concurrent calls on an expired token make one refresh, keeping the refresh token and the API origin', async () => {
+    const { database, emulator: pipedrive, app } = context;
     const { browser, userId } = await signIn(person(102, 'Grace Hopper'));
     const first = await browser.get(`${APP_ORIGIN}/api/providers/pipedrive/proxy/api/v1/deals`);
     expect(first.status).toBe(200);
     expect(JSON.parse(first.text)).toMatchObject({ success: true, data: [{ title: 'Deal of acme102' }] });
 
     const before = await app.runtime.tokenStore.findToken(userId, 'pipedrive');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     await expectOneRefreshFor20Calls(pipedrive, () => browser.get(`${APP_ORIGIN}/api/providers/pipedrive/proxy/api/v1/deals`));
     const after = await app.runtime.tokenStore.findToken(userId, 'pipedrive');
     expect(after!.accessToken).not.toBe(before!.accessToken);
@@ -102,6 +81,7 @@ describeEachDialect('Pipedrive, against an emulator of Pipedrive', (dialect) => 
   });
 
   it('an access token Pipedrive answers 401 for is refreshed once and the call sent again', async () => {
+    const { emulator: pipedrive, app } = context;
     const { browser, userId } = await signIn(person(103, 'Alan Turing'));
     const before = await app.runtime.tokenStore.findToken(userId, 'pipedrive');
     // Ended at Pipedrive (an access token revoked alone) though not expired by the stored expiry.
@@ -113,6 +93,7 @@ describeEachDialect('Pipedrive, against an emulator of Pipedrive', (dialect) => 
   });
 
   it('an api_domain outside pipedrive.com and the configured API host is refused: 502, no token sent there, nothing stored', async () => {
+    const { database, emulator: pipedrive, app } = context;
     const users = await countRows(database, 'users');
     pipedrive.setApiDomain('https://collector.example.net');
     try {
@@ -127,15 +108,17 @@ describeEachDialect('Pipedrive, against an emulator of Pipedrive', (dialect) => 
   });
 
   it("a refresh token Pipedrive refuses (400 invalid_grant) marks the connection 'needs re-auth', with one attempt", async () => {
+    const { database, emulator: pipedrive, app } = context;
     const { browser, userId } = await signIn(person(105, 'Barbara Liskov'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'pipedrive');
     // The app uninstalled at Pipedrive's side: its refresh token is revoked.
     await fetch(`${pipedrive.origin}/oauth/revoke`, { method: 'POST', headers: { authorization: basic }, body: new URLSearchParams({ token: stored!.refreshToken! }) });
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: pipedrive }, 'pipedrive', userId, () => browser.get(`${APP_ORIGIN}/api/providers/pipedrive/proxy/api/v1/deals`));
   });
 
   it('disconnect revokes at Pipedrive (RFC 7009, Basic credentials): the installation ends, refresh token and access token alike', async () => {
+    const { emulator: pipedrive, app } = context;
     const { browser, userId } = await signIn(person(106, 'Edsger Dijkstra'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'pipedrive');
     expect(await disconnectThrough(browser, 'pipedrive')).toEqual({ disconnected: true, revokedAtProvider: true });
@@ -147,6 +130,7 @@ describeEachDialect('Pipedrive, against an emulator of Pipedrive', (dialect) => 
   });
 
   it('a declined installation says so and asks for no token', async () => {
+    const { emulator: pipedrive, app } = context;
     const exchanges = pipedrive.server.counts.authorization_code ?? 0;
     pipedrive.signInAs(person(107, 'Changed Mind'));
     pipedrive.denyNextAuthorization();
@@ -156,7 +140,7 @@ describeEachDialect('Pipedrive, against an emulator of Pipedrive', (dialect) => 
     expect(pipedrive.server.counts.authorization_code ?? 0).toBe(exchanges);
   });
 
-  standardCases(() => ({ database, emulator: pipedrive, app }), PIPEDRIVE, { refusedCode: { sentAs: '400 invalid_grant' } });
+  standardCases(() => context, PIPEDRIVE, { refusedCode: { sentAs: '400 invalid_grant' } });
 });
 
 describeKeepAlive(PIPEDRIVE, {

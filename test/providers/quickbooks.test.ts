@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { expect, it } from 'vitest';
+import { describeEachDialect } from '../support/postgres.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { countRows, describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { countRows, describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { realmIdFor, startQuickBooksEmulator, type QuickBooksEmulator, type QuickBooksUser } from './quickbooks.emulator.js';
 
 const CLIENT_ID = 'ABcd1234efGH5678ijKL9012mnOP3456qrST7890uvWX1234yz';
@@ -42,34 +41,14 @@ const QUICKBOOKS: StandardProvider<QuickBooksUser, QuickBooksEmulator> = {
 };
 
 describeEachDialect('QuickBooks, against an emulator of Intuit', (dialect) => {
-  let database: TestDatabase;
-  let quickbooks: QuickBooksEmulator;
-  let app: ProviderTestApp;
+  const context = useProviderTest(() => dialect.openTestDatabase(), QUICKBOOKS);
 
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    quickbooks = await startQuickBooksEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: quickbooksEnv(quickbooks) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await quickbooks?.close();
-    await database?.close();
-  });
+  const signIn = (user: QuickBooksUser) => signInAs(context, 'quickbooks', user);
 
-  async function signIn(user: QuickBooksUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-    quickbooks.signInAs(user);
-    const browser = app.browser();
-    const start = await browser.get(`${APP_ORIGIN}/login/quickbooks?next=/api/me`, { followRedirects: false });
-    const page = await browser.get(start.location!);
-    expect(page.status).toBe(200);
-    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-  }
-
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
   const companyInfo = (realmId: string) => `${APP_ORIGIN}/api/providers/quickbooks/proxy/companyinfo/${realmId}`;
 
   it('signs in as the ID token’s sub with userinfo’s camelCase name and verified e-mail, and keeps the callback’s realmId as the company this connection calls', async () => {
+    const { database, emulator: quickbooks, app } = context;
     const ada = person(1, 'Ada', 'Lovelace');
     const { userId, request } = await signIn(ada);
     expect(request.get('scope')).toBe('com.intuit.quickbooks.accounting openid profile email');
@@ -87,6 +66,7 @@ describeEachDialect('QuickBooks, against an emulator of Intuit', (dialect) => {
   });
 
   it('the proxy calls the company’s API; 20 concurrent calls on an expired token make one refresh, the latest refresh token is kept, and the company stays', async () => {
+    const { database, emulator: quickbooks, app } = context;
     const grace = person(2, 'Grace', 'Hopper');
     const { browser, userId } = await signIn(grace);
     const first = await browser.get(companyInfo(grace.realmId));
@@ -94,7 +74,7 @@ describeEachDialect('QuickBooks, against an emulator of Intuit', (dialect) => {
     expect(JSON.parse(first.text)).toMatchObject({ CompanyInfo: { Id: grace.realmId, CompanyName: `Company ${grace.realmId}` } });
 
     const before = await app.runtime.tokenStore.findToken(userId, 'quickbooks');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     await expectOneRefreshFor20Calls(quickbooks, () => browser.get(companyInfo(grace.realmId)));
     const after = await app.runtime.tokenStore.findToken(userId, 'quickbooks');
     expect(after!.refreshToken).not.toBe(before!.refreshToken);
@@ -105,6 +85,7 @@ describeEachDialect('QuickBooks, against an emulator of Intuit', (dialect) => {
   });
 
   it('a realmId changed on its way through the browser (not the ID token’s realmid) is refused: 400, nothing stored', async () => {
+    const { database, emulator: quickbooks, app } = context;
     const users = await countRows(database, 'users');
     quickbooks.signInAs(person(3, 'Eve', 'Mallory'));
     const pages: Array<{ status: number; text: string }> = [];
@@ -122,17 +103,19 @@ describeEachDialect('QuickBooks, against an emulator of Intuit', (dialect) => {
   });
 
   it("a refresh token Intuit refuses (400 invalid_grant) marks the connection 'needs re-auth', with one attempt", async () => {
+    const { database, emulator: quickbooks, app } = context;
     const barbara = person(5, 'Barbara', 'Liskov');
     const { browser, userId } = await signIn(barbara);
     const stored = await app.runtime.tokenStore.findToken(userId, 'quickbooks');
     // Rotated behind the app's back (another copy of the token used it): Intuit no longer takes the stored one.
     const elsewhere = await fetch(`${quickbooks.origin}/oauth2/v1/tokens/bearer`, { method: 'POST', headers: { authorization: basic }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: stored!.refreshToken! }) });
     expect(elsewhere.status).toBe(200);
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: quickbooks }, 'quickbooks', userId, () => browser.get(companyInfo(barbara.realmId)));
   });
 
   it('disconnect revokes at Intuit (Basic credentials, the refresh token in a JSON body), which ends the grant', async () => {
+    const { emulator: quickbooks, app } = context;
     const { browser, userId } = await signIn(person(6, 'Edsger', 'Dijkstra'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'quickbooks');
     expect(await disconnectThrough(browser, 'quickbooks')).toEqual({ disconnected: true, revokedAtProvider: true });
@@ -142,7 +125,7 @@ describeEachDialect('QuickBooks, against an emulator of Intuit', (dialect) => {
     expect(await app.runtime.tokenStore.findToken(userId, 'quickbooks')).toBeUndefined();
   });
 
-  standardCases(() => ({ database, emulator: quickbooks, app }), QUICKBOOKS, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
+  standardCases(() => context, QUICKBOOKS, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
 });
 
 describeKeepAlive(QUICKBOOKS, {

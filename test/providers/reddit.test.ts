@@ -3,8 +3,8 @@ import type { TestBrowser } from '../support/browser.js';
 import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startRedditEmulator, type RedditAccount, type RedditEmulator } from './reddit.emulator.js';
 
 // Reddit's client ids and secrets hold `-` and `_`: form-encoded (RFC 6749 §2.3.1), they would reach it as `%2D` and `%5F`.
@@ -44,34 +44,14 @@ const REDDIT: StandardProvider<RedditAccount, RedditEmulator> = {
 };
 
 describeEachDialect('Reddit, against an emulator of Reddit', (dialect) => {
-  let database: TestDatabase;
-  let reddit: RedditEmulator;
-  let app: ProviderTestApp;
+  const context = useProviderTest(() => dialect.openTestDatabase(), REDDIT);
 
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    reddit = await startRedditEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: redditEnv(reddit) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await reddit?.close();
-    await database?.close();
-  });
+  const signIn = (person: RedditAccount) => signInAs(context, 'reddit', person);
 
-  async function signIn(person: RedditAccount): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-    reddit.signInAs(person);
-    const browser = app.browser();
-    const start = await browser.get(`${APP_ORIGIN}/login/reddit?next=/api/me`, { followRedirects: false });
-    const page = await browser.get(start.location!);
-    expect(page.status).toBe(200);
-    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-  }
-
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
   const proxied = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/reddit/proxy/api/v1/me`);
 
   it('signs in as the account id with duration=permanent, plain Basic credentials and a descriptive User-Agent on every request; a one-hour token and a refresh token', async () => {
+    const { database, emulator: reddit, app } = context;
     const { userId, request } = await signIn(account('1w72', 'spez'));
     expect(request.get('duration')).toBe('permanent');
     expect(request.get('scope')).toBe('identity');
@@ -93,9 +73,10 @@ describeEachDialect('Reddit, against an emulator of Reddit', (dialect) => {
   });
 
   it('the proxy reaches the API; 20 concurrent calls on an expired token make one refresh, and the refresh token Reddit did not replace is kept', async () => {
+    const { database, emulator: reddit, app } = context;
     const { browser, userId } = await signIn(account('2x9k', 'storm_account'));
     const before = await app.runtime.tokenStore.findToken(userId, 'reddit');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const answers = await expectOneRefreshFor20Calls(reddit, () => proxied(browser));
     expect(JSON.parse(answers[0]!.text)).toMatchObject({ id: '2x9k', name: 'storm_account' });
     expect(reddit.server.counts.throttled ?? 0).toBe(0);
@@ -106,6 +87,7 @@ describeEachDialect('Reddit, against an emulator of Reddit', (dialect) => {
   });
 
   it("a refresh token Reddit no longer knows (400 invalid_request) marks the connection 'needs re-auth', with one attempt", async () => {
+    const { database, emulator: reddit, app } = context;
     const { browser, userId } = await signIn(account('3abc', 'revoked_elsewhere'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'reddit');
     // The person removed the app in their Reddit preferences: its refresh token ends.
@@ -115,11 +97,12 @@ describeEachDialect('Reddit, against an emulator of Reddit', (dialect) => {
       body: new URLSearchParams({ token: stored!.refreshToken!, token_type_hint: 'refresh_token' }),
     });
     expect(revoked.status).toBe(204);
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: reddit }, 'reddit', userId, () => proxied(browser));
   });
 
   it('disconnect revokes the refresh token at Reddit: one request, and its access token ends with it', async () => {
+    const { emulator: reddit, app } = context;
     const { browser, userId } = await signIn(account('4def', 'leaving_account'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'reddit');
     const revocations = reddit.server.counts.revoke ?? 0;
@@ -130,7 +113,7 @@ describeEachDialect('Reddit, against an emulator of Reddit', (dialect) => {
     expect(await app.runtime.tokenStore.findToken(userId, 'reddit')).toBeUndefined();
   });
 
-  standardCases(() => ({ database, emulator: reddit, app }), REDDIT, { cancelled: {}, refusedCode: { sentAs: '{"error": "invalid_grant"} with HTTP 200' } });
+  standardCases(() => context, REDDIT, { cancelled: {}, refusedCode: { sentAs: '{"error": "invalid_grant"} with HTTP 200' } });
 });
 
 describeClientFailures(REDDIT, { wrongSecret: { sentAs: 'a bare 401' }, exchangeFailure: {} });

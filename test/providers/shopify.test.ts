@@ -1,12 +1,12 @@
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describeEachDialect } from '../support/postgres.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, expectAccessTokenLifetime, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { APP_ORIGIN, csrfTokenOf, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
+import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startShopifyEmulator, type ShopifyEmulator, type ShopifyShop } from './shopify.emulator.js';
 
 // A client id and secret of the form the Dev Dashboard shows (32 hex digits; the secret prefixed shpss_).
@@ -55,43 +55,24 @@ function refreshAtShopify(shopify: ShopifyEmulator, refreshToken: string): Promi
 }
 
 describeEachDialect('Shopify, against an emulator of a Shopify store', (dialect) => {
-  let database: TestDatabase;
-  let shopify: ShopifyEmulator;
-  let app: ProviderTestApp;
+  const context = useProviderTest(() => dialect.openTestDatabase(), SHOPIFY);
 
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    shopify = await SHOPIFY.startEmulator();
-    app = await startProviderTestApp({ databaseUrl: database.url, env: shopifyEnv(shopify) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await shopify?.close();
-    await database?.close();
-  });
-
-  async function signIn(store: ShopifyShop): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-    shopify.signInAs(store);
-    const browser = app.browser();
-    const start = await browser.get(`${APP_ORIGIN}/login/shopify?next=/api/me`, { followRedirects: false });
-    const page = await browser.get(start.location!);
-    expect(page.status).toBe(200);
-    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-  }
+  const signIn = (store: ShopifyShop) => signInAs(context, 'shopify', store);
 
   /** The browser stopped at the callback Shopify redirected to, not yet followed. */
   async function stoppedAtCallback(store: ShopifyShop): Promise<{ browser: TestBrowser; callback: URL }> {
+    const { emulator: shopify, app } = context;
     shopify.signInAs(store);
     const browser = app.browser();
     const stopped = await browser.get(`${APP_ORIGIN}/login/shopify`, { stopAt: REDIRECT_URI });
     return { browser, callback: new URL(stopped.location!) };
   }
 
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
   const products = async (browser: TestBrowser) =>
     browser.request(`${APP_ORIGIN}/api/providers/shopify/proxy/2026-07/graphql.json`, { method: 'POST', headers: { 'x-csrf-token': await csrfTokenOf(browser) }, json: PRODUCTS });
 
   it('signs in as the shop’s global id; read_products comma-joined, the signed callback checked, the code exchanged as JSON with expiring=1 for a one-hour token and a refresh token, the shop read with X-Shopify-Access-Token', async () => {
+    const { database, emulator: shopify, app } = context;
     const acme = shop(101, 'Acme Goods');
     const { userId, request } = await signIn(acme);
     expect(request.get('scope')).toBe('read_products');
@@ -111,13 +92,14 @@ describeEachDialect('Shopify, against an emulator of a Shopify store', (dialect)
   });
 
   it('the proxy calls the Admin API with the token in X-Shopify-Access-Token; 20 concurrent calls on an expired token make one refresh, the new refresh token is kept, and Shopify refuses the used one here', async () => {
+    const { database, emulator: shopify, app } = context;
     const { browser, userId } = await signIn(shop(102, 'Grace Hats'));
     const first = await products(browser);
     expect(first.status).toBe(200);
     expect(JSON.parse(first.text)).toMatchObject({ data: { products: { nodes: [{ title: 'Grace Hats Sneakers' }] } } });
 
     const before = await app.runtime.tokenStore.findToken(userId, 'shopify');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     await expectOneRefreshFor20Calls(shopify, () => products(browser));
     const after = await app.runtime.tokenStore.findToken(userId, 'shopify');
     expect(after!.refreshToken).not.toBe(before!.refreshToken);
@@ -128,6 +110,7 @@ describeEachDialect('Shopify, against an emulator of a Shopify store', (dialect)
   });
 
   it('a callback whose hmac does not match its parameters, or that names another store, is a 400: no code exchanged, nothing stored', async () => {
+    const { database, emulator: shopify } = context;
     const before = await rowCounts(database);
     const exchanges = shopify.server.counts.authorization_code ?? 0;
     const forged = shop(103, 'Forged Callback');
@@ -152,6 +135,7 @@ describeEachDialect('Shopify, against an emulator of a Shopify store', (dialect)
   });
 
   it('a code Shopify refuses (already used: 400 invalid_grant) is a clear 400, and nothing is stored', async () => {
+    const { database, emulator: shopify } = context;
     const before = await rowCounts(database);
     const { browser, callback } = await stoppedAtCallback(shop(109, 'Refused Code'));
     const elsewhere = await fetch(`${shopify.origin}/admin/oauth/access_token`, {
@@ -167,12 +151,14 @@ describeEachDialect('Shopify, against an emulator of a Shopify store', (dialect)
   });
 
   it("the app uninstalled from the store marks the connection 'needs re-auth' after one refresh Shopify refuses", async () => {
+    const { emulator: shopify, app } = context;
     const { browser, userId } = await signIn(shop(105, 'Uninstalling Store'));
     shopify.uninstall();
     await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: shopify }, 'shopify', userId, () => products(browser));
   });
 
   it('disconnect deletes the token here and asks Shopify nothing, as only uninstalling the app ends its tokens', async () => {
+    const { emulator: shopify, app } = context;
     const { browser, userId } = await signIn(shop(106, 'Leaving Store'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'shopify');
     const requests = shopify.server.requests.length;
@@ -183,6 +169,7 @@ describeEachDialect('Shopify, against an emulator of a Shopify store', (dialect)
   });
 
   it('the shop query failing (HTTP 500) is a 502, and nothing is stored', async () => {
+    const { database, emulator: shopify, app } = context;
     const before = await rowCounts(database);
     shopify.failNextApiRequest(500);
     shopify.signInAs(shop(107, 'Outage Profile'));
@@ -192,26 +179,14 @@ describeEachDialect('Shopify, against an emulator of a Shopify store', (dialect)
     expect(await rowCounts(database)).toEqual(before);
   });
 
-  standardCases(() => ({ database, emulator: shopify, app }), SHOPIFY, { cancelled: {} });
+  standardCases(() => context, SHOPIFY, { cancelled: {} });
 });
 
 describeEachDialect('Shopify with a scope the API checks', (dialect) => {
-  let database: TestDatabase;
-  let shopify: ShopifyEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    shopify = await SHOPIFY.startEmulator();
-    app = await startProviderTestApp({ databaseUrl: database.url, env: shopifyEnv(shopify, { SHOPIFY_SCOPE: 'read_orders write_customers' }) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await shopify?.close();
-    await database?.close();
-  });
+  const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: SHOPIFY.startEmulator, env: (shopify) => shopifyEnv(shopify, { SHOPIFY_SCOPE: 'read_orders write_customers' }) });
 
   it('asks for the scopes comma-joined and keeps them space-separated; a field outside them is Shopify’s ACCESS_DENIED, passed on with no refresh', async () => {
+    const { emulator: shopify, app } = context;
     shopify.signInAs(shop(201, 'Narrow Scope'));
     const browser = app.browser();
     const start = await browser.get(`${APP_ORIGIN}/login/shopify`, { followRedirects: false });

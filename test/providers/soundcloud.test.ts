@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { expect, it } from 'vitest';
+import { describeEachDialect } from '../support/postgres.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, expectAccessTokenLifetime, rowCounts, standardCases, standardPeople, type StandardProvider } from './kit/standard-cases.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
+import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, rowCounts, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startSoundCloudEmulator, type SoundCloudEmulator, type SoundCloudUser } from './soundcloud.emulator.js';
 
 // A 32-character client id and secret, as SoundCloud's app registration gives them.
@@ -43,33 +42,12 @@ const SOUNDCLOUD: StandardProvider<SoundCloudUser, SoundCloudEmulator> = {
 };
 
 describeEachDialect('SoundCloud, against an emulator of SoundCloud', (dialect) => {
-  let database: TestDatabase;
-  let soundcloud: SoundCloudEmulator;
-  let app: ProviderTestApp;
+  const context = useProviderTest(() => dialect.openTestDatabase(), SOUNDCLOUD);
 
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    soundcloud = await SOUNDCLOUD.startEmulator();
-    app = await startProviderTestApp({ databaseUrl: database.url, env: soundcloudEnv(soundcloud) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await soundcloud?.close();
-    await database?.close();
-  });
-
-  async function signIn(user: SoundCloudUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-    soundcloud.signInAs(user);
-    const browser = app.browser();
-    const start = await browser.get(`${APP_ORIGIN}/login/soundcloud?next=/api/me`, { followRedirects: false });
-    const page = await browser.get(start.location!);
-    expect(page.status).toBe(200);
-    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-  }
-
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+  const signIn = (user: SoundCloudUser) => signInAs(context, 'soundcloud', user);
 
   it('signs in as the urn of /me with its username and no e-mail; PKCE S256 and no scope, the client in the form, 1-hour tokens and a refresh token', async () => {
+    const { database, emulator: soundcloud, app } = context;
     const ada = person(101, 'Ada Lovelace');
     const { userId, request } = await signIn(ada);
     expect(request.get('code_challenge_method')).toBe('S256');
@@ -89,13 +67,14 @@ describeEachDialect('SoundCloud, against an emulator of SoundCloud', (dialect) =
   });
 
   it('the proxy calls the API; 20 concurrent calls on an expired token make one refresh, the new refresh token is kept, and SoundCloud refuses the used one', async () => {
+    const { database, emulator: soundcloud, app } = context;
     const { browser, userId } = await signIn(person(102, 'Grace Hopper'));
     const first = await browser.get(`${APP_ORIGIN}/api/providers/soundcloud/proxy/me/tracks`);
     expect(first.status).toBe(200);
     expect(JSON.parse(first.text)).toMatchObject([{ title: 'Grace Hopper – First Demo' }]);
 
     const before = await app.runtime.tokenStore.findToken(userId, 'soundcloud');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     await expectOneRefreshFor20Calls(soundcloud, () => browser.get(`${APP_ORIGIN}/api/providers/soundcloud/proxy/me/tracks`));
     const after = await app.runtime.tokenStore.findToken(userId, 'soundcloud');
     expect(after!.refreshToken).not.toBe(before!.refreshToken);
@@ -106,6 +85,7 @@ describeEachDialect('SoundCloud, against an emulator of SoundCloud', (dialect) =
   });
 
   it("an app removed in SoundCloud's settings marks the connection 'needs re-auth' after one refresh SoundCloud refuses", async () => {
+    const { emulator: soundcloud, app } = context;
     const removed = person(103, 'Barbara Liskov');
     const { browser, userId } = await signIn(removed);
     soundcloud.removeApp(removed.id);
@@ -113,6 +93,7 @@ describeEachDialect('SoundCloud, against an emulator of SoundCloud', (dialect) =
   });
 
   it('disconnect deletes the tokens here and asks SoundCloud nothing: it documents no revocation', async () => {
+    const { emulator: soundcloud, app } = context;
     const { browser, userId } = await signIn(person(104, 'Leaving Person'));
     const requests = soundcloud.server.requests.length;
     expect(await disconnectThrough(browser, 'soundcloud')).toEqual({ disconnected: true, revokedAtProvider: false });
@@ -121,6 +102,7 @@ describeEachDialect('SoundCloud, against an emulator of SoundCloud', (dialect) =
   });
 
   it('/me failing (HTTP 500) is a 502, and nothing is stored', async () => {
+    const { database, emulator: soundcloud, app } = context;
     const before = await rowCounts(database);
     soundcloud.failNextMe(500);
     soundcloud.signInAs(person(106, 'Outage Profile'));
@@ -130,7 +112,7 @@ describeEachDialect('SoundCloud, against an emulator of SoundCloud', (dialect) =
     expect(await rowCounts(database)).toEqual(before);
   });
 
-  standardCases(() => ({ database, emulator: soundcloud, app }), SOUNDCLOUD, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
+  standardCases(() => context, SOUNDCLOUD, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
 });
 
 describeClientFailures(SOUNDCLOUD, { wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} });

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describeEachDialect } from '../support/postgres.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, expectAccessTokenLifetime, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
+import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startSquareEmulator, type SquareEmulator, type SquareMerchant } from './square.emulator.js';
 
 // An Application ID and secret of the forms the Developer Console shows.
@@ -51,34 +51,14 @@ const SQUARE: StandardProvider<SquareMerchant, SquareEmulator> = {
 };
 
 describeEachDialect('Square, against an emulator of Square', (dialect) => {
-  let database: TestDatabase;
-  let square: SquareEmulator;
-  let app: ProviderTestApp;
+  const context = useProviderTest(() => dialect.openTestDatabase(), SQUARE);
 
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    square = await SQUARE.startEmulator();
-    app = await startProviderTestApp({ databaseUrl: database.url, env: squareEnv(square) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await square?.close();
-    await database?.close();
-  });
+  const signIn = (seller: SquareMerchant) => signInAs(context, 'square', seller);
 
-  async function signIn(seller: SquareMerchant): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-    square.signInAs(seller);
-    const browser = app.browser();
-    const start = await browser.get(`${APP_ORIGIN}/login/square?next=/api/me`, { followRedirects: false });
-    const page = await browser.get(start.location!);
-    expect(page.status).toBe(200);
-    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-  }
-
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
   const locations = (browser: TestBrowser, headers: Record<string, string> = {}) => browser.get(`${APP_ORIGIN}/api/providers/square/proxy/locations`, { headers });
 
   it('signs in as the merchant id of /v2/merchants/me, its business name the name; MERCHANT_PROFILE_READ with session=false and no PKCE, the code exchanged as JSON with the client in it, 30-day tokens read from expires_at', async () => {
+    const { database, emulator: square, app } = context;
     const acme = merchant(101, 'Acme Coffee');
     const { userId, request } = await signIn(acme);
     expect(request.get('scope')).toBe('MERCHANT_PROFILE_READ');
@@ -100,6 +80,7 @@ describeEachDialect('Square, against an emulator of Square', (dialect) => {
   });
 
   it('the proxy calls the Square API with the preset’s Square-Version or the caller’s; 20 concurrent calls on an expired token make one refresh, which answers the same refresh token, kept', async () => {
+    const { database, emulator: square, app } = context;
     const { browser, userId } = await signIn(merchant(102, 'Grace Bagels'));
     const first = await locations(browser);
     expect(first.status).toBe(200);
@@ -108,7 +89,7 @@ describeEachDialect('Square, against an emulator of Square', (dialect) => {
     expect(square.versions.slice(-2)).toEqual(['2026-01-22', '2025-10-16']);
 
     const before = await app.runtime.tokenStore.findToken(userId, 'square');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     await expectOneRefreshFor20Calls(square, () => locations(browser));
     expect(square.server.requests.filter((r) => r.path === '/oauth2/token').at(-1)!.headers['content-type']).toBe('application/json');
     const after = await app.runtime.tokenStore.findToken(userId, 'square');
@@ -119,6 +100,7 @@ describeEachDialect('Square, against an emulator of Square', (dialect) => {
   });
 
   it("an authorization the seller revoked in Square's Dashboard marks the connection 'needs re-auth' after one refresh Square refuses", async () => {
+    const { emulator: square, app } = context;
     const seller = merchant(103, 'Leaving Soon Tacos');
     const { browser, userId } = await signIn(seller);
     square.revokeAtSquare(seller.id);
@@ -126,6 +108,7 @@ describeEachDialect('Square, against an emulator of Square', (dialect) => {
   });
 
   it('disconnect ends the seller’s authorization at /oauth2/revoke, with Authorization: Client and the access token as JSON; the refresh token ends with it', async () => {
+    const { emulator: square, app } = context;
     const { browser, userId } = await signIn(merchant(104, 'Goodbye Pizza'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'square');
     const revocations = square.server.counts.revoke ?? 0;
@@ -139,6 +122,7 @@ describeEachDialect('Square, against an emulator of Square', (dialect) => {
   });
 
   it('disconnect after the seller revoked the app at Square: its 401 for the token counts as revoked', async () => {
+    const { emulator: square, app } = context;
     const seller = merchant(105, 'Already Gone Grill');
     const { browser, userId } = await signIn(seller);
     square.revokeAtSquare(seller.id);
@@ -147,6 +131,7 @@ describeEachDialect('Square, against an emulator of Square', (dialect) => {
   });
 
   it('merchants/me failing (HTTP 500) is a 502, and nothing is stored', async () => {
+    const { database, emulator: square, app } = context;
     const before = await rowCounts(database);
     square.failNextMerchantRequest(500);
     square.signInAs(merchant(106, 'Outage Profile Shop'));
@@ -156,27 +141,14 @@ describeEachDialect('Square, against an emulator of Square', (dialect) => {
     expect(await rowCounts(database)).toEqual(before);
   });
 
-  standardCases(() => ({ database, emulator: square, app }), SQUARE, { cancelled: {}, refusedCode: { sentAs: '401 UNAUTHORIZED, errors[]' } });
+  standardCases(() => context, SQUARE, { cancelled: {}, refusedCode: { sentAs: '401 UNAUTHORIZED, errors[]' } });
 });
 
 describeEachDialect('Square’s Sandbox through SQUARE_BASE_URL', (dialect) => {
-  let database: TestDatabase;
-  let square: SquareEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    square = await SQUARE.startEmulator();
-    const env = presetEnv('square', CLIENT_ID, CLIENT_SECRET, { SQUARE_BASE_URL: square.origin });
-    app = await startProviderTestApp({ databaseUrl: database.url, env });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await square?.close();
-    await database?.close();
-  });
+  const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: SQUARE.startEmulator, env: (square) => presetEnv('square', CLIENT_ID, CLIENT_SECRET, { SQUARE_BASE_URL: square.origin }) });
 
   it('signs in, calls the API and revokes on the one host, without session', async () => {
+    const { emulator: square, app } = context;
     square.signInAs(merchant(201, 'Sandbox Seller'));
     const browser = app.browser();
     const start = await browser.get(`${APP_ORIGIN}/login/square`, { followRedirects: false });
@@ -189,22 +161,10 @@ describeEachDialect('Square’s Sandbox through SQUARE_BASE_URL', (dialect) => {
 });
 
 describeEachDialect('Square with a permission the API checks', (dialect) => {
-  let database: TestDatabase;
-  let square: SquareEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    square = await SQUARE.startEmulator();
-    app = await startProviderTestApp({ databaseUrl: database.url, env: squareEnv(square, { SQUARE_SCOPE: 'PAYMENTS_READ' }) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await square?.close();
-    await database?.close();
-  });
+  const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: SQUARE.startEmulator, env: (square) => squareEnv(square, { SQUARE_SCOPE: 'PAYMENTS_READ' }) });
 
   it('without MERCHANT_PROFILE_READ the seller cannot be read: merchants/me’s 403 INSUFFICIENT_SCOPES fails the sign-in with nothing stored', async () => {
+    const { database, emulator: square, app } = context;
     const before = await rowCounts(database);
     square.signInAs(merchant(202, 'Narrow Scope Salon'));
     const page = await signInThrough(app.browser(), 'square');

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { testClock } from '../support/clock.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { describeEachDialect } from '../support/postgres.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startStravaEmulator, type StravaAthlete, type StravaEmulator } from './strava.emulator.js';
 
 // Strava's client ids are integers; its secrets 40 hexadecimal digits.
@@ -51,34 +51,15 @@ const STRAVA: StandardProvider<StravaAthlete, StravaEmulator> = {
 describeEachDialect('Strava, against an emulator of Strava', (dialect) => {
   // Strava and the app share one clock that moves only when told: a refresh depends on how long the held token has left.
   const clock = testClock();
-  let database: TestDatabase;
-  let strava: StravaEmulator;
-  let app: ProviderTestApp;
+  const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: () => startStravaEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, now: clock.now }), env: stravaEnv }, { now: clock.now });
 
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    strava = await startStravaEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, now: clock.now });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: stravaEnv(strava), now: clock.now });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await strava?.close();
-    await database?.close();
-  });
+  const signIn = (person: StravaAthlete) => signInAs(context, 'strava', person);
 
-  async function signIn(person: StravaAthlete): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-    strava.signInAs(person);
-    const browser = app.browser();
-    const start = await browser.get(`${APP_ORIGIN}/login/strava?next=/api/me`, { followRedirects: false });
-    const page = await browser.get(start.location!);
-    expect(page.status).toBe(200);
-    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-  }
-
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: clock.now() - 10 }).where('user_id', '=', userId).execute();
+  const expire = (userId: string) => context.database.db.updateTable('tokens').set({ expires_at: clock.now() - 10 }).where('user_id', '=', userId).execute();
   const proxied = (browser: TestBrowser, path: string) => browser.get(`${APP_ORIGIN}/api/providers/strava/proxy/${path}`);
 
   it('signs in as the athlete id from the token answer, with comma-joined scopes, the client in the body, no PKCE, and a six-hour token', async () => {
+    const { database, emulator: strava, app } = context;
     const { userId, request } = await signIn(athlete(134_815, 'Marianne', 'Teutenberg'));
     expect(request.get('scope')).toBe('read,activity:read_all');
     expect(request.has('code_challenge')).toBe(false);
@@ -97,6 +78,7 @@ describeEachDialect('Strava, against an emulator of Strava', (dialect) => {
   });
 
   it('keeps the scopes the person accepted, as the redirect back says: an unticked activity:read_all is not held', async () => {
+    const { emulator: strava, app } = context;
     strava.untickNext(['activity:read_all']);
     const { browser, userId } = await signIn(athlete(200_002, 'Read', 'Only'));
     expect((await app.runtime.tokenStore.findToken(userId, 'strava'))!.scope).toBe('read');
@@ -104,6 +86,7 @@ describeEachDialect('Strava, against an emulator of Strava', (dialect) => {
   });
 
   it('20 concurrent calls on a token with under an hour left make one refresh, and the new refresh token replaces the old, which Strava then refuses', async () => {
+    const { emulator: strava, app } = context;
     const { userId } = await signIn(athlete(300_003, 'Storm', 'Rotating'));
     const before = await app.runtime.tokenStore.findToken(userId, 'strava');
     // The library's calls: five hours on, the browser's session has ended.
@@ -125,6 +108,7 @@ describeEachDialect('Strava, against an emulator of Strava', (dialect) => {
   });
 
   it('a refresh while the held token has over an hour left is answered with that same token, which is kept with its own expiry', async () => {
+    const { emulator: strava, app } = context;
     const { browser, userId } = await signIn(athlete(400_004, 'Same', 'Token'));
     const before = await app.runtime.tokenStore.findToken(userId, 'strava');
     clock.advance(HOUR);
@@ -137,6 +121,7 @@ describeEachDialect('Strava, against an emulator of Strava', (dialect) => {
   });
 
   it("a refresh token Strava refuses (400, resource RefreshToken) marks the connection 'needs re-auth', with one attempt", async () => {
+    const { emulator: strava, app } = context;
     const { userId } = await signIn(athlete(500_005, 'Refused', 'Refresh'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'strava');
     clock.advance(5 * HOUR + 1);
@@ -152,6 +137,7 @@ describeEachDialect('Strava, against an emulator of Strava', (dialect) => {
   });
 
   it('disconnect deauthorizes at Strava with the access token: one request, and neither token works after', async () => {
+    const { emulator: strava, app } = context;
     const { browser, userId } = await signIn(athlete(600_006, 'Leaving', 'Athlete'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'strava');
     const deauthorizations = strava.server.counts.deauthorize ?? 0;
@@ -162,7 +148,7 @@ describeEachDialect('Strava, against an emulator of Strava', (dialect) => {
     expect(await app.runtime.tokenStore.findToken(userId, 'strava')).toBeUndefined();
   });
 
-  standardCases(() => ({ database, emulator: strava, app }), STRAVA, { cancelled: {}, refusedCode: { sentAs: '400, resource AuthorizationCode' } });
+  standardCases(() => context, STRAVA, { cancelled: {}, refusedCode: { sentAs: '400, resource AuthorizationCode' } });
 });
 
 describeClientFailures(STRAVA, { wrongSecret: { sentAs: '401, resource Application', secret: 'ffffffffffffffffffffffffffffffffffffffff' }, exchangeFailure: {} });

@@ -6,8 +6,8 @@ import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { newServiceKey, serviceApiClient } from '../support/service-api.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startTwitchEmulator, type TwitchEmulator, type TwitchUser } from './twitch.emulator.js';
 
 const CLIENT_ID = 'hof5gwx0su6owfnys0nyan9c87zr6t';
@@ -42,34 +42,14 @@ const TWITCH: StandardProvider<TwitchUser, TwitchEmulator> = {
 };
 
 describeEachDialect('Twitch, against an emulator of Twitch', (dialect) => {
-  let database: TestDatabase;
-  let twitch: TwitchEmulator;
-  let app: ProviderTestApp;
+  const context = useProviderTest(() => dialect.openTestDatabase(), TWITCH);
 
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    twitch = await startTwitchEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: twitchEnv(twitch) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await twitch?.close();
-    await database?.close();
-  });
+  const signIn = (user: TwitchUser) => signInAs(context, 'twitch', user);
 
-  async function signIn(user: TwitchUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-    twitch.signInAs(user);
-    const browser = app.browser();
-    const start = await browser.get(`${APP_ORIGIN}/login/twitch?next=/api/me`, { followRedirects: false });
-    const page = await browser.get(start.location!);
-    expect(page.status).toBe(200);
-    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-  }
-
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
   const users = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/twitch/proxy/users`);
 
   it('signs in through discovery as the user id, asking with `claims` for the display name and a verified e-mail; the scope array is stored as a string', async () => {
+    const { database, emulator: twitch, app } = context;
     const { userId, request } = await signIn(person('141981764', 'twitchdev', 'TwitchDev'));
     expect(request.get('scope')).toBe('openid user:read:email');
     const claims = JSON.parse(request.get('claims')!) as Record<string, Record<string, null>>;
@@ -87,9 +67,10 @@ describeEachDialect('Twitch, against an emulator of Twitch', (dialect) => {
   });
 
   it('proxied Helix calls carry the Client-Id Twitch checks against the token; 20 concurrent ones on an expired token make one refresh, whose new refresh token is kept', async () => {
+    const { database, emulator: twitch, app } = context;
     const { browser, userId } = await signIn(person('141981765', 'storm', 'Storm'));
     const before = await app.runtime.tokenStore.findToken(userId, 'twitch');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const answers = await expectOneRefreshFor20Calls(twitch, () => users(browser));
     expect(JSON.parse(answers[0]!.text)).toMatchObject({ data: [{ id: '141981765', login: 'storm', display_name: 'Storm', email: 'storm@twitch.test' }] });
     const after = await app.runtime.tokenStore.findToken(userId, 'twitch');
@@ -101,6 +82,7 @@ describeEachDialect('Twitch, against an emulator of Twitch', (dialect) => {
   });
 
   it("the service API's proxy and the library's fetch send the configured Client-Id too, and a caller's own Client-Id does not replace it", async () => {
+    const { emulator: twitch, app } = context;
     const { userId } = await signIn(person('141981766', 'library', 'Library'));
     const api = await serviceApiClient(app);
     const key = await newServiceKey(app, 'helix-reader', ['proxy']);
@@ -114,6 +96,7 @@ describeEachDialect('Twitch, against an emulator of Twitch', (dialect) => {
   });
 
   it("a refresh token Twitch refuses (400 'Invalid refresh token') marks the connection 'needs re-auth', with one attempt", async () => {
+    const { emulator: twitch, app } = context;
     const { browser, userId } = await signIn(person('141981767', 'leftapp', 'Left App'));
     // The person disconnects the app in their Twitch settings: the API answers 401, the refresh is refused.
     twitch.disconnectAtTwitch('141981767');
@@ -121,6 +104,7 @@ describeEachDialect('Twitch, against an emulator of Twitch', (dialect) => {
   });
 
   it('disconnect revokes the access token at /oauth2/revoke, with the client id', async () => {
+    const { emulator: twitch, app } = context;
     const { browser, userId } = await signIn(person('141981768', 'leaving', 'Leaving'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'twitch');
     const revocations = twitch.server.counts.revoke ?? 0;
@@ -131,13 +115,14 @@ describeEachDialect('Twitch, against an emulator of Twitch', (dialect) => {
   });
 
   it("disconnect after the person disconnected the app at Twitch: its 400 'Invalid token' for a live token means already revoked", async () => {
+    const { emulator: twitch, app } = context;
     const { browser, userId } = await signIn(person('141981769', 'gone', 'Gone'));
     twitch.disconnectAtTwitch('141981769');
     expect(await disconnectThrough(browser, 'twitch')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(await app.runtime.tokenStore.findToken(userId, 'twitch')).toBeUndefined();
   });
 
-  standardCases(() => ({ database, emulator: twitch, app }), TWITCH, { cancelled: {}, refusedCode: { sentAs: "400 'Invalid authorization code'" }, exchangeFailure: {} });
+  standardCases(() => context, TWITCH, { cancelled: {}, refusedCode: { sentAs: "400 'Invalid authorization code'" }, exchangeFailure: {} });
 });
 
 describeEachDialect('Twitch access tokens checked about hourly at /oauth2/validate, used or not', (dialect) => {

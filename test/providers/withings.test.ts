@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describeEachDialect } from '../support/postgres.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, expectAccessTokenLifetime, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
+import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startWithingsEmulator, type WithingsEmulator, type WithingsUser } from './withings.emulator.js';
 
 // A client id and secret of the length Withings' partner dashboard shows (64 hex digits).
@@ -47,34 +47,14 @@ const WITHINGS: StandardProvider<WithingsUser, WithingsEmulator> = {
 };
 
 describeEachDialect('Withings, against an emulator of Withings', (dialect) => {
-  let database: TestDatabase;
-  let withings: WithingsEmulator;
-  let app: ProviderTestApp;
+  const context = useProviderTest(() => dialect.openTestDatabase(), WITHINGS);
 
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    withings = await WITHINGS.startEmulator();
-    app = await startProviderTestApp({ databaseUrl: database.url, env: withingsEnv(withings) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await withings?.close();
-    await database?.close();
-  });
+  const signIn = (user: WithingsUser) => signInAs(context, 'withings', user);
 
-  async function signIn(user: WithingsUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-    withings.signInAs(user);
-    const browser = app.browser();
-    const start = await browser.get(`${APP_ORIGIN}/login/withings?next=/api/me`, { followRedirects: false });
-    const page = await browser.get(start.location!);
-    expect(page.status).toBe(200);
-    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-  }
-
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
   const measures = (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/api/providers/withings/proxy/measure?action=getmeas&meastype=1`, { method: 'GET' });
 
   it('signs in as the userid of the token answer with no user call; scopes comma-joined, no PKCE, action=requesttoken and the client in the form, 3-hour tokens with a refresh token', async () => {
+    const { database, emulator: withings, app } = context;
     const ada = person(101);
     const { userId, request } = await signIn(ada);
     expect(request.get('scope')).toBe('user.info,user.metrics,user.activity');
@@ -91,9 +71,10 @@ describeEachDialect('Withings, against an emulator of Withings', (dialect) => {
   });
 
   it('the proxy calls the API; 20 concurrent calls on an expired token make one refresh, the new refresh token is kept, and the old one ends once the new access token is used', async () => {
+    const { database, emulator: withings, app } = context;
     const { browser, userId } = await signIn(person(102));
     const before = await app.runtime.tokenStore.findToken(userId, 'withings');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const answers = await expectOneRefreshFor20Calls(withings, () => measures(browser));
     expect(JSON.parse(answers[0]!.text)).toMatchObject({ status: 0, body: { measuregrps: [{ measures: [{ type: 1 }] }] } });
     const sent = withings.server.requests.filter((r) => r.path === '/v2/oauth2').at(-1)!;
@@ -105,14 +86,16 @@ describeEachDialect('Withings, against an emulator of Withings', (dialect) => {
   });
 
   it("the app unlinked by the person: the refresh Withings refuses (HTTP 200, status 503) marks the connection 'needs re-auth', with one refused refresh", async () => {
+    const { database, emulator: withings, app } = context;
     const user = person(103);
     const { browser, userId } = await signIn(user);
     withings.unlink(user);
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: withings }, 'withings', userId, () => measures(browser));
   });
 
   it('an access token Withings stopped taking before its expiry (HTTP 200, status 401) is refreshed once and the call sent again', async () => {
+    const { emulator: withings, app } = context;
     const { browser, userId } = await signIn(person(105));
     const before = await app.runtime.tokenStore.findToken(userId, 'withings');
     withings.endAccessToken(before!.accessToken);
@@ -129,6 +112,7 @@ describeEachDialect('Withings, against an emulator of Withings', (dialect) => {
   });
 
   it("the app unlinked while its access token is still within its expiry: the call's status 401 and the refused refresh mark the connection 'needs re-auth'", async () => {
+    const { emulator: withings, app } = context;
     const user = person(106);
     const { browser, userId } = await signIn(user);
     withings.unlink(user);
@@ -141,6 +125,7 @@ describeEachDialect('Withings, against an emulator of Withings', (dialect) => {
   });
 
   it('disconnect deletes the tokens here and asks Withings nothing: a partner cannot unlink a person', async () => {
+    const { emulator: withings, app } = context;
     const { browser, userId } = await signIn(person(104));
     const requests = withings.server.requests.length;
     expect(await disconnectThrough(browser, 'withings')).toEqual({ disconnected: true, revokedAtProvider: false });
@@ -149,6 +134,7 @@ describeEachDialect('Withings, against an emulator of Withings', (dialect) => {
   });
 
   it('too many requests (HTTP 200, status 601) at the code exchange is a 503, and nothing is stored', async () => {
+    const { database, emulator: withings, app } = context;
     const before = await rowCounts(database);
     withings.refuseNextTokenRequest(601, 'Too Many Requests');
     withings.signInAs(person(110));
@@ -157,7 +143,7 @@ describeEachDialect('Withings, against an emulator of Withings', (dialect) => {
     expect(await rowCounts(database)).toEqual(before);
   });
 
-  standardCases(() => ({ database, emulator: withings, app }), WITHINGS, { cancelled: {}, refusedCode: { sentAs: 'HTTP 200, status 503 "invalid code"' } });
+  standardCases(() => context, WITHINGS, { cancelled: {}, refusedCode: { sentAs: 'HTTP 200, status 503 "invalid code"' } });
 });
 
 describeKeepAlive(WITHINGS, {

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestBrowser } from '../support/browser.js';
 import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startXEmulator, type XEmulator, type XUser } from './x.emulator.js';
 
 const CLIENT_ID = 'M1M5R3BMVy13QmpScXkzTUt5OE46MTpjaQ';
@@ -47,33 +46,12 @@ const X: StandardProvider<XUser, XEmulator> = {
 };
 
 describeEachDialect('X, against an emulator of X', (dialect) => {
-  let database: TestDatabase;
-  let x: XEmulator;
-  let app: ProviderTestApp;
+  const context = useProviderTest(() => dialect.openTestDatabase(), X);
 
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    x = await startXEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: xEnv(x) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await x?.close();
-    await database?.close();
-  });
-
-  async function signIn(user: XUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-    x.signInAs(user);
-    const browser = app.browser();
-    const start = await browser.get(`${APP_ORIGIN}/login/x?next=/api/me`, { followRedirects: false });
-    const page = await browser.get(start.location!);
-    expect(page.status).toBe(200);
-    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-  }
-
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+  const signIn = (user: XUser) => signInAs(context, 'x', user);
 
   it('signs in with PKCE and Basic client credentials as the user id under data, with name, username and the confirmed e-mail', async () => {
+    const { database, emulator: x, app } = context;
     const { userId, request } = await signIn(person('2244994945', 'X Dev', 'XDevelopers'));
     expect(request.get('scope')).toBe('tweet.read users.read users.email offline.access');
     expect(request.get('code_challenge_method')).toBe('S256');
@@ -90,9 +68,10 @@ describeEachDialect('X, against an emulator of X', (dialect) => {
   });
 
   it('the proxy reaches the API; 20 concurrent calls on an expired token make one refresh, and the rotated refresh token is kept', async () => {
+    const { database, emulator: x, app } = context;
     const { browser, userId } = await signIn(person('1001', 'Storm Rotating', 'storm'));
     const before = await app.runtime.tokenStore.findToken(userId, 'x');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const answers = await expectOneRefreshFor20Calls(x, () => browser.get(`${APP_ORIGIN}/api/providers/x/proxy/2/users/me`));
     expect(JSON.parse(answers[0]!.text)).toEqual({ data: { id: '1001', name: 'Storm Rotating', username: 'storm' } });
     const after = await app.runtime.tokenStore.findToken(userId, 'x');
@@ -101,15 +80,17 @@ describeEachDialect('X, against an emulator of X', (dialect) => {
   });
 
   it("a refresh token X refuses (400 invalid_request, 'Value passed for the token was invalid.') marks the connection 'needs re-auth'", async () => {
+    const { database, emulator: x, app } = context;
     const { browser, userId } = await signIn(person('1002', 'Revoked Elsewhere', 'revoked'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'x');
     const revoke = await fetch(`${x.origin}/2/oauth2/revoke`, { method: 'POST', headers: { authorization: basic }, body: new URLSearchParams({ token: stored!.refreshToken! }) });
     expect(await revoke.json()).toEqual({ revoked: true });
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: x }, 'x', userId, () => browser.get(`${APP_ORIGIN}/api/providers/x/proxy/2/users/me`));
   });
 
   it('disconnect revokes both tokens at /2/oauth2/revoke with Basic credentials, so neither works at X', async () => {
+    const { emulator: x, app } = context;
     const { browser, userId } = await signIn(person('1003', 'Leaving', 'leaving'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'x');
     const revocations = x.server.counts.revoke ?? 0;
@@ -122,7 +103,7 @@ describeEachDialect('X, against an emulator of X', (dialect) => {
     expect(await app.runtime.tokenStore.findToken(userId, 'x')).toBeUndefined();
   });
 
-  standardCases(() => ({ database, emulator: x, app }), X, { refusedCode: { sentAs: "400 invalid_request, 'Value passed for the authorization code was invalid.'" } });
+  standardCases(() => context, X, { refusedCode: { sentAs: "400 invalid_request, 'Value passed for the authorization code was invalid.'" } });
 });
 
 describeClientFailures(X, { wrongSecret: { sentAs: '401 unauthorized_client', error: 'unauthorized_client', secret: 'notTheSecret' }, exchangeFailure: {} });

@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { expect, it } from 'vitest';
+import { describeEachDialect } from '../support/postgres.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { countRows, describeClientFailures, expectAccessTokenLifetime, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { countRows, describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startXeroEmulator, type XeroEmulator, type XeroUser } from './xero.emulator.js';
 
 const CLIENT_ID = 'A1B2C3D4E5F60718293A4B5C6D7E8F90';
@@ -54,33 +53,12 @@ const XERO: StandardProvider<XeroUser, XeroEmulator> = {
 };
 
 describeEachDialect('Xero, against an emulator of Xero', (dialect) => {
-  let database: TestDatabase;
-  let xero: XeroEmulator;
-  let app: ProviderTestApp;
+  const context = useProviderTest(() => dialect.openTestDatabase(), XERO);
 
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    xero = await startXeroEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: xeroEnv(xero) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await xero?.close();
-    await database?.close();
-  });
-
-  async function signIn(user: XeroUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-    xero.signInAs(user);
-    const browser = app.browser();
-    const start = await browser.get(`${APP_ORIGIN}/login/xero?next=/api/me`, { followRedirects: false });
-    const page = await browser.get(start.location!);
-    expect(page.status).toBe(200);
-    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-  }
-
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+  const signIn = (user: XeroUser) => signInAs(context, 'xero', user);
 
   it('signs in as the Xero user (the ID token’s sub), keeps the tenants /connections lists with the profile; PKCE, Basic, 30-minute tokens', async () => {
+    const { database, emulator: xero, app } = context;
     const ada = person('Ada', 'Lovelace');
     const { userId, request } = await signIn(ada);
     expect(request.get('scope')).toBe('openid profile email offline_access accounting.settings.read accounting.invoices.read');
@@ -103,6 +81,7 @@ describeEachDialect('Xero, against an emulator of Xero', (dialect) => {
   });
 
   it('the proxy passes xero-tenant-id on: the tenant’s organisation answers; without the header Xero’s 403 comes back', async () => {
+    const { emulator: xero } = context;
     const grace = person('Grace', 'Hopper');
     const { browser } = await signIn(grace);
     const tenantId = grace.organisations[1]!.tenantId;
@@ -115,6 +94,7 @@ describeEachDialect('Xero, against an emulator of Xero', (dialect) => {
   });
 
   it('DELETE /connections/{id} through the proxy disconnects one tenant, and the grant keeps the other', async () => {
+    const { emulator: xero, app } = context;
     const alan = person('Alan', 'Turing');
     const { browser, userId } = await signIn(alan);
     const listed = JSON.parse((await browser.get(`${APP_ORIGIN}/api/providers/xero/proxy/connections`)).text) as Array<{ id: string; tenantId: string }>;
@@ -126,10 +106,11 @@ describeEachDialect('Xero, against an emulator of Xero', (dialect) => {
   });
 
   it('20 concurrent calls on an expired token make one refresh; the rotated refresh token is kept, and the one used still works for Xero’s grace period', async () => {
+    const { database, emulator: xero, app } = context;
     const storm = person('Storm', 'Rotating');
     const { browser, userId } = await signIn(storm);
     const before = await app.runtime.tokenStore.findToken(userId, 'xero');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     await expectOneRefreshFor20Calls(xero, () => browser.get(`${APP_ORIGIN}/api/providers/xero/proxy/connections`));
     const after = await app.runtime.tokenStore.findToken(userId, 'xero');
     expect(after!.refreshToken).not.toBe(before!.refreshToken);
@@ -140,17 +121,19 @@ describeEachDialect('Xero, against an emulator of Xero', (dialect) => {
   });
 
   it('a grant revoked at Xero (400 invalid_grant on refresh) marks the connection needs re-auth, with one attempt', async () => {
+    const { database, emulator: xero, app } = context;
     const { browser, userId } = await signIn(person('Revoked', 'Elsewhere'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'xero');
     const elsewhere = await fetch(`${xero.origin}/connect/revocation`, { method: 'POST', headers: { authorization: basic }, body: new URLSearchParams({ token: stored!.refreshToken! }) });
     expect(elsewhere.status).toBe(200);
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: xero }, 'xero', userId, () => browser.get(`${APP_ORIGIN}/api/providers/xero/proxy/connections`));
   });
 
-  standardCases(() => ({ database, emulator: xero, app }), XERO, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
+  standardCases(() => context, XERO, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
 
   it('disconnect revokes the refresh token at /connect/revocation (RFC 7009, Basic): the grant ends and every tenant is disconnected', async () => {
+    const { emulator: xero, app } = context;
     const leaving = person('Leaving', 'Person');
     const { browser, userId } = await signIn(leaving);
     const stored = await app.runtime.tokenStore.findToken(userId, 'xero');

@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { expect, it } from 'vitest';
+import { describeEachDialect } from '../support/postgres.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startZoomEmulator, type ZoomEmulator, type ZoomUser } from './zoom.emulator.js';
 
 // Zoom's client ids hold `_` (and its secrets letters and digits): sent form-encoded (RFC 6749 §2.3.1), `_` would be `%5F`.
@@ -43,33 +42,12 @@ const ZOOM: StandardProvider<ZoomUser, ZoomEmulator> = {
 };
 
 describeEachDialect('Zoom, against an emulator of Zoom', (dialect) => {
-  let database: TestDatabase;
-  let zoom: ZoomEmulator;
-  let app: ProviderTestApp;
+  const context = useProviderTest(() => dialect.openTestDatabase(), ZOOM);
 
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    zoom = await startZoomEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: zoomEnv(zoom) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await zoom?.close();
-    await database?.close();
-  });
-
-  async function signIn(user: ZoomUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-    zoom.signInAs(user);
-    const browser = app.browser();
-    const start = await browser.get(`${APP_ORIGIN}/login/zoom?next=/api/me`, { followRedirects: false });
-    const page = await browser.get(start.location!);
-    expect(page.status).toBe(200);
-    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-  }
-
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
+  const signIn = (user: ZoomUser) => signInAs(context, 'zoom', user);
 
   it('signs in as the Zoom user id with the display name and a verified e-mail; PKCE, plain Basic credentials, one-hour tokens', async () => {
+    const { database, emulator: zoom, app } = context;
     const { userId, request } = await signIn(person('KDcuGIm1QgePTO8WbOqwIQ', 'Jill Chill'));
     expect(request.get('scope')).toBe('user:read:user');
     expect(request.get('code_challenge_method')).toBe('S256');
@@ -86,6 +64,7 @@ describeEachDialect('Zoom, against an emulator of Zoom', (dialect) => {
   });
 
   it('without a display name the name is the first and last name; an unverified e-mail (verified: 0) is kept but not marked verified', async () => {
+    const { database } = context;
     const { userId } = await signIn({ id: 'z-unverified-1', firstName: 'Ada', lastName: 'Byron', displayName: '', email: 'ada@zoom.test', verified: 0 });
     const account = await database.db.selectFrom('accounts').select(['claims']).where('user_id', '=', userId).executeTakeFirstOrThrow();
     expect(JSON.parse(account.claims)).toMatchObject({ email_verified: false, name: 'Ada Byron' });
@@ -94,9 +73,10 @@ describeEachDialect('Zoom, against an emulator of Zoom', (dialect) => {
   });
 
   it('the proxy reaches the API; 20 concurrent calls on an expired token make one refresh, the rotated refresh token is kept, and Zoom refuses the old one', async () => {
+    const { database, emulator: zoom, app } = context;
     const { browser, userId } = await signIn(person('z-storm-2', 'Storm Rotating'));
     const before = await app.runtime.tokenStore.findToken(userId, 'zoom');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const answers = await expectOneRefreshFor20Calls(zoom, () => browser.get(`${APP_ORIGIN}/api/providers/zoom/proxy/users/me`));
     expect(JSON.parse(answers[0]!.text)).toMatchObject({ id: 'z-storm-2', display_name: 'Storm Rotating' });
     const after = await app.runtime.tokenStore.findToken(userId, 'zoom');
@@ -112,6 +92,7 @@ describeEachDialect('Zoom, against an emulator of Zoom', (dialect) => {
   });
 
   it("a refresh token Zoom refuses (400 invalid_grant 'Invalid Token!') marks the connection 'needs re-auth', with one attempt", async () => {
+    const { database, emulator: zoom, app } = context;
     const { browser, userId } = await signIn(person('z-refused-3', 'Refused Refresh'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'zoom');
     // Rotated behind the app's back (another copy of the token used it): Zoom no longer takes the stored one.
@@ -121,11 +102,12 @@ describeEachDialect('Zoom, against an emulator of Zoom', (dialect) => {
       body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: stored!.refreshToken! }),
     });
     expect(elsewhere.status).toBe(200);
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: zoom }, 'zoom', userId, () => browser.get(`${APP_ORIGIN}/api/providers/zoom/proxy/users/me`));
   });
 
   it('disconnect revokes at Zoom with the access token alone, as Zoom documents: one request, and the authorization ends', async () => {
+    const { emulator: zoom, app } = context;
     const { browser, userId } = await signIn(person('z-leaving-4', 'Leaving Person'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'zoom');
     const revocations = zoom.server.counts.revoke ?? 0;
@@ -135,7 +117,7 @@ describeEachDialect('Zoom, against an emulator of Zoom', (dialect) => {
     expect(await app.runtime.tokenStore.findToken(userId, 'zoom')).toBeUndefined();
   });
 
-  standardCases(() => ({ database, emulator: zoom, app }), ZOOM, { refusedCode: { sentAs: '400 invalid_grant' } });
+  standardCases(() => context, ZOOM, { refusedCode: { sentAs: '400 invalid_grant' } });
 });
 
 describeKeepAlive(ZOOM, {

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { DIALECTS, describeEachDialect } from '../support/postgres.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startRedditEmulator, type RedditAccount, type RedditEmulator } from './reddit.emulator.js';
 
@@ -120,21 +120,10 @@ describeClientFailures(REDDIT, { wrongSecret: { sentAs: 'a bare 401' }, exchange
 
 describe('REDDIT_USER_AGENT: the User-Agent with the contact Reddit asks for', () => {
   const configured = 'server:acme-reports:v2.1 (by /u/acme_ops)';
-  let database: TestDatabase;
-  let reddit: RedditEmulator;
-  let app: ProviderTestApp;
-  beforeAll(async () => {
-    database = await DIALECTS[0]!.openTestDatabase();
-    reddit = await startRedditEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: { ...redditEnv(reddit), REDDIT_USER_AGENT: configured } });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await reddit?.close();
-    await database?.close();
-  });
+  const context = useProviderTest(() => DIALECTS[0]!.openTestDatabase(), { startEmulator: REDDIT.startEmulator, env: (reddit) => ({ ...redditEnv(reddit), REDDIT_USER_AGENT: configured }) });
 
   it('goes on every request to Reddit in place of the preset’s: the code exchange, the user API, the proxied calls (whatever the caller sends) and the revocation', async () => {
+    const { emulator: reddit, app } = context;
     reddit.signInAs(account('9stu', 'ops_person'));
     const browser = app.browser();
     expect((await browser.get(`${APP_ORIGIN}/login/reddit?next=/api/me`)).status).toBe(200);

@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describeEachDialect } from '../support/postgres.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { startSalesforceEmulator, type SalesforceEmulator, type SalesforceUser } from './salesforce.emulator.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv } from './kit/provider-app.js';
+import { useProviderTest } from './kit/standard-cases.js';
+import { startSalesforceEmulator, type SalesforceUser } from './salesforce.emulator.js';
 
 const CLIENT_ID = '3MVG9test.consumer.key';
 const CLIENT_SECRET = 'salesforce-consumer-secret';
@@ -14,32 +15,21 @@ function person(n: number, name: string): SalesforceUser {
 }
 
 describeEachDialect('Salesforce, against an emulator of Salesforce', (dialect) => {
-  let database: TestDatabase;
-  let salesforce: SalesforceEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    salesforce = await startSalesforceEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: `${APP_ORIGIN}/auth/salesforce/callback` });
-    app = await startProviderTestApp({
-      databaseUrl: database.url,
-      // Only the login host (My Domain): each connection's API host comes from its instance_url.
-      env: presetEnv('salesforce', CLIENT_ID, CLIENT_SECRET, { SALESFORCE_BASE_URL: salesforce.origin }),
-    });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await salesforce?.close();
-    await database?.close();
+  const context = useProviderTest(() => dialect.openTestDatabase(), {
+    startEmulator: () => startSalesforceEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: `${APP_ORIGIN}/auth/salesforce/callback` }),
+    // Only the login host (My Domain): each connection's API host comes from its instance_url.
+    env: (salesforce) => presetEnv('salesforce', CLIENT_ID, CLIENT_SECRET, { SALESFORCE_BASE_URL: salesforce.origin }),
   });
 
   async function signIn(browser: TestBrowser, user: SalesforceUser) {
+    const { emulator: salesforce } = context;
     salesforce.signInAs(user);
     const page = await browser.get(`${APP_ORIGIN}/login/salesforce?next=/api/me`);
     return { page, userId: page.status === 200 ? (JSON.parse(page.text) as { user: { id: string } }).user.id : null };
   }
 
   it('signs in as the identity URL and keeps the org’s instance_url as this connection’s API origin; no expiry is stated', async () => {
+    const { database, emulator: salesforce, app } = context;
     const marc = person(1, 'Marc Benioff');
     const { userId } = await signIn(app.browser(), marc);
     const account = await database.db.selectFrom('accounts').select('subject').where('user_id', '=', userId!).executeTakeFirstOrThrow();
@@ -50,6 +40,7 @@ describeEachDialect('Salesforce, against an emulator of Salesforce', (dialect) =
   });
 
   it('the proxy calls the org’s instance; an ended session is refreshed once for 20 concurrent calls', async () => {
+    const { emulator: salesforce, app } = context;
     const browser = app.browser();
     const { userId } = await signIn(browser, person(2, 'Parker Harris'));
     const first = await browser.get(`${APP_ORIGIN}/api/providers/salesforce/proxy/${ACCOUNT_PATH}`);
@@ -65,6 +56,7 @@ describeEachDialect('Salesforce, against an emulator of Salesforce', (dialect) =
   });
 
   it('an instance_url outside Salesforce’s domains is refused: 502, no token sent there, nothing stored', async () => {
+    const { database, emulator: salesforce, app } = context;
     const users = (await database.db.selectFrom('users').select('id').execute()).length;
     salesforce.setInstanceUrl('https://collector.example.net');
     try {
@@ -78,6 +70,7 @@ describeEachDialect('Salesforce, against an emulator of Salesforce', (dialect) =
   });
 
   it('disconnect revokes at Salesforce (RFC 7009), the access token already gone with the refresh token counting as revoked', async () => {
+    const { emulator: salesforce, app } = context;
     const browser = app.browser();
     const { userId } = await signIn(browser, person(4, 'Sarah Franklin'));
     const stored = await app.runtime.tokenStore.findToken(userId!, 'salesforce');

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describe, expect, it } from 'vitest';
+import { DIALECTS, describeEachDialect } from '../support/postgres.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startXEmulator, type XEmulator, type XUser } from './x.emulator.js';
 
@@ -110,23 +110,11 @@ describeClientFailures(X, { wrongSecret: { sentAs: '401 unauthorized_client', er
 
 describe('X with a client secret holding "-" and "_", as X issues them', () => {
   const secret = '-RoKx3x58JA8Sm9JIt2fmAjq3q5GX-bqZ3vjJxSeGs_mGtXEbP';
-  let database: TestDatabase;
-  let x: XEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await DIALECTS[0]!.openTestDatabase();
-    x = await startXEmulator({ clientId: CLIENT_ID, clientSecret: secret, redirectUri: REDIRECT_URI });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: xEnv(x, secret) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await x?.close();
-    await database?.close();
-  });
+  const context = useProviderTest(() => DIALECTS[0]!.openTestDatabase(), { startEmulator: () => startXEmulator({ clientId: CLIENT_ID, clientSecret: secret, redirectUri: REDIRECT_URI }), env: (x) => xEnv(x, secret) });
 
   // X decodes Basic as RFC 2617 (its documented scheme): form-encoded first (RFC 6749 §2.3.1), `-` would arrive as `%2D`.
   it('signs in with a client secret holding `-`, `_` and `.`: Basic credentials go plain', async () => {
+    const { emulator: x, app } = context;
     x.signInAs(person('3001', 'Dash Secret', 'dash'));
     const page = await signInThrough(app.browser(), 'x');
     expect(page.status).toBe(200);

@@ -1,12 +1,12 @@
 import { decodeJwt } from 'jose';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describeEachDialect } from '../support/postgres.js';
 import { startAuth0Emulator, type Auth0Emulator, type Auth0User } from './auth0.emulator.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { standardCases, type ProviderUnderTest } from './kit/standard-cases.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv } from './kit/provider-app.js';
+import { expireAccessTokens, standardCases, useProviderTest, type ProviderUnderTest } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'Xb1c2D3e4F5g6H7i8J9k0L1m2N3o4P5q';
 const CLIENT_SECRET = 'auth0-client-secret-0123456789abcdefghijklmnopqrstuvwxyz';
@@ -28,36 +28,25 @@ const AUTH0: ProviderUnderTest<Auth0User, Auth0Emulator> = {
 };
 
 describeEachDialect('Auth0 (an API audience, refresh token rotation), against an emulator of an Auth0 tenant', (dialect) => {
-  let database: TestDatabase;
-  let auth0: Auth0Emulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    auth0 = await startAuth0Emulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: `${APP_ORIGIN}/auth/auth0/callback`, apis: [AUDIENCE], rotation: true });
+  const context = useProviderTest(() => dialect.openTestDatabase(), {
+    startEmulator: () => startAuth0Emulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: `${APP_ORIGIN}/auth/auth0/callback`, apis: [AUDIENCE], rotation: true }),
     // The documented variables: the tenant's domain and the API audience, the issuer and API base pointed at the emulator.
-    app = await startProviderTestApp({
-      databaseUrl: database.url,
-      env: presetEnv('auth0', CLIENT_ID, CLIENT_SECRET, {
-        AUTH0_DOMAIN: 'tokenkeeper-test.us.auth0.com',
-        AUTH0_AUDIENCE: AUDIENCE,
-        AUTH0_ISSUER: auth0.issuer,
-        AUTH0_API_BASE_URL: auth0.origin,
-      }),
-    });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await auth0?.close();
-    await database?.close();
+    env: (auth0) => presetEnv('auth0', CLIENT_ID, CLIENT_SECRET, {
+      AUTH0_DOMAIN: 'tokenkeeper-test.us.auth0.com',
+      AUTH0_AUDIENCE: AUDIENCE,
+      AUTH0_ISSUER: auth0.issuer,
+      AUTH0_API_BASE_URL: auth0.origin,
+    }),
   });
   afterEach(() => {
+    const { emulator: auth0 } = context;
     auth0.rotateClientSecret(CLIENT_SECRET);
     auth0.failTokenRequests(null);
     auth0.setApiRegistered(AUDIENCE, true);
   });
 
   async function signIn(browser: TestBrowser, user: Auth0User) {
+    const { emulator: auth0 } = context;
     auth0.signInAs(user);
     const start = await browser.get(`${APP_ORIGIN}/login/auth0?next=/api/me`, { followRedirects: false });
     const request = new URL(start.location!).searchParams;
@@ -67,6 +56,7 @@ describeEachDialect('Auth0 (an API audience, refresh token rotation), against an
   }
 
   async function callbackWith(user: Auth0User, edit: (callback: URL) => void = () => {}) {
+    const { emulator: auth0, app } = context;
     auth0.signInAs(user);
     const browser = app.browser();
     const stopped = await browser.get(`${APP_ORIGIN}/login/auth0`, { stopAt: `${APP_ORIGIN}/auth/auth0/callback` });
@@ -77,12 +67,12 @@ describeEachDialect('Auth0 (an API audience, refresh token rotation), against an
 
   /** A refresh at Auth0 with this refresh token, as the app would make it: the HTTP status. */
   const refreshStatus = async (refreshToken: string) =>
-    (await fetch(`${auth0.origin}/oauth/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', client_id: CLIENT_ID, client_secret: CLIENT_SECRET, refresh_token: refreshToken }) })).status;
+    (await fetch(`${context.emulator.origin}/oauth/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', client_id: CLIENT_ID, client_secret: CLIENT_SECRET, refresh_token: refreshToken }) })).status;
 
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
   const proxy = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/auth0/proxy/userinfo`);
 
   it('signs in at https://{domain}/ as the Auth0 user id, sending the audience, and gets a JWT access token for that API', async () => {
+    const { database, emulator: auth0, app } = context;
     const { request, userId } = await signIn(app.browser(), person('auth0|64b1f0c2a3d4e5f6a7b8c9d0', 'ada', 'Ada Lovelace'));
     expect(request.get('audience')).toBe(AUDIENCE);
     expect(request.get('scope')).toBe('openid profile email offline_access');
@@ -98,6 +88,7 @@ describeEachDialect('Auth0 (an API audience, refresh token rotation), against an
   });
 
   it('the proxy reaches the tenant (/userinfo) with the token', async () => {
+    const { app } = context;
     const browser = app.browser();
     await signIn(browser, person('google-oauth2|1098765432109876543', 'grace', 'Grace Hopper'));
     const answer = await proxy(browser);
@@ -106,23 +97,25 @@ describeEachDialect('Auth0 (an API audience, refresh token rotation), against an
   });
 
   it('20 concurrent calls on an expired token make one refresh; the rotated refresh token is kept, so reuse detection never fires', async () => {
+    const { database, emulator: auth0, app } = context;
     const browser = app.browser();
     const { userId } = await signIn(browser, person('auth0|alan', 'alan', 'Alan Turing'));
     const before = await app.runtime.tokenStore.findToken(userId, 'auth0');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const refreshes = auth0.server.counts.refresh_token ?? 0;
     const answers = await Promise.all(Array.from({ length: 20 }, () => proxy(browser)));
     expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
     expect(auth0.server.counts.refresh_token).toBe(refreshes + 1);
     const after = await app.runtime.tokenStore.findToken(userId, 'auth0');
     expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     expect((await proxy(browser)).status).toBe(200);
     expect(auth0.server.counts.refresh_token).toBe(refreshes + 2);
     expect((await app.runtime.tokenStore.findToken(userId, 'auth0'))!.status).toBe('active');
   });
 
   it('disconnect revokes the refresh token at /oauth/revoke (Auth0 cannot revoke the access token, and says 200)', async () => {
+    const { emulator: auth0, app } = context;
     const browser = app.browser();
     const { userId } = await signIn(browser, person('auth0|barbara', 'barbara', 'Barbara Liskov'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'auth0');
@@ -134,15 +127,17 @@ describeEachDialect('Auth0 (an API audience, refresh token rotation), against an
   });
 
   it('a refresh token Auth0 no longer knows (HTTP 403 invalid_grant) marks the connection "needs re-auth", with one try', async () => {
+    const { database, emulator: auth0, app } = context;
     const browser = app.browser();
     const { userId } = await signIn(browser, person('auth0|edsger', 'edsger', 'Edsger Dijkstra'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'auth0');
     await fetch(`${auth0.origin}/oauth/revoke`, { method: 'POST', body: new URLSearchParams({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, token: stored!.refreshToken! }) });
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: auth0 }, 'auth0', userId, () => proxy(browser));
   });
 
   it('an audience the tenant does not know ("Service not found", access_denied) is a 400 with no token request', async () => {
+    const { emulator: auth0 } = context;
     const exchanges = auth0.server.counts.authorization_code ?? 0;
     auth0.setApiRegistered(AUDIENCE, false);
     const page = await callbackWith(person('auth0|noapi', 'noapi', 'No Api'));
@@ -151,7 +146,7 @@ describeEachDialect('Auth0 (an API audience, refresh token rotation), against an
     expect(auth0.server.counts.authorization_code ?? 0).toBe(exchanges);
   });
 
-  standardCases(() => ({ database, emulator: auth0, app }), AUTH0, {
+  standardCases(() => context, AUTH0, {
     refusedCode: { sentAs: 'HTTP 403 invalid_grant' },
     wrongSecret: {
       sentAs: '401 access_denied "Unauthorized", after the secret was rotated',

@@ -1,12 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describeEachDialect } from '../support/postgres.js';
 import { startGitLabEmulator, type GitLabEmulator, type GitLabUser } from './gitlab.emulator.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { standardCases, type ProviderUnderTest } from './kit/standard-cases.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv } from './kit/provider-app.js';
+import { expireAccessTokens, standardCases, useProviderTest, type ProviderUnderTest } from './kit/standard-cases.js';
 
 const CLIENT_ID = '2f1c6a3e9b7d4c8a5e0f1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6';
 const CLIENT_SECRET = 'gloas-0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab';
@@ -28,30 +28,19 @@ const GITLAB: ProviderUnderTest<GitLabUser, GitLabEmulator> = {
 };
 
 describeEachDialect('GitLab (self-managed), against an emulator of GitLab', (dialect) => {
-  let database: TestDatabase;
-  let gitlab: GitLabEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    gitlab = await startGitLabEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: `${APP_ORIGIN}/auth/gitlab/callback` });
+  const context = useProviderTest(() => dialect.openTestDatabase(), {
+    startEmulator: () => startGitLabEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: `${APP_ORIGIN}/auth/gitlab/callback` }),
     // Only the documented variables: a self-managed instance is named by its URL, nothing else.
-    app = await startProviderTestApp({
-      databaseUrl: database.url,
-      env: presetEnv('gitlab', CLIENT_ID, CLIENT_SECRET, { GITLAB_BASE_URL: gitlab.origin }),
-    });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await gitlab?.close();
-    await database?.close();
+    env: (gitlab) => presetEnv('gitlab', CLIENT_ID, CLIENT_SECRET, { GITLAB_BASE_URL: gitlab.origin }),
   });
   afterEach(() => {
+    const { emulator: gitlab } = context;
     gitlab.renewClientSecret(CLIENT_SECRET);
     gitlab.failTokenRequests(null);
   });
 
   async function signIn(browser: TestBrowser, user: GitLabUser) {
+    const { emulator: gitlab } = context;
     gitlab.signInAs(user);
     const start = await browser.get(`${APP_ORIGIN}/login/gitlab?next=/api/me`, { followRedirects: false });
     const request = new URL(start.location!).searchParams;
@@ -60,9 +49,8 @@ describeEachDialect('GitLab (self-managed), against an emulator of GitLab', (dia
     return { request, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id };
   }
 
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
-
   it('signs in as the numeric user id (not the username), with the name and e-mail, a 2-hour token and a refresh token', async () => {
+    const { database, emulator: gitlab, app } = context;
     const { request, userId } = await signIn(app.browser(), person(4021, 'ada', 'Ada Lovelace'));
     expect(request.get('scope')).toBe('openid profile email read_user');
     expect(request.get('code_challenge_method')).toBe('S256');
@@ -82,6 +70,7 @@ describeEachDialect('GitLab (self-managed), against an emulator of GitLab', (dia
   });
 
   it('the proxy reaches the REST API (/api/v4/user) with the token', async () => {
+    const { emulator: gitlab, app } = context;
     const browser = app.browser();
     await signIn(browser, person(4022, 'grace', 'Grace Hopper'));
     const answer = await browser.get(`${APP_ORIGIN}/api/providers/gitlab/proxy/user`);
@@ -91,10 +80,11 @@ describeEachDialect('GitLab (self-managed), against an emulator of GitLab', (dia
   });
 
   it('20 concurrent calls on an expired token make one refresh; the rotated refresh token is kept and the old access token is dead at GitLab', async () => {
+    const { database, emulator: gitlab, app } = context;
     const browser = app.browser();
     const { userId } = await signIn(browser, person(4023, 'alan', 'Alan Turing'));
     const before = await app.runtime.tokenStore.findToken(userId, 'gitlab');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     await expectOneRefreshFor20Calls(gitlab, () => browser.get(`${APP_ORIGIN}/api/providers/gitlab/proxy/user`));
     const after = await app.runtime.tokenStore.findToken(userId, 'gitlab');
     expect(after!.refreshToken).not.toBe(before!.refreshToken);
@@ -103,6 +93,7 @@ describeEachDialect('GitLab (self-managed), against an emulator of GitLab', (dia
   });
 
   it('disconnect revokes at /oauth/revoke: the grant ends at GitLab and the tokens are deleted', async () => {
+    const { emulator: gitlab, app } = context;
     const browser = app.browser();
     const { userId } = await signIn(browser, person(4024, 'barbara', 'Barbara Liskov'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'gitlab');
@@ -116,16 +107,17 @@ describeEachDialect('GitLab (self-managed), against an emulator of GitLab', (dia
   });
 
   it('a grant revoked at GitLab: the refresh is refused (invalid_grant) and the connection needs re-auth, with one try', async () => {
+    const { database, emulator: gitlab, app } = context;
     const browser = app.browser();
     const { userId } = await signIn(browser, person(4025, 'edsger', 'Edsger Dijkstra'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'gitlab');
     // The person revokes the application under "Applications" in their GitLab settings.
     await fetch(`${gitlab.origin}/oauth/revoke`, { method: 'POST', body: new URLSearchParams({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, token: stored!.refreshToken! }) });
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: gitlab }, 'gitlab', userId, () => browser.get(`${APP_ORIGIN}/api/providers/gitlab/proxy/user`));
   });
 
-  standardCases(() => ({ database, emulator: gitlab, app }), GITLAB, {
+  standardCases(() => context, GITLAB, {
     cancelled: {},
     refusedCode: { sentAs: 'invalid_grant' },
     wrongSecret: {
@@ -139,9 +131,10 @@ describeEachDialect('GitLab (self-managed), against an emulator of GitLab', (dia
   });
 
   it('GitLab failing a refresh (503) answers 503 and keeps the stored tokens as they were', async () => {
+    const { database, emulator: gitlab, app } = context;
     const browser = app.browser();
     const { userId } = await signIn(browser, person(4030, 'outage', 'Outage'));
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const before = await app.runtime.tokenStore.findToken(userId, 'gitlab');
     gitlab.failTokenRequests(503);
     const answer = await browser.get(`${APP_ORIGIN}/api/providers/gitlab/proxy/user`);

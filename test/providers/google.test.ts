@@ -5,6 +5,7 @@ import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { startGoogleEmulator, type GoogleEmulator, type GoogleUser } from './google.emulator.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { APP_ORIGIN, csrfTokenOf, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { expireAccessTokens, useProviderTest } from './kit/standard-cases.js';
 
 const CLIENT_ID = '123456789-test.apps.googleusercontent.com';
 const CLIENT_SECRET = 'GOCSPX-test-secret';
@@ -14,29 +15,17 @@ function person(sub: string, name: string): GoogleUser {
 }
 
 describeEachDialect('Google, against an emulator of Google', (dialect) => {
-  let database: TestDatabase;
-  let google: GoogleEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    google = await startGoogleEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: `${APP_ORIGIN}/auth/google/callback` });
-    app = await startProviderTestApp({
-      databaseUrl: database.url,
-      env: presetEnv('google', CLIENT_ID, CLIENT_SECRET, {
-        GOOGLE_ISSUER: google.origin,
-        GOOGLE_API_BASE_URL: google.origin,
-      }),
-    });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await google?.close();
-    await database?.close();
+  const context = useProviderTest(() => dialect.openTestDatabase(), {
+    startEmulator: () => startGoogleEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: `${APP_ORIGIN}/auth/google/callback` }),
+    env: (google) => presetEnv('google', CLIENT_ID, CLIENT_SECRET, {
+      GOOGLE_ISSUER: google.origin,
+      GOOGLE_API_BASE_URL: google.origin,
+    }),
   });
 
   /** Signs in (the emulator approves at once); returns the authorization request's parameters and the user id. */
   async function signIn(browser: TestBrowser, user: GoogleUser) {
+    const { emulator: google } = context;
     google.signInAs(user);
     const start = await browser.get(`${APP_ORIGIN}/login/google?next=/api/me`, { followRedirects: false });
     const request = new URL(start.location!).searchParams;
@@ -49,9 +38,8 @@ describeEachDialect('Google, against an emulator of Google', (dialect) => {
     await browser.post(`${APP_ORIGIN}/logout`, { _csrf: await csrfTokenOf(browser) });
   }
 
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
-
   it('a first sign-in asks for offline access with consent and stores the refresh token; the ID token names the person', async () => {
+    const { database, emulator: google, app } = context;
     const ada = person('110169484474386276334', 'Ada Lovelace');
     const { request, userId } = await signIn(app.browser(), ada);
     expect(request.get('access_type')).toBe('offline');
@@ -66,6 +54,7 @@ describeEachDialect('Google, against an emulator of Google', (dialect) => {
   });
 
   it('a returning user is not asked for consent again: Google issues no new refresh token, and the stored one is kept', async () => {
+    const { emulator: google, app } = context;
     const grace = person('2001', 'Grace Hopper');
     const browser = app.browser();
     const first = await signIn(browser, grace);
@@ -84,10 +73,11 @@ describeEachDialect('Google, against an emulator of Google', (dialect) => {
   });
 
   it('the proxy reaches the API; 20 concurrent calls on an expired token make one refresh, and the refresh token (not rotated) stays', async () => {
+    const { database, emulator: google, app } = context;
     const browser = app.browser();
     const { userId } = await signIn(browser, person('2002', 'Alan Turing'));
     const before = await app.runtime.tokenStore.findToken(userId, 'google');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const answers = await expectOneRefreshFor20Calls(google, () => browser.get(`${APP_ORIGIN}/api/providers/google/proxy/drive/v3/about`));
     expect(JSON.parse(answers[0]!.text)).toMatchObject({ user: { displayName: 'Alan Turing' } });
     const after = await app.runtime.tokenStore.findToken(userId, 'google');
@@ -96,6 +86,7 @@ describeEachDialect('Google, against an emulator of Google', (dialect) => {
   });
 
   it('disconnect revokes the grant; the access token Google already dropped with it (400 invalid_token) still counts as revoked', async () => {
+    const { emulator: google, app } = context;
     const browser = app.browser();
     const { userId } = await signIn(browser, person('2003', 'Barbara Liskov'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'google');
@@ -107,13 +98,14 @@ describeEachDialect('Google, against an emulator of Google', (dialect) => {
   });
 
   it('access revoked at Google: needs re-auth, then the next sign-in asks for consent and brings a new refresh token', async () => {
+    const { database, emulator: google, app } = context;
     const browser = app.browser();
     const edsger = person('2004', 'Edsger Dijkstra');
     const { userId } = await signIn(browser, edsger);
     const stored = await app.runtime.tokenStore.findToken(userId, 'google');
     // The person removes the app at myaccount.google.com: the grant ends.
     await fetch(`${google.origin}/revoke`, { method: 'POST', body: new URLSearchParams({ token: stored!.refreshToken! }) });
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const call = await browser.get(`${APP_ORIGIN}/api/providers/google/proxy/drive/v3/about`);
     expect(call.status).toBe(401);
     expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });

@@ -3,11 +3,12 @@ import { finishAuthorization, startAuthorization } from '../../src/client/author
 import { ProviderRegistry } from '../../src/client/provider-registry.js';
 import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describeEachDialect } from '../support/postgres.js';
 import { newServiceKey, serviceApiClient } from '../support/service-api.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, disconnectThrough, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, disconnectThrough, presetEnv } from './kit/provider-app.js';
+import { useProviderTest } from './kit/standard-cases.js';
 import { CONSUMERS_TENANT, startMicrosoftEmulator, type MicrosoftEmulator, type MicrosoftUser } from './microsoft.emulator.js';
 
 const CLIENT_ID = '6731de76-14a6-49ae-97bc-6eba6914391e';
@@ -20,29 +21,17 @@ function member(tid: string, n: number, name: string): MicrosoftUser {
 }
 
 describeEachDialect('Microsoft Entra ID, one tenant, against an emulator of Microsoft', (dialect) => {
-  let database: TestDatabase;
-  let microsoft: MicrosoftEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    microsoft = await startMicrosoftEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: `${APP_ORIGIN}/auth/microsoft/callback` });
-    app = await startProviderTestApp({
-      databaseUrl: database.url,
-      env: presetEnv('microsoft', CLIENT_ID, CLIENT_SECRET, {
-        // A single-tenant app: the tenant's own issuer, here the emulator's.
-        MICROSOFT_ISSUER: `${microsoft.origin}/${CONTOSO}/v2.0`,
-        MICROSOFT_API_BASE_URL: microsoft.origin,
-      }),
-    });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await microsoft?.close();
-    await database?.close();
+  const context = useProviderTest(() => dialect.openTestDatabase(), {
+    startEmulator: () => startMicrosoftEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: `${APP_ORIGIN}/auth/microsoft/callback` }),
+    env: (microsoft) => presetEnv('microsoft', CLIENT_ID, CLIENT_SECRET, {
+      // A single-tenant app: the tenant's own issuer, here the emulator's.
+      MICROSOFT_ISSUER: `${microsoft.origin}/${CONTOSO}/v2.0`,
+      MICROSOFT_API_BASE_URL: microsoft.origin,
+    }),
   });
 
   async function signIn(browser: TestBrowser, user: MicrosoftUser) {
+    const { emulator: microsoft } = context;
     microsoft.signInAs(user);
     const start = await browser.get(`${APP_ORIGIN}/login/microsoft?next=/api/me`, { followRedirects: false });
     const page = await browser.get(start.location!);
@@ -51,6 +40,7 @@ describeEachDialect('Microsoft Entra ID, one tenant, against an emulator of Micr
   }
 
   it('signs in as the pairwise sub with offline_access and no consent prompt; the unverified e-mail is kept as it is', async () => {
+    const { database, emulator: microsoft, app } = context;
     const megan = member(CONTOSO, 1, 'Megan Bowen');
     const { request, userId } = await signIn(app.browser(), megan);
     expect(request.get('scope')).toBe('openid profile email offline_access User.Read');
@@ -66,6 +56,7 @@ describeEachDialect('Microsoft Entra ID, one tenant, against an emulator of Micr
   });
 
   it('the proxy reaches Graph; 20 concurrent calls on an expired token make one refresh, and the new refresh token replaces the old', async () => {
+    const { database, emulator: microsoft, app } = context;
     const browser = app.browser();
     const { userId } = await signIn(browser, member(CONTOSO, 2, 'Alex Wilber'));
     const before = await app.runtime.tokenStore.findToken(userId, 'microsoft');
@@ -77,6 +68,7 @@ describeEachDialect('Microsoft Entra ID, one tenant, against an emulator of Micr
   });
 
   it("a file's content: Graph's 302 Found comes back with the absolute download URL, through the browser proxy and the service API's, and gives the bytes without the token", async () => {
+    const { emulator: microsoft, app } = context;
     const browser = app.browser();
     const lynne = member(CONTOSO, 8, 'Lynne Robbins');
     const { userId } = await signIn(browser, lynne);
@@ -115,6 +107,7 @@ describeEachDialect('Microsoft Entra ID, one tenant, against an emulator of Micr
   it.each(['interaction_required', 'consent_required'] as const)(
     'a refresh Microsoft answers %s (only a new sign-in helps) marks the connection "needs re-auth" with one try, not a retry loop',
     async (error) => {
+      const { database, emulator: microsoft, app } = context;
       const browser = app.browser();
       const person = member(CONTOSO, error === 'interaction_required' ? 6 : 7, 'Isaiah Langer');
       const { userId } = await signIn(browser, person);
@@ -131,6 +124,7 @@ describeEachDialect('Microsoft Entra ID, one tenant, against an emulator of Micr
   );
 
   it('disconnect deletes the tokens and says Microsoft has no revocation endpoint', async () => {
+    const { app } = context;
     const browser = app.browser();
     const { userId } = await signIn(browser, member(CONTOSO, 3, 'Diego Siciliani'));
     expect(await disconnectThrough(browser, 'microsoft')).toEqual({ disconnected: true, revokedAtProvider: false });
@@ -138,6 +132,7 @@ describeEachDialect('Microsoft Entra ID, one tenant, against an emulator of Micr
   });
 
   it('disconnect from the account page says the tokens may still work at Microsoft, and how to end them', async () => {
+    const { app } = context;
     const browser = app.browser();
     await signIn(browser, member(CONTOSO, 5, 'Megan Bowen'));
     const page = await browser.post(`${APP_ORIGIN}/account/connections/microsoft/disconnect`, { _csrf: await csrfTokenOf(browser) });
@@ -148,6 +143,7 @@ describeEachDialect('Microsoft Entra ID, one tenant, against an emulator of Micr
   });
 
   it('an ID token from another tenant than the configured one is refused, and nothing is stored', async () => {
+    const { database, emulator: microsoft, app } = context;
     const users = await database.db.selectFrom('users').select('id').execute();
     microsoft.signInAs(member(FABRIKAM, 4, 'Intruder Example'));
     const browser = app.browser();

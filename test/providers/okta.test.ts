@@ -4,7 +4,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { testClock } from '../support/clock.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { standardCases, type ProviderUnderTest } from './kit/standard-cases.js';
+import { expireAccessTokens, standardCases, useProviderTest, type ProviderUnderTest } from './kit/standard-cases.js';
 import { startOktaEmulator, type OktaEmulator, type OktaUser } from './okta.emulator.js';
 
 const CLIENT_ID = '0oa1b2c3d4e5f6g7h8i9';
@@ -27,34 +27,23 @@ const OKTA: ProviderUnderTest<OktaUser, OktaEmulator> = {
 };
 
 describeEachDialect('Okta (default authorization server, rotating refresh tokens), against an emulator of Okta', (dialect) => {
-  let database: TestDatabase;
-  let okta: OktaEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    okta = await startOktaEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: `${APP_ORIGIN}/auth/okta/callback`, rotateRefreshTokens: true });
+  const context = useProviderTest(() => dialect.openTestDatabase(), {
+    startEmulator: () => startOktaEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: `${APP_ORIGIN}/auth/okta/callback`, rotateRefreshTokens: true }),
     // The documented variables: the domain the preset needs, and the issuer and API base pointed at the emulator.
-    app = await startProviderTestApp({
-      databaseUrl: database.url,
-      env: presetEnv('okta', CLIENT_ID, CLIENT_SECRET, {
-        OKTA_DOMAIN: 'dev-12345678.okta.com',
-        // The authorization server, as for one other than the org's default: its API base follows.
-        OKTA_ISSUER: okta.issuer,
-      }),
-    });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await okta?.close();
-    await database?.close();
+    env: (okta) => presetEnv('okta', CLIENT_ID, CLIENT_SECRET, {
+      OKTA_DOMAIN: 'dev-12345678.okta.com',
+      // The authorization server, as for one other than the org's default: its API base follows.
+      OKTA_ISSUER: okta.issuer,
+    }),
   });
   afterEach(() => {
+    const { emulator: okta } = context;
     okta.rotateClientSecret(CLIENT_SECRET);
     okta.failTokenRequests(null);
   });
 
   async function signIn(browser: TestBrowser, user: OktaUser) {
+    const { emulator: okta } = context;
     okta.signInAs(user);
     const start = await browser.get(`${APP_ORIGIN}/login/okta?next=/api/me`, { followRedirects: false });
     const request = new URL(start.location!).searchParams;
@@ -63,10 +52,10 @@ describeEachDialect('Okta (default authorization server, rotating refresh tokens
     return { request, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id };
   }
 
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
   const proxy = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/okta/proxy/v1/userinfo`);
 
   it('signs in as the Okta user id with offline_access (no consent prompt), Basic client authentication and a one-hour token', async () => {
+    const { database, emulator: okta, app } = context;
     const { request, userId } = await signIn(app.browser(), person('00u1ada2lovelace3abc', 'ada@example.com', 'Ada Lovelace'));
     expect(request.get('scope')).toBe('openid profile email offline_access');
     expect(request.get('prompt')).toBeNull();
@@ -82,6 +71,7 @@ describeEachDialect('Okta (default authorization server, rotating refresh tokens
   });
 
   it('the proxy reaches the authorization server (userinfo) with the token', async () => {
+    const { app } = context;
     const browser = app.browser();
     await signIn(browser, person('00u1grace2hopper3abc', 'grace@example.com', 'Grace Hopper'));
     const answer = await proxy(browser);
@@ -90,10 +80,11 @@ describeEachDialect('Okta (default authorization server, rotating refresh tokens
   });
 
   it('20 concurrent calls on an expired token make one refresh; the rotated refresh token is kept and works for the next refresh', async () => {
+    const { database, emulator: okta, app } = context;
     const browser = app.browser();
     const { userId } = await signIn(browser, person('00u1alan2turing3abcd', 'alan@example.com', 'Alan Turing'));
     const before = await app.runtime.tokenStore.findToken(userId, 'okta');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const refreshes = okta.server.counts.refresh_token ?? 0;
     const answers = await Promise.all(Array.from({ length: 20 }, () => proxy(browser)));
     expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
@@ -101,12 +92,13 @@ describeEachDialect('Okta (default authorization server, rotating refresh tokens
     const after = await app.runtime.tokenStore.findToken(userId, 'okta');
     expect(after!.refreshToken).not.toBe(before!.refreshToken);
     // The used refresh token is dead at Okta: a second refresh succeeds only with the stored rotation.
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     expect((await proxy(browser)).status).toBe(200);
     expect(okta.server.counts.refresh_token).toBe(refreshes + 2);
   });
 
   it('disconnect revokes at /v1/revoke (refresh token, then access token) and deletes the tokens', async () => {
+    const { emulator: okta, app } = context;
     const browser = app.browser();
     const { userId } = await signIn(browser, person('00u1barbara2liskov3a', 'barbara@example.com', 'Barbara Liskov'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'okta');
@@ -119,6 +111,7 @@ describeEachDialect('Okta (default authorization server, rotating refresh tokens
   });
 
   it('a refresh token revoked at Okta: invalid_grant marks the connection "needs re-auth"', async () => {
+    const { database, emulator: okta, app } = context;
     const browser = app.browser();
     const { userId } = await signIn(browser, person('00u1edsger2dijkstra3', 'edsger@example.com', 'Edsger Dijkstra'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'okta');
@@ -128,14 +121,14 @@ describeEachDialect('Okta (default authorization server, rotating refresh tokens
       headers: { authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}` },
       body: new URLSearchParams({ token: stored!.refreshToken!, token_type_hint: 'refresh_token' }),
     });
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const call = await proxy(browser);
     expect(call.status).toBe(401);
     expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
     expect((await app.runtime.tokenStore.findToken(userId, 'okta'))!.status).toBe('needs_reauth');
   });
 
-  standardCases(() => ({ database, emulator: okta, app }), OKTA, {
+  standardCases(() => context, OKTA, {
     // A person not assigned to the app is turned away with access_denied: not the person's doing, so the message must not say only that they cancelled.
     cancelled: { sentAs: 'access_denied, for a person not assigned to the app', deny: (emulator) => emulator.unassignNextUser() },
     refusedCode: { sentAs: 'invalid_grant' },

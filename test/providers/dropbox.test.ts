@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describeEachDialect } from '../support/postgres.js';
 import { ALL_PERMISSIONS, newServiceKey } from '../support/service-api.js';
 import { startDropboxEmulator, type DropboxEmulator, type DropboxUser } from './dropbox.emulator.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
-import { APP_ORIGIN, csrfTokenOf, disconnectThrough, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { APP_ORIGIN, csrfTokenOf, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'a12fbpq596acfbc';
 const CLIENT_SECRET = 'dropbox-test-secret';
@@ -39,37 +39,17 @@ const DROPBOX: StandardProvider<DropboxUser, DropboxEmulator> = {
 };
 
 describeEachDialect('Dropbox, against an emulator of Dropbox', (dialect) => {
-  let database: TestDatabase;
-  let dropbox: DropboxEmulator;
-  let app: ProviderTestApp;
   /** Seconds Dropbox's clock runs ahead of the app's. */
   let dropboxAhead = 0;
+  const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: () => startDropboxEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, now: () => Math.floor(Date.now() / 1000) + dropboxAhead }), env: dropboxEnv });
 
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    dropbox = await startDropboxEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, now: () => Math.floor(Date.now() / 1000) + dropboxAhead });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: dropboxEnv(dropbox) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await dropbox?.close();
-    await database?.close();
-  });
+  const signIn = (user: DropboxUser) => signInAs(context, 'dropbox', user);
 
-  async function signIn(user: DropboxUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-    dropbox.signInAs(user);
-    const browser = app.browser();
-    const start = await browser.get(`${APP_ORIGIN}/login/dropbox?next=/api/me`, { followRedirects: false });
-    const page = await browser.get(start.location!);
-    expect(page.status).toBe(200);
-    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-  }
-
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
   const rpc = (browser: TestBrowser, csrf: string, route: string) =>
     browser.request(`${APP_ORIGIN}/api/providers/dropbox/proxy/2/${route}`, { method: 'POST', headers: { 'x-csrf-token': csrf } });
 
   it('asks for offline access with PKCE, signs in as the ID token sub (dbid:…) and never calls the POST-only userinfo', async () => {
+    const { database, emulator: dropbox, app } = context;
     const { userId, request } = await signIn(person('dbid:AAH4f99T0taONIb-OurWxbNQ6ywGRopQngc', 'Franz', 'Ferdinand'));
     expect(request.get('token_access_type')).toBe('offline');
     expect(request.get('scope')).toBe('openid email profile account_info.read');
@@ -88,10 +68,11 @@ describeEachDialect('Dropbox, against an emulator of Dropbox', (dialect) => {
   });
 
   it('the proxy reaches the RPC API; 20 concurrent calls on an expired token make one refresh, and the refresh token (not rotated) stays', async () => {
+    const { database, emulator: dropbox, app } = context;
     const { browser, userId } = await signIn(person('dbid:storm', 'Storm', 'Static'));
     const csrf = await csrfTokenOf(browser);
     const before = await app.runtime.tokenStore.findToken(userId, 'dropbox');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const answers = await expectOneRefreshFor20Calls(dropbox, () => rpc(browser, csrf, 'users/get_current_account'));
     expect(JSON.parse(answers[0]!.text)).toMatchObject({ account_id: 'dbid:storm', name: { display_name: 'Storm Static' } });
     const after = await app.runtime.tokenStore.findToken(userId, 'dropbox');
@@ -101,6 +82,7 @@ describeEachDialect('Dropbox, against an emulator of Dropbox', (dialect) => {
   });
 
   it('files go up and come down through the proxies on the content host, chosen with Tokenkeeper-Api-Base: arguments in Dropbox-API-Arg, metadata back in Dropbox-API-Result', async () => {
+    const { emulator: dropbox, app } = context;
     const { browser, userId } = await signIn(person('dbid:files', 'Filed', 'Away'));
     const csrf = await csrfTokenOf(browser);
     const cookie = browser.cookies.cookieHeader(new URL(APP_ORIGIN))!;
@@ -140,6 +122,7 @@ describeEachDialect('Dropbox, against an emulator of Dropbox', (dialect) => {
   });
 
   it('a file over 1 MiB goes up to the content host as a stream (PROXY_UPLOAD_LIMIT_MB), through either proxy, and comes down whole', async () => {
+    const { emulator: dropbox, app } = context;
     const { browser, userId } = await signIn(person('dbid:large', 'Large', 'Files'));
     const csrf = await csrfTokenOf(browser);
     const cookie = browser.cookies.cookieHeader(new URL(APP_ORIGIN))!;
@@ -185,6 +168,7 @@ describeEachDialect('Dropbox, against an emulator of Dropbox', (dialect) => {
   });
 
   it('Tokenkeeper-Api-Base naming anything but one of Dropbox\'s API bases is refused before any call', async () => {
+    const { emulator: dropbox, app } = context;
     const { browser } = await signIn(person('dbid:elsewhere', 'Else', 'Where'));
     const csrf = await csrfTokenOf(browser);
     const cookie = browser.cookies.cookieHeader(new URL(APP_ORIGIN))!;
@@ -205,9 +189,10 @@ describeEachDialect('Dropbox, against an emulator of Dropbox', (dialect) => {
   });
 
   it('disconnect refreshes an expired token, then revokes with it at /2/auth/token/revoke: the grant ends', async () => {
+    const { database, emulator: dropbox, app } = context;
     const { browser, userId } = await signIn(person('dbid:leaving', 'Leaving', 'Person'));
     const signedInWith = await app.runtime.tokenStore.findToken(userId, 'dropbox');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const refreshes = dropbox.server.counts.refresh_token ?? 0;
     expect(await disconnectThrough(browser, 'dropbox')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(dropbox.server.counts.refresh_token).toBe(refreshes + 1);
@@ -224,6 +209,7 @@ describeEachDialect('Dropbox, against an emulator of Dropbox', (dialect) => {
   });
 
   it('a grant the person already ended at Dropbox (401 invalid_access_token) still counts as revoked', async () => {
+    const { emulator: dropbox, app } = context;
     const { browser, userId } = await signIn(person('dbid:unlinked', 'Unlinked', 'Elsewhere'));
     dropbox.unlinkApp((await app.runtime.tokenStore.findToken(userId, 'dropbox'))!.accessToken);
     expect(await disconnectThrough(browser, 'dropbox')).toEqual({ disconnected: true, revokedAtProvider: true });
@@ -231,10 +217,11 @@ describeEachDialect('Dropbox, against an emulator of Dropbox', (dialect) => {
   });
 
   it('an expired token that cannot be refreshed (Dropbox failing the refresh) is not reported as revoked: the grant lives on at Dropbox', async () => {
+    const { database, emulator: dropbox, app } = context;
     const { browser, userId } = await signIn(person('dbid:stranded', 'Stranded', 'Grant'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'dropbox');
     const csrf = await csrfTokenOf(browser);
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     dropbox.failNextTokenRequest(503);
     // The access token's four hours are over at Dropbox too.
     dropboxAhead = 14_400 + 60;
@@ -256,7 +243,7 @@ describeEachDialect('Dropbox, against an emulator of Dropbox', (dialect) => {
     expect(await app.runtime.tokenStore.findToken(userId, 'dropbox')).toBeUndefined();
   });
 
-  standardCases(() => ({ database, emulator: dropbox, app }), DROPBOX, { refusedCode: { sentAs: 'invalid_grant' } });
+  standardCases(() => context, DROPBOX, { refusedCode: { sentAs: 'invalid_grant' } });
 });
 
 describeClientFailures(DROPBOX, { wrongSecret: { sentAs: 'invalid_client' }, exchangeFailure: {} });

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { testClock } from '../support/clock.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
-import { startGoogleEmulator, type GoogleEmulator, type GoogleUser } from './google.emulator.js';
+import { describeEachDialect } from '../support/postgres.js';
+import { startGoogleEmulator, type GoogleUser } from './google.emulator.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
-import { APP_ORIGIN, csrfTokenOf, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, disconnectThrough, presetEnv, signInThrough } from './kit/provider-app.js';
 import { expireAccessTokens, useProviderTest } from './kit/standard-cases.js';
 
 const CLIENT_ID = '123456789-test.apps.googleusercontent.com';
@@ -123,26 +123,13 @@ describeEachDialect('Google refresh tokens, which end unused for six months, and
   const DAY = 86_400;
   // Google, the app and its sweep share one clock that moves only when told.
   const clock = testClock();
-  let database: TestDatabase;
-  let google: GoogleEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    google = await startGoogleEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: `${APP_ORIGIN}/auth/google/callback`, now: clock.now });
-    app = await startProviderTestApp({
-      databaseUrl: database.url,
-      env: presetEnv('google', CLIENT_ID, CLIENT_SECRET, { GOOGLE_ISSUER: google.origin, GOOGLE_API_BASE_URL: google.origin }),
-      now: clock.now,
-    });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await google?.close();
-    await database?.close();
-  });
+  const context = useProviderTest(() => dialect.openTestDatabase(), {
+    startEmulator: () => startGoogleEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: `${APP_ORIGIN}/auth/google/callback`, now: clock.now }),
+    env: (google) => presetEnv('google', CLIENT_ID, CLIENT_SECRET, { GOOGLE_ISSUER: google.origin, GOOGLE_API_BASE_URL: google.origin }),
+  }, { now: clock.now });
 
   it('a sign-in that brings no new refresh token is no use of the stored one: the sweep still refreshes it before six months unused', async () => {
+    const { database, emulator: google, app } = context;
     const ada = person('3001', 'Ada Idle');
     const browser = app.browser();
     google.signInAs(ada);

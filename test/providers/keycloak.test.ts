@@ -1,11 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
-import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { DIALECTS, describeEachDialect } from '../support/postgres.js';
 import { startKeycloakEmulator, type KeycloakEmulator, type KeycloakUser } from './keycloak.emulator.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { standardCases, type ProviderUnderTest } from './kit/standard-cases.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv } from './kit/provider-app.js';
+import { expireAccessTokens, standardCases, useProviderTest, type ProviderUnderTest } from './kit/standard-cases.js';
 
 const REALM = 'tokenkeeper';
 const CLIENT_ID = 'tokenkeeper-web';
@@ -23,18 +23,16 @@ function keycloakEnv(keycloak: KeycloakEmulator): Record<string, string> {
   });
 }
 
-function helpers(get: () => { app: ProviderTestApp; keycloak: KeycloakEmulator; database: TestDatabase }) {
+function helpers(context: { readonly emulator: KeycloakEmulator }) {
   return {
     async signIn(browser: TestBrowser, user: KeycloakUser) {
-      const { keycloak } = get();
-      keycloak.signInAs(user);
+      context.emulator.signInAs(user);
       const start = await browser.get(`${APP_ORIGIN}/login/keycloak?next=/api/me`, { followRedirects: false });
       const request = new URL(start.location!).searchParams;
       const page = await browser.get(start.location!);
       expect(page.status).toBe(200);
       return { request, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id };
     },
-    expire: (userId: string) => get().database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute(),
   };
 }
 
@@ -50,27 +48,17 @@ const KEYCLOAK: ProviderUnderTest<KeycloakUser, KeycloakEmulator> = {
 };
 
 describeEachDialect('Keycloak, against an emulator of a Keycloak realm', (dialect) => {
-  let database: TestDatabase;
-  let keycloak: KeycloakEmulator;
-  let app: ProviderTestApp;
-  const { signIn, expire } = helpers(() => ({ app, keycloak, database }));
+  const context = useProviderTest(() => dialect.openTestDatabase(), { startEmulator: () => startKeycloakEmulator({ realm: REALM, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: `${APP_ORIGIN}/auth/keycloak/callback` }), env: keycloakEnv });
+  const { signIn } = helpers(context);
 
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    keycloak = await startKeycloakEmulator({ realm: REALM, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: `${APP_ORIGIN}/auth/keycloak/callback` });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: keycloakEnv(keycloak) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await keycloak?.close();
-    await database?.close();
-  });
   afterEach(() => {
+    const { emulator: keycloak } = context;
     keycloak.regenerateClientSecret(CLIENT_SECRET);
     keycloak.failTokenRequests(null);
   });
 
   async function callbackWith(user: KeycloakUser, edit: (callback: URL) => void = () => {}) {
+    const { emulator: keycloak, app } = context;
     keycloak.signInAs(user);
     const browser = app.browser();
     const stopped = await browser.get(`${APP_ORIGIN}/login/keycloak`, { stopAt: `${APP_ORIGIN}/auth/keycloak/callback` });
@@ -80,6 +68,7 @@ describeEachDialect('Keycloak, against an emulator of a Keycloak realm', (dialec
   }
 
   it('signs in at <base>/realms/<realm> as the user id, asking for an offline token without a consent prompt', async () => {
+    const { database, emulator: keycloak, app } = context;
     const { request, userId } = await signIn(app.browser(), person('6f1d2c3b-0a9e-4f8d-b7c6-5e4d3c2b1a00', 'ada', 'Ada', 'Lovelace'));
     expect(request.get('scope')).toBe('openid profile email offline_access');
     expect(request.get('prompt')).toBeNull();
@@ -95,6 +84,7 @@ describeEachDialect('Keycloak, against an emulator of a Keycloak realm', (dialec
   });
 
   it('a callback whose iss is not the realm is refused before any token request', async () => {
+    const { emulator: keycloak } = context;
     const exchanges = keycloak.server.counts.authorization_code ?? 0;
     const page = await callbackWith(person('00000000-0000-4000-8000-000000000002', 'mallory', 'Mal', 'Lory'), (callback) =>
       callback.searchParams.set('iss', `${keycloak.origin}/realms/other`),
@@ -105,6 +95,7 @@ describeEachDialect('Keycloak, against an emulator of a Keycloak realm', (dialec
   });
 
   it('the proxy reaches the realm (userinfo) with the token', async () => {
+    const { app } = context;
     const browser = app.browser();
     await signIn(browser, person('00000000-0000-4000-8000-000000000003', 'grace', 'Grace', 'Hopper'));
     const answer = await browser.get(`${APP_ORIGIN}/api/providers/keycloak/proxy/protocol/openid-connect/userinfo`);
@@ -113,10 +104,11 @@ describeEachDialect('Keycloak, against an emulator of a Keycloak realm', (dialec
   });
 
   it('20 concurrent calls on an expired token make one refresh, and the new refresh token Keycloak sends is stored', async () => {
+    const { database, emulator: keycloak, app } = context;
     const browser = app.browser();
     const { userId } = await signIn(browser, person('00000000-0000-4000-8000-000000000004', 'alan', 'Alan', 'Turing'));
     const before = await app.runtime.tokenStore.findToken(userId, 'keycloak');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     await expectOneRefreshFor20Calls(keycloak, () => browser.get(`${APP_ORIGIN}/api/providers/keycloak/proxy/protocol/openid-connect/userinfo`));
     const after = await app.runtime.tokenStore.findToken(userId, 'keycloak');
     expect(after!.refreshToken).not.toBe(before!.refreshToken);
@@ -124,6 +116,7 @@ describeEachDialect('Keycloak, against an emulator of a Keycloak realm', (dialec
   });
 
   it('disconnect revokes the offline token (ending the session) and the access token, then deletes them', async () => {
+    const { emulator: keycloak, app } = context;
     const browser = app.browser();
     const id = '00000000-0000-4000-8000-000000000005';
     const { userId } = await signIn(browser, person(id, 'barbara', 'Barbara', 'Liskov'));
@@ -137,6 +130,7 @@ describeEachDialect('Keycloak, against an emulator of a Keycloak realm', (dialec
   });
 
   it('an offline session ended at Keycloak: the refresh is refused ("Token is not active") and the connection needs re-auth', async () => {
+    const { database, emulator: keycloak, app } = context;
     const browser = app.browser();
     const { userId } = await signIn(browser, person('00000000-0000-4000-8000-000000000006', 'edsger', 'Edsger', 'Dijkstra'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'keycloak');
@@ -146,14 +140,14 @@ describeEachDialect('Keycloak, against an emulator of a Keycloak realm', (dialec
       headers: { authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}` },
       body: new URLSearchParams({ token: stored!.refreshToken! }),
     });
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const call = await browser.get(`${APP_ORIGIN}/api/providers/keycloak/proxy/protocol/openid-connect/userinfo`);
     expect(call.status).toBe(401);
     expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
     expect((await app.runtime.tokenStore.findToken(userId, 'keycloak'))!.status).toBe('needs_reauth');
   });
 
-  standardCases(() => ({ database, emulator: keycloak, app }), KEYCLOAK, {
+  standardCases(() => context, KEYCLOAK, {
     refusedCode: { sentAs: '"Code not valid"' },
     wrongSecret: {
       sentAs: 'invalid_client, 401, after the secret was regenerated',
@@ -167,33 +161,21 @@ describeEachDialect('Keycloak, against an emulator of a Keycloak realm', (dialec
 });
 
 describe('Keycloak with "Revoke Refresh Token" on (single-use refresh tokens)', () => {
-  let database: TestDatabase;
-  let keycloak: KeycloakEmulator;
-  let app: ProviderTestApp;
-  const { signIn, expire } = helpers(() => ({ app, keycloak, database }));
-
-  beforeAll(async () => {
-    database = await DIALECTS[0]!.openTestDatabase();
-    keycloak = await startKeycloakEmulator({ realm: REALM, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: `${APP_ORIGIN}/auth/keycloak/callback`, revokeRefreshToken: true });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: keycloakEnv(keycloak) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await keycloak?.close();
-    await database?.close();
-  });
+  const context = useProviderTest(() => DIALECTS[0]!.openTestDatabase(), { startEmulator: () => startKeycloakEmulator({ realm: REALM, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: `${APP_ORIGIN}/auth/keycloak/callback`, revokeRefreshToken: true }), env: keycloakEnv });
+  const { signIn } = helpers(context);
 
   it('a storm makes one refresh, the used offline token dies, and the next refresh works with the one stored', async () => {
+    const { database, emulator: keycloak, app } = context;
     const browser = app.browser();
     const { userId } = await signIn(browser, person('00000000-0000-4000-8000-000000000010', 'rotate', 'Ro', 'Tate'));
     const first = await app.runtime.tokenStore.findToken(userId, 'keycloak');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const answers = await Promise.all(Array.from({ length: 20 }, () => browser.get(`${APP_ORIGIN}/api/providers/keycloak/proxy/protocol/openid-connect/userinfo`)));
     expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
     expect(keycloak.server.counts.refresh_token).toBe(1);
     expect(keycloak.accepts(first!.refreshToken!)).toBe(false);
     const second = await app.runtime.tokenStore.findToken(userId, 'keycloak');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     expect((await browser.get(`${APP_ORIGIN}/api/providers/keycloak/proxy/protocol/openid-connect/userinfo`)).status).toBe(200);
     expect(keycloak.server.counts.refresh_token).toBe(2);
     const third = await app.runtime.tokenStore.findToken(userId, 'keycloak');

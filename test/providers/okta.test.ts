@@ -1,9 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { testClock } from '../support/clock.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { describeEachDialect } from '../support/postgres.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv } from './kit/provider-app.js';
 import { expireAccessTokens, standardCases, useProviderTest, type ProviderUnderTest } from './kit/standard-cases.js';
 import { startOktaEmulator, type OktaEmulator, type OktaUser } from './okta.emulator.js';
 
@@ -148,26 +148,13 @@ describeEachDialect('Okta refresh tokens that expire if not used every 7 days (p
   const DAY = 86_400;
   // Okta, the app and its keep-alive sweep share one clock that moves only when told.
   const clock = testClock();
-  let database: TestDatabase;
-  let okta: OktaEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    okta = await startOktaEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: `${APP_ORIGIN}/auth/okta/callback`, now: clock.now });
-    app = await startProviderTestApp({
-      databaseUrl: database.url,
-      env: presetEnv('okta', CLIENT_ID, CLIENT_SECRET, { OKTA_DOMAIN: 'dev-12345678.okta.com', OKTA_ISSUER: okta.issuer }),
-      now: clock.now,
-    });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await okta?.close();
-    await database?.close();
-  });
+  const context = useProviderTest(() => dialect.openTestDatabase(), {
+    startEmulator: () => startOktaEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: `${APP_ORIGIN}/auth/okta/callback`, now: clock.now }),
+    env: (okta) => presetEnv('okta', CLIENT_ID, CLIENT_SECRET, { OKTA_DOMAIN: 'dev-12345678.okta.com', OKTA_ISSUER: okta.issuer }),
+  }, { now: clock.now });
 
   async function signIn(user: OktaUser): Promise<string> {
+    const { emulator: okta, app } = context;
     okta.signInAs(user);
     const page = await app.browser().get(`${APP_ORIGIN}/login/okta?next=/api/me`);
     expect(page.status).toBe(200);
@@ -175,6 +162,7 @@ describeEachDialect('Okta refresh tokens that expire if not used every 7 days (p
   }
 
   it('an unused connection: the sweep on day 6 refreshes it once, and it still works on day 10', async () => {
+    const { emulator: okta, app } = context;
     const userId = await signIn(person('00u1keep2alive3abcde', 'keep@example.com', 'Keep Alive'));
     const refreshes = okta.server.counts.refresh_token ?? 0;
     clock.advance(6 * DAY);
@@ -191,6 +179,7 @@ describeEachDialect('Okta refresh tokens that expire if not used every 7 days (p
   });
 
   it('without the sweep, the refresh on day 8 is refused (invalid_grant) and the connection needs re-auth', async () => {
+    const { emulator: okta, app } = context;
     const userId = await signIn(person('00u1left2unused3abcd', 'unused@example.com', 'Left Unused'));
     const refreshes = okta.server.counts.refresh_token ?? 0;
     clock.advance(8 * DAY);

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findPreset } from '../../src/client/providers/index.js';
 import type { TestBrowser } from '../support/browser.js';
 import { testClock, type TestClock } from '../support/clock.js';
-import { describeEachDialect, type TestDatabase, type TestDialect } from '../support/postgres.js';
+import { describeEachDialect, type TestDialect } from '../support/postgres.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
-import { APP_ORIGIN, csrfTokenOf, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { APP_ORIGIN, csrfTokenOf, disconnectThrough, presetEnv, signInThrough } from './kit/provider-app.js';
+import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardContext, type StandardProvider } from './kit/standard-cases.js';
 import { startLinkedInEmulator, type LinkedInEmulator, type LinkedInMember } from './linkedin.emulator.js';
 
 const CLIENT_ID = '86o7njo0ccd8y6';
@@ -39,37 +39,20 @@ const LINKEDIN: StandardProvider<LinkedInMember, LinkedInEmulator> = {
   subjectOf: (user) => user.sub,
 };
 
-interface Context {
-  database: TestDatabase;
-  linkedin: LinkedInEmulator;
-  app: ProviderTestApp;
-}
+type Context = StandardContext<LinkedInEmulator>;
 
 function started(dialect: TestDialect, programmaticRefresh: boolean, extra: Record<string, string> = {}, clock?: TestClock): Context {
-  const context = {} as Context;
-  beforeAll(async () => {
-    context.database = await dialect.openTestDatabase();
-    context.linkedin = await startLinkedInEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, programmaticRefresh, ...(clock ? { now: clock.now } : {}) });
-    context.app = await startProviderTestApp({ databaseUrl: context.database.url, env: linkedinEnv(context.linkedin, extra), ...(clock ? { now: clock.now } : {}) });
-  });
-  afterAll(async () => {
-    await context.app?.close();
-    await context.linkedin?.close();
-    await context.database?.close();
-  });
-  return context;
+  const now = clock ? { now: clock.now } : {};
+  return useProviderTest(() => dialect.openTestDatabase(), { startEmulator: () => startLinkedInEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, programmaticRefresh, ...now }), env: (linkedin) => linkedinEnv(linkedin, extra) }, now);
 }
 
-async function signIn({ linkedin, app }: Context, person: LinkedInMember): Promise<{ browser: TestBrowser; userId: string }> {
+async function signIn({ emulator: linkedin, app }: Context, person: LinkedInMember): Promise<{ browser: TestBrowser; userId: string }> {
   linkedin.signInAs(person);
   const browser = app.browser();
   const page = await signInThrough(browser, 'linkedin', '/api/me');
   expect(page.status).toBe(200);
   return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id };
 }
-
-const expire = (database: TestDatabase, userId: string) =>
-  database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
 
 // The preset is registered once the core can leave out PKCE and the nonce, which LinkedIn's web flow refuses (see linkedin.ts).
 describe.skipIf(findPreset('linkedin') === undefined)('LinkedIn', () => {
@@ -78,7 +61,7 @@ describe.skipIf(findPreset('linkedin') === undefined)('LinkedIn', () => {
 
     it('signs in through discovery under /oauth as the member’s sub, with name and e-mail, without PKCE or nonce; a 60-day token, no refresh token', async () => {
       const { userId } = await signIn(context, member('782bbtaQ', 'John', 'Doe'));
-      const { linkedin, database, app } = context;
+      const { emulator: linkedin, database, app } = context;
       const authorize = new URL(linkedin.server.requests.find((request) => request.path.startsWith('/oauth/v2/authorization'))!.path, linkedin.origin).searchParams;
       expect(authorize.get('scope')).toBe('openid profile email');
       expect(authorize.has('code_challenge')).toBe(false);
@@ -122,12 +105,12 @@ describe.skipIf(findPreset('linkedin') === undefined)('LinkedIn', () => {
 
     it('without a refresh token, an expired token means signing in again: 401 needs_reauth, and no request to LinkedIn', async () => {
       const { browser, userId } = await signIn(context, member('9aZx02', 'Grace', 'Hopper'));
-      await expire(context.database, userId);
-      const tokenRequests = context.linkedin.server.counts.token ?? 0;
+      await expireAccessTokens(context.database, userId);
+      const tokenRequests = context.emulator.server.counts.token ?? 0;
       const call = await browser.get(`${APP_ORIGIN}/api/providers/linkedin/proxy/v2/userinfo`);
       expect(call.status).toBe(401);
       expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-      expect(context.linkedin.server.counts.token).toBe(tokenRequests);
+      expect(context.emulator.server.counts.token).toBe(tokenRequests);
     });
 
     it('disconnect deletes the tokens and says LinkedIn revoked nothing (it has no revocation endpoint)', async () => {
@@ -135,10 +118,10 @@ describe.skipIf(findPreset('linkedin') === undefined)('LinkedIn', () => {
       const stored = await context.app.runtime.tokenStore.findToken(userId, 'linkedin');
       expect(await disconnectThrough(browser, 'linkedin')).toEqual({ disconnected: true, revokedAtProvider: false });
       expect(await context.app.runtime.tokenStore.findToken(userId, 'linkedin')).toBeUndefined();
-      expect(context.linkedin.accepts(stored!.accessToken)).toBe(true);
+      expect(context.emulator.accepts(stored!.accessToken)).toBe(true);
     });
 
-    standardCases(() => ({ database: context.database, emulator: context.linkedin, app: context.app }), LINKEDIN, {
+    standardCases(() => context, LINKEDIN, {
       cancelled: [
         { error: 'user_cancelled_login', deny: (linkedin) => linkedin.cancelNextAuthorization('user_cancelled_login') },
         { error: 'user_cancelled_authorize', deny: (linkedin) => linkedin.cancelNextAuthorization('user_cancelled_authorize') },
@@ -155,12 +138,12 @@ describe.skipIf(findPreset('linkedin') === undefined)('LinkedIn', () => {
       const { browser, userId } = await signIn(context, member('pRt001', 'Storm', 'Front'));
       const before = await context.app.runtime.tokenStore.findToken(userId, 'linkedin');
       expect(before!.refreshToken).toEqual(expect.any(String));
-      await expire(context.database, userId);
-      await expectOneRefreshFor20Calls(context.linkedin, () => browser.get(`${APP_ORIGIN}/api/providers/linkedin/proxy/v2/userinfo`));
+      await expireAccessTokens(context.database, userId);
+      await expectOneRefreshFor20Calls(context.emulator, () => browser.get(`${APP_ORIGIN}/api/providers/linkedin/proxy/v2/userinfo`));
       const after = await context.app.runtime.tokenStore.findToken(userId, 'linkedin');
       expect(after!.accessToken).not.toBe(before!.accessToken);
       expect(after!.refreshToken).toBe(before!.refreshToken);
-      expect(context.linkedin.accepts(after!.accessToken)).toBe(true);
+      expect(context.emulator.accepts(after!.accessToken)).toBe(true);
     });
   });
 
@@ -172,7 +155,7 @@ describe.skipIf(findPreset('linkedin') === undefined)('LinkedIn', () => {
 
     it('refreshes a connection in the last 7 days of its year at most once, although its end does not move', async () => {
       const { userId } = await signIn(context, member('pRt002', 'Year', 'End'));
-      const { app, linkedin } = context;
+      const { app, emulator: linkedin } = context;
       const signedInWith = await app.runtime.tokenStore.findToken(userId, 'linkedin');
       expect(signedInWith!.refreshTokenExpiresAt).toBe(clock.now() + 365 * DAY);
       const refreshes = linkedin.server.counts.refresh_token ?? 0;

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase, type TestDialect } from '../support/postgres.js';
+import { describeEachDialect, type TestDialect } from '../support/postgres.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough } from './kit/provider-app.js';
+import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardContext, type StandardProvider } from './kit/standard-cases.js';
 import { startSlackEmulator, type SlackEmulator, type SlackFault, type SlackUser } from './slack.emulator.js';
 
 const CLIENT_ID = '2141029472.691202649728';
@@ -37,45 +37,27 @@ const SLACK: StandardProvider<SlackUser, SlackEmulator> = {
   subjectOf: (user) => user.userId,
 };
 
-interface Context {
-  database: TestDatabase;
-  slack: SlackEmulator;
-  app: ProviderTestApp;
-}
+type Context = StandardContext<SlackEmulator>;
 
 function started(dialect: TestDialect, tokenRotation: boolean): Context {
-  const context = {} as Context;
-  beforeAll(async () => {
-    context.database = await dialect.openTestDatabase();
-    context.slack = await startSlackEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, tokenRotation });
-    context.app = await startProviderTestApp({ databaseUrl: context.database.url, env: slackEnv(context.slack) });
-  });
-  afterAll(async () => {
-    await context.app?.close();
-    await context.slack?.close();
-    await context.database?.close();
-  });
-  return context;
+  return useProviderTest(() => dialect.openTestDatabase(), { startEmulator: () => startSlackEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, tokenRotation }), env: slackEnv });
 }
 
 /** Signs in (the emulator approves at once) and returns the browser and the user id. */
 async function signIn(context: Context, user: SlackUser): Promise<{ browser: TestBrowser; userId: string }> {
-  context.slack.signInAs(user);
+  context.emulator.signInAs(user);
   const browser = context.app.browser();
   const page = await signInThrough(browser, 'slack', '/api/me');
   expect(page.status).toBe(200);
   return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id };
 }
 
-const expire = (database: TestDatabase, userId: string) =>
-  database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
-
 describeEachDialect('Slack (no token rotation), against an emulator of Slack', (dialect) => {
   const context = started(dialect, false);
 
   it("signs in through discovery as the ID token's sub, the Slack user ID, with name and e-mail; the token never expires", async () => {
     const { userId } = await signIn(context, member('U0R7JM', 'Bront Labradoodle'));
-    const { slack, database, app } = context;
+    const { emulator: slack, database, app } = context;
     const authorize = new URL(slack.server.requests.find((request) => request.path.startsWith('/openid/connect/authorize'))!.path, slack.origin).searchParams;
     expect(authorize.get('scope')).toBe('openid profile email');
     expect(authorize.get('response_type')).toBe('code');
@@ -99,36 +81,36 @@ describeEachDialect('Slack (no token rotation), against an emulator of Slack', (
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.text)).toMatchObject({ ok: true, user_id: 'U0R7K1', team_id: 'T0R7GR' });
     const stored = await context.app.runtime.tokenStore.findToken(userId, 'slack');
-    expect(context.slack.server.requests.findLast((request) => request.path === '/api/auth.test')!.headers.authorization).toBe(`Bearer ${stored!.accessToken}`);
+    expect(context.emulator.server.requests.findLast((request) => request.path === '/api/auth.test')!.headers.authorization).toBe(`Bearer ${stored!.accessToken}`);
   });
 
   it('disconnect revokes the token with auth.revoke; Slack no longer accepts it', async () => {
     const { browser, userId } = await signIn(context, member('U0R7K2', 'Grace Hopper'));
     const stored = await context.app.runtime.tokenStore.findToken(userId, 'slack');
-    const revocations = context.slack.server.counts.auth_revoke ?? 0;
+    const revocations = context.emulator.server.counts.auth_revoke ?? 0;
     expect(await disconnectThrough(browser, 'slack')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(context.slack.server.counts.auth_revoke).toBe(revocations + 1);
-    expect(context.slack.accepts(stored!.accessToken)).toBe(false);
+    expect(context.emulator.server.counts.auth_revoke).toBe(revocations + 1);
+    expect(context.emulator.accepts(stored!.accessToken)).toBe(false);
     expect(await context.app.runtime.tokenStore.findToken(userId, 'slack')).toBeUndefined();
   });
 
   it('a token Slack already revoked (token_revoked, with HTTP 200) still counts as revoked on disconnect', async () => {
     const { browser, userId } = await signIn(context, member('U0R7K3', 'Alan Turing'));
-    context.slack.revokeGrantOf((await context.app.runtime.tokenStore.findToken(userId, 'slack'))!.accessToken);
+    context.emulator.revokeGrantOf((await context.app.runtime.tokenStore.findToken(userId, 'slack'))!.accessToken);
     expect(await disconnectThrough(browser, 'slack')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(await context.app.runtime.tokenStore.findToken(userId, 'slack')).toBeUndefined();
   });
 
-  standardCases(() => ({ database: context.database, emulator: context.slack, app: context.app }), SLACK, { cancelled: {}, refusedCode: { sentAs: 'invalid_code, with HTTP 200' } });
+  standardCases(() => context, SLACK, { cancelled: {}, refusedCode: { sentAs: 'invalid_code, with HTTP 200' } });
 
   it.each<[SlackFault, number]>([
     ['internal_error', 502],
     ['service_unavailable', 503],
     ['http_503', 503],
   ])('Slack failing the code exchange (%s) is a %i and nothing is stored', async (fault, status) => {
-    context.slack.signInAs(member('U0R7K5', 'Fault Line'));
+    context.emulator.signInAs(member('U0R7K5', 'Fault Line'));
     const before = await rowCounts(context.database);
-    context.slack.failNextTokenRequest(fault);
+    context.emulator.failNextTokenRequest(fault);
     const page = await signInThrough(context.app.browser(), 'slack');
     expect(page.status).toBe(status);
     expect(await rowCounts(context.database)).toEqual(before);
@@ -140,13 +122,13 @@ describeEachDialect('Slack with token rotation, against an emulator of Slack', (
 
   it('stores a 12-hour token and its refresh token; 20 concurrent calls on an expired one make exactly one refresh, and the rotation is kept', async () => {
     const { browser, userId } = await signIn(context, member('U1000A', 'Storm Front'));
-    const { slack, app, database } = context;
+    const { emulator: slack, app, database } = context;
     const before = await app.runtime.tokenStore.findToken(userId, 'slack');
     expect(before!.accessToken).toMatch(/^xoxe\.xoxp-/);
     expect(before!.refreshToken).toMatch(/^xoxe-1-/);
     expect(before!.expiresAt! - Math.floor(Date.now() / 1000)).toBeGreaterThan(43_100);
 
-    await expire(database, userId);
+    await expireAccessTokens(database, userId);
     const answers = await expectOneRefreshFor20Calls(slack, () => browser.get(`${APP_ORIGIN}/api/providers/slack/proxy/auth.test`));
     expect(answers.map((answer) => (JSON.parse(answer.text) as { ok: boolean }).ok)).toEqual(Array(20).fill(true));
 
@@ -163,17 +145,17 @@ describeEachDialect('Slack with token rotation, against an emulator of Slack', (
 
   it('invalid_refresh_token (HTTP 200 at Slack) marks the connection "needs re-auth" with no retries', async () => {
     const { browser, userId } = await signIn(context, member('U1000B', 'Gone Away'));
-    const { slack, app, database } = context;
+    const { emulator: slack, app, database } = context;
     slack.revokeGrantOf((await app.runtime.tokenStore.findToken(userId, 'slack'))!.refreshToken!);
-    await expire(database, userId);
+    await expireAccessTokens(database, userId);
     await expectNeedsReauthAfterOneRefusedRefresh({ app, emulator: slack }, 'slack', userId, () => browser.get(`${APP_ORIGIN}/api/providers/slack/proxy/auth.test`));
   });
 
   it('disconnect on an expired token refreshes first, then auth.revoke ends the grant', async () => {
     const { browser, userId } = await signIn(context, member('U1000C', 'Leaving Soon'));
-    const { slack, app, database } = context;
+    const { emulator: slack, app, database } = context;
     const signedInWith = await app.runtime.tokenStore.findToken(userId, 'slack');
-    await expire(database, userId);
+    await expireAccessTokens(database, userId);
     const refreshes = slack.server.counts.refresh_token ?? 0;
     expect(await disconnectThrough(browser, 'slack')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(slack.server.counts.refresh_token).toBe(refreshes + 1);

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { testClock, type TestClock } from '../support/clock.js';
 import { describeEachDialect, type TestDatabase, type TestDialect } from '../support/postgres.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, rowCounts, standardCases, type StandardProvider } from './kit/standard-cases.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
+import { describeClientFailures, rowCounts, standardCases, useProviderTest, type StandardContext, type StandardProvider } from './kit/standard-cases.js';
 import { startSpotifyEmulator, type SpotifyEmulator, type SpotifyUser } from './spotify.emulator.js';
 
 const CLIENT_ID = '5fe01282e44241328a84e7c5cc169165';
@@ -39,42 +39,20 @@ const SPOTIFY: StandardProvider<SpotifyUser, SpotifyEmulator> = {
   subjectOf: (user) => user.id,
 };
 
-interface Context {
-  database: TestDatabase;
-  spotify: SpotifyEmulator;
-  app: ProviderTestApp;
-}
+type Context = StandardContext<SpotifyEmulator>;
 
 function started(dialect: TestDialect, rotateRefreshTokens: boolean, options: { clock?: TestClock } = {}): Context {
-  const context = {} as Context;
   const now = options.clock ? { now: options.clock.now } : {};
-  beforeAll(async () => {
-    context.database = await dialect.openTestDatabase();
-    context.spotify = await startSpotifyEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, rotateRefreshTokens, ...now });
-    context.app = await startProviderTestApp({ databaseUrl: context.database.url, env: spotifyEnv(context.spotify), ...now });
-  });
-  afterAll(async () => {
-    await context.app?.close();
-    await context.spotify?.close();
-    await context.database?.close();
-  });
-  return context;
+  return useProviderTest(() => dialect.openTestDatabase(), { startEmulator: () => startSpotifyEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, rotateRefreshTokens, ...now }), env: spotifyEnv }, now);
 }
 
-async function signIn({ spotify, app }: Context, user: SpotifyUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-  spotify.signInAs(user);
-  const browser = app.browser();
-  const start = await browser.get(`${APP_ORIGIN}/login/spotify?next=/api/me`, { followRedirects: false });
-  const page = await browser.get(start.location!);
-  expect(page.status).toBe(200);
-  return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-}
+const signIn = (context: Context, user: SpotifyUser) => signInAs(context, 'spotify', user);
 
 const expire = (database: TestDatabase, userId: string, now = Math.floor(Date.now() / 1000)) =>
   database.db.updateTable('tokens').set({ expires_at: now - 10 }).where('user_id', '=', userId).execute();
 
 /** 20 concurrent proxied calls on an expired token: all answered, with exactly one refresh at Spotify. */
-async function concurrentCallsAfterExpiry({ spotify, database }: Context, browser: TestBrowser, userId: string): Promise<void> {
+async function concurrentCallsAfterExpiry({ emulator: spotify, database }: Context, browser: TestBrowser, userId: string): Promise<void> {
   await expire(database, userId);
   await expectOneRefreshFor20Calls(spotify, () => browser.get(`${APP_ORIGIN}/api/providers/spotify/proxy/me`));
 }
@@ -84,7 +62,7 @@ describeEachDialect('Spotify (refreshes without a new refresh token), against an
 
   it('signs in with PKCE and Basic client credentials as the user id, with the display name and an e-mail marked unverified; a 1-hour token and a refresh token', async () => {
     const { userId, request } = await signIn(context, person('wizzler', 'Wizzler'));
-    const { spotify, database, app } = context;
+    const { emulator: spotify, database, app } = context;
     expect(request.get('scope')).toBe('user-read-email');
     expect(request.get('code_challenge_method')).toBe('S256');
     const exchange = spotify.server.requests.find((r) => r.path === '/api/token')!;
@@ -112,7 +90,7 @@ describeEachDialect('Spotify (refreshes without a new refresh token), against an
     const after = await context.app.runtime.tokenStore.findToken(userId, 'spotify');
     expect(after!.accessToken).not.toBe(before!.accessToken);
     expect(after!.refreshToken).toBe(before!.refreshToken);
-    expect(context.spotify.accepts(after!.accessToken)).toBe(true);
+    expect(context.emulator.accepts(after!.accessToken)).toBe(true);
     expect(JSON.parse((await browser.get(`${APP_ORIGIN}/api/providers/spotify/proxy/me`)).text)).toMatchObject({ id: 'storm', type: 'user' });
   });
 
@@ -121,14 +99,14 @@ describeEachDialect('Spotify (refreshes without a new refresh token), against an
     const stored = await context.app.runtime.tokenStore.findToken(userId, 'spotify');
     expect(await disconnectThrough(browser, 'spotify')).toEqual({ disconnected: true, revokedAtProvider: false });
     expect(await context.app.runtime.tokenStore.findToken(userId, 'spotify')).toBeUndefined();
-    expect(context.spotify.accepts(stored!.accessToken)).toBe(true);
+    expect(context.emulator.accepts(stored!.accessToken)).toBe(true);
   });
 
-  standardCases(() => ({ database: context.database, emulator: context.spotify, app: context.app }), SPOTIFY, { cancelled: {}, refusedCode: { sentAs: 'invalid_grant' }, exchangeFailure: {} });
+  standardCases(() => context, SPOTIFY, { cancelled: {}, refusedCode: { sentAs: 'invalid_grant' }, exchangeFailure: {} });
 
   it("an app in development mode refusing a person not on its allowlist (403 'User not registered in the Developer Dashboard') is a 502 in Spotify's words, and nothing is stored", async () => {
-    context.spotify.signInAs(person('notlisted', 'Not Listed'));
-    context.spotify.allowOnly(['someone-else']);
+    context.emulator.signInAs(person('notlisted', 'Not Listed'));
+    context.emulator.allowOnly(['someone-else']);
     try {
       const before = await rowCounts(context.database);
       const page = await signInThrough(context.app.browser(), 'spotify');
@@ -136,7 +114,7 @@ describeEachDialect('Spotify (refreshes without a new refresh token), against an
       expect(page.text).toContain('Spotify refused the userinfo request (HTTP 403: User not registered in the Developer Dashboard).');
       expect(await rowCounts(context.database)).toEqual(before);
     } finally {
-      context.spotify.allowOnly(null);
+      context.emulator.allowOnly(null);
     }
   });
 });
@@ -150,7 +128,7 @@ describeEachDialect('Spotify (refreshes with a new refresh token), against an em
     await concurrentCallsAfterExpiry(context, browser, userId);
     const after = await context.app.runtime.tokenStore.findToken(userId, 'spotify');
     expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(context.spotify.accepts(after!.accessToken)).toBe(true);
+    expect(context.emulator.accepts(after!.accessToken)).toBe(true);
   });
 });
 
@@ -165,12 +143,12 @@ describeEachDialect('Spotify refresh tokens, which end six months after the auth
     // The library's call: months later, no browser is still signed in.
     const call = () => context.app.runtime.providerApi.fetch(userId, 'spotify', '/me');
     clock.advance(180 * DAY);
-    const refreshes = context.spotify.server.counts.refresh_token ?? 0;
+    const refreshes = context.emulator.server.counts.refresh_token ?? 0;
     expect((await call()).status).toBe(200);
     clock.advance(4 * DAY);
     await expect(call()).rejects.toMatchObject({ code: 'needs_reauth' });
     await expect(call()).rejects.toMatchObject({ code: 'needs_reauth' });
-    expect(context.spotify.server.counts.refresh_token).toBe(refreshes + 2);
+    expect(context.emulator.server.counts.refresh_token).toBe(refreshes + 2);
     expect((await context.app.runtime.tokenStore.findToken(userId, 'spotify'))!.status).toBe('needs_reauth');
   });
 });

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { describeEachDialect } from '../support/postgres.js';
 import { readFormPost, startAppleEmulator, type AppleEmulator, type AppleUser } from './apple.emulator.js';
-import { APP_ORIGIN, csrfTokenOf, disconnectThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
-import { standardCases, type ProviderUnderTest } from './kit/standard-cases.js';
+import { APP_ORIGIN, csrfTokenOf, disconnectThrough, type ProviderTestApp } from './kit/provider-app.js';
+import { expireAccessTokens, standardCases, useProviderTest, type ProviderUnderTest } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'com.example.tokenkeeper.web';
 const TEAM_ID = 'TEAM123456';
@@ -20,39 +20,34 @@ function person(sub: string, firstName: string, lastName: string): AppleUser {
 describeEachDialect('Sign in with Apple, against an emulator of Apple', (dialect) => {
   const clientKey = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   let folder: string;
-  let database: TestDatabase;
-  let apple: AppleEmulator;
-  let app: ProviderTestApp;
-  /** The app signing its client secret with a key Apple does not know for the team. */
-  let misconfigured: ProviderTestApp;
 
   /** The app as a deployment configures it: the preset, the Services ID, the team and the key (a .p8 file). */
-  const env = (keyFile: string) => ({
+  const env = (emulator: AppleEmulator, keyFile: string) => ({
     OAUTH_PROVIDERS: 'apple',
     APPLE_PRESET: 'apple',
     APPLE_CLIENT_ID: CLIENT_ID,
     APPLE_TEAM_ID: TEAM_ID,
     APPLE_PRIVATE_KEY_FILE: keyFile,
     APPLE_PRIVATE_KEY_ID: KEY_ID,
-    APPLE_ISSUER: apple.origin,
+    APPLE_ISSUER: emulator.origin,
   });
 
-  beforeAll(async () => {
+  beforeAll(() => {
     folder = mkdtempSync(join(tmpdir(), 'tokenkeeper-apple-'));
     writeFileSync(join(folder, 'AuthKey.p8'), clientKey.privateKey.export({ format: 'pem', type: 'pkcs8' }));
-    database = await dialect.openTestDatabase();
-    apple = await startAppleEmulator({ clientId: CLIENT_ID, teamId: TEAM_ID, keyId: KEY_ID, clientPublicKey: clientKey.publicKey, redirectUri: `${APP_ORIGIN}/auth/apple/callback` });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: env(join(folder, 'AuthKey.p8')) });
     writeFileSync(join(folder, 'other.p8'), generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }));
-    misconfigured = await startProviderTestApp({ databaseUrl: database.url, env: env(join(folder, 'other.p8')) });
   });
-  afterAll(async () => {
-    await misconfigured?.close();
-    await app?.close();
-    await apple?.close();
-    await database?.close();
-    rmSync(folder, { recursive: true, force: true });
-  });
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  const context = useProviderTest(
+    () => dialect.openTestDatabase(),
+    {
+      startEmulator: () => startAppleEmulator({ clientId: CLIENT_ID, teamId: TEAM_ID, keyId: KEY_ID, clientPublicKey: clientKey.publicKey, redirectUri: `${APP_ORIGIN}/auth/apple/callback` }),
+      env: (apple) => env(apple, join(folder, 'AuthKey.p8')),
+    },
+    // The app signing its client secret with a key Apple does not know for the team.
+    { misconfiguredEnv: () => ({ APPLE_PRIVATE_KEY_FILE: join(folder, 'other.p8') }) },
+  );
 
   /**
    * Signs in through Apple's form_post answer: Apple's page posts it from Apple's site, so it reaches the app without
@@ -60,6 +55,7 @@ describeEachDialect('Sign in with Apple, against an emulator of Apple', (dialect
    * app's site, in the browser that signed in.
    */
   async function signIn(browser: TestBrowser, user: AppleUser) {
+    const { emulator: apple, app } = context;
     apple.signInAs(user);
     return formPostSignIn(browser, app);
   }
@@ -82,8 +78,6 @@ describeEachDialect('Sign in with Apple, against an emulator of Apple', (dialect
     return { request, posted, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id };
   };
 
-  const expire = (userId: string) => database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
-
   const APPLE: ProviderUnderTest<AppleUser, AppleEmulator> = {
     preset: 'apple',
     displayName: 'Apple',
@@ -94,6 +88,7 @@ describeEachDialect('Sign in with Apple, against an emulator of Apple', (dialect
 
   // The emulator checks the signed client secret on every token request (a wrong key: invalid_client, a standard case).
   it('a first sign-in: form_post with name and e-mail, a client secret signed for the team, the name from `user`, the e-mail from the ID token', async () => {
+    const { database, emulator: apple, app } = context;
     const ada = person('001234.ada', 'Ada', 'Lovelace');
     const { request, posted, userId } = await signedIn(app.browser(), ada);
     expect(Object.fromEntries(request)).toMatchObject({ response_mode: 'form_post', scope: 'openid name email', response_type: 'code', code_challenge_method: 'S256' });
@@ -111,6 +106,7 @@ describeEachDialect('Sign in with Apple, against an emulator of Apple', (dialect
   });
 
   it('a returning person gets no `user` field again: the name is kept, not emptied', async () => {
+    const { database, app } = context;
     const grace = person('001234.grace', 'Grace', 'Hopper');
     const browser = app.browser();
     const first = await signedIn(browser, grace);
@@ -123,9 +119,10 @@ describeEachDialect('Sign in with Apple, against an emulator of Apple', (dialect
   });
 
   it('20 concurrent requests for an expired token make one refresh; Apple sends no new refresh token and the stored one stays', async () => {
+    const { database, emulator: apple, app } = context;
     const { userId } = await signedIn(app.browser(), person('001234.alan', 'Alan', 'Turing'));
     const before = await app.runtime.tokenStore.findToken(userId, 'apple');
-    await expire(userId);
+    await expireAccessTokens(database, userId);
     const refreshes = apple.server.counts.refresh_token ?? 0;
     const tokens = await Promise.all(Array.from({ length: 20 }, () => app.runtime.tokens.getAccessToken(userId, 'apple')));
     expect(new Set(tokens.map((token) => token.accessToken)).size).toBe(1);
@@ -137,6 +134,7 @@ describeEachDialect('Sign in with Apple, against an emulator of Apple', (dialect
   });
 
   it('disconnect revokes the grant at Apple with the signed secret', async () => {
+    const { emulator: apple, app } = context;
     const browser = app.browser();
     const { userId } = await signedIn(browser, person('001234.barbara', 'Barbara', 'Liskov'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'apple');
@@ -145,7 +143,7 @@ describeEachDialect('Sign in with Apple, against an emulator of Apple', (dialect
     expect(apple.liveRefreshTokens('001234.barbara')).toBe(0);
   });
 
-  standardCases(() => ({ database, emulator: apple, app, misconfigured }), APPLE, {
+  standardCases(() => context, APPLE, {
     cancelled: { error: 'user_cancelled_authorize', deny: (emulator) => emulator.denyNext() },
     wrongSecret: { sentAs: 'a key Apple does not know for the team' },
   });

@@ -2,11 +2,12 @@
 // include_granted_scopes=true and the union of the granted, configured and
 // extra scopes, as Google documents it
 // (https://developers.google.com/identity/protocols/oauth2/web-server#incrementalAuth).
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { beforeAll, expect, it } from 'vitest';
+import { describeEachDialect } from '../support/postgres.js';
 import { newServiceKey, serviceApiClient, type ServiceApiClient } from '../support/service-api.js';
-import { startGoogleEmulator, type GoogleEmulator, type GoogleUser } from './google.emulator.js';
-import { APP_ORIGIN, presetEnv, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
+import { startGoogleEmulator, type GoogleUser } from './google.emulator.js';
+import { APP_ORIGIN, presetEnv } from './kit/provider-app.js';
+import { useProviderTest } from './kit/standard-cases.js';
 
 const CLIENT_ID = '123456789-test.apps.googleusercontent.com';
 const CLIENT_SECRET = 'GOCSPX-test-secret';
@@ -18,30 +19,20 @@ function person(sub: string, name: string): GoogleUser {
 }
 
 describeEachDialect('connect links at Google, against an emulator of Google', (dialect) => {
-  let database: TestDatabase;
-  let google: GoogleEmulator;
-  let app: ProviderTestApp;
+  const context = useProviderTest(() => dialect.openTestDatabase(), {
+    startEmulator: () => startGoogleEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: `${APP_ORIGIN}/auth/google/callback` }),
+    env: (google) => presetEnv('google', CLIENT_ID, CLIENT_SECRET, {
+      GOOGLE_ISSUER: google.origin,
+      GOOGLE_API_BASE_URL: google.origin,
+      CONNECT_RETURN_ORIGINS: CLIENT,
+    }),
+  });
   let api: ServiceApiClient;
   let key: string;
 
   beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    google = await startGoogleEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: `${APP_ORIGIN}/auth/google/callback` });
-    app = await startProviderTestApp({
-      databaseUrl: database.url,
-      env: presetEnv('google', CLIENT_ID, CLIENT_SECRET, {
-        GOOGLE_ISSUER: google.origin,
-        GOOGLE_API_BASE_URL: google.origin,
-        CONNECT_RETURN_ORIGINS: CLIENT,
-      }),
-    });
-    api = await serviceApiClient(app);
-    key = await newServiceKey(app, 'drive-sync', ['connections:write']);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await google?.close();
-    await database?.close();
+    api = await serviceApiClient(context.app);
+    key = await newServiceKey(context.app, 'drive-sync', ['connections:write']);
   });
 
   const createLink = async (body: Record<string, unknown>) => {
@@ -49,9 +40,10 @@ describeEachDialect('connect links at Google, against an emulator of Google', (d
     expect(answer.status, JSON.stringify(answer.body)).toBe(201);
     return answer.body.url as string;
   };
-  const scopeOf = async (userId: string) => (await app.runtime.tokenStore.findToken(userId, 'google'))!.scope!.split(' ');
+  const scopeOf = async (userId: string) => (await context.app.runtime.tokenStore.findToken(userId, 'google'))!.scope!.split(' ');
 
   it('reconnecting a signed-in user asks Google for the granted scopes plus Drive with include_granted_scopes=true, and stores what Google granted', async () => {
+    const { emulator: google, app } = context;
     const ada = person('3001', 'Ada Lovelace');
     google.signInAs(ada);
     const browser = app.browser();
@@ -74,6 +66,7 @@ describeEachDialect('connect links at Google, against an emulator of Google', (d
   });
 
   it('an external_id no user has: a new Google user gets it, with the Drive scope granted', async () => {
+    const { database, emulator: google, app } = context;
     google.signInAs(person('3002', 'Grace Hopper'));
     const browser = app.browser();
     const landed = await browser.get(await createLink({ external_id: 'acct_grace' }), { stopAt: CLIENT });
@@ -85,6 +78,7 @@ describeEachDialect('connect links at Google, against an emulator of Google', (d
   });
 
   it('an ordinary sign-in sends no include_granted_scopes', async () => {
+    const { emulator: google, app } = context;
     google.signInAs(person('3003', 'Alan Turing'));
     await app.browser().get(`${APP_ORIGIN}/login/google?next=/api/me`);
     expect(google.authorizationRequests.at(-1)!.has('include_granted_scopes')).toBe(false);

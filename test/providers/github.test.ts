@@ -58,22 +58,10 @@ const GITHUB: StandardProvider<GitHubUser, GitHubEmulator> = {
 };
 
 describeEachDialect('GitHub OAuth app, against an emulator of GitHub', (dialect) => {
-  let database: TestDatabase;
-  let github: GitHubEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    github = await startGitHubEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackUrl: `${APP_ORIGIN}/auth/github/callback`, kind: 'oauth-app' });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: githubEnv(github) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await github?.close();
-    await database?.close();
-  });
+  const context = useProviderTest(() => dialect.openTestDatabase(), GITHUB);
 
   it('signs in with the iss GitHub sends, as the numeric id, with PKCE, and reads the public e-mail from /user', async () => {
+    const { database, emulator: github, app } = context;
     github.signInAs(OCTOCAT);
     const browser = app.browser();
     const page = await signInThrough(browser, 'github');
@@ -98,6 +86,7 @@ describeEachDialect('GitHub OAuth app, against an emulator of GitHub', (dialect)
   });
 
   it('finds a private e-mail at /user/emails: the primary, verified one', async () => {
+    const { database, emulator: github, app } = context;
     github.signInAs(PRIVATE);
     await signInThrough(app.browser(), 'github');
     const user = await database.db.selectFrom('users').select(['email', 'email_verified', 'username']).where('username', '=', 'quiet').executeTakeFirstOrThrow();
@@ -105,6 +94,7 @@ describeEachDialect('GitHub OAuth app, against an emulator of GitHub', (dialect)
   });
 
   it('a returning sign-in that brings no e-mail keeps the stored one and its verification; a new address comes with its own', async () => {
+    const { database, emulator: github, app } = context;
     const stored = () => database.db.selectFrom('users').select(['email', 'email_verified']).where('username', '=', 'quiet').executeTakeFirstOrThrow();
     github.signInAs(PRIVATE);
     await signInThrough(app.browser(), 'github');
@@ -120,6 +110,7 @@ describeEachDialect('GitHub OAuth app, against an emulator of GitHub', (dialect)
   });
 
   it("the proxy reaches the API with the token, a User-Agent (the caller's, else the preset's) and GitHub's media type", async () => {
+    const { database, emulator: github, app } = context;
     github.signInAs(OCTOCAT);
     const browser = app.browser();
     await signInThrough(browser, 'github');
@@ -138,6 +129,7 @@ describeEachDialect('GitHub OAuth app, against an emulator of GitHub', (dialect)
   });
 
   it('the proxy sends the caller\'s X-GitHub-Api-Version on and passes back the scopes GitHub reports', async () => {
+    const { emulator: github, app } = context;
     github.signInAs(OCTOCAT);
     const browser = app.browser();
     await signInThrough(browser, 'github');
@@ -153,6 +145,7 @@ describeEachDialect('GitHub OAuth app, against an emulator of GitHub', (dialect)
   });
 
   it("a repository archive: the browser proxy passes GitHub's 302 back with the absolute codeload URL, which gives the bytes without the token", async () => {
+    const { emulator: github, app } = context;
     github.signInAs(OCTOCAT);
     const browser = app.browser();
     await signInThrough(browser, 'github');
@@ -172,6 +165,7 @@ describeEachDialect('GitHub OAuth app, against an emulator of GitHub', (dialect)
   });
 
   it('a repository archive through the service API proxy: the 302 and its absolute Location, as the OpenAPI document says', async () => {
+    const { database, emulator: github, app } = context;
     github.signInAs(OCTOCAT);
     await signInThrough(app.browser(), 'github');
     const userId = (await database.db.selectFrom('users').select('id').where('username', '=', 'octocat').executeTakeFirstOrThrow()).id;
@@ -194,6 +188,7 @@ describeEachDialect('GitHub OAuth app, against an emulator of GitHub', (dialect)
   });
 
   it("the library's api.fetch returns GitHub's 302 as it is, its Location followed by the caller alone; codeload refuses a second credential", async () => {
+    const { database, emulator: github, app } = context;
     github.signInAs(OCTOCAT);
     await signInThrough(app.browser(), 'github');
     const userId = (await database.db.selectFrom('users').select('id').where('username', '=', 'octocat').executeTakeFirstOrThrow()).id;
@@ -209,12 +204,13 @@ describeEachDialect('GitHub OAuth app, against an emulator of GitHub', (dialect)
     expect(Buffer.from(await download.arrayBuffer())).toEqual(github.archiveOf('octocat', 'hello-world', 'v1.0', 'tarball'));
   });
 
-  standardCases(() => ({ database, emulator: github, app }), GITHUB, {
+  standardCases(() => context, GITHUB, {
     cancelled: { sentAs: 'error=access_denied with iss' },
     refusedCode: { sentAs: 'bad_verification_code, sent with HTTP 200' },
   });
 
   it('a callback naming another issuer is refused before any token request', async () => {
+    const { emulator: github, app } = context;
     github.signInAs(OCTOCAT);
     const browser = app.browser();
     const stopped = await browser.get(`${APP_ORIGIN}/login/github`, { stopAt: `${APP_ORIGIN}/auth/github/callback` });
@@ -228,6 +224,7 @@ describeEachDialect('GitHub OAuth app, against an emulator of GitHub', (dialect)
   });
 
   it('disconnect: a grant deletion GitHub refuses with 404 for client credentials it no longer accepts is not reported as done while the token still works', async () => {
+    const { database, emulator: github, app } = context;
     github.signInAs({ ...OCTOCAT, id: 78, login: 'rotated' });
     const browser = app.browser();
     await signInThrough(browser, 'github');
@@ -244,6 +241,7 @@ describeEachDialect('GitHub OAuth app, against an emulator of GitHub', (dialect)
   });
 
   it('disconnect: a token GitHub no longer knows (404, and the token refused) counts as revoked', async () => {
+    const { database, emulator: github, app } = context;
     github.signInAs({ ...OCTOCAT, id: 79, login: 'gone' });
     const browser = app.browser();
     await signInThrough(browser, 'github');
@@ -295,36 +293,22 @@ describe('GitHub with a wrong user URL', () => {
 });
 
 describeEachDialect('GitHub App with expiring user tokens, against an emulator of GitHub', (dialect) => {
-  let database: TestDatabase;
-  let github: GitHubEmulator;
-  let app: ProviderTestApp;
-
   /** How far GitHub's clock is ahead of the real one, to let its tokens expire there. */
   let githubClockAhead = 0;
+  const context = useProviderTest(() => dialect.openTestDatabase(), {
+    startEmulator: () => startGitHubEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackUrl: `${APP_ORIGIN}/auth/github/callback`, kind: 'github-app', now: () => Math.floor(Date.now() / 1000) + githubClockAhead }),
+    env: githubEnv,
+  });
 
-  beforeAll(async () => {
-    database = await dialect.openTestDatabase();
-    github = await startGitHubEmulator({
-      clientId: CLIENT_ID,
-      clientSecret: CLIENT_SECRET,
-      callbackUrl: `${APP_ORIGIN}/auth/github/callback`,
-      kind: 'github-app',
-      now: () => Math.floor(Date.now() / 1000) + githubClockAhead,
-    });
-    app = await startProviderTestApp({ databaseUrl: database.url, env: githubEnv(github) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await github?.close();
-    await database?.close();
-  });
   afterEach(() => {
+    const { emulator: github } = context;
     github.signInAs(OCTOCAT);
     github.failTokenRequests(null);
     githubClockAhead = 0;
   });
 
   async function signedIn(user: GitHubUser) {
+    const { database, emulator: github, app } = context;
     github.signInAs(user);
     const browser = app.browser();
     await signInThrough(browser, 'github');
@@ -338,10 +322,12 @@ describeEachDialect('GitHub App with expiring user tokens, against an emulator o
   }
 
   async function expireAccessToken(userId: string) {
+    const { database } = context;
     await database.db.updateTable('tokens').set({ expires_at: Math.floor(Date.now() / 1000) - 10 }).where('user_id', '=', userId).execute();
   }
 
   it('stores an 8-hour token and its refresh token; 20 concurrent calls on an expired one make exactly one refresh, and the rotation is kept', async () => {
+    const { emulator: github, app } = context;
     const { browser, userId } = await signedIn({ ...OCTOCAT, id: 1001, login: 'storm' });
     const before = await app.runtime.tokenStore.findToken(userId, 'github');
     expect(before!.accessToken).toMatch(/^ghu_/);
@@ -363,6 +349,7 @@ describeEachDialect('GitHub App with expiring user tokens, against an emulator o
   });
 
   it('the account page and /api/me say when the six-month refresh token expires, as GitHub said', async () => {
+    const { app } = context;
     const { browser, userId } = await signedIn({ ...OCTOCAT, id: 1004, login: 'expiry' });
     const stored = await app.runtime.tokenStore.findToken(userId, 'github');
     const me = JSON.parse((await browser.get(`${APP_ORIGIN}/api/me`)).text) as { connections: Array<Record<string, unknown>> };
@@ -373,6 +360,7 @@ describeEachDialect('GitHub App with expiring user tokens, against an emulator o
   });
 
   it('bad_refresh_token (HTTP 200 at GitHub) marks the connection "needs re-auth" with no retries', async () => {
+    const { emulator: github, app } = context;
     const { browser, userId } = await signedIn({ ...OCTOCAT, id: 1002, login: 'revoked' });
     const stored = await app.runtime.tokenStore.findToken(userId, 'github');
     github.revokeGrantOf(stored!.refreshToken!);
@@ -381,6 +369,7 @@ describeEachDialect('GitHub App with expiring user tokens, against an emulator o
   });
 
   it('a client secret GitHub no longer accepts, at refresh: 502 naming the credentials, and the calls held back after it say why, not only that GitHub failed', async () => {
+    const { emulator: github, app } = context;
     const { browser, userId } = await signedIn({ ...OCTOCAT, id: 1007, login: 'secret-rotated' });
     await expireAccessToken(userId);
     github.renewClientSecret('github-regenerated-secret');
@@ -402,6 +391,7 @@ describeEachDialect('GitHub App with expiring user tokens, against an emulator o
   });
 
   it('disconnect deletes the grant at GitHub (refreshing an expired token first), so the tokens stop working there', async () => {
+    const { emulator: github, app } = context;
     const { browser, userId } = await signedIn({ ...OCTOCAT, id: 1003, login: 'leaving' });
     const signedInWith = await app.runtime.tokenStore.findToken(userId, 'github');
     await expireAccessToken(userId);
@@ -420,6 +410,7 @@ describeEachDialect('GitHub App with expiring user tokens, against an emulator o
     expect(github.accepts(signedInWith!.accessToken)).toBe(false);
   });
   it('disconnect during an outage of the token endpoint, with an expired token: GitHub refusing it is not taken for a grant already gone', async () => {
+    const { database, emulator: github } = context;
     const { browser, userId } = await signedIn({ ...OCTOCAT, id: 1005, login: 'outage' });
     // Nine hours later the 8-hour token has expired, here and at GitHub, and its refresh meets an outage.
     await expireAccessToken(userId);
@@ -431,6 +422,7 @@ describeEachDialect('GitHub App with expiring user tokens, against an emulator o
     expect(JSON.stringify(entry)).toContain('made with an expired access token that could not be refreshed');
   });
   it('disconnect: a connection whose grant GitHub refused at refresh, with an expired token, counts as revoked', async () => {
+    const { emulator: github, app } = context;
     const { browser, userId } = await signedIn({ ...OCTOCAT, id: 1006, login: 'revoked-then-leaving' });
     // The person revoked the app in their GitHub settings; the token has expired since, here and at GitHub.
     github.revokeGrantOf((await app.runtime.tokenStore.findToken(userId, 'github'))!.accessToken);
@@ -441,25 +433,13 @@ describeEachDialect('GitHub App with expiring user tokens, against an emulator o
 });
 
 describe('GitHub Enterprise Server through GITHUB_BASE_URL alone, against an emulator of one (a GitHub App)', () => {
-  let database: TestDatabase;
-  let github: GitHubEmulator;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    database = await DIALECTS[0]!.openTestDatabase();
-    github = await startGitHubEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackUrl: `${APP_ORIGIN}/auth/github/callback`, kind: 'github-app', enterpriseServer: true });
-    app = await startProviderTestApp({
-      databaseUrl: database.url,
-      env: presetEnv('github', CLIENT_ID, CLIENT_SECRET, { GITHUB_BASE_URL: github.origin }),
-    });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await github?.close();
-    await database?.close();
+  const context = useProviderTest(() => DIALECTS[0]!.openTestDatabase(), {
+    startEmulator: () => startGitHubEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackUrl: `${APP_ORIGIN}/auth/github/callback`, kind: 'github-app', enterpriseServer: true }),
+    env: (github) => presetEnv('github', CLIENT_ID, CLIENT_SECRET, { GITHUB_BASE_URL: github.origin }),
   });
 
   it("signs in with the server's own iss, reads the profile and calls the API under /api/v3, refreshes once for 20 concurrent calls, and disconnect deletes the grant there", async () => {
+    const { database, emulator: github, app } = context;
     github.signInAs(PRIVATE);
     const browser = app.browser();
     const page = await signInThrough(browser, 'github');

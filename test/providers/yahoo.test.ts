@@ -3,7 +3,7 @@ import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough, type ProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough, type ProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, rowCounts, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startYahooEmulator, type YahooEmulator, type YahooUser } from './yahoo.emulator.js';
 
@@ -40,14 +40,7 @@ function describeAgainst(title: string, emulator: () => Promise<YahooEmulator>, 
   });
 }
 
-async function signIn(app: ProviderTestApp, yahoo: YahooEmulator, user: YahooUser): Promise<{ browser: TestBrowser; userId: string; request: URLSearchParams }> {
-  yahoo.signInAs(user);
-  const browser = app.browser();
-  const start = await browser.get(`${APP_ORIGIN}/login/yahoo?next=/api/me`, { followRedirects: false });
-  const page = await browser.get(start.location!);
-  expect(page.status).toBe(200);
-  return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, request: new URL(start.location!).searchParams };
-}
+const signIn = (app: ProviderTestApp, yahoo: YahooEmulator, user: YahooUser) => signInAs({ app, emulator: yahoo }, 'yahoo', user);
 
 const userinfo = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/yahoo/proxy/openid/v1/userinfo`);
 const tokenRequests = (yahoo: YahooEmulator) => yahoo.server.requests.filter((r) => r.path === '/oauth2/get_token');

@@ -448,6 +448,12 @@ describe('the library: options are checked, each error naming the option', () =>
       /^Configuration error: providers\.github\.extraApiBaseUrls has "uploads\.example\.com", which is not an absolute http\(s\) URL/,
     ],
     ['other API bases not in an array', { ...valid, providers: { github: { preset: 'github', clientId: 'x', clientSecret: 's', extraApiBaseUrls: 'https://a.example' } } }, /^Configuration error: providers\.github\.extraApiBaseUrls must be an array of URLs/],
+    [
+      'a regional server that is more than an origin',
+      { ...valid, providers: { zoho: { preset: 'zoho', clientId: 'x', clientSecret: 's', regionalServers: ['https://accounts.zoho.eu/oauth'] } } },
+      /^Configuration error: providers\.zoho\.regionalServers has "https:\/\/accounts\.zoho\.eu\/oauth", which is more than an origin/,
+    ],
+    ['regional servers for a preset that has none', { ...valid, providers: { github: { preset: 'github', clientId: 'x', clientSecret: 's', regionalServers: ['https://a.example'] } } }, /^Configuration error: providers\.github\.regionalServers is not used/],
     ['a webhook secret of another form', { ...valid, webhooks: { urls: ['https://hooks.example/in'], secret: 'hunter2' } }, /^Configuration error: webhooks\.secret must start with whsec_/],
     [
       'a second webhook secret of another form',

@@ -462,23 +462,30 @@ describe('finishAuthorization refusals', () => {
     expect(tokenForms).toHaveLength(1);
   });
 
-  it("a code a preset's codeExchangeServer hook says belongs to another server's origin is invalid_callback and not exchanged; the token endpoint's own origin, or none named, signs in", async () => {
+  it("a code a preset's codeExchangeServer hook says belongs to a server of another origin is exchanged there when it is a regional server, else invalid_callback and not exchanged; the token endpoint's own origin, or none named, signs in", async () => {
     const codeExchangeServer = (parameters: URLSearchParams) => parameters.get('accounts-server') ?? undefined;
-    const { registry, transaction } = await started({ hooks: { codeExchangeServer } });
+    // The same test server under another origin stands for the regional one.
+    const regional = origin.replace('127.0.0.1', 'localhost');
+    const { registry, transaction } = await started({ hooks: { codeExchangeServer }, regionalServers: [regional] });
     for (const elsewhere of ['https://accounts.example.eu', `${origin}.example`, 'not a url']) {
       expect(await failure(finishAuthorization(registry, transaction, callback(transaction, { 'accounts-server': elsewhere })))).toMatchObject({
         name: 'SignInError',
         code: 'invalid_callback',
         status: 400,
-        message: `This Acme account is served by another Acme server (${elsewhere}) than the one this site signs in with, so it cannot be connected here.`,
+        message: `This Acme account is served by Acme's server ${elsewhere}, which this site does not sign in with (ACME_REGIONAL_SERVERS lists those it does), so it cannot be connected here.`,
       });
     }
     expect(tokenForms).toHaveLength(0);
     const denied = await failure(finishAuthorization(registry, transaction, new URLSearchParams({ error: 'access_denied', state: transaction.state, 'accounts-server': 'https://accounts.example.eu' })));
     expect(denied).toMatchObject({ code: 'access_denied' });
-    expect((await finishAuthorization(registry, transaction, callback(transaction, { 'accounts-server': `${origin}/` }))).identity.subject).toBe('42');
+    const home = await finishAuthorization(registry, transaction, callback(transaction, { 'accounts-server': `${origin}/` }));
+    expect(home.identity.subject).toBe('42');
+    expect(home.tokens.authorizationServerUrl).toBeUndefined();
     expect((await finishAuthorization(registry, transaction, callback(transaction))).identity.subject).toBe('42');
-    expect(tokenForms).toHaveLength(2);
+    const there = await finishAuthorization(registry, transaction, callback(transaction, { 'accounts-server': `${regional}/` }));
+    expect(there.identity.subject).toBe('42');
+    expect(there.tokens.authorizationServerUrl).toBe(regional);
+    expect(tokenForms).toHaveLength(3);
   });
 
   it('a transaction started with another provider configuration is transaction_mismatch', async () => {

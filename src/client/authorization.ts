@@ -1,6 +1,7 @@
 import * as oidc from 'openid-client';
 import { describeProviderFailure, providerValueShown, ProviderUnavailableError, SignInError } from './errors.js';
 import { connectionApiBase, profileApiBase } from './connection-api-base.js';
+import { listedRegionalServer } from './regional-servers.js';
 import { readProfile } from './profile.js';
 import type { ProviderRegistry, RegisteredProvider } from './provider-registry.js';
 import { renewAccessToken, RenewalRefusedError, type RenewedAccessToken } from './access-token-renewal.js';
@@ -263,22 +264,26 @@ export async function finishAuthorization(
     throw new SignInError('invalid_callback', `This sign-in response is not signed by ${settings.displayName} as it should be. Please sign in again.`);
   }
 
-  // A provider with a server per region (Zoho's accounts-server): a code for another region's server is not sent here.
+  // A provider with a server per region (Zoho's accounts-server): the code is exchanged at the person's own, when
+  // it is one of the provider's listed; a server not listed is never sent the code (nor the client's secret).
   const codeServer = callbackParameters.has('code') ? settings.hooks?.codeExchangeServer?.(callbackParameters) : undefined;
   const tokenEndpoint = config.serverMetadata().token_endpoint;
-  if (codeServer !== undefined && (!tokenEndpoint || originOf(codeServer) !== new URL(tokenEndpoint).origin)) {
+  const elsewhere = codeServer !== undefined && (!tokenEndpoint || originOf(codeServer) !== new URL(tokenEndpoint).origin) ? codeServer : undefined;
+  const regionalServer = elsewhere === undefined ? undefined : listedRegionalServer(settings, elsewhere);
+  if (elsewhere !== undefined && regionalServer === undefined) {
     throw new SignInError(
       'invalid_callback',
-      `This ${settings.displayName} account is served by another ${settings.displayName} server (${providerValueShown(codeServer, 100)}) than the one this site signs in with, so it cannot be connected here.`,
+      `This ${settings.displayName} account is served by ${settings.displayName}'s server ${providerValueShown(elsewhere, 100)}, which this site does not sign in with (${settings.name.toUpperCase()}_REGIONAL_SERVERS lists those it does), so it cannot be connected here.`,
     );
   }
+  const exchangeConfig = regionalServer === undefined ? config : await provider.configurationAt(regionalServer);
 
   const callbackUrl = new URL(transaction.redirectUri);
   callbackUrl.search = callbackParameters.toString();
 
   let response: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
   try {
-    response = await oidc.authorizationCodeGrant(config, callbackUrl, {
+    response = await oidc.authorizationCodeGrant(exchangeConfig, callbackUrl, {
       ...(settings.pkce !== false ? { pkceCodeVerifier: transaction.codeVerifier } : {}),
       expectedState: transaction.state,
       ...(transaction.nonce ? { expectedNonce: transaction.nonce } : {}),
@@ -329,7 +334,7 @@ export async function finishAuthorization(
   const renewed = settings.hooks?.renewAccessToken ? await renewedAtSignIn(provider, response.access_token) : undefined;
   const receivedAt = now();
   const answer = renewed ? { ...response, ...renewed, token_type: renewed.token_type ?? response.token_type, scope: renewed.scope ?? response.scope } : response;
-  const profile = await readProfile(config, settings, answer.access_token, idSubject, response as unknown as Record<string, unknown>, tokenApiBase);
+  const profile = await readProfile(exchangeConfig, settings, answer.access_token, idSubject, response as unknown as Record<string, unknown>, tokenApiBase);
   const userinfo = profile.claims;
   // A provider that names the connection's API only in its user API's answer (Mailchimp, DocuSign): checked before anything is kept.
   const apiBase = tokenApiBase ?? profileApiBase(settings, userinfo);
@@ -357,6 +362,9 @@ export async function finishAuthorization(
       claims,
       providerSessionId: typeof idClaims.sid === 'string' && idClaims.sid !== '' ? idClaims.sid : null,
     },
-    tokens: tokenSetFromResponse(answer, receivedAt, grantedScope(settings, transaction.scope, callbackParameters), apiBase),
+    tokens: {
+      ...tokenSetFromResponse(answer, receivedAt, grantedScope(settings, transaction.scope, callbackParameters), apiBase),
+      ...(regionalServer === undefined ? {} : { authorizationServerUrl: regionalServer }),
+    },
   };
 }

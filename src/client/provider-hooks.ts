@@ -129,9 +129,9 @@ export interface ProviderHooks {
    * The server an authorization response that carries a code says the code is to be exchanged at, for a provider
    * with an accounts server per region that names the person's own beside the code (Zoho's `accounts-server`,
    * https://www.zoho.com/accounts/protocol/oauth/multi-dc/client-authorization.html); undefined when it names none.
-   * Codes are only ever exchanged at the token endpoint in use: a response naming a server of another origin is
-   * refused (400, `invalid_callback`) before anything is sent, as that server's tokens could be neither refreshed
-   * nor revoked here.
+   * A server of another origin than the token endpoint's gets the code only when it is one of the provider's
+   * regionalServers, where that connection is then refreshed and revoked; any other is refused (400,
+   * `invalid_callback`) before anything is sent, as the callback comes through the browser and could name any host.
    */
   codeExchangeServer?(parameters: URLSearchParams): string | undefined;
   /**

@@ -180,6 +180,44 @@ describe('ProviderRegistry', () => {
     ]);
   });
 
+  it("a regional server's configuration has the token, userinfo and revocation endpoints on that origin, its token answers read by the preset's hooks; a server not listed is refused", async () => {
+    const sent: string[] = [];
+    const answer: oidc.CustomFetch = async (url) => {
+      sent.push(url);
+      return new Response(JSON.stringify({ access_token: `at-${sent.length}`, token_type: 'bearer' }), { status: 200, headers: { 'content-type': 'application/json' } });
+    };
+    const tokenResponse = async (response: Response) => new Response(JSON.stringify({ ...((await response.json()) as object), scope: 'seen' }), { status: 200, headers: { 'content-type': 'application/json' } });
+    const registry = new ProviderRegistry(
+      [
+        settings({
+          endpoints: { authorizationEndpoint: `${origin}/oauth/v2/auth`, tokenEndpoint: `${origin}/oauth/v2/token`, userinfoEndpoint: `${origin}/oauth/user/info`, revocationEndpoint: `${origin}/oauth/v2/token/revoke` },
+          regionalServers: ['https://accounts.example.eu'],
+          hooks: { tokenResponse },
+        }),
+      ],
+      { fetch: answer },
+    );
+    const acme = registry.get('acme');
+    const home = await acme.configuration();
+    expect(await acme.configurationAt(null)).toBe(home);
+    expect(await acme.configurationAt(`${origin}/`)).toBe(home);
+    const eu = await acme.configurationAt('https://accounts.example.eu');
+    expect(eu.serverMetadata()).toMatchObject({
+      issuer: home.serverMetadata().issuer,
+      authorization_endpoint: `${origin}/oauth/v2/auth`,
+      token_endpoint: 'https://accounts.example.eu/oauth/v2/token',
+      userinfo_endpoint: 'https://accounts.example.eu/oauth/user/info',
+      revocation_endpoint: 'https://accounts.example.eu/oauth/v2/token/revoke',
+    });
+    expect(await acme.configurationAt('https://accounts.example.eu')).toBe(eu);
+    expect(await oidc.refreshTokenGrant(eu, 'rt-1')).toMatchObject({ access_token: 'at-1', scope: 'seen' });
+    expect(sent).toEqual(['https://accounts.example.eu/oauth/v2/token']);
+    const refused = await acme.configurationAt('https://accounts.example.com').catch((caught: unknown) => caught);
+    expect(refused).toBeInstanceOf(ProviderUnavailableError);
+    expect((refused as Error).message).toBe('This Acme connection was made at https://accounts.example.com, which is not among the servers configured for Acme (ACME_REGIONAL_SERVERS).');
+    expect(sent).toHaveLength(1);
+  });
+
   it('an unknown provider is a 404 unknown_provider', () => {
     const registry = new ProviderRegistry([]);
     expect(() => registry.get('nope')).toThrow(expect.objectContaining({ code: 'unknown_provider', status: 404 }));

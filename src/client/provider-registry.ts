@@ -3,6 +3,7 @@ import { clientAuthentication } from './client-auth.js';
 import { describeProviderFailure, ProviderUnavailableError, TokenkeeperError, UnknownProviderError } from './errors.js';
 import { readTokenEndpointBody, rebuiltAnswer } from './provider-hooks.js';
 import type { ProviderEndpoints, ProviderSettings } from './provider-settings.js';
+import { atRegionalServer, listedRegionalServer } from './regional-servers.js';
 
 export interface RegistryOptions {
   /** The fetch used for every provider request (see createOutboundFetch). */
@@ -34,6 +35,12 @@ export type DiscoveryState =
 export interface RegisteredProvider {
   settings: ProviderSettings;
   configuration(): Promise<oidc.Configuration>;
+  /**
+   * The configuration at one of the provider's regional servers (ProviderSettings.regionalServers), where a
+   * connection made there is refreshed and revoked: its token, userinfo and revocation endpoints on that origin.
+   * Null, or the configured server's own origin, is configuration(); a server not listed is refused.
+   */
+  configurationAt(server: string | null): Promise<oidc.Configuration>;
   discovery(): DiscoveryState;
   /** A request to one of the provider's own URLs (not a protocol step openid-client makes), with the provider timeout. */
   send(url: string, init: SendInit): Promise<Response>;
@@ -100,9 +107,9 @@ async function withoutIdToken(response: Response): Promise<Response> {
 function providerFetch(
   settings: ProviderSettings,
   base: oidc.CustomFetch | undefined,
-  tokenEndpoint: () => string | undefined,
+  isTokenEndpoint: (url: string) => boolean,
   refreshTimeoutMs: number | undefined,
-  userinfoEndpoint: () => string | undefined,
+  isUserinfoEndpoint: (url: string) => boolean,
 ): oidc.CustomFetch | undefined {
   const rewrite = settings.hooks?.tokenResponse;
   const rewriteRequest = settings.hooks?.tokenRequest;
@@ -113,8 +120,8 @@ function providerFetch(
   if (!rewrite && !rewriteRequest && refreshTimeoutMs === undefined && refreshEndpoint === undefined && scheme === undefined && !dropIdToken && tokenHeader === undefined) return base;
   const send: oidc.CustomFetch = base ?? ((url, init) => fetch(url, init as RequestInit));
   return async (url, init) => {
-    if (scheme !== undefined && url === userinfoEndpoint()) return send(url, withUserinfoScheme(init, scheme));
-    if (url !== tokenEndpoint()) return send(url, tokenHeader === undefined ? init : withAccessTokenHeader(init, tokenHeader));
+    if (scheme !== undefined && isUserinfoEndpoint(url)) return send(url, withUserinfoScheme(init, scheme));
+    if (!isTokenEndpoint(url)) return send(url, tokenHeader === undefined ? init : withAccessTokenHeader(init, tokenHeader));
     const refresh = init.body instanceof URLSearchParams && init.body.get('grant_type') === 'refresh_token';
     let sent = refresh && refreshTimeoutMs !== undefined ? { ...init, signal: AbortSignal.timeout(refreshTimeoutMs) } : init;
     if (rewriteRequest && init.body instanceof URLSearchParams) sent = { ...sent, ...rewriteRequest({ body: init.body, headers: init.headers }) };
@@ -258,38 +265,81 @@ async function resolveConfiguration(
   return config;
 }
 
+/** `base` with its token, userinfo, revocation and introspection endpoints moved to the regional server `origin`. */
+async function regionalConfiguration(
+  base: oidc.Configuration,
+  origin: string,
+  settings: ProviderSettings,
+  options: RegistryOptions,
+  customFetch: oidc.CustomFetch | undefined,
+): Promise<oidc.Configuration> {
+  const metadata: { -readonly [K in keyof oidc.ServerMetadata]?: oidc.ServerMetadata[K] } = { ...base.serverMetadata() };
+  for (const key of ['token_endpoint', 'userinfo_endpoint', 'revocation_endpoint', 'introspection_endpoint'] as const) {
+    const endpoint = metadata[key];
+    if (endpoint !== undefined) metadata[key] = atRegionalServer(endpoint, origin);
+  }
+  const config = new oidc.Configuration(metadata as oidc.ServerMetadata, settings.clientId, undefined, await clientAuthentication(settings));
+  for (const step of applyOptions(settings, customFetch, options)) step(config);
+  return config;
+}
+
 function register(settings: ProviderSettings, options: RegistryOptions): RegisteredProvider {
   let pending: Promise<oidc.Configuration> | undefined;
   let discovery: DiscoveryState = { state: settings.discovery ? 'pending' : 'none' };
-  let tokenEndpoint: string | undefined;
-  let userinfoEndpoint: string | undefined;
+  // The token and userinfo endpoints in use: the configured server's, and each regional server's once used.
+  const tokenEndpoints = new Set<string>();
+  const userinfoEndpoints = new Set<string>();
+  const endpointsOf = (config: oidc.Configuration) => {
+    const { token_endpoint: token, userinfo_endpoint: userinfo } = config.serverMetadata();
+    if (token !== undefined) tokenEndpoints.add(new URL(token).href);
+    if (userinfo !== undefined) userinfoEndpoints.add(new URL(userinfo).href);
+    return config;
+  };
   const refreshTimeoutMs = options.timeoutSeconds === undefined ? undefined : options.timeoutSeconds * REFRESH_TIMEOUT_FACTOR * 1000;
-  const customFetch = providerFetch(settings, options.fetch, () => tokenEndpoint, refreshTimeoutMs, () => userinfoEndpoint);
+  const customFetch = providerFetch(settings, options.fetch, (url) => tokenEndpoints.has(url), refreshTimeoutMs, (url) => userinfoEndpoints.has(url));
+  const regional = new Map<string, Promise<oidc.Configuration>>();
   const send: oidc.CustomFetch = options.fetch ?? ((url, init) => fetch(url, init as RequestInit));
   const timeoutMs = (options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
+  const configuration = () => {
+    pending ??= resolveConfiguration(settings, options, customFetch).then(
+      (config) => {
+        endpointsOf(config);
+        if (settings.discovery) discovery = { state: 'ok' };
+        return config;
+      },
+      (error: unknown) => {
+        pending = undefined;
+        // Only our own described failures are shown as they are; anything else (a key file) is for the log.
+        discovery =
+          error instanceof TokenkeeperError
+            ? { state: 'failed', error: error.code, message: error.message }
+            : { state: 'failed', error: 'internal_error', message: `The ${settings.displayName} configuration could not be built.` };
+        throw error;
+      },
+    );
+    return pending;
+  };
   return {
     settings,
-    configuration: () => {
-      pending ??= resolveConfiguration(settings, options, customFetch).then(
-        (config) => {
-          const endpoint = config.serverMetadata().token_endpoint;
-          tokenEndpoint = endpoint === undefined ? undefined : new URL(endpoint).href;
-          const userinfo = config.serverMetadata().userinfo_endpoint;
-          userinfoEndpoint = userinfo === undefined ? undefined : new URL(userinfo).href;
-          if (settings.discovery) discovery = { state: 'ok' };
-          return config;
-        },
-        (error: unknown) => {
-          pending = undefined;
-          // Only our own described failures are shown as they are; anything else (a key file) is for the log.
-          discovery =
-            error instanceof TokenkeeperError
-              ? { state: 'failed', error: error.code, message: error.message }
-              : { state: 'failed', error: 'internal_error', message: `The ${settings.displayName} configuration could not be built.` };
-          throw error;
-        },
-      );
-      return pending;
+    configuration,
+    configurationAt: async (server) => {
+      const base = await configuration();
+      const home = base.serverMetadata().token_endpoint;
+      if (server === null || (home !== undefined && new URL(server).origin === new URL(home).origin)) return base;
+      const origin = listedRegionalServer(settings, server);
+      if (origin === undefined) {
+        throw new ProviderUnavailableError(
+          'provider_error',
+          `This ${settings.displayName} connection was made at ${new URL(server).origin}, which is not among the servers configured for ${settings.displayName} (${settings.name.toUpperCase()}_REGIONAL_SERVERS).`,
+        );
+      }
+      let made = regional.get(origin);
+      if (made === undefined) {
+        made = regionalConfiguration(base, origin, settings, options, customFetch).then(endpointsOf);
+        regional.set(origin, made);
+        made.catch(() => regional.delete(origin));
+      }
+      return made;
     },
     discovery: () => discovery,
     send: (url, init) =>

@@ -107,6 +107,13 @@ export interface ProviderSettings {
   metadataOverrides?: Partial<ProviderEndpoints>;
   /** Without discovery: the endpoints, and the issuer the server names in its redirects (RFC 9207). */
   endpoints?: ProviderEndpoints & { issuer?: string };
+  /**
+   * The provider's other servers, one per region, whose people's sign-ins it finishes there (Zoho's accounts
+   * servers, one per data centre): origins a callback's codeExchangeServer hook may name besides the configured
+   * endpoints' own. The code is exchanged and the profile read there, and that connection's refreshes and
+   * revocation go there too, each at the configured endpoint's path; a server not listed is refused.
+   */
+  regionalServers?: readonly string[];
   scope: string;
   /** Origin (and optional path prefix) of the API that accepts this provider's access tokens. */
   apiBaseUrl?: string;

@@ -74,7 +74,8 @@ export async function requestTokenRefresh(registry: ProviderRegistry, token: Sto
   const { settings } = registry.get(token.provider);
   if (!token.refreshToken && settings.hooks?.renewAccessToken) return renewStoredAccessToken(registry, token, now);
   if (!token.refreshToken) throw new Error('requestTokenRefresh needs a refresh token');
-  const config = await registry.get(token.provider).configuration();
+  // A connection made at one of the provider's regional servers (Zoho's data centres) is refreshed there.
+  const config = await registry.get(token.provider).configurationAt(token.authorizationServerUrl ?? null);
   let response: Awaited<ReturnType<typeof oidc.refreshTokenGrant>>;
   try {
     response = await oidc.refreshTokenGrant(config, token.refreshToken);

@@ -3,6 +3,7 @@ import { describeProviderFailure } from './errors.js';
 import type { RevocationRequest } from './provider-hooks.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import { apiHeadersOf } from './provider-settings.js';
+import { atRegionalServer } from './regional-servers.js';
 import type { StoredTokenSet } from './token-store.js';
 
 export interface RevocationResult {
@@ -67,11 +68,15 @@ export async function revokeAtProvider(
     try {
       // A provider with discovery names its endpoint there (Intuit's, which takes JSON rather than RFC 7009's form).
       const discovered = settings.discovery ? (await provider.configuration()).serverMetadata().revocation_endpoint : undefined;
+      const endpoint = settings.endpoints?.revocationEndpoint ?? settings.metadataOverrides?.revocationEndpoint ?? discovered;
+      // Refuses a regional server no longer configured: no token is sent to it.
+      if (token.authorizationServerUrl) await provider.configurationAt(token.authorizationServerUrl);
       await revokeHook({
         clientId: settings.clientId,
         clientSecret: settings.clientSecret,
         apiBaseUrl: settings.apiBaseUrl,
-        revocationEndpoint: settings.endpoints?.revocationEndpoint ?? settings.metadataOverrides?.revocationEndpoint ?? discovered,
+        // A connection made at one of the provider's regional servers (Zoho's data centres) is revoked there.
+        revocationEndpoint: endpoint && token.authorizationServerUrl ? atRegionalServer(endpoint, token.authorizationServerUrl) : endpoint,
         apiHeaders: apiHeadersOf(settings) ?? {},
         accessToken: token.accessToken,
         ...state,
@@ -86,7 +91,7 @@ export async function revokeAtProvider(
 
   let config: oidc.Configuration;
   try {
-    config = await provider.configuration();
+    config = await provider.configurationAt(token.authorizationServerUrl ?? null);
   } catch (error) {
     return { revokedAtProvider: false, error: (error as Error).message };
   }

@@ -11,6 +11,11 @@ export interface TokenSet {
   issuedAt?: number | null;
   /** This connection's own API origin, when the provider names one (Salesforce's instance_url). */
   apiBaseUrl?: string | null;
+  /**
+   * The regional server this connection was made at, when it is not the configured one (Zoho's accounts-server,
+   * one per data centre): where it is refreshed and revoked. Null or absent: the configured server.
+   */
+  authorizationServerUrl?: string | null;
   /** When the refresh token expires (epoch seconds), when the provider said (`refresh_token_expires_in`). */
   refreshTokenExpiresAt?: number | null;
 }

@@ -458,6 +458,36 @@ describe('provider settings from <NAME>_… variables', () => {
     expect(noApi.message).toBe('Configuration error: ACME_EXTRA_API_BASE_URLS is not used without an API base (ACME_API_BASE_URL): set that too, or remove it');
   });
 
+  it('<NAME>_REGIONAL_SERVERS: the zoho preset’s default is every data centre’s accounts server; the variable replaces it with origins, each checked, and any other provider refuses it', () => {
+    const zoho = { ZOHO_PRESET: 'zoho', ZOHO_CLIENT_ID: '1000.Z', ZOHO_CLIENT_SECRET: 's' };
+    expect(providerSettings(zoho, 'zoho', true).regionalServers).toEqual([
+      'https://accounts.zoho.com',
+      'https://accounts.zoho.eu',
+      'https://accounts.zoho.in',
+      'https://accounts.zoho.com.au',
+      'https://accounts.zoho.jp',
+      'https://accounts.zohocloud.ca',
+      'https://accounts.zoho.sa',
+      'https://accounts.zoho.uk',
+      'https://accounts.zoho.com.cn',
+    ]);
+    const listed = providerSettings({ ...zoho, ZOHO_REGIONAL_SERVERS: 'https://accounts.zoho.eu/, https://accounts.zoho.in,https://accounts.zoho.eu' }, 'zoho', true);
+    expect(listed.regionalServers).toEqual(['https://accounts.zoho.eu', 'https://accounts.zoho.in']);
+    const message = (value: string, production = true) => refusal({ ...zoho, ZOHO_REGIONAL_SERVERS: value }, 'zoho', production).message;
+    const example = '(comma-separated origins, e.g. https://accounts.zoho.eu,https://accounts.zoho.in)';
+    expect(message('accounts.zoho.eu')).toBe(`Configuration error: ZOHO_REGIONAL_SERVERS has "accounts.zoho.eu", which is not a URL ${example}`);
+    expect(message('ftp://accounts.zoho.eu')).toBe(`Configuration error: ZOHO_REGIONAL_SERVERS has "ftp://accounts.zoho.eu", which is not an http(s) URL ${example}`);
+    for (const value of ['https://accounts.zoho.eu/oauth/v2', 'https://accounts.zoho.eu?dc=eu', 'https://user:pw@accounts.zoho.eu']) {
+      expect(message(value)).toBe(`Configuration error: ZOHO_REGIONAL_SERVERS has "${value}", which is more than an origin: give the scheme and host alone ${example}`);
+    }
+    expect(message('http://accounts.zoho.eu')).toBe('Configuration error: ZOHO_REGIONAL_SERVERS has "http://accounts.zoho.eu": servers must use https in production');
+    expect(providerSettings({ ...zoho, ZOHO_REGIONAL_SERVERS: 'http://127.0.0.1:8080' }, 'zoho', false).regionalServers).toEqual(['http://127.0.0.1:8080']);
+    expect(providerSettings(github, 'github', true).regionalServers).toBeUndefined();
+    expect(refusal({ ...github, GITHUB_REGIONAL_SERVERS: 'https://github.example.com' }, 'github').message).toBe(
+      "Configuration error: GITHUB_REGIONAL_SERVERS is not used: only a provider that names the person's own server beside the code (the zoho preset) reads it; remove it",
+    );
+  });
+
   it('every preset’s own proxy headers are lower-case header names the proxies may pass, as a variable’s would have to be', () => {
     for (const [name, preset] of Object.entries(PROVIDER_PRESETS)) {
       const headers = preset.settings({ baseUrl: 'https://example.com', tenant: 'common', domain: 'example.com', realm: 'r', teamId: 'ABCDE12345' }).proxyHeaders;

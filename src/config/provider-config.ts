@@ -10,6 +10,7 @@ import { onOrOff, url } from './env-values.js';
 import { presetBaseUrlProblem } from './preset-base-url.js';
 import { presetDomainProblem } from './preset-domain.js';
 import { extraApiBaseUrls } from './extra-api-bases.js';
+import { regionalServers } from './regional-servers.js';
 import { proxyHeaders } from './proxy-header-names.js';
 
 const AUTH_METHODS: readonly TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'];
@@ -305,6 +306,7 @@ export function providerSettings(env: Environment, name: string, production: boo
   if (extraBases && !apiBaseUrl && !fromPreset.connectionApiBase) {
     throw new ConfigError(`${prefix}_EXTRA_API_BASE_URLS`, `is not used without an API base (${prefix}_API_BASE_URL): set that too, or remove it`);
   }
+  const servers = regionalServers(v('REGIONAL_SERVERS'), prefix, production, fromPreset.regionalServers, fromPreset.hooks?.codeExchangeServer !== undefined);
   const proxyHeaderNames = proxyHeaders({ request: v('PROXY_REQUEST_HEADERS'), response: v('PROXY_RESPONSE_HEADERS') }, prefix, fromPreset.proxyHeaders);
   const idleSeconds = refreshTokenIdleSeconds(v('REFRESH_TOKEN_IDLE_DAYS'), `${prefix}_REFRESH_TOKEN_IDLE_DAYS`, fromPreset.refreshTokenIdleSeconds);
   const signOutAtProvider = onOrOff(env, `${prefix}_SIGN_OUT_AT_PROVIDER`, false);
@@ -325,6 +327,7 @@ export function providerSettings(env: Environment, name: string, production: boo
     ...(discovery ? { discovery } : {}),
     ...(metadataOverrides && Object.keys(metadataOverrides).length > 0 ? { metadataOverrides } : {}),
     ...(endpoints ? { endpoints } : {}),
+    ...(servers ? { regionalServers: servers } : {}),
     scope,
     ...(apiBaseUrl ? { apiBaseUrl } : {}),
     ...(fromPreset.apiHeaders ? { apiHeaders: fromPreset.apiHeaders } : {}),

@@ -27,6 +27,7 @@ export class DecryptedToken {
   readonly expiresAt: number | null;
   readonly issuedAt: number | null;
   readonly apiBaseUrl: string | null;
+  readonly authorizationServerUrl: string | null;
   readonly refreshTokenExpiresAt: number | null;
   readonly refreshTokenUsedAt: number | null;
   readonly #row: TokenRow;
@@ -51,6 +52,7 @@ export class DecryptedToken {
     this.expiresAt = row.expires_at;
     this.issuedAt = row.issued_at;
     this.apiBaseUrl = row.api_base_url;
+    this.authorizationServerUrl = row.authorization_server_url;
     this.refreshTokenExpiresAt = row.refresh_token_expires_at;
     this.refreshTokenUsedAt = row.refresh_token_used_at;
   }

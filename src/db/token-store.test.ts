@@ -19,6 +19,7 @@ function tokenSet(overrides: Partial<TokenSet> = {}): TokenSet {
     expiresAt: NOW + 3600,
     issuedAt: NOW,
     apiBaseUrl: null,
+    authorizationServerUrl: null,
     refreshTokenExpiresAt: NOW + 180 * 86_400,
     ...overrides,
   };

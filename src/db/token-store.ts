@@ -26,6 +26,11 @@ export interface TokenSet {
   issuedAt?: number | null;
   /** This connection's own API origin, when the provider names one (Salesforce's instance_url). */
   apiBaseUrl?: string | null;
+  /**
+   * The regional server this connection was made at, when it is not the configured one (Zoho's accounts-server,
+   * one per data centre): where it is refreshed and revoked. Null or absent: the configured server.
+   */
+  authorizationServerUrl?: string | null;
   /** When the refresh token expires (epoch seconds), when the provider said (`refresh_token_expires_in`). */
   refreshTokenExpiresAt?: number | null;
 }
@@ -196,6 +201,7 @@ export class SqlTokenStore {
         expires_at: set.expiresAt,
         issued_at: set.issuedAt ?? null,
         api_base_url: set.apiBaseUrl ?? null,
+        authorization_server_url: set.authorizationServerUrl ?? null,
         refresh_token_expires_at: refreshTokenExpiresAt,
         refresh_token_issued_at: refreshTokenIssuedAt,
         refresh_token_used_at: refreshTokenIssuedAt,
@@ -232,6 +238,7 @@ export class SqlTokenStore {
           expires_at: set.expiresAt,
           issued_at: set.issuedAt ?? null,
           api_base_url: set.apiBaseUrl ?? null,
+          authorization_server_url: set.authorizationServerUrl ?? null,
           status: 'active',
           last_error: null,
           updated_at: now,
@@ -248,6 +255,7 @@ export class SqlTokenStore {
           ...set,
           issuedAt: set.issuedAt ?? null,
           apiBaseUrl: set.apiBaseUrl ?? null,
+          authorizationServerUrl: set.authorizationServerUrl ?? null,
           refreshTokenExpiresAt,
           refreshTokenUsedAt: refreshTokenIssuedAt,
         };

@@ -48,6 +48,11 @@ export interface ProviderOptions {
    * `https://*.example.com` stands for any one-label host under that domain. Added to the preset's.
    */
   extraApiBaseUrls?: readonly string[];
+  /**
+   * The provider's servers per region whose people's sign-ins it finishes there (zoho: its accounts servers, e.g.
+   * `['https://accounts.zoho.eu']`), in place of the preset's list (every data centre Zoho documents).
+   */
+  regionalServers?: readonly string[];
   tokenEndpointAuthMethod?: 'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt' | 'none';
   /** PEM file of the key for private_key_jwt. */
   privateKeyFile?: string;
@@ -114,7 +119,7 @@ export interface TokenkeeperOptions {
 const PROVIDER_NAME = /^[a-z][a-z0-9_]{0,31}$/;
 
 /** Each option's variable suffix: `clientId` is `<NAME>_CLIENT_ID`. */
-const PROVIDER_OPTION_VARIABLES: Readonly<Record<Exclude<keyof ProviderOptions, 'authorizationParams' | 'refreshTokenIdleDays' | 'extraApiBaseUrls'>, string>> = {
+const PROVIDER_OPTION_VARIABLES: Readonly<Record<Exclude<keyof ProviderOptions, 'authorizationParams' | 'refreshTokenIdleDays' | ListOption>, string>> = {
   preset: 'PRESET',
   clientId: 'CLIENT_ID',
   clientSecret: 'CLIENT_SECRET',
@@ -142,11 +147,19 @@ const PROVIDER_OPTION_VARIABLES: Readonly<Record<Exclude<keyof ProviderOptions, 
   userAgent: 'USER_AGENT',
   applicationSlug: 'APPLICATION_SLUG',
 };
+
+/** The options that are lists of URLs, each a comma-separated variable: its suffix, and an example for the message. */
+type ListOption = 'extraApiBaseUrls' | 'regionalServers';
+const LIST_OPTIONS: Readonly<Record<ListOption, { suffix: string; example: string }>> = {
+  extraApiBaseUrls: { suffix: 'EXTRA_API_BASE_URLS', example: 'https://content.dropboxapi.com' },
+  regionalServers: { suffix: 'REGIONAL_SERVERS', example: 'https://accounts.zoho.eu' },
+};
+
 const OPTION_OF_SUFFIX = new Map<string, string>([
   ...Object.entries(PROVIDER_OPTION_VARIABLES).map(([option, suffix]) => [suffix, option] as [string, string]),
   ['AUTHORIZATION_PARAMS', 'authorizationParams'],
   ['REFRESH_TOKEN_IDLE_DAYS', 'refreshTokenIdleDays'],
-  ['EXTRA_API_BASE_URLS', 'extraApiBaseUrls'],
+  ...Object.entries(LIST_OPTIONS).map(([option, { suffix }]) => [suffix, option] as [string, string]),
 ]);
 
 /**
@@ -167,11 +180,12 @@ function providerFromOptions(name: string, options: ProviderOptions, production:
       env[`${prefix}_AUTHORIZATION_PARAMS`] = new URLSearchParams(value as Record<string, string>).toString();
       continue;
     }
-    if (option === 'extraApiBaseUrls') {
+    if (option in LIST_OPTIONS) {
+      const { suffix, example } = LIST_OPTIONS[option as ListOption];
       if (!Array.isArray(value) || !value.every((entry) => typeof entry === 'string' && !entry.includes(','))) {
-        throw new ConfigError(`${path}.extraApiBaseUrls`, 'must be an array of URLs, e.g. ["https://content.dropboxapi.com"]');
+        throw new ConfigError(`${path}.${option}`, `must be an array of URLs, e.g. ["${example}"]`);
       }
-      env[`${prefix}_EXTRA_API_BASE_URLS`] = value.join(',');
+      env[`${prefix}_${suffix}`] = value.join(',');
       continue;
     }
     if (option === 'refreshTokenIdleDays') {

@@ -13,7 +13,7 @@ describe('MemoryTokenStore keeps the TokenStore contract', () => {
     const store = new MemoryTokenStore();
     store.saveTokenSet('u1', 'acme', tokenSet());
     const found = await store.findToken('u1', 'acme');
-    expect(found).toEqual({ ...tokenSet(), apiBaseUrl: null, refreshTokenExpiresAt: null, refreshTokenUsedAt: NOW, userId: 'u1', provider: 'acme', status: 'active', lastError: null, lastRefreshedAt: null });
+    expect(found).toEqual({ ...tokenSet(), apiBaseUrl: null, authorizationServerUrl: null, refreshTokenExpiresAt: null, refreshTokenUsedAt: NOW, userId: 'u1', provider: 'acme', status: 'active', lastError: null, lastRefreshedAt: null });
     found!.accessToken = 'changed';
     expect((await store.findToken('u1', 'acme'))?.accessToken).toBe('at-1');
     expect(await store.findToken('u1', 'other')).toBeUndefined();

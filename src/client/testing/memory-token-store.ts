@@ -42,6 +42,7 @@ export class MemoryTokenStore implements TokenStore {
       refreshTokenUsedAt: set.refreshToken === null ? (kept ? (kept.refreshTokenUsedAt ?? kept.issuedAt ?? null) : null) : (set.issuedAt ?? null),
       issuedAt: set.issuedAt ?? null,
       apiBaseUrl: set.apiBaseUrl ?? null,
+      authorizationServerUrl: set.authorizationServerUrl ?? null,
       userId,
       provider,
       status: 'active',
@@ -83,6 +84,8 @@ export class MemoryTokenStore implements TokenStore {
       refreshTokenUsedAt: set.issuedAt ?? now,
       idToken: set.idToken ?? old.idToken,
       apiBaseUrl: set.apiBaseUrl ?? old.apiBaseUrl ?? null,
+      // A refresh is answered by the server the connection was made at, which it stays on.
+      authorizationServerUrl: old.authorizationServerUrl ?? null,
       status: 'active',
       lastError: null,
       lastRefreshedAt: now,

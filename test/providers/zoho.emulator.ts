@@ -13,7 +13,11 @@
  *   `accounts-server`, the person's data centre
  *   (https://www.zoho.com/accounts/protocol/oauth/multi-dc/client-authorization.html):
  *   this server's own origin, or another data centre's server for a person
- *   kept there (whose code this server does not know). A person who declines
+ *   kept there. A person of a data centre emulated beside this one
+ *   (`otherDataCentres`) is sent on to that one's authorization page, as
+ *   Zoho sends a person to their own data centre, which issues the code; a
+ *   person of any other data centre gets a code this server does not know
+ *   (no such server runs here). A person who declines
  *   is sent back with `error=access_denied` (not shown by Zoho).
  * - Token (https://www.zoho.com/accounts/protocol/oauth/web-apps/access-token.html):
  *   `POST /oauth/v2/token` with `client_id` and `client_secret` beside the
@@ -43,7 +47,7 @@
  */
 import { redirectBack } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
-import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
+import { html, json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
 
@@ -52,7 +56,7 @@ export interface ZohoUser {
   firstName: string;
   lastName: string;
   email: string;
-  /** The data centre's accounts server the person is kept at, when not this one (e.g. `https://accounts.zoho.eu`). */
+  /** The data centre's accounts server the person is kept at, when not the one signed in at (e.g. `https://accounts.zoho.eu`, or an emulator's origin). */
   accountsServer?: string;
 }
 
@@ -61,11 +65,17 @@ export interface ZohoEmulatorOptions {
   clientSecret: string;
   redirectUri: string;
   now?: () => number;
+  /** The data centre's `location` (default `us`). */
+  location?: string;
+  /** Data centres emulated beside this one, the same client registered at each (Multi DC): their people are sent on to them, and they close with this one. */
+  otherDataCentres?: readonly ZohoEmulator[];
 }
 
 export interface ZohoEmulator extends EmulatorHandle<ZohoUser> {
   /** Authorization requests as they came, in order. */
   readonly authorizationRequests: URLSearchParams[];
+  /** The data centres emulated beside this one (options.otherDataCentres). */
+  readonly otherDataCentres: readonly ZohoEmulator[];
   /** The person revokes the app under Connected Apps at Zoho: none of its tokens works. */
   revokeInZoho(user: ZohoUser): void;
   /** Live grants of the person that were issued a refresh token. */
@@ -101,7 +111,14 @@ export async function startZohoEmulator(options: ZohoEmulatorOptions): Promise<Z
     const user = controls.approver();
     if (!user) return reply({ error: 'access_denied' });
     const accountsServer = user.accountsServer ?? server.origin;
-    const location = user.accountsServer ? new URL(user.accountsServer).hostname.split('.').at(-1)! : 'us';
+    const elsewhere = accountsServer !== server.origin;
+    const home = options.otherDataCentres?.find((other) => other.origin === accountsServer);
+    if (home) {
+      // Signed in here, the person is sent on to their own data centre, which signs them in and issues the code.
+      home.signInAs(user);
+      return redirect(new URL(`/oauth/v2/auth?${query}`, home.origin));
+    }
+    const location = elsewhere ? new URL(accountsServer).hostname.split('.').at(-1)! : (options.location ?? 'us');
     const offline = query.get('access_type') === 'offline';
     const refreshToken = offline && (!consented.has(user.zuid) || (query.get('prompt') ?? '').split(' ').includes('consent'));
     consented.add(user.zuid);
@@ -115,7 +132,7 @@ export async function startZohoEmulator(options: ZohoEmulatorOptions): Promise<Z
       refreshToken,
     });
     // A person of another data centre: the code is that centre's, unknown here.
-    return reply({ code: user.accountsServer ? `other-dc-${code}` : code, location, 'accounts-server': accountsServer });
+    return reply({ code: elsewhere ? `other-dc-${code}` : code, location, 'accounts-server': accountsServer });
   });
 
   // Zoho reads its parameters from the query or the form.
@@ -181,7 +198,12 @@ export async function startZohoEmulator(options: ZohoEmulatorOptions): Promise<Z
 
   return {
     ...controls.handle,
+    close: async () => {
+      await controls.handle.close();
+      for (const other of options.otherDataCentres ?? []) await other.close();
+    },
     authorizationRequests,
+    otherDataCentres: options.otherDataCentres ?? [],
     revokeInZoho: (user) => {
       for (const grant of grants.allGrants()) if (grant.user.zuid === user.zuid) grants.revokeGrant(grant.id);
     },

@@ -14,7 +14,10 @@ function person(zuid: number, first: string, last: string, accountsServer?: stri
   return { zuid, firstName: first, lastName: last, email: `${first.toLowerCase()}@zylker.test`, ...(accountsServer ? { accountsServer } : {}) };
 }
 
-/** Only the documented variables: the preset, the client, the accounts server (every OAuth endpoint is on it), the scope, and the API origin (the host api_domain may name). */
+/**
+ * Only the documented variables: the preset, the client, the accounts server sign-ins start at (every OAuth endpoint
+ * is on it), the other data centre's accounts server, the scope, and the API origin (the host api_domain may name).
+ */
 function zohoEnv(zoho: ZohoEmulator): Record<string, string> {
   return {
     OAUTH_PROVIDERS: 'zoho',
@@ -22,9 +25,17 @@ function zohoEnv(zoho: ZohoEmulator): Record<string, string> {
     ZOHO_CLIENT_ID: CLIENT_ID,
     ZOHO_CLIENT_SECRET: CLIENT_SECRET,
     ZOHO_BASE_URL: zoho.origin,
+    ZOHO_REGIONAL_SERVERS: zoho.otherDataCentres.map((other) => other.origin).join(','),
     ZOHO_SCOPE: 'AaaServer.profile.READ ZohoCRM.users.READ',
     ZOHO_API_BASE_URL: zoho.origin,
   };
+}
+
+/** The US data centre, where sign-ins start, and the EU one beside it: the same client registered at both (Multi DC). */
+async function startDataCentres(): Promise<ZohoEmulator> {
+  const client = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI };
+  const eu = await startZohoEmulator({ ...client, location: 'eu' });
+  return startZohoEmulator({ ...client, otherDataCentres: [eu] });
 }
 
 /** A refresh at Zoho itself, as another copy of the token would make it. */
@@ -39,7 +50,7 @@ async function refreshAtZoho(zoho: ZohoEmulator, refreshToken: string): Promise<
 const ZOHO: StandardProvider<ZohoUser, ZohoEmulator> = {
   preset: 'zoho',
   displayName: 'Zoho',
-  startEmulator: () => startZohoEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
+  startEmulator: startDataCentres,
   env: zohoEnv,
   people: {
     cancelled: person(60_000_108, 'Changed', 'Mind'),
@@ -50,7 +61,7 @@ const ZOHO: StandardProvider<ZohoUser, ZohoEmulator> = {
   subjectOf: (user) => String(user.zuid),
 };
 
-describeEachDialect('Zoho, against an emulator of one Zoho data centre', (dialect) => {
+describeEachDialect('Zoho, against emulators of two Zoho data centres', (dialect) => {
   const context = useProviderTest(() => dialect.openTestDatabase(), ZOHO);
 
   const signIn = (user: ZohoUser) => signInAs(context, 'zoho', user);
@@ -167,14 +178,50 @@ describeEachDialect('Zoho, against an emulator of one Zoho data centre', (dialec
     expect(await app.runtime.tokenStore.findToken(userId, 'zoho')).toBeUndefined();
   });
 
-  it("a person whose callback names another data centre's accounts-server is refused with a 400 that says so; no code is exchanged and nothing is stored", async () => {
+  it("a person of the other data centre is signed in there: the code exchanged and the profile read at that accounts-server, the CRM called at its api_domain, one refresh there for 20 calls on an expired token, and disconnect revoking there; the US server never sees a token", async () => {
+    const { database, emulator: us, app } = context;
+    const eu = us.otherDataCentres[0]!;
+    const usCounts = { ...us.server.counts };
+    const euCounts = { ...eu.server.counts };
+    const europe = person(61_234_580, 'Europa', 'Person', eu.origin);
+    const { browser, userId, request } = await signIn(europe);
+    expect(request.get('scope')).toBe('AaaServer.profile.READ,ZohoCRM.users.READ');
+    expect(eu.authorizationRequests.at(-1)!.toString()).toBe(us.authorizationRequests.at(-1)!.toString());
+    expect(eu.server.counts.token_request).toBe((euCounts.token_request ?? 0) + 1);
+    expect(eu.server.counts.user_info).toBe((euCounts.user_info ?? 0) + 1);
+    const account = await database.db.selectFrom('accounts').select('subject').where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account.subject).toBe('61234580');
+    const stored = await app.runtime.tokenStore.findToken(userId, 'zoho');
+    expect(stored).toMatchObject({ authorizationServerUrl: eu.origin, apiBaseUrl: eu.origin, refreshToken: expect.any(String) });
+
+    const first = await currentUser(browser);
+    expect(first.status).toBe(200);
+    expect(JSON.parse(first.text)).toMatchObject({ users: [{ full_name: 'Europa Person', zuid: '61234580' }] });
+    await expireAccessTokens(database, userId);
+    const answers = await Promise.all(Array.from({ length: 20 }, () => currentUser(browser)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(eu.server.counts.refresh_token).toBe((euCounts.refresh_token ?? 0) + 1);
+    const refreshed = await app.runtime.tokenStore.findToken(userId, 'zoho');
+    expect(refreshed).toMatchObject({ authorizationServerUrl: eu.origin, refreshToken: stored!.refreshToken });
+    expect(eu.accepts(refreshed!.accessToken)).toBe(true);
+
+    const answer = await disconnect(browser);
+    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(eu.server.counts.revoke).toBe((euCounts.revoke ?? 0) + 1);
+    expect(eu.accepts(refreshed!.accessToken)).toBe(false);
+    for (const step of ['token_request', 'refresh_token', 'user_info', 'crm_users', 'revoke']) expect(us.server.counts[step]).toBe(usCounts[step]);
+  });
+
+  it("a person whose callback names an accounts-server not among ZOHO_REGIONAL_SERVERS is refused with a 400 that says so; no code is exchanged and nothing is stored", async () => {
     const { database, emulator: zoho, app } = context;
     const before = await rowCounts(database);
     const exchanges = zoho.server.counts.token_request ?? 0;
     zoho.signInAs(person(61_234_572, 'Europe', 'Person', 'https://accounts.zoho.eu'));
     const page = await signInThrough(app.browser(), 'zoho');
     expect(page.status).toBe(400);
-    expect(page.text).toContain('This Zoho account is served by another Zoho server (https://accounts.zoho.eu) than the one this site signs in with, so it cannot be connected here.');
+    expect(page.text).toContain(
+      'This Zoho account is served by Zoho&#39;s server https://accounts.zoho.eu, which this site does not sign in with (ZOHO_REGIONAL_SERVERS lists those it does), so it cannot be connected here.',
+    );
     expect(zoho.server.counts.token_request ?? 0).toBe(exchanges);
     expect(await rowCounts(database)).toEqual(before);
   });

@@ -7,8 +7,9 @@
  *   `.sa`, `.uk`, `https://accounts.zohocloud.ca`, `https://accounts.zoho.com.cn`
  *   (https://www.zoho.com/accounts/protocol/oauth/multi-dc.html).
  *   `<NAME>_BASE_URL` names the one this site's client is registered at
- *   (default the US server); the authorization, token, profile and revocation
- *   endpoints are all on it;
+ *   (default the US server), where every sign-in starts; the authorization,
+ *   token, profile and revocation endpoints are all on it, and on each of
+ *   the others at the same paths;
  * - `GET /oauth/v2/auth` with `response_type=code`, `client_id`,
  *   `redirect_uri`, `scope` (comma-separated: the authorizationScope hook joins
  *   RFC 6749's list so), `access_type=offline` for a refresh token, and
@@ -18,12 +19,16 @@
  *   (https://www.zoho.com/accounts/protocol/oauth/web-apps/authorization.html);
  * - the authorization response names the person's data centre beside the
  *   code, `location` and `accounts-server`, where the code must be
- *   exchanged, for a client with Multi DC turned on
- *   (https://www.zoho.com/accounts/protocol/oauth/multi-dc/client-authorization.html):
- *   the codeExchangeServer hook reads `accounts-server`, so a code from another
- *   data centre than `<NAME>_BASE_URL`'s is refused with a clear 400 rather
- *   than sent to a server that does not know it; such people are served by a
- *   second provider configured with their data centre's `<NAME>_BASE_URL`;
+ *   exchanged and that person's tokens refreshed, for a client with Multi DC
+ *   turned on (https://www.zoho.com/accounts/protocol/oauth/multi-dc/client-authorization.html):
+ *   the codeExchangeServer hook reads `accounts-server`, and a server among
+ *   `<NAME>_REGIONAL_SERVERS` (default every data centre's above) gets the
+ *   code, the profile request, and that connection's refreshes and
+ *   revocation; any other is refused with a clear 400 before the code (or
+ *   the client's secret) goes anywhere. The client id and secret are the
+ *   same at every data centre: Zoho's API console offers that under Multi DC
+ *   ("use the same OAuth credentials for all data centers"), and a secret
+ *   per data centre is not supported here;
  * - `POST /oauth/v2/token` with `client_id` and `client_secret` in the form
  *   beside the code; the answer is `access_token`, `refresh_token`,
  *   `api_domain`, `token_type` `Bearer` and `expires_in` 3600: access tokens
@@ -69,6 +74,19 @@ import type { RevocationOutcome, RevocationRequest } from '../provider-hooks.js'
 import { readTokenEndpointBody, rebuiltAnswer } from '../provider-hooks.js';
 import { ProviderUnavailableError } from '../errors.js';
 import { commaJoinedScope, objectOf, withoutTrailingSlash, type ProviderPreset } from './preset.js';
+
+/** Each data centre's accounts server (https://www.zoho.com/accounts/protocol/oauth/multi-dc.html). */
+const ACCOUNTS_SERVERS = [
+  'https://accounts.zoho.com',
+  'https://accounts.zoho.eu',
+  'https://accounts.zoho.in',
+  'https://accounts.zoho.com.au',
+  'https://accounts.zoho.jp',
+  'https://accounts.zohocloud.ca',
+  'https://accounts.zoho.sa',
+  'https://accounts.zoho.uk',
+  'https://accounts.zoho.com.cn',
+];
 
 /** The domains Zoho serves its APIs from, one per data centre; `api_domain` must be on one of them. */
 const API_DOMAINS = ['zohoapis.com', 'zohoapis.eu', 'zohoapis.in', 'zohoapis.com.au', 'zohoapis.jp', 'zohoapis.ca', 'zohoapis.sa', 'zohoapis.uk', 'zohoapis.com.cn'];
@@ -143,6 +161,7 @@ export const zoho: ProviderPreset = {
         userinfoEndpoint: `${accounts}/oauth/user/info`,
         revocationEndpoint: `${accounts}/oauth/v2/token/revoke`,
       },
+      regionalServers: ACCOUNTS_SERVERS,
       scope: 'AaaServer.profile.READ',
       authorizationParams: { access_type: 'offline' },
       refreshTokenNeedsConsent: true,

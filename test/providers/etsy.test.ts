@@ -148,7 +148,7 @@ describeClientFailures(
         expect(page.text).toContain('Etsy refused the userinfo request (HTTP 403');
         expect(emulator.server.counts.api_key_refused).toBe(1);
         expect(emulator.server.requests.filter((r) => r.path === '/v3/application/users/me').map((r) => r.headers['x-api-key'])).toEqual([`${KEYSTRING}:not-the-secret`]);
-        expect(await rowCounts(database)).toEqual({ users: 0, tokens: 0, accounts: 0 });
+        expect(await rowCounts(database)).toEqual(before);
       });
     },
   },

@@ -166,6 +166,31 @@ describe('tokenkeeper doctor', () => {
     expect(unreachable.code).toBe(1);
   });
 
+  it("checks each regional server's token endpoint (the zoho preset's data centres), at the token endpoint's path: one that does not answer fails, naming it", async () => {
+    // The dev provider under its other loopback name stands for a second data centre.
+    const issuer = new URL(provider.issuer);
+    const other = `${issuer.protocol}//${issuer.hostname === 'localhost' ? '127.0.0.1' : 'localhost'}:${issuer.port}`;
+    const down = `http://127.0.0.1:${await freePort()}`;
+    const result = await doctor(
+      environment({
+        TOOLKIT_PRESET: 'zoho',
+        TOOLKIT_SCOPE: 'profile',
+        TOOLKIT_AUTHORIZE_URL: `${provider.issuer}/auth`,
+        TOOLKIT_ACCESS_TOKEN_URL: `${provider.issuer}/token`,
+        TOOLKIT_USERINFO_URL: `${provider.issuer}/me`,
+        TOOLKIT_REGIONAL_SERVERS: `${other},${down}`,
+      }),
+    );
+    const tokenPath = new URL(`${provider.issuer}/token`).pathname;
+    expect(lines(result.stdout)).toEqual(
+      expect.arrayContaining([
+        `ok    regional server toolkit: token endpoint ${other}${tokenPath} reached (a POST without credentials answered HTTP 400)`,
+        `fail  regional server toolkit: token endpoint ${down}${tokenPath} unreachable: fetch failed (ECONNREFUSED)`,
+      ]),
+    );
+    expect(result.code).toBe(1);
+  });
+
   it('checks the revocation and userinfo endpoints configured: a 404 from either is a failure naming its URL', async () => {
     const result = await doctor(
       environment({

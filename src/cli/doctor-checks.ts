@@ -4,6 +4,7 @@ import type { CustomFetch, ServerMetadata } from 'openid-client';
 import { createOutboundFetch } from '../client/outbound-fetch.js';
 import { ProviderRegistry, type RegisteredProvider } from '../client/provider-registry.js';
 import { apiHeadersOf } from '../client/provider-settings.js';
+import { atRegionalServer } from '../client/regional-servers.js';
 import { DEV_PROVIDER_NAME, type AppConfig } from '../config/config.js';
 import { AUDIT_LOG_COUNTED_ROWS, auditLogSize } from '../db/audit-log-size.js';
 import { describePostgresUrl, openDatabase, parseDatabaseUrl, type Database } from '../db/database.js';
@@ -198,9 +199,9 @@ async function probeEndpoint(provider: RegisteredProvider, probe: EndpointProbe)
 }
 
 /**
- * Each provider: the redirect URI sent, discovery, the token endpoint and
- * (when used) the revocation and userinfo endpoints reached, and the clock
- * against its Date header.
+ * Each provider: the redirect URI sent, discovery, the token endpoint (and
+ * each regional server's) and (when used) the revocation and userinfo
+ * endpoints reached, and the clock against its Date header.
  */
 export async function checkProviders(config: AppConfig, nowSeconds: () => number, report: Report): Promise<void> {
   const outbound = createOutboundFetch(config.caFile ? { caFile: config.caFile } : {});
@@ -240,6 +241,13 @@ export async function checkProviders(config: AppConfig, nowSeconds: () => number
       // The token and revocation endpoints take POST only (RFC 6749 §3.2, RFC 7009 §2.1): some answer a GET with 404.
       const token = await probeEndpoint(provider, { url: tokenEndpoint, method: 'POST', lacking: 'without credentials' });
       report({ status: token.status, check: `provider ${name}`, detail: `${found}; token endpoint ${token.detail}` });
+      // Each regional server a sign-in may be finished at (Zoho's data centres): its token endpoint, at the same path.
+      for (const server of settings.regionalServers ?? []) {
+        const url = atRegionalServer(tokenEndpoint, server);
+        if (url === new URL(tokenEndpoint).href) continue;
+        const regional = await probeEndpoint(provider, { url, method: 'POST', lacking: 'without credentials' });
+        report({ status: regional.status, check: `regional server ${name}`, detail: `token endpoint ${regional.detail}` });
+      }
       // Only the endpoints sign-in and disconnect use: a preset's own revoke hook goes elsewhere, skipUserinfo reads none.
       const otherEndpoints: Array<EndpointProbe & { role: string }> = [];
       if (metadata.revocation_endpoint && !settings.hooks?.revoke) {

@@ -1,8 +1,9 @@
 // What the interop suites' servers (Django OAuth Toolkit, Glewlwyd, LemonLDAP::NG) share as
 // child processes of the test run: the blocks that need one installed,
 // skipped with one notice where it is not but failing when CI=true; waiting
-// until it answers; and stopping it.
+// until it answers; and stopping it, its state folder deleted.
 import type { ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { describe, it } from 'vitest';
 import { DIALECTS, type TestDialect } from '../support/postgres.js';
 
@@ -57,4 +58,10 @@ export function stop(child: ChildProcess): Promise<void> {
     });
     child.kill('SIGTERM');
   });
+}
+
+/** Stops `child`, when one was started, and deletes the server's `stateDir`: what close() does, and what a start that failed does before it throws. */
+export async function stopAndRemove(child: ChildProcess | undefined, stateDir: string): Promise<void> {
+  if (child) await stop(child);
+  rmSync(stateDir, { recursive: true, force: true });
 }

@@ -2,14 +2,14 @@
 // suite: a fresh state folder (SQLite database, keys), its users and client,
 // then `manage.py runserver` on a free port, stopped and deleted by close().
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { freePort } from '../support/free-port.js';
 import type { TestDialect } from '../support/postgres.js';
-import { describeEachDialectWith, stop, waitUntilAnswering, type InteropServer } from './child-server.js';
+import { describeEachDialectWith, stopAndRemove, waitUntilAnswering, type InteropServer } from './child-server.js';
 
 /** Debian's python3-django-oauth-toolkit installs for this interpreter (a pyenv python on PATH lacks it). */
 export const SYSTEM_PYTHON = '/usr/bin/python3';
@@ -94,7 +94,6 @@ export async function startDot(options: DotOptions): Promise<DotServer> {
     child.stderr!.on('data', keep);
     await waitUntilAnswering('DOT', `${origin}/o/.well-known/openid-configuration/`, child, () => output);
 
-    const running = child;
     return {
       origin,
       subjects,
@@ -104,14 +103,10 @@ export async function startDot(options: DotOptions): Promise<DotServer> {
         if (!response.ok) throw new Error(`DOT's /test/counts answered ${response.status}`);
         return (await response.json()) as Record<string, number>;
       },
-      async close() {
-        await stop(running);
-        rmSync(stateDir, { recursive: true, force: true });
-      },
+      close: () => stopAndRemove(child, stateDir),
     };
   } catch (error) {
-    if (child) await stop(child);
-    rmSync(stateDir, { recursive: true, force: true });
+    await stopAndRemove(child, stateDir);
     throw error;
   }
 }

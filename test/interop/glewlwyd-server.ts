@@ -9,14 +9,14 @@
 // login APIs, OIDC.md for the plugin's parameters).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import type { BrowserResponse, TestBrowser } from '../support/browser.js';
 import { freePort } from '../support/free-port.js';
 import type { TestDialect } from '../support/postgres.js';
-import { describeEachDialectWith, stop, waitUntilAnswering, type InteropServer } from './child-server.js';
+import { describeEachDialectWith, stopAndRemove, waitUntilAnswering, type InteropServer } from './child-server.js';
 
 export const GLEWLWYD_BINARY = '/usr/bin/glewlwyd';
 /**
@@ -253,7 +253,6 @@ export async function startGlewlwyd(options: GlewlwydOptions): Promise<GlewlwydS
         db.close();
       }
     };
-    const running = child;
     return {
       origin,
       issuer,
@@ -276,14 +275,10 @@ export async function startGlewlwyd(options: GlewlwydOptions): Promise<GlewlwydS
       logged(text) {
         return output.split(text).length - 1;
       },
-      async close() {
-        await stop(running);
-        rmSync(stateDir, { recursive: true, force: true });
-      },
+      close: () => stopAndRemove(child, stateDir),
     };
   } catch (error) {
-    if (child) await stop(child);
-    rmSync(stateDir, { recursive: true, force: true });
+    await stopAndRemove(child, stateDir);
     throw error;
   }
 }

@@ -43,13 +43,13 @@
 //   says it is deprecated for lemonldap-ng-sessions.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserResponse, TestBrowser } from '../support/browser.js';
 import { freePort } from '../support/free-port.js';
 import type { TestDialect } from '../support/postgres.js';
-import { describeEachDialectWith, stop, waitUntilAnswering, type InteropServer } from './child-server.js';
+import { describeEachDialectWith, stopAndRemove, waitUntilAnswering, type InteropServer } from './child-server.js';
 
 const PLACKUP = '/usr/bin/plackup';
 /** The portal's PSGI application, as the package ships it. */
@@ -218,7 +218,6 @@ export async function startLemonldap(options: LemonldapOptions): Promise<Lemonld
     await waitUntilAnswering('LemonLDAP::NG', `${origin}/.well-known/openid-configuration`, child, () => output().slice(-20_000));
 
     const sessionsDir = join(stateDir, 'sessions');
-    const running = child;
     return {
       origin,
       issuer: `${origin}/`,
@@ -247,14 +246,10 @@ export async function startLemonldap(options: LemonldapOptions): Promise<Lemonld
         const deleted = spawnSync(SESSIONS_TOOL, ['--user', user, '--group', user, 'delete', id], { env, encoding: 'utf8' });
         if (deleted.status !== 0) throw new Error(`lemonldap-ng-sessions delete ${id} exited with ${deleted.status}: ${deleted.stderr}`);
       },
-      async close() {
-        await stop(running);
-        rmSync(stateDir, { recursive: true, force: true });
-      },
+      close: () => stopAndRemove(child, stateDir),
     };
   } catch (error) {
-    if (child) await stop(child);
-    rmSync(stateDir, { recursive: true, force: true });
+    await stopAndRemove(child, stateDir);
     throw error;
   }
 }

@@ -4,12 +4,12 @@
 // discovery document, so TOOLKIT_REVOCATION_URL adds it.
 import { randomBytes } from 'node:crypto';
 import Sqlite from 'better-sqlite3';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from '../providers/kit/provider-app.js';
+import { expect, it } from 'vitest';
+import { APP_ORIGIN } from '../providers/kit/provider-app.js';
 import type { BrowserResponse, TestBrowser } from '../support/browser.js';
-import type { TestDatabase } from '../support/postgres.js';
 import { expireStoredAccessToken } from '../support/signed-in.js';
-import { describeEachDialectWithDot, startDot, type DotServer } from './dot-server.js';
+import { describeEachDialectWithDot, startDot } from './dot-server.js';
+import { expectAllAnswered, expectDisconnected, expectNeedsReauth, expectRefreshed, expectSignedIn, proxied, storedToken, userIdOf, useInteropCase, withAppConfiguredBy } from './interop-case.js';
 
 const CLIENT_ID = 'tokenkeeper-interop';
 const CLIENT_SECRET = randomBytes(24).toString('hex');
@@ -27,66 +27,53 @@ const ACCESS_TOKEN_SECONDS = 60;
 const STORM = 30;
 
 describeEachDialectWithDot('Django OAuth Toolkit 1.7, a real OpenID provider', (dialect) => {
-  let dot: DotServer;
-  let database: TestDatabase;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    dot = await startDot({
-      clientId: CLIENT_ID,
-      clientSecret: CLIENT_SECRET,
-      redirectUri: `${APP_ORIGIN}/auth/toolkit/callback`,
-      password: PASSWORD,
-      usernames: USERNAMES,
-      accessTokenSeconds: ACCESS_TOKEN_SECONDS,
-    });
-    database = await dialect.openTestDatabase();
-    app = await startProviderTestApp({
-      databaseUrl: database.url,
-      env: {
-        OAUTH_PROVIDERS: 'toolkit',
-        TOOLKIT_CLIENT_ID: CLIENT_ID,
-        TOOLKIT_CLIENT_SECRET: CLIENT_SECRET,
-        // With the trailing slash: DOT serves the document only there (without it, 404 here; 301 where Django's CommonMiddleware runs).
-        TOOLKIT_SERVER_METADATA_URL: `${dot.origin}/o/.well-known/openid-configuration/`,
-        TOOLKIT_REVOCATION_URL: `${dot.origin}/o/revoke_token/`,
-        TOOLKIT_SCOPE: SCOPE,
-        TOOLKIT_API_BASE_URL: `${dot.origin}/api`,
-      },
-    });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.close();
-    await dot?.close();
+  const toolkit = useInteropCase(dialect, {
+    provider: 'toolkit',
+    proxyPath: 'notes',
+    start: () =>
+      startDot({
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        redirectUri: `${APP_ORIGIN}/auth/toolkit/callback`,
+        password: PASSWORD,
+        usernames: USERNAMES,
+        accessTokenSeconds: ACCESS_TOKEN_SECONDS,
+      }),
+    env: (dot) => ({
+      OAUTH_PROVIDERS: 'toolkit',
+      TOOLKIT_CLIENT_ID: CLIENT_ID,
+      TOOLKIT_CLIENT_SECRET: CLIENT_SECRET,
+      // With the trailing slash: DOT serves the document only there (without it, 404 here; 301 where Django's CommonMiddleware runs).
+      TOOLKIT_SERVER_METADATA_URL: `${dot.origin}/o/.well-known/openid-configuration/`,
+      TOOLKIT_REVOCATION_URL: `${dot.origin}/o/revoke_token/`,
+      TOOLKIT_SCOPE: SCOPE,
+      TOOLKIT_API_BASE_URL: `${dot.origin}/api`,
+    }),
   });
 
   it('configured by its issuer alone, the sign-in page names the discovery URL DOT answered 404 and hints at the trailing slash', async () => {
-    const issuerOnly = await startProviderTestApp({
-      databaseUrl: database.url,
-      env: {
-        OAUTH_PROVIDERS: 'toolkit',
-        TOOLKIT_CLIENT_ID: CLIENT_ID,
-        TOOLKIT_CLIENT_SECRET: CLIENT_SECRET,
-        TOOLKIT_ISSUER: `${dot.origin}/o`,
-        TOOLKIT_SCOPE: SCOPE,
-        TOOLKIT_API_BASE_URL: `${dot.origin}/api`,
-      },
-    });
-    try {
+    const dot = toolkit.server;
+    const env = {
+      OAUTH_PROVIDERS: 'toolkit',
+      TOOLKIT_CLIENT_ID: CLIENT_ID,
+      TOOLKIT_CLIENT_SECRET: CLIENT_SECRET,
+      TOOLKIT_ISSUER: `${dot.origin}/o`,
+      TOOLKIT_SCOPE: SCOPE,
+      TOOLKIT_API_BASE_URL: `${dot.origin}/api`,
+    };
+    await withAppConfiguredBy(toolkit, env, async (issuerOnly) => {
       const page = await issuerOnly.browser().get(`${APP_ORIGIN}/login/toolkit`);
       expect(page.status).toBe(502);
       expect(page.text).toContain(
         `Toolkit answered the discovery at ${dot.origin}/o/.well-known/openid-configuration with HTTP 404. Some servers (Django OAuth Toolkit) serve it only with a trailing slash: try the metadata URL ${dot.origin}/o/.well-known/openid-configuration/`,
       );
-    } finally {
-      await issuerOnly.close();
-    }
+    });
   });
 
   /** Signs `username` in through DOT's own login and consent forms. */
-  async function signIn(username: string): Promise<{ browser: TestBrowser; userId: string; consentUrl: URL; landed: BrowserResponse }> {
-    const browser = app.browser();
+  async function signIn(username: string): Promise<{ browser: TestBrowser; userId: string; authorization: URL; landed: BrowserResponse }> {
+    const dot = toolkit.server;
+    const browser = toolkit.app.browser();
     const login = await browser.get(`${APP_ORIGIN}/login/toolkit?next=/account`);
     expect(login.url).toContain(`${dot.origin}/accounts/login/?next=/o/authorize/`);
     const consent = await browser.submitForm(login, { username, password: PASSWORD });
@@ -94,29 +81,23 @@ describeEachDialectWithDot('Django OAuth Toolkit 1.7, a real OpenID provider', (
     expect(consent.text).toContain('Authorize Tokenkeeper?');
     // The consent form's "Authorize" button is a submit control named allow.
     const landed = await browser.submitForm(consent, { allow: 'Authorize' });
-    const account = await database.db
-      .selectFrom('accounts')
-      .select('user_id')
-      .where('provider', '=', 'toolkit')
-      .where('subject', '=', dot.subjects[username]!)
-      .executeTakeFirstOrThrow();
-    return { browser, userId: account.user_id, consentUrl: new URL(consent.url), landed };
+    return { browser, userId: await userIdOf(toolkit, dot.subjects[username]!), authorization: new URL(consent.url), landed };
   }
 
   async function countsDelta(action: () => Promise<unknown>): Promise<Record<string, number>> {
-    const before = await dot.counts();
+    const before = await toolkit.server.counts();
     await action();
-    const after = await dot.counts();
+    const after = await toolkit.server.counts();
     return Object.fromEntries(Object.entries(after).map(([key, n]) => [key, n - (before[key] ?? 0)]).filter(([, n]) => n !== 0));
   }
 
   function callApiAtDot(accessToken: string): Promise<Response> {
-    return fetch(`${dot.origin}/api/notes`, { headers: { authorization: `Bearer ${accessToken}` } });
+    return fetch(`${toolkit.server.origin}/api/notes`, { headers: { authorization: `Bearer ${accessToken}` } });
   }
 
   /** A refresh grant sent straight to DOT, as the app would send it. */
   function refreshAtDot(refreshToken: string): Promise<Response> {
-    return fetch(`${dot.origin}/o/token/`, {
+    return fetch(`${toolkit.server.origin}/o/token/`, {
       method: 'POST',
       headers: { authorization: CLIENT_BASIC },
       body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
@@ -125,7 +106,7 @@ describeEachDialectWithDot('Django OAuth Toolkit 1.7, a real OpenID provider', (
 
   /** DOT's own record of a refresh token: undefined when unknown, `revoked` null while it is live. */
   function refreshTokenAtDot(token: string): { revoked: string | null } | undefined {
-    const dotDb = new Sqlite(dot.databasePath, { readonly: true, fileMustExist: true });
+    const dotDb = new Sqlite(toolkit.server.databasePath, { readonly: true, fileMustExist: true });
     try {
       return dotDb.prepare('select revoked from oauth2_provider_refreshtoken where token = ?').get(token) as { revoked: string | null } | undefined;
     } finally {
@@ -134,28 +115,15 @@ describeEachDialectWithDot('Django OAuth Toolkit 1.7, a real OpenID provider', (
   }
 
   it("signs in through DOT's login and consent forms with PKCE, as DOT's sub, and stores the refresh token DOT issued", async () => {
+    const dot = toolkit.server;
     let signedIn!: Awaited<ReturnType<typeof signIn>>;
     const delta = await countsDelta(async () => {
       signedIn = await signIn('alice');
     });
-    const { landed, userId, consentUrl } = signedIn;
-    expect(landed.status).toBe(200);
-    expect(landed.url).toBe(`${APP_ORIGIN}/account`);
-    expect(landed.text).toContain('Alice Example');
-    expect(consentUrl.searchParams.get('code_challenge_method')).toBe('S256');
-    expect(consentUrl.searchParams.get('scope')).toBe(SCOPE);
     expect(delta).toEqual({ 'token:authorization_code': 1, 'token:authorization_code:200': 1 });
-
-    const account = await database.db.selectFrom('accounts').select(['issuer', 'subject']).where('user_id', '=', userId).executeTakeFirstOrThrow();
-    expect(account).toEqual({ issuer: `${dot.origin}/o`, subject: dot.subjects.alice });
-    const user = await database.db.selectFrom('users').select(['email']).where('id', '=', userId).executeTakeFirstOrThrow();
-    expect(user.email).toBe('alice@example.test');
-
-    const token = (await app.runtime.tokenStore.findToken(userId, 'toolkit'))!;
-    expect(token).toMatchObject({ status: 'active', scope: SCOPE });
-    expect(token.refreshToken).toEqual(expect.any(String));
+    const expected = { name: 'Alice Example', issuer: `${dot.origin}/o`, subject: dot.subjects.alice!, email: 'alice@example.test', scope: SCOPE };
+    const token = await expectSignedIn(toolkit, signedIn, { ...expected, accessTokenSeconds: ACCESS_TOKEN_SECONDS });
     expect(refreshTokenAtDot(token.refreshToken!)).toEqual({ revoked: null });
-    expect(Math.abs(token.expiresAt! - (Math.floor(Date.now() / 1000) + ACCESS_TOKEN_SECONDS))).toBeLessThan(15);
     // DOT's own userinfo names the same subject for the stored access token.
     const userinfo = await fetch(`${dot.origin}/o/userinfo/`, { headers: { authorization: `Bearer ${token.accessToken}` } });
     expect(userinfo.status).toBe(200);
@@ -166,7 +134,7 @@ describeEachDialectWithDot('Django OAuth Toolkit 1.7, a real OpenID provider', (
     const { browser } = await signIn('bob');
     let answer!: BrowserResponse;
     const delta = await countsDelta(async () => {
-      answer = await browser.get(`${APP_ORIGIN}/api/providers/toolkit/proxy/notes`);
+      answer = await proxied(toolkit, browser);
     });
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.text)).toEqual({ username: 'bob', name: 'Bob Example', notes: ["bob's first note", "bob's second note"] });
@@ -175,21 +143,14 @@ describeEachDialectWithDot('Django OAuth Toolkit 1.7, a real OpenID provider', (
 
   it(`${STORM} concurrent calls with an expired token make exactly one refresh at DOT, and the rotated refresh token is saved`, async () => {
     const { browser, userId } = await signIn('carol');
-    const before = (await app.runtime.tokenStore.findToken(userId, 'toolkit'))!;
-    await expireStoredAccessToken(database, userId);
+    const before = await storedToken(toolkit, userId);
+    await expireStoredAccessToken(toolkit.database, userId);
 
-    let answers: BrowserResponse[] = [];
-    const delta = await countsDelta(async () => {
-      answers = await Promise.all(Array.from({ length: STORM }, () => browser.get(`${APP_ORIGIN}/api/providers/toolkit/proxy/notes`)));
-    });
-    expect(answers.map((answer) => answer.status)).toEqual(Array(STORM).fill(200));
-    for (const answer of answers) expect(JSON.parse(answer.text)).toMatchObject({ username: 'carol' });
+    const delta = await countsDelta(() => expectAllAnswered(toolkit, browser, STORM, { username: 'carol' }));
     expect(delta).toEqual({ 'token:refresh_token': 1, 'token:refresh_token:200': 1 });
 
-    const after = (await app.runtime.tokenStore.findToken(userId, 'toolkit'))!;
-    expect(after.accessToken).not.toBe(before.accessToken);
+    const after = await expectRefreshed(toolkit, userId, before, ACCESS_TOKEN_SECONDS);
     expect(after.refreshToken).not.toBe(before.refreshToken);
-    expect(after.expiresAt! - Math.floor(Date.now() / 1000)).toBeGreaterThan(ACCESS_TOKEN_SECONDS - 15);
     // DOT rotated: the saved refresh token is the live one, the old one is revoked there.
     expect(refreshTokenAtDot(after.refreshToken!)).toEqual({ revoked: null });
     expect(refreshTokenAtDot(before.refreshToken!)?.revoked).toEqual(expect.any(String));
@@ -201,19 +162,12 @@ describeEachDialectWithDot('Django OAuth Toolkit 1.7, a real OpenID provider', (
 
   it('disconnect revokes the grant at DOT (RFC 7009), so neither token works there any more', async () => {
     const { browser, userId } = await signIn('dave');
-    const stored = (await app.runtime.tokenStore.findToken(userId, 'toolkit'))!;
+    const stored = await storedToken(toolkit, userId);
     expect((await callApiAtDot(stored.accessToken)).status).toBe(200);
-    const csrf = await csrfTokenOf(browser);
 
-    let answer!: BrowserResponse;
-    const delta = await countsDelta(async () => {
-      answer = await browser.request(`${APP_ORIGIN}/account/connections/toolkit`, { method: 'DELETE', headers: { 'x-csrf-token': csrf } });
-    });
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    const delta = await countsDelta(() => expectDisconnected(toolkit, browser, userId, true));
     // The refresh token, then the access token: two RFC 7009 requests, both accepted.
     expect(delta).toEqual({ revoke: 2, 'revoke:200': 2 });
-    expect(await app.runtime.tokenStore.findToken(userId, 'toolkit')).toBeUndefined();
 
     const call = await callApiAtDot(stored.accessToken);
     expect(call.status).toBe(401);
@@ -225,40 +179,32 @@ describeEachDialectWithDot('Django OAuth Toolkit 1.7, a real OpenID provider', (
 
   it('a refresh token revoked at DOT turns an expired token into 401 needs_reauth, with one refresh attempt only', async () => {
     const { browser, userId } = await signIn('erin');
-    const stored = (await app.runtime.tokenStore.findToken(userId, 'toolkit'))!;
-    const revoke = await fetch(`${dot.origin}/o/revoke_token/`, {
+    const stored = await storedToken(toolkit, userId);
+    const revoke = await fetch(`${toolkit.server.origin}/o/revoke_token/`, {
       method: 'POST',
       headers: { authorization: CLIENT_BASIC },
       body: new URLSearchParams({ token: stored.refreshToken!, token_type_hint: 'refresh_token' }),
     });
     expect(revoke.status).toBe(200);
     expect(refreshTokenAtDot(stored.refreshToken!)?.revoked).toEqual(expect.any(String));
-    await expireStoredAccessToken(database, userId);
+    await expireStoredAccessToken(toolkit.database, userId);
 
-    const proxied = () => browser.get(`${APP_ORIGIN}/api/providers/toolkit/proxy/notes`);
     let first!: BrowserResponse;
     let second!: BrowserResponse;
     const delta = await countsDelta(async () => {
-      first = await proxied();
-      second = await proxied();
+      first = await proxied(toolkit, browser);
+      second = await proxied(toolkit, browser);
     });
-    expect(first.status).toBe(401);
-    expect(JSON.parse(first.text)).toMatchObject({ error: 'needs_reauth' });
-    expect(second.status).toBe(401);
-    expect(JSON.parse(second.text)).toMatchObject({ error: 'needs_reauth' });
     // DOT refused the one refresh (400 invalid_grant); the second call did not ask again.
     expect(delta).toEqual({ 'token:refresh_token': 1, 'token:refresh_token:400': 1 });
-
-    expect((await app.runtime.tokenStore.findToken(userId, 'toolkit'))!.status).toBe('needs_reauth');
-    const me = JSON.parse((await browser.get(`${APP_ORIGIN}/api/me`)).text) as { connections: Array<{ provider: string; status: string }> };
-    expect(me.connections).toEqual([expect.objectContaining({ provider: 'toolkit', status: 'needs_reauth' })]);
+    await expectNeedsReauth(toolkit, browser, userId, first, second);
   });
 
   it('a token DOT expired before the app expected is refreshed once after DOT answers 401, and the call retried', async () => {
     const { browser, userId } = await signIn('frank');
-    const stored = (await app.runtime.tokenStore.findToken(userId, 'toolkit'))!;
+    const stored = await storedToken(toolkit, userId);
     // Expire it on DOT's side only: the app still thinks it has two minutes left.
-    const dotDb = new Sqlite(dot.databasePath, { fileMustExist: true, timeout: 10_000 });
+    const dotDb = new Sqlite(toolkit.server.databasePath, { fileMustExist: true, timeout: 10_000 });
     try {
       const changed = dotDb.prepare("update oauth2_provider_accesstoken set expires = '2000-01-01 00:00:00' where token = ?").run(stored.accessToken);
       expect(changed.changes).toBe(1);
@@ -269,11 +215,11 @@ describeEachDialectWithDot('Django OAuth Toolkit 1.7, a real OpenID provider', (
 
     let answer!: BrowserResponse;
     const delta = await countsDelta(async () => {
-      answer = await browser.get(`${APP_ORIGIN}/api/providers/toolkit/proxy/notes`);
+      answer = await proxied(toolkit, browser);
     });
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.text)).toMatchObject({ username: 'frank' });
     expect(delta).toEqual({ 'token:refresh_token': 1, 'token:refresh_token:200': 1 });
-    expect((await app.runtime.tokenStore.findToken(userId, 'toolkit'))!.accessToken).not.toBe(stored.accessToken);
+    expect((await storedToken(toolkit, userId)).accessToken).not.toBe(stored.accessToken);
   });
 });

@@ -15,19 +15,12 @@
 // (backchannel_logout_supported: false; it logs relying parties out through
 // front-channel iframes only), so signing out there cannot end a session here.
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { APP_ORIGIN, csrfTokenOf, startProviderTestApp, type ProviderTestApp } from '../providers/kit/provider-app.js';
+import { expect, it } from 'vitest';
+import { APP_ORIGIN } from '../providers/kit/provider-app.js';
 import type { BrowserResponse, TestBrowser } from '../support/browser.js';
-import type { TestDatabase } from '../support/postgres.js';
 import { expireStoredAccessToken } from '../support/signed-in.js';
-import {
-  describeEachDialectWithLemonldap,
-  LEMONLDAP_DEMO_USERS,
-  signInAtLemonldap,
-  startLemonldap,
-  type LemonldapDemoUser,
-  type LemonldapServer,
-} from './lemonldap-server.js';
+import { expectAllAnswered, expectDisconnected, expectNeedsReauth, expectRefreshed, expectSignedIn, proxied, storedToken, userIdOf, useInteropCase, withAppConfiguredBy } from './interop-case.js';
+import { describeEachDialectWithLemonldap, LEMONLDAP_DEMO_USERS, signInAtLemonldap, startLemonldap, type LemonldapDemoUser } from './lemonldap-server.js';
 
 const PROVIDER = 'lemonldap';
 const CLIENT_ID = 'tokenkeeper-interop';
@@ -59,58 +52,47 @@ function secretCutInBasic(): string {
 }
 
 describeEachDialectWithLemonldap('LemonLDAP::NG 2.16, a real OpenID provider', (dialect) => {
-  let lemonldap: LemonldapServer;
-  let database: TestDatabase;
-  let app: ProviderTestApp;
-
-  beforeAll(async () => {
-    lemonldap = await startLemonldap({
-      clientId: CLIENT_ID,
-      clientSecret: CLIENT_SECRET,
-      redirectUri: `${APP_ORIGIN}/auth/${PROVIDER}/callback`,
-      accessTokenSeconds: ACCESS_TOKEN_SECONDS,
-    });
-    database = await dialect.openTestDatabase();
-    app = await startProviderTestApp({
-      databaseUrl: database.url,
-      env: {
-        OAUTH_PROVIDERS: PROVIDER,
-        LEMONLDAP_PRESET: 'lemonldap',
-        LEMONLDAP_ISSUER: lemonldap.issuer,
-        LEMONLDAP_CLIENT_ID: CLIENT_ID,
-        LEMONLDAP_CLIENT_SECRET: CLIENT_SECRET,
-        LEMONLDAP_API_BASE_URL: lemonldap.oauth2,
-      },
-    });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.close();
-    await lemonldap?.close();
+  const interop = useInteropCase(dialect, {
+    provider: PROVIDER,
+    proxyPath: 'userinfo',
+    start: () =>
+      startLemonldap({
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        redirectUri: `${APP_ORIGIN}/auth/${PROVIDER}/callback`,
+        accessTokenSeconds: ACCESS_TOKEN_SECONDS,
+      }),
+    env: (lemonldap) => ({
+      OAUTH_PROVIDERS: PROVIDER,
+      LEMONLDAP_PRESET: 'lemonldap',
+      LEMONLDAP_ISSUER: lemonldap.issuer,
+      LEMONLDAP_CLIENT_ID: CLIENT_ID,
+      LEMONLDAP_CLIENT_SECRET: CLIENT_SECRET,
+      LEMONLDAP_API_BASE_URL: lemonldap.oauth2,
+    }),
   });
 
   /** Signs `username` in through LemonLDAP::NG's login form and consent page. */
   async function signIn(username: LemonldapDemoUser): Promise<{ browser: TestBrowser; userId: string; authorization: URL; landed: BrowserResponse }> {
-    const browser = app.browser();
+    const browser = interop.app.browser();
     const loginPage = await browser.get(`${APP_ORIGIN}/login/${PROVIDER}?next=/account`);
-    expect(loginPage.url.startsWith(`${lemonldap.oauth2}/authorize?`)).toBe(true);
+    expect(loginPage.url.startsWith(`${interop.server.oauth2}/authorize?`)).toBe(true);
     const landed = await signInAtLemonldap(browser, loginPage, username);
-    const account = await database.db.selectFrom('accounts').select('user_id').where('provider', '=', PROVIDER).where('subject', '=', username).executeTakeFirstOrThrow();
-    return { browser, userId: account.user_id, authorization: new URL(loginPage.url), landed };
+    return { browser, userId: await userIdOf(interop, username), authorization: new URL(loginPage.url), landed };
   }
 
   /** The access tokens LemonLDAP::NG issued by refreshing with `refreshToken`. */
   function refreshesWith(refreshToken: string): number {
-    return lemonldap.tokenSessions().filter((session) => session.type === 'access_token' && session.offlineSessionId === refreshToken).length;
+    return interop.server.tokenSessions().filter((session) => session.type === 'access_token' && session.offlineSessionId === refreshToken).length;
   }
 
   function userinfoAtLemonldap(accessToken: string): Promise<Response> {
-    return fetch(`${lemonldap.oauth2}/userinfo`, { headers: { authorization: `Bearer ${accessToken}` } });
+    return fetch(`${interop.server.oauth2}/userinfo`, { headers: { authorization: `Bearer ${accessToken}` } });
   }
 
   /** A refresh grant sent straight to LemonLDAP::NG with the client's credentials in `authorization`, or in the form. */
   function refreshAtLemonldap(refreshToken: string, authorization?: string): Promise<Response> {
-    return fetch(`${lemonldap.oauth2}/token`, {
+    return fetch(`${interop.server.oauth2}/token`, {
       method: 'POST',
       headers: authorization ? { authorization } : {},
       body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, ...(authorization ? {} : CLIENT_FORM) }),
@@ -119,118 +101,92 @@ describeEachDialectWithLemonldap('LemonLDAP::NG 2.16, a real OpenID provider', (
 
   /** LemonLDAP::NG's RFC 7662 introspection of an access token, as the client. */
   async function introspectAtLemonldap(token: string): Promise<{ active: boolean }> {
-    const response = await fetch(`${lemonldap.oauth2}/introspect`, { method: 'POST', body: new URLSearchParams({ ...CLIENT_FORM, token }) });
+    const response = await fetch(`${interop.server.oauth2}/introspect`, { method: 'POST', body: new URLSearchParams({ ...CLIENT_FORM, token }) });
     expect(response.status).toBe(200);
     return (await response.json()) as { active: boolean };
   }
 
   it("signs in through LemonLDAP::NG's login form and consent page with PKCE, as its sub, with the name and e-mail of its userinfo, and an offline refresh token", async () => {
-    const { landed, userId, authorization } = await signIn('dwho');
-    expect(landed.status).toBe(200);
-    expect(landed.url).toBe(`${APP_ORIGIN}/account`);
-    expect(landed.text).toContain('Doctor Who');
-    expect(authorization.searchParams.get('code_challenge_method')).toBe('S256');
-    expect(authorization.searchParams.get('scope')).toBe(SCOPE);
-    expect(authorization.searchParams.get('prompt')).toBe('consent');
-
-    const account = await database.db.selectFrom('accounts').select(['issuer', 'subject']).where('user_id', '=', userId).executeTakeFirstOrThrow();
-    expect(account).toEqual({ issuer: lemonldap.issuer, subject: 'dwho' });
-    const user = await database.db.selectFrom('users').select(['email']).where('id', '=', userId).executeTakeFirstOrThrow();
-    expect(user.email).toBe(LEMONLDAP_DEMO_USERS.dwho.email);
-
-    const token = (await app.runtime.tokenStore.findToken(userId, PROVIDER))!;
-    expect(token).toMatchObject({ status: 'active', scope: GRANTED_SCOPE });
-    expect(token.refreshToken).toEqual(expect.any(String));
-    expect(lemonldap.tokenSessions()).toContainEqual({ id: token.refreshToken, type: 'refresh_token', user: 'dwho' });
-    expect(Math.abs(token.expiresAt! - (Math.floor(Date.now() / 1000) + ACCESS_TOKEN_SECONDS))).toBeLessThan(15);
+    const signedIn = await signIn('dwho');
+    expect(signedIn.authorization.searchParams.get('prompt')).toBe('consent');
+    const expected = { ...LEMONLDAP_DEMO_USERS.dwho, issuer: interop.server.issuer, subject: 'dwho', scope: SCOPE, grantedScope: GRANTED_SCOPE };
+    const token = await expectSignedIn(interop, signedIn, { ...expected, accessTokenSeconds: ACCESS_TOKEN_SECONDS });
+    expect(interop.server.tokenSessions()).toContainEqual({ id: token.refreshToken, type: 'refresh_token', user: 'dwho' });
     expect(await introspectAtLemonldap(token.accessToken)).toMatchObject({ active: true, sub: 'dwho', client_id: CLIENT_ID });
   });
 
   it("the proxy calls LemonLDAP::NG's userinfo with the user's token, without a refresh", async () => {
     const { browser, userId } = await signIn('rtyler');
-    const stored = (await app.runtime.tokenStore.findToken(userId, PROVIDER))!;
-    const answer = await browser.get(`${APP_ORIGIN}/api/providers/${PROVIDER}/proxy/userinfo`);
+    const stored = await storedToken(interop, userId);
+    const answer = await proxied(interop, browser);
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.text)).toEqual({ sub: 'rtyler', preferred_username: 'rtyler', name: 'Rose Tyler', email: 'rtyler@badwolf.org' });
     expect(refreshesWith(stored.refreshToken!)).toBe(0);
-    expect((await app.runtime.tokenStore.findToken(userId, PROVIDER))!.accessToken).toBe(stored.accessToken);
+    expect((await storedToken(interop, userId)).accessToken).toBe(stored.accessToken);
   });
 
   it(`${STORM} concurrent calls with an expired token make exactly one refresh at LemonLDAP::NG, and its refresh token, not rotated, is kept`, async () => {
     const { browser, userId } = await signIn('msmith');
-    const before = (await app.runtime.tokenStore.findToken(userId, PROVIDER))!;
-    await expireStoredAccessToken(database, userId, PROVIDER);
+    const before = await storedToken(interop, userId);
+    await expireStoredAccessToken(interop.database, userId, PROVIDER);
 
-    const answers = await Promise.all(Array.from({ length: STORM }, () => browser.get(`${APP_ORIGIN}/api/providers/${PROVIDER}/proxy/userinfo`)));
-    expect(answers.map((answer) => answer.status)).toEqual(Array(STORM).fill(200));
-    for (const answer of answers) expect(JSON.parse(answer.text)).toMatchObject({ sub: 'msmith' });
+    await expectAllAnswered(interop, browser, STORM, { sub: 'msmith' });
     // One refresh: one access token in LemonLDAP::NG's storage issued with this refresh token.
     expect(refreshesWith(before.refreshToken!)).toBe(1);
 
-    const after = (await app.runtime.tokenStore.findToken(userId, PROVIDER))!;
-    expect(after.accessToken).not.toBe(before.accessToken);
+    const after = await expectRefreshed(interop, userId, before, ACCESS_TOKEN_SECONDS);
     // LemonLDAP::NG's refresh answer has no refresh_token: the one sent stays good (RFC 6749 §6).
     expect(after.refreshToken).toBe(before.refreshToken);
-    expect(after.expiresAt! - Math.floor(Date.now() / 1000)).toBeGreaterThan(ACCESS_TOKEN_SECONDS - 15);
     expect(await introspectAtLemonldap(after.accessToken)).toMatchObject({ active: true, sub: 'msmith' });
   });
 
   it('LemonLDAP::NG publishes no revocation endpoint and no back-channel logout, so disconnect forgets the tokens here and revokes nothing there', async () => {
+    const lemonldap = interop.server;
     const discovery = (await (await fetch(`${lemonldap.issuer}.well-known/openid-configuration`)).json()) as Record<string, unknown>;
     expect(discovery).toMatchObject({ issuer: lemonldap.issuer, introspection_endpoint: `${lemonldap.oauth2}/introspect`, backchannel_logout_supported: false });
     expect(discovery).not.toHaveProperty('revocation_endpoint');
 
     const { browser, userId } = await signIn('dwho');
-    const stored = (await app.runtime.tokenStore.findToken(userId, PROVIDER))!;
-    const csrf = await csrfTokenOf(browser);
-    const answer = await browser.request(`${APP_ORIGIN}/account/connections/${PROVIDER}`, { method: 'DELETE', headers: { 'x-csrf-token': csrf } });
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: false });
-    expect(await app.runtime.tokenStore.findToken(userId, PROVIDER)).toBeUndefined();
+    const stored = await storedToken(interop, userId);
+    await expectDisconnected(interop, browser, userId, false);
     // Still good there until it expires: the app cannot end it.
     expect(await introspectAtLemonldap(stored.accessToken)).toMatchObject({ active: true });
   });
 
   it('a refresh token an administrator deleted at LemonLDAP::NG turns an expired token into 401 needs_reauth, with one refresh attempt only', async () => {
+    const lemonldap = interop.server;
     const { browser, userId } = await signIn('rtyler');
-    const stored = (await app.runtime.tokenStore.findToken(userId, PROVIDER))!;
+    const stored = await storedToken(interop, userId);
     lemonldap.deleteSession(stored.refreshToken!);
     expect(lemonldap.tokenSessions().map((session) => session.id)).not.toContain(stored.refreshToken);
-    await expireStoredAccessToken(database, userId, PROVIDER);
+    await expireStoredAccessToken(interop.database, userId, PROVIDER);
 
-    const proxied = () => browser.get(`${APP_ORIGIN}/api/providers/${PROVIDER}/proxy/userinfo`);
     const refused = `Unable to find OIDC session ${stored.refreshToken}`;
-    const first = await proxied();
-    const second = await proxied();
+    const first = await proxied(interop, browser);
+    const second = await proxied(interop, browser);
     // LemonLDAP::NG refused the one refresh (invalid_request, which the preset reads as invalid_grant); the second call did not ask again.
     expect(lemonldap.logged(refused)).toBe(1);
-    expect(first.status).toBe(401);
-    expect(JSON.parse(first.text)).toMatchObject({ error: 'needs_reauth' });
-    expect(second.status).toBe(401);
-    expect(JSON.parse(second.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await app.runtime.tokenStore.findToken(userId, PROVIDER))!.status).toBe('needs_reauth');
-    const me = JSON.parse((await browser.get(`${APP_ORIGIN}/api/me`)).text) as { connections: Array<{ provider: string; status: string }> };
-    expect(me.connections).toEqual([expect.objectContaining({ provider: PROVIDER, status: 'needs_reauth' })]);
+    await expectNeedsReauth(interop, browser, userId, first, second);
   });
 
   it("an access token an administrator deleted at LemonLDAP::NG is refreshed once after its userinfo answers 401, and the call retried", async () => {
     const { browser, userId } = await signIn('msmith');
-    const stored = (await app.runtime.tokenStore.findToken(userId, PROVIDER))!;
+    const stored = await storedToken(interop, userId);
     // Ended at LemonLDAP::NG only: the app still thinks it has a minute left.
-    lemonldap.deleteSession(stored.accessToken);
+    interop.server.deleteSession(stored.accessToken);
     const refused = await userinfoAtLemonldap(stored.accessToken);
     expect(refused.status).toBe(401);
 
-    const answer = await browser.get(`${APP_ORIGIN}/api/providers/${PROVIDER}/proxy/userinfo`);
+    const answer = await proxied(interop, browser);
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.text)).toMatchObject({ sub: 'msmith' });
     expect(refreshesWith(stored.refreshToken!)).toBe(1);
-    expect((await app.runtime.tokenStore.findToken(userId, PROVIDER))!.accessToken).not.toBe(stored.accessToken);
+    expect((await storedToken(interop, userId)).accessToken).not.toBe(stored.accessToken);
   });
 
   it('departs from RFC 6749 as the preset says: Basic credentials read as they are, not form-decoded, and cut at a + or / of their base64; an unknown refresh token refused with invalid_request', async () => {
     const { userId } = await signIn('dwho');
-    const stored = (await app.runtime.tokenStore.findToken(userId, PROVIDER))!;
+    const stored = await storedToken(interop, userId);
     // RFC 6749 §2.3.1: the client id form-encoded (`-` as %2D, as openid-client sends it) before Basic; LemonLDAP::NG knows no such client.
     const formEncoded = `Basic ${Buffer.from(`${CLIENT_ID.replaceAll('-', '%2D')}:${CLIENT_SECRET}`).toString('base64')}`;
     expect((await refreshAtLemonldap(stored.refreshToken!, formEncoded)).status).toBe(401);
@@ -245,19 +201,15 @@ describeEachDialectWithLemonldap('LemonLDAP::NG 2.16, a real OpenID provider', (
   });
 
   it('configured by its portal URL alone (LEMONLDAP_BASE_URL), the preset finds the issuer and sends the browser to its login form', async () => {
-    const byPortal = await startProviderTestApp({
-      databaseUrl: database.url,
-      env: { OAUTH_PROVIDERS: PROVIDER, LEMONLDAP_PRESET: 'lemonldap', LEMONLDAP_BASE_URL: lemonldap.origin, LEMONLDAP_CLIENT_ID: CLIENT_ID, LEMONLDAP_CLIENT_SECRET: CLIENT_SECRET },
-    });
-    try {
+    const lemonldap = interop.server;
+    const env = { OAUTH_PROVIDERS: PROVIDER, LEMONLDAP_PRESET: 'lemonldap', LEMONLDAP_BASE_URL: lemonldap.origin, LEMONLDAP_CLIENT_ID: CLIENT_ID, LEMONLDAP_CLIENT_SECRET: CLIENT_SECRET };
+    await withAppConfiguredBy(interop, env, async (byPortal) => {
       const loginPage = await byPortal.browser().get(`${APP_ORIGIN}/login/${PROVIDER}`);
       expect(loginPage.status).toBe(200);
       const authorization = new URL(loginPage.url);
       expect(authorization.href.startsWith(`${lemonldap.oauth2}/authorize?`)).toBe(true);
       expect(authorization.searchParams.get('scope')).toBe(SCOPE);
       expect(loginPage.text).toContain('<form id="lform"');
-    } finally {
-      await byPortal.close();
-    }
+    });
   });
 });

@@ -2,13 +2,10 @@
 // that nothing the API sends can act for this site (navigate, prompt,
 // report, widen the origin's permissions), and a redirect's Location only
 // as an absolute https (or, for an http API, http) URL.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { paginationLinks, redirectLocation } from '../src/server/routes/proxy.routes.js';
-import { DIALECTS } from './support/postgres.js';
-import { startEchoApi, type EchoApi } from './support/echo-api.js';
-import { signedInUser, type SignedInUser } from './support/signed-in.js';
 import { APP_ORIGIN } from './support/test-app.js';
-import { useTestApp } from './support/use-test-app.js';
+import { useEchoApiApp } from './support/use-echo-api-app.js';
 
 /** Headers that would act for this origin if served from it (Location aside: see redirectLocation). */
 const ACTING: Record<string, string> = {
@@ -44,19 +41,9 @@ const withHeaders = (status: number, headers: Record<string, string>) => {
 };
 
 describe('the headers of a proxied answer', () => {
-  let api: EchoApi;
-  let alice: SignedInUser;
+  const { app, api, alice } = useEchoApiApp();
 
-  beforeAll(async () => {
-    api = await startEchoApi();
-  });
-  afterAll(() => api?.close());
-  const { app } = useTestApp(DIALECTS[0]!, () => ({ env: { TOOLKIT_API_BASE_URL: `${api.origin}/v1` } }));
-  beforeAll(async () => {
-    alice = await signedInUser(app(), 'alice');
-  });
-
-  const proxy = (path: string) => app().runtime.app.inject({ method: 'GET', url: `/api/providers/toolkit/proxy/${path}`, headers: { cookie: alice.cookie } });
+  const proxy = (path: string) => app().runtime.app.inject({ method: 'GET', url: `/api/providers/toolkit/proxy/${path}`, headers: { cookie: alice().cookie } });
 
   it.each([200, 302])('drop everything that could act for this site (status %i kept)', async (status) => {
     const answer = await proxy(withHeaders(status, ACTING));
@@ -82,12 +69,12 @@ describe('the headers of a proxied answer', () => {
     const away = await proxy('redirect-away');
     expect(away.statusCode).toBe(302);
     expect(away.headers.location).toBe('http://127.0.0.1:9/steal');
-    expect(api.requests.some((request) => request.url === '/steal')).toBe(false);
+    expect(api().requests.some((request) => request.url === '/steal')).toBe(false);
     // Outside the API base (/v1), so not followed; relative, so resolved against the API's URL.
     for (const status of [301, 302, 303, 307, 308]) {
       const answer = await proxy(withHeaders(status, { location: '/elsewhere/archive.tar.gz?token=t1' }));
       expect(answer.statusCode).toBe(status);
-      expect(answer.headers.location, String(status)).toBe(`${api.origin}/elsewhere/archive.tar.gz?token=t1`);
+      expect(answer.headers.location, String(status)).toBe(`${api().origin}/elsewhere/archive.tar.gz?token=t1`);
       expect(answer.headers['tokenkeeper-upstream']).toBe('true');
       expect(answer.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'; sandbox");
     }

@@ -9,6 +9,7 @@ import { startEchoApi, type EchoApi } from './support/echo-api.js';
 import { describeWithNginx, startNginx, type Nginx } from './support/nginx.js';
 import { signedInUser, type SignedInUser } from './support/signed-in.js';
 import { useTestApp } from './support/use-test-app.js';
+import { useEchoApiApp } from './support/use-echo-api-app.js';
 
 /** Paths that a server decoding them once or more and resolving dot-segments would take out of the API base. */
 const LEAVING = [
@@ -37,40 +38,30 @@ const KEPT: Array<[path: string, reaches: string]> = [
 ];
 
 describe('the API path of the proxy and of "Call the API", straight to the API', () => {
-  let api: EchoApi;
-  let alice: SignedInUser;
+  const { app, api, alice } = useEchoApiApp();
 
-  beforeAll(async () => {
-    api = await startEchoApi();
-  });
-  afterAll(() => api?.close());
-  const { app } = useTestApp(DIALECTS[0]!, () => ({ env: { TOOLKIT_API_BASE_URL: `${api.origin}/v1` } }));
-  beforeAll(async () => {
-    alice = await signedInUser(app(), 'alice');
-  });
-
-  const get = (url: string) => app().runtime.app.inject({ method: 'GET', url, headers: { cookie: alice.cookie } });
+  const get = (url: string) => app().runtime.app.inject({ method: 'GET', url, headers: { cookie: alice().cookie } });
 
   it.each(LEAVING)('the proxy refuses %s with 400 invalid_api_path, and calls nothing', async (path) => {
-    const before = api.requests.length;
+    const before = api().requests.length;
     const answer = await get(`/api/providers/toolkit/proxy/${path}`);
     expect(answer.statusCode).toBe(400);
     expect(JSON.parse(answer.body)).toMatchObject({ error: 'invalid_api_path' });
-    expect(api.requests.length).toBe(before);
+    expect(api().requests.length).toBe(before);
   });
 
   it('TRACE and OPTIONS are not proxied, even with the CSRF token: 404, and the API sees nothing', async () => {
-    const before = api.requests.length;
+    const before = api().requests.length;
     for (const method of ['TRACE', 'OPTIONS']) {
       const answer = await app().runtime.app.inject({
         method: method as 'GET',
         url: '/api/providers/toolkit/proxy/notes',
-        headers: { cookie: alice.cookie, 'x-csrf-token': alice.csrfToken, accept: 'application/json' },
+        headers: { cookie: alice().cookie, 'x-csrf-token': alice().csrfToken, accept: 'application/json' },
       });
       expect(answer.statusCode, method).toBe(404);
       expect(JSON.parse(answer.body).error, method).toBe('not_found');
     }
-    expect(api.requests.length).toBe(before);
+    expect(api().requests.length).toBe(before);
   });
 
   it('a request target in absolute form (http://host/path, RFC 9112 §3.2.2) gives the API the same path', () => {
@@ -85,19 +76,19 @@ describe('the API path of the proxy and of "Call the API", straight to the API',
   });
 
   it('"Call the API" refuses a path that leaves the API, and calls nothing', async () => {
-    const before = api.requests.length;
+    const before = api().requests.length;
     for (const path of ['..%2fadmin/secret', '%2e%2e%5cadmin', 'x/%252e%252e/admin', '.\t./admin']) {
       const answer = await get(`/account/connections/toolkit/call?path=${encodeURIComponent(path)}`);
       expect(answer.statusCode, path).toBe(400);
       expect(answer.body, path).toContain('The API path must stay under the provider API');
     }
-    expect(api.requests.length).toBe(before);
+    expect(api().requests.length).toBe(before);
   });
 
   it('"Call the API" sends the path as written, encoding kept', async () => {
     const answer = await get(`/account/connections/toolkit/call?path=${encodeURIComponent('projects/group%2Fproject?x=1')}`);
     expect(answer.statusCode).toBe(200);
-    expect(api.requests.at(-1)?.url).toBe('/v1/projects/group%2Fproject?x=1');
+    expect(api().requests.at(-1)?.url).toBe('/v1/projects/group%2Fproject?x=1');
   });
 });
 

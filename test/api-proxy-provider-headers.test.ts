@@ -2,12 +2,9 @@
 // (<NAME>_PROXY_REQUEST_HEADERS and _PROXY_RESPONSE_HEADERS, and the presets'
 // own lists): sent on and passed back by the browser proxy and the service
 // API's proxy alike, and nothing else besides.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEchoApi, type EchoApi } from './support/echo-api.js';
-import { DIALECTS } from './support/postgres.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ALL_PERMISSIONS, newServiceKey } from './support/service-api.js';
-import { signedInUser, type SignedInUser } from './support/signed-in.js';
-import { useTestApp } from './support/use-test-app.js';
+import { useEchoApiApp } from './support/use-echo-api-app.js';
 
 /** Notion's API, configured by hand, wants `Notion-Version` on every call (https://developers.notion.com/reference/versioning). */
 const NEEDED = { 'notion-version': '2022-06-28', 'x-request-tag': 'nightly-sync' };
@@ -20,37 +17,26 @@ const withHeaders = (headers: Record<string, string>) => {
 };
 
 describe("a provider's own proxy headers", () => {
-  let api: EchoApi;
-  let alice: SignedInUser;
   let key: string;
 
-  beforeAll(async () => {
-    api = await startEchoApi();
+  const { app, api, alice } = useEchoApiApp({
+    env: { TOOLKIT_PROXY_REQUEST_HEADERS: 'Notion-Version, X-Request-Tag', TOOLKIT_PROXY_RESPONSE_HEADERS: 'X-Request-Id' },
   });
-  afterAll(() => api?.close());
-  const { app } = useTestApp(DIALECTS[0]!, () => ({
-    env: {
-      TOOLKIT_API_BASE_URL: `${api.origin}/v1`,
-      TOOLKIT_PROXY_REQUEST_HEADERS: 'Notion-Version, X-Request-Tag',
-      TOOLKIT_PROXY_RESPONSE_HEADERS: 'X-Request-Id',
-    },
-  }));
   beforeAll(async () => {
-    alice = await signedInUser(app(), 'alice');
     key = await newServiceKey(app(), 'sync', ALL_PERMISSIONS);
   });
 
   const callers = {
     'the browser proxy': (path: string, headers: Record<string, string>) =>
-      app().runtime.app.inject({ method: 'GET', url: `/api/providers/toolkit/proxy/${path}`, headers: { ...headers, cookie: alice.cookie } }),
+      app().runtime.app.inject({ method: 'GET', url: `/api/providers/toolkit/proxy/${path}`, headers: { ...headers, cookie: alice().cookie } }),
     "the service API's proxy": (path: string, headers: Record<string, string>) =>
-      app().runtime.app.inject({ method: 'GET', url: `/api/v1/users/${alice.userId}/connections/toolkit/proxy/${path}`, headers: { ...headers, authorization: `Bearer ${key}` } }),
+      app().runtime.app.inject({ method: 'GET', url: `/api/v1/users/${alice().userId}/connections/toolkit/proxy/${path}`, headers: { ...headers, authorization: `Bearer ${key}` } }),
   };
 
   it.each(Object.keys(callers) as Array<keyof typeof callers>)('%s sends the listed request headers on, and no other', async (caller) => {
     const answer = await callers[caller]('items', { ...NEEDED, ...NOT_LISTED, prefer: 'return=minimal', 'idempotency-key': 'a1b2' });
     expect(answer.statusCode).toBe(200);
-    const sent = api.requests.at(-1)!.headers;
+    const sent = api().requests.at(-1)!.headers;
     for (const [name, value] of Object.entries(NEEDED)) expect(sent[name], name).toBe(value);
     // RFC 7240's Prefer and an Idempotency-Key go to every provider.
     expect(sent.prefer).toBe('return=minimal');

@@ -1,33 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sqliteReader } from '../src/db/database.js';
 import { DIALECTS } from './support/postgres.js';
-import { startEchoApi, type EchoApi } from './support/echo-api.js';
-import { signedInUser, type SignedInUser } from './support/signed-in.js';
+import { signedInUser } from './support/signed-in.js';
 import { startTestApp } from './support/test-app.js';
-import { useTestApp } from './support/use-test-app.js';
+import { useEchoApiApp } from './support/use-echo-api-app.js';
 
 describe('calls on the user\'s behalf through /api/providers/:provider/proxy/*', () => {
-  let api: EchoApi;
-  let alice: SignedInUser;
-
-  beforeAll(async () => {
-    api = await startEchoApi();
-  });
-  afterAll(() => api?.close());
-  const { app } = useTestApp(DIALECTS[0]!, () => ({ env: { TOOLKIT_API_BASE_URL: `${api.origin}/v1` } }));
-  beforeAll(async () => {
-    alice = await signedInUser(app(), 'alice');
-  });
+  const { app, api, alice } = useEchoApiApp();
 
   const call = (method: string, path: string, headers: Record<string, string> = {}, payload?: string) =>
-    app().runtime.app.inject({ method: method as 'GET', url: `/api/providers/toolkit/proxy/${path}`, headers: { cookie: alice.cookie, ...headers }, ...(payload ? { payload } : {}) });
+    app().runtime.app.inject({ method: method as 'GET', url: `/api/providers/toolkit/proxy/${path}`, headers: { cookie: alice().cookie, ...headers }, ...(payload ? { payload } : {}) });
 
   it('passes method, path, query, body and safe headers, with the access token in Authorization only', async () => {
-    const stored = await app().runtime.tokenStore.findToken(alice.userId, 'toolkit');
+    const stored = await app().runtime.tokenStore.findToken(alice().userId, 'toolkit');
     const answer = await call('POST', 'items/42?sort=asc&x=%2F', {
       'content-type': 'application/json',
       accept: 'application/json',
-      'x-csrf-token': alice.csrfToken,
+      'x-csrf-token': alice().csrfToken,
       'x-forwarded-for': '10.0.0.1',
       authorization: 'Bearer attacker',
       connection: 'keep-alive',
@@ -63,26 +52,26 @@ describe('calls on the user\'s behalf through /api/providers/:provider/proxy/*',
   });
 
   it('needs the CSRF token for anything but GET and HEAD', async () => {
-    const before = api.requests.length;
+    const before = api().requests.length;
     const missing = await call('DELETE', 'items/42');
     expect(missing.statusCode).toBe(403);
     expect(missing.json()).toEqual({ error: 'csrf_failed', message: expect.stringContaining('needs the X-CSRF-Token header') });
-    const wrong = await call('DELETE', 'items/42', { 'x-csrf-token': `${alice.csrfToken}x` });
+    const wrong = await call('DELETE', 'items/42', { 'x-csrf-token': `${alice().csrfToken}x` });
     expect(wrong.statusCode).toBe(403);
     expect(wrong.json().message).toContain("is not this session's CSRF token");
-    expect(api.requests.length).toBe(before);
+    expect(api().requests.length).toBe(before);
   });
 
   it('refuses a call a browser marks as coming from another site, GET included (a link elsewhere: some APIs write on a GET), and calls nothing', async () => {
-    const before = api.requests.length;
+    const before = api().requests.length;
     for (const site of ['cross-site', 'same-site']) {
       for (const method of ['GET', 'HEAD', 'POST']) {
-        const answer = await call(method, 'chat.postMessage?channel=C1&text=hi', { 'sec-fetch-site': site, 'x-csrf-token': alice.csrfToken });
+        const answer = await call(method, 'chat.postMessage?channel=C1&text=hi', { 'sec-fetch-site': site, 'x-csrf-token': alice().csrfToken });
         expect(answer.statusCode, `${method} ${site}`).toBe(403);
         if (method !== 'HEAD') expect(answer.json().error, `${method} ${site}`).toBe('csrf_failed');
       }
     }
-    expect(api.requests.length).toBe(before);
+    expect(api().requests.length).toBe(before);
     for (const site of ['same-origin', 'none']) expect((await call('GET', 'items/1', { 'sec-fetch-site': site })).statusCode, site).toBe(200);
   });
 
@@ -106,7 +95,7 @@ describe('calls on the user\'s behalf through /api/providers/:provider/proxy/*',
       expect(page.headers[name], name).toBeUndefined();
     }
     // The app's own responses keep the pages' policy.
-    const me = await app().runtime.app.inject({ method: 'GET', url: '/api/me', headers: { cookie: alice.cookie } });
+    const me = await app().runtime.app.inject({ method: 'GET', url: '/api/me', headers: { cookie: alice().cookie } });
     expect(String(me.headers['content-security-policy'])).toContain("default-src 'self'");
   });
 
@@ -116,11 +105,11 @@ describe('calls on the user\'s behalf through /api/providers/:provider/proxy/*',
     expect(JSON.parse(inside.body).url).toBe('/v1/hello');
     const away = await call('GET', 'redirect-away');
     expect(away.statusCode).toBe(302);
-    expect(api.requests.some((r) => r.url === '/steal')).toBe(false);
+    expect(api().requests.some((r) => r.url === '/steal')).toBe(false);
   });
 
   it('refuses paths that leave the API base', async () => {
-    const before = api.requests.length;
+    const before = api().requests.length;
     for (const path of ['..%2F..%2Fadmin', 'http:%2F%2Fevil.example/x', '%5C%5Cevil.example/x']) {
       const answer = await call('GET', path);
       expect(answer.statusCode, path).toBe(400);
@@ -128,17 +117,17 @@ describe('calls on the user\'s behalf through /api/providers/:provider/proxy/*',
     }
     // Dot segments that are not encoded slashes are resolved by the URL parser before routing: no proxy route matches.
     expect((await call('GET', '%2e%2e/%2e%2e/secret')).statusCode).toBe(404);
-    expect(api.requests.length).toBe(before);
+    expect(api().requests.length).toBe(before);
   });
 
   it('answers 401 when signed out, whatever the method (a script whose session ended is told to sign in, not that its CSRF token is wrong), and 404 for an unknown provider', async () => {
     for (const method of ['GET', 'POST', 'DELETE'] as const) {
-      const signedOut = await app().runtime.app.inject({ method, url: '/api/providers/toolkit/proxy/x', headers: { 'x-csrf-token': alice.csrfToken } });
+      const signedOut = await app().runtime.app.inject({ method, url: '/api/providers/toolkit/proxy/x', headers: { 'x-csrf-token': alice().csrfToken } });
       expect(signedOut.statusCode, method).toBe(401);
       expect(signedOut.json(), method).toEqual({ error: 'unauthorized', message: 'Sign in first.' });
     }
     expect((await call('GET', '../nope/proxy/x')).statusCode).toBe(404);
-    expect((await app().runtime.app.inject({ method: 'GET', url: '/api/providers/nope/proxy/x', headers: { cookie: alice.cookie } })).statusCode).toBe(404);
+    expect((await app().runtime.app.inject({ method: 'GET', url: '/api/providers/nope/proxy/x', headers: { cookie: alice().cookie } })).statusCode).toBe(404);
   });
 });
 

@@ -1,29 +1,19 @@
 // The account page's "Call the API": it shows at most a preview of the
 // answer, and reads no more of it than that.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from './support/postgres.js';
-import { startEchoApi, type EchoApi } from './support/echo-api.js';
 import { decodeHtmlEntities } from './support/browser.js';
 import { signedInUser, type SignedInUser } from './support/signed-in.js';
 import { useTestApp } from './support/use-test-app.js';
+import { useEchoApiApp } from './support/use-echo-api-app.js';
 
 const PREVIEW_BYTES = 64 * 1024;
 
 describe('"Call the API" with a huge answer', () => {
-  let api: EchoApi;
-  let alice: SignedInUser;
-
-  beforeAll(async () => {
-    api = await startEchoApi();
-  });
-  afterAll(() => api?.close());
-  const { app } = useTestApp(DIALECTS[0]!, () => ({ env: { TOOLKIT_API_BASE_URL: `${api.origin}/v1`, PROVIDER_TIMEOUT_SECONDS: '1' } }));
-  beforeAll(async () => {
-    alice = await signedInUser(app(), 'alice');
-  });
+  const { app, api, alice } = useEchoApiApp({ env: { PROVIDER_TIMEOUT_SECONDS: '1' } });
 
   const call = (path: string) =>
-    app().runtime.app.inject({ method: 'GET', url: `/account/connections/toolkit/call?path=${encodeURIComponent(path)}`, headers: { cookie: alice.cookie } });
+    app().runtime.app.inject({ method: 'GET', url: `/account/connections/toolkit/call?path=${encodeURIComponent(path)}`, headers: { cookie: alice().cookie } });
   const shownBody = (page: string) => decodeHtmlEntities(/<pre class="api-body">([^<]*)<\/pre>/.exec(page)?.[1] ?? '');
 
   it('shows the first 64 KiB and stops reading: the API sees the connection closed long before the end', async () => {
@@ -31,7 +21,7 @@ describe('"Call the API" with a huge answer', () => {
     const answer = await call(`large?bytes=${bytes}`);
     expect(answer.statusCode).toBe(200);
     expect(shownBody(answer.body)).toBe(`${'x'.repeat(PREVIEW_BYTES)}\n…`);
-    const [large] = api.largeBodies;
+    const [large] = api().largeBodies;
     expect(await large!.completed).toBe(false);
     expect(large!.sent).toBeLessThan(bytes);
   });
@@ -53,15 +43,15 @@ describe('"Call the API" with a huge answer', () => {
   });
 
   it('refuses a call a browser marks as coming from another site (a link elsewhere), and calls nothing', async () => {
-    const before = api.requests.length;
+    const before = api().requests.length;
     for (const site of ['cross-site', 'same-site']) {
-      const answer = await app().runtime.app.inject({ method: 'GET', url: '/account/connections/toolkit/call?path=notes', headers: { cookie: alice.cookie, 'sec-fetch-site': site } });
+      const answer = await app().runtime.app.inject({ method: 'GET', url: '/account/connections/toolkit/call?path=notes', headers: { cookie: alice().cookie, 'sec-fetch-site': site } });
       expect(answer.statusCode, site).toBe(403);
       expect(answer.body).toContain('Call the API from your account page');
     }
-    expect(api.requests.length).toBe(before);
+    expect(api().requests.length).toBe(before);
     for (const site of ['same-origin', 'none']) {
-      const answer = await app().runtime.app.inject({ method: 'GET', url: '/account/connections/toolkit/call?path=notes', headers: { cookie: alice.cookie, 'sec-fetch-site': site } });
+      const answer = await app().runtime.app.inject({ method: 'GET', url: '/account/connections/toolkit/call?path=notes', headers: { cookie: alice().cookie, 'sec-fetch-site': site } });
       expect(answer.statusCode, site).toBe(200);
     }
   });

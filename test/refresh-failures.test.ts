@@ -3,35 +3,18 @@
 // the provider is left alone for a back-off. Each test has an app, a
 // database and a clock of its own (the app's `now`), so the back-off is
 // walked through by moving the clock, and no test depends on another.
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { testClock, type TestClock } from './support/clock.js';
+import { expect, it } from 'vitest';
 import { describeEachDialect } from './support/postgres.js';
-import { startProviderBehindProxy } from './support/provider-behind-proxy.js';
 import { expireStoredAccessToken, signedInUser, type SignedInUser } from './support/signed-in.js';
-import { useTestApp } from './support/use-test-app.js';
+import { useAppBehindProxy } from './support/use-app-behind-proxy.js';
 
 const REFRESH = { method: 'POST', path: '/token', form: { grant_type: 'refresh_token' } } as const;
 const SERVER_ERROR = { ...REFRESH, fault: { kind: 'status', status: 500, body: '{"error":"server_error"}' } } as const;
 
 describeEachDialect('a refresh the provider answers badly', (dialect) => {
-  let behind: Awaited<ReturnType<typeof startProviderBehindProxy>>;
-  let clock: TestClock;
+  const { app, database, behind, clock } = useAppBehindProxy(dialect, () => ({ PROVIDER_TIMEOUT_SECONDS: '1' }));
 
-  beforeAll(async () => {
-    behind = await startProviderBehindProxy();
-  });
-  afterAll(() => behind?.close());
-  beforeEach(() => {
-    clock = testClock();
-  });
-  const { app, database } = useTestApp(
-    dialect,
-    () => ({ sharedProvider: behind.provider, env: { PROVIDER_TIMEOUT_SECONDS: '1' }, now: () => clock.now() }),
-    { perTest: true },
-  );
-  afterEach(() => behind?.proxy.clear());
-
-  const proxy = () => behind.proxy;
+  const proxy = () => behind().proxy;
   const callApi = (user: SignedInUser) =>
     app().runtime.app.inject({ method: 'GET', url: '/api/providers/toolkit/proxy/profile', headers: { cookie: user.cookie } });
   const storedToken = (user: SignedInUser) => app().runtime.tokenStore.findToken(user.userId, 'toolkit');
@@ -48,7 +31,7 @@ describeEachDialect('a refresh the provider answers badly', (dialect) => {
 
   /** Expires the user's access token, makes one call that fails as expected, and checks the stored tokens did not change. */
   async function expectUnchangedAfterFailure(user: SignedInUser, expectedStatus: number, expectedCode: string): Promise<{ headers: Record<string, unknown> }> {
-    await expireStoredAccessToken(database(), user.userId, 'toolkit', clock.now());
+    await expireStoredAccessToken(database(), user.userId, 'toolkit', clock().now());
     const before = await storedToken(user);
     const refreshesSeen = proxy().count(REFRESH);
     const answer = await callApi(user);
@@ -81,22 +64,22 @@ describeEachDialect('a refresh the provider answers badly', (dialect) => {
     proxy().inject(SERVER_ERROR);
     await expectUnchangedAfterFailure(user, 502, 'provider_error');
 
-    clock.advance(1);
+    clock().advance(1);
     await expectBackedOff(user, 1);
 
     // The first back-off is over: the provider is asked again, fails again, and the back-off doubles.
-    clock.advance(1);
+    clock().advance(1);
     proxy().inject(SERVER_ERROR);
     const seen = proxy().count(REFRESH);
     const again = await callApi(user);
     expect(again.statusCode).toBe(502);
     expect(JSON.parse(again.body)).toMatchObject({ error: 'provider_error' });
     expect(proxy().count(REFRESH)).toBe(seen + 1);
-    clock.advance(3);
+    clock().advance(3);
     await expectBackedOff(user, 1);
 
     // After the second back-off the next call refreshes and succeeds: nothing was lost.
-    clock.advance(1);
+    clock().advance(1);
     const before = await storedToken(user);
     const answer = await callApi(user);
     expect(answer.statusCode).toBe(200);
@@ -104,7 +87,7 @@ describeEachDialect('a refresh the provider answers badly', (dialect) => {
     expect(proxy().count(REFRESH)).toBe(seen + 2);
     const after = await storedToken(user);
     expect(after?.accessToken).not.toBe(before?.accessToken);
-    expect(after).toMatchObject({ status: 'active', lastError: null, expiresAt: clock.now() + 300 });
+    expect(after).toMatchObject({ status: 'active', lastError: null, expiresAt: clock().now() + 300 });
     expect(await auditedRefreshes(user)).toEqual(['token.refresh_failed', 'token.refresh_failed', 'token.refreshed']);
   });
 
@@ -114,10 +97,10 @@ describeEachDialect('a refresh the provider answers badly', (dialect) => {
     const failed = await expectUnchangedAfterFailure(user, 503, 'provider_unavailable');
     expect(failed.headers['retry-after']).toBe('120');
 
-    clock.advance(119);
+    clock().advance(119);
     await expectBackedOff(user, 1);
 
-    clock.advance(1);
+    clock().advance(1);
     const seen = proxy().count(REFRESH);
     expect((await callApi(user)).statusCode).toBe(200);
     expect(proxy().count(REFRESH)).toBe(seen + 1);
@@ -137,14 +120,14 @@ describeEachDialect('a refresh the provider answers badly', (dialect) => {
     const user = await signedInUser(app(), 'alice');
     const before = await storedToken(user);
     const seenBefore = proxy().requests.length;
-    await expireStoredAccessToken(database(), user.userId, 'toolkit', clock.now());
+    await expireStoredAccessToken(database(), user.userId, 'toolkit', clock().now());
     proxy().inject({ ...REFRESH, fault: { kind: 'late', ms: 1_500 } });
     expect((await callApi(user)).statusCode).toBe(200);
     const after = await storedToken(user);
     expect(after).toMatchObject({ status: 'active', lastError: null });
     expect(after?.refreshToken).not.toBe(before?.refreshToken);
 
-    await expireStoredAccessToken(database(), user.userId, 'toolkit', clock.now());
+    await expireStoredAccessToken(database(), user.userId, 'toolkit', clock().now());
     expect((await callApi(user)).statusCode).toBe(200);
     expect(proxy().requests.slice(seenBefore).filter((seen) => seen.form?.grant_type === 'refresh_token').map((seen) => seen.form?.refresh_token)).toEqual([
       before?.refreshToken,
@@ -162,7 +145,7 @@ describeEachDialect('a refresh the provider answers badly', (dialect) => {
   it('no new refresh token in the answer: the old one is kept with the new access token', async () => {
     const user = await signedInUser(app(), 'alice');
     const before = await storedToken(user);
-    await expireStoredAccessToken(database(), user.userId, 'toolkit', clock.now());
+    await expireStoredAccessToken(database(), user.userId, 'toolkit', clock().now());
     proxy().inject({ ...REFRESH, fault: { kind: 'status', status: 200, body: '{"access_token":"issued-without-rotation","token_type":"Bearer","expires_in":300}' } });
     const answer = await app().runtime.tokens.getAccessToken(user.userId, 'toolkit');
     expect(answer.accessToken).toBe('issued-without-rotation');
@@ -170,7 +153,7 @@ describeEachDialect('a refresh the provider answers badly', (dialect) => {
       accessToken: 'issued-without-rotation',
       refreshToken: before!.refreshToken,
       idToken: before!.idToken,
-      expiresAt: clock.now() + 300,
+      expiresAt: clock().now() + 300,
       status: 'active',
     });
   });

@@ -5,19 +5,19 @@
 // its timer (minutes away), so every refresh counted here is a test's.
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TokenkeeperError } from '../src/client/errors.js';
 import type { TokenEvent } from '../src/client/token-events.js';
 import type { TokenManager } from '../src/client/token-manager.js';
 import { parseEncryptionKeys, TokenCipher } from '../src/db/token-cipher.js';
 import { SqlTokenStore } from '../src/db/token-store.js';
 import { keepaliveWindowSeconds, startRefreshKeepalive, type KeepaliveProvider, type RefreshKeepaliveJob } from '../src/core/refresh-keepalive.js';
-import { testClock, type TestClock } from './support/clock.js';
+import { testClock } from './support/clock.js';
 import { DIALECTS, describeEachDialect } from './support/postgres.js';
-import { startProviderBehindProxy } from './support/provider-behind-proxy.js';
 import { signedInUser, type SignedInUser } from './support/signed-in.js';
 import { startTestApp, TEST_ENCRYPTION_KEY, type TestApp } from './support/test-app.js';
 import { useTestApp } from './support/use-test-app.js';
+import { useAppBehindProxy } from './support/use-app-behind-proxy.js';
 
 const DAY = 86_400;
 /** The idle lifetime these tests give the dev provider: 8 days, so its window is the last 2. */
@@ -85,25 +85,11 @@ describe('REFRESH_KEEPALIVE=off', () => {
 });
 
 describeEachDialect('a keep-alive sweep', (dialect) => {
-  let behind: Awaited<ReturnType<typeof startProviderBehindProxy>>;
-  let clock: TestClock;
-  beforeAll(async () => {
-    behind = await startProviderBehindProxy();
-  });
-  afterAll(() => behind?.close());
-  beforeEach(() => {
-    clock = testClock();
-  });
-  const { app, database } = useTestApp(
-    dialect,
-    () => ({
-      sharedProvider: behind.provider,
-      now: () => clock.now(),
-      // Where connection.needs_reauth goes: nothing listens, the message waits in the outbox.
-      env: { WEBHOOK_URLS: 'http://127.0.0.1:7199/hooks', WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64')}` },
-    }),
-    { perTest: true },
-  );
+  // Where connection.needs_reauth goes: nothing listens, the message waits in the outbox.
+  const { app, database, behind, clock } = useAppBehindProxy(dialect, () => ({
+    WEBHOOK_URLS: 'http://127.0.0.1:7199/hooks',
+    WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64')}`,
+  }));
 
   let jobs: RefreshKeepaliveJob[];
   beforeEach(() => {
@@ -111,15 +97,14 @@ describeEachDialect('a keep-alive sweep', (dialect) => {
   });
   afterEach(async () => {
     for (const job of jobs) await job.stop();
-    behind.proxy.clear();
   });
   /** A sweep of `of`'s runtime, with the dev provider's refresh tokens idling out after `providers`' lifetime. */
   const startJob = (providers: KeepaliveProvider[] = [{ name: 'toolkit', refreshTokenIdleSeconds: IDLE }], of: TestApp = app()) => {
-    const job = startRefreshKeepalive({ store: of.runtime.tokenStore, tokens: of.runtime.tokens, logger: pino({ level: 'silent' }), now: clock.now, providers, jitterMs: 0 });
+    const job = startRefreshKeepalive({ store: of.runtime.tokenStore, tokens: of.runtime.tokens, logger: pino({ level: 'silent' }), now: clock().now, providers, jitterMs: 0 });
     jobs.push(job);
     return job;
   };
-  const refreshesSent = () => behind.proxy.count(REFRESH);
+  const refreshesSent = () => behind().proxy.count(REFRESH);
   const stored = (user: SignedInUser) => app().runtime.tokenStore.findToken(user.userId, 'toolkit');
   /** Sets columns of the user's toolkit row. */
   const setRow = (
@@ -129,7 +114,7 @@ describeEachDialect('a keep-alive sweep', (dialect) => {
     database().db.updateTable('tokens').set(values).where('user_id', '=', user.userId).where('provider', '=', 'toolkit').execute();
   /** Makes the user's refresh token end `seconds` from now, counted from its issue, its last use. */
   const issuedAt = (user: SignedInUser, at: number) => setRow(user, { issued_at: at, refresh_token_issued_at: at, refresh_token_used_at: at });
-  const endIn = (user: SignedInUser, seconds: number) => issuedAt(user, clock.now() + seconds - IDLE);
+  const endIn = (user: SignedInUser, seconds: number) => issuedAt(user, clock().now() + seconds - IDLE);
   /** As a row stored before the refresh token's own times were kept. */
   const storedBefore = { refresh_token_issued_at: null, refresh_token_used_at: null } as const;
 
@@ -144,16 +129,16 @@ describeEachDialect('a keep-alive sweep', (dialect) => {
 
     expect(await job.sweep()).toEqual({ due: 1, refreshed: 1, alreadyRenewed: 0, failed: 0, ended: 0, checked: 0, refused: 0 });
     expect(refreshesSent()).toBe(sent + 1);
-    expect((await stored(alice))?.issuedAt).toBe(clock.now());
+    expect((await stored(alice))?.issuedAt).toBe(clock().now());
     expect((await stored(alice))?.refreshToken).not.toBe(before.alice?.refreshToken);
     expect((await stored(bob))?.accessToken).toBe(before.bob?.accessToken);
 
     // Alice's refresh token now ends IDLE from now; bob's end is one second outside the window.
     expect(await job.sweep()).toEqual({ due: 0, refreshed: 0, alreadyRenewed: 0, failed: 0, ended: 0, checked: 0, refused: 0 });
-    clock.advance(1);
+    clock().advance(1);
     expect(await job.sweep()).toEqual({ due: 1, refreshed: 1, alreadyRenewed: 0, failed: 0, ended: 0, checked: 0, refused: 0 });
     expect(refreshesSent()).toBe(sent + 2);
-    expect((await stored(bob))?.issuedAt).toBe(clock.now());
+    expect((await stored(bob))?.issuedAt).toBe(clock().now());
   });
 
   it('never touches a connection that needs re-auth, has no refresh token, has already passed its end or has no known end', async () => {
@@ -182,7 +167,7 @@ describeEachDialect('a keep-alive sweep', (dialect) => {
     const bob = await signedInUser(app(), 'bob');
     await setRow(alice, { refresh_token: null });
     await setRow(bob, { refresh_token: null });
-    await database().db.updateTable('tokens').set({ expires_at: clock.now() }).where('user_id', '=', alice.userId).execute();
+    await database().db.updateTable('tokens').set({ expires_at: clock().now() }).where('user_id', '=', alice.userId).execute();
     const events: TokenEvent[] = [];
     const stop = app().runtime.tokens.on((event) => void events.push(event));
     try {
@@ -202,18 +187,18 @@ describeEachDialect('a keep-alive sweep', (dialect) => {
     const job = startJob();
     const alice = await signedInUser(app(), 'alice');
     const bob = await signedInUser(app(), 'bob');
-    await setRow(alice, { ...storedBefore, issued_at: null, updated_at: clock.now() + DAY - IDLE });
+    await setRow(alice, { ...storedBefore, issued_at: null, updated_at: clock().now() + DAY - IDLE });
     // Issued 10 days ago (issued_at, stored before the refresh token's own issue was kept), and the provider said it
     // ends in 3 days: within the last quarter of its 13 days.
-    await setRow(bob, { ...storedBefore, issued_at: clock.now() - 10 * DAY, refresh_token_expires_at: clock.now() + 3 * DAY });
+    await setRow(bob, { ...storedBefore, issued_at: clock().now() - 10 * DAY, refresh_token_expires_at: clock().now() + 3 * DAY });
     const sent = refreshesSent();
 
     expect(await startJob([{ name: 'toolkit' }]).sweep()).toEqual({ due: 1, refreshed: 1, alreadyRenewed: 0, failed: 0, ended: 0, checked: 0, refused: 0 });
     expect(await job.sweep()).toEqual({ due: 1, refreshed: 1, alreadyRenewed: 0, failed: 0, ended: 0, checked: 0, refused: 0 });
     expect(refreshesSent()).toBe(sent + 2);
-    expect((await stored(alice))?.issuedAt).toBe(clock.now());
+    expect((await stored(alice))?.issuedAt).toBe(clock().now());
     // The dev provider's refresh brings a new refresh token without a stated end: the idle lifetime counts again.
-    expect(await stored(bob)).toMatchObject({ issuedAt: clock.now(), refreshTokenExpiresAt: null });
+    expect(await stored(bob)).toMatchObject({ issuedAt: clock().now(), refreshTokenExpiresAt: null });
   });
 
   it('a refresh token the provider refuses (invalid_grant): needs re-auth, with its event and webhook, and no further try', async () => {
@@ -222,8 +207,8 @@ describeEachDialect('a keep-alive sweep', (dialect) => {
     const token = (await stored(alice))!;
     // A refresh token the provider never issued: it answers invalid_grant.
     const { accessToken, idToken, tokenType, scope, expiresAt } = token;
-    const refused = { accessToken, idToken, tokenType, scope, expiresAt, refreshToken: 'not-a-refresh-token-of-the-provider', issuedAt: clock.now() + DAY - IDLE };
-    await app().runtime.tokenStore.saveTokenSet(alice.userId, 'toolkit', refused, clock.now());
+    const refused = { accessToken, idToken, tokenType, scope, expiresAt, refreshToken: 'not-a-refresh-token-of-the-provider', issuedAt: clock().now() + DAY - IDLE };
+    await app().runtime.tokenStore.saveTokenSet(alice.userId, 'toolkit', refused, clock().now());
     const events: TokenEvent[] = [];
     const stop = app().runtime.tokens.on((event) => void events.push(event));
     try {
@@ -243,7 +228,7 @@ describeEachDialect('a keep-alive sweep', (dialect) => {
     const alice = await signedInUser(app(), 'alice');
     await endIn(alice, DAY);
     const before = await stored(alice);
-    behind.proxy.inject({ ...REFRESH, fault: { kind: 'status', status: 500, body: '{"error":"server_error"}' } });
+    behind().proxy.inject({ ...REFRESH, fault: { kind: 'status', status: 500, body: '{"error":"server_error"}' } });
     const sent = refreshesSent();
 
     expect(await job.sweep()).toEqual({ due: 1, refreshed: 0, alreadyRenewed: 0, failed: 1, ended: 0, checked: 0, refused: 0 });
@@ -252,27 +237,27 @@ describeEachDialect('a keep-alive sweep', (dialect) => {
     expect(await job.sweep()).toEqual({ due: 1, refreshed: 0, alreadyRenewed: 0, failed: 1, ended: 0, checked: 0, refused: 0 });
     expect(refreshesSent()).toBe(sent + 1);
 
-    clock.advance(3600);
+    clock().advance(3600);
     expect(await job.sweep()).toEqual({ due: 1, refreshed: 1, alreadyRenewed: 0, failed: 0, ended: 0, checked: 0, refused: 0 });
     expect(refreshesSent()).toBe(sent + 2);
-    expect(await stored(alice)).toMatchObject({ status: 'active', lastError: null, issuedAt: clock.now() });
+    expect(await stored(alice)).toMatchObject({ status: 'active', lastError: null, issuedAt: clock().now() });
   });
 
   it('a provider fault on a row stored before issued_at was kept leaves its end where it was: the next sweep tries again', async () => {
     const job = startJob();
     const alice = await signedInUser(app(), 'alice');
-    const lastIssued = clock.now() + DAY - IDLE;
+    const lastIssued = clock().now() + DAY - IDLE;
     await setRow(alice, { ...storedBefore, issued_at: null, updated_at: lastIssued });
-    behind.proxy.inject({ ...REFRESH, fault: { kind: 'status', status: 500, body: '{"error":"server_error"}' } });
+    behind().proxy.inject({ ...REFRESH, fault: { kind: 'status', status: 500, body: '{"error":"server_error"}' } });
     const sent = refreshesSent();
 
     expect(await job.sweep()).toEqual({ due: 1, refreshed: 0, alreadyRenewed: 0, failed: 1, ended: 0, checked: 0, refused: 0 });
     expect(await stored(alice)).toMatchObject({ status: 'active', lastError: 'provider_error' });
     // The provider still ends the refresh token IDLE after it was last issued: the failure moved nothing, so it is due still.
-    clock.advance(3600);
+    clock().advance(3600);
     expect(await job.sweep()).toEqual({ due: 1, refreshed: 1, alreadyRenewed: 0, failed: 0, ended: 0, checked: 0, refused: 0 });
     expect(refreshesSent()).toBe(sent + 2);
-    expect(await stored(alice)).toMatchObject({ status: 'active', lastError: null, issuedAt: clock.now() });
+    expect(await stored(alice)).toMatchObject({ status: 'active', lastError: null, issuedAt: clock().now() });
   });
 
   it('a provider with more due connections than a sweep takes (each failing in an outage) leaves the other providers their share', async () => {
@@ -291,7 +276,7 @@ describeEachDialect('a keep-alive sweep', (dialect) => {
       },
     } as unknown as TokenManager;
     const providers = [{ name: 'toolkit', refreshTokenIdleSeconds: IDLE }, { name: 'second', refreshTokenIdleSeconds: IDLE }];
-    const job = startRefreshKeepalive({ store: app().runtime.tokenStore, tokens, logger: pino({ level: 'silent' }), now: clock.now, providers, jitterMs: 0, maxPerSweep: 2, scheduled: false });
+    const job = startRefreshKeepalive({ store: app().runtime.tokenStore, tokens, logger: pino({ level: 'silent' }), now: clock().now, providers, jitterMs: 0, maxPerSweep: 2, scheduled: false });
     jobs.push(job);
 
     expect(await job.sweep()).toEqual({ due: 2, refreshed: 1, alreadyRenewed: 0, failed: 1, ended: 0, checked: 0, refused: 0 });
@@ -307,9 +292,9 @@ describeEachDialect('a keep-alive sweep', (dialect) => {
     const before = await stored(alice);
     const bobBefore = await stored(bob);
     let release!: () => void;
-    behind.proxy.inject({ ...REFRESH, fault: { kind: 'hold', until: new Promise<void>((resolve) => (release = resolve)) } });
+    behind().proxy.inject({ ...REFRESH, fault: { kind: 'hold', until: new Promise<void>((resolve) => (release = resolve)) } });
     const sent = refreshesSent();
-    const job = startRefreshKeepalive({ store: app().runtime.tokenStore, tokens: app().runtime.tokens, logger: pino({ level: 'silent' }), now: clock.now, providers: [{ name: 'toolkit', refreshTokenIdleSeconds: IDLE }], jitterMs: 0, concurrency: 1, scheduled: false });
+    const job = startRefreshKeepalive({ store: app().runtime.tokenStore, tokens: app().runtime.tokens, logger: pino({ level: 'silent' }), now: clock().now, providers: [{ name: 'toolkit', refreshTokenIdleSeconds: IDLE }], jitterMs: 0, concurrency: 1, scheduled: false });
     const swept = job.sweep();
     await vi.waitFor(() => expect(refreshesSent()).toBe(sent + 1));
     const stopping = job.stop();
@@ -318,7 +303,7 @@ describeEachDialect('a keep-alive sweep', (dialect) => {
     expect(await swept).toEqual({ due: 2, refreshed: 1, alreadyRenewed: 0, failed: 0, ended: 0, checked: 0, refused: 0 });
     expect(refreshesSent()).toBe(sent + 1);
     const after = await stored(alice);
-    expect(after).toMatchObject({ status: 'active', lastError: null, issuedAt: clock.now() });
+    expect(after).toMatchObject({ status: 'active', lastError: null, issuedAt: clock().now() });
     expect(after?.refreshToken).not.toBe(before?.refreshToken);
     // The lease was given back with the tokens: a request refreshes at once.
     expect(await database().db.selectFrom('tokens').select('refresh_lease_id').where('user_id', '=', alice.userId).executeTakeFirst()).toEqual({ refresh_lease_id: null });
@@ -326,31 +311,31 @@ describeEachDialect('a keep-alive sweep', (dialect) => {
   });
 
   it('two servers sweeping at once refresh a connection once', async () => {
-    const other = await startTestApp({ databaseUrl: database().url, sharedProvider: behind.provider, now: () => clock.now() });
+    const other = await startTestApp({ databaseUrl: database().url, sharedProvider: behind().provider, now: () => clock().now() });
     try {
       const alice = await signedInUser(app(), 'alice');
       const bob = await signedInUser(app(), 'bob');
       await endIn(alice, DAY);
       await endIn(bob, DAY);
       const sent = refreshesSent();
-      const grantErrors = behind.provider.stats.grantErrors;
+      const grantErrors = behind().provider.stats.grantErrors;
 
       const results = await Promise.all([startJob().sweep(), startJob(undefined, other).sweep()]);
       expect(refreshesSent()).toBe(sent + 2);
-      expect(behind.provider.stats.grantErrors).toBe(grantErrors);
+      expect(behind().provider.stats.grantErrors).toBe(grantErrors);
       const total = (key: 'due' | 'refreshed' | 'alreadyRenewed' | 'failed') => results.reduce((sum, result) => sum + result[key], 0);
       expect(total('refreshed')).toBe(2);
       expect(total('failed')).toBe(0);
       expect(total('due')).toBe(2 + total('alreadyRenewed'));
-      expect(await stored(alice)).toMatchObject({ status: 'active', issuedAt: clock.now() });
+      expect(await stored(alice)).toMatchObject({ status: 'active', issuedAt: clock().now() });
 
       // Both servers decide before either refreshes: the one that waits for the lease finds the refresh made.
-      clock.advance(IDLE - DAY);
-      const since = clock.now() - 1;
+      clock().advance(IDLE - DAY);
+      const since = clock().now() - 1;
       const outcomes = await Promise.all([app().runtime.tokens.keepAlive(alice.userId, 'toolkit', since), other.runtime.tokens.keepAlive(alice.userId, 'toolkit', since)]);
       expect(outcomes.sort()).toEqual(['not_needed', 'refreshed']);
       expect(refreshesSent()).toBe(sent + 3);
-      expect(behind.provider.stats.grantErrors).toBe(grantErrors);
+      expect(behind().provider.stats.grantErrors).toBe(grantErrors);
     } finally {
       await other.close();
     }

@@ -25,6 +25,17 @@ function recordRefreshes(app: TestApp): { userIds: string[]; stop: () => void } 
   return { userIds, stop };
 }
 
+/** One sweep of the refresh-ahead job serve started in `app`: it must refresh one token, `user`'s, and fail none. */
+async function expectServeSweepRefreshesOnly(app: TestApp, user: SignedInUser): Promise<void> {
+  const refreshed = recordRefreshes(app);
+  try {
+    expect(await app.runtime.refreshAhead!.sweep()).toEqual({ refreshed: 1, failed: 0 });
+    expect(refreshed.userIds).toEqual([user.userId]);
+  } finally {
+    refreshed.stop();
+  }
+}
+
 describe('the refresh-ahead job serve starts (REFRESH_AHEAD_SECONDS=120)', () => {
   const clock = testClock();
   const { app, database } = useTestApp(DIALECTS[0]!, { env: { REFRESH_AHEAD_SECONDS: String(WINDOW) }, now: clock.now });
@@ -34,14 +45,8 @@ describe('the refresh-ahead job serve starts (REFRESH_AHEAD_SECONDS=120)', () =>
     const bob = await signedInUser(app(), 'bob');
     await setExpiry(database(), alice, clock.now() + WINDOW);
     await setExpiry(database(), bob, clock.now() + WINDOW + 1);
-    const refreshed = recordRefreshes(app());
-    try {
-      // serve's job waits a random jitter of up to 1 s before each refresh (so servers do not refresh in step): one refresh here.
-      expect(await app().runtime.refreshAhead!.sweep()).toEqual({ refreshed: 1, failed: 0 });
-      expect(refreshed.userIds).toEqual([alice.userId]);
-    } finally {
-      refreshed.stop();
-    }
+    // serve's job waits a random jitter of up to 1 s before each refresh (so servers do not refresh in step): one refresh here.
+    await expectServeSweepRefreshesOnly(app(), alice);
   });
 });
 
@@ -58,13 +63,7 @@ describe('the refresh-ahead job serve starts, with connections left of a provide
       // Newer than alice's, so first in the sweep's order.
       await database().db.updateTable('tokens').set({ provider: 'retired', created_at: clock.now() + 1 }).where('user_id', '=', user.userId).execute();
     }
-    const refreshed = recordRefreshes(app());
-    try {
-      expect(await app().runtime.refreshAhead!.sweep()).toEqual({ refreshed: 1, failed: 0 });
-      expect(refreshed.userIds).toEqual([alice.userId]);
-    } finally {
-      refreshed.stop();
-    }
+    await expectServeSweepRefreshesOnly(app(), alice);
   });
 });
 

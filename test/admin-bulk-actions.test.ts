@@ -2,26 +2,16 @@
 // row goes through what its own button does (superuser-only rows refused and
 // audited, rows it does not apply to left alone), a dangerous action shows
 // every consequence first, and the list's flash message sums it up.
-import { beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEachDialect } from './support/postgres.js';
-import { postForm, signInAdminUsers } from './support/admin-users.js';
+import { useAdminSite } from './support/admin-users.js';
 import type { SignedInUser } from './support/signed-in.js';
-import { useTestApp } from './support/use-test-app.js';
 
 describeEachDialect('actions on the ticked rows of an admin list', (dialect) => {
-  const { app, database } = useTestApp(dialect);
-  let superuser: SignedInUser;
-  let staff: SignedInUser;
-  let member: SignedInUser;
-
-  beforeAll(async () => {
-    ({ superuser, staff, member } = await signInAdminUsers(app(), database()));
-  });
+  const { app, database, superuser, staff, member, post, events } = useAdminSite(dialect);
 
   const get = (url: string, user: SignedInUser) => app().runtime.app.inject({ method: 'GET', url, headers: { cookie: user.cookie } });
-  const post = (url: string, user: SignedInUser, fields: Array<[string, string]>, csrf = true) => postForm(app(), url, user, fields, csrf);
   const tokenIdOf = async (userId: string) => (await database().db.selectFrom('tokens').select('id').where('user_id', '=', userId).executeTakeFirstOrThrow()).id;
-  const events = async (event: string) => database().db.selectFrom('audit_log').selectAll().where('event', '=', event).orderBy('id').execute();
   const flashOn = async (url: string, user: SignedInUser) => /<p class="flash"[^>]*>([^<]*)<\/p>/.exec((await get(url, user)).body)?.[1];
 
   it('the list offers its bulk actions on a form around the table, with a checkbox naming each row', async () => {

@@ -1,27 +1,17 @@
 // Service keys in the admin site: staff see them; superusers create and
 // rotate (the key shown once) and revoke them; every change and refusal is
 // audited.
-import { beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEachDialect } from './support/postgres.js';
-import { postForm, signInAdminUsers } from './support/admin-users.js';
+import { useAdminSite } from './support/admin-users.js';
 import type { SignedInUser } from './support/signed-in.js';
-import { useTestApp } from './support/use-test-app.js';
 
 describeEachDialect('service keys in the admin site', (dialect) => {
-  const { app, database } = useTestApp(dialect);
-  let superuser: SignedInUser;
-  let staff: SignedInUser;
-  let member: SignedInUser;
-
-  beforeAll(async () => {
-    ({ superuser, staff, member } = await signInAdminUsers(app(), database()));
-  });
+  const { app, database, superuser, staff, member, post, events } = useAdminSite(dialect);
 
   const get = (url: string, user?: SignedInUser) => app().runtime.app.inject({ method: 'GET', url, headers: user ? { cookie: user.cookie } : {} });
-  const post = (url: string, user: SignedInUser, fields: Array<[string, string]>, csrf = true) => postForm(app(), url, user, fields, csrf);
   const callApi = (key: string) => app().runtime.app.inject({ method: 'GET', url: `/api/v1/users/${member.userId}`, headers: { authorization: `Bearer ${key}` } });
   const secretVersionOn = (page: string) => /name="secret_version" value="([^"]+)"/.exec(page)![1]!;
-  const events = async (event: string) => database().db.selectFrom('audit_log').selectAll().where('event', '=', event).orderBy('id').execute();
 
   async function create(name: string, permissions: string[], providers: string[] = []): Promise<string> {
     const answer = await post('/admin/services/new', superuser, [['name', name], ...permissions.map((p): [string, string] => ['permissions', p]), ...providers.map((p): [string, string] => ['providers', p])]);

@@ -8,7 +8,7 @@ import { TestBrowser } from './support/browser.js';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy.js';
 import { DIALECTS, type TestDatabase } from './support/postgres.js';
 import { ensureBuilt, freePorts, signInAt, startServerProcesses, type ServerProcess } from './support/server-processes.js';
-import { CLIENT_ID, CLIENT_SECRET } from './support/test-app.js';
+import { CLIENT_ID, CLIENT_SECRET, testAppEnv } from './support/test-app.js';
 
 const postgres = DIALECTS.find((dialect) => dialect.name === 'postgres');
 if (postgres === undefined) throw new Error('DIALECTS has no postgres entry');
@@ -76,21 +76,13 @@ describe.skipIf(!postgres.available)('SIGTERM to `tokenkeeper serve` processes o
     });
     // Token requests and API calls pass a proxy where the test can hold them.
     proxy = await startFaultProxy(provider.issuer);
-    const env = {
-      BASE_URL: baseUrl,
-      DATABASE_URL: database.url,
-      SECRET_KEY: 'test-secret-key-that-is-long-enough-0123456789',
-      TOKEN_ENCRYPTION_KEYS: generateEncryptionKey(),
-      OAUTH_PROVIDERS: 'toolkit',
-      TOOLKIT_ISSUER: provider.issuer,
-      TOOLKIT_ACCESS_TOKEN_URL: `${proxy.origin}/token`,
-      TOOLKIT_CLIENT_ID: CLIENT_ID,
-      TOOLKIT_CLIENT_SECRET: CLIENT_SECRET,
-      TOOLKIT_SCOPE: 'openid profile email offline_access notes:read',
-      TOOLKIT_API_BASE_URL: `${proxy.origin}/api`,
-      LOGIN_RATE_LIMIT: '0',
-      LOG_LEVEL: 'info',
-    };
+    const env = testAppEnv({
+      baseUrl,
+      databaseUrl: database.url,
+      issuer: provider.issuer,
+      // Request lines are not logged: the children run as NODE_ENV=test, where that is the default.
+      env: { TOKEN_ENCRYPTION_KEYS: generateEncryptionKey(), TOOLKIT_ACCESS_TOKEN_URL: `${proxy.origin}/token`, TOOLKIT_API_BASE_URL: `${proxy.origin}/api`, LOG_LEVEL: 'info', LOG_REQUESTS: 'false' },
+    });
     servers = await startServerProcesses({ count: 2, ports: ports.slice(0, 2), env });
     hasty = (await startServerProcesses({ count: 1, ports: ports.slice(2), env: { ...env, SHUTDOWN_TIMEOUT_SECONDS: '1' } }))[0]!;
     for (const username of ['alice', 'bob', 'mallory']) {

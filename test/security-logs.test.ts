@@ -10,7 +10,7 @@ import { createRuntime, type Runtime } from '../src/server/runtime.js';
 import { TestBrowser } from './support/browser.js';
 import { injectFetch } from './support/inject-fetch.js';
 import { DIALECTS, type TestDatabase } from './support/postgres.js';
-import { APP_ORIGIN, CLIENT_ID, CLIENT_SECRET, TEST_ENCRYPTION_KEY } from './support/test-app.js';
+import { APP_ORIGIN, CLIENT_ID, CLIENT_SECRET, testAppEnv } from './support/test-app.js';
 
 const COOKIE = 'tokenkeeper_session';
 const CALLBACK_PREFIX = `${APP_ORIGIN}/auth/`;
@@ -42,21 +42,7 @@ describe('the debug log of a whole session', () => {
       logger: logger.child({ component: 'dev-provider' }),
     });
     const config = loadConfig(
-      {
-        BASE_URL: APP_ORIGIN,
-        DATABASE_URL: database.url,
-        SECRET_KEY: 'test-secret-key-that-is-long-enough-0123456789',
-        TOKEN_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEY,
-        OAUTH_PROVIDERS: 'toolkit',
-        TOOLKIT_ISSUER: provider.issuer,
-        TOOLKIT_CLIENT_ID: CLIENT_ID,
-        TOOLKIT_CLIENT_SECRET: CLIENT_SECRET,
-        TOOLKIT_SCOPE: 'openid profile email offline_access notes:read',
-        TOOLKIT_API_BASE_URL: `${provider.issuer}/api`,
-        LOGIN_RATE_LIMIT: '0',
-        LOG_LEVEL: 'debug',
-        LOG_REQUESTS: 'true',
-      },
+      testAppEnv({ baseUrl: APP_ORIGIN, databaseUrl: database.url, issuer: provider.issuer, env: { LOG_LEVEL: 'debug' } }),
       mkdtempSync(join(tmpdir(), 'tokenkeeper-app-')),
     );
     expect(config.logLevel).toBe('debug');

@@ -5,7 +5,7 @@ import { TestBrowser } from './support/browser.js';
 import { DIALECTS, type TestDatabase } from './support/postgres.js';
 import { isAlive } from './support/process-alive.js';
 import { ensureBuilt, freePorts, signInAt, startServerProcesses, type ServerProcess } from './support/server-processes.js';
-import { CLIENT_ID, CLIENT_SECRET } from './support/test-app.js';
+import { CLIENT_ID, CLIENT_SECRET, testAppEnv } from './support/test-app.js';
 
 const postgres = DIALECTS.find((dialect) => dialect.name === 'postgres');
 if (postgres === undefined) throw new Error('DIALECTS has no postgres entry');
@@ -28,20 +28,8 @@ describe.skipIf(!postgres.available)('tokenkeeper serve processes sharing one Po
     servers = await startServerProcesses({
       count: 4,
       ports,
-      env: {
-        BASE_URL: baseUrl,
-        DATABASE_URL: database.url,
-        SECRET_KEY: 'test-secret-key-that-is-long-enough-0123456789',
-        TOKEN_ENCRYPTION_KEYS: generateEncryptionKey(),
-        OAUTH_PROVIDERS: 'toolkit',
-        TOOLKIT_ISSUER: provider.issuer,
-        TOOLKIT_CLIENT_ID: CLIENT_ID,
-        TOOLKIT_CLIENT_SECRET: CLIENT_SECRET,
-        TOOLKIT_SCOPE: 'openid profile email offline_access notes:read',
-        TOOLKIT_API_BASE_URL: `${provider.issuer}/api`,
-        LOGIN_RATE_LIMIT: '0',
-        LOG_LEVEL: 'info',
-      },
+      // Request lines are not logged: the children run as NODE_ENV=test, where that is the default.
+      env: testAppEnv({ baseUrl, databaseUrl: database.url, issuer: provider.issuer, env: { TOKEN_ENCRYPTION_KEYS: generateEncryptionKey(), LOG_LEVEL: 'info', LOG_REQUESTS: 'false' } }),
     });
   }, 120_000);
 

@@ -2,7 +2,7 @@
 // answer is checked against the OpenAPI document (see support/service-api.ts).
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDialect } from './support/postgres.js';
-import { ALL_PERMISSIONS, newServiceKey, serviceApiClient, withSecondProvider, type ServiceApiClient } from './support/service-api.js';
+import { ALL_PERMISSIONS, expectNoSecretIn, newServiceKey, serviceApiClient, toolkitConnectionOf, withSecondProvider, type ServiceApiClient } from './support/service-api.js';
 import { signedInUser, type SignedInUser } from './support/signed-in.js';
 import { useTestApp } from './support/use-test-app.js';
 
@@ -57,23 +57,9 @@ describeEachDialect('service API: listing connections', (dialect) => {
     const expected = [...people.map((person) => `${person.userId}/toolkit`), `${people[1]!.userId}/second`].sort();
     expect(pairs(pages)).toEqual(expected);
     const alice = pages.flatMap((page) => page.connections).find((c) => c.user_id === people[0]!.userId)!;
-    const subject = (await database().db.selectFrom('accounts').select('subject').where('user_id', '=', people[0]!.userId).executeTakeFirstOrThrow()).subject;
-    const stored = (await app().runtime.tokenStore.findToken(people[0]!.userId, 'toolkit'))!;
-    expect(alice).toEqual({
-      user_id: people[0]!.userId,
-      external_id: null,
-      user_is_active: true,
-      provider: 'toolkit',
-      subject,
-      status: 'active',
-      scope: stored.scope,
-      expires_at: stored.expiresAt,
-      last_refreshed_at: null,
-      has_refresh_token: true,
-      refresh_token_expires_at: null,
-    });
-    const text = JSON.stringify(pages);
-    for (const value of [stored.accessToken, stored.refreshToken, stored.idToken, 'second-']) expect(text).not.toContain(value);
+    const { connection, secrets } = await toolkitConnectionOf(app(), database(), people[0]!.userId);
+    expect(alice).toEqual({ user_id: people[0]!.userId, external_id: null, user_is_active: true, ...connection });
+    expectNoSecretIn(pages, [...secrets, 'second-']);
   });
 
   it('one provider, one status: needs_reauth lists whom to ask to reconnect; a deactivated user is marked', async () => {

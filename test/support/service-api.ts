@@ -7,6 +7,7 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import { createServiceKey, type ServicePermission } from '../../src/core/service-keys.js';
+import type { TestDatabase } from './postgres.js';
 import { CLIENT_ID, CLIENT_SECRET, type TestApp } from './test-app.js';
 
 export interface ServiceApiRequest {
@@ -122,4 +123,34 @@ export function withSecondProvider(issuer: string): Record<string, string> {
     SECOND_SCOPE: 'openid profile email offline_access notes:read',
     SECOND_API_BASE_URL: `${issuer}/api`,
   };
+}
+
+/**
+ * The service API's metadata of `userId`'s toolkit connection, fresh from
+ * sign-in, as the app stored it (status, scope, expiry, that there is a
+ * refresh token; never a token value), with the values `secrets` to look for
+ * in an answer with expectNoSecretIn.
+ */
+export async function toolkitConnectionOf(app: Pick<TestApp, 'runtime'>, database: TestDatabase, userId: string): Promise<{ connection: Record<string, unknown>; secrets: Array<string | null | undefined> }> {
+  const { subject } = await database.db.selectFrom('accounts').select('subject').where('user_id', '=', userId).executeTakeFirstOrThrow();
+  const stored = (await app.runtime.tokenStore.findToken(userId, 'toolkit'))!;
+  return {
+    connection: {
+      provider: 'toolkit',
+      subject,
+      status: 'active',
+      scope: stored.scope,
+      expires_at: stored.expiresAt,
+      last_refreshed_at: null,
+      has_refresh_token: true,
+      refresh_token_expires_at: null,
+    },
+    secrets: [stored.accessToken, stored.refreshToken, stored.idToken],
+  };
+}
+
+/** `answer`, as JSON, holds none of `secrets`. */
+export function expectNoSecretIn(answer: unknown, secrets: Array<string | null | undefined>): void {
+  const text = JSON.stringify(answer);
+  for (const value of secrets) expect(text).not.toContain(value);
 }

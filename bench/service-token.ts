@@ -11,25 +11,18 @@ import { runServices } from '../src/cli/services.command.js';
 import type { DevProvider } from '../src/dev-provider/index.js';
 import { freePorts } from '../test/support/free-port.js';
 import { startBenchProvider } from './lib/app.js';
+import { caseSettings, type CaseOptions } from './lib/case-options.js';
 import { startLoadWorker, type LoadOptions, type MeasuredLoad } from './lib/load.js';
-import { percent } from './lib/loop.js';
-import type { Settle } from './lib/machine.js';
+import { measuredRuns } from './lib/measured-runs.js';
 import { startServedApp, type ServedApp } from './lib/served-app.js';
 import { startServerProcess, type ServerProcess } from './lib/server-process.js';
-import { median, medianInterval, round, summarize } from './lib/stats.js';
+import { ratiosAgainst, round } from './lib/stats.js';
 import type { Row } from './lib/table.js';
 
 export const SERVICE_TOKEN_TARGET_RATIO = 0.8;
 
-export interface ServiceTokenOptions {
-  concurrency?: number;
-  warmupMs?: number;
-  durationMs?: number;
-  /** Baseline and Tokenkeeper are measured alternately this many times each. */
-  rounds?: number;
-  log?: (line: string) => void;
-  settle?: Settle;
-}
+/** The three servers are measured in turn `rounds` times each. */
+export type ServiceTokenOptions = CaseOptions;
 
 /** A key with `tokens:read`, made by `tokenkeeper services create` on the served app's database, from its last line. */
 async function createKey(app: ServedApp): Promise<string> {
@@ -49,32 +42,22 @@ async function createKey(app: ServedApp): Promise<string> {
 type Described = ReturnType<typeof describe>;
 
 function describe(runs: MeasuredLoad[]) {
-  const latencies = runs.flatMap((run) => run.latenciesMs);
-  const seconds = runs.reduce((sum, run) => sum + run.seconds, 0);
-  const cpuMsPerRequest = runs.reduce((sum, run) => sum + run.serverCpuMs, 0) / latencies.length;
-  const statuses: Record<string, number> = {};
-  for (const run of runs) for (const [status, count] of Object.entries(run.statuses)) statuses[status] = (statuses[status] ?? 0) + count;
-  const failures = Object.entries(statuses).filter(([status]) => status !== '200');
+  const measured = measuredRuns(runs);
   const badBody = runs.some((run) => typeof (JSON.parse(run.sampleBody || '{}') as { access_token?: unknown }).access_token !== 'string');
   return {
-    summary: summarize(latencies, seconds),
-    cpuMsPerRequest,
-    rounds: runs.map((run) => run.latenciesMs.length / run.seconds),
+    ...measured,
     notes: [
-      `server process CPU ${round(cpuMsPerRequest, 3)} ms/req, ${runs.map((run) => percent(run.serverCpuMs / 1000 / run.seconds)).join(' / ')} of one core`,
-      `client thread busy ${runs.map((run) => percent(run.workerElu)).join(' / ')}`,
-      `other processes ${runs.map((run) => percent(run.othersShare)).join(' / ')} of the machine`,
-      failures.length > 0 ? `NON-200: ${failures.map(([status, count]) => `${count}× ${status}`).join(', ')}` : `all ${latencies.length} 200`,
+      `server process CPU ${round(measured.cpuMsPerRequest, 3)} ms/req, ${measured.serverCpu} of one core`,
+      `client thread busy ${measured.workerElu}`,
+      `other processes ${measured.others} of the machine`,
+      measured.statuses,
       ...(badBody ? ['UNEXPECTED BODY'] : []),
     ].join('; '),
   };
 }
 
 export async function serviceTokenThroughput(options: ServiceTokenOptions = {}): Promise<Row[]> {
-  const log = options.log ?? (() => {});
-  const rounds = options.rounds ?? 10;
-  const settle = options.settle ?? (async () => {});
-  const load = { concurrency: options.concurrency ?? 32, warmupMs: options.warmupMs ?? 500, durationMs: options.durationMs ?? 3000 };
+  const { log, rounds, settle, load } = caseSettings(options, { concurrency: 32, durationMs: 3000 });
   const worker = await startLoadWorker();
   let provider: DevProvider | undefined;
   let bare: ServerProcess | undefined;
@@ -118,10 +101,8 @@ export async function serviceTokenThroughput(options: ServiceTokenOptions = {}):
     }
     const [base, withAudit, tk] = sides.map((side) => describe(side[3])) as [Described, Described, Described];
     const versus = (side: Described, baseline: Described) => {
-      const pairs = side.rounds.map((opsPerSec, index) => opsPerSec / baseline.rounds[index]!);
-      const interval = medianInterval(pairs);
-      const intervalText = interval ? `${round(interval.coverage * 100, 1)} % interval for the median ${round(interval.low, 2)}–${round(interval.high, 2)}` : 'too few rounds for an interval';
-      return { ratio: median(pairs), text: `${intervalText} (per round ${pairs.map((pair) => round(pair, 2)).join(' / ')}); CPU/req ${round(side.cpuMsPerRequest / baseline.cpuMsPerRequest, 2)}×` };
+      const { ratio, intervalText, perRound } = ratiosAgainst(side.rounds, baseline.rounds);
+      return { ratio, text: `${intervalText} (per round ${perRound}); CPU/req ${round(side.cpuMsPerRequest / baseline.cpuMsPerRequest, 2)}×` };
     };
     const auditVsBase = versus(withAudit, base);
     const tkVsBase = versus(tk, base);

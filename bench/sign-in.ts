@@ -27,22 +27,17 @@ import { CookieJar } from '../test/support/browser.js';
 import { APP_ORIGIN, TEST_ENCRYPTION_KEY } from '../test/support/test-app.js';
 import { startNewUserGoogle, type NewUserGoogle } from './lib/google-new-users.js';
 import { measureLoop, percent, type LoopResult } from './lib/loop.js';
+import { caseSettings, type CaseOptions } from './lib/case-options.js';
 import type { Settle } from './lib/machine.js';
 import type { PostgresResult } from './lib/postgres.js';
-import { median, medianInterval, round, summarize } from './lib/stats.js';
+import { ratiosAgainst, round, summarize } from './lib/stats.js';
 import type { Row } from './lib/table.js';
 
 export const SIGN_IN_TARGET_RATIO = 0.8;
 
-export interface SignInOptions {
+/** The arms are measured in turn `rounds` times each. */
+export interface SignInOptions extends CaseOptions {
   postgres: PostgresResult;
-  concurrency?: number;
-  warmupMs?: number;
-  durationMs?: number;
-  /** The arms are measured in turn this many times each. */
-  rounds?: number;
-  log?: (line: string) => void;
-  settle?: Settle;
 }
 
 const CLIENT_ID = '123456789-bench.apps.googleusercontent.com';
@@ -231,10 +226,7 @@ function describe(series: Series) {
 }
 
 export async function signInThroughput(options: SignInOptions): Promise<Row[]> {
-  const log = options.log ?? (() => {});
-  const settle = options.settle ?? (async () => {});
-  const rounds = options.rounds ?? 10;
-  const loop = { concurrency: options.concurrency ?? 8, warmupMs: options.warmupMs ?? 500, durationMs: options.durationMs ?? 1500 };
+  const { log, settle, rounds, load: loop } = caseSettings(options, { concurrency: 8, durationMs: 1500 });
   const folder = mkdtempSync(join(tmpdir(), 'tokenkeeper-bench-signin-'));
   const { server: postgres } = options.postgres;
   const postgresUrl = postgres ? await postgres.createDatabase() : null;
@@ -269,13 +261,8 @@ export async function signInThroughput(options: SignInOptions): Promise<Row[]> {
       },
     ];
     for (const app of apps) {
-      const pairs = app.rates.map((rate, index) => rate / base!.rates[index]!);
-      const ratio = median(pairs);
-      const interval = medianInterval(pairs);
+      const { ratio, intervalText: sure, perRound } = ratiosAgainst(app.rates, base!.rates);
       const target = `target ≥ ${SIGN_IN_TARGET_RATIO}×: ${ratio >= SIGN_IN_TARGET_RATIO ? 'met' : 'NOT met'}`;
-      const sure = interval
-        ? `${round(interval.coverage * 100, 1)} % interval for the median ${round(interval.low, 2)}–${round(interval.high, 2)}`
-        : 'too few rounds for an interval';
       rows.push({
         name: `sign-in: ${app.series.arm.name}`,
         opsPerSec: app.summary.opsPerSec,
@@ -283,7 +270,7 @@ export async function signInThroughput(options: SignInOptions): Promise<Row[]> {
         p99Ms: app.summary.p99,
         ratio,
         notes:
-          `vs floor = median of the per-round ratios; ${target}; ${sure} (per round ${pairs.map((pair) => round(pair, 2)).join(' / ')}); ` +
+          `vs floor = median of the per-round ratios; ${target}; ${sure} (per round ${perRound}); ` +
           `CPU/flow ${round(app.cpuMsPerFlow / base!.cpuMsPerFlow, 2)}× floor; the real app (GOOGLE_PRESET=google, logger silent: no line per sign-in) through app.inject, a new cookie jar per flow: /login/google → emulator → /auth/google/callback → 303 ${NEXT} (not fetched); ${app.notes}`,
       });
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { median, medianInterval, percentile, summarize } from './stats.js';
+import { median, medianInterval, percentile, ratiosAgainst, summarize } from './stats.js';
 
 describe('bench statistics', () => {
   it('takes nearest-rank percentiles and medians', () => {
@@ -43,5 +43,14 @@ describe('bench statistics', () => {
     expect(medianInterval([1, 2, 3, 4, 5])).toBeNull();
     expect(medianInterval([1, 2, 3, 4, 5, 6])).toEqual({ low: 1, high: 6, coverage: 1 - 2 / 64 });
     expect(medianInterval([])).toBeNull();
+  });
+
+  it('compares rates with the baseline round by round: the median of the pairs, its interval and each pair as the tables print them', () => {
+    const six = ratiosAgainst([90, 80, 100, 70, 95, 85], [100, 100, 100, 100, 100, 100]);
+    expect(six).toMatchObject({ pairs: [0.9, 0.8, 1, 0.7, 0.95, 0.85], ratio: 0.875, interval: { low: 0.7, high: 1 } });
+    expect(six.intervalText).toBe('96.9 % interval for the median 0.70–1.00');
+    expect(six.perRound).toBe('0.90 / 0.80 / 1.00 / 0.70 / 0.95 / 0.85');
+    const two = ratiosAgainst([50, 300], [100, 200]);
+    expect(two).toMatchObject({ pairs: [0.5, 1.5], ratio: 1, interval: null, intervalText: 'too few rounds for an interval', perRound: '0.50 / 1.50' });
   });
 });

@@ -63,3 +63,28 @@ export function medianInterval(values: readonly number[], confidence = 0.95): { 
   }
   return best;
 }
+
+export interface RatiosAgainst {
+  /** Each round's rate against the baseline's in the same round. */
+  pairs: number[];
+  /** Their median: a slow spell on a shared machine hits a round or two, and the median leaves those out. */
+  ratio: number;
+  interval: ReturnType<typeof medianInterval>;
+  /** The interval for the median as the tables say it, or that there were too few rounds for one. */
+  intervalText: string;
+  /** The pairs, two decimals each, separated by " / ". */
+  perRound: string;
+}
+
+/** How `rates` (one per round) compare with `baselineRates`, round by round. */
+export function ratiosAgainst(rates: readonly number[], baselineRates: readonly number[]): RatiosAgainst {
+  const pairs = rates.map((rate, index) => rate / baselineRates[index]!);
+  const interval = medianInterval(pairs);
+  return {
+    pairs,
+    ratio: median(pairs),
+    interval,
+    intervalText: interval ? `${round(interval.coverage * 100, 1)} % interval for the median ${round(interval.low, 2)}–${round(interval.high, 2)}` : 'too few rounds for an interval',
+    perRound: pairs.map((pair) => round(pair, 2)).join(' / '),
+  };
+}

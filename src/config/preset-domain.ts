@@ -1,7 +1,10 @@
+import { MERCADO_LIBRE_SITES } from '../client/providers/mercadolibre.js';
+
 /**
  * `<NAME>_DOMAIN` values a preset cannot use, though they are host names:
  * a store's own domain where the provider's OAuth and API answer only on the
- * host it gave the store. Each answers the problem, or undefined.
+ * host it gave the store, or a marketplace's country whose site is not one of
+ * the provider's. Each answers the problem, or undefined.
  */
 const MISTAKES: Readonly<Record<string, (domain: string) => string | undefined>> = {
   // https://shopify.dev/docs/apps/build/authentication-authorization/access-tokens/authorization-code-grant: authorization,
@@ -11,6 +14,10 @@ const MISTAKES: Readonly<Record<string, (domain: string) => string | undefined>>
     const example = domain.includes('.') ? "your-store.myshopify.com, as the store's admin shows it" : `${domain}.myshopify.com`;
     return `is not a Shopify store's myshopify.com host: give {shop}.myshopify.com, e.g. ${example}`;
   },
+  // https://developers.mercadolibre.com.ar/en_us/authentication-and-authorization: each country's people authorize on
+  // auth. of their own site's domain; a host of another is not a Mercado Libre site, nor is `auth.` itself.
+  mercadolibre: (domain) =>
+    MERCADO_LIBRE_SITES.includes(domain.toLowerCase()) ? undefined : `is not a Mercado Libre country's site: give one of ${MERCADO_LIBRE_SITES.join(', ')}`,
 };
 
 /** What is wrong with this preset's domain, as the end of a one-line message (with the value to give), or undefined. */

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from './config-error.js';
 import { apiHeadersOf } from '../client/provider-settings.js';
 import { PROVIDER_PRESETS } from '../client/providers/index.js';
+import { MERCADO_LIBRE_SITES } from '../client/providers/mercadolibre.js';
 import { providerSettings } from './provider-config.js';
 import { heldHeaderReason } from './proxy-header-names.js';
 
@@ -379,6 +380,18 @@ describe('provider settings from <NAME>_… variables', () => {
     );
     expect(refusal({ ...shop, ACME_DOMAIN: 'evil.myshopify.com.example' }).variable).toBe('ACME_DOMAIN');
     expect(providerSettings({ ...client, ACME_PRESET: 'zendesk', ACME_DOMAIN: 'acme.zendesk.com' }, 'acme', true).endpoints?.tokenEndpoint).toBe('https://acme.zendesk.com/oauth/tokens');
+  });
+
+  it("a Mercado Libre country is named by its site's domain, whose auth. host is where its people authorize: another stops start-up naming the sites", () => {
+    const meli = { ...client, ACME_PRESET: 'mercadolibre' };
+    expect(providerSettings(meli, 'acme', true).endpoints?.authorizationEndpoint).toBe('https://auth.mercadolibre.com.ar/authorization');
+    expect(providerSettings({ ...meli, ACME_DOMAIN: 'mercadolivre.com.br' }, 'acme', true).endpoints?.authorizationEndpoint).toBe('https://auth.mercadolivre.com.br/authorization');
+    expect(providerSettings({ ...meli, ACME_DOMAIN: 'mercadolibre.com.mx' }, 'acme', true).endpoints?.tokenEndpoint).toBe('https://api.mercadolibre.com/oauth/token');
+    for (const domain of ['auth.mercadolibre.com.mx', 'mercadolibre.com.br', 'mercadolibre.com']) {
+      const { variable, message } = refusal({ ...meli, ACME_DOMAIN: domain });
+      expect(variable).toBe('ACME_DOMAIN');
+      expect(message).toBe(`Configuration error: ACME_DOMAIN is not a Mercado Libre country's site: give one of ${MERCADO_LIBRE_SITES.join(', ')} (got "${domain}")`);
+    }
   });
 
   it('<NAME>_PROXY_REQUEST_HEADERS and _PROXY_RESPONSE_HEADERS add header names to the preset’s, lower-case and once each', () => {

@@ -41,6 +41,7 @@ import { lemonldap } from './lemonldap.js';
 import { linear } from './linear.js';
 import { linkedin } from './linkedin.js';
 import { mailchimp } from './mailchimp.js';
+import { mercadolibre } from './mercadolibre.js';
 import { microsoft } from './microsoft.js';
 import { miro } from './miro.js';
 import { monday } from './monday.js';
@@ -92,7 +93,7 @@ export { PRESET_VALUE_VARIABLES, type PresetClient, type PresetSettings, type Pr
  * @example
  * const names = Object.keys(PROVIDER_PRESETS); // ['airtable', 'apple', 'asana', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { adobe, airtable, amazon, apple, asana, atlassian, auth0, authentik, basecamp, battlenet, bitbucket, box, calendly, clickup, cognito, dexcom, digitalocean, discord, docusign, dropbox, etsy, eventbrite, facebook, figma, fitbit, freshbooks, gitea, github, gitlab, glewlwyd, google, gusto, heroku, hubspot, instagram, intercom, kakao, keycloak, line, lemonldap, linear, linkedin, mailchimp, microsoft, miro, monday, nextcloud, notion, okta, oura, patreon, paypal, pinterest, pipedrive, quickbooks, reddit, ringcentral, roblox, salesforce, shopify, slack, smartsheet, soundcloud, spotify, square, strava, stripe, tiktok, twitch, typeform, vimeo, webex, webflow, whoop, withings, wordpress, x, xero, yahoo, yandex, zendesk, zitadel, zoho, zoom };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { adobe, airtable, amazon, apple, asana, atlassian, auth0, authentik, basecamp, battlenet, bitbucket, box, calendly, clickup, cognito, dexcom, digitalocean, discord, docusign, dropbox, etsy, eventbrite, facebook, figma, fitbit, freshbooks, gitea, github, gitlab, glewlwyd, google, gusto, heroku, hubspot, instagram, intercom, kakao, keycloak, line, lemonldap, linear, linkedin, mailchimp, mercadolibre, microsoft, miro, monday, nextcloud, notion, okta, oura, patreon, paypal, pinterest, pipedrive, quickbooks, reddit, ringcentral, roblox, salesforce, shopify, slack, smartsheet, soundcloud, spotify, square, strava, stripe, tiktok, twitch, typeform, vimeo, webex, webflow, whoop, withings, wordpress, x, xero, yahoo, yandex, zendesk, zitadel, zoho, zoom };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

@@ -6,7 +6,7 @@ export interface PresetValues {
   baseUrl?: string;
   /** `<NAME>_TENANT`: a Microsoft Entra tenant (`common`, `organizations`, `consumers` or a tenant id). */
   tenant?: string;
-  /** `<NAME>_DOMAIN`: an Okta or Auth0 domain, a Zendesk account's host, an Amazon Cognito user pool's domain, a Shopify store's myshopify.com host, or a Smartsheet product's domain (smartsheet.eu, smartsheetgov.com). */
+  /** `<NAME>_DOMAIN`: an Okta or Auth0 domain, a Zendesk account's host, an Amazon Cognito user pool's domain, a Shopify store's myshopify.com host, a Smartsheet product's domain (smartsheet.eu, smartsheetgov.com), or a Mercado Libre country's site (mercadolibre.com.mx, mercadolivre.com.br), whose `auth.` host its people authorize on. */
   domain?: string;
   /** `<NAME>_REALM`: a Keycloak realm. */
   realm?: string;

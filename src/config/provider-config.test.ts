@@ -169,6 +169,18 @@ describe('provider settings from <NAME>_… variables', () => {
     expect(refusal({ ...github, GITHUB_USER_AGENT: 'acme' }, 'github').message).toBe('Configuration error: GITHUB_USER_AGENT is not used by the github preset; remove it');
   });
 
+  it('<NAME>_USER_TYPE: the kind of token the highlevel preset asks for, Location unless Company is given, refused by any other preset', () => {
+    const highlevel = { HIGHLEVEL_PRESET: 'highlevel', HIGHLEVEL_CLIENT_ID: '65f0c1a2b3d4e5f6a7b8c9d0-lt1x2y3z', HIGHLEVEL_CLIENT_SECRET: 's' };
+    const userTypeSent = (settings: ReturnType<typeof providerSettings>) =>
+      new URLSearchParams(settings.hooks!.tokenRequest!({ body: new URLSearchParams({ grant_type: 'refresh_token' }), headers: {} }).body).get('user_type');
+    expect(userTypeSent(providerSettings(highlevel, 'highlevel', true))).toBe('Location');
+    expect(userTypeSent(providerSettings({ ...highlevel, HIGHLEVEL_USER_TYPE: 'Company' }, 'highlevel', true))).toBe('Company');
+    for (const value of ['Agency', 'location', 'Sub-Account']) {
+      expect(refusal({ ...highlevel, HIGHLEVEL_USER_TYPE: value }, 'highlevel').message).toBe(`Configuration error: HIGHLEVEL_USER_TYPE must be Company or Location (got "${value}")`);
+    }
+    expect(refusal({ ...github, GITHUB_USER_TYPE: 'Company' }, 'github').message).toBe('Configuration error: GITHUB_USER_TYPE is not used by the github preset; remove it');
+  });
+
   it('client authentication: each method takes exactly the credentials it uses, and a key file is checked at start-up', () => {
     const folder = mkdtempSync(join(tmpdir(), 'tk-keys-'));
     const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' });

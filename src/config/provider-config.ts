@@ -33,6 +33,8 @@ const TEMPLATE_VALUE_PATTERNS: Readonly<Record<Exclude<PresetValueName, 'baseUrl
   domain: /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/,
   // A header value (RFC 9110 §10.1.5): printable ASCII, starting with a product name.
   userAgent: /^[!-~][ -~]{0,255}$/,
+  // HighLevel's two token kinds, as its token endpoint spells them.
+  userType: /^(Company|Location)$/,
 };
 
 function definedOnly(value: Record<keyof ProviderEndpoints, string | undefined>): Partial<ProviderEndpoints> {
@@ -73,6 +75,7 @@ function presetValues(env: Environment, prefix: string, presetName: string | und
     else if (!TEMPLATE_VALUE_PATTERNS[key].test(raw)) {
       const hostOnly = key === 'domain' && /^[a-z]+:\/\//i.test(raw) ? `; give the host name alone, e.g. ${raw.replace(/^[a-z]+:\/\//i, '').split('/')[0]}` : '';
       const poolId = key === 'userPoolId' ? '; a user pool id is its region, an underscore, then letters and digits, e.g. us-east-1_AbCdEf123' : '';
+      if (key === 'userType') throw new ConfigError(variable, `must be Company or Location (got "${raw}")`);
       if (key === 'userAgent') throw new ConfigError(variable, 'must be printable ASCII of at most 256 characters, as a header is, e.g. server:my-app:v1 (by /u/my_username)');
       throw new ConfigError(variable, `is not a valid ${key} (got "${raw}")${hostOnly}${poolId}`);
     }

@@ -59,7 +59,7 @@ export interface ProviderOptions {
   privateKeyId?: string;
   /** Extra authorization request parameters, e.g. `{ hd: 'example.com' }`. */
   authorizationParams?: Record<string, string>;
-  /** Values some presets take: a self-hosted base URL (gitlab, keycloak), tenant (microsoft), realm (keycloak), domain (okta, auth0, cognito), audience (auth0), team id (apple), user pool id (cognito), application slug (authentik). */
+  /** Values some presets take: a self-hosted base URL (gitlab, keycloak), tenant (microsoft), realm (keycloak), domain (okta, auth0, cognito), audience (auth0), team id (apple), user pool id (cognito), application slug (authentik), user type (highlevel). */
   baseUrl?: string;
   tenant?: string;
   realm?: string;
@@ -73,6 +73,8 @@ export interface ProviderOptions {
   userAgent?: string;
   /** The slug of the authentik application whose OAuth2 provider the authentik preset signs in with. */
   applicationSlug?: string;
+  /** The kind of token the highlevel preset asks for, `Location` (the default) or `Company`, as the app's distribution is. */
+  userType?: string;
   /**
    * Days a refresh token may go unused before the provider ends it, instead of
    * the preset's (okta 7, keycloak 30, microsoft and atlassian 90, google 180);
@@ -146,6 +148,7 @@ const PROVIDER_OPTION_VARIABLES: Readonly<Record<Exclude<keyof ProviderOptions, 
   userPoolId: 'USER_POOL_ID',
   userAgent: 'USER_AGENT',
   applicationSlug: 'APPLICATION_SLUG',
+  userType: 'USER_TYPE',
 };
 
 /** The options that are lists of URLs, each a comma-separated variable: its suffix, and an example for the message. */

@@ -35,6 +35,7 @@ import { glewlwyd } from './glewlwyd.js';
 import { google } from './google.js';
 import { gusto } from './gusto.js';
 import { heroku } from './heroku.js';
+import { highlevel } from './highlevel.js';
 import { hubspot } from './hubspot.js';
 import { instagram } from './instagram.js';
 import { intercom } from './intercom.js';
@@ -99,7 +100,7 @@ export { PRESET_VALUE_VARIABLES, type PresetClient, type PresetSettings, type Pr
  * @example
  * const names = Object.keys(PROVIDER_PRESETS); // ['airtable', 'apple', 'asana', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { adobe, airtable, amazon, apple, asana, atlassian, auth0, authentik, autodesk, basecamp, battlenet, bitbucket, box, calendly, canva, clickup, coinbase, cognito, constantcontact, dexcom, digitalocean, discord, docusign, dropbox, etsy, eventbrite, facebook, figma, fitbit, freshbooks, gitea, github, gitlab, glewlwyd, google, gusto, heroku, hubspot, instagram, intercom, kakao, keycloak, line, lemonldap, linear, linkedin, mailchimp, mercadolibre, microsoft, miro, monday, nextcloud, notion, okta, osu, oura, patreon, paypal, pinterest, pipedrive, procore, quickbooks, reddit, ringcentral, roblox, salesforce, shopify, slack, smartsheet, soundcloud, spotify, square, strava, stripe, tiktok, twitch, typeform, vimeo, webex, webflow, whoop, withings, wordpress, x, xero, yahoo, yandex, zendesk, zitadel, zoho, zoom };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { adobe, airtable, amazon, apple, asana, atlassian, auth0, authentik, autodesk, basecamp, battlenet, bitbucket, box, calendly, canva, clickup, coinbase, cognito, constantcontact, dexcom, digitalocean, discord, docusign, dropbox, etsy, eventbrite, facebook, figma, fitbit, freshbooks, gitea, github, gitlab, glewlwyd, google, gusto, heroku, highlevel, hubspot, instagram, intercom, kakao, keycloak, line, lemonldap, linear, linkedin, mailchimp, mercadolibre, microsoft, miro, monday, nextcloud, notion, okta, osu, oura, patreon, paypal, pinterest, pipedrive, procore, quickbooks, reddit, ringcentral, roblox, salesforce, shopify, slack, smartsheet, soundcloud, spotify, square, strava, stripe, tiktok, twitch, typeform, vimeo, webex, webflow, whoop, withings, wordpress, x, xero, yahoo, yandex, zendesk, zitadel, zoho, zoom };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

@@ -24,6 +24,11 @@ export interface PresetValues {
    * a URL or e-mail), in place of the preset's own, which names the app by its client id alone.
    */
   userAgent?: string;
+  /**
+   * `<NAME>_USER_TYPE`: the kind of token a HighLevel app asks for at its token endpoint (`user_type`), `Location`
+   * (a sub-account's) or `Company` (an agency's), as the app's distribution is.
+   */
+  userType?: string;
 }
 
 export type PresetValueName = keyof PresetValues;
@@ -39,6 +44,7 @@ export const PRESET_VALUE_VARIABLES: Readonly<Record<PresetValueName, string>> =
   teamId: 'TEAM_ID',
   userPoolId: 'USER_POOL_ID',
   userAgent: 'USER_AGENT',
+  userType: 'USER_TYPE',
 };
 
 /** The client a preset's settings are for, for a provider that asks apps to name themselves by it (Reddit's User-Agent). */

@@ -32,7 +32,8 @@
  *   scope not granted 403, both as `{ title, message }`.
  * The authorization page approves at once for signInAs()'s user.
  */
-import { redirectBack, requestedScopes } from './kit/authorization.js';
+import { authorizationEndpoint } from './kit/authorization-endpoint.js';
+import { requestedScopes } from './kit/authorization.js';
 import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, isForm, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
@@ -98,26 +99,13 @@ export async function startCalendlyEmulator(options: CalendlyEmulatorOptions): P
   const userUri = (user: CalendlyUser) => `${API}/users/${user.uuid}`;
   const organizationUri = (user: CalendlyUser) => `${API}/organizations/${user.organization}`;
 
-  server.route('GET', '/oauth/authorize', (request) => {
-    server.count('authorize');
-    const query = request.url.searchParams;
-    if (query.get('client_id') !== options.clientId) return html(400, '<h1>Client authentication failed</h1>');
-    if (query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>The redirect uri included is not valid.</h1>');
-    const reply = redirectBack(options.redirectUri, query);
-    if (query.get('response_type') !== 'code') return reply({ error: 'unsupported_response_type' });
-    const asked = requestedScopes(query);
-    if (asked.some((scope) => !SCOPES.includes(scope))) return reply({ error: 'invalid_scope', error_description: 'The requested scope is invalid, unknown, or malformed.' });
-    const user = controls.approver();
-    if (!user) return reply({ error: 'access_denied', error_description: 'The resource owner or authorization server denied the request.' });
-    const code = grants.issueCode({
-      clientId: options.clientId,
-      redirectUri: options.redirectUri,
-      scope: asked.join(' '),
-      codeChallenge: query.get('code_challenge') ?? undefined,
-      codeChallengeMethod: query.get('code_challenge_method') ?? undefined,
-      user,
-    });
-    return reply({ code });
+  authorizationEndpoint(server, '/oauth/authorize', {
+    client: options,
+    grants,
+    approver: controls.approver,
+    pages: { clientId: 'Client authentication failed', redirectUri: 'The redirect uri included is not valid.' },
+    refuse: (query) => (requestedScopes(query).some((scope) => !SCOPES.includes(scope)) ? { error: 'invalid_scope', error_description: 'The requested scope is invalid, unknown, or malformed.' } : undefined),
+    denied: { error: 'access_denied', error_description: 'The resource owner or authorization server denied the request.' },
   });
 
   const invalidClient = (): EmulatorReply => json(401, { error: 'invalid_client', error_description: 'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.' });

@@ -25,7 +25,8 @@
  *   grant ends, its refresh token with it (an assumption).
  * The authorization page approves at once for signInAs()'s user.
  */
-import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
+import { authorizationEndpoint } from './kit/authorization-endpoint.js';
+import { requestedScopes } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
@@ -70,17 +71,14 @@ export async function startDigitalOceanEmulator(options: DigitalOceanEmulatorOpt
   const issuedWith = new Map<string, string>();
   let accountFailure: number | undefined;
 
-  server.route('GET', '/v1/oauth/authorize', (request) => {
-    server.count('authorize');
-    const query = request.url.searchParams;
-    if (query.get('client_id') !== options.clientId || query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>Invalid client or redirect URI</h1>');
-    const reply = redirectBack(options.redirectUri, query);
-    if (query.get('response_type') !== 'code') return reply({ error: 'unsupported_response_type' });
-    if (requestedScopes(query).some((scope) => !SCOPES.includes(scope))) return reply({ error: 'invalid_scope', error_description: 'The requested scope is invalid, unknown, or malformed.' });
-    const user = controls.approver();
-    if (!user) return reply({ error: 'access_denied', error_description: 'The resource owner or authorization server denied the request.' });
-    const code = codeRequest(query, options, user);
-    return reply({ code: grants.issueCode({ ...code, scope: code.scope || 'read' }) });
+  authorizationEndpoint(server, '/v1/oauth/authorize', {
+    client: options,
+    grants,
+    approver: controls.approver,
+    pages: 'Invalid client or redirect URI',
+    refuse: (query) => (requestedScopes(query).some((scope) => !SCOPES.includes(scope)) ? { error: 'invalid_scope', error_description: 'The requested scope is invalid, unknown, or malformed.' } : undefined),
+    denied: { error: 'access_denied', error_description: 'The resource owner or authorization server denied the request.' },
+    request: (query) => ({ scope: requestedScopes(query).join(' ') || 'read' }),
   });
 
   /** The form, with any parameter DigitalOcean's examples send in the query instead. */

@@ -26,10 +26,10 @@
  *   (`removeApp`), and its tokens stop working.
  * The authorization page approves at once for signInAs()'s user.
  */
-import { redirectBack } from './kit/authorization.js';
+import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
-import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
+import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
 
@@ -64,16 +64,14 @@ export async function startEventbriteEmulator(options: EventbriteEmulatorOptions
   const controls = emulatorControls<EventbriteUser>(server, grants);
   let meFailure: number | undefined;
 
-  server.route('GET', '/oauth/authorize', (request) => {
-    server.count('authorize');
-    const query = request.url.searchParams;
-    if (query.get('client_id') !== options.clientId) return html(400, '<h1>Invalid API key</h1>');
-    if (query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>The redirect URI does not match the one registered for this API key</h1>');
-    const reply = redirectBack(options.redirectUri, query);
-    if (query.get('response_type') !== 'code') return reply({ error: 'unsupported_response_type' });
-    const user = controls.approver();
-    if (!user) return reply({ error: 'access_denied' });
-    return reply({ code: grants.issueCode({ clientId: options.clientId, redirectUri: options.redirectUri, scope: '', codeChallenge: undefined, codeChallengeMethod: undefined, user }) });
+  authorizationEndpoint(server, '/oauth/authorize', {
+    client: options,
+    grants,
+    approver: controls.approver,
+    pages: { clientId: 'Invalid API key', redirectUri: 'The redirect URI does not match the one registered for this API key' },
+    pkce: false,
+    // Eventbrite has no scopes.
+    request: () => ({ scope: '' }),
   });
 
   tokenEndpoint(server, '/oauth/token', {

@@ -37,7 +37,8 @@
  * (`removeApp`) ends the grant. The authorization page approves at once for
  * signInAs()'s user.
  */
-import { redirectBack } from './kit/authorization.js';
+import { authorizationEndpoint } from './kit/authorization-endpoint.js';
+import { requestedScopes } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, isForm, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
@@ -98,26 +99,14 @@ export async function startFigmaEmulator(options: FigmaEmulatorOptions): Promise
   });
   const controls = emulatorControls<FigmaUser>(server, grants);
 
-  server.route('GET', '/oauth', (request) => {
-    server.count('authorize');
-    const query = request.url.searchParams;
-    if (query.get('client_id') !== options.clientId) return html(400, '<h1>Invalid client_id</h1>');
-    if (query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>Invalid redirect_uri</h1>');
-    const reply = redirectBack(options.redirectUri, query);
-    if (query.get('response_type') !== 'code') return reply({ error: 'unsupported_response_type' });
-    const asked = (query.get('scope') ?? '').split(' ').filter(Boolean);
-    if (asked.length === 0 || asked.some((scope) => !SCOPES.includes(scope))) return reply({ error: 'invalid_scope' });
-    const user = controls.approver();
-    if (!user) return reply({ error: 'access_denied' });
-    const code = grants.issueCode({
-      clientId: options.clientId,
-      redirectUri: options.redirectUri,
-      scope: asked.join(' '),
-      codeChallenge: query.get('code_challenge') ?? undefined,
-      codeChallengeMethod: query.get('code_challenge_method') ?? undefined,
-      user,
-    });
-    return reply({ code });
+  authorizationEndpoint(server, '/oauth', {
+    client: options,
+    grants,
+    approver: controls.approver,
+    refuse: (query) => {
+      const asked = requestedScopes(query);
+      return asked.length === 0 || asked.some((scope) => !SCOPES.includes(scope)) ? { error: 'invalid_scope' } : undefined;
+    },
   });
 
   const refusal = (status: number, message: string): EmulatorReply => json(status, { error: true, status, message, i18n: null });

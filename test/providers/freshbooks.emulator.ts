@@ -30,7 +30,8 @@
  *   all end (an assumption). A token it does not know is a 400 here.
  * The authorization page approves at once for signInAs()'s user.
  */
-import { redirectBack } from './kit/authorization.js';
+import { authorizationEndpoint } from './kit/authorization-endpoint.js';
+import { requestedScopes } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
@@ -77,18 +78,16 @@ export async function startFreshBooksEmulator(options: FreshBooksEmulatorOptions
   const appScopes = options.appScopes ?? ['user:profile:read', 'user:clients:read'];
   let identityFailure: number | undefined;
 
-  server.route('GET', '/oauth/authorize', (request) => {
-    server.count('authorize');
-    const query = request.url.searchParams;
-    if (query.get('client_id') !== options.clientId || query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>Invalid client or redirect URI</h1>');
-    const reply = redirectBack(options.redirectUri, query);
-    if (query.get('response_type') !== 'code') return reply({ error: 'unsupported_response_type' });
-    const asked = (query.get('scope') ?? '').split(' ').filter(Boolean);
-    if (asked.some((scope) => !appScopes.includes(scope))) return reply({ error: 'invalid_scope', error_description: 'The requested scope is invalid, unknown, or malformed.' });
-    const user = controls.approver();
-    if (!user) return reply({ error: 'access_denied', error_description: 'The resource owner or authorization server denied the request.' });
-    const scope = (asked.length > 0 ? asked : appScopes).join(' ');
-    return reply({ code: grants.issueCode({ clientId: options.clientId, redirectUri: options.redirectUri, scope, codeChallenge: undefined, codeChallengeMethod: undefined, nonce: undefined, user }) });
+  authorizationEndpoint(server, '/oauth/authorize', {
+    client: options,
+    grants,
+    approver: controls.approver,
+    pages: 'Invalid client or redirect URI',
+    refuse: (query) => (requestedScopes(query).some((scope) => !appScopes.includes(scope)) ? { error: 'invalid_scope', error_description: 'The requested scope is invalid, unknown, or malformed.' } : undefined),
+    denied: { error: 'access_denied', error_description: 'The resource owner or authorization server denied the request.' },
+    pkce: false,
+    // No scope asked is every scope of the app.
+    request: (query) => ({ scope: (requestedScopes(query).length > 0 ? requestedScopes(query) : appScopes).join(' ') }),
   });
 
   const clientOf = (parameters: URLSearchParams) => parameters.get('client_id') === options.clientId && parameters.get('client_secret') === options.clientSecret;

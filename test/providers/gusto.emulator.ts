@@ -34,7 +34,7 @@
  * is the admin disconnecting the app in Gusto. The authorization page
  * approves at once for signInAs()'s user.
  */
-import { redirectBack } from './kit/authorization.js';
+import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
@@ -86,15 +86,15 @@ export async function startGustoEmulator(options: GustoEmulatorOptions): Promise
   const versions: Array<string | null> = [];
   let tokenInfoFailure: number | undefined;
 
-  server.route('GET', '/oauth/authorize', (request) => {
-    server.count('authorize');
-    const query = request.url.searchParams;
-    if (query.get('client_id') !== options.clientId || query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>The redirect uri included is not valid.</h1>');
-    const reply = redirectBack(options.redirectUri, query);
-    if (query.get('response_type') !== 'code') return reply({ error: 'unsupported_response_type' });
-    const user = controls.approver();
-    if (!user) return reply({ error: 'access_denied', error_description: 'The resource owner or authorization server denied the request.' });
-    return reply({ code: grants.issueCode({ clientId: options.clientId, redirectUri: options.redirectUri, scope: appScopes.join(' '), codeChallenge: undefined, codeChallengeMethod: undefined, nonce: undefined, user }) });
+  authorizationEndpoint(server, '/oauth/authorize', {
+    client: options,
+    grants,
+    approver: controls.approver,
+    pages: 'The redirect uri included is not valid.',
+    denied: { error: 'access_denied', error_description: 'The resource owner or authorization server denied the request.' },
+    pkce: false,
+    // The grant is the app's scopes, whatever is asked.
+    request: () => ({ scope: appScopes.join(' ') }),
   });
 
   tokenEndpoint(server, '/oauth/token', {

@@ -35,7 +35,8 @@
  *   RFC 6750 §3.1 has it, with Linear's `AUTHENTICATION_ERROR` code.
  * The authorization page approves at once for signInAs()'s user.
  */
-import { redirectBack } from './kit/authorization.js';
+import { authorizationEndpoint } from './kit/authorization-endpoint.js';
+import { requestedScopes } from './kit/authorization.js';
 import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
@@ -73,30 +74,19 @@ export async function startLinearEmulator(options: LinearEmulatorOptions): Promi
   });
   const controls = emulatorControls<LinearUser>(server, grants);
 
-  server.route('GET', '/oauth/authorize', (request) => {
-    server.count('authorize');
-    const query = request.url.searchParams;
-    if (query.get('client_id') !== options.clientId) return html(400, '<h1>Invalid client_id</h1>');
-    if (query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>Invalid redirect_uri</h1>');
-    const reply = redirectBack(options.redirectUri, query);
-    if (query.get('response_type') !== 'code') return reply({ error: 'unsupported_response_type' });
-    const asked = (query.get('scope') ?? '').split(',').filter(Boolean);
-    if (asked.length === 0 || asked.some((scope) => !SCOPES.includes(scope))) return reply({ error: 'invalid_scope', error_description: 'Invalid scope' });
-    const actor = query.get('actor');
-    if (actor !== null && actor !== 'user' && actor !== 'app') return reply({ error: 'invalid_request', error_description: 'Invalid actor' });
-    const user = controls.approver();
-    if (!user) return reply({ error: 'access_denied', error_description: 'The user denied the request' });
-    const method = query.get('code_challenge_method') ?? undefined;
-    const code = grants.issueCode({
-      clientId: options.clientId,
-      redirectUri: options.redirectUri,
-      scope: [...new Set(['read', ...asked])].join(' '),
-      codeChallenge: query.get('code_challenge') ?? undefined,
-      codeChallengeMethod: method,
-      nonce: undefined,
-      user,
-    });
-    return reply({ code });
+  authorizationEndpoint(server, '/oauth/authorize', {
+    client: options,
+    grants,
+    approver: controls.approver,
+    refuse: (query) => {
+      const asked = requestedScopes(query, ',');
+      if (asked.length === 0 || asked.some((scope) => !SCOPES.includes(scope))) return { error: 'invalid_scope', error_description: 'Invalid scope' };
+      const actor = query.get('actor');
+      return actor !== null && actor !== 'user' && actor !== 'app' ? { error: 'invalid_request', error_description: 'Invalid actor' } : undefined;
+    },
+    denied: { error: 'access_denied', error_description: 'The user denied the request' },
+    // `read` is always granted.
+    request: (query) => ({ scope: [...new Set(['read', ...requestedScopes(query, ',')])].join(' ') }),
   });
 
   const invalidClient = (): EmulatorReply => json(401, { error: 'invalid_client', error_description: 'Invalid client credentials' });

@@ -43,7 +43,8 @@
  * The authorization page approves at once for signInAs()'s user.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { redirectBack, requestedScopes } from './kit/authorization.js';
+import { authorizationEndpoint } from './kit/authorization-endpoint.js';
+import { requestedScopes } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, isJson, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
@@ -106,21 +107,16 @@ export async function startMondayEmulator(options: MondayEmulatorOptions): Promi
   const grantOfAccessToken = (accessToken: string) => grants.grantOfAccessToken(opaqueOf(accessToken));
   const controls = emulatorControls<MondayUser>(server, { grantOfAccessToken });
 
-  server.route('GET', '/oauth2/authorize', (request) => {
-    server.count('authorize');
-    const query = request.url.searchParams;
-    if (query.get('client_id') !== options.clientId) return html(400, '<h1>Invalid client_id</h1>');
-    if (query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>Invalid redirect_uri</h1>');
-    const reply = redirectBack(options.redirectUri, query);
-    if (query.get('response_type') !== 'code') return reply({ error: 'unsupported_response_type' });
-    if (!query.get('code_challenge') || query.get('code_challenge_method') !== 'S256') return reply({ error: 'invalid_request', error_description: 'PKCE code_challenge with S256 is required' });
-    const asked = requestedScopes(query);
-    if (asked.length === 0 || asked.some((scope) => !appScopes.includes(scope))) return reply({ error: 'invalid_scope', error_description: 'The requested scope is invalid' });
-    const user = controls.approver();
-    if (!user) return reply({ error: 'access_denied', error_description: 'The user denied the request' });
-    return reply({
-      code: grants.issueCode({ clientId: options.clientId, redirectUri: options.redirectUri, scope: asked.join(' '), codeChallenge: query.get('code_challenge') ?? undefined, codeChallengeMethod: 'S256', nonce: undefined, user }),
-    });
+  authorizationEndpoint(server, '/oauth2/authorize', {
+    client: options,
+    grants,
+    approver: controls.approver,
+    refuse: (query) => {
+      if (!query.get('code_challenge') || query.get('code_challenge_method') !== 'S256') return { error: 'invalid_request', error_description: 'PKCE code_challenge with S256 is required' };
+      const asked = requestedScopes(query);
+      return asked.length === 0 || asked.some((scope) => !appScopes.includes(scope)) ? { error: 'invalid_scope', error_description: 'The requested scope is invalid' } : undefined;
+    },
+    denied: { error: 'access_denied', error_description: 'The user denied the request' },
   });
 
   /** The client in the parameters (form or JSON) or as Basic. */

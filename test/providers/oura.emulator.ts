@@ -31,9 +31,9 @@
  * Oura account (`removeApp`), which ends the grant. The authorization page
  * approves at once for signInAs()'s user.
  */
-import { redirectBack } from './kit/authorization.js';
+import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
-import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
+import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
 
@@ -72,20 +72,19 @@ export async function startOuraEmulator(options: OuraEmulatorOptions): Promise<O
   let unticked: string[] = [];
   let personalInfoFailure: number | undefined;
 
-  server.route('GET', '/oauth/authorize', (request) => {
-    server.count('authorize');
-    const query = request.url.searchParams;
-    if (query.get('client_id') !== options.clientId) return html(400, '<h1>Invalid client_id</h1>');
-    if (query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>Invalid redirect_uri</h1>');
-    const reply = redirectBack(options.redirectUri, query);
-    if (query.get('response_type') !== 'code') return reply({ error: 'unsupported_response_type' });
-    const asked = (query.get('scope') ?? SCOPES.join(' ')).split(' ').filter(Boolean);
-    if (asked.some((scope) => !SCOPES.includes(scope))) return reply({ error: 'invalid_scope' });
-    const user = controls.approver();
-    if (!user) return reply({ error: 'access_denied' });
-    const granted = asked.filter((scope) => !unticked.includes(scope));
-    unticked = [];
-    return reply({ code: grants.issueCode({ clientId: options.clientId, redirectUri: options.redirectUri, scope: granted.join(' '), codeChallenge: undefined, codeChallengeMethod: undefined, user }) });
+  /** The scopes asked for; every scope when none is named. */
+  const asked = (query: URLSearchParams) => (query.get('scope') ?? SCOPES.join(' ')).split(' ').filter(Boolean);
+  authorizationEndpoint(server, '/oauth/authorize', {
+    client: options,
+    grants,
+    approver: controls.approver,
+    refuse: (query) => (asked(query).some((scope) => !SCOPES.includes(scope)) ? { error: 'invalid_scope' } : undefined),
+    pkce: false,
+    request: (query) => {
+      const granted = asked(query).filter((scope) => !unticked.includes(scope));
+      unticked = [];
+      return { scope: granted.join(' ') };
+    },
   });
 
   tokenEndpoint(server, '/oauth/token', {

@@ -34,10 +34,11 @@
  *   the scope 403 with code 403 (the documented user_account refusal).
  * The authorization page approves at once for signInAs()'s user.
  */
-import { redirectBack } from './kit/authorization.js';
+import { authorizationEndpoint } from './kit/authorization-endpoint.js';
+import { requestedScopes } from './kit/authorization.js';
 import { basicAsSent } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
-import { html, isForm, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
+import { isForm, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant, type IssuedTokens } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
 
@@ -72,18 +73,16 @@ export async function startPinterestEmulator(options: PinterestEmulatorOptions):
   /** Grants given a legacy refresh token, which Pinterest no longer takes. */
   const legacy = new Set<string>();
 
-  server.route('GET', '/oauth/', (request) => {
-    server.count('authorize');
-    const query = request.url.searchParams;
-    if (query.get('client_id') !== options.clientId) return html(400, '<h1>Invalid client_id</h1>');
-    if (query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>Invalid redirect_uri</h1>');
-    const reply = redirectBack(options.redirectUri, query);
-    if (query.get('response_type') !== 'code') return reply({ error: 'unsupported_response_type' });
-    const asked = (query.get('scope') ?? '').split(',').filter(Boolean);
-    if (asked.length === 0 || asked.some((scope) => !SCOPES.has(scope))) return reply({ error: 'invalid_scope' });
-    const user = controls.approver();
-    if (!user) return reply({ error: 'access_denied' });
-    return reply({ code: grants.issueCode({ clientId: options.clientId, redirectUri: options.redirectUri, scope: asked.join(' '), codeChallenge: undefined, codeChallengeMethod: undefined, user }) });
+  authorizationEndpoint(server, '/oauth/', {
+    client: options,
+    grants,
+    approver: controls.approver,
+    refuse: (query) => {
+      const asked = requestedScopes(query, ',');
+      return asked.length === 0 || asked.some((scope) => !SCOPES.has(scope)) ? { error: 'invalid_scope' } : undefined;
+    },
+    pkce: false,
+    request: (query) => ({ scope: requestedScopes(query, ',').join(' ') }),
   });
 
   const fault = (status: number, code: number, message: string): EmulatorReply => json(status, { code, message });

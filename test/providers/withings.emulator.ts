@@ -30,7 +30,8 @@
  * unlinks the app (`unlink`), which ends the grant. The authorization page
  * approves at once for signInAs()'s user.
  */
-import { redirectBack } from './kit/authorization.js';
+import { authorizationEndpoint } from './kit/authorization-endpoint.js';
+import { requestedScopes } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
@@ -84,18 +85,17 @@ export async function startWithingsEmulator(options: WithingsEmulatorOptions): P
   const ended = new Set<string>();
   let refuseNext: { status: number; error: string } | undefined;
 
-  server.route('GET', '/oauth2_user/authorize2', (request) => {
-    server.count('authorize');
-    const query = request.url.searchParams;
-    if (query.get('client_id') !== options.clientId) return html(400, '<h1>Invalid client_id</h1>');
-    if (query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>Invalid redirect_uri</h1>');
-    const reply = redirectBack(options.redirectUri, query);
-    if (query.get('response_type') !== 'code') return reply({ error: 'unsupported_response_type' });
-    const asked = (query.get('scope') ?? '').split(',').filter(Boolean);
-    if (asked.length === 0 || asked.some((scope) => !SCOPES.includes(scope))) return reply({ error: 'invalid_scope' });
-    const user = controls.approver();
-    if (!user) return reply({ error: 'access_denied' });
-    return reply({ code: grants.issueCode({ clientId: options.clientId, redirectUri: options.redirectUri, scope: asked.join(','), codeChallenge: undefined, codeChallengeMethod: undefined, user }) });
+  authorizationEndpoint(server, '/oauth2_user/authorize2', {
+    client: options,
+    grants,
+    approver: controls.approver,
+    refuse: (query) => {
+      const asked = requestedScopes(query, ',');
+      return asked.length === 0 || asked.some((scope) => !SCOPES.includes(scope)) ? { error: 'invalid_scope' } : undefined;
+    },
+    pkce: false,
+    // The grant keeps Withings' comma-separated scope, as its token answer sends it back.
+    request: (query) => ({ scope: requestedScopes(query, ',').join(',') }),
   });
 
   tokenEndpoint(server, '/v2/oauth2', {

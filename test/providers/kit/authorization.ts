@@ -8,9 +8,9 @@
 import { redirect, type EmulatorReply } from './emulator-server.js';
 import type { CodeRequest } from './grants.js';
 
-/** The space-separated `scope` of an authorization request, empty names dropped. */
-export function requestedScopes(query: URLSearchParams): string[] {
-  return (query.get('scope') ?? '').split(' ').filter(Boolean);
+/** The `scope` of an authorization request, split on spaces as RFC 6749 §3.3 has it (or on the provider's own separator, e.g. a comma), empty names dropped. */
+export function requestedScopes(query: URLSearchParams, separator = ' '): string[] {
+  return (query.get('scope') ?? '').split(separator).filter(Boolean);
 }
 
 /**

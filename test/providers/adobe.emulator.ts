@@ -36,10 +36,11 @@
  * The authorization page approves at once for signInAs()'s person.
  */
 import { redirectBack } from './kit/authorization.js';
+import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { basicAsSent } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
-import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
-import { GrantStore, type Grant } from './kit/grants.js';
+import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
+import { GrantStore } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
@@ -149,9 +150,7 @@ export async function startAdobeEmulator(options: AdobeEmulatorOptions): Promise
     },
   });
 
-  const caller = (request: EmulatorRequest): Grant<AdobeUser> | EmulatorReply =>
-    grants.grantOfAccessToken(request.bearer() ?? '') ?? json(401, { error: 'invalid_token', error_description: 'Could not match JWT signature to any of the bindings' });
-  const isGrant = (value: Grant<AdobeUser> | EmulatorReply): value is Grant<AdobeUser> => 'user' in value;
+  const caller = (request: EmulatorRequest) => bearerGrant(grants, request, () => json(401, { error: 'invalid_token', error_description: 'Could not match JWT signature to any of the bindings' }));
 
   server.route('GET', '/ims/userinfo/v2', (request) => {
     server.count('userinfo');

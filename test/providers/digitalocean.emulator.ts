@@ -27,6 +27,7 @@
  */
 import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { requestedScopes } from './kit/authorization.js';
+import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
@@ -116,8 +117,7 @@ export async function startDigitalOceanEmulator(options: DigitalOceanEmulatorOpt
   });
 
   const unauthorized = (): EmulatorReply => json(401, { id: 'Unauthorized', message: 'Unable to authenticate you' });
-  const apiGrant = (request: EmulatorRequest): Grant<DigitalOceanUser> | EmulatorReply => grants.grantOfAccessToken(request.bearer() ?? '') ?? unauthorized();
-  const isGrant = (value: Grant<DigitalOceanUser> | EmulatorReply): value is Grant<DigitalOceanUser> => 'user' in value;
+  const apiGrant = (request: EmulatorRequest) => bearerGrant(grants, request, unauthorized);
   const allows = (grant: Grant<DigitalOceanUser>, scope: string) => grant.scope.split(' ').some((granted) => granted === 'read' || granted === scope);
   const forbidden = (): EmulatorReply => json(403, { id: 'Forbidden', message: 'You are not authorized to perform this operation' });
 

@@ -27,10 +27,11 @@
  * The authorization page approves at once for signInAs()'s user.
  */
 import { authorizationEndpoint } from './kit/authorization-endpoint.js';
+import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
-import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
-import { GrantStore, type Grant } from './kit/grants.js';
+import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
+import { GrantStore } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface EventbriteUser {
@@ -87,12 +88,7 @@ export async function startEventbriteEmulator(options: EventbriteEmulatorOptions
     answer: ({ tokens }) => json(200, { access_token: tokens.accessToken, token_type: 'bearer' }),
   });
 
-  /** The grant of the request's Bearer token, or the API's 401. */
-  const apiGrant = (request: EmulatorRequest): Grant<EventbriteUser> | EmulatorReply => {
-    const token = request.bearer();
-    return (token ? grants.grantOfAccessToken(token) : undefined) ?? INVALID_AUTH();
-  };
-  const isGrant = (value: Grant<EventbriteUser> | EmulatorReply): value is Grant<EventbriteUser> => 'user' in value;
+  const apiGrant = (request: EmulatorRequest) => bearerGrant(grants, request, INVALID_AUTH);
 
   server.route('GET', '/v3/users/me/', (request) => {
     server.count('me');

@@ -32,9 +32,10 @@
  */
 import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { requestedScopes } from './kit/authorization.js';
+import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
-import { GrantStore, type Grant } from './kit/grants.js';
+import { GrantStore } from './kit/grants.js';
 import { jsonOrForm, oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface FreshBooksIdentity {
@@ -117,8 +118,7 @@ export async function startFreshBooksEmulator(options: FreshBooksEmulatorOptions
   });
 
   const unauthenticated = (): EmulatorReply => json(401, { error: 'unauthenticated', error_type: 'unauthenticated', error_description: 'This action requires authentication to continue.' });
-  const apiGrant = (request: EmulatorRequest): Grant<FreshBooksIdentity> | EmulatorReply => grants.grantOfAccessToken(request.bearer() ?? '') ?? unauthenticated();
-  const isGrant = (value: Grant<FreshBooksIdentity> | EmulatorReply): value is Grant<FreshBooksIdentity> => 'user' in value;
+  const apiGrant = (request: EmulatorRequest) => bearerGrant(grants, request, unauthenticated);
   const forbidden = (scope: string): EmulatorReply => json(403, { error: 'forbidden', error_description: `Missing scope: ${scope}` });
 
   server.route('GET', '/auth/api/v1/users/me', (request) => {

@@ -35,6 +35,7 @@
  * approves at once for signInAs()'s user.
  */
 import { authorizationEndpoint } from './kit/authorization-endpoint.js';
+import { isGrant } from './kit/bearer-grant.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
@@ -141,7 +142,6 @@ export async function startGustoEmulator(options: GustoEmulatorOptions): Promise
     }
     return grant;
   };
-  const isGrant = (value: Grant<GustoAdmin> | EmulatorReply): value is Grant<GustoAdmin> => 'user' in value;
 
   server.route('GET', '/v1/token_info', (request) => {
     server.count('token_info');

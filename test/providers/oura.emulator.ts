@@ -32,9 +32,10 @@
  * approves at once for signInAs()'s user.
  */
 import { authorizationEndpoint } from './kit/authorization-endpoint.js';
+import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
-import { GrantStore, type Grant } from './kit/grants.js';
+import { GrantStore } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface OuraUser {
@@ -102,13 +103,7 @@ export async function startOuraEmulator(options: OuraEmulatorOptions): Promise<O
     answer: ({ grant, tokens }) => json(200, { token_type: 'bearer', access_token: tokens.accessToken, expires_in: tokens.expiresIn, refresh_token: tokens.refreshToken, scope: grant.scope }),
   });
 
-  /** The grant of the request's Bearer token, or the API's 401. */
-  const apiGrant = (request: EmulatorRequest): Grant<OuraUser> | EmulatorReply => {
-    const token = request.bearer();
-    const grant = token ? grants.grantOfAccessToken(token) : undefined;
-    return grant ?? problem(401, 'Invalid access token', { detail: 'Access token not provided or is invalid.' });
-  };
-  const isGrant = (value: Grant<OuraUser> | EmulatorReply): value is Grant<OuraUser> => 'user' in value;
+  const apiGrant = (request: EmulatorRequest) => bearerGrant(grants, request, () => problem(401, 'Invalid access token', { detail: 'Access token not provided or is invalid.' }));
   const missingScope = (scope: string) => problem(403, 'Missing scopes', { detail: `The access token lacks the ${scope} scope.` });
 
   server.route('GET', '/v2/usercollection/personal_info', (request) => {

@@ -25,6 +25,7 @@
  * The authorization page approves at once for signInAs()'s person.
  */
 import { redirectBack } from './kit/authorization.js';
+import { isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
@@ -92,7 +93,6 @@ export async function startTypeformEmulator(options: TypeformEmulatorOptions): P
     if (!grant) return json(401, { code: 'AUTHENTICATION_FAILED', description: 'Authentication credentials not found on the Request Headers' });
     return grant.scope.split(' ').includes(scope) ? grant : json(403, { code: 'FORBIDDEN', description: `The scope ${scope} is needed.` });
   };
-  const isGrant = (value: Grant<TypeformUser> | EmulatorReply): value is Grant<TypeformUser> => 'user' in value;
 
   server.route('GET', '/me', (request) => {
     server.count('me');

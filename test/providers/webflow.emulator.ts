@@ -29,6 +29,7 @@
  * The authorization page approves at once for signInAs()'s user.
  */
 import { redirectBack, requestedScopes } from './kit/authorization.js';
+import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
@@ -101,8 +102,7 @@ export async function startWebflowEmulator(options: WebflowEmulatorOptions): Pro
     answer: ({ grant, tokens }) => json(200, { access_token: tokens.accessToken, token_type: 'bearer', scope: grant.scope }),
   });
 
-  const caller = (request: EmulatorRequest): Grant<WebflowUser> | EmulatorReply => grants.grantOfAccessToken(request.bearer() ?? '') ?? apiError(401, 'not_authorized', 'Request not authorized');
-  const isGrant = (value: Grant<WebflowUser> | EmulatorReply): value is Grant<WebflowUser> => 'user' in value;
+  const caller = (request: EmulatorRequest) => bearerGrant(grants, request, () => apiError(401, 'not_authorized', 'Request not authorized'));
   const missingScope = (grant: Grant<WebflowUser>, scope: string) => (grant.scope.split(' ').includes(scope) ? undefined : apiError(403, 'missing_scopes', `OAuthForbidden: You are missing the following scopes - ${scope}`));
 
   server.route('GET', '/v2/token/authorized_by', (request) => {

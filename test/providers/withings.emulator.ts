@@ -32,6 +32,7 @@
  */
 import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { requestedScopes } from './kit/authorization.js';
+import { isGrant } from './kit/bearer-grant.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
@@ -142,7 +143,6 @@ export async function startWithingsEmulator(options: WithingsEmulatorOptions): P
     if (replaced) ended.add(replaced);
     return grant;
   };
-  const isGrant = (value: Grant<WithingsUser> | EmulatorReply): value is Grant<WithingsUser> => 'user' in value;
 
   server.route('*', '/measure', (request) => {
     server.count('measure');

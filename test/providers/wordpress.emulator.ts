@@ -32,10 +32,11 @@
  * The authorization page approves at once for signInAs()'s user.
  */
 import { redirectBack } from './kit/authorization.js';
+import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
-import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
-import { GrantStore, type Grant } from './kit/grants.js';
+import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
+import { GrantStore } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface WordpressSite {
@@ -119,12 +120,7 @@ export async function startWordpressEmulator(options: WordpressEmulatorOptions):
     },
   });
 
-  /** The grant of the request's Bearer token, or the API's invalid_token. */
-  const apiGrant = (request: EmulatorRequest): Grant<WordpressUser> | EmulatorReply => {
-    const token = request.bearer();
-    return (token ? grants.grantOfAccessToken(token) : undefined) ?? json(invalidTokenStatus, { error: 'invalid_token', message: 'The OAuth2 token is invalid.' });
-  };
-  const isGrant = (value: Grant<WordpressUser> | EmulatorReply): value is Grant<WordpressUser> => 'user' in value;
+  const apiGrant = (request: EmulatorRequest) => bearerGrant(grants, request, () => json(invalidTokenStatus, { error: 'invalid_token', message: 'The OAuth2 token is invalid.' }));
 
   server.route('GET', '/rest/v1.1/me', (request) => {
     server.count('me');

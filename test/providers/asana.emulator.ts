@@ -40,6 +40,7 @@
  * The authorization page approves at once for signInAs()'s user.
  */
 import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
+import { isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
@@ -132,7 +133,6 @@ export async function startAsanaEmulator(options: AsanaEmulatorOptions): Promise
     if (!grant.scope.split(' ').includes(scope)) return apiError(403, `The token is missing the required scope: ${scope}`);
     return grant;
   };
-  const isGrant = (value: Grant<AsanaUser> | EmulatorReply): value is Grant<AsanaUser> => 'user' in value;
 
   server.route('GET', '/api/1.0/users/me', (request) => {
     server.count('users_me');

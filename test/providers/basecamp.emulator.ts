@@ -34,6 +34,7 @@
  *   37signals ID: its tokens stop working.
  */
 import { redirectBack } from './kit/authorization.js';
+import { isGrant } from './kit/bearer-grant.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
@@ -119,7 +120,6 @@ export async function startBasecampEmulator(options: BasecampEmulatorOptions): P
     if (!request.headers['user-agent']) return html(400, 'Bad Request: a User-Agent header naming your app is required.');
     return grants.grantOfAccessToken(request.bearer() ?? '') ?? { status: 401, headers: { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer realm="Basecamp"' }, body: 'OAuth token could not be verified' };
   };
-  const isGrant = (value: Grant<BasecampUser> | EmulatorReply): value is Grant<BasecampUser> => 'user' in value;
 
   server.route('GET', '/authorization.json', (request) => {
     server.count('authorization_json');

@@ -25,10 +25,11 @@
  * The authorization page approves at once for signInAs()'s user.
  */
 import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
+import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
-import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
-import { GrantStore, type Grant } from './kit/grants.js';
+import { html, json, startEmulatorServer, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
+import { GrantStore } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
@@ -117,8 +118,7 @@ export async function startBattlenetEmulator(options: BattlenetEmulatorOptions):
     },
   });
 
-  const caller = (request: EmulatorRequest): Grant<BattlenetUser> | EmulatorReply => grants.grantOfAccessToken(request.bearer() ?? '') ?? json(401, { error: 'invalid_token', error_description: 'Invalid access token' });
-  const isGrant = (value: Grant<BattlenetUser> | EmulatorReply): value is Grant<BattlenetUser> => 'user' in value;
+  const caller = (request: EmulatorRequest) => bearerGrant(grants, request, () => json(401, { error: 'invalid_token', error_description: 'Invalid access token' }));
 
   server.route('GET', '/userinfo', (request) => {
     server.count('userinfo');

@@ -44,6 +44,7 @@
  * authorization page approves at once for signInAs()'s user.
  */
 import { redirectBack } from './kit/authorization.js';
+import { isGrant } from './kit/bearer-grant.js';
 import { basicAsSent } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
@@ -134,7 +135,6 @@ export async function startBitbucketEmulator(options: BitbucketEmulatorOptions):
     }
     return grant;
   };
-  const isGrant = (value: Grant<BitbucketUser> | EmulatorReply): value is Grant<BitbucketUser> => 'user' in value;
 
   server.route('GET', '/2.0/user', (request) => {
     server.count('user');

@@ -22,10 +22,11 @@
  * approves at once for signInAs()'s user.
  */
 import { redirectBack } from './kit/authorization.js';
+import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
-import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
-import { GrantStore, type Grant } from './kit/grants.js';
+import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
+import { GrantStore } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface DexcomUser {
@@ -77,12 +78,7 @@ export async function startDexcomEmulator(options: DexcomEmulatorOptions): Promi
     answer: ({ tokens }) => json(200, { access_token: tokens.accessToken, expires_in: tokens.expiresIn, token_type: 'Bearer', refresh_token: tokens.refreshToken }),
   });
 
-  /** The grant of the request's Bearer token, or the API's 401. */
-  const apiGrant = (request: EmulatorRequest): Grant<DexcomUser> | EmulatorReply => {
-    const token = request.bearer();
-    return (token ? grants.grantOfAccessToken(token) : undefined) ?? UNAUTHORIZED();
-  };
-  const isGrant = (value: Grant<DexcomUser> | EmulatorReply): value is Grant<DexcomUser> => 'user' in value;
+  const apiGrant = (request: EmulatorRequest) => bearerGrant(grants, request, UNAUTHORIZED);
   const moment = (time: string) => ({ systemTime: time, displayTime: time });
 
   server.route('GET', '/v3/users/self/dataRange', (request) => {

@@ -32,6 +32,7 @@
  * The authorization page approves at once for signInAs()'s person.
  */
 import { redirectBack } from './kit/authorization.js';
+import { isGrant } from './kit/bearer-grant.js';
 import { basicAsSent } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
@@ -119,7 +120,6 @@ export async function startFitbitEmulator(options: FitbitEmulatorOptions): Promi
     if (!grant.scope.split(' ').includes(scope)) return fitbitError(403, 'insufficient_scope', `This application does not have permission to access ${scope} data.`);
     return grant;
   };
-  const isGrant = (value: Grant<FitbitUser> | EmulatorReply): value is Grant<FitbitUser> => 'user' in value;
 
   server.route('GET', '/1/user/-/profile.json', (request) => {
     server.count('profile');

@@ -29,6 +29,7 @@
  * The authorization page approves at once for signInAs()'s user.
  */
 import { redirectBack } from './kit/authorization.js';
+import { isGrant } from './kit/bearer-grant.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
@@ -116,7 +117,6 @@ export async function startHerokuEmulator(options: HerokuEmulatorOptions): Promi
       }),
   });
 
-  const isGrant = (value: Grant<HerokuAccount> | EmulatorReply): value is Grant<HerokuAccount> => 'user' in value;
   /** The grant of a Platform API call with the Accept it needs and one of `scopes`; else the API's refusal. */
   const apiGrant = (request: EmulatorRequest, scopes: string[]): Grant<HerokuAccount> | EmulatorReply => {
     if (request.headers.accept !== V3) return herokuError(400, 'bad_request', "Please specify a version along with Heroku's API MIME type. For example, `Accept: application/vnd.heroku+json; version=3`.");

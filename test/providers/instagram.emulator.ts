@@ -52,6 +52,7 @@
  * once for signInAs()'s person; the clock is `now`.
  */
 import { redirectBack } from './kit/authorization.js';
+import { isGrant } from './kit/bearer-grant.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
@@ -161,7 +162,6 @@ export async function startInstagramEmulator(options: InstagramEmulatorOptions):
     if (!grant) return tokenEnded(grants.grantOfToken(accessToken)?.revoked ? 458 : 463);
     return grant;
   };
-  const isGrant = (value: Grant<InstagramUser> | EmulatorReply): value is Grant<InstagramUser> => 'user' in value;
 
   server.route('GET', '/access_token', (request) => {
     server.count('ig_exchange_token');

@@ -31,9 +31,10 @@
  * The authorization page approves at once for signInAs()'s person.
  */
 import { redirectBack } from './kit/authorization.js';
+import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
-import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
-import { GrantStore, type Grant } from './kit/grants.js';
+import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
+import { GrantStore } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface KakaoUser {
@@ -138,11 +139,7 @@ export async function startKakaoEmulator(options: KakaoEmulatorOptions): Promise
     },
   });
 
-  const apiGrant = (request: EmulatorRequest): Grant<KakaoUser> | EmulatorReply => {
-    const grant = grants.grantOfAccessToken(request.bearer() ?? '');
-    return grant ?? json(401, { msg: 'this access token does not exist', code: -401 });
-  };
-  const isGrant = (value: Grant<KakaoUser> | EmulatorReply): value is Grant<KakaoUser> => 'user' in value;
+  const apiGrant = (request: EmulatorRequest) => bearerGrant(grants, request, () => json(401, { msg: 'this access token does not exist', code: -401 }));
 
   server.route('GET', '/v2/user/me', (request) => {
     server.count('user_me');

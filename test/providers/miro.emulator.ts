@@ -40,6 +40,7 @@
  * The authorization page approves at once for signInAs()'s user.
  */
 import { redirectBack } from './kit/authorization.js';
+import { isGrant } from './kit/bearer-grant.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, isJson, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
@@ -152,7 +153,6 @@ export async function startMiroEmulator(options: MiroEmulatorOptions): Promise<M
     if (!token) return apiError(401, 'tokenNotProvided', 'No access token has been provided');
     return grants.grantOfAccessToken(token) ?? apiError(401, 'invalidToken', 'Invalid access token');
   };
-  const isGrant = (value: Grant<MiroUser> | EmulatorReply): value is Grant<MiroUser> => 'user' in value;
   const userJson = (user: MiroUser) => ({ type: 'user', name: user.name, id: user.id });
 
   server.route('GET', '/v1/oauth-token', (request) => {

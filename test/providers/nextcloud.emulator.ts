@@ -34,6 +34,7 @@
  * - revokeApp() is the person revoking the client under Personal settings,
  *   Security: its app password is deleted, and its tokens stop working.
  */
+import { isGrant } from './kit/bearer-grant.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
@@ -112,7 +113,6 @@ export async function startNextcloudEmulator(options: NextcloudEmulatorOptions):
     if (request.headers['ocs-apirequest'] !== 'true') return json(412, { message: 'CSRF check failed' });
     return grantOf(request) ?? NOT_LOGGED_IN();
   };
-  const isGrant = (value: Grant<NextcloudUser> | EmulatorReply): value is Grant<NextcloudUser> => 'user' in value;
 
   server.route('GET', '/ocs/v2.php/cloud/user', (request) => {
     server.count('ocs_user');

@@ -41,6 +41,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { redirectBack } from './kit/authorization.js';
+import { isGrant } from './kit/bearer-grant.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
@@ -146,7 +147,6 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
     const key = keyOf(request);
     return grants.grantOfAccessToken(key ?? '') ?? invalidKey(key);
   };
-  const isGrant = (value: Grant<StripeAccount> | EmulatorReply): value is Grant<StripeAccount> => 'user' in value;
   const withRequestHeaders = (request: EmulatorRequest, reply: EmulatorReply): EmulatorReply => {
     const version = request.headers['stripe-version'];
     return { ...reply, headers: { ...reply.headers, 'request-id': `req_${randomBytes(7).toString('hex')}`, 'stripe-version': typeof version === 'string' ? version : ACCOUNT_API_VERSION } };

@@ -30,6 +30,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
+import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
@@ -120,9 +121,7 @@ export async function startWebexEmulator(options: WebexEmulatorOptions): Promise
       }),
   });
 
-  const caller = (request: EmulatorRequest): Grant<WebexPerson> | EmulatorReply =>
-    grants.grantOfAccessToken(request.bearer() ?? '') ?? webexError(401, 'The request requires a valid access token set in the Authorization request header.');
-  const isGrant = (value: Grant<WebexPerson> | EmulatorReply): value is Grant<WebexPerson> => 'user' in value;
+  const caller = (request: EmulatorRequest) => bearerGrant(grants, request, () => webexError(401, 'The request requires a valid access token set in the Authorization request header.'));
   const scoped = (grant: Grant<WebexPerson>, scope: string) => grant.scope.split(' ').includes(scope);
 
   server.route('GET', '/v1/people/me', (request) => {

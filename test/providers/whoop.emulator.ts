@@ -25,9 +25,10 @@
  * ends the grant. The authorization page approves at once for signInAs()'s user.
  */
 import { redirectBack, requestedScopes } from './kit/authorization.js';
+import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
-import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
+import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
@@ -118,12 +119,7 @@ export async function startWhoopEmulator(options: WhoopEmulatorOptions): Promise
       }),
   });
 
-  /** The grant of the request's Bearer token, or the API's 401. */
-  const apiGrant = (request: EmulatorRequest): Grant<WhoopUser> | EmulatorReply => {
-    const token = request.bearer();
-    return (token ? grants.grantOfAccessToken(token) : undefined) ?? NOT_VALID();
-  };
-  const isGrant = (value: Grant<WhoopUser> | EmulatorReply): value is Grant<WhoopUser> => 'user' in value;
+  const apiGrant = (request: EmulatorRequest) => bearerGrant(grants, request, NOT_VALID);
   const hasScope = (grant: Grant<WhoopUser>, scope: string) => grant.scope.split(' ').includes(scope);
 
   server.route('GET', '/developer/v2/user/profile/basic', (request) => {

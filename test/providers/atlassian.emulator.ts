@@ -38,6 +38,7 @@
  * approves at once for the user set with signInAs().
  */
 import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
+import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
@@ -98,10 +99,7 @@ export async function startAtlassianEmulator(options: AtlassianEmulatorOptions):
     failure: { queued: controls.tokenFailure, reply: (status) => html(status, '<h1>Service unavailable</h1>') },
     // The token request's parameters from a JSON body (as documented) or a form.
     parameters: jsonOrForm,
-    authenticates: (request) => {
-      const params = jsonOrForm(request);
-      return params.get('client_id') === options.clientId && params.get('client_secret') === options.clientSecret;
-    },
+    authenticates: (request) => credentialsIn(jsonOrForm(request), options),
     pkce: false,
     errors: {
       client: () => oauthError(401, 'access_denied', 'Unauthorized'),

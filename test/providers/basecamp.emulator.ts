@@ -35,6 +35,7 @@
  */
 import { redirectBack } from './kit/authorization.js';
 import { isGrant } from './kit/bearer-grant.js';
+import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
@@ -102,10 +103,7 @@ export async function startBasecampEmulator(options: BasecampEmulatorOptions): P
     grants,
     pkce: false,
     parameters: launchpadParameters,
-    authenticates: (request) => {
-      const parameters = launchpadParameters(request);
-      return parameters.get('client_id') === options.clientId && parameters.get('client_secret') === options.clientSecret;
-    },
+    authenticates: (request) => credentialsIn(launchpadParameters(request), options),
     failure: { queued: controls.tokenFailure, reply: (status) => html(status, '<h1>We’re sorry, but something went wrong.</h1>') },
     errors: { client: () => oauthError(401, 'invalid_client') },
     answer: ({ grantType, tokens, form }) => {

@@ -34,7 +34,7 @@
  */
 import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { requestedScopes } from './kit/authorization.js';
-import { authenticatesAs } from './kit/client-authentication.js';
+import { authenticatesAs, credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, isForm, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
@@ -140,7 +140,7 @@ export async function startCalendlyEmulator(options: CalendlyEmulatorOptions): P
   server.route('POST', '/oauth/revoke', (request) => {
     server.count('revoke');
     const form = request.form();
-    if (form.get('client_id') !== options.clientId || form.get('client_secret') !== options.clientSecret) return json(403, { error: 'unauthorized_client', error_description: 'You are not authorized to revoke this token' });
+    if (!credentialsIn(form, options)) return json(403, { error: 'unauthorized_client', error_description: 'You are not authorized to revoke this token' });
     const token = form.get('token');
     if (!token) return json(400, { error: 'invalid_request', error_description: 'The request is missing a required parameter.' });
     const grant = grants.grantOfToken(token);

@@ -31,6 +31,7 @@
  * for signInAs()'s user.
  */
 import { redirectBack } from './kit/authorization.js';
+import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
@@ -88,7 +89,7 @@ export async function startClickUpEmulator(options: ClickUpEmulatorOptions): Pro
     if (status !== undefined) return html(status, '<h1>Internal Server Error</h1>');
     const parameters = tokenParameters(request);
     if (parameters === request.url.searchParams) server.count('client_in_query');
-    if (parameters.get('client_id') !== options.clientId || parameters.get('client_secret') !== options.clientSecret) return clickupError(401, 'Client Not Found', 'OAUTH_010');
+    if (!credentialsIn(parameters, options)) return clickupError(401, 'Client Not Found', 'OAUTH_010');
     server.count('authorization_code');
     const redeemed = grants.redeemCode(parameters.get('code') ?? '', { clientId: options.clientId, redirectUri: null, codeVerifier: null });
     if (!redeemed.ok) return clickupError(400, 'Code not found', 'OAUTH_014');

@@ -28,6 +28,7 @@
 import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { requestedScopes } from './kit/authorization.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
+import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
@@ -90,10 +91,7 @@ export async function startDigitalOceanEmulator(options: DigitalOceanEmulatorOpt
     client: options,
     grants,
     failure: { queued: controls.tokenFailure, reply: (status) => html(status, '<h1>We are experiencing technical difficulties</h1>') },
-    authenticates: (request) => {
-      const sent = parameters(request);
-      return sent.get('client_id') === options.clientId && sent.get('client_secret') === options.clientSecret;
-    },
+    authenticates: (request) => credentialsIn(parameters(request), options),
     parameters,
     errors: {
       client: () => oauthError(401, 'invalid_client', 'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.'),

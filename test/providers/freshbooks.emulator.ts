@@ -33,6 +33,7 @@
 import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { requestedScopes } from './kit/authorization.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
+import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
@@ -91,14 +92,13 @@ export async function startFreshBooksEmulator(options: FreshBooksEmulatorOptions
     request: (query) => ({ scope: (requestedScopes(query).length > 0 ? requestedScopes(query) : appScopes).join(' ') }),
   });
 
-  const clientOf = (parameters: URLSearchParams) => parameters.get('client_id') === options.clientId && parameters.get('client_secret') === options.clientSecret;
   const invalidGrant = () => oauthError(400, 'invalid_grant', 'The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.');
 
   tokenEndpoint(server, '/auth/oauth/token', {
     client: options,
     grants,
     failure: { queued: controls.tokenFailure, reply: (status) => html(status, '<h1>Service Unavailable</h1>') },
-    authenticates: (request) => clientOf(jsonOrForm(request)),
+    authenticates: (request) => credentialsIn(jsonOrForm(request), options),
     parameters: jsonOrForm,
     pkce: false,
     errors: {
@@ -160,7 +160,7 @@ export async function startFreshBooksEmulator(options: FreshBooksEmulatorOptions
   server.route('POST', '/auth/oauth/revoke', (request) => {
     server.count('revoke');
     const parameters = jsonOrForm(request);
-    if (!clientOf(parameters)) return oauthError(401, 'invalid_client', 'Client authentication failed.');
+    if (!credentialsIn(parameters, options)) return oauthError(401, 'invalid_client', 'Client authentication failed.');
     const grant = grants.grantOfToken(parameters.get('token') ?? '');
     if (!grant || grant.revoked) return invalidGrant();
     grants.revokeGrant(grant.id);

@@ -36,6 +36,7 @@
  */
 import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { isGrant } from './kit/bearer-grant.js';
+import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
@@ -103,10 +104,7 @@ export async function startGustoEmulator(options: GustoEmulatorOptions): Promise
     grants,
     screen: (request) => (request.url.searchParams.has('client_secret') ? oauthError(400, 'invalid_request', 'The client_secret cannot be passed in the request URL.') : undefined),
     failure: { queued: controls.tokenFailure, reply: (status) => html(status, '<h1>We’re sorry, but something went wrong.</h1>') },
-    authenticates: (request) => {
-      const given = jsonOrForm(request);
-      return given.get('client_id') === options.clientId && given.get('client_secret') === options.clientSecret;
-    },
+    authenticates: (request) => credentialsIn(jsonOrForm(request), options),
     parameters: jsonOrForm,
     pkce: false,
     errors: {

@@ -36,6 +36,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
+import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
@@ -96,7 +97,7 @@ export async function startHubSpotEmulator(options: HubSpotEmulatorOptions): Pro
     if (!(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return validationError('Request body must be application/x-www-form-urlencoded');
     if (request.url.search !== '') return validationError('Parameters must be sent in the request body, not the query');
     const form = request.form();
-    if (form.get('client_id') !== options.clientId || form.get('client_secret') !== options.clientSecret) return oauthError('invalid_client', 'missing or unknown client id', 'BAD_CLIENT_ID');
+    if (!credentialsIn(form, options)) return oauthError('invalid_client', 'missing or unknown client id', 'BAD_CLIENT_ID');
     return form;
   };
 

@@ -37,6 +37,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { redirectBack } from './kit/authorization.js';
+import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
@@ -92,7 +93,7 @@ export async function startIntercomEmulator(options: IntercomEmulatorOptions): P
     const status = controls.tokenFailure();
     if (status !== undefined) return html(status, '<h1>We’re sorry, but something went wrong.</h1>');
     const form = request.form();
-    if (form.get('client_id') !== options.clientId || form.get('client_secret') !== options.clientSecret) {
+    if (!credentialsIn(form, options)) {
       return json(401, { error: 'invalid_client', error_description: 'Client authentication failed' });
     }
     server.count('authorization_code');

@@ -29,6 +29,7 @@
  */
 import { SignJWT } from 'jose';
 import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
+import { credentialsIn, formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
@@ -128,7 +129,7 @@ export async function startLineEmulator(options: LineEmulatorOptions): Promise<L
     grants,
     failure: { queued: controls.tokenFailure, reply: (status) => json(status, { error: 'server_error', error_description: 'Internal Server Error' }) },
     // The channel in the form only.
-    authenticates: (request) => request.form().get('client_id') === options.clientId && request.form().get('client_secret') === options.clientSecret,
+    authenticates: (request) => formCredentials(request, options),
     errors: {
       client: () => oauthError(400, 'invalid_client', 'invalid client_secret'),
       refreshToken: () => oauthError(400, 'invalid_grant', 'invalid refresh token'),
@@ -165,7 +166,7 @@ export async function startLineEmulator(options: LineEmulatorOptions): Promise<L
   server.route('POST', '/oauth2/v2.1/revoke', (request) => {
     server.count('revoke');
     const form = request.form();
-    if (form.get('client_id') !== options.clientId || form.get('client_secret') !== options.clientSecret) return oauthError(400, 'invalid_client', 'invalid client_secret');
+    if (!credentialsIn(form, options)) return oauthError(400, 'invalid_client', 'invalid client_secret');
     const grant = grants.grantOfAccessToken(form.get('access_token') ?? '');
     if (!grant) return oauthError(400, 'invalid_request', 'access token invalid');
     grants.revokeGrant(grant.id);

@@ -34,6 +34,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { redirectBack } from './kit/authorization.js';
+import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
@@ -86,7 +87,7 @@ export async function startMailchimpEmulator(options: MailchimpEmulatorOptions):
   });
 
   /** The client in the form body, as the guide's token request sends it. */
-  const isClient = (request: EmulatorRequest): boolean => request.form().get('client_id') === options.clientId && request.form().get('client_secret') === options.clientSecret;
+  const isClient = (request: EmulatorRequest): boolean => formCredentials(request, options);
 
   server.route('POST', '/oauth2/token', (request) => {
     server.count('token_request');

@@ -41,6 +41,7 @@
  */
 import { redirectBack } from './kit/authorization.js';
 import { isGrant } from './kit/bearer-grant.js';
+import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, isJson, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
@@ -116,10 +117,7 @@ export async function startMiroEmulator(options: MiroEmulatorOptions): Promise<M
     client: options,
     grants,
     failure: { queued: controls.tokenFailure, reply: (status) => html(status, '<h1>Something went wrong</h1>') },
-    authenticates: (request) => {
-      const given = parameters(request);
-      return given.get('client_id') === options.clientId && given.get('client_secret') === options.clientSecret;
-    },
+    authenticates: (request) => credentialsIn(parameters(request), options),
     parameters,
     pkce: false,
     errors: {

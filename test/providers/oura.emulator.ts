@@ -33,6 +33,7 @@
  */
 import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
+import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
@@ -92,7 +93,7 @@ export async function startOuraEmulator(options: OuraEmulatorOptions): Promise<O
     client: options,
     grants,
     failure: { queued: controls.tokenFailure, reply: (status) => problem(status, 'Internal Server Error') },
-    authenticates: (request) => request.form().get('client_id') === options.clientId && request.form().get('client_secret') === options.clientSecret,
+    authenticates: (request) => formCredentials(request, options),
     pkce: false,
     errors: {
       client: () => problem(401, 'Invalid client', { error: 'invalid_client' }),

@@ -43,6 +43,7 @@
  * person being a shop of its own id so that rows are found by subject.
  */
 import { createHmac } from 'node:crypto';
+import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
@@ -136,10 +137,7 @@ export async function startShopifyEmulator(options: ShopifyEmulatorOptions): Pro
     grants,
     failure: { queued: controls.tokenFailure },
     parameters,
-    authenticates: (request) => {
-      const given = parameters(request);
-      return given.get('client_id') === options.clientId && given.get('client_secret') === options.clientSecret;
-    },
+    authenticates: (request) => credentialsIn(parameters(request), options),
     pkce: false,
     errors: {
       client: () => oauthError(401, 'invalid_client', 'Client authentication failed'),

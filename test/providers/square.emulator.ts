@@ -40,6 +40,7 @@
  *   token it does not know is 401 `UNAUTHORIZED` here, which is not shown.
  * The authorization page approves at once for signInAs()'s seller.
  */
+import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
@@ -124,10 +125,7 @@ export async function startSquareEmulator(options: SquareEmulatorOptions): Promi
     failure: { queued: controls.tokenFailure },
     screen: (request) => (jsonParameters(request) ? undefined : errors(400, 'INVALID_REQUEST_ERROR', 'INVALID_CONTENT_TYPE', 'Content-Type must be application/json')),
     parameters: (request) => jsonParameters(request)!,
-    authenticates: (request) => {
-      const given = jsonParameters(request)!;
-      return given.get('client_id') === options.clientId && given.get('client_secret') === options.clientSecret;
-    },
+    authenticates: (request) => credentialsIn(jsonParameters(request)!, options),
     pkce: false,
     errors: {
       client: () => errors(401, 'AUTHENTICATION_ERROR', 'UNAUTHORIZED', 'Invalid client_secret for the application'),

@@ -30,6 +30,7 @@
  */
 import { redirectBack, requestedScopes } from './kit/authorization.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
+import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
@@ -86,13 +87,11 @@ export async function startWebflowEmulator(options: WebflowEmulatorOptions): Pro
     return reply({ code: grants.issueCode({ clientId: options.clientId, redirectUri: redirectUri ?? undefined, scope, codeChallenge: undefined, codeChallengeMethod: undefined, user }) });
   });
 
-  const clientOf = (parameters: URLSearchParams) => parameters.get('client_id') === options.clientId && parameters.get('client_secret') === options.clientSecret;
-
   tokenEndpoint(server, '/oauth/access_token', {
     client: options,
     grants,
     failure: { queued: controls.tokenFailure, reply: (status) => html(status, '<h1>Service Unavailable</h1>') },
-    authenticates: (request) => clientOf(jsonOrForm(request)),
+    authenticates: (request) => credentialsIn(jsonOrForm(request), options),
     parameters: jsonOrForm,
     pkce: false,
     errors: {
@@ -132,7 +131,7 @@ export async function startWebflowEmulator(options: WebflowEmulatorOptions): Pro
   server.route('POST', '/oauth/revoke_authorization', (request) => {
     server.count('revoke');
     const parameters = jsonOrForm(request);
-    if (!clientOf(parameters)) return oauthError(401, 'invalid_client', "The client_id or client_secret is invalid or doesn't match the provided credentials.");
+    if (!credentialsIn(parameters, options)) return oauthError(401, 'invalid_client', "The client_id or client_secret is invalid or doesn't match the provided credentials.");
     const token = parameters.get('access_token');
     if (!token) return oauthError(400, 'invalid_request', 'The request is missing one or more required parameters.');
     const grant = grants.grantOfAccessToken(token);

@@ -43,6 +43,7 @@
  * The authorization page approves at once for signInAs()'s user.
  */
 import { redirectBack, codeRequest } from './kit/authorization.js';
+import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, isJson, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant, type IssuedTokens } from './kit/grants.js';
@@ -123,8 +124,7 @@ export async function startZendeskEmulator(options: ZendeskEmulatorOptions): Pro
       if (!isJson(request) || body === null || typeof body !== 'object') {
         return json(400, { error: 'invalid_request', error_description: 'The request must be formatted as JSON.' });
       }
-      const parameters = jsonOrForm(request);
-      return parameters.get('client_id') === options.clientId && parameters.get('client_secret') === options.clientSecret;
+      return credentialsIn(jsonOrForm(request), options);
     },
     parameters: jsonOrForm,
     errors: {

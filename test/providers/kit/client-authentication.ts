@@ -22,6 +22,10 @@ export function basicAsSent(request: EmulatorRequest, client: { clientId: string
 
 /** Whether the form carries this client's `client_id` and `client_secret` (client_secret_post alone). */
 export function formCredentials(request: EmulatorRequest, client: { clientId: string; clientSecret: string }): boolean {
-  const form = request.form();
-  return form.get('client_id') === client.clientId && form.get('client_secret') === client.clientSecret;
+  return credentialsIn(request.form(), client);
+}
+
+/** Whether these parameters carry this client's `client_id` and `client_secret` (RFC 6749 §2.3.1's pair), wherever the provider reads them: a JSON body, the query, the form. */
+export function credentialsIn(parameters: URLSearchParams, client: { clientId: string; clientSecret: string }): boolean {
+  return parameters.get('client_id') === client.clientId && parameters.get('client_secret') === client.clientSecret;
 }

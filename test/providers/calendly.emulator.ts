@@ -36,6 +36,7 @@ import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { requestedScopes } from './kit/authorization.js';
 import { authenticatesAs, credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import { describedError } from './kit/described-errors.js';
 import { html, isForm, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
@@ -104,14 +105,14 @@ export async function startCalendlyEmulator(options: CalendlyEmulatorOptions): P
     grants,
     approver: controls.approver,
     pages: { clientId: 'Client authentication failed', redirectUri: 'The redirect uri included is not valid.' },
-    refuse: (query) => (requestedScopes(query).some((scope) => !SCOPES.includes(scope)) ? { error: 'invalid_scope', error_description: 'The requested scope is invalid, unknown, or malformed.' } : undefined),
-    denied: { error: 'access_denied', error_description: 'The resource owner or authorization server denied the request.' },
+    refuse: (query) => (requestedScopes(query).some((scope) => !SCOPES.includes(scope)) ? describedError('invalid_scope') : undefined),
+    denied: describedError('access_denied'),
   });
 
-  const invalidClient = (): EmulatorReply => json(401, { error: 'invalid_client', error_description: 'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.' });
+  const invalidClient = (): EmulatorReply => json(401, describedError('invalid_client'));
 
   const invalidGrant = (): EmulatorReply =>
-    json(400, { error: 'invalid_grant', error_description: 'The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.' });
+    json(400, describedError('invalid_grant'));
 
   tokenEndpoint(server, '/oauth/token', {
     client: options,
@@ -120,7 +121,7 @@ export async function startCalendlyEmulator(options: CalendlyEmulatorOptions): P
     authenticates: (request) => (isForm(request) ? authenticatesAs(request, options) : json(400, { error: 'invalid_request', error_description: 'The request is missing a required parameter.' })),
     errors: {
       client: invalidClient,
-      grantType: () => json(400, { error: 'unsupported_grant_type', error_description: 'The authorization grant type is not supported by the authorization server.' }),
+      grantType: () => json(400, describedError('unsupported_grant_type')),
       refreshToken: invalidGrant,
       code: invalidGrant,
     },

@@ -30,9 +30,10 @@ import { requestedScopes } from './kit/authorization.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import { describedError } from './kit/described-errors.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
-import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
+import { tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface DigitalOceanUser {
   uuid: string;
@@ -78,14 +79,14 @@ export async function startDigitalOceanEmulator(options: DigitalOceanEmulatorOpt
     grants,
     approver: controls.approver,
     pages: 'Invalid client or redirect URI',
-    refuse: (query) => (requestedScopes(query).some((scope) => !SCOPES.includes(scope)) ? { error: 'invalid_scope', error_description: 'The requested scope is invalid, unknown, or malformed.' } : undefined),
-    denied: { error: 'access_denied', error_description: 'The resource owner or authorization server denied the request.' },
+    refuse: (query) => (requestedScopes(query).some((scope) => !SCOPES.includes(scope)) ? describedError('invalid_scope') : undefined),
+    denied: describedError('access_denied'),
     request: (query) => ({ scope: requestedScopes(query).join(' ') || 'read' }),
   });
 
   /** The form, with any parameter DigitalOcean's examples send in the query instead. */
   const parameters = (request: EmulatorRequest) => new URLSearchParams([...request.url.searchParams, ...request.form()]);
-  const invalidGrant = () => oauthError(400, 'invalid_grant', 'The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.');
+  const invalidGrant = () => json(400, describedError('invalid_grant'));
 
   tokenEndpoint(server, '/v1/oauth/token', {
     client: options,
@@ -94,7 +95,7 @@ export async function startDigitalOceanEmulator(options: DigitalOceanEmulatorOpt
     authenticates: (request) => credentialsIn(parameters(request), options),
     parameters,
     errors: {
-      client: () => oauthError(401, 'invalid_client', 'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.'),
+      client: () => json(401, describedError('invalid_client')),
       refreshToken: invalidGrant,
       code: invalidGrant,
     },

@@ -35,6 +35,7 @@ import { requestedScopes } from './kit/authorization.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import { describedError } from './kit/described-errors.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { jsonOrForm, oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -85,14 +86,14 @@ export async function startFreshBooksEmulator(options: FreshBooksEmulatorOptions
     grants,
     approver: controls.approver,
     pages: 'Invalid client or redirect URI',
-    refuse: (query) => (requestedScopes(query).some((scope) => !appScopes.includes(scope)) ? { error: 'invalid_scope', error_description: 'The requested scope is invalid, unknown, or malformed.' } : undefined),
-    denied: { error: 'access_denied', error_description: 'The resource owner or authorization server denied the request.' },
+    refuse: (query) => (requestedScopes(query).some((scope) => !appScopes.includes(scope)) ? describedError('invalid_scope') : undefined),
+    denied: describedError('access_denied'),
     pkce: false,
     // No scope asked is every scope of the app.
     request: (query) => ({ scope: (requestedScopes(query).length > 0 ? requestedScopes(query) : appScopes).join(' ') }),
   });
 
-  const invalidGrant = () => oauthError(400, 'invalid_grant', 'The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.');
+  const invalidGrant = () => json(400, describedError('invalid_grant'));
 
   tokenEndpoint(server, '/auth/oauth/token', {
     client: options,
@@ -102,7 +103,7 @@ export async function startFreshBooksEmulator(options: FreshBooksEmulatorOptions
     parameters: jsonOrForm,
     pkce: false,
     errors: {
-      client: () => oauthError(401, 'invalid_client', 'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.'),
+      client: () => json(401, describedError('invalid_client')),
       refreshToken: invalidGrant,
       code: invalidGrant,
     },

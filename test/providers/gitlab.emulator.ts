@@ -22,10 +22,11 @@
 import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
 import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import { describedError } from './kit/described-errors.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
-import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
+import { tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface GitLabUser {
   id: number;
@@ -52,9 +53,6 @@ export interface GitLabEmulator extends Omit<EmulatorHandle<GitLabUser>, 'failNe
   liveGrants(userId: number): number;
 }
 
-const INVALID_GRANT =
-  'The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.';
-const INVALID_CLIENT = 'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.';
 
 export async function startGitLabEmulator(options: GitLabEmulatorOptions): Promise<GitLabEmulator> {
   const server = await startEmulatorServer();
@@ -100,10 +98,10 @@ export async function startGitLabEmulator(options: GitLabEmulatorOptions): Promi
     }
     const reply = redirectBack(options.redirectUri, query);
     if (requestedScopes(query).some((name) => !appScopes.has(name))) {
-      return reply({ error: 'invalid_scope', error_description: 'The requested scope is invalid, unknown, or malformed.' });
+      return reply(describedError('invalid_scope'));
     }
     const user = controls.approver();
-    if (!user) return reply({ error: 'access_denied', error_description: 'The resource owner or authorization server denied the request.' });
+    if (!user) return reply(describedError('access_denied'));
     return reply({ code: grants.issueCode(codeRequest(query, options, user)) });
   });
 
@@ -153,17 +151,17 @@ export async function startGitLabEmulator(options: GitLabEmulatorOptions): Promi
     },
     authenticates: authenticatedClient,
     errors: {
-      client: () => oauthError(401, 'invalid_client', INVALID_CLIENT),
-      refreshToken: () => oauthError(400, 'invalid_grant', INVALID_GRANT),
-      grantType: () => oauthError(400, 'unsupported_grant_type', 'The authorization grant type is not supported by the authorization server.'),
-      code: () => oauthError(400, 'invalid_grant', INVALID_GRANT),
+      client: () => json(401, describedError('invalid_client')),
+      refreshToken: () => json(400, describedError('invalid_grant')),
+      grantType: () => json(400, describedError('unsupported_grant_type')),
+      code: () => json(400, describedError('invalid_grant')),
     },
     answer: ({ grantType, grant, tokens }) => tokenAnswer(grantType === 'refresh_token' ? { ...grant, nonce: undefined } : grant, tokens),
   });
 
   server.route('POST', '/oauth/revoke', (request) => {
     server.count('revoke');
-    if (!authenticatedClient(request)) return json(401, { error: 'invalid_client', error_description: INVALID_CLIENT });
+    if (!authenticatedClient(request)) return json(401, describedError('invalid_client'));
     const grant = grants.grantOfToken(request.form().get('token') ?? '');
     if (grant && grant.clientId !== options.clientId) {
       return json(403, { error: 'unauthorized_client', error_description: 'You are not authorized to revoke this token' });

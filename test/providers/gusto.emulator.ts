@@ -38,6 +38,7 @@ import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { isGrant } from './kit/bearer-grant.js';
 import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import { describedError } from './kit/described-errors.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { jsonOrForm, oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -68,7 +69,6 @@ export interface GustoEmulator extends EmulatorHandle<GustoAdmin> {
 }
 
 const ACCESS_TOKEN_TTL = 7200;
-const INVALID_GRANT = 'The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.';
 
 export async function startGustoEmulator(options: GustoEmulatorOptions): Promise<GustoEmulator> {
   const server = await startEmulatorServer();
@@ -93,7 +93,7 @@ export async function startGustoEmulator(options: GustoEmulatorOptions): Promise
     grants,
     approver: controls.approver,
     pages: 'The redirect uri included is not valid.',
-    denied: { error: 'access_denied', error_description: 'The resource owner or authorization server denied the request.' },
+    denied: describedError('access_denied'),
     pkce: false,
     // The grant is the app's scopes, whatever is asked.
     request: () => ({ scope: appScopes.join(' ') }),
@@ -108,11 +108,11 @@ export async function startGustoEmulator(options: GustoEmulatorOptions): Promise
     parameters: jsonOrForm,
     pkce: false,
     errors: {
-      client: () => oauthError(401, 'invalid_client', 'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.'),
-      refreshToken: () => oauthError(400, 'invalid_grant', INVALID_GRANT),
-      code: () => oauthError(400, 'invalid_grant', INVALID_GRANT),
+      client: () => json(401, describedError('invalid_client')),
+      refreshToken: () => json(400, describedError('invalid_grant')),
+      code: () => json(400, describedError('invalid_grant')),
     },
-    refuseRefresh: (presented) => (spentRefreshTokens.has(presented) ? oauthError(400, 'invalid_grant', INVALID_GRANT) : undefined),
+    refuseRefresh: (presented) => (spentRefreshTokens.has(presented) ? json(400, describedError('invalid_grant')) : undefined),
     answer: ({ grantType, grant, tokens, form }) => {
       if (grantType === 'refresh_token') endsOnFirstUse.set(tokens.accessToken, form.get('refresh_token')!);
       return json(200, {

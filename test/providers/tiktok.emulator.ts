@@ -41,6 +41,7 @@
 import { randomBytes } from 'node:crypto';
 import { redirectBack } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import { describedError } from './kit/described-errors.js';
 import { html, isForm, json, startEmulatorServer, type EmulatorReply } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
@@ -92,7 +93,7 @@ export async function startTikTokEmulator(options: TikTokEmulatorOptions): Promi
     const reply = redirectBack(options.redirectUri, query);
     if (query.get('response_type') !== 'code') return reply({ error: 'unsupported_response_type', error_description: 'The response type is not supported.' });
     const asked = (query.get('scope') ?? '').split(',').filter(Boolean);
-    if (asked.length === 0 || asked.some((scope) => !SCOPES.has(scope))) return reply({ error: 'invalid_scope', error_description: 'The requested scope is invalid, unknown, or malformed.' });
+    if (asked.length === 0 || asked.some((scope) => !SCOPES.has(scope))) return reply(describedError('invalid_scope'));
     const user = controls.approver();
     if (!user) return reply({ error: 'access_denied', error_description: 'The user denied the request.' });
     const code = grants.issueCode({ clientId: options.clientKey, redirectUri: options.redirectUri, scope: asked.join(' '), codeChallenge: undefined, codeChallengeMethod: undefined, user });

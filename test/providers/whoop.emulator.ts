@@ -28,6 +28,7 @@ import { redirectBack, requestedScopes } from './kit/authorization.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import { describedError } from './kit/described-errors.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -81,7 +82,7 @@ export async function startWhoopEmulator(options: WhoopEmulatorOptions): Promise
     const asked = requestedScopes(query);
     if (asked.some((scope) => !SCOPES.includes(scope))) return reply({ error: 'invalid_scope' });
     const user = controls.approver();
-    if (!user) return reply({ error: 'access_denied', error_description: 'The resource owner or authorization server denied the request.' });
+    if (!user) return reply(describedError('access_denied'));
     return reply({
       code: grants.issueCode({
         clientId: options.clientId,

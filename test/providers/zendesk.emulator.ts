@@ -45,6 +45,7 @@
 import { redirectBack, codeRequest } from './kit/authorization.js';
 import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import { describedError } from './kit/described-errors.js';
 import { html, isJson, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant, type IssuedTokens } from './kit/grants.js';
 import { jsonOrForm, tokenEndpoint } from './kit/token-endpoint.js';
@@ -99,7 +100,7 @@ export async function startZendeskEmulator(options: ZendeskEmulatorOptions): Pro
     const reply = redirectBack(options.redirectUri, query);
     if (query.get('response_type') !== 'code') return reply({ error: 'unsupported_response_type' });
     const asked = (query.get('scope') ?? '').split(' ').filter(Boolean);
-    if (asked.length === 0 || asked.some((scope) => !SCOPE.test(scope))) return reply({ error: 'invalid_scope', error_description: 'The requested scope is invalid, unknown, or malformed.' });
+    if (asked.length === 0 || asked.some((scope) => !SCOPE.test(scope))) return reply(describedError('invalid_scope'));
     const user = controls.approver();
     if (!user) return reply({ error: 'access_denied', error_description: 'The end-user or authorization server denied the request.' });
     return reply({ code: grants.issueCode(codeRequest(query, options, user)) });
@@ -128,8 +129,8 @@ export async function startZendeskEmulator(options: ZendeskEmulatorOptions): Pro
     },
     parameters: jsonOrForm,
     errors: {
-      client: () => json(401, { error: 'invalid_client', error_description: 'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.' }),
-      grantType: () => json(400, { error: 'unsupported_grant_type', error_description: 'The authorization grant type is not supported by the authorization server.' }),
+      client: () => json(401, describedError('invalid_client')),
+      grantType: () => json(400, describedError('unsupported_grant_type')),
       refreshToken: () => json(400, { error: 'invalid_grant', error_description: INVALID_GRANT }),
       code: () => json(400, { error: 'invalid_grant', error_description: INVALID_GRANT }),
     },

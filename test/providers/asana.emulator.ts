@@ -39,7 +39,8 @@
  * not as checked against Asana's docs.
  * The authorization page approves at once for signInAs()'s user.
  */
-import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
+import { authorizationEndpoint } from './kit/authorization-endpoint.js';
+import { requestedScopes } from './kit/authorization.js';
 import { isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
@@ -78,17 +79,13 @@ export async function startAsanaEmulator(options: AsanaEmulatorOptions): Promise
   const controls = emulatorControls<AsanaUser>(server, grants);
   const appScopes = options.appScopes ?? ['users:read', 'workspaces:read'];
 
-  server.route('GET', '/-/oauth_authorize', (request) => {
-    server.count('authorize');
-    const query = request.url.searchParams;
-    if (query.get('client_id') !== options.clientId) return html(400, '<h1>invalid_client</h1>');
-    if (query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>invalid_redirect_uri</h1>');
-    const reply = redirectBack(options.redirectUri, query);
-    if (query.get('response_type') !== 'code') return reply({ error: 'unsupported_response_type' });
-    if (requestedScopes(query).some((scope) => !appScopes.includes(scope))) return reply({ error: 'invalid_scope', error_description: 'The app is not registered for the requested scopes' });
-    const user = controls.approver();
-    if (!user) return reply({ error: 'access_denied', error_description: 'The user denied the request' });
-    return reply({ code: grants.issueCode(codeRequest(query, options, user)) });
+  authorizationEndpoint(server, '/-/oauth_authorize', {
+    client: options,
+    grants,
+    approver: controls.approver,
+    pages: { clientId: 'invalid_client', redirectUri: 'invalid_redirect_uri' },
+    refuse: (query) => (requestedScopes(query).some((scope) => !appScopes.includes(scope)) ? { error: 'invalid_scope', error_description: 'The app is not registered for the requested scopes' } : undefined),
+    denied: { error: 'access_denied', error_description: 'The user denied the request' },
   });
 
   /** `client_id` and `client_secret` in the form body: the client authentication Asana documents. */

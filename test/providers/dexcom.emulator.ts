@@ -21,11 +21,11 @@
  * in their Dexcom account (`removeApp`), which ends the grant. The login page
  * approves at once for signInAs()'s user.
  */
-import { redirectBack } from './kit/authorization.js';
+import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
-import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
+import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
 
@@ -56,17 +56,13 @@ export async function startDexcomEmulator(options: DexcomEmulatorOptions): Promi
   const controls = emulatorControls<DexcomUser>(server, grants);
   let dataRangeFailure: number | undefined;
 
-  server.route('GET', '/v2/oauth2/login', (request) => {
-    server.count('authorize');
-    const query = request.url.searchParams;
-    if (query.get('client_id') !== options.clientId) return html(400, '<h1>Invalid client</h1>');
-    if (query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>Invalid redirect URI</h1>');
-    const reply = redirectBack(options.redirectUri, query);
-    if (query.get('response_type') !== 'code') return reply({ error: 'unsupported_response_type' });
-    if (query.get('scope') !== 'offline_access') return reply({ error: 'invalid_scope' });
-    const user = controls.approver();
-    if (!user) return reply({ error: 'access_denied' });
-    return reply({ code: grants.issueCode({ clientId: options.clientId, redirectUri: options.redirectUri, scope: 'offline_access', codeChallenge: undefined, codeChallengeMethod: undefined, user }) });
+  authorizationEndpoint(server, '/v2/oauth2/login', {
+    client: options,
+    grants,
+    approver: controls.approver,
+    pages: { clientId: 'Invalid client', redirectUri: 'Invalid redirect URI' },
+    refuse: (query) => (query.get('scope') !== 'offline_access' ? { error: 'invalid_scope' } : undefined),
+    pkce: false,
   });
 
   tokenEndpoint(server, '/v2/oauth2/token', {

@@ -51,7 +51,8 @@
  * next exchange or refresh at graph.instagram.com. The window approves at
  * once for signInAs()'s person; the clock is `now`.
  */
-import { redirectBack } from './kit/authorization.js';
+import { authorizationEndpoint } from './kit/authorization-endpoint.js';
+import { requestedScopes } from './kit/authorization.js';
 import { isGrant } from './kit/bearer-grant.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
@@ -121,18 +122,18 @@ export async function startInstagramEmulator(options: InstagramEmulatorOptions):
     return status === undefined ? undefined : html(status, '<h1>Sorry, something went wrong.</h1>');
   };
 
-  server.route('GET', '/oauth/authorize', (request) => {
-    server.count('authorize');
-    const query = request.url.searchParams;
-    if (query.get('client_id') !== options.clientId) return html(400, '<h1>Invalid platform app</h1>');
-    if (query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>Invalid redirect_uri</h1>');
-    const reply = redirectBack(options.redirectUri, query);
-    if (query.get('response_type') !== 'code') return reply({ error: 'unsupported_response_type' });
-    const asked = (query.get('scope') ?? '').split(/[\s,]+/).filter(Boolean);
-    if (!asked.includes('instagram_business_basic') || asked.some((scope) => !SCOPES.includes(scope))) return reply({ error: 'invalid_scope', error_description: 'Invalid Scopes' });
-    const user = controls.approver();
-    if (!user) return reply({ error: 'access_denied', error_reason: 'user_denied', error_description: 'The user denied your request.' });
-    return reply({ code: grants.issueCode({ clientId: options.clientId, redirectUri: options.redirectUri, scope: asked.join(' '), codeChallenge: undefined, codeChallengeMethod: undefined, user }) });
+  authorizationEndpoint(server, '/oauth/authorize', {
+    client: options,
+    grants,
+    approver: controls.approver,
+    pages: { clientId: 'Invalid platform app', redirectUri: 'Invalid redirect_uri' },
+    refuse: (query) => {
+      const asked = requestedScopes(query, /[\s,]+/);
+      return !asked.includes('instagram_business_basic') || asked.some((scope) => !SCOPES.includes(scope)) ? { error: 'invalid_scope', error_description: 'Invalid Scopes' } : undefined;
+    },
+    denied: { error: 'access_denied', error_reason: 'user_denied', error_description: 'The user denied your request.' },
+    pkce: false,
+    request: (query) => ({ scope: requestedScopes(query, /[\s,]+/).join(' ') }),
   });
 
   const exchangeRefusal = (message: string) => json(400, { error_type: 'OAuthException', code: 400, error_message: message });

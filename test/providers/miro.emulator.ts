@@ -39,7 +39,7 @@
  *   stop working.
  * The authorization page approves at once for signInAs()'s user.
  */
-import { redirectBack } from './kit/authorization.js';
+import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { isGrant } from './kit/bearer-grant.js';
 import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
@@ -94,16 +94,14 @@ export async function startMiroEmulator(options: MiroEmulatorOptions): Promise<M
   const lastAccessToken = new Map<string, string>();
   let contextFailure: number | undefined;
 
-  server.route('GET', '/oauth/authorize', (request) => {
-    server.count('authorize');
-    const query = request.url.searchParams;
-    if (query.get('client_id') !== options.clientId) return html(400, '<h1>Invalid client id</h1>');
-    if (query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>Invalid redirect uri</h1>');
-    const reply = redirectBack(options.redirectUri, query);
-    if (query.get('response_type') !== 'code') return reply({ error: 'unsupported_response_type' });
-    const user = controls.approver();
-    if (!user) return reply({ error: 'access_denied' });
-    return reply({ code: grants.issueCode({ clientId: options.clientId, redirectUri: options.redirectUri, scope: appScopes.join(' '), codeChallenge: undefined, codeChallengeMethod: undefined, nonce: undefined, user }) });
+  authorizationEndpoint(server, '/oauth/authorize', {
+    client: options,
+    grants,
+    approver: controls.approver,
+    pages: { clientId: 'Invalid client id', redirectUri: 'Invalid redirect uri' },
+    pkce: false,
+    // The grant is the app's scopes, whatever is asked.
+    request: () => ({ scope: appScopes.join(' ') }),
   });
 
   /** The query's parameters and the form body's together. */

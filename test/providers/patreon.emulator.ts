@@ -27,7 +27,8 @@
  *   (removeApp), which ends every token of it.
  * The authorization page approves at once for signInAs()'s user.
  */
-import { redirectBack, requestedScopes } from './kit/authorization.js';
+import { authorizationEndpoint } from './kit/authorization-endpoint.js';
+import { requestedScopes } from './kit/authorization.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
@@ -68,17 +69,13 @@ export async function startPatreonEmulator(options: PatreonEmulatorOptions): Pro
   const controls = emulatorControls<PatreonUser>(server, grants);
   let identityFailure: number | undefined;
 
-  server.route('GET', '/oauth2/authorize', (request) => {
-    server.count('authorize');
-    const query = request.url.searchParams;
-    if (query.get('client_id') !== options.clientId || query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>Invalid client_id or redirect_uri</h1>');
-    const reply = redirectBack(options.redirectUri, query);
-    if (query.get('response_type') !== 'code') return reply({ error: 'unsupported_response_type' });
-    const asked = requestedScopes(query);
-    if (asked.some((scope) => !SCOPES.includes(scope))) return reply({ error: 'invalid_scope' });
-    const user = controls.approver();
-    if (!user) return reply({ error: 'access_denied' });
-    return reply({ code: grants.issueCode({ clientId: options.clientId, redirectUri: options.redirectUri, scope: asked.join(' '), codeChallenge: undefined, codeChallengeMethod: undefined, user }) });
+  authorizationEndpoint(server, '/oauth2/authorize', {
+    client: options,
+    grants,
+    approver: controls.approver,
+    pages: 'Invalid client_id or redirect_uri',
+    refuse: (query) => (requestedScopes(query).some((scope) => !SCOPES.includes(scope)) ? { error: 'invalid_scope' } : undefined),
+    pkce: false,
   });
 
   tokenEndpoint(server, '/api/oauth2/token', {

@@ -28,10 +28,11 @@
  *   `invalid_request` here.
  * The authorization page approves at once for signInAs()'s user.
  */
-import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
+import { authorizationEndpoint } from './kit/authorization-endpoint.js';
+import { requestedScopes } from './kit/authorization.js';
 import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
-import { html, json, startEmulatorServer, type EmulatorReply } from './kit/emulator-server.js';
+import { json, startEmulatorServer, type EmulatorReply } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -91,17 +92,16 @@ export async function startRobloxEmulator(options: RobloxEmulatorOptions): Promi
   );
   server.route('GET', '/oauth/v1/certs', () => json(200, key.jwks));
 
-  server.route('GET', '/oauth/v1/authorize', (request) => {
-    server.count('authorize');
-    const query = request.url.searchParams;
-    if (query.get('client_id') !== options.clientId || query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>Invalid client or redirect URI</h1>');
-    const reply = redirectBack(options.redirectUri, query);
-    if (query.get('response_type') !== 'code') return reply({ error: 'unsupported_response_type' });
-    if (query.has('code_challenge') && query.get('code_challenge_method') !== 'S256') return reply({ error: 'invalid_request', error_description: 'code_challenge_method' });
-    if (requestedScopes(query).some((scope) => !APP_SCOPES.has(scope))) return reply({ error: 'invalid_scope' });
-    const user = controls.approver();
-    if (!user) return reply({ error: 'access_denied', error_description: 'The user denied the authorization' });
-    return reply({ code: grants.issueCode(codeRequest(query, options, user)) });
+  authorizationEndpoint(server, '/oauth/v1/authorize', {
+    client: options,
+    grants,
+    approver: controls.approver,
+    pages: 'Invalid client or redirect URI',
+    refuse: (query): Record<string, string> | undefined => {
+      if (query.has('code_challenge') && query.get('code_challenge_method') !== 'S256') return { error: 'invalid_request', error_description: 'code_challenge_method' };
+      return requestedScopes(query).some((scope) => !APP_SCOPES.has(scope)) ? { error: 'invalid_scope' } : undefined;
+    },
+    denied: { error: 'access_denied', error_description: 'The user denied the authorization' },
   });
 
   const profileClaims = (grant: Grant<RobloxUser>) => {

@@ -32,7 +32,7 @@
  *   (removeApp), which ends every token of it.
  * The authorization page approves at once for signInAs()'s user.
  */
-import { redirectBack } from './kit/authorization.js';
+import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
@@ -70,17 +70,14 @@ export async function startSoundCloudEmulator(options: SoundCloudEmulatorOptions
   const controls = emulatorControls<SoundCloudUser>(server, grants);
   let meFailure: number | undefined;
 
-  server.route('GET', '/authorize', (request) => {
-    server.count('authorize');
-    const query = request.url.searchParams;
-    if (query.get('client_id') !== options.clientId || query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>Invalid client or redirect URI</h1>');
-    const reply = redirectBack(options.redirectUri, query);
-    if (query.get('response_type') !== 'code') return reply({ error: 'unsupported_response_type' });
-    const challenge = query.get('code_challenge');
-    if (!challenge || query.get('code_challenge_method') !== 'S256') return reply({ error: 'invalid_request', error_description: 'PKCE is required: code_challenge and code_challenge_method=S256' });
-    const user = controls.approver();
-    if (!user) return reply({ error: 'access_denied', error_description: 'The user denied access to the application' });
-    return reply({ code: grants.issueCode({ clientId: options.clientId, redirectUri: options.redirectUri, scope: '', codeChallenge: challenge, codeChallengeMethod: 'S256', user }) });
+  authorizationEndpoint(server, '/authorize', {
+    client: options,
+    grants,
+    approver: controls.approver,
+    pages: 'Invalid client or redirect URI',
+    refuse: (query) => (!query.get('code_challenge') || query.get('code_challenge_method') !== 'S256' ? { error: 'invalid_request', error_description: 'PKCE is required: code_challenge and code_challenge_method=S256' } : undefined),
+    denied: { error: 'access_denied', error_description: 'The user denied access to the application' },
+    request: () => ({ scope: '' }),
   });
 
   tokenEndpoint(server, '/oauth/token', {

@@ -33,10 +33,10 @@
  * There is no revocation endpoint. The authorization page approves at once
  * for the person set with signInAs().
  */
-import { codeRequest, redirectBack } from './kit/authorization.js';
+import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { basicAsSent } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
-import { html, json, startEmulatorServer, type EmulatorReply } from './kit/emulator-server.js';
+import { json, startEmulatorServer, type EmulatorReply } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
@@ -76,18 +76,12 @@ export async function startSpotifyEmulator(options: SpotifyEmulatorOptions): Pro
   const refreshEnds = new Map<string, number>();
   const controls = emulatorControls<SpotifyUser>(server, grants);
 
-  server.route('GET', '/authorize', (request) => {
-    server.count('authorize');
-    const query = request.url.searchParams;
-    if (query.get('client_id') !== options.clientId) return html(400, '<h1>INVALID_CLIENT: Invalid client</h1>');
-    if (query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>INVALID_CLIENT: Invalid redirect URI</h1>');
-    const reply = redirectBack(options.redirectUri, query);
-    if (query.get('response_type') !== 'code') return reply({ error: 'unsupported_response_type' });
-    const challenge = query.get('code_challenge') ?? undefined;
-    if (challenge !== undefined && query.get('code_challenge_method') !== 'S256') return reply({ error: 'invalid_request' });
-    const user = controls.approver();
-    if (!user) return reply({ error: 'access_denied' });
-    return reply({ code: grants.issueCode(codeRequest(query, options, user)) });
+  authorizationEndpoint(server, '/authorize', {
+    client: options,
+    grants,
+    approver: controls.approver,
+    pages: { clientId: 'INVALID_CLIENT: Invalid client', redirectUri: 'INVALID_CLIENT: Invalid redirect URI' },
+    refuse: (query) => (query.has('code_challenge') && query.get('code_challenge_method') !== 'S256' ? { error: 'invalid_request' } : undefined),
   });
 
   const invalidGrant = (description: string) => json(400, { error: 'invalid_grant', error_description: description });

@@ -29,10 +29,11 @@
  * The authorization page approves at once for signInAs()'s person.
  */
 import { randomBytes } from 'node:crypto';
-import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
+import { authorizationEndpoint } from './kit/authorization-endpoint.js';
+import { requestedScopes } from './kit/authorization.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
-import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
+import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
 
@@ -88,18 +89,16 @@ export async function startWebexEmulator(options: WebexEmulatorOptions): Promise
   const integrationScopes = options.integrationScopes ?? ['spark:people_read', 'spark:rooms_read'];
   let peopleMeFailure: number | undefined;
 
-  server.route('GET', '/v1/authorize', (request) => {
-    server.count('authorize');
-    const query = request.url.searchParams;
-    if (query.get('client_id') !== options.clientId || query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>Invalid client_id or redirect_uri</h1>');
-    const reply = redirectBack(options.redirectUri, query);
-    if (query.get('response_type') !== 'code') return reply({ error: 'unsupported_response_type' });
-    if (requestedScopes(query).some((scope) => !integrationScopes.includes(scope))) return reply({ error: 'invalid_scope', error_description: 'The requested scope is invalid.' });
-    const method = query.get('code_challenge_method');
-    if (query.has('code_challenge') && method !== 'S256') return reply({ error: 'invalid_request', error_description: 'Unsupported code_challenge_method.' });
-    const user = controls.approver();
-    if (!user) return reply({ error: 'access_denied', error_description: 'The user denied the request.' });
-    return reply({ code: grants.issueCode(codeRequest(query, { clientId: options.clientId, redirectUri: options.redirectUri }, user)) });
+  authorizationEndpoint(server, '/v1/authorize', {
+    client: options,
+    grants,
+    approver: controls.approver,
+    pages: 'Invalid client_id or redirect_uri',
+    refuse: (query) => {
+      if (requestedScopes(query).some((scope) => !integrationScopes.includes(scope))) return { error: 'invalid_scope', error_description: 'The requested scope is invalid.' };
+      return query.has('code_challenge') && query.get('code_challenge_method') !== 'S256' ? { error: 'invalid_request', error_description: 'Unsupported code_challenge_method.' } : undefined;
+    },
+    denied: { error: 'access_denied', error_description: 'The user denied the request.' },
   });
 
   tokenEndpoint(server, '/v1/access_token', {

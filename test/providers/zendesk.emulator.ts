@@ -42,7 +42,8 @@
  *   Zendesk does not say); a token it does not take is a 401.
  * The authorization page approves at once for signInAs()'s user.
  */
-import { redirectBack, codeRequest } from './kit/authorization.js';
+import { authorizationEndpoint } from './kit/authorization-endpoint.js';
+import { requestedScopes } from './kit/authorization.js';
 import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { describedError } from './kit/described-errors.js';
@@ -93,17 +94,16 @@ export async function startZendeskEmulator(options: ZendeskEmulatorOptions): Pro
   /** Each grant's newest access token, deleted when a refresh answers the next. */
   const currentAccessToken = new Map<string, string>();
 
-  server.route('GET', '/oauth/authorizations/new', (request) => {
-    server.count('authorize');
-    const query = request.url.searchParams;
-    if (query.get('client_id') !== options.clientId || query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>Invalid authorization request</h1>');
-    const reply = redirectBack(options.redirectUri, query);
-    if (query.get('response_type') !== 'code') return reply({ error: 'unsupported_response_type' });
-    const asked = (query.get('scope') ?? '').split(' ').filter(Boolean);
-    if (asked.length === 0 || asked.some((scope) => !SCOPE.test(scope))) return reply(describedError('invalid_scope'));
-    const user = controls.approver();
-    if (!user) return reply({ error: 'access_denied', error_description: 'The end-user or authorization server denied the request.' });
-    return reply({ code: grants.issueCode(codeRequest(query, options, user)) });
+  authorizationEndpoint(server, '/oauth/authorizations/new', {
+    client: options,
+    grants,
+    approver: controls.approver,
+    pages: 'Invalid authorization request',
+    refuse: (query) => {
+      const asked = requestedScopes(query);
+      return asked.length === 0 || asked.some((scope) => !SCOPE.test(scope)) ? describedError('invalid_scope') : undefined;
+    },
+    denied: { error: 'access_denied', error_description: 'The end-user or authorization server denied the request.' },
   });
 
   const answer = (tokens: IssuedTokens, scope: string): EmulatorReply =>

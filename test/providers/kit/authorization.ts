@@ -9,7 +9,7 @@ import { redirect, type EmulatorReply } from './emulator-server.js';
 import type { CodeRequest } from './grants.js';
 
 /** The `scope` of an authorization request, split on spaces as RFC 6749 §3.3 has it (or on the provider's own separator, e.g. a comma), empty names dropped. */
-export function requestedScopes(query: URLSearchParams, separator = ' '): string[] {
+export function requestedScopes(query: URLSearchParams, separator: string | RegExp = ' '): string[] {
   return (query.get('scope') ?? '').split(separator).filter(Boolean);
 }
 

@@ -35,7 +35,7 @@
  *   in their Adobe account: its tokens stop working.
  * The authorization page approves at once for signInAs()'s person.
  */
-import { redirectBack } from './kit/authorization.js';
+import { codeRequest, redirectBack } from './kit/authorization.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { basicAsSent } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
@@ -117,17 +117,7 @@ export async function startAdobeEmulator(options: AdobeEmulatorOptions): Promise
     if (!scopes.includes('openid') || scopes.some((scope) => !CREDENTIAL_SCOPES.has(scope))) return reply({ error: 'invalid_scope' });
     const user = controls.approver();
     if (!user) return reply({ error: 'access_denied' });
-    const code = grants.issueCode({
-      clientId: options.clientId,
-      redirectUri: undefined,
-      scope: scopes.join(' '),
-      codeChallenge: query.get('code_challenge') ?? undefined,
-      codeChallengeMethod: query.get('code_challenge_method') ?? undefined,
-      nonce: query.get('nonce') ?? undefined,
-      user,
-      refreshToken: scopes.includes('offline_access'),
-    });
-    return reply({ code });
+    return reply({ code: grants.issueCode({ ...codeRequest(query, options, user), redirectUri: undefined, scope: scopes.join(' '), refreshToken: scopes.includes('offline_access') }) });
   });
 
   tokenEndpoint(server, '/ims/token/v3', {

@@ -27,9 +27,10 @@
  *   (https://airtable.com/developers/web/api/errors).
  * The authorization page approves at once for signInAs()'s user.
  */
-import { requestedScopes, redirectBack } from './kit/authorization.js';
+import { authorizationEndpoint } from './kit/authorization-endpoint.js';
+import { requestedScopes } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
-import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
+import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
@@ -64,28 +65,17 @@ export async function startAirtableEmulator(options: AirtableEmulatorOptions): P
   const controls = emulatorControls<AirtableUser>(server, grants);
   const registered = new Set(options.registeredScopes ?? ['data.records:read', 'data.records:write', 'schema.bases:read', 'user.email:read']);
 
-  server.route('GET', '/oauth2/v1/authorize', (request) => {
-    server.count('authorize');
-    const query = request.url.searchParams;
-    if (query.get('client_id') !== options.clientId || query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>Invalid OAuth request</h1>');
-    const reply = redirectBack(options.redirectUri, query);
-    if (query.get('response_type') !== 'code') return reply({ error: 'unsupported_response_type' });
-    if (!query.get('code_challenge') || query.get('code_challenge_method') !== 'S256') {
-      return reply({ error: 'invalid_request', error_description: 'code_challenge and code_challenge_method=S256 are required' });
-    }
-    const scopes = requestedScopes(query);
-    if (scopes.length === 0 || scopes.some((scope) => !registered.has(scope))) return reply({ error: 'invalid_scope' });
-    const user = controls.approver();
-    if (!user) return reply({ error: 'access_denied', error_description: 'The user denied the request' });
-    const code = grants.issueCode({
-      clientId: options.clientId,
-      redirectUri: options.redirectUri,
-      scope: scopes.join(' '),
-      codeChallenge: query.get('code_challenge')!,
-      codeChallengeMethod: 'S256',
-      user,
-    });
-    return reply({ code });
+  authorizationEndpoint(server, '/oauth2/v1/authorize', {
+    client: options,
+    grants,
+    approver: controls.approver,
+    pages: 'Invalid OAuth request',
+    refuse: (query): Record<string, string> | undefined => {
+      if (!query.get('code_challenge') || query.get('code_challenge_method') !== 'S256') return { error: 'invalid_request', error_description: 'code_challenge and code_challenge_method=S256 are required' };
+      const scopes = requestedScopes(query);
+      return scopes.length === 0 || scopes.some((scope) => !registered.has(scope)) ? { error: 'invalid_scope' } : undefined;
+    },
+    denied: { error: 'access_denied', error_description: 'The user denied the request' },
   });
 
   /** Basic with `client_id:client_secret` as they are; a `client_id` in the body must be the same client. */

@@ -31,7 +31,8 @@
  *   a token it does not know is a 200 too (RFC 7009 §2.2).
  * The authorization page approves at once for signInAs()'s person.
  */
-import { redirectBack } from './kit/authorization.js';
+import { authorizationEndpoint } from './kit/authorization-endpoint.js';
+import { requestedScopes } from './kit/authorization.js';
 import { isGrant } from './kit/bearer-grant.js';
 import { basicAsSent } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
@@ -72,28 +73,21 @@ export async function startFitbitEmulator(options: FitbitEmulatorOptions): Promi
   const controls = emulatorControls<FitbitUser>(server, grants);
   let unticked: string[] = [];
 
-  server.route('GET', '/oauth2/authorize', (request) => {
-    server.count('authorize');
-    const query = request.url.searchParams;
-    if (query.get('client_id') !== options.clientId || query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>The app you are trying to connect did not provide valid information to Fitbit.</h1>');
-    const reply = redirectBack(options.redirectUri, query);
-    if (query.get('response_type') !== 'code') return reply({ error: 'unsupported_response_type' });
-    const asked = (query.get('scope') ?? '').split(' ').filter(Boolean);
-    if (asked.length === 0 || asked.some((scope) => !SCOPES.includes(scope))) return reply({ error: 'invalid_scope' });
-    if (query.has('code_challenge') && query.get('code_challenge_method') !== 'S256') return reply({ error: 'invalid_request' });
-    const user = controls.approver();
-    if (!user) return reply({ error: 'access_denied' });
-    const granted = asked.filter((scope) => !unticked.includes(scope));
-    unticked = [];
-    const code = grants.issueCode({
-      clientId: options.clientId,
-      redirectUri: options.redirectUri,
-      scope: granted.join(' '),
-      codeChallenge: query.get('code_challenge') ?? undefined,
-      codeChallengeMethod: query.get('code_challenge_method') ?? undefined,
-      user,
-    });
-    return reply({ code });
+  authorizationEndpoint(server, '/oauth2/authorize', {
+    client: options,
+    grants,
+    approver: controls.approver,
+    pages: 'The app you are trying to connect did not provide valid information to Fitbit.',
+    refuse: (query) => {
+      const asked = requestedScopes(query);
+      if (asked.length === 0 || asked.some((scope) => !SCOPES.includes(scope))) return { error: 'invalid_scope' };
+      return query.has('code_challenge') && query.get('code_challenge_method') !== 'S256' ? { error: 'invalid_request' } : undefined;
+    },
+    request: (query) => {
+      const granted = requestedScopes(query).filter((scope) => !unticked.includes(scope));
+      unticked = [];
+      return { scope: granted.join(' ') };
+    },
   });
 
   const invalidGrant = (kind: string) => () => fitbitError(400, 'invalid_grant', `${kind} invalid. Visit https://dev.fitbit.com/docs/oauth2 for more information on the Fitbit Web API authorization process.`);

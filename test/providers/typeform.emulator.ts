@@ -24,7 +24,7 @@
  *   tokens stop working. There is no revocation endpoint.
  * The authorization page approves at once for signInAs()'s person.
  */
-import { redirectBack } from './kit/authorization.js';
+import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
 import { isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
@@ -62,20 +62,11 @@ export async function startTypeformEmulator(options: TypeformEmulatorOptions): P
     const query = request.url.searchParams;
     if (query.get('client_id') !== options.clientId || query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>Invalid client or redirect URI</h1>');
     const reply = redirectBack(options.redirectUri, query);
-    const asked = (query.get('scope') ?? '').split(' ').filter(Boolean);
+    const asked = requestedScopes(query);
     if (asked.length === 0 || asked.some((scope) => !SCOPES.includes(scope))) return reply({ error: 'invalid_scope' });
     const user = controls.approver();
     if (!user) return reply({ error: 'access_denied' });
-    const code = grants.issueCode({
-      clientId: options.clientId,
-      redirectUri: options.redirectUri,
-      scope: asked.join(' '),
-      codeChallenge: query.get('code_challenge') ?? undefined,
-      codeChallengeMethod: query.get('code_challenge_method') ?? undefined,
-      user,
-      refreshToken: asked.includes('offline'),
-    });
-    return reply({ code });
+    return reply({ code: grants.issueCode({ ...codeRequest(query, options, user), refreshToken: asked.includes('offline') }) });
   });
 
   tokenEndpoint(server, '/oauth/token', {

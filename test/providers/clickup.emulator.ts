@@ -30,7 +30,7 @@
  * There is no revocation endpoint. The authorization page approves at once
  * for signInAs()'s user.
  */
-import { redirectBack } from './kit/authorization.js';
+import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
@@ -72,15 +72,14 @@ export async function startClickUpEmulator(options: ClickUpEmulatorOptions): Pro
   const grants = new GrantStore<ClickUpUser>({ accessTokenTtl: null, refreshPolicy: 'none' });
   const controls = emulatorControls<ClickUpUser>(server, grants);
 
-  server.route('GET', '/api', (request) => {
-    server.count('authorize');
-    const query = request.url.searchParams;
-    if (query.get('client_id') !== options.clientId) return html(400, '<h1>Client Not Found (OAUTH_010)</h1>');
-    if (query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>Redirect URI does not match the redirect uris of this application (OAUTH_007)</h1>');
-    const reply = redirectBack(options.redirectUri, query);
-    const user = controls.approver();
-    if (!user) return reply({ error: 'access_denied' });
-    return reply({ code: grants.issueCode({ clientId: options.clientId, redirectUri: undefined, scope: '', codeChallenge: undefined, codeChallengeMethod: undefined, user }) });
+  authorizationEndpoint(server, '/api', {
+    client: options,
+    grants,
+    approver: controls.approver,
+    pages: { clientId: 'Client Not Found (OAUTH_010)', redirectUri: 'Redirect URI does not match the redirect uris of this application (OAUTH_007)' },
+    responseType: false,
+    pkce: false,
+    request: () => ({ redirectUri: undefined, scope: '' }),
   });
 
   server.route('POST', '/api/v2/oauth/token', (request) => {

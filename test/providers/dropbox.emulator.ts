@@ -34,7 +34,7 @@
  * between www.dropbox.com and api.dropboxapi.com). The authorization page
  * approves at once for the user set with signInAs().
  */
-import { codeRequest, redirectBack } from './kit/authorization.js';
+import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
@@ -95,14 +95,14 @@ export async function startDropboxEmulator(options: DropboxEmulatorOptions): Pro
   );
   server.route('GET', '/oauth2/jwks', () => json(200, key.jwks));
 
-  server.route('GET', '/oauth2/authorize', (request) => {
-    server.count('authorize');
-    const query = request.url.searchParams;
-    if (query.get('client_id') !== options.clientId || query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>Invalid redirect_uri or client_id</h1>');
-    const reply = redirectBack(options.redirectUri, query);
-    const user = controls.approver();
-    if (!user) return reply({ error: 'access_denied', error_description: 'The user chose not to give your app access to their Dropbox account.' });
-    return reply({ code: grants.issueCode({ ...codeRequest(query, options, user), refreshToken: query.get('token_access_type') === 'offline' }) });
+  authorizationEndpoint(server, '/oauth2/authorize', {
+    client: options,
+    grants,
+    approver: controls.approver,
+    pages: 'Invalid redirect_uri or client_id',
+    responseType: false,
+    denied: { error: 'access_denied', error_description: 'The user chose not to give your app access to their Dropbox account.' },
+    request: (query) => ({ refreshToken: query.get('token_access_type') === 'offline' }),
   });
 
 

@@ -31,9 +31,9 @@
  * The authorization page approves at once for signInAs()'s user; the company's
  * API is this emulator's origin unless a test makes the token answer name another.
  */
-import { redirectBack } from './kit/authorization.js';
+import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
-import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
+import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
@@ -74,22 +74,15 @@ export async function startPipedriveEmulator(options: PipedriveEmulatorOptions):
   const appScopes = options.appScopes ?? ['base', 'deals:read'];
   let apiDomain = server.origin;
 
-  server.route('GET', '/oauth/authorize', (request) => {
-    server.count('authorize');
-    const query = request.url.searchParams;
-    if (query.get('client_id') !== options.clientId || query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>Invalid client or redirect URI</h1>');
-    const reply = redirectBack(options.redirectUri, query);
-    const user = controls.approver();
-    if (!user) return reply({ error: 'access_denied' });
-    const code = grants.issueCode({
-      clientId: options.clientId,
-      redirectUri: options.redirectUri,
-      scope: appScopes.join(','),
-      codeChallenge: undefined,
-      codeChallengeMethod: undefined,
-      user,
-    });
-    return reply({ code });
+  authorizationEndpoint(server, '/oauth/authorize', {
+    client: options,
+    grants,
+    approver: controls.approver,
+    pages: 'Invalid client or redirect URI',
+    responseType: false,
+    pkce: false,
+    // The grant is the app's scopes, whatever is asked.
+    request: () => ({ scope: appScopes.join(',') }),
   });
 
   /** Basic with `client_id:client_secret` as they are, as Pipedrive documents the header. */

@@ -24,7 +24,8 @@
  *   tokens stop working. There is no revocation endpoint.
  * The authorization page approves at once for signInAs()'s person.
  */
-import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
+import { authorizationEndpoint } from './kit/authorization-endpoint.js';
+import { requestedScopes } from './kit/authorization.js';
 import { isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
@@ -57,16 +58,18 @@ export async function startTypeformEmulator(options: TypeformEmulatorOptions): P
   const grants = new GrantStore<TypeformUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: 7 * 86_400, refreshPolicy: 'rotating', refreshTokenTtl: null, codeTtl: 600 });
   const controls = emulatorControls<TypeformUser>(server, grants);
 
-  server.route('GET', '/oauth/authorize', (request) => {
-    server.count('authorize');
-    const query = request.url.searchParams;
-    if (query.get('client_id') !== options.clientId || query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>Invalid client or redirect URI</h1>');
-    const reply = redirectBack(options.redirectUri, query);
-    const asked = requestedScopes(query);
-    if (asked.length === 0 || asked.some((scope) => !SCOPES.includes(scope))) return reply({ error: 'invalid_scope' });
-    const user = controls.approver();
-    if (!user) return reply({ error: 'access_denied' });
-    return reply({ code: grants.issueCode({ ...codeRequest(query, options, user), refreshToken: asked.includes('offline') }) });
+  authorizationEndpoint(server, '/oauth/authorize', {
+    client: options,
+    grants,
+    approver: controls.approver,
+    pages: 'Invalid client or redirect URI',
+    responseType: false,
+    refuse: (query) => {
+      const asked = requestedScopes(query);
+      return asked.length === 0 || asked.some((scope) => !SCOPES.includes(scope)) ? { error: 'invalid_scope' } : undefined;
+    },
+    // A refresh token comes only with `offline`.
+    request: (query) => ({ refreshToken: requestedScopes(query).includes('offline') }),
   });
 
   tokenEndpoint(server, '/oauth/token', {

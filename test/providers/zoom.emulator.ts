@@ -25,10 +25,10 @@
  * reading the OAuth page's "revoke" gives. The authorization page approves at
  * once for signInAs()'s user.
  */
-import { codeRequest, redirectBack } from './kit/authorization.js';
+import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { basicAsSent } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
-import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
+import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
 
@@ -64,15 +64,12 @@ export async function startZoomEmulator(options: ZoomEmulatorOptions): Promise<Z
   });
   const controls = emulatorControls<ZoomUser>(server, grants);
 
-  server.route('GET', '/oauth/authorize', (request) => {
-    server.count('authorize');
-    const query = request.url.searchParams;
-    if (query.get('client_id') !== options.clientId || query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>Invalid client_id or redirect_uri</h1>');
-    if (query.get('response_type') !== 'code') return html(400, '<h1>Unsupported response type</h1>');
-    const reply = redirectBack(options.redirectUri, query);
-    const user = controls.approver();
-    if (!user) return reply({ error: 'access_denied' });
-    return reply({ code: grants.issueCode(codeRequest(query, options, user)) });
+  authorizationEndpoint(server, '/oauth/authorize', {
+    client: options,
+    grants,
+    approver: controls.approver,
+    pages: 'Invalid client_id or redirect_uri',
+    responseType: { page: 'Unsupported response type' },
   });
 
   /** Whether the Basic header is this client's: base64 of `id:secret` as they are, nothing percent-decoded. */

@@ -3,7 +3,8 @@
  * run it: a `client_id` or `redirect_uri` that is not the client's is told
  * to the user on the provider's own page and never redirected (§4.1.2.1);
  * past them every answer goes back to the redirect URI with `state`: a
- * `response_type` other than `code` is `unsupported_response_type`, then
+ * `response_type` other than `code` is `unsupported_response_type` (unless
+ * the provider says so on a page, or does not check it), then
  * the provider's own refusals (e.g. a scope it does not know), then a
  * denial, else a code for the user who approves (§4.1.2). Each request is
  * counted as `authorize`. A provider whose route differs in kind (another
@@ -21,6 +22,8 @@ export interface AuthorizationEndpointOptions<User> {
   approver(): User | undefined;
   /** The provider's page for a client_id and for a redirect_uri that are not the client's (default `Invalid client_id`, `Invalid redirect_uri`); one text serves both where the provider does not tell them apart. */
   pages?: { clientId: string; redirectUri: string } | string;
+  /** A response_type other than `code` is sent back as `unsupported_response_type` (default), told on the provider's own page (`{ page }`), or not checked at all (false). */
+  responseType?: false | { page: string };
   /** The provider's own refusal once response_type is `code`, as the parameters sent back (e.g. `{ error: 'invalid_scope' }`); undefined: none. */
   refuse?(query: URLSearchParams): Record<string, string> | undefined;
   /** The parameters a denial is sent back with (default `error=access_denied` alone). */
@@ -40,8 +43,10 @@ export function authorizationEndpoint<User>(server: EmulatorServer, path: string
     const query = request.url.searchParams;
     if (query.get('client_id') !== client.clientId) return html(400, `<h1>${pages.clientId}</h1>`);
     if (query.get('redirect_uri') !== client.redirectUri) return html(400, `<h1>${pages.redirectUri}</h1>`);
+    const { responseType } = options;
+    if (responseType && query.get('response_type') !== 'code') return html(400, `<h1>${responseType.page}</h1>`);
     const reply = redirectBack(client.redirectUri, query);
-    if (query.get('response_type') !== 'code') return reply({ error: 'unsupported_response_type' });
+    if (responseType === undefined && query.get('response_type') !== 'code') return reply({ error: 'unsupported_response_type' });
     const refused = options.refuse?.(query);
     if (refused) return reply(refused);
     const user = options.approver();

@@ -39,7 +39,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { describedError } from './kit/described-errors.js';
 import { html, isForm, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
-import { tokenEndpoint } from './kit/token-endpoint.js';
+import { tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
 
 export interface CalendlyUser {
   /** The user's uuid, the last segment of its URI. */
@@ -127,11 +127,7 @@ export async function startCalendlyEmulator(options: CalendlyEmulatorOptions): P
     },
     answer: ({ grant, tokens }) =>
       json(200, {
-        access_token: tokens.accessToken,
-        token_type: 'Bearer',
-        expires_in: ACCESS_TOKEN_TTL,
-        refresh_token: tokens.refreshToken,
-        scope: grant.scope,
+        ...tokenMembers(tokens, grant.scope, 'Bearer'),
         created_at: Math.floor(Date.now() / 1000),
         owner: userUri(grant.user),
         organization: organizationUri(grant.user),

@@ -33,7 +33,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { describedError } from './kit/described-errors.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
-import { tokenEndpoint } from './kit/token-endpoint.js';
+import { tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
 
 export interface DigitalOceanUser {
   uuid: string;
@@ -104,14 +104,7 @@ export async function startDigitalOceanEmulator(options: DigitalOceanEmulatorOpt
       if (grantType === 'refresh_token') grants.revokeAccessToken(issuedWith.get(form.get('refresh_token') ?? '') ?? '');
       if (tokens.refreshToken) issuedWith.set(tokens.refreshToken, tokens.accessToken);
       const { user } = grant;
-      return json(200, {
-        access_token: tokens.accessToken,
-        token_type: 'bearer',
-        expires_in: tokens.expiresIn,
-        refresh_token: tokens.refreshToken,
-        scope: grant.scope,
-        info: { name: user.name, email: user.email, uuid: user.uuid },
-      });
+      return json(200, { ...tokenMembers(tokens, grant.scope, 'bearer'), info: { name: user.name, email: user.email, uuid: user.uuid } });
     },
   });
 

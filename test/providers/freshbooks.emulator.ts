@@ -38,7 +38,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { describedError } from './kit/described-errors.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
-import { jsonOrForm, oauthError, tokenEndpoint } from './kit/token-endpoint.js';
+import { jsonOrForm, oauthError, tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
 
 export interface FreshBooksIdentity {
   id: number;
@@ -108,14 +108,7 @@ export async function startFreshBooksEmulator(options: FreshBooksEmulatorOptions
       code: invalidGrant,
     },
     answer: ({ grant, tokens }) =>
-      json(200, {
-        access_token: tokens.accessToken,
-        token_type: 'Bearer',
-        expires_in: tokens.expiresIn,
-        refresh_token: tokens.refreshToken,
-        scope: grant.scope,
-        created_at: Math.floor(options.now?.() ?? Date.now() / 1000),
-      }),
+      json(200, { ...tokenMembers(tokens, grant.scope, 'Bearer'), created_at: Math.floor(options.now?.() ?? Date.now() / 1000) }),
   });
 
   const unauthenticated = (): EmulatorReply => json(401, { error: 'unauthenticated', error_type: 'unauthenticated', error_description: 'This action requires authentication to continue.' });

@@ -26,7 +26,7 @@ import { describedError } from './kit/described-errors.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
-import { tokenEndpoint } from './kit/token-endpoint.js';
+import { tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
 
 export interface GitLabUser {
   id: number;
@@ -115,14 +115,7 @@ export async function startGitLabEmulator(options: GitLabEmulatorOptions): Promi
     const previous = currentAccess.get(grant.id);
     if (previous) grants.revokeAccessToken(previous);
     currentAccess.set(grant.id, tokens.accessToken);
-    const answer: Record<string, unknown> = {
-      access_token: tokens.accessToken,
-      token_type: 'Bearer',
-      expires_in: tokens.expiresIn,
-      refresh_token: tokens.refreshToken,
-      scope: grant.scope,
-      created_at: now(),
-    };
+    const answer: Record<string, unknown> = { ...tokenMembers(tokens, grant.scope, 'Bearer'), created_at: now() };
     if (grant.scope.split(' ').includes('openid')) {
       const { user: person } = grant;
       answer.id_token = await key.signIdToken({

@@ -41,7 +41,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { describedError } from './kit/described-errors.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
-import { jsonOrForm, oauthError, tokenEndpoint } from './kit/token-endpoint.js';
+import { jsonOrForm, oauthError, tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
 
 export interface GustoAdmin {
   /** The admin's uuid: the token's resource owner. */
@@ -115,14 +115,7 @@ export async function startGustoEmulator(options: GustoEmulatorOptions): Promise
     refuseRefresh: (presented) => (spentRefreshTokens.has(presented) ? json(400, describedError('invalid_grant')) : undefined),
     answer: ({ grantType, grant, tokens, form }) => {
       if (grantType === 'refresh_token') endsOnFirstUse.set(tokens.accessToken, form.get('refresh_token')!);
-      return json(200, {
-        access_token: tokens.accessToken,
-        token_type: 'bearer',
-        expires_in: tokens.expiresIn,
-        refresh_token: tokens.refreshToken,
-        scope: grant.scope,
-        created_at: new Date((options.now?.() ?? Date.now() / 1000) * 1000).toISOString(),
-      });
+      return json(200, { ...tokenMembers(tokens, grant.scope, 'bearer'), created_at: new Date((options.now?.() ?? Date.now() / 1000) * 1000).toISOString() });
     },
   });
 

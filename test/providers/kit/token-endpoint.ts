@@ -72,6 +72,11 @@ export function oauthError(status: number, error: string, description?: string):
   return json(status, description === undefined ? { error } : { error, error_description: description });
 }
 
+/** RFC 6749 §5.1's members of a token answer, in its order: `access_token`, `token_type` (spelt as the provider spells it), `expires_in`, `refresh_token` when one was issued, `scope`; a provider's own members go beside them. */
+export function tokenMembers(tokens: Pick<IssuedTokens, 'accessToken' | 'expiresIn' | 'refreshToken'>, scope: string, tokenType: string): Record<string, unknown> {
+  return { access_token: tokens.accessToken, token_type: tokenType, expires_in: tokens.expiresIn, refresh_token: tokens.refreshToken, scope };
+}
+
 /** The string members of a JSON object body as parameters, or the form when the body is not one (e.g. Atlassian, which documents JSON and takes a form too). */
 export function jsonOrForm(request: EmulatorRequest): URLSearchParams {
   const body = request.json();

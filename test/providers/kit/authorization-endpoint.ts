@@ -3,12 +3,12 @@
  * run it: a `client_id` or `redirect_uri` that is not the client's is told
  * to the user on the provider's own page and never redirected (§4.1.2.1);
  * past them every answer goes back to the redirect URI with `state`: a
- * `response_type` other than `code` is `unsupported_response_type` (unless
- * the provider says so on a page, or does not check it), then
- * the provider's own refusals (e.g. a scope it does not know), then a
- * denial, else a code for the user who approves (§4.1.2). Each request is
- * counted as `authorize`. A provider whose route differs in kind (another
- * order of checks, a redirect URI it matches otherwise) keeps its own route.
+ * `response_type` other than `code` as `unsupported_response_type` (unless
+ * the provider refuses it on a page, or does not check it), then the
+ * provider's own refusals (e.g. a scope it does not know), then a denial,
+ * else a code for the user who approves (§4.1.2). Each request is counted as `authorize`. A provider
+ * whose route differs in kind (another order of checks, a redirect URI it
+ * matches otherwise, work done on approval) keeps its own route.
  */
 import { codeRequest, redirectBack } from './authorization.js';
 import { html, type EmulatorServer } from './emulator-server.js';

@@ -70,7 +70,7 @@ export async function startAirtableEmulator(options: AirtableEmulatorOptions): P
     grants,
     approver: controls.approver,
     pages: 'Invalid OAuth request',
-    refuse: (query): Record<string, string> | undefined => {
+    refuse: (query) => {
       if (!query.get('code_challenge') || query.get('code_challenge_method') !== 'S256') return { error: 'invalid_request', error_description: 'code_challenge and code_challenge_method=S256 are required' };
       const scopes = requestedScopes(query);
       return scopes.length === 0 || scopes.some((scope) => !registered.has(scope)) ? { error: 'invalid_scope' } : undefined;

@@ -97,7 +97,7 @@ export async function startRobloxEmulator(options: RobloxEmulatorOptions): Promi
     grants,
     approver: controls.approver,
     pages: 'Invalid client or redirect URI',
-    refuse: (query): Record<string, string> | undefined => {
+    refuse: (query) => {
       if (query.has('code_challenge') && query.get('code_challenge_method') !== 'S256') return { error: 'invalid_request', error_description: 'code_challenge_method' };
       return requestedScopes(query).some((scope) => !APP_SCOPES.has(scope)) ? { error: 'invalid_scope' } : undefined;
     },

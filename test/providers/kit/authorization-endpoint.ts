@@ -25,7 +25,7 @@ export interface AuthorizationEndpointOptions<User> {
   /** A response_type other than `code` is sent back as `unsupported_response_type` (default), told on the provider's own page (`{ page }`), or not checked at all (false). */
   responseType?: false | { page: string };
   /** The provider's own refusal once response_type is `code`, as the parameters sent back (e.g. `{ error: 'invalid_scope' }`); undefined: none. */
-  refuse?(query: URLSearchParams): Record<string, string> | undefined;
+  refuse?(query: URLSearchParams): Record<string, string | undefined> | undefined;
   /** The parameters a denial is sent back with (default `error=access_denied` alone). */
   denied?: Record<string, string>;
   /** Whether the code keeps the request's PKCE challenge (RFC 7636 §4.3; default true); false for a provider that takes none, as the token endpoint's `pkce: false` reads no verifier. */

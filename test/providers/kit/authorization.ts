@@ -34,14 +34,14 @@ export function codeRequest<User>(query: URLSearchParams, client: { clientId: st
 /**
  * The answers of an authorization endpoint once the redirect URI is known
  * to be the client's (RFC 6749 §4.1.2, §4.1.2.1): a redirect there carrying
- * `params` (a code, or an error), then `always` (e.g. RFC 9207 `iss`), then
- * the request's `state` exactly as it came.
+ * `params` (a code, or an error; one left undefined is not sent), then
+ * `always` (e.g. RFC 9207 `iss`), then the request's `state` exactly as it came.
  */
-export function redirectBack(redirectUri: string, query: URLSearchParams, always: Record<string, string> = {}): (params: Record<string, string>) => EmulatorReply {
+export function redirectBack(redirectUri: string, query: URLSearchParams, always: Record<string, string> = {}): (params: Record<string, string | undefined>) => EmulatorReply {
   const state = query.get('state');
   return (params) => {
     const back = new URL(redirectUri);
-    for (const [name, value] of Object.entries({ ...params, ...always })) back.searchParams.set(name, value);
+    for (const [name, value] of Object.entries({ ...params, ...always })) if (value !== undefined) back.searchParams.set(name, value);
     if (state !== null) back.searchParams.set('state', state);
     return redirect(back);
   };

@@ -36,10 +36,12 @@
  *   granted 403 `missing_scope`.
  * The authorization page approves at once for signInAs()'s user.
  */
-import { redirectBack, requestedScopes } from './kit/authorization.js';
+import { authorizationEndpoint } from './kit/authorization-endpoint.js';
+import { requestedScopes } from './kit/authorization.js';
+import { isGrant } from './kit/bearer-grant.js';
 import { basicAsSent, formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
-import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
+import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
 
@@ -75,28 +77,18 @@ export async function startCanvaEmulator(options: CanvaEmulatorOptions): Promise
   const revoked: string[] = [];
   const registered = new Set(options.registeredScopes ?? ['profile:read', 'design:meta:read', 'design:content:read']);
 
-  server.route('GET', '/api/oauth/authorize', (request) => {
-    server.count('authorize');
-    const query = request.url.searchParams;
-    if (query.get('client_id') !== options.clientId || query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>Invalid request</h1>');
-    const reply = redirectBack(options.redirectUri, query);
-    if (query.get('response_type') !== 'code') return reply({ error: 'unsupported_response_type' });
-    if (!query.get('code_challenge') || query.get('code_challenge_method')?.toLowerCase() !== 's256') {
-      return reply({ error: 'invalid_request', error_description: 'code_challenge with code_challenge_method s256 is required' });
-    }
-    const scopes = requestedScopes(query);
-    if (scopes.length === 0 || scopes.some((scope) => !registered.has(scope))) return reply({ error: 'invalid_scope' });
-    const user = controls.approver();
-    if (!user) return reply({ error: 'access_denied' });
-    const code = grants.issueCode({
-      clientId: options.clientId,
-      redirectUri: options.redirectUri,
-      scope: scopes.join(' '),
-      codeChallenge: query.get('code_challenge')!,
-      codeChallengeMethod: 'S256',
-      user,
-    });
-    return reply({ code });
+  authorizationEndpoint(server, '/api/oauth/authorize', {
+    client: options,
+    grants,
+    approver: controls.approver,
+    pages: 'Invalid request',
+    refuse: (query) => {
+      if (!query.get('code_challenge') || query.get('code_challenge_method')?.toLowerCase() !== 's256') return { error: 'invalid_request', error_description: 'code_challenge with code_challenge_method s256 is required' };
+      const scopes = requestedScopes(query);
+      return scopes.length === 0 || scopes.some((scope) => !registered.has(scope)) ? { error: 'invalid_scope' } : undefined;
+    },
+    // Canva takes the method in either case; the challenge is S256's.
+    request: () => ({ codeChallengeMethod: 'S256' }),
   });
 
   /** Basic with the id and secret as they are, or both in the body when no Authorization header is sent. */
@@ -135,7 +127,6 @@ export async function startCanvaEmulator(options: CanvaEmulatorOptions): Promise
     if (scope && !grant.scope.split(' ').includes(scope)) return canvaError(403, 'missing_scope', `Missing scopes: [${scope}]`);
     return grant;
   };
-  const isGrant = (value: Grant<CanvaUser> | EmulatorReply): value is Grant<CanvaUser> => 'user' in value;
 
   server.route('GET', '/rest/v1/users/me', (request) => {
     server.count('users_me');

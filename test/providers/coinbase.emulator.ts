@@ -35,6 +35,7 @@
  * The authorization page approves at once for signInAs()'s user.
  */
 import { redirectBack } from './kit/authorization.js';
+import { isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
@@ -139,7 +140,6 @@ export async function startCoinbaseEmulator(options: CoinbaseEmulatorOptions): P
     if (scope && !grant.scope.split(' ').includes(scope)) return apiError(403, 'invalid_scope', "User hasn't authorized necessary scope");
     return grant;
   };
-  const isGrant = (value: Grant<CoinbaseUser> | EmulatorReply): value is Grant<CoinbaseUser> => 'user' in value;
 
   server.route('GET', '/v2/user', (request) => {
     server.count('user');

@@ -26,10 +26,12 @@
  * The person may revoke the app in their account (`removeApp`). The
  * authorization page approves at once for signInAs()'s user.
  */
-import { redirectBack, requestedScopes } from './kit/authorization.js';
+import { authorizationEndpoint } from './kit/authorization-endpoint.js';
+import { requestedScopes } from './kit/authorization.js';
+import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
-import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
+import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
 
@@ -68,31 +70,18 @@ export async function startMercadoLibreEmulator(options: MercadoLibreEmulatorOpt
   const grants = new GrantStore<MercadoLibreUser>({ accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'rotating', prefixes: { access: 'APP_USR-', refresh: 'TG-' } });
   const controls = emulatorControls<MercadoLibreUser>(server, grants);
 
-  server.route('GET', '/authorization', (request) => {
-    server.count('authorize');
-    const query = request.url.searchParams;
-    if (query.get('client_id') !== options.clientId) return html(400, '<h1>Application not found</h1>');
-    if (query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>The redirect_uri does not match the one of the application</h1>');
-    const reply = redirectBack(options.redirectUri, query);
-    if (query.get('response_type') !== 'code') return reply({ error: 'unsupported_response_type' });
-    const challenge = query.get('code_challenge');
-    const method = query.get('code_challenge_method');
-    if (!challenge || (method !== 'S256' && method !== 'plain')) return reply({ error: 'invalid_request', error_description: 'code_challenge and code_challenge_method are required' });
-    const asked = requestedScopes(query);
-    if (asked.some((scope) => !SCOPES.includes(scope))) return reply({ error: 'invalid_scope' });
-    const user = controls.approver();
-    if (!user) return reply({ error: 'access_denied', error_description: 'The user denied the authorization' });
-    return reply({
-      code: grants.issueCode({
-        clientId: options.clientId,
-        redirectUri: options.redirectUri,
-        scope: asked.join(' '),
-        codeChallenge: challenge,
-        codeChallengeMethod: method,
-        user,
-        refreshToken: asked.includes('offline_access'),
-      }),
-    });
+  authorizationEndpoint(server, '/authorization', {
+    client: options,
+    grants,
+    approver: controls.approver,
+    pages: { clientId: 'Application not found', redirectUri: 'The redirect_uri does not match the one of the application' },
+    refuse: (query) => {
+      const method = query.get('code_challenge_method');
+      if (!query.get('code_challenge') || (method !== 'S256' && method !== 'plain')) return { error: 'invalid_request', error_description: 'code_challenge and code_challenge_method are required' };
+      return requestedScopes(query).some((scope) => !SCOPES.includes(scope)) ? { error: 'invalid_scope' } : undefined;
+    },
+    denied: { error: 'access_denied', error_description: 'The user denied the authorization' },
+    request: (query) => ({ refreshToken: requestedScopes(query).includes('offline_access') }),
   });
 
   tokenEndpoint(server, '/oauth/token', {
@@ -117,12 +106,7 @@ export async function startMercadoLibreEmulator(options: MercadoLibreEmulatorOpt
       }),
   });
 
-  /** The grant of the request's Bearer token, or the API's 401. */
-  const apiGrant = (request: EmulatorRequest): Grant<MercadoLibreUser> | EmulatorReply => {
-    const token = request.bearer();
-    return (token ? grants.grantOfAccessToken(token) : undefined) ?? INVALID_TOKEN();
-  };
-  const isGrant = (value: Grant<MercadoLibreUser> | EmulatorReply): value is Grant<MercadoLibreUser> => 'user' in value;
+  const apiGrant = (request: EmulatorRequest) => bearerGrant(grants, request, INVALID_TOKEN);
 
   server.route('GET', '/users/me', (request) => {
     server.count('profile');

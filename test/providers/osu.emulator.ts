@@ -25,6 +25,7 @@
  * (`removeApp`). The authorization page approves at once for signInAs()'s user.
  */
 import { redirectBack, requestedScopes } from './kit/authorization.js';
+import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
@@ -113,12 +114,7 @@ export async function startOsuEmulator(options: OsuEmulatorOptions): Promise<Osu
     answer: ({ tokens }) => json(200, { token_type: 'Bearer', expires_in: tokens.expiresIn, access_token: tokens.accessToken, refresh_token: tokens.refreshToken }),
   });
 
-  /** The grant of the request's Bearer token, or the API's 401. */
-  const apiGrant = (request: EmulatorRequest): Grant<OsuUser> | EmulatorReply => {
-    const token = request.bearer();
-    return (token ? grants.grantOfAccessToken(token) : undefined) ?? UNAUTHENTICATED();
-  };
-  const isGrant = (value: Grant<OsuUser> | EmulatorReply): value is Grant<OsuUser> => 'user' in value;
+  const apiGrant = (request: EmulatorRequest) => bearerGrant(grants, request, UNAUTHENTICATED);
 
   server.route('GET', '/api/v2/me', (request) => {
     server.count('profile');

@@ -64,6 +64,7 @@ import { quickbooks } from './quickbooks.js';
 import { reddit } from './reddit.js';
 import { ringcentral } from './ringcentral.js';
 import { roblox } from './roblox.js';
+import { sage } from './sage.js';
 import { salesforce } from './salesforce.js';
 import { shopify } from './shopify.js';
 import { slack } from './slack.js';
@@ -100,7 +101,7 @@ export { PRESET_VALUE_VARIABLES, type PresetClient, type PresetSettings, type Pr
  * @example
  * const names = Object.keys(PROVIDER_PRESETS); // ['airtable', 'apple', 'asana', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { adobe, airtable, amazon, apple, asana, atlassian, auth0, authentik, autodesk, basecamp, battlenet, bitbucket, box, calendly, canva, clickup, coinbase, cognito, constantcontact, dexcom, digitalocean, discord, docusign, dropbox, etsy, eventbrite, facebook, figma, fitbit, freshbooks, gitea, github, gitlab, glewlwyd, google, gusto, heroku, highlevel, hubspot, instagram, intercom, kakao, keycloak, line, lemonldap, linear, linkedin, mailchimp, mercadolibre, microsoft, miro, monday, nextcloud, notion, okta, osu, oura, patreon, paypal, pinterest, pipedrive, procore, quickbooks, reddit, ringcentral, roblox, salesforce, shopify, slack, smartsheet, soundcloud, spotify, square, strava, stripe, tiktok, twitch, typeform, vimeo, webex, webflow, whoop, withings, wordpress, x, xero, yahoo, yandex, zendesk, zitadel, zoho, zoom };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { adobe, airtable, amazon, apple, asana, atlassian, auth0, authentik, autodesk, basecamp, battlenet, bitbucket, box, calendly, canva, clickup, coinbase, cognito, constantcontact, dexcom, digitalocean, discord, docusign, dropbox, etsy, eventbrite, facebook, figma, fitbit, freshbooks, gitea, github, gitlab, glewlwyd, google, gusto, heroku, highlevel, hubspot, instagram, intercom, kakao, keycloak, line, lemonldap, linear, linkedin, mailchimp, mercadolibre, microsoft, miro, monday, nextcloud, notion, okta, osu, oura, patreon, paypal, pinterest, pipedrive, procore, quickbooks, reddit, ringcentral, roblox, sage, salesforce, shopify, slack, smartsheet, soundcloud, spotify, square, strava, stripe, tiktok, twitch, typeform, vimeo, webex, webflow, whoop, withings, wordpress, x, xero, yahoo, yandex, zendesk, zitadel, zoho, zoom };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

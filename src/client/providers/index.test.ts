@@ -12,9 +12,9 @@ describe('provider presets', () => {
     expect(preset.displayName).not.toBe('');
     // Notion has no scopes (the person picks the pages to share); Box grants the scopes configured for the app when none is
     // asked, Bitbucket those ticked on the consumer, Pipedrive those set on the app in Developer Hub, Intercom those
-    // ticked on the app in its Developer Hub, Miro those ticked on the app, Gusto those given to the app, Kakao the consent items set on the app, Yandex the rights set on the app, RingCentral the permissions set on the app, and Attio the scopes set on the app (it has no scope parameter); Mailchimp has
+    // ticked on the app in its Developer Hub, Miro those ticked on the app, Gusto those given to the app, Kakao the consent items set on the app, Yandex the rights set on the app, RingCentral the permissions set on the app, Attio the scopes set on the app (it has no scope parameter), and Front those set on the app; Mailchimp has
     // none, nor has ClickUp (the person picks Workspaces instead), nor SoundCloud's OAuth 2.1, nor Nextcloud's OAuth2 app, nor Basecamp's Launchpad (a grant reaches all the person's accounts), nor Eventbrite (a token reaches all the person can), nor Procore (a grant reaches what the person reaches in Procore); WordPress.com's default is a token for the one site the person picks.
-    if (!['notion', 'box', 'bitbucket', 'pipedrive', 'mailchimp', 'intercom', 'clickup', 'miro', 'soundcloud', 'gusto', 'kakao', 'yandex', 'nextcloud', 'ringcentral', 'basecamp', 'eventbrite', 'procore', 'wordpress', 'attio'].includes(name)) expect(settings.scope).toMatch(/\S/);
+    if (!['notion', 'box', 'bitbucket', 'pipedrive', 'mailchimp', 'intercom', 'clickup', 'miro', 'soundcloud', 'gusto', 'kakao', 'yandex', 'nextcloud', 'ringcentral', 'basecamp', 'eventbrite', 'procore', 'wordpress', 'attio', 'front'].includes(name)) expect(settings.scope).toMatch(/\S/);
     expect([settings.discovery, settings.endpoints].filter((way) => way !== undefined)).toHaveLength(1);
     const urls = [
       ...Object.values(settings.discovery ?? {}),

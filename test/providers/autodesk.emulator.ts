@@ -42,10 +42,12 @@
  *   it takes, 403 without `data:read`.
  * The authorization page approves at once for signInAs()'s user.
  */
-import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
+import { authorizationEndpoint } from './kit/authorization-endpoint.js';
+import { requestedScopes } from './kit/authorization.js';
+import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { basicAsSent, formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
-import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
+import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -108,18 +110,17 @@ export async function startAutodeskEmulator(options: AutodeskEmulatorOptions): P
   );
   server.route('GET', '/authentication/v2/keys', () => json(200, key.jwks));
 
-  server.route('GET', '/authentication/v2/authorize', (request) => {
-    server.count('authorize');
-    const query = request.url.searchParams;
-    if (query.get('client_id') !== options.clientId || query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>The client_id or redirect_uri is invalid</h1>');
-    const reply = redirectBack(options.redirectUri, query);
-    if (query.get('response_type') !== 'code') return reply({ error: 'unsupported_response_type' });
-    if (query.has('code_challenge') && query.get('code_challenge_method') !== 'S256') return reply({ error: 'invalid_request', error_description: 'code_challenge_method must be S256' });
-    const scopes = requestedScopes(query);
-    if (scopes.length === 0 || scopes.some((scope) => !KNOWN_SCOPES.has(scope))) return reply({ error: 'invalid_scope' });
-    const user = controls.approver();
-    if (!user) return reply({ error: 'access_denied', error_description: 'The user denied access' });
-    return reply({ code: grants.issueCode(codeRequest(query, options, user)) });
+  authorizationEndpoint(server, '/authentication/v2/authorize', {
+    client: options,
+    grants,
+    approver: controls.approver,
+    pages: 'The client_id or redirect_uri is invalid',
+    refuse: (query) => {
+      if (query.has('code_challenge') && query.get('code_challenge_method') !== 'S256') return { error: 'invalid_request', error_description: 'code_challenge_method must be S256' };
+      const scopes = requestedScopes(query);
+      return scopes.length === 0 || scopes.some((scope) => !KNOWN_SCOPES.has(scope)) ? { error: 'invalid_scope' } : undefined;
+    },
+    denied: { error: 'access_denied', error_description: 'The user denied access' },
   });
 
   /** Basic with the id and secret as they are, or both in the body; a request that sends both ways is answered invalid_request. */
@@ -167,8 +168,8 @@ export async function startAutodeskEmulator(options: AutodeskEmulatorOptions): P
 
   server.route('GET', '/userinfo', (request) => {
     server.count('userinfo');
-    const grant = grants.grantOfAccessToken(request.bearer() ?? '');
-    if (!grant || !held(grant, 'openid')) return unauthorized();
+    const grant = bearerGrant(grants, request, unauthorized);
+    if (!isGrant(grant) || !held(grant, 'openid')) return unauthorized();
     const { user } = grant;
     return json(200, {
       sub: user.id,
@@ -190,8 +191,8 @@ export async function startAutodeskEmulator(options: AutodeskEmulatorOptions): P
 
   server.route('GET', '/project/v1/hubs', (request) => {
     server.count('hubs');
-    const grant = grants.grantOfAccessToken(request.bearer() ?? '');
-    if (!grant) return unauthorized();
+    const grant = bearerGrant(grants, request, unauthorized);
+    if (!isGrant(grant)) return grant;
     if (!held(grant, 'data:read')) return json(403, { developerMessage: 'The scope data:read is required.' });
     const id = `b.${grant.user.id.toLowerCase()}-hub`;
     return json(200, {

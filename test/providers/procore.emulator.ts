@@ -30,11 +30,13 @@
  *   (https://developers.procore.com/documentation/content/error-reference).
  * The authorization page approves at once for signInAs()'s user.
  */
-import { redirectBack } from './kit/authorization.js';
+import { authorizationEndpoint } from './kit/authorization-endpoint.js';
+import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
-import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
-import { GrantStore, type Grant } from './kit/grants.js';
+import { describedError } from './kit/described-errors.js';
+import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
+import { GrantStore } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface ProcoreUser {
@@ -68,15 +70,15 @@ export async function startProcoreEmulator(options: ProcoreEmulatorOptions): Pro
   const controls = emulatorControls<ProcoreUser>(server, grants);
   const revoked: string[] = [];
 
-  server.route('GET', '/oauth/authorize', (request) => {
-    server.count('authorize');
-    const query = request.url.searchParams;
-    if (query.get('client_id') !== options.clientId || query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>The redirect URI or client is invalid</h1>');
-    const reply = redirectBack(options.redirectUri, query);
-    if (query.get('response_type') !== 'code') return reply({ error: 'unsupported_response_type' });
-    const user = controls.approver();
-    if (!user) return reply({ error: 'access_denied', error_description: 'The resource owner or authorization server denied the request.' });
-    return reply({ code: grants.issueCode({ clientId: options.clientId, redirectUri: options.redirectUri, scope: '', codeChallenge: undefined, codeChallengeMethod: undefined, user }) });
+  authorizationEndpoint(server, '/oauth/authorize', {
+    client: options,
+    grants,
+    approver: controls.approver,
+    pages: 'The redirect URI or client is invalid',
+    denied: describedError('access_denied'),
+    pkce: false,
+    // Procore's authorization takes no scope: a code's grant has none, whatever is sent.
+    request: () => ({ scope: '' }),
   });
 
   tokenEndpoint(server, '/oauth/token', {
@@ -86,9 +88,9 @@ export async function startProcoreEmulator(options: ProcoreEmulatorOptions): Pro
     failure: { queued: controls.tokenFailure },
     authenticates: (request) => formCredentials(request, options),
     errors: {
-      client: () => oauthError(401, 'invalid_client', 'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.'),
-      code: () => oauthError(400, 'invalid_grant', 'The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.'),
-      refreshToken: () => oauthError(400, 'invalid_grant', 'The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.'),
+      client: () => json(401, describedError('invalid_client')),
+      code: () => json(400, describedError('invalid_grant')),
+      refreshToken: () => json(400, describedError('invalid_grant')),
     },
     answer: ({ tokens }) => json(200, { access_token: tokens.accessToken, token_type: 'Bearer', expires_in: tokens.expiresIn, refresh_token: tokens.refreshToken, created_at: now() }),
   });
@@ -105,8 +107,7 @@ export async function startProcoreEmulator(options: ProcoreEmulatorOptions): Pro
   });
 
   /** The grant of the request's Bearer token, or Procore's 401. */
-  const authorized = (request: EmulatorRequest): Grant<ProcoreUser> | EmulatorReply => grants.grantOfAccessToken(request.bearer() ?? '') ?? json(401, { errors: 'The access token is invalid' });
-  const isGrant = (value: Grant<ProcoreUser> | EmulatorReply): value is Grant<ProcoreUser> => 'user' in value;
+  const authorized = (request: EmulatorRequest) => bearerGrant(grants, request, () => json(401, { errors: 'The access token is invalid' }));
 
   server.route('GET', '/rest/v1.0/me', (request) => {
     server.count('me');

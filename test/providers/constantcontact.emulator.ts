@@ -34,10 +34,13 @@
  *   API's list of `error_key` and `error_message`.
  * The authorization page approves at once for signInAs()'s account.
  */
-import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
+import { authorizationEndpoint } from './kit/authorization-endpoint.js';
+import { requestedScopes } from './kit/authorization.js';
+import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { basicAsSent } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
-import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
+import { describedError } from './kit/described-errors.js';
+import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
@@ -79,20 +82,19 @@ export async function startConstantContactEmulator(options: ConstantContactEmula
   const controls = emulatorControls<ConstantContactAccount>(server, grants);
   const revoked: string[] = [];
 
-  server.route('GET', '/oauth2/default/v1/authorize', (request) => {
-    server.count('authorize');
-    const query = request.url.searchParams;
-    if (query.get('client_id') !== options.clientId || query.get('redirect_uri') !== options.redirectUri) return html(400, '<h1>Bad Request</h1>');
-    const reply = redirectBack(options.redirectUri, query);
-    if (query.get('response_type') !== 'code') return reply({ error: 'unsupported_response_type' });
-    if (!query.get('state')) return reply({ error: 'invalid_request', error_description: "The 'state' parameter is required." });
-    if (query.get('code_challenge') && query.get('code_challenge_method') !== 'S256') return reply({ error: 'invalid_request', error_description: "'code_challenge_method' must be S256." });
-    const scopes = requestedScopes(query);
-    if (scopes.length === 0 || scopes.some((scope) => !SCOPES.has(scope))) return reply({ error: 'invalid_scope' });
-    const account = controls.approver();
-    if (!account) return reply({ error: 'access_denied', error_description: 'The resource owner or authorization server denied the request.' });
-    const code = grants.issueCode({ ...codeRequest(query, options, account), refreshToken: scopes.includes('offline_access') });
-    return reply({ code });
+  authorizationEndpoint(server, '/oauth2/default/v1/authorize', {
+    client: options,
+    grants,
+    approver: controls.approver,
+    pages: 'Bad Request',
+    refuse: (query) => {
+      if (!query.get('state')) return { error: 'invalid_request', error_description: "The 'state' parameter is required." };
+      if (query.get('code_challenge') && query.get('code_challenge_method') !== 'S256') return { error: 'invalid_request', error_description: "'code_challenge_method' must be S256." };
+      const scopes = requestedScopes(query);
+      return scopes.length === 0 || scopes.some((scope) => !SCOPES.has(scope)) ? { error: 'invalid_scope' } : undefined;
+    },
+    denied: describedError('access_denied'),
+    request: (query) => ({ refreshToken: requestedScopes(query).includes('offline_access') }),
   });
 
   const isClient = (request: EmulatorRequest): boolean => basicAsSent(request, options);
@@ -130,12 +132,11 @@ export async function startConstantContactEmulator(options: ConstantContactEmula
 
   /** The grant of the request's Bearer token when it holds `scope`; else the V3 API's 401 or 403. */
   const authorized = (request: EmulatorRequest, scope: string): Grant<ConstantContactAccount> | EmulatorReply => {
-    const grant = grants.grantOfAccessToken(request.bearer() ?? '');
-    if (!grant) return v3Error(401, 'unauthorized', 'The Access Token used is invalid.');
+    const grant = bearerGrant(grants, request, () => v3Error(401, 'unauthorized', 'The Access Token used is invalid.'));
+    if (!isGrant(grant)) return grant;
     if (!grant.scope.split(' ').includes(scope)) return v3Error(403, 'forbidden', `The access token lacks the ${scope} scope.`);
     return grant;
   };
-  const isGrant = (value: Grant<ConstantContactAccount> | EmulatorReply): value is Grant<ConstantContactAccount> => 'user' in value;
 
   server.route('GET', '/v3/account/summary', (request) => {
     server.count('account_summary');

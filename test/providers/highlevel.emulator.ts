@@ -21,12 +21,13 @@
  *   token it does not take is 401 `Invalid token: access token is invalid`.
  * HighLevel documents no revocation: there is none here. The page approves at once for signInAs()'s install.
  */
-import { requestedScopes, redirectBack } from './kit/authorization.js';
+import { codeRequest, requestedScopes, redirectBack } from './kit/authorization.js';
+import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
-import { tokenEndpoint } from './kit/token-endpoint.js';
+import { tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
 
 export interface HighLevelInstall {
   /** The HighLevel user who installed the app. */
@@ -79,7 +80,7 @@ export async function startHighLevelEmulator(options: HighLevelEmulatorOptions):
     if (query.get('response_type') !== 'code' || scopes.length === 0 || scopes.some((scope) => !registered.has(scope))) return html(400, '<h1>Invalid authorization request</h1>');
     const install = controls.approver();
     if (!install) return html(200, '<h1>Choose a location</h1>');
-    const code = grants.issueCode({ clientId: options.clientId, redirectUri: options.redirectUri, scope: scopes.join(' '), codeChallenge: undefined, codeChallengeMethod: undefined, user: install });
+    const code = grants.issueCode({ ...codeRequest(query, options, install), codeChallenge: undefined, codeChallengeMethod: undefined });
     return redirectBack(options.redirectUri, query)({ code });
   });
 
@@ -105,11 +106,7 @@ export async function startHighLevelEmulator(options: HighLevelEmulatorOptions):
     answer: ({ grant, tokens, form }) => {
       const userType = form.get('user_type')!;
       return json(200, {
-        access_token: tokens.accessToken,
-        token_type: 'Bearer',
-        expires_in: tokens.expiresIn,
-        refresh_token: tokens.refreshToken,
-        scope: grant.scope,
+        ...tokenMembers(tokens, grant.scope, 'Bearer'),
         userType,
         companyId: grant.user.companyId,
         ...(userType === 'Location' ? { locationId: grant.user.locationId } : { approvedLocations: [grant.user.locationId] }),
@@ -123,8 +120,8 @@ export async function startHighLevelEmulator(options: HighLevelEmulatorOptions):
   server.route('GET', '/locations/:locationId', (request) => {
     server.count('location');
     if (!request.headers.version) return json(400, { statusCode: 400, message: 'Version header was not found', error: 'Bad Request' });
-    const grant = grants.grantOfAccessToken(request.bearer() ?? '');
-    if (!grant) return unauthorized('Invalid token: access token is invalid');
+    const grant = bearerGrant(grants, request, () => unauthorized('Invalid token: access token is invalid'));
+    if (!isGrant(grant)) return grant;
     if (!grant.scope.split(' ').includes('locations.readonly')) return unauthorized('The token is not authorized for this scope.');
     if (request.params.locationId !== grant.user.locationId) return json(403, { statusCode: 403, message: 'The token does not have access to this location.', error: 'Forbidden' });
     return json(200, {

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { APP_ORIGIN, csrfTokenOf, signInAs, startProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, signInAs, startProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startAdobeEmulator, type AdobeEmulator, type AdobeUser } from './adobe.emulator.js';
 
@@ -57,7 +57,6 @@ describeEachDialect('Adobe, against an emulator of Adobe IMS', (dialect) => {
 
   const signIn = (user: AdobeUser) => signInAs(context, 'adobe', user);
   const organizations = (browser: TestBrowser, headers: Record<string, string> = {}) => browser.get(`${APP_ORIGIN}/api/providers/adobe/proxy/ims/organizations/v5`, { headers });
-  const disconnect = async (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/account/connections/adobe`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
 
   it('signs in as the ID token’s sub, found through the discovery document under /ims, with userinfo’s name and verified e-mail; the Adobe ID scopes with offline_access, PKCE, Basic credentials as they are, a 24-hour token and a refresh token', async () => {
     const { database, emulator: adobe, app } = context;
@@ -134,9 +133,7 @@ describeEachDialect('Adobe, against an emulator of Adobe IMS', (dialect) => {
     const { browser, userId } = await signIn(person('B0DC108C5CD449CA0A494105', 'Barbara', 'Liskov'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'adobe');
     const revocations = adobe.server.counts.revoke ?? 0;
-    const answer = await disconnect(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'adobe')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(adobe.server.counts.revoke).toBe(revocations + 2);
     const sent = adobe.server.requests.filter((r) => r.path.startsWith('/ims/revoke')).slice(-2);
     expect(sent.every((r) => r.headers.authorization === BASIC)).toBe(true);

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { APP_ORIGIN, csrfTokenOf, signInAs } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, signInAs } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startBasecampEmulator, type BasecampEmulator, type BasecampUser } from './basecamp.emulator.js';
 
@@ -57,7 +57,6 @@ describeEachDialect('Basecamp, against an emulator of 37signals Launchpad and th
 
   const signIn = (user: BasecampUser) => signInAs(context, 'basecamp', user);
   const projects = (browser: TestBrowser, accountId: number, headers: Record<string, string> = {}) => browser.get(`${APP_ORIGIN}/api/providers/basecamp/proxy/${accountId}/projects.json`, { headers });
-  const disconnect = async (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/account/connections/basecamp`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
 
   it('signs in as the identity id of authorization.json with the names and the e-mail unverified, keeping the accounts and their API bases; no scope or PKCE, the client in the form, a 2-week token and a refresh token', async () => {
     const { database, emulator: basecamp, app } = context;
@@ -157,9 +156,7 @@ describeEachDialect('Basecamp, against an emulator of 37signals Launchpad and th
     const { emulator: basecamp, app } = context;
     const { browser, userId } = await signIn(person(1106, 'Barbara', 'Liskov'));
     const requests = basecamp.server.requests.length;
-    const answer = await disconnect(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: false });
+    expect(await disconnectThrough(browser, 'basecamp')).toEqual({ disconnected: true, revokedAtProvider: false });
     expect(basecamp.server.requests.length).toBe(requests);
     expect(await app.runtime.tokenStore.findToken(userId, 'basecamp')).toBeUndefined();
   });

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startDexcomEmulator, type DexcomEmulator, type DexcomUser } from './dexcom.emulator.js';
-import { APP_ORIGIN, csrfTokenOf, signInAs, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // A client id and secret of the form Dexcom's app management shows.
@@ -47,7 +47,6 @@ describeEachDialect('Dexcom, against an emulator of a Dexcom server named by DEX
 
   const signIn = (user: DexcomUser) => signInAs(context, 'dexcom', user);
   const egvs = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/dexcom/proxy/v3/users/self/egvs?startDate=2026-12-01T00:00:00&endDate=2026-12-02T00:00:00`);
-  const disconnect = async (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/account/connections/dexcom`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
 
   it("signs in as the userId of /v3/users/self/dataRange, with no name or e-mail and none of the data range kept; offline_access asked at the base URL's login, no PKCE, the client in the form, a 2-hour token with a refresh token", async () => {
     const { database, emulator: dexcom, app } = context;
@@ -115,9 +114,7 @@ describeEachDialect('Dexcom, against an emulator of a Dexcom server named by DEX
     const { emulator: dexcom, app } = context;
     const { browser, userId } = await signIn(person(104));
     const requests = dexcom.server.requests.length;
-    const answer = await disconnect(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: false });
+    expect(await disconnectThrough(browser, 'dexcom')).toEqual({ disconnected: true, revokedAtProvider: false });
     expect(dexcom.server.requests.length).toBe(requests);
     expect(await app.runtime.tokenStore.findToken(userId, 'dexcom')).toBeUndefined();
   });

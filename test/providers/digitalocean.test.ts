@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { DIALECTS, describeEachDialect } from '../support/postgres.js';
-import { APP_ORIGIN, csrfTokenOf, signInAs, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startDigitalOceanEmulator, type DigitalOceanEmulator, type DigitalOceanUser } from './digitalocean.emulator.js';
 
@@ -61,8 +61,6 @@ describeEachDialect('DigitalOcean, against an emulator of DigitalOcean', (dialec
   const signIn = (user: DigitalOceanUser) => signInAs(context, 'digitalocean', user);
 
   const droplets = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/digitalocean/proxy/v2/droplets`);
-  const disconnect = async (browser: TestBrowser) =>
-    browser.request(`${APP_ORIGIN}/account/connections/digitalocean`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
 
   it("signs in as the token answer's info.uuid with its name and e-mail, /v2/account's email_verified and team kept; read asked with PKCE, the client in the form, 30-day tokens with a refresh token", async () => {
     const { database, emulator: digitalocean, app } = context;
@@ -128,8 +126,7 @@ describeEachDialect('DigitalOcean, against an emulator of DigitalOcean', (dialec
     expect((await droplets(browser)).status).toBe(401);
     expect(digitalocean.server.counts.refresh_token).toBe(refreshes + 1);
     expect((await app.runtime.tokenStore.findToken(userId, 'digitalocean'))!.status).toBe('needs_reauth');
-    const answer = await disconnect(browser);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'digitalocean')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(await app.runtime.tokenStore.findToken(userId, 'digitalocean')).toBeUndefined();
   });
 
@@ -138,9 +135,7 @@ describeEachDialect('DigitalOcean, against an emulator of DigitalOcean', (dialec
     const { browser, userId } = await signIn(person('Goodbye Person'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'digitalocean');
     const revocations = digitalocean.server.counts.revoke ?? 0;
-    const answer = await disconnect(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'digitalocean')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(digitalocean.server.counts.revoke).toBe(revocations + 1);
     const sent = digitalocean.server.requests.filter((r) => r.path === '/v1/oauth/revoke').at(-1)!;
     expect(sent.headers.authorization).toBe(`Bearer ${stored!.accessToken}`);

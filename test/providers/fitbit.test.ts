@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { APP_ORIGIN, csrfTokenOf, signInAs, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startFitbitEmulator, type FitbitEmulator, type FitbitUser } from './fitbit.emulator.js';
 
@@ -59,7 +59,6 @@ describeEachDialect('Fitbit, against an emulator of Fitbit', (dialect) => {
 
   const signIn = (user: FitbitUser) => signInAs(context, 'fitbit', user);
   const today = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/fitbit/proxy/1/user/-/activities/date/2026-12-06.json`);
-  const disconnect = async (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/account/connections/fitbit`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
 
   it('signs in as the encodedId of /1/user/-/profile.json with its full name and no e-mail; PKCE S256, Basic credentials as they are, 8-hour tokens with a refresh token and the granted scope', async () => {
     const { database, emulator: fitbit, app } = context;
@@ -119,8 +118,7 @@ describeEachDialect('Fitbit, against an emulator of Fitbit', (dialect) => {
     expect((await today(browser)).status).toBe(401);
     expect(fitbit.server.counts.refresh_token).toBe(refreshes + 1);
     expect((await app.runtime.tokenStore.findToken(userId, 'fitbit'))!.status).toBe('needs_reauth');
-    const answer = await disconnect(browser);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'fitbit')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(await app.runtime.tokenStore.findToken(userId, 'fitbit')).toBeUndefined();
   });
 
@@ -129,9 +127,7 @@ describeEachDialect('Fitbit, against an emulator of Fitbit', (dialect) => {
     const { browser, userId } = await signIn(person('GOODBY', 'Goodbye Person'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'fitbit');
     const revocations = fitbit.server.counts.revoke ?? 0;
-    const answer = await disconnect(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'fitbit')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(fitbit.server.counts.revoke).toBe(revocations + 1);
     expect(fitbit.server.requests.filter((r) => r.path === '/oauth2/revoke').at(-1)!.headers.authorization).toBe(BASIC);
     expect(fitbit.accepts(stored!.accessToken)).toBe(false);

@@ -3,7 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startGiteaEmulator, type GiteaEmulator, type GiteaUser } from './gitea.emulator.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { APP_ORIGIN, csrfTokenOf, signInAs } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, signInAs } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // A client id (a UUID) and secret (gto_ and 52 base32 characters), as Gitea shows them for a new OAuth2 application.
@@ -49,7 +49,6 @@ describeEachDialect('Gitea, against an emulator of a Gitea instance', (dialect) 
 
   const signIn = (user: GiteaUser) => signInAs(context, 'gitea', user);
   const apiUser = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/gitea/proxy/user`);
-  const disconnect = async (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/account/connections/gitea`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
 
   it('signs in through discovery at the instance as the numeric sub (not the login), with the name and an e-mail verified as the ID token says; openid profile email read:user with PKCE, the client in the form, a 1-hour token and a refresh token', async () => {
     const { database, emulator: gitea, app } = context;
@@ -124,9 +123,7 @@ describeEachDialect('Gitea, against an emulator of a Gitea instance', (dialect) 
     const { emulator: gitea, app } = context;
     const { browser, userId } = await signIn(person(1105, 'barbara', 'Barbara Liskov'));
     const requests = gitea.server.requests.length;
-    const answer = await disconnect(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: false });
+    expect(await disconnectThrough(browser, 'gitea')).toEqual({ disconnected: true, revokedAtProvider: false });
     expect(gitea.server.requests.length).toBe(requests);
     expect(await app.runtime.tokenStore.findToken(userId, 'gitea')).toBeUndefined();
   });

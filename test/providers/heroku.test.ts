@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { DIALECTS, describeEachDialect } from '../support/postgres.js';
-import { APP_ORIGIN, csrfTokenOf, signInAs, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, disconnectThrough, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startHerokuEmulator, type HerokuAccount, type HerokuEmulator } from './heroku.emulator.js';
 
@@ -58,7 +58,6 @@ describeEachDialect('Heroku, against an emulator of Heroku', (dialect) => {
   const signIn = (user: HerokuAccount) => signInAs(context, 'heroku', user);
 
   const apps = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/heroku/proxy/apps`);
-  const disconnect = async (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/account/connections/heroku`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
 
   it("signs in as the account id of /account (read with Heroku's Accept), its name and e-mail with the verification unknown; no PKCE, the secret in the form, 8-hour tokens with a refresh token", async () => {
     const { database, emulator: heroku, app } = context;
@@ -117,7 +116,7 @@ describeEachDialect('Heroku, against an emulator of Heroku', (dialect) => {
     expect((await apps(browser)).status).toBe(401);
     expect(heroku.server.counts.refresh_token).toBe(refreshes + 1);
     expect((await app.runtime.tokenStore.findToken(userId, 'heroku'))!.status).toBe('needs_reauth');
-    expect(JSON.parse((await disconnect(browser)).text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'heroku')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(await app.runtime.tokenStore.findToken(userId, 'heroku')).toBeUndefined();
   });
 
@@ -127,9 +126,7 @@ describeEachDialect('Heroku, against an emulator of Heroku', (dialect) => {
     const { browser, userId } = await signIn(goodbye);
     const stored = await app.runtime.tokenStore.findToken(userId, 'heroku');
     const deletions = heroku.server.counts.delete_authorization ?? 0;
-    const answer = await disconnect(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'heroku')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(heroku.server.counts.delete_authorization).toBe(deletions + 1);
     expect(heroku.accepts(stored!.accessToken)).toBe(false);
     expect((await refreshAtHeroku(heroku, stored!.refreshToken!)).status).toBe(401);

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { APP_ORIGIN, csrfTokenOf, signInAs } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, signInAs } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startKakaoEmulator, type KakaoEmulator, type KakaoUser } from './kakao.emulator.js';
 
@@ -58,7 +58,6 @@ describeEachDialect('Kakao, against an emulator of Kakao Login', (dialect) => {
   const context = useProviderTest(() => dialect.openTestDatabase(), KAKAO);
 
   const signIn = (user: KakaoUser) => signInAs(context, 'kakao', user);
-  const disconnect = async (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/account/connections/kakao`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
 
   it("signs in as the service user id of /v2/user/me with the nickname, an https picture and the verified e-mail; no scope asked (the app's consent items), PKCE, the client in the form, 6-hour tokens and a 2-month refresh token", async () => {
     const { database, emulator: kakao, app } = context;
@@ -127,9 +126,7 @@ describeEachDialect('Kakao, against an emulator of Kakao Login', (dialect) => {
     const { browser, userId } = await signIn(person(3_000_000_104, 'Goodbye Person'));
     const token = await app.runtime.tokenStore.findToken(userId, 'kakao');
     const unlinks = kakao.server.counts.unlink ?? 0;
-    const answer = await disconnect(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'kakao')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(kakao.server.counts.unlink).toBe(unlinks + 1);
     expect(kakao.accepts(token!.accessToken)).toBe(false);
     expect((await refreshAtKakao(kakao, token!.refreshToken!)).status).toBe(400);
@@ -141,9 +138,7 @@ describeEachDialect('Kakao, against an emulator of Kakao Login', (dialect) => {
     const gone = person(3_000_000_105, 'Already Gone');
     const { browser, userId } = await signIn(gone);
     kakao.unlinkInKakao(gone);
-    const answer = await disconnect(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'kakao')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(await app.runtime.tokenStore.findToken(userId, 'kakao')).toBeUndefined();
   });
 

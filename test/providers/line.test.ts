@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { DIALECTS, describeEachDialect } from '../support/postgres.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { APP_ORIGIN, csrfTokenOf, signInAs } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, signInAs } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startLineEmulator, type LineEmulator, type LineUser } from './line.emulator.js';
 
@@ -56,7 +56,6 @@ describeEachDialect('LINE Login, against an emulator of LINE', (dialect) => {
   const signIn = (user: LineUser) => signInAs(context, 'line', user);
 
   const profile = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/line/proxy/v2/profile`);
-  const disconnect = async (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/account/connections/line`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
 
   it("signs in as the sub of an ES256 ID token (asked for with id_token_key_type=JWK), with its name and picture; openid profile with PKCE and a nonce, the channel in the form, 30-day tokens with a refresh token", async () => {
     const { database, emulator: line, app } = context;
@@ -113,7 +112,7 @@ describeEachDialect('LINE Login, against an emulator of LINE', (dialect) => {
     expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
     expect(line.server.counts.refresh_token).toBe(refreshes + 1);
     expect((await app.runtime.tokenStore.findToken(userId, 'line'))!.status).toBe('needs_reauth');
-    expect(JSON.parse((await disconnect(browser)).text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'line')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(await app.runtime.tokenStore.findToken(userId, 'line')).toBeUndefined();
   });
 
@@ -122,9 +121,7 @@ describeEachDialect('LINE Login, against an emulator of LINE', (dialect) => {
     const { browser, userId } = await signIn(person('Goodbye Person'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'line');
     const revocations = line.server.counts.revoke ?? 0;
-    const answer = await disconnect(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'line')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(line.server.counts.revoke).toBe(revocations + 1);
     expect(line.accepts(stored!.accessToken)).toBe(false);
     expect((await refreshAtLine(line, stored!.refreshToken!)).status).toBe(400);

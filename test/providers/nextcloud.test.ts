@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { newServiceKey } from '../support/service-api.js';
-import { APP_ORIGIN, csrfTokenOf, signInAs } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, disconnectThrough, signInAs } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startNextcloudEmulator, type NextcloudEmulator, type NextcloudUser } from './nextcloud.emulator.js';
 
@@ -46,7 +46,6 @@ describeEachDialect('Nextcloud, against an emulator of a Nextcloud server', (dia
 
   const signIn = (user: NextcloudUser) => signInAs(context, 'nextcloud', user);
   const readme = (browser: TestBrowser, user: NextcloudUser) => browser.get(`${APP_ORIGIN}/api/providers/nextcloud/proxy/remote.php/dav/files/${user.id}/Readme.md`);
-  const disconnect = async (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/account/connections/nextcloud`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
 
   it('signs in as the user id of the OCS API (the token answer’s user_id) with the display name and the e-mail unverified; no scope, the client in the form, a 1-hour token and a refresh token', async () => {
     const { database, emulator: nextcloud, app } = context;
@@ -142,9 +141,7 @@ describeEachDialect('Nextcloud, against an emulator of a Nextcloud server', (dia
     expect((await readme(browser, leaving)).status).toBe(401);
     expect(nextcloud.server.counts.refresh_token).toBe(refreshes + 1);
     expect((await app.runtime.tokenStore.findToken(userId, 'nextcloud'))!.status).toBe('needs_reauth');
-    const answer = await disconnect(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'nextcloud')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(await app.runtime.tokenStore.findToken(userId, 'nextcloud')).toBeUndefined();
   });
 
@@ -154,9 +151,7 @@ describeEachDialect('Nextcloud, against an emulator of a Nextcloud server', (dia
     const { browser, userId } = await signIn(barbara);
     const stored = await app.runtime.tokenStore.findToken(userId, 'nextcloud');
     const deletions = nextcloud.server.counts.apppassword_delete ?? 0;
-    const answer = await disconnect(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'nextcloud')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(nextcloud.server.counts.apppassword_delete).toBe(deletions + 1);
     expect(nextcloud.server.requests.findLast((r) => r.path.startsWith('/ocs/v2.php/core/apppassword'))!.headers['ocs-apirequest']).toBe('true');
     expect(nextcloud.accepts(stored!.accessToken)).toBe(false);

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { APP_ORIGIN, csrfTokenOf, signInAs } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, signInAs } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startRingCentralEmulator, type RingCentralEmulator, type RingCentralUser } from './ringcentral.emulator.js';
 
@@ -59,7 +59,6 @@ describeEachDialect('RingCentral, against an emulator of its platform server', (
   const context = useProviderTest(() => dialect.openTestDatabase(), RINGCENTRAL);
 
   const signIn = (user: RingCentralUser) => signInAs(context, 'ringcentral', user);
-  const disconnect = async (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/account/connections/ringcentral`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
 
   it("signs in as the extension id of /account/~/extension/~ (the token answer's owner_id), with its name and contact e-mail (unverified); no scope asked (the app's permissions), PKCE, Basic credentials as they are, and a week-long refresh token beside the hour-long access token", async () => {
     const { database, emulator: ringcentral, app } = context;
@@ -117,9 +116,7 @@ describeEachDialect('RingCentral, against an emulator of its platform server', (
     const { browser, userId } = await signIn(person(256_440_104, 'Goodbye', 'Person'));
     const token = await app.runtime.tokenStore.findToken(userId, 'ringcentral');
     const revocations = ringcentral.server.counts.revoke ?? 0;
-    const answer = await disconnect(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'ringcentral')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(ringcentral.server.counts.revoke).toBe(revocations + 1);
     expect(ringcentral.server.requests.findLast((r) => r.path.startsWith('/restapi/oauth/revoke'))!.headers.authorization).toBe(BASIC);
     expect(ringcentral.accepts(token!.accessToken)).toBe(false);
@@ -133,8 +130,7 @@ describeEachDialect('RingCentral, against an emulator of its platform server', (
     const { browser, userId } = await signIn(gone);
     ringcentral.removeAccess(gone);
     expect((await extension(browser)).status).toBe(401);
-    const answer = await disconnect(browser);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'ringcentral')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(await app.runtime.tokenStore.findToken(userId, 'ringcentral')).toBeUndefined();
   });
 

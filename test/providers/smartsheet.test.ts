@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { APP_ORIGIN, csrfTokenOf, signInAs, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startSmartsheetEmulator, type SmartsheetEmulator, type SmartsheetUser } from './smartsheet.emulator.js';
 
@@ -54,7 +54,6 @@ describeEachDialect('Smartsheet, against an emulator of Smartsheet', (dialect) =
   const context = useProviderTest(() => dialect.openTestDatabase(), SMARTSHEET);
 
   const signIn = (user: SmartsheetUser) => signInAs(context, 'smartsheet', user);
-  const disconnect = async (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/account/connections/smartsheet`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
 
   it('signs in as the numeric id of /users/me with the names and the e-mail (unverified), asking READ_SHEETS without PKCE, the code exchanged with the hash and never the secret, for a week-long access token', async () => {
     const { database, emulator: smartsheet, app } = context;
@@ -113,9 +112,7 @@ describeEachDialect('Smartsheet, against an emulator of Smartsheet', (dialect) =
     const { browser, userId } = await signIn(person(48_569_348_493_104, 'Goodbye', 'Person'));
     const token = await app.runtime.tokenStore.findToken(userId, 'smartsheet');
     const deletions = smartsheet.server.counts.delete_token ?? 0;
-    const answer = await disconnect(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'smartsheet')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(smartsheet.server.counts.delete_token).toBe(deletions + 1);
     expect(smartsheet.server.requests.findLast((r) => r.method === 'DELETE')!.path).toBe('/2.0/token?deleteAllForApiClient=true');
     expect(smartsheet.accepts(token!.accessToken)).toBe(false);

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { APP_ORIGIN, csrfTokenOf, signInAs, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startStripeEmulator, type StripeAccount, type StripeEmulator } from './stripe.emulator.js';
 
@@ -57,7 +57,6 @@ describeEachDialect('Stripe, against an emulator of Stripe Connect', (dialect) =
 
   const signIn = (user: StripeAccount) => signInAs(context, 'stripe', user);
   const customers = (browser: TestBrowser, headers: Record<string, string> = {}) => browser.request(`${APP_ORIGIN}/api/providers/stripe/proxy/v1/customers`, { method: 'GET', headers });
-  const disconnect = async (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/account/connections/stripe`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
 
   it("signs in as the connected account's id from /v1/account, its display name the name and its e-mail unverified; read_write without PKCE, the secret key as Bearer, a token with no end and a refresh token", async () => {
     const { database, emulator: stripe, app } = context;
@@ -122,8 +121,7 @@ describeEachDialect('Stripe, against an emulator of Stripe Connect', (dialect) =
     expect(stripe.server.counts.refresh_token).toBe(refreshes + 1);
     expect((await app.runtime.tokenStore.findToken(userId, 'stripe'))!.status).toBe('needs_reauth');
     const deauthorizations = stripe.server.counts.deauthorize ?? 0;
-    const answer = await disconnect(browser);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'stripe')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(stripe.server.counts.deauthorize ?? 0).toBe(deauthorizations);
     expect(await app.runtime.tokenStore.findToken(userId, 'stripe')).toBeUndefined();
   });
@@ -134,9 +132,7 @@ describeEachDialect('Stripe, against an emulator of Stripe Connect', (dialect) =
     const { browser, userId } = await signIn(goodbye);
     const stored = await app.runtime.tokenStore.findToken(userId, 'stripe');
     const deauthorizations = stripe.server.counts.deauthorize ?? 0;
-    const answer = await disconnect(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'stripe')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(stripe.server.counts.deauthorize).toBe(deauthorizations + 1);
     const [read, deauthorize] = stripe.server.requests.filter((r) => r.path === '/v1/account' || r.path === '/oauth/deauthorize').slice(-2);
     expect([read!.path, read!.headers.authorization]).toEqual(['/v1/account', `Bearer ${stored!.accessToken}`]);

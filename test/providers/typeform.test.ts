@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { APP_ORIGIN, csrfTokenOf, signInAs } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, signInAs } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startTypeformEmulator, type TypeformEmulator, type TypeformUser } from './typeform.emulator.js';
 
@@ -55,7 +55,6 @@ describeEachDialect('Typeform, against an emulator of Typeform', (dialect) => {
 
   const signIn = (user: TypeformUser) => signInAs(context, 'typeform', user);
   const forms = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/typeform/proxy/forms`);
-  const disconnect = async (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/account/connections/typeform`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
 
   it('signs in as the user_id of /me with its alias and e-mail (verification unknown); accounts:read and offline asked, the client in the form, a week-long token with a refresh token', async () => {
     const { database, emulator: typeform, app } = context;
@@ -112,9 +111,7 @@ describeEachDialect('Typeform, against an emulator of Typeform', (dialect) => {
     const { emulator: typeform, app } = context;
     const { browser, userId } = await signIn(person('01TF0000000000000000000104', 'Goodbye Person'));
     const requests = typeform.server.requests.length;
-    const answer = await disconnect(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: false });
+    expect(await disconnectThrough(browser, 'typeform')).toEqual({ disconnected: true, revokedAtProvider: false });
     expect(typeform.server.requests.length).toBe(requests);
     expect(await app.runtime.tokenStore.findToken(userId, 'typeform')).toBeUndefined();
   });

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { APP_ORIGIN, csrfTokenOf, signInAs, signInThrough, startProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, signInAs, signInThrough, startProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startVimeoEmulator, type VimeoEmulator, type VimeoUser } from './vimeo.emulator.js';
 
@@ -48,7 +48,6 @@ describeEachDialect('Vimeo, against an emulator of Vimeo', (dialect) => {
 
   const signIn = (user: VimeoUser) => signInAs(context, 'vimeo', user);
   const videos = (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/api/providers/vimeo/proxy/me/videos`, { method: 'GET' });
-  const disconnect = async (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/account/connections/vimeo`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
 
   it('signs in as the numeric id of /me, with its name and no e-mail; public private without PKCE, Basic credentials as they are, API version 3.4 asked, a token with no end and no refresh token', async () => {
     const { database, emulator: vimeo, app } = context;
@@ -89,8 +88,7 @@ describeEachDialect('Vimeo, against an emulator of Vimeo', (dialect) => {
     expect(vimeo.server.counts.token_request ?? 0).toBe(tokenRequests);
     expect((await app.runtime.tokenStore.findToken(userId, 'vimeo'))!.status).toBe('needs_reauth');
     const revocations = vimeo.server.counts.revoke ?? 0;
-    const answer = await disconnect(browser);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'vimeo')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(vimeo.server.counts.revoke).toBe(revocations + 1);
     expect(await app.runtime.tokenStore.findToken(userId, 'vimeo')).toBeUndefined();
   });
@@ -101,9 +99,7 @@ describeEachDialect('Vimeo, against an emulator of Vimeo', (dialect) => {
     const stored = await app.runtime.tokenStore.findToken(userId, 'vimeo');
     expect(vimeo.accepts(stored!.accessToken)).toBe(true);
     const revocations = vimeo.server.counts.revoke ?? 0;
-    const answer = await disconnect(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'vimeo')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(vimeo.server.counts.revoke).toBe(revocations + 1);
     const revocation = vimeo.server.requests.filter((r) => r.path === '/tokens').at(-1)!;
     expect(revocation).toMatchObject({ method: 'DELETE', headers: { accept: ACCEPT, authorization: `Bearer ${stored!.accessToken}` } });

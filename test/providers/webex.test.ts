@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { APP_ORIGIN, csrfTokenOf, signInAs, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startWebexEmulator, type WebexEmulator, type WebexPerson } from './webex.emulator.js';
 
@@ -53,7 +53,6 @@ describeEachDialect('Webex, against an emulator of Webex', (dialect) => {
 
   const signIn = (user: WebexPerson) => signInAs(context, 'webex', user);
   const rooms = (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/api/providers/webex/proxy/rooms`, { method: 'GET' });
-  const disconnect = async (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/account/connections/webex`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
 
   it('signs in as the id of /v1/people/me, its display name the name and its e-mail unverified, the organization kept; PKCE, the client in the form, 14-day tokens with a 90-day refresh token', async () => {
     const { database, emulator: webex, app } = context;
@@ -111,9 +110,7 @@ describeEachDialect('Webex, against an emulator of Webex', (dialect) => {
     const { emulator: webex, app } = context;
     const { browser, userId } = await signIn(person(104, 'Leaving Person'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'webex');
-    const answer = await disconnect(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: false });
+    expect(await disconnectThrough(browser, 'webex')).toEqual({ disconnected: true, revokedAtProvider: false });
     expect(await app.runtime.tokenStore.findToken(userId, 'webex')).toBeUndefined();
     expect(webex.accepts(stored!.accessToken)).toBe(true);
   });

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { APP_ORIGIN, csrfTokenOf, signInAs, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startWebflowEmulator, type WebflowEmulator, type WebflowUser } from './webflow.emulator.js';
 
@@ -49,7 +49,6 @@ describeEachDialect('Webflow, against an emulator of Webflow', (dialect) => {
 
   const signIn = (user: WebflowUser) => signInAs(context, 'webflow', user);
   const sites = (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/api/providers/webflow/proxy/sites`, { method: 'GET' });
-  const disconnect = async (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/account/connections/webflow`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
 
   it('signs in as the id of /v2/token/authorized_by, the names joined and the e-mail unverified; no PKCE, the code exchanged as JSON with the client in it, a token with no end and no refresh token', async () => {
     const { database, emulator: webflow, app } = context;
@@ -90,8 +89,7 @@ describeEachDialect('Webflow, against an emulator of Webflow', (dialect) => {
     expect(webflow.server.counts.token_request ?? 0).toBe(tokenRequests);
     expect((await app.runtime.tokenStore.findToken(userId, 'webflow'))!.status).toBe('needs_reauth');
     const revocations = webflow.server.counts.revoke ?? 0;
-    const answer = await disconnect(browser);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'webflow')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(webflow.server.counts.revoke).toBe(revocations + 1);
     expect(await app.runtime.tokenStore.findToken(userId, 'webflow')).toBeUndefined();
   });
@@ -101,9 +99,7 @@ describeEachDialect('Webflow, against an emulator of Webflow', (dialect) => {
     const { browser, userId } = await signIn(person(104, 'Goodbye', 'Person'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'webflow');
     const revocations = webflow.server.counts.revoke ?? 0;
-    const answer = await disconnect(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'webflow')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(webflow.server.counts.revoke).toBe(revocations + 1);
     expect(webflow.server.requests.filter((r) => r.path === '/oauth/revoke_authorization').at(-1)!.headers['content-type']).toBe('application/json');
     expect(webflow.accepts(stored!.accessToken)).toBe(false);

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { APP_ORIGIN, csrfTokenOf, signInAs, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startWhoopEmulator, type WhoopEmulator, type WhoopUser } from './whoop.emulator.js';
 
@@ -55,7 +55,6 @@ describeEachDialect('WHOOP, against an emulator of WHOOP', (dialect) => {
   const context = useProviderTest(() => dialect.openTestDatabase(), WHOOP);
 
   const signIn = (user: WhoopUser) => signInAs(context, 'whoop', user);
-  const disconnect = async (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/account/connections/whoop`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
 
   it('signs in as the user_id of /v2/user/profile/basic with the first and last names and the e-mail (verification unknown); offline and the data scopes asked, a state of 8 or more characters, no PKCE, the client in the form, an hour-long token with a refresh token', async () => {
     const { database, emulator: whoop, app } = context;
@@ -118,9 +117,7 @@ describeEachDialect('WHOOP, against an emulator of WHOOP', (dialect) => {
     const { browser, userId } = await signIn(person(10104, 'Goodbye', 'Person'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'whoop');
     const revocations = whoop.server.counts.revoke ?? 0;
-    const answer = await disconnect(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'whoop')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(whoop.server.counts.revoke).toBe(revocations + 1);
     const sent = whoop.server.requests.filter((r) => r.path === '/developer/v2/user/access').at(-1)!;
     expect(sent.method).toBe('DELETE');
@@ -135,8 +132,7 @@ describeEachDialect('WHOOP, against an emulator of WHOOP', (dialect) => {
     const gone = person(10106, 'Already', 'Gone');
     const { browser, userId } = await signIn(gone);
     whoop.removeApp(gone);
-    const answer = await disconnect(browser);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'whoop')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(await app.runtime.tokenStore.findToken(userId, 'whoop')).toBeUndefined();
   });
 

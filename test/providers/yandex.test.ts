@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { APP_ORIGIN, csrfTokenOf, signInAs } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, signInAs } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startYandexEmulator, type YandexEmulator, type YandexUser } from './yandex.emulator.js';
 
@@ -61,7 +61,6 @@ describeEachDialect('Yandex, against an emulator of Yandex ID', (dialect) => {
   const context = useProviderTest(() => dialect.openTestDatabase(), YANDEX);
 
   const signIn = (user: YandexUser) => signInAs(context, 'yandex', user);
-  const disconnect = async (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/account/connections/yandex`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
 
   it("signs in as the id of /info, read with Authorization: OAuth, with the real name, login, avatar and e-mail (verification unknown); no scope asked (the app's rights), a device token, Basic credentials, and a refresh token that ends with its year-long access token", async () => {
     const { database, emulator: yandex, app } = context;
@@ -123,9 +122,7 @@ describeEachDialect('Yandex, against an emulator of Yandex ID', (dialect) => {
     const { browser, userId } = await signIn(person(1_000_034_104, 'Goodbye Person', null));
     const token = await app.runtime.tokenStore.findToken(userId, 'yandex');
     const revocations = yandex.server.counts.revoke_token ?? 0;
-    const answer = await disconnect(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'yandex')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(yandex.server.counts.revoke_token).toBe(revocations + 1);
     expect(yandex.accepts(token!.accessToken)).toBe(false);
     expect((await refreshAtYandex(yandex, token!.refreshToken!)).status).toBe(400);

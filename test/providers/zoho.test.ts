@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { APP_ORIGIN, csrfTokenOf, signInAs, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, disconnectThrough, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startZohoEmulator, type ZohoEmulator, type ZohoUser } from './zoho.emulator.js';
 
@@ -74,7 +74,6 @@ describeEachDialect('Zoho, against emulators of two Zoho data centres', (dialect
     return { request: new URL(start.location!).searchParams, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id };
   };
   const currentUser = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/zoho/proxy/crm/v8/users?type=CurrentUser`);
-  const disconnect = async (browser: TestBrowser) => browser.request(`${APP_ORIGIN}/account/connections/zoho`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
 
   it('signs in as the ZUID of /oauth/user/info with its names and e-mail (verification unknown); the scopes comma-joined with access_type=offline and consent, the client in the form, 1-hour tokens, a refresh token and the api_domain kept', async () => {
     const { database, emulator: zoho, app } = context;
@@ -157,8 +156,7 @@ describeEachDialect('Zoho, against emulators of two Zoho data centres', (dialect
     zoho.revokeInZoho(leaving);
     await expireAccessTokens(context.database, userId);
     expect((await currentUser(browser)).status).toBe(401);
-    const answer = await disconnect(browser);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'zoho')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(await app.runtime.tokenStore.findToken(userId, 'zoho')).toBeUndefined();
   });
 
@@ -167,9 +165,7 @@ describeEachDialect('Zoho, against emulators of two Zoho data centres', (dialect
     const { browser, userId } = await signIn(person(61_234_571, 'Goodbye', 'Person'));
     const stored = await app.runtime.tokenStore.findToken(userId, 'zoho');
     const revocations = zoho.server.counts.revoke ?? 0;
-    const answer = await disconnect(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'zoho')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(zoho.server.counts.revoke).toBe(revocations + 1);
     const sent = zoho.server.requests.filter((r) => r.path.startsWith('/oauth/v2/token/revoke')).at(-1)!;
     expect(sent.path).toBe(`/oauth/v2/token/revoke?token=${encodeURIComponent(stored!.refreshToken!)}`);
@@ -205,8 +201,7 @@ describeEachDialect('Zoho, against emulators of two Zoho data centres', (dialect
     expect(refreshed).toMatchObject({ authorizationServerUrl: eu.origin, refreshToken: stored!.refreshToken });
     expect(eu.accepts(refreshed!.accessToken)).toBe(true);
 
-    const answer = await disconnect(browser);
-    expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(await disconnectThrough(browser, 'zoho')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(eu.server.counts.revoke).toBe((euCounts.revoke ?? 0) + 1);
     expect(eu.accepts(refreshed!.accessToken)).toBe(false);
     for (const step of ['token_request', 'refresh_token', 'user_info', 'crm_users', 'revoke']) expect(us.server.counts[step]).toBe(usCounts[step]);

@@ -2,8 +2,9 @@ import { expect, it } from 'vitest';
 import { describeEachDialect } from '../support/postgres.js';
 import { startAirtableEmulator, type AirtableEmulator, type AirtableUser } from './airtable.emulator.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
+import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -90,12 +91,8 @@ describeEachDialect('Airtable, against an emulator of Airtable', (dialect) => {
   });
 
   it('disconnect deletes the tokens here and asks Airtable nothing: it documents no revocation', async () => {
-    const { emulator: airtable, app } = context;
     const { browser, userId } = await signIn(person('usrLeavingPerson', 'leaving@airtable.test'));
-    const requests = airtable.server.requests.length;
-    expect(await disconnectThrough(browser, 'airtable')).toEqual({ disconnected: true, revokedAtProvider: false });
-    expect(airtable.server.requests.length).toBe(requests);
-    expect(await app.runtime.tokenStore.findToken(userId, 'airtable')).toBeUndefined();
+    await expectDisconnectAsksNothing(context, 'airtable', { browser, userId });
   });
 
   standardCases(() => context, AIRTABLE, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });

@@ -2,8 +2,9 @@ import { expect, it } from 'vitest';
 import { describeEachDialect } from '../support/postgres.js';
 import { startAmazonEmulator, type AmazonEmulator, type AmazonUser } from './amazon.emulator.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
+import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // A Login with Amazon security profile's client id and secret, as Amazon shows them.
@@ -84,10 +85,7 @@ describeEachDialect('Amazon, against an emulator of Login with Amazon', (dialect
   it('disconnect deletes the tokens; Amazon has no revocation endpoint, and the answer says it was not revoked there', async () => {
     const { emulator: amazon, app } = context;
     const { browser, userId } = await signIn(person(105, 'Leaving Person'));
-    const requests = amazon.server.requests.length;
-    expect(await disconnectThrough(browser, 'amazon')).toEqual({ disconnected: true, revokedAtProvider: false });
-    expect(amazon.server.requests.length).toBe(requests);
-    expect(await app.runtime.tokenStore.findToken(userId, 'amazon')).toBeUndefined();
+    await expectDisconnectAsksNothing(context, 'amazon', { browser, userId });
   });
 
   standardCases(() => context, AMAZON, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });

@@ -2,7 +2,8 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startClickUpEmulator, type ClickUpEmulator, type ClickUpUser } from './clickup.emulator.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
+import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
 import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'K7QJ2ZV0R8YH3M5N1X4B6C9D0F2G8H1L';
@@ -87,12 +88,8 @@ describeEachDialect('ClickUp, against an emulator of ClickUp', (dialect) => {
   });
 
   it('disconnect deletes the token here and asks ClickUp nothing: it has no revocation endpoint', async () => {
-    const { emulator: clickup, app } = context;
     const { browser, userId } = await signIn(person(186, 'Leaving Person'));
-    const requests = clickup.server.requests.length;
-    expect(await disconnectThrough(browser, 'clickup')).toEqual({ disconnected: true, revokedAtProvider: false });
-    expect(clickup.server.requests.length).toBe(requests);
-    expect(await app.runtime.tokenStore.findToken(userId, 'clickup')).toBeUndefined();
+    await expectDisconnectAsksNothing(context, 'clickup', { browser, userId });
   });
 
   standardCases(() => context, CLICKUP, { cancelled: {}, refusedCode: { sentAs: '400 "Code not found"' } });

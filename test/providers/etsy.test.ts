@@ -1,9 +1,10 @@
 import { expect, it } from 'vitest';
 import { describeEachDialect } from '../support/postgres.js';
 import { startEtsyEmulator, type EtsyEmulator, type EtsyUser } from './etsy.emulator.js';
+import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 const KEYSTRING = '1aa2bb33c44d55eeeeee6fff';
@@ -111,12 +112,9 @@ describeEachDialect('Etsy, against an emulator of Etsy', (dialect) => {
   });
 
   it('disconnect deletes the tokens here and asks Etsy nothing: it has no revocation endpoint', async () => {
-    const { emulator: etsy, app } = context;
+    const { emulator: etsy } = context;
     const { browser, userId } = await signIn(person(56789012, 'Leaving', 'Person'));
-    const requests = etsy.server.requests.length;
-    expect(await disconnectThrough(browser, 'etsy')).toEqual({ disconnected: true, revokedAtProvider: false });
-    expect(etsy.server.requests.length).toBe(requests);
-    expect(await app.runtime.tokenStore.findToken(userId, 'etsy')).toBeUndefined();
+    await expectDisconnectAsksNothing(context, 'etsy', { browser, userId });
   });
 
   standardCases(() => context, ETSY, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });

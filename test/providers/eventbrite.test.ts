@@ -2,7 +2,8 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startEventbriteEmulator, type EventbriteEmulator, type EventbriteUser } from './eventbrite.emulator.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
+import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
+import { APP_ORIGIN, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // An API key and client secret as Eventbrite shows them.
@@ -106,10 +107,7 @@ describeEachDialect('Eventbrite, against an emulator of Eventbrite', (dialect) =
     const { emulator: eventbrite, app } = context;
     const { browser, userId } = await signIn(person(105, 'Leaving Person'));
     const accessToken = (await app.runtime.tokenStore.findToken(userId, 'eventbrite'))!.accessToken;
-    const requests = eventbrite.server.requests.length;
-    expect(await disconnectThrough(browser, 'eventbrite')).toEqual({ disconnected: true, revokedAtProvider: false });
-    expect(eventbrite.server.requests.length).toBe(requests);
-    expect(await app.runtime.tokenStore.findToken(userId, 'eventbrite')).toBeUndefined();
+    await expectDisconnectAsksNothing(context, 'eventbrite', { browser, userId });
     expect(eventbrite.accepts(accessToken)).toBe(true);
   });
 

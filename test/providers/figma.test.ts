@@ -2,8 +2,9 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startFigmaEmulator, type FigmaEmulator, type FigmaUser } from './figma.emulator.js';
+import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, startProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, presetEnv, signInAs, startProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'Qm9vdHN0cmFwRmlnbWFBcHA';
@@ -124,12 +125,8 @@ describeEachDialect('Figma, against an emulator of Figma', (dialect) => {
   });
 
   it('disconnect deletes the tokens here and asks Figma nothing: it documents no revocation', async () => {
-    const { emulator: figma, app } = context;
     const { browser, userId } = await signIn(person('1180245530021340576', 'Leaving Person'));
-    const requests = figma.server.requests.length;
-    expect(await disconnectThrough(browser, 'figma')).toEqual({ disconnected: true, revokedAtProvider: false });
-    expect(figma.server.requests.length).toBe(requests);
-    expect(await app.runtime.tokenStore.findToken(userId, 'figma')).toBeUndefined();
+    await expectDisconnectAsksNothing(context, 'figma', { browser, userId });
   });
 
   standardCases(() => context, FIGMA, { cancelled: {}, refusedCode: { sentAs: "400 with Figma's error: true" } });

@@ -1,8 +1,9 @@
 import { expect, it } from 'vitest';
 import { describeEachDialect } from '../support/postgres.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
+import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, rowCounts, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startPatreonEmulator, type PatreonEmulator, type PatreonUser } from './patreon.emulator.js';
 
@@ -107,10 +108,7 @@ describeEachDialect('Patreon, against an emulator of Patreon', (dialect) => {
   it('disconnect deletes the tokens here and asks Patreon nothing: it documents no revocation', async () => {
     const { emulator: patreon, app } = context;
     const { browser, userId } = await signIn(person(104, 'Leaving Person'));
-    const requests = patreon.server.requests.length;
-    expect(await disconnectThrough(browser, 'patreon')).toEqual({ disconnected: true, revokedAtProvider: false });
-    expect(patreon.server.requests.length).toBe(requests);
-    expect(await app.runtime.tokenStore.findToken(userId, 'patreon')).toBeUndefined();
+    await expectDisconnectAsksNothing(context, 'patreon', { browser, userId });
   });
 
   it('/identity failing (HTTP 500) is a 502, and nothing is stored', async () => {

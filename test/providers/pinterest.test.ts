@@ -2,8 +2,9 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
+import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startPinterestEmulator, type PinterestEmulator, type PinterestUser } from './pinterest.emulator.js';
@@ -112,12 +113,8 @@ describeEachDialect('Pinterest, against an emulator of Pinterest', (dialect) => 
   });
 
   it("disconnect deletes the tokens here and asks Pinterest nothing: its revocation takes only system users' tokens", async () => {
-    const { app, emulator: pinterest } = context;
     const { browser, userId } = await signIn(person('2783136121146311754', 'leavingperson'));
-    const requests = pinterest.server.requests.length;
-    expect(await disconnectThrough(browser, 'pinterest')).toEqual({ disconnected: true, revokedAtProvider: false });
-    expect(pinterest.server.requests.length).toBe(requests);
-    expect(await app.runtime.tokenStore.findToken(userId, 'pinterest')).toBeUndefined();
+    await expectDisconnectAsksNothing(context, 'pinterest', { browser, userId });
   });
 
   standardCases(() => context, PINTEREST, { cancelled: {}, refusedCode: { sentAs: '401 code 283' } });

@@ -1,7 +1,8 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
+import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
+import { APP_ORIGIN, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startWordpressEmulator, type WordpressEmulator, type WordpressUser } from './wordpress.emulator.js';
 
@@ -120,10 +121,7 @@ describeEachDialect('WordPress.com, against an emulator of WordPress.com', (dial
     const { emulator: wordpress, app } = context;
     const { browser, userId } = await signIn(person(106, 'Leaving Person'));
     const accessToken = (await app.runtime.tokenStore.findToken(userId, 'wordpress'))!.accessToken;
-    const requests = wordpress.server.requests.length;
-    expect(await disconnectThrough(browser, 'wordpress')).toEqual({ disconnected: true, revokedAtProvider: false });
-    expect(wordpress.server.requests.length).toBe(requests);
-    expect(await app.runtime.tokenStore.findToken(userId, 'wordpress')).toBeUndefined();
+    await expectDisconnectAsksNothing(context, 'wordpress', { browser, userId });
     expect(wordpress.accepts(accessToken)).toBe(true);
   });
 

@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, signInAs, startProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startAdobeEmulator, type AdobeEmulator, type AdobeUser } from './adobe.emulator.js';
@@ -119,13 +120,7 @@ describeEachDialect('Adobe, against an emulator of Adobe IMS', (dialect) => {
     const leaving = person('B0DC108C5CD449CA0A494104', 'Edsger', 'Dijkstra');
     const { browser, userId } = await signIn(leaving);
     adobe.removeApp(leaving);
-    const refreshes = adobe.server.counts.refresh_token ?? 0;
-    const call = await organizations(browser);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await organizations(browser)).status).toBe(401);
-    expect(adobe.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'adobe'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh(context, 'adobe', userId, () => organizations(browser));
   });
 
   it('disconnect revokes the refresh token and then the access token at /ims/revoke with Basic credentials: IMS takes neither again', async () => {

@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, signInAs } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startBasecampEmulator, type BasecampEmulator, type BasecampUser } from './basecamp.emulator.js';
@@ -140,17 +141,11 @@ describeEachDialect('Basecamp, against an emulator of 37signals Launchpad and th
   });
 
   it("the integration removed from the person's 37signals ID: the API refuses the token, the refresh is refused (invalid_grant), and the connection needs re-auth after one try", async () => {
-    const { emulator: basecamp, app } = context;
+    const { emulator: basecamp } = context;
     const leaving = person(1105, 'Edsger', 'Dijkstra');
     const { browser, userId } = await signIn(leaving);
     basecamp.removeIntegration(leaving);
-    const refreshes = basecamp.server.counts.refresh_token ?? 0;
-    const call = await projects(browser, leaving.accounts[0]!.id);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await projects(browser, leaving.accounts[0]!.id)).status).toBe(401);
-    expect(basecamp.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'basecamp'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh(context, 'basecamp', userId, () => projects(browser, leaving.accounts[0]!.id));
   });
 
   it('disconnect deletes the tokens here and says they were not revoked at Basecamp, which documents no revocation: no request is sent', async () => {

@@ -3,6 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startClickUpEmulator, type ClickUpEmulator, type ClickUpUser } from './clickup.emulator.js';
 import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
+import { expectNeedsReauthWithoutTokenRequest } from './kit/needs-reauth.js';
 import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
 import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -76,15 +77,10 @@ describeEachDialect('ClickUp, against an emulator of ClickUp', (dialect) => {
   });
 
   it("the app revoked in ClickUp (401 OAUTH_025) marks the connection 'needs re-auth', with no token request", async () => {
-    const { emulator: clickup, app } = context;
+    const { emulator: clickup } = context;
     const { browser, userId } = await signIn(person(185, 'Alan Turing'));
     clickup.revokeApp(185);
-    const tokenRequests = clickup.server.counts.token_request ?? 0;
-    const call = await teams(browser);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await app.runtime.tokenStore.findToken(userId, 'clickup'))!.status).toBe('needs_reauth');
-    expect(clickup.server.counts.token_request ?? 0).toBe(tokenRequests);
+    await expectNeedsReauthWithoutTokenRequest(context, 'clickup', userId, () => teams(browser));
   });
 
   it('disconnect deletes the token here and asks ClickUp nothing: it has no revocation endpoint', async () => {

@@ -3,6 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startDexcomEmulator, type DexcomEmulator, type DexcomUser } from './dexcom.emulator.js';
 import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -102,13 +103,7 @@ describeEachDialect('Dexcom, against an emulator of a Dexcom server named by DEX
     const leaving = person(103);
     const { browser, userId } = await signIn(leaving);
     dexcom.removeApp(leaving);
-    const refreshes = dexcom.server.counts.refresh_token ?? 0;
-    const call = await egvs(browser);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await egvs(browser)).status).toBe(401);
-    expect(dexcom.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'dexcom'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh(context, 'dexcom', userId, () => egvs(browser));
   });
 
   it('disconnect deletes the tokens here and says they were not revoked at Dexcom, which has no endpoint for it: no request is sent', async () => {

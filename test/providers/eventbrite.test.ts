@@ -3,6 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startEventbriteEmulator, type EventbriteEmulator, type EventbriteUser } from './eventbrite.emulator.js';
 import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
+import { expectNeedsReauthWithoutTokenRequest } from './kit/needs-reauth.js';
 import { APP_ORIGIN, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -95,12 +96,7 @@ describeEachDialect('Eventbrite, against an emulator of Eventbrite', (dialect) =
     const joan = person(104, 'Joan Clarke');
     const { browser, userId } = await signIn(joan);
     eventbrite.removeApp(joan);
-    const tokenRequests = eventbrite.server.counts.token_request ?? 0;
-    const call = await organizations(browser);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await app.runtime.tokenStore.findToken(userId, 'eventbrite'))!.status).toBe('needs_reauth');
-    expect(eventbrite.server.counts.token_request ?? 0).toBe(tokenRequests);
+    await expectNeedsReauthWithoutTokenRequest(context, 'eventbrite', userId, () => organizations(browser));
   });
 
   it('disconnect deletes the token and asks Eventbrite nothing (it documents no revocation); the token still works there', async () => {

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startFitbitEmulator, type FitbitEmulator, type FitbitUser } from './fitbit.emulator.js';
@@ -111,13 +112,7 @@ describeEachDialect('Fitbit, against an emulator of Fitbit', (dialect) => {
     const leaving = person('LEAVE1', 'Leaving Soon');
     const { browser, userId } = await signIn(leaving);
     fitbit.removeInFitbit(leaving);
-    const refreshes = fitbit.server.counts.refresh_token ?? 0;
-    const call = await today(browser);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await today(browser)).status).toBe(401);
-    expect(fitbit.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'fitbit'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh(context, 'fitbit', userId, () => today(browser));
     expect(await disconnectThrough(browser, 'fitbit')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(await app.runtime.tokenStore.findToken(userId, 'fitbit')).toBeUndefined();
   });

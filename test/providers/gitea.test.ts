@@ -4,6 +4,7 @@ import { describeEachDialect } from '../support/postgres.js';
 import { startGiteaEmulator, type GiteaEmulator, type GiteaUser } from './gitea.emulator.js';
 import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, signInAs } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -107,17 +108,11 @@ describeEachDialect('Gitea, against an emulator of a Gitea instance', (dialect) 
   });
 
   it("the app revoked in the person's Gitea settings: the API refuses the token, the refresh is refused (grant does not exist), and the connection needs re-auth after one try", async () => {
-    const { emulator: gitea, app } = context;
+    const { emulator: gitea } = context;
     const leaving = person(1104, 'edsger', 'Edsger Dijkstra');
     const { browser, userId } = await signIn(leaving);
     gitea.revokeApp(leaving);
-    const refreshes = gitea.server.counts.refresh_token ?? 0;
-    const call = await apiUser(browser);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await apiUser(browser)).status).toBe(401);
-    expect(gitea.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'gitea'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh(context, 'gitea', userId, () => apiUser(browser));
   });
 
   it('disconnect deletes the tokens here and says they were not revoked at Gitea, which has no endpoint for it: no request is sent', async () => {

@@ -3,6 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startIntercomEmulator, type IntercomEmulator, type IntercomUser } from './intercom.emulator.js';
 import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
+import { expectNeedsReauthWithoutTokenRequest } from './kit/needs-reauth.js';
 import { APP_ORIGIN, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -94,12 +95,7 @@ describeEachDialect('Intercom, against an emulator of Intercom', (dialect) => {
     const teammate = await signIn(person(105, 'Joan Clarke', { idCode: 'tw0rkspc', name: 'Turing Ltd', region: 'EU' }));
     const teammateToken = (await app.runtime.tokenStore.findToken(teammate.userId, 'intercom'))!.accessToken;
     expect((await fetch(`${intercom.origin}/auth/uninstall`, { method: 'POST', headers: { authorization: `Bearer ${teammateToken}` } })).status).toBe(200);
-    const tokenRequests = intercom.server.counts.token_request ?? 0;
-    const call = await admins(browser);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await app.runtime.tokenStore.findToken(userId, 'intercom'))!.status).toBe('needs_reauth');
-    expect(intercom.server.counts.token_request ?? 0).toBe(tokenRequests);
+    await expectNeedsReauthWithoutTokenRequest(context, 'intercom', userId, () => admins(browser));
   });
 
   it('disconnect deletes the tokens and asks Intercom nothing (its uninstall would end the whole workspace’s); a teammate’s connection keeps working', async () => {

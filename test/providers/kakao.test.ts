@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, signInAs } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startKakaoEmulator, type KakaoEmulator, type KakaoUser } from './kakao.emulator.js';
@@ -112,13 +113,7 @@ describeEachDialect('Kakao, against an emulator of Kakao Login', (dialect) => {
     const leaving = person(3_000_000_103, 'Leaving Soon');
     const { browser, userId } = await signIn(leaving);
     kakao.unlinkInKakao(leaving);
-    const refreshes = kakao.server.counts.refresh_token ?? 0;
-    const call = await tokenInfo(browser);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await tokenInfo(browser)).status).toBe(401);
-    expect(kakao.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'kakao'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh(context, 'kakao', userId, () => tokenInfo(browser));
   });
 
   it('disconnect unlinks the app at /v1/user/unlink with the access token: Kakao takes none of its tokens any more', async () => {

@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import { describeEachDialect } from '../support/postgres.js';
 import { startMailchimpEmulator, type MailchimpEmulator, type MailchimpUser } from './mailchimp.emulator.js';
 import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
+import { expectNeedsReauthWithoutTokenRequest } from './kit/needs-reauth.js';
 import { APP_ORIGIN, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -77,12 +78,7 @@ describeEachDialect('Mailchimp, against an emulator of Mailchimp', (dialect) => 
     const { emulator: mailchimp, app } = context;
     const { browser, userId } = await signIn(person(103, 'Alan Turing'));
     mailchimp.removeApp((await app.runtime.tokenStore.findToken(userId, 'mailchimp'))!.accessToken);
-    const tokenRequests = mailchimp.server.counts.token_request ?? 0;
-    const call = await browser.get(`${APP_ORIGIN}/api/providers/mailchimp/proxy/lists`);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await app.runtime.tokenStore.findToken(userId, 'mailchimp'))!.status).toBe('needs_reauth');
-    expect(mailchimp.server.counts.token_request ?? 0).toBe(tokenRequests);
+    await expectNeedsReauthWithoutTokenRequest(context, 'mailchimp', userId, () => browser.get(`${APP_ORIGIN}/api/providers/mailchimp/proxy/lists`));
   });
 
   it.each([

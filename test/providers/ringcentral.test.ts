@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, signInAs } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startRingCentralEmulator, type RingCentralEmulator, type RingCentralUser } from './ringcentral.emulator.js';
@@ -102,13 +103,7 @@ describeEachDialect('RingCentral, against an emulator of its platform server', (
     const leaving = person(256_440_103, 'Leaving', 'Soon');
     const { browser, userId } = await signIn(leaving);
     ringcentral.removeAccess(leaving);
-    const refreshes = ringcentral.server.counts.refresh_token ?? 0;
-    const call = await extension(browser);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await extension(browser)).status).toBe(401);
-    expect(ringcentral.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'ringcentral'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh(context, 'ringcentral', userId, () => extension(browser));
   });
 
   it('disconnect ends the session at /restapi/oauth/revoke with one request, the refresh token and Basic credentials: RingCentral takes neither token any more', async () => {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startSmartsheetEmulator, type SmartsheetEmulator, type SmartsheetUser } from './smartsheet.emulator.js';
@@ -98,13 +99,7 @@ describeEachDialect('Smartsheet, against an emulator of Smartsheet', (dialect) =
     const leaving = person(48_569_348_493_103, 'Leaving', 'Soon');
     const { browser, userId } = await signIn(leaving);
     smartsheet.removeAccess(leaving);
-    const refreshes = smartsheet.server.counts.refresh_token ?? 0;
-    const call = await sheets(browser);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await sheets(browser)).status).toBe(401);
-    expect(smartsheet.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'smartsheet'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh(context, 'smartsheet', userId, () => sheets(browser));
   });
 
   it('disconnect ends every token of the app for the person with DELETE /token?deleteAllForApiClient=true: Smartsheet takes neither token any more', async () => {

@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, signInAs } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startTypeformEmulator, type TypeformEmulator, type TypeformUser } from './typeform.emulator.js';
@@ -99,13 +100,7 @@ describeEachDialect('Typeform, against an emulator of Typeform', (dialect) => {
     const leaving = person('01TF0000000000000000000103', 'Leaving Soon');
     const { browser, userId } = await signIn(leaving);
     typeform.removeApp(leaving);
-    const refreshes = typeform.server.counts.refresh_token ?? 0;
-    const call = await forms(browser);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await forms(browser)).status).toBe(401);
-    expect(typeform.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'typeform'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh(context, 'typeform', userId, () => forms(browser));
   });
 
   it('disconnect deletes the tokens here and says they were not revoked at Typeform, which has no endpoint for it: no request is sent', async () => {

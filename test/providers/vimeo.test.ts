@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
+import { expectNeedsReauthWithoutTokenRequest } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, signInAs, signInThrough, startProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startVimeoEmulator, type VimeoEmulator, type VimeoUser } from './vimeo.emulator.js';
@@ -81,12 +82,7 @@ describeEachDialect('Vimeo, against an emulator of Vimeo', (dialect) => {
     const leaving = person(1103, 'Leaving Soon');
     const { browser, userId } = await signIn(leaving);
     vimeo.removeAppInVimeo(leaving);
-    const tokenRequests = vimeo.server.counts.token_request ?? 0;
-    const call = await videos(browser);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect(vimeo.server.counts.token_request ?? 0).toBe(tokenRequests);
-    expect((await app.runtime.tokenStore.findToken(userId, 'vimeo'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthWithoutTokenRequest(context, 'vimeo', userId, () => videos(browser));
     const revocations = vimeo.server.counts.revoke ?? 0;
     expect(await disconnectThrough(browser, 'vimeo')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(vimeo.server.counts.revoke).toBe(revocations + 1);

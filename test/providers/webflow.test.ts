@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
+import { expectNeedsReauthWithoutTokenRequest } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startWebflowEmulator, type WebflowEmulator, type WebflowUser } from './webflow.emulator.js';
@@ -82,12 +83,7 @@ describeEachDialect('Webflow, against an emulator of Webflow', (dialect) => {
     const leaving = person(103, 'Leaving', 'Soon');
     const { browser, userId } = await signIn(leaving);
     webflow.removeAppInWebflow(leaving);
-    const tokenRequests = webflow.server.counts.token_request ?? 0;
-    const call = await sites(browser);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect(webflow.server.counts.token_request ?? 0).toBe(tokenRequests);
-    expect((await app.runtime.tokenStore.findToken(userId, 'webflow'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthWithoutTokenRequest(context, 'webflow', userId, () => sites(browser));
     const revocations = webflow.server.counts.revoke ?? 0;
     expect(await disconnectThrough(browser, 'webflow')).toEqual({ disconnected: true, revokedAtProvider: true });
     expect(webflow.server.counts.revoke).toBe(revocations + 1);

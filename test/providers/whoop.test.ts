@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startWhoopEmulator, type WhoopEmulator, type WhoopUser } from './whoop.emulator.js';
@@ -103,13 +104,7 @@ describeEachDialect('WHOOP, against an emulator of WHOOP', (dialect) => {
     const leaving = person(10103, 'Leaving', 'Soon');
     const { browser, userId } = await signIn(leaving);
     whoop.removeApp(leaving);
-    const refreshes = whoop.server.counts.refresh_token ?? 0;
-    const call = await cycles(browser);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await cycles(browser)).status).toBe(401);
-    expect(whoop.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'whoop'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh(context, 'whoop', userId, () => cycles(browser));
   });
 
   it("disconnect revokes the person's grant with DELETE /v2/user/access, the access token as Bearer, and its tokens end", async () => {

@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
+import { expectNeedsReauthWithoutTokenRequest } from './kit/needs-reauth.js';
 import { APP_ORIGIN, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startWordpressEmulator, type WordpressEmulator, type WordpressUser } from './wordpress.emulator.js';
@@ -93,12 +94,7 @@ describeEachDialect('WordPress.com, against an emulator of WordPress.com', (dial
     const alan = person(104, 'Alan Turing');
     const { browser, userId } = await signIn(alan);
     wordpress.disconnectApp(alan);
-    const tokenRequests = wordpress.server.counts.token_request ?? 0;
-    const call = await posts(browser, alan.sites[0]!.id);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await app.runtime.tokenStore.findToken(userId, 'wordpress'))!.status).toBe('needs_reauth');
-    expect(wordpress.server.counts.token_request ?? 0).toBe(tokenRequests);
+    await expectNeedsReauthWithoutTokenRequest(context, 'wordpress', userId, () => posts(browser, alan.sites[0]!.id));
   });
 
   it("invalid_token answered with 400 is read as the token refused too: 'needs re-auth'", async () => {

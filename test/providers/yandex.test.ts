@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, signInAs } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startYandexEmulator, type YandexEmulator, type YandexUser } from './yandex.emulator.js';
@@ -108,13 +109,7 @@ describeEachDialect('Yandex, against an emulator of Yandex ID', (dialect) => {
     const leaving = person(1_000_034_103, 'Leaving Soon');
     const { browser, userId } = await signIn(leaving);
     yandex.removeAccess(leaving);
-    const refreshes = yandex.server.counts.refresh_token ?? 0;
-    const call = await info(browser);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await info(browser)).status).toBe(401);
-    expect(yandex.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'yandex'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh(context, 'yandex', userId, () => info(browser));
   });
 
   it('disconnect revokes the device token at /revoke_token: Yandex takes neither of its tokens any more', async () => {

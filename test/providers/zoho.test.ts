@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startZohoEmulator, type ZohoEmulator, type ZohoUser } from './zoho.emulator.js';
@@ -139,13 +140,7 @@ describeEachDialect('Zoho, against emulators of two Zoho data centres', (dialect
     const leaving = person(61_234_570, 'Leaving', 'Soon');
     const { browser, userId } = await signIn(leaving);
     zoho.revokeInZoho(leaving);
-    const refreshes = zoho.server.counts.refresh_token ?? 0;
-    const call = await currentUser(browser);
-    expect(call.status).toBe(401);
-    expect(JSON.parse(call.text)).toMatchObject({ error: 'needs_reauth' });
-    expect((await currentUser(browser)).status).toBe(401);
-    expect(zoho.server.counts.refresh_token).toBe(refreshes + 1);
-    expect((await app.runtime.tokenStore.findToken(userId, 'zoho'))!.status).toBe('needs_reauth');
+    await expectNeedsReauthAfterOneRefusedRefresh(context, 'zoho', userId, () => currentUser(browser));
 
     const again = await signInAgain(browser, leaving);
     expect(again.request.get('prompt')).toBe('consent');

@@ -4,8 +4,9 @@ import { describeEachDialect } from '../support/postgres.js';
 import { startDexcomEmulator, type DexcomEmulator, type DexcomUser } from './dexcom.emulator.js';
 import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, signInAs, signInThrough } from './kit/provider-app.js';
-import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
+import { APP_ORIGIN, signInAs } from './kit/provider-app.js';
+import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // A client id and secret of the form Dexcom's app management shows.
 const CLIENT_ID = 'mLElKHKRwRDVUrAOPBzktFGY7qkTc7Zm';
@@ -113,14 +114,7 @@ describeEachDialect('Dexcom, against an emulator of a Dexcom server named by DEX
   });
 
   it('dataRange failing (HTTP 500) is a 502, and nothing is stored', async () => {
-    const { database, emulator: dexcom, app } = context;
-    const before = await rowCounts(database);
-    dexcom.failNextDataRange(500);
-    dexcom.signInAs(person(110));
-    const page = await signInThrough(app.browser(), 'dexcom');
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('Dexcom failed the userinfo request (HTTP 500)');
-    expect(await rowCounts(database)).toEqual(before);
+    await expectProfileFailureStoresNothing(context, DEXCOM, person(110), (dexcom) => dexcom.failNextDataRange(500));
   });
 
   standardCases(() => context, DEXCOM, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });

@@ -4,8 +4,9 @@ import { describeEachDialect } from '../support/postgres.js';
 import { startEventbriteEmulator, type EventbriteEmulator, type EventbriteUser } from './eventbrite.emulator.js';
 import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { expectNeedsReauthWithoutTokenRequest } from './kit/needs-reauth.js';
-import { APP_ORIGIN, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
-import { describeClientFailures, rowCounts, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
+import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
+import { describeClientFailures, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // An API key and client secret as Eventbrite shows them.
 const CLIENT_ID = 'OXTZQ4YVJ2KQ6FNUB3';
@@ -108,14 +109,7 @@ describeEachDialect('Eventbrite, against an emulator of Eventbrite', (dialect) =
   });
 
   it('/users/me/ failing (HTTP 500) is a 502, and nothing is stored', async () => {
-    const { database, emulator: eventbrite, app } = context;
-    const before = await rowCounts(database);
-    eventbrite.failNextMe(500);
-    eventbrite.signInAs(person(110, 'Outage Profile'));
-    const page = await signInThrough(app.browser(), 'eventbrite');
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('Eventbrite failed the userinfo request (HTTP 500)');
-    expect(await rowCounts(database)).toEqual(before);
+    await expectProfileFailureStoresNothing(context, EVENTBRITE, person(110, 'Outage Profile'), (eventbrite) => eventbrite.failNextMe(500));
   });
 
   standardCases(() => context, EVENTBRITE, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });

@@ -4,8 +4,9 @@ import { describeEachDialect } from '../support/postgres.js';
 import { startIntercomEmulator, type IntercomEmulator, type IntercomUser } from './intercom.emulator.js';
 import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { expectNeedsReauthWithoutTokenRequest } from './kit/needs-reauth.js';
-import { APP_ORIGIN, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
-import { describeClientFailures, rowCounts, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
+import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
+import { describeClientFailures, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // A client id as Intercom shows it (a UUID) and a secret of the same form.
 const CLIENT_ID = '3f6b1c2e-9d4a-4b7e-8c5f-0a1d2e3f4b5c';
@@ -106,14 +107,7 @@ describeEachDialect('Intercom, against an emulator of Intercom', (dialect) => {
   });
 
   it('/me failing (HTTP 500) is a 502, and nothing is stored', async () => {
-    const { database, emulator: intercom, app } = context;
-    const before = await rowCounts(database);
-    intercom.failNextMe(500);
-    intercom.signInAs(person(110, 'Outage Profile'));
-    const page = await signInThrough(app.browser(), 'intercom');
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('Intercom failed the userinfo request (HTTP 500)');
-    expect(await rowCounts(database)).toEqual(before);
+    await expectProfileFailureStoresNothing(context, INTERCOM, person(110, 'Outage Profile'), (intercom) => intercom.failNextMe(500));
   });
 
   standardCases(() => context, INTERCOM, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });

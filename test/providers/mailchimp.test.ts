@@ -3,6 +3,7 @@ import { describeEachDialect } from '../support/postgres.js';
 import { startMailchimpEmulator, type MailchimpEmulator, type MailchimpUser } from './mailchimp.emulator.js';
 import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { expectNeedsReauthWithoutTokenRequest } from './kit/needs-reauth.js';
+import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
 import { APP_ORIGIN, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, rowCounts, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -104,14 +105,7 @@ describeEachDialect('Mailchimp, against an emulator of Mailchimp', (dialect) => 
   });
 
   it('the metadata call failing (HTTP 500) is a 502, and nothing is stored', async () => {
-    const { database, emulator: mailchimp, app } = context;
-    const before = await rowCounts(database);
-    mailchimp.failNextMetadata(500);
-    mailchimp.signInAs(person(105, 'Outage Metadata'));
-    const page = await signInThrough(app.browser(), 'mailchimp');
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('Mailchimp failed the userinfo request (HTTP 500)');
-    expect(await rowCounts(database)).toEqual(before);
+    await expectProfileFailureStoresNothing(context, MAILCHIMP, person(105, 'Outage Metadata'), (mailchimp) => mailchimp.failNextMetadata(500));
   });
 
   it('disconnect deletes the token; Mailchimp has no revocation endpoint, and the answer says it was not revoked there', async () => {

@@ -4,8 +4,9 @@ import { describeEachDialect } from '../support/postgres.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
+import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
-import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, rowCounts, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startMiroEmulator, type MiroEmulator, type MiroUser } from './miro.emulator.js';
 
 // A client id as Miro shows it (digits) and a secret of its length.
@@ -122,14 +123,7 @@ describeEachDialect('Miro, against an emulator of Miro', (dialect) => {
   });
 
   it('/v1/oauth-token failing (HTTP 500) is a 502, and nothing is stored', async () => {
-    const { database, emulator: miro, app } = context;
-    const before = await rowCounts(database);
-    miro.failNextTokenContext(500);
-    miro.signInAs(person(110, 'Outage Context'));
-    const page = await signInThrough(app.browser(), 'miro');
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('Miro failed the userinfo request (HTTP 500)');
-    expect(await rowCounts(database)).toEqual(before);
+    await expectProfileFailureStoresNothing(context, MIRO, person(110, 'Outage Context'), (miro) => miro.failNextTokenContext(500));
   });
 
   standardCases(() => context, MIRO, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });

@@ -3,8 +3,9 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
-import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startOuraEmulator, type OuraEmulator, type OuraUser } from './oura.emulator.js';
 
 // A client id and secret of the form Oura's application page shows.
@@ -127,14 +128,7 @@ describeEachDialect('Oura, against an emulator of Oura', (dialect) => {
   });
 
   it('personal_info failing (HTTP 500) is a 502, and nothing is stored', async () => {
-    const { database, emulator: oura, app } = context;
-    const before = await rowCounts(database);
-    oura.failNextPersonalInfo(500);
-    oura.signInAs(person(110, 'outage.info@example.com'));
-    const page = await signInThrough(app.browser(), 'oura');
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('Oura failed the userinfo request (HTTP 500)');
-    expect(await rowCounts(database)).toEqual(before);
+    await expectProfileFailureStoresNothing(context, OURA, person(110, 'outage.info@example.com'), (oura) => oura.failNextPersonalInfo(500));
   });
 
   standardCases(() => context, OURA, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });

@@ -3,8 +3,9 @@ import { describeEachDialect } from '../support/postgres.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
+import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
 import { APP_ORIGIN, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
-import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, rowCounts, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startPatreonEmulator, type PatreonEmulator, type PatreonUser } from './patreon.emulator.js';
 
 // A client id and secret of the length Patreon's developer portal gives them.
@@ -112,14 +113,7 @@ describeEachDialect('Patreon, against an emulator of Patreon', (dialect) => {
   });
 
   it('/identity failing (HTTP 500) is a 502, and nothing is stored', async () => {
-    const { database, emulator: patreon, app } = context;
-    const before = await rowCounts(database);
-    patreon.failNextIdentity(500);
-    patreon.signInAs(person(106, 'Outage Profile'));
-    const page = await signInThrough(app.browser(), 'patreon');
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('Patreon failed the userinfo request (HTTP 500)');
-    expect(await rowCounts(database)).toEqual(before);
+    await expectProfileFailureStoresNothing(context, PATREON, person(106, 'Outage Profile'), (patreon) => patreon.failNextIdentity(500));
   });
 
   standardCases(() => context, PATREON, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });

@@ -5,6 +5,7 @@ import { describeEachDialect } from '../support/postgres.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
+import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
 import { APP_ORIGIN, csrfTokenOf, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startShopifyEmulator, type ShopifyEmulator, type ShopifyShop } from './shopify.emulator.js';
@@ -169,14 +170,7 @@ describeEachDialect('Shopify, against an emulator of a Shopify store', (dialect)
   });
 
   it('the shop query failing (HTTP 500) is a 502, and nothing is stored', async () => {
-    const { database, emulator: shopify, app } = context;
-    const before = await rowCounts(database);
-    shopify.failNextApiRequest(500);
-    shopify.signInAs(shop(107, 'Outage Profile'));
-    const page = await signInThrough(app.browser(), 'shopify');
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('Shopify failed the userinfo request (HTTP 500)');
-    expect(await rowCounts(database)).toEqual(before);
+    await expectProfileFailureStoresNothing(context, SHOPIFY, shop(107, 'Outage Profile'), (shopify) => shopify.failNextApiRequest(500));
   });
 
   standardCases(() => context, SHOPIFY, { cancelled: {} });

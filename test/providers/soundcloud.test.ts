@@ -3,8 +3,9 @@ import { describeEachDialect } from '../support/postgres.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
-import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, rowCounts, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
+import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
+import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startSoundCloudEmulator, type SoundCloudEmulator, type SoundCloudUser } from './soundcloud.emulator.js';
 
 // A 32-character client id and secret, as SoundCloud's app registration gives them.
@@ -100,14 +101,7 @@ describeEachDialect('SoundCloud, against an emulator of SoundCloud', (dialect) =
   });
 
   it('/me failing (HTTP 500) is a 502, and nothing is stored', async () => {
-    const { database, emulator: soundcloud, app } = context;
-    const before = await rowCounts(database);
-    soundcloud.failNextMe(500);
-    soundcloud.signInAs(person(106, 'Outage Profile'));
-    const page = await signInThrough(app.browser(), 'soundcloud');
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('SoundCloud failed the userinfo request (HTTP 500)');
-    expect(await rowCounts(database)).toEqual(before);
+    await expectProfileFailureStoresNothing(context, SOUNDCLOUD, person(106, 'Outage Profile'), (soundcloud) => soundcloud.failNextMe(500));
   });
 
   standardCases(() => context, SOUNDCLOUD, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });

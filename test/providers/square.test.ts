@@ -3,6 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
+import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startSquareEmulator, type SquareEmulator, type SquareMerchant } from './square.emulator.js';
@@ -131,14 +132,7 @@ describeEachDialect('Square, against an emulator of Square', (dialect) => {
   });
 
   it('merchants/me failing (HTTP 500) is a 502, and nothing is stored', async () => {
-    const { database, emulator: square, app } = context;
-    const before = await rowCounts(database);
-    square.failNextMerchantRequest(500);
-    square.signInAs(merchant(106, 'Outage Profile Shop'));
-    const page = await signInThrough(app.browser(), 'square');
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('Square failed the userinfo request (HTTP 500)');
-    expect(await rowCounts(database)).toEqual(before);
+    await expectProfileFailureStoresNothing(context, SQUARE, merchant(106, 'Outage Profile Shop'), (square) => square.failNextMerchantRequest(500));
   });
 
   standardCases(() => context, SQUARE, { cancelled: {}, refusedCode: { sentAs: '401 UNAUTHORIZED, errors[]' } });

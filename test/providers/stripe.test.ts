@@ -1,8 +1,9 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { APP_ORIGIN, disconnectThrough, signInAs, signInThrough } from './kit/provider-app.js';
-import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
+import { APP_ORIGIN, disconnectThrough, signInAs } from './kit/provider-app.js';
+import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startStripeEmulator, type StripeAccount, type StripeEmulator } from './stripe.emulator.js';
 
 // A Connect client id and a test-mode secret key of the forms Stripe shows.
@@ -145,14 +146,7 @@ describeEachDialect('Stripe, against an emulator of Stripe Connect', (dialect) =
   });
 
   it('/v1/account failing (HTTP 500) is a 502, and nothing is stored', async () => {
-    const { database, emulator: stripe, app } = context;
-    const before = await rowCounts(database);
-    stripe.signInAs(account(110, 'Outage Account'));
-    stripe.failNextAccountRequest(500);
-    const page = await signInThrough(app.browser(), 'stripe');
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('Stripe failed the userinfo request (HTTP 500)');
-    expect(await rowCounts(database)).toEqual(before);
+    await expectProfileFailureStoresNothing(context, STRIPE, account(110, 'Outage Account'), (stripe) => stripe.failNextAccountRequest(500));
   });
 
   standardCases(() => context, STRIPE, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });

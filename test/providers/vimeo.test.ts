@@ -2,8 +2,9 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { expectNeedsReauthWithoutTokenRequest } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, signInAs, signInThrough, startProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
+import { APP_ORIGIN, disconnectThrough, signInAs, startProviderTestApp } from './kit/provider-app.js';
+import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startVimeoEmulator, type VimeoEmulator, type VimeoUser } from './vimeo.emulator.js';
 
 // A client id of the form Vimeo's apps have (40 hex digits), and a secret with the `+` and `/` Vimeo's secrets hold.
@@ -118,14 +119,7 @@ describeEachDialect('Vimeo, against an emulator of Vimeo', (dialect) => {
   });
 
   it('/me failing (HTTP 500) is a 502, and nothing is stored', async () => {
-    const { database, emulator: vimeo, app } = context;
-    const before = await rowCounts(database);
-    vimeo.signInAs(person(1110, 'Outage Again'));
-    vimeo.failNextMeRequest(500);
-    const page = await signInThrough(app.browser(), 'vimeo');
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('Vimeo failed the userinfo request (HTTP 500)');
-    expect(await rowCounts(database)).toEqual(before);
+    await expectProfileFailureStoresNothing(context, VIMEO, person(1110, 'Outage Again'), (vimeo) => vimeo.failNextMeRequest(500));
   });
 
   standardCases(() => context, VIMEO, { cancelled: {}, refusedCode: { sentAs: "400 invalid_request 'Invalid authorization code'" } });

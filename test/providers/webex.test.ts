@@ -2,8 +2,9 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { APP_ORIGIN, disconnectThrough, signInAs, signInThrough } from './kit/provider-app.js';
-import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
+import { APP_ORIGIN, disconnectThrough, signInAs } from './kit/provider-app.js';
+import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startWebexEmulator, type WebexEmulator, type WebexPerson } from './webex.emulator.js';
 
 // A client id and secret of the forms Webex shows (a C and 64 hex digits; 64 hex digits).
@@ -116,14 +117,7 @@ describeEachDialect('Webex, against an emulator of Webex', (dialect) => {
   });
 
   it('/v1/people/me failing (HTTP 500) is a 502, and nothing is stored', async () => {
-    const { database, emulator: webex, app } = context;
-    const before = await rowCounts(database);
-    webex.signInAs(person(110, 'Outage Again'));
-    webex.failNextPeopleMeRequest(500);
-    const page = await signInThrough(app.browser(), 'webex');
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('Webex failed the userinfo request (HTTP 500)');
-    expect(await rowCounts(database)).toEqual(before);
+    await expectProfileFailureStoresNothing(context, WEBEX, person(110, 'Outage Again'), (webex) => webex.failNextPeopleMeRequest(500));
   });
 
   standardCases(() => context, WEBEX, { cancelled: {}, refusedCode: { sentAs: "400, '(invalid_grant)' in Webex's message" } });

@@ -2,8 +2,9 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { expectNeedsReauthWithoutTokenRequest } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, signInAs, signInThrough } from './kit/provider-app.js';
-import { describeClientFailures, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
+import { APP_ORIGIN, disconnectThrough, signInAs } from './kit/provider-app.js';
+import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startWebflowEmulator, type WebflowEmulator, type WebflowUser } from './webflow.emulator.js';
 
 // A client id and secret of the form Webflow's docs show (64 hex digits each).
@@ -103,14 +104,7 @@ describeEachDialect('Webflow, against an emulator of Webflow', (dialect) => {
   });
 
   it('/v2/token/authorized_by failing (HTTP 500) is a 502, and nothing is stored', async () => {
-    const { database, emulator: webflow, app } = context;
-    const before = await rowCounts(database);
-    webflow.signInAs(person(110, 'Outage', 'Again'));
-    webflow.failNextAuthorizedByRequest(500);
-    const page = await signInThrough(app.browser(), 'webflow');
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('Webflow failed the userinfo request (HTTP 500)');
-    expect(await rowCounts(database)).toEqual(before);
+    await expectProfileFailureStoresNothing(context, WEBFLOW, person(110, 'Outage', 'Again'), (webflow) => webflow.failNextAuthorizedByRequest(500));
   });
 
   standardCases(() => context, WEBFLOW, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });

@@ -2,8 +2,9 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, signInAs, signInThrough } from './kit/provider-app.js';
-import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
+import { APP_ORIGIN, disconnectThrough, signInAs } from './kit/provider-app.js';
+import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startWhoopEmulator, type WhoopEmulator, type WhoopUser } from './whoop.emulator.js';
 
 // A client id and secret of the form the WHOOP Developer Dashboard shows.
@@ -132,14 +133,7 @@ describeEachDialect('WHOOP, against an emulator of WHOOP', (dialect) => {
   });
 
   it('the profile failing (HTTP 500) is a 502, and nothing is stored', async () => {
-    const { database, emulator: whoop, app } = context;
-    const before = await rowCounts(database);
-    whoop.failNextProfile(500);
-    whoop.signInAs(person(10110, 'Outage', 'Profile'));
-    const page = await signInThrough(app.browser(), 'whoop');
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('WHOOP failed the userinfo request (HTTP 500)');
-    expect(await rowCounts(database)).toEqual(before);
+    await expectProfileFailureStoresNothing(context, WHOOP, person(10110, 'Outage', 'Profile'), (whoop) => whoop.failNextProfile(500));
   });
 
   standardCases(() => context, WHOOP, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });

@@ -3,8 +3,9 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { expectNeedsReauthWithoutTokenRequest } from './kit/needs-reauth.js';
-import { APP_ORIGIN, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
-import { describeClientFailures, rowCounts, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
+import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
+import { describeClientFailures, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startWordpressEmulator, type WordpressEmulator, type WordpressUser } from './wordpress.emulator.js';
 
 // A client ID as WordPress.com numbers apps, and a 64-character secret.
@@ -122,14 +123,7 @@ describeEachDialect('WordPress.com, against an emulator of WordPress.com', (dial
   });
 
   it('/rest/v1.1/me failing (HTTP 500) is a 502, and nothing is stored', async () => {
-    const { database, emulator: wordpress, app } = context;
-    const before = await rowCounts(database);
-    wordpress.failNextMe(500);
-    wordpress.signInAs(person(110, 'Outage Profile'));
-    const page = await signInThrough(app.browser(), 'wordpress');
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('WordPress.com failed the userinfo request (HTTP 500)');
-    expect(await rowCounts(database)).toEqual(before);
+    await expectProfileFailureStoresNothing(context, WORDPRESS, person(110, 'Outage Profile'), (wordpress) => wordpress.failNextMe(500));
   });
 
   standardCases(() => context, WORDPRESS, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });

@@ -2,9 +2,10 @@ import { expect, it } from 'vitest';
 import { describeEachDialect } from '../support/postgres.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
+import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, rowCounts, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startZendeskEmulator, type ZendeskEmulator, type ZendeskUser } from './zendesk.emulator.js';
 
 // A client's unique identifier as Admin Center makes it from the app's name, and a 64-hex-digit secret.
@@ -120,14 +121,7 @@ describeEachDialect('Zendesk, against an emulator of a Zendesk account', (dialec
   });
 
   it('users/me failing (HTTP 500) is a 502, and nothing is stored', async () => {
-    const { database, emulator: zendesk, app } = context;
-    const before = await rowCounts(database);
-    zendesk.failNextUserRequest(500);
-    zendesk.signInAs(person(106, 'Outage Profile'));
-    const page = await signInThrough(app.browser(), 'zendesk');
-    expect(page.status).toBe(502);
-    expect(page.text).toContain('Zendesk failed the userinfo request (HTTP 500)');
-    expect(await rowCounts(database)).toEqual(before);
+    await expectProfileFailureStoresNothing(context, ZENDESK, person(106, 'Outage Profile'), (zendesk) => zendesk.failNextUserRequest(500));
   });
 
   standardCases(() => context, ZENDESK, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });

@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startEventbriteEmulator, type EventbriteEmulator, type EventbriteUser } from './eventbrite.emulator.js';
+import { expectNoTokenRequestFor20Calls } from './kit/concurrent-calls.js';
 import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { expectNeedsReauthWithoutTokenRequest } from './kit/needs-reauth.js';
 import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
@@ -86,10 +87,7 @@ describeEachDialect('Eventbrite, against an emulator of Eventbrite', (dialect) =
     const sent = eventbrite.server.requests.filter((r) => r.path === '/v3/users/me/organizations/').at(-1)!;
     expect(sent.headers.authorization).toBe(`Bearer ${(await app.runtime.tokenStore.findToken(userId, 'eventbrite'))!.accessToken}`);
 
-    const tokenRequests = eventbrite.server.counts.token_request ?? 0;
-    const answers = await Promise.all(Array.from({ length: 20 }, () => organizations(browser)));
-    expect(answers.map((each) => each.status)).toEqual(Array(20).fill(200));
-    expect(eventbrite.server.counts.token_request ?? 0).toBe(tokenRequests);
+    await expectNoTokenRequestFor20Calls(eventbrite, () => organizations(browser));
   });
 
   it("the app removed from the person's Eventbrite account (401 INVALID_AUTH) marks the connection 'needs re-auth', with no token request", async () => {

@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startIntercomEmulator, type IntercomEmulator, type IntercomUser } from './intercom.emulator.js';
+import { expectNoTokenRequestFor20Calls } from './kit/concurrent-calls.js';
 import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { expectNeedsReauthWithoutTokenRequest } from './kit/needs-reauth.js';
 import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
@@ -84,10 +85,7 @@ describeEachDialect('Intercom, against an emulator of Intercom', (dialect) => {
     expect(unknown.status).toBe(400);
     expect(JSON.parse(unknown.text)).toMatchObject({ type: 'error.list', errors: [{ code: 'intercom_version_invalid' }] });
 
-    const tokenRequests = intercom.server.counts.token_request ?? 0;
-    const answers = await Promise.all(Array.from({ length: 20 }, () => admins(browser)));
-    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
-    expect(intercom.server.counts.token_request ?? 0).toBe(tokenRequests);
+    await expectNoTokenRequestFor20Calls(intercom, () => admins(browser));
   });
 
   it("the app uninstalled from the workspace (by a teammate's /auth/uninstall) marks the connection 'needs re-auth', with no token request", async () => {

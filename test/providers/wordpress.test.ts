@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
+import { expectNoTokenRequestFor20Calls } from './kit/concurrent-calls.js';
 import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { expectNeedsReauthWithoutTokenRequest } from './kit/needs-reauth.js';
 import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
@@ -84,10 +85,7 @@ describeEachDialect('WordPress.com, against an emulator of WordPress.com', (dial
     expect(JSON.parse(other.text)).toMatchObject({ error: 'unauthorized' });
     expect((await app.runtime.tokenStore.findToken(userId, 'wordpress'))!.status).toBe('active');
 
-    const tokenRequests = wordpress.server.counts.token_request ?? 0;
-    const answers = await Promise.all(Array.from({ length: 20 }, () => posts(browser, grace.sites[0]!.id)));
-    expect(answers.map((each) => each.status)).toEqual(Array(20).fill(200));
-    expect(wordpress.server.counts.token_request ?? 0).toBe(tokenRequests);
+    await expectNoTokenRequestFor20Calls(wordpress, () => posts(browser, grace.sites[0]!.id));
   });
 
   it("the app disconnected at WordPress.com (401 invalid_token) marks the connection 'needs re-auth', with no token request", async () => {

@@ -183,6 +183,14 @@ describe('startAuthorization', () => {
     expect(transaction.scope).toBe('read activity:read_all');
   });
 
+  it("sends redirectUriSent as redirect_uri (eBay's RuName) when set, keeping the callback URL in the transaction", async () => {
+    const registry = new ProviderRegistry([plain({ redirectUriSent: 'Acme_Ltd-AcmeApp-PRD-abcdefghij' }), plain({ name: 'plain' })]);
+    const { authorizationUrl, transaction } = await startAuthorization(registry, 'acme', REDIRECT_URI);
+    expect(authorizationUrl.searchParams.getAll('redirect_uri')).toEqual(['Acme_Ltd-AcmeApp-PRD-abcdefghij']);
+    expect(transaction.redirectUri).toBe(REDIRECT_URI);
+    expect((await startAuthorization(registry, 'plain', REDIRECT_URI)).authorizationUrl.searchParams.get('redirect_uri')).toBe(REDIRECT_URI);
+  });
+
   it('asks for consent when only consent brings a refresh token and the connection has no live one', async () => {
     const registry = new ProviderRegistry([
       settings({ refreshTokenNeedsConsent: true }),

@@ -121,7 +121,7 @@ export async function startAuthorization(
     ...settings.authorizationParams,
     ...(options.incrementalScope !== undefined ? settings.incrementalAuthorizationParams : {}),
     ...promptFor(settings, options),
-    redirect_uri: redirectUri,
+    redirect_uri: settings.redirectUriSent ?? redirectUri,
     // RFC 6749 §3.3: optional; a provider without scopes (Notion) is sent none.
     ...(scope ? { scope: settings.hooks?.authorizationScope?.(scope) ?? scope } : {}),
     ...(pkce ? { code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier), code_challenge_method: 'S256' } : {}),

@@ -186,6 +186,13 @@ export interface ProviderSettings {
   /** Extra parameters for the authorization request, e.g. `{ access_type: 'offline' }`. */
   authorizationParams?: Record<string, string>;
   /**
+   * What the authorization request sends as `redirect_uri` in place of the callback URL, for a provider that names
+   * an app's registered redirect and redirects to the URL registered under that name (eBay's RuName,
+   * https://developer.ebay.com/api-docs/static/oauth-redirect-uri.html). The callback is still where the code is
+   * read; a preset that sets it also sends the name at the code exchange (its tokenRequest hook).
+   */
+  redirectUriSent?: string;
+  /**
    * Extra parameters for an incremental authorization request, one that asks
    * for more scope on top of a grant (connect links, "Ask for more access"),
    * e.g. Google's `{ include_granted_scopes: 'true' }`.

@@ -181,6 +181,19 @@ describe('provider settings from <NAME>_… variables', () => {
     expect(refusal({ ...github, GITHUB_USER_TYPE: 'Company' }, 'github').message).toBe('Configuration error: GITHUB_USER_TYPE is not used by the github preset; remove it');
   });
 
+  it("<NAME>_RUNAME: the eBay app's RuName, required by the ebay preset, sent as redirect_uri, refused by any other preset", () => {
+    const ebay = { EBAY_PRESET: 'ebay', EBAY_CLIENT_ID: 'PatSelle-PatsApp-PRD-1a2b3c4d5-6e7f8a9b', EBAY_CLIENT_SECRET: 's' };
+    expect(refusal(ebay, 'ebay').message).toBe('Configuration error: EBAY_RUNAME is missing (the ebay preset needs it)');
+    expect(providerSettings({ ...ebay, EBAY_RUNAME: 'Pat_Seller-PatSelle-PatsAp-abcdefghij' }, 'ebay', true).redirectUriSent).toBe('Pat_Seller-PatSelle-PatsAp-abcdefghij');
+    for (const value of ['https://app.example.com/auth/ebay/callback', 'two words', '-leading']) {
+      expect(refusal({ ...ebay, EBAY_RUNAME: value }, 'ebay').message).toBe(
+        `Configuration error: EBAY_RUNAME must be the app's RuName as eBay shows it on the User Tokens page: letters, digits, _, - and . (got "${value}")`,
+      );
+    }
+    expect(refusal({ ...github, GITHUB_RUNAME: 'x' }, 'github').message).toBe('Configuration error: GITHUB_RUNAME is not used by the github preset; remove it');
+    expect(providerSettings(github, 'github', true).redirectUriSent).toBeUndefined();
+  });
+
   it('client authentication: each method takes exactly the credentials it uses, and a key file is checked at start-up', () => {
     const folder = mkdtempSync(join(tmpdir(), 'tk-keys-'));
     const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' });

@@ -35,6 +35,8 @@ const TEMPLATE_VALUE_PATTERNS: Readonly<Record<Exclude<PresetValueName, 'baseUrl
   userAgent: /^[!-~][ -~]{0,255}$/,
   // HighLevel's two token kinds, as its token endpoint spells them.
   userType: /^(Company|Location)$/,
+  // An eBay RuName: letters, digits, `_`, `-` and `.`, as eBay makes them (`My_Name-MyApp-PRD-1a2b3c4d5-6e7f8a9b`).
+  ruName: /^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/,
 };
 
 function definedOnly(value: Record<keyof ProviderEndpoints, string | undefined>): Partial<ProviderEndpoints> {
@@ -75,6 +77,7 @@ function presetValues(env: Environment, prefix: string, presetName: string | und
     else if (!TEMPLATE_VALUE_PATTERNS[key].test(raw)) {
       const hostOnly = key === 'domain' && /^[a-z]+:\/\//i.test(raw) ? `; give the host name alone, e.g. ${raw.replace(/^[a-z]+:\/\//i, '').split('/')[0]}` : '';
       const poolId = key === 'userPoolId' ? '; a user pool id is its region, an underscore, then letters and digits, e.g. us-east-1_AbCdEf123' : '';
+      if (key === 'ruName') throw new ConfigError(variable, `must be the app's RuName as eBay shows it on the User Tokens page: letters, digits, _, - and . (got "${raw}")`);
       if (key === 'userType') throw new ConfigError(variable, `must be Company or Location (got "${raw}")`);
       if (key === 'userAgent') throw new ConfigError(variable, 'must be printable ASCII of at most 256 characters, as a header is, e.g. server:my-app:v1 (by /u/my_username)');
       throw new ConfigError(variable, `is not a valid ${key} (got "${raw}")${hostOnly}${poolId}`);
@@ -345,6 +348,7 @@ export function providerSettings(env: Environment, name: string, production: boo
     ...(proxyHeaderNames ? { proxyHeaders: proxyHeaderNames } : {}),
     ...(fromPreset.connectionApiBase ? { connectionApiBase: withConfiguredApiHost(fromPreset.connectionApiBase, configuredApiBase) } : {}),
     ...(Object.keys(params).length > 0 ? { authorizationParams: params } : {}),
+    ...(fromPreset.redirectUriSent ? { redirectUriSent: fromPreset.redirectUriSent } : {}),
     ...(fromPreset.incrementalAuthorizationParams ? { incrementalAuthorizationParams: fromPreset.incrementalAuthorizationParams } : {}),
     refreshTokenNeedsConsent: fromPreset.refreshTokenNeedsConsent ?? scope.split(' ').includes('offline_access'),
     ...(idleSeconds !== undefined ? { refreshTokenIdleSeconds: idleSeconds } : {}),

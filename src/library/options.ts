@@ -59,7 +59,7 @@ export interface ProviderOptions {
   privateKeyId?: string;
   /** Extra authorization request parameters, e.g. `{ hd: 'example.com' }`. */
   authorizationParams?: Record<string, string>;
-  /** Values some presets take: a self-hosted base URL (gitlab, keycloak), tenant (microsoft), realm (keycloak), domain (okta, auth0, cognito), audience (auth0), team id (apple), user pool id (cognito), application slug (authentik), user type (highlevel). */
+  /** Values some presets take: a self-hosted base URL (gitlab, keycloak), tenant (microsoft), realm (keycloak), domain (okta, auth0, cognito), audience (auth0), team id (apple), user pool id (cognito), application slug (authentik), user type (highlevel), RuName (ebay). */
   baseUrl?: string;
   tenant?: string;
   realm?: string;
@@ -75,6 +75,8 @@ export interface ProviderOptions {
   applicationSlug?: string;
   /** The kind of token the highlevel preset asks for, `Location` (the default) or `Company`, as the app's distribution is. */
   userType?: string;
+  /** The RuName the ebay preset sends as `redirect_uri`, the name eBay gives the callback registered on the app's User Tokens page. */
+  ruName?: string;
   /**
    * Days a refresh token may go unused before the provider ends it, instead of
    * the preset's (okta 7, keycloak 30, microsoft and atlassian 90, google 180);
@@ -149,6 +151,7 @@ const PROVIDER_OPTION_VARIABLES: Readonly<Record<Exclude<keyof ProviderOptions, 
   userAgent: 'USER_AGENT',
   applicationSlug: 'APPLICATION_SLUG',
   userType: 'USER_TYPE',
+  ruName: 'RUNAME',
 };
 
 /** The options that are lists of URLs, each a comma-separated variable: its suffix, and an example for the message. */

@@ -23,6 +23,7 @@ import { digitalocean } from './digitalocean.js';
 import { discord } from './discord.js';
 import { docusign } from './docusign.js';
 import { dropbox } from './dropbox.js';
+import { ebay } from './ebay.js';
 import { etsy } from './etsy.js';
 import { eventbrite } from './eventbrite.js';
 import { facebook } from './facebook.js';
@@ -104,7 +105,7 @@ export { PRESET_VALUE_VARIABLES, type PresetClient, type PresetSettings, type Pr
  * @example
  * const names = Object.keys(PROVIDER_PRESETS); // ['airtable', 'apple', 'asana', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { adobe, airtable, amazon, apple, asana, atlassian, attio, auth0, authentik, autodesk, basecamp, battlenet, bitbucket, box, calendly, canva, clickup, coinbase, cognito, constantcontact, dexcom, digitalocean, discord, docusign, dropbox, etsy, eventbrite, facebook, figma, fitbit, freshbooks, front, gitea, github, gitlab, glewlwyd, google, gusto, heroku, highlevel, hubspot, instagram, intercom, kakao, keycloak, line, lemonldap, linear, linkedin, mailchimp, mercadolibre, microsoft, miro, monday, nextcloud, notion, okta, osu, oura, outreach, patreon, paypal, pinterest, pipedrive, procore, quickbooks, reddit, ringcentral, roblox, sage, salesforce, shopify, slack, smartsheet, soundcloud, spotify, square, strava, stripe, tiktok, twitch, typeform, vimeo, webex, webflow, whoop, withings, wordpress, x, xero, yahoo, yandex, zendesk, zitadel, zoho, zoom };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { adobe, airtable, amazon, apple, asana, atlassian, attio, auth0, authentik, autodesk, basecamp, battlenet, bitbucket, box, calendly, canva, clickup, coinbase, cognito, constantcontact, dexcom, digitalocean, discord, docusign, dropbox, ebay, etsy, eventbrite, facebook, figma, fitbit, freshbooks, front, gitea, github, gitlab, glewlwyd, google, gusto, heroku, highlevel, hubspot, instagram, intercom, kakao, keycloak, line, lemonldap, linear, linkedin, mailchimp, mercadolibre, microsoft, miro, monday, nextcloud, notion, okta, osu, oura, outreach, patreon, paypal, pinterest, pipedrive, procore, quickbooks, reddit, ringcentral, roblox, sage, salesforce, shopify, slack, smartsheet, soundcloud, spotify, square, strava, stripe, tiktok, twitch, typeform, vimeo, webex, webflow, whoop, withings, wordpress, x, xero, yahoo, yandex, zendesk, zitadel, zoho, zoom };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

@@ -2,7 +2,7 @@ import type { ProviderSettings } from '../provider-settings.js';
 
 /** Values a preset is templated on, each from a `<NAME>_…` variable. */
 export interface PresetValues {
-  /** `<NAME>_BASE_URL`: the host of a self-run server (GitHub Enterprise Server, self-managed GitLab, Gitea or Forgejo, Nextcloud, Keycloak, a ZITADEL instance, authentik), or a provider's other environment (Square's Sandbox, Gusto's demo environment, RingCentral's developer sandbox, Dexcom's sandbox, Procore's sandboxes' login host) or data centre (Zoho's accounts server, Dexcom's European or Japanese API, Battle.net's server for China). */
+  /** `<NAME>_BASE_URL`: the host of a self-run server (GitHub Enterprise Server, self-managed GitLab, Gitea or Forgejo, Nextcloud, Keycloak, a ZITADEL instance, authentik), or a provider's other environment (Square's Sandbox, Gusto's demo environment, RingCentral's developer sandbox, Dexcom's sandbox, Procore's sandboxes' login host, eBay's Sandbox) or data centre (Zoho's accounts server, Dexcom's European or Japanese API, Battle.net's server for China). */
   baseUrl?: string;
   /** `<NAME>_TENANT`: a Microsoft Entra tenant (`common`, `organizations`, `consumers` or a tenant id). */
   tenant?: string;
@@ -29,6 +29,11 @@ export interface PresetValues {
    * (a sub-account's) or `Company` (an agency's), as the app's distribution is.
    */
   userType?: string;
+  /**
+   * `<NAME>_RUNAME`: an eBay app's RuName, the name eBay gives a redirect registered on the app's User Tokens page, which
+   * eBay takes as `redirect_uri` in place of a URL (https://developer.ebay.com/api-docs/static/oauth-redirect-uri.html).
+   */
+  ruName?: string;
 }
 
 export type PresetValueName = keyof PresetValues;
@@ -45,6 +50,7 @@ export const PRESET_VALUE_VARIABLES: Readonly<Record<PresetValueName, string>> =
   userPoolId: 'USER_POOL_ID',
   userAgent: 'USER_AGENT',
   userType: 'USER_TYPE',
+  ruName: 'RUNAME',
 };
 
 /** The client a preset's settings are for, for a provider that asks apps to name themselves by it (Reddit's User-Agent). */

@@ -78,6 +78,7 @@ import { spotify } from './spotify.js';
 import { square } from './square.js';
 import { strava } from './strava.js';
 import { stripe } from './stripe.js';
+import { tesla } from './tesla.js';
 import { tiktok } from './tiktok.js';
 import { twitch } from './twitch.js';
 import { typeform } from './typeform.js';
@@ -105,7 +106,7 @@ export { PRESET_VALUE_VARIABLES, type PresetClient, type PresetSettings, type Pr
  * @example
  * const names = Object.keys(PROVIDER_PRESETS); // ['airtable', 'apple', 'asana', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { adobe, airtable, amazon, apple, asana, atlassian, attio, auth0, authentik, autodesk, basecamp, battlenet, bitbucket, box, calendly, canva, clickup, coinbase, cognito, constantcontact, dexcom, digitalocean, discord, docusign, dropbox, ebay, etsy, eventbrite, facebook, figma, fitbit, freshbooks, front, gitea, github, gitlab, glewlwyd, google, gusto, heroku, highlevel, hubspot, instagram, intercom, kakao, keycloak, line, lemonldap, linear, linkedin, mailchimp, mercadolibre, microsoft, miro, monday, nextcloud, notion, okta, osu, oura, outreach, patreon, paypal, pinterest, pipedrive, procore, quickbooks, reddit, ringcentral, roblox, sage, salesforce, shopify, slack, smartsheet, soundcloud, spotify, square, strava, stripe, tiktok, twitch, typeform, vimeo, webex, webflow, whoop, withings, wordpress, x, xero, yahoo, yandex, zendesk, zitadel, zoho, zoom };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { adobe, airtable, amazon, apple, asana, atlassian, attio, auth0, authentik, autodesk, basecamp, battlenet, bitbucket, box, calendly, canva, clickup, coinbase, cognito, constantcontact, dexcom, digitalocean, discord, docusign, dropbox, ebay, etsy, eventbrite, facebook, figma, fitbit, freshbooks, front, gitea, github, gitlab, glewlwyd, google, gusto, heroku, highlevel, hubspot, instagram, intercom, kakao, keycloak, line, lemonldap, linear, linkedin, mailchimp, mercadolibre, microsoft, miro, monday, nextcloud, notion, okta, osu, oura, outreach, patreon, paypal, pinterest, pipedrive, procore, quickbooks, reddit, ringcentral, roblox, sage, salesforce, shopify, slack, smartsheet, soundcloud, spotify, square, strava, stripe, tesla, tiktok, twitch, typeform, vimeo, webex, webflow, whoop, withings, wordpress, x, xero, yahoo, yandex, zendesk, zitadel, zoho, zoom };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ProfileReader } from '../provider-hooks.js';
 import { answer, revocationRequest } from '../../../test/support/revocation-request.js';
 import { attio } from './attio.js';
+import { profileReader } from '../../../test/support/profile-reader.js';
 
 const settings = attio.settings({});
 const { profileClaims, readMoreClaims, revoke } = settings.hooks!;
@@ -48,18 +48,7 @@ describe('attio profileClaims: the token of /v2/self', () => {
 });
 
 describe('attio readMoreClaims: the member of /v2/workspace_members/{id}', () => {
-  const reader = (answers: Record<string, unknown>, apiBaseUrl: string | null = 'https://api.attio.com/') => {
-    const asked: string[] = [];
-    const value: ProfileReader = {
-      userinfoEndpoint: undefined,
-      apiBaseUrl: apiBaseUrl ?? undefined,
-      getJson: async (url) => {
-        asked.push(url);
-        return answers[url];
-      },
-    };
-    return { value, asked };
-  };
+  const reader = (answers: Record<string, unknown>, apiBaseUrl: string | null = 'https://api.attio.com/') => profileReader((url) => answers[url], { apiBaseUrl: apiBaseUrl ?? undefined });
   const member = { id: { workspace_id: self.workspace_id, workspace_member_id: self.authorized_by_workspace_member_id }, first_name: 'Susan', last_name: 'Kare', email_address: 'susan@acme.test', access_level: 'admin' };
   const memberUrl = `https://api.attio.com/v2/workspace_members/${self.authorized_by_workspace_member_id}`;
 

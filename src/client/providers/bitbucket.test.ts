@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { ProfileReader } from '../provider-hooks.js';
 import { bitbucket } from './bitbucket.js';
+import { profileReader } from '../../../test/support/profile-reader.js';
 
 const { findEmail } = bitbucket.settings({}).hooks!;
 
 /** A reader whose `/user/emails` answers `body` (undefined: Bitbucket said 403, the `email` scope missing). */
-function reader(body: unknown, userinfoEndpoint: string | undefined = 'https://api.bitbucket.org/2.0/user/'): { value: ProfileReader; asked: string[] } {
-  const asked: string[] = [];
-  return { value: { userinfoEndpoint, apiBaseUrl: 'https://api.bitbucket.org/2.0', getJson: async (url) => (asked.push(url), body) }, asked };
+function reader(body: unknown, userinfoEndpoint: string | undefined = 'https://api.bitbucket.org/2.0/user/') {
+  return profileReader(() => body, { userinfoEndpoint, apiBaseUrl: 'https://api.bitbucket.org/2.0' });
 }
 
 const address = (email: string, isPrimary: boolean, isConfirmed: boolean) => ({ type: 'email', email, is_primary: isPrimary, is_confirmed: isConfirmed, links: {} });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ProfileReader } from '../provider-hooks.js';
 import { canva } from './canva.js';
+import { profileReader } from '../../../test/support/profile-reader.js';
 
 const { tokenResponse, profileClaims, readMoreClaims } = canva.settings({}).hooks!;
 
@@ -54,18 +54,8 @@ describe('canva profileClaims: team_user of /v1/users/me', () => {
 });
 
 describe('canva readMoreClaims: the display name of /v1/users/me/profile', () => {
-  const reader = (body: unknown, apiBaseUrl: string | null = 'https://api.canva.com/rest/') => {
-    const asked: string[] = [];
-    const value: ProfileReader = {
-      userinfoEndpoint: 'https://api.canva.com/rest/v1/users/me',
-      apiBaseUrl: apiBaseUrl ?? undefined,
-      getJson: async (url) => {
-        asked.push(url);
-        return body;
-      },
-    };
-    return { value, asked };
-  };
+  const reader = (body: unknown, apiBaseUrl: string | null = 'https://api.canva.com/rest/') =>
+    profileReader(() => body, { userinfoEndpoint: 'https://api.canva.com/rest/v1/users/me', apiBaseUrl: apiBaseUrl ?? undefined });
 
   it('reads profile.display_name under the API base', async () => {
     const { value, asked } = reader({ profile: { display_name: ' Jane Doe ' } });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ProfileReader, RevocationRequest } from '../provider-hooks.js';
+import type { RevocationRequest } from '../provider-hooks.js';
 import { answer, revocationRequest } from '../../../test/support/revocation-request.js';
 import { digitalocean } from './digitalocean.js';
+import { profileReader } from '../../../test/support/profile-reader.js';
 
 const { tokenResponseProfile, readMoreClaims, revoke } = digitalocean.settings({}).hooks!;
 
@@ -20,18 +21,7 @@ describe("digitalocean tokenResponseProfile: the token answer's info", () => {
 });
 
 describe('digitalocean readMoreClaims: /v2/account', () => {
-  const reader = (body: unknown, apiBaseUrl: string | null = 'https://api.digitalocean.com/') => {
-    const asked: string[] = [];
-    const value: ProfileReader = {
-      userinfoEndpoint: undefined,
-      apiBaseUrl: apiBaseUrl ?? undefined,
-      getJson: async (url) => {
-        asked.push(url);
-        return body;
-      },
-    };
-    return { value, asked };
-  };
+  const reader = (body: unknown, apiBaseUrl: string | null = 'https://api.digitalocean.com/') => profileReader(() => body, { apiBaseUrl: apiBaseUrl ?? undefined });
 
   it('keeps email_verified, the team and the status', async () => {
     const account = { droplet_limit: 25, email: 'sammy@example.com', name: 'Sammy the Shark', uuid: 'b6fr89', email_verified: true, status: 'active', status_message: '', team: { uuid: 't1', name: 'My Team' } };

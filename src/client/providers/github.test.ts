@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ProfileReader } from '../provider-hooks.js';
 import { revocationRequest } from '../../../test/support/revocation-request.js';
 import { github } from './github.js';
+import { profileReader } from '../../../test/support/profile-reader.js';
 
 const hooks = github.settings({}).hooks!;
 
@@ -45,8 +45,7 @@ describe('github tokenResponse: GitHub’s token answers in RFC 6749 §5.1/§5.2
 describe('github findEmail: the primary, verified address from /user/emails', () => {
   /** `null`: no userinfo endpoint. */
   function reader(answer: unknown, userinfoEndpoint: string | null = 'https://api.github.com/user/') {
-    const asked: string[] = [];
-    const value: ProfileReader = { userinfoEndpoint: userinfoEndpoint ?? undefined, apiBaseUrl: undefined, getJson: async (url) => (asked.push(url), answer) };
+    const { value, asked } = profileReader(() => answer, { userinfoEndpoint: userinfoEndpoint ?? undefined });
     return { reader: value, asked };
   }
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ProfileReader, RevocationRequest } from '../provider-hooks.js';
+import type { RevocationRequest } from '../provider-hooks.js';
 import { answer, revocationRequest } from '../../../test/support/revocation-request.js';
 import { sage } from './sage.js';
+import { profileReader } from '../../../test/support/profile-reader.js';
 
 const settings = sage.settings({});
 const { profileClaims, readMoreClaims, revoke } = settings.hooks!;
@@ -28,9 +29,9 @@ describe('sage profileClaims: /user', () => {
 
 describe('sage readMoreClaims: the businesses of /businesses', () => {
   const API = 'https://api.accounting.sage.com/v3.1/';
-  const reader = (body: unknown, apiBaseUrl: string | undefined): { value: ProfileReader; urls: string[] } => {
-    const urls: string[] = [];
-    return { value: { userinfoEndpoint: undefined, apiBaseUrl, getJson: async (url) => (urls.push(url), body) }, urls };
+  const reader = (body: unknown, apiBaseUrl: string | undefined) => {
+    const { value, asked } = profileReader(() => body, { apiBaseUrl });
+    return { value, urls: asked };
   };
 
   it("keeps each business's id and name from the page's $items", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ProfileReader } from '../provider-hooks.js';
 import { tesla } from './tesla.js';
+import { profileReader } from '../../../test/support/profile-reader.js';
 
 const settings = tesla.settings({});
 const { profileClaims, readMoreClaims } = settings.hooks!;
@@ -25,18 +25,7 @@ describe('tesla profileClaims: /api/1/users/me', () => {
 });
 
 describe('tesla readMoreClaims: the region of /api/1/users/region', () => {
-  const reader = (answer: unknown, apiBaseUrl: string | null = 'https://fleet-api.prd.na.vn.cloud.tesla.com/') => {
-    const asked: string[] = [];
-    const value: ProfileReader = {
-      userinfoEndpoint: undefined,
-      apiBaseUrl: apiBaseUrl ?? undefined,
-      getJson: async (url) => {
-        asked.push(url);
-        return answer;
-      },
-    };
-    return { value, asked };
-  };
+  const reader = (answer: unknown, apiBaseUrl: string | null = 'https://fleet-api.prd.na.vn.cloud.tesla.com/') => profileReader(() => answer, { apiBaseUrl: apiBaseUrl ?? undefined });
 
   it("asks the configured base for the person's region, and answers its name and Fleet API base", async () => {
     const { value, asked } = reader({ response: { region: 'eu', fleet_api_base_url: 'https://fleet-api.prd.eu.vn.cloud.tesla.com' } });

@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { ProfileReader } from '../provider-hooks.js';
 import { xero } from './xero.js';
+import { profileReader } from '../../../test/support/profile-reader.js';
 
 const { readMoreClaims } = xero.settings({}).hooks!;
 
 /** A reader whose getJson answers `body` (undefined: Xero answered 403 or 404), recording the URLs asked; `null`: no API base. */
 function reader(body: unknown, base: string | null = 'https://api.xero.com/') {
-  const apiBaseUrl = base ?? undefined;
-  const asked: string[] = [];
-  const value: ProfileReader = { userinfoEndpoint: 'https://identity.xero.com/connect/userinfo', apiBaseUrl, getJson: async (url) => (asked.push(url), body) };
-  return { value, asked };
+  return profileReader(() => body, { userinfoEndpoint: 'https://identity.xero.com/connect/userinfo', apiBaseUrl: base ?? undefined });
 }
 
 describe('xero readMoreClaims: the tenants of GET /connections as xero_tenants', () => {

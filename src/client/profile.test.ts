@@ -250,6 +250,41 @@ describe('readProfile with the readMoreClaims hook', () => {
   });
 });
 
+describe('readProfile at the base the readMoreClaims hook names (a profileMember rule with a userinfoPath)', () => {
+  const regional = (domains: string[]) =>
+    settings({
+      apiBaseUrl: `${origin}/na`,
+      connectionApiBase: { profileMember: 'api_base', domains, userinfoPath: '/users/me' },
+      hooks: {
+        readMoreClaims: async (reader: ProfileReader) => {
+          expect(reader.apiBaseUrl).toBe(`${origin}/na`);
+          return { api_base: ((await reader.getJson(`${reader.apiBaseUrl}/region`)) as { base: string }).base };
+        },
+      },
+    });
+
+  it('asks the hook first, at the configured API base, then reads the profile at the base it named; a configured userinfo endpoint is read as before', async () => {
+    answers['/na/region'] = json({ base: `${origin}/eu` });
+    answers['/eu/users/me'] = json({ id: 'p-1', name: 'Ada' });
+    const read = await readProfile(configuration(null), regional(['127.0.0.1']), 'at', undefined);
+    expect(read.claims).toEqual({ id: 'p-1', name: 'Ada', api_base: `${origin}/eu` });
+    expect(requests.map((request) => `${request.path} ${request.headers.authorization}`)).toEqual(['/na/region Bearer at', '/eu/users/me Bearer at']);
+    requests = [];
+    answers['/userinfo'] = json({ id: 'p-1' });
+    await readProfile(configuration(), regional(['127.0.0.1']), 'at', undefined);
+    expect(requests.map((request) => request.path)).toEqual(['/userinfo', '/na/region']);
+  });
+
+  it.each([
+    ['a base off the rule’s domains', 'https://api.elsewhere.test/eu', 'Acme named an API origin (api_base) outside its own domains; no token is sent there.'],
+    ['no base', undefined, 'Acme did not name an API origin (api_base) for this connection; nothing was kept.'],
+  ])('%s fails the sign-in before the token goes there', async (_name, base, message) => {
+    answers['/na/region'] = json(base === undefined ? {} : { base });
+    await expect(readProfile(configuration(null), regional(['127.0.0.1']), 'at', undefined)).rejects.toMatchObject({ code: 'provider_bad_response', message });
+    expect(requests.map((request) => request.path)).toEqual(['/na/region']);
+  });
+});
+
 describe('readProfile with the tokenAnswerClaims hook', () => {
   const keepingTheSite = { tokenAnswerClaims: (answer: Record<string, unknown>) => ({ blog_id: answer.blog_id, ID: 'not-the-subject' }) };
 

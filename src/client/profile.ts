@@ -1,4 +1,5 @@
 import * as oidc from 'openid-client';
+import { profileApiBase } from './connection-api-base.js';
 import { describeProviderFailure, ProviderUnavailableError } from './errors.js';
 import type { ProfileReader } from './provider-hooks.js';
 import { apiHeadersOf, type ProviderSettings } from './provider-settings.js';
@@ -91,7 +92,9 @@ async function introspectedProfile(config: oidc.Configuration, settings: Provide
  * tokenAnswerClaims hook adds what else it says of the grant. A preset's
  * findEmail hook runs when no e-mail came. `connectionBase`: the API origin
  * the token answer named for this connection, if any, where its hooks and a
- * user API on each connection's host are read.
+ * user API on each connection's host are read. For a provider whose user API
+ * answers only at the person's regional base, named by the readMoreClaims
+ * hook (a profileMember rule with a userinfoPath), the hook runs first.
  */
 export async function readProfile(
   config: oidc.Configuration,
@@ -104,8 +107,21 @@ export async function readProfile(
   const fromTokenAnswer = settings.hooks?.tokenResponseProfile;
   const rule = settings.connectionApiBase;
   const userinfoPath = rule && 'userinfoPath' in rule ? rule.userinfoPath : undefined;
+  const configured = config.serverMetadata().userinfo_endpoint;
+  const reader = (step: string, apiBaseUrl: string | undefined, userinfoEndpoint: string | undefined): ProfileReader => ({
+    userinfoEndpoint,
+    apiBaseUrl,
+    getJson: (url) => getProtectedJson(config, settings, accessToken, url, step, true),
+  });
+  // A user API only at the person's own regional base (Tesla's): the hook names that base first, checked before the token goes there.
+  let moreClaims: Record<string, unknown> | undefined;
+  let base = connectionBase;
+  if (rule && 'profileMember' in rule && userinfoPath && configured === undefined && settings.hooks?.readMoreClaims) {
+    moreClaims = await settings.hooks.readMoreClaims(reader('profile request', settings.apiBaseUrl, undefined));
+    base = profileApiBase(settings, moreClaims);
+  }
   // A user API on the connection's own host (Pipedrive's) is there, unless a userinfo endpoint is configured.
-  const configuredUserinfo = config.serverMetadata().userinfo_endpoint ?? (userinfoPath && connectionBase ? `${connectionBase}${userinfoPath}` : undefined);
+  const configuredUserinfo = configured ?? (userinfoPath && base ? `${base}${userinfoPath}` : undefined);
   const userinfoEndpoint = fromTokenAnswer || (settings.skipUserinfo && idSubject !== undefined) ? undefined : configuredUserinfo;
   let claims: Record<string, unknown> = {};
   if (fromTokenAnswer) {
@@ -144,17 +160,13 @@ export async function readProfile(
     claims = profile as Record<string, unknown>;
   }
 
-  const reader = (step: string): ProfileReader => ({
-    userinfoEndpoint,
-    apiBaseUrl: connectionBase ?? settings.apiBaseUrl,
-    getJson: (url) => getProtectedJson(config, settings, accessToken, url, step, true),
-  });
-  if (settings.hooks?.readMoreClaims) claims = { ...(await settings.hooks.readMoreClaims(reader('profile request'))), ...claims };
+  const apiBaseUrl = base ?? settings.apiBaseUrl;
+  if (settings.hooks?.readMoreClaims) claims = { ...(moreClaims ?? (await settings.hooks.readMoreClaims(reader('profile request', apiBaseUrl, userinfoEndpoint)))), ...claims };
   if (settings.hooks?.tokenAnswerClaims) claims = { ...settings.hooks.tokenAnswerClaims(tokenAnswer), ...claims };
 
   const emailClaim = settings.claimNames?.email ?? 'email';
   const hasEmail = typeof claims[emailClaim] === 'string' && claims[emailClaim] !== '';
   let foundEmail: ReadProfile['foundEmail'] = null;
-  if (!hasEmail && settings.hooks?.findEmail) foundEmail = await settings.hooks.findEmail(reader('e-mail request'));
+  if (!hasEmail && settings.hooks?.findEmail) foundEmail = await settings.hooks.findEmail(reader('e-mail request', apiBaseUrl, userinfoEndpoint));
   return { claims, foundEmail };
 }

@@ -66,11 +66,17 @@ export interface ProxyHeaders {
  *   /oauth2/metadata, DocuSign's account `base_uri` of /oauth/userinfo). It
  *   must be on `domains` as `member`'s value must; else the sign-in fails
  *   (502) with nothing kept. Read at sign-in only: a refresh keeps it.
+ *   `userinfoPath`: for a provider whose user API answers only at the
+ *   person's own regional base (Tesla's Fleet API), where the user API is
+ *   under the base that the readMoreClaims hook's claims name; the hook then
+ *   runs first, at apiBaseUrl, the base is checked before the token goes
+ *   there, and the profile is read there. Used when no userinfo endpoint is
+ *   configured.
  */
 export type ConnectionApiBaseRule =
   | { member: string; domains: string[]; userinfoPath?: string }
   | { callbackParameter: string; pattern: RegExp; idTokenClaim?: string }
-  | { profileMember: string; domains: string[] };
+  | { profileMember: string; domains: string[]; userinfoPath?: string };
 
 /** Everything Tokenkeeper needs to know about one provider, registered by name. */
 export interface ProviderSettings {

@@ -17,13 +17,16 @@
  *   `access_token`, `refresh_token`, `id_token`, `expires_in` (28800: 8
  *   hours) and `token_type: "Bearer"`. A refresh token is spent by its
  *   refresh, which answers a new one. Refusals are RFC 6749's.
- * - Fleet API (one region's base): `GET /api/1/users/me` (`{ response: {
- *   email, full_name, profile_image_url, vault_uuid } }`) behind `user_data`,
- *   `GET /api/1/users/region` (`{ response: { region, fleet_api_base_url } }`)
- *   and `GET /api/1/vehicles` behind `vehicle_device_data`, the token as
- *   Bearer; 401 for a token it does not take. The region's base is this
- *   emulator's origin unless a test names another (`setRegionBase`); the
- *   vehicles are also served under `/eu`, as another region's base.
+ * - Fleet API, two regions' bases: North America's at this emulator's
+ *   origin, Europe's under `/eu` (https://developer.tesla.com/docs/fleet-api/getting-started/base-urls).
+ *   On each, `GET /api/1/users/region` (`{ response: { region,
+ *   fleet_api_base_url } }`, the person's own region's base whichever base
+ *   is asked, unless a test names another with `setRegionBase`);
+ *   `GET /api/1/users/me` (`{ response: { email, full_name,
+ *   profile_image_url, vault_uuid } }`) behind `user_data` and
+ *   `GET /api/1/vehicles` behind `vehicle_device_data`, both answering a
+ *   person of the other region with HTTP 421, as integrations report the
+ *   Fleet API does; the token as Bearer; 401 for a token it does not take.
  * The third-party token page's refresh part and the user endpoints page were
  * not read for this emulator: the lifetimes, the rotation and the user
  * answers above are as integrations report them.
@@ -45,7 +48,11 @@ export interface TeslaUser {
   vaultUuid: string;
   email: string;
   fullName: string;
+  /** The region the account's data is in (default North America's). */
+  region?: Region;
 }
+
+type Region = 'na' | 'eu';
 
 export interface TeslaEmulatorOptions {
   clientId: string;
@@ -60,8 +67,8 @@ export interface TeslaEmulator extends EmulatorHandle<TeslaUser> {
   removeApp(user: TeslaUser): void;
   /** The next users/me request fails with this HTTP status. */
   failNextProfile(status: number): void;
-  /** What users/region names as the person's Fleet API base (default: this emulator's origin); undefined names none. */
-  setRegionBase(url: string | undefined): void;
+  /** What users/region names as the person's Fleet API base; undefined names none, null (the default) the person's own region's base. */
+  setRegionBase(url: string | undefined | null): void;
   /** The form of each token request, in order. */
   readonly tokenForms: ReadonlyArray<URLSearchParams>;
 }
@@ -76,7 +83,11 @@ export async function startTeslaEmulator(options: TeslaEmulatorOptions): Promise
   const controls = emulatorControls<TeslaUser>(server, grants);
   let profileFailure: number | undefined;
   const tokenForms: URLSearchParams[] = [];
-  let regionBase: string | undefined = server.origin;
+  let regionBase: string | undefined | null = null;
+  const prefixes: Record<Region, string> = { na: '', eu: '/eu' };
+  const baseOf = (region: Region) => `${server.origin}${prefixes[region]}`;
+  const regionOf = (user: TeslaUser): Region => user.region ?? 'na';
+  const outOfRegion = () => json(421, { error: 'user out of region' });
 
   authorizationEndpoint(server, '/oauth2/v3/authorize', {
     client: options,
@@ -116,34 +127,38 @@ export async function startTeslaEmulator(options: TeslaEmulatorOptions): Promise
   const apiGrant = (request: EmulatorRequest) => bearerGrant(grants, request, UNAUTHORIZED);
   const hasScope = (grant: Grant<TeslaUser>, scope: string) => grant.scope.split(' ').includes(scope);
 
-  server.route('GET', '/api/1/users/me', (request) => {
-    server.count('profile');
-    if (profileFailure !== undefined) {
-      const status = profileFailure;
-      profileFailure = undefined;
-      return json(status, { error: 'internal server error' });
-    }
-    const grant = apiGrant(request);
-    if (!isGrant(grant)) return grant;
-    if (!hasScope(grant, 'user_data')) return json(403, { error: 'Unauthorized missing scopes' });
-    const { user } = grant;
-    return json(200, { response: { email: user.email, full_name: user.fullName, profile_image_url: `${server.origin}/profile_images/${user.vaultUuid}.jpg`, vault_uuid: user.vaultUuid } });
-  });
+  for (const [region, prefix] of Object.entries(prefixes) as Array<[Region, string]>) {
+    server.route('GET', `${prefix}/api/1/users/me`, (request) => {
+      server.count('profile');
+      server.count(`profile_${region}`);
+      if (profileFailure !== undefined) {
+        const status = profileFailure;
+        profileFailure = undefined;
+        return json(status, { error: 'internal server error' });
+      }
+      const grant = apiGrant(request);
+      if (!isGrant(grant)) return grant;
+      if (regionOf(grant.user) !== region) return outOfRegion();
+      if (!hasScope(grant, 'user_data')) return json(403, { error: 'Unauthorized missing scopes' });
+      const { user } = grant;
+      return json(200, { response: { email: user.email, full_name: user.fullName, profile_image_url: `${server.origin}/profile_images/${user.vaultUuid}.jpg`, vault_uuid: user.vaultUuid } });
+    });
 
-  server.route('GET', '/api/1/users/region', (request) => {
-    server.count('region');
-    const grant = apiGrant(request);
-    if (!isGrant(grant)) return grant;
-    return json(200, { response: { region: 'na', ...(regionBase === undefined ? {} : { fleet_api_base_url: regionBase }) } });
-  });
+    server.route('GET', `${prefix}/api/1/users/region`, (request) => {
+      server.count('region');
+      const grant = apiGrant(request);
+      if (!isGrant(grant)) return grant;
+      const own = regionOf(grant.user);
+      const base = regionBase === null ? baseOf(own) : regionBase;
+      return json(200, { response: { region: own, ...(base === undefined ? {} : { fleet_api_base_url: base }) } });
+    });
 
-  // The same vehicles under `/eu` too: a stand-in for another region's base, at the same host.
-  for (const [prefix, region] of [['', 'na'], ['/eu', 'eu']] as const) {
     server.route('GET', `${prefix}/api/1/vehicles`, (request) => {
       server.count('vehicles');
       server.count(`vehicles_${region}`);
       const grant = apiGrant(request);
       if (!isGrant(grant)) return grant;
+      if (regionOf(grant.user) !== region) return outOfRegion();
       if (!hasScope(grant, 'vehicle_device_data')) return json(403, { error: 'Unauthorized missing scopes' });
       return json(200, { response: [{ id: 100021, vehicle_id: 99999, vin: '5YJ3E1EA1JF000001', display_name: 'Owned', state: 'online' }], pagination: { previous: null, next: null, current: 1, per_page: 2, count: 1, pages: 1 }, count: 1 });
     });

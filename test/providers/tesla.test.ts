@@ -19,7 +19,7 @@ function person(n: number, fullName: string): TeslaUser {
   return { vaultUuid: `b5c443af-a286-49eb-a4ad-${String(n).padStart(12, '0')}`, fullName, email: `${fullName.toLowerCase().replace(/ /g, '.')}@example.com` };
 }
 
-/** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator (the profile moves with the API base, as it does for another region's). */
+/** Only the documented variables: the preset, the client, and each endpoint pointed at the emulator (users/region is asked at the API base). */
 function teslaEnv(tesla: TeslaEmulator): Record<string, string> {
   return {
     OAUTH_PROVIDERS: 'tesla',
@@ -120,29 +120,31 @@ describeEachDialect('Tesla, against an emulator of Tesla', (dialect) => {
     await expectDisconnectAsksNothing(context, 'tesla', signedIn);
   });
 
-  it("a person whose region is another's: users/region's base is kept for that connection, and the proxy calls it there", async () => {
+  it("a person of Europe's region: users/region, asked at the configured base, names Europe's, where the profile is read and the proxy calls; North America's base is never asked for the profile or the API", async () => {
     const { emulator: tesla, app } = context;
-    tesla.setRegionBase(`${tesla.origin}/eu`);
-    try {
-      const { browser, userId } = await signIn(person(112, 'Euro Pean'));
-      expect(await app.runtime.tokenStore.findToken(userId, 'tesla')).toMatchObject({ apiBaseUrl: `${tesla.origin}/eu` });
-      const before = { eu: tesla.server.counts.vehicles_eu ?? 0, na: tesla.server.counts.vehicles_na ?? 0 };
-      expect((await vehicles(browser)).status).toBe(200);
-      expect(tesla.server.counts.vehicles_eu).toBe(before.eu + 1);
-      expect(tesla.server.counts.vehicles_na ?? 0).toBe(before.na);
-    } finally {
-      tesla.setRegionBase(tesla.origin);
-    }
+    const regionAsked = (path: string) => tesla.server.requests.filter((r) => r.path === path).length;
+    const counts = (name: string) => tesla.server.counts[name] ?? 0;
+    const before = { profileEu: counts('profile_eu'), profileNa: counts('profile_na'), vehiclesEu: counts('vehicles_eu'), vehiclesNa: counts('vehicles_na'), naRegion: regionAsked('/api/1/users/region'), euRegion: regionAsked('/eu/api/1/users/region') };
+    const { browser, userId } = await signIn({ ...person(112, 'Euro Pean'), region: 'eu' });
+    expect(await app.runtime.tokenStore.findToken(userId, 'tesla')).toMatchObject({ apiBaseUrl: `${tesla.origin}/eu` });
+    expect(regionAsked('/api/1/users/region')).toBe(before.naRegion + 1);
+    expect(regionAsked('/eu/api/1/users/region')).toBe(before.euRegion);
+    expect(counts('profile_eu')).toBe(before.profileEu + 1);
+    expect(counts('profile_na')).toBe(before.profileNa);
+    expect((await vehicles(browser)).status).toBe(200);
+    expect(counts('vehicles_eu')).toBe(before.vehiclesEu + 1);
+    expect(counts('vehicles_na')).toBe(before.vehiclesNa);
   });
 
   it.each([
     ['a host outside the Fleet API regions', 'https://fleet-api.example.net', 'named an API origin (fleet_api_base_url) outside its own domains'],
     ['a look-alike host', 'https://fleet-api.prd.eu.vn.cloud.tesla.com.example.net', 'named an API origin (fleet_api_base_url) outside its own domains'],
     ['no base', undefined, 'did not name an API origin (fleet_api_base_url) for this connection'],
-  ])('users/region naming %s fails the sign-in: 502, no API call, nothing stored', async (_name, base, message) => {
+  ])('users/region naming %s fails the sign-in before the token goes there: 502, no profile or API call, nothing stored', async (_name, base, message) => {
     const { database, emulator: tesla, app } = context;
     const before = await rowCounts(database);
     const calls = tesla.server.counts.vehicles ?? 0;
+    const profiles = tesla.server.counts.profile ?? 0;
     tesla.setRegionBase(base);
     try {
       tesla.signInAs(person(111, 'Eve Mallory'));
@@ -150,10 +152,11 @@ describeEachDialect('Tesla, against an emulator of Tesla', (dialect) => {
       expect(page.status).toBe(502);
       expect(page.text).toContain(`Tesla ${message}`);
     } finally {
-      tesla.setRegionBase(tesla.origin);
+      tesla.setRegionBase(null);
     }
     expect(await rowCounts(database)).toEqual(before);
     expect(tesla.server.counts.vehicles ?? 0).toBe(calls);
+    expect(tesla.server.counts.profile ?? 0).toBe(profiles);
   });
 
   it('the profile failing (HTTP 500) is a 502, and nothing is stored', async () => {

@@ -44,14 +44,16 @@ describe('tesla readMoreClaims: the region of /api/1/users/region', () => {
 });
 
 describe('tesla settings', () => {
-  it('asks for openid and offline_access beside the data scopes, sends PKCE, and does not rely on the ID token', () => {
+  it('asks for openid and offline_access beside the data scopes, sends PKCE, does not rely on the ID token, and reads the profile at the region users/region names', () => {
     expect(settings.scope!.split(' ')).toEqual(expect.arrayContaining(['openid', 'offline_access', 'vehicle_device_data']));
     expect(settings.pkce).not.toBe(false);
     expect(settings.idTokenUnused).toBe(true);
-    expect(settings.endpoints!.userinfoEndpoint!.startsWith(`${settings.apiBaseUrl}/`)).toBe(true);
+    // No userinfo endpoint: the profile is read at the person's own region's base, once users/region named it.
+    expect(settings.endpoints!.userinfoEndpoint).toBeUndefined();
     expect(settings.connectionApiBase).toEqual({
       profileMember: 'fleet_api_base_url',
       domains: ['fleet-api.prd.na.vn.cloud.tesla.com', 'fleet-api.prd.eu.vn.cloud.tesla.com', 'fleet-api.prd.cn.vn.cloud.tesla.cn'],
+      userinfoPath: '/api/1/users/me',
     });
   });
 });

@@ -23,12 +23,13 @@
  *   an app of its own at developer.tesla.cn
  *   (https://developer.tesla.com/docs/fleet-api/getting-started/base-urls),
  *   "use the appropriate region for each user": at sign-in the person's
- *   region is asked of `GET /api/1/users/region` and its
+ *   region is asked first, of `GET /api/1/users/region`, and its
  *   `fleet_api_base_url`, which must be one of those three hosts (or
- *   `TESLA_API_BASE_URL`'s), is that connection's API base. The preset's base
- *   for that first question, and for the profile, is North America's;
- *   `TESLA_API_BASE_URL` names another (the profile moves with it). The token
- *   is sent as Bearer
+ *   `TESLA_API_BASE_URL`'s), is that connection's API base, where the
+ *   profile is then read: the Fleet API answers a person of another region
+ *   with HTTP 421 (as integrations report it). The preset's base for that
+ *   first question is North America's; `TESLA_API_BASE_URL` names another.
+ *   The token is sent as Bearer
  *   (https://developer.tesla.com/docs/fleet-api/authentication/overview).
  * Not checked against Tesla's own pages (of the third-party token page only
  * the authorization part was read, not its token and refresh parts, nor the
@@ -39,7 +40,8 @@
  * is sent); the answer of `GET /api/1/users/me` (`{ response: { email,
  * full_name, profile_image_url, vault_uuid } }`, the account's `vault_uuid`
  * taken as the subject, the e-mail's verification unknown) and whether it
- * answers on every region's base; the answer of `GET /api/1/users/region`
+ * answers on every region's base (it is asked at the person's own); that
+ * `GET /api/1/users/region` answers at any region's base; its answer
  * (`{ response: { region, fleet_api_base_url } }`; without a base the
  * sign-in fails, as the connection would have no API);
  * the ID token's issuer and keys (it is not relied on: the subject is the
@@ -53,7 +55,11 @@ import { objectOf, withoutTrailingSlash, type ProviderPreset } from './preset.js
 /** The Fleet API's regional hosts (https://developer.tesla.com/docs/fleet-api/getting-started/base-urls). */
 const REGIONAL_HOSTS = ['fleet-api.prd.na.vn.cloud.tesla.com', 'fleet-api.prd.eu.vn.cloud.tesla.com', 'fleet-api.prd.cn.vn.cloud.tesla.cn'];
 
-/** The person's region and its Fleet API base, from `/api/1/users/region`'s `response`; nothing where it names none. */
+/**
+ * The person's region and its Fleet API base, from `/api/1/users/region`'s
+ * `response` at the configured base; nothing where it names none (the
+ * sign-in then fails, as the connection would have no API).
+ */
 async function readMoreClaims(reader: ProfileReader): Promise<Record<string, unknown>> {
   if (!reader.apiBaseUrl) return {};
   const region = objectOf(objectOf(await reader.getJson(`${withoutTrailingSlash(reader.apiBaseUrl)}/api/1/users/region`))?.response);
@@ -84,11 +90,10 @@ export const tesla: ProviderPreset = {
     endpoints: {
       authorizationEndpoint: 'https://auth.tesla.com/oauth2/v3/authorize',
       tokenEndpoint: 'https://fleet-auth.prd.vn.cloud.tesla.com/oauth2/v3/token',
-      userinfoEndpoint: 'https://fleet-api.prd.na.vn.cloud.tesla.com/api/1/users/me',
     },
     scope: 'openid offline_access user_data vehicle_device_data vehicle_cmds vehicle_charging_cmds',
     apiBaseUrl: 'https://fleet-api.prd.na.vn.cloud.tesla.com',
-    connectionApiBase: { profileMember: 'fleet_api_base_url', domains: REGIONAL_HOSTS },
+    connectionApiBase: { profileMember: 'fleet_api_base_url', domains: REGIONAL_HOSTS, userinfoPath: '/api/1/users/me' },
     tokenEndpointAuthMethod: 'client_secret_post',
     idTokenUnused: true,
     subjectClaim: 'vault_uuid',

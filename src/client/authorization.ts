@@ -1,5 +1,5 @@
 import * as oidc from 'openid-client';
-import { describeProviderFailure, providerValueShown, ProviderUnavailableError, SignInError } from './errors.js';
+import { describeProviderFailure, providerValueShown, ProviderUnavailableError, refusalCode, SignInError } from './errors.js';
 import { connectionApiBase, profileApiBase } from './connection-api-base.js';
 import { listedRegionalServer } from './regional-servers.js';
 import { readProfile } from './profile.js';
@@ -310,11 +310,11 @@ export async function finishAuthorization(
     if (rejected === 'malformed') {
       throw new SignInError('invalid_callback', `This sign-in response is incomplete: it needs exactly one code, and each parameter once. Please sign in with ${settings.displayName} again.`, { cause: error });
     }
-    if (error instanceof oidc.ResponseBodyError && error.error === 'invalid_grant') {
+    if (refusalCode(error) === 'invalid_grant') {
       throw new SignInError('invalid_grant', `${settings.displayName} did not accept this sign-in (it may have been used already or expired). Please sign in again.`, {
         cause: error,
-        providerError: error.error,
-        providerErrorDescription: errorDescriptionLogged(error.error_description),
+        providerError: 'invalid_grant',
+        providerErrorDescription: error instanceof oidc.ResponseBodyError ? errorDescriptionLogged(error.error_description) : null,
       });
     }
     const failure = describeProviderFailure(settings.displayName, 'sign-in', error);

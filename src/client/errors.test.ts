@@ -6,6 +6,7 @@ import {
   parseRetryAfter,
   ProviderUnavailableError,
   ReauthRequiredError,
+  refusalCode,
   SignInError,
   TokenkeeperError,
   UnknownProviderError,
@@ -87,12 +88,25 @@ describe('describeProviderFailure', () => {
     expect(describe_(bodyError(500, 'server_error'))).toMatchObject({ code: 'provider_error', status: 502, message: 'Acme failed the token refresh (HTTP 500).' });
   });
 
-  it('a WWW-Authenticate challenge is provider_error (502), naming the status, its error kept as providerError', () => {
-    const error = new oidc.WWWAuthenticateChallengeError('server responded with a challenge', {
-      cause: [{ scheme: 'bearer', parameters: { error: 'invalid_token' } }],
-      response: new Response(null, { status: 401, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } }),
-    });
-    expect(describe_(error)).toMatchObject({ code: 'provider_error', status: 502, providerError: 'invalid_token', message: 'Acme refused the token refresh (HTTP 401).' });
+  it('a WWW-Authenticate challenge is provider_error (502), naming its error, kept as providerError, or else the status', () => {
+    const challenged = (parameters: Record<string, string>) =>
+      new oidc.WWWAuthenticateChallengeError('server responded with a challenge', {
+        cause: [{ scheme: 'bearer', parameters }],
+        response: new Response(null, { status: 401, headers: { 'www-authenticate': 'Bearer' } }),
+      });
+    expect(describe_(challenged({ error: 'invalid_token' }))).toMatchObject({ code: 'provider_error', status: 502, providerError: 'invalid_token', message: 'Acme refused the token refresh (invalid_token).' });
+    expect(describe_(challenged({ realm: 'acme' }))).toMatchObject({ code: 'provider_error', status: 502, providerError: null, message: 'Acme refused the token refresh (HTTP 401).' });
+  });
+
+  it('refusalCode: the error of a JSON body, or of a WWW-Authenticate challenge (which openid-client reads instead of the body); nothing for other failures', () => {
+    expect(refusalCode(bodyError(400, 'invalid_grant'))).toBe('invalid_grant');
+    const challenges: oidc.WWWAuthenticateChallenge[] = [
+      { scheme: 'bearer', parameters: { realm: 'Doorkeeper' } },
+      { scheme: 'bearer', parameters: { error: 'invalid_grant' } },
+    ];
+    expect(refusalCode(new oidc.WWWAuthenticateChallengeError('challenge', { cause: challenges, response: new Response(null, { status: 400 }) }))).toBe('invalid_grant');
+    expect(refusalCode(new oidc.WWWAuthenticateChallengeError('challenge', { cause: [challenges[0]!], response: new Response(null, { status: 400 }) }))).toBeUndefined();
+    expect(refusalCode(fetchFailed('ECONNREFUSED'))).toBeUndefined();
   });
 
   it('fetch failed (connection refused, DNS) is provider_unreachable (503)', () => {

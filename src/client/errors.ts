@@ -219,6 +219,18 @@ export function providerValueShown(value: string, limit = 64): string {
 }
 
 /**
+ * The RFC 6749 §5.2 (or RFC 7009 §2.2.1) error code a provider refused a request with: the `error` of its
+ * JSON body, or, where the answer also carried a `WWW-Authenticate` challenge, the challenge's `error`
+ * parameter. Doorkeeper, the OAuth server of GitLab and Mastodon, sends that challenge with every refusal
+ * (a 400 `invalid_grant` too), and openid-client then reads no body. Undefined for any other failure.
+ */
+export function refusalCode(error: unknown): string | undefined {
+  if (error instanceof oidc.ResponseBodyError) return error.error;
+  if (error instanceof oidc.WWWAuthenticateChallengeError) return error.cause.find((challenge) => challenge.parameters.error !== undefined)?.parameters.error;
+  return undefined;
+}
+
+/**
  * Turns a failure of a request to the provider into a TokenkeeperError:
  * transport faults and answers that fail validation become 502/503/504, and
  * a refusal (a JSON `error` body) keeps the provider's own value as
@@ -254,8 +266,9 @@ export function describeProviderFailure(provider: string, step: string, error: u
     return new ProviderUnavailableError('provider_error', `${provider} refused the ${step} (${code}).`, { cause: error, providerError: code });
   }
   if (error instanceof oidc.WWWAuthenticateChallengeError) {
-    const challenge = error.cause[0]?.parameters.error;
-    return new ProviderUnavailableError('provider_error', `${provider} refused the ${step} (HTTP ${error.response.status}).`, { cause: error, providerError: challenge ?? null });
+    const challenge = refusalCode(error);
+    const said = challenge === undefined ? `HTTP ${error.response.status}` : providerValueShown(challenge);
+    return new ProviderUnavailableError('provider_error', `${provider} refused the ${step} (${said}).`, { cause: error, providerError: challenge === undefined ? null : providerValueShown(challenge) });
   }
   if (error instanceof TypeError && chain.some((e) => errorCode(e) !== undefined || (e as Error).message === 'fetch failed')) {
     return new ProviderUnavailableError('provider_unreachable', `${provider} could not be reached for the ${step}.`, { cause: error });

@@ -18,7 +18,7 @@ let server: Server;
 let origin: string;
 let signingKey: CryptoKey;
 let publicJwk: JWK;
-let answer: { status: number; body: unknown };
+let answer: { status: number; body: unknown; headers?: Record<string, string> };
 
 beforeAll(async () => {
   const pair = await generateKeyPair('ES256');
@@ -30,7 +30,7 @@ beforeAll(async () => {
       const metadata = { issuer: origin, authorization_endpoint: `${origin}/authorize`, token_endpoint: `${origin}/token`, jwks_uri: `${origin}/jwks`, id_token_signing_alg_values_supported: ['ES256'] };
       const body =
         req.url === '/jwks' ? { status: 200, body: { keys: [publicJwk] } } : req.url === '/.well-known/openid-configuration' ? { status: 200, body: metadata } : answer;
-      res.writeHead(body.status, { 'content-type': 'application/json' }).end(JSON.stringify(body.body));
+      res.writeHead(body.status, { 'content-type': 'application/json', ...('headers' in body ? body.headers : {}) }).end(JSON.stringify(body.body));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -111,6 +111,19 @@ describe('requestTokenRefresh', () => {
     const error = await requestTokenRefresh(new ProviderRegistry([settings()]), stored(), () => NOW).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InvalidGrantError);
     expect(error).toMatchObject({ code: 'invalid_grant' });
+  });
+
+  it('invalid_grant with a WWW-Authenticate challenge naming it (Doorkeeper, GitLab’s server, sends one with every refusal) is an InvalidGrantError too', async () => {
+    const challenge = 'Bearer realm="Doorkeeper", error="invalid_grant", error_description="The provided authorization grant is invalid."';
+    answer = { status: 400, body: { error: 'invalid_grant' }, headers: { 'www-authenticate': challenge } };
+    await expect(requestTokenRefresh(new ProviderRegistry([settings()]), stored(), () => NOW)).rejects.toBeInstanceOf(InvalidGrantError);
+    // The client refused, the same way: a configuration fault that names the variables to check.
+    answer = { status: 401, body: { error: 'invalid_client' }, headers: { 'www-authenticate': 'Bearer realm="Doorkeeper", error="invalid_client"' } };
+    await expect(requestTokenRefresh(new ProviderRegistry([settings()]), stored(), () => NOW)).rejects.toMatchObject({
+      code: 'provider_error',
+      providerError: 'invalid_client',
+      message: 'Acme refused the token refresh (invalid_client); check the client id and secret configured for it (ACME_CLIENT_ID, ACME_CLIENT_SECRET).',
+    });
   });
 
   it.each(['interaction_required', 'login_required', 'consent_required'])('%s (OIDC Core §3.1.2.6: only the person can act) is an InvalidGrantError too', async (code) => {

@@ -2,7 +2,7 @@ import { decodeJwt, type JWTPayload } from 'jose';
 import * as oidc from 'openid-client';
 import { renewAccessToken, RenewalRefusedError, type RenewedAccessToken } from './access-token-renewal.js';
 import { connectionApiBase } from './connection-api-base.js';
-import { describeProviderFailure, ProviderUnavailableError, TokenkeeperError } from './errors.js';
+import { describeProviderFailure, ProviderUnavailableError, refusalCode, TokenkeeperError } from './errors.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import type { StoredTokenSet } from './token-store.js';
 import { tokenSetFromResponse, type TokenSet } from './token-set.js';
@@ -80,7 +80,8 @@ export async function requestTokenRefresh(registry: ProviderRegistry, token: Sto
   try {
     response = await oidc.refreshTokenGrant(config, token.refreshToken);
   } catch (error) {
-    if (error instanceof oidc.ResponseBodyError && NEEDS_SIGN_IN.has(error.error)) {
+    const refusal = refusalCode(error);
+    if (refusal !== undefined && NEEDS_SIGN_IN.has(refusal)) {
       throw new InvalidGrantError(settings.displayName, { cause: error });
     }
     const failure = describeProviderFailure(settings.displayName, 'token refresh', error);

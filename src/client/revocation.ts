@@ -1,5 +1,5 @@
 import * as oidc from 'openid-client';
-import { describeProviderFailure } from './errors.js';
+import { describeProviderFailure, refusalCode } from './errors.js';
 import type { RevocationRequest } from './provider-hooks.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import { apiHeadersOf } from './provider-settings.js';
@@ -19,7 +19,7 @@ export interface RevocationResult {
  * the access token of a grant its refresh token just ended).
  */
 function isAlreadyRevoked(error: unknown): boolean {
-  return error instanceof oidc.ResponseBodyError && error.error === 'invalid_token';
+  return refusalCode(error) === 'invalid_token';
 }
 
 /**
@@ -31,7 +31,7 @@ function isAlreadyRevoked(error: unknown): boolean {
  * only (https://docs.aws.amazon.com/cognito/latest/developerguide/revocation-endpoint.html).
  */
 function isOnlyRefreshTokenRevocable(error: unknown, hint: 'refresh_token' | 'access_token', refreshTokenRevoked: boolean): boolean {
-  return refreshTokenRevoked && hint === 'access_token' && error instanceof oidc.ResponseBodyError && error.error === 'unsupported_token_type';
+  return refreshTokenRevoked && hint === 'access_token' && refusalCode(error) === 'unsupported_token_type';
 }
 
 /**

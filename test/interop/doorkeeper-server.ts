@@ -1,0 +1,96 @@
+// Starts the Doorkeeper server of test/interop/doorkeeper/ (GitLab's OAuth
+// provider engines, as Debian packages them) for one test suite: a fresh
+// state folder (SQLite database, signing key), its users and client, then
+// Rack's WEBrick on a free port, stopped and deleted by close().
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { freePort } from '../support/free-port.js';
+import type { TestDialect } from '../support/postgres.js';
+import { describeEachDialectWith, stopAndRemove, waitUntilAnswering, type InteropServer } from './child-server.js';
+
+const PROJECT_DIR = fileURLToPath(new URL('./doorkeeper/', import.meta.url));
+const RUBY = '/usr/bin/ruby';
+
+export interface DoorkeeperOptions {
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  password: string;
+  usernames: string[];
+}
+
+export interface DoorkeeperServer {
+  /** http://127.0.0.1:<port>, also the issuer, as a GitLab instance's URL is. */
+  origin: string;
+  /** Each user's `sub` (their id). */
+  subjects: Record<string, string>;
+  /** Doorkeeper's SQLite database file. */
+  databasePath: string;
+  /** Requests its token and revocation endpoints received: `token:<grant_type>`, `token:<grant_type>:<status>`, `revoke`, `revoke:<status>`. */
+  counts(): Promise<Record<string, number>>;
+  close(): Promise<void>;
+}
+
+export function doorkeeperInstalled(): boolean {
+  return spawnSync(RUBY, ['-e', "require 'rails'; require 'doorkeeper'; require 'doorkeeper/openid_connect'; require 'sqlite3'; require 'webrick'"], { stdio: 'ignore' }).status === 0;
+}
+
+const DOORKEEPER: InteropServer = {
+  name: 'Doorkeeper',
+  installed: doorkeeperInstalled,
+  missing: `${RUBY} cannot load rails, doorkeeper, doorkeeper/openid_connect, sqlite3 and webrick (apt-get install ruby-doorkeeper ruby-doorkeeper-openid-connect ruby-sqlite3 ruby-rails)`,
+  skipNotice: 'Doorkeeper not found: its interop tests are skipped (apt-get install ruby-doorkeeper ruby-doorkeeper-openid-connect ruby-sqlite3 ruby-rails)',
+};
+
+/** describeEachDialect for tests that need Doorkeeper: skipped with one notice when it is not installed, but failing when CI=true. */
+export function describeEachDialectWithDoorkeeper(title: string, body: (dialect: TestDialect) => void): void {
+  describeEachDialectWith(DOORKEEPER, title, body);
+}
+
+export async function startDoorkeeper(options: DoorkeeperOptions): Promise<DoorkeeperServer> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'tokenkeeper-doorkeeper-'));
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  writeFileSync(join(stateDir, 'signing-key.pem'), privateKey.export({ type: 'pkcs1', format: 'pem' }), { mode: 0o600 });
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const env = { ...process.env, DOORKEEPER_STATE_DIR: stateDir, DOORKEEPER_ORIGIN: origin, DOORKEEPER_SECRET_KEY_BASE: randomBytes(64).toString('hex') };
+  let child: ChildProcess | undefined;
+  try {
+    const setup = await promisify(execFile)(
+      RUBY,
+      ['setup.rb', `--client-id=${options.clientId}`, `--client-secret=${options.clientSecret}`, `--redirect-uri=${options.redirectUri}`, `--password=${options.password}`, ...options.usernames],
+      { cwd: PROJECT_DIR, env },
+    );
+    const { subjects } = JSON.parse(setup.stdout) as { subjects: Record<string, string> };
+
+    child = spawn('/usr/bin/rackup', ['-s', 'webrick', '-o', '127.0.0.1', '-p', String(port), 'config.ru'], { cwd: PROJECT_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The last 20 kB of its output, for the error when it does not start.
+    let output = '';
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-20_000);
+    };
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
+    await waitUntilAnswering('Doorkeeper', `${origin}/.well-known/openid-configuration`, child, () => output);
+
+    return {
+      origin,
+      subjects,
+      databasePath: join(stateDir, 'doorkeeper.sqlite3'),
+      async counts() {
+        const response = await fetch(`${origin}/test/counts`);
+        if (!response.ok) throw new Error(`Doorkeeper's /test/counts answered ${response.status}`);
+        return (await response.json()) as Record<string, number>;
+      },
+      close: () => stopAndRemove(child, stateDir),
+    };
+  } catch (error) {
+    await stopAndRemove(child, stateDir);
+    throw error;
+  }
+}

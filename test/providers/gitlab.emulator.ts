@@ -15,7 +15,9 @@
  *   https://docs.gitlab.com/integration/openid_connect_provider/
  * - `GET /api/v4/user` with a `read_user` token; 401 for a token that is expired or revoked:
  *   https://docs.gitlab.com/api/users/, https://docs.gitlab.com/api/rest/authentication/
- * - Token errors in RFC 6749 §5.2 form with GitLab's (Doorkeeper's) descriptions;
+ * - Token errors in RFC 6749 §5.2 form with GitLab's (Doorkeeper's) descriptions, each
+ *   with a `WWW-Authenticate: Bearer realm="Doorkeeper", error=…` challenge as
+ *   Doorkeeper sends one with every refusal (test/interop/doorkeeper.test.ts sees it);
  *   revocation answers 200 for a token it does not know (RFC 7009 §2.2).
  * The authorization page approves at once for the user set with signInAs().
  */
@@ -27,6 +29,12 @@ import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorReque
 import { GrantStore } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
 import { tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
+
+/** A refusal as Doorkeeper answers it: the JSON body, and the same error in a Bearer challenge. */
+function refusal(status: number, error: Parameters<typeof describedError>[0]): EmulatorReply {
+  const body = describedError(error);
+  return json(status, body, { 'www-authenticate': `Bearer realm="Doorkeeper", error="${body.error}", error_description="${body.error_description}"` });
+}
 
 export interface GitLabUser {
   id: number;
@@ -144,17 +152,17 @@ export async function startGitLabEmulator(options: GitLabEmulatorOptions): Promi
     },
     authenticates: authenticatedClient,
     errors: {
-      client: () => json(401, describedError('invalid_client')),
-      refreshToken: () => json(400, describedError('invalid_grant')),
-      grantType: () => json(400, describedError('unsupported_grant_type')),
-      code: () => json(400, describedError('invalid_grant')),
+      client: () => refusal(401, 'invalid_client'),
+      refreshToken: () => refusal(400, 'invalid_grant'),
+      grantType: () => refusal(400, 'unsupported_grant_type'),
+      code: () => refusal(400, 'invalid_grant'),
     },
     answer: ({ grantType, grant, tokens }) => tokenAnswer(grantType === 'refresh_token' ? { ...grant, nonce: undefined } : grant, tokens),
   });
 
   server.route('POST', '/oauth/revoke', (request) => {
     server.count('revoke');
-    if (!authenticatedClient(request)) return json(401, describedError('invalid_client'));
+    if (!authenticatedClient(request)) return refusal(401, 'invalid_client');
     const grant = grants.grantOfToken(request.form().get('token') ?? '');
     if (grant && grant.clientId !== options.clientId) {
       return json(403, { error: 'unauthorized_client', error_description: 'You are not authorized to revoke this token' });

@@ -55,6 +55,30 @@ describe('connectionApiBase', () => {
   });
 });
 
+describe('connectionApiBase from a member naming a host alone (hostPath)', () => {
+  const wrike = (overrides: Partial<ProviderSettings> = {}) =>
+    settings({ displayName: 'Wrike', connectionApiBase: { member: 'host', domains: ['wrike.com'], hostPath: '/api/v4' }, ...overrides });
+  const refusedHost = { code: 'provider_bad_response', status: 502, message: 'Wrike named an API origin (host) outside its own domains; no token is sent there.' };
+
+  it('is https://{host}{hostPath} for a host on the domains, a port kept', () => {
+    expect(connectionApiBase(wrike(), { host: 'www.wrike.com' })).toBe('https://www.wrike.com/api/v4');
+    expect(connectionApiBase(wrike(), { host: 'app-eu.wrike.com' })).toBe('https://app-eu.wrike.com/api/v4');
+    expect(connectionApiBase(wrike(), { host: 'app-eu.wrike.com:8443' })).toBe('https://app-eu.wrike.com:8443/api/v4');
+    expect(connectionApiBase(wrike(), {})).toBeNull();
+  });
+
+  it('is http only in development with an http API base configured', () => {
+    const local = { connectionApiBase: { member: 'host', domains: ['wrike.com', '127.0.0.1'], hostPath: '/api/v4' } };
+    expect(connectionApiBase(wrike({ ...local, allowInsecureHttp: true, apiBaseUrl: 'http://127.0.0.1:4000/api/v4' }), { host: '127.0.0.1:4000' })).toBe('http://127.0.0.1:4000/api/v4');
+    expect(connectionApiBase(wrike({ ...local, allowInsecureHttp: false, apiBaseUrl: 'http://127.0.0.1:4000/api/v4' }), { host: '127.0.0.1:4000' })).toBe('https://127.0.0.1:4000/api/v4');
+    expect(connectionApiBase(wrike({ ...local, allowInsecureHttp: true }), { host: '127.0.0.1:4000' })).toBe('https://127.0.0.1:4000/api/v4');
+  });
+
+  it.each([['https://www.wrike.com'], ['www.wrike.com/api'], ['evil.test@www.wrike.com'], ['www.wrike.com?x=1'], ['www.wrike.com.evil.test'], ['wrike.com.'], [''], [42], [null]])('refuses %j', (host) => {
+    expect(() => connectionApiBase(wrike(), { host })).toThrow(expect.objectContaining(refusedHost));
+  });
+});
+
 describe('connectionApiBase from the callback (a parameter beside the code)', () => {
   const quickbooks = settings({
     displayName: 'QuickBooks',

@@ -56,6 +56,21 @@ function checkedApiBase(settings: ProviderSettings, value: unknown, domains: rea
   return url.origin + url.pathname.replace(/\/+$/, '');
 }
 
+/** A bare host name, with an optional port: nothing that could carry a scheme, a path or credentials. */
+const BARE_HOST = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::\d{1,5})?$/i;
+
+/**
+ * The API base of a rule whose member names a host alone (Wrike's `host`):
+ * `https://{host}{path}`, or `http:` where the provider's own URLs may be http
+ * (in development) and the configured API base is http. Undefined for a value
+ * that is not a bare host, which checkedApiBase then refuses.
+ */
+function hostApiBase(settings: ProviderSettings, value: unknown, path: string): string | undefined {
+  if (typeof value !== 'string' || !BARE_HOST.test(value)) return undefined;
+  const scheme = settings.allowInsecureHttp && settings.apiBaseUrl?.startsWith('http:') ? 'http:' : 'https:';
+  return `${scheme}//${value}${path}`;
+}
+
 /**
  * The API base a provider names for this one connection, checked before any
  * access token is sent there. From a token response member (Salesforce's
@@ -70,7 +85,7 @@ export function connectionApiBase(settings: ProviderSettings, response: Record<s
   if ('callbackParameter' in rule) return signIn ? callbackApiBase(settings, rule, signIn) : null;
   const value = response[rule.member];
   if (value === undefined) return null;
-  return checkedApiBase(settings, value, rule.domains, rule.member);
+  return checkedApiBase(settings, rule.hostPath === undefined ? value : hostApiBase(settings, value, rule.hostPath), rule.domains, rule.member);
 }
 
 /**

@@ -52,6 +52,12 @@ export interface ProxyHeaders {
  *   API is under that origin, for a provider whose user API is on each
  *   connection's own host (Pipedrive's `/api/v1/users/me` on the company's
  *   `api_domain`); used when no userinfo endpoint is configured.
+ *   `hostPath`: for a provider whose member names a host alone, not a URL
+ *   (Wrike's `host`, `www.wrike.com` or `app-eu.wrike.com`): the base is
+ *   `https://{host}{hostPath}` (`http:` only where the provider's own URLs
+ *   may be http, in development, and the configured API base is http); a
+ *   value that is not a bare host name, with an optional port, is refused as
+ *   a URL off the domains is.
  * - `callbackParameter`: a parameter of the authorization response, beside
  *   the code, naming what the connection reaches (QuickBooks' `realmId`, the
  *   company): the API base is apiBaseUrl with that value as one more path
@@ -74,7 +80,7 @@ export interface ProxyHeaders {
  *   configured.
  */
 export type ConnectionApiBaseRule =
-  | { member: string; domains: string[]; userinfoPath?: string }
+  | { member: string; domains: string[]; userinfoPath?: string; hostPath?: string }
   | { callbackParameter: string; pattern: RegExp; idTokenClaim?: string }
   | { profileMember: string; domains: string[]; userinfoPath?: string };
 

@@ -1,11 +1,11 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, signInAs, startProviderTestApp } from './kit/provider-app.js';
-import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
+import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startAdobeEmulator, type AdobeEmulator, type AdobeUser } from './adobe.emulator.js';
 
 // A client id of 32 hex digits and a secret of the `p8e-` form, as the Developer Console shows them.
@@ -100,17 +100,10 @@ describeEachDialect('Adobe, against an emulator of Adobe IMS', (dialect) => {
   });
 
   it('20 concurrent calls on an expired token make one refresh; the new refresh token is kept, and IMS takes the old one no more', async () => {
-    const { database, emulator: adobe, app } = context;
+    const { emulator: adobe } = context;
     const { browser, userId } = await signIn(person('B0DC108C5CD449CA0A494103', 'Alan', 'Turing'));
-    const before = await app.runtime.tokenStore.findToken(userId, 'adobe');
-    await expireAccessTokens(database, userId);
-    await expectOneRefreshFor20Calls(adobe, () => organizations(browser));
-    const after = await app.runtime.tokenStore.findToken(userId, 'adobe');
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(adobe.accepts(after!.accessToken)).toBe(true);
-    const replay = await refreshAtAdobe(adobe, before!.refreshToken!);
-    expect(replay.status).toBe(400);
-    expect(await replay.json()).toEqual({ error: 'invalid_grant' });
+    const { before } = await expectRotatedAfterStorm(context, 'adobe', userId, () => organizations(browser));
+    expect(await statusAndBody(refreshAtAdobe(adobe, before.refreshToken!))).toEqual({ status: 400, body: { error: 'invalid_grant' } });
   });
 
   it('the app removed from Connected Applications in the Adobe account: the API refuses the token, the refresh is refused, and the connection needs re-auth after one try', async () => {

@@ -2,10 +2,10 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startAtlassianEmulator, type AtlassianEmulator, type AtlassianUser } from './atlassian.emulator.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, presetEnv, signInAs } from './kit/provider-app.js';
+import { expectRotatedAfterStorm } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'aTlAsSiAnClIeNtId0123456789';
@@ -71,15 +71,10 @@ describeEachDialect('Atlassian (3LO), against an emulator of Atlassian', (dialec
   });
 
   it('the proxy reaches the API; 20 concurrent calls on an expired token make one refresh, and the rotated refresh token is kept', async () => {
-    const { database, emulator: atlassian, app } = context;
+    const { emulator: atlassian } = context;
     const { browser, userId } = await signIn(person('557058:storm', 'Storm Rotating', 'storm'));
-    const before = await app.runtime.tokenStore.findToken(userId, 'atlassian');
-    await expireAccessTokens(database, userId);
-    const answers = await expectOneRefreshFor20Calls(atlassian, () => browser.get(`${APP_ORIGIN}/api/providers/atlassian/proxy/oauth/token/accessible-resources`));
+    const { answers } = await expectRotatedAfterStorm(context, 'atlassian', userId, () => browser.get(`${APP_ORIGIN}/api/providers/atlassian/proxy/oauth/token/accessible-resources`));
     expect(JSON.parse(answers[0]!.text)).toEqual([expect.objectContaining({ url: 'https://example.atlassian.net', scopes: ['read:me'] })]);
-    const after = await app.runtime.tokenStore.findToken(userId, 'atlassian');
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(atlassian.accepts(after!.accessToken)).toBe(true);
   });
 
   /** A refresh made with this refresh token outside the app, as another copy of it would. */

@@ -3,10 +3,10 @@ import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { DIALECTS, describeEachDialect } from '../support/postgres.js';
 import { hashedUserId, startAuthentikEmulator, type AuthentikEmulator, type AuthentikUser } from './authentik.emulator.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, startProviderTestApp } from './kit/provider-app.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // A client id and secret as authentik generates them for a new OAuth2 provider (letters and digits).
@@ -87,19 +87,12 @@ describeEachDialect('authentik, against an emulator of an authentik server with 
   });
 
   it('20 concurrent calls on an expired token make one refresh, sent without a scope; the new refresh token is kept, and authentik refuses the spent one', async () => {
-    const { database, emulator: authentik, app } = context;
+    const { emulator: authentik } = context;
     const { browser, userId } = await signIn(person(104, 'alan', 'Alan Turing'));
-    const before = await app.runtime.tokenStore.findToken(userId, 'authentik');
-    await expireAccessTokens(database, userId);
     const keepingScope = authentik.server.counts.refresh_keeping_scope ?? 0;
-    await expectOneRefreshFor20Calls(authentik, () => userinfo(browser));
+    const { before } = await expectRotatedAfterStorm(context, 'authentik', userId, () => userinfo(browser));
     expect(authentik.server.counts.refresh_keeping_scope).toBe(keepingScope + 1);
-    const after = await app.runtime.tokenStore.findToken(userId, 'authentik');
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(authentik.accepts(after!.accessToken)).toBe(true);
-    const replay = await refreshAtAuthentik(authentik, before!.refreshToken!);
-    expect(replay.status).toBe(400);
-    expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+    expect(await statusAndBody(refreshAtAuthentik(authentik, before.refreshToken!))).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
   it("the person's tokens deleted in authentik: userinfo refuses the token, the refresh is refused, and the connection needs re-auth after one try", async () => {

@@ -2,10 +2,10 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startAutodeskEmulator, type AutodeskEmulator, type AutodeskUser } from './autodesk.emulator.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // A client id and secret of the forms the APS developer portal shows for a Traditional Web App.
@@ -80,19 +80,11 @@ describeEachDialect('Autodesk, against an emulator of APS authentication v2', (d
   });
 
   it('the proxy reaches the Data Management API; 20 concurrent calls on an expired token make one refresh, the new refresh token is kept, and the spent one is refused', async () => {
-    const { database, emulator: autodesk, app } = context;
+    const { emulator: autodesk } = context;
     const { browser, userId } = await signIn(person(103, 'Storm Person'));
-    const before = await app.runtime.tokenStore.findToken(userId, 'autodesk');
-    await expireAccessTokens(database, userId);
-    const answers = await expectOneRefreshFor20Calls(autodesk, () => hubs(browser));
+    const { before, answers } = await expectRotatedAfterStorm(context, 'autodesk', userId, () => hubs(browser));
     expect(JSON.parse(answers[0]!.text)).toMatchObject({ jsonapi: { version: '1.0' }, data: [{ type: 'hubs', attributes: { name: "Storm's Hub" } }] });
-    const after = await app.runtime.tokenStore.findToken(userId, 'autodesk');
-    expect(after!.accessToken).not.toBe(before!.accessToken);
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(autodesk.accepts(after!.accessToken)).toBe(true);
-    const replay = await refreshAtAutodesk(autodesk, before!.refreshToken!);
-    expect(replay.status).toBe(400);
-    expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+    expect(await statusAndBody(refreshAtAutodesk(autodesk, before.refreshToken!))).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
   it("a refresh token Autodesk refuses (400 invalid_grant) marks the connection 'needs re-auth', with one attempt", async () => {

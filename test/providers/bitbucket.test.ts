@@ -1,11 +1,11 @@
 import { expect, it } from 'vitest';
 import { describeEachDialect } from '../support/postgres.js';
 import { startBitbucketEmulator, type BitbucketEmulator, type BitbucketUser } from './bitbucket.emulator.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'bBxKey7Q2mN4pR8sT3vW';
@@ -88,18 +88,11 @@ describeEachDialect('Bitbucket, against an emulator of Bitbucket Cloud', (dialec
   });
 
   it('the proxy reaches the API; 20 concurrent calls on an expired token make one refresh, the rotated refresh token is kept, and Bitbucket refuses the old one', async () => {
-    const { database, emulator: bitbucket, app } = context;
+    const { emulator: bitbucket } = context;
     const { browser, userId } = await signIn(person(3, 'Storm Rotating'));
-    const before = await app.runtime.tokenStore.findToken(userId, 'bitbucket');
-    await expireAccessTokens(database, userId);
-    const answers = await expectOneRefreshFor20Calls(bitbucket, () => browser.get(`${APP_ORIGIN}/api/providers/bitbucket/proxy/repositories/acme`));
+    const { before, answers } = await expectRotatedAfterStorm(context, 'bitbucket', userId, () => browser.get(`${APP_ORIGIN}/api/providers/bitbucket/proxy/repositories/acme`));
     expect(JSON.parse(answers[0]!.text)).toMatchObject({ values: [{ full_name: 'acme/tokenkeeper' }] });
-    const after = await app.runtime.tokenStore.findToken(userId, 'bitbucket');
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(bitbucket.accepts(after!.accessToken)).toBe(true);
-    const replay = await refreshAtBitbucket(bitbucket, before!.refreshToken!);
-    expect(replay.status).toBe(400);
-    expect(await replay.json()).toEqual({ error: 'unauthorized_client', error_description: 'refresh_token is invalid' });
+    expect(await statusAndBody(refreshAtBitbucket(bitbucket, before.refreshToken!))).toEqual({ status: 400, body: { error: 'unauthorized_client', error_description: 'refresh_token is invalid' } });
   });
 
   it("a refresh token Bitbucket rotated out (unauthorized_client 'refresh_token is invalid') marks the connection 'needs re-auth', with one attempt", async () => {

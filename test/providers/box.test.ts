@@ -1,10 +1,10 @@
 import { expect, it } from 'vitest';
 import { describeEachDialect } from '../support/postgres.js';
 import { startBoxEmulator, type BoxEmulator, type BoxUser } from './box.emulator.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'ly1nj6n11vionaie65emwzk575hnnmrk';
@@ -73,18 +73,11 @@ describeEachDialect('Box, against an emulator of Box', (dialect) => {
   });
 
   it('the proxy reaches the API; 20 concurrent calls on an expired token make one refresh, the new refresh token is kept, and Box refuses the used one', async () => {
-    const { database, emulator: box, app } = context;
+    const { emulator: box } = context;
     const { browser, userId } = await signIn(person('22557799', 'Storm Rotating'));
-    const before = await app.runtime.tokenStore.findToken(userId, 'box');
-    await expireAccessTokens(database, userId);
-    const answers = await expectOneRefreshFor20Calls(box, () => browser.get(`${APP_ORIGIN}/api/providers/box/proxy/folders/0`));
+    const { before, answers } = await expectRotatedAfterStorm(context, 'box', userId, () => browser.get(`${APP_ORIGIN}/api/providers/box/proxy/folders/0`));
     expect(JSON.parse(answers[0]!.text)).toMatchObject({ type: 'folder', id: '0', owned_by: { id: '22557799' } });
-    const after = await app.runtime.tokenStore.findToken(userId, 'box');
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(box.accepts(after!.accessToken)).toBe(true);
-    const replay = await refreshAtBox(box, before!.refreshToken!);
-    expect(replay.status).toBe(400);
-    expect(await replay.json()).toEqual({ error: 'invalid_grant', error_description: 'Invalid refresh token' });
+    expect(await statusAndBody(refreshAtBox(box, before.refreshToken!))).toEqual({ status: 400, body: { error: 'invalid_grant', error_description: 'Invalid refresh token' } });
   });
 
   it("a refresh token Box refuses (400 invalid_grant) marks the connection 'needs re-auth', with one attempt", async () => {

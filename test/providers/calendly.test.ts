@@ -2,9 +2,9 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startCalendlyEmulator, type CalendlyEmulator, type CalendlyUser } from './calendly.emulator.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, startProviderTestApp } from './kit/provider-app.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 const CLIENT_ID = 'cUvLq3Yz8mTn2pXw5rKd7sHf9bJg4aEe1cN6oMiQ0tU';
@@ -67,19 +67,12 @@ describeEachDialect('Calendly, against an emulator of Calendly', (dialect) => {
   });
 
   it('the proxy lists event types; 20 concurrent calls on an expired token make one refresh, the new refresh token is kept, and Calendly refuses the used one', async () => {
-    const { database, emulator: calendly, app } = context;
+    const { emulator: calendly } = context;
     const user = person('BBBBBBBBBBBBBBBB', 'Storm Rotating');
     const { browser, userId } = await signIn(user);
-    const before = await app.runtime.tokenStore.findToken(userId, 'calendly');
-    await expireAccessTokens(database, userId);
-    const answers = await expectOneRefreshFor20Calls(calendly, () => eventTypes(browser, user));
+    const { before, answers } = await expectRotatedAfterStorm(context, 'calendly', userId, () => eventTypes(browser, user));
     expect(JSON.parse(answers[0]!.text)).toMatchObject({ collection: [{ name: '30 Minute Meeting', profile: { owner: calendly.uriOf(user) } }], pagination: { count: 1 } });
-    const after = await app.runtime.tokenStore.findToken(userId, 'calendly');
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(calendly.accepts(after!.accessToken)).toBe(true);
-    const replay = await calendly.refreshAtCalendly(before!.refreshToken!);
-    expect(replay.status).toBe(400);
-    expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+    expect(await statusAndBody(calendly.refreshAtCalendly(before.refreshToken!))).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
   it('a scope the grant lacks is Calendly’s 403, passed on with no refresh', async () => {

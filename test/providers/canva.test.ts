@@ -2,9 +2,9 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startCanvaEmulator, type CanvaEmulator, type CanvaUser } from './canva.emulator.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // An id and secret of the forms the Developer Portal shows (the secret begins `cnvca`), with characters form-encoding would change: sent as they are in the Basic header, as Canva documents it.
@@ -72,20 +72,12 @@ describeEachDialect('Canva, against an emulator of Canva', (dialect) => {
   });
 
   it('the proxy reaches the Connect APIs; 20 concurrent calls on an expired token make one refresh, the new refresh token is kept, and Canva refuses the old one', async () => {
-    const { database, emulator: canva, app } = context;
+    const { emulator: canva } = context;
     const { browser, userId } = await signIn(person('auStormRotating0001', 'Storm Person'));
-    const before = await app.runtime.tokenStore.findToken(userId, 'canva');
-    await expireAccessTokens(database, userId);
-    const answers = await expectOneRefreshFor20Calls(canva, () => designs(browser));
+    const { before, after, answers } = await expectRotatedAfterStorm(context, 'canva', userId, () => designs(browser));
     expect(JSON.parse(answers[0]!.text)).toMatchObject({ items: [{ id: 'DAFVztcvd9z', title: 'Poster of Storm Person', owner: { user_id: 'auStormRotating0001' } }] });
-    const after = await app.runtime.tokenStore.findToken(userId, 'canva');
-    expect(after!.accessToken).not.toBe(before!.accessToken);
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(after!.scope).toBe(before!.scope);
-    expect(canva.accepts(after!.accessToken)).toBe(true);
-    const replay = await refreshAtCanva(canva, before!.refreshToken!);
-    expect(replay.status).toBe(400);
-    expect(await replay.json()).toEqual({ code: 'invalid_grant', message: 'Refresh token is invalid' });
+    expect(after.scope).toBe(before.scope);
+    expect(await statusAndBody(refreshAtCanva(canva, before.refreshToken!))).toEqual({ status: 400, body: { code: 'invalid_grant', message: 'Refresh token is invalid' } });
   });
 
   it("a refresh token Canva refuses ({ code: invalid_grant }, read as RFC 6749's) marks the connection 'needs re-auth', with one attempt", async () => {

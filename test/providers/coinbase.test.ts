@@ -2,10 +2,10 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startCoinbaseEmulator, type CoinbaseEmulator, type CoinbaseUser } from './coinbase.emulator.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // A client id and secret of the form the CDP Portal shows.
@@ -74,20 +74,12 @@ describeEachDialect('Coinbase, against an emulator of Coinbase', (dialect) => {
   });
 
   it('the proxy reaches the v2 API; 20 concurrent calls on an expired token make one refresh, the new pair is kept, and Coinbase refuses the refresh token already exchanged', async () => {
-    const { database, emulator: coinbase, app } = context;
+    const { emulator: coinbase } = context;
     const { browser, userId } = await signIn(person('0b6f3c1e-0000-4000-8000-000000000201', 'Storm Person'));
-    const before = await app.runtime.tokenStore.findToken(userId, 'coinbase');
-    await expireAccessTokens(database, userId);
-    const answers = await expectOneRefreshFor20Calls(coinbase, () => accounts(browser));
+    const { before, after, answers } = await expectRotatedAfterStorm(context, 'coinbase', userId, () => accounts(browser));
     expect(JSON.parse(answers[0]!.text)).toMatchObject({ data: [{ name: 'BTC Wallet of stormperson', currency: { code: 'BTC' } }] });
-    const after = await app.runtime.tokenStore.findToken(userId, 'coinbase');
-    expect(after!.accessToken).not.toBe(before!.accessToken);
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(after!.scope).toBe(before!.scope);
-    expect(coinbase.accepts(after!.accessToken)).toBe(true);
-    const replay = await refreshAtCoinbase(coinbase, before!.refreshToken!);
-    expect(replay.status).toBe(400);
-    expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+    expect(after.scope).toBe(before.scope);
+    expect(await statusAndBody(refreshAtCoinbase(coinbase, before.refreshToken!))).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
   it("a refresh token Coinbase refuses (400 invalid_grant) marks the connection 'needs re-auth', with one attempt", async () => {

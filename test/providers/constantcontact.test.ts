@@ -2,10 +2,10 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startConstantContactEmulator, type ConstantContactAccount, type ConstantContactEmulator } from './constantcontact.emulator.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // An API key (client id) of the UUID form the Developer Portal shows, and a secret with characters form-encoding would change: Basic carries them as they are.
@@ -73,20 +73,12 @@ describeEachDialect('Constant Contact, against an emulator of Constant Contact',
   });
 
   it('the proxy reaches the V3 API; 20 concurrent calls on an expired token make one refresh, the rotated refresh token is kept, and the old one is refused', async () => {
-    const { database, emulator, app } = context;
+    const { emulator } = context;
     const { browser, userId } = await signIn(account('a07e1stormrotating01', 'Storm', 'Person'));
-    const before = await app.runtime.tokenStore.findToken(userId, 'constantcontact');
-    await expireAccessTokens(database, userId);
-    const answers = await expectOneRefreshFor20Calls(emulator, () => contactLists(browser));
+    const { before, after, answers } = await expectRotatedAfterStorm(context, 'constantcontact', userId, () => contactLists(browser));
     expect(JSON.parse(answers[0]!.text)).toMatchObject({ lists: [{ name: 'Person Cleaning customers' }], lists_count: 1 });
-    const after = await app.runtime.tokenStore.findToken(userId, 'constantcontact');
-    expect(after!.accessToken).not.toBe(before!.accessToken);
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(after!.scope).toBe(before!.scope);
-    expect(emulator.accepts(after!.accessToken)).toBe(true);
-    const replay = await refreshThere(emulator, before!.refreshToken!);
-    expect(replay.status).toBe(400);
-    expect(await replay.json()).toEqual({ error: 'invalid_grant', error_description: 'The refresh token is invalid or expired.' });
+    expect(after.scope).toBe(before.scope);
+    expect(await statusAndBody(refreshThere(emulator, before.refreshToken!))).toEqual({ status: 400, body: { error: 'invalid_grant', error_description: 'The refresh token is invalid or expired.' } });
   });
 
   it("a refresh token Constant Contact refuses (invalid_grant) marks the connection 'needs re-auth', with one attempt", async () => {

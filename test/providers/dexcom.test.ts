@@ -2,12 +2,12 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startDexcomEmulator, type DexcomEmulator, type DexcomUser } from './dexcom.emulator.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
 import { APP_ORIGIN, signInAs } from './kit/provider-app.js';
-import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
+import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // A client id and secret of the form Dexcom's app management shows.
 const CLIENT_ID = 'mLElKHKRwRDVUrAOPBzktFGY7qkTc7Zm';
@@ -82,19 +82,11 @@ describeEachDialect('Dexcom, against an emulator of a Dexcom server named by DEX
   });
 
   it('the proxy calls API v3 on the same server; 20 concurrent calls on an expired token make one refresh, the new pair is kept, and the spent refresh token is refused', async () => {
-    const { database, emulator: dexcom, app } = context;
+    const { emulator: dexcom } = context;
     const { browser, userId } = await signIn(person(102));
-    const before = await app.runtime.tokenStore.findToken(userId, 'dexcom');
-    await expireAccessTokens(database, userId);
-    const answers = await expectOneRefreshFor20Calls(dexcom, () => egvs(browser));
+    const { before, answers } = await expectRotatedAfterStorm(context, 'dexcom', userId, () => egvs(browser));
     expect(JSON.parse(answers[0]!.text)).toMatchObject({ recordType: 'egv', userId: person(102).userId, records: [{ value: 142, unit: 'mg/dL' }] });
-    const after = await app.runtime.tokenStore.findToken(userId, 'dexcom');
-    expect(after!.accessToken).not.toBe(before!.accessToken);
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(dexcom.accepts(after!.accessToken)).toBe(true);
-    const replay = await refreshAtDexcom(dexcom, before!.refreshToken!);
-    expect(replay.status).toBe(400);
-    expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+    expect(await statusAndBody(refreshAtDexcom(dexcom, before.refreshToken!))).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
   it("access revoked in the person's Dexcom account marks the connection 'needs re-auth' after Dexcom's 401, with one refused refresh", async () => {

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { DIALECTS, describeEachDialect } from '../support/postgres.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, signInAs, signInThrough } from './kit/provider-app.js';
-import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
+import { describeClientFailures, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startDigitalOceanEmulator, type DigitalOceanEmulator, type DigitalOceanUser } from './digitalocean.emulator.js';
 
 // A client id and secret of the form DigitalOcean shows (64 hex digits each).
@@ -95,22 +95,15 @@ describeEachDialect('DigitalOcean, against an emulator of DigitalOcean', (dialec
   });
 
   it('the proxy calls /v2; 20 concurrent calls on an expired token make one refresh, the new pair is kept, the used refresh token is refused and its access token ended', async () => {
-    const { database, emulator: digitalocean, app } = context;
+    const { emulator: digitalocean } = context;
     const { browser, userId } = await signIn(person('Storm Rotating'));
     const first = await droplets(browser);
     expect(first.status).toBe(200);
     expect(JSON.parse(first.text)).toMatchObject({ droplets: [{ id: 3164444 }], meta: { total: 1 } });
 
-    const before = await app.runtime.tokenStore.findToken(userId, 'digitalocean');
-    await expireAccessTokens(database, userId);
-    await expectOneRefreshFor20Calls(digitalocean, () => droplets(browser));
-    const after = await app.runtime.tokenStore.findToken(userId, 'digitalocean');
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(digitalocean.accepts(after!.accessToken)).toBe(true);
-    expect(digitalocean.accepts(before!.accessToken)).toBe(false);
-    const replay = await refreshAtDigitalOcean(digitalocean, before!.refreshToken!);
-    expect(replay.status).toBe(400);
-    expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+    const { before } = await expectRotatedAfterStorm(context, 'digitalocean', userId, () => droplets(browser));
+    expect(digitalocean.accepts(before.accessToken)).toBe(false);
+    expect(await statusAndBody(refreshAtDigitalOcean(digitalocean, before.refreshToken!))).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
   it("an app the person revoked in DigitalOcean marks the connection 'needs re-auth' after one refused refresh; disconnect then counts the grant as revoked", async () => {

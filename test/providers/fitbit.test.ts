@@ -1,10 +1,10 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, signInAs, signInThrough } from './kit/provider-app.js';
-import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { expectRotatedAfterStorm } from './kit/refreshed-tokens.js';
+import { describeClientFailures, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startFitbitEmulator, type FitbitEmulator, type FitbitUser } from './fitbit.emulator.js';
 
 // A client id as Fitbit shows it (six characters) and a secret with characters form-encoding would change: Basic sends them as they are.
@@ -91,18 +91,12 @@ describeEachDialect('Fitbit, against an emulator of Fitbit', (dialect) => {
   });
 
   it('the proxy calls the Web API; 20 concurrent calls on an expired token make one refresh, the new pair is kept, and Fitbit takes the used refresh token no more', async () => {
-    const { database, emulator: fitbit, app } = context;
+    const { emulator: fitbit } = context;
     const { browser, userId } = await signIn(person('STORM1', 'Alan Turing'));
-    const before = await app.runtime.tokenStore.findToken(userId, 'fitbit');
-    await expireAccessTokens(database, userId);
-    const answers = await expectOneRefreshFor20Calls(fitbit, () => today(browser));
+    const { before, answers } = await expectRotatedAfterStorm(context, 'fitbit', userId, () => today(browser));
     expect(JSON.parse(answers[0]!.text)).toMatchObject({ summary: { steps: 8_234 } });
     expect(fitbit.server.requests.filter((r) => r.path === '/oauth2/token').at(-1)!.headers.authorization).toBe(BASIC);
-    const after = await app.runtime.tokenStore.findToken(userId, 'fitbit');
-    expect(after!.accessToken).not.toBe(before!.accessToken);
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(fitbit.accepts(after!.accessToken)).toBe(true);
-    expect(await refreshAtFitbit(fitbit, before!.refreshToken!)).toMatchObject({ status: 400, body: { errors: [{ errorType: 'invalid_grant' }] } });
+    expect(await refreshAtFitbit(fitbit, before.refreshToken!)).toMatchObject({ status: 400, body: { errors: [{ errorType: 'invalid_grant' }] } });
   });
 
   it("the app removed in the person's Fitbit settings: one refresh Fitbit refuses (its invalid_grant) marks the connection 'needs re-auth'; disconnect then counts the grant as revoked", async () => {

@@ -1,9 +1,9 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
-import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
+import { describeClientFailures, expectAccessTokenLifetime, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startFreshBooksEmulator, type FreshBooksEmulator, type FreshBooksIdentity } from './freshbooks.emulator.js';
 
 // A client id and secret of the form FreshBooks' examples show (64 hex digits).
@@ -92,24 +92,16 @@ describeEachDialect('FreshBooks, against an emulator of FreshBooks', (dialect) =
   });
 
   it('the proxy calls the accounting API; 20 concurrent calls on an expired token make one refresh, the new refresh token is kept, and the used one is refused', async () => {
-    const { database, emulator: freshbooks, app } = context;
+    const { emulator: freshbooks } = context;
     const grace = person(2_192_791, 'Grace', 'Hopper');
     const { browser, userId } = await signIn(grace);
     const first = await clients(browser, grace);
     expect(first.status).toBe(200);
     expect(JSON.parse(first.text)).toMatchObject({ response: { result: { clients: [{ id: 238951 }], total: 1 } } });
 
-    const before = await app.runtime.tokenStore.findToken(userId, 'freshbooks');
-    await expireAccessTokens(database, userId);
-    await expectOneRefreshFor20Calls(freshbooks, () => clients(browser, grace));
+    const { before } = await expectRotatedAfterStorm(context, 'freshbooks', userId, () => clients(browser, grace));
     expect(freshbooks.server.requests.filter((r) => r.path === '/auth/oauth/token').at(-1)!.headers['content-type']).toBe('application/json');
-    const after = await app.runtime.tokenStore.findToken(userId, 'freshbooks');
-    expect(after!.accessToken).not.toBe(before!.accessToken);
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(freshbooks.accepts(after!.accessToken)).toBe(true);
-    const again = await refreshAtFreshBooks(freshbooks, before!.refreshToken!);
-    expect(again.status).toBe(400);
-    expect(await again.json()).toMatchObject({ error: 'invalid_grant' });
+    expect(await statusAndBody(refreshAtFreshBooks(freshbooks, before.refreshToken!))).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
   it("an app the person disconnected in FreshBooks marks the connection 'needs re-auth' after one refresh FreshBooks refuses; disconnect then counts the grant as revoked", async () => {

@@ -2,12 +2,12 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startGiteaEmulator, type GiteaEmulator, type GiteaUser } from './gitea.emulator.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, signInAs } from './kit/provider-app.js';
-import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
+import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // A client id (a UUID) and secret (gto_ and 52 base32 characters), as Gitea shows them for a new OAuth2 application.
 const CLIENT_ID = 'b2d0c8a4-6f1e-4c3a-9d7b-5e2f1a0c9b84';
@@ -91,18 +91,10 @@ describeEachDialect('Gitea, against an emulator of a Gitea instance', (dialect) 
   });
 
   it('20 concurrent calls on an expired token make one refresh; the new refresh token is kept, and Gitea refuses the spent one', async () => {
-    const { database, emulator: gitea, app } = context;
+    const { emulator: gitea } = context;
     const { browser, userId } = await signIn(person(1103, 'alan', 'Alan Turing'));
-    const before = await app.runtime.tokenStore.findToken(userId, 'gitea');
-    await expireAccessTokens(database, userId);
-    await expectOneRefreshFor20Calls(gitea, () => apiUser(browser));
-    const after = await app.runtime.tokenStore.findToken(userId, 'gitea');
-    expect(after!.accessToken).not.toBe(before!.accessToken);
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(gitea.accepts(after!.accessToken)).toBe(true);
-    const replay = await refreshAtGitea(gitea, before!.refreshToken!);
-    expect(replay.status).toBe(400);
-    expect(await replay.json()).toEqual({ error: 'unauthorized_client', error_description: 'token was already used' });
+    const { before } = await expectRotatedAfterStorm(context, 'gitea', userId, () => apiUser(browser));
+    expect(await statusAndBody(refreshAtGitea(gitea, before.refreshToken!))).toEqual({ status: 400, body: { error: 'unauthorized_client', error_description: 'token was already used' } });
   });
 
   it("the app revoked in the person's Gitea settings: the API refuses the token, the refresh is refused (grant does not exist), and the connection needs re-auth after one try", async () => {

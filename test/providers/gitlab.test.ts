@@ -3,9 +3,9 @@ import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startGitLabEmulator, type GitLabEmulator, type GitLabUser } from './gitlab.emulator.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv } from './kit/provider-app.js';
+import { expectRotatedAfterStorm } from './kit/refreshed-tokens.js';
 import { expireAccessTokens, standardCases, useProviderTest, type ProviderUnderTest } from './kit/standard-cases.js';
 
 const CLIENT_ID = '2f1c6a3e9b7d4c8a5e0f1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6';
@@ -80,16 +80,11 @@ describeEachDialect('GitLab (self-managed), against an emulator of GitLab', (dia
   });
 
   it('20 concurrent calls on an expired token make one refresh; the rotated refresh token is kept and the old access token is dead at GitLab', async () => {
-    const { database, emulator: gitlab, app } = context;
+    const { emulator: gitlab, app } = context;
     const browser = app.browser();
     const { userId } = await signIn(browser, person(4023, 'alan', 'Alan Turing'));
-    const before = await app.runtime.tokenStore.findToken(userId, 'gitlab');
-    await expireAccessTokens(database, userId);
-    await expectOneRefreshFor20Calls(gitlab, () => browser.get(`${APP_ORIGIN}/api/providers/gitlab/proxy/user`));
-    const after = await app.runtime.tokenStore.findToken(userId, 'gitlab');
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(gitlab.accepts(after!.accessToken)).toBe(true);
-    expect(gitlab.accepts(before!.accessToken)).toBe(false);
+    const { before } = await expectRotatedAfterStorm(context, 'gitlab', userId, () => browser.get(`${APP_ORIGIN}/api/providers/gitlab/proxy/user`));
+    expect(gitlab.accepts(before.accessToken)).toBe(false);
   });
 
   it('disconnect revokes at /oauth/revoke: the grant ends at GitLab and the tokens are deleted', async () => {

@@ -1,11 +1,11 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
-import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
+import { describeClientFailures, expectAccessTokenLifetime, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startGustoEmulator, type GustoAdmin, type GustoEmulator } from './gusto.emulator.js';
 
 // A client id and secret of the form Gusto's examples show (43 URL-safe base64 characters).
@@ -79,7 +79,7 @@ describeEachDialect('Gusto, against an emulator of Gusto', (dialect) => {
   });
 
   it('the proxy calls the API with the caller’s X-Gusto-API-Version; 20 concurrent calls on an expired token make one refresh, the new refresh token is kept, and the one it replaced ends once the new access token is used', async () => {
-    const { database, emulator: gusto, app } = context;
+    const { emulator: gusto } = context;
     const person = admin(102, 'Grace Tailoring');
     const { browser, userId } = await signIn(person);
     const first = await company(browser, person, { 'X-Gusto-API-Version': '2026-02-01' });
@@ -88,17 +88,9 @@ describeEachDialect('Gusto, against an emulator of Gusto', (dialect) => {
     await company(browser, person);
     expect(gusto.versions.slice(-2)).toEqual(['2026-02-01', null]);
 
-    const before = await app.runtime.tokenStore.findToken(userId, 'gusto');
-    await expireAccessTokens(database, userId);
-    await expectOneRefreshFor20Calls(gusto, () => company(browser, person));
+    const { before } = await expectRotatedAfterStorm(context, 'gusto', userId, () => company(browser, person));
     expect(gusto.server.requests.filter((r) => r.path === '/oauth/token').at(-1)!.headers['content-type']).toBe('application/json');
-    const after = await app.runtime.tokenStore.findToken(userId, 'gusto');
-    expect(after!.accessToken).not.toBe(before!.accessToken);
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(gusto.accepts(after!.accessToken)).toBe(true);
-    const again = await refreshAtGusto(gusto, before!.refreshToken!);
-    expect(again.status).toBe(400);
-    expect(await again.json()).toMatchObject({ error: 'invalid_grant' });
+    expect(await statusAndBody(refreshAtGusto(gusto, before.refreshToken!))).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
   it("an app the admin disconnected in Gusto marks the connection 'needs re-auth' after one refresh Gusto refuses", async () => {

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { DIALECTS, describeEachDialect } from '../support/postgres.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, disconnectThrough, signInAs, signInThrough } from './kit/provider-app.js';
-import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { expectKeptAfterStorm } from './kit/refreshed-tokens.js';
+import { describeClientFailures, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startHerokuEmulator, type HerokuAccount, type HerokuEmulator } from './heroku.emulator.js';
 
 // A client id and secret of the form Heroku gives (uuids).
@@ -86,21 +86,15 @@ describeEachDialect('Heroku, against an emulator of Heroku', (dialect) => {
   });
 
   it("the proxy calls the Platform API with Heroku's Accept; 20 concurrent calls on an expired token make one refresh, and the refresh token, answered again, is kept", async () => {
-    const { database, emulator: heroku, app } = context;
+    const { emulator: heroku } = context;
     const { browser, userId } = await signIn(person('Storm Person', 'storm@example.com'));
     const first = await apps(browser);
     expect(first.status).toBe(200);
     expect(JSON.parse(first.text)).toMatchObject([{ name: 'example' }]);
     expect(heroku.server.requests.filter((r) => r.path === '/apps').at(-1)!.headers.accept).toBe(V3);
 
-    const before = await app.runtime.tokenStore.findToken(userId, 'heroku');
-    await expireAccessTokens(database, userId);
-    await expectOneRefreshFor20Calls(heroku, () => apps(browser));
-    const after = await app.runtime.tokenStore.findToken(userId, 'heroku');
-    expect(after!.accessToken).not.toBe(before!.accessToken);
-    expect(after!.refreshToken).toBe(before!.refreshToken);
-    expect(heroku.accepts(after!.accessToken)).toBe(true);
-    expect((await refreshAtHeroku(heroku, before!.refreshToken!)).status).toBe(200);
+    const { before } = await expectKeptAfterStorm(context, 'heroku', userId, () => apps(browser));
+    expect((await refreshAtHeroku(heroku, before.refreshToken!)).status).toBe(200);
   });
 
   it("an app the person revoked at Heroku marks the connection 'needs re-auth' after one refused refresh (Heroku's 401 read as invalid_grant); disconnect then counts the grant as revoked", async () => {

@@ -2,10 +2,10 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startHighLevelEmulator, type HighLevelEmulator, type HighLevelInstall } from './highlevel.emulator.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // A client id and secret of the forms the marketplace shows (the id is the app's id, a dash, then a suffix).
@@ -72,24 +72,16 @@ describeEachDialect('HighLevel, against an emulator of HighLevel', (dialect) => 
   });
 
   it("the proxy reaches the API with HighLevel's Version header; 20 concurrent calls on an expired token make one refresh with user_type, the new refresh token is kept, and HighLevel refuses the old one", async () => {
-    const { database, emulator, app } = context;
+    const { emulator } = context;
     const { browser, userId } = await signIn(install('StormRotatingUser01', 'Storm Dental'));
-    const before = await app.runtime.tokenStore.findToken(userId, 'highlevel');
-    await expireAccessTokens(database, userId);
-    const answers = await expectOneRefreshFor20Calls(emulator, () => location(browser, 'locStormRotatingUser01'));
+    const { before, after, answers } = await expectRotatedAfterStorm(context, 'highlevel', userId, () => location(browser, 'locStormRotatingUser01'));
     expect(JSON.parse(answers[0]!.text)).toEqual({ location: { id: 'locStormRotatingUser01', companyId: 'UAXssdawIWAWD', name: 'Storm Dental', timezone: 'US/Central', country: 'US' } });
     const calls = emulator.server.requests.filter((r) => r.path === '/locations/locStormRotatingUser01');
     expect(calls.length).toBe(20);
     expect(calls.every((r) => r.headers.version === '2021-07-28')).toBe(true);
     expect(emulator.userTypes.slice(-2)).toEqual(['Location', 'Location']);
-    const after = await app.runtime.tokenStore.findToken(userId, 'highlevel');
-    expect(after!.accessToken).not.toBe(before!.accessToken);
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(after!.scope).toBe(before!.scope);
-    expect(emulator.accepts(after!.accessToken)).toBe(true);
-    const replay = await refreshThere(emulator, before!.refreshToken!);
-    expect(replay.status).toBe(400);
-    expect(await replay.json()).toEqual({ statusCode: 400, message: 'Invalid grant: refresh token is invalid' });
+    expect(after.scope).toBe(before.scope);
+    expect(await statusAndBody(refreshThere(emulator, before.refreshToken!))).toEqual({ status: 400, body: { statusCode: 400, message: 'Invalid grant: refresh token is invalid' } });
   });
 
   it("a caller's own Version goes through in place of the preset's, for endpoints of another API version", async () => {

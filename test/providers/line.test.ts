@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { DIALECTS, describeEachDialect } from '../support/postgres.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { APP_ORIGIN, disconnectThrough, signInAs } from './kit/provider-app.js';
-import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
+import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startLineEmulator, type LineEmulator, type LineUser } from './line.emulator.js';
 
 // A channel ID (ten digits) and a channel secret (32 hex digits), as the LINE Developers Console shows them.
@@ -81,22 +81,15 @@ describeEachDialect('LINE Login, against an emulator of LINE', (dialect) => {
   });
 
   it('the proxy calls /v2/profile; 20 concurrent calls on an expired token make one refresh, the new refresh token is kept, and the used one is refused', async () => {
-    const { database, emulator: line, app } = context;
+    const { emulator: line } = context;
     const hanako = person('Hanako Sato');
     const { browser, userId } = await signIn(hanako);
     const first = await profile(browser);
     expect(first.status).toBe(200);
     expect(JSON.parse(first.text)).toMatchObject({ userId: hanako.userId, displayName: 'Hanako Sato' });
 
-    const before = await app.runtime.tokenStore.findToken(userId, 'line');
-    await expireAccessTokens(database, userId);
-    await expectOneRefreshFor20Calls(line, () => profile(browser));
-    const after = await app.runtime.tokenStore.findToken(userId, 'line');
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(line.accepts(after!.accessToken)).toBe(true);
-    const replay = await refreshAtLine(line, before!.refreshToken!);
-    expect(replay.status).toBe(400);
-    expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+    const { before } = await expectRotatedAfterStorm(context, 'line', userId, () => profile(browser));
+    expect(await statusAndBody(refreshAtLine(line, before.refreshToken!))).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
   it("an app the person removed in LINE marks the connection 'needs re-auth' after one refused refresh; disconnect then counts the grant as revoked", async () => {

@@ -1,9 +1,9 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startLinearEmulator, type LinearEmulator, type LinearUser } from './linear.emulator.js';
 
@@ -79,18 +79,11 @@ describeEachDialect('Linear, against an emulator of Linear', (dialect) => {
   });
 
   it('the proxy POSTs GraphQL; 20 concurrent calls on an expired token make one refresh, the new refresh token is kept, and Linear refuses the used one', async () => {
-    const { database, emulator: linear, app } = context;
+    const { emulator: linear } = context;
     const { browser, userId } = await signIn(person('3a4b5c6d-7e8f-4a0b-8c2d-3e4f5a6b7c8d', 'Storm Rotating'));
-    const before = await app.runtime.tokenStore.findToken(userId, 'linear');
-    await expireAccessTokens(database, userId);
-    const answers = await expectOneRefreshFor20Calls(linear, () => graphql(browser, '{ teams { nodes { id name } } }'));
+    const { before, answers } = await expectRotatedAfterStorm(context, 'linear', userId, () => graphql(browser, '{ teams { nodes { id name } } }'));
     expect(JSON.parse(answers[0]!.text)).toEqual({ data: { teams: { nodes: [{ id: '9cfb482a-81e3-4154-b5b9-2c805e70a02d', name: 'Engineering' }] } } });
-    const after = await app.runtime.tokenStore.findToken(userId, 'linear');
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(linear.accepts(after!.accessToken)).toBe(true);
-    const replay = await refreshAtLinear(linear, before!.refreshToken!);
-    expect(replay.status).toBe(400);
-    expect(await replay.json()).toEqual({ error: 'invalid_grant', error_description: 'Token has been expired or revoked.' });
+    expect(await statusAndBody(refreshAtLinear(linear, before.refreshToken!))).toEqual({ status: 400, body: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' } });
   });
 
   it("a refresh token Linear refuses (400 invalid_grant) marks the connection 'needs re-auth', with one attempt", async () => {

@@ -3,8 +3,8 @@ import { findPreset } from '../../src/client/providers/index.js';
 import type { TestBrowser } from '../support/browser.js';
 import { testClock, type TestClock } from '../support/clock.js';
 import { describeEachDialect, type TestDialect } from '../support/postgres.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { APP_ORIGIN, csrfTokenOf, disconnectThrough, presetEnv, signInThrough } from './kit/provider-app.js';
+import { expectKeptAfterStorm } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardContext, type StandardProvider } from './kit/standard-cases.js';
 import { startLinkedInEmulator, type LinkedInEmulator, type LinkedInMember } from './linkedin.emulator.js';
 
@@ -136,14 +136,7 @@ describe.skipIf(findPreset('linkedin') === undefined)('LinkedIn', () => {
 
     it('20 concurrent calls on an expired token make exactly one refresh, which keeps the same refresh token', async () => {
       const { browser, userId } = await signIn(context, member('pRt001', 'Storm', 'Front'));
-      const before = await context.app.runtime.tokenStore.findToken(userId, 'linkedin');
-      expect(before!.refreshToken).toEqual(expect.any(String));
-      await expireAccessTokens(context.database, userId);
-      await expectOneRefreshFor20Calls(context.emulator, () => browser.get(`${APP_ORIGIN}/api/providers/linkedin/proxy/v2/userinfo`));
-      const after = await context.app.runtime.tokenStore.findToken(userId, 'linkedin');
-      expect(after!.accessToken).not.toBe(before!.accessToken);
-      expect(after!.refreshToken).toBe(before!.refreshToken);
-      expect(context.emulator.accepts(after!.accessToken)).toBe(true);
+      await expectKeptAfterStorm(context, 'linkedin', userId, () => browser.get(`${APP_ORIGIN}/api/providers/linkedin/proxy/v2/userinfo`));
     });
   });
 

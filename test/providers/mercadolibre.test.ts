@@ -1,10 +1,10 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
-import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
+import { describeClientFailures, expectAccessTokenLifetime, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startMercadoLibreEmulator, type MercadoLibreEmulator, type MercadoLibreUser } from './mercadolibre.emulator.js';
 
 // A client id and secret of the form Mercado Libre's DevCenter shows.
@@ -78,22 +78,14 @@ describeEachDialect('Mercado Libre, against an emulator of Mercado Libre', (dial
   });
 
   it('the proxy calls the API; 20 concurrent calls on an expired token make one refresh, the new single-use refresh token is kept, and the used one is refused', async () => {
-    const { database, emulator: meli, app } = context;
+    const { emulator: meli } = context;
     const seller = person(102, 'Storm', 'Seller');
     const { browser, userId } = await signIn(seller);
-    const before = await app.runtime.tokenStore.findToken(userId, 'mercadolibre');
-    await expireAccessTokens(database, userId);
-    const answers = await expectOneRefreshFor20Calls(meli, () => items(browser, seller));
+    const { before, after, answers } = await expectRotatedAfterStorm(context, 'mercadolibre', userId, () => items(browser, seller));
     expect(JSON.parse(answers[0]!.text)).toMatchObject({ seller_id: String(seller.id), results: ['MLA1234567890', 'MLA1234567891'] });
-    const after = await app.runtime.tokenStore.findToken(userId, 'mercadolibre');
-    expect(after!.accessToken).not.toBe(before!.accessToken);
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(after!.scope).toBe('offline_access read write');
+    expect(after.scope).toBe('offline_access read write');
     expectAccessTokenLifetime(after, 21_500, 21_600);
-    expect(meli.accepts(after!.accessToken)).toBe(true);
-    const replay = await refreshAtMeli(meli, before!.refreshToken!);
-    expect(replay.status).toBe(400);
-    expect(await replay.json()).toMatchObject({ error: 'invalid_grant', status: 400 });
+    expect(await statusAndBody(refreshAtMeli(meli, before.refreshToken!))).toMatchObject({ status: 400, body: { error: 'invalid_grant', status: 400 } });
   });
 
   it("the app revoked in the person's Mercado Libre account marks the connection 'needs re-auth' after the API's 401, with one refused refresh", async () => {

@@ -1,12 +1,13 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { expectNoTokenRequestFor20Calls, expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
+import { expectNoTokenRequestFor20Calls } from './kit/concurrent-calls.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
-import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
+import { describeClientFailures, expectAccessTokenLifetime, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startMiroEmulator, type MiroEmulator, type MiroUser } from './miro.emulator.js';
 
 // A client id as Miro shows it (digits) and a secret of its length.
@@ -75,19 +76,12 @@ describeEachDialect('Miro, against an emulator of Miro', (dialect) => {
   });
 
   it('the proxy calls the REST API; 20 concurrent calls on an expired token make one refresh, the new pair is kept, and Miro takes neither old token again', async () => {
-    const { database, emulator: miro, app } = context;
+    const { emulator: miro } = context;
     const { browser, userId } = await signIn(person(102, 'Storm Rotating'));
-    const before = await app.runtime.tokenStore.findToken(userId, 'miro');
-    await expireAccessTokens(database, userId);
-    const answers = await expectOneRefreshFor20Calls(miro, () => boards(browser));
+    const { before, answers } = await expectRotatedAfterStorm(context, 'miro', userId, () => boards(browser));
     expect(JSON.parse(answers[0]!.text)).toMatchObject({ type: 'list', data: [{ type: 'board', name: 'Retro' }] });
-    const after = await app.runtime.tokenStore.findToken(userId, 'miro');
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(miro.accepts(after!.accessToken)).toBe(true);
-    expect(miro.accepts(before!.accessToken)).toBe(false);
-    const replay = await refreshAtMiro(miro, before!.refreshToken!);
-    expect(replay.status).toBe(400);
-    expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+    expect(miro.accepts(before.accessToken)).toBe(false);
+    expect(await statusAndBody(refreshAtMiro(miro, before.refreshToken!))).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
   it("the app uninstalled from the team marks the connection 'needs re-auth' after Miro's 401, with one refused refresh", async () => {

@@ -1,9 +1,9 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, rowCounts, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startMondayEmulator, type MondayEmulator, type MondayUser } from './monday.emulator.js';
 
@@ -84,22 +84,15 @@ describeEachDialect('monday.com, against an emulator of monday.com', (dialect) =
   });
 
   it('the proxy POSTs GraphQL with the caller’s API-Version; 20 concurrent calls on an expired token make one refresh, the new refresh token is kept, and monday refuses the used one', async () => {
-    const { database, emulator: monday, app } = context;
+    const { emulator: monday } = context;
     const { browser, userId } = await signIn(person(103, 'Storm Rotating'));
     const pinned = await graphql(browser, '{ boards { id name } }', { 'api-version': '2026-10' });
     expect(pinned.status).toBe(200);
     expect(monday.server.requests.filter((r) => r.path === '/v2').at(-1)!.headers['api-version']).toBe('2026-10');
-    const before = await app.runtime.tokenStore.findToken(userId, 'monday');
-    await expireAccessTokens(database, userId);
-    const answers = await expectOneRefreshFor20Calls(monday, () => graphql(browser, '{ boards { id name } }'));
+    const { before, after, answers } = await expectRotatedAfterStorm(context, 'monday', userId, () => graphql(browser, '{ boards { id name } }'));
     expect(JSON.parse(answers[0]!.text)).toMatchObject({ data: { boards: [{ id: '1234567890', name: 'Roadmap' }] } });
-    const after = await app.runtime.tokenStore.findToken(userId, 'monday');
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(after!.expiresAt! - Math.floor(Date.now() / 1000)).toBeGreaterThan(3500);
-    expect(monday.accepts(after!.accessToken)).toBe(true);
-    const replay = await refreshAtMonday(monday, before!.refreshToken!);
-    expect(replay.status).toBe(400);
-    expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+    expect(after.expiresAt! - Math.floor(Date.now() / 1000)).toBeGreaterThan(3500);
+    expect(await statusAndBody(refreshAtMonday(monday, before.refreshToken!))).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
   it("the app uninstalled at monday marks the connection 'needs re-auth' after its 401, with one refused refresh", async () => {

@@ -2,10 +2,10 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { newServiceKey } from '../support/service-api.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, disconnectThrough, signInAs } from './kit/provider-app.js';
-import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
+import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startNextcloudEmulator, type NextcloudEmulator, type NextcloudUser } from './nextcloud.emulator.js';
 
 // A client identifier and secret of 64 letters and digits, as Nextcloud's OAuth 2.0 clients list shows them.
@@ -113,19 +113,12 @@ describeEachDialect('Nextcloud, against an emulator of a Nextcloud server', (dia
   });
 
   it('20 concurrent calls on an expired token make one refresh; the new pair is kept, and Nextcloud takes neither old token again', async () => {
-    const { database, emulator: nextcloud, app } = context;
+    const { emulator: nextcloud } = context;
     const alan = person('alan', 'Alan Turing');
     const { browser, userId } = await signIn(alan);
-    const before = await app.runtime.tokenStore.findToken(userId, 'nextcloud');
-    await expireAccessTokens(database, userId);
-    await expectOneRefreshFor20Calls(nextcloud, () => readme(browser, alan));
-    const after = await app.runtime.tokenStore.findToken(userId, 'nextcloud');
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(nextcloud.accepts(after!.accessToken)).toBe(true);
-    expect(nextcloud.accepts(before!.accessToken)).toBe(false);
-    const replay = await refreshAtNextcloud(nextcloud, before!.refreshToken!);
-    expect(replay.status).toBe(400);
-    expect(await replay.json()).toEqual({ error: 'invalid_request' });
+    const { before } = await expectRotatedAfterStorm(context, 'nextcloud', userId, () => readme(browser, alan));
+    expect(nextcloud.accepts(before.accessToken)).toBe(false);
+    expect(await statusAndBody(refreshAtNextcloud(nextcloud, before.refreshToken!))).toEqual({ status: 400, body: { error: 'invalid_request' } });
   });
 
   it("the client revoked in the person's Nextcloud security settings: the API refuses the token, the refresh is refused (invalid_request, read as invalid_grant), and the connection needs re-auth after one try; disconnect then counts it as revoked already", async () => {

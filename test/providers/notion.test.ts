@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { describeEachDialect } from '../support/postgres.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { expectRotatedAfterStorm } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startNotionEmulator, type NotionEmulator, type NotionUser } from './notion.emulator.js';
 
@@ -67,7 +67,7 @@ describeEachDialect('Notion, against an emulator of Notion', (dialect) => {
   });
 
   it("the proxy sends Notion-Version by default and passes a caller's own; 20 concurrent calls on an expired token make one refresh, and the rotated refresh token is kept", async () => {
-    const { database, emulator: notion, app } = context;
+    const { emulator: notion } = context;
     const { browser, userId } = await signIn(person('a1b2c3d4-0000-4000-8000-000000000001', 'Grace Hopper'));
     const me = await browser.get(`${APP_ORIGIN}/api/providers/notion/proxy/users/me`);
     expect(me.status).toBe(200);
@@ -76,12 +76,7 @@ describeEachDialect('Notion, against an emulator of Notion', (dialect) => {
     expect((await browser.get(`${APP_ORIGIN}/api/providers/notion/proxy/users/me`, { headers: { 'notion-version': '2022-06-28' } })).status).toBe(200);
     expect(notion.server.requests.at(-1)!.headers['notion-version']).toBe('2022-06-28');
 
-    const before = await app.runtime.tokenStore.findToken(userId, 'notion');
-    await expireAccessTokens(database, userId);
-    await expectOneRefreshFor20Calls(notion, () => browser.get(`${APP_ORIGIN}/api/providers/notion/proxy/users/me`));
-    const after = await app.runtime.tokenStore.findToken(userId, 'notion');
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(notion.accepts(after!.accessToken)).toBe(true);
+    await expectRotatedAfterStorm(context, 'notion', userId, () => browser.get(`${APP_ORIGIN}/api/providers/notion/proxy/users/me`));
     const refresh = notion.server.requests.filter((r) => r.path === '/v1/oauth/token').at(-1)!;
     expect(refresh.headers['content-type']).toMatch(/^application\/json/);
     expect(refresh.headers['notion-version']).toBe('2026-03-11');

@@ -1,10 +1,10 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
-import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
+import { describeClientFailures, expectAccessTokenLifetime, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startOsuEmulator, type OsuEmulator, type OsuUser } from './osu.emulator.js';
 
 // A client id and secret of the form osu!'s account settings page shows.
@@ -83,22 +83,14 @@ describeEachDialect('osu!, against an emulator of osu!', (dialect) => {
   });
 
   it('the proxy calls API v2; 20 concurrent calls on an expired token make one refresh without narrowing its scope, the new refresh token is kept, and the used one is refused', async () => {
-    const { database, emulator: osu, app } = context;
+    const { emulator: osu } = context;
     const player = person(102, 'WhiteCat');
     const { browser, userId } = await signIn(player);
-    const before = await app.runtime.tokenStore.findToken(userId, 'osu');
-    await expireAccessTokens(database, userId);
-    const answers = await expectOneRefreshFor20Calls(osu, () => bestScores(browser, player));
+    const { before, after, answers } = await expectRotatedAfterStorm(context, 'osu', userId, () => bestScores(browser, player));
     expect(JSON.parse(answers[0]!.text)).toMatchObject([{ user_id: player.id, rank: 'S' }, { user_id: player.id }]);
     expect(osu.refreshScopes.at(-1)).toBeNull();
-    const after = await app.runtime.tokenStore.findToken(userId, 'osu');
-    expect(after!.accessToken).not.toBe(before!.accessToken);
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(after!.scope).toBe('identify public');
-    expect(osu.accepts(after!.accessToken)).toBe(true);
-    const replay = await refreshAtOsu(osu, before!.refreshToken!);
-    expect(replay.status).toBe(400);
-    expect(await replay.json()).toMatchObject({ error: 'invalid_grant', hint: 'Token has been revoked' });
+    expect(after.scope).toBe('identify public');
+    expect(await statusAndBody(refreshAtOsu(osu, before.refreshToken!))).toMatchObject({ status: 400, body: { error: 'invalid_grant', hint: 'Token has been revoked' } });
   });
 
   it("the app revoked on the person's account settings page marks the connection 'needs re-auth' after osu!'s 401, with one refused refresh", async () => {

@@ -1,11 +1,11 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
-import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
+import { describeClientFailures, expectAccessTokenLifetime, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startOuraEmulator, type OuraEmulator, type OuraUser } from './oura.emulator.js';
 
 // A client id and secret of the form Oura's application page shows.
@@ -81,18 +81,11 @@ describeEachDialect('Oura, against an emulator of Oura', (dialect) => {
   });
 
   it('the proxy calls API v2; 20 concurrent calls on an expired token make one refresh, the new refresh token is kept, and the used one is refused', async () => {
-    const { database, emulator: oura, app } = context;
+    const { emulator: oura } = context;
     const { browser, userId } = await signIn(person(102, 'storm@example.com'));
-    const before = await app.runtime.tokenStore.findToken(userId, 'oura');
-    await expireAccessTokens(database, userId);
-    const answers = await expectOneRefreshFor20Calls(oura, () => dailySleep(browser));
+    const { before, answers } = await expectRotatedAfterStorm(context, 'oura', userId, () => dailySleep(browser));
     expect(JSON.parse(answers[0]!.text)).toMatchObject({ data: [{ day: '2026-12-01', score: 82 }] });
-    const after = await app.runtime.tokenStore.findToken(userId, 'oura');
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(oura.accepts(after!.accessToken)).toBe(true);
-    const replay = await refreshAtOura(oura, before!.refreshToken!);
-    expect(replay.status).toBe(400);
-    expect(await replay.json()).toMatchObject({ error: 'invalid_grant', title: 'Token already used or revoked' });
+    expect(await statusAndBody(refreshAtOura(oura, before.refreshToken!))).toMatchObject({ status: 400, body: { error: 'invalid_grant', title: 'Token already used or revoked' } });
   });
 
   it("the app removed in the person's Oura account marks the connection 'needs re-auth' after Oura's 401, with one refused refresh", async () => {

@@ -1,10 +1,10 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startOutreachEmulator, type OutreachEmulator, type OutreachUser } from './outreach.emulator.js';
 
@@ -74,21 +74,13 @@ describeEachDialect('Outreach, against an emulator of Outreach', (dialect) => {
   });
 
   it('the proxy reaches the REST API; 20 concurrent calls on an expired token make one refresh, the rotated refresh token is kept, and the old one is refused', async () => {
-    const { database, emulator, app } = context;
+    const { emulator } = context;
     const storm = person(5120, 'Storm Person');
     const { browser, userId } = await signIn(storm);
-    const before = await app.runtime.tokenStore.findToken(userId, 'outreach');
-    await expireAccessTokens(database, userId);
-    const answers = await expectOneRefreshFor20Calls(emulator, () => userCall(browser, storm.id));
+    const { before, after, answers } = await expectRotatedAfterStorm(context, 'outreach', userId, () => userCall(browser, storm.id));
     expect(JSON.parse(answers[0]!.text)).toEqual({ data: { type: 'user', id: 5120, attributes: { email: 'storm@example.com', firstName: 'Storm', lastName: 'Person', name: 'Storm Person' } } });
-    const after = await app.runtime.tokenStore.findToken(userId, 'outreach');
-    expect(after!.accessToken).not.toBe(before!.accessToken);
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(after!.scope).toBe('users.read');
-    expect(emulator.accepts(after!.accessToken)).toBe(true);
-    const replay = await refreshThere(emulator, before!.refreshToken!);
-    expect(replay.status).toBe(400);
-    expect(await replay.json()).toEqual(INVALID_GRANT);
+    expect(after.scope).toBe('users.read');
+    expect(await statusAndBody(refreshThere(emulator, before.refreshToken!))).toEqual({ status: 400, body: INVALID_GRANT });
   });
 
   it("a refresh token Outreach refuses (invalid_grant) marks the connection 'needs re-auth', with one attempt", async () => {

@@ -1,11 +1,11 @@
 import { expect, it } from 'vitest';
 import { describeEachDialect } from '../support/postgres.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
 import { APP_ORIGIN, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
-import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
+import { describeClientFailures, expectAccessTokenLifetime, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startPatreonEmulator, type PatreonEmulator, type PatreonUser } from './patreon.emulator.js';
 
 // A client id and secret of the length Patreon's developer portal gives them.
@@ -79,7 +79,7 @@ describeEachDialect('Patreon, against an emulator of Patreon', (dialect) => {
   });
 
   it('the proxy calls the API, where identity is a 403 for campaigns; 20 concurrent calls on an expired token make one refresh, the new refresh token is kept, and Patreon refuses the used one', async () => {
-    const { database, emulator: patreon, app } = context;
+    const { emulator: patreon } = context;
     const { browser, userId } = await signIn(person(102, 'Grace Hopper'));
     const first = await browser.get(`${APP_ORIGIN}/api/providers/patreon/proxy/identity?fields%5Buser%5D=full_name`);
     expect(first.status).toBe(200);
@@ -87,15 +87,8 @@ describeEachDialect('Patreon, against an emulator of Patreon', (dialect) => {
     const outside = await browser.get(`${APP_ORIGIN}/api/providers/patreon/proxy/campaigns`);
     expect(outside.status).toBe(403);
 
-    const before = await app.runtime.tokenStore.findToken(userId, 'patreon');
-    await expireAccessTokens(database, userId);
-    await expectOneRefreshFor20Calls(patreon, () => browser.get(`${APP_ORIGIN}/api/providers/patreon/proxy/identity`));
-    const after = await app.runtime.tokenStore.findToken(userId, 'patreon');
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(patreon.accepts(after!.accessToken)).toBe(true);
-    const replay = await refreshAtPatreon(patreon, before!.refreshToken!);
-    expect(replay.status).toBe(400);
-    expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+    const { before } = await expectRotatedAfterStorm(context, 'patreon', userId, () => browser.get(`${APP_ORIGIN}/api/providers/patreon/proxy/identity`));
+    expect(await statusAndBody(refreshAtPatreon(patreon, before.refreshToken!))).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
   it("an app removed in Patreon's settings marks the connection 'needs re-auth' after one refresh Patreon refuses", async () => {

@@ -1,11 +1,11 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startPinterestEmulator, type PinterestEmulator, type PinterestUser } from './pinterest.emulator.js';
 
@@ -87,19 +87,12 @@ describeEachDialect('Pinterest, against an emulator of Pinterest', (dialect) => 
   });
 
   it('the proxy reaches the API; 20 concurrent calls on an expired token make one refresh, whose new continuous refresh token is kept, and Pinterest refuses the used one', async () => {
-    const { app, emulator: pinterest } = context;
+    const { emulator: pinterest } = context;
     const { browser, userId } = await signIn(person('2783136121146311752', 'stormrotating'));
-    const before = await app.runtime.tokenStore.findToken(userId, 'pinterest');
-    await expireAccessTokens(context.database, userId);
-    const answers = await expectOneRefreshFor20Calls(pinterest, () => boards(browser));
+    const { before, after, answers } = await expectRotatedAfterStorm(context, 'pinterest', userId, () => boards(browser));
     expect(JSON.parse(answers[0]!.text)).toMatchObject({ items: [{ name: 'Summer Recipes', owner: { username: 'stormrotating' } }], bookmark: null });
-    const after = await app.runtime.tokenStore.findToken(userId, 'pinterest');
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(after!.scope).toBe('user_accounts:read boards:read');
-    expect(pinterest.accepts(after!.accessToken)).toBe(true);
-    const replay = await refreshAtPinterest(pinterest, before!.refreshToken!);
-    expect(replay.status).toBe(401);
-    expect(await replay.json()).toEqual({ code: 283, message: 'The authorization grant is invalid' });
+    expect(after.scope).toBe('user_accounts:read boards:read');
+    expect(await statusAndBody(refreshAtPinterest(pinterest, before.refreshToken!))).toEqual({ status: 401, body: { code: 283, message: 'The authorization grant is invalid' } });
   });
 
   it("a refresh token Pinterest refuses (401 code 283) marks the connection 'needs re-auth', with one attempt", async () => {

@@ -1,9 +1,9 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startProcoreEmulator, type ProcoreEmulator, type ProcoreUser } from './procore.emulator.js';
 
@@ -70,19 +70,11 @@ describeEachDialect('Procore, against an emulator of a Procore environment named
   });
 
   it('the proxy reaches the REST API; 20 concurrent calls on an expired token make one refresh, the new refresh token is kept, and Procore refuses the spent one', async () => {
-    const { database, emulator: procore, app } = context;
+    const { emulator: procore } = context;
     const { browser, userId } = await signIn(person(103, 'Storm Person'));
-    const before = await app.runtime.tokenStore.findToken(userId, 'procore');
-    await expireAccessTokens(database, userId);
-    const answers = await expectOneRefreshFor20Calls(procore, () => companies(browser));
+    const { before, answers } = await expectRotatedAfterStorm(context, 'procore', userId, () => companies(browser));
     expect(JSON.parse(answers[0]!.text)).toEqual([{ id: 8_089, name: 'Storm Builders', is_active: true, my_company: true }]);
-    const after = await app.runtime.tokenStore.findToken(userId, 'procore');
-    expect(after!.accessToken).not.toBe(before!.accessToken);
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(procore.accepts(after!.accessToken)).toBe(true);
-    const replay = await refreshAtProcore(procore, before!.refreshToken!);
-    expect(replay.status).toBe(400);
-    expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+    expect(await statusAndBody(refreshAtProcore(procore, before.refreshToken!))).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
   it("a refresh token Procore refuses (400 invalid_grant) marks the connection 'needs re-auth', with one attempt", async () => {

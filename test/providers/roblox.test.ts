@@ -1,11 +1,11 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
-import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
+import { describeClientFailures, expectAccessTokenLifetime, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startRobloxEmulator, type RobloxEmulator, type RobloxUser } from './roblox.emulator.js';
 
 // A numeric client id and an RBX- secret, as the Creator Dashboard shows them for an OAuth 2.0 app.
@@ -78,21 +78,14 @@ describeEachDialect('Roblox, against an emulator of its OAuth 2.0 server and Ope
   });
 
   it('the proxy calls Open Cloud; 20 concurrent calls on an expired token make one refresh, the new refresh token is kept, and the spent one is refused', async () => {
-    const { database, emulator: roblox, app } = context;
+    const { emulator: roblox } = context;
     const alan = person(102, 'Alan Scripter');
     const { browser, userId } = await signIn(alan);
     const first = await openCloudUser(browser, alan);
     expect(first.status).toBe(200);
     expect(JSON.parse(first.text)).toMatchObject({ path: `users/${alan.id}`, name: 'alanscripter102', displayName: 'Alan Scripter' });
-    const before = await app.runtime.tokenStore.findToken(userId, 'roblox');
-    await expireAccessTokens(database, userId);
-    await expectOneRefreshFor20Calls(roblox, () => openCloudUser(browser, alan));
-    const after = await app.runtime.tokenStore.findToken(userId, 'roblox');
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(roblox.accepts(after!.accessToken)).toBe(true);
-    const replay = await refreshAtRoblox(roblox, before!.refreshToken!);
-    expect(replay.status).toBe(400);
-    expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+    const { before } = await expectRotatedAfterStorm(context, 'roblox', userId, () => openCloudUser(browser, alan));
+    expect(await statusAndBody(refreshAtRoblox(roblox, before.refreshToken!))).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
   it("the app's authorization revoked in Roblox marks the connection 'needs re-auth' after one refused refresh; disconnect then counts the session as revoked", async () => {

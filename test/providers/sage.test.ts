@@ -1,10 +1,10 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startSageEmulator, type SageEmulator, type SageUser } from './sage.emulator.js';
 
@@ -111,20 +111,12 @@ describeEachDialect('Sage Accounting, against an emulator of Sage', (dialect) =>
   });
 
   it('20 concurrent calls on an expired token make one refresh; the rotated refresh token is kept, with its 31 days, and the old one is refused', async () => {
-    const { database, emulator, app } = context;
+    const { emulator } = context;
     const { browser, userId } = await signIn(user('6c1b4e3f-8d52-4a1f-ae2b-3f4a5b6c7d8e', 'Storm', 'Person'));
-    const before = await app.runtime.tokenStore.findToken(userId, 'sage');
-    await expireAccessTokens(database, userId);
-    const answers = await expectOneRefreshFor20Calls(emulator, () => contacts(browser));
+    const { before, after, answers } = await expectRotatedAfterStorm(context, 'sage', userId, () => contacts(browser));
     expect(JSON.parse(answers[0]!.text)).toMatchObject({ $total: 1, $items: [{ displayed_as: 'Person Ltd customer' }] });
-    const after = await app.runtime.tokenStore.findToken(userId, 'sage');
-    expect(after!.accessToken).not.toBe(before!.accessToken);
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(after!.scope).toBe('full_access');
-    expect(emulator.accepts(after!.accessToken)).toBe(true);
-    const replay = await refreshThere(emulator, before!.refreshToken!);
-    expect(replay.status).toBe(400);
-    expect(await replay.json()).toEqual({ error: 'invalid_grant' });
+    expect(after.scope).toBe('full_access');
+    expect(await statusAndBody(refreshThere(emulator, before.refreshToken!))).toEqual({ status: 400, body: { error: 'invalid_grant' } });
   });
 
   it("a refresh token Sage refuses (invalid_grant) marks the connection 'needs re-auth', with one attempt", async () => {

@@ -2,12 +2,12 @@ import { createHmac } from 'node:crypto';
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
 import { APP_ORIGIN, csrfTokenOf, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
-import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
+import { describeClientFailures, expectAccessTokenLifetime, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startShopifyEmulator, type ShopifyEmulator, type ShopifyShop } from './shopify.emulator.js';
 
 // A client id and secret of the form the Dev Dashboard shows (32 hex digits; the secret prefixed shpss_).
@@ -93,21 +93,14 @@ describeEachDialect('Shopify, against an emulator of a Shopify store', (dialect)
   });
 
   it('the proxy calls the Admin API with the token in X-Shopify-Access-Token; 20 concurrent calls on an expired token make one refresh, the new refresh token is kept, and Shopify refuses the used one here', async () => {
-    const { database, emulator: shopify, app } = context;
+    const { emulator: shopify } = context;
     const { browser, userId } = await signIn(shop(102, 'Grace Hats'));
     const first = await products(browser);
     expect(first.status).toBe(200);
     expect(JSON.parse(first.text)).toMatchObject({ data: { products: { nodes: [{ title: 'Grace Hats Sneakers' }] } } });
 
-    const before = await app.runtime.tokenStore.findToken(userId, 'shopify');
-    await expireAccessTokens(database, userId);
-    await expectOneRefreshFor20Calls(shopify, () => products(browser));
-    const after = await app.runtime.tokenStore.findToken(userId, 'shopify');
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(shopify.accepts(after!.accessToken)).toBe(true);
-    const replay = await refreshAtShopify(shopify, before!.refreshToken!);
-    expect(replay.status).toBe(400);
-    expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+    const { before } = await expectRotatedAfterStorm(context, 'shopify', userId, () => products(browser));
+    expect(await statusAndBody(refreshAtShopify(shopify, before.refreshToken!))).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
   it('a callback whose hmac does not match its parameters, or that names another store, is a 400: no code exchanged, nothing stored', async () => {

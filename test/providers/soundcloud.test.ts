@@ -1,11 +1,11 @@
 import { expect, it } from 'vitest';
 import { describeEachDialect } from '../support/postgres.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
 import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
-import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
+import { describeClientFailures, expectAccessTokenLifetime, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startSoundCloudEmulator, type SoundCloudEmulator, type SoundCloudUser } from './soundcloud.emulator.js';
 
 // A 32-character client id and secret, as SoundCloud's app registration gives them.
@@ -69,21 +69,14 @@ describeEachDialect('SoundCloud, against an emulator of SoundCloud', (dialect) =
   });
 
   it('the proxy calls the API; 20 concurrent calls on an expired token make one refresh, the new refresh token is kept, and SoundCloud refuses the used one', async () => {
-    const { database, emulator: soundcloud, app } = context;
+    const { emulator: soundcloud } = context;
     const { browser, userId } = await signIn(person(102, 'Grace Hopper'));
     const first = await browser.get(`${APP_ORIGIN}/api/providers/soundcloud/proxy/me/tracks`);
     expect(first.status).toBe(200);
     expect(JSON.parse(first.text)).toMatchObject([{ title: 'Grace Hopper – First Demo' }]);
 
-    const before = await app.runtime.tokenStore.findToken(userId, 'soundcloud');
-    await expireAccessTokens(database, userId);
-    await expectOneRefreshFor20Calls(soundcloud, () => browser.get(`${APP_ORIGIN}/api/providers/soundcloud/proxy/me/tracks`));
-    const after = await app.runtime.tokenStore.findToken(userId, 'soundcloud');
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(soundcloud.accepts(after!.accessToken)).toBe(true);
-    const replay = await refreshAtSoundCloud(soundcloud, before!.refreshToken!);
-    expect(replay.status).toBe(400);
-    expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+    const { before } = await expectRotatedAfterStorm(context, 'soundcloud', userId, () => browser.get(`${APP_ORIGIN}/api/providers/soundcloud/proxy/me/tracks`));
+    expect(await statusAndBody(refreshAtSoundCloud(soundcloud, before.refreshToken!))).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
   it("an app removed in SoundCloud's settings marks the connection 'needs re-auth' after one refresh SoundCloud refuses", async () => {

@@ -1,12 +1,12 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
 import { APP_ORIGIN, signInAs, signInThrough } from './kit/provider-app.js';
-import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
+import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startTeslaEmulator, type TeslaEmulator, type TeslaUser } from './tesla.emulator.js';
 
 // A client id and secret of the form developer.tesla.com shows.
@@ -90,21 +90,12 @@ describeEachDialect('Tesla, against an emulator of Tesla', (dialect) => {
   });
 
   it('the proxy calls the Fleet API; 20 concurrent calls on an expired token make one refresh, the new pair is kept, and the spent refresh token is refused', async () => {
-    const { database, emulator: tesla, app } = context;
+    const { emulator: tesla } = context;
     const { browser, userId } = await signIn(person(102, 'Alan Turing'));
-    const before = await app.runtime.tokenStore.findToken(userId, 'tesla');
-    await expireAccessTokens(database, userId);
-    const answers = await expectOneRefreshFor20Calls(tesla, () => vehicles(browser));
+    const { before, after, answers } = await expectRotatedAfterStorm(context, 'tesla', userId, () => vehicles(browser));
     expect(JSON.parse(answers[0]!.text)).toMatchObject({ response: [{ id: 100021, vin: '5YJ3E1EA1JF000001' }], count: 1 });
-    const after = await app.runtime.tokenStore.findToken(userId, 'tesla');
-    expect(after!.accessToken).not.toBe(before!.accessToken);
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(tesla.accepts(after!.accessToken)).toBe(true);
-    const lifetime = after!.expiresAt! - Math.floor(Date.now() / 1000);
-    expect(lifetime).toBeGreaterThan(8 * 3600 - 100);
-    const replay = await refreshAtTesla(tesla, before!.refreshToken!);
-    expect(replay.status).toBe(400);
-    expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+    expectAccessTokenLifetime(after, 8 * 3600 - 100, 8 * 3600);
+    expect(await statusAndBody(refreshAtTesla(tesla, before.refreshToken!))).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
   it("the app removed in the person's Tesla account marks the connection 'needs re-auth' after Tesla's 401, with one refused refresh", async () => {

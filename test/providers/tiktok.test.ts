@@ -1,10 +1,10 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startTikTokEmulator, type TikTokEmulator, type TikTokUser } from './tiktok.emulator.js';
 
@@ -84,19 +84,12 @@ describeEachDialect('TikTok, against an emulator of TikTok', (dialect) => {
   });
 
   it('the proxy reaches the API; 20 concurrent calls on an expired token make one refresh, the new refresh token is kept, and TikTok refuses the used one', async () => {
-    const { app, emulator: tiktok } = context;
+    const { emulator: tiktok } = context;
     const { browser, userId } = await signIn(person('-000StormRotating', 'Storm Rotating'));
-    const before = await app.runtime.tokenStore.findToken(userId, 'tiktok');
-    await expireAccessTokens(context.database, userId);
-    const answers = await expectOneRefreshFor20Calls(tiktok, () => userInfo(browser));
+    const { before, after, answers } = await expectRotatedAfterStorm(context, 'tiktok', userId, () => userInfo(browser));
     expect(JSON.parse(answers[0]!.text)).toMatchObject({ data: { user: { open_id: '-000StormRotating', display_name: 'Storm Rotating' } }, error: { code: 'ok' } });
-    const after = await app.runtime.tokenStore.findToken(userId, 'tiktok');
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(after!.scope).toBe('user.info.basic video.list');
-    expect(tiktok.accepts(after!.accessToken)).toBe(true);
-    const replay = await refreshAtTikTok(tiktok, before!.refreshToken!);
-    expect(replay.status).toBe(400);
-    expect(await replay.json()).toMatchObject({ error: 'invalid_grant', log_id: expect.any(String) });
+    expect(after.scope).toBe('user.info.basic video.list');
+    expect(await statusAndBody(refreshAtTikTok(tiktok, before.refreshToken!))).toMatchObject({ status: 400, body: { error: 'invalid_grant', log_id: expect.any(String) } });
   });
 
   it("a refresh token TikTok refuses (400 invalid_grant) marks the connection 'needs re-auth', with one attempt", async () => {

@@ -1,10 +1,10 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, signInAs } from './kit/provider-app.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startTypeformEmulator, type TypeformEmulator, type TypeformUser } from './typeform.emulator.js';
 
@@ -78,19 +78,11 @@ describeEachDialect('Typeform, against an emulator of Typeform', (dialect) => {
   });
 
   it('the proxy calls the Create API; 20 concurrent calls on an expired token make one refresh, the new pair is kept, and Typeform takes the spent refresh token no more', async () => {
-    const { database, emulator: typeform, app } = context;
+    const { emulator: typeform } = context;
     const { browser, userId } = await signIn(person('01TF0000000000000000000102', 'Alan Turing'));
-    const before = await app.runtime.tokenStore.findToken(userId, 'typeform');
-    await expireAccessTokens(database, userId);
-    const answers = await expectOneRefreshFor20Calls(typeform, () => forms(browser));
+    const { before, answers } = await expectRotatedAfterStorm(context, 'typeform', userId, () => forms(browser));
     expect(JSON.parse(answers[0]!.text)).toMatchObject({ items: [{ id: 'abc123' }] });
-    const after = await app.runtime.tokenStore.findToken(userId, 'typeform');
-    expect(after!.accessToken).not.toBe(before!.accessToken);
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(typeform.accepts(after!.accessToken)).toBe(true);
-    const replay = await refreshAtTypeform(typeform, before!.refreshToken!);
-    expect(replay.status).toBe(400);
-    expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+    expect(await statusAndBody(refreshAtTypeform(typeform, before.refreshToken!))).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
   it("the app removed from the person's Typeform account marks the connection 'needs re-auth' after one refresh Typeform refuses", async () => {

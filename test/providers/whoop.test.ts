@@ -1,10 +1,10 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
 import { APP_ORIGIN, disconnectThrough, signInAs } from './kit/provider-app.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startWhoopEmulator, type WhoopEmulator, type WhoopUser } from './whoop.emulator.js';
 
@@ -81,21 +81,13 @@ describeEachDialect('WHOOP, against an emulator of WHOOP', (dialect) => {
   });
 
   it('the proxy calls API v2; 20 concurrent calls on an expired token make one refresh, sent with scope=offline, the new pair is kept with every scope, and the spent refresh token is refused', async () => {
-    const { database, emulator: whoop, app } = context;
+    const { emulator: whoop } = context;
     const { browser, userId } = await signIn(person(10102, 'Alan', 'Turing'));
-    const before = await app.runtime.tokenStore.findToken(userId, 'whoop');
-    await expireAccessTokens(database, userId);
-    const answers = await expectOneRefreshFor20Calls(whoop, () => cycles(browser));
+    const { before, after, answers } = await expectRotatedAfterStorm(context, 'whoop', userId, () => cycles(browser));
     expect(JSON.parse(answers[0]!.text)).toMatchObject({ records: [{ id: 93845, user_id: 10102 }, { id: 93846 }], next_token: null });
     expect(whoop.refreshScopes.at(-1)).toBe('offline');
-    const after = await app.runtime.tokenStore.findToken(userId, 'whoop');
-    expect(after!.accessToken).not.toBe(before!.accessToken);
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(after!.scope).toBe(before!.scope);
-    expect(whoop.accepts(after!.accessToken)).toBe(true);
-    const replay = await refreshAtWhoop(whoop, before!.refreshToken!);
-    expect(replay.status).toBe(400);
-    expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+    expect(after.scope).toBe(before.scope);
+    expect(await statusAndBody(refreshAtWhoop(whoop, before.refreshToken!))).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
   it("the app removed in the person's WHOOP account marks the connection 'needs re-auth' after WHOOP's 401, with one refused refresh", async () => {

@@ -1,11 +1,11 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
+import { expectRotatedAfterStorm } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startWithingsEmulator, type WithingsEmulator, type WithingsUser } from './withings.emulator.js';
 
@@ -72,18 +72,13 @@ describeEachDialect('Withings, against an emulator of Withings', (dialect) => {
   });
 
   it('the proxy calls the API; 20 concurrent calls on an expired token make one refresh, the new refresh token is kept, and the old one ends once the new access token is used', async () => {
-    const { database, emulator: withings, app } = context;
+    const { emulator: withings } = context;
     const { browser, userId } = await signIn(person(102));
-    const before = await app.runtime.tokenStore.findToken(userId, 'withings');
-    await expireAccessTokens(database, userId);
-    const answers = await expectOneRefreshFor20Calls(withings, () => measures(browser));
+    const { before, answers } = await expectRotatedAfterStorm(context, 'withings', userId, () => measures(browser));
     expect(JSON.parse(answers[0]!.text)).toMatchObject({ status: 0, body: { measuregrps: [{ measures: [{ type: 1 }] }] } });
     const sent = withings.server.requests.filter((r) => r.path === '/v2/oauth2').at(-1)!;
     expect(sent.headers['content-type']).toContain('application/x-www-form-urlencoded');
-    const after = await app.runtime.tokenStore.findToken(userId, 'withings');
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(withings.accepts(after!.accessToken)).toBe(true);
-    expect(await refreshAtWithings(withings, before!.refreshToken!)).toMatchObject({ status: 503, error: 'Invalid Params: invalid refresh_token' });
+    expect(await refreshAtWithings(withings, before.refreshToken!)).toMatchObject({ status: 503, error: 'Invalid Params: invalid refresh_token' });
   });
 
   it("the app unlinked by the person: the refresh Withings refuses (HTTP 200, status 503) marks the connection 'needs re-auth', with one refused refresh", async () => {

@@ -1,9 +1,9 @@
 import { expect, it } from 'vitest';
 import { describeEachDialect } from '../support/postgres.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
+import { expectRotatedAfterStorm } from './kit/refreshed-tokens.js';
 import { countRows, describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startXeroEmulator, type XeroEmulator, type XeroUser } from './xero.emulator.js';
 
@@ -106,17 +106,12 @@ describeEachDialect('Xero, against an emulator of Xero', (dialect) => {
   });
 
   it('20 concurrent calls on an expired token make one refresh; the rotated refresh token is kept, and the one used still works for Xero’s grace period', async () => {
-    const { database, emulator: xero, app } = context;
+    const { emulator: xero } = context;
     const storm = person('Storm', 'Rotating');
     const { browser, userId } = await signIn(storm);
-    const before = await app.runtime.tokenStore.findToken(userId, 'xero');
-    await expireAccessTokens(database, userId);
-    await expectOneRefreshFor20Calls(xero, () => browser.get(`${APP_ORIGIN}/api/providers/xero/proxy/connections`));
-    const after = await app.runtime.tokenStore.findToken(userId, 'xero');
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(xero.accepts(after!.accessToken)).toBe(true);
+    const { before } = await expectRotatedAfterStorm(context, 'xero', userId, () => browser.get(`${APP_ORIGIN}/api/providers/xero/proxy/connections`));
     // The answer lost: within 30 minutes Xero takes the refresh token used once more.
-    const retry = await fetch(`${xero.origin}/connect/token`, { method: 'POST', headers: { authorization: basic }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: before!.refreshToken! }) });
+    const retry = await fetch(`${xero.origin}/connect/token`, { method: 'POST', headers: { authorization: basic }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: before.refreshToken! }) });
     expect(retry.status).toBe(200);
   });
 

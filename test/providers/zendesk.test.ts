@@ -1,11 +1,11 @@
 import { expect, it } from 'vitest';
 import { describeEachDialect } from '../support/postgres.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
+import { describeClientFailures, expectAccessTokenLifetime, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startZendeskEmulator, type ZendeskEmulator, type ZendeskUser } from './zendesk.emulator.js';
 
 // A client's unique identifier as Admin Center makes it from the app's name, and a 64-hex-digit secret.
@@ -72,23 +72,16 @@ describeEachDialect('Zendesk, against an emulator of a Zendesk account', (dialec
   });
 
   it('the proxy calls the account’s API; 20 concurrent calls on an expired token make one refresh, the new refresh token is kept, and Zendesk refuses the used one', async () => {
-    const { database, emulator: zendesk, app } = context;
+    const { emulator: zendesk } = context;
     const { browser, userId } = await signIn(person(102, 'Grace Hopper'));
     const first = await browser.get(`${APP_ORIGIN}/api/providers/zendesk/proxy/tickets.json`);
     expect(first.status).toBe(200);
     expect(JSON.parse(first.text)).toMatchObject({ tickets: [{ subject: "Help, Grace's printer is on fire!" }], count: 1 });
 
-    const before = await app.runtime.tokenStore.findToken(userId, 'zendesk');
-    await expireAccessTokens(database, userId);
-    await expectOneRefreshFor20Calls(zendesk, () => browser.get(`${APP_ORIGIN}/api/providers/zendesk/proxy/tickets.json`));
+    const { before } = await expectRotatedAfterStorm(context, 'zendesk', userId, () => browser.get(`${APP_ORIGIN}/api/providers/zendesk/proxy/tickets.json`));
     expect(zendesk.server.requests.filter((r) => r.path === '/oauth/tokens').at(-1)!.headers['content-type']).toBe('application/json');
-    const after = await app.runtime.tokenStore.findToken(userId, 'zendesk');
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(zendesk.accepts(after!.accessToken)).toBe(true);
-    expect(zendesk.accepts(before!.accessToken)).toBe(false);
-    const replay = await refreshAtZendesk(zendesk, before!.refreshToken!);
-    expect(replay.status).toBe(400);
-    expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+    expect(zendesk.accepts(before.accessToken)).toBe(false);
+    expect(await statusAndBody(refreshAtZendesk(zendesk, before.refreshToken!))).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
   it("a grant ended at Zendesk marks the connection 'needs re-auth' after one refresh Zendesk refuses", async () => {

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
-import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
+import { describeClientFailures, expectAccessTokenLifetime, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startZitadelEmulator, type ZitadelEmulator, type ZitadelUser } from './zitadel.emulator.js';
 
 // A client id and secret as ZITADEL shows them for a Web application with the Basic authentication method.
@@ -95,17 +95,10 @@ describeEachDialect('ZITADEL, against an emulator of a ZITADEL instance', (diale
   });
 
   it('20 concurrent calls on an expired token make one refresh; the new refresh token is kept, and ZITADEL refuses the spent one', async () => {
-    const { database, emulator: zitadel, app } = context;
+    const { emulator: zitadel } = context;
     const { browser, userId } = await signIn(person(104, 'Alan', 'Turing'));
-    const before = await app.runtime.tokenStore.findToken(userId, 'zitadel');
-    await expireAccessTokens(database, userId);
-    await expectOneRefreshFor20Calls(zitadel, () => me(browser));
-    const after = await app.runtime.tokenStore.findToken(userId, 'zitadel');
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(zitadel.accepts(after!.accessToken)).toBe(true);
-    const replay = await refreshAtZitadel(zitadel, before!.refreshToken!);
-    expect(replay.status).toBe(400);
-    expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+    const { before } = await expectRotatedAfterStorm(context, 'zitadel', userId, () => me(browser));
+    expect(await statusAndBody(refreshAtZitadel(zitadel, before.refreshToken!))).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
   it("the user's tokens for the application ended in ZITADEL: the API refuses the token, the refresh is refused, and the connection needs re-auth after one try", async () => {

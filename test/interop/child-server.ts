@@ -1,8 +1,10 @@
-// What the interop suites' servers (Django OAuth Toolkit, Glewlwyd, LemonLDAP::NG) share as
-// child processes of the test run: the blocks that need one installed,
-// skipped with one notice where it is not but failing when CI=true; waiting
-// until it answers; and stopping it, its state folder deleted.
-import type { ChildProcess } from 'node:child_process';
+// What the interop suites' servers (Django OAuth Toolkit, Glewlwyd,
+// LemonLDAP::NG, Doorkeeper, Authlib) share as child processes of the test
+// run: the blocks that need one installed, skipped with one notice where it
+// is not but failing when CI=true; the arguments of their setup; starting
+// one and waiting until it answers; reading its request counts; and
+// stopping it, its state folder deleted.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { describe, it } from 'vitest';
 import { DIALECTS, type TestDialect } from '../support/postgres.js';
@@ -64,4 +66,37 @@ export function stop(child: ChildProcess): Promise<void> {
 export async function stopAndRemove(child: ChildProcess | undefined, stateDir: string): Promise<void> {
   if (child) await stop(child);
   rmSync(stateDir, { recursive: true, force: true });
+}
+
+/**
+ * Starts `command` with its output kept (the last 20 kB, for the error when it does not start) and waits until
+ * `readyUrl` answers; one that does not is stopped before the error is thrown.
+ */
+export async function startChildServer(name: string, command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; readyUrl: string }): Promise<ChildProcess> {
+  const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-20_000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  try {
+    await waitUntilAnswering(name, options.readyUrl, child, () => output);
+  } catch (error) {
+    await stop(child);
+    throw error;
+  }
+  return child;
+}
+
+/** The request counts a test server of `test/interop/` keeps at `${origin}/test/counts`. */
+export async function countsAt(name: string, origin: string): Promise<Record<string, number>> {
+  const response = await fetch(`${origin}/test/counts`);
+  if (!response.ok) throw new Error(`${name}'s /test/counts answered ${response.status}`);
+  return (await response.json()) as Record<string, number>;
+}
+
+/** The client and users a test server's setup command makes, as its arguments: `--client-id=…`, `--client-secret=…`, `--redirect-uri=…`, `--password=…`, then the usernames. */
+export function setupArguments(options: { clientId: string; clientSecret: string; redirectUri: string; password: string; usernames: string[] }): string[] {
+  return [`--client-id=${options.clientId}`, `--client-secret=${options.clientSecret}`, `--redirect-uri=${options.redirectUri}`, `--password=${options.password}`, ...options.usernames];
 }

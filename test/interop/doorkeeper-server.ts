@@ -2,7 +2,7 @@
 // provider engines, as Debian packages them) for one test suite: a fresh
 // state folder (SQLite database, signing key), its users and client, then
 // Rack's WEBrick on a free port, stopped and deleted by close().
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawnSync, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { freePort } from '../support/free-port.js';
 import type { TestDialect } from '../support/postgres.js';
-import { describeEachDialectWith, stopAndRemove, waitUntilAnswering, type InteropServer } from './child-server.js';
+import { countsAt, describeEachDialectWith, setupArguments, startChildServer, stopAndRemove, type InteropServer } from './child-server.js';
 
 const PROJECT_DIR = fileURLToPath(new URL('./doorkeeper/', import.meta.url));
 const RUBY = '/usr/bin/ruby';
@@ -63,30 +63,18 @@ export async function startDoorkeeper(options: DoorkeeperOptions): Promise<Doork
   try {
     const setup = await promisify(execFile)(
       RUBY,
-      ['setup.rb', `--client-id=${options.clientId}`, `--client-secret=${options.clientSecret}`, `--redirect-uri=${options.redirectUri}`, `--password=${options.password}`, ...options.usernames],
+      ['setup.rb', ...setupArguments(options)],
       { cwd: PROJECT_DIR, env },
     );
     const { subjects } = JSON.parse(setup.stdout) as { subjects: Record<string, string> };
 
-    child = spawn('/usr/bin/rackup', ['-s', 'webrick', '-o', '127.0.0.1', '-p', String(port), 'config.ru'], { cwd: PROJECT_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    // The last 20 kB of its output, for the error when it does not start.
-    let output = '';
-    const keep = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-20_000);
-    };
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
-    await waitUntilAnswering('Doorkeeper', `${origin}/.well-known/openid-configuration`, child, () => output);
+    child = await startChildServer('Doorkeeper', '/usr/bin/rackup', ['-s', 'webrick', '-o', '127.0.0.1', '-p', String(port), 'config.ru'], { cwd: PROJECT_DIR, env, readyUrl: `${origin}/.well-known/openid-configuration` });
 
     return {
       origin,
       subjects,
       databasePath: join(stateDir, 'doorkeeper.sqlite3'),
-      async counts() {
-        const response = await fetch(`${origin}/test/counts`);
-        if (!response.ok) throw new Error(`Doorkeeper's /test/counts answered ${response.status}`);
-        return (await response.json()) as Record<string, number>;
-      },
+      counts: () => countsAt('Doorkeeper', origin),
       close: () => stopAndRemove(child, stateDir),
     };
   } catch (error) {

@@ -11,7 +11,7 @@ import { APP_ORIGIN } from '../providers/kit/provider-app.js';
 import type { BrowserResponse, TestBrowser } from '../support/browser.js';
 import { expireStoredAccessToken } from '../support/signed-in.js';
 import { describeEachDialectWithDoorkeeper, startDoorkeeper } from './doorkeeper-server.js';
-import { expectAllAnswered, expectDisconnected, expectNeedsReauth, expectRefreshed, expectSignedIn, proxied, storedToken, userIdOf, useInteropCase } from './interop-case.js';
+import { countsDelta, expectAllAnswered, expectDisconnected, expectNeedsReauth, expectRefreshed, expectSignedIn, proxied, storedToken, userIdOf, useInteropCase } from './interop-case.js';
 
 const CLIENT_ID = randomBytes(16).toString('hex');
 const CLIENT_SECRET = `gloas-${randomBytes(24).toString('hex')}`;
@@ -55,13 +55,6 @@ describeEachDialectWithDoorkeeper('Doorkeeper 5.5 with doorkeeper-openid_connect
     return { browser, userId: await userIdOf(gitlab, doorkeeper.subjects[username]!), authorization: new URL(consent.url), landed };
   }
 
-  async function countsDelta(action: () => Promise<unknown>): Promise<Record<string, number>> {
-    const before = await gitlab.server.counts();
-    await action();
-    const after = await gitlab.server.counts();
-    return Object.fromEntries(Object.entries(after).map(([key, n]) => [key, n - (before[key] ?? 0)]).filter(([, n]) => n !== 0));
-  }
-
   function callApiAtDoorkeeper(accessToken: string): Promise<Response> {
     return fetch(`${gitlab.server.origin}/api/v4/user`, { headers: { authorization: `Bearer ${accessToken}` } });
   }
@@ -87,7 +80,7 @@ describeEachDialectWithDoorkeeper('Doorkeeper 5.5 with doorkeeper-openid_connect
   it("signs in through the sign-in form and Doorkeeper's consent page with PKCE and a nonce, as the ID token's sub, and stores the two-hour token and the refresh token Doorkeeper issued", async () => {
     const doorkeeper = gitlab.server;
     let signedIn!: Awaited<ReturnType<typeof signIn>>;
-    const delta = await countsDelta(async () => {
+    const delta = await countsDelta(gitlab.server, async () => {
       signedIn = await signIn('alice');
     });
     expect(delta).toEqual({ 'token:authorization_code': 1, 'token:authorization_code:200': 1 });
@@ -104,7 +97,7 @@ describeEachDialectWithDoorkeeper('Doorkeeper 5.5 with doorkeeper-openid_connect
   it('the proxy calls GET /api/v4/user with the user’s token, without a refresh', async () => {
     const { browser } = await signIn('bob');
     let answer!: BrowserResponse;
-    const delta = await countsDelta(async () => {
+    const delta = await countsDelta(gitlab.server, async () => {
       answer = await proxied(gitlab, browser);
     });
     expect(answer.status).toBe(200);
@@ -117,7 +110,7 @@ describeEachDialectWithDoorkeeper('Doorkeeper 5.5 with doorkeeper-openid_connect
     const before = await storedToken(gitlab, userId);
     await expireStoredAccessToken(gitlab.database, userId, 'gitlab');
 
-    const delta = await countsDelta(() => expectAllAnswered(gitlab, browser, STORM, { username: 'carol' }));
+    const delta = await countsDelta(gitlab.server, () => expectAllAnswered(gitlab, browser, STORM, { username: 'carol' }));
     expect(delta).toEqual({ 'token:refresh_token': 1, 'token:refresh_token:200': 1 });
 
     const after = await expectRefreshed(gitlab, userId, before, ACCESS_TOKEN_SECONDS);
@@ -134,7 +127,7 @@ describeEachDialectWithDoorkeeper('Doorkeeper 5.5 with doorkeeper-openid_connect
     const stored = await storedToken(gitlab, userId);
     expect((await callApiAtDoorkeeper(stored.accessToken)).status).toBe(200);
 
-    const delta = await countsDelta(() => expectDisconnected(gitlab, browser, userId, true));
+    const delta = await countsDelta(gitlab.server, () => expectDisconnected(gitlab, browser, userId, true));
     expect(delta.revoke).toBeGreaterThanOrEqual(1);
     expect(delta.revoke).toBe(delta['revoke:200']);
 
@@ -159,7 +152,7 @@ describeEachDialectWithDoorkeeper('Doorkeeper 5.5 with doorkeeper-openid_connect
 
     let first!: BrowserResponse;
     let second!: BrowserResponse;
-    const delta = await countsDelta(async () => {
+    const delta = await countsDelta(gitlab.server, async () => {
       first = await proxied(gitlab, browser);
       second = await proxied(gitlab, browser);
     });
@@ -181,7 +174,7 @@ describeEachDialectWithDoorkeeper('Doorkeeper 5.5 with doorkeeper-openid_connect
     expect((await callApiAtDoorkeeper(stored.accessToken)).status).toBe(401);
 
     let answer!: BrowserResponse;
-    const delta = await countsDelta(async () => {
+    const delta = await countsDelta(gitlab.server, async () => {
       answer = await proxied(gitlab, browser);
     });
     expect(answer.status).toBe(200);

@@ -1,7 +1,7 @@
 // Starts the Django OAuth Toolkit server of test/interop/dot/ for one test
 // suite: a fresh state folder (SQLite database, keys), its users and client,
 // then `manage.py runserver` on a free port, stopped and deleted by close().
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { freePort } from '../support/free-port.js';
 import type { TestDialect } from '../support/postgres.js';
-import { describeEachDialectWith, stopAndRemove, waitUntilAnswering, type InteropServer } from './child-server.js';
+import { countsAt, describeEachDialectWith, setupArguments, startChildServer, stopAndRemove, type InteropServer } from './child-server.js';
 
 /** Debian's python3-django-oauth-toolkit installs for this interpreter (a pyenv python on PATH lacks it). */
 export const SYSTEM_PYTHON = '/usr/bin/python3';
@@ -69,40 +69,20 @@ export async function startDot(options: DotOptions): Promise<DotServer> {
   try {
     const setup = await promisify(execFile)(
       SYSTEM_PYTHON,
-      [
-        'manage.py',
-        'dot_setup',
-        `--client-id=${options.clientId}`,
-        `--client-secret=${options.clientSecret}`,
-        `--redirect-uri=${options.redirectUri}`,
-        `--password=${options.password}`,
-        ...options.usernames,
-      ],
+      ['manage.py', 'dot_setup', ...setupArguments(options)],
       { cwd: PROJECT_DIR, env },
     );
     const { subjects } = JSON.parse(setup.stdout) as { subjects: Record<string, string> };
 
     const port = await freePort();
     const origin = `http://127.0.0.1:${port}`;
-    child = spawn(SYSTEM_PYTHON, ['manage.py', 'runserver', '--noreload', `127.0.0.1:${port}`], { cwd: PROJECT_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    // The last 20 kB of its output, for the error when it does not start.
-    let output = '';
-    const keep = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-20_000);
-    };
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
-    await waitUntilAnswering('DOT', `${origin}/o/.well-known/openid-configuration/`, child, () => output);
+    child = await startChildServer('DOT', SYSTEM_PYTHON, ['manage.py', 'runserver', '--noreload', `127.0.0.1:${port}`], { cwd: PROJECT_DIR, env, readyUrl: `${origin}/o/.well-known/openid-configuration/` });
 
     return {
       origin,
       subjects,
       databasePath: join(stateDir, 'dot.sqlite3'),
-      async counts() {
-        const response = await fetch(`${origin}/test/counts`);
-        if (!response.ok) throw new Error(`DOT's /test/counts answered ${response.status}`);
-        return (await response.json()) as Record<string, number>;
-      },
+      counts: () => countsAt('DOT', origin),
       close: () => stopAndRemove(child, stateDir),
     };
   } catch (error) {

@@ -9,7 +9,7 @@ import { APP_ORIGIN } from '../providers/kit/provider-app.js';
 import type { BrowserResponse, TestBrowser } from '../support/browser.js';
 import { expireStoredAccessToken } from '../support/signed-in.js';
 import { describeEachDialectWithDot, startDot } from './dot-server.js';
-import { expectAllAnswered, expectDisconnected, expectNeedsReauth, expectRefreshed, expectSignedIn, proxied, storedToken, userIdOf, useInteropCase, withAppConfiguredBy } from './interop-case.js';
+import { countsDelta, expectAllAnswered, expectDisconnected, expectNeedsReauth, expectRefreshed, expectSignedIn, proxied, storedToken, userIdOf, useInteropCase, withAppConfiguredBy } from './interop-case.js';
 
 const CLIENT_ID = 'tokenkeeper-interop';
 const CLIENT_SECRET = randomBytes(24).toString('hex');
@@ -84,13 +84,6 @@ describeEachDialectWithDot('Django OAuth Toolkit 1.7, a real OpenID provider', (
     return { browser, userId: await userIdOf(toolkit, dot.subjects[username]!), authorization: new URL(consent.url), landed };
   }
 
-  async function countsDelta(action: () => Promise<unknown>): Promise<Record<string, number>> {
-    const before = await toolkit.server.counts();
-    await action();
-    const after = await toolkit.server.counts();
-    return Object.fromEntries(Object.entries(after).map(([key, n]) => [key, n - (before[key] ?? 0)]).filter(([, n]) => n !== 0));
-  }
-
   function callApiAtDot(accessToken: string): Promise<Response> {
     return fetch(`${toolkit.server.origin}/api/notes`, { headers: { authorization: `Bearer ${accessToken}` } });
   }
@@ -117,7 +110,7 @@ describeEachDialectWithDot('Django OAuth Toolkit 1.7, a real OpenID provider', (
   it("signs in through DOT's login and consent forms with PKCE, as DOT's sub, and stores the refresh token DOT issued", async () => {
     const dot = toolkit.server;
     let signedIn!: Awaited<ReturnType<typeof signIn>>;
-    const delta = await countsDelta(async () => {
+    const delta = await countsDelta(toolkit.server, async () => {
       signedIn = await signIn('alice');
     });
     expect(delta).toEqual({ 'token:authorization_code': 1, 'token:authorization_code:200': 1 });
@@ -133,7 +126,7 @@ describeEachDialectWithDot('Django OAuth Toolkit 1.7, a real OpenID provider', (
   it("the proxy calls DOT's protected API with the user's token, without a refresh", async () => {
     const { browser } = await signIn('bob');
     let answer!: BrowserResponse;
-    const delta = await countsDelta(async () => {
+    const delta = await countsDelta(toolkit.server, async () => {
       answer = await proxied(toolkit, browser);
     });
     expect(answer.status).toBe(200);
@@ -146,7 +139,7 @@ describeEachDialectWithDot('Django OAuth Toolkit 1.7, a real OpenID provider', (
     const before = await storedToken(toolkit, userId);
     await expireStoredAccessToken(toolkit.database, userId);
 
-    const delta = await countsDelta(() => expectAllAnswered(toolkit, browser, STORM, { username: 'carol' }));
+    const delta = await countsDelta(toolkit.server, () => expectAllAnswered(toolkit, browser, STORM, { username: 'carol' }));
     expect(delta).toEqual({ 'token:refresh_token': 1, 'token:refresh_token:200': 1 });
 
     const after = await expectRefreshed(toolkit, userId, before, ACCESS_TOKEN_SECONDS);
@@ -165,7 +158,7 @@ describeEachDialectWithDot('Django OAuth Toolkit 1.7, a real OpenID provider', (
     const stored = await storedToken(toolkit, userId);
     expect((await callApiAtDot(stored.accessToken)).status).toBe(200);
 
-    const delta = await countsDelta(() => expectDisconnected(toolkit, browser, userId, true));
+    const delta = await countsDelta(toolkit.server, () => expectDisconnected(toolkit, browser, userId, true));
     // The refresh token, then the access token: two RFC 7009 requests, both accepted.
     expect(delta).toEqual({ revoke: 2, 'revoke:200': 2 });
 
@@ -191,7 +184,7 @@ describeEachDialectWithDot('Django OAuth Toolkit 1.7, a real OpenID provider', (
 
     let first!: BrowserResponse;
     let second!: BrowserResponse;
-    const delta = await countsDelta(async () => {
+    const delta = await countsDelta(toolkit.server, async () => {
       first = await proxied(toolkit, browser);
       second = await proxied(toolkit, browser);
     });
@@ -214,7 +207,7 @@ describeEachDialectWithDot('Django OAuth Toolkit 1.7, a real OpenID provider', (
     expect((await callApiAtDot(stored.accessToken)).status).toBe(401);
 
     let answer!: BrowserResponse;
-    const delta = await countsDelta(async () => {
+    const delta = await countsDelta(toolkit.server, async () => {
       answer = await proxied(toolkit, browser);
     });
     expect(answer.status).toBe(200);

@@ -1,8 +1,8 @@
-// What the interop suites (Django OAuth Toolkit, Glewlwyd, LemonLDAP::NG)
-// share around their server: the app and its database set up beside it for
-// one block, and the checks each makes the same way of a sign-in, of many
-// calls at once after a refresh, of a disconnect and of a grant ended at
-// the server. How each server is signed in at, counted and made to end a
+// What the interop suites (Django OAuth Toolkit, Glewlwyd, LemonLDAP::NG,
+// Doorkeeper, Authlib) share around their server: the app and its database
+// set up beside it for one block, and the checks each makes the same way of
+// a sign-in, of many calls at once after a refresh, of a disconnect and of a
+// grant ended at the server, and what an action added to its counts. How each server is signed in at, counted and made to end a
 // grant stays in its own suite.
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { StoredToken } from '../../src/db/token-store.js';
@@ -67,6 +67,14 @@ export async function userIdOf(interop: InteropCase<unknown>, subject: string): 
 /** The tokens the app holds for `userId` at the server, which must be there. */
 export async function storedToken(interop: InteropCase<unknown>, userId: string): Promise<StoredToken> {
   return (await interop.app.runtime.tokenStore.findToken(userId, interop.provider))!;
+}
+
+/** What `action` added to the server's request counts: the counts that changed, by how much. */
+export async function countsDelta(server: { counts(): Promise<Record<string, number>> }, action: () => Promise<unknown>): Promise<Record<string, number>> {
+  const before = await server.counts();
+  await action();
+  const after = await server.counts();
+  return Object.fromEntries(Object.entries(after).map(([key, n]) => [key, n - (before[key] ?? 0)]).filter(([, n]) => n !== 0));
 }
 
 /** The suite's API call at the server, through the app's proxy as the signed-in `browser`. */

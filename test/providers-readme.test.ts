@@ -6,8 +6,11 @@ import { PROVIDER_PRESETS } from '../src/client/providers/index.js';
 const readme = readFileSync(resolve(import.meta.dirname, '../README.md'), 'utf8');
 const UNITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
 const TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
-/** A number below 100 in words, as the README writes it (twenty-six). */
-const spelled = (n: number) => (n < 20 ? UNITS[n] : `${TENS[Math.floor(n / 10)]}${n % 10 === 0 ? '' : `-${UNITS[n % 10]}`}`);
+/** A number below 1000 in words, as the README writes it (twenty-six, one hundred and two). */
+const spelled = (n: number): string => {
+  if (n >= 100) return `${UNITS[Math.floor(n / 100)]} hundred${n % 100 === 0 ? '' : ` and ${spelled(n % 100)}`}`;
+  return n < 20 ? UNITS[n]! : `${TENS[Math.floor(n / 10)]}${n % 10 === 0 ? '' : `-${UNITS[n % 10]}`}`;
+};
 
 it("README's Providers table has a row for each preset, and no other", () => {
   const section = readme.slice(readme.indexOf('## Providers'), readme.indexOf('\n## ', readme.indexOf('## Providers') + 1));
@@ -16,7 +19,7 @@ it("README's Providers table has a row for each preset, and no other", () => {
 });
 
 it('README counts the presets right where it first names them', () => {
-  const said = /For GitHub, Google, Microsoft and ([\w-]+) more, a preset/.exec(readme)?.[1];
+  const said = /For GitHub, Google, Microsoft and ([\w -]+?) more, a preset/.exec(readme)?.[1];
   expect(said).toBe(spelled(Object.keys(PROVIDER_PRESETS).length - 3));
 });
 

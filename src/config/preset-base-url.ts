@@ -24,6 +24,12 @@ const MISTAKES: Readonly<Record<string, (url: URL, prefix: string) => string | u
     const appended = /\/(index\.php|remote\.php|ocs\/v[12]\.php|apps\/oauth2)(\/|$)/.exec(url.pathname);
     return appended ? `ends in a path the preset appends itself (/${appended[1]}): give the server's URL alone, e.g. ${url.origin}${url.pathname.slice(0, appended.index)}` : undefined;
   },
+  // https://docs.joinmastodon.org/methods/oauth/: the preset wants the instance and appends /oauth/…, and the REST
+  // API's /api/v1/…; a profile's URL (https://mastodon.social/@ada) names a person, not the instance.
+  mastodon: (url) => {
+    const appended = /\/(@[^/]*|api|oauth)(\/|$)/.exec(url.pathname);
+    return appended ? `ends in a path the preset appends itself, or a profile's (/${appended[1]}): give the instance's URL alone, e.g. ${url.origin}${url.pathname.slice(0, appended.index)}` : undefined;
+  },
   // https://zitadel.com/docs/apis/openidoauth/endpoints: the instance is the issuer; the preset finds /oauth/v2/…,
   // /oidc/v1/… and the discovery document under it, and its APIs (/auth/v1, /management/v1, /v2…) are called there.
   zitadel: (url) => {

@@ -318,6 +318,16 @@ describe('provider settings from <NAME>_… variables', () => {
     );
     expect(refusal({ ...client, ACME_PRESET: 'nextcloud', ACME_BASE_URL: 'https://cloud.acme.test/index.php' }).message).toContain('(/index.php): give the server\'s URL alone, e.g. https://cloud.acme.test (got');
     expect(providerSettings({ ...client, ACME_PRESET: 'nextcloud', ACME_BASE_URL: 'https://acme.test/cloud/' }, 'acme', true).apiBaseUrl).toBe('https://acme.test/cloud');
+    // Mastodon: one instance, required, without a profile's path or one the preset appends.
+    expect(refusal({ ...client, ACME_PRESET: 'mastodon' }).message).toBe('Configuration error: ACME_BASE_URL is missing (the mastodon preset needs it)');
+    expect(refusal({ ...client, ACME_PRESET: 'mastodon', ACME_BASE_URL: 'https://social.acme.test/@ada' }).message).toBe(
+      'Configuration error: ACME_BASE_URL ends in a path the preset appends itself, or a profile\'s (/@ada): give the instance\'s URL alone, e.g. https://social.acme.test (got "https://social.acme.test/@ada")',
+    );
+    expect(refusal({ ...client, ACME_PRESET: 'mastodon', ACME_BASE_URL: 'https://social.acme.test/api/v1/' }).message).toContain('(/api): give the instance\'s URL alone, e.g. https://social.acme.test (got');
+    expect(providerSettings({ ...client, ACME_PRESET: 'mastodon', ACME_BASE_URL: 'https://social.acme.test/' }, 'acme', true)).toMatchObject({
+      apiBaseUrl: 'https://social.acme.test/api',
+      endpoints: { tokenEndpoint: 'https://social.acme.test/oauth/token', revocationEndpoint: 'https://social.acme.test/oauth/revoke' },
+    });
   });
 
   it('<NAME>_SIGN_OUT_AT_PROVIDER is on or off (default off), and on needs OpenID discovery, whose document names the end_session_endpoint', () => {

@@ -9,9 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { expect } from 'vitest';
+import { APP_ORIGIN } from '../providers/kit/provider-app.js';
+import type { BrowserResponse, TestBrowser } from '../support/browser.js';
 import { freePort } from '../support/free-port.js';
 import type { TestDialect } from '../support/postgres.js';
 import { countsAt, describeEachDialectWith, setupArguments, startChildServer, stopAndRemove, type InteropServer } from './child-server.js';
+import { userIdOf, type InteropCase } from './interop-case.js';
 
 const PROJECT_DIR = fileURLToPath(new URL('./doorkeeper/', import.meta.url));
 const RUBY = '/usr/bin/ruby';
@@ -22,10 +26,12 @@ export interface DoorkeeperOptions {
   redirectUri: string;
   password: string;
   usernames: string[];
+  /** `mastodon`: shaped as a Mastodon instance (DOORKEEPER_SHAPE, see doorkeeper/server.rb); GitLab's shape otherwise. */
+  shape?: 'gitlab' | 'mastodon';
 }
 
 export interface DoorkeeperServer {
-  /** http://127.0.0.1:<port>, also the issuer, as a GitLab instance's URL is. */
+  /** http://127.0.0.1:<port>, also the issuer, as a GitLab instance's URL is (a Mastodon instance's, with `/`). */
   origin: string;
   /** Each user's `sub` (their id). */
   subjects: Record<string, string>;
@@ -58,17 +64,16 @@ export async function startDoorkeeper(options: DoorkeeperOptions): Promise<Doork
   writeFileSync(join(stateDir, 'signing-key.pem'), privateKey.export({ type: 'pkcs1', format: 'pem' }), { mode: 0o600 });
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const env = { ...process.env, DOORKEEPER_STATE_DIR: stateDir, DOORKEEPER_ORIGIN: origin, DOORKEEPER_SECRET_KEY_BASE: randomBytes(64).toString('hex') };
+  const shape = options.shape === 'mastodon' ? { DOORKEEPER_SHAPE: 'mastodon' } : {};
+  const env = { ...process.env, DOORKEEPER_STATE_DIR: stateDir, DOORKEEPER_ORIGIN: origin, DOORKEEPER_SECRET_KEY_BASE: randomBytes(64).toString('hex'), ...shape };
   let child: ChildProcess | undefined;
   try {
-    const setup = await promisify(execFile)(
-      RUBY,
-      ['setup.rb', ...setupArguments(options)],
-      { cwd: PROJECT_DIR, env },
-    );
+    const setup = await promisify(execFile)(RUBY, ['setup.rb', ...setupArguments(options)], { cwd: PROJECT_DIR, env });
     const { subjects } = JSON.parse(setup.stdout) as { subjects: Record<string, string> };
 
-    child = await startChildServer('Doorkeeper', '/usr/bin/rackup', ['-s', 'webrick', '-o', '127.0.0.1', '-p', String(port), 'config.ru'], { cwd: PROJECT_DIR, env, readyUrl: `${origin}/.well-known/openid-configuration` });
+    // A Mastodon instance serves RFC 8414 metadata, GitLab OpenID Connect discovery.
+    const metadata = options.shape === 'mastodon' ? '/.well-known/oauth-authorization-server' : '/.well-known/openid-configuration';
+    child = await startChildServer('Doorkeeper', '/usr/bin/rackup', ['-s', 'webrick', '-o', '127.0.0.1', '-p', String(port), 'config.ru'], { cwd: PROJECT_DIR, env, readyUrl: `${origin}${metadata}` });
 
     return {
       origin,
@@ -81,4 +86,24 @@ export async function startDoorkeeper(options: DoorkeeperOptions): Promise<Doork
     await stopAndRemove(child, stateDir);
     throw error;
   }
+}
+
+/**
+ * Signs `username` in to the app through Doorkeeper's sign-in form and consent page (its first form approves), as
+ * `browser` (a new one of the case's app by default); the app's user and the authorization request are returned.
+ */
+export async function signInAtDoorkeeper(
+  interop: InteropCase<DoorkeeperServer>,
+  username: string,
+  password: string,
+  browser: TestBrowser = interop.app.browser(),
+): Promise<{ browser: TestBrowser; userId: string; authorization: URL; landed: BrowserResponse }> {
+  const doorkeeper = interop.server;
+  const login = await browser.get(`${APP_ORIGIN}/login/${interop.provider}?next=/account`);
+  expect(login.url).toBe(`${doorkeeper.origin}/users/sign_in`);
+  const consent = await browser.submitForm(login, { username, password });
+  expect(consent.url).toContain(`${doorkeeper.origin}/oauth/authorize?`);
+  expect(consent.text).toContain('Authorize Tokenkeeper to use your account?');
+  const landed = await browser.submitForm(consent);
+  return { browser, userId: await userIdOf(interop, doorkeeper.subjects[username]!), authorization: new URL(consent.url), landed };
 }

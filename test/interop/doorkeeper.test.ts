@@ -8,10 +8,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import Sqlite from 'better-sqlite3';
 import { expect, it } from 'vitest';
 import { APP_ORIGIN } from '../providers/kit/provider-app.js';
-import type { BrowserResponse, TestBrowser } from '../support/browser.js';
+import type { BrowserResponse } from '../support/browser.js';
 import { expireStoredAccessToken } from '../support/signed-in.js';
-import { describeEachDialectWithDoorkeeper, startDoorkeeper } from './doorkeeper-server.js';
-import { countsDelta, expectAllAnswered, expectDisconnected, expectNeedsReauth, expectRefreshed, expectSignedIn, proxied, storedToken, userIdOf, useInteropCase } from './interop-case.js';
+import { describeEachDialectWithDoorkeeper, signInAtDoorkeeper, startDoorkeeper } from './doorkeeper-server.js';
+import { countsDelta, expectAllAnswered, expectDisconnected, expectNeedsReauth, expectRefreshed, expectSignedIn, proxied, storedToken, useInteropCase } from './interop-case.js';
 
 const CLIENT_ID = randomBytes(16).toString('hex');
 const CLIENT_SECRET = `gloas-${randomBytes(24).toString('hex')}`;
@@ -41,19 +41,7 @@ describeEachDialectWithDoorkeeper('Doorkeeper 5.5 with doorkeeper-openid_connect
     }),
   });
 
-  /** Signs `username` in through the sign-in form and Doorkeeper's consent page. */
-  async function signIn(username: string): Promise<{ browser: TestBrowser; userId: string; authorization: URL; landed: BrowserResponse }> {
-    const doorkeeper = gitlab.server;
-    const browser = gitlab.app.browser();
-    const login = await browser.get(`${APP_ORIGIN}/login/gitlab?next=/account`);
-    expect(login.url).toBe(`${doorkeeper.origin}/users/sign_in`);
-    const consent = await browser.submitForm(login, { username, password: PASSWORD });
-    expect(consent.url).toContain(`${doorkeeper.origin}/oauth/authorize?`);
-    expect(consent.text).toContain('Authorize Tokenkeeper to use your account?');
-    // The first form is the one that approves.
-    const landed = await browser.submitForm(consent);
-    return { browser, userId: await userIdOf(gitlab, doorkeeper.subjects[username]!), authorization: new URL(consent.url), landed };
-  }
+  const signIn = (username: string) => signInAtDoorkeeper(gitlab, username, PASSWORD);
 
   function callApiAtDoorkeeper(accessToken: string): Promise<Response> {
     return fetch(`${gitlab.server.origin}/api/v4/user`, { headers: { authorization: `Bearer ${accessToken}` } });
@@ -79,7 +67,7 @@ describeEachDialectWithDoorkeeper('Doorkeeper 5.5 with doorkeeper-openid_connect
 
   it("signs in through the sign-in form and Doorkeeper's consent page with PKCE and a nonce, as the ID token's sub, and stores the two-hour token and the refresh token Doorkeeper issued", async () => {
     const doorkeeper = gitlab.server;
-    let signedIn!: Awaited<ReturnType<typeof signIn>>;
+    let signedIn!: Awaited<ReturnType<typeof signInAtDoorkeeper>>;
     const delta = await countsDelta(gitlab.server, async () => {
       signedIn = await signIn('alice');
     });

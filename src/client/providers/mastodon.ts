@@ -48,8 +48,9 @@
  *   answers 200 `{}`, also for a token already revoked
  *   (https://docs.joinmastodon.org/methods/oauth/#revoke).
  * Not checked against Mastodon's own pages: the status and body of the API's
- * 401 beyond `{ "error": "The access token is invalid" }` (a Doorkeeper
- * `WWW-Authenticate: Bearer … error="invalid_token"` is assumed), that an
+ * 401 beyond `{ "error": "The access token is invalid" }` (Doorkeeper's
+ * `WWW-Authenticate: Bearer … error="invalid_token"` is assumed, which
+ * test/interop/doorkeeper-mastodon.test.ts sees Doorkeeper 5.5 send), that an
  * instance before 4.3 ignores `code_challenge` and `code_verifier` (read from
  * Doorkeeper 5.5, which does so without a place for PKCE; older
  * Doorkeepers were not read), and whether an account's `id` is ever renumbered

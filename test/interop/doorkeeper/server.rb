@@ -25,6 +25,26 @@
 # consent page, or revokes it at /oauth/authorized_applications.
 # GET /test/counts gives the token and revocation requests received, by grant
 # type and status.
+#
+# With DOORKEEPER_SHAPE=mastodon it is shaped as a Mastodon instance (4.3 or
+# later), whose OAuth server is Doorkeeper too, as Mastodon documents it:
+# - tokens that do not expire and no refresh token: "Tokens will not expire
+#   automatically. They will become invalid only when deleted by a user or
+#   revoked by the app" (https://docs.joinmastodon.org/api/oauth-tokens/),
+#   the grant flows authorization_code and client_credentials, tokens kept
+#   as they are (not hashed);
+# - Mastodon's scopes, `read` by default, `profile` and the granular ones
+#   among the optional (https://docs.joinmastodon.org/api/oauth-scopes/);
+# - RFC 8414 metadata at /.well-known/oauth-authorization-server
+#   (https://docs.joinmastodon.org/methods/oauth/#authorization-server-metadata),
+#   no OpenID Connect;
+# - stand-ins for GET /api/v1/accounts/verify_credentials (`profile`, `read`
+#   or `read:accounts`, https://docs.joinmastodon.org/methods/accounts/#verify_credentials)
+#   and GET /api/v1/preferences (`read` or `read:accounts`,
+#   https://docs.joinmastodon.org/methods/preferences/), which refuse a token
+#   with `{ "error": … }`, Doorkeeper's description for a token it does not
+#   take (401) and "This action is outside the authorized scopes" (403).
+# Doorkeeper 5.5 takes PKCE's `plain` too, where Mastodon takes only S256.
 ENV['RAILS_ENV'] = 'production'
 require 'digest'
 require 'json'
@@ -38,6 +58,7 @@ require 'doorkeeper/openid_connect'
 
 STATE_DIR = ENV.fetch('DOORKEEPER_STATE_DIR')
 ORIGIN = ENV.fetch('DOORKEEPER_ORIGIN')
+MASTODON = ENV['DOORKEEPER_SHAPE'] == 'mastodon'
 ENV['DATABASE_URL'] = "sqlite3:#{File.join(STATE_DIR, 'doorkeeper.sqlite3')}?pool=20&timeout=10000"
 
 # Counts the token and revocation requests and their answers.
@@ -104,12 +125,19 @@ Doorkeeper.configure do
       nil
     end
   end
-  access_token_expires_in 2.hours
-  use_refresh_token
-  hash_token_secrets
-  grant_flows %w[authorization_code]
-  default_scopes :read_user
-  optional_scopes :api, :read_api, :openid, :profile, :email
+  if MASTODON
+    access_token_expires_in nil
+    grant_flows %w[authorization_code client_credentials]
+    default_scopes :read
+    optional_scopes :write, :push, :profile, :'read:accounts', :'read:statuses', :'write:statuses'
+  else
+    access_token_expires_in 2.hours
+    use_refresh_token
+    hash_token_secrets
+    grant_flows %w[authorization_code]
+    default_scopes :read_user
+    optional_scopes :api, :read_api, :openid, :profile, :email
+  end
   enforce_configured_scopes
   force_ssl_in_redirect_uri false
   access_token_methods :from_bearer_authorization, :from_access_token_param, :from_bearer_param
@@ -163,12 +191,67 @@ class ApiUserController < ActionController::API
   end
 end
 
+# Mastodon's answers to a token its API does not take, or one without the scope.
+class MastodonApiController < ActionController::API
+  private
+
+  def doorkeeper_unauthorized_render_options(error: nil)
+    { json: { error: error&.description || 'The access token is invalid' } }
+  end
+
+  def doorkeeper_forbidden_render_options(**)
+    { json: { error: 'This action is outside the authorized scopes' } }
+  end
+end
+
+# A stand-in for GET /api/v1/accounts/verify_credentials: the account, its id a string.
+class VerifyCredentialsController < MastodonApiController
+  before_action { doorkeeper_authorize! :profile, :read, :'read:accounts' }
+
+  def show
+    user = User.find(doorkeeper_token.resource_owner_id)
+    render json: { id: user.id.to_s, username: user.username, acct: user.username, display_name: user.name, url: "#{ORIGIN}/@#{user.username}", locked: false, bot: false }
+  end
+end
+
+# A stand-in for GET /api/v1/preferences.
+class PreferencesController < MastodonApiController
+  before_action { doorkeeper_authorize! :read, :'read:accounts' }
+
+  def show
+    render json: { 'posting:default:visibility' => 'public', 'posting:default:sensitive' => false, 'reading:expand:spoilers' => false }
+  end
+end
+
+# RFC 8414 metadata, as Mastodon 4.3 serves it.
+class AuthorizationServerMetadataController < ActionController::API
+  def show
+    render json: {
+      issuer: "#{ORIGIN}/",
+      authorization_endpoint: "#{ORIGIN}/oauth/authorize",
+      token_endpoint: "#{ORIGIN}/oauth/token",
+      revocation_endpoint: "#{ORIGIN}/oauth/revoke",
+      scopes_supported: Doorkeeper.config.scopes.to_a,
+      response_types_supported: ['code'],
+      code_challenge_methods_supported: ['S256'],
+      grant_types_supported: Doorkeeper.config.grant_flows,
+      token_endpoint_auth_methods_supported: %w[client_secret_basic client_secret_post],
+    }
+  end
+end
+
 Rails.application.initialize!
 
 Rails.application.routes.draw do
   use_doorkeeper
-  use_doorkeeper_openid_connect
+  use_doorkeeper_openid_connect unless MASTODON
   get '/users/sign_in', to: 'sessions#new'
   post '/users/sign_in', to: 'sessions#create'
-  get '/api/v4/user', to: 'api_user#show'
+  if MASTODON
+    get '/.well-known/oauth-authorization-server', to: 'authorization_server_metadata#show'
+    get '/api/v1/accounts/verify_credentials', to: 'verify_credentials#show'
+    get '/api/v1/preferences', to: 'preferences#show'
+  else
+    get '/api/v4/user', to: 'api_user#show'
+  end
 end

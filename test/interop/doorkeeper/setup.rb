@@ -3,7 +3,8 @@
 # Makes the state of one test run in DOORKEEPER_STATE_DIR: the tables of
 # Doorkeeper's and doorkeeper-openid_connect's install migrations (PKCE and
 # previous_refresh_token included), the users named on the command line with
-# the password given, and one confidential application; prints
+# the password given, and one confidential application (with Mastodon's
+# scopes when DOORKEEPER_SHAPE=mastodon); prints
 # { "subjects": { username: sub } } as JSON.
 #   ruby setup.rb --client-id=ID --client-secret=SECRET --redirect-uri=URI --password=P alice bob
 require 'optparse'
@@ -70,7 +71,7 @@ Doorkeeper::Application.create!(
   uid: options.fetch('client-id'),
   secret: options.fetch('client-secret'),
   redirect_uri: options.fetch('redirect-uri'),
-  scopes: 'read_user openid profile email',
+  scopes: MASTODON ? 'read:accounts profile read:statuses' : 'read_user openid profile email',
   confidential: true,
 )
 puts JSON.generate(subjects: subjects)

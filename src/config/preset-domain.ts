@@ -1,4 +1,5 @@
 import { MERCADO_LIBRE_SITES } from '../client/providers/mercadolibre.js';
+import { PINGONE_AUTH_HOSTS } from '../client/providers/pingone.js';
 
 /**
  * `<NAME>_DOMAIN` values a preset cannot use, though they are host names:
@@ -18,6 +19,10 @@ const MISTAKES: Readonly<Record<string, (domain: string) => string | undefined>>
   // auth. of their own site's domain; a host of another is not a Mercado Libre site, nor is `auth.` itself.
   mercadolibre: (domain) =>
     MERCADO_LIBRE_SITES.includes(domain.toLowerCase()) ? undefined : `is not a Mercado Libre country's site: give one of ${MERCADO_LIBRE_SITES.join(', ')}`,
+  // https://docs.pingidentity.com/pingone/integrations/p1_discovery_document_uri.html: an environment's issuer is on its
+  // region's auth.pingone.<region> host; one on a custom domain has its issuer given whole (<NAME>_ISSUER).
+  pingone: (domain) =>
+    PINGONE_AUTH_HOSTS.includes(domain.toLowerCase()) ? undefined : `is not a PingOne region's host: give one of ${PINGONE_AUTH_HOSTS.join(', ')} (a custom domain: set the issuer instead)`,
 };
 
 /** What is wrong with this preset's domain, as the end of a one-line message (with the value to give), or undefined. */

@@ -59,7 +59,7 @@ export interface ProviderOptions {
   privateKeyId?: string;
   /** Extra authorization request parameters, e.g. `{ hd: 'example.com' }`. */
   authorizationParams?: Record<string, string>;
-  /** Values some presets take: a self-hosted base URL (gitlab, keycloak), tenant (microsoft), realm (keycloak), domain (okta, auth0, cognito), audience (auth0), team id (apple), user pool id (cognito), application slug (authentik), user type (highlevel), RuName (ebay). */
+  /** Values some presets take: a self-hosted base URL (gitlab, keycloak), tenant (microsoft), realm (keycloak), domain (okta, auth0, cognito, pingone), audience (auth0), team id (apple), user pool id (cognito), application slug (authentik), user type (highlevel), RuName (ebay), environment id (pingone). */
   baseUrl?: string;
   tenant?: string;
   realm?: string;
@@ -77,6 +77,8 @@ export interface ProviderOptions {
   userType?: string;
   /** The RuName the ebay preset sends as `redirect_uri`, the name eBay gives the callback registered on the app's User Tokens page. */
   ruName?: string;
+  /** The PingOne environment whose issuer the pingone preset makes (`https://auth.pingone.<region>/<environment id>/as`). */
+  environmentId?: string;
   /**
    * Days a refresh token may go unused before the provider ends it, instead of
    * the preset's (okta 7, keycloak 30, microsoft and atlassian 90, google 180);
@@ -152,6 +154,7 @@ const PROVIDER_OPTION_VARIABLES: Readonly<Record<Exclude<keyof ProviderOptions, 
   applicationSlug: 'APPLICATION_SLUG',
   userType: 'USER_TYPE',
   ruName: 'RUNAME',
+  environmentId: 'ENVIRONMENT_ID',
 };
 
 /** The options that are lists of URLs, each a comma-separated variable: its suffix, and an example for the message. */

@@ -6,7 +6,7 @@ export interface PresetValues {
   baseUrl?: string;
   /** `<NAME>_TENANT`: a Microsoft Entra tenant (`common`, `organizations`, `consumers` or a tenant id). */
   tenant?: string;
-  /** `<NAME>_DOMAIN`: an Okta or Auth0 domain, a Zendesk account's host, an Amazon Cognito user pool's domain, a Shopify store's myshopify.com host, a Smartsheet product's domain (smartsheet.eu, smartsheetgov.com), or a Mercado Libre country's site (mercadolibre.com.mx, mercadolivre.com.br), whose `auth.` host its people authorize on. */
+  /** `<NAME>_DOMAIN`: an Okta or Auth0 domain, a Zendesk account's host, an Amazon Cognito user pool's domain, a Shopify store's myshopify.com host, a Smartsheet product's domain (smartsheet.eu, smartsheetgov.com), a Mercado Libre country's site (mercadolibre.com.mx, mercadolivre.com.br), whose `auth.` host its people authorize on, or a PingOne region's host (auth.pingone.eu). */
   domain?: string;
   /** `<NAME>_REALM`: a Keycloak realm. */
   realm?: string;
@@ -34,6 +34,11 @@ export interface PresetValues {
    * eBay takes as `redirect_uri` in place of a URL (https://developer.ebay.com/api-docs/static/oauth-redirect-uri.html).
    */
   ruName?: string;
+  /**
+   * `<NAME>_ENVIRONMENT_ID`: a PingOne environment, whose issuer is `https://auth.pingone.<region>/<environment id>/as`
+   * (https://developer.pingidentity.com/pingone-api/auth/openid-connect-oauth-2/discovery-openid-configuration.html).
+   */
+  environmentId?: string;
 }
 
 export type PresetValueName = keyof PresetValues;
@@ -51,6 +56,7 @@ export const PRESET_VALUE_VARIABLES: Readonly<Record<PresetValueName, string>> =
   userAgent: 'USER_AGENT',
   userType: 'USER_TYPE',
   ruName: 'RUNAME',
+  environmentId: 'ENVIRONMENT_ID',
 };
 
 /** The client a preset's settings are for, for a provider that asks apps to name themselves by it (Reddit's User-Agent). */

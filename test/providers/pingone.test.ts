@@ -1,0 +1,208 @@
+import { describe, expect, it } from 'vitest';
+import { providerSettings } from '../../src/config/provider-config.js';
+import type { TestBrowser } from '../support/browser.js';
+import { describeEachDialect } from '../support/postgres.js';
+import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
+import { describeKeepAlive } from './kit/keep-alive-case.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { startPingOneEmulator, type PingOneEmulator, type PingOneEmulatorOptions, type PingOneUser } from './pingone.emulator.js';
+
+// A client id and secret as PingOne shows them for an OIDC Web App, and its environment's id.
+const CLIENT_ID = '6b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e';
+const CLIENT_SECRET = 'pz.Qk3Vh8rT1yU5wX9zA2bC4dE6fG8hJ0kL1mN3oP5qR7sT9uV1wX3yZ5aB7cD9e';
+const ENVIRONMENT_ID = 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d';
+const REDIRECT_URI = `${APP_ORIGIN}/auth/pingone/callback`;
+const DAY = 86_400;
+
+function person(n: number, givenName: string, familyName: string, emailVerified = true): PingOneUser {
+  const username = givenName.toLowerCase();
+  return { id: `7c3e9a10-0000-4000-8000-${String(n).padStart(12, '0')}`, username, givenName, familyName, email: `${username}@example.com`, emailVerified };
+}
+
+const start = (more: Partial<PingOneEmulatorOptions> = {}) =>
+  startPingOneEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, environmentId: ENVIRONMENT_ID, ...more });
+
+/** The documented variables: the environment id the preset needs, and the issuer pointed at the emulator. */
+function pingoneEnv(pingone: PingOneEmulator): Record<string, string> {
+  return presetEnv('pingone', CLIENT_ID, CLIENT_SECRET, { PINGONE_ENVIRONMENT_ID: ENVIRONMENT_ID, PINGONE_ISSUER: pingone.issuer });
+}
+
+/** A refresh at PingOne itself, as another copy of the token would make it. */
+function refreshAtPingOne(pingone: PingOneEmulator, refreshToken: string): Promise<Response> {
+  return fetch(`${pingone.issuer}/token`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`${encodeURIComponent(CLIENT_ID)}:${encodeURIComponent(CLIENT_SECRET)}`).toString('base64')}` },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
+  });
+}
+
+const PINGONE: StandardProvider<PingOneUser, PingOneEmulator> = {
+  preset: 'pingone',
+  displayName: 'PingOne',
+  startEmulator: () => start(),
+  env: pingoneEnv,
+  people: {
+    cancelled: person(108, 'Changed', 'Mind'),
+    'refused-code': person(109, 'Refused', 'Code'),
+    'wrong-secret': person(301, 'Wrong', 'Secret'),
+    'exchange-failure': person(302, 'Outage', 'Person'),
+  },
+  subjectOf: (user) => user.id,
+};
+
+describeEachDialect('PingOne, against an emulator of a PingOne environment', (dialect) => {
+  const context = useProviderTest(() => dialect.openTestDatabase(), PINGONE);
+
+  const signIn = (user: PingOneUser) => signInAs(context, 'pingone', user);
+  const userinfo = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/pingone/proxy/userinfo`);
+
+  it('signs in through discovery at the environment as the user id sub, with the name and verified e-mail of userinfo; openid profile email with PKCE S256 and no consent prompt, the client by Basic, a one-hour token and a refresh token', async () => {
+    const { database, emulator: pingone, app } = context;
+    const ada = person(101, 'Ada', 'Lovelace');
+    const { userId, request } = await signIn(ada);
+    expect(request.get('scope')).toBe('openid profile email');
+    expect(request.get('code_challenge_method')).toBe('S256');
+    expect(request.get('prompt')).toBeNull();
+    const account = await database.db.selectFrom('accounts').select(['issuer', 'subject']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account).toEqual({ issuer: pingone.issuer, subject: ada.id });
+    const user = await database.db.selectFrom('users').select(['name', 'email', 'email_verified']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toMatchObject({ name: 'Ada Lovelace', email: 'ada@example.com' });
+    expect(Boolean(user.email_verified)).toBe(true);
+    const token = await app.runtime.tokenStore.findToken(userId, 'pingone');
+    expect(token).toMatchObject({ refreshToken: expect.any(String) });
+    expectAccessTokenLifetime(token, 3600 - 100, 3600);
+    expect(pingone.server.counts.client_secret_basic).toBeGreaterThan(0);
+    expect(pingone.server.counts.client_secret_post).toBeUndefined();
+  });
+
+  it('an e-mail PingOne has not verified is kept as not verified', async () => {
+    const { database } = context;
+    const { userId } = await signIn(person(102, 'Pending', 'Check', false));
+    const user = await database.db.selectFrom('users').select(['email', 'email_verified']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user.email).toBe('pending@example.com');
+    expect(Boolean(user.email_verified)).toBe(false);
+  });
+
+  it('the proxy reaches the environment’s /as with the token (userinfo)', async () => {
+    const { emulator: pingone } = context;
+    const grace = person(103, 'Grace', 'Hopper');
+    const { browser } = await signIn(grace);
+    const answer = await userinfo(browser);
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toMatchObject({ sub: grace.id, preferred_username: 'grace', env: ENVIRONMENT_ID });
+    expect(pingone.server.requests.findLast((r) => r.path === `/${ENVIRONMENT_ID}/as/userinfo`)!.headers.authorization).toMatch(/^Bearer /);
+  });
+
+  it('20 concurrent calls on an expired token make one refresh; the new refresh token PingOne answers is kept', async () => {
+    const { database, emulator: pingone, app } = context;
+    const { browser, userId } = await signIn(person(104, 'Alan', 'Turing'));
+    const before = await app.runtime.tokenStore.findToken(userId, 'pingone');
+    await expireAccessTokens(database, userId);
+    await expectOneRefreshFor20Calls(pingone, () => userinfo(browser));
+    const after = await app.runtime.tokenStore.findToken(userId, 'pingone');
+    expect(after!.refreshToken).not.toBe(before!.refreshToken);
+    expect(pingone.accepts(after!.accessToken)).toBe(true);
+    // Without "Refresh token rotation" the one used still works until its 30 days end.
+    expect((await refreshAtPingOne(pingone, before!.refreshToken!)).status).toBe(200);
+  });
+
+  it("the user's sessions ended by an administrator: the refresh is refused, and the connection needs re-auth after one try", async () => {
+    const leaving = person(105, 'Edsger', 'Dijkstra');
+    const { browser, userId } = await signIn(leaving);
+    context.emulator.removeSessions(leaving);
+    await expectNeedsReauthAfterOneRefusedRefresh(context, 'pingone', userId, () => userinfo(browser));
+  });
+
+  it('disconnect revokes at /as/revoke (RFC 7009): the refresh token and the access token stop working, and the tokens are deleted here', async () => {
+    const { emulator: pingone, app } = context;
+    const { browser, userId } = await signIn(person(106, 'Barbara', 'Liskov'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'pingone');
+    const revocations = pingone.server.counts.revoke ?? 0;
+    expect(await disconnectThrough(browser, 'pingone')).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(pingone.server.counts.revoke).toBeGreaterThan(revocations);
+    expect(pingone.accepts(stored!.accessToken)).toBe(false);
+    expect((await refreshAtPingOne(pingone, stored!.refreshToken!)).status).toBe(400);
+    expect(await app.runtime.tokenStore.findToken(userId, 'pingone')).toBeUndefined();
+  });
+
+  it('signing in again finds the same person by the user id', async () => {
+    const { database } = context;
+    const returning = person(107, 'Margaret', 'Hamilton');
+    const first = await signIn(returning);
+    const second = await signIn(returning);
+    expect(second.userId).toBe(first.userId);
+    expect(await database.db.selectFrom('accounts').select('id').where('provider', '=', 'pingone').where('subject', '=', returning.id).execute()).toHaveLength(1);
+  });
+
+  standardCases(() => context, PINGONE, { cancelled: {}, refusedCode: { sentAs: 'invalid_grant "Invalid authorization code"' } });
+});
+
+describeEachDialect('PingOne with "Refresh token rotation" on, against an emulator of a PingOne environment', (dialect) => {
+  const context = useProviderTest(() => dialect.openTestDatabase(), { ...PINGONE, startEmulator: () => start({ rotateRefreshTokens: true }) });
+
+  it('a refresh answers a new refresh token, which is kept and works, and PingOne refuses the used one', async () => {
+    const { database, emulator: pingone, app } = context;
+    const { browser, userId } = await signInAs(context, 'pingone', person(110, 'Rota', 'Tion'));
+    const before = await app.runtime.tokenStore.findToken(userId, 'pingone');
+    await expireAccessTokens(database, userId);
+    await expectOneRefreshFor20Calls(pingone, () => browser.get(`${APP_ORIGIN}/api/providers/pingone/proxy/userinfo`));
+    const after = await app.runtime.tokenStore.findToken(userId, 'pingone');
+    expect(after!.refreshToken).not.toBe(before!.refreshToken);
+    const replay = await refreshAtPingOne(pingone, before!.refreshToken!);
+    expect(replay.status).toBe(400);
+    expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+    await expireAccessTokens(database, userId);
+    expect((await browser.get(`${APP_ORIGIN}/api/providers/pingone/proxy/userinfo`)).status).toBe(200);
+  });
+});
+
+describeClientFailures(PINGONE, { wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} });
+
+// The app's default "Refresh token duration": each refresh token lives 30 days.
+describeKeepAlive(PINGONE, {
+  title: 'PingOne refresh tokens (30 days each) and the keep-alive sweep',
+  name: 'refreshes an unused connection once 7 days before its 30 days end, and the new refresh token keeps it working past the first one’s end',
+  startEmulator: (now) => start({ now }),
+  person: person(201, 'Idle', 'Person'),
+  dueAfterDays: 23,
+  usedAgainAfterDays: 8,
+  firstRefreshTokenRefused: async (pingone, refreshToken) => {
+    const refused = await refreshAtPingOne(pingone, refreshToken);
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: 'invalid_grant' });
+  },
+});
+
+describe('the pingone preset in production', () => {
+  const env = { PINGONE_PRESET: 'pingone', PINGONE_CLIENT_ID: CLIENT_ID, PINGONE_CLIENT_SECRET: CLIENT_SECRET };
+  const refusal = (values: Record<string, string>) => {
+    try {
+      providerSettings({ ...env, ...values }, 'pingone', true);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    throw new Error('no refusal');
+  };
+
+  it('takes the environment’s issuer in North America by default, or in the region PINGONE_DOMAIN names, as issuer and API', () => {
+    expect(providerSettings({ ...env, PINGONE_ENVIRONMENT_ID: ENVIRONMENT_ID }, 'pingone', true)).toMatchObject({
+      displayName: 'PingOne',
+      discovery: { issuer: `https://auth.pingone.com/${ENVIRONMENT_ID}/as` },
+      scope: 'openid profile email',
+      apiBaseUrl: `https://auth.pingone.com/${ENVIRONMENT_ID}/as`,
+      tokenEndpointAuthMethod: 'client_secret_basic',
+      refreshTokenIdleSeconds: 30 * DAY,
+    });
+    expect(providerSettings({ ...env, PINGONE_ENVIRONMENT_ID: ENVIRONMENT_ID, PINGONE_DOMAIN: 'auth.pingone.com.au' }, 'pingone', true)).toMatchObject({
+      discovery: { issuer: `https://auth.pingone.com.au/${ENVIRONMENT_ID}/as` },
+    });
+  });
+
+  it('needs the environment id, a UUID, and a region’s host', () => {
+    expect(refusal({})).toContain('PINGONE_ENVIRONMENT_ID is missing (the pingone preset makes the issuer from it; or set PINGONE_ISSUER)');
+    expect(refusal({ PINGONE_ENVIRONMENT_ID: 'my-environment' })).toContain("PINGONE_ENVIRONMENT_ID must be the PingOne environment's id, a UUID");
+    expect(refusal({ PINGONE_ENVIRONMENT_ID: ENVIRONMENT_ID, PINGONE_DOMAIN: 'auth.pingone.de' })).toContain("PINGONE_DOMAIN is not a PingOne region's host: give one of auth.pingone.com, auth.pingone.eu");
+  });
+});

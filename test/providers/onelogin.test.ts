@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { providerSettings } from '../../src/config/provider-config.js';
+import type { TestBrowser } from '../support/browser.js';
+import { describeEachDialect } from '../support/postgres.js';
+import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { startOneLoginEmulator, type OneLoginEmulator, type OneLoginUser } from './onelogin.emulator.js';
+
+// A client id and secret as a OneLogin OIDC app's SSO tab shows them.
+const CLIENT_ID = '4c1b7f30-8a2d-013e-5e6f-0a1b2c3d4e5f123456';
+const CLIENT_SECRET = '9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a0';
+const REDIRECT_URI = `${APP_ORIGIN}/auth/onelogin/callback`;
+
+function person(n: number, givenName: string, familyName: string): OneLoginUser {
+  const username = `${givenName}.${familyName}`.toLowerCase();
+  return { id: String(32_900_000 + n), username, givenName, familyName, email: `${username}@example.com` };
+}
+
+/** The documented variables: the account's domain the preset needs, and the issuer pointed at the emulator. */
+function oneloginEnv(onelogin: OneLoginEmulator): Record<string, string> {
+  return presetEnv('onelogin', CLIENT_ID, CLIENT_SECRET, { ONELOGIN_DOMAIN: 'acme.onelogin.com', ONELOGIN_ISSUER: onelogin.issuer });
+}
+
+/** A refresh at OneLogin itself, as another copy of the token would make it. */
+function refreshAtOneLogin(onelogin: OneLoginEmulator, refreshToken: string): Promise<Response> {
+  return fetch(`${onelogin.issuer}/token`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}` },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
+  });
+}
+
+const ONELOGIN: StandardProvider<OneLoginUser, OneLoginEmulator> = {
+  preset: 'onelogin',
+  displayName: 'OneLogin',
+  startEmulator: () => startOneLoginEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
+  env: oneloginEnv,
+  people: {
+    cancelled: person(108, 'Changed', 'Mind'),
+    'refused-code': person(109, 'Refused', 'Code'),
+    'wrong-secret': person(301, 'Wrong', 'Secret'),
+    'exchange-failure': person(302, 'Outage', 'Person'),
+  },
+  subjectOf: (user) => user.id,
+};
+
+describeEachDialect('OneLogin, against an emulator of a OneLogin account’s OpenID Connect API', (dialect) => {
+  const context = useProviderTest(() => dialect.openTestDatabase(), ONELOGIN);
+
+  const signIn = (user: OneLoginUser) => signInAs(context, 'onelogin', user);
+  const me = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/onelogin/proxy/me`);
+
+  it('signs in through discovery at /oidc/2 as the OneLogin user id, named by userinfo, its e-mail unverified (OneLogin sends no email_verified); openid profile email with PKCE, the client by Basic alone, an hour’s token and a refresh token', async () => {
+    const { database, emulator: onelogin, app } = context;
+    const ada = person(101, 'Ada', 'Lovelace');
+    const { userId, request } = await signIn(ada);
+    expect(request.get('scope')).toBe('openid profile email');
+    expect(request.get('code_challenge_method')).toBe('S256');
+    expect(request.get('prompt')).toBeNull();
+    const account = await database.db.selectFrom('accounts').select(['issuer', 'subject']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account).toEqual({ issuer: onelogin.issuer, subject: '32900101' });
+    const user = await database.db.selectFrom('users').select(['name', 'email', 'email_verified']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toMatchObject({ name: 'Ada Lovelace', email: 'ada.lovelace@example.com' });
+    expect(Boolean(user.email_verified)).toBe(false);
+    const token = await app.runtime.tokenStore.findToken(userId, 'onelogin');
+    expect(token).toMatchObject({ refreshToken: expect.any(String) });
+    expectAccessTokenLifetime(token, 3600 - 100, 3600);
+    const exchange = onelogin.server.requests.find((r) => r.path === '/oidc/2/token')!;
+    expect(exchange.headers.authorization).toMatch(/^Basic /);
+    expect(onelogin.server.counts.client_secret_post).toBeUndefined();
+  });
+
+  it('the proxy reaches /oidc/2/me with the token', async () => {
+    const grace = person(103, 'Grace', 'Hopper');
+    const { browser } = await signIn(grace);
+    const answer = await me(browser);
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toMatchObject({ sub: grace.id, preferred_username: 'grace.hopper' });
+  });
+
+  it('20 concurrent calls on an expired token make one refresh; the new refresh token is kept and works for the next', async () => {
+    const { database, emulator: onelogin, app } = context;
+    const { browser, userId } = await signIn(person(104, 'Alan', 'Turing'));
+    const before = await app.runtime.tokenStore.findToken(userId, 'onelogin');
+    await expireAccessTokens(database, userId);
+    await expectOneRefreshFor20Calls(onelogin, () => me(browser));
+    const after = await app.runtime.tokenStore.findToken(userId, 'onelogin');
+    expect(after!.refreshToken).not.toBe(before!.refreshToken);
+    expect((await refreshAtOneLogin(onelogin, before!.refreshToken!)).status).toBe(400);
+    const refreshes = onelogin.server.counts.refresh_token ?? 0;
+    await expireAccessTokens(database, userId);
+    expect((await me(browser)).status).toBe(200);
+    expect(onelogin.server.counts.refresh_token).toBe(refreshes + 1);
+  });
+
+  it("the user's sessions ended in OneLogin: the refresh is refused, and the connection needs re-auth after one try", async () => {
+    const leaving = person(105, 'Edsger', 'Dijkstra');
+    const { browser, userId } = await signIn(leaving);
+    context.emulator.removeSessions(leaving);
+    await expectNeedsReauthAfterOneRefusedRefresh(context, 'onelogin', userId, () => me(browser));
+  });
+
+  it('disconnect revokes the refresh token at /oidc/2/token/revocation, which ends the access token too: OneLogin’s unsupported_token_type for it still counts as revoked', async () => {
+    const { emulator: onelogin, app } = context;
+    const { browser, userId } = await signIn(person(106, 'Barbara', 'Liskov'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'onelogin');
+    const revocations = onelogin.server.counts.revoke ?? 0;
+    expect(await disconnectThrough(browser, 'onelogin')).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(onelogin.server.counts.revoke).toBe(revocations + 2);
+    expect(onelogin.accepts(stored!.accessToken)).toBe(false);
+    expect((await refreshAtOneLogin(onelogin, stored!.refreshToken!)).status).toBe(400);
+    expect(await app.runtime.tokenStore.findToken(userId, 'onelogin')).toBeUndefined();
+  });
+
+  it('signing in again finds the same person by the user id', async () => {
+    const { database } = context;
+    const returning = person(107, 'Margaret', 'Hamilton');
+    const first = await signIn(returning);
+    const second = await signIn(returning);
+    expect(second.userId).toBe(first.userId);
+    expect(await database.db.selectFrom('accounts').select('id').where('provider', '=', 'onelogin').where('subject', '=', returning.id).execute()).toHaveLength(1);
+  });
+
+  standardCases(() => context, ONELOGIN, { cancelled: {}, refusedCode: { sentAs: 'invalid_grant' } });
+});
+
+describeClientFailures(ONELOGIN, { wrongSecret: { sentAs: '401 invalid_request "Authentication Failed"', error: 'invalid_request' }, exchangeFailure: {} });
+
+describe('the onelogin preset in production', () => {
+  const env = { ONELOGIN_PRESET: 'onelogin', ONELOGIN_CLIENT_ID: CLIENT_ID, ONELOGIN_CLIENT_SECRET: CLIENT_SECRET };
+
+  it('takes the account’s /oidc/2 as issuer and API, Basic, and needs the domain', () => {
+    expect(providerSettings({ ...env, ONELOGIN_DOMAIN: 'acme.onelogin.com' }, 'onelogin', true)).toMatchObject({
+      displayName: 'OneLogin',
+      discovery: { issuer: 'https://acme.onelogin.com/oidc/2' },
+      scope: 'openid profile email',
+      apiBaseUrl: 'https://acme.onelogin.com/oidc/2',
+      tokenEndpointAuthMethod: 'client_secret_basic',
+    });
+    expect(() => providerSettings(env, 'onelogin', true)).toThrow('ONELOGIN_DOMAIN is missing (the onelogin preset makes the issuer from it; or set ONELOGIN_ISSUER)');
+    expect(() => providerSettings({ ...env, ONELOGIN_DOMAIN: 'https://acme.onelogin.com' }, 'onelogin', true)).toThrow('ONELOGIN_DOMAIN is not a valid domain');
+  });
+});

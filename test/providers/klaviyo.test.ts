@@ -2,11 +2,11 @@ import { expect, it } from 'vitest';
 import { KLAVIYO_REVISION } from '../../src/client/providers/klaviyo.js';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { startKlaviyoEmulator, type KlaviyoAccount, type KlaviyoEmulator } from './klaviyo.emulator.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // A client id of the UUID form Klaviyo shows and a secret with characters form-encoding would change: sent as they are in the Basic header, as Klaviyo's examples build it.
@@ -79,24 +79,16 @@ describeEachDialect('Klaviyo, against an emulator of Klaviyo', (dialect) => {
   });
 
   it("the proxy reaches the API with the preset's revision, or the caller's; 20 concurrent calls on an expired token make one refresh, the new refresh token is kept, and the used one is refused", async () => {
-    const { database, emulator: klaviyo, app } = context;
+    const { emulator: klaviyo } = context;
     const { browser, userId } = await signIn(account('StRm05', 'Storm Supply'));
     const chosen = await accountThroughProxy(browser, 'StRm05', { revision: '2025-01-15' });
     expect(chosen.status).toBe(200);
     expect(klaviyo.server.requests.filter((r) => r.path === '/api/accounts/StRm05').at(-1)!.headers.revision).toBe('2025-01-15');
-    const before = await app.runtime.tokenStore.findToken(userId, 'klaviyo');
-    await expireAccessTokens(database, userId);
-    const answers = await expectOneRefreshFor20Calls(klaviyo, () => accountThroughProxy(browser, 'StRm05'));
+    const { before, after, answers } = await expectRotatedAfterStorm(context, 'klaviyo', userId, () => accountThroughProxy(browser, 'StRm05'));
     expect(JSON.parse(answers[0]!.text)).toMatchObject({ data: { type: 'account', id: 'StRm05', attributes: { contact_information: { organization_name: 'Storm Supply' } } } });
     expect(klaviyo.server.requests.filter((r) => r.path === '/api/accounts/StRm05').at(-1)!.headers.revision).toBe(KLAVIYO_REVISION);
-    const after = await app.runtime.tokenStore.findToken(userId, 'klaviyo');
-    expect(after!.accessToken).not.toBe(before!.accessToken);
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(after!.scope).toBe(before!.scope);
-    expect(klaviyo.accepts(after!.accessToken)).toBe(true);
-    const replay = await refreshAtKlaviyo(klaviyo, before!.refreshToken!);
-    expect(replay.status).toBe(400);
-    expect(await replay.json()).toEqual({ error: 'invalid_grant' });
+    expect(after.scope).toBe(before.scope);
+    expect(await statusAndBody(refreshAtKlaviyo(klaviyo, before.refreshToken!))).toEqual({ status: 400, body: { error: 'invalid_grant' } });
   });
 
   it("a refresh token Klaviyo refuses marks the connection 'needs re-auth', with one attempt", async () => {

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { expectRotatedAfterStorm } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startOneLoginEmulator, type OneLoginEmulator, type OneLoginUser } from './onelogin.emulator.js';
 
@@ -81,14 +81,10 @@ describeEachDialect('OneLogin, against an emulator of a OneLogin account’s Ope
   });
 
   it('20 concurrent calls on an expired token make one refresh; the new refresh token is kept and works for the next', async () => {
-    const { database, emulator: onelogin, app } = context;
+    const { database, emulator: onelogin } = context;
     const { browser, userId } = await signIn(person(104, 'Alan', 'Turing'));
-    const before = await app.runtime.tokenStore.findToken(userId, 'onelogin');
-    await expireAccessTokens(database, userId);
-    await expectOneRefreshFor20Calls(onelogin, () => me(browser));
-    const after = await app.runtime.tokenStore.findToken(userId, 'onelogin');
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect((await refreshAtOneLogin(onelogin, before!.refreshToken!)).status).toBe(400);
+    const { before } = await expectRotatedAfterStorm(context, 'onelogin', userId, () => me(browser));
+    expect((await refreshAtOneLogin(onelogin, before.refreshToken!)).status).toBe(400);
     const refreshes = onelogin.server.counts.refresh_token ?? 0;
     await expireAccessTokens(database, userId);
     expect((await me(browser)).status).toBe(200);

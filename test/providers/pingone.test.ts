@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startPingOneEmulator, type PingOneEmulator, type PingOneEmulatorOptions, type PingOneUser } from './pingone.emulator.js';
 
@@ -96,16 +96,11 @@ describeEachDialect('PingOne, against an emulator of a PingOne environment', (di
   });
 
   it('20 concurrent calls on an expired token make one refresh; the new refresh token PingOne answers is kept', async () => {
-    const { database, emulator: pingone, app } = context;
+    const { emulator: pingone } = context;
     const { browser, userId } = await signIn(person(104, 'Alan', 'Turing'));
-    const before = await app.runtime.tokenStore.findToken(userId, 'pingone');
-    await expireAccessTokens(database, userId);
-    await expectOneRefreshFor20Calls(pingone, () => userinfo(browser));
-    const after = await app.runtime.tokenStore.findToken(userId, 'pingone');
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(pingone.accepts(after!.accessToken)).toBe(true);
+    const { before } = await expectRotatedAfterStorm(context, 'pingone', userId, () => userinfo(browser));
     // Without "Refresh token rotation" the one used still works until its 30 days end.
-    expect((await refreshAtPingOne(pingone, before!.refreshToken!)).status).toBe(200);
+    expect((await refreshAtPingOne(pingone, before.refreshToken!)).status).toBe(200);
   });
 
   it("the user's sessions ended by an administrator: the refresh is refused, and the connection needs re-auth after one try", async () => {
@@ -143,16 +138,10 @@ describeEachDialect('PingOne with "Refresh token rotation" on, against an emulat
   const context = useProviderTest(() => dialect.openTestDatabase(), { ...PINGONE, startEmulator: () => start({ rotateRefreshTokens: true }) });
 
   it('a refresh answers a new refresh token, which is kept and works, and PingOne refuses the used one', async () => {
-    const { database, emulator: pingone, app } = context;
+    const { database, emulator: pingone } = context;
     const { browser, userId } = await signInAs(context, 'pingone', person(110, 'Rota', 'Tion'));
-    const before = await app.runtime.tokenStore.findToken(userId, 'pingone');
-    await expireAccessTokens(database, userId);
-    await expectOneRefreshFor20Calls(pingone, () => browser.get(`${APP_ORIGIN}/api/providers/pingone/proxy/userinfo`));
-    const after = await app.runtime.tokenStore.findToken(userId, 'pingone');
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    const replay = await refreshAtPingOne(pingone, before!.refreshToken!);
-    expect(replay.status).toBe(400);
-    expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+    const { before } = await expectRotatedAfterStorm(context, 'pingone', userId, () => browser.get(`${APP_ORIGIN}/api/providers/pingone/proxy/userinfo`));
+    expect(await statusAndBody(refreshAtPingOne(pingone, before.refreshToken!))).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
     await expireAccessTokens(database, userId);
     expect((await browser.get(`${APP_ORIGIN}/api/providers/pingone/proxy/userinfo`)).status).toBe(200);
   });

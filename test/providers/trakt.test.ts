@@ -1,11 +1,11 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
-import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
+import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startTraktEmulator, type TraktEmulator, type TraktUser } from './trakt.emulator.js';
 
 // A client id and secret of the form Trakt's app page shows (64 hex digits each).
@@ -83,21 +83,13 @@ describeEachDialect('Trakt, against an emulator of Trakt', (dialect) => {
   });
 
   it('the proxy calls the API with the required headers; 20 concurrent calls on an expired token make one refresh, the new pair is kept, and the spent refresh token is refused', async () => {
-    const { database, emulator: trakt, app } = context;
+    const { emulator: trakt } = context;
     const { browser, userId } = await signIn(person('3f2c6a1e-0102-4e8f-9a0b-1c2d3e4f5a6b', 'alan', 'Alan Turing'));
-    const before = await app.runtime.tokenStore.findToken(userId, 'trakt');
-    await expireAccessTokens(database, userId);
-    const answers = await expectOneRefreshFor20Calls(trakt, () => lastActivities(browser));
+    const { before, answers } = await expectRotatedAfterStorm(context, 'trakt', userId, () => lastActivities(browser));
     expect(JSON.parse(answers[0]!.text)).toMatchObject({ all: '2026-12-05T20:41:12.000Z' });
     const calls = trakt.server.requests.filter((r) => r.path === '/sync/last_activities');
     expect(calls.every((r) => r.headers['trakt-api-key'] === CLIENT_ID && r.headers['trakt-api-version'] === '2')).toBe(true);
-    const after = await app.runtime.tokenStore.findToken(userId, 'trakt');
-    expect(after!.accessToken).not.toBe(before!.accessToken);
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(trakt.accepts(after!.accessToken)).toBe(true);
-    const replay = await refreshAtTrakt(trakt, before!.refreshToken!);
-    expect(replay.status).toBe(400);
-    expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+    expect(await statusAndBody(refreshAtTrakt(trakt, before.refreshToken!))).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
   it("the app revoked in the person's Trakt settings marks the connection 'needs re-auth' after Trakt's 401, with one refused refresh", async () => {

@@ -1,11 +1,11 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
 import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
+import { expectRotatedAfterStorm } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startTumblrEmulator, type TumblrEmulator, type TumblrUser } from './tumblr.emulator.js';
 
@@ -88,20 +88,13 @@ describeEachDialect('Tumblr, against an emulator of Tumblr', (dialect) => {
   });
 
   it('the proxy calls the API v2 with a User-Agent; 20 concurrent calls on an expired token make one refresh, the new pair is kept, and the spent refresh token is refused (401)', async () => {
-    const { database, emulator: tumblr, app } = context;
+    const { emulator: tumblr } = context;
     const { browser, userId } = await signIn(person('aLaNtUrInG00102', 'alan', 'Alan Turing'));
-    const before = await app.runtime.tokenStore.findToken(userId, 'tumblr');
-    await expireAccessTokens(database, userId);
-    const answers = await expectOneRefreshFor20Calls(tumblr, () => dashboard(browser));
+    const { before, after, answers } = await expectRotatedAfterStorm(context, 'tumblr', userId, () => dashboard(browser));
     expect(JSON.parse(answers[0]!.text)).toMatchObject({ meta: { status: 200, msg: 'OK' }, response: { posts: [{ id: 6828225215 }, { id: 6828225216 }] } });
     expect(tumblr.server.requests.filter((r) => r.path.startsWith('/v2/user/dashboard')).every((r) => Boolean(r.headers['user-agent']))).toBe(true);
-    const after = await app.runtime.tokenStore.findToken(userId, 'tumblr');
-    expect(after!.accessToken).not.toBe(before!.accessToken);
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(after!.scope).toBe('basic offline_access');
-    expect(tumblr.accepts(after!.accessToken)).toBe(true);
-    const replay = await refreshAtTumblr(tumblr, before!.refreshToken!);
-    expect(replay.status).toBe(401);
+    expect(after.scope).toBe('basic offline_access');
+    expect((await refreshAtTumblr(tumblr, before.refreshToken!)).status).toBe(401);
   });
 
   it("access ended at Tumblr marks the connection 'needs re-auth' after Tumblr's 401 to the refresh, with one refused refresh", async () => {

@@ -1,10 +1,10 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
 import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { countRows, describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startWrikeEmulator, type WrikeEmulator, type WrikeUser } from './wrike.emulator.js';
 
@@ -70,20 +70,12 @@ describeEachDialect('Wrike, against an emulator of Wrike', (dialect) => {
   });
 
   it('the proxy reaches the API at the host; 20 concurrent calls on an expired token make one refresh, the new refresh token is kept, and the used one is refused', async () => {
-    const { database, emulator: wrike, app } = context;
+    const { emulator: wrike } = context;
     const { browser, userId } = await signIn(person('KUASTRM5', 'Grace', 'Hopper'));
-    const before = await app.runtime.tokenStore.findToken(userId, 'wrike');
-    await expireAccessTokens(database, userId);
-    const answers = await expectOneRefreshFor20Calls(wrike, () => tasks(browser));
+    const { before, after, answers } = await expectRotatedAfterStorm(context, 'wrike', userId, () => tasks(browser));
     expect(JSON.parse(answers[0]!.text)).toMatchObject({ kind: 'tasks', data: [{ title: 'Plan of Grace', responsibleIds: ['KUASTRM5'] }] });
-    const after = await app.runtime.tokenStore.findToken(userId, 'wrike');
-    expect(after!.accessToken).not.toBe(before!.accessToken);
-    expect(after!.refreshToken).not.toBe(before!.refreshToken);
-    expect(after!.apiBaseUrl).toBe(`${wrike.origin}/api/v4`);
-    expect(wrike.accepts(after!.accessToken)).toBe(true);
-    const replay = await refreshAtWrike(wrike, before!.refreshToken!);
-    expect(replay.status).toBe(400);
-    expect(await replay.json()).toEqual({ error: 'invalid_grant' });
+    expect(after.apiBaseUrl).toBe(`${wrike.origin}/api/v4`);
+    expect(await statusAndBody(refreshAtWrike(wrike, before.refreshToken!))).toEqual({ status: 400, body: { error: 'invalid_grant' } });
   });
 
   it('a host off wrike.com and the configured API host is refused: 502, no token sent there, nothing stored', async () => {

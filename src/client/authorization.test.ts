@@ -319,6 +319,17 @@ describe('finishAuthorization with plain OAuth 2.0', () => {
     expect(tokenForms[0]!.has('code_verifier')).toBe(false);
   });
 
+  it("with stateAtCodeExchange the code exchange sends the authorization request's state beside the code; without it, none", async () => {
+    const registry = new ProviderRegistry([plain({ stateAtCodeExchange: true }), plain({ name: 'plain' })]);
+    const { transaction } = await startAuthorization(registry, 'acme', REDIRECT_URI);
+    await finishAuthorization(registry, transaction, callback(transaction));
+    expect(tokenForms[0]!.get('state')).toBe(transaction.state);
+    expect(tokenForms[0]!.get('code')).toBe('code-1');
+    const other = await startAuthorization(registry, 'plain', REDIRECT_URI);
+    await finishAuthorization(registry, other.transaction, callback(other.transaction));
+    expect(tokenForms[1]!.has('state')).toBe(false);
+  });
+
   it('a user API that names no subject is provider_bad_response', async () => {
     answerUserinfo = () => ({ status: 200, body: { login: 'ada' } });
     const registry = new ProviderRegistry([plain()]);

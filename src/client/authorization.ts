@@ -283,12 +283,13 @@ export async function finishAuthorization(
 
   let response: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
   try {
-    response = await oidc.authorizationCodeGrant(exchangeConfig, callbackUrl, {
+    const checks = {
       ...(settings.pkce !== false ? { pkceCodeVerifier: transaction.codeVerifier } : {}),
       expectedState: transaction.state,
       ...(transaction.nonce ? { expectedNonce: transaction.nonce } : {}),
       idTokenExpected: requestsOpenId(settings, transaction.scope),
-    });
+    };
+    response = await oidc.authorizationCodeGrant(exchangeConfig, callbackUrl, checks, settings.stateAtCodeExchange ? { state: transaction.state } : undefined);
   } catch (error) {
     if (error instanceof oidc.AuthorizationResponseError) {
       const cancelled = CANCELLED.has(error.error);

@@ -225,6 +225,13 @@ export interface ProviderSettings {
    */
   pkce?: boolean;
   /**
+   * True: the code exchange sends the authorization request's `state` beside the code, for a provider that
+   * documents it as a parameter of its token request (Naver Login's `/oauth2.0/token`,
+   * https://github.com/naver/naver-openapi-guide/blob/main/ko/docs/login/api/README.md). RFC 6749 §4.1.3 has no
+   * such parameter; the state is the one already sent through the browser, so it tells the provider nothing new.
+   */
+  stateAtCodeExchange?: boolean;
+  /**
    * False: no `nonce` is sent and the ID token is expected without one
    * (OIDC Core §3.1.2.1 makes it optional in the code flow; LinkedIn's ID
    * token never carries one). Default true.

@@ -361,6 +361,7 @@ export function providerSettings(env: Environment, name: string, production: boo
     ...(fromPreset.userinfoPostJson ? { userinfoPostJson: fromPreset.userinfoPostJson } : {}),
     ...(fromPreset.userinfoTokenScheme ? { userinfoTokenScheme: fromPreset.userinfoTokenScheme } : {}),
     ...(fromPreset.pkce === false ? { pkce: false } : {}),
+    ...(fromPreset.stateAtCodeExchange ? { stateAtCodeExchange: true } : {}),
     ...(fromPreset.idTokenNonce === false ? { idTokenNonce: false } : {}),
     ...(fromPreset.idTokenUnused ? { idTokenUnused: true } : {}),
     ...(fromPreset.subjectClaim ? { subjectClaim: fromPreset.subjectClaim } : {}),

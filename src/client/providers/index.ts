@@ -55,6 +55,7 @@ import { mercadolibre } from './mercadolibre.js';
 import { microsoft } from './microsoft.js';
 import { miro } from './miro.js';
 import { monday } from './monday.js';
+import { naver } from './naver.js';
 import { nextcloud } from './nextcloud.js';
 import { notion } from './notion.js';
 import { okta } from './okta.js';
@@ -113,7 +114,7 @@ export { PRESET_VALUE_VARIABLES, type PresetClient, type PresetSettings, type Pr
  * @example
  * const names = Object.keys(PROVIDER_PRESETS); // ['airtable', 'apple', 'asana', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { adobe, airtable, amazon, apple, asana, atlassian, attio, auth0, authentik, autodesk, basecamp, battlenet, bitbucket, box, calendly, canva, clickup, coinbase, cognito, constantcontact, dexcom, digitalocean, discord, docusign, dropbox, ebay, etsy, eventbrite, facebook, figma, fitbit, freshbooks, front, gitea, github, gitlab, glewlwyd, google, gusto, heroku, highlevel, hubspot, instagram, intercom, kakao, keycloak, klaviyo, line, lemonldap, linear, linkedin, mailchimp, mastodon, mercadolibre, microsoft, miro, monday, nextcloud, notion, okta, onelogin, osu, oura, outreach, patreon, paypal, pingone, pinterest, pipedrive, procore, quickbooks, reddit, ringcentral, roblox, sage, salesforce, shopify, slack, smartsheet, soundcloud, spotify, square, strava, stripe, tesla, tiktok, trakt, tumblr, twitch, typeform, vimeo, webex, webflow, whoop, withings, wordpress, wrike, x, xero, yahoo, yandex, zendesk, zitadel, zoho, zoom };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { adobe, airtable, amazon, apple, asana, atlassian, attio, auth0, authentik, autodesk, basecamp, battlenet, bitbucket, box, calendly, canva, clickup, coinbase, cognito, constantcontact, dexcom, digitalocean, discord, docusign, dropbox, ebay, etsy, eventbrite, facebook, figma, fitbit, freshbooks, front, gitea, github, gitlab, glewlwyd, google, gusto, heroku, highlevel, hubspot, instagram, intercom, kakao, keycloak, klaviyo, line, lemonldap, linear, linkedin, mailchimp, mastodon, mercadolibre, microsoft, miro, monday, naver, nextcloud, notion, okta, onelogin, osu, oura, outreach, patreon, paypal, pingone, pinterest, pipedrive, procore, quickbooks, reddit, ringcentral, roblox, sage, salesforce, shopify, slack, smartsheet, soundcloud, spotify, square, strava, stripe, tesla, tiktok, trakt, tumblr, twitch, typeform, vimeo, webex, webflow, whoop, withings, wordpress, wrike, x, xero, yahoo, yandex, zendesk, zitadel, zoho, zoom };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

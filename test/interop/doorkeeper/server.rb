@@ -108,6 +108,11 @@ class InteropServer < Rails::Application
   config.cache_store = :null_store
   config.consider_all_requests_local = true
   config.middleware.insert_before 0, RequestCounts
+  # One request at a time: the sqlite3 gem waits out a locked database without
+  # releasing Ruby's global lock, so two requests writing at once (the 30
+  # calls of a refresh storm each revoking the spent refresh token) would
+  # stall each other until the busy timeout. GitLab runs on PostgreSQL.
+  config.middleware.insert_after RequestCounts, Rack::Lock
 end
 
 class User < ActiveRecord::Base

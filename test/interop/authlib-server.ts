@@ -11,31 +11,17 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { freePort } from '../support/free-port.js';
 import type { TestDialect } from '../support/postgres.js';
-import { countsAt, describeEachDialectWith, setupArguments, startChildServer, stopAndRemove, type InteropServer } from './child-server.js';
+import { countsAt, describeEachDialectWith, setupArguments, startChildServer, stopAndRemove, type CountedServer, type InteropServer, type InteropSetup } from './child-server.js';
 import { SYSTEM_PYTHON } from './dot-server.js';
 
 const SERVER = fileURLToPath(new URL('./authlib/server.py', import.meta.url));
 
-export interface AuthlibOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  password: string;
-  usernames: string[];
+export interface AuthlibOptions extends InteropSetup {
   accessTokenSeconds: number;
 }
 
-export interface AuthlibServer {
-  /** http://127.0.0.1:<port>, also the issuer. */
-  origin: string;
-  /** Each user's `sub` (their id). */
-  subjects: Record<string, string>;
-  /** Authlib's SQLite database file. */
-  databasePath: string;
-  /** Requests its token and revocation endpoints received: `token:<grant_type>`, `token:<grant_type>:<status>`, `revoke`, `revoke:<status>`. */
-  counts(): Promise<Record<string, number>>;
-  close(): Promise<void>;
-}
+/** Authlib: the origin is also the issuer; each user's `sub` is their id. */
+export type AuthlibServer = CountedServer;
 
 export function authlibInstalled(): boolean {
   return spawnSync(SYSTEM_PYTHON, ['-c', 'import authlib, flask, flask_sqlalchemy'], { stdio: 'ignore' }).status === 0;

@@ -96,7 +96,29 @@ export async function countsAt(name: string, origin: string): Promise<Record<str
   return (await response.json()) as Record<string, number>;
 }
 
-/** The client and users a test server's setup command makes, as its arguments: `--client-id=…`, `--client-secret=…`, `--redirect-uri=…`, `--password=…`, then the usernames. */
-export function setupArguments(options: { clientId: string; clientSecret: string; redirectUri: string; password: string; usernames: string[] }): string[] {
+/** The client and users a test server's setup makes: one client with one redirect URI, and users who share a password. */
+export interface InteropSetup {
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  password: string;
+  usernames: string[];
+}
+
+/** A test server started for one suite, with its users and the requests it counted. */
+export interface CountedServer {
+  /** http://127.0.0.1:<port>. */
+  origin: string;
+  /** Each user's `sub`. */
+  subjects: Record<string, string>;
+  /** Its SQLite database file. */
+  databasePath: string;
+  /** Requests its token and revocation endpoints received: `token:<grant_type>`, `token:<grant_type>:<status>`, `revoke`, `revoke:<status>`. */
+  counts(): Promise<Record<string, number>>;
+  close(): Promise<void>;
+}
+
+/** The setup as its command's arguments: `--client-id=…`, `--client-secret=…`, `--redirect-uri=…`, `--password=…`, then the usernames. */
+export function setupArguments(options: InteropSetup): string[] {
   return [`--client-id=${options.clientId}`, `--client-secret=${options.clientSecret}`, `--redirect-uri=${options.redirectUri}`, `--password=${options.password}`, ...options.usernames];
 }

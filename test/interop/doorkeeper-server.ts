@@ -14,33 +14,19 @@ import { APP_ORIGIN } from '../providers/kit/provider-app.js';
 import type { BrowserResponse, TestBrowser } from '../support/browser.js';
 import { freePort } from '../support/free-port.js';
 import type { TestDialect } from '../support/postgres.js';
-import { countsAt, describeEachDialectWith, setupArguments, startChildServer, stopAndRemove, type InteropServer } from './child-server.js';
+import { countsAt, describeEachDialectWith, setupArguments, startChildServer, stopAndRemove, type CountedServer, type InteropServer, type InteropSetup } from './child-server.js';
 import { userIdOf, type InteropCase } from './interop-case.js';
 
 const PROJECT_DIR = fileURLToPath(new URL('./doorkeeper/', import.meta.url));
 const RUBY = '/usr/bin/ruby';
 
-export interface DoorkeeperOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  password: string;
-  usernames: string[];
+export interface DoorkeeperOptions extends InteropSetup {
   /** `mastodon`: shaped as a Mastodon instance (DOORKEEPER_SHAPE, see doorkeeper/server.rb); GitLab's shape otherwise. */
   shape?: 'gitlab' | 'mastodon';
 }
 
-export interface DoorkeeperServer {
-  /** http://127.0.0.1:<port>, also the issuer, as a GitLab instance's URL is (a Mastodon instance's, with `/`). */
-  origin: string;
-  /** Each user's `sub` (their id). */
-  subjects: Record<string, string>;
-  /** Doorkeeper's SQLite database file. */
-  databasePath: string;
-  /** Requests its token and revocation endpoints received: `token:<grant_type>`, `token:<grant_type>:<status>`, `revoke`, `revoke:<status>`. */
-  counts(): Promise<Record<string, number>>;
-  close(): Promise<void>;
-}
+/** Doorkeeper: the origin is also the issuer, as a GitLab instance's URL is (a Mastodon instance's, with `/`); each user's `sub` is their id. */
+export type DoorkeeperServer = CountedServer;
 
 export function doorkeeperInstalled(): boolean {
   return spawnSync(RUBY, ['-e', "require 'rails'; require 'doorkeeper'; require 'doorkeeper/openid_connect'; require 'sqlite3'; require 'webrick'"], { stdio: 'ignore' }).status === 0;

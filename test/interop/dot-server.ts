@@ -9,33 +9,19 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { freePort } from '../support/free-port.js';
 import type { TestDialect } from '../support/postgres.js';
-import { countsAt, describeEachDialectWith, setupArguments, startChildServer, stopAndRemove, type InteropServer } from './child-server.js';
+import { countsAt, describeEachDialectWith, setupArguments, startChildServer, stopAndRemove, type CountedServer, type InteropServer, type InteropSetup } from './child-server.js';
 
 /** Debian's python3-django-oauth-toolkit installs for this interpreter (a pyenv python on PATH lacks it). */
 export const SYSTEM_PYTHON = '/usr/bin/python3';
 const PROJECT_DIR = fileURLToPath(new URL('./dot/', import.meta.url));
 const SKIP_NOTICE = 'Django OAuth Toolkit not found: its interop tests are skipped (apt-get install python3-django-oauth-toolkit)';
 
-export interface DotOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  password: string;
-  usernames: string[];
+export interface DotOptions extends InteropSetup {
   accessTokenSeconds: number;
 }
 
-export interface DotServer {
-  /** http://127.0.0.1:<port>; the issuer is `${origin}/o`. */
-  origin: string;
-  /** Each user's `sub` (their primary key at DOT). */
-  subjects: Record<string, string>;
-  /** DOT's SQLite database file. */
-  databasePath: string;
-  /** Requests DOT's token and revocation endpoints received: `token:<grant_type>`, `token:<grant_type>:<status>`, `revoke`, `revoke:<status>`. */
-  counts(): Promise<Record<string, number>>;
-  close(): Promise<void>;
-}
+/** DOT: the issuer is `${origin}/o`; each user's `sub` is their primary key. */
+export type DotServer = CountedServer;
 
 export function dotInstalled(): boolean {
   return spawnSync(SYSTEM_PYTHON, ['-c', 'import oauth2_provider'], { stdio: 'ignore' }).status === 0;

@@ -10,7 +10,7 @@ import { APP_ORIGIN } from '../providers/kit/provider-app.js';
 import type { BrowserResponse, TestBrowser } from '../support/browser.js';
 import { expireStoredAccessToken } from '../support/signed-in.js';
 import { describeEachDialectWithAuthlib, startAuthlib } from './authlib-server.js';
-import { countsDelta, expectAllAnswered, expectDisconnected, expectNeedsReauth, expectRefreshed, expectSignedIn, proxied, storedToken, userIdOf, useInteropCase } from './interop-case.js';
+import { countsDelta, expectAllAnswered, expectDisconnected, expectOneRefreshAfterItsRefusal, expectOneRefusedRefreshThenNeedsReauth, expectRefreshed, expectSignedIn, proxied, storedToken, userIdOf, useInteropCase } from './interop-case.js';
 
 const PROVIDER = 'shelf';
 const CLIENT_ID = randomBytes(12).toString('hex');
@@ -154,16 +154,7 @@ describeEachDialectWithAuthlib('Authlib 1.2 (Flask), a real OpenID provider', (d
       body: new URLSearchParams({ token: stored.refreshToken!, token_type_hint: 'refresh_token' }),
     });
     expect(revoke.status).toBe(200);
-    await expireStoredAccessToken(shelf.database, userId, PROVIDER);
-
-    let first!: BrowserResponse;
-    let second!: BrowserResponse;
-    const delta = await countsDelta(shelf.server, async () => {
-      first = await proxied(shelf, browser);
-      second = await proxied(shelf, browser);
-    });
-    expect(delta).toEqual({ 'token:refresh_token': 1, 'token:refresh_token:400': 1 });
-    await expectNeedsReauth(shelf, browser, userId, first, second);
+    await expectOneRefusedRefreshThenNeedsReauth(shelf, browser, userId);
   });
 
   it('an access token Authlib revoked before the app expected is refreshed once after its 401, and the call retried', async () => {
@@ -178,13 +169,6 @@ describeEachDialectWithAuthlib('Authlib 1.2 (Flask), a real OpenID provider', (d
     }
     expect((await callApiAtAuthlib(stored.accessToken)).status).toBe(401);
 
-    let answer!: BrowserResponse;
-    const delta = await countsDelta(shelf.server, async () => {
-      answer = await proxied(shelf, browser);
-    });
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toMatchObject({ username: 'frank' });
-    expect(delta).toEqual({ 'token:refresh_token': 1, 'token:refresh_token:200': 1 });
-    expect((await storedToken(shelf, userId)).accessToken).not.toBe(stored.accessToken);
+    await expectOneRefreshAfterItsRefusal(shelf, browser, userId, stored, { username: 'frank' });
   });
 });

@@ -11,7 +11,7 @@ import { APP_ORIGIN } from '../providers/kit/provider-app.js';
 import type { BrowserResponse } from '../support/browser.js';
 import { expireStoredAccessToken } from '../support/signed-in.js';
 import { describeEachDialectWithDoorkeeper, signInAtDoorkeeper, startDoorkeeper } from './doorkeeper-server.js';
-import { countsDelta, expectAllAnswered, expectDisconnected, expectNeedsReauth, expectRefreshed, expectSignedIn, proxied, storedToken, useInteropCase } from './interop-case.js';
+import { countsDelta, expectAllAnswered, expectDisconnected, expectOneRefreshAfterItsRefusal, expectOneRefusedRefreshThenNeedsReauth, expectRefreshed, expectSignedIn, proxied, storedToken, useInteropCase } from './interop-case.js';
 
 const CLIENT_ID = randomBytes(16).toString('hex');
 const CLIENT_SECRET = `gloas-${randomBytes(24).toString('hex')}`;
@@ -136,16 +136,7 @@ describeEachDialectWithDoorkeeper('Doorkeeper 5.5 with doorkeeper-openid_connect
     expect(revoked.status).toBe(200);
     const stored = await storedToken(gitlab, userId);
     expect(refreshTokenAtDoorkeeper(stored.refreshToken!)?.revoked_at).toEqual(expect.any(String));
-    await expireStoredAccessToken(gitlab.database, userId, 'gitlab');
-
-    let first!: BrowserResponse;
-    let second!: BrowserResponse;
-    const delta = await countsDelta(gitlab.server, async () => {
-      first = await proxied(gitlab, browser);
-      second = await proxied(gitlab, browser);
-    });
-    expect(delta).toEqual({ 'token:refresh_token': 1, 'token:refresh_token:400': 1 });
-    await expectNeedsReauth(gitlab, browser, userId, first, second);
+    await expectOneRefusedRefreshThenNeedsReauth(gitlab, browser, userId);
   });
 
   it('a token Doorkeeper ended before the app expected is refreshed once after its 401, and the call retried', async () => {
@@ -161,13 +152,6 @@ describeEachDialectWithDoorkeeper('Doorkeeper 5.5 with doorkeeper-openid_connect
     }
     expect((await callApiAtDoorkeeper(stored.accessToken)).status).toBe(401);
 
-    let answer!: BrowserResponse;
-    const delta = await countsDelta(gitlab.server, async () => {
-      answer = await proxied(gitlab, browser);
-    });
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toMatchObject({ username: 'frank' });
-    expect(delta).toEqual({ 'token:refresh_token': 1, 'token:refresh_token:200': 1 });
-    expect((await storedToken(gitlab, userId)).accessToken).not.toBe(stored.accessToken);
+    await expectOneRefreshAfterItsRefusal(gitlab, browser, userId, stored, { username: 'frank' });
   });
 });

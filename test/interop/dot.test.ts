@@ -9,7 +9,7 @@ import { APP_ORIGIN } from '../providers/kit/provider-app.js';
 import type { BrowserResponse, TestBrowser } from '../support/browser.js';
 import { expireStoredAccessToken } from '../support/signed-in.js';
 import { describeEachDialectWithDot, startDot } from './dot-server.js';
-import { countsDelta, expectAllAnswered, expectDisconnected, expectNeedsReauth, expectRefreshed, expectSignedIn, proxied, storedToken, userIdOf, useInteropCase, withAppConfiguredBy } from './interop-case.js';
+import { countsDelta, expectAllAnswered, expectDisconnected, expectOneRefreshAfterItsRefusal, expectOneRefusedRefreshThenNeedsReauth, expectRefreshed, expectSignedIn, proxied, storedToken, userIdOf, useInteropCase, withAppConfiguredBy } from './interop-case.js';
 
 const CLIENT_ID = 'tokenkeeper-interop';
 const CLIENT_SECRET = randomBytes(24).toString('hex');
@@ -180,17 +180,7 @@ describeEachDialectWithDot('Django OAuth Toolkit 1.7, a real OpenID provider', (
     });
     expect(revoke.status).toBe(200);
     expect(refreshTokenAtDot(stored.refreshToken!)?.revoked).toEqual(expect.any(String));
-    await expireStoredAccessToken(toolkit.database, userId);
-
-    let first!: BrowserResponse;
-    let second!: BrowserResponse;
-    const delta = await countsDelta(toolkit.server, async () => {
-      first = await proxied(toolkit, browser);
-      second = await proxied(toolkit, browser);
-    });
-    // DOT refused the one refresh (400 invalid_grant); the second call did not ask again.
-    expect(delta).toEqual({ 'token:refresh_token': 1, 'token:refresh_token:400': 1 });
-    await expectNeedsReauth(toolkit, browser, userId, first, second);
+    await expectOneRefusedRefreshThenNeedsReauth(toolkit, browser, userId);
   });
 
   it('a token DOT expired before the app expected is refreshed once after DOT answers 401, and the call retried', async () => {
@@ -206,13 +196,6 @@ describeEachDialectWithDot('Django OAuth Toolkit 1.7, a real OpenID provider', (
     }
     expect((await callApiAtDot(stored.accessToken)).status).toBe(401);
 
-    let answer!: BrowserResponse;
-    const delta = await countsDelta(toolkit.server, async () => {
-      answer = await proxied(toolkit, browser);
-    });
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toMatchObject({ username: 'frank' });
-    expect(delta).toEqual({ 'token:refresh_token': 1, 'token:refresh_token:200': 1 });
-    expect((await storedToken(toolkit, userId)).accessToken).not.toBe(stored.accessToken);
+    await expectOneRefreshAfterItsRefusal(toolkit, browser, userId, stored, { username: 'frank' });
   });
 });

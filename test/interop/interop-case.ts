@@ -9,6 +9,7 @@ import type { StoredToken } from '../../src/db/token-store.js';
 import { APP_ORIGIN, disconnectThrough, startProviderTestApp, type ProviderTestApp } from '../providers/kit/provider-app.js';
 import type { BrowserResponse, TestBrowser } from '../support/browser.js';
 import type { TestDatabase, TestDialect } from '../support/postgres.js';
+import { expireStoredAccessToken } from '../support/signed-in.js';
 
 export interface InteropCase<Server> {
   /** The app's name for the server (`OAUTH_PROVIDERS`). */
@@ -147,4 +148,46 @@ export async function expectNeedsReauth(interop: InteropCase<unknown>, browser: 
   expect((await storedToken(interop, userId)).status).toBe('needs_reauth');
   const me = JSON.parse((await browser.get(`${APP_ORIGIN}/api/me`)).text) as { connections: Array<{ provider: string; status: string }> };
   expect(me.connections).toEqual([expect.objectContaining({ provider: interop.provider, status: 'needs_reauth' })]);
+}
+
+/**
+ * For a server that counts its requests as `token:<grant_type>[:<status>]` once it refused the grant: the stored
+ * access token expired here, two proxied calls make one refresh, refused (400), and both answer needs_reauth.
+ */
+export async function expectOneRefusedRefreshThenNeedsReauth(
+  interop: InteropCase<{ counts(): Promise<Record<string, number>> }>,
+  browser: TestBrowser,
+  userId: string,
+): Promise<void> {
+  await expireStoredAccessToken(interop.database, userId, interop.provider);
+  let first!: BrowserResponse;
+  let second!: BrowserResponse;
+  const delta = await countsDelta(interop.server, async () => {
+    first = await proxied(interop, browser);
+    second = await proxied(interop, browser);
+  });
+  // The server refused the one refresh; the second call did not ask again.
+  expect(delta).toEqual({ 'token:refresh_token': 1, 'token:refresh_token:400': 1 });
+  await expectNeedsReauth(interop, browser, userId, first, second);
+}
+
+/**
+ * For such a server once it ended the stored access token before its time: one proxied call answers 200 with
+ * `body`, after one refresh (200) that replaced the access token.
+ */
+export async function expectOneRefreshAfterItsRefusal(
+  interop: InteropCase<{ counts(): Promise<Record<string, number>> }>,
+  browser: TestBrowser,
+  userId: string,
+  stored: StoredToken,
+  body: Record<string, unknown>,
+): Promise<void> {
+  let answer!: BrowserResponse;
+  const delta = await countsDelta(interop.server, async () => {
+    answer = await proxied(interop, browser);
+  });
+  expect(answer.status).toBe(200);
+  expect(JSON.parse(answer.text)).toMatchObject(body);
+  expect(delta).toEqual({ 'token:refresh_token': 1, 'token:refresh_token:200': 1 });
+  expect((await storedToken(interop, userId)).accessToken).not.toBe(stored.accessToken);
 }

@@ -139,4 +139,21 @@ describeEachDialect('Wikimedia with the mwoauth-authonlyprivate grant', (dialect
   });
 });
 
+describeEachDialect('Wikimedia with WIKIMEDIA_USER_AGENT', (dialect) => {
+  const USER_AGENT = 'TokenkeeperTests/1.0 (https://example.org/contact; tests@example.org)';
+  const context = useProviderTest(() => dialect.openTestDatabase(), {
+    startEmulator: WIKIMEDIA.startEmulator,
+    env: (wikimedia) => ({ ...wikimediaEnv(wikimedia), WIKIMEDIA_USER_AGENT: USER_AGENT }),
+  });
+
+  it('names the tool with its contact on the profile request and the proxied API calls, as the User-Agent policy asks', async () => {
+    const { emulator: wikimedia } = context;
+    const { browser } = await signInAs(context, 'wikimedia', person(46618130, 'Policy Reader'));
+    expect(wikimedia.server.requests.filter((r) => r.path === '/w/rest.php/oauth2/resource/profile').at(-1)!.headers['user-agent']).toBe(USER_AGENT);
+    // A browser's own User-Agent does not replace it.
+    expect((await browser.get(`${APP_ORIGIN}/api/providers/wikimedia/proxy/rest.php/oauth2/resource/scopes`, { headers: { 'user-agent': 'Mozilla/5.0' } })).status).toBe(200);
+    expect(wikimedia.server.requests.at(-1)!.headers['user-agent']).toBe(USER_AGENT);
+  });
+});
+
 describeClientFailures(WIKIMEDIA, { wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} });

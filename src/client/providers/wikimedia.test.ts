@@ -53,3 +53,13 @@ describe('wikimedia settings', () => {
     expect(settings.endpoints?.revocationEndpoint).toBeUndefined();
   });
 });
+
+describe('wikimedia settings', () => {
+  it('sends WIKIMEDIA_USER_AGENT, when set, as the User-Agent of the profile and API requests whatever a caller sends, and nothing of its own otherwise', () => {
+    expect(wikimedia.values).toEqual({ userAgent: 'optional' });
+    const named = wikimedia.settings({ userAgent: 'MyTool/1.0 (https://example.org/contact)' });
+    expect(named.apiHeaders).toEqual({ 'user-agent': 'MyTool/1.0 (https://example.org/contact)' });
+    expect(named.fixedApiHeaders).toEqual(['user-agent']);
+    expect(settings.apiHeaders).toBeUndefined();
+  });
+});

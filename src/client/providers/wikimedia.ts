@@ -47,9 +47,13 @@
  * refresh answers a new refresh token and ends the one spent (the
  * extension's OAuth library does so by default; a refresh answering none
  * would keep the one held); the body of a refused token request (RFC 6749
- * §5.2's `error` is assumed); and Wikimedia's User-Agent policy, which asks
- * automated clients to name themselves with contact details (Tokenkeeper's
- * own User-Agent is sent).
+ * §5.2's `error` is assumed).
+ * Wikimedia's User-Agent policy asks clients to name themselves with contact
+ * details (https://meta.wikimedia.org/wiki/User-Agent_policy):
+ * `WIKIMEDIA_USER_AGENT` sets that User-Agent on the profile and API requests
+ * (`MyTool/1.0 (https://example.org/contact; me@example.org)`), whatever a
+ * caller of the proxies sends; without it, the caller's or Tokenkeeper's own
+ * is sent.
  */
 import { objectOf, type ProviderPreset } from './preset.js';
 
@@ -79,7 +83,8 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
 
 export const wikimedia: ProviderPreset = {
   displayName: 'Wikimedia',
-  settings: () => ({
+  values: { userAgent: 'optional' },
+  settings: ({ userAgent }) => ({
     endpoints: {
       authorizationEndpoint: 'https://meta.wikimedia.org/w/rest.php/oauth2/authorize',
       tokenEndpoint: 'https://meta.wikimedia.org/w/rest.php/oauth2/access_token',
@@ -87,6 +92,8 @@ export const wikimedia: ProviderPreset = {
     },
     scope: 'basic',
     apiBaseUrl: 'https://meta.wikimedia.org/w',
+    // Fixed: a browser calling the proxies would otherwise send its own.
+    ...(userAgent ? { apiHeaders: { 'user-agent': userAgent }, fixedApiHeaders: ['user-agent'] } : {}),
     tokenEndpointAuthMethod: 'client_secret_post',
     subjectClaim: 'sub',
     claimNames: { name: 'name', email: 'email', preferredUsername: 'username' },

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { providerSettings } from '../../src/config/provider-config.js';
+import type { TestBrowser } from '../support/browser.js';
+import { describeEachDialect } from '../support/postgres.js';
+import { startKindeEmulator, type KindeEmulator, type KindeUser } from './kinde.emulator.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
+import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+
+// A client id and secret as a Kinde back-end app's details page shows them.
+const CLIENT_ID = '5a7c3e9f1b2d4f60a8c9e0d1f2a3b4c5';
+const CLIENT_SECRET = 'Xq3vN8pL2mK7jH5gF1dS9aZ4cV6bN0mQwErTyUiOpAsDfGh';
+const REDIRECT_URI = `${APP_ORIGIN}/auth/kinde/callback`;
+
+function person(n: number, givenName: string, familyName: string): KindeUser {
+  return { id: `kp_${n.toString(16).padStart(32, '0')}`, givenName, familyName, email: `${givenName}.${familyName}@example.com`.toLowerCase() };
+}
+
+/** The documented variables: the business's domain the preset needs, and the issuer pointed at the emulator. */
+function kindeEnv(kinde: KindeEmulator): Record<string, string> {
+  return presetEnv('kinde', CLIENT_ID, CLIENT_SECRET, { KINDE_DOMAIN: 'acme.kinde.com', KINDE_ISSUER: kinde.issuer });
+}
+
+/** A refresh at Kinde itself, as another copy of the token would make it. */
+function refreshAtKinde(kinde: KindeEmulator, refreshToken: string): Promise<Response> {
+  return fetch(`${kinde.issuer}/oauth2/token`, {
+    method: 'POST',
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID, client_secret: CLIENT_SECRET }),
+  });
+}
+
+const KINDE: StandardProvider<KindeUser, KindeEmulator> = {
+  preset: 'kinde',
+  displayName: 'Kinde',
+  startEmulator: () => startKindeEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
+  env: kindeEnv,
+  people: {
+    cancelled: person(108, 'Changed', 'Mind'),
+    'refused-code': person(109, 'Refused', 'Code'),
+    'wrong-secret': person(301, 'Wrong', 'Secret'),
+    'exchange-failure': person(302, 'Outage', 'Person'),
+  },
+  subjectOf: (user) => user.id,
+};
+
+describeEachDialect('Kinde, against an emulator of a Kinde business’s OpenID Connect endpoints', (dialect) => {
+  const context = useProviderTest(() => dialect.openTestDatabase(), KINDE);
+
+  const signIn = (user: KindeUser) => signInAs(context, 'kinde', user);
+  const profile = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/kinde/proxy/oauth2/v2/user_profile`);
+
+  it('signs in through discovery at the business’s host as the Kinde user id, its e-mail unverified (Kinde sends no email_verified); `offline` (not offline_access) with PKCE and no consent prompt, the client in the form, an hour’s token and a refresh token', async () => {
+    const { database, emulator: kinde, app } = context;
+    const ada = person(101, 'Ada', 'Lovelace');
+    const { userId, request } = await signIn(ada);
+    expect(request.get('scope')).toBe('openid profile email offline');
+    expect(request.get('code_challenge_method')).toBe('S256');
+    expect(request.get('prompt')).toBeNull();
+    const account = await database.db.selectFrom('accounts').select(['issuer', 'subject']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account).toEqual({ issuer: kinde.issuer, subject: ada.id });
+    const user = await database.db.selectFrom('users').select(['name', 'email', 'email_verified']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toMatchObject({ name: 'Ada Lovelace', email: 'ada.lovelace@example.com' });
+    expect(Boolean(user.email_verified)).toBe(false);
+    const token = await app.runtime.tokenStore.findToken(userId, 'kinde');
+    expect(token).toMatchObject({ refreshToken: expect.any(String), scope: 'openid profile email offline' });
+    expectAccessTokenLifetime(token, 3600 - 100, 3600);
+    const exchange = kinde.server.requests.find((r) => r.path === '/oauth2/token')!;
+    expect(exchange.headers.authorization).toBeUndefined();
+    expect(kinde.server.counts.client_secret_basic).toBeUndefined();
+  });
+
+  it('the proxy reaches the user profile at /oauth2/v2/user_profile with the token', async () => {
+    const grace = person(103, 'Grace', 'Hopper');
+    const { browser } = await signIn(grace);
+    const answer = await profile(browser);
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toMatchObject({ id: grace.id, email: 'grace.hopper@example.com' });
+  });
+
+  it('20 concurrent calls on an expired token make one refresh; the new refresh token is kept (Kinde always rotates), Kinde refuses the spent one, and the new one works for the next', async () => {
+    const { database, emulator: kinde } = context;
+    const { browser, userId } = await signIn(person(104, 'Alan', 'Turing'));
+    const { before } = await expectRotatedAfterStorm(context, 'kinde', userId, () => profile(browser));
+    expect(await statusAndBody(refreshAtKinde(kinde, before.refreshToken!))).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+    const refreshes = kinde.server.counts.refresh_token ?? 0;
+    await expireAccessTokens(database, userId);
+    expect((await profile(browser)).status).toBe(200);
+    expect(kinde.server.counts.refresh_token).toBe(refreshes + 1);
+  });
+
+  it('the user deleted in Kinde: the refresh is refused, and the connection needs re-auth after one try', async () => {
+    const leaving = person(105, 'Edsger', 'Dijkstra');
+    const { browser, userId } = await signIn(leaving);
+    context.emulator.removeUser(leaving);
+    await expectNeedsReauthAfterOneRefusedRefresh(context, 'kinde', userId, () => profile(browser));
+  });
+
+  it('disconnect revokes at /oauth2/revoke with the client in the form: the refresh token and the access token stop working, and the tokens are deleted here', async () => {
+    const { emulator: kinde, app } = context;
+    const { browser, userId } = await signIn(person(106, 'Barbara', 'Liskov'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'kinde');
+    const revocations = kinde.server.counts.revoke ?? 0;
+    expect(await disconnectThrough(browser, 'kinde')).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(kinde.server.counts.revoke).toBeGreaterThan(revocations);
+    const revocation = kinde.server.requests.findLast((r) => r.path === '/oauth2/revoke')!;
+    expect(revocation.headers.authorization).toBeUndefined();
+    expect(kinde.accepts(stored!.accessToken)).toBe(false);
+    expect((await refreshAtKinde(kinde, stored!.refreshToken!)).status).toBe(400);
+    expect(await app.runtime.tokenStore.findToken(userId, 'kinde')).toBeUndefined();
+  });
+
+  it('signing in again finds the same person by the user id', async () => {
+    const { database } = context;
+    const returning = person(107, 'Margaret', 'Hamilton');
+    const first = await signIn(returning);
+    const second = await signIn(returning);
+    expect(second.userId).toBe(first.userId);
+    expect(await database.db.selectFrom('accounts').select('id').where('provider', '=', 'kinde').where('subject', '=', returning.id).execute()).toHaveLength(1);
+  });
+
+  standardCases(() => context, KINDE, { cancelled: {}, refusedCode: { sentAs: 'invalid_grant' } });
+});
+
+describeClientFailures(KINDE, { wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} });
+
+describe('the kinde preset in production', () => {
+  const env = { KINDE_PRESET: 'kinde', KINDE_CLIENT_ID: CLIENT_ID, KINDE_CLIENT_SECRET: CLIENT_SECRET };
+
+  it('takes the business’s host as issuer and API, the client in the form, and needs the domain', () => {
+    expect(providerSettings({ ...env, KINDE_DOMAIN: 'acme.kinde.com' }, 'kinde', true)).toMatchObject({
+      displayName: 'Kinde',
+      discovery: { issuer: 'https://acme.kinde.com' },
+      scope: 'openid profile email offline',
+      apiBaseUrl: 'https://acme.kinde.com',
+      tokenEndpointAuthMethod: 'client_secret_post',
+    });
+    expect(providerSettings({ ...env, KINDE_DOMAIN: 'auth.acme.test' }, 'kinde', true)).toMatchObject({ discovery: { issuer: 'https://auth.acme.test' } });
+    expect(() => providerSettings(env, 'kinde', true)).toThrow('KINDE_DOMAIN is missing (the kinde preset makes the issuer from it; or set KINDE_ISSUER)');
+    expect(() => providerSettings({ ...env, KINDE_DOMAIN: 'https://acme.kinde.com' }, 'kinde', true)).toThrow('KINDE_DOMAIN is not a valid domain');
+  });
+});

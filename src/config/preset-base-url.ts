@@ -36,6 +36,12 @@ const MISTAKES: Readonly<Record<string, (url: URL, prefix: string) => string | u
     const appended = /\/(oauth\/v2|oidc\/v1|\.well-known|ui\/(?:console|login|v2)|auth\/v1|management\/v1|admin\/v1|v2)(\/|$)/.exec(url.pathname);
     return appended ? `ends in a path the preset appends itself (/${appended[1]}): give the instance's URL alone, e.g. ${url.origin}${url.pathname.slice(0, appended.index)}` : undefined;
   },
+  // https://docs.logto.io/quick-starts/passport: the issuer is {endpoint}/oidc, its endpoints under it; the preset
+  // wants the endpoint alone (the Console's "Logto endpoint"), and its Management and Account APIs are under /api.
+  logto: (url) => {
+    const appended = /\/(oidc|api)(\/|$)/.exec(url.pathname);
+    return appended ? `ends in a path the preset appends itself (/${appended[1]}): give the Logto endpoint alone, e.g. ${url.origin}${url.pathname.slice(0, appended.index)}` : undefined;
+  },
   // https://docs.goauthentik.io/providers/oauth2/: the issuer is {server}/application/o/{slug}/ and the
   // endpoints /application/o/…, which the preset appends to the server itself.
   authentik: (url, prefix) => {

@@ -26,6 +26,11 @@ export interface GrantStoreOptions {
   refreshTokenTtl?: number | null;
   /** Seconds a refresh token lives unused: each refresh with it starts them again (e.g. Okta's "expires if not used every"); null: no limit. */
   refreshTokenIdleTtl?: number | null;
+  /**
+   * With the 'static' policy: a refresh token presented after this many seconds unused is replaced by a new one (the
+   * old one then refused), as Logto rotates a confidential client's refresh token once 70% of its life has passed.
+   */
+  rotateAfterIdleSeconds?: number;
   /** A rotated refresh token used again revokes the whole grant (RFC 9700 §4.14.2); otherwise it is only refused. */
   revokeGrantOnReuse?: boolean;
   /** Seconds a rotated refresh token is still taken after the refresh that replaced it, for a client that lost the answer (e.g. Xero's 30 minutes); each use answers new tokens. */
@@ -159,14 +164,15 @@ export class GrantStore<User> {
     if (stored.expiresAt !== null && stored.expiresAt <= this.#now()) return { ok: false, reason: 'expired_token' };
     const idleTtl = this.#options.refreshTokenIdleTtl ?? null;
     if (idleTtl !== null && this.#now() - stored.usedAt > idleTtl) return { ok: false, reason: 'expired_token' };
+    const { refreshPolicy, rotateAfterIdleSeconds } = this.#options;
+    const rotates = refreshPolicy === 'rotating' || (refreshPolicy === 'static' && rotateAfterIdleSeconds !== undefined && this.#now() - stored.usedAt >= rotateAfterIdleSeconds);
     stored.usedAt = this.#now();
-    const { refreshPolicy } = this.#options;
-    if (refreshPolicy === 'rotating' && !stored.retired) {
+    if (rotates && !stored.retired) {
       stored.retired = true;
       stored.retiredAt = this.#now();
     }
     // A static refresh token is not sent again: the client keeps the one it has.
-    return { ok: true, grant, tokens: this.#issue(grant, refreshPolicy === 'rotating' || refreshPolicy === 'reissued') };
+    return { ok: true, grant, tokens: this.#issue(grant, rotates || refreshPolicy === 'reissued') };
   }
 
   /** The grant behind a live access token; undefined when the token is unknown, expired or revoked. */

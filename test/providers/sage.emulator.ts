@@ -26,7 +26,7 @@
  *   revoked and work out their five minutes (the same page).
  * - API (under /v3.1, JSON): `GET /user` is the user (`id`, `displayed_as`,
  *   `first_name`, `last_name`, `email`…), `GET /businesses` the businesses the
- *   user may use, a page of `$items` (`id`, `displayed_as`, `$path`)
+ *   user may use, pages of `$items` (`id`, `displayed_as`, `$path`)
  *   (https://developer.sage.com/accounting/guides/migrating/migrate-from-v2-to-v3-1,
  *   https://developer.sage.com/accounting/guides/concepts/best_practices);
  *   `GET /contacts` a page of the contacts of the business the `X-Business`
@@ -79,8 +79,25 @@ const ACCESS_TOKEN_TTL = 300;
 const REFRESH_TOKEN_TTL = 31 * 86_400;
 const SCOPES = new Set(['readonly', 'full_access']);
 const apiError = (status: number, dataCode: string, message: string): EmulatorReply => json(status, [{ $severity: 'error', $dataCode: dataCode, $message: message, $source: '' }]);
-/** A page of API v3.1's collections: the whole list on one page. */
-const page = (items: unknown[]): unknown => ({ $total: items.length, $page: 1, $next: null, $back: null, $items_per_page: 20, $items: items });
+/**
+ * A page of API v3.1's collections as its pagination guide shows it: `items_per_page` (20 by default, 200 at most)
+ * and `page` (past the end, the last page) from the request's query, `$next` and `$back` the paths of the pages
+ * beside it (https://developer.sage.com/accounting/guides/efficiencies/pagination).
+ */
+function page(request: EmulatorRequest, collection: string, items: unknown[]): unknown {
+  const perPage = Math.min(Math.max(Number(request.url.searchParams.get('items_per_page')) || 20, 1), 200);
+  const last = Math.max(1, Math.ceil(items.length / perPage));
+  const current = Math.min(Math.max(Number(request.url.searchParams.get('page')) || 1, 1), last);
+  const at = (n: number) => `/${collection}?page=${n}&items_per_page=${perPage}`;
+  return {
+    $total: items.length,
+    $page: current,
+    $next: current < last ? at(current + 1) : null,
+    $back: current > 1 ? at(current - 1) : null,
+    $itemsPerPage: perPage,
+    $items: items.slice((current - 1) * perPage, current * perPage),
+  };
+}
 
 export async function startSageEmulator(options: SageEmulatorOptions): Promise<SageEmulator> {
   const server = await startEmulatorServer();
@@ -162,7 +179,7 @@ export async function startSageEmulator(options: SageEmulatorOptions): Promise<S
     server.count('businesses');
     const grant = authorized(request);
     if (!isGrant(grant)) return grant;
-    return json(200, page(grant.user.businesses.map((business) => ({ displayed_as: business.name, id: business.id, $path: `/businesses/${business.id}` }))));
+    return json(200, page(request, 'businesses', grant.user.businesses.map((business) => ({ displayed_as: business.name, id: business.id, $path: `/businesses/${business.id}` }))));
   });
 
   server.route('GET', '/v3.1/contacts', (request) => {
@@ -172,7 +189,7 @@ export async function startSageEmulator(options: SageEmulatorOptions): Promise<S
     const named = request.headers['x-business'];
     const business = typeof named === 'string' ? grant.user.businesses.find((one) => one.id === named) : grant.user.businesses[0];
     if (!business) return apiError(403, 'BusinessAccessDenied', 'The user has no access to this business.');
-    return json(200, page([{ id: `${business.id.slice(0, 8)}c0ffee`, displayed_as: `${business.name} customer`, $path: `/contacts/${business.id.slice(0, 8)}c0ffee` }]));
+    return json(200, page(request, 'contacts', [{ id: `${business.id.slice(0, 8)}c0ffee`, displayed_as: `${business.name} customer`, $path: `/contacts/${business.id.slice(0, 8)}c0ffee` }]));
   });
 
   return { ...controls.handle, revoked };

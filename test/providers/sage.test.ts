@@ -92,6 +92,16 @@ describeEachDialect('Sage Accounting, against an emulator of Sage', (dialect) =>
     expect(exchange.headers.authorization).toBeUndefined();
   });
 
+  it('an accountant with 230 businesses: every one is kept, read 200 a page as Sage pages its collections', async () => {
+    const { database, emulator } = context;
+    const many = Array.from({ length: 230 }, (_, n) => ({ id: `${String(n).padStart(8, '0')}0287cd6b13555c54afca6c90`, name: `Client ${n}` }));
+    const before = emulator.server.counts.businesses ?? 0;
+    const { userId } = await signIn(user('9d3f1e2a-5b6c-4d7e-8f90-a1b2c3d4e5f6', 'Ann', 'Accountant', many));
+    const stored = await database.db.selectFrom('accounts').select('claims').where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(JSON.parse(stored.claims).sage_businesses).toEqual(many);
+    expect((emulator.server.counts.businesses ?? 0) - before).toBe(2);
+  });
+
   it('the proxy passes X-Business on: the business named answers, the lead business without it, and one the user may not use is refused', async () => {
     const { emulator } = context;
     const { browser } = await signIn(

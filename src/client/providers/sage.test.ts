@@ -53,7 +53,24 @@ describe('sage readMoreClaims: the businesses of /businesses', () => {
         { id: '7a1e0c7f0b2c4d1e9f3a5b6c7d8e9f00', name: null },
       ],
     });
-    expect(urls).toEqual(['https://api.accounting.sage.com/v3.1/businesses']);
+    expect(urls).toEqual(['https://api.accounting.sage.com/v3.1/businesses?items_per_page=200']);
+  });
+
+  it('reads every page, 200 businesses a page, following $next while it names a page of /businesses, at most 10 pages', async () => {
+    const business = (n: number) => ({ id: `b${String(n).padStart(31, '0')}`, displayed_as: `Business ${n}`, $path: `/businesses/b${n}` });
+    const pageOf = (page: number, next: string | null) => ({ $page: page, $next: next, $items: [business(page * 2 - 1), business(page * 2)] });
+    const two = profileReader((url) => (url.endsWith('page=2&items_per_page=200') ? pageOf(2, null) : pageOf(1, '/businesses?page=2&items_per_page=200')), { apiBaseUrl: API });
+    expect(((await readMoreClaims!(two.value)) as { sage_businesses: unknown[] }).sage_businesses).toHaveLength(4);
+    expect(two.asked).toEqual([`${API}businesses?items_per_page=200`, `${API}businesses?page=2&items_per_page=200`]);
+    // A $next off the collection is not followed: the token goes to the businesses' pages only.
+    const elsewhere = profileReader(() => pageOf(1, '/contacts?page=2'), { apiBaseUrl: API });
+    expect(((await readMoreClaims!(elsewhere.value)) as { sage_businesses: unknown[] }).sage_businesses).toHaveLength(2);
+    expect(elsewhere.asked).toHaveLength(1);
+    // A collection that never ends stops at 10 pages.
+    let page = 0;
+    const endless = profileReader(() => pageOf((page += 1), `/businesses?page=${page + 1}&items_per_page=200`), { apiBaseUrl: API });
+    expect(((await readMoreClaims!(endless.value)) as { sage_businesses: unknown[] }).sage_businesses).toHaveLength(20);
+    expect(endless.asked).toHaveLength(10);
   });
 
   it('keeps nothing when the token may not see them (403/404) or there is no API base', async () => {

@@ -41,9 +41,10 @@
  * Not checked against Sage's own pages: the members of `/user` other than
  * its `id` (`first_name`, `last_name` and `email`, as the API reference's
  * User is read by Laravel Socialite's Sage provider), whose e-mail's
- * verification Sage does not say (stored unverified); whether `/businesses`
- * answers more than one page (the best-practices example's page holds every
- * business; only the first page is read); what the revocation endpoint answers for a
+ * verification Sage does not say (stored unverified); that `/businesses`
+ * pages as the other collections do (`items_per_page` up to 200, `page`, and
+ * `$next` naming the next page's path:
+ * https://developer.sage.com/accounting/guides/efficiencies/pagination); what the revocation endpoint answers for a
  * refresh token it no longer knows (it is not asked once Sage refused the
  * refresh token: the grant is gone); the HTTP status of each token endpoint
  * refusal (RFC 6749 §5.2's are assumed).
@@ -81,13 +82,28 @@ function businessOf(entry: unknown): SageBusiness | undefined {
   return id ? { id, name: text(business!.displayed_as) ?? null } : undefined;
 }
 
-/** The businesses of `GET {api}/businesses` (its page's `$items`), as the `sage_businesses` claim. */
+/** Pages of `/businesses` read at most: 2,000 businesses at 200 a page. */
+const MAX_BUSINESS_PAGES = 10;
+
+/**
+ * The businesses of `GET {api}/businesses` as the `sage_businesses` claim: 200 a page (the most Sage gives), and the
+ * next page its `$next` names while it names one under `/businesses?`, up to MAX_BUSINESS_PAGES pages.
+ */
 async function readMoreClaims(reader: ProfileReader): Promise<Record<string, unknown>> {
   if (!reader.apiBaseUrl) return {};
-  const answer = await reader.getJson(`${withoutTrailingSlash(reader.apiBaseUrl)}/businesses`);
-  if (answer === undefined) return {};
-  const items = objectOf(answer)?.$items;
-  const businesses = Array.isArray(items) ? items.map(businessOf) : [undefined];
+  const api = withoutTrailingSlash(reader.apiBaseUrl);
+  const businesses: Array<SageBusiness | undefined> = [];
+  let next: string | undefined = '/businesses?items_per_page=200';
+  for (let pages = 0; next !== undefined && pages < MAX_BUSINESS_PAGES; pages += 1) {
+    const body = await reader.getJson(`${api}${next}`);
+    // Not visible to this token (403 or 404).
+    if (body === undefined && pages === 0) return {};
+    const answer = objectOf(body);
+    const items = answer?.$items;
+    businesses.push(...(Array.isArray(items) ? items.map(businessOf) : [undefined]));
+    const named = answer?.$next;
+    next = typeof named === 'string' && named.startsWith('/businesses?') ? named : undefined;
+  }
   if (businesses.some((business) => business === undefined)) {
     throw new ProviderUnavailableError('provider_bad_response', 'Sage did not answer GET /businesses with a list of businesses.');
   }

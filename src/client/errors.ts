@@ -267,8 +267,8 @@ export function describeProviderFailure(provider: string, step: string, error: u
   }
   if (error instanceof oidc.WWWAuthenticateChallengeError) {
     const challenge = refusalCode(error);
-    const said = challenge === undefined ? `HTTP ${error.response.status}` : providerValueShown(challenge);
-    return new ProviderUnavailableError('provider_error', `${provider} refused the ${step} (${said}).`, { cause: error, providerError: challenge === undefined ? null : providerValueShown(challenge) });
+    const code = challenge === undefined ? null : providerValueShown(challenge);
+    return new ProviderUnavailableError('provider_error', `${provider} refused the ${step} (${code ?? `HTTP ${error.response.status}`}).`, { cause: error, providerError: code });
   }
   if (error instanceof TypeError && chain.some((e) => errorCode(e) !== undefined || (e as Error).message === 'fetch failed')) {
     return new ProviderUnavailableError('provider_unreachable', `${provider} could not be reached for the ${step}.`, { cause: error });

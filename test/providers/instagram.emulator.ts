@@ -22,22 +22,9 @@
  *   permissions: [...] }` apps see is the default here, `wrappedCodeAnswer`
  *   gives the documented one. Refusals are `{ error_type, code,
  *   error_message }` (as commonly seen; not shown by Meta).
- * - `GET /access_token?grant_type=ig_exchange_token&client_secret&access_token`:
- *   a valid short-lived token for a long-lived one of 60 days, `{
- *   access_token, token_type: "bearer", expires_in }`
- *   (https://developers.facebook.com/docs/instagram-platform/reference/access_token);
- *   the short-lived token keeps working until its hour ends.
- * - `GET /refresh_access_token?grant_type=ig_refresh_token&access_token`: a
- *   long-lived token "at least 24 hours old but [that] has not expired" for a
- *   new one valid 60 days from the refresh
- *   (https://developers.facebook.com/docs/instagram-platform/reference/refresh_access_token).
- *   A younger one, or a short-lived one, is refused here with code 100 (the
- *   body of that refusal is not shown by Meta); the token presented keeps
- *   working until its own end (not shown by Meta either).
- * - errors are `{ error: { message, type, code, error_subcode, fbtrace_id } }`;
- *   a token that ended (expired, or the person removed the app) is
- *   OAuthException code 190, sent with HTTP 400
- *   (https://developers.facebook.com/docs/graph-api/guides/error-handling).
+ * - the exchange for a long-lived token (`ig_exchange_token`), its renewal
+ *   (`ig_refresh_token`) and Graph's errors, as kit/meta-user-tokens.ts
+ *   serves them.
  * - `GET /v26.0/me?fields=user_id,username,name`: `id` the app-scoped id,
  *   `user_id` the professional account's id, `username`, `name`
  *   (https://developers.facebook.com/docs/instagram-platform/instagram-api-with-instagram-login/get-started,
@@ -55,8 +42,9 @@ import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { requestedScopes } from './kit/authorization.js';
 import { isGrant } from './kit/bearer-grant.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
-import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
-import { GrantStore, type Grant } from './kit/grants.js';
+import { html, json, startEmulatorServer } from './kit/emulator-server.js';
+import { GrantStore } from './kit/grants.js';
+import { metaUserTokenRoutes } from './kit/meta-user-tokens.js';
 
 export interface InstagramUser {
   /** The app-scoped id, `id` in the Graph API and `user_id` of the code exchange. */
@@ -89,38 +77,16 @@ export interface InstagramEmulator extends EmulatorHandle<InstagramUser> {
 }
 
 export const GRAPH_VERSION = 'v26.0';
-const HOUR = 3_600;
-const DAY = 86_400;
-const SHORT_LIVED_TTL = HOUR;
-const LONG_LIVED_TTL = 60 * DAY;
+const SHORT_LIVED_TTL = 3_600;
 const SCOPES = ['instagram_business_basic', 'instagram_business_content_publish', 'instagram_business_manage_messages', 'instagram_business_manage_comments', 'instagram_business_manage_insights'];
-
-interface GraphError {
-  message: string;
-  type: string;
-  code: number;
-  error_subcode?: number;
-}
-
-function graphError(status: number, error: GraphError): EmulatorReply {
-  return json(status, { error: { ...error, fbtrace_id: 'AxYz0123456789' } });
-}
-
-const tokenEnded = (subcode: number) => graphError(400, { message: 'Error validating access token: Session has expired or the user has removed the app.', type: 'OAuthException', code: 190, error_subcode: subcode });
 
 export async function startInstagramEmulator(options: InstagramEmulatorOptions): Promise<InstagramEmulator> {
   const server = await startEmulatorServer();
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
   const grants = new GrantStore<InstagramUser>({ now, accessTokenTtl: SHORT_LIVED_TTL, refreshPolicy: 'none', codeTtl: 600 });
   const controls = emulatorControls<InstagramUser>(server, grants);
-  /** When each long-lived token was issued. */
-  const longLived = new Map<string, number>();
-  let renewalFailure: number | undefined;
-  const queuedRenewalFailure = () => {
-    const status = renewalFailure;
-    renewalFailure = undefined;
-    return status === undefined ? undefined : html(status, '<h1>Sorry, something went wrong.</h1>');
-  };
+  const tokens = metaUserTokenRoutes(server, grants, { clientSecret: options.clientSecret, exchangeGrant: 'ig_exchange_token', refreshGrant: 'ig_refresh_token', exceptionType: 'IGApiException', now });
+  const { caller } = tokens;
 
   authorizationEndpoint(server, '/oauth/authorize', {
     client: options,
@@ -155,47 +121,6 @@ export async function startInstagramEmulator(options: InstagramEmulatorOptions):
     return json(200, { access_token: tokens.accessToken, user_id: Number(grant.user.appScopedId), permissions });
   });
 
-  /** The grant behind the token a request presents, or Graph's refusal. */
-  const caller = (request: EmulatorRequest): Grant<InstagramUser> | EmulatorReply => {
-    const accessToken = request.url.searchParams.get('access_token') ?? request.bearer();
-    if (!accessToken) return graphError(400, { message: 'An active access token must be used to query information about the current user.', type: 'IGApiException', code: 2500 });
-    const grant = grants.grantOfAccessToken(accessToken);
-    if (!grant) return tokenEnded(grants.grantOfToken(accessToken)?.revoked ? 458 : 463);
-    return grant;
-  };
-
-  server.route('GET', '/access_token', (request) => {
-    server.count('ig_exchange_token');
-    const failure = queuedRenewalFailure();
-    if (failure) return failure;
-    const query = request.url.searchParams;
-    if (query.get('grant_type') !== 'ig_exchange_token') return graphError(400, { message: 'Unsupported grant_type', type: 'IGApiException', code: 100 });
-    if (query.get('client_secret') !== options.clientSecret) return graphError(400, { message: 'Error validating client secret.', type: 'OAuthException', code: 1 });
-    const grant = caller(request);
-    if (!isGrant(grant)) return grant;
-    const accessToken = grants.issueAccessToken(grant.id, LONG_LIVED_TTL);
-    longLived.set(accessToken, now());
-    return json(200, { access_token: accessToken, token_type: 'bearer', expires_in: LONG_LIVED_TTL });
-  });
-
-  server.route('GET', '/refresh_access_token', (request) => {
-    server.count('ig_refresh_token');
-    const failure = queuedRenewalFailure();
-    if (failure) return failure;
-    const query = request.url.searchParams;
-    if (query.get('grant_type') !== 'ig_refresh_token') return graphError(400, { message: 'Unsupported grant_type', type: 'IGApiException', code: 100 });
-    const grant = caller(request);
-    if (!isGrant(grant)) return grant;
-    const presented = query.get('access_token') ?? request.bearer() ?? '';
-    const issuedAt = longLived.get(presented);
-    if (issuedAt === undefined) return graphError(400, { message: 'Only long-lived access tokens can be refreshed.', type: 'IGApiException', code: 100 });
-    if (now() - issuedAt < DAY) return graphError(400, { message: 'The access token must be at least 24 hours old to be refreshed.', type: 'IGApiException', code: 100 });
-    server.count('refresh_token');
-    const accessToken = grants.issueAccessToken(grant.id, LONG_LIVED_TTL);
-    longLived.set(accessToken, now());
-    return json(200, { access_token: accessToken, token_type: 'bearer', expires_in: LONG_LIVED_TTL });
-  });
-
   server.route('GET', `/${GRAPH_VERSION}/me`, (request) => {
     server.count('me');
     const grant = caller(request);
@@ -219,9 +144,7 @@ export async function startInstagramEmulator(options: InstagramEmulatorOptions):
       for (const grant of grants.allGrants()) if (grant.user.accountId === user.accountId) grants.revokeGrant(grant.id);
     },
     secondsLeft: (accessToken) => grants.accessTokenSecondsLeft(accessToken),
-    isLongLived: (accessToken) => longLived.has(accessToken) && grants.grantOfAccessToken(accessToken) !== undefined,
-    failNextRenewal: (status) => {
-      renewalFailure = status;
-    },
+    isLongLived: tokens.isLongLived,
+    failNextRenewal: tokens.failNextRenewal,
   };
 }

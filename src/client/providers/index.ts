@@ -90,6 +90,7 @@ import { stripe } from './stripe.js';
 import { tesla } from './tesla.js';
 import { threads } from './threads.js';
 import { tiktok } from './tiktok.js';
+import { todoist } from './todoist.js';
 import { trakt } from './trakt.js';
 import { tumblr } from './tumblr.js';
 import { twitch } from './twitch.js';
@@ -122,7 +123,7 @@ export { PRESET_VALUE_VARIABLES, type PresetClient, type PresetSettings, type Pr
  * @example
  * const names = Object.keys(PROVIDER_PRESETS); // ['airtable', 'apple', 'asana', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { adobe, airtable, amazon, apple, asana, atlassian, attio, auth0, authentik, autodesk, basecamp, battlenet, bitbucket, box, calendly, canva, clickup, coinbase, cognito, constantcontact, dexcom, digitalocean, discord, docusign, dropbox, ebay, etsy, eventbrite, eveonline, facebook, figma, fitbit, freshbooks, front, gitea, github, gitlab, glewlwyd, google, gusto, heroku, highlevel, hubspot, instagram, intercom, kakao, keycloak, kick, kinde, klaviyo, line, lemonldap, linear, linkedin, logto, mailchimp, mastodon, mercadolibre, microsoft, miro, monday, naver, nextcloud, notion, okta, onelogin, osu, oura, outreach, patreon, paypal, pingone, pinterest, pipedrive, procore, quickbooks, reddit, ringcentral, roblox, sage, salesforce, shopify, slack, smartsheet, soundcloud, spotify, square, strava, stripe, tesla, threads, tiktok, trakt, tumblr, twitch, typeform, vercel, vimeo, vipps, webex, webflow, whoop, wikimedia, withings, wordpress, wrike, x, xero, yahoo, yandex, zendesk, zitadel, zoho, zoom };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { adobe, airtable, amazon, apple, asana, atlassian, attio, auth0, authentik, autodesk, basecamp, battlenet, bitbucket, box, calendly, canva, clickup, coinbase, cognito, constantcontact, dexcom, digitalocean, discord, docusign, dropbox, ebay, etsy, eventbrite, eveonline, facebook, figma, fitbit, freshbooks, front, gitea, github, gitlab, glewlwyd, google, gusto, heroku, highlevel, hubspot, instagram, intercom, kakao, keycloak, kick, kinde, klaviyo, line, lemonldap, linear, linkedin, logto, mailchimp, mastodon, mercadolibre, microsoft, miro, monday, naver, nextcloud, notion, okta, onelogin, osu, oura, outreach, patreon, paypal, pingone, pinterest, pipedrive, procore, quickbooks, reddit, ringcentral, roblox, sage, salesforce, shopify, slack, smartsheet, soundcloud, spotify, square, strava, stripe, tesla, threads, tiktok, todoist, trakt, tumblr, twitch, typeform, vercel, vimeo, vipps, webex, webflow, whoop, wikimedia, withings, wordpress, wrike, x, xero, yahoo, yandex, zendesk, zitadel, zoho, zoom };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

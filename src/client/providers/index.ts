@@ -99,6 +99,7 @@ import { typeform } from './typeform.js';
 import { vercel } from './vercel.js';
 import { vimeo } from './vimeo.js';
 import { vipps } from './vipps.js';
+import { wahoo } from './wahoo.js';
 import { webex } from './webex.js';
 import { webflow } from './webflow.js';
 import { whoop } from './whoop.js';
@@ -124,7 +125,7 @@ export { PRESET_VALUE_VARIABLES, type PresetClient, type PresetSettings, type Pr
  * @example
  * const names = Object.keys(PROVIDER_PRESETS); // ['airtable', 'apple', 'asana', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { adobe, airtable, amazon, apple, asana, atlassian, attio, auth0, authentik, autodesk, basecamp, battlenet, bitbucket, box, calendly, canva, clickup, coinbase, cognito, constantcontact, dexcom, digitalocean, discord, docusign, dropbox, ebay, etsy, eventbrite, eveonline, facebook, figma, fitbit, freshbooks, front, gitea, github, gitlab, glewlwyd, google, gusto, helpscout, heroku, highlevel, hubspot, instagram, intercom, kakao, keycloak, kick, kinde, klaviyo, line, lemonldap, linear, linkedin, logto, mailchimp, mastodon, mercadolibre, microsoft, miro, monday, naver, nextcloud, notion, okta, onelogin, osu, oura, outreach, patreon, paypal, pingone, pinterest, pipedrive, procore, quickbooks, reddit, ringcentral, roblox, sage, salesforce, shopify, slack, smartsheet, soundcloud, spotify, square, strava, stripe, tesla, threads, tiktok, todoist, trakt, tumblr, twitch, typeform, vercel, vimeo, vipps, webex, webflow, whoop, wikimedia, withings, wordpress, wrike, x, xero, yahoo, yandex, zendesk, zitadel, zoho, zoom };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { adobe, airtable, amazon, apple, asana, atlassian, attio, auth0, authentik, autodesk, basecamp, battlenet, bitbucket, box, calendly, canva, clickup, coinbase, cognito, constantcontact, dexcom, digitalocean, discord, docusign, dropbox, ebay, etsy, eventbrite, eveonline, facebook, figma, fitbit, freshbooks, front, gitea, github, gitlab, glewlwyd, google, gusto, helpscout, heroku, highlevel, hubspot, instagram, intercom, kakao, keycloak, kick, kinde, klaviyo, line, lemonldap, linear, linkedin, logto, mailchimp, mastodon, mercadolibre, microsoft, miro, monday, naver, nextcloud, notion, okta, onelogin, osu, oura, outreach, patreon, paypal, pingone, pinterest, pipedrive, procore, quickbooks, reddit, ringcentral, roblox, sage, salesforce, shopify, slack, smartsheet, soundcloud, spotify, square, strava, stripe, tesla, threads, tiktok, todoist, trakt, tumblr, twitch, typeform, vercel, vimeo, vipps, wahoo, webex, webflow, whoop, wikimedia, withings, wordpress, wrike, x, xero, yahoo, yandex, zendesk, zitadel, zoho, zoom };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

@@ -39,6 +39,8 @@ const TEMPLATE_VALUE_PATTERNS: Readonly<Record<Exclude<PresetValueName, 'baseUrl
   ruName: /^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/,
   // A PingOne environment id, a UUID as its admin console shows it.
   environmentId: /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
+  // An app's API key, sent as a header value: letters, digits and the few marks keys are made of (Bungie.net's: 32 hex digits).
+  apiKey: /^[A-Za-z0-9._~+/=-]{8,200}$/,
 };
 
 function definedOnly(value: Record<keyof ProviderEndpoints, string | undefined>): Partial<ProviderEndpoints> {
@@ -81,6 +83,7 @@ function presetValues(env: Environment, prefix: string, presetName: string | und
       const poolId = key === 'userPoolId' ? '; a user pool id is its region, an underscore, then letters and digits, e.g. us-east-1_AbCdEf123' : '';
       if (key === 'ruName') throw new ConfigError(variable, `must be the app's RuName as eBay shows it on the User Tokens page: letters, digits, _, - and . (got "${raw}")`);
       if (key === 'environmentId') throw new ConfigError(variable, `must be the PingOne environment's id, a UUID as its admin console shows it, e.g. 5f8a1c2e-3b4d-4e6f-8a9b-0c1d2e3f4a5b (got "${raw}")`);
+      if (key === 'apiKey') throw new ConfigError(variable, 'must be the API key as the provider shows it: 8 to 200 letters, digits, or . _ ~ + / = -');
       if (key === 'userType') throw new ConfigError(variable, `must be Company or Location (got "${raw}")`);
       if (key === 'userAgent') throw new ConfigError(variable, 'must be printable ASCII of at most 256 characters, as a header is, e.g. server:my-app:v1 (by /u/my_username)');
       throw new ConfigError(variable, `is not a valid ${key} (got "${raw}")${hostOnly}${poolId}`);

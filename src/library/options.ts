@@ -79,6 +79,8 @@ export interface ProviderOptions {
   ruName?: string;
   /** The PingOne environment whose issuer the pingone preset makes (`https://auth.pingone.<region>/<environment id>/as`). */
   environmentId?: string;
+  /** The API key the bungie preset sends as `X-API-Key` on every API call, issued to the Bungie.net application beside its client. */
+  apiKey?: string;
   /**
    * Days a refresh token may go unused before the provider ends it, instead of
    * the preset's (okta 7, keycloak 30, microsoft and atlassian 90, google 180);
@@ -155,6 +157,7 @@ const PROVIDER_OPTION_VARIABLES: Readonly<Record<Exclude<keyof ProviderOptions, 
   userType: 'USER_TYPE',
   ruName: 'RUNAME',
   environmentId: 'ENVIRONMENT_ID',
+  apiKey: 'API_KEY',
 };
 
 /** The options that are lists of URLs, each a comma-separated variable: its suffix, and an example for the message. */

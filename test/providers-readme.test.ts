@@ -18,6 +18,14 @@ it("README's Providers table has a row for each preset, and no other", () => {
   expect(rows.sort()).toEqual(Object.keys(PROVIDER_PRESETS).sort());
 });
 
+it("README's Providers table is one table: its header, then the separator row, then the rows", () => {
+  const header = readme.indexOf('| preset | also needs | scopes asked | refresh tokens | revocation on disconnect |\n');
+  const table = readme.slice(header, readme.indexOf('\n\n', header)).split('\n');
+  expect(table[1]).toBe('|---|---|---|---|---|');
+  expect(table.slice(2).every((row) => /^\| `\w+` \|/.test(row))).toBe(true);
+  expect(table.length - 2).toBe(Object.keys(PROVIDER_PRESETS).length);
+});
+
 it('README counts the presets right where it first names them', () => {
   const said = /For GitHub, Google, Microsoft and ([\w -]+?) more, a preset/.exec(readme)?.[1];
   expect(said).toBe(spelled(Object.keys(PROVIDER_PRESETS).length - 3));

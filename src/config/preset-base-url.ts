@@ -42,6 +42,12 @@ const MISTAKES: Readonly<Record<string, (url: URL, prefix: string) => string | u
     const appended = /\/(oidc|api)(\/|$)/.exec(url.pathname);
     return appended ? `ends in a path the preset appends itself (/${appended[1]}): give the Logto endpoint alone, e.g. ${url.origin}${url.pathname.slice(0, appended.index)}` : undefined;
   },
+  // https://www.authelia.com/integration/openid-connect/introduction/#endpoint-implementations: the root URL is the
+  // issuer; the preset finds /api/oidc/… and /jwks.json through the discovery document under it.
+  authelia: (url) => {
+    const appended = /\/(api\/oidc|\.well-known|jwks\.json)(\/|$)/.exec(url.pathname);
+    return appended ? `ends in a path the preset appends itself (/${appended[1]}): give Authelia's root URL alone, e.g. ${url.origin}${url.pathname.slice(0, appended.index)}` : undefined;
+  },
   // https://docs.goauthentik.io/providers/oauth2/: the issuer is {server}/application/o/{slug}/ and the
   // endpoints /application/o/…, which the preset appends to the server itself.
   authentik: (url, prefix) => {

@@ -48,6 +48,12 @@ const MISTAKES: Readonly<Record<string, (url: URL, prefix: string) => string | u
     const appended = /\/(api\/oidc|\.well-known|jwks\.json)(\/|$)/.exec(url.pathname);
     return appended ? `ends in a path the preset appends itself (/${appended[1]}): give Authelia's root URL alone, e.g. ${url.origin}${url.pathname.slice(0, appended.index)}` : undefined;
   },
+  // https://kanidm.github.io/kanidm/stable/integrations/oauth2.html: each client's issuer is
+  // {origin}/oauth2/openid/{client id}, which the preset makes; the other endpoints are /oauth2/… and /ui/oauth2.
+  kanidm: (url, prefix) => {
+    const appended = /\/(oauth2|ui)(\/|$)/.exec(url.pathname);
+    return appended ? `ends in a path the preset appends itself (/${appended[1]}): give the server's origin alone, whose client issuer the preset makes from ${prefix}_CLIENT_ID, e.g. ${url.origin}${url.pathname.slice(0, appended.index)}` : undefined;
+  },
   // https://docs.goauthentik.io/providers/oauth2/: the issuer is {server}/application/o/{slug}/ and the
   // endpoints /application/o/…, which the preset appends to the server itself.
   authentik: (url, prefix) => {

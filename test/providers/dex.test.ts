@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { providerSettings } from '../../src/config/provider-config.js';
+import type { TestBrowser } from '../support/browser.js';
+import { describeEachDialect } from '../support/postgres.js';
+import { dexSubject, startDexEmulator, type DexEmulator, type DexUser } from './dex.emulator.js';
+import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
+import { describeKeepAlive } from './kit/keep-alive-case.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
+import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
+import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+
+// A static client as Dex's examples configure one.
+const CLIENT_ID = 'tokenkeeper-app';
+const CLIENT_SECRET = 'ZXhhbXBsZS1hcHAtc2VjcmV0LTdmM2E5YzJlMWI0ZA';
+const REDIRECT_URI = `${APP_ORIGIN}/auth/dex/callback`;
+const SCOPE = 'openid profile email offline_access';
+const DAY = 86_400;
+
+function person(n: number, username: string, name: string, emailVerified = true): DexUser {
+  return { userId: String(2342700 + n), connectorId: 'github', name, username, email: `${username}@example.com`, emailVerified };
+}
+
+/** Only the documented variables: the preset, the client, and Dex's issuer. */
+function dexEnv(dex: DexEmulator): Record<string, string> {
+  return presetEnv('dex', CLIENT_ID, CLIENT_SECRET, { DEX_BASE_URL: dex.issuer });
+}
+
+/** A refresh at Dex itself, as another copy of the token would make it. */
+function refreshAtDex(dex: DexEmulator, refreshToken: string): Promise<Response> {
+  return fetch(`${dex.issuer}/token`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}` },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
+  });
+}
+
+const DEX: StandardProvider<DexUser, DexEmulator> = {
+  preset: 'dex',
+  displayName: 'Dex',
+  startEmulator: () => startDexEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
+  env: dexEnv,
+  people: {
+    cancelled: person(108, 'changed', 'Changed Mind'),
+    'refused-code': person(109, 'refused', 'Refused Code'),
+    'wrong-secret': person(301, 'wrongsecret', 'Wrong Secret'),
+    'exchange-failure': person(302, 'outage', 'Outage Person'),
+  },
+  subjectOf: dexSubject,
+};
+
+describeEachDialect('Dex, against an emulator of a Dex server with one static client', (dialect) => {
+  const context = useProviderTest(() => dialect.openTestDatabase(), DEX);
+
+  const signIn = (user: DexUser) => signInAs(context, 'dex', user);
+  const userinfo = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/dex/proxy/userinfo`);
+
+  it("signs in through discovery at Dex's issuer (with its path) as the sub that encodes the upstream id and connector, with the name, username and verified e-mail; offline_access with PKCE and no consent prompt, the client by Basic, a 24-hour token and a refresh token", async () => {
+    const { database, emulator: dex, app } = context;
+    const ada = person(101, 'ada', 'Ada Lovelace');
+    const { userId, request } = await signIn(ada);
+    expect(request.get('scope')).toBe(SCOPE);
+    expect(request.get('code_challenge_method')).toBe('S256');
+    expect(request.get('prompt')).toBeNull();
+    const account = await database.db.selectFrom('accounts').select(['issuer', 'subject']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account).toEqual({ issuer: `${dex.origin}/dex`, subject: dexSubject(ada) });
+    expect(Buffer.from(account.subject, 'base64url').toString('latin1')).toBe('\n\u00072342801\u0012\u0006github');
+    const user = await database.db.selectFrom('users').select(['name', 'email', 'email_verified', 'username']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toMatchObject({ name: 'Ada Lovelace', email: 'ada@example.com', username: 'ada' });
+    expect(Boolean(user.email_verified)).toBe(true);
+    const token = await app.runtime.tokenStore.findToken(userId, 'dex');
+    expect(token).toMatchObject({ refreshToken: expect.any(String) });
+    expectAccessTokenLifetime(token, 24 * 3600 - 100, 24 * 3600);
+    expect(dex.server.counts.client_secret_basic).toBeGreaterThan(0);
+    expect(dex.server.counts.client_secret_post).toBeUndefined();
+  });
+
+  it('an e-mail the upstream provider did not verify is kept as not verified', async () => {
+    const { database } = context;
+    const { userId } = await signIn(person(102, 'pending', 'Pending Person', false));
+    expect(Boolean((await database.db.selectFrom('users').select('email_verified').where('id', '=', userId).executeTakeFirstOrThrow()).email_verified)).toBe(false);
+  });
+
+  it("the proxy reaches /userinfo under Dex's issuer with the token", async () => {
+    const grace = person(103, 'grace', 'Grace Hopper');
+    const { browser } = await signIn(grace);
+    const answer = await userinfo(browser);
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toMatchObject({ sub: dexSubject(grace), preferred_username: 'grace', email_verified: true });
+  });
+
+  it("20 concurrent calls on an expired token make one refresh; the new refresh token is kept, and Dex answers the spent one with its invalid_request", async () => {
+    const { emulator: dex } = context;
+    const { browser, userId } = await signIn(person(104, 'alan', 'Alan Turing'));
+    const { before, after } = await expectRotatedAfterStorm(context, 'dex', userId, () => userinfo(browser));
+    expect(await statusAndBody(refreshAtDex(dex, before.refreshToken!))).toEqual({
+      status: 400,
+      body: { error: 'invalid_request', error_description: 'Refresh token is invalid or has already been claimed by another client.' },
+    });
+    expect(dex.accepts(after.accessToken)).toBe(true);
+  });
+
+  it("the person's refresh tokens deleted through Dex's API: its invalid_request is read as invalid_grant, and the connection needs re-auth after one try", async () => {
+    const leaving = person(105, 'edsger', 'Edsger Dijkstra');
+    const { browser, userId } = await signIn(leaving);
+    context.emulator.revokeRefreshTokens(leaving);
+    // Dex's access tokens live on (JWTs): the refresh comes once the stored one has ended.
+    expect(context.emulator.accepts((await context.app.runtime.tokenStore.findToken(userId, 'dex'))!.accessToken)).toBe(true);
+    await expireAccessTokens(context.database, userId);
+    await expectNeedsReauthAfterOneRefusedRefresh(context, 'dex', userId, () => userinfo(browser));
+  });
+
+  it('disconnect deletes the tokens here and says they were not revoked at Dex, which has no revocation endpoint: no request is sent', async () => {
+    const { browser, userId } = await signIn(person(106, 'barbara', 'Barbara Liskov'));
+    await expectDisconnectAsksNothing(context, 'dex', { browser, userId });
+  });
+
+  // No cancellation case: Dex's approval page answers "Cancel" with an error page of its own, not a redirect.
+  standardCases(() => context, DEX, { refusedCode: { sentAs: 'invalid_grant' } });
+});
+
+describeClientFailures(DEX, { wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} });
+
+// A Dex whose expiry.refreshTokens.validIfNotUsedFor is the sample configuration's 90 days, told to the app as DEX_REFRESH_TOKEN_IDLE_DAYS.
+const DEX_IDLE_90_DAYS: StandardProvider<DexUser, DexEmulator> = { ...DEX, env: (dex) => ({ ...dexEnv(dex), DEX_REFRESH_TOKEN_IDLE_DAYS: '90' }) };
+describeKeepAlive(
+  DEX_IDLE_90_DAYS,
+  {
+    title: 'Dex refresh tokens with validIfNotUsedFor 90 days and the keep-alive sweep',
+    name: 'refreshes an unused connection once 7 days before its 90 days unused, and the new refresh token keeps it working past the first one’s end',
+    startEmulator: (now) => startDexEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, refreshIdleSeconds: 90 * DAY, now }),
+    person: person(201, 'idle', 'Idle Person'),
+    dueAfterDays: 83,
+    usedAgainAfterDays: 8,
+    firstRefreshTokenRefused: async (dex, refreshToken) => {
+      expect(await statusAndBody(refreshAtDex(dex, refreshToken))).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
+    },
+  },
+);
+
+describe('the dex preset in production', () => {
+  const env = { DEX_PRESET: 'dex', DEX_CLIENT_ID: CLIENT_ID, DEX_CLIENT_SECRET: CLIENT_SECRET };
+
+  it("takes Dex's issuer as the base URL (or DEX_ISSUER alone), and needs one of them", () => {
+    expect(providerSettings({ ...env, DEX_BASE_URL: 'https://auth.acme.test/dex/' }, 'dex', true)).toMatchObject({
+      displayName: 'Dex',
+      discovery: { issuer: 'https://auth.acme.test/dex' },
+      scope: SCOPE,
+      apiBaseUrl: 'https://auth.acme.test/dex',
+      tokenEndpointAuthMethod: 'client_secret_basic',
+      refreshTokenNeedsConsent: false,
+    });
+    expect(providerSettings({ ...env, DEX_BASE_URL: 'https://auth.acme.test/dex' }, 'dex', true)).not.toHaveProperty('refreshTokenIdleSeconds');
+    expect(providerSettings({ ...env, DEX_ISSUER: 'https://dex.acme.test' }, 'dex', true).discovery).toMatchObject({ issuer: 'https://dex.acme.test' });
+    expect(() => providerSettings(env, 'dex', true)).toThrow('DEX_BASE_URL is missing');
+  });
+});

@@ -54,6 +54,12 @@ const MISTAKES: Readonly<Record<string, (url: URL, prefix: string) => string | u
     const appended = /\/(oauth2|ui)(\/|$)/.exec(url.pathname);
     return appended ? `ends in a path the preset appends itself (/${appended[1]}): give the server's origin alone, whose client issuer the preset makes from ${prefix}_CLIENT_ID, e.g. ${url.origin}${url.pathname.slice(0, appended.index)}` : undefined;
   },
+  // https://casdoor.org/docs/how-to-connect/oidc-client: the origin is the issuer; the preset finds /login/oauth/…,
+  // /api/… and /.well-known/… (an application's own discovery among them) through the discovery document there.
+  casdoor: (url) => {
+    const appended = /\/(login|api|\.well-known)(\/|$)/.exec(url.pathname);
+    return appended ? `ends in a path the preset appends itself (/${appended[1]}): give Casdoor's origin alone, e.g. ${url.origin}${url.pathname.slice(0, appended.index)}` : undefined;
+  },
   // https://docs.goauthentik.io/providers/oauth2/: the issuer is {server}/application/o/{slug}/ and the
   // endpoints /application/o/…, which the preset appends to the server itself.
   authentik: (url, prefix) => {

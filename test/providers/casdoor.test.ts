@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import { providerSettings } from '../../src/config/provider-config.js';
+import type { TestBrowser } from '../support/browser.js';
+import { describeEachDialect } from '../support/postgres.js';
+import { CASDOOR_TOKEN_SECONDS, startCasdoorEmulator, type CasdoorEmulator, type CasdoorUser } from './casdoor.emulator.js';
+import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
+import { describeKeepAlive } from './kit/keep-alive-case.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
+import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
+import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+
+// A Client ID and Client secret as Casdoor generates them for a new application (hex).
+const CLIENT_ID = '294b09fbc17f95daf2fe';
+const CLIENT_SECRET = 'dd8982f7046ccba1bbd7851d5c1ece4e52bf039d';
+const REDIRECT_URI = `${APP_ORIGIN}/auth/casdoor/callback`;
+const SCOPE = 'openid profile email';
+
+function person(n: number, name: string, displayName: string, emailVerified = true): CasdoorUser {
+  return { id: `9e1c4b2a-7d3f-4e8a-b6c5-${String(n).padStart(12, '0')}`, name, displayName, email: `${name}@example.com`, emailVerified };
+}
+
+/** Only the documented variables: the preset, the client, and Casdoor's origin. */
+function casdoorEnv(casdoor: CasdoorEmulator): Record<string, string> {
+  return presetEnv('casdoor', CLIENT_ID, CLIENT_SECRET, { CASDOOR_BASE_URL: casdoor.origin });
+}
+
+/** A refresh at Casdoor itself, as another copy of the token would make it. */
+function refreshAtCasdoor(casdoor: CasdoorEmulator, refreshToken: string): Promise<Response> {
+  return fetch(`${casdoor.origin}/api/login/oauth/access_token`, {
+    method: 'POST',
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID, client_secret: CLIENT_SECRET }),
+  });
+}
+
+const CASDOOR: StandardProvider<CasdoorUser, CasdoorEmulator> = {
+  preset: 'casdoor',
+  displayName: 'Casdoor',
+  startEmulator: () => startCasdoorEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
+  env: casdoorEnv,
+  people: {
+    cancelled: person(108, 'changed', 'Changed Mind'),
+    'refused-code': person(109, 'refused', 'Refused Code'),
+    'wrong-secret': person(301, 'wrongsecret', 'Wrong Secret'),
+    'exchange-failure': person(302, 'outage', 'Outage Person'),
+  },
+  subjectOf: (user) => user.id,
+};
+
+describeEachDialect('Casdoor, against an emulator of a Casdoor server with one application', (dialect) => {
+  const context = useProviderTest(() => dialect.openTestDatabase(), CASDOOR);
+
+  const signIn = (user: CasdoorUser) => signInAs(context, 'casdoor', user);
+  const userinfo = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/casdoor/proxy/api/userinfo`);
+
+  it("signs in through discovery at the origin as the user's id, named by userinfo (the display name, not the ID token's username `name`), with the username and the verified e-mail; PKCE, the client in the form, no offline_access, a 168-hour token and a refresh token", async () => {
+    const { database, emulator: casdoor, app } = context;
+    const ada = person(101, 'ada', 'Ada Lovelace');
+    const { userId, request } = await signIn(ada);
+    expect(request.get('scope')).toBe(SCOPE);
+    expect(request.get('code_challenge_method')).toBe('S256');
+    expect(request.get('prompt')).toBeNull();
+    const account = await database.db.selectFrom('accounts').select(['issuer', 'subject']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account).toEqual({ issuer: casdoor.issuer, subject: ada.id });
+    const user = await database.db.selectFrom('users').select(['name', 'email', 'email_verified', 'username']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toMatchObject({ name: 'Ada Lovelace', email: 'ada@example.com', username: 'ada' });
+    expect(Boolean(user.email_verified)).toBe(true);
+    const token = await app.runtime.tokenStore.findToken(userId, 'casdoor');
+    expect(token).toMatchObject({ refreshToken: expect.any(String), scope: SCOPE });
+    expectAccessTokenLifetime(token, CASDOOR_TOKEN_SECONDS - 100, CASDOOR_TOKEN_SECONDS);
+    expect(casdoor.server.counts.client_secret_post).toBeGreaterThan(0);
+    expect(casdoor.server.counts.client_secret_basic).toBeUndefined();
+  });
+
+  it('an e-mail Casdoor has not verified (no email_verified sent) is kept as not verified', async () => {
+    const { database } = context;
+    const { userId } = await signIn(person(102, 'pending', 'Pending Person', false));
+    expect(Boolean((await database.db.selectFrom('users').select('email_verified').where('id', '=', userId).executeTakeFirstOrThrow()).email_verified)).toBe(false);
+  });
+
+  it('the proxy reaches /api/userinfo at the origin with the token', async () => {
+    const grace = person(103, 'grace', 'Grace Hopper');
+    const { browser } = await signIn(grace);
+    const answer = await userinfo(browser);
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toMatchObject({ sub: grace.id, preferred_username: 'grace', name: 'Grace Hopper' });
+  });
+
+  it('20 concurrent calls on an expired token make one refresh; the new refresh token is kept, and Casdoor refuses the deleted one', async () => {
+    const { emulator: casdoor } = context;
+    const { browser, userId } = await signIn(person(104, 'alan', 'Alan Turing'));
+    const { before } = await expectRotatedAfterStorm(context, 'casdoor', userId, () => userinfo(browser));
+    expect(await statusAndBody(refreshAtCasdoor(casdoor, before.refreshToken!))).toEqual({ status: 400, body: { error: 'invalid_grant', error_description: 'refresh token is invalid or revoked' } });
+  });
+
+  it("the person signed out of Casdoor everywhere: the refresh is refused once the access token has ended, and the connection needs re-auth after one try", async () => {
+    const leaving = person(105, 'edsger', 'Edsger Dijkstra');
+    const { browser, userId } = await signIn(leaving);
+    context.emulator.endSessions(leaving);
+    await expireAccessTokens(context.database, userId);
+    await expectNeedsReauthAfterOneRefusedRefresh(context, 'casdoor', userId, () => userinfo(browser));
+  });
+
+  it('disconnect deletes the tokens here and says they were not revoked at Casdoor, which has no revocation endpoint: no request is sent', async () => {
+    const { browser, userId } = await signIn(person(106, 'barbara', 'Barbara Liskov'));
+    await expectDisconnectAsksNothing(context, 'casdoor', { browser, userId });
+  });
+
+  // No cancellation case: Casdoor's login page has no refusal that redirects back.
+  standardCases(() => context, CASDOOR, { refusedCode: { sentAs: 'invalid_grant' } });
+});
+
+describeClientFailures(CASDOOR, { wrongSecret: { sentAs: '401 invalid_client with a Basic challenge' }, exchangeFailure: {} });
+
+// An application made in the UI: refresh tokens live 168 hours from their issue, and a refresh replaces them.
+describeKeepAlive(CASDOOR, {
+  title: 'Casdoor refresh tokens (168 hours from issue) and the keep-alive sweep',
+  name: 'refreshes an unused connection once in the last quarter of its 7 days, and the new refresh token keeps it working past the first one’s end',
+  startEmulator: (now) => startCasdoorEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, now }),
+  person: person(201, 'idle', 'Idle Person'),
+  dueAfterDays: 5.25,
+  // Access and refresh tokens live 168 hours alike: the connection is used again 30 s before both of the sweep's end, within the refresh leeway.
+  usedAgainAfterDays: 7 - 30 / 86_400,
+  firstRefreshTokenRefused: async (casdoor, refreshToken) => {
+    expect(await statusAndBody(refreshAtCasdoor(casdoor, refreshToken))).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+  },
+});
+
+describe('the casdoor preset in production', () => {
+  const env = { CASDOOR_PRESET: 'casdoor', CASDOOR_CLIENT_ID: CLIENT_ID, CASDOOR_CLIENT_SECRET: CLIENT_SECRET };
+  const refusal = (values: Record<string, string>) => {
+    try {
+      providerSettings({ ...env, ...values }, 'casdoor', true);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    throw new Error('no refusal');
+  };
+
+  it('takes the origin as issuer and API, and needs it', () => {
+    expect(providerSettings({ ...env, CASDOOR_BASE_URL: 'https://door.acme.test/' }, 'casdoor', true)).toMatchObject({
+      displayName: 'Casdoor',
+      discovery: { issuer: 'https://door.acme.test' },
+      scope: SCOPE,
+      apiBaseUrl: 'https://door.acme.test',
+      tokenEndpointAuthMethod: 'client_secret_post',
+      refreshTokenIdleSeconds: 7 * 86_400,
+    });
+    expect(refusal({})).toContain('CASDOOR_BASE_URL is missing');
+  });
+
+  it('an endpoint, an API URL or an application’s discovery given as the base URL stops start-up, naming the origin to give', () => {
+    expect(refusal({ CASDOOR_BASE_URL: 'https://door.acme.test/login/oauth/authorize' })).toBe(
+      'Configuration error: CASDOOR_BASE_URL ends in a path the preset appends itself (/login): give Casdoor\'s origin alone, e.g. https://door.acme.test (got "https://door.acme.test/login/oauth/authorize")',
+    );
+    expect(refusal({ CASDOOR_BASE_URL: 'https://door.acme.test/api/userinfo' })).toContain('(/api): give Casdoor');
+    expect(refusal({ CASDOOR_BASE_URL: 'https://door.acme.test/.well-known/app-example' })).toContain('(/.well-known): give Casdoor');
+  });
+});

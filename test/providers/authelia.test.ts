@@ -5,6 +5,7 @@ import { testClock } from '../support/clock.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { AUTHELIA_REFRESH_TOKEN_SECONDS, startAutheliaEmulator, type AutheliaEmulator, type AutheliaUser } from './authelia.emulator.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
+import { presetInProduction } from './kit/preset-in-production.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
@@ -145,15 +146,7 @@ describeEachDialect('Authelia refresh tokens (90 minutes, the default lifespan)'
 });
 
 describe('the authelia preset in production', () => {
-  const env = { AUTHELIA_PRESET: 'authelia', AUTHELIA_CLIENT_ID: CLIENT_ID, AUTHELIA_CLIENT_SECRET: CLIENT_SECRET };
-  const refusal = (values: Record<string, string>) => {
-    try {
-      providerSettings({ ...env, ...values }, 'authelia', true);
-    } catch (error) {
-      return (error as Error).message;
-    }
-    throw new Error('no refusal');
-  };
+  const { env, refusal } = presetInProduction('authelia', { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
 
   it('takes the root URL as issuer and API, and needs it', () => {
     expect(providerSettings({ ...env, AUTHELIA_BASE_URL: 'https://auth.acme.test/' }, 'authelia', true)).toMatchObject({

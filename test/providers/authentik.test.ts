@@ -5,6 +5,7 @@ import { DIALECTS, describeEachDialect } from '../support/postgres.js';
 import { hashedUserId, startAuthentikEmulator, type AuthentikEmulator, type AuthentikUser } from './authentik.emulator.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
+import { presetInProduction } from './kit/preset-in-production.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, startProviderTestApp } from './kit/provider-app.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
@@ -155,15 +156,7 @@ describeKeepAlive(AUTHENTIK, {
 });
 
 describe('the authentik preset in production', () => {
-  const env = { AUTHENTIK_PRESET: 'authentik', AUTHENTIK_CLIENT_ID: CLIENT_ID, AUTHENTIK_CLIENT_SECRET: CLIENT_SECRET };
-  const refusal = (values: Record<string, string>) => {
-    try {
-      providerSettings({ ...env, ...values }, 'authentik', true);
-    } catch (error) {
-      return (error as Error).message;
-    }
-    throw new Error('no refusal');
-  };
+  const { env, refusal } = presetInProduction('authentik', { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
 
   it("makes the issuer from the server and the application's slug, or takes AUTHENTIK_ISSUER alone", () => {
     expect(providerSettings({ ...env, AUTHENTIK_BASE_URL: 'https://auth.acme.test', AUTHENTIK_APPLICATION_SLUG: 'wiki' }, 'authentik', true)).toMatchObject({

@@ -6,6 +6,7 @@ import { CASDOOR_TOKEN_SECONDS, startCasdoorEmulator, type CasdoorEmulator, type
 import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
+import { presetInProduction } from './kit/preset-in-production.js';
 import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
@@ -127,15 +128,7 @@ describeKeepAlive(CASDOOR, {
 });
 
 describe('the casdoor preset in production', () => {
-  const env = { CASDOOR_PRESET: 'casdoor', CASDOOR_CLIENT_ID: CLIENT_ID, CASDOOR_CLIENT_SECRET: CLIENT_SECRET };
-  const refusal = (values: Record<string, string>) => {
-    try {
-      providerSettings({ ...env, ...values }, 'casdoor', true);
-    } catch (error) {
-      return (error as Error).message;
-    }
-    throw new Error('no refusal');
-  };
+  const { env, refusal } = presetInProduction('casdoor', { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
 
   it('takes the origin as issuer and API, and needs it', () => {
     expect(providerSettings({ ...env, CASDOOR_BASE_URL: 'https://door.acme.test/' }, 'casdoor', true)).toMatchObject({

@@ -5,6 +5,7 @@ import { describeEachDialect } from '../support/postgres.js';
 import { KANIDM_REFRESH_TOKEN_SECONDS, spnOf, startKanidmEmulator, type KanidmEmulator, type KanidmUser } from './kanidm.emulator.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
+import { presetInProduction } from './kit/preset-in-production.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
@@ -145,15 +146,7 @@ describeKeepAlive(KANIDM, {
 });
 
 describe('the kanidm preset in production', () => {
-  const env = { KANIDM_PRESET: 'kanidm', KANIDM_CLIENT_ID: CLIENT_ID, KANIDM_CLIENT_SECRET: CLIENT_SECRET };
-  const refusal = (values: Record<string, string>) => {
-    try {
-      providerSettings({ ...env, ...values }, 'kanidm', true);
-    } catch (error) {
-      return (error as Error).message;
-    }
-    throw new Error('no refusal');
-  };
+  const { env, refusal } = presetInProduction('kanidm', { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
 
   it("makes the client's issuer from the server and the client id, or takes KANIDM_ISSUER alone", () => {
     expect(providerSettings({ ...env, KANIDM_BASE_URL: 'https://idm.acme.test' }, 'kanidm', true)).toMatchObject({

@@ -4,6 +4,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
+import { presetInProduction } from './kit/preset-in-production.js';
 import { APP_ORIGIN, csrfTokenOf, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
 import { expectKeptAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
@@ -168,15 +169,7 @@ describeKeepAlive(LOGTO, {
 });
 
 describe('the logto preset in production', () => {
-  const env = { LOGTO_PRESET: 'logto', LOGTO_CLIENT_ID: CLIENT_ID, LOGTO_CLIENT_SECRET: CLIENT_SECRET };
-  const refusal = (values: Record<string, string>) => {
-    try {
-      providerSettings({ ...env, ...values }, 'logto', true);
-    } catch (error) {
-      return (error as Error).message;
-    }
-    throw new Error('no refusal');
-  };
+  const { env, refusal } = presetInProduction('logto', { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
 
   it('takes <endpoint>/oidc as issuer and API, and needs the endpoint', () => {
     expect(providerSettings({ ...env, LOGTO_BASE_URL: 'https://acme.logto.app/' }, 'logto', true)).toMatchObject({

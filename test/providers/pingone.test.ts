@@ -4,6 +4,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
+import { presetInProduction } from './kit/preset-in-production.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
@@ -165,15 +166,7 @@ describeKeepAlive(PINGONE, {
 });
 
 describe('the pingone preset in production', () => {
-  const env = { PINGONE_PRESET: 'pingone', PINGONE_CLIENT_ID: CLIENT_ID, PINGONE_CLIENT_SECRET: CLIENT_SECRET };
-  const refusal = (values: Record<string, string>) => {
-    try {
-      providerSettings({ ...env, ...values }, 'pingone', true);
-    } catch (error) {
-      return (error as Error).message;
-    }
-    throw new Error('no refusal');
-  };
+  const { env, refusal } = presetInProduction('pingone', { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
 
   it('takes the environment’s issuer in North America by default, or in the region PINGONE_DOMAIN names, as issuer and API', () => {
     expect(providerSettings({ ...env, PINGONE_ENVIRONMENT_ID: ENVIRONMENT_ID }, 'pingone', true)).toMatchObject({

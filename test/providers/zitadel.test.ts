@@ -4,6 +4,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
+import { presetInProduction } from './kit/preset-in-production.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
@@ -170,15 +171,7 @@ describeKeepAlive(ZITADEL, {
 });
 
 describe('the zitadel preset in production', () => {
-  const env = { ZITADEL_PRESET: 'zitadel', ZITADEL_CLIENT_ID: CLIENT_ID, ZITADEL_CLIENT_SECRET: CLIENT_SECRET };
-  const refusal = (values: Record<string, string>) => {
-    try {
-      providerSettings({ ...env, ...values }, 'zitadel', true);
-    } catch (error) {
-      return (error as Error).message;
-    }
-    throw new Error('no refusal');
-  };
+  const { env, refusal } = presetInProduction('zitadel', { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
 
   it('takes the instance as issuer and API, and needs its URL', () => {
     expect(providerSettings({ ...env, ZITADEL_BASE_URL: 'https://acme-x1y2z3.zitadel.cloud/' }, 'zitadel', true)).toMatchObject({

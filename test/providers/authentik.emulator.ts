@@ -175,9 +175,7 @@ export async function startAuthentikEmulator(options: AuthentikEmulatorOptions):
     server.count('revoke');
     if (!authenticates(request)) return oauthError(401, 'invalid_client');
     const token = request.form().get('token') ?? '';
-    // An access token ends alone; a refresh token ends its grant, and every token of it.
-    const grant = grants.revokeAccessToken(token) ? undefined : grants.grantOfToken(token);
-    if (grant) grants.revokeGrant(grant.id);
+    grants.revokeToken(token);
     return { status: 200 };
   });
 

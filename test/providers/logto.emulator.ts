@@ -164,9 +164,7 @@ export async function startLogtoEmulator(options: LogtoEmulatorOptions): Promise
     server.count('revoke');
     if (!authenticates(request)) return oauthError(401, 'invalid_client', 'client authentication failed');
     const token = request.form().get('token') ?? '';
-    // An access token ends alone; a refresh token ends its grant.
-    const grant = grants.revokeAccessToken(token) ? undefined : grants.grantOfToken(token);
-    if (grant) grants.revokeGrant(grant.id);
+    grants.revokeToken(token);
     return { status: 200 };
   });
 

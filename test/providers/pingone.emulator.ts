@@ -167,9 +167,7 @@ export async function startPingOneEmulator(options: PingOneEmulatorOptions): Pro
     server.count('revoke');
     if (!authenticates(request)) return invalidClient();
     const token = request.form().get('token') ?? '';
-    // An access token ends alone; a refresh token ends its grant.
-    const grant = grants.revokeAccessToken(token) ? undefined : grants.grantOfToken(token);
-    if (grant) grants.revokeGrant(grant.id);
+    grants.revokeToken(token);
     return { status: 200 };
   });
 

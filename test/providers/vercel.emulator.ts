@@ -184,8 +184,7 @@ export async function startVercelEmulator(options: VercelEmulatorOptions): Promi
     server.count('revoke');
     if (!request.basicAuth() || !authenticates(request)) return oauthError(401, 'invalid_client', 'Client authentication failed');
     const token = request.form().get('token') ?? '';
-    const grant = grants.revokeAccessToken(token) ? undefined : grants.grantOfToken(token);
-    if (grant) grants.revokeGrant(grant.id);
+    grants.revokeToken(token);
     return { status: 200 };
   });
 

@@ -212,6 +212,16 @@ export class GrantStore<User> {
   }
 
   /**
+   * A revocation (RFC 7009 §2.1) as most servers make it: an access token ends alone; a refresh token ends its
+   * grant, every token issued under it; a token the store does not know changes nothing.
+   */
+  revokeToken(token: string): void {
+    if (this.revokeAccessToken(token)) return;
+    const grant = this.grantOfToken(token);
+    if (grant) this.revokeGrant(grant.id);
+  }
+
+  /**
    * A new access token under a live grant, living `ttl` seconds (null: no end), for a provider that renews access
    * tokens by presenting one (Instagram's `ig_exchange_token` and `ig_refresh_token`); the grant's other tokens stay.
    */

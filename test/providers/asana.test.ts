@@ -2,8 +2,9 @@ import { expect, it } from 'vitest';
 import { testClock } from '../support/clock.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startAsanaEmulator, type AsanaEmulator, type AsanaUser } from './asana.emulator.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { expectKeptAfterStorm } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -95,15 +96,11 @@ describeEachDialect('Asana, against an emulator of Asana', (dialect) => {
   });
 
   it('disconnect revokes at /-/oauth_revoke with client_id, client_secret and the refresh token in the form, and the grant ends', async () => {
-    const { emulator: asana, app } = context;
+    const { emulator: asana } = context;
     const { browser, userId } = await signIn(person('1199656789', 'Leaving Person'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'asana');
-    const revocations = asana.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'asana')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(asana.server.counts.revoke).toBeGreaterThan(revocations);
-    expect(asana.accepts(stored!.accessToken)).toBe(false);
-    expect((await refreshAtAsana(asana, stored!.refreshToken!)).status).toBe(400);
-    expect(await app.runtime.tokenStore.findToken(userId, 'asana')).toBeUndefined();
+    const stored = await expectDisconnectRevokes(context, 'asana', { browser, userId });
+    expect(asana.accepts(stored.accessToken)).toBe(false);
+    expect((await refreshAtAsana(asana, stored.refreshToken!)).status).toBe(400);
   });
 
   standardCases(() => context, ASANA, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });

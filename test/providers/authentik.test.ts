@@ -3,10 +3,11 @@ import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { DIALECTS, describeEachDialect } from '../support/postgres.js';
 import { hashedUserId, startAuthentikEmulator, type AuthentikEmulator, type AuthentikUser } from './authentik.emulator.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { presetInProduction } from './kit/preset-in-production.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, startProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, presetEnv, signInAs, startProviderTestApp } from './kit/provider-app.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -104,15 +105,11 @@ describeEachDialect('authentik, against an emulator of an authentik server with 
   });
 
   it('disconnect revokes at /application/o/revoke/ (RFC 7009): the refresh token and the access token stop working, and the tokens are deleted here', async () => {
-    const { emulator: authentik, app } = context;
+    const { emulator: authentik } = context;
     const { browser, userId } = await signIn(person(106, 'barbara', 'Barbara Liskov'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'authentik');
-    const revocations = authentik.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'authentik')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(authentik.server.counts.revoke).toBeGreaterThan(revocations);
-    expect(authentik.accepts(stored!.accessToken)).toBe(false);
-    expect((await refreshAtAuthentik(authentik, stored!.refreshToken!)).status).toBe(400);
-    expect(await app.runtime.tokenStore.findToken(userId, 'authentik')).toBeUndefined();
+    const stored = await expectDisconnectRevokes(context, 'authentik', { browser, userId });
+    expect(authentik.accepts(stored.accessToken)).toBe(false);
+    expect((await refreshAtAuthentik(authentik, stored.refreshToken!)).status).toBe(400);
   });
 
   standardCases(() => context, AUTHENTIK, { cancelled: {}, refusedCode: { sentAs: 'invalid_grant, 400' } });

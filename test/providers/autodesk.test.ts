@@ -2,9 +2,10 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startAutodeskEmulator, type AutodeskEmulator, type AutodeskUser } from './autodesk.emulator.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -98,20 +99,16 @@ describeEachDialect('Autodesk, against an emulator of APS authentication v2', (d
   });
 
   it('disconnect revokes at /authentication/v2/revoke with Basic and token_type_hint, the refresh token first, then the access token: neither works afterwards', async () => {
-    const { emulator: autodesk, app } = context;
+    const { emulator: autodesk } = context;
     const { browser, userId } = await signIn(person(105, 'Leaving Person'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'autodesk');
-    const revocations = autodesk.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'autodesk')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(autodesk.server.counts.revoke).toBe(revocations + 2);
+    const stored = await expectDisconnectRevokes(context, 'autodesk', { browser, userId }, { requests: 2 });
     expect(autodesk.revoked.slice(-2)).toEqual([
-      { token: stored!.refreshToken, hint: 'refresh_token' },
-      { token: stored!.accessToken, hint: 'access_token' },
+      { token: stored.refreshToken, hint: 'refresh_token' },
+      { token: stored.accessToken, hint: 'access_token' },
     ]);
     expect(autodesk.server.requests.filter((r) => r.path === '/authentication/v2/revoke').slice(-2).map((r) => r.headers.authorization)).toEqual([basic, basic]);
-    expect(autodesk.accepts(stored!.accessToken)).toBe(false);
-    expect((await refreshAtAutodesk(autodesk, stored!.refreshToken!)).status).toBe(400);
-    expect(await app.runtime.tokenStore.findToken(userId, 'autodesk')).toBeUndefined();
+    expect(autodesk.accepts(stored.accessToken)).toBe(false);
+    expect((await refreshAtAutodesk(autodesk, stored.refreshToken!)).status).toBe(400);
   });
 
   it('the token endpoint refuses a client sent both as Basic and in the body, as Autodesk documents', async () => {

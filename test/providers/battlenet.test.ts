@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startBattlenetEmulator, type BattlenetEmulator, type BattlenetUser } from './battlenet.emulator.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -108,15 +109,11 @@ describeEachDialect('Battle.net, against an emulator of its OAuth server and two
   });
 
   it('disconnect revokes the access token at the /revoke of the discovery document, with Basic credentials, and Battle.net takes it no more', async () => {
-    const { emulator: battlenet, app } = context;
+    const { emulator: battlenet } = context;
     const { browser, userId } = await signIn(person(106, 'Frances Allen'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'battlenet');
-    const revocations = battlenet.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'battlenet')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(battlenet.server.counts.revoke).toBe(revocations + 1);
+    const stored = await expectDisconnectRevokes(context, 'battlenet', { browser, userId }, { requests: 1 });
     expect(battlenet.server.requests.findLast((r) => r.path === '/revoke')!.headers.authorization).toBe(BASIC);
-    expect(battlenet.accepts(stored!.accessToken)).toBe(false);
-    expect(await app.runtime.tokenStore.findToken(userId, 'battlenet')).toBeUndefined();
+    expect(battlenet.accepts(stored.accessToken)).toBe(false);
   });
 
   standardCases(() => context, BATTLENET, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });

@@ -1,8 +1,9 @@
 import { expect, it } from 'vitest';
 import { describeEachDialect } from '../support/postgres.js';
 import { startBoxEmulator, type BoxEmulator, type BoxUser } from './box.emulator.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
@@ -91,15 +92,11 @@ describeEachDialect('Box, against an emulator of Box', (dialect) => {
   });
 
   it('disconnect revokes at /oauth2/revoke with client_id, client_secret and the token in the form, and the grant ends', async () => {
-    const { emulator: box, app } = context;
+    const { emulator: box } = context;
     const { browser, userId } = await signIn(person('44779911', 'Leaving Person'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'box');
-    const revocations = box.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'box')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(box.server.counts.revoke).toBeGreaterThan(revocations);
-    expect(box.accepts(stored!.accessToken)).toBe(false);
-    expect((await refreshAtBox(box, stored!.refreshToken!)).status).toBe(400);
-    expect(await app.runtime.tokenStore.findToken(userId, 'box')).toBeUndefined();
+    const stored = await expectDisconnectRevokes(context, 'box', { browser, userId });
+    expect(box.accepts(stored.accessToken)).toBe(false);
+    expect((await refreshAtBox(box, stored.refreshToken!)).status).toBe(400);
   });
 
   standardCases(() => context, BOX, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });

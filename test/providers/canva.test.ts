@@ -2,8 +2,9 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startCanvaEmulator, type CanvaEmulator, type CanvaUser } from './canva.emulator.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -91,18 +92,14 @@ describeEachDialect('Canva, against an emulator of Canva', (dialect) => {
   });
 
   it('disconnect revokes at /v1/oauth/revoke with Basic, the refresh token first, which ends its lineage: neither token works afterwards', async () => {
-    const { emulator: canva, app } = context;
+    const { emulator: canva } = context;
     const { browser, userId } = await signIn(person('auLeavingPerson0001', 'Leaving Person'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'canva');
-    const revocations = canva.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'canva')).toEqual({ disconnected: true, revokedAtProvider: true });
+    const stored = await expectDisconnectRevokes(context, 'canva', { browser, userId }, { requests: 2 });
     const sent = canva.server.requests.filter((r) => r.path === '/rest/v1/oauth/revoke').slice(-2);
-    expect(canva.server.counts.revoke).toBe(revocations + 2);
     expect(sent.map((r) => r.headers.authorization)).toEqual([basic, basic]);
-    expect(canva.revoked.slice(-2)).toEqual([stored!.refreshToken, stored!.accessToken]);
-    expect(canva.accepts(stored!.accessToken)).toBe(false);
-    expect((await refreshAtCanva(canva, stored!.refreshToken!)).status).toBe(400);
-    expect(await app.runtime.tokenStore.findToken(userId, 'canva')).toBeUndefined();
+    expect(canva.revoked.slice(-2)).toEqual([stored.refreshToken, stored.accessToken]);
+    expect(canva.accepts(stored.accessToken)).toBe(false);
+    expect((await refreshAtCanva(canva, stored.refreshToken!)).status).toBe(400);
   });
 
   standardCases(() => context, CANVA, { cancelled: {}, refusedCode: { sentAs: '400 { code: invalid_grant }' } });

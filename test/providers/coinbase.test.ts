@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startCoinbaseEmulator, type CoinbaseEmulator, type CoinbaseUser } from './coinbase.emulator.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
@@ -93,17 +94,13 @@ describeEachDialect('Coinbase, against an emulator of Coinbase', (dialect) => {
   });
 
   it('disconnect revokes at /oauth2/revoke with the access token as token and as Bearer, which ends the grant', async () => {
-    const { emulator: coinbase, app } = context;
+    const { emulator: coinbase } = context;
     const { browser, userId } = await signIn(person('0b6f3c1e-0000-4000-8000-000000000203', 'Leaving Person'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'coinbase');
-    const revocations = coinbase.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'coinbase')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(coinbase.server.counts.revoke).toBe(revocations + 1);
-    expect(coinbase.revoked.at(-1)).toBe(stored!.accessToken);
-    expect(coinbase.server.requests.filter((r) => r.path === '/oauth2/revoke').at(-1)!.headers.authorization).toBe(`Bearer ${stored!.accessToken}`);
-    expect(coinbase.accepts(stored!.accessToken)).toBe(false);
-    expect((await refreshAtCoinbase(coinbase, stored!.refreshToken!)).status).toBe(400);
-    expect(await app.runtime.tokenStore.findToken(userId, 'coinbase')).toBeUndefined();
+    const stored = await expectDisconnectRevokes(context, 'coinbase', { browser, userId }, { requests: 1 });
+    expect(coinbase.revoked.at(-1)).toBe(stored.accessToken);
+    expect(coinbase.server.requests.filter((r) => r.path === '/oauth2/revoke').at(-1)!.headers.authorization).toBe(`Bearer ${stored.accessToken}`);
+    expect(coinbase.accepts(stored.accessToken)).toBe(false);
+    expect((await refreshAtCoinbase(coinbase, stored.refreshToken!)).status).toBe(400);
   });
 
   it('disconnect on an expired access token refreshes it first, then revokes the live one', async () => {

@@ -2,9 +2,10 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startConstantContactEmulator, type ConstantContactAccount, type ConstantContactEmulator } from './constantcontact.emulator.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -92,18 +93,14 @@ describeEachDialect('Constant Contact, against an emulator of Constant Contact',
   });
 
   it('disconnect revokes at /oauth2/default/v1/revoke with Basic, the refresh token first, which ends the grant: neither token works afterwards', async () => {
-    const { emulator, app } = context;
+    const { emulator } = context;
     const { browser, userId } = await signIn(account('a07e1leavingperson01', 'Leaving', 'Person'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'constantcontact');
-    const revocations = emulator.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'constantcontact')).toEqual({ disconnected: true, revokedAtProvider: true });
+    const stored = await expectDisconnectRevokes(context, 'constantcontact', { browser, userId }, { requests: 2 });
     const sent = emulator.server.requests.filter((r) => r.path === '/oauth2/default/v1/revoke').slice(-2);
-    expect(emulator.server.counts.revoke).toBe(revocations + 2);
     expect(sent.map((r) => r.headers.authorization)).toEqual([basic, basic]);
-    expect(emulator.revoked.slice(-2)).toEqual([stored!.refreshToken, stored!.accessToken]);
-    expect(emulator.accepts(stored!.accessToken)).toBe(false);
-    expect((await refreshThere(emulator, stored!.refreshToken!)).status).toBe(400);
-    expect(await app.runtime.tokenStore.findToken(userId, 'constantcontact')).toBeUndefined();
+    expect(emulator.revoked.slice(-2)).toEqual([stored.refreshToken, stored.accessToken]);
+    expect(emulator.accepts(stored.accessToken)).toBe(false);
+    expect((await refreshThere(emulator, stored.refreshToken!)).status).toBe(400);
   });
 
   standardCases(() => context, CONSTANT_CONTACT, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });

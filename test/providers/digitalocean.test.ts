@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { DIALECTS, describeEachDialect } from '../support/postgres.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, signInAs, signInThrough } from './kit/provider-app.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
@@ -117,18 +118,14 @@ describeEachDialect('DigitalOcean, against an emulator of DigitalOcean', (dialec
   });
 
   it('disconnect revokes the access token at /v1/oauth/revoke, sent as Bearer and in the form, and both tokens end', async () => {
-    const { emulator: digitalocean, app } = context;
+    const { emulator: digitalocean } = context;
     const { browser, userId } = await signIn(person('Goodbye Person'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'digitalocean');
-    const revocations = digitalocean.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'digitalocean')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(digitalocean.server.counts.revoke).toBe(revocations + 1);
+    const stored = await expectDisconnectRevokes(context, 'digitalocean', { browser, userId }, { requests: 1 });
     const sent = digitalocean.server.requests.filter((r) => r.path === '/v1/oauth/revoke').at(-1)!;
-    expect(sent.headers.authorization).toBe(`Bearer ${stored!.accessToken}`);
+    expect(sent.headers.authorization).toBe(`Bearer ${stored.accessToken}`);
     expect(sent.headers['content-type']).toBe('application/x-www-form-urlencoded');
-    expect(digitalocean.accepts(stored!.accessToken)).toBe(false);
-    expect((await refreshAtDigitalOcean(digitalocean, stored!.refreshToken!)).status).toBe(400);
-    expect(await app.runtime.tokenStore.findToken(userId, 'digitalocean')).toBeUndefined();
+    expect(digitalocean.accepts(stored.accessToken)).toBe(false);
+    expect((await refreshAtDigitalOcean(digitalocean, stored.refreshToken!)).status).toBe(400);
   });
 
   it('/v2/account failing (HTTP 500) is a 502, and nothing is stored', async () => {

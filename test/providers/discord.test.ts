@@ -1,7 +1,8 @@
 import { expect, it } from 'vitest';
 import { describeEachDialect } from '../support/postgres.js';
 import { startDiscordEmulator, type DiscordEmulator, type DiscordUser } from './discord.emulator.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
+import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
 import { expectRotatedAfterStorm } from './kit/refreshed-tokens.js';
 import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -84,14 +85,10 @@ describeEachDialect('Discord, against an emulator of Discord', (dialect) => {
   });
 
   it('disconnect revokes at Discord (RFC 7009): the whole authorization ends', async () => {
-    const { emulator: discord, app } = context;
+    const { emulator: discord } = context;
     const { browser, userId } = await signIn(person('80351110224678915', 'leaving', 'Leaving'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'discord');
-    const revocations = discord.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'discord')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(discord.server.counts.revoke).toBe(revocations + 2);
-    expect(discord.accepts(stored!.accessToken)).toBe(false);
-    expect(await app.runtime.tokenStore.findToken(userId, 'discord')).toBeUndefined();
+    const stored = await expectDisconnectRevokes(context, 'discord', { browser, userId }, { requests: 2 });
+    expect(discord.accepts(stored.accessToken)).toBe(false);
   });
 
   standardCases(() => context, DISCORD, { cancelled: {}, refusedCode: { sentAs: 'invalid_grant' } });

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, signInAs, signInThrough } from './kit/provider-app.js';
 import { expectRotatedAfterStorm } from './kit/refreshed-tokens.js';
@@ -110,16 +111,12 @@ describeEachDialect('Fitbit, against an emulator of Fitbit', (dialect) => {
   });
 
   it('disconnect revokes the refresh token at /oauth2/revoke with Basic credentials, in one request, and both tokens end', async () => {
-    const { emulator: fitbit, app } = context;
+    const { emulator: fitbit } = context;
     const { browser, userId } = await signIn(person('GOODBY', 'Goodbye Person'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'fitbit');
-    const revocations = fitbit.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'fitbit')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(fitbit.server.counts.revoke).toBe(revocations + 1);
+    const stored = await expectDisconnectRevokes(context, 'fitbit', { browser, userId }, { requests: 1 });
     expect(fitbit.server.requests.filter((r) => r.path === '/oauth2/revoke').at(-1)!.headers.authorization).toBe(BASIC);
-    expect(fitbit.accepts(stored!.accessToken)).toBe(false);
-    expect((await refreshAtFitbit(fitbit, stored!.refreshToken!)).status).toBe(400);
-    expect(await app.runtime.tokenStore.findToken(userId, 'fitbit')).toBeUndefined();
+    expect(fitbit.accepts(stored.accessToken)).toBe(false);
+    expect((await refreshAtFitbit(fitbit, stored.refreshToken!)).status).toBe(400);
   });
 
   it('a grant without the profile scope names no one: the sign-in fails (502) and nothing is stored', async () => {

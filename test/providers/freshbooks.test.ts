@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
@@ -120,16 +121,12 @@ describeEachDialect('FreshBooks, against an emulator of FreshBooks', (dialect) =
   });
 
   it('disconnect revokes the refresh token at /auth/oauth/revoke with the client in a JSON body, and both tokens end', async () => {
-    const { emulator: freshbooks, app } = context;
+    const { emulator: freshbooks } = context;
     const { browser, userId } = await signIn(person(2_192_793, 'Goodbye', 'Person'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'freshbooks');
-    const revocations = freshbooks.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'freshbooks')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(freshbooks.server.counts.revoke).toBe(revocations + 1);
+    const stored = await expectDisconnectRevokes(context, 'freshbooks', { browser, userId }, { requests: 1 });
     expect(freshbooks.server.requests.filter((r) => r.path === '/auth/oauth/revoke').at(-1)!.headers['content-type']).toBe('application/json');
-    expect(freshbooks.accepts(stored!.accessToken)).toBe(false);
-    expect((await refreshAtFreshBooks(freshbooks, stored!.refreshToken!)).status).toBe(400);
-    expect(await app.runtime.tokenStore.findToken(userId, 'freshbooks')).toBeUndefined();
+    expect(freshbooks.accepts(stored.accessToken)).toBe(false);
+    expect((await refreshAtFreshBooks(freshbooks, stored.refreshToken!)).status).toBe(400);
   });
 
   it('/auth/api/v1/users/me failing (HTTP 500) is a 502, and nothing is stored', async () => {

@@ -3,8 +3,9 @@ import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startGitLabEmulator, type GitLabEmulator, type GitLabUser } from './gitlab.emulator.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv } from './kit/provider-app.js';
+import { APP_ORIGIN, presetEnv } from './kit/provider-app.js';
 import { expectRotatedAfterStorm } from './kit/refreshed-tokens.js';
 import { expireAccessTokens, standardCases, useProviderTest, type ProviderUnderTest } from './kit/standard-cases.js';
 
@@ -91,14 +92,10 @@ describeEachDialect('GitLab (self-managed), against an emulator of GitLab', (dia
     const { emulator: gitlab, app } = context;
     const browser = app.browser();
     const { userId } = await signIn(browser, person(4024, 'barbara', 'Barbara Liskov'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'gitlab');
-    const revocations = gitlab.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'gitlab')).toEqual({ disconnected: true, revokedAtProvider: true });
     // The refresh token, then the access token (which GitLab already ended with it, and answers 200 for).
-    expect(gitlab.server.counts.revoke).toBe(revocations + 2);
-    expect(gitlab.accepts(stored!.accessToken)).toBe(false);
+    const stored = await expectDisconnectRevokes(context, 'gitlab', { browser, userId }, { requests: 2 });
+    expect(gitlab.accepts(stored.accessToken)).toBe(false);
     expect(gitlab.liveGrants(4024)).toBe(0);
-    expect(await app.runtime.tokenStore.findToken(userId, 'gitlab')).toBeUndefined();
   });
 
   it('a grant revoked at GitLab: the refresh is refused (invalid_grant) and the connection needs re-auth, with one try', async () => {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { DIALECTS, describeEachDialect } from '../support/postgres.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, disconnectThrough, signInAs, signInThrough } from './kit/provider-app.js';
 import { expectKeptAfterStorm } from './kit/refreshed-tokens.js';
@@ -108,17 +109,13 @@ describeEachDialect('Heroku, against an emulator of Heroku', (dialect) => {
   });
 
   it("disconnect deletes this client's authorization (found at /oauth/authorizations), both tokens end, and the person's other apps stay authorized", async () => {
-    const { emulator: heroku, app } = context;
+    const { emulator: heroku } = context;
     const goodbye = person('Goodbye Person', 'goodbye@example.com');
     const { browser, userId } = await signIn(goodbye);
-    const stored = await app.runtime.tokenStore.findToken(userId, 'heroku');
-    const deletions = heroku.server.counts.delete_authorization ?? 0;
-    expect(await disconnectThrough(browser, 'heroku')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(heroku.server.counts.delete_authorization).toBe(deletions + 1);
-    expect(heroku.accepts(stored!.accessToken)).toBe(false);
-    expect((await refreshAtHeroku(heroku, stored!.refreshToken!)).status).toBe(401);
+    const stored = await expectDisconnectRevokes(context, 'heroku', { browser, userId }, { counter: 'delete_authorization', requests: 1 });
+    expect(heroku.accepts(stored.accessToken)).toBe(false);
+    expect((await refreshAtHeroku(heroku, stored.refreshToken!)).status).toBe(401);
     expect(heroku.otherClientAuthorizations(goodbye)).toHaveLength(1);
-    expect(await app.runtime.tokenStore.findToken(userId, 'heroku')).toBeUndefined();
   });
 
   it('/account failing (HTTP 500) is a 502, and nothing is stored', async () => {

@@ -2,8 +2,9 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startHubSpotEmulator, type HubSpotEmulator, type HubSpotInstall } from './hubspot.emulator.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, presetEnv, signInThrough } from './kit/provider-app.js';
 import { expectKeptAfterStorm } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -110,14 +111,10 @@ describeEachDialect('HubSpot, against an emulator of HubSpot', (dialect) => {
   });
 
   it('disconnect revokes the refresh token at HubSpot, in one request with the client’s credentials in the body', async () => {
-    const { emulator: hubspot, app } = context;
+    const { emulator: hubspot } = context;
     const { browser, userId } = await signIn(install(4_004, 'leaving'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'hubspot');
-    const revocations = hubspot.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'hubspot')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(hubspot.server.counts.revoke).toBe(revocations + 1);
-    expect(hubspot.acceptsRefreshToken(stored!.refreshToken!)).toBe(false);
-    expect(await app.runtime.tokenStore.findToken(userId, 'hubspot')).toBeUndefined();
+    const stored = await expectDisconnectRevokes(context, 'hubspot', { browser, userId }, { requests: 1 });
+    expect(hubspot.acceptsRefreshToken(stored.refreshToken!)).toBe(false);
   });
 
   standardCases(() => context, HUBSPOT, { refusedCode: { sentAs: '400 invalid_grant' } });

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, signInAs } from './kit/provider-app.js';
@@ -109,15 +110,11 @@ describeEachDialect('Kakao, against an emulator of Kakao Login', (dialect) => {
   });
 
   it('disconnect unlinks the app at /v1/user/unlink with the access token: Kakao takes none of its tokens any more', async () => {
-    const { emulator: kakao, app } = context;
+    const { emulator: kakao } = context;
     const { browser, userId } = await signIn(person(3_000_000_104, 'Goodbye Person'));
-    const token = await app.runtime.tokenStore.findToken(userId, 'kakao');
-    const unlinks = kakao.server.counts.unlink ?? 0;
-    expect(await disconnectThrough(browser, 'kakao')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(kakao.server.counts.unlink).toBe(unlinks + 1);
-    expect(kakao.accepts(token!.accessToken)).toBe(false);
-    expect((await refreshAtKakao(kakao, token!.refreshToken!)).status).toBe(400);
-    expect(await app.runtime.tokenStore.findToken(userId, 'kakao')).toBeUndefined();
+    const token = await expectDisconnectRevokes(context, 'kakao', { browser, userId }, { counter: 'unlink', requests: 1 });
+    expect(kakao.accepts(token.accessToken)).toBe(false);
+    expect((await refreshAtKakao(kakao, token.refreshToken!)).status).toBe(400);
   });
 
   it('disconnect after the app was unlinked in Kakao counts as revoked there, the refresh token having been refused', async () => {

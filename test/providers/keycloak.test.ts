@@ -4,7 +4,8 @@ import type { TestBrowser } from '../support/browser.js';
 import { DIALECTS, describeEachDialect } from '../support/postgres.js';
 import { startKeycloakEmulator, type KeycloakEmulator, type KeycloakUser } from './keycloak.emulator.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv } from './kit/provider-app.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
+import { APP_ORIGIN, presetEnv } from './kit/provider-app.js';
 import { expireAccessTokens, standardCases, useProviderTest, type ProviderUnderTest } from './kit/standard-cases.js';
 
 const REALM = 'tokenkeeper';
@@ -120,13 +121,9 @@ describeEachDialect('Keycloak, against an emulator of a Keycloak realm', (dialec
     const browser = app.browser();
     const id = '00000000-0000-4000-8000-000000000005';
     const { userId } = await signIn(browser, person(id, 'barbara', 'Barbara', 'Liskov'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'keycloak');
-    const revocations = keycloak.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'keycloak')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(keycloak.server.counts.revoke).toBe(revocations + 2);
+    const stored = await expectDisconnectRevokes(context, 'keycloak', { browser, userId }, { requests: 2 });
     expect(keycloak.sessions(id)).toEqual({ live: 0, offline: 0 });
-    expect(keycloak.accepts(stored!.accessToken)).toBe(false);
-    expect(await app.runtime.tokenStore.findToken(userId, 'keycloak')).toBeUndefined();
+    expect(keycloak.accepts(stored.accessToken)).toBe(false);
   });
 
   it('an offline session ended at Keycloak: the refresh is refused ("Token is not active") and the connection needs re-auth', async () => {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { DIALECTS, describeEachDialect } from '../support/postgres.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { APP_ORIGIN, disconnectThrough, signInAs } from './kit/provider-app.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
@@ -108,15 +109,11 @@ describeEachDialect('LINE Login, against an emulator of LINE', (dialect) => {
   });
 
   it('disconnect revokes the access token at /oauth2/v2.1/revoke with the channel in the form, and both tokens end', async () => {
-    const { emulator: line, app } = context;
+    const { emulator: line } = context;
     const { browser, userId } = await signIn(person('Goodbye Person'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'line');
-    const revocations = line.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'line')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(line.server.counts.revoke).toBe(revocations + 1);
-    expect(line.accepts(stored!.accessToken)).toBe(false);
-    expect((await refreshAtLine(line, stored!.refreshToken!)).status).toBe(400);
-    expect(await app.runtime.tokenStore.findToken(userId, 'line')).toBeUndefined();
+    const stored = await expectDisconnectRevokes(context, 'line', { browser, userId }, { requests: 1 });
+    expect(line.accepts(stored.accessToken)).toBe(false);
+    expect((await refreshAtLine(line, stored.refreshToken!)).status).toBe(400);
   });
 
   standardCases(() => context, LINE, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
@@ -97,17 +98,13 @@ describeEachDialect('Linear, against an emulator of Linear', (dialect) => {
   });
 
   it('disconnect revokes at /oauth/revoke with the access token as a Bearer token, and the grant ends', async () => {
-    const { emulator: linear, app } = context;
+    const { emulator: linear } = context;
     const { browser, userId } = await signIn(person('5c6d7e8f-9a0b-4c2d-8e4f-5a6b7c8d9e0f', 'Leaving Person'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'linear');
-    const revocations = linear.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'linear')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(linear.server.counts.revoke).toBe(revocations + 1);
+    const stored = await expectDisconnectRevokes(context, 'linear', { browser, userId }, { requests: 1 });
     const sent = linear.server.requests.filter((r) => r.path === '/oauth/revoke').at(-1)!;
-    expect(sent.headers.authorization).toBe(`Bearer ${stored!.accessToken}`);
-    expect(linear.accepts(stored!.accessToken)).toBe(false);
-    expect((await refreshAtLinear(linear, stored!.refreshToken!)).status).toBe(400);
-    expect(await app.runtime.tokenStore.findToken(userId, 'linear')).toBeUndefined();
+    expect(sent.headers.authorization).toBe(`Bearer ${stored.accessToken}`);
+    expect(linear.accepts(stored.accessToken)).toBe(false);
+    expect((await refreshAtLinear(linear, stored.refreshToken!)).status).toBe(400);
   });
 
   it('disconnect after Linear ended the grant elsewhere: its 400 for a revoked token counts as revoked', async () => {

@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { presetInProduction } from './kit/preset-in-production.js';
-import { APP_ORIGIN, csrfTokenOf, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, signInAs } from './kit/provider-app.js';
 import { expectKeptAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startLogtoEmulator, type LogtoEmulator, type LogtoUser } from './logto.emulator.js';
@@ -128,15 +129,11 @@ describeEachDialect('Logto, against an emulator of a Logto tenant', (dialect) =>
   });
 
   it('disconnect revokes at the revocation endpoint discovery names: the refresh token and the access token stop working, and the tokens are deleted here', async () => {
-    const { emulator: logto, app } = context;
+    const { emulator: logto } = context;
     const { browser, userId } = await signIn(person(106, 'Barbara Liskov', 'barbara'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'logto');
-    const revocations = logto.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'logto')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(logto.server.counts.revoke).toBeGreaterThan(revocations);
-    expect(logto.accepts(stored!.accessToken)).toBe(false);
-    expect((await refreshAtLogto(logto, stored!.refreshToken!)).status).toBe(400);
-    expect(await app.runtime.tokenStore.findToken(userId, 'logto')).toBeUndefined();
+    const stored = await expectDisconnectRevokes(context, 'logto', { browser, userId });
+    expect(logto.accepts(stored.accessToken)).toBe(false);
+    expect((await refreshAtLogto(logto, stored.refreshToken!)).status).toBe(400);
   });
 
   standardCases(() => context, LOGTO, { cancelled: {}, refusedCode: { sentAs: 'invalid_grant "grant request is invalid"' } });

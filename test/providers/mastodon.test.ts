@@ -2,9 +2,10 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { expectNoTokenRequestFor20Calls } from './kit/concurrent-calls.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthWithoutTokenRequest } from './kit/needs-reauth.js';
 import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
-import { APP_ORIGIN, disconnectThrough, signInAs, startProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, signInAs, startProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startMastodonEmulator, type MastodonEmulator, type MastodonUser } from './mastodon.emulator.js';
 
@@ -85,29 +86,22 @@ describeEachDialect('Mastodon, against an emulator of a Mastodon instance', (dia
   });
 
   it("an app the person revoked at the instance marks the connection 'needs re-auth' at the API's 401, with no token request; disconnect then counts the instance's 200 for that token as revoked", async () => {
-    const { emulator: mastodon, app } = context;
+    const { emulator: mastodon } = context;
     const leaving = person(109103, 'leaving', 'Leaving Soon');
     const { browser, userId } = await signIn(leaving);
     mastodon.revokeAppAt(leaving);
     await expectNeedsReauthWithoutTokenRequest(context, 'mastodon', userId, () => preferences(browser));
-    const revocations = mastodon.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'mastodon')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(mastodon.server.counts.revoke).toBe(revocations + 1);
-    expect(await app.runtime.tokenStore.findToken(userId, 'mastodon')).toBeUndefined();
+    await expectDisconnectRevokes(context, 'mastodon', { browser, userId }, { requests: 1 });
   });
 
   it('disconnect revokes the access token at POST /oauth/revoke with client_id, client_secret and token in the form, and the instance takes it no more', async () => {
     const { emulator: mastodon, app } = context;
     const { browser, userId } = await signIn(person(109104, 'goodbye', 'Goodbye Person'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'mastodon');
-    expect(mastodon.accepts(stored!.accessToken)).toBe(true);
-    const revocations = mastodon.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'mastodon')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(mastodon.server.counts.revoke).toBe(revocations + 1);
+    expect(mastodon.accepts((await app.runtime.tokenStore.findToken(userId, 'mastodon'))!.accessToken)).toBe(true);
+    const stored = await expectDisconnectRevokes(context, 'mastodon', { browser, userId }, { requests: 1 });
     const sent = mastodon.revocationForms.at(-1)!;
-    expect({ client_id: sent.get('client_id'), client_secret: sent.get('client_secret'), token: sent.get('token') }).toEqual({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, token: stored!.accessToken });
-    expect(mastodon.accepts(stored!.accessToken)).toBe(false);
-    expect(await app.runtime.tokenStore.findToken(userId, 'mastodon')).toBeUndefined();
+    expect({ client_id: sent.get('client_id'), client_secret: sent.get('client_secret'), token: sent.get('token') }).toEqual({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, token: stored.accessToken });
+    expect(mastodon.accepts(stored.accessToken)).toBe(false);
   });
 
   it('with <NAME>_SCOPE=profile the token reads the person and nothing else: the API refuses it with 403, passed on, and the connection stays', async () => {

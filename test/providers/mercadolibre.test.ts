@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
@@ -97,19 +98,15 @@ describeEachDialect('Mercado Libre, against an emulator of Mercado Libre', (dial
   });
 
   it("disconnect reads the person's id from /users/me and revokes the app's authorization with DELETE /users/{id}/applications/{client id}; its tokens end", async () => {
-    const { emulator: meli, app } = context;
+    const { emulator: meli } = context;
     const goodbye = person(104, 'Goodbye', 'Person');
     const { browser, userId } = await signIn(goodbye);
-    const stored = await app.runtime.tokenStore.findToken(userId, 'mercadolibre');
-    const revocations = meli.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'mercadolibre')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(meli.server.counts.revoke).toBe(revocations + 1);
+    const stored = await expectDisconnectRevokes(context, 'mercadolibre', { browser, userId }, { requests: 1 });
     const sent = meli.server.requests.filter((r) => r.method === 'DELETE').at(-1)!;
     expect(sent.path).toBe(`/users/${goodbye.id}/applications/${CLIENT_ID}`);
-    expect(sent.headers.authorization).toBe(`Bearer ${stored!.accessToken}`);
-    expect(meli.accepts(stored!.accessToken)).toBe(false);
-    expect((await refreshAtMeli(meli, stored!.refreshToken!)).status).toBe(400);
-    expect(await app.runtime.tokenStore.findToken(userId, 'mercadolibre')).toBeUndefined();
+    expect(sent.headers.authorization).toBe(`Bearer ${stored.accessToken}`);
+    expect(meli.accepts(stored.accessToken)).toBe(false);
+    expect((await refreshAtMeli(meli, stored.refreshToken!)).status).toBe(400);
   });
 
   it("disconnect after the app was revoked in the account: the API's 401 for the token it no longer has counts as revoked", async () => {

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, signInAs } from './kit/provider-app.js';
 import { expectKeptAfterStorm } from './kit/refreshed-tokens.js';
@@ -114,20 +115,16 @@ describeEachDialect('Naver, against an emulator of Naver Login', (dialect) => {
   });
 
   it('disconnect revokes at /oauth2.0/revoke (RFC 7009, the client in the form): the refresh token, then the access token, and neither works after', async () => {
-    const { emulator: naver, app } = context;
+    const { emulator: naver } = context;
     const { browser, userId } = await signIn(person('Z29vZGJ5ZQ', 'Goodbye', '안녕'));
-    const token = await app.runtime.tokenStore.findToken(userId, 'naver');
-    const revocations = naver.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'naver')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(naver.server.counts.revoke).toBe(revocations + 2);
+    const token = await expectDisconnectRevokes(context, 'naver', { browser, userId }, { requests: 2 });
     const sent = naver.revocationForms.slice(-2).map((form) => Object.fromEntries(form));
     expect(sent).toEqual([
-      { token: token!.refreshToken, token_type_hint: 'refresh_token', client_id: CLIENT_ID, client_secret: CLIENT_SECRET },
-      { token: token!.accessToken, token_type_hint: 'access_token', client_id: CLIENT_ID, client_secret: CLIENT_SECRET },
+      { token: token.refreshToken, token_type_hint: 'refresh_token', client_id: CLIENT_ID, client_secret: CLIENT_SECRET },
+      { token: token.accessToken, token_type_hint: 'access_token', client_id: CLIENT_ID, client_secret: CLIENT_SECRET },
     ]);
-    expect(naver.accepts(token!.accessToken)).toBe(false);
-    expect(await refreshAtNaver(naver, token!.refreshToken!)).toMatchObject({ error: 'invalid_request' });
-    expect(await app.runtime.tokenStore.findToken(userId, 'naver')).toBeUndefined();
+    expect(naver.accepts(token.accessToken)).toBe(false);
+    expect(await refreshAtNaver(naver, token.refreshToken!)).toMatchObject({ error: 'invalid_request' });
   });
 
   it("disconnect after consent was withdrawn in Naver: Naver's 200 for tokens it no longer has counts as revoked", async () => {

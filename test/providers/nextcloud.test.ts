@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { newServiceKey } from '../support/service-api.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, disconnectThrough, signInAs } from './kit/provider-app.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
@@ -132,18 +133,14 @@ describeEachDialect('Nextcloud, against an emulator of a Nextcloud server', (dia
   });
 
   it('disconnect deletes the app password at /ocs/v2.php/core/apppassword: the grant ends at Nextcloud (its refresh token refused) and the tokens are deleted here', async () => {
-    const { emulator: nextcloud, app } = context;
+    const { emulator: nextcloud } = context;
     const barbara = person('barbara', 'Barbara Liskov');
     const { browser, userId } = await signIn(barbara);
-    const stored = await app.runtime.tokenStore.findToken(userId, 'nextcloud');
-    const deletions = nextcloud.server.counts.apppassword_delete ?? 0;
-    expect(await disconnectThrough(browser, 'nextcloud')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(nextcloud.server.counts.apppassword_delete).toBe(deletions + 1);
+    const stored = await expectDisconnectRevokes(context, 'nextcloud', { browser, userId }, { counter: 'apppassword_delete', requests: 1 });
     expect(nextcloud.server.requests.findLast((r) => r.path.startsWith('/ocs/v2.php/core/apppassword'))!.headers['ocs-apirequest']).toBe('true');
-    expect(nextcloud.accepts(stored!.accessToken)).toBe(false);
+    expect(nextcloud.accepts(stored.accessToken)).toBe(false);
     expect(nextcloud.liveGrants(barbara)).toBe(0);
-    expect((await refreshAtNextcloud(nextcloud, stored!.refreshToken!)).status).toBe(400);
-    expect(await app.runtime.tokenStore.findToken(userId, 'nextcloud')).toBeUndefined();
+    expect((await refreshAtNextcloud(nextcloud, stored.refreshToken!)).status).toBe(400);
   });
 
   // No cancelled case: Nextcloud's grant page has no refusal that goes back to the client.

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { describeEachDialect } from '../support/postgres.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
+import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
 import { expectRotatedAfterStorm } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startNotionEmulator, type NotionEmulator, type NotionUser } from './notion.emulator.js';
@@ -111,14 +112,10 @@ describeEachDialect('Notion, against an emulator of Notion', (dialect) => {
   });
 
   it('disconnect revokes the access token at /v1/oauth/revoke (JSON, Basic, Notion-Version): the connection ends', async () => {
-    const { emulator: notion, app } = context;
+    const { emulator: notion } = context;
     const { browser, userId } = await signIn(person('a1b2c3d4-0000-4000-8000-000000000004', 'Leaving'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'notion');
-    const revocations = notion.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'notion')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(notion.server.counts.revoke).toBe(revocations + 1);
-    expect(notion.accepts(stored!.accessToken)).toBe(false);
-    expect(await app.runtime.tokenStore.findToken(userId, 'notion')).toBeUndefined();
+    const stored = await expectDisconnectRevokes(context, 'notion', { browser, userId }, { requests: 1 });
+    expect(notion.accepts(stored.accessToken)).toBe(false);
   });
 
   standardCases(() => context, NOTION, { cancelled: {}, refusedCode: { sentAs: 'invalid_grant' } });

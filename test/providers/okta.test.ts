@@ -3,7 +3,8 @@ import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { testClock } from '../support/clock.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv } from './kit/provider-app.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
+import { APP_ORIGIN, presetEnv } from './kit/provider-app.js';
 import { expireAccessTokens, standardCases, useProviderTest, type ProviderUnderTest } from './kit/standard-cases.js';
 import { startOktaEmulator, type OktaEmulator, type OktaUser } from './okta.emulator.js';
 
@@ -101,13 +102,9 @@ describeEachDialect('Okta (default authorization server, rotating refresh tokens
     const { emulator: okta, app } = context;
     const browser = app.browser();
     const { userId } = await signIn(browser, person('00u1barbara2liskov3a', 'barbara@example.com', 'Barbara Liskov'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'okta');
-    const revocations = okta.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'okta')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(okta.server.counts.revoke).toBe(revocations + 2);
+    const stored = await expectDisconnectRevokes(context, 'okta', { browser, userId }, { requests: 2 });
     expect(okta.liveGrants('00u1barbara2liskov3a')).toBe(0);
-    expect(okta.accepts(stored!.accessToken)).toBe(false);
-    expect(await app.runtime.tokenStore.findToken(userId, 'okta')).toBeUndefined();
+    expect(okta.accepts(stored.accessToken)).toBe(false);
   });
 
   it('a refresh token revoked at Okta: invalid_grant marks the connection "needs re-auth"', async () => {

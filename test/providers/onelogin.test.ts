@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
 import { expectRotatedAfterStorm } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startOneLoginEmulator, type OneLoginEmulator, type OneLoginUser } from './onelogin.emulator.js';
@@ -99,15 +100,11 @@ describeEachDialect('OneLogin, against an emulator of a OneLogin account’s Ope
   });
 
   it('disconnect revokes the refresh token at /oidc/2/token/revocation, which ends the access token too: OneLogin’s unsupported_token_type for it still counts as revoked', async () => {
-    const { emulator: onelogin, app } = context;
+    const { emulator: onelogin } = context;
     const { browser, userId } = await signIn(person(106, 'Barbara', 'Liskov'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'onelogin');
-    const revocations = onelogin.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'onelogin')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(onelogin.server.counts.revoke).toBe(revocations + 2);
-    expect(onelogin.accepts(stored!.accessToken)).toBe(false);
-    expect((await refreshAtOneLogin(onelogin, stored!.refreshToken!)).status).toBe(400);
-    expect(await app.runtime.tokenStore.findToken(userId, 'onelogin')).toBeUndefined();
+    const stored = await expectDisconnectRevokes(context, 'onelogin', { browser, userId }, { requests: 2 });
+    expect(onelogin.accepts(stored.accessToken)).toBe(false);
+    expect((await refreshAtOneLogin(onelogin, stored.refreshToken!)).status).toBe(400);
   });
 
   it('signing in again finds the same person by the user id', async () => {

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
@@ -102,18 +103,14 @@ describeEachDialect('osu!, against an emulator of osu!', (dialect) => {
   });
 
   it('disconnect revokes the token with DELETE /oauth/tokens/current, the access token as Bearer, and its refresh token ends with it', async () => {
-    const { emulator: osu, app } = context;
+    const { emulator: osu } = context;
     const { browser, userId } = await signIn(person(104, 'GoodbyePerson'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'osu');
-    const revocations = osu.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'osu')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(osu.server.counts.revoke).toBe(revocations + 1);
+    const stored = await expectDisconnectRevokes(context, 'osu', { browser, userId }, { requests: 1 });
     const sent = osu.server.requests.filter((r) => r.path === '/api/v2/oauth/tokens/current').at(-1)!;
     expect(sent.method).toBe('DELETE');
-    expect(sent.headers.authorization).toBe(`Bearer ${stored!.accessToken}`);
-    expect(osu.accepts(stored!.accessToken)).toBe(false);
-    expect((await refreshAtOsu(osu, stored!.refreshToken!)).status).toBe(400);
-    expect(await app.runtime.tokenStore.findToken(userId, 'osu')).toBeUndefined();
+    expect(sent.headers.authorization).toBe(`Bearer ${stored.accessToken}`);
+    expect(osu.accepts(stored.accessToken)).toBe(false);
+    expect((await refreshAtOsu(osu, stored.refreshToken!)).status).toBe(400);
   });
 
   it("disconnect after the app was revoked: osu!'s 401 for the token it no longer has counts as revoked", async () => {

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
@@ -97,18 +98,14 @@ describeEachDialect('Oura, against an emulator of Oura', (dialect) => {
   });
 
   it('disconnect revokes the access token at /oauth/revoke, the token in the query, and the grant ends', async () => {
-    const { emulator: oura, app } = context;
+    const { emulator: oura } = context;
     const { browser, userId } = await signIn(person(104, 'leaving@example.com'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'oura');
-    const revocations = oura.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'oura')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(oura.server.counts.revoke).toBe(revocations + 1);
+    const stored = await expectDisconnectRevokes(context, 'oura', { browser, userId }, { requests: 1 });
     const sent = oura.server.requests.filter((r) => r.path.startsWith('/oauth/revoke')).at(-1)!;
     expect(sent.method).toBe('GET');
-    expect(new URL(sent.path, oura.origin).searchParams.get('access_token')).toBe(stored!.accessToken);
-    expect(oura.accepts(stored!.accessToken)).toBe(false);
-    expect((await refreshAtOura(oura, stored!.refreshToken!)).status).toBe(400);
-    expect(await app.runtime.tokenStore.findToken(userId, 'oura')).toBeUndefined();
+    expect(new URL(sent.path, oura.origin).searchParams.get('access_token')).toBe(stored.accessToken);
+    expect(oura.accepts(stored.accessToken)).toBe(false);
+    expect((await refreshAtOura(oura, stored.refreshToken!)).status).toBe(400);
   });
 
   it("disconnect after the app was removed: Oura's 401 for the token it no longer has counts as revoked", async () => {

@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { presetInProduction } from './kit/preset-in-production.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startPingOneEmulator, type PingOneEmulator, type PingOneEmulatorOptions, type PingOneUser } from './pingone.emulator.js';
@@ -112,15 +113,11 @@ describeEachDialect('PingOne, against an emulator of a PingOne environment', (di
   });
 
   it('disconnect revokes at /as/revoke (RFC 7009): the refresh token and the access token stop working, and the tokens are deleted here', async () => {
-    const { emulator: pingone, app } = context;
+    const { emulator: pingone } = context;
     const { browser, userId } = await signIn(person(106, 'Barbara', 'Liskov'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'pingone');
-    const revocations = pingone.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'pingone')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(pingone.server.counts.revoke).toBeGreaterThan(revocations);
-    expect(pingone.accepts(stored!.accessToken)).toBe(false);
-    expect((await refreshAtPingOne(pingone, stored!.refreshToken!)).status).toBe(400);
-    expect(await app.runtime.tokenStore.findToken(userId, 'pingone')).toBeUndefined();
+    const stored = await expectDisconnectRevokes(context, 'pingone', { browser, userId });
+    expect(pingone.accepts(stored.accessToken)).toBe(false);
+    expect((await refreshAtPingOne(pingone, stored.refreshToken!)).status).toBe(400);
   });
 
   it('signing in again finds the same person by the user id', async () => {

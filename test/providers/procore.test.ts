@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
@@ -88,16 +89,12 @@ describeEachDialect('Procore, against an emulator of a Procore environment named
   });
 
   it('disconnect revokes at /oauth/revoke once, the access token with the client in the form, which ends the refresh token too', async () => {
-    const { emulator: procore, app } = context;
+    const { emulator: procore } = context;
     const { browser, userId } = await signIn(person(105, 'Leaving Person'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'procore');
-    const revocations = procore.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'procore')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(procore.server.counts.revoke).toBe(revocations + 1);
-    expect(procore.revoked.at(-1)).toBe(stored!.accessToken);
-    expect(procore.accepts(stored!.accessToken)).toBe(false);
-    expect((await refreshAtProcore(procore, stored!.refreshToken!)).status).toBe(400);
-    expect(await app.runtime.tokenStore.findToken(userId, 'procore')).toBeUndefined();
+    const stored = await expectDisconnectRevokes(context, 'procore', { browser, userId }, { requests: 1 });
+    expect(procore.revoked.at(-1)).toBe(stored.accessToken);
+    expect(procore.accepts(stored.accessToken)).toBe(false);
+    expect((await refreshAtProcore(procore, stored.refreshToken!)).status).toBe(400);
   });
 
   it('disconnect on an expired access token refreshes it first, then revokes the live one, so the refresh token ends too', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { DIALECTS, describeEachDialect } from '../support/postgres.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
 import { expectKeptAfterStorm } from './kit/refreshed-tokens.js';
@@ -96,15 +97,11 @@ describeEachDialect('Reddit, against an emulator of Reddit', (dialect) => {
   });
 
   it('disconnect revokes the refresh token at Reddit: one request, and its access token ends with it', async () => {
-    const { emulator: reddit, app } = context;
+    const { emulator: reddit } = context;
     const { browser, userId } = await signIn(account('4def', 'leaving_account'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'reddit');
-    const revocations = reddit.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'reddit')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(reddit.server.counts.revoke).toBe(revocations + 1);
+    const stored = await expectDisconnectRevokes(context, 'reddit', { browser, userId }, { requests: 1 });
     expect(reddit.server.counts.throttled ?? 0).toBe(0);
-    expect(reddit.accepts(stored!.accessToken)).toBe(false);
-    expect(await app.runtime.tokenStore.findToken(userId, 'reddit')).toBeUndefined();
+    expect(reddit.accepts(stored.accessToken)).toBe(false);
   });
 
   standardCases(() => context, REDDIT, { cancelled: {}, refusedCode: { sentAs: '{"error": "invalid_grant"} with HTTP 200' } });

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
@@ -97,15 +98,11 @@ describeEachDialect('Roblox, against an emulator of its OAuth 2.0 server and Ope
   });
 
   it('disconnect ends the session with one request to /oauth/v1/token/revoke, the refresh token and the client in the form: neither token works after', async () => {
-    const { emulator: roblox, app } = context;
+    const { emulator: roblox } = context;
     const { browser, userId } = await signIn(person(104, 'Goodbye Person'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'roblox');
-    const revocations = roblox.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'roblox')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(roblox.server.counts.revoke).toBe(revocations + 1);
-    expect(roblox.accepts(stored!.accessToken)).toBe(false);
-    expect((await refreshAtRoblox(roblox, stored!.refreshToken!)).status).toBe(400);
-    expect(await app.runtime.tokenStore.findToken(userId, 'roblox')).toBeUndefined();
+    const stored = await expectDisconnectRevokes(context, 'roblox', { browser, userId }, { requests: 1 });
+    expect(roblox.accepts(stored.accessToken)).toBe(false);
+    expect((await refreshAtRoblox(roblox, stored.refreshToken!)).status).toBe(400);
   });
 
   standardCases(() => context, ROBLOX, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });

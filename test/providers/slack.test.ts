@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDialect } from '../support/postgres.js';
 import { expectOneRefreshFor20Calls } from './kit/concurrent-calls.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInThrough } from './kit/provider-app.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardContext, type StandardProvider } from './kit/standard-cases.js';
@@ -86,12 +87,8 @@ describeEachDialect('Slack (no token rotation), against an emulator of Slack', (
 
   it('disconnect revokes the token with auth.revoke; Slack no longer accepts it', async () => {
     const { browser, userId } = await signIn(context, member('U0R7K2', 'Grace Hopper'));
-    const stored = await context.app.runtime.tokenStore.findToken(userId, 'slack');
-    const revocations = context.emulator.server.counts.auth_revoke ?? 0;
-    expect(await disconnectThrough(browser, 'slack')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(context.emulator.server.counts.auth_revoke).toBe(revocations + 1);
-    expect(context.emulator.accepts(stored!.accessToken)).toBe(false);
-    expect(await context.app.runtime.tokenStore.findToken(userId, 'slack')).toBeUndefined();
+    const stored = await expectDisconnectRevokes(context, 'slack', { browser, userId }, { counter: 'auth_revoke', requests: 1 });
+    expect(context.emulator.accepts(stored.accessToken)).toBe(false);
   });
 
   it('a token Slack already revoked (token_revoked, with HTTP 200) still counts as revoked on disconnect', async () => {

@@ -2,7 +2,8 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { testClock } from '../support/clock.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
+import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
 import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startStravaEmulator, type StravaAthlete, type StravaEmulator } from './strava.emulator.js';
 
@@ -137,15 +138,11 @@ describeEachDialect('Strava, against an emulator of Strava', (dialect) => {
   });
 
   it('disconnect deauthorizes at Strava with the access token: one request, and neither token works after', async () => {
-    const { emulator: strava, app } = context;
+    const { emulator: strava } = context;
     const { browser, userId } = await signIn(athlete(600_006, 'Leaving', 'Athlete'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'strava');
-    const deauthorizations = strava.server.counts.deauthorize ?? 0;
-    expect(await disconnectThrough(browser, 'strava')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(strava.server.counts.deauthorize).toBe(deauthorizations + 1);
-    expect(strava.accepts(stored!.accessToken)).toBe(false);
-    expect((await refreshElsewhere(strava, stored!.refreshToken!)).status).toBe(400);
-    expect(await app.runtime.tokenStore.findToken(userId, 'strava')).toBeUndefined();
+    const stored = await expectDisconnectRevokes(context, 'strava', { browser, userId }, { counter: 'deauthorize', requests: 1 });
+    expect(strava.accepts(stored.accessToken)).toBe(false);
+    expect((await refreshElsewhere(strava, stored.refreshToken!)).status).toBe(400);
   });
 
   standardCases(() => context, STRAVA, { cancelled: {}, refusedCode: { sentAs: '400, resource AuthorizationCode' } });

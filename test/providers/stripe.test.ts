@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { expectNoTokenRequestFor20Calls } from './kit/concurrent-calls.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
 import { APP_ORIGIN, disconnectThrough, signInAs } from './kit/provider-app.js';
 import { expectKeptAfterStorm } from './kit/refreshed-tokens.js';
@@ -118,21 +119,17 @@ describeEachDialect('Stripe, against an emulator of Stripe Connect', (dialect) =
   });
 
   it("disconnect reads the account's id with its key, then deauthorizes it at /oauth/deauthorize with the platform's key; every token of the connection ends", async () => {
-    const { emulator: stripe, app } = context;
+    const { emulator: stripe } = context;
     const goodbye = account(105, 'Goodbye Person');
     const { browser, userId } = await signIn(goodbye);
-    const stored = await app.runtime.tokenStore.findToken(userId, 'stripe');
-    const deauthorizations = stripe.server.counts.deauthorize ?? 0;
-    expect(await disconnectThrough(browser, 'stripe')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(stripe.server.counts.deauthorize).toBe(deauthorizations + 1);
+    const stored = await expectDisconnectRevokes(context, 'stripe', { browser, userId }, { counter: 'deauthorize', requests: 1 });
     const [read, deauthorize] = stripe.server.requests.filter((r) => r.path === '/v1/account' || r.path === '/oauth/deauthorize').slice(-2);
-    expect([read!.path, read!.headers.authorization]).toEqual(['/v1/account', `Bearer ${stored!.accessToken}`]);
+    expect([read!.path, read!.headers.authorization]).toEqual(['/v1/account', `Bearer ${stored.accessToken}`]);
     expect([deauthorize!.path, deauthorize!.headers.authorization]).toEqual(['/oauth/deauthorize', `Bearer ${CLIENT_SECRET}`]);
-    expect(stripe.accepts(stored!.accessToken)).toBe(false);
-    const refresh = await refreshAtStripe(stripe, stored!.refreshToken!);
+    expect(stripe.accepts(stored.accessToken)).toBe(false);
+    const refresh = await refreshAtStripe(stripe, stored.refreshToken!);
     expect(refresh.status).toBe(400);
     expect(await refresh.json()).toMatchObject({ error: 'invalid_grant' });
-    expect(await app.runtime.tokenStore.findToken(userId, 'stripe')).toBeUndefined();
   });
 
   it('/v1/account failing (HTTP 500) is a 502, and nothing is stored', async () => {

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
@@ -133,15 +134,11 @@ describeEachDialect('TikTok, against an emulator of TikTok', (dialect) => {
   });
 
   it('disconnect revokes the access token at /v2/oauth/revoke/ (client_key and client_secret in the form), and the grant ends', async () => {
-    const { app, emulator: tiktok } = context;
+    const { emulator: tiktok } = context;
     const { browser, userId } = await signIn(person('-000LeavingPerson', 'Leaving Person'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'tiktok');
-    const revocations = tiktok.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'tiktok')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(tiktok.server.counts.revoke).toBe(revocations + 1);
-    expect(tiktok.accepts(stored!.accessToken)).toBe(false);
-    expect((await refreshAtTikTok(tiktok, stored!.refreshToken!)).status).toBe(400);
-    expect(await app.runtime.tokenStore.findToken(userId, 'tiktok')).toBeUndefined();
+    const stored = await expectDisconnectRevokes(context, 'tiktok', { browser, userId }, { requests: 1 });
+    expect(tiktok.accepts(stored.accessToken)).toBe(false);
+    expect((await refreshAtTikTok(tiktok, stored.refreshToken!)).status).toBe(400);
   });
 
   it('disconnect after the person removed the app at TikTok: its 400 for the token counts as revoked', async () => {

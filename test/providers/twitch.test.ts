@@ -4,6 +4,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { testClock } from '../support/clock.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { newServiceKey, serviceApiClient } from '../support/service-api.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { expectRotatedAfterStorm } from './kit/refreshed-tokens.js';
@@ -99,14 +100,10 @@ describeEachDialect('Twitch, against an emulator of Twitch', (dialect) => {
   });
 
   it('disconnect revokes the access token at /oauth2/revoke, with the client id', async () => {
-    const { emulator: twitch, app } = context;
+    const { emulator: twitch } = context;
     const { browser, userId } = await signIn(person('141981768', 'leaving', 'Leaving'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'twitch');
-    const revocations = twitch.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'twitch')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(twitch.server.counts.revoke).toBe(revocations + 1);
-    expect(twitch.accepts(stored!.accessToken)).toBe(false);
-    expect(await app.runtime.tokenStore.findToken(userId, 'twitch')).toBeUndefined();
+    const stored = await expectDisconnectRevokes(context, 'twitch', { browser, userId }, { requests: 1 });
+    expect(twitch.accepts(stored.accessToken)).toBe(false);
   });
 
   it("disconnect after the person disconnected the app at Twitch: its 400 'Invalid token' for a live token means already revoked", async () => {

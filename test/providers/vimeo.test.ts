@@ -2,9 +2,10 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { expectNoTokenRequestFor20Calls } from './kit/concurrent-calls.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthWithoutTokenRequest } from './kit/needs-reauth.js';
 import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
-import { APP_ORIGIN, disconnectThrough, signInAs, startProviderTestApp } from './kit/provider-app.js';
+import { APP_ORIGIN, signInAs, startProviderTestApp } from './kit/provider-app.js';
 import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startVimeoEmulator, type VimeoEmulator, type VimeoUser } from './vimeo.emulator.js';
 
@@ -77,29 +78,22 @@ describeEachDialect('Vimeo, against an emulator of Vimeo', (dialect) => {
   });
 
   it("an app removed in Vimeo marks the connection 'needs re-auth' at the API's 401, with no token request; disconnect then counts Vimeo's 401 as revoked", async () => {
-    const { emulator: vimeo, app } = context;
+    const { emulator: vimeo } = context;
     const leaving = person(1103, 'Leaving Soon');
     const { browser, userId } = await signIn(leaving);
     vimeo.removeAppInVimeo(leaving);
     await expectNeedsReauthWithoutTokenRequest(context, 'vimeo', userId, () => videos(browser));
-    const revocations = vimeo.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'vimeo')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(vimeo.server.counts.revoke).toBe(revocations + 1);
-    expect(await app.runtime.tokenStore.findToken(userId, 'vimeo')).toBeUndefined();
+    await expectDisconnectRevokes(context, 'vimeo', { browser, userId }, { requests: 1 });
   });
 
   it('disconnect revokes the access token with DELETE /tokens', async () => {
     const { emulator: vimeo, app } = context;
     const { browser, userId } = await signIn(person(1104, 'Goodbye Person'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'vimeo');
-    expect(vimeo.accepts(stored!.accessToken)).toBe(true);
-    const revocations = vimeo.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'vimeo')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(vimeo.server.counts.revoke).toBe(revocations + 1);
+    expect(vimeo.accepts((await app.runtime.tokenStore.findToken(userId, 'vimeo'))!.accessToken)).toBe(true);
+    const stored = await expectDisconnectRevokes(context, 'vimeo', { browser, userId }, { requests: 1 });
     const revocation = vimeo.server.requests.filter((r) => r.path === '/tokens').at(-1)!;
-    expect(revocation).toMatchObject({ method: 'DELETE', headers: { accept: ACCEPT, authorization: `Bearer ${stored!.accessToken}` } });
-    expect(vimeo.accepts(stored!.accessToken)).toBe(false);
-    expect(await app.runtime.tokenStore.findToken(userId, 'vimeo')).toBeUndefined();
+    expect(revocation).toMatchObject({ method: 'DELETE', headers: { accept: ACCEPT, authorization: `Bearer ${stored.accessToken}` } });
+    expect(vimeo.accepts(stored.accessToken)).toBe(false);
   });
 
   it('a narrower scope is asked as configured, and the token sees only what it grants', async () => {

@@ -1,8 +1,9 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthWithoutTokenRequest } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startVippsEmulator, VIPPS_ACCESS_TOKEN_TTL, type VippsEmulator, type VippsUser } from './vipps.emulator.js';
 
@@ -105,16 +106,12 @@ describeEachDialect('Vipps MobilePay Login, against an emulator of it', (dialect
   });
 
   it('disconnect revokes the access token at the revocation_endpoint of the discovery document, with Basic credentials as they are, and Vipps takes it no more', async () => {
-    const { emulator: vipps, app } = context;
+    const { emulator: vipps } = context;
     const { browser, userId } = await signIn(person(104, 'Goodbye Person'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'vipps');
-    const revocations = vipps.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'vipps')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(vipps.server.counts.revoke).toBe(revocations + 1);
+    const stored = await expectDisconnectRevokes(context, 'vipps', { browser, userId }, { requests: 1 });
     const sent = vipps.server.requests.findLast((r) => r.path.endsWith('/oauth2/revoke'))!;
     expect(sent.headers.authorization).toBe(BASIC);
-    expect(vipps.accepts(stored!.accessToken)).toBe(false);
-    expect(await app.runtime.tokenStore.findToken(userId, 'vipps')).toBeUndefined();
+    expect(vipps.accepts(stored.accessToken)).toBe(false);
   });
 
   standardCases(() => context, VIPPS, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });

@@ -2,9 +2,10 @@ import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { expectNoTokenRequestFor20Calls } from './kit/concurrent-calls.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthWithoutTokenRequest } from './kit/needs-reauth.js';
 import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
-import { APP_ORIGIN, disconnectThrough, signInAs } from './kit/provider-app.js';
+import { APP_ORIGIN, signInAs } from './kit/provider-app.js';
 import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startWebflowEmulator, type WebflowEmulator, type WebflowUser } from './webflow.emulator.js';
 
@@ -78,27 +79,20 @@ describeEachDialect('Webflow, against an emulator of Webflow', (dialect) => {
   });
 
   it("an app removed in Webflow marks the connection 'needs re-auth' at the API's 401, with no token request; disconnect then counts Webflow's invalid_token as revoked", async () => {
-    const { emulator: webflow, app } = context;
+    const { emulator: webflow } = context;
     const leaving = person(103, 'Leaving', 'Soon');
     const { browser, userId } = await signIn(leaving);
     webflow.removeAppInWebflow(leaving);
     await expectNeedsReauthWithoutTokenRequest(context, 'webflow', userId, () => sites(browser));
-    const revocations = webflow.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'webflow')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(webflow.server.counts.revoke).toBe(revocations + 1);
-    expect(await app.runtime.tokenStore.findToken(userId, 'webflow')).toBeUndefined();
+    await expectDisconnectRevokes(context, 'webflow', { browser, userId }, { requests: 1 });
   });
 
   it('disconnect revokes the access token at /oauth/revoke_authorization with the client in a JSON body', async () => {
-    const { emulator: webflow, app } = context;
+    const { emulator: webflow } = context;
     const { browser, userId } = await signIn(person(104, 'Goodbye', 'Person'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'webflow');
-    const revocations = webflow.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'webflow')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(webflow.server.counts.revoke).toBe(revocations + 1);
+    const stored = await expectDisconnectRevokes(context, 'webflow', { browser, userId }, { requests: 1 });
     expect(webflow.server.requests.filter((r) => r.path === '/oauth/revoke_authorization').at(-1)!.headers['content-type']).toBe('application/json');
-    expect(webflow.accepts(stored!.accessToken)).toBe(false);
-    expect(await app.runtime.tokenStore.findToken(userId, 'webflow')).toBeUndefined();
+    expect(webflow.accepts(stored.accessToken)).toBe(false);
   });
 
   it('/v2/token/authorized_by failing (HTTP 500) is a 502, and nothing is stored', async () => {

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
 import { APP_ORIGIN, disconnectThrough, signInAs } from './kit/provider-app.js';
@@ -99,18 +100,14 @@ describeEachDialect('WHOOP, against an emulator of WHOOP', (dialect) => {
   });
 
   it("disconnect revokes the person's grant with DELETE /v2/user/access, the access token as Bearer, and its tokens end", async () => {
-    const { emulator: whoop, app } = context;
+    const { emulator: whoop } = context;
     const { browser, userId } = await signIn(person(10104, 'Goodbye', 'Person'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'whoop');
-    const revocations = whoop.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'whoop')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(whoop.server.counts.revoke).toBe(revocations + 1);
+    const stored = await expectDisconnectRevokes(context, 'whoop', { browser, userId }, { requests: 1 });
     const sent = whoop.server.requests.filter((r) => r.path === '/developer/v2/user/access').at(-1)!;
     expect(sent.method).toBe('DELETE');
-    expect(sent.headers.authorization).toBe(`Bearer ${stored!.accessToken}`);
-    expect(whoop.accepts(stored!.accessToken)).toBe(false);
-    expect((await refreshAtWhoop(whoop, stored!.refreshToken!)).status).toBe(400);
-    expect(await app.runtime.tokenStore.findToken(userId, 'whoop')).toBeUndefined();
+    expect(sent.headers.authorization).toBe(`Bearer ${stored.accessToken}`);
+    expect(whoop.accepts(stored.accessToken)).toBe(false);
+    expect((await refreshAtWhoop(whoop, stored.refreshToken!)).status).toBe(400);
   });
 
   it("disconnect after the app was removed: WHOOP's 401 for the token it no longer has counts as revoked", async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DIALECTS, describeEachDialect } from '../support/postgres.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { expectRotatedAfterStorm } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startXEmulator, type XEmulator, type XUser } from './x.emulator.js';
@@ -85,17 +86,13 @@ describeEachDialect('X, against an emulator of X', (dialect) => {
   });
 
   it('disconnect revokes both tokens at /2/oauth2/revoke with Basic credentials, so neither works at X', async () => {
-    const { emulator: x, app } = context;
+    const { emulator: x } = context;
     const { browser, userId } = await signIn(person('1003', 'Leaving', 'leaving'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'x');
-    const revocations = x.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'x')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(x.server.counts.revoke).toBe(revocations + 2);
+    const stored = await expectDisconnectRevokes(context, 'x', { browser, userId }, { requests: 2 });
     expect(x.server.requests.findLast((r) => r.path === '/2/oauth2/revoke')!.headers.authorization).toBe(basic);
-    expect(x.accepts(stored!.accessToken)).toBe(false);
-    const refresh = await fetch(`${x.origin}/2/oauth2/token`, { method: 'POST', headers: { authorization: basic }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: stored!.refreshToken! }) });
+    expect(x.accepts(stored.accessToken)).toBe(false);
+    const refresh = await fetch(`${x.origin}/2/oauth2/token`, { method: 'POST', headers: { authorization: basic }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: stored.refreshToken! }) });
     expect(refresh.status).toBe(400);
-    expect(await app.runtime.tokenStore.findToken(userId, 'x')).toBeUndefined();
   });
 
   standardCases(() => context, X, { refusedCode: { sentAs: "400 invalid_request, 'Value passed for the authorization code was invalid.'" } });

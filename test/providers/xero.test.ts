@@ -1,7 +1,8 @@
 import { expect, it } from 'vitest';
 import { describeEachDialect } from '../support/postgres.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, csrfTokenOf, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectRotatedAfterStorm } from './kit/refreshed-tokens.js';
 import { countRows, describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
@@ -128,18 +129,14 @@ describeEachDialect('Xero, against an emulator of Xero', (dialect) => {
   standardCases(() => context, XERO, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
 
   it('disconnect revokes the refresh token at /connect/revocation (RFC 7009, Basic): the grant ends and every tenant is disconnected', async () => {
-    const { emulator: xero, app } = context;
+    const { emulator: xero } = context;
     const leaving = person('Leaving', 'Person');
     const { browser, userId } = await signIn(leaving);
-    const stored = await app.runtime.tokenStore.findToken(userId, 'xero');
-    const revocations = xero.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'xero')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(xero.server.counts.revoke).toBeGreaterThan(revocations);
+    const stored = await expectDisconnectRevokes(context, 'xero', { browser, userId });
     const revocation = xero.server.requests.filter((r) => r.path === '/connect/revocation').at(-1)!;
     expect(revocation.headers.authorization).toBe(basic);
-    expect(xero.accepts(stored!.accessToken)).toBe(false);
+    expect(xero.accepts(stored.accessToken)).toBe(false);
     expect(xero.connectedTenants(leaving.id)).toEqual([]);
-    expect(await app.runtime.tokenStore.findToken(userId, 'xero')).toBeUndefined();
   });
 });
 

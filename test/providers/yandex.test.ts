@@ -1,9 +1,10 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, signInAs } from './kit/provider-app.js';
+import { APP_ORIGIN, signInAs } from './kit/provider-app.js';
 import { expectRotatedAfterStorm } from './kit/refreshed-tokens.js';
 import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startYandexEmulator, type YandexEmulator, type YandexUser } from './yandex.emulator.js';
@@ -105,15 +106,11 @@ describeEachDialect('Yandex, against an emulator of Yandex ID', (dialect) => {
   });
 
   it('disconnect revokes the device token at /revoke_token: Yandex takes neither of its tokens any more', async () => {
-    const { emulator: yandex, app } = context;
+    const { emulator: yandex } = context;
     const { browser, userId } = await signIn(person(1_000_034_104, 'Goodbye Person', null));
-    const token = await app.runtime.tokenStore.findToken(userId, 'yandex');
-    const revocations = yandex.server.counts.revoke_token ?? 0;
-    expect(await disconnectThrough(browser, 'yandex')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(yandex.server.counts.revoke_token).toBe(revocations + 1);
-    expect(yandex.accepts(token!.accessToken)).toBe(false);
-    expect((await refreshAtYandex(yandex, token!.refreshToken!)).status).toBe(400);
-    expect(await app.runtime.tokenStore.findToken(userId, 'yandex')).toBeUndefined();
+    const token = await expectDisconnectRevokes(context, 'yandex', { browser, userId }, { counter: 'revoke_token', requests: 1 });
+    expect(yandex.accepts(token.accessToken)).toBe(false);
+    expect((await refreshAtYandex(yandex, token.refreshToken!)).status).toBe(400);
   });
 
   standardCases(() => context, YANDEX, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });

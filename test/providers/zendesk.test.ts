@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { describeEachDialect } from '../support/postgres.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
@@ -92,17 +93,13 @@ describeEachDialect('Zendesk, against an emulator of a Zendesk account', (dialec
   });
 
   it('disconnect revokes with DELETE /api/v2/oauth/tokens/current.json and the access token; the refresh token ends with it', async () => {
-    const { emulator: zendesk, app } = context;
+    const { emulator: zendesk } = context;
     const { browser, userId } = await signIn(person(104, 'Leaving Person'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'zendesk');
-    const revocations = zendesk.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'zendesk')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(zendesk.server.counts.revoke).toBe(revocations + 1);
+    const stored = await expectDisconnectRevokes(context, 'zendesk', { browser, userId }, { requests: 1 });
     const sent = zendesk.server.requests.filter((r) => r.path === '/api/v2/oauth/tokens/current.json').at(-1)!;
-    expect(sent).toMatchObject({ method: 'DELETE', headers: { authorization: `Bearer ${stored!.accessToken}` } });
-    expect(zendesk.accepts(stored!.accessToken)).toBe(false);
-    expect((await refreshAtZendesk(zendesk, stored!.refreshToken!)).status).toBe(400);
-    expect(await app.runtime.tokenStore.findToken(userId, 'zendesk')).toBeUndefined();
+    expect(sent).toMatchObject({ method: 'DELETE', headers: { authorization: `Bearer ${stored.accessToken}` } });
+    expect(zendesk.accepts(stored.accessToken)).toBe(false);
+    expect((await refreshAtZendesk(zendesk, stored.refreshToken!)).status).toBe(400);
   });
 
   it('disconnect after the grant ended at Zendesk: its 401 for a live token counts as revoked', async () => {

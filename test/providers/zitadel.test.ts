@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { presetInProduction } from './kit/preset-in-production.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startZitadelEmulator, type ZitadelEmulator, type ZitadelUser } from './zitadel.emulator.js';
@@ -110,15 +111,11 @@ describeEachDialect('ZITADEL, against an emulator of a ZITADEL instance', (diale
   });
 
   it('disconnect revokes at /oauth/v2/revoke (RFC 7009): the refresh token and the access token stop working, and the tokens are deleted here', async () => {
-    const { emulator: zitadel, app } = context;
+    const { emulator: zitadel } = context;
     const { browser, userId } = await signIn(person(106, 'Barbara', 'Liskov'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'zitadel');
-    const revocations = zitadel.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'zitadel')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(zitadel.server.counts.revoke).toBeGreaterThan(revocations);
-    expect(zitadel.accepts(stored!.accessToken)).toBe(false);
-    expect((await refreshAtZitadel(zitadel, stored!.refreshToken!)).status).toBe(400);
-    expect(await app.runtime.tokenStore.findToken(userId, 'zitadel')).toBeUndefined();
+    const stored = await expectDisconnectRevokes(context, 'zitadel', { browser, userId });
+    expect(zitadel.accepts(stored.accessToken)).toBe(false);
+    expect((await refreshAtZitadel(zitadel, stored.refreshToken!)).status).toBe(400);
   });
 
   it('signing in again finds the same person by the user id', async () => {

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, signInAs, signInThrough } from './kit/provider-app.js';
 import { expectKeptAfterStorm } from './kit/refreshed-tokens.js';
@@ -148,17 +149,13 @@ describeEachDialect('Zoho, against emulators of two Zoho data centres', (dialect
   });
 
   it('disconnect revokes the refresh token at /oauth/v2/token/revoke, the token in the query, and both tokens end', async () => {
-    const { emulator: zoho, app } = context;
+    const { emulator: zoho } = context;
     const { browser, userId } = await signIn(person(61_234_571, 'Goodbye', 'Person'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'zoho');
-    const revocations = zoho.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'zoho')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(zoho.server.counts.revoke).toBe(revocations + 1);
+    const stored = await expectDisconnectRevokes(context, 'zoho', { browser, userId }, { requests: 1 });
     const sent = zoho.server.requests.filter((r) => r.path.startsWith('/oauth/v2/token/revoke')).at(-1)!;
-    expect(sent.path).toBe(`/oauth/v2/token/revoke?token=${encodeURIComponent(stored!.refreshToken!)}`);
-    expect(zoho.accepts(stored!.accessToken)).toBe(false);
-    expect(await refreshAtZoho(zoho, stored!.refreshToken!)).toEqual({ error: 'invalid_code' });
-    expect(await app.runtime.tokenStore.findToken(userId, 'zoho')).toBeUndefined();
+    expect(sent.path).toBe(`/oauth/v2/token/revoke?token=${encodeURIComponent(stored.refreshToken!)}`);
+    expect(zoho.accepts(stored.accessToken)).toBe(false);
+    expect(await refreshAtZoho(zoho, stored.refreshToken!)).toEqual({ error: 'invalid_code' });
   });
 
   it("a person of the other data centre is signed in there: the code exchanged and the profile read at that accounts-server, the CRM called at its api_domain, one refresh there for 20 calls on an expired token, and disconnect revoking there; the US server never sees a token", async () => {

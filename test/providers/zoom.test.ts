@@ -1,7 +1,8 @@
 import { expect, it } from 'vitest';
 import { describeEachDialect } from '../support/postgres.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectRotatedAfterStorm } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
@@ -102,14 +103,10 @@ describeEachDialect('Zoom, against an emulator of Zoom', (dialect) => {
   });
 
   it('disconnect revokes at Zoom with the access token alone, as Zoom documents: one request, and the authorization ends', async () => {
-    const { emulator: zoom, app } = context;
+    const { emulator: zoom } = context;
     const { browser, userId } = await signIn(person('z-leaving-4', 'Leaving Person'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'zoom');
-    const revocations = zoom.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'zoom')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(zoom.server.counts.revoke).toBe(revocations + 1);
-    expect(zoom.accepts(stored!.accessToken)).toBe(false);
-    expect(await app.runtime.tokenStore.findToken(userId, 'zoom')).toBeUndefined();
+    const stored = await expectDisconnectRevokes(context, 'zoom', { browser, userId }, { requests: 1 });
+    expect(zoom.accepts(stored.accessToken)).toBe(false);
   });
 
   standardCases(() => context, ZOOM, { refusedCode: { sentAs: '400 invalid_grant' } });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { DIALECTS, describeEachDialect } from '../support/postgres.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { APP_ORIGIN, disconnectThrough, signInAs } from './kit/provider-app.js';
 import { expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startLichessEmulator, type LichessEmulator, type LichessUser } from './lichess.emulator.js';
@@ -110,15 +111,11 @@ describeEachDialect('Lichess, against an emulator of its OAuth and API', (dialec
   });
 
   it('disconnect revokes with DELETE /api/token and the token as Bearer (204), and Lichess takes it no more', async () => {
-    const { emulator: lichess, app } = context;
+    const { emulator: lichess } = context;
     const { browser, userId } = await signIn(person('Goodbye'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'lichess');
-    const revocations = lichess.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'lichess')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(lichess.server.counts.revoke).toBe(revocations + 1);
-    expect(lichess.server.requests.findLast((r) => r.path === '/api/token' && r.method === 'DELETE')!.headers.authorization).toBe(`Bearer ${stored!.accessToken}`);
-    expect(lichess.accepts(stored!.accessToken)).toBe(false);
-    expect(await app.runtime.tokenStore.findToken(userId, 'lichess')).toBeUndefined();
+    const stored = await expectDisconnectRevokes(context, 'lichess', { browser, userId }, { requests: 1 });
+    expect(lichess.server.requests.findLast((r) => r.path === '/api/token' && r.method === 'DELETE')!.headers.authorization).toBe(`Bearer ${stored.accessToken}`);
+    expect(lichess.accepts(stored.accessToken)).toBe(false);
   });
 
   standardCases(() => context, LICHESS, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
@@ -91,18 +92,14 @@ describeEachDialect('Wahoo, against an emulator of Wahoo', (dialect) => {
   });
 
   it("disconnect ends the app's access with DELETE /v1/permissions, the access token as Bearer, and its tokens end", async () => {
-    const { emulator: wahoo, app } = context;
+    const { emulator: wahoo } = context;
     const { browser, userId } = await signIn(person(60104, 'Goodbye', 'Person'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'wahoo');
-    const revocations = wahoo.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'wahoo')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(wahoo.server.counts.revoke).toBe(revocations + 1);
+    const stored = await expectDisconnectRevokes(context, 'wahoo', { browser, userId }, { requests: 1 });
     const sent = wahoo.server.requests.filter((r) => r.path === '/v1/permissions').at(-1)!;
     expect(sent.method).toBe('DELETE');
-    expect(sent.headers.authorization).toBe(`Bearer ${stored!.accessToken}`);
-    expect(wahoo.accepts(stored!.accessToken)).toBe(false);
-    expect((await refreshAtWahoo(wahoo, stored!.refreshToken!)).status).toBe(400);
-    expect(await app.runtime.tokenStore.findToken(userId, 'wahoo')).toBeUndefined();
+    expect(sent.headers.authorization).toBe(`Bearer ${stored.accessToken}`);
+    expect(wahoo.accepts(stored.accessToken)).toBe(false);
+    expect((await refreshAtWahoo(wahoo, stored.refreshToken!)).status).toBe(400);
   });
 
   it("disconnect after the app was disconnected at Wahoo: Wahoo's 401 for the token it no longer has counts as revoked", async () => {

@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import { providerSettings } from '../../src/config/provider-config.js';
+import type { TestBrowser } from '../support/browser.js';
+import { testClock } from '../support/clock.js';
+import { describeEachDialect } from '../support/postgres.js';
+import { DUENDE_ABSOLUTE_REFRESH_TOKEN_SECONDS, startDuendeEmulator, type DuendeEmulator, type DuendeUser } from './duende.emulator.js';
+import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
+import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { expectKeptAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
+import { describeClientFailures, expectAccessTokenLifetime, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+
+// A client as a host's configuration names one, and a secret it stores hashed.
+const CLIENT_ID = 'tokenkeeper.web';
+const CLIENT_SECRET = 'Xb7nQ2vL9pR4tW1yK6mC3hF8jD5gS0aZ';
+const REDIRECT_URI = `${APP_ORIGIN}/auth/duende/callback`;
+const SCOPE = 'openid profile email offline_access';
+
+function person(n: number, name: string, email: string): DuendeUser {
+  return { id: `7c9e6679-7425-40de-944b-${String(n).padStart(12, '0')}`, name, email };
+}
+
+/** Only the documented variables: the preset, the client, and the host's URL. */
+function duendeEnv(duende: DuendeEmulator): Record<string, string> {
+  return presetEnv('duende', CLIENT_ID, CLIENT_SECRET, { DUENDE_BASE_URL: duende.origin });
+}
+
+/** A refresh at IdentityServer itself, as another copy of the refresh token would make it. */
+function refreshAtDuende(duende: DuendeEmulator, refreshToken: string): Promise<Response> {
+  return fetch(`${duende.issuer}/connect/token`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}` },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
+  });
+}
+
+const DUENDE: StandardProvider<DuendeUser, DuendeEmulator> = {
+  preset: 'duende',
+  displayName: 'Duende IdentityServer',
+  startEmulator: () => startDuendeEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
+  env: duendeEnv,
+  people: {
+    cancelled: person(108, 'Changed Mind', 'changed@example.com'),
+    'refused-code': person(109, 'Refused Code', 'refused@example.com'),
+    'wrong-secret': person(301, 'Wrong Secret', 'wrongsecret@example.com'),
+    'exchange-failure': person(302, 'Outage Person', 'outage@example.com'),
+  },
+  subjectOf: (user) => user.id,
+};
+
+describeEachDialect('Duende IdentityServer, against an emulator of a host at its client defaults', (dialect) => {
+  const context = useProviderTest(() => dialect.openTestDatabase(), DUENDE);
+
+  const signIn = (user: DuendeUser) => signInAs(context, 'duende', user);
+  const userinfo = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/duende/proxy/connect/userinfo`);
+
+  it("signs in through discovery at the host's URL as the user's id sub, with the name and e-mail; offline_access with PKCE (required) and no consent prompt, the client by Basic, an hour's token and a refresh token", async () => {
+    const { database, emulator: duende, app } = context;
+    const ada = person(101, 'Ada Lovelace', 'ada@example.com');
+    const { userId, request } = await signIn(ada);
+    expect(request.get('scope')).toBe(SCOPE);
+    expect(request.get('code_challenge_method')).toBe('S256');
+    expect(request.get('prompt')).toBeNull();
+    const account = await database.db.selectFrom('accounts').select(['issuer', 'subject']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    expect(account).toEqual({ issuer: duende.issuer, subject: ada.id });
+    const user = await database.db.selectFrom('users').select(['name', 'email', 'email_verified']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user).toMatchObject({ name: 'Ada Lovelace', email: 'ada@example.com' });
+    expect(Boolean(user.email_verified)).toBe(true);
+    const token = await app.runtime.tokenStore.findToken(userId, 'duende');
+    expect(token).toMatchObject({ refreshToken: expect.any(String), scope: SCOPE });
+    expectAccessTokenLifetime(token, 3600 - 100, 3600);
+    expect(duende.server.counts.client_secret_basic).toBeGreaterThan(0);
+    expect(duende.server.counts.client_secret_post).toBeUndefined();
+  });
+
+  it("the proxy reaches /connect/userinfo under the host's URL with the token", async () => {
+    const grace = person(103, 'Grace Hopper', 'grace@example.com');
+    const { browser } = await signIn(grace);
+    const answer = await userinfo(browser);
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toMatchObject({ sub: grace.id, name: 'Grace Hopper' });
+  });
+
+  it('20 concurrent calls on an expired token make one refresh, which answers the same refresh token (ReUse), kept; it still refreshes at IdentityServer', async () => {
+    const { emulator: duende } = context;
+    const { browser, userId } = await signIn(person(104, 'Alan Turing', 'alan@example.com'));
+    const { after } = await expectKeptAfterStorm(context, 'duende', userId, () => userinfo(browser));
+    expect(await statusAndBody(refreshAtDuende(duende, after.refreshToken!))).toMatchObject({ status: 200, body: { refresh_token: after.refreshToken } });
+  });
+
+  it("the client's access removed on the host's grants page: the refresh is refused, and the connection needs re-auth after one try", async () => {
+    const leaving = person(105, 'Edsger Dijkstra', 'edsger@example.com');
+    const { browser, userId } = await signIn(leaving);
+    context.emulator.revokeGrants(leaving);
+    await expectNeedsReauthAfterOneRefusedRefresh(context, 'duende', userId, () => userinfo(browser));
+  });
+
+  it('disconnect revokes at /connect/revocation (RFC 7009), by Basic: the refresh token is refused from then on, the JWT access token lives until it expires, and the tokens are deleted here', async () => {
+    const { emulator: duende, app } = context;
+    const { browser, userId } = await signIn(person(106, 'Barbara Liskov', 'barbara@example.com'));
+    const stored = await app.runtime.tokenStore.findToken(userId, 'duende');
+    const revocations = duende.server.counts.revoke ?? 0;
+    expect(await disconnectThrough(browser, 'duende')).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(duende.server.counts.revoke).toBeGreaterThan(revocations);
+    expect(await statusAndBody(refreshAtDuende(duende, stored!.refreshToken!))).toEqual({ status: 400, body: { error: 'invalid_grant' } });
+    expect(duende.accepts(stored!.accessToken)).toBe(true);
+    expect(await app.runtime.tokenStore.findToken(userId, 'duende')).toBeUndefined();
+  });
+
+  standardCases(() => context, DUENDE, { cancelled: {}, refusedCode: { sentAs: 'invalid_grant' } });
+});
+
+describeClientFailures(DUENDE, { wrongSecret: { sentAs: '400 invalid_client' }, exchangeFailure: {} });
+
+describeEachDialect('Duende IdentityServer refresh tokens (30 days from the sign-in, the Absolute default)', (dialect) => {
+  const clock = testClock();
+  const context = useProviderTest(
+    () => dialect.openTestDatabase(),
+    { startEmulator: () => startDuendeEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, now: clock.now }), env: duendeEnv },
+    { now: clock.now },
+  );
+
+  it('a connection refreshed on day 29 is still refused after day 30, and needs re-auth after one try (no keep-alive can help)', async () => {
+    const { emulator: duende, app } = context;
+    expect(providerSettings(duendeEnv(duende), 'duende', false).refreshTokenIdleSeconds).toBeUndefined();
+    const { userId } = await signInAs(context, 'duende', person(201, 'Active Person', 'active@example.com'));
+
+    clock.advance(29 * 86_400);
+    await expect(app.runtime.tokens.getAccessToken(userId, 'duende')).resolves.toMatchObject({ accessToken: expect.any(String) });
+
+    clock.advance(DUENDE_ABSOLUTE_REFRESH_TOKEN_SECONDS - 29 * 86_400 + 1);
+    const refreshes = duende.server.counts.refresh_token ?? 0;
+    await expect(app.runtime.tokens.getAccessToken(userId, 'duende')).rejects.toMatchObject({ code: 'needs_reauth' });
+    await expect(app.runtime.tokens.getAccessToken(userId, 'duende')).rejects.toMatchObject({ code: 'needs_reauth' });
+    expect(duende.server.counts.refresh_token).toBe(refreshes + 1);
+  });
+});
+
+describe('the duende preset in production', () => {
+  const env = { DUENDE_PRESET: 'duende', DUENDE_CLIENT_ID: CLIENT_ID, DUENDE_CLIENT_SECRET: CLIENT_SECRET };
+
+  it("takes the host's URL as issuer and API, or the issuer alone, and needs one of them", () => {
+    expect(providerSettings({ ...env, DUENDE_BASE_URL: 'https://identity.acme.test/' }, 'duende', true)).toMatchObject({
+      displayName: 'Duende IdentityServer',
+      discovery: { issuer: 'https://identity.acme.test' },
+      scope: SCOPE,
+      apiBaseUrl: 'https://identity.acme.test',
+      tokenEndpointAuthMethod: 'client_secret_basic',
+      refreshTokenNeedsConsent: false,
+    });
+    expect(providerSettings({ ...env, DUENDE_ISSUER: 'https://identity.acme.test' }, 'duende', true).discovery).toEqual({ issuer: 'https://identity.acme.test' });
+    expect(() => providerSettings(env, 'duende', true)).toThrow('DUENDE_BASE_URL');
+  });
+});

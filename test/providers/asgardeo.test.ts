@@ -4,8 +4,9 @@ import type { TestBrowser } from '../support/browser.js';
 import { testClock } from '../support/clock.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { ASGARDEO_REFRESH_TOKEN_SECONDS, startAsgardeoEmulator, type AsgardeoEmulator, type AsgardeoUser } from './asgardeo.emulator.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
 import { expectKeptAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -99,15 +100,11 @@ describeEachDialect('Asgardeo, against an emulator of an organization with a web
   });
 
   it('disconnect revokes both tokens at /oauth2/revoke (RFC 7009; Asgardeo ends each alone), by Basic: neither works any more, and the tokens are deleted here', async () => {
-    const { emulator: asgardeo, app } = context;
+    const { emulator: asgardeo } = context;
     const { browser, userId } = await signIn(person(106, 'Barbara', 'Liskov'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'asgardeo');
-    const revocations = asgardeo.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'asgardeo')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(asgardeo.server.counts.revoke).toBe(revocations + 2);
-    expect(asgardeo.accepts(stored!.accessToken)).toBe(false);
-    expect(await statusAndBody(refreshAtAsgardeo(asgardeo, stored!.refreshToken!))).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
-    expect(await app.runtime.tokenStore.findToken(userId, 'asgardeo')).toBeUndefined();
+    const stored = await expectDisconnectRevokes(context, 'asgardeo', { browser, userId }, { requests: 2 });
+    expect(asgardeo.accepts(stored.accessToken)).toBe(false);
+    expect(await statusAndBody(refreshAtAsgardeo(asgardeo, stored.refreshToken!))).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
   standardCases(() => context, ASGARDEO, { cancelled: {}, refusedCode: { sentAs: 'invalid_grant' } });

@@ -4,8 +4,9 @@ import type { TestBrowser } from '../support/browser.js';
 import { testClock } from '../support/clock.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { DUENDE_ABSOLUTE_REFRESH_TOKEN_SECONDS, startDuendeEmulator, type DuendeEmulator, type DuendeUser } from './duende.emulator.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
 import { expectKeptAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -95,15 +96,11 @@ describeEachDialect('Duende IdentityServer, against an emulator of a host at its
   });
 
   it('disconnect revokes at /connect/revocation (RFC 7009), by Basic: the refresh token is refused from then on, the JWT access token lives until it expires, and the tokens are deleted here', async () => {
-    const { emulator: duende, app } = context;
+    const { emulator: duende } = context;
     const { browser, userId } = await signIn(person(106, 'Barbara Liskov', 'barbara@example.com'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'duende');
-    const revocations = duende.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'duende')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(duende.server.counts.revoke).toBeGreaterThan(revocations);
-    expect(await statusAndBody(refreshAtDuende(duende, stored!.refreshToken!))).toEqual({ status: 400, body: { error: 'invalid_grant' } });
-    expect(duende.accepts(stored!.accessToken)).toBe(true);
-    expect(await app.runtime.tokenStore.findToken(userId, 'duende')).toBeUndefined();
+    const stored = await expectDisconnectRevokes(context, 'duende', { browser, userId });
+    expect(await statusAndBody(refreshAtDuende(duende, stored.refreshToken!))).toEqual({ status: 400, body: { error: 'invalid_grant' } });
+    expect(duende.accepts(stored.accessToken)).toBe(true);
   });
 
   standardCases(() => context, DUENDE, { cancelled: {}, refusedCode: { sentAs: 'invalid_grant' } });

@@ -3,8 +3,9 @@ import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { testClock } from '../support/clock.js';
 import { describeEachDialect } from '../support/postgres.js';
+import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
 import { expectKeptAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { STYTCH_REFRESH_TOKEN_IDLE_SECONDS, startStytchEmulator, type StytchEmulator, type StytchUser } from './stytch.emulator.js';
@@ -100,15 +101,11 @@ describeEachDialect('Stytch Connected Apps, against an emulator of a project wit
   });
 
   it('disconnect revokes at /v1/oauth2/revoke (RFC 7009, which discovery does not name), by Basic: the refresh token and its access token stop working, and the tokens are deleted here', async () => {
-    const { emulator: stytch, app } = context;
+    const { emulator: stytch } = context;
     const { browser, userId } = await signIn(person(106, 'Barbara', 'Liskov'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'stytch');
-    const revocations = stytch.server.counts.revoke ?? 0;
-    expect(await disconnectThrough(browser, 'stytch')).toEqual({ disconnected: true, revokedAtProvider: true });
-    expect(stytch.server.counts.revoke).toBeGreaterThan(revocations);
-    expect(stytch.accepts(stored!.accessToken)).toBe(false);
-    expect((await refreshAtStytch(stytch, stored!.refreshToken!)).status).toBe(400);
-    expect(await app.runtime.tokenStore.findToken(userId, 'stytch')).toBeUndefined();
+    const stored = await expectDisconnectRevokes(context, 'stytch', { browser, userId });
+    expect(stytch.accepts(stored.accessToken)).toBe(false);
+    expect((await refreshAtStytch(stytch, stored.refreshToken!)).status).toBe(400);
   });
 
   standardCases(() => context, STYTCH, { cancelled: {}, refusedCode: { sentAs: 'invalid_grant' } });

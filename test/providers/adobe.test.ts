@@ -5,6 +5,7 @@ import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, signInAs, startProviderTestApp } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startAdobeEmulator, type AdobeEmulator, type AdobeUser } from './adobe.emulator.js';
@@ -34,11 +35,7 @@ function adobeEnv(adobe: AdobeEmulator, extra: Record<string, string> = {}): Rec
 
 /** A refresh at IMS itself, as another copy of the token would make it. */
 function refreshAtAdobe(adobe: AdobeEmulator, refreshToken: string): Promise<Response> {
-  return fetch(`${adobe.origin}/ims/token/v3`, {
-    method: 'POST',
-    headers: { authorization: BASIC },
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
-  });
+  return refreshAtProvider(`${adobe.origin}/ims/token/v3`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken);
 }
 
 const ADOBE: StandardProvider<AdobeUser, AdobeEmulator> = {

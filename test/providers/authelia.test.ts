@@ -8,6 +8,7 @@ import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { presetInProduction } from './kit/preset-in-production.js';
 import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -28,11 +29,7 @@ function autheliaEnv(authelia: AutheliaEmulator): Record<string, string> {
 
 /** A refresh at Authelia itself, as another copy of the token would make it. */
 function refreshAtAuthelia(authelia: AutheliaEmulator, refreshToken: string): Promise<Response> {
-  return fetch(`${authelia.issuer}/api/oidc/token`, {
-    method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}` },
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
-  });
+  return refreshAtProvider(`${authelia.issuer}/api/oidc/token`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken);
 }
 
 const AUTHELIA: StandardProvider<AutheliaUser, AutheliaEmulator> = {

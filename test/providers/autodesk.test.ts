@@ -6,6 +6,7 @@ import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -28,7 +29,7 @@ function autodeskEnv(autodesk: AutodeskEmulator, extra: Record<string, string> =
 
 /** A refresh at Autodesk itself, as another copy of the token would make it. */
 function refreshAtAutodesk(autodesk: AutodeskEmulator, refreshToken: string): Promise<Response> {
-  return fetch(`${autodesk.origin}/authentication/v2/token`, { method: 'POST', headers: { authorization: basic }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }) });
+  return refreshAtProvider(`${autodesk.origin}/authentication/v2/token`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken);
 }
 
 const startEmulator = (options: { now?: () => number } = {}) => startAutodeskEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, ...options });

@@ -5,6 +5,7 @@ import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -41,7 +42,7 @@ function bitbucketEnv(bitbucket: BitbucketEmulator, extra: Record<string, string
 
 /** A refresh at Bitbucket itself, as another copy of the token would make it. */
 function refreshAtBitbucket(bitbucket: BitbucketEmulator, refreshToken: string): Promise<Response> {
-  return fetch(`${bitbucket.origin}/site/oauth2/access_token`, { method: 'POST', headers: { authorization: basic }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }) });
+  return refreshAtProvider(`${bitbucket.origin}/site/oauth2/access_token`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken);
 }
 
 const BITBUCKET: StandardProvider<BitbucketUser, BitbucketEmulator> = {

@@ -6,6 +6,7 @@ import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -14,7 +15,6 @@ const CLIENT_ID = '45678';
 const CLIENT_SECRET = 'TqlCb4VTZc89.7NKgBp9eFgjNbXq2Lm0rS5vW8yZ1aB';
 const API_KEY = '0f1e2d3c4b5a69788796a5b4c3d2e1f0';
 const REDIRECT_URI = `${APP_ORIGIN}/auth/bungie/callback`;
-const BASIC = `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`;
 
 function person(id: number, name: string): BungieUser {
   return { membershipId: String(20_000_000 + id), globalName: name.replace(/\s/g, ''), nameCode: id, destinyMembershipId: String(4_611_686_018_400_000_000n + BigInt(id)) };
@@ -32,7 +32,7 @@ function bungieEnv(bungie: BungieEmulator): Record<string, string> {
 
 /** A refresh at Bungie.net itself, as another copy of the token would make it. */
 function refreshAtBungie(bungie: BungieEmulator, refreshToken: string): Promise<Response> {
-  return fetch(`${bungie.origin}/Platform/App/OAuth/token/`, { method: 'POST', headers: { authorization: BASIC }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }) });
+  return refreshAtProvider(`${bungie.origin}/Platform/App/OAuth/token/`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken);
 }
 
 const startEmulator = (now?: () => number) => startBungieEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, apiKey: API_KEY, redirectUri: REDIRECT_URI, ...(now ? { now } : {}) });

@@ -5,6 +5,7 @@ import { startCanvaEmulator, type CanvaEmulator, type CanvaUser } from './canva.
 import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -31,7 +32,7 @@ function canvaEnv(canva: CanvaEmulator, extra: Record<string, string> = {}): Rec
 
 /** A refresh at Canva itself, as another copy of the token would make it. */
 function refreshAtCanva(canva: CanvaEmulator, refreshToken: string): Promise<Response> {
-  return fetch(`${canva.origin}/rest/v1/oauth/token`, { method: 'POST', headers: { authorization: basic }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }) });
+  return refreshAtProvider(`${canva.origin}/rest/v1/oauth/token`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken);
 }
 
 const CANVA: StandardProvider<CanvaUser, CanvaEmulator> = {

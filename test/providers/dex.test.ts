@@ -7,6 +7,7 @@ import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -28,11 +29,7 @@ function dexEnv(dex: DexEmulator): Record<string, string> {
 
 /** A refresh at Dex itself, as another copy of the token would make it. */
 function refreshAtDex(dex: DexEmulator, refreshToken: string): Promise<Response> {
-  return fetch(`${dex.issuer}/token`, {
-    method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}` },
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
-  });
+  return refreshAtProvider(`${dex.issuer}/token`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken);
 }
 
 const DEX: StandardProvider<DexUser, DexEmulator> = {

@@ -4,6 +4,7 @@ import { DIALECTS, describeEachDialect } from '../support/postgres.js';
 import { startEveEmulator, type EveCharacter, type EveEmulator } from './eveonline.emulator.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, signInAs } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm } from './kit/refreshed-tokens.js';
 import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -35,11 +36,7 @@ function eveEnv(eve: EveEmulator): Record<string, string> {
 
 /** A refresh at the SSO itself, as another copy of the token would make it. */
 function refreshAtEve(eve: EveEmulator, refreshToken: string): Promise<Response> {
-  return fetch(`${eve.origin}/v2/oauth/token`, {
-    method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}` },
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
-  });
+  return refreshAtProvider(`${eve.origin}/v2/oauth/token`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken);
 }
 
 const start = (issuerAsUrl = false) => startEveEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, scopes: ['publicData', WALLET], issuerAsUrl });

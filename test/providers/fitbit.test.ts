@@ -4,7 +4,8 @@ import { describeEachDialect } from '../support/postgres.js';
 import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, signInAs, signInThrough } from './kit/provider-app.js';
-import { expectRotatedAfterStorm } from './kit/refreshed-tokens.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
+import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startFitbitEmulator, type FitbitEmulator, type FitbitUser } from './fitbit.emulator.js';
 
@@ -34,13 +35,8 @@ function fitbitEnv(fitbit: FitbitEmulator): Record<string, string> {
 }
 
 /** A refresh at Fitbit itself, as another copy of the token would make it. */
-async function refreshAtFitbit(fitbit: FitbitEmulator, refreshToken: string): Promise<{ status: number; body: unknown }> {
-  const answer = await fetch(`${fitbit.origin}/oauth2/token`, {
-    method: 'POST',
-    headers: { authorization: BASIC },
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
-  });
-  return { status: answer.status, body: await answer.json() };
+function refreshAtFitbit(fitbit: FitbitEmulator, refreshToken: string): Promise<{ status: number; body: unknown }> {
+  return statusAndBody(refreshAtProvider(`${fitbit.origin}/oauth2/token`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken));
 }
 
 const FITBIT: StandardProvider<FitbitUser, FitbitEmulator> = {

@@ -4,6 +4,7 @@ import { describeEachDialect } from '../support/postgres.js';
 import { startFrontEmulator, type FrontCompany, type FrontEmulator } from './front.emulator.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectKeptAfterStorm } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -27,11 +28,7 @@ function frontEnv(front: FrontEmulator): Record<string, string> {
 
 /** A refresh at Front itself, as another copy of the token would make it. */
 function refreshAtFront(front: FrontEmulator, refreshToken: string): Promise<Response> {
-  return fetch(`${front.origin}/oauth/token`, {
-    method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}` },
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
-  });
+  return refreshAtProvider(`${front.origin}/oauth/token`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken);
 }
 
 const FRONT: StandardProvider<FrontCompany, FrontEmulator> = {

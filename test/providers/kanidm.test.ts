@@ -8,6 +8,7 @@ import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { presetInProduction } from './kit/preset-in-production.js';
 import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -29,11 +30,7 @@ function kanidmEnv(kanidm: KanidmEmulator): Record<string, string> {
 
 /** A refresh at Kanidm itself, as another copy of the token would make it. */
 function refreshAtKanidm(kanidm: KanidmEmulator, refreshToken: string): Promise<Response> {
-  return fetch(`${kanidm.origin}/oauth2/token`, {
-    method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}` },
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
-  });
+  return refreshAtProvider(`${kanidm.origin}/oauth2/token`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken);
 }
 
 const KANIDM: StandardProvider<KanidmUser, KanidmEmulator> = {

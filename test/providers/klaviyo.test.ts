@@ -4,6 +4,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { startKlaviyoEmulator, type KlaviyoAccount, type KlaviyoEmulator } from './klaviyo.emulator.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
@@ -33,7 +34,7 @@ function klaviyoEnv(klaviyo: KlaviyoEmulator, extra: Record<string, string> = {}
 
 /** A refresh at Klaviyo itself, as another copy of the token would make it. */
 function refreshAtKlaviyo(klaviyo: KlaviyoEmulator, refreshToken: string): Promise<Response> {
-  return fetch(`${klaviyo.origin}/oauth/token`, { method: 'POST', headers: { authorization: basic }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }) });
+  return refreshAtProvider(`${klaviyo.origin}/oauth/token`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken);
 }
 
 const start = (now?: () => number) => startKlaviyoEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, ...(now ? { now } : {}) });

@@ -7,6 +7,7 @@ import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { presetInProduction } from './kit/preset-in-production.js';
 import { APP_ORIGIN, csrfTokenOf, presetEnv, signInAs } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectKeptAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startLogtoEmulator, type LogtoEmulator, type LogtoUser } from './logto.emulator.js';
@@ -30,11 +31,7 @@ function logtoEnv(logto: LogtoEmulator): Record<string, string> {
 
 /** A refresh at Logto itself, as another copy of the token would make it. */
 function refreshAtLogto(logto: LogtoEmulator, refreshToken: string): Promise<Response> {
-  return fetch(`${logto.issuer}/token`, {
-    method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}` },
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
-  });
+  return refreshAtProvider(`${logto.issuer}/token`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken);
 }
 
 const LOGTO: StandardProvider<LogtoUser, LogtoEmulator> = {

@@ -5,6 +5,7 @@ import { describeEachDialect } from '../support/postgres.js';
 import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startOneLoginEmulator, type OneLoginEmulator, type OneLoginUser } from './onelogin.emulator.js';
@@ -26,11 +27,7 @@ function oneloginEnv(onelogin: OneLoginEmulator): Record<string, string> {
 
 /** A refresh at OneLogin itself, as another copy of the token would make it. */
 function refreshAtOneLogin(onelogin: OneLoginEmulator, refreshToken: string): Promise<Response> {
-  return fetch(`${onelogin.issuer}/token`, {
-    method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}` },
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
-  });
+  return refreshAtProvider(`${onelogin.issuer}/token`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken);
 }
 
 const ONELOGIN: StandardProvider<OneLoginUser, OneLoginEmulator> = {

@@ -5,6 +5,7 @@ import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startPinterestEmulator, type PinterestEmulator, type PinterestUser } from './pinterest.emulator.js';
@@ -30,11 +31,7 @@ function pinterestEnv(pinterest: PinterestEmulator, extra: Record<string, string
 
 /** A refresh at Pinterest itself, as another copy of the token would make it. */
 function refreshAtPinterest(pinterest: PinterestEmulator, refreshToken: string): Promise<Response> {
-  return fetch(`${pinterest.origin}/v5/oauth/token`, {
-    method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}` },
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
-  });
+  return refreshAtProvider(`${pinterest.origin}/v5/oauth/token`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken);
 }
 
 // An app created before September 25, 2025: its code exchange must ask for a continuous refresh token.

@@ -5,6 +5,7 @@ import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, signInAs } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm } from './kit/refreshed-tokens.js';
 import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startRingCentralEmulator, type RingCentralEmulator, type RingCentralUser } from './ringcentral.emulator.js';
@@ -33,11 +34,7 @@ function ringcentralEnv(ringcentral: RingCentralEmulator): Record<string, string
 
 /** A refresh at RingCentral itself, as another copy of the refresh token would make it. */
 function refreshAtRingCentral(ringcentral: RingCentralEmulator, refreshToken: string): Promise<Response> {
-  return fetch(`${ringcentral.origin}/restapi/oauth/token`, {
-    method: 'POST',
-    headers: { authorization: BASIC },
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
-  });
+  return refreshAtProvider(`${ringcentral.origin}/restapi/oauth/token`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken);
 }
 
 const startEmulator = (now?: () => number) => startRingCentralEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, ...(now ? { now } : {}) });

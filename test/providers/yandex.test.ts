@@ -5,6 +5,7 @@ import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, signInAs } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm } from './kit/refreshed-tokens.js';
 import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startYandexEmulator, type YandexEmulator, type YandexUser } from './yandex.emulator.js';
@@ -35,11 +36,7 @@ function yandexEnv(yandex: YandexEmulator): Record<string, string> {
 
 /** A refresh at Yandex itself, as another copy of the token would make it. */
 function refreshAtYandex(yandex: YandexEmulator, refreshToken: string): Promise<Response> {
-  return fetch(`${yandex.origin}/token`, {
-    method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}` },
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
-  });
+  return refreshAtProvider(`${yandex.origin}/token`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken);
 }
 
 const startEmulator = (now?: () => number) => startYandexEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, ...(now ? { now } : {}) });

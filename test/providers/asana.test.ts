@@ -5,6 +5,7 @@ import { startAsanaEmulator, type AsanaEmulator, type AsanaUser } from './asana.
 import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectKeptAfterStorm } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -31,10 +32,7 @@ function asanaEnv(asana: AsanaEmulator, extra: Record<string, string> = {}): Rec
 
 /** A refresh at Asana itself, as another copy of the token would make it. */
 function refreshAtAsana(asana: AsanaEmulator, refreshToken: string): Promise<Response> {
-  return fetch(`${asana.origin}/-/oauth_token`, {
-    method: 'POST',
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID, client_secret: CLIENT_SECRET }),
-  });
+  return refreshAtProvider(`${asana.origin}/-/oauth_token`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken, { by: 'form' });
 }
 
 const startEmulator = (now?: () => number) =>

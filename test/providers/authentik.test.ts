@@ -8,6 +8,7 @@ import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { presetInProduction } from './kit/preset-in-production.js';
 import { APP_ORIGIN, presetEnv, signInAs, startProviderTestApp } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -29,10 +30,7 @@ function authentikEnv(authentik: AuthentikEmulator): Record<string, string> {
 
 /** A refresh at authentik itself, as another copy of the token would make it. */
 function refreshAtAuthentik(authentik: AuthentikEmulator, refreshToken: string, scope?: string): Promise<Response> {
-  return fetch(`${authentik.origin}/application/o/token/`, {
-    method: 'POST',
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID, client_secret: CLIENT_SECRET, ...(scope === undefined ? {} : { scope }) }),
-  });
+  return refreshAtProvider(`${authentik.origin}/application/o/token/`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken, { by: 'form', extra: scope === undefined ? {} : { scope } });
 }
 
 const AUTHENTIK: StandardProvider<AuthentikUser, AuthentikEmulator> = {

@@ -4,6 +4,7 @@ import { describeEachDialect } from '../support/postgres.js';
 import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, signInAs } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectKeptAfterStorm } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startBasecampEmulator, type BasecampEmulator, type BasecampUser } from './basecamp.emulator.js';
@@ -35,10 +36,7 @@ function basecampEnv(basecamp: BasecampEmulator): Record<string, string> {
 
 /** A refresh at Launchpad itself, as another copy of the token would make it. */
 function refreshAtLaunchpad(basecamp: BasecampEmulator, refreshToken: string): Promise<Response> {
-  return fetch(`${basecamp.origin}/authorization/token`, {
-    method: 'POST',
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID, client_secret: CLIENT_SECRET }),
-  });
+  return refreshAtProvider(`${basecamp.origin}/authorization/token`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken, { by: 'form' });
 }
 
 const BASECAMP: StandardProvider<BasecampUser, BasecampEmulator> = {

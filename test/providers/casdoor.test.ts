@@ -8,6 +8,7 @@ import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { presetInProduction } from './kit/preset-in-production.js';
 import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -28,10 +29,7 @@ function casdoorEnv(casdoor: CasdoorEmulator): Record<string, string> {
 
 /** A refresh at Casdoor itself, as another copy of the token would make it. */
 function refreshAtCasdoor(casdoor: CasdoorEmulator, refreshToken: string): Promise<Response> {
-  return fetch(`${casdoor.origin}/api/login/oauth/access_token`, {
-    method: 'POST',
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID, client_secret: CLIENT_SECRET }),
-  });
+  return refreshAtProvider(`${casdoor.origin}/api/login/oauth/access_token`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken, { by: 'form' });
 }
 
 const CASDOOR: StandardProvider<CasdoorUser, CasdoorEmulator> = {

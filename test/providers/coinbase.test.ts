@@ -6,6 +6,7 @@ import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -32,7 +33,7 @@ function coinbaseEnv(coinbase: CoinbaseEmulator, extra: Record<string, string> =
 
 /** A refresh at Coinbase itself, as another copy of the token would make it. */
 function refreshAtCoinbase(coinbase: CoinbaseEmulator, refreshToken: string): Promise<Response> {
-  return fetch(`${coinbase.origin}/oauth2/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID, client_secret: CLIENT_SECRET }) });
+  return refreshAtProvider(`${coinbase.origin}/oauth2/token`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken, { by: 'form' });
 }
 
 const COINBASE: StandardProvider<CoinbaseUser, CoinbaseEmulator> = {

@@ -6,6 +6,7 @@ import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
 import { APP_ORIGIN, signInAs } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -31,10 +32,7 @@ function dexcomEnv(dexcom: DexcomEmulator): Record<string, string> {
 
 /** A refresh at Dexcom itself, as another copy of the token would make it. */
 function refreshAtDexcom(dexcom: DexcomEmulator, refreshToken: string): Promise<Response> {
-  return fetch(`${dexcom.origin}/v2/oauth2/token`, {
-    method: 'POST',
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID, client_secret: CLIENT_SECRET }),
-  });
+  return refreshAtProvider(`${dexcom.origin}/v2/oauth2/token`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken, { by: 'form' });
 }
 
 const DEXCOM: StandardProvider<DexcomUser, DexcomEmulator> = {

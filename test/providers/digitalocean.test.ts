@@ -5,6 +5,7 @@ import { DIALECTS, describeEachDialect } from '../support/postgres.js';
 import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, signInAs, signInThrough } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startDigitalOceanEmulator, type DigitalOceanEmulator, type DigitalOceanUser } from './digitalocean.emulator.js';
@@ -37,10 +38,7 @@ function digitaloceanEnv(digitalocean: DigitalOceanEmulator, extra: Record<strin
 
 /** A refresh at DigitalOcean itself, as another copy of the token would make it. */
 function refreshAtDigitalOcean(digitalocean: DigitalOceanEmulator, refreshToken: string): Promise<Response> {
-  return fetch(`${digitalocean.origin}/v1/oauth/token`, {
-    method: 'POST',
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID, client_secret: CLIENT_SECRET }),
-  });
+  return refreshAtProvider(`${digitalocean.origin}/v1/oauth/token`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken, { by: 'form' });
 }
 
 const startEmulator = () => startDigitalOceanEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });

@@ -6,6 +6,7 @@ import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, signInAs } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -26,10 +27,7 @@ function giteaEnv(gitea: GiteaEmulator): Record<string, string> {
 
 /** A refresh at Gitea itself, as another copy of the token would make it. */
 function refreshAtGitea(gitea: GiteaEmulator, refreshToken: string): Promise<Response> {
-  return fetch(`${gitea.origin}/login/oauth/access_token`, {
-    method: 'POST',
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID, client_secret: CLIENT_SECRET }),
-  });
+  return refreshAtProvider(`${gitea.origin}/login/oauth/access_token`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken, { by: 'form' });
 }
 
 const GITEA: StandardProvider<GiteaUser, GiteaEmulator> = {

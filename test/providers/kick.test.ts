@@ -3,6 +3,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { DIALECTS, describeEachDialect } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, signInAs, signInThrough } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm } from './kit/refreshed-tokens.js';
 import { describeClientFailures, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startKickEmulator, type KickEmulator, type KickUser } from './kick.emulator.js';
@@ -32,10 +33,7 @@ function kickEnv(kick: KickEmulator): Record<string, string> {
 
 /** A refresh at Kick itself, as another copy of the token would make it. */
 function refreshAtKick(kick: KickEmulator, refreshToken: string): Promise<Response> {
-  return fetch(`${kick.origin}/oauth/token`, {
-    method: 'POST',
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID, client_secret: CLIENT_SECRET }),
-  });
+  return refreshAtProvider(`${kick.origin}/oauth/token`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken, { by: 'form' });
 }
 
 const KICK: StandardProvider<KickUser, KickEmulator> = {

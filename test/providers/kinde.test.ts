@@ -6,6 +6,7 @@ import { startKindeEmulator, type KindeEmulator, type KindeUser } from './kinde.
 import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -25,10 +26,7 @@ function kindeEnv(kinde: KindeEmulator): Record<string, string> {
 
 /** A refresh at Kinde itself, as another copy of the token would make it. */
 function refreshAtKinde(kinde: KindeEmulator, refreshToken: string): Promise<Response> {
-  return fetch(`${kinde.issuer}/oauth2/token`, {
-    method: 'POST',
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID, client_secret: CLIENT_SECRET }),
-  });
+  return refreshAtProvider(`${kinde.issuer}/oauth2/token`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken, { by: 'form' });
 }
 
 const KINDE: StandardProvider<KindeUser, KindeEmulator> = {

@@ -5,6 +5,7 @@ import { DIALECTS, describeEachDialect } from '../support/postgres.js';
 import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { APP_ORIGIN, disconnectThrough, signInAs } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startLineEmulator, type LineEmulator, type LineUser } from './line.emulator.js';
@@ -34,7 +35,7 @@ function lineEnv(line: LineEmulator, extra: Record<string, string> = {}): Record
 
 /** A refresh at LINE itself, as another copy of the token would make it. */
 function refreshAtLine(line: LineEmulator, refreshToken: string): Promise<Response> {
-  return fetch(`${line.origin}/oauth2/v2.1/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID, client_secret: CLIENT_SECRET }) });
+  return refreshAtProvider(`${line.origin}/oauth2/v2.1/token`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken, { by: 'form' });
 }
 
 const startEmulator = (options: { now?: () => number } = {}) => startLineEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, ...options });

@@ -4,6 +4,7 @@ import { describeEachDialect } from '../support/postgres.js';
 import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startMercadoLibreEmulator, type MercadoLibreEmulator, type MercadoLibreUser } from './mercadolibre.emulator.js';
@@ -28,11 +29,7 @@ function meliEnv(meli: MercadoLibreEmulator): Record<string, string> {
 
 /** A refresh at Mercado Libre itself, as another copy of the token would make it. */
 function refreshAtMeli(meli: MercadoLibreEmulator, refreshToken: string): Promise<Response> {
-  return fetch(`${meli.origin}/oauth/token`, {
-    method: 'POST',
-    headers: { accept: 'application/json' },
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID, client_secret: CLIENT_SECRET }),
-  });
+  return refreshAtProvider(`${meli.origin}/oauth/token`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken, { by: 'form', headers: { accept: 'application/json' } });
 }
 
 const MERCADOLIBRE: StandardProvider<MercadoLibreUser, MercadoLibreEmulator> = {

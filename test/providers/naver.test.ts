@@ -4,6 +4,7 @@ import { describeEachDialect } from '../support/postgres.js';
 import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, signInAs } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectKeptAfterStorm } from './kit/refreshed-tokens.js';
 import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startNaverEmulator, type NaverEmulator, type NaverUser } from './naver.emulator.js';
@@ -34,10 +35,7 @@ function naverEnv(naver: NaverEmulator): Record<string, string> {
 
 /** A refresh at Naver itself, as another copy of the token would make it. */
 async function refreshAtNaver(naver: NaverEmulator, refreshToken: string): Promise<Record<string, unknown>> {
-  const answer = await fetch(`${naver.origin}/oauth2.0/token`, {
-    method: 'POST',
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID, client_secret: CLIENT_SECRET }),
-  });
+  const answer = await refreshAtProvider(`${naver.origin}/oauth2.0/token`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken, { by: 'form' });
   expect(answer.status).toBe(200);
   return (await answer.json()) as Record<string, unknown>;
 }

@@ -5,6 +5,7 @@ import { newServiceKey } from '../support/service-api.js';
 import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, disconnectThrough, signInAs } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startNextcloudEmulator, type NextcloudEmulator, type NextcloudUser } from './nextcloud.emulator.js';
@@ -25,10 +26,7 @@ function nextcloudEnv(nextcloud: NextcloudEmulator): Record<string, string> {
 
 /** A refresh at Nextcloud itself, as another copy of the token would make it. */
 function refreshAtNextcloud(nextcloud: NextcloudEmulator, refreshToken: string): Promise<Response> {
-  return fetch(`${nextcloud.origin}/index.php/apps/oauth2/api/v1/token`, {
-    method: 'POST',
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID, client_secret: CLIENT_SECRET }),
-  });
+  return refreshAtProvider(`${nextcloud.origin}/index.php/apps/oauth2/api/v1/token`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken, { by: 'form' });
 }
 
 const NEXTCLOUD: StandardProvider<NextcloudUser, NextcloudEmulator> = {

@@ -4,6 +4,7 @@ import { describeEachDialect } from '../support/postgres.js';
 import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startOsuEmulator, type OsuEmulator, type OsuUser } from './osu.emulator.js';
@@ -28,11 +29,7 @@ function osuEnv(osu: OsuEmulator): Record<string, string> {
 
 /** A refresh at osu! itself, as another copy of the token would make it. */
 function refreshAtOsu(osu: OsuEmulator, refreshToken: string): Promise<Response> {
-  return fetch(`${osu.origin}/oauth/token`, {
-    method: 'POST',
-    headers: { accept: 'application/json' },
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID, client_secret: CLIENT_SECRET }),
-  });
+  return refreshAtProvider(`${osu.origin}/oauth/token`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken, { by: 'form', headers: { accept: 'application/json' } });
 }
 
 const OSU: StandardProvider<OsuUser, OsuEmulator> = {

@@ -4,6 +4,7 @@ import { describeEachDialect } from '../support/postgres.js';
 import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startProcoreEmulator, type ProcoreEmulator, type ProcoreUser } from './procore.emulator.js';
@@ -25,7 +26,7 @@ function procoreEnv(procore: ProcoreEmulator, extra: Record<string, string> = {}
 
 /** A refresh at Procore itself, as another copy of the token would make it. */
 function refreshAtProcore(procore: ProcoreEmulator, refreshToken: string): Promise<Response> {
-  return fetch(`${procore.origin}/oauth/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID, client_secret: CLIENT_SECRET }) });
+  return refreshAtProvider(`${procore.origin}/oauth/token`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken, { by: 'form' });
 }
 
 const PROCORE: StandardProvider<ProcoreUser, ProcoreEmulator> = {

@@ -5,6 +5,7 @@ import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
 import { APP_ORIGIN, signInAs, signInThrough } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startTeslaEmulator, type TeslaEmulator, type TeslaUser } from './tesla.emulator.js';
@@ -34,10 +35,7 @@ function teslaEnv(tesla: TeslaEmulator): Record<string, string> {
 
 /** A refresh at Tesla itself, as another copy of the token would make it. */
 function refreshAtTesla(tesla: TeslaEmulator, refreshToken: string): Promise<Response> {
-  return fetch(`${tesla.origin}/oauth2/v3/token`, {
-    method: 'POST',
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID, client_secret: CLIENT_SECRET }),
-  });
+  return refreshAtProvider(`${tesla.origin}/oauth2/v3/token`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken, { by: 'form' });
 }
 
 const TESLA: StandardProvider<TeslaUser, TeslaEmulator> = {

@@ -4,6 +4,7 @@ import { describeEachDialect } from '../support/postgres.js';
 import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh, expectNeedsReauthWithoutTokenRequest } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startTodoistEmulator, type TodoistEmulator, type TodoistUser } from './todoist.emulator.js';
@@ -30,10 +31,7 @@ function todoistEnv(todoist: TodoistEmulator): Record<string, string> {
 
 /** A refresh at Todoist itself, as another copy of the token would make it. */
 function refreshAtTodoist(todoist: TodoistEmulator, refreshToken: string): Promise<Response> {
-  return fetch(`${todoist.origin}/oauth/access_token`, {
-    method: 'POST',
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID, client_secret: CLIENT_SECRET }),
-  });
+  return refreshAtProvider(`${todoist.origin}/oauth/access_token`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken, { by: 'form' });
 }
 
 const TODOIST: StandardProvider<TodoistUser, TodoistEmulator> = {

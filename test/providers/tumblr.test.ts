@@ -5,6 +5,7 @@ import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
 import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startTumblrEmulator, type TumblrEmulator, type TumblrUser } from './tumblr.emulator.js';
@@ -29,10 +30,7 @@ function tumblrEnv(tumblr: TumblrEmulator): Record<string, string> {
 
 /** A refresh at Tumblr itself, as another copy of the token would make it. */
 function refreshAtTumblr(tumblr: TumblrEmulator, refreshToken: string): Promise<Response> {
-  return fetch(`${tumblr.origin}/v2/oauth2/token`, {
-    method: 'POST',
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID, client_secret: CLIENT_SECRET }),
-  });
+  return refreshAtProvider(`${tumblr.origin}/v2/oauth2/token`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken, { by: 'form' });
 }
 
 const TUMBLR: StandardProvider<TumblrUser, TumblrEmulator> = {

@@ -4,6 +4,7 @@ import { describeEachDialect } from '../support/postgres.js';
 import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, signInAs } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startTypeformEmulator, type TypeformEmulator, type TypeformUser } from './typeform.emulator.js';
@@ -33,10 +34,7 @@ function typeformEnv(typeform: TypeformEmulator): Record<string, string> {
 
 /** A refresh at Typeform itself, as another copy of the token would make it. */
 function refreshAtTypeform(typeform: TypeformEmulator, refreshToken: string): Promise<Response> {
-  return fetch(`${typeform.origin}/oauth/token`, {
-    method: 'POST',
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID, client_secret: CLIENT_SECRET }),
-  });
+  return refreshAtProvider(`${typeform.origin}/oauth/token`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken, { by: 'form' });
 }
 
 const TYPEFORM: StandardProvider<TypeformUser, TypeformEmulator> = {

@@ -4,6 +4,7 @@ import { describeEachDialect } from '../support/postgres.js';
 import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startWahooEmulator, type WahooEmulator, type WahooUser } from './wahoo.emulator.js';
@@ -29,10 +30,7 @@ function wahooEnv(wahoo: WahooEmulator): Record<string, string> {
 
 /** A refresh at Wahoo itself, as another copy of the token would make it. */
 function refreshAtWahoo(wahoo: WahooEmulator, refreshToken: string): Promise<Response> {
-  return fetch(`${wahoo.origin}/oauth/token`, {
-    method: 'POST',
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID, client_secret: CLIENT_SECRET }),
-  });
+  return refreshAtProvider(`${wahoo.origin}/oauth/token`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken, { by: 'form' });
 }
 
 const WAHOO: StandardProvider<WahooUser, WahooEmulator> = {

@@ -5,6 +5,7 @@ import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
 import { APP_ORIGIN, disconnectThrough, signInAs } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startWhoopEmulator, type WhoopEmulator, type WhoopUser } from './whoop.emulator.js';
@@ -33,10 +34,7 @@ function whoopEnv(whoop: WhoopEmulator): Record<string, string> {
 
 /** A refresh at WHOOP itself, as another copy of the token would make it. */
 function refreshAtWhoop(whoop: WhoopEmulator, refreshToken: string): Promise<Response> {
-  return fetch(`${whoop.origin}/oauth/oauth2/token`, {
-    method: 'POST',
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID, client_secret: CLIENT_SECRET, scope: 'offline' }),
-  });
+  return refreshAtProvider(`${whoop.origin}/oauth/oauth2/token`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken, { by: 'form', extra: { scope: 'offline' } });
 }
 
 const WHOOP: StandardProvider<WhoopUser, WhoopEmulator> = {

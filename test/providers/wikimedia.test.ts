@@ -5,6 +5,7 @@ import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
 import { APP_ORIGIN, signInAs } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startWikimediaEmulator, WIKIMEDIA_ACCESS_TOKEN_TTL, type WikimediaEmulator, type WikimediaUser } from './wikimedia.emulator.js';
@@ -33,10 +34,7 @@ function wikimediaEnv(wikimedia: WikimediaEmulator): Record<string, string> {
 
 /** A refresh at Meta-Wiki itself, as another copy of the token would make it. */
 function refreshAtWikimedia(wikimedia: WikimediaEmulator, refreshToken: string): Promise<Response> {
-  return fetch(`${wikimedia.origin}/w/rest.php/oauth2/access_token`, {
-    method: 'POST',
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID, client_secret: CLIENT_SECRET }),
-  });
+  return refreshAtProvider(`${wikimedia.origin}/w/rest.php/oauth2/access_token`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken, { by: 'form' });
 }
 
 const WIKIMEDIA: StandardProvider<WikimediaUser, WikimediaEmulator> = {

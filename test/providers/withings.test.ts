@@ -5,6 +5,7 @@ import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startWithingsEmulator, type WithingsEmulator, type WithingsUser } from './withings.emulator.js';
@@ -28,10 +29,7 @@ function withingsEnv(withings: WithingsEmulator, extra: Record<string, string> =
 
 /** A refresh at Withings itself, as another copy of the token would make it: Withings' answer, unwrapped of nothing. */
 async function refreshAtWithings(withings: WithingsEmulator, refreshToken: string): Promise<{ status: number; body?: Record<string, unknown>; error?: string }> {
-  const response = await fetch(`${withings.origin}/v2/oauth2`, {
-    method: 'POST',
-    body: new URLSearchParams({ action: 'requesttoken', grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID, client_secret: CLIENT_SECRET }),
-  });
+  const response = await refreshAtProvider(`${withings.origin}/v2/oauth2`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken, { by: 'form', extra: { action: 'requesttoken' } });
   expect(response.status).toBe(200);
   return (await response.json()) as { status: number };
 }

@@ -4,6 +4,7 @@ import { describeEachDialect } from '../support/postgres.js';
 import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, presetEnv, signInAs, signInThrough } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { countRows, describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startWrikeEmulator, type WrikeEmulator, type WrikeUser } from './wrike.emulator.js';
@@ -27,7 +28,7 @@ function wrikeEnv(wrike: WrikeEmulator): Record<string, string> {
 
 /** A refresh at Wrike itself, as another copy of the token would make it. */
 function refreshAtWrike(wrike: WrikeEmulator, refreshToken: string): Promise<Response> {
-  return fetch(`${wrike.origin}/oauth2/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID, client_secret: CLIENT_SECRET }) });
+  return refreshAtProvider(`${wrike.origin}/oauth2/token`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken, { by: 'form' });
 }
 
 const WRIKE: StandardProvider<WrikeUser, WrikeEmulator> = {

@@ -4,6 +4,7 @@ import { describeEachDialect } from '../support/postgres.js';
 import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, signInAs, signInThrough } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectKeptAfterStorm } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startZohoEmulator, type ZohoEmulator, type ZohoUser } from './zoho.emulator.js';
@@ -43,10 +44,7 @@ async function startDataCentres(): Promise<ZohoEmulator> {
 
 /** A refresh at Zoho itself, as another copy of the token would make it. */
 async function refreshAtZoho(zoho: ZohoEmulator, refreshToken: string): Promise<Record<string, unknown>> {
-  const answer = await fetch(`${zoho.origin}/oauth/v2/token`, {
-    method: 'POST',
-    body: new URLSearchParams({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, grant_type: 'refresh_token', refresh_token: refreshToken }),
-  });
+  const answer = await refreshAtProvider(`${zoho.origin}/oauth/v2/token`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken, { by: 'form' });
   return (await answer.json()) as Record<string, unknown>;
 }
 

@@ -7,6 +7,7 @@ import { ASGARDEO_REFRESH_TOKEN_SECONDS, startAsgardeoEmulator, type AsgardeoEmu
 import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectKeptAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -28,11 +29,7 @@ function asgardeoEnv(asgardeo: AsgardeoEmulator): Record<string, string> {
 
 /** A refresh at Asgardeo itself. */
 function refreshAtAsgardeo(asgardeo: AsgardeoEmulator, refreshToken: string): Promise<Response> {
-  return fetch(asgardeo.issuer, {
-    method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}` },
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
-  });
+  return refreshAtProvider(asgardeo.issuer, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken);
 }
 
 const start = (renewRefreshToken = false, now?: () => number) =>

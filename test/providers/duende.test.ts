@@ -7,6 +7,7 @@ import { DUENDE_ABSOLUTE_REFRESH_TOKEN_SECONDS, startDuendeEmulator, type Duende
 import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectKeptAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
@@ -27,11 +28,7 @@ function duendeEnv(duende: DuendeEmulator): Record<string, string> {
 
 /** A refresh at IdentityServer itself, as another copy of the refresh token would make it. */
 function refreshAtDuende(duende: DuendeEmulator, refreshToken: string): Promise<Response> {
-  return fetch(`${duende.issuer}/connect/token`, {
-    method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}` },
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
-  });
+  return refreshAtProvider(`${duende.issuer}/connect/token`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken);
 }
 
 const DUENDE: StandardProvider<DuendeUser, DuendeEmulator> = {

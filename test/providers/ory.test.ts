@@ -6,6 +6,7 @@ import { describeEachDialect } from '../support/postgres.js';
 import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
+import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
 import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { ORY_REFRESH_TOKEN_SECONDS, startOryEmulator, type OryEmulator, type OryIdentity } from './ory.emulator.js';
@@ -27,11 +28,7 @@ function oryEnv(ory: OryEmulator): Record<string, string> {
 
 /** A refresh at Ory itself, as another copy of the refresh token would make it. */
 function refreshAtOry(ory: OryEmulator, refreshToken: string): Promise<Response> {
-  return fetch(`${ory.issuer}/oauth2/token`, {
-    method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}` },
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
-  });
+  return refreshAtProvider(`${ory.issuer}/oauth2/token`, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, refreshToken);
 }
 
 const ORY: StandardProvider<OryIdentity, OryEmulator> = {

@@ -36,13 +36,18 @@ describe('provider variables that nothing reads', () => {
 
   it('one with no near match lists the provider’s settings', () => {
     expect(() => start({ ...github, GITHUB_WEBHOOK: 'x' })).toThrow(
-      /^Configuration error: GITHUB_WEBHOOK \(in \.env\) is not a setting of the github provider; its settings are GITHUB_ followed by PRESET, CLIENT_ID, .*, TEAM_ID, USER_POOL_ID, USER_AGENT, USER_TYPE, RUNAME, ENVIRONMENT_ID, API_KEY$/,
+      /^Configuration error: GITHUB_WEBHOOK \(in \.env\) is not a setting of the github provider; its settings are GITHUB_ followed by PRESET, CLIENT_ID, .*, TEAM_ID, USER_POOL_ID, USER_AGENT, USER_TYPE, RUNAME, ENVIRONMENT_ID, X_API_KEY$/,
     );
   });
 
   it('the real environment, which CI systems and Kubernetes fill with their own GITHUB_… and KEYCLOAK_…, only warns, and only for a near match', () => {
     const environment = { GITHUB_ACTIONS: 'true', GITHUB_SHA: 'ffac537e', KEYCLOAK_SERVICE_HOST: '10.0.0.7', GITHUB_SCOPES: 'repo' };
     expect(start(github, environment)).toEqual(['GITHUB_SCOPES is not a setting of the github provider, so nothing reads it; did you mean GITHUB_SCOPE?']);
+  });
+
+  it("a <NAME>_API_KEY in the real environment, as Google's, Stripe's and other SDKs read one, is not taken for a provider's setting", () => {
+    const google = { OAUTH_PROVIDERS: 'google', GOOGLE_PRESET: 'google', GOOGLE_CLIENT_ID: '123-abc.apps.googleusercontent.com', GOOGLE_CLIENT_SECRET: 'GOCSPX-secret' };
+    expect(start(google, { GOOGLE_API_KEY: 'AIzaSyA-0123456789abcdefghijklmnopqrstu' })).toEqual([]);
   });
 
   it('the application’s own variables are never taken for a provider’s, whatever the provider is named', () => {

@@ -175,6 +175,8 @@ export function mistypedApplicationVariableWarnings(env: Environment): string[] 
  * word's first four letters (REVOKE_URL, REVOCATION_URL).
  */
 function nearestSuffix(suffix: string): string | undefined {
+  // `<NAME>_API_KEY` is what SDKs read from the environment (GOOGLE_API_KEY, STRIPE_API_KEY): no mistyped X_API_KEY.
+  if (suffix === 'API_KEY') return undefined;
   const words = suffix.split('_').map((word) => (word === 'ENDPOINT' || word === 'URI' ? 'URL' : word));
   let best: { suffix: string; distance: number } | undefined;
   for (const known of PROVIDER_VARIABLE_SUFFIXES) {

@@ -157,7 +157,7 @@ const PROVIDER_OPTION_VARIABLES: Readonly<Record<Exclude<keyof ProviderOptions, 
   userType: 'USER_TYPE',
   ruName: 'RUNAME',
   environmentId: 'ENVIRONMENT_ID',
-  apiKey: 'API_KEY',
+  apiKey: 'X_API_KEY',
 };
 
 /** The options that are lists of URLs, each a comma-separated variable: its suffix, and an example for the message. */

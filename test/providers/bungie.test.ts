@@ -23,7 +23,7 @@ function person(id: number, name: string): BungieUser {
 /** Only the documented variables: the preset, the client, its API key, and each endpoint pointed at the emulator (the user API moves with the API base). */
 function bungieEnv(bungie: BungieEmulator): Record<string, string> {
   return presetEnv('bungie', CLIENT_ID, CLIENT_SECRET, {
-    BUNGIE_API_KEY: API_KEY,
+    BUNGIE_X_API_KEY: API_KEY,
     BUNGIE_AUTHORIZE_URL: `${bungie.origin}/en/OAuth/Authorize`,
     BUNGIE_ACCESS_TOKEN_URL: `${bungie.origin}/Platform/App/OAuth/token/`,
     BUNGIE_API_BASE_URL: `${bungie.origin}/Platform`,

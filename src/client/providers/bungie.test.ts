@@ -41,18 +41,20 @@ describe('bungie profileClaims: GetMembershipsForCurrentUser', () => {
 });
 
 describe('bungie settings: the API key on every call', () => {
-  it('sends BUNGIE_API_KEY as X-API-Key, which a caller cannot change, asks for no scope, and sends the client in the form', () => {
+  it('sends BUNGIE_X_API_KEY as X-API-Key, which a caller cannot change, asks for no scope, and sends the client in the form', () => {
     expect(settings).toMatchObject({ apiHeaders: { 'x-api-key': API_KEY }, fixedApiHeaders: ['x-api-key'], scope: '', tokenEndpointAuthMethod: 'client_secret_post', refreshTokenIdleSeconds: 7_776_000 });
   });
 
-  it('BUNGIE_API_KEY is required, and checked', () => {
+  it('BUNGIE_X_API_KEY is required, and checked', () => {
     const env = { BUNGIE_PRESET: 'bungie', BUNGIE_CLIENT_ID: '45678', BUNGIE_CLIENT_SECRET: 'a.secret-value' };
-    expect(() => providerSettings(env, 'bungie', true)).toThrow(/BUNGIE_API_KEY is missing \(the bungie preset needs it\)/);
-    expect(() => providerSettings({ ...env, BUNGIE_API_KEY: 'has spaces in it' }, 'bungie', true)).toThrow(/BUNGIE_API_KEY must be the API key as the provider shows it/);
-    expect(providerSettings({ ...env, BUNGIE_API_KEY: API_KEY }, 'bungie', true).apiHeaders).toEqual({ 'x-api-key': API_KEY });
+    expect(() => providerSettings(env, 'bungie', true)).toThrow(/BUNGIE_X_API_KEY is missing \(the bungie preset needs it\)/);
+    expect(() => providerSettings({ ...env, BUNGIE_X_API_KEY: 'has spaces in it' }, 'bungie', true)).toThrow(/BUNGIE_X_API_KEY must be the API key as the provider shows it/);
+    expect(providerSettings({ ...env, BUNGIE_X_API_KEY: API_KEY }, 'bungie', true).apiHeaders).toEqual({ 'x-api-key': API_KEY });
   });
 
-  it('a preset that takes no API key refuses one', () => {
-    expect(() => providerSettings({ GITHUB_PRESET: 'github', GITHUB_CLIENT_ID: 'id', GITHUB_CLIENT_SECRET: 's', GITHUB_API_KEY: API_KEY }, 'github', true)).toThrow(/GITHUB_API_KEY is not used by the github preset/);
+  it('a preset that takes no API key refuses one, and is not confused by the <NAME>_API_KEY SDKs read from the environment', () => {
+    const github = { GITHUB_PRESET: 'github', GITHUB_CLIENT_ID: 'id', GITHUB_CLIENT_SECRET: 's' };
+    expect(() => providerSettings({ ...github, GITHUB_X_API_KEY: API_KEY }, 'github', true)).toThrow(/GITHUB_X_API_KEY is not used by the github preset/);
+    expect(providerSettings({ ...github, GITHUB_API_KEY: API_KEY }, 'github', true).apiHeaders).not.toHaveProperty('x-api-key');
   });
 });

@@ -4,7 +4,8 @@
  * - an application is issued a client id, a client secret (Confidential clients) and an API key, linked together; the
  *   client's scope and single redirect URL are set at registration, and the scope parameter must be omitted from
  *   authorization and token requests (https://github.com/Bungie-net/api/wiki/OAuth-Documentation, "Client
- *   Registration"): so the preset asks for no scope, and takes the API key as `<NAME>_API_KEY`;
+ *   Registration"): so the preset asks for no scope, and takes the API key as `<NAME>_X_API_KEY`
+ *   (the header's name: `<NAME>_API_KEY` is what Google's, Stripe's and other SDKs read from the environment);
  * - the authorization endpoint is `https://www.bungie.net/en/OAuth/Authorize` and the token endpoint (refreshes too)
  *   `https://www.bungie.net/Platform/App/OAuth/token/` (https://bungie-net.github.io, "Security"), which takes the
  *   client secret as the client's password, RFC 6749 §2.3.1 (the OAuth Documentation): the preset sends `client_id`

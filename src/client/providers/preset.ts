@@ -40,7 +40,7 @@ export interface PresetValues {
    */
   environmentId?: string;
   /**
-   * `<NAME>_API_KEY`: the API key a provider issues an app beside its client, which every call to its API carries
+   * `<NAME>_X_API_KEY`: the API key a provider issues an app beside its client, which every call to its API carries
    * in a header of its own: Bungie.net's `X-API-Key` (https://bungie-net.github.io, "Common Headers").
    */
   apiKey?: string;
@@ -62,7 +62,7 @@ export const PRESET_VALUE_VARIABLES: Readonly<Record<PresetValueName, string>> =
   userType: 'USER_TYPE',
   ruName: 'RUNAME',
   environmentId: 'ENVIRONMENT_ID',
-  apiKey: 'API_KEY',
+  apiKey: 'X_API_KEY',
 };
 
 /** The client a preset's settings are for, for a provider that asks apps to name themselves by it (Reddit's User-Agent). */

@@ -42,8 +42,8 @@
  * read as a passing fault, not a refusal; and whether every connector keeps
  * `email_verified` as its upstream says.
  */
-import { rebuiltAnswer } from '../provider-hooks.js';
-import { objectOf, withoutTrailingSlash, type ProviderPreset } from './preset.js';
+import { readTokenEndpointBody, rebuiltAnswer } from '../provider-hooks.js';
+import { withoutTrailingSlash, type ProviderPreset } from './preset.js';
 
 /** The descriptions of Dex's `invalid_request` answers that refuse the refresh token itself. */
 const REFUSED_REFRESH_TOKEN = new Set(['Refresh token is invalid or has already been claimed by another client.', 'Refresh token expired.']);
@@ -51,13 +51,7 @@ const REFUSED_REFRESH_TOKEN = new Set(['Refresh token is invalid or has already 
 /** Dex's `invalid_request` refusals of a refresh token, as RFC 6749 §5.2's `invalid_grant`. */
 async function tokenResponse(response: Response): Promise<Response> {
   if (response.status !== 400) return response;
-  const text = await response.text();
-  let body: Record<string, unknown> | undefined;
-  try {
-    body = objectOf(JSON.parse(text));
-  } catch {
-    body = undefined;
-  }
+  const { text, fields: body } = await readTokenEndpointBody(response);
   if (body?.error !== 'invalid_request' || typeof body.error_description !== 'string' || !REFUSED_REFRESH_TOKEN.has(body.error_description)) {
     return rebuiltAnswer(response, response.status, text);
   }

@@ -56,19 +56,13 @@
  * the hint "The refresh token was already used.", which needs no hook), and
  * the descriptions of the other refusals.
  */
-import { rebuiltAnswer } from '../provider-hooks.js';
-import { objectOf, withoutTrailingSlash, type ProviderPreset } from './preset.js';
+import { readTokenEndpointBody, rebuiltAnswer } from '../provider-hooks.js';
+import { withoutTrailingSlash, type ProviderPreset } from './preset.js';
 
 /** Hydra's 401 `token_inactive` for a spent refresh token used again, as RFC 6749 §5.2's `invalid_grant`. */
 async function tokenResponse(response: Response): Promise<Response> {
   if (response.status !== 401) return response;
-  const text = await response.text();
-  let body: Record<string, unknown> | undefined;
-  try {
-    body = objectOf(JSON.parse(text));
-  } catch {
-    body = undefined;
-  }
+  const { text, fields: body } = await readTokenEndpointBody(response);
   if (body?.error !== 'token_inactive') return rebuiltAnswer(response, response.status, text);
   const answer = rebuiltAnswer(response, 400, JSON.stringify({ ...body, error: 'invalid_grant' }), 'application/json');
   answer.headers.delete('www-authenticate');

@@ -26,7 +26,7 @@ import { codeRequest, redirectBack } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
-import { atHash, createSigningKey } from './kit/signing.js';
+import { createSigningKey, grantIdToken } from './kit/signing.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface AsgardeoUser {
@@ -127,15 +127,13 @@ export async function startAsgardeoEmulator(options: AsgardeoEmulatorOptions): P
   };
 
   const idToken = (grant: Grant<AsgardeoUser>, accessToken: string): Promise<string> =>
-    key.signIdToken({
+    grantIdToken(key, grant, accessToken, {
       ...claims(grant),
       iss: issuer,
       aud: options.clientId,
       azp: options.clientId,
       amr: ['BasicAuthenticator'],
-      at_hash: atHash(accessToken),
       sid: `${grant.id}-sid`,
-      ...(grant.nonce ? { nonce: grant.nonce } : {}),
     });
 
   tokenEndpoint(server, `${organization}/oauth2/token`, {

@@ -33,7 +33,7 @@ import { basicAsSent } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
-import { atHash, createSigningKey } from './kit/signing.js';
+import { createSigningKey, grantIdToken } from './kit/signing.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface AutheliaUser {
@@ -135,15 +135,13 @@ export async function startAutheliaEmulator(options: AutheliaEmulatorOptions): P
 
   // The ID token proves the sign-in and no more.
   const idToken = (grant: Grant<AutheliaUser>, accessToken: string): Promise<string> =>
-    key.signIdToken({
+    grantIdToken(key, grant, accessToken, {
       iss: issuer,
       sub: grant.user.id,
       aud: [options.clientId],
       azp: options.clientId,
       auth_time: now(),
       amr: ['pwd', 'otp', 'mfa'],
-      at_hash: atHash(accessToken),
-      ...(grant.nonce ? { nonce: grant.nonce } : {}),
     });
 
   tokenEndpoint(server, '/api/oidc/token', {

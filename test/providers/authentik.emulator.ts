@@ -35,7 +35,7 @@ import { basicAsSent, formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
-import { atHash, createSigningKey } from './kit/signing.js';
+import { createSigningKey, grantIdToken } from './kit/signing.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface AuthentikUser {
@@ -129,20 +129,15 @@ export async function startAuthentikEmulator(options: AuthentikEmulatorOptions):
   };
 
   const idToken = (grant: Grant<AuthentikUser>, accessToken: string): Promise<string> =>
-    key.signIdToken(
-      {
-        iss: issuer,
-        sub: hashedUserId(grant.user),
-        aud: options.clientId,
-        auth_time: now(),
-        acr: 'goauthentik.io/providers/oauth2/default',
-        amr: ['pwd'],
-        at_hash: atHash(accessToken),
-        sid: createHash('sha256').update(grant.id).digest('hex'),
-        ...(grant.nonce ? { nonce: grant.nonce } : {}),
-      },
-      ACCESS_TOKEN_SECONDS,
-    );
+    grantIdToken(key, grant, accessToken, {
+      iss: issuer,
+      sub: hashedUserId(grant.user),
+      aud: options.clientId,
+      auth_time: now(),
+      acr: 'goauthentik.io/providers/oauth2/default',
+      amr: ['pwd'],
+      sid: createHash('sha256').update(grant.id).digest('hex'),
+    }, ACCESS_TOKEN_SECONDS);
 
   tokenEndpoint(server, '/application/o/token/', {
     client: options,

@@ -31,7 +31,7 @@ import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
-import { atHash, createSigningKey } from './kit/signing.js';
+import { createSigningKey, grantIdToken } from './kit/signing.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface CasdoorUser {
@@ -127,25 +127,20 @@ export async function startCasdoorEmulator(options: CasdoorEmulatorOptions): Pro
 
   // The default "JWT" format: Casdoor's own member names, `name` the username.
   const idToken = (grant: Grant<CasdoorUser>, accessToken: string): Promise<string> =>
-    key.signIdToken(
-      {
-        owner: 'built-in',
-        name: grant.user.name,
-        id: grant.user.id,
-        displayName: grant.user.displayName,
-        email: grant.user.email,
-        tokenType: 'id-token',
-        tag: '',
-        scope: grant.scope,
-        azp: options.clientId,
-        iss: issuer,
-        sub: grant.user.id,
-        aud: [options.clientId],
-        at_hash: atHash(accessToken),
-        ...(grant.nonce ? { nonce: grant.nonce } : {}),
-      },
-      CASDOOR_TOKEN_SECONDS,
-    );
+    grantIdToken(key, grant, accessToken, {
+      owner: 'built-in',
+      name: grant.user.name,
+      id: grant.user.id,
+      displayName: grant.user.displayName,
+      email: grant.user.email,
+      tokenType: 'id-token',
+      tag: '',
+      scope: grant.scope,
+      azp: options.clientId,
+      iss: issuer,
+      sub: grant.user.id,
+      aud: [options.clientId],
+    }, CASDOOR_TOKEN_SECONDS);
 
   tokenEndpoint(server, '/api/login/oauth/access_token', {
     client: options,

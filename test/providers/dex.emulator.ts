@@ -28,7 +28,7 @@ import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
-import { atHash, createSigningKey } from './kit/signing.js';
+import { createSigningKey, grantIdToken } from './kit/signing.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface DexUser {
@@ -129,7 +129,7 @@ export async function startDexEmulator(options: DexEmulatorOptions): Promise<Dex
   };
 
   const idToken = (grant: Grant<DexUser>, accessToken: string): Promise<string> =>
-    key.signIdToken({ ...claims(grant), iss: issuer, aud: options.clientId, at_hash: atHash(accessToken), ...(grant.nonce ? { nonce: grant.nonce } : {}) }, ID_TOKEN_SECONDS);
+    grantIdToken(key, grant, accessToken, { ...claims(grant), iss: issuer, aud: options.clientId }, ID_TOKEN_SECONDS);
 
   tokenEndpoint(server, `${base}/token`, {
     client: options,

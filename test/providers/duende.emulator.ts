@@ -33,7 +33,7 @@ import { codeRequest, redirectBack } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
-import { atHash, createSigningKey } from './kit/signing.js';
+import { createSigningKey, grantIdToken } from './kit/signing.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface DuendeUser {
@@ -139,7 +139,7 @@ export async function startDuendeEmulator(options: DuendeEmulatorOptions): Promi
   };
 
   const idToken = (grant: Grant<DuendeUser>, accessToken: string): Promise<string> =>
-    key.signIdToken({
+    grantIdToken(key, grant, accessToken, {
       iss: issuer,
       sub: grant.user.id,
       aud: options.clientId,
@@ -147,8 +147,6 @@ export async function startDuendeEmulator(options: DuendeEmulatorOptions): Promi
       idp: 'local',
       amr: ['pwd'],
       sid: `${grant.id.toUpperCase()}SID`,
-      at_hash: atHash(accessToken),
-      ...(grant.nonce ? { nonce: grant.nonce } : {}),
     });
 
   tokenEndpoint(server, '/connect/token', {

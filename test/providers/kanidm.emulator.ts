@@ -28,7 +28,7 @@ import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
-import { atHash, createSigningKey } from './kit/signing.js';
+import { createSigningKey, grantIdToken } from './kit/signing.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface KanidmUser {
@@ -143,7 +143,7 @@ export async function startKanidmEmulator(options: KanidmEmulatorOptions): Promi
   };
 
   const idToken = (grant: Grant<KanidmUser>, accessToken: string): Promise<string> =>
-    key.signIdToken({ ...claims(grant), iss: issuer, aud: options.clientId, auth_time: now(), at_hash: atHash(accessToken), ...(grant.nonce ? { nonce: grant.nonce } : {}) }, ACCESS_TOKEN_SECONDS);
+    grantIdToken(key, grant, accessToken, { ...claims(grant), iss: issuer, aud: options.clientId, auth_time: now() }, ACCESS_TOKEN_SECONDS);
 
   tokenEndpoint(server, '/oauth2/token', {
     client: options,

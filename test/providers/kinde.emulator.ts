@@ -31,7 +31,7 @@ import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
-import { atHash, createSigningKey } from './kit/signing.js';
+import { createSigningKey, grantIdToken } from './kit/signing.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface KindeUser {
@@ -109,18 +109,16 @@ export async function startKindeEmulator(options: KindeEmulatorOptions): Promise
   const idToken = (grant: Grant<KindeUser>, accessToken: string): Promise<string> => {
     const { user } = grant;
     const scopes = grant.scope.split(' ');
-    return key.signIdToken({
+    return grantIdToken(key, grant, accessToken, {
       iss: issuer,
       sub: user.id,
       aud: [options.clientId],
       azp: options.clientId,
       auth_time: now(),
-      at_hash: atHash(accessToken),
       jti: `${grant.id}-${now()}`,
       org_codes: ['org_1a2b3c4d5e6'],
       ...(scopes.includes('email') ? { email: user.email } : {}),
       ...(scopes.includes('profile') ? { name: `${user.givenName} ${user.familyName}`, given_name: user.givenName, family_name: user.familyName, updated_at: now() - 86_400 } : {}),
-      ...(grant.nonce ? { nonce: grant.nonce } : {}),
     });
   };
 

@@ -29,7 +29,7 @@ import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
-import { atHash, createSigningKey } from './kit/signing.js';
+import { createSigningKey, grantIdToken } from './kit/signing.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface LogtoUser {
@@ -127,14 +127,12 @@ export async function startLogtoEmulator(options: LogtoEmulatorOptions): Promise
   };
 
   const idToken = (grant: Grant<LogtoUser>, accessToken: string): Promise<string> =>
-    key.signIdToken({
+    grantIdToken(key, grant, accessToken, {
       ...claims(grant),
       iss: issuer,
       aud: options.clientId,
       auth_time: now(),
-      at_hash: atHash(accessToken),
       sid: grant.id,
-      ...(grant.nonce ? { nonce: grant.nonce } : {}),
     });
 
   tokenEndpoint(server, `${base}/token`, {

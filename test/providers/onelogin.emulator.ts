@@ -31,7 +31,7 @@ import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
-import { atHash, createSigningKey } from './kit/signing.js';
+import { createSigningKey, grantIdToken } from './kit/signing.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface OneLoginUser {
@@ -119,15 +119,13 @@ export async function startOneLoginEmulator(options: OneLoginEmulatorOptions): P
   };
 
   const idToken = (grant: Grant<OneLoginUser>, accessToken: string): Promise<string> =>
-    key.signIdToken({
+    grantIdToken(key, grant, accessToken, {
       iss: issuer,
       sub: grant.user.id,
       aud: options.clientId,
       auth_time: now(),
-      at_hash: atHash(accessToken),
       sid: grant.id,
       preferred_username: grant.user.username,
-      ...(grant.nonce ? { nonce: grant.nonce } : {}),
     });
 
   tokenEndpoint(server, `${base}/token`, {

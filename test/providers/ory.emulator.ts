@@ -34,7 +34,7 @@ import { codeRequest, redirectBack } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
-import { atHash, createSigningKey } from './kit/signing.js';
+import { createSigningKey, grantIdToken } from './kit/signing.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface OryIdentity {
@@ -137,14 +137,12 @@ export async function startOryEmulator(options: OryEmulatorOptions): Promise<Ory
   };
 
   const idToken = (grant: Grant<OryIdentity>, accessToken: string): Promise<string> =>
-    key.signIdToken({
+    grantIdToken(key, grant, accessToken, {
       ...claims(grant),
       iss: issuer,
       aud: [options.clientId],
       auth_time: now(),
-      at_hash: atHash(accessToken),
       sid: `${grant.id}-session`,
-      ...(grant.nonce ? { nonce: grant.nonce } : {}),
     });
 
   tokenEndpoint(server, '/oauth2/token', {

@@ -29,7 +29,7 @@ import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
-import { atHash, createSigningKey } from './kit/signing.js';
+import { createSigningKey, grantIdToken } from './kit/signing.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface PingOneUser {
@@ -128,18 +128,16 @@ export async function startPingOneEmulator(options: PingOneEmulatorOptions): Pro
   const invalidClient = () => oauthError(401, 'invalid_client', 'Request denied: Unsupported authentication method or invalid client credentials');
 
   const idToken = (grant: Grant<PingOneUser>, accessToken: string): Promise<string> =>
-    key.signIdToken({
+    grantIdToken(key, grant, accessToken, {
       iss: issuer,
       sub: grant.user.id,
       aud: options.clientId,
       auth_time: now(),
       acr: 'Single_Factor',
       amr: ['pwd'],
-      at_hash: atHash(accessToken),
       sid: grant.id,
       env: options.environmentId,
       org: '0f2e4d6c-8a1b-4c3d-9e5f-7a6b5c4d3e2f',
-      ...(grant.nonce ? { nonce: grant.nonce } : {}),
     });
 
   tokenEndpoint(server, `${base}/token`, {

@@ -30,7 +30,7 @@ import { codeRequest, redirectBack } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
-import { atHash, createSigningKey } from './kit/signing.js';
+import { createSigningKey, grantIdToken } from './kit/signing.js';
 import { jsonOrForm, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface StytchUser {
@@ -127,7 +127,7 @@ export async function startStytchEmulator(options: StytchEmulatorOptions): Promi
   };
 
   const idToken = (grant: Grant<StytchUser>, accessToken: string): Promise<string> =>
-    key.signIdToken({ ...claims(grant), iss: issuer, aud: [options.clientId], at_hash: atHash(accessToken), ...(grant.nonce ? { nonce: grant.nonce } : {}) });
+    grantIdToken(key, grant, accessToken, { ...claims(grant), iss: issuer, aud: [options.clientId] });
 
   tokenEndpoint(server, '/v1/oauth2/token', {
     client: options,

@@ -38,7 +38,7 @@ import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
-import { atHash, createSigningKey } from './kit/signing.js';
+import { createSigningKey, grantIdToken } from './kit/signing.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface VercelUser {
@@ -162,18 +162,13 @@ export async function startVercelEmulator(options: VercelEmulatorOptions): Promi
         // An ID token at the sign-in (OpenID Connect Core §12.2 lets a refresh answer go without one).
         ...(grantType === 'authorization_code' && grant.scope.split(' ').includes('openid')
           ? {
-              id_token: await key.signIdToken(
-                {
-                  iss: issuer,
-                  aud: options.clientId,
-                  nbf: now(),
-                  jti: `${grant.id}-${now()}`,
-                  at_hash: atHash(tokens.accessToken),
-                  ...claimsOf(grant),
-                  ...(grant.nonce ? { nonce: grant.nonce } : {}),
-                },
-                ACCESS_TOKEN_SECONDS,
-              ),
+              id_token: await grantIdToken(key, grant, tokens.accessToken, {
+                iss: issuer,
+                aud: options.clientId,
+                nbf: now(),
+                jti: `${grant.id}-${now()}`,
+                ...claimsOf(grant),
+              }, ACCESS_TOKEN_SECONDS),
             }
           : {}),
       }),

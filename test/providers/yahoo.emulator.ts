@@ -35,7 +35,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
-import { atHash, createSigningKey } from './kit/signing.js';
+import { createSigningKey, grantIdToken } from './kit/signing.js';
 
 export interface YahooUser {
   /** The ID token's and userinfo's `sub`. */
@@ -148,14 +148,12 @@ export async function startYahooEmulator(options: YahooEmulatorOptions): Promise
         return json(200, { access_token: tokens.accessToken, refresh_token: refreshToken, expires_in: tokens.expiresIn, token_type: 'bearer', xoauth_yahoo_guid: person.guid });
       }
       const scopes = grant.scope.split(' ');
-      const idToken = await key.signIdToken({
+      const idToken = await grantIdToken(key, grant, tokens.accessToken, {
         iss: issuer,
         sub: person.sub,
         aud: options.clientId,
         auth_time: Math.floor(Date.now() / 1000),
         amr: ['pwd'],
-        at_hash: atHash(tokens.accessToken),
-        ...(grant.nonce ? { nonce: grant.nonce } : {}),
         ...(scopes.includes('profile') ? { name: `${person.givenName} ${person.familyName}`, given_name: person.givenName, family_name: person.familyName, nickname: person.nickname, locale: 'en-US' } : {}),
         ...(scopes.includes('email') ? { email: person.email, email_verified: true } : {}),
       });

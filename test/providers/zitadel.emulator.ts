@@ -37,7 +37,7 @@ import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
-import { atHash, createSigningKey } from './kit/signing.js';
+import { createSigningKey, grantIdToken } from './kit/signing.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface ZitadelUser {
@@ -128,21 +128,16 @@ export async function startZitadelEmulator(options: ZitadelEmulatorOptions): Pro
   };
 
   const idToken = (grant: Grant<ZitadelUser>, accessToken: string): Promise<string> =>
-    key.signIdToken(
-      {
-        iss: issuer,
-        sub: grant.user.id,
-        aud: [options.clientId, ...(grant.scope.split(' ').includes(ZITADEL_AUDIENCE_SCOPE) ? ['100000000000000001'] : [])],
-        azp: options.clientId,
-        client_id: options.clientId,
-        auth_time: signedInAt.get(grant.id) ?? now(),
-        amr: ['pwd'],
-        at_hash: atHash(accessToken),
-        sid: `V1_${grant.id}`,
-        ...(grant.nonce ? { nonce: grant.nonce } : {}),
-      },
-      ACCESS_TOKEN_SECONDS,
-    );
+    grantIdToken(key, grant, accessToken, {
+      iss: issuer,
+      sub: grant.user.id,
+      aud: [options.clientId, ...(grant.scope.split(' ').includes(ZITADEL_AUDIENCE_SCOPE) ? ['100000000000000001'] : [])],
+      azp: options.clientId,
+      client_id: options.clientId,
+      auth_time: signedInAt.get(grant.id) ?? now(),
+      amr: ['pwd'],
+      sid: `V1_${grant.id}`,
+    }, ACCESS_TOKEN_SECONDS);
 
   tokenEndpoint(server, '/oauth/v2/token', {
     client: options,

@@ -35,3 +35,8 @@ export async function createSigningKey(alg: 'RS256' | 'ES256' = 'RS256', now: ()
 export function atHash(accessToken: string): string {
   return createHash('sha256').update(accessToken).digest().subarray(0, 16).toString('base64url');
 }
+
+/** Signs `claims` as the ID token of `grant`, bound to `accessToken` by `at_hash` and to the authorization request by its `nonce` when it had one (OIDC Core §3.1.3.6, §3.1.2.1); `lifetimeSeconds` as `signIdToken`'s. */
+export function grantIdToken(key: SigningKey, grant: { nonce: string | undefined }, accessToken: string, claims: JWTPayload, lifetimeSeconds?: number): Promise<string> {
+  return key.signIdToken({ ...claims, at_hash: atHash(accessToken), ...(grant.nonce ? { nonce: grant.nonce } : {}) }, lifetimeSeconds);
+}

@@ -34,7 +34,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey, grantIdToken } from './kit/signing.js';
-import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
+import { oauthError, openIdTokenAnswer, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface AutheliaUser {
   /** The opaque identifier Authelia keeps for the user (a UUID v4): the `sub`. */
@@ -155,14 +155,7 @@ export async function startAutheliaEmulator(options: AutheliaEmulatorOptions): P
       code: () => oauthError(400, 'invalid_grant', INVALID_GRANT),
     },
     answer: async ({ grant, tokens }) =>
-      json(200, {
-        access_token: tokens.accessToken,
-        expires_in: tokens.expiresIn,
-        id_token: await idToken(grant, tokens.accessToken),
-        ...(tokens.refreshToken ? { refresh_token: tokens.refreshToken } : {}),
-        scope: grant.scope,
-        token_type: 'bearer',
-      }),
+      json(200, openIdTokenAnswer(tokens, grant.scope, 'bearer', await idToken(grant, tokens.accessToken), { sorted: true })),
   });
 
   server.route('POST', '/api/oidc/revocation', (request) => {

@@ -29,7 +29,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey, grantIdToken } from './kit/signing.js';
-import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
+import { oauthError, openIdTokenAnswer, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface KanidmUser {
   /** The account's UUID: the `sub`. */
@@ -156,14 +156,7 @@ export async function startKanidmEmulator(options: KanidmEmulatorOptions): Promi
       code: () => oauthError(400, 'invalid_grant'),
     },
     answer: async ({ grant, tokens }) =>
-      json(200, {
-        access_token: tokens.accessToken,
-        token_type: 'Bearer',
-        expires_in: tokens.expiresIn,
-        ...(tokens.refreshToken ? { refresh_token: tokens.refreshToken } : {}),
-        scope: grant.scope,
-        id_token: await idToken(grant, tokens.accessToken),
-      }),
+      json(200, openIdTokenAnswer(tokens, grant.scope, 'Bearer', await idToken(grant, tokens.accessToken))),
   });
 
   server.route('POST', '/oauth2/token/revoke', (request) => {

@@ -32,7 +32,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey, grantIdToken } from './kit/signing.js';
-import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
+import { oauthError, openIdTokenAnswer, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface KindeUser {
   /** The Kinde user id, `kp_` and 32 hex digits: the `sub`. */
@@ -133,14 +133,7 @@ export async function startKindeEmulator(options: KindeEmulatorOptions): Promise
       code: () => oauthError(400, 'invalid_grant', 'The provided authorization grant or refresh token is invalid, expired or revoked.'),
     },
     answer: async ({ grant, tokens }) =>
-      json(200, {
-        access_token: tokens.accessToken,
-        expires_in: tokens.expiresIn,
-        id_token: await idToken(grant, tokens.accessToken),
-        ...(tokens.refreshToken ? { refresh_token: tokens.refreshToken } : {}),
-        scope: grant.scope,
-        token_type: 'bearer',
-      }),
+      json(200, openIdTokenAnswer(tokens, grant.scope, 'bearer', await idToken(grant, tokens.accessToken), { sorted: true })),
   });
 
   server.route('POST', '/oauth2/revoke', (request) => {

@@ -30,7 +30,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey, grantIdToken } from './kit/signing.js';
-import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
+import { oauthError, openIdTokenAnswer, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface LogtoUser {
   /** The Logto user id (12 lowercase letters and digits): the `sub`. */
@@ -147,14 +147,7 @@ export async function startLogtoEmulator(options: LogtoEmulatorOptions): Promise
     },
     answer: async ({ grantType, grant, tokens, form }) => {
       const refreshToken = tokens.refreshToken ?? (grantType === 'refresh_token' ? form.get('refresh_token') : undefined);
-      return json(200, {
-        access_token: tokens.accessToken,
-        expires_in: tokens.expiresIn,
-        id_token: await idToken(grant, tokens.accessToken),
-        ...(refreshToken ? { refresh_token: refreshToken } : {}),
-        scope: grant.scope,
-        token_type: 'Bearer',
-      });
+      return json(200, openIdTokenAnswer({ ...tokens, refreshToken: refreshToken ?? undefined }, grant.scope, 'Bearer', await idToken(grant, tokens.accessToken), { sorted: true }));
     },
   });
 

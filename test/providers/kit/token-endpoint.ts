@@ -77,6 +77,16 @@ export function tokenMembers(tokens: Pick<IssuedTokens, 'accessToken' | 'expires
   return { access_token: tokens.accessToken, token_type: tokenType, expires_in: tokens.expiresIn, refresh_token: tokens.refreshToken, scope };
 }
 
+/**
+ * An OpenID token answer (OIDC Core §3.1.3.3): `tokenMembers` then `id_token`;
+ * with `sorted`, the members in the order of their names, as Go's
+ * encoding/json writes a map.
+ */
+export function openIdTokenAnswer(tokens: Pick<IssuedTokens, 'accessToken' | 'expiresIn' | 'refreshToken'>, scope: string, tokenType: string, idToken: string, options: { sorted?: boolean } = {}): Record<string, unknown> {
+  const members = { ...tokenMembers(tokens, scope, tokenType), id_token: idToken };
+  return options.sorted ? Object.fromEntries(Object.entries(members).sort(([a], [b]) => (a < b ? -1 : 1))) : members;
+}
+
 /** The string members of a JSON object body as parameters, or the form when the body is not one (e.g. Atlassian, which documents JSON and takes a form too). */
 export function jsonOrForm(request: EmulatorRequest): URLSearchParams {
   const body = request.json();

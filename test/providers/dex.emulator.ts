@@ -29,7 +29,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey, grantIdToken } from './kit/signing.js';
-import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
+import { oauthError, openIdTokenAnswer, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface DexUser {
   /** The user's id at the upstream provider. */
@@ -146,13 +146,7 @@ export async function startDexEmulator(options: DexEmulatorOptions): Promise<Dex
       return grant && refreshRevoked.has(grant.id) ? oauthError(400, 'invalid_request', REFUSED_REFRESH_TOKEN) : undefined;
     },
     answer: async ({ grant, tokens }) =>
-      json(200, {
-        access_token: tokens.accessToken,
-        token_type: 'bearer',
-        expires_in: tokens.expiresIn,
-        ...(tokens.refreshToken ? { refresh_token: tokens.refreshToken } : {}),
-        id_token: await idToken(grant, tokens.accessToken),
-      }),
+      json(200, openIdTokenAnswer(tokens, undefined, 'bearer', await idToken(grant, tokens.accessToken))),
   });
 
   server.route('GET', `${base}/userinfo`, (request) => {

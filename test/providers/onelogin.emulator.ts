@@ -32,7 +32,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey, grantIdToken } from './kit/signing.js';
-import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
+import { oauthError, openIdTokenAnswer, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface OneLoginUser {
   /** The OneLogin user id, digits: the `sub`. */
@@ -139,13 +139,7 @@ export async function startOneLoginEmulator(options: OneLoginEmulatorOptions): P
       code: () => oauthError(400, 'invalid_grant', 'grant request is invalid'),
     },
     answer: async ({ grant, tokens }) =>
-      json(200, {
-        access_token: tokens.accessToken,
-        expires_in: tokens.expiresIn,
-        id_token: await idToken(grant, tokens.accessToken),
-        ...(tokens.refreshToken ? { refresh_token: tokens.refreshToken } : {}),
-        token_type: 'Bearer',
-      }),
+      json(200, openIdTokenAnswer(tokens, undefined, 'Bearer', await idToken(grant, tokens.accessToken), { sorted: true })),
   });
 
   server.route('POST', `${base}/token/revocation`, (request) => {

@@ -38,7 +38,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey, grantIdToken } from './kit/signing.js';
-import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
+import { oauthError, openIdTokenAnswer, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface ZitadelUser {
   /** The user id, digits: the `sub`. */
@@ -157,13 +157,7 @@ export async function startZitadelEmulator(options: ZitadelEmulatorOptions): Pro
     },
     answer: async ({ grantType, grant, tokens }) => {
       if (grantType === 'authorization_code') signedInAt.set(grant.id, now());
-      return json(200, {
-        access_token: tokens.accessToken,
-        token_type: 'Bearer',
-        expires_in: tokens.expiresIn,
-        ...(tokens.refreshToken ? { refresh_token: tokens.refreshToken } : {}),
-        id_token: await idToken(grant, tokens.accessToken),
-      }, { 'cache-control': 'no-store' });
+      return json(200, openIdTokenAnswer(tokens, undefined, 'Bearer', await idToken(grant, tokens.accessToken)), { 'cache-control': 'no-store' });
     },
   });
 

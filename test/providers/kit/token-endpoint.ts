@@ -72,8 +72,8 @@ export function oauthError(status: number, error: string, description?: string):
   return json(status, description === undefined ? { error } : { error, error_description: description });
 }
 
-/** RFC 6749 §5.1's members of a token answer, in its order: `access_token`, `token_type` (spelt as the provider spells it), `expires_in`, `refresh_token` when one was issued, `scope`; a provider's own members go beside them. */
-export function tokenMembers(tokens: Pick<IssuedTokens, 'accessToken' | 'expiresIn' | 'refreshToken'>, scope: string, tokenType: string): Record<string, unknown> {
+/** RFC 6749 §5.1's members of a token answer, in its order: `access_token`, `token_type` (spelt as the provider spells it), `expires_in`, `refresh_token` when one was issued, `scope` when given; a provider's own members go beside them. */
+export function tokenMembers(tokens: Pick<IssuedTokens, 'accessToken' | 'expiresIn' | 'refreshToken'>, scope: string | undefined, tokenType: string): Record<string, unknown> {
   return { access_token: tokens.accessToken, token_type: tokenType, expires_in: tokens.expiresIn, refresh_token: tokens.refreshToken, scope };
 }
 
@@ -82,7 +82,7 @@ export function tokenMembers(tokens: Pick<IssuedTokens, 'accessToken' | 'expires
  * with `sorted`, the members in the order of their names, as Go's
  * encoding/json writes a map.
  */
-export function openIdTokenAnswer(tokens: Pick<IssuedTokens, 'accessToken' | 'expiresIn' | 'refreshToken'>, scope: string, tokenType: string, idToken: string, options: { sorted?: boolean } = {}): Record<string, unknown> {
+export function openIdTokenAnswer(tokens: Pick<IssuedTokens, 'accessToken' | 'expiresIn' | 'refreshToken'>, scope: string | undefined, tokenType: string, idToken: string, options: { sorted?: boolean } = {}): Record<string, unknown> {
   const members = { ...tokenMembers(tokens, scope, tokenType), id_token: idToken };
   return options.sorted ? Object.fromEntries(Object.entries(members).sort(([a], [b]) => (a < b ? -1 : 1))) : members;
 }

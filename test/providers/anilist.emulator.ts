@@ -22,7 +22,7 @@ import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
-import { tokenEndpoint } from './kit/token-endpoint.js';
+import { RFC_6749_DESCRIPTIONS, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface AniListUser {
   /** The AniList user id, a number. */
@@ -51,7 +51,7 @@ function passportError(status: number, error: string, description: string, hint 
   return json(status, { error, error_description: description, hint, message: description });
 }
 const INVALID_GRANT = () =>
-  passportError(400, 'invalid_grant', 'The provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.');
+  passportError(400, 'invalid_grant', RFC_6749_DESCRIPTIONS.invalid_grant);
 const graphqlError = (message: string, data: unknown = null) => json(400, { errors: [{ message, status: 400, locations: [{ line: 1, column: 3 }] }], data });
 
 /** The string members of a JSON object body, or nothing when the body is not JSON. */

@@ -34,7 +34,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey, grantIdToken } from './kit/signing.js';
-import { oauthError, openIdTokenAnswer, tokenEndpoint } from './kit/token-endpoint.js';
+import { oauthError, openIdTokenAnswer, RFC_6749_DESCRIPTIONS, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface AutheliaUser {
   /** The opaque identifier Authelia keeps for the user (a UUID v4): the `sub`. */
@@ -59,9 +59,8 @@ export interface AutheliaEmulator extends EmulatorHandle<AutheliaUser> {
 
 const ACCESS_TOKEN_SECONDS = 3600;
 export const AUTHELIA_REFRESH_TOKEN_SECONDS = 90 * 60;
-const INVALID_CLIENT = 'Client authentication failed (e.g., unknown client, no client authentication included, or unsupported authentication method).';
-const INVALID_GRANT =
-  'The provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.';
+const INVALID_CLIENT = RFC_6749_DESCRIPTIONS.invalid_client;
+const INVALID_GRANT = RFC_6749_DESCRIPTIONS.invalid_grant;
 
 export async function startAutheliaEmulator(options: AutheliaEmulatorOptions): Promise<AutheliaEmulator> {
   const server = await startEmulatorServer();

@@ -35,7 +35,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey, grantIdToken } from './kit/signing.js';
-import { oauthError, openIdTokenAnswer, tokenEndpoint } from './kit/token-endpoint.js';
+import { oauthError, openIdTokenAnswer, RFC_6749_DESCRIPTIONS, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface OryIdentity {
   /** The identity's id in Ory Identities (a UUID): the `sub`. */
@@ -60,9 +60,8 @@ export interface OryEmulator extends EmulatorHandle<OryIdentity> {
 
 const ACCESS_TOKEN_SECONDS = 3600;
 export const ORY_REFRESH_TOKEN_SECONDS = 30 * 86_400;
-const INVALID_CLIENT = 'Client authentication failed (e.g., unknown client, no client authentication included, or unsupported authentication method).';
-const INVALID_GRANT =
-  'The provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.';
+const INVALID_CLIENT = RFC_6749_DESCRIPTIONS.invalid_client;
+const INVALID_GRANT = RFC_6749_DESCRIPTIONS.invalid_grant;
 const TOKEN_INACTIVE = 'Token is inactive because it is malformed, expired or otherwise invalid. Token validation failed.';
 
 export async function startOryEmulator(options: OryEmulatorOptions): Promise<OryEmulator> {

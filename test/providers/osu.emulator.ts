@@ -30,7 +30,7 @@ import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
-import { tokenEndpoint } from './kit/token-endpoint.js';
+import { RFC_6749_DESCRIPTIONS, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface OsuUser {
   /** The osu! user id, a number. */
@@ -65,7 +65,7 @@ const INVALID_GRANT = () =>
   passportError(
     400,
     'invalid_grant',
-    'The provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.',
+    RFC_6749_DESCRIPTIONS.invalid_grant,
     'Token has been revoked',
   );
 

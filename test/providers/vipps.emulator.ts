@@ -40,7 +40,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { html, json, startEmulatorServer } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { atHash, createSigningKey } from './kit/signing.js';
-import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
+import { oauthError, RFC_6749_DESCRIPTIONS, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface VippsUser {
   /** The person's pairwise id at this merchant, a UUID. */
@@ -128,7 +128,7 @@ export async function startVippsEmulator(options: VippsEmulatorOptions): Promise
     authenticates: (request) => basicAsSent(request, options),
     failure: { queued: controls.tokenFailure, reply: (status) => json(status, { error: 'server_error' }) },
     errors: {
-      client: () => oauthError(401, 'invalid_client', 'Client authentication failed (e.g., unknown client, no client authentication included, or unsupported authentication method).'),
+      client: () => oauthError(401, 'invalid_client', RFC_6749_DESCRIPTIONS.invalid_client),
       code: () => oauthError(400, 'invalid_grant', GRANT_REFUSED),
       refreshToken: () => oauthError(400, 'invalid_grant', GRANT_REFUSED),
     },

@@ -43,7 +43,7 @@ import { isGrant } from './kit/bearer-grant.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
-import { tokenEndpoint } from './kit/token-endpoint.js';
+import { RFC_6749_DESCRIPTIONS, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface WikimediaUser {
   /** The central (global) user id, `sub`. */
@@ -74,7 +74,7 @@ export interface WikimediaEmulator extends EmulatorHandle<WikimediaUser> {
 
 export const WIKIMEDIA_ACCESS_TOKEN_TTL = 4 * 3600;
 
-const GRANT_REFUSED = 'The provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.';
+const GRANT_REFUSED = RFC_6749_DESCRIPTIONS.invalid_grant;
 
 /** The extension's OAuth library's error body. */
 function libraryError(status: number, error: string, description: string, hint?: string): EmulatorReply {

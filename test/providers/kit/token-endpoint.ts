@@ -67,6 +67,16 @@ export interface TokenEndpointOptions<User> {
   answer(issued: TokenGrant<User>): EmulatorReply | Promise<EmulatorReply>;
 }
 
+/**
+ * RFC 6749 §5.2's own words for its error codes, which servers built on Ory fosite (Authelia, Ory Hydra) and on
+ * league/oauth2-server (osu!, AniList, Wikimedia) send as `error_description`.
+ */
+export const RFC_6749_DESCRIPTIONS = {
+  invalid_client: 'Client authentication failed (e.g., unknown client, no client authentication included, or unsupported authentication method).',
+  invalid_grant:
+    'The provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.',
+} as const;
+
 /** The RFC 6749 §5.2 error body most providers answer: `error`, and `error_description` when given. */
 export function oauthError(status: number, error: string, description?: string): EmulatorReply {
   return json(status, description === undefined ? { error } : { error, error_description: description });

@@ -1,4 +1,5 @@
 import * as oidc from 'openid-client';
+import { withChallengeWithoutErrorDropped } from './challenge-without-error.js';
 import { clientAuthentication } from './client-auth.js';
 import { describeProviderFailure, ProviderUnavailableError, TokenkeeperError, UnknownProviderError } from './errors.js';
 import { readTokenEndpointBody, rebuiltAnswer } from './provider-hooks.js';
@@ -101,8 +102,9 @@ async function withoutIdToken(response: Response): Promise<Response> {
  * and tokenResponse hooks) on the one URL they concern, a refresh token grant sent to the refresh endpoint
  * where one is configured (openid-client sends every grant to the token endpoint), given
  * `refreshTimeoutMs`, that longer timeout in place of openid-client's on a refresh token grant, the
- * userinfo request's token under userinfoTokenScheme (or the accessTokenHeader of every request that sends one), and token
- * answers without the ID token idTokenUnused leaves unread.
+ * userinfo request's token under userinfoTokenScheme (or the accessTokenHeader of every request that sends one), token
+ * answers without the ID token idTokenUnused leaves unread, and token endpoint refusals stripped of a challenge
+ * that names no error (withChallengeWithoutErrorDropped).
  */
 function providerFetch(
   settings: ProviderSettings,
@@ -110,14 +112,13 @@ function providerFetch(
   isTokenEndpoint: (url: string) => boolean,
   refreshTimeoutMs: number | undefined,
   isUserinfoEndpoint: (url: string) => boolean,
-): oidc.CustomFetch | undefined {
+): oidc.CustomFetch {
   const rewrite = settings.hooks?.tokenResponse;
   const rewriteRequest = settings.hooks?.tokenRequest;
   const refreshEndpoint = settings.endpoints?.refreshEndpoint ?? settings.metadataOverrides?.refreshEndpoint;
   const scheme = settings.userinfoTokenScheme;
   const dropIdToken = settings.idTokenUnused === true;
   const tokenHeader = settings.accessTokenHeader;
-  if (!rewrite && !rewriteRequest && refreshTimeoutMs === undefined && refreshEndpoint === undefined && scheme === undefined && !dropIdToken && tokenHeader === undefined) return base;
   const send: oidc.CustomFetch = base ?? ((url, init) => fetch(url, init as RequestInit));
   return async (url, init) => {
     if (scheme !== undefined && isUserinfoEndpoint(url)) return send(url, withUserinfoScheme(init, scheme));
@@ -126,7 +127,7 @@ function providerFetch(
     let sent = refresh && refreshTimeoutMs !== undefined ? { ...init, signal: AbortSignal.timeout(refreshTimeoutMs) } : init;
     if (rewriteRequest && init.body instanceof URLSearchParams) sent = { ...sent, ...rewriteRequest({ body: init.body, headers: init.headers }) };
     const response = await send(refresh && refreshEndpoint !== undefined ? refreshEndpoint : url, sent);
-    const answer = rewrite ? await rewrite(response) : response;
+    const answer = await withChallengeWithoutErrorDropped(rewrite ? await rewrite(response) : response);
     return dropIdToken ? withoutIdToken(answer) : answer;
   };
 }

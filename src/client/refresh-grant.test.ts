@@ -126,6 +126,25 @@ describe('requestTokenRefresh', () => {
     });
   });
 
+  it('invalid_client with a challenge that names no error (RFC 6749 §5.2’s Basic challenge, as Casdoor sends it) is read from the body', async () => {
+    answer = { status: 401, body: { error: 'invalid_client', error_description: 'client_secret is invalid' }, headers: { 'www-authenticate': 'Basic realm="OAuth2"' } };
+    await expect(requestTokenRefresh(new ProviderRegistry([settings()]), stored(), () => NOW)).rejects.toMatchObject({
+      code: 'provider_error',
+      providerError: 'invalid_client',
+      message: 'Acme refused the token refresh (invalid_client); check the client id and secret configured for it (ACME_CLIENT_ID, ACME_CLIENT_SECRET).',
+    });
+    // A bare Bearer challenge on a 400 invalid_grant: the person must sign in again.
+    answer = { status: 400, body: { error: 'invalid_grant' }, headers: { 'www-authenticate': 'Bearer' } };
+    await expect(requestTokenRefresh(new ProviderRegistry([settings()]), stored(), () => NOW)).rejects.toBeInstanceOf(InvalidGrantError);
+    // No error in the body either: only the status says what happened.
+    answer = { status: 401, body: { message: 'Unauthorized' }, headers: { 'www-authenticate': 'Basic realm="OAuth2"' } };
+    await expect(requestTokenRefresh(new ProviderRegistry([settings()]), stored(), () => NOW)).rejects.toMatchObject({
+      code: 'provider_error',
+      providerError: null,
+      message: 'Acme refused the token refresh (HTTP 401).',
+    });
+  });
+
   it.each(['interaction_required', 'login_required', 'consent_required'])('%s (OIDC Core §3.1.2.6: only the person can act) is an InvalidGrantError too', async (code) => {
     answer = { status: 400, body: { error: code } };
     await expect(requestTokenRefresh(new ProviderRegistry([settings()]), stored(), () => NOW)).rejects.toBeInstanceOf(InvalidGrantError);

@@ -30,8 +30,8 @@
  *   `<NAME>_REFRESH_TOKEN_IDLE_DAYS`.
  * - Casdoor answers a client it cannot authenticate with HTTP 401
  *   `invalid_client` and `WWW-Authenticate: Basic realm="OAuth2"` (its source,
- *   controllers/util.go); the header is dropped so that the body's RFC 6749
- *   §5.2 error is read, as openid-client would otherwise stop at the challenge.
+ *   controllers/util.go): the body's RFC 6749 §5.2 error is read, as for any
+ *   challenge that names no error.
  * - Casdoor has no RFC 7009 revocation endpoint (its discovery names none):
  *   disconnect deletes the tokens here only.
  * - The API base is the origin, where `/api/userinfo` and Casdoor's own API
@@ -40,16 +40,7 @@
  * otherwise than in the UI, and the token formats other than "JWT" (the
  * profile comes from userinfo whatever the format).
  */
-import { rebuiltAnswer } from '../provider-hooks.js';
 import { withoutTrailingSlash, type ProviderPreset } from './preset.js';
-
-/** Casdoor's 401 `invalid_client`, without its Basic challenge, so its RFC 6749 §5.2 body is what is read. */
-async function tokenResponse(response: Response): Promise<Response> {
-  if (response.status !== 401 || !response.headers.has('www-authenticate')) return response;
-  const answer = rebuiltAnswer(response, 401, await response.text());
-  answer.headers.delete('www-authenticate');
-  return answer;
-}
 
 export const casdoor: ProviderPreset = {
   displayName: 'Casdoor',
@@ -65,7 +56,6 @@ export const casdoor: ProviderPreset = {
       // Every code exchange answers a refresh token: no offline_access, no prompt=consent.
       refreshTokenNeedsConsent: false,
       refreshTokenIdleSeconds: 7 * 86_400,
-      hooks: { tokenResponse },
     };
   },
 };

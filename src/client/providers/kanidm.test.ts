@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { withChallengeWithoutErrorDropped } from '../challenge-without-error.js';
 import { kanidm } from './kanidm.js';
 
 const settings = kanidm.settings({ baseUrl: 'https://idm.acme.test/' }, { clientId: 'wiki' });
@@ -17,7 +18,8 @@ describe('Kanidm preset', () => {
   });
 
   it('reads the empty HTTP 401 it refuses a client with as RFC 6749 §5.2 invalid_client', async () => {
-    const rewritten = await tokenResponse(new Response(null, { status: 401, headers: { 'www-authenticate': 'Bearer' } }));
+    // Read as the core reads it: the preset's rewrite, then the bare challenge dropped.
+    const rewritten = await withChallengeWithoutErrorDropped(await tokenResponse(new Response(null, { status: 401, headers: { 'www-authenticate': 'Bearer' } })));
     expect(rewritten.status).toBe(401);
     expect(rewritten.headers.get('content-type')).toBe('application/json');
     expect(rewritten.headers.get('www-authenticate')).toBeNull();

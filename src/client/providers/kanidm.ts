@@ -50,10 +50,8 @@ async function tokenResponse(response: Response): Promise<Response> {
   if (response.status !== 401) return response;
   const text = await response.text();
   if (text.trim() !== '') return rebuiltAnswer(response, response.status, text);
-  const answer = rebuiltAnswer(response, 401, JSON.stringify({ error: 'invalid_client', error_description: 'Kanidm refused the client authentication (HTTP 401 with no body)' }), 'application/json');
-  // Its bare `WWW-Authenticate: Bearer` is no challenge to this client (RFC 6750 §3 is the resource server's): the body says it all.
-  answer.headers.delete('www-authenticate');
-  return answer;
+  // Its bare `WWW-Authenticate: Bearer`, which names no error, is dropped by the core once the body names one.
+  return rebuiltAnswer(response, 401, JSON.stringify({ error: 'invalid_client', error_description: 'Kanidm refused the client authentication (HTTP 401 with no body)' }), 'application/json');
 }
 
 export const kanidm: ProviderPreset = {

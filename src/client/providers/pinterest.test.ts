@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { withChallengeWithoutErrorDropped } from '../challenge-without-error.js';
 import { pinterest } from './pinterest.js';
 
 const { authorizationScope, tokenRequest, tokenResponse } = pinterest.settings({}).hooks!;
@@ -39,7 +40,8 @@ describe('pinterest tokenResponse: RFC 6749 shape', () => {
     const grant = await tokenResponse!(answer(401, { code: 283, message: 'The authorization grant is invalid' }));
     expect(grant.status).toBe(400);
     expect(await grant.json()).toEqual({ error: 'invalid_grant', error_description: 'The authorization grant is invalid' });
-    const client = await tokenResponse!(answer(401, { code: 2, message: 'Authentication failed.' }, { 'www-authenticate': 'Basic realm="api"' }));
+    // Read as the core reads it: the preset's rewrite, then the challenge that names no error dropped.
+    const client = await withChallengeWithoutErrorDropped(await tokenResponse!(answer(401, { code: 2, message: 'Authentication failed.' }, { 'www-authenticate': 'Basic realm="api"' })));
     expect(client.status).toBe(401);
     expect(client.headers.get('www-authenticate')).toBeNull();
     expect(await client.json()).toEqual({ error: 'invalid_client', error_description: 'Authentication failed.' });

@@ -75,12 +75,8 @@ async function tokenResponse(response: Response): Promise<Response> {
   if (response.status < 400 || response.status >= 500 || typeof fields.error === 'string' || typeof fields.code !== 'number') return rebuiltAnswer(response, response.status, text);
   const description = typeof fields.message === 'string' && fields.message !== '' ? { error_description: fields.message } : {};
   if (fields.code === INVALID_GRANT) return rebuiltAnswer(response, 400, JSON.stringify({ error: 'invalid_grant', ...description }), 'application/json');
-  if (fields.code === AUTHENTICATION_FAILED || response.status === 401) {
-    // A `WWW-Authenticate: Basic` challenge would be read as asking for other credentials, not as the refusal of these.
-    const refused = rebuiltAnswer(response, 401, JSON.stringify({ error: 'invalid_client', ...description }), 'application/json');
-    refused.headers.delete('www-authenticate');
-    return refused;
-  }
+  // Its `WWW-Authenticate: Basic` challenge, which names no error, is dropped by the core once the body names one.
+  if (fields.code === AUTHENTICATION_FAILED || response.status === 401) return rebuiltAnswer(response, 401, JSON.stringify({ error: 'invalid_client', ...description }), 'application/json');
   return rebuiltAnswer(response, response.status, JSON.stringify({ error: 'invalid_request', ...description }), 'application/json');
 }
 

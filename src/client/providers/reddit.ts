@@ -73,12 +73,8 @@ async function tokenResponse(response: Response): Promise<Response> {
   if (response.status === 400 && error === 'invalid_request') {
     return rebuiltAnswer(response, 400, JSON.stringify({ error: 'invalid_grant', error_description: 'Reddit did not take the refresh token (invalid_request).' }), 'application/json');
   }
-  if (response.status === 401 && error === undefined) {
-    // Its `WWW-Authenticate: Basic` challenge would be read as asking for other credentials, not as the refusal of these.
-    const refused = rebuiltAnswer(response, 401, JSON.stringify({ error: 'invalid_client' }), 'application/json');
-    refused.headers.delete('www-authenticate');
-    return refused;
-  }
+  // Its `WWW-Authenticate: Basic` challenge, which names no error, is dropped by the core once the body names one.
+  if (response.status === 401 && error === undefined) return rebuiltAnswer(response, 401, JSON.stringify({ error: 'invalid_client' }), 'application/json');
   return rebuiltAnswer(response, response.status, text);
 }
 

@@ -70,18 +70,15 @@ function tokenRequest(request: { body: URLSearchParams; headers: Record<string, 
 
 /**
  * A refusal with Yahoo's own code as RFC 6749 §5.2's: `invalid_grant` with
- * 400, `invalid_client` with 401 (without a `WWW-Authenticate` challenge,
- * which would be read as asking for other credentials), any other code in
- * lower case. Other answers are left as they are.
+ * 400, `invalid_client` with 401, any other code in lower case. Other answers
+ * are left as they are.
  */
 async function tokenResponse(response: Response): Promise<Response> {
   const { text, fields } = await readTokenEndpointBody(response);
   if (response.status < 400 || response.status >= 500 || !fields || typeof fields.error !== 'string') return rebuiltAnswer(response, response.status, text);
   const error = RFC_6749_ERRORS[fields.error.toUpperCase()] ?? fields.error.toLowerCase();
   const status = error === 'invalid_grant' ? 400 : error === 'invalid_client' ? 401 : response.status;
-  const refused = rebuiltAnswer(response, status, JSON.stringify({ ...fields, error }), 'application/json');
-  if (error === 'invalid_client') refused.headers.delete('www-authenticate');
-  return refused;
+  return rebuiltAnswer(response, status, JSON.stringify({ ...fields, error }), 'application/json');
 }
 
 export const yahoo: ProviderPreset = {

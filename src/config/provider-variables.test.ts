@@ -36,8 +36,16 @@ describe('provider variables that nothing reads', () => {
 
   it('one with no near match lists the provider’s settings', () => {
     expect(() => start({ ...github, GITHUB_WEBHOOK: 'x' })).toThrow(
-      /^Configuration error: GITHUB_WEBHOOK \(in \.env\) is not a setting of the github provider; its settings are GITHUB_ followed by PRESET, CLIENT_ID, .*, TEAM_ID, USER_POOL_ID, USER_AGENT, USER_TYPE, RUNAME, ENVIRONMENT_ID, X_API_KEY$/,
+      /^Configuration error: GITHUB_WEBHOOK \(in \.env\) is not a setting of the github provider; its settings are GITHUB_ followed by PRESET, CLIENT_ID, .*, REFRESH_TOKEN_IDLE_DAYS, SIGN_OUT_AT_PROVIDER, BASE_URL$/,
     );
+  });
+
+  it('a preset value is suggested only to a provider whose preset takes it', () => {
+    expect(() => start({ ...github, GITHUB_TENNANT: 'common' })).toThrow(/^Configuration error: GITHUB_TENNANT \(in \.env\) is not a setting of the github provider; its settings are /);
+    const microsoft = { OAUTH_PROVIDERS: 'microsoft', MICROSOFT_PRESET: 'microsoft', MICROSOFT_CLIENT_ID: 'id', MICROSOFT_CLIENT_SECRET: 'secret' };
+    expect(() => start({ ...microsoft, MICROSOFT_TENNANT: 'common' })).toThrow('MICROSOFT_TENNANT (in .env) is not a setting of the microsoft provider; did you mean MICROSOFT_TENANT?');
+    const bungie = { OAUTH_PROVIDERS: 'bungie', BUNGIE_PRESET: 'bungie', BUNGIE_CLIENT_ID: '12345', BUNGIE_CLIENT_SECRET: 'secret', BUNGIE_X_API_KEY: '0123456789abcdef0123456789abcdef' };
+    expect(() => start({ ...bungie, BUNGIE_API_KEY: '0123456789abcdef0123456789abcdef' })).toThrow('did you mean BUNGIE_X_API_KEY?');
   });
 
   it('the real environment, which CI systems and Kubernetes fill with their own GITHUB_… and KEYCLOAK_…, only warns, and only for a near match', () => {

@@ -1,4 +1,4 @@
-import { PRESET_VALUE_VARIABLES } from '../client/providers/index.js';
+import { findPreset, PRESET_VALUE_VARIABLES, type PresetValueName } from '../client/providers/index.js';
 import { ConfigError } from './config-error.js';
 import type { Environment } from './env-file.js';
 
@@ -83,6 +83,21 @@ export interface UnusedVariable {
   provider?: string;
   /** The setting it most likely meant (`GITHUB_SCOPE` for GITHUB_SCOPES). */
   meant?: string;
+  /** The suffixes of the settings that provider reads (those of every provider, and the values its preset takes). */
+  settings?: readonly string[];
+}
+
+const PRESET_VALUE_SUFFIXES: ReadonlySet<string> = new Set(Object.values(PRESET_VALUE_VARIABLES));
+
+/**
+ * The suffixes of the settings the provider of `prefix` reads: every
+ * provider's, and of the preset values (`_BASE_URL`, `_TENANT`…) only those
+ * its preset takes, so that a mistyped GITHUB_TENNANT is not sent to a
+ * GITHUB_TENANT the github preset would refuse in turn.
+ */
+function settingsOf(env: Environment, prefix: string): readonly string[] {
+  const taken = new Set((Object.keys(findPreset(env[`${prefix}PRESET`]?.trim().toLowerCase() ?? '')?.values ?? {}) as PresetValueName[]).map((key) => PRESET_VALUE_VARIABLES[key]));
+  return PROVIDER_VARIABLE_SUFFIXES.filter((suffix) => !PRESET_VALUE_SUFFIXES.has(suffix) || taken.has(suffix));
 }
 
 /**
@@ -103,8 +118,9 @@ export function unusedProviderVariables(env: Environment, listed: readonly strin
     if (prefix !== undefined) {
       const suffix = variable.slice(prefix.length);
       if (PROVIDER_VARIABLE_SUFFIXES.includes(suffix)) continue;
-      const near = nearestSuffix(suffix);
-      unused.push({ variable, provider: prefix.slice(0, -1).toLowerCase(), ...(near === undefined ? {} : { meant: `${prefix}${near}` }) });
+      const settings = settingsOf(env, prefix);
+      const near = nearestSuffix(suffix, settings);
+      unused.push({ variable, provider: prefix.slice(0, -1).toLowerCase(), settings, ...(near === undefined ? {} : { meant: `${prefix}${near}` }) });
     } else if (DEFINING_SUFFIXES.some((suffix) => variable.endsWith(`_${suffix}`) && variable.length > suffix.length + 1)) {
       unused.push({ variable });
     }
@@ -122,7 +138,7 @@ export function refuseMistypedDotEnvVariables(unused: readonly UnusedVariable[],
   const mistyped = unused.find((entry) => entry.provider !== undefined && fromDotEnv.has(entry.variable));
   if (mistyped?.provider === undefined) return;
   const prefix = `${mistyped.provider.toUpperCase()}_`;
-  const hint = mistyped.meant ? `; did you mean ${mistyped.meant}?` : `; its settings are ${prefix} followed by ${PROVIDER_VARIABLE_SUFFIXES.join(', ')}`;
+  const hint = mistyped.meant ? `; did you mean ${mistyped.meant}?` : `; its settings are ${prefix} followed by ${(mistyped.settings ?? PROVIDER_VARIABLE_SUFFIXES).join(', ')}`;
   throw new ConfigError(mistyped.variable, `(in .env) is not a setting of the ${mistyped.provider} provider${hint}`);
 }
 
@@ -170,16 +186,14 @@ export function mistypedApplicationVariableWarnings(env: Environment): string[] 
 }
 
 /**
- * The setting a mistyped suffix most likely meant: within two edits
- * (SCOPES), or ending in the same kind of value (URL, ID…) and sharing a
- * word's first four letters (REVOKE_URL, REVOCATION_URL).
+ * The setting among `settings` a mistyped suffix most likely meant: within
+ * two edits (SCOPES), or ending in the same kind of value (URL, ID…) and
+ * sharing a word's first four letters (REVOKE_URL, REVOCATION_URL).
  */
-function nearestSuffix(suffix: string): string | undefined {
-  // `<NAME>_API_KEY` is what SDKs read from the environment (GOOGLE_API_KEY, STRIPE_API_KEY): no mistyped X_API_KEY.
-  if (suffix === 'API_KEY') return undefined;
+function nearestSuffix(suffix: string, settings: readonly string[]): string | undefined {
   const words = suffix.split('_').map((word) => (word === 'ENDPOINT' || word === 'URI' ? 'URL' : word));
   let best: { suffix: string; distance: number } | undefined;
-  for (const known of PROVIDER_VARIABLE_SUFFIXES) {
+  for (const known of settings) {
     const knownWords = known.split('_');
     const distance = editDistance(suffix, known);
     const sameKind = words.at(-1) === knownWords.at(-1);

@@ -91,9 +91,13 @@ describeEachDialect('a refresh the provider answers badly', (dialect) => {
     expect(await auditedRefreshes(user)).toEqual(['token.refresh_failed', 'token.refresh_failed', 'token.refreshed']);
   });
 
-  it('503 with Retry-After: 503 provider_unavailable passed on with Retry-After, and the provider is left alone exactly that long', async () => {
+  it.each([
+    [503, 'text/plain', 'busy'],
+    // RFC 6585 §4, as Discord's token endpoint limits: its own JSON, no RFC 6749 error.
+    [429, 'application/json', '{"message":"You are being rate limited.","retry_after":119.5,"global":false}'],
+  ])('%i with Retry-After: 503 provider_unavailable passed on with Retry-After, and the provider is left alone exactly that long', async (status, contentType, body) => {
     const user = await signedInUser(app(), 'mallory');
-    proxy().inject({ ...REFRESH, fault: { kind: 'status', status: 503, contentType: 'text/plain', body: 'busy', headers: { 'retry-after': '120' } } });
+    proxy().inject({ ...REFRESH, fault: { kind: 'status', status, contentType, body, headers: { 'retry-after': '120' } } });
     const failed = await expectUnchangedAfterFailure(user, 503, 'provider_unavailable');
     expect(failed.headers['retry-after']).toBe('120');
 

@@ -53,7 +53,7 @@ export const ERROR_CODES = {
   provider_untrusted_certificate: { status: 502, meaning: "The provider's TLS certificate is not trusted (`CA_FILE`)." },
   not_ready: { status: 503, meaning: 'The server is not ready for traffic: shutting down, its database not answering, or migrations missing (`GET /readyz` says which); from the library, a Tokenkeeper used after `close()`.' },
   provider_unreachable: { status: 503, meaning: 'The provider could not be reached.' },
-  provider_unavailable: { status: 503, meaning: 'The provider is temporarily unavailable, or failed recently and is left alone for a while (`Retry-After`).' },
+  provider_unavailable: { status: 503, meaning: 'The provider is temporarily unavailable or limiting requests (its HTTP 503 or 429), or failed recently and is left alone for a while (`Retry-After`).' },
   provider_timeout: { status: 504, meaning: 'The provider did not answer in time (`PROVIDER_TIMEOUT_SECONDS`).' },
 } as const satisfies Record<string, { status: number; meaning: string }>;
 

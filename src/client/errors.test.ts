@@ -78,6 +78,13 @@ describe('describeProviderFailure', () => {
     expect(describe_(notConform(new Response('down', { status: 503 })))).toMatchObject({ code: 'provider_unavailable', status: 503, retryAfterSeconds: null });
   });
 
+  it('a 429 (RFC 6585) is provider_unavailable too, with its Retry-After, whether or not its body is an RFC 6749 error', () => {
+    // Discord's rate limit answer: its own JSON, no `error`.
+    const limited = new Response('{"message":"You are being rate limited.","retry_after":64.57,"global":false}', { status: 429, headers: { 'content-type': 'application/json', 'retry-after': '65' } });
+    expect(describe_(notConform(limited))).toMatchObject({ code: 'provider_unavailable', status: 503, retryAfterSeconds: 65, message: 'Acme is limiting requests (HTTP 429) for the token refresh.' });
+    expect(describe_(bodyError(429, 'slow_down'))).toMatchObject({ code: 'provider_unavailable', status: 503, retryAfterSeconds: null });
+  });
+
   it('a 4xx error body is provider_error (502), the provider\'s own code kept as providerError, never ours', () => {
     const described = describe_(bodyError(400, 'unauthorized_client'));
     expect(described).toBeInstanceOf(ProviderUnavailableError);

@@ -252,8 +252,10 @@ export function describeProviderFailure(provider: string, step: string, error: u
     );
   }
   const response = upstreamResponse(chain);
-  if (response?.status === 503) {
-    return new ProviderUnavailableError('provider_unavailable', `${provider} is temporarily unavailable (HTTP 503) for the ${step}.`, {
+  // 429 (RFC 6585 §4: Discord's, Spotify's and Reddit's token endpoints limit so) is a wait too, not a refusal.
+  if (response?.status === 503 || response?.status === 429) {
+    const what = response.status === 503 ? 'is temporarily unavailable (HTTP 503)' : 'is limiting requests (HTTP 429)';
+    return new ProviderUnavailableError('provider_unavailable', `${provider} ${what} for the ${step}.`, {
       cause: error,
       retryAfterSeconds: parseRetryAfter(response.headers.get('retry-after')),
     });

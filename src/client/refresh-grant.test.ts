@@ -145,6 +145,15 @@ describe('requestTokenRefresh', () => {
     });
   });
 
+  it('a 429 with Retry-After (Discord’s, Spotify’s rate limits) is provider_unavailable asking that wait, never a refusal of the grant', async () => {
+    answer = { status: 429, body: { message: 'You are being rate limited.', retry_after: 64.57, global: false }, headers: { 'retry-after': '65' } };
+    await expect(requestTokenRefresh(new ProviderRegistry([settings()]), stored(), () => NOW)).rejects.toMatchObject({
+      code: 'provider_unavailable',
+      retryAfterSeconds: 65,
+      message: 'Acme is limiting requests (HTTP 429) for the token refresh.',
+    });
+  });
+
   it.each(['interaction_required', 'login_required', 'consent_required'])('%s (OIDC Core §3.1.2.6: only the person can act) is an InvalidGrantError too', async (code) => {
     answer = { status: 400, body: { error: code } };
     await expect(requestTokenRefresh(new ProviderRegistry([settings()]), stored(), () => NOW)).rejects.toBeInstanceOf(InvalidGrantError);

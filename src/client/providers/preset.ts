@@ -2,7 +2,7 @@ import type { ProviderSettings } from '../provider-settings.js';
 
 /** Values a preset is templated on, each from a `<NAME>_…` variable. */
 export interface PresetValues {
-  /** `<NAME>_BASE_URL`: the host of a self-run server (GitHub Enterprise Server, self-managed GitLab, Gitea or Forgejo, Nextcloud, Keycloak, a ZITADEL instance, authentik, Authelia, a Kanidm server, Dex's issuer, a Casdoor server, an Ory Network project's or Ory Hydra's issuer, a Duende IdentityServer host, a Logto endpoint), or a provider's other environment (Square's Sandbox, Gusto's demo environment, RingCentral's developer sandbox, Dexcom's sandbox, Procore's sandboxes' login host, eBay's Sandbox) or data centre (Zoho's accounts server, Dexcom's European or Japanese API, Battle.net's server for China, EVE Online's Singularity test server's SSO, Asgardeo's EU region). */
+  /** `<NAME>_BASE_URL`: the host of a self-run server (GitHub Enterprise Server, self-managed GitLab, Gitea or Forgejo, Nextcloud, Keycloak, a ZITADEL instance, authentik, Authelia, a Kanidm server, Dex's issuer, a Casdoor server, an Ory Network project's or Ory Hydra's issuer, a Duende IdentityServer host, a Logto endpoint, a Canvas LMS install), or a provider's other environment (Square's Sandbox, Gusto's demo environment, RingCentral's developer sandbox, Dexcom's sandbox, Procore's sandboxes' login host, eBay's Sandbox) or data centre (Zoho's accounts server, Dexcom's European or Japanese API, Battle.net's server for China, EVE Online's Singularity test server's SSO, Asgardeo's EU region). */
   baseUrl?: string;
   /** `<NAME>_TENANT`: a Microsoft Entra tenant (`common`, `organizations`, `consumers` or a tenant id), or an Asgardeo organization's name. */
   tenant?: string;

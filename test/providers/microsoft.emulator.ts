@@ -77,7 +77,8 @@ const MULTI_TENANT = new Set(['common', 'organizations']);
 /** The tenant of personal Microsoft accounts; `consumers` is issued as this id. */
 export const CONSUMERS_TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
 
-function aadError(status: number, error: string, code: number, description: string): EmulatorReply {
+/** An error answer of the identity platform: `error`, an AADSTS description with trace and correlation ids, `error_codes`, `timestamp`. */
+export function aadError(status: number, error: string, code: number, description: string): EmulatorReply {
   const timestamp = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
   return json(status, {
     error,

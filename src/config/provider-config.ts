@@ -41,6 +41,8 @@ const TEMPLATE_VALUE_PATTERNS: Readonly<Record<Exclude<PresetValueName, 'baseUrl
   environmentId: /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
   // An app's API key, sent as a header value: letters, digits and the few marks keys are made of (Bungie.net's: 32 hex digits).
   apiKey: /^[A-Za-z0-9._~+/=-]{8,200}$/,
+  // An Azure AD B2C user flow or custom policy, as the portal names them (B2C_1_signupsignin, B2C_1A_signup_signin).
+  policy: /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/,
 };
 
 function definedOnly(value: Record<keyof ProviderEndpoints, string | undefined>): Partial<ProviderEndpoints> {
@@ -84,6 +86,7 @@ function presetValues(env: Environment, prefix: string, presetName: string | und
       if (key === 'ruName') throw new ConfigError(variable, `must be the app's RuName as eBay shows it on the User Tokens page: letters, digits, _, - and . (got "${raw}")`);
       if (key === 'environmentId') throw new ConfigError(variable, `must be the PingOne environment's id, a UUID as its admin console shows it, e.g. 5f8a1c2e-3b4d-4e6f-8a9b-0c1d2e3f4a5b (got "${raw}")`);
       if (key === 'apiKey') throw new ConfigError(variable, 'must be the API key as the provider shows it: 8 to 200 letters, digits, or . _ ~ + / = -');
+      if (key === 'policy') throw new ConfigError(variable, `must be an Azure AD B2C user flow's or custom policy's name: letters, digits, _ and -, e.g. B2C_1_signupsignin (got "${raw}")`);
       if (key === 'userType') throw new ConfigError(variable, `must be Company or Location (got "${raw}")`);
       if (key === 'userAgent') throw new ConfigError(variable, 'must be printable ASCII of at most 256 characters, as a header is, e.g. server:my-app:v1 (by /u/my_username)');
       throw new ConfigError(variable, `is not a valid ${key} (got "${raw}")${hostOnly}${poolId}`);

@@ -81,6 +81,8 @@ export interface ProviderOptions {
   environmentId?: string;
   /** The API key the bungie preset sends as `X-API-Key` on every API call, issued to the Bungie.net application beside its client. */
   apiKey?: string;
+  /** The Azure AD B2C user flow or custom policy (`B2C_1_signupsignin`) whose endpoints the azure_ad_b2c preset signs in at. */
+  policy?: string;
   /**
    * Days a refresh token may go unused before the provider ends it, instead of
    * the preset's (okta 7, keycloak 30, microsoft and atlassian 90, google 180);
@@ -158,6 +160,7 @@ const PROVIDER_OPTION_VARIABLES: Readonly<Record<Exclude<keyof ProviderOptions, 
   ruName: 'RUNAME',
   environmentId: 'ENVIRONMENT_ID',
   apiKey: 'X_API_KEY',
+  policy: 'POLICY',
 };
 
 /** The options that are lists of URLs, each a comma-separated variable: its suffix, and an example for the message. */

@@ -44,6 +44,11 @@ export interface PresetValues {
    * in a header of its own: Bungie.net's `X-API-Key` (https://bungie-net.github.io, "Common Headers").
    */
   apiKey?: string;
+  /**
+   * `<NAME>_POLICY`: an Azure AD B2C user flow's or custom policy's name (`B2C_1_signupsignin`, `B2C_1A_signup_signin`),
+   * which names its endpoints and discovery document (https://learn.microsoft.com/en-us/azure/active-directory-b2c/openid-connect).
+   */
+  policy?: string;
 }
 
 export type PresetValueName = keyof PresetValues;
@@ -63,6 +68,7 @@ export const PRESET_VALUE_VARIABLES: Readonly<Record<PresetValueName, string>> =
   ruName: 'RUNAME',
   environmentId: 'ENVIRONMENT_ID',
   apiKey: 'X_API_KEY',
+  policy: 'POLICY',
 };
 
 /** The client a preset's settings are for, for a provider that asks apps to name themselves by it (Reddit's User-Agent). */

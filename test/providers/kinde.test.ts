@@ -3,12 +3,11 @@ import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startKindeEmulator, type KindeEmulator, type KindeUser } from './kinde.emulator.js';
-import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
-import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
+import { openIdCases } from './kit/openid-cases.js';
+import { APP_ORIGIN, presetEnv } from './kit/provider-app.js';
 import { refreshAtProvider } from './kit/refresh-at-provider.js';
-import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
-import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { statusAndBody } from './kit/refreshed-tokens.js';
+import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // A client id and secret as a Kinde back-end app's details page shows them.
 const CLIENT_ID = '5a7c3e9f1b2d4f60a8c9e0d1f2a3b4c5';
@@ -46,24 +45,20 @@ const KINDE: StandardProvider<KindeUser, KindeEmulator> = {
 describeEachDialect('Kinde, against an emulator of a Kinde business’s OpenID Connect endpoints', (dialect) => {
   const context = useProviderTest(() => dialect.openTestDatabase(), KINDE);
 
-  const signIn = (user: KindeUser) => signInAs(context, 'kinde', user);
   const profile = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/kinde/proxy/oauth2/v2/user_profile`);
+  const openId = openIdCases(context, KINDE, profile);
 
   it('signs in through discovery at the business’s host as the Kinde user id, its e-mail unverified (Kinde sends no email_verified); `offline` (not offline_access) with PKCE and no consent prompt, the client in the form, an hour’s token and a refresh token', async () => {
-    const { database, emulator: kinde, app } = context;
+    const { emulator: kinde } = context;
     const ada = person(101, 'Ada', 'Lovelace');
-    const { userId, request } = await signIn(ada);
-    expect(request.get('scope')).toBe('openid profile email offline');
-    expect(request.get('code_challenge_method')).toBe('S256');
-    expect(request.get('prompt')).toBeNull();
-    const account = await database.db.selectFrom('accounts').select(['issuer', 'subject']).where('user_id', '=', userId).executeTakeFirstOrThrow();
-    expect(account).toEqual({ issuer: kinde.issuer, subject: ada.id });
-    const user = await database.db.selectFrom('users').select(['name', 'email', 'email_verified']).where('id', '=', userId).executeTakeFirstOrThrow();
-    expect(user).toMatchObject({ name: 'Ada Lovelace', email: 'ada.lovelace@example.com' });
-    expect(Boolean(user.email_verified)).toBe(false);
-    const token = await app.runtime.tokenStore.findToken(userId, 'kinde');
-    expect(token).toMatchObject({ refreshToken: expect.any(String), scope: 'openid profile email offline' });
-    expectAccessTokenLifetime(token, 3600 - 100, 3600);
+    await openId.expectSignIn(ada, {
+      scope: 'openid profile email offline',
+      account: { issuer: kinde.issuer, subject: ada.id },
+      user: { name: 'Ada Lovelace', email: 'ada.lovelace@example.com' },
+      emailVerified: false,
+      token: { scope: 'openid profile email offline' },
+      lifetime: 3600,
+    });
     const exchange = kinde.server.requests.find((r) => r.path === '/oauth2/token')!;
     expect(exchange.headers.authorization).toBeUndefined();
     expect(kinde.server.counts.client_secret_basic).toBeUndefined();
@@ -71,47 +66,29 @@ describeEachDialect('Kinde, against an emulator of a Kinde business’s OpenID C
 
   it('the proxy reaches the user profile at /oauth2/v2/user_profile with the token', async () => {
     const grace = person(103, 'Grace', 'Hopper');
-    const { browser } = await signIn(grace);
-    const answer = await profile(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toMatchObject({ id: grace.id, email: 'grace.hopper@example.com' });
+    await openId.expectProxyReaches(grace, { id: grace.id, email: 'grace.hopper@example.com' });
   });
 
   it('20 concurrent calls on an expired token make one refresh; the new refresh token is kept (Kinde always rotates), Kinde refuses the spent one, and the new one works for the next', async () => {
-    const { database, emulator: kinde } = context;
-    const { browser, userId } = await signIn(person(104, 'Alan', 'Turing'));
-    const { before } = await expectRotatedAfterStorm(context, 'kinde', userId, () => profile(browser));
+    const { emulator: kinde } = context;
+    const { before, ...signedIn } = await openId.expectRotatedAfterStorm(person(104, 'Alan', 'Turing'));
     expect(await statusAndBody(refreshAtKinde(kinde, before.refreshToken!))).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
-    const refreshes = kinde.server.counts.refresh_token ?? 0;
-    await expireAccessTokens(database, userId);
-    expect((await profile(browser)).status).toBe(200);
-    expect(kinde.server.counts.refresh_token).toBe(refreshes + 1);
+    await openId.expectNextRefreshWorks(signedIn);
   });
 
   it('the user deleted in Kinde: the refresh is refused, and the connection needs re-auth after one try', async () => {
-    const leaving = person(105, 'Edsger', 'Dijkstra');
-    const { browser, userId } = await signIn(leaving);
-    context.emulator.removeUser(leaving);
-    await expectNeedsReauthAfterOneRefusedRefresh(context, 'kinde', userId, () => profile(browser));
+    await openId.expectNeedsReauthOnceEnded(person(105, 'Edsger', 'Dijkstra'), (leaving) => context.emulator.removeUser(leaving));
   });
 
   it('disconnect revokes at /oauth2/revoke with the client in the form: the refresh token and the access token stop working, and the tokens are deleted here', async () => {
     const { emulator: kinde } = context;
-    const { browser, userId } = await signIn(person(106, 'Barbara', 'Liskov'));
-    const stored = await expectDisconnectRevokes(context, 'kinde', { browser, userId });
+    await openId.expectDisconnectRevokesBoth(person(106, 'Barbara', 'Liskov'), (refreshToken) => refreshAtKinde(kinde, refreshToken));
     const revocation = kinde.server.requests.findLast((r) => r.path === '/oauth2/revoke')!;
     expect(revocation.headers.authorization).toBeUndefined();
-    expect(kinde.accepts(stored.accessToken)).toBe(false);
-    expect((await refreshAtKinde(kinde, stored.refreshToken!)).status).toBe(400);
   });
 
   it('signing in again finds the same person by the user id', async () => {
-    const { database } = context;
-    const returning = person(107, 'Margaret', 'Hamilton');
-    const first = await signIn(returning);
-    const second = await signIn(returning);
-    expect(second.userId).toBe(first.userId);
-    expect(await database.db.selectFrom('accounts').select('id').where('provider', '=', 'kinde').where('subject', '=', returning.id).execute()).toHaveLength(1);
+    await openId.expectSameAccountOnReturn(person(107, 'Margaret', 'Hamilton'));
   });
 
   standardCases(() => context, KINDE, { cancelled: {}, refusedCode: { sentAs: 'invalid_grant' } });

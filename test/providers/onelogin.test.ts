@@ -2,12 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
-import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
+import { openIdCases } from './kit/openid-cases.js';
+import { APP_ORIGIN, presetEnv } from './kit/provider-app.js';
 import { refreshAtProvider } from './kit/refresh-at-provider.js';
-import { expectRotatedAfterStorm } from './kit/refreshed-tokens.js';
-import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startOneLoginEmulator, type OneLoginEmulator, type OneLoginUser } from './onelogin.emulator.js';
 
 // A client id and secret as a OneLogin OIDC app's SSO tab shows them.
@@ -47,24 +45,18 @@ const ONELOGIN: StandardProvider<OneLoginUser, OneLoginEmulator> = {
 describeEachDialect('OneLogin, against an emulator of a OneLogin account’s OpenID Connect API', (dialect) => {
   const context = useProviderTest(() => dialect.openTestDatabase(), ONELOGIN);
 
-  const signIn = (user: OneLoginUser) => signInAs(context, 'onelogin', user);
   const me = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/onelogin/proxy/me`);
+  const openId = openIdCases(context, ONELOGIN, me);
 
   it('signs in through discovery at /oidc/2 as the OneLogin user id, named by userinfo, its e-mail unverified (OneLogin sends no email_verified); openid profile email with PKCE, the client by Basic alone, an hour’s token and a refresh token', async () => {
-    const { database, emulator: onelogin, app } = context;
-    const ada = person(101, 'Ada', 'Lovelace');
-    const { userId, request } = await signIn(ada);
-    expect(request.get('scope')).toBe('openid profile email');
-    expect(request.get('code_challenge_method')).toBe('S256');
-    expect(request.get('prompt')).toBeNull();
-    const account = await database.db.selectFrom('accounts').select(['issuer', 'subject']).where('user_id', '=', userId).executeTakeFirstOrThrow();
-    expect(account).toEqual({ issuer: onelogin.issuer, subject: '32900101' });
-    const user = await database.db.selectFrom('users').select(['name', 'email', 'email_verified']).where('id', '=', userId).executeTakeFirstOrThrow();
-    expect(user).toMatchObject({ name: 'Ada Lovelace', email: 'ada.lovelace@example.com' });
-    expect(Boolean(user.email_verified)).toBe(false);
-    const token = await app.runtime.tokenStore.findToken(userId, 'onelogin');
-    expect(token).toMatchObject({ refreshToken: expect.any(String) });
-    expectAccessTokenLifetime(token, 3600 - 100, 3600);
+    const { emulator: onelogin } = context;
+    await openId.expectSignIn(person(101, 'Ada', 'Lovelace'), {
+      scope: 'openid profile email',
+      account: { issuer: onelogin.issuer, subject: '32900101' },
+      user: { name: 'Ada Lovelace', email: 'ada.lovelace@example.com' },
+      emailVerified: false,
+      lifetime: 3600,
+    });
     const exchange = onelogin.server.requests.find((r) => r.path === '/oidc/2/token')!;
     expect(exchange.headers.authorization).toMatch(/^Basic /);
     expect(onelogin.server.counts.client_secret_post).toBeUndefined();
@@ -72,45 +64,27 @@ describeEachDialect('OneLogin, against an emulator of a OneLogin account’s Ope
 
   it('the proxy reaches /oidc/2/me with the token', async () => {
     const grace = person(103, 'Grace', 'Hopper');
-    const { browser } = await signIn(grace);
-    const answer = await me(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toMatchObject({ sub: grace.id, preferred_username: 'grace.hopper' });
+    await openId.expectProxyReaches(grace, { sub: grace.id, preferred_username: 'grace.hopper' });
   });
 
   it('20 concurrent calls on an expired token make one refresh; the new refresh token is kept and works for the next', async () => {
-    const { database, emulator: onelogin } = context;
-    const { browser, userId } = await signIn(person(104, 'Alan', 'Turing'));
-    const { before } = await expectRotatedAfterStorm(context, 'onelogin', userId, () => me(browser));
+    const { emulator: onelogin } = context;
+    const { before, ...signedIn } = await openId.expectRotatedAfterStorm(person(104, 'Alan', 'Turing'));
     expect((await refreshAtOneLogin(onelogin, before.refreshToken!)).status).toBe(400);
-    const refreshes = onelogin.server.counts.refresh_token ?? 0;
-    await expireAccessTokens(database, userId);
-    expect((await me(browser)).status).toBe(200);
-    expect(onelogin.server.counts.refresh_token).toBe(refreshes + 1);
+    await openId.expectNextRefreshWorks(signedIn);
   });
 
   it("the user's sessions ended in OneLogin: the refresh is refused, and the connection needs re-auth after one try", async () => {
-    const leaving = person(105, 'Edsger', 'Dijkstra');
-    const { browser, userId } = await signIn(leaving);
-    context.emulator.removeSessions(leaving);
-    await expectNeedsReauthAfterOneRefusedRefresh(context, 'onelogin', userId, () => me(browser));
+    await openId.expectNeedsReauthOnceEnded(person(105, 'Edsger', 'Dijkstra'), (leaving) => context.emulator.removeSessions(leaving));
   });
 
   it('disconnect revokes the refresh token at /oidc/2/token/revocation, which ends the access token too: OneLogin’s unsupported_token_type for it still counts as revoked', async () => {
     const { emulator: onelogin } = context;
-    const { browser, userId } = await signIn(person(106, 'Barbara', 'Liskov'));
-    const stored = await expectDisconnectRevokes(context, 'onelogin', { browser, userId }, { requests: 2 });
-    expect(onelogin.accepts(stored.accessToken)).toBe(false);
-    expect((await refreshAtOneLogin(onelogin, stored.refreshToken!)).status).toBe(400);
+    await openId.expectDisconnectRevokesBoth(person(106, 'Barbara', 'Liskov'), (refreshToken) => refreshAtOneLogin(onelogin, refreshToken), { requests: 2 });
   });
 
   it('signing in again finds the same person by the user id', async () => {
-    const { database } = context;
-    const returning = person(107, 'Margaret', 'Hamilton');
-    const first = await signIn(returning);
-    const second = await signIn(returning);
-    expect(second.userId).toBe(first.userId);
-    expect(await database.db.selectFrom('accounts').select('id').where('provider', '=', 'onelogin').where('subject', '=', returning.id).execute()).toHaveLength(1);
+    await openId.expectSameAccountOnReturn(person(107, 'Margaret', 'Hamilton'));
   });
 
   standardCases(() => context, ONELOGIN, { cancelled: {}, refusedCode: { sentAs: 'invalid_grant' } });

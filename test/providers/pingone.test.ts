@@ -2,13 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
+import { openIdCases } from './kit/openid-cases.js';
 import { presetInProduction } from './kit/preset-in-production.js';
-import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
-import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
-import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { APP_ORIGIN, presetEnv } from './kit/provider-app.js';
+import { statusAndBody } from './kit/refreshed-tokens.js';
+import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startPingOneEmulator, type PingOneEmulator, type PingOneEmulatorOptions, type PingOneUser } from './pingone.emulator.js';
 
 // A client id and secret as PingOne shows them for an OIDC Web App, and its environment's id.
@@ -40,6 +39,9 @@ function refreshAtPingOne(pingone: PingOneEmulator, refreshToken: string): Promi
   });
 }
 
+/** Userinfo through the app's proxy, as the signed-in browser. */
+const userinfo = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/pingone/proxy/userinfo`);
+
 const PINGONE: StandardProvider<PingOneUser, PingOneEmulator> = {
   preset: 'pingone',
   displayName: 'PingOne',
@@ -57,31 +59,25 @@ const PINGONE: StandardProvider<PingOneUser, PingOneEmulator> = {
 describeEachDialect('PingOne, against an emulator of a PingOne environment', (dialect) => {
   const context = useProviderTest(() => dialect.openTestDatabase(), PINGONE);
 
-  const signIn = (user: PingOneUser) => signInAs(context, 'pingone', user);
-  const userinfo = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/pingone/proxy/userinfo`);
+  const openId = openIdCases(context, PINGONE, userinfo);
 
   it('signs in through discovery at the environment as the user id sub, with the name and verified e-mail of userinfo; openid profile email with PKCE S256 and no consent prompt, the client by Basic, a one-hour token and a refresh token', async () => {
-    const { database, emulator: pingone, app } = context;
+    const { emulator: pingone } = context;
     const ada = person(101, 'Ada', 'Lovelace');
-    const { userId, request } = await signIn(ada);
-    expect(request.get('scope')).toBe('openid profile email');
-    expect(request.get('code_challenge_method')).toBe('S256');
-    expect(request.get('prompt')).toBeNull();
-    const account = await database.db.selectFrom('accounts').select(['issuer', 'subject']).where('user_id', '=', userId).executeTakeFirstOrThrow();
-    expect(account).toEqual({ issuer: pingone.issuer, subject: ada.id });
-    const user = await database.db.selectFrom('users').select(['name', 'email', 'email_verified']).where('id', '=', userId).executeTakeFirstOrThrow();
-    expect(user).toMatchObject({ name: 'Ada Lovelace', email: 'ada@example.com' });
-    expect(Boolean(user.email_verified)).toBe(true);
-    const token = await app.runtime.tokenStore.findToken(userId, 'pingone');
-    expect(token).toMatchObject({ refreshToken: expect.any(String) });
-    expectAccessTokenLifetime(token, 3600 - 100, 3600);
+    await openId.expectSignIn(ada, {
+      scope: 'openid profile email',
+      account: { issuer: pingone.issuer, subject: ada.id },
+      user: { name: 'Ada Lovelace', email: 'ada@example.com' },
+      emailVerified: true,
+      lifetime: 3600,
+    });
     expect(pingone.server.counts.client_secret_basic).toBeGreaterThan(0);
     expect(pingone.server.counts.client_secret_post).toBeUndefined();
   });
 
   it('an e-mail PingOne has not verified is kept as not verified', async () => {
     const { database } = context;
-    const { userId } = await signIn(person(102, 'Pending', 'Check', false));
+    const { userId } = await openId.signIn(person(102, 'Pending', 'Check', false));
     const user = await database.db.selectFrom('users').select(['email', 'email_verified']).where('id', '=', userId).executeTakeFirstOrThrow();
     expect(user.email).toBe('pending@example.com');
     expect(Boolean(user.email_verified)).toBe(false);
@@ -90,43 +86,28 @@ describeEachDialect('PingOne, against an emulator of a PingOne environment', (di
   it('the proxy reaches the environment’s /as with the token (userinfo)', async () => {
     const { emulator: pingone } = context;
     const grace = person(103, 'Grace', 'Hopper');
-    const { browser } = await signIn(grace);
-    const answer = await userinfo(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toMatchObject({ sub: grace.id, preferred_username: 'grace', env: ENVIRONMENT_ID });
+    await openId.expectProxyReaches(grace, { sub: grace.id, preferred_username: 'grace', env: ENVIRONMENT_ID });
     expect(pingone.server.requests.findLast((r) => r.path === `/${ENVIRONMENT_ID}/as/userinfo`)!.headers.authorization).toMatch(/^Bearer /);
   });
 
   it('20 concurrent calls on an expired token make one refresh; the new refresh token PingOne answers is kept', async () => {
     const { emulator: pingone } = context;
-    const { browser, userId } = await signIn(person(104, 'Alan', 'Turing'));
-    const { before } = await expectRotatedAfterStorm(context, 'pingone', userId, () => userinfo(browser));
+    const { before } = await openId.expectRotatedAfterStorm(person(104, 'Alan', 'Turing'));
     // Without "Refresh token rotation" the one used still works until its 30 days end.
     expect((await refreshAtPingOne(pingone, before.refreshToken!)).status).toBe(200);
   });
 
   it("the user's sessions ended by an administrator: the refresh is refused, and the connection needs re-auth after one try", async () => {
-    const leaving = person(105, 'Edsger', 'Dijkstra');
-    const { browser, userId } = await signIn(leaving);
-    context.emulator.removeSessions(leaving);
-    await expectNeedsReauthAfterOneRefusedRefresh(context, 'pingone', userId, () => userinfo(browser));
+    await openId.expectNeedsReauthOnceEnded(person(105, 'Edsger', 'Dijkstra'), (leaving) => context.emulator.removeSessions(leaving));
   });
 
   it('disconnect revokes at /as/revoke (RFC 7009): the refresh token and the access token stop working, and the tokens are deleted here', async () => {
     const { emulator: pingone } = context;
-    const { browser, userId } = await signIn(person(106, 'Barbara', 'Liskov'));
-    const stored = await expectDisconnectRevokes(context, 'pingone', { browser, userId });
-    expect(pingone.accepts(stored.accessToken)).toBe(false);
-    expect((await refreshAtPingOne(pingone, stored.refreshToken!)).status).toBe(400);
+    await openId.expectDisconnectRevokesBoth(person(106, 'Barbara', 'Liskov'), (refreshToken) => refreshAtPingOne(pingone, refreshToken));
   });
 
   it('signing in again finds the same person by the user id', async () => {
-    const { database } = context;
-    const returning = person(107, 'Margaret', 'Hamilton');
-    const first = await signIn(returning);
-    const second = await signIn(returning);
-    expect(second.userId).toBe(first.userId);
-    expect(await database.db.selectFrom('accounts').select('id').where('provider', '=', 'pingone').where('subject', '=', returning.id).execute()).toHaveLength(1);
+    await openId.expectSameAccountOnReturn(person(107, 'Margaret', 'Hamilton'));
   });
 
   standardCases(() => context, PINGONE, { cancelled: {}, refusedCode: { sentAs: 'invalid_grant "Invalid authorization code"' } });
@@ -137,11 +118,10 @@ describeEachDialect('PingOne with "Refresh token rotation" on, against an emulat
 
   it('a refresh answers a new refresh token, which is kept and works, and PingOne refuses the used one', async () => {
     const { database, emulator: pingone } = context;
-    const { browser, userId } = await signInAs(context, 'pingone', person(110, 'Rota', 'Tion'));
-    const { before } = await expectRotatedAfterStorm(context, 'pingone', userId, () => browser.get(`${APP_ORIGIN}/api/providers/pingone/proxy/userinfo`));
+    const { before, browser, userId } = await openIdCases(context, PINGONE, userinfo).expectRotatedAfterStorm(person(110, 'Rota', 'Tion'));
     expect(await statusAndBody(refreshAtPingOne(pingone, before.refreshToken!))).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
     await expireAccessTokens(database, userId);
-    expect((await browser.get(`${APP_ORIGIN}/api/providers/pingone/proxy/userinfo`)).status).toBe(200);
+    expect((await userinfo(browser)).status).toBe(200);
   });
 });
 

@@ -2,13 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
+import { openIdCases } from './kit/openid-cases.js';
 import { presetInProduction } from './kit/preset-in-production.js';
 import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
-import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
-import { describeClientFailures, expectAccessTokenLifetime, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { statusAndBody } from './kit/refreshed-tokens.js';
+import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startZitadelEmulator, type ZitadelEmulator, type ZitadelUser } from './zitadel.emulator.js';
 
 // A client id and secret as ZITADEL shows them for a Web application with the Basic authentication method.
@@ -54,24 +53,19 @@ const ZITADEL: StandardProvider<ZitadelUser, ZitadelEmulator> = {
 describeEachDialect('ZITADEL, against an emulator of a ZITADEL instance', (dialect) => {
   const context = useProviderTest(() => dialect.openTestDatabase(), ZITADEL);
 
-  const signIn = (user: ZitadelUser) => signInAs(context, 'zitadel', user);
   const me = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/zitadel/proxy/auth/v1/users/me`);
+  const openId = openIdCases(context, ZITADEL, me);
 
   it('signs in through discovery at the instance as the user id sub, with the name, login name and verified e-mail of userinfo; offline_access and ZITADEL’s audience asked with PKCE and no consent prompt, the client by Basic with its @ form-encoded, a 12-hour token and a refresh token', async () => {
-    const { database, emulator: zitadel, app } = context;
+    const { emulator: zitadel } = context;
     const ada = person(101, 'Ada', 'Lovelace');
-    const { userId, request } = await signIn(ada);
-    expect(request.get('scope')).toBe(SCOPE);
-    expect(request.get('code_challenge_method')).toBe('S256');
-    expect(request.get('prompt')).toBeNull();
-    const account = await database.db.selectFrom('accounts').select(['issuer', 'subject']).where('user_id', '=', userId).executeTakeFirstOrThrow();
-    expect(account).toEqual({ issuer: zitadel.origin, subject: ada.id });
-    const user = await database.db.selectFrom('users').select(['name', 'email', 'email_verified', 'username']).where('id', '=', userId).executeTakeFirstOrThrow();
-    expect(user).toMatchObject({ name: 'Ada Lovelace', email: 'ada@example.com', username: 'ada-acme.zitadel.cloud' });
-    expect(Boolean(user.email_verified)).toBe(true);
-    const token = await app.runtime.tokenStore.findToken(userId, 'zitadel');
-    expect(token).toMatchObject({ refreshToken: expect.any(String) });
-    expectAccessTokenLifetime(token, 12 * 3600 - 100, 12 * 3600);
+    await openId.expectSignIn(ada, {
+      scope: SCOPE,
+      account: { issuer: zitadel.origin, subject: ada.id },
+      user: { name: 'Ada Lovelace', email: 'ada@example.com', username: 'ada-acme.zitadel.cloud' },
+      emailVerified: true,
+      lifetime: 12 * 3600,
+    });
     const exchange = zitadel.server.requests.find((r) => r.path === '/oauth/v2/token')!;
     const basic = Buffer.from(exchange.headers.authorization!.replace(/^Basic /, ''), 'base64').toString('utf8');
     expect(basic.startsWith('312345678901234567%40tokenkeeper:')).toBe(true);
@@ -80,7 +74,7 @@ describeEachDialect('ZITADEL, against an emulator of a ZITADEL instance', (diale
 
   it('an e-mail ZITADEL has not verified is kept as not verified', async () => {
     const { database } = context;
-    const { userId } = await signIn(person(102, 'Pending', 'Check', false));
+    const { userId } = await openId.signIn(person(102, 'Pending', 'Check', false));
     const user = await database.db.selectFrom('users').select(['email', 'email_verified']).where('id', '=', userId).executeTakeFirstOrThrow();
     expect(user.email).toBe('pending@example.com');
     expect(Boolean(user.email_verified)).toBe(false);
@@ -89,42 +83,27 @@ describeEachDialect('ZITADEL, against an emulator of a ZITADEL instance', (diale
   it('the proxy reaches ZITADEL’s Auth API at the instance, which takes the token as its audience includes ZITADEL', async () => {
     const { emulator: zitadel } = context;
     const grace = person(103, 'Grace', 'Hopper');
-    const { browser } = await signIn(grace);
-    const answer = await me(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toMatchObject({ user: { id: grace.id, userName: 'grace@acme.zitadel.cloud' } });
+    await openId.expectProxyReaches(grace, { user: { id: grace.id, userName: 'grace@acme.zitadel.cloud' } });
     expect(zitadel.server.requests.findLast((r) => r.path === '/auth/v1/users/me')!.headers.authorization).toMatch(/^Bearer /);
   });
 
   it('20 concurrent calls on an expired token make one refresh; the new refresh token is kept, and ZITADEL refuses the spent one', async () => {
     const { emulator: zitadel } = context;
-    const { browser, userId } = await signIn(person(104, 'Alan', 'Turing'));
-    const { before } = await expectRotatedAfterStorm(context, 'zitadel', userId, () => me(browser));
+    const { before } = await openId.expectRotatedAfterStorm(person(104, 'Alan', 'Turing'));
     expect(await statusAndBody(refreshAtZitadel(zitadel, before.refreshToken!))).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
   it("the user's tokens for the application ended in ZITADEL: the API refuses the token, the refresh is refused, and the connection needs re-auth after one try", async () => {
-    const leaving = person(105, 'Edsger', 'Dijkstra');
-    const { browser, userId } = await signIn(leaving);
-    context.emulator.removeAuthorization(leaving);
-    await expectNeedsReauthAfterOneRefusedRefresh(context, 'zitadel', userId, () => me(browser));
+    await openId.expectNeedsReauthOnceEnded(person(105, 'Edsger', 'Dijkstra'), (leaving) => context.emulator.removeAuthorization(leaving));
   });
 
   it('disconnect revokes at /oauth/v2/revoke (RFC 7009): the refresh token and the access token stop working, and the tokens are deleted here', async () => {
     const { emulator: zitadel } = context;
-    const { browser, userId } = await signIn(person(106, 'Barbara', 'Liskov'));
-    const stored = await expectDisconnectRevokes(context, 'zitadel', { browser, userId });
-    expect(zitadel.accepts(stored.accessToken)).toBe(false);
-    expect((await refreshAtZitadel(zitadel, stored.refreshToken!)).status).toBe(400);
+    await openId.expectDisconnectRevokesBoth(person(106, 'Barbara', 'Liskov'), (refreshToken) => refreshAtZitadel(zitadel, refreshToken));
   });
 
   it('signing in again finds the same person by the user id', async () => {
-    const { database } = context;
-    const returning = person(107, 'Margaret', 'Hamilton');
-    const first = await signIn(returning);
-    const second = await signIn(returning);
-    expect(second.userId).toBe(first.userId);
-    expect(await database.db.selectFrom('accounts').select('id').where('provider', '=', 'zitadel').where('subject', '=', returning.id).execute()).toHaveLength(1);
+    await openId.expectSameAccountOnReturn(person(107, 'Margaret', 'Hamilton'));
   });
 
   standardCases(() => context, ZITADEL, { cancelled: {}, refusedCode: { sentAs: 'invalid_grant "invalid code"' } });

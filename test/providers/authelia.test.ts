@@ -4,13 +4,12 @@ import type { TestBrowser } from '../support/browser.js';
 import { testClock } from '../support/clock.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { AUTHELIA_REFRESH_TOKEN_SECONDS, startAutheliaEmulator, type AutheliaEmulator, type AutheliaUser } from './authelia.emulator.js';
-import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
-import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
+import { openIdCases } from './kit/openid-cases.js';
 import { presetInProduction } from './kit/preset-in-production.js';
 import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
 import { refreshAtProvider } from './kit/refresh-at-provider.js';
-import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
-import { describeClientFailures, expectAccessTokenLifetime, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { statusAndBody } from './kit/refreshed-tokens.js';
+import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // A client id and secret as Authelia's FAQ suggests generating them (random alphanumeric strings).
 const CLIENT_ID = 'v1Kq8ZtP3wX6nB0rJ4mS7yL2cF5hD9gA';
@@ -49,58 +48,44 @@ const AUTHELIA: StandardProvider<AutheliaUser, AutheliaEmulator> = {
 describeEachDialect('Authelia, against an emulator of an Authelia OpenID Connect provider', (dialect) => {
   const context = useProviderTest(() => dialect.openTestDatabase(), AUTHELIA);
 
-  const signIn = (user: AutheliaUser) => signInAs(context, 'authelia', user);
   const userinfo = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/authelia/proxy/api/oidc/userinfo`);
+  const openId = openIdCases(context, AUTHELIA, userinfo);
 
   it("signs in through discovery at the root URL as the user's UUID sub, with userinfo's name, username and e-mail (the ID token carries none); offline_access with PKCE and no consent prompt, the client by Basic alone, an hour's token and a refresh token", async () => {
-    const { database, emulator: authelia, app } = context;
+    const { emulator: authelia } = context;
     const ada = person(101, 'ada', 'Ada Lovelace');
-    const { userId, request } = await signIn(ada);
-    expect(request.get('scope')).toBe(SCOPE);
-    expect(request.get('code_challenge_method')).toBe('S256');
-    expect(request.get('prompt')).toBeNull();
-    const account = await database.db.selectFrom('accounts').select(['issuer', 'subject']).where('user_id', '=', userId).executeTakeFirstOrThrow();
-    expect(account).toEqual({ issuer: authelia.issuer, subject: ada.id });
-    const user = await database.db.selectFrom('users').select(['name', 'email', 'email_verified', 'username']).where('id', '=', userId).executeTakeFirstOrThrow();
-    expect(user).toMatchObject({ name: 'Ada Lovelace', email: 'ada@example.com', username: 'ada' });
-    expect(Boolean(user.email_verified)).toBe(true);
-    const token = await app.runtime.tokenStore.findToken(userId, 'authelia');
-    expect(token).toMatchObject({ refreshToken: expect.any(String), scope: SCOPE });
-    expectAccessTokenLifetime(token, 3600 - 100, 3600);
+    await openId.expectSignIn(ada, {
+      scope: SCOPE,
+      account: { issuer: authelia.issuer, subject: ada.id },
+      user: { name: 'Ada Lovelace', email: 'ada@example.com', username: 'ada' },
+      emailVerified: true,
+      token: { scope: SCOPE },
+      lifetime: 3600,
+    });
     expect(authelia.server.counts.client_secret_basic).toBeGreaterThan(0);
     expect(authelia.server.counts.client_secret_post).toBeUndefined();
   });
 
   it('the proxy reaches /api/oidc/userinfo under the root URL with the token', async () => {
     const grace = person(103, 'grace', 'Grace Hopper');
-    const { browser } = await signIn(grace);
-    const answer = await userinfo(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toMatchObject({ sub: grace.id, preferred_username: 'grace', email_verified: true });
+    await openId.expectProxyReaches(grace, { sub: grace.id, preferred_username: 'grace', email_verified: true });
   });
 
   it('20 concurrent calls on an expired token make one refresh; the new refresh token is kept, and Authelia refuses the spent one (single-use), which then ends the grant', async () => {
     const { emulator: authelia } = context;
-    const { browser, userId } = await signIn(person(104, 'alan', 'Alan Turing'));
-    const { before, after } = await expectRotatedAfterStorm(context, 'authelia', userId, () => userinfo(browser));
+    const { before, after } = await openId.expectRotatedAfterStorm(person(104, 'alan', 'Alan Turing'));
     expect(await statusAndBody(refreshAtAuthelia(authelia, before.refreshToken!))).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
     expect(authelia.accepts(after.accessToken)).toBe(false);
   });
 
   it('the user removed from Authelia: the refresh is refused, and the connection needs re-auth after one try', async () => {
-    const leaving = person(105, 'edsger', 'Edsger Dijkstra');
-    const { browser, userId } = await signIn(leaving);
-    context.emulator.removeUser(leaving);
-    await expectNeedsReauthAfterOneRefusedRefresh(context, 'authelia', userId, () => userinfo(browser));
+    await openId.expectNeedsReauthOnceEnded(person(105, 'edsger', 'Edsger Dijkstra'), (leaving) => context.emulator.removeUser(leaving));
   });
 
   it('disconnect revokes at /api/oidc/revocation (RFC 7009), by Basic: the refresh token and the access token stop working, and the tokens are deleted here', async () => {
     const { emulator: authelia } = context;
-    const { browser, userId } = await signIn(person(106, 'barbara', 'Barbara Liskov'));
-    const stored = await expectDisconnectRevokes(context, 'authelia', { browser, userId });
+    await openId.expectDisconnectRevokesBoth(person(106, 'barbara', 'Barbara Liskov'), (refreshToken) => refreshAtAuthelia(authelia, refreshToken));
     expect(authelia.server.counts.client_secret_post).toBeUndefined();
-    expect(authelia.accepts(stored.accessToken)).toBe(false);
-    expect((await refreshAtAuthelia(authelia, stored.refreshToken!)).status).toBe(400);
   });
 
   standardCases(() => context, AUTHELIA, { cancelled: {}, refusedCode: { sentAs: 'invalid_grant' } });

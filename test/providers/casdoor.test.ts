@@ -5,12 +5,12 @@ import { describeEachDialect } from '../support/postgres.js';
 import { CASDOOR_TOKEN_SECONDS, startCasdoorEmulator, type CasdoorEmulator, type CasdoorUser } from './casdoor.emulator.js';
 import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
+import { openIdCases } from './kit/openid-cases.js';
 import { presetInProduction } from './kit/preset-in-production.js';
-import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
+import { APP_ORIGIN, presetEnv } from './kit/provider-app.js';
 import { refreshAtProvider } from './kit/refresh-at-provider.js';
-import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
-import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { statusAndBody } from './kit/refreshed-tokens.js';
+import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // A Client ID and Client secret as Casdoor generates them for a new application (hex).
 const CLIENT_ID = '294b09fbc17f95daf2fe';
@@ -49,59 +49,50 @@ const CASDOOR: StandardProvider<CasdoorUser, CasdoorEmulator> = {
 describeEachDialect('Casdoor, against an emulator of a Casdoor server with one application', (dialect) => {
   const context = useProviderTest(() => dialect.openTestDatabase(), CASDOOR);
 
-  const signIn = (user: CasdoorUser) => signInAs(context, 'casdoor', user);
   const userinfo = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/casdoor/proxy/api/userinfo`);
+  const openId = openIdCases(context, CASDOOR, userinfo);
 
   it("signs in through discovery at the origin as the user's id, named by userinfo (the display name, not the ID token's username `name`), with the username and the verified e-mail; PKCE, the client in the form, no offline_access, a 168-hour token and a refresh token", async () => {
-    const { database, emulator: casdoor, app } = context;
+    const { emulator: casdoor } = context;
     const ada = person(101, 'ada', 'Ada Lovelace');
-    const { userId, request } = await signIn(ada);
-    expect(request.get('scope')).toBe(SCOPE);
-    expect(request.get('code_challenge_method')).toBe('S256');
-    expect(request.get('prompt')).toBeNull();
-    const account = await database.db.selectFrom('accounts').select(['issuer', 'subject']).where('user_id', '=', userId).executeTakeFirstOrThrow();
-    expect(account).toEqual({ issuer: casdoor.issuer, subject: ada.id });
-    const user = await database.db.selectFrom('users').select(['name', 'email', 'email_verified', 'username']).where('id', '=', userId).executeTakeFirstOrThrow();
-    expect(user).toMatchObject({ name: 'Ada Lovelace', email: 'ada@example.com', username: 'ada' });
-    expect(Boolean(user.email_verified)).toBe(true);
-    const token = await app.runtime.tokenStore.findToken(userId, 'casdoor');
-    expect(token).toMatchObject({ refreshToken: expect.any(String), scope: SCOPE });
-    expectAccessTokenLifetime(token, CASDOOR_TOKEN_SECONDS - 100, CASDOOR_TOKEN_SECONDS);
+    await openId.expectSignIn(ada, {
+      scope: SCOPE,
+      account: { issuer: casdoor.issuer, subject: ada.id },
+      user: { name: 'Ada Lovelace', email: 'ada@example.com', username: 'ada' },
+      emailVerified: true,
+      token: { scope: SCOPE },
+      lifetime: CASDOOR_TOKEN_SECONDS,
+    });
     expect(casdoor.server.counts.client_secret_post).toBeGreaterThan(0);
     expect(casdoor.server.counts.client_secret_basic).toBeUndefined();
   });
 
   it('an e-mail Casdoor has not verified (no email_verified sent) is kept as not verified', async () => {
     const { database } = context;
-    const { userId } = await signIn(person(102, 'pending', 'Pending Person', false));
+    const { userId } = await openId.signIn(person(102, 'pending', 'Pending Person', false));
     expect(Boolean((await database.db.selectFrom('users').select('email_verified').where('id', '=', userId).executeTakeFirstOrThrow()).email_verified)).toBe(false);
   });
 
   it('the proxy reaches /api/userinfo at the origin with the token', async () => {
     const grace = person(103, 'grace', 'Grace Hopper');
-    const { browser } = await signIn(grace);
-    const answer = await userinfo(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toMatchObject({ sub: grace.id, preferred_username: 'grace', name: 'Grace Hopper' });
+    await openId.expectProxyReaches(grace, { sub: grace.id, preferred_username: 'grace', name: 'Grace Hopper' });
   });
 
   it('20 concurrent calls on an expired token make one refresh; the new refresh token is kept, and Casdoor refuses the deleted one', async () => {
     const { emulator: casdoor } = context;
-    const { browser, userId } = await signIn(person(104, 'alan', 'Alan Turing'));
-    const { before } = await expectRotatedAfterStorm(context, 'casdoor', userId, () => userinfo(browser));
+    const { before } = await openId.expectRotatedAfterStorm(person(104, 'alan', 'Alan Turing'));
     expect(await statusAndBody(refreshAtCasdoor(casdoor, before.refreshToken!))).toEqual({ status: 400, body: { error: 'invalid_grant', error_description: 'refresh token is invalid or revoked' } });
   });
 
   it("the person signed out of Casdoor everywhere: the refresh is refused once the access token has ended, and the connection needs re-auth after one try", async () => {
-    const leaving = person(105, 'edsger', 'Edsger Dijkstra');
-    const { browser, userId } = await signIn(leaving);
-    context.emulator.endSessions(leaving);
-    await expireAccessTokens(context.database, userId);
-    await expectNeedsReauthAfterOneRefusedRefresh(context, 'casdoor', userId, () => userinfo(browser));
+    await openId.expectNeedsReauthOnceEnded(person(105, 'edsger', 'Edsger Dijkstra'), async (leaving, { userId }) => {
+      context.emulator.endSessions(leaving);
+      await expireAccessTokens(context.database, userId);
+    });
   });
 
   it('disconnect deletes the tokens here and says they were not revoked at Casdoor, which has no revocation endpoint: no request is sent', async () => {
-    const { browser, userId } = await signIn(person(106, 'barbara', 'Barbara Liskov'));
+    const { browser, userId } = await openId.signIn(person(106, 'barbara', 'Barbara Liskov'));
     await expectDisconnectAsksNothing(context, 'casdoor', { browser, userId });
   });
 

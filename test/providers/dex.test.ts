@@ -5,11 +5,11 @@ import { describeEachDialect } from '../support/postgres.js';
 import { dexSubject, startDexEmulator, type DexEmulator, type DexUser } from './dex.emulator.js';
 import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
+import { openIdCases } from './kit/openid-cases.js';
+import { APP_ORIGIN, presetEnv } from './kit/provider-app.js';
 import { refreshAtProvider } from './kit/refresh-at-provider.js';
-import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
-import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { statusAndBody } from './kit/refreshed-tokens.js';
+import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // A static client as Dex's examples configure one.
 const CLIENT_ID = 'tokenkeeper-app';
@@ -49,47 +49,38 @@ const DEX: StandardProvider<DexUser, DexEmulator> = {
 describeEachDialect('Dex, against an emulator of a Dex server with one static client', (dialect) => {
   const context = useProviderTest(() => dialect.openTestDatabase(), DEX);
 
-  const signIn = (user: DexUser) => signInAs(context, 'dex', user);
   const userinfo = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/dex/proxy/userinfo`);
+  const openId = openIdCases(context, DEX, userinfo);
 
   it("signs in through discovery at Dex's issuer (with its path) as the sub that encodes the upstream id and connector, with the name, username and verified e-mail; offline_access with PKCE and no consent prompt, the client by Basic, a 24-hour token and a refresh token", async () => {
-    const { database, emulator: dex, app } = context;
+    const { emulator: dex } = context;
     const ada = person(101, 'ada', 'Ada Lovelace');
-    const { userId, request } = await signIn(ada);
-    expect(request.get('scope')).toBe(SCOPE);
-    expect(request.get('code_challenge_method')).toBe('S256');
-    expect(request.get('prompt')).toBeNull();
-    const account = await database.db.selectFrom('accounts').select(['issuer', 'subject']).where('user_id', '=', userId).executeTakeFirstOrThrow();
-    expect(account).toEqual({ issuer: `${dex.origin}/dex`, subject: dexSubject(ada) });
+    const { account } = await openId.expectSignIn(ada, {
+      scope: SCOPE,
+      account: { issuer: `${dex.origin}/dex`, subject: dexSubject(ada) },
+      user: { name: 'Ada Lovelace', email: 'ada@example.com', username: 'ada' },
+      emailVerified: true,
+      lifetime: 24 * 3600,
+    });
     expect(Buffer.from(account.subject, 'base64url').toString('latin1')).toBe('\n\u00072342801\u0012\u0006github');
-    const user = await database.db.selectFrom('users').select(['name', 'email', 'email_verified', 'username']).where('id', '=', userId).executeTakeFirstOrThrow();
-    expect(user).toMatchObject({ name: 'Ada Lovelace', email: 'ada@example.com', username: 'ada' });
-    expect(Boolean(user.email_verified)).toBe(true);
-    const token = await app.runtime.tokenStore.findToken(userId, 'dex');
-    expect(token).toMatchObject({ refreshToken: expect.any(String) });
-    expectAccessTokenLifetime(token, 24 * 3600 - 100, 24 * 3600);
     expect(dex.server.counts.client_secret_basic).toBeGreaterThan(0);
     expect(dex.server.counts.client_secret_post).toBeUndefined();
   });
 
   it('an e-mail the upstream provider did not verify is kept as not verified', async () => {
     const { database } = context;
-    const { userId } = await signIn(person(102, 'pending', 'Pending Person', false));
+    const { userId } = await openId.signIn(person(102, 'pending', 'Pending Person', false));
     expect(Boolean((await database.db.selectFrom('users').select('email_verified').where('id', '=', userId).executeTakeFirstOrThrow()).email_verified)).toBe(false);
   });
 
   it("the proxy reaches /userinfo under Dex's issuer with the token", async () => {
     const grace = person(103, 'grace', 'Grace Hopper');
-    const { browser } = await signIn(grace);
-    const answer = await userinfo(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toMatchObject({ sub: dexSubject(grace), preferred_username: 'grace', email_verified: true });
+    await openId.expectProxyReaches(grace, { sub: dexSubject(grace), preferred_username: 'grace', email_verified: true });
   });
 
   it("20 concurrent calls on an expired token make one refresh; the new refresh token is kept, and Dex answers the spent one with its invalid_request", async () => {
     const { emulator: dex } = context;
-    const { browser, userId } = await signIn(person(104, 'alan', 'Alan Turing'));
-    const { before, after } = await expectRotatedAfterStorm(context, 'dex', userId, () => userinfo(browser));
+    const { before, after } = await openId.expectRotatedAfterStorm(person(104, 'alan', 'Alan Turing'));
     expect(await statusAndBody(refreshAtDex(dex, before.refreshToken!))).toEqual({
       status: 400,
       body: { error: 'invalid_request', error_description: 'Refresh token is invalid or has already been claimed by another client.' },
@@ -98,17 +89,16 @@ describeEachDialect('Dex, against an emulator of a Dex server with one static cl
   });
 
   it("the person's refresh tokens deleted through Dex's API: its invalid_request is read as invalid_grant, and the connection needs re-auth after one try", async () => {
-    const leaving = person(105, 'edsger', 'Edsger Dijkstra');
-    const { browser, userId } = await signIn(leaving);
-    context.emulator.revokeRefreshTokens(leaving);
-    // Dex's access tokens live on (JWTs): the refresh comes once the stored one has ended.
-    expect(context.emulator.accepts((await context.app.runtime.tokenStore.findToken(userId, 'dex'))!.accessToken)).toBe(true);
-    await expireAccessTokens(context.database, userId);
-    await expectNeedsReauthAfterOneRefusedRefresh(context, 'dex', userId, () => userinfo(browser));
+    await openId.expectNeedsReauthOnceEnded(person(105, 'edsger', 'Edsger Dijkstra'), async (leaving, { userId }) => {
+      context.emulator.revokeRefreshTokens(leaving);
+      // Dex's access tokens live on (JWTs): the refresh comes once the stored one has ended.
+      expect(context.emulator.accepts((await context.app.runtime.tokenStore.findToken(userId, 'dex'))!.accessToken)).toBe(true);
+      await expireAccessTokens(context.database, userId);
+    });
   });
 
   it('disconnect deletes the tokens here and says they were not revoked at Dex, which has no revocation endpoint: no request is sent', async () => {
-    const { browser, userId } = await signIn(person(106, 'barbara', 'Barbara Liskov'));
+    const { browser, userId } = await openId.signIn(person(106, 'barbara', 'Barbara Liskov'));
     await expectDisconnectAsksNothing(context, 'dex', { browser, userId });
   });
 

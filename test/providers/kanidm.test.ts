@@ -3,14 +3,13 @@ import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { KANIDM_REFRESH_TOKEN_SECONDS, spnOf, startKanidmEmulator, type KanidmEmulator, type KanidmUser } from './kanidm.emulator.js';
-import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
+import { openIdCases } from './kit/openid-cases.js';
 import { presetInProduction } from './kit/preset-in-production.js';
-import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
+import { APP_ORIGIN, presetEnv } from './kit/provider-app.js';
 import { refreshAtProvider } from './kit/refresh-at-provider.js';
-import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
-import { describeClientFailures, expectAccessTokenLifetime, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { statusAndBody } from './kit/refreshed-tokens.js';
+import { describeClientFailures, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // The client's name in Kanidm is its client id; its basic secret as `show-basic-secret` prints one.
 const CLIENT_ID = 'token-keeper';
@@ -50,31 +49,27 @@ const KANIDM: StandardProvider<KanidmUser, KanidmEmulator> = {
 describeEachDialect("Kanidm, against an emulator of a Kanidm server with one OAuth2 client", (dialect) => {
   const context = useProviderTest(() => dialect.openTestDatabase(), KANIDM);
 
-  const signIn = (user: KanidmUser) => signInAs(context, 'kanidm', user);
   const userinfo = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/kanidm/proxy/userinfo`);
+  const openId = openIdCases(context, KANIDM, userinfo);
 
   it("signs in through the client's own issuer as the account's UUID, with the display name, the SPN as username (its @ made -) and the verified primary mail; no offline_access, PKCE S256, the client by Basic, an ES256 ID token, a 15-minute token and a refresh token", async () => {
-    const { database, emulator: kanidm, app } = context;
+    const { emulator: kanidm } = context;
     const ada = person(101, 'ada', 'Ada Lovelace');
-    const { userId, request } = await signIn(ada);
-    expect(request.get('scope')).toBe(SCOPE);
-    expect(request.get('code_challenge_method')).toBe('S256');
-    expect(request.get('prompt')).toBeNull();
-    const account = await database.db.selectFrom('accounts').select(['issuer', 'subject']).where('user_id', '=', userId).executeTakeFirstOrThrow();
-    expect(account).toEqual({ issuer: `${kanidm.origin}/oauth2/openid/${CLIENT_ID}`, subject: ada.uuid });
-    const user = await database.db.selectFrom('users').select(['name', 'email', 'email_verified', 'username']).where('id', '=', userId).executeTakeFirstOrThrow();
-    expect(user).toMatchObject({ name: 'Ada Lovelace', email: 'ada@example.com', username: 'ada-idm.acme.test' });
-    expect(Boolean(user.email_verified)).toBe(true);
-    const token = await app.runtime.tokenStore.findToken(userId, 'kanidm');
-    expect(token).toMatchObject({ refreshToken: expect.any(String), scope: SCOPE });
-    expectAccessTokenLifetime(token, 15 * 60 - 100, 15 * 60);
+    await openId.expectSignIn(ada, {
+      scope: SCOPE,
+      account: { issuer: `${kanidm.origin}/oauth2/openid/${CLIENT_ID}`, subject: ada.uuid },
+      user: { name: 'Ada Lovelace', email: 'ada@example.com', username: 'ada-idm.acme.test' },
+      emailVerified: true,
+      token: { scope: SCOPE },
+      lifetime: 15 * 60,
+    });
     expect(kanidm.server.counts.client_secret_basic).toBeGreaterThan(0);
     expect(kanidm.server.counts.client_secret_post).toBeUndefined();
   });
 
   it('an account with no mail address: no e-mail is stored', async () => {
     const { database } = context;
-    const { userId } = await signIn(person(102, 'nomail', 'No Mail', { mail: undefined }));
+    const { userId } = await openId.signIn(person(102, 'nomail', 'No Mail', { mail: undefined }));
     const user = await database.db.selectFrom('users').select(['email', 'email_verified']).where('id', '=', userId).executeTakeFirstOrThrow();
     expect(user.email).toBeNull();
   });
@@ -93,33 +88,23 @@ describeEachDialect("Kanidm, against an emulator of a Kanidm server with one OAu
 
   it("the proxy reaches the client's /userinfo under the issuer with the token", async () => {
     const grace = person(103, 'grace', 'Grace Hopper');
-    const { browser } = await signIn(grace);
-    const answer = await userinfo(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toMatchObject({ sub: grace.uuid, preferred_username: spnOf(grace), email_verified: true });
+    await openId.expectProxyReaches(grace, { sub: grace.uuid, preferred_username: spnOf(grace), email_verified: true });
   });
 
   it('20 concurrent calls on an expired token make one refresh; the new refresh token is kept, and the spent one used again is refused and ends the session', async () => {
     const { emulator: kanidm } = context;
-    const { browser, userId } = await signIn(person(104, 'alan', 'Alan Turing'));
-    const { before, after } = await expectRotatedAfterStorm(context, 'kanidm', userId, () => userinfo(browser));
+    const { before, after } = await openId.expectRotatedAfterStorm(person(104, 'alan', 'Alan Turing'));
     expect(await statusAndBody(refreshAtKanidm(kanidm, before.refreshToken!))).toEqual({ status: 400, body: { error: 'invalid_grant' } });
     expect(kanidm.accepts(after.accessToken)).toBe(false);
   });
 
   it("the person's OAuth2 session ended in Kanidm: the refresh is refused, and the connection needs re-auth after one try", async () => {
-    const leaving = person(105, 'edsger', 'Edsger Dijkstra');
-    const { browser, userId } = await signIn(leaving);
-    context.emulator.removeSession(leaving);
-    await expectNeedsReauthAfterOneRefusedRefresh(context, 'kanidm', userId, () => userinfo(browser));
+    await openId.expectNeedsReauthOnceEnded(person(105, 'edsger', 'Edsger Dijkstra'), (leaving) => context.emulator.removeSession(leaving));
   });
 
   it('disconnect revokes at /oauth2/token/revoke (RFC 7009), by Basic: the refresh token and the access token stop working, and the tokens are deleted here', async () => {
     const { emulator: kanidm } = context;
-    const { browser, userId } = await signIn(person(106, 'barbara', 'Barbara Liskov'));
-    const stored = await expectDisconnectRevokes(context, 'kanidm', { browser, userId });
-    expect(kanidm.accepts(stored.accessToken)).toBe(false);
-    expect((await refreshAtKanidm(kanidm, stored.refreshToken!)).status).toBe(400);
+    await openId.expectDisconnectRevokesBoth(person(106, 'barbara', 'Barbara Liskov'), (refreshToken) => refreshAtKanidm(kanidm, refreshToken));
   });
 
   // No cancellation case: Kanidm's pages document no redirect back with an error.

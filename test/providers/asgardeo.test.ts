@@ -5,11 +5,11 @@ import { testClock } from '../support/clock.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { ASGARDEO_REFRESH_TOKEN_SECONDS, startAsgardeoEmulator, type AsgardeoEmulator, type AsgardeoUser } from './asgardeo.emulator.js';
 import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
-import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
+import { openIdCases } from './kit/openid-cases.js';
 import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
 import { refreshAtProvider } from './kit/refresh-at-provider.js';
-import { expectKeptAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
-import { describeClientFailures, expectAccessTokenLifetime, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { statusAndBody } from './kit/refreshed-tokens.js';
+import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // The organization of Asgardeo's own examples, and a client id and secret as its console shows them.
 const ORGANIZATION = 'bifrost';
@@ -52,53 +52,42 @@ const ASGARDEO: StandardProvider<AsgardeoUser, AsgardeoEmulator> = {
 describeEachDialect('Asgardeo, against an emulator of an organization with a web application at its defaults', (dialect) => {
   const context = useProviderTest(() => dialect.openTestDatabase(), ASGARDEO);
 
-  const signIn = (user: AsgardeoUser) => signInAs(context, 'asgardeo', user);
   const userinfo = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/asgardeo/proxy/oauth2/userinfo`);
+  const openId = openIdCases(context, ASGARDEO, userinfo);
 
   it("signs in through discovery at the organization's token endpoint URL (the issuer) as the user's id sub, the name made of given and family names, the e-mail; no offline_access and no consent prompt, PKCE, Basic, an hour's token and a refresh token", async () => {
-    const { database, emulator: asgardeo, app } = context;
+    const { emulator: asgardeo } = context;
     const ada = person(101, 'Ada', 'Lovelace');
-    const { userId, request } = await signIn(ada);
-    expect(request.get('scope')).toBe(SCOPE);
-    expect(request.get('code_challenge_method')).toBe('S256');
-    expect(request.get('prompt')).toBeNull();
-    const account = await database.db.selectFrom('accounts').select(['issuer', 'subject']).where('user_id', '=', userId).executeTakeFirstOrThrow();
-    expect(account).toEqual({ issuer: `${asgardeo.origin}/t/${ORGANIZATION}/oauth2/token`, subject: ada.id });
-    const user = await database.db.selectFrom('users').select(['name', 'email', 'email_verified']).where('id', '=', userId).executeTakeFirstOrThrow();
-    expect(user).toMatchObject({ name: 'Ada Lovelace', email: 'ada@example.com' });
-    expect(Boolean(user.email_verified)).toBe(false);
-    const token = await app.runtime.tokenStore.findToken(userId, 'asgardeo');
-    expect(token).toMatchObject({ refreshToken: expect.any(String), scope: SCOPE });
-    expectAccessTokenLifetime(token, 3600 - 100, 3600);
+    await openId.expectSignIn(ada, {
+      scope: SCOPE,
+      account: { issuer: `${asgardeo.origin}/t/${ORGANIZATION}/oauth2/token`, subject: ada.id },
+      user: { name: 'Ada Lovelace', email: 'ada@example.com' },
+      emailVerified: false,
+      token: { scope: SCOPE },
+      lifetime: 3600,
+    });
     expect(asgardeo.server.counts.client_secret_basic).toBeGreaterThan(0);
     expect(asgardeo.server.counts.client_secret_post).toBeUndefined();
   });
 
   it("the proxy reaches /oauth2/userinfo under the organization with the token", async () => {
     const grace = person(103, 'Grace', 'Hopper');
-    const { browser } = await signIn(grace);
-    const answer = await userinfo(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toMatchObject({ sub: grace.id, given_name: 'Grace' });
+    await openId.expectProxyReaches(grace, { sub: grace.id, given_name: 'Grace' });
   });
 
   it('20 concurrent calls on an expired token make one refresh, which answers the same refresh token (no "Renew refresh token"), kept; it still refreshes at Asgardeo', async () => {
     const { emulator: asgardeo } = context;
-    const { browser, userId } = await signIn(person(104, 'Alan', 'Turing'));
-    const { after } = await expectKeptAfterStorm(context, 'asgardeo', userId, () => userinfo(browser));
+    const { after } = await openId.expectKeptAfterStorm(person(104, 'Alan', 'Turing'));
     expect(await statusAndBody(refreshAtAsgardeo(asgardeo, after.refreshToken!))).toMatchObject({ status: 200, body: { refresh_token: after.refreshToken } });
   });
 
   it('the user deleted from the organization: the refresh is refused, and the connection needs re-auth after one try', async () => {
-    const leaving = person(105, 'Edsger', 'Dijkstra');
-    const { browser, userId } = await signIn(leaving);
-    context.emulator.removeUser(leaving);
-    await expectNeedsReauthAfterOneRefusedRefresh(context, 'asgardeo', userId, () => userinfo(browser));
+    await openId.expectNeedsReauthOnceEnded(person(105, 'Edsger', 'Dijkstra'), (leaving) => context.emulator.removeUser(leaving));
   });
 
   it('disconnect revokes both tokens at /oauth2/revoke (RFC 7009; Asgardeo ends each alone), by Basic: neither works any more, and the tokens are deleted here', async () => {
     const { emulator: asgardeo } = context;
-    const { browser, userId } = await signIn(person(106, 'Barbara', 'Liskov'));
+    const { browser, userId } = await openId.signIn(person(106, 'Barbara', 'Liskov'));
     const stored = await expectDisconnectRevokes(context, 'asgardeo', { browser, userId }, { requests: 2 });
     expect(asgardeo.accepts(stored.accessToken)).toBe(false);
     expect(await statusAndBody(refreshAtAsgardeo(asgardeo, stored.refreshToken!))).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });

@@ -3,14 +3,13 @@ import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { DIALECTS, describeEachDialect } from '../support/postgres.js';
 import { hashedUserId, startAuthentikEmulator, type AuthentikEmulator, type AuthentikUser } from './authentik.emulator.js';
-import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
+import { openIdCases } from './kit/openid-cases.js';
 import { presetInProduction } from './kit/preset-in-production.js';
 import { APP_ORIGIN, presetEnv, signInAs, startProviderTestApp } from './kit/provider-app.js';
 import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
-import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // A client id and secret as authentik generates them for a new OAuth2 provider (letters and digits).
 const CLIENT_ID = 'Qw7Lr2TgX9pZk4NcVb1MhJ8sYd3FaE6uWo5RiK0n';
@@ -50,45 +49,38 @@ const AUTHENTIK: StandardProvider<AuthentikUser, AuthentikEmulator> = {
 describeEachDialect('authentik, against an emulator of an authentik server with one application', (dialect) => {
   const context = useProviderTest(() => dialect.openTestDatabase(), AUTHENTIK);
 
-  const signIn = (user: AuthentikUser) => signInAs(context, 'authentik', user);
   const userinfo = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/authentik/proxy/userinfo/`);
+  const openId = openIdCases(context, AUTHENTIK, userinfo);
 
   it("signs in through the application's discovery as the hashed user id sub, with userinfo's name and username and the e-mail not verified; offline_access with PKCE and no consent prompt, the client in the form, a 5-minute token and a refresh token", async () => {
-    const { database, emulator: authentik, app } = context;
+    const { emulator: authentik } = context;
     const ada = person(101, 'ada', 'Ada Lovelace');
-    const { userId, request } = await signIn(ada);
-    expect(request.get('scope')).toBe('openid profile email offline_access');
-    expect(request.get('code_challenge_method')).toBe('S256');
-    expect(request.get('prompt')).toBeNull();
-    const account = await database.db.selectFrom('accounts').select(['issuer', 'subject']).where('user_id', '=', userId).executeTakeFirstOrThrow();
-    expect(account).toEqual({ issuer: `${authentik.origin}/application/o/${SLUG}/`, subject: hashedUserId(ada) });
-    const user = await database.db.selectFrom('users').select(['name', 'email', 'email_verified', 'username']).where('id', '=', userId).executeTakeFirstOrThrow();
-    expect(user).toMatchObject({ name: 'Ada Lovelace', email: 'ada@example.com', username: 'ada' });
-    expect(Boolean(user.email_verified)).toBe(false);
-    const token = await app.runtime.tokenStore.findToken(userId, 'authentik');
-    expect(token).toMatchObject({ refreshToken: expect.any(String), scope: 'openid profile email offline_access' });
-    expectAccessTokenLifetime(token, 200, 300);
+    await openId.expectSignIn(ada, {
+      scope: 'openid profile email offline_access',
+      account: { issuer: `${authentik.origin}/application/o/${SLUG}/`, subject: hashedUserId(ada) },
+      user: { name: 'Ada Lovelace', email: 'ada@example.com', username: 'ada' },
+      emailVerified: false,
+      token: { scope: 'openid profile email offline_access' },
+      lifetime: 300,
+    });
     expect(authentik.server.counts.client_secret_post).toBeGreaterThan(0);
     expect(authentik.server.counts.client_secret_basic).toBeUndefined();
   });
 
   it('an e-mail a custom scope mapping says is verified is kept as verified', async () => {
     const { database } = context;
-    const { userId } = await signIn(person(102, 'vera', 'Vera Fied', true));
+    const { userId } = await openId.signIn(person(102, 'vera', 'Vera Fied', true));
     expect(Boolean((await database.db.selectFrom('users').select('email_verified').where('id', '=', userId).executeTakeFirstOrThrow()).email_verified)).toBe(true);
   });
 
   it('the proxy reaches /application/o with the token (userinfo/)', async () => {
     const grace = person(103, 'grace', 'Grace Hopper');
-    const { browser } = await signIn(grace);
-    const answer = await userinfo(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toMatchObject({ sub: hashedUserId(grace), preferred_username: 'grace' });
+    await openId.expectProxyReaches(grace, { sub: hashedUserId(grace), preferred_username: 'grace' });
   });
 
   it('20 concurrent calls on an expired token make one refresh, sent without a scope; the new refresh token is kept, and authentik refuses the spent one', async () => {
     const { emulator: authentik } = context;
-    const { browser, userId } = await signIn(person(104, 'alan', 'Alan Turing'));
+    const { browser, userId } = await openId.signIn(person(104, 'alan', 'Alan Turing'));
     const keepingScope = authentik.server.counts.refresh_keeping_scope ?? 0;
     const { before } = await expectRotatedAfterStorm(context, 'authentik', userId, () => userinfo(browser));
     expect(authentik.server.counts.refresh_keeping_scope).toBe(keepingScope + 1);
@@ -96,18 +88,12 @@ describeEachDialect('authentik, against an emulator of an authentik server with 
   });
 
   it("the person's tokens deleted in authentik: userinfo refuses the token, the refresh is refused, and the connection needs re-auth after one try", async () => {
-    const leaving = person(105, 'edsger', 'Edsger Dijkstra');
-    const { browser, userId } = await signIn(leaving);
-    context.emulator.removeAccess(leaving);
-    await expectNeedsReauthAfterOneRefusedRefresh(context, 'authentik', userId, () => userinfo(browser));
+    await openId.expectNeedsReauthOnceEnded(person(105, 'edsger', 'Edsger Dijkstra'), (leaving) => context.emulator.removeAccess(leaving));
   });
 
   it('disconnect revokes at /application/o/revoke/ (RFC 7009): the refresh token and the access token stop working, and the tokens are deleted here', async () => {
     const { emulator: authentik } = context;
-    const { browser, userId } = await signIn(person(106, 'barbara', 'Barbara Liskov'));
-    const stored = await expectDisconnectRevokes(context, 'authentik', { browser, userId });
-    expect(authentik.accepts(stored.accessToken)).toBe(false);
-    expect((await refreshAtAuthentik(authentik, stored.refreshToken!)).status).toBe(400);
+    await openId.expectDisconnectRevokesBoth(person(106, 'barbara', 'Barbara Liskov'), (refreshToken) => refreshAtAuthentik(authentik, refreshToken));
   });
 
   standardCases(() => context, AUTHENTIK, { cancelled: {}, refusedCode: { sentAs: 'invalid_grant, 400' } });

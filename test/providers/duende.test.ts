@@ -5,11 +5,11 @@ import { testClock } from '../support/clock.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { DUENDE_ABSOLUTE_REFRESH_TOKEN_SECONDS, startDuendeEmulator, type DuendeEmulator, type DuendeUser } from './duende.emulator.js';
 import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
-import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
+import { openIdCases } from './kit/openid-cases.js';
 import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
 import { refreshAtProvider } from './kit/refresh-at-provider.js';
-import { expectKeptAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
-import { describeClientFailures, expectAccessTokenLifetime, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { statusAndBody } from './kit/refreshed-tokens.js';
+import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // A client as a host's configuration names one, and a secret it stores hashed.
 const CLIENT_ID = 'tokenkeeper.web';
@@ -48,53 +48,42 @@ const DUENDE: StandardProvider<DuendeUser, DuendeEmulator> = {
 describeEachDialect('Duende IdentityServer, against an emulator of a host at its client defaults', (dialect) => {
   const context = useProviderTest(() => dialect.openTestDatabase(), DUENDE);
 
-  const signIn = (user: DuendeUser) => signInAs(context, 'duende', user);
   const userinfo = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/duende/proxy/connect/userinfo`);
+  const openId = openIdCases(context, DUENDE, userinfo);
 
   it("signs in through discovery at the host's URL as the user's id sub, with the name and e-mail; offline_access with PKCE (required) and no consent prompt, the client by Basic, an hour's token and a refresh token", async () => {
-    const { database, emulator: duende, app } = context;
+    const { emulator: duende } = context;
     const ada = person(101, 'Ada Lovelace', 'ada@example.com');
-    const { userId, request } = await signIn(ada);
-    expect(request.get('scope')).toBe(SCOPE);
-    expect(request.get('code_challenge_method')).toBe('S256');
-    expect(request.get('prompt')).toBeNull();
-    const account = await database.db.selectFrom('accounts').select(['issuer', 'subject']).where('user_id', '=', userId).executeTakeFirstOrThrow();
-    expect(account).toEqual({ issuer: duende.issuer, subject: ada.id });
-    const user = await database.db.selectFrom('users').select(['name', 'email', 'email_verified']).where('id', '=', userId).executeTakeFirstOrThrow();
-    expect(user).toMatchObject({ name: 'Ada Lovelace', email: 'ada@example.com' });
-    expect(Boolean(user.email_verified)).toBe(true);
-    const token = await app.runtime.tokenStore.findToken(userId, 'duende');
-    expect(token).toMatchObject({ refreshToken: expect.any(String), scope: SCOPE });
-    expectAccessTokenLifetime(token, 3600 - 100, 3600);
+    await openId.expectSignIn(ada, {
+      scope: SCOPE,
+      account: { issuer: duende.issuer, subject: ada.id },
+      user: { name: 'Ada Lovelace', email: 'ada@example.com' },
+      emailVerified: true,
+      token: { scope: SCOPE },
+      lifetime: 3600,
+    });
     expect(duende.server.counts.client_secret_basic).toBeGreaterThan(0);
     expect(duende.server.counts.client_secret_post).toBeUndefined();
   });
 
   it("the proxy reaches /connect/userinfo under the host's URL with the token", async () => {
     const grace = person(103, 'Grace Hopper', 'grace@example.com');
-    const { browser } = await signIn(grace);
-    const answer = await userinfo(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toMatchObject({ sub: grace.id, name: 'Grace Hopper' });
+    await openId.expectProxyReaches(grace, { sub: grace.id, name: 'Grace Hopper' });
   });
 
   it('20 concurrent calls on an expired token make one refresh, which answers the same refresh token (ReUse), kept; it still refreshes at IdentityServer', async () => {
     const { emulator: duende } = context;
-    const { browser, userId } = await signIn(person(104, 'Alan Turing', 'alan@example.com'));
-    const { after } = await expectKeptAfterStorm(context, 'duende', userId, () => userinfo(browser));
+    const { after } = await openId.expectKeptAfterStorm(person(104, 'Alan Turing', 'alan@example.com'));
     expect(await statusAndBody(refreshAtDuende(duende, after.refreshToken!))).toMatchObject({ status: 200, body: { refresh_token: after.refreshToken } });
   });
 
   it("the client's access removed on the host's grants page: the refresh is refused, and the connection needs re-auth after one try", async () => {
-    const leaving = person(105, 'Edsger Dijkstra', 'edsger@example.com');
-    const { browser, userId } = await signIn(leaving);
-    context.emulator.revokeGrants(leaving);
-    await expectNeedsReauthAfterOneRefusedRefresh(context, 'duende', userId, () => userinfo(browser));
+    await openId.expectNeedsReauthOnceEnded(person(105, 'Edsger Dijkstra', 'edsger@example.com'), (leaving) => context.emulator.revokeGrants(leaving));
   });
 
   it('disconnect revokes at /connect/revocation (RFC 7009), by Basic: the refresh token is refused from then on, the JWT access token lives until it expires, and the tokens are deleted here', async () => {
     const { emulator: duende } = context;
-    const { browser, userId } = await signIn(person(106, 'Barbara Liskov', 'barbara@example.com'));
+    const { browser, userId } = await openId.signIn(person(106, 'Barbara Liskov', 'barbara@example.com'));
     const stored = await expectDisconnectRevokes(context, 'duende', { browser, userId });
     expect(await statusAndBody(refreshAtDuende(duende, stored.refreshToken!))).toEqual({ status: 400, body: { error: 'invalid_grant' } });
     expect(duende.accepts(stored.accessToken)).toBe(true);

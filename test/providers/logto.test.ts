@@ -2,14 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
-import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
+import { openIdCases } from './kit/openid-cases.js';
 import { presetInProduction } from './kit/preset-in-production.js';
 import { APP_ORIGIN, csrfTokenOf, presetEnv, signInAs } from './kit/provider-app.js';
 import { refreshAtProvider } from './kit/refresh-at-provider.js';
-import { expectKeptAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
-import { describeClientFailures, expectAccessTokenLifetime, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { statusAndBody } from './kit/refreshed-tokens.js';
+import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startLogtoEmulator, type LogtoEmulator, type LogtoUser } from './logto.emulator.js';
 
 // An application id and secret as the Logto Console shows them for a traditional web app.
@@ -51,24 +50,21 @@ const LOGTO: StandardProvider<LogtoUser, LogtoEmulator> = {
 describeEachDialect('Logto, against an emulator of a Logto tenant', (dialect) => {
   const context = useProviderTest(() => dialect.openTestDatabase(), LOGTO);
 
-  const signIn = (user: LogtoUser) => signInAs(context, 'logto', user);
   const me = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/logto/proxy/me`);
+  const openId = openIdCases(context, LOGTO, me);
 
   it('signs in through discovery at <endpoint>/oidc as the Logto user id, with the name, Logto’s `username` and the verified e-mail; offline_access with prompt=consent and PKCE, the client by Basic, an hour’s token and a refresh token', async () => {
-    const { database, emulator: logto, app } = context;
+    const { emulator: logto } = context;
     const ada = person(101, 'Ada Lovelace', 'ada');
-    const { userId, request } = await signIn(ada);
-    expect(request.get('scope')).toBe(SCOPE);
-    expect(request.get('prompt')).toBe('consent');
-    expect(request.get('code_challenge_method')).toBe('S256');
-    const account = await database.db.selectFrom('accounts').select(['issuer', 'subject']).where('user_id', '=', userId).executeTakeFirstOrThrow();
-    expect(account).toEqual({ issuer: logto.issuer, subject: ada.id });
-    const user = await database.db.selectFrom('users').select(['name', 'email', 'email_verified', 'username']).where('id', '=', userId).executeTakeFirstOrThrow();
-    expect(user).toMatchObject({ name: 'Ada Lovelace', email: 'ada@example.com', username: 'ada' });
-    expect(Boolean(user.email_verified)).toBe(true);
-    const token = await app.runtime.tokenStore.findToken(userId, 'logto');
-    expect(token).toMatchObject({ refreshToken: expect.any(String), scope: SCOPE });
-    expectAccessTokenLifetime(token, 3600 - 100, 3600);
+    await openId.expectSignIn(ada, {
+      scope: SCOPE,
+      prompt: 'consent',
+      account: { issuer: logto.issuer, subject: ada.id },
+      user: { name: 'Ada Lovelace', email: 'ada@example.com', username: 'ada' },
+      emailVerified: true,
+      token: { scope: SCOPE },
+      lifetime: 3600,
+    });
     const exchange = logto.server.requests.find((r) => r.path === '/oidc/token')!;
     expect(exchange.headers.authorization).toMatch(/^Basic /);
     expect(logto.server.counts.client_secret_post).toBeUndefined();
@@ -76,7 +72,7 @@ describeEachDialect('Logto, against an emulator of a Logto tenant', (dialect) =>
 
   it('a person with no name (Logto’s null) or an unverified e-mail: no name is made up, and the e-mail is kept as not verified', async () => {
     const { database } = context;
-    const { userId } = await signIn(person(102, null, 'pending', false));
+    const { userId } = await openId.signIn(person(102, null, 'pending', false));
     const user = await database.db.selectFrom('users').select(['name', 'email', 'email_verified', 'username']).where('id', '=', userId).executeTakeFirstOrThrow();
     expect(user.name).toBeNull();
     expect(user).toMatchObject({ email: 'pending@example.com', username: 'pending' });
@@ -85,16 +81,12 @@ describeEachDialect('Logto, against an emulator of a Logto tenant', (dialect) =>
 
   it('the proxy reaches userinfo at /oidc/me with the token', async () => {
     const grace = person(103, 'Grace Hopper', 'grace');
-    const { browser } = await signIn(grace);
-    const answer = await me(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toMatchObject({ sub: grace.id, username: 'grace', email_verified: true });
+    await openId.expectProxyReaches(grace, { sub: grace.id, username: 'grace', email_verified: true });
   });
 
   it('20 concurrent calls on an expired token make one refresh; Logto keeps the refresh token (a traditional web app’s is not rotated before 70% of its life), which stays stored and works again', async () => {
     const { emulator: logto } = context;
-    const { browser, userId } = await signIn(person(104, 'Alan Turing', 'alan'));
-    const { after } = await expectKeptAfterStorm(context, 'logto', userId, () => me(browser));
+    const { after } = await openId.expectKeptAfterStorm(person(104, 'Alan Turing', 'alan'));
     expect((await refreshAtLogto(logto, after.refreshToken!)).status).toBe(200);
   });
 
@@ -119,18 +111,12 @@ describeEachDialect('Logto, against an emulator of a Logto tenant', (dialect) =>
   });
 
   it('the user deleted in Logto: the refresh is refused, and the connection needs re-auth after one try', async () => {
-    const leaving = person(105, 'Edsger Dijkstra', 'edsger');
-    const { browser, userId } = await signIn(leaving);
-    context.emulator.removeUser(leaving);
-    await expectNeedsReauthAfterOneRefusedRefresh(context, 'logto', userId, () => me(browser));
+    await openId.expectNeedsReauthOnceEnded(person(105, 'Edsger Dijkstra', 'edsger'), (leaving) => context.emulator.removeUser(leaving));
   });
 
   it('disconnect revokes at the revocation endpoint discovery names: the refresh token and the access token stop working, and the tokens are deleted here', async () => {
     const { emulator: logto } = context;
-    const { browser, userId } = await signIn(person(106, 'Barbara Liskov', 'barbara'));
-    const stored = await expectDisconnectRevokes(context, 'logto', { browser, userId });
-    expect(logto.accepts(stored.accessToken)).toBe(false);
-    expect((await refreshAtLogto(logto, stored.refreshToken!)).status).toBe(400);
+    await openId.expectDisconnectRevokesBoth(person(106, 'Barbara Liskov', 'barbara'), (refreshToken) => refreshAtLogto(logto, refreshToken));
   });
 
   standardCases(() => context, LOGTO, { cancelled: {}, refusedCode: { sentAs: 'invalid_grant "grant request is invalid"' } });

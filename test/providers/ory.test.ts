@@ -3,12 +3,11 @@ import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { testClock } from '../support/clock.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
-import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
+import { openIdCases } from './kit/openid-cases.js';
 import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
 import { refreshAtProvider } from './kit/refresh-at-provider.js';
-import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
-import { describeClientFailures, expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { statusAndBody } from './kit/refreshed-tokens.js';
+import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { ORY_REFRESH_TOKEN_SECONDS, startOryEmulator, type OryEmulator, type OryIdentity } from './ory.emulator.js';
 
 // An OAuth2 client as Ory makes one: a UUID client id and a random secret.
@@ -48,40 +47,32 @@ const ORY: StandardProvider<OryIdentity, OryEmulator> = {
 describeEachDialect('Ory, against an emulator of an Ory Network project (Ory Hydra)', (dialect) => {
   const context = useProviderTest(() => dialect.openTestDatabase(), ORY);
 
-  const signIn = (user: OryIdentity) => signInAs(context, 'ory', user);
   const userinfo = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/ory/proxy/userinfo`);
+  const openId = openIdCases(context, ORY, userinfo);
 
   it("signs in through discovery at the issuer as the identity's UUID sub, with its name, username (Ory's `username` claim) and verified e-mail; offline_access with PKCE and no consent prompt, the client by Basic alone, an hour's token and a refresh token", async () => {
-    const { database, emulator: ory, app } = context;
+    const { emulator: ory } = context;
     const ada = identity(101, 'ada', 'Ada Lovelace');
-    const { userId, request } = await signIn(ada);
-    expect(request.get('scope')).toBe(SCOPE);
-    expect(request.get('code_challenge_method')).toBe('S256');
-    expect(request.get('prompt')).toBeNull();
-    const account = await database.db.selectFrom('accounts').select(['issuer', 'subject']).where('user_id', '=', userId).executeTakeFirstOrThrow();
-    expect(account).toEqual({ issuer: ory.issuer, subject: ada.id });
-    const user = await database.db.selectFrom('users').select(['name', 'email', 'email_verified', 'username']).where('id', '=', userId).executeTakeFirstOrThrow();
-    expect(user).toMatchObject({ name: 'Ada Lovelace', email: 'ada@example.com', username: 'ada' });
-    expect(Boolean(user.email_verified)).toBe(true);
-    const token = await app.runtime.tokenStore.findToken(userId, 'ory');
-    expect(token).toMatchObject({ refreshToken: expect.stringMatching(/^ory_rt_/), scope: SCOPE });
-    expectAccessTokenLifetime(token, 3600 - 100, 3600);
+    await openId.expectSignIn(ada, {
+      scope: SCOPE,
+      account: { issuer: ory.issuer, subject: ada.id },
+      user: { name: 'Ada Lovelace', email: 'ada@example.com', username: 'ada' },
+      emailVerified: true,
+      token: { refreshToken: expect.stringMatching(/^ory_rt_/), scope: SCOPE },
+      lifetime: 3600,
+    });
     expect(ory.server.counts.client_secret_basic).toBeGreaterThan(0);
     expect(ory.server.counts.client_secret_post).toBeUndefined();
   });
 
   it('the proxy reaches /userinfo under the issuer with the token', async () => {
     const grace = identity(103, 'grace', 'Grace Hopper');
-    const { browser } = await signIn(grace);
-    const answer = await userinfo(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toMatchObject({ sub: grace.id, username: 'grace', email_verified: true });
+    await openId.expectProxyReaches(grace, { sub: grace.id, username: 'grace', email_verified: true });
   });
 
   it('20 concurrent calls on an expired token make one refresh; the new refresh token is kept, and Ory answers the spent one 401 token_inactive, revoking the whole chain', async () => {
     const { emulator: ory } = context;
-    const { browser, userId } = await signIn(identity(104, 'alan', 'Alan Turing'));
-    const { before, after } = await expectRotatedAfterStorm(context, 'ory', userId, () => userinfo(browser));
+    const { before, after } = await openId.expectRotatedAfterStorm(identity(104, 'alan', 'Alan Turing'));
     expect(await statusAndBody(refreshAtOry(ory, before.refreshToken!))).toMatchObject({ status: 401, body: { error: 'token_inactive' } });
     expect(ory.accepts(after.accessToken)).toBe(false);
     expect(await statusAndBody(refreshAtOry(ory, after.refreshToken!))).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
@@ -89,27 +80,21 @@ describeEachDialect('Ory, against an emulator of an Ory Network project (Ory Hyd
 
   it("a refresh token another copy spent first: Ory's 401 token_inactive is read as invalid_grant, so the connection needs re-auth after one try (not retried as an outage)", async () => {
     const { emulator: ory, app, database } = context;
-    const { browser, userId } = await signIn(identity(107, 'katherine', 'Katherine Johnson'));
-    const stored = await app.runtime.tokenStore.findToken(userId, 'ory');
-    expect((await refreshAtOry(ory, stored!.refreshToken!)).status).toBe(200);
-    await expireAccessTokens(database, userId);
-    await expectNeedsReauthAfterOneRefusedRefresh(context, 'ory', userId, () => userinfo(browser));
+    await openId.expectNeedsReauthOnceEnded(identity(107, 'katherine', 'Katherine Johnson'), async (_, { userId }) => {
+      const stored = await app.runtime.tokenStore.findToken(userId, 'ory');
+      expect((await refreshAtOry(ory, stored!.refreshToken!)).status).toBe(200);
+      await expireAccessTokens(database, userId);
+    });
   });
 
   it("the identity's consent revoked at Ory: the refresh is refused, and the connection needs re-auth after one try", async () => {
-    const leaving = identity(105, 'edsger', 'Edsger Dijkstra');
-    const { browser, userId } = await signIn(leaving);
-    context.emulator.revokeConsent(leaving);
-    await expectNeedsReauthAfterOneRefusedRefresh(context, 'ory', userId, () => userinfo(browser));
+    await openId.expectNeedsReauthOnceEnded(identity(105, 'edsger', 'Edsger Dijkstra'), (leaving) => context.emulator.revokeConsent(leaving));
   });
 
   it('disconnect revokes at /oauth2/revoke (RFC 7009), by Basic: the refresh token and the access token stop working, and the tokens are deleted here', async () => {
     const { emulator: ory } = context;
-    const { browser, userId } = await signIn(identity(106, 'barbara', 'Barbara Liskov'));
-    const stored = await expectDisconnectRevokes(context, 'ory', { browser, userId });
+    await openId.expectDisconnectRevokesBoth(identity(106, 'barbara', 'Barbara Liskov'), (refreshToken) => refreshAtOry(ory, refreshToken));
     expect(ory.server.counts.client_secret_post).toBeUndefined();
-    expect(ory.accepts(stored.accessToken)).toBe(false);
-    expect((await refreshAtOry(ory, stored.refreshToken!)).status).toBe(400);
   });
 
   standardCases(() => context, ORY, { cancelled: {}, refusedCode: { sentAs: 'invalid_grant' } });

@@ -3,11 +3,10 @@ import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { testClock } from '../support/clock.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
-import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
+import { openIdCases } from './kit/openid-cases.js';
 import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
-import { expectKeptAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
-import { describeClientFailures, expectAccessTokenLifetime, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { statusAndBody } from './kit/refreshed-tokens.js';
+import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { STYTCH_REFRESH_TOKEN_IDLE_SECONDS, startStytchEmulator, type StytchEmulator, type StytchUser } from './stytch.emulator.js';
 
 // A Connected App client as Stytch's pages show one, and a secret of its shape.
@@ -53,59 +52,45 @@ const STYTCH: StandardProvider<StytchUser, StytchEmulator> = {
 describeEachDialect('Stytch Connected Apps, against an emulator of a project with one confidential Connected App', (dialect) => {
   const context = useProviderTest(() => dialect.openTestDatabase(), STYTCH);
 
-  const signIn = (user: StytchUser) => signInAs(context, 'stytch', user);
   const userinfo = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/stytch/proxy/v1/oauth2/userinfo`);
+  const openId = openIdCases(context, STYTCH, userinfo);
 
   it("signs in through discovery at the project domain as the Stytch user id sub, with the name and verified e-mail; offline_access with PKCE and no consent prompt, Basic, an hour's token and a refresh token", async () => {
-    const { database, emulator: stytch, app } = context;
+    const { emulator: stytch } = context;
     const ada = person(101, 'Ada', 'Lovelace');
-    const { userId, request } = await signIn(ada);
+    const { request } = await openId.expectSignIn(ada, {
+      scope: SCOPE,
+      account: { issuer: stytch.issuer, subject: ada.id },
+      user: { name: 'Ada Lovelace', email: 'ada@example.com' },
+      emailVerified: true,
+      token: { scope: SCOPE },
+      lifetime: 3600,
+    });
     expect(new URL(request.get('redirect_uri')!).pathname).toBe('/auth/stytch/callback');
-    expect(request.get('scope')).toBe(SCOPE);
-    expect(request.get('code_challenge_method')).toBe('S256');
-    expect(request.get('prompt')).toBeNull();
-    const account = await database.db.selectFrom('accounts').select(['issuer', 'subject']).where('user_id', '=', userId).executeTakeFirstOrThrow();
-    expect(account).toEqual({ issuer: stytch.issuer, subject: ada.id });
-    const user = await database.db.selectFrom('users').select(['name', 'email', 'email_verified']).where('id', '=', userId).executeTakeFirstOrThrow();
-    expect(user).toMatchObject({ name: 'Ada Lovelace', email: 'ada@example.com' });
-    expect(Boolean(user.email_verified)).toBe(true);
-    const token = await app.runtime.tokenStore.findToken(userId, 'stytch');
-    expect(token).toMatchObject({ refreshToken: expect.any(String), scope: SCOPE });
-    expectAccessTokenLifetime(token, 3600 - 100, 3600);
     expect(stytch.server.counts.client_secret_basic).toBeGreaterThan(0);
     expect(stytch.server.counts.client_secret_post).toBeUndefined();
   });
 
   it('the proxy reaches /v1/oauth2/userinfo on the project domain with the token', async () => {
     const grace = person(103, 'Grace', 'Hopper');
-    const { browser } = await signIn(grace);
-    const answer = await userinfo(browser);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toMatchObject({ sub: grace.id, email_verified: true });
+    await openId.expectProxyReaches(grace, { sub: grace.id, email_verified: true });
   });
 
   it("20 concurrent calls on an expired token make one refresh, which answers no refresh token (a confidential client's is not rotated); the one kept still refreshes", async () => {
     const { emulator: stytch } = context;
-    const { browser, userId } = await signIn(person(104, 'Alan', 'Turing'));
-    const { after } = await expectKeptAfterStorm(context, 'stytch', userId, () => userinfo(browser));
+    const { after } = await openId.expectKeptAfterStorm(person(104, 'Alan', 'Turing'));
     const again = await statusAndBody(refreshAtStytch(stytch, after.refreshToken!));
     expect(again.status).toBe(200);
     expect(again.body).not.toHaveProperty('refresh_token');
   });
 
   it("the user revokes the app's access: the refresh is refused, and the connection needs re-auth after one try", async () => {
-    const leaving = person(105, 'Edsger', 'Dijkstra');
-    const { browser, userId } = await signIn(leaving);
-    context.emulator.revokeConsent(leaving);
-    await expectNeedsReauthAfterOneRefusedRefresh(context, 'stytch', userId, () => userinfo(browser));
+    await openId.expectNeedsReauthOnceEnded(person(105, 'Edsger', 'Dijkstra'), (leaving) => context.emulator.revokeConsent(leaving));
   });
 
   it('disconnect revokes at /v1/oauth2/revoke (RFC 7009, which discovery does not name), by Basic: the refresh token and its access token stop working, and the tokens are deleted here', async () => {
     const { emulator: stytch } = context;
-    const { browser, userId } = await signIn(person(106, 'Barbara', 'Liskov'));
-    const stored = await expectDisconnectRevokes(context, 'stytch', { browser, userId });
-    expect(stytch.accepts(stored.accessToken)).toBe(false);
-    expect((await refreshAtStytch(stytch, stored.refreshToken!)).status).toBe(400);
+    await openId.expectDisconnectRevokesBoth(person(106, 'Barbara', 'Liskov'), (refreshToken) => refreshAtStytch(stytch, refreshToken));
   });
 
   standardCases(() => context, STYTCH, { cancelled: {}, refusedCode: { sentAs: 'invalid_grant' } });

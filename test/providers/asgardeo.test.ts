@@ -6,10 +6,11 @@ import { describeEachDialect } from '../support/postgres.js';
 import { ASGARDEO_REFRESH_TOKEN_SECONDS, startAsgardeoEmulator, type AsgardeoEmulator, type AsgardeoUser } from './asgardeo.emulator.js';
 import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { openIdCases } from './kit/openid-cases.js';
+import { presetInProduction } from './kit/preset-in-production.js';
 import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
 import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { statusAndBody } from './kit/refreshed-tokens.js';
-import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, standardCases, standardPeopleByNameParts, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // The organization of Asgardeo's own examples, and a client id and secret as its console shows them.
 const ORGANIZATION = 'bifrost';
@@ -40,12 +41,7 @@ const ASGARDEO: StandardProvider<AsgardeoUser, AsgardeoEmulator> = {
   displayName: 'Asgardeo',
   startEmulator: () => start(),
   env: asgardeoEnv,
-  people: {
-    cancelled: person(108, 'Changed', 'Mind'),
-    'refused-code': person(109, 'Refused', 'Code'),
-    'wrong-secret': person(301, 'Wrong', 'Secret'),
-    'exchange-failure': person(302, 'Outage', 'Person'),
-  },
+  people: standardPeopleByNameParts(person),
   subjectOf: (user) => user.id,
 };
 
@@ -61,10 +57,8 @@ describeEachDialect('Asgardeo, against an emulator of an organization with a web
     await openId.expectSignIn(ada, {
       scope: SCOPE,
       account: { issuer: `${asgardeo.origin}/t/${ORGANIZATION}/oauth2/token`, subject: ada.id },
-      user: { name: 'Ada Lovelace', email: 'ada@example.com' },
-      emailVerified: false,
-      token: { scope: SCOPE },
-      lifetime: 3600,
+      user: { name: 'Ada Lovelace', email: 'ada@example.com', emailVerified: false },
+      token: { scope: SCOPE, lifetime: 3600 },
     });
     expect(asgardeo.server.counts.client_secret_basic).toBeGreaterThan(0);
     expect(asgardeo.server.counts.client_secret_post).toBeUndefined();
@@ -137,20 +131,20 @@ describeEachDialect('Asgardeo refresh tokens with "Renew refresh token" on', (di
 });
 
 describe('the asgardeo preset in production', () => {
-  const env = { ASGARDEO_PRESET: 'asgardeo', ASGARDEO_CLIENT_ID: CLIENT_ID, ASGARDEO_CLIENT_SECRET: CLIENT_SECRET };
+  const { settings, refusal } = presetInProduction('asgardeo', { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
 
   it("takes the organization's name, and another region's host", () => {
-    expect(providerSettings({ ...env, ASGARDEO_TENANT: 'bifrost' }, 'asgardeo', true)).toMatchObject({
+    expect(settings({ ASGARDEO_TENANT: 'bifrost' })).toMatchObject({
       displayName: 'Asgardeo',
       discovery: { issuer: 'https://api.asgardeo.io/t/bifrost/oauth2/token' },
       scope: SCOPE,
       apiBaseUrl: 'https://api.asgardeo.io/t/bifrost',
       tokenEndpointAuthMethod: 'client_secret_basic',
     });
-    expect(providerSettings({ ...env, ASGARDEO_TENANT: 'bifrost', ASGARDEO_BASE_URL: 'https://api.eu.asgardeo.io' }, 'asgardeo', true).discovery).toMatchObject({
+    expect(settings({ ASGARDEO_TENANT: 'bifrost', ASGARDEO_BASE_URL: 'https://api.eu.asgardeo.io' }).discovery).toMatchObject({
       issuer: 'https://api.eu.asgardeo.io/t/bifrost/oauth2/token',
     });
-    expect(() => providerSettings(env, 'asgardeo', true)).toThrow('ASGARDEO_TENANT');
-    expect(() => providerSettings({ ...env, ASGARDEO_TENANT: 'bif rost' }, 'asgardeo', true)).toThrow('ASGARDEO_TENANT');
+    expect(refusal({})).toContain('ASGARDEO_TENANT');
+    expect(refusal({ ASGARDEO_TENANT: 'bif rost' })).toContain('ASGARDEO_TENANT');
   });
 });

@@ -57,10 +57,8 @@ describeEachDialect('Authelia, against an emulator of an Authelia OpenID Connect
     await openId.expectSignIn(ada, {
       scope: SCOPE,
       account: { issuer: authelia.issuer, subject: ada.id },
-      user: { name: 'Ada Lovelace', email: 'ada@example.com', username: 'ada' },
-      emailVerified: true,
-      token: { scope: SCOPE },
-      lifetime: 3600,
+      user: { name: 'Ada Lovelace', email: 'ada@example.com', username: 'ada', emailVerified: true },
+      token: { scope: SCOPE, lifetime: 3600 },
     });
     expect(authelia.server.counts.client_secret_basic).toBeGreaterThan(0);
     expect(authelia.server.counts.client_secret_post).toBeUndefined();
@@ -125,10 +123,10 @@ describeEachDialect('Authelia refresh tokens (90 minutes, the default lifespan)'
 });
 
 describe('the authelia preset in production', () => {
-  const { env, refusal } = presetInProduction('authelia', { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+  const { settings, refusal } = presetInProduction('authelia', { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
 
   it('takes the root URL as issuer and API, and needs it', () => {
-    expect(providerSettings({ ...env, AUTHELIA_BASE_URL: 'https://auth.acme.test/' }, 'authelia', true)).toMatchObject({
+    expect(settings({ AUTHELIA_BASE_URL: 'https://auth.acme.test/' })).toMatchObject({
       displayName: 'Authelia',
       discovery: { issuer: 'https://auth.acme.test' },
       scope: SCOPE,

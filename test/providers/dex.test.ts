@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { dexSubject, startDexEmulator, type DexEmulator, type DexUser } from './dex.emulator.js';
 import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
 import { openIdCases } from './kit/openid-cases.js';
+import { presetInProduction } from './kit/preset-in-production.js';
 import { APP_ORIGIN, presetEnv } from './kit/provider-app.js';
 import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { statusAndBody } from './kit/refreshed-tokens.js';
@@ -58,9 +58,8 @@ describeEachDialect('Dex, against an emulator of a Dex server with one static cl
     const { account } = await openId.expectSignIn(ada, {
       scope: SCOPE,
       account: { issuer: `${dex.origin}/dex`, subject: dexSubject(ada) },
-      user: { name: 'Ada Lovelace', email: 'ada@example.com', username: 'ada' },
-      emailVerified: true,
-      lifetime: 24 * 3600,
+      user: { name: 'Ada Lovelace', email: 'ada@example.com', username: 'ada', emailVerified: true },
+      token: { lifetime: 24 * 3600 },
     });
     expect(Buffer.from(account.subject, 'base64url').toString('latin1')).toBe('\n\u00072342801\u0012\u0006github');
     expect(dex.server.counts.client_secret_basic).toBeGreaterThan(0);
@@ -68,9 +67,7 @@ describeEachDialect('Dex, against an emulator of a Dex server with one static cl
   });
 
   it('an e-mail the upstream provider did not verify is kept as not verified', async () => {
-    const { database } = context;
-    const { userId } = await openId.signIn(person(102, 'pending', 'Pending Person', false));
-    expect(Boolean((await database.db.selectFrom('users').select('email_verified').where('id', '=', userId).executeTakeFirstOrThrow()).email_verified)).toBe(false);
+    await openId.expectStoredEmail(person(102, 'pending', 'Pending Person', false), { verified: false });
   });
 
   it("the proxy reaches /userinfo under Dex's issuer with the token", async () => {
@@ -126,10 +123,10 @@ describeKeepAlive(
 );
 
 describe('the dex preset in production', () => {
-  const env = { DEX_PRESET: 'dex', DEX_CLIENT_ID: CLIENT_ID, DEX_CLIENT_SECRET: CLIENT_SECRET };
+  const { settings, refusal } = presetInProduction('dex', { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
 
   it("takes Dex's issuer as the base URL (or DEX_ISSUER alone), and needs one of them", () => {
-    expect(providerSettings({ ...env, DEX_BASE_URL: 'https://auth.acme.test/dex/' }, 'dex', true)).toMatchObject({
+    expect(settings({ DEX_BASE_URL: 'https://auth.acme.test/dex/' })).toMatchObject({
       displayName: 'Dex',
       discovery: { issuer: 'https://auth.acme.test/dex' },
       scope: SCOPE,
@@ -137,8 +134,8 @@ describe('the dex preset in production', () => {
       tokenEndpointAuthMethod: 'client_secret_basic',
       refreshTokenNeedsConsent: false,
     });
-    expect(providerSettings({ ...env, DEX_BASE_URL: 'https://auth.acme.test/dex' }, 'dex', true)).not.toHaveProperty('refreshTokenIdleSeconds');
-    expect(providerSettings({ ...env, DEX_ISSUER: 'https://dex.acme.test' }, 'dex', true).discovery).toMatchObject({ issuer: 'https://dex.acme.test' });
-    expect(() => providerSettings(env, 'dex', true)).toThrow('DEX_BASE_URL is missing');
+    expect(settings({ DEX_BASE_URL: 'https://auth.acme.test/dex' })).not.toHaveProperty('refreshTokenIdleSeconds');
+    expect(settings({ DEX_ISSUER: 'https://dex.acme.test' }).discovery).toMatchObject({ issuer: 'https://dex.acme.test' });
+    expect(refusal({})).toContain('DEX_BASE_URL is missing');
   });
 });

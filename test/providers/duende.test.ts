@@ -6,6 +6,7 @@ import { describeEachDialect } from '../support/postgres.js';
 import { DUENDE_ABSOLUTE_REFRESH_TOKEN_SECONDS, startDuendeEmulator, type DuendeEmulator, type DuendeUser } from './duende.emulator.js';
 import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { openIdCases } from './kit/openid-cases.js';
+import { presetInProduction } from './kit/preset-in-production.js';
 import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
 import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { statusAndBody } from './kit/refreshed-tokens.js';
@@ -57,10 +58,8 @@ describeEachDialect('Duende IdentityServer, against an emulator of a host at its
     await openId.expectSignIn(ada, {
       scope: SCOPE,
       account: { issuer: duende.issuer, subject: ada.id },
-      user: { name: 'Ada Lovelace', email: 'ada@example.com' },
-      emailVerified: true,
-      token: { scope: SCOPE },
-      lifetime: 3600,
+      user: { name: 'Ada Lovelace', email: 'ada@example.com', emailVerified: true },
+      token: { scope: SCOPE, lifetime: 3600 },
     });
     expect(duende.server.counts.client_secret_basic).toBeGreaterThan(0);
     expect(duende.server.counts.client_secret_post).toBeUndefined();
@@ -119,10 +118,10 @@ describeEachDialect('Duende IdentityServer refresh tokens (30 days from the sign
 });
 
 describe('the duende preset in production', () => {
-  const env = { DUENDE_PRESET: 'duende', DUENDE_CLIENT_ID: CLIENT_ID, DUENDE_CLIENT_SECRET: CLIENT_SECRET };
+  const { settings, refusal } = presetInProduction('duende', { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
 
   it("takes the host's URL as issuer and API, or the issuer alone, and needs one of them", () => {
-    expect(providerSettings({ ...env, DUENDE_BASE_URL: 'https://identity.acme.test/' }, 'duende', true)).toMatchObject({
+    expect(settings({ DUENDE_BASE_URL: 'https://identity.acme.test/' })).toMatchObject({
       displayName: 'Duende IdentityServer',
       discovery: { issuer: 'https://identity.acme.test' },
       scope: SCOPE,
@@ -130,7 +129,7 @@ describe('the duende preset in production', () => {
       tokenEndpointAuthMethod: 'client_secret_basic',
       refreshTokenNeedsConsent: false,
     });
-    expect(providerSettings({ ...env, DUENDE_ISSUER: 'https://identity.acme.test' }, 'duende', true).discovery).toEqual({ issuer: 'https://identity.acme.test' });
-    expect(() => providerSettings(env, 'duende', true)).toThrow('DUENDE_BASE_URL');
+    expect(settings({ DUENDE_ISSUER: 'https://identity.acme.test' }).discovery).toEqual({ issuer: 'https://identity.acme.test' });
+    expect(refusal({})).toContain('DUENDE_BASE_URL');
   });
 });

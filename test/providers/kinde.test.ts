@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { startKindeEmulator, type KindeEmulator, type KindeUser } from './kinde.emulator.js';
 import { openIdCases } from './kit/openid-cases.js';
+import { presetInProduction } from './kit/preset-in-production.js';
 import { APP_ORIGIN, presetEnv } from './kit/provider-app.js';
 import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { statusAndBody } from './kit/refreshed-tokens.js';
-import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, standardCases, standardPeopleByNameParts, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // A client id and secret as a Kinde back-end app's details page shows them.
 const CLIENT_ID = '5a7c3e9f1b2d4f60a8c9e0d1f2a3b4c5';
@@ -33,12 +33,7 @@ const KINDE: StandardProvider<KindeUser, KindeEmulator> = {
   displayName: 'Kinde',
   startEmulator: () => startKindeEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
   env: kindeEnv,
-  people: {
-    cancelled: person(108, 'Changed', 'Mind'),
-    'refused-code': person(109, 'Refused', 'Code'),
-    'wrong-secret': person(301, 'Wrong', 'Secret'),
-    'exchange-failure': person(302, 'Outage', 'Person'),
-  },
+  people: standardPeopleByNameParts(person),
   subjectOf: (user) => user.id,
 };
 
@@ -54,10 +49,8 @@ describeEachDialect('Kinde, against an emulator of a Kinde business’s OpenID C
     await openId.expectSignIn(ada, {
       scope: 'openid profile email offline',
       account: { issuer: kinde.issuer, subject: ada.id },
-      user: { name: 'Ada Lovelace', email: 'ada.lovelace@example.com' },
-      emailVerified: false,
-      token: { scope: 'openid profile email offline' },
-      lifetime: 3600,
+      user: { name: 'Ada Lovelace', email: 'ada.lovelace@example.com', emailVerified: false },
+      token: { scope: 'openid profile email offline', lifetime: 3600 },
     });
     const exchange = kinde.server.requests.find((r) => r.path === '/oauth2/token')!;
     expect(exchange.headers.authorization).toBeUndefined();
@@ -97,18 +90,18 @@ describeEachDialect('Kinde, against an emulator of a Kinde business’s OpenID C
 describeClientFailures(KINDE, { wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} });
 
 describe('the kinde preset in production', () => {
-  const env = { KINDE_PRESET: 'kinde', KINDE_CLIENT_ID: CLIENT_ID, KINDE_CLIENT_SECRET: CLIENT_SECRET };
+  const { settings, refusal } = presetInProduction('kinde', { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
 
   it('takes the business’s host as issuer and API, the client in the form, and needs the domain', () => {
-    expect(providerSettings({ ...env, KINDE_DOMAIN: 'acme.kinde.com' }, 'kinde', true)).toMatchObject({
+    expect(settings({ KINDE_DOMAIN: 'acme.kinde.com' })).toMatchObject({
       displayName: 'Kinde',
       discovery: { issuer: 'https://acme.kinde.com' },
       scope: 'openid profile email offline',
       apiBaseUrl: 'https://acme.kinde.com',
       tokenEndpointAuthMethod: 'client_secret_post',
     });
-    expect(providerSettings({ ...env, KINDE_DOMAIN: 'auth.acme.test' }, 'kinde', true)).toMatchObject({ discovery: { issuer: 'https://auth.acme.test' } });
-    expect(() => providerSettings(env, 'kinde', true)).toThrow('KINDE_DOMAIN is missing (the kinde preset makes the issuer from it; or set KINDE_ISSUER)');
-    expect(() => providerSettings({ ...env, KINDE_DOMAIN: 'https://acme.kinde.com' }, 'kinde', true)).toThrow('KINDE_DOMAIN is not a valid domain');
+    expect(settings({ KINDE_DOMAIN: 'auth.acme.test' })).toMatchObject({ discovery: { issuer: 'https://auth.acme.test' } });
+    expect(refusal({})).toContain('KINDE_DOMAIN is missing (the kinde preset makes the issuer from it; or set KINDE_ISSUER)');
+    expect(refusal({ KINDE_DOMAIN: 'https://acme.kinde.com' })).toContain('KINDE_DOMAIN is not a valid domain');
   });
 });

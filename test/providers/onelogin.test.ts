@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { openIdCases } from './kit/openid-cases.js';
+import { presetInProduction } from './kit/preset-in-production.js';
 import { APP_ORIGIN, presetEnv } from './kit/provider-app.js';
 import { refreshAtProvider } from './kit/refresh-at-provider.js';
-import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, standardCases, standardPeopleByNameParts, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startOneLoginEmulator, type OneLoginEmulator, type OneLoginUser } from './onelogin.emulator.js';
 
 // A client id and secret as a OneLogin OIDC app's SSO tab shows them.
@@ -33,12 +33,7 @@ const ONELOGIN: StandardProvider<OneLoginUser, OneLoginEmulator> = {
   displayName: 'OneLogin',
   startEmulator: () => startOneLoginEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
   env: oneloginEnv,
-  people: {
-    cancelled: person(108, 'Changed', 'Mind'),
-    'refused-code': person(109, 'Refused', 'Code'),
-    'wrong-secret': person(301, 'Wrong', 'Secret'),
-    'exchange-failure': person(302, 'Outage', 'Person'),
-  },
+  people: standardPeopleByNameParts(person),
   subjectOf: (user) => user.id,
 };
 
@@ -53,9 +48,8 @@ describeEachDialect('OneLogin, against an emulator of a OneLogin account’s Ope
     await openId.expectSignIn(person(101, 'Ada', 'Lovelace'), {
       scope: 'openid profile email',
       account: { issuer: onelogin.issuer, subject: '32900101' },
-      user: { name: 'Ada Lovelace', email: 'ada.lovelace@example.com' },
-      emailVerified: false,
-      lifetime: 3600,
+      user: { name: 'Ada Lovelace', email: 'ada.lovelace@example.com', emailVerified: false },
+      token: { lifetime: 3600 },
     });
     const exchange = onelogin.server.requests.find((r) => r.path === '/oidc/2/token')!;
     expect(exchange.headers.authorization).toMatch(/^Basic /);
@@ -93,17 +87,17 @@ describeEachDialect('OneLogin, against an emulator of a OneLogin account’s Ope
 describeClientFailures(ONELOGIN, { wrongSecret: { sentAs: '401 invalid_request "Authentication Failed"', error: 'invalid_request' }, exchangeFailure: {} });
 
 describe('the onelogin preset in production', () => {
-  const env = { ONELOGIN_PRESET: 'onelogin', ONELOGIN_CLIENT_ID: CLIENT_ID, ONELOGIN_CLIENT_SECRET: CLIENT_SECRET };
+  const { settings, refusal } = presetInProduction('onelogin', { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
 
   it('takes the account’s /oidc/2 as issuer and API, Basic, and needs the domain', () => {
-    expect(providerSettings({ ...env, ONELOGIN_DOMAIN: 'acme.onelogin.com' }, 'onelogin', true)).toMatchObject({
+    expect(settings({ ONELOGIN_DOMAIN: 'acme.onelogin.com' })).toMatchObject({
       displayName: 'OneLogin',
       discovery: { issuer: 'https://acme.onelogin.com/oidc/2' },
       scope: 'openid profile email',
       apiBaseUrl: 'https://acme.onelogin.com/oidc/2',
       tokenEndpointAuthMethod: 'client_secret_basic',
     });
-    expect(() => providerSettings(env, 'onelogin', true)).toThrow('ONELOGIN_DOMAIN is missing (the onelogin preset makes the issuer from it; or set ONELOGIN_ISSUER)');
-    expect(() => providerSettings({ ...env, ONELOGIN_DOMAIN: 'https://acme.onelogin.com' }, 'onelogin', true)).toThrow('ONELOGIN_DOMAIN is not a valid domain');
+    expect(refusal({})).toContain('ONELOGIN_DOMAIN is missing (the onelogin preset makes the issuer from it; or set ONELOGIN_ISSUER)');
+    expect(refusal({ ONELOGIN_DOMAIN: 'https://acme.onelogin.com' })).toContain('ONELOGIN_DOMAIN is not a valid domain');
   });
 });

@@ -4,6 +4,7 @@ import type { TestBrowser } from '../support/browser.js';
 import { testClock } from '../support/clock.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { openIdCases } from './kit/openid-cases.js';
+import { presetInProduction } from './kit/preset-in-production.js';
 import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
 import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { statusAndBody } from './kit/refreshed-tokens.js';
@@ -56,10 +57,8 @@ describeEachDialect('Ory, against an emulator of an Ory Network project (Ory Hyd
     await openId.expectSignIn(ada, {
       scope: SCOPE,
       account: { issuer: ory.issuer, subject: ada.id },
-      user: { name: 'Ada Lovelace', email: 'ada@example.com', username: 'ada' },
-      emailVerified: true,
-      token: { refreshToken: expect.stringMatching(/^ory_rt_/), scope: SCOPE },
-      lifetime: 3600,
+      user: { name: 'Ada Lovelace', email: 'ada@example.com', username: 'ada', emailVerified: true },
+      token: { refreshToken: expect.stringMatching(/^ory_rt_/), scope: SCOPE, lifetime: 3600 },
     });
     expect(ory.server.counts.client_secret_basic).toBeGreaterThan(0);
     expect(ory.server.counts.client_secret_post).toBeUndefined();
@@ -129,10 +128,10 @@ describeEachDialect('Ory refresh tokens (30 days, the default lifespan)', (diale
 });
 
 describe('the ory preset in production', () => {
-  const env = { ORY_PRESET: 'ory', ORY_CLIENT_ID: CLIENT_ID, ORY_CLIENT_SECRET: CLIENT_SECRET };
+  const { settings, refusal } = presetInProduction('ory', { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
 
   it("takes the project's issuer as issuer and API, or the issuer alone", () => {
-    expect(providerSettings({ ...env, ORY_BASE_URL: 'https://acme-7xk2.projects.oryapis.com' }, 'ory', true)).toMatchObject({
+    expect(settings({ ORY_BASE_URL: 'https://acme-7xk2.projects.oryapis.com' })).toMatchObject({
       displayName: 'Ory',
       discovery: { issuer: 'https://acme-7xk2.projects.oryapis.com' },
       scope: SCOPE,
@@ -140,7 +139,7 @@ describe('the ory preset in production', () => {
       tokenEndpointAuthMethod: 'client_secret_basic',
       refreshTokenNeedsConsent: false,
     });
-    expect(providerSettings({ ...env, ORY_ISSUER: 'https://hydra.acme.test/' }, 'ory', true).discovery).toEqual({ issuer: 'https://hydra.acme.test/' });
-    expect(() => providerSettings(env, 'ory', true)).toThrow('ORY_BASE_URL');
+    expect(settings({ ORY_ISSUER: 'https://hydra.acme.test/' }).discovery).toEqual({ issuer: 'https://hydra.acme.test/' });
+    expect(refusal({})).toContain('ORY_BASE_URL');
   });
 });

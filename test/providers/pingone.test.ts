@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
@@ -7,7 +6,7 @@ import { openIdCases } from './kit/openid-cases.js';
 import { presetInProduction } from './kit/preset-in-production.js';
 import { APP_ORIGIN, presetEnv } from './kit/provider-app.js';
 import { statusAndBody } from './kit/refreshed-tokens.js';
-import { describeClientFailures, expireAccessTokens, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expireAccessTokens, standardCases, standardPeopleByNameParts, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startPingOneEmulator, type PingOneEmulator, type PingOneEmulatorOptions, type PingOneUser } from './pingone.emulator.js';
 
 // A client id and secret as PingOne shows them for an OIDC Web App, and its environment's id.
@@ -47,12 +46,7 @@ const PINGONE: StandardProvider<PingOneUser, PingOneEmulator> = {
   displayName: 'PingOne',
   startEmulator: () => start(),
   env: pingoneEnv,
-  people: {
-    cancelled: person(108, 'Changed', 'Mind'),
-    'refused-code': person(109, 'Refused', 'Code'),
-    'wrong-secret': person(301, 'Wrong', 'Secret'),
-    'exchange-failure': person(302, 'Outage', 'Person'),
-  },
+  people: standardPeopleByNameParts(person),
   subjectOf: (user) => user.id,
 };
 
@@ -67,20 +61,15 @@ describeEachDialect('PingOne, against an emulator of a PingOne environment', (di
     await openId.expectSignIn(ada, {
       scope: 'openid profile email',
       account: { issuer: pingone.issuer, subject: ada.id },
-      user: { name: 'Ada Lovelace', email: 'ada@example.com' },
-      emailVerified: true,
-      lifetime: 3600,
+      user: { name: 'Ada Lovelace', email: 'ada@example.com', emailVerified: true },
+      token: { lifetime: 3600 },
     });
     expect(pingone.server.counts.client_secret_basic).toBeGreaterThan(0);
     expect(pingone.server.counts.client_secret_post).toBeUndefined();
   });
 
   it('an e-mail PingOne has not verified is kept as not verified', async () => {
-    const { database } = context;
-    const { userId } = await openId.signIn(person(102, 'Pending', 'Check', false));
-    const user = await database.db.selectFrom('users').select(['email', 'email_verified']).where('id', '=', userId).executeTakeFirstOrThrow();
-    expect(user.email).toBe('pending@example.com');
-    expect(Boolean(user.email_verified)).toBe(false);
+    await openId.expectStoredEmail(person(102, 'Pending', 'Check', false), { email: 'pending@example.com', verified: false });
   });
 
   it('the proxy reaches the environment’s /as with the token (userinfo)', async () => {
@@ -143,10 +132,10 @@ describeKeepAlive(PINGONE, {
 });
 
 describe('the pingone preset in production', () => {
-  const { env, refusal } = presetInProduction('pingone', { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+  const { settings, refusal } = presetInProduction('pingone', { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
 
   it('takes the environment’s issuer in North America by default, or in the region PINGONE_DOMAIN names, as issuer and API', () => {
-    expect(providerSettings({ ...env, PINGONE_ENVIRONMENT_ID: ENVIRONMENT_ID }, 'pingone', true)).toMatchObject({
+    expect(settings({ PINGONE_ENVIRONMENT_ID: ENVIRONMENT_ID })).toMatchObject({
       displayName: 'PingOne',
       discovery: { issuer: `https://auth.pingone.com/${ENVIRONMENT_ID}/as` },
       scope: 'openid profile email',
@@ -154,7 +143,7 @@ describe('the pingone preset in production', () => {
       tokenEndpointAuthMethod: 'client_secret_basic',
       refreshTokenIdleSeconds: 30 * DAY,
     });
-    expect(providerSettings({ ...env, PINGONE_ENVIRONMENT_ID: ENVIRONMENT_ID, PINGONE_DOMAIN: 'auth.pingone.com.au' }, 'pingone', true)).toMatchObject({
+    expect(settings({ PINGONE_ENVIRONMENT_ID: ENVIRONMENT_ID, PINGONE_DOMAIN: 'auth.pingone.com.au' })).toMatchObject({
       discovery: { issuer: `https://auth.pingone.com.au/${ENVIRONMENT_ID}/as` },
     });
   });

@@ -4,9 +4,10 @@ import type { TestBrowser } from '../support/browser.js';
 import { testClock } from '../support/clock.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { openIdCases } from './kit/openid-cases.js';
+import { presetInProduction } from './kit/preset-in-production.js';
 import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
 import { statusAndBody } from './kit/refreshed-tokens.js';
-import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, standardCases, standardPeopleByNameParts, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { STYTCH_REFRESH_TOKEN_IDLE_SECONDS, startStytchEmulator, type StytchEmulator, type StytchUser } from './stytch.emulator.js';
 
 // A Connected App client as Stytch's pages show one, and a secret of its shape.
@@ -40,12 +41,7 @@ const STYTCH: StandardProvider<StytchUser, StytchEmulator> = {
   displayName: 'Stytch',
   startEmulator: () => startStytchEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
   env: stytchEnv,
-  people: {
-    cancelled: person(108, 'Changed', 'Mind'),
-    'refused-code': person(109, 'Refused', 'Code'),
-    'wrong-secret': person(301, 'Wrong', 'Secret'),
-    'exchange-failure': person(302, 'Outage', 'Person'),
-  },
+  people: standardPeopleByNameParts(person),
   subjectOf: (user) => user.id,
 };
 
@@ -61,10 +57,8 @@ describeEachDialect('Stytch Connected Apps, against an emulator of a project wit
     const { request } = await openId.expectSignIn(ada, {
       scope: SCOPE,
       account: { issuer: stytch.issuer, subject: ada.id },
-      user: { name: 'Ada Lovelace', email: 'ada@example.com' },
-      emailVerified: true,
-      token: { scope: SCOPE },
-      lifetime: 3600,
+      user: { name: 'Ada Lovelace', email: 'ada@example.com', emailVerified: true },
+      token: { scope: SCOPE, lifetime: 3600 },
     });
     expect(new URL(request.get('redirect_uri')!).pathname).toBe('/auth/stytch/callback');
     expect(stytch.server.counts.client_secret_basic).toBeGreaterThan(0);
@@ -122,10 +116,10 @@ describeEachDialect('Stytch refresh tokens (three months from their last use)', 
 });
 
 describe('the stytch preset in production', () => {
-  const env = { STYTCH_PRESET: 'stytch', STYTCH_CLIENT_ID: CLIENT_ID, STYTCH_CLIENT_SECRET: CLIENT_SECRET };
+  const { settings, refusal } = presetInProduction('stytch', { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
 
   it('takes the project domain as issuer and API, and needs it', () => {
-    expect(providerSettings({ ...env, STYTCH_DOMAIN: 'login.acme.test' }, 'stytch', true)).toMatchObject({
+    expect(settings({ STYTCH_DOMAIN: 'login.acme.test' })).toMatchObject({
       displayName: 'Stytch',
       discovery: { issuer: 'https://login.acme.test' },
       scope: SCOPE,
@@ -133,7 +127,7 @@ describe('the stytch preset in production', () => {
       tokenEndpointAuthMethod: 'client_secret_basic',
       refreshTokenNeedsConsent: false,
     });
-    expect(() => providerSettings(env, 'stytch', true)).toThrow('STYTCH_DOMAIN');
-    expect(() => providerSettings({ ...env, STYTCH_DOMAIN: 'https://login.acme.test' }, 'stytch', true)).toThrow('STYTCH_DOMAIN is not a valid domain');
+    expect(refusal({})).toContain('STYTCH_DOMAIN');
+    expect(refusal({ STYTCH_DOMAIN: 'https://login.acme.test' })).toContain('STYTCH_DOMAIN is not a valid domain');
   });
 });

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { providerSettings } from '../../src/config/provider-config.js';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { describeKeepAlive } from './kit/keep-alive-case.js';
@@ -7,7 +6,7 @@ import { openIdCases } from './kit/openid-cases.js';
 import { presetInProduction } from './kit/preset-in-production.js';
 import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
 import { statusAndBody } from './kit/refreshed-tokens.js';
-import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, standardCases, standardPeopleByNameParts, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startZitadelEmulator, type ZitadelEmulator, type ZitadelUser } from './zitadel.emulator.js';
 
 // A client id and secret as ZITADEL shows them for a Web application with the Basic authentication method.
@@ -41,12 +40,7 @@ const ZITADEL: StandardProvider<ZitadelUser, ZitadelEmulator> = {
   displayName: 'ZITADEL',
   startEmulator: () => startZitadelEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
   env: zitadelEnv,
-  people: {
-    cancelled: person(108, 'Changed', 'Mind'),
-    'refused-code': person(109, 'Refused', 'Code'),
-    'wrong-secret': person(301, 'Wrong', 'Secret'),
-    'exchange-failure': person(302, 'Outage', 'Person'),
-  },
+  people: standardPeopleByNameParts(person),
   subjectOf: (user) => user.id,
 };
 
@@ -62,9 +56,8 @@ describeEachDialect('ZITADEL, against an emulator of a ZITADEL instance', (diale
     await openId.expectSignIn(ada, {
       scope: SCOPE,
       account: { issuer: zitadel.origin, subject: ada.id },
-      user: { name: 'Ada Lovelace', email: 'ada@example.com', username: 'ada-acme.zitadel.cloud' },
-      emailVerified: true,
-      lifetime: 12 * 3600,
+      user: { name: 'Ada Lovelace', email: 'ada@example.com', username: 'ada-acme.zitadel.cloud', emailVerified: true },
+      token: { lifetime: 12 * 3600 },
     });
     const exchange = zitadel.server.requests.find((r) => r.path === '/oauth/v2/token')!;
     const basic = Buffer.from(exchange.headers.authorization!.replace(/^Basic /, ''), 'base64').toString('utf8');
@@ -73,11 +66,7 @@ describeEachDialect('ZITADEL, against an emulator of a ZITADEL instance', (diale
   });
 
   it('an e-mail ZITADEL has not verified is kept as not verified', async () => {
-    const { database } = context;
-    const { userId } = await openId.signIn(person(102, 'Pending', 'Check', false));
-    const user = await database.db.selectFrom('users').select(['email', 'email_verified']).where('id', '=', userId).executeTakeFirstOrThrow();
-    expect(user.email).toBe('pending@example.com');
-    expect(Boolean(user.email_verified)).toBe(false);
+    await openId.expectStoredEmail(person(102, 'Pending', 'Check', false), { email: 'pending@example.com', verified: false });
   });
 
   it('the proxy reaches ZITADEL’s Auth API at the instance, which takes the token as its audience includes ZITADEL', async () => {
@@ -147,10 +136,10 @@ describeKeepAlive(ZITADEL, {
 });
 
 describe('the zitadel preset in production', () => {
-  const { env, refusal } = presetInProduction('zitadel', { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+  const { settings, refusal } = presetInProduction('zitadel', { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
 
   it('takes the instance as issuer and API, and needs its URL', () => {
-    expect(providerSettings({ ...env, ZITADEL_BASE_URL: 'https://acme-x1y2z3.zitadel.cloud/' }, 'zitadel', true)).toMatchObject({
+    expect(settings({ ZITADEL_BASE_URL: 'https://acme-x1y2z3.zitadel.cloud/' })).toMatchObject({
       displayName: 'ZITADEL',
       discovery: { issuer: 'https://acme-x1y2z3.zitadel.cloud' },
       scope: SCOPE,

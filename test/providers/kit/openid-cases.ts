@@ -4,8 +4,8 @@
  * written once for the provider's own `it`s to call: what a sign-in stores
  * (the authorization request's scope, PKCE S256 and prompt; the account
  * under the issuer and subject, the user's name, e-mail and whether it is
- * verified; the stored token with its refresh token and lifetime), the proxy
- * reaching the provider's API with the token, a refresh storm, the next
+ * verified; the stored token with its refresh token and lifetime), the e-mail
+ * stored for another person, the proxy reaching the provider's API with the token, a refresh storm, the next
  * refresh, a grant ended at the provider, a disconnect that revokes both
  * tokens, and a returning person found again. Each function signs its person
  * in first and returns what the test needs for what only its provider does
@@ -42,12 +42,13 @@ export interface OpenIdSignIn {
   /** The account stored: the provider's issuer and the person's subject. */
   readonly account: { readonly issuer: string; readonly subject: string };
   /** What the user row holds (those named), and whether its e-mail is marked verified. */
-  readonly user: { readonly name?: string | null; readonly email?: string | null; readonly username?: string | null };
-  readonly emailVerified: boolean;
-  /** What the stored token holds beside a refresh token (e.g. its scope), or a refresh token of the provider's form. */
-  readonly token?: Record<string, unknown>;
-  /** The access token's lifetime the provider answered, in seconds (the stored expiry is checked within 100 seconds of it). */
-  readonly lifetime: number;
+  readonly user: { readonly name?: string | null; readonly email?: string | null; readonly username?: string | null; readonly emailVerified: boolean };
+  /**
+   * The access token's lifetime the provider answered, in seconds (the stored expiry is checked within 100 seconds of
+   * it), and what else the stored token holds beside a refresh token (e.g. its scope, or a refresh token of the
+   * provider's form).
+   */
+  readonly token: { readonly lifetime: number; readonly [member: string]: unknown };
 }
 
 /** The stored rows a sign-in left, as the test may check them further. */
@@ -62,6 +63,8 @@ export interface OpenIdCases<User> {
   signIn(user: User): Promise<SignedIn>;
   /** Signs `user` in and checks the request and the rows against `expected`. */
   expectSignIn(user: User, expected: OpenIdSignIn): Promise<StoredSignIn>;
+  /** Signs `user` in and checks the e-mail stored for them, and whether it is marked verified (those given). */
+  expectStoredEmail(user: User, expected: { readonly email?: string | null; readonly verified?: boolean }): Promise<void>;
   /** Signs `user` in, calls the API through the proxy, and checks it answers 200 with a JSON body holding `body`. */
   expectProxyReaches(user: User, body: Record<string, unknown>): Promise<SignedIn & { readonly answer: BrowserResponse }>;
   /** Signs `user` in and makes the refresh storm (`expectRotatedAfterStorm`) with the API call. */
@@ -109,12 +112,21 @@ export function openIdCases<User, Emulator extends OpenIdEmulator<User>>(
       const account = await database.db.selectFrom('accounts').select(['issuer', 'subject']).where('user_id', '=', userId).executeTakeFirstOrThrow();
       expect(account).toEqual(expected.account);
       const user = await database.db.selectFrom('users').select(['name', 'email', 'email_verified', 'username']).where('id', '=', userId).executeTakeFirstOrThrow();
-      expect(user).toMatchObject(expected.user);
-      expect(Boolean(user.email_verified)).toBe(expected.emailVerified);
+      const { emailVerified, ...row } = expected.user;
+      expect(user).toMatchObject(row);
+      expect(Boolean(user.email_verified)).toBe(emailVerified);
       const token = await app.runtime.tokenStore.findToken(userId, preset);
-      expect(token).toMatchObject({ refreshToken: expect.any(String), ...expected.token });
-      expectAccessTokenLifetime(token, expected.lifetime - 100, expected.lifetime);
+      const { lifetime, ...stored } = expected.token;
+      expect(token).toMatchObject({ refreshToken: expect.any(String), ...stored });
+      expectAccessTokenLifetime(token, lifetime - 100, lifetime);
       return { ...signedIn, account, user, token };
+    },
+
+    async expectStoredEmail(person, expected) {
+      const { userId } = await signIn(person);
+      const user = await context.database.db.selectFrom('users').select(['email', 'email_verified']).where('id', '=', userId).executeTakeFirstOrThrow();
+      if (expected.email !== undefined) expect(user.email).toBe(expected.email);
+      if (expected.verified !== undefined) expect(Boolean(user.email_verified)).toBe(expected.verified);
     },
 
     async expectProxyReaches(user, body) {

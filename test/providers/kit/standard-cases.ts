@@ -88,6 +88,14 @@ export function standardPeople<User>(person: (id: number, name: string) => User)
   };
 }
 
+/** The same people for a test whose `person(id, givenName, familyName)` takes the name in its two parts ('Changed', 'Mind'). */
+export function standardPeopleByNameParts<User>(person: (id: number, givenName: string, familyName: string) => User): { readonly [Case in StandardCase]: User } {
+  return standardPeople((id, name) => {
+    const [givenName, familyName] = name.split(' ');
+    return person(id, givenName!, familyName!);
+  });
+}
+
 /** A provider as its test describes it to the standard cases. */
 export interface ProviderUnderTest<User, Emulator extends StandardEmulator<User>> {
   /** The preset, which is also the provider's name in URLs. */

@@ -253,7 +253,8 @@ describe('finishAuthorization with OpenID Connect', () => {
       emailVerified: true,
       preferredUsername: 'ada',
     });
-    expect(completed.tokens).toEqual({ accessToken: 'at-1', refreshToken: 'rt-1', idToken: signed, tokenType: 'bearer', scope: 'openid email profile', expiresAt: NOW + 3600, issuedAt: NOW });
+    // The redirect_uri the exchange sent is kept with the tokens, for a provider that wants it again in a refresh.
+    expect(completed.tokens).toEqual({ accessToken: 'at-1', refreshToken: 'rt-1', idToken: signed, tokenType: 'bearer', scope: 'openid email profile', expiresAt: NOW + 3600, issuedAt: NOW, redirectUri: REDIRECT_URI });
   });
 
   it('a name made of given_name and family_name when there is no name (OIDC Core §5.1), none without either', async () => {

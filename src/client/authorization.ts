@@ -366,6 +366,8 @@ export async function finishAuthorization(
     tokens: {
       ...tokenSetFromResponse(answer, receivedAt, grantedScope(settings, transaction.scope, callbackParameters), apiBase),
       ...(regionalServer === undefined ? {} : { authorizationServerUrl: regionalServer }),
+      // What the code exchange sent as redirect_uri: for a provider that wants it again in each refresh.
+      redirectUri: settings.redirectUriSent ?? transaction.redirectUri,
     },
   };
 }

@@ -232,6 +232,12 @@ export interface ProviderSettings {
    */
   stateAtCodeExchange?: boolean;
   /**
+   * True: each refresh sends the `redirect_uri` the connection's code exchange sent, for a provider that documents
+   * it as a parameter of its refresh request (Trakt's `/oauth/token`, https://trakt.docs.apiary.io). RFC 6749 §6 has
+   * no such parameter. A connection stored before the redirect URI was kept is refreshed without it.
+   */
+  refreshSendsRedirectUri?: boolean;
+  /**
    * False: no `nonce` is sent and the ID token is expected without one
    * (OIDC Core §3.1.2.1 makes it optional in the code flow; LinkedIn's ID
    * token never carries one). Default true.

@@ -19,14 +19,18 @@ let origin: string;
 let signingKey: CryptoKey;
 let publicJwk: JWK;
 let answer: { status: number; body: unknown; headers?: Record<string, string> };
+/** The form of the last request to the token endpoint. */
+let tokenRequest: URLSearchParams | undefined;
 
 beforeAll(async () => {
   const pair = await generateKeyPair('ES256');
   signingKey = pair.privateKey;
   publicJwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES256' };
   server = createServer((req, res) => {
-    req.resume();
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
+      if (req.url === '/token') tokenRequest = new URLSearchParams(Buffer.concat(chunks).toString());
       const metadata = { issuer: origin, authorization_endpoint: `${origin}/authorize`, token_endpoint: `${origin}/token`, jwks_uri: `${origin}/jwks`, id_token_signing_alg_values_supported: ['ES256'] };
       const body =
         req.url === '/jwks' ? { status: 200, body: { keys: [publicJwk] } } : req.url === '/.well-known/openid-configuration' ? { status: 200, body: metadata } : answer;
@@ -172,6 +176,18 @@ describe('requestTokenRefresh', () => {
     };
     const refresh = requestTokenRefresh(new ProviderRegistry([settings({ hooks: { tokenResponse } })]), stored(), () => NOW);
     await expect(refresh).rejects.toBeInstanceOf(InvalidGrantError);
+  });
+
+  it('sends the redirect_uri the grant was made with where the provider wants it again (refreshSendsRedirectUri), and only there', async () => {
+    const redirectUri = 'https://app.acme.test/auth/acme/callback';
+    await requestTokenRefresh(new ProviderRegistry([settings({ refreshSendsRedirectUri: true })]), stored({ redirectUri }), () => NOW);
+    expect(tokenRequest?.get('redirect_uri')).toBe(redirectUri);
+    expect(tokenRequest?.get('refresh_token')).toBe('rt-1');
+    await requestTokenRefresh(new ProviderRegistry([settings()]), stored({ redirectUri }), () => NOW);
+    expect(tokenRequest?.has('redirect_uri')).toBe(false);
+    // A connection stored before the redirect URI was kept: refreshed without one.
+    await requestTokenRefresh(new ProviderRegistry([settings({ refreshSendsRedirectUri: true })]), stored({ redirectUri: null }), () => NOW);
+    expect(tokenRequest?.has('redirect_uri')).toBe(false);
   });
 
   it('a token without a refresh token is a programming error', async () => {

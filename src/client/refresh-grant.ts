@@ -78,7 +78,8 @@ export async function requestTokenRefresh(registry: ProviderRegistry, token: Sto
   const config = await registry.get(token.provider).configurationAt(token.authorizationServerUrl ?? null);
   let response: Awaited<ReturnType<typeof oidc.refreshTokenGrant>>;
   try {
-    response = await oidc.refreshTokenGrant(config, token.refreshToken);
+    const redirectUri = settings.refreshSendsRedirectUri && token.redirectUri ? { redirect_uri: token.redirectUri } : undefined;
+    response = await oidc.refreshTokenGrant(config, token.refreshToken, redirectUri);
   } catch (error) {
     const refusal = refusalCode(error);
     if (refusal !== undefined && NEEDS_SIGN_IN.has(refusal)) {

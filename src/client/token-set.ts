@@ -16,6 +16,11 @@ export interface TokenSet {
    * one per data centre): where it is refreshed and revoked. Null or absent: the configured server.
    */
   authorizationServerUrl?: string | null;
+  /**
+   * The `redirect_uri` the grant was made with (the code exchange's), for a provider that wants it again in every
+   * refresh (refreshSendsRedirectUri). Null or absent: not known; a refresh keeps the stored one.
+   */
+  redirectUri?: string | null;
   /** When the refresh token expires (epoch seconds), when the provider said (`refresh_token_expires_in`). */
   refreshTokenExpiresAt?: number | null;
 }

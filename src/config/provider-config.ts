@@ -368,6 +368,7 @@ export function providerSettings(env: Environment, name: string, production: boo
     ...(fromPreset.userinfoTokenScheme ? { userinfoTokenScheme: fromPreset.userinfoTokenScheme } : {}),
     ...(fromPreset.pkce === false ? { pkce: false } : {}),
     ...(fromPreset.stateAtCodeExchange ? { stateAtCodeExchange: true } : {}),
+    ...(fromPreset.refreshSendsRedirectUri ? { refreshSendsRedirectUri: true } : {}),
     ...(fromPreset.idTokenNonce === false ? { idTokenNonce: false } : {}),
     ...(fromPreset.idTokenUnused ? { idTokenUnused: true } : {}),
     ...(fromPreset.subjectClaim ? { subjectClaim: fromPreset.subjectClaim } : {}),

@@ -22,6 +22,7 @@ import * as accessTokenCheck from './migrations/2026-12-05T0600-access-token-che
 import * as sessionSignIn from './migrations/2026-12-06T0000-session-sign-in.js';
 import * as logoutTokenIds from './migrations/2026-12-06T0100-logout-token-ids.js';
 import * as connectionAuthorizationServer from './migrations/2026-12-06T0700-connection-authorization-server.js';
+import * as connectionRedirectUri from './migrations/2026-12-06T0800-connection-redirect-uri.js';
 
 // Listed in code rather than read from a folder, so migrations travel with the
 // compiled dist/ build and no file-system scanning is needed at run time.
@@ -51,6 +52,7 @@ function migrationsFor(dialect: Dialect): Readonly<Record<string, Migration>> {
     '2026-12-06T0000-session-sign-in': sessionSignIn,
     '2026-12-06T0100-logout-token-ids': logoutTokenIds,
     '2026-12-06T0700-connection-authorization-server': connectionAuthorizationServer,
+    '2026-12-06T0800-connection-redirect-uri': connectionRedirectUri,
   };
 }
 

@@ -57,6 +57,8 @@ export interface TokensTable {
   api_base_url: ColumnType<string | null, string | null | undefined, string | null>;
   /** The regional server this connection was made at (Zoho's accounts-server), when not the configured one; null: the configured one. */
   authorization_server_url: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The redirect_uri this connection's grant was made with, which some providers want again in a refresh; null: not kept. */
+  redirect_uri: ColumnType<string | null, string | null | undefined, string | null>;
   /** When the refresh token expires (epoch seconds), when the provider said (`refresh_token_expires_in`). */
   refresh_token_expires_at: ColumnType<number | null, number | null | undefined, number | null>;
   /** When the stored refresh token was issued (epoch seconds): a stated lifetime counts from it. Null for tokens stored before this was kept. */

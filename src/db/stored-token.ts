@@ -28,6 +28,7 @@ export class DecryptedToken {
   readonly issuedAt: number | null;
   readonly apiBaseUrl: string | null;
   readonly authorizationServerUrl: string | null;
+  readonly redirectUri: string | null;
   readonly refreshTokenExpiresAt: number | null;
   readonly refreshTokenUsedAt: number | null;
   readonly #row: TokenRow;
@@ -53,6 +54,7 @@ export class DecryptedToken {
     this.issuedAt = row.issued_at;
     this.apiBaseUrl = row.api_base_url;
     this.authorizationServerUrl = row.authorization_server_url;
+    this.redirectUri = row.redirect_uri;
     this.refreshTokenExpiresAt = row.refresh_token_expires_at;
     this.refreshTokenUsedAt = row.refresh_token_used_at;
   }

@@ -20,6 +20,7 @@ function tokenSet(overrides: Partial<TokenSet> = {}): TokenSet {
     issuedAt: NOW,
     apiBaseUrl: null,
     authorizationServerUrl: null,
+    redirectUri: 'https://app.test/auth/toolkit/callback',
     refreshTokenExpiresAt: NOW + 180 * 86_400,
     ...overrides,
   };
@@ -155,6 +156,17 @@ describeEachDialect('SqlTokenStore', (dialect) => {
     expect(await times()).toEqual({ refresh_token_issued_at: NOW + 80, refresh_token_used_at: NOW + 80 });
     await store.saveTokenSet(userId, 'toolkit', tokenSet({ refreshToken: 'RT-signed-in', issuedAt: NOW + 100 }), NOW + 100);
     expect(await times()).toEqual({ refresh_token_issued_at: NOW + 100, refresh_token_used_at: NOW + 100 });
+  });
+
+  it('keeps the redirect URI of the grant through its refreshes, and takes a new sign-in’s', async () => {
+    const userId = await newUser();
+    await store.saveTokenSet(userId, 'toolkit', tokenSet({ redirectUri: 'https://app.test/auth/toolkit/callback' }), NOW);
+    const lease = await store.acquireRefreshLease(userId, 'toolkit', NOW + 60, 30);
+    const refreshed = await store.saveRefreshedTokenSet(userId, 'toolkit', lease!, tokenSet({ accessToken: 'AT-refreshed', refreshToken: 'RT-rotated', redirectUri: null }), NOW + 60);
+    expect(refreshed?.redirectUri).toBe('https://app.test/auth/toolkit/callback');
+    expect((await store.findToken(userId, 'toolkit'))?.redirectUri).toBe('https://app.test/auth/toolkit/callback');
+    await store.saveTokenSet(userId, 'toolkit', tokenSet({ redirectUri: 'https://new.app.test/auth/toolkit/callback' }), NOW + 100);
+    expect((await store.findToken(userId, 'toolkit'))?.redirectUri).toBe('https://new.app.test/auth/toolkit/callback');
   });
 
   it('saves inside the caller’s transaction and rolls back with it', async () => {

@@ -31,6 +31,8 @@ export interface TokenSet {
    * one per data centre): where it is refreshed and revoked. Null or absent: the configured server.
    */
   authorizationServerUrl?: string | null;
+  /** The `redirect_uri` the grant was made with, for a provider that wants it again in every refresh. Null or absent: not known. */
+  redirectUri?: string | null;
   /** When the refresh token expires (epoch seconds), when the provider said (`refresh_token_expires_in`). */
   refreshTokenExpiresAt?: number | null;
 }
@@ -202,6 +204,7 @@ export class SqlTokenStore {
         issued_at: set.issuedAt ?? null,
         api_base_url: set.apiBaseUrl ?? null,
         authorization_server_url: set.authorizationServerUrl ?? null,
+        redirect_uri: set.redirectUri ?? null,
         refresh_token_expires_at: refreshTokenExpiresAt,
         refresh_token_issued_at: refreshTokenIssuedAt,
         refresh_token_used_at: refreshTokenIssuedAt,
@@ -239,6 +242,7 @@ export class SqlTokenStore {
           issued_at: set.issuedAt ?? null,
           api_base_url: set.apiBaseUrl ?? null,
           authorization_server_url: set.authorizationServerUrl ?? null,
+          redirect_uri: set.redirectUri ?? null,
           status: 'active',
           last_error: null,
           updated_at: now,
@@ -256,6 +260,7 @@ export class SqlTokenStore {
           issuedAt: set.issuedAt ?? null,
           apiBaseUrl: set.apiBaseUrl ?? null,
           authorizationServerUrl: set.authorizationServerUrl ?? null,
+          redirectUri: set.redirectUri ?? null,
           refreshTokenExpiresAt,
           refreshTokenUsedAt: refreshTokenIssuedAt,
         };

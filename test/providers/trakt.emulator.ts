@@ -12,8 +12,8 @@
  *   parameters (`code` and `redirect_uri`, or `refresh_token`). The answer is `access_token`,
  *   `token_type: "bearer"`, `expires_in` (604800: 7 days), `refresh_token`, `scope: "public"` and
  *   `created_at`. Each refresh answers a new refresh token and the spent one is refused. Every refusal
- *   is 400 with `{ error, error_description }`. A refresh without `redirect_uri` is taken (see the
- *   preset's note).
+ *   is 400 with `{ error, error_description }`. A refresh must carry the app's `redirect_uri`, which
+ *   Trakt lists among its parameters (else 400 `invalid_request`).
  * - API: `GET /users/settings` (`user`: `username`, `name`, `ids` with `slug` and `uuid`) and
  *   `GET /sync/last_activities`, each needing `trakt-api-key` (the client id) and
  *   `trakt-api-version: 2` (403 without a right key, 400 without the version: assumed) and the token
@@ -93,6 +93,8 @@ export async function startTraktEmulator(options: TraktEmulatorOptions): Promise
     parameters: jsonParameters,
     authenticates: (request) => credentialsIn(jsonParameters(request), options),
     pkce: false,
+    refuseRefresh: (_presented, parameters) =>
+      parameters.get('redirect_uri') === options.redirectUri ? undefined : oauthError(400, 'invalid_request', 'The request is missing a required parameter: redirect_uri.'),
     errors: {
       client: refusal('invalid_client', 'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.'),
       grantType: refusal('unsupported_grant_type', 'The authorization grant type is not supported by the authorization server.'),

@@ -8,7 +8,8 @@
  *   `redirect_uri` and `grant_type`, or for a refresh `refresh_token` in place of `code`
  *   (https://docs.trakt.tv/reference/postoauthtoken; Trakt's own request schemas,
  *   https://github.com/trakt/trakt-api, `contracts/oauth`): the tokenRequest hook sends openid-client's
- *   form as that JSON. The answer is `access_token`, `token_type`, `expires_in`, `refresh_token`,
+ *   form as that JSON, and a refresh sends the `redirect_uri` the connection's code exchange sent
+ *   (refreshSendsRedirectUri). The answer is `access_token`, `token_type`, `expires_in`, `refresh_token`,
  *   `scope` and `created_at`; an access token is valid for 7 days, and the refresh token gets a new
  *   one without asking the person again (https://docs.trakt.tv/reference/postoauthdevicetoken). A
  *   request it cannot process is 400 with `{ error, error_description }`;
@@ -21,8 +22,8 @@
  * - `POST https://api.trakt.tv/oauth/revoke` with a JSON body of `token` (the access token),
  *   `client_id` and `client_secret` revokes it (https://docs.trakt.tv/reference/postoauthrevoke): the
  *   revoke hook sends it so on disconnect.
- * Not checked against Trakt's pages: Trakt lists `redirect_uri` among a refresh's parameters, which a
- * refresh here does not send (it is made without the callback URL at hand); whether a refresh token
+ * Not checked against Trakt's pages: whether a refresh without `redirect_uri` (a connection stored
+ * before the redirect URI was kept, refreshed without one) is refused; whether a refresh token
  * is refused once spent (the newest is always kept); whether revoking the access token ends its
  * refresh token too (assumed); the status the revocation answers (any 2xx is taken as revoked); that
  * an authorization refused by the person comes back as RFC 6749's `access_denied`; and that the
@@ -78,6 +79,7 @@ export const trakt: ProviderPreset = {
     clientIdHeader: 'trakt-api-key',
     tokenEndpointAuthMethod: 'client_secret_post',
     pkce: false,
+    refreshSendsRedirectUri: true,
     subjectClaim: 'uuid',
     hooks: { tokenRequest: jsonTokenRequest(), profileClaims, revoke },
   }),

@@ -51,7 +51,7 @@ describeEachDialect('Mollie, against an emulator of Mollie Connect', (dialect) =
 
   const signIn = (org: MollieOrganization) => signInAs(context, 'mollie', org);
 
-  it('signs in as the id (org_…) of /v2/organizations/me with its name and e-mail (verification unknown); organizations.read and profiles.read asked with a state, no PKCE, the client as plain Basic, the code exchanged without redirect_uri, an hour-long token with a refresh token', async () => {
+  it('signs in as the id (org_…) of /v2/organizations/me with its name and e-mail (verification unknown); organizations.read and profiles.read asked with a state, no PKCE, the client as plain Basic, the code exchanged with redirect_uri, an hour-long token with a refresh token', async () => {
     const { database, emulator: mollie, app } = context;
     const { userId, request } = await signIn(organization(1234501, 'Lovelace Analytics BV'));
     expect(request.get('scope')).toBe('organizations.read profiles.read');
@@ -67,10 +67,10 @@ describeEachDialect('Mollie, against an emulator of Mollie Connect', (dialect) =
     expect(token).toMatchObject({ refreshToken: expect.any(String), scope: 'organizations.read profiles.read' });
     expectAccessTokenLifetime(token, 3500, 3600);
     expect(mollie.server.requests.find((r) => r.path === '/oauth2/tokens')!.headers.authorization).toBe(BASIC);
-    expect(mollie.exchangesWithRedirectUri).toEqual([false]);
+    expect(mollie.exchangesWithRedirectUri).toEqual([true]);
   });
 
-  it('the proxy calls the Mollie API; 20 concurrent calls on an expired token make one refresh, without redirect_uri as none was sent at the exchange, and the refresh token, which does not expire, is kept', async () => {
+  it('the proxy calls the Mollie API; 20 concurrent calls on an expired token make one refresh, with the redirect_uri the exchange sent (Mollie refuses one without), and the refresh token, which does not expire, is kept', async () => {
     const { browser, userId } = await signIn(organization(1234502, 'Turing Payments BV'));
     const { after, answers } = await expectKeptAfterStorm(context, 'mollie', userId, () => profiles(browser));
     expect(JSON.parse(answers[0]!.text)).toMatchObject({ count: 1, _embedded: { profiles: [{ resource: 'profile', id: 'pfl_QkEhN94Ba' }] } });

@@ -3,22 +3,11 @@ import type { RevocationRequest } from '../provider-hooks.js';
 import { answer, revocationRequest } from '../../../test/support/revocation-request.js';
 import { mollie } from './mollie.js';
 
-const { tokenRequest, profileClaims, revoke } = mollie.settings({}).hooks!;
+const { profileClaims, revoke } = mollie.settings({}).hooks!;
 
-describe('mollie tokenRequest: the code exchange without redirect_uri, so that no refresh must repeat it', () => {
-  const headers = { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', authorization: 'Basic eDp5' };
-
-  it('drops redirect_uri from the code exchange and keeps the rest', () => {
-    const body = new URLSearchParams({ grant_type: 'authorization_code', code: 'auth_abc', redirect_uri: 'https://app.example/cb' });
-    const sent = tokenRequest!({ body, headers });
-    expect(Object.fromEntries(new URLSearchParams(sent.body))).toEqual({ grant_type: 'authorization_code', code: 'auth_abc' });
-    expect(sent.headers).toEqual(headers);
-    expect(body.has('redirect_uri')).toBe(true);
-  });
-
-  it('sends a refresh as it is', () => {
-    const refresh = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'refresh_x' });
-    expect(tokenRequest!({ body: refresh, headers })).toEqual({ body: refresh.toString(), headers });
+describe('mollie settings', () => {
+  it('sends each refresh with the redirect_uri the code exchange sent, as Mollie wants', () => {
+    expect(mollie.settings({})).toMatchObject({ refreshSendsRedirectUri: true, tokenEndpointAuthMethod: 'client_secret_basic', basicCredentials: 'plain', pkce: false });
   });
 });
 

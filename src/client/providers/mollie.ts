@@ -12,9 +12,9 @@
  *   a refresh must send again whenever the code exchange sent it; the
  *   answer is `access_token`, `refresh_token` ("The refresh token does not
  *   expire"), `expires_in`, `token_type: "bearer"` and a space-separated
- *   `scope` (https://docs.mollie.com/reference/generate-tokens). A refresh
- *   cannot carry the redirect URI here, so the tokenRequest hook sends the
- *   code exchange without it (it is optional there), and no refresh needs it;
+ *   `scope` (https://docs.mollie.com/reference/generate-tokens): each
+ *   refresh sends the redirect URI the code exchange sent
+ *   (refreshSendsRedirectUri);
  * - the API is `https://api.mollie.com` with the token as Bearer; the
  *   organization is `GET /v2/organizations/me`, behind `organizations.read`:
  *   `resource: "organization"`, `id` (`org_…`, the subject), `name`,
@@ -37,13 +37,6 @@
 import { ProviderUnavailableError } from '../errors.js';
 import { plainBasicAuthorization, type RevocationOutcome, type RevocationRequest } from '../provider-hooks.js';
 import { objectOf, type ProviderPreset } from './preset.js';
-
-/** openid-client's form as it is, without `redirect_uri` on the code exchange, so that no refresh has to send it again. */
-function tokenRequest(request: { body: URLSearchParams; headers: Record<string, string> }): { body: string; headers: Record<string, string> } {
-  const form = new URLSearchParams(request.body);
-  if (form.get('grant_type') === 'authorization_code') form.delete('redirect_uri');
-  return { body: form.toString(), headers: request.headers };
-}
 
 /**
  * The organization of `/v2/organizations/me`: `id` (`org_…`), its `name` and `email`, and its `locale`; an answer
@@ -99,6 +92,7 @@ export const mollie: ProviderPreset = {
     basicCredentials: 'plain',
     pkce: false,
     subjectClaim: 'id',
-    hooks: { tokenRequest, profileClaims, revoke },
+    refreshSendsRedirectUri: true,
+    hooks: { profileClaims, revoke },
   }),
 };

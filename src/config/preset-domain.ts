@@ -1,3 +1,4 @@
+import { FEISHU_DOMAINS } from '../client/providers/feishu.js';
 import { MERCADO_LIBRE_SITES } from '../client/providers/mercadolibre.js';
 import { PINGONE_AUTH_HOSTS } from '../client/providers/pingone.js';
 
@@ -15,6 +16,9 @@ const MISTAKES: Readonly<Record<string, (domain: string) => string | undefined>>
     const example = domain.includes('.') ? "your-store.myshopify.com, as the store's admin shows it" : `${domain}.myshopify.com`;
     return `is not a Shopify store's myshopify.com host: give {shop}.myshopify.com, e.g. ${example}`;
   },
+  // https://open.feishu.cn/document/common-capabilities/sso/api/obtain-oauth-code: the open platform is Feishu's
+  // feishu.cn or Lark's larksuite.com, each with its accounts. and open. hosts, which the preset puts before it.
+  feishu: (domain) => (FEISHU_DOMAINS.includes(domain.toLowerCase()) ? undefined : `is not Feishu's or Lark's domain: give ${FEISHU_DOMAINS.join(' or ')}`),
   // https://developers.mercadolibre.com.ar/en_us/authentication-and-authorization: each country's people authorize on
   // auth. of their own site's domain; a host of another is not a Mercado Libre site, nor is `auth.` itself.
   mercadolibre: (domain) =>

@@ -6,7 +6,7 @@ export interface PresetValues {
   baseUrl?: string;
   /** `<NAME>_TENANT`: a Microsoft Entra tenant (`common`, `organizations`, `consumers` or a tenant id), a Microsoft Entra External ID external tenant's subdomain (`contoso` of `contoso.ciamlogin.com`), or an Asgardeo organization's name. */
   tenant?: string;
-  /** `<NAME>_DOMAIN`: an Okta or Auth0 domain, a OneLogin account's host (acme.onelogin.com), a Kinde business's host (acme.kinde.com, or its custom domain), a Zendesk account's host, an Amazon Cognito user pool's domain, a Shopify store's myshopify.com host, a Smartsheet product's domain (smartsheet.eu, smartsheetgov.com), a Mercado Libre country's site (mercadolibre.com.mx, mercadolivre.com.br), whose `auth.` host its people authorize on, a PingOne region's host (auth.pingone.eu), a Stytch project's domain (its Custom Domain), or a WorkOS environment's AuthKit domain (`<subdomain>.authkit.app`, or its custom domain). */
+  /** `<NAME>_DOMAIN`: an Okta or Auth0 domain, a OneLogin account's host (acme.onelogin.com), a Kinde business's host (acme.kinde.com, or its custom domain), a Zendesk account's host, an Amazon Cognito user pool's domain, a Shopify store's myshopify.com host, a Smartsheet product's domain (smartsheet.eu, smartsheetgov.com), a Mercado Libre country's site (mercadolibre.com.mx, mercadolivre.com.br), whose `auth.` host its people authorize on, a PingOne region's host (auth.pingone.eu), a Stytch project's domain (its Custom Domain), a WorkOS environment's AuthKit domain (`<subdomain>.authkit.app`, or its custom domain), or Feishu's open platform's (`feishu.cn`) or Lark's (`larksuite.com`). */
   domain?: string;
   /** `<NAME>_REALM`: a Keycloak realm. */
   realm?: string;

@@ -31,7 +31,8 @@
  * permissions (spaces, as RFC 6749 §3.3 has it), the error a person's refusal is sent back with (RFC 6749
  * §4.1.2.1's `access_denied`), PKCE (a challenge is sent, which RFC 7636 §4.5 has a server
  * ignore), and the API's answer to a token it does not take: HTTP 400 with `code` 99991668 ("Invalid access token
- * for authorization") or 99991677 (an expired token), which the tokenRejected hook reads as 401.
+ * for authorization") or 99991677 (an expired token), the codes integrations of Feishu's API read as a user's token
+ * no longer taken, which the tokenRejected hook reads as 401.
  */
 import { readTokenEndpointBody, rebuiltAnswer } from '../provider-hooks.js';
 import { jsonTokenRequest, objectOf, type ProviderPreset } from './preset.js';

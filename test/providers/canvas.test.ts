@@ -9,7 +9,7 @@ import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
 import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectKeptAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
-import { describeClientFailures, expectAccessTokenLifetime, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expectAccessTokenLifetime, standardCases, standardPeopleByNameParts, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // A developer key's id and secret of the shape Canvas shows them.
 const CLIENT_ID = '170000000000123';
@@ -34,12 +34,7 @@ const CANVAS: StandardProvider<CanvasUser, CanvasEmulator> = {
   displayName: 'Canvas LMS',
   startEmulator: () => startCanvasEmulator({ ...CLIENT, redirectUri: REDIRECT_URI }),
   env: canvasEnv,
-  people: {
-    cancelled: person(108, 'Changed', 'Mind'),
-    'refused-code': person(109, 'Refused', 'Code'),
-    'wrong-secret': person(301, 'Wrong', 'Secret'),
-    'exchange-failure': person(302, 'Outage', 'Person'),
-  },
+  people: standardPeopleByNameParts(person),
   subjectOf: (user) => String(user.id),
 };
 

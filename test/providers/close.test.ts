@@ -9,7 +9,7 @@ import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
 import { presetInProduction } from './kit/preset-in-production.js';
 import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
-import { describeClientFailures, expectAccessTokenLifetime, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expectAccessTokenLifetime, standardCases, standardPeopleByNameParts, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 
 // A client id (oa2client_…) and secret of the form Close's OAuth Apps settings show.
 const CLIENT_ID = 'oa2client_6gHc1XNR9mV0kD3pQ2wL7sYtB4aJ8fEz';
@@ -36,12 +36,7 @@ const CLOSE: StandardProvider<CloseUser, CloseEmulator> = {
   displayName: 'Close',
   startEmulator: () => startCloseEmulator({ ...CLIENT, redirectUri: REDIRECT_URI }),
   env: closeEnv,
-  people: {
-    cancelled: person(108, 'Changed', 'Mind'),
-    'refused-code': person(109, 'Refused', 'Code'),
-    'wrong-secret': person(301, 'Wrong', 'Secret'),
-    'exchange-failure': person(302, 'Outage', 'Person'),
-  },
+  people: standardPeopleByNameParts(person),
   subjectOf: (user) => user.id,
 };
 

@@ -7,7 +7,7 @@ import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
 import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
 import { presetInProduction } from './kit/preset-in-production.js';
 import { expectKeptAfterStorm } from './kit/refreshed-tokens.js';
-import { describeClientFailures, expectAccessTokenLifetime, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expectAccessTokenLifetime, standardCases, standardPeopleByNameParts, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { freeAgentUserUrl, startFreeAgentEmulator, type FreeAgentEmulator, type FreeAgentUser } from './freeagent.emulator.js';
 
 // A client (OAuth identifier and secret) of the form the FreeAgent Developer Dashboard shows.
@@ -35,12 +35,7 @@ const FREEAGENT: StandardProvider<FreeAgentUser, FreeAgentEmulator> = {
   displayName: 'FreeAgent',
   startEmulator: () => startFreeAgentEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
   env: freeagentEnv,
-  people: {
-    cancelled: person(108, 'Changed', 'Mind'),
-    'refused-code': person(109, 'Refused', 'Code'),
-    'wrong-secret': person(301, 'Wrong', 'Secret'),
-    'exchange-failure': person(302, 'Outage', 'Person'),
-  },
+  people: standardPeopleByNameParts(person),
   subjectOf: freeAgentUserUrl,
 };
 

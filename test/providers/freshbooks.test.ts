@@ -4,7 +4,7 @@ import { describeEachDialect } from '../support/postgres.js';
 import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
-import { describeClientFailures, expectAccessTokenLifetime, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expectAccessTokenLifetime, rowCounts, standardCases, standardPeopleByNameParts, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startFreshBooksEmulator, type FreshBooksEmulator, type FreshBooksIdentity } from './freshbooks.emulator.js';
 
 // A client id and secret of the form FreshBooks' examples show (64 hex digits).
@@ -48,12 +48,7 @@ const FRESHBOOKS: StandardProvider<FreshBooksIdentity, FreshBooksEmulator> = {
   displayName: 'FreshBooks',
   startEmulator: () => startFreshBooksEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
   env: freshbooksEnv,
-  people: {
-    cancelled: person(108, 'Changed', 'Mind'),
-    'refused-code': person(109, 'Refused', 'Code'),
-    'wrong-secret': person(301, 'Wrong', 'Secret'),
-    'exchange-failure': person(302, 'Outage', 'Person'),
-  },
+  people: standardPeopleByNameParts(person),
   subjectOf: (user) => String(user.id),
 };
 

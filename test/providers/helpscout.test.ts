@@ -6,7 +6,7 @@ import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
 import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
 import { expectRotatedAfterStorm } from './kit/refreshed-tokens.js';
-import { describeClientFailures, expectAccessTokenLifetime, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expectAccessTokenLifetime, standardCases, standardPeopleByNameParts, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startHelpScoutEmulator, type HelpScoutEmulator, type HelpScoutUser } from './helpscout.emulator.js';
 
 // An App ID and App Secret of the form Help Scout's My Apps page shows (32 characters each).
@@ -32,12 +32,7 @@ const HELPSCOUT: StandardProvider<HelpScoutUser, HelpScoutEmulator> = {
   displayName: 'Help Scout',
   startEmulator: () => startHelpScoutEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
   env: helpscoutEnv,
-  people: {
-    cancelled: person(108, 'Changed', 'Mind'),
-    'refused-code': person(109, 'Refused', 'Code'),
-    'wrong-secret': person(301, 'Wrong', 'Secret'),
-    'exchange-failure': person(302, 'Outage', 'Person'),
-  },
+  people: standardPeopleByNameParts(person),
   subjectOf: (user) => String(user.id),
 };
 

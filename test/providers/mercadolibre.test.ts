@@ -6,7 +6,7 @@ import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, presetEnv, signInAs } from './kit/provider-app.js';
 import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
-import { describeClientFailures, expectAccessTokenLifetime, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expectAccessTokenLifetime, standardCases, standardPeopleByNameParts, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startMercadoLibreEmulator, type MercadoLibreEmulator, type MercadoLibreUser } from './mercadolibre.emulator.js';
 
 // A client id and secret of the form Mercado Libre's DevCenter shows.
@@ -37,12 +37,7 @@ const MERCADOLIBRE: StandardProvider<MercadoLibreUser, MercadoLibreEmulator> = {
   displayName: 'Mercado Libre',
   startEmulator: () => startMercadoLibreEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
   env: meliEnv,
-  people: {
-    cancelled: person(108, 'Changed', 'Mind'),
-    'refused-code': person(109, 'Refused', 'Code'),
-    'wrong-secret': person(301, 'Wrong', 'Secret'),
-    'exchange-failure': person(302, 'Outage', 'Person'),
-  },
+  people: standardPeopleByNameParts(person),
   subjectOf: (user) => String(user.id),
 };
 

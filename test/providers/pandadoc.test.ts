@@ -6,7 +6,7 @@ import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
 import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
 import { expectRotatedAfterStorm } from './kit/refreshed-tokens.js';
-import { describeClientFailures, expectAccessTokenLifetime, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expectAccessTokenLifetime, standardCases, standardPeopleByNameParts, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startPandaDocEmulator, type PandaDocEmulator, type PandaDocUser } from './pandadoc.emulator.js';
 
 // A client id and secret of the form the PandaDoc Developer Dashboard shows (40 hexadecimal characters each).
@@ -32,12 +32,7 @@ const PANDADOC: StandardProvider<PandaDocUser, PandaDocEmulator> = {
   displayName: 'PandaDoc',
   startEmulator: () => startPandaDocEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
   env: pandadocEnv,
-  people: {
-    cancelled: person(108, 'Changed', 'Mind'),
-    'refused-code': person(109, 'Refused', 'Code'),
-    'wrong-secret': person(301, 'Wrong', 'Secret'),
-    'exchange-failure': person(302, 'Outage', 'Person'),
-  },
+  people: standardPeopleByNameParts(person),
   subjectOf: (user) => user.userId,
 };
 

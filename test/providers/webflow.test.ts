@@ -6,7 +6,7 @@ import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { expectNeedsReauthWithoutTokenRequest } from './kit/needs-reauth.js';
 import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
 import { APP_ORIGIN, signInAs } from './kit/provider-app.js';
-import { describeClientFailures, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, standardCases, standardPeopleByNameParts, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startWebflowEmulator, type WebflowEmulator, type WebflowUser } from './webflow.emulator.js';
 
 // A client id and secret of the form Webflow's docs show (64 hex digits each).
@@ -39,12 +39,7 @@ const WEBFLOW: StandardProvider<WebflowUser, WebflowEmulator> = {
   displayName: 'Webflow',
   startEmulator: () => startWebflowEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
   env: webflowEnv,
-  people: {
-    cancelled: person(108, 'Changed', 'Mind'),
-    'refused-code': person(109, 'Refused', 'Code'),
-    'wrong-secret': person(301, 'Wrong', 'Secret'),
-    'exchange-failure': person(302, 'Outage', 'Person'),
-  },
+  people: standardPeopleByNameParts(person),
   subjectOf: (user) => user.id,
 };
 

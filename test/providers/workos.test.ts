@@ -8,7 +8,7 @@ import { presetInProduction } from './kit/preset-in-production.js';
 import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
 import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
-import { describeClientFailures, expectAccessTokenLifetime, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expectAccessTokenLifetime, standardCases, standardPeopleByNameParts, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startWorkosEmulator, WORKOS_ACCESS_TOKEN_TTL, type WorkosEmulator, type WorkosUser } from './workos.emulator.js';
 
 // A Connect OAuth application's client id and secret as WorkOS's pages show them.
@@ -35,12 +35,7 @@ const WORKOS: StandardProvider<WorkosUser, WorkosEmulator> = {
   displayName: 'WorkOS',
   startEmulator: () => startWorkosEmulator({ ...CLIENT, redirectUri: REDIRECT_URI }),
   env: workosEnv,
-  people: {
-    cancelled: person(108, 'Changed', 'Mind'),
-    'refused-code': person(109, 'Refused', 'Code'),
-    'wrong-secret': person(301, 'Wrong', 'Secret'),
-    'exchange-failure': person(302, 'Outage', 'Person'),
-  },
+  people: standardPeopleByNameParts(person),
   subjectOf: (user) => user.id,
 };
 

@@ -7,7 +7,7 @@ import { presetInProduction } from './kit/preset-in-production.js';
 import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
 import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectKeptAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
-import { describeClientFailures, expectAccessTokenLifetime, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expectAccessTokenLifetime, standardCases, standardPeopleByNameParts, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { startYahooJapanEmulator, type YahooJapanEmulator, type YahooJapanUser } from './yahoo_japan.emulator.js';
 
 // A Client ID and secret of the form Yahoo! JAPAN's developer network issues them.
@@ -30,12 +30,7 @@ const YAHOO_JAPAN: StandardProvider<YahooJapanUser, YahooJapanEmulator> = {
   displayName: 'Yahoo! JAPAN',
   startEmulator: () => startYahooJapanEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }),
   env: yahooJapanEnv,
-  people: {
-    cancelled: person(108, 'Changed', 'Mind'),
-    'refused-code': person(109, 'Refused', 'Code'),
-    'wrong-secret': person(301, 'Wrong', 'Secret'),
-    'exchange-failure': person(302, 'Outage', 'Person'),
-  },
+  people: standardPeopleByNameParts(person),
   subjectOf: (user) => user.sub,
 };
 

@@ -5,6 +5,7 @@ import { describeProviderFailure, ProviderUnavailableError, TokenkeeperError, Un
 import { readTokenEndpointBody, rebuiltAnswer } from './provider-hooks.js';
 import type { ProviderEndpoints, ProviderSettings } from './provider-settings.js';
 import { atRegionalServer, listedRegionalServer } from './regional-servers.js';
+import { withNullMembersDropped } from './token-answer-nulls.js';
 
 export interface RegistryOptions {
   /** The fetch used for every provider request (see createOutboundFetch). */
@@ -103,8 +104,9 @@ async function withoutIdToken(response: Response): Promise<Response> {
  * where one is configured (openid-client sends every grant to the token endpoint), given
  * `refreshTimeoutMs`, that longer timeout in place of openid-client's on a refresh token grant, the
  * userinfo request's token under userinfoTokenScheme (or the accessTokenHeader of every request that sends one), token
- * answers without the ID token idTokenUnused leaves unread, and token endpoint refusals stripped of a challenge
- * that names no error (withChallengeWithoutErrorDropped).
+ * answers without the ID token idTokenUnused leaves unread, token endpoint refusals stripped of a challenge
+ * that names no error (withChallengeWithoutErrorDropped), and token answers without the optional members they sent as
+ * null (withNullMembersDropped).
  */
 function providerFetch(
   settings: ProviderSettings,
@@ -127,7 +129,8 @@ function providerFetch(
     let sent = refresh && refreshTimeoutMs !== undefined ? { ...init, signal: AbortSignal.timeout(refreshTimeoutMs) } : init;
     if (rewriteRequest && init.body instanceof URLSearchParams) sent = { ...sent, ...rewriteRequest({ body: init.body, headers: init.headers }) };
     const response = await send(refresh && refreshEndpoint !== undefined ? refreshEndpoint : url, sent);
-    const answer = await withChallengeWithoutErrorDropped(rewrite ? await rewrite(response) : response);
+    const rewritten = rewrite ? await rewrite(response) : response;
+    const answer = await withNullMembersDropped(await withChallengeWithoutErrorDropped(rewritten));
     return dropIdToken ? withoutIdToken(answer) : answer;
   };
 }

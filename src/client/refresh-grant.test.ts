@@ -98,6 +98,12 @@ describe('requestTokenRefresh', () => {
     expect(await requestTokenRefresh(new ProviderRegistry([settings()]), stored(), () => NOW)).toMatchObject({ refreshToken: 'rt-2' });
   });
 
+  it('reads the optional members an answer sends as null (Imgur’s scope, a refresh_token: null) as absent: the old refresh token and the scope asked are kept', async () => {
+    answer = { status: 200, body: { access_token: 'at-2', token_type: 'Bearer', expires_in: 600, refresh_token: null, scope: null } };
+    const set = await requestTokenRefresh(new ProviderRegistry([settings()]), stored(), () => NOW);
+    expect(set).toMatchObject({ accessToken: 'at-2', refreshToken: null, scope: 'openid', expiresAt: NOW + 600 });
+  });
+
   it('accepts a refreshed ID token for the same identity (OIDC Core §12.2), whatever the form of its audience', async () => {
     answer = { status: 200, body: { access_token: 'at-2', token_type: 'Bearer', id_token: await refreshedIdToken('user-1') } };
     const set = await requestTokenRefresh(new ProviderRegistry([settings()]), stored({ idToken: signInIdToken({ sub: 'user-1', aud: ['client-1'] }) }), () => NOW);

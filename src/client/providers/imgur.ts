@@ -11,8 +11,8 @@
  *   `client_secret`, `grant_type` and `code` (or `refresh_token`) in the
  *   form answers `access_token`, `expires_in`, `token_type: "bearer"`,
  *   `scope` (null), `refresh_token`, `account_id` and `account_username`.
- *   RFC 6749 §5.1 makes `scope` a string when it is there, so the
- *   tokenResponse hook drops a null one;
+ *   The null `scope` is read as none, as the core reads any optional
+ *   member sent as null;
  * - access tokens expire "after 1 month" (an earlier version of the page
  *   said one hour: the `expires_in` answered is what counts); the refresh
  *   token "does not expire" and asks for new access tokens;
@@ -32,7 +32,6 @@
  * 6749 §5.2's `error` is assumed); the e-mail (only the account settings
  * hold one, and none is kept).
  */
-import { readTokenEndpointBody, rebuiltAnswer } from '../provider-hooks.js';
 import { objectOf, type ProviderPreset } from './preset.js';
 
 /** A non-empty string, trimmed, or undefined. */
@@ -55,14 +54,6 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   };
 }
 
-/** A token answer with `scope: null`, as Imgur answers, without it (RFC 6749 §5.1's scope is a string); any other answer as it came. */
-async function tokenResponse(response: Response): Promise<Response> {
-  const { text: body, fields } = await readTokenEndpointBody(response);
-  if (response.status !== 200 || !fields || fields.scope !== null) return rebuiltAnswer(response, response.status, body);
-  const { scope: _null, ...rest } = fields;
-  return rebuiltAnswer(response, 200, JSON.stringify(rest), 'application/json');
-}
-
 export const imgur: ProviderPreset = {
   displayName: 'Imgur',
   settings: () => ({
@@ -77,6 +68,6 @@ export const imgur: ProviderPreset = {
     tokenEndpointAuthMethod: 'client_secret_post',
     pkce: false,
     subjectClaim: 'id',
-    hooks: { profileClaims, tokenResponse },
+    hooks: { profileClaims },
   }),
 };

@@ -66,6 +66,7 @@ import { keap } from './keap.js';
 import { keycloak } from './keycloak.js';
 import { kick } from './kick.js';
 import { kinde } from './kinde.js';
+import { kit } from './kit.js';
 import { klaviyo } from './klaviyo.js';
 import { lichess } from './lichess.js';
 import { line } from './line.js';
@@ -156,7 +157,7 @@ export { PRESET_VALUE_VARIABLES, type PresetClient, type PresetSettings, type Pr
  * @example
  * const names = Object.keys(PROVIDER_PRESETS); // ['airtable', 'apple', 'asana', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { adobe, airtable, amazon, anilist, apple, asana, asgardeo, atlassian, attio, auth0, authelia, authentik, autodesk, azure_ad_b2c, basecamp, battlenet, bitbucket, box, bungie, calendly, canva, canvas, casdoor, clickup, close, coinbase, cognito, constantcontact, dailymotion, dex, dexcom, dialpad, digitalocean, discord, docusign, dropbox, duende, ebay, entra_external_id, etsy, eventbrite, eveonline, facebook, feishu, figma, fitbit, freeagent, freshbooks, front, gitea, github, gitlab, glewlwyd, google, gusto, helpscout, heroku, highlevel, hubspot, imgur, instagram, intercom, kakao, kanidm, keap, keycloak, kick, kinde, klaviyo, lichess, line, lemonldap, linear, linkedin, linode, logto, mailchimp, mas, mastodon, mercadolibre, microsoft, miro, mollie, monday, naver, nextcloud, notion, okta, onelogin, ory, osu, oura, outreach, pandadoc, pagerduty, patreon, paypal, pingone, pinterest, pipedrive, procore, quickbooks, reddit, ridewithgps, ringcentral, roblox, sage, salesforce, sentry, shopify, slack, smartsheet, snyk, soundcloud, spotify, square, strava, stripe, stytch, tesla, threads, tiktok, todoist, trakt, tumblr, twitch, typeform, vercel, vimeo, vipps, wahoo, webex, webflow, whoop, wikimedia, withings, wordpress, workos, wrike, x, xero, yahoo, yahoo_japan, yandex, zendesk, zitadel, zoho, zoom };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { adobe, airtable, amazon, anilist, apple, asana, asgardeo, atlassian, attio, auth0, authelia, authentik, autodesk, azure_ad_b2c, basecamp, battlenet, bitbucket, box, bungie, calendly, canva, canvas, casdoor, clickup, close, coinbase, cognito, constantcontact, dailymotion, dex, dexcom, dialpad, digitalocean, discord, docusign, dropbox, duende, ebay, entra_external_id, etsy, eventbrite, eveonline, facebook, feishu, figma, fitbit, freeagent, freshbooks, front, gitea, github, gitlab, glewlwyd, google, gusto, helpscout, heroku, highlevel, hubspot, imgur, instagram, intercom, kakao, kanidm, keap, keycloak, kick, kinde, kit, klaviyo, lichess, line, lemonldap, linear, linkedin, linode, logto, mailchimp, mas, mastodon, mercadolibre, microsoft, miro, mollie, monday, naver, nextcloud, notion, okta, onelogin, ory, osu, oura, outreach, pandadoc, pagerduty, patreon, paypal, pingone, pinterest, pipedrive, procore, quickbooks, reddit, ridewithgps, ringcentral, roblox, sage, salesforce, sentry, shopify, slack, smartsheet, snyk, soundcloud, spotify, square, strava, stripe, stytch, tesla, threads, tiktok, todoist, trakt, tumblr, twitch, typeform, vercel, vimeo, vipps, wahoo, webex, webflow, whoop, wikimedia, withings, wordpress, workos, wrike, x, xero, yahoo, yahoo_japan, yandex, zendesk, zitadel, zoho, zoom };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

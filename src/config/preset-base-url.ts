@@ -48,6 +48,12 @@ const MISTAKES: Readonly<Record<string, (url: URL, prefix: string) => string | u
     const appended = /\/(api\/oidc|\.well-known|jwks\.json)(\/|$)/.exec(url.pathname);
     return appended ? `ends in a path the preset appends itself (/${appended[1]}): give Authelia's root URL alone, e.g. ${url.origin}${url.pathname.slice(0, appended.index)}` : undefined;
   },
+  // https://is.docs.wso2.com/en/latest/guides/authentication/oidc/discover-oidc-configs/: the issuer is
+  // {server}/oauth2/token, which the preset makes; the other endpoints are /oauth2/…, /oidc/… and /scim2/….
+  wso2is: (url) => {
+    const appended = /\/(oauth2|oidc|scim2|\.well-known)(\/|$)/.exec(url.pathname);
+    return appended ? `ends in a path the preset appends itself (/${appended[1]}): give the server's URL alone, whose issuer the preset makes, e.g. ${url.origin}${url.pathname.slice(0, appended.index)}` : undefined;
+  },
   // https://kanidm.github.io/kanidm/stable/integrations/oauth2.html: each client's issuer is
   // {origin}/oauth2/openid/{client id}, which the preset makes; the other endpoints are /oauth2/… and /ui/oauth2.
   kanidm: (url, prefix) => {

@@ -140,4 +140,11 @@ describe('the wso2is preset in production', () => {
     });
     expect(refusal({})).toContain('WSO2IS_BASE_URL');
   });
+
+  it('the issuer or an endpoint given as the server URL stops start-up, naming the server URL to give', () => {
+    expect(refusal({ WSO2IS_BASE_URL: 'https://localhost:9443/oauth2/token' })).toBe(
+      'Configuration error: WSO2IS_BASE_URL ends in a path the preset appends itself (/oauth2): give the server\'s URL alone, whose issuer the preset makes, e.g. https://localhost:9443 (got "https://localhost:9443/oauth2/token")',
+    );
+    expect(refusal({ WSO2IS_BASE_URL: 'https://is.acme.test/oauth2/token/.well-known/openid-configuration' })).toContain('(/oauth2): give the server\'s URL alone');
+  });
 });

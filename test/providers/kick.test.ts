@@ -5,7 +5,7 @@ import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, signInAs, signInThrough } from './kit/provider-app.js';
 import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm } from './kit/refreshed-tokens.js';
-import { describeClientFailures, rowCounts, standardCases, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, rowCounts, standardCases, useProviderTest, wrongSecretAtRefresh, type StandardProvider } from './kit/standard-cases.js';
 import { startKickEmulator, type KickEmulator, type KickUser } from './kick.emulator.js';
 
 // A client id and secret of the forms Kick's developer settings show.
@@ -114,15 +114,20 @@ describeEachDialect('Kick, against an emulator of Kick OAuth 2.1', (dialect) => 
 describeClientFailures(KICK, { exchangeFailure: {} });
 
 describe('Kick refusing a wrong client secret', () => {
-  const context = useProviderTest(() => DIALECTS[0]!.openTestDatabase(), { startEmulator: KICK.startEmulator, env: (kick) => ({ ...kickEnv(kick), KICK_CLIENT_SECRET: 'not-the-secret' }) });
+  const context = useProviderTest(() => DIALECTS[0]!.openTestDatabase(), KICK, { misconfiguredEnv: () => ({ KICK_CLIENT_SECRET: 'not-the-secret' }) });
 
   it('answers the one refusal Kick documents (400 "Invalid request"), which cannot be told from a refused code: the sign-in is a 400 asking to sign in again, and nothing is stored', async () => {
-    const { database, emulator: kick, app } = context;
+    const { database, emulator: kick, misconfigured } = context;
     const before = await rowCounts(database);
     kick.signInAs(person(40301, 'WrongSecret'));
-    const page = await signInThrough(app.browser(), 'kick');
+    const page = await signInThrough(misconfigured!.browser(), 'kick');
     expect(page.status).toBe(400);
     expect(page.text).toContain('Kick did not accept this sign-in');
     expect(await rowCounts(database)).toEqual(before);
+  });
+
+  wrongSecretAtRefresh(() => context, KICK, {
+    sentAs: '400 "Invalid request"',
+    needsSignInAtRefresh: 'Kick documents one body, 400 "Invalid request", for every refusal, a dead refresh token\'s too',
   });
 });

@@ -7,7 +7,8 @@
  * and its token endpoint failing the code exchange (HTTP 500 → 502,
  * 503 → 503). Each case asks for the same outcome at every provider: what
  * the page says, no code exchanged where none should be, and no user,
- * account or token stored. A provider's test describes the provider once
+ * account or token stored. Beside them, the wrong secret at refresh, which
+ * must leave the connection active (`wrongSecretAtRefresh`). A provider's test describes the provider once
  * (`ProviderUnderTest`, or `StandardProvider` when the cases may start its
  * emulator) and names the cases it has; what differs between providers (how
  * an emulator is told to refuse or fail, what the provider sends for a
@@ -17,6 +18,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserResponse } from '../../support/browser.js';
 import { DIALECTS, type TestDatabase } from '../../support/postgres.js';
+import { ProviderUnavailableError } from '../../../src/client/errors.js';
 import type { EmulatorServer } from './emulator-server.js';
 import { APP_ORIGIN, signInThrough, startProviderTestApp, type ProviderTestApp } from './provider-app.js';
 
@@ -149,6 +151,11 @@ export interface StandardCases<Emulator> {
     secret?: string;
     /** A secret changed at the emulator (undone by the function returned), for a block with no misconfigured app. */
     rotate?(emulator: Emulator): () => void;
+    /**
+     * Why a refresh with the wrong secret is expected to mark the connection needs-reauth (`wrongSecretAtRefresh`):
+     * the provider answers it as it answers a dead refresh token, so the two cannot be told apart.
+     */
+    needsSignInAtRefresh?: string;
   };
   /** The code exchange failing with HTTP 500, then 503; `fail` queues one (default: `failNextTokenRequest`), `recover` ends it where the emulator keeps failing. */
   exchangeFailure?: { fail?(emulator: Emulator, status: 500 | 503): void; recover?(emulator: Emulator): void };
@@ -325,9 +332,10 @@ export function useProviderTest<User, Emulator extends StandardEmulator<User>>(
 /**
  * The client failures, in a block of their own on one database (SQLite): a
  * wrong client secret (a second app with `<NAME>_CLIENT_SECRET` set to one
- * the emulator does not accept, `wrongSecret.secret` or `not-the-secret`)
- * and the code exchange failing. No sign-in in this block succeeds, so the
- * database stays empty.
+ * the emulator does not accept, `wrongSecret.secret` or `not-the-secret`),
+ * at sign-in and at refresh (`wrongSecretAtRefresh`), and the code exchange
+ * failing. The one sign-in that succeeds, the refresh case's, is removed
+ * after it, so the other cases find the database empty.
  */
 export function describeClientFailures<User, Emulator extends StandardEmulator<User>>(
   provider: StandardProvider<User, Emulator>,
@@ -345,5 +353,88 @@ export function describeClientFailures<User, Emulator extends StandardEmulator<U
     });
     standardCases(() => context, provider, cases, { emptyDatabase: true });
     options.more?.(context);
+    if (cases.wrongSecret) wrongSecretAtRefresh(() => context, provider, cases.wrongSecret);
+  });
+}
+
+/** The client refusals a refresh answers 502 for, naming the variables to check (src/client/refresh-grant.ts). */
+const CLIENT_REFUSALS = new Set(['invalid_client', 'unauthorized_client']);
+
+/**
+ * A wrong client secret at refresh (a secret rotated at the provider, or
+ * mistyped in a deployment after people signed in) is the client's fault,
+ * not the person's: the refresh fails with a 502 `provider_error` that
+ * points at the configuration, and the connection stays `active` with its
+ * tokens, so that fixing the secret brings every connection back. Marked
+ * needs-reauth, every connection of the provider would need its person to
+ * sign in again. The person signs in through the well-configured app; the
+ * app with the wrong secret (or the app, with the secret rotated at the
+ * emulator) then refreshes their expired access token, in one request to
+ * the provider. What the case stored is removed after it, so the block's
+ * other cases still find the database empty. Registered by
+ * `describeClientFailures` with `wrongSecret`, and by a provider's own block
+ * whose sign-in with the wrong secret the standard case does not describe.
+ */
+export function wrongSecretAtRefresh<User, Emulator extends StandardEmulator<User>>(
+  context: () => StandardContext<Emulator>,
+  provider: StandardProvider<User, Emulator>,
+  wrongSecret: NonNullable<StandardCases<Emulator>['wrongSecret']>,
+): void {
+  const { preset, displayName: name } = provider;
+  const needsSignIn = wrongSecret.needsSignInAtRefresh;
+  const error = wrongSecret.error ?? 'invalid_client';
+  const title =
+    needsSignIn === undefined
+      ? `a wrong client secret at refresh (${wrongSecret.sentAs}) is a 502 that points at the configuration, and the connection stays active`
+      : `a wrong client secret at refresh (${wrongSecret.sentAs}) marks the connection needs-reauth, as expected: ${needsSignIn}`;
+  it(title, async (test) => {
+    const { database, emulator, app, misconfigured } = context();
+    const person = provider.people['wrong-secret'];
+    if (!person) throw new Error(`no person for the wrong-secret case of ${preset}`);
+    emulator.signInAs(person);
+    await (provider.signIn ? provider.signIn(app, emulator) : signInThrough(app.browser(), preset));
+    const account = await database.db.selectFrom('accounts').select('user_id').where('provider', '=', preset).where('subject', '=', provider.subjectOf(person)).executeTakeFirst();
+    try {
+      expect(account, `${name}: the person signed in through the well-configured app`).toBeDefined();
+      const userId = account!.user_id;
+      const stored = await app.runtime.tokenStore.findToken(userId, preset);
+      expect(stored!.status).toBe('active');
+      // A connection with nothing to refresh with (no refresh token, no renewal hook) sends no refresh.
+      if (!stored!.refreshToken) test.skip();
+      await expireAccessTokens(database, userId);
+      const before = (await app.runtime.tokenStore.findToken(userId, preset))!;
+      const posts = () => emulator.server.requests.filter((request) => request.method === 'POST').length;
+      const postsBefore = posts();
+      const restore = wrongSecret.rotate?.(emulator);
+      let refused: unknown;
+      try {
+        const refreshing = restore ? app : misconfigured;
+        if (!refreshing) throw new Error('a wrong client secret at refresh needs the misconfigured app or a secret rotated at the emulator');
+        refused = await refreshing.runtime.tokens.getAccessToken(userId, preset).then(
+          () => undefined,
+          (thrown: unknown) => thrown,
+        );
+      } finally {
+        restore?.();
+      }
+      expect(posts(), 'one refresh request reached the provider').toBe(postsBefore + 1);
+      const after = (await app.runtime.tokenStore.findToken(userId, preset))!;
+      if (needsSignIn !== undefined) {
+        expect(refused).toMatchObject({ code: 'needs_reauth' });
+        expect(after.status).toBe('needs_reauth');
+        return;
+      }
+      expect(refused).toBeInstanceOf(ProviderUnavailableError);
+      const failure = refused as ProviderUnavailableError;
+      expect({ status: failure.status, code: failure.code, providerError: failure.providerError }).toEqual({ status: 502, code: 'provider_error', providerError: error });
+      if (CLIENT_REFUSALS.has(error)) expect(failure.message).toContain(`${preset.toUpperCase()}_CLIENT_ID, ${preset.toUpperCase()}_CLIENT_SECRET`);
+      expect(after.status).toBe('active');
+      expect({ accessToken: after.accessToken, refreshToken: after.refreshToken }).toEqual({ accessToken: before.accessToken, refreshToken: before.refreshToken });
+    } finally {
+      if (account) {
+        for (const table of ['tokens', 'accounts', 'sessions'] as const) await database.db.deleteFrom(table).where('user_id', '=', account.user_id).execute();
+        await database.db.deleteFrom('users').where('id', '=', account.user_id).execute();
+      }
+    }
   });
 }

@@ -185,7 +185,10 @@ describeEachDialect('access tokens renewed by the provider itself (renewAccessTo
       const results = await Promise.all(sweeps.map((job) => job.sweep()));
       expect(renewals).toBe(before + 1);
       expect(results.map((result) => result.refreshed).sort()).toEqual([0, 1]);
-      expect(results.map((result) => result.alreadyRenewed).sort()).toEqual([0, 1]);
+      // The other server found it renewed already, or (on a busy machine, listing it after the renewal's commit) not due at all.
+      const total = (key: 'due' | 'alreadyRenewed' | 'failed') => results.reduce((sum, result) => sum + result[key], 0);
+      expect(total('failed')).toBe(0);
+      expect(total('due')).toBe(1 + total('alreadyRenewed'));
       expect((await store.findToken(due.userId, 'renewer'))!.accessToken).not.toBe(due.accessToken);
     } finally {
       await Promise.all(sweeps.map((job) => job.stop()));

@@ -233,7 +233,7 @@ export interface ProviderSettings {
   stateAtCodeExchange?: boolean;
   /**
    * True: each refresh sends the `redirect_uri` the connection's code exchange sent, for a provider that documents
-   * it as a parameter of its refresh request (Trakt's `/oauth/token`, https://trakt.docs.apiary.io). RFC 6749 §6 has
+   * it as a parameter of its refresh request (Trakt's `/oauth/token`, https://docs.trakt.tv/reference/postoauthtoken). RFC 6749 §6 has
    * no such parameter. A connection stored before the redirect URI was kept is refreshed without it.
    */
   refreshSendsRedirectUri?: boolean;

@@ -104,16 +104,15 @@ async function withoutIdToken(response: Response): Promise<Response> {
  * where one is configured (openid-client sends every grant to the token endpoint), given
  * `refreshTimeoutMs`, that longer timeout in place of openid-client's on a refresh token grant, the
  * userinfo request's token under userinfoTokenScheme (or the accessTokenHeader of every request that sends one), token
- * answers without the ID token idTokenUnused leaves unread, token endpoint refusals stripped of a challenge
- * that names no error (withChallengeWithoutErrorDropped), and token answers without the optional members they sent as
- * null (withNullMembersDropped).
+ * answers without the ID token idTokenUnused leaves unread, token and revocation endpoint refusals stripped of a
+ * challenge that names no error (withChallengeWithoutErrorDropped), and token answers without the optional members
+ * they sent as null (withNullMembersDropped).
  */
 function providerFetch(
   settings: ProviderSettings,
   base: oidc.CustomFetch | undefined,
-  isTokenEndpoint: (url: string) => boolean,
+  endpoint: (url: string) => 'token' | 'userinfo' | 'revocation' | undefined,
   refreshTimeoutMs: number | undefined,
-  isUserinfoEndpoint: (url: string) => boolean,
 ): oidc.CustomFetch {
   const rewrite = settings.hooks?.tokenResponse;
   const rewriteRequest = settings.hooks?.tokenRequest;
@@ -123,8 +122,13 @@ function providerFetch(
   const tokenHeader = settings.accessTokenHeader;
   const send: oidc.CustomFetch = base ?? ((url, init) => fetch(url, init as RequestInit));
   return async (url, init) => {
-    if (scheme !== undefined && isUserinfoEndpoint(url)) return send(url, withUserinfoScheme(init, scheme));
-    if (!isTokenEndpoint(url)) return send(url, tokenHeader === undefined ? init : withAccessTokenHeader(init, tokenHeader));
+    const kind = endpoint(url);
+    if (scheme !== undefined && kind === 'userinfo') return send(url, withUserinfoScheme(init, scheme));
+    if (kind !== 'token') {
+      const withHeader = tokenHeader === undefined ? init : withAccessTokenHeader(init, tokenHeader);
+      // RFC 7009 §2.2.1's refusals are RFC 6749 §5.2's, challenge and all.
+      return kind === 'revocation' ? withChallengeWithoutErrorDropped(await send(url, withHeader)) : send(url, withHeader);
+    }
     const refresh = init.body instanceof URLSearchParams && init.body.get('grant_type') === 'refresh_token';
     let sent = refresh && refreshTimeoutMs !== undefined ? { ...init, signal: AbortSignal.timeout(refreshTimeoutMs) } : init;
     if (rewriteRequest && init.body instanceof URLSearchParams) sent = { ...sent, ...rewriteRequest({ body: init.body, headers: init.headers }) };
@@ -290,17 +294,18 @@ async function regionalConfiguration(
 function register(settings: ProviderSettings, options: RegistryOptions): RegisteredProvider {
   let pending: Promise<oidc.Configuration> | undefined;
   let discovery: DiscoveryState = { state: settings.discovery ? 'pending' : 'none' };
-  // The token and userinfo endpoints in use: the configured server's, and each regional server's once used.
-  const tokenEndpoints = new Set<string>();
-  const userinfoEndpoints = new Set<string>();
+  // The token, userinfo and revocation endpoints in use: the configured server's, and each regional server's once
+  // used. A revocation endpoint at the token endpoint's URL (Mollie's, by another method) is the token endpoint's.
+  const endpoints = new Map<string, 'token' | 'userinfo' | 'revocation'>();
   const endpointsOf = (config: oidc.Configuration) => {
-    const { token_endpoint: token, userinfo_endpoint: userinfo } = config.serverMetadata();
-    if (token !== undefined) tokenEndpoints.add(new URL(token).href);
-    if (userinfo !== undefined) userinfoEndpoints.add(new URL(userinfo).href);
+    const { token_endpoint: token, userinfo_endpoint: userinfo, revocation_endpoint: revocation } = config.serverMetadata();
+    if (token !== undefined) endpoints.set(new URL(token).href, 'token');
+    if (userinfo !== undefined) endpoints.set(new URL(userinfo).href, 'userinfo');
+    if (revocation !== undefined && !endpoints.has(new URL(revocation).href)) endpoints.set(new URL(revocation).href, 'revocation');
     return config;
   };
   const refreshTimeoutMs = options.timeoutSeconds === undefined ? undefined : options.timeoutSeconds * REFRESH_TIMEOUT_FACTOR * 1000;
-  const customFetch = providerFetch(settings, options.fetch, (url) => tokenEndpoints.has(url), refreshTimeoutMs, (url) => userinfoEndpoints.has(url));
+  const customFetch = providerFetch(settings, options.fetch, (url) => endpoints.get(url), refreshTimeoutMs);
   const regional = new Map<string, Promise<oidc.Configuration>>();
   const send: oidc.CustomFetch = options.fetch ?? ((url, init) => fetch(url, init as RequestInit));
   const timeoutMs = (options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;

@@ -23,8 +23,9 @@
  * The login page approves at once for signInAs()'s person.
  */
 import { codeRequest, redirectBack } from './kit/authorization.js';
+import { countedAuthentication } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
-import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
+import { html, json, startEmulatorServer } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey, grantIdToken } from './kit/signing.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -108,13 +109,7 @@ export async function startAsgardeoEmulator(options: AsgardeoEmulatorOptions): P
   });
 
   // Basic (form-decoded, RFC 6749 §2.3.1) or the form.
-  const authenticates = (request: EmulatorRequest): boolean => {
-    const basic = request.basicAuth();
-    server.count(basic ? 'client_secret_basic' : 'client_secret_post');
-    const form = request.form();
-    const [id, secret] = basic ? [basic.username, basic.password] : [form.get('client_id'), form.get('client_secret')];
-    return id === options.clientId && secret === options.clientSecret;
-  };
+  const authenticates = countedAuthentication(server, options);
 
   const claims = (grant: Grant<AsgardeoUser>): Record<string, unknown> => {
     const { user } = grant;

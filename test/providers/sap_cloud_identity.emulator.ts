@@ -35,8 +35,9 @@
  * login page approves at once for signInAs()'s person.
  */
 import { codeRequest, redirectBack } from './kit/authorization.js';
+import { countedAuthentication } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
-import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
+import { html, json, startEmulatorServer } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey, grantIdToken } from './kit/signing.js';
 import { oauthError, RFC_6749_DESCRIPTIONS, tokenEndpoint } from './kit/token-endpoint.js';
@@ -122,13 +123,7 @@ export async function startSapEmulator(options: SapEmulatorOptions): Promise<Sap
   });
 
   // Basic, its id and secret form-encoded (RFC 6749 §2.3.1), as the token endpoint's page asks.
-  const authenticates = (request: EmulatorRequest): boolean => {
-    const basic = request.basicAuth();
-    server.count(basic ? 'client_secret_basic' : 'client_secret_post');
-    const form = request.form();
-    const [id, secret] = basic ? [basic.username, basic.password] : [form.get('client_id'), form.get('client_secret')];
-    return id === options.clientId && secret === options.clientSecret;
-  };
+  const authenticates = countedAuthentication(server, options);
 
   const claims = (grant: Grant<SapUser>): Record<string, unknown> => {
     const { user } = grant;

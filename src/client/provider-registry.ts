@@ -2,7 +2,6 @@ import * as oidc from 'openid-client';
 import { withChallengeWithoutErrorDropped } from './challenge-without-error.js';
 import { clientAuthentication } from './client-auth.js';
 import { describeProviderFailure, ProviderUnavailableError, TokenkeeperError, UnknownProviderError } from './errors.js';
-import { readTokenEndpointBody, rebuiltAnswer } from './provider-hooks.js';
 import type { ProviderEndpoints, ProviderSettings } from './provider-settings.js';
 import { atRegionalServer, listedRegionalServer } from './regional-servers.js';
 import { withNullMembersDropped } from './token-answer-nulls.js';
@@ -89,14 +88,6 @@ function withAccessTokenHeader(init: Parameters<oidc.CustomFetch>[1], header: st
   return { ...init, headers: Object.fromEntries(headers) };
 }
 
-/** A token answer without its `id_token`, for a provider whose ID tokens go unused (idTokenUnused): openid-client would otherwise check one it has no keys for. */
-async function withoutIdToken(response: Response): Promise<Response> {
-  const { text, fields } = await readTokenEndpointBody(response);
-  if (!fields || !('id_token' in fields)) return rebuiltAnswer(response, response.status, text);
-  const { id_token: _dropped, ...rest } = fields;
-  return rebuiltAnswer(response, response.status, JSON.stringify(rest), 'application/json');
-}
-
 /**
  * The fetch openid-client uses for this provider: the outbound fetch, with
  * the preset's rewrite of token endpoint requests and answers (tokenRequest
@@ -104,9 +95,9 @@ async function withoutIdToken(response: Response): Promise<Response> {
  * where one is configured (openid-client sends every grant to the token endpoint), given
  * `refreshTimeoutMs`, that longer timeout in place of openid-client's on a refresh token grant, the
  * userinfo request's token under userinfoTokenScheme (or the accessTokenHeader of every request that sends one), token
- * answers without the ID token idTokenUnused leaves unread, token and revocation endpoint refusals stripped of a
- * challenge that names no error (withChallengeWithoutErrorDropped), and token answers without the optional members
- * they sent as null (withNullMembersDropped).
+ * and revocation endpoint refusals stripped of a challenge that names no error (withChallengeWithoutErrorDropped),
+ * and token answers without the optional members they sent as null, and without the ID token idTokenUnused leaves
+ * unread (withNullMembersDropped).
  */
 function providerFetch(
   settings: ProviderSettings,
@@ -118,7 +109,7 @@ function providerFetch(
   const rewriteRequest = settings.hooks?.tokenRequest;
   const refreshEndpoint = settings.endpoints?.refreshEndpoint ?? settings.metadataOverrides?.refreshEndpoint;
   const scheme = settings.userinfoTokenScheme;
-  const dropIdToken = settings.idTokenUnused === true;
+  const idTokenUnused = settings.idTokenUnused === true;
   const tokenHeader = settings.accessTokenHeader;
   const send: oidc.CustomFetch = base ?? ((url, init) => fetch(url, init as RequestInit));
   return async (url, init) => {
@@ -134,8 +125,7 @@ function providerFetch(
     if (rewriteRequest && init.body instanceof URLSearchParams) sent = { ...sent, ...rewriteRequest({ body: init.body, headers: init.headers }) };
     const response = await send(refresh && refreshEndpoint !== undefined ? refreshEndpoint : url, sent);
     const rewritten = rewrite ? await rewrite(response) : response;
-    const answer = await withNullMembersDropped(await withChallengeWithoutErrorDropped(rewritten));
-    return dropIdToken ? withoutIdToken(answer) : answer;
+    return withNullMembersDropped(await withChallengeWithoutErrorDropped(rewritten), { idTokenUnused });
   };
 }
 

@@ -17,6 +17,12 @@ describe('withNullMembersDropped', () => {
     expect(await read.json()).toEqual({ access_token: null, token_type: null });
   });
 
+  it('drops the id_token too where the provider’s ID tokens go unread (idTokenUnused), and only there', async () => {
+    const body = JSON.stringify({ access_token: 'at', token_type: 'bearer', id_token: 'eyJ.x.y', scope: 'openid read' });
+    expect(await (await withNullMembersDropped(answer(200, body), { idTokenUnused: true })).json()).toEqual({ access_token: 'at', token_type: 'bearer', scope: 'openid read' });
+    expect(await (await withNullMembersDropped(answer(200, body))).text()).toBe(body);
+  });
+
   it('leaves an answer without null members, a refusal, and a body that is no object as they came', async () => {
     const plain = '{"access_token":"at","token_type":"bearer","scope":"read"}';
     expect(await (await withNullMembersDropped(answer(200, plain))).text()).toBe(plain);

@@ -9,12 +9,15 @@ const OPTIONAL_MEMBERS = ['refresh_token', 'scope', 'expires_in', 'id_token', 'r
  * RFC 6749 §5.1 leaves an optional member out, and openid-client refuses one
  * that is not of its type, failing the whole sign-in or refresh over a member
  * that says nothing. `access_token` and `token_type` are required, so a null
- * one still fails validation. Any other answer is left as it came.
+ * one still fails validation. With `idTokenUnused`, the `id_token` goes too,
+ * for a provider whose ID tokens go unread (openid-client would otherwise
+ * check one it has no keys for). Any other answer is left as it came.
  */
-export async function withNullMembersDropped(response: Response): Promise<Response> {
+export async function withNullMembersDropped(response: Response, { idTokenUnused = false }: { idTokenUnused?: boolean } = {}): Promise<Response> {
   if (response.status < 200 || response.status >= 300) return response;
   const { text, fields } = await readTokenEndpointBody(response);
-  if (!fields || !OPTIONAL_MEMBERS.some((member) => fields[member] === null)) return rebuiltAnswer(response, response.status, text);
-  const kept = Object.fromEntries(Object.entries(fields).filter(([member, value]) => !(value === null && (OPTIONAL_MEMBERS as readonly string[]).includes(member))));
+  const dropped = (member: string, value: unknown) => (value === null && (OPTIONAL_MEMBERS as readonly string[]).includes(member)) || (idTokenUnused && member === 'id_token');
+  if (!fields || !Object.entries(fields).some(([member, value]) => dropped(member, value))) return rebuiltAnswer(response, response.status, text);
+  const kept = Object.fromEntries(Object.entries(fields).filter(([member, value]) => !dropped(member, value)));
   return rebuiltAnswer(response, response.status, JSON.stringify(kept), 'application/json');
 }

@@ -238,6 +238,16 @@ export interface ProviderSettings {
    */
   refreshSendsRedirectUri?: boolean;
   /**
+   * True: the provider answers a refused client as it answers a refresh token it no longer takes (Kick's one
+   * 400 `{"error": "Invalid request"}`, https://github.com/KickEngineering/KickDevDocs, generating-tokens-oauth2-flow.md),
+   * so a refused refresh alone cannot say whether the person must sign in again or the configured client secret is
+   * wrong. Such a refusal is then checked with a client-credentials grant (RFC 6749 §4.4) by the same client at the
+   * same token endpoint: granted, the refresh token is dead and the connection needs re-authentication; refused
+   * too, the client is at fault and every connection stays as it is. Only for a provider that grants its clients
+   * app tokens.
+   */
+  sameRefusalForClientAndGrant?: boolean;
+  /**
    * False: no `nonce` is sent and the ID token is expected without one
    * (OIDC Core §3.1.2.1 makes it optional in the code flow; LinkedIn's ID
    * token never carries one). Default true.

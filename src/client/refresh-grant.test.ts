@@ -21,6 +21,9 @@ let publicJwk: JWK;
 let answer: { status: number; body: unknown; headers?: Record<string, string> };
 /** The form of the last request to the token endpoint. */
 let tokenRequest: URLSearchParams | undefined;
+/** The grant types asked of the token endpoint, in order; and the answer to a client-credentials grant where a test sets one. */
+let grantTypes: string[] = [];
+let clientCredentialsAnswer: typeof answer | undefined;
 
 beforeAll(async () => {
   const pair = await generateKeyPair('ES256');
@@ -31,9 +34,11 @@ beforeAll(async () => {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       if (req.url === '/token') tokenRequest = new URLSearchParams(Buffer.concat(chunks).toString());
+      if (req.url === '/token') grantTypes.push(tokenRequest!.get('grant_type') ?? '');
+      const granting = req.url === '/token' && tokenRequest!.get('grant_type') === 'client_credentials' ? clientCredentialsAnswer : undefined;
       const metadata = { issuer: origin, authorization_endpoint: `${origin}/authorize`, token_endpoint: `${origin}/token`, jwks_uri: `${origin}/jwks`, id_token_signing_alg_values_supported: ['ES256'] };
       const body =
-        req.url === '/jwks' ? { status: 200, body: { keys: [publicJwk] } } : req.url === '/.well-known/openid-configuration' ? { status: 200, body: metadata } : answer;
+        req.url === '/jwks' ? { status: 200, body: { keys: [publicJwk] } } : req.url === '/.well-known/openid-configuration' ? { status: 200, body: metadata } : (granting ?? answer);
       res.writeHead(body.status, { 'content-type': 'application/json', ...('headers' in body ? body.headers : {}) }).end(JSON.stringify(body.body));
     });
   });
@@ -43,6 +48,8 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 beforeEach(() => {
   answer = { status: 200, body: { access_token: 'at-2', token_type: 'Bearer', expires_in: 600 } };
+  grantTypes = [];
+  clientCredentialsAnswer = undefined;
 });
 
 function settings(overrides: Partial<ProviderSettings> = {}): ProviderSettings {
@@ -153,6 +160,47 @@ describe('requestTokenRefresh', () => {
       providerError: null,
       message: 'Acme refused the token refresh (HTTP 401).',
     });
+  });
+
+  describe('a provider that answers a refused client as a dead refresh token (sameRefusalForClientAndGrant)', () => {
+    const registry = () => new ProviderRegistry([settings({ sameRefusalForClientAndGrant: true })]);
+    beforeEach(() => {
+      answer = { status: 400, body: { error: 'invalid_grant' } };
+    });
+
+    it('a refusal is the refresh token’s when a client-credentials grant by the same client is granted: InvalidGrantError', async () => {
+      clientCredentialsAnswer = { status: 200, body: { access_token: 'app-1', token_type: 'Bearer', expires_in: 600 } };
+      await expect(requestTokenRefresh(registry(), stored(), () => NOW)).rejects.toBeInstanceOf(InvalidGrantError);
+      expect(grantTypes).toEqual(['refresh_token', 'client_credentials']);
+    });
+
+    it('a refusal is the client’s when the client-credentials grant is refused too: a 502 naming the variables to check, never needs-reauth', async () => {
+      clientCredentialsAnswer = { status: 400, body: { error: 'invalid_grant' } };
+      const refused = await requestTokenRefresh(registry(), stored(), () => NOW).catch((error: unknown) => error);
+      expect(refused).not.toBeInstanceOf(InvalidGrantError);
+      expect(refused).toMatchObject({ status: 502, code: 'provider_error', providerError: 'invalid_grant' });
+      expect((refused as Error).message).toContain('ACME_CLIENT_ID, ACME_CLIENT_SECRET');
+      expect(grantTypes).toEqual(['refresh_token', 'client_credentials']);
+    });
+
+    it('a check that fails for another reason (HTTP 500) says nothing of the client or the grant: a provider fault, never needs-reauth', async () => {
+      clientCredentialsAnswer = { status: 500, body: { error: 'server_error' } };
+      const refused = await requestTokenRefresh(registry(), stored(), () => NOW).catch((error: unknown) => error);
+      expect(refused).not.toBeInstanceOf(InvalidGrantError);
+      expect(refused).toMatchObject({ status: 502, code: 'provider_error' });
+    });
+
+    it('a refresh that succeeds asks nothing more', async () => {
+      answer = { status: 200, body: { access_token: 'at-2', token_type: 'Bearer', expires_in: 600 } };
+      await requestTokenRefresh(registry(), stored(), () => NOW);
+      expect(grantTypes).toEqual(['refresh_token']);
+    });
+  });
+
+  it('without sameRefusalForClientAndGrant a refusal is taken at its word: one request', async () => {
+    answer = { status: 400, body: { error: 'invalid_grant' } };
+    await expect(requestTokenRefresh(new ProviderRegistry([settings()]), stored(), () => NOW)).rejects.toBeInstanceOf(InvalidGrantError);
+    expect(grantTypes).toEqual(['refresh_token']);
   });
 
   it('a 429 with Retry-After (Discord’s, Spotify’s rate limits) is provider_unavailable asking that wait, never a refusal of the grant', async () => {

@@ -1,9 +1,11 @@
 import { decodeJwt, type JWTPayload } from 'jose';
 import * as oidc from 'openid-client';
 import { renewAccessToken, RenewalRefusedError, type RenewedAccessToken } from './access-token-renewal.js';
+import { clientCredentialsGranted } from './client-credentials-check.js';
 import { connectionApiBase } from './connection-api-base.js';
 import { describeProviderFailure, ProviderUnavailableError, refusalCode, TokenkeeperError } from './errors.js';
 import type { ProviderRegistry } from './provider-registry.js';
+import type { ProviderSettings } from './provider-settings.js';
 import type { StoredTokenSet } from './token-store.js';
 import { tokenSetFromResponse, type TokenSet } from './token-set.js';
 
@@ -47,6 +49,12 @@ const NEEDS_SIGN_IN = new Set(['invalid_grant', 'interaction_required', 'login_r
 /** Refusals of the client itself (RFC 6749 §5.2): its credentials or its registration, not the user's grant. */
 const CLIENT_REFUSALS = new Set(['invalid_client', 'unauthorized_client']);
 
+/** A refresh refused for the client's sake, not the user's: a 502 naming the variables to check; the connection stays as it is. */
+function clientFault(settings: Pick<ProviderSettings, 'name'>, message: string, cause: unknown, providerError: string): ProviderUnavailableError {
+  const variables = `${settings.name.toUpperCase()}_CLIENT_ID, ${settings.name.toUpperCase()}_CLIENT_SECRET`;
+  return new ProviderUnavailableError('provider_error', `${message.replace(/\.$/, '')}; check the client id and secret configured for it (${variables}).`, { cause, providerError });
+}
+
 /**
  * A connection without a refresh token renewed by its provider's
  * renewAccessToken hook: the new access token, with what the renewal does not
@@ -83,16 +91,16 @@ export async function requestTokenRefresh(registry: ProviderRegistry, token: Sto
   } catch (error) {
     const refusal = refusalCode(error);
     if (refusal !== undefined && NEEDS_SIGN_IN.has(refusal)) {
+      if (settings.sameRefusalForClientAndGrant && !(await clientCredentialsGranted(config, settings.displayName))) {
+        const message = `${settings.displayName} refused the token refresh, and a client-credentials grant for the same client too`;
+        throw clientFault(settings, message, error, refusal);
+      }
       throw new InvalidGrantError(settings.displayName, { cause: error });
     }
     const failure = describeProviderFailure(settings.displayName, 'token refresh', error);
     // Any other refusal (invalid_client, unauthorized_client…) is a configuration fault, not the user's: 502.
     if (failure instanceof ProviderUnavailableError && failure.providerError !== null && CLIENT_REFUSALS.has(failure.providerError)) {
-      const variables = `${settings.name.toUpperCase()}_CLIENT_ID, ${settings.name.toUpperCase()}_CLIENT_SECRET`;
-      throw new ProviderUnavailableError('provider_error', `${failure.message.replace(/\.$/, '')}; check the client id and secret configured for it (${variables}).`, {
-        cause: error,
-        providerError: failure.providerError,
-      });
+      throw clientFault(settings, failure.message, error, failure.providerError);
     }
     throw failure instanceof ProviderUnavailableError
       ? failure

@@ -369,6 +369,7 @@ export function providerSettings(env: Environment, name: string, production: boo
     ...(fromPreset.pkce === false ? { pkce: false } : {}),
     ...(fromPreset.stateAtCodeExchange ? { stateAtCodeExchange: true } : {}),
     ...(fromPreset.refreshSendsRedirectUri ? { refreshSendsRedirectUri: true } : {}),
+    ...(fromPreset.sameRefusalForClientAndGrant ? { sameRefusalForClientAndGrant: true } : {}),
     ...(fromPreset.idTokenNonce === false ? { idTokenNonce: false } : {}),
     ...(fromPreset.idTokenUnused ? { idTokenUnused: true } : {}),
     ...(fromPreset.subjectClaim ? { subjectClaim: fromPreset.subjectClaim } : {}),

@@ -11,6 +11,10 @@
  *   `expires_in` and `scope`: a refresh gives a new pair, and the refresh token used keeps working (Kick made
  *   refresh tokens reusable). Every refusal, a wrong client secret too, is 400 `{ "error": "Invalid request" }`,
  *   the one refusal Kick documents. The two-hour lifetime is this emulator's; Kick's example leaves it blank.
+ *   A client-credentials grant with the client in the form answers an app access token (`access_token`,
+ *   `token_type`, `expires_in`; no refresh token): the page names App Access Tokens and the Client Credentials
+ *   flow, and a report on Kick's docs tracker (KickEngineering/KickDevDocs#383) shows one granted. failAppTokens()
+ *   makes the grant answer 503, as an outage would.
  * - `GET /public/v1/users` (Bearer, `user:read`) answers `{ data: [{ user_id, name, email, profile_picture }],
  *   message: "OK" }`: without `id` the token's own user, with `id` those of the ids known. A token it does not
  *   take is a 401.
@@ -18,6 +22,7 @@
  *   `OK`; 400 without a token. removeApp() is the person removing the app at Kick: its tokens end.
  * The authorization page approves at once for signInAs()'s person.
  */
+import { randomBytes } from 'node:crypto';
 import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
@@ -42,6 +47,8 @@ export interface KickEmulatorOptions {
 export interface KickEmulator extends EmulatorHandle<KickUser> {
   /** The person removes the app at Kick: none of its tokens works. */
   removeApp(user: KickUser): void;
+  /** Client-credentials grants answer 503 (true) or app tokens again (false). */
+  failAppTokens(failing: boolean): void;
   /** The query of each revocation request, in order. */
   readonly revocations: readonly URLSearchParams[];
 }
@@ -56,6 +63,7 @@ export async function startKickEmulator(options: KickEmulatorOptions): Promise<K
   const grants = new GrantStore<KickUser>({ accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'reissued' });
   const controls = emulatorControls<KickUser>(server, grants);
   const revocations: URLSearchParams[] = [];
+  let appTokensFail = false;
 
   server.route('GET', '/oauth/authorize', (request) => {
     server.count('authorize');
@@ -77,6 +85,8 @@ export async function startKickEmulator(options: KickEmulatorOptions): Promise<K
     failure: { queued: controls.tokenFailure },
     authenticates: (request) => formCredentials(request, options),
     errors: { client: INVALID_REQUEST, grantType: INVALID_REQUEST, code: INVALID_REQUEST, refreshToken: INVALID_REQUEST },
+    clientCredentials: () =>
+      appTokensFail ? json(503, { message: 'Service Unavailable' }) : json(200, { access_token: `app-${randomBytes(24).toString('base64url')}`, token_type: 'Bearer', expires_in: ACCESS_TOKEN_TTL }),
     answer: ({ grant, tokens }) =>
       json(200, { access_token: tokens.accessToken, token_type: 'Bearer', refresh_token: tokens.refreshToken, expires_in: tokens.expiresIn, scope: grant.scope }),
   });
@@ -109,6 +119,9 @@ export async function startKickEmulator(options: KickEmulatorOptions): Promise<K
   return {
     ...controls.handle,
     revocations,
+    failAppTokens: (failing) => {
+      appTokensFail = failing;
+    },
     removeApp: (user) => {
       for (const grant of grants.allGrants()) if (grant.user.userId === user.userId) grants.revokeGrant(grant.id);
     },

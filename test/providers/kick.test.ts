@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
+import { ProviderUnavailableError } from '../../src/client/errors.js';
 import { DIALECTS, describeEachDialect } from '../support/postgres.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, disconnectThrough, signInAs, signInThrough } from './kit/provider-app.js';
 import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm } from './kit/refreshed-tokens.js';
-import { describeClientFailures, rowCounts, standardCases, useProviderTest, wrongSecretAtRefresh, type StandardProvider } from './kit/standard-cases.js';
+import { describeClientFailures, expireAccessTokens, rowCounts, standardCases, useProviderTest, wrongSecretAtRefresh, type StandardProvider } from './kit/standard-cases.js';
 import { startKickEmulator, type KickEmulator, type KickUser } from './kick.emulator.js';
 
 // A client id and secret of the forms Kick's developer settings show.
@@ -90,7 +91,29 @@ describeEachDialect('Kick, against an emulator of Kick OAuth 2.1', (dialect) => 
     const leaving = person(40103, 'Leaving');
     const { browser, userId } = await signIn(leaving);
     kick.removeApp(leaving);
+    const checks = kick.server.counts.client_credentials ?? 0;
     await expectNeedsReauthAfterOneRefusedRefresh(context, 'kick', userId, () => users(browser, 40103));
+    expect(kick.server.counts.client_credentials, 'the refusal was checked with one client-credentials grant, which Kick granted').toBe(checks + 1);
+  });
+
+  it('a refused refresh whose check of the client cannot be made (Kick answers 503) leaves the connection active, as a provider fault to retry', async () => {
+    const { emulator: kick, app, database } = context;
+    const leaving = person(40105, 'Undecided');
+    const { userId } = await signIn(leaving);
+    kick.removeApp(leaving);
+    await expireAccessTokens(database, userId);
+    kick.failAppTokens(true);
+    try {
+      const refused = await app.runtime.tokens.getAccessToken(userId, 'kick').then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+      expect(refused).toBeInstanceOf(ProviderUnavailableError);
+      expect(refused).toMatchObject({ code: 'provider_unavailable', status: 503 });
+    } finally {
+      kick.failAppTokens(false);
+    }
+    expect((await app.runtime.tokenStore.findToken(userId, 'kick'))!.status).toBe('active');
   });
 
   it('disconnect revokes at /oauth/revoke, the refresh token then the access token in the query with token_hint_type, and neither works after', async () => {
@@ -126,8 +149,5 @@ describe('Kick refusing a wrong client secret', () => {
     expect(await rowCounts(database)).toEqual(before);
   });
 
-  wrongSecretAtRefresh(() => context, KICK, {
-    sentAs: '400 "Invalid request"',
-    needsSignInAtRefresh: 'Kick documents one body, 400 "Invalid request", for every refusal, a dead refresh token\'s too',
-  });
+  wrongSecretAtRefresh(() => context, KICK, { sentAs: '400 "Invalid request"', error: 'invalid_grant', clientCheckedAtRefresh: true });
 });

@@ -12,7 +12,11 @@
  * - a refusal is HTTP 400 with `{ "error": "Invalid request" }`, the same body for every refusal the pages show,
  *   which is not one of RFC 6749 §5.2's codes. Sent to the token endpoint with the client, the request is
  *   otherwise whole, so the tokenResponse hook reads such a 400 as `invalid_grant` (the code or refresh token is
- *   not taken), Kick's own words kept as `kick_error`; an RFC 6749 code Kick sends is left as it is;
+ *   not taken), Kick's own words kept as `kick_error`; an RFC 6749 code Kick sends is left as it is. A wrong
+ *   client secret gets the same answer, so a refused refresh is checked with a client-credentials grant, the
+ *   App Access Token the same page names (sameRefusalForClientAndGrant): granted, the refresh token is dead and
+ *   the connection needs re-authentication; refused too, the configured secret is wrong and the connections are
+ *   left as they are;
  * - the person is `GET https://api.kick.com/public/v1/users` (Bearer, `user:read`), which without `id` answers the
  *   token's own user: `{ data: [{ user_id, name, email, profile_picture }], message }`. `user_id` (a number) is the
  *   subject, `name` the name (the Kick username); Kick says nothing of the e-mail's verification, so it is kept
@@ -21,7 +25,9 @@
  * - disconnect is `POST https://id.kick.com/oauth/revoke` with `token` and `token_hint_type` (`access_token` or
  *   `refresh_token`) in the query, answering 200 `OK`: not RFC 7009's form, nor its `token_type_hint`, so the
  *   revoke hook sends it Kick's way, the refresh token first, then the access token.
- * Not checked against Kick's pages: the lifetimes (the example answer leaves `expires_in` blank; the one answered
+ * Not checked against Kick's pages: that App Access Tokens are granted (the page at hand marks them "not yet
+ * implemented"; a report on Kick's docs tracker, KickEngineering/KickDevDocs#383, shows a client-credentials token
+ * granted and introspected as `"token_type": "app"`), the lifetimes (the example answer leaves `expires_in` blank; the one answered
  * is kept), whether a refresh token used once still works (a merged docs change is titled "make refresh tokens
  * reusable/flexible"; either way the newest is kept), whether revoking one token ends the other (both are
  * revoked), whether the revocation wants the client (none is documented, none is sent), the answer to revoking a
@@ -102,6 +108,7 @@ export const kick: ProviderPreset = {
     scope: 'user:read',
     apiBaseUrl: 'https://api.kick.com',
     tokenEndpointAuthMethod: 'client_secret_post',
+    sameRefusalForClientAndGrant: true,
     subjectClaim: 'user_id',
     claimNames: { name: 'name', email: 'email' },
     hooks: { tokenResponse, profileClaims, revoke },

@@ -10,7 +10,8 @@
  * (grants.ts), and the answer reads them from the tokens issued. Every
  * request is counted (`token_request`, or the provider's own name), then
  * each grant served (`refresh_token`, `authorization_code`), as the provider
- * tests read them. A provider whose route differs in kind (another order of
+ * tests read them (and `client_credentials`, for a provider that grants
+ * app tokens). A provider whose route differs in kind (another order of
  * checks, a grant type it does not check, tokens it maps to others) keeps
  * its own route.
  */
@@ -61,6 +62,8 @@ export interface TokenEndpointOptions<User> {
   };
   /** A provider's own refusal of a refresh token the grant store would take (e.g. one it revoked alone), before it is used. */
   refuseRefresh?(presented: string, parameters: URLSearchParams): EmulatorReply | undefined;
+  /** The answer to a client-credentials grant (RFC 6749 §4.4) by the authenticated client, for a provider that grants its clients app tokens; without it the grant type is refused as any other. */
+  clientCredentials?(parameters: URLSearchParams): EmulatorReply;
   /** A provider's own refusal of a code exchange before the code is redeemed (e.g. a parameter it insists on). */
   refuseCode?(parameters: URLSearchParams): EmulatorReply | undefined;
   /** The provider's answer with the tokens issued. */
@@ -130,6 +133,10 @@ export function tokenEndpoint<User>(server: EmulatorServer, path: string, option
       const refreshed = grants.refresh(presented, client.clientId);
       if (!refreshed.ok) return errors.refreshToken?.(refreshed.reason) ?? oauthError(400, 'invalid_grant');
       return options.answer({ grantType, grant: refreshed.grant, tokens: refreshed.tokens, form });
+    }
+    if (grantType === 'client_credentials' && options.clientCredentials) {
+      server.count('client_credentials');
+      return options.clientCredentials(form);
     }
     if (grantType !== 'authorization_code') return errors.grantType?.(grantType) ?? oauthError(400, 'unsupported_grant_type');
     server.count('authorization_code');

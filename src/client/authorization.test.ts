@@ -331,6 +331,21 @@ describe('finishAuthorization with plain OAuth 2.0', () => {
     expect(tokenForms[1]!.has('state')).toBe(false);
   });
 
+  it('with tokenRequestsSendScope the code exchange sends the scope its authorization request asked for; without it, none', async () => {
+    const registry = new ProviderRegistry([plain({ tokenRequestsSendScope: true, scope: 'user.identity user.email' }), plain({ name: 'plain' })]);
+    const { transaction } = await startAuthorization(registry, 'acme', REDIRECT_URI);
+    await finishAuthorization(registry, transaction, callback(transaction));
+    expect(tokenForms[0]!.get('scope')).toBe('user.identity user.email');
+    expect(tokenForms[0]!.get('code')).toBe('code-1');
+    // An incremental authorization's scope is the one it asked for, not the configured one.
+    const incremental = await startAuthorization(registry, 'acme', REDIRECT_URI, { incrementalScope: 'user.identity user.email tournament.reporter' });
+    await finishAuthorization(registry, incremental.transaction, callback(incremental.transaction));
+    expect(tokenForms[1]!.get('scope')).toBe('user.identity user.email tournament.reporter');
+    const other = await startAuthorization(registry, 'plain', REDIRECT_URI);
+    await finishAuthorization(registry, other.transaction, callback(other.transaction));
+    expect(tokenForms[2]!.has('scope')).toBe(false);
+  });
+
   it('a user API that names no subject is provider_bad_response', async () => {
     answerUserinfo = () => ({ status: 200, body: { login: 'ada' } });
     const registry = new ProviderRegistry([plain()]);

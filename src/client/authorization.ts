@@ -289,7 +289,11 @@ export async function finishAuthorization(
       ...(transaction.nonce ? { expectedNonce: transaction.nonce } : {}),
       idTokenExpected: requestsOpenId(settings, transaction.scope),
     };
-    response = await oidc.authorizationCodeGrant(exchangeConfig, callbackUrl, checks, settings.stateAtCodeExchange ? { state: transaction.state } : undefined);
+    const parameters = {
+      ...(settings.stateAtCodeExchange ? { state: transaction.state } : {}),
+      ...(settings.tokenRequestsSendScope && transaction.scope ? { scope: transaction.scope } : {}),
+    };
+    response = await oidc.authorizationCodeGrant(exchangeConfig, callbackUrl, checks, Object.keys(parameters).length > 0 ? parameters : undefined);
   } catch (error) {
     if (error instanceof oidc.AuthorizationResponseError) {
       const cancelled = CANCELLED.has(error.error);

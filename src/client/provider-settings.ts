@@ -248,6 +248,14 @@ export interface ProviderSettings {
    */
   sameRefusalForClientAndGrant?: boolean;
   /**
+   * True: the code exchange sends, as `scope`, the scope its authorization request asked for, and each refresh the
+   * scope stored with the connection, for a provider that documents `scope` as a parameter of both (start.gg's
+   * `/oauth/access_token` and `/oauth/refresh`, https://developer.start.gg/docs/oauth/oauth-overview). RFC 6749
+   * §4.1.3 has no such parameter in the code exchange; §6 makes it optional in a refresh, where it may name no
+   * scope not granted, and the stored scope is the one granted. A connection stored with no scope is refreshed without it.
+   */
+  tokenRequestsSendScope?: boolean;
+  /**
    * False: no `nonce` is sent and the ID token is expected without one
    * (OIDC Core §3.1.2.1 makes it optional in the code flow; LinkedIn's ID
    * token never carries one). Default true.

@@ -244,6 +244,21 @@ describe('requestTokenRefresh', () => {
     expect(tokenRequest?.has('redirect_uri')).toBe(false);
   });
 
+  it("sends the connection's stored scope where the provider wants it in every token request (tokenRequestsSendScope), and only there", async () => {
+    await requestTokenRefresh(new ProviderRegistry([settings({ tokenRequestsSendScope: true })]), stored({ scope: 'user.identity user.email' }), () => NOW);
+    expect(tokenRequest?.get('scope')).toBe('user.identity user.email');
+    expect(tokenRequest?.get('refresh_token')).toBe('rt-1');
+    await requestTokenRefresh(new ProviderRegistry([settings()]), stored({ scope: 'user.identity user.email' }), () => NOW);
+    expect(tokenRequest?.has('scope')).toBe(false);
+    // A connection stored with no scope: refreshed without one, never with an empty one.
+    await requestTokenRefresh(new ProviderRegistry([settings({ tokenRequestsSendScope: true })]), stored({ scope: '' }), () => NOW);
+    expect(tokenRequest?.has('scope')).toBe(false);
+    // Beside the redirect URI, for a provider that wants both again.
+    const redirectUri = 'https://app.acme.test/auth/acme/callback';
+    await requestTokenRefresh(new ProviderRegistry([settings({ tokenRequestsSendScope: true, refreshSendsRedirectUri: true })]), stored({ scope: 'openid', redirectUri }), () => NOW);
+    expect([tokenRequest?.get('scope'), tokenRequest?.get('redirect_uri')]).toEqual(['openid', redirectUri]);
+  });
+
   it('a token without a refresh token is a programming error', async () => {
     await expect(requestTokenRefresh(new ProviderRegistry([settings()]), stored({ refreshToken: null }), () => NOW)).rejects.toThrow('requestTokenRefresh needs a refresh token');
   });

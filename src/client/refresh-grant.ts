@@ -86,8 +86,11 @@ export async function requestTokenRefresh(registry: ProviderRegistry, token: Sto
   const config = await registry.get(token.provider).configurationAt(token.authorizationServerUrl ?? null);
   let response: Awaited<ReturnType<typeof oidc.refreshTokenGrant>>;
   try {
-    const redirectUri = settings.refreshSendsRedirectUri && token.redirectUri ? { redirect_uri: token.redirectUri } : undefined;
-    response = await oidc.refreshTokenGrant(config, token.refreshToken, redirectUri);
+    const parameters = {
+      ...(settings.refreshSendsRedirectUri && token.redirectUri ? { redirect_uri: token.redirectUri } : {}),
+      ...(settings.tokenRequestsSendScope && token.scope ? { scope: token.scope } : {}),
+    };
+    response = await oidc.refreshTokenGrant(config, token.refreshToken, Object.keys(parameters).length > 0 ? parameters : undefined);
   } catch (error) {
     const refusal = refusalCode(error);
     if (refusal !== undefined && NEEDS_SIGN_IN.has(refusal)) {

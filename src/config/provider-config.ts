@@ -370,6 +370,7 @@ export function providerSettings(env: Environment, name: string, production: boo
     ...(fromPreset.stateAtCodeExchange ? { stateAtCodeExchange: true } : {}),
     ...(fromPreset.refreshSendsRedirectUri ? { refreshSendsRedirectUri: true } : {}),
     ...(fromPreset.sameRefusalForClientAndGrant ? { sameRefusalForClientAndGrant: true } : {}),
+    ...(fromPreset.tokenRequestsSendScope ? { tokenRequestsSendScope: true } : {}),
     ...(fromPreset.idTokenNonce === false ? { idTokenNonce: false } : {}),
     ...(fromPreset.idTokenUnused ? { idTokenUnused: true } : {}),
     ...(fromPreset.subjectClaim ? { subjectClaim: fromPreset.subjectClaim } : {}),

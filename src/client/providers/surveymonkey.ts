@@ -39,19 +39,11 @@
  * `surveymonkey.com` and its subdomains are taken, so the token goes nowhere
  * else).
  */
-import { readTokenEndpointBody, rebuiltAnswer } from '../provider-hooks.js';
-import { objectOf, type ProviderPreset } from './preset.js';
+import { bearerWhereNoTokenType, objectOf, type ProviderPreset } from './preset.js';
 
 /** A non-empty trimmed string, or undefined. */
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
-/** A successful token answer with `token_type` bearer where it names none (RFC 6749 §5.1 requires one); anything else as it came. */
-async function tokenResponse(response: Response): Promise<Response> {
-  const { text: body, fields } = await readTokenEndpointBody(response);
-  if (!response.ok || !fields || typeof fields.access_token !== 'string' || fields.token_type !== undefined) return rebuiltAnswer(response, response.status, body);
-  return rebuiltAnswer(response, response.status, JSON.stringify({ ...fields, token_type: 'bearer' }), 'application/json');
 }
 
 /**
@@ -89,6 +81,6 @@ export const surveymonkey: ProviderPreset = {
     tokenEndpointAuthMethod: 'client_secret_post',
     subjectClaim: 'id',
     claimNames: { name: 'name', email: 'email', preferredUsername: 'username' },
-    hooks: { tokenResponse, profileClaims },
+    hooks: { tokenResponse: bearerWhereNoTokenType, profileClaims },
   }),
 };

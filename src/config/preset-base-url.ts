@@ -54,6 +54,13 @@ const MISTAKES: Readonly<Record<string, (url: URL, prefix: string) => string | u
     const appended = /\/(oauth2|oidc|scim2|\.well-known)(\/|$)/.exec(url.pathname);
     return appended ? `ends in a path the preset appends itself (/${appended[1]}): give the server's URL alone, whose issuer the preset makes, e.g. ${url.origin}${url.pathname.slice(0, appended.index)}` : undefined;
   },
+  // https://docs.pingidentity.com/pingam/8/am-oidc1/rest-api-oidc-userinfo-endpoint.html: the issuer is
+  // {deployment}/oauth2/realms/root/realms/{realm}, which the preset makes from the deployment (with its path, /am) and
+  // the realm; the realm's URL copied from an endpoint would make …/oauth2/realms/root/realms/alpha/oauth2/….
+  pingam: (url, prefix) => {
+    const appended = /\/(oauth2|\.well-known)(\/|$)/.exec(url.pathname);
+    return appended ? `ends in a path the preset appends itself (/${appended[1]}): give the deployment's URL alone, with its path, and the realm as ${prefix}_REALM, e.g. ${url.origin}${url.pathname.slice(0, appended.index)}` : undefined;
+  },
   // https://kanidm.github.io/kanidm/stable/integrations/oauth2.html: each client's issuer is
   // {origin}/oauth2/openid/{client id}, which the preset makes; the other endpoints are /oauth2/… and /ui/oauth2.
   kanidm: (url, prefix) => {

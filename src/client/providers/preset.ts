@@ -3,13 +3,13 @@ import type { ProviderSettings } from '../provider-settings.js';
 
 /** Values a preset is templated on, each from a `<NAME>_…` variable. */
 export interface PresetValues {
-  /** `<NAME>_BASE_URL`: the host of a self-run server (GitHub Enterprise Server, self-managed GitLab, Gitea or Forgejo, Nextcloud, Keycloak, a ZITADEL instance, authentik, Authelia, a Kanidm server, Dex's issuer, a Casdoor server, an Ory Network project's or Ory Hydra's issuer, a Duende IdentityServer host, a Logto endpoint, a Canvas LMS install, a Matrix Authentication Service's issuer), or a provider's other environment (Square's Sandbox, Gusto's demo environment, RingCentral's developer sandbox, Dexcom's sandbox, Procore's sandboxes' login host, eBay's Sandbox) or data centre (Zoho's accounts server, Dexcom's European or Japanese API, Battle.net's server for China, EVE Online's Singularity test server's SSO, Asgardeo's EU region). */
+  /** `<NAME>_BASE_URL`: the host of a self-run server (GitHub Enterprise Server, self-managed GitLab, Gitea or Forgejo, Nextcloud, Keycloak, a ZITADEL instance, authentik, Authelia, a Kanidm server, Dex's issuer, a Casdoor server, an Ory Network project's or Ory Hydra's issuer, a Duende IdentityServer host, a Logto endpoint, a Canvas LMS install, a Matrix Authentication Service's issuer, a PingAM deployment with its path), or a provider's other environment (Square's Sandbox, Gusto's demo environment, RingCentral's developer sandbox, Dexcom's sandbox, Procore's sandboxes' login host, eBay's Sandbox) or data centre (Zoho's accounts server, Dexcom's European or Japanese API, Battle.net's server for China, EVE Online's Singularity test server's SSO, Asgardeo's EU region). */
   baseUrl?: string;
   /** `<NAME>_TENANT`: a Microsoft Entra tenant (`common`, `organizations`, `consumers` or a tenant id), a Microsoft Entra External ID external tenant's subdomain (`contoso` of `contoso.ciamlogin.com`), or an Asgardeo organization's name. */
   tenant?: string;
   /** `<NAME>_DOMAIN`: an Okta or Auth0 domain, a OneLogin account's host (acme.onelogin.com), a Kinde business's host (acme.kinde.com, or its custom domain), a Zendesk account's host, an Amazon Cognito user pool's domain, a Shopify store's myshopify.com host, a Smartsheet product's domain (smartsheet.eu, smartsheetgov.com), a Mercado Libre country's site (mercadolibre.com.mx, mercadolivre.com.br), whose `auth.` host its people authorize on, a PingOne region's host (auth.pingone.eu), a Stytch project's domain (its Custom Domain), a WorkOS environment's AuthKit domain (`<subdomain>.authkit.app`, or its custom domain), or Feishu's open platform's (`feishu.cn`) or Lark's (`larksuite.com`). */
   domain?: string;
-  /** `<NAME>_REALM`: a Keycloak realm. */
+  /** `<NAME>_REALM`: a Keycloak realm, or a PingAM realm below its top-level realm (`alpha`). */
   realm?: string;
   /** `<NAME>_APPLICATION_SLUG`: an authentik application's slug, which names its OAuth2 provider's issuer (`<base>/application/o/<slug>/`). */
   applicationSlug?: string;

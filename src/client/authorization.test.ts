@@ -523,6 +523,17 @@ describe('finishAuthorization refusals', () => {
     expect(tokenForms).toHaveLength(3);
   });
 
+  it("a provider whose API is on its regional servers (connectionApiBase regionalServerPath): a connection made at one has that server's origin and path as its API base; one made at the configured server keeps apiBaseUrl (none stored)", async () => {
+    const codeExchangeServer = (parameters: URLSearchParams) => parameters.get('accounts-server') ?? undefined;
+    const regional = origin.replace('127.0.0.1', 'localhost');
+    const { registry, transaction } = await started({ hooks: { codeExchangeServer }, regionalServers: [regional], apiBaseUrl: `${origin}/api`, connectionApiBase: { regionalServerPath: '/api' } });
+    const there = await finishAuthorization(registry, transaction, callback(transaction, { 'accounts-server': regional }));
+    expect(there.tokens).toMatchObject({ authorizationServerUrl: regional, apiBaseUrl: `${regional}/api` });
+    const home = await finishAuthorization(registry, transaction, callback(transaction, { 'accounts-server': origin }));
+    expect(home.tokens.authorizationServerUrl).toBeUndefined();
+    expect(home.tokens.apiBaseUrl).toBeUndefined();
+  });
+
   it('a transaction started with another provider configuration is transaction_mismatch', async () => {
     const { registry, transaction } = await started();
     expect(await failure(finishAuthorization(registry, { ...transaction, issuer: 'https://elsewhere.example' }, callback(transaction)))).toMatchObject({ code: 'transaction_mismatch', status: 400 });

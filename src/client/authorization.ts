@@ -334,7 +334,7 @@ export async function finishAuthorization(
   }
   const idClaims = (response.claims() ?? {}) as Record<string, unknown>;
   const idSubject = typeof idClaims.sub === 'string' ? idClaims.sub : undefined;
-  const tokenApiBase = connectionApiBase(settings, response, { parameters: callbackParameters, idClaims });
+  const tokenApiBase = connectionApiBase(settings, response, { parameters: callbackParameters, idClaims, ...(regionalServer === undefined ? {} : { regionalServer }) });
   // A provider whose code exchange answers a short-lived token swaps it at once for the one it renews (Instagram).
   const renewed = settings.hooks?.renewAccessToken ? await renewedAtSignIn(provider, response.access_token) : undefined;
   const receivedAt = now();

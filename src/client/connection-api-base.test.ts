@@ -112,6 +112,33 @@ describe('connectionApiBase from the callback (a parameter beside the code)', ()
   });
 });
 
+describe('connectionApiBase at the regional server the code was exchanged at (regionalServerPath)', () => {
+  const datadog = settings({
+    displayName: 'Datadog',
+    apiBaseUrl: 'https://api.datadoghq.com',
+    regionalServers: ['https://api.datadoghq.eu', 'https://api.us3.datadoghq.com'],
+    connectionApiBase: { regionalServerPath: '' },
+  });
+  const signIn = (regionalServer?: string) => ({ parameters: new URLSearchParams('code=c&state=s&domain=datadoghq.eu'), idClaims: {}, ...(regionalServer ? { regionalServer } : {}) });
+
+  it("is that server's origin and the rule's path, without a trailing slash", () => {
+    expect(connectionApiBase(datadog, {}, signIn('https://api.datadoghq.eu'))).toBe('https://api.datadoghq.eu');
+    expect(connectionApiBase(datadog, {}, signIn('https://api.us3.datadoghq.com/'))).toBe('https://api.us3.datadoghq.com');
+    const withPath = settings({ ...datadog, connectionApiBase: { regionalServerPath: '/api/2.0/' } });
+    expect(connectionApiBase(withPath, {}, signIn('https://api.datadoghq.eu'))).toBe('https://api.datadoghq.eu/api/2.0');
+  });
+
+  it('is null for a connection made at the configured server (its base is apiBaseUrl), and on a refresh, which keeps the base the connection has', () => {
+    expect(connectionApiBase(datadog, {}, signIn())).toBeNull();
+    expect(connectionApiBase(datadog, { api_domain: 'https://api.datadoghq.eu' })).toBeNull();
+  });
+
+  it('takes nothing the token answer or the callback names: only the server the code went to', () => {
+    const answer = { instance_url: 'https://evil.example', domain: 'evil.example' };
+    expect(connectionApiBase(datadog, answer, { parameters: new URLSearchParams('domain=evil.example'), idClaims: {}, regionalServer: 'https://api.datadoghq.eu' })).toBe('https://api.datadoghq.eu');
+  });
+});
+
 describe('profileApiBase (a base the user API names, at sign-in)', () => {
   const mailchimp = settings({ displayName: 'Mailchimp', connectionApiBase: { profileMember: 'api_base', domains: ['api.mailchimp.com'] } });
   const refusedOrigin = { code: 'provider_bad_response', status: 502, message: 'Mailchimp named an API origin (api_base) outside its own domains; no token is sent there.' };

@@ -1,10 +1,16 @@
 import { ProviderUnavailableError, SignInError } from './errors.js';
 import type { ConnectionApiBaseRule, ProviderSettings } from './provider-settings.js';
 
-/** What came back with the code at sign-in: the callback's parameters and the validated ID token's claims. */
+/**
+ * What came back with the code at sign-in: the callback's parameters, the
+ * validated ID token's claims, and the regional server the code was
+ * exchanged at (one of ProviderSettings.regionalServers, checked), when not
+ * the configured one.
+ */
 export interface SignInAnswer {
   parameters: URLSearchParams;
   idClaims: Record<string, unknown>;
+  regionalServer?: string;
 }
 
 /**
@@ -75,14 +81,18 @@ function hostApiBase(settings: ProviderSettings, value: unknown, path: string): 
  * The API base a provider names for this one connection, checked before any
  * access token is sent there. From a token response member (Salesforce's
  * `instance_url`): see checkedApiBase. From the callback (QuickBooks'
- * `realmId`, given `signIn` at sign-in only): see callbackApiBase. Null when
- * the provider names none, or the answer does not (a refresh keeps the base
- * the connection has), and for a base the user API names (profileApiBase).
+ * `realmId`, given `signIn` at sign-in only): see callbackApiBase. From the
+ * regional server the code was exchanged at (Datadog's `https://api.<site>`,
+ * at sign-in only): that origin and the rule's path. Null when the provider
+ * names none, or the answer does not (a refresh keeps the base the
+ * connection has), for a connection made at the configured server (whose
+ * base is apiBaseUrl), and for a base the user API names (profileApiBase).
  */
 export function connectionApiBase(settings: ProviderSettings, response: Record<string, unknown>, signIn?: SignInAnswer): string | null {
   const rule = settings.connectionApiBase;
   if (!rule || 'profileMember' in rule) return null;
   if ('callbackParameter' in rule) return signIn ? callbackApiBase(settings, rule, signIn) : null;
+  if ('regionalServerPath' in rule) return signIn?.regionalServer ? `${new URL(signIn.regionalServer).origin}${rule.regionalServerPath.replace(/\/+$/, '')}` : null;
   const value = response[rule.member];
   if (value === undefined) return null;
   return checkedApiBase(settings, rule.hostPath === undefined ? value : hostApiBase(settings, value, rule.hostPath), rule.domains, rule.member);

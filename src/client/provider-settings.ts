@@ -78,11 +78,20 @@ export interface ProxyHeaders {
  *   runs first, at apiBaseUrl, the base is checked before the token goes
  *   there, and the profile is read there. Used when no userinfo endpoint is
  *   configured.
+ * - `regionalServerPath`: for a provider whose API is on the same host as
+ *   the person's own authorization server (Datadog's `https://api.<site>`,
+ *   which holds both the token endpoint and the API): a connection made at
+ *   one of regionalServers has that server's origin followed by this path
+ *   (`''` for the origin alone) as its API base, and a connection made at
+ *   the configured server has apiBaseUrl. The server was checked against
+ *   regionalServers before the code went there, so the base is never a host
+ *   the provider did not list. Read at sign-in only: a refresh keeps it.
  */
 export type ConnectionApiBaseRule =
   | { member: string; domains: string[]; userinfoPath?: string; hostPath?: string }
   | { callbackParameter: string; pattern: RegExp; idTokenClaim?: string }
-  | { profileMember: string; domains: string[]; userinfoPath?: string };
+  | { profileMember: string; domains: string[]; userinfoPath?: string }
+  | { regionalServerPath: string };
 
 /** Everything Tokenkeeper needs to know about one provider, registered by name. */
 export interface ProviderSettings {

@@ -521,6 +521,12 @@ describe('finishAuthorization refusals', () => {
     expect(there.identity.subject).toBe('42');
     expect(there.tokens.authorizationServerUrl).toBe(regional);
     expect(tokenForms).toHaveLength(3);
+    // A host alone, as Datadog's api.<domain>: the token endpoint's http here, where the provider's URLs may be http.
+    const byHost = await finishAuthorization(registry, transaction, callback(transaction, { 'accounts-server': new URL(regional).host }));
+    expect(byHost.tokens.authorizationServerUrl).toBe(regional);
+    expect(tokenForms).toHaveLength(4);
+    expect(await failure(finishAuthorization(registry, transaction, callback(transaction, { 'accounts-server': `${new URL(regional).host}.example` })))).toMatchObject({ code: 'invalid_callback', status: 400 });
+    expect(tokenForms).toHaveLength(4);
   });
 
   it("a provider whose API is on its regional servers (connectionApiBase regionalServerPath): a connection made at one has that server's origin and path as its API base; one made at the configured server keeps apiBaseUrl (none stored)", async () => {

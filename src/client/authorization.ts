@@ -1,7 +1,7 @@
 import * as oidc from 'openid-client';
 import { describeProviderFailure, providerValueShown, ProviderUnavailableError, refusalCode, SignInError } from './errors.js';
 import { connectionApiBase, profileApiBase } from './connection-api-base.js';
-import { listedRegionalServer } from './regional-servers.js';
+import { listedRegionalServer, namedServer } from './regional-servers.js';
 import { readProfile } from './profile.js';
 import type { ProviderRegistry, RegisteredProvider } from './provider-registry.js';
 import { renewAccessToken, RenewalRefusedError, type RenewedAccessToken } from './access-token-renewal.js';
@@ -266,8 +266,9 @@ export async function finishAuthorization(
 
   // A provider with a server per region (Zoho's accounts-server): the code is exchanged at the person's own, when
   // it is one of the provider's listed; a server not listed is never sent the code (nor the client's secret).
-  const codeServer = callbackParameters.has('code') ? settings.hooks?.codeExchangeServer?.(callbackParameters) : undefined;
   const tokenEndpoint = config.serverMetadata().token_endpoint;
+  const named = callbackParameters.has('code') ? settings.hooks?.codeExchangeServer?.(callbackParameters) : undefined;
+  const codeServer = named === undefined ? undefined : namedServer(settings, named, tokenEndpoint);
   const elsewhere = codeServer !== undefined && (!tokenEndpoint || originOf(codeServer) !== new URL(tokenEndpoint).origin) ? codeServer : undefined;
   const regionalServer = elsewhere === undefined ? undefined : listedRegionalServer(settings, elsewhere);
   if (elsewhere !== undefined && regionalServer === undefined) {

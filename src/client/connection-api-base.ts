@@ -63,7 +63,7 @@ function checkedApiBase(settings: ProviderSettings, value: unknown, domains: rea
 }
 
 /** A bare host name, with an optional port: nothing that could carry a scheme, a path or credentials. */
-const BARE_HOST = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::\d{1,5})?$/i;
+export const BARE_HOST = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::\d{1,5})?$/i;
 
 /**
  * The API base of a rule whose member names a host alone (Wrike's `host`):

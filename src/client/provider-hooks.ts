@@ -132,6 +132,8 @@ export interface ProviderHooks {
    * A server of another origin than the token endpoint's gets the code only when it is one of the provider's
    * regionalServers, where that connection is then refreshed and revoked; any other is refused (400,
    * `invalid_callback`) before anything is sent, as the callback comes through the browser and could name any host.
+   * A host alone (a name and an optional port, as Datadog's `api.<domain>`) stands for that host on https, or on
+   * http where the provider's own URLs may be http (in development) and the configured token endpoint is http.
    */
   codeExchangeServer?(parameters: URLSearchParams): string | undefined;
   /**

@@ -12,7 +12,7 @@ const EXAMPLE = 'comma-separated origins, e.g. https://accounts.zoho.eu,https://
 export function regionalServers(raw: string | undefined, prefix: string, production: boolean, fromPreset: readonly string[] | undefined, reads: boolean): string[] | undefined {
   const variable = `${prefix}_REGIONAL_SERVERS`;
   if (raw === undefined) return fromPreset === undefined ? undefined : [...fromPreset];
-  if (!reads) throw new ConfigError(variable, 'is not used: only a provider that names the person\'s own server beside the code (the zoho preset) reads it; remove it');
+  if (!reads) throw new ConfigError(variable, 'is not used: only a provider that names the person\'s own server beside the code reads it (the datadog and zoho presets); remove it');
   const servers: string[] = [];
   for (const entry of raw.split(',').map((text) => text.trim()).filter(Boolean)) {
     let url: URL;

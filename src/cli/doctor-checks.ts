@@ -4,7 +4,7 @@ import type { CustomFetch, ServerMetadata } from 'openid-client';
 import { createOutboundFetch } from '../client/outbound-fetch.js';
 import { ProviderRegistry, type RegisteredProvider } from '../client/provider-registry.js';
 import { apiHeadersOf } from '../client/provider-settings.js';
-import { atRegionalServer } from '../client/regional-servers.js';
+import { atRegionalServer, regionalServerPattern } from '../client/regional-servers.js';
 import { DEV_PROVIDER_NAME, type AppConfig } from '../config/config.js';
 import { AUDIT_LOG_COUNTED_ROWS, auditLogSize } from '../db/audit-log-size.js';
 import { describePostgresUrl, openDatabase, parseDatabaseUrl, type Database } from '../db/database.js';
@@ -243,6 +243,11 @@ export async function checkProviders(config: AppConfig, nowSeconds: () => number
       report({ status: token.status, check: `provider ${name}`, detail: `${found}; token endpoint ${token.detail}` });
       // Each regional server a sign-in may be finished at (Zoho's data centres): its token endpoint, at the same path.
       for (const server of settings.regionalServers ?? []) {
+        // A pattern (https://*.retail.lightspeed.app) stands for a host per account: none of them is the one to ask.
+        if (regionalServerPattern(server)) {
+          report({ status: 'ok', check: `regional server ${name}`, detail: `${server} stands for one host per account; each is reached at its first sign-in, none is probed here` });
+          continue;
+        }
         const url = atRegionalServer(tokenEndpoint, server);
         if (url === new URL(tokenEndpoint).href) continue;
         const regional = await probeEndpoint(provider, { url, method: 'POST', lacking: 'without credentials' });

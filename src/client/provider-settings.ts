@@ -132,7 +132,9 @@ export interface ProviderSettings {
    * The provider's other servers, one per region, whose people's sign-ins it finishes there (Zoho's accounts
    * servers, one per data centre): origins a callback's codeExchangeServer hook may name besides the configured
    * endpoints' own. The code is exchanged and the profile read there, and that connection's refreshes and
-   * revocation go there too, each at the configured endpoint's path; a server not listed is refused.
+   * revocation go there too, each at the configured endpoint's path; a server not listed is refused. An entry
+   * `https://*.` and a domain (`https://*.retail.lightspeed.app`, a server per store) stands for each host of exactly
+   * one DNS label under that domain, on that scheme and port alone (listedRegionalServer).
    */
   regionalServers?: readonly string[];
   scope: string;

@@ -528,6 +528,27 @@ describe('provider settings from <NAME>_… variables', () => {
     );
   });
 
+  it('<NAME>_REGIONAL_SERVERS takes https://*. and a domain, one host per account under it, in its normal form; a malformed pattern stops start-up with one line', () => {
+    const zoho = { ZOHO_PRESET: 'zoho', ZOHO_CLIENT_ID: '1000.Z', ZOHO_CLIENT_SECRET: 's' };
+    const servers = (value: string, production = true) => providerSettings({ ...zoho, ZOHO_REGIONAL_SERVERS: value }, 'zoho', production).regionalServers;
+    expect(servers('https://*.Retail.Lightspeed.app/, https://accounts.zoho.eu, https://*.retail.lightspeed.app')).toEqual(['https://*.retail.lightspeed.app', 'https://accounts.zoho.eu']);
+    expect(servers('https://*.retail.lightspeed.app:8443')).toEqual(['https://*.retail.lightspeed.app:8443']);
+    expect(servers('http://*.stores.localhost:4000', false)).toEqual(['http://*.stores.localhost:4000']);
+    const message = (value: string, production = true) => refusal({ ...zoho, ZOHO_REGIONAL_SERVERS: value }, 'zoho', production).message;
+    const example = '(https://*. and a domain, for one host per account under it, e.g. https://*.retail.lightspeed.app)';
+    const which = (value: string, why: string) => `Configuration error: ZOHO_REGIONAL_SERVERS has "${value}", which ${why} ${example}`;
+    for (const value of ['https://*', 'https://a*.retail.lightspeed.app', 'https://*.*.lightspeed.app', 'https://x.*.lightspeed.app', 'https://**.lightspeed.app']) {
+      expect(message(value)).toBe(`Configuration error: ZOHO_REGIONAL_SERVERS has "${value}", which may have a star only as its whole first label (https://*.example.com)`);
+    }
+    expect(message('https://*.app')).toBe(which('https://*.app', 'names every host of a top-level domain (*.app); give a domain under it'));
+    expect(message('https://user@*.retail.lightspeed.app')).toBe(which('https://user@*.retail.lightspeed.app', 'may not hold a user name or password'));
+    expect(message('https://*.retail.lightspeed.app?x=1')).toBe(which('https://*.retail.lightspeed.app?x=1', 'may not have a query or fragment'));
+    expect(message('https://*.retail.lightspeed.app/api')).toBe(which('https://*.retail.lightspeed.app/api', 'is more than an origin: give the scheme and host alone'));
+    expect(message('ftp://*.retail.lightspeed.app')).toBe(which('ftp://*.retail.lightspeed.app', 'is not an http(s) URL'));
+    expect(message('http://*.retail.lightspeed.app')).toBe('Configuration error: ZOHO_REGIONAL_SERVERS has "http://*.retail.lightspeed.app": servers must use https in production');
+    for (const value of ['https://*', 'https://*.app', 'https://*.retail.lightspeed.app/api']) expect(message(value).split('\n')).toHaveLength(1);
+  });
+
   it('every preset’s own proxy headers are lower-case header names the proxies may pass, as a variable’s would have to be', () => {
     for (const [name, preset] of Object.entries(PROVIDER_PRESETS)) {
       const headers = preset.settings({ baseUrl: 'https://example.com', tenant: 'common', domain: 'example.com', realm: 'r', teamId: 'ABCDE12345' }).proxyHeaders;

@@ -521,12 +521,18 @@ describe('finishAuthorization refusals', () => {
     expect(there.identity.subject).toBe('42');
     expect(there.tokens.authorizationServerUrl).toBe(regional);
     expect(tokenForms).toHaveLength(3);
+    // The hook is told the configured token endpoint, beside which a provider may name its servers.
+    const told: Array<string | undefined> = [];
+    const beside = await started({ hooks: { codeExchangeServer: (parameters, tokenEndpoint) => (told.push(tokenEndpoint), parameters.get('accounts-server') ?? undefined) }, regionalServers: [regional] });
+    await finishAuthorization(beside.registry, beside.transaction, callback(beside.transaction, { 'accounts-server': regional }));
+    expect(told).toEqual([`${origin}/token`]);
+    expect(tokenForms).toHaveLength(4);
     // A host alone, as Datadog's api.<domain>: the token endpoint's http here, where the provider's URLs may be http.
     const byHost = await finishAuthorization(registry, transaction, callback(transaction, { 'accounts-server': new URL(regional).host }));
     expect(byHost.tokens.authorizationServerUrl).toBe(regional);
-    expect(tokenForms).toHaveLength(4);
+    expect(tokenForms).toHaveLength(5);
     expect(await failure(finishAuthorization(registry, transaction, callback(transaction, { 'accounts-server': `${new URL(regional).host}.example` })))).toMatchObject({ code: 'invalid_callback', status: 400 });
-    expect(tokenForms).toHaveLength(4);
+    expect(tokenForms).toHaveLength(5);
   });
 
   it("a provider whose API is on its regional servers (connectionApiBase regionalServerPath): a connection made at one has that server's origin and path as its API base; one made at the configured server keeps apiBaseUrl (none stored)", async () => {

@@ -267,7 +267,7 @@ export async function finishAuthorization(
   // A provider with a server per region (Zoho's accounts-server): the code is exchanged at the person's own, when
   // it is one of the provider's listed; a server not listed is never sent the code (nor the client's secret).
   const tokenEndpoint = config.serverMetadata().token_endpoint;
-  const named = callbackParameters.has('code') ? settings.hooks?.codeExchangeServer?.(callbackParameters) : undefined;
+  const named = callbackParameters.has('code') ? settings.hooks?.codeExchangeServer?.(callbackParameters, tokenEndpoint) : undefined;
   const codeServer = named === undefined ? undefined : namedServer(settings, named, tokenEndpoint);
   const elsewhere = codeServer !== undefined && (!tokenEndpoint || originOf(codeServer) !== new URL(tokenEndpoint).origin) ? codeServer : undefined;
   const regionalServer = elsewhere === undefined ? undefined : listedRegionalServer(settings, elsewhere);

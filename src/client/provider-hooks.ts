@@ -134,8 +134,10 @@ export interface ProviderHooks {
    * `invalid_callback`) before anything is sent, as the callback comes through the browser and could name any host.
    * A host alone (a name and an optional port, as Datadog's `api.<domain>`) stands for that host on https, or on
    * http where the provider's own URLs may be http (in development) and the configured token endpoint is http.
+   * `tokenEndpoint` is the configured token endpoint, for a provider whose servers are named beside it (Lightspeed
+   * Retail's `{domain_prefix}.retail.lightspeed.app` beside `secure.retail.lightspeed.app`).
    */
-  codeExchangeServer?(parameters: URLSearchParams): string | undefined;
+  codeExchangeServer?(parameters: URLSearchParams, tokenEndpoint?: string): string | undefined;
   /**
    * The `scope` parameter of the authorization request as the provider takes
    * it, made from RFC 6749 §3.3's space-separated list (Strava documents its

@@ -4,7 +4,7 @@ import { clientAuthentication } from './client-auth.js';
 import { describeProviderFailure, ProviderUnavailableError, TokenkeeperError, UnknownProviderError } from './errors.js';
 import type { ProviderEndpoints, ProviderSettings } from './provider-settings.js';
 import { atRegionalServer, listedRegionalServer } from './regional-servers.js';
-import { withNullMembersDropped } from './token-answer-nulls.js';
+import { withTokenAnswerShaped } from './token-answer-shape.js';
 
 export interface RegistryOptions {
   /** The fetch used for every provider request (see createOutboundFetch). */
@@ -96,8 +96,8 @@ function withAccessTokenHeader(init: Parameters<oidc.CustomFetch>[1], header: st
  * `refreshTimeoutMs`, that longer timeout in place of openid-client's on a refresh token grant, the
  * userinfo request's token under userinfoTokenScheme (or the accessTokenHeader of every request that sends one), token
  * and revocation endpoint refusals stripped of a challenge that names no error (withChallengeWithoutErrorDropped),
- * and token answers without the optional members they sent as null, and without the ID token idTokenUnused leaves
- * unread (withNullMembersDropped).
+ * and token answers without the optional members they sent as null, without the ID token idTokenUnused leaves
+ * unread, and read as Bearer where omitsTokenType says the provider names no token_type (withTokenAnswerShaped).
  */
 function providerFetch(
   settings: ProviderSettings,
@@ -109,7 +109,6 @@ function providerFetch(
   const rewriteRequest = settings.hooks?.tokenRequest;
   const refreshEndpoint = settings.endpoints?.refreshEndpoint ?? settings.metadataOverrides?.refreshEndpoint;
   const scheme = settings.userinfoTokenScheme;
-  const idTokenUnused = settings.idTokenUnused === true;
   const tokenHeader = settings.accessTokenHeader;
   const send: oidc.CustomFetch = base ?? ((url, init) => fetch(url, init as RequestInit));
   return async (url, init) => {
@@ -125,7 +124,7 @@ function providerFetch(
     if (rewriteRequest && init.body instanceof URLSearchParams) sent = { ...sent, ...rewriteRequest({ body: init.body, headers: init.headers }) };
     const response = await send(refresh && refreshEndpoint !== undefined ? refreshEndpoint : url, sent);
     const rewritten = rewrite ? await rewrite(response) : response;
-    return withNullMembersDropped(await withChallengeWithoutErrorDropped(rewritten), { idTokenUnused });
+    return withTokenAnswerShaped(await withChallengeWithoutErrorDropped(rewritten), settings);
   };
 }
 

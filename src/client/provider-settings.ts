@@ -283,6 +283,17 @@ export interface ProviderSettings {
    */
   idTokenUnused?: boolean;
   /**
+   * True: the provider answers a token request without `token_type`, which
+   * RFC 6749 §5.1 requires and openid-client refuses to go without. A
+   * successful answer with an `access_token` and no `token_type` is read as
+   * `Bearer` (RFC 6750); an answer that names its type keeps it, and a
+   * refusal is left as it came. Only for a provider whose documentation
+   * shows its answers without the member (Dailymotion's
+   * https://developers.dailymotion.com/guides/refresh-token, AWeber's OAuth
+   * 2.0 traces at https://api.aweber.com/).
+   */
+  omitsTokenType?: boolean;
+  /**
    * The ID token carries the whole profile and the userinfo endpoint is not
    * called (e.g. Dropbox's answers POST only, where OpenID Connect Core §5.3.1 uses GET).
    */

@@ -133,6 +133,11 @@ describe('provider settings from <NAME>_… variables', () => {
     expect(settings.endpoints?.jwksUri).toBeUndefined();
   });
 
+  it('a preset whose provider answers no token_type (omitsTokenType) keeps the setting', () => {
+    expect(providerSettings({ ...client, ACME_PRESET: 'dailymotion' }, 'acme', true).omitsTokenType).toBe(true);
+    expect(providerSettings({ ...client, ACME_ISSUER: 'https://id.example.com' }, 'acme', true).omitsTokenType).toBeUndefined();
+  });
+
   it('<NAME>_AUTHORIZATION_PARAMS adds parameters over the preset’s, and may not replace ours', () => {
     const settings = providerSettings({ ...client, ACME_ISSUER: 'https://id.example.com', ACME_AUTHORIZATION_PARAMS: 'access_type=offline&hd=example.com' }, 'acme', true);
     expect(settings.authorizationParams).toEqual({ access_type: 'offline', hd: 'example.com' });

@@ -373,6 +373,7 @@ export function providerSettings(env: Environment, name: string, production: boo
     ...(fromPreset.tokenRequestsSendScope ? { tokenRequestsSendScope: true } : {}),
     ...(fromPreset.idTokenNonce === false ? { idTokenNonce: false } : {}),
     ...(fromPreset.idTokenUnused ? { idTokenUnused: true } : {}),
+    ...(fromPreset.omitsTokenType ? { omitsTokenType: true } : {}),
     ...(fromPreset.subjectClaim ? { subjectClaim: fromPreset.subjectClaim } : {}),
     ...(fromPreset.claimNames ? { claimNames: fromPreset.claimNames } : {}),
     ...(fromPreset.hooks ? { hooks: fromPreset.hooks } : {}),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { aweber } from './aweber.js';
 
 const settings = aweber.settings({});
-const { profileClaims, tokenResponse } = settings.hooks!;
+const { profileClaims } = settings.hooks!;
 
 describe('aweber settings', () => {
   it('asks for account.read with no PKCE (a confidential client must not use it), the client as Basic, and revokes at /oauth2/revoke', () => {
@@ -13,22 +13,10 @@ describe('aweber settings', () => {
   });
 });
 
-describe('aweber tokenResponse: an answer without token_type', () => {
-  const answered = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-
-  it("reads the traces' answer, which names no token_type, as Bearer", async () => {
-    const body = { access_token: 'uPloUGQL689I9qYk1nkwjb2yZirWnoja', refresh_token: 'XF2OZN3dmSSphGimcoNbq839UGT0lGo2', expires_in: 7200, state: '62cdb1ee8a5c40f6ba0d5de1dfa83113' };
-    const read = await tokenResponse!(answered(200, body));
-    expect(read.status).toBe(200);
-    expect(await read.json()).toEqual({ ...body, token_type: 'Bearer' });
-  });
-
-  it('leaves an answer that names its token_type, and a refusal, as they came', async () => {
-    const typed = { access_token: 'a', token_type: 'bearer', expires_in: 7200, refresh_token: 'r' };
-    expect(await (await tokenResponse!(answered(200, typed))).json()).toEqual(typed);
-    const refused = await tokenResponse!(answered(400, { error: 'invalid_grant', error_description: 'Invalid authorization code' }));
-    expect(refused.status).toBe(400);
-    expect(await refused.json()).toEqual({ error: 'invalid_grant', error_description: 'Invalid authorization code' });
+describe('aweber token answers', () => {
+  it("reads the traces' answer, which names no token_type, as Bearer (omitsTokenType), with no hook of its own", () => {
+    expect(settings.omitsTokenType).toBe(true);
+    expect(settings.hooks?.tokenResponse).toBeUndefined();
   });
 });
 

@@ -18,8 +18,8 @@
  *   request body also works). The reference's answer is `access_token`,
  *   `expires_in` (7200: "~2 hours"), `refresh_token` and `token_type:
  *   bearer`, but its traces answer `access_token`, `refresh_token`,
- *   `expires_in` and `state` with no `token_type`: the tokenResponse hook
- *   reads an answer without one as Bearer (RFC 6750);
+ *   `expires_in` and `state` with no `token_type`: an answer without one is
+ *   read as Bearer (RFC 6750, `omitsTokenType`);
  * - a refresh (`grant_type=refresh_token`, the client as at the exchange)
  *   answers a new access token, `expires_in` and a refresh token, which is
  *   kept;
@@ -44,15 +44,7 @@
  * and the body of a refused token request (RFC 6749 §5.2's `error`, as its
  * revocation endpoint answers, is assumed).
  */
-import { readTokenEndpointBody, rebuiltAnswer } from '../provider-hooks.js';
 import { objectOf, type ProviderPreset } from './preset.js';
-
-/** A token answer without `token_type`, as AWeber's traces show, read as Bearer; any other answer as it came. */
-async function tokenResponse(response: Response): Promise<Response> {
-  const { text, fields } = await readTokenEndpointBody(response);
-  if (response.status !== 200 || typeof fields?.access_token !== 'string' || fields.token_type !== undefined) return rebuiltAnswer(response, response.status, text);
-  return rebuiltAnswer(response, 200, JSON.stringify({ ...fields, token_type: 'Bearer' }), 'application/json');
-}
 
 /**
  * The account of /1.0/accounts' single entry: `id` as a string, with the
@@ -85,8 +77,9 @@ export const aweber: ProviderPreset = {
     apiBaseUrl: 'https://api.aweber.com',
     tokenEndpointAuthMethod: 'client_secret_basic',
     pkce: false,
+    omitsTokenType: true,
     subjectClaim: 'id',
     claimNames: { name: 'company' },
-    hooks: { tokenResponse, profileClaims },
+    hooks: { profileClaims },
   }),
 };

@@ -3,7 +3,8 @@ import { answer, revocationRequest } from '../../../test/support/revocation-requ
 import type { RevocationRequest } from '../provider-hooks.js';
 import { dailymotion } from './dailymotion.js';
 
-const { profileClaims, tokenResponse, revoke } = dailymotion.settings({}).hooks!;
+const settings = dailymotion.settings({});
+const { profileClaims, revoke } = settings.hooks!;
 
 describe('dailymotion profileClaims: /auth', () => {
   it('takes the id, the screen name as the name and the username as the preferred username', () => {
@@ -24,14 +25,10 @@ describe('dailymotion profileClaims: /auth', () => {
   });
 });
 
-describe('dailymotion tokenResponse', () => {
-  it('reads an answer without token_type as Bearer, and leaves others as they came', async () => {
-    const answered = { access_token: 'at', expires_in: 36000, refresh_token: 'rt' };
-    expect(await (await tokenResponse!(answer(200, answered)())).json()).toEqual({ ...answered, token_type: 'Bearer' });
-    expect(await (await tokenResponse!(answer(200, { ...answered, token_type: 'bearer' })())).json()).toEqual({ ...answered, token_type: 'bearer' });
-    const refused = await tokenResponse!(answer(400, { error: 'invalid_grant' })());
-    expect(refused.status).toBe(400);
-    expect(await refused.json()).toEqual({ error: 'invalid_grant' });
+describe('dailymotion token answers', () => {
+  it('reads an answer without token_type as Bearer (omitsTokenType), with no hook of its own', () => {
+    expect(settings.omitsTokenType).toBe(true);
+    expect(settings.hooks?.tokenResponse).toBeUndefined();
   });
 });
 

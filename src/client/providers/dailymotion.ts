@@ -15,11 +15,11 @@
  * - `POST https://api.dailymotion.com/oauth/token`, a form with
  *   `grant_type`, `client_id`, `client_secret`, `redirect_uri` and `code`,
  *   answers JSON with `access_token`, `expires_in` (36000 in the example) and
- *   `refresh_token`, and no `token_type` (RFC 6749 §5.1 requires one, so the
- *   tokenResponse hook adds Bearer); a refresh is the same POST with
- *   `grant_type=refresh_token`, the client in the form and the refresh
- *   token, and answers the same three members, a refresh token among them,
- *   which is kept (https://developers.dailymotion.com/guides/refresh-token,
+ *   `refresh_token`, and no `token_type` (RFC 6749 §5.1 requires one, so an
+ *   answer without it is read as Bearer: `omitsTokenType`); a refresh is
+ *   the same POST with `grant_type=refresh_token`, the client in the form
+ *   and the refresh token, and answers the same three members, a refresh
+ *   token among them, which is kept (https://developers.dailymotion.com/guides/refresh-token,
  *   https://developers.dailymotion.com/reference/generate-access-token-with-authorization-code);
  * - `GET https://api.dailymotion.com/auth` tells the token's user: `id`,
  *   `username`, `screenname`, `scope` and `roles`
@@ -43,7 +43,7 @@
  * scope and is not in `/auth`, so none is kept).
  */
 import { ProviderUnavailableError } from '../errors.js';
-import { readTokenEndpointBody, rebuiltAnswer, type RevocationOutcome, type RevocationRequest } from '../provider-hooks.js';
+import type { RevocationOutcome, RevocationRequest } from '../provider-hooks.js';
 import { objectOf, withoutTrailingSlash, type ProviderPreset } from './preset.js';
 
 /** A non-empty string, trimmed, or undefined. */
@@ -67,13 +67,6 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
     ...(name ? { name } : {}),
     ...(username ? { preferred_username: username } : {}),
   };
-}
-
-/** A token answer without `token_type`, as Dailymotion shows it, read as Bearer (RFC 6749 §5.1 requires one); any other answer as it came. */
-async function tokenResponse(response: Response): Promise<Response> {
-  const { text: body, fields } = await readTokenEndpointBody(response);
-  if (response.status !== 200 || typeof fields?.access_token !== 'string' || fields.token_type !== undefined) return rebuiltAnswer(response, response.status, body);
-  return rebuiltAnswer(response, 200, JSON.stringify({ ...fields, token_type: 'Bearer' }), 'application/json');
 }
 
 /** Revokes the authorization with `GET /logout`, the access token as Bearer: the access and refresh tokens end. */
@@ -103,7 +96,8 @@ export const dailymotion: ProviderPreset = {
     apiBaseUrl: 'https://api.dailymotion.com',
     tokenEndpointAuthMethod: 'client_secret_post',
     pkce: false,
+    omitsTokenType: true,
     subjectClaim: 'id',
-    hooks: { profileClaims, tokenResponse, revoke },
+    hooks: { profileClaims, revoke },
   }),
 };

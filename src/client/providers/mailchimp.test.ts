@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { mailchimp } from './mailchimp.js';
 
-const hooks = mailchimp.settings({}).hooks!;
+const settings = mailchimp.settings({});
+const hooks = settings.hooks!;
 
 const METADATA = {
   dc: 'us6',
@@ -35,14 +36,18 @@ describe('Mailchimp preset', () => {
     expect(hooks.profileClaims!(null)).toBeUndefined();
   });
 
-  it('reads expires_in 0 as a token that does not expire, a null scope as none and no token_type as bearer, and leaves refusals as they are', async () => {
+  it('reads expires_in 0 as a token that does not expire, and leaves other lifetimes and refusals as they are', async () => {
     const answer = new Response(JSON.stringify({ access_token: 'at', expires_in: 0, scope: null }), { status: 200, headers: { 'content-type': 'application/json' } });
-    expect(await (await hooks.tokenResponse!(answer)).json()).toEqual({ access_token: 'at', token_type: 'bearer' });
+    expect(await (await hooks.tokenResponse!(answer)).json()).toEqual({ access_token: 'at', scope: null });
     const lasting = new Response(JSON.stringify({ access_token: 'at', token_type: 'bearer', expires_in: 3600 }), { status: 200, headers: { 'content-type': 'application/json' } });
     expect(await (await hooks.tokenResponse!(lasting)).json()).toEqual({ access_token: 'at', token_type: 'bearer', expires_in: 3600 });
     const refusal = new Response(JSON.stringify({ error: 'invalid_grant' }), { status: 400, headers: { 'content-type': 'application/json' } });
     const kept = await hooks.tokenResponse!(refusal);
     expect(kept.status).toBe(400);
     expect(await kept.json()).toEqual({ error: 'invalid_grant' });
+  });
+
+  it('reads an answer without token_type as Bearer (omitsTokenType)', () => {
+    expect(settings.omitsTokenType).toBe(true);
   });
 });

@@ -34,9 +34,9 @@
  * `api_endpoint`, as integrations read them), whether the metadata call takes
  * `Bearer` too (the documented `OAuth` is sent), the token answer's shape
  * (integrations report `expires_in: 0` and `scope: null`, read here as no
- * expiry and no scope, and a `token_type` is not shown: bearer where none
- * is named), whether PKCE is taken (the challenge is sent, which
- * RFC 7636 §4.5 has a server ignore), whether the e-mail is verified (kept
+ * expiry and no scope, and a `token_type` is not shown: Bearer where none
+ * is named, `omitsTokenType`), whether PKCE is taken (the challenge is
+ * sent, which RFC 7636 §4.5 has a server ignore), whether the e-mail is verified (kept
  * as not known to be), and the body of a refused token request (RFC 6749
  * §5.2's `error` is assumed; an answer without one is a provider fault, 502).
  */
@@ -70,16 +70,14 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
 }
 
 /**
- * A successful token answer in RFC 6749 §5.1's shape: `token_type` bearer
- * where it names none (the Marketing API takes the token as Bearer), no
- * `expires_in: 0` (Mailchimp's tokens do not expire) and no null `scope`
- * (Mailchimp has none). Refusals as they came.
+ * A successful token answer without its `expires_in: 0` (Mailchimp's tokens
+ * do not expire, and a lifetime of 0 seconds would read as one expired at
+ * once). Refusals, and answers with any other lifetime, as they came.
  */
 async function tokenResponse(response: Response): Promise<Response> {
   const { text, fields } = await readTokenEndpointBody(response);
-  if (!fields || typeof fields.access_token !== 'string') return rebuiltAnswer(response, response.status, text);
-  const { expires_in: expiresIn, scope, ...rest } = fields;
-  const kept = { token_type: 'bearer', ...rest, ...(expiresIn === 0 ? {} : { expires_in: expiresIn }), ...(scope === null ? {} : { scope }) };
+  if (!fields || typeof fields.access_token !== 'string' || fields.expires_in !== 0) return rebuiltAnswer(response, response.status, text);
+  const kept = Object.fromEntries(Object.entries(fields).filter(([member]) => member !== 'expires_in'));
   return rebuiltAnswer(response, response.status, JSON.stringify(kept), 'application/json');
 }
 
@@ -97,6 +95,7 @@ export const mailchimp: ProviderPreset = {
     connectionApiBase: { profileMember: API_BASE_MEMBER, domains: ['api.mailchimp.com'] },
     subjectClaim: 'login_id',
     claimNames: { name: 'login_name', email: 'email' },
+    omitsTokenType: true,
     hooks: { profileClaims, tokenResponse },
   }),
 };

@@ -39,6 +39,7 @@ import { codeRequest, redirectBack } from './kit/authorization.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { basicAsSent } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
@@ -51,13 +52,6 @@ export interface AdobeUser {
   familyName: string;
   email: string;
   emailVerified: boolean;
-}
-
-export interface AdobeEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
 }
 
 export interface AdobeEmulator extends EmulatorHandle<AdobeUser> {
@@ -79,7 +73,7 @@ function imsParameters(request: EmulatorRequest): URLSearchParams {
   return parameters;
 }
 
-export async function startAdobeEmulator(options: AdobeEmulatorOptions): Promise<AdobeEmulator> {
+export async function startAdobeEmulator(options: EmulatorOptions): Promise<AdobeEmulator> {
   const server = await startEmulatorServer();
   const issuer = server.origin;
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));

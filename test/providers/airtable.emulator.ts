@@ -30,6 +30,7 @@
 import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { requestedScopes } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -40,13 +41,9 @@ export interface AirtableUser {
   email: string;
 }
 
-export interface AirtableEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface AirtableEmulatorOptions extends EmulatorOptions {
   /** The scopes the integration registered (default: those the preset asks for, and data.records:write). */
   registeredScopes?: string[];
-  now?: () => number;
 }
 
 export type AirtableEmulator = EmulatorHandle<AirtableUser>;

@@ -26,6 +26,7 @@
  */
 import { codeRequest, redirectBack } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -38,13 +39,6 @@ export interface AmazonUser {
   postalCode: string;
 }
 
-export interface AmazonEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
-}
-
 export interface AmazonEmulator extends EmulatorHandle<AmazonUser> {
   /** The person removes the app in their Amazon account: the grant's tokens are taken nowhere any more. */
   removeApp(token: string): void;
@@ -53,7 +47,7 @@ export interface AmazonEmulator extends EmulatorHandle<AmazonUser> {
 const ACCESS_TOKEN_TTL = 3600;
 const SCOPES = new Set(['profile', 'profile:user_id', 'postal_code']);
 
-export async function startAmazonEmulator(options: AmazonEmulatorOptions): Promise<AmazonEmulator> {
+export async function startAmazonEmulator(options: EmulatorOptions): Promise<AmazonEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<AmazonUser>({
     ...(options.now ? { now: options.now } : {}),

@@ -20,6 +20,7 @@
 import { redirectBack } from './kit/authorization.js';
 import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { RFC_6749_DESCRIPTIONS, tokenEndpoint } from './kit/token-endpoint.js';
@@ -29,12 +30,6 @@ export interface AniListUser {
   id: number;
   /** The username, which the person may change. */
   name: string;
-}
-
-export interface AniListEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
 }
 
 export interface AniListEmulator extends EmulatorHandle<AniListUser> {
@@ -61,7 +56,7 @@ function jsonParameters(request: EmulatorRequest): URLSearchParams {
   return new URLSearchParams(Object.entries(body).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }
 
-export async function startAniListEmulator(options: AniListEmulatorOptions): Promise<AniListEmulator> {
+export async function startAniListEmulator(options: Omit<EmulatorOptions, 'now'>): Promise<AniListEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<AniListUser>({ accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'none', prefixes: { access: 'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.' } });
   const controls = emulatorControls<AniListUser>(server, grants);

@@ -44,6 +44,7 @@ import { requestedScopes } from './kit/authorization.js';
 import { isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -55,13 +56,9 @@ export interface AsanaUser {
   email: string;
 }
 
-export interface AsanaEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface AsanaEmulatorOptions extends EmulatorOptions {
   /** The scopes the app is registered for (default: `users:read workspaces:read`). */
   appScopes?: string[];
-  now?: () => number;
 }
 
 export type AsanaEmulator = EmulatorHandle<AsanaUser>;

@@ -25,6 +25,7 @@
 import { codeRequest, redirectBack } from './kit/authorization.js';
 import { countedAuthentication } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey, grantIdToken } from './kit/signing.js';
@@ -38,14 +39,10 @@ export interface AsgardeoUser {
   email: string;
 }
 
-export interface AsgardeoEmulatorOptions {
+export interface AsgardeoEmulatorOptions extends EmulatorOptions {
   organization: string;
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
   /** The app's "Renew refresh token" (off by default). */
   renewRefreshToken?: boolean;
-  now?: () => number;
 }
 
 export interface AsgardeoEmulator extends EmulatorHandle<AsgardeoUser> {

@@ -40,6 +40,7 @@
 import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
 import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { jsonOrForm, oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -51,19 +52,12 @@ export interface AtlassianUser {
   email: string;
 }
 
-export interface AtlassianEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
-}
-
 export type AtlassianEmulator = Omit<EmulatorHandle<AtlassianUser>, 'denyNextAuthorization'>;
 
 const ACCESS_TOKEN_TTL = 3600;
 const REFRESH_INACTIVITY_TTL = 90 * 24 * 3600;
 
-export async function startAtlassianEmulator(options: AtlassianEmulatorOptions): Promise<AtlassianEmulator> {
+export async function startAtlassianEmulator(options: EmulatorOptions): Promise<AtlassianEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<AtlassianUser>({
     ...(options.now ? { now: options.now } : {}),

@@ -37,6 +37,7 @@ import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -50,10 +51,7 @@ export interface AttioMember {
   workspace: { id: string; name: string; slug: string };
 }
 
-export interface AttioEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface AttioEmulatorOptions extends Omit<EmulatorOptions, 'now'> {
   /** The scopes set on the app, which every grant gets. */
   scopes: string[];
 }

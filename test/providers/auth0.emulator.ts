@@ -26,6 +26,7 @@
 import { randomBytes } from 'node:crypto';
 import { codeRequest, redirectBack } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
@@ -39,15 +40,11 @@ export interface Auth0User {
   email: string;
 }
 
-export interface Auth0EmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface Auth0EmulatorOptions extends EmulatorOptions {
   /** Identifiers of the APIs registered in the tenant (each allowing offline access). */
   apis: string[];
   /** The application's "Refresh Token Rotation" setting. */
   rotation: boolean;
-  now?: () => number;
 }
 
 export interface Auth0Emulator extends Omit<EmulatorHandle<Auth0User>, 'denyNextAuthorization' | 'failNextTokenRequest'> {

@@ -31,6 +31,7 @@
 import { codeRequest, redirectBack } from './kit/authorization.js';
 import { basicAsSent } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey, grantIdToken } from './kit/signing.js';
@@ -44,13 +45,6 @@ export interface AutheliaUser {
   email: string;
 }
 
-export interface AutheliaEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
-}
-
 export interface AutheliaEmulator extends EmulatorHandle<AutheliaUser> {
   readonly issuer: string;
   /** The user is removed from the user backend: every token of theirs stops working. */
@@ -62,7 +56,7 @@ export const AUTHELIA_REFRESH_TOKEN_SECONDS = 90 * 60;
 const INVALID_CLIENT = RFC_6749_DESCRIPTIONS.invalid_client;
 const INVALID_GRANT = RFC_6749_DESCRIPTIONS.invalid_grant;
 
-export async function startAutheliaEmulator(options: AutheliaEmulatorOptions): Promise<AutheliaEmulator> {
+export async function startAutheliaEmulator(options: EmulatorOptions): Promise<AutheliaEmulator> {
   const server = await startEmulatorServer();
   const issuer = server.origin;
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));

@@ -33,6 +33,7 @@ import { createHash } from 'node:crypto';
 import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
 import { basicAsSent, formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey, grantIdToken } from './kit/signing.js';
@@ -48,14 +49,10 @@ export interface AuthentikUser {
   emailVerified?: boolean;
 }
 
-export interface AuthentikEmulatorOptions {
+export interface AuthentikEmulatorOptions extends EmulatorOptions {
   slug: string;
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
   /** The scopes the provider has scope mappings for (default: openid, profile, email, offline_access). */
   scopeMappings?: string[];
-  now?: () => number;
 }
 
 export interface AuthentikEmulator extends EmulatorHandle<AuthentikUser> {

@@ -47,6 +47,7 @@ import { requestedScopes } from './kit/authorization.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { basicAsSent, formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
@@ -62,13 +63,6 @@ export interface AutodeskUser {
   emailVerified: boolean;
 }
 
-export interface AutodeskEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
-}
-
 export interface AutodeskEmulator extends EmulatorHandle<AutodeskUser> {
   readonly issuer: string;
   /** Each revocation request's `token` and `token_type_hint`, in order. */
@@ -80,7 +74,7 @@ const KNOWN_SCOPES = new Set(['openid', 'user-profile:read', 'user:read', 'data:
 const ACCESS_TOKEN_TTL = 3600;
 const REFRESH_TOKEN_TTL = 15 * 86_400;
 
-export async function startAutodeskEmulator(options: AutodeskEmulatorOptions): Promise<AutodeskEmulator> {
+export async function startAutodeskEmulator(options: EmulatorOptions): Promise<AutodeskEmulator> {
   const server = await startEmulatorServer();
   const issuer = server.origin;
   const auth = `${issuer}/authentication/v2`;

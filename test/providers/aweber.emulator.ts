@@ -39,6 +39,7 @@ import { requestedScopes } from './kit/authorization.js';
 import { isGrant } from './kit/bearer-grant.js';
 import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -49,12 +50,6 @@ export interface AWeberAccount {
   company: string;
 }
 
-export interface AWeberEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-}
-
 export interface AWeberEmulator extends EmulatorHandle<AWeberAccount> {
   /** The customer disconnects the app from their AWeber account: none of its tokens works. */
   disconnectApp(account: AWeberAccount): void;
@@ -63,7 +58,7 @@ export interface AWeberEmulator extends EmulatorHandle<AWeberAccount> {
 const SCOPES = ['account.read', 'landing-page.read', 'list.read', 'list.write', 'subscriber.read', 'subscriber.write', 'subscriber.read-extended', 'email.read', 'email.write'];
 const NO_PKCE = { error: 'invalid_request', error_description: 'Confidential Client MUST NOT Use PKCE' };
 
-export async function startAWeberEmulator(options: AWeberEmulatorOptions): Promise<AWeberEmulator> {
+export async function startAWeberEmulator(options: Omit<EmulatorOptions, 'now'>): Promise<AWeberEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<AWeberAccount>({ accessTokenTtl: 7200, refreshPolicy: 'rotating', refreshTokenTtl: null });
   const controls = emulatorControls<AWeberAccount>(server, grants);

@@ -24,6 +24,7 @@
 import { randomUUID } from 'node:crypto';
 import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { createSigningKey, grantIdToken } from './kit/signing.js';
@@ -36,17 +37,13 @@ export interface B2cUser {
   emails: string[];
 }
 
-export interface B2cEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface B2cEmulatorOptions extends EmulatorOptions {
   /** The tenant's name, `contoso` of contoso.onmicrosoft.com. */
   tenantName: string;
   /** The tenant's id, which its issuer names. */
   tenantId: string;
   /** The user flow, `B2C_1_signupsignin`. */
   policy: string;
-  now?: () => number;
 }
 
 export interface B2cEmulator extends EmulatorHandle<B2cUser> {

@@ -37,6 +37,7 @@ import { redirectBack } from './kit/authorization.js';
 import { isGrant } from './kit/bearer-grant.js';
 import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -54,13 +55,6 @@ export interface BasecampUser {
   lastName: string;
   email: string;
   accounts: BasecampAccount[];
-}
-
-export interface BasecampEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  /** The redirect URI registered with the integration. */
-  redirectUri: string;
 }
 
 export interface BasecampEmulator extends EmulatorHandle<BasecampUser> {
@@ -81,7 +75,7 @@ function launchpadParameters(request: EmulatorRequest): URLSearchParams {
   return parameters;
 }
 
-export async function startBasecampEmulator(options: BasecampEmulatorOptions): Promise<BasecampEmulator> {
+export async function startBasecampEmulator(options: Omit<EmulatorOptions, 'now'>): Promise<BasecampEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<BasecampUser>({ accessTokenTtl: TWO_WEEKS, refreshPolicy: 'static', refreshTokenTtl: null });
   const controls = emulatorControls<BasecampUser>(server, grants);

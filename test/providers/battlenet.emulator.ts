@@ -28,6 +28,7 @@ import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
@@ -42,12 +43,6 @@ export interface BattlenetUser {
   characters: Record<string, string[]>;
 }
 
-export interface BattlenetEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-}
-
 export interface BattlenetEmulator extends EmulatorHandle<BattlenetUser> {
   readonly issuer: string;
   /** The European region's API host. */
@@ -60,7 +55,7 @@ export interface BattlenetEmulator extends EmulatorHandle<BattlenetUser> {
 const SCOPES = new Set(['openid', 'wow.profile', 'sc2.profile', 'd3.profile']);
 const ACCESS_TOKEN_TTL = 86_399;
 
-export async function startBattlenetEmulator(options: BattlenetEmulatorOptions): Promise<BattlenetEmulator> {
+export async function startBattlenetEmulator(options: Omit<EmulatorOptions, 'now'>): Promise<BattlenetEmulator> {
   const server = await startEmulatorServer();
   const eu = await startEmulatorServer();
   const issuer = server.origin;

@@ -43,6 +43,7 @@
 import { requestedScopes, redirectBack } from './kit/authorization.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -55,13 +56,9 @@ export interface BoxUser {
   login: string;
 }
 
-export interface BoxEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface BoxEmulatorOptions extends EmulatorOptions {
   /** The scopes configured for the app (default: `root_readwrite`). */
   appScopes?: string[];
-  now?: () => number;
 }
 
 export type BoxEmulator = EmulatorHandle<BoxUser>;

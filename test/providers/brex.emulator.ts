@@ -32,6 +32,7 @@
 import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { requestedScopes } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { createSigningKey, grantIdToken } from './kit/signing.js';
@@ -45,19 +46,13 @@ export interface BrexUser {
   email: string;
 }
 
-export interface BrexEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-}
-
 export interface BrexEmulator extends EmulatorHandle<BrexUser> {
   readonly issuer: string;
   /** The customer removes the app in Brex: none of its tokens works. */
   removeApp(user: BrexUser): void;
 }
 
-export async function startBrexEmulator(options: BrexEmulatorOptions): Promise<BrexEmulator> {
+export async function startBrexEmulator(options: Omit<EmulatorOptions, 'now'>): Promise<BrexEmulator> {
   const server = await startEmulatorServer();
   const issuer = server.origin;
   const key = await createSigningKey('RS256');

@@ -19,6 +19,7 @@
  */
 import { redirectBack } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -33,12 +34,8 @@ export interface BungieUser {
   destinyMembershipId: string;
 }
 
-export interface BungieEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
+export interface BungieEmulatorOptions extends EmulatorOptions {
   apiKey: string;
-  redirectUri: string;
-  now?: () => number;
 }
 
 export interface BungieEmulator extends EmulatorHandle<BungieUser> {

@@ -37,6 +37,7 @@ import { requestedScopes } from './kit/authorization.js';
 import { authenticatesAs, credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { describedError } from './kit/described-errors.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, isForm, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
@@ -48,13 +49,6 @@ export interface CalendlyUser {
   email: string;
   /** The uuid of the organization the user is in. */
   organization: string;
-}
-
-export interface CalendlyEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
 }
 
 export interface CalendlyEmulator extends EmulatorHandle<CalendlyUser> {
@@ -87,7 +81,7 @@ const SCOPES = [
   'webhooks:write',
 ];
 
-export async function startCalendlyEmulator(options: CalendlyEmulatorOptions): Promise<CalendlyEmulator> {
+export async function startCalendlyEmulator(options: EmulatorOptions): Promise<CalendlyEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<CalendlyUser>({
     ...(options.now ? { now: options.now } : {}),

@@ -41,6 +41,7 @@ import { requestedScopes } from './kit/authorization.js';
 import { isGrant } from './kit/bearer-grant.js';
 import { basicAsSent, formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
@@ -53,13 +54,9 @@ export interface CanvaUser {
   displayName: string;
 }
 
-export interface CanvaEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface CanvaEmulatorOptions extends EmulatorOptions {
   /** The scopes the integration selected (default: those the preset asks for, and design:content:read). */
   registeredScopes?: string[];
-  now?: () => number;
 }
 
 export interface CanvaEmulator extends EmulatorHandle<CanvaUser> {

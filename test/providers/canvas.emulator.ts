@@ -30,6 +30,7 @@
 import { redirectBack, requestedScopes } from './kit/authorization.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -43,13 +44,6 @@ export interface CanvasUser {
   loginId: string;
 }
 
-export interface CanvasEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
-}
-
 export interface CanvasEmulator extends EmulatorHandle<CanvasUser> {
   /** The person deletes the app's token on their Canvas profile page: it and its refresh token stop working. */
   deleteToken(user: CanvasUser): void;
@@ -60,7 +54,7 @@ export interface CanvasEmulator extends EmulatorHandle<CanvasUser> {
 const ACCESS_TOKEN_TTL = 3600;
 const INVALID_TOKEN = () => json(401, { errors: [{ message: 'Invalid access token.' }] }, { 'www-authenticate': 'Bearer realm="canvas-lms"' });
 
-export async function startCanvasEmulator(options: CanvasEmulatorOptions): Promise<CanvasEmulator> {
+export async function startCanvasEmulator(options: EmulatorOptions): Promise<CanvasEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<CanvasUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'static' });
   const controls = emulatorControls<CanvasUser>(server, grants);

@@ -29,6 +29,7 @@
 import { codeRequest, redirectBack } from './kit/authorization.js';
 import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey, grantIdToken } from './kit/signing.js';
@@ -44,13 +45,6 @@ export interface CasdoorUser {
   emailVerified: boolean;
 }
 
-export interface CasdoorEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
-}
-
 export interface CasdoorEmulator extends EmulatorHandle<CasdoorUser> {
   readonly issuer: string;
   /** A single sign-out at Casdoor expires the person's tokens for the application. */
@@ -59,7 +53,7 @@ export interface CasdoorEmulator extends EmulatorHandle<CasdoorUser> {
 
 export const CASDOOR_TOKEN_SECONDS = 168 * 3600;
 
-export async function startCasdoorEmulator(options: CasdoorEmulatorOptions): Promise<CasdoorEmulator> {
+export async function startCasdoorEmulator(options: EmulatorOptions): Promise<CasdoorEmulator> {
   const server = await startEmulatorServer();
   const issuer = server.origin;
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));

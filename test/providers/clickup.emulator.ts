@@ -33,6 +33,7 @@
 import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 
@@ -42,12 +43,6 @@ export interface ClickUpUser {
   email: string;
   /** The Workspaces the person authorizes for the app. */
   workspaces: Array<{ id: string; name: string }>;
-}
-
-export interface ClickUpEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
 }
 
 export interface ClickUpEmulator extends EmulatorHandle<ClickUpUser> {
@@ -67,7 +62,7 @@ function tokenParameters(request: EmulatorRequest): URLSearchParams {
   return request.form();
 }
 
-export async function startClickUpEmulator(options: ClickUpEmulatorOptions): Promise<ClickUpEmulator> {
+export async function startClickUpEmulator(options: Omit<EmulatorOptions, 'now'>): Promise<ClickUpEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<ClickUpUser>({ accessTokenTtl: null, refreshPolicy: 'none' });
   const controls = emulatorControls<ClickUpUser>(server, grants);

@@ -30,6 +30,7 @@ import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { oauthError, tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
@@ -40,14 +41,6 @@ export interface CloseUser {
   firstName: string;
   lastName: string;
   email: string;
-}
-
-export interface CloseEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  /** Epoch seconds (default: the real clock). */
-  now?: () => number;
 }
 
 export interface CloseEmulator extends EmulatorHandle<CloseUser> {
@@ -63,7 +56,7 @@ const ACCESS_TOKEN_TTL = 3600;
 const APP_SCOPES = 'all.full_access offline_access';
 export const CLOSE_ORGANIZATION = { id: 'orga_XbVPx5fFbKlYTz9PW5Ih1XDhViV10YihIaEgMEb6fVW', name: 'Wayne Enterprises (Sample)' };
 
-export async function startCloseEmulator(options: CloseEmulatorOptions): Promise<CloseEmulator> {
+export async function startCloseEmulator(options: EmulatorOptions): Promise<CloseEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<CloseUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'rotating' });
   const controls = emulatorControls<CloseUser>(server, grants);

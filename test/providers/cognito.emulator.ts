@@ -34,6 +34,7 @@ import { randomUUID } from 'node:crypto';
 import { codeRequest, redirectBack } from './kit/authorization.js';
 import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
@@ -49,14 +50,10 @@ export interface CognitoUser {
   emailVerified: boolean;
 }
 
-export interface CognitoEmulatorOptions {
+export interface CognitoEmulatorOptions extends EmulatorOptions {
   userPoolId: string;
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
   /** The app client's refresh token rotation (default off, Cognito's default), with its grace period in seconds. */
   rotation?: { gracePeriodSeconds: number };
-  now?: () => number;
 }
 
 export interface CognitoEmulator extends EmulatorHandle<CognitoUser> {

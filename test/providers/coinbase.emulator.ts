@@ -38,6 +38,7 @@ import { redirectBack } from './kit/authorization.js';
 import { isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -48,13 +49,6 @@ export interface CoinbaseUser {
   name: string;
   username: string;
   email: string;
-}
-
-export interface CoinbaseEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
 }
 
 export interface CoinbaseEmulator extends EmulatorHandle<CoinbaseUser> {
@@ -68,7 +62,7 @@ const REFRESH_TOKEN_TTL = 547 * 86_400;
 const DECLARED = ['wallet:user:read', 'wallet:user:email', 'wallet:accounts:read', 'offline_access'];
 const apiError = (status: number, id: string, message: string): EmulatorReply => json(status, { errors: [{ id, message }] });
 
-export async function startCoinbaseEmulator(options: CoinbaseEmulatorOptions): Promise<CoinbaseEmulator> {
+export async function startCoinbaseEmulator(options: EmulatorOptions): Promise<CoinbaseEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<CoinbaseUser>({
     ...(options.now ? { now: options.now } : {}),

@@ -40,6 +40,7 @@ import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { basicAsSent } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { describedError } from './kit/described-errors.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -53,13 +54,6 @@ export interface ConstantContactAccount {
   organization: string;
 }
 
-export interface ConstantContactEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
-}
-
 export interface ConstantContactEmulator extends EmulatorHandle<ConstantContactAccount> {
   /** The `token` of each revocation request the client authenticated, in order. */
   readonly revoked: ReadonlyArray<string>;
@@ -70,7 +64,7 @@ const REFRESH_TOKEN_TTL = 180 * 86_400;
 const SCOPES = new Set(['account_read', 'account_update', 'contact_data', 'campaign_data', 'offline_access']);
 const v3Error = (status: number, key: string, message: string): EmulatorReply => json(status, [{ error_key: key, error_message: message }]);
 
-export async function startConstantContactEmulator(options: ConstantContactEmulatorOptions): Promise<ConstantContactEmulator> {
+export async function startConstantContactEmulator(options: EmulatorOptions): Promise<ConstantContactEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<ConstantContactAccount>({
     ...(options.now ? { now: options.now } : {}),

@@ -34,6 +34,7 @@ import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
@@ -43,14 +44,6 @@ export interface DailymotionUser {
   id: string;
   username: string;
   screenname: string;
-}
-
-export interface DailymotionEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  /** Epoch seconds (default: the real clock). */
-  now?: () => number;
 }
 
 export interface DailymotionEmulator extends EmulatorHandle<DailymotionUser> {
@@ -66,7 +59,7 @@ const ACCESS_TOKEN_TTL = 36000;
 
 const apiError = (code: number, message: string, type: string) => json(code, { error: { more_info: 'https://developer.dailymotion.com/api#error-codes', code, message, type } });
 
-export async function startDailymotionEmulator(options: DailymotionEmulatorOptions): Promise<DailymotionEmulator> {
+export async function startDailymotionEmulator(options: EmulatorOptions): Promise<DailymotionEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<DailymotionUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'reissued' });
   const controls = emulatorControls<DailymotionUser>(server, grants);

@@ -26,6 +26,7 @@
 import { codeRequest, redirectBack } from './kit/authorization.js';
 import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey, grantIdToken } from './kit/signing.js';
@@ -42,13 +43,9 @@ export interface DexUser {
   emailVerified: boolean;
 }
 
-export interface DexEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface DexEmulatorOptions extends EmulatorOptions {
   /** `expiry.refreshTokens.validIfNotUsedFor`, in seconds (default: unset, no idle end). */
   refreshIdleSeconds?: number;
-  now?: () => number;
 }
 
 export interface DexEmulator extends EmulatorHandle<DexUser> {

@@ -25,6 +25,7 @@ import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
@@ -32,12 +33,6 @@ import { tokenEndpoint } from './kit/token-endpoint.js';
 export interface DexcomUser {
   /** The user's id in the v3 answers, a UUID. */
   userId: string;
-}
-
-export interface DexcomEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
 }
 
 export interface DexcomEmulator extends EmulatorHandle<DexcomUser> {
@@ -50,7 +45,7 @@ export interface DexcomEmulator extends EmulatorHandle<DexcomUser> {
 const ACCESS_TOKEN_TTL = 7200;
 const UNAUTHORIZED = () => json(401, { fault: { faultstring: 'Invalid Access Token', detail: { errorcode: 'keymanagement.service.invalid_access_token' } } });
 
-export async function startDexcomEmulator(options: DexcomEmulatorOptions): Promise<DexcomEmulator> {
+export async function startDexcomEmulator(options: Omit<EmulatorOptions, 'now'>): Promise<DexcomEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<DexcomUser>({ accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'rotating' });
   const controls = emulatorControls<DexcomUser>(server, grants);

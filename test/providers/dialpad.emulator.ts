@@ -34,6 +34,7 @@ import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { basicAsSent, credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { describedError } from './kit/described-errors.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { jsonOrForm, oauthError, tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
@@ -47,14 +48,6 @@ export interface DialpadUser {
   lastName: string;
 }
 
-export interface DialpadEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  /** Epoch seconds (default: the real clock). */
-  now?: () => number;
-}
-
 export interface DialpadEmulator extends EmulatorHandle<DialpadUser> {
   /** The app is removed for this person: every token of theirs stops working. */
   removeApp(user: DialpadUser): void;
@@ -65,7 +58,7 @@ export interface DialpadEmulator extends EmulatorHandle<DialpadUser> {
 const ACCESS_TOKEN_TTL = 3600;
 const UNAUTHORIZED = () => json(401, { error: { code: 401, message: 'Unauthorized' } });
 
-export async function startDialpadEmulator(options: DialpadEmulatorOptions): Promise<DialpadEmulator> {
+export async function startDialpadEmulator(options: EmulatorOptions): Promise<DialpadEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<DialpadUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'rotating' });
   const controls = emulatorControls<DialpadUser>(server, grants);

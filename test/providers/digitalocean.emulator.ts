@@ -31,6 +31,7 @@ import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { describedError } from './kit/described-errors.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
@@ -43,13 +44,6 @@ export interface DigitalOceanUser {
   team: { uuid: string; name: string };
 }
 
-export interface DigitalOceanEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
-}
-
 export interface DigitalOceanEmulator extends EmulatorHandle<DigitalOceanUser> {
   /** The person revokes the app in DigitalOcean's control panel: none of its tokens works. */
   revokeAppInDigitalOcean(user: DigitalOceanUser): void;
@@ -60,7 +54,7 @@ export interface DigitalOceanEmulator extends EmulatorHandle<DigitalOceanUser> {
 const ACCESS_TOKEN_TTL = 30 * 86_400;
 const SCOPES = ['read', 'write', 'account:read', 'droplet:read', 'droplet:create'];
 
-export async function startDigitalOceanEmulator(options: DigitalOceanEmulatorOptions): Promise<DigitalOceanEmulator> {
+export async function startDigitalOceanEmulator(options: EmulatorOptions): Promise<DigitalOceanEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<DigitalOceanUser>({
     ...(options.now ? { now: options.now } : {}),

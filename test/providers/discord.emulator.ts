@@ -23,6 +23,7 @@
 import { codeRequest, redirectBack } from './kit/authorization.js';
 import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -36,18 +37,11 @@ export interface DiscordUser {
   verified: boolean;
 }
 
-export interface DiscordEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
-}
-
 export type DiscordEmulator = EmulatorHandle<DiscordUser>;
 
 const TOKEN_TTL = 604_800;
 
-export async function startDiscordEmulator(options: DiscordEmulatorOptions): Promise<DiscordEmulator> {
+export async function startDiscordEmulator(options: EmulatorOptions): Promise<DiscordEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<DiscordUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: TOKEN_TTL, refreshPolicy: 'rotating' });
   const controls = emulatorControls<DiscordUser>(server, grants);

@@ -33,6 +33,7 @@
 import { codeRequest, redirectBack } from './kit/authorization.js';
 import { basicAsSent } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
@@ -47,13 +48,6 @@ export interface DocusignUser {
   accountName: string;
 }
 
-export interface DocusignEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
-}
-
 export interface DocusignEmulator extends EmulatorHandle<DocusignUser> {
   /** What userinfo says the default account's `base_uri` is (default: the emulator's origin). */
   setDefaultBaseUri(url: string): void;
@@ -65,7 +59,7 @@ const ACCESS_TOKEN_TTL = 28_800;
 const REFRESH_TOKEN_TTL = 30 * 86_400;
 const OTHER_ACCOUNT_ID = '0f9e8d7c-6b5a-4c3d-8e2f-1a0b9c8d7e6f';
 
-export async function startDocusignEmulator(options: DocusignEmulatorOptions): Promise<DocusignEmulator> {
+export async function startDocusignEmulator(options: EmulatorOptions): Promise<DocusignEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<DocusignUser>({
     ...(options.now ? { now: options.now } : {}),

@@ -36,6 +36,7 @@
  */
 import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest, type EmulatorServer } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
@@ -50,13 +51,6 @@ export interface DropboxUser {
   emailVerified: boolean;
 }
 
-export interface DropboxEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
-}
-
 export interface DropboxEmulator extends Omit<EmulatorHandle<DropboxUser>, 'denyNextAuthorization'> {
   /** The content host's origin (content.dropboxapi.com's stand-in). */
   readonly contentOrigin: string;
@@ -69,7 +63,7 @@ const ACCESS_TOKEN_TTL = 14_400;
 
 const text = (status: number, body: string): EmulatorReply => ({ status, headers: { 'content-type': 'text/plain; charset=utf-8' }, body });
 
-export async function startDropboxEmulator(options: DropboxEmulatorOptions): Promise<DropboxEmulator> {
+export async function startDropboxEmulator(options: EmulatorOptions): Promise<DropboxEmulator> {
   const server = await startEmulatorServer();
   const issuer = server.origin;
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));

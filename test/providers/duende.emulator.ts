@@ -32,6 +32,7 @@
 import { codeRequest, redirectBack } from './kit/authorization.js';
 import { countedAuthentication } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey, grantIdToken } from './kit/signing.js';
@@ -44,13 +45,6 @@ export interface DuendeUser {
   email: string;
 }
 
-export interface DuendeEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
-}
-
 export interface DuendeEmulator extends EmulatorHandle<DuendeUser> {
   readonly issuer: string;
   /** The person removes the client's access on the host's grants page: its refresh tokens are deleted. */
@@ -60,7 +54,7 @@ export interface DuendeEmulator extends EmulatorHandle<DuendeUser> {
 const ACCESS_TOKEN_SECONDS = 3600;
 export const DUENDE_ABSOLUTE_REFRESH_TOKEN_SECONDS = 2_592_000;
 
-export async function startDuendeEmulator(options: DuendeEmulatorOptions): Promise<DuendeEmulator> {
+export async function startDuendeEmulator(options: EmulatorOptions): Promise<DuendeEmulator> {
   const server = await startEmulatorServer();
   const issuer = server.origin;
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));

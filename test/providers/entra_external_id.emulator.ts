@@ -22,6 +22,7 @@
  */
 import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { createSigningKey, grantIdToken } from './kit/signing.js';
@@ -39,15 +40,11 @@ export interface ExternalIdUser {
   issuerTenant?: string;
 }
 
-export interface ExternalIdEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface ExternalIdEmulatorOptions extends EmulatorOptions {
   /** The tenant's subdomain, `contoso` of contoso.ciamlogin.com. */
   tenantName: string;
   /** The tenant's id, a GUID, which its issuer names. */
   tenantId: string;
-  now?: () => number;
 }
 
 export interface ExternalIdEmulator extends EmulatorHandle<ExternalIdUser> {

@@ -30,6 +30,7 @@ import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
@@ -44,12 +45,6 @@ export interface EventbriteUser {
   organization: { id: string; name: string };
 }
 
-export interface EventbriteEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-}
-
 export interface EventbriteEmulator extends EmulatorHandle<EventbriteUser> {
   /** The person removes the app from their Eventbrite account: every token of theirs stops working. */
   removeApp(user: EventbriteUser): void;
@@ -59,7 +54,7 @@ export interface EventbriteEmulator extends EmulatorHandle<EventbriteUser> {
 
 const INVALID_AUTH = () => json(401, { status_code: 401, error: 'INVALID_AUTH', error_description: 'The OAuth token you provided was invalid.' });
 
-export async function startEventbriteEmulator(options: EventbriteEmulatorOptions): Promise<EventbriteEmulator> {
+export async function startEventbriteEmulator(options: Omit<EmulatorOptions, 'now'>): Promise<EventbriteEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<EventbriteUser>({ accessTokenTtl: null, refreshPolicy: 'none' });
   const controls = emulatorControls<EventbriteUser>(server, grants);

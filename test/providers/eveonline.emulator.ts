@@ -28,6 +28,7 @@ import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { jwtAccessTokens } from './kit/jwt-access-tokens.js';
@@ -42,10 +43,7 @@ export interface EveCharacter {
   walletBalance: number;
 }
 
-export interface EveEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface EveEmulatorOptions extends Omit<EmulatorOptions, 'now'> {
   /** The scopes the application was registered with. */
   scopes: string[];
   /** `iss` as the SSO's URL rather than its host name (EVE sends either). */

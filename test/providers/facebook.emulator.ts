@@ -31,6 +31,7 @@
 import { createHmac } from 'node:crypto';
 import { codeRequest, redirectBack } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 
@@ -42,13 +43,9 @@ export interface FacebookUser {
   email: string | null;
 }
 
-export interface FacebookEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface FacebookEmulatorOptions extends EmulatorOptions {
   /** The app's "Require App Secret": Graph API calls without a valid appsecret_proof are refused. */
   requireAppSecretProof?: boolean;
-  now?: () => number;
 }
 
 export interface FacebookEmulator extends EmulatorHandle<FacebookUser> {

@@ -25,6 +25,7 @@ import { requestedScopes } from './kit/authorization.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { jsonOrForm, tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
@@ -37,14 +38,6 @@ export interface FeishuUser {
   name: string;
   enName: string;
   email: string;
-}
-
-export interface FeishuEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  /** Epoch seconds (default: the real clock). */
-  now?: () => number;
 }
 
 export interface FeishuEmulator extends EmulatorHandle<FeishuUser> {
@@ -63,7 +56,7 @@ export const FEISHU_TENANT = '736588c9260f175d';
 
 const refusal = (status: number, code: number, error: string, description: string) => json(status, { code, error, error_description: description });
 
-export async function startFeishuEmulator(options: FeishuEmulatorOptions): Promise<FeishuEmulator> {
+export async function startFeishuEmulator(options: EmulatorOptions): Promise<FeishuEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<FeishuUser>({
     ...(options.now ? { now: options.now } : {}),

@@ -40,6 +40,7 @@
 import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { requestedScopes } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, isForm, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 
@@ -48,13 +49,6 @@ export interface FigmaUser {
   id: string;
   handle: string;
   email: string;
-}
-
-export interface FigmaEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
 }
 
 export interface FigmaEmulator extends EmulatorHandle<FigmaUser> {
@@ -89,7 +83,7 @@ const FILES: Record<string, { name: string; lastModified: string; version: strin
   FgK3yQx8hVtWmZ2cLrN9aP: { name: 'Design System', lastModified: '2026-11-30T09:12:44Z', version: '6014827791' },
 };
 
-export async function startFigmaEmulator(options: FigmaEmulatorOptions): Promise<FigmaEmulator> {
+export async function startFigmaEmulator(options: EmulatorOptions): Promise<FigmaEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<FigmaUser>({
     ...(options.now ? { now: options.now } : {}),

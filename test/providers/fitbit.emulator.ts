@@ -36,6 +36,7 @@ import { requestedScopes } from './kit/authorization.js';
 import { isGrant } from './kit/bearer-grant.js';
 import { basicAsSent } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
@@ -44,13 +45,6 @@ export interface FitbitUser {
   /** The encoded id, six characters of A–Z and 0–9. */
   encodedId: string;
   fullName: string;
-}
-
-export interface FitbitEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
 }
 
 export interface FitbitEmulator extends EmulatorHandle<FitbitUser> {
@@ -67,7 +61,7 @@ function fitbitError(status: number, errorType: string, message: string): Emulat
   return json(status, { errors: [{ errorType, message }], success: false });
 }
 
-export async function startFitbitEmulator(options: FitbitEmulatorOptions): Promise<FitbitEmulator> {
+export async function startFitbitEmulator(options: EmulatorOptions): Promise<FitbitEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<FitbitUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: 28_800, refreshPolicy: 'rotating', refreshTokenTtl: null, codeTtl: 600 });
   const controls = emulatorControls<FitbitUser>(server, grants);

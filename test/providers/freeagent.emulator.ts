@@ -27,6 +27,7 @@ import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { basicAsSent } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
@@ -37,14 +38,6 @@ export interface FreeAgentUser {
   firstName: string;
   lastName: string;
   email: string;
-}
-
-export interface FreeAgentEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  /** Epoch seconds (default: the real clock). */
-  now?: () => number;
 }
 
 export interface FreeAgentEmulator extends EmulatorHandle<FreeAgentUser> {
@@ -62,7 +55,7 @@ export function freeAgentUserUrl(user: FreeAgentUser): string {
   return `https://api.freeagent.com/v2/users/${user.id}`;
 }
 
-export async function startFreeAgentEmulator(options: FreeAgentEmulatorOptions): Promise<FreeAgentEmulator> {
+export async function startFreeAgentEmulator(options: EmulatorOptions): Promise<FreeAgentEmulator> {
   const server = await startEmulatorServer();
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
   const grants = new GrantStore<FreeAgentUser>({ now, accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'static', refreshTokenTtl: REFRESH_TOKEN_TTL, codeTtl: 15 * 60 });

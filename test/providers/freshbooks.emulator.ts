@@ -36,6 +36,7 @@ import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { describedError } from './kit/described-errors.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { jsonOrForm, oauthError, tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
@@ -50,13 +51,9 @@ export interface FreshBooksIdentity {
   business: { id: number; name: string; account_id: string };
 }
 
-export interface FreshBooksEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface FreshBooksEmulatorOptions extends EmulatorOptions {
   /** The scopes ticked on the app (default `user:profile:read user:clients:read`). */
   appScopes?: string[];
-  now?: () => number;
 }
 
 export interface FreshBooksEmulator extends EmulatorHandle<FreshBooksIdentity> {

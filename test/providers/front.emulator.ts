@@ -33,6 +33,7 @@ import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { basicAsSent } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -43,12 +44,6 @@ export interface FrontCompany {
   name: string;
   /** Its teammates, for the API route the proxy test calls. */
   teammates: Array<{ id: string; email: string; first_name: string; last_name: string }>;
-}
-
-export interface FrontEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
 }
 
 export interface FrontEmulator extends EmulatorHandle<FrontCompany> {
@@ -62,7 +57,7 @@ const ACCESS_TOKEN_TTL = 60 * 60;
 const REFRESH_TOKEN_TTL = 182 * 86_400;
 const frontError = (status: number, title: string, message: string): EmulatorReply => json(status, { _error: { status, title, message } });
 
-export async function startFrontEmulator(options: FrontEmulatorOptions): Promise<FrontEmulator> {
+export async function startFrontEmulator(options: Omit<EmulatorOptions, 'now'>): Promise<FrontEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<FrontCompany>({ accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'static', refreshTokenTtl: REFRESH_TOKEN_TTL });
   const controls = emulatorControls<FrontCompany>(server, grants);

@@ -40,6 +40,7 @@
 import { redirectBack, requestedScopes } from './kit/authorization.js';
 import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
@@ -54,13 +55,9 @@ export interface GiteaUser {
   active?: boolean;
 }
 
-export interface GiteaEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface GiteaEmulatorOptions extends EmulatorOptions {
   /** [oauth2] INVALIDATE_REFRESH_TOKENS: a spent refresh token is refused (off by default in Gitea). */
   invalidateRefreshTokens?: boolean;
-  now?: () => number;
 }
 
 export interface GiteaEmulator extends EmulatorHandle<GiteaUser> {

@@ -25,6 +25,7 @@ import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.
 import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { describedError } from './kit/described-errors.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
@@ -43,13 +44,9 @@ export interface GitLabUser {
   email: string;
 }
 
-export interface GitLabEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface GitLabEmulatorOptions extends EmulatorOptions {
   /** The scopes selected for the application (default: openid profile email read_user). */
   appScopes?: string[];
-  now?: () => number;
 }
 
 export interface GitLabEmulator extends Omit<EmulatorHandle<GitLabUser>, 'failNextTokenRequest'> {

@@ -20,6 +20,7 @@
  */
 import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { atHash, createSigningKey } from './kit/signing.js';
@@ -32,13 +33,9 @@ export interface GoogleUser {
   emailVerified: boolean;
 }
 
-export interface GoogleEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface GoogleEmulatorOptions extends EmulatorOptions {
   /** Refresh tokens kept per account and client before the oldest is revoked (Google: 100). */
   refreshTokenLimit?: number;
-  now?: () => number;
 }
 
 export interface GoogleEmulator extends Omit<EmulatorHandle<GoogleUser>, 'denyNextAuthorization' | 'failNextTokenRequest'> {

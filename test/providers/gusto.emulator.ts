@@ -39,6 +39,7 @@ import { isGrant } from './kit/bearer-grant.js';
 import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { describedError } from './kit/described-errors.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { jsonOrForm, oauthError, tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
@@ -50,13 +51,9 @@ export interface GustoAdmin {
   company: { uuid: string; name: string };
 }
 
-export interface GustoEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface GustoEmulatorOptions extends EmulatorOptions {
   /** The app's scopes (default `companies:read employees:read`). */
   appScopes?: string[];
-  now?: () => number;
 }
 
 export interface GustoEmulator extends EmulatorHandle<GustoAdmin> {

@@ -26,6 +26,7 @@ import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { jsonOrForm, tokenEndpoint } from './kit/token-endpoint.js';
@@ -38,13 +39,6 @@ export interface HelpScoutUser {
   email: string;
 }
 
-export interface HelpScoutEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
-}
-
 export interface HelpScoutEmulator extends EmulatorHandle<HelpScoutUser> {
   /** The person removes the app from their authorized apps: none of its tokens works. */
   removeApp(user: HelpScoutUser): void;
@@ -54,7 +48,7 @@ export interface HelpScoutEmulator extends EmulatorHandle<HelpScoutUser> {
 
 const ACCESS_TOKEN_TTL = 172_800;
 
-export async function startHelpScoutEmulator(options: HelpScoutEmulatorOptions): Promise<HelpScoutEmulator> {
+export async function startHelpScoutEmulator(options: EmulatorOptions): Promise<HelpScoutEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<HelpScoutUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'reissued' });
   const controls = emulatorControls<HelpScoutUser>(server, grants);

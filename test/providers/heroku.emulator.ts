@@ -31,6 +31,7 @@
 import { redirectBack } from './kit/authorization.js';
 import { isGrant } from './kit/bearer-grant.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
@@ -39,13 +40,6 @@ export interface HerokuAccount {
   id: string;
   email: string;
   name: string | null;
-}
-
-export interface HerokuEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
 }
 
 export interface HerokuEmulator extends EmulatorHandle<HerokuAccount> {
@@ -61,7 +55,7 @@ const ACCESS_TOKEN_TTL = 28_799;
 const SCOPES = ['global', 'identity', 'read', 'write', 'read-protected', 'write-protected'];
 const V3 = 'application/vnd.heroku+json; version=3';
 
-export async function startHerokuEmulator(options: HerokuEmulatorOptions): Promise<HerokuEmulator> {
+export async function startHerokuEmulator(options: EmulatorOptions): Promise<HerokuEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<HerokuAccount>({
     ...(options.now ? { now: options.now } : {}),

@@ -25,6 +25,7 @@ import { codeRequest, requestedScopes, redirectBack } from './kit/authorization.
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
@@ -39,13 +40,9 @@ export interface HighLevelInstall {
   locationName: string;
 }
 
-export interface HighLevelEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface HighLevelEmulatorOptions extends EmulatorOptions {
   /** The scopes the app declared (default: `locations.readonly` and `contacts.readonly`). */
   registeredScopes?: string[];
-  now?: () => number;
 }
 
 export interface HighLevelEmulator extends EmulatorHandle<HighLevelInstall> {

@@ -38,6 +38,7 @@ import { randomUUID } from 'node:crypto';
 import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
 import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
@@ -49,12 +50,8 @@ export interface HubSpotInstall {
   hubDomain: string;
 }
 
-export interface HubSpotEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface HubSpotEmulatorOptions extends EmulatorOptions {
   appId?: number;
-  now?: () => number;
 }
 
 export interface HubSpotEmulator extends Omit<EmulatorHandle<HubSpotInstall>, 'denyNextAuthorization'> {

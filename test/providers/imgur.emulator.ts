@@ -27,6 +27,7 @@ import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
@@ -36,14 +37,6 @@ export interface ImgurUser {
   id: number;
   /** The username (the Account model's `url`). */
   username: string;
-}
-
-export interface ImgurEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  /** Epoch seconds (default: the real clock). */
-  now?: () => number;
 }
 
 export interface ImgurEmulator extends EmulatorHandle<ImgurUser> {
@@ -58,7 +51,7 @@ export const IMGUR_ACCESS_TOKEN_TTL = 28 * 86_400;
 
 const wrapped = (status: number, data: unknown) => json(status, { data, success: status < 400, status });
 
-export async function startImgurEmulator(options: ImgurEmulatorOptions): Promise<ImgurEmulator> {
+export async function startImgurEmulator(options: EmulatorOptions): Promise<ImgurEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<ImgurUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: IMGUR_ACCESS_TOKEN_TTL, refreshPolicy: 'static', refreshTokenTtl: null });
   const controls = emulatorControls<ImgurUser>(server, grants);

@@ -42,6 +42,7 @@ import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { requestedScopes } from './kit/authorization.js';
 import { isGrant } from './kit/bearer-grant.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { metaUserTokenRoutes } from './kit/meta-user-tokens.js';
@@ -55,14 +56,9 @@ export interface InstagramUser {
   name: string;
 }
 
-export interface InstagramEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface InstagramEmulatorOptions extends EmulatorOptions {
   /** The code exchange answers as Meta's docs show it, `{ data: [{ …, permissions: "a,b" }] }`. */
   wrappedCodeAnswer?: boolean;
-  /** Epoch seconds (default: the real clock). */
-  now?: () => number;
 }
 
 export interface InstagramEmulator extends EmulatorHandle<InstagramUser> {

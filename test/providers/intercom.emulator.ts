@@ -39,6 +39,7 @@ import { randomUUID } from 'node:crypto';
 import { redirectBack } from './kit/authorization.js';
 import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 
@@ -50,12 +51,6 @@ export interface IntercomUser {
   emailVerified: boolean;
   /** The workspace (app) the admin installs the app on. */
   workspace: { idCode: string; name: string; region: 'US' | 'EU' | 'AU' };
-}
-
-export interface IntercomEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
 }
 
 export interface IntercomEmulator extends EmulatorHandle<IntercomUser> {
@@ -70,7 +65,7 @@ function errorList(status: number, code: string, message: string): EmulatorReply
   return json(status, { type: 'error.list', request_id: randomUUID(), errors: [{ code, message }] });
 }
 
-export async function startIntercomEmulator(options: IntercomEmulatorOptions): Promise<IntercomEmulator> {
+export async function startIntercomEmulator(options: Omit<EmulatorOptions, 'now'>): Promise<IntercomEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<IntercomUser>({ accessTokenTtl: null, refreshPolicy: 'none', codeTtl: 300, prefixes: { access: 'dG9rO' } });
   const controls = emulatorControls<IntercomUser>(server, grants);

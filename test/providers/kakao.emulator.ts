@@ -33,6 +33,7 @@
 import { redirectBack } from './kit/authorization.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
@@ -47,14 +48,11 @@ export interface KakaoUser {
   emailValid: boolean;
 }
 
-export interface KakaoEmulatorOptions {
-  clientId: string;
+export interface KakaoEmulatorOptions extends Omit<EmulatorOptions, 'clientSecret'> {
   /** The Client Secret code, or null for an app with Client Secret off. */
   clientSecret: string | null;
-  redirectUri: string;
   /** The consent items set on the app (default: nickname, profile image and e-mail). */
   consentItems?: readonly string[];
-  now?: () => number;
 }
 
 export interface KakaoEmulator extends EmulatorHandle<KakaoUser> {

@@ -26,6 +26,7 @@
 import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
 import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey, grantIdToken } from './kit/signing.js';
@@ -43,13 +44,9 @@ export interface KanidmUser {
   scopeMap?: string[];
 }
 
-export interface KanidmEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface KanidmEmulatorOptions extends EmulatorOptions {
   /** The Kanidm domain, for SPNs (default idm.acme.test). */
   domain?: string;
-  now?: () => number;
 }
 
 export interface KanidmEmulator extends EmulatorHandle<KanidmUser> {

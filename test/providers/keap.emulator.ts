@@ -31,6 +31,7 @@ import { requestedScopes } from './kit/authorization.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { basicAsSent, formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
@@ -41,14 +42,6 @@ export interface KeapUser {
   givenName: string;
   familyName: string;
   email: string;
-}
-
-export interface KeapEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  /** Epoch seconds (default: the real clock). */
-  now?: () => number;
 }
 
 export interface KeapEmulator extends EmulatorHandle<KeapUser> {
@@ -63,7 +56,7 @@ const REFRESH_TOKEN_TTL = 45 * 86_400;
 /** The Keap app the person authorizes the client on. */
 export const KEAP_APP = 'xy123.infusionsoft.com';
 
-export async function startKeapEmulator(options: KeapEmulatorOptions): Promise<KeapEmulator> {
+export async function startKeapEmulator(options: EmulatorOptions): Promise<KeapEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<KeapUser>({
     ...(options.now ? { now: options.now } : {}),

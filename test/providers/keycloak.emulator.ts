@@ -23,6 +23,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { codeRequest, redirectBack } from './kit/authorization.js';
 import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { atHash, createSigningKey } from './kit/signing.js';
@@ -36,14 +37,10 @@ export interface KeycloakUser {
   email: string;
 }
 
-export interface KeycloakEmulatorOptions {
+export interface KeycloakEmulatorOptions extends EmulatorOptions {
   realm: string;
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
   /** The realm's "Revoke Refresh Token" setting (default off). */
   revokeRefreshToken?: boolean;
-  now?: () => number;
 }
 
 export interface KeycloakEmulator extends Omit<EmulatorHandle<KeycloakUser>, 'denyNextAuthorization' | 'failNextTokenRequest'> {

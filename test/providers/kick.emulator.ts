@@ -27,6 +27,7 @@ import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
@@ -36,12 +37,6 @@ export interface KickUser {
   /** The Kick username. */
   name: string;
   email: string;
-}
-
-export interface KickEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
 }
 
 export interface KickEmulator extends EmulatorHandle<KickUser> {
@@ -58,7 +53,7 @@ const SCOPES = ['user:read', 'channel:read', 'channel:write', 'chat:write', 'str
 const INVALID_REQUEST = () => json(400, { error: 'Invalid request' });
 const UNAUTHORIZED = () => json(401, { data: {}, message: 'Unauthorized' });
 
-export async function startKickEmulator(options: KickEmulatorOptions): Promise<KickEmulator> {
+export async function startKickEmulator(options: Omit<EmulatorOptions, 'now'>): Promise<KickEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<KickUser>({ accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'reissued' });
   const controls = emulatorControls<KickUser>(server, grants);

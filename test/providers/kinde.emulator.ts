@@ -29,6 +29,7 @@
 import { codeRequest, redirectBack } from './kit/authorization.js';
 import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey, grantIdToken } from './kit/signing.js';
@@ -42,13 +43,6 @@ export interface KindeUser {
   email: string;
 }
 
-export interface KindeEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
-}
-
 export interface KindeEmulator extends EmulatorHandle<KindeUser> {
   readonly issuer: string;
   /** The user is deleted in Kinde: every token of theirs stops working. */
@@ -58,7 +52,7 @@ export interface KindeEmulator extends EmulatorHandle<KindeUser> {
 const ACCESS_TOKEN_SECONDS = 3600;
 const REFRESH_TOKEN_SECONDS = 30 * 86_400;
 
-export async function startKindeEmulator(options: KindeEmulatorOptions): Promise<KindeEmulator> {
+export async function startKindeEmulator(options: EmulatorOptions): Promise<KindeEmulator> {
   const server = await startEmulatorServer();
   const issuer = server.origin;
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));

@@ -33,6 +33,7 @@ import { requestedScopes } from './kit/authorization.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, isJson, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { jsonOrForm, oauthError, tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
@@ -43,18 +44,12 @@ export interface KitUser {
   account: { id: number; name: string };
 }
 
-export interface KitEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-}
-
 export interface KitEmulator extends EmulatorHandle<KitUser> {
   /** The person uninstalls the app in Kit: none of its tokens works. */
   uninstallApp(user: KitUser): void;
 }
 
-export async function startKitEmulator(options: KitEmulatorOptions): Promise<KitEmulator> {
+export async function startKitEmulator(options: Omit<EmulatorOptions, 'now'>): Promise<KitEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<KitUser>({ accessTokenTtl: 172_800, refreshPolicy: 'rotating', refreshTokenTtl: null });
   const controls = emulatorControls<KitUser>(server, grants);

@@ -40,6 +40,7 @@ import { requestedScopes } from './kit/authorization.js';
 import { isGrant } from './kit/bearer-grant.js';
 import { basicAsSent } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { oauthError, tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
@@ -51,13 +52,9 @@ export interface KlaviyoAccount {
   defaultSenderEmail: string;
 }
 
-export interface KlaviyoEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface KlaviyoEmulatorOptions extends EmulatorOptions {
   /** The scopes the app registered (default: accounts:read and lists:read). */
   registeredScopes?: string[];
-  now?: () => number;
 }
 
 export interface KlaviyoEmulator extends EmulatorHandle<KlaviyoAccount> {

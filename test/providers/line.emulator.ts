@@ -31,6 +31,7 @@ import { SignJWT } from 'jose';
 import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
 import { credentialsIn, formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
@@ -43,13 +44,9 @@ export interface LineUser {
   email: string;
 }
 
-export interface LineEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface LineEmulatorOptions extends EmulatorOptions {
   /** Whether the channel was given the e-mail permission (default true). */
   emailPermission?: boolean;
-  now?: () => number;
 }
 
 export interface LineEmulator extends EmulatorHandle<LineUser> {

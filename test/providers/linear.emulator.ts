@@ -39,6 +39,7 @@ import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { requestedScopes } from './kit/authorization.js';
 import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 
@@ -49,13 +50,9 @@ export interface LinearUser {
   email: string;
 }
 
-export interface LinearEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface LinearEmulatorOptions extends EmulatorOptions {
   /** Answer `scope` as an array of strings, as Linear does for apps made before December 1, 2023. */
   legacyScopeArray?: boolean;
-  now?: () => number;
 }
 
 export type LinearEmulator = EmulatorHandle<LinearUser>;

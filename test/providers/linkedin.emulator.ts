@@ -35,6 +35,7 @@
 import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
@@ -48,14 +49,9 @@ export interface LinkedInMember {
   email: string;
 }
 
-export interface LinkedInEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface LinkedInEmulatorOptions extends EmulatorOptions {
   /** The app is an approved partner that gets programmatic refresh tokens. */
   programmaticRefresh: boolean;
-  /** Epoch seconds (default: the real clock). */
-  now?: () => number;
 }
 
 export interface LinkedInEmulator extends Omit<EmulatorHandle<LinkedInMember, 500 | 503>, 'denyNextAuthorization'> {

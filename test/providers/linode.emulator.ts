@@ -31,6 +31,7 @@ import { requestedScopes } from './kit/authorization.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { oauthError, tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
@@ -41,12 +42,6 @@ export interface LinodeUser {
   email: string;
 }
 
-export interface LinodeEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-}
-
 export interface LinodeEmulator extends EmulatorHandle<LinodeUser> {
   /** The person removes the app from their profile in Cloud Manager: none of its tokens works. */
   removeApp(user: LinodeUser): void;
@@ -55,7 +50,7 @@ export interface LinodeEmulator extends EmulatorHandle<LinodeUser> {
 const AREAS = ['account', 'databases', 'domains', 'events', 'firewall', 'images', 'ips', 'linodes', 'lke', 'longview', 'nodebalancers', 'object_storage', 'stackscripts', 'volumes'];
 const SCOPES = AREAS.flatMap((area) => [`${area}:read_only`, `${area}:read_write`]);
 
-export async function startLinodeEmulator(options: LinodeEmulatorOptions): Promise<LinodeEmulator> {
+export async function startLinodeEmulator(options: Omit<EmulatorOptions, 'now'>): Promise<LinodeEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<LinodeUser>({ accessTokenTtl: 7200, refreshPolicy: 'rotating', refreshTokenTtl: null, codeTtl: 600 });
   const controls = emulatorControls<LinodeUser>(server, grants);

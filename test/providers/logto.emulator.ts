@@ -27,6 +27,7 @@
 import { codeRequest, redirectBack } from './kit/authorization.js';
 import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey, grantIdToken } from './kit/signing.js';
@@ -42,13 +43,6 @@ export interface LogtoUser {
   emailVerified: boolean;
 }
 
-export interface LogtoEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
-}
-
 export interface LogtoEmulator extends EmulatorHandle<LogtoUser> {
   readonly issuer: string;
   /** The user is deleted in the Console: every token of theirs stops working. */
@@ -58,7 +52,7 @@ export interface LogtoEmulator extends EmulatorHandle<LogtoUser> {
 const ACCESS_TOKEN_SECONDS = 3600;
 const REFRESH_TOKEN_SECONDS = 14 * 86_400;
 
-export async function startLogtoEmulator(options: LogtoEmulatorOptions): Promise<LogtoEmulator> {
+export async function startLogtoEmulator(options: EmulatorOptions): Promise<LogtoEmulator> {
   const server = await startEmulatorServer();
   const base = '/oidc';
   const issuer = `${server.origin}${base}`;

@@ -36,6 +36,7 @@ import { randomUUID } from 'node:crypto';
 import { redirectBack } from './kit/authorization.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 
@@ -45,12 +46,6 @@ export interface MailchimpUser {
   email: string;
   accountId: number;
   accountName: string;
-}
-
-export interface MailchimpEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
 }
 
 export interface MailchimpEmulator extends EmulatorHandle<MailchimpUser> {
@@ -67,7 +62,7 @@ function problem(status: number, title: string, detail: string): EmulatorReply {
   return { ...reply, headers: { ...reply.headers, 'content-type': 'application/problem+json; charset=utf-8' } };
 }
 
-export async function startMailchimpEmulator(options: MailchimpEmulatorOptions): Promise<MailchimpEmulator> {
+export async function startMailchimpEmulator(options: Omit<EmulatorOptions, 'now'>): Promise<MailchimpEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<MailchimpUser>({ accessTokenTtl: null, refreshPolicy: 'none' });
   const controls = emulatorControls<MailchimpUser>(server, grants);

@@ -21,6 +21,7 @@
  */
 import { codeRequest, redirectBack } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey, grantIdToken } from './kit/signing.js';
@@ -34,13 +35,9 @@ export interface MasUser {
   email: string;
 }
 
-export interface MasEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface MasEmulatorOptions extends EmulatorOptions {
   /** The homeserver's name, in Matrix user ids. */
   serverName: string;
-  now?: () => number;
 }
 
 export interface MasEmulator extends EmulatorHandle<MasUser> {

@@ -39,6 +39,7 @@ import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.
 import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { describedError } from './kit/described-errors.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
@@ -56,10 +57,7 @@ export interface MastodonUser {
   displayName: string;
 }
 
-export interface MastodonEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface MastodonEmulatorOptions extends Omit<EmulatorOptions, 'now'> {
   /** The `scopes` the app was registered with (default: read:accounts profile read:statuses). */
   appScopes?: string[];
 }

@@ -31,6 +31,7 @@ import { requestedScopes } from './kit/authorization.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
@@ -42,12 +43,6 @@ export interface MercadoLibreUser {
   firstName: string;
   lastName: string;
   email: string;
-}
-
-export interface MercadoLibreEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
 }
 
 export interface MercadoLibreEmulator extends EmulatorHandle<MercadoLibreUser> {
@@ -65,7 +60,7 @@ function meliError(status: number, error: string, message: string): EmulatorRepl
 const INVALID_TOKEN = () => meliError(401, 'unauthorized', 'invalid access token');
 const INVALID_GRANT = () => meliError(400, 'invalid_grant', 'Error validating grant. Your authorization code or refresh token may be expired or it was already used');
 
-export async function startMercadoLibreEmulator(options: MercadoLibreEmulatorOptions): Promise<MercadoLibreEmulator> {
+export async function startMercadoLibreEmulator(options: Omit<EmulatorOptions, 'now'>): Promise<MercadoLibreEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<MercadoLibreUser>({ accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'rotating', prefixes: { access: 'APP_USR-', refresh: 'TG-' } });
   const controls = emulatorControls<MercadoLibreUser>(server, grants);

@@ -28,6 +28,7 @@ import { randomUUID } from 'node:crypto';
 import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
 import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { startDownloadHost, type DownloadFile, type DownloadHost } from './kit/download-host.js';
 import { GrantStore } from './kit/grants.js';
@@ -47,16 +48,12 @@ export interface MicrosoftUser {
   issuerTenant?: string;
 }
 
-export interface MicrosoftEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface MicrosoftEmulatorOptions extends EmulatorOptions {
   /**
    * The origin the emulator is known by in the URLs it publishes: its own (a test points
    * `<NAME>_ISSUER` at it), or https://login.microsoftonline.com when a test maps that host onto it.
    */
   publicOrigin?: (emulatorOrigin: string) => { login: string; graph: string };
-  now?: () => number;
 }
 
 export interface MicrosoftEmulator extends Omit<EmulatorHandle<MicrosoftUser>, 'denyNextAuthorization' | 'failNextTokenRequest'> {

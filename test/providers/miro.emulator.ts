@@ -43,6 +43,7 @@ import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { isGrant } from './kit/bearer-grant.js';
 import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, isJson, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -55,15 +56,11 @@ export interface MiroUser {
   team: { id: string; name: string };
 }
 
-export interface MiroEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface MiroEmulatorOptions extends EmulatorOptions {
   /** The app's permissions (default `boards:read boards:write identity:read team:read`). */
   appScopes?: string[];
   /** The app was created with expiring tokens (default true). */
   expiringTokens?: boolean;
-  now?: () => number;
 }
 
 export interface MiroEmulator extends EmulatorHandle<MiroUser> {

@@ -35,6 +35,7 @@
 import { redirectBack, requestedScopes } from './kit/authorization.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { jsonOrForm, oauthError, tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
@@ -44,14 +45,6 @@ export interface MollieOrganization {
   id: string;
   name: string;
   email: string;
-}
-
-export interface MollieEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  /** Epoch seconds (default: the real clock). */
-  now?: () => number;
 }
 
 export interface MollieEmulator extends EmulatorHandle<MollieOrganization> {
@@ -71,7 +64,7 @@ const HAL = { 'content-type': 'application/hal+json' };
 const UNAUTHORIZED = () =>
   json(401, { status: 401, title: 'Unauthorized Request', detail: 'Missing authentication, or failed to authenticate', _links: { documentation: { href: 'https://docs.mollie.com/overview/authentication', type: 'text/html' } } }, HAL);
 
-export async function startMollieEmulator(options: MollieEmulatorOptions): Promise<MollieEmulator> {
+export async function startMollieEmulator(options: EmulatorOptions): Promise<MollieEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<MollieOrganization>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'static' });
   const controls = emulatorControls<MollieOrganization>(server, grants);

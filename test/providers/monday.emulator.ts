@@ -46,6 +46,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { requestedScopes } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, isJson, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { jsonOrForm, oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -60,15 +61,11 @@ export interface MondayUser {
   account: { id: string; name: string; slug: string };
 }
 
-export interface MondayEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface MondayEmulatorOptions extends EmulatorOptions {
   /** The scopes the app is set up for (default `me:read boards:read boards:write`). */
   appScopes?: string[];
   /** Answer `expires_in` beside the tokens (monday's examples show none). */
   answerExpiresIn?: boolean;
-  now?: () => number;
 }
 
 export interface MondayEmulator extends EmulatorHandle<MondayUser> {

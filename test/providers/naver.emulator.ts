@@ -27,6 +27,7 @@ import { codeRequest, redirectBack } from './kit/authorization.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { credentialsIn, formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
@@ -39,12 +40,6 @@ export interface NaverUser {
   name?: string;
   email?: string;
   profileImage?: string;
-}
-
-export interface NaverEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
 }
 
 export interface NaverEmulator extends EmulatorHandle<NaverUser> {
@@ -60,7 +55,7 @@ const ACCESS_TOKEN_TTL = 3600;
 const refused = (error: string, description: string) => json(200, { error, error_description: description });
 const NOT_AUTHENTICATED = () => json(401, { resultcode: '024', message: 'Authentication failed (인증 실패하였습니다.)' });
 
-export async function startNaverEmulator(options: NaverEmulatorOptions): Promise<NaverEmulator> {
+export async function startNaverEmulator(options: Omit<EmulatorOptions, 'now'>): Promise<NaverEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<NaverUser>({ accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'static' });
   const controls = emulatorControls<NaverUser>(server, grants);

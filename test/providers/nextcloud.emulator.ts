@@ -36,6 +36,7 @@
  */
 import { isGrant } from './kit/bearer-grant.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -45,14 +46,6 @@ export interface NextcloudUser {
   id: string;
   displayName: string;
   email: string | null;
-}
-
-export interface NextcloudEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  /** The redirect URI registered with the client: where every authorization goes back to. */
-  redirectUri: string;
-  now?: () => number;
 }
 
 export interface NextcloudEmulator extends EmulatorHandle<NextcloudUser> {
@@ -65,7 +58,7 @@ export interface NextcloudEmulator extends EmulatorHandle<NextcloudUser> {
 const ocs = (status: number, meta: { status: 'ok' | 'failure'; statuscode: number; message: string }, data: unknown): EmulatorReply => json(status, { ocs: { meta, data } });
 const NOT_LOGGED_IN = () => ocs(401, { status: 'failure', statuscode: 997, message: 'Current user is not logged in' }, []);
 
-export async function startNextcloudEmulator(options: NextcloudEmulatorOptions): Promise<NextcloudEmulator> {
+export async function startNextcloudEmulator(options: EmulatorOptions): Promise<NextcloudEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<NextcloudUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: 3600, refreshPolicy: 'rotating', refreshTokenTtl: null, codeTtl: 600 });
   const controls = emulatorControls<NextcloudUser>(server, grants);

@@ -30,6 +30,7 @@
 import { randomUUID } from 'node:crypto';
 import { redirectBack } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant, type IssuedTokens } from './kit/grants.js';
 import { jsonOrForm, tokenEndpoint } from './kit/token-endpoint.js';
@@ -42,12 +43,6 @@ export interface NotionUser {
   workspaceName: string;
 }
 
-export interface NotionEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-}
-
 export interface NotionEmulator extends EmulatorHandle<NotionUser> {
   /** Ends one access token as Notion may (the grant and its refresh token stay): the API answers 401 `unauthorized`. */
   endAccessToken(accessToken: string): void;
@@ -57,7 +52,7 @@ function notionError(status: number, code: string, message: string): EmulatorRep
   return json(status, { object: 'error', status, code, message, additional_data: {}, request_id: randomUUID() });
 }
 
-export async function startNotionEmulator(options: NotionEmulatorOptions): Promise<NotionEmulator> {
+export async function startNotionEmulator(options: Omit<EmulatorOptions, 'now'>): Promise<NotionEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<NotionUser>({ accessTokenTtl: null, refreshPolicy: 'rotating', prefixes: { access: 'ntn_', refresh: 'nrt_' } });
   const controls = emulatorControls<NotionUser>(server, grants);

@@ -29,6 +29,7 @@ import { randomUUID } from 'node:crypto';
 import { codeRequest, redirectBack } from './kit/authorization.js';
 import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { atHash, createSigningKey } from './kit/signing.js';
@@ -42,15 +43,11 @@ export interface OktaUser {
   email: string;
 }
 
-export interface OktaEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface OktaEmulatorOptions extends EmulatorOptions {
   /** The app's "Refresh token behavior": rotate after every use (default: persistent). */
   rotateRefreshTokens?: boolean;
   /** The access policy rule's "but will expire if not used every", in seconds (default 7 days, Okta's default). */
   refreshTokenIdleSeconds?: number;
-  now?: () => number;
 }
 
 export interface OktaEmulator extends Omit<EmulatorHandle<OktaUser>, 'denyNextAuthorization' | 'failNextTokenRequest'> {

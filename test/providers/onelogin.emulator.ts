@@ -29,6 +29,7 @@
 import { codeRequest, redirectBack } from './kit/authorization.js';
 import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey, grantIdToken } from './kit/signing.js';
@@ -43,20 +44,13 @@ export interface OneLoginUser {
   email: string;
 }
 
-export interface OneLoginEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
-}
-
 export interface OneLoginEmulator extends EmulatorHandle<OneLoginUser> {
   readonly issuer: string;
   /** The user's sessions end in OneLogin: every token issued under them stops working. */
   removeSessions(user: OneLoginUser): void;
 }
 
-export async function startOneLoginEmulator(options: OneLoginEmulatorOptions): Promise<OneLoginEmulator> {
+export async function startOneLoginEmulator(options: EmulatorOptions): Promise<OneLoginEmulator> {
   const server = await startEmulatorServer();
   const base = '/oidc/2';
   const issuer = `${server.origin}${base}`;

@@ -32,6 +32,7 @@
  */
 import { codeRequest, redirectBack } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey, grantIdToken } from './kit/signing.js';
@@ -43,13 +44,6 @@ export interface OryIdentity {
   username: string;
   name: string;
   email: string;
-}
-
-export interface OryEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
 }
 
 export interface OryEmulator extends EmulatorHandle<OryIdentity> {
@@ -64,7 +58,7 @@ const INVALID_CLIENT = RFC_6749_DESCRIPTIONS.invalid_client;
 const INVALID_GRANT = RFC_6749_DESCRIPTIONS.invalid_grant;
 const TOKEN_INACTIVE = 'Token is inactive because it is malformed, expired or otherwise invalid. Token validation failed.';
 
-export async function startOryEmulator(options: OryEmulatorOptions): Promise<OryEmulator> {
+export async function startOryEmulator(options: EmulatorOptions): Promise<OryEmulator> {
   const server = await startEmulatorServer();
   const issuer = server.origin;
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));

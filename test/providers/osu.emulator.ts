@@ -28,6 +28,7 @@ import { redirectBack, requestedScopes } from './kit/authorization.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { RFC_6749_DESCRIPTIONS, tokenEndpoint } from './kit/token-endpoint.js';
@@ -38,12 +39,6 @@ export interface OsuUser {
   username: string;
   countryCode: string;
   restricted?: boolean;
-}
-
-export interface OsuEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
 }
 
 export interface OsuEmulator extends EmulatorHandle<OsuUser> {
@@ -69,7 +64,7 @@ const INVALID_GRANT = () =>
     'Token has been revoked',
   );
 
-export async function startOsuEmulator(options: OsuEmulatorOptions): Promise<OsuEmulator> {
+export async function startOsuEmulator(options: Omit<EmulatorOptions, 'now'>): Promise<OsuEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<OsuUser>({ accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'rotating' });
   const controls = emulatorControls<OsuUser>(server, grants);

@@ -35,6 +35,7 @@ import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
@@ -44,12 +45,6 @@ export interface OuraUser {
   id: string;
   email: string;
   age: number;
-}
-
-export interface OuraEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
 }
 
 export interface OuraEmulator extends EmulatorHandle<OuraUser> {
@@ -67,7 +62,7 @@ const SCOPES = ['email', 'personal', 'daily', 'heartrate', 'workout', 'tag', 'se
 /** RFC 7807's fields, with RFC 6749's `error` where the request was an OAuth one. */
 const problem = (status: number, title: string, extra: Record<string, string> = {}): EmulatorReply => json(status, { status, title, ...extra }, { 'content-type': 'application/problem+json' });
 
-export async function startOuraEmulator(options: OuraEmulatorOptions): Promise<OuraEmulator> {
+export async function startOuraEmulator(options: Omit<EmulatorOptions, 'now'>): Promise<OuraEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<OuraUser>({ accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'rotating' });
   const controls = emulatorControls<OuraUser>(server, grants);

@@ -40,6 +40,7 @@ import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { describedError } from './kit/described-errors.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
@@ -54,13 +55,9 @@ export interface OutreachUser {
   org: string;
 }
 
-export interface OutreachEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface OutreachEmulatorOptions extends EmulatorOptions {
   /** The scopes the app was created with (default `users.read`, `users.all`, `prospects.read`, `prospects.all`). */
   appScopes?: string[];
-  now?: () => number;
 }
 
 export type OutreachEmulator = EmulatorHandle<OutreachUser>;

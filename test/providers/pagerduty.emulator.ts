@@ -36,6 +36,7 @@ import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { describedError } from './kit/described-errors.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey, grantIdToken } from './kit/signing.js';
@@ -50,14 +51,6 @@ export interface PagerDutyUser {
   subdomain: string;
 }
 
-export interface PagerDutyEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  /** Epoch seconds (default: the real clock). */
-  now?: () => number;
-}
-
 export interface PagerDutyEmulator extends EmulatorHandle<PagerDutyUser> {
   /** "Revoke All Tokens" in the app's OAuth settings: no token issued so far works. */
   revokeAllTokens(): void;
@@ -70,7 +63,7 @@ const REFRESH_TOKEN_IDLE_TTL = 210 * 86_400;
 const GRANTED = ['read', 'write'];
 const API = 'https://api.pagerduty.com';
 
-export async function startPagerDutyEmulator(options: PagerDutyEmulatorOptions): Promise<PagerDutyEmulator> {
+export async function startPagerDutyEmulator(options: EmulatorOptions): Promise<PagerDutyEmulator> {
   const server = await startEmulatorServer();
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
   const grants = new GrantStore<PagerDutyUser>({

@@ -28,6 +28,7 @@ import { requestedScopes } from './kit/authorization.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
@@ -43,14 +44,6 @@ export interface PandaDocUser {
   lastName: string;
 }
 
-export interface PandaDocEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  /** Epoch seconds (default: the real clock). */
-  now?: () => number;
-}
-
 export interface PandaDocEmulator extends EmulatorHandle<PandaDocUser> {
   /** The person removes the app in PandaDoc: every token of theirs stops working. */
   removeApp(user: PandaDocUser): void;
@@ -62,7 +55,7 @@ const ACCESS_TOKEN_TTL = 31_535_999;
 const SCOPES = ['read', 'write'];
 const WORKSPACE = { id: 'vWk7sPQ3nGfX2bT9aRcE4m', name: 'Acme Sales' };
 
-export async function startPandaDocEmulator(options: PandaDocEmulatorOptions): Promise<PandaDocEmulator> {
+export async function startPandaDocEmulator(options: EmulatorOptions): Promise<PandaDocEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<PandaDocUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'reissued', codeTtl: 60 });
   const controls = emulatorControls<PandaDocUser>(server, grants);

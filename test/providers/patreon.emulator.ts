@@ -31,6 +31,7 @@ import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { requestedScopes } from './kit/authorization.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
@@ -40,13 +41,6 @@ export interface PatreonUser {
   full_name: string;
   email: string;
   is_email_verified: boolean;
-}
-
-export interface PatreonEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
 }
 
 export interface PatreonEmulator extends EmulatorHandle<PatreonUser> {
@@ -59,7 +53,7 @@ export interface PatreonEmulator extends EmulatorHandle<PatreonUser> {
 const ACCESS_TOKEN_TTL = 2_678_400;
 const SCOPES = ['identity', 'identity[email]', 'identity.memberships', 'campaigns', 'w:campaigns.webhook', 'campaigns.members', 'campaigns.members[email]', 'campaigns.members.address', 'campaigns.posts'];
 
-export async function startPatreonEmulator(options: PatreonEmulatorOptions): Promise<PatreonEmulator> {
+export async function startPatreonEmulator(options: EmulatorOptions): Promise<PatreonEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<PatreonUser>({
     ...(options.now ? { now: options.now } : {}),

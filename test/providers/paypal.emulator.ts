@@ -35,6 +35,7 @@ import { randomBytes } from 'node:crypto';
 import { codeRequest, redirectBack } from './kit/authorization.js';
 import { basicAsSent } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -51,13 +52,6 @@ export interface PaypalUser {
   confirmed: boolean;
 }
 
-export interface PaypalEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
-}
-
 export interface PaypalEmulator extends EmulatorHandle<PaypalUser> {
   /** The person removes the app in their PayPal settings: the grant's tokens are taken nowhere any more. */
   removeApp(token: string): void;
@@ -66,7 +60,7 @@ export interface PaypalEmulator extends EmulatorHandle<PaypalUser> {
 const ACCESS_TOKEN_TTL = 28_800;
 const PAYPALATTRIBUTES = 'https://uri.paypal.com/services/paypalattributes';
 
-export async function startPaypalEmulator(options: PaypalEmulatorOptions): Promise<PaypalEmulator> {
+export async function startPaypalEmulator(options: EmulatorOptions): Promise<PaypalEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<PaypalUser>({
     ...(options.now ? { now: options.now } : {}),

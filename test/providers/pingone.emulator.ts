@@ -27,6 +27,7 @@ import { randomUUID } from 'node:crypto';
 import { codeRequest, redirectBack } from './kit/authorization.js';
 import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey, grantIdToken } from './kit/signing.js';
@@ -42,16 +43,12 @@ export interface PingOneUser {
   emailVerified: boolean;
 }
 
-export interface PingOneEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface PingOneEmulatorOptions extends EmulatorOptions {
   environmentId: string;
   /** The app's "Token Endpoint Authentication Method" (default Client Secret Basic). */
   authMethod?: 'client_secret_basic' | 'client_secret_post';
   /** The app's "Refresh token rotation" (default off: a used refresh token still works until it expires). */
   rotateRefreshTokens?: boolean;
-  now?: () => number;
 }
 
 export interface PingOneEmulator extends EmulatorHandle<PingOneUser> {

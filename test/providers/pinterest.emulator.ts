@@ -38,6 +38,7 @@ import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { requestedScopes } from './kit/authorization.js';
 import { basicAsSent } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { isForm, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant, type IssuedTokens } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
@@ -48,13 +49,9 @@ export interface PinterestUser {
   username: string;
 }
 
-export interface PinterestEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface PinterestEmulatorOptions extends EmulatorOptions {
   /** The app was created before September 25, 2025: a continuous refresh token only when the code exchange asks for one. */
   createdBeforeSeptember2025?: boolean;
-  now?: () => number;
 }
 
 export type PinterestEmulator = EmulatorHandle<PinterestUser>;

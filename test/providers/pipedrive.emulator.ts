@@ -33,6 +33,7 @@
  */
 import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -45,13 +46,9 @@ export interface PipedriveUser {
   companyDomain: string;
 }
 
-export interface PipedriveEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface PipedriveEmulatorOptions extends EmulatorOptions {
   /** The scopes set on the app in Developer Hub (default: base and deals:read). */
   appScopes?: string[];
-  now?: () => number;
 }
 
 export interface PipedriveEmulator extends EmulatorHandle<PipedriveUser> {

@@ -31,6 +31,7 @@ import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
@@ -42,14 +43,6 @@ export interface PodioUser {
   profileId: number;
   name: string;
   mail: string;
-}
-
-export interface PodioEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  /** Epoch seconds (default: the real clock). */
-  now?: () => number;
 }
 
 export interface PodioEmulator extends EmulatorHandle<PodioUser> {
@@ -71,7 +64,7 @@ function jsonParameters(request: EmulatorRequest): URLSearchParams {
   return new URLSearchParams(Object.entries(body).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }
 
-export async function startPodioEmulator(options: PodioEmulatorOptions): Promise<PodioEmulator> {
+export async function startPodioEmulator(options: EmulatorOptions): Promise<PodioEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<PodioUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'rotating' });
   const controls = emulatorControls<PodioUser>(server, grants);

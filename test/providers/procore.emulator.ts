@@ -35,6 +35,7 @@ import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { describedError } from './kit/described-errors.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -49,13 +50,6 @@ export interface ProcoreUser {
   company: string;
 }
 
-export interface ProcoreEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
-}
-
 export interface ProcoreEmulator extends EmulatorHandle<ProcoreUser> {
   /** The `token` of each revocation request, in order. */
   readonly revoked: ReadonlyArray<string>;
@@ -63,7 +57,7 @@ export interface ProcoreEmulator extends EmulatorHandle<ProcoreUser> {
 
 const ACCESS_TOKEN_TTL = 5400;
 
-export async function startProcoreEmulator(options: ProcoreEmulatorOptions): Promise<ProcoreEmulator> {
+export async function startProcoreEmulator(options: EmulatorOptions): Promise<ProcoreEmulator> {
   const server = await startEmulatorServer();
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
   const grants = new GrantStore<ProcoreUser>({ now, accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'rotating', codeTtl: 600 });

@@ -30,6 +30,7 @@
  */
 import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
@@ -46,13 +47,6 @@ export interface QuickBooksUser {
   emailVerified: boolean;
 }
 
-export interface QuickBooksEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
-}
-
 export interface QuickBooksEmulator extends EmulatorHandle<QuickBooksUser> {
   /** The discovery document's address, for `<NAME>_SERVER_METADATA_URL`. */
   readonly metadataUrl: string;
@@ -61,7 +55,7 @@ export interface QuickBooksEmulator extends EmulatorHandle<QuickBooksUser> {
 const ACCESS_TOKEN_TTL = 3600;
 const REFRESH_TOKEN_IDLE_TTL = 100 * 86_400;
 
-export async function startQuickBooksEmulator(options: QuickBooksEmulatorOptions): Promise<QuickBooksEmulator> {
+export async function startQuickBooksEmulator(options: EmulatorOptions): Promise<QuickBooksEmulator> {
   const server = await startEmulatorServer();
   const issuer = `${server.origin}/op/v1`;
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));

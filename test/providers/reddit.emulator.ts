@@ -35,6 +35,7 @@
 import { redirectBack } from './kit/authorization.js';
 import { basicAsSent } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -43,12 +44,6 @@ export interface RedditAccount {
   /** The base-36 account id, e.g. `1w72`. */
   id: string;
   name: string;
-}
-
-export interface RedditEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
 }
 
 export type RedditEmulator = EmulatorHandle<RedditAccount>;
@@ -62,7 +57,7 @@ function redditError(status: number, message: string): EmulatorReply {
   return json(status, { message, error: status });
 }
 
-export async function startRedditEmulator(options: RedditEmulatorOptions): Promise<RedditEmulator> {
+export async function startRedditEmulator(options: Omit<EmulatorOptions, 'now'>): Promise<RedditEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<RedditAccount>({ accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'static' });
   const controls = emulatorControls<RedditAccount>(server, grants);

@@ -30,6 +30,7 @@ import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -38,12 +39,6 @@ export interface RideWithGpsUser {
   /** The Ride with GPS user id, an integer. */
   id: number;
   name: string;
-}
-
-export interface RideWithGpsEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
 }
 
 export interface RideWithGpsEmulator extends EmulatorHandle<RideWithGpsUser> {
@@ -63,7 +58,7 @@ function jsonParameters(request: EmulatorRequest): URLSearchParams {
 
 const UNAUTHORIZED = () => json(401, { error: 'Unauthorized' });
 
-export async function startRideWithGpsEmulator(options: RideWithGpsEmulatorOptions): Promise<RideWithGpsEmulator> {
+export async function startRideWithGpsEmulator(options: Omit<EmulatorOptions, 'now'>): Promise<RideWithGpsEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<RideWithGpsUser>({ accessTokenTtl: null, refreshPolicy: 'none' });
   const controls = emulatorControls<RideWithGpsUser>(server, grants);

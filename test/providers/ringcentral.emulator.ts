@@ -38,6 +38,7 @@ import { randomBytes } from 'node:crypto';
 import { redirectBack, requestedScopes } from './kit/authorization.js';
 import { basicAsSent } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
@@ -52,13 +53,9 @@ export interface RingCentralUser {
   email: string;
 }
 
-export interface RingCentralEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface RingCentralEmulatorOptions extends EmulatorOptions {
   /** The permissions set on the app (default `ReadAccounts CallControl ReadCallLog`). */
   permissions?: readonly string[];
-  now?: () => number;
 }
 
 export interface RingCentralEmulator extends EmulatorHandle<RingCentralUser> {

@@ -32,6 +32,7 @@ import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { requestedScopes } from './kit/authorization.js';
 import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorReply } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
@@ -45,13 +46,6 @@ export interface RobloxUser {
   displayName: string;
 }
 
-export interface RobloxEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
-}
-
 export interface RobloxEmulator extends EmulatorHandle<RobloxUser> {
   readonly issuer: string;
   /** The person revokes the app's authorization in their Roblox account settings: none of its tokens works. */
@@ -63,7 +57,7 @@ const APP_SCOPES = new Set(['openid', 'profile', 'asset:read']);
 const ACCESS_TOKEN_TTL = 899;
 const REFRESH_TOKEN_TTL = 90 * 86_400;
 
-export async function startRobloxEmulator(options: RobloxEmulatorOptions): Promise<RobloxEmulator> {
+export async function startRobloxEmulator(options: EmulatorOptions): Promise<RobloxEmulator> {
   const server = await startEmulatorServer();
   const issuer = `${server.origin}/oauth/`;
   const oauth = `${server.origin}/oauth`;

@@ -42,6 +42,7 @@ import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { oauthError, tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
@@ -61,13 +62,6 @@ export interface SageUser {
   businesses: SageBusiness[];
   /** The country the person picks on Sage's page, sent back beside the code. */
   country?: string;
-}
-
-export interface SageEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
 }
 
 export interface SageEmulator extends EmulatorHandle<SageUser> {
@@ -99,7 +93,7 @@ function page(request: EmulatorRequest, collection: string, items: unknown[]): u
   };
 }
 
-export async function startSageEmulator(options: SageEmulatorOptions): Promise<SageEmulator> {
+export async function startSageEmulator(options: EmulatorOptions): Promise<SageEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<SageUser>({
     ...(options.now ? { now: options.now } : {}),

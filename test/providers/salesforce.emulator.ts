@@ -19,6 +19,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
@@ -30,12 +31,6 @@ export interface SalesforceUser {
   email: string;
 }
 
-export interface SalesforceEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-}
-
 export interface SalesforceEmulator extends Omit<EmulatorHandle<SalesforceUser>, 'denyNextAuthorization' | 'failNextTokenRequest'> {
   /** What the token answer says `instance_url` is (default: the emulator's origin). */
   setInstanceUrl(url: string | null): void;
@@ -43,7 +38,7 @@ export interface SalesforceEmulator extends Omit<EmulatorHandle<SalesforceUser>,
   expireSession(accessToken: string): void;
 }
 
-export async function startSalesforceEmulator(options: SalesforceEmulatorOptions): Promise<SalesforceEmulator> {
+export async function startSalesforceEmulator(options: Omit<EmulatorOptions, 'now'>): Promise<SalesforceEmulator> {
   const server = await startEmulatorServer();
   const issuer = server.origin;
   const key = await createSigningKey('RS256');

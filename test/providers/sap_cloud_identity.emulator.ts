@@ -37,6 +37,7 @@
 import { codeRequest, redirectBack } from './kit/authorization.js';
 import { countedAuthentication } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey, grantIdToken } from './kit/signing.js';
@@ -52,13 +53,9 @@ export interface SapUser {
   mail: string;
 }
 
-export interface SapEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface SapEmulatorOptions extends EmulatorOptions {
   /** The tenant's "Enforce Compliant OIDC Issuer". */
   enforceCompliantIssuer?: boolean;
-  now?: () => number;
 }
 
 export interface SapEmulator extends EmulatorHandle<SapUser> {

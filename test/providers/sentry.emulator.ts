@@ -32,6 +32,7 @@ import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { describedError } from './kit/described-errors.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { oauthError, tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
@@ -43,14 +44,6 @@ export interface SentryUser {
   email: string;
 }
 
-export interface SentryEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  /** Epoch seconds (default: the real clock). */
-  now?: () => number;
-}
-
 export interface SentryEmulator extends EmulatorHandle<SentryUser> {
   /** The person revokes the app in Sentry's account settings: none of its tokens works. */
   revokeApp(user: SentryUser): void;
@@ -59,7 +52,7 @@ export interface SentryEmulator extends EmulatorHandle<SentryUser> {
 const ACCESS_TOKEN_TTL = 30 * 86_400;
 const SCOPES = ['org:read', 'org:write', 'org:admin', 'project:read', 'project:write', 'project:admin', 'project:releases', 'team:read', 'team:write', 'team:admin', 'member:read', 'member:write', 'member:admin', 'event:read', 'event:write', 'event:admin'];
 
-export async function startSentryEmulator(options: SentryEmulatorOptions): Promise<SentryEmulator> {
+export async function startSentryEmulator(options: EmulatorOptions): Promise<SentryEmulator> {
   const server = await startEmulatorServer();
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
   const grants = new GrantStore<SentryUser>({ now, accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'rotating' });

@@ -45,6 +45,7 @@
 import { createHmac } from 'node:crypto';
 import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { jsonOrForm, oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -56,13 +57,9 @@ export interface ShopifyShop {
   email: string;
 }
 
-export interface ShopifyEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface ShopifyEmulatorOptions extends EmulatorOptions {
   /** The store's host, `{shop}.myshopify.com`, named in the callback's `shop`. */
   shop: string;
-  now?: () => number;
 }
 
 export interface ShopifyEmulator extends EmulatorHandle<ShopifyShop> {

@@ -26,6 +26,7 @@
  */
 import { codeRequest, redirectBack } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { atHash, createSigningKey } from './kit/signing.js';
@@ -39,10 +40,7 @@ export interface SlackUser {
   email: string;
 }
 
-export interface SlackEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface SlackEmulatorOptions extends Omit<EmulatorOptions, 'now'> {
   /** The app's "token rotation" setting (off by default at Slack). */
   tokenRotation: boolean;
 }

@@ -33,6 +33,7 @@
 import { createHash } from 'node:crypto';
 import { redirectBack, requestedScopes } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -44,13 +45,6 @@ export interface SmartsheetUser {
   lastName: string;
   accountId: number;
   accountName: string;
-}
-
-export interface SmartsheetEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
 }
 
 export interface SmartsheetEmulator extends EmulatorHandle<SmartsheetUser> {
@@ -65,7 +59,7 @@ function apiError(status: number, errorCode: number, message: string): EmulatorR
   return json(status, { errorCode, message, refId: 'emulated' });
 }
 
-export async function startSmartsheetEmulator(options: SmartsheetEmulatorOptions): Promise<SmartsheetEmulator> {
+export async function startSmartsheetEmulator(options: EmulatorOptions): Promise<SmartsheetEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<SmartsheetUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'rotating', refreshTokenTtl: null });
   const controls = emulatorControls<SmartsheetUser>(server, grants);

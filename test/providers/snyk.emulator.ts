@@ -40,6 +40,7 @@ import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { isGrant } from './kit/bearer-grant.js';
 import { credentialsIn, formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { oauthError, tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
@@ -52,12 +53,6 @@ export interface SnykUser {
   org: { id: string; name: string };
 }
 
-export interface SnykEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-}
-
 export interface SnykEmulator extends EmulatorHandle<SnykUser> {
   /** The person revokes the app on the Authorized Snyk Apps page: none of its tokens works. */
   removeApp(user: SnykUser): void;
@@ -66,7 +61,7 @@ export interface SnykEmulator extends EmulatorHandle<SnykUser> {
 const APP_SCOPES = 'org.read org.project.read';
 const REFRESH_TOKEN_TTL = 15_552_000;
 
-export async function startSnykEmulator(options: SnykEmulatorOptions): Promise<SnykEmulator> {
+export async function startSnykEmulator(options: Omit<EmulatorOptions, 'now'>): Promise<SnykEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<SnykUser>({ accessTokenTtl: 3599, refreshPolicy: 'rotating', refreshTokenTtl: REFRESH_TOKEN_TTL });
   const controls = emulatorControls<SnykUser>(server, grants);

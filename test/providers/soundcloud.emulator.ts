@@ -34,6 +34,7 @@
  */
 import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -42,13 +43,6 @@ export interface SoundCloudUser {
   id: number;
   username: string;
   full_name: string;
-}
-
-export interface SoundCloudEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
 }
 
 export interface SoundCloudEmulator extends EmulatorHandle<SoundCloudUser> {
@@ -60,7 +54,7 @@ export interface SoundCloudEmulator extends EmulatorHandle<SoundCloudUser> {
 
 const ACCESS_TOKEN_TTL = 3599;
 
-export async function startSoundCloudEmulator(options: SoundCloudEmulatorOptions): Promise<SoundCloudEmulator> {
+export async function startSoundCloudEmulator(options: EmulatorOptions): Promise<SoundCloudEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<SoundCloudUser>({
     ...(options.now ? { now: options.now } : {}),

@@ -36,6 +36,7 @@
 import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { basicAsSent } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorReply } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -46,13 +47,9 @@ export interface SpotifyUser {
   email: string;
 }
 
-export interface SpotifyEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface SpotifyEmulatorOptions extends EmulatorOptions {
   /** A refresh answers a new refresh token (true) or none, the held one staying in use (false). */
   rotateRefreshTokens: boolean;
-  now?: () => number;
 }
 
 export interface SpotifyEmulator extends EmulatorHandle<SpotifyUser> {

@@ -42,6 +42,7 @@
  */
 import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
@@ -52,13 +53,6 @@ export interface SquareMerchant {
   business_name: string;
   country: string;
   currency: string;
-}
-
-export interface SquareEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
 }
 
 export interface SquareEmulator extends EmulatorHandle<SquareMerchant> {
@@ -75,7 +69,7 @@ const PERMISSION = /^[A-Z]+(_[A-Z]+)*$/;
 
 const errors = (status: number, category: string, code: string, detail: string): EmulatorReply => json(status, { errors: [{ category, code, detail }] });
 
-export async function startSquareEmulator(options: SquareEmulatorOptions): Promise<SquareEmulator> {
+export async function startSquareEmulator(options: EmulatorOptions): Promise<SquareEmulator> {
   const server = await startEmulatorServer();
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
   const grants = new GrantStore<SquareMerchant>({

@@ -31,6 +31,7 @@
  */
 import { redirectBack } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 
@@ -39,13 +40,6 @@ export interface StravaAthlete {
   username: string;
   firstname: string;
   lastname: string;
-}
-
-export interface StravaEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
 }
 
 export interface StravaEmulator extends EmulatorHandle<StravaAthlete> {
@@ -62,7 +56,7 @@ function fault(status: number, message: string, resource: string, field: string,
   return json(status, { message, errors: [{ resource, field, code }] });
 }
 
-export async function startStravaEmulator(options: StravaEmulatorOptions): Promise<StravaEmulator> {
+export async function startStravaEmulator(options: EmulatorOptions): Promise<StravaEmulator> {
   const server = await startEmulatorServer();
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
   const grants = new GrantStore<StravaAthlete>({ now, accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'rotating' });

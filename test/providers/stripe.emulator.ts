@@ -43,6 +43,7 @@ import { randomBytes } from 'node:crypto';
 import { redirectBack } from './kit/authorization.js';
 import { isGrant } from './kit/bearer-grant.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -56,13 +57,11 @@ export interface StripeAccount {
   country: string;
 }
 
-export interface StripeEmulatorOptions {
+export interface StripeEmulatorOptions extends EmulatorOptions {
   /** The platform's Connect client id, `ca_…`. */
   clientId: string;
   /** The platform's secret key, `sk_test_…`. */
   clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
 }
 
 export interface StripeEmulator extends EmulatorHandle<StripeAccount> {

@@ -28,6 +28,7 @@
  */
 import { codeRequest, redirectBack } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey, grantIdToken } from './kit/signing.js';
@@ -41,13 +42,6 @@ export interface StytchUser {
   email: string;
 }
 
-export interface StytchEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
-}
-
 export interface StytchEmulator extends EmulatorHandle<StytchUser> {
   readonly issuer: string;
   /** The user revokes the Connected App's access: its tokens stop working. */
@@ -59,7 +53,7 @@ let requests = 0;
 const requestId = () => `request-id-test-${String((requests += 1)).padStart(8, '0')}`;
 const stytchError = (status: number, error: string, description: string) => json(status, { error, error_description: description, status_code: status, request_id: requestId() });
 
-export async function startStytchEmulator(options: StytchEmulatorOptions): Promise<StytchEmulator> {
+export async function startStytchEmulator(options: EmulatorOptions): Promise<StytchEmulator> {
   const server = await startEmulatorServer();
   const issuer = server.origin;
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));

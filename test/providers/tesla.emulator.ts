@@ -39,6 +39,7 @@ import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -53,14 +54,6 @@ export interface TeslaUser {
 }
 
 type Region = 'na' | 'eu';
-
-export interface TeslaEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  /** Epoch seconds (default: the real clock). */
-  now?: () => number;
-}
 
 export interface TeslaEmulator extends EmulatorHandle<TeslaUser> {
   /** The person removes the app in their Tesla account: every token of theirs stops working. */
@@ -77,7 +70,7 @@ const ACCESS_TOKEN_TTL = 8 * 60 * 60;
 const SCOPES = ['openid', 'offline_access', 'user_data', 'vehicle_device_data', 'vehicle_location', 'vehicle_cmds', 'vehicle_charging_cmds', 'energy_device_data', 'energy_cmds'];
 const UNAUTHORIZED = () => json(401, { error: 'invalid bearer token' });
 
-export async function startTeslaEmulator(options: TeslaEmulatorOptions): Promise<TeslaEmulator> {
+export async function startTeslaEmulator(options: EmulatorOptions): Promise<TeslaEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<TeslaUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'rotating' });
   const controls = emulatorControls<TeslaUser>(server, grants);

@@ -24,6 +24,7 @@ import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { requestedScopes } from './kit/authorization.js';
 import { isGrant } from './kit/bearer-grant.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, startEmulatorServer, json } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { graphError, metaUserTokenRoutes } from './kit/meta-user-tokens.js';
@@ -33,14 +34,6 @@ export interface ThreadsUser {
   userId: string;
   username: string;
   name: string;
-}
-
-export interface ThreadsEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  /** Epoch seconds (default: the real clock). */
-  now?: () => number;
 }
 
 export interface ThreadsEmulator extends EmulatorHandle<ThreadsUser> {
@@ -56,7 +49,7 @@ const SHORT_LIVED_TTL = 3_600;
 const SCOPES = ['threads_basic', 'threads_content_publish', 'threads_read_replies', 'threads_manage_replies', 'threads_manage_insights'];
 const exchangeRefusal = (message: string, code: number) => graphError(400, { message, type: 'OAuthException', code });
 
-export async function startThreadsEmulator(options: ThreadsEmulatorOptions): Promise<ThreadsEmulator> {
+export async function startThreadsEmulator(options: EmulatorOptions): Promise<ThreadsEmulator> {
   const server = await startEmulatorServer();
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
   const grants = new GrantStore<ThreadsUser>({ now, accessTokenTtl: SHORT_LIVED_TTL, refreshPolicy: 'none', codeTtl: 3_600 });

@@ -34,6 +34,7 @@ import { requestedScopes } from './kit/authorization.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { basicAsSent, formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -45,13 +46,9 @@ export interface TodoistUser {
   fullName: string;
 }
 
-export interface TodoistEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface TodoistEmulatorOptions extends EmulatorOptions {
   /** Whether the app has refresh tokens enabled (default true, as for new apps); false: long-lived access tokens alone. */
   refreshTokens?: boolean;
-  now?: () => number;
 }
 
 export interface TodoistEmulator extends EmulatorHandle<TodoistUser> {

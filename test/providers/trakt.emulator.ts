@@ -28,6 +28,7 @@ import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { describedError } from './kit/described-errors.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -37,12 +38,6 @@ export interface TraktUser {
   uuid: string;
   username: string;
   name: string;
-}
-
-export interface TraktEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
 }
 
 export interface TraktEmulator extends EmulatorHandle<TraktUser> {
@@ -63,7 +58,7 @@ function jsonParameters(request: EmulatorRequest): URLSearchParams {
   return new URLSearchParams(Object.entries(body).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }
 
-export async function startTraktEmulator(options: TraktEmulatorOptions): Promise<TraktEmulator> {
+export async function startTraktEmulator(options: Omit<EmulatorOptions, 'now'>): Promise<TraktEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<TraktUser>({ accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'rotating' });
   const controls = emulatorControls<TraktUser>(server, grants);

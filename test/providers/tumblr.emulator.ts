@@ -30,6 +30,7 @@ import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { describedError } from './kit/described-errors.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { jsonOrForm, oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -41,12 +42,6 @@ export interface TumblrUser {
   uuid: string;
   /** The primary blog's title. */
   title: string;
-}
-
-export interface TumblrEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
 }
 
 export interface TumblrEmulator extends EmulatorHandle<TumblrUser> {
@@ -66,7 +61,7 @@ function wrapped(status: number, msg: string, response: unknown): EmulatorReply 
 
 const UNAUTHORIZED = () => wrapped(401, 'Unauthorized', []);
 
-export async function startTumblrEmulator(options: TumblrEmulatorOptions): Promise<TumblrEmulator> {
+export async function startTumblrEmulator(options: Omit<EmulatorOptions, 'now'>): Promise<TumblrEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<TumblrUser>({ accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'rotating' });
   const controls = emulatorControls<TumblrUser>(server, grants);

@@ -37,6 +37,7 @@
  */
 import { codeRequest, redirectBack } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
@@ -49,13 +50,6 @@ export interface TwitchUser {
   displayName: string;
   email: string;
   emailVerified: boolean;
-}
-
-export interface TwitchEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
 }
 
 export interface TwitchEmulator extends EmulatorHandle<TwitchUser> {
@@ -77,7 +71,7 @@ function twitchError(status: number, message: string, error?: string): EmulatorR
   return json(status, { ...(error ? { error } : {}), status, message });
 }
 
-export async function startTwitchEmulator(options: TwitchEmulatorOptions): Promise<TwitchEmulator> {
+export async function startTwitchEmulator(options: EmulatorOptions): Promise<TwitchEmulator> {
   const server = await startEmulatorServer();
   const issuer = `${server.origin}/oauth2`;
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));

@@ -29,6 +29,7 @@ import { requestedScopes } from './kit/authorization.js';
 import { isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -39,13 +40,6 @@ export interface TypeformUser {
   email: string;
 }
 
-export interface TypeformEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
-}
-
 export interface TypeformEmulator extends EmulatorHandle<TypeformUser> {
   /** The person removes the app from their Typeform account: none of its tokens works. */
   removeApp(user: TypeformUser): void;
@@ -53,7 +47,7 @@ export interface TypeformEmulator extends EmulatorHandle<TypeformUser> {
 
 const SCOPES = ['accounts:read', 'forms:read', 'forms:write', 'images:read', 'images:write', 'themes:read', 'themes:write', 'responses:read', 'responses:write', 'webhooks:read', 'webhooks:write', 'workspaces:read', 'workspaces:write', 'offline'];
 
-export async function startTypeformEmulator(options: TypeformEmulatorOptions): Promise<TypeformEmulator> {
+export async function startTypeformEmulator(options: EmulatorOptions): Promise<TypeformEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<TypeformUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: 7 * 86_400, refreshPolicy: 'rotating', refreshTokenTtl: null, codeTtl: 600 });
   const controls = emulatorControls<TypeformUser>(server, grants);

@@ -36,6 +36,7 @@
 import { redirectBack, requestedScopes } from './kit/authorization.js';
 import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey, grantIdToken } from './kit/signing.js';
@@ -51,13 +52,6 @@ export interface VercelUser {
   avatar?: string;
 }
 
-export interface VercelEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
-}
-
 export interface VercelEmulator extends EmulatorHandle<VercelUser> {
   readonly issuer: string;
   /** The person removes the app from their Vercel account: every token of theirs stops working. */
@@ -68,7 +62,7 @@ const APP_SCOPES = ['openid', 'email', 'profile', 'offline_access'];
 const ACCESS_TOKEN_SECONDS = 3600;
 const REFRESH_TOKEN_SECONDS = 30 * 86_400;
 
-export async function startVercelEmulator(options: VercelEmulatorOptions): Promise<VercelEmulator> {
+export async function startVercelEmulator(options: EmulatorOptions): Promise<VercelEmulator> {
   const server = await startEmulatorServer();
   const issuer = server.origin;
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));

@@ -30,6 +30,7 @@
 import { basicAsSent } from './kit/client-authentication.js';
 import { redirectBack, requestedScopes } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { jsonOrForm, oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -40,12 +41,6 @@ export interface VimeoUser {
   name: string;
   /** The profile's short name, in `link`. */
   username: string;
-}
-
-export interface VimeoEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
 }
 
 export interface VimeoEmulator extends EmulatorHandle<VimeoUser> {
@@ -62,7 +57,7 @@ function apiError(status: number, error: string, errorCode: number): EmulatorRep
   return json(status, { error, link: null, developer_message: error, error_code: errorCode });
 }
 
-export async function startVimeoEmulator(options: VimeoEmulatorOptions): Promise<VimeoEmulator> {
+export async function startVimeoEmulator(options: Omit<EmulatorOptions, 'now'>): Promise<VimeoEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<VimeoUser>({ accessTokenTtl: null, refreshPolicy: 'none' });
   const controls = emulatorControls<VimeoUser>(server, grants);

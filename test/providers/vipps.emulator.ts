@@ -37,6 +37,7 @@ import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { basicAsSent } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { atHash, createSigningKey } from './kit/signing.js';
@@ -52,12 +53,6 @@ export interface VippsUser {
   phoneNumber: string;
 }
 
-export interface VippsEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-}
-
 export interface VippsEmulator extends EmulatorHandle<VippsUser> {
   /** `<origin>/access-management-1.0/access/`. */
   readonly issuer: string;
@@ -71,7 +66,7 @@ const SCOPES = new Set(['openid', 'address', 'name', 'email', 'phoneNumber', 'ni
 const GRANT_REFUSED =
   'The provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client';
 
-export async function startVippsEmulator(options: VippsEmulatorOptions): Promise<VippsEmulator> {
+export async function startVippsEmulator(options: Omit<EmulatorOptions, 'now'>): Promise<VippsEmulator> {
   const server = await startEmulatorServer();
   const issuer = `${server.origin}${BASE}`;
   const key = await createSigningKey('RS256');

@@ -28,6 +28,7 @@ import { requestedScopes } from './kit/authorization.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -40,13 +41,6 @@ export interface WahooUser {
   email: string;
 }
 
-export interface WahooEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
-}
-
 export interface WahooEmulator extends EmulatorHandle<WahooUser> {
   /** The person disconnects the app in their Wahoo account: every token of theirs stops working. */
   removeApp(user: WahooUser): void;
@@ -55,7 +49,7 @@ export interface WahooEmulator extends EmulatorHandle<WahooUser> {
 const ACCESS_TOKEN_TTL = 7200;
 const SCOPES = ['email', 'user_read', 'user_write', 'workouts_read', 'workouts_write', 'plans_read', 'plans_write', 'power_zones_read', 'power_zones_write', 'offline_data'];
 
-export async function startWahooEmulator(options: WahooEmulatorOptions): Promise<WahooEmulator> {
+export async function startWahooEmulator(options: EmulatorOptions): Promise<WahooEmulator> {
   const server = await startEmulatorServer();
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
   const grants = new GrantStore<WahooUser>({ now, accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'rotating' });

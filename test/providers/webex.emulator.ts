@@ -33,6 +33,7 @@ import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { requestedScopes } from './kit/authorization.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
@@ -45,13 +46,9 @@ export interface WebexPerson {
   orgId: string;
 }
 
-export interface WebexEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface WebexEmulatorOptions extends EmulatorOptions {
   /** The scopes ticked on the integration (default `spark:people_read spark:rooms_read`). */
   integrationScopes?: string[];
-  now?: () => number;
 }
 
 export interface WebexEmulator extends EmulatorHandle<WebexPerson> {

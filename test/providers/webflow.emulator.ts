@@ -32,6 +32,7 @@ import { redirectBack, requestedScopes } from './kit/authorization.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { jsonOrForm, oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -44,10 +45,7 @@ export interface WebflowUser {
   lastName: string;
 }
 
-export interface WebflowEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface WebflowEmulatorOptions extends Omit<EmulatorOptions, 'now'> {
   /** The scopes set on the app (default `authorized_user:read sites:read`). */
   appScopes?: string[];
 }

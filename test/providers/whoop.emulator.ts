@@ -29,6 +29,7 @@ import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { describedError } from './kit/described-errors.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -39,14 +40,6 @@ export interface WhoopUser {
   email: string;
   firstName: string;
   lastName: string;
-}
-
-export interface WhoopEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  /** Epoch seconds (default: the real clock). */
-  now?: () => number;
 }
 
 export interface WhoopEmulator extends EmulatorHandle<WhoopUser> {
@@ -62,7 +55,7 @@ const ACCESS_TOKEN_TTL = 3600;
 const SCOPES = ['offline', 'read:recovery', 'read:cycles', 'read:workout', 'read:sleep', 'read:profile', 'read:body_measurement'];
 const NOT_VALID = () => json(401, { message: 'Authorization was not valid' });
 
-export async function startWhoopEmulator(options: WhoopEmulatorOptions): Promise<WhoopEmulator> {
+export async function startWhoopEmulator(options: EmulatorOptions): Promise<WhoopEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<WhoopUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'rotating' });
   const controls = emulatorControls<WhoopUser>(server, grants);

@@ -41,6 +41,7 @@ import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { requestedScopes } from './kit/authorization.js';
 import { isGrant } from './kit/bearer-grant.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { RFC_6749_DESCRIPTIONS, tokenEndpoint } from './kit/token-endpoint.js';
@@ -56,13 +57,9 @@ export interface WikimediaUser {
   emailConfirmed: boolean;
 }
 
-export interface WikimediaEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface WikimediaEmulatorOptions extends EmulatorOptions {
   /** The grants the client was registered with, beside `basic` (default: `editpage` and `mwoauth-authonlyprivate`). */
   grants?: readonly string[];
-  now?: () => number;
 }
 
 export interface WikimediaEmulator extends EmulatorHandle<WikimediaUser> {

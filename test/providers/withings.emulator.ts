@@ -34,6 +34,7 @@ import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { requestedScopes } from './kit/authorization.js';
 import { isGrant } from './kit/bearer-grant.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
@@ -41,13 +42,6 @@ import { tokenEndpoint } from './kit/token-endpoint.js';
 export interface WithingsUser {
   /** The person's userid, a number at Withings. */
   id: number;
-}
-
-export interface WithingsEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
 }
 
 export interface WithingsEmulator extends EmulatorHandle<WithingsUser> {
@@ -67,7 +61,7 @@ const SCOPES = ['user.info', 'user.metrics', 'user.activity', 'user.sleepevents'
 /** Withings' refusal: HTTP 200 with a non-zero status. */
 const refusal = (status: number, error: string): EmulatorReply => json(200, { status, body: {}, error });
 
-export async function startWithingsEmulator(options: WithingsEmulatorOptions): Promise<WithingsEmulator> {
+export async function startWithingsEmulator(options: EmulatorOptions): Promise<WithingsEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<WithingsUser>({
     ...(options.now ? { now: options.now } : {}),

@@ -35,6 +35,7 @@ import { redirectBack } from './kit/authorization.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
@@ -55,12 +56,6 @@ export interface WordpressUser {
   sites: WordpressSite[];
 }
 
-export interface WordpressEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-}
-
 export interface WordpressEmulator extends EmulatorHandle<WordpressUser> {
   /** The person disconnects the app at wordpress.com/me/security/connected-applications: every token of theirs stops working. */
   disconnectApp(user: WordpressUser): void;
@@ -72,7 +67,7 @@ export interface WordpressEmulator extends EmulatorHandle<WordpressUser> {
 
 const SCOPES = ['global', 'auth', 'media', 'sites', 'users', 'stats', 'posts', 'comments', 'taxonomy', 'follow', 'sharing', 'notifications', 'insights', 'read', 'menus'];
 
-export async function startWordpressEmulator(options: WordpressEmulatorOptions): Promise<WordpressEmulator> {
+export async function startWordpressEmulator(options: Omit<EmulatorOptions, 'now'>): Promise<WordpressEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<WordpressUser>({ accessTokenTtl: null, refreshPolicy: 'none' });
   const controls = emulatorControls<WordpressUser>(server, grants);

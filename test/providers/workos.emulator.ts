@@ -26,6 +26,7 @@
 import { codeRequest, redirectBack } from './kit/authorization.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { jwtAccessTokens } from './kit/jwt-access-tokens.js';
@@ -42,13 +43,6 @@ export interface WorkosUser {
   email: string;
 }
 
-export interface WorkosEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
-}
-
 export interface WorkosEmulator extends EmulatorHandle<WorkosUser> {
   readonly issuer: string;
   /** The person's authorization of the application is withdrawn: its tokens stop working. */
@@ -57,7 +51,7 @@ export interface WorkosEmulator extends EmulatorHandle<WorkosUser> {
 
 export const WORKOS_ACCESS_TOKEN_TTL = 300;
 
-export async function startWorkosEmulator(options: WorkosEmulatorOptions): Promise<WorkosEmulator> {
+export async function startWorkosEmulator(options: EmulatorOptions): Promise<WorkosEmulator> {
   const server = await startEmulatorServer();
   const issuer = server.origin;
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));

@@ -32,6 +32,7 @@ import { requestedScopes } from './kit/authorization.js';
 import { isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
@@ -42,13 +43,6 @@ export interface WrikeUser {
   firstName: string;
   lastName: string;
   email: string;
-}
-
-export interface WrikeEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
 }
 
 export interface WrikeEmulator extends EmulatorHandle<WrikeUser> {
@@ -63,7 +57,7 @@ const READERS = ['Default', 'wsReadOnly', 'wsReadWrite'];
 
 const wrikeError = (status: number, error: string, errorDescription: string): EmulatorReply => json(status, { errorDescription, error });
 
-export async function startWrikeEmulator(options: WrikeEmulatorOptions): Promise<WrikeEmulator> {
+export async function startWrikeEmulator(options: EmulatorOptions): Promise<WrikeEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<WrikeUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'rotating' });
   const controls = emulatorControls<WrikeUser>(server, grants);

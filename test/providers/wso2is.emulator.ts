@@ -30,6 +30,7 @@
 import { codeRequest, redirectBack } from './kit/authorization.js';
 import { countedAuthentication } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey, grantIdToken } from './kit/signing.js';
@@ -43,13 +44,9 @@ export interface Wso2IsUser {
   email: string;
 }
 
-export interface Wso2IsEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface Wso2IsEmulatorOptions extends EmulatorOptions {
   /** The app's "Renew refresh token" (off by default). */
   renewRefreshToken?: boolean;
-  now?: () => number;
 }
 
 export interface Wso2IsEmulator extends EmulatorHandle<Wso2IsUser> {

@@ -30,6 +30,7 @@
 import { codeRequest, redirectBack, requestedScopes } from './kit/authorization.js';
 import { basicAsSent } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
@@ -41,13 +42,6 @@ export interface XUser {
   confirmedEmail: string | null;
 }
 
-export interface XEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
-}
-
 export type XEmulator = Omit<EmulatorHandle<XUser>, 'denyNextAuthorization'>;
 
 const ACCESS_TOKEN_TTL = 7200;
@@ -56,7 +50,7 @@ function problem(status: number, title: string, detail: string): EmulatorReply {
   return json(status, { title, detail, type: 'about:blank', status });
 }
 
-export async function startXEmulator(options: XEmulatorOptions): Promise<XEmulator> {
+export async function startXEmulator(options: EmulatorOptions): Promise<XEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<XUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'rotating', codeTtl: 30 });
   /** Refresh tokens revoked one by one at /2/oauth2/revoke (the grant's other tokens stay). */

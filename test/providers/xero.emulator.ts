@@ -31,6 +31,7 @@ import { randomUUID } from 'node:crypto';
 import { codeRequest, redirectBack } from './kit/authorization.js';
 import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { atHash, createSigningKey } from './kit/signing.js';
@@ -48,13 +49,6 @@ export interface XeroUser {
   familyName: string;
   email: string;
   organisations: XeroOrganisation[];
-}
-
-export interface XeroEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
 }
 
 export interface XeroEmulator extends EmulatorHandle<XeroUser> {
@@ -77,7 +71,7 @@ interface Connection {
   createdDateUtc: string;
 }
 
-export async function startXeroEmulator(options: XeroEmulatorOptions): Promise<XeroEmulator> {
+export async function startXeroEmulator(options: EmulatorOptions): Promise<XeroEmulator> {
   const server = await startEmulatorServer();
   const issuer = server.origin;
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));

@@ -32,6 +32,7 @@
  */
 import { codeRequest, redirectBack } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
@@ -48,10 +49,7 @@ export interface YahooUser {
   email: string;
 }
 
-export interface YahooEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface YahooEmulatorOptions extends Omit<EmulatorOptions, 'now'> {
   /** The OpenID Connect permissions ticked on the app (default both). */
   permissions?: Array<'email' | 'profile'>;
   /** A refresh answers a new refresh token, and the old one stops working (Yahoo's "it may change"); default: the same one again. */

@@ -24,6 +24,7 @@ import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { requestedScopes } from './kit/authorization.js';
 import { basicAsSent } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { createSigningKey, grantIdToken } from './kit/signing.js';
@@ -39,12 +40,6 @@ export interface YahooJapanUser {
   emailVerified: boolean;
 }
 
-export interface YahooJapanEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-}
-
 export interface YahooJapanEmulator extends EmulatorHandle<YahooJapanUser> {
   readonly issuer: string;
   /** The person removes the app in their Yahoo! JAPAN ID: every token of theirs ends. */
@@ -53,7 +48,7 @@ export interface YahooJapanEmulator extends EmulatorHandle<YahooJapanUser> {
 
 const SCOPES = ['openid', 'profile', 'email', 'address'];
 
-export async function startYahooJapanEmulator(options: YahooJapanEmulatorOptions): Promise<YahooJapanEmulator> {
+export async function startYahooJapanEmulator(options: Omit<EmulatorOptions, 'now'>): Promise<YahooJapanEmulator> {
   const server = await startEmulatorServer();
   const issuer = server.origin;
   const key = await createSigningKey('RS256');

@@ -35,6 +35,7 @@
 import { redirectBack } from './kit/authorization.js';
 import { basicAsSent, formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -48,13 +49,9 @@ export interface YandexUser {
   avatarId: string | null;
 }
 
-export interface YandexEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface YandexEmulatorOptions extends EmulatorOptions {
   /** The rights set on the app (default `login:info login:email login:avatar`). */
   rights?: readonly string[];
-  now?: () => number;
 }
 
 export interface YandexEmulator extends EmulatorHandle<YandexUser> {

@@ -47,6 +47,7 @@ import { requestedScopes } from './kit/authorization.js';
 import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import { describedError } from './kit/described-errors.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, isJson, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant, type IssuedTokens } from './kit/grants.js';
 import { jsonOrForm, tokenEndpoint } from './kit/token-endpoint.js';
@@ -58,13 +59,9 @@ export interface ZendeskUser {
   role: 'admin' | 'agent' | 'end-user';
 }
 
-export interface ZendeskEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface ZendeskEmulatorOptions extends EmulatorOptions {
   /** False: an older client, whose access tokens never expire and come with no refresh token. Default true. */
   expiringTokens?: boolean;
-  now?: () => number;
 }
 
 export interface ZendeskEmulator extends EmulatorHandle<ZendeskUser> {

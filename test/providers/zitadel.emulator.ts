@@ -35,6 +35,7 @@
 import { codeRequest, redirectBack } from './kit/authorization.js';
 import { authenticatesAs } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey, grantIdToken } from './kit/signing.js';
@@ -50,13 +51,6 @@ export interface ZitadelUser {
   emailVerified: boolean;
 }
 
-export interface ZitadelEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
-}
-
 export interface ZitadelEmulator extends EmulatorHandle<ZitadelUser> {
   readonly issuer: string;
   /** The user's sessions for the application are ended in ZITADEL: every token of theirs stops working. */
@@ -69,7 +63,7 @@ const ACCESS_TOKEN_SECONDS = 12 * 3600;
 const REFRESH_IDLE_SECONDS = 30 * DAY;
 const REFRESH_ABSOLUTE_SECONDS = 90 * DAY;
 
-export async function startZitadelEmulator(options: ZitadelEmulatorOptions): Promise<ZitadelEmulator> {
+export async function startZitadelEmulator(options: EmulatorOptions): Promise<ZitadelEmulator> {
   const server = await startEmulatorServer();
   const issuer = server.origin;
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));

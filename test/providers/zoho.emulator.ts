@@ -47,6 +47,7 @@
  */
 import { redirectBack } from './kit/authorization.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
@@ -60,11 +61,7 @@ export interface ZohoUser {
   accountsServer?: string;
 }
 
-export interface ZohoEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
+export interface ZohoEmulatorOptions extends EmulatorOptions {
   /** The data centre's `location` (default `us`). */
   location?: string;
   /** Data centres emulated beside this one, the same client registered at each (Multi DC): their people are sent on to them, and they close with this one. */

@@ -28,6 +28,7 @@
 import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { basicAsSent } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
@@ -42,19 +43,12 @@ export interface ZoomUser {
   verified: 0 | 1;
 }
 
-export interface ZoomEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
-}
-
 export type ZoomEmulator = Omit<EmulatorHandle<ZoomUser>, 'denyNextAuthorization'>;
 
 const ACCESS_TOKEN_TTL = 3600;
 const REFRESH_TOKEN_TTL = 90 * 86_400;
 
-export async function startZoomEmulator(options: ZoomEmulatorOptions): Promise<ZoomEmulator> {
+export async function startZoomEmulator(options: EmulatorOptions): Promise<ZoomEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<ZoomUser>({
     ...(options.now ? { now: options.now } : {}),

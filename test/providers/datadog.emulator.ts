@@ -40,6 +40,7 @@ import { redirectBack } from './kit/authorization.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, redirect, startEmulatorServer, type EmulatorReply } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { oauthError, tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
@@ -53,10 +54,7 @@ export interface DatadogUser {
   site?: string;
 }
 
-export interface DatadogEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface DatadogEmulatorOptions extends Omit<EmulatorOptions, 'now'> {
   /** The first label of this site's parameter (default `us1`): the site is `<label>.localhost:<port>`. */
   label?: string;
   /** Sites emulated beside this one, the same client at each: their people are sent on to them, and they close with this one. */

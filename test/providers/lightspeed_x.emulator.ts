@@ -34,6 +34,7 @@
 import { requestedScopes, redirectBack } from './kit/authorization.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
@@ -47,12 +48,6 @@ export interface LightspeedStore {
   domainPrefix: string;
 }
 
-export interface LightspeedEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-}
-
 export interface LightspeedEmulator extends EmulatorHandle<LightspeedStore> {
   /** The host of a store on this emulator, `{prefix}.retail.localhost:<port>`. */
   storeHost(prefix: string): string;
@@ -64,7 +59,7 @@ export interface LightspeedEmulator extends EmulatorHandle<LightspeedStore> {
 
 const SCOPES = ['retailer:read', 'products:read', 'sales:read', 'customers:read'];
 
-export async function startLightspeedEmulator(options: LightspeedEmulatorOptions): Promise<LightspeedEmulator> {
+export async function startLightspeedEmulator(options: Omit<EmulatorOptions, 'now'>): Promise<LightspeedEmulator> {
   const server = await startEmulatorServer();
   const { port } = new URL(server.origin);
   const storeHost = (prefix: string) => `${prefix}.retail.localhost:${port}`;

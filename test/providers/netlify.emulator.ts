@@ -28,6 +28,7 @@ import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -39,12 +40,6 @@ export interface NetlifyUser {
   email: string;
 }
 
-export interface NetlifyEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-}
-
 export interface NetlifyEmulator extends EmulatorHandle<NetlifyUser> {
   /** The person revokes the application in their user settings: every token of theirs stops working. */
   removeApp(user: NetlifyUser): void;
@@ -52,7 +47,7 @@ export interface NetlifyEmulator extends EmulatorHandle<NetlifyUser> {
 
 const ACCESS_DENIED = () => json(401, { code: 401, message: 'Access Denied: your token is invalid or expired' });
 
-export async function startNetlifyEmulator(options: NetlifyEmulatorOptions): Promise<NetlifyEmulator> {
+export async function startNetlifyEmulator(options: Omit<EmulatorOptions, 'now'>): Promise<NetlifyEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<NetlifyUser>({ accessTokenTtl: null, refreshPolicy: 'none' });
   const controls = emulatorControls<NetlifyUser>(server, grants);

@@ -30,6 +30,7 @@
 import { codeRequest, redirectBack } from './kit/authorization.js';
 import { countedAuthentication } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { createSigningKey, grantIdToken } from './kit/signing.js';
@@ -43,12 +44,8 @@ export interface PingAmUser {
   email: string;
 }
 
-export interface PingAmEmulatorOptions {
+export interface PingAmEmulatorOptions extends EmulatorOptions {
   realm: string;
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
 }
 
 export interface PingAmEmulator extends EmulatorHandle<PingAmUser> {

@@ -35,6 +35,7 @@ import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -44,12 +45,6 @@ export interface RaindropUser {
   id: number;
   fullName: string;
   email: string;
-}
-
-export interface RaindropEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
 }
 
 export interface RaindropEmulator extends EmulatorHandle<RaindropUser> {
@@ -69,7 +64,7 @@ function jsonParameters(request: EmulatorRequest): URLSearchParams {
   return new URLSearchParams(Object.entries(body).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }
 
-export async function startRaindropEmulator(options: RaindropEmulatorOptions): Promise<RaindropEmulator> {
+export async function startRaindropEmulator(options: Omit<EmulatorOptions, 'now'>): Promise<RaindropEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<RaindropUser>({ accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'rotating', refreshTokenTtl: null });
   const controls = emulatorControls<RaindropUser>(server, grants);

@@ -27,6 +27,7 @@
 import { codeRequest, redirectBack } from './kit/authorization.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -38,12 +39,6 @@ export interface StackExchangeUser {
   userId: number;
   /** The display name as the person wrote it, which they may change. */
   displayName: string;
-}
-
-export interface StackExchangeEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
 }
 
 export interface StackExchangeEmulator extends EmulatorHandle<StackExchangeUser> {
@@ -59,7 +54,7 @@ const QUOTA_MAX = 10_000;
 /** How the default, safe filter writes a string: "inline-able into HTML". */
 const htmlEncoded = (value: string) => value.replace(/[&<>"']/g, (character) => `&#${character.codePointAt(0)};`);
 
-export async function startStackExchangeEmulator(options: StackExchangeEmulatorOptions): Promise<StackExchangeEmulator> {
+export async function startStackExchangeEmulator(options: Omit<EmulatorOptions, 'now'>): Promise<StackExchangeEmulator> {
   const server = await startEmulatorServer();
   // Stack Exchange's tokens carry parentheses and asterisks (`abcd*(01234` in its examples).
   const grants = new GrantStore<StackExchangeUser>({ accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'none', prefixes: { access: 'Xq*(' } });

@@ -28,6 +28,7 @@ import { requestedScopes } from './kit/authorization.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { isJson, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { oauthError, tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
@@ -40,13 +41,6 @@ export interface StartggUser {
   email: string;
   gamerTag: string;
   slug: string;
-}
-
-export interface StartggEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
 }
 
 export interface StartggEmulator extends EmulatorHandle<StartggUser> {
@@ -72,7 +66,7 @@ function jsonParameters(request: EmulatorRequest): URLSearchParams {
 /** Whether two scope lists name the same scopes, whatever their order. */
 const sameScopes = (a: string, b: string) => a.split(' ').filter(Boolean).sort().join(' ') === b.split(' ').filter(Boolean).sort().join(' ');
 
-export async function startStartggEmulator(options: StartggEmulatorOptions): Promise<StartggEmulator> {
+export async function startStartggEmulator(options: EmulatorOptions): Promise<StartggEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<StartggUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'rotating' });
   const controls = emulatorControls<StartggUser>(server, grants);

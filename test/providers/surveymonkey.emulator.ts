@@ -30,6 +30,7 @@ import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
@@ -44,10 +45,7 @@ export interface SurveyMonkeyUser {
   emailVerified: boolean;
 }
 
-export interface SurveyMonkeyEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
+export interface SurveyMonkeyEmulatorOptions extends Omit<EmulatorOptions, 'now'> {
   /** The scopes set on the app in the developer portal (default: users_read and surveys_read). */
   appScopes?: string[];
 }

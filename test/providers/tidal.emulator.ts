@@ -27,6 +27,7 @@ import { requestedScopes } from './kit/authorization.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
@@ -39,12 +40,6 @@ export interface TidalUser {
   lastName: string;
   email: string;
   emailVerified: boolean;
-}
-
-export interface TidalEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
 }
 
 export interface TidalEmulator extends EmulatorHandle<TidalUser> {
@@ -62,7 +57,7 @@ function tokenError(status: number, error: string, subStatus: number, descriptio
   return json(status, { status, error, sub_status: subStatus, error_description: description });
 }
 
-export async function startTidalEmulator(options: TidalEmulatorOptions): Promise<TidalEmulator> {
+export async function startTidalEmulator(options: Omit<EmulatorOptions, 'now'>): Promise<TidalEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<TidalUser>({ accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'static', refreshTokenTtl: null });
   const controls = emulatorControls<TidalUser>(server, grants);

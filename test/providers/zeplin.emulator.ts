@@ -36,6 +36,7 @@ import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { isJson, json, startEmulatorServer, type EmulatorReply } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { jsonOrForm, tokenEndpoint } from './kit/token-endpoint.js';
@@ -46,13 +47,6 @@ export interface ZeplinUser {
   username: string;
   /** The Zeplin-only alias an OAuth app is shown in place of the address. */
   emailAlias: string;
-}
-
-export interface ZeplinEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  now?: () => number;
 }
 
 export interface ZeplinEmulator extends EmulatorHandle<ZeplinUser> {
@@ -77,7 +71,7 @@ const CODE_DETAILS = {
   pkce_failed: 'Provided `code_verifier` is incorrect',
 } as const;
 
-export async function startZeplinEmulator(options: ZeplinEmulatorOptions): Promise<ZeplinEmulator> {
+export async function startZeplinEmulator(options: EmulatorOptions): Promise<ZeplinEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<ZeplinUser>({
     ...(options.now ? { now: options.now } : {}),

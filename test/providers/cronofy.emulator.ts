@@ -38,6 +38,7 @@ import { requestedScopes } from './kit/authorization.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { jsonOrForm, oauthError, tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
@@ -49,12 +50,6 @@ export interface CronofyUser {
   email: string;
   /** The calendar profile the person linked, `pro_…`. */
   profileId: string;
-}
-
-export interface CronofyEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
 }
 
 export type CronofyEmulator = EmulatorHandle<CronofyUser>;
@@ -74,7 +69,7 @@ const calendar = (user: CronofyUser) => ({
   permission_level: 'sandbox',
 });
 
-export async function startCronofyEmulator(options: CronofyEmulatorOptions): Promise<CronofyEmulator> {
+export async function startCronofyEmulator(options: Omit<EmulatorOptions, 'now'>): Promise<CronofyEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<CronofyUser>({ accessTokenTtl: CRONOFY_ACCESS_TOKEN_SECONDS, refreshPolicy: 'static' });
   const controls = emulatorControls<CronofyUser>(server, grants);

@@ -40,6 +40,7 @@ import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { credentialsIn } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { createSigningKey } from './kit/signing.js';
@@ -53,13 +54,6 @@ export interface NylasUser {
   name: string;
 }
 
-export interface NylasEmulatorOptions {
-  clientId: string;
-  /** The application's API key. */
-  clientSecret: string;
-  redirectUri: string;
-}
-
 export type NylasEmulator = EmulatorHandle<NylasUser>;
 
 export const NYLAS_ACCESS_TOKEN_SECONDS = 3600;
@@ -69,7 +63,7 @@ const CONNECTOR_SCOPES = 'https://www.googleapis.com/auth/calendar https://www.g
 const nylasError = (status: number, error: string, description: string): EmulatorReply =>
   json(status, { error, error_description: description, error_uri: 'https://accounts.nylas.io/#tag/Event-Codes', error_code: status === 401 ? 'AUTH_401' : 'AUTH_400' });
 
-export async function startNylasEmulator(options: NylasEmulatorOptions): Promise<NylasEmulator> {
+export async function startNylasEmulator(options: Omit<EmulatorOptions, 'now'>): Promise<NylasEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<NylasUser>({ accessTokenTtl: NYLAS_ACCESS_TOKEN_SECONDS, refreshPolicy: 'static' });
   const controls = emulatorControls<NylasUser>(server, grants);

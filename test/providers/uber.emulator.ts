@@ -34,6 +34,7 @@ import { requestedScopes } from './kit/authorization.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
 import { formCredentials } from './kit/client-authentication.js';
 import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
 import { oauthError, tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
@@ -46,12 +47,6 @@ export interface UberUser {
   email: string;
 }
 
-export interface UberEmulatorOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-}
-
 export interface UberEmulator extends EmulatorHandle<UberUser> {
   /** Whether Uber still takes this refresh token. */
   refreshTokenLive(refreshToken: string): boolean;
@@ -60,7 +55,7 @@ export interface UberEmulator extends EmulatorHandle<UberUser> {
 export const UBER_ACCESS_TOKEN_SECONDS = 2_592_000;
 const UBER_REFRESH_TOKEN_SECONDS = 365 * 86_400;
 
-export async function startUberEmulator(options: UberEmulatorOptions): Promise<UberEmulator> {
+export async function startUberEmulator(options: Omit<EmulatorOptions, 'now'>): Promise<UberEmulator> {
   const server = await startEmulatorServer();
   const grants = new GrantStore<UberUser>({ accessTokenTtl: UBER_ACCESS_TOKEN_SECONDS, refreshPolicy: 'reissued', refreshTokenTtl: UBER_REFRESH_TOKEN_SECONDS });
   const controls = emulatorControls<UberUser>(server, grants);

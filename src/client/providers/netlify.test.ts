@@ -2,22 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { netlify } from './netlify.js';
 
 const hooks = netlify.settings({}).hooks!;
-const answer = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-
-describe('netlify tokenResponse: token_type where the answer names none', () => {
-  it('adds token_type bearer to an answer of access_token alone', async () => {
-    const added = await hooks.tokenResponse!(answer(200, { access_token: 'tok' }));
-    expect(added.status).toBe(200);
-    expect(await added.json()).toEqual({ access_token: 'tok', token_type: 'bearer' });
-  });
-
-  it('leaves an answer that names a token_type, and a refusal, as they came', async () => {
-    expect(await (await hooks.tokenResponse!(answer(200, { access_token: 'tok', token_type: 'Bearer', created_at: 1764979200 }))).json()).toEqual({ access_token: 'tok', token_type: 'Bearer', created_at: 1764979200 });
-    const refused = await hooks.tokenResponse!(answer(401, { error: 'invalid_client' }));
-    expect(refused.status).toBe(401);
-    expect(await refused.json()).toEqual({ error: 'invalid_client' });
-  });
-});
 
 describe('netlify profileClaims: /api/v1/user', () => {
   it('takes the id, the full name, the e-mail and the uid, and leaves the rest', () => {

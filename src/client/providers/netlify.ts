@@ -22,8 +22,8 @@
  *   string, the subject), `uid`, `full_name`, `email` and `avatar_url`, and
  *   an error answers `{ code, message }`.
  * Not checked against Netlify's own pages, which do not document them: the
- * token answer's other members (the tokenResponse hook adds RFC 6749 §5.1's
- * `token_type`, bearer, where it names none), whether the token expires or
+ * token answer's other members (one without RFC 6749 §5.1's `token_type` is
+ * read as Bearer: omitsTokenType), whether the token expires or
  * comes with a refresh token (none is known of: a token without an expiry is
  * kept until Netlify stops taking it, and then the connection needs a new
  * sign-in; a refresh token answered would be kept and used); whether the
@@ -34,7 +34,7 @@
  * verified (kept as not known to be); revocation (Netlify documents no
  * endpoint for it: disconnect deletes the token here).
  */
-import { bearerWhereNoTokenType, objectOf, type ProviderPreset } from './preset.js';
+import { objectOf, type ProviderPreset } from './preset.js';
 
 /** A non-empty trimmed string, or undefined. */
 function text(value: unknown): string | undefined {
@@ -70,6 +70,7 @@ export const netlify: ProviderPreset = {
     tokenEndpointAuthMethod: 'client_secret_post',
     subjectClaim: 'id',
     claimNames: { name: 'full_name', email: 'email' },
-    hooks: { tokenResponse: bearerWhereNoTokenType, profileClaims },
+    omitsTokenType: true,
+    hooks: { profileClaims },
   }),
 };

@@ -122,15 +122,3 @@ export function jsonTokenRequest(headers: Record<string, string> = {}) {
 export function commaJoinedScope(scope: string): string {
   return scope.split(' ').filter(Boolean).join(',');
 }
-
-/**
- * A tokenResponse hook for a provider whose token answer is documented with
- * `access_token` and none of RFC 6749 §5.1's `token_type` (SurveyMonkey's,
- * Netlify's): a successful answer that names no `token_type` gets `bearer`,
- * the scheme the provider's API takes; anything else is passed on as it came.
- */
-export async function bearerWhereNoTokenType(response: Response): Promise<Response> {
-  const { text, fields } = await readTokenEndpointBody(response);
-  if (!response.ok || !fields || typeof fields.access_token !== 'string' || fields.token_type !== undefined) return rebuiltAnswer(response, response.status, text);
-  return rebuiltAnswer(response, response.status, JSON.stringify({ ...fields, token_type: 'bearer' }), 'application/json');
-}

@@ -2,25 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { surveymonkey } from './surveymonkey.js';
 
 const hooks = surveymonkey.settings({}).hooks!;
-const answer = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-
-describe('surveymonkey tokenResponse: token_type where the answer names none', () => {
-  it('adds token_type bearer to an answer of access_token and access_url, keeping both', async () => {
-    const added = await hooks.tokenResponse!(answer(200, { access_token: 'tok', access_url: 'https://api.eu.surveymonkey.com' }));
-    expect(added.status).toBe(200);
-    expect(await added.json()).toEqual({ access_token: 'tok', access_url: 'https://api.eu.surveymonkey.com', token_type: 'bearer' });
-  });
-
-  it('leaves an answer that names a token_type, a refusal and a body that is not JSON as they came', async () => {
-    expect(await (await hooks.tokenResponse!(answer(200, { access_token: 'tok', token_type: 'Bearer', expires_in: 3600 }))).json()).toEqual({ access_token: 'tok', token_type: 'Bearer', expires_in: 3600 });
-    const refused = await hooks.tokenResponse!(answer(400, { error: 'invalid_grant' }));
-    expect(refused.status).toBe(400);
-    expect(await refused.json()).toEqual({ error: 'invalid_grant' });
-    const page = await hooks.tokenResponse!(new Response('<h1>Bad Gateway</h1>', { status: 502, headers: { 'content-type': 'text/html' } }));
-    expect(page.status).toBe(502);
-    expect(await page.text()).toBe('<h1>Bad Gateway</h1>');
-  });
-});
 
 describe('surveymonkey profileClaims: /v3/users/me', () => {
   const me = { id: '1234', username: 'testuser', first_name: 'Test', last_name: 'User', email: 'user@surveymonkey.com', email_verified: true, language: 'en' };

@@ -30,8 +30,8 @@
  *   removes the app under "Linked Accounts" in their account, so disconnect
  *   deletes the token here.
  * Not checked against SurveyMonkey's own pages: the token answer's other
- * members (the tokenResponse hook adds RFC 6749 §5.1's `token_type`, bearer,
- * where it names none; an `expires_in` would be kept), and whether it has
+ * members (one without RFC 6749 §5.1's `token_type` is read as
+ * Bearer: omitsTokenType; an `expires_in` would be kept), and whether it has
  * `scope` (none is kept otherwise: the grant is the app's scopes); whether
  * PKCE is taken (the challenge is sent, which RFC 7636 §4.5 has a server
  * ignore); the status and body of a refused token request (RFC 6749 §5.2's
@@ -39,7 +39,7 @@
  * `surveymonkey.com` and its subdomains are taken, so the token goes nowhere
  * else).
  */
-import { bearerWhereNoTokenType, objectOf, type ProviderPreset } from './preset.js';
+import { objectOf, type ProviderPreset } from './preset.js';
 
 /** A non-empty trimmed string, or undefined. */
 function text(value: unknown): string | undefined {
@@ -81,6 +81,7 @@ export const surveymonkey: ProviderPreset = {
     tokenEndpointAuthMethod: 'client_secret_post',
     subjectClaim: 'id',
     claimNames: { name: 'name', email: 'email', preferredUsername: 'username' },
-    hooks: { tokenResponse: bearerWhereNoTokenType, profileClaims },
+    omitsTokenType: true,
+    hooks: { profileClaims },
   }),
 };

@@ -1,4 +1,5 @@
 import * as oidc from 'openid-client';
+import { withApiQueryParameters } from './api-query.js';
 import { profileApiBase } from './connection-api-base.js';
 import { describeProviderFailure, ProviderUnavailableError } from './errors.js';
 import type { ProfileReader } from './provider-hooks.js';
@@ -40,7 +41,7 @@ async function getProtectedJson(
   let response: Response;
   const headers = new Headers({ accept: 'application/json', ...apiHeadersOf(settings), ...(postJson ? { 'content-type': 'application/json' } : {}) });
   try {
-    const target = withTokenProof(settings, new URL(url), accessToken);
+    const target = withTokenProof(settings, withApiQueryParameters(settings, new URL(url)), accessToken);
     response = await oidc.fetchProtectedResource(config, accessToken, target, postJson ? 'POST' : 'GET', postJson ? JSON.stringify(postJson) : undefined, headers);
   } catch (error) {
     throw describeProviderFailure(settings.displayName, step, error);

@@ -1,4 +1,5 @@
 import { apiBasePatternOf, matchApiBase, parseApiBasePattern, type ApiBasePattern } from './api-bases.js';
+import { withApiQueryParameters } from './api-query.js';
 import { describeProviderFailure, ProviderUnavailableError, TokenkeeperError } from './errors.js';
 import type { StreamInit } from './outbound-fetch.js';
 import type { ProviderRegistry } from './provider-registry.js';
@@ -382,7 +383,7 @@ export class ProviderApi {
       const signal = request.signal ? AbortSignal.any([controller.signal, request.signal]) : controller.signal;
       let response: Response;
       try {
-        response = await this.#options.fetch(withTokenProof(settings, target, accessToken).toString(), {
+        response = await this.#options.fetch(withTokenProof(settings, withApiQueryParameters(settings, target), accessToken).toString(), {
           method,
           // RFC 6750 §2.1: the token goes in the Authorization header only, or in the one header the provider takes it in.
           headers: { ...request.headers, ...(settings.accessTokenHeader ? { [settings.accessTokenHeader]: accessToken } : { authorization: `${settings.apiTokenScheme ?? 'Bearer'} ${accessToken}` }) },

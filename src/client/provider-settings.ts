@@ -159,6 +159,12 @@ export interface ProviderSettings {
    */
   fixedApiHeaders?: readonly string[];
   /**
+   * Query parameters every call to the API (userinfo included) carries, in place of any the caller put there under
+   * those names: the API key a provider issues an app beside its client and takes in the query (Enphase's `key`,
+   * https://developer-v4.enphase.com/docs/quickstart.html). Added to a new URL as each call is sent, so never logged.
+   */
+  apiQueryParameters?: Record<string, string>;
+  /**
    * A header (lower-case) that carries `clientId` on every call to the API beside the access token, which the
    * provider checks against the client the token was issued to (Twitch's `client-id`). The caller cannot change it.
    */

@@ -14,13 +14,14 @@ export function withTokenProof(settings: Pick<ProviderSettings, 'tokenProofParam
   const kept = url.search
     .slice(1)
     .split('&')
-    .filter((pair) => pair !== '' && decodeName(pair.split('=', 1)[0]!) !== parameter);
+    .filter((pair) => pair !== '' && decodedQueryName(pair.split('=', 1)[0]!) !== parameter);
   const proved = new URL(url);
   proved.search = [...kept, `${encodeURIComponent(parameter)}=${proof}`].join('&');
   return proved;
 }
 
-function decodeName(name: string): string {
+/** A query parameter's name as it reads decoded (`+` a space), or as it is when it does not decode. */
+export function decodedQueryName(name: string): string {
   try {
     return decodeURIComponent(name.replace(/\+/g, ' '));
   } catch {

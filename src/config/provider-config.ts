@@ -347,6 +347,7 @@ export function providerSettings(env: Environment, name: string, production: boo
     ...(apiBaseUrl ? { apiBaseUrl } : {}),
     ...(fromPreset.apiHeaders ? { apiHeaders: fromPreset.apiHeaders } : {}),
     ...(fromPreset.fixedApiHeaders ? { fixedApiHeaders: fromPreset.fixedApiHeaders } : {}),
+    ...(fromPreset.apiQueryParameters ? { apiQueryParameters: fromPreset.apiQueryParameters } : {}),
     ...(fromPreset.clientIdHeader ? { clientIdHeader: fromPreset.clientIdHeader } : {}),
     ...(clientCredentialsHeader ? { clientCredentialsHeader } : {}),
     ...(fromPreset.accessTokenHeader ? { accessTokenHeader: fromPreset.accessTokenHeader } : {}),

@@ -79,7 +79,7 @@ export interface ProviderOptions {
   ruName?: string;
   /** The PingOne environment whose issuer the pingone preset makes (`https://auth.pingone.<region>/<environment id>/as`). */
   environmentId?: string;
-  /** The API key the bungie preset sends as `X-API-Key` on every API call, issued to the Bungie.net application beside its client. */
+  /** The API key issued to the application beside its client, which the bungie preset sends as `X-API-Key` and the enphase preset as the `key` query parameter on every API call. */
   apiKey?: string;
   /** The Azure AD B2C user flow or custom policy (`B2C_1_signupsignin`) whose endpoints the azure_ad_b2c preset signs in at. */
   policy?: string;

@@ -42,7 +42,8 @@ export interface PresetValues {
   environmentId?: string;
   /**
    * `<NAME>_X_API_KEY`: the API key a provider issues an app beside its client, which every call to its API carries
-   * in a header of its own: Bungie.net's `X-API-Key` (https://bungie-net.github.io, "Common Headers").
+   * in a header of its own, Bungie.net's `X-API-Key` (https://bungie-net.github.io, "Common Headers"), or in the
+   * query, Enphase's `key` (https://developer-v4.enphase.com/docs/quickstart.html).
    */
   apiKey?: string;
   /**

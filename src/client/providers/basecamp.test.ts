@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { answer } from '../../../test/support/revocation-request.js';
 import { basecamp } from './basecamp.js';
 
 const CLIENT_ID = '0bf18204f5a28003bf7b9abb7e1db5e649d86ef4';
 const settings = basecamp.settings({}, { clientId: CLIENT_ID });
-const { tokenResponse, profileClaims, revoke } = settings.hooks!;
+const { profileClaims, revoke } = settings.hooks!;
 
 describe('basecamp settings', () => {
   it('Launchpad for sign-in and the profile, 3.basecampapi.com for the API, no scope or PKCE, the client in the form, a fixed User-Agent naming the integration', () => {
@@ -21,6 +20,7 @@ describe('basecamp settings', () => {
       fixedApiHeaders: ['user-agent'],
       tokenEndpointAuthMethod: 'client_secret_post',
       subjectClaim: 'id',
+      omitsTokenType: true,
     });
     expect(settings.endpoints!.revocationEndpoint).toBeUndefined();
     expect(revoke).toBeUndefined();
@@ -30,25 +30,6 @@ describe('basecamp settings', () => {
   it('a client id that could break the header is left out of it', () => {
     expect(basecamp.settings({}, { clientId: 'a b\r\nx' }).apiHeaders).toEqual({ 'user-agent': 'Tokenkeeper' });
     expect(basecamp.settings({}).apiHeaders).toEqual({ 'user-agent': 'Tokenkeeper' });
-  });
-});
-
-describe('basecamp tokenResponse: an answer without token_type read as Bearer', () => {
-  const read = async (response: Response) => ({ status: response.status, body: await response.json() });
-
-  it('a token answer without token_type gets Bearer, the rest kept', async () => {
-    const rewritten = await tokenResponse!(answer(200, { access_token: 'a', expires_in: 1209600, refresh_token: 'r' })());
-    expect(await read(rewritten)).toEqual({ status: 200, body: { access_token: 'a', expires_in: 1209600, refresh_token: 'r', token_type: 'Bearer' } });
-  });
-
-  it.each([
-    [200, { access_token: 'a', token_type: 'Bearer', expires_in: 1209600, refresh_token: 'r' }],
-    [200, { access_token: 'a', token_type: 'mac' }],
-    [200, { error: 'invalid_grant' }],
-    [400, { error: 'invalid_grant' }],
-    [401, { error: 'invalid_client' }],
-  ])('leaves HTTP %i %j as it was', async (status, body) => {
-    expect(await read(await tokenResponse!(answer(status, body)()))).toEqual({ status, body });
   });
 });
 

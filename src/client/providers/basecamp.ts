@@ -17,8 +17,8 @@
  *   needed. The answer is `access_token`, `token_type: "Bearer"`,
  *   `expires_in` (1209600: access tokens live two weeks) and
  *   `refresh_token`; Launchpad first implemented draft 5 of OAuth 2.0, whose
- *   answers had no `token_type`, so the tokenResponse hook reads a token
- *   answer without one as Bearer rather than refuse it. A refresh answers
+ *   answers had no `token_type`, so a token answer without one is read as
+ *   Bearer rather than refused (omitsTokenType). A refresh answers
  *   the same shape; the refresh token does not rotate, and whichever one
  *   comes back is kept;
  * - the person is `GET https://launchpad.37signals.com/authorization.json`:
@@ -50,20 +50,12 @@
  * `DELETE https://launchpad.37signals.com/authorization.json`, which some
  * clients send, revokes the grant (it is not sent, as it is not documented).
  */
-import { readTokenEndpointBody, rebuiltAnswer } from '../provider-hooks.js';
 import { objectOf, type ProviderPreset } from './preset.js';
 
 /** A User-Agent naming the integration by its client id, as Basecamp asks of every request. */
 function basecampUserAgent(clientId: string): string {
   const integration = /^[\w.-]+$/.test(clientId) ? ` (Basecamp integration ${clientId})` : '';
   return `Tokenkeeper${integration}`;
-}
-
-/** A token answer without `token_type` (OAuth 2.0 draft 5, as Launchpad first answered) read as Bearer; any other answer as it came. */
-async function tokenResponse(response: Response): Promise<Response> {
-  const { text, fields } = await readTokenEndpointBody(response);
-  if (response.status !== 200 || typeof fields?.access_token !== 'string' || fields.token_type !== undefined) return rebuiltAnswer(response, response.status, text);
-  return rebuiltAnswer(response, 200, JSON.stringify({ ...fields, token_type: 'Bearer' }), 'application/json');
 }
 
 /** A non-empty string, trimmed, or undefined. */
@@ -123,6 +115,7 @@ export const basecamp: ProviderPreset = {
     tokenEndpointAuthMethod: 'client_secret_post',
     subjectClaim: 'id',
     claimNames: { name: 'name', email: 'email' },
-    hooks: { tokenResponse, profileClaims },
+    omitsTokenType: true,
+    hooks: { profileClaims },
   }),
 };

@@ -12,9 +12,9 @@ describe('ClickUp preset', () => {
     expect(hooks.profileClaims!(null)).toBeUndefined();
   });
 
-  it('answers token_type Bearer for the access token ClickUp answers alone, and leaves an answer that names one as it is', async () => {
-    expect(await (await hooks.tokenResponse!(answer(200, { access_token: '42_abc' }))).json()).toEqual({ access_token: '42_abc', token_type: 'Bearer' });
-    expect(await (await hooks.tokenResponse!(answer(200, { access_token: '42_abc', token_type: 'bearer' }))).json()).toEqual({ access_token: '42_abc', token_type: 'bearer' });
+  it('leaves a token answer as it came: the token_type ClickUp leaves out is the core’s (omitsTokenType)', async () => {
+    expect(clickup.settings({}).omitsTokenType).toBe(true);
+    expect(await (await hooks.tokenResponse!(answer(200, { access_token: '42_abc' }))).json()).toEqual({ access_token: '42_abc' });
   });
 
   it('reads an { err, ECODE } refusal as invalid_client (OAUTH_010 or HTTP 401) or invalid_grant, and leaves server faults and RFC 6749 errors as they are', async () => {

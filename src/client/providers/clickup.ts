@@ -10,9 +10,9 @@
  *   `client_secret` and `code`, which ClickUp's reference names as query
  *   parameters (https://developer.clickup.com/reference/getaccesstoken);
  *   they are sent in the form body as RFC 6749 §2.3.1 has it (never a secret
- *   in a URL). The answer is `{ "access_token": "…" }` alone: the
- *   tokenResponse hook adds the `token_type` RFC 6749 §5.1 requires
- *   (Bearer). The token "currently does not expire", and there is no
+ *   in a URL). The answer is `{ "access_token": "…" }` alone, read as
+ *   Bearer for want of the `token_type` RFC 6749 §5.1 requires
+ *   (omitsTokenType). The token "currently does not expire", and there is no
  *   refresh token;
  * - OAuth tokens go in `Authorization: Bearer {access_token}` "for all API
  *   requests made on behalf of the user" (same page; only personal `pk_`
@@ -48,18 +48,10 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   return user !== null && typeof user === 'object' && !Array.isArray(user) ? (user as Record<string, unknown>) : undefined;
 }
 
-/**
- * ClickUp's token answers in RFC 6749 §5.1/§5.2 shape: `token_type` Bearer
- * where the answer names none, and an `{ err, ECODE }` refusal as an
- * `error` code; anything else as it came.
- */
+/** ClickUp's `{ err, ECODE }` refusal of a token request as an RFC 6749 §5.2 `error` code; anything else as it came. */
 async function tokenResponse(response: Response): Promise<Response> {
   const { text, fields } = await readTokenEndpointBody(response);
-  if (!fields) return rebuiltAnswer(response, response.status, text);
-  if (response.ok) {
-    if (typeof fields.access_token !== 'string' || fields.token_type !== undefined) return rebuiltAnswer(response, response.status, text);
-    return rebuiltAnswer(response, response.status, JSON.stringify({ ...fields, token_type: 'Bearer' }), 'application/json');
-  }
+  if (!fields || response.ok) return rebuiltAnswer(response, response.status, text);
   if (response.status >= 500 || typeof fields.error === 'string' || (typeof fields.err !== 'string' && typeof fields.ECODE !== 'string')) return rebuiltAnswer(response, response.status, text);
   const error = fields.ECODE === 'OAUTH_010' || response.status === 401 ? 'invalid_client' : 'invalid_grant';
   const description = [fields.err, fields.ECODE].filter((part) => typeof part === 'string').join(' ');
@@ -79,6 +71,7 @@ export const clickup: ProviderPreset = {
     tokenEndpointAuthMethod: 'client_secret_post',
     subjectClaim: 'id',
     claimNames: { name: 'username', email: 'email' },
+    omitsTokenType: true,
     hooks: { profileClaims, tokenResponse },
   }),
 };

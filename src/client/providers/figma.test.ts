@@ -19,11 +19,9 @@ describe('figma tokenResponse: Figma’s refusals as RFC 6749 §5.2 errors', () 
     expect(await read(404, 'Not found')).toMatchObject({ body: { error: 'invalid_request' } });
   });
 
-  it('a refresh answer without token_type is given Figma’s bearer', async () => {
-    expect(await (await tokenResponse!(answer(200, { access_token: 'figu_a', expires_in: 7_776_000 }))).json()).toEqual({ access_token: 'figu_a', expires_in: 7_776_000, token_type: 'bearer' });
-  });
-
-  it('leaves tokens, server faults and RFC 6749 errors as they came', async () => {
+  it('leaves tokens, server faults and RFC 6749 errors as they came: a refresh answer without token_type is the core’s (omitsTokenType)', async () => {
+    expect(figma.settings({}).omitsTokenType).toBe(true);
+    expect(await (await tokenResponse!(answer(200, { access_token: 'figu_a', expires_in: 7_776_000 }))).json()).toEqual({ access_token: 'figu_a', expires_in: 7_776_000 });
     const tokens = { user_id_string: '123', access_token: 'figu_a', token_type: 'bearer', expires_in: 7_776_000, refresh_token: 'figur_r' };
     expect(await (await tokenResponse!(answer(200, tokens))).json()).toEqual(tokens);
     const outage = await tokenResponse!(answer(503, { error: true, status: 503, message: 'Service Unavailable' }));

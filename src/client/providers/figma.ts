@@ -34,7 +34,8 @@
  * accepted, scopes are sent space-separated (RFC 6749 §3.3), the code
  * exchange answers `access_token`, `token_type: "bearer"`, `expires_in`
  * (90 days), `refresh_token` and `user_id_string`, a refresh answers a new
- * access token and no new refresh token (the one held is kept), and the
+ * access token and no new refresh token (the one held is kept; an answer
+ * without `token_type` is read as Bearer: omitsTokenType), and the
  * token endpoints refuse with Figma's own `{ "error": true, "status",
  * "message" }`, which the tokenResponse hook reads into RFC 6749 §5.2 codes
  * (401 and 403, or a message about the client: `invalid_client`; any other
@@ -54,15 +55,11 @@ function errorCode(status: number, message: string): string {
 
 /**
  * Figma's own refusals at its token and refresh endpoints as RFC 6749 §5.2's
- * `{ error, error_description }`, and a successful answer without
- * `token_type` given Figma's `bearer`; anything else as it came.
+ * `{ error, error_description }`; anything else as it came.
  */
 async function tokenResponse(response: Response): Promise<Response> {
   if (response.status >= 500) return response;
   const { text, fields } = await readTokenEndpointBody(response);
-  if (response.status === 200 && fields && typeof fields.access_token === 'string' && fields.token_type === undefined) {
-    return rebuiltAnswer(response, 200, JSON.stringify({ ...fields, token_type: 'bearer' }), 'application/json');
-  }
   if (response.status < 400 || !fields || fields.error !== true) return rebuiltAnswer(response, response.status, text);
   const message = typeof fields.message === 'string' ? fields.message : '';
   const answer = { error: errorCode(response.status, message), ...(message ? { error_description: message } : {}) };
@@ -91,6 +88,7 @@ export const figma: ProviderPreset = {
     basicCredentials: 'plain',
     subjectClaim: 'id',
     claimNames: { name: 'handle', email: 'email' },
+    omitsTokenType: true,
     hooks: { tokenResponse, tokenRejected },
   }),
 };

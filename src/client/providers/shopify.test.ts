@@ -44,9 +44,10 @@ describe('shopify tokenRequest: JSON, with expiring=1 on the code exchange only'
 });
 
 describe('shopify tokenResponse: RFC 6749 §5.1’s shape', () => {
-  it('names the token bearer and its scope space-separated', async () => {
+  it('makes its scope space-separated; the token_type it leaves out is the core’s (omitsTokenType)', async () => {
+    expect(settings.omitsTokenType).toBe(true);
     const answer = new Response(JSON.stringify({ access_token: 'shpat_1', scope: 'write_orders,read_customers', expires_in: 3600, refresh_token: 'shprt_1' }), { headers: { 'content-type': 'application/json' } });
-    expect(await (await tokenResponse!(answer)).json()).toEqual({ token_type: 'bearer', access_token: 'shpat_1', scope: 'write_orders read_customers', expires_in: 3600, refresh_token: 'shprt_1' });
+    expect(await (await tokenResponse!(answer)).json()).toEqual({ access_token: 'shpat_1', scope: 'write_orders read_customers', expires_in: 3600, refresh_token: 'shprt_1' });
   });
 
   it('leaves a refusal as it came', async () => {

@@ -33,10 +33,11 @@
  *   at each use, and the new one is kept. A refresh token lives 90 days
  *   (https://shopify.dev/changelog/more-resilient-refreshes-for-expiring-offline-access-tokens),
  *   so the keep-alive sweep refreshes a connection nobody used before then.
- *   The answer's `scope` is comma-separated too, and it names no
- *   `token_type`: the tokenResponse hook makes both RFC 6749 §5.1's. A store
- *   whose app is not held to expiring tokens may still answer one without
- *   `expires_in` or a refresh token, kept as a token that does not expire;
+ *   The answer's `scope` is comma-separated too, which the tokenResponse
+ *   hook makes RFC 6749 §5.1's, and it names no `token_type`, so it is read
+ *   as Bearer (omitsTokenType). A store whose app is not held to expiring
+ *   tokens may still answer one without `expires_in` or a refresh token,
+ *   kept as a token that does not expire;
  * - the Admin API is `https://{shop}.myshopify.com/admin/api/{version}/…`
  *   (GraphQL at `graphql.json`); the API base is `/admin/api`, the version the
  *   caller's to name in the path (an unsupported one falls forward to the
@@ -80,12 +81,12 @@ function tokenRequest(request: { body: URLSearchParams; headers: Record<string, 
   return { body: JSON.stringify(body), headers: { ...headers, 'content-type': 'application/json' } };
 }
 
-/** A token answer in RFC 6749 §5.1's shape: bearer where it names no token_type, its comma-separated scope space-separated. Refusals as they came. */
+/** A token answer as JSON, its comma-separated scope space-separated as RFC 6749 §5.1 has it. Refusals as they came. */
 async function tokenResponse(response: Response): Promise<Response> {
   const { text, fields } = await readTokenEndpointBody(response);
   if (!fields || typeof fields.access_token !== 'string') return rebuiltAnswer(response, response.status, text);
   const { scope } = fields;
-  const kept = { token_type: 'bearer', ...fields, ...(typeof scope === 'string' ? { scope: scope.split(',').map((token) => token.trim()).filter(Boolean).join(' ') } : {}) };
+  const kept = { ...fields, ...(typeof scope === 'string' ? { scope: scope.split(',').map((token) => token.trim()).filter(Boolean).join(' ') } : {}) };
   return rebuiltAnswer(response, response.status, JSON.stringify(kept), 'application/json');
 }
 
@@ -135,6 +136,7 @@ export const shopify: ProviderPreset = {
       userinfoPostJson: { query: '{ shop { id name email myshopifyDomain } }' },
       subjectClaim: 'id',
       claimNames: { name: 'name', email: 'email' },
+      omitsTokenType: true,
       hooks: { authorizationScope: commaJoinedScope, tokenRequest, tokenResponse, profileClaims, verifyCallback: callbackVerifier(domain ?? '') },
     };
   },

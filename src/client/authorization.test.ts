@@ -313,6 +313,16 @@ describe('finishAuthorization with plain OAuth 2.0', () => {
     expect((await finishAuthorization(registry, transaction, callback(transaction))).identity).toMatchObject({ email: 'private@acme.test', emailVerified: true, name: null });
   });
 
+  it("PKCE 'plain' sends the verifier itself as the challenge (RFC 7636 §4.2), and the same verifier at the code exchange", async () => {
+    const registry = new ProviderRegistry([plain({ pkce: 'plain' })]);
+    const { authorizationUrl, transaction } = await startAuthorization(registry, 'acme', REDIRECT_URI);
+    expect(authorizationUrl.searchParams.get('code_challenge')).toBe(transaction.codeVerifier);
+    expect(authorizationUrl.searchParams.get('code_challenge_method')).toBe('plain');
+    expect(transaction.codeVerifier).toMatch(/^[A-Za-z0-9_~.-]{43,128}$/);
+    await finishAuthorization(registry, transaction, callback(transaction));
+    expect(tokenForms[0]!.get('code_verifier')).toBe(transaction.codeVerifier);
+  });
+
   it('without PKCE no code_verifier is sent', async () => {
     const registry = new ProviderRegistry([plain({ pkce: false })]);
     const { transaction } = await startAuthorization(registry, 'acme', REDIRECT_URI);

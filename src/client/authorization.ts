@@ -94,8 +94,14 @@ function promptFor(settings: ProviderSettings, options: StartOptions): Record<st
   return { prompt: [...prompts].join(' ') };
 }
 
+/** RFC 7636 §4.2's challenge for the verifier: S256, or the verifier itself for a provider that takes only `plain`. */
+async function pkceChallenge(settings: ProviderSettings, codeVerifier: string): Promise<Record<string, string>> {
+  if (settings.pkce === 'plain') return { code_challenge: codeVerifier, code_challenge_method: 'plain' };
+  return { code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier), code_challenge_method: 'S256' };
+}
+
 /**
- * Builds the authorization request: PKCE S256, state and (for OIDC) nonce, all fresh.
+ * Builds the authorization request: PKCE S256 (or plain, where the provider takes only that), state and (for OIDC) nonce, all fresh.
  *
  * @example
  * // GET /login: keep the transaction server-side (it holds the PKCE verifier), then redirect.
@@ -124,7 +130,7 @@ export async function startAuthorization(
     redirect_uri: settings.redirectUriSent ?? redirectUri,
     // RFC 6749 §3.3: optional; a provider without scopes (Notion) is sent none.
     ...(scope ? { scope: settings.hooks?.authorizationScope?.(scope) ?? scope } : {}),
-    ...(pkce ? { code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier), code_challenge_method: 'S256' } : {}),
+    ...(pkce ? await pkceChallenge(settings, codeVerifier) : {}),
     state,
     ...(nonce ? { nonce } : {}),
   });

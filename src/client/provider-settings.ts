@@ -238,9 +238,13 @@ export interface ProviderSettings {
   /**
    * False: the authorization request carries no PKCE challenge and the token
    * request no `code_verifier` (RFC 7636 §4.5 expects a server without PKCE to
-   * ignore them; LinkedIn's web flow refuses the verifier instead). Default true.
+   * ignore them; LinkedIn's web flow refuses the verifier instead). Default true:
+   * RFC 7636 §4.2's S256 challenge. `plain`: the challenge is the verifier
+   * itself with `code_challenge_method=plain` (RFC 7636 §4.2), for a provider
+   * that takes no other method (MyAnimeList,
+   * https://myanimelist.net/apiconfig/references/authorization).
    */
-  pkce?: boolean;
+  pkce?: boolean | 'plain';
   /**
    * True: the code exchange sends the authorization request's `state` beside the code, for a provider that
    * documents it as a parameter of its token request (Naver Login's `/oauth2.0/token`,

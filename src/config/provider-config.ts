@@ -367,7 +367,7 @@ export function providerSettings(env: Environment, name: string, production: boo
     ...(fromPreset.userinfoByIntrospection ? { userinfoByIntrospection: true } : {}),
     ...(fromPreset.userinfoPostJson ? { userinfoPostJson: fromPreset.userinfoPostJson } : {}),
     ...(fromPreset.userinfoTokenScheme ? { userinfoTokenScheme: fromPreset.userinfoTokenScheme } : {}),
-    ...(fromPreset.pkce === false ? { pkce: false } : {}),
+    ...(fromPreset.pkce === false || fromPreset.pkce === 'plain' ? { pkce: fromPreset.pkce } : {}),
     ...(fromPreset.stateAtCodeExchange ? { stateAtCodeExchange: true } : {}),
     ...(fromPreset.refreshSendsRedirectUri ? { refreshSendsRedirectUri: true } : {}),
     ...(fromPreset.sameRefusalForClientAndGrant ? { sameRefusalForClientAndGrant: true } : {}),

@@ -63,18 +63,29 @@ function checkedApiBase(settings: ProviderSettings, value: unknown, domains: rea
 }
 
 /** A bare host name, with an optional port: nothing that could carry a scheme, a path or credentials. */
-export const BARE_HOST = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::\d{1,5})?$/i;
+const BARE_HOST = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::\d{1,5})?$/i;
+
+/**
+ * `value`, a host alone (a name and an optional port), as an origin: on
+ * https, or on http where the provider's own URLs may be http (in
+ * development) and `reference`, the provider's URL it stands beside, is
+ * http. Undefined for anything that is not a bare host.
+ */
+export function bareHostOrigin(settings: Pick<ProviderSettings, 'allowInsecureHttp'>, value: unknown, reference: string | undefined): string | undefined {
+  if (typeof value !== 'string' || !BARE_HOST.test(value)) return undefined;
+  const scheme = settings.allowInsecureHttp && reference?.startsWith('http:') ? 'http:' : 'https:';
+  return `${scheme}//${value}`;
+}
 
 /**
  * The API base of a rule whose member names a host alone (Wrike's `host`):
- * `https://{host}{path}`, or `http:` where the provider's own URLs may be http
- * (in development) and the configured API base is http. Undefined for a value
- * that is not a bare host, which checkedApiBase then refuses.
+ * `{host's origin}{path}` (bareHostOrigin, beside the configured API base).
+ * Undefined for a value that is not a bare host, which checkedApiBase then
+ * refuses.
  */
 function hostApiBase(settings: ProviderSettings, value: unknown, path: string): string | undefined {
-  if (typeof value !== 'string' || !BARE_HOST.test(value)) return undefined;
-  const scheme = settings.allowInsecureHttp && settings.apiBaseUrl?.startsWith('http:') ? 'http:' : 'https:';
-  return `${scheme}//${value}${path}`;
+  const origin = bareHostOrigin(settings, value, settings.apiBaseUrl);
+  return origin === undefined ? undefined : `${origin}${path}`;
 }
 
 /**

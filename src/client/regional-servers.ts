@@ -4,7 +4,7 @@
  * centre: https://www.zoho.com/accounts/protocol/oauth/multi-dc.html): the
  * same endpoints on another origin.
  */
-import { BARE_HOST } from './connection-api-base.js';
+import { bareHostOrigin } from './connection-api-base.js';
 import type { ProviderSettings } from './provider-settings.js';
 
 /** `endpoint`'s path and query on `server`'s origin: that endpoint at another regional server. */
@@ -72,7 +72,5 @@ export function listedRegionalServer(settings: Pick<ProviderSettings, 'regionalS
  * to say.
  */
 export function namedServer(settings: Pick<ProviderSettings, 'allowInsecureHttp'>, named: string, tokenEndpoint: string | undefined): string {
-  if (!BARE_HOST.test(named)) return named;
-  const scheme = settings.allowInsecureHttp && tokenEndpoint?.startsWith('http:') ? 'http:' : 'https:';
-  return `${scheme}//${named}`;
+  return bareHostOrigin(settings, named, tokenEndpoint) ?? named;
 }

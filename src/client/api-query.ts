@@ -1,5 +1,4 @@
 import type { ProviderSettings } from './provider-settings.js';
-import { decodedQueryName } from './token-proof.js';
 
 /**
  * `url` with the provider's fixed API query parameters (ProviderSettings.apiQueryParameters) in place of any the
@@ -8,14 +7,30 @@ import { decodedQueryName } from './token-proof.js';
  */
 export function withApiQueryParameters(settings: Pick<ProviderSettings, 'apiQueryParameters'>, url: URL): URL {
   const fixed = Object.entries(settings.apiQueryParameters ?? {});
-  if (fixed.length === 0) return url;
-  const names = new Set(fixed.map(([name]) => name));
+  return fixed.length === 0 ? url : withQueryParametersReplaced(url, fixed);
+}
+
+/**
+ * A new URL: `url` with `parameters` (names and values, encoded here) after the rest of its query, in place of
+ * any it had under those names, however encoded; the rest keeps its encoding as given.
+ */
+export function withQueryParametersReplaced(url: URL, parameters: ReadonlyArray<readonly [string, string]>): URL {
+  const names = new Set(parameters.map(([name]) => name));
   const kept = url.search
     .slice(1)
     .split('&')
     .filter((pair) => pair !== '' && !names.has(decodedQueryName(pair.split('=', 1)[0]!)));
-  const added = fixed.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`);
+  const added = parameters.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`);
   const target = new URL(url);
   target.search = [...kept, ...added].join('&');
   return target;
+}
+
+/** A query parameter's name as it reads decoded (`+` a space), or as it is when it does not decode. */
+function decodedQueryName(name: string): string {
+  try {
+    return decodeURIComponent(name.replace(/\+/g, ' '));
+  } catch {
+    return name;
+  }
 }

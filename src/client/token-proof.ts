@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { withQueryParametersReplaced } from './api-query.js';
 import type { ProviderSettings } from './provider-settings.js';
 
 /**
@@ -11,20 +12,5 @@ export function withTokenProof(settings: Pick<ProviderSettings, 'tokenProofParam
   const parameter = settings.tokenProofParameter;
   if (!parameter) return url;
   const proof = createHmac('sha256', settings.clientSecret).update(accessToken).digest('hex');
-  const kept = url.search
-    .slice(1)
-    .split('&')
-    .filter((pair) => pair !== '' && decodedQueryName(pair.split('=', 1)[0]!) !== parameter);
-  const proved = new URL(url);
-  proved.search = [...kept, `${encodeURIComponent(parameter)}=${proof}`].join('&');
-  return proved;
-}
-
-/** A query parameter's name as it reads decoded (`+` a space), or as it is when it does not decode. */
-export function decodedQueryName(name: string): string {
-  try {
-    return decodeURIComponent(name.replace(/\+/g, ' '));
-  } catch {
-    return name;
-  }
+  return withQueryParametersReplaced(url, [[parameter, proof]]);
 }

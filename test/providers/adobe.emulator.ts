@@ -172,8 +172,6 @@ export async function startAdobeEmulator(options: EmulatorOptions): Promise<Adob
   return {
     ...controls.handle,
     metadataUrl: `${issuer}/ims/.well-known/openid-configuration`,
-    removeApp: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.sub === user.sub) grants.revokeGrant(grant.id);
-    },
+    removeApp: (user) => grants.revokeGrantsOf((someone) => someone.sub === user.sub),
   };
 }

@@ -114,8 +114,6 @@ export async function startAniListEmulator(options: Omit<EmulatorOptions, 'now'>
   return {
     ...controls.handle,
     tokenContentTypes,
-    removeApp: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    removeApp: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
   };
 }

@@ -166,8 +166,6 @@ export async function startAttioEmulator(options: AttioEmulatorOptions): Promise
 
   return {
     ...controls.handle,
-    uninstall: (memberId) => {
-      for (const grant of grants.allGrants()) if (grant.user.memberId === memberId) grants.revokeGrant(grant.id);
-    },
+    uninstall: (memberId) => grants.revokeGrantsOf((someone) => someone.memberId === memberId),
   };
 }

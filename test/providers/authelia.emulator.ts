@@ -169,8 +169,6 @@ export async function startAutheliaEmulator(options: EmulatorOptions): Promise<A
   return {
     ...controls.handle,
     issuer,
-    removeUser: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    removeUser: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
   };
 }

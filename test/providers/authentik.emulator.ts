@@ -187,8 +187,6 @@ export async function startAuthentikEmulator(options: AuthentikEmulatorOptions):
   return {
     ...controls.handle,
     issuer,
-    removeAccess: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.pk === user.pk) grants.revokeGrant(grant.id);
-    },
+    removeAccess: (user) => grants.revokeGrantsOf((someone) => someone.pk === user.pk),
   };
 }

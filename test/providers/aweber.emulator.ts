@@ -127,8 +127,6 @@ export async function startAWeberEmulator(options: Omit<EmulatorOptions, 'now'>)
 
   return {
     ...controls.handle,
-    disconnectApp: (account) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === account.id) grants.revokeGrant(grant.id);
-    },
+    disconnectApp: (account) => grants.revokeGrantsOf((someone) => someone.id === account.id),
   };
 }

@@ -157,8 +157,6 @@ export async function startB2cEmulator(options: B2cEmulatorOptions): Promise<B2c
     issuer,
     metadataUrl: `${server.origin}${base}/v2.0/.well-known/openid-configuration`,
     tokenUrl: `${server.origin}${base}/oauth2/v2.0/token`,
-    revokeSignInSessions: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.objectId === user.objectId) grants.revokeGrant(grant.id);
-    },
+    revokeSignInSessions: (user) => grants.revokeGrantsOf((someone) => someone.objectId === user.objectId),
   };
 }

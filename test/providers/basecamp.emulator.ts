@@ -142,9 +142,7 @@ export async function startBasecampEmulator(options: Omit<EmulatorOptions, 'now'
 
   return {
     ...controls.handle,
-    removeIntegration: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    removeIntegration: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
     answerWithoutTokenType: (without = true) => {
       withoutTokenType = without;
     },

@@ -155,8 +155,6 @@ export async function startBattlenetEmulator(options: Omit<EmulatorOptions, 'now
     issuer,
     euOrigin: eu.origin,
     euServer: eu,
-    removeApp: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    removeApp: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
   };
 }

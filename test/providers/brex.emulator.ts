@@ -107,8 +107,6 @@ export async function startBrexEmulator(options: Omit<EmulatorOptions, 'now'>): 
   return {
     ...controls.handle,
     issuer,
-    removeApp: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    removeApp: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
   };
 }

@@ -147,8 +147,6 @@ export async function startBungieEmulator(options: BungieEmulatorOptions): Promi
     ...controls.handle,
     apiKeys,
     tokenForms,
-    removeApp: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.membershipId === user.membershipId) grants.revokeGrant(grant.id);
-    },
+    removeApp: (user) => grants.revokeGrantsOf((someone) => someone.membershipId === user.membershipId),
   };
 }

@@ -152,9 +152,7 @@ export async function startCanvasEmulator(options: EmulatorOptions): Promise<Can
 
   return {
     ...controls.handle,
-    deleteToken: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    deleteToken: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
     failNextProfile: (status) => {
       profileFailure = status;
     },

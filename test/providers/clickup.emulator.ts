@@ -120,8 +120,6 @@ export async function startClickUpEmulator(options: Omit<EmulatorOptions, 'now'>
 
   return {
     ...controls.handle,
-    revokeApp: (userId) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === userId) grants.revokeGrant(grant.id);
-    },
+    revokeApp: (userId) => grants.revokeGrantsOf((someone) => someone.id === userId),
   };
 }

@@ -127,9 +127,7 @@ export async function startCloseEmulator(options: EmulatorOptions): Promise<Clos
 
   return {
     ...controls.handle,
-    disableIntegration: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    disableIntegration: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
     failNextProfile: (status) => {
       profileFailure = status;
     },

@@ -116,9 +116,7 @@ export async function startDailymotionEmulator(options: EmulatorOptions): Promis
 
   return {
     ...controls.handle,
-    revokeApplication: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    revokeApplication: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
     failNextProfile: (status) => {
       profileFailure = status;
     },

@@ -154,8 +154,6 @@ export async function startDatadogEmulator(options: DatadogEmulatorOptions): Pro
     site,
     apiOrigin: `http://api.${site}`,
     otherSites: options.otherSites ?? [],
-    revokeAuthorization: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    revokeAuthorization: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
   };
 }

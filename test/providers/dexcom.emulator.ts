@@ -102,9 +102,7 @@ export async function startDexcomEmulator(options: Omit<EmulatorOptions, 'now'>)
 
   return {
     ...controls.handle,
-    removeApp: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.userId === user.userId) grants.revokeGrant(grant.id);
-    },
+    removeApp: (user) => grants.revokeGrantsOf((someone) => someone.userId === user.userId),
     failNextDataRange: (status) => {
       dataRangeFailure = status;
     },

@@ -129,9 +129,7 @@ export async function startDialpadEmulator(options: EmulatorOptions): Promise<Di
 
   return {
     ...controls.handle,
-    removeApp: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    removeApp: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
     failNextProfile: (status) => {
       profileFailure = status;
     },

@@ -156,9 +156,7 @@ export async function startDigitalOceanEmulator(options: EmulatorOptions): Promi
 
   return {
     ...controls.handle,
-    revokeAppInDigitalOcean: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.uuid === user.uuid) grants.revokeGrant(grant.id);
-    },
+    revokeAppInDigitalOcean: (user) => grants.revokeGrantsOf((someone) => someone.uuid === user.uuid),
     failNextAccountRequest: (status) => {
       accountFailure = status;
     },

@@ -182,8 +182,6 @@ export async function startDuendeEmulator(options: EmulatorOptions): Promise<Due
   return {
     ...controls.handle,
     issuer,
-    revokeGrants: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    revokeGrants: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
   };
 }

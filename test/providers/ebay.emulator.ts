@@ -131,8 +131,6 @@ export async function startEbayEmulator(options: EbayEmulatorOptions): Promise<E
 
   return {
     ...controls.handle,
-    endAccess: (userId) => {
-      for (const grant of grants.allGrants()) if (grant.user.userId === userId) grants.revokeGrant(grant.id);
-    },
+    endAccess: (userId) => grants.revokeGrantsOf((someone) => someone.userId === userId),
   };
 }

@@ -128,8 +128,6 @@ export async function startEnphaseEmulator(options: EnphaseEmulatorOptions): Pro
   return {
     ...controls.handle,
     apiKeys,
-    revokeAccess: (owner) => {
-      for (const grant of grants.allGrants()) if (grant.user.enlUid === owner.enlUid) grants.revokeGrant(grant.id);
-    },
+    revokeAccess: (owner) => grants.revokeGrantsOf((someone) => someone.enlUid === owner.enlUid),
   };
 }

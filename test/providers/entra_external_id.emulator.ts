@@ -161,8 +161,6 @@ export async function startExternalIdEmulator(options: ExternalIdEmulatorOptions
     ...controls.handle,
     issuer,
     metadataUrl: `${server.origin}/${options.tenantName}.onmicrosoft.com/v2.0/.well-known/openid-configuration`,
-    revokeSignInSessions: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.oid === user.oid) grants.revokeGrant(grant.id);
-    },
+    revokeSignInSessions: (user) => grants.revokeGrantsOf((someone) => someone.oid === user.oid),
   };
 }

@@ -178,8 +178,6 @@ export async function startEtsyEmulator(options: EtsyEmulatorOptions): Promise<E
 
   return {
     ...controls.handle,
-    removeApp: (userId) => {
-      for (const grant of grants.allGrants()) if (grant.user.user_id === userId) grants.revokeGrant(grant.id);
-    },
+    removeApp: (userId) => grants.revokeGrantsOf((someone) => someone.user_id === userId),
   };
 }

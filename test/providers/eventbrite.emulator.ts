@@ -119,9 +119,7 @@ export async function startEventbriteEmulator(options: Omit<EmulatorOptions, 'no
 
   return {
     ...controls.handle,
-    removeApp: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    removeApp: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
     failNextMe: (status) => {
       meFailure = status;
     },

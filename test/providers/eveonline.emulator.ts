@@ -133,8 +133,6 @@ export async function startEveEmulator(options: EveEmulatorOptions): Promise<Eve
   return {
     ...controls.handle,
     revocations,
-    removeApp: (character) => {
-      for (const grant of grants.allGrants()) if (grant.user.characterId === character.characterId) grants.revokeGrant(grant.id);
-    },
+    removeApp: (character) => grants.revokeGrantsOf((someone) => someone.characterId === character.characterId),
   };
 }

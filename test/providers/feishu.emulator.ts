@@ -142,9 +142,7 @@ export async function startFeishuEmulator(options: EmulatorOptions): Promise<Fei
 
   return {
     ...controls.handle,
-    removeApp: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.openId === user.openId) grants.revokeGrant(grant.id);
-    },
+    removeApp: (user) => grants.revokeGrantsOf((someone) => someone.openId === user.openId),
     failNextProfile: (status) => {
       profileFailure = status;
     },

@@ -141,7 +141,7 @@ export async function startFitbitEmulator(options: EmulatorOptions): Promise<Fit
     server.count('revoke');
     if (!basicAsSent(request, options)) return invalidClient();
     const grant = grants.grantOfToken(request.form().get('token') ?? '');
-    if (grant) for (const each of grants.allGrants()) if (each.user.encodedId === grant.user.encodedId) grants.revokeGrant(each.id);
+    if (grant) grants.revokeGrantsOf((someone) => someone.encodedId === grant.user.encodedId);
     return json(200, {});
   });
 
@@ -150,8 +150,6 @@ export async function startFitbitEmulator(options: EmulatorOptions): Promise<Fit
     untickNext: (scopes) => {
       unticked = scopes;
     },
-    removeInFitbit: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.encodedId === user.encodedId) grants.revokeGrant(grant.id);
-    },
+    removeInFitbit: (user) => grants.revokeGrantsOf((someone) => someone.encodedId === user.encodedId),
   };
 }

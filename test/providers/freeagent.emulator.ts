@@ -122,9 +122,7 @@ export async function startFreeAgentEmulator(options: EmulatorOptions): Promise<
 
   return {
     ...controls.handle,
-    revokeRefreshTokens: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    revokeRefreshTokens: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
     failNextProfile: (status) => {
       profileFailure = status;
     },

@@ -160,9 +160,7 @@ export async function startFreshBooksEmulator(options: FreshBooksEmulatorOptions
 
   return {
     ...controls.handle,
-    disconnectInFreshBooks: (identity) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === identity.id) grants.revokeGrant(grant.id);
-    },
+    disconnectInFreshBooks: (identity) => grants.revokeGrantsOf((someone) => someone.id === identity.id),
     failNextIdentityRequest: (status) => {
       identityFailure = status;
     },

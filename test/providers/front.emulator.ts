@@ -109,8 +109,6 @@ export async function startFrontEmulator(options: Omit<EmulatorOptions, 'now'>):
     endAccessToken: (accessToken) => {
       grants.revokeAccessToken(accessToken);
     },
-    uninstall: (companyId) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === companyId) grants.revokeGrant(grant.id);
-    },
+    uninstall: (companyId) => grants.revokeGrantsOf((someone) => someone.id === companyId),
   };
 }

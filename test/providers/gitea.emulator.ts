@@ -225,7 +225,7 @@ export async function startGiteaEmulator(options: GiteaEmulatorOptions): Promise
     ...controls.handle,
     issuer,
     revokeApp: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
+      grants.revokeGrantsOf((someone) => someone.id === user.id);
       grantedScope.delete(user.id);
     },
   };

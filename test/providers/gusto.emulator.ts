@@ -156,9 +156,7 @@ export async function startGustoEmulator(options: GustoEmulatorOptions): Promise
   return {
     ...controls.handle,
     versions,
-    disconnectInGusto: (admin) => {
-      for (const grant of grants.allGrants()) if (grant.user.company.uuid === admin.company.uuid) grants.revokeGrant(grant.id);
-    },
+    disconnectInGusto: (admin) => grants.revokeGrantsOf((someone) => someone.company.uuid === admin.company.uuid),
     failNextTokenInfo: (status) => {
       tokenInfoFailure = status;
     },

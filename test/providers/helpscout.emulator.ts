@@ -105,8 +105,6 @@ export async function startHelpScoutEmulator(options: EmulatorOptions): Promise<
     failNextProfile: (status) => {
       profileFailure = status;
     },
-    removeApp: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    removeApp: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
   };
 }

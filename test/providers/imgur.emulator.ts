@@ -108,9 +108,7 @@ export async function startImgurEmulator(options: EmulatorOptions): Promise<Imgu
 
   return {
     ...controls.handle,
-    removeApplication: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    removeApplication: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
     failNextProfile: (status) => {
       profileFailure = status;
     },

@@ -136,9 +136,7 @@ export async function startInstagramEmulator(options: InstagramEmulatorOptions):
 
   return {
     ...controls.handle,
-    removeApp: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.accountId === user.accountId) grants.revokeGrant(grant.id);
-    },
+    removeApp: (user) => grants.revokeGrantsOf((someone) => someone.accountId === user.accountId),
     secondsLeft: (accessToken) => grants.accessTokenSecondsLeft(accessToken),
     isLongLived: tokens.isLongLived,
     failNextRenewal: tokens.failNextRenewal,

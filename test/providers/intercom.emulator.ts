@@ -146,7 +146,7 @@ export async function startIntercomEmulator(options: Omit<EmulatorOptions, 'now'
     server.count('uninstall');
     const grant = apiGrant(request);
     if (!('user' in grant)) return grant;
-    for (const other of grants.allGrants()) if (other.user.workspace.idCode === grant.user.workspace.idCode) grants.revokeGrant(other.id);
+    grants.revokeGrantsOf((someone) => someone.workspace.idCode === grant.user.workspace.idCode);
     return json(200, {});
   });
 

@@ -171,7 +171,7 @@ export async function startKakaoEmulator(options: KakaoEmulatorOptions): Promise
   });
 
   const unlink = (user: KakaoUser) => {
-    for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
+    grants.revokeGrantsOf((someone) => someone.id === user.id);
   };
 
   server.route('POST', '/v1/user/unlink', (request) => {

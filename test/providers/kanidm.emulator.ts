@@ -175,8 +175,6 @@ export async function startKanidmEmulator(options: KanidmEmulatorOptions): Promi
   return {
     ...controls.handle,
     issuer,
-    removeSession: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.uuid === user.uuid) grants.revokeGrant(grant.id);
-    },
+    removeSession: (user) => grants.revokeGrantsOf((someone) => someone.uuid === user.uuid),
   };
 }

@@ -129,9 +129,7 @@ export async function startKeapEmulator(options: EmulatorOptions): Promise<KeapE
 
   return {
     ...controls.handle,
-    removeApp: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.globalUserId === user.globalUserId) grants.revokeGrant(grant.id);
-    },
+    removeApp: (user) => grants.revokeGrantsOf((someone) => someone.globalUserId === user.globalUserId),
     failNextProfile: (status) => {
       profileFailure = status;
     },

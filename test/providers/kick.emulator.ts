@@ -117,8 +117,6 @@ export async function startKickEmulator(options: Omit<EmulatorOptions, 'now'>): 
     failAppTokens: (failing) => {
       appTokensFail = failing;
     },
-    removeApp: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.userId === user.userId) grants.revokeGrant(grant.id);
-    },
+    removeApp: (user) => grants.revokeGrantsOf((someone) => someone.userId === user.userId),
   };
 }

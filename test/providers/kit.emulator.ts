@@ -104,8 +104,6 @@ export async function startKitEmulator(options: Omit<EmulatorOptions, 'now'>): P
 
   return {
     ...controls.handle,
-    uninstallApp: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    uninstallApp: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
   };
 }

@@ -130,8 +130,6 @@ export async function startLichessEmulator(options: LichessEmulatorOptions): Pro
   return {
     ...controls.handle,
     tokenForms,
-    removeApp: (user) => {
-      for (const grant of grants.allGrants()) if (idOf(grant.user) === idOf(user)) grants.revokeGrant(grant.id);
-    },
+    removeApp: (user) => grants.revokeGrantsOf((someone) => idOf(someone) === idOf(user)),
   };
 }

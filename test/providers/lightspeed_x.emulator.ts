@@ -127,8 +127,6 @@ export async function startLightspeedEmulator(options: Omit<EmulatorOptions, 'no
     ...controls.handle,
     storeHost,
     secureHost: storeHost('secure'),
-    removeAddOn: (store) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === store.id) grants.revokeGrant(grant.id);
-    },
+    removeAddOn: (store) => grants.revokeGrantsOf((someone) => someone.id === store.id),
   };
 }

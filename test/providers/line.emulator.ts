@@ -174,8 +174,6 @@ export async function startLineEmulator(options: LineEmulatorOptions): Promise<L
     ...controls.handle,
     issuer,
     idTokenAlgorithms,
-    removeAppInLine: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.userId === user.userId) grants.revokeGrant(grant.id);
-    },
+    removeAppInLine: (user) => grants.revokeGrantsOf((someone) => someone.userId === user.userId),
   };
 }

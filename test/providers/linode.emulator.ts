@@ -107,8 +107,6 @@ export async function startLinodeEmulator(options: Omit<EmulatorOptions, 'now'>)
 
   return {
     ...controls.handle,
-    removeApp: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.uid === user.uid) grants.revokeGrant(grant.id);
-    },
+    removeApp: (user) => grants.revokeGrantsOf((someone) => someone.uid === user.uid),
   };
 }

@@ -159,8 +159,6 @@ export async function startMasEmulator(options: MasEmulatorOptions): Promise<Mas
   return {
     ...controls.handle,
     issuer,
-    endSessions: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    endSessions: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
   };
 }

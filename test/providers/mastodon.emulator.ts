@@ -204,9 +204,7 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions): P
     ...controls.handle,
     tokenForms,
     revocationForms,
-    revokeAppAt: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    revokeAppAt: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
     failNextVerifyCredentials: (status) => {
       profileFailure = status;
     },

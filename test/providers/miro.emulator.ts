@@ -189,9 +189,7 @@ export async function startMiroEmulator(options: MiroEmulatorOptions): Promise<M
 
   return {
     ...controls.handle,
-    uninstall: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    uninstall: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
     failNextTokenContext: (status) => {
       contextFailure = status;
     },

@@ -188,9 +188,7 @@ export async function startMollieEmulator(options: EmulatorOptions): Promise<Mol
 
   return {
     ...controls.handle,
-    removeApp: (organization) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === organization.id) grants.revokeGrant(grant.id);
-    },
+    removeApp: (organization) => grants.revokeGrantsOf((someone) => someone.id === organization.id),
     failNextProfile: (status) => {
       profileFailure = status;
     },

@@ -202,8 +202,6 @@ export async function startMondayEmulator(options: MondayEmulatorOptions): Promi
 
   return {
     ...controls.handle,
-    uninstall: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    uninstall: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
   };
 }

@@ -116,8 +116,6 @@ export async function startMyAnimeListEmulator(options: EmulatorOptions): Promis
   return {
     ...controls.handle,
     tokenForms,
-    removeApp: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    removeApp: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
   };
 }

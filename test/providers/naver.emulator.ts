@@ -160,8 +160,6 @@ export async function startNaverEmulator(options: Omit<EmulatorOptions, 'now'>):
     ...controls.handle,
     tokenForms,
     revocationForms,
-    withdraw: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    withdraw: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
   };
 }

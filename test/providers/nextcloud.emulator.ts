@@ -184,9 +184,7 @@ export async function startNextcloudEmulator(options: EmulatorOptions): Promise<
 
   return {
     ...controls.handle,
-    revokeApp: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    revokeApp: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
     liveGrants: (user) => grants.liveGrants(options.clientId).filter((grant) => grant.user.id === user.id).length,
   };
 }

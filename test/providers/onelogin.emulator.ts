@@ -166,8 +166,6 @@ export async function startOneLoginEmulator(options: EmulatorOptions): Promise<O
   return {
     ...controls.handle,
     issuer,
-    removeSessions: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    removeSessions: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
   };
 }

@@ -172,8 +172,6 @@ export async function startOryEmulator(options: EmulatorOptions): Promise<OryEmu
   return {
     ...controls.handle,
     issuer,
-    revokeConsent: (identity) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === identity.id) grants.revokeGrant(grant.id);
-    },
+    revokeConsent: (identity) => grants.revokeGrantsOf((someone) => someone.id === identity.id),
   };
 }

@@ -140,9 +140,7 @@ export async function startOuraEmulator(options: Omit<EmulatorOptions, 'now'>): 
 
   return {
     ...controls.handle,
-    removeApp: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    removeApp: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
     untickNext: (scopes) => {
       unticked = scopes;
     },

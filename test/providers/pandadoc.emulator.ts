@@ -119,9 +119,7 @@ export async function startPandaDocEmulator(options: EmulatorOptions): Promise<P
 
   return {
     ...controls.handle,
-    removeApp: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.userId === user.userId) grants.revokeGrant(grant.id);
-    },
+    removeApp: (user) => grants.revokeGrantsOf((someone) => someone.userId === user.userId),
     failNextProfile: (status) => {
       profileFailure = status;
     },

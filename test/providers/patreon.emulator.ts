@@ -122,9 +122,7 @@ export async function startPatreonEmulator(options: EmulatorOptions): Promise<Pa
 
   return {
     ...controls.handle,
-    removeApp: (userId) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === userId) grants.revokeGrant(grant.id);
-    },
+    removeApp: (userId) => grants.revokeGrantsOf((someone) => someone.id === userId),
     failNextIdentity: (status) => {
       identityFailure = status;
     },

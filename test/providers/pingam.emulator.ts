@@ -157,8 +157,6 @@ export async function startPingAmEmulator(options: PingAmEmulatorOptions): Promi
     ...controls.handle,
     deployment: `${server.origin}/am`,
     issuer,
-    removeIdentity: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    removeIdentity: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
   };
 }

@@ -186,8 +186,6 @@ export async function startPingOneEmulator(options: PingOneEmulatorOptions): Pro
   return {
     ...controls.handle,
     issuer,
-    removeSessions: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    removeSessions: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
   };
 }

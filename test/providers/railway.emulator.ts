@@ -137,9 +137,7 @@ export async function startRailwayEmulator(options: EmulatorOptions): Promise<Ra
     ...controls.handle,
     issuer,
     metadataUrl: `${issuer}/.well-known/openid-configuration`,
-    revokeApp: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    revokeApp: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
     liveGrants: (user) => grants.liveGrants(options.clientId).filter((grant) => grant.user.id === user.id).length,
   };
 }

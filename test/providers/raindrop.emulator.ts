@@ -130,9 +130,7 @@ export async function startRaindropEmulator(options: Omit<EmulatorOptions, 'now'
 
   return {
     ...controls.handle,
-    endGrants: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    endGrants: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
     suspendApplication: (next) => {
       suspended = next;
     },

@@ -117,9 +117,7 @@ export async function startRideWithGpsEmulator(options: Omit<EmulatorOptions, 'n
 
   return {
     ...controls.handle,
-    revokeAccess: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    revokeAccess: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
     contentTypes,
   };
 }

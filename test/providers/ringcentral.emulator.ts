@@ -175,8 +175,6 @@ export async function startRingCentralEmulator(options: RingCentralEmulatorOptio
 
   return {
     ...controls.handle,
-    removeAccess: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    removeAccess: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
   };
 }

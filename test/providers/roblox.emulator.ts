@@ -155,8 +155,6 @@ export async function startRobloxEmulator(options: EmulatorOptions): Promise<Rob
   return {
     ...controls.handle,
     issuer,
-    revokeAppInRoblox: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    revokeAppInRoblox: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
   };
 }

@@ -175,8 +175,6 @@ export async function startSapEmulator(options: SapEmulatorOptions): Promise<Sap
   return {
     ...controls.handle,
     issuer,
-    removeUser: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    removeUser: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
   };
 }

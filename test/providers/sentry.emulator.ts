@@ -100,8 +100,6 @@ export async function startSentryEmulator(options: EmulatorOptions): Promise<Sen
 
   return {
     ...controls.handle,
-    revokeApp: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    revokeApp: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
   };
 }

@@ -137,8 +137,6 @@ export async function startShikimoriEmulator(options: EmulatorOptions): Promise<
   return {
     ...controls.handle,
     userAgents,
-    revokeApp: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    revokeApp: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
   };
 }

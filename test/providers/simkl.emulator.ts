@@ -115,8 +115,6 @@ export async function startSimklEmulator(options: Omit<EmulatorOptions, 'now'>):
   return {
     ...controls.handle,
     tokenRequests,
-    revokeApp: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    revokeApp: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
   };
 }

@@ -139,8 +139,6 @@ export async function startSmartsheetEmulator(options: EmulatorOptions): Promise
 
   return {
     ...controls.handle,
-    removeAccess: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    removeAccess: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
   };
 }

@@ -157,8 +157,6 @@ export async function startSmartThingsEmulator(options: SmartThingsEmulatorOptio
       const grant = grants.grantOfToken(token);
       return grant ? installedApps.get(grant.id) : undefined;
     },
-    uninstall: (account) => {
-      for (const grant of grants.allGrants()) if (grant.user.accountId === account.accountId) grants.revokeGrant(grant.id);
-    },
+    uninstall: (account) => grants.revokeGrantsOf((someone) => someone.accountId === account.accountId),
   };
 }

@@ -136,8 +136,6 @@ export async function startSnykEmulator(options: Omit<EmulatorOptions, 'now'>): 
 
   return {
     ...controls.handle,
-    removeApp: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    removeApp: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
   };
 }

@@ -124,9 +124,7 @@ export async function startSoundCloudEmulator(options: EmulatorOptions): Promise
 
   return {
     ...controls.handle,
-    removeApp: (userId) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === userId) grants.revokeGrant(grant.id);
-    },
+    removeApp: (userId) => grants.revokeGrantsOf((someone) => someone.id === userId),
     failNextMe: (status) => {
       meFailure = status;
     },

@@ -181,7 +181,7 @@ export async function startSquareEmulator(options: EmulatorOptions): Promise<Squ
   });
 
   const revokeMerchant = (merchantId: string) => {
-    for (const grant of grants.allGrants()) if (grant.user.id === merchantId) grants.revokeGrant(grant.id);
+    grants.revokeGrantsOf((someone) => someone.id === merchantId);
   };
 
   server.route('POST', '/oauth2/revoke', (request) => {

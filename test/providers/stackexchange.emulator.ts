@@ -140,15 +140,13 @@ export async function startStackExchangeEmulator(options: Omit<EmulatorOptions, 
     const tokens = request.params.accessTokens!.split(';');
     const live = tokens.map((token) => ({ token, grant: grants.grantOfAccessToken(token) }));
     if (live.some(({ grant }) => !grant)) return apiError(402, 'invalid_access_token', 'access_token is invalid, expired or de-authenticated');
-    for (const { grant } of live) for (const each of grants.allGrants()) if (each.user.accountId === grant!.user.accountId) grants.revokeGrant(each.id);
+    for (const { grant } of live) grants.revokeGrantsOf((someone) => someone.accountId === grant!.user.accountId);
     return wrapper(live.map(({ token, grant }) => ({ access_token: token, account_id: grant!.user.accountId })));
   });
 
   return {
     ...controls.handle,
-    removeApp: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.accountId === user.accountId) grants.revokeGrant(grant.id);
-    },
+    removeApp: (user) => grants.revokeGrantsOf((someone) => someone.accountId === user.accountId),
     secondsLeft: (accessToken) => grants.accessTokenSecondsLeft(accessToken),
   };
 }

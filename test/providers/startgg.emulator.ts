@@ -152,9 +152,7 @@ export async function startStartggEmulator(options: EmulatorOptions): Promise<St
 
   return {
     ...controls.handle,
-    removeApp: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    removeApp: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
     failNextGraphql: (status) => {
       graphqlFailure = status;
     },

@@ -202,9 +202,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
 
   return {
     ...controls.handle,
-    deauthorizeInStripe: (account) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === account.id) grants.revokeGrant(grant.id);
-    },
+    deauthorizeInStripe: (account) => grants.revokeGrantsOf((someone) => someone.id === account.id),
     failNextAccountRequest: (status) => {
       accountFailure = status;
     },

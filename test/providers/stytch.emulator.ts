@@ -172,8 +172,6 @@ export async function startStytchEmulator(options: EmulatorOptions): Promise<Sty
   return {
     ...controls.handle,
     issuer,
-    revokeConsent: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    revokeConsent: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
   };
 }

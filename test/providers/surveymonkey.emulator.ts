@@ -136,9 +136,7 @@ export async function startSurveyMonkeyEmulator(options: SurveyMonkeyEmulatorOpt
 
   return {
     ...controls.handle,
-    removeApp: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    removeApp: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
     setAccessUrl: (url) => {
       accessUrl = url;
     },

@@ -159,9 +159,7 @@ export async function startTeslaEmulator(options: EmulatorOptions): Promise<Tesl
 
   return {
     ...controls.handle,
-    removeApp: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.vaultUuid === user.vaultUuid) grants.revokeGrant(grant.id);
-    },
+    removeApp: (user) => grants.revokeGrantsOf((someone) => someone.vaultUuid === user.vaultUuid),
     failNextProfile: (status) => {
       profileFailure = status;
     },

@@ -108,9 +108,7 @@ export async function startThreadsEmulator(options: EmulatorOptions): Promise<Th
 
   return {
     ...controls.handle,
-    removeApp: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.userId === user.userId) grants.revokeGrant(grant.id);
-    },
+    removeApp: (user) => grants.revokeGrantsOf((someone) => someone.userId === user.userId),
     isLongLived: tokens.isLongLived,
     failNextRenewal: tokens.failNextRenewal,
   };

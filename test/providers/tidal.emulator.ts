@@ -130,8 +130,6 @@ export async function startTidalEmulator(options: Omit<EmulatorOptions, 'now'>):
   return {
     ...controls.handle,
     tokenScopes,
-    endGrants: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    endGrants: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
   };
 }

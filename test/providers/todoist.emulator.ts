@@ -133,8 +133,6 @@ export async function startTodoistEmulator(options: TodoistEmulatorOptions): Pro
   return {
     ...controls.handle,
     revocationHints,
-    removeApp: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    removeApp: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
   };
 }

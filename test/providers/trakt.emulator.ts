@@ -150,9 +150,7 @@ export async function startTraktEmulator(options: Omit<EmulatorOptions, 'now'>):
 
   return {
     ...controls.handle,
-    revokeApp: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.uuid === user.uuid) grants.revokeGrant(grant.id);
-    },
+    revokeApp: (user) => grants.revokeGrantsOf((someone) => someone.uuid === user.uuid),
     failNextSettings: (status) => {
       settingsFailure = status;
     },

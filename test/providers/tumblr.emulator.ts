@@ -153,9 +153,7 @@ export async function startTumblrEmulator(options: Omit<EmulatorOptions, 'now'>)
 
   return {
     ...controls.handle,
-    endAccess: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.uuid === user.uuid) grants.revokeGrant(grant.id);
-    },
+    endAccess: (user) => grants.revokeGrantsOf((someone) => someone.uuid === user.uuid),
     failNextUserInfo: (status) => {
       userInfoFailure = status;
     },

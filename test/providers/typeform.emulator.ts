@@ -99,8 +99,6 @@ export async function startTypeformEmulator(options: EmulatorOptions): Promise<T
 
   return {
     ...controls.handle,
-    removeApp: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.userId === user.userId) grants.revokeGrant(grant.id);
-    },
+    removeApp: (user) => grants.revokeGrantsOf((someone) => someone.userId === user.userId),
   };
 }

@@ -197,8 +197,6 @@ export async function startVercelEmulator(options: EmulatorOptions): Promise<Ver
   return {
     ...controls.handle,
     issuer,
-    removeAuthorization: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    removeAuthorization: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
   };
 }

@@ -133,9 +133,7 @@ export async function startVimeoEmulator(options: Omit<EmulatorOptions, 'now'>):
 
   return {
     ...controls.handle,
-    removeAppInVimeo: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    removeAppInVimeo: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
     failNextMeRequest: (status) => {
       meFailure = status;
     },

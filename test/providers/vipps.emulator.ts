@@ -171,8 +171,6 @@ export async function startVippsEmulator(options: Omit<EmulatorOptions, 'now'>):
   return {
     ...controls.handle,
     issuer,
-    removeConsent: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.sub === user.sub) grants.revokeGrant(grant.id);
-    },
+    removeConsent: (user) => grants.revokeGrantsOf((someone) => someone.sub === user.sub),
   };
 }

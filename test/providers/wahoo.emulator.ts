@@ -112,8 +112,6 @@ export async function startWahooEmulator(options: EmulatorOptions): Promise<Waho
 
   return {
     ...controls.handle,
-    removeApp: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    removeApp: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
   };
 }

@@ -159,9 +159,7 @@ export async function startWebexEmulator(options: WebexEmulatorOptions): Promise
 
   return {
     ...controls.handle,
-    deleteAuthorization: (person) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === person.id) grants.revokeGrant(grant.id);
-    },
+    deleteAuthorization: (person) => grants.revokeGrantsOf((someone) => someone.id === person.id),
     failNextPeopleMeRequest: (status) => {
       peopleMeFailure = status;
     },

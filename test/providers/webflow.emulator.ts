@@ -140,9 +140,7 @@ export async function startWebflowEmulator(options: WebflowEmulatorOptions): Pro
 
   return {
     ...controls.handle,
-    removeAppInWebflow: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    removeAppInWebflow: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
     failNextAuthorizedByRequest: (status) => {
       authorizedByFailure = status;
     },

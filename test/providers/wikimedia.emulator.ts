@@ -160,9 +160,7 @@ export async function startWikimediaEmulator(options: WikimediaEmulatorOptions):
 
   return {
     ...controls.handle,
-    removeApp: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.centralId === user.centralId) grants.revokeGrant(grant.id);
-    },
+    removeApp: (user) => grants.revokeGrantsOf((someone) => someone.centralId === user.centralId),
     failNextProfile: (status) => {
       profileFailure = status;
     },

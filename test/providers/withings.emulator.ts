@@ -151,9 +151,7 @@ export async function startWithingsEmulator(options: EmulatorOptions): Promise<W
 
   return {
     ...controls.handle,
-    unlink: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    unlink: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
     endAccessToken: (accessToken) => {
       grants.revokeAccessToken(accessToken);
     },

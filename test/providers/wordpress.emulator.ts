@@ -161,9 +161,7 @@ export async function startWordpressEmulator(options: Omit<EmulatorOptions, 'now
 
   return {
     ...controls.handle,
-    disconnectApp: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    disconnectApp: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
     answerInvalidTokenWith: (status) => {
       invalidTokenStatus = status;
     },

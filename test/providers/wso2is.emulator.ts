@@ -165,8 +165,6 @@ export async function startWso2IsEmulator(options: Wso2IsEmulatorOptions): Promi
   return {
     ...controls.handle,
     issuer,
-    removeUser: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    removeUser: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
   };
 }

@@ -123,8 +123,6 @@ export async function startYahooJapanEmulator(options: Omit<EmulatorOptions, 'no
   return {
     ...controls.handle,
     issuer,
-    removeApp: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.sub === user.sub) grants.revokeGrant(grant.id);
-    },
+    removeApp: (user) => grants.revokeGrantsOf((someone) => someone.sub === user.sub),
   };
 }

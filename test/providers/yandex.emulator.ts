@@ -148,9 +148,7 @@ export async function startYandexEmulator(options: YandexEmulatorOptions): Promi
 
   return {
     ...controls.handle,
-    removeAccess: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    removeAccess: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
     deviceOf: (accessToken) => {
       const grant = grants.grantOfToken(accessToken);
       return grant && devicesOfGrants.get(grant.id);

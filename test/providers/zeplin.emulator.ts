@@ -125,8 +125,6 @@ export async function startZeplinEmulator(options: EmulatorOptions): Promise<Zep
   return {
     ...controls.handle,
     tokenBodies,
-    endGrants: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    endGrants: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
   };
 }

@@ -196,9 +196,7 @@ export async function startZitadelEmulator(options: EmulatorOptions): Promise<Zi
   return {
     ...controls.handle,
     issuer,
-    removeAuthorization: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
-    },
+    removeAuthorization: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
   };
 }
 

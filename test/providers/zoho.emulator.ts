@@ -201,9 +201,7 @@ export async function startZohoEmulator(options: ZohoEmulatorOptions): Promise<Z
     },
     authorizationRequests,
     otherDataCentres: options.otherDataCentres ?? [],
-    revokeInZoho: (user) => {
-      for (const grant of grants.allGrants()) if (grant.user.zuid === user.zuid) grants.revokeGrant(grant.id);
-    },
+    revokeInZoho: (user) => grants.revokeGrantsOf((someone) => someone.zuid === user.zuid),
     nameApiDomainNext: (named) => {
       apiDomainNext = named;
     },

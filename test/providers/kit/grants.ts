@@ -203,6 +203,14 @@ export class GrantStore<User> {
     if (grant) grant.revoked = true;
   }
 
+  /**
+   * Ends every grant of the people `whose` picks (the grant's user), as a provider does when a person is removed or
+   * takes the app's access away: every token issued to them stops working.
+   */
+  revokeGrantsOf(whose: (user: User) => boolean): void {
+    for (const grant of this.#grants.values()) if (whose(grant.user)) grant.revoked = true;
+  }
+
   /** Ends one access token; the grant and its refresh token stay. */
   revokeAccessToken(accessToken: string): boolean {
     const stored = this.#tokens.get(accessToken);

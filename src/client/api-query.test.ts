@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withApiQueryParameters } from './api-query.js';
+import { withAccessTokenParameter, withApiQueryParameters } from './api-query.js';
 
 const settings = { apiQueryParameters: { key: '0f1e2d3c4b5a69788796a5b4c3d2e1f0' } };
 
@@ -21,5 +21,18 @@ describe('withApiQueryParameters', () => {
     const url = new URL('https://api.example/me?key=theirs');
     expect(withApiQueryParameters({}, url)).toBe(url);
     expect(withApiQueryParameters({ apiQueryParameters: {} }, url)).toBe(url);
+  });
+});
+
+describe('withAccessTokenParameter', () => {
+  it("puts the token in the provider's parameter in place of a caller's own, and leaves the caller its URL", () => {
+    const url = new URL('https://api.example/v2/users/self?oauth_token=theirs&v=20240101');
+    expect(withAccessTokenParameter({ accessTokenParameter: 'oauth_token' }, url, 'tok/en+1').search).toBe('?v=20240101&oauth_token=tok%2Fen%2B1');
+    expect(url.search).toBe('?oauth_token=theirs&v=20240101');
+  });
+
+  it('leaves the URL alone for a provider that takes the token in a header', () => {
+    const url = new URL('https://api.example/me?oauth_token=theirs');
+    expect(withAccessTokenParameter({}, url, 'token')).toBe(url);
   });
 });

@@ -11,6 +11,16 @@ export function withApiQueryParameters(settings: Pick<ProviderSettings, 'apiQuer
 }
 
 /**
+ * `url` with the access token in the provider's token query parameter (ProviderSettings.accessTokenParameter), in
+ * place of any the caller put there under that name; `url` itself when the provider takes the token in a header. A
+ * new URL, so the token never reaches what the caller passed or what is logged of it.
+ */
+export function withAccessTokenParameter(settings: Pick<ProviderSettings, 'accessTokenParameter'>, url: URL, accessToken: string): URL {
+  const parameter = settings.accessTokenParameter;
+  return parameter ? withQueryParametersReplaced(url, [[parameter, accessToken]]) : url;
+}
+
+/**
  * A new URL: `url` with `parameters` (names and values, encoded here) after the rest of its query, in place of
  * any it had under those names, however encoded; the rest keeps its encoding as given.
  */

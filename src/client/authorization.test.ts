@@ -27,6 +27,7 @@ let signingKey: CryptoKey;
 let publicJwk: JWK;
 let tokenForms: URLSearchParams[] = [];
 let userinfoHeaders: IncomingHttpHeaders[] = [];
+let userinfoQueries: string[] = [];
 let answerToken: (form: URLSearchParams) => Promise<Answer> | Answer;
 let answerUserinfo: () => Answer;
 /** A renewal endpoint of the access token itself (Instagram's kind), for the renewAccessToken hook. */
@@ -61,8 +62,9 @@ beforeAll(async () => {
           },
         });
       }
-      if (req.url === '/userinfo') {
+      if (req.url?.split('?')[0] === '/userinfo') {
         userinfoHeaders.push(req.headers);
+        userinfoQueries.push(new URL(req.url, origin).search);
         return send(answerUserinfo());
       }
       if (req.url?.startsWith('/renew?')) {
@@ -84,6 +86,7 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 beforeEach(() => {
   tokenForms = [];
   userinfoHeaders = [];
+  userinfoQueries = [];
   answerToken = () => ({ status: 200, body: { access_token: 'at-1', token_type: 'Bearer', expires_in: 3600, refresh_token: 'rt-1' } });
   answerUserinfo = () => ({ status: 200, body: { id: 42, login: 'ada', name: 'Ada Lovelace', email: 'ada@acme.test' } });
   renewRequests = [];
@@ -418,6 +421,14 @@ describe('finishAuthorization with plain OAuth 2.0', () => {
     const { transaction } = await startAuthorization(registry, 'acme', REDIRECT_URI);
     expect((await finishAuthorization(registry, transaction, callback(transaction))).identity.subject).toBe('42');
     expect(userinfoHeaders.map((headers) => [headers['x-shopify-access-token'], headers.authorization])).toEqual([['at-1', undefined]]);
+  });
+
+  it('sends the access token to the user API in the query parameter the provider takes it in, with no Authorization', async () => {
+    const registry = new ProviderRegistry([plain({ accessTokenParameter: 'oauth_token' })]);
+    const { transaction } = await startAuthorization(registry, 'acme', REDIRECT_URI);
+    expect((await finishAuthorization(registry, transaction, callback(transaction))).identity.subject).toBe('42');
+    expect(userinfoHeaders.map((headers) => headers.authorization)).toEqual([undefined]);
+    expect(userinfoQueries).toEqual(['?oauth_token=at-1']);
   });
 
   it('keeps the API base the user API names for this connection, read from the answer that gave the subject', async () => {

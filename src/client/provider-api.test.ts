@@ -201,6 +201,16 @@ describe('ProviderApi.fetch', () => {
     expect(seen[1]!.headers['x-trace']).toBe('t1');
   });
 
+  it('an access token parameter (Foursquare’s oauth_token) carries the token in the query in place of Authorization, over any value of the caller’s', async () => {
+    const { api } = setup({ accessTokenParameter: 'oauth_token' });
+    await api.fetch('u1', 'acme', 'me?v=20240101');
+    await api.fetch('u1', 'acme', 'me?oauth_token=stolen&v=20240101', { headers: { Authorization: 'Bearer other' } });
+    expect(seen.map((request) => [request.path, request.headers.authorization])).toEqual([
+      ['/api/me?v=20240101&oauth_token=at-1', undefined],
+      ['/api/me?v=20240101&oauth_token=at-1', undefined],
+    ]);
+  });
+
   it('an API token scheme (Yandex’s OAuth) carries the token under that scheme in place of Bearer, over any Authorization of the caller’s', async () => {
     const { api } = setup({ apiTokenScheme: 'OAuth' });
     await api.fetch('u1', 'acme', 'me');

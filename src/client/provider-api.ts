@@ -1,5 +1,5 @@
 import { apiBasePatternOf, matchApiBase, parseApiBasePattern, type ApiBasePattern } from './api-bases.js';
-import { withApiQueryParameters } from './api-query.js';
+import { withAccessTokenParameter, withApiQueryParameters } from './api-query.js';
 import { describeProviderFailure, ProviderUnavailableError, TokenkeeperError } from './errors.js';
 import type { StreamInit } from './outbound-fetch.js';
 import type { ProviderRegistry } from './provider-registry.js';
@@ -67,6 +67,16 @@ interface StreamProgress {
   failed: { error: unknown } | null;
   /** Called when the last byte has been handed over: the wait for the answer begins there. */
   onEnd: () => void;
+}
+
+/**
+ * The header that carries the access token on an API call: `Authorization: Bearer` (or the provider's apiTokenScheme),
+ * the provider's own accessTokenHeader, or none where accessTokenParameter puts the token in the query.
+ */
+function tokenHeaders(settings: ProviderSettings, accessToken: string): Record<string, string> {
+  if (settings.accessTokenParameter) return {};
+  if (settings.accessTokenHeader) return { [settings.accessTokenHeader]: accessToken };
+  return { authorization: `${settings.apiTokenScheme ?? 'Bearer'} ${accessToken}` };
 }
 
 /** `source`, reporting its first bytes, its failure and its end to `progress`. */
@@ -383,10 +393,10 @@ export class ProviderApi {
       const signal = request.signal ? AbortSignal.any([controller.signal, request.signal]) : controller.signal;
       let response: Response;
       try {
-        response = await this.#options.fetch(withTokenProof(settings, withApiQueryParameters(settings, target), accessToken).toString(), {
+        response = await this.#options.fetch(withAccessTokenParameter(settings, withTokenProof(settings, withApiQueryParameters(settings, target), accessToken), accessToken).toString(), {
           method,
-          // RFC 6750 §2.1: the token goes in the Authorization header only, or in the one header the provider takes it in.
-          headers: { ...request.headers, ...(settings.accessTokenHeader ? { [settings.accessTokenHeader]: accessToken } : { authorization: `${settings.apiTokenScheme ?? 'Bearer'} ${accessToken}` }) },
+          // RFC 6750 §2.1: the token goes in the Authorization header only, or in the one header (or query parameter, §2.3) the provider takes it in.
+          headers: { ...request.headers, ...tokenHeaders(settings, accessToken) },
           ...body,
           signal,
         });

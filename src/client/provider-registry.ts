@@ -1,4 +1,5 @@
 import * as oidc from 'openid-client';
+import { withAccessTokenParameter } from './api-query.js';
 import { withChallengeWithoutErrorDropped } from './challenge-without-error.js';
 import { clientAuthentication } from './client-auth.js';
 import { describeProviderFailure, ProviderUnavailableError, TokenkeeperError, UnknownProviderError } from './errors.js';
@@ -88,13 +89,22 @@ function withAccessTokenHeader(init: Parameters<oidc.CustomFetch>[1], header: st
   return { ...init, headers: Object.fromEntries(headers) };
 }
 
+/** A request that carries the access token as `Bearer`, with the token moved to the provider's query parameter (accessTokenParameter). */
+function withAccessTokenParameterSent(url: string, init: Parameters<oidc.CustomFetch>[1], parameter: string): [string, Parameters<oidc.CustomFetch>[1]] {
+  const headers = new Headers(init.headers);
+  const authorization = headers.get('authorization');
+  if (!authorization?.startsWith('Bearer ')) return [url, init];
+  headers.delete('authorization');
+  return [withAccessTokenParameter({ accessTokenParameter: parameter }, new URL(url), authorization.slice('Bearer '.length)).toString(), { ...init, headers: Object.fromEntries(headers) }];
+}
+
 /**
  * The fetch openid-client uses for this provider: the outbound fetch, with
  * the preset's rewrite of token endpoint requests and answers (tokenRequest
  * and tokenResponse hooks) on the one URL they concern, a refresh token grant sent to the refresh endpoint
  * where one is configured (openid-client sends every grant to the token endpoint), given
  * `refreshTimeoutMs`, that longer timeout in place of openid-client's on a refresh token grant, the
- * userinfo request's token under userinfoTokenScheme (or the accessTokenHeader of every request that sends one), token
+ * userinfo request's token under userinfoTokenScheme (or the accessTokenHeader, or accessTokenParameter, of every request that sends one), token
  * and revocation endpoint refusals stripped of a challenge that names no error (withChallengeWithoutErrorDropped),
  * and token answers without the optional members they sent as null, without the ID token idTokenUnused leaves
  * unread, and read as Bearer where omitsTokenType says the provider names no token_type (withTokenAnswerShaped).
@@ -110,11 +120,13 @@ function providerFetch(
   const refreshEndpoint = settings.endpoints?.refreshEndpoint ?? settings.metadataOverrides?.refreshEndpoint;
   const scheme = settings.userinfoTokenScheme;
   const tokenHeader = settings.accessTokenHeader;
+  const tokenParameter = settings.accessTokenParameter;
   const send: oidc.CustomFetch = base ?? ((url, init) => fetch(url, init as RequestInit));
   return async (url, init) => {
     const kind = endpoint(url);
     if (scheme !== undefined && kind === 'userinfo') return send(url, withUserinfoScheme(init, scheme));
     if (kind !== 'token') {
+      if (tokenParameter !== undefined && kind !== 'revocation') return send(...withAccessTokenParameterSent(url, init, tokenParameter));
       const withHeader = tokenHeader === undefined ? init : withAccessTokenHeader(init, tokenHeader);
       // RFC 7009 §2.2.1's refusals are RFC 6749 §5.2's, challenge and all.
       return kind === 'revocation' ? withChallengeWithoutErrorDropped(await send(url, withHeader)) : send(url, withHeader);

@@ -185,6 +185,14 @@ export interface ProviderSettings {
    */
   accessTokenHeader?: string;
   /**
+   * A query parameter that carries the access token, as it is, on every call to the API and the user API, in place
+   * of RFC 6750 §2.1's `Authorization: Bearer`, for an API that documents only that: RFC 6750 §2.3's URI query
+   * parameter under the provider's own name, Foursquare's `oauth_token`
+   * (https://docs.foursquare.com/developer/reference/v2-authentication). Added to a new URL as each call is sent, in
+   * place of any the caller put there under that name, so never logged; no Authorization is sent with it.
+   */
+  accessTokenParameter?: string;
+  /**
    * The scheme every call to the API sends the access token under, in `Authorization: <scheme> <token>`, in place
    * of RFC 6750's `Bearer`, for an API that documents only its own: Yandex's APIs take `Authorization: OAuth <token>`
    * (https://yandex.com/dev/id/doc/en/user-information). A caller's own Authorization is never sent, as with Bearer.

@@ -351,6 +351,7 @@ export function providerSettings(env: Environment, name: string, production: boo
     ...(fromPreset.clientIdHeader ? { clientIdHeader: fromPreset.clientIdHeader } : {}),
     ...(clientCredentialsHeader ? { clientCredentialsHeader } : {}),
     ...(fromPreset.accessTokenHeader ? { accessTokenHeader: fromPreset.accessTokenHeader } : {}),
+    ...(fromPreset.accessTokenParameter ? { accessTokenParameter: fromPreset.accessTokenParameter } : {}),
     ...(fromPreset.apiTokenScheme ? { apiTokenScheme: fromPreset.apiTokenScheme } : {}),
     ...(fromPreset.tokenProofParameter ? { tokenProofParameter: fromPreset.tokenProofParameter } : {}),
     ...(fromPreset.successMayRejectToken ? { successMayRejectToken: true } : {}),

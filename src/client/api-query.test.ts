@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withAccessTokenParameter, withApiQueryParameters } from './api-query.js';
+import { withAccessTokenParameter, withApiQueryParameters, withoutTokenInAnswer } from './api-query.js';
 
 const settings = { apiQueryParameters: { key: '0f1e2d3c4b5a69788796a5b4c3d2e1f0' } };
 
@@ -34,5 +34,30 @@ describe('withAccessTokenParameter', () => {
   it('leaves the URL alone for a provider that takes the token in a header', () => {
     const url = new URL('https://api.example/me?oauth_token=theirs');
     expect(withAccessTokenParameter({}, url, 'token')).toBe(url);
+  });
+});
+
+describe('withoutTokenInAnswer', () => {
+  const answered = (headers: Record<string, string>, url: string) => {
+    const response = new Response('{}', { status: 200, headers });
+    Object.defineProperty(response, 'url', { value: url });
+    return response;
+  };
+
+  it('drops each header that repeats the token, as sent or encoded, and keeps the others and the body', async () => {
+    const response = answered({ link: '<https://api.example/v2/x?oauth_token=tok%2Fen&offset=20>; rel="next"', 'x-echo': 'tok/en', 'content-type': 'application/json' }, 'https://api.example/v2/x?oauth_token=tok%2Fen');
+    const answer = withoutTokenInAnswer({ accessTokenParameter: 'oauth_token' }, response, 'tok/en');
+    expect([...answer.headers.keys()]).toEqual(['content-type']);
+    expect(await answer.text()).toBe('{}');
+  });
+
+  it('shows the URL that answered without the token parameter, however its name is encoded', () => {
+    const response = answered({}, 'https://api.example/v2/x?v=20240101&oauth%5Ftoken=secret&limit=5');
+    expect(withoutTokenInAnswer({ accessTokenParameter: 'oauth_token' }, response, 'secret').url).toBe('https://api.example/v2/x?v=20240101&limit=5');
+  });
+
+  it('gives the answer itself for a provider that takes the token in a header', () => {
+    const response = answered({ 'x-echo': 'token' }, 'https://api.example/me');
+    expect(withoutTokenInAnswer({}, response, 'token')).toBe(response);
   });
 });

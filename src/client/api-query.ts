@@ -25,15 +25,39 @@ export function withAccessTokenParameter(settings: Pick<ProviderSettings, 'acces
  * any it had under those names, however encoded; the rest keeps its encoding as given.
  */
 export function withQueryParametersReplaced(url: URL, parameters: ReadonlyArray<readonly [string, string]>): URL {
-  const names = new Set(parameters.map(([name]) => name));
-  const kept = url.search
+  const added = parameters.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`);
+  const target = new URL(url);
+  target.search = [...pairsWithout(url, new Set(parameters.map(([name]) => name))), ...added].join('&');
+  return target;
+}
+
+/**
+ * The API's answer as its caller gets it when the access token travels in the query (accessTokenParameter): without
+ * any header that repeats the token (a Location or a pagination Link built from the URL asked), and with a `url`
+ * that names no token; the answer itself when the provider takes the token in a header.
+ */
+export function withoutTokenInAnswer(settings: Pick<ProviderSettings, 'accessTokenParameter'>, response: Response, accessToken: string): Response {
+  const parameter = settings.accessTokenParameter;
+  if (!parameter) return response;
+  const forms = [accessToken, encodeURIComponent(accessToken)];
+  const headers = new Headers();
+  for (const [name, value] of response.headers) if (!forms.some((form) => value.includes(form))) headers.append(name, value);
+  const answer = new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  // Response.url is read-only and empty on a Response made here: the URL that answered, less the token, in its place.
+  if (URL.canParse(response.url)) {
+    const answered = new URL(response.url);
+    answered.search = pairsWithout(answered, new Set([parameter])).join('&');
+    Object.defineProperty(answer, 'url', { value: answered.href });
+  }
+  return answer;
+}
+
+/** The `name=value` pairs of `url`'s query, as encoded, less those named `names` (however encoded) and empty ones. */
+function pairsWithout(url: URL, names: ReadonlySet<string>): string[] {
+  return url.search
     .slice(1)
     .split('&')
     .filter((pair) => pair !== '' && !names.has(decodedQueryName(pair.split('=', 1)[0]!)));
-  const added = parameters.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`);
-  const target = new URL(url);
-  target.search = [...kept, ...added].join('&');
-  return target;
 }
 
 /** A query parameter's name as it reads decoded (`+` a space), or as it is when it does not decode. */

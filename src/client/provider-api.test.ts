@@ -211,6 +211,19 @@ describe('ProviderApi.fetch', () => {
     ]);
   });
 
+  it('with the token in the query, an answer that repeats it (a pagination Link, a Location off the API) comes back without those headers, and its url without the token', async () => {
+    routes['/api/checkins'] = (res, request) => {
+      const asked = new URL(request.path, origin);
+      res.writeHead(302, { location: `https://elsewhere.example${asked.pathname}${asked.search}`, link: `<${origin}${request.path}&offset=20>; rel="next"`, 'x-rate-limit-remaining': '499' }).end();
+    };
+    const { api } = setup({ accessTokenParameter: 'oauth_token' });
+    const answer = await api.fetch('u1', 'acme', 'checkins?v=20240101');
+    expect(seen[0]!.path).toBe('/api/checkins?v=20240101&oauth_token=at-1');
+    expect(answer.status).toBe(302);
+    expect([answer.headers.get('location'), answer.headers.get('link'), answer.headers.get('x-rate-limit-remaining')]).toEqual([null, null, '499']);
+    expect(answer.url).toBe(`${origin}/api/checkins?v=20240101`);
+  });
+
   it('an API token scheme (Yandex’s OAuth) carries the token under that scheme in place of Bearer, over any Authorization of the caller’s', async () => {
     const { api } = setup({ apiTokenScheme: 'OAuth' });
     await api.fetch('u1', 'acme', 'me');

@@ -1,5 +1,5 @@
 import { apiBasePatternOf, matchApiBase, parseApiBasePattern, type ApiBasePattern } from './api-bases.js';
-import { withAccessTokenParameter, withApiQueryParameters } from './api-query.js';
+import { withAccessTokenParameter, withApiQueryParameters, withoutTokenInAnswer } from './api-query.js';
 import { describeProviderFailure, ProviderUnavailableError, TokenkeeperError } from './errors.js';
 import type { StreamInit } from './outbound-fetch.js';
 import type { ProviderRegistry } from './provider-registry.js';
@@ -307,7 +307,7 @@ export class ProviderApi {
         : settings.apiHeaders || settings.clientIdHeader || settings.clientCredentialsHeader || request.headers
           ? { ...request, body: given as SentBody | undefined, headers: requestHeaders(settings, request.headers) }
           : (request as SentRequest);
-    const first = await this.#send(settings, base, url, token.accessToken, sent);
+    const first = withoutTokenInAnswer(settings, await this.#send(settings, base, url, token.accessToken, sent), token.accessToken);
     const firstRejected = await this.#rejectsToken(settings, first);
     if (this.#untried.size > 0 && this.#firstAnswerAfterRefresh(userId, provider, token.accessToken, firstRejected)) return first;
     if (!firstRejected || !tokens.mayRefreshAfterRejection(userId, provider)) return first;
@@ -325,7 +325,7 @@ export class ProviderApi {
     }
     await first.body?.cancel().catch(() => {});
     const renewed = await tokens.refresh(userId, provider, { rejectedAccessToken: token.accessToken });
-    const second = await this.#send(settings, base, url, renewed.accessToken, sent);
+    const second = withoutTokenInAnswer(settings, await this.#send(settings, base, url, renewed.accessToken, sent), renewed.accessToken);
     tokens.noteRetryAfterRefresh(userId, provider, await this.#rejectsToken(settings, second));
     return second;
   }

@@ -2,8 +2,9 @@
  * An emulator of Unsplash's OAuth (unsplash.com/oauth) and of the part of
  * its API (api.unsplash.com) a connection touches, on one host, written from
  * Unsplash's documentation
- * (https://unsplash.com/documentation/user-authentication-workflow,
- * https://unsplash.com/documentation#current-user):
+ * (https://unsplash.com/documentation/user-authentication-workflow; `/me`
+ * and its members as Unsplash's SDKs read them, not checked against its
+ * pages):
  * - Authorize: `GET /oauth/authorize` with `client_id` (the access key),
  *   `redirect_uri` (the application's, else an error page),
  *   `response_type=code` and `scope`, `+`-separated (spaces in a query),

@@ -18,20 +18,20 @@
  *   asks for a new sign-in;
  * - the API is `https://api.unsplash.com` with the token as
  *   `Authorization: Bearer`; the person is `GET /me`, behind `read_user`
- *   (https://unsplash.com/documentation#current-user): `id` (an opaque
- *   string such as `pXhwzz1JtQU`) is the subject, `username` the preferred
- *   username, `first_name` and `last_name` joined as the name, and `email`,
- *   kept with its verification unknown;
+ *   (the scope the workflow page's example asks beside `public`): `id`
+ *   (an opaque string such as `pXhwzz1JtQU`) is the subject, `username`
+ *   the preferred username, `first_name` and `last_name` joined as the
+ *   name, and `email`, kept with its verification unknown;
  * - Unsplash documents no revocation endpoint: a person removes the app
  *   from their Unsplash account, so disconnect deletes the tokens here and
  *   says it was not revoked at Unsplash.
  * Not checked against Unsplash's own pages, which were not all at hand: the
  * token answer's members (`access_token`, `token_type: "bearer"`, `scope`
- * and `created_at`, as Doorkeeper-based servers answer, are assumed), the
- * members of `/me` (as integrations and SDKs read them), whether `state` is
- * sent back (it is sent, as RFC 6749 §4.1.1 has it), whether PKCE is taken
- * (none is sent: Unsplash's page names no PKCE parameter and integrations
- * turn it off for Unsplash), the body of a refused token request (RFC 6749
+ * and `created_at`, as Doorkeeper-based servers answer, are assumed), `/me`
+ * and its members (as Unsplash's SDKs and integrations read them), whether
+ * `state` is sent back (it is sent, as RFC 6749 §4.1.1 has it), whether
+ * PKCE is taken (none is sent: Unsplash's page names no PKCE parameter and
+ * integrations turn it off for Unsplash), the body of a refused token request (RFC 6749
  * §5.2's `error` is assumed) and whether a token ever ends unused.
  */
 import { objectOf, type ProviderPreset } from './preset.js';

@@ -28,11 +28,7 @@
  */
 import { readTokenEndpointBody } from '../provider-hooks.js';
 import { jsonTokenRequest, objectOf, type ProviderPreset } from './preset.js';
-
-/** A non-empty string, trimmed, or undefined. */
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
+import { textMembers, trimmedText } from './profile-text.js';
 
 /**
  * The Viewer of the GraphQL answer `{ data: { Viewer } }`: its `id` (a whole number), the name, the profile page and
@@ -42,10 +38,10 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const viewer = objectOf(objectOf(objectOf(body)?.data)?.Viewer);
   const id = viewer?.id;
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) return undefined;
-  const name = text(viewer!.name);
-  const siteUrl = text(viewer!.siteUrl);
-  const avatar = text(objectOf(viewer!.avatar)?.large) ?? text(objectOf(viewer!.avatar)?.medium);
-  return { id, ...(name ? { name, preferred_username: name } : {}), ...(siteUrl ? { profile: siteUrl } : {}), ...(avatar ? { picture: avatar } : {}) };
+  const name = trimmedText(viewer!.name);
+  const siteUrl = trimmedText(viewer!.siteUrl);
+  const avatar = trimmedText(objectOf(viewer!.avatar)?.large) ?? trimmedText(objectOf(viewer!.avatar)?.medium);
+  return { id, ...(name ? { name, preferred_username: name } : {}), ...textMembers({ profile: siteUrl, picture: avatar }) };
 }
 
 /** A 400 whose GraphQL `errors` say "Invalid token": the token ended or was revoked, as a 401 would say. */
@@ -53,7 +49,7 @@ async function tokenRejected(response: Response): Promise<boolean> {
   if (response.status !== 400) return false;
   const { fields } = await readTokenEndpointBody(response);
   const errors = fields?.errors;
-  return Array.isArray(errors) && errors.some((error) => /^invalid token$/i.test(text(objectOf(error)?.message) ?? ''));
+  return Array.isArray(errors) && errors.some((error) => /^invalid token$/i.test(trimmedText(objectOf(error)?.message) ?? ''));
 }
 
 export const anilist: ProviderPreset = {

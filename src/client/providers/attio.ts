@@ -48,17 +48,16 @@
 import { ProviderUnavailableError } from '../errors.js';
 import type { ProfileReader, RevocationOutcome, RevocationRequest } from '../provider-hooks.js';
 import { objectOf, withoutTrailingSlash, type ProviderPreset } from './preset.js';
-
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
+import { joinedName, textMembers, trimmedText } from './profile-text.js';
 
 /** The token of `/v2/self`: the member who installed the app and the workspace; no one for an inactive token. */
 function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const self = objectOf(body);
-  const memberId = text(self?.authorized_by_workspace_member_id);
+  const memberId = trimmedText(self?.authorized_by_workspace_member_id);
   if (!self || self.active !== true || !memberId) return undefined;
   const kept: Record<string, unknown> = { authorized_by_workspace_member_id: memberId };
   for (const member of ['workspace_id', 'workspace_name', 'workspace_slug', 'workspace_logo_url', 'scope'] as const) {
-    const value = text(self[member]);
+    const value = trimmedText(self[member]);
     if (value) kept[member] = value;
   }
   return kept;
@@ -71,16 +70,16 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
 async function readMoreClaims(reader: ProfileReader): Promise<Record<string, unknown>> {
   if (!reader.apiBaseUrl) return {};
   const api = withoutTrailingSlash(reader.apiBaseUrl);
-  const memberId = text(objectOf(await reader.getJson(`${api}/v2/self`))?.authorized_by_workspace_member_id);
+  const memberId = trimmedText(objectOf(await reader.getJson(`${api}/v2/self`))?.authorized_by_workspace_member_id);
   if (!memberId) return {};
   const body = await reader.getJson(`${api}/v2/workspace_members/${encodeURIComponent(memberId)}`);
   if (body === undefined) return {};
   const member = objectOf(objectOf(body)?.data);
   if (!member) throw new ProviderUnavailableError('provider_bad_response', 'Attio did not answer GET /v2/workspace_members/{id} with a member.');
-  const name = [text(member.first_name), text(member.last_name)].filter(Boolean).join(' ');
-  const email = text(member.email_address);
-  const accessLevel = text(member.access_level);
-  return { ...(name ? { name } : {}), ...(email ? { email } : {}), ...(accessLevel ? { access_level: accessLevel } : {}) };
+  const name = joinedName(member.first_name, member.last_name);
+  const email = trimmedText(member.email_address);
+  const accessLevel = trimmedText(member.access_level);
+  return textMembers({ name, email, access_level: accessLevel });
 }
 
 /** Revokes the access token at /oauth/revoke, the token in a form body as Attio's example sends it. */

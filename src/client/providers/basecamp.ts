@@ -51,6 +51,7 @@
  * clients send, revokes the grant (it is not sent, as it is not documented).
  */
 import { objectOf, type ProviderPreset } from './preset.js';
+import { joinedName, textMembers, trimmedText } from './profile-text.js';
 
 /** A User-Agent naming the integration by its client id, as Basecamp asks of every request. */
 function basecampUserAgent(clientId: string): string {
@@ -58,21 +59,16 @@ function basecampUserAgent(clientId: string): string {
   return `Tokenkeeper${integration}`;
 }
 
-/** A non-empty string, trimmed, or undefined. */
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
 /** An account of the `accounts` list, with the members a caller needs to reach it; undefined when it has no id or API base. */
 function accountOf(value: unknown): Record<string, unknown> | undefined {
   const account = objectOf(value);
   const id = account?.id;
-  const href = text(account?.href);
+  const href = trimmedText(account?.href);
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || !href) return undefined;
-  const product = text(account!.product);
-  const name = text(account!.name);
-  const appHref = text(account!.app_href);
-  return { id, href, ...(product ? { product } : {}), ...(name ? { name } : {}), ...(appHref ? { app_href: appHref } : {}) };
+  const product = trimmedText(account!.product);
+  const name = trimmedText(account!.name);
+  const appHref = trimmedText(account!.app_href);
+  return { id, href, ...textMembers({ product, name, app_href: appHref }) };
 }
 
 /**
@@ -87,8 +83,8 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const identity = objectOf(answer?.identity);
   const id = identity?.id;
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) return undefined;
-  const name = [text(identity!.first_name), text(identity!.last_name)].filter(Boolean).join(' ');
-  const email = text(identity!.email_address);
+  const name = joinedName(identity!.first_name, identity!.last_name);
+  const email = trimmedText(identity!.email_address);
   const accounts = Array.isArray(answer!.accounts) ? answer!.accounts.map(accountOf).filter((account) => account !== undefined) : [];
   return {
     id: String(id),

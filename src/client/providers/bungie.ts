@@ -36,11 +36,7 @@
  * report, is assumed); whether PKCE is taken (none is sent); whether Basic credentials are form-decoded as RFC 6749 §2.3.1 has it.
  */
 import { objectOf, type ProviderPreset } from './preset.js';
-
-/** A non-empty string, trimmed, or undefined. */
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
+import { trimmedText } from './profile-text.js';
 
 /** An int64 id as Bungie sends it (a string of digits, or a safe integer), as a string; undefined otherwise. */
 function int64(value: unknown): string | undefined {
@@ -50,7 +46,7 @@ function int64(value: unknown): string | undefined {
 
 /** The Bungie Name, `Name#0123`, from the global display name and its code; undefined without either. */
 function bungieName(user: Record<string, unknown>): string | undefined {
-  const name = text(user.cachedBungieGlobalDisplayName);
+  const name = trimmedText(user.cachedBungieGlobalDisplayName);
   const code = user.cachedBungieGlobalDisplayNameCode;
   return name && typeof code === 'number' && Number.isInteger(code) && code >= 0 ? `${name}#${String(code).padStart(4, '0')}` : undefined;
 }
@@ -66,14 +62,14 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const user = objectOf(response?.bungieNetUser);
   const id = int64(user?.membershipId);
   if (!user || !id) return undefined;
-  const name = bungieName(user) ?? text(user.displayName) ?? text(user.uniqueName);
-  const picture = text(user.profilePicturePath);
+  const name = bungieName(user) ?? trimmedText(user.displayName) ?? trimmedText(user.uniqueName);
+  const picture = trimmedText(user.profilePicturePath);
   const memberships = Array.isArray(response!.destinyMemberships) ? response!.destinyMemberships.map(objectOf) : [];
   const destiny = memberships.flatMap((membership) => {
     const membershipId = int64(membership?.membershipId);
     const type = membership?.membershipType;
     if (!membershipId || typeof type !== 'number' || !Number.isInteger(type)) return [];
-    const displayName = text(membership!.bungieGlobalDisplayName) ?? text(membership!.displayName);
+    const displayName = trimmedText(membership!.bungieGlobalDisplayName) ?? trimmedText(membership!.displayName);
     return [{ membershipType: type, membershipId, ...(displayName ? { displayName } : {}) }];
   });
   const primary = int64(response!.primaryMembershipId);

@@ -40,11 +40,10 @@
  * in as one person here (the V3 API names no user id of its own).
  */
 import { objectOf, type ProviderPreset } from './preset.js';
+import { joinedName, trimmedText } from './profile-text.js';
 
 /** Rotating refresh tokens end after 180 days unused. */
 const REFRESH_TOKEN_IDLE_SECONDS = 180 * 86_400;
-
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
 
 /**
  * The account summary's members kept with the profile, with `name` made from `first_name` and `last_name`; an
@@ -52,12 +51,12 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
  */
 function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const summary = objectOf(body);
-  const accountId = text(summary?.encoded_account_id);
+  const accountId = trimmedText(summary?.encoded_account_id);
   if (!summary || !accountId) return undefined;
-  const name = [text(summary.first_name), text(summary.last_name)].filter(Boolean).join(' ');
+  const name = joinedName(summary.first_name, summary.last_name);
   const kept: Record<string, unknown> = { encoded_account_id: accountId };
   for (const member of ['first_name', 'last_name', 'contact_email', 'organization_name'] as const) {
-    const value = text(summary[member]);
+    const value = trimmedText(summary[member]);
     if (value) kept[member] = value;
   }
   return { ...kept, ...(name ? { name } : {}) };

@@ -45,11 +45,7 @@
 import { ProviderUnavailableError } from '../errors.js';
 import type { RevocationOutcome, RevocationRequest } from '../provider-hooks.js';
 import { objectOf, withoutTrailingSlash, type ProviderPreset } from './preset.js';
-
-/** A non-empty string, trimmed, or undefined. */
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
+import { textMembers, trimmedText } from './profile-text.js';
 
 /**
  * The user of `/auth`: `id`, the screen name as the name (the username without one) and the username as the preferred
@@ -57,15 +53,14 @@ function text(value: unknown): string | undefined {
  */
 function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const auth = objectOf(body);
-  const id = text(auth?.id);
+  const id = trimmedText(auth?.id);
   if (!id) return undefined;
-  const username = text(auth!.username);
-  const screenname = text(auth!.screenname);
+  const username = trimmedText(auth!.username);
+  const screenname = trimmedText(auth!.screenname);
   const name = screenname ?? username;
   return {
     id,
-    ...(name ? { name } : {}),
-    ...(username ? { preferred_username: username } : {}),
+    ...textMembers({ name, preferred_username: username }),
   };
 }
 

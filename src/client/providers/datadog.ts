@@ -52,6 +52,7 @@
  * the e-mail is verified (stored as not known to be).
  */
 import { objectOf, type ProviderPreset } from './preset.js';
+import { trimmedText } from './profile-text.js';
 
 /** Each site's API host, where its token endpoint, user API and the rest of its API are (https://docs.datadoghq.com/getting_started/site/). */
 const SITE_API_HOSTS = [
@@ -71,17 +72,15 @@ function codeExchangeServer(parameters: URLSearchParams): string | undefined {
   return domain === null ? undefined : `api.${domain.toLowerCase()}`;
 }
 
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
-
 /** The user of /api/v2/current_user: `data.id`, with the name, e-mail and handle of `data.attributes`; no one without an id. */
 function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const data = objectOf(objectOf(body)?.data);
-  const id = text(data?.id);
+  const id = trimmedText(data?.id);
   if (!data || !id) return undefined;
   const attributes = objectOf(data.attributes) ?? {};
   const kept: Record<string, unknown> = { id };
   for (const member of ['name', 'email', 'handle'] as const) {
-    const value = text(attributes[member]);
+    const value = trimmedText(attributes[member]);
     if (value) kept[member] = value;
   }
   return kept;

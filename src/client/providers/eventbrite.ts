@@ -35,17 +35,13 @@
  * first, is taken).
  */
 import { objectOf, type ProviderPreset } from './preset.js';
-
-/** A non-empty trimmed string, or undefined. */
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
+import { joinedName, textMembers, trimmedText } from './profile-text.js';
 
 /** The e-mail of `emails`: the primary entry, else the first verified one, else the first; with its `verified`. */
 function chosenEmail(emails: unknown): { email: string; verified: boolean } | undefined {
   const entries = (Array.isArray(emails) ? emails : [])
     .map(objectOf)
-    .flatMap((entry) => (entry && text(entry.email) ? [{ email: text(entry.email)!, verified: entry.verified === true, primary: entry.primary === true }] : []));
+    .flatMap((entry) => (entry && trimmedText(entry.email) ? [{ email: trimmedText(entry.email)!, verified: entry.verified === true, primary: entry.primary === true }] : []));
   const chosen = entries.find((entry) => entry.primary) ?? entries.find((entry) => entry.verified) ?? entries[0];
   return chosen && { email: chosen.email, verified: chosen.verified };
 }
@@ -56,15 +52,14 @@ function chosenEmail(emails: unknown): { email: string; verified: boolean } | un
  */
 function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const user = objectOf(body);
-  const id = typeof user?.id === 'number' && Number.isSafeInteger(user.id) ? String(user.id) : text(user?.id);
+  const id = typeof user?.id === 'number' && Number.isSafeInteger(user.id) ? String(user.id) : trimmedText(user?.id);
   if (!user || !id) return undefined;
-  const name = text(user.name) ?? text([text(user.first_name), text(user.last_name)].filter(Boolean).join(' '));
+  const name = trimmedText(user.name) ?? joinedName(user.first_name, user.last_name);
   const email = chosenEmail(user.emails);
   return {
     id,
     ...(name ? { name } : {}),
-    ...(text(user.first_name) ? { first_name: text(user.first_name) } : {}),
-    ...(text(user.last_name) ? { last_name: text(user.last_name) } : {}),
+    ...textMembers({ first_name: user.first_name, last_name: user.last_name }),
     ...(email ? { email: email.email, email_verified: email.verified } : {}),
   };
 }

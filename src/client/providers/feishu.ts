@@ -36,6 +36,7 @@
  */
 import { readTokenEndpointBody, rebuiltAnswer } from '../provider-hooks.js';
 import { jsonTokenRequest, objectOf, type ProviderPreset } from './preset.js';
+import { textMembers, trimmedText } from './profile-text.js';
 
 /** The two domains of Feishu's open platform: Feishu's (China) and Lark's. */
 export const FEISHU_DOMAINS: readonly string[] = ['feishu.cn', 'larksuite.com'];
@@ -60,11 +61,6 @@ async function tokenRejected(response: Response): Promise<boolean> {
   return typeof body?.code === 'number' && TOKEN_NOT_TAKEN.has(body.code);
 }
 
-/** A non-empty string, trimmed, or undefined. */
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
 /**
  * The person of user_info's `data`: `open_id` (the subject), `union_id`, the name (else the English name), the
  * avatar and the e-mail, each only when given. An answer whose `code` is not 0, or without an open_id, names no
@@ -73,20 +69,16 @@ function text(value: unknown): string | undefined {
 function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const answer = objectOf(body);
   const person = objectOf(answer?.data);
-  const openId = text(person?.open_id);
+  const openId = trimmedText(person?.open_id);
   if (answer?.code !== 0 || !person || !openId) return undefined;
-  const unionId = text(person.union_id);
-  const name = text(person.name) ?? text(person.en_name);
-  const picture = text(person.avatar_url);
-  const email = text(person.email);
-  const tenant = text(person.tenant_key);
+  const unionId = trimmedText(person.union_id);
+  const name = trimmedText(person.name) ?? trimmedText(person.en_name);
+  const picture = trimmedText(person.avatar_url);
+  const email = trimmedText(person.email);
+  const tenant = trimmedText(person.tenant_key);
   return {
     open_id: openId,
-    ...(unionId ? { union_id: unionId } : {}),
-    ...(name ? { name } : {}),
-    ...(picture ? { picture } : {}),
-    ...(email ? { email } : {}),
-    ...(tenant ? { tenant_key: tenant } : {}),
+    ...textMembers({ union_id: unionId, name, picture, email, tenant_key: tenant }),
   };
 }
 

@@ -33,11 +33,7 @@
  * hold one, and none is kept).
  */
 import { objectOf, type ProviderPreset } from './preset.js';
-
-/** A non-empty string, trimmed, or undefined. */
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
+import { trimmedText } from './profile-text.js';
 
 /**
  * The account of `/3/account/me`'s `data`: its integer `id` as a string, the username (`url`) as the name and the
@@ -47,7 +43,7 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const account = objectOf(objectOf(body)?.data);
   const id = account?.id;
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) return undefined;
-  const username = text(account!.url);
+  const username = trimmedText(account!.url);
   return {
     id: String(id),
     ...(username ? { name: username, preferred_username: username } : {}),

@@ -59,11 +59,7 @@
 import { ProviderUnavailableError } from '../errors.js';
 import type { RevocationOutcome, RevocationRequest } from '../provider-hooks.js';
 import { commaJoinedScope, objectOf, withoutTrailingSlash, type ProviderPreset } from './preset.js';
-
-/** A non-empty string, trimmed, or undefined. */
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
+import { textMembers, trimmedText } from './profile-text.js';
 
 /**
  * The person of /v2/user/me: `id` as its digits, the profile's nickname as
@@ -80,13 +76,12 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const account = objectOf(person!.kakao_account);
   const profile = objectOf(account?.profile);
   const properties = objectOf(person!.properties);
-  const name = text(profile?.nickname) ?? text(properties?.nickname) ?? text(account?.name);
-  const picture = text(profile?.profile_image_url) ?? text(properties?.profile_image);
-  const email = text(account?.email);
+  const name = trimmedText(profile?.nickname) ?? trimmedText(properties?.nickname) ?? trimmedText(account?.name);
+  const picture = trimmedText(profile?.profile_image_url) ?? trimmedText(properties?.profile_image);
+  const email = trimmedText(account?.email);
   return {
     id: String(id),
-    ...(name ? { name } : {}),
-    ...(picture ? { picture } : {}),
+    ...textMembers({ name, picture }),
     ...(email ? { email, email_verified: account!.is_email_verified === true && account!.is_email_valid === true } : {}),
     ...(typeof person!.connected_at === 'string' ? { connected_at: person!.connected_at } : {}),
   };

@@ -37,6 +37,7 @@
 import { ProviderUnavailableError } from '../errors.js';
 import { readTokenEndpointBody, rebuiltAnswer, type RevocationOutcome, type RevocationRequest } from '../provider-hooks.js';
 import { objectOf, type ProviderPreset } from './preset.js';
+import { textMembers, trimmedText } from './profile-text.js';
 
 /** RFC 6749 §5.2's error codes, left as Kick sends them. */
 const RFC_6749_ERRORS = new Set(['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope']);
@@ -51,11 +52,6 @@ async function tokenResponse(response: Response): Promise<Response> {
   return rebuiltAnswer(response, 400, JSON.stringify({ error: 'invalid_grant', error_description: fields.error, kick_error: fields.error }), 'application/json');
 }
 
-/** A non-empty string, trimmed, or undefined. */
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
 /**
  * The person of /public/v1/users: the first (and only) user of `data`, its `user_id` (a whole number) the subject,
  * with the name, e-mail and profile picture when given. An answer without one names no one, and the sign-in fails.
@@ -65,10 +61,10 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const user = Array.isArray(data) && data.length === 1 ? objectOf(data[0]) : undefined;
   const id = user?.user_id;
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) return undefined;
-  const name = text(user!.name);
-  const email = text(user!.email);
-  const picture = text(user!.profile_picture);
-  return { user_id: id, ...(name ? { name } : {}), ...(email ? { email } : {}), ...(picture ? { picture } : {}) };
+  const name = trimmedText(user!.name);
+  const email = trimmedText(user!.email);
+  const picture = trimmedText(user!.profile_picture);
+  return { user_id: id, ...textMembers({ name, email, picture }) };
 }
 
 /** Revokes the refresh token, then the access token, at /oauth/revoke, each in the query with its `token_hint_type`. */

@@ -32,11 +32,7 @@
 import { ProviderUnavailableError } from '../errors.js';
 import type { ProfileReader, RevocationOutcome, RevocationRequest } from '../provider-hooks.js';
 import { objectOf, withoutTrailingSlash, type ProviderPreset } from './preset.js';
-
-/** A non-empty string, trimmed, or undefined. */
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
+import { trimmedText } from './profile-text.js';
 
 /**
  * The profile of `/api/account`: the `id`, the username as the name and preferred username, and the profile page
@@ -44,10 +40,10 @@ function text(value: unknown): string | undefined {
  */
 function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const account = objectOf(body);
-  const id = text(account?.id);
+  const id = trimmedText(account?.id);
   if (!id) return undefined;
-  const username = text(account!.username);
-  const url = text(account!.url);
+  const username = trimmedText(account!.username);
+  const url = trimmedText(account!.url);
   return { id, ...(username ? { name: username, preferred_username: username } : {}), ...(url ? { profile: url } : {}) };
 }
 
@@ -55,7 +51,7 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
 async function readMoreClaims(reader: ProfileReader): Promise<Record<string, unknown>> {
   if (!reader.apiBaseUrl) return {};
   const answer = await reader.getJson(`${withoutTrailingSlash(reader.apiBaseUrl)}/api/account/email`);
-  const email = text(objectOf(answer)?.email);
+  const email = trimmedText(objectOf(answer)?.email);
   return email ? { email } : {};
 }
 

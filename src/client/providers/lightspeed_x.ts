@@ -52,6 +52,7 @@
  * and what the API answers a token it does not take (a 401 assumed).
  */
 import { objectOf, type ProviderPreset } from './preset.js';
+import { trimmedText } from './profile-text.js';
 
 const SECURE = 'https://secure.retail.lightspeed.app';
 
@@ -65,16 +66,14 @@ function codeExchangeServer(parameters: URLSearchParams, tokenEndpoint?: string)
   return `${prefix}.${host.slice(host.indexOf('.') + 1)}`;
 }
 
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
-
 /** The retailer of /api/2.0/retailer: `data.id`, with its name and domain prefix; no one without an id. */
 function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const retailer = objectOf(objectOf(body)?.data);
-  const id = text(retailer?.id);
+  const id = trimmedText(retailer?.id);
   if (!retailer || !id) return undefined;
   const kept: Record<string, unknown> = { id };
   for (const member of ['name', 'domain_prefix'] as const) {
-    const value = text(retailer[member]);
+    const value = trimmedText(retailer[member]);
     if (value) kept[member] = value;
   }
   return kept;

@@ -57,6 +57,7 @@
 import { ProviderUnavailableError } from '../errors.js';
 import type { RevocationOutcome, RevocationRequest } from '../provider-hooks.js';
 import { objectOf, withoutTrailingSlash, type ProviderPreset } from './preset.js';
+import { joinedName, textMembers, trimmedText } from './profile-text.js';
 
 /** The API of every country's site. */
 const API = 'https://api.mercadolibre.com';
@@ -84,11 +85,6 @@ function idOf(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
 }
 
-/** A non-empty string, trimmed, or undefined. */
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
 /**
  * The profile of `/users/me`: `id` (the subject), the first and last names
  * joined as the name, `nickname` as the preferred username, and the e-mail;
@@ -98,10 +94,10 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const user = objectOf(body);
   const id = idOf(user?.id);
   if (!user || id === undefined) return undefined;
-  const name = [text(user.first_name), text(user.last_name)].filter(Boolean).join(' ');
-  const nickname = text(user.nickname);
-  const email = text(user.email);
-  return { id, ...(name ? { name } : {}), ...(nickname ? { preferred_username: nickname } : {}), ...(email ? { email } : {}) };
+  const name = joinedName(user.first_name, user.last_name);
+  const nickname = trimmedText(user.nickname);
+  const email = trimmedText(user.email);
+  return { id, ...textMembers({ name, preferred_username: nickname, email }) };
 }
 
 /** The 401 of a token that no longer names anyone, when it proves the grant gone: the token was live, or its refresh was refused. */

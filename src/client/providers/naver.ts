@@ -42,6 +42,7 @@
  */
 import { readTokenEndpointBody, rebuiltAnswer } from '../provider-hooks.js';
 import { objectOf, type ProviderPreset } from './preset.js';
+import { textMembers, trimmedText } from './profile-text.js';
 
 /** Naver's token-endpoint codes for a code or refresh token it does not take, in a request otherwise whole. */
 const NOT_TAKEN = new Set(['invalid_request', 'unauthorized_client']);
@@ -61,11 +62,6 @@ async function tokenResponse(response: Response): Promise<Response> {
   return rebuiltAnswer(response, status, JSON.stringify(answer), 'application/json');
 }
 
-/** A non-empty string, trimmed, or undefined. */
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
 /**
  * The person of /v1/nid/me's `response`: `id` (the subject), the name (else the nickname), the nickname, the
  * e-mail and the profile image, each only when given. An answer whose `resultcode` is not `00`, or without an
@@ -74,18 +70,15 @@ function text(value: unknown): string | undefined {
 function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const answer = objectOf(body);
   const person = objectOf(answer?.response);
-  const id = text(person?.id);
+  const id = trimmedText(person?.id);
   if (answer?.resultcode !== '00' || !person || !id) return undefined;
-  const nickname = text(person.nickname);
-  const name = text(person.name) ?? nickname;
-  const email = text(person.email);
-  const picture = text(person.profile_image);
+  const nickname = trimmedText(person.nickname);
+  const name = trimmedText(person.name) ?? nickname;
+  const email = trimmedText(person.email);
+  const picture = trimmedText(person.profile_image);
   return {
     id,
-    ...(name ? { name } : {}),
-    ...(nickname ? { nickname } : {}),
-    ...(email ? { email } : {}),
-    ...(picture ? { picture } : {}),
+    ...textMembers({ name, nickname, email, picture }),
   };
 }
 

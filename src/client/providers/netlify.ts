@@ -35,11 +35,7 @@
  * endpoint for it: disconnect deletes the token here).
  */
 import { objectOf, type ProviderPreset } from './preset.js';
-
-/** A non-empty trimmed string, or undefined. */
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
+import { textMembers, trimmedText } from './profile-text.js';
 
 /**
  * The user of `/api/v1/user`: `id` as the subject, `full_name` as the name,
@@ -48,12 +44,12 @@ function text(value: unknown): string | undefined {
  */
 function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const user = objectOf(body);
-  const id = text(user?.id);
+  const id = trimmedText(user?.id);
   if (!user || !id) return undefined;
-  const name = text(user.full_name);
-  const email = text(user.email);
-  const uid = text(user.uid);
-  return { id, ...(name ? { full_name: name } : {}), ...(email ? { email } : {}), ...(uid ? { uid } : {}) };
+  const name = trimmedText(user.full_name);
+  const email = trimmedText(user.email);
+  const uid = trimmedText(user.uid);
+  return { id, ...textMembers({ full_name: name, email, uid }) };
 }
 
 export const netlify: ProviderPreset = {

@@ -37,11 +37,7 @@
 import { ProviderUnavailableError } from '../errors.js';
 import type { RevocationOutcome, RevocationRequest } from '../provider-hooks.js';
 import { objectOf, withoutTrailingSlash, type ProviderPreset } from './preset.js';
-
-/** A non-empty string, trimmed, or undefined. */
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
+import { textMembers, trimmedText } from './profile-text.js';
 
 /**
  * The profile of `/me`: `id`, the username as the name and preferred
@@ -53,14 +49,13 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const user = objectOf(body);
   const id = user?.id;
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) return undefined;
-  const username = text(user!.username);
-  const country = text(user!.country_code);
-  const avatar = text(user!.avatar_url);
+  const username = trimmedText(user!.username);
+  const country = trimmedText(user!.country_code);
+  const avatar = trimmedText(user!.avatar_url);
   return {
     id,
     ...(username ? { name: username, preferred_username: username } : {}),
-    ...(country ? { country_code: country } : {}),
-    ...(avatar ? { picture: avatar } : {}),
+    ...textMembers({ country_code: country, picture: avatar }),
     ...(typeof user!.is_restricted === 'boolean' ? { is_restricted: user!.is_restricted } : {}),
   };
 }

@@ -40,11 +40,10 @@
  * sent).
  */
 import { objectOf, type ProviderPreset } from './preset.js';
+import { joinedName, textMembers, trimmedText } from './profile-text.js';
 
 /** Refresh tokens last 14 days. */
 const REFRESH_TOKEN_SECONDS = 14 * 86_400;
-
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
 
 /**
  * The user of `GET /api/v2`'s `meta.user`: `id` (an integer, the subject), `firstName` and `lastName` (joined as
@@ -54,11 +53,11 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const user = objectOf(objectOf(objectOf(body)?.meta)?.user);
   const id = user?.id;
   if (typeof id !== 'number' || !Number.isSafeInteger(id)) return undefined;
-  const given = text(user!.firstName);
-  const family = text(user!.lastName);
-  const email = text(user!.email);
-  const name = [given, family].filter(Boolean).join(' ');
-  return { id, ...(given ? { given_name: given } : {}), ...(family ? { family_name: family } : {}), ...(name ? { name } : {}), ...(email ? { email } : {}) };
+  const given = trimmedText(user!.firstName);
+  const family = trimmedText(user!.lastName);
+  const email = trimmedText(user!.email);
+  const name = joinedName(given, family);
+  return { id, ...textMembers({ given_name: given, family_name: family, name, email }) };
 }
 
 export const outreach: ProviderPreset = {

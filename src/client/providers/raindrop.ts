@@ -42,6 +42,7 @@
  */
 import { readTokenEndpointBody, rebuiltAnswer } from '../provider-hooks.js';
 import { jsonTokenRequest, objectOf, type ProviderPreset } from './preset.js';
+import { textMembers, trimmedText } from './profile-text.js';
 
 /** openid-client's form as the JSON body Raindrop.io documents for /oauth/access_token, the client's id and secret in it. */
 const tokenRequest = jsonTokenRequest();
@@ -60,11 +61,6 @@ async function tokenResponse(response: Response): Promise<Response> {
   return rebuiltAnswer(response, response.status, JSON.stringify({ ...fields, expires_in: Math.floor(fields.expires / 1000) }), 'application/json');
 }
 
-/** A non-empty trimmed string, or undefined. */
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
 /**
  * The `user` of `/rest/v1/user`: its numeric `_id` as the subject, `fullName` as the name, and the e-mail; an
  * answer without an id names no one, and the sign-in fails.
@@ -72,10 +68,10 @@ function text(value: unknown): string | undefined {
 function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const user = objectOf(objectOf(body)?.user);
   const id = user?._id;
-  if (!user || !((typeof id === 'number' && Number.isSafeInteger(id)) || text(id))) return undefined;
-  const name = text(user.fullName);
-  const email = text(user.email);
-  return { id: String(id).trim(), ...(name ? { name } : {}), ...(email ? { email } : {}), ...(typeof user.pro === 'boolean' ? { pro: user.pro } : {}) };
+  if (!user || !((typeof id === 'number' && Number.isSafeInteger(id)) || trimmedText(id))) return undefined;
+  const name = trimmedText(user.fullName);
+  const email = trimmedText(user.email);
+  return { id: String(id).trim(), ...textMembers({ name, email }), ...(typeof user.pro === 'boolean' ? { pro: user.pro } : {}) };
 }
 
 export const raindrop: ProviderPreset = {

@@ -57,14 +57,10 @@
 import { ProviderUnavailableError } from '../errors.js';
 import { plainBasicAuthorization, type RevocationOutcome, type RevocationRequest } from '../provider-hooks.js';
 import { objectOf, withoutTrailingSlash, type ProviderPreset } from './preset.js';
+import { joinedName, trimmedText } from './profile-text.js';
 
 /** RingCentral's production server; the sandbox is `<NAME>_BASE_URL=https://platform.devtest.ringcentral.com`. */
 const PRODUCTION = 'https://platform.ringcentral.com';
-
-/** A non-empty string, trimmed, or undefined. */
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
 
 /** A RingCentral id: a whole number, sent as a JSON number (or, in some answers, as digits in a string). */
 function idOf(value: unknown): string | undefined {
@@ -83,9 +79,9 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const id = idOf(extension?.id);
   if (!extension || !id) return undefined;
   const contact = objectOf(extension.contact);
-  const name = text(extension.name) ?? ([text(contact?.firstName), text(contact?.lastName)].filter(Boolean).join(' ') || undefined);
-  const email = text(contact?.email);
-  const extensionNumber = text(extension.extensionNumber);
+  const name = trimmedText(extension.name) ?? joinedName(contact?.firstName, contact?.lastName);
+  const email = trimmedText(contact?.email);
+  const extensionNumber = trimmedText(extension.extensionNumber);
   const accountId = idOf(objectOf(extension.account)?.id);
   return {
     id,

@@ -52,8 +52,7 @@
 import { ProviderUnavailableError } from '../errors.js';
 import type { ProfileReader, RevocationOutcome, RevocationRequest } from '../provider-hooks.js';
 import { objectOf, withoutTrailingSlash, type ProviderPreset } from './preset.js';
-
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
+import { joinedName, textMembers, trimmedText } from './profile-text.js';
 
 /**
  * The user of `/user`: `id` (the subject), `first_name` and `last_name` (joined as the name) and `email`; an
@@ -61,13 +60,13 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
  */
 function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const user = objectOf(body);
-  const id = text(user?.id);
+  const id = trimmedText(user?.id);
   if (!user || !id) return undefined;
-  const given = text(user.first_name);
-  const family = text(user.last_name);
-  const email = text(user.email);
-  const name = [given, family].filter(Boolean).join(' ');
-  return { id, ...(given ? { given_name: given } : {}), ...(family ? { family_name: family } : {}), ...(name ? { name } : {}), ...(email ? { email } : {}) };
+  const given = trimmedText(user.first_name);
+  const family = trimmedText(user.last_name);
+  const email = trimmedText(user.email);
+  const name = joinedName(given, family);
+  return { id, ...textMembers({ given_name: given, family_name: family, name, email }) };
 }
 
 /** One business the token reaches, as kept with the profile: its `id`, for the `X-Business` header, and its name. */
@@ -78,8 +77,8 @@ interface SageBusiness {
 
 function businessOf(entry: unknown): SageBusiness | undefined {
   const business = objectOf(entry);
-  const id = text(business?.id);
-  return id ? { id, name: text(business!.displayed_as) ?? null } : undefined;
+  const id = trimmedText(business?.id);
+  return id ? { id, name: trimmedText(business!.displayed_as) ?? null } : undefined;
 }
 
 /** Pages of `/businesses` read at most: 2,000 businesses at 200 a page. */

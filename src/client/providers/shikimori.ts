@@ -32,8 +32,7 @@
  * columns for it; S256 is sent, which a server without them ignores).
  */
 import { objectOf, type ProviderPreset } from './preset.js';
-
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
+import { textMembers, trimmedText } from './profile-text.js';
 
 /** A User-Agent naming Tokenkeeper and the OAuth application by its client id, for a deployment that names none. */
 function shikimoriUserAgent(clientId: string): string {
@@ -58,16 +57,14 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const user = objectOf(body);
   const id = user?.id;
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) return undefined;
-  const nickname = text(user!.nickname);
-  const avatar = text(user!.avatar);
-  const url = text(user!.url);
-  const email = text(user!.email);
+  const nickname = trimmedText(user!.nickname);
+  const avatar = trimmedText(user!.avatar);
+  const url = trimmedText(user!.url);
+  const email = trimmedText(user!.email);
   return {
     id,
     ...(nickname ? { name: nickname, preferred_username: nickname } : {}),
-    ...(avatar ? { picture: avatar } : {}),
-    ...(url ? { profile: url } : {}),
-    ...(email ? { email } : {}),
+    ...textMembers({ picture: avatar, profile: url, email }),
   };
 }
 

@@ -29,8 +29,7 @@
  */
 import { readTokenEndpointBody, rebuiltAnswer } from '../provider-hooks.js';
 import { objectOf, type ProviderPreset } from './preset.js';
-
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
+import { trimmedText } from './profile-text.js';
 
 /** Simkl's 401 `grant_error` for a code it does not take, answered as RFC 6749 §5.2's 400 `invalid_grant`; any other answer as it came. */
 async function tokenResponse(response: Response): Promise<Response> {
@@ -50,8 +49,8 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const id = objectOf(settings?.account)?.id;
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) return undefined;
   const user = objectOf(settings!.user);
-  const name = text(user?.name);
-  const avatar = text(user?.avatar);
+  const name = trimmedText(user?.name);
+  const avatar = trimmedText(user?.avatar);
   return { id, ...(name ? { name, preferred_username: name } : {}), ...(avatar ? { picture: avatar } : {}) };
 }
 

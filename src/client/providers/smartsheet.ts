@@ -51,6 +51,7 @@ import { createHash } from 'node:crypto';
 import { ProviderUnavailableError } from '../errors.js';
 import type { RevocationOutcome, RevocationRequest } from '../provider-hooks.js';
 import { objectOf, withoutTrailingSlash, type ProviderPreset } from './preset.js';
+import { joinedName, trimmedText } from './profile-text.js';
 
 /**
  * The token request with `hash`, SHA-256 (hex) of `<app secret>|<code>` (or `|<refresh token>`), in place of the
@@ -72,11 +73,6 @@ function idOf(value: unknown): string | undefined {
   return typeof value === 'string' && /^[1-9][0-9]{0,19}$/.test(value) ? value : undefined;
 }
 
-/** A non-empty string, trimmed, or undefined. */
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
 /**
  * The user of /users/me: `id` as a string, the first and last names joined as
  * the name, the e-mail (not verified), and the account's id and name; an
@@ -86,11 +82,11 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const user = objectOf(body);
   const id = idOf(user?.id);
   if (!user || !id) return undefined;
-  const name = [text(user.firstName), text(user.lastName)].filter(Boolean).join(' ');
-  const email = text(user.email);
+  const name = joinedName(user.firstName, user.lastName);
+  const email = trimmedText(user.email);
   const account = objectOf(user.account);
   const accountId = idOf(account?.id);
-  const accountName = text(account?.name);
+  const accountName = trimmedText(account?.name);
   return {
     id,
     ...(name ? { name } : {}),

@@ -51,6 +51,7 @@
 import { ProviderUnavailableError } from '../errors.js';
 import { readTokenEndpointBody, rebuiltAnswer, type RevocationOutcome, type RevocationRequest } from '../provider-hooks.js';
 import { objectOf, withoutTrailingSlash, type ProviderPreset } from './preset.js';
+import { textMembers, trimmedText } from './profile-text.js';
 
 /** The HTML entities a safe filter writes (named `&amp; &lt; &gt; &quot; &apos;` and numeric ones), decoded. */
 function decodedEntities(value: string): string {
@@ -60,11 +61,6 @@ function decodedEntities(value: string): string {
     const code = decimal !== undefined ? Number.parseInt(decimal, 10) : Number.parseInt(hex!, 16);
     return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : entity;
   });
-}
-
-/** A non-empty string, trimmed, or undefined. */
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
 /**
@@ -89,11 +85,11 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const user = Array.isArray(items) ? objectOf(items[0]) : undefined;
   const accountId = user?.account_id;
   if (typeof accountId !== 'number' || !Number.isSafeInteger(accountId) || accountId <= 0) return undefined;
-  const displayName = text(user!.display_name);
+  const displayName = trimmedText(user!.display_name);
   const name = displayName === undefined ? undefined : decodedEntities(displayName);
-  const link = text(user!.link);
-  const picture = text(user!.profile_image);
-  return { account_id: accountId, ...(name ? { name } : {}), ...(link ? { profile: link } : {}), ...(picture ? { picture } : {}) };
+  const link = trimmedText(user!.link);
+  const picture = trimmedText(user!.profile_image);
+  return { account_id: accountId, ...(name ? { name } : {}), ...textMembers({ profile: link, picture }) };
 }
 
 /** The error names (and ids) of an access token Stack Exchange no longer takes: 402 `invalid_access_token`, 406 `access_token_compromised`. */

@@ -40,11 +40,7 @@
  * else).
  */
 import { objectOf, type ProviderPreset } from './preset.js';
-
-/** A non-empty trimmed string, or undefined. */
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
+import { joinedName, textMembers, trimmedText } from './profile-text.js';
 
 /**
  * The user of `/v3/users/me`: `id` as the subject, the first and last names
@@ -54,15 +50,14 @@ function text(value: unknown): string | undefined {
  */
 function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const user = objectOf(body);
-  const id = typeof user?.id === 'number' && Number.isSafeInteger(user.id) ? String(user.id) : text(user?.id);
+  const id = typeof user?.id === 'number' && Number.isSafeInteger(user.id) ? String(user.id) : trimmedText(user?.id);
   if (!user || !id) return undefined;
-  const username = text(user.username);
-  const name = text([text(user.first_name), text(user.last_name)].filter(Boolean).join(' ')) ?? username;
-  const email = text(user.email);
+  const username = trimmedText(user.username);
+  const name = joinedName(user.first_name, user.last_name) ?? username;
+  const email = trimmedText(user.email);
   return {
     id,
-    ...(name ? { name } : {}),
-    ...(username ? { username } : {}),
+    ...textMembers({ name, username }),
     ...(email ? { email, email_verified: user.email_verified === true } : {}),
   };
 }

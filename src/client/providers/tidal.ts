@@ -30,11 +30,7 @@
  * module's logout only forgets the tokens: disconnect deletes them here).
  */
 import { objectOf, type ProviderPreset } from './preset.js';
-
-/** A non-empty trimmed string, or undefined. */
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
+import { joinedName, textMembers, trimmedText } from './profile-text.js';
 
 /**
  * The `data` of `/users/me`, a JSON:API `users` resource: its `id` as the subject, the first and last names as
@@ -43,17 +39,16 @@ function text(value: unknown): string | undefined {
  */
 function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const data = objectOf(objectOf(body)?.data);
-  const id = text(data?.id);
+  const id = trimmedText(data?.id);
   if (!data || !id || (data.type !== undefined && data.type !== 'users')) return undefined;
   const attributes = objectOf(data.attributes) ?? {};
-  const name = [text(attributes.firstName), text(attributes.lastName)].filter(Boolean).join(' ');
-  const username = text(attributes.username);
-  const email = text(attributes.email);
-  const country = text(attributes.country);
+  const name = joinedName(attributes.firstName, attributes.lastName);
+  const username = trimmedText(attributes.username);
+  const email = trimmedText(attributes.email);
+  const country = trimmedText(attributes.country);
   return {
     id,
-    ...(name ? { name } : {}),
-    ...(username ? { username } : {}),
+    ...textMembers({ name, username }),
     ...(email ? { email, email_verified: attributes.emailVerified === true } : {}),
     ...(country ? { country } : {}),
   };

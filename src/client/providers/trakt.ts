@@ -32,8 +32,7 @@
 import { ProviderUnavailableError } from '../errors.js';
 import type { RevocationOutcome, RevocationRequest } from '../provider-hooks.js';
 import { jsonTokenRequest, objectOf, type ProviderPreset } from './preset.js';
-
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
+import { textMembers, trimmedText } from './profile-text.js';
 
 /**
  * The person of `/users/settings` (`user`): `ids.uuid` as the subject, the username as
@@ -43,12 +42,12 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
 function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const user = objectOf(objectOf(body)?.user);
   const ids = objectOf(user?.ids);
-  const uuid = text(ids?.uuid);
+  const uuid = trimmedText(ids?.uuid);
   if (!user || !uuid) return undefined;
-  const username = text(user.username);
-  const name = text(user.name) ?? username;
-  const slug = text(ids!.slug);
-  return { uuid, ...(username ? { preferred_username: username } : {}), ...(name ? { name } : {}), ...(slug ? { slug } : {}) };
+  const username = trimmedText(user.username);
+  const name = trimmedText(user.name) ?? username;
+  const slug = trimmedText(ids!.slug);
+  return { uuid, ...textMembers({ preferred_username: username, name, slug }) };
 }
 
 /** Revokes the access token at `/oauth/revoke` with Trakt's JSON body of the token and the client. */

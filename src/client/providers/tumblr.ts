@@ -43,6 +43,7 @@
  */
 import { objectOf, type ProviderPreset } from './preset.js';
 import { readTokenEndpointBody, rebuiltAnswer } from '../provider-hooks.js';
+import { textMembers, trimmedText } from './profile-text.js';
 
 /** The token answer without Tumblr's `"id_token": false` (any non-string `id_token`), every other member and the status kept. */
 async function tokenResponse(response: Response): Promise<Response> {
@@ -51,8 +52,6 @@ async function tokenResponse(response: Response): Promise<Response> {
   const { id_token: _dropped, ...kept } = fields;
   return rebuiltAnswer(response, response.status, JSON.stringify(kept), 'application/json');
 }
-
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
 
 /**
  * The person of `/v2/user/info` (`response.user`): the primary blog's `uuid` as the subject, the short
@@ -63,12 +62,12 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const user = objectOf(objectOf(objectOf(body)?.response)?.user);
   const blogs = Array.isArray(user?.blogs) ? user.blogs.map(objectOf) : [];
   const primary = blogs.find((blog) => blog?.primary === true);
-  const uuid = text(primary?.uuid);
+  const uuid = trimmedText(primary?.uuid);
   if (!user || !primary || !uuid) return undefined;
-  const shortName = text(user.name);
-  const name = text(primary.title) ?? shortName;
-  const url = text(primary.url);
-  return { uuid, ...(shortName ? { preferred_username: shortName } : {}), ...(name ? { name } : {}), ...(url ? { blog_url: url } : {}) };
+  const shortName = trimmedText(user.name);
+  const name = trimmedText(primary.title) ?? shortName;
+  const url = trimmedText(primary.url);
+  return { uuid, ...textMembers({ preferred_username: shortName, name, blog_url: url }) };
 }
 
 export const tumblr: ProviderPreset = {

@@ -53,11 +53,7 @@
 import { ProviderUnavailableError } from '../errors.js';
 import { plainBasicAuthorization, readTokenEndpointBody, rebuiltAnswer, type RevocationOutcome, type RevocationRequest } from '../provider-hooks.js';
 import { objectOf, type ProviderPreset } from './preset.js';
-
-/** A non-empty string, trimmed, or undefined. */
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
+import { joinedName, textMembers, trimmedText } from './profile-text.js';
 
 /**
  * A token answer with `refresh_token_expires_in` set to its `expires_in` when it carries a refresh token and no
@@ -81,17 +77,15 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const person = objectOf(body);
   const id = person?.id;
   if (typeof id !== 'string' || !/^\d+$/.test(id)) return undefined;
-  const name = text(person!.real_name) ?? text(person!.display_name) ?? ([text(person!.first_name), text(person!.last_name)].filter(Boolean).join(' ') || undefined);
+  const name = trimmedText(person!.real_name) ?? trimmedText(person!.display_name) ?? joinedName(person!.first_name, person!.last_name);
   // An avatar id is path segments (`21493/enc-…`), put in the picture's path as they are.
-  const avatarId = person!.is_avatar_empty === true ? undefined : text(person!.default_avatar_id);
+  const avatarId = person!.is_avatar_empty === true ? undefined : trimmedText(person!.default_avatar_id);
   const avatar = avatarId !== undefined && /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/.test(avatarId) ? avatarId : undefined;
-  const login = text(person!.login);
-  const email = text(person!.default_email);
+  const login = trimmedText(person!.login);
+  const email = trimmedText(person!.default_email);
   return {
     id,
-    ...(name ? { name } : {}),
-    ...(login ? { login } : {}),
-    ...(email ? { email } : {}),
+    ...textMembers({ name, login, email }),
     ...(avatar ? { picture: `https://avatars.yandex.net/get-yapic/${avatar}/islands-200` } : {}),
     ...(typeof person!.psuid === 'string' ? { psuid: person!.psuid } : {}),
   };

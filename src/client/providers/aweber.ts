@@ -45,6 +45,7 @@
  * revocation endpoint answers, is assumed).
  */
 import { objectOf, type ProviderPreset } from './preset.js';
+import { textMembers } from './profile-text.js';
 
 /**
  * The account of /1.0/accounts' single entry: `id` as a string, with the
@@ -56,11 +57,9 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const account = Array.isArray(entries) ? objectOf(entries[0]) : undefined;
   const id = account?.id;
   if (typeof id !== 'number' || !Number.isSafeInteger(id)) return undefined;
-  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
   return {
     id: String(id),
-    ...(text(account!.uuid) ? { uuid: text(account!.uuid) } : {}),
-    ...(text(account!.company) ? { company: text(account!.company) } : {}),
+    ...textMembers({ uuid: account!.uuid, company: account!.company }),
   };
 }
 

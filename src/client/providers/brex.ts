@@ -38,6 +38,7 @@
  * body of a refused token request (RFC 6749 §5.2's `error` is assumed).
  */
 import { objectOf, type ProviderPreset } from './preset.js';
+import { joinedName, textMembers } from './profile-text.js';
 
 /**
  * The user of /v2/users/me: its `id` as the subject, `first_name` and
@@ -48,13 +49,10 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const me = objectOf(body);
   const id = me?.id;
   if (typeof id !== 'string' || id.trim() === '') return undefined;
-  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-  const name = [text(me!.first_name), text(me!.last_name)].filter(Boolean).join(' ');
+  const name = joinedName(me!.first_name, me!.last_name);
   return {
     id,
-    ...(name ? { name } : {}),
-    ...(text(me!.email) ? { email: text(me!.email) } : {}),
-    ...(text(me!.status) ? { status: text(me!.status) } : {}),
+    ...textMembers({ name, email: me!.email, status: me!.status }),
   };
 }
 

@@ -41,6 +41,7 @@
 import { ProviderUnavailableError } from '../errors.js';
 import type { RevocationOutcome, RevocationRequest } from '../provider-hooks.js';
 import { objectOf, type ProviderPreset } from './preset.js';
+import { textMembers, trimmedText } from './profile-text.js';
 
 /**
  * The user of `/api/v1/me/`: `id` (`user_…`), the first and last names as `given_name` and `family_name` (joined as
@@ -51,10 +52,9 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const me = objectOf(body);
   const id = me?.id;
   if (typeof id !== 'string' || !id.startsWith('user_')) return undefined;
-  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-  const given = text(me!.first_name);
-  const family = text(me!.last_name);
-  const email = text(me!.email);
+  const given = trimmedText(me!.first_name);
+  const family = trimmedText(me!.last_name);
+  const email = trimmedText(me!.email);
   const organizations = Array.isArray(me!.organizations)
     ? me!.organizations.flatMap((entry) => {
         const organization = objectOf(entry);
@@ -63,9 +63,7 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
     : [];
   return {
     id,
-    ...(given ? { given_name: given } : {}),
-    ...(family ? { family_name: family } : {}),
-    ...(email ? { email } : {}),
+    ...textMembers({ given_name: given, family_name: family, email }),
     ...(organizations.length > 0 ? { organizations } : {}),
   };
 }

@@ -41,6 +41,7 @@
 import { ProviderUnavailableError } from '../errors.js';
 import type { RevocationOutcome, RevocationRequest } from '../provider-hooks.js';
 import { jsonTokenRequest, objectOf, type ProviderPreset } from './preset.js';
+import { joinedName, textMembers, trimmedText } from './profile-text.js';
 
 /** openid-client's form as the JSON body Dialpad's API description gives /oauth2/token, the client's id and secret in it. */
 const tokenRequest = jsonTokenRequest();
@@ -61,17 +62,14 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const user = objectOf(body);
   const id = dialpadId(user?.id);
   if (!id) return undefined;
-  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-  const given = text(user!.first_name);
-  const family = text(user!.last_name);
-  const name = text(user!.display_name) || [given, family].filter(Boolean).join(' ');
-  const email = Array.isArray(user!.emails) ? user!.emails.map(text).find(Boolean) : undefined;
+  const given = trimmedText(user!.first_name);
+  const family = trimmedText(user!.last_name);
+  const name = trimmedText(user!.display_name) ?? joinedName(given, family);
+  const email = Array.isArray(user!.emails) ? user!.emails.map(trimmedText).find(Boolean) : undefined;
   const company = dialpadId(user!.company_id);
   return {
     id,
-    ...(name ? { name } : {}),
-    ...(given ? { given_name: given } : {}),
-    ...(family ? { family_name: family } : {}),
+    ...textMembers({ name, given_name: given, family_name: family }),
     ...(email ? { email } : {}),
     ...(company ? { company_id: company } : {}),
   };

@@ -43,6 +43,7 @@
 import { ProviderUnavailableError } from '../errors.js';
 import { plainBasicAuthorization, readTokenEndpointBody, rebuiltAnswer, type RevocationOutcome, type RevocationRequest } from '../provider-hooks.js';
 import { objectOf, type ProviderPreset } from './preset.js';
+import { textMembers, trimmedText } from './profile-text.js';
 
 /** The first `errors[].errorType` and its message of a Fitbit refusal; undefined for any other body. */
 function fitbitError(fields: Record<string, unknown>): { error: string; message: string | undefined } | undefined {
@@ -69,13 +70,10 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const user = objectOf(objectOf(body)?.user);
   const id = user?.encodedId;
   if (typeof id !== 'string' || id === '') return undefined;
-  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-  const name = text(user!.fullName) || text(user!.displayName);
+  const name = trimmedText(user!.fullName) ?? trimmedText(user!.displayName);
   return {
     encoded_id: id,
-    ...(name ? { name } : {}),
-    ...(text(user!.displayName) ? { display_name: text(user!.displayName) } : {}),
-    ...(text(user!.avatar) ? { picture: text(user!.avatar) } : {}),
+    ...textMembers({ name, display_name: user!.displayName, picture: user!.avatar }),
   };
 }
 

@@ -38,6 +38,7 @@
  * an ended token (401 is assumed).
  */
 import { objectOf, type ProviderPreset } from './preset.js';
+import { textMembers, trimmedText } from './profile-text.js';
 
 /**
  * The user of `/v2/users/me`'s `{ user }`: its `url` (the subject), the first and last names as `given_name` and
@@ -48,18 +49,14 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const user = objectOf(objectOf(body)?.user);
   const url = user?.url;
   if (typeof url !== 'string' || !/^https:\/\/\S+$/.test(url)) return undefined;
-  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-  const given = text(user!.first_name);
-  const family = text(user!.last_name);
-  const email = text(user!.email);
-  const role = text(user!.role);
+  const given = trimmedText(user!.first_name);
+  const family = trimmedText(user!.last_name);
+  const email = trimmedText(user!.email);
+  const role = trimmedText(user!.role);
   const level = user!.permission_level;
   return {
     url,
-    ...(given ? { given_name: given } : {}),
-    ...(family ? { family_name: family } : {}),
-    ...(email ? { email } : {}),
-    ...(role ? { role } : {}),
+    ...textMembers({ given_name: given, family_name: family, email, role }),
     ...(Number.isInteger(level) ? { permission_level: level } : {}),
   };
 }

@@ -29,6 +29,7 @@
  * token request (RFC 6749 §5.2's `error` is assumed).
  */
 import { objectOf, type ProviderPreset } from './preset.js';
+import { textMembers, trimmedText } from './profile-text.js';
 
 /**
  * The user of /v2/users/me: `id` (an integer), the first and last names as `given_name` and `family_name` (joined
@@ -38,11 +39,10 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const user = objectOf(body);
   const id = user?.id;
   if (typeof id !== 'number' || !Number.isSafeInteger(id)) return undefined;
-  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-  const given = text(user!.firstName);
-  const family = text(user!.lastName);
-  const email = text(user!.email);
-  return { id, ...(given ? { given_name: given } : {}), ...(family ? { family_name: family } : {}), ...(email ? { email } : {}) };
+  const given = trimmedText(user!.firstName);
+  const family = trimmedText(user!.lastName);
+  const email = trimmedText(user!.email);
+  return { id, ...textMembers({ given_name: given, family_name: family, email }) };
 }
 
 export const helpscout: ProviderPreset = {

@@ -62,6 +62,7 @@
 import { graphTokenRejected } from './facebook.js';
 import { metaUserTokenHooks } from './meta-user-tokens.js';
 import { commaJoinedScope, objectOf, type ProviderPreset } from './preset.js';
+import { textMembers, trimmedText } from './profile-text.js';
 
 const GRAPH = 'https://graph.instagram.com/v26.0';
 
@@ -72,14 +73,12 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const user = objectOf(body);
   const id = user?.user_id;
   if ((typeof id !== 'string' || !/^\d+$/.test(id)) && (typeof id !== 'number' || !Number.isSafeInteger(id))) return undefined;
-  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-  const username = text(user!.username);
-  const name = text(user!.name) || username;
+  const username = trimmedText(user!.username);
+  const name = trimmedText(user!.name) ?? username;
   return {
     ...user,
     user_id: String(id),
-    ...(name ? { name } : {}),
-    ...(username ? { username } : {}),
+    ...textMembers({ name, username }),
   };
 }
 

@@ -46,6 +46,7 @@
  */
 import { plainBasicAuthorization, readTokenEndpointBody, rebuiltAnswer } from '../provider-hooks.js';
 import { objectOf, type ProviderPreset } from './preset.js';
+import { textMembers, trimmedText } from './profile-text.js';
 
 /**
  * openid-client's form as it is for the code exchange; for a refresh, `client_id` and `client_secret` taken out of
@@ -80,17 +81,13 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const user = objectOf(body);
   const id = user?.global_user_id;
   if (typeof id !== 'number' || !Number.isSafeInteger(id)) return undefined;
-  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-  const given = text(user!.given_name);
-  const family = text(user!.family_name);
-  const email = text(user!.email);
-  const app = text(user!.infusionsoft_id);
+  const given = trimmedText(user!.given_name);
+  const family = trimmedText(user!.family_name);
+  const email = trimmedText(user!.email);
+  const app = trimmedText(user!.infusionsoft_id);
   return {
     global_user_id: id,
-    ...(given ? { given_name: given } : {}),
-    ...(family ? { family_name: family } : {}),
-    ...(email ? { email } : {}),
-    ...(app ? { infusionsoft_id: app } : {}),
+    ...textMembers({ given_name: given, family_name: family, email, infusionsoft_id: app }),
   };
 }
 

@@ -40,6 +40,7 @@
  * token request (RFC 6749 §5.2's `error` is assumed).
  */
 import { jsonTokenRequest, objectOf, type ProviderPreset } from './preset.js';
+import { textMembers } from './profile-text.js';
 
 /**
  * The user of /v4/account as the subject (`id`, as a string), with its
@@ -52,13 +53,11 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const id = user?.id;
   if (typeof id !== 'number' || !Number.isSafeInteger(id)) return undefined;
   const account = objectOf(answer!.account) ?? {};
-  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
   return {
     id: String(id),
-    ...(text(user!.email) ? { email: text(user!.email) } : {}),
+    ...textMembers({ email: user!.email }),
     ...(typeof account.id === 'number' && Number.isSafeInteger(account.id) ? { account_id: String(account.id) } : {}),
-    ...(text(account.name) ? { account_name: text(account.name) } : {}),
-    ...(text(account.plan_type) ? { plan_type: text(account.plan_type) } : {}),
+    ...textMembers({ account_name: account.name, plan_type: account.plan_type }),
   };
 }
 

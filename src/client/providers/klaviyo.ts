@@ -46,6 +46,7 @@
  * are sent as they are, as Klaviyo's examples build them).
  */
 import { objectOf, type ProviderPreset } from './preset.js';
+import { textMembers, trimmedText } from './profile-text.js';
 
 /** The `revision` Klaviyo's API reference documents as the latest. */
 export const KLAVIYO_REVISION = '2026-10-15';
@@ -61,10 +62,9 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const id = account?.id;
   if (typeof id !== 'string' || id === '') return undefined;
   const contact = objectOf(objectOf(account!.attributes)?.contact_information);
-  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-  const organization = text(contact?.organization_name);
-  const sender = text(contact?.default_sender_email);
-  return { id, ...(organization ? { organization_name: organization } : {}), ...(sender ? { default_sender_email: sender } : {}) };
+  const organization = trimmedText(contact?.organization_name);
+  const sender = trimmedText(contact?.default_sender_email);
+  return { id, ...textMembers({ organization_name: organization, default_sender_email: sender }) };
 }
 
 export const klaviyo: ProviderPreset = {

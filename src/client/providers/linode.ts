@@ -41,6 +41,7 @@
  * assumed).
  */
 import { objectOf, type ProviderPreset } from './preset.js';
+import { textMembers } from './profile-text.js';
 
 /**
  * The profile of /v4/profile: `uid` as a string, with `username`, `email`
@@ -51,11 +52,9 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const profile = objectOf(body);
   const uid = profile?.uid;
   if (typeof uid !== 'number' || !Number.isSafeInteger(uid)) return undefined;
-  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
   return {
     uid: String(uid),
-    ...(text(profile!.username) ? { username: text(profile!.username) } : {}),
-    ...(text(profile!.email) ? { email: text(profile!.email) } : {}),
+    ...textMembers({ username: profile!.username, email: profile!.email }),
     ...(typeof profile!.restricted === 'boolean' ? { restricted: profile!.restricted } : {}),
   };
 }

@@ -57,16 +57,16 @@
  * (it is the database key; a moved account is a new account at its new instance).
  */
 import { objectOf, withoutTrailingSlash, type ProviderPreset } from './preset.js';
+import { textMembers, trimmedText } from './profile-text.js';
 
 /** The account of verify_credentials: its `id`, the display name (else the username) and the username; an answer without an id names no one. */
 function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const account = objectOf(body);
   const id = account?.id;
   if (typeof id !== 'string' || id === '') return undefined;
-  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-  const username = text(account!.username);
-  const name = text(account!.display_name) || username;
-  return { id, ...(name ? { name } : {}), ...(username ? { preferred_username: username } : {}) };
+  const username = trimmedText(account!.username);
+  const name = trimmedText(account!.display_name) ?? username;
+  return { id, ...textMembers({ name, preferred_username: username }) };
 }
 
 export const mastodon: ProviderPreset = {

@@ -51,6 +51,7 @@
  */
 import { readTokenEndpointBody, rebuiltAnswer } from '../provider-hooks.js';
 import { objectOf, withoutTrailingSlash, type ProviderPreset } from './preset.js';
+import { joinedName, textMembers, trimmedText } from './profile-text.js';
 
 /** The AppError ids of a code or refresh token Mattermost does not take, RFC 6749 §5.2's `invalid_grant`. */
 const GRANT_REFUSALS = new Set(['api.oauth.get_access_token.refresh_token.app_error', 'api.oauth.get_access_token.expired_code.app_error', 'api.oauth.get_access_token.redirect_uri.app_error']);
@@ -82,14 +83,12 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const user = objectOf(body);
   const id = user?.id;
   if (typeof id !== 'string' || id === '') return undefined;
-  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-  const username = text(user!.username);
-  const name = [text(user!.first_name), text(user!.last_name)].filter(Boolean).join(' ') || username;
-  const email = text(user!.email);
+  const username = trimmedText(user!.username);
+  const name = joinedName(user!.first_name, user!.last_name) ?? username;
+  const email = trimmedText(user!.email);
   return {
     id,
-    ...(name ? { name } : {}),
-    ...(username ? { preferred_username: username } : {}),
+    ...textMembers({ name, preferred_username: username }),
     ...(email ? { email, email_verified: user!.email_verified === true } : {}),
   };
 }

@@ -37,6 +37,7 @@
 import { ProviderUnavailableError } from '../errors.js';
 import { plainBasicAuthorization, type RevocationOutcome, type RevocationRequest } from '../provider-hooks.js';
 import { objectOf, type ProviderPreset } from './preset.js';
+import { textMembers, trimmedText } from './profile-text.js';
 
 /**
  * The organization of `/v2/organizations/me`: `id` (`org_…`), its `name` and `email`, and its `locale`; an answer
@@ -46,11 +47,10 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const organization = objectOf(body);
   const id = organization?.id;
   if (organization?.resource !== 'organization' || typeof id !== 'string' || !id.startsWith('org_')) return undefined;
-  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-  const name = text(organization.name);
-  const email = text(organization.email);
-  const locale = text(organization.locale);
-  return { id, ...(name ? { name } : {}), ...(email ? { email } : {}), ...(locale ? { locale } : {}) };
+  const name = trimmedText(organization.name);
+  const email = trimmedText(organization.email);
+  const locale = trimmedText(organization.locale);
+  return { id, ...textMembers({ name, email, locale }) };
 }
 
 /** Revokes the refresh token (or, without one, the access token) with `DELETE /oauth2/tokens`, the client as Basic. */

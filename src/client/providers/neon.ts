@@ -29,19 +29,17 @@
  * back with (`access_denied` assumed).
  */
 import { objectOf, type ProviderPreset } from './preset.js';
+import { joinedName, textMembers } from './profile-text.js';
 
 /** The user of /users/me: its `id`, `name` and `last_name` joined as the name, and the e-mail; an answer without an id names no one. */
 function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const me = objectOf(body);
   const id = me?.id;
   if (typeof id !== 'string' || id.trim() === '') return undefined;
-  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-  const name = [text(me!.name), text(me!.last_name)].filter(Boolean).join(' ');
+  const name = joinedName(me!.name, me!.last_name);
   return {
     id,
-    ...(name ? { name } : {}),
-    ...(text(me!.email) ? { email: text(me!.email) } : {}),
-    ...(text(me!.login) ? { preferred_username: text(me!.login) } : {}),
+    ...textMembers({ name, email: me!.email, preferred_username: me!.login }),
   };
 }
 

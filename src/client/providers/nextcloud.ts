@@ -50,6 +50,7 @@
 import { ProviderUnavailableError } from '../errors.js';
 import { readTokenEndpointBody, rebuiltAnswer, type RevocationOutcome, type RevocationRequest } from '../provider-hooks.js';
 import { objectOf, withoutTrailingSlash, type ProviderPreset } from './preset.js';
+import { trimmedText } from './profile-text.js';
 
 /** Nextcloud's bare `invalid_request`, its answer to a code or refresh token it does not take, as RFC 6749's `invalid_grant`; anything else as it came. */
 async function tokenResponse(response: Response): Promise<Response> {
@@ -64,9 +65,8 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const data = objectOf(objectOf(objectOf(body)?.ocs)?.data);
   const id = data?.id;
   if (typeof id !== 'string' || id === '') return undefined;
-  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-  const name = text(data!['display-name']) || text(data!.displayname);
-  const email = text(data!.email);
+  const name = trimmedText(data!['display-name']) ?? trimmedText(data!.displayname);
+  const email = trimmedText(data!.email);
   return { id, ...(name ? { name } : {}), ...(email ? { email, email_verified: false } : {}) };
 }
 

@@ -38,6 +38,7 @@
  * e-mail is verified (stored as unverified).
  */
 import { objectOf, type ProviderPreset } from './preset.js';
+import { textMembers, trimmedText } from './profile-text.js';
 
 /** The REST API's version, as PagerDuty asks every call to name it. */
 const ACCEPT = 'application/vnd.pagerduty+json;version=2';
@@ -52,11 +53,10 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const user = objectOf(objectOf(body)?.user);
   const id = user?.id;
   if (typeof id !== 'string' || id === '') return undefined;
-  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-  const name = text(user!.name);
-  const email = text(user!.email);
-  const picture = text(user!.avatar_url);
-  return { id, ...(name ? { name } : {}), ...(email ? { email } : {}), ...(picture ? { picture } : {}) };
+  const name = trimmedText(user!.name);
+  const email = trimmedText(user!.email);
+  const picture = trimmedText(user!.avatar_url);
+  return { id, ...textMembers({ name, email, picture }) };
 }
 
 export const pagerduty: ProviderPreset = {

@@ -34,6 +34,7 @@
  * (RFC 6749 §5.2's `error` is assumed).
  */
 import { objectOf, type ProviderPreset } from './preset.js';
+import { textMembers, trimmedText } from './profile-text.js';
 
 /**
  * The member of `/public/v1/members/current/`: `user_id` (a string), the first and last names as `given_name`
@@ -44,19 +45,16 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const member = objectOf(body);
   const id = member?.user_id;
   if (typeof id !== 'string' || id.trim() === '') return undefined;
-  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-  const given = text(member!.first_name);
-  const family = text(member!.last_name);
-  const email = text(member!.email);
-  const workspace = text(member!.workspace);
-  const workspaceName = text(member!.workspace_name);
+  const given = trimmedText(member!.first_name);
+  const family = trimmedText(member!.last_name);
+  const email = trimmedText(member!.email);
+  const workspace = trimmedText(member!.workspace);
+  const workspaceName = trimmedText(member!.workspace_name);
   return {
     user_id: id,
-    ...(given ? { given_name: given } : {}),
-    ...(family ? { family_name: family } : {}),
+    ...textMembers({ given_name: given, family_name: family }),
     ...(email ? { email, ...(typeof member!.email_verified === 'boolean' ? { email_verified: member!.email_verified } : {}) } : {}),
-    ...(workspace ? { workspace } : {}),
-    ...(workspaceName ? { workspace_name: workspaceName } : {}),
+    ...textMembers({ workspace, workspace_name: workspaceName }),
   };
 }
 

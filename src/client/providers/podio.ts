@@ -42,6 +42,7 @@
  * says).
  */
 import { jsonTokenRequest, objectOf, type ProviderPreset } from './preset.js';
+import { textMembers, trimmedText } from './profile-text.js';
 
 /**
  * The person of `/user/status`: `user.user_id` (a number), the profile's
@@ -53,10 +54,9 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const user = objectOf(status?.user);
   const id = user?.user_id;
   if (typeof id !== 'number' || !Number.isSafeInteger(id)) return undefined;
-  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-  const name = text(objectOf(status!.profile)?.name);
-  const email = text(user!.mail);
-  return { user_id: id, ...(name ? { name } : {}), ...(email ? { email } : {}) };
+  const name = trimmedText(objectOf(status!.profile)?.name);
+  const email = trimmedText(user!.mail);
+  return { user_id: id, ...textMembers({ name, email }) };
 }
 
 export const podio: ProviderPreset = {

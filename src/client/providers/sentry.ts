@@ -34,6 +34,7 @@
  * Sentry's account settings).
  */
 import { objectOf, type ProviderPreset } from './preset.js';
+import { textMembers, trimmedText } from './profile-text.js';
 
 /**
  * The person of the token answer's `user`: `id` (the subject, a numeric
@@ -44,10 +45,9 @@ function tokenResponseProfile(answer: Record<string, unknown>): Record<string, u
   const user = objectOf(answer.user);
   const id = user?.id;
   if (typeof id !== 'string' || id === '') return undefined;
-  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-  const name = text(user!.name);
-  const email = text(user!.email);
-  return { id, ...(name ? { name } : {}), ...(email ? { email } : {}) };
+  const name = trimmedText(user!.name);
+  const email = trimmedText(user!.email);
+  return { id, ...textMembers({ name, email }) };
 }
 
 export const sentry: ProviderPreset = {

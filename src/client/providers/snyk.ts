@@ -52,6 +52,7 @@
  * the PKCE and `redirect_uri` refusals' error codes.
  */
 import { objectOf, type ProviderPreset } from './preset.js';
+import { textMembers } from './profile-text.js';
 
 /**
  * The principal of /rest/self's `data`: `id`, `type`, and its attributes'
@@ -62,11 +63,9 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const data = objectOf(objectOf(body)?.data);
   if (!data || typeof data.id !== 'string' || data.id === '') return undefined;
   const attributes = objectOf(data.attributes) ?? {};
-  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
   return {
     id: data.id,
-    ...(text(data.type) ? { type: text(data.type) } : {}),
-    ...Object.fromEntries(['name', 'username', 'email', 'default_org_context'].filter((key) => text(attributes[key])).map((key) => [key, text(attributes[key])])),
+    ...textMembers({ type: data.type, name: attributes.name, username: attributes.username, email: attributes.email, default_org_context: attributes.default_org_context }),
   };
 }
 

@@ -36,6 +36,7 @@
 import { ProviderUnavailableError } from '../errors.js';
 import { readTokenEndpointBody, rebuiltAnswer, type RevocationOutcome, type RevocationRequest } from '../provider-hooks.js';
 import { commaJoinedScope, objectOf, type ProviderPreset } from './preset.js';
+import { joinedName, trimmedText } from './profile-text.js';
 
 /** The RFC 6749 §5.2 code for Strava's `errors`: what was refused, by the resource Strava names. */
 function errorCode(errors: unknown[]): string {
@@ -70,12 +71,11 @@ function grantedScope(parameters: URLSearchParams): string | undefined {
 function tokenResponseProfile(answer: Record<string, unknown>): Record<string, unknown> | undefined {
   const athlete = objectOf(answer.athlete);
   if (!athlete || (typeof athlete.id !== 'number' && typeof athlete.id !== 'string')) return undefined;
-  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-  const name = [text(athlete.firstname), text(athlete.lastname)].filter(Boolean).join(' ');
+  const name = joinedName(athlete.firstname, athlete.lastname);
   return {
     ...athlete,
     ...(name ? { name } : {}),
-    ...(text(athlete.profile) ? { picture: athlete.profile } : {}),
+    ...(trimmedText(athlete.profile) ? { picture: athlete.profile } : {}),
   };
 }
 

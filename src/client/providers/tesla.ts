@@ -51,6 +51,7 @@
  */
 import type { ProfileReader } from '../provider-hooks.js';
 import { objectOf, withoutTrailingSlash, type ProviderPreset } from './preset.js';
+import { textMembers, trimmedText } from './profile-text.js';
 
 /** The Fleet API's regional hosts (https://developer.tesla.com/docs/fleet-api/getting-started/base-urls). */
 const REGIONAL_HOSTS = ['fleet-api.prd.na.vn.cloud.tesla.com', 'fleet-api.prd.eu.vn.cloud.tesla.com', 'fleet-api.prd.cn.vn.cloud.tesla.cn'];
@@ -77,11 +78,10 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const me = objectOf(objectOf(body)?.response);
   const id = me?.vault_uuid;
   if (typeof id !== 'string' || id === '') return undefined;
-  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-  const name = text(me!.full_name);
-  const email = text(me!.email);
-  const picture = text(me!.profile_image_url);
-  return { vault_uuid: id, ...(name ? { name } : {}), ...(email ? { email } : {}), ...(picture ? { picture } : {}) };
+  const name = trimmedText(me!.full_name);
+  const email = trimmedText(me!.email);
+  const picture = trimmedText(me!.profile_image_url);
+  return { vault_uuid: id, ...textMembers({ name, email, picture }) };
 }
 
 export const tesla: ProviderPreset = {

@@ -30,6 +30,7 @@
 import { graphTokenRejected } from './facebook.js';
 import { metaUserTokenHooks } from './meta-user-tokens.js';
 import { objectOf, type ProviderPreset } from './preset.js';
+import { textMembers, trimmedText } from './profile-text.js';
 
 const GRAPH = 'https://graph.threads.com/v1.0';
 
@@ -40,11 +41,10 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const user = objectOf(body);
   const id = user?.id;
   if (typeof id !== 'string' || !/^\d+$/.test(id)) return undefined;
-  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-  const username = text(user!.username);
-  const name = text(user!.name) || username;
-  const picture = text(user!.threads_profile_picture_url);
-  return { id, ...(username ? { username } : {}), ...(name ? { name } : {}), ...(picture ? { picture } : {}) };
+  const username = trimmedText(user!.username);
+  const name = trimmedText(user!.name) ?? username;
+  const picture = trimmedText(user!.threads_profile_picture_url);
+  return { id, ...textMembers({ username, name, picture }) };
 }
 
 export const threads: ProviderPreset = {

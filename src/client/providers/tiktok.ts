@@ -58,6 +58,7 @@
 import { ProviderUnavailableError } from '../errors.js';
 import { readTokenEndpointBody, rebuiltAnswer, type RevocationOutcome, type RevocationRequest } from '../provider-hooks.js';
 import { commaJoinedScope, objectOf, type ProviderPreset } from './preset.js';
+import { textMembers, trimmedText } from './profile-text.js';
 
 /** The token request with the client named `client_key`, as TikTok takes it; every other member as it was. */
 function tokenRequest(request: { body: URLSearchParams; headers: Record<string, string> }): { body: string; headers: Record<string, string> } {
@@ -93,11 +94,10 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   if (error && error.code !== 'ok') return undefined;
   const user = objectOf(objectOf(answer?.data)?.user);
   if (!user) return undefined;
-  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
   return {
     ...user,
-    ...(text(user.display_name) ? { name: text(user.display_name) } : {}),
-    ...(text(user.avatar_url) ? { picture: user.avatar_url } : {}),
+    ...textMembers({ name: user.display_name }),
+    ...(trimmedText(user.avatar_url) ? { picture: user.avatar_url } : {}),
   };
 }
 

@@ -37,16 +37,16 @@
 import { ProviderUnavailableError } from '../errors.js';
 import { plainBasicAuthorization, type RevocationOutcome, type RevocationRequest } from '../provider-hooks.js';
 import { commaJoinedScope, objectOf, type ProviderPreset } from './preset.js';
+import { textMembers, trimmedText } from './profile-text.js';
 
 /** The person of /api/v1/user: `id` as a string, `full_name` and `email`; an answer without an id names no one, and the sign-in fails. */
 function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const user = objectOf(body);
   const id = user?.id;
   if ((typeof id !== 'string' || id === '') && (typeof id !== 'number' || !Number.isSafeInteger(id))) return undefined;
-  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-  const name = text(user!.full_name);
-  const email = text(user!.email);
-  return { id: String(id), ...(name ? { full_name: name } : {}), ...(email ? { email } : {}) };
+  const name = trimmedText(user!.full_name);
+  const email = trimmedText(user!.email);
+  return { id: String(id), ...textMembers({ full_name: name, email }) };
 }
 
 /**

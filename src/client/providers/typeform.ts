@@ -35,6 +35,7 @@
  * refused token request (RFC 6749 §5.2's `error` is assumed).
  */
 import { objectOf, type ProviderPreset } from './preset.js';
+import { textMembers } from './profile-text.js';
 
 /**
  * The account of /me: `user_id` as a string, `alias` as the name, and the
@@ -45,12 +46,9 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const account = objectOf(body);
   const id = account?.user_id;
   if ((typeof id !== 'string' || id === '') && (typeof id !== 'number' || !Number.isSafeInteger(id))) return undefined;
-  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
   return {
     user_id: String(id),
-    ...(text(account!.alias) ? { alias: text(account!.alias) } : {}),
-    ...(text(account!.email) ? { email: text(account!.email) } : {}),
-    ...(text(account!.language) ? { language: text(account!.language) } : {}),
+    ...textMembers({ alias: account!.alias, email: account!.email, language: account!.language }),
   };
 }
 

@@ -37,6 +37,7 @@
 import { ProviderUnavailableError } from '../errors.js';
 import type { RevocationOutcome, RevocationRequest } from '../provider-hooks.js';
 import { objectOf, withoutTrailingSlash, type ProviderPreset } from './preset.js';
+import { textMembers, trimmedText } from './profile-text.js';
 
 /**
  * The user of /v1/user: `id`, the first and last names as `given_name` and `family_name` (joined as the name), and
@@ -46,11 +47,10 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const user = objectOf(body);
   const id = user?.id;
   if (typeof id !== 'number' || !Number.isSafeInteger(id)) return undefined;
-  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-  const given = text(user!.first);
-  const family = text(user!.last);
-  const email = text(user!.email);
-  return { id, ...(given ? { given_name: given } : {}), ...(family ? { family_name: family } : {}), ...(email ? { email } : {}) };
+  const given = trimmedText(user!.first);
+  const family = trimmedText(user!.last);
+  const email = trimmedText(user!.email);
+  return { id, ...textMembers({ given_name: given, family_name: family, email }) };
 }
 
 /** Ends the app's access for the person with `DELETE /v1/permissions`, the access token as Bearer. */

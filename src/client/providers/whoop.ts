@@ -43,6 +43,7 @@
 import { ProviderUnavailableError } from '../errors.js';
 import type { RevocationOutcome, RevocationRequest } from '../provider-hooks.js';
 import { objectOf, withoutTrailingSlash, type ProviderPreset } from './preset.js';
+import { textMembers, trimmedText } from './profile-text.js';
 
 /** openid-client's form as it is, with `scope=offline` added to a refresh, as WHOOP's refresh examples send it. */
 function tokenRequest(request: { body: URLSearchParams; headers: Record<string, string> }): { body: string; headers: Record<string, string> } {
@@ -60,11 +61,10 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const profile = objectOf(body);
   const id = profile?.user_id;
   if (typeof id !== 'number' || !Number.isSafeInteger(id)) return undefined;
-  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-  const given = text(profile!.first_name);
-  const family = text(profile!.last_name);
-  const email = text(profile!.email);
-  return { user_id: id, ...(given ? { given_name: given } : {}), ...(family ? { family_name: family } : {}), ...(email ? { email } : {}) };
+  const given = trimmedText(profile!.first_name);
+  const family = trimmedText(profile!.last_name);
+  const email = trimmedText(profile!.email);
+  return { user_id: id, ...textMembers({ given_name: given, family_name: family, email }) };
 }
 
 /** Revokes the person's grant to the app with `DELETE /v2/user/access`, the access token as Bearer. */

@@ -56,6 +56,7 @@
  * is sent.
  */
 import { objectOf, type ProviderPreset } from './preset.js';
+import { textMembers, trimmedText } from './profile-text.js';
 
 /**
  * The profile of `/oauth2/resource/profile`: `sub` (the central user id, an
@@ -68,14 +69,12 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const profile = objectOf(body);
   const id = profile?.sub;
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) return undefined;
-  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-  const username = text(profile!.username);
-  const name = text(profile!.realname) || username;
-  const email = text(profile!.email);
+  const username = trimmedText(profile!.username);
+  const name = trimmedText(profile!.realname) ?? username;
+  const email = trimmedText(profile!.email);
   return {
     sub: id,
-    ...(username ? { username } : {}),
-    ...(name ? { name } : {}),
+    ...textMembers({ username, name }),
     ...(email ? { email, email_verified: profile!.confirmed_email === true } : {}),
     ...(typeof profile!.blocked === 'boolean' ? { blocked: profile!.blocked } : {}),
   };

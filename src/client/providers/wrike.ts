@@ -38,6 +38,7 @@
  * `error` assumed); whether PKCE is taken (none is sent).
  */
 import { commaJoinedScope, objectOf, type ProviderPreset } from './preset.js';
+import { textMembers, trimmedText } from './profile-text.js';
 
 /**
  * The contact of `/contacts?me=true`: the `id` of the first (and only) entry
@@ -50,12 +51,11 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const contact = objectOf(Array.isArray(data) ? data[0] : undefined);
   const id = contact?.id;
   if (typeof id !== 'string' || id === '') return undefined;
-  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-  const given = text(contact!.firstName);
-  const family = text(contact!.lastName);
+  const given = trimmedText(contact!.firstName);
+  const family = trimmedText(contact!.lastName);
   const profiles = contact!.profiles;
-  const email = text(objectOf(Array.isArray(profiles) ? profiles[0] : undefined)?.email);
-  return { id, ...(given ? { given_name: given } : {}), ...(family ? { family_name: family } : {}), ...(email ? { email } : {}) };
+  const email = trimmedText(objectOf(Array.isArray(profiles) ? profiles[0] : undefined)?.email);
+  return { id, ...textMembers({ given_name: given, family_name: family, email }) };
 }
 
 export const wrike: ProviderPreset = {

@@ -74,6 +74,7 @@ import type { RevocationOutcome, RevocationRequest } from '../provider-hooks.js'
 import { readTokenEndpointBody, rebuiltAnswer } from '../provider-hooks.js';
 import { ProviderUnavailableError } from '../errors.js';
 import { commaJoinedScope, objectOf, withoutTrailingSlash, type ProviderPreset } from './preset.js';
+import { joinedName, textMembers, trimmedText } from './profile-text.js';
 
 /** Each data centre's accounts server (https://www.zoho.com/accounts/protocol/oauth/multi-dc.html). */
 const ACCOUNTS_SERVERS = [
@@ -126,13 +127,10 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const info = objectOf(body);
   const zuid = info?.ZUID;
   if ((typeof zuid !== 'number' || !Number.isSafeInteger(zuid)) && (typeof zuid !== 'string' || !/^[0-9]{1,20}$/.test(zuid))) return undefined;
-  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-  const name = [text(info!.First_Name), text(info!.Last_Name)].filter(Boolean).join(' ') || text(info!.Display_Name);
+  const name = joinedName(info!.First_Name, info!.Last_Name) ?? trimmedText(info!.Display_Name);
   return {
     zuid: String(zuid),
-    ...(name ? { name } : {}),
-    ...(text(info!.Display_Name) ? { display_name: text(info!.Display_Name) } : {}),
-    ...(text(info!.Email) ? { email: text(info!.Email) } : {}),
+    ...textMembers({ name, display_name: info!.Display_Name, email: info!.Email }),
   };
 }
 

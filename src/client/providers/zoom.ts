@@ -31,13 +31,13 @@
 import { ProviderUnavailableError, providerValueShown } from '../errors.js';
 import { plainBasicAuthorization, type RevocationOutcome, type RevocationRequest } from '../provider-hooks.js';
 import type { ProviderPreset } from './preset.js';
+import { joinedName, trimmedText } from './profile-text.js';
 
 /** `/users/me` with a `name` (the display name, else first and last) and `verified` (1 or 0) read as `email_verified`. */
 function profileClaims(body: unknown): Record<string, unknown> | undefined {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
   const user = body as Record<string, unknown>;
-  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-  const name = text(user.display_name) || [text(user.first_name), text(user.last_name)].filter(Boolean).join(' ');
+  const name = trimmedText(user.display_name) ?? joinedName(user.first_name, user.last_name);
   const claims: Record<string, unknown> = { ...user };
   if (name) claims.name = name;
   if (typeof user.email === 'string' && user.email !== '' && (user.verified === 1 || user.verified === 0)) claims.email_verified = user.verified === 1;

@@ -31,6 +31,7 @@
  * the API's refusal of a token (401 is assumed).
  */
 import { objectOf, type ProviderPreset } from './preset.js';
+import { textMembers } from './profile-text.js';
 
 /**
  * The user of `/user`: the numeric `id` as its digits, `name`, `login` and
@@ -41,13 +42,7 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const user = objectOf(body);
   const id = user?.id;
   if (typeof id !== 'number' || !Number.isSafeInteger(id)) return undefined;
-  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-  return {
-    id: String(id),
-    ...(text(user!.name) ? { name: text(user!.name) } : {}),
-    ...(text(user!.login) ? { login: text(user!.login) } : {}),
-    ...(text(user!.email) ? { email: text(user!.email) } : {}),
-  };
+  return { id: String(id), ...textMembers({ name: user!.name, login: user!.login, email: user!.email }) };
 }
 
 export const dribbble: ProviderPreset = {

@@ -29,14 +29,10 @@
  * sent) and the answer to a declined authorization (RFC 6749 §4.1.2.1's `access_denied` is assumed).
  */
 import { objectOf, type ProviderPreset } from './preset.js';
+import { joinedName, textMembers, trimmedText } from './profile-text.js';
 
 /** The API version (`v=YYYYMMDD`) the profile's shape is read for. */
 const API_VERSION = '20240601';
-
-/** A non-empty trimmed string, or undefined. */
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
 
 /**
  * The user of /users/self, inside `response.user`: `id` as the subject, the first and last names as `given_name`
@@ -45,19 +41,9 @@ function text(value: unknown): string | undefined {
  */
 function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const user = objectOf(objectOf(objectOf(body)?.response)?.user);
-  const id = text(user?.id);
+  const id = trimmedText(user?.id);
   if (!user || !id) return undefined;
-  const given = text(user.firstName);
-  const family = text(user.lastName);
-  const name = [given, family].filter(Boolean).join(' ');
-  const email = text(objectOf(user.contact)?.email);
-  return {
-    id,
-    ...(name ? { name } : {}),
-    ...(given ? { given_name: given } : {}),
-    ...(family ? { family_name: family } : {}),
-    ...(email ? { email } : {}),
-  };
+  return { id, ...textMembers({ name: joinedName(user.firstName, user.lastName), given_name: user.firstName, family_name: user.lastName, email: objectOf(user.contact)?.email }) };
 }
 
 export const foursquare: ProviderPreset = {

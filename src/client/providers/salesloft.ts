@@ -38,8 +38,7 @@
  * the tokens here.
  */
 import { objectOf, type ProviderPreset } from './preset.js';
-
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
+import { joinedName, textMembers, trimmedText } from './profile-text.js';
 
 /**
  * The user of `/v2/me`'s `data`: `guid` (the subject), `id`, the first and last
@@ -48,20 +47,13 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
  */
 function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const user = objectOf(objectOf(body)?.data);
-  const guid = text(user?.guid);
+  const guid = trimmedText(user?.guid);
   if (!guid) return undefined;
   const id = typeof user!.id === 'number' && Number.isSafeInteger(user!.id) ? user!.id : undefined;
-  const given = text(user!.first_name);
-  const family = text(user!.last_name);
-  const name = [given, family].filter(Boolean).join(' ') || text(user!.name);
-  const email = text(user!.email);
   return {
     guid,
     ...(id !== undefined ? { id } : {}),
-    ...(given ? { given_name: given } : {}),
-    ...(family ? { family_name: family } : {}),
-    ...(name ? { name } : {}),
-    ...(email ? { email } : {}),
+    ...textMembers({ given_name: user!.first_name, family_name: user!.last_name, name: joinedName(user!.first_name, user!.last_name) ?? user!.name, email: user!.email }),
   };
 }
 

@@ -35,6 +35,7 @@
  * §5.2's `error` is assumed) and whether a token ever ends unused.
  */
 import { objectOf, type ProviderPreset } from './preset.js';
+import { joinedName, textMembers, trimmedText } from './profile-text.js';
 
 /**
  * The user of `/me`: `id`, `username`, the name (`name` when the answer has
@@ -44,14 +45,7 @@ import { objectOf, type ProviderPreset } from './preset.js';
 function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const user = objectOf(body);
   if (!user || typeof user.id !== 'string' || user.id === '') return undefined;
-  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-  const name = text(user.name) || [text(user.first_name), text(user.last_name)].filter(Boolean).join(' ');
-  return {
-    id: user.id,
-    ...(text(user.username) ? { username: text(user.username) } : {}),
-    ...(name ? { name } : {}),
-    ...(text(user.email) ? { email: text(user.email) } : {}),
-  };
+  return { id: user.id, ...textMembers({ username: user.username, name: trimmedText(user.name) ?? joinedName(user.first_name, user.last_name), email: user.email }) };
 }
 
 export const unsplash: ProviderPreset = {

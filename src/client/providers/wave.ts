@@ -38,6 +38,7 @@
  * assumed); whether the default e-mail is verified (kept as not known to be).
  */
 import { objectOf, type ProviderPreset } from './preset.js';
+import { textMembers } from './profile-text.js';
 
 /**
  * The user of the GraphQL answer `{ data: { user } }`: its `id` (the subject), the first and last names as
@@ -48,16 +49,7 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const user = objectOf(objectOf(objectOf(body)?.data)?.user);
   const id = user?.id;
   if (typeof id !== 'string' || id.trim() === '') return undefined;
-  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-  const given = text(user!.firstName);
-  const family = text(user!.lastName);
-  const email = text(user!.defaultEmail);
-  return {
-    id,
-    ...(given ? { given_name: given } : {}),
-    ...(family ? { family_name: family } : {}),
-    ...(email ? { email } : {}),
-  };
+  return { id, ...textMembers({ given_name: user!.firstName, family_name: user!.lastName, email: user!.defaultEmail }) };
 }
 
 export const wave: ProviderPreset = {

@@ -48,6 +48,12 @@ const MISTAKES: Readonly<Record<string, (url: URL, prefix: string) => string | u
     const appended = /\/(api\/oidc|\.well-known|jwks\.json)(\/|$)/.exec(url.pathname);
     return appended ? `ends in a path the preset appends itself (/${appended[1]}): give Authelia's root URL alone, e.g. ${url.origin}${url.pathname.slice(0, appended.index)}` : undefined;
   },
+  // https://pocket-id.org/docs/setup/connect-an-app: APP_URL is the issuer; the preset finds /authorize, /api/oidc/…
+  // and /.well-known/… through the discovery document under it.
+  pocketid: (url) => {
+    const appended = /\/(api\/oidc|authorize|\.well-known)(\/|$)/.exec(url.pathname);
+    return appended ? `ends in a path the preset appends itself (/${appended[1]}): give Pocket ID's APP_URL alone, e.g. ${url.origin}${url.pathname.slice(0, appended.index)}` : undefined;
+  },
   // https://is.docs.wso2.com/en/latest/guides/authentication/oidc/discover-oidc-configs/: the issuer is
   // {server}/oauth2/token, which the preset makes; the other endpoints are /oauth2/…, /oidc/… and /scim2/….
   wso2is: (url) => {

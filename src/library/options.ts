@@ -59,7 +59,7 @@ export interface ProviderOptions {
   privateKeyId?: string;
   /** Extra authorization request parameters, e.g. `{ hd: 'example.com' }`. */
   authorizationParams?: Record<string, string>;
-  /** Values some presets take: a self-hosted base URL (gitlab, keycloak, pingam, logto, authelia, kanidm, dex, casdoor, ory, duende), tenant (microsoft, asgardeo), realm (keycloak, pingam), domain (okta, auth0, cognito, onelogin, pingone, kinde, stytch), audience (auth0), team id (apple), user pool id (cognito), application slug (authentik), user type (highlevel), RuName (ebay), environment id (pingone). */
+  /** Values some presets take: a self-hosted base URL (gitlab, keycloak, pingam, logto, authelia, kanidm, dex, casdoor, ory, duende, pocketid), tenant (microsoft, asgardeo), realm (keycloak, pingam), domain (okta, auth0, cognito, onelogin, pingone, kinde, stytch), audience (auth0), team id (apple), user pool id (cognito), application slug (authentik), user type (highlevel), RuName (ebay), environment id (pingone). */
   baseUrl?: string;
   tenant?: string;
   realm?: string;

@@ -30,6 +30,7 @@
  * (401 with the `meta` of its other errors is assumed).
  */
 import { objectOf, type ProviderPreset } from './preset.js';
+import { textMembers } from './profile-text.js';
 
 /** openid-client's code exchange with `response_type=code` added, as Genius's page lists it; a refresh is never sent (Genius issues no refresh token). */
 function tokenRequest(request: { body: URLSearchParams; headers: Record<string, string> }): { body: string; headers: Record<string, string> } {
@@ -47,13 +48,7 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const user = objectOf(objectOf(objectOf(body)?.response)?.user);
   const id = user?.id;
   if (typeof id !== 'number' || !Number.isSafeInteger(id)) return undefined;
-  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-  return {
-    id: String(id),
-    ...(text(user!.name) ? { name: text(user!.name) } : {}),
-    ...(text(user!.login) ? { login: text(user!.login) } : {}),
-    ...(text(user!.email) ? { email: text(user!.email) } : {}),
-  };
+  return { id: String(id), ...textMembers({ name: user!.name, login: user!.login, email: user!.email }) };
 }
 
 export const genius: ProviderPreset = {

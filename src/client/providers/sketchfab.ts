@@ -31,8 +31,7 @@
  * token (401 is assumed).
  */
 import { objectOf, type ProviderPreset } from './preset.js';
-
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
+import { textMembers, trimmedText } from './profile-text.js';
 
 /**
  * The user of `/v3/me`: `uid` (the subject), `displayName`, `username` and
@@ -40,12 +39,9 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
  */
 function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const user = objectOf(body);
-  const uid = text(user?.uid);
+  const uid = trimmedText(user?.uid);
   if (!uid) return undefined;
-  const name = text(user!.displayName);
-  const username = text(user!.username);
-  const email = text(user!.email);
-  return { uid, ...(name ? { name } : {}), ...(username ? { username } : {}), ...(email ? { email } : {}) };
+  return { uid, ...textMembers({ name: user!.displayName, username: user!.username, email: user!.email }) };
 }
 
 export const sketchfab: ProviderPreset = {

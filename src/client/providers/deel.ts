@@ -39,6 +39,7 @@
  * (RFC 6749 §5.2's `error`, as the rotation page names `invalid_grant`).
  */
 import { objectOf, type ProviderPreset } from './preset.js';
+import { joinedName, textMembers, trimmedText } from './profile-text.js';
 
 /**
  * The person of `/v2/people/me` (its members as they are, or inside `data`):
@@ -51,20 +52,17 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const person = objectOf(outer?.data) ?? outer;
   const id = person?.user_id;
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) return undefined;
-  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-  const given = text(person!.first_name);
-  const family = text(person!.last_name);
-  const name = text(person!.full_name) || [given, family].filter(Boolean).join(' ');
-  const email = text(person!.email);
   const organization = person!.organization_id;
   return {
     user_id: String(id),
-    ...(name ? { name } : {}),
-    ...(given ? { given_name: given } : {}),
-    ...(family ? { family_name: family } : {}),
-    ...(email ? { email } : {}),
+    ...textMembers({
+      name: trimmedText(person!.full_name) ?? joinedName(person!.first_name, person!.last_name),
+      given_name: person!.first_name,
+      family_name: person!.last_name,
+      email: person!.email,
+    }),
     ...(typeof organization === 'number' && Number.isSafeInteger(organization) ? { organization_id: String(organization) } : {}),
-    ...(text(person!.organization_name) ? { organization_name: text(person!.organization_name) } : {}),
+    ...textMembers({ organization_name: person!.organization_name }),
   };
 }
 

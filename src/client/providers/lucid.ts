@@ -47,6 +47,7 @@
  */
 import { readTokenEndpointBody, rebuiltAnswer } from '../provider-hooks.js';
 import { jsonTokenRequest, objectOf, type ProviderPreset } from './preset.js';
+import { textMembers } from './profile-text.js';
 
 const DAY = 86_400;
 
@@ -71,16 +72,10 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const profile = objectOf(body);
   const id = profile?.id;
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) return undefined;
-  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-  const name = text(profile!.fullName);
-  const username = text(profile!.username);
-  const email = text(profile!.email);
   const account = profile!.accountId;
   return {
     id: String(id),
-    ...(name ? { name } : {}),
-    ...(username ? { username } : {}),
-    ...(email ? { email } : {}),
+    ...textMembers({ name: profile!.fullName, username: profile!.username, email: profile!.email }),
     ...(typeof account === 'number' && Number.isSafeInteger(account) ? { account_id: String(account) } : {}),
   };
 }

@@ -43,11 +43,7 @@
  * Basic credentials (the form is what the page describes).
  */
 import { objectOf, type ProviderPreset } from './preset.js';
-
-/** A non-empty string, trimmed, or undefined. */
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
+import { joinedName, textMembers, trimmedText } from './profile-text.js';
 
 /**
  * The user of `/api/users/sessioninfo`: `id`, the name (or the first and last names joined), the e-mail, and the id
@@ -55,20 +51,17 @@ function text(value: unknown): string | undefined {
  */
 function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const session = objectOf(body);
-  const id = text(session?.id);
+  const id = trimmedText(session?.id);
   if (!id) return undefined;
-  const given = text(session!.firstName);
-  const family = text(session!.lastName);
-  const name = text(session!.name) ?? ([given, family].filter(Boolean).join(' ') || undefined);
-  const email = text(session!.email);
-  const company = text(objectOf(session!.company)?.id);
   return {
     id,
-    ...(name ? { name } : {}),
-    ...(given ? { given_name: given } : {}),
-    ...(family ? { family_name: family } : {}),
-    ...(email ? { email } : {}),
-    ...(company ? { company_id: company } : {}),
+    ...textMembers({
+      name: trimmedText(session!.name) ?? joinedName(session!.firstName, session!.lastName),
+      given_name: session!.firstName,
+      family_name: session!.lastName,
+      email: session!.email,
+      company_id: objectOf(session!.company)?.id,
+    }),
   };
 }
 

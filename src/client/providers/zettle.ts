@@ -47,11 +47,7 @@
 import { ProviderUnavailableError } from '../errors.js';
 import type { RevocationOutcome, RevocationRequest } from '../provider-hooks.js';
 import { objectOf, type ProviderPreset } from './preset.js';
-
-/** A non-empty string, trimmed, or undefined. */
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
+import { textMembers, trimmedText } from './profile-text.js';
 
 /**
  * The user of `/users/self`: `uuid`, the subject, and `organizationUuid`, the organization the app is connected to;
@@ -59,10 +55,9 @@ function text(value: unknown): string | undefined {
  */
 function profileClaims(body: unknown): Record<string, unknown> | undefined {
   const self = objectOf(body);
-  const uuid = text(self?.uuid);
+  const uuid = trimmedText(self?.uuid);
   if (!uuid) return undefined;
-  const organization = text(self!.organizationUuid);
-  return { uuid, ...(organization ? { organizationUuid: organization } : {}) };
+  return { uuid, ...textMembers({ organizationUuid: self!.organizationUuid }) };
 }
 
 /** Disconnects the app from the organization with `DELETE /application-connections/self`, the access token as Bearer. */

@@ -41,8 +41,8 @@
  *   keep-alive); the body of the DELETE's 401 (a 401 for a live token, or once
  *   the refresh token was refused, is taken as revoked already).
  */
-import { ProviderUnavailableError } from '../errors.js';
 import { readTokenEndpointBody, rebuiltAnswer, type RevocationOutcome, type RevocationRequest } from '../provider-hooks.js';
+import { revokeWithBearer } from './bearer-revocation.js';
 import { withoutTrailingSlash, type ProviderPreset } from './preset.js';
 
 /** Canvas's refusal of a refresh token it does not know, as RFC 6749 §5.2's `invalid_grant`; every other answer as it came. */
@@ -56,15 +56,7 @@ async function tokenResponse(response: Response): Promise<Response> {
 /** Deletes the token with `DELETE /login/oauth2/token`, the access token as Bearer. */
 async function revoke(request: RevocationRequest): Promise<RevocationOutcome> {
   if (!request.revocationEndpoint) throw new Error('Canvas revocation needs the revocation endpoint');
-  const response = await request.send(request.revocationEndpoint, {
-    method: 'DELETE',
-    headers: { ...request.apiHeaders, authorization: `Bearer ${request.accessToken}` },
-  });
-  await response.body?.cancel().catch(() => {});
-  if (response.status >= 200 && response.status < 300) return 'revoked';
-  // A live token refused (deleted on the person's profile page, or revoked already), or one whose refresh Canvas refused: the token is gone.
-  if (response.status === 401 && (!request.accessTokenExpired || request.refreshTokenRefused)) return 'already_revoked';
-  throw new ProviderUnavailableError(response.status >= 500 ? 'provider_error' : 'provider_bad_response', `Canvas answered HTTP ${response.status} to the token deletion.`);
+  return revokeWithBearer(request, request.revocationEndpoint, { method: 'DELETE', headers: request.apiHeaders }, { provider: 'Canvas', what: 'the token deletion' });
 }
 
 export const canvas: ProviderPreset = {

@@ -38,8 +38,8 @@
  * also ends the refresh token (a 401 for a live token, or once Dialpad
  * refused the refresh token, is taken as revoked already).
  */
-import { ProviderUnavailableError } from '../errors.js';
 import type { RevocationOutcome, RevocationRequest } from '../provider-hooks.js';
+import { revokeWithBearer } from './bearer-revocation.js';
 import { jsonTokenRequest, objectOf, type ProviderPreset } from './preset.js';
 import { joinedName, textMembers, trimmedText } from './profile-text.js';
 
@@ -78,15 +78,7 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
 /** Revokes the app's tokens with `POST /oauth2/deauthorize`, the access token as Bearer. */
 async function revoke(request: RevocationRequest): Promise<RevocationOutcome> {
   if (!request.revocationEndpoint) throw new Error('Dialpad revocation needs the deauthorize endpoint');
-  const response = await request.send(request.revocationEndpoint, {
-    method: 'POST',
-    headers: { accept: 'application/json', authorization: `Bearer ${request.accessToken}` },
-  });
-  await response.body?.cancel().catch(() => {});
-  if (response.status >= 200 && response.status < 300) return 'revoked';
-  // A live token refused (the app was removed, or revoked already), or one whose refresh Dialpad refused: the grant is gone.
-  if (response.status === 401 && (!request.accessTokenExpired || request.refreshTokenRefused)) return 'already_revoked';
-  throw new ProviderUnavailableError(response.status >= 500 ? 'provider_error' : 'provider_bad_response', `Dialpad answered HTTP ${response.status} to the deauthorization.`);
+  return revokeWithBearer(request, request.revocationEndpoint, { method: 'POST', headers: { accept: 'application/json' } }, { provider: 'Dialpad', what: 'the deauthorization' });
 }
 
 export const dialpad: ProviderPreset = {

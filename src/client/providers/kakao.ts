@@ -56,8 +56,8 @@
  * such an answer fails the sign-in rather than naming the wrong person;
  * Kakao's ids are far below it.
  */
-import { ProviderUnavailableError } from '../errors.js';
 import type { RevocationOutcome, RevocationRequest } from '../provider-hooks.js';
+import { revokeWithBearer } from './bearer-revocation.js';
 import { commaJoinedScope, objectOf, withoutTrailingSlash, type ProviderPreset } from './preset.js';
 import { textMembers, trimmedText } from './profile-text.js';
 
@@ -90,15 +90,7 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
 /** Unlinks the app from the person's Kakao account at /v1/user/unlink with the access token, which ends all its tokens. */
 async function revoke(request: RevocationRequest): Promise<RevocationOutcome> {
   if (!request.apiBaseUrl) throw new Error('Kakao revocation needs the API base URL');
-  const response = await request.send(`${withoutTrailingSlash(request.apiBaseUrl)}/v1/user/unlink`, {
-    method: 'POST',
-    headers: { ...request.apiHeaders, authorization: `Bearer ${request.accessToken}` },
-  });
-  await response.body?.cancel().catch(() => {});
-  if (response.status >= 200 && response.status < 300) return 'revoked';
-  // A live token refused (the person unlinked the app in Kakao), or one whose refresh Kakao refused: the link is gone.
-  if (response.status === 401 && (!request.accessTokenExpired || request.refreshTokenRefused)) return 'already_revoked';
-  throw new ProviderUnavailableError(response.status >= 500 ? 'provider_error' : 'provider_bad_response', `Kakao answered HTTP ${response.status} to the unlink request.`);
+  return revokeWithBearer(request, `${withoutTrailingSlash(request.apiBaseUrl)}/v1/user/unlink`, { method: 'POST', headers: request.apiHeaders }, { provider: 'Kakao', what: 'the unlink request' });
 }
 
 export const kakao: ProviderPreset = {

@@ -34,8 +34,8 @@
  *   already); what the API answers to a token it does not take (a 401 is
  *   assumed); whether PKCE is taken (none is sent).
  */
-import { ProviderUnavailableError } from '../errors.js';
 import type { RevocationOutcome, RevocationRequest } from '../provider-hooks.js';
+import { revokeWithBearer } from './bearer-revocation.js';
 import { objectOf, withoutTrailingSlash, type ProviderPreset } from './preset.js';
 import { textMembers, trimmedText } from './profile-text.js';
 
@@ -63,15 +63,7 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
 /** Revokes the access token with `DELETE /oauth/tokens/current`, the token as Bearer. */
 async function revoke(request: RevocationRequest): Promise<RevocationOutcome> {
   if (!request.apiBaseUrl) throw new Error('osu! revocation needs the API base URL');
-  const response = await request.send(`${withoutTrailingSlash(request.apiBaseUrl)}/oauth/tokens/current`, {
-    method: 'DELETE',
-    headers: { ...request.apiHeaders, accept: 'application/json', authorization: `Bearer ${request.accessToken}` },
-  });
-  await response.body?.cancel().catch(() => {});
-  if (response.status >= 200 && response.status < 300) return 'revoked';
-  // A live token refused (the person revoked the app, or it was revoked already), or one whose refresh osu! refused: the grant is gone.
-  if (response.status === 401 && (!request.accessTokenExpired || request.refreshTokenRefused)) return 'already_revoked';
-  throw new ProviderUnavailableError(response.status >= 500 ? 'provider_error' : 'provider_bad_response', `osu! answered HTTP ${response.status} to the token revocation.`);
+  return revokeWithBearer(request, `${withoutTrailingSlash(request.apiBaseUrl)}/oauth/tokens/current`, { method: 'DELETE', headers: { ...request.apiHeaders, accept: 'application/json' } }, { provider: 'osu!', what: 'the token revocation' });
 }
 
 export const osu: ProviderPreset = {

@@ -34,8 +34,8 @@
  * token, or after Wahoo refused the refresh token, is taken as revoked
  * already).
  */
-import { ProviderUnavailableError } from '../errors.js';
 import type { RevocationOutcome, RevocationRequest } from '../provider-hooks.js';
+import { revokeWithBearer } from './bearer-revocation.js';
 import { objectOf, withoutTrailingSlash, type ProviderPreset } from './preset.js';
 import { textMembers, trimmedText } from './profile-text.js';
 
@@ -56,15 +56,7 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
 /** Ends the app's access for the person with `DELETE /v1/permissions`, the access token as Bearer. */
 async function revoke(request: RevocationRequest): Promise<RevocationOutcome> {
   if (!request.apiBaseUrl) throw new Error('Wahoo revocation needs the API base URL');
-  const response = await request.send(`${withoutTrailingSlash(request.apiBaseUrl)}/v1/permissions`, {
-    method: 'DELETE',
-    headers: { ...request.apiHeaders, authorization: `Bearer ${request.accessToken}` },
-  });
-  await response.body?.cancel().catch(() => {});
-  if (response.status >= 200 && response.status < 300) return 'revoked';
-  // A live token refused (the person removed the app, or it was revoked already), or one whose refresh Wahoo refused: the grant is gone.
-  if (response.status === 401 && (!request.accessTokenExpired || request.refreshTokenRefused)) return 'already_revoked';
-  throw new ProviderUnavailableError(response.status >= 500 ? 'provider_error' : 'provider_bad_response', `Wahoo answered HTTP ${response.status} to the permissions revocation.`);
+  return revokeWithBearer(request, `${withoutTrailingSlash(request.apiBaseUrl)}/v1/permissions`, { method: 'DELETE', headers: request.apiHeaders }, { provider: 'Wahoo', what: 'the permissions revocation' });
 }
 
 export const wahoo: ProviderPreset = {

@@ -40,8 +40,8 @@
  * whether the revocation ends the refresh token too (a 401 for a live token,
  * or after WHOOP refused the refresh token, is taken as revoked already).
  */
-import { ProviderUnavailableError } from '../errors.js';
 import type { RevocationOutcome, RevocationRequest } from '../provider-hooks.js';
+import { revokeWithBearer } from './bearer-revocation.js';
 import { objectOf, withoutTrailingSlash, type ProviderPreset } from './preset.js';
 import { textMembers, trimmedText } from './profile-text.js';
 
@@ -70,15 +70,7 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
 /** Revokes the person's grant to the app with `DELETE /v2/user/access`, the access token as Bearer. */
 async function revoke(request: RevocationRequest): Promise<RevocationOutcome> {
   if (!request.apiBaseUrl) throw new Error('WHOOP revocation needs the API base URL');
-  const response = await request.send(`${withoutTrailingSlash(request.apiBaseUrl)}/v2/user/access`, {
-    method: 'DELETE',
-    headers: { ...request.apiHeaders, authorization: `Bearer ${request.accessToken}` },
-  });
-  await response.body?.cancel().catch(() => {});
-  if (response.status >= 200 && response.status < 300) return 'revoked';
-  // A live token refused (the person removed the app, or it was revoked already), or one whose refresh WHOOP refused: the grant is gone.
-  if (response.status === 401 && (!request.accessTokenExpired || request.refreshTokenRefused)) return 'already_revoked';
-  throw new ProviderUnavailableError(response.status >= 500 ? 'provider_error' : 'provider_bad_response', `WHOOP answered HTTP ${response.status} to the access revocation.`);
+  return revokeWithBearer(request, `${withoutTrailingSlash(request.apiBaseUrl)}/v2/user/access`, { method: 'DELETE', headers: request.apiHeaders }, { provider: 'WHOOP', what: 'the access revocation' });
 }
 
 export const whoop: ProviderPreset = {

@@ -55,8 +55,8 @@
  * is assumed; a 401 at revocation for a live token counts as already
  * revoked), and `invalid_client` for a wrong secret.
  */
-import { ProviderUnavailableError } from '../errors.js';
 import type { RevocationOutcome, RevocationRequest } from '../provider-hooks.js';
+import { revokeWithBearer } from './bearer-revocation.js';
 import { jsonTokenRequest, withoutTrailingSlash, type ProviderPreset } from './preset.js';
 
 /** openid-client's form as the JSON body Zendesk documents for /oauth/tokens, the client's id and secret in it. */
@@ -78,14 +78,7 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
  */
 async function revoke(request: RevocationRequest): Promise<RevocationOutcome> {
   if (!request.apiBaseUrl) throw new Error('Zendesk revocation needs the API base URL');
-  const response = await request.send(`${withoutTrailingSlash(request.apiBaseUrl)}/oauth/tokens/current.json`, {
-    method: 'DELETE',
-    headers: { ...request.apiHeaders, authorization: `Bearer ${request.accessToken}` },
-  });
-  await response.body?.cancel().catch(() => {});
-  if (response.status >= 200 && response.status < 300) return 'revoked';
-  if (response.status === 401 && (!request.accessTokenExpired || request.refreshTokenRefused)) return 'already_revoked';
-  throw new ProviderUnavailableError(response.status >= 500 ? 'provider_error' : 'provider_bad_response', `Zendesk answered HTTP ${response.status} to the token revocation.`);
+  return revokeWithBearer(request, `${withoutTrailingSlash(request.apiBaseUrl)}/oauth/tokens/current.json`, { method: 'DELETE', headers: request.apiHeaders }, { provider: 'Zendesk', what: 'the token revocation' });
 }
 
 export const zendesk: ProviderPreset = {

@@ -44,8 +44,8 @@
  * a live token, or once Zettle refused the refresh token, is taken as
  * disconnected already) and whether it ends the refresh token too.
  */
-import { ProviderUnavailableError } from '../errors.js';
 import type { RevocationOutcome, RevocationRequest } from '../provider-hooks.js';
+import { revokeWithBearer } from './bearer-revocation.js';
 import { objectOf, type ProviderPreset } from './preset.js';
 import { textMembers, trimmedText } from './profile-text.js';
 
@@ -63,15 +63,7 @@ function profileClaims(body: unknown): Record<string, unknown> | undefined {
 /** Disconnects the app from the organization with `DELETE /application-connections/self`, the access token as Bearer. */
 async function revoke(request: RevocationRequest): Promise<RevocationOutcome> {
   if (!request.revocationEndpoint) throw new Error('Zettle revocation needs the application connection endpoint');
-  const response = await request.send(request.revocationEndpoint, {
-    method: 'DELETE',
-    headers: { ...request.apiHeaders, authorization: `Bearer ${request.accessToken}` },
-  });
-  await response.body?.cancel().catch(() => {});
-  if (response.status >= 200 && response.status < 300) return 'revoked';
-  // A live token refused (the merchant removed the app in Zettle, or it was disconnected already), or one whose refresh Zettle refused.
-  if (response.status === 401 && (!request.accessTokenExpired || request.refreshTokenRefused)) return 'already_revoked';
-  throw new ProviderUnavailableError(response.status >= 500 ? 'provider_error' : 'provider_bad_response', `Zettle answered HTTP ${response.status} to the application disconnection.`);
+  return revokeWithBearer(request, request.revocationEndpoint, { method: 'DELETE', headers: request.apiHeaders }, { provider: 'Zettle', what: 'the application disconnection' });
 }
 
 export const zettle: ProviderPreset = {

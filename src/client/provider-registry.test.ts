@@ -218,6 +218,33 @@ describe('ProviderRegistry', () => {
     expect(sent).toHaveLength(1);
   });
 
+  it("a connection made at a regional server refreshes at the refresh endpoint's path there; one made at the configured server at the refresh endpoint as configured", async () => {
+    const sent: Array<{ url: string; grant: string | null }> = [];
+    const answer: oidc.CustomFetch = async (url, init) => {
+      sent.push({ url, grant: (init.body as URLSearchParams).get('grant_type') });
+      return new Response(JSON.stringify({ access_token: `at-${sent.length}`, token_type: 'bearer' }), { status: 200, headers: { 'content-type': 'application/json' } });
+    };
+    const registry = new ProviderRegistry(
+      [
+        settings({
+          endpoints: { authorizationEndpoint: `${origin}/public/oauth/v2`, tokenEndpoint: `${origin}/oauth/v2/token`, refreshEndpoint: `${origin}/oauth/v2/refresh` },
+          regionalServers: ['https://api.eu1.example.com'],
+        }),
+      ],
+      { fetch: answer },
+    );
+    const acme = registry.get('acme');
+    const eu = await acme.configurationAt('https://api.eu1.example.com');
+    await oidc.refreshTokenGrant(eu, 'rt-eu');
+    await oidc.clientCredentialsGrant(eu);
+    await oidc.refreshTokenGrant(await acme.configurationAt(null), 'rt-home');
+    expect(sent).toEqual([
+      { url: 'https://api.eu1.example.com/oauth/v2/refresh', grant: 'refresh_token' },
+      { url: 'https://api.eu1.example.com/oauth/v2/token', grant: 'client_credentials' },
+      { url: `${origin}/oauth/v2/refresh`, grant: 'refresh_token' },
+    ]);
+  });
+
   it('an unknown provider is a 404 unknown_provider', () => {
     const registry = new ProviderRegistry([]);
     expect(() => registry.get('nope')).toThrow(expect.objectContaining({ code: 'unknown_provider', status: 404 }));

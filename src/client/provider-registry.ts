@@ -102,7 +102,8 @@ function withAccessTokenParameterSent(url: string, init: Parameters<oidc.CustomF
  * The fetch openid-client uses for this provider: the outbound fetch, with
  * the preset's rewrite of token endpoint requests and answers (tokenRequest
  * and tokenResponse hooks) on the one URL they concern, a refresh token grant sent to the refresh endpoint
- * where one is configured (openid-client sends every grant to the token endpoint), given
+ * where one is configured (openid-client sends every grant to the token endpoint), at the regional server
+ * whose token endpoint it was sent to (`regionalOrigin`), given
  * `refreshTimeoutMs`, that longer timeout in place of openid-client's on a refresh token grant, the
  * userinfo request's token under userinfoTokenScheme (or the accessTokenHeader, or accessTokenParameter, of every request that sends one), token
  * and revocation endpoint refusals stripped of a challenge that names no error (withChallengeWithoutErrorDropped),
@@ -113,6 +114,7 @@ function providerFetch(
   settings: ProviderSettings,
   base: oidc.CustomFetch | undefined,
   endpoint: (url: string) => 'token' | 'userinfo' | 'revocation' | undefined,
+  regionalOrigin: (tokenEndpoint: string) => string | undefined,
   refreshTimeoutMs: number | undefined,
 ): oidc.CustomFetch {
   const rewrite = settings.hooks?.tokenResponse;
@@ -134,10 +136,15 @@ function providerFetch(
     const refresh = init.body instanceof URLSearchParams && init.body.get('grant_type') === 'refresh_token';
     let sent = refresh && refreshTimeoutMs !== undefined ? { ...init, signal: AbortSignal.timeout(refreshTimeoutMs) } : init;
     if (rewriteRequest && init.body instanceof URLSearchParams) sent = { ...sent, ...rewriteRequest({ body: init.body, headers: init.headers }) };
-    const response = await send(refresh && refreshEndpoint !== undefined ? refreshEndpoint : url, sent);
+    const response = await send(refresh && refreshEndpoint !== undefined ? refreshEndpointFor(refreshEndpoint, regionalOrigin(url)) : url, sent);
     const rewritten = rewrite ? await rewrite(response) : response;
     return withTokenAnswerShaped(await withChallengeWithoutErrorDropped(rewritten), settings);
   };
+}
+
+/** The refresh endpoint a connection made at the regional server `origin` uses: the configured one's path there (Acrobat Sign's `/oauth/v2/refresh` on each account's own API host). */
+function refreshEndpointFor(refreshEndpoint: string, origin: string | undefined): string {
+  return origin === undefined ? refreshEndpoint : atRegionalServer(refreshEndpoint, origin);
 }
 
 /**
@@ -298,6 +305,8 @@ function register(settings: ProviderSettings, options: RegistryOptions): Registe
   // The token, userinfo and revocation endpoints in use: the configured server's, and each regional server's once
   // used. A revocation endpoint at the token endpoint's URL (Mollie's, by another method) is the token endpoint's.
   const endpoints = new Map<string, 'token' | 'userinfo' | 'revocation'>();
+  // Each regional server's token endpoint, with that server's origin, where its refreshes go too.
+  const regionalTokenEndpoints = new Map<string, string>();
   const endpointsOf = (config: oidc.Configuration) => {
     const { token_endpoint: token, userinfo_endpoint: userinfo, revocation_endpoint: revocation } = config.serverMetadata();
     if (token !== undefined) endpoints.set(new URL(token).href, 'token');
@@ -306,7 +315,13 @@ function register(settings: ProviderSettings, options: RegistryOptions): Registe
     return config;
   };
   const refreshTimeoutMs = options.timeoutSeconds === undefined ? undefined : options.timeoutSeconds * REFRESH_TIMEOUT_FACTOR * 1000;
-  const customFetch = providerFetch(settings, options.fetch, (url) => endpoints.get(url), refreshTimeoutMs);
+  const customFetch = providerFetch(
+    settings,
+    options.fetch,
+    (url) => endpoints.get(url),
+    (url) => regionalTokenEndpoints.get(url),
+    refreshTimeoutMs,
+  );
   const regional = new Map<string, Promise<oidc.Configuration>>();
   const send: oidc.CustomFetch = options.fetch ?? ((url, init) => fetch(url, init as RequestInit));
   const timeoutMs = (options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
@@ -345,7 +360,11 @@ function register(settings: ProviderSettings, options: RegistryOptions): Registe
       }
       let made = regional.get(origin);
       if (made === undefined) {
-        made = regionalConfiguration(base, origin, settings, options, customFetch).then(endpointsOf);
+        made = regionalConfiguration(base, origin, settings, options, customFetch).then((config) => {
+          const token = config.serverMetadata().token_endpoint;
+          if (token !== undefined) regionalTokenEndpoints.set(new URL(token).href, origin);
+          return endpointsOf(config);
+        });
         regional.set(origin, made);
         made.catch(() => regional.delete(origin));
       }

@@ -27,7 +27,10 @@ export interface ProviderEndpoints {
    * Where refresh token grants (RFC 6749 §6) are sent, for a provider whose
    * refreshes have an endpoint of their own beside the token endpoint
    * (Figma's `/v1/oauth/refresh`); RFC 8414 has no name for it, so discovery
-   * never gives one. Unset: the token endpoint, as RFC 6749 has it.
+   * never gives one. Unset: the token endpoint, as RFC 6749 has it. A
+   * connection made at one of regionalServers sends them to this endpoint's
+   * path on that server (Acrobat Sign's `/oauth/v2/refresh` on each
+   * account's API host).
    */
   refreshEndpoint?: string;
 }

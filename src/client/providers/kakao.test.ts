@@ -73,10 +73,8 @@ describe('kakao revoke: unlink at /v1/user/unlink with the access token', () => 
     expect(sent[0]!.init.headers.authorization).toBe('Bearer live');
   });
 
-  it('a 401 for a live token, or after Kakao refused the refresh token, is already revoked; for an ended token, a failure', async () => {
+  it('its answer is read by revokeWithBearer: a 401 to a live token is already revoked, a 503 a fault of Kakao', async () => {
     expect(await revoke!(request(401).value)).toBe('already_revoked');
-    expect(await revoke!(request(401, { accessTokenExpired: true, refreshTokenRefused: true }).value)).toBe('already_revoked');
-    await expect(revoke!(request(401, { accessTokenExpired: true }).value)).rejects.toMatchObject({ code: 'provider_bad_response' });
-    await expect(revoke!(request(500).value)).rejects.toMatchObject({ code: 'provider_error' });
+    await expect(revoke!(request(503).value)).rejects.toMatchObject({ code: 'provider_error', message: 'Kakao answered HTTP 503 to the unlink request.' });
   });
 });

@@ -29,7 +29,9 @@
  *   and the reading methods zone 1, the editing methods zone 2), each answer
  *   says the usage in `X-Reader-Zone1-Usage`… headers, and a call over the
  *   limit is a 429 (https://www.inoreader.com/developers/rate-limiting,
- *   https://www.inoreader.com/developers/app-auth): the proxy passes it on.
+ *   https://www.inoreader.com/developers/app-auth): the proxy passes it on,
+ *   with those headers (X-Reader-Zone1/Zone2-Limit and -Usage, and
+ *   X-Reader-Limits-Reset-After), which a caller paces itself by.
  * Not checked against Inoreader's own pages: the access token's lifetime
  * (the answer's `expires_in` is used as given); whether a refresh ends the
  * spent refresh token (the newest is always kept); whether a refresh token
@@ -42,6 +44,9 @@
  */
 import { objectOf, type ProviderPreset } from './preset.js';
 import { textMembers } from './profile-text.js';
+
+/** The zones' limits, usage and reset that each API answer carries, passed back through the proxies. */
+const ZONE_HEADERS = ['x-reader-zone1-limit', 'x-reader-zone1-usage', 'x-reader-zone2-limit', 'x-reader-zone2-usage', 'x-reader-limits-reset-after'];
 
 /** openid-client's form as it is, with the empty `scope` Inoreader's sample code exchange sends. */
 function tokenRequest(request: { body: URLSearchParams; headers: Record<string, string> }): { body: string; headers: Record<string, string> } {
@@ -72,6 +77,7 @@ export const inoreader: ProviderPreset = {
     },
     scope: 'read',
     apiBaseUrl: 'https://www.inoreader.com/reader/api/0',
+    proxyHeaders: { request: [], response: ZONE_HEADERS },
     tokenEndpointAuthMethod: 'client_secret_post',
     pkce: false,
     subjectClaim: 'userId',

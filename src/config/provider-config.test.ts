@@ -529,7 +529,7 @@ describe('provider settings from <NAME>_… variables', () => {
     expect(providerSettings({ ...zoho, ZOHO_REGIONAL_SERVERS: 'http://127.0.0.1:8080' }, 'zoho', false).regionalServers).toEqual(['http://127.0.0.1:8080']);
     expect(providerSettings(github, 'github', true).regionalServers).toBeUndefined();
     expect(refusal({ ...github, GITHUB_REGIONAL_SERVERS: 'https://github.example.com' }, 'github').message).toBe(
-      "Configuration error: GITHUB_REGIONAL_SERVERS is not used: only a provider that names the person's own server beside the code reads it (the datadog, lightspeed_x and zoho presets); remove it",
+      "Configuration error: GITHUB_REGIONAL_SERVERS is not used: only a provider that names the person's own server beside the code reads it (the acrobat_sign, datadog, lightspeed_x and zoho presets); remove it",
     );
   });
 

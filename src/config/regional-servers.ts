@@ -34,7 +34,7 @@ function patternEntry(entry: string, variable: string, production: boolean): str
 export function regionalServers(raw: string | undefined, prefix: string, production: boolean, fromPreset: readonly string[] | undefined, reads: boolean): string[] | undefined {
   const variable = `${prefix}_REGIONAL_SERVERS`;
   if (raw === undefined) return fromPreset === undefined ? undefined : [...fromPreset];
-  if (!reads) throw new ConfigError(variable, 'is not used: only a provider that names the person\'s own server beside the code reads it (the datadog, lightspeed_x and zoho presets); remove it');
+  if (!reads) throw new ConfigError(variable, 'is not used: only a provider that names the person\'s own server beside the code reads it (the acrobat_sign, datadog, lightspeed_x and zoho presets); remove it');
   const servers: string[] = [];
   for (const entry of raw.split(',').map((text) => text.trim()).filter(Boolean)) {
     if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*\*/i.test(entry)) {

@@ -461,10 +461,12 @@ describe('finishAuthorization refusals', () => {
     return { registry, transaction: (await startAuthorization(registry, 'acme', REDIRECT_URI)).transaction };
   }
 
-  it('access_denied from the provider is a cancelled sign-in; another error names it', async () => {
+  it('access_denied from the provider (in any case) is a cancelled sign-in; another error names it', async () => {
     const { registry, transaction } = await started();
     const denied = await failure(finishAuthorization(registry, transaction, new URLSearchParams({ error: 'access_denied', state: transaction.state })));
     expect(denied).toMatchObject({ code: 'access_denied', status: 400, message: 'Sign-in with Acme was cancelled or refused at Acme.' });
+    const capitals = await failure(finishAuthorization(registry, transaction, new URLSearchParams({ error: 'ACCESS_DENIED', state: transaction.state })));
+    expect(capitals).toMatchObject({ code: 'access_denied', status: 400, message: 'Sign-in with Acme was cancelled or refused at Acme.', providerError: 'ACCESS_DENIED' });
     const other = await failure(finishAuthorization(registry, transaction, new URLSearchParams({ error: 'temporarily_unavailable', state: transaction.state })));
     expect(other).toMatchObject({ code: 'authorization_error', status: 400, message: 'Acme could not complete the sign-in (temporarily_unavailable).' });
     expect(tokenForms).toHaveLength(0);

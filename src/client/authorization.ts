@@ -209,6 +209,8 @@ function stringClaim(source: Record<string, unknown>, name: string | undefined):
  * LinkedIn's consent screen; and LinkedIn's `user_cancelled_login`, a sign-in
  * abandoned on its login page
  * (https://learn.microsoft.com/en-us/linkedin/shared/authentication/authorization-code-flow).
+ * Matched in any case: Acrobat Sign sends its codes in capitals (`ACCESS_DENIED`,
+ * https://developer.adobe.com/acrobat-sign/docs/overview/developer_guide/gstarted).
  */
 const CANCELLED: ReadonlySet<string> = new Set(['access_denied', 'user_cancelled_authorize', 'user_cancelled_login']);
 
@@ -303,9 +305,10 @@ export async function finishAuthorization(
     response = await oidc.authorizationCodeGrant(exchangeConfig, callbackUrl, checks, Object.keys(parameters).length > 0 ? parameters : undefined);
   } catch (error) {
     if (error instanceof oidc.AuthorizationResponseError) {
-      const cancelled = CANCELLED.has(error.error);
+      const said = error.error.toLowerCase();
+      const cancelled = CANCELLED.has(said);
       // RFC 6749 §4.1.2.1: access_denied is the person's no or the server's (Okta's user not assigned to the app, Auth0's unknown audience).
-      const refusedToo = error.error === 'access_denied' ? ` or refused at ${settings.displayName}` : '';
+      const refusedToo = said === 'access_denied' ? ` or refused at ${settings.displayName}` : '';
       // The callback's `error` is whatever the link that reached it says: shown and logged only as an error code can be.
       const code = providerValueShown(error.error);
       throw new SignInError(

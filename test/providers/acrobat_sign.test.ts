@@ -172,7 +172,7 @@ describeEachDialect('Acrobat Sign, against emulators of two Acrobat Sign shards'
     expect(await rowCounts(database)).toEqual(before);
   });
 
-  it("a person who declines comes back with Acrobat Sign's ACCESS_DENIED: a 400 naming it, no code exchanged, nothing stored", async () => {
+  it("a person who declines comes back with Acrobat Sign's ACCESS_DENIED, in capitals: a cancelled sign-in, no code exchanged, nothing stored", async () => {
     const { database, emulator: na1, app } = context;
     const before = await rowCounts(database);
     const exchanges = na1.server.counts.authorization_code ?? 0;
@@ -180,7 +180,7 @@ describeEachDialect('Acrobat Sign, against emulators of two Acrobat Sign shards'
     na1.denyNextAuthorization();
     const page = await signInThrough(app.browser(), 'acrobat_sign');
     expect(page.status).toBe(400);
-    expect(page.text).toContain('Acrobat Sign could not complete the sign-in (ACCESS_DENIED).');
+    expect(page.text).toContain('Sign-in with Acrobat Sign was cancelled or refused at Acrobat Sign.');
     expect(na1.server.counts.authorization_code ?? 0).toBe(exchanges);
     expect(await rowCounts(database)).toEqual(before);
   });

@@ -23,8 +23,8 @@
  *   `https://api.na1.adobesign.com/`) and `web_access_point`; a refusal is
  *   `error`, in capitals: `ACCESS_DENIED`, `INVALID_SCOPE`, `INVALID_REQUEST`,
  *   `UNAUTHORIZED_CLIENT`, `SERVER_ERROR` (same page): not RFC 6749's
- *   lower-case codes, so a person who declines is told the sign-in could not
- *   complete (`ACCESS_DENIED`) rather than that it was cancelled. The codeExchangeServer
+ *   lower-case codes; `ACCESS_DENIED` is read as a cancelled sign-in all the
+ *   same (the callback's error is matched in any case). The codeExchangeServer
  *   hook reads `api_access_point`, and a shard among `<NAME>_REGIONAL_SERVERS`
  *   (default every shard's API host above) gets the code, the profile
  *   request, the connection's API calls, refreshes and revocation; any other

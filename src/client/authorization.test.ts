@@ -282,6 +282,26 @@ describe('finishAuthorization with OpenID Connect', () => {
     expect(await failure(finishAuthorization(registry, transaction, callback(transaction)))).toMatchObject({ code: 'provider_bad_response', status: 502 });
   });
 
+  it("with idTokenSubjectClaim the account is the ID token's claim of that name (a GUID beside a login-name sub), userinfo still checked against sub; an ID token without it is refused", async () => {
+    const registry = new ProviderRegistry([settings({ idTokenSubjectClaim: 'user_id' })]);
+    const first = await startAuthorization(registry, 'acme', REDIRECT_URI);
+    const withGuid = await idToken(first.transaction, { user_id: '9d2b4f7c0e6a4c1d8b3e5f7a9c1d3e5f' });
+    answerToken = () => ({ status: 200, body: { access_token: 'at-1', token_type: 'Bearer', id_token: withGuid } });
+    answerUserinfo = () => ({ status: 200, body: { sub: 'user-1', name: 'Ada Lovelace' } });
+    expect((await finishAuthorization(registry, first.transaction, callback(first.transaction))).identity).toMatchObject({ subject: '9d2b4f7c0e6a4c1d8b3e5f7a9c1d3e5f', name: 'Ada Lovelace' });
+
+    const second = await startAuthorization(registry, 'acme', REDIRECT_URI);
+    const loginNameOnly = await idToken(second.transaction);
+    answerToken = () => ({ status: 200, body: { access_token: 'at-1', token_type: 'Bearer', id_token: loginNameOnly } });
+    expect(await failure(finishAuthorization(registry, second.transaction, callback(second.transaction)))).toMatchObject({ code: 'provider_bad_response' });
+
+    const third = await startAuthorization(registry, 'acme', REDIRECT_URI);
+    const mismatched = await idToken(third.transaction, { user_id: '9d2b4f7c0e6a4c1d8b3e5f7a9c1d3e5f' });
+    answerToken = () => ({ status: 200, body: { access_token: 'at-1', token_type: 'Bearer', id_token: mismatched } });
+    answerUserinfo = () => ({ status: 200, body: { sub: '9d2b4f7c0e6a4c1d8b3e5f7a9c1d3e5f' } });
+    expect(await failure(finishAuthorization(registry, third.transaction, callback(third.transaction)))).toMatchObject({ code: 'provider_bad_response' });
+  });
+
   it('a token answer without the ID token the openid scope calls for is refused', async () => {
     const registry = new ProviderRegistry([settings()]);
     const { transaction } = await startAuthorization(registry, 'acme', REDIRECT_URI);

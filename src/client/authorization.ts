@@ -354,7 +354,9 @@ export async function finishAuthorization(
   // A provider that names the connection's API only in its user API's answer (Mailchimp, DocuSign): checked before anything is kept.
   const apiBase = tokenApiBase ?? profileApiBase(settings, userinfo);
 
-  const subjectValue = idSubject ?? (settings.subjectClaim ? userinfo[settings.subjectClaim] : userinfo.sub);
+  // The ID token's own claim for the stable id where its `sub` is a login name (idTokenSubjectClaim); no fallback to `sub`.
+  const idTokenSubject = settings.idTokenSubjectClaim ? idClaims[settings.idTokenSubjectClaim] : idSubject;
+  const subjectValue = idSubject !== undefined ? idTokenSubject : settings.subjectClaim ? userinfo[settings.subjectClaim] : userinfo.sub;
   const subject = typeof subjectValue === 'number' ? String(subjectValue) : subjectValue;
   if (typeof subject !== 'string' || subject.length === 0) {
     throw describeProviderFailure(settings.displayName, 'sign-in', new oidc.ClientError('the provider did not identify the user (no subject)'));

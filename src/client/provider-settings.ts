@@ -344,6 +344,15 @@ export interface ProviderSettings {
   userinfoTokenScheme?: string;
   /** Userinfo member holding the stable subject when there is no ID token (plain OAuth 2.0), e.g. GitHub's `id`. */
   subjectClaim?: string;
+  /**
+   * ID token claim holding the person's stable id, for an OpenID provider whose `sub` is a login name that can be
+   * changed: an Oracle identity domain's `sub` is the user's login ID and its `user_id` the user's GUID
+   * (https://docs.oracle.com/en-us/iaas/Content/Identity/api-getstarted/usingopenidconnect.htm). The account is
+   * found by this claim; `sub` is still what userinfo's is checked against (OIDC Core §5.3.2). A sign-in whose ID
+   * token lacks it is refused, never kept under the login name. A back-channel logout token with a `sid` ends that
+   * session as ever; one with only a `sub` (the login name) matches no account.
+   */
+  idTokenSubjectClaim?: string;
   /** Userinfo member names to read profile claims from, for non-OIDC providers. */
   claimNames?: { name?: string; email?: string; preferredUsername?: string };
   /**

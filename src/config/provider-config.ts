@@ -377,6 +377,7 @@ export function providerSettings(env: Environment, name: string, production: boo
     ...(fromPreset.idTokenUnused ? { idTokenUnused: true } : {}),
     ...(fromPreset.omitsTokenType ? { omitsTokenType: true } : {}),
     ...(fromPreset.subjectClaim ? { subjectClaim: fromPreset.subjectClaim } : {}),
+    ...(fromPreset.idTokenSubjectClaim ? { idTokenSubjectClaim: fromPreset.idTokenSubjectClaim } : {}),
     ...(fromPreset.claimNames ? { claimNames: fromPreset.claimNames } : {}),
     ...(fromPreset.hooks ? { hooks: fromPreset.hooks } : {}),
     allowInsecureHttp: !production,

@@ -349,7 +349,8 @@ export interface ProviderSettings {
    * changed: an Oracle identity domain's `sub` is the user's login ID and its `user_id` the user's GUID
    * (https://docs.oracle.com/en-us/iaas/Content/Identity/api-getstarted/usingopenidconnect.htm). The account is
    * found by this claim; `sub` is still what userinfo's is checked against (OIDC Core §5.3.2). A sign-in whose ID
-   * token lacks it is refused, never kept under the login name. A back-channel logout token with a `sid` ends that
+   * token lacks it is refused, never kept under the login name; a refreshed ID token must carry the same value
+   * (its `sub` may differ, the login name having been changed). A back-channel logout token with a `sid` ends that
    * session as ever; one with only a `sub` (the login name) matches no account.
    */
   idTokenSubjectClaim?: string;

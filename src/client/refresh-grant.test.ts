@@ -67,7 +67,8 @@ function settings(overrides: Partial<ProviderSettings> = {}): ProviderSettings {
 }
 
 /** The ID token kept from the sign-in: only its claims are read, so it need not be signed here. */
-const signInIdToken = (claims: { sub: string; aud: string | string[] }) => new UnsecuredJWT({}).setIssuer(origin).setSubject(claims.sub).setAudience(claims.aud).encode();
+const signInIdToken = ({ sub, aud, ...others }: { sub: string; aud: string | string[]; user_id?: string }) =>
+  new UnsecuredJWT(others).setIssuer(origin).setSubject(sub).setAudience(aud).encode();
 
 function stored(overrides: Partial<StoredTokenSet> = {}): StoredTokenSet {
   return {
@@ -87,9 +88,9 @@ function stored(overrides: Partial<StoredTokenSet> = {}): StoredTokenSet {
   };
 }
 
-async function refreshedIdToken(sub: string): Promise<string> {
+async function refreshedIdToken(sub: string, claims: Record<string, string> = {}): Promise<string> {
   const seconds = Math.floor(Date.now() / 1000);
-  return new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setIssuer(origin).setAudience('client-1').setSubject(sub).setIssuedAt(seconds).setExpirationTime(seconds + 300).sign(signingKey);
+  return new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setIssuer(origin).setAudience('client-1').setSubject(sub).setIssuedAt(seconds).setExpirationTime(seconds + 300).sign(signingKey);
 }
 
 describe('requestTokenRefresh', () => {
@@ -121,6 +122,17 @@ describe('requestTokenRefresh', () => {
     answer = { status: 200, body: { access_token: 'at-2', token_type: 'Bearer', id_token: await refreshedIdToken('someone-else') } };
     const refresh = requestTokenRefresh(new ProviderRegistry([settings()]), stored({ idToken: signInIdToken({ sub: 'user-1', aud: 'client-1' }) }), () => NOW);
     await expect(refresh).rejects.toMatchObject({ code: 'provider_bad_response', status: 502, message: 'Acme returned an ID token for a different identity on refresh; it was rejected.' });
+  });
+
+  it('with idTokenSubjectClaim the identity is that claim: a login-name sub changed in between is the same person, another or a missing claim is not', async () => {
+    const registry = new ProviderRegistry([settings({ idTokenSubjectClaim: 'user_id' })]);
+    const signedIn = stored({ idToken: signInIdToken({ sub: 'ada', aud: 'client-1', user_id: 'guid-1' }) });
+    answer = { status: 200, body: { access_token: 'at-2', token_type: 'Bearer', id_token: await refreshedIdToken('ada.lovelace', { user_id: 'guid-1' }) } };
+    expect((await requestTokenRefresh(registry, signedIn, () => NOW)).idToken).toBe((answer.body as { id_token: string }).id_token);
+    for (const claims of [{ user_id: 'guid-2' }, {}] as Array<Record<string, string>>) {
+      answer = { status: 200, body: { access_token: 'at-2', token_type: 'Bearer', id_token: await refreshedIdToken('ada', claims) } };
+      await expect(requestTokenRefresh(registry, signedIn, () => NOW)).rejects.toMatchObject({ code: 'provider_bad_response', message: 'Acme returned an ID token for a different identity on refresh; it was rejected.' });
+    }
   });
 
   it('invalid_grant is an InvalidGrantError, for the token manager to turn into needs_reauth', async () => {

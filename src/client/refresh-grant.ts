@@ -24,13 +24,17 @@ function audiences(aud: JWTPayload['aud']): string[] {
  * OIDC Core §12.2: a refreshed ID token must name the same issuer, subject
  * and audience as the one issued at sign-in. openid-client checks `iss` and
  * `aud` against the configuration; the comparison with the stored identity
- * is ours.
+ * is ours. The subject is the claim the account is keyed by: `sub`, or
+ * idTokenSubjectClaim's where `sub` is a login name that may be changed
+ * between the two (an Oracle identity domain's user renamed).
  */
-function assertSameIdentity(provider: string, storedIdToken: string, refreshed: oidc.IDToken): void {
+function assertSameIdentity(provider: string, storedIdToken: string, refreshed: oidc.IDToken, subjectClaim: string): void {
   const original = decodeJwt(storedIdToken);
+  const subject = refreshed[subjectClaim];
   const same =
     refreshed.iss === original.iss &&
-    refreshed.sub === original.sub &&
+    subject !== undefined &&
+    subject === original[subjectClaim] &&
     audiences(refreshed.aud).join(' ') === audiences(original.aud).join(' ');
   if (!same) {
     throw new ProviderUnavailableError('provider_bad_response', `${provider} returned an ID token for a different identity on refresh; it was rejected.`);
@@ -110,7 +114,7 @@ export async function requestTokenRefresh(registry: ProviderRegistry, token: Sto
       : new ProviderUnavailableError('provider_error', `${settings.displayName} refused the token refresh (${failure.code}).`, { cause: error });
   }
   const refreshedIdToken = response.claims();
-  if (refreshedIdToken && token.idToken) assertSameIdentity(settings.displayName, token.idToken, refreshedIdToken);
+  if (refreshedIdToken && token.idToken) assertSameIdentity(settings.displayName, token.idToken, refreshedIdToken, settings.idTokenSubjectClaim ?? 'sub');
   const refreshed = tokenSetFromResponse(response, now(), token.scope, connectionApiBase(settings, response));
   // The refresh token sent, handed back (LinkedIn does), is the one kept, not a new one (RFC 6749 §6): it keeps the
   // time it was issued, from which the keep-alive counts a stated lifetime.

@@ -33,6 +33,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
 
 export interface BacklogUser {
@@ -63,7 +64,7 @@ export async function startBacklogEmulator(options: EmulatorOptions): Promise<Ba
   const grants = new GrantStore<BacklogUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'reissued' });
   const controls = emulatorControls<BacklogUser>(server, grants);
   const tokenForms: URLSearchParams[] = [];
-  let profileFailure: number | undefined;
+  const profileFailure = queuedFailure();
 
   authorizationEndpoint(server, '/OAuth2AccessRequest.action', {
     client: options,
@@ -88,11 +89,8 @@ export async function startBacklogEmulator(options: EmulatorOptions): Promise<Ba
 
   server.route('GET', '/api/v2/users/myself', (request) => {
     server.count('profile');
-    if (profileFailure !== undefined) {
-      const status = profileFailure;
-      profileFailure = undefined;
-      return backlogError(status, 'Internal server error.', 1);
-    }
+    const status = profileFailure.take();
+    if (status !== undefined) return backlogError(status, 'Internal server error.', 1);
     const grant = apiGrant(request);
     if (!isGrant(grant)) return grant;
     const { user } = grant;
@@ -118,9 +116,7 @@ export async function startBacklogEmulator(options: EmulatorOptions): Promise<Ba
   return {
     ...controls.handle,
     removeApplication: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
-    failNextProfile: (status) => {
-      profileFailure = status;
-    },
+    failNextProfile: profileFailure.queue,
     tokenForms,
   };
 }

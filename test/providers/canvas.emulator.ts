@@ -33,6 +33,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface CanvasUser {
@@ -60,7 +61,7 @@ export async function startCanvasEmulator(options: EmulatorOptions): Promise<Can
   const controls = emulatorControls<CanvasUser>(server, grants);
   /** Each grant's one live access token: a refresh regenerates it. */
   const currentAccessToken = new Map<string, string>();
-  let profileFailure: number | undefined;
+  const profileFailure = queuedFailure();
 
   server.route('GET', '/login/oauth2/auth', (request) => {
     server.count('authorize');
@@ -121,11 +122,8 @@ export async function startCanvasEmulator(options: EmulatorOptions): Promise<Can
 
   server.route('GET', '/api/v1/users/self/profile', (request) => {
     server.count('profile');
-    if (profileFailure !== undefined) {
-      const status = profileFailure;
-      profileFailure = undefined;
-      return json(status, { errors: [{ message: 'An error occurred.' }] });
-    }
+    const status = profileFailure.take();
+    if (status !== undefined) return json(status, { errors: [{ message: 'An error occurred.' }] });
     const grant = apiGrant(request);
     if (!isGrant(grant)) return grant;
     const { user } = grant;
@@ -153,8 +151,6 @@ export async function startCanvasEmulator(options: EmulatorOptions): Promise<Can
   return {
     ...controls.handle,
     deleteToken: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
-    failNextProfile: (status) => {
-      profileFailure = status;
-    },
+    failNextProfile: profileFailure.queue,
   };
 }

@@ -31,6 +31,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
 
 export interface ClioUser {
@@ -67,7 +68,7 @@ export async function startClioEmulator(options: EmulatorOptions): Promise<ClioE
   const controls = emulatorControls<ClioUser>(server, grants);
   const profileFields: Array<string | null> = [];
   const deauthorizations: Array<string | undefined> = [];
-  let profileFailure: number | undefined;
+  const profileFailure = queuedFailure();
 
   authorizationEndpoint(server, '/oauth/authorize', {
     client: options,
@@ -95,11 +96,8 @@ export async function startClioEmulator(options: EmulatorOptions): Promise<ClioE
     server.count('profile');
     const fields = request.url.searchParams.get('fields');
     profileFields.push(fields);
-    if (profileFailure !== undefined) {
-      const status = profileFailure;
-      profileFailure = undefined;
-      return json(status, { error: { type: 'InternalServerError', message: 'Something went wrong' } });
-    }
+    const status = profileFailure.take();
+    if (status !== undefined) return json(status, { error: { type: 'InternalServerError', message: 'Something went wrong' } });
     const grant = apiGrant(request);
     if (!isGrant(grant)) return grant;
     const { user } = grant;
@@ -127,9 +125,7 @@ export async function startClioEmulator(options: EmulatorOptions): Promise<ClioE
   return {
     ...controls.handle,
     deauthorizeInClio: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
-    failNextProfile: (status) => {
-      profileFailure = status;
-    },
+    failNextProfile: profileFailure.queue,
     profileFields,
     deauthorizations,
   };

@@ -33,6 +33,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { oauthError, tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
 
 export interface CloseUser {
@@ -61,7 +62,7 @@ export async function startCloseEmulator(options: EmulatorOptions): Promise<Clos
   const grants = new GrantStore<CloseUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'rotating' });
   const controls = emulatorControls<CloseUser>(server, grants);
   const revocations: Array<Record<string, string>> = [];
-  let profileFailure: number | undefined;
+  const profileFailure = queuedFailure();
 
   authorizationEndpoint(server, '/oauth2/authorize/', {
     client: options,
@@ -96,11 +97,8 @@ export async function startCloseEmulator(options: EmulatorOptions): Promise<Clos
 
   server.route('GET', '/api/v1/me/', (request) => {
     server.count('profile');
-    if (profileFailure !== undefined) {
-      const status = profileFailure;
-      profileFailure = undefined;
-      return json(status, { error: 'Internal server error' });
-    }
+    const status = profileFailure.take();
+    if (status !== undefined) return json(status, { error: 'Internal server error' });
     const grant = apiGrant(request);
     if (!isGrant(grant)) return grant;
     const { user } = grant;
@@ -128,9 +126,7 @@ export async function startCloseEmulator(options: EmulatorOptions): Promise<Clos
   return {
     ...controls.handle,
     disableIntegration: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
-    failNextProfile: (status) => {
-      profileFailure = status;
-    },
+    failNextProfile: profileFailure.queue,
     revocations,
   };
 }

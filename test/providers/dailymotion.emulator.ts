@@ -37,6 +37,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface DailymotionUser {
@@ -64,7 +65,7 @@ export async function startDailymotionEmulator(options: EmulatorOptions): Promis
   const grants = new GrantStore<DailymotionUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'reissued' });
   const controls = emulatorControls<DailymotionUser>(server, grants);
   const logouts: Array<string | undefined> = [];
-  let profileFailure: number | undefined;
+  const profileFailure = queuedFailure();
 
   authorizationEndpoint(server, '/oauth/authorize', {
     client: options,
@@ -87,11 +88,8 @@ export async function startDailymotionEmulator(options: EmulatorOptions): Promis
 
   server.route('GET', '/auth', (request) => {
     server.count('profile');
-    if (profileFailure !== undefined) {
-      const status = profileFailure;
-      profileFailure = undefined;
-      return apiError(status, 'Internal error', 'internal_error');
-    }
+    const status = profileFailure.take();
+    if (status !== undefined) return apiError(status, 'Internal error', 'internal_error');
     const grant = apiGrant(request);
     if (!isGrant(grant)) return grant;
     const { user } = grant;
@@ -117,9 +115,7 @@ export async function startDailymotionEmulator(options: EmulatorOptions): Promis
   return {
     ...controls.handle,
     revokeApplication: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
-    failNextProfile: (status) => {
-      profileFailure = status;
-    },
+    failNextProfile: profileFailure.queue,
     logouts,
   };
 }

@@ -38,6 +38,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { oauthError, tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
 
 export interface DeelUser {
@@ -67,7 +68,7 @@ export async function startDeelEmulator(options: EmulatorOptions): Promise<DeelE
   const grants = new GrantStore<DeelUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: THIRTY_DAYS, refreshPolicy: 'rotating', revokeGrantOnReuse: true });
   const controls = emulatorControls<DeelUser>(server, grants);
   const refreshRedirectUris: Array<string | null> = [];
-  let profileFailure: number | undefined;
+  const profileFailure = queuedFailure();
 
   authorizationEndpoint(server, '/oauth2/authorize', {
     client: options,
@@ -100,11 +101,8 @@ export async function startDeelEmulator(options: EmulatorOptions): Promise<DeelE
 
   server.route('GET', '/rest/v2/people/me', (request) => {
     server.count('people_me');
-    if (profileFailure !== undefined) {
-      const status = profileFailure;
-      profileFailure = undefined;
-      return refusal(status, 'Internal Server Error');
-    }
+    const status = profileFailure.take();
+    if (status !== undefined) return refusal(status, 'Internal Server Error');
     const grant = apiGrant(request, 'people:read', 'worker:read');
     if (!isGrant(grant)) return grant;
     const { user } = grant;
@@ -140,9 +138,7 @@ export async function startDeelEmulator(options: EmulatorOptions): Promise<DeelE
   return {
     ...controls.handle,
     removeApp: (user) => grants.revokeGrantsOf((someone) => someone.userId === user.userId),
-    failNextProfile: (status) => {
-      profileFailure = status;
-    },
+    failNextProfile: profileFailure.queue,
     refreshRedirectUris,
   };
 }

@@ -28,6 +28,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface DexcomUser {
@@ -49,7 +50,7 @@ export async function startDexcomEmulator(options: Omit<EmulatorOptions, 'now'>)
   const server = await startEmulatorServer();
   const grants = new GrantStore<DexcomUser>({ accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'rotating' });
   const controls = emulatorControls<DexcomUser>(server, grants);
-  let dataRangeFailure: number | undefined;
+  const dataRangeFailure = queuedFailure();
 
   authorizationEndpoint(server, '/v2/oauth2/login', {
     client: options,
@@ -74,11 +75,8 @@ export async function startDexcomEmulator(options: Omit<EmulatorOptions, 'now'>)
 
   server.route('GET', '/v3/users/self/dataRange', (request) => {
     server.count('data_range');
-    if (dataRangeFailure !== undefined) {
-      const status = dataRangeFailure;
-      dataRangeFailure = undefined;
-      return json(status, { fault: { faultstring: 'Internal Server Error' } });
-    }
+    const status = dataRangeFailure.take();
+    if (status !== undefined) return json(status, { fault: { faultstring: 'Internal Server Error' } });
     const grant = apiGrant(request);
     if (!isGrant(grant)) return grant;
     const window = { start: moment('2026-11-01T08:00:00'), end: moment('2026-12-05T23:55:00') };
@@ -103,8 +101,6 @@ export async function startDexcomEmulator(options: Omit<EmulatorOptions, 'now'>)
   return {
     ...controls.handle,
     removeApp: (user) => grants.revokeGrantsOf((someone) => someone.userId === user.userId),
-    failNextDataRange: (status) => {
-      dataRangeFailure = status;
-    },
+    failNextDataRange: dataRangeFailure.queue,
   };
 }

@@ -37,6 +37,7 @@ import { describedError } from './kit/described-errors.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { jsonOrForm, oauthError, tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
 
 export interface DialpadUser {
@@ -62,7 +63,7 @@ export async function startDialpadEmulator(options: EmulatorOptions): Promise<Di
   const server = await startEmulatorServer();
   const grants = new GrantStore<DialpadUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'rotating' });
   const controls = emulatorControls<DialpadUser>(server, grants);
-  let profileFailure: number | undefined;
+  const profileFailure = queuedFailure();
 
   authorizationEndpoint(server, '/oauth2/authorize', {
     client: options,
@@ -90,11 +91,8 @@ export async function startDialpadEmulator(options: EmulatorOptions): Promise<Di
 
   server.route('GET', '/api/v2/users/me', (request) => {
     server.count('profile');
-    if (profileFailure !== undefined) {
-      const status = profileFailure;
-      profileFailure = undefined;
-      return json(status, { error: { code: status, message: 'Internal error' } });
-    }
+    const status = profileFailure.take();
+    if (status !== undefined) return json(status, { error: { code: status, message: 'Internal error' } });
     const grant = apiGrant(request);
     if (!isGrant(grant)) return grant;
     const { user } = grant;
@@ -130,8 +128,6 @@ export async function startDialpadEmulator(options: EmulatorOptions): Promise<Di
   return {
     ...controls.handle,
     removeApp: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
-    failNextProfile: (status) => {
-      profileFailure = status;
-    },
+    failNextProfile: profileFailure.queue,
   };
 }

@@ -34,6 +34,7 @@ import { describedError } from './kit/described-errors.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
 
 export interface DigitalOceanUser {
@@ -66,7 +67,7 @@ export async function startDigitalOceanEmulator(options: EmulatorOptions): Promi
   const controls = emulatorControls<DigitalOceanUser>(server, grants);
   /** The access token each refresh token was issued with, which a refresh with it ends. */
   const issuedWith = new Map<string, string>();
-  let accountFailure: number | undefined;
+  const accountFailure = queuedFailure();
 
   authorizationEndpoint(server, '/v1/oauth/authorize', {
     client: options,
@@ -109,11 +110,8 @@ export async function startDigitalOceanEmulator(options: EmulatorOptions): Promi
 
   server.route('GET', '/v2/account', (request) => {
     server.count('account');
-    if (accountFailure !== undefined) {
-      const status = accountFailure;
-      accountFailure = undefined;
-      return json(status, { id: 'server_error', message: 'Unexpected server-side error' });
-    }
+    const status = accountFailure.take();
+    if (status !== undefined) return json(status, { id: 'server_error', message: 'Unexpected server-side error' });
     const grant = apiGrant(request);
     if (!isGrant(grant)) return grant;
     if (!allows(grant, 'account:read')) return forbidden();
@@ -157,8 +155,6 @@ export async function startDigitalOceanEmulator(options: EmulatorOptions): Promi
   return {
     ...controls.handle,
     revokeAppInDigitalOcean: (user) => grants.revokeGrantsOf((someone) => someone.uuid === user.uuid),
-    failNextAccountRequest: (status) => {
-      accountFailure = status;
-    },
+    failNextAccountRequest: accountFailure.queue,
   };
 }

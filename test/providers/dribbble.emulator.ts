@@ -33,6 +33,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface DribbbleUser {
@@ -55,7 +56,7 @@ export async function startDribbbleEmulator(options: Omit<EmulatorOptions, 'now'
   const server = await startEmulatorServer();
   const grants = new GrantStore<DribbbleUser>({ accessTokenTtl: null, refreshPolicy: 'none' });
   const controls = emulatorControls<DribbbleUser>(server, grants);
-  let userFailure: number | undefined;
+  const userFailure = queuedFailure();
 
   /** The scope of the person's live grant to the app, which a new authorization completes with at once. */
   const lastScope = (user: DribbbleUser) => grants.allGrants().filter((grant) => !grant.revoked && grant.user.id === user.id).at(-1)?.scope;
@@ -90,11 +91,8 @@ export async function startDribbbleEmulator(options: Omit<EmulatorOptions, 'now'
 
   server.route('GET', '/v2/user', (request) => {
     server.count('user');
-    if (userFailure !== undefined) {
-      const status = userFailure;
-      userFailure = undefined;
-      return json(status, { message: 'Whoops! Something went wrong.' });
-    }
+    const status = userFailure.take();
+    if (status !== undefined) return json(status, { message: 'Whoops! Something went wrong.' });
     const grant = caller(request);
     if (!('user' in grant)) return grant;
     const { id, name, login } = grant.user;
@@ -128,8 +126,6 @@ export async function startDribbbleEmulator(options: Omit<EmulatorOptions, 'now'
     revokeApp: (user) => {
       for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
     },
-    failNextUserRequest: (status) => {
-      userFailure = status;
-    },
+    failNextUserRequest: userFailure.queue,
   };
 }

@@ -33,6 +33,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface EventbriteUser {
@@ -58,7 +59,7 @@ export async function startEventbriteEmulator(options: Omit<EmulatorOptions, 'no
   const server = await startEmulatorServer();
   const grants = new GrantStore<EventbriteUser>({ accessTokenTtl: null, refreshPolicy: 'none' });
   const controls = emulatorControls<EventbriteUser>(server, grants);
-  let meFailure: number | undefined;
+  const meFailure = queuedFailure();
 
   authorizationEndpoint(server, '/oauth/authorize', {
     client: options,
@@ -87,11 +88,8 @@ export async function startEventbriteEmulator(options: Omit<EmulatorOptions, 'no
 
   server.route('GET', '/v3/users/me/', (request) => {
     server.count('me');
-    if (meFailure !== undefined) {
-      const status = meFailure;
-      meFailure = undefined;
-      return json(status, { status_code: status, error: 'INTERNAL_ERROR', error_description: 'An internal error occurred.' });
-    }
+    const status = meFailure.take();
+    if (status !== undefined) return json(status, { status_code: status, error: 'INTERNAL_ERROR', error_description: 'An internal error occurred.' });
     const grant = apiGrant(request);
     if (!isGrant(grant)) return grant;
     const { user } = grant;
@@ -120,8 +118,6 @@ export async function startEventbriteEmulator(options: Omit<EmulatorOptions, 'no
   return {
     ...controls.handle,
     removeApp: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
-    failNextMe: (status) => {
-      meFailure = status;
-    },
+    failNextMe: meFailure.queue,
   };
 }

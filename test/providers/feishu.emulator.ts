@@ -28,6 +28,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { jsonOrForm, tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
 
 export interface FeishuUser {
@@ -66,7 +67,7 @@ export async function startFeishuEmulator(options: EmulatorOptions): Promise<Fei
     codeTtl: 300,
   });
   const controls = emulatorControls<FeishuUser>(server, grants);
-  let profileFailure: number | undefined;
+  const profileFailure = queuedFailure();
   const tokenBodies: unknown[] = [];
 
   authorizationEndpoint(server, '/open-apis/authen/v1/authorize', {
@@ -106,11 +107,8 @@ export async function startFeishuEmulator(options: EmulatorOptions): Promise<Fei
 
   server.route('GET', '/open-apis/authen/v1/user_info', (request) => {
     server.count('profile');
-    if (profileFailure !== undefined) {
-      const status = profileFailure;
-      profileFailure = undefined;
-      return json(status, { code: 99991400, msg: 'internal error' });
-    }
+    const status = profileFailure.take();
+    if (status !== undefined) return json(status, { code: 99991400, msg: 'internal error' });
     const grant = apiGrant(request);
     if (!isGrant(grant)) return grant;
     const { user } = grant;
@@ -143,9 +141,7 @@ export async function startFeishuEmulator(options: EmulatorOptions): Promise<Fei
   return {
     ...controls.handle,
     removeApp: (user) => grants.revokeGrantsOf((someone) => someone.openId === user.openId),
-    failNextProfile: (status) => {
-      profileFailure = status;
-    },
+    failNextProfile: profileFailure.queue,
     tokenBodies,
   };
 }

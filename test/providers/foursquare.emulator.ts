@@ -24,6 +24,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface FoursquareUser {
@@ -53,7 +54,7 @@ export async function startFoursquareEmulator(options: Omit<EmulatorOptions, 'no
   const server = await startEmulatorServer();
   const grants = new GrantStore<FoursquareUser>({ accessTokenTtl: null, refreshPolicy: 'none' });
   const controls = emulatorControls<FoursquareUser>(server, grants);
-  let selfFailure: number | undefined;
+  const selfFailure = queuedFailure();
 
   authorizationEndpoint(server, '/oauth2/authenticate', {
     client: options,
@@ -90,11 +91,8 @@ export async function startFoursquareEmulator(options: Omit<EmulatorOptions, 'no
 
   server.route('GET', '/v2/users/self', (request) => {
     server.count('self');
-    if (selfFailure !== undefined) {
-      const status = selfFailure;
-      selfFailure = undefined;
-      return apiError(status, 'server_error', 'Foursquare servers are experiencing problems.');
-    }
+    const status = selfFailure.take();
+    if (status !== undefined) return apiError(status, 'server_error', 'Foursquare servers are experiencing problems.');
     const grant = apiGrant(request);
     if (!isGrant(grant)) return grant;
     const { user } = grant;
@@ -129,8 +127,6 @@ export async function startFoursquareEmulator(options: Omit<EmulatorOptions, 'no
     removeApp: (user) => {
       for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
     },
-    failNextSelf: (status) => {
-      selfFailure = status;
-    },
+    failNextSelf: selfFailure.queue,
   };
 }

@@ -30,6 +30,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface FreeAgentUser {
@@ -61,7 +62,7 @@ export async function startFreeAgentEmulator(options: EmulatorOptions): Promise<
   const grants = new GrantStore<FreeAgentUser>({ now, accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'static', refreshTokenTtl: REFRESH_TOKEN_TTL, codeTtl: 15 * 60 });
   const controls = emulatorControls<FreeAgentUser>(server, grants);
   const refreshTokenEnds = new Map<string, number>();
-  let profileFailure: number | undefined;
+  const profileFailure = queuedFailure();
 
   authorizationEndpoint(server, '/v2/approve_app', { client: options, grants, approver: controls.approver, pkce: false });
 
@@ -88,11 +89,8 @@ export async function startFreeAgentEmulator(options: EmulatorOptions): Promise<
 
   server.route('GET', '/v2/users/me', (request) => {
     server.count('profile');
-    if (profileFailure !== undefined) {
-      const status = profileFailure;
-      profileFailure = undefined;
-      return json(status, { errors: { error: { message: 'Internal server error' } } });
-    }
+    const status = profileFailure.take();
+    if (status !== undefined) return json(status, { errors: { error: { message: 'Internal server error' } } });
     const grant = apiGrant(request);
     if (!isGrant(grant)) return grant;
     const { user } = grant;
@@ -123,8 +121,6 @@ export async function startFreeAgentEmulator(options: EmulatorOptions): Promise<
   return {
     ...controls.handle,
     revokeRefreshTokens: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
-    failNextProfile: (status) => {
-      profileFailure = status;
-    },
+    failNextProfile: profileFailure.queue,
   };
 }

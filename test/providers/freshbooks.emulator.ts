@@ -39,6 +39,7 @@ import { describedError } from './kit/described-errors.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { jsonOrForm, oauthError, tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
 
 export interface FreshBooksIdentity {
@@ -76,7 +77,7 @@ export async function startFreshBooksEmulator(options: FreshBooksEmulatorOptions
   });
   const controls = emulatorControls<FreshBooksIdentity>(server, grants);
   const appScopes = options.appScopes ?? ['user:profile:read', 'user:clients:read'];
-  let identityFailure: number | undefined;
+  const identityFailure = queuedFailure();
 
   authorizationEndpoint(server, '/oauth/authorize', {
     client: options,
@@ -114,11 +115,8 @@ export async function startFreshBooksEmulator(options: FreshBooksEmulatorOptions
 
   server.route('GET', '/auth/api/v1/users/me', (request) => {
     server.count('users_me');
-    if (identityFailure !== undefined) {
-      const status = identityFailure;
-      identityFailure = undefined;
-      return html(status, '<h1>Internal Server Error</h1>');
-    }
+    const status = identityFailure.take();
+    if (status !== undefined) return html(status, '<h1>Internal Server Error</h1>');
     const grant = apiGrant(request);
     if (!isGrant(grant)) return grant;
     if (!grant.scope.split(' ').includes('user:profile:read')) return forbidden('user:profile:read');
@@ -161,8 +159,6 @@ export async function startFreshBooksEmulator(options: FreshBooksEmulatorOptions
   return {
     ...controls.handle,
     disconnectInFreshBooks: (identity) => grants.revokeGrantsOf((someone) => someone.id === identity.id),
-    failNextIdentityRequest: (status) => {
-      identityFailure = status;
-    },
+    failNextIdentityRequest: identityFailure.queue,
   };
 }

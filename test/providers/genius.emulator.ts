@@ -31,6 +31,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface GeniusUser {
@@ -53,7 +54,7 @@ export async function startGeniusEmulator(options: Omit<EmulatorOptions, 'now'>)
   const server = await startEmulatorServer();
   const grants = new GrantStore<GeniusUser>({ accessTokenTtl: null, refreshPolicy: 'none' });
   const controls = emulatorControls<GeniusUser>(server, grants);
-  let accountFailure: number | undefined;
+  const accountFailure = queuedFailure();
 
   authorizationEndpoint(server, '/oauth/authorize', {
     client: options,
@@ -82,11 +83,8 @@ export async function startGeniusEmulator(options: Omit<EmulatorOptions, 'now'>)
 
   server.route('GET', '/account', (request) => {
     server.count('account');
-    if (accountFailure !== undefined) {
-      const status = accountFailure;
-      accountFailure = undefined;
-      return json(status, { meta: { status, message: 'Something went wrong' } });
-    }
+    const status = accountFailure.take();
+    if (status !== undefined) return json(status, { meta: { status, message: 'Something went wrong' } });
     const grant = caller(request);
     if (!('user' in grant)) return grant;
     if (!grant.scope.split(' ').includes('me')) return json(403, { meta: { status: 403, message: 'This call requires the me scope' } });
@@ -109,8 +107,6 @@ export async function startGeniusEmulator(options: Omit<EmulatorOptions, 'now'>)
     revokeApp: (user) => {
       for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
     },
-    failNextAccountRequest: (status) => {
-      accountFailure = status;
-    },
+    failNextAccountRequest: accountFailure.queue,
   };
 }

@@ -42,6 +42,7 @@ import { describedError } from './kit/described-errors.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { jsonOrForm, oauthError, tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
 
 export interface GustoAdmin {
@@ -83,7 +84,7 @@ export async function startGustoEmulator(options: GustoEmulatorOptions): Promise
   const endsOnFirstUse = new Map<string, string>();
   const spentRefreshTokens = new Set<string>();
   const versions: Array<string | null> = [];
-  let tokenInfoFailure: number | undefined;
+  const tokenInfoFailure = queuedFailure();
 
   authorizationEndpoint(server, '/oauth/authorize', {
     client: options,
@@ -133,11 +134,8 @@ export async function startGustoEmulator(options: GustoEmulatorOptions): Promise
 
   server.route('GET', '/v1/token_info', (request) => {
     server.count('token_info');
-    if (tokenInfoFailure !== undefined) {
-      const status = tokenInfoFailure;
-      tokenInfoFailure = undefined;
-      return html(status, '<h1>We’re sorry, but something went wrong.</h1>');
-    }
+    const status = tokenInfoFailure.take();
+    if (status !== undefined) return html(status, '<h1>We’re sorry, but something went wrong.</h1>');
     const grant = apiGrant(request);
     if (!isGrant(grant)) return grant;
     return json(200, { scope: grant.scope, resource: { type: 'Company', uuid: grant.user.company.uuid }, resource_owner: { type: 'CompanyAdmin', uuid: grant.user.uuid } });
@@ -157,8 +155,6 @@ export async function startGustoEmulator(options: GustoEmulatorOptions): Promise
     ...controls.handle,
     versions,
     disconnectInGusto: (admin) => grants.revokeGrantsOf((someone) => someone.company.uuid === admin.company.uuid),
-    failNextTokenInfo: (status) => {
-      tokenInfoFailure = status;
-    },
+    failNextTokenInfo: tokenInfoFailure.queue,
   };
 }

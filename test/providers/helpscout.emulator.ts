@@ -29,6 +29,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { jsonOrForm, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface HelpScoutUser {
@@ -52,7 +53,7 @@ export async function startHelpScoutEmulator(options: EmulatorOptions): Promise<
   const server = await startEmulatorServer();
   const grants = new GrantStore<HelpScoutUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'reissued' });
   const controls = emulatorControls<HelpScoutUser>(server, grants);
-  let profileFailure: number | undefined;
+  const profileFailure = queuedFailure();
 
   authorizationEndpoint(server, '/authentication/authorizeClientApplication', {
     client: options,
@@ -79,11 +80,8 @@ export async function startHelpScoutEmulator(options: EmulatorOptions): Promise<
 
   server.route('GET', '/v2/users/me', (request) => {
     server.count('users_me');
-    if (profileFailure !== undefined) {
-      const status = profileFailure;
-      profileFailure = undefined;
-      return json(status, { message: 'Internal Server Error' });
-    }
+    const status = profileFailure.take();
+    if (status !== undefined) return json(status, { message: 'Internal Server Error' });
     const grant = apiGrant(request);
     if (!isGrant(grant)) return grant;
     const { user } = grant;
@@ -102,9 +100,7 @@ export async function startHelpScoutEmulator(options: EmulatorOptions): Promise<
 
   return {
     ...controls.handle,
-    failNextProfile: (status) => {
-      profileFailure = status;
-    },
+    failNextProfile: profileFailure.queue,
     removeApp: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
   };
 }

@@ -34,6 +34,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface HerokuAccount {
@@ -67,7 +68,7 @@ export async function startHerokuEmulator(options: EmulatorOptions): Promise<Her
   const controls = emulatorControls<HerokuAccount>(server, grants);
   /** Live authorizations of another client, by person. */
   const cliAuthorizations = new Map<string, string>();
-  let accountFailure: number | undefined;
+  const accountFailure = queuedFailure();
 
   server.route('GET', '/oauth/authorize', (request) => {
     server.count('authorize');
@@ -123,11 +124,8 @@ export async function startHerokuEmulator(options: EmulatorOptions): Promise<Her
 
   server.route('GET', '/account', (request) => {
     server.count('account');
-    if (accountFailure !== undefined) {
-      const status = accountFailure;
-      accountFailure = undefined;
-      return herokuError(status, 'internal_server_error', 'Internal server error.');
-    }
+    const status = accountFailure.take();
+    if (status !== undefined) return herokuError(status, 'internal_server_error', 'Internal server error.');
     const grant = apiGrant(request, ['identity', 'global']);
     if (!isGrant(grant)) return grant;
     const { user } = grant;
@@ -166,9 +164,7 @@ export async function startHerokuEmulator(options: EmulatorOptions): Promise<Her
     revokeAppAtHeroku: (account) => {
       for (const grant of grants.liveGrants(options.clientId)) if (grant.user.id === account.id) grants.revokeGrant(grant.id);
     },
-    failNextAccountRequest: (status) => {
-      accountFailure = status;
-    },
+    failNextAccountRequest: accountFailure.queue,
     otherClientAuthorizations: (account) => {
       const cli = cliAuthorizations.get(account.id);
       return cli ? [cli] : [];

@@ -30,6 +30,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface ImgurUser {
@@ -55,7 +56,7 @@ export async function startImgurEmulator(options: EmulatorOptions): Promise<Imgu
   const server = await startEmulatorServer();
   const grants = new GrantStore<ImgurUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: IMGUR_ACCESS_TOKEN_TTL, refreshPolicy: 'static', refreshTokenTtl: null });
   const controls = emulatorControls<ImgurUser>(server, grants);
-  let profileFailure: number | undefined;
+  const profileFailure = queuedFailure();
 
   authorizationEndpoint(server, '/oauth2/authorize', {
     client: options,
@@ -88,11 +89,8 @@ export async function startImgurEmulator(options: EmulatorOptions): Promise<Imgu
 
   server.route('GET', '/3/account/me', (request) => {
     server.count('profile');
-    if (profileFailure !== undefined) {
-      const status = profileFailure;
-      profileFailure = undefined;
-      return wrapped(status, { error: 'Internal error', request: request.url.pathname, method: request.method });
-    }
+    const status = profileFailure.take();
+    if (status !== undefined) return wrapped(status, { error: 'Internal error', request: request.url.pathname, method: request.method });
     const grant = apiGrant(request);
     if (!isGrant(grant)) return grant;
     const { user } = grant;
@@ -109,8 +107,6 @@ export async function startImgurEmulator(options: EmulatorOptions): Promise<Imgu
   return {
     ...controls.handle,
     removeApplication: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
-    failNextProfile: (status) => {
-      profileFailure = status;
-    },
+    failNextProfile: profileFailure.queue,
   };
 }

@@ -42,6 +42,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 
 export interface IntercomUser {
   /** The admin's id, a string of digits. */
@@ -69,7 +70,7 @@ export async function startIntercomEmulator(options: Omit<EmulatorOptions, 'now'
   const server = await startEmulatorServer();
   const grants = new GrantStore<IntercomUser>({ accessTokenTtl: null, refreshPolicy: 'none', codeTtl: 300, prefixes: { access: 'dG9rO' } });
   const controls = emulatorControls<IntercomUser>(server, grants);
-  let meFailure: number | undefined;
+  const meFailure = queuedFailure();
 
   server.route('GET', '/oauth', (request) => {
     server.count('authorize');
@@ -121,11 +122,8 @@ export async function startIntercomEmulator(options: Omit<EmulatorOptions, 'now'
 
   server.route('GET', '/me', (request) => {
     server.count('me');
-    if (meFailure !== undefined) {
-      const status = meFailure;
-      meFailure = undefined;
-      return html(status, '<h1>We’re sorry, but something went wrong.</h1>');
-    }
+    const status = meFailure.take();
+    if (status !== undefined) return html(status, '<h1>We’re sorry, but something went wrong.</h1>');
     const grant = apiGrant(request);
     if (!('user' in grant)) return grant;
     const { workspace } = grant.user;
@@ -152,8 +150,6 @@ export async function startIntercomEmulator(options: Omit<EmulatorOptions, 'now'
 
   return {
     ...controls.handle,
-    failNextMe: (status) => {
-      meFailure = status;
-    },
+    failNextMe: meFailure.queue,
   };
 }

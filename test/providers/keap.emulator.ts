@@ -34,6 +34,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
 
 export interface KeapUser {
@@ -65,7 +66,7 @@ export async function startKeapEmulator(options: EmulatorOptions): Promise<KeapE
     refreshTokenTtl: REFRESH_TOKEN_TTL,
   });
   const controls = emulatorControls<KeapUser>(server, grants);
-  let profileFailure: number | undefined;
+  const profileFailure = queuedFailure();
 
   authorizationEndpoint(server, '/app/oauth/authorize', {
     client: options,
@@ -94,11 +95,8 @@ export async function startKeapEmulator(options: EmulatorOptions): Promise<KeapE
 
   server.route('GET', '/crm/rest/v1/oauth/connect/userinfo', (request) => {
     server.count('profile');
-    if (profileFailure !== undefined) {
-      const status = profileFailure;
-      profileFailure = undefined;
-      return json(status, { message: 'Internal Server Error' });
-    }
+    const status = profileFailure.take();
+    if (status !== undefined) return json(status, { message: 'Internal Server Error' });
     const grant = apiGrant(request);
     if (!isGrant(grant)) return grant;
     const { user } = grant;
@@ -130,8 +128,6 @@ export async function startKeapEmulator(options: EmulatorOptions): Promise<KeapE
   return {
     ...controls.handle,
     removeApp: (user) => grants.revokeGrantsOf((someone) => someone.globalUserId === user.globalUserId),
-    failNextProfile: (status) => {
-      profileFailure = status;
-    },
+    failNextProfile: profileFailure.queue,
   };
 }

@@ -39,6 +39,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 
 export interface MailchimpUser {
   loginId: number;
@@ -67,7 +68,7 @@ export async function startMailchimpEmulator(options: Omit<EmulatorOptions, 'now
   const grants = new GrantStore<MailchimpUser>({ accessTokenTtl: null, refreshPolicy: 'none' });
   const controls = emulatorControls<MailchimpUser>(server, grants);
   let apiEndpoint: string | undefined = server.origin;
-  let metadataFailure: number | undefined;
+  const metadataFailure = queuedFailure();
 
   server.route('GET', '/oauth2/authorize', (request) => {
     server.count('authorize');
@@ -99,11 +100,8 @@ export async function startMailchimpEmulator(options: Omit<EmulatorOptions, 'now
 
   server.route('GET', '/oauth2/metadata', (request) => {
     server.count('metadata');
-    if (metadataFailure !== undefined) {
-      const status = metadataFailure;
-      metadataFailure = undefined;
-      return html(status, '<h1>Error</h1>');
-    }
+    const status = metadataFailure.take();
+    if (status !== undefined) return html(status, '<h1>Error</h1>');
     const token = /^OAuth (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '';
     const grant = grants.grantOfAccessToken(token);
     if (!grant) return json(401, { error: 'invalid_token' });
@@ -140,9 +138,7 @@ export async function startMailchimpEmulator(options: Omit<EmulatorOptions, 'now
     setApiEndpoint: (url) => {
       apiEndpoint = url;
     },
-    failNextMetadata: (status) => {
-      metadataFailure = status;
-    },
+    failNextMetadata: metadataFailure.queue,
     removeApp: (accessToken) => {
       const grant = grants.grantOfAccessToken(accessToken);
       if (grant) grants.revokeGrant(grant.id);

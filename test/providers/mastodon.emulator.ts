@@ -42,6 +42,7 @@ import { describedError } from './kit/described-errors.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
 
 /** A refusal as Doorkeeper answers it: the JSON body, and the same error in a Bearer challenge. */
@@ -82,7 +83,7 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions): P
   const grants = new GrantStore<MastodonUser>({ accessTokenTtl: null, refreshPolicy: 'none' });
   const controls = emulatorControls<MastodonUser>(server, grants);
   const appScopes = new Set(options.appScopes ?? ['read:accounts', 'profile', 'read:statuses']);
-  let profileFailure: number | undefined;
+  const profileFailure = queuedFailure();
   const tokenForms: URLSearchParams[] = [];
   const revocationForms: URLSearchParams[] = [];
 
@@ -165,11 +166,8 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions): P
 
   server.route('GET', '/api/v1/accounts/verify_credentials', (request) => {
     server.count('verify_credentials');
-    if (profileFailure !== undefined) {
-      const status = profileFailure;
-      profileFailure = undefined;
-      return html(status, '<h1>We\'re sorry, but something went wrong on our end.</h1>');
-    }
+    const status = profileFailure.take();
+    if (status !== undefined) return html(status, '<h1>We\'re sorry, but something went wrong on our end.</h1>');
     const found = caller(request, [...READ_ACCOUNTS, 'profile']);
     if ('status' in found) return found;
     const { id, username, displayName } = found.user;
@@ -205,8 +203,6 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions): P
     tokenForms,
     revocationForms,
     revokeAppAt: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
-    failNextVerifyCredentials: (status) => {
-      profileFailure = status;
-    },
+    failNextVerifyCredentials: profileFailure.queue,
   };
 }

@@ -46,6 +46,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, isJson, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface MiroUser {
@@ -89,7 +90,7 @@ export async function startMiroEmulator(options: MiroEmulatorOptions): Promise<M
   const appScopes = options.appScopes ?? ['boards:read', 'boards:write', 'identity:read', 'team:read'];
   /** The access token each grant last had: a refresh ends it. */
   const lastAccessToken = new Map<string, string>();
-  let contextFailure: number | undefined;
+  const contextFailure = queuedFailure();
 
   authorizationEndpoint(server, '/oauth/authorize', {
     client: options,
@@ -150,11 +151,8 @@ export async function startMiroEmulator(options: MiroEmulatorOptions): Promise<M
 
   server.route('GET', '/v1/oauth-token', (request) => {
     server.count('token_context');
-    if (contextFailure !== undefined) {
-      const status = contextFailure;
-      contextFailure = undefined;
-      return html(status, '<h1>Something went wrong</h1>');
-    }
+    const status = contextFailure.take();
+    if (status !== undefined) return html(status, '<h1>Something went wrong</h1>');
     const grant = apiGrant(request);
     if (!isGrant(grant)) return grant;
     return json(200, {
@@ -190,8 +188,6 @@ export async function startMiroEmulator(options: MiroEmulatorOptions): Promise<M
   return {
     ...controls.handle,
     uninstall: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
-    failNextTokenContext: (status) => {
-      contextFailure = status;
-    },
+    failNextTokenContext: contextFailure.queue,
   };
 }

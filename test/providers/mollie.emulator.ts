@@ -38,6 +38,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { jsonOrForm, oauthError, tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
 
 export interface MollieOrganization {
@@ -71,7 +72,7 @@ export async function startMollieEmulator(options: EmulatorOptions): Promise<Mol
   const exchangesWithRedirectUri: boolean[] = [];
   const grantsWithRedirectUri = new Set<string>();
   const revocations: Array<{ hint: string | null; token: string | null }> = [];
-  let profileFailure: number | undefined;
+  const profileFailure = queuedFailure();
 
   server.route('GET', '/oauth2/authorize', (request) => {
     server.count('authorize');
@@ -149,11 +150,8 @@ export async function startMollieEmulator(options: EmulatorOptions): Promise<Mol
 
   server.route('GET', '/v2/organizations/me', (request) => {
     server.count('profile');
-    if (profileFailure !== undefined) {
-      const status = profileFailure;
-      profileFailure = undefined;
-      return json(status, { status, title: 'Internal Server Error', detail: 'An internal server error occurred while processing your request' }, HAL);
-    }
+    const status = profileFailure.take();
+    if (status !== undefined) return json(status, { status, title: 'Internal Server Error', detail: 'An internal server error occurred while processing your request' }, HAL);
     const grant = apiGrant(request);
     if (!isGrant(grant)) return grant;
     if (!hasScope(grant, 'organizations.read')) return forbidden();
@@ -189,9 +187,7 @@ export async function startMollieEmulator(options: EmulatorOptions): Promise<Mol
   return {
     ...controls.handle,
     removeApp: (organization) => grants.revokeGrantsOf((someone) => someone.id === organization.id),
-    failNextProfile: (status) => {
-      profileFailure = status;
-    },
+    failNextProfile: profileFailure.queue,
     exchangesWithRedirectUri,
     revocations,
   };

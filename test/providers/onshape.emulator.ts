@@ -30,6 +30,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
 
 export interface OnshapeUser {
@@ -58,7 +59,7 @@ export async function startOnshapeEmulator(options: EmulatorOptions): Promise<On
   const grants = new GrantStore<OnshapeUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'reissued' });
   const controls = emulatorControls<OnshapeUser>(server, grants);
   const tokenForms: URLSearchParams[] = [];
-  let profileFailure: number | undefined;
+  const profileFailure = queuedFailure();
 
   authorizationEndpoint(server, '/oauth/authorize', {
     client: options,
@@ -84,11 +85,8 @@ export async function startOnshapeEmulator(options: EmulatorOptions): Promise<On
 
   server.route('GET', '/api/users/sessioninfo', (request) => {
     server.count('profile');
-    if (profileFailure !== undefined) {
-      const status = profileFailure;
-      profileFailure = undefined;
-      return json(status, { status, message: 'Internal error', code: 0, moreInfoUrl: '' });
-    }
+    const status = profileFailure.take();
+    if (status !== undefined) return json(status, { status, message: 'Internal error', code: 0, moreInfoUrl: '' });
     const grant = apiGrant(request);
     if (!isGrant(grant)) return grant;
     const { user } = grant;
@@ -117,9 +115,7 @@ export async function startOnshapeEmulator(options: EmulatorOptions): Promise<On
   return {
     ...controls.handle,
     revokeApplication: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
-    failNextProfile: (status) => {
-      profileFailure = status;
-    },
+    failNextProfile: profileFailure.queue,
     tokenForms,
   };
 }

@@ -38,6 +38,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface OuraUser {
@@ -67,7 +68,7 @@ export async function startOuraEmulator(options: Omit<EmulatorOptions, 'now'>): 
   const grants = new GrantStore<OuraUser>({ accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'rotating' });
   const controls = emulatorControls<OuraUser>(server, grants);
   let unticked: string[] = [];
-  let personalInfoFailure: number | undefined;
+  const personalInfoFailure = queuedFailure();
 
   /** The scopes asked for; every scope when none is named. */
   const asked = (query: URLSearchParams) => (query.get('scope') ?? SCOPES.join(' ')).split(' ').filter(Boolean);
@@ -104,11 +105,8 @@ export async function startOuraEmulator(options: Omit<EmulatorOptions, 'now'>): 
 
   server.route('GET', '/v2/usercollection/personal_info', (request) => {
     server.count('personal_info');
-    if (personalInfoFailure !== undefined) {
-      const status = personalInfoFailure;
-      personalInfoFailure = undefined;
-      return problem(status, 'Internal Server Error');
-    }
+    const status = personalInfoFailure.take();
+    if (status !== undefined) return problem(status, 'Internal Server Error');
     const grant = apiGrant(request);
     if (!isGrant(grant)) return grant;
     const { user, scope } = grant;
@@ -144,8 +142,6 @@ export async function startOuraEmulator(options: Omit<EmulatorOptions, 'now'>): 
     untickNext: (scopes) => {
       unticked = scopes;
     },
-    failNextPersonalInfo: (status) => {
-      personalInfoFailure = status;
-    },
+    failNextPersonalInfo: personalInfoFailure.queue,
   };
 }

@@ -39,6 +39,7 @@ import { describedError } from './kit/described-errors.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { createSigningKey, grantIdToken } from './kit/signing.js';
 import { tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
 
@@ -76,7 +77,7 @@ export async function startPagerDutyEmulator(options: EmulatorOptions): Promise<
   });
   const controls = emulatorControls<PagerDutyUser>(server, grants);
   const key = await createSigningKey('RS256', now);
-  let profileFailure: number | undefined;
+  const profileFailure = queuedFailure();
 
   authorizationEndpoint(server, '/oauth/authorize', {
     client: options,
@@ -120,11 +121,8 @@ export async function startPagerDutyEmulator(options: EmulatorOptions): Promise<
 
   server.route('GET', '/users/me', (request) => {
     server.count('profile');
-    if (profileFailure !== undefined) {
-      const status = profileFailure;
-      profileFailure = undefined;
-      return json(status, { error: { message: 'An internal error has occurred. PagerDuty team has been notified.', code: 2000 } });
-    }
+    const status = profileFailure.take();
+    if (status !== undefined) return json(status, { error: { message: 'An internal error has occurred. PagerDuty team has been notified.', code: 2000 } });
     const grant = apiGrant(request);
     if (!isGrant(grant)) return grant;
     if (!reads(grant)) return forbidden();
@@ -164,8 +162,6 @@ export async function startPagerDutyEmulator(options: EmulatorOptions): Promise<
     revokeAllTokens: () => {
       for (const grant of grants.allGrants()) grants.revokeGrant(grant.id);
     },
-    failNextProfile: (status) => {
-      profileFailure = status;
-    },
+    failNextProfile: profileFailure.queue,
   };
 }

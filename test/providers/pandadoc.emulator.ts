@@ -31,6 +31,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
 
 export interface PandaDocUser {
@@ -59,7 +60,7 @@ export async function startPandaDocEmulator(options: EmulatorOptions): Promise<P
   const server = await startEmulatorServer();
   const grants = new GrantStore<PandaDocUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'reissued', codeTtl: 60 });
   const controls = emulatorControls<PandaDocUser>(server, grants);
-  let profileFailure: number | undefined;
+  const profileFailure = queuedFailure();
 
   authorizationEndpoint(server, '/oauth2/authorize', {
     client: options,
@@ -83,11 +84,8 @@ export async function startPandaDocEmulator(options: EmulatorOptions): Promise<P
 
   server.route('GET', '/public/v1/members/current/', (request) => {
     server.count('profile');
-    if (profileFailure !== undefined) {
-      const status = profileFailure;
-      profileFailure = undefined;
-      return json(status, { type: 'server_error', detail: 'Internal server error' });
-    }
+    const status = profileFailure.take();
+    if (status !== undefined) return json(status, { type: 'server_error', detail: 'Internal server error' });
     const grant = apiGrant(request);
     if (!isGrant(grant)) return grant;
     const { user } = grant;
@@ -120,8 +118,6 @@ export async function startPandaDocEmulator(options: EmulatorOptions): Promise<P
   return {
     ...controls.handle,
     removeApp: (user) => grants.revokeGrantsOf((someone) => someone.userId === user.userId),
-    failNextProfile: (status) => {
-      profileFailure = status;
-    },
+    failNextProfile: profileFailure.queue,
   };
 }

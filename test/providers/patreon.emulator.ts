@@ -34,6 +34,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface PatreonUser {
@@ -61,7 +62,7 @@ export async function startPatreonEmulator(options: EmulatorOptions): Promise<Pa
     refreshPolicy: 'rotating',
   });
   const controls = emulatorControls<PatreonUser>(server, grants);
-  let identityFailure: number | undefined;
+  const identityFailure = queuedFailure();
 
   authorizationEndpoint(server, '/oauth2/authorize', {
     client: options,
@@ -92,11 +93,8 @@ export async function startPatreonEmulator(options: EmulatorOptions): Promise<Pa
 
   server.route('GET', '/api/oauth2/v2/identity', (request) => {
     server.count('identity');
-    if (identityFailure !== undefined) {
-      const status = identityFailure;
-      identityFailure = undefined;
-      return html(status, '<h1>Internal Server Error</h1>');
-    }
+    const status = identityFailure.take();
+    if (status !== undefined) return html(status, '<h1>Internal Server Error</h1>');
     const grant = authorized(request, 'identity');
     if (!('user' in grant)) return grant;
     const user = grant.user;
@@ -123,8 +121,6 @@ export async function startPatreonEmulator(options: EmulatorOptions): Promise<Pa
   return {
     ...controls.handle,
     removeApp: (userId) => grants.revokeGrantsOf((someone) => someone.id === userId),
-    failNextIdentity: (status) => {
-      identityFailure = status;
-    },
+    failNextIdentity: identityFailure.queue,
   };
 }

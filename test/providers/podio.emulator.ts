@@ -34,6 +34,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface PodioUser {
@@ -69,7 +70,7 @@ export async function startPodioEmulator(options: EmulatorOptions): Promise<Podi
   const grants = new GrantStore<PodioUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'rotating' });
   const controls = emulatorControls<PodioUser>(server, grants);
   const tokenContentTypes: Array<string | undefined> = [];
-  let profileFailure: number | undefined;
+  const profileFailure = queuedFailure();
 
   authorizationEndpoint(server, '/oauth/authorize', {
     client: options,
@@ -104,11 +105,8 @@ export async function startPodioEmulator(options: EmulatorOptions): Promise<Podi
 
   server.route('GET', '/user/status', (request) => {
     server.count('profile');
-    if (profileFailure !== undefined) {
-      const status = profileFailure;
-      profileFailure = undefined;
-      return json(status, { error: 'unavailable' });
-    }
+    const status = profileFailure.take();
+    if (status !== undefined) return json(status, { error: 'unavailable' });
     const grant = apiGrant(request);
     if (!isGrant(grant)) return grant;
     const { user } = grant;
@@ -131,9 +129,7 @@ export async function startPodioEmulator(options: EmulatorOptions): Promise<Podi
   return {
     ...controls.handle,
     removeApp: (user) => grants.revokeGrantsOf((someone) => someone.userId === user.userId),
-    failNextProfile: (status) => {
-      profileFailure = status;
-    },
+    failNextProfile: profileFailure.queue,
     tokenContentTypes,
   };
 }

@@ -48,6 +48,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { jsonOrForm, oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface ShopifyShop {
@@ -88,7 +89,7 @@ export async function startShopifyEmulator(options: ShopifyEmulatorOptions): Pro
   });
   const controls = emulatorControls<ShopifyShop>(server, grants);
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
-  let apiFailure: number | undefined;
+  const apiFailure = queuedFailure();
 
   const signed = (parameters: URLSearchParams): string => {
     const kept = [...parameters].filter(([name]) => name !== 'hmac' && name !== 'signature');
@@ -165,11 +166,8 @@ export async function startShopifyEmulator(options: ShopifyEmulatorOptions): Pro
   server.route('POST', '/admin/api/:version/graphql.json', (request) => {
     server.count('graphql');
     if (!VERSION.test(request.params.version ?? '')) return json(404, { errors: 'Not Found' });
-    if (apiFailure !== undefined) {
-      const status = apiFailure;
-      apiFailure = undefined;
-      return html(status, '<h1>There was a problem loading this website</h1>');
-    }
+    const status = apiFailure.take();
+    if (status !== undefined) return html(status, '<h1>There was a problem loading this website</h1>');
     const grant = grants.grantOfAccessToken(token(request));
     if (!grant) return invalidToken();
     const query = (request.json() as { query?: unknown } | undefined)?.query;
@@ -196,9 +194,7 @@ export async function startShopifyEmulator(options: ShopifyEmulatorOptions): Pro
     uninstall: () => {
       for (const grant of grants.allGrants()) grants.revokeGrant(grant.id);
     },
-    failNextApiRequest: (status) => {
-      apiFailure = status;
-    },
+    failNextApiRequest: apiFailure.queue,
     signed,
   };
 }

@@ -37,6 +37,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface SoundCloudUser {
@@ -62,7 +63,7 @@ export async function startSoundCloudEmulator(options: EmulatorOptions): Promise
     refreshPolicy: 'rotating',
   });
   const controls = emulatorControls<SoundCloudUser>(server, grants);
-  let meFailure: number | undefined;
+  const meFailure = queuedFailure();
 
   authorizationEndpoint(server, '/authorize', {
     client: options,
@@ -105,11 +106,8 @@ export async function startSoundCloudEmulator(options: EmulatorOptions): Promise
 
   server.route('GET', '/me', (request) => {
     server.count('me');
-    if (meFailure !== undefined) {
-      const status = meFailure;
-      meFailure = undefined;
-      return html(status, '<h1>Internal Server Error</h1>');
-    }
+    const status = meFailure.take();
+    if (status !== undefined) return html(status, '<h1>Internal Server Error</h1>');
     const grant = apiGrant(request);
     return grant ? json(200, userJson(grant.user)) : unauthorized();
   });
@@ -125,8 +123,6 @@ export async function startSoundCloudEmulator(options: EmulatorOptions): Promise
   return {
     ...controls.handle,
     removeApp: (userId) => grants.revokeGrantsOf((someone) => someone.id === userId),
-    failNextMe: (status) => {
-      meFailure = status;
-    },
+    failNextMe: meFailure.queue,
   };
 }

@@ -45,6 +45,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, redirect, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface SquareMerchant {
@@ -82,7 +83,7 @@ export async function startSquareEmulator(options: EmulatorOptions): Promise<Squ
   });
   const controls = emulatorControls<SquareMerchant>(server, grants);
   const versions: Array<string | undefined> = [];
-  let merchantFailure: number | undefined;
+  const merchantFailure = queuedFailure();
 
   server.route('GET', '/oauth2/authorize', (request) => {
     server.count('authorize');
@@ -158,11 +159,8 @@ export async function startSquareEmulator(options: EmulatorOptions): Promise<Squ
 
   server.route('GET', '/v2/merchants/me', (request) => {
     server.count('merchants_me');
-    if (merchantFailure !== undefined) {
-      const status = merchantFailure;
-      merchantFailure = undefined;
-      return errors(status, 'API_ERROR', 'INTERNAL_SERVER_ERROR', 'An internal error has occurred.');
-    }
+    const status = merchantFailure.take();
+    if (status !== undefined) return errors(status, 'API_ERROR', 'INTERNAL_SERVER_ERROR', 'An internal error has occurred.');
     const grant = apiGrant(request);
     if (!('user' in grant)) return grant;
     if (!profileRead(grant)) return insufficient();
@@ -198,9 +196,7 @@ export async function startSquareEmulator(options: EmulatorOptions): Promise<Squ
   return {
     ...controls.handle,
     revokeAtSquare: revokeMerchant,
-    failNextMerchantRequest: (status) => {
-      merchantFailure = status;
-    },
+    failNextMerchantRequest: merchantFailure.queue,
     versions,
   };
 }

@@ -31,6 +31,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { isJson, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { oauthError, tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
 
 export interface StartggUser {
@@ -71,7 +72,7 @@ export async function startStartggEmulator(options: EmulatorOptions): Promise<St
   const grants = new GrantStore<StartggUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'rotating' });
   const controls = emulatorControls<StartggUser>(server, grants);
   const tokenBodies: Array<Record<string, unknown>> = [];
-  let graphqlFailure: number | undefined;
+  const graphqlFailure = queuedFailure();
 
   authorizationEndpoint(server, '/oauth/authorize', {
     client: options,
@@ -124,11 +125,8 @@ export async function startStartggEmulator(options: EmulatorOptions): Promise<St
 
   server.route('POST', '/gql/alpha', (request) => {
     server.count('graphql');
-    if (graphqlFailure !== undefined) {
-      const status = graphqlFailure;
-      graphqlFailure = undefined;
-      return json(status, { success: false, message: 'Internal server error' });
-    }
+    const status = graphqlFailure.take();
+    if (status !== undefined) return json(status, { success: false, message: 'Internal server error' });
     const grant = bearerGrant(grants, request, () => json(401, { success: false, message: 'Invalid authentication token' }));
     if (!isGrant(grant)) return grant;
     const body = isJson(request) ? (request.json() as { query?: unknown } | undefined) : undefined;
@@ -153,9 +151,7 @@ export async function startStartggEmulator(options: EmulatorOptions): Promise<St
   return {
     ...controls.handle,
     removeApp: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
-    failNextGraphql: (status) => {
-      graphqlFailure = status;
-    },
+    failNextGraphql: graphqlFailure.queue,
     tokenBodies,
   };
 }

@@ -46,6 +46,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface StripeAccount {
@@ -97,7 +98,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
     codeTtl: 300,
   });
   const controls = emulatorControls<StripeAccount>(server, grants);
-  let accountFailure: number | undefined;
+  const accountFailure = queuedFailure();
 
   server.route('GET', '/oauth/authorize', (request) => {
     server.count('authorize');
@@ -153,11 +154,8 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
 
   server.route('GET', '/v1/account', (request) => {
     server.count('account');
-    if (accountFailure !== undefined) {
-      const status = accountFailure;
-      accountFailure = undefined;
-      return apiError(status, 'api_error', 'An unknown error occurred');
-    }
+    const status = accountFailure.take();
+    if (status !== undefined) return apiError(status, 'api_error', 'An unknown error occurred');
     const grant = caller(request);
     if (!isGrant(grant)) return grant;
     const { user } = grant;
@@ -203,8 +201,6 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
   return {
     ...controls.handle,
     deauthorizeInStripe: (account) => grants.revokeGrantsOf((someone) => someone.id === account.id),
-    failNextAccountRequest: (status) => {
-      accountFailure = status;
-    },
+    failNextAccountRequest: accountFailure.queue,
   };
 }

@@ -42,6 +42,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface TeslaUser {
@@ -74,7 +75,7 @@ export async function startTeslaEmulator(options: EmulatorOptions): Promise<Tesl
   const server = await startEmulatorServer();
   const grants = new GrantStore<TeslaUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'rotating' });
   const controls = emulatorControls<TeslaUser>(server, grants);
-  let profileFailure: number | undefined;
+  const profileFailure = queuedFailure();
   const tokenForms: URLSearchParams[] = [];
   let regionBase: string | undefined | null = null;
   const prefixes: Record<Region, string> = { na: '', eu: '/eu' };
@@ -124,11 +125,8 @@ export async function startTeslaEmulator(options: EmulatorOptions): Promise<Tesl
     server.route('GET', `${prefix}/api/1/users/me`, (request) => {
       server.count('profile');
       server.count(`profile_${region}`);
-      if (profileFailure !== undefined) {
-        const status = profileFailure;
-        profileFailure = undefined;
-        return json(status, { error: 'internal server error' });
-      }
+      const status = profileFailure.take();
+      if (status !== undefined) return json(status, { error: 'internal server error' });
       const grant = apiGrant(request);
       if (!isGrant(grant)) return grant;
       if (regionOf(grant.user) !== region) return outOfRegion();
@@ -160,9 +158,7 @@ export async function startTeslaEmulator(options: EmulatorOptions): Promise<Tesl
   return {
     ...controls.handle,
     removeApp: (user) => grants.revokeGrantsOf((someone) => someone.vaultUuid === user.vaultUuid),
-    failNextProfile: (status) => {
-      profileFailure = status;
-    },
+    failNextProfile: profileFailure.queue,
     setRegionBase: (url) => {
       regionBase = url;
     },

@@ -31,6 +31,7 @@ import { describedError } from './kit/described-errors.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface TraktUser {
@@ -63,7 +64,7 @@ export async function startTraktEmulator(options: Omit<EmulatorOptions, 'now'>):
   const grants = new GrantStore<TraktUser>({ accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'rotating' });
   const controls = emulatorControls<TraktUser>(server, grants);
   const revocations: Array<Record<string, unknown>> = [];
-  let settingsFailure: number | undefined;
+  const settingsFailure = queuedFailure();
 
   server.route('GET', '/oauth/authorize', (request) => {
     server.count('authorize');
@@ -116,11 +117,8 @@ export async function startTraktEmulator(options: Omit<EmulatorOptions, 'now'>):
 
   server.route('GET', '/users/settings', (request) => {
     server.count('settings');
-    if (settingsFailure !== undefined) {
-      const status = settingsFailure;
-      settingsFailure = undefined;
-      return json(status, { error: 'server error' });
-    }
+    const status = settingsFailure.take();
+    if (status !== undefined) return json(status, { error: 'server error' });
     const grant = apiGrant(request);
     if (!isGrant(grant)) return grant;
     const { user } = grant;
@@ -151,9 +149,7 @@ export async function startTraktEmulator(options: Omit<EmulatorOptions, 'now'>):
   return {
     ...controls.handle,
     revokeApp: (user) => grants.revokeGrantsOf((someone) => someone.uuid === user.uuid),
-    failNextSettings: (status) => {
-      settingsFailure = status;
-    },
+    failNextSettings: settingsFailure.queue,
     revocations,
   };
 }

@@ -33,6 +33,7 @@ import { describedError } from './kit/described-errors.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { jsonOrForm, oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface TumblrUser {
@@ -65,7 +66,7 @@ export async function startTumblrEmulator(options: Omit<EmulatorOptions, 'now'>)
   const server = await startEmulatorServer();
   const grants = new GrantStore<TumblrUser>({ accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'rotating' });
   const controls = emulatorControls<TumblrUser>(server, grants);
-  let userInfoFailure: number | undefined;
+  const userInfoFailure = queuedFailure();
 
   server.route('GET', '/oauth2/authorize', (request) => {
     server.count('authorize');
@@ -119,11 +120,8 @@ export async function startTumblrEmulator(options: Omit<EmulatorOptions, 'now'>)
 
   server.route('GET', '/v2/user/info', (request) => {
     server.count('user_info');
-    if (userInfoFailure !== undefined) {
-      const status = userInfoFailure;
-      userInfoFailure = undefined;
-      return wrapped(status, 'Internal Server Error', []);
-    }
+    const status = userInfoFailure.take();
+    if (status !== undefined) return wrapped(status, 'Internal Server Error', []);
     const grant = apiGrant(request);
     if (!isGrant(grant)) return grant;
     const { user } = grant;
@@ -154,8 +152,6 @@ export async function startTumblrEmulator(options: Omit<EmulatorOptions, 'now'>)
   return {
     ...controls.handle,
     endAccess: (user) => grants.revokeGrantsOf((someone) => someone.uuid === user.uuid),
-    failNextUserInfo: (status) => {
-      userInfoFailure = status;
-    },
+    failNextUserInfo: userInfoFailure.queue,
   };
 }

@@ -40,6 +40,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { createSigningKey } from './kit/signing.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
 
@@ -186,14 +187,11 @@ export async function startTwitchEmulator(options: EmulatorOptions): Promise<Twi
     return { status: 200 };
   });
 
-  let checkFailure: number | undefined;
+  const checkFailure = queuedFailure();
   server.route('GET', '/oauth2/validate', (request) => {
     server.count('validate');
-    if (checkFailure !== undefined) {
-      const status = checkFailure;
-      checkFailure = undefined;
-      return twitchError(status, 'Internal Server Error');
-    }
+    const status = checkFailure.take();
+    if (status !== undefined) return twitchError(status, 'Internal Server Error');
     const token = /^OAuth (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '';
     const grant = grants.grantOfAccessToken(token);
     if (!grant) return twitchError(401, 'invalid access token');
@@ -247,8 +245,6 @@ export async function startTwitchEmulator(options: EmulatorOptions): Promise<Twi
     disconnectAtTwitch: (userId) => {
       for (const grant of grants.liveGrants(options.clientId)) if (grant.user.id === userId) grants.revokeGrant(grant.id);
     },
-    failNextCheck: (status) => {
-      checkFailure = status;
-    },
+    failNextCheck: checkFailure.queue,
   };
 }

@@ -33,6 +33,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface UnsplashUser {
@@ -60,7 +61,7 @@ export async function startUnsplashEmulator(options: Omit<EmulatorOptions, 'now'
   const server = await startEmulatorServer();
   const grants = new GrantStore<UnsplashUser>({ accessTokenTtl: null, refreshPolicy: 'none' });
   const controls = emulatorControls<UnsplashUser>(server, grants);
-  let meFailure: number | undefined;
+  const meFailure = queuedFailure();
 
   authorizationEndpoint(server, '/oauth/authorize', {
     client: options,
@@ -92,11 +93,8 @@ export async function startUnsplashEmulator(options: Omit<EmulatorOptions, 'now'
 
   server.route('GET', '/me', (request) => {
     server.count('me');
-    if (meFailure !== undefined) {
-      const status = meFailure;
-      meFailure = undefined;
-      return apiError(status, 'Something went wrong.');
-    }
+    const status = meFailure.take();
+    if (status !== undefined) return apiError(status, 'Something went wrong.');
     const grant = caller(request);
     if (!('user' in grant)) return grant;
     if (!grant.scope.split(' ').includes('read_user')) return apiError(403, 'Missing scope: read_user');
@@ -136,8 +134,6 @@ export async function startUnsplashEmulator(options: Omit<EmulatorOptions, 'now'
     revokeApp: (user) => {
       for (const grant of grants.allGrants()) if (grant.user.id === user.id) grants.revokeGrant(grant.id);
     },
-    failNextMeRequest: (status) => {
-      meFailure = status;
-    },
+    failNextMeRequest: meFailure.queue,
   };
 }

@@ -33,6 +33,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { jsonOrForm, oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface VimeoUser {
@@ -61,7 +62,7 @@ export async function startVimeoEmulator(options: Omit<EmulatorOptions, 'now'>):
   const server = await startEmulatorServer();
   const grants = new GrantStore<VimeoUser>({ accessTokenTtl: null, refreshPolicy: 'none' });
   const controls = emulatorControls<VimeoUser>(server, grants);
-  let meFailure: number | undefined;
+  const meFailure = queuedFailure();
 
   server.route('GET', '/oauth/authorize', (request) => {
     server.count('authorize');
@@ -103,11 +104,8 @@ export async function startVimeoEmulator(options: Omit<EmulatorOptions, 'now'>):
 
   server.route('GET', '/me', (request) => {
     server.count('me');
-    if (meFailure !== undefined) {
-      const status = meFailure;
-      meFailure = undefined;
-      return apiError(status, 'Something strange occurred. Please try again.', 2000);
-    }
+    const status = meFailure.take();
+    if (status !== undefined) return apiError(status, 'Something strange occurred. Please try again.', 2000);
     const grant = caller(request);
     return grant ? json(200, userOf(grant.user)) : unauthenticated();
   });
@@ -134,8 +132,6 @@ export async function startVimeoEmulator(options: Omit<EmulatorOptions, 'now'>):
   return {
     ...controls.handle,
     removeAppInVimeo: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
-    failNextMeRequest: (status) => {
-      meFailure = status;
-    },
+    failNextMeRequest: meFailure.queue,
   };
 }

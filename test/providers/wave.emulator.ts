@@ -35,6 +35,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorReply } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { oauthError, tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
 
 export interface WaveUser {
@@ -57,7 +58,7 @@ export async function startWaveEmulator(options: EmulatorOptions): Promise<WaveE
   const server = await startEmulatorServer();
   const grants = new GrantStore<WaveUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'rotating' });
   const controls = emulatorControls<WaveUser>(server, grants);
-  let profileFailure: number | undefined;
+  const profileFailure = queuedFailure();
 
   authorizationEndpoint(server, '/oauth2/authorize/', {
     client: options,
@@ -101,11 +102,8 @@ export async function startWaveEmulator(options: EmulatorOptions): Promise<WaveE
     const userFields = fieldsOf(body.query, 'user');
     if (userFields) {
       server.count('profile');
-      if (profileFailure !== undefined) {
-        const status = profileFailure;
-        profileFailure = undefined;
-        return graphqlError(status, 'Internal server error', 'INTERNAL_SERVER_ERROR');
-      }
+      const status = profileFailure.take();
+      if (status !== undefined) return graphqlError(status, 'Internal server error', 'INTERNAL_SERVER_ERROR');
       if (!granted('user')) return graphqlError(200, 'Not authorized to access user.', 'FORBIDDEN');
       const { id, firstName, lastName, email } = grant.user;
       const user: Record<string, unknown> = { id, firstName, lastName, defaultEmail: email, createdAt: '2023-01-10T15:00:00Z', modifiedAt: '2026-10-01T09:00:00Z' };
@@ -123,8 +121,6 @@ export async function startWaveEmulator(options: EmulatorOptions): Promise<WaveE
 
   return {
     ...controls.handle,
-    failNextProfile: (status) => {
-      profileFailure = status;
-    },
+    failNextProfile: profileFailure.queue,
   };
 }

@@ -36,6 +36,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface WebexPerson {
@@ -84,7 +85,7 @@ export async function startWebexEmulator(options: WebexEmulatorOptions): Promise
   });
   const controls = emulatorControls<WebexPerson>(server, grants);
   const integrationScopes = options.integrationScopes ?? ['spark:people_read', 'spark:rooms_read'];
-  let peopleMeFailure: number | undefined;
+  const peopleMeFailure = queuedFailure();
 
   authorizationEndpoint(server, '/v1/authorize', {
     client: options,
@@ -122,11 +123,8 @@ export async function startWebexEmulator(options: WebexEmulatorOptions): Promise
 
   server.route('GET', '/v1/people/me', (request) => {
     server.count('people_me');
-    if (peopleMeFailure !== undefined) {
-      const status = peopleMeFailure;
-      peopleMeFailure = undefined;
-      return webexError(status, 'Internal Server Error');
-    }
+    const status = peopleMeFailure.take();
+    if (status !== undefined) return webexError(status, 'Internal Server Error');
     const grant = caller(request);
     if (!isGrant(grant)) return grant;
     if (!scoped(grant, 'spark:people_read')) return webexError(403, 'The server understood the request, but refused to fulfill it.');
@@ -160,8 +158,6 @@ export async function startWebexEmulator(options: WebexEmulatorOptions): Promise
   return {
     ...controls.handle,
     deleteAuthorization: (person) => grants.revokeGrantsOf((someone) => someone.id === person.id),
-    failNextPeopleMeRequest: (status) => {
-      peopleMeFailure = status;
-    },
+    failNextPeopleMeRequest: peopleMeFailure.queue,
   };
 }

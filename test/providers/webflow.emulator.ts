@@ -35,6 +35,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { jsonOrForm, oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface WebflowUser {
@@ -67,7 +68,7 @@ export async function startWebflowEmulator(options: WebflowEmulatorOptions): Pro
   const grants = new GrantStore<WebflowUser>({ accessTokenTtl: null, refreshPolicy: 'none', codeTtl: 15 * 60 });
   const controls = emulatorControls<WebflowUser>(server, grants);
   const appScopes = options.appScopes ?? ['authorized_user:read', 'sites:read'];
-  let authorizedByFailure: number | undefined;
+  const authorizedByFailure = queuedFailure();
 
   server.route('GET', '/oauth/authorize', (request) => {
     server.count('authorize');
@@ -104,11 +105,8 @@ export async function startWebflowEmulator(options: WebflowEmulatorOptions): Pro
 
   server.route('GET', '/v2/token/authorized_by', (request) => {
     server.count('authorized_by');
-    if (authorizedByFailure !== undefined) {
-      const status = authorizedByFailure;
-      authorizedByFailure = undefined;
-      return apiError(status, 'internal_error', 'An internal error occurred');
-    }
+    const status = authorizedByFailure.take();
+    if (status !== undefined) return apiError(status, 'internal_error', 'An internal error occurred');
     const grant = caller(request);
     if (!isGrant(grant)) return grant;
     const refused = missingScope(grant, 'authorized_user:read');
@@ -141,8 +139,6 @@ export async function startWebflowEmulator(options: WebflowEmulatorOptions): Pro
   return {
     ...controls.handle,
     removeAppInWebflow: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
-    failNextAuthorizedByRequest: (status) => {
-      authorizedByFailure = status;
-    },
+    failNextAuthorizedByRequest: authorizedByFailure.queue,
   };
 }

@@ -32,6 +32,7 @@ import { describedError } from './kit/described-errors.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface WhoopUser {
@@ -60,7 +61,7 @@ export async function startWhoopEmulator(options: EmulatorOptions): Promise<Whoo
   const grants = new GrantStore<WhoopUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'rotating' });
   const controls = emulatorControls<WhoopUser>(server, grants);
   const refreshScopes: Array<string | null> = [];
-  let profileFailure: number | undefined;
+  const profileFailure = queuedFailure();
 
   server.route('GET', '/oauth/oauth2/auth', (request) => {
     server.count('authorize');
@@ -118,11 +119,8 @@ export async function startWhoopEmulator(options: EmulatorOptions): Promise<Whoo
 
   server.route('GET', '/developer/v2/user/profile/basic', (request) => {
     server.count('profile');
-    if (profileFailure !== undefined) {
-      const status = profileFailure;
-      profileFailure = undefined;
-      return json(status, { message: 'Server error occurred while making request' });
-    }
+    const status = profileFailure.take();
+    if (status !== undefined) return json(status, { message: 'Server error occurred while making request' });
     const grant = apiGrant(request);
     if (!isGrant(grant)) return grant;
     if (!hasScope(grant, 'read:profile')) return NOT_VALID();
@@ -160,9 +158,7 @@ export async function startWhoopEmulator(options: EmulatorOptions): Promise<Whoo
   return {
     ...controls.handle,
     removeApp: (user) => grants.revokeGrantsOf((someone) => someone.userId === user.userId),
-    failNextProfile: (status) => {
-      profileFailure = status;
-    },
+    failNextProfile: profileFailure.queue,
     refreshScopes,
   };
 }

@@ -44,6 +44,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { RFC_6749_DESCRIPTIONS, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface WikimediaUser {
@@ -89,7 +90,7 @@ export async function startWikimediaEmulator(options: WikimediaEmulatorOptions):
   });
   const controls = emulatorControls<WikimediaUser>(server, grants);
   const clientGrants = ['basic', ...(options.grants ?? ['editpage', 'mwoauth-authonlyprivate'])];
-  let profileFailure: number | undefined;
+  const profileFailure = queuedFailure();
 
   authorizationEndpoint(server, '/w/rest.php/oauth2/authorize', {
     client: options,
@@ -118,11 +119,8 @@ export async function startWikimediaEmulator(options: WikimediaEmulatorOptions):
 
   server.route('GET', '/w/rest.php/oauth2/resource/profile', (request) => {
     server.count('profile');
-    if (profileFailure !== undefined) {
-      const status = profileFailure;
-      profileFailure = undefined;
-      return json(status, { httpCode: status, httpReason: 'Internal Server Error' });
-    }
+    const status = profileFailure.take();
+    if (status !== undefined) return json(status, { httpCode: status, httpReason: 'Internal Server Error' });
     const grant = restGrant(request);
     if (!isGrant(grant)) return grant;
     const { user } = grant;
@@ -161,8 +159,6 @@ export async function startWikimediaEmulator(options: WikimediaEmulatorOptions):
   return {
     ...controls.handle,
     removeApp: (user) => grants.revokeGrantsOf((someone) => someone.centralId === user.centralId),
-    failNextProfile: (status) => {
-      profileFailure = status;
-    },
+    failNextProfile: profileFailure.queue,
   };
 }

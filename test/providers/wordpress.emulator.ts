@@ -38,6 +38,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface WordpressSite {
@@ -75,7 +76,7 @@ export async function startWordpressEmulator(options: Omit<EmulatorOptions, 'now
   const siteOfCode = new Map<string, WordpressSite | undefined>();
   const siteOfGrant = new Map<string, WordpressSite | undefined>();
   let invalidTokenStatus = 401;
-  let meFailure: number | undefined;
+  const meFailure = queuedFailure();
 
   const siteNamed = (user: WordpressUser, name: string | null) =>
     name === null ? undefined : user.sites.find((site) => String(site.id) === name || site.url === name || new URL(site.url).host === name);
@@ -119,11 +120,8 @@ export async function startWordpressEmulator(options: Omit<EmulatorOptions, 'now
 
   server.route('GET', '/rest/v1.1/me', (request) => {
     server.count('me');
-    if (meFailure !== undefined) {
-      const status = meFailure;
-      meFailure = undefined;
-      return json(status, { error: 'internal_error', message: 'An internal error occurred.' });
-    }
+    const status = meFailure.take();
+    if (status !== undefined) return json(status, { error: 'internal_error', message: 'An internal error occurred.' });
     const grant = apiGrant(request);
     if (!isGrant(grant)) return grant;
     const { user } = grant;
@@ -165,8 +163,6 @@ export async function startWordpressEmulator(options: Omit<EmulatorOptions, 'now
     answerInvalidTokenWith: (status) => {
       invalidTokenStatus = status;
     },
-    failNextMe: (status) => {
-      meFailure = status;
-    },
+    failNextMe: meFailure.queue,
   };
 }

@@ -50,6 +50,7 @@ import { describedError } from './kit/described-errors.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { html, isJson, json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant, type IssuedTokens } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { jsonOrForm, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface ZendeskUser {
@@ -87,7 +88,7 @@ export async function startZendeskEmulator(options: ZendeskEmulatorOptions): Pro
     codeTtl: 120,
   });
   const controls = emulatorControls<ZendeskUser>(server, grants);
-  let userFailure: number | undefined;
+  const userFailure = queuedFailure();
   /** Each grant's newest access token, deleted when a refresh answers the next. */
   const currentAccessToken = new Map<string, string>();
 
@@ -160,11 +161,8 @@ export async function startZendeskEmulator(options: ZendeskEmulatorOptions): Pro
 
   server.route('GET', '/api/v2/users/me.json', (request) => {
     server.count('users_me');
-    if (userFailure !== undefined) {
-      const status = userFailure;
-      userFailure = undefined;
-      return html(status, '<h1>Internal Server Error</h1>');
-    }
+    const status = userFailure.take();
+    if (status !== undefined) return html(status, '<h1>Internal Server Error</h1>');
     const grant = apiGrant(request);
     if (!('user' in grant)) return grant;
     if (!allows(grant, 'users')) return forbidden();
@@ -194,8 +192,6 @@ export async function startZendeskEmulator(options: ZendeskEmulatorOptions): Pro
       const grant = grants.grantOfToken(token);
       if (grant) grants.revokeGrant(grant.id);
     },
-    failNextUserRequest: (status) => {
-      userFailure = status;
-    },
+    failNextUserRequest: userFailure.queue,
   };
 }

@@ -35,6 +35,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { oauthError, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface ZettleUser {
@@ -69,7 +70,7 @@ export async function startZettleEmulator(options: EmulatorOptions): Promise<Zet
   });
   const controls = emulatorControls<ZettleUser>(server, grants);
   const disconnections: Array<string | undefined> = [];
-  let profileFailure: number | undefined;
+  const profileFailure = queuedFailure();
 
   authorizationEndpoint(server, '/authorize', {
     client: options,
@@ -93,11 +94,8 @@ export async function startZettleEmulator(options: EmulatorOptions): Promise<Zet
 
   server.route('GET', '/users/self', (request) => {
     server.count('profile');
-    if (profileFailure !== undefined) {
-      const status = profileFailure;
-      profileFailure = undefined;
-      return json(status, { error: 'internal_error' });
-    }
+    const status = profileFailure.take();
+    if (status !== undefined) return json(status, { error: 'internal_error' });
     const grant = apiGrant(request);
     if (!isGrant(grant)) return grant;
     return json(200, { uuid: grant.user.uuid, organizationUuid: grant.user.organizationUuid });
@@ -122,9 +120,7 @@ export async function startZettleEmulator(options: EmulatorOptions): Promise<Zet
   return {
     ...controls.handle,
     removeApp: (user) => grants.revokeGrantsOf((someone) => someone.uuid === user.uuid),
-    failNextProfile: (status) => {
-      profileFailure = status;
-    },
+    failNextProfile: profileFailure.queue,
     disconnections,
   };
 }

@@ -6,6 +6,7 @@
  * close). An emulator adds its own controls beside these.
  */
 import type { EmulatorServer } from './emulator-server.js';
+import { queuedFailure } from './queued-failure.js';
 
 export interface EmulatorHandle<User, Failure = number> {
   readonly origin: string;
@@ -33,7 +34,7 @@ export interface EmulatorControls<User, Failure = number> {
 export function emulatorControls<User, Failure = number>(server: EmulatorServer, grants: { grantOfAccessToken(accessToken: string): unknown }): EmulatorControls<User, Failure> {
   let user: User | undefined;
   let denyNext = false;
-  let failNext: Failure | undefined;
+  const tokenFailure = queuedFailure<Failure>();
   return {
     handle: {
       origin: server.origin,
@@ -44,9 +45,7 @@ export function emulatorControls<User, Failure = number>(server: EmulatorServer,
       denyNextAuthorization: () => {
         denyNext = true;
       },
-      failNextTokenRequest: (failure) => {
-        failNext = failure;
-      },
+      failNextTokenRequest: tokenFailure.queue,
       accepts: (accessToken) => grants.grantOfAccessToken(accessToken) !== undefined,
       close: () => server.close(),
     },
@@ -57,10 +56,6 @@ export function emulatorControls<User, Failure = number>(server: EmulatorServer,
       }
       return user;
     },
-    tokenFailure: () => {
-      const failure = failNext;
-      failNext = undefined;
-      return failure;
-    },
+    tokenFailure: tokenFailure.take,
   };
 }

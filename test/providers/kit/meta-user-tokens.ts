@@ -19,6 +19,7 @@
 import { isGrant } from './bearer-grant.js';
 import { html, json, type EmulatorReply, type EmulatorRequest, type EmulatorServer } from './emulator-server.js';
 import type { Grant, GrantStore } from './grants.js';
+import { queuedFailure } from './queued-failure.js';
 
 export const DAY = 86_400;
 export const LONG_LIVED_TTL = 60 * DAY;
@@ -60,10 +61,9 @@ export function metaUserTokenRoutes<User>(server: EmulatorServer, grants: GrantS
   const { now, exceptionType } = options;
   /** When each long-lived token was issued. */
   const longLived = new Map<string, number>();
-  let renewalFailure: number | undefined;
+  const renewalFailure = queuedFailure();
   const queuedRenewalFailure = () => {
-    const status = renewalFailure;
-    renewalFailure = undefined;
+    const status = renewalFailure.take();
     return status === undefined ? undefined : html(status, '<h1>Sorry, something went wrong.</h1>');
   };
 
@@ -110,8 +110,6 @@ export function metaUserTokenRoutes<User>(server: EmulatorServer, grants: GrantS
   return {
     caller,
     isLongLived: (accessToken) => longLived.has(accessToken) && grants.grantOfAccessToken(accessToken) !== undefined,
-    failNextRenewal: (status) => {
-      renewalFailure = status;
-    },
+    failNextRenewal: renewalFailure.queue,
   };
 }

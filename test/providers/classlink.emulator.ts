@@ -26,6 +26,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { createSigningKey, grantIdToken } from './kit/signing.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
 
@@ -65,7 +66,7 @@ export async function startClassLinkEmulator(options: EmulatorOptions): Promise<
   const key = await createSigningKey('RS256', options.now);
   const tokenForms: URLSearchParams[] = [];
   const tokenAnswers: Record<string, unknown>[] = [];
-  let infoFailure: number | undefined;
+  const infoFailure = queuedFailure();
 
   authorizationEndpoint(server, '/oauth2/v2/auth', {
     client: options,
@@ -112,11 +113,8 @@ export async function startClassLinkEmulator(options: EmulatorOptions): Promise<
 
   server.route('GET', '/v2/my/info', (request) => {
     server.count('info');
-    if (infoFailure !== undefined) {
-      const status = infoFailure;
-      infoFailure = undefined;
-      return json(status, { error: 'Internal Server Error' });
-    }
+    const status = infoFailure.take();
+    if (status !== undefined) return json(status, { error: 'Internal Server Error' });
     const grant = apiGrant(request);
     if (!isGrant(grant)) return grant;
     const { user } = grant;
@@ -151,9 +149,7 @@ export async function startClassLinkEmulator(options: EmulatorOptions): Promise<
   return {
     ...controls.handle,
     removeAccess: (user) => grants.revokeGrantsOf((someone) => someone.userId === user.userId),
-    failNextInfo: (status) => {
-      infoFailure = status;
-    },
+    failNextInfo: infoFailure.queue,
     tokenForms,
     tokenAnswers,
   };

@@ -28,6 +28,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore, type Grant } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
 
 export interface DisqusUser {
@@ -58,7 +59,7 @@ export async function startDisqusEmulator(options: EmulatorOptions): Promise<Dis
   const server = await startEmulatorServer();
   const grants = new GrantStore<DisqusUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'rotating' });
   const controls = emulatorControls<DisqusUser>(server, grants);
-  let detailsFailure: number | undefined;
+  const detailsFailure = queuedFailure();
 
   authorizationEndpoint(server, '/api/oauth/2.0/authorize/', {
     client: options,
@@ -89,11 +90,8 @@ export async function startDisqusEmulator(options: EmulatorOptions): Promise<Dis
 
   server.route('GET', '/api/3.0/users/details.json', (request) => {
     server.count('details');
-    if (detailsFailure !== undefined) {
-      const status = detailsFailure;
-      detailsFailure = undefined;
-      return apiError(status, 15, 'Internal server error');
-    }
+    const status = detailsFailure.take();
+    if (status !== undefined) return apiError(status, 15, 'Internal server error');
     const grant = apiGrant(request);
     if (!isGrant(grant)) return grant;
     const { user } = grant;
@@ -131,8 +129,6 @@ export async function startDisqusEmulator(options: EmulatorOptions): Promise<Dis
   return {
     ...controls.handle,
     removeApp: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
-    failNextDetails: (status) => {
-      detailsFailure = status;
-    },
+    failNextDetails: detailsFailure.queue,
   };
 }

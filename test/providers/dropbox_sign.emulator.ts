@@ -38,6 +38,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { jsonOrForm, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface DropboxSignUser {
@@ -74,7 +75,7 @@ export async function startDropboxSignEmulator(options: EmulatorOptions): Promis
   const grants = new GrantStore<DropboxSignUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'static' });
   const controls = emulatorControls<DropboxSignUser>(server, grants);
   const tokenRequests: DropboxSignTokenRequest[] = [];
-  let profileFailure: number | undefined;
+  const profileFailure = queuedFailure();
 
   authorizationEndpoint(server, '/oauth/authorize', {
     client: options,
@@ -112,11 +113,8 @@ export async function startDropboxSignEmulator(options: EmulatorOptions): Promis
 
   server.route('GET', '/v3/account', (request) => {
     server.count('profile');
-    if (profileFailure !== undefined) {
-      const status = profileFailure;
-      profileFailure = undefined;
-      return errorResponse(status, 'internal_error', 'Something went wrong (emulator wording)');
-    }
+    const status = profileFailure.take();
+    if (status !== undefined) return errorResponse(status, 'internal_error', 'Something went wrong (emulator wording)');
     const grant = apiGrant(request);
     if (!isGrant(grant)) return grant;
     const { user } = grant;
@@ -148,9 +146,7 @@ export async function startDropboxSignEmulator(options: EmulatorOptions): Promis
   return {
     ...controls.handle,
     removeApp: (user) => grants.revokeGrantsOf((someone) => someone.accountId === user.accountId),
-    failNextProfile: (status) => {
-      profileFailure = status;
-    },
+    failNextProfile: profileFailure.queue,
     tokenRequests,
   };
 }

@@ -42,6 +42,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface GoToUser {
@@ -80,7 +81,7 @@ export async function startGoToEmulator(options: EmulatorOptions): Promise<GoToE
   const grants = new GrantStore<GoToUser>({ now, accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'static', rotateAfterIdleSeconds: REFRESH_TOKEN_LIFE });
   const controls = emulatorControls<GoToUser>(server, grants);
   const tokenForms: URLSearchParams[] = [];
-  let profileFailure: number | undefined;
+  const profileFailure = queuedFailure();
 
   authorizationEndpoint(server, '/oauth/authorize', {
     client: options,
@@ -107,11 +108,8 @@ export async function startGoToEmulator(options: EmulatorOptions): Promise<GoToE
 
   server.route('GET', '/identity/v1/Users/me', (request) => {
     server.count('profile');
-    if (profileFailure !== undefined) {
-      const status = profileFailure;
-      profileFailure = undefined;
-      return gotoError(status, 'InternalError', 'Internal server error (emulator wording)');
-    }
+    const status = profileFailure.take();
+    if (status !== undefined) return gotoError(status, 'InternalError', 'Internal server error (emulator wording)');
     const grant = bearerGrant(grants, request, () => gotoError(403, 'InvalidToken', 'Invalid token passed'));
     if (!isGrant(grant)) return grant;
     const { user } = grant;
@@ -143,9 +141,7 @@ export async function startGoToEmulator(options: EmulatorOptions): Promise<GoToE
     ageRefreshTokens: (seconds) => {
       aged += seconds;
     },
-    failNextProfile: (status) => {
-      profileFailure = status;
-    },
+    failNextProfile: profileFailure.queue,
     tokenForms,
   };
 }

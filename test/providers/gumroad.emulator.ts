@@ -25,6 +25,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
 
 export interface GumroadUser {
@@ -52,7 +53,7 @@ export async function startGumroadEmulator(options: EmulatorOptions): Promise<Gu
   const grants = new GrantStore<GumroadUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: null, refreshPolicy: 'rotating' });
   const controls = emulatorControls<GumroadUser>(server, grants);
   const tokenForms: URLSearchParams[] = [];
-  let profileFailure: number | undefined;
+  const profileFailure = queuedFailure();
 
   authorizationEndpoint(server, '/oauth/authorize', {
     client: options,
@@ -78,11 +79,8 @@ export async function startGumroadEmulator(options: EmulatorOptions): Promise<Gu
 
   server.route('GET', '/v2/user', (request) => {
     server.count('profile');
-    if (profileFailure !== undefined) {
-      const status = profileFailure;
-      profileFailure = undefined;
-      return gumroadError(status, 'Something went wrong.');
-    }
+    const status = profileFailure.take();
+    if (status !== undefined) return gumroadError(status, 'Something went wrong.');
     const grant = apiGrant(request);
     if (!isGrant(grant)) return grant;
     const { user, scope } = grant;
@@ -110,9 +108,7 @@ export async function startGumroadEmulator(options: EmulatorOptions): Promise<Gu
   return {
     ...controls.handle,
     removeAccess: (user) => grants.revokeGrantsOf((someone) => someone.userId === user.userId),
-    failNextProfile: (status) => {
-      profileFailure = status;
-    },
+    failNextProfile: profileFailure.queue,
     tokenForms,
   };
 }

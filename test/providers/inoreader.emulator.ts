@@ -35,6 +35,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
 
 export interface InoreaderUser {
@@ -66,7 +67,7 @@ export async function startInoreaderEmulator(options: EmulatorOptions): Promise<
   const grants = new GrantStore<InoreaderUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'reissued' });
   const controls = emulatorControls<InoreaderUser>(server, grants);
   const tokenForms: URLSearchParams[] = [];
-  let profileFailure: number | undefined;
+  const profileFailure = queuedFailure();
   let zone1Limit = Number.POSITIVE_INFINITY;
   let zone1Usage = 0;
 
@@ -103,11 +104,8 @@ export async function startInoreaderEmulator(options: EmulatorOptions): Promise<
 
   server.route('GET', '/reader/api/0/user-info', (request) => {
     server.count('profile');
-    if (profileFailure !== undefined) {
-      const status = profileFailure;
-      profileFailure = undefined;
-      return json(status, { error: 'Internal error (emulator wording)' });
-    }
+    const status = profileFailure.take();
+    if (status !== undefined) return json(status, { error: 'Internal error (emulator wording)' });
     return zone1(request, (user) =>
       json(200, { userId: user.userId, userName: user.userName, userProfileId: user.userId, userEmail: user.userEmail, isBloggerUser: false, signupTimeSec: 1_381_980_831, isMultiLoginEnabled: false }),
     );
@@ -136,9 +134,7 @@ export async function startInoreaderEmulator(options: EmulatorOptions): Promise<
   return {
     ...controls.handle,
     removeApp: (user) => grants.revokeGrantsOf((someone) => someone.userId === user.userId),
-    failNextProfile: (status) => {
-      profileFailure = status;
-    },
+    failNextProfile: profileFailure.queue,
     setZone1Limit: (limit) => {
       zone1Limit = limit;
       zone1Usage = 0;

@@ -24,6 +24,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
 
 export interface MeetupMember {
@@ -53,7 +54,7 @@ export async function startMeetupEmulator(options: EmulatorOptions): Promise<Mee
   const controls = emulatorControls<MeetupMember>(server, grants);
   const tokenForms: URLSearchParams[] = [];
   const queries: string[] = [];
-  let profileFailure: number | undefined;
+  const profileFailure = queuedFailure();
 
   authorizationEndpoint(server, '/oauth2/authorize', { client: options, grants, approver: controls.approver, pkce: false });
 
@@ -74,11 +75,8 @@ export async function startMeetupEmulator(options: EmulatorOptions): Promise<Mee
     const body = request.json() as { query?: unknown } | null;
     const query = typeof body?.query === 'string' ? body.query : '';
     queries.push(query);
-    if (/\bself\b/.test(query) && profileFailure !== undefined) {
-      const status = profileFailure;
-      profileFailure = undefined;
-      return graphqlError(status, 'Internal server error');
-    }
+    const status = /\bself\b/.test(query) ? profileFailure.take() : undefined;
+    if (status !== undefined) return graphqlError(status, 'Internal server error');
     const grant = bearerGrant(grants, request, () => graphqlError(401, 'Unauthorized'));
     if (!isGrant(grant)) return grant;
     const { user } = grant;
@@ -96,9 +94,7 @@ export async function startMeetupEmulator(options: EmulatorOptions): Promise<Mee
   return {
     ...controls.handle,
     removeApp: (member) => grants.revokeGrantsOf((someone) => someone.id === member.id),
-    failNextProfile: (status) => {
-      profileFailure = status;
-    },
+    failNextProfile: profileFailure.queue,
     tokenForms,
     queries,
   };

@@ -35,6 +35,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface MonzoUser {
@@ -69,7 +70,7 @@ export async function startMonzoEmulator(options: EmulatorOptions): Promise<Monz
   /** The newest access token of each grant: a refresh invalidates the one before. */
   const newestAccessToken = new Map<string, string>();
   const logouts: Array<string | undefined> = [];
-  let profileFailure: number | undefined;
+  const profileFailure = queuedFailure();
 
   authorizationEndpoint(server, '/', { client: options, grants, approver: controls.approver, pkce: false });
 
@@ -102,11 +103,8 @@ export async function startMonzoEmulator(options: EmulatorOptions): Promise<Monz
 
   server.route('GET', '/ping/whoami', (request) => {
     server.count('profile');
-    if (profileFailure !== undefined) {
-      const status = profileFailure;
-      profileFailure = undefined;
-      return json(status, { code: 'internal_service', message: 'Something went wrong (emulator wording)' });
-    }
+    const status = profileFailure.take();
+    if (status !== undefined) return json(status, { code: 'internal_service', message: 'Something went wrong (emulator wording)' });
     const grant = apiGrant(request);
     if (!isGrant(grant)) return grant;
     return json(200, { authenticated: true, client_id: grant.clientId, user_id: grant.user.userId });
@@ -139,9 +137,7 @@ export async function startMonzoEmulator(options: EmulatorOptions): Promise<Monz
       awaitingApproval.delete(user.userId);
     },
     removeAppInMonzo: (user) => grants.revokeGrantsOf((someone) => someone.userId === user.userId),
-    failNextProfile: (status) => {
-      profileFailure = status;
-    },
+    failNextProfile: profileFailure.queue,
     logouts,
   };
 }

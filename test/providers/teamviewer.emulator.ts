@@ -33,6 +33,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
 
 export interface TeamViewerUser {
@@ -62,7 +63,7 @@ export async function startTeamViewerEmulator(options: EmulatorOptions): Promise
   const grants = new GrantStore<TeamViewerUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'rotating' });
   const controls = emulatorControls<TeamViewerUser>(server, grants);
   const revocations: Array<string | undefined> = [];
-  let profileFailure: number | undefined;
+  const profileFailure = queuedFailure();
 
   authorizationEndpoint(server, '/oauth2/authorize', {
     client: options,
@@ -88,11 +89,8 @@ export async function startTeamViewerEmulator(options: EmulatorOptions): Promise
 
   server.route('GET', '/api/v1/account', (request) => {
     server.count('profile');
-    if (profileFailure !== undefined) {
-      const status = profileFailure;
-      profileFailure = undefined;
-      return json(status, { error: 'internal_error', error_description: 'An internal error occurred (emulator wording)', error_code: 3 });
-    }
+    const status = profileFailure.take();
+    if (status !== undefined) return json(status, { error: 'internal_error', error_description: 'An internal error occurred (emulator wording)', error_code: 3 });
     const grant = apiGrant(request);
     if (!isGrant(grant)) return grant;
     const { user } = grant;
@@ -125,9 +123,7 @@ export async function startTeamViewerEmulator(options: EmulatorOptions): Promise
   return {
     ...controls.handle,
     removeApp: (user) => grants.revokeGrantsOf((someone) => someone.userid === user.userid),
-    failNextProfile: (status) => {
-      profileFailure = status;
-    },
+    failNextProfile: profileFailure.queue,
     revocations,
   };
 }

@@ -40,6 +40,7 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorReply, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
+import { queuedFailure } from './kit/queued-failure.js';
 import { jsonOrForm, tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface FeedlyUser {
@@ -70,7 +71,7 @@ export async function startFeedlyEmulator(options: EmulatorOptions): Promise<Fee
   const grants = new GrantStore<FeedlyUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: ACCESS_TOKEN_TTL, refreshPolicy: 'static' });
   const controls = emulatorControls<FeedlyUser>(server, grants);
   const tokenParameters: URLSearchParams[] = [];
-  let profileFailure: number | undefined;
+  const profileFailure = queuedFailure();
 
   authorizationEndpoint(server, '/v3/auth/auth', { client: options, grants, approver: controls.approver, pkce: false });
 
@@ -98,11 +99,8 @@ export async function startFeedlyEmulator(options: EmulatorOptions): Promise<Fee
 
   server.route('GET', '/v3/profile', (request) => {
     server.count('profile');
-    if (profileFailure !== undefined) {
-      const status = profileFailure;
-      profileFailure = undefined;
-      return feedlyError(status, 'internal error');
-    }
+    const status = profileFailure.take();
+    if (status !== undefined) return feedlyError(status, 'internal error');
     const grant = apiGrant(request);
     if (!isGrant(grant)) return grant;
     const { user } = grant;
@@ -135,9 +133,7 @@ export async function startFeedlyEmulator(options: EmulatorOptions): Promise<Fee
   return {
     ...controls.handle,
     logoutElsewhere: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
-    failNextProfile: (status) => {
-      profileFailure = status;
-    },
+    failNextProfile: profileFailure.queue,
     tokenParameters,
   };
 }

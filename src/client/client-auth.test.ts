@@ -110,6 +110,17 @@ describe('clientAuthentication (RFC 6749 §2.3, RFC 7523 §2.2)', () => {
     expect(decodeJwt(withoutKid.body.client_assertion!).iss).toBe('my-app');
   });
 
+  it('private_key_jwt names the issuer as its audience, or the token endpoint where the provider takes nothing else', async () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
+    const asIssuer = await applied({ tokenEndpointAuthMethod: 'private_key_jwt', clientSecret: '', privateKey: { key: pem } });
+    expect(decodeJwt(asIssuer.body.client_assertion!).aud).toBe('https://id.acme.test');
+    const asEndpoint = await applied({ tokenEndpointAuthMethod: 'private_key_jwt', clientSecret: '', privateKey: { key: pem }, clientAssertionAudience: 'token_endpoint' });
+    expect(decodeProtectedHeader(asEndpoint.body.client_assertion!).alg).toBe('RS256');
+    expect(decodeJwt(asEndpoint.body.client_assertion!)).toMatchObject({ aud: 'https://id.acme.test/token', iss: 'my-app', sub: 'my-app', jti: expect.any(String) });
+    expect(asEndpoint.body).toMatchObject({ client_id: 'my-app', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' });
+  });
+
   it('private_key_jwt without a key is refused', async () => {
     await expect(clientAuthentication(settings({ tokenEndpointAuthMethod: 'private_key_jwt' }))).rejects.toThrow('provider acme uses private_key_jwt without a private key');
   });

@@ -94,7 +94,15 @@ export async function clientAuthentication(settings: ProviderSettings, now: () =
       if (!settings.privateKey) throw new Error(`provider ${settings.name} uses private_key_jwt without a private key`);
       const keyObject = readClientPrivateKey(settings.privateKey.key);
       const key = (await importJWK(keyObject.export({ format: 'jwk' }), signingAlgorithmOf(keyObject))) as CryptoKey;
-      return oidc.PrivateKeyJwt(settings.privateKey.keyId ? { key, kid: settings.privateKey.keyId } : key);
+      const signingKey = settings.privateKey.keyId ? { key, kid: settings.privateKey.keyId } : key;
+      if (settings.clientAssertionAudience !== 'token_endpoint') return oidc.PrivateKeyJwt(signingKey);
+      // The audience is the endpoint this request goes to, which only the request knows.
+      return (server, client, body, headers) => {
+        const toTokenEndpoint = (_header: unknown, payload: { aud?: unknown }) => {
+          payload.aud = server.token_endpoint;
+        };
+        return oidc.PrivateKeyJwt(signingKey, { [oidc.modifyAssertion]: toTokenEndpoint })(server, client, body, headers);
+      };
     }
     default:
       return settings.basicCredentials === 'plain' ? plainBasic(settings.clientSecret) : oidc.ClientSecretBasic(settings.clientSecret);

@@ -109,6 +109,13 @@ export interface ProviderSettings {
   /** For private_key_jwt, and the key that signs a `signedClientSecret`. */
   privateKey?: ClientPrivateKey;
   /**
+   * The `aud` of a private_key_jwt client assertion: the issuer (unset, as openid-client sends it; RFC 7523 §3 lets
+   * the server say what it takes), or `token_endpoint`, the token endpoint's URL, for a provider that takes nothing
+   * else: Login.gov refuses any other audience
+   * (https://developers.login.gov/oidc/token/#client_assertion, https://developers.login.gov/support/#invalid-aud-claim).
+   */
+  clientAssertionAudience?: 'token_endpoint';
+  /**
    * The client secret is not configured but made: a JWT signed with
    * `privateKey` (its `kid` in the header), whose `iss` is `teamId`, `sub` the
    * client id and `aud` `audience`, sent as client_secret_post. Sign in with

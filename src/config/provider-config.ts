@@ -375,6 +375,7 @@ export function providerSettings(env: Environment, name: string, production: boo
     ...(fromPreset.tokenRequestsSendScope ? { tokenRequestsSendScope: true } : {}),
     ...(fromPreset.idTokenNonce === false ? { idTokenNonce: false } : {}),
     ...(fromPreset.idTokenUnused ? { idTokenUnused: true } : {}),
+    ...(fromPreset.clientAssertionAudience ? { clientAssertionAudience: fromPreset.clientAssertionAudience } : {}),
     ...(fromPreset.omitsTokenType ? { omitsTokenType: true } : {}),
     ...(fromPreset.subjectClaim ? { subjectClaim: fromPreset.subjectClaim } : {}),
     ...(fromPreset.idTokenSubjectClaim ? { idTokenSubjectClaim: fromPreset.idTokenSubjectClaim } : {}),

@@ -25,6 +25,10 @@ const MISTAKES: Readonly<Record<string, (domain: string) => string | undefined>>
     MERCADO_LIBRE_SITES.includes(domain.toLowerCase()) ? undefined : `is not a Mercado Libre country's site: give one of ${MERCADO_LIBRE_SITES.join(', ')}`,
   // https://docs.pingidentity.com/pingone/integrations/p1_discovery_document_uri.html: an environment's issuer is on its
   // region's auth.pingone.<region> host; one on a custom domain has its issuer given whole (<NAME>_ISSUER).
+  // https://developers.cloudflare.com/cloudflare-one/applications/configure-apps/saas-apps/generic-oidc-saas/: an OIDC
+  // SaaS application's issuer and endpoints are on the team domain, <team>.cloudflareaccess.com, not on the app's own.
+  cloudflare_access: (domain) =>
+    /^[a-z0-9][a-z0-9-]*\.cloudflareaccess\.com$/i.test(domain) ? undefined : 'is not a Cloudflare Zero Trust team domain: give <team-name>.cloudflareaccess.com',
   pingone: (domain) =>
     PINGONE_AUTH_HOSTS.includes(domain.toLowerCase()) ? undefined : `is not a PingOne region's host: give one of ${PINGONE_AUTH_HOSTS.join(', ')} (a custom domain: set the issuer instead)`,
 };

@@ -206,13 +206,15 @@ function stringClaim(source: Record<string, unknown>, name: string | undefined):
 /**
  * Authorization errors that mean the person said no: RFC 6749 §4.1.2.1's
  * `access_denied`; `user_cancelled_authorize`, from Sign in with Apple and from
- * LinkedIn's consent screen; and LinkedIn's `user_cancelled_login`, a sign-in
+ * LinkedIn's consent screen; LinkedIn's `user_cancelled_login`, a sign-in
  * abandoned on its login page
- * (https://learn.microsoft.com/en-us/linkedin/shared/authentication/authorization-code-flow).
+ * (https://learn.microsoft.com/en-us/linkedin/shared/authentication/authorization-code-flow);
+ * and SimpleLogin's `deny`, a person declining to share their information
+ * (https://simplelogin.io/docs/siwsl/errors/).
  * Matched in any case: Acrobat Sign sends its codes in capitals (`ACCESS_DENIED`,
  * https://developer.adobe.com/acrobat-sign/docs/overview/developer_guide/gstarted).
  */
-const CANCELLED: ReadonlySet<string> = new Set(['access_denied', 'user_cancelled_authorize', 'user_cancelled_login']);
+const CANCELLED: ReadonlySet<string> = new Set(['access_denied', 'user_cancelled_authorize', 'user_cancelled_login', 'deny']);
 
 /** A boolean claim, also as the strings "true" and "false" (Sign in with Apple sends either form). */
 function booleanClaim(value: unknown): boolean | null {

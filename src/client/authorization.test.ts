@@ -26,6 +26,7 @@ let origin: string;
 let signingKey: CryptoKey;
 let publicJwk: JWK;
 let tokenForms: URLSearchParams[] = [];
+let tokenQueries: Array<{ method: string; body: string; contentType: string | undefined; parameters: URLSearchParams }> = [];
 let userinfoHeaders: IncomingHttpHeaders[] = [];
 let userinfoQueries: string[] = [];
 let answerToken: (form: URLSearchParams) => Promise<Answer> | Answer;
@@ -76,6 +77,11 @@ beforeAll(async () => {
         tokenForms.push(form);
         return void Promise.resolve(answerToken(form)).then(send);
       }
+      // A token endpoint taking its parameters in the query of a GET (tokenRequestsInQuery).
+      if (req.url?.startsWith('/token?')) {
+        tokenQueries.push({ method: req.method ?? '', body: Buffer.concat(chunks).toString('utf8'), contentType: req.headers['content-type'], parameters: new URL(req.url, origin).searchParams });
+        return void Promise.resolve(answerToken(new URL(req.url, origin).searchParams)).then(send);
+      }
       send({ status: 404 });
     });
   });
@@ -85,6 +91,7 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 beforeEach(() => {
   tokenForms = [];
+  tokenQueries = [];
   userinfoHeaders = [];
   userinfoQueries = [];
   answerToken = () => ({ status: 200, body: { access_token: 'at-1', token_type: 'Bearer', expires_in: 3600, refresh_token: 'rt-1' } });
@@ -377,6 +384,27 @@ describe('finishAuthorization with plain OAuth 2.0', () => {
     const other = await startAuthorization(registry, 'plain', REDIRECT_URI);
     await finishAuthorization(registry, other.transaction, callback(other.transaction));
     expect(tokenForms[2]!.has('scope')).toBe(false);
+  });
+
+  it('with tokenRequestsInQuery the code exchange is a GET whose query holds the parameters and the client, with no body', async () => {
+    const registry = new ProviderRegistry([plain({ tokenRequestsInQuery: true })]);
+    const { transaction } = await startAuthorization(registry, 'acme', REDIRECT_URI);
+    const result = await finishAuthorization(registry, transaction, callback(transaction));
+    expect(result.identity.subject).toBe('42');
+    expect(result.tokens).toMatchObject({ accessToken: 'at-1', refreshToken: 'rt-1' });
+    expect(tokenForms).toHaveLength(0);
+    expect(tokenQueries).toHaveLength(1);
+    const [request] = tokenQueries;
+    expect(request).toMatchObject({ method: 'GET', body: '', contentType: undefined });
+    expect(Object.fromEntries(request!.parameters)).toMatchObject({ grant_type: 'authorization_code', code: 'code-1', redirect_uri: REDIRECT_URI, client_id: 'client-1', client_secret: 'secret-1' });
+  });
+
+  it('with tokenRequestsInQuery a refused code is read as any RFC 6749 §5.2 refusal: SignInError invalid_grant', async () => {
+    answerToken = () => ({ status: 400, body: { error: 'invalid_grant', error_description: 'The code has expired' } });
+    const registry = new ProviderRegistry([plain({ tokenRequestsInQuery: true })]);
+    const { transaction } = await startAuthorization(registry, 'acme', REDIRECT_URI);
+    expect(await failure(finishAuthorization(registry, transaction, callback(transaction)))).toMatchObject({ code: 'invalid_grant', status: 400, name: 'SignInError' });
+    expect(tokenQueries[0]!.method).toBe('GET');
   });
 
   it('a user API that names no subject is provider_bad_response', async () => {

@@ -136,10 +136,23 @@ function providerFetch(
     const refresh = init.body instanceof URLSearchParams && init.body.get('grant_type') === 'refresh_token';
     let sent = refresh && refreshTimeoutMs !== undefined ? { ...init, signal: AbortSignal.timeout(refreshTimeoutMs) } : init;
     if (rewriteRequest && init.body instanceof URLSearchParams) sent = { ...sent, ...rewriteRequest({ body: init.body, headers: init.headers }) };
-    const response = await send(refresh && refreshEndpoint !== undefined ? refreshEndpointFor(refreshEndpoint, regionalOrigin(url)) : url, sent);
+    const target = refresh && refreshEndpoint !== undefined ? refreshEndpointFor(refreshEndpoint, regionalOrigin(url)) : url;
+    const response = settings.tokenRequestsInQuery && init.body instanceof URLSearchParams ? await sentInQuery(send, target, sent, init.body) : await send(target, sent);
     const rewritten = rewrite ? await rewrite(response) : response;
     return withTokenAnswerShaped(await withChallengeWithoutErrorDropped(rewritten), settings);
   };
+}
+
+/**
+ * A token request sent as a GET with `parameters` in the query of `url` and no body (tokenRequestsInQuery), its answer
+ * handed on without the URL it came from: that URL holds the client secret and the code or refresh token.
+ */
+async function sentInQuery(send: oidc.CustomFetch, url: string, init: Parameters<oidc.CustomFetch>[1], parameters: URLSearchParams): Promise<Response> {
+  const target = new URL(url);
+  for (const [name, value] of parameters) target.searchParams.append(name, value);
+  const headers = Object.fromEntries([...new Headers(init.headers)].filter(([name]) => name !== 'content-type' && name !== 'content-length'));
+  const response = await send(target.toString(), { ...init, method: 'GET', headers, body: undefined });
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
 /** The refresh endpoint a connection made at the regional server `origin` uses: the configured one's path there (Acrobat Sign's `/oauth/v2/refresh` on each account's own API host). */

@@ -295,6 +295,14 @@ export interface ProviderSettings {
    */
   tokenRequestsSendScope?: boolean;
   /**
+   * True: each request to the token endpoint (the code exchange and every refresh) is a GET with its parameters, the
+   * client's id and secret among them, in the query string and no body, for a provider that documents its token
+   * endpoint only so (Bitrix24's `https://oauth.bitrix.info/oauth/token/?grant_type=…&client_id=…&client_secret=…`,
+   * https://apidocs.bitrix24.com/settings/oauth/index.html). RFC 6749 §3.2 wants a POST; the answer is read as any
+   * other, and it is handed on without the URL it came from, which holds the secret.
+   */
+  tokenRequestsInQuery?: boolean;
+  /**
    * False: no `nonce` is sent and the ID token is expected without one
    * (OIDC Core §3.1.2.1 makes it optional in the code flow; LinkedIn's ID
    * token never carries one). Default true.

@@ -133,6 +133,11 @@ describe('provider settings from <NAME>_… variables', () => {
     expect(settings.endpoints?.jwksUri).toBeUndefined();
   });
 
+  it('a preset whose token endpoint takes its parameters in a GET query (tokenRequestsInQuery) keeps the setting', () => {
+    expect(providerSettings({ ...client, ACME_PRESET: 'bitrix24', ACME_DOMAIN: 'acme.bitrix24.com' }, 'acme', true).tokenRequestsInQuery).toBe(true);
+    expect(providerSettings({ ...client, ACME_ISSUER: 'https://id.example.com' }, 'acme', true).tokenRequestsInQuery).toBeUndefined();
+  });
+
   it('a preset whose provider answers no token_type (omitsTokenType) keeps the setting', () => {
     expect(providerSettings({ ...client, ACME_PRESET: 'dailymotion' }, 'acme', true).omitsTokenType).toBe(true);
     expect(providerSettings({ ...client, ACME_ISSUER: 'https://id.example.com' }, 'acme', true).omitsTokenType).toBeUndefined();

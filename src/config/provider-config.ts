@@ -373,6 +373,7 @@ export function providerSettings(env: Environment, name: string, production: boo
     ...(fromPreset.refreshSendsRedirectUri ? { refreshSendsRedirectUri: true } : {}),
     ...(fromPreset.sameRefusalForClientAndGrant ? { sameRefusalForClientAndGrant: true } : {}),
     ...(fromPreset.tokenRequestsSendScope ? { tokenRequestsSendScope: true } : {}),
+    ...(fromPreset.tokenRequestsInQuery ? { tokenRequestsInQuery: true } : {}),
     ...(fromPreset.idTokenNonce === false ? { idTokenNonce: false } : {}),
     ...(fromPreset.idTokenUnused ? { idTokenUnused: true } : {}),
     ...(fromPreset.clientAssertionAudience ? { clientAssertionAudience: fromPreset.clientAssertionAudience } : {}),

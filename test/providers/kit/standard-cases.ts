@@ -157,6 +157,8 @@ export interface StandardCases<Emulator> {
      * the refusal is still the client's.
      */
     clientCheckedAtRefresh?: boolean;
+    /** The HTTP method of the provider's token requests (default POST): GET where they are a query string (Bitrix24). */
+    tokenRequestMethod?: 'POST' | 'GET';
   };
   /** The code exchange failing with HTTP 500, then 503; `fail` queues one (default: `failNextTokenRequest`), `recover` ends it where the emulator keeps failing. */
   exchangeFailure?: { fail?(emulator: Emulator, status: 500 | 503): void; recover?(emulator: Emulator): void };
@@ -399,7 +401,7 @@ export function wrongSecretAtRefresh<User, Emulator extends StandardEmulator<Use
       if (!stored!.refreshToken) test.skip();
       await expireAccessTokens(database, userId);
       const before = (await app.runtime.tokenStore.findToken(userId, preset))!;
-      const posts = () => emulator.server.requests.filter((request) => request.method === 'POST').length;
+      const posts = () => emulator.server.requests.filter((request) => request.method === (wrongSecret.tokenRequestMethod ?? 'POST')).length;
       const postsBefore = posts();
       const restore = wrongSecret.rotate?.(emulator);
       let refused: unknown;

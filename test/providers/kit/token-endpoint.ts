@@ -49,6 +49,8 @@ export interface TokenEndpointOptions<User> {
    * is the provider's own refusal (e.g. a body that is not a form).
    */
   authenticates?(request: EmulatorRequest): boolean | EmulatorReply | Promise<boolean | EmulatorReply>;
+  /** The HTTP method the endpoint answers (default POST, RFC 6749 §3.2's); GET for a provider that documents its token requests as a query string (Bitrix24), with `parameters` reading the query. */
+  method?: 'POST' | 'GET';
   /** Where the request's parameters are read (default: the form body), for a provider that takes JSON. */
   parameters?(request: EmulatorRequest): URLSearchParams;
   /** Whether the exchange checks a PKCE verifier against the code's challenge (default true); false: `code_verifier` is not read. */
@@ -115,7 +117,7 @@ export function tokenEndpoint<User>(server: EmulatorServer, path: string, option
   const { clientSecret } = client;
   const authenticates = options.authenticates ?? (clientSecret === undefined ? undefined : (request: EmulatorRequest) => authenticatesAs(request, { clientId: client.clientId, clientSecret }));
   if (!authenticates) throw new Error(`the token endpoint at ${path} has neither a client secret nor a client check`);
-  server.route('POST', path, async (request) => {
+  server.route(options.method ?? 'POST', path, async (request) => {
     server.count(options.counter ?? 'token_request');
     const screened = options.screen?.(request);
     if (screened) return screened;

@@ -399,12 +399,18 @@ describe('finishAuthorization with plain OAuth 2.0', () => {
     expect(Object.fromEntries(request!.parameters)).toMatchObject({ grant_type: 'authorization_code', code: 'code-1', redirect_uri: REDIRECT_URI, client_id: 'client-1', client_secret: 'secret-1' });
   });
 
-  it('with tokenRequestsInQuery a refused code is read as any RFC 6749 §5.2 refusal: SignInError invalid_grant', async () => {
+  it('with tokenRequestsInQuery a refused code is read as any RFC 6749 §5.2 refusal: SignInError invalid_grant, naming neither the URL asked nor the secret in it', async () => {
     answerToken = () => ({ status: 400, body: { error: 'invalid_grant', error_description: 'The code has expired' } });
     const registry = new ProviderRegistry([plain({ tokenRequestsInQuery: true })]);
     const { transaction } = await startAuthorization(registry, 'acme', REDIRECT_URI);
-    expect(await failure(finishAuthorization(registry, transaction, callback(transaction)))).toMatchObject({ code: 'invalid_grant', status: 400, name: 'SignInError' });
+    const refused = await failure(finishAuthorization(registry, transaction, callback(transaction)));
+    expect(refused).toMatchObject({ code: 'invalid_grant', status: 400, name: 'SignInError' });
     expect(tokenQueries[0]!.method).toBe('GET');
+    // The URL asked holds the client secret: nothing in the error, nor the answer it keeps, names it.
+    const said: string[] = [];
+    for (let error: unknown = refused; error instanceof Error; error = error.cause) said.push(error.message, String((error as { response?: Response }).response?.url ?? ''));
+    expect(said.join(' ')).not.toContain('secret-1');
+    expect(said.join(' ')).not.toContain('/token?');
   });
 
   it('a user API that names no subject is provider_bad_response', async () => {

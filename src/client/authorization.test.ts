@@ -399,6 +399,14 @@ describe('finishAuthorization with plain OAuth 2.0', () => {
     expect(Object.fromEntries(request!.parameters)).toMatchObject({ grant_type: 'authorization_code', code: 'code-1', redirect_uri: REDIRECT_URI, client_id: 'client-1', client_secret: 'secret-1' });
   });
 
+  it("with tokenRequestsInQuery and a tokenRequest hook, the query holds the parameters as the hook made them", async () => {
+    const tokenRequest = ({ body, headers }: { body: URLSearchParams; headers: Record<string, string> }) => ({ body: new URLSearchParams([...body, ['scope', 'crm']]).toString(), headers });
+    const registry = new ProviderRegistry([plain({ tokenRequestsInQuery: true, hooks: { tokenRequest } })]);
+    const { transaction } = await startAuthorization(registry, 'acme', REDIRECT_URI);
+    await finishAuthorization(registry, transaction, callback(transaction));
+    expect(Object.fromEntries(tokenQueries[0]!.parameters)).toMatchObject({ grant_type: 'authorization_code', code: 'code-1', scope: 'crm' });
+  });
+
   it('with tokenRequestsInQuery a refused code is read as any RFC 6749 §5.2 refusal: SignInError invalid_grant, naming neither the URL asked nor the secret in it', async () => {
     answerToken = () => ({ status: 400, body: { error: 'invalid_grant', error_description: 'The code has expired' } });
     const registry = new ProviderRegistry([plain({ tokenRequestsInQuery: true })]);

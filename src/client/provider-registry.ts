@@ -137,7 +137,9 @@ function providerFetch(
     let sent = refresh && refreshTimeoutMs !== undefined ? { ...init, signal: AbortSignal.timeout(refreshTimeoutMs) } : init;
     if (rewriteRequest && init.body instanceof URLSearchParams) sent = { ...sent, ...rewriteRequest({ body: init.body, headers: init.headers }) };
     const target = refresh && refreshEndpoint !== undefined ? refreshEndpointFor(refreshEndpoint, regionalOrigin(url)) : url;
-    const response = settings.tokenRequestsInQuery && init.body instanceof URLSearchParams ? await sentInQuery(send, target, sent, init.body) : await send(target, sent);
+    // The parameters as sent: the preset's tokenRequest hook may have rewritten them.
+    const inQuery = settings.tokenRequestsInQuery && init.body instanceof URLSearchParams ? new URLSearchParams(typeof sent.body === 'string' ? sent.body : init.body) : undefined;
+    const response = inQuery ? await sentInQuery(send, target, sent, inQuery) : await send(target, sent);
     const rewritten = rewrite ? await rewrite(response) : response;
     return withTokenAnswerShaped(await withChallengeWithoutErrorDropped(rewritten), settings);
   };

@@ -23,7 +23,7 @@
  * answer to a token it does not take (401 assumed), and any revocation (none is documented: a disconnect deletes
  * the tokens here only).
  */
-import { objectOf, withoutTrailingSlash, type ProviderPreset } from './preset.js';
+import { hostOf, objectOf, withoutTrailingSlash, type ProviderPreset } from './preset.js';
 import { joinedName, textMembers, trimmedText } from './profile-text.js';
 
 /** The Learning Platform API version whose whoami the profile is read from. */
@@ -57,12 +57,7 @@ export const brightspace: ProviderPreset = {
   values: { baseUrl: 'required' },
   settings: ({ baseUrl }) => {
     const instance = withoutTrailingSlash(baseUrl ?? '');
-    let host = '';
-    try {
-      host = new URL(instance).host;
-    } catch {
-      // An unusable base URL is refused where the endpoints made from it are checked.
-    }
+    const host = hostOf(instance);
     return {
       endpoints: {
         authorizationEndpoint: 'https://auth.brightspace.com/oauth2/auth',

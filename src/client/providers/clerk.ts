@@ -28,7 +28,7 @@
  * the status with which userinfo refuses a token (401 assumed).
  */
 import { readTokenEndpointBody, rebuiltAnswer } from '../provider-hooks.js';
-import { objectOf, withoutTrailingSlash, type ProviderPreset } from './preset.js';
+import { hostOf, objectOf, withoutTrailingSlash, type ProviderPreset } from './preset.js';
 import { joinedName, textMembers, trimmedText } from './profile-text.js';
 
 /**
@@ -70,12 +70,7 @@ export const clerk: ProviderPreset = {
   values: { baseUrl: 'required' },
   settings: ({ baseUrl }) => {
     const instance = withoutTrailingSlash(baseUrl ?? '');
-    let host = '';
-    try {
-      host = new URL(instance).host;
-    } catch {
-      // An unusable base URL is refused where the endpoints made from it are checked.
-    }
+    const host = hostOf(instance);
     return {
       endpoints: {
         authorizationEndpoint: `${instance}/oauth/authorize`,

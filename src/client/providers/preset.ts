@@ -101,6 +101,21 @@ export function withoutTrailingSlash(url: string): string {
   return url.replace(/\/+$/, '');
 }
 
+/**
+ * The host of a configured base URL, for a preset that qualifies ids unique only within one instance by it
+ * (`<id>@<host>`); '' for a URL that does not parse, which is refused where the endpoints made from it are checked.
+ *
+ * @example
+ * hostOf('https://myschool.brightspace.com/'); // 'myschool.brightspace.com'
+ */
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '';
+  }
+}
+
 /** `value` when it is a JSON object (not null, not an array), for reading a provider's answer member by member. */
 export function objectOf(value: unknown): Record<string, unknown> | undefined {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;

@@ -29,6 +29,8 @@ let tokenForms: URLSearchParams[] = [];
 let tokenQueries: Array<{ method: string; body: string; contentType: string | undefined; parameters: URLSearchParams }> = [];
 let userinfoHeaders: IncomingHttpHeaders[] = [];
 let userinfoQueries: string[] = [];
+/** Each userinfo request's method, content type and body. */
+let userinfoRequests: Array<{ method: string; contentType: string | undefined; body: string }> = [];
 let answerToken: (form: URLSearchParams) => Promise<Answer> | Answer;
 let answerUserinfo: () => Answer;
 /** A renewal endpoint of the access token itself (Instagram's kind), for the renewAccessToken hook. */
@@ -66,6 +68,7 @@ beforeAll(async () => {
       if (req.url?.split('?')[0] === '/userinfo') {
         userinfoHeaders.push(req.headers);
         userinfoQueries.push(new URL(req.url, origin).search);
+        userinfoRequests.push({ method: req.method ?? '', contentType: req.headers['content-type'], body: Buffer.concat(chunks).toString('utf8') });
         return send(answerUserinfo());
       }
       if (req.url?.startsWith('/renew?')) {
@@ -94,6 +97,7 @@ beforeEach(() => {
   tokenQueries = [];
   userinfoHeaders = [];
   userinfoQueries = [];
+  userinfoRequests = [];
   answerToken = () => ({ status: 200, body: { access_token: 'at-1', token_type: 'Bearer', expires_in: 3600, refresh_token: 'rt-1' } });
   answerUserinfo = () => ({ status: 200, body: { id: 42, login: 'ada', name: 'Ada Lovelace', email: 'ada@acme.test' } });
   renewRequests = [];
@@ -371,6 +375,53 @@ describe('finishAuthorization with plain OAuth 2.0', () => {
     expect(tokenForms[1]!.has('state')).toBe(false);
   });
 
+  it('with callbackParametersResent the code exchange sends those parameters of the callback beside the code, and the tokens keep them; without it, neither', async () => {
+    const registry = new ProviderRegistry([plain({ callbackParametersResent: ['device_id'] }), plain({ name: 'plain' })]);
+    const { transaction } = await startAuthorization(registry, 'acme', REDIRECT_URI);
+    const completed = await finishAuthorization(registry, transaction, callback(transaction, { device_id: 'dev-7Qx_2', type: 'code_v2' }));
+    expect(tokenForms[0]!.get('device_id')).toBe('dev-7Qx_2');
+    expect(tokenForms[0]!.has('type')).toBe(false);
+    expect(completed.tokens.callbackParameters).toEqual({ device_id: 'dev-7Qx_2' });
+    const other = await startAuthorization(registry, 'plain', REDIRECT_URI);
+    const plainCompleted = await finishAuthorization(registry, other.transaction, callback(other.transaction, { device_id: 'dev-7Qx_2' }));
+    expect(tokenForms[1]!.has('device_id')).toBe(false);
+    expect(plainCompleted.tokens.callbackParameters).toBeUndefined();
+  });
+
+  it('with callbackParametersResent a callback whose parameter is missing, twice, empty, too long or not printable ASCII is invalid_callback, and no code is sent', async () => {
+    const registry = new ProviderRegistry([plain({ callbackParametersResent: ['device_id'] })]);
+    const { transaction } = await startAuthorization(registry, 'acme', REDIRECT_URI);
+    const twice = callback(transaction, { device_id: 'dev-1' });
+    twice.append('device_id', 'dev-2');
+    const cases: Array<[URLSearchParams, string]> = [
+      [callback(transaction), 'has no device_id'],
+      [twice, 'has more than one device_id'],
+      [callback(transaction, { device_id: '' }), 'has an unusable device_id'],
+      [callback(transaction, { device_id: 'd'.repeat(257) }), 'has an unusable device_id'],
+      [callback(transaction, { device_id: 'dev 1' }), 'has an unusable device_id'],
+      [callback(transaction, { device_id: 'dév' }), 'has an unusable device_id'],
+    ];
+    for (const [parameters, said] of cases) {
+      expect(await failure(finishAuthorization(registry, transaction, parameters)), parameters.toString()).toMatchObject({
+        name: 'SignInError',
+        code: 'invalid_callback',
+        status: 400,
+        message: `This sign-in response from Acme ${said}, which Acme needs with the code. Please sign in again.`,
+      });
+    }
+    expect(tokenForms).toHaveLength(0);
+    // The longest value taken: 256 characters.
+    await finishAuthorization(registry, transaction, callback(transaction, { device_id: 'd'.repeat(256) }));
+    expect(tokenForms[0]!.get('device_id')).toHaveLength(256);
+  });
+
+  it('with callbackParametersResent an error answer without a code is read as the error it is', async () => {
+    const registry = new ProviderRegistry([plain({ callbackParametersResent: ['device_id'] })]);
+    const { transaction } = await startAuthorization(registry, 'acme', REDIRECT_URI);
+    const denied = new URLSearchParams({ error: 'access_denied', state: transaction.state });
+    expect(await failure(finishAuthorization(registry, transaction, denied))).toMatchObject({ name: 'SignInError', code: 'access_denied' });
+  });
+
   it('with tokenRequestsSendScope the code exchange sends the scope its authorization request asked for; without it, none', async () => {
     const registry = new ProviderRegistry([plain({ tokenRequestsSendScope: true, scope: 'user.identity user.email' }), plain({ name: 'plain' })]);
     const { transaction } = await startAuthorization(registry, 'acme', REDIRECT_URI);
@@ -476,6 +527,15 @@ describe('finishAuthorization with plain OAuth 2.0', () => {
     const { transaction } = await startAuthorization(registry, 'acme', REDIRECT_URI);
     expect((await finishAuthorization(registry, transaction, callback(transaction))).identity.subject).toBe('42');
     expect(userinfoHeaders.map((headers) => headers.authorization)).toEqual(['OAuth at-1']);
+  });
+
+  it('with userinfoTokenInForm the user API is a POST of a form with the client id and the access token, with no Authorization', async () => {
+    const registry = new ProviderRegistry([plain({ userinfoTokenInForm: true, accessTokenParameter: 'access_token' })]);
+    const { transaction } = await startAuthorization(registry, 'acme', REDIRECT_URI);
+    expect((await finishAuthorization(registry, transaction, callback(transaction))).identity.subject).toBe('42');
+    expect(userinfoHeaders.map((headers) => headers.authorization)).toEqual([undefined]);
+    expect(userinfoQueries).toEqual(['']);
+    expect(userinfoRequests).toEqual([{ method: 'POST', contentType: 'application/x-www-form-urlencoded', body: 'client_id=client-1&access_token=at-1' }]);
   });
 
   it('sends the access token to the user API in the header the provider takes it in, with no Authorization', async () => {

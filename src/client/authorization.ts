@@ -241,6 +241,29 @@ async function renewedAtSignIn(provider: RegisteredProvider, accessToken: string
   }
 }
 
+/** A printable ASCII value of 1 to 256 characters: what a callback parameter resent to the provider may be. */
+const RESENDABLE = /^[\x21-\x7e]{1,256}$/;
+
+/**
+ * The callback parameters the provider wants again in the code exchange and every refresh (callbackParametersResent),
+ * or undefined when it wants none or the callback carries no code (an error answer, read later). They came through
+ * the browser: each must be there once, printable and short, or nothing is sent anywhere.
+ */
+function callbackParametersResent(settings: ProviderSettings, callbackParameters: URLSearchParams): Record<string, string> | undefined {
+  const names = settings.callbackParametersResent;
+  if (!names || names.length === 0 || !callbackParameters.has('code')) return undefined;
+  const resent: Record<string, string> = {};
+  for (const name of names) {
+    const values = callbackParameters.getAll(name);
+    if (values.length !== 1 || !RESENDABLE.test(values[0]!)) {
+      const said = values.length === 0 ? 'has no' : values.length > 1 ? 'has more than one' : 'has an unusable';
+      throw new SignInError('invalid_callback', `This sign-in response from ${settings.displayName} ${said} ${name}, which ${settings.displayName} needs with the code. Please sign in again.`);
+    }
+    resent[name] = values[0]!;
+  }
+  return resent;
+}
+
 /**
  * Finishes the authorization code flow: validates the callback (state, RFC 9207
  * `iss`, `error`), exchanges the code with the PKCE verifier, validates the ID
@@ -288,6 +311,7 @@ export async function finishAuthorization(
     );
   }
   const exchangeConfig = regionalServer === undefined ? config : await provider.configurationAt(regionalServer);
+  const resent = callbackParametersResent(settings, callbackParameters);
 
   const callbackUrl = new URL(transaction.redirectUri);
   callbackUrl.search = callbackParameters.toString();
@@ -303,6 +327,7 @@ export async function finishAuthorization(
     const parameters = {
       ...(settings.stateAtCodeExchange ? { state: transaction.state } : {}),
       ...(settings.tokenRequestsSendScope && transaction.scope ? { scope: transaction.scope } : {}),
+      ...resent,
     };
     response = await oidc.authorizationCodeGrant(exchangeConfig, callbackUrl, checks, Object.keys(parameters).length > 0 ? parameters : undefined);
   } catch (error) {
@@ -386,6 +411,7 @@ export async function finishAuthorization(
       ...(regionalServer === undefined ? {} : { authorizationServerUrl: regionalServer }),
       // What the code exchange sent as redirect_uri: for a provider that wants it again in each refresh.
       redirectUri: settings.redirectUriSent ?? transaction.redirectUri,
+      ...(resent === undefined ? {} : { callbackParameters: resent }),
     },
   };
 }

@@ -79,6 +79,20 @@ function withUserinfoScheme(init: Parameters<oidc.CustomFetch>[1], scheme: strin
   return { ...init, headers: Object.fromEntries(headers) };
 }
 
+/**
+ * The userinfo request (a GET with the access token as `Bearer`) as a POST of a form holding the client's id and the
+ * token, with no Authorization header (userinfoTokenInForm): VK ID's `/oauth2/user_info`.
+ */
+function withUserinfoTokenInForm(init: Parameters<oidc.CustomFetch>[1], clientId: string): Parameters<oidc.CustomFetch>[1] {
+  const headers = new Headers(init.headers);
+  const authorization = headers.get('authorization');
+  if (!authorization?.startsWith('Bearer ')) return init;
+  headers.delete('authorization');
+  headers.set('content-type', 'application/x-www-form-urlencoded');
+  const body = new URLSearchParams({ client_id: clientId, access_token: authorization.slice('Bearer '.length) });
+  return { ...init, method: 'POST', headers: Object.fromEntries(headers), body: body.toString() };
+}
+
 /** A request that carries the access token as `Bearer`, with the token moved to the provider's own header (accessTokenHeader). */
 function withAccessTokenHeader(init: Parameters<oidc.CustomFetch>[1], header: string): Parameters<oidc.CustomFetch>[1] {
   const headers = new Headers(init.headers);
@@ -105,7 +119,7 @@ function withAccessTokenParameterSent(url: string, init: Parameters<oidc.CustomF
  * where one is configured (openid-client sends every grant to the token endpoint), at the regional server
  * whose token endpoint it was sent to (`regionalOrigin`), given
  * `refreshTimeoutMs`, that longer timeout in place of openid-client's on a refresh token grant, the
- * userinfo request's token under userinfoTokenScheme (or the accessTokenHeader, or accessTokenParameter, of every request that sends one), token
+ * userinfo request's token under userinfoTokenScheme or in a form (userinfoTokenInForm) (or the accessTokenHeader, or accessTokenParameter, of every request that sends one), token
  * and revocation endpoint refusals stripped of a challenge that names no error (withChallengeWithoutErrorDropped),
  * and token answers without the optional members they sent as null, without the ID token idTokenUnused leaves
  * unread, and read as Bearer where omitsTokenType says the provider names no token_type (withTokenAnswerShaped).
@@ -127,6 +141,7 @@ function providerFetch(
   return async (url, init) => {
     const kind = endpoint(url);
     if (scheme !== undefined && kind === 'userinfo') return send(url, withUserinfoScheme(init, scheme));
+    if (settings.userinfoTokenInForm && kind === 'userinfo') return send(url, withUserinfoTokenInForm(init, settings.clientId));
     if (kind !== 'token') {
       if (tokenParameter !== undefined && kind !== 'revocation') return send(...withAccessTokenParameterSent(url, init, tokenParameter));
       const withHeader = tokenHeader === undefined ? init : withAccessTokenHeader(init, tokenHeader);

@@ -277,6 +277,15 @@ export interface ProviderSettings {
    */
   refreshSendsRedirectUri?: boolean;
   /**
+   * Parameters of the authorization response, beside the code, that the provider wants again in the code exchange
+   * and in every refresh of that connection: VK ID's `device_id`, the id of the device the person signed in on
+   * (https://id.vk.com/about/business/go/docs/ru/vkid/latest/vk-id/connection/api-integration/api-description). RFC 6749
+   * has no such parameters. The response passes through the browser, so each must come once, of 1 to 256 printable
+   * ASCII characters, or the sign-in is refused (400, `invalid_callback`) before the code is sent anywhere. Kept with
+   * the connection (never shown), replaced by a new sign-in; a connection stored before is refreshed without them.
+   */
+  callbackParametersResent?: readonly string[];
+  /**
    * True: the provider answers a refused client as it answers a refresh token it no longer takes (Kick's one
    * 400 `{"error": "Invalid request"}`, https://github.com/KickEngineering/KickDevDocs, generating-tokens-oauth2-flow.md),
    * so a refused refresh alone cannot say whether the person must sign in again or the configured client secret is
@@ -357,6 +366,13 @@ export interface ProviderSettings {
    * Only the configured userinfo endpoint; API calls still send Bearer.
    */
   userinfoTokenScheme?: string;
+  /**
+   * True: the user API is read with a POST of a form holding the client's id as `client_id` and the access token as
+   * `access_token`, and no Authorization header, for a user API that documents only that form: VK ID's
+   * `/oauth2/user_info` (https://id.vk.com/about/business/go/docs/ru/vkid/latest/vk-id/connection/api-integration/api-description).
+   * Only the configured userinfo endpoint; API calls are sent as the other settings say.
+   */
+  userinfoTokenInForm?: boolean;
   /** Userinfo member holding the stable subject when there is no ID token (plain OAuth 2.0), e.g. GitHub's `id`. */
   subjectClaim?: string;
   /**

@@ -271,6 +271,19 @@ describe('requestTokenRefresh', () => {
     expect([tokenRequest?.get('scope'), tokenRequest?.get('redirect_uri')]).toEqual(['openid', redirectUri]);
   });
 
+  it('sends the callback parameters kept with the connection that the provider wants again (callbackParametersResent), only those it names now', async () => {
+    const callbackParameters = { device_id: 'dev-7Qx_2', ext_id: 'x-1' };
+    await requestTokenRefresh(new ProviderRegistry([settings({ callbackParametersResent: ['device_id'] })]), stored({ callbackParameters }), () => NOW);
+    expect(tokenRequest?.get('device_id')).toBe('dev-7Qx_2');
+    expect(tokenRequest?.has('ext_id')).toBe(false);
+    expect(tokenRequest?.get('refresh_token')).toBe('rt-1');
+    await requestTokenRefresh(new ProviderRegistry([settings()]), stored({ callbackParameters }), () => NOW);
+    expect(tokenRequest?.has('device_id')).toBe(false);
+    // A connection stored before they were kept: refreshed without them.
+    await requestTokenRefresh(new ProviderRegistry([settings({ callbackParametersResent: ['device_id'] })]), stored({ callbackParameters: null }), () => NOW);
+    expect(tokenRequest?.has('device_id')).toBe(false);
+  });
+
   it('a token without a refresh token is a programming error', async () => {
     await expect(requestTokenRefresh(new ProviderRegistry([settings()]), stored({ refreshToken: null }), () => NOW)).rejects.toThrow('requestTokenRefresh needs a refresh token');
   });

@@ -78,6 +78,13 @@ async function renewStoredAccessToken(registry: ProviderRegistry, token: StoredT
   return tokenSetFromResponse({ ...renewed!, token_type: renewed!.token_type ?? token.tokenType }, receivedAt, token.scope);
 }
 
+/** The kept callback parameters the provider wants again in each refresh (callbackParametersResent), only those it names now. */
+function resentParameters(settings: ProviderSettings, token: StoredTokenSet): Record<string, string> {
+  const kept = token.callbackParameters;
+  if (!kept || !settings.callbackParametersResent) return {};
+  return Object.fromEntries(settings.callbackParametersResent.filter((name) => typeof kept[name] === 'string').map((name) => [name, kept[name]!]));
+}
+
 /**
  * One refresh token grant (RFC 6749 §6): the request and the validation of
  * its answer. Stores nothing; the caller saves the result under its lease.
@@ -93,6 +100,7 @@ export async function requestTokenRefresh(registry: ProviderRegistry, token: Sto
     const parameters = {
       ...(settings.refreshSendsRedirectUri && token.redirectUri ? { redirect_uri: token.redirectUri } : {}),
       ...(settings.tokenRequestsSendScope && token.scope ? { scope: token.scope } : {}),
+      ...resentParameters(settings, token),
     };
     response = await oidc.refreshTokenGrant(config, token.refreshToken, Object.keys(parameters).length > 0 ? parameters : undefined);
   } catch (error) {

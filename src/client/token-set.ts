@@ -21,6 +21,11 @@ export interface TokenSet {
    * refresh (refreshSendsRedirectUri). Null or absent: not known; a refresh keeps the stored one.
    */
   redirectUri?: string | null;
+  /**
+   * Parameters of the authorization response the provider wants again in every refresh (callbackParametersResent:
+   * VK ID's `device_id`). Null or absent: none; a refresh keeps the stored ones.
+   */
+  callbackParameters?: Readonly<Record<string, string>> | null;
   /** When the refresh token expires (epoch seconds), when the provider said (`refresh_token_expires_in`). */
   refreshTokenExpiresAt?: number | null;
 }

@@ -23,6 +23,7 @@ import * as sessionSignIn from './migrations/2026-12-06T0000-session-sign-in.js'
 import * as logoutTokenIds from './migrations/2026-12-06T0100-logout-token-ids.js';
 import * as connectionAuthorizationServer from './migrations/2026-12-06T0700-connection-authorization-server.js';
 import * as connectionRedirectUri from './migrations/2026-12-06T0800-connection-redirect-uri.js';
+import * as connectionCallbackParameters from './migrations/2026-12-07T0500-connection-callback-parameters.js';
 
 // Listed in code rather than read from a folder, so migrations travel with the
 // compiled dist/ build and no file-system scanning is needed at run time.
@@ -53,6 +54,7 @@ function migrationsFor(dialect: Dialect): Readonly<Record<string, Migration>> {
     '2026-12-06T0100-logout-token-ids': logoutTokenIds,
     '2026-12-06T0700-connection-authorization-server': connectionAuthorizationServer,
     '2026-12-06T0800-connection-redirect-uri': connectionRedirectUri,
+    '2026-12-07T0500-connection-callback-parameters': connectionCallbackParameters,
   };
 }
 

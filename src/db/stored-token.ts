@@ -29,6 +29,7 @@ export class DecryptedToken {
   readonly apiBaseUrl: string | null;
   readonly authorizationServerUrl: string | null;
   readonly redirectUri: string | null;
+  readonly callbackParameters: Readonly<Record<string, string>> | null;
   readonly refreshTokenExpiresAt: number | null;
   readonly refreshTokenUsedAt: number | null;
   readonly #row: TokenRow;
@@ -55,6 +56,7 @@ export class DecryptedToken {
     this.apiBaseUrl = row.api_base_url;
     this.authorizationServerUrl = row.authorization_server_url;
     this.redirectUri = row.redirect_uri;
+    this.callbackParameters = callbackParametersOf(row.callback_parameters);
     this.refreshTokenExpiresAt = row.refresh_token_expires_at;
     this.refreshTokenUsedAt = row.refresh_token_used_at;
   }
@@ -75,5 +77,18 @@ export class DecryptedToken {
 
   #nullableColumn(column: TokenColumn, value: string | null): string | null {
     return value === null ? null : this.#column(column, value);
+  }
+}
+
+/** The kept callback parameters (a JSON object of strings), or null when none are kept or the value is not such an object. */
+function callbackParametersOf(value: string | null): Readonly<Record<string, string>> | null {
+  if (value === null) return null;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return null;
+    const entries = Object.entries(parsed);
+    return entries.every(([, v]) => typeof v === 'string') ? Object.freeze(Object.fromEntries(entries) as Record<string, string>) : null;
+  } catch {
+    return null;
   }
 }

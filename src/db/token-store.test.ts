@@ -21,6 +21,7 @@ function tokenSet(overrides: Partial<TokenSet> = {}): TokenSet {
     apiBaseUrl: null,
     authorizationServerUrl: null,
     redirectUri: 'https://app.test/auth/toolkit/callback',
+    callbackParameters: null,
     refreshTokenExpiresAt: NOW + 180 * 86_400,
     ...overrides,
   };
@@ -167,6 +168,23 @@ describeEachDialect('SqlTokenStore', (dialect) => {
     expect((await store.findToken(userId, 'toolkit'))?.redirectUri).toBe('https://app.test/auth/toolkit/callback');
     await store.saveTokenSet(userId, 'toolkit', tokenSet({ redirectUri: 'https://new.app.test/auth/toolkit/callback' }), NOW + 100);
     expect((await store.findToken(userId, 'toolkit'))?.redirectUri).toBe('https://new.app.test/auth/toolkit/callback');
+  });
+
+  it('keeps the callback parameters of the grant through its refreshes, takes a new sign-in’s, and reads a value that is not an object of strings as none', async () => {
+    const userId = await newUser();
+    await store.saveTokenSet(userId, 'toolkit', tokenSet({ callbackParameters: { device_id: 'dev-1' } }), NOW);
+    expect((await store.findToken(userId, 'toolkit'))?.callbackParameters).toEqual({ device_id: 'dev-1' });
+    const lease = await store.acquireRefreshLease(userId, 'toolkit', NOW + 60, 30);
+    const refreshed = await store.saveRefreshedTokenSet(userId, 'toolkit', lease!, tokenSet({ accessToken: 'AT-refreshed', refreshToken: 'RT-rotated', callbackParameters: null }), NOW + 60);
+    expect(refreshed?.callbackParameters).toEqual({ device_id: 'dev-1' });
+    await store.saveTokenSet(userId, 'toolkit', tokenSet({ callbackParameters: { device_id: 'dev-2' } }), NOW + 100);
+    expect((await store.findToken(userId, 'toolkit'))?.callbackParameters).toEqual({ device_id: 'dev-2' });
+    await store.saveTokenSet(userId, 'toolkit', tokenSet({ callbackParameters: {} }), NOW + 200);
+    expect((await database.db.selectFrom('tokens').select('callback_parameters').where('user_id', '=', userId).executeTakeFirstOrThrow()).callback_parameters).toBeNull();
+    for (const value of ['not json', '[1]', '{"device_id":7}', 'null']) {
+      await database.db.updateTable('tokens').set({ callback_parameters: value }).where('user_id', '=', userId).execute();
+      expect((await new SqlTokenStore(database.db, cipher).findToken(userId, 'toolkit'))?.callbackParameters, value).toBeNull();
+    }
   });
 
   it('saves inside the caller’s transaction and rolls back with it', async () => {

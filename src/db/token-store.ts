@@ -33,6 +33,11 @@ export interface TokenSet {
   authorizationServerUrl?: string | null;
   /** The `redirect_uri` the grant was made with, for a provider that wants it again in every refresh. Null or absent: not known. */
   redirectUri?: string | null;
+  /**
+   * Parameters of the authorization response the provider wants again in every refresh (callbackParametersResent:
+   * VK ID's `device_id`). Null or absent: none; a refresh keeps the stored ones.
+   */
+  callbackParameters?: Readonly<Record<string, string>> | null;
   /** When the refresh token expires (epoch seconds), when the provider said (`refresh_token_expires_in`). */
   refreshTokenExpiresAt?: number | null;
 }
@@ -205,6 +210,7 @@ export class SqlTokenStore {
         api_base_url: set.apiBaseUrl ?? null,
         authorization_server_url: set.authorizationServerUrl ?? null,
         redirect_uri: set.redirectUri ?? null,
+        callback_parameters: callbackParametersColumn(set),
         refresh_token_expires_at: refreshTokenExpiresAt,
         refresh_token_issued_at: refreshTokenIssuedAt,
         refresh_token_used_at: refreshTokenIssuedAt,
@@ -243,6 +249,7 @@ export class SqlTokenStore {
           api_base_url: set.apiBaseUrl ?? null,
           authorization_server_url: set.authorizationServerUrl ?? null,
           redirect_uri: set.redirectUri ?? null,
+          callback_parameters: callbackParametersColumn(set),
           status: 'active',
           last_error: null,
           updated_at: now,
@@ -261,6 +268,7 @@ export class SqlTokenStore {
           apiBaseUrl: set.apiBaseUrl ?? null,
           authorizationServerUrl: set.authorizationServerUrl ?? null,
           redirectUri: set.redirectUri ?? null,
+          callbackParameters: set.callbackParameters ?? null,
           refreshTokenExpiresAt,
           refreshTokenUsedAt: refreshTokenIssuedAt,
         };
@@ -549,6 +557,12 @@ export class SqlTokenStore {
   fromRow(row: TokenRow): StoredToken {
     return this.#storedTokenOf(row);
   }
+}
+
+/** The callback parameters of a sign-in's token set as the column keeps them: a JSON object, or null when there are none. */
+function callbackParametersColumn(set: TokenSet): string | null {
+  const parameters = set.callbackParameters;
+  return parameters && Object.keys(parameters).length > 0 ? JSON.stringify(parameters) : null;
 }
 
 function rowToTokenSummaryFields(row: TokenRow): Omit<StoredToken, keyof TokenSet> {

@@ -713,6 +713,19 @@ describe('finishAuthorization refusals', () => {
     });
   });
 
+  it('a refusal of the code exchange that names DPoP, for a provider configured without it, says to turn it on: 502, whatever its code', async () => {
+    for (const error of ['invalid_request', 'invalid_grant', 'invalid_dpop_proof']) {
+      answerToken = () => ({ status: 400, body: { error, error_description: 'DPoP proof is missing' } });
+      const { registry, transaction } = await started();
+      expect(await failure(finishAuthorization(registry, transaction, callback(transaction)))).toMatchObject({
+        name: 'ProviderUnavailableError',
+        code: 'provider_error',
+        status: 502,
+        message: `Acme refused the sign-in (${error}): its client must bind tokens with DPoP; set ACME_DPOP=on.`,
+      });
+    }
+  });
+
   it('a token endpoint that fails is the provider fault it is', async () => {
     const { registry, transaction } = await started();
     answerToken = () => ({ status: 503 });

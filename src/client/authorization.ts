@@ -2,6 +2,7 @@ import * as oidc from 'openid-client';
 import { describeProviderFailure, providerValueShown, ProviderUnavailableError, refusalCode, SignInError } from './errors.js';
 import { connectionApiBase, profileApiBase } from './connection-api-base.js';
 import { listedRegionalServer, namedServer } from './regional-servers.js';
+import { dpopHandle, newDPoPKey } from './dpop.js';
 import { readProfile } from './profile.js';
 import type { ProviderRegistry, RegisteredProvider } from './provider-registry.js';
 import { renewAccessToken, RenewalRefusedError, type RenewedAccessToken } from './access-token-renewal.js';
@@ -312,6 +313,9 @@ export async function finishAuthorization(
   }
   const exchangeConfig = regionalServer === undefined ? config : await provider.configurationAt(regionalServer);
   const resent = callbackParametersResent(settings, callbackParameters);
+  // A provider that binds tokens by DPoP: this connection's key, new with each sign-in, signs the code exchange's proof.
+  const dpopKey = settings.dpop ? await newDPoPKey() : undefined;
+  const dpop = dpopKey === undefined ? undefined : { DPoP: await dpopHandle(exchangeConfig, dpopKey) };
 
   const callbackUrl = new URL(transaction.redirectUri);
   callbackUrl.search = callbackParameters.toString();
@@ -329,7 +333,7 @@ export async function finishAuthorization(
       ...(settings.tokenRequestsSendScope && transaction.scope ? { scope: transaction.scope } : {}),
       ...resent,
     };
-    response = await oidc.authorizationCodeGrant(exchangeConfig, callbackUrl, checks, Object.keys(parameters).length > 0 ? parameters : undefined);
+    response = await oidc.authorizationCodeGrant(exchangeConfig, callbackUrl, checks, Object.keys(parameters).length > 0 ? parameters : undefined, dpop);
   } catch (error) {
     if (error instanceof oidc.AuthorizationResponseError) {
       const said = error.error.toLowerCase();
@@ -351,6 +355,14 @@ export async function finishAuthorization(
     }
     if (rejected === 'malformed') {
       throw new SignInError('invalid_callback', `This sign-in response is incomplete: it needs exactly one code, and each parameter once. Please sign in with ${settings.displayName} again.`, { cause: error });
+    }
+    // A client the provider holds to DPoP, configured without it: our configuration's fault, whatever code it sends.
+    if (!settings.dpop && error instanceof oidc.ResponseBodyError && /\bDPoP\b/i.test(error.error_description ?? '')) {
+      throw new ProviderUnavailableError(
+        'provider_error',
+        `${settings.displayName} refused the sign-in (${providerValueShown(error.error)}): its client must bind tokens with DPoP; set ${settings.name.toUpperCase()}_DPOP=on.`,
+        { cause: error, providerError: providerValueShown(error.error) },
+      );
     }
     if (refusalCode(error) === 'invalid_grant') {
       throw new SignInError('invalid_grant', `${settings.displayName} did not accept this sign-in (it may have been used already or expired). Please sign in again.`, {
@@ -376,7 +388,7 @@ export async function finishAuthorization(
   const renewed = settings.hooks?.renewAccessToken ? await renewedAtSignIn(provider, response.access_token) : undefined;
   const receivedAt = now();
   const answer = renewed ? { ...response, ...renewed, token_type: renewed.token_type ?? response.token_type, scope: renewed.scope ?? response.scope } : response;
-  const profile = await readProfile(exchangeConfig, settings, answer.access_token, idSubject, response as unknown as Record<string, unknown>, tokenApiBase);
+  const profile = await readProfile(exchangeConfig, settings, answer.access_token, idSubject, response as unknown as Record<string, unknown>, tokenApiBase, dpop);
   const userinfo = profile.claims;
   // A provider that names the connection's API only in its user API's answer (Mailchimp, DocuSign): checked before anything is kept.
   const apiBase = tokenApiBase ?? profileApiBase(settings, userinfo);
@@ -412,6 +424,7 @@ export async function finishAuthorization(
       // What the code exchange sent as redirect_uri: for a provider that wants it again in each refresh.
       redirectUri: settings.redirectUriSent ?? transaction.redirectUri,
       ...(resent === undefined ? {} : { callbackParameters: resent }),
+      ...(dpopKey === undefined ? {} : { dpopKey }),
     },
   };
 }

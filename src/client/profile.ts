@@ -37,12 +37,13 @@ async function getProtectedJson(
   step: string,
   optional: boolean,
   postJson?: Record<string, unknown>,
+  dpop?: oidc.DPoPOptions,
 ): Promise<unknown> {
   let response: Response;
   const headers = new Headers({ accept: 'application/json', ...apiHeadersOf(settings), ...(postJson ? { 'content-type': 'application/json' } : {}) });
   try {
     const target = withTokenProof(settings, withApiQueryParameters(settings, new URL(url)), accessToken);
-    response = await oidc.fetchProtectedResource(config, accessToken, target, postJson ? 'POST' : 'GET', postJson ? JSON.stringify(postJson) : undefined, headers);
+    response = await oidc.fetchProtectedResource(config, accessToken, target, postJson ? 'POST' : 'GET', postJson ? JSON.stringify(postJson) : undefined, headers, dpop);
   } catch (error) {
     throw describeProviderFailure(settings.displayName, step, error);
   }
@@ -104,6 +105,7 @@ export async function readProfile(
   idSubject: string | undefined,
   tokenAnswer: Record<string, unknown> = {},
   connectionBase: string | null = null,
+  dpop?: oidc.DPoPOptions,
 ): Promise<ReadProfile> {
   const fromTokenAnswer = settings.hooks?.tokenResponseProfile;
   const rule = settings.connectionApiBase;
@@ -112,7 +114,7 @@ export async function readProfile(
   const reader = (step: string, apiBaseUrl: string | undefined, userinfoEndpoint: string | undefined): ProfileReader => ({
     userinfoEndpoint,
     apiBaseUrl,
-    getJson: (url) => getProtectedJson(config, settings, accessToken, url, step, true),
+    getJson: (url) => getProtectedJson(config, settings, accessToken, url, step, true, undefined, dpop),
   });
   // A user API only at the person's own regional base (Tesla's): the hook names that base first, checked before the token goes there.
   let moreClaims: Record<string, unknown> | undefined;
@@ -140,14 +142,14 @@ export async function readProfile(
     let body: unknown;
     if (idSubject !== undefined) {
       try {
-        body = await oidc.fetchUserInfo(config, accessToken, idSubject);
+        body = await oidc.fetchUserInfo(config, accessToken, idSubject, dpop);
       } catch (error) {
         throw describeProviderFailure(settings.displayName, 'userinfo request', error);
       }
     } else {
       body = settings.userinfoByIntrospection
         ? await introspectedProfile(config, settings, accessToken)
-        : await getProtectedJson(config, settings, accessToken, userinfoEndpoint, 'userinfo request', false, settings.userinfoPostJson);
+        : await getProtectedJson(config, settings, accessToken, userinfoEndpoint, 'userinfo request', false, settings.userinfoPostJson, dpop);
     }
     let profile: unknown = body;
     try {

@@ -1,6 +1,8 @@
 import { apiBasePatternOf, matchApiBase, parseApiBasePattern, type ApiBasePattern } from './api-bases.js';
 import { withAccessTokenParameter, withApiQueryParameters, withoutTokenInAnswer } from './api-query.js';
 import { describeProviderFailure, ProviderUnavailableError, TokenkeeperError } from './errors.js';
+import type * as oidc from 'openid-client';
+import { asksForNonce, dpopHandle, sendWithProof } from './dpop.js';
 import type { StreamInit } from './outbound-fetch.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import { hasProviderApi, type ProviderSettings } from './provider-settings.js';
@@ -307,7 +309,8 @@ export class ProviderApi {
         : settings.apiHeaders || settings.clientIdHeader || settings.clientCredentialsHeader || request.headers
           ? { ...request, body: given as SentBody | undefined, headers: requestHeaders(settings, request.headers) }
           : (request as SentRequest);
-    const first = withoutTokenInAnswer(settings, await this.#send(settings, base, url, token.accessToken, sent), token.accessToken);
+    const dpop = token.dpopKey === undefined ? undefined : await this.#dpopHandle(provider, token.dpopKey);
+    const first = withoutTokenInAnswer(settings, await this.#send(settings, base, url, token.accessToken, sent, dpop), token.accessToken);
     const firstRejected = await this.#rejectsToken(settings, first);
     if (this.#untried.size > 0 && this.#firstAnswerAfterRefresh(userId, provider, token.accessToken, firstRejected)) return first;
     if (!firstRejected || !tokens.mayRefreshAfterRejection(userId, provider)) return first;
@@ -325,7 +328,8 @@ export class ProviderApi {
     }
     await first.body?.cancel().catch(() => {});
     const renewed = await tokens.refresh(userId, provider, { rejectedAccessToken: token.accessToken });
-    const second = withoutTokenInAnswer(settings, await this.#send(settings, base, url, renewed.accessToken, sent), renewed.accessToken);
+    const renewedDpop = renewed.dpopKey === undefined ? undefined : await this.#dpopHandle(provider, renewed.dpopKey);
+    const second = withoutTokenInAnswer(settings, await this.#send(settings, base, url, renewed.accessToken, sent, renewedDpop), renewed.accessToken);
     tokens.noteRetryAfterRefresh(userId, provider, await this.#rejectsToken(settings, second));
     return second;
   }
@@ -335,7 +339,8 @@ export class ProviderApi {
    * copy of the body): a 4xx, or a 2xx when the provider answers refusals with one (successMayRejectToken).
    */
   async #rejectsToken(settings: ProviderSettings, response: Response): Promise<boolean> {
-    if (response.status === 401) return true;
+    // A 401 asking for a DPoP nonce refuses the proof, not the token: the next call has the nonce.
+    if (response.status === 401) return !asksForNonce(response);
     const hook = settings.hooks?.tokenRejected;
     if (!hook || response.status >= 500 || (response.status < 400 && !(settings.successMayRejectToken && response.status >= 200 && response.status < 300))) return false;
     return hook(response.clone()).catch(() => false);
@@ -368,7 +373,12 @@ export class ProviderApi {
    * GET and HEAD follow one, and they send no body); the wait for the answer
    * starts when it has gone out whole, so a long upload is not cut.
    */
-  async #send(settings: ProviderSettings, base: URL, url: URL, accessToken: string, request: SentRequest): Promise<Response> {
+  /** The DPoP handle of a connection's key, for the provider's configuration (its nonces are remembered there). */
+  async #dpopHandle(provider: string, key: string): Promise<oidc.DPoPHandle> {
+    return dpopHandle(await this.#options.registry.get(provider).configuration(), key);
+  }
+
+  async #send(settings: ProviderSettings, base: URL, url: URL, accessToken: string, request: SentRequest, dpop?: oidc.DPoPHandle): Promise<Response> {
     const { displayName } = settings;
     const method = (request.method ?? 'GET').toUpperCase();
     const sendsBody = request.body !== undefined && method !== 'GET' && method !== 'HEAD';
@@ -393,13 +403,20 @@ export class ProviderApi {
       const signal = request.signal ? AbortSignal.any([controller.signal, request.signal]) : controller.signal;
       let response: Response;
       try {
-        response = await this.#options.fetch(withAccessTokenParameter(settings, withTokenProof(settings, withApiQueryParameters(settings, target), accessToken), accessToken).toString(), {
-          method,
-          // RFC 6750 §2.1: the token goes in the Authorization header only, or in the one header (or query parameter, §2.3) the provider takes it in.
-          headers: { ...request.headers, ...tokenHeaders(settings, accessToken) },
-          ...body,
-          signal,
-        });
+        const sentUrl = withAccessTokenParameter(settings, withTokenProof(settings, withApiQueryParameters(settings, target), accessToken), accessToken);
+        response = dpop
+          ? // RFC 9449 §7.1: the token as `Authorization: DPoP`, with a proof of this key for this method and URL.
+            await sendWithProof(dpop, this.#options.fetch, sentUrl, { method, headers: request.headers ?? {}, ...body, signal }, accessToken, {
+              allowInsecureHttp: settings.allowInsecureHttp === true,
+              resendable: !streamed,
+            })
+          : await this.#options.fetch(sentUrl.toString(), {
+              method,
+              // RFC 6750 §2.1: the token goes in the Authorization header only, or in the one header (or query parameter, §2.3) the provider takes it in.
+              headers: { ...request.headers, ...tokenHeaders(settings, accessToken) },
+              ...body,
+              signal,
+            });
       } catch (error) {
         // The caller's own abort is theirs, as with fetch: not a provider fault.
         if (request.signal?.aborted) throw request.signal.reason;

@@ -373,6 +373,13 @@ export interface ProviderSettings {
    * Only the configured userinfo endpoint; API calls are sent as the other settings say.
    */
   userinfoTokenInForm?: boolean;
+  /**
+   * True: the connection's tokens are bound to a key of its own by DPoP (RFC 9449): a new ES256 key at each sign-in,
+   * kept encrypted with the tokens; the code exchange, every refresh, the userinfo request and every API call carry a
+   * proof signed with it, and API calls send the token as `Authorization: DPoP`. A provider's DPoP nonce is taken
+   * (RFC 9449 §8, §9). A connection made before DPoP was turned on keeps its bearer tokens until its next sign-in.
+   */
+  dpop?: boolean;
   /** Userinfo member holding the stable subject when there is no ID token (plain OAuth 2.0), e.g. GitHub's `id`. */
   subjectClaim?: string;
   /**

@@ -3,6 +3,7 @@ import * as oidc from 'openid-client';
 import { renewAccessToken, RenewalRefusedError, type RenewedAccessToken } from './access-token-renewal.js';
 import { clientCredentialsGranted } from './client-credentials-check.js';
 import { connectionApiBase } from './connection-api-base.js';
+import { dpopHandle } from './dpop.js';
 import { describeProviderFailure, ProviderUnavailableError, refusalCode, TokenkeeperError } from './errors.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import type { ProviderSettings } from './provider-settings.js';
@@ -102,7 +103,9 @@ export async function requestTokenRefresh(registry: ProviderRegistry, token: Sto
       ...(settings.tokenRequestsSendScope && token.scope ? { scope: token.scope } : {}),
       ...resentParameters(settings, token),
     };
-    response = await oidc.refreshTokenGrant(config, token.refreshToken, Object.keys(parameters).length > 0 ? parameters : undefined);
+    // Tokens bound by DPoP are refreshed with a proof of the same key (a connection made before DPoP was on has none).
+    const dpop = token.dpopKey ? { DPoP: await dpopHandle(config, token.dpopKey) } : undefined;
+    response = await oidc.refreshTokenGrant(config, token.refreshToken, Object.keys(parameters).length > 0 ? parameters : undefined, dpop);
   } catch (error) {
     const refusal = refusalCode(error);
     if (refusal !== undefined && NEEDS_SIGN_IN.has(refusal)) {

@@ -28,6 +28,12 @@ export interface AccessToken {
   expiresAt: number | null;
   /** This connection's own API origin, when the provider names one per connection. */
   apiBaseUrl?: string | null;
+  /**
+   * The private key (a JWK, as JSON) the token is bound to by DPoP, for a provider configured with it: a call with
+   * the token needs a proof signed with it (openid-client's getDPoPHandle and fetchProtectedResource make one).
+   * Absent for a bearer token. As secret as the token.
+   */
+  dpopKey?: string;
 }
 
 export interface TokenManagerOptions {
@@ -100,7 +106,9 @@ const MAX_TRACKED_REJECTIONS = 10_000;
 const BACKOFF_SWEEP_MIN = 1_000;
 
 function toAccessToken(token: StoredTokenSet): AccessToken {
-  return { accessToken: token.accessToken, tokenType: token.tokenType, scope: token.scope, expiresAt: token.expiresAt, apiBaseUrl: token.apiBaseUrl ?? null };
+  const accessToken: AccessToken = { accessToken: token.accessToken, tokenType: token.tokenType, scope: token.scope, expiresAt: token.expiresAt, apiBaseUrl: token.apiBaseUrl ?? null };
+  if (token.dpopKey) accessToken.dpopKey = token.dpopKey;
+  return accessToken;
 }
 
 /**

@@ -26,6 +26,12 @@ export interface TokenSet {
    * VK ID's `device_id`). Null or absent: none; a refresh keeps the stored ones.
    */
   callbackParameters?: Readonly<Record<string, string>> | null;
+  /**
+   * The private key the tokens are bound to by DPoP (RFC 9449), as a JWK in JSON, for a provider configured with
+   * DPoP: every token request and API call with these tokens is signed with it. Null or absent: bearer tokens.
+   * Secret as the tokens are (stored encrypted); a refresh keeps it, a new sign-in brings its own.
+   */
+  dpopKey?: string | null;
   /** When the refresh token expires (epoch seconds), when the provider said (`refresh_token_expires_in`). */
   refreshTokenExpiresAt?: number | null;
 }

@@ -354,6 +354,18 @@ describe('provider settings from <NAME>_… variables', () => {
     expect(refusal({ ...github, GITHUB_SIGN_OUT_AT_PROVIDER: 'on' }, 'github').variable).toBe('GITHUB_SIGN_OUT_AT_PROVIDER');
   });
 
+  it('<NAME>_DPOP is on or off (default off, or the preset\'s), and refused with a preset whose API takes the token elsewhere than Authorization', () => {
+    const acme = { ...client, ACME_ISSUER: 'https://id.acme.test' };
+    expect(providerSettings(acme, 'acme', true)).not.toHaveProperty('dpop');
+    expect(providerSettings({ ...acme, ACME_DPOP: 'on' }, 'acme', true).dpop).toBe(true);
+    expect(providerSettings({ ...acme, ACME_DPOP: 'off' }, 'acme', true)).not.toHaveProperty('dpop');
+    expect(providerSettings({ KEYCLOAK_PRESET: 'keycloak', KEYCLOAK_BASE_URL: 'https://sso.acme.test', KEYCLOAK_REALM: 'staff', KEYCLOAK_CLIENT_ID: 'k', KEYCLOAK_CLIENT_SECRET: 's', KEYCLOAK_DPOP: 'on' }, 'keycloak', true).dpop).toBe(true);
+    expect(refusal({ ...acme, ACME_DPOP: 'true' }).message).toBe('Configuration error: ACME_DPOP must be on or off (got "true")');
+    const foursquare = refusal({ FOURSQUARE_PRESET: 'foursquare', FOURSQUARE_CLIENT_ID: 'f', FOURSQUARE_CLIENT_SECRET: 's', FOURSQUARE_DPOP: 'on' }, 'foursquare');
+    expect(foursquare.variable).toBe('FOURSQUARE_DPOP');
+    expect(foursquare.message).toBe('Configuration error: FOURSQUARE_DPOP cannot be on with the foursquare preset, whose API takes the access token elsewhere than as Authorization: Bearer; remove it');
+  });
+
   it('a PayPal REST API host or an Amazon shopping site or endpoint given as the base URL stops start-up, naming the URL to give', () => {
     const paypal = { ...client, ACME_PRESET: 'paypal' };
     expect(refusal({ ...paypal, ACME_BASE_URL: 'https://api-m.sandbox.paypal.com' }).message).toBe(

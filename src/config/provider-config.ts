@@ -325,6 +325,11 @@ export function providerSettings(env: Environment, name: string, production: boo
   const proxyHeaderNames = proxyHeaders({ request: v('PROXY_REQUEST_HEADERS'), response: v('PROXY_RESPONSE_HEADERS') }, prefix, fromPreset.proxyHeaders);
   const idleSeconds = refreshTokenIdleSeconds(v('REFRESH_TOKEN_IDLE_DAYS'), `${prefix}_REFRESH_TOKEN_IDLE_DAYS`, fromPreset.refreshTokenIdleSeconds);
   const signOutAtProvider = onOrOff(env, `${prefix}_SIGN_OUT_AT_PROVIDER`, false);
+  const dpop = onOrOff(env, `${prefix}_DPOP`, fromPreset.dpop ?? false);
+  // RFC 9449 §7.1: a bound token goes in the Authorization header, with its proof; an API that takes it elsewhere cannot check one.
+  if (dpop && (fromPreset.accessTokenParameter || fromPreset.accessTokenHeader || fromPreset.apiTokenScheme || fromPreset.userinfoTokenScheme || fromPreset.userinfoTokenInForm)) {
+    throw new ConfigError(`${prefix}_DPOP`, `cannot be on with the ${presetName} preset, whose API takes the access token elsewhere than as Authorization: Bearer; remove it`);
+  }
   if (signOutAtProvider && !discovery) {
     // RFC 8414 has no end_session_endpoint: only an OpenID provider's discovery document names one.
     throw new ConfigError(`${prefix}_SIGN_OUT_AT_PROVIDER`, `needs OpenID discovery (${prefix}_ISSUER or ${prefix}_SERVER_METADATA_URL), whose document names the end_session_endpoint; remove it, or set one of those`);
@@ -364,6 +369,7 @@ export function providerSettings(env: Environment, name: string, production: boo
     refreshTokenNeedsConsent: fromPreset.refreshTokenNeedsConsent ?? scope.split(' ').includes('offline_access'),
     ...(idleSeconds !== undefined ? { refreshTokenIdleSeconds: idleSeconds } : {}),
     ...(signOutAtProvider ? { signOutAtProvider } : {}),
+    ...(dpop ? { dpop } : {}),
     ...(fromPreset.skipUserinfo ? { skipUserinfo: true } : {}),
     ...(fromPreset.userinfoByIntrospection ? { userinfoByIntrospection: true } : {}),
     ...(fromPreset.userinfoPostJson ? { userinfoPostJson: fromPreset.userinfoPostJson } : {}),

@@ -28,6 +28,7 @@ export const PROVIDER_VARIABLE_SUFFIXES: readonly string[] = [
   'PRIVATE_KEY_ID',
   'REFRESH_TOKEN_IDLE_DAYS',
   'SIGN_OUT_AT_PROVIDER',
+  'DPOP',
   ...Object.values(PRESET_VALUE_VARIABLES),
 ];
 

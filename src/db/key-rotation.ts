@@ -162,31 +162,33 @@ async function rotateTokenRow(db: Kysely<DatabaseSchema>, cipher: TokenCipher, i
   for (let attempt = 0; attempt < ATTEMPTS_PER_ROW; attempt += 1) {
     const row = await db
       .selectFrom('tokens')
-      .select(['id', 'user_id', 'provider', 'access_token', 'refresh_token', 'id_token'])
+      .select(['id', 'user_id', 'provider', 'access_token', 'refresh_token', 'id_token', 'dpop_key'])
       .where('id', '=', id)
       .executeTakeFirst();
     if (row === undefined) return undefined;
-    const next: Record<TokenColumn, string | null> = { access_token: null, refresh_token: null, id_token: null };
+    const next: Record<TokenColumn, string | null> = { access_token: null, refresh_token: null, id_token: null, dpop_key: null };
     try {
-      for (const column of ['access_token', 'refresh_token', 'id_token'] as const) {
+      for (const column of ['access_token', 'refresh_token', 'id_token', 'dpop_key'] as const) {
         const value = row[column];
         if (value !== null) next[column] = rewritten(cipher, value, tokenAssociatedData(row.user_id, row.provider, column));
       }
     } catch (error) {
       return failureOf(error);
     }
-    if (next.access_token === null && next.refresh_token === null && next.id_token === null) return 'alreadyCurrent';
+    if (next.access_token === null && next.refresh_token === null && next.id_token === null && next.dpop_key === null) return 'alreadyCurrent';
     const result = await db
       .updateTable('tokens')
       .set({
         access_token: next.access_token ?? row.access_token,
         refresh_token: next.refresh_token ?? row.refresh_token,
         id_token: next.id_token ?? row.id_token,
+        dpop_key: next.dpop_key ?? row.dpop_key,
       })
       .where('id', '=', row.id)
       .where('access_token', '=', row.access_token)
       .where((eb) => (row.refresh_token === null ? eb('refresh_token', 'is', null) : eb('refresh_token', '=', row.refresh_token)))
       .where((eb) => (row.id_token === null ? eb('id_token', 'is', null) : eb('id_token', '=', row.id_token)))
+      .where((eb) => (row.dpop_key === null ? eb('dpop_key', 'is', null) : eb('dpop_key', '=', row.dpop_key)))
       .executeTakeFirst();
     if (result.numUpdatedRows > 0n) return 'reencrypted';
   }

@@ -24,6 +24,7 @@ import * as logoutTokenIds from './migrations/2026-12-06T0100-logout-token-ids.j
 import * as connectionAuthorizationServer from './migrations/2026-12-06T0700-connection-authorization-server.js';
 import * as connectionRedirectUri from './migrations/2026-12-06T0800-connection-redirect-uri.js';
 import * as connectionCallbackParameters from './migrations/2026-12-07T0500-connection-callback-parameters.js';
+import * as connectionDpopKey from './migrations/2026-12-07T0600-connection-dpop-key.js';
 
 // Listed in code rather than read from a folder, so migrations travel with the
 // compiled dist/ build and no file-system scanning is needed at run time.
@@ -55,6 +56,7 @@ function migrationsFor(dialect: Dialect): Readonly<Record<string, Migration>> {
     '2026-12-06T0700-connection-authorization-server': connectionAuthorizationServer,
     '2026-12-06T0800-connection-redirect-uri': connectionRedirectUri,
     '2026-12-07T0500-connection-callback-parameters': connectionCallbackParameters,
+    '2026-12-07T0600-connection-dpop-key': connectionDpopKey,
   };
 }
 

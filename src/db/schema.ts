@@ -61,6 +61,8 @@ export interface TokensTable {
   redirect_uri: ColumnType<string | null, string | null | undefined, string | null>;
   /** Parameters of the authorization response the provider wants again in every refresh (VK ID's device_id), as a JSON object; null: none. */
   callback_parameters: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The private key (a JWK, encrypted) the connection's tokens are bound to by DPoP (RFC 9449); null: bearer tokens. */
+  dpop_key: ColumnType<string | null, string | null | undefined, string | null>;
   /** When the refresh token expires (epoch seconds), when the provider said (`refresh_token_expires_in`). */
   refresh_token_expires_at: ColumnType<number | null, number | null | undefined, number | null>;
   /** When the stored refresh token was issued (epoch seconds): a stated lifetime counts from it. Null for tokens stored before this was kept. */

@@ -17,7 +17,7 @@ describeEachDialect('findUserTokenContext', (dialect) => {
   });
   afterAll(() => database.close());
 
-  it('reads the whole token row, so a token the service API hands out or proxies with is refreshed as any other (at its regional server, with its redirect URI and callback parameters)', async () => {
+  it('reads the whole token row, so a token the service API hands out or proxies with is refreshed and proven as any other', async () => {
     const { id: userId } = await createUser(database.db, { username: 'svc-1', dateJoined: NOW });
     await store.saveTokenSet(
       userId,
@@ -26,7 +26,7 @@ describeEachDialect('findUserTokenContext', (dialect) => {
         accessToken: 'AT',
         refreshToken: 'RT',
         idToken: null,
-        tokenType: 'Bearer',
+        tokenType: 'DPoP',
         scope: 'read',
         expiresAt: NOW + 3600,
         issuedAt: NOW,
@@ -34,6 +34,7 @@ describeEachDialect('findUserTokenContext', (dialect) => {
         authorizationServerUrl: 'https://eu.acme.test',
         redirectUri: 'https://app.test/auth/toolkit/callback',
         callbackParameters: { device_id: 'dev-1' },
+        dpopKey: '{"kty":"EC"}',
         refreshTokenExpiresAt: NOW + 86_400,
       },
       NOW,
@@ -43,6 +44,7 @@ describeEachDialect('findUserTokenContext', (dialect) => {
     expect(context).toEqual({ isActive: true, token: whole });
     const token = store.fromRow(context!.token!);
     expect(token).toMatchObject({ authorizationServerUrl: 'https://eu.acme.test', redirectUri: 'https://app.test/auth/toolkit/callback', callbackParameters: { device_id: 'dev-1' } });
+    expect(token.dpopKey).toBe('{"kty":"EC"}');
     expect(await findUserTokenContext(database.db, userId, 'other')).toEqual({ isActive: true, token: null });
   });
 });

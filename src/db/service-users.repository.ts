@@ -176,6 +176,7 @@ const userWithToken = preparedPerDatabase((db: Kysely<DatabaseSchema>, param) =>
       'tokens.authorization_server_url',
       'tokens.redirect_uri',
       'tokens.callback_parameters',
+      'tokens.dpop_key',
       'tokens.refresh_token_expires_at',
       'tokens.refresh_token_issued_at',
       'tokens.refresh_token_used_at',

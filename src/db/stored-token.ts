@@ -36,6 +36,7 @@ export class DecryptedToken {
   readonly #decrypt: ColumnDecrypter;
   #refreshToken: string | null | undefined;
   #idToken: string | null | undefined;
+  #dpopKey: string | null | undefined;
 
   constructor(row: TokenRow, decrypt: ColumnDecrypter) {
     this.#row = row;
@@ -69,6 +70,11 @@ export class DecryptedToken {
   get idToken(): string | null {
     if (this.#idToken === undefined) this.#idToken = this.#nullableColumn('id_token', this.#row.id_token);
     return this.#idToken;
+  }
+
+  get dpopKey(): string | null {
+    if (this.#dpopKey === undefined) this.#dpopKey = this.#nullableColumn('dpop_key', this.#row.dpop_key);
+    return this.#dpopKey;
   }
 
   #column(column: TokenColumn, value: string): string {

@@ -49,7 +49,7 @@ export class TokenDecryptionError extends Error {
   }
 }
 
-export type TokenColumn = 'access_token' | 'refresh_token' | 'id_token';
+export type TokenColumn = 'access_token' | 'refresh_token' | 'id_token' | 'dpop_key';
 
 /**
  * Associated data binding a token value to its row and column: a value copied

@@ -27,7 +27,8 @@ function keyIdOf(value: string): string | null {
 export async function sampleTokenKeys(db: Kysely<DatabaseSchema>, cipher: TokenCipher, limit = 50): Promise<TokenKeySample> {
   const rows = await db
     .selectFrom('tokens')
-    .select(['id', 'user_id', 'provider', 'access_token', 'refresh_token', 'id_token'])
+    // Every column: a database a migration behind (doctor says so too) lacks the newest, which are then not sampled.
+    .selectAll()
     .orderBy('updated_at', 'desc')
     .orderBy('id')
     .limit(limit)
@@ -35,9 +36,9 @@ export async function sampleTokenKeys(db: Kysely<DatabaseSchema>, cipher: TokenC
   const sample: TokenKeySample = { sampled: rows.length, decryptedByKey: {}, failed: [] };
   for (const row of rows) {
     let failure: TokenKeySample['failed'][number] | undefined;
-    for (const column of ['access_token', 'refresh_token', 'id_token'] as const) {
-      const value = row[column];
-      if (value === null || failure) continue;
+    for (const column of ['access_token', 'refresh_token', 'id_token', 'dpop_key'] as const) {
+      const value = row[column] as string | null | undefined;
+      if (value === null || value === undefined || failure) continue;
       try {
         cipher.decrypt(value, tokenAssociatedData(row.user_id, row.provider, column));
       } catch (error) {

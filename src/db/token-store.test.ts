@@ -4,7 +4,8 @@ import { type TestDatabase, describeEachDialect } from '../../test/support/postg
 import { queryPlan } from '../../test/support/query-plan.js';
 import { openDatabase } from './database.js';
 import { type RefreshTokenEndsOptions, type StoredToken, type TokenSet, SqlTokenStore, refreshTokensEndingQuery } from './token-store.js';
-import { TokenCipher, TokenDecryptionError, generateEncryptionKey, parseEncryptionKeys } from './token-cipher.js';
+import { rotateEncryptionKeys } from './key-rotation.js';
+import { TokenCipher, TokenDecryptionError, generateEncryptionKey, parseEncryptionKeys, tokenAssociatedData } from './token-cipher.js';
 import { createUser } from './user.repository.js';
 
 const NOW = 1_790_000_000;
@@ -22,6 +23,7 @@ function tokenSet(overrides: Partial<TokenSet> = {}): TokenSet {
     authorizationServerUrl: null,
     redirectUri: 'https://app.test/auth/toolkit/callback',
     callbackParameters: null,
+    dpopKey: null,
     refreshTokenExpiresAt: NOW + 180 * 86_400,
     ...overrides,
   };
@@ -29,11 +31,12 @@ function tokenSet(overrides: Partial<TokenSet> = {}): TokenSet {
 
 /** Every field of a stored token, the lazily decrypted ones included (they are getters, not own properties). */
 function allFields(token: StoredToken | undefined) {
-  return token && { ...token, refreshToken: token.refreshToken, idToken: token.idToken };
+  return token && { ...token, refreshToken: token.refreshToken, idToken: token.idToken, dpopKey: token.dpopKey };
 }
 
 describeEachDialect('SqlTokenStore', (dialect) => {
   let database: TestDatabase;
+  let key: string;
   let cipher: TokenCipher;
   let store: SqlTokenStore;
   let userCount = 0;
@@ -41,7 +44,8 @@ describeEachDialect('SqlTokenStore', (dialect) => {
 
   beforeAll(async () => {
     database = await dialect.openTestDatabase();
-    cipher = new TokenCipher(parseEncryptionKeys(generateEncryptionKey()));
+    key = generateEncryptionKey();
+    cipher = new TokenCipher(parseEncryptionKeys(key));
     store = new SqlTokenStore(database.db, cipher);
   });
   afterAll(() => database.close());
@@ -344,6 +348,33 @@ describeEachDialect('SqlTokenStore', (dialect) => {
       expect(await store.findTokenSummary(userId, 'toolkit')).toMatchObject({ status: 'active', lastError: 'provider answered 503' });
       expect(await store.acquireRefreshLease(userId, 'toolkit', NOW + 6, 30)).toBeDefined();
     });
+  });
+
+  // Last: the rotation re-encrypts every row of this database under a key the other tests' store does not have.
+  it('keeps the DPoP key encrypted and bound to its row, through refreshes; a sign-in replaces it, a bearer one drops it; a key rotation re-encrypts it', async () => {
+    const userId = await newUser();
+    const dpopKey = '{"kty":"EC","crv":"P-256","x":"x-1","y":"y-1","d":"private-d-1","alg":"ES256"}';
+    await store.saveTokenSet(userId, 'toolkit', tokenSet({ tokenType: 'DPoP', dpopKey }), NOW);
+    const column = async () => (await database.db.selectFrom('tokens').select('dpop_key').where('user_id', '=', userId).executeTakeFirstOrThrow()).dpop_key;
+    expect(await column()).not.toContain('private-d-1');
+    expect(cipher.decrypt((await column())!, tokenAssociatedData(userId, 'toolkit', 'dpop_key'))).toBe(dpopKey);
+    expect((await new SqlTokenStore(database.db, cipher).findToken(userId, 'toolkit'))?.dpopKey).toBe(dpopKey);
+    const lease = await store.acquireRefreshLease(userId, 'toolkit', NOW + 60, 30);
+    const refreshed = await store.saveRefreshedTokenSet(userId, 'toolkit', lease!, tokenSet({ tokenType: 'DPoP', accessToken: 'AT-refreshed', refreshToken: 'RT-rotated' }), NOW + 60);
+    expect(refreshed?.dpopKey).toBe(dpopKey);
+
+    const rotated = new TokenCipher(parseEncryptionKeys([generateEncryptionKey(), key].join(',')));
+    await rotateEncryptionKeys(database.db, rotated, { now: NOW + 70 });
+    const reencrypted = (await column())!;
+    expect(rotated.needsReencryption(reencrypted)).toBe(false);
+    expect(rotated.decrypt(reencrypted, tokenAssociatedData(userId, 'toolkit', 'dpop_key'))).toBe(dpopKey);
+
+    const next = dpopKey.replace('private-d-1', 'private-d-2');
+    await store.saveTokenSet(userId, 'toolkit', tokenSet({ tokenType: 'DPoP', dpopKey: next }), NOW + 100);
+    expect((await new SqlTokenStore(database.db, rotated).findToken(userId, 'toolkit'))?.dpopKey).toBe(next);
+    await store.saveTokenSet(userId, 'toolkit', tokenSet(), NOW + 200);
+    expect(await column()).toBeNull();
+    expect((await store.findToken(userId, 'toolkit'))?.dpopKey).toBeNull();
   });
 });
 

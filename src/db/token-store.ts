@@ -38,6 +38,12 @@ export interface TokenSet {
    * VK ID's `device_id`). Null or absent: none; a refresh keeps the stored ones.
    */
   callbackParameters?: Readonly<Record<string, string>> | null;
+  /**
+   * The private key the tokens are bound to by DPoP (RFC 9449), as a JWK in JSON, for a provider configured with
+   * DPoP: every token request and API call with these tokens is signed with it. Null or absent: bearer tokens.
+   * Secret as the tokens are (stored encrypted); a refresh keeps it, a new sign-in brings its own.
+   */
+  dpopKey?: string | null;
   /** When the refresh token expires (epoch seconds), when the provider said (`refresh_token_expires_in`). */
   refreshTokenExpiresAt?: number | null;
 }
@@ -269,6 +275,7 @@ export class SqlTokenStore {
           authorizationServerUrl: set.authorizationServerUrl ?? null,
           redirectUri: set.redirectUri ?? null,
           callbackParameters: set.callbackParameters ?? null,
+          dpopKey: set.dpopKey ?? null,
           refreshTokenExpiresAt,
           refreshTokenUsedAt: refreshTokenIssuedAt,
         };
@@ -543,13 +550,14 @@ export class SqlTokenStore {
     userId: string,
     provider: string,
     set: TokenSet,
-  ): { access_token: string; refresh_token: string | null; id_token: string | null } {
+  ): { access_token: string; refresh_token: string | null; id_token: string | null; dpop_key: string | null } {
     const encrypt = (column: TokenColumn, value: string) =>
       this.#cipher.encrypt(value, tokenAssociatedData(userId, provider, column));
     return {
       access_token: encrypt('access_token', set.accessToken),
       refresh_token: set.refreshToken === null ? null : encrypt('refresh_token', set.refreshToken),
       id_token: set.idToken === null ? null : encrypt('id_token', set.idToken),
+      dpop_key: set.dpopKey ? encrypt('dpop_key', set.dpopKey) : null,
     };
   }
 

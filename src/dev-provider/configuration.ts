@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+
 import { errors } from 'oidc-provider';
 import type {
   Adapter,
@@ -23,6 +25,7 @@ export interface ConfigurationSettings {
   accessTokenTtl: number;
   refreshTokenTtl: number;
   rotateRefreshTokens: boolean;
+  requireDpopNonce: boolean;
   keys: ProviderKeys;
   adapter: (model: string) => Adapter;
 }
@@ -39,6 +42,7 @@ function clientMetadata(client: DevProviderClient) {
     token_endpoint_auth_method: client.tokenEndpointAuthMethod ?? 'client_secret_basic',
     ...(client.postLogoutRedirectUris ? { post_logout_redirect_uris: client.postLogoutRedirectUris } : {}),
     ...(client.backchannelLogoutUri ? { backchannel_logout_uri: client.backchannelLogoutUri, backchannel_logout_session_required: true } : {}),
+    ...(client.dpopBoundAccessTokens ? { dpop_bound_access_tokens: true } : {}),
   };
 }
 
@@ -107,8 +111,9 @@ export function buildConfiguration(settings: ConfigurationSettings): Configurati
       rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
       // Signing out here ends the sessions of the clients that registered a backchannel_logout_uri there too.
       backchannelLogout: { enabled: true },
-      // Sender-constrained tokens would need proof checks in the protected API.
-      dPoP: { enabled: false },
+      // DPoP-bound tokens (RFC 9449) for a client that sends proofs, or must (dpopBoundAccessTokens); userinfo checks
+      // their proofs, the demo API under /api/ takes bearer tokens only. Nonces are signed with a key of this process.
+      dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => settings.requireDpopNonce },
       // Without resource indicators every scope is an OpenID scope on one opaque token.
       resourceIndicators: { enabled: false },
     },

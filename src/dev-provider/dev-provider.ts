@@ -145,6 +145,7 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
       accessTokenTtl: options.accessTokenTtl ?? DEFAULT_ACCESS_TOKEN_TTL,
       refreshTokenTtl: options.refreshTokenTtl ?? DEFAULT_REFRESH_TOKEN_TTL,
       rotateRefreshTokens: options.rotateRefreshTokens ?? true,
+      requireDpopNonce: options.requireDpopNonce ?? false,
       keys,
       adapter: createAdapterFactory(store),
     }));

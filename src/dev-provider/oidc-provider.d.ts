@@ -70,6 +70,8 @@ declare module 'oidc-provider' {
     accountId: string;
     clientId: string;
     grantId: string;
+    /** Whether the token is bound to a key (DPoP's `jkt`, or a certificate's thumbprint). */
+    isSenderConstrained(): boolean;
   }
 
   export interface RefreshToken extends BaseToken {

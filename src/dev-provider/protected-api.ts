@@ -81,7 +81,8 @@ async function findValidAccessToken(provider: Provider, value: string): Promise<
     // A malformed value is just an invalid token.
     return undefined;
   }
-  if (!token || token.isExpired) return undefined;
+  // RFC 9449 §7.2: a token bound to a key by DPoP is no bearer token, and this API checks no proofs.
+  if (!token || token.isExpired || token.isSenderConstrained()) return undefined;
   return token;
 }
 

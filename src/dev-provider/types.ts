@@ -19,6 +19,12 @@ export interface DevProviderClient {
   backchannelLogoutUri?: string;
   /** Where a client's sign-out at this provider (RP-Initiated Logout) may send the browser back to. */
   postLogoutRedirectUris?: string[];
+  /**
+   * True: the client's access tokens must be bound to a key by DPoP (RFC 9449; `dpop_bound_access_tokens`): a token
+   * request without a DPoP proof is refused. A bound token is taken at userinfo with its proof, and refused by the
+   * demo API under /api/, which takes bearer tokens only.
+   */
+  dpopBoundAccessTokens?: boolean;
 }
 
 /** pino-compatible; the dev provider never passes token values to it. */
@@ -44,6 +50,8 @@ export interface DevProviderOptions {
    * used one revokes the whole grant (oidc-provider does that itself).
    */
   rotateRefreshTokens?: boolean;
+  /** True: every DPoP proof must carry a nonce this provider gave (RFC 9449 §8, §9); default false. */
+  requireDpopNonce?: boolean;
   /**
    * When set, signing keys, cookie keys and the provider's state (sessions,
    * grants, tokens) persist in files there, so a restart keeps every token

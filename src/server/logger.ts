@@ -24,7 +24,7 @@ export function redactUrl(target: string): string {
 }
 
 /** Field names whose values are secrets wherever they appear in a logged object. */
-const SECRET_FIELDS = ['accessToken', 'refreshToken', 'idToken', 'access_token', 'refresh_token', 'id_token', 'clientSecret', 'client_secret', 'codeVerifier', 'password', 'serviceKey', 'service_key', 'secret', 'authorization',
+const SECRET_FIELDS = ['accessToken', 'refreshToken', 'idToken', 'dpopKey', 'access_token', 'refresh_token', 'id_token', 'dpop_key', 'clientSecret', 'client_secret', 'codeVerifier', 'password', 'serviceKey', 'service_key', 'secret', 'authorization',
   // Webhooks: WEBHOOK_SECRET, its decoded keys (the config's webhooks.signingKeys), and a request's signature,
   // which an attacker holding one could replay within the receiver's tolerance.
   'webhookSecret', 'webhook_secret', 'WEBHOOK_SECRET', 'signingKey', 'signingKeys', 'signature', 'webhook-signature'];

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevProvider, type DevProvider } from '../src/dev-provider/index.js';
 import { DIALECTS } from './support/postgres.js';
+import { disconnectThrough } from './providers/kit/provider-app.js';
 import { expireStoredAccessToken } from './support/signed-in.js';
 import { APP_ORIGIN, startTestApp, type TestApp } from './support/test-app.js';
 import { useTestApp } from './support/use-test-app.js';
@@ -112,6 +113,13 @@ describe('DPoP-bound tokens (<NAME>_DPOP=on) at a provider that requires them, w
     } finally {
       await other.close();
     }
+  });
+
+  it('disconnect revokes the bound tokens at the provider (RFC 7009 asks no proof)', async () => {
+    const { browser } = await signIn('bound', 'bob');
+    const revocations = provider.stats.revocations;
+    expect(await disconnectThrough(browser, 'bound')).toEqual({ disconnected: true, revokedAtProvider: true });
+    expect(provider.stats.revocations).toBeGreaterThan(revocations);
   });
 
   it('the same client without DPoP cannot sign in: the provider refuses the code exchange, and nothing is stored', async () => {

@@ -102,6 +102,26 @@ async function pkceChallenge(settings: ProviderSettings, codeVerifier: string): 
 }
 
 /**
+ * The authorization URL of a pushed authorization request (RFC 9126): the parameters go to the provider from here,
+ * the browser carries the `request_uri` it answers. A refusal (the client's fault: its id, secret or redirect URI)
+ * and an outage are the provider's answer, not the person's.
+ */
+async function pushedAuthorizationUrl(config: oidc.Configuration, settings: ProviderSettings, parameters: Record<string, string>): Promise<URL> {
+  try {
+    return await oidc.buildAuthorizationUrlWithPAR(config, parameters);
+  } catch (error) {
+    const failure = describeProviderFailure(settings.displayName, 'pushed authorization request', error);
+    if (failure.providerError !== null && failure.status < 503) {
+      throw new ProviderUnavailableError('provider_error', `${settings.displayName} refused the pushed authorization request (${failure.providerError}); check the client id, secret and redirect URI registered there.`, {
+        cause: error,
+        providerError: failure.providerError,
+      });
+    }
+    throw failure;
+  }
+}
+
+/**
  * Builds the authorization request: PKCE S256 (or plain, where the provider takes only that), state and (for OIDC) nonce, all fresh.
  *
  * @example
@@ -124,7 +144,7 @@ export async function startAuthorization(
   const state = oidc.randomState();
   const nonce = requestsOpenId(settings, scope) && settings.idTokenNonce !== false ? oidc.randomNonce() : null;
   const pkce = settings.pkce !== false;
-  const authorizationUrl = oidc.buildAuthorizationUrl(config, {
+  const parameters = {
     ...settings.authorizationParams,
     ...(options.incrementalScope !== undefined ? settings.incrementalAuthorizationParams : {}),
     ...promptFor(settings, options),
@@ -134,7 +154,9 @@ export async function startAuthorization(
     ...(pkce ? await pkceChallenge(settings, codeVerifier) : {}),
     state,
     ...(nonce ? { nonce } : {}),
-  });
+  };
+  const pushed = settings.pushedAuthorizationRequests || config.serverMetadata().require_pushed_authorization_requests === true;
+  const authorizationUrl = pushed ? await pushedAuthorizationUrl(config, settings, parameters) : oidc.buildAuthorizationUrl(config, parameters);
   return {
     authorizationUrl,
     transaction: {
@@ -336,6 +358,14 @@ export async function finishAuthorization(
     response = await oidc.authorizationCodeGrant(exchangeConfig, callbackUrl, checks, Object.keys(parameters).length > 0 ? parameters : undefined, dpop);
   } catch (error) {
     if (error instanceof oidc.AuthorizationResponseError) {
+      // A client the provider holds to PAR, configured without it (oidc-provider: "Pushed Authorization Request must be used").
+      if (!settings.pushedAuthorizationRequests && /\bpushed authorization request/i.test(error.error_description ?? '')) {
+        throw new ProviderUnavailableError(
+          'provider_error',
+          `${settings.displayName} refused the sign-in (${providerValueShown(error.error)}): its client must push its authorization requests; set ${settings.name.toUpperCase()}_PAR=on.`,
+          { cause: error, providerError: providerValueShown(error.error) },
+        );
+      }
       const said = error.error.toLowerCase();
       const cancelled = CANCELLED.has(said);
       // RFC 6749 §4.1.2.1: access_denied is the person's no or the server's (Okta's user not assigned to the app, Auth0's unknown audience).

@@ -380,6 +380,13 @@ export interface ProviderSettings {
    * (RFC 9449 §8, §9). A connection made before DPoP was turned on keeps its bearer tokens until its next sign-in.
    */
   dpop?: boolean;
+  /**
+   * True: the authorization request is pushed first (RFC 9126, PAR): its parameters go to the provider's
+   * `pushed_authorization_request_endpoint` from the server, with the client's authentication, and the browser is
+   * sent with the `request_uri` it answers alone, so they never pass through the browser. Used too whenever the
+   * provider's metadata says `require_pushed_authorization_requests`. Only with discovery, whose document names the endpoint.
+   */
+  pushedAuthorizationRequests?: boolean;
   /** Userinfo member holding the stable subject when there is no ID token (plain OAuth 2.0), e.g. GitHub's `id`. */
   subjectClaim?: string;
   /**

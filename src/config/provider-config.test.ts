@@ -366,6 +366,17 @@ describe('provider settings from <NAME>_… variables', () => {
     expect(foursquare.message).toBe('Configuration error: FOURSQUARE_DPOP cannot be on with the foursquare preset, whose API takes the access token elsewhere than as Authorization: Bearer; remove it');
   });
 
+  it('<NAME>_PAR is on or off (default off), and on needs OpenID discovery, whose document names the pushed_authorization_request_endpoint', () => {
+    const acme = { ...client, ACME_ISSUER: 'https://id.acme.test' };
+    expect(providerSettings(acme, 'acme', true)).not.toHaveProperty('pushedAuthorizationRequests');
+    expect(providerSettings({ ...acme, ACME_PAR: 'on' }, 'acme', true).pushedAuthorizationRequests).toBe(true);
+    expect(refusal({ ...acme, ACME_PAR: 'yes' }).message).toBe('Configuration error: ACME_PAR must be on or off (got "yes")');
+    const explicit = { ...client, ACME_AUTHORIZE_URL: 'https://id.acme.test/authorize', ACME_ACCESS_TOKEN_URL: 'https://id.acme.test/token', ACME_SCOPE: 'read' };
+    const error = refusal({ ...explicit, ACME_PAR: 'on' });
+    expect(error.variable).toBe('ACME_PAR');
+    expect(error.message).toContain('needs OpenID discovery (ACME_ISSUER or ACME_SERVER_METADATA_URL), whose document names the pushed_authorization_request_endpoint');
+  });
+
   it('a PayPal REST API host or an Amazon shopping site or endpoint given as the base URL stops start-up, naming the URL to give', () => {
     const paypal = { ...client, ACME_PRESET: 'paypal' };
     expect(refusal({ ...paypal, ACME_BASE_URL: 'https://api-m.sandbox.paypal.com' }).message).toBe(

@@ -326,6 +326,10 @@ export function providerSettings(env: Environment, name: string, production: boo
   const idleSeconds = refreshTokenIdleSeconds(v('REFRESH_TOKEN_IDLE_DAYS'), `${prefix}_REFRESH_TOKEN_IDLE_DAYS`, fromPreset.refreshTokenIdleSeconds);
   const signOutAtProvider = onOrOff(env, `${prefix}_SIGN_OUT_AT_PROVIDER`, false);
   const dpop = onOrOff(env, `${prefix}_DPOP`, fromPreset.dpop ?? false);
+  const par = onOrOff(env, `${prefix}_PAR`, fromPreset.pushedAuthorizationRequests ?? false);
+  if (par && !discovery) {
+    throw new ConfigError(`${prefix}_PAR`, `needs OpenID discovery (${prefix}_ISSUER or ${prefix}_SERVER_METADATA_URL), whose document names the pushed_authorization_request_endpoint; remove it, or set one of those`);
+  }
   // RFC 9449 §7.1: a bound token goes in the Authorization header, with its proof; an API that takes it elsewhere cannot check one.
   if (dpop && (fromPreset.accessTokenParameter || fromPreset.accessTokenHeader || fromPreset.apiTokenScheme || fromPreset.userinfoTokenScheme || fromPreset.userinfoTokenInForm)) {
     throw new ConfigError(`${prefix}_DPOP`, `cannot be on with the ${presetName} preset, whose API takes the access token elsewhere than as Authorization: Bearer; remove it`);
@@ -370,6 +374,7 @@ export function providerSettings(env: Environment, name: string, production: boo
     ...(idleSeconds !== undefined ? { refreshTokenIdleSeconds: idleSeconds } : {}),
     ...(signOutAtProvider ? { signOutAtProvider } : {}),
     ...(dpop ? { dpop } : {}),
+    ...(par ? { pushedAuthorizationRequests: true } : {}),
     ...(fromPreset.skipUserinfo ? { skipUserinfo: true } : {}),
     ...(fromPreset.userinfoByIntrospection ? { userinfoByIntrospection: true } : {}),
     ...(fromPreset.userinfoPostJson ? { userinfoPostJson: fromPreset.userinfoPostJson } : {}),

@@ -29,6 +29,7 @@ export const PROVIDER_VARIABLE_SUFFIXES: readonly string[] = [
   'REFRESH_TOKEN_IDLE_DAYS',
   'SIGN_OUT_AT_PROVIDER',
   'DPOP',
+  'PAR',
   ...Object.values(PRESET_VALUE_VARIABLES),
 ];
 

@@ -26,6 +26,7 @@ export interface ConfigurationSettings {
   refreshTokenTtl: number;
   rotateRefreshTokens: boolean;
   requireDpopNonce: boolean;
+  requirePushedAuthorizationRequests: boolean;
   keys: ProviderKeys;
   adapter: (model: string) => Adapter;
 }
@@ -43,6 +44,7 @@ function clientMetadata(client: DevProviderClient) {
     ...(client.postLogoutRedirectUris ? { post_logout_redirect_uris: client.postLogoutRedirectUris } : {}),
     ...(client.backchannelLogoutUri ? { backchannel_logout_uri: client.backchannelLogoutUri, backchannel_logout_session_required: true } : {}),
     ...(client.dpopBoundAccessTokens ? { dpop_bound_access_tokens: true } : {}),
+    ...(client.requirePushedAuthorizationRequests ? { require_pushed_authorization_requests: true } : {}),
   };
 }
 
@@ -114,6 +116,8 @@ export function buildConfiguration(settings: ConfigurationSettings): Configurati
       // DPoP-bound tokens (RFC 9449) for a client that sends proofs, or must (dpopBoundAccessTokens); userinfo checks
       // their proofs, the demo API under /api/ takes bearer tokens only. Nonces are signed with a key of this process.
       dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => settings.requireDpopNonce },
+      // Pushed authorization requests (RFC 9126), taken from every client, required of one that asks or of all.
+      pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: settings.requirePushedAuthorizationRequests },
       // Without resource indicators every scope is an OpenID scope on one opaque token.
       resourceIndicators: { enabled: false },
     },

@@ -146,6 +146,7 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
       refreshTokenTtl: options.refreshTokenTtl ?? DEFAULT_REFRESH_TOKEN_TTL,
       rotateRefreshTokens: options.rotateRefreshTokens ?? true,
       requireDpopNonce: options.requireDpopNonce ?? false,
+      requirePushedAuthorizationRequests: options.requirePushedAuthorizationRequests ?? false,
       keys,
       adapter: createAdapterFactory(store),
     }));

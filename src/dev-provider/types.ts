@@ -25,6 +25,8 @@ export interface DevProviderClient {
    * demo API under /api/, which takes bearer tokens only.
    */
   dpopBoundAccessTokens?: boolean;
+  /** True: the client's authorization requests must be pushed first (RFC 9126, `require_pushed_authorization_requests`). */
+  requirePushedAuthorizationRequests?: boolean;
 }
 
 /** pino-compatible; the dev provider never passes token values to it. */
@@ -52,6 +54,8 @@ export interface DevProviderOptions {
   rotateRefreshTokens?: boolean;
   /** True: every DPoP proof must carry a nonce this provider gave (RFC 9449 §8, §9); default false. */
   requireDpopNonce?: boolean;
+  /** True: every client's authorization requests must be pushed first (RFC 9126), as the discovery document then says; default false. */
+  requirePushedAuthorizationRequests?: boolean;
   /**
    * When set, signing keys, cookie keys and the provider's state (sessions,
    * grants, tokens) persist in files there, so a restart keeps every token

@@ -1,8 +1,8 @@
+import type * as oidc from 'openid-client';
 import { apiBasePatternOf, matchApiBase, parseApiBasePattern, type ApiBasePattern } from './api-bases.js';
 import { withAccessTokenParameter, withApiQueryParameters, withoutTokenInAnswer } from './api-query.js';
-import { describeProviderFailure, ProviderUnavailableError, TokenkeeperError } from './errors.js';
-import type * as oidc from 'openid-client';
 import { asksForNonce, dpopHandle, sendWithProof } from './dpop.js';
+import { describeProviderFailure, ProviderUnavailableError, TokenkeeperError } from './errors.js';
 import type { StreamInit } from './outbound-fetch.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import { hasProviderApi, type ProviderSettings } from './provider-settings.js';
@@ -363,6 +363,11 @@ export class ProviderApi {
     return rejected;
   }
 
+  /** The DPoP handle of a connection's key, for the provider's configuration (its nonces are remembered there). */
+  async #dpopHandle(provider: string, key: string): Promise<oidc.DPoPHandle> {
+    return dpopHandle(await this.#options.registry.get(provider).configuration(), key);
+  }
+
   /**
    * The request, following redirects within the API base. A request whose
    * connection failed before any answer is sent once more when its method is
@@ -373,11 +378,6 @@ export class ProviderApi {
    * GET and HEAD follow one, and they send no body); the wait for the answer
    * starts when it has gone out whole, so a long upload is not cut.
    */
-  /** The DPoP handle of a connection's key, for the provider's configuration (its nonces are remembered there). */
-  async #dpopHandle(provider: string, key: string): Promise<oidc.DPoPHandle> {
-    return dpopHandle(await this.#options.registry.get(provider).configuration(), key);
-  }
-
   async #send(settings: ProviderSettings, base: URL, url: URL, accessToken: string, request: SentRequest, dpop?: oidc.DPoPHandle): Promise<Response> {
     const { displayName } = settings;
     const method = (request.method ?? 'GET').toUpperCase();

@@ -42,7 +42,7 @@ describe('uploads through the proxies (PROXY_UPLOAD_LIMIT_MB=64)', () => {
     const calls = api.uploads.length;
     const upload = viaService('files/big.bin?overwrite=true', LIMIT_MB * MiB);
     await upload.send(8 * MiB);
-    const arriving = await Promise.race([api.received(4 * MiB), upload.answeredEarly('the API had 4 MiB')]);
+    const arriving = await Promise.race([api.received(4 * MiB, '/v1/files/big.bin?overwrite=true'), upload.answeredEarly('the API had 4 MiB')]);
     expect(upload.sent).toBe(8 * MiB);
     expect(arriving.bytes).toBeLessThanOrEqual(8 * MiB);
     await upload.send((LIMIT_MB - 8) * MiB);
@@ -63,7 +63,7 @@ describe('uploads through the proxies (PROXY_UPLOAD_LIMIT_MB=64)', () => {
   it('the browser proxy streams one too (8 MiB, with the CSRF token)', async () => {
     const upload = sendUpload(`${origin}/api/providers/toolkit/proxy/files/photo.jpg`, { cookie: alice.cookie, 'x-csrf-token': alice.csrfToken, 'content-type': 'image/jpeg' }, 8 * MiB);
     await upload.send(4 * MiB);
-    await Promise.race([api.received(2 * MiB), upload.answeredEarly('the API had 2 MiB')]);
+    await Promise.race([api.received(2 * MiB, '/v1/files/photo.jpg'), upload.answeredEarly('the API had 2 MiB')]);
     await upload.send(4 * MiB);
     upload.end();
     const answer = await upload.answer;
@@ -126,7 +126,7 @@ describe('uploads through the proxies (PROXY_UPLOAD_LIMIT_MB=64)', () => {
     const refreshes = grants();
     const upload = viaService('files/partial.bin', 32 * MiB);
     await upload.send(4 * MiB);
-    const arriving = await Promise.race([api.received(2 * MiB), upload.answeredEarly('the API had 2 MiB')]);
+    const arriving = await Promise.race([api.received(2 * MiB, '/v1/files/partial.bin'), upload.answeredEarly('the API had 2 MiB')]);
     upload.abandon();
     expect(await arriving.finished).toBe(false);
     expect(arriving.bytes).toBeLessThan(32 * MiB);

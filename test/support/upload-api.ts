@@ -5,7 +5,7 @@
 //   const api = await startUploadApi();
 //   const upload = sendUpload(`${app origin}/api/v1/users/…/proxy/files`, { authorization }, 64 * MiB);
 //   await upload.send(8 * MiB);
-//   await Promise.race([api.received(4 * MiB), upload.answeredEarly()]);
+//   await Promise.race([api.received(4 * MiB, '/v1/files/big.bin'), upload.answeredEarly()]);
 //   await upload.send(56 * MiB);
 //   const answer = await upload.answer;
 import { createHash } from 'node:crypto';
@@ -32,8 +32,11 @@ export interface UploadApi {
   uploads: ReceivedUpload[];
   /** Access tokens answered with 401 (after the body has been read, as most APIs do). */
   refused: Set<string>;
-  /** Resolves once the upload in progress (the latest) has received `bytes`. */
-  received(bytes: number): Promise<ReceivedUpload>;
+  /**
+   * Resolves once the latest upload to `path` (the request's path and query, as the API got it) has received `bytes`:
+   * an earlier test's upload to another path, still the latest when this one has not reached the API yet, is not it.
+   */
+  received(bytes: number, path: string): Promise<ReceivedUpload>;
   close(): Promise<void>;
 }
 
@@ -77,10 +80,10 @@ export async function startUploadApi(): Promise<UploadApi> {
     origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     uploads,
     refused,
-    received: (bytes) =>
+    received: (bytes, path) =>
       new Promise((resolve) => {
         const check = () => {
-          const latest = uploads.at(-1);
+          const latest = uploads.findLast((upload) => upload.url === path);
           if (latest && latest.bytes >= bytes) {
             progress.off('bytes', check);
             resolve(latest);

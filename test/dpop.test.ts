@@ -3,6 +3,7 @@
 // `<NAME>_DPOP=on` the sign-in binds the tokens to a key of the connection's own, the userinfo request and every
 // proxied call prove it, a refresh storm makes one refresh with the same key, and another server on the same
 // database uses the key it finds there.
+import { calculateJwkThumbprint, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevProvider, type DevProvider } from '../src/dev-provider/index.js';
 import { DIALECTS } from './support/postgres.js';
@@ -23,13 +24,14 @@ describe('DPoP-bound tokens (<NAME>_DPOP=on) at a provider that requires them, w
       clients: [
         { clientId: 'bound-public', redirectUris: [`${APP_ORIGIN}/auth/bound/callback`], tokenEndpointAuthMethod: 'none', dpopBoundAccessTokens: true },
         { clientId: 'bound-confidential', clientSecret: SECRET, redirectUris: [`${APP_ORIGIN}/auth/confidential/callback`, `${APP_ORIGIN}/auth/unproven/callback`], dpopBoundAccessTokens: true },
+        { clientId: 'bound-pushed', redirectUris: [`${APP_ORIGIN}/auth/pushed/callback`], tokenEndpointAuthMethod: 'none', dpopBoundAccessTokens: true, requirePushedAuthorizationRequests: true },
       ],
     });
   });
   afterAll(() => provider?.close());
 
   const env = (): Record<string, string> => ({
-    OAUTH_PROVIDERS: 'bound,confidential,unproven',
+    OAUTH_PROVIDERS: 'bound,confidential,unproven,pushed',
     BOUND_ISSUER: provider.issuer,
     BOUND_CLIENT_ID: 'bound-public',
     BOUND_TOKEN_ENDPOINT_AUTH_METHOD: 'none',
@@ -47,16 +49,31 @@ describe('DPoP-bound tokens (<NAME>_DPOP=on) at a provider that requires them, w
     UNPROVEN_ISSUER: provider.issuer,
     UNPROVEN_CLIENT_ID: 'bound-confidential',
     UNPROVEN_CLIENT_SECRET: SECRET,
+    // A public client held to PAR: the request is pushed with a proof, whose key the provider binds the code to.
+    PUSHED_ISSUER: provider.issuer,
+    PUSHED_CLIENT_ID: 'bound-pushed',
+    PUSHED_TOKEN_ENDPOINT_AUTH_METHOD: 'none',
+    PUSHED_SCOPE: 'openid profile email offline_access',
+    PUSHED_API_BASE_URL: provider.issuer,
+    PUSHED_DPOP: 'on',
+    PUSHED_PAR: 'on',
   });
   const { app, database } = useTestApp(DIALECTS[0]!, () => ({ sharedProvider: provider, env: env() }));
 
   async function signIn(name: string, username = 'alice') {
     const browser = app().browser();
-    let page = await browser.get(`${APP_ORIGIN}/login/${name}?next=/api/me`);
+    const start = await browser.get(`${APP_ORIGIN}/login/${name}?next=/api/me`, { followRedirects: false });
+    let page = await browser.get(start.location!);
     for (let step = 0; !page.url.startsWith(APP_ORIGIN) && step < 3; step += 1) {
       page = await browser.submitForm(page, /name="password"/.test(page.text) ? { username, password: username } : {});
     }
-    return { browser, page };
+    return { browser, page, authorizationUrl: new URL(start.location!) };
+  }
+
+  /** The RFC 7638 thumbprint of the key the connection's tokens are bound to. */
+  async function boundKeyThumbprint(userId: string, name: string): Promise<string> {
+    const { kty, crv, x, y } = JSON.parse((await app().runtime.tokenStore.findToken(userId, name))!.dpopKey!) as JWK;
+    return calculateJwkThumbprint({ kty, crv, x, y } as JWK, 'sha256');
   }
 
   const me = (browser: ReturnType<TestApp['browser']>, name: string) => browser.get(`${APP_ORIGIN}/api/providers/${name}/proxy/me`);
@@ -80,6 +97,22 @@ describe('DPoP-bound tokens (<NAME>_DPOP=on) at a provider that requires them, w
     expect(JSON.parse(proxied.text)).toMatchObject({ sub: expect.any(String), email: 'alice@example.test' });
     const asBearer = await fetch(`${provider.issuer}/me`, { headers: { authorization: `Bearer ${stored.accessToken}` } });
     expect(asBearer.status).toBe(401);
+  });
+
+  it("the authorization request binds the code to the connection's key (dpop_jkt), which the provider holds the code exchange to", async () => {
+    const { page, authorizationUrl } = await signIn('bound', 'bob');
+    expect(page.status).toBe(200);
+    const userId = (JSON.parse(page.text) as { user: { id: string } }).user.id;
+    expect(authorizationUrl.searchParams.get('dpop_jkt')).toBe(await boundKeyThumbprint(userId, 'bound'));
+  });
+
+  it("a pushed request carries the proof of the connection's key: the browser has only the request_uri, and the code is exchanged with that key", async () => {
+    const { browser, page, authorizationUrl } = await signIn('pushed', 'bob');
+    expect([...authorizationUrl.searchParams.keys()].sort()).toEqual(['client_id', 'request_uri']);
+    expect(page.status).toBe(200);
+    const userId = (JSON.parse(page.text) as { user: { id: string } }).user.id;
+    expect((await app().runtime.tokenStore.findToken(userId, 'pushed'))!.tokenType.toLowerCase()).toBe('dpop');
+    expect((await me(browser, 'pushed')).status).toBe(200);
   });
 
   it('20 concurrent calls on an expired bound token make one refresh, proven with the same key, whose new token the calls use', async () => {

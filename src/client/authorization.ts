@@ -2,7 +2,7 @@ import * as oidc from 'openid-client';
 import { describeProviderFailure, providerValueShown, ProviderUnavailableError, refusalCode, SignInError } from './errors.js';
 import { connectionApiBase, profileApiBase } from './connection-api-base.js';
 import { listedRegionalServer, namedServer } from './regional-servers.js';
-import { dpopHandle, newDPoPKey } from './dpop.js';
+import { dpopHandle, dpopThumbprint, newDPoPKey } from './dpop.js';
 import { readProfile } from './profile.js';
 import type { ProviderRegistry, RegisteredProvider } from './provider-registry.js';
 import { renewAccessToken, RenewalRefusedError, type RenewedAccessToken } from './access-token-renewal.js';
@@ -24,6 +24,12 @@ export interface AuthorizationTransaction {
   clientId: string;
   redirectUri: string;
   scope: string;
+  /**
+   * For a provider configured with DPoP: the key the sign-in was started with (a private JWK, as JSON), as secret as
+   * the code verifier. The authorization code is bound to it (the key that pushed the request, or `dpop_jkt`, RFC
+   * 9449 §10), so the code exchange is proved with it, and the connection keeps it. Without one, the exchange makes one.
+   */
+  dpopKey?: string;
 }
 
 /** A sign-in must come back within this time: long enough to sign in at the provider, short enough to keep a stolen state useless (about 10 minutes). */
@@ -106,9 +112,10 @@ async function pkceChallenge(settings: ProviderSettings, codeVerifier: string): 
  * the browser carries the `request_uri` it answers. A refusal (the client's fault: its id, secret or redirect URI)
  * and an outage are the provider's answer, not the person's.
  */
-async function pushedAuthorizationUrl(config: oidc.Configuration, settings: ProviderSettings, parameters: Record<string, string>): Promise<URL> {
+async function pushedAuthorizationUrl(config: oidc.Configuration, settings: ProviderSettings, parameters: Record<string, string>, dpopKey: string | undefined): Promise<URL> {
   try {
-    return await oidc.buildAuthorizationUrlWithPAR(config, parameters);
+    // With DPoP, the request is pushed with a proof of the sign-in's key, to which the provider binds the code (RFC 9449 §10).
+    return await oidc.buildAuthorizationUrlWithPAR(config, parameters, dpopKey === undefined ? undefined : { DPoP: await dpopHandle(config, dpopKey) });
   } catch (error) {
     const failure = describeProviderFailure(settings.displayName, 'pushed authorization request', error);
     if (failure.providerError !== null && failure.status < 503) {
@@ -144,6 +151,8 @@ export async function startAuthorization(
   const state = oidc.randomState();
   const nonce = requestsOpenId(settings, scope) && settings.idTokenNonce !== false ? oidc.randomNonce() : null;
   const pkce = settings.pkce !== false;
+  const dpopKey = settings.dpop ? await newDPoPKey() : undefined;
+  const pushed = settings.pushedAuthorizationRequests || config.serverMetadata().require_pushed_authorization_requests === true;
   const parameters = {
     ...settings.authorizationParams,
     ...(options.incrementalScope !== undefined ? settings.incrementalAuthorizationParams : {}),
@@ -154,9 +163,10 @@ export async function startAuthorization(
     ...(pkce ? await pkceChallenge(settings, codeVerifier) : {}),
     state,
     ...(nonce ? { nonce } : {}),
+    // RFC 9449 §10: the code bound to the sign-in's key; a pushed request is bound by its proof instead.
+    ...(dpopKey !== undefined && !pushed ? { dpop_jkt: await dpopThumbprint(dpopKey) } : {}),
   };
-  const pushed = settings.pushedAuthorizationRequests || config.serverMetadata().require_pushed_authorization_requests === true;
-  const authorizationUrl = pushed ? await pushedAuthorizationUrl(config, settings, parameters) : oidc.buildAuthorizationUrl(config, parameters);
+  const authorizationUrl = pushed ? await pushedAuthorizationUrl(config, settings, parameters, dpopKey) : oidc.buildAuthorizationUrl(config, parameters);
   return {
     authorizationUrl,
     transaction: {
@@ -168,6 +178,7 @@ export async function startAuthorization(
       clientId: settings.clientId,
       redirectUri,
       scope,
+      ...(dpopKey === undefined ? {} : { dpopKey }),
     },
   };
 }
@@ -335,8 +346,8 @@ export async function finishAuthorization(
   }
   const exchangeConfig = regionalServer === undefined ? config : await provider.configurationAt(regionalServer);
   const resent = callbackParametersResent(settings, callbackParameters);
-  // A provider that binds tokens by DPoP: this connection's key, new with each sign-in, signs the code exchange's proof.
-  const dpopKey = settings.dpop ? await newDPoPKey() : undefined;
+  // A provider that binds tokens by DPoP: the key the sign-in was started with (new with each sign-in) proves the code exchange, and stays the connection's.
+  const dpopKey = settings.dpop ? (transaction.dpopKey ?? (await newDPoPKey())) : undefined;
   const dpop = dpopKey === undefined ? undefined : { DPoP: await dpopHandle(exchangeConfig, dpopKey) };
 
   const callbackUrl = new URL(transaction.redirectUri);

@@ -6,7 +6,7 @@
  * key and origin, and a request it refused for want of one is sent once more with it (RFC 9449 §8, §9).
  */
 import { createHash } from 'node:crypto';
-import { exportJWK, importJWK, type CryptoKey, type JWK } from 'jose';
+import { calculateJwkThumbprint, exportJWK, importJWK, type CryptoKey, type JWK } from 'jose';
 import * as oauth from 'oauth4webapi';
 import * as oidc from 'openid-client';
 
@@ -21,6 +21,12 @@ const handles = new WeakMap<oidc.Configuration, Map<string, Promise<oidc.DPoPHan
 export async function newDPoPKey(): Promise<string> {
   const pair = await oidc.randomDPoPKeyPair(ALGORITHM, { extractable: true });
   return JSON.stringify({ ...(await exportJWK(pair.privateKey)), alg: ALGORITHM });
+}
+
+/** The RFC 7638 thumbprint of a stored key's public part: the `dpop_jkt` an authorization request binds its code to (RFC 9449 §10). */
+export async function dpopThumbprint(stored: string): Promise<string> {
+  const { kty, crv, x, y } = JSON.parse(stored) as JWK;
+  return calculateJwkThumbprint({ kty, crv, x, y } as JWK, 'sha256');
 }
 
 async function keyPairOf(stored: string): Promise<oauth.CryptoKeyPair> {

@@ -18,7 +18,7 @@ const AUTH_METHODS: readonly TokenEndpointAuthMethod[] = ['client_secret_basic',
 const SECRET_METHODS: ReadonlySet<TokenEndpointAuthMethod> = new Set(['client_secret_basic', 'client_secret_post', 'client_secret_jwt']);
 
 /** Authorization-request parameters Tokenkeeper sets itself; `<NAME>_AUTHORIZATION_PARAMS` may not replace them. */
-const RESERVED_AUTHORIZATION_PARAMS = new Set(['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method']);
+const RESERVED_AUTHORIZATION_PARAMS = new Set(['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'dpop_jkt']);
 
 /** Tenant ids, realms: letters, digits and `.`, `_`, `-`. Domains: a host name. */
 const TEMPLATE_VALUE_PATTERNS: Readonly<Record<Exclude<PresetValueName, 'baseUrl' | 'audience'>, RegExp>> = {

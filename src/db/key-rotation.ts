@@ -61,7 +61,7 @@ const ATTEMPTS_PER_ROW = 3;
 type Outcome = 'reencrypted' | 'alreadyCurrent' | 'changed' | { failed: TableRotation['failed'][number]['code']; keyId?: string };
 
 /**
- * Re-encrypts every token value and every pending sign-in's code_verifier
+ * Re-encrypts every token value and every pending sign-in's code_verifier (and DPoP key)
  * that is not under the newest key of `cipher`. Idempotent: a second run
  * rewrites nothing. Each write is conditional on the row still holding the
  * values read, so a concurrent save is never overwritten.
@@ -197,20 +197,23 @@ async function rotateTokenRow(db: Kysely<DatabaseSchema>, cipher: TokenCipher, i
 
 async function rotateLoginTransactionRow(db: Kysely<DatabaseSchema>, cipher: TokenCipher, state: string): Promise<Outcome | undefined> {
   for (let attempt = 0; attempt < ATTEMPTS_PER_ROW; attempt += 1) {
-    const row = await db.selectFrom('login_transactions').select(['state', 'code_verifier']).where('state', '=', state).executeTakeFirst();
+    const row = await db.selectFrom('login_transactions').select(['state', 'code_verifier', 'dpop_key']).where('state', '=', state).executeTakeFirst();
     if (row === undefined) return undefined; // consumed by its callback meanwhile
     let codeVerifier: string | null;
+    let dpopKey: string | null;
     try {
       codeVerifier = rewritten(cipher, row.code_verifier, loginTransactionAssociatedData(row.state));
+      dpopKey = row.dpop_key === null ? null : rewritten(cipher, row.dpop_key, loginTransactionAssociatedData(row.state, 'dpop_key'));
     } catch (error) {
       return failureOf(error);
     }
-    if (codeVerifier === null) return 'alreadyCurrent';
+    if (codeVerifier === null && dpopKey === null) return 'alreadyCurrent';
     const result = await db
       .updateTable('login_transactions')
-      .set({ code_verifier: codeVerifier })
+      .set({ code_verifier: codeVerifier ?? row.code_verifier, dpop_key: dpopKey ?? row.dpop_key })
       .where('state', '=', row.state)
       .where('code_verifier', '=', row.code_verifier)
+      .where((eb) => (row.dpop_key === null ? eb('dpop_key', 'is', null) : eb('dpop_key', '=', row.dpop_key)))
       .executeTakeFirst();
     if (result.numUpdatedRows > 0n) return 'reencrypted';
   }

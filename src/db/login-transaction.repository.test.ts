@@ -38,6 +38,7 @@ describeEachDialect('login transaction repository', (dialect) => {
     scope: null,
     purpose: null,
     connectLinkId: null,
+    dpopKey: null,
     ...overrides,
   });
 
@@ -52,6 +53,12 @@ describeEachDialect('login transaction repository', (dialect) => {
     const tx = transaction('state-connect', { scope: 'openid notes:read', purpose: 'connect', connectLinkId: 'link-1' });
     await createLoginTransaction(database.db, tx);
     expect(await consumeLoginTransaction(database.db, 'state-connect', 'browser-a', NOW + 1)).toEqual(tx);
+  });
+
+  it('keeps the encrypted DPoP key a sign-in was started with', async () => {
+    const tx = transaction('state-dpop', { dpopKey: 'v1.dpop-key-ciphertext' });
+    await createLoginTransaction(database.db, tx);
+    expect(await consumeLoginTransaction(database.db, 'state-dpop', 'browser-a', NOW + 1)).toEqual(tx);
   });
 
   it('keeps a null nonce (plain OAuth 2.0 providers)', async () => {

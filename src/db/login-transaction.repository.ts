@@ -40,11 +40,13 @@ export interface LoginTransaction {
   purpose?: LoginPurpose | null;
   /** The connect link this sign-in serves (purpose connect_sign_in or connect). */
   connectLinkId?: string | null;
+  /** Ciphertext: the DPoP key the sign-in was started with, encrypted with loginTransactionAssociatedData(state, 'dpop_key'). */
+  dpopKey?: string | null;
 }
 
-/** Associated data for the encrypted code_verifier: binds it to its transaction. */
-export function loginTransactionAssociatedData(state: string): string {
-  return `login_transactions:${state}:code_verifier`;
+/** Associated data for an encrypted column (the code_verifier, the dpop_key): binds it to its transaction and column. */
+export function loginTransactionAssociatedData(state: string, column: 'code_verifier' | 'dpop_key' = 'code_verifier'): string {
+  return `login_transactions:${state}:${column}`;
 }
 
 export function rowToLoginTransaction(row: LoginTransactionRow): LoginTransaction {
@@ -64,6 +66,7 @@ export function rowToLoginTransaction(row: LoginTransactionRow): LoginTransactio
     scope: row.scope,
     purpose: row.purpose !== null && PURPOSES.has(row.purpose) ? (row.purpose as LoginPurpose) : null,
     connectLinkId: row.connect_link_id,
+    dpopKey: row.dpop_key,
   };
 }
 
@@ -87,6 +90,7 @@ export async function createLoginTransaction(db: Kysely<DatabaseSchema>, tx: Log
       scope: tx.scope ?? null,
       purpose: tx.purpose ?? null,
       connect_link_id: tx.connectLinkId ?? null,
+      dpop_key: tx.dpopKey ?? null,
     })
     .execute();
   // A session made for this sign-in has no other to drop.

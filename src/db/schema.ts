@@ -124,6 +124,8 @@ export interface LoginTransactionsTable {
   /** Why the sign-in was started, when not a plain sign-in or link (see LoginPurpose). */
   purpose: ColumnType<string | null, string | null | undefined, string | null>;
   connect_link_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Ciphertext (TokenCipher): the DPoP key the sign-in was started with, for a provider configured with DPoP. */
+  dpop_key: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface AuditLogTable {

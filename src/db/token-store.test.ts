@@ -7,6 +7,8 @@ import { type RefreshTokenEndsOptions, type StoredToken, type TokenSet, SqlToken
 import { rotateEncryptionKeys } from './key-rotation.js';
 import { TokenCipher, TokenDecryptionError, generateEncryptionKey, parseEncryptionKeys, tokenAssociatedData } from './token-cipher.js';
 import { createUser } from './user.repository.js';
+import { createLoginTransaction, loginTransactionAssociatedData } from './login-transaction.repository.js';
+import { createSession } from './session.repository.js';
 
 const NOW = 1_790_000_000;
 
@@ -351,7 +353,7 @@ describeEachDialect('SqlTokenStore', (dialect) => {
   });
 
   // Last: the rotation re-encrypts every row of this database under a key the other tests' store does not have.
-  it('keeps the DPoP key encrypted and bound to its row, through refreshes; a sign-in replaces it, a bearer one drops it; a key rotation re-encrypts it', async () => {
+  it("keeps the DPoP key encrypted and bound to its row, through refreshes; a sign-in replaces it, a bearer one drops it; a key rotation re-encrypts it, and a pending sign-in's", async () => {
     const userId = await newUser();
     const dpopKey = '{"kty":"EC","crv":"P-256","x":"x-1","y":"y-1","d":"private-d-1","alg":"ES256"}';
     await store.saveTokenSet(userId, 'toolkit', tokenSet({ tokenType: 'DPoP', dpopKey }), NOW);
@@ -363,11 +365,24 @@ describeEachDialect('SqlTokenStore', (dialect) => {
     const refreshed = await store.saveRefreshedTokenSet(userId, 'toolkit', lease!, tokenSet({ tokenType: 'DPoP', accessToken: 'AT-refreshed', refreshToken: 'RT-rotated' }), NOW + 60);
     expect(refreshed?.dpopKey).toBe(dpopKey);
 
+    // A sign-in in progress holds the key it was started with, encrypted too.
+    await createSession(database.db, { id: 'dpop-browser', userId: null, csrfToken: 'c', data: {}, now: NOW, absoluteExpiresAt: NOW + 86_400 });
+    const pending = { state: 'dpop-state', sessionId: 'dpop-browser', provider: 'toolkit', issuer: 'https://idp.example', clientId: 'client-1', redirectUri: 'http://localhost:3000/auth/toolkit/callback', nonce: null, nextPath: '/', linkUserId: null, createdAt: NOW, expiresAt: NOW + 600 };
+    await createLoginTransaction(database.db, {
+      ...pending,
+      codeVerifier: cipher.encrypt('verifier', loginTransactionAssociatedData('dpop-state')),
+      dpopKey: cipher.encrypt(dpopKey, loginTransactionAssociatedData('dpop-state', 'dpop_key')),
+    });
+
     const rotated = new TokenCipher(parseEncryptionKeys([generateEncryptionKey(), key].join(',')));
     await rotateEncryptionKeys(database.db, rotated, { now: NOW + 70 });
     const reencrypted = (await column())!;
     expect(rotated.needsReencryption(reencrypted)).toBe(false);
     expect(rotated.decrypt(reencrypted, tokenAssociatedData(userId, 'toolkit', 'dpop_key'))).toBe(dpopKey);
+    const signIn = await database.db.selectFrom('login_transactions').select(['code_verifier', 'dpop_key']).where('state', '=', 'dpop-state').executeTakeFirstOrThrow();
+    expect(rotated.needsReencryption(signIn.dpop_key!)).toBe(false);
+    expect(rotated.decrypt(signIn.dpop_key!, loginTransactionAssociatedData('dpop-state', 'dpop_key'))).toBe(dpopKey);
+    expect(rotated.decrypt(signIn.code_verifier, loginTransactionAssociatedData('dpop-state'))).toBe('verifier');
 
     const next = dpopKey.replace('private-d-1', 'private-d-2');
     await store.saveTokenSet(userId, 'toolkit', tokenSet({ tokenType: 'DPoP', dpopKey: next }), NOW + 100);

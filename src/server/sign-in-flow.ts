@@ -56,6 +56,7 @@ export async function startSignInFlow(app: FastifyInstance, deps: Tokenkeeper, r
       scope: flow.incrementalScope ?? null,
       purpose: flow.purpose ?? null,
       connectLinkId: flow.connectLinkId ?? null,
+      dpopKey: transaction.dpopKey === undefined ? null : deps.cipher.encrypt(transaction.dpopKey, loginTransactionAssociatedData(transaction.state, 'dpop_key')),
     },
     { sessionIsNew },
   );
@@ -83,6 +84,7 @@ export async function finishSignInFlow(deps: Tokenkeeper, request: FastifyReques
         clientId: stored.clientId,
         redirectUri: stored.redirectUri,
         scope: stored.scope ?? deps.registry.get(stored.provider).settings.scope,
+        ...(stored.dpopKey ? { dpopKey: deps.cipher.decrypt(stored.dpopKey, loginTransactionAssociatedData(stored.state, 'dpop_key')) } : {}),
       },
       parameters,
       deps.now,

@@ -6,6 +6,7 @@ import { dpopHandle, dpopThumbprint, newDPoPKey } from './dpop.js';
 import { readProfile } from './profile.js';
 import type { ProviderRegistry, RegisteredProvider } from './provider-registry.js';
 import { renewAccessToken, RenewalRefusedError, type RenewedAccessToken } from './access-token-renewal.js';
+import type { VerifiedAccount } from './provider-hooks.js';
 import type { ProviderSettings } from './provider-settings.js';
 import { tokenSetFromResponse, type TokenSet } from './token-set.js';
 
@@ -202,6 +203,13 @@ function originOf(url: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The account the code exchange's answer names, verified by the preset's verifyAccount hook; undefined without one. */
+async function verifiedAccount(provider: RegisteredProvider, config: oidc.Configuration, answer: Record<string, unknown>): Promise<VerifiedAccount | undefined> {
+  const verify = provider.settings.hooks?.verifyAccount;
+  if (!verify) return undefined;
+  return verify({ answer, issuer: config.serverMetadata().issuer, allowInsecureHttp: provider.settings.allowInsecureHttp, send: (url, init) => provider.send(url, init) });
 }
 
 /**
@@ -424,7 +432,9 @@ export async function finishAuthorization(
   }
   const idClaims = (response.claims() ?? {}) as Record<string, unknown>;
   const idSubject = typeof idClaims.sub === 'string' ? idClaims.sub : undefined;
-  const tokenApiBase = connectionApiBase(settings, response, { parameters: callbackParameters, idClaims, ...(regionalServer === undefined ? {} : { regionalServer }) });
+  // A provider whose accounts live on servers of their own (AT Protocol): the account is verified at its home, which is its API.
+  const account = await verifiedAccount(provider, exchangeConfig, response as unknown as Record<string, unknown>);
+  const tokenApiBase = account?.apiBaseUrl ?? connectionApiBase(settings, response, { parameters: callbackParameters, idClaims, ...(regionalServer === undefined ? {} : { regionalServer }) });
   // A provider whose code exchange answers a short-lived token swaps it at once for the one it renews (Instagram).
   const renewed = settings.hooks?.renewAccessToken ? await renewedAtSignIn(provider, response.access_token) : undefined;
   const receivedAt = now();
@@ -436,7 +446,11 @@ export async function finishAuthorization(
 
   // The ID token's own claim for the stable id where its `sub` is a login name (idTokenSubjectClaim); no fallback to `sub`.
   const idTokenSubject = settings.idTokenSubjectClaim ? idClaims[settings.idTokenSubjectClaim] : idSubject;
-  const subjectValue = idSubject !== undefined ? idTokenSubject : settings.subjectClaim ? userinfo[settings.subjectClaim] : userinfo.sub;
+  const profileSubject = settings.subjectClaim ? userinfo[settings.subjectClaim] : userinfo.sub;
+  if (account !== undefined && profileSubject !== undefined && profileSubject !== account.subject) {
+    throw new ProviderUnavailableError('provider_bad_response', `${settings.displayName} answered the profile request for another account than the one it signed in; nothing was kept.`);
+  }
+  const subjectValue = account !== undefined ? account.subject : idSubject !== undefined ? idTokenSubject : profileSubject;
   const subject = typeof subjectValue === 'number' ? String(subjectValue) : subjectValue;
   if (typeof subject !== 'string' || subject.length === 0) {
     throw describeProviderFailure(settings.displayName, 'sign-in', new oidc.ClientError('the provider did not identify the user (no subject)'));

@@ -101,7 +101,8 @@ function hostApiBase(settings: ProviderSettings, value: unknown, path: string): 
  */
 export function connectionApiBase(settings: ProviderSettings, response: Record<string, unknown>, signIn?: SignInAnswer): string | null {
   const rule = settings.connectionApiBase;
-  if (!rule || 'profileMember' in rule) return null;
+  // A base the user API names (profileApiBase), or the verifyAccount hook found (at sign-in), is not in the token answer.
+  if (!rule || 'profileMember' in rule || 'verifiedAccount' in rule) return null;
   if ('callbackParameter' in rule) return signIn ? callbackApiBase(settings, rule, signIn) : null;
   if ('regionalServerPath' in rule) return signIn?.regionalServer ? `${new URL(signIn.regionalServer).origin}${rule.regionalServerPath.replace(/\/+$/, '')}` : null;
   const value = response[rule.member];

@@ -79,6 +79,24 @@ export class AccessTokenRenewalRefused extends Error {
   override readonly name = 'AccessTokenRenewalRefused';
 }
 
+/** What a verifyAccount hook is given. */
+export interface AccountVerificationRequest {
+  /** The code exchange's answer, tokens and all: the hook reads who it names (AT Protocol's `sub`). */
+  answer: Record<string, unknown>;
+  /** The issuer the sign-in was made at, from discovery or `<NAME>_ISSUER`. */
+  issuer: string;
+  /** Whether http URLs may be followed (development and tests); https only otherwise. */
+  allowInsecureHttp: boolean;
+  /** Sends a request over the provider connections, with the provider timeout; no redirects are followed. */
+  send(url: string, init: { method: string; headers: Record<string, string>; body?: string }): Promise<Response>;
+}
+
+/** The account a verifyAccount hook found: its stable id, and the API base of its own home. */
+export interface VerifiedAccount {
+  subject: string;
+  apiBaseUrl: string;
+}
+
 /** `revoked`: the provider ended the grant now; `already_revoked`: it no longer knew the token, which is as good. */
 export type RevocationOutcome = 'revoked' | 'already_revoked';
 
@@ -176,6 +194,16 @@ export interface ProviderHooks {
    * the whole answer; returns only the members to keep, never a token.
    */
   tokenAnswerClaims?(answer: Record<string, unknown>): Record<string, unknown>;
+  /**
+   * Verifies the account the code exchange's answer names at that account's own home, before anything is read or
+   * kept, for a provider whose accounts are hosted by servers of their own that say which authorization server
+   * speaks for them. AT Protocol (https://atproto.com/specs/oauth#authorization-flow): the answer's `sub` is a DID,
+   * whose document names the account's PDS, whose protected-resource metadata must name the issuer the sign-in was
+   * made at; that PDS is the connection's API base (the rule `{ verifiedAccount: true }`). The profile's own id, when
+   * it names one (subjectClaim), must be the same. Throws a ProviderUnavailableError when the account is not this
+   * issuer's to speak for, or cannot be looked up.
+   */
+  verifyAccount?(request: AccountVerificationRequest): Promise<VerifiedAccount>;
   /**
    * Revokes the grant at a provider that has no RFC 7009 endpoint. It is
    * given a live access token (refreshed first when the stored one expired).

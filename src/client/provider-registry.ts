@@ -288,6 +288,8 @@ async function resolveConfiguration(
       // Given an issuer, openid-client checks that the document's `issuer` equals it.
       return await oidc.discovery(new URL(url), settings.clientId, undefined, clientAuth, {
         execute,
+        // RFC 8414's well-known path for an issuer (a metadata URL is read as it is).
+        ...(settings.discovery.wellKnown === 'oauth-authorization-server' ? { algorithm: 'oauth2' as const } : {}),
         [oidc.customFetch]: discoveryFetch,
         ...(options.timeoutSeconds !== undefined ? { timeout: options.timeoutSeconds } : {}),
       });

@@ -94,7 +94,12 @@ export type ConnectionApiBaseRule =
   | { member: string; domains: string[]; userinfoPath?: string; hostPath?: string }
   | { callbackParameter: string; pattern: RegExp; idTokenClaim?: string }
   | { profileMember: string; domains: string[]; userinfoPath?: string }
-  | { regionalServerPath: string };
+  | { regionalServerPath: string }
+  /**
+   * The verifyAccount hook names each connection's API base at sign-in, having found it at the account's own home
+   * (AT Protocol: the account's PDS); `userinfoPath`, the user API on it.
+   */
+  | { verifiedAccount: true; userinfoPath?: string };
 
 /** Everything Tokenkeeper needs to know about one provider, registered by name. */
 export interface ProviderSettings {
@@ -132,8 +137,10 @@ export interface ProviderSettings {
   /**
    * OIDC discovery (`issuer`, or a full metadata URL) or explicit endpoints; exactly one of them.
    * `madeBy`: what made the address when it was not given as it is, for messages (e.g. "the keycloak preset, from KEYCLOAK_BASE_URL and KEYCLOAK_REALM").
+   * `wellKnown`: an issuer's metadata is read at RFC 8414's `/.well-known/oauth-authorization-server` rather than
+   * OpenID's `/.well-known/openid-configuration`, for an OAuth 2.0 server that has no OpenID document (AT Protocol's).
    */
-  discovery?: ({ issuer: string } | { metadataUrl: string }) & { madeBy?: string };
+  discovery?: ({ issuer: string } | { metadataUrl: string }) & { madeBy?: string; wellKnown?: 'oauth-authorization-server' };
   /** With discovery: endpoints that replace what the discovery document says (or adds what it leaves out). */
   metadataOverrides?: Partial<ProviderEndpoints>;
   /** Without discovery: the endpoints, and the issuer the server names in its redirects (RFC 9207). */
@@ -387,6 +394,14 @@ export interface ProviderSettings {
    * provider's metadata says `require_pushed_authorization_requests`. Only with discovery, whose document names the endpoint.
    */
   pushedAuthorizationRequests?: boolean;
+  /**
+   * True: the client id is the URL of a client metadata document this app serves at
+   * `<BASE_URL>/auth/<name>/client-metadata.json` (the provider fetches it to learn the client's redirect URI,
+   * scope, authentication and keys: AT Protocol's OAuth profile, https://atproto.com/specs/oauth#clients), or, with a
+   * BASE_URL on 127.0.0.1 or [::1], AT Protocol's development client id `http://localhost?redirect_uri=…&scope=…`,
+   * which is not fetched. The client has no secret: it authenticates with `none` or `private_key_jwt`.
+   */
+  clientIdMetadataDocument?: boolean;
   /** Userinfo member holding the stable subject when there is no ID token (plain OAuth 2.0), e.g. GitHub's `id`. */
   subjectClaim?: string;
   /**

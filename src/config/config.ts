@@ -165,7 +165,7 @@ export function loadConfig(env: Environment, cwd: string, { fromDotEnv }: { from
       const how = spellings.length > 1 ? ` (as ${spellings.join(' and ')}: provider names are not case-sensitive)` : '';
       throw new ConfigError('OAUTH_PROVIDERS', `lists ${twice} twice${how}`);
     }
-    providers = names.map((name) => providerSettings(env, name, production, cwd));
+    providers = names.map((name) => providerSettings(env, name, production, cwd, baseUrl));
     if (fromDotEnv) refuseMistypedDotEnvVariables(unusedProviderVariables(env, names), fromDotEnv);
   } else {
     if (production) throw new ConfigError('OAUTH_PROVIDERS', 'is required in production (the local dev provider is for development only)');

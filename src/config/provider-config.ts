@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { findPreset, PRESET_VALUE_VARIABLES, PROVIDER_PRESETS, type PresetSettings, type PresetValueName, type PresetValues } from '../client/providers/index.js';
 import { withoutTrailingSlash } from '../client/providers/preset.js';
 import { readClientPrivateKey, signingAlgorithmOf } from '../client/client-auth.js';
+import { clientMetadataDocumentUrl, isLoopbackBaseUrl, metadataDocumentClientId } from '../client/client-metadata.js';
 import type { ClientPrivateKey, ProviderEndpoints, ProviderSettings, TokenEndpointAuthMethod } from '../client/provider-settings.js';
 import { ConfigError } from './config-error.js';
 import type { Environment } from './env-file.js';
@@ -21,7 +22,7 @@ const SECRET_METHODS: ReadonlySet<TokenEndpointAuthMethod> = new Set(['client_se
 const RESERVED_AUTHORIZATION_PARAMS = new Set(['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'dpop_jkt']);
 
 /** Tenant ids, realms: letters, digits and `.`, `_`, `-`. Domains: a host name. */
-const TEMPLATE_VALUE_PATTERNS: Readonly<Record<Exclude<PresetValueName, 'baseUrl' | 'audience'>, RegExp>> = {
+const TEMPLATE_VALUE_PATTERNS: Readonly<Record<Exclude<PresetValueName, 'baseUrl' | 'plcUrl' | 'audience'>, RegExp>> = {
   tenant: /^[A-Za-z0-9._-]{1,100}$/,
   realm: /^[A-Za-z0-9._-]{1,100}$/,
   // authentik's slugs: letters, digits, `-` and `_` (a Django slug field of at most 50).
@@ -79,6 +80,7 @@ function presetValues(env: Environment, prefix: string, presetName: string | und
       const problem = values.baseUrl === undefined || presetName === undefined ? undefined : presetBaseUrlProblem(presetName, values.baseUrl, prefix);
       if (problem !== undefined) throw new ConfigError(variable, problem);
     }
+    else if (key === 'plcUrl') values.plcUrl = url(env, variable, production);
     else if (key === 'audience') values.audience = raw;
     else if (!TEMPLATE_VALUE_PATTERNS[key].test(raw)) {
       const hostOnly = key === 'domain' && /^[a-z]+:\/\//i.test(raw) ? `; give the host name alone, e.g. ${raw.replace(/^[a-z]+:\/\//i, '').split('/')[0]}` : '';
@@ -212,7 +214,7 @@ function refreshTokenIdleSeconds(raw: string | undefined, variable: string, from
  * discovery finds; a variable that is set but would not be used stops
  * start-up, as does anything malformed.
  */
-export function providerSettings(env: Environment, name: string, production: boolean, cwd = process.cwd()): ProviderSettings {
+export function providerSettings(env: Environment, name: string, production: boolean, cwd = process.cwd(), baseUrl = new URL(env.BASE_URL?.trim() || 'http://localhost:3000')): ProviderSettings {
   const prefix = name.toUpperCase();
   const v = (suffix: string) => env[`${prefix}_${suffix}`]?.trim() || undefined;
   const presetName = v('PRESET')?.toLowerCase();
@@ -221,10 +223,15 @@ export function providerSettings(env: Environment, name: string, production: boo
     throw new ConfigError(`${prefix}_PRESET`, `names no known preset (got "${v('PRESET')}"; known: ${Object.keys(PROVIDER_PRESETS).join(', ')})`);
   }
   const values = presetValues(env, prefix, presetName, production);
-  const clientId = v('CLIENT_ID');
-  const fromPreset = preset?.settings(values, { clientId: clientId ?? '' }) ?? {};
+  const configuredClientId = v('CLIENT_ID');
+  const fromPreset = preset?.settings(values, { clientId: configuredClientId ?? '' }) ?? {};
 
-  if (!clientId) throw new ConfigError(`${prefix}_CLIENT_ID`, `is missing (OAUTH_PROVIDERS lists "${name}")`);
+  // A client whose id is the URL of the metadata document this app serves (AT Protocol's) is named by BASE_URL.
+  const metadataDocument = fromPreset.clientIdMetadataDocument === true;
+  if (metadataDocument && configuredClientId) {
+    throw new ConfigError(`${prefix}_CLIENT_ID`, `is not used: the ${presetName} preset's client id is the URL of the client metadata document this app serves, ${clientMetadataDocumentUrl(baseUrl, name)}; remove it`);
+  }
+  if (!metadataDocument && !configuredClientId) throw new ConfigError(`${prefix}_CLIENT_ID`, `is missing (OAUTH_PROVIDERS lists "${name}")`);
   const { signedClientSecret } = fromPreset;
   // A preset whose client secret is signed here (Apple) takes the key instead of a secret and a method.
   const signs = `the ${presetName} preset signs its client secret with ${prefix}_PRIVATE_KEY_FILE`;
@@ -246,10 +253,21 @@ export function providerSettings(env: Environment, name: string, production: boo
   if (!SECRET_METHODS.has(authMethod) && clientSecret && !clientCredentialsHeader) {
     throw new ConfigError(`${prefix}_CLIENT_SECRET`, `is not used with ${prefix}_TOKEN_ENDPOINT_AUTH_METHOD=${authMethod}; remove it`);
   }
+  if (metadataDocument && authMethod !== 'none' && authMethod !== 'private_key_jwt') {
+    throw new ConfigError(`${prefix}_TOKEN_ENDPOINT_AUTH_METHOD`, `must be none or private_key_jwt: the ${presetName} preset's client has no secret, its id being the URL of its metadata document (got "${authMethod}")`);
+  }
+  if (metadataDocument && authMethod === 'private_key_jwt' && isLoopbackBaseUrl(baseUrl)) {
+    throw new ConfigError(
+      `${prefix}_TOKEN_ENDPOINT_AUTH_METHOD`,
+      `is private_key_jwt, which needs a client metadata document the provider can fetch, and BASE_URL (${baseUrl.origin}) is a loopback address, whose development client authenticates with none; remove it, or set BASE_URL to the app's public https origin`,
+    );
+  }
   const privateKey = signedClientSecret
     ? clientPrivateKey(env, prefix, cwd, signs, 'ES256')
     : authMethod === 'private_key_jwt'
-      ? clientPrivateKey(env, prefix, cwd, `${prefix}_TOKEN_ENDPOINT_AUTH_METHOD is private_key_jwt`)
+      ? metadataDocument
+        ? clientPrivateKey(env, prefix, cwd, `the ${presetName} preset publishes the key of its private_key_jwt in its client metadata document`, 'ES256')
+        : clientPrivateKey(env, prefix, cwd, `${prefix}_TOKEN_ENDPOINT_AUTH_METHOD is private_key_jwt`)
       : undefined;
   for (const suffix of ['PRIVATE_KEY_FILE', 'PRIVATE_KEY_ID']) {
     if (!privateKey && v(suffix)) throw new ConfigError(`${prefix}_${suffix}`, `is only used with ${prefix}_TOKEN_ENDPOINT_AUTH_METHOD=private_key_jwt; remove it`);
@@ -293,7 +311,9 @@ export function providerSettings(env: Environment, name: string, production: boo
     // A server without discovery that names itself in its redirects (RFC 9207).
     endpoints = { issuer, ...overrides } as ProviderSettings['endpoints'];
   } else if (issuer || fromPreset.discovery) {
-    discovery = issuer ? { issuer } : fromPreset.discovery && { ...fromPreset.discovery, madeBy: presetMaker(presetName!, prefix, values) };
+    // An issuer in place of the preset's is read where the preset's is (RFC 8414's well-known path, or OpenID's).
+    const wellKnown = fromPreset.discovery?.wellKnown;
+    discovery = issuer ? { issuer, ...(wellKnown ? { wellKnown } : {}) } : fromPreset.discovery && { ...fromPreset.discovery, madeBy: presetMaker(presetName!, prefix, values) };
     metadataOverrides = { ...fromPreset.metadataOverrides, ...overrides };
   } else if (overrides.authorizationEndpoint || overrides.tokenEndpoint) {
     if (!overrides.authorizationEndpoint) throw new ConfigError(`${prefix}_AUTHORIZE_URL`, `is missing (${prefix}_ACCESS_TOKEN_URL is set; give both, or ${prefix}_ISSUER for discovery)`);
@@ -339,6 +359,8 @@ export function providerSettings(env: Environment, name: string, production: boo
     throw new ConfigError(`${prefix}_SIGN_OUT_AT_PROVIDER`, `needs OpenID discovery (${prefix}_ISSUER or ${prefix}_SERVER_METADATA_URL), whose document names the end_session_endpoint; remove it, or set one of those`);
   }
 
+  const clientId = metadataDocument ? metadataDocumentClientId(baseUrl, name, scope) : configuredClientId!;
+
   return {
     name,
     displayName: v('DISPLAY_NAME') ?? preset?.displayName ?? name.charAt(0).toUpperCase() + name.slice(1),
@@ -375,6 +397,7 @@ export function providerSettings(env: Environment, name: string, production: boo
     ...(signOutAtProvider ? { signOutAtProvider } : {}),
     ...(dpop ? { dpop } : {}),
     ...(par ? { pushedAuthorizationRequests: true } : {}),
+    ...(metadataDocument ? { clientIdMetadataDocument: true } : {}),
     ...(fromPreset.skipUserinfo ? { skipUserinfo: true } : {}),
     ...(fromPreset.userinfoByIntrospection ? { userinfoByIntrospection: true } : {}),
     ...(fromPreset.userinfoPostJson ? { userinfoPostJson: fromPreset.userinfoPostJson } : {}),

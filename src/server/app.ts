@@ -18,6 +18,7 @@ import type { Readiness } from './readiness.js';
 import { apiRoutes } from './routes/api.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { backchannelLogoutRoutes } from './routes/backchannel-logout.routes.js';
+import { clientMetadataRoutes } from './routes/client-metadata.routes.js';
 import { connectionRoutes } from './routes/connection.routes.js';
 import { connectRoutes } from './routes/connect.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
@@ -87,6 +88,7 @@ export async function buildApp(deps: Tokenkeeper, options: { readiness: Readines
   await app.register(pageRoutes, deps);
   await app.register(authRoutes, deps);
   await app.register(backchannelLogoutRoutes, deps);
+  await app.register(clientMetadataRoutes, deps);
   await app.register(apiRoutes, deps);
   await app.register(proxyRoutes, deps);
   await app.register(connectionRoutes, deps);

@@ -17,7 +17,8 @@ describe('provider presets', () => {
     if (!['notion', 'box', 'bitbucket', 'pipedrive', 'mailchimp', 'intercom', 'clickup', 'miro', 'soundcloud', 'gusto', 'kakao', 'yandex', 'nextcloud', 'ringcentral', 'basecamp', 'eventbrite', 'procore', 'wordpress', 'attio', 'front', 'trakt', 'naver', 'helpscout', 'anilist', 'bungie', 'canvas', 'ridewithgps', 'freeagent', 'close', 'dailymotion', 'imgur', 'snyk', 'podio', 'stackexchange', 'surveymonkey', 'netlify', 'raindrop', 'zeplin', 'datadog', 'nylas', 'enphase', 'mattermost', 'planetscale', 'myanimelist', 'simkl', 'salesloft', 'foursquare', 'sketchfab', 'onshape', 'clio', 'backlog', 'meetup', 'monzo', 'clever', 'goto', 'dropbox_sign', 'teamviewer', 'upwork', 'quip', 'savvycal', 'bitrix24', 'signnow', 'alpaca', 'questrade', 'propelauth', 'remote', 'inaturalist', 'owncloud', 'phorge', 'arcgis'].includes(name)) expect(settings.scope).toMatch(/\S/);
     expect([settings.discovery, settings.endpoints].filter((way) => way !== undefined)).toHaveLength(1);
     const urls = [
-      ...Object.values(settings.discovery ?? {}),
+      // The issuer or metadata URL; `wellKnown` names which metadata the issuer has.
+      ...Object.entries(settings.discovery ?? {}).filter(([key]) => key !== 'wellKnown').map(([, url]) => url),
       ...Object.values(settings.endpoints ?? {}),
       ...(settings.apiBaseUrl ? [settings.apiBaseUrl] : []),
     ];

@@ -51,6 +51,12 @@ export interface PresetValues {
    * which names its endpoints and discovery document (https://learn.microsoft.com/en-us/azure/active-directory-b2c/openid-connect).
    */
   policy?: string;
+  /**
+   * `<NAME>_PLC_URL`: the PLC directory an AT Protocol preset reads `did:plc` documents from
+   * (https://web.plc.directory/spec/v0.1/did-plc), `https://plc.directory` when unset: another only for a network of
+   * its own, or a test.
+   */
+  plcUrl?: string;
 }
 
 export type PresetValueName = keyof PresetValues;
@@ -71,6 +77,7 @@ export const PRESET_VALUE_VARIABLES: Readonly<Record<PresetValueName, string>> =
   environmentId: 'ENVIRONMENT_ID',
   apiKey: 'X_API_KEY',
   policy: 'POLICY',
+  plcUrl: 'PLC_URL',
 };
 
 /** The client a preset's settings are for, for a provider that asks apps to name themselves by it (Reddit's User-Agent). */

@@ -1,0 +1,64 @@
+/**
+ * A client whose id is the URL of its own metadata document (AT Protocol's OAuth profile,
+ * https://atproto.com/specs/oauth#clients): the provider fetches the document at the client id to learn the client's
+ * redirect URI, scope, authentication and keys, in place of a registration. The app serves it at
+ * `<BASE_URL>/auth/<name>/client-metadata.json`. On a loopback BASE_URL (development), where no provider can fetch
+ * anything, the id is AT Protocol's development client id instead: `http://localhost` with the redirect URI and scope
+ * in its query, which the provider reads without a fetch.
+ */
+import { createPublicKey } from 'node:crypto';
+import { readClientPrivateKey } from './client-auth.js';
+import type { ProviderSettings } from './provider-settings.js';
+
+/** The callback URL of a provider on this app: `<BASE_URL>/auth/<name>/callback`, the redirect URI registered there. */
+export function appCallbackUrl(baseUrl: URL, provider: string): string {
+  return new URL(`/auth/${encodeURIComponent(provider)}/callback`, baseUrl).toString();
+}
+
+/** Where this app serves a provider's client metadata document: `<BASE_URL>/auth/<name>/client-metadata.json`. */
+export function clientMetadataDocumentUrl(baseUrl: URL, provider: string): string {
+  return new URL(`/auth/${encodeURIComponent(provider)}/client-metadata.json`, baseUrl).toString();
+}
+
+/** Whether BASE_URL is a loopback address, where a provider can fetch nothing: 127.0.0.1 or [::1] (AT Protocol takes no `localhost` redirect). */
+export function isLoopbackBaseUrl(baseUrl: URL): boolean {
+  return baseUrl.protocol === 'http:' && (baseUrl.hostname === '127.0.0.1' || baseUrl.hostname === '[::1]');
+}
+
+/**
+ * The client id of a provider that reads the client's metadata document: the document's URL, or on a loopback
+ * BASE_URL the development client id `http://localhost?redirect_uri=…&scope=…`.
+ */
+export function metadataDocumentClientId(baseUrl: URL, provider: string, scope: string): string {
+  if (!isLoopbackBaseUrl(baseUrl)) return clientMetadataDocumentUrl(baseUrl, provider);
+  const query = new URLSearchParams({ redirect_uri: appCallbackUrl(baseUrl, provider), ...(scope ? { scope } : {}) });
+  return `http://localhost?${query.toString().replaceAll('+', '%20')}`;
+}
+
+/**
+ * The client metadata document of a provider configured with clientIdMetadataDocument (RFC 7591's names, as AT
+ * Protocol uses them): a web client of this app's origin (no `client_name`: the provider shows the client id's host,
+ * which is what it can vouch for) with its callback, the configured scope, the authentication method, and for
+ * private_key_jwt the public half of the client's key (never the private one), by its key id.
+ */
+export function clientMetadataDocument(settings: ProviderSettings, baseUrl: URL): Record<string, unknown> {
+  const keyed = settings.tokenEndpointAuthMethod === 'private_key_jwt' && settings.privateKey;
+  return {
+    client_id: settings.clientId,
+    client_uri: baseUrl.origin,
+    application_type: 'web',
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    redirect_uris: [appCallbackUrl(baseUrl, settings.name)],
+    scope: settings.scope,
+    token_endpoint_auth_method: settings.tokenEndpointAuthMethod,
+    dpop_bound_access_tokens: settings.dpop === true,
+    ...(keyed ? { token_endpoint_auth_signing_alg: 'ES256', jwks: { keys: [publicJwk(keyed.key, keyed.keyId)] } } : {}),
+  };
+}
+
+/** The public JWK of a client's private key, named by its key id. */
+function publicJwk(privateKey: string, keyId: string | undefined): Record<string, unknown> {
+  const jwk = createPublicKey(readClientPrivateKey(privateKey)).export({ format: 'jwk' });
+  return { ...jwk, alg: 'ES256', use: 'sig', ...(keyId === undefined ? {} : { kid: keyId }) };
+}

@@ -1,0 +1,25 @@
+import type { FastifyInstance } from 'fastify';
+import { clientMetadataDocument } from '../../client/client-metadata.js';
+import { TokenkeeperError } from '../../client/errors.js';
+import type { Tokenkeeper } from '../../core/tokenkeeper.js';
+
+interface ProviderParams {
+  provider: string;
+}
+
+/** How long a provider may keep the document before fetching it again (it changes only with the configuration). */
+const CACHE_SECONDS = 600;
+
+/**
+ * GET /auth/:provider/client-metadata.json: the client metadata document of a provider whose client id is its URL
+ * (AT Protocol's OAuth profile, https://atproto.com/specs/oauth#client-id-metadata-document): what the provider
+ * fetches to learn the client's redirect URI, scope, authentication and public key. Public, as the provider fetches
+ * it without credentials; it holds nothing secret. 404 for any other provider.
+ */
+export async function clientMetadataRoutes(app: FastifyInstance, deps: Tokenkeeper): Promise<void> {
+  app.get<{ Params: ProviderParams }>('/auth/:provider/client-metadata.json', { config: { replies: 'json' } }, async (request, reply) => {
+    const { settings } = deps.registry.get(request.params.provider); // 404 for an unknown provider
+    if (!settings.clientIdMetadataDocument) throw new TokenkeeperError('not_found', `${settings.displayName} reads no client metadata document from this app.`);
+    return reply.header('cache-control', `public, max-age=${CACHE_SECONDS}`).send(clientMetadataDocument(settings, deps.config.baseUrl));
+  });
+}

@@ -69,12 +69,14 @@ import { entra_external_id } from './entra_external_id.js';
 import { etsy } from './etsy.js';
 import { eventbrite } from './eventbrite.js';
 import { eveonline } from './eveonline.js';
+import { exact_online } from './exact_online.js';
 import { facebook } from './facebook.js';
 import { feedly } from './feedly.js';
 import { feishu } from './feishu.js';
 import { figma } from './figma.js';
 import { figshare } from './figshare.js';
 import { fitbit } from './fitbit.js';
+import { fortytwo } from './fortytwo.js';
 import { foursquare } from './foursquare.js';
 import { freeagent } from './freeagent.js';
 import { freshbooks } from './freshbooks.js';
@@ -102,6 +104,7 @@ import { intercom } from './intercom.js';
 import { intervals_icu } from './intervals_icu.js';
 import { janssen } from './janssen.js';
 import { jira_data_center } from './jira_data_center.js';
+import { jobber } from './jobber.js';
 import { kakao } from './kakao.js';
 import { kanidm } from './kanidm.js';
 import { keap } from './keap.js';
@@ -210,6 +213,7 @@ import { strava } from './strava.js';
 import { stripe } from './stripe.js';
 import { stytch } from './stytch.js';
 import { surveymonkey } from './surveymonkey.js';
+import { teamleader } from './teamleader.js';
 import { teamviewer } from './teamviewer.js';
 import { teamwork } from './teamwork.js';
 import { tesla } from './tesla.js';
@@ -265,7 +269,7 @@ export { PRESET_VALUE_VARIABLES, type PresetClient, type PresetSettings, type Pr
  * @example
  * const names = Object.keys(PROVIDER_PRESETS); // ['airtable', 'apple', 'asana', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { acrobat_sign, adobe, airtable, alibaba_cloud, alpaca, amazon, anilist, apple, arcgis, asana, asgardeo, atlassian, attio, auth0, authelia, authentik, authing, autodesk, aweber, azure_ad_b2c, backlog, basecamp, battlenet, bentley, beyond_identity, bitbucket, bitrix24, bluesky, box, brex, brightspace, bungie, calcom, calendly, canva, canvas, capsule, casdoor, classlink, clerk, clever, clickup, clio, close, cloudflare_access, cognito, coinbase, constantcontact, cronofy, dailymotion, datadog, deel, descope, dex, dexcom, dialpad, digitalocean, dingtalk, discord, disqus, docusign, dribbble, dropbox, dropbox_sign, duende, ebay, enphase, entra_external_id, etsy, eventbrite, eveonline, facebook, feedly, feishu, figma, figshare, fitbit, foursquare, freeagent, freshbooks, front, fusionauth, genius, gitea, github, gitlab, glewlwyd, google, goto, gumroad, gusto, helpscout, heroku, highlevel, hootsuite, hubspot, imgur, inaturalist, inoreader, instagram, intercom, intervals_icu, janssen, jira_data_center, kakao, kanidm, keap, keycloak, kick, kinde, kit, klaviyo, kroger, launchdarkly, lemonldap, lichess, lightspeed_retail, lightspeed_x, line, linear, linkedin, linode, logingov, logto, lucid, mailchimp, mas, mastodon, mattermost, meetup, mendeley, mercadolibre, microsoft, miro, misskey, mollie, monday, monzo, mural, myanimelist, naver, neon, netlify, nextcloud, notion, nylas, okta, onelogin, onshape, openstreetmap, oracle_identity_domains, orcid, ory, osu, oura, outreach, owncloud, pagerduty, pandadoc, patreon, paypal, pennylane, phorge, pingam, pingone, pinterest, pipedrive, planetscale, planning_center, pocketid, podio, procore, propelauth, qonto, questrade, quickbooks, quip, railway, raindrop, razorpay, reddit, remote, ridewithgps, ringcentral, roblox, sage, salesforce, salesloft, sap_cloud_identity, savvycal, sentry, shikimori, shopify, signnow, simkl, simplelogin, sketchfab, slack, smartcar, smartsheet, smartthings, snyk, soundcloud, sourcehut, spotify, square, stackexchange, startgg, strava, stripe, stytch, surveymonkey, teamviewer, teamwork, tesla, threads, tidal, tiktok, todoist, trainingpeaks, trakt, tumblr, twist, twitch, typeform, uber, unsplash, uphold, upwork, vercel, vimeo, vipps, vkid, wahoo, wakatime, wave, webex, webflow, whoop, wikimedia, withings, wordpress, workos, wrike, wso2is, x, xero, yahoo, yahoo_japan, yandex, zendesk, zeplin, zettle, zitadel, zoho, zoom, zooniverse };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { acrobat_sign, adobe, airtable, alibaba_cloud, alpaca, amazon, anilist, apple, arcgis, asana, asgardeo, atlassian, attio, auth0, authelia, authentik, authing, autodesk, aweber, azure_ad_b2c, backlog, basecamp, battlenet, bentley, beyond_identity, bitbucket, bitrix24, bluesky, box, brex, brightspace, bungie, calcom, calendly, canva, canvas, capsule, casdoor, classlink, clerk, clever, clickup, clio, close, cloudflare_access, cognito, coinbase, constantcontact, cronofy, dailymotion, datadog, deel, descope, dex, dexcom, dialpad, digitalocean, dingtalk, discord, disqus, docusign, dribbble, dropbox, dropbox_sign, duende, ebay, enphase, entra_external_id, etsy, eventbrite, eveonline, exact_online, facebook, feedly, feishu, figma, figshare, fitbit, fortytwo, foursquare, freeagent, freshbooks, front, fusionauth, genius, gitea, github, gitlab, glewlwyd, google, goto, gumroad, gusto, helpscout, heroku, highlevel, hootsuite, hubspot, imgur, inaturalist, inoreader, instagram, intercom, intervals_icu, janssen, jira_data_center, jobber, kakao, kanidm, keap, keycloak, kick, kinde, kit, klaviyo, kroger, launchdarkly, lemonldap, lichess, lightspeed_retail, lightspeed_x, line, linear, linkedin, linode, logingov, logto, lucid, mailchimp, mas, mastodon, mattermost, meetup, mendeley, mercadolibre, microsoft, miro, misskey, mollie, monday, monzo, mural, myanimelist, naver, neon, netlify, nextcloud, notion, nylas, okta, onelogin, onshape, openstreetmap, oracle_identity_domains, orcid, ory, osu, oura, outreach, owncloud, pagerduty, pandadoc, patreon, paypal, pennylane, phorge, pingam, pingone, pinterest, pipedrive, planetscale, planning_center, pocketid, podio, procore, propelauth, qonto, questrade, quickbooks, quip, railway, raindrop, razorpay, reddit, remote, ridewithgps, ringcentral, roblox, sage, salesforce, salesloft, sap_cloud_identity, savvycal, sentry, shikimori, shopify, signnow, simkl, simplelogin, sketchfab, slack, smartcar, smartsheet, smartthings, snyk, soundcloud, sourcehut, spotify, square, stackexchange, startgg, strava, stripe, stytch, surveymonkey, teamleader, teamviewer, teamwork, tesla, threads, tidal, tiktok, todoist, trainingpeaks, trakt, tumblr, twist, twitch, typeform, uber, unsplash, uphold, upwork, vercel, vimeo, vipps, vkid, wahoo, wakatime, wave, webex, webflow, whoop, wikimedia, withings, wordpress, workos, wrike, wso2is, x, xero, yahoo, yahoo_japan, yandex, zendesk, zeplin, zettle, zitadel, zoho, zoom, zooniverse };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

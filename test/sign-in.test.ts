@@ -54,6 +54,19 @@ describeEachDialect('sign-in through the dev provider', (dialect) => {
     }
   });
 
+  it('passes the login_hint a sign-in is asked with on to the provider (OpenID Connect Core §3.1.2.1); a blank one is left out, a malformed one refused', async () => {
+    const browser = app().browser();
+    const hinted = await browser.get(`${APP_ORIGIN}/login/toolkit?login_hint=${encodeURIComponent(' alice@example.test ')}`, { followRedirects: false });
+    expect(hinted.status).toBe(303);
+    expect(new URL(hinted.location!).searchParams.get('login_hint')).toBe('alice@example.test');
+    const blank = await browser.get(`${APP_ORIGIN}/login/toolkit?login_hint=`, { followRedirects: false });
+    expect(new URL(blank.location!).searchParams.has('login_hint')).toBe(false);
+    for (const query of ['login_hint=a&login_hint=b', `login_hint=${'a'.repeat(257)}`, 'login_hint=a%0Ab']) {
+      const refused = await browser.get(`${APP_ORIGIN}/login/toolkit?${query}`, { followRedirects: false });
+      expect(refused.status, query).toBe(400);
+    }
+  });
+
   it('a second sign-in of the same person finds the same user and issues a new session id', async () => {
     const first = app().browser();
     await signIn(first, 'bob');

@@ -83,6 +83,12 @@ export interface StartOptions {
    * and the extra scope), with the provider's incrementalAuthorizationParams.
    */
   incrementalScope?: string;
+  /**
+   * Who the person says they are (OpenID Connect Core §3.1.2.1's `login_hint`: an e-mail, an account name, AT
+   * Protocol's handle), sent with the request so the provider can fill it in; for a provider whose people name
+   * their own authorization server (an accountAuthorizationServer hook), it also says which server to sign in at.
+   */
+  loginHint?: string;
 }
 
 /**
@@ -130,6 +136,19 @@ async function pushedAuthorizationUrl(config: oidc.Configuration, settings: Prov
 }
 
 /**
+ * The configuration a sign-in starts with: the configured server's, or, for a provider whose people name their own
+ * authorization server (accountAuthorizationServer) and a person who named themselves, that server's.
+ */
+async function signInConfiguration(provider: RegisteredProvider, loginHint: string | undefined): Promise<{ config: oidc.Configuration; loginHint?: string }> {
+  const configured = await provider.configuration();
+  const find = provider.settings.hooks?.accountAuthorizationServer;
+  if (loginHint === undefined || !find) return { config: configured, ...(loginHint === undefined ? {} : { loginHint }) };
+  const { issuer } = configured.serverMetadata();
+  const server = await find({ loginHint, issuer, allowInsecureHttp: provider.settings.allowInsecureHttp, send: (url, init) => provider.send(url, init) });
+  return { config: server.issuer === issuer ? configured : await provider.configurationAt(server.issuer), loginHint: server.loginHint };
+}
+
+/**
  * Builds the authorization request: PKCE S256 (or plain, where the provider takes only that), state and (for OIDC) nonce, all fresh.
  *
  * @example
@@ -145,8 +164,8 @@ export async function startAuthorization(
   options: StartOptions = {},
 ): Promise<StartedAuthorization> {
   const provider = registry.get(providerName);
-  const config = await provider.configuration();
   const { settings } = provider;
+  const { config, loginHint } = await signInConfiguration(provider, options.loginHint);
   const scope = options.incrementalScope ?? settings.scope;
   const codeVerifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
@@ -158,6 +177,7 @@ export async function startAuthorization(
     ...settings.authorizationParams,
     ...(options.incrementalScope !== undefined ? settings.incrementalAuthorizationParams : {}),
     ...promptFor(settings, options),
+    ...(loginHint !== undefined ? { login_hint: loginHint } : {}),
     redirect_uri: settings.redirectUriSent ?? redirectUri,
     // RFC 6749 §3.3: optional; a provider without scopes (Notion) is sent none.
     ...(scope ? { scope: settings.hooks?.authorizationScope?.(scope) ?? scope } : {}),
@@ -328,7 +348,10 @@ export async function finishAuthorization(
 ): Promise<CompletedAuthorization> {
   const provider = registry.get(transaction.provider);
   const { settings } = provider;
-  const config = await provider.configuration();
+  const configured = await provider.configuration();
+  // A sign-in started at the person's own authorization server (accountAuthorizationServer) finishes there.
+  const atAccountServer = transaction.issuer !== configured.serverMetadata().issuer && settings.hooks?.accountAuthorizationServer !== undefined;
+  const config = atAccountServer ? await provider.configurationAt(transaction.issuer) : configured;
   if (config.serverMetadata().issuer !== transaction.issuer || config.clientMetadata().client_id !== transaction.clientId) {
     throw new SignInError('transaction_mismatch', 'This sign-in was started with a different provider configuration. Please sign in again.');
   }
@@ -476,6 +499,7 @@ export async function finishAuthorization(
     tokens: {
       ...tokenSetFromResponse(answer, receivedAt, grantedScope(settings, transaction.scope, callbackParameters), apiBase),
       ...(regionalServer === undefined ? {} : { authorizationServerUrl: regionalServer }),
+      ...(atAccountServer ? { authorizationServerUrl: transaction.issuer } : {}),
       // What the code exchange sent as redirect_uri: for a provider that wants it again in each refresh.
       redirectUri: settings.redirectUriSent ?? transaction.redirectUri,
       ...(resent === undefined ? {} : { callbackParameters: resent }),

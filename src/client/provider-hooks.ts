@@ -91,6 +91,24 @@ export interface AccountVerificationRequest {
   send(url: string, init: { method: string; headers: Record<string, string>; body?: string }): Promise<Response>;
 }
 
+/** What an accountAuthorizationServer hook is given: what the person typed, and how to look it up. */
+export interface AuthorizationServerRequest {
+  /** What the person named themselves by at sign-in (`login_hint`): AT Protocol's handle or DID. */
+  loginHint: string;
+  /** The configured issuer (from discovery or `<NAME>_ISSUER`). */
+  issuer: string;
+  /** Whether http URLs may be followed (development and tests); https only otherwise. */
+  allowInsecureHttp: boolean;
+  /** Sends a request over the provider connections, with the provider timeout; no redirects are followed. */
+  send(url: string, init: { method: string; headers: Record<string, string>; body?: string }): Promise<Response>;
+}
+
+/** Where the person who named themselves signs in: their server's issuer, and the `login_hint` as it takes it. */
+export interface AccountAuthorizationServer {
+  issuer: string;
+  loginHint: string;
+}
+
 /** The account a verifyAccount hook found: its stable id, and the API base of its own home. */
 export interface VerifiedAccount {
   subject: string;
@@ -204,6 +222,15 @@ export interface ProviderHooks {
    * issuer's to speak for, or cannot be looked up.
    */
   verifyAccount?(request: AccountVerificationRequest): Promise<VerifiedAccount>;
+  /**
+   * The issuer of the authorization server of the account a person names at sign-in (`login_hint`), for a provider
+   * whose accounts are hosted by servers that each have their own (AT Protocol: a self-hosted PDS is its own
+   * authorization server, https://atproto.com/specs/oauth#identity-authentication). The sign-in goes there (found by
+   * discovery, as the configured issuer is) rather than to the configured issuer, and that connection is refreshed
+   * and revoked there, with the hint as that server takes it. Throws a `bad_request` TokenkeeperError for a hint
+   * that names no account.
+   */
+  accountAuthorizationServer?(request: AuthorizationServerRequest): Promise<AccountAuthorizationServer>;
   /**
    * Revokes the grant at a provider that has no RFC 7009 endpoint. It is
    * given a live access token (refreshed first when the stored one expired).

@@ -40,7 +40,9 @@ export interface RegisteredProvider {
   /**
    * The configuration at one of the provider's regional servers (ProviderSettings.regionalServers), where a
    * connection made there is refreshed and revoked: its token, userinfo and revocation endpoints on that origin.
-   * Null, or the configured server's own origin, is configuration(); a server not listed is refused.
+   * Null, or the configured server's own origin, is configuration(); a server not listed is refused, except at a
+   * provider whose people name their own authorization server (accountAuthorizationServer), where it is that
+   * server's issuer, found by discovery as the configured one is.
    */
   configurationAt(server: string | null): Promise<oidc.Configuration>;
   discovery(): DiscoveryState;
@@ -49,6 +51,9 @@ export interface RegisteredProvider {
 }
 
 const DEFAULT_TIMEOUT_SECONDS = 10;
+
+/** Authorization servers of people's own (accountAuthorizationServer) whose configuration is kept, per provider. */
+const ACCOUNT_SERVERS_KEPT = 200;
 
 /**
  * How many provider timeouts a refresh token grant's answer is waited for.
@@ -376,6 +381,21 @@ function register(settings: ProviderSettings, options: RegistryOptions): Registe
     );
     return pending;
   };
+  // The authorization servers people signed in at, by issuer, found as the configured one is (accountAuthorizationServer).
+  const accountServers = new Map<string, Promise<oidc.Configuration>>();
+  const accountServer = (issuer: string) => {
+    let made = accountServers.get(issuer);
+    if (made === undefined) {
+      if (accountServers.size >= ACCOUNT_SERVERS_KEPT) accountServers.delete(accountServers.keys().next().value as string);
+      const wellKnown = settings.discovery?.wellKnown;
+      const at: ProviderSettings = { ...settings, discovery: { issuer, ...(wellKnown ? { wellKnown } : {}) } };
+      delete at.metadataOverrides;
+      made = resolveConfiguration(at, options, customFetch).then(endpointsOf);
+      accountServers.set(issuer, made);
+      made.catch(() => accountServers.delete(issuer));
+    }
+    return made;
+  };
   return {
     settings,
     configuration,
@@ -384,6 +404,8 @@ function register(settings: ProviderSettings, options: RegistryOptions): Registe
       const home = base.serverMetadata().token_endpoint;
       if (server === null || (home !== undefined && new URL(server).origin === new URL(home).origin)) return base;
       const origin = listedRegionalServer(settings, server);
+      // A provider whose people name their own authorization server (accountAuthorizationServer): that server, by discovery.
+      if (origin === undefined && settings.hooks?.accountAuthorizationServer && settings.discovery) return accountServer(server);
       if (origin === undefined) {
         throw new ProviderUnavailableError(
           'provider_error',

@@ -19,6 +19,8 @@ export interface SignInFlow {
   connectLinkId?: string;
   /** Incremental authorization: the whole scope to ask for (see unionScope). */
   incrementalScope?: string;
+  /** Who the person says they are (`login_hint`), passed to the provider (see StartOptions.loginHint). */
+  loginHint?: string;
 }
 
 /**
@@ -33,6 +35,7 @@ export async function startSignInFlow(app: FastifyInstance, deps: Tokenkeeper, r
   const started = await startAuthorization(deps.registry, providerName, redirectUri(deps.config.baseUrl, providerName), {
     hasLiveRefreshToken,
     ...(flow.incrementalScope !== undefined ? { incrementalScope: flow.incrementalScope } : {}),
+    ...(flow.loginHint !== undefined ? { loginHint: flow.loginHint } : {}),
   });
   const sessionIsNew = request.session === null;
   const session = await app.sessions.ensure(request, reply);

@@ -134,6 +134,71 @@ describeEachDialect('Bluesky (a public client), against an emulator of the entry
     expect(bluesky.revokeForms.at(-1)!.get('client_id')).toBe(METADATA_URL);
   });
 
+  /** Signs in as `user` from the sign-in form, the handle typed in (login_hint). */
+  async function signInByHandle(user: BlueskyUser, typed: string) {
+    const browser = context.app.browser();
+    const start = await browser.get(`${APP_ORIGIN}/login/bluesky?login_hint=${encodeURIComponent(typed)}&next=/api/me`, { followRedirects: false });
+    expect(start.status).toBe(303);
+    const page = await browser.get(start.location!);
+    expect(page.status).toBe(200);
+    return { browser, userId: (JSON.parse(page.text) as { user: { id: string } }).user.id, authorizationUrl: new URL(start.location!) };
+  }
+
+  it('the sign-in form sends the handle typed in as login_hint; at the entryway, the pushed request carries it without its @', async () => {
+    const { emulator: bluesky, app, database } = context;
+    const form = await app.browser().get(`${APP_ORIGIN}/`);
+    expect(form.text).toContain('action="/login/bluesky"');
+    expect(form.text).toContain('name="login_hint"');
+    const ada = person(6, 'Ada Handle');
+    bluesky.signInAs(ada);
+    const { userId, authorizationUrl } = await signInByHandle(ada, ` @${ada.handle.toUpperCase()} `);
+    expect(authorizationUrl.origin).toBe(bluesky.issuer);
+    expect(bluesky.parForms.at(-1)!.get('login_hint')).toBe(ada.handle);
+    expect((await database.db.selectFrom('accounts').select('subject').where('user_id', '=', userId).executeTakeFirstOrThrow()).subject).toBe(ada.did);
+    expect((await app.runtime.tokenStore.findToken(userId, 'bluesky'))!.authorizationServerUrl).toBeNull();
+  });
+
+  it("a person whose PDS is its own authorization server signs in there, found from their handle; that connection refreshes and is revoked there", async () => {
+    const { emulator: entryway, app, database } = context;
+    const selfHosted = await startEmulator(() => context.app);
+    try {
+      const carol = { ...person(7, 'Carol Selfhost'), handle: 'carol.example.org' };
+      // The directory and the entryway's handle lookup are the network's; the account lives on the self-hosted PDS.
+      entryway.movePds(carol, selfHosted.pds.origin);
+      selfHosted.signInAs(carol);
+      const { browser, userId, authorizationUrl } = await signInByHandle(carol, '@carol.example.org');
+      expect(authorizationUrl.origin).toBe(selfHosted.issuer);
+      expect(selfHosted.parForms.at(-1)!.get('login_hint')).toBe('carol.example.org');
+      expect(entryway.server.counts.resolve_handle).toBeGreaterThan(0);
+      const stored = (await app.runtime.tokenStore.findToken(userId, 'bluesky'))!;
+      expect(stored).toMatchObject({ authorizationServerUrl: selfHosted.issuer, apiBaseUrl: selfHosted.pds.origin });
+      expect((await database.db.selectFrom('accounts').select('subject').where('user_id', '=', userId).executeTakeFirstOrThrow()).subject).toBe(carol.did);
+
+      const entrywayRefreshes = entryway.server.counts.refresh_token ?? 0;
+      const { after } = await expectRotatedAfterStorm({ ...context, emulator: selfHosted }, 'bluesky', userId, () => browser.get(listRecords(carol.did)));
+      expect(entryway.server.counts.refresh_token ?? 0).toBe(entrywayRefreshes);
+      expect(selfHosted.accepts(after.accessToken)).toBe(true);
+      await expectDisconnectRevokes({ app, emulator: selfHosted }, 'bluesky', { browser, userId });
+      expect(selfHosted.accepts(after.accessToken)).toBe(false);
+    } finally {
+      await selfHosted.close();
+    }
+  });
+
+  it('a handle that names no account, or a login_hint that is no handle, is a 400 saying so, before anything is sent to a provider', async () => {
+    const { emulator: bluesky, app } = context;
+    const pushed = bluesky.server.counts.par ?? 0;
+    const unknown = await app.browser().get(`${APP_ORIGIN}/login/bluesky?login_hint=nobody.example.org`);
+    expect(unknown.status).toBe(400);
+    expect(unknown.text).toContain('No Bluesky account has the handle nobody.example.org.');
+    const notAHandle = await app.browser().get(`${APP_ORIGIN}/login/bluesky?login_hint=${encodeURIComponent('not a handle')}`);
+    expect(notAHandle.status).toBe(400);
+    expect(notAHandle.text).toContain('is not a Bluesky handle');
+    const twice = await app.browser().get(`${APP_ORIGIN}/login/bluesky?login_hint=a.example&login_hint=b.example`);
+    expect(twice.status).toBe(400);
+    expect(bluesky.server.counts.par ?? 0).toBe(pushed);
+  });
+
   standardCases(() => context, BLUESKY, { cancelled: {}, exchangeFailure: {} });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AccountVerificationRequest } from '../provider-hooks.js';
-import { didDocumentUrl, personalDataServer, verifyAtprotoAccount } from './atproto-identity.js';
+import { atprotoAuthorizationServer, didDocumentUrl, personalDataServer, verifyAtprotoAccount } from './atproto-identity.js';
 
 const DID = 'did:plc:ewvi7nxzyoun6zhxrhs64oiz';
 const ISSUER = 'https://bsky.social';
@@ -104,5 +104,47 @@ describe('verifying the account a token answer names', () => {
     const asked = request({ [`http://127.0.0.1:9/${DID}`]: { body: document() }, [`${PDS}/.well-known/oauth-protected-resource`]: { body: { authorization_servers: [ISSUER] } } });
     await verifyAtprotoAccount(asked, 'http://127.0.0.1:9');
     expect(asked.asked[0]).toBe(`http://127.0.0.1:9/${DID}`);
+  });
+});
+
+describe('the authorization server of the account a person names at sign-in', () => {
+  const SELF_HOSTED = 'https://pds.carol.example';
+  const resolve = (handle: string) => `${ISSUER}/xrpc/com.atproto.identity.resolveHandle?handle=${handle}`;
+  const hosted = (resource: unknown = { authorization_servers: [SELF_HOSTED] }) => ({
+    [resolve('carol.example.org')]: { body: { did: DID } },
+    [`https://plc.directory/${DID}`]: { body: document(SELF_HOSTED) },
+    [`${SELF_HOSTED}/.well-known/oauth-protected-resource`]: { body: resource },
+  });
+  const lookup = (loginHint: string, answers: Record<string, { status?: number; body: unknown }> = hosted()) => {
+    const asked = request(answers);
+    return { asked, found: atprotoAuthorizationServer({ ...asked, loginHint }, 'https://plc.directory') };
+  };
+
+  it("a handle (with or without @, in any case) by the configured server's resolveHandle, then its DID document, its PDS and the server the PDS names", async () => {
+    const { asked, found } = lookup(' @Carol.Example.org');
+    expect(await found).toEqual({ issuer: SELF_HOSTED, loginHint: 'carol.example.org' });
+    expect(asked.asked).toEqual([resolve('carol.example.org'), `https://plc.directory/${DID}`, `${SELF_HOSTED}/.well-known/oauth-protected-resource`]);
+  });
+
+  it('a DID without a handle lookup', async () => {
+    const { asked, found } = lookup(DID);
+    expect(await found).toEqual({ issuer: SELF_HOSTED, loginHint: DID });
+    expect(asked.asked[0]).toBe(`https://plc.directory/${DID}`);
+  });
+
+  it('what is no handle or DID, and a handle nobody has, are the person\'s mistake (400), asking nothing for the former', async () => {
+    for (const hint of ['carol', 'carol example.org', 'carol.123', 'did:key:z6Mkf']) {
+      const { asked, found } = lookup(hint);
+      await expect(found, hint).rejects.toMatchObject({ code: 'bad_request' });
+      expect(asked.asked).toEqual([]);
+    }
+    const { found } = lookup('nobody.example.org', { [resolve('nobody.example.org')]: { status: 400, body: { error: 'InvalidRequest', message: 'Unable to resolve handle' } } });
+    await expect(found).rejects.toMatchObject({ code: 'bad_request', message: 'No Bluesky account has the handle nobody.example.org.' });
+  });
+
+  it('a PDS that names no authorization server, or the lookup service failing, is the provider\'s fault', async () => {
+    await expect(lookup('carol.example.org', hosted({ authorization_servers: [] })).found).rejects.toMatchObject({ code: 'provider_bad_response' });
+    await expect(lookup('carol.example.org', hosted({ authorization_servers: ['javascript:alert(1)'] })).found).rejects.toMatchObject({ code: 'provider_bad_response' });
+    await expect(lookup('carol.example.org', { [resolve('carol.example.org')]: { status: 502, body: {} } }).found).rejects.toMatchObject({ code: 'provider_error' });
   });
 });

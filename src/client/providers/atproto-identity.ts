@@ -11,8 +11,8 @@
  * - did:web (https://w3c-ccg.github.io/did-method-web/): `https://<host>/.well-known/did.json`;
  * - RFC 9728: `GET <pds>/.well-known/oauth-protected-resource` answers `authorization_servers`, a list of issuers.
  */
-import { describeProviderFailure, ProviderUnavailableError } from '../errors.js';
-import type { AccountVerificationRequest, VerifiedAccount } from '../provider-hooks.js';
+import { describeProviderFailure, ProviderUnavailableError, TokenkeeperError } from '../errors.js';
+import type { AccountAuthorizationServer, AccountVerificationRequest, VerifiedAccount } from '../provider-hooks.js';
 import { objectOf, withoutTrailingSlash } from './preset.js';
 
 /** The PLC directory of the public AT Protocol network. */
@@ -48,8 +48,11 @@ export function personalDataServer(document: Record<string, unknown>, did: strin
   return schemeTaken && originOnly ? endpoint.origin : undefined;
 }
 
+/** What the identity lookups need of a hook's request: who the configured server is, and how to reach others. */
+type LookupRequest = Pick<AccountVerificationRequest, 'issuer' | 'allowInsecureHttp' | 'send'>;
+
 /** GETs a JSON object from an identity service; its failures are the provider's, told apart as an outage or nonsense. */
-async function jsonObject(request: AccountVerificationRequest, url: string, what: string): Promise<Record<string, unknown>> {
+async function jsonObject(request: LookupRequest, url: string, what: string): Promise<Record<string, unknown>> {
   let response: Response;
   try {
     response = await request.send(url, { method: 'GET', headers: { accept: 'application/json' } });
@@ -60,6 +63,19 @@ async function jsonObject(request: AccountVerificationRequest, url: string, what
   if (response.status >= 500) throw new ProviderUnavailableError('provider_error', `${new URL(url).host} answered HTTP ${response.status} for ${what}.`);
   if (response.status !== 200 || body === undefined) throw new ProviderUnavailableError('provider_bad_response', `${new URL(url).host} answered HTTP ${response.status} without ${what}; nothing was kept.`);
   return body;
+}
+
+/** The PDS a DID's document names, read from the PLC directory (`directory`) or the did:web host. */
+async function accountPds(request: LookupRequest, did: string, documentUrl: string): Promise<string> {
+  const pds = personalDataServer(await jsonObject(request, documentUrl, `the DID document of ${did}`), did, request.allowInsecureHttp);
+  if (pds === undefined) throw new ProviderUnavailableError('provider_bad_response', `The DID document of ${did} names no usable PDS (#atproto_pds); nothing was kept.`);
+  return pds;
+}
+
+/** The authorization servers a PDS names in its protected-resource metadata (RFC 9728). */
+async function authorizationServersOf(request: LookupRequest, pds: string): Promise<unknown[]> {
+  const resource = await jsonObject(request, `${pds}/.well-known/oauth-protected-resource`, 'its protected-resource metadata');
+  return Array.isArray(resource.authorization_servers) ? resource.authorization_servers : [];
 }
 
 /**
@@ -74,15 +90,51 @@ export async function verifyAtprotoAccount(request: AccountVerificationRequest, 
   if (typeof did !== 'string' || documentUrl === undefined) {
     throw new ProviderUnavailableError('provider_bad_response', 'Bluesky did not name the account it signed in (a did:plc or did:web DID as sub); nothing was kept.');
   }
-  const pds = personalDataServer(await jsonObject(request, documentUrl, `the DID document of ${did}`), did, request.allowInsecureHttp);
-  if (pds === undefined) throw new ProviderUnavailableError('provider_bad_response', `The DID document of ${did} names no usable PDS (#atproto_pds); nothing was kept.`);
-  const resource = await jsonObject(request, `${pds}/.well-known/oauth-protected-resource`, 'its protected-resource metadata');
-  const servers = Array.isArray(resource.authorization_servers) ? resource.authorization_servers : [];
-  if (!servers.includes(request.issuer)) {
+  const pds = await accountPds(request, did, documentUrl);
+  if (!(await authorizationServersOf(request, pds)).includes(request.issuer)) {
     throw new ProviderUnavailableError(
       'provider_bad_response',
       `The account ${did} is hosted at ${pds}, whose authorization server is not ${request.issuer}, where it signed in: ${request.issuer} cannot speak for it, and nothing was kept.`,
     );
   }
   return { subject: did, apiBaseUrl: pds };
+}
+
+/**
+ * A handle as AT Protocol writes one (https://atproto.com/specs/handle): a DNS name of at least two labels, whose
+ * last does not start with a digit, at most 253 characters. Compared in lower case.
+ */
+const HANDLE = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/**
+ * The authorization server of the account a person named at sign-in (`hint`: their handle, with or without `@`, or
+ * their DID), where they are sent to sign in (https://atproto.com/specs/oauth#identity-authentication): a handle is
+ * resolved to its DID by the configured server's `com.atproto.identity.resolveHandle`
+ * (https://docs.bsky.app/docs/api/com-atproto-identity-resolve-handle); the DID's document names the PDS; the PDS's
+ * protected-resource metadata names the authorization server. The account is verified again once signed in
+ * (verifyAtprotoAccount). Throws a `bad_request` TokenkeeperError for a hint that names no account.
+ */
+export async function atprotoAuthorizationServer(request: LookupRequest & { loginHint: string }, directory: string): Promise<AccountAuthorizationServer> {
+  const hint = request.loginHint.trim().replace(/^@/, '');
+  let did = hint;
+  if (!hint.startsWith('did:')) {
+    const handle = hint.toLowerCase();
+    if (!HANDLE.test(handle)) throw new TokenkeeperError('bad_request', `"${hint.slice(0, 100)}" is not a Bluesky handle (such as alice.bsky.social) or DID.`);
+    const answer = await request.send(`${withoutTrailingSlash(request.issuer)}/xrpc/com.atproto.identity.resolveHandle?handle=${encodeURIComponent(handle)}`, { method: 'GET', headers: { accept: 'application/json' } }).catch((error: unknown) => {
+      throw describeProviderFailure(new URL(request.issuer).host, 'handle lookup', error);
+    });
+    const body = objectOf(await answer.json().catch(() => undefined));
+    if (answer.status === 400) throw new TokenkeeperError('bad_request', `No Bluesky account has the handle ${handle}.`);
+    if (answer.status >= 500) throw new ProviderUnavailableError('provider_error', `${new URL(request.issuer).host} answered HTTP ${answer.status} to the lookup of the handle ${handle}.`);
+    if (answer.status !== 200 || typeof body?.did !== 'string') throw new ProviderUnavailableError('provider_bad_response', `${new URL(request.issuer).host} answered the lookup of the handle ${handle} without a DID.`);
+    did = body.did;
+  }
+  const documentUrl = didDocumentUrl(did, directory, request.allowInsecureHttp);
+  if (documentUrl === undefined) throw new TokenkeeperError('bad_request', `"${did.slice(0, 100)}" is not a DID Bluesky accounts have (did:plc or did:web).`);
+  const [server] = await authorizationServersOf(request, await accountPds(request, did, documentUrl));
+  if (typeof server !== 'string' || !/^https?:\/\//.test(server)) {
+    throw new ProviderUnavailableError('provider_bad_response', `The PDS of ${did} names no authorization server to sign in at.`);
+  }
+  // The hint as the server takes it: the handle without its `@`, or the DID.
+  return { issuer: server, loginHint: hint.startsWith('did:') ? hint : hint.toLowerCase() };
 }

@@ -2,9 +2,11 @@
  * Bluesky, and any AT Protocol network: OAuth as AT Protocol profiles it (https://atproto.com/specs/oauth), as
  * Bluesky's client guide walks through it (https://docs.bsky.app/docs/advanced-guides/oauth-client):
  * - The authorization server of Bluesky-hosted accounts is the entryway `https://bsky.social`; its metadata is RFC
- *   8414's, at `/.well-known/oauth-authorization-server` (no OpenID document, no ID token, no userinfo). A self-run
- *   PDS that is its own authorization server: `<NAME>_ISSUER`. The accounts of one authorization server sign in here;
- *   starting from a person's handle, to reach the server of their own PDS, is not done.
+ *   8414's, at `/.well-known/oauth-authorization-server` (no OpenID document, no ID token, no userinfo); another:
+ *   `<NAME>_ISSUER`. A person who names their handle or DID at sign-in (`login_hint`) signs in at their own PDS's
+ *   authorization server (https://atproto.com/specs/oauth#identity-authentication): the handle is resolved by the
+ *   configured server's `com.atproto.identity.resolveHandle`, the DID's document names the PDS, whose
+ *   protected-resource metadata names the server (accountAuthorizationServer); the hint goes with the request.
  * - No registration: the client id is the URL of a client metadata document the app serves
  *   (`<BASE_URL>/auth/<name>/client-metadata.json`, clientIdMetadataDocument), which the server fetches; on a
  *   loopback BASE_URL (http://127.0.0.1:<port>), the development client id `http://localhost?redirect_uri=…&scope=…`.
@@ -29,7 +31,7 @@
  * refresh token's lifetimes (a public client's session ends after two weeks whatever is done; a confidential client's
  * after months unused), so no keep-alive is set; whether a refresh's `sub` can ever differ (not checked again).
  */
-import { verifyAtprotoAccount, PLC_DIRECTORY } from './atproto-identity.js';
+import { atprotoAuthorizationServer, verifyAtprotoAccount, PLC_DIRECTORY } from './atproto-identity.js';
 import { objectOf, type ProviderPreset } from './preset.js';
 import { textMembers } from './profile-text.js';
 
@@ -59,6 +61,7 @@ export const bluesky: ProviderPreset = {
     claimNames: { name: 'handle', preferredUsername: 'preferred_username', email: 'email' },
     hooks: {
       verifyAccount: (request) => verifyAtprotoAccount(request, values.plcUrl ?? PLC_DIRECTORY),
+      accountAuthorizationServer: (request) => atprotoAuthorizationServer(request, values.plcUrl ?? PLC_DIRECTORY),
       profileClaims,
     },
   }),

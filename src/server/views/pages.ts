@@ -36,9 +36,21 @@ ${notice ? html`<p class="flash" role="status">${notice}</p>` : null}
 <div class="card">
 <p>Choose a provider to sign in with. Tokenkeeper keeps your tokens encrypted and fresh, and never shows them.</p>
 <div class="providers">
-${providers.map((p) => html`<a class="button" href="/login/${encodeURIComponent(p.name)}${query}">Sign in with ${p.displayName}</a>`)}
+${providers.map((p) => (p.hooks?.accountAuthorizationServer ? accountSignIn(p, next) : html`<a class="button" href="/login/${encodeURIComponent(p.name)}${query}">Sign in with ${p.displayName}</a>`))}
 </div>
 </div>`;
+}
+
+/**
+ * The sign-in of a provider whose people name their own server (AT Protocol: a handle, whose PDS may be self-hosted):
+ * a form that sends what they type as `login_hint`; left empty, the sign-in goes to the configured server.
+ */
+function accountSignIn(provider: ProviderSettings, next: string | null): SafeHtml {
+  return html`<form class="account-sign-in" method="get" action="/login/${encodeURIComponent(provider.name)}">
+${next ? html`<input type="hidden" name="next" value="${next}">` : null}
+<label>${provider.displayName} handle (optional) <input name="login_hint" placeholder="alice.bsky.social" autocomplete="username" autocapitalize="none" spellcheck="false" maxlength="256"></label>
+<button class="button" type="submit">Sign in with ${provider.displayName}</button>
+</form>`;
 }
 
 function expiry(expiresAt: number | null, now: number): SafeHtml {

@@ -115,6 +115,13 @@ describe('tokenkeeper/fastify', () => {
     expect(host.signIns.at(-1)).toMatchObject({ isNewUser: false, next: '/again', user: { externalId: 'host-bob' } });
   });
 
+  it('the login route passes login_hint on to the provider; a repeated one is a 400', async () => {
+    const started = await host.browser().get(`${APP_ORIGIN}/auth/toolkit/login?login_hint=alice%40example.test`, { followRedirects: false });
+    expect(new URL(started.location!).searchParams.get('login_hint')).toBe('alice@example.test');
+    const twice = await host.browser().get(`${APP_ORIGIN}/auth/toolkit/login?login_hint=a&login_hint=b`, { followRedirects: false });
+    expect(twice.status).toBe(400);
+  });
+
   it('an onSignIn that returns and sends nothing (it only sets the session) gets the default answer: 303 to next, with the headers it set', async () => {
     const app = Fastify();
     await app.register(tokenkeeperPlugin, {

@@ -204,6 +204,12 @@ describeEachDialect('the library: createTokenkeeper', (dialect) => {
     await expect(authorizeAs(elsewhere, 'bob')).rejects.toThrow(/^The dev provider answered 400 at \/auth: .*redirect_uri/);
   });
 
+  it('signIn.start passes a loginHint on to the provider as login_hint; a malformed one is a bad_request', async () => {
+    const started = await tokenkeeper.signIn.start('toolkit', { redirectUri: REDIRECT('toolkit'), loginHint: ' bob@example.test ' });
+    expect(started.url.searchParams.get('login_hint')).toBe('bob@example.test');
+    await expect(tokenkeeper.signIn.start('toolkit', { redirectUri: REDIRECT('toolkit'), loginHint: 'x'.repeat(257) })).rejects.toMatchObject({ code: 'bad_request' });
+  });
+
   it('resolveUser naming another user than the one the identity belongs to: refused (users are never merged), and nothing of the sign-in is stored', async () => {
     const bob = (await tokenkeeper.findUser((await signInWith(tokenkeeper, 'bob')).user.id))!;
     const tokenBefore = await database.db.selectFrom('tokens').select('access_token').where('user_id', '=', bob.id).executeTakeFirstOrThrow();

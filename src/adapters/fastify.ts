@@ -210,9 +210,12 @@ const tokenkeeperRoutes: FastifyPluginAsync<TokenkeeperPluginOptions> = async (f
       const provider = providerOf(request);
       const next = sameOriginPath(request.query.next, origin);
       const user = await currentUser(request);
+      const loginHint = (request.query as { login_hint?: unknown }).login_hint;
       const started = await tokenkeeper.signIn.start(provider, {
         redirectUri: new URL(callbackPath(provider), origin).href,
         ...(next !== null ? { next } : {}),
+        // Checked by signIn.start: one printable text, or a 400.
+        ...(loginHint !== undefined ? { loginHint: loginHint as string } : {}),
         ...(user !== undefined ? { user } : {}),
       });
       setCookie(reply, cookieName(provider), started.transaction, { path: cookiePath(provider), maxAge: SIGN_IN_TRANSACTION_TTL_SECONDS, secure });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pino, { type BaseLogger, type Logger } from 'pino';
 import { finishAuthorization, SIGN_IN_TRANSACTION_TTL_SECONDS, startAuthorization, type SignedInIdentity } from '../client/authorization.js';
+import { checkedLoginHint } from '../client/login-hint.js';
 import { NotConnectedError, TokenkeeperError } from '../client/errors.js';
 import type { ProviderApiRequest } from '../client/provider-api.js';
 import type { RevocationResult } from '../client/revocation.js';
@@ -80,6 +81,11 @@ export interface SignInStartOptions {
   scope?: string;
   /** The user, if known (signed in to your app): one with a live refresh token is not asked to consent again. */
   user?: UserRef;
+  /**
+   * Who the person says they are (`login_hint`, OpenID Connect Core §3.1.2.1: an e-mail, a handle), sent to the
+   * provider; for `bluesky`, also where they sign in (their account's own authorization server). Blank: none.
+   */
+  loginHint?: string;
 }
 
 export interface StartedSignIn {
@@ -337,11 +343,13 @@ function libraryOver(app: Application<CoreConfig>, options: LibraryOptions): Tok
       throw new TokenkeeperError('invalid_scope', 'signIn.start: scope must be scope tokens separated by spaces (RFC 6749 §3.3).');
     }
     // A user unknown here (a new person of the host app) simply signs in.
+    const loginHint = checkedLoginHint(startOptions.loginHint);
     const knownId = startOptions.user === undefined ? undefined : await knownUserId(startOptions.user);
     const granted = knownId === undefined ? null : ((await connectionOf(knownId, provider))?.scope ?? null);
     const started = await startAuthorization(app.registry, provider, redirectUri, {
       hasLiveRefreshToken: knownId !== undefined && settings.refreshTokenNeedsConsent === true && (await app.tokenStore.hasLiveRefreshToken(knownId, provider)),
       ...(startOptions.scope !== undefined ? { incrementalScope: unionScope(granted, settings.scope, startOptions.scope) } : {}),
+      ...(loginHint !== undefined ? { loginHint } : {}),
     });
     return { url: started.authorizationUrl, transaction: await sealer.seal({ ...started.transaction, next: startOptions.next ?? null }) };
   };

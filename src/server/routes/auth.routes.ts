@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TokenkeeperError } from '../../client/errors.js';
 import { consumeLoginTransaction } from '../../db/login-transaction.repository.js';
 import type { Tokenkeeper } from '../../core/tokenkeeper.js';
+import { checkedLoginHint } from '../../client/login-hint.js';
 import { safeNextPath } from '../../client/safe-next.js';
 import { completeLink, completeSignIn } from '../../core/sign-in.js';
 import { checkScope, incrementalScope } from '../../core/connect-links.js';
@@ -22,24 +23,6 @@ function singleQueryValue(request: FastifyRequest, name: string): string | undef
   return typeof value === 'string' ? value : undefined;
 }
 
-/** Longer than any e-mail address (RFC 5321: 254) or AT Protocol handle (253). */
-const MAX_LOGIN_HINT_LENGTH = 256;
-
-/**
- * The `login_hint` a sign-in was asked with (who the person says they are: an e-mail, a handle), trimmed; undefined
- * when it is absent or blank (a sign-in form left empty). Anything but printable text of at most 256 characters is a 400.
- */
-function loginHintOf(request: FastifyRequest): string | undefined {
-  const raw = (request.query as Record<string, unknown>).login_hint;
-  if (raw === undefined) return undefined;
-  const hint = typeof raw === 'string' ? raw.trim() : undefined;
-  if (hint === '') return undefined;
-  if (hint === undefined || hint.length > MAX_LOGIN_HINT_LENGTH || /[\u0000-\u001f\u007f]/.test(hint)) {
-    throw new TokenkeeperError('bad_request', `login_hint must be given once, as text of at most ${MAX_LOGIN_HINT_LENGTH} characters (an e-mail address, a handle).`);
-  }
-  return hint;
-}
-
 /** GET /login/:provider, POST /account/connections/:provider, GET and POST /auth/:provider/callback, POST /logout. */
 /** What "Ask for more access" got: the scope now granted, and what was asked for but not granted, if anything. */
 function moreAccessNotice(displayName: string, asked: string | null | undefined, granted: string | null): string {
@@ -57,7 +40,7 @@ export async function authRoutes(app: FastifyInstance, deps: Tokenkeeper): Promi
 
   app.get<{ Params: ProviderParams }>('/login/:provider', { config: loginRateLimit(deps) }, async (request, reply) => {
     const next = safeNextPath(singleQueryValue(request, 'next'), deps.config.baseUrl);
-    const loginHint = loginHintOf(request);
+    const loginHint = checkedLoginHint((request.query as Record<string, unknown>).login_hint);
     return startSignInFlow(app, deps, request, reply, request.params.provider, { next, linkUserId: null, ...(loginHint === undefined ? {} : { loginHint }) });
   });
 

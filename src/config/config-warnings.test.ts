@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { configWarnings } from './config-warnings.js';
+import { providerSettings } from './provider-config.js';
 
 const noProviders = { providers: [], devProvider: null };
 
@@ -14,6 +15,17 @@ describe('configuration warnings', () => {
   it('none for https in production, nor for http in development', () => {
     expect(configWarnings({ ...noProviders, production: true, baseUrl: new URL('https://tokens.example.com') }, { BASE_URL: 'https://tokens.example.com' })).toEqual([]);
     expect(configWarnings({ ...noProviders, production: false, baseUrl: new URL('http://localhost:3000') }, {})).toEqual([]);
+  });
+
+  it("a provider that fetches the client's metadata document, on a localhost BASE_URL it cannot reach, is named with the loopback address to use instead", () => {
+    const env = { OAUTH_PROVIDERS: 'bluesky', BLUESKY_PRESET: 'bluesky' };
+    const bluesky = (baseUrl: string) => providerSettings(env, 'bluesky', false, process.cwd(), new URL(baseUrl));
+    const at = (baseUrl: string) => configWarnings({ production: false, devProvider: null, baseUrl: new URL(baseUrl), providers: [bluesky(baseUrl)] }, env);
+    expect(at('http://localhost:3000')).toEqual([
+      'BLUESKY: Bluesky fetches its client metadata document from http://localhost:3000/auth/bluesky/client-metadata.json, which it cannot reach. For development, set BASE_URL=http://127.0.0.1:3000 and open the app there (AT Protocol\'s loopback client); otherwise BASE_URL must be the public https origin.',
+    ]);
+    expect(at('http://127.0.0.1:3000')).toEqual([]);
+    expect(at('https://app.example.com')).toEqual([]);
   });
 
   it('a NODE_ENV other than production, development or test is named: it runs as development', () => {

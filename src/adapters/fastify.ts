@@ -205,6 +205,13 @@ const tokenkeeperRoutes: FastifyPluginAsync<TokenkeeperPluginOptions> = async (f
       });
     }
 
+    // The client metadata document of a provider whose client id is its URL (bluesky: set clientId to this route's URL).
+    routes.get<ProviderRoute>(`${prefix}/:provider/client-metadata.json`, answering(async (request, reply) => {
+      const provider = providerOf(request);
+      const document = tokenkeeper.signIn.clientMetadata(provider, { redirectUri: new URL(callbackPath(provider), origin).href });
+      return reply.header('cache-control', 'public, max-age=600').send(document);
+    }));
+
     // A HEAD (a link checker's) must neither start nor use up a sign-in.
     routes.get<ProviderRoute>(`${prefix}/:provider/login`, { exposeHeadRoute: false }, answering(async (request, reply) => {
       const provider = providerOf(request);

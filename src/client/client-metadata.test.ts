@@ -31,7 +31,7 @@ describe('client ids that are metadata documents', () => {
   });
 
   it('a public client: its callback, scope, method and DPoP, nothing secret', () => {
-    expect(clientMetadataDocument(settings(), APP)).toEqual({
+    expect(clientMetadataDocument(settings(), 'https://app.example.com/auth/bluesky/callback')).toEqual({
       client_id: 'https://app.example.com/auth/bluesky/client-metadata.json',
       client_uri: 'https://app.example.com',
       application_type: 'web',
@@ -47,7 +47,7 @@ describe('client ids that are metadata documents', () => {
   it("a confidential client publishes its key's public half alone, by its key id", () => {
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-    const document = clientMetadataDocument(settings({ tokenEndpointAuthMethod: 'private_key_jwt', privateKey: { key: pem, keyId: 'k1' } }), APP);
+    const document = clientMetadataDocument(settings({ tokenEndpointAuthMethod: 'private_key_jwt', privateKey: { key: pem, keyId: 'k1' } }), 'https://app.example.com/auth/bluesky/callback');
     const { d: _private, ...publicHalf } = privateKey.export({ format: 'jwk' });
     expect(document).toMatchObject({ token_endpoint_auth_method: 'private_key_jwt', token_endpoint_auth_signing_alg: 'ES256', jwks: { keys: [{ ...publicHalf, kid: 'k1', alg: 'ES256', use: 'sig' }] } });
     expect(JSON.stringify(document)).not.toContain(privateKey.export({ format: 'jwk' }).d!);

@@ -35,21 +35,33 @@ export function metadataDocumentClientId(baseUrl: URL, provider: string, scope: 
   return `http://localhost?${query.toString().replaceAll('+', '%20')}`;
 }
 
+/** Whether a configured client id can name a client metadata document: an https URL (http outside production), or the loopback development client id. */
+export function isMetadataDocumentUrl(clientId: string, production: boolean): boolean {
+  let url: URL;
+  try {
+    url = new URL(clientId);
+  } catch {
+    return false;
+  }
+  if (url.protocol === 'https:') return !url.username && !url.password && !url.hash;
+  return !production && url.protocol === 'http:' && !url.hash;
+}
+
 /**
  * The client metadata document of a provider configured with clientIdMetadataDocument (RFC 7591's names, as AT
- * Protocol uses them): a web client of this app's origin (no `client_name`: the provider shows the client id's host,
- * which is what it can vouch for) with its callback, the configured scope, the authentication method, and for
+ * Protocol uses them): a web client of the callback's origin (no `client_name`: the provider shows the client id's
+ * host, which is what it can vouch for) with that callback (`redirectUri`), the configured scope, the authentication method, and for
  * private_key_jwt the public half of the client's key (never the private one), by its key id.
  */
-export function clientMetadataDocument(settings: ProviderSettings, baseUrl: URL): Record<string, unknown> {
+export function clientMetadataDocument(settings: ProviderSettings, redirectUri: string): Record<string, unknown> {
   const keyed = settings.tokenEndpointAuthMethod === 'private_key_jwt' && settings.privateKey;
   return {
     client_id: settings.clientId,
-    client_uri: baseUrl.origin,
+    client_uri: new URL(redirectUri).origin,
     application_type: 'web',
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
-    redirect_uris: [appCallbackUrl(baseUrl, settings.name)],
+    redirect_uris: [redirectUri],
     scope: settings.scope,
     token_endpoint_auth_method: settings.tokenEndpointAuthMethod,
     dpop_bound_access_tokens: settings.dpop === true,

@@ -41,10 +41,16 @@ describe('a preset whose client id is the URL of its metadata document (bluesky)
     );
   });
 
-  it('refuses a client id or a client secret: there is no registration', () => {
+  it('takes a client id only as the URL its document is served at (https in production): a library has no BASE_URL to make it from', () => {
     const id = refusal({ ...bluesky, BLUESKY_CLIENT_ID: 'abc' });
     expect(id.variable).toBe('BLUESKY_CLIENT_ID');
-    expect(id.message).toContain('https://app.example.com/auth/bluesky/client-metadata.json');
+    expect(id.message).toContain('<BASE_URL>/auth/bluesky/client-metadata.json');
+    expect(refusal({ ...bluesky, BLUESKY_CLIENT_ID: 'http://host.example.com/client.json' }, APP, true).variable).toBe('BLUESKY_CLIENT_ID');
+    expect(providerSettings({ ...bluesky, BLUESKY_CLIENT_ID: 'https://host.example.com/oauth/client.json' }, 'bluesky', true).clientId).toBe('https://host.example.com/oauth/client.json');
+    expect(() => providerSettings(bluesky, 'bluesky', true)).toThrow(expect.objectContaining({ variable: 'BLUESKY_CLIENT_ID', message: expect.stringContaining('is missing') }));
+  });
+
+  it('refuses a client secret: there is no registration', () => {
     expect(refusal({ ...bluesky, BLUESKY_CLIENT_SECRET: 'shh' }).variable).toBe('BLUESKY_CLIENT_SECRET');
     const method = refusal({ ...bluesky, BLUESKY_TOKEN_ENDPOINT_AUTH_METHOD: 'client_secret_basic', BLUESKY_CLIENT_SECRET: 'shh' });
     expect(method.variable).toBe('BLUESKY_TOKEN_ENDPOINT_AUTH_METHOD');

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { findPreset, PRESET_VALUE_VARIABLES, PROVIDER_PRESETS, type PresetSettings, type PresetValueName, type PresetValues } from '../client/providers/index.js';
 import { withoutTrailingSlash } from '../client/providers/preset.js';
 import { readClientPrivateKey, signingAlgorithmOf } from '../client/client-auth.js';
-import { clientMetadataDocumentUrl, isLoopbackBaseUrl, metadataDocumentClientId } from '../client/client-metadata.js';
+import { isLoopbackBaseUrl, isMetadataDocumentUrl, metadataDocumentClientId } from '../client/client-metadata.js';
 import type { ClientPrivateKey, ProviderEndpoints, ProviderSettings, TokenEndpointAuthMethod } from '../client/provider-settings.js';
 import { ConfigError } from './config-error.js';
 import type { Environment } from './env-file.js';
@@ -214,7 +214,7 @@ function refreshTokenIdleSeconds(raw: string | undefined, variable: string, from
  * discovery finds; a variable that is set but would not be used stops
  * start-up, as does anything malformed.
  */
-export function providerSettings(env: Environment, name: string, production: boolean, cwd = process.cwd(), baseUrl = new URL(env.BASE_URL?.trim() || 'http://localhost:3000')): ProviderSettings {
+export function providerSettings(env: Environment, name: string, production: boolean, cwd = process.cwd(), baseUrl?: URL): ProviderSettings {
   const prefix = name.toUpperCase();
   const v = (suffix: string) => env[`${prefix}_${suffix}`]?.trim() || undefined;
   const presetName = v('PRESET')?.toLowerCase();
@@ -226,10 +226,17 @@ export function providerSettings(env: Environment, name: string, production: boo
   const configuredClientId = v('CLIENT_ID');
   const fromPreset = preset?.settings(values, { clientId: configuredClientId ?? '' }) ?? {};
 
-  // A client whose id is the URL of the metadata document this app serves (AT Protocol's) is named by BASE_URL.
+  // A client whose id is the URL of its metadata document (AT Protocol's): the app serves it under BASE_URL, and a
+  // library's host, without a BASE_URL, says where it serves it.
   const metadataDocument = fromPreset.clientIdMetadataDocument === true;
-  if (metadataDocument && configuredClientId) {
-    throw new ConfigError(`${prefix}_CLIENT_ID`, `is not used: the ${presetName} preset's client id is the URL of the client metadata document this app serves, ${clientMetadataDocumentUrl(baseUrl, name)}; remove it`);
+  if (metadataDocument && configuredClientId !== undefined && !isMetadataDocumentUrl(configuredClientId, production)) {
+    throw new ConfigError(
+      `${prefix}_CLIENT_ID`,
+      `must be the ${production ? 'https ' : ''}URL the client metadata document is served at, or unset to serve it at <BASE_URL>/auth/${name}/client-metadata.json (got "${configuredClientId}")`,
+    );
+  }
+  if (metadataDocument && configuredClientId === undefined && baseUrl === undefined) {
+    throw new ConfigError(`${prefix}_CLIENT_ID`, `is missing: the ${presetName} preset's client id is the URL your app serves its client metadata document at`);
   }
   if (!metadataDocument && !configuredClientId) throw new ConfigError(`${prefix}_CLIENT_ID`, `is missing (OAUTH_PROVIDERS lists "${name}")`);
   const { signedClientSecret } = fromPreset;
@@ -256,7 +263,7 @@ export function providerSettings(env: Environment, name: string, production: boo
   if (metadataDocument && authMethod !== 'none' && authMethod !== 'private_key_jwt') {
     throw new ConfigError(`${prefix}_TOKEN_ENDPOINT_AUTH_METHOD`, `must be none or private_key_jwt: the ${presetName} preset's client has no secret, its id being the URL of its metadata document (got "${authMethod}")`);
   }
-  if (metadataDocument && authMethod === 'private_key_jwt' && isLoopbackBaseUrl(baseUrl)) {
+  if (metadataDocument && authMethod === 'private_key_jwt' && configuredClientId === undefined && baseUrl !== undefined && isLoopbackBaseUrl(baseUrl)) {
     throw new ConfigError(
       `${prefix}_TOKEN_ENDPOINT_AUTH_METHOD`,
       `is private_key_jwt, which needs a client metadata document the provider can fetch, and BASE_URL (${baseUrl.origin}) is a loopback address, whose development client authenticates with none; remove it, or set BASE_URL to the app's public https origin`,
@@ -359,7 +366,7 @@ export function providerSettings(env: Environment, name: string, production: boo
     throw new ConfigError(`${prefix}_SIGN_OUT_AT_PROVIDER`, `needs OpenID discovery (${prefix}_ISSUER or ${prefix}_SERVER_METADATA_URL), whose document names the end_session_endpoint; remove it, or set one of those`);
   }
 
-  const clientId = metadataDocument ? metadataDocumentClientId(baseUrl, name, scope) : configuredClientId!;
+  const clientId = metadataDocument && configuredClientId === undefined ? metadataDocumentClientId(baseUrl!, name, scope) : configuredClientId!;
 
   return {
     name,

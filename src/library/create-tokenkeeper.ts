@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pino, { type BaseLogger, type Logger } from 'pino';
 import { finishAuthorization, SIGN_IN_TRANSACTION_TTL_SECONDS, startAuthorization, type SignedInIdentity } from '../client/authorization.js';
 import { checkedLoginHint } from '../client/login-hint.js';
+import { clientMetadataDocument } from '../client/client-metadata.js';
 import { NotConnectedError, TokenkeeperError } from '../client/errors.js';
 import type { ProviderApiRequest } from '../client/provider-api.js';
 import type { RevocationResult } from '../client/revocation.js';
@@ -147,6 +148,16 @@ export interface Tokenkeeper {
      * res.redirect(url.href);
      */
     start(provider: string, options: SignInStartOptions): Promise<StartedSignIn>;
+    /**
+     * The client metadata document of a provider whose client id is its URL (the bluesky preset, whose `clientId` is
+     * where you serve it): serve this JSON there, publicly, with your callback as `redirectUri`. It holds the public
+     * key of a private_key_jwt client, never the private one. A `not_found` TokenkeeperError for any other provider.
+     *
+     * @example
+     * // Fastify, with clientId 'https://app.example.com/auth/bluesky/client-metadata.json':
+     * app.get('/auth/bluesky/client-metadata.json', () => tokenkeeper.signIn.clientMetadata('bluesky', { redirectUri: 'https://app.example.com/auth/bluesky/callback' }));
+     */
+    clientMetadata(provider: string, options: { redirectUri: string }): Record<string, unknown>;
     /**
      * Finishes it at your callback route: every check of the response, the
      * code exchange, then the user (found by the identity, or made), the
@@ -396,6 +407,11 @@ function libraryOver(app: Application<CoreConfig>, options: LibraryOptions): Tok
     signIn: {
       start: (provider, startOptions) => whileOpen(() => start(provider, startOptions)),
       finish: (provider, callbackUrl, transaction) => whileOpen(() => finish(provider, callbackUrl, transaction)),
+      clientMetadata: (provider, { redirectUri }) => {
+        const { settings } = app.registry.get(provider);
+        if (!settings.clientIdMetadataDocument) throw new TokenkeeperError('not_found', `${settings.displayName} reads no client metadata document.`);
+        return clientMetadataDocument(settings, checkedRedirectUri(redirectUri));
+      },
     },
     getAccessToken,
     fetch: (user, provider, path, init) => asUser(user, (id) => app.providerApi.fetch(id, provider, path, init)),

@@ -83,6 +83,8 @@ export interface ProviderOptions {
   apiKey?: string;
   /** The Azure AD B2C user flow or custom policy (`B2C_1_signupsignin`) whose endpoints the azure_ad_b2c preset signs in at. */
   policy?: string;
+  /** The PLC directory the bluesky preset reads `did:plc` documents from (default `https://plc.directory`). */
+  plcUrl?: string;
   /**
    * Days a refresh token may go unused before the provider ends it, instead of
    * the preset's (okta 7, keycloak 30, microsoft and atlassian 90, google 180);
@@ -161,6 +163,7 @@ const PROVIDER_OPTION_VARIABLES: Readonly<Record<Exclude<keyof ProviderOptions, 
   environmentId: 'ENVIRONMENT_ID',
   apiKey: 'X_API_KEY',
   policy: 'POLICY',
+  plcUrl: 'PLC_URL',
 };
 
 /** The options that are lists of URLs, each a comma-separated variable: its suffix, and an example for the message. */

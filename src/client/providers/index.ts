@@ -26,6 +26,7 @@ import { basecamp } from './basecamp.js';
 import { battlenet } from './battlenet.js';
 import { bentley } from './bentley.js';
 import { beyond_identity } from './beyond_identity.js';
+import { blackboard } from './blackboard.js';
 import { box } from './box.js';
 import { brightspace } from './brightspace.js';
 import { brex } from './brex.js';
@@ -46,6 +47,7 @@ import { close } from './close.js';
 import { coinbase } from './coinbase.js';
 import { cognito } from './cognito.js';
 import { constantcontact } from './constantcontact.js';
+import { copper } from './copper.js';
 import { cronofy } from './cronofy.js';
 import { dailymotion } from './dailymotion.js';
 import { datadog } from './datadog.js';
@@ -212,6 +214,7 @@ import { sourcehut } from './sourcehut.js';
 import { spotify } from './spotify.js';
 import { square } from './square.js';
 import { stackexchange } from './stackexchange.js';
+import { starling } from './starling.js';
 import { startgg } from './startgg.js';
 import { strava } from './strava.js';
 import { stripe } from './stripe.js';
@@ -246,6 +249,7 @@ import { webex } from './webex.js';
 import { webflow } from './webflow.js';
 import { whoop } from './whoop.js';
 import { wikimedia } from './wikimedia.js';
+import { wise } from './wise.js';
 import { withings } from './withings.js';
 import { wordpress } from './wordpress.js';
 import { workos } from './workos.js';
@@ -273,7 +277,7 @@ export { PRESET_VALUE_VARIABLES, type PresetClient, type PresetSettings, type Pr
  * @example
  * const names = Object.keys(PROVIDER_PRESETS); // ['airtable', 'apple', 'asana', …]
  */
-export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { acrobat_sign, adobe, airtable, alibaba_cloud, alpaca, amazon, anilist, apple, arcgis, asana, asgardeo, atlassian, attio, auth0, authelia, authentik, authing, autodesk, aweber, azure_ad_b2c, backlog, basecamp, battlenet, bentley, beyond_identity, bitbucket, bitrix24, bluesky, box, brex, brightspace, bungie, calcom, calendly, canva, canvas, capsule, casdoor, classlink, clerk, clever, clickup, clio, close, cloudflare_access, cognito, coinbase, constantcontact, cronofy, dailymotion, datadog, deel, descope, dex, dexcom, dialpad, digitalocean, dingtalk, discord, disqus, docusign, dribbble, dropbox, dropbox_sign, duende, ebay, enphase, entra_external_id, etsy, eventbrite, eveonline, exact_online, facebook, feedly, feishu, figma, figshare, fitbit, fortytwo, foursquare, franceconnect, freeagent, freshbooks, front, fusionauth, genius, gitea, github, gitlab, glewlwyd, google, goto, govuk_one_login, gumroad, gusto, helpscout, heroku, highlevel, hootsuite, hubspot, imgur, inaturalist, inoreader, instagram, intercom, intervals_icu, janssen, jira_data_center, jobber, kakao, kanidm, keap, keycloak, kick, kinde, kit, klaviyo, kroger, launchdarkly, lemonldap, lichess, lightspeed_retail, lightspeed_x, line, linear, linkedin, linode, livechat, logingov, logto, lucid, mailchimp, mas, mastodon, mattermost, meetup, mendeley, mercadolibre, microsoft, miro, misskey, mollie, monday, monzo, mural, myanimelist, naver, neon, netlify, nextcloud, notion, nylas, okta, onelogin, onshape, openstreetmap, oracle_identity_domains, orcid, ory, osu, oura, outreach, owncloud, pagerduty, pandadoc, patreon, paypal, pennylane, phorge, pingam, pingone, pinterest, pipedrive, planetscale, planning_center, pocketid, podio, procore, product_hunt, propelauth, qonto, questrade, quickbooks, quip, railway, raindrop, razorpay, reddit, remote, ridewithgps, ringcentral, roblox, sage, salesforce, salesloft, sap_cloud_identity, savvycal, sentry, shikimori, shopify, signnow, simkl, simplelogin, sketchfab, slack, smartcar, smartsheet, smartthings, snyk, soundcloud, sourcehut, spotify, square, stackexchange, startgg, strava, stripe, stytch, surveymonkey, teamleader, teamviewer, teamwork, tesla, threads, tidal, tiktok, todoist, trainingpeaks, trakt, tumblr, twist, twitch, typeform, uber, unsplash, uphold, upwork, vercel, vimeo, vipps, vkid, wahoo, wakatime, wave, webex, webflow, whoop, wikimedia, withings, wordpress, workos, wrike, wso2is, x, xero, yahoo, yahoo_japan, yandex, zendesk, zeplin, zettle, zitadel, zoho, zoom, zooniverse };
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = { acrobat_sign, adobe, airtable, alibaba_cloud, alpaca, amazon, anilist, apple, arcgis, asana, asgardeo, atlassian, attio, auth0, authelia, authentik, authing, autodesk, aweber, azure_ad_b2c, backlog, basecamp, battlenet, bentley, beyond_identity, bitbucket, bitrix24, blackboard, bluesky, box, brex, brightspace, bungie, calcom, calendly, canva, canvas, capsule, casdoor, classlink, clerk, clever, clickup, clio, close, cloudflare_access, cognito, coinbase, constantcontact, copper, cronofy, dailymotion, datadog, deel, descope, dex, dexcom, dialpad, digitalocean, dingtalk, discord, disqus, docusign, dribbble, dropbox, dropbox_sign, duende, ebay, enphase, entra_external_id, etsy, eventbrite, eveonline, exact_online, facebook, feedly, feishu, figma, figshare, fitbit, fortytwo, foursquare, franceconnect, freeagent, freshbooks, front, fusionauth, genius, gitea, github, gitlab, glewlwyd, google, goto, govuk_one_login, gumroad, gusto, helpscout, heroku, highlevel, hootsuite, hubspot, imgur, inaturalist, inoreader, instagram, intercom, intervals_icu, janssen, jira_data_center, jobber, kakao, kanidm, keap, keycloak, kick, kinde, kit, klaviyo, kroger, launchdarkly, lemonldap, lichess, lightspeed_retail, lightspeed_x, line, linear, linkedin, linode, livechat, logingov, logto, lucid, mailchimp, mas, mastodon, mattermost, meetup, mendeley, mercadolibre, microsoft, miro, misskey, mollie, monday, monzo, mural, myanimelist, naver, neon, netlify, nextcloud, notion, nylas, okta, onelogin, onshape, openstreetmap, oracle_identity_domains, orcid, ory, osu, oura, outreach, owncloud, pagerduty, pandadoc, patreon, paypal, pennylane, phorge, pingam, pingone, pinterest, pipedrive, planetscale, planning_center, pocketid, podio, procore, product_hunt, propelauth, qonto, questrade, quickbooks, quip, railway, raindrop, razorpay, reddit, remote, ridewithgps, ringcentral, roblox, sage, salesforce, salesloft, sap_cloud_identity, savvycal, sentry, shikimori, shopify, signnow, simkl, simplelogin, sketchfab, slack, smartcar, smartsheet, smartthings, snyk, soundcloud, sourcehut, spotify, square, stackexchange, starling, startgg, strava, stripe, stytch, surveymonkey, teamleader, teamviewer, teamwork, tesla, threads, tidal, tiktok, todoist, trainingpeaks, trakt, tumblr, twist, twitch, typeform, uber, unsplash, uphold, upwork, vercel, vimeo, vipps, vkid, wahoo, wakatime, wave, webex, webflow, whoop, wikimedia, wise, withings, wordpress, workos, wrike, wso2is, x, xero, yahoo, yahoo_japan, yandex, zendesk, zeplin, zettle, zitadel, zoho, zoom, zooniverse };
 
 /**
  * The preset of that name (as `<NAME>_PRESET` or `providers.<name>.preset`

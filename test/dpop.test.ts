@@ -148,7 +148,7 @@ describe('DPoP-bound tokens (<NAME>_DPOP=on) at a provider that requires them, w
     }
   });
 
-  it('disconnect revokes the bound tokens at the provider (RFC 7009 asks no proof)', async () => {
+  it("disconnect revokes the bound tokens at the provider (RFC 7009), with a proof of the connection's key", async () => {
     const { browser } = await signIn('bound', 'bob');
     const revocations = provider.stats.revocations;
     expect(await disconnectThrough(browser, 'bound')).toEqual({ disconnected: true, revokedAtProvider: true });

@@ -5,8 +5,8 @@
  * (oauth4webapi's protectedResourceRequest, over the streaming fetch). A provider's `DPoP-Nonce` is remembered per
  * key and origin, and a request it refused for want of one is sent once more with it (RFC 9449 §8, §9).
  */
-import { createHash } from 'node:crypto';
-import { calculateJwkThumbprint, exportJWK, importJWK, type CryptoKey, type JWK } from 'jose';
+import { createHash, randomBytes } from 'node:crypto';
+import { calculateJwkThumbprint, exportJWK, importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
 import * as oauth from 'oauth4webapi';
 import * as oidc from 'openid-client';
 
@@ -98,6 +98,55 @@ function provenHeaders(given: Record<string, string>, sent: Record<string, strin
   if (Object.keys(given).some((name) => name.toLowerCase() === 'user-agent')) return sent;
   const { 'user-agent': _added, ...rest } = sent;
   return rest;
+}
+
+/**
+ * Revokes a token bound to `storedKey` at the configuration's RFC 7009 endpoint, with a DPoP proof of that key: a
+ * server that binds tokens may take a revocation only from their key (AT Protocol's servers answer one without a
+ * proof 200 and revoke nothing). oauth4webapi's revocation request takes headers but no DPoP handle, so the proof is
+ * made here (RFC 9449 §4.2: `typ` dpop+jwt, the public key in the header; `jti`, `htm`, `htu`, `iat`, and the
+ * server's `nonce` once it asked for one, §8). A refusal that asks for a nonce is answered once with it.
+ */
+export async function revokeWithProof(
+  config: oidc.Configuration,
+  clientAuth: oidc.ClientAuth,
+  storedKey: string,
+  token: string,
+  hint: 'access_token' | 'refresh_token',
+  options: { allowInsecureHttp: boolean; timeoutSeconds: number },
+): Promise<void> {
+  const server = config.serverMetadata();
+  const endpoint = server.revocation_endpoint;
+  if (endpoint === undefined) throw new Error('no revocation endpoint');
+  let nonce: string | undefined;
+  for (let attempt = 0; ; attempt += 1) {
+    const response = await oauth.revocationRequest(server, config.clientMetadata(), clientAuth, token, {
+      additionalParameters: { token_type_hint: hint },
+      headers: { dpop: await proofOf(storedKey, 'POST', endpoint, nonce) },
+      signal: AbortSignal.timeout(options.timeoutSeconds * 1000),
+      [oauth.customFetch]: config[oidc.customFetch],
+      [oauth.allowInsecureRequests]: options.allowInsecureHttp,
+    });
+    const offered = response.headers.get('dpop-nonce') ?? undefined;
+    try {
+      await oauth.processRevocationResponse(response);
+      return;
+    } catch (error) {
+      if (attempt > 0 || offered === undefined || !(error instanceof oauth.ResponseBodyError) || error.error !== 'use_dpop_nonce') throw error;
+      nonce = offered;
+    }
+  }
+}
+
+/** A DPoP proof (RFC 9449 §4.2) of a stored key for one request: `htu` without its query and fragment. */
+async function proofOf(storedKey: string, method: string, url: string, nonce: string | undefined): Promise<string> {
+  const { kty, crv, x, y } = JSON.parse(storedKey) as JWK;
+  const { privateKey } = await keyPairOf(storedKey);
+  const target = new URL(url);
+  return new SignJWT({ jti: randomBytes(16).toString('base64url'), htm: method, htu: `${target.origin}${target.pathname}`, ...(nonce === undefined ? {} : { nonce }) })
+    .setProtectedHeader({ typ: 'dpop+jwt', alg: ALGORITHM, jwk: { kty, crv, x, y } as JWK })
+    .setIssuedAt()
+    .sign(privateKey);
 }
 
 /** Whether an API's 401 asks for a DPoP nonce (RFC 9449 §9) rather than refusing the token. */

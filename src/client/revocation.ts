@@ -1,4 +1,6 @@
 import * as oidc from 'openid-client';
+import { clientAuthentication } from './client-auth.js';
+import { revokeWithProof } from './dpop.js';
 import { describeProviderFailure, refusalCode } from './errors.js';
 import type { RevocationRequest } from './provider-hooks.js';
 import type { ProviderRegistry } from './provider-registry.js';
@@ -101,10 +103,17 @@ export async function revokeAtProvider(
   const requests: Array<[string, 'refresh_token' | 'access_token']> = [];
   if (token.refreshToken) requests.push([token.refreshToken, 'refresh_token']);
   requests.push([token.accessToken, 'access_token']);
+  // Tokens bound by DPoP are revoked with a proof of their key (see revokeWithProof).
+  const { dpopKey } = token;
+  const clientAuth = dpopKey ? await clientAuthentication(settings) : undefined;
+  const revoke = (value: string, hint: 'refresh_token' | 'access_token') =>
+    dpopKey && clientAuth
+      ? revokeWithProof(config, clientAuth, dpopKey, value, hint, { allowInsecureHttp: settings.allowInsecureHttp, timeoutSeconds: config.timeout ?? 30 })
+      : oidc.tokenRevocation(config, value, { token_type_hint: hint });
   try {
     let refreshTokenRevoked = false;
     for (const [value, hint] of requests) {
-      await oidc.tokenRevocation(config, value, { token_type_hint: hint }).catch((error: unknown) => {
+      await revoke(value, hint).catch((error: unknown) => {
         if (!isAlreadyRevoked(error) && !isOnlyRefreshTokenRevocable(error, hint, refreshTokenRevoked)) throw error;
       });
       if (hint === 'refresh_token') refreshTokenRevoked = true;

@@ -1,9 +1,10 @@
 // The Bluesky emulator itself, driven by openid-client v6 as an atproto OAuth client would: discovery of the
 // authorization server, PAR and the token requests with a DPoP key (nonces at both servers), the PDS called with the
 // bound token, the client metadata document served from here.
-import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
+import { exportJWK, generateKeyPair } from 'jose';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { dpopHandle, dpopThumbprint, newDPoPKey, revokeWithProof } from '../../src/client/dpop.js';
 import { randomPlcDid, startBlueskyEmulator, type BlueskyEmulator, type BlueskyUser } from './bluesky.emulator.js';
 
 const APP = 'https://app.example.test';
@@ -39,9 +40,10 @@ afterAll(() => bsky?.close());
 const configure = (clientId: string, auth: client.ClientAuth = client.None()) =>
   client.discovery(new URL(bsky.issuer), clientId, undefined, auth, { algorithm: 'oauth2', execute: [client.allowInsecureRequests] });
 
+/** A key as Tokenkeeper keeps one (its private JWK), with openid-client's handle of it and its thumbprint. */
 async function dpopKey(config: client.Configuration) {
-  const pair = await client.randomDPoPKeyPair('ES256');
-  return { handle: client.getDPoPHandle(config, pair), jkt: await calculateJwkThumbprint(await exportJWK(pair.publicKey)) };
+  const stored = await newDPoPKey();
+  return { stored, handle: await dpopHandle(config, stored), jkt: await dpopThumbprint(stored) };
 }
 
 /** PAR with `dpop`, the authorize redirect followed; the redirect back, the PKCE verifier and the state. */
@@ -90,7 +92,10 @@ it('signs in with PAR, DPoP nonces at the authorization server and the PDS, a bo
   // Counted per request: the PAR and the getSession without a nonce count too.
   expect(bsky.server.counts).toMatchObject({ par: 2, authorize: 1, authorization_code: 1, refresh_token: 2, get_session: 2, plc: 1 });
 
+  // Without a proof of the grant's key, the revocation is answered 200 and ends nothing; with one, the grant ends.
   await client.tokenRevocation(config, refreshed.refresh_token!);
+  expect(bsky.accepts(refreshed.access_token)).toBe(true);
+  await revokeWithProof(config, client.None(), dpop.stored, refreshed.refresh_token!, 'refresh_token', { allowInsecureHttp: true, timeoutSeconds: 5 });
   expect(bsky.accepts(refreshed.access_token)).toBe(false);
 });
 

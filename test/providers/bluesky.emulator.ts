@@ -30,8 +30,10 @@
  *   `invalid_grant`, as Bluesky's reference server answers), nonce required. Answers `{ access_token, token_type: "DPoP",
  *   expires_in, refresh_token, scope, sub }`, `sub` the account's DID. Refresh tokens rotate: a spent one is
  *   `invalid_grant`.
- * - `POST /oauth/revoke` (RFC 7009): `token` and client authentication; any token of a grant ends the grant; a token
- *   unknown or of another client answers 200 too.
+ * - `POST /oauth/revoke` (RFC 7009): `token`, client authentication and a DPoP proof by the grant's key (nonce
+ *   required); any token of a grant ends the grant; a token unknown or of another client, or of another key, answers
+ *   200 too. Without a proof it answers 200 and ends nothing, as Bluesky's reference server (@atproto/oauth-provider)
+ *   was seen to do.
  * - PDS: `/.well-known/oauth-protected-resource` names the issuer; XRPC calls take `Authorization: DPoP <token>` with a
  *   proof carrying `ath` by the token's key and the PDS's own nonce (401 `WWW-Authenticate: DPoP
  *   error="use_dpop_nonce"`); a Bearer token, an expired or revoked one, or another key, 401 `invalid_token`.
@@ -52,7 +54,7 @@
  * Not checked against the specification: the access token lifetime bsky.social issues (its reference server's default
  * is 60 minutes); the wording and status of each refusal (the error codes follow RFC 6749, RFC 9449 and the
  * reference server where found); that a document without `token_endpoint_auth_method` is refused; that a spent
- * refresh token only is refused (the grant stays); that revocation needs no DPoP proof; that `login_hint` is not
+ * refresh token only is refused (the grant stays); that `login_hint` is not
  * enforced; that the XRPC calls need no scope beyond `atproto`; that the PLC document's verification key is not a real
  * key of the account; that nonces rotate only when a test rotates them.
  */
@@ -469,9 +471,14 @@ export async function startBlueskyEmulator(options: BlueskyEmulatorOptions = {})
     if (!auth.ok) return auth.reply;
     const token = form.get('token');
     if (!token) return asError(400, 'invalid_request', 'token is required');
+    const ended = { status: 200, headers: { 'dpop-nonce': asDpop.nonce, 'cache-control': 'no-store' } };
+    // As the reference server does: a revocation without a proof of the grant's key is answered 200 and ends nothing.
+    if (request.headers.dpop === undefined) return ended;
+    const proof = await asDpop.check(request, issuer);
+    if (!proof.ok) return refusedProof(proof);
     const grant = grants.grantOfToken(token);
-    if (grant && grant.clientId === client.value.clientId) grants.revokeGrant(grant.id);
-    return { status: 200, headers: { 'dpop-nonce': asDpop.nonce, 'cache-control': 'no-store' } };
+    if (grant && grant.clientId === client.value.clientId && grantBindings.get(grant.id)?.jkt === proof.jkt) grants.revokeGrant(grant.id);
+    return ended;
   });
 
   const xrpcError = (status: number, error: string, message: string, headers: Record<string, string> = {}) => json(status, { error, message }, headers);

@@ -125,7 +125,7 @@ describeEachDialect('Bluesky (a public client), against an emulator of the entry
     expect(await rowCounts(database)).toEqual(before);
   });
 
-  it('disconnect revokes the grant at the entryway (RFC 7009)', async () => {
+  it("disconnect revokes the grant at the entryway (RFC 7009), with a proof of the connection's key, without which it would end nothing", async () => {
     const { emulator: bluesky } = context;
     const linus = person(5, 'Linus');
     const signedIn = await signInAs(context, 'bluesky', linus);

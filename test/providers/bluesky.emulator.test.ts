@@ -65,7 +65,7 @@ it('signs in with PAR, DPoP nonces at the authorization server and the PDS, a bo
   const { back, checks } = await authorize(config, dpop.handle);
   expect(back.searchParams.get('iss')).toBe(bsky.issuer);
   const tokens = await client.authorizationCodeGrant(config, back, checks, undefined, { DPoP: dpop.handle });
-  expect(tokens).toMatchObject({ token_type: 'dpop', sub: alice.did, scope: SCOPE, expires_in: 900, refresh_token: expect.any(String) });
+  expect(tokens).toMatchObject({ token_type: 'dpop', sub: alice.did, scope: SCOPE, expires_in: 3600, refresh_token: expect.any(String) });
   expect(bsky.boundKey(tokens.access_token)).toBe(dpop.jkt);
   // The first proof had no nonce: PAR answered use_dpop_nonce, openid-client sent it again with the nonce, which the token request reused.
   expect(bsky.asProofs.map(({ path, check }) => [path, check.ok ? check.jkt : check.error])).toEqual([
@@ -88,15 +88,26 @@ it('signs in with PAR, DPoP nonces at the authorization server and the PDS, a bo
 
   const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!, undefined, { DPoP: dpop.handle });
   expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
-  await expect(client.refreshTokenGrant(config, tokens.refresh_token!, undefined, { DPoP: dpop.handle })).rejects.toMatchObject({ error: 'invalid_grant' });
-  // Counted per request: the PAR and the getSession without a nonce count too.
-  expect(bsky.server.counts).toMatchObject({ par: 2, authorize: 1, authorization_code: 1, refresh_token: 2, get_session: 2, plc: 1 });
-
-  // Without a proof of the grant's key, the revocation is answered 200 and ends nothing; with one, the grant ends.
+  // Without a proof of the grant's key, a revocation is answered 200 and ends nothing.
   await client.tokenRevocation(config, refreshed.refresh_token!);
   expect(bsky.accepts(refreshed.access_token)).toBe(true);
-  await revokeWithProof(config, client.None(), dpop.stored, refreshed.refresh_token!, 'refresh_token', { allowInsecureHttp: true, timeoutSeconds: 5 });
+  // A spent refresh token sent again is refused, and ends the whole grant.
+  await expect(client.refreshTokenGrant(config, tokens.refresh_token!, undefined, { DPoP: dpop.handle })).rejects.toMatchObject({ error: 'invalid_grant' });
   expect(bsky.accepts(refreshed.access_token)).toBe(false);
+  // Counted per request: the PAR and the getSession without a nonce count too.
+  expect(bsky.server.counts).toMatchObject({ par: 2, authorize: 1, authorization_code: 1, refresh_token: 2, get_session: 2, plc: 1 });
+});
+
+it("a revocation with a proof of the grant's key ends the grant", async () => {
+  bsky.signInAs(alice);
+  const config = await configure(PUBLIC_ID);
+  const dpop = await dpopKey(config);
+  const { back, checks } = await authorize(config, dpop.handle);
+  const tokens = await client.authorizationCodeGrant(config, back, checks, undefined, { DPoP: dpop.handle });
+  await revokeWithProof(config, client.None(), (await dpopKey(config)).stored, tokens.refresh_token!, 'refresh_token', { allowInsecureHttp: true, timeoutSeconds: 5 });
+  expect(bsky.accepts(tokens.access_token)).toBe(true);
+  await revokeWithProof(config, client.None(), dpop.stored, tokens.refresh_token!, 'refresh_token', { allowInsecureHttp: true, timeoutSeconds: 5 });
+  expect(bsky.accepts(tokens.access_token)).toBe(false);
 });
 
 it('refuses a PAR without a DPoP proof', async () => {

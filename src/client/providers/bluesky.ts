@@ -25,10 +25,10 @@
  * - The profile: the PDS's `com.atproto.server.getSession` (https://docs.bsky.app/docs/api/com-atproto-server-get-session):
  *   `did` (checked against `sub`), `handle` (the name; handles can change, the DID cannot), and with
  *   `transition:email` the `email` and `emailConfirmed`.
- * - Refresh tokens are single-use (each refresh answers a new one); revocation is RFC 7009 at the server's
- *   `revocation_endpoint`.
- * Not checked against the specification: whether the revocation endpoint wants a DPoP proof (none is sent); the
- * refresh token's lifetimes (a public client's session ends after two weeks whatever is done; a confidential client's
+ * - Refresh tokens are single-use (each refresh answers a new one; one sent again ends the whole grant); revocation is
+ *   RFC 7009 at the server's `revocation_endpoint`, with a DPoP proof of the connection's key (Bluesky's reference
+ *   server, @atproto/oauth-provider, answers one without a proof 200 and revokes nothing).
+ * Not checked against the specification: the refresh token's lifetimes (a public client's session ends after two weeks whatever is done; a confidential client's
  * after months unused), so no keep-alive is set; whether a refresh's `sub` can ever differ (not checked again).
  */
 import { atprotoAuthorizationServer, verifyAtprotoAccount, PLC_DIRECTORY } from './atproto-identity.js';

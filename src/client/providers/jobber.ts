@@ -32,33 +32,12 @@
  * is sent); the `user` type's `name { first last full }` and `email { raw }`, and whether the query needs a scope of
  * the app; that a user's id is never another user's; whether the e-mail is verified (kept unverified).
  */
-import { decodeJwt } from 'jose';
-import { readTokenEndpointBody, rebuiltAnswer } from '../provider-hooks.js';
 import { objectOf, type ProviderPreset } from './preset.js';
 import { joinedName, textMembers, trimmedText } from './profile-text.js';
+import { expiresInFromJwt } from './jwt-expiry.js';
 
 /** The API version sent with every request, unless a proxy caller names another. */
 export const JOBBER_GRAPHQL_VERSION = '2025-04-16';
-
-/** Seconds until the `exp` of a JWT access token, or undefined when it is not a JWT with an `exp` still ahead. */
-function secondsLeftOf(accessToken: unknown): number | undefined {
-  if (typeof accessToken !== 'string') return undefined;
-  try {
-    const { exp } = decodeJwt(accessToken);
-    const left = typeof exp === 'number' ? Math.floor(exp - Date.now() / 1000) : NaN;
-    return Number.isFinite(left) && left > 0 ? left : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A successful token answer without `expires_in` gets the access token's `exp` as one; any other answer passes as it was. */
-async function tokenResponse(response: Response): Promise<Response> {
-  const { text, fields } = await readTokenEndpointBody(response);
-  const expiresIn = response.status === 200 && fields && fields.expires_in === undefined ? secondsLeftOf(fields.access_token) : undefined;
-  if (expiresIn === undefined) return rebuiltAnswer(response, response.status, text);
-  return rebuiltAnswer(response, 200, JSON.stringify({ ...fields, expires_in: expiresIn }), 'application/json');
-}
 
 /**
  * The GraphQL answer `{ data: { user, account } }`: the user's `id`, the full name (else the first and last), the
@@ -103,6 +82,6 @@ export const jobber: ProviderPreset = {
     proxyHeaders: { request: ['x-jobber-graphql-version'], response: [] },
     userinfoPostJson: { query: '{ user { id name { first last full } email { raw } } account { id name } }' },
     subjectClaim: 'id',
-    hooks: { tokenResponse, profileClaims },
+    hooks: { tokenResponse: expiresInFromJwt, profileClaims },
   }),
 };

@@ -51,33 +51,10 @@
  * the refresh token ends its access tokens, and the body of a refused token
  * request (RFC 6749 §5.2 is assumed).
  */
-import { decodeJwt } from 'jose';
 import { ProviderUnavailableError } from '../errors.js';
-import { readTokenEndpointBody, rebuiltAnswer, type RevocationOutcome, type RevocationRequest } from '../provider-hooks.js';
+import type { RevocationOutcome, RevocationRequest } from '../provider-hooks.js';
 import type { ProviderPreset } from './preset.js';
-
-/** Seconds until a JWT access token's `exp`, or undefined when it is not a JWT with a future `exp`. */
-function secondsLeftOf(accessToken: unknown): number | undefined {
-  if (typeof accessToken !== 'string') return undefined;
-  try {
-    const { exp } = decodeJwt(accessToken);
-    const left = typeof exp === 'number' ? Math.floor(exp - Date.now() / 1000) : NaN;
-    return Number.isFinite(left) && left > 0 ? left : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A token answer without `expires_in` gets the access token's own `exp` as one; any other answer is passed on as it was. */
-async function tokenResponse(response: Response): Promise<Response> {
-  if (response.status !== 200) return response;
-  const { fields } = await readTokenEndpointBody(response.clone());
-  if (!fields || fields.expires_in !== undefined) return response;
-  const expiresIn = secondsLeftOf(fields.access_token);
-  if (expiresIn === undefined) return response;
-  await response.body?.cancel().catch(() => {});
-  return rebuiltAnswer(response, 200, JSON.stringify({ ...fields, expires_in: expiresIn }), 'application/json');
-}
+import { expiresInFromJwt } from './jwt-expiry.js';
 
 /** The user of the GraphQL answer `{ data: { me } }`, with `is_verified` as the e-mail's verification. */
 function profileClaims(body: unknown): Record<string, unknown> | undefined {
@@ -118,6 +95,6 @@ export const monday: ProviderPreset = {
     userinfoPostJson: { query: '{ me { id name email is_verified account { id name slug } } }' },
     subjectClaim: 'id',
     claimNames: { name: 'name', email: 'email' },
-    hooks: { tokenResponse, profileClaims, revoke },
+    hooks: { tokenResponse: expiresInFromJwt, profileClaims, revoke },
   }),
 };

@@ -7,6 +7,7 @@ import { rootCertificates } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CustomFetchOptions } from 'openid-client';
 import { createOutboundFetch, readCaBundle, ResponseTooLargeError } from './outbound-fetch.js';
+import type { NonPublicAddressError } from './public-address.js';
 
 /** A request as openid-client makes them: redirects are never followed. */
 const request = (init: Partial<CustomFetchOptions> = {}): CustomFetchOptions => ({ method: 'GET', headers: {}, body: undefined, redirect: 'manual', ...init });
@@ -123,6 +124,69 @@ describe('createOutboundFetch', () => {
     expect((await large.text()).length).toBe(2048);
     expect((await outbound.stream(`${origin}/moved`, { method: 'GET', headers: {} })).status).toBe(302);
     expect(await (await outbound.stream(`${origin}/echo`, { method: 'PUT', headers: { 'x-caller': 'me' }, body: new TextEncoder().encode('bytes') })).text()).toBe('PUT me bytes');
+  });
+});
+
+describe('createOutboundFetch().publicOnly', () => {
+  const outbound = createOutboundFetch({ maxResponseBytes: 1024 });
+  afterAll(() => outbound.close());
+  const port = () => new URL(origin).port;
+
+  /** The refusal of a request: a TypeError as any transport fault, whose cause names the address. */
+  const refusal = (caught: unknown) => {
+    expect(caught).toBeInstanceOf(TypeError);
+    expect(caught).toMatchObject({ message: 'fetch failed', cause: { code: 'NON_PUBLIC_ADDRESS' } });
+    return ((caught as TypeError).cause as NonPublicAddressError).message;
+  };
+
+  it('the normal fetch reaches a server on 127.0.0.1, by address and by name', async () => {
+    expect((await outbound(`${origin}/small`, request())).status).toBe(200);
+    expect((await outbound(`http://localhost:${port()}/small`, request())).status).toBe(200);
+  });
+
+  it('refuses 127.0.0.1 given as an address before connecting, naming it', async () => {
+    expect(refusal(await outbound.publicOnly(`${origin}/small`, request()).catch((caught: unknown) => caught))).toBe('127.0.0.1 is not a public address');
+    // Other spellings of it, which the URL parser makes 127.0.0.1, and IPv6's loopback.
+    expect(refusal(await outbound.publicOnly(`http://2130706433:${port()}/small`, request()).catch((caught: unknown) => caught))).toBe('127.0.0.1 is not a public address');
+    expect(refusal(await outbound.publicOnly(`http://[::1]:${port()}/small`, request()).catch((caught: unknown) => caught))).toBe('::1 is not a public address');
+    expect(refusal(await outbound.publicOnly(`http://[::ffff:127.0.0.1]:${port()}/small`, request()).catch((caught: unknown) => caught))).toBe('::ffff:7f00:1 is not a public address');
+  });
+
+  it('refuses the name localhost, which resolves to a loopback address, naming both', async () => {
+    expect(refusal(await outbound.publicOnly(`http://localhost:${port()}/small`, request()).catch((caught: unknown) => caught))).toMatch(
+      /^localhost resolves to (127\.0\.0\.1|::1), which is not a public address$/,
+    );
+  });
+
+  it('the streaming twin refuses the same, by address and by name', async () => {
+    expect(refusal(await outbound.publicOnly.stream(`${origin}/small`, { method: 'GET', headers: {} }).catch((caught: unknown) => caught))).toBe('127.0.0.1 is not a public address');
+    expect(refusal(await outbound.publicOnly.stream(`http://localhost:${port()}/small`, { method: 'GET', headers: {} }).catch((caught: unknown) => caught))).toMatch(
+      /^localhost resolves to (127\.0\.0\.1|::1), which is not a public address$/,
+    );
+    // The normal streaming fetch is not guarded.
+    expect((await outbound.stream(`http://localhost:${port()}/small`, { method: 'GET', headers: {} })).status).toBe(200);
+  });
+
+  it('an aborted request still rejects with the abort', async () => {
+    const controller = new AbortController();
+    controller.abort(new DOMException('gone', 'TimeoutError'));
+    await expect(outbound.publicOnly(`${origin}/small`, request({ signal: controller.signal }))).rejects.toMatchObject({ name: 'TimeoutError' });
+    await expect(outbound.publicOnly.stream(`${origin}/small`, { method: 'GET', headers: {}, signal: controller.signal })).rejects.toMatchObject({ name: 'TimeoutError' });
+  });
+
+  it('close() and destroy() end its connections too: a request after either fails', async () => {
+    for (const end of ['close', 'destroy'] as const) {
+      // Its connections made before the end (a name is looked up over them), and not.
+      const used = createOutboundFetch();
+      await used.publicOnly(`http://localhost:${port()}/small`, request()).catch(() => undefined);
+      const unused = createOutboundFetch();
+      for (const each of [used, unused]) {
+        await each[end]();
+        const error = await each.publicOnly('https://provider.example/', request()).catch((caught: unknown) => caught);
+        // undici says closed or destroyed as the close has run its course or not: either way, nothing was sent.
+        expect(error).toMatchObject({ message: 'fetch failed', cause: { code: expect.stringMatching(/^UND_ERR_(CLOSED|DESTROYED)$/) } });
+      }
+    }
   });
 });
 

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import { Agent, type Dispatcher, fetch as undiciFetch } from 'undici';
 import type { CustomFetch } from 'openid-client';
+import { isPublicAddress, NonPublicAddressError, publicAddressLookup } from './public-address.js';
 
 export interface OutboundOptions {
   /** PEM bundle of extra trusted CAs (CA_FILE), added to Node's bundled roots. */
@@ -60,17 +62,40 @@ export function createOutboundFetch(options: OutboundOptions = {}) {
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const ca = options.caFile ? trustedCertificates(options.caFile) : undefined;
   const agent = new Agent({ connect: ca ? { ca } : {}, keepAliveTimeout: 10_000 });
+  /**
+   * The connections of `publicOnly`, made on its first use (most deployments have no provider that needs it): each
+   * name is resolved by publicAddressLookup, so a connection never goes to an address that is not public.
+   */
+  let publicAgent: Agent | undefined;
   /** After destroy, close has nothing left to wait for (undici would refuse it). */
   let destroyed = false;
+  /** After close, a public agent made then is closed at once, as the other is. */
+  let closed = false;
+  const publicAgentOf = (): Agent => {
+    if (publicAgent === undefined) {
+      publicAgent = new Agent({ connect: { ...(ca ? { ca } : {}), lookup: publicAddressLookup }, keepAliveTimeout: 10_000 });
+      // Made after close() or destroy(): it refuses requests as the other agent then does.
+      if (destroyed) void publicAgent.destroy();
+      else if (closed) void publicAgent.close();
+    }
+    return publicAgent;
+  };
 
   const tooLarge = (url: string) => new ResponseTooLargeError(`response from ${new URL(url).origin} is larger than ${maxBytes} bytes`);
 
   // undici's request() rather than its fetch(): the answer is read whole anyway, and fetch would build WHATWG
   // streams and a Response of its own first (about a third of a millisecond per request, two per sign-in).
-  const outboundFetch = async (url: string, init: Parameters<CustomFetch>[1]): Promise<Response> => {
+  const outboundFetch = (url: string, init: Parameters<CustomFetch>[1]): Promise<Response> => fetchWhole(agent, url, init);
+
+  const fetchWhole = async (over: Agent, url: string, init: Parameters<CustomFetch>[1], publicOnly = false): Promise<Response> => {
     const body = requestBody(init.body);
     try {
-      return await untilAborted(requestWhole(url, init, body), init.signal);
+      if (publicOnly) {
+        // An aborted request rejects with its abort, whatever its host.
+        init.signal?.throwIfAborted();
+        refuseNonPublicLiteral(url);
+      }
+      return await untilAborted(requestWhole(over, url, init, body), init.signal);
     } catch (error) {
       // As fetch() does: an abort rejects with its reason, a transport fault with a TypeError whose cause says what.
       if (error instanceof ResponseTooLargeError || init.signal?.aborted) throw error;
@@ -78,9 +103,9 @@ export function createOutboundFetch(options: OutboundOptions = {}) {
     }
   };
 
-  const requestWhole = async (url: string, init: Parameters<CustomFetch>[1], body: string | Uint8Array | undefined): Promise<Response> => {
+  const requestWhole = async (over: Agent, url: string, init: Parameters<CustomFetch>[1], body: string | Uint8Array | undefined): Promise<Response> => {
     const target = new URL(url);
-    const upstream = await agent.request({
+    const upstream = await over.request({
       origin: target.origin,
       path: `${target.pathname}${target.search}`,
       method: init.method as Dispatcher.HttpMethod,
@@ -110,30 +135,67 @@ export function createOutboundFetch(options: OutboundOptions = {}) {
       headers: responseHeaders(upstream.headers),
     });
   };
+
+  const streamOver = (over: Agent, url: string, init: StreamInit): Promise<Response> =>
+    // One object of one shape (undefined members count as absent): this runs for every proxied call.
+    undiciFetch(url, {
+      method: init.method,
+      headers: init.headers,
+      body: init.body,
+      signal: init.signal,
+      redirect: 'manual',
+      dispatcher: over,
+      duplex: init.body === undefined ? undefined : 'half',
+    } as never) as unknown as Promise<Response>;
+
+  /**
+   * The same fetch, to public addresses only, for a provider whose servers are named by the people signing in
+   * (ProviderSettings.publicAddressesOnly): a host that is, or resolves to, an address that is not public (loopback,
+   * private, link-local: see isPublicAddress) fails as an unreachable one does, a TypeError whose cause
+   * (a NonPublicAddressError) names the address, before any connection is made to it.
+   */
+  const publicOnly = Object.assign((url: string, init: Parameters<CustomFetch>[1]): Promise<Response> => fetchWhole(publicAgentOf(), url, init, true), {
+    /** `stream`, to public addresses only. */
+    stream: (url: string, init: StreamInit): Promise<Response> => {
+      try {
+        if (!init.signal?.aborted) refuseNonPublicLiteral(url);
+      } catch (error) {
+        return Promise.reject(new TypeError('fetch failed', { cause: error }));
+      }
+      return streamOver(publicAgentOf(), url, init);
+    },
+  });
+
   return Object.assign(outboundFetch, {
     /**
      * A streaming fetch over the same connections and trust, for calls to a
      * provider's API on the user's behalf: no size cap (the body is passed
      * through), no redirects followed.
      */
-    stream: (url: string, init: StreamInit) =>
-      // One object of one shape (undefined members count as absent): this runs for every proxied call.
-      undiciFetch(url, {
-        method: init.method,
-        headers: init.headers,
-        body: init.body,
-        signal: init.signal,
-        redirect: 'manual',
-        dispatcher: agent,
-        duplex: init.body === undefined ? undefined : 'half',
-      } as never) as unknown as Promise<Response>,
-    close: () => (destroyed ? Promise.resolve() : agent.close()),
+    stream: (url: string, init: StreamInit) => streamOver(agent, url, init),
+    publicOnly,
+    close: async () => {
+      closed = true;
+      if (destroyed) return;
+      await Promise.all([agent.close(), publicAgent?.close()]);
+    },
     /** Drops every connection at once: requests still waiting on a provider fail instead of being waited for. */
-    destroy: () => {
+    destroy: async () => {
       destroyed = true;
-      return agent.destroy();
+      await Promise.all([agent.destroy(), publicAgent?.destroy()]);
     },
   });
+}
+
+/**
+ * Refuses a URL whose host is an IP address that is not public. Such a host is never looked up (net.connect
+ * connects to an IP literal as it is), so publicAddressLookup never sees it.
+ */
+function refuseNonPublicLiteral(url: string): void {
+  const { hostname } = new URL(url);
+  // The URL parser has made any IPv4 form dotted decimal, and keeps IPv6 in brackets.
+  const address = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
+  if (isIP(address) !== 0 && !isPublicAddress(address)) throw new NonPublicAddressError(`${address} is not a public address`);
 }
 
 /**

@@ -433,6 +433,14 @@ export interface ProviderSettings {
   signOutAtProvider?: boolean;
   /** Where the provider departs from the specifications (see ProviderHooks). */
   hooks?: ProviderHooks;
+  /**
+   * True: the provider's servers are named by the people signing in (AT Protocol's PDS and authorization servers,
+   * did:web hosts), so in production (allowInsecureHttp false) every request for this provider goes only to public
+   * addresses: a host that is, or resolves to, a loopback, private, link-local or other special-purpose address
+   * (isPublicAddress) is refused before any connection, as an unreachable one, so no one can make the server reach
+   * its own network (SSRF). The operator's own servers for it (`<NAME>_ISSUER`) must then be at public addresses too.
+   */
+  publicAddressesOnly?: boolean;
   /** `http:` URLs are accepted only when this is true (outside production). */
   allowInsecureHttp: boolean;
 }

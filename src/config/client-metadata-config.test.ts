@@ -41,6 +41,13 @@ describe('a preset whose client id is the URL of its metadata document (bluesky)
     );
   });
 
+  it('goes to public addresses only, its servers being named by the people signing in; another provider is not held so', () => {
+    expect(providerSettings(bluesky, 'bluesky', true, process.cwd(), APP).publicAddressesOnly).toBe(true);
+    expect(providerSettings({ ...bluesky, BLUESKY_ISSUER: 'https://pds.example.com' }, 'bluesky', true, process.cwd(), APP).publicAddressesOnly).toBe(true);
+    const keycloak = { KEYCLOAK_ISSUER: 'https://sso.internal.example/realms/staff', KEYCLOAK_CLIENT_ID: 'app', KEYCLOAK_CLIENT_SECRET: 'shh' };
+    expect(providerSettings(keycloak, 'keycloak', true, process.cwd(), APP)).not.toHaveProperty('publicAddressesOnly');
+  });
+
   it('takes a client id only as the URL its document is served at (https in production): a library has no BASE_URL to make it from', () => {
     const id = refusal({ ...bluesky, BLUESKY_CLIENT_ID: 'abc' });
     expect(id.variable).toBe('BLUESKY_CLIENT_ID');

@@ -425,6 +425,7 @@ export function providerSettings(env: Environment, name: string, production: boo
     ...(fromPreset.idTokenSubjectClaim ? { idTokenSubjectClaim: fromPreset.idTokenSubjectClaim } : {}),
     ...(fromPreset.claimNames ? { claimNames: fromPreset.claimNames } : {}),
     ...(fromPreset.hooks ? { hooks: fromPreset.hooks } : {}),
+    ...(fromPreset.publicAddressesOnly ? { publicAddressesOnly: true } : {}),
     allowInsecureHttp: !production,
   };
 }

@@ -28,6 +28,9 @@
  * - Refresh tokens are single-use (each refresh answers a new one; one sent again ends the whole grant); revocation is
  *   RFC 7009 at the server's `revocation_endpoint`, with a DPoP proof of the connection's key (Bluesky's reference
  *   server, @atproto/oauth-provider, answers one without a proof 200 and revokes nothing).
+ * - In production every request for it goes to public addresses only (publicAddressesOnly): a handle, a DID document
+ *   and did:web name its hosts (the account's PDS and authorization server), so none may be a loopback, private or
+ *   link-local address.
  * Not checked against the specification: the refresh token's lifetimes (a public client's session ends after two weeks whatever is done; a confidential client's
  * after months unused), so no keep-alive is set; whether a refresh's `sub` can ever differ (not checked again).
  */
@@ -59,6 +62,9 @@ export const bluesky: ProviderPreset = {
     connectionApiBase: { verifiedAccount: true, userinfoPath: '/xrpc/com.atproto.server.getSession' },
     subjectClaim: 'did',
     claimNames: { name: 'handle', preferredUsername: 'preferred_username', email: 'email' },
+    // A handle's DID document names any host as the account's PDS (and so its authorization server), did:web names
+    // its own: none may be on our network.
+    publicAddressesOnly: true,
     hooks: {
       verifyAccount: (request) => verifyAtprotoAccount(request, values.plcUrl ?? PLC_DIRECTORY),
       accountAuthorizationServer: (request) => atprotoAuthorizationServer(request, values.plcUrl ?? PLC_DIRECTORY),

@@ -64,7 +64,7 @@ export interface TokenkeeperClient {
 export function createClient(options: ClientOptions): TokenkeeperClient {
   const timeoutSeconds = options.timeoutSeconds ?? 10;
   const outboundFetch = createOutboundFetch(options.caFile ? { caFile: options.caFile } : {});
-  const registry = new ProviderRegistry(options.providers, { fetch: outboundFetch, timeoutSeconds });
+  const registry = new ProviderRegistry(options.providers, { fetch: outboundFetch, publicFetch: outboundFetch.publicOnly, timeoutSeconds });
   const tokens = new TokenManager({
     // The lease must outlive the slowest refresh, or a second process could take it over mid-flight and send the
     // refresh token again: under it, discovery (a timeout, when not done yet), the refresh's answer (twice), the keys
@@ -76,7 +76,7 @@ export function createClient(options: ClientOptions): TokenkeeperClient {
     registry,
     store: options.store,
   });
-  const api = new ProviderApi({ registry, tokens, fetch: outboundFetch.stream, timeoutSeconds });
+  const api = new ProviderApi({ registry, tokens, fetch: outboundFetch.stream, publicFetch: outboundFetch.publicOnly.stream, timeoutSeconds });
   return {
     registry,
     tokens,

@@ -40,6 +40,12 @@ export interface ProviderApiOptions {
   registry: ProviderRegistry;
   tokens: TokenManager;
   fetch: StreamingFetch;
+  /**
+   * The fetch for a provider whose servers are named by the people signing in (ProviderSettings.publicAddressesOnly),
+   * in production (allowInsecureHttp false): one that connects to public addresses only (createOutboundFetch's
+   * `publicOnly.stream`). Without it, `fetch`.
+   */
+  publicFetch?: StreamingFetch;
   /** Seconds to wait for the API's response headers (default 10). */
   timeoutSeconds?: number;
 }
@@ -363,6 +369,12 @@ export class ProviderApi {
     return rejected;
   }
 
+  /** The fetch for the provider's API: to public addresses only where its servers are named by the people signing in. */
+  #fetchFor(settings: ProviderSettings): StreamingFetch {
+    const { publicFetch } = this.#options;
+    return publicFetch !== undefined && settings.publicAddressesOnly === true && !settings.allowInsecureHttp ? publicFetch : this.#options.fetch;
+  }
+
   /** The DPoP handle of a connection's key, for the provider's configuration (its nonces are remembered there). */
   async #dpopHandle(provider: string, key: string): Promise<oidc.DPoPHandle> {
     return dpopHandle(await this.#options.registry.get(provider).configuration(), key);
@@ -384,6 +396,7 @@ export class ProviderApi {
     const sendsBody = request.body !== undefined && method !== 'GET' && method !== 'HEAD';
     const streamed = sendsBody && isStreamedBody(request.body);
     const timeoutMs = (this.#options.timeoutSeconds ?? 10) * 1000;
+    const send = this.#fetchFor(settings);
     let target = url;
     let hop = 0;
     let resent = false;
@@ -406,11 +419,11 @@ export class ProviderApi {
         const sentUrl = withAccessTokenParameter(settings, withTokenProof(settings, withApiQueryParameters(settings, target), accessToken), accessToken);
         response = dpop
           ? // RFC 9449 §7.1: the token as `Authorization: DPoP`, with a proof of this key for this method and URL.
-            await sendWithProof(dpop, this.#options.fetch, sentUrl, { method, headers: request.headers ?? {}, ...body, signal }, accessToken, {
+            await sendWithProof(dpop, send, sentUrl, { method, headers: request.headers ?? {}, ...body, signal }, accessToken, {
               allowInsecureHttp: settings.allowInsecureHttp === true,
               resendable: !streamed,
             })
-          : await this.#options.fetch(sentUrl.toString(), {
+          : await send(sentUrl.toString(), {
               method,
               // RFC 6750 §2.1: the token goes in the Authorization header only, or in the one header (or query parameter, §2.3) the provider takes it in.
               headers: { ...request.headers, ...tokenHeaders(settings, accessToken) },

@@ -11,6 +11,12 @@ export interface RegistryOptions {
   /** The fetch used for every provider request (see createOutboundFetch). */
   fetch?: oidc.CustomFetch;
   /**
+   * The fetch for a provider whose servers are named by the people signing in (ProviderSettings.publicAddressesOnly),
+   * in production (allowInsecureHttp false): one that connects to public addresses only (createOutboundFetch's
+   * `publicOnly`). Without it, `fetch`.
+   */
+  publicFetch?: oidc.CustomFetch;
+  /**
    * Timeout of each request to a provider, in seconds; a refresh token grant's
    * answer is waited for twice as long (see REFRESH_TIMEOUT_FACTOR).
    */
@@ -352,15 +358,17 @@ function register(settings: ProviderSettings, options: RegistryOptions): Registe
     return config;
   };
   const refreshTimeoutMs = options.timeoutSeconds === undefined ? undefined : options.timeoutSeconds * REFRESH_TIMEOUT_FACTOR * 1000;
+  // Every request for a provider whose servers its users name goes to public addresses only, in production.
+  const baseFetch = settings.publicAddressesOnly && !settings.allowInsecureHttp && options.publicFetch ? options.publicFetch : options.fetch;
   const customFetch = providerFetch(
     settings,
-    options.fetch,
+    baseFetch,
     (url) => endpoints.get(url),
     (url) => regionalTokenEndpoints.get(url),
     refreshTimeoutMs,
   );
   const regional = new Map<string, Promise<oidc.Configuration>>();
-  const send: oidc.CustomFetch = options.fetch ?? ((url, init) => fetch(url, init as RequestInit));
+  const send: oidc.CustomFetch = baseFetch ?? ((url, init) => fetch(url, init as RequestInit));
   const timeoutMs = (options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
   const configuration = () => {
     pending ??= resolveConfiguration(settings, options, customFetch).then(

@@ -206,14 +206,15 @@ async function probeEndpoint(provider: RegisteredProvider, probe: EndpointProbe)
 export async function checkProviders(config: AppConfig, nowSeconds: () => number, report: Report): Promise<void> {
   const outbound = createOutboundFetch(config.caFile ? { caFile: config.caFile } : {});
   const dates = new Map<string, string>();
-  const recording: CustomFetch = async (url, init) => {
-    const response = await outbound(url, init);
+  const recorded = (send: CustomFetch): CustomFetch => async (url, init) => {
+    const response = await send(url, init);
     const date = response.headers.get('date');
     if (date !== null) dates.set(new URL(url).origin, date);
     return response;
   };
-  // The registry serve uses: discovery, its checks and the outbound fetch (TLS, CA_FILE) are the same.
-  const registry = new ProviderRegistry(config.providers, { fetch: recording, timeoutSeconds: config.providerTimeoutSeconds });
+  // The registry serve uses: discovery, its checks and the outbound fetch (TLS, CA_FILE, public addresses only where
+  // people name the servers) are the same.
+  const registry = new ProviderRegistry(config.providers, { fetch: recorded(outbound), publicFetch: recorded(outbound.publicOnly), timeoutSeconds: config.providerTimeoutSeconds });
   try {
     for (const settings of config.providers) {
       const { name } = settings;

@@ -243,6 +243,11 @@ export function describeProviderFailure(provider: string, step: string, error: u
   if (chain.some((e) => e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError'))) {
     return new ProviderUnavailableError('provider_timeout', `${provider} did not answer the ${step} in time.`, { cause: error });
   }
+  // A server people named that is on a private or other non-public address (a publicAddressesOnly provider): never sent.
+  const nonPublic = chain.find((e) => errorCode(e) === 'NON_PUBLIC_ADDRESS');
+  if (nonPublic !== undefined) {
+    return new ProviderUnavailableError('provider_unreachable', `The ${step} for ${provider} was not sent: ${(nonPublic as Error).message}.`, { cause: error });
+  }
   const tlsCode = chain.map(errorCode).find((code) => code !== undefined && TLS_TRUST_CODES.has(code));
   if (tlsCode) {
     return new ProviderUnavailableError(

@@ -81,7 +81,7 @@ describe('Bluesky through the library and tokenkeeper/fastify', () => {
     }
   });
 
-  it('a provider that reads no client metadata document answers not_found', () => {
-    expect(() => tokenkeeper.signIn.clientMetadata('github', { redirectUri: `${APP_ORIGIN}/cb` })).toThrow();
+  it('signIn.clientMetadata of a provider not configured throws unknown_provider', () => {
+    expect(() => tokenkeeper.signIn.clientMetadata('github', { redirectUri: `${APP_ORIGIN}/cb` })).toThrow(expect.objectContaining({ code: 'unknown_provider' }));
   });
 });

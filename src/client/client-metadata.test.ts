@@ -44,6 +44,12 @@ describe('client ids that are metadata documents', () => {
     });
   });
 
+  it('none for a provider whose client id is not its document\'s URL: not_found', () => {
+    expect(() => clientMetadataDocument(settings({ clientIdMetadataDocument: false }), 'https://app.example.com/auth/bluesky/callback')).toThrow(
+      expect.objectContaining({ code: 'not_found', message: 'Bluesky reads no client metadata document.' }),
+    );
+  });
+
   it("a confidential client publishes its key's public half alone, by its key id", () => {
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();

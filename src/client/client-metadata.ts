@@ -8,6 +8,7 @@
  */
 import { createPublicKey } from 'node:crypto';
 import { readClientPrivateKey } from './client-auth.js';
+import { TokenkeeperError } from './errors.js';
 import type { ProviderSettings } from './provider-settings.js';
 
 /** The callback URL of a provider on this app: `<BASE_URL>/auth/<name>/callback`, the redirect URI registered there. */
@@ -51,9 +52,11 @@ export function isMetadataDocumentUrl(clientId: string, production: boolean): bo
  * The client metadata document of a provider configured with clientIdMetadataDocument (RFC 7591's names, as AT
  * Protocol uses them): a web client of the callback's origin (no `client_name`: the provider shows the client id's
  * host, which is what it can vouch for) with that callback (`redirectUri`), the configured scope, the authentication method, and for
- * private_key_jwt the public half of the client's key (never the private one), by its key id.
+ * private_key_jwt the public half of the client's key (never the private one), by its key id. A `not_found`
+ * TokenkeeperError for a provider whose client id is not such a URL.
  */
 export function clientMetadataDocument(settings: ProviderSettings, redirectUri: string): Record<string, unknown> {
+  if (!settings.clientIdMetadataDocument) throw new TokenkeeperError('not_found', `${settings.displayName} reads no client metadata document.`);
   const keyed = settings.tokenEndpointAuthMethod === 'private_key_jwt' && settings.privateKey;
   return {
     client_id: settings.clientId,

@@ -407,11 +407,7 @@ function libraryOver(app: Application<CoreConfig>, options: LibraryOptions): Tok
     signIn: {
       start: (provider, startOptions) => whileOpen(() => start(provider, startOptions)),
       finish: (provider, callbackUrl, transaction) => whileOpen(() => finish(provider, callbackUrl, transaction)),
-      clientMetadata: (provider, { redirectUri }) => {
-        const { settings } = app.registry.get(provider);
-        if (!settings.clientIdMetadataDocument) throw new TokenkeeperError('not_found', `${settings.displayName} reads no client metadata document.`);
-        return clientMetadataDocument(settings, checkedRedirectUri(redirectUri));
-      },
+      clientMetadata: (provider, { redirectUri }) => clientMetadataDocument(app.registry.get(provider).settings, checkedRedirectUri(redirectUri)),
     },
     getAccessToken,
     fetch: (user, provider, path, init) => asUser(user, (id) => app.providerApi.fetch(id, provider, path, init)),

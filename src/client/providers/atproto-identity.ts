@@ -51,8 +51,11 @@ export function personalDataServer(document: Record<string, unknown>, did: strin
 /** What the identity lookups need of a hook's request: who the configured server is, and how to reach others. */
 type LookupRequest = Pick<AccountVerificationRequest, 'issuer' | 'allowInsecureHttp' | 'send'>;
 
-/** GETs a JSON object from an identity service; its failures are the provider's, told apart as an outage or nonsense. */
-async function jsonObject(request: LookupRequest, url: string, what: string): Promise<Record<string, unknown>> {
+/**
+ * GETs a JSON object from an identity service; its failures are the provider's, told apart as an outage or nonsense,
+ * except a 400 that `refused` makes the person's own mistake (a handle nobody has).
+ */
+async function jsonObject(request: LookupRequest, url: string, what: string, refused?: () => TokenkeeperError): Promise<Record<string, unknown>> {
   let response: Response;
   try {
     response = await request.send(url, { method: 'GET', headers: { accept: 'application/json' } });
@@ -60,6 +63,7 @@ async function jsonObject(request: LookupRequest, url: string, what: string): Pr
     throw describeProviderFailure(new URL(url).host, `request for ${what}`, error);
   }
   const body = objectOf(await response.json().catch(() => undefined));
+  if (response.status === 400 && refused) throw refused();
   if (response.status >= 500) throw new ProviderUnavailableError('provider_error', `${new URL(url).host} answered HTTP ${response.status} for ${what}.`);
   if (response.status !== 200 || body === undefined) throw new ProviderUnavailableError('provider_bad_response', `${new URL(url).host} answered HTTP ${response.status} without ${what}; nothing was kept.`);
   return body;
@@ -120,13 +124,9 @@ export async function atprotoAuthorizationServer(request: LookupRequest & { logi
   if (!hint.startsWith('did:')) {
     const handle = hint.toLowerCase();
     if (!HANDLE.test(handle)) throw new TokenkeeperError('bad_request', `"${hint.slice(0, 100)}" is not a Bluesky handle (such as alice.bsky.social) or DID.`);
-    const answer = await request.send(`${withoutTrailingSlash(request.issuer)}/xrpc/com.atproto.identity.resolveHandle?handle=${encodeURIComponent(handle)}`, { method: 'GET', headers: { accept: 'application/json' } }).catch((error: unknown) => {
-      throw describeProviderFailure(new URL(request.issuer).host, 'handle lookup', error);
-    });
-    const body = objectOf(await answer.json().catch(() => undefined));
-    if (answer.status === 400) throw new TokenkeeperError('bad_request', `No Bluesky account has the handle ${handle}.`);
-    if (answer.status >= 500) throw new ProviderUnavailableError('provider_error', `${new URL(request.issuer).host} answered HTTP ${answer.status} to the lookup of the handle ${handle}.`);
-    if (answer.status !== 200 || typeof body?.did !== 'string') throw new ProviderUnavailableError('provider_bad_response', `${new URL(request.issuer).host} answered the lookup of the handle ${handle} without a DID.`);
+    const lookup = `${withoutTrailingSlash(request.issuer)}/xrpc/com.atproto.identity.resolveHandle?handle=${encodeURIComponent(handle)}`;
+    const body = await jsonObject(request, lookup, `the DID of the handle ${handle}`, () => new TokenkeeperError('bad_request', `No Bluesky account has the handle ${handle}.`));
+    if (typeof body.did !== 'string') throw new ProviderUnavailableError('provider_bad_response', `${new URL(request.issuer).host} answered the lookup of the handle ${handle} without a DID.`);
     did = body.did;
   }
   const documentUrl = didDocumentUrl(did, directory, request.allowInsecureHttp);

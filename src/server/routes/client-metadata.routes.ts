@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { clientMetadataDocument } from '../../client/client-metadata.js';
-import { TokenkeeperError } from '../../client/errors.js';
 import type { Tokenkeeper } from '../../core/tokenkeeper.js';
 import { redirectUri } from '../urls.js';
 
@@ -19,8 +18,7 @@ const CACHE_SECONDS = 600;
  */
 export async function clientMetadataRoutes(app: FastifyInstance, deps: Tokenkeeper): Promise<void> {
   app.get<{ Params: ProviderParams }>('/auth/:provider/client-metadata.json', { config: { replies: 'json' } }, async (request, reply) => {
-    const { settings } = deps.registry.get(request.params.provider); // 404 for an unknown provider
-    if (!settings.clientIdMetadataDocument) throw new TokenkeeperError('not_found', `${settings.displayName} reads no client metadata document from this app.`);
+    const { settings } = deps.registry.get(request.params.provider); // 404 for an unknown provider, and for one without a document
     return reply.header('cache-control', `public, max-age=${CACHE_SECONDS}`).send(clientMetadataDocument(settings, redirectUri(deps.config.baseUrl, settings.name)));
   });
 }

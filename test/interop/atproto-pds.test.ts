@@ -6,12 +6,16 @@
 // The app's BASE_URL is a loopback one, so its client id is AT Protocol's
 // loopback client id (https://atproto.com/specs/oauth#localhost-client-development):
 // a public client, which needs no document the PDS would fetch.
+import Fastify from 'fastify';
 import { importJWK, type CryptoKey, type JWK } from 'jose';
 import * as client from 'openid-client';
 import { expect, it } from 'vitest';
+import { tokenkeeperPlugin } from '../../src/adapters/fastify.js';
+import { createTokenkeeper, type SignInResult } from '../../src/library/index.js';
 import { TestBrowser } from '../support/browser.js';
 import { injectFetch } from '../support/inject-fetch.js';
 import { expireStoredAccessToken } from '../support/signed-in.js';
+import { TEST_ENCRYPTION_KEY } from '../support/test-app.js';
 import { authorizeAtPds, describeEachDialectWithPds, startPds, type PdsAccount, type PdsServer } from './atproto-pds-server.js';
 import { countsDelta, storedToken, userIdOf, useInteropCase } from './interop-case.js';
 
@@ -169,6 +173,44 @@ describeEachDialectWithPds("Bluesky's PDS (@atproto/pds with @atproto/oauth-prov
     const unknown = await browser().get(`${APP}/login/bluesky?login_hint=nobody.test`);
     expect(unknown.status).toBe(400);
     expect(unknown.text).toContain('No Bluesky account has the handle nobody.test.');
+  });
+
+  it("through the library and tokenkeeper/fastify, as a host app on a developer's machine: signs a person in at the PDS, then calls it as them", async () => {
+    const pds = bluesky.server;
+    const database = await dialect.openTestDatabase();
+    const tokenkeeper = await createTokenkeeper({
+      database: database.url,
+      encryptionKeys: [TEST_ENCRYPTION_KEY],
+      providers: { bluesky: { preset: 'bluesky', clientId: CLIENT_ID, issuer: pds.origin, plcUrl: pds.plcOrigin } },
+      resolveUser: (identity) => `host-${identity.subject}`,
+    });
+    const host = Fastify();
+    const signIns: SignInResult[] = [];
+    try {
+      await host.register(tokenkeeperPlugin, {
+        tokenkeeper,
+        baseUrl: APP,
+        onSignIn: (_request, reply, result) => {
+          signIns.push(result);
+          return reply.redirect('/', 303);
+        },
+      });
+      host.get('/', async () => ({ home: true }));
+      const account = await pds.createAccount(`person${(accounts += 1)}`);
+      const hostBrowser = new TestBrowser({ fetch: injectFetch(host, APP) });
+      const start = await hostBrowser.get(`${APP}/auth/bluesky/login`, { followRedirects: false });
+      expect(new URL(start.location!).searchParams.get('client_id')).toBe(CLIENT_ID);
+      const landed = await hostBrowser.get(await authorizeAtPds(start.location!, account, 'consent'));
+      expect(landed.url).toBe(`${APP}/`);
+      expect(signIns).toEqual([expect.objectContaining({ user: expect.objectContaining({ externalId: `host-${account.did}` }), connection: expect.objectContaining({ provider: 'bluesky', status: 'active' }) })]);
+      const session = await tokenkeeper.fetch({ externalId: `host-${account.did}` }, 'bluesky', '/xrpc/com.atproto.server.getSession');
+      expect(session.status).toBe(200);
+      expect(await session.json()).toMatchObject({ did: account.did, handle: account.handle });
+    } finally {
+      await host.close();
+      await tokenkeeper.close();
+      await database.close();
+    }
   });
 
   it('a person who cancels at the PDS is told so, and nothing is kept', async () => {

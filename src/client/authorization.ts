@@ -1,4 +1,5 @@
 import * as oidc from 'openid-client';
+import { verifiedAccount } from './account-verification.js';
 import { describeProviderFailure, providerValueShown, ProviderUnavailableError, refusalCode, SignInError } from './errors.js';
 import { connectionApiBase, profileApiBase } from './connection-api-base.js';
 import { listedRegionalServer, namedServer } from './regional-servers.js';
@@ -6,7 +7,6 @@ import { dpopHandle, dpopThumbprint, newDPoPKey } from './dpop.js';
 import { readProfile } from './profile.js';
 import type { ProviderRegistry, RegisteredProvider } from './provider-registry.js';
 import { renewAccessToken, RenewalRefusedError, type RenewedAccessToken } from './access-token-renewal.js';
-import type { VerifiedAccount } from './provider-hooks.js';
 import type { ProviderSettings } from './provider-settings.js';
 import { tokenSetFromResponse, type TokenSet } from './token-set.js';
 
@@ -223,13 +223,6 @@ function originOf(url: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The account the code exchange's answer names, verified by the preset's verifyAccount hook; undefined without one. */
-async function verifiedAccount(provider: RegisteredProvider, config: oidc.Configuration, answer: Record<string, unknown>): Promise<VerifiedAccount | undefined> {
-  const verify = provider.settings.hooks?.verifyAccount;
-  if (!verify) return undefined;
-  return verify({ answer, issuer: config.serverMetadata().issuer, allowInsecureHttp: provider.settings.allowInsecureHttp, send: (url, init) => provider.send(url, init) });
 }
 
 /**

@@ -97,7 +97,8 @@ export type ConnectionApiBaseRule =
   | { regionalServerPath: string }
   /**
    * The verifyAccount hook names each connection's API base at sign-in, having found it at the account's own home
-   * (AT Protocol: the account's PDS); `userinfoPath`, the user API on it.
+   * (AT Protocol: the account's PDS), and again at each refresh from its answer (an account moved to another home
+   * of the same server is called there; a verification that fails keeps the base); `userinfoPath`, the user API on it.
    */
   | { verifiedAccount: true; userinfoPath?: string };
 

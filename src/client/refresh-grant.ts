@@ -1,11 +1,12 @@
 import { decodeJwt, type JWTPayload } from 'jose';
 import * as oidc from 'openid-client';
 import { renewAccessToken, RenewalRefusedError, type RenewedAccessToken } from './access-token-renewal.js';
+import { verifiedAccount } from './account-verification.js';
 import { clientCredentialsGranted } from './client-credentials-check.js';
 import { connectionApiBase } from './connection-api-base.js';
 import { dpopHandle } from './dpop.js';
 import { describeProviderFailure, ProviderUnavailableError, refusalCode, TokenkeeperError } from './errors.js';
-import type { ProviderRegistry } from './provider-registry.js';
+import type { ProviderRegistry, RegisteredProvider } from './provider-registry.js';
 import type { ProviderSettings } from './provider-settings.js';
 import type { StoredTokenSet } from './token-store.js';
 import { tokenSetFromResponse, type TokenSet } from './token-set.js';
@@ -87,6 +88,20 @@ function resentParameters(settings: ProviderSettings, token: StoredTokenSet): Re
 }
 
 /**
+ * The API base of a connection whose account its home names (verifyAccount: AT Protocol's PDS), found again from the
+ * refresh's answer, as AT Protocol's clients do at each refresh: an account its server moved to another PDS is called
+ * there from now on. Null keeps the base the connection has: when it is the same, and when the verification fails
+ * (the directory down, or the account now hosted where this server does not speak for it), since the refresh has
+ * already happened and its new tokens must be kept (the old refresh token is spent); calls then go where they went.
+ */
+async function reverifiedApiBase(provider: RegisteredProvider, config: oidc.Configuration, response: Record<string, unknown>, token: StoredTokenSet): Promise<string | null> {
+  const rule = provider.settings.connectionApiBase;
+  if (!rule || !('verifiedAccount' in rule)) return null;
+  const account = await verifiedAccount(provider, config, response).catch(() => undefined);
+  return account !== undefined && account.apiBaseUrl !== token.apiBaseUrl ? account.apiBaseUrl : null;
+}
+
+/**
  * One refresh token grant (RFC 6749 §6): the request and the validation of
  * its answer. Stores nothing; the caller saves the result under its lease.
  */
@@ -126,7 +141,8 @@ export async function requestTokenRefresh(registry: ProviderRegistry, token: Sto
   }
   const refreshedIdToken = response.claims();
   if (refreshedIdToken && token.idToken) assertSameIdentity(settings.displayName, token.idToken, refreshedIdToken, settings.idTokenSubjectClaim ?? 'sub');
-  const refreshed = tokenSetFromResponse(response, now(), token.scope, connectionApiBase(settings, response));
+  const apiBase = connectionApiBase(settings, response) ?? (await reverifiedApiBase(registry.get(token.provider), config, response as unknown as Record<string, unknown>, token));
+  const refreshed = tokenSetFromResponse(response, now(), token.scope, apiBase);
   // The refresh token sent, handed back (LinkedIn does), is the one kept, not a new one (RFC 6749 §6): it keeps the
   // time it was issued, from which the keep-alive counts a stated lifetime.
   return refreshed.refreshToken === token.refreshToken ? { ...refreshed, refreshToken: null } : refreshed;

@@ -106,6 +106,8 @@ export interface BlueskyEmulator extends EmulatorHandle<BlueskyUser> {
   addUser(user: BlueskyUser): void;
   /** The account's DID document names this PDS from now on. */
   movePds(user: BlueskyUser, pdsOrigin: string): void;
+  /** Another PDS of this server, serving what `pds` serves (an account moved there by movePds is called there); closed with the emulator. */
+  startSecondPds(): Promise<EmulatorServer>;
   /** A PDS whose protected-resource metadata names `authorizationServer`, holding no account; closed with the emulator. */
   startForeignPds(authorizationServer: string): Promise<EmulatorServer>;
   /** The person ends every session of theirs: every token stops working. */
@@ -494,53 +496,57 @@ export async function startBlueskyEmulator(options: BlueskyEmulatorOptions = {})
   resolveHandle(server);
   resolveHandle(pds);
 
-  pds.route('GET', '/.well-known/oauth-protected-resource', () =>
-    json(200, { resource: pds.origin, authorization_servers: [issuer], scopes_supported: [], bearer_methods_supported: ['header'], resource_documentation: 'https://atproto.com' }),
-  );
+  /** A PDS's routes on `target`: its protected-resource metadata naming this server, and the XRPC methods its accounts call. */
+  const servePds = (target: EmulatorServer) => {
+    target.route('GET', '/.well-known/oauth-protected-resource', () =>
+      json(200, { resource: target.origin, authorization_servers: [issuer], scopes_supported: [], bearer_methods_supported: ['header'], resource_documentation: 'https://atproto.com' }),
+    );
 
-  /** The grant an XRPC call is authorized by, or the PDS's 401 (RFC 9449 §7.1, §9). */
-  const authorized = async (request: EmulatorRequest): Promise<Outcome<Grant<BlueskyUser>>> => {
-    const nonce = { 'dpop-nonce': pdsDpop.nonce };
-    const challenge = (error: string, message: string) =>
-      fail(xrpcError(401, error === 'use_dpop_nonce' ? error : 'InvalidToken', message, { ...nonce, 'www-authenticate': `DPoP algs="ES256", error="${error}", error_description="${message}"` }));
-    const match = /^(\S+) (.+)$/.exec(request.headers.authorization ?? '');
-    if (!match) return fail(xrpcError(401, 'AuthMissing', 'Authentication Required', { ...nonce, 'www-authenticate': 'DPoP algs="ES256"' }));
-    if (match[1]!.toLowerCase() !== 'dpop') return challenge('invalid_token', 'a DPoP-bound token is required');
-    const token = match[2]!;
-    const proof = await pdsDpop.check(request, pds.origin, token);
-    if (!proof.ok) return challenge(proof.error, proof.description);
-    const grant = liveGrant(token);
-    if (!grant) return challenge('invalid_token', 'the token is expired or revoked');
-    if (grantBindings.get(grant.id)?.jkt !== proof.jkt) return challenge('invalid_token', 'the DPoP key is not the one the token is bound to');
-    return { ok: true, value: grant };
-  };
+    /** The grant an XRPC call is authorized by, or the PDS's 401 (RFC 9449 §7.1, §9). */
+    const authorized = async (request: EmulatorRequest): Promise<Outcome<Grant<BlueskyUser>>> => {
+      const nonce = { 'dpop-nonce': pdsDpop.nonce };
+      const challenge = (error: string, message: string) =>
+        fail(xrpcError(401, error === 'use_dpop_nonce' ? error : 'InvalidToken', message, { ...nonce, 'www-authenticate': `DPoP algs="ES256", error="${error}", error_description="${message}"` }));
+      const match = /^(\S+) (.+)$/.exec(request.headers.authorization ?? '');
+      if (!match) return fail(xrpcError(401, 'AuthMissing', 'Authentication Required', { ...nonce, 'www-authenticate': 'DPoP algs="ES256"' }));
+      if (match[1]!.toLowerCase() !== 'dpop') return challenge('invalid_token', 'a DPoP-bound token is required');
+      const token = match[2]!;
+      const proof = await pdsDpop.check(request, target.origin, token);
+      if (!proof.ok) return challenge(proof.error, proof.description);
+      const grant = liveGrant(token);
+      if (!grant) return challenge('invalid_token', 'the token is expired or revoked');
+      if (grantBindings.get(grant.id)?.jkt !== proof.jkt) return challenge('invalid_token', 'the DPoP key is not the one the token is bound to');
+      return { ok: true, value: grant };
+    };
 
-  const xrpc = (name: string, counter: string, answer: (grant: Grant<BlueskyUser>, query: URLSearchParams) => EmulatorReply) =>
-    pds.route('GET', `/xrpc/${name}`, async (request) => {
-      server.count(counter);
-      const grant = await authorized(request);
-      if (!grant.ok) return grant.reply;
-      const status = xrpcFailure.take();
-      const reply = status !== undefined ? xrpcError(status, 'InternalServerError', 'Internal Server Error') : answer(grant.value, request.url.searchParams);
-      return { ...reply, headers: { ...reply.headers, 'dpop-nonce': pdsDpop.nonce } };
+    const xrpc = (name: string, counter: string, answer: (grant: Grant<BlueskyUser>, query: URLSearchParams) => EmulatorReply) =>
+      target.route('GET', `/xrpc/${name}`, async (request) => {
+        server.count(counter);
+        const grant = await authorized(request);
+        if (!grant.ok) return grant.reply;
+        const status = xrpcFailure.take();
+        const reply = status !== undefined ? xrpcError(status, 'InternalServerError', 'Internal Server Error') : answer(grant.value, request.url.searchParams);
+        return { ...reply, headers: { ...reply.headers, 'dpop-nonce': pdsDpop.nonce } };
+      });
+
+    xrpc('com.atproto.server.getSession', 'get_session', ({ user, scope }) => {
+      const email = scope.split(' ').includes('transition:email') ? { email: user.email, emailConfirmed: user.emailConfirmed } : {};
+      return json(200, { handle: user.handle, did: user.did, ...email, active: true });
     });
-
-  xrpc('com.atproto.server.getSession', 'get_session', ({ user, scope }) => {
-    const email = scope.split(' ').includes('transition:email') ? { email: user.email, emailConfirmed: user.emailConfirmed } : {};
-    return json(200, { handle: user.handle, did: user.did, ...email, active: true });
-  });
-  xrpc('app.bsky.actor.getProfile', 'get_profile', (_grant, query) => {
-    const actor = query.get('actor');
-    if (!actor) return xrpcError(400, 'InvalidRequest', 'actor is required');
-    const user = users.get(actor) ?? [...users.values()].find((someone) => someone.handle === actor.toLowerCase());
-    if (!user) return xrpcError(400, 'InvalidRequest', 'Profile not found');
-    const cid = `bafkrei${createHash('sha256').update(user.did).digest('hex').slice(0, 52)}`;
-    return json(200, { did: user.did, handle: user.handle, displayName: user.displayName, avatar: `https://cdn.bsky.app/img/avatar/plain/${user.did}/${cid}@jpeg` });
-  });
-  xrpc('com.atproto.repo.listRecords', 'list_records', (_grant, query) => {
-    if (!query.get('repo') || !query.get('collection')) return xrpcError(400, 'InvalidRequest', 'repo and collection are required');
-    return json(200, { records: [] });
-  });
+    xrpc('app.bsky.actor.getProfile', 'get_profile', (_grant, query) => {
+      const actor = query.get('actor');
+      if (!actor) return xrpcError(400, 'InvalidRequest', 'actor is required');
+      const user = users.get(actor) ?? [...users.values()].find((someone) => someone.handle === actor.toLowerCase());
+      if (!user) return xrpcError(400, 'InvalidRequest', 'Profile not found');
+      const cid = `bafkrei${createHash('sha256').update(user.did).digest('hex').slice(0, 52)}`;
+      return json(200, { did: user.did, handle: user.handle, displayName: user.displayName, avatar: `https://cdn.bsky.app/img/avatar/plain/${user.did}/${cid}@jpeg` });
+    });
+    xrpc('com.atproto.repo.listRecords', 'list_records', (_grant, query) => {
+      if (!query.get('repo') || !query.get('collection')) return xrpcError(400, 'InvalidRequest', 'repo and collection are required');
+      return json(200, { records: [] });
+    });
+  };
+  servePds(pds);
 
   const keys = new Map<string, string>();
   plc.route('GET', '/:did', (request) => {
@@ -578,6 +584,12 @@ export async function startBlueskyEmulator(options: BlueskyEmulatorOptions = {})
     movePds: (user, pdsOrigin) => {
       addUser(user);
       pdsOf.set(user.did, pdsOrigin);
+    },
+    startSecondPds: async () => {
+      const other = await startEmulatorServer();
+      foreign.push(other);
+      servePds(other);
+      return other;
     },
     startForeignPds: async (authorizationServer) => {
       const other = await startEmulatorServer();

@@ -6,6 +6,7 @@ import { decodeJwt } from 'jose';
 import { expect, it } from 'vitest';
 import { injectFetch } from '../support/inject-fetch.js';
 import { describeEachDialect } from '../support/postgres.js';
+import { expireStoredAccessToken } from '../support/signed-in.js';
 import { startBlueskyEmulator, BLUESKY_ACCESS_TOKEN_SECONDS, randomPlcDid, type BlueskyEmulator, type BlueskyUser } from './bluesky.emulator.js';
 import { expectDisconnectRevokes } from './kit/disconnect-revokes.js';
 import { APP_ORIGIN, signInAs, type ProviderTestApp } from './kit/provider-app.js';
@@ -123,6 +124,41 @@ describeEachDialect('Bluesky (a public client), against an emulator of the entry
     expect(page.status).toBe(502);
     expect(page.text).toContain('whose authorization server is not');
     expect(await rowCounts(database)).toEqual(before);
+  });
+
+  it('an account its server moved to another of its PDSes is called there from the next refresh on, found again from the refresh answer', async () => {
+    const { emulator: bluesky, app, database } = context;
+    const moved = person(8, 'Mo Ved');
+    const { browser, userId } = await signInAs(context, 'bluesky', moved);
+    const second = await bluesky.startSecondPds();
+    bluesky.movePds(moved, second.origin);
+    const calledThere = () => second.requests.filter((request) => request.path.startsWith('/xrpc/com.atproto.repo.listRecords')).length;
+    // Until the next refresh, the connection calls the PDS it was verified at.
+    expect((await browser.get(listRecords(moved.did))).status).toBe(200);
+    expect(calledThere()).toBe(0);
+    await expireStoredAccessToken(database, userId, 'bluesky');
+    const refreshes = bluesky.server.counts.refresh_token ?? 0;
+    expect((await browser.get(listRecords(moved.did))).status).toBe(200);
+    expect(bluesky.server.counts.refresh_token).toBe(refreshes + 1);
+    // Its first request there learns that PDS's DPoP nonce.
+    expect(calledThere()).toBeGreaterThan(0);
+    expect((await app.runtime.tokenStore.findToken(userId, 'bluesky'))!.apiBaseUrl).toBe(second.origin);
+  });
+
+  it('a refresh whose account is now hosted where this server cannot speak for it keeps its new tokens and the PDS it had', async () => {
+    const { emulator: bluesky, app, database } = context;
+    const leaving = person(9, 'Lee Ving');
+    const { browser, userId } = await signInAs(context, 'bluesky', leaving);
+    const before = (await app.runtime.tokenStore.findToken(userId, 'bluesky'))!;
+    const foreign = await bluesky.startForeignPds('https://elsewhere.example');
+    bluesky.movePds(leaving, foreign.origin);
+    await expireStoredAccessToken(database, userId, 'bluesky');
+    expect((await browser.get(listRecords(leaving.did))).status).toBe(200);
+    const after = (await app.runtime.tokenStore.findToken(userId, 'bluesky'))!;
+    // The single-use refresh token was spent: the new one is what the connection has now.
+    expect(after).toMatchObject({ status: 'active', apiBaseUrl: bluesky.pds.origin });
+    expect(after.refreshToken).not.toBe(before.refreshToken);
+    expect(bluesky.accepts(after.accessToken)).toBe(true);
   });
 
   it("disconnect revokes the grant at the entryway (RFC 7009), with a proof of the connection's key, without which it would end nothing", async () => {

@@ -21,7 +21,9 @@
  *   (https://atproto.com/specs/oauth#authorization-flow): its DID document (from the PLC directory,
  *   https://plc.directory, `<NAME>_PLC_URL` for another, or its did:web host) names the account's PDS, whose
  *   protected-resource metadata must name this authorization server (verifyAccount). That PDS is the connection's API
- *   (its XRPC methods, e.g. `/xrpc/app.bsky.feed.getTimeline`, which it proxies to the Bluesky app view).
+ *   (its XRPC methods, e.g. `/xrpc/app.bsky.feed.getTimeline`, which it proxies to the Bluesky app view); each
+ *   refresh answer's `sub` is verified the same way, so an account the server moved to another of its PDSes is called
+ *   there from then on.
  * - The profile: the PDS's `com.atproto.server.getSession` (https://docs.bsky.app/docs/api/com-atproto-server-get-session):
  *   `did` (checked against `sub`), `handle` (the name; handles can change, the DID cannot), and with
  *   `transition:email` the `email` and `emailConfirmed`.
@@ -32,7 +34,8 @@
  *   and did:web name its hosts (the account's PDS and authorization server), so none may be a loopback, private or
  *   link-local address.
  * Not checked against the specification: the refresh token's lifetimes (a public client's session ends after two weeks whatever is done; a confidential client's
- * after months unused), so no keep-alive is set; whether a refresh's `sub` can ever differ (not checked again).
+ * after months unused), so no keep-alive is set; whether a refresh's `sub` can ever differ from the sign-in's (its
+ * PDS is found again, but the DID is not compared with the account's).
  */
 import { atprotoAuthorizationServer, verifyAtprotoAccount, PLC_DIRECTORY } from './atproto-identity.js';
 import { objectOf, type ProviderPreset } from './preset.js';

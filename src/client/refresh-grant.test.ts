@@ -284,6 +284,30 @@ describe('requestTokenRefresh', () => {
     expect(tokenRequest?.has('device_id')).toBe(false);
   });
 
+  describe("a connection whose account's home is its API (verifiedAccount: AT Protocol's PDS)", () => {
+    const verifying = (verify: () => Promise<{ subject: string; apiBaseUrl: string }>) =>
+      settings({ connectionApiBase: { verifiedAccount: true }, hooks: { verifyAccount: verify } });
+    const atPds = stored({ apiBaseUrl: 'https://pds-1.example' });
+
+    it('takes the PDS the refresh answer verifies at as the API base when it moved; none (kept) when it is the same', async () => {
+      const moved = await requestTokenRefresh(new ProviderRegistry([verifying(async () => ({ subject: 'did:plc:a', apiBaseUrl: 'https://pds-2.example' }))]), atPds, () => NOW);
+      expect(moved.apiBaseUrl).toBe('https://pds-2.example');
+      const same = await requestTokenRefresh(new ProviderRegistry([verifying(async () => ({ subject: 'did:plc:a', apiBaseUrl: 'https://pds-1.example' }))]), atPds, () => NOW);
+      expect(same).not.toHaveProperty('apiBaseUrl');
+    });
+
+    it('a verification that fails, or outlasts one provider timeout, keeps the base and still answers the new tokens, which must be saved', async () => {
+      const failed = await requestTokenRefresh(new ProviderRegistry([verifying(() => Promise.reject(new Error('directory down')))]), atPds, () => NOW);
+      expect(failed).toMatchObject({ accessToken: 'at-2' });
+      expect(failed).not.toHaveProperty('apiBaseUrl');
+      const started = Date.now();
+      const slow = await requestTokenRefresh(new ProviderRegistry([verifying(() => new Promise(() => {}))], { timeoutSeconds: 1 }), atPds, () => NOW);
+      expect(slow).toMatchObject({ accessToken: 'at-2' });
+      expect(slow).not.toHaveProperty('apiBaseUrl');
+      expect(Date.now() - started).toBeLessThan(5_000);
+    });
+  });
+
   it('a token without a refresh token is a programming error', async () => {
     await expect(requestTokenRefresh(new ProviderRegistry([settings()]), stored({ refreshToken: null }), () => NOW)).rejects.toThrow('requestTokenRefresh needs a refresh token');
   });

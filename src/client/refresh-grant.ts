@@ -93,12 +93,22 @@ function resentParameters(settings: ProviderSettings, token: StoredTokenSet): Re
  * there from now on. Null keeps the base the connection has: when it is the same, and when the verification fails
  * (the directory down, or the account now hosted where this server does not speak for it), since the refresh has
  * already happened and its new tokens must be kept (the old refresh token is spent); calls then go where they went.
+ * It is given one provider timeout in all, the time the refresh lease keeps for an ID token's keys (such a provider
+ * sends no ID token): waiting longer could let the lease end before the new tokens are saved.
  */
 async function reverifiedApiBase(provider: RegisteredProvider, config: oidc.Configuration, response: Record<string, unknown>, token: StoredTokenSet): Promise<string | null> {
   const rule = provider.settings.connectionApiBase;
   if (!rule || !('verifiedAccount' in rule)) return null;
-  const account = await verifiedAccount(provider, config, response).catch(() => undefined);
-  return account !== undefined && account.apiBaseUrl !== token.apiBaseUrl ? account.apiBaseUrl : null;
+  let timer: NodeJS.Timeout | undefined;
+  const outOfTime = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), (config.timeout ?? 30) * 1000);
+  });
+  try {
+    const account = await Promise.race([verifiedAccount(provider, config, response).catch(() => undefined), outOfTime]);
+    return account !== undefined && account.apiBaseUrl !== token.apiBaseUrl ? account.apiBaseUrl : null;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

@@ -84,6 +84,18 @@ describe('revokeAtProvider (RFC 7009)', () => {
     expect(await revoke()).toEqual({ revokedAtProvider: true, error: null });
   });
 
+  it("takes any refusal of the access token after the refresh token's revocation as the grant ended (Cognito's unsupported_token_type, Better Auth's invalid_request); not a server error, nor a refusal of the refresh token", async () => {
+    for (const error of ['unsupported_token_type', 'invalid_request']) {
+      answers.access_token = { status: 400, body: { error } };
+      expect(await revoke()).toEqual({ revokedAtProvider: true, error: null });
+    }
+    answers.access_token = { status: 503, body: { error: 'temporarily_unavailable' } };
+    expect((await revoke()).revokedAtProvider).toBe(false);
+    answers.access_token = { status: 200, body: '' };
+    answers.refresh_token = { status: 400, body: { error: 'invalid_request' } };
+    expect(await revoke()).toEqual({ revokedAtProvider: false, error: 'Acme refused the token revocation (invalid_request).' });
+  });
+
   it('still reads a challenge that names its error', async () => {
     answers.refresh_token = { status: 401, body: { error: 'invalid_client' }, headers: { 'www-authenticate': 'Basic realm="acme", error="unauthorized_client"' } };
     expect(await revoke()).toEqual({ revokedAtProvider: false, error: 'Acme refused the token revocation (unauthorized_client).' });

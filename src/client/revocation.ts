@@ -25,15 +25,17 @@ function isAlreadyRevoked(error: unknown): boolean {
 }
 
 /**
- * RFC 7009 §2.2.1: `unsupported_token_type` is a server that does not revoke
- * that kind of token on its own. For the access token, once the refresh
- * token was revoked, the grant is gone all the same: a server must revoke
- * refresh tokens (§2) and may end the access tokens of a refresh token with
- * it, as Amazon Cognito's `/oauth2/revoke` does, which takes refresh tokens
- * only (https://docs.aws.amazon.com/cognito/latest/developerguide/revocation-endpoint.html).
+ * A refusal (not a fault) of the access token once the refresh token's revocation succeeded: RFC 7009 §2.1 has the
+ * server end the access tokens of the grant a revoked refresh token belonged to, so the grant is gone whatever it
+ * answers for its access token now. Servers answer that in several ways: `unsupported_token_type` (§2.2.1), from one
+ * that revokes refresh tokens only, as Amazon Cognito's `/oauth2/revoke` does
+ * (https://docs.aws.amazon.com/cognito/latest/developerguide/revocation-endpoint.html); `invalid_request` for the
+ * access token the refresh token's revocation just ended, from Better Auth's OAuth provider (where §2.2 would have
+ * 200). A server error or no answer is still a failure.
  */
-function isOnlyRefreshTokenRevocable(error: unknown, hint: 'refresh_token' | 'access_token', refreshTokenRevoked: boolean): boolean {
-  return refreshTokenRevoked && hint === 'access_token' && refusalCode(error) === 'unsupported_token_type';
+function endedWithItsGrant(error: unknown, hint: 'refresh_token' | 'access_token', refreshTokenRevoked: boolean): boolean {
+  const status = (error as { status?: unknown } | null)?.status;
+  return refreshTokenRevoked && hint === 'access_token' && refusalCode(error) !== undefined && typeof status === 'number' && status < 500;
 }
 
 /**
@@ -114,7 +116,7 @@ export async function revokeAtProvider(
     let refreshTokenRevoked = false;
     for (const [value, hint] of requests) {
       await revoke(value, hint).catch((error: unknown) => {
-        if (!isAlreadyRevoked(error) && !isOnlyRefreshTokenRevocable(error, hint, refreshTokenRevoked)) throw error;
+        if (!isAlreadyRevoked(error) && !endedWithItsGrant(error, hint, refreshTokenRevoked)) throw error;
       });
       if (hint === 'refresh_token') refreshTokenRevoked = true;
     }

@@ -4,12 +4,12 @@
 // as their browser would. Stopped, its data folder deleted, by close().
 import { type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePorts } from '../support/free-port.js';
 import type { TestDialect } from '../support/postgres.js';
+import { browserRequest, CookieJar } from './browser-request.js';
 import { countsAt, describeEachDialectWith, startChildServer, stopAndRemove, type InteropServer } from './child-server.js';
 
 const SERVER = fileURLToPath(new URL('./atproto-pds/server.mjs', import.meta.url));
@@ -84,31 +84,6 @@ export async function startPds(): Promise<PdsServer> {
   };
 }
 
-interface Answer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  text: string;
-}
-
-/**
- * One request as a browser sends it. node:http, not fetch: the PDS's pages check
- * the Fetch Metadata headers (`sec-fetch-mode: navigate` for a page), and fetch
- * sets its own.
- */
-function browserRequest(url: string, options: { method?: string; headers: Record<string, string>; body?: string }): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const headers = { 'user-agent': 'Mozilla/5.0 (tokenkeeper interop test)', ...options.headers, ...(options.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(options.body)) }) };
-    const request = httpRequest(url, { method: options.method ?? 'GET', headers }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }));
-      response.on('error', reject);
-    });
-    request.on('error', reject);
-    request.end(options.body);
-  });
-}
-
 /**
  * What a person does at the PDS's authorization page (`authorizationUrl`, where
  * the app sent the browser): sign in with `account`'s handle and password and
@@ -117,22 +92,13 @@ function browserRequest(url: string, options: { method?: string; headers: Record
  * Answers the URL the PDS then sends the browser to: the app's callback.
  */
 export async function authorizeAtPds(authorizationUrl: string, account: PdsAccount, decision: 'consent' | 'reject'): Promise<string> {
-  const cookies = new Map<string, string>();
-  const keep = (answer: Answer) => {
-    for (const cookie of answer.headers['set-cookie'] ?? []) {
-      const [pair = ''] = cookie.split(';');
-      const at = pair.indexOf('=');
-      cookies.set(pair.slice(0, at), pair.slice(at + 1));
-    }
-    return answer;
-  };
-  const cookieHeader = () => [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  const cookies = new CookieJar();
   const origin = new URL(authorizationUrl).origin;
 
-  const page = keep(await browserRequest(authorizationUrl, { headers: { accept: 'text/html', 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' } }));
+  const page = cookies.keep(await browserRequest(authorizationUrl, { headers: { accept: 'text/html', 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' } }));
   if (page.status !== 200) throw new Error(`the PDS's authorization page answered ${page.status}: ${page.text.slice(0, 500)}`);
   const api = async (endpoint: string, body: Record<string, unknown>, headers: Record<string, string> = {}) => {
-    const answer = keep(
+    const answer = cookies.keep(
       await browserRequest(`${origin}/@atproto/oauth-provider/~api${endpoint}`, {
         method: 'POST',
         headers: {
@@ -143,7 +109,7 @@ export async function authorizeAtPds(authorizationUrl: string, account: PdsAccou
           'sec-fetch-mode': 'same-origin',
           'sec-fetch-dest': 'empty',
           'x-csrf-token': cookies.get('csrf-token') ?? '',
-          cookie: cookieHeader(),
+          cookie: cookies.header(),
           ...headers,
         },
         body: JSON.stringify(body),
@@ -161,8 +127,8 @@ export async function authorizeAtPds(authorizationUrl: string, account: PdsAccou
     decided = await api('/reject', {});
   }
   if (typeof decided.url !== 'string') throw new Error(`the PDS's ${decision} named no URL: ${JSON.stringify(decided)}`);
-  const redirect = keep(
-    await browserRequest(decided.url, { headers: { referer: authorizationUrl, 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', cookie: cookieHeader() } }),
+  const redirect = cookies.keep(
+    await browserRequest(decided.url, { headers: { referer: authorizationUrl, 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', cookie: cookies.header() } }),
   );
   const location = redirect.headers.location;
   if (redirect.status < 300 || redirect.status > 399 || location === undefined) throw new Error(`the PDS answered ${redirect.status} without a redirect: ${redirect.text.slice(0, 500)}`);

@@ -4,12 +4,12 @@
 // browser and its pages' scripts would. Stopped by close().
 import { type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../support/free-port.js';
 import type { TestDialect } from '../support/postgres.js';
+import { browserRequest, CookieJar, type BrowserAnswer } from './browser-request.js';
 import { countsAt, describeEachDialectWith, setupArguments, startChildServer, stopAndRemove, type InteropServer, type InteropSetup } from './child-server.js';
 
 const SERVER = fileURLToPath(new URL('./better-auth/server.mjs', import.meta.url));
@@ -74,33 +74,8 @@ export async function startBetterAuth(options: BetterAuthOptions): Promise<Bette
   }
 }
 
-interface Answer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  text: string;
-}
-
-/**
- * One request as a browser sends it. node:http, not fetch: Better Auth answers a
- * request with `sec-fetch-mode: cors` (which fetch always sends) with JSON
- * instead of the redirect a page navigation gets.
- */
-function browserRequest(url: string, options: { method?: string; headers: Record<string, string>; body?: string }): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const headers = { 'user-agent': 'Mozilla/5.0 (tokenkeeper interop test)', ...options.headers, ...(options.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(options.body)) }) };
-    const request = httpRequest(url, { method: options.method ?? 'GET', headers }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }));
-      response.on('error', reject);
-    });
-    request.on('error', reject);
-    request.end(options.body);
-  });
-}
-
 /** Where a redirect `answer` points, resolved against `from`; it must be one. */
-function redirectOf(answer: Answer, from: string, step: string): URL {
+function redirectOf(answer: BrowserAnswer, from: string, step: string): URL {
   const location = answer.headers.location;
   if (answer.status < 300 || answer.status > 399 || location === undefined) throw new Error(`Better Auth's ${step} answered ${answer.status} without a redirect: ${answer.text.slice(0, 500)}`);
   return new URL(location, from);
@@ -126,28 +101,19 @@ export interface BetterAuthSignIn {
  */
 export async function authorizeAtBetterAuth(authorizationUrl: string, account: { email: string; password: string }, decision: 'accept' | 'decline'): Promise<BetterAuthSignIn> {
   const origin = new URL(authorizationUrl).origin;
-  const cookies = new Map<string, string>();
-  const keep = (answer: Answer) => {
-    for (const cookie of answer.headers['set-cookie'] ?? []) {
-      const [pair = ''] = cookie.split(';');
-      const at = pair.indexOf('=');
-      cookies.set(pair.slice(0, at), pair.slice(at + 1));
-    }
-    return answer;
-  };
-  const cookieHeader = () => [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  const cookies = new CookieJar();
 
-  const authorize = keep(await browserRequest(authorizationUrl, { headers: { accept: 'text/html', 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' } }));
+  const authorize = cookies.keep(await browserRequest(authorizationUrl, { headers: { accept: 'text/html', 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' } }));
   const loginPage = redirectOf(authorize, authorizationUrl, 'authorization endpoint');
   const page = await browserRequest(loginPage.href, { headers: { accept: 'text/html', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' } });
   if (page.status !== 200) throw new Error(`the login page answered ${page.status}`);
 
   // What the page's script (Better Auth's client with oauthProviderClient()) posts: JSON, from the page's origin.
   const post = async (path: string, body: Record<string, unknown>, from: URL) => {
-    const answer = keep(
+    const answer = cookies.keep(
       await browserRequest(`${origin}/api/auth${path}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json', origin, referer: from.href, 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors', 'sec-fetch-dest': 'empty', cookie: cookieHeader() },
+        headers: { 'content-type': 'application/json', accept: 'application/json', origin, referer: from.href, 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors', 'sec-fetch-dest': 'empty', cookie: cookies.header() },
         body: JSON.stringify(body),
       }),
     );

@@ -116,11 +116,12 @@ async function reverifiedApiBase(provider: RegisteredProvider, config: oidc.Conf
  * its answer. Stores nothing; the caller saves the result under its lease.
  */
 export async function requestTokenRefresh(registry: ProviderRegistry, token: StoredTokenSet, now: () => number): Promise<TokenSet> {
-  const { settings } = registry.get(token.provider);
+  const provider = registry.get(token.provider);
+  const { settings } = provider;
   if (!token.refreshToken && settings.hooks?.renewAccessToken) return renewStoredAccessToken(registry, token, now);
   if (!token.refreshToken) throw new Error('requestTokenRefresh needs a refresh token');
   // A connection made at one of the provider's regional servers (Zoho's data centres) is refreshed there.
-  const config = await registry.get(token.provider).configurationAt(token.authorizationServerUrl ?? null);
+  const config = await provider.configurationAt(token.authorizationServerUrl ?? null);
   let response: Awaited<ReturnType<typeof oidc.refreshTokenGrant>>;
   try {
     const parameters = {
@@ -151,7 +152,7 @@ export async function requestTokenRefresh(registry: ProviderRegistry, token: Sto
   }
   const refreshedIdToken = response.claims();
   if (refreshedIdToken && token.idToken) assertSameIdentity(settings.displayName, token.idToken, refreshedIdToken, settings.idTokenSubjectClaim ?? 'sub');
-  const apiBase = connectionApiBase(settings, response) ?? (await reverifiedApiBase(registry.get(token.provider), config, response as unknown as Record<string, unknown>, token));
+  const apiBase = connectionApiBase(settings, response) ?? (await reverifiedApiBase(provider, config, response as unknown as Record<string, unknown>, token));
   const refreshed = tokenSetFromResponse(response, now(), token.scope, apiBase);
   // The refresh token sent, handed back (LinkedIn does), is the one kept, not a new one (RFC 6749 §6): it keeps the
   // time it was issued, from which the keep-alive counts a stated lifetime.

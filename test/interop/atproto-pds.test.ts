@@ -12,6 +12,7 @@ import * as client from 'openid-client';
 import { expect, it } from 'vitest';
 import { tokenkeeperPlugin } from '../../src/adapters/fastify.js';
 import { createTokenkeeper, type SignInResult } from '../../src/library/index.js';
+import { disconnectThrough } from '../providers/kit/provider-app.js';
 import { TestBrowser } from '../support/browser.js';
 import { injectFetch } from '../support/inject-fetch.js';
 import { expireStoredAccessToken } from '../support/signed-in.js';
@@ -129,12 +130,8 @@ describeEachDialectWithPds("Bluesky's PDS (@atproto/pds with @atproto/oauth-prov
   it('disconnect revokes the grant at the PDS (RFC 7009, with a proof of the key), so its refresh token is refused there after', async () => {
     const { browser: signedIn, userId } = await signIn();
     const stored = await storedToken(bluesky, userId);
-    const account = await signedIn.get(`${APP}/account`);
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(account.text)![1]!;
     const delta = await countsDelta(bluesky.server, async () => {
-      const answer = await signedIn.request(`${APP}/account/connections/bluesky`, { method: 'DELETE', headers: { 'x-csrf-token': csrf } });
-      expect(answer.status).toBe(200);
-      expect(JSON.parse(answer.text)).toEqual({ disconnected: true, revokedAtProvider: true });
+      expect(await disconnectThrough(signedIn, 'bluesky', APP)).toEqual({ disconnected: true, revokedAtProvider: true });
     });
     expect(delta['POST /oauth/revoke:200']).toBeGreaterThanOrEqual(1);
     expect(await bluesky.app.runtime.tokenStore.findToken(userId, 'bluesky')).toBeUndefined();

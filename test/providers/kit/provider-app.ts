@@ -54,9 +54,9 @@ export function presetEnv(preset: string, clientId: string, clientSecret: string
   return { OAUTH_PROVIDERS: preset, [`${name}_PRESET`]: preset, [`${name}_CLIENT_ID`]: clientId, [`${name}_CLIENT_SECRET`]: clientSecret, ...variables };
 }
 
-/** The CSRF token of the signed-in browser's session, from the account page. */
-export async function csrfTokenOf(browser: TestBrowser): Promise<string> {
-  const account = await browser.get(`${APP_ORIGIN}/account`);
+/** The CSRF token of the signed-in browser's session, from the account page of the app at `origin`. */
+export async function csrfTokenOf(browser: TestBrowser, origin = APP_ORIGIN): Promise<string> {
+  const account = await browser.get(`${origin}/account`);
   const token = /name="_csrf" value="([^"]+)"/.exec(account.text)?.[1];
   if (!token) throw new Error(`no CSRF token on the account page (${account.status})`);
   return token;
@@ -69,11 +69,12 @@ export function signInThrough(browser: TestBrowser, provider: string, next = '/a
 
 /**
  * Disconnects the signed-in browser's `provider` connection as its account
- * page does (DELETE with the session's CSRF token); the answer must be 200,
+ * page does (DELETE with the session's CSRF token), at the app at `origin`
+ * (APP_ORIGIN by default); the answer must be 200,
  * and its JSON body is returned (`disconnected`, `revokedAtProvider`).
  */
-export async function disconnectThrough(browser: TestBrowser, provider: string): Promise<unknown> {
-  const answer = await browser.request(`${APP_ORIGIN}/account/connections/${provider}`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser) } });
+export async function disconnectThrough(browser: TestBrowser, provider: string, origin = APP_ORIGIN): Promise<unknown> {
+  const answer = await browser.request(`${origin}/account/connections/${provider}`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfTokenOf(browser, origin) } });
   expect(answer.status).toBe(200);
   return JSON.parse(answer.text) as unknown;
 }

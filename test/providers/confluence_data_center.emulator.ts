@@ -1,0 +1,125 @@
+/**
+ * An emulator of a Confluence Data Center site as an OAuth 2.0 provider (an
+ * incoming application link), and of the part of its REST API a connection
+ * touches, written from Atlassian's pages: the Confluence OAuth 2.0 provider
+ * API (https://developer.atlassian.com/server/confluence/confluence-oauth2-provider-api/),
+ * its scopes (https://confluence.atlassian.com/display/CONF81/OAuth+2.0+scopes+for+incoming+links),
+ * the provider's system properties
+ * (https://confluence.atlassian.com/bitbucketserver/oauth-2-0-provider-system-properties-1108483660.html)
+ * and the REST API's user resource (https://developer.atlassian.com/server/confluence/rest/v1000/api-group-user):
+ * - Authorize: `GET /rest/oauth2/latest/authorize` with `client_id`, the
+ *   link's `redirect_uri`, `response_type=code`, `scope` among `READ`,
+ *   `WRITE`, `ADMIN`, `SYSTEM_ADMIN` (another goes back as `invalid_scope`),
+ *   `state`, and a PKCE challenge it keeps. The person approves (at once
+ *   here, as signInAs()'s person) or denies.
+ * - Token: `POST /rest/oauth2/latest/token`, whose parameters (the client's
+ *   id and secret among them) it reads from the query or the form. A code
+ *   lives 600 seconds at most and is good once; access tokens 3600 seconds
+ *   (the default). A refresh needs the `redirect_uri` again and answers a new
+ *   pair; the old refresh token is refused from then on (both taken from the
+ *   same provider's Jira page). Refusals are RFC 6749 §5.2's.
+ * - `GET /rest/api/user/current` answers the user (`type`, `username`,
+ *   `userKey`, `displayName`, `profilePicture`…), or the anonymous user
+ *   (no `userKey`) to a person the test makes anonymous;
+ *   `GET /rest/api/space` the spaces; a token it does not take is a 401.
+ * - revokeApp() is the person revoking the grant under Authorized
+ *   applications: its tokens stop working. There is no revocation endpoint.
+ */
+import { authorizationEndpoint } from './kit/authorization-endpoint.js';
+import { requestedScopes } from './kit/authorization.js';
+import { bearerGrant, isGrant } from './kit/bearer-grant.js';
+import { credentialsIn } from './kit/client-authentication.js';
+import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorOptions } from './kit/emulator-options.js';
+import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
+import { GrantStore } from './kit/grants.js';
+import { oauthError, tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
+
+export interface ConfluenceUser {
+  /** The user key (32 hexadecimal digits), which a rename of the username leaves as it is. */
+  userKey: string;
+  /** The username. */
+  username: string;
+  displayName: string;
+  /** Answered as the anonymous user (no key, no username) by /rest/api/user/current. */
+  anonymous?: boolean;
+}
+
+export interface ConfluenceEmulator extends EmulatorHandle<ConfluenceUser> {
+  /** The person revokes the grant under their profile's Authorized applications: its tokens stop working. */
+  revokeApp(user: ConfluenceUser): void;
+  /** The `redirect_uri` each refresh sent (null: none), in order. */
+  readonly refreshRedirectUris: ReadonlyArray<string | null>;
+}
+
+const SCOPES = ['READ', 'WRITE', 'ADMIN', 'SYSTEM_ADMIN'];
+
+/** The token endpoint's parameters, from the query and the form. */
+function parameters(request: EmulatorRequest): URLSearchParams {
+  const merged = new URLSearchParams(request.url.searchParams);
+  for (const [name, value] of request.form()) if (!merged.has(name)) merged.set(name, value);
+  return merged;
+}
+
+export async function startConfluenceEmulator(options: EmulatorOptions): Promise<ConfluenceEmulator> {
+  const server = await startEmulatorServer();
+  const grants = new GrantStore<ConfluenceUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: 3600, refreshPolicy: 'rotating', codeTtl: 600 });
+  const controls = emulatorControls<ConfluenceUser>(server, grants);
+  const refreshRedirectUris: Array<string | null> = [];
+
+  authorizationEndpoint(server, '/rest/oauth2/latest/authorize', {
+    client: options,
+    grants,
+    approver: controls.approver,
+    refuse: (query) => {
+      const asked = requestedScopes(query);
+      return asked.length === 0 || asked.some((scope) => !SCOPES.includes(scope)) ? { error: 'invalid_scope' } : undefined;
+    },
+  });
+
+  tokenEndpoint(server, '/rest/oauth2/latest/token', {
+    client: options,
+    grants,
+    failure: { queued: controls.tokenFailure },
+    authenticates: (request) => credentialsIn(parameters(request), options),
+    parameters,
+    refuseRefresh: (_presented, form) => {
+      refreshRedirectUris.push(form.get('redirect_uri'));
+      return form.get('redirect_uri') === options.redirectUri ? undefined : oauthError(400, 'invalid_grant');
+    },
+    answer: ({ grant, tokens }) => json(200, tokenMembers(tokens, grant.scope, 'Bearer')),
+  });
+
+  const unauthorized = () => json(401, { statusCode: 401, message: 'This request requires authentication.' });
+  const picture = { path: '/confluence/images/icons/profilepics/default.svg', width: 48, height: 48, isDefault: true };
+
+  server.route('GET', '/rest/api/user/current', (request) => {
+    server.count('current user');
+    const grant = bearerGrant(grants, request, unauthorized);
+    if (!isGrant(grant)) return grant;
+    const { user } = grant;
+    if (user.anonymous) return json(200, { type: 'anonymous', profilePicture: picture, displayName: 'Anonymous', _links: { base: server.origin, context: '' } });
+    return json(200, {
+      type: 'known',
+      username: user.username,
+      userKey: user.userKey,
+      profilePicture: picture,
+      displayName: user.displayName,
+      _links: { self: `${server.origin}/rest/api/user?key=${user.userKey}`, base: server.origin, context: '' },
+      _expandable: { status: '' },
+    });
+  });
+
+  server.route('GET', '/rest/api/space', (request) => {
+    server.count('spaces');
+    const grant = bearerGrant(grants, request, unauthorized);
+    if (!isGrant(grant)) return grant;
+    return json(200, { results: [{ id: 98305, key: 'ENG', name: 'Engineering', type: 'global' }], start: 0, limit: 25, size: 1, _links: { base: server.origin, context: '' } });
+  });
+
+  return {
+    ...controls.handle,
+    revokeApp: (user) => grants.revokeGrantsOf((someone) => someone.userKey === user.userKey),
+    refreshRedirectUris,
+  };
+}

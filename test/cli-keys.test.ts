@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCaptured } from './support/cli.js';
 import { runKeys } from '../src/cli/keys.command.js';
 import type { Environment } from '../src/config/env-file.js';
+import { registeredClientAssociatedData, SqlClientRegistrationStore } from '../src/db/client-registration.repository.js';
 import { loginTransactionAssociatedData } from '../src/db/login-transaction.repository.js';
 import { encryptionKeyId, generateEncryptionKey, parseEncryptionKeys, TokenCipher, tokenAssociatedData } from '../src/db/token-cipher.js';
 import type { DevProvider } from '../src/dev-provider/index.js';
@@ -95,7 +96,7 @@ describeEachDialect('keys rotate', (dialect) => {
     await database?.close();
   });
 
-  it('re-encrypts every token and pending sign-in with the new key; the app then works with the new key alone', async () => {
+  it('re-encrypts every token, pending sign-in and registered client with the new key; the app then works with the new key alone', async () => {
     // A sign-in started under the old key and finished after the rotation.
     let transport = injectFetch(oldApp.runtime.app, APP_ORIGIN);
     const mallory = new TestBrowser({ fetch: (input, init) => transport(input, init) });
@@ -108,12 +109,19 @@ describeEachDialect('keys rotate', (dialect) => {
 
     // A clock that stands still: the progress lines have no rate, and are exact.
     const startedAt = Math.floor(Date.now() / 1000);
+    // A client the app registered at a server, under the old key.
+    const oldKeyOnly = new TokenCipher(parseEncryptionKeys(TEST_ENCRYPTION_KEY));
+    const registered = { clientId: 'app-1', clientSecret: 'app-secret-1', redirectUri: 'https://app.example.com/auth/mastodon/callback', scope: 'profile' };
+    await new SqlClientRegistrationStore(database.db, oldKeyOnly).keepClient('fedi', 'https://social.example', registered, startedAt);
     const rotation = await keysCli(['rotate', '--batch-size', '1'], cliEnvironment(provider, database.url, rotatedKeys), () => startedAt);
-    expect(rotation.stderr).toBe('keys rotate: tokens: 2 / 2 rows (100%), 0 left\nkeys rotate: sign-ins in progress: 1 / 1 rows (100%), 0 left\n');
+    expect(rotation.stderr).toBe(
+      'keys rotate: tokens: 2 / 2 rows (100%), 0 left\nkeys rotate: sign-ins in progress: 1 / 1 rows (100%), 0 left\nkeys rotate: registered clients: 1 / 1 rows (100%), 0 left\n',
+    );
     expect(rotation.code).toBe(0);
     expect(rotation.stdout).toContain(`Newest key: ${keyIdOf(newKey)}`);
     expect(rotation.stdout).toContain('Tokens: 2 checked, 2 re-encrypted, 0 already current, 0 failed.');
     expect(rotation.stdout).toContain('Sign-ins in progress: 1 checked, 1 re-encrypted, 0 already current, 0 failed.');
+    expect(rotation.stdout).toContain('Registered clients: 1 checked, 1 re-encrypted, 0 already current, 0 failed.');
 
     const newOnly = new TokenCipher(parseEncryptionKeys(newKey));
     const rows = await database.db.selectFrom('tokens').selectAll().execute();
@@ -129,6 +137,9 @@ describeEachDialect('keys rotate', (dialect) => {
     const [transaction] = await database.db.selectFrom('login_transactions').selectAll().execute();
     expect(keyIdIn(transaction!.code_verifier)).toBe(keyIdOf(newKey));
     expect(() => newOnly.decrypt(transaction!.code_verifier, loginTransactionAssociatedData(transaction!.state))).not.toThrow();
+    const [client] = await database.db.selectFrom('registered_clients').selectAll().execute();
+    expect(keyIdIn(client!.client_secret!)).toBe(keyIdOf(newKey));
+    expect(newOnly.decrypt(client!.client_secret!, registeredClientAssociatedData('fedi', 'https://social.example'))).toBe('app-secret-1');
 
     // Idempotent: a second run rewrites nothing.
     const again = await keysCli(['rotate'], cliEnvironment(provider, database.url, rotatedKeys));

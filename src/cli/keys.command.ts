@@ -83,6 +83,7 @@ async function rotate(batchSize: number, io: CommandIo): Promise<number> {
       const progress = {
         tokens: createProgress({ output: io.stderr, label: 'keys rotate: tokens', unit: 'rows', ...(io.now ? clock : {}) }),
         login_transactions: createProgress({ output: io.stderr, label: 'keys rotate: sign-ins in progress', unit: 'rows', ...(io.now ? clock : {}) }),
+        registered_clients: createProgress({ output: io.stderr, label: 'keys rotate: registered clients', unit: 'rows', ...(io.now ? clock : {}) }),
       };
       // Ctrl-C (or a SIGTERM) stops it between two rows, and it reports what it did: killed outright, it said nothing.
       const interruption = new AbortController();
@@ -110,15 +111,21 @@ async function rotate(batchSize: number, io: CommandIo): Promise<number> {
       const finish = (rotation: TableRotation, counted: number) => (result.interrupted ? Math.max(counted, rotation.checked) : rotation.checked);
       progress.tokens.finish(result.tokens.checked, finish(result.tokens, total.tokens));
       progress.login_transactions.finish(result.loginTransactions.checked, finish(result.loginTransactions, total.login_transactions));
+      progress.registered_clients.finish(result.registeredClients.checked, finish(result.registeredClients, total.registered_clients));
       io.stdout.write(`Newest key: ${result.keyId} (${keys.length} key${keys.length === 1 ? '' : 's'} configured).\n`);
       io.stdout.write(`Tokens: ${describe(result.tokens)}.\n`);
       io.stdout.write(`Sign-ins in progress: ${describe(result.loginTransactions)}.\n`);
+      io.stdout.write(`Registered clients: ${describe(result.registeredClients)}.\n`);
 
-      const failed = [...result.tokens.failed.map((f) => ({ ...f, what: 'token' })), ...result.loginTransactions.failed.map((f) => ({ ...f, what: 'sign-in in progress' }))];
+      const failed = [
+        ...result.tokens.failed.map((f) => ({ ...f, what: 'token' })),
+        ...result.loginTransactions.failed.map((f) => ({ ...f, what: 'sign-in in progress' })),
+        ...result.registeredClients.failed.map((f) => ({ ...f, what: 'registered client' })),
+      ];
       for (const failure of failed) {
         io.stderr.write(`tokenkeeper keys rotate: ${failure.what} ${failure.id} left as it is: ${reason(failure)}\n`);
       }
-      const changed = result.tokens.changedConcurrently + result.loginTransactions.changedConcurrently;
+      const changed = result.tokens.changedConcurrently + result.loginTransactions.changedConcurrently + result.registeredClients.changedConcurrently;
       if (changed > 0) {
         io.stderr.write(`tokenkeeper keys rotate: ${changed} row(s) kept changing while being rotated; run \`tokenkeeper keys rotate\` again.\n`);
       }

@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+export { SqlClientRegistrationStore, type RegisteredClient } from './client-registration.repository.js';
 export { openDatabase, parseDatabaseUrl, type Database, type Dialect } from './database.js';
 export { migrateToLatest, pendingMigrations } from './migrate.js';
 export { generateEncryptionKey, parseEncryptionKeys, TokenCipher, TokenDecryptionError } from './token-cipher.js';

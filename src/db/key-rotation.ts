@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { registeredClientAssociatedData } from './client-registration.repository.js';
 import { loginTransactionAssociatedData } from './login-transaction.repository.js';
 import type { DatabaseSchema } from './schema.js';
 import { type TokenCipher, type TokenColumn, TokenDecryptionError, tokenAssociatedData } from './token-cipher.js';
@@ -29,6 +30,8 @@ export interface KeyRotationResult {
   tokens: TableRotation;
   /** Pending sign-ins (their PKCE code_verifier); expired ones are skipped, housekeeping deletes them. */
   loginTransactions: TableRotation;
+  /** The clients the app registered for itself at servers people name (their client_secret); those without a secret are skipped. */
+  registeredClients: TableRotation;
   /** `signal` stopped it before every row was checked: run it again. */
   interrupted: boolean;
 }
@@ -39,20 +42,31 @@ export interface KeyRotationOptions {
   /** Epoch seconds, to skip expired login transactions. */
   now: number;
   /** Called after each batch, e.g. to print progress. */
-  onBatch?: (table: 'tokens' | 'login_transactions', result: TableRotation) => void;
+  onBatch?: (table: RotatedTable, result: TableRotation) => void;
   /** Stops the rotation before its next row (Ctrl-C; watched between batches): every row is either rewritten whole or as it was. */
   signal?: AbortSignal;
 }
 
-/** How many rows a rotation will check, for its progress: every token, and the sign-ins in progress not yet expired. */
-export async function countRowsToRotate(db: Kysely<DatabaseSchema>, now: number): Promise<Record<'tokens' | 'login_transactions', number>> {
+/** The tables a rotation goes through, in its order. */
+export type RotatedTable = 'tokens' | 'login_transactions' | 'registered_clients';
+
+/**
+ * How many rows a rotation will check, for its progress: every token, the sign-ins in progress not yet expired, and
+ * the registered clients with a secret.
+ */
+export async function countRowsToRotate(db: Kysely<DatabaseSchema>, now: number): Promise<Record<RotatedTable, number>> {
   const tokens = await db.selectFrom('tokens').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   const loginTransactions = await db
     .selectFrom('login_transactions')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('expires_at', '>', now)
     .executeTakeFirstOrThrow();
-  return { tokens: Number(tokens.n), login_transactions: Number(loginTransactions.n) };
+  const registeredClients = await db
+    .selectFrom('registered_clients')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('client_secret', 'is not', null)
+    .executeTakeFirstOrThrow();
+  return { tokens: Number(tokens.n), login_transactions: Number(loginTransactions.n), registered_clients: Number(registeredClients.n) };
 }
 
 /** How often a row that changed between read and write is read again. */
@@ -61,10 +75,11 @@ const ATTEMPTS_PER_ROW = 3;
 type Outcome = 'reencrypted' | 'alreadyCurrent' | 'changed' | { failed: TableRotation['failed'][number]['code']; keyId?: string };
 
 /**
- * Re-encrypts every token value and every pending sign-in's code_verifier (and DPoP key)
- * that is not under the newest key of `cipher`. Idempotent: a second run
- * rewrites nothing. Each write is conditional on the row still holding the
- * values read, so a concurrent save is never overwritten.
+ * Re-encrypts every token value, every pending sign-in's code_verifier (and
+ * DPoP key) and every registered client's secret that is not under the newest
+ * key of `cipher`. Idempotent: a second run rewrites nothing. Each write is
+ * conditional on the row still holding the values read, so a concurrent save
+ * is never overwritten.
  */
 export async function rotateEncryptionKeys(
   db: Kysely<DatabaseSchema>,
@@ -114,7 +129,29 @@ export async function rotateEncryptionKeys(
     await betweenBatches(options.signal);
   }
 
-  return { keyId: cipher.currentKeyId, tokens, loginTransactions, interrupted };
+  const registeredClients = emptyRotation();
+  let afterClientId = '';
+  while (!stopped()) {
+    const ids = await db
+      .selectFrom('registered_clients')
+      .select('id')
+      .where('id', '>', afterClientId)
+      .where('client_secret', 'is not', null)
+      .orderBy('id')
+      .limit(batchSize)
+      .execute();
+    const last = ids.at(-1);
+    if (last === undefined) break;
+    afterClientId = last.id;
+    for (const { id } of ids) {
+      if (stopped()) break;
+      record(registeredClients, await rotateRegisteredClientRow(db, cipher, id), id);
+    }
+    options.onBatch?.('registered_clients', registeredClients);
+    await betweenBatches(options.signal);
+  }
+
+  return { keyId: cipher.currentKeyId, tokens, loginTransactions, registeredClients, interrupted };
 }
 
 /**
@@ -214,6 +251,29 @@ async function rotateLoginTransactionRow(db: Kysely<DatabaseSchema>, cipher: Tok
       .where('state', '=', row.state)
       .where('code_verifier', '=', row.code_verifier)
       .where((eb) => (row.dpop_key === null ? eb('dpop_key', 'is', null) : eb('dpop_key', '=', row.dpop_key)))
+      .executeTakeFirst();
+    if (result.numUpdatedRows > 0n) return 'reencrypted';
+  }
+  return 'changed';
+}
+
+async function rotateRegisteredClientRow(db: Kysely<DatabaseSchema>, cipher: TokenCipher, id: string): Promise<Outcome | undefined> {
+  for (let attempt = 0; attempt < ATTEMPTS_PER_ROW; attempt += 1) {
+    const row = await db.selectFrom('registered_clients').select(['id', 'provider', 'server', 'client_secret']).where('id', '=', id).executeTakeFirst();
+    if (row === undefined) return undefined; // forgotten meanwhile
+    if (row.client_secret === null) return 'alreadyCurrent';
+    let clientSecret: string | null;
+    try {
+      clientSecret = rewritten(cipher, row.client_secret, registeredClientAssociatedData(row.provider, row.server));
+    } catch (error) {
+      return failureOf(error);
+    }
+    if (clientSecret === null) return 'alreadyCurrent';
+    const result = await db
+      .updateTable('registered_clients')
+      .set({ client_secret: clientSecret })
+      .where('id', '=', row.id)
+      .where('client_secret', '=', row.client_secret)
       .executeTakeFirst();
     if (result.numUpdatedRows > 0n) return 'reencrypted';
   }

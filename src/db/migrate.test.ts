@@ -7,7 +7,7 @@ import { type Database, openDatabase, parseDatabaseUrl } from './database.js';
 import { findUserById, updateUserProfile } from './user.repository.js';
 import { knownMigrations, migrateDown, migrateToLatest, newerSchemaWarning, pendingMigrations, unknownMigrations } from './migrate.js';
 
-const TABLES = ['accounts', 'audit_log', 'connect_links', 'login_transactions', 'logout_token_ids', 'service_keys', 'sessions', 'sign_in_claims', 'tokens', 'users', 'webhook_deliveries'];
+const TABLES = ['accounts', 'audit_log', 'connect_links', 'login_transactions', 'logout_token_ids', 'registered_clients', 'service_keys', 'sessions', 'sign_in_claims', 'tokens', 'users', 'webhook_deliveries'];
 
 async function userTables(database: Database): Promise<string[]> {
   const tables = await database.db.introspection.getTables();

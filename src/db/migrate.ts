@@ -26,6 +26,7 @@ import * as connectionRedirectUri from './migrations/2026-12-06T0800-connection-
 import * as connectionCallbackParameters from './migrations/2026-12-07T0500-connection-callback-parameters.js';
 import * as connectionDpopKey from './migrations/2026-12-07T0600-connection-dpop-key.js';
 import * as loginTransactionDpopKey from './migrations/2026-12-07T0700-login-transaction-dpop-key.js';
+import * as registeredClients from './migrations/2026-12-07T1600-registered-clients.js';
 
 // Listed in code rather than read from a folder, so migrations travel with the
 // compiled dist/ build and no file-system scanning is needed at run time.
@@ -59,6 +60,7 @@ function migrationsFor(dialect: Dialect): Readonly<Record<string, Migration>> {
     '2026-12-07T0500-connection-callback-parameters': connectionCallbackParameters,
     '2026-12-07T0600-connection-dpop-key': connectionDpopKey,
     '2026-12-07T0700-login-transaction-dpop-key': loginTransactionDpopKey,
+    '2026-12-07T1600-registered-clients': registeredClients,
   };
 }
 

@@ -194,6 +194,25 @@ export interface LogoutTokenIdsTable {
   expires_at: number;
 }
 
+/**
+ * A client the app registered for itself at one server of a provider whose every server is its own authorization
+ * server (see the 2026-12-07T1600-registered-clients migration): one per (provider, server).
+ */
+export interface RegisteredClientsTable {
+  id: string;
+  provider: string;
+  /** The server's issuer identifier, as discovered. */
+  server: string;
+  client_id: string;
+  /** Ciphertext (TokenCipher); null for a client registered without a secret. */
+  client_secret: string | null;
+  /** The callback the client was registered with. */
+  redirect_uri: string;
+  /** The scopes it was registered with, space-separated. */
+  scope: string;
+  created_at: number;
+}
+
 export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
 
 /** One webhook message for one receiver URL (see the 2026-12-03T0500-webhook-outbox migration). */
@@ -228,6 +247,7 @@ export interface DatabaseSchema {
   webhook_deliveries: WebhookDeliveriesTable;
   sign_in_claims: SignInClaimsTable;
   logout_token_ids: LogoutTokenIdsTable;
+  registered_clients: RegisteredClientsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -239,6 +259,7 @@ export type AuditLogRow = Selectable<AuditLogTable>;
 export type ServiceKeyRow = Selectable<ServiceKeysTable>;
 export type ConnectLinkRow = Selectable<ConnectLinksTable>;
 export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
+export type RegisteredClientRow = Selectable<RegisteredClientsTable>;
 
 export type NewUserRow = Insertable<UsersTable>;
 export type UserRowUpdate = Updateable<UsersTable>;

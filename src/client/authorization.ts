@@ -142,10 +142,15 @@ async function pushedAuthorizationUrl(config: oidc.Configuration, settings: Prov
 async function signInConfiguration(provider: RegisteredProvider, loginHint: string | undefined): Promise<{ config: oidc.Configuration; loginHint?: string }> {
   const configured = await provider.configuration();
   const find = provider.settings.hooks?.accountAuthorizationServer;
-  if (loginHint === undefined || !find) return { config: configured, ...(loginHint === undefined ? {} : { loginHint }) };
+  // A provider that registers itself at each server signs in with the client registered there, the configured one's too.
+  const registers = provider.settings.hooks?.registerClient !== undefined;
   const { issuer } = configured.serverMetadata();
+  if (loginHint === undefined || !find) {
+    return { config: registers ? await provider.configurationAt(issuer) : configured, ...(loginHint === undefined ? {} : { loginHint }) };
+  }
   const server = await find({ loginHint, issuer, allowInsecureHttp: provider.settings.allowInsecureHttp, send: (url, init) => provider.send(url, init) });
-  return { config: server.issuer === issuer ? configured : await provider.configurationAt(server.issuer), loginHint: server.loginHint };
+  const config = server.issuer === issuer && !registers ? configured : await provider.configurationAt(server.issuer);
+  return { config, ...(server.loginHint === '' ? {} : { loginHint: server.loginHint }) };
 }
 
 /**
@@ -196,7 +201,7 @@ export async function startAuthorization(
       nonce,
       codeVerifier,
       issuer: config.serverMetadata().issuer,
-      clientId: settings.clientId,
+      clientId: config.clientMetadata().client_id,
       redirectUri,
       scope,
       ...(dpopKey === undefined ? {} : { dpopKey }),
@@ -343,7 +348,9 @@ export async function finishAuthorization(
   const { settings } = provider;
   const configured = await provider.configuration();
   // A sign-in started at the person's own authorization server (accountAuthorizationServer) finishes there.
-  const atAccountServer = transaction.issuer !== configured.serverMetadata().issuer && settings.hooks?.accountAuthorizationServer !== undefined;
+  // So does every sign-in of a provider that registers itself at each server, the configured one's included.
+  const atAccountServer =
+    (transaction.issuer !== configured.serverMetadata().issuer && settings.hooks?.accountAuthorizationServer !== undefined) || settings.hooks?.registerClient !== undefined;
   const config = atAccountServer ? await provider.configurationAt(transaction.issuer) : configured;
   if (config.serverMetadata().issuer !== transaction.issuer || config.clientMetadata().client_id !== transaction.clientId) {
     throw new SignInError('transaction_mismatch', 'This sign-in was started with a different provider configuration. Please sign in again.');
@@ -437,6 +444,15 @@ export async function finishAuthorization(
       });
     }
     const failure = describeProviderFailure(settings.displayName, 'sign-in', error);
+    // A server that no longer knows the client the app registered there (its admin removed the app): the next sign-in registers anew.
+    if (failure.providerError === 'invalid_client' && settings.hooks?.registerClient) {
+      await provider.forgetRegisteredClient(transaction.issuer, transaction.clientId);
+      throw new ProviderUnavailableError(
+        'provider_error',
+        `${settings.displayName} at ${new URL(transaction.issuer).host} no longer knows this app (invalid_client): sign in again, which registers it there anew.`,
+        { cause: error, providerError: failure.providerError },
+      );
+    }
     // Any other refusal of the code exchange (invalid_client, unauthorized_client…) is our configuration's fault, not the person's.
     if (failure.providerError !== null && failure.status < 503) {
       throw new ProviderUnavailableError('provider_error', `${settings.displayName} refused the sign-in (${failure.providerError}); check the client id, secret and redirect URI registered there.`, {

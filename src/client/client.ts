@@ -1,3 +1,4 @@
+import type { ClientRegistrationStore } from './client-registration.js';
 import { createOutboundFetch } from './outbound-fetch.js';
 import { ProviderApi, type ProviderApiRequest } from './provider-api.js';
 import { ProviderRegistry, REFRESH_TIMEOUT_FACTOR } from './provider-registry.js';
@@ -16,6 +17,8 @@ export interface ClientOptions {
   timeoutSeconds?: number;
   /** See TokenManagerOptions. */
   tokens?: Omit<TokenManagerOptions, 'registry' | 'store'>;
+  /** Where the clients registered at each server are kept, for a provider that registers itself there (the fediverse preset): src/db's SqlClientRegistrationStore. */
+  clientRegistrations?: ClientRegistrationStore;
 }
 
 /** The library's front door: providers by name, fresh access tokens, and API calls on a user's behalf. */
@@ -64,7 +67,12 @@ export interface TokenkeeperClient {
 export function createClient(options: ClientOptions): TokenkeeperClient {
   const timeoutSeconds = options.timeoutSeconds ?? 10;
   const outboundFetch = createOutboundFetch(options.caFile ? { caFile: options.caFile } : {});
-  const registry = new ProviderRegistry(options.providers, { fetch: outboundFetch, publicFetch: outboundFetch.publicOnly, timeoutSeconds });
+  const registry = new ProviderRegistry(options.providers, {
+    fetch: outboundFetch,
+    publicFetch: outboundFetch.publicOnly,
+    timeoutSeconds,
+    ...(options.clientRegistrations ? { clientRegistrations: options.clientRegistrations } : {}),
+  });
   const tokens = new TokenManager({
     // The lease must outlive the slowest refresh, or a second process could take it over mid-flight and send the
     // refresh token again: under it, discovery (a timeout, when not done yet), the refresh's answer (twice), the keys

@@ -14,7 +14,8 @@ export {
 } from './errors.js';
 export type { ErrorCode } from './error-codes.js';
 export { PROVIDER_PRESETS, findPreset, type ProviderPreset, type PresetClient, type PresetSettings, type PresetValueName, type PresetValues } from './providers/index.js';
-export type { ProviderHooks, ProfileReader, RevocationRequest, RevocationOutcome, FoundEmail, AccessTokenCheckRequest, AccessTokenRenewalRequest } from './provider-hooks.js';
+export type { ProviderHooks, ProfileReader, RevocationRequest, RevocationOutcome, FoundEmail, AccessTokenCheckRequest, AccessTokenRenewalRequest, ClientRegistrationRequest } from './provider-hooks.js';
+export type { ClientRegistrationStore, RegisteredClient } from './client-registration.js';
 export { AccessTokenRenewalRefused } from './provider-hooks.js';
 export type { AccessTokenCheckOutcome } from './access-token-check.js';
 export { ProviderApi, type ProviderApiOptions, type ProviderApiRequest, type StreamingFetch } from './provider-api.js';

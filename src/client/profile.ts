@@ -110,7 +110,9 @@ export async function readProfile(
   const fromTokenAnswer = settings.hooks?.tokenResponseProfile;
   const rule = settings.connectionApiBase;
   const userinfoPath = rule && 'userinfoPath' in rule ? rule.userinfoPath : undefined;
-  const configured = config.serverMetadata().userinfo_endpoint;
+  // A verified account's profile is read at its own home (verifyAccount), whatever userinfo its server's metadata names
+  // (Mastodon 4.4's names people by their actor URI).
+  const configured = rule && 'verifiedAccount' in rule && userinfoPath ? undefined : config.serverMetadata().userinfo_endpoint;
   const reader = (step: string, apiBaseUrl: string | undefined, userinfoEndpoint: string | undefined): ProfileReader => ({
     userinfoEndpoint,
     apiBaseUrl,

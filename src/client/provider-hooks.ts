@@ -3,6 +3,7 @@
  * openid-client implements. A preset (src/client/providers/) fills in the
  * hooks its provider needs; every other step stays the one tested core.
  */
+import type { RegisteredClient } from './client-registration.js';
 
 /** Requests on the signed-in person's behalf while their profile is read. */
 export interface ProfileReader {
@@ -103,7 +104,7 @@ export interface AuthorizationServerRequest {
   send(url: string, init: { method: string; headers: Record<string, string>; body?: string }): Promise<Response>;
 }
 
-/** Where the person who named themselves signs in: their server's issuer, and the `login_hint` as it takes it. */
+/** Where the person who named themselves signs in: their server's issuer, and the `login_hint` as it takes it (empty: none is sent). */
 export interface AccountAuthorizationServer {
   issuer: string;
   loginHint: string;
@@ -113,6 +114,26 @@ export interface AccountAuthorizationServer {
 export interface VerifiedAccount {
   subject: string;
   apiBaseUrl: string;
+}
+
+/** What a registerClient hook is given: the server to register at, and what the app registers as. */
+export interface ClientRegistrationRequest {
+  /** The server's issuer identifier, from its metadata. */
+  issuer: string;
+  /** The server's RFC 8414 metadata as it published it, extensions included (Mastodon's `app_registration_endpoint`). */
+  metadata: Record<string, unknown>;
+  /** The callback the app's sign-ins come back to. */
+  redirectUri: string;
+  /** The scopes the app asks for (space-separated). */
+  scope: string;
+  /** The name the server shows people for the app. */
+  clientName: string;
+  /** The app's own page, for the server to link to. */
+  website: string;
+  /** Whether http URLs may be followed (development and tests); https only otherwise. */
+  allowInsecureHttp: boolean;
+  /** Sends a request over the provider connections, with the provider timeout; no redirects are followed. */
+  send(url: string, init: { method: string; headers: Record<string, string>; body?: string }): Promise<Response>;
 }
 
 /** `revoked`: the provider ended the grant now; `already_revoked`: it no longer knew the token, which is as good. */
@@ -231,6 +252,14 @@ export interface ProviderHooks {
    * that names no account.
    */
   accountAuthorizationServer?(request: AuthorizationServerRequest): Promise<AccountAuthorizationServer>;
+  /**
+   * Registers the app as a client at one of the provider's servers, for a provider each of whose servers knows only
+   * the apps registered there and lets apps register themselves (Mastodon's `POST /api/v1/apps`,
+   * https://docs.joinmastodon.org/methods/apps/#create). Called once per server: the client is kept (see
+   * ClientRegistrationStore) and signs in, refreshes and revokes there from then on. Returns its id and secret;
+   * throws a ProviderUnavailableError when the server refuses or answers nonsense.
+   */
+  registerClient?(request: ClientRegistrationRequest): Promise<Pick<RegisteredClient, 'clientId' | 'clientSecret'>>;
   /**
    * Revokes the grant at a provider that has no RFC 7009 endpoint. It is
    * given a live access token (refreshed first when the stored one expired).

@@ -2,6 +2,7 @@ import * as oidc from 'openid-client';
 import { withAccessTokenParameter } from './api-query.js';
 import { withChallengeWithoutErrorDropped } from './challenge-without-error.js';
 import { clientAuthentication } from './client-auth.js';
+import type { ClientRegistrationStore, RegisteredClient } from './client-registration.js';
 import { describeProviderFailure, ProviderUnavailableError, TokenkeeperError, UnknownProviderError } from './errors.js';
 import type { ProviderEndpoints, ProviderSettings } from './provider-settings.js';
 import { atRegionalServer, listedRegionalServer } from './regional-servers.js';
@@ -21,6 +22,11 @@ export interface RegistryOptions {
    * answer is waited for twice as long (see REFRESH_TIMEOUT_FACTOR).
    */
   timeoutSeconds?: number;
+  /**
+   * Where the clients the app registers at each server are kept (ProviderHooks.registerClient): needed by a provider
+   * with that hook, whose every server's client is found there, or registered and kept there.
+   */
+  clientRegistrations?: ClientRegistrationStore;
 }
 
 export interface SendInit {
@@ -52,6 +58,12 @@ export interface RegisteredProvider {
    */
   configurationAt(server: string | null): Promise<oidc.Configuration>;
   discovery(): DiscoveryState;
+  /**
+   * Drops the client registered at `server` (registerClient) when it is still `clientId`, for a server that no
+   * longer knows it (it refused it as `invalid_client`): the next sign-in there registers anew. False for any other
+   * provider, or when another client is kept there by now.
+   */
+  forgetRegisteredClient(server: string, clientId: string): Promise<boolean>;
   /** A request to one of the provider's own URLs (not a protocol step openid-client makes), with the provider timeout. */
   send(url: string, init: SendInit): Promise<Response>;
 }
@@ -283,7 +295,9 @@ async function resolveConfiguration(
   customFetch: oidc.CustomFetch | undefined,
 ): Promise<oidc.Configuration> {
   const execute = applyOptions(settings, customFetch, options);
-  const clientAuth = await clientAuthentication(settings);
+  // A provider that registers itself at each server has no client of its own: its discovered configuration is only
+  // the server's metadata, and each server's client is put in (withRegisteredClient).
+  const clientAuth = settings.hooks?.registerClient ? oidc.None() : await clientAuthentication(settings);
   if (settings.discovery) {
     const url = 'issuer' in settings.discovery ? settings.discovery.issuer : settings.discovery.metadataUrl;
     const send = settings.metadataOverrides ? withMetadataOverrides(customFetch, settings.metadataOverrides) : (customFetch ?? ((to, init) => fetch(to, init as RequestInit)));
@@ -338,6 +352,57 @@ async function regionalConfiguration(
     if (endpoint !== undefined) metadata[key] = atRegionalServer(endpoint, origin);
   }
   const config = new oidc.Configuration(metadata as oidc.ServerMetadata, settings.clientId, undefined, await clientAuthentication(settings));
+  for (const step of applyOptions(settings, customFetch, options)) step(config);
+  return config;
+}
+
+/**
+ * The configuration of a server with the client the app registered there (registerClient): the one kept for it, or,
+ * the first time, one registered now and kept (of two processes registering at once, the client kept first is used
+ * by both; the other stays unused at the server). `discovered` is the server's configuration as discovery found it.
+ */
+async function withRegisteredClient(
+  discovered: oidc.Configuration,
+  settings: ProviderSettings,
+  options: RegistryOptions,
+  customFetch: oidc.CustomFetch | undefined,
+  send: RegisteredProvider['send'],
+): Promise<oidc.Configuration> {
+  const register = settings.hooks?.registerClient;
+  const store = options.clientRegistrations;
+  const registration = settings.clientRegistration;
+  if (!register || !store || !registration) {
+    throw new Error(`provider ${settings.name} registers itself at each server: it needs clientRegistration settings and a client registration store (clientRegistrations)`);
+  }
+  const metadata = discovered.serverMetadata();
+  let client: RegisteredClient | undefined = await store.findClient(settings.name, metadata.issuer);
+  // Registered for another callback or other scopes (the configuration changed since): the server would refuse the
+  // sign-in, so a client is registered for these, in place of that one.
+  if (client !== undefined && (client.redirectUri !== registration.redirectUri || client.scope !== settings.scope)) {
+    await store.forgetClient(settings.name, metadata.issuer, client.clientId);
+    client = undefined;
+  }
+  if (client === undefined) {
+    const registered = await register({
+      issuer: metadata.issuer,
+      metadata: { ...metadata },
+      redirectUri: registration.redirectUri,
+      scope: settings.scope,
+      clientName: registration.clientName,
+      website: registration.website,
+      allowInsecureHttp: settings.allowInsecureHttp,
+      send,
+    });
+    const made = { clientId: registered.clientId, clientSecret: registered.clientSecret, redirectUri: registration.redirectUri, scope: settings.scope };
+    client = await store.keepClient(settings.name, metadata.issuer, made, Math.floor(Date.now() / 1000));
+  }
+  const auth = await clientAuthentication({
+    ...settings,
+    clientId: client.clientId,
+    clientSecret: client.clientSecret ?? '',
+    ...(client.clientSecret === null ? { tokenEndpointAuthMethod: 'none' as const } : {}),
+  });
+  const config = new oidc.Configuration(metadata, client.clientId, undefined, auth);
   for (const step of applyOptions(settings, customFetch, options)) step(config);
   return config;
 }
@@ -404,10 +469,29 @@ function register(settings: ProviderSettings, options: RegistryOptions): Registe
     }
     return made;
   };
+  const sendOwn: RegisteredProvider['send'] = (url, init) =>
+    send(url, { method: init.method, headers: init.headers, body: init.body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+  // A provider that registers itself at each server (registerClient): every server's configuration, the configured
+  // one's included, carries the client registered there, by issuer.
+  const registeredServers = new Map<string, Promise<oidc.Configuration>>();
+  const registeredServer = async (issuer: string) => {
+    let made = registeredServers.get(issuer);
+    if (made === undefined) {
+      if (registeredServers.size >= ACCOUNT_SERVERS_KEPT) registeredServers.delete(registeredServers.keys().next().value as string);
+      made = configuration()
+        .then((base) => (base.serverMetadata().issuer === issuer ? base : accountServer(issuer)))
+        .then((discovered) => withRegisteredClient(discovered, settings, options, customFetch, sendOwn))
+        .then(endpointsOf);
+      registeredServers.set(issuer, made);
+      made.catch(() => registeredServers.delete(issuer));
+    }
+    return made;
+  };
   return {
     settings,
     configuration,
     configurationAt: async (server) => {
+      if (settings.hooks?.registerClient) return registeredServer(server ?? (await configuration()).serverMetadata().issuer);
       const base = await configuration();
       const home = base.serverMetadata().token_endpoint;
       if (server === null || (home !== undefined && new URL(server).origin === new URL(home).origin)) return base;
@@ -433,8 +517,12 @@ function register(settings: ProviderSettings, options: RegistryOptions): Registe
       return made;
     },
     discovery: () => discovery,
-    send: (url, init) =>
-      send(url, { method: init.method, headers: init.headers, body: init.body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) }),
+    forgetRegisteredClient: async (server, clientId) => {
+      if (!settings.hooks?.registerClient || !options.clientRegistrations) return false;
+      registeredServers.delete(server);
+      return options.clientRegistrations.forgetClient(settings.name, server, clientId);
+    },
+    send: sendOwn,
   };
 }
 

@@ -442,6 +442,17 @@ export interface ProviderSettings {
    * its own network (SSRF). The operator's own servers for it (`<NAME>_ISSUER`) must then be at public addresses too.
    */
   publicAddressesOnly?: boolean;
+  /**
+   * For a provider whose hooks register the app at each server (registerClient): what the app registers as, the
+   * callback (`<BASE_URL>/auth/<name>/callback`), the name people are shown, and its page. Its client id and secret
+   * are then not configured (`clientId` is REGISTERED_AT_EACH_SERVER, `clientSecret` empty): each server's own are used.
+   */
+  clientRegistration?: { redirectUri: string; clientName: string; website: string };
+  /**
+   * How the sign-in page asks a person to name their account or server (login_hint), for a provider whose people
+   * sign in at servers of their own (accountAuthorizationServer): the field's label and an example.
+   */
+  accountPrompt?: { label: string; placeholder: string };
   /** `http:` URLs are accepted only when this is true (outside production). */
   allowInsecureHttp: boolean;
 }
@@ -460,6 +471,9 @@ export function apiHeadersOf(settings: Pick<ProviderSettings, 'apiHeaders' | 'cl
 }
 
 /** Whether the provider has an API to call on a person's behalf: a configured base URL, or one per connection. */
+/** The client id of a provider that registers itself at each server (clientRegistration), which has none of its own. */
+export const REGISTERED_AT_EACH_SERVER = 'registered-at-each-server';
+
 export function hasProviderApi(settings: Pick<ProviderSettings, 'apiBaseUrl' | 'connectionApiBase'>): boolean {
   return Boolean(settings.apiBaseUrl || settings.connectionApiBase);
 }

@@ -3,8 +3,8 @@ import { resolve } from 'node:path';
 import { findPreset, PRESET_VALUE_VARIABLES, PROVIDER_PRESETS, type PresetSettings, type PresetValueName, type PresetValues } from '../client/providers/index.js';
 import { withoutTrailingSlash } from '../client/providers/preset.js';
 import { readClientPrivateKey, signingAlgorithmOf } from '../client/client-auth.js';
-import { isLoopbackBaseUrl, isMetadataDocumentUrl, metadataDocumentClientId } from '../client/client-metadata.js';
-import type { ClientPrivateKey, ProviderEndpoints, ProviderSettings, TokenEndpointAuthMethod } from '../client/provider-settings.js';
+import { appCallbackUrl, isLoopbackBaseUrl, isMetadataDocumentUrl, metadataDocumentClientId } from '../client/client-metadata.js';
+import { REGISTERED_AT_EACH_SERVER, type ClientPrivateKey, type ProviderEndpoints, type ProviderSettings, type TokenEndpointAuthMethod } from '../client/provider-settings.js';
 import { ConfigError } from './config-error.js';
 import type { Environment } from './env-file.js';
 import { onOrOff, url } from './env-values.js';
@@ -238,7 +238,16 @@ export function providerSettings(env: Environment, name: string, production: boo
   if (metadataDocument && configuredClientId === undefined && baseUrl === undefined) {
     throw new ConfigError(`${prefix}_CLIENT_ID`, `is missing: the ${presetName} preset's client id is the URL your app serves its client metadata document at`);
   }
-  if (!metadataDocument && !configuredClientId) throw new ConfigError(`${prefix}_CLIENT_ID`, `is missing (OAUTH_PROVIDERS lists "${name}")`);
+  // A preset that registers the app at each server people sign in at (Mastodon's): no client of its own to configure.
+  const registers = fromPreset.hooks?.registerClient !== undefined;
+  if (registers) {
+    const registersWhy = `the ${presetName} preset registers this app at each server people sign in at`;
+    for (const suffix of ['CLIENT_ID', 'CLIENT_SECRET', 'TOKEN_ENDPOINT_AUTH_METHOD', 'PRIVATE_KEY_FILE']) {
+      if (v(suffix) !== undefined) throw new ConfigError(`${prefix}_${suffix}`, `is not used: ${registersWhy}, with the client each gives it; remove it`);
+    }
+    if (baseUrl === undefined) throw new ConfigError(`${prefix}_PRESET`, `is ${presetName}, which needs the app's BASE_URL: ${registersWhy}, with its callback under BASE_URL (the app has one; a library's host does not)`);
+  }
+  if (!metadataDocument && !registers && !configuredClientId) throw new ConfigError(`${prefix}_CLIENT_ID`, `is missing (OAUTH_PROVIDERS lists "${name}")`);
   const { signedClientSecret } = fromPreset;
   // A preset whose client secret is signed here (Apple) takes the key instead of a secret and a method.
   const signs = `the ${presetName} preset signs its client secret with ${prefix}_PRIVATE_KEY_FILE`;
@@ -249,7 +258,7 @@ export function providerSettings(env: Environment, name: string, production: boo
   }
   const clientSecret = v('CLIENT_SECRET');
   if (signedClientSecret && clientSecret) throw new ConfigError(`${prefix}_CLIENT_SECRET`, `is not used: ${signs}; remove it`);
-  if (!signedClientSecret && SECRET_METHODS.has(authMethod) && !clientSecret) {
+  if (!signedClientSecret && !registers && SECRET_METHODS.has(authMethod) && !clientSecret) {
     throw new ConfigError(`${prefix}_CLIENT_SECRET`, `is missing (OAUTH_PROVIDERS lists "${name}"; ${authMethod} needs it)`);
   }
   // A preset that sends the secret with every API call (Etsy's x-api-key) needs it whatever the token endpoint takes.
@@ -366,7 +375,8 @@ export function providerSettings(env: Environment, name: string, production: boo
     throw new ConfigError(`${prefix}_SIGN_OUT_AT_PROVIDER`, `needs OpenID discovery (${prefix}_ISSUER or ${prefix}_SERVER_METADATA_URL), whose document names the end_session_endpoint; remove it, or set one of those`);
   }
 
-  const clientId = metadataDocument && configuredClientId === undefined ? metadataDocumentClientId(baseUrl!, name, scope) : configuredClientId!;
+  const clientId = registers ? REGISTERED_AT_EACH_SERVER : metadataDocument && configuredClientId === undefined ? metadataDocumentClientId(baseUrl!, name, scope) : configuredClientId!;
+  const clientRegistration = registers ? { redirectUri: appCallbackUrl(baseUrl!, name), clientName: baseUrl!.host, website: baseUrl!.origin } : undefined;
 
   return {
     name,
@@ -405,6 +415,8 @@ export function providerSettings(env: Environment, name: string, production: boo
     ...(dpop ? { dpop } : {}),
     ...(par ? { pushedAuthorizationRequests: true } : {}),
     ...(metadataDocument ? { clientIdMetadataDocument: true } : {}),
+    ...(clientRegistration ? { clientRegistration } : {}),
+    ...(fromPreset.accountPrompt ? { accountPrompt: fromPreset.accountPrompt } : {}),
     ...(fromPreset.skipUserinfo ? { skipUserinfo: true } : {}),
     ...(fromPreset.userinfoByIntrospection ? { userinfoByIntrospection: true } : {}),
     ...(fromPreset.userinfoPostJson ? { userinfoPostJson: fromPreset.userinfoPostJson } : {}),

@@ -1,10 +1,12 @@
 import type { Logger } from 'pino';
 import { createClient } from '../client/client.js';
+import type { ClientRegistrationStore, RegisteredClient as ClientRegisteredClient } from '../client/client-registration.js';
 import type { ProviderApi } from '../client/provider-api.js';
 import type { ProviderRegistry } from '../client/provider-registry.js';
 import type { TokenManager } from '../client/token-manager.js';
 import type { TokenSet as ClientTokenSet } from '../client/token-set.js';
 import type { AppConfig } from '../config/config.js';
+import { SqlClientRegistrationStore, type RegisteredClient as DbRegisteredClient } from '../db/client-registration.repository.js';
 import { openDatabase, type Database } from '../db/database.js';
 import { migrateToLatest, newerSchemaWarning, unknownMigrations } from '../db/migrate.js';
 import { parseEncryptionKeys, TokenCipher } from '../db/token-cipher.js';
@@ -18,6 +20,9 @@ type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : fals
 // client/ and db/ each declare TokenSet (db may not import client); this stops the build unless each is assignable to
 // the other, which handing the store to the client alone does not check (method parameters are compared bivariantly).
 true satisfies SameShape<ClientTokenSet, DbTokenSet>;
+// The same for the registered client, and the SQL store is a ClientRegistrationStore (db/ cannot say `implements` it).
+true satisfies SameShape<ClientRegisteredClient, DbRegisteredClient>;
+true satisfies (SqlClientRegistrationStore extends ClientRegistrationStore ? true : false);
 
 /** What the object graph needs of the configuration: the server's AppConfig has it all; the library builds just this. */
 export type CoreConfig = Pick<AppConfig, 'databaseUrl' | 'tokenEncryptionKeys' | 'providers' | 'caFile' | 'providerTimeoutSeconds' | 'refreshLeewaySeconds' | 'refreshKeepalive' | 'webhooks'>;
@@ -84,6 +89,7 @@ export async function openTokenkeeper<Config extends CoreConfig>(options: OpenTo
     const client = createClient({
       providers: config.providers,
       store: tokenStore,
+      clientRegistrations: new SqlClientRegistrationStore(database.db, cipher),
       ...(config.caFile ? { caFile: config.caFile } : {}),
       timeoutSeconds: config.providerTimeoutSeconds,
       tokens: {

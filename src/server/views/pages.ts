@@ -46,9 +46,10 @@ ${providers.map((p) => (p.hooks?.accountAuthorizationServer ? accountSignIn(p, n
  * a form that sends what they type as `login_hint`; left empty, the sign-in goes to the configured server.
  */
 function accountSignIn(provider: ProviderSettings, next: string | null): SafeHtml {
+  const prompt = provider.accountPrompt ?? { label: `${provider.displayName} handle (optional)`, placeholder: 'alice.bsky.social' };
   return html`<form class="account-sign-in" method="get" action="/login/${encodeURIComponent(provider.name)}">
 ${next ? html`<input type="hidden" name="next" value="${next}">` : null}
-<label>${provider.displayName} handle (optional) <input name="login_hint" placeholder="alice.bsky.social" autocomplete="username" autocapitalize="none" spellcheck="false" maxlength="256"></label>
+<label>${prompt.label} <input name="login_hint" placeholder="${prompt.placeholder}" autocomplete="username" autocapitalize="none" spellcheck="false" maxlength="256"></label>
 <button class="button" type="submit">Sign in with ${provider.displayName}</button>
 </form>`;
 }

@@ -92,64 +92,52 @@ export async function rotateEncryptionKeys(
   // Once it has stopped a loop, interrupted stays true: a signal after the last row interrupts nothing.
   let interrupted = false;
   const stopped = () => (interrupted ||= options.signal?.aborted === true);
-  const tokens = emptyRotation();
-  let afterId = '';
-  while (!stopped()) {
-    const ids = await db.selectFrom('tokens').select('id').where('id', '>', afterId).orderBy('id').limit(batchSize).execute();
-    const last = ids.at(-1);
-    if (last === undefined) break;
-    afterId = last.id;
-    for (const { id } of ids) {
-      if (stopped()) break;
-      record(tokens, await rotateTokenRow(db, cipher, id), id);
+  /** Goes through one table a page of keys at a time (`page`: the next keys after the one given, in order), rotating each row. */
+  const rotateTable = async (
+    table: RotatedTable,
+    page: (after: string) => Promise<string[]>,
+    rotateRow: (key: string) => Promise<Outcome | undefined>,
+    label: (key: string) => string = (key) => key,
+  ): Promise<TableRotation> => {
+    const rotation = emptyRotation();
+    let after = '';
+    while (!stopped()) {
+      const keys = await page(after);
+      const last = keys.at(-1);
+      if (last === undefined) break;
+      after = last;
+      for (const key of keys) {
+        if (stopped()) break;
+        record(rotation, await rotateRow(key), label(key));
+      }
+      options.onBatch?.(table, rotation);
+      await betweenBatches(options.signal);
     }
-    options.onBatch?.('tokens', tokens);
-    await betweenBatches(options.signal);
-  }
+    return rotation;
+  };
 
-  const loginTransactions = emptyRotation();
-  let afterState = '';
-  while (!stopped()) {
-    const states = await db
-      .selectFrom('login_transactions')
-      .select('state')
-      .where('state', '>', afterState)
-      .where('expires_at', '>', options.now)
-      .orderBy('state')
-      .limit(batchSize)
-      .execute();
-    const last = states.at(-1);
-    if (last === undefined) break;
-    afterState = last.state;
-    for (const { state } of states) {
-      if (stopped()) break;
-      record(loginTransactions, await rotateLoginTransactionRow(db, cipher, state), loginTransactionLabel(state));
-    }
-    options.onBatch?.('login_transactions', loginTransactions);
-    await betweenBatches(options.signal);
-  }
-
-  const registeredClients = emptyRotation();
-  let afterClientId = '';
-  while (!stopped()) {
-    const ids = await db
-      .selectFrom('registered_clients')
-      .select('id')
-      .where('id', '>', afterClientId)
-      .where('client_secret', 'is not', null)
-      .orderBy('id')
-      .limit(batchSize)
-      .execute();
-    const last = ids.at(-1);
-    if (last === undefined) break;
-    afterClientId = last.id;
-    for (const { id } of ids) {
-      if (stopped()) break;
-      record(registeredClients, await rotateRegisteredClientRow(db, cipher, id), id);
-    }
-    options.onBatch?.('registered_clients', registeredClients);
-    await betweenBatches(options.signal);
-  }
+  const tokens = await rotateTable(
+    'tokens',
+    async (after) => (await db.selectFrom('tokens').select('id').where('id', '>', after).orderBy('id').limit(batchSize).execute()).map((row) => row.id),
+    (id) => rotateTokenRow(db, cipher, id),
+  );
+  const loginTransactions = await rotateTable(
+    'login_transactions',
+    async (after) =>
+      (await db.selectFrom('login_transactions').select('state').where('state', '>', after).where('expires_at', '>', options.now).orderBy('state').limit(batchSize).execute()).map(
+        (row) => row.state,
+      ),
+    (state) => rotateLoginTransactionRow(db, cipher, state),
+    loginTransactionLabel,
+  );
+  const registeredClients = await rotateTable(
+    'registered_clients',
+    async (after) =>
+      (await db.selectFrom('registered_clients').select('id').where('id', '>', after).where('client_secret', 'is not', null).orderBy('id').limit(batchSize).execute()).map(
+        (row) => row.id,
+      ),
+    (id) => rotateRegisteredClientRow(db, cipher, id),
+  );
 
   return { keyId: cipher.currentKeyId, tokens, loginTransactions, registeredClients, interrupted };
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
-import { newId } from './database.js';
+import { newId, type Database } from './database.js';
 import type { DatabaseSchema, RegisteredClientRow } from './schema.js';
+import { beginsWith } from './text-search.js';
 import type { TokenCipher } from './token-cipher.js';
 
 // The same shape as client/'s RegisteredClient, which db/ may not import (the
@@ -103,4 +104,64 @@ export class SqlClientRegistrationStore {
     const clientSecret = row.client_secret === null ? null : this.#cipher.decrypt(row.client_secret, registeredClientAssociatedData(row.provider, row.server));
     return { clientId: row.client_id, clientSecret, redirectUri: row.redirect_uri, scope: row.scope };
   }
+}
+
+/** A registered client as the admin site lists it: where and for what it was registered, never its secret. */
+export interface RegisteredClientListing {
+  id: string;
+  provider: string;
+  server: string;
+  clientId: string;
+  redirectUri: string;
+  scope: string;
+  /** Whether a secret is kept (encrypted); null for a public client. */
+  hasSecret: boolean;
+  createdAt: number;
+}
+
+function listingOf(row: Omit<RegisteredClientRow, 'client_secret'> & { has_secret: unknown }): RegisteredClientListing {
+  return {
+    id: row.id,
+    provider: row.provider,
+    server: row.server,
+    clientId: row.client_id,
+    redirectUri: row.redirect_uri,
+    scope: row.scope,
+    hasSecret: row.has_secret === true || row.has_secret === 1 || row.has_secret === '1',
+    createdAt: Number(row.created_at),
+  };
+}
+
+/** The registered clients for the admin site, a page at a time, newest first (or oldest), searched by the server's URL or the provider's name. */
+export async function listRegisteredClientsForAdmin(
+  { db, dialect }: Pick<Database, 'db' | 'dialect'>,
+  options: { search?: string; direction: 'asc' | 'desc'; offset: number; limit: number },
+): Promise<{ rows: RegisteredClientListing[]; total: number }> {
+  let query = db.selectFrom('registered_clients');
+  const search = options.search;
+  if (search) query = query.where((eb) => eb.or([beginsWith(dialect, 'server', search), beginsWith(dialect, 'provider', search)]));
+  const columns = ['id', 'provider', 'server', 'client_id', 'redirect_uri', 'scope', 'created_at'] as const;
+  const [rows, count] = await Promise.all([
+    query
+      .select(columns)
+      .select((eb) => eb.case().when('client_secret', 'is not', null).then(1).else(0).end().as('has_secret'))
+      .orderBy('created_at', options.direction)
+      .orderBy('id', options.direction)
+      .limit(options.limit)
+      .offset(options.offset)
+      .execute(),
+    query.select((eb) => eb.fn.countAll<number | string | bigint>().as('total')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows: rows.map(listingOf), total: Number(count.total) };
+}
+
+/** One registered client for the admin site, by its row id; never its secret. */
+export async function findRegisteredClientForAdmin(db: Kysely<DatabaseSchema>, id: string): Promise<RegisteredClientListing | undefined> {
+  const row = await db
+    .selectFrom('registered_clients')
+    .select(['id', 'provider', 'server', 'client_id', 'redirect_uri', 'scope', 'created_at'])
+    .select((eb) => eb.case().when('client_secret', 'is not', null).then(1).else(0).end().as('has_secret'))
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row && listingOf(row);
 }

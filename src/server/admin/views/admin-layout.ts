@@ -6,7 +6,7 @@ export interface AdminLayoutContext {
   adminName: string | null;
   csrfToken: string | null;
   /** Which nav entry is current. */
-  section: 'dashboard' | 'users' | 'tokens' | 'services' | 'webhooks' | 'audit' | null;
+  section: 'dashboard' | 'users' | 'tokens' | 'services' | 'webhooks' | 'registered-clients' | 'audit' | null;
   /** A one-line outcome of the last action, shown once. */
   flash?: string | null;
 }
@@ -17,6 +17,7 @@ const NAV: ReadonlyArray<{ section: AdminLayoutContext['section']; href: string;
   { section: 'tokens', href: '/admin/tokens', label: 'Tokens' },
   { section: 'services', href: '/admin/services', label: 'Service keys' },
   { section: 'webhooks', href: '/admin/webhooks', label: 'Webhooks' },
+  { section: 'registered-clients', href: '/admin/registered-clients', label: 'Registered clients' },
   { section: 'audit', href: '/admin/audit', label: 'Audit log' },
 ];
 

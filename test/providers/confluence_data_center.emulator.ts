@@ -7,17 +7,8 @@
  * the provider's system properties
  * (https://confluence.atlassian.com/bitbucketserver/oauth-2-0-provider-system-properties-1108483660.html)
  * and the REST API's user resource (https://developer.atlassian.com/server/confluence/rest/v1000/api-group-user):
- * - Authorize: `GET /rest/oauth2/latest/authorize` with `client_id`, the
- *   link's `redirect_uri`, `response_type=code`, `scope` among `READ`,
- *   `WRITE`, `ADMIN`, `SYSTEM_ADMIN` (another goes back as `invalid_scope`),
- *   `state`, and a PKCE challenge it keeps. The person approves (at once
- *   here, as signInAs()'s person) or denies.
- * - Token: `POST /rest/oauth2/latest/token`, whose parameters (the client's
- *   id and secret among them) it reads from the query or the form. A code
- *   lives 600 seconds at most and is good once; access tokens 3600 seconds
- *   (the default). A refresh needs the `redirect_uri` again and answers a new
- *   pair; the old refresh token is refused from then on (both taken from the
- *   same provider's Jira page). Refusals are RFC 6749 §5.2's.
+ * - The provider's authorization and token endpoints, shared by the Data Center
+ *   products (kit/atlassian-data-center.ts).
  * - `GET /rest/api/user/current` answers the user (`type`, `username`,
  *   `userKey`, `displayName`, `profilePicture`…), or the anonymous user
  *   (no `userKey`) to a person the test makes anonymous;
@@ -25,15 +16,11 @@
  * - revokeApp() is the person revoking the grant under Authorized
  *   applications: its tokens stop working. There is no revocation endpoint.
  */
-import { authorizationEndpoint } from './kit/authorization-endpoint.js';
-import { requestedScopes } from './kit/authorization.js';
+import { startAtlassianDataCenterSite } from './kit/atlassian-data-center.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
-import { credentialsIn } from './kit/client-authentication.js';
-import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
+import type { EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
-import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
-import { GrantStore } from './kit/grants.js';
-import { oauthError, tokenEndpoint, tokenMembers } from './kit/token-endpoint.js';
+import { json } from './kit/emulator-server.js';
 
 export interface ConfluenceUser {
   /** The user key (32 hexadecimal digits), which a rename of the username leaves as it is. */
@@ -52,43 +39,9 @@ export interface ConfluenceEmulator extends EmulatorHandle<ConfluenceUser> {
   readonly refreshRedirectUris: ReadonlyArray<string | null>;
 }
 
-const SCOPES = ['READ', 'WRITE', 'ADMIN', 'SYSTEM_ADMIN'];
-
-/** The token endpoint's parameters, from the query and the form. */
-function parameters(request: EmulatorRequest): URLSearchParams {
-  const merged = new URLSearchParams(request.url.searchParams);
-  for (const [name, value] of request.form()) if (!merged.has(name)) merged.set(name, value);
-  return merged;
-}
 
 export async function startConfluenceEmulator(options: EmulatorOptions): Promise<ConfluenceEmulator> {
-  const server = await startEmulatorServer();
-  const grants = new GrantStore<ConfluenceUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: 3600, refreshPolicy: 'rotating', codeTtl: 600 });
-  const controls = emulatorControls<ConfluenceUser>(server, grants);
-  const refreshRedirectUris: Array<string | null> = [];
-
-  authorizationEndpoint(server, '/rest/oauth2/latest/authorize', {
-    client: options,
-    grants,
-    approver: controls.approver,
-    refuse: (query) => {
-      const asked = requestedScopes(query);
-      return asked.length === 0 || asked.some((scope) => !SCOPES.includes(scope)) ? { error: 'invalid_scope' } : undefined;
-    },
-  });
-
-  tokenEndpoint(server, '/rest/oauth2/latest/token', {
-    client: options,
-    grants,
-    failure: { queued: controls.tokenFailure },
-    authenticates: (request) => credentialsIn(parameters(request), options),
-    parameters,
-    refuseRefresh: (_presented, form) => {
-      refreshRedirectUris.push(form.get('redirect_uri'));
-      return form.get('redirect_uri') === options.redirectUri ? undefined : oauthError(400, 'invalid_grant');
-    },
-    answer: ({ grant, tokens }) => json(200, tokenMembers(tokens, grant.scope, 'Bearer')),
-  });
+  const { server, grants, controls, refreshRedirectUris } = await startAtlassianDataCenterSite<ConfluenceUser>(options);
 
   const unauthorized = () => json(401, { statusCode: 401, message: 'This request requires authentication.' });
   const picture = { path: '/confluence/images/icons/profilepics/default.svg', width: 48, height: 48, isDefault: true };

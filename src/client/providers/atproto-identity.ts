@@ -14,6 +14,7 @@
 import { describeProviderFailure, ProviderUnavailableError, TokenkeeperError } from '../errors.js';
 import type { AccountAuthorizationServer, AccountVerificationRequest, VerifiedAccount } from '../provider-hooks.js';
 import { objectOf, withoutTrailingSlash } from './preset.js';
+import { hostOrigin, rootOrigin } from './server-origin.js';
 
 /** The PLC directory of the public AT Protocol network. */
 export const PLC_DIRECTORY = 'https://plc.directory';
@@ -28,8 +29,7 @@ export function didDocumentUrl(did: string, directory: string, allowInsecureHttp
   if (!WEB_DID.test(did)) return undefined;
   const host = did.slice('did:web:'.length).replace(/%3a/i, ':');
   // did:web is https; a loopback host on http is taken in development and tests only.
-  const scheme = allowInsecureHttp && /^(127\.0\.0\.1|localhost)(:|$)/.test(host) ? 'http' : 'https';
-  return `${scheme}://${host}/.well-known/did.json`;
+  return `${hostOrigin(host, allowInsecureHttp)}/.well-known/did.json`;
 }
 
 /** The account's PDS, the origin of the document's `#atproto_pds` service; undefined when it names none usable. */
@@ -37,15 +37,7 @@ export function personalDataServer(document: Record<string, unknown>, did: strin
   if (document.id !== did || !Array.isArray(document.service)) return undefined;
   const service = document.service.map(objectOf).find((entry) => entry !== undefined && (entry.id === '#atproto_pds' || entry.id === `${did}#atproto_pds`));
   if (service?.type !== 'AtprotoPersonalDataServer' || typeof service.serviceEndpoint !== 'string') return undefined;
-  let endpoint: URL;
-  try {
-    endpoint = new URL(service.serviceEndpoint);
-  } catch {
-    return undefined;
-  }
-  const schemeTaken = endpoint.protocol === 'https:' || (allowInsecureHttp && endpoint.protocol === 'http:');
-  const originOnly = (endpoint.pathname === '/' || endpoint.pathname === '') && !endpoint.search && !endpoint.hash && !endpoint.username && !endpoint.password;
-  return schemeTaken && originOnly ? endpoint.origin : undefined;
+  return rootOrigin(service.serviceEndpoint, allowInsecureHttp);
 }
 
 /** What the identity lookups need of a hook's request: who the configured server is, and how to reach others. */

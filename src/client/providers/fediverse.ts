@@ -33,6 +33,7 @@ import { ProviderUnavailableError, TokenkeeperError } from '../errors.js';
 import type { AccountAuthorizationServer, AccountVerificationRequest, AuthorizationServerRequest, ClientRegistrationRequest, VerifiedAccount } from '../provider-hooks.js';
 import type { RegisteredClient } from '../client-registration.js';
 import { objectOf, type ProviderPreset } from './preset.js';
+import { hostOrigin, rootOrigin } from './server-origin.js';
 import { textMembers, trimmedText } from './profile-text.js';
 
 /** A host name (labels of letters, digits and hyphens) or IPv4 address, with an optional port. */
@@ -40,10 +41,9 @@ const HOST = /^(?=.{1,253}(:\d{1,5})?$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z
 /** `user@domain` or `@user@domain`: Mastodon usernames are letters, digits and underscores (dots and hyphens elsewhere). */
 const ADDRESS = /^@?([a-z0-9_][a-z0-9_.-]{0,99})@(.+)$/i;
 
-/** The scheme a host is reached on: https, or http for a loopback host in development and tests. */
+/** A host as its origin, lower case: https, or http for a loopback host in development and tests. */
 function originOf(host: string, allowInsecureHttp: boolean): string {
-  const scheme = allowInsecureHttp && /^(127\.0\.0\.1|localhost)(:|$)/i.test(host) ? 'http' : 'https';
-  return `${scheme}://${host.toLowerCase()}`;
+  return hostOrigin(host.toLowerCase(), allowInsecureHttp);
 }
 
 function notAServer(hint: string): TokenkeeperError {
@@ -52,16 +52,7 @@ function notAServer(hint: string): TokenkeeperError {
 
 /** The origin a server is named by: a host, or an http(s) URL of its root. */
 function serverOrigin(named: string, allowInsecureHttp: boolean): string | undefined {
-  if (HOST.test(named)) return originOf(named, allowInsecureHttp);
-  let url: URL;
-  try {
-    url = new URL(named);
-  } catch {
-    return undefined;
-  }
-  const schemeTaken = url.protocol === 'https:' || (allowInsecureHttp && url.protocol === 'http:');
-  const rootOnly = (url.pathname === '/' || url.pathname === '') && !url.search && !url.hash && !url.username && !url.password;
-  return schemeTaken && rootOnly ? url.origin : undefined;
+  return HOST.test(named) ? originOf(named, allowInsecureHttp) : rootOrigin(named, allowInsecureHttp);
 }
 
 /** The server of an address, by WebFinger at its domain: the origin of its `self` link, the account's actor. */

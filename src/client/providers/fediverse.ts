@@ -55,13 +55,20 @@ function serverOrigin(named: string, allowInsecureHttp: boolean): string | undef
   return HOST.test(named) ? originOf(named, allowInsecureHttp) : rootOrigin(named, allowInsecureHttp);
 }
 
+/** The parsed JSON of a 200 answer (undefined when it is not JSON); any other answer's body is let go, undefined. */
+async function bodyOf200(response: Response): Promise<unknown> {
+  if (response.status === 200) return response.json().catch(() => undefined);
+  await response.body?.cancel().catch(() => {});
+  return undefined;
+}
+
 /** The server of an address, by WebFinger at its domain: the origin of its `self` link, the account's actor. */
 async function addressServer(request: AuthorizationServerRequest, user: string, domain: string): Promise<string> {
   const origin = originOf(domain, request.allowInsecureHttp);
   const address = `${user}@${domain.toLowerCase()}`;
   const url = `${origin}/.well-known/webfinger?resource=${encodeURIComponent(`acct:${address}`)}`;
   const response = await request.send(url, { method: 'GET', headers: { accept: 'application/jrd+json, application/json' } });
-  const body = response.status === 200 ? await response.json().catch(() => undefined) : (await response.body?.cancel().catch(() => {}), undefined);
+  const body = await bodyOf200(response);
   if (response.status === 404 || response.status === 400) throw new TokenkeeperError('bad_request', `${domain} knows no account @${address}.`);
   if (response.status >= 500) throw new ProviderUnavailableError('provider_error', `${domain} answered HTTP ${response.status} for the WebFinger lookup of @${address}.`);
   const links = objectOf(body)?.links;
@@ -88,7 +95,7 @@ async function verifyFediverseAccount(request: AccountVerificationRequest): Prom
   const token = request.answer.access_token;
   if (typeof token !== 'string') throw new ProviderUnavailableError('provider_bad_response', `${server.host} issued no access token.`);
   const response = await request.send(`${server.origin}/api/v1/accounts/verify_credentials`, { method: 'GET', headers: { accept: 'application/json', authorization: `Bearer ${token}` } });
-  const body = response.status === 200 ? await response.json().catch(() => undefined) : (await response.body?.cancel().catch(() => {}), undefined);
+  const body = await bodyOf200(response);
   if (response.status >= 500) throw new ProviderUnavailableError('provider_error', `${server.host} answered HTTP ${response.status} for the account that signed in.`);
   const id = objectOf(body)?.id;
   if (typeof id !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(id)) {

@@ -38,10 +38,25 @@ describe('a preset that registers the app at each server (fediverse)', () => {
     }
   });
 
-  it('needs the default server, and the app\'s BASE_URL, which a library host does not have', () => {
+  it('needs the default server, and the callback it registers: under the app\'s BASE_URL, or a library host\'s own route', () => {
     expect(refusal({ FEDIVERSE_PRESET: 'fediverse' }).variable).toBe('FEDIVERSE_BASE_URL');
     const withoutApp = refusal(fediverse, null);
-    expect(withoutApp.variable).toBe('FEDIVERSE_PRESET');
-    expect(withoutApp.message).toContain("needs the app's BASE_URL");
+    expect(withoutApp.variable).toBe('FEDIVERSE_REDIRECT_URI');
+    expect(withoutApp.message).toContain('is missing');
+    expect(withoutApp.message).toContain('the absolute URL of the callback route');
+
+    const hostCallback = new URL('https://host.example.org/oauth/mastodon/return?from=tokenkeeper');
+    expect(providerSettings(fediverse, 'fediverse', true, process.cwd(), undefined, hostCallback).clientRegistration).toEqual({
+      redirectUri: 'https://host.example.org/oauth/mastodon/return?from=tokenkeeper',
+      clientName: 'host.example.org',
+      website: 'https://host.example.org',
+    });
+  });
+
+  it('refuses a registered callback for a preset with a client of its own', () => {
+    const github = { GITHUB_PRESET: 'github', GITHUB_CLIENT_ID: 'id', GITHUB_CLIENT_SECRET: 'secret' };
+    expect(() => providerSettings(github, 'github', true, process.cwd(), undefined, new URL('https://host.example.org/cb'))).toThrow(
+      expect.objectContaining({ variable: 'GITHUB_REDIRECT_URI', message: expect.stringContaining('is not used') }),
+    );
   });
 });

@@ -212,9 +212,12 @@ function refreshTokenIdleSeconds(raw: string | undefined, variable: string, from
  * One provider's settings from its `<NAME>_…` variables over its preset
  * (if any). Every endpoint variable wins over the preset and over what
  * discovery finds; a variable that is set but would not be used stops
- * start-up, as does anything malformed.
+ * start-up, as does anything malformed. `baseUrl` is the app's (its
+ * callbacks are under it); `registeredCallback` is a library host's callback
+ * route, which a preset that registers the app at each server registers in
+ * place of the app's (`<NAME>_REDIRECT_URI` in messages).
  */
-export function providerSettings(env: Environment, name: string, production: boolean, cwd = process.cwd(), baseUrl?: URL): ProviderSettings {
+export function providerSettings(env: Environment, name: string, production: boolean, cwd = process.cwd(), baseUrl?: URL, registeredCallback?: URL): ProviderSettings {
   const prefix = name.toUpperCase();
   const v = (suffix: string) => env[`${prefix}_${suffix}`]?.trim() || undefined;
   const presetName = v('PRESET')?.toLowerCase();
@@ -245,7 +248,11 @@ export function providerSettings(env: Environment, name: string, production: boo
     for (const suffix of ['CLIENT_ID', 'CLIENT_SECRET', 'TOKEN_ENDPOINT_AUTH_METHOD', 'PRIVATE_KEY_FILE']) {
       if (v(suffix) !== undefined) throw new ConfigError(`${prefix}_${suffix}`, `is not used: ${registersWhy}, with the client each gives it; remove it`);
     }
-    if (baseUrl === undefined) throw new ConfigError(`${prefix}_PRESET`, `is ${presetName}, which needs the app's BASE_URL: ${registersWhy}, with its callback under BASE_URL (the app has one; a library's host does not)`);
+    if (baseUrl === undefined && registeredCallback === undefined) {
+      throw new ConfigError(`${prefix}_REDIRECT_URI`, `is missing: ${registersWhy}, with the absolute URL of the callback route it sends them back to`);
+    }
+  } else if (registeredCallback !== undefined) {
+    throw new ConfigError(`${prefix}_REDIRECT_URI`, `is not used: only a preset that registers the app at each server people sign in at (fediverse) takes its callback here; give it to each sign-in's start; remove it`);
   }
   if (!metadataDocument && !registers && !configuredClientId) throw new ConfigError(`${prefix}_CLIENT_ID`, `is missing (OAUTH_PROVIDERS lists "${name}")`);
   const { signedClientSecret } = fromPreset;
@@ -376,7 +383,8 @@ export function providerSettings(env: Environment, name: string, production: boo
   }
 
   const clientId = registers ? REGISTERED_AT_EACH_SERVER : metadataDocument && configuredClientId === undefined ? metadataDocumentClientId(baseUrl!, name, scope) : configuredClientId!;
-  const clientRegistration = registers ? { redirectUri: appCallbackUrl(baseUrl!, name), clientName: baseUrl!.host, website: baseUrl!.origin } : undefined;
+  const callback = registeredCallback ?? (baseUrl && new URL(appCallbackUrl(baseUrl, name)));
+  const clientRegistration = registers && callback ? { redirectUri: callback.href, clientName: callback.host, website: callback.origin } : undefined;
 
   return {
     name,

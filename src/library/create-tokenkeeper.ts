@@ -350,6 +350,12 @@ function libraryOver(app: Application<CoreConfig>, options: LibraryOptions): Tok
   const start = async (provider: string, startOptions: SignInStartOptions): Promise<StartedSignIn> => {
     const { settings } = app.registry.get(provider);
     const redirectUri = checkedRedirectUri(startOptions?.redirectUri);
+    // A provider that registers the app at each server registered the configured callback: the server sends people
+    // back to no other.
+    const registered = settings.clientRegistration?.redirectUri;
+    if (registered !== undefined && redirectUri !== registered) {
+      throw new TokenkeeperError('bad_request', `signIn.start: redirectUri must be ${registered}, the callback ${provider} registers at each server (providers.${provider}.redirectUri; got ${JSON.stringify(startOptions.redirectUri)})`);
+    }
     if (startOptions.scope !== undefined && parseScope(startOptions.scope) === undefined) {
       throw new TokenkeeperError('invalid_scope', 'signIn.start: scope must be scope tokens separated by spaces (RFC 6749 §3.3).');
     }

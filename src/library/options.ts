@@ -23,7 +23,8 @@ import type { FromEnvOptions, LibraryOptions } from './create-tokenkeeper.js';
 export interface ProviderOptions {
   /** A preset's name: github, google, microsoft, gitlab, keycloak, okta… (README lists them). */
   preset?: string;
-  clientId: string;
+  /** Needed by every provider but one that registers the app at each server (fediverse), which refuses it. */
+  clientId?: string;
   /** Needed by the client_secret_* methods, refused by the others. */
   clientSecret?: string;
   displayName?: string;
@@ -54,6 +55,13 @@ export interface ProviderOptions {
    */
   regionalServers?: readonly string[];
   tokenEndpointAuthMethod?: 'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt' | 'none';
+  /**
+   * For a preset that registers the app at each server people sign in at (fediverse), which has no client of its
+   * own: the absolute URL of your callback route, which it registers at each server, with its host as the app's
+   * name (`https://app.example.com/auth/fediverse/callback`). Each sign-in's start gives the same URL. Refused by
+   * every other preset.
+   */
+  redirectUri?: string;
   /** PEM file of the key for private_key_jwt. */
   privateKeyFile?: string;
   privateKeyId?: string;
@@ -131,7 +139,7 @@ export interface TokenkeeperOptions {
 const PROVIDER_NAME = /^[a-z][a-z0-9_]{0,31}$/;
 
 /** Each option's variable suffix: `clientId` is `<NAME>_CLIENT_ID`. */
-const PROVIDER_OPTION_VARIABLES: Readonly<Record<Exclude<keyof ProviderOptions, 'authorizationParams' | 'refreshTokenIdleDays' | ListOption>, string>> = {
+const PROVIDER_OPTION_VARIABLES: Readonly<Record<Exclude<keyof ProviderOptions, 'authorizationParams' | 'refreshTokenIdleDays' | 'redirectUri' | ListOption>, string>> = {
   preset: 'PRESET',
   clientId: 'CLIENT_ID',
   clientSecret: 'CLIENT_SECRET',
@@ -177,6 +185,7 @@ const OPTION_OF_SUFFIX = new Map<string, string>([
   ...Object.entries(PROVIDER_OPTION_VARIABLES).map(([option, suffix]) => [suffix, option] as [string, string]),
   ['AUTHORIZATION_PARAMS', 'authorizationParams'],
   ['REFRESH_TOKEN_IDLE_DAYS', 'refreshTokenIdleDays'],
+  ['REDIRECT_URI', 'redirectUri'],
   ...Object.entries(LIST_OPTIONS).map(([option, { suffix }]) => [suffix, option] as [string, string]),
 ]);
 
@@ -191,8 +200,13 @@ function providerFromOptions(name: string, options: ProviderOptions, production:
   if (typeof options !== 'object' || options === null) throw new ConfigError(path, 'must be an object ({ clientId, clientSecret, preset or issuer… })');
   const prefix = name.toUpperCase();
   const env: Environment = {};
+  let registeredCallback: URL | undefined;
   for (const [option, value] of Object.entries(options)) {
     if (value === undefined) continue;
+    if (option === 'redirectUri') {
+      registeredCallback = callbackUrl(value, `${path}.redirectUri`);
+      continue;
+    }
     if (option === 'authorizationParams') {
       if (typeof value !== 'object' || value === null) throw new ConfigError(`${path}.authorizationParams`, 'must be an object of strings');
       env[`${prefix}_AUTHORIZATION_PARAMS`] = new URLSearchParams(value as Record<string, string>).toString();
@@ -217,7 +231,7 @@ function providerFromOptions(name: string, options: ProviderOptions, production:
     env[`${prefix}_${suffix}`] = value;
   }
   try {
-    return providerSettings(env, name, production);
+    return providerSettings(env, name, production, undefined, undefined, registeredCallback);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     const variables = new RegExp(`\\b${prefix}_([A-Z_]+)\\b`, 'g');
@@ -226,6 +240,15 @@ function providerFromOptions(name: string, options: ProviderOptions, production:
     const variable = error.variable.startsWith(`${prefix}_`) ? `${path}.${OPTION_OF_SUFFIX.get(error.variable.slice(prefix.length + 1)) ?? error.variable}` : error.variable;
     throw new ConfigError(variable, problem, { cause: error });
   }
+}
+
+/** An absolute http(s) URL of a callback route, without a fragment (RFC 6749 §3.1.2), or a ConfigError naming `option`. */
+function callbackUrl(value: unknown, option: string): URL {
+  const parsed = typeof value === 'string' && URL.canParse(value) ? new URL(value) : undefined;
+  if (parsed === undefined || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || parsed.hash !== '') {
+    throw new ConfigError(option, `must be the absolute http(s) URL of your callback route, without a fragment, such as https://app.example.com/auth/fediverse/callback (got ${described(value)})`);
+  }
+  return parsed;
 }
 
 /**

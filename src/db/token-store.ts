@@ -11,7 +11,7 @@ export type { TokenStatus } from './schema.js';
 
 /**
  * The values one token set holds. The same shape as client/'s TokenSet, which
- * db/ may not import (the layer rules in README); src/server/token-services.ts,
+ * db/ may not import (the layer rules in README); src/core/tokenkeeper.ts,
  * where the two meet, fails to compile unless each is assignable to the other.
  */
 export interface TokenSet {

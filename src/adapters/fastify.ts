@@ -212,6 +212,12 @@ const tokenkeeperRoutes: FastifyPluginAsync<TokenkeeperPluginOptions> = async (f
       return reply.header('cache-control', 'public, max-age=600').send(document);
     }));
 
+    // The client's public keys (a decryption key's, private_key_jwt's): the jwks_uri to register at the provider.
+    routes.get<ProviderRoute>(`${prefix}/:provider/jwks.json`, answering(async (request, reply) => {
+      const jwks = tokenkeeper.signIn.clientJwks(providerOf(request));
+      return reply.header('cache-control', 'public, max-age=600').type('application/jwk-set+json').send(jwks);
+    }));
+
     // A HEAD (a link checker's) must neither start nor use up a sign-in.
     routes.get<ProviderRoute>(`${prefix}/:provider/login`, { exposeHeadRoute: false }, answering(async (request, reply) => {
       const provider = providerOf(request);

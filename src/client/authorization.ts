@@ -8,6 +8,7 @@ import { readProfile } from './profile.js';
 import type { ProviderRegistry, RegisteredProvider } from './provider-registry.js';
 import { renewAccessToken, RenewalRefusedError, type RenewedAccessToken } from './access-token-renewal.js';
 import type { ProviderSettings } from './provider-settings.js';
+import { keptIdToken } from './response-decryption.js';
 import { tokenSetFromResponse, type TokenSet } from './token-set.js';
 
 /**
@@ -506,7 +507,7 @@ export async function finishAuthorization(
       providerSessionId: typeof idClaims.sid === 'string' && idClaims.sid !== '' ? idClaims.sid : null,
     },
     tokens: {
-      ...tokenSetFromResponse(answer, receivedAt, grantedScope(settings, transaction.scope, callbackParameters), apiBase),
+      ...tokenSetFromResponse({ ...answer, id_token: keptIdToken(response) }, receivedAt, grantedScope(settings, transaction.scope, callbackParameters), apiBase),
       ...(regionalServer === undefined ? {} : { authorizationServerUrl: regionalServer }),
       ...(atAccountServer ? { authorizationServerUrl: transaction.issuer } : {}),
       // What the code exchange sent as redirect_uri: for a provider that wants it again in each refresh.

@@ -4,12 +4,14 @@
  * redirect URI, scope, authentication and keys, in place of a registration. The app serves it at
  * `<BASE_URL>/auth/<name>/client-metadata.json`. On a loopback BASE_URL (development), where no provider can fetch
  * anything, the id is AT Protocol's development client id instead: `http://localhost` with the redirect URI and scope
- * in its query, which the provider reads without a fetch.
+ * in its query, which the provider reads without a fetch. Also the client's public keys as a JWK Set (clientJwks),
+ * which the app serves at `<BASE_URL>/auth/<name>/jwks.json` for a provider that reads a client's `jwks_uri`.
  */
 import { createPublicKey } from 'node:crypto';
-import { readClientPrivateKey } from './client-auth.js';
+import { readClientPrivateKey, signingAlgorithmOf } from './client-auth.js';
 import { TokenkeeperError } from './errors.js';
 import type { ProviderSettings } from './provider-settings.js';
+import { decryptionPublicJwk } from './response-decryption.js';
 
 /** The callback URL of a provider on this app: `<BASE_URL>/auth/<name>/callback`, the redirect URI registered there. */
 export function appCallbackUrl(baseUrl: URL, provider: string): string {
@@ -72,8 +74,23 @@ export function clientMetadataDocument(settings: ProviderSettings, redirectUri: 
   };
 }
 
-/** The public JWK of a client's private key, named by its key id. */
+/** The public JWK of a client's signing key, named by its key id. */
 function publicJwk(privateKey: string, keyId: string | undefined): Record<string, unknown> {
-  const jwk = createPublicKey(readClientPrivateKey(privateKey)).export({ format: 'jwk' });
-  return { ...jwk, alg: 'ES256', use: 'sig', ...(keyId === undefined ? {} : { kid: keyId }) };
+  const key = readClientPrivateKey(privateKey);
+  const jwk = createPublicKey(key).export({ format: 'jwk' });
+  return { ...jwk, alg: signingAlgorithmOf(key), use: 'sig', ...(keyId === undefined ? {} : { kid: keyId }) };
+}
+
+/**
+ * The client's public keys as a JWK Set (RFC 7517 §5), for a provider that reads them from a `jwks_uri` registered
+ * for the client: the key its ID tokens and userinfo answers are encrypted to (`use: enc`), and the key its
+ * private_key_jwt assertions are signed with (`use: sig`). `not_found` for a client with neither.
+ */
+export function clientJwks(settings: ProviderSettings): { keys: Array<Record<string, unknown>> } {
+  const keys = [
+    ...(settings.decryptionKey ? [decryptionPublicJwk(settings.decryptionKey)] : []),
+    ...(settings.tokenEndpointAuthMethod === 'private_key_jwt' && settings.privateKey ? [publicJwk(settings.privateKey.key, settings.privateKey.keyId)] : []),
+  ];
+  if (keys.length === 0) throw new TokenkeeperError('not_found', `${settings.displayName} has no keys of the client's to publish (no decryption key, no private_key_jwt).`);
+  return { keys };
 }

@@ -284,6 +284,13 @@ export function describeProviderFailure(provider: string, step: string, error: u
   if (chain.some((e) => errorCode(e) === 'RESPONSE_TOO_LARGE')) {
     return new ProviderUnavailableError('provider_bad_response', `${provider} answered the ${step} with more than we read.`, { cause: error });
   }
+  // An encrypted ID token or userinfo answer (JWE) the app holds no key for, or one encrypted to another key.
+  if (chain.some((e) => (e as Error).message === 'JWE decryption is not configured')) {
+    return new ProviderUnavailableError('provider_bad_response', `${provider} encrypted its answer to the ${step} (JWE), and no decryption key is configured for it (<NAME>_DECRYPTION_KEY_FILE).`, { cause: error });
+  }
+  if (chain.some((e) => errorCode(e) === 'OAUTH_DECRYPTION_FAILED')) {
+    return new ProviderUnavailableError('provider_bad_response', `${provider} encrypted its answer to the ${step} (JWE) to a key other than the one configured (<NAME>_DECRYPTION_KEY_FILE), or with an algorithm it does not take: it could not be decrypted.`, { cause: error });
+  }
   // openid-client's and oauth4webapi's validation (OAUTH_…), jose's checks of tokens and keys (ERR_J…).
   const code = errorCode(error);
   if (code?.startsWith('OAUTH_') || code?.startsWith('ERR_J') || error instanceof oidc.ClientError) {

@@ -6,6 +6,7 @@ import type { ClientRegistrationStore, RegisteredClient } from './client-registr
 import { describeProviderFailure, ProviderUnavailableError, TokenkeeperError, UnknownProviderError } from './errors.js';
 import type { ProviderEndpoints, ProviderSettings } from './provider-settings.js';
 import { atRegionalServer, listedRegionalServer } from './regional-servers.js';
+import { type ClientDecryptionKey, importDecryptionKey } from './response-decryption.js';
 import { withTokenAnswerShaped } from './token-answer-shape.js';
 
 export interface RegistryOptions {
@@ -276,12 +277,17 @@ function describeDiscoveryFailure(displayName: string, url: string, answer: Resp
   });
 }
 
-function applyOptions(settings: ProviderSettings, customFetch: oidc.CustomFetch | undefined, options: RegistryOptions): Array<(config: oidc.Configuration) => void> {
+async function applyOptions(settings: ProviderSettings, customFetch: oidc.CustomFetch | undefined, options: RegistryOptions): Promise<Array<(config: oidc.Configuration) => void>> {
   const steps: Array<(config: oidc.Configuration) => void> = [];
   if (settings.allowInsecureHttp) steps.push(oidc.allowInsecureRequests);
   // openid-client trusts an ID token from the token endpoint on TLS alone unless asked;
   // its signature is checked against the provider's JWKS too.
   steps.push(oidc.enableNonRepudiationChecks);
+  // ID tokens and userinfo answers encrypted to the client's key are decrypted first, then checked the same way.
+  if (settings.decryptionKey) {
+    const key = await decryptionKeyOf(settings.decryptionKey);
+    steps.push((config) => oidc.enableDecryptingResponses(config, undefined, key));
+  }
   steps.push((config) => {
     if (customFetch) config[oidc.customFetch] = customFetch;
     if (options.timeoutSeconds !== undefined) config.timeout = options.timeoutSeconds;
@@ -289,12 +295,23 @@ function applyOptions(settings: ProviderSettings, customFetch: oidc.CustomFetch 
   return steps;
 }
 
+/** Each decryption key imported once, however many configurations (regional, per server) use it. */
+const importedDecryptionKeys = new WeakMap<ClientDecryptionKey, Promise<oidc.DecryptionKey>>();
+function decryptionKeyOf(decryption: ClientDecryptionKey): Promise<oidc.DecryptionKey> {
+  let imported = importedDecryptionKeys.get(decryption);
+  if (imported === undefined) {
+    imported = importDecryptionKey(decryption);
+    importedDecryptionKeys.set(decryption, imported);
+  }
+  return imported;
+}
+
 async function resolveConfiguration(
   settings: ProviderSettings,
   options: RegistryOptions,
   customFetch: oidc.CustomFetch | undefined,
 ): Promise<oidc.Configuration> {
-  const execute = applyOptions(settings, customFetch, options);
+  const execute = await applyOptions(settings, customFetch, options);
   // A provider that registers itself at each server has no client of its own: its discovered configuration is only
   // the server's metadata, and each server's client is put in (withRegisteredClient).
   const clientAuth = settings.hooks?.registerClient ? oidc.None() : await clientAuthentication(settings);
@@ -352,7 +369,7 @@ async function regionalConfiguration(
     if (endpoint !== undefined) metadata[key] = atRegionalServer(endpoint, origin);
   }
   const config = new oidc.Configuration(metadata as oidc.ServerMetadata, settings.clientId, undefined, await clientAuthentication(settings));
-  for (const step of applyOptions(settings, customFetch, options)) step(config);
+  for (const step of await applyOptions(settings, customFetch, options)) step(config);
   return config;
 }
 
@@ -403,7 +420,7 @@ async function withRegisteredClient(
     ...(client.clientSecret === null ? { tokenEndpointAuthMethod: 'none' as const } : {}),
   });
   const config = new oidc.Configuration(metadata, client.clientId, undefined, auth);
-  for (const step of applyOptions(settings, customFetch, options)) step(config);
+  for (const step of await applyOptions(settings, customFetch, options)) step(config);
   return config;
 }
 

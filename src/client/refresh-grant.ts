@@ -9,6 +9,7 @@ import { describeProviderFailure, ProviderUnavailableError, refusalCode, Tokenke
 import type { ProviderRegistry, RegisteredProvider } from './provider-registry.js';
 import type { ProviderSettings } from './provider-settings.js';
 import type { StoredTokenSet } from './token-store.js';
+import { keptIdToken } from './response-decryption.js';
 import { tokenSetFromResponse, type TokenSet } from './token-set.js';
 
 /** The provider refused the refresh token itself (RFC 6749 §5.2 `invalid_grant`): only a new sign-in helps. */
@@ -153,7 +154,7 @@ export async function requestTokenRefresh(registry: ProviderRegistry, token: Sto
   const refreshedIdToken = response.claims();
   if (refreshedIdToken && token.idToken) assertSameIdentity(settings.displayName, token.idToken, refreshedIdToken, settings.idTokenSubjectClaim ?? 'sub');
   const apiBase = connectionApiBase(settings, response) ?? (await reverifiedApiBase(provider, config, response as unknown as Record<string, unknown>, token));
-  const refreshed = tokenSetFromResponse(response, now(), token.scope, apiBase);
+  const refreshed = tokenSetFromResponse({ ...response, id_token: keptIdToken(response) }, now(), token.scope, apiBase);
   // The refresh token sent, handed back (LinkedIn does), is the one kept, not a new one (RFC 6749 §6): it keeps the
   // time it was issued, from which the keep-alive counts a stated lifetime.
   return refreshed.refreshToken === token.refreshToken ? { ...refreshed, refreshToken: null } : refreshed;

@@ -4,6 +4,7 @@ import { findPreset, PRESET_VALUE_VARIABLES, PROVIDER_PRESETS, type PresetSettin
 import { withoutTrailingSlash } from '../client/providers/preset.js';
 import { readClientPrivateKey, signingAlgorithmOf } from '../client/client-auth.js';
 import { appCallbackUrl, isLoopbackBaseUrl, isMetadataDocumentUrl, metadataDocumentClientId } from '../client/client-metadata.js';
+import { type ClientDecryptionKey, DecryptionAlgorithmError, readDecryptionKey } from '../client/response-decryption.js';
 import { REGISTERED_AT_EACH_SERVER, type ClientPrivateKey, type ProviderEndpoints, type ProviderSettings, type TokenEndpointAuthMethod } from '../client/provider-settings.js';
 import { ConfigError } from './config-error.js';
 import type { Environment } from './env-file.js';
@@ -148,6 +149,41 @@ function clientPrivateKey(env: Environment, prefix: string, cwd: string, usedFor
   const keyId = env[`${prefix}_PRIVATE_KEY_ID`]?.trim();
   if (!keyId && requiredAlgorithm !== undefined) throw new ConfigError(`${prefix}_PRIVATE_KEY_ID`, `is missing (${usedFor} and names the key by this id)`);
   return keyId ? { key, keyId } : { key };
+}
+
+/** A `kid`: printable ASCII without spaces or quotes, as providers' registration forms and JWKS take it. */
+const KEY_ID = /^[A-Za-z0-9._~+/=:-]{1,200}$/;
+
+/**
+ * The key the provider encrypts ID tokens and userinfo answers to (`<NAME>_DECRYPTION_KEY_FILE`), with its
+ * algorithm (`_ALG`) and id (`_ID`); undefined when the file is not set, and then neither may the others be.
+ */
+function clientDecryptionKey(env: Environment, prefix: string, cwd: string): ClientDecryptionKey | undefined {
+  const variable = `${prefix}_DECRYPTION_KEY_FILE`;
+  const file = env[variable]?.trim();
+  const algorithm = env[`${prefix}_DECRYPTION_KEY_ALG`]?.trim() || undefined;
+  const keyId = env[`${prefix}_DECRYPTION_KEY_ID`]?.trim() || undefined;
+  if (!file) {
+    for (const [suffix, value] of [['DECRYPTION_KEY_ALG', algorithm], ['DECRYPTION_KEY_ID', keyId]] as const) {
+      if (value !== undefined) throw new ConfigError(`${prefix}_${suffix}`, `is only used with ${variable}; remove it`);
+    }
+    return undefined;
+  }
+  if (keyId !== undefined && !KEY_ID.test(keyId)) {
+    throw new ConfigError(`${prefix}_DECRYPTION_KEY_ID`, `must be 1 to 200 letters, digits or . _ ~ + / = : - (got "${keyId}")`);
+  }
+  let text: string;
+  try {
+    text = readFileSync(resolve(cwd, file), 'utf8');
+  } catch (error) {
+    throw new ConfigError(variable, `cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'} (${file})`, { cause: error });
+  }
+  try {
+    return readDecryptionKey(text, algorithm, keyId);
+  } catch (error) {
+    if (error instanceof DecryptionAlgorithmError) throw new ConfigError(`${prefix}_DECRYPTION_KEY_ALG`, `does not fit ${variable}: ${error.message}`, { cause: error });
+    throw new ConfigError(variable, `is not usable: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 /**
@@ -295,6 +331,7 @@ export function providerSettings(env: Environment, name: string, production: boo
   for (const suffix of ['PRIVATE_KEY_FILE', 'PRIVATE_KEY_ID']) {
     if (!privateKey && v(suffix)) throw new ConfigError(`${prefix}_${suffix}`, `is only used with ${prefix}_TOKEN_ENDPOINT_AUTH_METHOD=private_key_jwt; remove it`);
   }
+  const decryptionKey = clientDecryptionKey(env, prefix, cwd);
 
   const metadataUrl = url(env, `${prefix}_SERVER_METADATA_URL`, production);
   const issuer = url(env, `${prefix}_ISSUER`, production);
@@ -393,6 +430,7 @@ export function providerSettings(env: Environment, name: string, production: boo
     clientSecret: clientSecret ?? '',
     tokenEndpointAuthMethod: authMethod,
     ...(privateKey ? { privateKey } : {}),
+    ...(decryptionKey ? { decryptionKey } : {}),
     ...(signedClientSecret ? { signedClientSecret } : {}),
     ...(fromPreset.basicCredentials ? { basicCredentials: fromPreset.basicCredentials } : {}),
     ...(discovery ? { discovery } : {}),

@@ -45,6 +45,18 @@ function clientMetadata(client: DevProviderClient) {
     ...(client.backchannelLogoutUri ? { backchannel_logout_uri: client.backchannelLogoutUri, backchannel_logout_session_required: true } : {}),
     ...(client.dpopBoundAccessTokens ? { dpop_bound_access_tokens: true } : {}),
     ...(client.requirePushedAuthorizationRequests ? { require_pushed_authorization_requests: true } : {}),
+    ...(client.encryptedResponses ? encryptedResponseMetadata(client.encryptedResponses) : {}),
+  };
+}
+
+/** Client metadata (OpenID Connect Dynamic Client Registration §2) for ID tokens and userinfo answers signed then encrypted. */
+function encryptedResponseMetadata({ alg, enc = 'A128CBC-HS256' }: { alg: string; enc?: string }) {
+  return {
+    id_token_encrypted_response_alg: alg,
+    id_token_encrypted_response_enc: enc,
+    userinfo_signed_response_alg: 'RS256',
+    userinfo_encrypted_response_alg: alg,
+    userinfo_encrypted_response_enc: enc,
   };
 }
 
@@ -88,6 +100,9 @@ async function revocationAllowedPolicy(_ctx: KoaContextWithOIDC, client: Client,
   return true;
 }
 
+const ENCRYPTION_ALGS = ['RSA-OAEP', 'RSA-OAEP-256', 'RSA-OAEP-384', 'RSA-OAEP-512', 'ECDH-ES', 'ECDH-ES+A128KW', 'ECDH-ES+A192KW', 'ECDH-ES+A256KW'] as const;
+const ENCRYPTION_ENCS = ['A128CBC-HS256', 'A192CBC-HS384', 'A256CBC-HS512', 'A128GCM', 'A192GCM', 'A256GCM'] as const;
+
 export function buildConfiguration(settings: ConfigurationSettings): Configuration {
   return {
     adapter: settings.adapter,
@@ -120,6 +135,18 @@ export function buildConfiguration(settings: ConfigurationSettings): Configurati
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: settings.requirePushedAuthorizationRequests },
       // Without resource indicators every scope is an OpenID scope on one opaque token.
       resourceIndicators: { enabled: false },
+      // ID tokens and userinfo answers encrypted to a client that registered a key and algorithm for them
+      // (encryptedResponses); userinfo as a signed JWT for such a client, plain JSON for every other.
+      encryption: { enabled: true },
+      jwtUserinfo: { enabled: true },
+    },
+    // Every key management and content encryption algorithm openid-client decrypts (RSA-OAEP and ECDH-ES families;
+    // AES-GCM and AES-CBC with HMAC), for a client that asks for encrypted responses.
+    enabledJWA: {
+      idTokenEncryptionAlgValues: [...ENCRYPTION_ALGS],
+      idTokenEncryptionEncValues: [...ENCRYPTION_ENCS],
+      userinfoEncryptionAlgValues: [...ENCRYPTION_ALGS],
+      userinfoEncryptionEncValues: [...ENCRYPTION_ENCS],
     },
     findAccount: async (_ctx: KoaContextWithOIDC, sub: string) => {
       const account = findAccountBySub(sub);

@@ -43,6 +43,7 @@ function checkOptions(options: DevProviderOptions): void {
     const method = client.tokenEndpointAuthMethod ?? 'client_secret_basic';
     if (!client.clientId) throw invalidOption(`clients[${index}]`, 'needs a clientId');
     if (method === 'private_key_jwt' && !client.jwks) throw invalidOption(`clients[${index}]`, 'needs jwks for private_key_jwt');
+    if (client.encryptedResponses && !client.jwks) throw invalidOption(`clients[${index}]`, 'needs jwks, with the key to encrypt to, for encryptedResponses');
     if (method !== 'private_key_jwt' && method !== 'none' && !client.clientSecret) throw invalidOption(`clients[${index}]`, `needs a clientSecret for ${method}`);
     if (!Array.isArray(client.redirectUris) || client.redirectUris.length === 0) {
       throw invalidOption(`clients[${index}].redirectUris`, 'must list at least one redirect URI');

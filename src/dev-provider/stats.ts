@@ -4,7 +4,7 @@ import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { DevProviderStats } from './types.js';
 
 export function createStats(): DevProviderStats {
-  return { authorizationCodeGrants: 0, refreshTokenGrants: 0, grantErrors: 0, revocations: 0, apiRequests: 0 };
+  return { authorizationCodeGrants: 0, refreshTokenGrants: 0, grantErrors: 0, revocations: 0, apiRequests: 0, userinfoAnswers: 0 };
 }
 
 /** Keeps `stats` up to date from the provider's events. */
@@ -26,6 +26,7 @@ export function countProviderEvents(provider: Provider, stats: DevProviderStats)
   // an entity is a token actually revoked (RFC 7009 answers 200 either way).
   provider.use(async (ctx, next) => {
     await next();
+    if (ctx.oidc?.route === 'userinfo' && ctx.status === 200) stats.userinfoAnswers += 1;
     if (ctx.oidc?.route !== 'revocation' || ctx.status !== 200) return;
     const { AccessToken, RefreshToken, ClientCredentials } = ctx.oidc.entities;
     if (AccessToken ?? RefreshToken ?? ClientCredentials) stats.revocations += 1;

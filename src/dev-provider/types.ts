@@ -9,8 +9,14 @@ export interface DevProviderClient {
   redirectUris: string[];
   /** Default client_secret_basic (client_secret_post is accepted as well). */
   tokenEndpointAuthMethod?: DevProviderClientAuthMethod;
-  /** The client's public keys, for private_key_jwt. */
+  /** The client's public keys: for private_key_jwt, and the key its ID tokens and userinfo answers are encrypted to. */
   jwks?: { keys: Array<Record<string, unknown>> };
+  /**
+   * Encrypts the client's ID tokens and userinfo answers (signed first, then encrypted: OpenID Connect Core §10.2) to
+   * its `jwks` key of `use: enc`, with this key management algorithm (`id_token_encrypted_response_alg`, e.g.
+   * `RSA-OAEP-256`, `ECDH-ES`) and content encryption (`…_enc`, default A128CBC-HS256).
+   */
+  encryptedResponses?: { alg: string; enc?: string };
   /**
    * Where a logout token is posted when a person's session here ends
    * (OpenID Connect Back-Channel Logout 1.0); its ID tokens then name that
@@ -88,6 +94,8 @@ export interface DevProviderStats {
   revocations: number;
   /** Requests to the protected API under /api, answered or refused. */
   apiRequests: number;
+  /** Userinfo requests answered with the person's claims (200). */
+  userinfoAnswers: number;
 }
 
 export interface DevProvider {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pino, { type BaseLogger, type Logger } from 'pino';
 import { finishAuthorization, SIGN_IN_TRANSACTION_TTL_SECONDS, startAuthorization, type SignedInIdentity } from '../client/authorization.js';
 import { checkedLoginHint } from '../client/login-hint.js';
-import { clientMetadataDocument } from '../client/client-metadata.js';
+import { clientJwks, clientMetadataDocument } from '../client/client-metadata.js';
 import { NotConnectedError, TokenkeeperError } from '../client/errors.js';
 import type { ProviderApiRequest } from '../client/provider-api.js';
 import type { RevocationResult } from '../client/revocation.js';
@@ -158,6 +158,15 @@ export interface Tokenkeeper {
      * app.get('/auth/bluesky/client-metadata.json', () => tokenkeeper.signIn.clientMetadata('bluesky', { redirectUri: 'https://app.example.com/auth/bluesky/callback' }));
      */
     clientMetadata(provider: string, options: { redirectUri: string }): Record<string, unknown>;
+    /**
+     * The client's public keys as a JWK Set: the key a provider encrypts ID tokens and userinfo answers to
+     * (`decryptionKeyFile`) and the key of private_key_jwt. Serve it publicly at the `jwks_uri` registered at the
+     * provider; it holds no private key. A `not_found` TokenkeeperError for a provider with neither key.
+     *
+     * @example
+     * app.get('/auth/keycloak/jwks.json', (_request, reply) => reply.type('application/jwk-set+json').send(tokenkeeper.signIn.clientJwks('keycloak')));
+     */
+    clientJwks(provider: string): { keys: Array<Record<string, unknown>> };
     /**
      * Finishes it at your callback route: every check of the response, the
      * code exchange, then the user (found by the identity, or made), the
@@ -414,6 +423,7 @@ function libraryOver(app: Application<CoreConfig>, options: LibraryOptions): Tok
       start: (provider, startOptions) => whileOpen(() => start(provider, startOptions)),
       finish: (provider, callbackUrl, transaction) => whileOpen(() => finish(provider, callbackUrl, transaction)),
       clientMetadata: (provider, { redirectUri }) => clientMetadataDocument(app.registry.get(provider).settings, checkedRedirectUri(redirectUri)),
+      clientJwks: (provider) => clientJwks(app.registry.get(provider).settings),
     },
     getAccessToken,
     fetch: (user, provider, path, init) => asUser(user, (id) => app.providerApi.fetch(id, provider, path, init)),

@@ -65,6 +65,16 @@ export interface ProviderOptions {
   /** PEM file of the key for private_key_jwt. */
   privateKeyFile?: string;
   privateKeyId?: string;
+  /**
+   * PEM file (or a private JWK) of the key the provider encrypts ID tokens and userinfo answers to, for a client
+   * registered with `id_token_encrypted_response_alg`: RSA of 2048 bits or more, or EC P-256. Its public half is
+   * `signIn.clientJwks(provider)`.
+   */
+  decryptionKeyFile?: string;
+  /** The `kid` of the decryption key (default: its RFC 7638 thumbprint). */
+  decryptionKeyId?: string;
+  /** The key management algorithm the provider encrypts with: RSA-OAEP-256 (an RSA key's default), RSA-OAEP…; ECDH-ES (an EC key's default), ECDH-ES+A256KW… */
+  decryptionKeyAlg?: string;
   /** Extra authorization request parameters, e.g. `{ hd: 'example.com' }`. */
   authorizationParams?: Record<string, string>;
   /** Values some presets take: a self-hosted base URL (gitlab, keycloak, pingam, logto, authelia, kanidm, dex, casdoor, ory, duende, pocketid), tenant (microsoft, asgardeo), realm (keycloak, pingam), domain (okta, auth0, cognito, onelogin, pingone, kinde, stytch), audience (auth0), team id (apple), user pool id (cognito), application slug (authentik), user type (highlevel), RuName (ebay), environment id (pingone). */
@@ -157,6 +167,9 @@ const PROVIDER_OPTION_VARIABLES: Readonly<Record<Exclude<keyof ProviderOptions, 
   tokenEndpointAuthMethod: 'TOKEN_ENDPOINT_AUTH_METHOD',
   privateKeyFile: 'PRIVATE_KEY_FILE',
   privateKeyId: 'PRIVATE_KEY_ID',
+  decryptionKeyFile: 'DECRYPTION_KEY_FILE',
+  decryptionKeyId: 'DECRYPTION_KEY_ID',
+  decryptionKeyAlg: 'DECRYPTION_KEY_ALG',
   baseUrl: 'BASE_URL',
   tenant: 'TENANT',
   realm: 'REALM',

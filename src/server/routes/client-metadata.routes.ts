@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { clientMetadataDocument } from '../../client/client-metadata.js';
+import { clientJwks, clientMetadataDocument } from '../../client/client-metadata.js';
 import type { Tokenkeeper } from '../../core/tokenkeeper.js';
 import { redirectUri } from '../urls.js';
 
@@ -20,5 +20,15 @@ export async function clientMetadataRoutes(app: FastifyInstance, deps: Tokenkeep
   app.get<{ Params: ProviderParams }>('/auth/:provider/client-metadata.json', { config: { replies: 'json' } }, async (request, reply) => {
     const { settings } = deps.registry.get(request.params.provider); // 404 for an unknown provider, and for one without a document
     return reply.header('cache-control', `public, max-age=${CACHE_SECONDS}`).send(clientMetadataDocument(settings, redirectUri(deps.config.baseUrl, settings.name)));
+  });
+
+  /**
+   * GET /auth/:provider/jwks.json: the client's public keys as a JWK Set, the `jwks_uri` to register at a provider
+   * that encrypts ID tokens to the client (`<NAME>_DECRYPTION_KEY_FILE`) or reads its private_key_jwt key from there.
+   * Public and without anything secret, as the metadata document. 404 for a provider with neither key.
+   */
+  app.get<{ Params: ProviderParams }>('/auth/:provider/jwks.json', { config: { replies: 'json' } }, async (request, reply) => {
+    const jwks = clientJwks(deps.registry.get(request.params.provider).settings); // 404 for an unknown provider, and for one without keys
+    return reply.header('cache-control', `public, max-age=${CACHE_SECONDS}`).header('content-type', 'application/jwk-set+json').send(jwks);
   });
 }

@@ -270,12 +270,13 @@ function stringClaim(source: Record<string, unknown>, name: string | undefined):
  * LinkedIn's consent screen; LinkedIn's `user_cancelled_login`, a sign-in
  * abandoned on its login page
  * (https://learn.microsoft.com/en-us/linkedin/shared/authentication/authorization-code-flow);
- * and SimpleLogin's `deny`, a person declining to share their information
- * (https://simplelogin.io/docs/siwsl/errors/).
+ * SimpleLogin's `deny`, a person declining to share their information
+ * (https://simplelogin.io/docs/siwsl/errors/); and TARA's `user_cancel`, a person
+ * choosing "Return to service provider" (https://e-gov.github.io/TARA-Doku/TechnicalSpecification, §4.2).
  * Matched in any case: Acrobat Sign sends its codes in capitals (`ACCESS_DENIED`,
  * https://developer.adobe.com/acrobat-sign/docs/overview/developer_guide/gstarted).
  */
-const CANCELLED: ReadonlySet<string> = new Set(['access_denied', 'user_cancelled_authorize', 'user_cancelled_login', 'deny']);
+const CANCELLED: ReadonlySet<string> = new Set(['access_denied', 'user_cancelled_authorize', 'user_cancelled_login', 'deny', 'user_cancel']);
 
 /** A boolean claim, also as the strings "true" and "false" (Sign in with Apple sends either form). */
 function booleanClaim(value: unknown): boolean | null {

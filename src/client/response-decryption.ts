@@ -17,7 +17,7 @@ export interface ClientDecryptionKey {
 }
 
 /** The key management algorithms openid-client decrypts with, by key type; the first is the default. */
-export const DECRYPTION_ALGORITHMS: Readonly<Record<'rsa' | 'ec', readonly string[]>> = {
+const DECRYPTION_ALGORITHMS: Readonly<Record<'rsa' | 'ec', readonly string[]>> = {
   rsa: ['RSA-OAEP-256', 'RSA-OAEP', 'RSA-OAEP-384', 'RSA-OAEP-512'],
   ec: ['ECDH-ES', 'ECDH-ES+A128KW', 'ECDH-ES+A192KW', 'ECDH-ES+A256KW'],
 };
@@ -61,7 +61,7 @@ function keyTypeOf(key: KeyObject): 'rsa' | 'ec' {
     if (curve !== 'prime256v1') throw new Error(`an EC key on curve ${curve ?? 'unknown'} cannot decrypt here (ECDH-ES takes P-256)`);
     return 'ec';
   }
-  throw new Error(`a ${key.asymmetricKeyType ?? 'symmetric'} key cannot decrypt here (RSA or EC P-256 can)`);
+  throw new Error(`a key of type ${key.asymmetricKeyType ?? 'secret'} cannot decrypt here (RSA or EC P-256 can)`);
 }
 
 /** The key's RFC 7638 thumbprint (SHA-256 of its required public members, in order), base64url. */

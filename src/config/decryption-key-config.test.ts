@@ -53,7 +53,7 @@ describe('<NAME>_DECRYPTION_KEY_FILE: the key encrypted ID tokens and userinfo a
     expect(refusal({ KEYCLOAK_DECRYPTION_KEY_FILE: join(folder, 'missing.pem') })).toMatchObject({ variable: 'KEYCLOAK_DECRYPTION_KEY_FILE', message: expect.stringContaining('cannot be read: ENOENT') });
     expect(refusal({ KEYCLOAK_DECRYPTION_KEY_FILE: smallRsa }).message).toContain('1024 bits is too small');
     expect(refusal({ KEYCLOAK_DECRYPTION_KEY_FILE: p384 }).message).toContain('ECDH-ES takes P-256');
-    expect(refusal({ KEYCLOAK_DECRYPTION_KEY_FILE: ed25519 }).message).toContain('a ed25519 key cannot decrypt here');
+    expect(refusal({ KEYCLOAK_DECRYPTION_KEY_FILE: ed25519 }).message).toContain('a key of type ed25519 cannot decrypt here');
     const notAKey = join(folder, 'not-a-key.pem');
     writeFileSync(notAKey, 'hello');
     expect(refusal({ KEYCLOAK_DECRYPTION_KEY_FILE: notAKey }).message).toContain('holds no private key in PEM or JWK form');

@@ -90,6 +90,15 @@ describe('Mastodon on any server (fediverse) through the library and tokenkeeper
     });
   });
 
+  it('refuses a sign-in asking for more than the scope it registers at each server, saying where to set it', async () => {
+    await expect(tokenkeeper.signIn.start('fediverse', { redirectUri: CALLBACK, scope: 'read:statuses' })).rejects.toMatchObject({
+      code: 'bad_request',
+      message: expect.stringContaining('add read:statuses to it instead of asking at a sign-in'),
+    });
+    const started = await tokenkeeper.signIn.start('fediverse', { redirectUri: CALLBACK, scope: 'profile' });
+    expect(new URL(started.url).searchParams.get('scope')).toBe('profile');
+  });
+
   it('needs the callback for the fediverse preset, a URL, and refuses it for a preset with a client of its own', async () => {
     await expect(createTokenkeeper(options({ preset: 'fediverse', baseUrl: home.origin }))).rejects.toMatchObject({
       variable: 'providers.fediverse.redirectUri',

@@ -1,6 +1,6 @@
 import * as oidc from 'openid-client';
 import { verifiedAccount } from './account-verification.js';
-import { describeProviderFailure, providerValueShown, ProviderUnavailableError, refusalCode, SignInError } from './errors.js';
+import { describeProviderFailure, providerValueShown, ProviderUnavailableError, refusalCode, SignInError, TokenkeeperError } from './errors.js';
 import { connectionApiBase, profileApiBase } from './connection-api-base.js';
 import { listedRegionalServer, namedServer } from './regional-servers.js';
 import { dpopHandle, dpopThumbprint, newDPoPKey } from './dpop.js';
@@ -163,6 +163,22 @@ async function signInConfiguration(provider: RegisteredProvider, loginHint: stri
  * req.session.authorization = transaction;
  * res.redirect(authorizationUrl.href);
  */
+/**
+ * A provider that registers the app at each server (registerClient) registered the configured scope there, and the
+ * server grants an app no scope beyond its registration: asking for more at a sign-in ("Ask for more access", a
+ * connect link's scope) is a 400 saying where the scope is set, rather than a refusal at the server.
+ */
+function refuseUnregisteredScope(settings: ProviderSettings, asked: string): void {
+  const registered = new Set(settings.scope.split(' '));
+  const beyond = asked.split(' ').filter((token) => token !== '' && !registered.has(token));
+  if (beyond.length > 0) {
+    throw new TokenkeeperError(
+      'bad_request',
+      `${settings.displayName} registers this app at each server with the scope ${settings.name.toUpperCase()}_SCOPE names (${settings.scope}), and a server grants no more: add ${beyond.join(' ')} to it instead of asking at a sign-in.`,
+    );
+  }
+}
+
 export async function startAuthorization(
   registry: ProviderRegistry,
   providerName: string,
@@ -171,6 +187,7 @@ export async function startAuthorization(
 ): Promise<StartedAuthorization> {
   const provider = registry.get(providerName);
   const { settings } = provider;
+  if (settings.clientRegistration && options.incrementalScope !== undefined) refuseUnregisteredScope(settings, options.incrementalScope);
   const { config, loginHint } = await signInConfiguration(provider, options.loginHint);
   const scope = options.incrementalScope ?? settings.scope;
   const codeVerifier = oidc.randomPKCECodeVerifier();

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { cyberark_identity, userinfoClaims } from './cyberark_identity.js';
 
-const settings = cyberark_identity.settings({ domain: 'mytenant.idaptive.app', applicationSlug: 'acme-portal' });
-const claims = userinfoClaims('mytenant.idaptive.app');
+const CLIENT_ID = '90ab28fc-f890-4b3d-9c44-722c9b6ecf2b';
+const settings = cyberark_identity.settings({ domain: 'mytenant.idaptive.app', applicationSlug: 'acme-portal' }, { clientId: CLIENT_ID });
+const claims = userinfoClaims('mytenant.idaptive.app', CLIENT_ID);
 
 describe('cyberark_identity settings', () => {
   it("makes the application's endpoints from the tenant's host and the Application ID, asks the OpenID scopes, sends Basic as it is without PKCE, reads no ID token and POSTs the user info", () => {
@@ -27,12 +28,16 @@ describe('cyberark_identity settings', () => {
   });
 
   it("qualifies the subject by the tenant's host it was made for", () => {
-    const other = cyberark_identity.settings({ domain: 'acme.my.idaptive.app', applicationSlug: 'portal' });
+    const other = cyberark_identity.settings({ domain: 'acme.my.idaptive.app', applicationSlug: 'portal' }, { clientId: CLIENT_ID });
     expect(other.hooks!.profileClaims!({ sub: 'c2c7bcc6-9560-44e0-8dff-5be221cd37ee' })).toEqual({ id: 'c2c7bcc6-9560-44e0-8dff-5be221cd37ee@acme.my.idaptive.app', sub: 'c2c7bcc6-9560-44e0-8dff-5be221cd37ee' });
   });
 });
 
 describe('cyberark_identity userinfoClaims: the user info', () => {
+  it("names no one when its sub is the app's client ID (the basic sample's swap), so no two people share an account", () => {
+    expect(claims({ sub: CLIENT_ID, aud: 'c2c7bcc6-9560-44e0-8dff-5be221cd37ee', name: 'Monika A' })).toBeUndefined();
+  });
+
   it('keeps the UUID qualified by the host, the name, the username and the verified e-mail; the given and family names, which repeat the full name, are dropped', () => {
     expect(
       claims({

@@ -59,13 +59,14 @@ function verified(value: unknown): boolean | undefined {
 /**
  * The user info as claims: `id` the user's UUID qualified by the tenant's host, `sub` as CyberArk sends it, the name,
  * the given and family names where they are not the full name again, the username and the e-mail with whether it is
- * verified; an answer without a `sub` names no one, and the sign-in fails.
+ * verified; an answer without a `sub` names no one, and the sign-in fails, as it does for a `sub` that is the app's
+ * client ID (the user info's basic sample has the two swapped: were an answer so, every person would be one account).
  */
-export function userinfoClaims(tenantHost: string): (body: unknown) => Record<string, unknown> | undefined {
+export function userinfoClaims(tenantHost: string, clientId: string): (body: unknown) => Record<string, unknown> | undefined {
   return (body) => {
     const user = objectOf(body);
     const sub = trimmedText(user?.sub);
-    if (!user || !sub) return undefined;
+    if (!user || !sub || sub === clientId) return undefined;
     const name = trimmedText(user.name);
     const part = (value: unknown) => (trimmedText(value) === name ? undefined : value);
     const email = trimmedText(user.email);
@@ -82,7 +83,7 @@ export function userinfoClaims(tenantHost: string): (body: unknown) => Record<st
 export const cyberark_identity: ProviderPreset = {
   displayName: 'CyberArk Identity',
   values: { domain: 'required', applicationSlug: 'required' },
-  settings: ({ domain, applicationSlug }) => {
+  settings: ({ domain, applicationSlug }, client) => {
     const tenant = `https://${domain ?? ''}`;
     const application = encodeURIComponent(applicationSlug ?? '');
     return {
@@ -102,7 +103,7 @@ export const cyberark_identity: ProviderPreset = {
       // The user info is documented as a POST with the token as Bearer; it reads no body.
       userinfoPostJson: {},
       subjectClaim: 'id',
-      hooks: { profileClaims: userinfoClaims(hostOf(tenant)) },
+      hooks: { profileClaims: userinfoClaims(hostOf(tenant), client?.clientId ?? '') },
     };
   },
 };

@@ -155,15 +155,6 @@ async function signInConfiguration(provider: RegisteredProvider, loginHint: stri
 }
 
 /**
- * Builds the authorization request: PKCE S256 (or plain, where the provider takes only that), state and (for OIDC) nonce, all fresh.
- *
- * @example
- * // GET /login: keep the transaction server-side (it holds the PKCE verifier), then redirect.
- * const { authorizationUrl, transaction } = await startAuthorization(client.registry, 'google', 'https://app.example.com/callback');
- * req.session.authorization = transaction;
- * res.redirect(authorizationUrl.href);
- */
-/**
  * A provider that registers the app at each server (registerClient) registered the configured scope there, and the
  * server grants an app no scope beyond its registration: asking for more at a sign-in ("Ask for more access", a
  * connect link's scope) is a 400 saying where the scope is set, rather than a refusal at the server.
@@ -179,6 +170,15 @@ function refuseUnregisteredScope(settings: ProviderSettings, asked: string): voi
   }
 }
 
+/**
+ * Builds the authorization request: PKCE S256 (or plain, where the provider takes only that), state and (for OIDC) nonce, all fresh.
+ *
+ * @example
+ * // GET /login: keep the transaction server-side (it holds the PKCE verifier), then redirect.
+ * const { authorizationUrl, transaction } = await startAuthorization(client.registry, 'google', 'https://app.example.com/callback');
+ * req.session.authorization = transaction;
+ * res.redirect(authorizationUrl.href);
+ */
 export async function startAuthorization(
   registry: ProviderRegistry,
   providerName: string,

@@ -25,10 +25,12 @@ const rsaPem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.ex
 const ecJwk = JSON.stringify(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }));
 const signingPem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 const strangerPem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const nextPem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 writeFileSync(join(files, 'rsa.pem'), rsaPem);
 writeFileSync(join(files, 'ec.jwk'), ecJwk);
 writeFileSync(join(files, 'signing.pem'), signingPem);
 writeFileSync(join(files, 'stranger.pem'), strangerPem);
+writeFileSync(join(files, 'next.pem'), nextPem);
 
 /** The public JWK the provider encrypts to, as the app derives it. */
 const encryptionJwk = (text: string, algorithm?: string, keyId?: string) => decryptionPublicJwk(readDecryptionKey(text, algorithm, keyId));
@@ -52,6 +54,8 @@ const CASES: Case[] = [
     client: { tokenEndpointAuthMethod: 'private_key_jwt', clientSecret: undefined },
     env: { DECRYPTION_KEY_FILE: join(files, 'ec.jwk'), DECRYPTION_KEY_ALG: 'ECDH-ES+A256KW', DECRYPTION_KEY_ID: 'enc-1', TOKEN_ENDPOINT_AUTH_METHOD: 'private_key_jwt', PRIVATE_KEY_FILE: join(files, 'signing.pem'), PRIVATE_KEY_ID: 'sig-1' },
   },
+  // A key being replaced: the app holds the next one first and the current one, which the provider still encrypts to.
+  { name: 'rotating', encryption: { alg: 'RSA-OAEP-256', to: encryptionJwk(rsaPem) }, env: { DECRYPTION_KEY_FILE: `${join(files, 'next.pem')},${join(files, 'rsa.pem')}` } },
   // The provider encrypts to a key the app does not hold.
   { name: 'otherkey', encryption: { alg: 'RSA-OAEP-256', to: encryptionJwk(strangerPem) }, env: { DECRYPTION_KEY_FILE: join(files, 'rsa.pem') } },
   // The provider encrypts, and the app has no key to decrypt with.
@@ -105,7 +109,7 @@ describe('encrypted ID tokens and userinfo answers (JWE), configured by variable
     return page;
   }
 
-  for (const name of ['rsaenc', 'ecenc']) {
+  for (const name of ['rsaenc', 'ecenc', 'rotating']) {
     it(`${name}: signs in with the ID token and userinfo decrypted, and refreshes the same way`, async () => {
       const userinfoBefore = provider.stats.userinfoAnswers;
       const page = await signIn(name);
@@ -139,6 +143,10 @@ describe('encrypted ID tokens and userinfo answers (JWE), configured by variable
       { ...signingJwk, kid: 'sig-1', use: 'sig', alg: 'ES256' },
     ]);
     expect(JSON.stringify(ec)).not.toContain('"d"');
+
+    // While a key is replaced, both are published, the next one first.
+    const rotating = (await app().runtime.app.inject({ method: 'GET', url: '/auth/rotating/jwks.json' })).json() as { keys: unknown[] };
+    expect(rotating.keys).toEqual([encryptionJwk(nextPem), encryptionJwk(rsaPem)]);
 
     expect((await app().runtime.app.inject({ method: 'GET', url: '/auth/plain/jwks.json' })).statusCode).toBe(404);
     expect((await app().runtime.app.inject({ method: 'GET', url: '/auth/nosuch/jwks.json' })).statusCode).toBe(404);

@@ -88,7 +88,7 @@ function publicJwk(privateKey: string, keyId: string | undefined): Record<string
  */
 export function clientJwks(settings: ProviderSettings): { keys: Array<Record<string, unknown>> } {
   const keys = [
-    ...(settings.decryptionKey ? [decryptionPublicJwk(settings.decryptionKey)] : []),
+    ...(settings.decryptionKeys ?? []).map(decryptionPublicJwk),
     ...(settings.tokenEndpointAuthMethod === 'private_key_jwt' && settings.privateKey ? [publicJwk(settings.privateKey.key, settings.privateKey.keyId)] : []),
   ];
   if (keys.length === 0) throw new TokenkeeperError('not_found', `${settings.displayName} has no keys of the client's to publish (no decryption key, no private_key_jwt).`);

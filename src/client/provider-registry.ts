@@ -284,9 +284,9 @@ async function applyOptions(settings: ProviderSettings, customFetch: oidc.Custom
   // its signature is checked against the provider's JWKS too.
   steps.push(oidc.enableNonRepudiationChecks);
   // ID tokens and userinfo answers encrypted to the client's key are decrypted first, then checked the same way.
-  if (settings.decryptionKey) {
-    const key = await decryptionKeyOf(settings.decryptionKey);
-    steps.push((config) => oidc.enableDecryptingResponses(config, undefined, key));
+  if (settings.decryptionKeys && settings.decryptionKeys.length > 0) {
+    const keys = await Promise.all(settings.decryptionKeys.map(decryptionKeyOf));
+    steps.push((config) => oidc.enableDecryptingResponses(config, undefined, ...keys));
   }
   steps.push((config) => {
     if (customFetch) config[oidc.customFetch] = customFetch;

@@ -116,10 +116,11 @@ export interface ProviderSettings {
   /** For private_key_jwt, and the key that signs a `signedClientSecret`. */
   privateKey?: ClientPrivateKey;
   /**
-   * The key the provider encrypts ID tokens and userinfo answers to (JWE), for a client registered so: each is
-   * decrypted with it before its signature and claims are checked as usual. Unset: encrypted answers are refused.
+   * The keys the provider encrypts ID tokens and userinfo answers to (JWE), for a client registered so, newest first
+   * (more than one while a key is replaced): each answer is decrypted with the one its header names, then its
+   * signature and claims are checked as usual. Unset: encrypted answers are refused.
    */
-  decryptionKey?: ClientDecryptionKey;
+  decryptionKeys?: readonly ClientDecryptionKey[];
   /**
    * The `aud` of a private_key_jwt client assertion: the issuer (unset, as openid-client sends it; RFC 7523 §3 lets
    * the server say what it takes), or `token_endpoint`, the token endpoint's URL, for a provider that takes nothing

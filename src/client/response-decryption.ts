@@ -10,7 +10,7 @@ import * as oidc from 'openid-client';
 export interface ClientDecryptionKey {
   /** PEM (PKCS#8, PKCS#1 or SEC1) or a private JWK as JSON text. */
   key: string;
-  /** The `kid` the key is published under: the one configured, else its RFC 7638 thumbprint. */
+  /** The `kid` the key is published under: the one configured, else its JWK file's own, else its RFC 7638 thumbprint. */
   keyId: string;
   /** The JWE key management algorithm the provider encrypts the content key with (RFC 7518 §4). */
   algorithm: string;
@@ -47,7 +47,7 @@ export function readDecryptionKey(text: string, algorithm: string | undefined, k
   if (!allowed.includes(chosen)) {
     throw new DecryptionAlgorithmError(`an ${type === 'rsa' ? 'RSA' : 'EC'} key decrypts with ${allowed.join(', ')}, not ${chosen}`);
   }
-  return { key: trimmed, keyId: keyId ?? thumbprint(key), algorithm: chosen };
+  return { key: trimmed, keyId: keyId ?? ownKeyId(trimmed) ?? thumbprint(key), algorithm: chosen };
 }
 
 function keyTypeOf(key: KeyObject): 'rsa' | 'ec' {
@@ -62,6 +62,13 @@ function keyTypeOf(key: KeyObject): 'rsa' | 'ec' {
     return 'ec';
   }
   throw new Error(`a key of type ${key.asymmetricKeyType ?? 'secret'} cannot decrypt here (RSA or EC P-256 can)`);
+}
+
+/** The `kid` a JWK file names its key by, if it names one. */
+function ownKeyId(text: string): string | undefined {
+  if (!text.startsWith('{')) return undefined;
+  const { kid } = JSON.parse(text) as { kid?: unknown };
+  return typeof kid === 'string' && kid !== '' ? kid : undefined;
 }
 
 /** The key's RFC 7638 thumbprint (SHA-256 of its required public members, in order), base64url. */

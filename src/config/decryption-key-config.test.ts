@@ -35,18 +35,18 @@ function refusal(env: Record<string, string>): ConfigError {
 
 describe('<NAME>_DECRYPTION_KEY_FILE: the key encrypted ID tokens and userinfo answers are decrypted with', () => {
   it('takes an RSA key (RSA-OAEP-256 by default) or a P-256 key (ECDH-ES by default), named by its RFC 7638 thumbprint unless given an id', async () => {
-    const withRsa = providerSettings({ ...base, KEYCLOAK_DECRYPTION_KEY_FILE: rsa }, 'keycloak', true).decryptionKey!;
+    const withRsa = providerSettings({ ...base, KEYCLOAK_DECRYPTION_KEY_FILE: rsa }, 'keycloak', true).decryptionKeys![0]!;
     expect(withRsa.algorithm).toBe('RSA-OAEP-256');
     const published = decryptionPublicJwk(withRsa);
     expect(withRsa.keyId).toBe(await calculateJwkThumbprint(published as JWK));
     expect(published).toMatchObject({ kty: 'RSA', use: 'enc', alg: 'RSA-OAEP-256', kid: withRsa.keyId });
     expect(published).not.toHaveProperty('d');
 
-    const withEc = providerSettings({ ...base, KEYCLOAK_DECRYPTION_KEY_FILE: p256, KEYCLOAK_DECRYPTION_KEY_ALG: 'ECDH-ES+A256KW', KEYCLOAK_DECRYPTION_KEY_ID: 'enc-2026' }, 'keycloak', true).decryptionKey!;
+    const withEc = providerSettings({ ...base, KEYCLOAK_DECRYPTION_KEY_FILE: p256, KEYCLOAK_DECRYPTION_KEY_ALG: 'ECDH-ES+A256KW', KEYCLOAK_DECRYPTION_KEY_ID: 'enc-2026' }, 'keycloak', true).decryptionKeys![0]!;
     expect(withEc).toMatchObject({ algorithm: 'ECDH-ES+A256KW', keyId: 'enc-2026' });
     expect(decryptionPublicJwk(withEc)).toMatchObject({ kty: 'EC', crv: 'P-256', use: 'enc', alg: 'ECDH-ES+A256KW', kid: 'enc-2026' });
-    expect(providerSettings({ ...base, KEYCLOAK_DECRYPTION_KEY_FILE: p256 }, 'keycloak', true).decryptionKey!.algorithm).toBe('ECDH-ES');
-    expect(providerSettings(base, 'keycloak', true)).not.toHaveProperty('decryptionKey');
+    expect(providerSettings({ ...base, KEYCLOAK_DECRYPTION_KEY_FILE: p256 }, 'keycloak', true).decryptionKeys![0]!.algorithm).toBe('ECDH-ES');
+    expect(providerSettings(base, 'keycloak', true)).not.toHaveProperty('decryptionKeys');
   });
 
   it('refuses a key that cannot decrypt here, a file it cannot read, and an algorithm the key does not fit', () => {
@@ -62,6 +62,16 @@ describe('<NAME>_DECRYPTION_KEY_FILE: the key encrypted ID tokens and userinfo a
       message: expect.stringContaining('an RSA key decrypts with RSA-OAEP-256, RSA-OAEP, RSA-OAEP-384, RSA-OAEP-512, not ECDH-ES'),
     });
     expect(refusal({ KEYCLOAK_DECRYPTION_KEY_FILE: rsa, KEYCLOAK_DECRYPTION_KEY_ID: 'has space' }).variable).toBe('KEYCLOAK_DECRYPTION_KEY_ID');
+  });
+
+  it('takes several keys, newest first, while one replaces another: each named by its JWK file\'s kid or its thumbprint, never twice', () => {
+    const jwkWithId = join(folder, 'next.jwk');
+    writeFileSync(jwkWithId, JSON.stringify({ ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), kid: 'enc-2027' }));
+    const keys = providerSettings({ ...base, KEYCLOAK_DECRYPTION_KEY_FILE: `${jwkWithId}, ${rsa}` }, 'keycloak', true).decryptionKeys!;
+    expect(keys.map((key) => key.keyId)).toEqual(['enc-2027', providerSettings({ ...base, KEYCLOAK_DECRYPTION_KEY_FILE: rsa }, 'keycloak', true).decryptionKeys![0]!.keyId]);
+    expect(refusal({ KEYCLOAK_DECRYPTION_KEY_FILE: `${jwkWithId},${rsa}`, KEYCLOAK_DECRYPTION_KEY_ID: 'enc-1' })).toMatchObject({ variable: 'KEYCLOAK_DECRYPTION_KEY_ID', message: expect.stringContaining('names one key') });
+    expect(refusal({ KEYCLOAK_DECRYPTION_KEY_FILE: `${rsa},${rsa}` }).message).toContain('lists two keys named');
+    expect(refusal({ KEYCLOAK_DECRYPTION_KEY_FILE: `${rsa},${p256}`, KEYCLOAK_DECRYPTION_KEY_ALG: 'RSA-OAEP' })).toMatchObject({ variable: 'KEYCLOAK_DECRYPTION_KEY_ALG', message: expect.stringContaining(`does not fit ${p256}`) });
   });
 
   it('refuses the algorithm or the id without the key', () => {

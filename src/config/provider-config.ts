@@ -155,35 +155,45 @@ function clientPrivateKey(env: Environment, prefix: string, cwd: string, usedFor
 const KEY_ID = /^[A-Za-z0-9._~+/=:-]{1,200}$/;
 
 /**
- * The key the provider encrypts ID tokens and userinfo answers to (`<NAME>_DECRYPTION_KEY_FILE`), with its
- * algorithm (`_ALG`) and id (`_ID`); undefined when the file is not set, and then neither may the others be.
+ * The keys the provider encrypts ID tokens and userinfo answers to (`<NAME>_DECRYPTION_KEY_FILE`: one file, or
+ * several comma-separated, newest first, while one is replaced), with their algorithm (`_ALG`) and, for a single
+ * key, its id (`_ID`); empty when the variable is not set, and then neither may the others be.
  */
-function clientDecryptionKey(env: Environment, prefix: string, cwd: string): ClientDecryptionKey | undefined {
+function clientDecryptionKeys(env: Environment, prefix: string, cwd: string): ClientDecryptionKey[] {
   const variable = `${prefix}_DECRYPTION_KEY_FILE`;
-  const file = env[variable]?.trim();
+  const files = (env[variable] ?? '').split(',').map((file) => file.trim()).filter((file) => file !== '');
   const algorithm = env[`${prefix}_DECRYPTION_KEY_ALG`]?.trim() || undefined;
   const keyId = env[`${prefix}_DECRYPTION_KEY_ID`]?.trim() || undefined;
-  if (!file) {
+  if (files.length === 0) {
     for (const [suffix, value] of [['DECRYPTION_KEY_ALG', algorithm], ['DECRYPTION_KEY_ID', keyId]] as const) {
       if (value !== undefined) throw new ConfigError(`${prefix}_${suffix}`, `is only used with ${variable}; remove it`);
     }
-    return undefined;
+    return [];
   }
   if (keyId !== undefined && !KEY_ID.test(keyId)) {
     throw new ConfigError(`${prefix}_DECRYPTION_KEY_ID`, `must be 1 to 200 letters, digits or . _ ~ + / = : - (got "${keyId}")`);
   }
-  let text: string;
-  try {
-    text = readFileSync(resolve(cwd, file), 'utf8');
-  } catch (error) {
-    throw new ConfigError(variable, `cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'} (${file})`, { cause: error });
+  if (keyId !== undefined && files.length > 1) {
+    throw new ConfigError(`${prefix}_DECRYPTION_KEY_ID`, `names one key, and ${variable} lists ${files.length}: remove it (each key is then named by the \`kid\` of its JWK file, or by its RFC 7638 thumbprint)`);
   }
-  try {
-    return readDecryptionKey(text, algorithm, keyId);
-  } catch (error) {
-    if (error instanceof DecryptionAlgorithmError) throw new ConfigError(`${prefix}_DECRYPTION_KEY_ALG`, `does not fit ${variable}: ${error.message}`, { cause: error });
-    throw new ConfigError(variable, `is not usable: ${(error as Error).message}`, { cause: error });
-  }
+  const keys = files.map((file) => {
+    let text: string;
+    try {
+      text = readFileSync(resolve(cwd, file), 'utf8');
+    } catch (error) {
+      throw new ConfigError(variable, `cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'} (${file})`, { cause: error });
+    }
+    try {
+      return readDecryptionKey(text, algorithm, keyId);
+    } catch (error) {
+      if (error instanceof DecryptionAlgorithmError) throw new ConfigError(`${prefix}_DECRYPTION_KEY_ALG`, `does not fit ${file}: ${error.message}`, { cause: error });
+      throw new ConfigError(variable, `is not usable: ${file}: ${(error as Error).message}`, { cause: error });
+    }
+  });
+  const ids = keys.map((key) => key.keyId);
+  const repeated = ids.find((id, index) => ids.indexOf(id) !== index);
+  if (repeated !== undefined) throw new ConfigError(variable, `lists two keys named ${repeated}: the provider and the app tell keys apart by their ids`);
+  return keys;
 }
 
 /**
@@ -331,7 +341,7 @@ export function providerSettings(env: Environment, name: string, production: boo
   for (const suffix of ['PRIVATE_KEY_FILE', 'PRIVATE_KEY_ID']) {
     if (!privateKey && v(suffix)) throw new ConfigError(`${prefix}_${suffix}`, `is only used with ${prefix}_TOKEN_ENDPOINT_AUTH_METHOD=private_key_jwt; remove it`);
   }
-  const decryptionKey = clientDecryptionKey(env, prefix, cwd);
+  const decryptionKeys = clientDecryptionKeys(env, prefix, cwd);
 
   const metadataUrl = url(env, `${prefix}_SERVER_METADATA_URL`, production);
   const issuer = url(env, `${prefix}_ISSUER`, production);
@@ -430,7 +440,7 @@ export function providerSettings(env: Environment, name: string, production: boo
     clientSecret: clientSecret ?? '',
     tokenEndpointAuthMethod: authMethod,
     ...(privateKey ? { privateKey } : {}),
-    ...(decryptionKey ? { decryptionKey } : {}),
+    ...(decryptionKeys.length > 0 ? { decryptionKeys } : {}),
     ...(signedClientSecret ? { signedClientSecret } : {}),
     ...(fromPreset.basicCredentials ? { basicCredentials: fromPreset.basicCredentials } : {}),
     ...(discovery ? { discovery } : {}),

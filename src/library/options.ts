@@ -67,11 +67,11 @@ export interface ProviderOptions {
   privateKeyId?: string;
   /**
    * PEM file (or a private JWK) of the key the provider encrypts ID tokens and userinfo answers to, for a client
-   * registered with `id_token_encrypted_response_alg`: RSA of 2048 bits or more, or EC P-256. Its public half is
-   * `signIn.clientJwks(provider)`.
+   * registered with `id_token_encrypted_response_alg`: RSA of 2048 bits or more, or EC P-256; while one key replaces
+   * another, several paths comma-separated, newest first. Its public half is `signIn.clientJwks(provider)`.
    */
   decryptionKeyFile?: string;
-  /** The `kid` of the decryption key (default: its RFC 7638 thumbprint). */
+  /** The `kid` of a single decryption key (default: a JWK file's own `kid`, else the key's RFC 7638 thumbprint). */
   decryptionKeyId?: string;
   /** The key management algorithm the provider encrypts with: RSA-OAEP-256 (an RSA key's default), RSA-OAEP…; ECDH-ES (an EC key's default), ECDH-ES+A256KW… */
   decryptionKeyAlg?: string;

@@ -54,23 +54,11 @@
  * Kuaishou documents no revocation: disconnect forgets the tokens here.
  */
 import { readTokenEndpointBody, rebuiltAnswer } from '../provider-hooks.js';
-import { commaJoinedScope, objectOf, type ProviderPreset } from './preset.js';
+import { commaJoinedScope, objectOf, renamedClientTokenRequest, type ProviderPreset } from './preset.js';
 import { textMembers, trimmedText } from './profile-text.js';
 
 /** Kuaishou's `result` for an app_id and app_secret it does not verify. */
 const CLIENT_REFUSED = 100200101;
-
-/** The token request as Kuaishou names it: `app_id` and `app_secret`, and only the members it documents. */
-function tokenRequest(request: { body: URLSearchParams; headers: Record<string, string> }): { body: string; headers: Record<string, string> } {
-  const sent = request.body;
-  const body = new URLSearchParams({ app_id: sent.get('client_id') ?? '', app_secret: sent.get('client_secret') ?? '' });
-  const names = sent.get('grant_type') === 'refresh_token' ? ['refresh_token', 'grant_type'] : ['code', 'grant_type'];
-  for (const name of names) {
-    const value = sent.get(name);
-    if (value !== null) body.set(name, value);
-  }
-  return { body: body.toString(), headers: request.headers };
-}
 
 /** Kuaishou's answers in RFC 6749 §5.1/§5.2 shape: a `result` other than 1 as the refusal it is, a token type, a space-separated scope. */
 async function tokenResponse(response: Response): Promise<Response> {
@@ -120,6 +108,6 @@ export const kuaishou: ProviderPreset = {
     pkce: false,
     ...(client?.clientId ? { authorizationParams: { app_id: client.clientId, ua: 'pc' }, apiQueryParameters: { app_id: client.clientId } } : {}),
     subjectClaim: 'open_id',
-    hooks: { authorizationScope: commaJoinedScope, tokenRequest, tokenResponse, tokenAnswerClaims, profileClaims },
+    hooks: { authorizationScope: commaJoinedScope, tokenRequest: renamedClientTokenRequest({ clientId: 'app_id', clientSecret: 'app_secret' }), tokenResponse, tokenAnswerClaims, profileClaims },
   }),
 };

@@ -141,6 +141,26 @@ export function jsonTokenRequest(headers: Record<string, string> = {}) {
   };
 }
 
+/**
+ * A tokenRequest hook for a token endpoint that names the client its own way (WeChat's `appid` and `secret`,
+ * Kuaishou's `app_id` and `app_secret`) and takes only the members it documents: the client's id and secret under
+ * those names (the secret left out of a refresh when `secretOnRefresh` is false), then the code and grant type, or
+ * the grant type and refresh token.
+ */
+export function renamedClientTokenRequest(names: { clientId: string; clientSecret: string; secretOnRefresh?: boolean }) {
+  return (request: { body: URLSearchParams; headers: Record<string, string> }): { body: string; headers: Record<string, string> } => {
+    const sent = request.body;
+    const refresh = sent.get('grant_type') === 'refresh_token';
+    const body = new URLSearchParams({ [names.clientId]: sent.get('client_id') ?? '' });
+    if (!refresh || names.secretOnRefresh !== false) body.set(names.clientSecret, sent.get('client_secret') ?? '');
+    for (const name of refresh ? ['grant_type', 'refresh_token'] : ['code', 'grant_type']) {
+      const value = sent.get(name);
+      if (value !== null) body.set(name, value);
+    }
+    return { body: body.toString(), headers: request.headers };
+  };
+}
+
 /** RFC 6749 §3.3's space-separated scope joined with commas, for an authorization request whose provider takes its scopes comma-delimited (Zoho, Linear, Pinterest, Shopify, Strava, TikTok, Withings…). */
 export function commaJoinedScope(scope: string): string {
   return scope.split(' ').filter(Boolean).join(',');

@@ -50,7 +50,7 @@
  * documents no revocation: disconnect forgets the tokens here.
  */
 import { readTokenEndpointBody, rebuiltAnswer } from '../provider-hooks.js';
-import type { ProviderPreset } from './preset.js';
+import { renamedClientTokenRequest, type ProviderPreset } from './preset.js';
 
 /** WeChat's codes for a client it does not take: an AppID or AppSecret wrong or missing. */
 const CLIENT_REFUSED = new Set([40001, 40013, 40125, 41002, 41004]);
@@ -58,19 +58,6 @@ const CLIENT_REFUSED = new Set([40001, 40013, 40125, 41002, 41004]);
 const GRANT_REFUSED = new Set([40029, 40163, 42003, 40030, 42002]);
 /** Its codes, in an API answer, for an access token it does not take. */
 const TOKEN_REFUSED = new Set([40001, 40014, 42001]);
-
-/** The token request as WeChat names it: `appid` and `secret`, only the members it documents; a refresh without the secret. */
-function tokenRequest(request: { body: URLSearchParams; headers: Record<string, string> }): { body: string; headers: Record<string, string> } {
-  const sent = request.body;
-  const refresh = sent.get('grant_type') === 'refresh_token';
-  const body = new URLSearchParams({ appid: sent.get('client_id') ?? '' });
-  if (!refresh) body.set('secret', sent.get('client_secret') ?? '');
-  for (const name of refresh ? ['grant_type', 'refresh_token'] : ['code', 'grant_type']) {
-    const value = sent.get(name);
-    if (value !== null) body.set(name, value);
-  }
-  return { body: body.toString(), headers: request.headers };
-}
 
 /** WeChat's answers in RFC 6749 §5.1/§5.2 shape: an `errcode` as the refusal it is, a token type, a space-separated scope. */
 async function tokenResponse(response: Response): Promise<Response> {
@@ -119,6 +106,6 @@ export const wechat: ProviderPreset = {
     pkce: false,
     ...(client?.clientId ? { authorizationParams: { appid: client.clientId } } : {}),
     subjectClaim: 'openid',
-    hooks: { tokenRequest, tokenResponse, tokenResponseProfile, tokenRejected },
+    hooks: { tokenRequest: renamedClientTokenRequest({ clientId: 'appid', clientSecret: 'secret', secretOnRefresh: false }), tokenResponse, tokenResponseProfile, tokenRejected },
   }),
 };

@@ -6,15 +6,13 @@ import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tokenkeeperPlugin } from '../src/adapters/fastify.js';
 import { decryptionPublicJwk, readDecryptionKey } from '../src/client/response-decryption.js';
 import { startDevProvider, type DevProvider } from '../src/dev-provider/index.js';
 import type { DevProviderClient } from '../src/dev-provider/types.js';
-import { createTokenkeeper, type SignInResult } from '../src/library/index.js';
+import { createTokenkeeper } from '../src/library/index.js';
 import { TestBrowser } from './support/browser.js';
-import { injectFetch } from './support/inject-fetch.js';
+import { PluginHost } from './support/plugin-host.js';
 import { DIALECTS } from './support/postgres.js';
 import { APP_ORIGIN, TEST_ENCRYPTION_KEY } from './support/test-app.js';
 import { useTestApp } from './support/use-test-app.js';
@@ -166,8 +164,7 @@ describe('encrypted ID tokens and userinfo answers (JWE), configured by variable
 
 describe('encrypted responses through the library and tokenkeeper/fastify', () => {
   let provider: DevProvider;
-  const host = Fastify();
-  const signIns: SignInResult[] = [];
+  const host = new PluginHost();
 
   beforeAll(async () => {
     provider = await startDevProvider({ port: 0, clients: [providerClient(CASES[1]!)] });
@@ -188,10 +185,8 @@ describe('encrypted responses through the library and tokenkeeper/fastify', () =
         },
       },
     });
-    host.addHook('onClose', () => tokenkeeper.close());
-    await host.register(tokenkeeperPlugin, { tokenkeeper, baseUrl: APP_ORIGIN, onSignIn: (_request, reply, result) => (signIns.push(result), reply.redirect('/', 303)) });
-    host.get('/', async () => ({ home: true }));
-    await host.ready();
+    host.app.addHook('onClose', () => tokenkeeper.close());
+    await host.serve(tokenkeeper);
   });
   afterAll(async () => {
     await host.close();
@@ -199,15 +194,15 @@ describe('encrypted responses through the library and tokenkeeper/fastify', () =
   });
 
   it('signs in with the encrypted ID token decrypted, and the plugin serves the keys signIn.clientJwks gives', async () => {
-    const browser = new TestBrowser({ fetch: injectFetch(host, APP_ORIGIN) });
+    const browser = new TestBrowser({ fetch: host.fetch });
     let page = await browser.get(`${APP_ORIGIN}/auth/ecenc/login`);
     for (let step = 0; !page.url.startsWith(APP_ORIGIN) && step < 3; step += 1) {
       page = await browser.submitForm(page, /name="password"/.test(page.text) ? { username: 'alice', password: 'alice' } : {});
     }
     expect(page.url).toBe(`${APP_ORIGIN}/`);
-    expect(signIns.at(-1)).toMatchObject({ identity: { provider: 'ecenc', email: 'alice@example.test' }, connection: { status: 'active' } });
+    expect(host.signIns.at(-1)).toMatchObject({ identity: { provider: 'ecenc', email: 'alice@example.test' }, connection: { status: 'active' } });
 
-    const served = await host.inject({ method: 'GET', url: '/auth/ecenc/jwks.json' });
+    const served = await host.app.inject({ method: 'GET', url: '/auth/ecenc/jwks.json' });
     expect(served.statusCode).toBe(200);
     expect(served.headers['content-type']).toContain('application/jwk-set+json');
     expect((served.json() as { keys: Array<{ kid: string; use: string }> }).keys.map(({ kid, use }) => [kid, use])).toEqual([['enc-1', 'enc'], ['sig-1', 'sig']]);

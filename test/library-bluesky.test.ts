@@ -4,12 +4,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tokenkeeperPlugin } from '../src/adapters/fastify.js';
-import { createTokenkeeper, type SignInResult, type Tokenkeeper } from '../src/library/index.js';
+import { createTokenkeeper, type Tokenkeeper } from '../src/library/index.js';
 import { TestBrowser } from './support/browser.js';
-import { injectFetch } from './support/inject-fetch.js';
+import { PluginHost } from './support/plugin-host.js';
 import { APP_ORIGIN, TEST_ENCRYPTION_KEY } from './support/test-app.js';
 import { randomPlcDid, startBlueskyEmulator, type BlueskyEmulator } from './providers/bluesky.emulator.js';
 
@@ -18,10 +16,9 @@ const CLIENT_ID = `${APP_ORIGIN}/auth/bluesky/client-metadata.json`;
 describe('Bluesky through the library and tokenkeeper/fastify', () => {
   let entryway: BlueskyEmulator;
   let tokenkeeper: Tokenkeeper;
-  const host = Fastify();
-  const signIns: SignInResult[] = [];
+  const host = new PluginHost();
+  const { signIns, fetch: hostFetch } = host;
   const folder = mkdtempSync(join(tmpdir(), 'tokenkeeper-bluesky-'));
-  const hostFetch = injectFetch(host, APP_ORIGIN);
 
   beforeAll(async () => {
     entryway = await startBlueskyEmulator({ fetchClientMetadata: (url) => hostFetch(url) });
@@ -31,16 +28,7 @@ describe('Bluesky through the library and tokenkeeper/fastify', () => {
       providers: { bluesky: { preset: 'bluesky', clientId: CLIENT_ID, issuer: entryway.issuer, plcUrl: entryway.plc.origin } },
       resolveUser: (identity) => `host-${identity.subject}`,
     });
-    await host.register(tokenkeeperPlugin, {
-      tokenkeeper,
-      baseUrl: APP_ORIGIN,
-      onSignIn: (_request, reply, result) => {
-        signIns.push(result);
-        return reply.redirect('/', 303);
-      },
-    });
-    host.get('/', async () => ({ home: true }));
-    await host.ready();
+    await host.serve(tokenkeeper);
   });
   afterAll(async () => {
     await host.close();
@@ -50,7 +38,7 @@ describe('Bluesky through the library and tokenkeeper/fastify', () => {
   });
 
   it("the plugin serves the document at the host's clientId, with its callback; the library's signIn.clientMetadata is the same", async () => {
-    const answer = await host.inject({ method: 'GET', url: '/auth/bluesky/client-metadata.json' });
+    const answer = await host.app.inject({ method: 'GET', url: '/auth/bluesky/client-metadata.json' });
     expect(answer.statusCode).toBe(200);
     expect(answer.json()).toMatchObject({ client_id: CLIENT_ID, redirect_uris: [`${APP_ORIGIN}/auth/bluesky/callback`], token_endpoint_auth_method: 'none', dpop_bound_access_tokens: true });
     expect(tokenkeeper.signIn.clientMetadata('bluesky', { redirectUri: `${APP_ORIGIN}/auth/bluesky/callback` })).toEqual(answer.json());

@@ -4,12 +4,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tokenkeeperPlugin } from '../src/adapters/fastify.js';
-import { createTokenkeeper, type SignInResult, type Tokenkeeper } from '../src/library/index.js';
+import { createTokenkeeper, type Tokenkeeper } from '../src/library/index.js';
 import { TestBrowser } from './support/browser.js';
-import { injectFetch } from './support/inject-fetch.js';
+import { PluginHost } from './support/plugin-host.js';
 import { APP_ORIGIN, TEST_ENCRYPTION_KEY } from './support/test-app.js';
 import { startMastodonEmulator, type MastodonEmulator } from './providers/mastodon.emulator.js';
 
@@ -19,10 +17,9 @@ describe('Mastodon on any server (fediverse) through the library and tokenkeeper
   let home: MastodonEmulator;
   let other: MastodonEmulator;
   let tokenkeeper: Tokenkeeper;
-  const host = Fastify();
-  const signIns: SignInResult[] = [];
+  const host = new PluginHost();
+  const { signIns, fetch: hostFetch } = host;
   const folder = mkdtempSync(join(tmpdir(), 'tokenkeeper-fediverse-'));
-  const hostFetch = injectFetch(host, APP_ORIGIN);
   const options = (fediverse: Record<string, unknown>) => ({
     database: `sqlite:${join(folder, 'app.db')}`,
     encryptionKeys: [TEST_ENCRYPTION_KEY],
@@ -36,16 +33,7 @@ describe('Mastodon on any server (fediverse) through the library and tokenkeeper
       ...options({ preset: 'fediverse', baseUrl: home.origin, redirectUri: CALLBACK }),
       resolveUser: (identity) => `host-${identity.subject}`,
     });
-    await host.register(tokenkeeperPlugin, {
-      tokenkeeper,
-      baseUrl: APP_ORIGIN,
-      onSignIn: (_request, reply, result) => {
-        signIns.push(result);
-        return reply.redirect('/', 303);
-      },
-    });
-    host.get('/', async () => ({ home: true }));
-    await host.ready();
+    await host.serve(tokenkeeper);
   });
   afterAll(async () => {
     await host.close();

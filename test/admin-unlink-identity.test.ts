@@ -4,6 +4,7 @@ import { describeEachDialect } from './support/postgres.js';
 import { signedInUser, type SignedInUser } from './support/signed-in.js';
 import { APP_ORIGIN, CLIENT_ID, CLIENT_SECRET } from './support/test-app.js';
 import { useTestApp } from './support/use-test-app.js';
+import { throughDevProvider } from './support/dev-provider-pages.js';
 
 /** The dev provider is registered twice ("toolkit" and "second"), so a user can have two identities. */
 describeEachDialect('unlinking an identity from the admin site', (dialect) => {
@@ -37,10 +38,7 @@ describeEachDialect('unlinking an identity from the admin site', (dialect) => {
   const userPage = (userId: string) => app().runtime.app.inject({ method: 'GET', url: `/admin/users/${userId}`, headers: { cookie: staff.cookie } });
   /** Links "second" to `user` through the provider's pages (login, consent) as they come. */
   async function linkSecond(user: SignedInUser, username: string): Promise<void> {
-    let page = await user.browser.post(`${APP_ORIGIN}/account/connections/second`, { _csrf: user.csrfToken });
-    for (let step = 0; !page.url.startsWith(APP_ORIGIN) && step < 3; step += 1) {
-      page = await user.browser.submitForm(page, /name="password"/.test(page.text) ? { username, password: username } : {});
-    }
+    const page = await throughDevProvider(user.browser, await user.browser.post(`${APP_ORIGIN}/account/connections/second`, { _csrf: user.csrfToken }), username);
     expect(page.url).toBe(`${APP_ORIGIN}/account`);
   }
   const auditOf = (event: string) => database().db.selectFrom('audit_log').select(['actor_user_id', 'target_id', 'detail']).where('event', '=', event).orderBy('id').execute();

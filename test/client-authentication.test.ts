@@ -8,6 +8,7 @@ import type { DevProviderClientAuthMethod } from '../src/dev-provider/types.js';
 import { DIALECTS } from './support/postgres.js';
 import { APP_ORIGIN } from './support/test-app.js';
 import { useTestApp } from './support/use-test-app.js';
+import { throughDevProvider } from './support/dev-provider-pages.js';
 
 /**
  * Every token endpoint authentication method, through the documented
@@ -75,11 +76,7 @@ describe('token endpoint authentication: every method, configured by variables',
 
   async function signIn(name: string) {
     const browser = app().browser();
-    let page = await browser.get(`${APP_ORIGIN}/login/${name}?next=/api/me`);
-    for (let step = 0; !page.url.startsWith(APP_ORIGIN) && step < 3; step += 1) {
-      page = await browser.submitForm(page, /name="password"/.test(page.text) ? { username: 'alice', password: 'alice' } : {});
-    }
-    return page;
+    return throughDevProvider(browser, await browser.get(`${APP_ORIGIN}/login/${name}?next=/api/me`));
   }
 
   for (const { name, method } of CASES.filter((c) => c.name !== 'wrongkey')) {

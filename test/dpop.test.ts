@@ -11,6 +11,7 @@ import { disconnectThrough } from './providers/kit/provider-app.js';
 import { expireStoredAccessToken } from './support/signed-in.js';
 import { APP_ORIGIN, startTestApp, type TestApp } from './support/test-app.js';
 import { useTestApp } from './support/use-test-app.js';
+import { throughDevProvider } from './support/dev-provider-pages.js';
 
 const SECRET = 'a-client-secret-for-the-dpop-tests-0123456789';
 
@@ -63,10 +64,7 @@ describe('DPoP-bound tokens (<NAME>_DPOP=on) at a provider that requires them, w
   async function signIn(name: string, username = 'alice') {
     const browser = app().browser();
     const start = await browser.get(`${APP_ORIGIN}/login/${name}?next=/api/me`, { followRedirects: false });
-    let page = await browser.get(start.location!);
-    for (let step = 0; !page.url.startsWith(APP_ORIGIN) && step < 3; step += 1) {
-      page = await browser.submitForm(page, /name="password"/.test(page.text) ? { username, password: username } : {});
-    }
+    const page = await throughDevProvider(browser, await browser.get(start.location!), username);
     return { browser, page, authorizationUrl: new URL(start.location!) };
   }
 

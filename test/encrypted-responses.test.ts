@@ -16,6 +16,7 @@ import { PluginHost } from './support/plugin-host.js';
 import { DIALECTS } from './support/postgres.js';
 import { APP_ORIGIN, TEST_ENCRYPTION_KEY } from './support/test-app.js';
 import { useTestApp } from './support/use-test-app.js';
+import { throughDevProvider } from './support/dev-provider-pages.js';
 
 const SECRET = 'a-client-secret-long-enough-for-hs256-0123456789';
 const files = mkdtempSync(join(tmpdir(), 'tokenkeeper-decryption-keys-'));
@@ -100,11 +101,7 @@ describe('encrypted ID tokens and userinfo answers (JWE), configured by variable
 
   async function signIn(name: string) {
     const browser = app().browser();
-    let page = await browser.get(`${APP_ORIGIN}/login/${name}?next=/api/me`);
-    for (let step = 0; !page.url.startsWith(APP_ORIGIN) && step < 3; step += 1) {
-      page = await browser.submitForm(page, /name="password"/.test(page.text) ? { username: 'alice', password: 'alice' } : {});
-    }
-    return page;
+    return throughDevProvider(browser, await browser.get(`${APP_ORIGIN}/login/${name}?next=/api/me`));
   }
 
   for (const name of ['rsaenc', 'ecenc', 'rotating']) {
@@ -195,10 +192,7 @@ describe('encrypted responses through the library and tokenkeeper/fastify', () =
 
   it('signs in with the encrypted ID token decrypted, and the plugin serves the keys signIn.clientJwks gives', async () => {
     const browser = new TestBrowser({ fetch: host.fetch });
-    let page = await browser.get(`${APP_ORIGIN}/auth/ecenc/login`);
-    for (let step = 0; !page.url.startsWith(APP_ORIGIN) && step < 3; step += 1) {
-      page = await browser.submitForm(page, /name="password"/.test(page.text) ? { username: 'alice', password: 'alice' } : {});
-    }
+    const page = await throughDevProvider(browser, await browser.get(`${APP_ORIGIN}/auth/ecenc/login`));
     expect(page.url).toBe(`${APP_ORIGIN}/`);
     expect(host.signIns.at(-1)).toMatchObject({ identity: { provider: 'ecenc', email: 'alice@example.test' }, connection: { status: 'active' } });
 

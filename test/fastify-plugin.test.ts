@@ -16,6 +16,7 @@ import { createTokenkeeper, devProvider, type SignInResult, type Tokenkeeper } f
 import { TestBrowser, type BrowserResponse } from './support/browser.js';
 import { injectFetch } from './support/inject-fetch.js';
 import { APP_ORIGIN, CLIENT_ID, CLIENT_SECRET, startTestProvider, TEST_ENCRYPTION_KEY } from './support/test-app.js';
+import { throughDevProvider } from './support/dev-provider-pages.js';
 
 const SESSION_COOKIE = 'host_session';
 
@@ -49,16 +50,8 @@ function hostApp(tokenkeeper: Tokenkeeper, options: Partial<TokenkeeperPluginOpt
   return { app, browser, signIns };
 }
 
-/** Through the provider's pages until the browser is back at the app: login and consent when asked, straight through when not. */
-async function throughProvider(browser: TestBrowser, page: BrowserResponse, username: string): Promise<BrowserResponse> {
-  for (let step = 0; !page.url.startsWith(APP_ORIGIN) && step < 3; step += 1) {
-    page = await browser.submitForm(page, page.text.includes('name="password"') ? { username, password: username } : {});
-  }
-  return page;
-}
-
 async function signIn(browser: TestBrowser, username: string, loginPath = '/auth/toolkit/login'): Promise<BrowserResponse> {
-  return throughProvider(browser, await browser.get(`${APP_ORIGIN}${loginPath}`), username);
+  return throughDevProvider(browser, await browser.get(`${APP_ORIGIN}${loginPath}`), username);
 }
 
 /** The Set-Cookie values of an injected response. */
@@ -160,7 +153,7 @@ describe('tokenkeeper/fastify', () => {
     const started = await tokenkeeper.signIn.start('toolkit', { redirectUri: `${APP_ORIGIN}/auth/toolkit/callback`, next: '//evil.test/x' });
     const browser = host.browser();
     browser.cookies.setCookie(`tokenkeeper_sign_in_toolkit=${started.transaction}; Path=/auth/toolkit/callback`, new URL(APP_ORIGIN));
-    const page = await throughProvider(browser, await browser.get(started.url), 'bob');
+    const page = await throughDevProvider(browser, await browser.get(started.url), 'bob');
     expect(page.url).toBe(`${APP_ORIGIN}/`);
     expect(host.signIns.at(-1)!.next).toBeNull();
   });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DIALECTS } from './support/postgres.js';
 import { signedInUser } from './support/signed-in.js';
-import type { TestBrowser } from './support/browser.js';
 import { APP_ORIGIN, CLIENT_ID, CLIENT_SECRET } from './support/test-app.js';
 import { useTestApp } from './support/use-test-app.js';
+import { throughDevProvider } from './support/dev-provider-pages.js';
 
 /** The same dev provider registered a second time as "second": an identity there is (second, sub), a different account. */
 describe('linking another provider (POST /account/connections/:provider)', () => {
@@ -74,14 +74,6 @@ describe('linking another provider (POST /account/connections/:provider)', () =>
     return browser;
   }
 
-  /** Follows a link flow through the provider's login (as `username`) and consent pages. */
-  async function throughProvider(browser: TestBrowser, start: Awaited<ReturnType<typeof browser.post>>, username: string) {
-    let page = start;
-    for (let step = 0; !page.url.startsWith(APP_ORIGIN) && step < 3; step += 1) {
-      page = await browser.submitForm(page, /name="password"/.test(page.text) ? { username, password: username } : {});
-    }
-    return page;
-  }
 
   it('refuses a second identity at a provider already connected with another, and shows every identity', async () => {
     // alice linked "second" in the first test.
@@ -93,7 +85,7 @@ describe('linking another provider (POST /account/connections/:provider)', () =>
     const browser = withAppSessionOnly(alice.cookie);
     const tokensBefore = await database().db.selectFrom('tokens').select(['id', 'updated_at']).where('user_id', '=', alice.userId).orderBy('id').execute();
     const start = await browser.post(`${APP_ORIGIN}/account/connections/second`, { _csrf: alice.csrfToken });
-    const refused = await throughProvider(browser, start, 'bob');
+    const refused = await throughDevProvider(browser, start, 'bob');
     expect(refused.status).toBe(409);
     expect(refused.text).toContain('Another Second account is already connected to you; disconnect it first.');
     expect(await database().db.selectFrom('accounts').select(['provider', 'subject']).where('user_id', '=', alice.userId).orderBy('provider').execute()).toEqual(linked);
@@ -113,7 +105,7 @@ describe('linking another provider (POST /account/connections/:provider)', () =>
 
     // Signing in with that identity now makes a new user, not alice.
     const elsewhere = app().browser();
-    const page = await throughProvider(elsewhere, await elsewhere.get(`${APP_ORIGIN}/login/second?next=/api/me`), 'alice');
+    const page = await throughDevProvider(elsewhere, await elsewhere.get(`${APP_ORIGIN}/login/second?next=/api/me`), 'alice');
     expect((JSON.parse(page.text) as { user: { id: string } }).user.id).not.toBe(alice2.userId);
 
     // The last identity stays linked: disconnecting it revokes the tokens, and signing in again finds the same user.

@@ -6,6 +6,7 @@ import { startDevProvider, type DevProvider } from '../src/dev-provider/index.js
 import { DIALECTS } from './support/postgres.js';
 import { APP_ORIGIN } from './support/test-app.js';
 import { useTestApp } from './support/use-test-app.js';
+import { throughDevProvider } from './support/dev-provider-pages.js';
 
 const SECRET = 'a-client-secret-for-the-par-tests-0123456789';
 
@@ -49,10 +50,7 @@ describe('pushed authorization requests', () => {
   async function signIn(name: string) {
     const browser = app().browser();
     const start = await browser.get(`${APP_ORIGIN}/login/${name}?next=/api/me`, { followRedirects: false });
-    let page = await browser.get(start.location!);
-    for (let step = 0; !page.url.startsWith(APP_ORIGIN) && step < 3; step += 1) {
-      page = await browser.submitForm(page, /name="password"/.test(page.text) ? { username: 'alice', password: 'alice' } : {});
-    }
+    const page = await throughDevProvider(browser, await browser.get(start.location!));
     return { start, page };
   }
 

@@ -123,6 +123,15 @@ function authorizationParams(raw: string | undefined, variable: string): Record<
   return params;
 }
 
+/** A key file a variable names (resolved from `cwd`), or a ConfigError naming the variable and why it cannot be read. */
+function readKeyFile(variable: string, file: string, cwd: string): string {
+  try {
+    return readFileSync(resolve(cwd, file), 'utf8');
+  } catch (error) {
+    throw new ConfigError(variable, `cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'} (${file})`, { cause: error });
+  }
+}
+
 /**
  * The private key for private_key_jwt or for a signed client secret (`usedFor` says which, for the messages),
  * read and checked now so a bad file stops start-up.
@@ -131,12 +140,7 @@ function clientPrivateKey(env: Environment, prefix: string, cwd: string, usedFor
   const variable = `${prefix}_PRIVATE_KEY_FILE`;
   const file = env[variable]?.trim();
   if (!file) throw new ConfigError(variable, `is missing (${usedFor})`);
-  let key: string;
-  try {
-    key = readFileSync(resolve(cwd, file), 'utf8');
-  } catch (error) {
-    throw new ConfigError(variable, `cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'} (${file})`, { cause: error });
-  }
+  const key = readKeyFile(variable, file, cwd);
   let algorithm: string;
   try {
     algorithm = signingAlgorithmOf(readClientPrivateKey(key));
@@ -177,12 +181,7 @@ function clientDecryptionKeys(env: Environment, prefix: string, cwd: string): Cl
     throw new ConfigError(`${prefix}_DECRYPTION_KEY_ID`, `names one key, and ${variable} lists ${files.length}: remove it (each key is then named by the \`kid\` of its JWK file, or by its RFC 7638 thumbprint)`);
   }
   const keys = files.map((file) => {
-    let text: string;
-    try {
-      text = readFileSync(resolve(cwd, file), 'utf8');
-    } catch (error) {
-      throw new ConfigError(variable, `cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'} (${file})`, { cause: error });
-    }
+    const text = readKeyFile(variable, file, cwd);
     try {
       return readDecryptionKey(text, algorithm, keyId);
     } catch (error) {

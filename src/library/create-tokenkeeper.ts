@@ -23,7 +23,7 @@ import { listConnections as listConnectionPage, type ConnectionPage, type Listed
 import { findDirectoryUser, findUserIdByExternalId, listDirectoryConnections, type DirectoryConnection, type DirectoryUser } from '../db/service-users.repository.js';
 import { claimSignIn } from '../db/sign-in-claim.repository.js';
 import { parseEncryptionKeys } from '../db/token-cipher.js';
-import { checkFromEnvOptions, configFromOptions, type TokenkeeperOptions } from './options.js';
+import { callbackUrlOf, checkFromEnvOptions, configFromOptions, type TokenkeeperOptions } from './options.js';
 import { invalidTransaction, TransactionSealer } from './sealed-transaction.js';
 
 // User and Connection are interfaces of their own, not aliases, so that the API reference lists their fields.
@@ -265,13 +265,8 @@ export interface Tokenkeeper {
 const MAX_EXTERNAL_ID_LENGTH = 255;
 
 function checkedRedirectUri(value: unknown): string {
-  let url: URL | undefined;
-  try {
-    url = typeof value === 'string' ? new URL(value) : undefined;
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.hash) {
+  const url = callbackUrlOf(value);
+  if (!url) {
     throw new TokenkeeperError('bad_request', `signIn.start: redirectUri must be the absolute http(s) URL of your callback route, as registered at the provider (got ${JSON.stringify(value)})`);
   }
   return url.href;

@@ -255,10 +255,16 @@ function providerFromOptions(name: string, options: ProviderOptions, production:
   }
 }
 
-/** An absolute http(s) URL of a callback route, without a fragment (RFC 6749 §3.1.2), or a ConfigError naming `option`. */
-function callbackUrl(value: unknown, option: string): URL {
+/** `value` as the absolute http(s) URL of a callback route, without a fragment (RFC 6749 §3.1.2); undefined when it is not one. */
+export function callbackUrlOf(value: unknown): URL | undefined {
   const parsed = typeof value === 'string' && URL.canParse(value) ? new URL(value) : undefined;
-  if (parsed === undefined || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || parsed.hash !== '') {
+  return parsed !== undefined && (parsed.protocol === 'https:' || parsed.protocol === 'http:') && parsed.hash === '' ? parsed : undefined;
+}
+
+/** A callback route's URL (callbackUrlOf), or a ConfigError naming `option`. */
+function callbackUrl(value: unknown, option: string): URL {
+  const parsed = callbackUrlOf(value);
+  if (parsed === undefined) {
     throw new ConfigError(option, `must be the absolute http(s) URL of your callback route, without a fragment, such as https://app.example.com/auth/fediverse/callback (got ${described(value)})`);
   }
   return parsed;

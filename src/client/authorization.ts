@@ -32,6 +32,16 @@ export interface AuthorizationTransaction {
    * 9449 §10), so the code exchange is proved with it, and the connection keeps it. Without one, the exchange makes one.
    */
   dpopKey?: string;
+  /**
+   * The user a connect-only provider (ProviderSettings.connectOnly) is being connected to, who is the connection's
+   * subject: such a provider says nothing of who signed in. Finishing a connect-only sign-in without one is refused.
+   */
+  connectingUserId?: string;
+}
+
+/** The refusal of a sign-in with a connect-only provider (ProviderSettings.connectOnly), or of a connection to no user. */
+export function connectOnlyRefusal(settings: Pick<ProviderSettings, 'displayName'>): TokenkeeperError {
+  return new TokenkeeperError('connect_only', `${settings.displayName} cannot be signed in with: sign in first, then connect it from your account.`);
 }
 
 /** A sign-in must come back within this time: long enough to sign in at the provider, short enough to keep a stolen state useless (about 10 minutes). */
@@ -365,6 +375,7 @@ export async function finishAuthorization(
 ): Promise<CompletedAuthorization> {
   const provider = registry.get(transaction.provider);
   const { settings } = provider;
+  if (settings.connectOnly && transaction.connectingUserId === undefined) throw connectOnlyRefusal(settings);
   const configured = await provider.configuration();
   // A sign-in started at the person's own authorization server (accountAuthorizationServer) finishes there.
   // So does every sign-in of a provider that registers itself at each server, the configured one's included.
@@ -501,7 +512,7 @@ export async function finishAuthorization(
   if (account !== undefined && profileSubject !== undefined && profileSubject !== account.subject) {
     throw new ProviderUnavailableError('provider_bad_response', `${settings.displayName} answered the profile request for another account than the one it signed in; nothing was kept.`);
   }
-  const subjectValue = account !== undefined ? account.subject : idSubject !== undefined ? idTokenSubject : profileSubject;
+  const subjectValue = settings.connectOnly ? transaction.connectingUserId : account !== undefined ? account.subject : idSubject !== undefined ? idTokenSubject : profileSubject;
   const subject = typeof subjectValue === 'number' ? String(subjectValue) : subjectValue;
   if (typeof subject !== 'string' || subject.length === 0) {
     throw describeProviderFailure(settings.displayName, 'sign-in', new oidc.ClientError('the provider did not identify the user (no subject)'));

@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   access_denied: { status: 400, meaning: 'The person cancelled the sign-in at the provider, or the provider refused it (e.g. a person not assigned to the app).' },
   authorization_error: { status: 400, meaning: "The provider ended the sign-in with an error of its own (in `providerError`)." },
   invalid_grant: { status: 400, meaning: 'The provider did not accept the authorization code: used already, or expired.' },
+  connect_only: { status: 400, meaning: "The provider is connected to a signed-in user's account, never signed in with (`<NAME>_CONNECT_ONLY`): it says nothing of who the person is." },
   transaction_mismatch: { status: 400, meaning: 'The sign-in was started under another provider configuration.' },
   invalid_api_path: { status: 400, meaning: "The API path would leave the provider's API base." },
   invalid_scope: { status: 400, meaning: 'The scope is not a list of scope tokens separated by spaces (RFC 6749 §3.3: printable ASCII without spaces, double quotes or backslashes).' },

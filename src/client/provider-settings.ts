@@ -410,6 +410,15 @@ export interface ProviderSettings {
    * which is not fetched. The client has no secret: it authenticates with `none` or `private_key_jwt`.
    */
   clientIdMetadataDocument?: boolean;
+  /**
+   * True: the provider is connected to the account of a person already signed in here, never signed in with: it
+   * says nothing of who the person is (an API with no user endpoint; a remote MCP server, whose authorization gives
+   * a token for the server and no identity). The connection's subject is the user's own id, so no identity is read
+   * and none can be taken by another user; sign-in pages leave it out, and starting a sign-in with it is refused
+   * (`connect_only`). It is connected from the account page, a connect link for a user, or the library's
+   * `signIn.start` with `user`.
+   */
+  connectOnly?: boolean;
   /** Userinfo member holding the stable subject when there is no ID token (plain OAuth 2.0), e.g. GitHub's `id`. */
   subjectClaim?: string;
   /**

@@ -423,6 +423,10 @@ export function providerSettings(env: Environment, name: string, production: boo
   if (dpop && (fromPreset.accessTokenParameter || fromPreset.accessTokenHeader || fromPreset.apiTokenScheme || fromPreset.userinfoTokenScheme || fromPreset.userinfoTokenInForm)) {
     throw new ConfigError(`${prefix}_DPOP`, `cannot be on with the ${presetName} preset, whose API takes the access token elsewhere than as Authorization: Bearer; remove it`);
   }
+  const connectOnly = onOrOff(env, `${prefix}_CONNECT_ONLY`, fromPreset.connectOnly ?? false);
+  if (fromPreset.connectOnly && !connectOnly) {
+    throw new ConfigError(`${prefix}_CONNECT_ONLY`, `cannot be off with the ${presetName} preset, whose provider says nothing of who the person is: it is only connected to a signed-in user; remove it`);
+  }
   if (signOutAtProvider && !discovery) {
     // RFC 8414 has no end_session_endpoint: only an OpenID provider's discovery document names one.
     throw new ConfigError(`${prefix}_SIGN_OUT_AT_PROVIDER`, `needs OpenID discovery (${prefix}_ISSUER or ${prefix}_SERVER_METADATA_URL), whose document names the end_session_endpoint; remove it, or set one of those`);
@@ -467,6 +471,7 @@ export function providerSettings(env: Environment, name: string, production: boo
     refreshTokenNeedsConsent: fromPreset.refreshTokenNeedsConsent ?? scope.split(' ').includes('offline_access'),
     ...(idleSeconds !== undefined ? { refreshTokenIdleSeconds: idleSeconds } : {}),
     ...(signOutAtProvider ? { signOutAtProvider } : {}),
+    ...(connectOnly ? { connectOnly: true } : {}),
     ...(dpop ? { dpop } : {}),
     ...(par ? { pushedAuthorizationRequests: true } : {}),
     ...(metadataDocument ? { clientIdMetadataDocument: true } : {}),

@@ -36,7 +36,7 @@ describe('provider variables that nothing reads', () => {
 
   it('one with no near match lists the provider’s settings', () => {
     expect(() => start({ ...github, GITHUB_WEBHOOK: 'x' })).toThrow(
-      /^Configuration error: GITHUB_WEBHOOK \(in \.env\) is not a setting of the github provider; its settings are GITHUB_ followed by PRESET, CLIENT_ID, .*, REFRESH_TOKEN_IDLE_DAYS, SIGN_OUT_AT_PROVIDER, DPOP, PAR, BASE_URL$/,
+      /^Configuration error: GITHUB_WEBHOOK \(in \.env\) is not a setting of the github provider; its settings are GITHUB_ followed by PRESET, CLIENT_ID, .*, REFRESH_TOKEN_IDLE_DAYS, SIGN_OUT_AT_PROVIDER, DPOP, PAR, CONNECT_ONLY, BASE_URL$/,
     );
   });
 

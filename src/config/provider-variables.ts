@@ -33,6 +33,7 @@ export const PROVIDER_VARIABLE_SUFFIXES: readonly string[] = [
   'SIGN_OUT_AT_PROVIDER',
   'DPOP',
   'PAR',
+  'CONNECT_ONLY',
   ...Object.values(PRESET_VALUE_VARIABLES),
 ];
 

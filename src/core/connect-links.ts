@@ -73,7 +73,7 @@ export async function createConnectLink(deps: Tokenkeeper, caller: ServiceCaller
     throw new TokenkeeperError('bad_request', 'Give exactly one of user_id (a user of Tokenkeeper) and external_id (your id for the person, given to whoever signs in if no user has it).');
   }
   authorizeServiceKey(caller.key, 'connections:write', request.provider);
-  deps.registry.get(request.provider); // unknown_provider
+  const { settings } = deps.registry.get(request.provider); // unknown_provider
   const scope = checkScope(request.scope);
   const returnTo = checkReturnTo(deps.config.connectReturnOrigins, request.returnTo);
   if (request.userId !== undefined) {
@@ -84,6 +84,10 @@ export async function createConnectLink(deps: Tokenkeeper, caller: ServiceCaller
     // The user who has it is meant as by user_id: a link for one deactivated could only end in account_inactive.
     const [user] = await findDirectoryUsers(deps.database.db, deps.database.dialect, { externalId: request.externalId! }, 1);
     if (user && !user.isActive) throw new TokenkeeperError('account_inactive', 'The user with this external_id has been deactivated.');
+    // Whoever signs in would get it, and a connect-only provider signs no one in.
+    if (!user && settings.connectOnly) {
+      throw new TokenkeeperError('connect_only', `${settings.displayName} is only connected to a user who exists: no user has this external_id yet (give it to one with PATCH /api/v1/users/:id, or use user_id).`);
+    }
   }
   return storeConnectLink(deps, caller, { provider: request.provider, userId: request.userId ?? null, externalId: request.externalId ?? null, scope, returnTo }, null);
 }

@@ -25,6 +25,19 @@ export interface NewAccount {
   now: number;
 }
 
+/**
+ * Whether the account is a connection to a connect-only provider (ProviderSettings.connectOnly), not an identity:
+ * its subject is the user's own id, the provider saying nothing of who the person is, so it never signs anyone in.
+ */
+export function isConnectionOnly(account: Pick<Account, 'userId' | 'subject'>): boolean {
+  return account.subject === account.userId;
+}
+
+/** Of `accounts`, those that sign their user in (isConnectionOnly's are not). */
+export function signInIdentities<T extends Pick<Account, 'userId' | 'subject'>>(accounts: readonly T[]): T[] {
+  return accounts.filter((account) => !isConnectionOnly(account));
+}
+
 export function rowToAccount(row: AccountRow): Account {
   return {
     id: row.id,
@@ -97,7 +110,7 @@ export async function listAccountsForUser(db: Kysely<DatabaseSchema>, userId: st
 
 /**
  * Removes the user's identity at `provider`, unless it is their only one
- * (then it is how they sign in, and stays). One statement, so two
+ * that signs in (then it is how they sign in, and stays). One statement, so two
  * concurrent unlinks cannot both pass the check. True when removed.
  */
 export async function deleteAccountUnlessLast(db: Kysely<DatabaseSchema>, userId: string, provider: string): Promise<boolean> {
@@ -105,7 +118,13 @@ export async function deleteAccountUnlessLast(db: Kysely<DatabaseSchema>, userId
     .deleteFrom('accounts')
     .where('user_id', '=', userId)
     .where('provider', '=', provider)
-    .where((eb) => eb(eb.selectFrom('accounts as others').select((inner) => inner.fn.countAll().as('n')).where('others.user_id', '=', userId), '>', 1))
+    .where((eb) =>
+      eb.or([
+        // A connection only (isConnectionOnly) is never the way its user signs in.
+        eb('subject', '=', userId),
+        eb(eb.selectFrom('accounts as others').select((inner) => inner.fn.countAll().as('n')).where('others.user_id', '=', userId).where('others.subject', '!=', userId), '>', 1),
+      ]),
+    )
     .executeTakeFirst();
   return result.numDeletedRows > 0n;
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pino, { type BaseLogger, type Logger } from 'pino';
-import { finishAuthorization, SIGN_IN_TRANSACTION_TTL_SECONDS, startAuthorization, type SignedInIdentity } from '../client/authorization.js';
+import { connectOnlyRefusal, finishAuthorization, SIGN_IN_TRANSACTION_TTL_SECONDS, startAuthorization, type CompletedAuthorization, type SignedInIdentity } from '../client/authorization.js';
 import { checkedLoginHint } from '../client/login-hint.js';
 import { clientJwks, clientMetadataDocument } from '../client/client-metadata.js';
 import { NotConnectedError, TokenkeeperError } from '../client/errors.js';
@@ -17,7 +17,7 @@ import { completeExternalSignIn } from '../core/external-users.js';
 import { accessTokenWithin } from '../core/service-api.js';
 import { startRefreshKeepalive, type KeepaliveSweepResult } from '../core/refresh-keepalive.js';
 import { startApplicationWebhookDelivery } from '../core/webhook-delivery.js';
-import { completeSignIn } from '../core/sign-in.js';
+import { completeLink, completeSignIn, type SignInContext } from '../core/sign-in.js';
 import { openTokenkeeper, type CoreConfig, type Tokenkeeper as Application } from '../core/tokenkeeper.js';
 import { listConnections as listConnectionPage, type ConnectionPage, type ListedConnection } from '../db/connection-listing.repository.js';
 import { findDirectoryUser, findUserIdByExternalId, listDirectoryConnections, type DirectoryConnection, type DirectoryUser } from '../db/service-users.repository.js';
@@ -363,18 +363,30 @@ function libraryOver(app: Application<CoreConfig>, options: LibraryOptions): Tok
     if (startOptions.scope !== undefined && parseScope(startOptions.scope) === undefined) {
       throw new TokenkeeperError('invalid_scope', 'signIn.start: scope must be scope tokens separated by spaces (RFC 6749 §3.3).');
     }
-    // A user unknown here (a new person of the host app) simply signs in.
+    // A user unknown here (a new person of the host app) simply signs in; to a connect-only provider, only a known user connects.
     const loginHint = checkedLoginHint(startOptions.loginHint);
-    const knownId = startOptions.user === undefined ? undefined : await knownUserId(startOptions.user);
+    if (settings.connectOnly && startOptions.user === undefined) throw connectOnlyRefusal(settings);
+    const knownId = startOptions.user === undefined ? undefined : settings.connectOnly ? await userId(startOptions.user) : await knownUserId(startOptions.user);
     const granted = knownId === undefined ? null : ((await connectionOf(knownId, provider))?.scope ?? null);
     const started = await startAuthorization(app.registry, provider, redirectUri, {
       hasLiveRefreshToken: knownId !== undefined && settings.refreshTokenNeedsConsent === true && (await app.tokenStore.hasLiveRefreshToken(knownId, provider)),
       ...(startOptions.scope !== undefined ? { incrementalScope: unionScope(granted, settings.scope, startOptions.scope) } : {}),
       ...(loginHint !== undefined ? { loginHint } : {}),
     });
-    return { url: started.authorizationUrl, transaction: await sealer.seal({ ...started.transaction, next: startOptions.next ?? null }) };
+    const connecting = settings.connectOnly && knownId !== undefined ? { connectingUserId: knownId } : {};
+    return { url: started.authorizationUrl, transaction: await sealer.seal({ ...started.transaction, ...connecting, next: startOptions.next ?? null }) };
   };
 
+  /** The user who signed in: found or made by the identity, or by the external id resolveUser gives it. */
+  const signedInUser = async (context: SignInContext, completed: CompletedAuthorization): Promise<{ user: { id: string }; created: boolean }> => {
+    const externalId = options.resolveUser ? checkedExternalId(await options.resolveUser(completed.identity)) : null;
+    return externalId === null ? completeSignIn(context, completed) : completeExternalSignIn(context, completed, externalId);
+  };
+  /** The user a connect-only provider was connected to (start's `user`), who must still be active. */
+  const connectedUser = async (context: SignInContext, completed: CompletedAuthorization, id: string): Promise<{ user: { id: string }; created: boolean }> => {
+    await completeLink(context, completed, id);
+    return { user: { id }, created: false };
+  };
   const finish = async (provider: string, callbackUrl: string | URL, transaction: string): Promise<SignInResult> => {
     const { displayName } = app.registry.get(provider).settings;
     const opened = await sealer.open(transaction, provider);
@@ -383,9 +395,8 @@ function libraryOver(app: Application<CoreConfig>, options: LibraryOptions): Tok
     if (!(await claimSignIn(db, authorization.state, app.now() + SIGN_IN_TRANSACTION_TTL_SECONDS, app.now()))) throw invalidTransaction();
     try {
       const completed = await finishAuthorization(app.registry, authorization, new URL(callbackUrl, authorization.redirectUri).searchParams, app.now);
-      const externalId = options.resolveUser ? checkedExternalId(await options.resolveUser(completed.identity)) : null;
       const context = { db, tokenStore: app.tokenStore, now: app.now(), ip: null, displayName, webhooks: app.webhooks };
-      const { user, created } = externalId === null ? await completeSignIn(context, completed) : await completeExternalSignIn(context, completed, externalId);
+      const { user, created } = authorization.connectingUserId !== undefined ? await connectedUser(context, completed, authorization.connectingUserId) : await signedInUser(context, completed);
       await app.tokens.emit({ type: 'user.signed_in', userId: user.id, provider, created });
       app.metrics.signIn(provider, created ? 'new_user' : 'ok');
       const [found, connection] = await Promise.all([findDirectoryUser(db, user.id), connectionOf(user.id, provider)]);

@@ -110,6 +110,12 @@ export interface ProviderOptions {
    * by it.
    */
   refreshTokenIdleDays?: number;
+  /**
+   * True: the provider is only connected to a user already signed in (`signIn.start` with `user`), never signed in
+   * with, and the connection's subject is that user's id: for a provider that says nothing of who the person is.
+   * Default: the preset's (a preset that is connect-only cannot be turned off).
+   */
+  connectOnly?: boolean;
 }
 
 /** Options of createTokenkeeper. */
@@ -149,7 +155,7 @@ export interface TokenkeeperOptions {
 const PROVIDER_NAME = /^[a-z][a-z0-9_]{0,31}$/;
 
 /** Each option's variable suffix: `clientId` is `<NAME>_CLIENT_ID`. */
-const PROVIDER_OPTION_VARIABLES: Readonly<Record<Exclude<keyof ProviderOptions, 'authorizationParams' | 'refreshTokenIdleDays' | 'redirectUri' | ListOption>, string>> = {
+const PROVIDER_OPTION_VARIABLES: Readonly<Record<Exclude<keyof ProviderOptions, 'authorizationParams' | 'refreshTokenIdleDays' | 'connectOnly' | 'redirectUri' | ListOption>, string>> = {
   preset: 'PRESET',
   clientId: 'CLIENT_ID',
   clientSecret: 'CLIENT_SECRET',
@@ -198,6 +204,7 @@ const OPTION_OF_SUFFIX = new Map<string, string>([
   ...Object.entries(PROVIDER_OPTION_VARIABLES).map(([option, suffix]) => [suffix, option] as [string, string]),
   ['AUTHORIZATION_PARAMS', 'authorizationParams'],
   ['REFRESH_TOKEN_IDLE_DAYS', 'refreshTokenIdleDays'],
+  ['CONNECT_ONLY', 'connectOnly'],
   ['REDIRECT_URI', 'redirectUri'],
   ...Object.entries(LIST_OPTIONS).map(([option, { suffix }]) => [suffix, option] as [string, string]),
 ]);
@@ -231,6 +238,11 @@ function providerFromOptions(name: string, options: ProviderOptions, production:
         throw new ConfigError(`${path}.${option}`, `must be an array of URLs, e.g. ["${example}"]`);
       }
       env[`${prefix}_${suffix}`] = value.join(',');
+      continue;
+    }
+    if (option === 'connectOnly') {
+      if (typeof value !== 'boolean') throw new ConfigError(`${path}.connectOnly`, `must be true or false (got ${described(value)})`);
+      env[`${prefix}_CONNECT_ONLY`] = value ? 'on' : 'off';
       continue;
     }
     if (option === 'refreshTokenIdleDays') {

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { ProviderRegistry } from '../client/provider-registry.js';
 import { hasProviderApi } from '../client/provider-settings.js';
-import { listAccountsForUser } from '../db/account.repository.js';
+import { isConnectionOnly, listAccountsForUser, signInIdentities } from '../db/account.repository.js';
 import type { DatabaseSchema } from '../db/schema.js';
 import type { SqlTokenStore } from '../db/token-store.js';
 import type { User } from '../db/user.repository.js';
@@ -29,6 +29,7 @@ export async function loadAccountView(db: Kysely<DatabaseSchema>, tokenStore: Sq
       refreshTokenExpiresAt: token.refreshTokenExpiresAt ?? null,
       lastError: token.lastError,
       hasApi: registry.has(token.provider) && hasProviderApi(registry.get(token.provider).settings),
+      connectionOnly: account !== undefined && isConnectionOnly(account),
     };
   });
   const primary = accounts.find((a) => a.provider === user.provider) ?? accounts[0];
@@ -36,7 +37,7 @@ export async function loadAccountView(db: Kysely<DatabaseSchema>, tokenStore: Sq
   return {
     user,
     connections,
-    identities: accounts.map((account) => ({ provider: account.provider, displayName: displayName(account.provider), subject: account.subject, linkedAt: account.createdAt })),
+    identities: signInIdentities(accounts).map((account) => ({ provider: account.provider, displayName: displayName(account.provider), subject: account.subject, linkedAt: account.createdAt })),
     connectable: registry.list().filter((p) => !connected.has(p.name)).map((p) => ({ name: p.name, displayName: p.displayName })),
     claims: (primary?.claims ?? {}) as Record<string, unknown>,
   };

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { finishAuthorization, SIGN_IN_TRANSACTION_TTL_SECONDS, startAuthorization, type CompletedAuthorization } from '../client/authorization.js';
+import { connectOnlyRefusal, finishAuthorization, SIGN_IN_TRANSACTION_TTL_SECONDS, startAuthorization, type CompletedAuthorization } from '../client/authorization.js';
 import { causeChain, SignInError } from '../client/errors.js';
 import type { ProviderSettings } from '../client/provider-settings.js';
 import { createLoginTransaction, loginTransactionAssociatedData, type LoginPurpose, type LoginTransaction } from '../db/login-transaction.repository.js';
@@ -30,6 +30,8 @@ export interface SignInFlow {
  */
 export async function startSignInFlow(app: FastifyInstance, deps: Tokenkeeper, request: FastifyRequest, reply: FastifyReply, providerName: string, flow: SignInFlow): Promise<FastifyReply> {
   const { settings } = deps.registry.get(providerName); // 404 for an unknown provider before any session is made
+  // A provider that says nothing of who the person is connects to a signed-in user only (its subject is theirs).
+  if (settings.connectOnly && flow.linkUserId === null) throw connectOnlyRefusal(settings);
   const knownUserId = settings.refreshTokenNeedsConsent ? (flow.linkUserId ?? app.sessions.returningUserId(request)) : null;
   const hasLiveRefreshToken = knownUserId !== null && (await deps.tokenStore.hasLiveRefreshToken(knownUserId, providerName));
   const started = await startAuthorization(deps.registry, providerName, redirectUri(deps.config.baseUrl, providerName), {
@@ -87,6 +89,7 @@ export async function finishSignInFlow(deps: Tokenkeeper, request: FastifyReques
         clientId: stored.clientId,
         redirectUri: stored.redirectUri,
         scope: stored.scope ?? deps.registry.get(stored.provider).settings.scope,
+        ...(stored.linkUserId === null ? {} : { connectingUserId: stored.linkUserId }),
         ...(stored.dpopKey ? { dpopKey: deps.cipher.decrypt(stored.dpopKey, loginTransactionAssociatedData(stored.state, 'dpop_key')) } : {}),
       },
       parameters,

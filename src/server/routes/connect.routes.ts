@@ -37,7 +37,8 @@ export async function connectRoutes(app: FastifyInstance, deps: Tokenkeeper): Pr
     const link = await openConnectLink(deps, request.params.secret); // marked used here, once
     const target = await connectLinkUserId(deps, link);
     const user = currentUser(request);
-    // An external_id no user has: the identity at the provider decides who it is.
+    // An external_id no user has: the identity at the provider decides who it is, unless the provider says nothing of it.
+    if (target === null && deps.registry.get(link.provider).settings.connectOnly) return reply.redirect(returnUrl(link, 'connect_only'), 303);
     if (target === null) return startConnect(app, deps, request, reply, link, null);
     if (user !== null && user.id !== target) {
       // Never connect the signed-in person's provider to someone else's user, nor the reverse.

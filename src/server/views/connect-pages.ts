@@ -8,7 +8,7 @@ export function connectSignInPage(providers: readonly ProviderSettings[], connec
 <div class="card">
 <p>This link connects ${connectingDisplayName} to your Tokenkeeper account. Sign in first, with any provider you use here; then ${connectingDisplayName} asks for your consent.</p>
 <div class="providers">
-${providers.map((p) => html`<a class="button" href="/connect/sign-in/${encodeURIComponent(p.name)}">Sign in with ${p.displayName}</a>`)}
+${providers.filter((p) => !p.connectOnly).map((p) => html`<a class="button" href="/connect/sign-in/${encodeURIComponent(p.name)}">Sign in with ${p.displayName}</a>`)}
 </div>
 </div>`;
 }

@@ -27,6 +27,8 @@ export interface ConnectionView {
   lastError: string | null;
   /** Whether the provider has an API to call (`<NAME>_API_BASE_URL`, or one per connection): else no "Call the API" form. */
   hasApi: boolean;
+  /** A connect-only provider's connection: no identity at the provider (its subject is the user's id), connected again, not signed in with. */
+  connectionOnly: boolean;
 }
 
 export function signInPage(providers: readonly ProviderSettings[], next: string | null, notice: string | null = null): SafeHtml {
@@ -36,7 +38,7 @@ ${notice ? html`<p class="flash" role="status">${notice}</p>` : null}
 <div class="card">
 <p>Choose a provider to sign in with. Tokenkeeper keeps your tokens encrypted and fresh, and never shows them.</p>
 <div class="providers">
-${providers.map((p) => (p.hooks?.accountAuthorizationServer ? accountSignIn(p, next) : html`<a class="button" href="/login/${encodeURIComponent(p.name)}${query}">Sign in with ${p.displayName}</a>`))}
+${providers.filter((p) => !p.connectOnly).map((p) => (p.hooks?.accountAuthorizationServer ? accountSignIn(p, next) : html`<a class="button" href="/login/${encodeURIComponent(p.name)}${query}">Sign in with ${p.displayName}</a>`))}
 </div>
 </div>`;
 }
@@ -89,7 +91,10 @@ function connectionActions(connection: ConnectionView, csrfToken: string): SafeH
   const base = `/account/connections/${encodeURIComponent(connection.provider)}`;
   const provider = forProvider(connection);
   if (connection.status === 'needs_reauth') {
-    return html`<div class="actions"><a class="button" href="/login/${encodeURIComponent(connection.provider)}?next=%2Faccount">Sign in with ${connection.displayName} again</a>
+    const again = connection.connectionOnly
+      ? html`<form class="inline" method="post" action="${base}"><input type="hidden" name="_csrf" value="${csrfToken}"><button type="submit">Connect ${connection.displayName} again</button></form>`
+      : html`<a class="button" href="/login/${encodeURIComponent(connection.provider)}?next=%2Faccount">Sign in with ${connection.displayName} again</a>`;
+    return html`<div class="actions">${again}
 <form class="inline" method="post" action="${base}/disconnect"><input type="hidden" name="_csrf" value="${csrfToken}"><button class="secondary" type="submit">Disconnect${provider}</button></form></div>`;
   }
   return html`${
@@ -112,12 +117,12 @@ function connectionCard(connection: ConnectionView, now: number, csrfToken: stri
   return html`<div class="card connection" data-provider="${connection.provider}">
 <h3>${connection.displayName}</h3>
 <dl class="fields">
-<dt>Status</dt><dd class="status status-${connection.status}">${connection.status === 'active' ? 'connected' : 'needs re-auth: sign in again'}</dd>
+<dt>Status</dt><dd class="status status-${connection.status}">${connection.status === 'active' ? 'connected' : connection.connectionOnly ? 'needs re-auth: connect again' : 'needs re-auth: sign in again'}</dd>
 <dt>Access token</dt><dd class="token-expiry">${expiry(connection.expiresAt, now)}</dd>
 <dt>Scopes</dt><dd>${connection.scope || html`<span class="muted">none named (the provider grants by its own settings, as a GitHub App does)</span>`}</dd>
 <dt>Refresh token</dt><dd class="refresh-token">${refreshTokenState(connection, now)}</dd>
 <dt>Last refreshed</dt><dd>${connection.lastRefreshedAt === null ? 'never' : html`${relativeTime(connection.lastRefreshedAt, now)} <span class="muted">(${absoluteTime(connection.lastRefreshedAt)})</span>`}</dd>
-<dt>Subject</dt><dd><code>${connection.subject}</code></dd>
+<dt>Subject</dt><dd>${connection.connectionOnly ? html`<span class="muted">none: ${connection.displayName} does not say who you are there</span>` : html`<code>${connection.subject}</code>`}</dd>
 ${connection.lastError ? html`<dt>Last error</dt><dd class="last-error">${connection.lastError}</dd>` : null}
 </dl>
 ${connectionActions(connection, csrfToken)}

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TokenkeeperError } from '../../../client/errors.js';
 import { disconnectProvider } from '../../../core/connections.js';
-import { deleteAccountUnlessLast, listAccountsForUser, type Account } from '../../../db/account.repository.js';
+import { deleteAccountUnlessLast, isConnectionOnly, listAccountsForUser, signInIdentities, type Account } from '../../../db/account.repository.js';
 import { writeAuditEvent } from '../../../db/audit.repository.js';
 import { findUserById, type User } from '../../../db/user.repository.js';
 import type { Tokenkeeper } from '../../../core/tokenkeeper.js';
@@ -80,7 +80,7 @@ async function unlinkTarget(deps: Tokenkeeper, request: FastifyRequest<{ Params:
   const accounts = await listAccountsForUser(db, user.id);
   const account = accounts.find((candidate) => candidate.id === request.params.accountId);
   if (!account) throw new AdminRefusal('not_found', 'This user has no such identity.', backToUser(user));
-  if (accounts.length < 2) {
+  if (!isConnectionOnly(account) && signInIdentities(accounts).length < 2) {
     if (audited) await audit('admin.users.unlink_failed', { code: 'last_identity', provider: account.provider });
     throw lastIdentity(user);
   }

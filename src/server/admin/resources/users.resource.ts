@@ -1,4 +1,4 @@
-import { listAccountsForUser } from '../../../db/account.repository.js';
+import { isConnectionOnly, listAccountsForUser, signInIdentities } from '../../../db/account.repository.js';
 import { listUsersForAdmin } from '../../../db/admin-lists.js';
 import { listAuditForAdmin } from '../../../db/audit-list.js';
 import { findUserById, setUserFlags, type User } from '../../../db/user.repository.js';
@@ -95,8 +95,9 @@ export const usersResource: AdminResource<User> = {
       count: false,
     });
     const entries = await auditEntries(context.deps.database.db, audit.rows);
-    // The only identity is how the user signs in: it has no Unlink button (and the route refuses it).
-    const unlinkable = accounts.length > 1 && mayUnlinkIdentities(context.admin, user);
+    // The only identity that signs in is how the user signs in: it has no Unlink button (and the route refuses it).
+    const mayUnlink = mayUnlinkIdentities(context.admin, user);
+    const identities = signInIdentities(accounts).length;
     const csrfToken = context.request.session?.csrfToken ?? '';
     return html`<h2>Connected providers</h2>
 ${
@@ -109,7 +110,7 @@ ${accounts.map((account) => {
 <td>${token ? html`<a href="/admin/tokens/${encodeURIComponent(token.id)}">open</a>` : 'disconnected'}</td>
 <td>${token?.status ?? '—'}</td><td>${token?.expiresAt ? when(token.expiresAt, context) : '—'}</td>
 <td>${
-    unlinkable
+    mayUnlink && (identities > 1 || isConnectionOnly(account))
       ? html`<form class="inline" method="post" action="${unlinkIdentityPath(user.id, account.id)}"><input type="hidden" name="_csrf" value="${csrfToken}"><button type="submit" class="danger" data-action="unlink">Unlink</button></form>`
       : null
   }</td></tr>`;

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenkeeper, devProvider, type Tokenkeeper } from '../src/library/index.js';
 import type { DevProvider } from '../src/dev-provider/index.js';
 import { providerSettings } from '../src/config/provider-config.js';
-import { TestBrowser } from './support/browser.js';
+import { TestBrowser, type BrowserResponse } from './support/browser.js';
 import { throughDevProvider } from './support/dev-provider-pages.js';
 import { describeEachDialect } from './support/postgres.js';
 import { newServiceKey, serviceApiClient, withSecondProvider, type ServiceApiClient } from './support/service-api.js';
@@ -89,24 +89,68 @@ describeEachDialect('a connect-only provider', (dialect) => {
     expect((await accountsOf(bob.userId)).map((row) => row.provider)).toEqual(['toolkit']);
   });
 
-  it('takes connect links for a user, and refuses one for an external_id no user has (whoever signs in would get it)', async () => {
-    const refused = await api.call({ method: 'POST', template: '/connect-links', key, body: { provider: 'second', external_id: 'nobody-yet', return_to: `${CLIENT}/done` } });
-    expect(refused.status).toBe(400);
-    expect(refused.body).toMatchObject({ error: 'connect_only' });
+  /** Opens a connect link in `browser` and follows the provider's pages until the browser is sent to the service. */
+  async function openLink(browser: TestBrowser, url: string): Promise<BrowserResponse> {
+    let page = await browser.get(url, { stopAt: CLIENT });
+    for (let step = 0; step < 4 && page.location === undefined && page.text.includes('<form'); step += 1) {
+      page = await browser.submitForm(page, /name="password"/.test(page.text) ? { username: 'mallory', password: 'mallory' } : {}, { stopAt: CLIENT });
+    }
+    return page;
+  }
+  const linkFor = async (body: Record<string, unknown>): Promise<string> => {
+    const made = await api.call({ method: 'POST', template: '/connect-links', key, body: { provider: 'second', return_to: `${CLIENT}/done`, ...body } });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    return made.body.url as string;
+  };
 
+  it('takes connect links for a user who signs in, opened signed in as them', async () => {
     const mallory = await signedInUser(app(), 'mallory');
-    const made = await api.call({ method: 'POST', template: '/connect-links', key, body: { provider: 'second', user_id: mallory.userId, return_to: `${CLIENT}/done` } });
-    expect(made.status).toBe(201);
-    // The dev provider asks nothing more of someone signed in there already: it sends the browser back to the app,
-    // which sends it on to the service, where this browser stops.
-    let page = await mallory.browser.get(made.body.url as string, { stopAt: CLIENT });
-    while (page.location === undefined && page.text.includes('<form')) page = await mallory.browser.submitForm(page, {}, { stopAt: CLIENT });
-    const back = page;
+    const back = await openLink(mallory.browser, await linkFor({ user_id: mallory.userId }));
     expect(back.location).toBe(`${CLIENT}/done?status=connected`);
     expect(await accountsOf(mallory.userId)).toEqual([
       { provider: 'second', subject: mallory.userId },
       { provider: 'toolkit', subject: expect.any(String) },
     ]);
+  });
+
+  it('makes the user of an external_id no user has, who has no way to sign in; their next links stand for them', async () => {
+    const browser = app().browser();
+    const back = await openLink(browser, await linkFor({ external_id: 'agent-user-7' }));
+    expect(back.location).toBe(`${CLIENT}/done?status=connected`);
+    const found = await api.call({ method: 'GET', template: '/users', query: { external_id: 'agent-user-7' }, key });
+    const [made] = found.body.users as Array<{ id: string; username: string; connections: Array<Record<string, unknown>> }>;
+    expect(made).toMatchObject({ username: 'agent-user-7', connections: [expect.objectContaining({ provider: 'second', subject: made!.id, status: 'active' })] });
+    expect(await accountsOf(made!.id)).toEqual([{ provider: 'second', subject: made!.id }]);
+    // Nobody was signed in: the user has no identity to sign in with.
+    expect((await browser.get(`${APP_ORIGIN}/api/me`)).status).toBe(401);
+
+    // Their next link (a reconnect, by external_id or by user_id) needs no sign-in: there is none to ask for.
+    await database().db.updateTable('tokens').set({ status: 'needs_reauth' }).where('user_id', '=', made!.id).execute();
+    const again = await openLink(app().browser(), await linkFor({ user_id: made!.id }));
+    expect(again.location).toBe(`${CLIENT}/done?status=connected`);
+    expect((await app().runtime.tokenStore.findToken(made!.id, 'second'))?.status).toBe('active');
+    expect(await accountsOf(made!.id)).toEqual([{ provider: 'second', subject: made!.id }]);
+
+    // Opened by someone signed in as another user, it connects nothing.
+    const wrong = await openLink(alice.browser, await linkFor({ external_id: 'agent-user-7' }));
+    expect(wrong.location).toBe(`${CLIENT}/done?status=error&error=connect_link_wrong_user`);
+
+    // A provider that identifies people still needs that user to sign in, which they cannot: nothing is joined to them.
+    const made2 = await api.call({ method: 'POST', template: '/connect-links', key, body: { provider: 'toolkit', external_id: 'agent-user-7', return_to: `${CLIENT}/done` } });
+    const signedOut = app().browser();
+    const page = await signedOut.get(made2.body.url as string);
+    expect(page.text).toContain('/connect/sign-in/toolkit');
+    const refused = await openLink(signedOut, `${APP_ORIGIN}/connect/sign-in/toolkit`);
+    expect(refused.location).toBe(`${CLIENT}/done?status=error&error=connect_link_wrong_user`);
+    expect(await accountsOf(made!.id)).toEqual([{ provider: 'second', subject: made!.id }]);
+  });
+
+  it('never takes an external_id from a user who signs in', async () => {
+    await api.call({ method: 'PATCH', template: '/users/{id}', params: { id: alice.userId }, key: await newServiceKey(app(), 'directory', ['users:write']), body: { external_id: 'alice-ext' } });
+    // Signed out, the link for alice's external_id asks her to sign in first, as any link for her does.
+    const browser = app().browser();
+    const page = await browser.get(await linkFor({ external_id: 'alice-ext' }));
+    expect(page.text).toContain('Sign in to connect Second');
   });
 
   it('is refused for sign-in on a connect link opened signed out', async () => {
@@ -153,12 +197,23 @@ describe('a connect-only provider through the library', () => {
     const signedIn = await tokenkeeper.signIn.finish('toolkit', await through('toolkit', started.url), started.transaction);
 
     await expect(tokenkeeper.signIn.start('second', { redirectUri: redirectUri('second') })).rejects.toMatchObject({ code: 'connect_only' });
-    await expect(tokenkeeper.signIn.start('second', { redirectUri: redirectUri('second'), user: { externalId: 'no-one' } })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(tokenkeeper.signIn.start('second', { redirectUri: redirectUri('second'), user: 'no-such-user' })).rejects.toMatchObject({ code: 'not_found' });
 
     const connecting = await tokenkeeper.signIn.start('second', { redirectUri: redirectUri('second'), user: signedIn.user.id });
     const connected = await tokenkeeper.signIn.finish('second', await through('second', connecting.url), connecting.transaction);
     expect(connected).toMatchObject({ isNewUser: false, user: { id: signedIn.user.id }, connection: { provider: 'second', subject: signedIn.user.id, status: 'active' } });
     expect((await tokenkeeper.fetch(signedIn.user.id, 'second', '/profile')).status).toBe(200);
+  });
+
+  it('connects a person of the host app whom Tokenkeeper does not know yet, by their external id, making the user', async () => {
+    const connecting = await tokenkeeper.signIn.start('second', { redirectUri: redirectUri('second'), user: { externalId: 'host-user-42' } });
+    const connected = await tokenkeeper.signIn.finish('second', await through('second', connecting.url), connecting.transaction);
+    expect(connected).toMatchObject({ isNewUser: true, user: { externalId: 'host-user-42' }, connection: { provider: 'second', subject: connected.user.id } });
+    expect((await tokenkeeper.fetch({ externalId: 'host-user-42' }, 'second', '/profile')).status).toBe(200);
+    // Again (a reconnect): the same user.
+    const again = await tokenkeeper.signIn.start('second', { redirectUri: redirectUri('second'), user: { externalId: 'host-user-42' } });
+    const reconnected = await tokenkeeper.signIn.finish('second', await through('second', again.url), again.transaction);
+    expect(reconnected).toMatchObject({ isNewUser: false, user: { id: connected.user.id } });
   });
 });
 

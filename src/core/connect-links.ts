@@ -3,7 +3,7 @@ import type { CompletedAuthorization } from '../client/authorization.js';
 import type { ErrorCode } from '../client/error-codes.js';
 import { TokenkeeperError } from '../client/errors.js';
 import { parseScope, unionScope } from '../client/scope.js';
-import { findAccount } from '../db/account.repository.js';
+import { findAccount, listAccountsForUser, signInIdentities } from '../db/account.repository.js';
 import { writeAuditEvent } from '../db/audit.repository.js';
 import { claimConnectLink, findConnectLink, findConnectLinkBySecretHash, insertConnectLink, type ConnectLink } from '../db/connect-link.repository.js';
 import { newId } from '../db/database.js';
@@ -11,7 +11,7 @@ import { findDirectoryUser, findDirectoryUsers } from '../db/service-users.repos
 import type { User } from '../db/user.repository.js';
 import type { ServiceCaller } from './service-api.js';
 import { authorizeServiceKey } from './service-auth.js';
-import { claimExternalId } from './external-users.js';
+import { claimExternalId, completeConnectOnlyByExternalId } from './external-users.js';
 import { completeLink, completeSignIn, type SignInContext } from './sign-in.js';
 import type { Tokenkeeper } from './tokenkeeper.js';
 
@@ -73,7 +73,7 @@ export async function createConnectLink(deps: Tokenkeeper, caller: ServiceCaller
     throw new TokenkeeperError('bad_request', 'Give exactly one of user_id (a user of Tokenkeeper) and external_id (your id for the person, given to whoever signs in if no user has it).');
   }
   authorizeServiceKey(caller.key, 'connections:write', request.provider);
-  const { settings } = deps.registry.get(request.provider); // unknown_provider
+  deps.registry.get(request.provider); // unknown_provider
   const scope = checkScope(request.scope);
   const returnTo = checkReturnTo(deps.config.connectReturnOrigins, request.returnTo);
   if (request.userId !== undefined) {
@@ -84,10 +84,6 @@ export async function createConnectLink(deps: Tokenkeeper, caller: ServiceCaller
     // The user who has it is meant as by user_id: a link for one deactivated could only end in account_inactive.
     const [user] = await findDirectoryUsers(deps.database.db, deps.database.dialect, { externalId: request.externalId! }, 1);
     if (user && !user.isActive) throw new TokenkeeperError('account_inactive', 'The user with this external_id has been deactivated.');
-    // Whoever signs in would get it, and a connect-only provider signs no one in.
-    if (!user && settings.connectOnly) {
-      throw new TokenkeeperError('connect_only', `${settings.displayName} is only connected to a user who exists: no user has this external_id yet (give it to one with PATCH /api/v1/users/:id, or use user_id).`);
-    }
   }
   return storeConnectLink(deps, caller, { provider: request.provider, userId: request.userId ?? null, externalId: request.externalId ?? null, scope, returnTo }, null);
 }
@@ -189,6 +185,11 @@ export async function openedConnectLink(deps: Tokenkeeper, id: string): Promise<
   return link;
 }
 
+/** Whether the user has a way to sign in: an identity other than connect-only connections (isConnectionOnly). */
+export async function userSignsIn(deps: Tokenkeeper, userId: string): Promise<boolean> {
+  return signInIdentities(await listAccountsForUser(deps.database.db, userId)).length > 0;
+}
+
 /** The user the link is for: its user_id, or the user who has its external_id; null when no user has it yet (whoever signs in gets it). */
 export async function connectLinkUserId(deps: Tokenkeeper, link: ConnectLink): Promise<string | null> {
   if (link.userId !== null) return link.userId;
@@ -247,5 +248,16 @@ export async function completeConnectForUser(context: SignInContext, completed: 
 export async function completeConnectByExternalId(context: SignInContext, completed: CompletedAuthorization, link: ConnectLink): Promise<{ user: User; created: boolean }> {
   const result = await completeSignIn(context, completed, { within: claimExternalId(link.externalId!, context.displayName) });
   await auditConnected(context, link, result.user.id, completed, result.created);
+  return result;
+}
+
+/**
+ * A connect-only provider's link for an external_id no user had: the provider identifies no one, so the external_id
+ * is the person, made a user with the connection (completeConnectOnlyByExternalId). The browser is not signed in:
+ * such a user has no way to sign in.
+ */
+export async function completeConnectOnlyForExternalId(context: SignInContext, completed: CompletedAuthorization, link: ConnectLink): Promise<{ userId: string; created: boolean }> {
+  const result = await completeConnectOnlyByExternalId(context, completed, link.externalId!);
+  await auditConnected(context, link, result.userId, completed, result.created);
   return result;
 }

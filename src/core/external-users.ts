@@ -1,9 +1,10 @@
 import type { CompletedAuthorization } from '../client/authorization.js';
 import { TokenkeeperError } from '../client/errors.js';
-import { findAccount } from '../db/account.repository.js';
+import { findAccount, listAccountsForUser, signInIdentities } from '../db/account.repository.js';
+import { isUniqueViolation } from '../db/database.js';
 import { findDirectoryUser, findUserIdByExternalId, setExternalId } from '../db/service-users.repository.js';
-import { findUserById, type User } from '../db/user.repository.js';
-import { completeLink, completeSignIn, type SignInContext, type SignInOptions } from './sign-in.js';
+import { createUser, findUserById, uniqueUsername, type User } from '../db/user.repository.js';
+import { completeLink, completeSignIn, linkWithin, type SignInContext, type SignInOptions } from './sign-in.js';
 
 /**
  * A sign-in's `within` step that gives the signed-in user `externalId`:
@@ -49,4 +50,50 @@ export async function completeExternalSignIn(context: SignInContext, completed: 
     return { user: holder, created: false };
   }
   return completeSignIn(context, completed, { within: claimExternalId(externalId, context.displayName) });
+}
+
+/** A username for a user known only by an external id: the id, cleaned as usernames are. */
+function externalUsername(externalId: string): string {
+  return externalId.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'external-user';
+}
+
+/**
+ * A connect-only provider's connection (`completed`, whose subject is the id chosen for the user) for `externalId`,
+ * when the host or service vouches for the person and no user who can sign in has it: the provider identifies no
+ * one, so the external id is the person. A user is made with the external id (and that id) in the same transaction
+ * as the connection; a user who got the external id meanwhile is theirs when they have no way to sign in either
+ * (the connection's subject becomes their id), and refused (external_id_taken) when they have one, for only
+ * signing in as them may connect to them. A clash of usernames runs the whole transaction again.
+ */
+export async function completeConnectOnlyByExternalId(context: SignInContext, completed: CompletedAuthorization, externalId: string): Promise<{ userId: string; created: boolean }> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const result = await context.db.transaction().execute(async (trx) => {
+        const holder = await findUserIdByExternalId(trx, externalId);
+        if (holder !== undefined && signInIdentities(await listAccountsForUser(trx, holder)).length > 0) {
+          throw new TokenkeeperError('external_id_taken', 'A user who signs in has this external_id: they connect it themselves, signed in.');
+        }
+        const userId = holder ?? completed.identity.subject;
+        if (holder === undefined) {
+          const { identity } = completed;
+          await createUser(trx, {
+            id: userId,
+            username: await uniqueUsername(trx, externalUsername(externalId)),
+            email: identity.email,
+            emailVerified: identity.email === null ? null : identity.emailVerified,
+            name: identity.name,
+            isTokenUser: true,
+            dateJoined: context.now,
+          });
+          if ((await setExternalId(trx, userId, externalId)) === 'taken') throw new TokenkeeperError('external_id_taken', 'Another user has this external_id.');
+        }
+        await linkWithin(context, trx, { ...completed, identity: { ...completed.identity, subject: userId } }, userId);
+        return { userId, created: holder === undefined };
+      });
+      context.webhooks?.notify();
+      return result;
+    } catch (error) {
+      if (!isUniqueViolation(error) || attempt >= 3) throw error;
+    }
+  }
 }

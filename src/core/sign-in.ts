@@ -125,6 +125,46 @@ export async function completeSignIn(context: SignInContext, completed: Complete
   }
 }
 
+/** completeLink's work, inside the caller's transaction `trx`; the caller notifies the webhooks once it commits. */
+export async function linkWithin(context: SignInContext, trx: Kysely<DatabaseSchema>, completed: CompletedAuthorization, userId: string): Promise<void> {
+  const { identity } = completed;
+  const user = await findUserById(trx, userId);
+  if (!user || !user.isActive) throw new TokenkeeperError('unauthorized', 'Sign in first.');
+  const account = await findAccount(trx, identity.provider, identity.subject);
+  if (account && account.userId !== userId) {
+    throw new TokenkeeperError('identity_taken', `This ${context.displayName} account is already connected to another user.`);
+  }
+  // One identity per provider: a second one would sign in as this user unseen (the page and the API show the first).
+  const other = (await listAccountsForUser(trx, userId)).find((linked) => linked.provider === identity.provider && linked.subject !== identity.subject);
+  if (other) {
+    throw new TokenkeeperError('provider_already_connected', `Another ${context.displayName} account is already connected to you; disconnect it first.`);
+  }
+  if (account) await updateAccountClaims(trx, account.id, identity.claims as never, context.now);
+  else {
+    await createAccount(trx, {
+      userId,
+      provider: identity.provider,
+      issuer: identity.issuer,
+      subject: identity.subject,
+      claims: identity.claims as never,
+      now: context.now,
+    });
+  }
+  const connection = await trackConnectionChange(context.webhooks, trx, userId, identity.provider);
+  const saved = await tokensToSave(context, trx, userId, completed);
+  await context.tokenStore.saveTokenSet(userId, identity.provider, saved, context.now, trx);
+  await connection.enqueueChange(saved.scope);
+  await writeAuditEvent(trx, {
+    event: 'account.linked',
+    actorUserId: userId,
+    targetType: 'user',
+    targetId: userId,
+    ip: context.ip,
+    detail: { provider: identity.provider },
+    at: context.now,
+  });
+}
+
 /**
  * Links the identity that just signed in at a provider to an existing user
  * (POST /account/connections/:provider), and stores its tokens, in one
@@ -132,43 +172,6 @@ export async function completeSignIn(context: SignInContext, completed: Complete
  * accounts are never merged.
  */
 export async function completeLink(context: SignInContext, completed: CompletedAuthorization, userId: string): Promise<void> {
-  const { identity } = completed;
-  await context.db.transaction().execute(async (trx) => {
-    const user = await findUserById(trx, userId);
-    if (!user || !user.isActive) throw new TokenkeeperError('unauthorized', 'Sign in first.');
-    const account = await findAccount(trx, identity.provider, identity.subject);
-    if (account && account.userId !== userId) {
-      throw new TokenkeeperError('identity_taken', `This ${context.displayName} account is already connected to another user.`);
-    }
-    // One identity per provider: a second one would sign in as this user unseen (the page and the API show the first).
-    const other = (await listAccountsForUser(trx, userId)).find((linked) => linked.provider === identity.provider && linked.subject !== identity.subject);
-    if (other) {
-      throw new TokenkeeperError('provider_already_connected', `Another ${context.displayName} account is already connected to you; disconnect it first.`);
-    }
-    if (account) await updateAccountClaims(trx, account.id, identity.claims as never, context.now);
-    else {
-      await createAccount(trx, {
-        userId,
-        provider: identity.provider,
-        issuer: identity.issuer,
-        subject: identity.subject,
-        claims: identity.claims as never,
-        now: context.now,
-      });
-    }
-    const connection = await trackConnectionChange(context.webhooks, trx, userId, identity.provider);
-    const saved = await tokensToSave(context, trx, userId, completed);
-    await context.tokenStore.saveTokenSet(userId, identity.provider, saved, context.now, trx);
-    await connection.enqueueChange(saved.scope);
-    await writeAuditEvent(trx, {
-      event: 'account.linked',
-      actorUserId: userId,
-      targetType: 'user',
-      targetId: userId,
-      ip: context.ip,
-      detail: { provider: identity.provider },
-      at: context.now,
-    });
-  });
+  await context.db.transaction().execute((trx) => linkWithin(context, trx, completed, userId));
   context.webhooks?.notify();
 }

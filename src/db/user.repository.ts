@@ -21,6 +21,8 @@ export interface User {
 }
 
 export interface NewUser {
+  /** The id to make the user with, when it was chosen first (a connect-only connection's subject); default a new one. */
+  id?: string;
   username: string;
   email?: string | null;
   emailVerified?: boolean | null;
@@ -77,7 +79,7 @@ export async function createUser(db: Kysely<DatabaseSchema>, input: NewUser): Pr
   const row = await db
     .insertInto('users')
     .values({
-      id: newId(),
+      id: input.id ?? newId(),
       username: input.username,
       email: input.email ?? null,
       email_verified: flagOrNull(input.emailVerified),

@@ -13,12 +13,13 @@ import { withDevelopmentSecrets } from '../config/dev-secrets.js';
 import { environmentWithDotEnv, type Environment } from '../config/env-file.js';
 import { loadConfig } from '../config/config.js';
 import { disconnectIdentity, type DisconnectResult } from '../core/connections.js';
-import { completeExternalSignIn } from '../core/external-users.js';
+import { completeConnectOnlyByExternalId, completeExternalSignIn } from '../core/external-users.js';
 import { accessTokenWithin } from '../core/service-api.js';
 import { startRefreshKeepalive, type KeepaliveSweepResult } from '../core/refresh-keepalive.js';
 import { startApplicationWebhookDelivery } from '../core/webhook-delivery.js';
 import { completeLink, completeSignIn, type SignInContext } from '../core/sign-in.js';
 import { openTokenkeeper, type CoreConfig, type Tokenkeeper as Application } from '../core/tokenkeeper.js';
+import { newId } from '../db/database.js';
 import { listConnections as listConnectionPage, type ConnectionPage, type ListedConnection } from '../db/connection-listing.repository.js';
 import { findDirectoryUser, findUserIdByExternalId, listDirectoryConnections, type DirectoryConnection, type DirectoryUser } from '../db/service-users.repository.js';
 import { claimSignIn } from '../db/sign-in-claim.repository.js';
@@ -366,14 +367,21 @@ function libraryOver(app: Application<CoreConfig>, options: LibraryOptions): Tok
     // A user unknown here (a new person of the host app) simply signs in; to a connect-only provider, only a known user connects.
     const loginHint = checkedLoginHint(startOptions.loginHint);
     if (settings.connectOnly && startOptions.user === undefined) throw connectOnlyRefusal(settings);
-    const knownId = startOptions.user === undefined ? undefined : settings.connectOnly ? await userId(startOptions.user) : await knownUserId(startOptions.user);
+    const knownId = startOptions.user === undefined ? undefined : await knownUserId(startOptions.user);
+    if (settings.connectOnly && typeof startOptions.user === 'string' && !(await findDirectoryUser(db, startOptions.user))) throw noUserWithId();
     const granted = knownId === undefined ? null : ((await connectionOf(knownId, provider))?.scope ?? null);
     const started = await startAuthorization(app.registry, provider, redirectUri, {
       hasLiveRefreshToken: knownId !== undefined && settings.refreshTokenNeedsConsent === true && (await app.tokenStore.hasLiveRefreshToken(knownId, provider)),
       ...(startOptions.scope !== undefined ? { incrementalScope: unionScope(granted, settings.scope, startOptions.scope) } : {}),
       ...(loginHint !== undefined ? { loginHint } : {}),
     });
-    const connecting = settings.connectOnly && knownId !== undefined ? { connectingUserId: knownId } : {};
+    // A connect-only provider's connection is for the user named (its subject is their id), or, for an external id no
+    // user has, for the user finish() makes with it, whose id is chosen now.
+    const connecting = !settings.connectOnly
+      ? {}
+      : knownId !== undefined
+        ? { connectingUserId: knownId }
+        : { connectingUserId: newId(), connectingExternalId: (startOptions.user as { externalId: string }).externalId };
     return { url: started.authorizationUrl, transaction: await sealer.seal({ ...started.transaction, ...connecting, next: startOptions.next ?? null }) };
   };
 
@@ -390,13 +398,18 @@ function libraryOver(app: Application<CoreConfig>, options: LibraryOptions): Tok
   const finish = async (provider: string, callbackUrl: string | URL, transaction: string): Promise<SignInResult> => {
     const { displayName } = app.registry.get(provider).settings;
     const opened = await sealer.open(transaction, provider);
-    const { next, ...authorization } = opened;
+    const { next, connectingExternalId: _externalId, ...authorization } = opened;
     // Single use, across servers: a replayed or repeated callback is refused before its code reaches the provider.
     if (!(await claimSignIn(db, authorization.state, app.now() + SIGN_IN_TRANSACTION_TTL_SECONDS, app.now()))) throw invalidTransaction();
     try {
       const completed = await finishAuthorization(app.registry, authorization, new URL(callbackUrl, authorization.redirectUri).searchParams, app.now);
       const context = { db, tokenStore: app.tokenStore, now: app.now(), ip: null, displayName, webhooks: app.webhooks };
-      const { user, created } = authorization.connectingUserId !== undefined ? await connectedUser(context, completed, authorization.connectingUserId) : await signedInUser(context, completed);
+      const { user, created } =
+        opened.connectingExternalId !== undefined
+          ? await completeConnectOnlyByExternalId(context, completed, opened.connectingExternalId).then(({ userId: id, created: made }) => ({ user: { id }, created: made }))
+          : authorization.connectingUserId !== undefined
+            ? await connectedUser(context, completed, authorization.connectingUserId)
+            : await signedInUser(context, completed);
       await app.tokens.emit({ type: 'user.signed_in', userId: user.id, provider, created });
       app.metrics.signIn(provider, created ? 'new_user' : 'ok');
       const [found, connection] = await Promise.all([findDirectoryUser(db, user.id), connectionOf(user.id, provider)]);

@@ -7,6 +7,8 @@ import type { EncryptionKey } from '../db/token-cipher.js';
 /** What a sealed sign-in transaction holds: the checks of the callback, and where to go afterwards. */
 export interface OpenedTransaction extends AuthorizationTransaction {
   next: string | null;
+  /** A connect-only provider's connection for an external id no user had: the user finish() makes gets it. */
+  connectingExternalId?: string;
 }
 
 /** A key of its own for sign-in transactions, derived from a token encryption key (RFC 5869), so neither use can stand in for the other. */

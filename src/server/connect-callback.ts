@@ -4,6 +4,7 @@ import { TokenkeeperError } from '../client/errors.js';
 import {
   completeConnectByExternalId,
   completeConnectForUser,
+  completeConnectOnlyForExternalId,
   connectLinkUserId,
   identityOwner,
   incrementalScope,
@@ -13,6 +14,7 @@ import {
 import { completeSignIn } from '../core/sign-in.js';
 import type { Tokenkeeper } from '../core/tokenkeeper.js';
 import type { ConnectLink } from '../db/connect-link.repository.js';
+import { newId } from '../db/database.js';
 import type { LoginTransaction } from '../db/login-transaction.repository.js';
 import { finishSignInFlow, startSignInFlow } from './sign-in-flow.js';
 
@@ -45,14 +47,24 @@ function back(request: FastifyRequest, reply: FastifyReply, link: ConnectLink, e
  * - `connect`: the link's provider answered. For a user (linkUserId), the
  *   identity is linked to them (refused when it is someone else's, or a
  *   second identity there); for an external_id, the identity decides the
- *   user, who gets it, and the browser is signed in as them.
+ *   user, who gets it, and the browser is signed in as them. A connect-only
+ *   provider identifies no one: for an external_id no user had, a user is
+ *   made with it and the connection, and the browser is signed in as no one.
  */
 export async function connectCallback(app: FastifyInstance, deps: Tokenkeeper, request: FastifyRequest, reply: FastifyReply, stored: LoginTransaction): Promise<FastifyReply> {
   const link = await openedConnectLink(deps, stored.connectLinkId ?? '');
   try {
-    const completed = await finishSignInFlow(deps, request, stored);
-    const { displayName } = deps.registry.get(stored.provider).settings;
+    const { displayName, connectOnly } = deps.registry.get(stored.provider).settings;
+    // A connect-only provider's link for an external_id no user had: the user it makes gets this id, the connection's subject.
+    const newUserId = connectOnly && stored.linkUserId === null && stored.purpose === 'connect' ? newId() : null;
+    const completed = await finishSignInFlow(deps, request, stored, newUserId ?? stored.linkUserId);
     const context = { db: deps.database.db, tokenStore: deps.tokenStore, now: deps.now(), ip: request.ip, displayName, webhooks: deps.webhooks };
+    if (newUserId !== null) {
+      const { userId, created } = await completeConnectOnlyForExternalId(context, completed, link);
+      deps.metrics.signIn(stored.provider, 'linked');
+      request.log.info({ userId, provider: stored.provider, connectLinkId: link.id, created }, 'provider connected through a connect link');
+      return back(request, reply, link);
+    }
     if (stored.purpose === 'connect_sign_in') {
       const target = await connectLinkUserId(deps, link);
       // Checked before anything is stored: another person's identity neither signs in nor makes a user here.

@@ -30,8 +30,9 @@ export interface SignInFlow {
  */
 export async function startSignInFlow(app: FastifyInstance, deps: Tokenkeeper, request: FastifyRequest, reply: FastifyReply, providerName: string, flow: SignInFlow): Promise<FastifyReply> {
   const { settings } = deps.registry.get(providerName); // 404 for an unknown provider before any session is made
-  // A provider that says nothing of who the person is connects to a signed-in user only (its subject is theirs).
-  if (settings.connectOnly && flow.linkUserId === null) throw connectOnlyRefusal(settings);
+  // A provider that says nothing of who the person is connects to a user only: the signed-in one (its subject is
+  // theirs), or the one a connect link for an external_id no user has makes at the callback.
+  if (settings.connectOnly && flow.linkUserId === null && flow.purpose !== 'connect') throw connectOnlyRefusal(settings);
   const knownUserId = settings.refreshTokenNeedsConsent ? (flow.linkUserId ?? app.sessions.returningUserId(request)) : null;
   const hasLiveRefreshToken = knownUserId !== null && (await deps.tokenStore.hasLiveRefreshToken(knownUserId, providerName));
   const started = await startAuthorization(deps.registry, providerName, redirectUri(deps.config.baseUrl, providerName), {
@@ -73,9 +74,10 @@ export async function startSignInFlow(app: FastifyInstance, deps: Tokenkeeper, r
  * every check, against what was stored. The scope is the one the
  * transaction asked for, which the token response may leave out when it was
  * granted as asked (RFC 6749 §5.1). A response refused for its `iss` is
- * logged as a warning with both issuers.
+ * logged as a warning with both issuers. `connectingUserId`: the user a
+ * connect-only provider's connection is for (the linked user by default).
  */
-export async function finishSignInFlow(deps: Tokenkeeper, request: FastifyRequest, stored: LoginTransaction): Promise<CompletedAuthorization> {
+export async function finishSignInFlow(deps: Tokenkeeper, request: FastifyRequest, stored: LoginTransaction, connectingUserId = stored.linkUserId): Promise<CompletedAuthorization> {
   const parameters = callbackParameters(request);
   try {
     return await finishAuthorization(
@@ -89,7 +91,7 @@ export async function finishSignInFlow(deps: Tokenkeeper, request: FastifyReques
         clientId: stored.clientId,
         redirectUri: stored.redirectUri,
         scope: stored.scope ?? deps.registry.get(stored.provider).settings.scope,
-        ...(stored.linkUserId === null ? {} : { connectingUserId: stored.linkUserId }),
+        ...(connectingUserId === null ? {} : { connectingUserId }),
         ...(stored.dpopKey ? { dpopKey: deps.cipher.decrypt(stored.dpopKey, loginTransactionAssociatedData(stored.state, 'dpop_key')) } : {}),
       },
       parameters,

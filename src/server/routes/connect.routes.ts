@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { SignInError } from '../../client/errors.js';
-import { connectLinkUserId, openConnectLink, openedConnectLink, previewConnectLink, returnUrl } from '../../core/connect-links.js';
+import { connectLinkUserId, openConnectLink, openedConnectLink, previewConnectLink, returnUrl, userSignsIn } from '../../core/connect-links.js';
 import type { Tokenkeeper } from '../../core/tokenkeeper.js';
 import { updateSessionData } from '../../db/session.repository.js';
 import { startConnect } from '../connect-callback.js';
@@ -37,8 +37,8 @@ export async function connectRoutes(app: FastifyInstance, deps: Tokenkeeper): Pr
     const link = await openConnectLink(deps, request.params.secret); // marked used here, once
     const target = await connectLinkUserId(deps, link);
     const user = currentUser(request);
-    // An external_id no user has: the identity at the provider decides who it is, unless the provider says nothing of it.
-    if (target === null && deps.registry.get(link.provider).settings.connectOnly) return reply.redirect(returnUrl(link, 'connect_only'), 303);
+    // An external_id no user has: the identity at the provider decides who it is (a connect-only provider's, which
+    // identifies no one: the external_id alone, whose user the callback makes).
     if (target === null) return startConnect(app, deps, request, reply, link, null);
     if (user !== null && user.id !== target) {
       // Never connect the signed-in person's provider to someone else's user, nor the reverse.
@@ -46,6 +46,8 @@ export async function connectRoutes(app: FastifyInstance, deps: Tokenkeeper): Pr
       return reply.redirect(returnUrl(link, 'connect_link_wrong_user'), 303);
     }
     if (user !== null) return startConnect(app, deps, request, reply, link, user.id);
+    // A connect-only provider for a user with no way to sign in (made by such a link): the link stands for them.
+    if (deps.registry.get(link.provider).settings.connectOnly && !(await userSignsIn(deps, target))) return startConnect(app, deps, request, reply, link, target);
     const session = await app.sessions.ensure(request, reply);
     session.data = { ...session.data, [PENDING_LINK]: link.id };
     await updateSessionData(deps.database.db, session.id, session.data);

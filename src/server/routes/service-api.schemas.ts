@@ -267,7 +267,7 @@ export const createConnectLinkSchema = {
   operationId: 'createConnectLink',
   summary: 'A single-use link for a person to connect (or reconnect) a provider in their browser, asking for more scope',
   description:
-    'Exactly one of `user_id` (the browser must be signed in as that user; signed out, the person signs in first) and `external_id` (the user who has it; if none does, the user the provider identity belongs to, or a new one, gets it; for a connect-only provider, which identifies no one, some user must have it already). The link works once, for 15 minutes, and asks for the scope already granted, the provider\'s configured scope and `scope`. The browser comes back to `return_to` (on an origin `CONNECT_RETURN_ORIGINS` allows) with `status=connected`, or `status=error&error=<code>`. Permission `connections:write`.',
+    'Exactly one of `user_id` (the browser must be signed in as that user; signed out, the person signs in first) and `external_id` (the user who has it; if none does, the user the provider identity belongs to, or a new one, gets it; for a connect-only provider, which identifies no one, a new user with it, who has no way to sign in and whose later links need none). The link works once, for 15 minutes, and asks for the scope already granted, the provider\'s configured scope and `scope`. The browser comes back to `return_to` (on an origin `CONNECT_RETURN_ORIGINS` allows) with `status=connected`, or `status=error&error=<code>`. Permission `connections:write`.',
   tags: ['connections'],
   security: SECURITY,
   body: {
@@ -295,7 +295,7 @@ export const createConnectLinkSchema = {
     ...errors({
       ...KEYED,
       ...BODY_FAULTS,
-      400: ['bad_request', 'invalid_character', 'invalid_scope', 'return_to_not_allowed', 'connect_only'],
+      400: ['bad_request', 'invalid_character', 'invalid_scope', 'return_to_not_allowed'],
       403: ['missing_permission', 'provider_not_allowed', 'account_inactive'],
       404: ['not_found', 'unknown_provider'],
     }),

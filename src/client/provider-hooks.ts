@@ -136,6 +136,14 @@ export interface ClientRegistrationRequest {
   send(url: string, init: { method: string; headers: Record<string, string>; body?: string }): Promise<Response>;
 }
 
+/** What an authorizationServerMetadata hook is given: how to reach the servers it reads. */
+export interface AuthorizationServerMetadataRequest {
+  /** Whether http URLs may be followed (development and tests); https only otherwise. */
+  allowInsecureHttp: boolean;
+  /** Sends a request over the provider connections, with the provider timeout; no redirects are followed. */
+  send(url: string, init: { method: string; headers: Record<string, string>; body?: string }): Promise<Response>;
+}
+
 /** `revoked`: the provider ended the grant now; `already_revoked`: it no longer knew the token, which is as good. */
 export type RevocationOutcome = 'revoked' | 'already_revoked';
 
@@ -252,6 +260,16 @@ export interface ProviderHooks {
    * that names no account.
    */
   accountAuthorizationServer?(request: AuthorizationServerRequest): Promise<AccountAuthorizationServer>;
+  /**
+   * The authorization server's metadata (RFC 8414 §2 members, `issuer` among them), found at run time in place of
+   * discovery at the configured issuer, for a provider configured by the resource its tokens are for rather than by
+   * its authorization server: an MCP server names its authorization server in its RFC 9728 protected-resource
+   * metadata (https://modelcontextprotocol.io/specification/2025-11-25/basic/authorization). The provider's
+   * configuration is made from what it returns, once, as a discovered one is; a connection made at another issuer
+   * (the resource named another server since) is refreshed there by RFC 8414 discovery of that issuer. Throws a
+   * ProviderUnavailableError, whose message is shown, when no usable server is found.
+   */
+  authorizationServerMetadata?(request: AuthorizationServerMetadataRequest): Promise<Record<string, unknown> & { issuer: string }>;
   /**
    * Registers the app as a client at one of the provider's servers, for a provider each of whose servers knows only
    * the apps registered there and lets apps register themselves (Mastodon's `POST /api/v1/apps`,

@@ -245,6 +245,63 @@ describe('ProviderRegistry', () => {
     ]);
   });
 
+  it('a provider whose authorization server is found at run time (authorizationServerMetadata) is configured from what the hook returns, once; another issuer is discovered without it', async () => {
+    const asked: string[] = [];
+    const found: Array<{ allowInsecureHttp: boolean }> = [];
+    const recording: oidc.CustomFetch = (url, init) => {
+      asked.push(url);
+      return fetch(url, init as RequestInit);
+    };
+    const registry = new ProviderRegistry(
+      [
+        settings({
+          discovery: { issuer: `${origin}/resource` },
+          hooks: {
+            authorizationServerMetadata: async (request) => {
+              found.push({ allowInsecureHttp: request.allowInsecureHttp });
+              await (await request.send(`${origin}/missing/resource-metadata`, { method: 'GET', headers: {} })).text();
+              return { issuer: 'https://as.example.com/t', authorization_endpoint: 'https://as.example.com/t/authorize', token_endpoint: 'https://as.example.com/t/token' };
+            },
+            accountAuthorizationServer: async () => ({ issuer: `${origin}/p`, loginHint: '' }),
+          },
+        }),
+      ],
+      { fetch: recording },
+    );
+    const acme = registry.get('acme');
+    const before = discoveryRequests;
+    const config = await acme.configuration();
+    expect(config.serverMetadata()).toMatchObject({ issuer: 'https://as.example.com/t', token_endpoint: 'https://as.example.com/t/token' });
+    await acme.configuration();
+    expect(found).toEqual([{ allowInsecureHttp: true }]);
+    expect(asked).toEqual([`${origin}/missing/resource-metadata`]);
+    expect(acme.discovery()).toEqual({ state: 'ok' });
+    // A connection made at another issuer: that issuer's own discovery, not the hook again.
+    expect((await acme.configurationAt(`${origin}/p`)).serverMetadata().issuer).toBe(`${origin}/p`);
+    expect(found).toHaveLength(1);
+    expect(discoveryRequests).toBe(before + 1);
+  });
+
+  it('a failure of the authorizationServerMetadata hook is the discovery state, and is tried again', async () => {
+    let calls = 0;
+    const registry = new ProviderRegistry([
+      settings({
+        discovery: { issuer: `${origin}/resource` },
+        hooks: {
+          authorizationServerMetadata: async () => {
+            calls += 1;
+            throw new ProviderUnavailableError('provider_bad_response', 'The resource names no authorization server.');
+          },
+        },
+      }),
+    ]);
+    const acme = registry.get('acme');
+    await expect(acme.configuration()).rejects.toThrow('The resource names no authorization server.');
+    expect(acme.discovery()).toEqual({ state: 'failed', error: 'provider_bad_response', message: 'The resource names no authorization server.' });
+    await expect(acme.configuration()).rejects.toThrow();
+    expect(calls).toBe(2);
+  });
+
   it('an unknown provider is a 404 unknown_provider', () => {
     const registry = new ProviderRegistry([]);
     expect(() => registry.get('nope')).toThrow(expect.objectContaining({ code: 'unknown_provider', status: 404 }));

@@ -315,6 +315,19 @@ async function resolveConfiguration(
   // A provider that registers itself at each server has no client of its own: its discovered configuration is only
   // the server's metadata, and each server's client is put in (withRegisteredClient).
   const clientAuth = settings.hooks?.registerClient ? oidc.None() : await clientAuthentication(settings);
+  // A provider whose authorization server is found at run time (an MCP server's protected-resource metadata names it).
+  const findServer = settings.hooks?.authorizationServerMetadata;
+  if (findServer) {
+    const timeoutMs = (options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
+    const fetcher: oidc.CustomFetch = customFetch ?? ((to, init) => fetch(to, init as RequestInit));
+    const metadata = await findServer({
+      allowInsecureHttp: settings.allowInsecureHttp,
+      send: (to, init) => fetcher(to, { method: init.method, headers: init.headers, body: init.body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) }),
+    });
+    const config = new oidc.Configuration({ ...metadata, ...serverMetadataOf(settings.metadataOverrides ?? {}) } as oidc.ServerMetadata, settings.clientId, undefined, clientAuth);
+    for (const step of execute) step(config);
+    return config;
+  }
   if (settings.discovery) {
     const url = 'issuer' in settings.discovery ? settings.discovery.issuer : settings.discovery.metadataUrl;
     const send = settings.metadataOverrides ? withMetadataOverrides(customFetch, settings.metadataOverrides) : (customFetch ?? ((to, init) => fetch(to, init as RequestInit)));
@@ -480,6 +493,11 @@ function register(settings: ProviderSettings, options: RegistryOptions): Registe
       const wellKnown = settings.discovery?.wellKnown;
       const at: ProviderSettings = { ...settings, discovery: { issuer, ...(wellKnown ? { wellKnown } : {}) } };
       delete at.metadataOverrides;
+      // That issuer is discovered at its own well-known address, not found again from the resource.
+      if (at.hooks?.authorizationServerMetadata) {
+        const { authorizationServerMetadata: _found, ...hooks } = at.hooks;
+        at.hooks = hooks;
+      }
       made = resolveConfiguration(at, options, customFetch).then(endpointsOf);
       accountServers.set(issuer, made);
       made.catch(() => accountServers.delete(issuer));

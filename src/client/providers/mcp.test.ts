@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { providerSettings } from '../../config/provider-config.js';
 import { ProviderUnavailableError } from '../errors.js';
+import { REGISTERED_AT_EACH_SERVER } from '../provider-settings.js';
 import type { ClientRegistrationRequest } from '../provider-hooks.js';
 import { authorizationServerMetadataUrls, canonicalResource, mcp, protectedResourceMetadataUrls, resourceMetadataOf } from './mcp.js';
 
@@ -131,5 +133,26 @@ describe('the mcp preset', () => {
       'https://auth.example.com/tenant1 refused to register this app (HTTP 400: invalid_redirect_uri, not allowed).',
     );
     await expect(request({ status: 201 }, {}).done).rejects.toThrow('names no registration_endpoint: register a client there and configure its id (<NAME>_CLIENT_ID).');
+  });
+
+  it('as configured: registering at the server without LINEAR_MCP_CLIENT_ID, a client registered by hand with it; BASE_URL required', () => {
+    const app = new URL('https://app.example.com');
+    const env = { LINEAR_MCP_PRESET: 'mcp', LINEAR_MCP_BASE_URL: 'https://mcp.example.com/mcp' };
+    const registering = providerSettings(env, 'linear_mcp', true, process.cwd(), app);
+    expect(registering).toMatchObject({
+      clientId: REGISTERED_AT_EACH_SERVER,
+      clientRegistration: { redirectUri: 'https://app.example.com/auth/linear_mcp/callback' },
+      authorizationParams: { resource: RESOURCE },
+      apiBaseUrl: RESOURCE,
+      scope: '',
+    });
+    expect(registering.hooks?.registerClient).toBeDefined();
+    const byHand = providerSettings({ ...env, LINEAR_MCP_CLIENT_ID: 'hand-made', LINEAR_MCP_CLIENT_SECRET: 'secret' }, 'linear_mcp', true, process.cwd(), app);
+    expect(byHand).toMatchObject({ clientId: 'hand-made', clientSecret: 'secret', tokenEndpointAuthMethod: 'client_secret_basic' });
+    expect(byHand.hooks?.registerClient).toBeUndefined();
+    expect(byHand).not.toHaveProperty('clientRegistration');
+    const publicByHand = providerSettings({ ...env, LINEAR_MCP_CLIENT_ID: 'hand-made', LINEAR_MCP_TOKEN_ENDPOINT_AUTH_METHOD: 'none' }, 'linear_mcp', true, process.cwd(), app);
+    expect(publicByHand).toMatchObject({ clientId: 'hand-made', tokenEndpointAuthMethod: 'none' });
+    expect(() => providerSettings({ LINEAR_MCP_PRESET: 'mcp' }, 'linear_mcp', true, process.cwd(), app)).toThrow('LINEAR_MCP_BASE_URL is missing');
   });
 });

@@ -256,6 +256,15 @@ describe('ProviderApi.fetch', () => {
     expect(seen).toHaveLength(0);
   });
 
+  it('an empty path calls the API base itself, as configured (one endpoint, an MCP server\'s URL), with its query; a base with a trailing slash keeps it', async () => {
+    const { api } = setup({ apiBaseUrl: `${origin}/mcp` });
+    expect(await (await api.fetch('u1', 'acme', '')).text()).toBe('echo GET /mcp');
+    expect(await (await api.fetch('u1', 'acme', '/?session=1')).text()).toBe('echo GET /mcp?session=1');
+    expect(await (await api.fetch('u1', 'acme', 'tools')).text()).toBe('echo GET /mcp/tools');
+    const slashed = setup({ apiBaseUrl: `${origin}/api/` });
+    expect(await (await slashed.api.fetch('u1', 'acme', '')).text()).toBe('echo GET /api/');
+  });
+
   it('a connection with its own API origin is called there', async () => {
     const { api } = setup({ apiBaseUrl: undefined, connectionApiBase: { member: 'instance_url', domains: ['127.0.0.1'] } }, { apiBaseUrl: `${origin}/tenant-7` });
     expect(await (await api.fetch('u1', 'acme', 'records')).text()).toBe('echo GET /tenant-7/records');

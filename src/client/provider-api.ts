@@ -113,6 +113,18 @@ function apiBase(apiBaseUrl: string): URL {
   return new URL(apiBaseUrl.endsWith('/') ? apiBaseUrl : `${apiBaseUrl}/`);
 }
 
+/**
+ * The API base exactly as configured, for an empty path (with at most a query): the base of an API that is one
+ * endpoint, an MCP server's URL (`https://mcp.example.com/mcp`), is called as it is, not with a slash added
+ * (`/mcp/`), which such a server need not answer. Undefined for any other path, and for a base that ends with a
+ * slash, whose paths are appended as usual.
+ */
+function baseItself(apiBaseUrl: string, path: string): URL | undefined {
+  const relative = path.replace(/^\/+/, '');
+  if (apiBaseUrl.endsWith('/') || (relative !== '' && !relative.startsWith('?'))) return undefined;
+  return new URL(apiBaseUrl + relative);
+}
+
 function isWithin(base: URL, url: URL): boolean {
   return url.origin === base.origin && url.pathname.startsWith(base.pathname);
 }
@@ -308,7 +320,7 @@ export class ProviderApi {
     let base = this.#base(apiBaseUrl);
     let url: URL;
     if (ABSOLUTE_URL.test(path)) ({ base, url } = this.#absoluteTarget(settings, base, path));
-    else url = apiUrl(base, path);
+    else url = baseItself(apiBaseUrl, path) ?? apiUrl(base, path);
     const sent: SentRequest =
       encoded !== undefined
         ? { ...request, body: encoded.body, headers: requestHeaders(settings, request.headers, encoded.contentType) }

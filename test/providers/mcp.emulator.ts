@@ -63,6 +63,8 @@ export interface McpEmulator extends EmulatorHandle<McpUser> {
   /** Every authorization request's query, and every token request's form, as they came. */
   readonly authorizationQueries: URLSearchParams[];
   readonly tokenForms: URLSearchParams[];
+  /** Every access token issued, in order. */
+  readonly accessTokens: string[];
   /** The JSON-RPC requests the MCP endpoint answered with a good token. */
   readonly rpcCalls: Array<{ method: unknown; user: string }>;
 }
@@ -88,6 +90,7 @@ export async function startMcpEmulator(options: McpEmulatorOptions = {}): Promis
   const authorizationQueries: URLSearchParams[] = [];
   const tokenForms: URLSearchParams[] = [];
   const rpcCalls: McpEmulator['rpcCalls'] = [];
+  const accessTokens: string[] = [];
 
   server.route('GET', '/.well-known/oauth-protected-resource/mcp', () => {
     server.count('resource_metadata');
@@ -148,7 +151,7 @@ export async function startMcpEmulator(options: McpEmulatorOptions = {}): Promis
     if (asked === null) return oauthError(400, 'invalid_request', 'resource is required.');
     return asked === expected ? undefined : oauthError(400, 'invalid_target', `resource must be ${expected ?? 'the one authorized'}.`);
   };
-  const answer = (tokens: Parameters<typeof tokenMembers>[0], scope: string) => json(200, tokenMembers(tokens, scope || undefined, 'Bearer'), { 'cache-control': 'no-store' });
+  const answer = (tokens: Parameters<typeof tokenMembers>[0], scope: string) => (accessTokens.push(tokens.accessToken), json(200, tokenMembers(tokens, scope || undefined, 'Bearer'), { 'cache-control': 'no-store' }));
 
   server.route('POST', '/oauth/token', (request: EmulatorRequest) => {
     server.count('token_request');
@@ -213,6 +216,7 @@ export async function startMcpEmulator(options: McpEmulatorOptions = {}): Promis
     },
     authorizationQueries,
     tokenForms,
+    accessTokens,
     rpcCalls,
   };
 }

@@ -222,7 +222,7 @@ export const mcp: ProviderPreset = {
       scope: '',
       authorizationParams: { resource },
       apiBaseUrl: resource,
-      // connectOnly: true, (lands with the core's connect-only providers)
+      connectOnly: true,
       hooks: {
         authorizationServerMetadata: mcpAuthorizationServer(resource),
         tokenRequest: withResource(resource),

@@ -11,15 +11,15 @@
  *   an array, `expires_in` and `expire_in` (10800, three hours), and no
  *   `token_type`. Each refresh answers a new refresh token and ends the one
  *   used ('rotating'). Refusals are RFC 6749 §5.2's.
- * - `GET /api/homesdata`: `{ body: { homes, user }, status: "ok", time_exec,
- *   time_server }`, the user with its `id`, `email`, `language`, `locale`
- *   and unit settings; `GET /api/getstationsdata`, the person's weather
- *   stations, for the proxy. A token the API does not take is a 403,
+ * - `GET /api/getstationsdata`, the person's weather stations, in Netatmo's
+ *   envelope `{ body, status: "ok", time_exec, time_server }`, for the
+ *   proxy. A token the API does not take is a 403,
  *   `{ error: { code: 2, message: "Invalid access token" } }`
  *   (https://dev.netatmo.com/apidocumentation/general).
- * Netatmo documents no revocation: the person removing the app's access
- * (`removeAccess`) ends its tokens. The authorization page approves at once
- * for signInAs()'s user.
+ * Netatmo names no user endpoint the app reads (the preset is connect-only),
+ * so none is served. Netatmo documents no revocation: the person removing
+ * the app's access (`removeAccess`) ends its tokens. The authorization page
+ * approves at once for signInAs()'s user.
  */
 import { authorizationEndpoint } from './kit/authorization-endpoint.js';
 import { bearerGrant, isGrant } from './kit/bearer-grant.js';
@@ -28,11 +28,10 @@ import { emulatorControls, type EmulatorHandle } from './kit/controls.js';
 import type { EmulatorOptions } from './kit/emulator-options.js';
 import { json, startEmulatorServer, type EmulatorRequest } from './kit/emulator-server.js';
 import { GrantStore } from './kit/grants.js';
-import { queuedFailure } from './kit/queued-failure.js';
 import { tokenEndpoint } from './kit/token-endpoint.js';
 
 export interface NetatmoUser {
-  /** The account's opaque id (24 hex digits). */
+  /** The account at Netatmo, as the emulator tells its grants apart (the app never reads it). */
   id: string;
   email: string;
   name: string;
@@ -43,8 +42,6 @@ export interface NetatmoEmulator extends EmulatorHandle<NetatmoUser> {
   removeAccess(user: NetatmoUser): void;
   /** Netatmo stops taking this one access token (its grant and refresh token stay good). */
   endAccessToken(accessToken: string): void;
-  /** The next /api/homesdata request fails with this HTTP status. */
-  failNextProfile(status: number): void;
   /** The form of each token request, in order, as Netatmo read it. */
   readonly tokenForms: ReadonlyArray<URLSearchParams>;
 }
@@ -62,7 +59,6 @@ export async function startNetatmoEmulator(options: EmulatorOptions): Promise<Ne
   const grants = new GrantStore<NetatmoUser>({ ...(options.now ? { now: options.now } : {}), accessTokenTtl: NETATMO_ACCESS_TOKEN_SECONDS, refreshPolicy: 'rotating' });
   const controls = emulatorControls<NetatmoUser>(server, grants);
   const tokenForms: URLSearchParams[] = [];
-  const profileFailure = queuedFailure();
 
   authorizationEndpoint(server, '/oauth2/authorize', {
     client: options,
@@ -94,19 +90,6 @@ export async function startNetatmoEmulator(options: EmulatorOptions): Promise<Ne
   const apiGrant = (request: EmulatorRequest) => bearerGrant(grants, request, invalidToken);
   const envelope = (body: unknown) => json(200, { body, status: 'ok', time_exec: 0.021, time_server: 1765100000 });
 
-  server.route('GET', '/api/homesdata', (request) => {
-    server.count('profile');
-    const status = profileFailure.take();
-    if (status !== undefined) return json(status, { error: { code: 11, message: 'Internal error' } });
-    const grant = apiGrant(request);
-    if (!isGrant(grant)) return grant;
-    const { user } = grant;
-    return envelope({
-      homes: [{ id: `${user.id.slice(0, 20)}aaaa`, name: `${user.name}'s home`, altitude: 35, coordinates: [2.35, 48.85], country: 'FR', timezone: 'Europe/Paris', rooms: [], modules: [] }],
-      user: { email: user.email, language: 'en-US', locale: 'en-GB', feel_like_algorithm: 0, unit_pressure: 0, unit_system: 0, unit_wind: 0, id: user.id },
-    });
-  });
-
   server.route('GET', '/api/getstationsdata', (request) => {
     server.count('stations');
     const grant = apiGrant(request);
@@ -122,7 +105,6 @@ export async function startNetatmoEmulator(options: EmulatorOptions): Promise<Ne
     ...controls.handle,
     removeAccess: (user) => grants.revokeGrantsOf((someone) => someone.id === user.id),
     endAccessToken: (accessToken) => void grants.revokeAccessToken(accessToken),
-    failNextProfile: profileFailure.queue,
     tokenForms,
   };
 }

@@ -1,14 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DevProvider } from '../../src/dev-provider/index.js';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
+import { connectThrough, signedInThroughWayIn, startWayIn, wayInEnv } from './kit/connect-only.js';
 import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
-import { expectProfileFailureStoresNothing } from './kit/profile-failure.js';
-import { APP_ORIGIN, presetEnv, signInAs } from './kit/provider-app.js';
+import { APP_ORIGIN, csrfTokenOf, presetEnv } from './kit/provider-app.js';
 import { presetInProduction } from './kit/preset-in-production.js';
 import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
-import { describeClientFailures, expectAccessTokenLifetime, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { expectAccessTokenLifetime, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
 import { NETATMO_ACCESS_TOKEN_SECONDS, startNetatmoEmulator, type NetatmoEmulator, type NetatmoUser } from './netatmo.emulator.js';
 
 // A client id and secret of the kind Netatmo's "My apps" page shows for an app.
@@ -21,7 +22,7 @@ function person(id: number, name: string): NetatmoUser {
   return { id: `5c810a0b0c0d0e0f1011${String(id).padStart(4, '0')}`, name, email: `${name.split(' ')[0]!.toLowerCase()}@acme.test` };
 }
 
-/** Only the documented variables: the preset, the client, and the endpoints and API base pointed at the emulator (the profile moves with the API base). */
+/** Only the documented variables: the preset, the client, and the endpoints and API base pointed at the emulator. */
 function netatmoEnv(netatmo: NetatmoEmulator): Record<string, string> {
   return presetEnv('netatmo', CLIENT_ID, CLIENT_SECRET, {
     NETATMO_AUTHORIZE_URL: `${netatmo.origin}/oauth2/authorize`,
@@ -30,63 +31,90 @@ function netatmoEnv(netatmo: NetatmoEmulator): Record<string, string> {
   });
 }
 
-const NETATMO: StandardProvider<NetatmoUser, NetatmoEmulator> = {
-  preset: 'netatmo',
-  displayName: 'Netatmo',
-  startEmulator: () => startNetatmoEmulator({ ...CLIENT, redirectUri: REDIRECT_URI }),
-  env: netatmoEnv,
-  people: standardPeople(person),
-  subjectOf: (user) => user.id,
-};
-
 const stations = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/netatmo/proxy/getstationsdata`);
 
-describeEachDialect('Netatmo, against an emulator of Netatmo Connect', (dialect) => {
-  const context = useProviderTest(() => dialect.openTestDatabase(), NETATMO);
-  const signIn = (user: NetatmoUser) => signInAs(context, 'netatmo', user);
+describeEachDialect('Netatmo, connect-only, against an emulator of Netatmo Connect', (dialect) => {
+  // The way in: people sign in with the dev provider, then connect Netatmo from the account page.
+  let wayIn: DevProvider | undefined;
+  beforeAll(async () => {
+    wayIn = await startWayIn();
+  });
+  afterAll(async () => {
+    await wayIn?.close();
+  });
+  // Bob, signed in once before the standard cases, so that their connections through him add no user.
+  let bobId = '';
+  const NETATMO: StandardProvider<NetatmoUser, NetatmoEmulator> = {
+    preset: 'netatmo',
+    displayName: 'Netatmo',
+    startEmulator: () => startNetatmoEmulator({ ...CLIENT, redirectUri: REDIRECT_URI }),
+    env: (netatmo) => wayInEnv(wayIn!, netatmoEnv(netatmo)),
+    people: standardPeople(person),
+    subjectOf: () => bobId,
+    signIn: async (app) => (await connectThrough(app, 'netatmo', 'bob')).page,
+  };
+  const context = useProviderTest(() => dialect.openTestDatabase(), NETATMO, { misconfiguredEnv: () => ({ NETATMO_CLIENT_SECRET: 'not-the-secret' }) });
+  beforeAll(async () => {
+    bobId = (await signedInThroughWayIn(context.app, 'bob')).userId;
+  });
   const tokenUrl = () => `${context.emulator.origin}/oauth2/token`;
+  const connect = (user: NetatmoUser, who: 'alice' | 'mallory' = 'alice') => {
+    context.emulator.signInAs(user);
+    return connectThrough(context.app, 'netatmo', who);
+  };
 
-  it("signs in as the id of /api/homesdata's user with an unverified e-mail; read_station asked, no PKCE, the client in the form, a 3-hour token whose scope array is kept as read_station", async () => {
+  it('is never signed in with: /login/netatmo is a 400 connect_only, and Netatmo is not asked', async () => {
+    const { emulator: netatmo, app } = context;
+    const requests = netatmo.server.requests.length;
+    const browser = app.browser();
+    expect((await browser.get(`${APP_ORIGIN}/`)).text).not.toContain('Sign in with Netatmo');
+    const refused = await browser.get(`${APP_ORIGIN}/login/netatmo`);
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('Netatmo cannot be signed in with: sign in first, then connect it from your account.');
+    expect(netatmo.server.requests.length).toBe(requests);
+  });
+
+  it("connects to the signed-in user, whose own id is the subject, reading no profile; read_station asked, no PKCE, the client in the form, a 3-hour token whose scope array is kept as read_station", async () => {
     const { database, emulator: netatmo, app } = context;
-    const ada = person(101, 'Ada Lovelace');
-    const { userId, request } = await signIn(ada);
+    netatmo.signInAs(person(101, 'Ada Lovelace'));
+    const { browser, userId } = await signedInThroughWayIn(app, 'alice');
+    const start = await browser.post(`${APP_ORIGIN}/account/connections/netatmo`, { _csrf: await csrfTokenOf(browser) }, { followRedirects: false });
+    const request = new URL(start.location!).searchParams;
+    expect(start.location!.startsWith(`${netatmo.origin}/oauth2/authorize?`)).toBe(true);
     expect(request.get('scope')).toBe('read_station');
     expect(request.get('response_type')).toBe('code');
     expect(request.get('client_id')).toBe(CLIENT_ID);
     expect(request.get('redirect_uri')).toBe(REDIRECT_URI);
     expect(request.has('code_challenge')).toBe(false);
-    const account = await database.db.selectFrom('accounts').select(['subject', 'claims']).where('user_id', '=', userId).executeTakeFirstOrThrow();
-    expect(account.subject).toBe(ada.id);
-    expect(JSON.parse(account.claims)).toEqual({ id: ada.id, email: 'ada@acme.test', locale: 'en-GB' });
-    const user = await database.db.selectFrom('users').select(['email', 'email_verified']).where('id', '=', userId).executeTakeFirstOrThrow();
-    expect(user.email).toBe('ada@acme.test');
-    expect(Boolean(user.email_verified)).toBe(false);
+    const page = await browser.get(start.location!);
+    expect(page.url).toBe(`${APP_ORIGIN}/account`);
+    expect(page.text).toContain('none: Netatmo does not say who you are there');
+    const accounts = await database.db.selectFrom('accounts').select(['provider', 'subject']).where('user_id', '=', userId).orderBy('provider').execute();
+    expect(accounts).toEqual([
+      { provider: 'netatmo', subject: userId },
+      { provider: 'toolkit', subject: expect.not.stringMatching(userId) },
+    ]);
     const token = await app.runtime.tokenStore.findToken(userId, 'netatmo');
-    expect(token).toMatchObject({ refreshToken: expect.any(String), scope: 'read_station' });
+    expect(token).toMatchObject({ status: 'active', refreshToken: expect.any(String), scope: 'read_station' });
     expectAccessTokenLifetime(token, NETATMO_ACCESS_TOKEN_SECONDS - 100, NETATMO_ACCESS_TOKEN_SECONDS);
+    expect(netatmo.server.requests.filter((r) => r.path.startsWith('/api/'))).toEqual([]);
     const exchange = netatmo.server.requests.find((r) => r.path === '/oauth2/token')!;
     expect(exchange.headers.authorization).toBeUndefined();
     expect(exchange.headers['content-type']).toContain('application/x-www-form-urlencoded');
-    const form = netatmo.tokenForms[0]!;
+    const form = netatmo.tokenForms.at(-1)!;
     expect(form.get('grant_type')).toBe('authorization_code');
     expect(form.get('client_id')).toBe(CLIENT_ID);
     expect(form.get('client_secret')).toBe(CLIENT_SECRET);
     expect(form.get('redirect_uri')).toBe(REDIRECT_URI);
-    expect(netatmo.server.requests.findLast((r) => r.path === '/api/homesdata')!.headers.authorization).toBe(`Bearer ${token!.accessToken}`);
-  });
-
-  it('signing in again finds the same person by the id, whatever their e-mail became', async () => {
-    const first = await signIn(person(105, 'Grace Hopper'));
-    const second = await signIn({ ...person(105, 'Grace Hopper'), email: 'admiral@acme.test' });
-    expect(second.userId).toBe(first.userId);
   });
 
   it('the proxy calls the API; 20 concurrent calls on an expired token make one refresh with the client in the form, whose new refresh token is kept, and the spent one is refused', async () => {
     const { emulator: netatmo } = context;
-    const { browser, userId } = await signIn(person(102, 'Alan Turing'));
+    const { browser, userId } = await connect(person(102, 'Alan Turing'));
     const first = await stations(browser);
     expect(first.status).toBe(200);
     expect(JSON.parse(first.text)).toMatchObject({ body: { devices: [{ type: 'NAMain', station_name: "Alan Turing's station" }] }, status: 'ok' });
+    expect(netatmo.server.requests.findLast((r) => r.path === '/api/getstationsdata')!.headers.authorization).toMatch(/^Bearer /);
     const { before, after } = await expectRotatedAfterStorm(context, 'netatmo', userId, () => stations(browser));
     expect(after.scope).toBe('read_station');
     expectAccessTokenLifetime(after, NETATMO_ACCESS_TOKEN_SECONDS - 100, NETATMO_ACCESS_TOKEN_SECONDS);
@@ -99,9 +127,9 @@ describeEachDialect('Netatmo, against an emulator of Netatmo Connect', (dialect)
     expect(await refreshed.json()).toMatchObject({ scope: ['read_station'], expires_in: NETATMO_ACCESS_TOKEN_SECONDS, refresh_token: expect.any(String) });
   });
 
-  it("an access token Netatmo stopped taking: its 403 code 2 is read as the token refused, one refresh is made and the call answered", async () => {
+  it('an access token Netatmo stopped taking: its 403 code 2 is read as the token refused, one refresh is made and the call answered', async () => {
     const { emulator: netatmo, app } = context;
-    const { browser, userId } = await signIn(person(106, 'Katherine Johnson'));
+    const { browser, userId } = await connect(person(106, 'Katherine Johnson'));
     const stored = (await app.runtime.tokenStore.findToken(userId, 'netatmo'))!;
     netatmo.endAccessToken(stored.accessToken);
     const refused = await fetch(`${netatmo.origin}/api/getstationsdata`, { headers: { authorization: `Bearer ${stored.accessToken}` } });
@@ -114,45 +142,50 @@ describeEachDialect('Netatmo, against an emulator of Netatmo Connect', (dialect)
     expect((await app.runtime.tokenStore.findToken(userId, 'netatmo'))!.accessToken).not.toBe(stored.accessToken);
   });
 
-  it("the app's access removed in Netatmo marks the connection 'needs re-auth' after one refresh Netatmo refuses", async () => {
-    const { emulator: netatmo } = context;
+  it("the app's access removed in Netatmo marks the connection 'needs re-auth' after one refresh Netatmo refuses; connecting again makes it active", async () => {
+    const { emulator: netatmo, app } = context;
     const leaving = person(103, 'Barbara Liskov');
-    const { browser, userId } = await signIn(leaving);
+    const { browser, userId } = await connect(leaving, 'mallory');
     netatmo.removeAccess(leaving);
     await expectNeedsReauthAfterOneRefusedRefresh(context, 'netatmo', userId, () => stations(browser));
+    expect((await browser.get(`${APP_ORIGIN}/account`)).text).toContain('Connect Netatmo again');
+    await connect(leaving, 'mallory');
+    expect((await app.runtime.tokenStore.findToken(userId, 'netatmo'))!.status).toBe('active');
+    expect((await stations(browser)).status).toBe(200);
   });
 
-  it('disconnect asks Netatmo nothing (it documents no revocation) and forgets the tokens, which Netatmo still takes', async () => {
-    const { emulator: netatmo, app } = context;
-    const { browser, userId } = await signIn(person(104, 'Goodbye Person'));
+  it('disconnect asks Netatmo nothing (it documents no revocation) and forgets the tokens, which Netatmo still takes; the way in stays', async () => {
+    const { emulator: netatmo, app, database } = context;
+    const { browser, userId } = await connect(person(104, 'Goodbye Person'));
     const stored = (await app.runtime.tokenStore.findToken(userId, 'netatmo'))!;
     await expectDisconnectAsksNothing(context, 'netatmo', { browser, userId });
     expect(netatmo.accepts(stored.accessToken)).toBe(true);
+    expect((await database.db.selectFrom('accounts').select('provider').where('user_id', '=', userId).execute()).map((row) => row.provider)).toEqual(['toolkit']);
   });
 
-  it('/api/homesdata failing (HTTP 500) is a 502, and nothing is stored', async () => {
-    await expectProfileFailureStoresNothing(context, NETATMO, person(110, 'Outage Profile'), (netatmo) => netatmo.failNextProfile(500));
-  });
-
-  standardCases(() => context, NETATMO, { cancelled: {}, refusedCode: { sentAs: '400 invalid_grant' } });
+  // Connected through Bob: a cancelled consent, a client secret Netatmo refuses, and its token endpoint failing.
+  standardCases(() => context, NETATMO, { cancelled: {}, wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} });
 });
 
-describeClientFailures(NETATMO, { wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} });
-
 describe('Netatmo in production', () => {
-  it('with the client alone, signs in at api.netatmo.com/oauth2, reads /api/homesdata and calls the API there, asking read_station with the client in the form', () => {
+  it('with the client alone, is connect-only: authorizes at api.netatmo.com/oauth2 and calls the API there, asking read_station with the client in the form, reading no profile', () => {
     const { settings } = presetInProduction('netatmo', CLIENT);
-    expect(settings({})).toMatchObject({
+    const production = settings({});
+    expect(production).toMatchObject({
       displayName: 'Netatmo',
       endpoints: {
         authorizationEndpoint: 'https://api.netatmo.com/oauth2/authorize',
         tokenEndpoint: 'https://api.netatmo.com/oauth2/token',
-        userinfoEndpoint: 'https://api.netatmo.com/api/homesdata',
       },
       scope: 'read_station',
       apiBaseUrl: 'https://api.netatmo.com/api',
       tokenEndpointAuthMethod: 'client_secret_post',
-      subjectClaim: 'id',
+      connectOnly: true,
     });
+    expect(production.endpoints?.userinfoEndpoint).toBeUndefined();
+  });
+
+  it('NETATMO_CONNECT_ONLY=off stops start-up: Netatmo says nothing of who the person is', () => {
+    expect(presetInProduction('netatmo', CLIENT).refusal({ NETATMO_CONNECT_ONLY: 'off' })).toMatch(/NETATMO_CONNECT_ONLY.*cannot be off with the netatmo preset/);
   });
 });

@@ -2,25 +2,27 @@ import { describe, expect, it } from 'vitest';
 import { netatmo } from './netatmo.js';
 
 const settings = netatmo.settings({});
-const { tokenResponse, profileClaims, tokenRejected } = settings.hooks!;
+const { tokenResponse, tokenRejected } = settings.hooks!;
 
 const answer = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
 describe('netatmo settings', () => {
-  it('signs in and refreshes at api.netatmo.com/oauth2, reads /api/homesdata, asks read_station with the client in the form, no PKCE and no revocation', () => {
+  it('is connect-only: authorizes and refreshes at api.netatmo.com/oauth2, reads no profile, asks read_station with the client in the form, no PKCE and no revocation', () => {
     expect(settings).toMatchObject({
       endpoints: {
         authorizationEndpoint: 'https://api.netatmo.com/oauth2/authorize',
         tokenEndpoint: 'https://api.netatmo.com/oauth2/token',
-        userinfoEndpoint: 'https://api.netatmo.com/api/homesdata',
       },
       scope: 'read_station',
       apiBaseUrl: 'https://api.netatmo.com/api',
       tokenEndpointAuthMethod: 'client_secret_post',
       pkce: false,
-      subjectClaim: 'id',
+      connectOnly: true,
     });
     expect(netatmo.values).toBeUndefined();
+    expect(settings.endpoints?.userinfoEndpoint).toBeUndefined();
+    expect(settings.subjectClaim).toBeUndefined();
+    expect(settings.hooks?.profileClaims).toBeUndefined();
     expect(settings.endpoints?.revocationEndpoint).toBeUndefined();
     expect(settings.hooks?.revoke).toBeUndefined();
   });
@@ -42,28 +44,6 @@ describe('netatmo tokenResponse: the scope array and the missing token_type', ()
     const rebuilt = await tokenResponse!(answer(400, { error: 'invalid_grant' }));
     expect(rebuilt.status).toBe(400);
     expect(await rebuilt.json()).toEqual({ error: 'invalid_grant' });
-  });
-});
-
-describe('netatmo profileClaims: the user of /api/homesdata', () => {
-  it('takes the id, the e-mail and the locale, not the homes or the units', () => {
-    expect(
-      profileClaims!({
-        body: { homes: [{ id: '5c81000000000000000000aa', name: 'Home' }], user: { email: ' ada@acme.test ', language: 'en-US', locale: 'en-GB', feel_like_algorithm: 0, unit_pressure: 0, unit_system: 0, unit_wind: 0, id: '5c810a0b0c0d0e0f10111213' } },
-        status: 'ok',
-        time_exec: 0.02,
-        time_server: 1689864276,
-      }),
-    ).toEqual({ id: '5c810a0b0c0d0e0f10111213', email: 'ada@acme.test', locale: 'en-GB' });
-  });
-
-  it('falls back on the language, and leaves out what is empty', () => {
-    expect(profileClaims!({ body: { user: { id: 'u1', email: '', language: 'fr-FR' } } })).toEqual({ id: 'u1', locale: 'fr-FR' });
-    expect(profileClaims!({ body: { user: { id: 'u2' } } })).toEqual({ id: 'u2' });
-  });
-
-  it.each([[{ body: { user: { email: 'ada@acme.test' } } }], [{ body: { user: { id: 42 } } }], [{ body: { user: { id: ' ' } } }], [{ user: { id: 'u1' } }], [{ error: { code: 2, message: 'Invalid access token' } }], [null]])('finds no one in %j', (body) => {
-    expect(profileClaims!(body)).toBeUndefined();
   });
 });
 

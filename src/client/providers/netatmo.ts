@@ -23,29 +23,28 @@
  * - an app may keep only the access and refresh tokens, never the person's
  *   credentials (https://dev.netatmo.com/guideline);
  * - the API is `https://api.netatmo.com/api` with the token as
- *   `Authorization: Bearer`; `GET /api/homesdata` answers
- *   `{ body: { homes, user }, status: "ok" }`, whose `user` is the person:
- *   `id` (Netatmo's opaque account id: the subject), `email`, `language`,
- *   `locale` and unit settings
- *   (https://dev.netatmo.com/apidocumentation/energy#homesdata);
+ *   `Authorization: Bearer` (`GET /api/homesdata`, the person's homes:
+ *   https://dev.netatmo.com/apidocumentation/energy#homesdata);
  * - the API refuses a token it does not take with HTTP 403 and an `error`
  *   object, code 2 "Invalid access token" or 3 "Access token expired"
  *   (https://dev.netatmo.com/apidocumentation/general#errors): the
  *   tokenRejected hook reads those as a 401, so the token is refreshed.
+ * Netatmo's pages name no user endpoint and no identifier of the person that
+ * they say is stable and never given to another account (homesdata's `user`
+ * carries an `id` beside the e-mail, but what it is, and whether it lasts, is
+ * not written there): so the preset is connect-only. A person signs in here
+ * with another provider and connects Netatmo from the account page; the
+ * connection's subject is their own id here, and no profile is read.
  * Not checked against Netatmo's pages (read here only through copies and
- * integrations' code): that the `id` of homesdata's user is never given to
- * another account (it is the only identifier Netatmo's API names for the
- * person, where the e-mail can change); that homesdata answers the user with
- * `read_station` alone; whether the refresh token used stops working once a
+ * integrations' code): whether the refresh token used stops working once a
  * new one is issued (a new one is always kept); the authorization request's
  * answer to a person who declines (RFC 6749's `access_denied` assumed) and
  * the token endpoint's refusals (§5.2's `error` assumed); whether PKCE is
- * read (none is sent); whether the e-mail is verified (kept unverified).
+ * read (none is sent).
  * Netatmo documents no revocation: disconnect forgets the tokens here.
  */
 import { readTokenEndpointBody, rebuiltAnswer } from '../provider-hooks.js';
 import { objectOf, type ProviderPreset } from './preset.js';
-import { textMembers } from './profile-text.js';
 
 /** Netatmo's API error codes for an access token it does not take: 2 "Invalid access token", 3 "Access token expired". */
 const TOKEN_ERRORS = new Set([2, 3]);
@@ -56,14 +55,6 @@ async function tokenResponse(response: Response): Promise<Response> {
   if (response.status !== 200 || typeof fields?.access_token !== 'string') return rebuiltAnswer(response, response.status, text);
   const scope = Array.isArray(fields.scope) ? fields.scope.filter((value): value is string => typeof value === 'string').join(' ') : fields.scope;
   return rebuiltAnswer(response, 200, JSON.stringify({ ...fields, scope, token_type: fields.token_type ?? 'Bearer' }), 'application/json');
-}
-
-/** The user of `/api/homesdata`'s `{ body: { user } }`: its `id`, the e-mail and the locale; an answer without a user id names no one. */
-function profileClaims(body: unknown): Record<string, unknown> | undefined {
-  const user = objectOf(objectOf(objectOf(body)?.body)?.user);
-  const id = user?.id;
-  if (typeof id !== 'string' || id.trim() === '') return undefined;
-  return { id, ...textMembers({ email: user!.email, locale: user!.locale ?? user!.language }) };
 }
 
 /** Whether a 403 is Netatmo's refusal of the access token (error code 2 or 3), not of the request. */
@@ -80,13 +71,12 @@ export const netatmo: ProviderPreset = {
     endpoints: {
       authorizationEndpoint: 'https://api.netatmo.com/oauth2/authorize',
       tokenEndpoint: 'https://api.netatmo.com/oauth2/token',
-      userinfoEndpoint: 'https://api.netatmo.com/api/homesdata',
     },
     scope: 'read_station',
     apiBaseUrl: 'https://api.netatmo.com/api',
     tokenEndpointAuthMethod: 'client_secret_post',
     pkce: false,
-    subjectClaim: 'id',
-    hooks: { tokenResponse, profileClaims, tokenRejected },
+    connectOnly: true,
+    hooks: { tokenResponse, tokenRejected },
   }),
 };

@@ -19,16 +19,19 @@
  *   base, the token as Bearer;
  * - Dexcom has no user API that names the person: no name, no e-mail. Every
  *   v3 answer carries the authorized user's `userId`, a UUID, beside its
- *   records; the person is the `userId` of `GET /v3/users/self/dataRange`,
- *   the smallest of them. Nothing else of that answer (the data's first and
+ *   records, which Dexcom documents as unique per Dexcom account and per
+ *   client, and different for the same person at another client
+ *   (https://developer.dexcom.com/docs/dexcomv3/operation/getEstimatedGlucoseValuesV3):
+ *   a pairwise id, so the person is the `userId` of
+ *   `GET /v3/users/self/dataRange`
+ *   (https://developer.dexcom.com/docs/dexcomv3/operation/getDataRangeV3),
+ *   the smallest of these answers. Nothing else of it (the data's first and
  *   last times) is kept as the profile;
  * - Dexcom documents no revocation endpoint: the person revokes an app's
  *   access in their Dexcom account, so disconnect deletes the tokens here.
- * Not checked against Dexcom's pages: whether `userId` is the same for every
- * app the person authorizes (it is the same across this app's grants, which
- * is all the subject needs); whether dataRange answers a `userId` for a user
- * with no records yet (its windows absent); how long a refresh token lives unused (no end is
- * assumed, so no keep-alive); whether a spent refresh token is still taken
+ * Not checked against Dexcom's pages: whether dataRange answers a `userId`
+ * for a user with no records yet (its windows absent); how long a refresh
+ * token lives unused (no end is assumed, so no keep-alive); whether a spent refresh token is still taken
  * for a while; whether PKCE is taken (none is sent) or Basic credentials at
  * the token endpoint (the form is what the docs send); the body of a refusal
  * (RFC 6749's `error` is read); that the regional hosts serve the OAuth

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenkeeper, devProvider, type Tokenkeeper } from '../src/library/index.js';
 import type { DevProvider } from '../src/dev-provider/index.js';
 import { providerSettings } from '../src/config/provider-config.js';
+import { createAccount } from '../src/db/account.repository.js';
 import { TestBrowser, type BrowserResponse } from './support/browser.js';
 import { throughDevProvider } from './support/dev-provider-pages.js';
 import { describeEachDialect } from './support/postgres.js';
@@ -87,6 +88,18 @@ describeEachDialect('a connect-only provider', (dialect) => {
     expect((await accountsOf(bob.userId)).map((row) => row.provider)).toEqual(['second', 'toolkit']);
     await bob.browser.post(`${APP_ORIGIN}/account/connections/second/disconnect`, { _csrf: bob.csrfToken });
     expect((await accountsOf(bob.userId)).map((row) => row.provider)).toEqual(['toolkit']);
+  });
+
+  it('takes the place of an identity made while the provider still named people, connected again', async () => {
+    const bob = await signedInUser(app(), 'bob');
+    // bob signed in with "second" before it was connect-only: an identity of his own there.
+    await createAccount(database().db, { userId: bob.userId, provider: 'second', issuer: 'http://old.test', subject: 'named-before', claims: {}, now: 1 });
+    const page = await connect(bob);
+    expect(page.url).toBe(`${APP_ORIGIN}/account`);
+    expect(await accountsOf(bob.userId)).toEqual([
+      { provider: 'second', subject: bob.userId },
+      { provider: 'toolkit', subject: expect.any(String) },
+    ]);
   });
 
   /** Opens a connect link in `browser` and follows the provider's pages until the browser is sent to the service. */

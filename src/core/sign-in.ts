@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { CompletedAuthorization } from '../client/authorization.js';
 import { scopeKeepingOfflineAccess } from '../client/scope.js';
 import { TokenkeeperError } from '../client/errors.js';
-import { createAccount, findAccount, listAccountsForUser, updateAccountClaims } from '../db/account.repository.js';
+import { createAccount, findAccount, listAccountsForUser, makeConnectionOnly, updateAccountClaims } from '../db/account.repository.js';
 import { writeAuditEvent } from '../db/audit.repository.js';
 import { isUniqueViolation } from '../db/database.js';
 import type { DatabaseSchema } from '../db/schema.js';
@@ -136,10 +136,14 @@ export async function linkWithin(context: SignInContext, trx: Kysely<DatabaseSch
   }
   // One identity per provider: a second one would sign in as this user unseen (the page and the API show the first).
   const other = (await listAccountsForUser(trx, userId)).find((linked) => linked.provider === identity.provider && linked.subject !== identity.subject);
-  if (other) {
+  // A connect-only provider's connection (its subject the user's id) takes the place of an identity made while the
+  // provider still named people (a preset become connect-only): there is nobody to tell apart.
+  const becomesConnection = other !== undefined && identity.subject === userId;
+  if (other && !becomesConnection) {
     throw new TokenkeeperError('provider_already_connected', `Another ${context.displayName} account is already connected to you; disconnect it first.`);
   }
-  if (account) await updateAccountClaims(trx, account.id, identity.claims as never, context.now);
+  if (becomesConnection) await makeConnectionOnly(trx, other.id, userId, identity.claims as never, context.now);
+  else if (account) await updateAccountClaims(trx, account.id, identity.claims as never, context.now);
   else {
     await createAccount(trx, {
       userId,

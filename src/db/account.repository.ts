@@ -84,6 +84,14 @@ export async function createAccount(db: Kysely<DatabaseSchema>, input: NewAccoun
   return rowToAccount(row);
 }
 
+/**
+ * Makes the account a connection only (isConnectionOnly): its subject becomes its user's id, with `claims`. For an
+ * identity made while its provider still named people, connected again since the provider became connect-only.
+ */
+export async function makeConnectionOnly(db: Kysely<DatabaseSchema>, id: string, userId: string, claims: JsonObject, now: number): Promise<void> {
+  await db.updateTable('accounts').set({ subject: userId, claims: stringifyJsonObject(claims), updated_at: now }).where('id', '=', id).execute();
+}
+
 export async function updateAccountClaims(
   db: Kysely<DatabaseSchema>,
   id: string,

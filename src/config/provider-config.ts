@@ -366,6 +366,10 @@ export function providerSettings(env: Environment, name: string, production: boo
     throw new ConfigError(`${prefix}_ISSUER`, `is set with ${prefix}_SERVER_METADATA_URL: set one of them (the metadata URL names the issuer)`);
   }
 
+  // A preset that finds its authorization server at run time (an MCP server's metadata names it) has none to set.
+  if (fromPreset.hooks?.authorizationServerMetadata && (issuer || metadataUrl)) {
+    throw new ConfigError(issuer ? `${prefix}_ISSUER` : `${prefix}_SERVER_METADATA_URL`, `is not used: the ${presetName} preset finds its authorization server in the metadata of ${prefix}_BASE_URL; remove it`);
+  }
   let discovery: ProviderSettings['discovery'];
   let endpoints: ProviderSettings['endpoints'];
   let metadataOverrides: Partial<ProviderEndpoints> | undefined;

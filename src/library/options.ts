@@ -113,7 +113,7 @@ export interface ProviderOptions {
   /**
    * True: the provider is only connected to a user already signed in (`signIn.start` with `user`), never signed in
    * with, and the connection's subject is that user's id: for a provider that says nothing of who the person is.
-   * Default: the preset's (a preset that is connect-only cannot be turned off).
+   * Default: the preset's (a connect-only preset's, such as `mcp`'s or `sonos`'s, cannot be turned off).
    */
   connectOnly?: boolean;
 }

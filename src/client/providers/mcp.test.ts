@@ -154,5 +154,13 @@ describe('the mcp preset', () => {
     const publicByHand = providerSettings({ ...env, LINEAR_MCP_CLIENT_ID: 'hand-made', LINEAR_MCP_TOKEN_ENDPOINT_AUTH_METHOD: 'none' }, 'linear_mcp', true, process.cwd(), app);
     expect(publicByHand).toMatchObject({ clientId: 'hand-made', tokenEndpointAuthMethod: 'none' });
     expect(() => providerSettings({ LINEAR_MCP_PRESET: 'mcp' }, 'linear_mcp', true, process.cwd(), app)).toThrow('LINEAR_MCP_BASE_URL is missing');
+    // Its authorization server is the one the server's metadata names: an issuer set beside it would be left unused.
+    expect(() => providerSettings({ ...env, LINEAR_MCP_ISSUER: 'https://auth.example.com' }, 'linear_mcp', true, process.cwd(), app)).toThrow(
+      'LINEAR_MCP_ISSUER is not used: the mcp preset finds its authorization server in the metadata of LINEAR_MCP_BASE_URL; remove it',
+    );
+    expect(() => providerSettings({ ...env, LINEAR_MCP_SERVER_METADATA_URL: 'https://auth.example.com/.well-known/oauth-authorization-server' }, 'linear_mcp', true, process.cwd(), app)).toThrow(
+      'LINEAR_MCP_SERVER_METADATA_URL is not used',
+    );
+    expect(() => providerSettings({ ...env, LINEAR_MCP_CONNECT_ONLY: 'off' }, 'linear_mcp', true, process.cwd(), app)).toThrow('LINEAR_MCP_CONNECT_ONLY cannot be off with the mcp preset');
   });
 });

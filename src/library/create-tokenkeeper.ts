@@ -364,7 +364,7 @@ function libraryOver(app: Application<CoreConfig>, options: LibraryOptions): Tok
     if (startOptions.scope !== undefined && parseScope(startOptions.scope) === undefined) {
       throw new TokenkeeperError('invalid_scope', 'signIn.start: scope must be scope tokens separated by spaces (RFC 6749 §3.3).');
     }
-    // A user unknown here (a new person of the host app) simply signs in; to a connect-only provider, only a known user connects.
+    // A user unknown here (a new person of the host app) simply signs in; a connect-only provider needs `user`, whom it is connected to.
     const loginHint = checkedLoginHint(startOptions.loginHint);
     if (settings.connectOnly && startOptions.user === undefined) throw connectOnlyRefusal(settings);
     const knownId = startOptions.user === undefined ? undefined : await knownUserId(startOptions.user);

@@ -51,13 +51,16 @@ export function isMetadataDocumentUrl(clientId: string, production: boolean): bo
 }
 
 /**
- * The client metadata document of a provider configured with clientIdMetadataDocument (RFC 7591's names, as AT
+ * The client metadata document of a provider that registers at each server by it where a server takes one
+ * (clientRegistration.metadataDocumentUrl: registrationDocument), or of a provider configured with clientIdMetadataDocument (RFC 7591's names, as AT
  * Protocol uses them): a web client of the callback's origin (no `client_name`: the provider shows the client id's
  * host, which is what it can vouch for) with that callback (`redirectUri`), the configured scope, the authentication method, and for
  * private_key_jwt the public half of the client's key (never the private one), by its key id. A `not_found`
  * TokenkeeperError for a provider whose client id is not such a URL.
  */
 export function clientMetadataDocument(settings: ProviderSettings, redirectUri: string): Record<string, unknown> {
+  const registration = settings.clientRegistration;
+  if (registration?.metadataDocumentUrl !== undefined) return registrationDocument({ ...registration, metadataDocumentUrl: registration.metadataDocumentUrl }, settings.scope);
   if (!settings.clientIdMetadataDocument) throw new TokenkeeperError('not_found', `${settings.displayName} reads no client metadata document.`);
   const keyed = settings.tokenEndpointAuthMethod === 'private_key_jwt' && settings.privateKey;
   return {
@@ -71,6 +74,26 @@ export function clientMetadataDocument(settings: ProviderSettings, redirectUri: 
     token_endpoint_auth_method: settings.tokenEndpointAuthMethod,
     dpop_bound_access_tokens: settings.dpop === true,
     ...(keyed ? { token_endpoint_auth_signing_alg: 'ES256', jwks: { keys: [publicJwk(keyed.key, keyed.keyId)] } } : {}),
+  };
+}
+
+/**
+ * The document a provider that registers at each server serves in place of registering where a server takes Client ID
+ * Metadata Documents (draft-ietf-oauth-client-id-metadata-document §4, as the MCP authorization specification uses
+ * it: `client_id` the document's own URL, `client_name`, `redirect_uris`): a public web client (PKCE, no secret) with
+ * the callback, the scopes, and its name and page as a registration sends them.
+ */
+function registrationDocument(registration: Required<NonNullable<ProviderSettings['clientRegistration']>>, scope: string): Record<string, unknown> {
+  return {
+    client_id: registration.metadataDocumentUrl,
+    client_name: registration.clientName,
+    client_uri: registration.website,
+    application_type: 'web',
+    redirect_uris: [registration.redirectUri],
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    token_endpoint_auth_method: 'none',
+    ...(scope === '' ? {} : { scope }),
   };
 }
 

@@ -130,6 +130,12 @@ export interface ClientRegistrationRequest {
   clientName: string;
   /** The app's own page, for the server to link to. */
   website: string;
+  /**
+   * Where the app serves its client metadata document (ProviderSettings.registersByMetadataDocument), which a server
+   * that takes Client ID Metadata Documents fetches: returned as the client id (with no secret), it needs no request.
+   * Unset where the app serves none.
+   */
+  metadataDocumentUrl?: string;
   /** Whether http URLs may be followed (development and tests); https only otherwise. */
   allowInsecureHttp: boolean;
   /** Sends a request over the provider connections, with the provider timeout; no redirects are followed. */

@@ -420,6 +420,7 @@ async function withRegisteredClient(
       scope: settings.scope,
       clientName: registration.clientName,
       website: registration.website,
+      ...(registration.metadataDocumentUrl === undefined ? {} : { metadataDocumentUrl: registration.metadataDocumentUrl }),
       allowInsecureHttp: settings.allowInsecureHttp,
       send,
     });

@@ -462,8 +462,19 @@ export interface ProviderSettings {
    * For a provider whose hooks register the app at each server (registerClient): what the app registers as, the
    * callback (`<BASE_URL>/auth/<name>/callback`), the name people are shown, and its page. Its client id and secret
    * are then not configured (`clientId` is REGISTERED_AT_EACH_SERVER, `clientSecret` empty): each server's own are used.
+   * `metadataDocumentUrl`: where the app serves the client metadata document a server that takes Client ID Metadata
+   * Documents fetches in place of a registration (`<BASE_URL>/auth/<name>/client-metadata.json`), for a preset that
+   * registers so where it can (registersByMetadataDocument) and an https BASE_URL (http in development), which a
+   * server can fetch.
    */
-  clientRegistration?: { redirectUri: string; clientName: string; website: string };
+  clientRegistration?: { redirectUri: string; clientName: string; website: string; metadataDocumentUrl?: string };
+  /**
+   * True: where a server takes Client ID Metadata Documents, the app is "registered" there by the URL of its own
+   * metadata document as its client id, which the server fetches (draft-ietf-oauth-client-id-metadata-document): for
+   * a preset that registers at each server (registerClient), whose hook chooses it (an MCP server's authorization
+   * server that says `client_id_metadata_document_supported`). Not through the library, whose host serves no document.
+   */
+  registersByMetadataDocument?: boolean;
   /**
    * How the sign-in page asks a person to name their account or server (login_hint), for a provider whose people
    * sign in at servers of their own (accountAuthorizationServer): the field's label and an example.

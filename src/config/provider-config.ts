@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { findPreset, PRESET_VALUE_VARIABLES, PROVIDER_PRESETS, type PresetSettings, type PresetValueName, type PresetValues } from '../client/providers/index.js';
 import { withoutTrailingSlash } from '../client/providers/preset.js';
 import { readClientPrivateKey, signingAlgorithmOf } from '../client/client-auth.js';
-import { appCallbackUrl, isLoopbackBaseUrl, isMetadataDocumentUrl, metadataDocumentClientId } from '../client/client-metadata.js';
+import { appCallbackUrl, clientMetadataDocumentUrl, isLoopbackBaseUrl, isMetadataDocumentUrl, metadataDocumentClientId } from '../client/client-metadata.js';
 import { type ClientDecryptionKey, DecryptionAlgorithmError, readDecryptionKey } from '../client/response-decryption.js';
 import { REGISTERED_AT_EACH_SERVER, type ClientPrivateKey, type ProviderEndpoints, type ProviderSettings, type TokenEndpointAuthMethod } from '../client/provider-settings.js';
 import { ConfigError } from './config-error.js';
@@ -438,7 +438,9 @@ export function providerSettings(env: Environment, name: string, production: boo
 
   const clientId = registers ? REGISTERED_AT_EACH_SERVER : metadataDocument && configuredClientId === undefined ? metadataDocumentClientId(baseUrl!, name, scope) : configuredClientId!;
   const callback = registeredCallback ?? (baseUrl && new URL(appCallbackUrl(baseUrl, name)));
-  const clientRegistration = registers && callback ? { redirectUri: callback.href, clientName: callback.host, website: callback.origin } : undefined;
+  // A document only the server app serves (a library's host has no such route), at an address a server can fetch.
+  const documentUrl = fromPreset.registersByMetadataDocument && !registeredCallback && baseUrl && (baseUrl.protocol === 'https:' || !production) ? clientMetadataDocumentUrl(baseUrl, name) : undefined;
+  const clientRegistration = registers && callback ? { redirectUri: callback.href, clientName: callback.host, website: callback.origin, ...(documentUrl ? { metadataDocumentUrl: documentUrl } : {}) } : undefined;
 
   return {
     name,

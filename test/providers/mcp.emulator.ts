@@ -23,6 +23,8 @@
  *   `invalid_target`); access tokens live an hour, refresh tokens rotate (a public client's must, 2025-11-25 "Token
  *   Theft").
  * - `POST /oauth/revoke` (RFC 7009 §2.1): the form's `token`, revoked with its grant; 200 whatever it was.
+ * - With `fetchClientMetadata`, Client ID Metadata Documents (MCP 2026-07-28): a URL as `client_id` at the
+ *   authorization and token endpoints is fetched, and taken when the document names that URL and the redirect URI.
  */
 import { randomBytes } from 'node:crypto';
 import { codeRequest, redirectBack } from './kit/authorization.js';
@@ -44,6 +46,13 @@ export interface McpEmulatorOptions {
   challenge?: boolean;
   /** False: no `registration_endpoint`. Default true. */
   registration?: boolean;
+  /**
+   * Set: the authorization server takes Client ID Metadata Documents (`client_id_metadata_document_supported`): a
+   * `client_id` that is an http(s) URL is a client whose metadata this fetches there (through this function: the
+   * app under test is in-process), and which must name that URL as its `client_id` and the redirect URI among its
+   * `redirect_uris` (draft-ietf-oauth-client-id-metadata-document §4.1, MCP 2026-07-28 "Client ID Metadata Documents").
+   */
+  fetchClientMetadata?: (url: string) => Promise<Response>;
 }
 
 export interface RegisteredMcpClient {
@@ -110,6 +119,7 @@ export async function startMcpEmulator(options: McpEmulatorOptions = {}): Promis
       grant_types_supported: ['authorization_code', 'refresh_token'],
       token_endpoint_auth_methods_supported: ['none'],
       ...(pkce === null ? {} : { code_challenge_methods_supported: pkce }),
+      ...(options.fetchClientMetadata ? { client_id_metadata_document_supported: true } : {}),
     });
   });
 
@@ -127,11 +137,23 @@ export async function startMcpEmulator(options: McpEmulatorOptions = {}): Promis
     return json(201, { ...body, client_id: client.clientId, client_id_issued_at: Math.floor(Date.now() / 1000), redirect_uris: redirectUris, token_endpoint_auth_method: method });
   });
 
-  server.route('GET', '/oauth/authorize', (request) => {
+  /** The client of `clientId`: a registered one, or, from a URL, the one its metadata document describes (fetched each time). */
+  const clientOf = async (clientId: string): Promise<RegisteredMcpClient | undefined> => {
+    if (clients.has(clientId) || !options.fetchClientMetadata || !/^https?:\/\//.test(clientId)) return clients.get(clientId);
+    server.count('client_metadata_fetch');
+    const response = await options.fetchClientMetadata(clientId);
+    const document = response.status === 200 ? ((await response.json()) as Record<string, unknown>) : undefined;
+    const uris = Array.isArray(document?.redirect_uris) ? document.redirect_uris.filter((uri): uri is string => typeof uri === 'string') : [];
+    if (document?.client_id !== clientId || typeof document.client_name !== 'string' || uris.length === 0) return undefined;
+    const method = typeof document.token_endpoint_auth_method === 'string' ? document.token_endpoint_auth_method : 'none';
+    return method === 'none' ? { clientId, clientName: document.client_name, redirectUris: uris, tokenEndpointAuthMethod: method } : undefined;
+  };
+
+  server.route('GET', '/oauth/authorize', async (request) => {
     server.count('authorize');
     const query = request.url.searchParams;
     authorizationQueries.push(query);
-    const client = clients.get(query.get('client_id') ?? '');
+    const client = await clientOf(query.get('client_id') ?? '');
     const redirectUri = query.get('redirect_uri') ?? '';
     if (!client || !client.redirectUris.includes(redirectUri)) return html(400, '<p>Unknown client or redirect URI.</p>');
     const reply = redirectBack(redirectUri, query);
@@ -153,13 +175,13 @@ export async function startMcpEmulator(options: McpEmulatorOptions = {}): Promis
   };
   const answer = (tokens: Parameters<typeof tokenMembers>[0], scope: string) => (accessTokens.push(tokens.accessToken), json(200, tokenMembers(tokens, scope || undefined, 'Bearer'), { 'cache-control': 'no-store' }));
 
-  server.route('POST', '/oauth/token', (request: EmulatorRequest) => {
+  server.route('POST', '/oauth/token', async (request: EmulatorRequest) => {
     server.count('token_request');
     const status = controls.tokenFailure();
     if (status !== undefined && status !== null) return html(status, '<h1>Service Unavailable</h1>');
     const form = request.form();
     tokenForms.push(form);
-    const client = clients.get(form.get('client_id') ?? '');
+    const client = await clientOf(form.get('client_id') ?? '');
     if (!client || request.basicAuth() !== null) return oauthError(401, 'invalid_client');
     if (form.get('grant_type') === 'refresh_token') {
       server.count('refresh_token');

@@ -1,9 +1,12 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DevProvider } from '../../src/dev-provider/index.js';
 import type { TestBrowser } from '../support/browser.js';
-import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { DIALECTS, describeEachDialect, type TestDatabase } from '../support/postgres.js';
+import { injectFetch } from '../support/inject-fetch.js';
 import { newServiceKey } from '../support/service-api.js';
 import { APP_ORIGIN, csrfTokenOf, disconnectThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { expireAccessTokens } from './kit/standard-cases.js';
+import { connectThrough, startWayIn, wayInEnv } from './kit/connect-only.js';
 import { startMastodonEmulator, type MastodonEmulator } from './mastodon.emulator.js';
 import { startMcpEmulator, type McpEmulator } from './mcp.emulator.js';
 
@@ -185,5 +188,61 @@ describeEachDialect('a remote MCP server (mcp), connected by people signed in wi
     expect(plain.server.counts.server_metadata).toBeGreaterThan(0);
     expect(plain.server.counts.register ?? 0).toBe(0);
     expect(plain.server.counts.authorize ?? 0).toBe(0);
+  });
+});
+
+describe('an MCP server whose authorization server takes Client ID Metadata Documents (MCP 2026-07-28), against the emulator', () => {
+  let database: TestDatabase;
+  let wayIn: DevProvider;
+  let mcp: McpEmulator;
+  let app: ProviderTestApp;
+  /** The app under test, reached in-process by the emulator's fetches of the client metadata document. */
+  let appFetch: typeof fetch = () => Promise.reject(new Error('the app has not started'));
+
+  beforeAll(async () => {
+    database = await DIALECTS[0]!.openTestDatabase();
+    wayIn = await startWayIn();
+    mcp = await startMcpEmulator({ fetchClientMetadata: (url) => appFetch(url) });
+    app = await startProviderTestApp({ databaseUrl: database.url, env: wayInEnv(wayIn, { OAUTH_PROVIDERS: 'docs_mcp', DOCS_MCP_PRESET: 'mcp', DOCS_MCP_BASE_URL: mcp.resource }) });
+    appFetch = injectFetch(app.runtime.app, APP_ORIGIN);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await mcp?.close();
+    await wayIn?.close();
+    await database?.close();
+  });
+
+  it('is connected with the URL of the app\'s own client metadata document as the client id: nothing registered, the document fetched by the server', async () => {
+    const documentUrl = `${APP_ORIGIN}/auth/docs_mcp/client-metadata.json`;
+    mcp.signInAs({ id: 'reader' });
+    const { userId, page } = await connectThrough(app, 'docs_mcp');
+    expect(page.url, page.text).toBe(`${APP_ORIGIN}/account`);
+    expect(mcp.server.counts.register ?? 0).toBe(0);
+    expect(mcp.authorizationQueries.at(-1)?.get('client_id')).toBe(documentUrl);
+    expect(mcp.server.counts.client_metadata_fetch).toBeGreaterThanOrEqual(2); // at the authorization, and at the code exchange
+    const kept = await database.db.selectFrom('registered_clients').select(['client_id', 'client_secret']).where('provider', '=', 'docs_mcp').execute();
+    expect(kept).toEqual([{ client_id: documentUrl, client_secret: null }]);
+
+    // The document: its own URL as the client id, the callback, a public client.
+    const document = JSON.parse((await app.runtime.app.inject({ method: 'GET', url: '/auth/docs_mcp/client-metadata.json' })).body) as Record<string, unknown>;
+    expect(document).toMatchObject({
+      client_id: documentUrl,
+      client_name: new URL(APP_ORIGIN).host,
+      redirect_uris: [`${APP_ORIGIN}/auth/docs_mcp/callback`],
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code', 'refresh_token'],
+    });
+
+    // A refresh is made as that client too.
+    const key = await newServiceKey(app, 'agent', ['tokens:read']);
+    const refreshed = await app.runtime.app.inject({
+      method: 'POST',
+      url: `/api/v1/users/${userId}/connections/docs_mcp/access-token`,
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      payload: JSON.stringify({ force_refresh: true }),
+    });
+    expect(refreshed.statusCode, refreshed.body).toBe(200);
+    expect(mcp.tokenForms.at(-1)?.get('client_id')).toBe(documentUrl);
   });
 });

@@ -122,6 +122,7 @@ describe('the mcp preset', () => {
     expect(JSON.parse(made.sent[0]!.body!)).toEqual({
       client_name: 'app.example.com',
       client_uri: 'https://app.example.com',
+      application_type: 'web',
       redirect_uris: ['https://app.example.com/auth/linear_mcp/callback'],
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
@@ -133,6 +134,15 @@ describe('the mcp preset', () => {
       'https://auth.example.com/tenant1 refused to register this app (HTTP 400: invalid_redirect_uri, not allowed).',
     );
     await expect(request({ status: 201 }, {}).done).rejects.toThrow('names no registration_endpoint: register a client there and configure its id (<NAME>_CLIENT_ID).');
+
+    // A server that takes client metadata documents: the document's URL is the client, and nothing is sent; without a
+    // document (a library's host serves none), it registers if it can, and says why it cannot otherwise.
+    const documentUrl = 'https://app.example.com/auth/linear_mcp/client-metadata.json';
+    const sendsNothing = () => Promise.reject(new Error('nothing is sent'));
+    const asked = { issuer: ISSUER, redirectUri: 'https://app.example.com/auth/linear_mcp/callback', scope: '', clientName: 'app.example.com', website: 'https://app.example.com', allowInsecureHttp: false, send: sendsNothing };
+    expect(await register({ ...asked, metadata: { client_id_metadata_document_supported: true, registration_endpoint: `${ISSUER}/register` }, metadataDocumentUrl: documentUrl })).toEqual({ clientId: documentUrl, clientSecret: null });
+    await expect(request({ status: 500 }, { client_id_metadata_document_supported: true, registration_endpoint: `${ISSUER}/register` }).done).rejects.toThrow('answered HTTP 500');
+    await expect(request({ status: 201 }, { client_id_metadata_document_supported: true }).done).rejects.toThrow('names no registration_endpoint (it takes client metadata documents, which this app serves only with an https BASE_URL)');
   });
 
   it('as configured: registering at the server without LINEAR_MCP_CLIENT_ID, a client registered by hand with it; BASE_URL required', () => {
@@ -141,12 +151,16 @@ describe('the mcp preset', () => {
     const registering = providerSettings(env, 'linear_mcp', true, process.cwd(), app);
     expect(registering).toMatchObject({
       clientId: REGISTERED_AT_EACH_SERVER,
-      clientRegistration: { redirectUri: 'https://app.example.com/auth/linear_mcp/callback' },
+      clientRegistration: { redirectUri: 'https://app.example.com/auth/linear_mcp/callback', metadataDocumentUrl: 'https://app.example.com/auth/linear_mcp/client-metadata.json' },
       authorizationParams: { resource: RESOURCE },
       apiBaseUrl: RESOURCE,
       scope: '',
     });
     expect(registering.hooks?.registerClient).toBeDefined();
+    // No document a server could fetch: on an http BASE_URL in production, or through the library (the host's callback).
+    expect(providerSettings(env, 'linear_mcp', true, process.cwd(), new URL('http://app.example.com')).clientRegistration).not.toHaveProperty('metadataDocumentUrl');
+    const hosted = providerSettings(env, 'linear_mcp', true, process.cwd(), undefined, new URL('https://host.example.com/auth/mcp/callback'));
+    expect(hosted.clientRegistration).toEqual({ redirectUri: 'https://host.example.com/auth/mcp/callback', clientName: 'host.example.com', website: 'https://host.example.com' });
     const byHand = providerSettings({ ...env, LINEAR_MCP_CLIENT_ID: 'hand-made', LINEAR_MCP_CLIENT_SECRET: 'secret' }, 'linear_mcp', true, process.cwd(), app);
     expect(byHand).toMatchObject({ clientId: 'hand-made', clientSecret: 'secret', tokenEndpointAuthMethod: 'client_secret_basic' });
     expect(byHand.hooks?.registerClient).toBeUndefined();

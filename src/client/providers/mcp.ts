@@ -19,17 +19,23 @@
  * - The `resource` parameter (RFC 8707 §2), the server's canonical URI (lower-case scheme and host, no fragment, no
  *   lone trailing slash), goes with the authorization request, the code exchange and every refresh ("Resource
  *   Parameter Implementation"); tokens go to the server only as `Authorization: Bearer` ("Token Requirements").
- * - Without `<NAME>_CLIENT_ID`, the app registers itself at the authorization server's `registration_endpoint` by
- *   RFC 7591 (§3.1: a JSON POST of its metadata, §3.2.1: answered 201 with `client_id` and perhaps a
- *   `client_secret`), once per server, kept in the database: a public client (`none`, PKCE only) unless the server
- *   gives a secret for `client_secret_basic`. With `<NAME>_CLIENT_ID` (and `<NAME>_CLIENT_SECRET`), that
- *   pre-registered client is used, which the 2025-11-25 revision puts first ("Client Registration Approaches").
+ * - Without `<NAME>_CLIENT_ID`, the app needs a client at each authorization server, kept in the database per
+ *   server's issuer (2026-07-28 "Authorization Server Binding",
+ *   https://modelcontextprotocol.io/specification/2026-07-28/basic/authorization/client-registration): where the
+ *   server's metadata says `client_id_metadata_document_supported`, the client id is the URL of the app's own client
+ *   metadata document (`<BASE_URL>/auth/<name>/client-metadata.json`: `client_id`, `client_name`, `redirect_uris`, a
+ *   public client), which the server fetches (draft-ietf-oauth-client-id-metadata-document), and which that revision
+ *   prefers; else it registers at the `registration_endpoint` by RFC 7591 (§3.1: a JSON POST of its metadata with
+ *   `application_type` `web`, §3.2.1: answered 201 with `client_id` and perhaps a `client_secret`): a public client
+ *   (`none`, PKCE only) unless the server gives a secret for `client_secret_basic`. With `<NAME>_CLIENT_ID` (and
+ *   `<NAME>_CLIENT_SECRET`), that pre-registered client is used, which every revision puts first.
  * - Refresh tokens are used where issued (a public client's rotate, 2025-11-25 "Token Theft"); revocation only at a
  *   `revocation_endpoint` the metadata names (RFC 8414 §2, RFC 7009).
  * No scope is asked unless `<NAME>_SCOPE` names some (the server's `scopes_supported`, or the `scope` of its 401).
  * Not checked against the spec's pages: which authorization server to pick among several (RFC 9728 §7.6 leaves it to
- * the client; the first is taken); Client ID Metadata Documents (2025-11-25's preferred registration) are not used;
- * a registration answered with a secret for another method than `client_secret_basic` is refused rather than used.
+ * the client; the first is taken); a registration answered with a secret for another method than
+ * `client_secret_basic` is refused rather than used; the scope is not taken from the 401's `scope` or
+ * `scopes_supported` (2026-07-28 "Scope Selection Strategy"): `<NAME>_SCOPE` names it.
  */
 import { describeProviderFailure, ProviderUnavailableError } from '../errors.js';
 import type { AuthorizationServerMetadataRequest, ClientRegistrationRequest } from '../provider-hooks.js';
@@ -166,15 +172,24 @@ function mcpAuthorizationServer(resource: string) {
   };
 }
 
-/** RFC 7591 §3.1: registers the app at the server's registration endpoint, as a public client with its callback. */
+/**
+ * The app's client at an authorization server: its client metadata document's URL as its client id where the server
+ * takes Client ID Metadata Documents (`client_id_metadata_document_supported`, tried before registration by the
+ * 2026-07-28 revision, "Client Registration"), else a registration by RFC 7591 §3.1 at its registration endpoint, as a
+ * public web client with its callback.
+ */
 async function registerMcpClient(request: ClientRegistrationRequest): Promise<Pick<RegisteredClient, 'clientId' | 'clientSecret'>> {
+  if (request.metadata.client_id_metadata_document_supported === true && request.metadataDocumentUrl !== undefined) return { clientId: request.metadataDocumentUrl, clientSecret: null };
   const endpoint = request.metadata.registration_endpoint;
   if (typeof endpoint !== 'string' || !fetchable(endpoint, request.allowInsecureHttp)) {
-    throw new ProviderUnavailableError('provider_bad_response', `The authorization server ${request.issuer} names no registration_endpoint: register a client there and configure its id (<NAME>_CLIENT_ID).`);
+    const cimd = request.metadata.client_id_metadata_document_supported === true ? ' (it takes client metadata documents, which this app serves only with an https BASE_URL)' : '';
+    throw new ProviderUnavailableError('provider_bad_response', `The authorization server ${request.issuer} names no registration_endpoint${cimd}: register a client there and configure its id (<NAME>_CLIENT_ID).`);
   }
   const asked = {
     client_name: request.clientName,
     client_uri: request.website,
+    // A remote web application's (2026-07-28 "Application Type and Redirect URI Constraints"; OpenID's default too).
+    application_type: 'web',
     redirect_uris: [request.redirectUri],
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
@@ -223,6 +238,7 @@ export const mcp: ProviderPreset = {
       authorizationParams: { resource },
       apiBaseUrl: resource,
       connectOnly: true,
+      registersByMetadataDocument: true,
       hooks: {
         authorizationServerMetadata: mcpAuthorizationServer(resource),
         tokenRequest: withResource(resource),

@@ -12,7 +12,8 @@ const CACHE_SECONDS = 600;
 
 /**
  * GET /auth/:provider/client-metadata.json: the client metadata document of a provider whose client id is its URL
- * (AT Protocol's OAuth profile, https://atproto.com/specs/oauth#client-id-metadata-document): what the provider
+ * (AT Protocol's OAuth profile, https://atproto.com/specs/oauth#client-id-metadata-document; an MCP server's authorization
+ * server that takes Client ID Metadata Documents, for the `mcp` preset): what the provider
  * fetches to learn the client's redirect URI, scope, authentication and public key. Public, as the provider fetches
  * it without credentials; it holds nothing secret. 404 for any other provider.
  */

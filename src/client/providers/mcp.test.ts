@@ -68,6 +68,14 @@ describe('the mcp preset', () => {
     expect(mcp.settings({ baseUrl: RESOURCE }, { clientId: 'pre-registered' }).hooks?.registerClient).toBeUndefined();
   });
 
+  it('the proxies carry the Streamable HTTP headers: Mcp-Session-Id both ways, MCP-Protocol-Version and Last-Event-ID on to the server', () => {
+    const env = { LINEAR_MCP_PRESET: 'mcp', LINEAR_MCP_BASE_URL: RESOURCE };
+    expect(providerSettings(env, 'linear_mcp', true, process.cwd(), new URL('https://app.example.com')).proxyHeaders).toEqual({
+      request: ['mcp-session-id', 'mcp-protocol-version', 'last-event-id'],
+      response: ['mcp-session-id'],
+    });
+  });
+
   it('finds the authorization server from the 401\'s resource_metadata, then its RFC 8414 metadata', async () => {
     const { send, sent } = sender({
       [`POST ${RESOURCE}`]: { status: 401, headers: { 'www-authenticate': 'Bearer resource_metadata="https://mcp.example.com/prm"' } },

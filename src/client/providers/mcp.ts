@@ -31,6 +31,10 @@
  *   `<NAME>_CLIENT_SECRET`), that pre-registered client is used, which every revision puts first.
  * - Refresh tokens are used where issued (a public client's rotate, 2025-11-25 "Token Theft"); revocation only at a
  *   `revocation_endpoint` the metadata names (RFC 8414 §2, RFC 7009).
+ * - Through the proxies, the Streamable HTTP transport's own headers go both ways (2025-06-18 and 2025-11-25,
+ *   "Transports"): the `Mcp-Session-Id` a server names in its answer to `initialize` back to the caller, and from the
+ *   caller on to the server, with it, `MCP-Protocol-Version` (which every request after initialization carries) and
+ *   `Last-Event-ID` (resuming an SSE stream). Without them no server that keeps sessions can be used past `initialize`.
  * No scope is asked unless `<NAME>_SCOPE` names some (the server's `scopes_supported`, or the `scope` of its 401).
  * Not checked against the spec's pages: which authorization server to pick among several (RFC 9728 §7.6 leaves it to
  * the client; the first is taken); a registration answered with a secret for another method than
@@ -217,6 +221,9 @@ async function registerMcpClient(request: ClientRegistrationRequest): Promise<Pi
   return { clientId: body.client_id, clientSecret: secret };
 }
 
+/** The Streamable HTTP transport's headers that the proxies carry (see the module's comment). */
+export const MCP_PROXY_HEADERS = { request: ['mcp-session-id', 'mcp-protocol-version', 'last-event-id'], response: ['mcp-session-id'] } as const;
+
 /** The token request (code exchange and refresh) with RFC 8707's `resource`. */
 function withResource(resource: string) {
   return (request: { body: URLSearchParams; headers: Record<string, string> }): { body: string; headers: Record<string, string> } => {
@@ -237,6 +244,7 @@ export const mcp: ProviderPreset = {
       scope: '',
       authorizationParams: { resource },
       apiBaseUrl: resource,
+      proxyHeaders: MCP_PROXY_HEADERS,
       connectOnly: true,
       registersByMetadataDocument: true,
       hooks: {

@@ -146,8 +146,10 @@ export interface McpSdkServers {
   /** Requests each server answered, by `METHOD /path` (the authorization server's prefixed `as`, the MCP server's `mcp`). */
   readonly counts: Record<string, number>;
   readonly log: SdkAuthLog;
-  /** The clients the SDK's /register stored. */
+  /** The clients the SDK's /register stored (and those registered by hand). */
   registeredClients(): OAuthClientInformationFull[];
+  /** A confidential client registered by hand in the SDK's store, as an operator would: its id and secret. */
+  registerByHand(redirectUri: string): Promise<{ clientId: string; clientSecret: string }>;
   /** Whether the MCP server's bearer check takes `token` (asked over HTTP with a tools/list outside any session). */
   accepts(token: string): Promise<boolean>;
   close(): Promise<void>;
@@ -239,6 +241,11 @@ export async function startMcpSdkServers(): Promise<McpSdkServers> {
     counts,
     log,
     registeredClients: () => [...(provider.clientsStore as unknown as { clients: Map<string, OAuthClientInformationFull> }).clients.values()],
+    registerByHand: async (redirectUri) => {
+      const client = { client_id: randomUUID(), client_secret: randomUUID(), redirect_uris: [redirectUri], token_endpoint_auth_method: 'client_secret_post', grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'] };
+      await provider.clientsStore.registerClient(client);
+      return { clientId: client.client_id, clientSecret: client.client_secret };
+    },
     accepts: async (token) => {
       const answer = await fetch(resource, {
         method: 'POST',

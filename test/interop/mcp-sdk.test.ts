@@ -12,6 +12,7 @@ import { APP_ORIGIN, csrfTokenOf, disconnectThrough, startProviderTestApp, type 
 import type { BrowserResponse, TestBrowser } from '../support/browser.js';
 import { describeEachDialect, type TestDatabase } from '../support/postgres.js';
 import { newServiceKey } from '../support/service-api.js';
+import { expireStoredAccessToken } from '../support/signed-in.js';
 import { ACCESS_TOKEN_SECONDS, startMcpSdkServers, type McpSdkServers } from './mcp-sdk-server.js';
 
 const PROVIDER = 'sdk_mcp';
@@ -41,9 +42,9 @@ describeEachDialect('the official MCP TypeScript SDK: its authorization server a
   });
 
   /** A person signed in through the way in who connects the MCP server: the SDK's consent page, then the page the app ends on. */
-  async function connect(person: 'alice' | 'bob' | 'mallory'): Promise<{ browser: TestBrowser; userId: string; consent: BrowserResponse; landed: BrowserResponse }> {
-    const { browser, userId } = await signedInThroughWayIn(app, person);
-    const consent = await connectFrom(browser, PROVIDER);
+  async function connect(person: 'alice' | 'bob' | 'mallory', at = app, provider = PROVIDER): Promise<{ browser: TestBrowser; userId: string; consent: BrowserResponse; landed: BrowserResponse }> {
+    const { browser, userId } = await signedInThroughWayIn(at, person);
+    const consent = await connectFrom(browser, provider);
     expect(consent.status, consent.text).toBe(200);
     expect(consent.url.startsWith(`${sdk.issuer}authorize`)).toBe(true);
     const landed = await browser.submitForm(consent);
@@ -175,7 +176,7 @@ describeEachDialect('the official MCP TypeScript SDK: its authorization server a
     expect(messageOf({ headers: { 'content-type': listed.headers.get('content-type') }, body: listed.text })).toMatchObject({ id: 2, result: { tools: [{ name: 'whoami' }] } });
   });
 
-  it('a forced refresh at the SDK\'s /token carries resource; the refresh token rotates and the new access token is taken by the MCP server', async () => {
+  it('a forced refresh at the SDK\'s /token carries resource; the refresh token rotates and the new access token is taken by the MCP server; an expired one is refreshed before a proxied call', async () => {
     const { userId } = await connect('alice');
     const before = await storedToken(userId);
     const refreshes = sdk.log.exchanges.filter((exchange) => exchange.grant === 'refresh_token').length;
@@ -199,6 +200,15 @@ describeEachDialect('the official MCP TypeScript SDK: its authorization server a
     const session = await openSession(userId);
     const listed = await rpc(userId, { id: 2, method: 'tools/list' }, session);
     expect(listed.statusCode, listed.body).toBe(200);
+
+    // Expired: the proxy refreshes first (with resource again), and the call goes through on the new token.
+    await expireStoredAccessToken(database, userId, PROVIDER);
+    const again = await rpc(userId, { id: 3, method: 'tools/list' }, session);
+    expect(again.statusCode, again.body).toBe(200);
+    const refreshedAgain = sdk.log.exchanges.filter((exchange) => exchange.grant === 'refresh_token');
+    expect(refreshedAgain).toHaveLength(refreshes + 2);
+    expect(refreshedAgain.at(-1)!.resource).toBe(sdk.resource);
+    expect((await storedToken(userId)).accessToken).not.toBe(after.accessToken);
   });
 
   it('disconnect revokes the grant at the SDK\'s /revoke (RFC 7009): the MCP server takes the token no more', async () => {
@@ -212,5 +222,36 @@ describeEachDialect('the official MCP TypeScript SDK: its authorization server a
     expect(revoked.map((revocation) => revocation.token)).toContain(stored.refreshToken);
     expect(await sdk.accepts(stored.accessToken)).toBe(false);
     expect(await app.runtime.tokenStore.findToken(userId, PROVIDER)).toBeUndefined();
+  });
+
+  it('a client registered there by hand: the SDK takes client_secret_post only (not RFC 6749 §2.3.1\'s Basic), so <NAME>_TOKEN_ENDPOINT_AUTH_METHOD=client_secret_post; nothing registered', async () => {
+    const redirectUri = `${APP_ORIGIN}/auth/hand_mcp/callback`;
+    const hand = await sdk.registerByHand(redirectUri);
+    const handEnv = (method: Record<string, string>) =>
+      wayInEnv(wayIn, { OAUTH_PROVIDERS: 'hand_mcp', HAND_MCP_PRESET: 'mcp', HAND_MCP_BASE_URL: sdk.resource, HAND_MCP_CLIENT_ID: hand.clientId, HAND_MCP_CLIENT_SECRET: hand.clientSecret, ...method });
+    const registrations = sdk.counts['as POST /register'];
+    for (const [method, works] of [[{}, false], [{ HAND_MCP_TOKEN_ENDPOINT_AUTH_METHOD: 'client_secret_post' }, true]] as const) {
+      const second = await startProviderTestApp({ databaseUrl: database.url, env: handEnv(method) });
+      try {
+        const exchanges = sdk.log.exchanges.length;
+        const { userId, landed } = await connect('mallory', second, 'hand_mcp');
+        expect(sdk.log.authorizations.at(-1)!.clientId).toBe(hand.clientId);
+        const token = await second.runtime.tokenStore.findToken(userId, 'hand_mcp');
+        if (works) {
+          expect(landed.url).toBe(`${APP_ORIGIN}/account`);
+          expect(sdk.log.exchanges.slice(exchanges)).toEqual([{ grant: 'authorization_code', clientId: hand.clientId, resource: sdk.resource }]);
+          expect(await sdk.accepts(token!.accessToken)).toBe(true);
+        } else {
+          // Basic only: the SDK's token endpoint reads the client from the form, finds none, and refuses before the exchange.
+          expect(landed.status).toBe(502);
+          expect(landed.text).toContain('MCP server refused the sign-in (invalid_request)');
+          expect(sdk.log.exchanges.length).toBe(exchanges);
+          expect(token).toBeUndefined();
+        }
+      } finally {
+        await second.close();
+      }
+    }
+    expect(sdk.counts['as POST /register']).toBe(registrations);
   });
 });

@@ -78,14 +78,13 @@ export function clientMetadataDocument(settings: ProviderSettings, redirectUri: 
 }
 
 /**
- * The document a provider that registers at each server serves in place of registering where a server takes Client ID
- * Metadata Documents (draft-ietf-oauth-client-id-metadata-document §4, as the MCP authorization specification uses
- * it: `client_id` the document's own URL, `client_name`, `redirect_uris`): a public web client (PKCE, no secret) with
- * the callback, the scopes, and its name and page as a registration sends them.
+ * What a public web client (PKCE, no secret) registers as, in RFC 7591 §2's names: its name and page, its callback,
+ * the code and refresh grants, and the scopes; `application_type` `web`, a remote web application's (OpenID Connect
+ * Dynamic Client Registration §2, which the MCP authorization specification's 2026-07-28 revision asks for). Sent to a
+ * registration endpoint, or served, with `client_id`, as a client metadata document.
  */
-function registrationDocument(registration: Required<NonNullable<ProviderSettings['clientRegistration']>>, scope: string): Record<string, unknown> {
+export function publicWebClientMetadata(registration: { clientName: string; website: string; redirectUri: string }, scope: string): Record<string, unknown> {
   return {
-    client_id: registration.metadataDocumentUrl,
     client_name: registration.clientName,
     client_uri: registration.website,
     application_type: 'web',
@@ -95,6 +94,15 @@ function registrationDocument(registration: Required<NonNullable<ProviderSetting
     token_endpoint_auth_method: 'none',
     ...(scope === '' ? {} : { scope }),
   };
+}
+
+/**
+ * The document a provider that registers at each server serves in place of registering where a server takes Client ID
+ * Metadata Documents (draft-ietf-oauth-client-id-metadata-document §4, as the MCP authorization specification uses
+ * it: `client_id` the document's own URL, `client_name`, `redirect_uris`): publicWebClientMetadata with its URL.
+ */
+function registrationDocument(registration: Required<NonNullable<ProviderSettings['clientRegistration']>>, scope: string): Record<string, unknown> {
+  return { client_id: registration.metadataDocumentUrl, ...publicWebClientMetadata(registration, scope) };
 }
 
 /** The public JWK of a client's signing key, named by its key id. */

@@ -44,6 +44,7 @@
 import { describeProviderFailure, ProviderUnavailableError } from '../errors.js';
 import type { AuthorizationServerMetadataRequest, ClientRegistrationRequest } from '../provider-hooks.js';
 import type { RegisteredClient } from '../client-registration.js';
+import { publicWebClientMetadata } from '../client-metadata.js';
 import { objectOf, type ProviderPreset } from './preset.js';
 
 /**
@@ -189,17 +190,7 @@ async function registerMcpClient(request: ClientRegistrationRequest): Promise<Pi
     const cimd = request.metadata.client_id_metadata_document_supported === true ? ' (it takes client metadata documents, which this app serves only with an https BASE_URL)' : '';
     throw new ProviderUnavailableError('provider_bad_response', `The authorization server ${request.issuer} names no registration_endpoint${cimd}: register a client there and configure its id (<NAME>_CLIENT_ID).`);
   }
-  const asked = {
-    client_name: request.clientName,
-    client_uri: request.website,
-    // A remote web application's (2026-07-28 "Application Type and Redirect URI Constraints"; OpenID's default too).
-    application_type: 'web',
-    redirect_uris: [request.redirectUri],
-    grant_types: ['authorization_code', 'refresh_token'],
-    response_types: ['code'],
-    token_endpoint_auth_method: 'none',
-    ...(request.scope === '' ? {} : { scope: request.scope }),
-  };
+  const asked = publicWebClientMetadata(request, request.scope);
   let response: Response;
   try {
     response = await request.send(endpoint, { method: 'POST', headers: { accept: 'application/json', 'content-type': 'application/json' }, body: JSON.stringify(asked) });

@@ -260,9 +260,12 @@ function refreshTokenIdleSeconds(raw: string | undefined, variable: string, from
  * start-up, as does anything malformed. `baseUrl` is the app's (its
  * callbacks are under it); `registeredCallback` is a library host's callback
  * route, which a preset that registers the app at each server registers in
- * place of the app's (`<NAME>_REDIRECT_URI` in messages).
+ * place of the app's (`<NAME>_REDIRECT_URI` in messages), and
+ * `registeredDocument` the host's route serving its client metadata document,
+ * by which such a preset may be known at a server in place of registering
+ * (`<NAME>_CLIENT_METADATA_URL` in messages).
  */
-export function providerSettings(env: Environment, name: string, production: boolean, cwd = process.cwd(), baseUrl?: URL, registeredCallback?: URL): ProviderSettings {
+export function providerSettings(env: Environment, name: string, production: boolean, cwd = process.cwd(), baseUrl?: URL, registeredCallback?: URL, registeredDocument?: URL): ProviderSettings {
   const prefix = name.toUpperCase();
   const v = (suffix: string) => env[`${prefix}_${suffix}`]?.trim() || undefined;
   const presetName = v('PRESET')?.toLowerCase();
@@ -438,8 +441,12 @@ export function providerSettings(env: Environment, name: string, production: boo
 
   const clientId = registers ? REGISTERED_AT_EACH_SERVER : metadataDocument && configuredClientId === undefined ? metadataDocumentClientId(baseUrl!, name, scope) : configuredClientId!;
   const callback = registeredCallback ?? (baseUrl && new URL(appCallbackUrl(baseUrl, name)));
-  // A document only the server app serves (a library's host has no such route), at an address a server can fetch.
-  const documentUrl = fromPreset.registersByMetadataDocument && !registeredCallback && baseUrl && (baseUrl.protocol === 'https:' || !production) ? clientMetadataDocumentUrl(baseUrl, name) : undefined;
+  // The document the app serves under BASE_URL, or a library's host at the route it names, at an address a server can fetch.
+  if (registeredDocument !== undefined && !(registers && fromPreset.registersByMetadataDocument)) {
+    throw new ConfigError(`${prefix}_CLIENT_METADATA_URL`, `is not used: only a preset known at each server by the app's client metadata document (mcp) takes it; remove it`);
+  }
+  const servedUnderBaseUrl = !registeredCallback && baseUrl && (baseUrl.protocol === 'https:' || !production) ? clientMetadataDocumentUrl(baseUrl, name) : undefined;
+  const documentUrl = fromPreset.registersByMetadataDocument ? (registeredDocument?.href ?? servedUnderBaseUrl) : undefined;
   const clientRegistration = registers && callback ? { redirectUri: callback.href, clientName: callback.host, website: callback.origin, ...(documentUrl ? { metadataDocumentUrl: documentUrl } : {}) } : undefined;
 
   return {

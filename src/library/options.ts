@@ -62,6 +62,14 @@ export interface ProviderOptions {
    * every other preset.
    */
   redirectUri?: string;
+  /**
+   * For the `mcp` preset: the absolute URL (https in production) of your route that serves `signIn.clientMetadata(provider,
+   * { redirectUri })`, the app's client metadata document (tokenkeeper/fastify serves it at
+   * `<prefix>/<provider>/client-metadata.json`). An MCP server's authorization server that takes Client ID Metadata
+   * Documents then knows the app by this URL as its client id, with no registration; without it, the app registers
+   * there (RFC 7591), and a server that takes only documents cannot be connected. Refused by every other preset.
+   */
+  clientMetadataUrl?: string;
   /** PEM file of the key for private_key_jwt. */
   privateKeyFile?: string;
   privateKeyId?: string;
@@ -155,7 +163,7 @@ export interface TokenkeeperOptions {
 const PROVIDER_NAME = /^[a-z][a-z0-9_]{0,31}$/;
 
 /** Each option's variable suffix: `clientId` is `<NAME>_CLIENT_ID`. */
-const PROVIDER_OPTION_VARIABLES: Readonly<Record<Exclude<keyof ProviderOptions, 'authorizationParams' | 'refreshTokenIdleDays' | 'connectOnly' | 'redirectUri' | ListOption>, string>> = {
+const PROVIDER_OPTION_VARIABLES: Readonly<Record<Exclude<keyof ProviderOptions, 'authorizationParams' | 'refreshTokenIdleDays' | 'connectOnly' | 'redirectUri' | 'clientMetadataUrl' | ListOption>, string>> = {
   preset: 'PRESET',
   clientId: 'CLIENT_ID',
   clientSecret: 'CLIENT_SECRET',
@@ -206,6 +214,7 @@ const OPTION_OF_SUFFIX = new Map<string, string>([
   ['REFRESH_TOKEN_IDLE_DAYS', 'refreshTokenIdleDays'],
   ['CONNECT_ONLY', 'connectOnly'],
   ['REDIRECT_URI', 'redirectUri'],
+  ['CLIENT_METADATA_URL', 'clientMetadataUrl'],
   ...Object.entries(LIST_OPTIONS).map(([option, { suffix }]) => [suffix, option] as [string, string]),
 ]);
 
@@ -221,10 +230,15 @@ function providerFromOptions(name: string, options: ProviderOptions, production:
   const prefix = name.toUpperCase();
   const env: Environment = {};
   let registeredCallback: URL | undefined;
+  let registeredDocument: URL | undefined;
   for (const [option, value] of Object.entries(options)) {
     if (value === undefined) continue;
     if (option === 'redirectUri') {
       registeredCallback = callbackUrl(value, `${path}.redirectUri`);
+      continue;
+    }
+    if (option === 'clientMetadataUrl') {
+      registeredDocument = documentUrl(value, `${path}.clientMetadataUrl`, production);
       continue;
     }
     if (option === 'authorizationParams') {
@@ -256,7 +270,7 @@ function providerFromOptions(name: string, options: ProviderOptions, production:
     env[`${prefix}_${suffix}`] = value;
   }
   try {
-    return providerSettings(env, name, production, undefined, undefined, registeredCallback);
+    return providerSettings(env, name, production, undefined, undefined, registeredCallback, registeredDocument);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     const variables = new RegExp(`\\b${prefix}_([A-Z_]+)\\b`, 'g');
@@ -278,6 +292,19 @@ function callbackUrl(value: unknown, option: string): URL {
   const parsed = callbackUrlOf(value);
   if (parsed === undefined) {
     throw new ConfigError(option, `must be the absolute http(s) URL of your callback route, without a fragment, such as https://app.example.com/auth/fediverse/callback (got ${described(value)})`);
+  }
+  return parsed;
+}
+
+/**
+ * The URL of a client metadata document: absolute, https (http outside production), with a path and without a
+ * fragment (draft-ietf-oauth-client-id-metadata-document §3), or a ConfigError naming `option`.
+ */
+function documentUrl(value: unknown, option: string, production: boolean): URL {
+  const parsed = typeof value === 'string' && URL.canParse(value) ? new URL(value) : undefined;
+  const scheme = parsed?.protocol === 'https:' || (!production && parsed?.protocol === 'http:');
+  if (parsed === undefined || !scheme || parsed.pathname === '/' || parsed.hash !== '' || parsed.username !== '' || parsed.password !== '') {
+    throw new ConfigError(option, `must be the absolute ${production ? 'https ' : ''}URL of your route serving the client metadata document, with a path, such as https://app.example.com/auth/mcp/client-metadata.json (got ${described(value)})`);
   }
   return parsed;
 }

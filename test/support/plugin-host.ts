@@ -13,12 +13,15 @@ export class PluginHost {
   readonly app: FastifyInstance = Fastify();
   readonly signIns: SignInResult[] = [];
   readonly fetch = injectFetch(this.app, APP_ORIGIN);
+  /** Who is signed in to the host, by the host's own id (tokenkeeper/fastify's currentUser); none by default. */
+  signedInAs: { externalId: string } | undefined;
 
   /** Serves `tokenkeeper`'s routes; closing the host does not close it. */
   async serve(tokenkeeper: Tokenkeeper): Promise<void> {
     await this.app.register(tokenkeeperPlugin, {
       tokenkeeper,
       baseUrl: APP_ORIGIN,
+      currentUser: () => this.signedInAs,
       onSignIn: (_request, reply, result) => {
         this.signIns.push(result);
         return reply.redirect('/', 303);

@@ -2,13 +2,12 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { DevProvider } from '../../src/dev-provider/index.js';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { connectFrom, connectThrough, signedInThroughWayIn, startWayIn, wayInEnv } from './kit/connect-only.js';
-import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
+import { connectingThroughWayIn, connectThrough, expectDisconnectKeepsWayIn, expectSignInRefused, startWayIn, wayInEnv } from './kit/connect-only.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, presetEnv } from './kit/provider-app.js';
 import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectKeptAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
-import { expectAccessTokenLifetime, rowCounts, useProviderTest } from './kit/standard-cases.js';
+import { expectAccessTokenLifetime, standardCases, useProviderTest } from './kit/standard-cases.js';
 import { SONOS_ACCESS_TOKEN_SECONDS, SONOS_SCOPE, startSonosEmulator, type SonosAccount, type SonosEmulator } from './sonos.emulator.js';
 
 // A client credential key and secret of the kind Sonos's integration manager gives.
@@ -45,9 +44,9 @@ describeEachDialect('Sonos, connect-only, against an emulator of Sonos', (dialec
   );
 
   /** A person signed in through the way in, who connects Sonos as `sonosAccount`. */
-  const connect = async (sonosAccount: SonosAccount, app = context.app) => {
+  const connect = async (sonosAccount: SonosAccount) => {
     context.emulator.signInAs(sonosAccount);
-    return connectThrough(app, 'sonos');
+    return connectThrough(context.app, 'sonos');
   };
   const sonosRowsOf = async (userId: string) => ({
     accounts: await context.database.db.selectFrom('accounts').select(['subject', 'claims']).where('user_id', '=', userId).where('provider', '=', 'sonos').execute(),
@@ -55,12 +54,7 @@ describeEachDialect('Sonos, connect-only, against an emulator of Sonos', (dialec
   });
 
   it('is never signed in with: /login/sonos is refused (400 connect_only) before Sonos is asked anything', async () => {
-    const { emulator: sonos, app } = context;
-    const requests = sonos.server.requests.length;
-    const refused = await app.browser().get(`${APP_ORIGIN}/login/sonos`);
-    expect(refused.status).toBe(400);
-    expect(refused.text).toContain('Sonos cannot be signed in with: sign in first, then connect it from your account.');
-    expect(sonos.server.requests.length).toBe(requests);
+    await expectSignInRefused(context.app, context.emulator, 'sonos', 'Sonos');
   });
 
   it("connects to the signed-in user, whose own id is the subject: playback-control-all and state asked, no PKCE; the code exchanged with the key and secret as plain Basic and redirect_uri in the form; a day's token with a refresh token", async () => {
@@ -119,33 +113,18 @@ describeEachDialect('Sonos, connect-only, against an emulator of Sonos', (dialec
   });
 
   it('disconnect asks Sonos nothing (it documents no revocation) and forgets the tokens; the way in stays', async () => {
-    const { emulator: sonos, app } = context;
-    const { browser, userId } = await connect(account('Sonos_HHID_home04'));
-    const stored = (await app.runtime.tokenStore.findToken(userId, 'sonos'))!;
-    await expectDisconnectAsksNothing(context, 'sonos', { browser, userId });
-    expect(sonos.accepts(stored.accessToken)).toBe(true);
-    expect((await context.database.db.selectFrom('accounts').select('provider').where('user_id', '=', userId).execute()).map((row) => row.provider)).toEqual(['toolkit']);
+    await expectDisconnectKeepsWayIn(context, 'sonos', await connect(account('Sonos_HHID_home04')));
   });
 
-  it('a cancelled consent, a wrong client secret (401 invalid_client) and a failing token endpoint (HTTP 500) each connect nothing', async () => {
-    const { database, emulator: sonos, app, misconfigured } = context;
-    sonos.signInAs(account('Sonos_HHID_home05'));
-    const { browser, userId } = await signedInThroughWayIn(app);
-    const before = await rowCounts(database);
-
-    sonos.denyNextAuthorization();
-    const cancelled = await connectFrom(browser, 'sonos');
-    expect(cancelled.status).toBe(400);
-    expect(cancelled.text).toContain('Sonos was cancelled or refused at Sonos.');
-
-    sonos.failNextTokenRequest(500);
-    expect((await connectFrom(browser, 'sonos')).status).toBe(502);
-    expect(await rowCounts(database)).toEqual(before);
-    expect(await sonosRowsOf(userId)).toEqual({ accounts: [], tokens: [] });
-
-    const wrong = await connect(account('Sonos_HHID_home06'), misconfigured!);
-    expect(wrong.page.status).toBe(502);
-    expect(wrong.page.text).toContain('Sonos refused the sign-in (invalid_client); check the client id');
-    expect(await sonosRowsOf(wrong.userId)).toEqual({ accounts: [], tokens: [] });
-  });
+  // Connected through Bob: a cancelled consent, a client secret Sonos refuses, and its token endpoint failing.
+  standardCases(
+    () => context,
+    {
+      preset: 'sonos',
+      displayName: 'Sonos',
+      people: { cancelled: account('Sonos_HHID_home05'), 'wrong-secret': account('Sonos_HHID_home06'), 'exchange-failure': account('Sonos_HHID_home07') },
+      ...connectingThroughWayIn(() => context.app, 'sonos'),
+    },
+    { cancelled: {}, wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} },
+  );
 });

@@ -3,13 +3,23 @@
  * with: a person signs in with another provider first, then connects it from the account page. The way in here is
  * the dev provider (oidc-provider) as `toolkit`, beside the provider under test, so that a provider's test drives
  * the real app as a deployment would: `wayInEnv` adds it to the variables, `connectThrough` signs a new browser
- * in as one of its demo people and connects the provider (whose emulator approves at once).
+ * in as one of its demo people and connects the provider (whose emulator approves at once). What every connect-only
+ * provider's test checks the same way is here too: the sign-in refused (`expectSignInRefused`), the standard cases
+ * connecting through the way in (`connectingThroughWayIn`), and a disconnect that leaves the way in
+ * (`expectDisconnectKeepsWayIn`).
  */
+import { beforeAll, expect } from 'vitest';
 import type { DevProvider } from '../../../src/dev-provider/index.js';
 import type { BrowserResponse, TestBrowser } from '../../support/browser.js';
 import { throughDevProvider } from '../../support/dev-provider-pages.js';
+import type { TestDatabase } from '../../support/postgres.js';
 import { CLIENT_ID, CLIENT_SECRET, startTestProvider } from '../../support/test-app.js';
+import { expectDisconnectAsksNothing } from './disconnect-asks-nothing.js';
+import type { EmulatorServer } from './emulator-server.js';
 import { APP_ORIGIN, csrfTokenOf, type ProviderTestApp } from './provider-app.js';
+
+/** A demo person of the dev provider, who signs in through the way in. */
+export type WayInPerson = 'alice' | 'bob' | 'mallory';
 
 /** The dev provider, started for a test's way in; close it afterwards. */
 export function startWayIn(): Promise<DevProvider> {
@@ -39,7 +49,7 @@ export interface ConnectedBrowser {
 }
 
 /** Signs a new browser in through the way in as `person` (a dev provider demo account), with nothing connected yet. */
-export async function signedInThroughWayIn(app: ProviderTestApp, person: 'alice' | 'bob' | 'mallory' = 'alice'): Promise<{ browser: TestBrowser; userId: string }> {
+export async function signedInThroughWayIn(app: ProviderTestApp, person: WayInPerson = 'alice'): Promise<{ browser: TestBrowser; userId: string }> {
   const browser = app.browser();
   const home = await throughDevProvider(browser, await browser.get(`${APP_ORIGIN}/login/toolkit?next=%2Faccount`), person);
   if (!home.url.startsWith(`${APP_ORIGIN}/account`)) throw new Error(`the way in stopped at ${home.status} ${home.url}`);
@@ -53,7 +63,62 @@ export async function connectFrom(browser: TestBrowser, provider: string): Promi
 }
 
 /** signedInThroughWayIn, then connectFrom: a user with `provider` connected (or the page its refusal ended on). */
-export async function connectThrough(app: ProviderTestApp, provider: string, person: 'alice' | 'bob' | 'mallory' = 'alice'): Promise<ConnectedBrowser> {
+export async function connectThrough(app: ProviderTestApp, provider: string, person: WayInPerson = 'alice'): Promise<ConnectedBrowser> {
   const { browser, userId } = await signedInThroughWayIn(app, person);
   return { browser, userId, page: await connectFrom(browser, provider) };
+}
+
+/**
+ * Checks that `provider` (`displayName` on the app's pages) is never signed in with: the home page offers no sign-in
+ * with it, and /login/<provider> is a 400 that says to sign in first and connect it from the account, before its
+ * emulator is sent anything.
+ */
+export async function expectSignInRefused(app: ProviderTestApp, emulator: { readonly server: EmulatorServer }, provider: string, displayName: string): Promise<void> {
+  const requests = emulator.server.requests.length;
+  const browser = app.browser();
+  expect((await browser.get(`${APP_ORIGIN}/`)).text).not.toContain(`Sign in with ${displayName}`);
+  const refused = await browser.get(`${APP_ORIGIN}/login/${provider}`);
+  expect(refused.status).toBe(400);
+  expect(refused.text).toContain(`${displayName} cannot be signed in with: sign in first, then connect it from your account.`);
+  expect(emulator.server.requests.length).toBe(requests);
+}
+
+/**
+ * The `subjectOf` and `signIn` that let the standard cases (standard-cases.ts) run at a connect-only provider: each
+ * case connects `provider` through the way in as `person`, who is signed in once before them (so that a case adds
+ * no user) and whose own id is the subject a connection is stored under. Call it in the describe block after
+ * useProviderTest, whose app `app` returns, and give `person` to no other test of the block.
+ */
+export function connectingThroughWayIn(
+  app: () => ProviderTestApp,
+  provider: string,
+  person: WayInPerson = 'bob',
+): { subjectOf(): string; signIn(app: ProviderTestApp): Promise<BrowserResponse> } {
+  let userId: string | undefined;
+  beforeAll(async () => {
+    userId = (await signedInThroughWayIn(app(), person)).userId;
+  });
+  return {
+    subjectOf: () => {
+      if (userId === undefined) throw new Error(`${person} has not signed in through the way in`);
+      return userId;
+    },
+    signIn: async (at) => (await connectThrough(at, provider, person)).page,
+  };
+}
+
+/**
+ * expectDisconnectAsksNothing for a browser that connected `provider` (connectThrough's), and beyond it: the
+ * provider still takes the forgotten access token, and the person's one account left is the way in.
+ */
+export async function expectDisconnectKeepsWayIn(
+  context: {
+    readonly app: ProviderTestApp;
+    readonly emulator: { readonly server: EmulatorServer; accepts(accessToken: string): boolean };
+    readonly database: TestDatabase;
+  },
+  provider: string,
+  connected: { readonly browser: TestBrowser; readonly userId: string },
+): Promise<void> {
+  await expectDisconnectAsksNothing(context, provider, connected, { tokenStillAccepted: true, accountsLeft: ['toolkit'] });
 }

@@ -2,13 +2,12 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { DevProvider } from '../../src/dev-provider/index.js';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { connectFrom, connectThrough, signedInThroughWayIn, startWayIn, wayInEnv } from './kit/connect-only.js';
-import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
+import { connectingThroughWayIn, connectThrough, expectDisconnectKeepsWayIn, expectSignInRefused, startWayIn, wayInEnv } from './kit/connect-only.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, presetEnv } from './kit/provider-app.js';
 import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectKeptAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
-import { expectAccessTokenLifetime, rowCounts, useProviderTest } from './kit/standard-cases.js';
+import { expectAccessTokenLifetime, standardCases, useProviderTest } from './kit/standard-cases.js';
 import { RESIDEO_ACCESS_TOKEN_SECONDS, startResideoEmulator, type ResideoAccount, type ResideoEmulator } from './resideo.emulator.js';
 
 // A Consumer Key and Consumer Secret of the kind Resideo's developer portal gives an app.
@@ -45,9 +44,9 @@ describeEachDialect('Resideo, connect-only, against an emulator of the Honeywell
   );
 
   /** A person signed in through the way in, who connects Resideo as `resideoAccount`. */
-  const connect = async (resideoAccount: ResideoAccount, app = context.app) => {
+  const connect = async (resideoAccount: ResideoAccount) => {
     context.emulator.signInAs(resideoAccount);
-    return connectThrough(app, 'resideo');
+    return connectThrough(context.app, 'resideo');
   };
   const resideoRowsOf = async (userId: string) => ({
     accounts: await context.database.db.selectFrom('accounts').select(['subject']).where('user_id', '=', userId).where('provider', '=', 'resideo').execute(),
@@ -55,12 +54,7 @@ describeEachDialect('Resideo, connect-only, against an emulator of the Honeywell
   });
 
   it('is never signed in with: /login/resideo is refused (400 connect_only) before Resideo is asked anything', async () => {
-    const { emulator: resideo, app } = context;
-    const requests = resideo.server.requests.length;
-    const refused = await app.browser().get(`${APP_ORIGIN}/login/resideo`);
-    expect(refused.status).toBe(400);
-    expect(refused.text).toContain('Resideo cannot be signed in with: sign in first, then connect it from your account.');
-    expect(resideo.server.requests.length).toBe(requests);
+    await expectSignInRefused(context.app, context.emulator, 'resideo', 'Resideo');
   });
 
   it("connects to the signed-in user, whose own id is the subject: no scope and no PKCE asked; the code exchanged with the key and secret as plain Basic and redirect_uri in the form; Resideo's string expires_in read as the token's lifetime", async () => {
@@ -121,33 +115,18 @@ describeEachDialect('Resideo, connect-only, against an emulator of the Honeywell
   });
 
   it('disconnect asks Resideo nothing (it documents no revocation) and forgets the tokens; the way in stays', async () => {
-    const { emulator: resideo, app } = context;
-    const { browser, userId } = await connect(account('Flat'));
-    const stored = (await app.runtime.tokenStore.findToken(userId, 'resideo'))!;
-    await expectDisconnectAsksNothing(context, 'resideo', { browser, userId });
-    expect(resideo.accepts(stored.accessToken)).toBe(true);
-    expect((await context.database.db.selectFrom('accounts').select('provider').where('user_id', '=', userId).execute()).map((row) => row.provider)).toEqual(['toolkit']);
+    await expectDisconnectKeepsWayIn(context, 'resideo', await connect(account('Flat')));
   });
 
-  it('a cancelled consent, a wrong client secret (401 invalid_client) and a failing token endpoint (HTTP 500) each connect nothing', async () => {
-    const { database, emulator: resideo, app, misconfigured } = context;
-    resideo.signInAs(account('Office'));
-    const { browser, userId } = await signedInThroughWayIn(app);
-    const before = await rowCounts(database);
-
-    resideo.denyNextAuthorization();
-    const cancelled = await connectFrom(browser, 'resideo');
-    expect(cancelled.status).toBe(400);
-    expect(cancelled.text).toContain('Resideo was cancelled or refused at Resideo.');
-
-    resideo.failNextTokenRequest(500);
-    expect((await connectFrom(browser, 'resideo')).status).toBe(502);
-    expect(await rowCounts(database)).toEqual(before);
-    expect(await resideoRowsOf(userId)).toEqual({ accounts: [], tokens: [] });
-
-    const wrong = await connect(account('Garage'), misconfigured!);
-    expect(wrong.page.status).toBe(502);
-    expect(wrong.page.text).toContain('Resideo refused the sign-in (invalid_client); check the client id');
-    expect(await resideoRowsOf(wrong.userId)).toEqual({ accounts: [], tokens: [] });
-  });
+  // Connected through Bob: a cancelled consent, a client secret Resideo refuses, and its token endpoint failing.
+  standardCases(
+    () => context,
+    {
+      preset: 'resideo',
+      displayName: 'Resideo',
+      people: { cancelled: account('Office'), 'wrong-secret': account('Garage'), 'exchange-failure': account('Shed') },
+      ...connectingThroughWayIn(() => context.app, 'resideo'),
+    },
+    { cancelled: {}, wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} },
+  );
 });

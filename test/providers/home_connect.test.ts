@@ -10,13 +10,12 @@ import {
   type HomeConnectAccount,
   type HomeConnectEmulator,
 } from './home_connect.emulator.js';
-import { connectFrom, connectThrough, signedInThroughWayIn, startWayIn, wayInEnv } from './kit/connect-only.js';
-import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
+import { connectingThroughWayIn, connectThrough, expectDisconnectKeepsWayIn, expectSignInRefused, startWayIn, wayInEnv } from './kit/connect-only.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, presetEnv } from './kit/provider-app.js';
 import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectKeptAfterStorm } from './kit/refreshed-tokens.js';
-import { expectAccessTokenLifetime, expireAccessTokens, rowCounts, useProviderTest } from './kit/standard-cases.js';
+import { expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest } from './kit/standard-cases.js';
 
 // A client id and secret of the kind the Home Connect Developer Portal gives an application.
 const CLIENT_ID = '6A1D3F0C9B8E7A6D5C4B3A29180F7E6D5C4B3A2918E7F6D5C4B3A29180F7E6D5';
@@ -54,9 +53,9 @@ describeEachDialect('Home Connect, connect-only, against an emulator of Home Con
   );
 
   /** A person signed in through the way in, who connects Home Connect as `homeConnectAccount`. */
-  const connect = async (homeConnectAccount: HomeConnectAccount, app = context.app) => {
+  const connect = async (homeConnectAccount: HomeConnectAccount) => {
     context.emulator.signInAs(homeConnectAccount);
-    return connectThrough(app, 'home_connect');
+    return connectThrough(context.app, 'home_connect');
   };
   const rowsOf = async (userId: string) => ({
     accounts: await context.database.db.selectFrom('accounts').select(['subject']).where('user_id', '=', userId).where('provider', '=', 'home_connect').execute(),
@@ -64,12 +63,7 @@ describeEachDialect('Home Connect, connect-only, against an emulator of Home Con
   });
 
   it('is never signed in with: /login/home_connect is refused (400 connect_only) before Home Connect is asked anything', async () => {
-    const { emulator: homeConnect, app } = context;
-    const requests = homeConnect.server.requests.length;
-    const refused = await app.browser().get(`${APP_ORIGIN}/login/home_connect`);
-    expect(refused.status).toBe(400);
-    expect(refused.text).toContain('Home Connect cannot be signed in with: sign in first, then connect it from your account.');
-    expect(homeConnect.server.requests.length).toBe(requests);
+    await expectSignInRefused(context.app, context.emulator, 'home_connect', 'Home Connect');
   });
 
   it("connects to the signed-in user, whose own id is the subject: IdentifyAppliance, state and S256 PKCE asked at the base URL's host; the code exchanged with the client in the form; a day's token, its id_token copy dropped", async () => {
@@ -126,33 +120,22 @@ describeEachDialect('Home Connect, connect-only, against an emulator of Home Con
   });
 
   it('disconnect asks Home Connect nothing (it documents no revocation) and forgets the tokens; the way in stays', async () => {
-    const { emulator: homeConnect, app } = context;
-    const { browser, userId } = await connect(account('GAGGENAU-HCS04DYR1-831694AE3C5A'));
-    const stored = (await app.runtime.tokenStore.findToken(userId, 'home_connect'))!;
-    await expectDisconnectAsksNothing(context, 'home_connect', { browser, userId });
-    expect(homeConnect.accepts(stored.accessToken)).toBe(true);
-    expect((await context.database.db.selectFrom('accounts').select('provider').where('user_id', '=', userId).execute()).map((row) => row.provider)).toEqual(['toolkit']);
+    await expectDisconnectKeepsWayIn(context, 'home_connect', await connect(account('GAGGENAU-HCS04DYR1-831694AE3C5A')));
   });
 
-  it('a cancelled consent, a wrong client secret (401 invalid_client) and a failing token endpoint (HTTP 500) each connect nothing', async () => {
-    const { database, emulator: homeConnect, app, misconfigured } = context;
-    homeConnect.signInAs(account('BOSCH-HCS05FRF1-6E3A1B2C4D5F'));
-    const { browser, userId } = await signedInThroughWayIn(app);
-    const before = await rowCounts(database);
-
-    homeConnect.denyNextAuthorization();
-    const cancelled = await connectFrom(browser, 'home_connect');
-    expect(cancelled.status).toBe(400);
-    expect(cancelled.text).toContain('Home Connect was cancelled or refused at Home Connect.');
-
-    homeConnect.failNextTokenRequest(500);
-    expect((await connectFrom(browser, 'home_connect')).status).toBe(502);
-    expect(await rowCounts(database)).toEqual(before);
-    expect(await rowsOf(userId)).toEqual({ accounts: [], tokens: [] });
-
-    const wrong = await connect(account('BOSCH-HCS05FRF1-7F4B2C3D5E6A'), misconfigured!);
-    expect(wrong.page.status).toBe(502);
-    expect(wrong.page.text).toContain('Home Connect refused the sign-in (invalid_client); check the client id');
-    expect(await rowsOf(wrong.userId)).toEqual({ accounts: [], tokens: [] });
-  });
+  // Connected through Bob: a cancelled consent, a client secret Home Connect refuses, and its token endpoint failing.
+  standardCases(
+    () => context,
+    {
+      preset: 'home_connect',
+      displayName: 'Home Connect',
+      people: {
+        cancelled: account('BOSCH-HCS05FRF1-6E3A1B2C4D5F'),
+        'wrong-secret': account('BOSCH-HCS05FRF1-7F4B2C3D5E6A'),
+        'exchange-failure': account('BOSCH-HCS05FRF1-8A5C3D4E6F7B'),
+      },
+      ...connectingThroughWayIn(() => context.app, 'home_connect'),
+    },
+    { cancelled: {}, wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} },
+  );
 });

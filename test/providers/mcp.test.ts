@@ -6,7 +6,7 @@ import { injectFetch } from '../support/inject-fetch.js';
 import { newServiceKey } from '../support/service-api.js';
 import { APP_ORIGIN, csrfTokenOf, disconnectThrough, startProviderTestApp, type ProviderTestApp } from './kit/provider-app.js';
 import { expireAccessTokens } from './kit/standard-cases.js';
-import { connectThrough, startWayIn, wayInEnv } from './kit/connect-only.js';
+import { connectThrough, expectSignInRefused, startWayIn, wayInEnv } from './kit/connect-only.js';
 import { startMastodonEmulator, type MastodonEmulator } from './mastodon.emulator.js';
 import { startMcpEmulator, type McpEmulator } from './mcp.emulator.js';
 
@@ -113,11 +113,7 @@ describeEachDialect('a remote MCP server (mcp), connected by people signed in wi
   });
 
   it('nobody signs in with an MCP server: the sign-in is refused before anything is sent to it', async () => {
-    const before = mcp.server.requests.length;
-    const refused = await app.browser().get(`${APP_ORIGIN}/login/linear_mcp`, { followRedirects: false });
-    expect(refused.status).toBe(400);
-    expect(refused.text).toContain('MCP server cannot be signed in with: sign in first, then connect it from your account.');
-    expect(mcp.server.requests.length).toBe(before);
+    await expectSignInRefused(app, mcp, 'linear_mcp', 'MCP server');
   });
 
   it('disconnecting revokes the grant at the revocation_endpoint the metadata names: the MCP server takes the token no more', async () => {

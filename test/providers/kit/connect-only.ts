@@ -70,14 +70,14 @@ export async function connectThrough(app: ProviderTestApp, provider: string, per
 
 /**
  * Checks that `provider` (`displayName` on the app's pages) is never signed in with: the home page offers no sign-in
- * with it, and /login/<provider> is a 400 that says to sign in first and connect it from the account, before its
- * emulator is sent anything.
+ * with it, and /login/<provider> answers (itself, not after a redirect) a 400 that says to sign in first and connect
+ * it from the account, before its emulator is sent anything.
  */
 export async function expectSignInRefused(app: ProviderTestApp, emulator: { readonly server: EmulatorServer }, provider: string, displayName: string): Promise<void> {
   const requests = emulator.server.requests.length;
   const browser = app.browser();
   expect((await browser.get(`${APP_ORIGIN}/`)).text).not.toContain(`Sign in with ${displayName}`);
-  const refused = await browser.get(`${APP_ORIGIN}/login/${provider}`);
+  const refused = await browser.get(`${APP_ORIGIN}/login/${provider}`, { followRedirects: false });
   expect(refused.status).toBe(400);
   expect(refused.text).toContain(`${displayName} cannot be signed in with: sign in first, then connect it from your account.`);
   expect(emulator.server.requests.length).toBe(requests);

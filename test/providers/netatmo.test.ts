@@ -2,14 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DevProvider } from '../../src/dev-provider/index.js';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { connectThrough, signedInThroughWayIn, startWayIn, wayInEnv } from './kit/connect-only.js';
-import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
+import { connectingThroughWayIn, connectThrough, expectDisconnectKeepsWayIn, expectSignInRefused, signedInThroughWayIn, startWayIn, wayInEnv } from './kit/connect-only.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, presetEnv } from './kit/provider-app.js';
 import { presetInProduction } from './kit/preset-in-production.js';
 import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
-import { expectAccessTokenLifetime, standardCases, standardPeople, useProviderTest, type StandardProvider } from './kit/standard-cases.js';
+import { expectAccessTokenLifetime, standardCases, standardPeople, useProviderTest, type ProviderUnderTest } from './kit/standard-cases.js';
 import { NETATMO_ACCESS_TOKEN_SECONDS, startNetatmoEmulator, type NetatmoEmulator, type NetatmoUser } from './netatmo.emulator.js';
 
 // A client id and secret of the kind Netatmo's "My apps" page shows for an app.
@@ -42,21 +41,18 @@ describeEachDialect('Netatmo, connect-only, against an emulator of Netatmo Conne
   afterAll(async () => {
     await wayIn?.close();
   });
-  // Bob, signed in once before the standard cases, so that their connections through him add no user.
-  let bobId = '';
-  const NETATMO: StandardProvider<NetatmoUser, NetatmoEmulator> = {
+  const context = useProviderTest(
+    () => dialect.openTestDatabase(),
+    { startEmulator: () => startNetatmoEmulator({ ...CLIENT, redirectUri: REDIRECT_URI }), env: (netatmo) => wayInEnv(wayIn!, netatmoEnv(netatmo)) },
+    { misconfiguredEnv: () => ({ NETATMO_CLIENT_SECRET: 'not-the-secret' }) },
+  );
+  // The standard cases connect Netatmo through Bob, signed in once before them, so that they add no user.
+  const NETATMO: ProviderUnderTest<NetatmoUser, NetatmoEmulator> = {
     preset: 'netatmo',
     displayName: 'Netatmo',
-    startEmulator: () => startNetatmoEmulator({ ...CLIENT, redirectUri: REDIRECT_URI }),
-    env: (netatmo) => wayInEnv(wayIn!, netatmoEnv(netatmo)),
     people: standardPeople(person),
-    subjectOf: () => bobId,
-    signIn: async (app) => (await connectThrough(app, 'netatmo', 'bob')).page,
+    ...connectingThroughWayIn(() => context.app, 'netatmo'),
   };
-  const context = useProviderTest(() => dialect.openTestDatabase(), NETATMO, { misconfiguredEnv: () => ({ NETATMO_CLIENT_SECRET: 'not-the-secret' }) });
-  beforeAll(async () => {
-    bobId = (await signedInThroughWayIn(context.app, 'bob')).userId;
-  });
   const tokenUrl = () => `${context.emulator.origin}/oauth2/token`;
   const connect = (user: NetatmoUser, who: 'alice' | 'mallory' = 'alice') => {
     context.emulator.signInAs(user);
@@ -64,14 +60,7 @@ describeEachDialect('Netatmo, connect-only, against an emulator of Netatmo Conne
   };
 
   it('is never signed in with: /login/netatmo is a 400 connect_only, and Netatmo is not asked', async () => {
-    const { emulator: netatmo, app } = context;
-    const requests = netatmo.server.requests.length;
-    const browser = app.browser();
-    expect((await browser.get(`${APP_ORIGIN}/`)).text).not.toContain('Sign in with Netatmo');
-    const refused = await browser.get(`${APP_ORIGIN}/login/netatmo`);
-    expect(refused.status).toBe(400);
-    expect(refused.text).toContain('Netatmo cannot be signed in with: sign in first, then connect it from your account.');
-    expect(netatmo.server.requests.length).toBe(requests);
+    await expectSignInRefused(context.app, context.emulator, 'netatmo', 'Netatmo');
   });
 
   it("connects to the signed-in user, whose own id is the subject, reading no profile; read_station asked, no PKCE, the client in the form, a 3-hour token whose scope array is kept as read_station", async () => {
@@ -155,12 +144,7 @@ describeEachDialect('Netatmo, connect-only, against an emulator of Netatmo Conne
   });
 
   it('disconnect asks Netatmo nothing (it documents no revocation) and forgets the tokens, which Netatmo still takes; the way in stays', async () => {
-    const { emulator: netatmo, app, database } = context;
-    const { browser, userId } = await connect(person(104, 'Goodbye Person'));
-    const stored = (await app.runtime.tokenStore.findToken(userId, 'netatmo'))!;
-    await expectDisconnectAsksNothing(context, 'netatmo', { browser, userId });
-    expect(netatmo.accepts(stored.accessToken)).toBe(true);
-    expect((await database.db.selectFrom('accounts').select('provider').where('user_id', '=', userId).execute()).map((row) => row.provider)).toEqual(['toolkit']);
+    await expectDisconnectKeepsWayIn(context, 'netatmo', await connect(person(104, 'Goodbye Person')));
   });
 
   // Connected through Bob: a cancelled consent, a client secret Netatmo refuses, and its token endpoint failing.

@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { DevProvider } from '../../src/dev-provider/index.js';
+import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import {
@@ -10,12 +9,12 @@ import {
   type HomeConnectAccount,
   type HomeConnectEmulator,
 } from './home_connect.emulator.js';
-import { connectingThroughWayIn, connectThrough, expectDisconnectKeepsWayIn, expectSignInRefused, startWayIn, wayInEnv } from './kit/connect-only.js';
+import { connectionRowsOf, connectOnlyCases, useConnectOnlyTest } from './kit/connect-only.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, presetEnv } from './kit/provider-app.js';
 import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectKeptAfterStorm } from './kit/refreshed-tokens.js';
-import { expectAccessTokenLifetime, expireAccessTokens, standardCases, useProviderTest } from './kit/standard-cases.js';
+import { expectAccessTokenLifetime, expireAccessTokens } from './kit/standard-cases.js';
 
 // A client id and secret of the kind the Home Connect Developer Portal gives an application.
 const CLIENT_ID = '6A1D3F0C9B8E7A6D5C4B3A29180F7E6D5C4B3A2918E7F6D5C4B3A29180F7E6D5';
@@ -34,37 +33,19 @@ function homeConnectEnv(homeConnect: HomeConnectEmulator): Record<string, string
 const appliances = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/home_connect/proxy/homeappliances`);
 
 describeEachDialect('Home Connect, connect-only, against an emulator of Home Connect', (dialect) => {
-  let wayIn: DevProvider | undefined;
   // The emulator's clock, moved ahead to let a refresh token go unused for two months.
   let ahead = 0;
-  beforeAll(async () => {
-    wayIn = await startWayIn();
-  });
-  afterAll(async () => {
-    await wayIn?.close();
-  });
-  const context = useProviderTest(
+  const context = useConnectOnlyTest(
     () => dialect.openTestDatabase(),
     {
+      preset: 'home_connect',
       startEmulator: () => startHomeConnectEmulator({ ...CLIENT, redirectUri: REDIRECT_URI, now: () => Math.floor(Date.now() / 1000) + ahead }),
-      env: (homeConnect) => wayInEnv(wayIn!, homeConnectEnv(homeConnect)),
+      env: homeConnectEnv,
     },
     { misconfiguredEnv: () => ({ HOME_CONNECT_CLIENT_SECRET: 'not-the-secret' }) },
   );
 
-  /** A person signed in through the way in, who connects Home Connect as `homeConnectAccount`. */
-  const connect = async (homeConnectAccount: HomeConnectAccount) => {
-    context.emulator.signInAs(homeConnectAccount);
-    return connectThrough(context.app, 'home_connect');
-  };
-  const rowsOf = async (userId: string) => ({
-    accounts: await context.database.db.selectFrom('accounts').select(['subject']).where('user_id', '=', userId).where('provider', '=', 'home_connect').execute(),
-    tokens: await context.database.db.selectFrom('tokens').select('status').where('user_id', '=', userId).where('provider', '=', 'home_connect').execute(),
-  });
-
-  it('is never signed in with: /login/home_connect is refused (400 connect_only) before Home Connect is asked anything', async () => {
-    await expectSignInRefused(context.app, context.emulator, 'home_connect', 'Home Connect');
-  });
+  const { connect } = context;
 
   it("connects to the signed-in user, whose own id is the subject: IdentifyAppliance, state and S256 PKCE asked at the base URL's host; the code exchanged with the client in the form; a day's token, its id_token copy dropped", async () => {
     const { emulator: homeConnect, app } = context;
@@ -77,7 +58,7 @@ describeEachDialect('Home Connect, connect-only, against an emulator of Home Con
     expect(authorize.get('redirect_uri')).toBe(REDIRECT_URI);
     expect(authorize.get('state')).toEqual(expect.any(String));
     expect(authorize.get('code_challenge_method')).toBe('S256');
-    expect(await rowsOf(userId)).toEqual({ accounts: [{ subject: userId }], tokens: [{ status: 'active' }] });
+    expect(await connectionRowsOf(context.database, userId, 'home_connect')).toMatchObject({ accounts: [{ subject: userId }], tokens: [{ status: 'active' }] });
     const token = await app.runtime.tokenStore.findToken(userId, 'home_connect');
     expect(token).toMatchObject({ refreshToken: expect.any(String), scope: 'IdentifyAppliance', idToken: null });
     expectAccessTokenLifetime(token, HOME_CONNECT_ACCESS_TOKEN_SECONDS - 100, HOME_CONNECT_ACCESS_TOKEN_SECONDS);
@@ -119,22 +100,18 @@ describeEachDialect('Home Connect, connect-only, against an emulator of Home Con
     await expectNeedsReauthAfterOneRefusedRefresh(context, 'home_connect', userId, () => appliances(browser));
   });
 
-  it('disconnect asks Home Connect nothing (it documents no revocation) and forgets the tokens; the way in stays', async () => {
-    await expectDisconnectKeepsWayIn(context, 'home_connect', await connect(account('GAGGENAU-HCS04DYR1-831694AE3C5A')));
-  });
-
-  // Connected through Bob: a cancelled consent, a client secret Home Connect refuses, and its token endpoint failing.
-  standardCases(
-    () => context,
+  // Never signed in with; a disconnect; and, connected through Bob, a cancelled consent, a client secret Home Connect refuses, and its token endpoint failing.
+  connectOnlyCases(
+    context,
     {
       preset: 'home_connect',
       displayName: 'Home Connect',
       people: {
+        disconnect: account('GAGGENAU-HCS04DYR1-831694AE3C5A'),
         cancelled: account('BOSCH-HCS05FRF1-6E3A1B2C4D5F'),
         'wrong-secret': account('BOSCH-HCS05FRF1-7F4B2C3D5E6A'),
         'exchange-failure': account('BOSCH-HCS05FRF1-8A5C3D4E6F7B'),
       },
-      ...connectingThroughWayIn(() => context.app, 'home_connect'),
     },
     { cancelled: {}, wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} },
   );

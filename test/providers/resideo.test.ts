@@ -1,13 +1,12 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { DevProvider } from '../../src/dev-provider/index.js';
+import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { connectingThroughWayIn, connectThrough, expectDisconnectKeepsWayIn, expectSignInRefused, startWayIn, wayInEnv } from './kit/connect-only.js';
+import { connectionRowsOf, connectOnlyCases, useConnectOnlyTest } from './kit/connect-only.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, presetEnv } from './kit/provider-app.js';
 import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectKeptAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
-import { expectAccessTokenLifetime, standardCases, useProviderTest } from './kit/standard-cases.js';
+import { expectAccessTokenLifetime } from './kit/standard-cases.js';
 import { RESIDEO_ACCESS_TOKEN_SECONDS, startResideoEmulator, type ResideoAccount, type ResideoEmulator } from './resideo.emulator.js';
 
 // A Consumer Key and Consumer Secret of the kind Resideo's developer portal gives an app.
@@ -30,32 +29,13 @@ function resideoEnv(resideo: ResideoEmulator): Record<string, string> {
 const locations = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/resideo/proxy/v2/locations`);
 
 describeEachDialect('Resideo, connect-only, against an emulator of the Honeywell Home API', (dialect) => {
-  let wayIn: DevProvider | undefined;
-  beforeAll(async () => {
-    wayIn = await startWayIn();
-  });
-  afterAll(async () => {
-    await wayIn?.close();
-  });
-  const context = useProviderTest(
+  const context = useConnectOnlyTest(
     () => dialect.openTestDatabase(),
-    { startEmulator: () => startResideoEmulator({ ...CLIENT, redirectUri: REDIRECT_URI }), env: (resideo) => wayInEnv(wayIn!, resideoEnv(resideo)) },
+    { preset: 'resideo', startEmulator: () => startResideoEmulator({ ...CLIENT, redirectUri: REDIRECT_URI }), env: resideoEnv },
     { misconfiguredEnv: () => ({ RESIDEO_CLIENT_SECRET: 'not-the-secret' }) },
   );
 
-  /** A person signed in through the way in, who connects Resideo as `resideoAccount`. */
-  const connect = async (resideoAccount: ResideoAccount) => {
-    context.emulator.signInAs(resideoAccount);
-    return connectThrough(context.app, 'resideo');
-  };
-  const resideoRowsOf = async (userId: string) => ({
-    accounts: await context.database.db.selectFrom('accounts').select(['subject']).where('user_id', '=', userId).where('provider', '=', 'resideo').execute(),
-    tokens: await context.database.db.selectFrom('tokens').select('status').where('user_id', '=', userId).where('provider', '=', 'resideo').execute(),
-  });
-
-  it('is never signed in with: /login/resideo is refused (400 connect_only) before Resideo is asked anything', async () => {
-    await expectSignInRefused(context.app, context.emulator, 'resideo', 'Resideo');
-  });
+  const { connect } = context;
 
   it("connects to the signed-in user, whose own id is the subject: no scope and no PKCE asked; the code exchanged with the key and secret as plain Basic and redirect_uri in the form; Resideo's string expires_in read as the token's lifetime", async () => {
     const { emulator: resideo, app } = context;
@@ -68,7 +48,7 @@ describeEachDialect('Resideo, connect-only, against an emulator of the Honeywell
     expect(authorize.get('state')).toEqual(expect.any(String));
     expect(authorize.has('scope')).toBe(false);
     expect(authorize.has('code_challenge')).toBe(false);
-    expect(await resideoRowsOf(userId)).toEqual({ accounts: [{ subject: userId }], tokens: [{ status: 'active' }] });
+    expect(await connectionRowsOf(context.database, userId, 'resideo')).toMatchObject({ accounts: [{ subject: userId }], tokens: [{ status: 'active' }] });
     const token = await app.runtime.tokenStore.findToken(userId, 'resideo');
     expect(token).toMatchObject({ refreshToken: expect.any(String) });
     expectAccessTokenLifetime(token, RESIDEO_ACCESS_TOKEN_SECONDS - 100, RESIDEO_ACCESS_TOKEN_SECONDS);
@@ -114,19 +94,10 @@ describeEachDialect('Resideo, connect-only, against an emulator of the Honeywell
     expect((await locations(browser)).status).toBe(401);
   });
 
-  it('disconnect asks Resideo nothing (it documents no revocation) and forgets the tokens; the way in stays', async () => {
-    await expectDisconnectKeepsWayIn(context, 'resideo', await connect(account('Flat')));
-  });
-
-  // Connected through Bob: a cancelled consent, a client secret Resideo refuses, and its token endpoint failing.
-  standardCases(
-    () => context,
-    {
-      preset: 'resideo',
-      displayName: 'Resideo',
-      people: { cancelled: account('Office'), 'wrong-secret': account('Garage'), 'exchange-failure': account('Shed') },
-      ...connectingThroughWayIn(() => context.app, 'resideo'),
-    },
+  // Never signed in with; a disconnect; and, connected through Bob, a cancelled consent, a client secret Resideo refuses, and its token endpoint failing.
+  connectOnlyCases(
+    context,
+    { preset: 'resideo', displayName: 'Resideo', people: { disconnect: account('Flat'), cancelled: account('Office'), 'wrong-secret': account('Garage'), 'exchange-failure': account('Shed') } },
     { cancelled: {}, wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} },
   );
 });

@@ -1,13 +1,12 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { DevProvider } from '../../src/dev-provider/index.js';
+import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { connectingThroughWayIn, connectThrough, expectDisconnectKeepsWayIn, expectSignInRefused, startWayIn, wayInEnv } from './kit/connect-only.js';
+import { connectionRowsOf, connectOnlyCases, useConnectOnlyTest } from './kit/connect-only.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, presetEnv } from './kit/provider-app.js';
 import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectKeptAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
-import { expectAccessTokenLifetime, standardCases, useProviderTest } from './kit/standard-cases.js';
+import { expectAccessTokenLifetime } from './kit/standard-cases.js';
 import { SONOS_ACCESS_TOKEN_SECONDS, SONOS_SCOPE, startSonosEmulator, type SonosAccount, type SonosEmulator } from './sonos.emulator.js';
 
 // A client credential key and secret of the kind Sonos's integration manager gives.
@@ -30,32 +29,13 @@ function sonosEnv(sonos: SonosEmulator): Record<string, string> {
 const households = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/sonos/proxy/households`);
 
 describeEachDialect('Sonos, connect-only, against an emulator of Sonos', (dialect) => {
-  let wayIn: DevProvider | undefined;
-  beforeAll(async () => {
-    wayIn = await startWayIn();
-  });
-  afterAll(async () => {
-    await wayIn?.close();
-  });
-  const context = useProviderTest(
+  const context = useConnectOnlyTest(
     () => dialect.openTestDatabase(),
-    { startEmulator: () => startSonosEmulator({ ...CLIENT, redirectUri: REDIRECT_URI }), env: (sonos) => wayInEnv(wayIn!, sonosEnv(sonos)) },
+    { preset: 'sonos', startEmulator: () => startSonosEmulator({ ...CLIENT, redirectUri: REDIRECT_URI }), env: sonosEnv },
     { misconfiguredEnv: () => ({ SONOS_CLIENT_SECRET: 'not-the-secret' }) },
   );
 
-  /** A person signed in through the way in, who connects Sonos as `sonosAccount`. */
-  const connect = async (sonosAccount: SonosAccount) => {
-    context.emulator.signInAs(sonosAccount);
-    return connectThrough(context.app, 'sonos');
-  };
-  const sonosRowsOf = async (userId: string) => ({
-    accounts: await context.database.db.selectFrom('accounts').select(['subject', 'claims']).where('user_id', '=', userId).where('provider', '=', 'sonos').execute(),
-    tokens: await context.database.db.selectFrom('tokens').select('status').where('user_id', '=', userId).where('provider', '=', 'sonos').execute(),
-  });
-
-  it('is never signed in with: /login/sonos is refused (400 connect_only) before Sonos is asked anything', async () => {
-    await expectSignInRefused(context.app, context.emulator, 'sonos', 'Sonos');
-  });
+  const { connect } = context;
 
   it("connects to the signed-in user, whose own id is the subject: playback-control-all and state asked, no PKCE; the code exchanged with the key and secret as plain Basic and redirect_uri in the form; a day's token with a refresh token", async () => {
     const { emulator: sonos, app } = context;
@@ -68,7 +48,7 @@ describeEachDialect('Sonos, connect-only, against an emulator of Sonos', (dialec
     expect(authorize.get('redirect_uri')).toBe(REDIRECT_URI);
     expect(authorize.get('state')).toEqual(expect.any(String));
     expect(authorize.has('code_challenge')).toBe(false);
-    const { accounts, tokens } = await sonosRowsOf(userId);
+    const { accounts, tokens } = await connectionRowsOf(context.database, userId, 'sonos');
     expect(accounts).toEqual([{ subject: userId, claims: expect.any(String) }]);
     expect(tokens).toEqual([{ status: 'active' }]);
     const token = await app.runtime.tokenStore.findToken(userId, 'sonos');
@@ -112,19 +92,10 @@ describeEachDialect('Sonos, connect-only, against an emulator of Sonos', (dialec
     expect((await households(browser)).status).toBe(401);
   });
 
-  it('disconnect asks Sonos nothing (it documents no revocation) and forgets the tokens; the way in stays', async () => {
-    await expectDisconnectKeepsWayIn(context, 'sonos', await connect(account('Sonos_HHID_home04')));
-  });
-
-  // Connected through Bob: a cancelled consent, a client secret Sonos refuses, and its token endpoint failing.
-  standardCases(
-    () => context,
-    {
-      preset: 'sonos',
-      displayName: 'Sonos',
-      people: { cancelled: account('Sonos_HHID_home05'), 'wrong-secret': account('Sonos_HHID_home06'), 'exchange-failure': account('Sonos_HHID_home07') },
-      ...connectingThroughWayIn(() => context.app, 'sonos'),
-    },
+  // Never signed in with; a disconnect; and, connected through Bob, a cancelled consent, a client secret Sonos refuses, and its token endpoint failing.
+  connectOnlyCases(
+    context,
+    { preset: 'sonos', displayName: 'Sonos', people: { disconnect: account('Sonos_HHID_home04'), cancelled: account('Sonos_HHID_home05'), 'wrong-secret': account('Sonos_HHID_home06'), 'exchange-failure': account('Sonos_HHID_home07') } },
     { cancelled: {}, wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} },
   );
 });

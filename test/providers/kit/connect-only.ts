@@ -3,12 +3,13 @@
  * with: a person signs in with another provider first, then connects it from the account page. The way in here is
  * the dev provider (oidc-provider) as `toolkit`, beside the provider under test, so that a provider's test drives
  * the real app as a deployment would: `wayInEnv` adds it to the variables, `connectThrough` signs a new browser
- * in as one of its demo people and connects the provider (whose emulator approves at once). What every connect-only
- * provider's test checks the same way is here too: the sign-in refused (`expectSignInRefused`), the standard cases
- * connecting through the way in (`connectingThroughWayIn`), and a disconnect that leaves the way in
- * (`expectDisconnectKeepsWayIn`).
+ * in as one of its demo people and connects the provider (whose emulator approves at once); `useConnectOnlyTest` is
+ * useProviderTest with the way in started beside the app. What every connect-only provider's test checks the same way
+ * is here too, registered at once by `connectOnlyCases`: the sign-in refused (`expectSignInRefused`), a disconnect that
+ * leaves the way in (`expectDisconnectKeepsWayIn`), and the standard cases connecting through the way in
+ * (`connectingThroughWayIn`).
  */
-import { beforeAll, expect } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { DevProvider } from '../../../src/dev-provider/index.js';
 import type { BrowserResponse, TestBrowser } from '../../support/browser.js';
 import { throughDevProvider } from '../../support/dev-provider-pages.js';
@@ -17,6 +18,15 @@ import { CLIENT_ID, CLIENT_SECRET, startTestProvider } from '../../support/test-
 import { expectDisconnectAsksNothing } from './disconnect-asks-nothing.js';
 import type { EmulatorServer } from './emulator-server.js';
 import { APP_ORIGIN, csrfTokenOf, type ProviderTestApp } from './provider-app.js';
+import {
+  standardCases,
+  useProviderTest,
+  type StandardCase,
+  type StandardCases,
+  type StandardContext,
+  type StandardEmulator,
+  type StandardProvider,
+} from './standard-cases.js';
 
 /** A demo person of the dev provider, who signs in through the way in. */
 export type WayInPerson = 'alice' | 'bob' | 'mallory';
@@ -121,4 +131,68 @@ export async function expectDisconnectKeepsWayIn(
   connected: { readonly browser: TestBrowser; readonly userId: string },
 ): Promise<void> {
   await expectDisconnectAsksNothing(context, provider, connected, { tokenStillAccepted: true, accountsLeft: ['toolkit'] });
+}
+
+/** The rows of `userId`'s connection to `provider`: its accounts (subject and claims) and its tokens (status). */
+export async function connectionRowsOf(
+  database: TestDatabase,
+  userId: string,
+  provider: string,
+): Promise<{ accounts: { subject: string; claims: string | null }[]; tokens: { status: string }[] }> {
+  return {
+    accounts: await database.db.selectFrom('accounts').select(['subject', 'claims']).where('user_id', '=', userId).where('provider', '=', provider).execute(),
+    tokens: await database.db.selectFrom('tokens').select('status').where('user_id', '=', userId).where('provider', '=', provider).execute(),
+  };
+}
+
+/** useProviderTest's database, emulator and apps for a connect-only provider, and a way to connect it. */
+export interface ConnectOnlyContext<User, Emulator> extends StandardContext<Emulator> {
+  /** Signs a new browser in through the way in as `person` and connects the provider, signed in at its emulator as `user`. */
+  connect(user: User, person?: WayInPerson): Promise<ConnectedBrowser>;
+}
+
+/**
+ * useProviderTest for a connect-only provider: the way in is started before the block's apps (closed after them) and
+ * added to `provider.env`'s variables by wayInEnv, so that the apps (the misconfigured one too) sign people in with it.
+ */
+export function useConnectOnlyTest<User, Emulator extends StandardEmulator<User>>(
+  openDatabase: () => Promise<TestDatabase>,
+  provider: Pick<StandardProvider<User, Emulator>, 'preset' | 'startEmulator' | 'env'>,
+  options: { misconfiguredEnv?: (emulator: Emulator) => Record<string, string>; now?: () => number } = {},
+): ConnectOnlyContext<User, Emulator> {
+  let wayIn: DevProvider | undefined;
+  beforeAll(async () => {
+    wayIn = await startWayIn();
+  });
+  afterAll(async () => {
+    await wayIn?.close();
+  });
+  const context = useProviderTest(openDatabase, { startEmulator: () => provider.startEmulator(), env: (emulator) => wayInEnv(wayIn!, provider.env(emulator)) }, options);
+  const connect = (user: User, person: WayInPerson = 'alice'): Promise<ConnectedBrowser> => {
+    context.emulator.signInAs(user);
+    return connectThrough(context.app, provider.preset, person);
+  };
+  // Added to the context itself, whose getters read the block's database, emulator and apps once they have started.
+  return Object.assign(context, { connect });
+}
+
+/**
+ * Registers the cases every connect-only provider's test has: it is never signed in with (expectSignInRefused), a
+ * disconnect asks it nothing and leaves the way in (expectDisconnectKeepsWayIn, as `people.disconnect`), and the
+ * standard cases in `cases`, each connecting through Bob (connectingThroughWayIn), whom the block's other tests leave
+ * alone. Call it in the describe block after useConnectOnlyTest.
+ */
+export function connectOnlyCases<User, Emulator extends StandardEmulator<User> & { accepts(accessToken: string): boolean }>(
+  context: ConnectOnlyContext<User, Emulator>,
+  provider: { preset: string; displayName: string; people: { readonly disconnect: User } & { readonly [Case in StandardCase]?: User } },
+  cases: StandardCases<Emulator>,
+): void {
+  const { preset, displayName: name, people } = provider;
+  it(`is never signed in with: /login/${preset} is refused (400 connect_only) before ${name} is asked anything`, async () => {
+    await expectSignInRefused(context.app, context.emulator, preset, name);
+  });
+  it(`disconnect asks ${name} nothing (it documents no revocation) and forgets the tokens, which ${name} still takes; the way in stays`, async () => {
+    await expectDisconnectKeepsWayIn(context, preset, await context.connect(people.disconnect));
+  });
+  standardCases(() => context, { preset, displayName: name, people, ...connectingThroughWayIn(() => context.app, preset) }, cases);
 }

@@ -1,14 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DevProvider } from '../../src/dev-provider/index.js';
+import { describe, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { connectingThroughWayIn, connectThrough, expectDisconnectKeepsWayIn, expectSignInRefused, signedInThroughWayIn, startWayIn, wayInEnv } from './kit/connect-only.js';
+import { connectOnlyCases, signedInThroughWayIn, useConnectOnlyTest } from './kit/connect-only.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, csrfTokenOf, presetEnv } from './kit/provider-app.js';
 import { presetInProduction } from './kit/preset-in-production.js';
 import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
-import { expectAccessTokenLifetime, standardCases, standardPeople, useProviderTest, type ProviderUnderTest } from './kit/standard-cases.js';
+import { expectAccessTokenLifetime, standardPeople } from './kit/standard-cases.js';
 import { NETATMO_ACCESS_TOKEN_SECONDS, startNetatmoEmulator, type NetatmoEmulator, type NetatmoUser } from './netatmo.emulator.js';
 
 // A client id and secret of the kind Netatmo's "My apps" page shows for an app.
@@ -34,34 +33,13 @@ const stations = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/provid
 
 describeEachDialect('Netatmo, connect-only, against an emulator of Netatmo Connect', (dialect) => {
   // The way in: people sign in with the dev provider, then connect Netatmo from the account page.
-  let wayIn: DevProvider | undefined;
-  beforeAll(async () => {
-    wayIn = await startWayIn();
-  });
-  afterAll(async () => {
-    await wayIn?.close();
-  });
-  const context = useProviderTest(
+  const context = useConnectOnlyTest(
     () => dialect.openTestDatabase(),
-    { startEmulator: () => startNetatmoEmulator({ ...CLIENT, redirectUri: REDIRECT_URI }), env: (netatmo) => wayInEnv(wayIn!, netatmoEnv(netatmo)) },
+    { preset: 'netatmo', startEmulator: () => startNetatmoEmulator({ ...CLIENT, redirectUri: REDIRECT_URI }), env: netatmoEnv },
     { misconfiguredEnv: () => ({ NETATMO_CLIENT_SECRET: 'not-the-secret' }) },
   );
-  // The standard cases connect Netatmo through Bob, signed in once before them, so that they add no user.
-  const NETATMO: ProviderUnderTest<NetatmoUser, NetatmoEmulator> = {
-    preset: 'netatmo',
-    displayName: 'Netatmo',
-    people: standardPeople(person),
-    ...connectingThroughWayIn(() => context.app, 'netatmo'),
-  };
   const tokenUrl = () => `${context.emulator.origin}/oauth2/token`;
-  const connect = (user: NetatmoUser, who: 'alice' | 'mallory' = 'alice') => {
-    context.emulator.signInAs(user);
-    return connectThrough(context.app, 'netatmo', who);
-  };
-
-  it('is never signed in with: /login/netatmo is a 400 connect_only, and Netatmo is not asked', async () => {
-    await expectSignInRefused(context.app, context.emulator, 'netatmo', 'Netatmo');
-  });
+  const { connect } = context;
 
   it("connects to the signed-in user, whose own id is the subject, reading no profile; read_station asked, no PKCE, the client in the form, a 3-hour token whose scope array is kept as read_station", async () => {
     const { database, emulator: netatmo, app } = context;
@@ -143,12 +121,12 @@ describeEachDialect('Netatmo, connect-only, against an emulator of Netatmo Conne
     expect((await stations(browser)).status).toBe(200);
   });
 
-  it('disconnect asks Netatmo nothing (it documents no revocation) and forgets the tokens, which Netatmo still takes; the way in stays', async () => {
-    await expectDisconnectKeepsWayIn(context, 'netatmo', await connect(person(104, 'Goodbye Person')));
-  });
-
-  // Connected through Bob: a cancelled consent, a client secret Netatmo refuses, and its token endpoint failing.
-  standardCases(() => context, NETATMO, { cancelled: {}, wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} });
+  // Never signed in with; a disconnect; and, connected through Bob, a cancelled consent, a client secret Netatmo refuses, and its token endpoint failing.
+  connectOnlyCases(
+    context,
+    { preset: 'netatmo', displayName: 'Netatmo', people: { disconnect: person(104, 'Goodbye Person'), ...standardPeople(person) } },
+    { cancelled: {}, wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} },
+  );
 });
 
 describe('Netatmo in production', () => {

@@ -1,15 +1,13 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { DevProvider } from '../../src/dev-provider/index.js';
+import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { BASE_ACCESS_TOKEN_SECONDS, BASE_REFRESH_TOKEN_SECONDS, startBaseShopEmulator, type BaseShop, type BaseShopEmulator } from './base_shop.emulator.js';
-import { connectFrom, connectThrough, signedInThroughWayIn, startWayIn, wayInEnv } from './kit/connect-only.js';
-import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
+import { connectOnlyCases, useConnectOnlyTest } from './kit/connect-only.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, presetEnv } from './kit/provider-app.js';
 import { refreshAtProvider, type RefreshAtProviderOptions } from './kit/refresh-at-provider.js';
 import { expectRotatedAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
-import { expectAccessTokenLifetime, expireAccessTokens, rowCounts, useProviderTest } from './kit/standard-cases.js';
+import { expectAccessTokenLifetime, expireAccessTokens } from './kit/standard-cases.js';
 
 // A client id and secret of the kind BASE Developers gives an app.
 const CLIENT_ID = '2aacd57f14ffe6edafd402934593a0ce';
@@ -32,43 +30,24 @@ function baseShopEnv(base: BaseShopEmulator): Record<string, string> {
 const usersMe = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/base_shop/proxy/users/me`);
 
 describeEachDialect('BASE, connect-only, against an emulator of BASE API', (dialect) => {
-  let wayIn: DevProvider | undefined;
+  // The way in: people sign in with the dev provider, then connect BASE from the account page.
   // The emulator's clock, moved ahead to let a refresh token's 30 days run out.
   let ahead = 0;
-  beforeAll(async () => {
-    wayIn = await startWayIn();
-  });
-  afterAll(async () => {
-    await wayIn?.close();
-  });
-  const context = useProviderTest(
+  const context = useConnectOnlyTest(
     () => dialect.openTestDatabase(),
     {
+      preset: 'base_shop',
       startEmulator: () => startBaseShopEmulator({ ...CLIENT, redirectUri: REDIRECT_URI, now: () => Math.floor(Date.now() / 1000) + ahead }),
-      env: (base) => wayInEnv(wayIn!, baseShopEnv(base)),
+      env: baseShopEnv,
     },
     { misconfiguredEnv: () => ({ BASE_SHOP_CLIENT_SECRET: 'not-the-secret' }) },
   );
-
-  /** A person signed in through the way in, who connects the BASE shop `baseShop`. */
-  const connect = async (baseShop: BaseShop, app = context.app) => {
-    context.emulator.signInAs(baseShop);
-    return connectThrough(app, 'base_shop');
-  };
+  const { connect } = context;
   const rowsOf = async (userId: string) => ({
     accounts: await context.database.db.selectFrom('accounts').select(['subject']).where('user_id', '=', userId).where('provider', '=', 'base_shop').execute(),
     tokens: await context.database.db.selectFrom('tokens').select('status').where('user_id', '=', userId).where('provider', '=', 'base_shop').execute(),
   });
   const refreshAtBase = (refreshToken: string, options: RefreshAtProviderOptions) => statusAndBody(refreshAtProvider(`${context.emulator.origin}${TOKEN_PATH}`, CLIENT, refreshToken, options));
-
-  it('is never signed in with: /login/base_shop is refused (400 connect_only) before BASE is asked anything', async () => {
-    const { emulator: base, app } = context;
-    const requests = base.server.requests.length;
-    const refused = await app.browser().get(`${APP_ORIGIN}/login/base_shop`);
-    expect(refused.status).toBe(400);
-    expect(refused.text).toContain('BASE cannot be signed in with: sign in first, then connect it from your account.');
-    expect(base.server.requests.length).toBe(requests);
-  });
 
   it("connects to the signed-in user, whose own id is the subject: read_users and state asked, no PKCE; the code exchanged with the client and the redirect_uri in the form; an hour's token with a refresh token", async () => {
     const { emulator: base, app } = context;
@@ -139,34 +118,19 @@ describeEachDialect('BASE, connect-only, against an emulator of BASE API', (dial
     await expectNeedsReauthAfterOneRefusedRefresh(context, 'base_shop', userId, () => usersMe(browser));
   });
 
-  it('disconnect asks BASE nothing (it documents no revocation) and forgets the tokens; the way in stays', async () => {
-    const { emulator: base, app } = context;
-    const { browser, userId } = await connect(shop('goodbye', 'さようなら'));
-    const stored = (await app.runtime.tokenStore.findToken(userId, 'base_shop'))!;
-    await expectDisconnectAsksNothing(context, 'base_shop', { browser, userId });
-    expect(base.accepts(stored.accessToken)).toBe(true);
-    expect((await context.database.db.selectFrom('accounts').select('provider').where('user_id', '=', userId).execute()).map((row) => row.provider)).toEqual(['toolkit']);
-  });
-
-  it('a cancelled consent, a wrong client secret (400 unauthorized_client) and a failing token endpoint (HTTP 500) each connect nothing', async () => {
-    const { database, emulator: base, app, misconfigured } = context;
-    base.signInAs(shop('cancelled', 'キャンセル'));
-    const { browser, userId } = await signedInThroughWayIn(app);
-    const before = await rowCounts(database);
-
-    base.denyNextAuthorization();
-    const cancelled = await connectFrom(browser, 'base_shop');
-    expect(cancelled.status).toBe(400);
-    expect(cancelled.text).toContain('BASE was cancelled or refused at BASE.');
-
-    base.failNextTokenRequest(500);
-    expect((await connectFrom(browser, 'base_shop')).status).toBe(502);
-    expect(await rowCounts(database)).toEqual(before);
-    expect(await rowsOf(userId)).toEqual({ accounts: [], tokens: [] });
-
-    const wrong = await connect(shop('misconfigured', '設定ミス'), misconfigured!);
-    expect(wrong.page.status).toBe(502);
-    expect(wrong.page.text).toContain('BASE refused the sign-in (unauthorized_client); check the client id');
-    expect(await rowsOf(wrong.userId)).toEqual({ accounts: [], tokens: [] });
-  });
+  // Never signed in with; a disconnect; and, connected through Bob, a cancelled consent, a client secret BASE refuses (400 unauthorized_client), and its token endpoint failing.
+  connectOnlyCases(
+    context,
+    {
+      preset: 'base_shop',
+      displayName: 'BASE',
+      people: {
+        disconnect: shop('goodbye', 'さようなら'),
+        cancelled: shop('cancelled', 'キャンセル'),
+        'wrong-secret': shop('misconfigured', '設定ミス'),
+        'exchange-failure': shop('outage', '障害'),
+      },
+    },
+    { cancelled: {}, wrongSecret: { sentAs: '400 unauthorized_client', error: 'unauthorized_client' }, exchangeFailure: {} },
+  );
 });

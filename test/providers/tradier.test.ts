@@ -1,14 +1,12 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { DevProvider } from '../../src/dev-provider/index.js';
+import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { connectFrom, connectThrough, signedInThroughWayIn, startWayIn, wayInEnv } from './kit/connect-only.js';
-import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
+import { connectOnlyCases, useConnectOnlyTest } from './kit/connect-only.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, presetEnv } from './kit/provider-app.js';
 import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectKeptAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
-import { expectAccessTokenLifetime, rowCounts, useProviderTest } from './kit/standard-cases.js';
+import { expectAccessTokenLifetime } from './kit/standard-cases.js';
 import { startTradierEmulator, TRADIER_ACCESS_TOKEN_SECONDS, type TradierEmulator, type TradierPerson } from './tradier.emulator.js';
 
 // A client id and secret of the form Tradier's OAuth page shows.
@@ -33,36 +31,17 @@ function tradierEnv(tradier: TradierEmulator): Record<string, string> {
 const balances = (browser: TestBrowser, account: string) => browser.get(`${APP_ORIGIN}/api/providers/tradier/proxy/accounts/${account}/balances`);
 
 describeEachDialect('Tradier, connect-only, against an emulator of Tradier Brokerage', (dialect) => {
-  let wayIn: DevProvider | undefined;
-  beforeAll(async () => {
-    wayIn = await startWayIn();
-  });
-  afterAll(async () => {
-    await wayIn?.close();
-  });
-  const context = useProviderTest(
+  // The way in: people sign in with the dev provider, then connect Tradier from the account page.
+  const context = useConnectOnlyTest(
     () => dialect.openTestDatabase(),
-    { startEmulator: () => startTradierEmulator({ ...CLIENT, redirectUri: REDIRECT_URI }), env: (tradier) => wayInEnv(wayIn!, tradierEnv(tradier)) },
+    { preset: 'tradier', startEmulator: () => startTradierEmulator({ ...CLIENT, redirectUri: REDIRECT_URI }), env: tradierEnv },
     { misconfiguredEnv: () => ({ TRADIER_CLIENT_SECRET: 'not-the-secret' }) },
   );
 
-  /** A person signed in through the way in, who connects Tradier as `person`. */
-  const connect = async (person: TradierPerson, app = context.app) => {
-    context.emulator.signInAs(person);
-    return connectThrough(app, 'tradier');
-  };
+  const { connect } = context;
   const tradierRowsOf = async (userId: string) => ({
     accounts: await context.database.db.selectFrom('accounts').select(['subject']).where('user_id', '=', userId).where('provider', '=', 'tradier').execute(),
     tokens: await context.database.db.selectFrom('tokens').select('status').where('user_id', '=', userId).where('provider', '=', 'tradier').execute(),
-  });
-
-  it('is never signed in with: /login/tradier is refused (400 connect_only) before Tradier is asked anything', async () => {
-    const { emulator: tradier, app } = context;
-    const requests = tradier.server.requests.length;
-    const refused = await app.browser().get(`${APP_ORIGIN}/login/tradier`);
-    expect(refused.status).toBe(400);
-    expect(refused.text).toContain('Tradier cannot be signed in with: sign in first, then connect it from your account.');
-    expect(tradier.server.requests.length).toBe(requests);
   });
 
   it("connects to the signed-in user, whose own id is the subject: read,market asked comma-delimited with a state, no PKCE; the code exchanged at /v1/oauth/accesstoken with the client as Basic; Tradier's answer without token_type taken, a 24-hour token with a refresh token; no profile read", async () => {
@@ -121,34 +100,19 @@ describeEachDialect('Tradier, connect-only, against an emulator of Tradier Broke
     expect((await balances(browser, 'VA000003')).status).toBe(401);
   });
 
-  it('disconnect asks Tradier nothing (it documents no revocation) and forgets the tokens; the way in stays', async () => {
-    const { emulator: tradier, app } = context;
-    const { browser, userId } = await connect(holder('Newman', 'VA000004'));
-    const stored = (await app.runtime.tokenStore.findToken(userId, 'tradier'))!;
-    await expectDisconnectAsksNothing(context, 'tradier', { browser, userId });
-    expect(tradier.accepts(stored.accessToken)).toBe(true);
-    expect((await context.database.db.selectFrom('accounts').select('provider').where('user_id', '=', userId).execute()).map((row) => row.provider)).toEqual(['toolkit']);
-  });
-
-  it('a cancelled consent, a wrong client secret (401 invalid_client) and a failing token endpoint (HTTP 500) each connect nothing', async () => {
-    const { database, emulator: tradier, app, misconfigured } = context;
-    tradier.signInAs(holder('Frank Costanza', 'VA000005'));
-    const { browser, userId } = await signedInThroughWayIn(app);
-    const before = await rowCounts(database);
-
-    tradier.denyNextAuthorization();
-    const cancelled = await connectFrom(browser, 'tradier');
-    expect(cancelled.status).toBe(400);
-    expect(cancelled.text).toContain('Tradier was cancelled or refused at Tradier.');
-
-    tradier.failNextTokenRequest(500);
-    expect((await connectFrom(browser, 'tradier')).status).toBe(502);
-    expect(await rowCounts(database)).toEqual(before);
-    expect(await tradierRowsOf(userId)).toEqual({ accounts: [], tokens: [] });
-
-    const wrong = await connect(holder('Estelle Costanza', 'VA000006'), misconfigured!);
-    expect(wrong.page.status).toBe(502);
-    expect(wrong.page.text).toContain('Tradier refused the sign-in (invalid_client); check the client id');
-    expect(await tradierRowsOf(wrong.userId)).toEqual({ accounts: [], tokens: [] });
-  });
+  // Never signed in with; a disconnect; and, connected through Bob, a cancelled consent, a client secret Tradier refuses, and its token endpoint failing.
+  connectOnlyCases(
+    context,
+    {
+      preset: 'tradier',
+      displayName: 'Tradier',
+      people: {
+        disconnect: holder('Newman', 'VA000004'),
+        cancelled: holder('Frank Costanza', 'VA000005'),
+        'wrong-secret': holder('Estelle Costanza', 'VA000006'),
+        'exchange-failure': holder('Morty Seinfeld', 'VA000007'),
+      },
+    },
+    { cancelled: {}, wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} },
+  );
 });

@@ -1,13 +1,10 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { DevProvider } from '../../src/dev-provider/index.js';
+import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
 import { expectNoTokenRequestFor20Calls } from './kit/concurrent-calls.js';
-import { connectFrom, connectThrough, signedInThroughWayIn, startWayIn, wayInEnv } from './kit/connect-only.js';
-import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
+import { connectOnlyCases, useConnectOnlyTest } from './kit/connect-only.js';
 import { expectNeedsReauthWithoutTokenRequest } from './kit/needs-reauth.js';
 import { APP_ORIGIN, presetEnv } from './kit/provider-app.js';
-import { rowCounts, useProviderTest } from './kit/standard-cases.js';
 import { startShippoEmulator, type ShippoAccount, type ShippoEmulator } from './shippo.emulator.js';
 
 // A partner id and secret of the kind Shippo's partnerships team hands out.
@@ -30,36 +27,17 @@ function shippoEnv(shippo: ShippoEmulator): Record<string, string> {
 const addresses = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/shippo/proxy/addresses/`);
 
 describeEachDialect('Shippo, connect-only, against an emulator of its OAuth for platform partners', (dialect) => {
-  let wayIn: DevProvider | undefined;
-  beforeAll(async () => {
-    wayIn = await startWayIn();
-  });
-  afterAll(async () => {
-    await wayIn?.close();
-  });
-  const context = useProviderTest(
+  // The way in: people sign in with the dev provider, then connect Shippo from the account page.
+  const context = useConnectOnlyTest(
     () => dialect.openTestDatabase(),
-    { startEmulator: () => startShippoEmulator({ ...CLIENT, redirectUri: REDIRECT_URI }), env: (shippo) => wayInEnv(wayIn!, shippoEnv(shippo)) },
+    { preset: 'shippo', startEmulator: () => startShippoEmulator({ ...CLIENT, redirectUri: REDIRECT_URI }), env: shippoEnv },
     { misconfiguredEnv: () => ({ SHIPPO_CLIENT_SECRET: 'not-the-secret' }) },
   );
 
-  /** A person signed in through the way in, who connects Shippo as `shippoAccount`. */
-  const connect = async (shippoAccount: ShippoAccount, app = context.app) => {
-    context.emulator.signInAs(shippoAccount);
-    return connectThrough(app, 'shippo');
-  };
+  const { connect } = context;
   const shippoRowsOf = async (userId: string) => ({
     accounts: await context.database.db.selectFrom('accounts').select(['subject']).where('user_id', '=', userId).where('provider', '=', 'shippo').execute(),
     tokens: await context.database.db.selectFrom('tokens').select('status').where('user_id', '=', userId).where('provider', '=', 'shippo').execute(),
-  });
-
-  it('is never signed in with: /login/shippo is refused (400 connect_only) before Shippo is asked anything', async () => {
-    const { emulator: shippo, app } = context;
-    const requests = shippo.server.requests.length;
-    const refused = await app.browser().get(`${APP_ORIGIN}/login/shippo`);
-    expect(refused.status).toBe(400);
-    expect(refused.text).toContain('Shippo cannot be signed in with: sign in first, then connect it from your account.');
-    expect(shippo.server.requests.length).toBe(requests);
   });
 
   it("connects to the signed-in user, whose own id is the subject: * and state asked, no PKCE; the code exchanged as JSON with the client in it, no Basic; a token with no end and no refresh token", async () => {
@@ -102,34 +80,20 @@ describeEachDialect('Shippo, connect-only, against an emulator of its OAuth for 
     await expectNeedsReauthWithoutTokenRequest(context, 'shippo', userId, () => addresses(browser));
   });
 
-  it('disconnect asks Shippo nothing (it documents no revocation) and forgets the token, which Shippo still takes; the way in stays', async () => {
-    const { emulator: shippo, app } = context;
-    const { browser, userId } = await connect(account('Goodbye Goods'));
-    const stored = (await app.runtime.tokenStore.findToken(userId, 'shippo'))!;
-    await expectDisconnectAsksNothing(context, 'shippo', { browser, userId });
-    expect(shippo.accepts(stored.accessToken)).toBe(true);
-    expect((await context.database.db.selectFrom('accounts').select('provider').where('user_id', '=', userId).execute()).map((row) => row.provider)).toEqual(['toolkit']);
-  });
-
-  it('a cancelled consent, a wrong client secret (401 invalid_client) and a failing token endpoint (HTTP 500) each connect nothing', async () => {
-    const { database, emulator: shippo, app, misconfigured } = context;
-    shippo.signInAs(account('Maybe Later'));
-    const { browser, userId } = await signedInThroughWayIn(app);
-    const before = await rowCounts(database);
-
-    shippo.denyNextAuthorization();
-    const cancelled = await connectFrom(browser, 'shippo');
-    expect(cancelled.status).toBe(400);
-    expect(cancelled.text).toContain('Shippo was cancelled or refused at Shippo.');
-
-    shippo.failNextTokenRequest(500);
-    expect((await connectFrom(browser, 'shippo')).status).toBe(502);
-    expect(await rowCounts(database)).toEqual(before);
-    expect(await shippoRowsOf(userId)).toEqual({ accounts: [], tokens: [] });
-
-    const wrong = await connect(account('Wrong Secret Co'), misconfigured!);
-    expect(wrong.page.status).toBe(502);
-    expect(wrong.page.text).toContain('Shippo refused the sign-in (invalid_client); check the client id');
-    expect(await shippoRowsOf(wrong.userId)).toEqual({ accounts: [], tokens: [] });
-  });
+  // Never signed in with; a disconnect; and, connected through Bob, a cancelled consent, a client secret Shippo refuses, and its token endpoint failing:
+  // none of them refreshes, so Shippo's token with no end and no refresh token fits them all.
+  connectOnlyCases(
+    context,
+    {
+      preset: 'shippo',
+      displayName: 'Shippo',
+      people: {
+        disconnect: account('Goodbye Goods'),
+        cancelled: account('Maybe Later'),
+        'wrong-secret': account('Wrong Secret Co'),
+        'exchange-failure': account('Outage Outlet'),
+      },
+    },
+    { cancelled: {}, wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} },
+  );
 });

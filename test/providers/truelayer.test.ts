@@ -1,14 +1,12 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { DevProvider } from '../../src/dev-provider/index.js';
+import { expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { describeEachDialect } from '../support/postgres.js';
-import { connectFrom, connectThrough, signedInThroughWayIn, startWayIn, wayInEnv } from './kit/connect-only.js';
-import { expectDisconnectAsksNothing } from './kit/disconnect-asks-nothing.js';
+import { connectOnlyCases, useConnectOnlyTest } from './kit/connect-only.js';
 import { expectNeedsReauthAfterOneRefusedRefresh } from './kit/needs-reauth.js';
 import { APP_ORIGIN, presetEnv } from './kit/provider-app.js';
 import { refreshAtProvider } from './kit/refresh-at-provider.js';
 import { expectKeptAfterStorm, statusAndBody } from './kit/refreshed-tokens.js';
-import { expectAccessTokenLifetime, rowCounts, useProviderTest } from './kit/standard-cases.js';
+import { expectAccessTokenLifetime } from './kit/standard-cases.js';
 import { startTrueLayerEmulator, TRUELAYER_ACCESS_TOKEN_SECONDS, type TrueLayerEmulator, type TrueLayerPerson } from './truelayer.emulator.js';
 
 // A client id of the form TrueLayer's auth link examples show, and a made-up secret.
@@ -31,36 +29,17 @@ function truelayerEnv(truelayer: TrueLayerEmulator): Record<string, string> {
 const accounts = (browser: TestBrowser) => browser.get(`${APP_ORIGIN}/api/providers/truelayer/proxy/accounts`);
 
 describeEachDialect('TrueLayer, connect-only, against an emulator of its auth server and Data API', (dialect) => {
-  let wayIn: DevProvider | undefined;
-  beforeAll(async () => {
-    wayIn = await startWayIn();
-  });
-  afterAll(async () => {
-    await wayIn?.close();
-  });
-  const context = useProviderTest(
+  // The way in: people sign in with the dev provider, then connect TrueLayer from the account page.
+  const context = useConnectOnlyTest(
     () => dialect.openTestDatabase(),
-    { startEmulator: () => startTrueLayerEmulator({ ...CLIENT, redirectUri: REDIRECT_URI }), env: (truelayer) => wayInEnv(wayIn!, truelayerEnv(truelayer)) },
+    { preset: 'truelayer', startEmulator: () => startTrueLayerEmulator({ ...CLIENT, redirectUri: REDIRECT_URI }), env: truelayerEnv },
     { misconfiguredEnv: () => ({ TRUELAYER_CLIENT_SECRET: 'not-the-secret' }) },
   );
 
-  /** A person signed in through the way in, who connects TrueLayer as `person`. */
-  const connect = async (person: TrueLayerPerson, app = context.app) => {
-    context.emulator.signInAs(person);
-    return connectThrough(app, 'truelayer');
-  };
+  const { connect } = context;
   const truelayerRowsOf = async (userId: string) => ({
     accounts: await context.database.db.selectFrom('accounts').select(['subject']).where('user_id', '=', userId).where('provider', '=', 'truelayer').execute(),
     tokens: await context.database.db.selectFrom('tokens').select('status').where('user_id', '=', userId).where('provider', '=', 'truelayer').execute(),
-  });
-
-  it('is never signed in with: /login/truelayer is refused (400 connect_only) before TrueLayer is asked anything', async () => {
-    const { emulator: truelayer, app } = context;
-    const requests = truelayer.server.requests.length;
-    const refused = await app.browser().get(`${APP_ORIGIN}/login/truelayer`);
-    expect(refused.status).toBe(400);
-    expect(refused.text).toContain('TrueLayer cannot be signed in with: sign in first, then connect it from your account.');
-    expect(truelayer.server.requests.length).toBe(requests);
   });
 
   it("connects to the signed-in user, whose own id is the subject: the auth link at the root with accounts balance transactions offline_access, no PKCE; the code exchanged at /connect/token with the client in the form; a refresh token for offline_access; nothing read to name the person", async () => {
@@ -109,34 +88,20 @@ describeEachDialect('TrueLayer, connect-only, against an emulator of its auth se
     expect((await accounts(browser)).status).toBe(401);
   });
 
-  it('disconnect asks TrueLayer nothing (no revocation endpoint was found in its pages) and forgets the tokens; the way in stays', async () => {
-    const { emulator: truelayer, app } = context;
-    const { browser, userId } = await connect(customer('Alan Turing', 'Current account'));
-    const stored = (await app.runtime.tokenStore.findToken(userId, 'truelayer'))!;
-    await expectDisconnectAsksNothing(context, 'truelayer', { browser, userId });
-    expect(truelayer.accepts(stored.accessToken)).toBe(true);
-    expect((await context.database.db.selectFrom('accounts').select('provider').where('user_id', '=', userId).execute()).map((row) => row.provider)).toEqual(['toolkit']);
-  });
-
-  it('a cancelled consent, a wrong client secret (401 invalid_client) and a failing token endpoint (HTTP 500) each connect nothing', async () => {
-    const { database, emulator: truelayer, app, misconfigured } = context;
-    truelayer.signInAs(customer('Mary Somerville', 'Current account'));
-    const { browser, userId } = await signedInThroughWayIn(app);
-    const before = await rowCounts(database);
-
-    truelayer.denyNextAuthorization();
-    const cancelled = await connectFrom(browser, 'truelayer');
-    expect(cancelled.status).toBe(400);
-    expect(cancelled.text).toContain('TrueLayer was cancelled or refused at TrueLayer.');
-
-    truelayer.failNextTokenRequest(500);
-    expect((await connectFrom(browser, 'truelayer')).status).toBe(502);
-    expect(await rowCounts(database)).toEqual(before);
-    expect(await truelayerRowsOf(userId)).toEqual({ accounts: [], tokens: [] });
-
-    const wrong = await connect(customer('Hertha Ayrton', 'Current account'), misconfigured!);
-    expect(wrong.page.status).toBe(502);
-    expect(wrong.page.text).toContain('TrueLayer refused the sign-in (invalid_client); check the client id');
-    expect(await truelayerRowsOf(wrong.userId)).toEqual({ accounts: [], tokens: [] });
-  });
+  // Never signed in with; a disconnect (no revocation endpoint was found in TrueLayer's pages); and, connected through Bob,
+  // a cancelled consent, a client secret TrueLayer refuses, and its token endpoint failing.
+  connectOnlyCases(
+    context,
+    {
+      preset: 'truelayer',
+      displayName: 'TrueLayer',
+      people: {
+        disconnect: customer('Alan Turing', 'Current account'),
+        cancelled: customer('Mary Somerville', 'Current account'),
+        'wrong-secret': customer('Hertha Ayrton', 'Current account'),
+        'exchange-failure': customer('Caroline Herschel', 'Current account'),
+      },
+    },
+    { cancelled: {}, wrongSecret: { sentAs: '401 invalid_client' }, exchangeFailure: {} },
+  );
 });

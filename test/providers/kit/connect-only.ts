@@ -99,7 +99,7 @@ export async function expectSignInRefused(app: ProviderTestApp, emulator: { read
  * no user) and whose own id is the subject a connection is stored under. Call it in the describe block after
  * useProviderTest, whose app `app` returns, and give `person` to no other test of the block.
  */
-export function connectingThroughWayIn(
+function connectingThroughWayIn(
   app: () => ProviderTestApp,
   provider: string,
   person: WayInPerson = 'bob',
@@ -121,7 +121,7 @@ export function connectingThroughWayIn(
  * expectDisconnectAsksNothing for a browser that connected `provider` (connectThrough's), and beyond it: the
  * provider still takes the forgotten access token, and the person's one account left is the way in.
  */
-export async function expectDisconnectKeepsWayIn(
+async function expectDisconnectKeepsWayIn(
   context: {
     readonly app: ProviderTestApp;
     readonly emulator: { readonly server: EmulatorServer; accepts(accessToken: string): boolean };

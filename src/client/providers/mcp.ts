@@ -46,6 +46,7 @@ import type { AuthorizationServerMetadataRequest, ClientRegistrationRequest } fr
 import type { RegisteredClient } from '../client-registration.js';
 import { publicWebClientMetadata } from '../client-metadata.js';
 import { objectOf, type ProviderPreset } from './preset.js';
+import { fetchableUrl } from './server-origin.js';
 
 /**
  * An MCP server's canonical URI (RFC 8707 §2, MCP 2025-11-25 "Canonical Server URI"): lower-case scheme and host (as
@@ -89,16 +90,6 @@ export function resourceMetadataOf(challenge: string | null): string | undefined
   return /(?:^|[\s,])resource_metadata\s*=\s*"([^"]*)"/i.exec(challenge)?.[1];
 }
 
-/** `url` when it is absolute and https (or http in development and tests). */
-function fetchable(url: string, allowInsecureHttp: boolean): boolean {
-  try {
-    const { protocol } = new URL(url);
-    return protocol === 'https:' || (allowInsecureHttp && protocol === 'http:');
-  } catch {
-    return false;
-  }
-}
-
 /** A GET of JSON: the object of a 200 answer, `missing` for a 4xx, a ProviderUnavailableError for a 5xx or a failure to answer. */
 async function getJson(request: AuthorizationServerMetadataRequest, url: string, step: string): Promise<Record<string, unknown> | 'missing'> {
   let response: Response;
@@ -130,7 +121,7 @@ async function challengedMetadataUrl(resource: string, request: AuthorizationSer
 /** The resource's RFC 9728 metadata, from the challenge's URL or the well-known ones, its `resource` checked (§3.3). */
 async function protectedResourceMetadata(resource: string, request: AuthorizationServerMetadataRequest): Promise<Record<string, unknown>> {
   const challenged = await challengedMetadataUrl(resource, request);
-  if (challenged !== undefined && !fetchable(challenged, request.allowInsecureHttp)) {
+  if (challenged !== undefined && fetchableUrl(challenged, request.allowInsecureHttp) === undefined) {
     throw new ProviderUnavailableError('provider_bad_response', `${resource} names its resource metadata at "${challenged.slice(0, 200)}", which is not an https URL.`);
   }
   for (const url of challenged === undefined ? protectedResourceMetadataUrls(resource) : [challenged]) {
@@ -172,7 +163,7 @@ function mcpAuthorizationServer(resource: string) {
     const servers = metadata.authorization_servers;
     const issuer = Array.isArray(servers) ? servers.find((server): server is string => typeof server === 'string') : undefined;
     if (issuer === undefined) throw new ProviderUnavailableError('provider_bad_response', `The resource metadata of ${resource} names no authorization_servers.`);
-    if (!fetchable(issuer, request.allowInsecureHttp)) throw new ProviderUnavailableError('provider_bad_response', `The resource metadata of ${resource} names the authorization server "${issuer.slice(0, 200)}", which is not an https URL.`);
+    if (fetchableUrl(issuer, request.allowInsecureHttp) === undefined) throw new ProviderUnavailableError('provider_bad_response', `The resource metadata of ${resource} names the authorization server "${issuer.slice(0, 200)}", which is not an https URL.`);
     return serverMetadata(issuer, request);
   };
 }
@@ -186,7 +177,7 @@ function mcpAuthorizationServer(resource: string) {
 async function registerMcpClient(request: ClientRegistrationRequest): Promise<Pick<RegisteredClient, 'clientId' | 'clientSecret'>> {
   if (request.metadata.client_id_metadata_document_supported === true && request.metadataDocumentUrl !== undefined) return { clientId: request.metadataDocumentUrl, clientSecret: null };
   const endpoint = request.metadata.registration_endpoint;
-  if (typeof endpoint !== 'string' || !fetchable(endpoint, request.allowInsecureHttp)) {
+  if (typeof endpoint !== 'string' || fetchableUrl(endpoint, request.allowInsecureHttp) === undefined) {
     const cimd = request.metadata.client_id_metadata_document_supported === true ? ' (it takes client metadata documents, which this app serves only with an https BASE_URL)' : '';
     throw new ProviderUnavailableError('provider_bad_response', `The authorization server ${request.issuer} names no registration_endpoint${cimd}: register a client there and configure its id (<NAME>_CLIENT_ID).`);
   }

@@ -9,18 +9,23 @@ export function hostOrigin(host: string, allowInsecureHttp: boolean): string {
   return `${scheme}://${host}`;
 }
 
-/**
- * The origin of `value` when it is the URL of a server's root: https (or http in development and tests), no path,
- * query, fragment or credentials; undefined for anything else.
- */
-export function rootOrigin(value: string, allowInsecureHttp: boolean): string | undefined {
+/** `value` parsed when it is an absolute https URL (or http in development and tests); undefined for anything else. */
+export function fetchableUrl(value: string, allowInsecureHttp: boolean): URL | undefined {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
     return undefined;
   }
-  const schemeTaken = url.protocol === 'https:' || (allowInsecureHttp && url.protocol === 'http:');
-  const rootOnly = (url.pathname === '/' || url.pathname === '') && !url.search && !url.hash && !url.username && !url.password;
-  return schemeTaken && rootOnly ? url.origin : undefined;
+  return url.protocol === 'https:' || (allowInsecureHttp && url.protocol === 'http:') ? url : undefined;
+}
+
+/**
+ * The origin of `value` when it is the URL of a server's root: https (or http in development and tests), no path,
+ * query, fragment or credentials; undefined for anything else.
+ */
+export function rootOrigin(value: string, allowInsecureHttp: boolean): string | undefined {
+  const url = fetchableUrl(value, allowInsecureHttp);
+  const rootOnly = url !== undefined && (url.pathname === '/' || url.pathname === '') && !url.search && !url.hash && !url.username && !url.password;
+  return rootOnly ? url.origin : undefined;
 }
